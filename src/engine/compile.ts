@@ -1,0 +1,182 @@
+// Runbook → xstate machine. One state per step; a destructive step gets an awaitingConfirmation state
+// (CONFIRM / SKIP / ABORT); end steps and the failed/aborted/finished states are final.
+import { assign, emit, fromPromise, setup } from 'xstate';
+import type { StepResult } from '../executors/types.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
+import { edgesOf, FALL_OFF, stepKind, type Edge } from '../language/flow.js';
+import { DEFAULT_MAX_VISITS } from '../language/validate/graph-check.js';
+import type { RunEvent } from './events.js';
+import { scopeOf } from './scope.js';
+import { renderTemplate, test } from './render.js';
+import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
+
+export type { MachineContext } from './machine-types.js';
+
+const FAILING = new Set(['failed', 'timeout', 'aborted']);
+
+/** The step's result matches an `on` key: classification, choice/value, status, or `error` for any failure. */
+export function onMatches(key: string, r: StepResult | undefined): boolean {
+  if (!r) return false;
+  if (key === 'error') return FAILING.has(r.status);
+  return key === r.classification || key === r.value || key === r.status;
+}
+
+const stepOf = (doc: RunbookDoc, id: string): StepDoc => doc.steps.find((s) => s.id === id)!;
+
+export function compileRunbook(doc: RunbookDoc) {
+  const machineSetup = setup({
+    types: {
+      context: {} as MachineContext,
+      events: {} as MachineEvent,
+      input: {} as MachineContext,
+      output: {} as MachineOutput,
+      emitted: {} as RunEvent,
+    },
+    actors: {
+      // Replaced at run time (engine/run.ts) with the real step runner; compiling needs only the name.
+      executeStep: fromPromise<StepResult, StepInput>(async () => ({ status: 'failed', durationMs: 0, error: 'no executor provided' })),
+    },
+    guards: {
+      overVisited: ({ context }, p: { stepId: string }) =>
+        (context.visits[p.stepId] ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
+      conditionFalse: ({ context }, p: { stepId: string }) => {
+        const cond = stepOf(doc, p.stepId).if;
+        return cond !== undefined && !test(cond, scopeOf(context)).value;
+      },
+      onMatches: ({ context }, p: { stepId: string; key: string }) => onMatches(p.key, context.results[p.stepId]),
+      failed: ({ context }, p: { stepId: string }) => FAILING.has(context.results[p.stepId]?.status ?? 'failed'),
+      branch: ({ context }, p: { stepId: string; expression: string }) =>
+        test(p.expression, scopeOf(context, context.results[p.stepId])).value,
+    },
+    actions: {
+      countVisit: assign({ visits: ({ context }, p: { stepId: string }) => ({ ...context.visits, [p.stepId]: (context.visits[p.stepId] ?? 0) + 1 }) }),
+      recordResult: assign(({ context }, p: { stepId: string; result: StepResult }) => record(context, doc, p.stepId, p.result)),
+      emitSkipped: emit((_, p: { stepId: string; reason: 'condition' | 'operator' }) => ({ type: 'step-skipped' as const, stepId: p.stepId, reason: p.reason })),
+      emitBranch: emit(({ context }, p: { from: string; to: string; via: Edge['via'] | 'failure'; expression?: string }) => ({
+        type: 'branch' as const, from: p.from, to: p.to, via: p.via,
+        ...(p.expression !== undefined ? { expression: p.expression, value: test(p.expression, scopeOf(context, context.results[p.from])).raw } : {}),
+      })),
+      finish: assign(({ context }, p: { outcome: MachineOutput['outcome']; stepId?: string; message?: string }) => ({
+        outcome: p.outcome, endStep: p.stepId,
+        message: p.message !== undefined ? safeRender(p.message, context) : context.message ?? '',
+      })),
+    },
+  });
+
+  const states: Record<string, object> = {};
+  doc.steps.forEach((step, i) => { states[step.id] = stepState(doc, step, i); });
+  states[FAILED] = { id: FAILED, type: 'final' };
+  states[ABORTED] = { id: ABORTED, type: 'final' };
+  states[FINISHED] = {
+    id: FINISHED, type: 'final',
+    entry: { type: 'finish', params: { outcome: 'resolved', message: 'Every step ran; the runbook has no end step saying what was found.' } },
+  };
+
+  return machineSetup.createMachine({
+    id: doc.name,
+    context: ({ input }) => input,
+    initial: doc.steps[0]!.id,
+    on: {
+      ABORT: { target: `#${ABORTED}`, actions: { type: 'finish', params: ({ event }) => ({ outcome: 'aborted' as const, message: event.reason ?? 'Aborted by the operator.' }) } },
+    },
+    states: states as never,
+    output: ({ context }) => ({ outcome: context.outcome ?? 'failed', message: context.message ?? '', stepId: context.endStep }),
+  });
+}
+
+export type RunbookMachine = ReturnType<typeof compileRunbook>;
+
+function stepState(doc: RunbookDoc, step: StepDoc, i: number): object {
+  const stepId = step.id;
+  if (stepKind(step) === 'end') {
+    return { id: stepId, type: 'final', entry: { type: 'finish', params: { outcome: step.end, stepId, message: step.message ?? '' } } };
+  }
+  const p = { stepId };
+  return {
+    id: stepId,
+    initial: PHASE.enter,
+    states: {
+      [PHASE.enter]: {
+        entry: { type: 'countVisit', params: p },
+        always: [
+          { guard: { type: 'overVisited', params: p }, target: `#${FAILED}`,
+            actions: { type: 'finish', params: { outcome: 'failed', stepId, message: `Step '${stepId}' was entered more than ${step.max_visits ?? DEFAULT_MAX_VISITS} times; stopping the loop.` } } },
+          { guard: { type: 'conditionFalse', params: p }, target: PHASE.route,
+            actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } }] },
+          { target: step.destructive ? PHASE.gate : PHASE.run },
+        ],
+      },
+      ...(step.destructive ? { [PHASE.gate]: gateState(stepId) } : {}),
+      [PHASE.run]: {
+        invoke: {
+          id: `step:${stepId}`,
+          src: 'executeStep',
+          input: ({ context }: { context: MachineContext }) => ({ stepId, context }),
+          onDone: { target: PHASE.route, actions: { type: 'recordResult', params: ({ event }: { event: { output: StepResult } }) => ({ stepId, result: event.output }) } },
+          onError: { target: PHASE.route, actions: { type: 'recordResult', params: ({ event }: { event: { error: unknown } }) => ({ stepId, result: crashed(event.error) }) } },
+        },
+      },
+      [PHASE.route]: { always: routes(doc, step, i) },
+    },
+  };
+}
+
+function gateState(stepId: string): object {
+  return {
+    on: {
+      CONFIRM: { guard: ({ event }: { event: { stepId: string } }) => event.stepId === stepId, target: PHASE.run },
+      SKIP: {
+        guard: ({ event }: { event: { stepId: string } }) => event.stepId === stepId, target: PHASE.route,
+        actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0, value: 'skipped by operator' } } },
+          { type: 'emitSkipped', params: { stepId, reason: 'operator' } }],
+      },
+    },
+  };
+}
+
+/** `on` first, then an unhandled failure ends the run, then `next` branches and the fall-through. */
+function routes(doc: RunbookDoc, step: StepDoc, i: number): object[] {
+  const from = step.id;
+  const target = (to: string) => (to === FALL_OFF ? `#${FINISHED}` : `#${to}`);
+  const edges = edgesOf(doc, i);
+  const onEdges = edges.filter((e) => e.via === 'on').map((e) => ({
+    guard: { type: 'onMatches', params: { stepId: from, key: e.label! } }, target: target(e.to),
+    actions: { type: 'emitBranch', params: { from, to: e.to, via: 'on' } },
+  }));
+  const failure = {
+    guard: { type: 'failed', params: { stepId: from } }, target: `#${FAILED}`,
+    actions: [{ type: 'emitBranch', params: { from, to: FAILED, via: 'failure' } },
+      { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId: from, message: failureMessage(from, context.results[from]) }) }],
+  };
+  const nextEdges = edges.filter((e) => e.via !== 'on').map((e) => ({
+    ...(e.label !== undefined ? { guard: { type: 'branch', params: { stepId: from, expression: e.label } } } : {}),
+    target: target(e.to),
+    actions: { type: 'emitBranch', params: { from, to: e.to, via: e.via, ...(e.label !== undefined ? { expression: e.label } : {}) } },
+  }));
+  return [...onEdges, failure, ...nextEdges];
+}
+
+function failureMessage(stepId: string, r: StepResult | undefined): string {
+  const why = r?.error ?? (r?.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r?.status ?? 'failed');
+  return `Step '${stepId}' ${r?.status === 'timeout' ? 'timed out' : 'failed'}: ${why}`;
+}
+
+function record(context: MachineContext, doc: RunbookDoc, stepId: string, result: StepResult): Partial<MachineContext> {
+  const capture = stepOf(doc, stepId).capture;
+  return {
+    results: { ...context.results, [stepId]: result },
+    ...(capture ? { captures: { ...context.captures, [capture]: stepId } } : {}),
+  };
+}
+
+function crashed(error: unknown): StepResult {
+  return { status: 'failed', durationMs: 0, classification: 'other', error: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+function safeRender(text: string, context: MachineContext): string {
+  try {
+    return renderTemplate(text, scopeOf(context));
+  } catch (e) {
+    return `${text} (could not fill in: ${(e as Error).message})`;
+  }
+}

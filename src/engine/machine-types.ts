@@ -1,0 +1,30 @@
+// The shape of a compiled runbook machine: its context, the events it takes, the ids of its special states.
+import type { StepResult } from '../executors/types.js';
+import type { RunData } from './scope.js';
+import type { RunOutcome } from './events.js';
+
+export interface MachineContext extends RunData {
+  visits: Record<string, number>;
+  outcome?: RunOutcome;
+  message?: string;
+  endStep?: string;
+  resumedStep?: string;      // the step that was in flight when the run was interrupted
+}
+
+export type MachineEvent =
+  | { type: 'CONFIRM'; stepId: string }
+  | { type: 'SKIP'; stepId: string }
+  | { type: 'ABORT'; reason?: string };
+
+export interface StepInput { stepId: string; context: MachineContext }
+export type StepOutput = StepResult;
+
+export interface MachineOutput { outcome: RunOutcome; message: string; stepId?: string }
+
+/** Special final states. Step ids start with a lower-case letter, so these never collide. */
+export const FAILED = '__failed';
+export const ABORTED = '__aborted';
+export const FINISHED = '__finished';
+
+/** Sub-states every step has. */
+export const PHASE = { enter: 'enter', gate: 'awaitingConfirmation', run: 'running', route: 'route' } as const;

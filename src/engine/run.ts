@@ -1,0 +1,202 @@
+// A run: the compiled machine as an actor, the step runner behind it, and the operator's answers coming
+// back in. Subscribers see masked events only. The run is the single source of truth for its state.
+import { createActor, fromPromise, type Actor } from 'xstate';
+import { randomUUID } from 'node:crypto';
+import type { ExecutorSet, Question, StepResult } from '../executors/types.js';
+import type { Runbook } from '../language/runbook.js';
+import type { StepDoc } from '../language/schema.js';
+import type { Redactor } from '../secrets/redactor.js';
+import { compileRunbook, type RunbookMachine } from './compile.js';
+import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished } from './events.js';
+import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineOutput, type StepInput } from './machine-types.js';
+import { StepRunner } from './step-runner.js';
+import { describeGate, type PendingGate } from './gate.js';
+
+export interface RunOptions {
+  runbook: Runbook;
+  inputs: Record<string, unknown>;
+  redactor: Redactor;
+  executors: ExecutorSet;
+  operator?: string;
+  dryRun?: boolean;
+  deadlineMs?: number;                 // whole-run limit
+  resume?: { stepId: string; context: MachineContext };
+  target?: string;                     // shown in the header, already masked
+  callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+}
+
+export interface PendingQuestion { questionId: string; question: Question; resolve(answer: string): void }
+
+export class Run {
+  readonly runId = randomUUID();
+  readonly operator: string;
+  private readonly listeners: { fn: RunEventListener; critical: boolean }[] = [];
+  private readonly machine: RunbookMachine;
+  private actor?: Actor<RunbookMachine>;
+  private gate?: PendingGate;
+  private readonly questions = new Map<string, PendingQuestion>();
+  private inFlight = new Set<Promise<unknown>>();
+  private started = 0;
+  private finished?: RunFinished;
+  private fatal?: string;
+
+  constructor(private readonly opts: RunOptions) {
+    this.operator = opts.operator ?? process.env.USER ?? 'operator';
+    this.machine = compileRunbook(opts.runbook.doc);
+  }
+
+  /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
+  on(fn: RunEventListener, options: { critical?: boolean } = {}): () => void {
+    const entry = { fn, critical: options.critical ?? false };
+    this.listeners.push(entry);
+    return () => { const i = this.listeners.indexOf(entry); if (i >= 0) this.listeners.splice(i, 1); };
+  }
+
+  get pendingGate(): PendingGate | undefined { return this.gate; }
+  get pendingQuestions(): PendingQuestion[] { return [...this.questions.values()]; }
+  get result(): RunFinished | undefined { return this.finished; }
+
+  async start(): Promise<RunFinished> {
+    this.started = Date.now();
+    const { runbook, dryRun = false } = this.opts;
+    const runner = this.stepRunner();
+    const machine = this.machine.provide({
+      actors: { executeStep: fromPromise<StepResult, StepInput>(({ input, signal }) => this.track(runner.run(input.stepId, input.context, signal))) },
+    });
+    const context: MachineContext = this.opts.resume
+      ? { ...this.opts.resume.context, resumedStep: this.opts.resume.stepId }
+      : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {} };
+    this.publish({
+      type: 'run-started', runId: this.runId, dryRun,
+      runbook: { name: runbook.doc.name, title: runbook.doc.title, file: runbook.file, sha256: runbook.sha256 },
+      inputs: this.opts.inputs, ...(this.opts.target ? { target: this.opts.target } : {}),
+      ...(this.opts.resume ? { resumedFrom: this.opts.resume.stepId } : {}),
+    });
+    if (this.fatal) return this.finish({ outcome: 'aborted', message: this.fatal });
+    const snapshot = this.opts.resume
+      ? machine.resolveState({ value: { [this.opts.resume.stepId]: PHASE.enter }, context })
+      : undefined;
+    const actor = createActor(machine, snapshot ? { snapshot, input: context } : { input: context });
+    this.actor = actor as unknown as Actor<RunbookMachine>;
+    actor.on('*', (e) => this.publish(e as RunEvent));
+    const done = new Promise<MachineOutput>((resolve) => {
+      actor.subscribe({
+        next: (s) => { this.onSnapshot(s.value, s.context); if (s.status === 'done') resolve(s.output!); },
+        error: (err) => resolve({ outcome: 'failed', message: `internal error: ${(err as Error).message}` }),
+      });
+    });
+    actor.start();
+    const output = await done;
+    await Promise.allSettled([...this.inFlight]);
+    return this.finish(output);
+  }
+
+  confirm(stepId: string, answer: ConfirmAnswer, how: ConfirmationAnswered['how'] = 'key'): boolean {
+    const gate = this.gate;
+    if (!gate || gate.stepId !== stepId) return false;
+    this.gate = undefined;
+    // Recorded before it takes effect: a destructive step never runs without its answer on disk.
+    this.publish({ type: 'confirmation-answered', stepId, answer, by: this.operator, how, waitedMs: Date.now() - gate.askedAt });
+    if (this.fatal) return true;
+    if (answer === 'abort') this.abort(`Aborted by ${this.operator} at the confirmation of '${stepId}'.`);
+    else this.actor?.send(answer === 'yes' ? { type: 'CONFIRM', stepId } : { type: 'SKIP', stepId });
+    return true;
+  }
+
+  answer(questionId: string, value: string): boolean {
+    const q = this.questions.get(questionId);
+    if (!q) return false;
+    this.questions.delete(questionId);
+    const secret = q.question.action.kind === 'prompt' && q.question.action.secret;
+    if (secret) this.opts.redactor.add(value);
+    this.publish({ type: 'question-answered', questionId, stepId: q.question.stepId, answer: secret ? this.opts.redactor.mask(value) : value });
+    q.resolve(value);
+    return true;
+  }
+
+  note(text: string, stepId?: string): void {
+    this.publish({ type: 'note', text, by: this.operator, ...(stepId ? { stepId } : {}) });
+  }
+
+  /** Ends the run as aborted: the running step's process tree is killed / its query cancelled. */
+  abort(reason = `Aborted by ${this.operator}.`): void {
+    this.gate = undefined;
+    this.actor?.send({ type: 'ABORT', reason });
+  }
+
+  private stepRunner(): StepRunner {
+    return new StepRunner({
+      doc: this.opts.runbook.doc,
+      executors: this.opts.executors,
+      redactor: this.opts.redactor,
+      publish: (e) => this.publish(e),
+      ask: (q) => this.ask(q),
+      dryRun: this.opts.dryRun ?? false,
+      ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
+      ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
+    });
+  }
+
+  private ask(question: Question): Promise<string> {
+    return new Promise((resolve) => {
+      const questionId = randomUUID();
+      this.questions.set(questionId, { questionId, question, resolve });
+      this.publish({ type: 'question-asked', questionId, question: this.opts.redactor.maskDeep(question) });
+    });
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** Announces a gate the first time the machine enters it. */
+  private onSnapshot(value: unknown, context: MachineContext): void {
+    if (!value || typeof value !== 'object') return;
+    const [stepId, phase] = Object.entries(value as Record<string, string>)[0] ?? [];
+    if (!stepId || phase !== PHASE.gate || this.gate?.stepId === stepId) return;
+    const gate = describeGate(this.opts.runbook.doc, stepId, context, this.opts.redactor, this.opts.target);
+    this.gate = gate;
+    this.publish(gate.event);
+    if (this.opts.dryRun) this.confirm(stepId, 'yes', 'dry-run');
+  }
+
+  private finish(output: MachineOutput): RunFinished {
+    if (this.finished) return this.finished;
+    const results = Object.values(this.actor?.getSnapshot().context.results ?? {});
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    for (const q of this.questions.values()) q.resolve('');
+    this.questions.clear();
+    const fatal = this.fatal;
+    const event: RunFinished = {
+      type: 'run-finished',
+      outcome: fatal ? 'aborted' : output.outcome,
+      message: this.opts.redactor.mask(fatal ? `${fatal} (the run was stopped)` : output.message),
+      ...(output.stepId ? { stepId: output.stepId } : {}),
+      durationMs: Date.now() - this.started,
+      steps: { ok: count('ok'), failed: results.length - count('ok') - count('skipped'), skipped: count('skipped') },
+    };
+    this.finished = event;
+    this.publish(event);
+    return event;
+  }
+
+  private publish(event: RunEvent): void {
+    const masked = this.opts.redactor.maskDeep(event);
+    for (const { fn, critical } of [...this.listeners]) {
+      try {
+        fn(masked);
+      } catch (e) {
+        if (!critical) continue;
+        if (!this.fatal) {
+          this.fatal = `cannot record the run: ${(e as Error).message}`;
+          this.listeners.splice(0, this.listeners.length, ...this.listeners.filter((l) => l.fn !== fn));
+          queueMicrotask(() => this.abort(this.fatal));
+        }
+      }
+    }
+  }
+}
+
+export { ABORTED, FAILED, FINISHED };

@@ -1,0 +1,21 @@
+// The only functions an expression may call. Pure, total, no access to anything outside their arguments.
+type Fn = (...args: unknown[]) => unknown;
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+export const FUNCTIONS: Record<string, Fn> = {
+  length: (v) => (typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
+  lower: (v) => str(v).toLowerCase(),
+  upper: (v) => str(v).toUpperCase(),
+  trim: (v) => str(v).trim(),
+  number: (v) => Number(v),
+  string: (v) => str(v),
+  startsWith: (s, p) => str(s).startsWith(str(p)),
+  endsWith: (s, p) => str(s).endsWith(str(p)),
+  min: (...xs) => Math.min(...xs.map(Number)),
+  max: (...xs) => Math.max(...xs.map(Number)),
+  round: (v, d) => { const f = 10 ** Number(d ?? 0); return Math.round(Number(v) * f) / f; },
+  join: (arr, sep) => (Array.isArray(arr) ? arr.map(str).join(sep === undefined ? ', ' : str(sep)) : str(arr)),
+  default: (v, d) => (v === undefined || v === null || v === '' ? d : v),
+  json: (v) => JSON.stringify(v ?? null),
+};

@@ -1,0 +1,37 @@
+// The routes between steps, as the language defines them. Used by the validator (reachability, loops),
+// the compiler (transitions) and `runbook graph`.
+import type { RunbookDoc, StepDoc } from './schema.js';
+import { STEP_KINDS, type StepKind } from './schema.js';
+
+/** Past the last step: the run ends as resolved ("every step ran"). */
+export const FALL_OFF = '$end';
+
+export interface Edge {
+  to: string;              // a step id or FALL_OFF
+  via: 'on' | 'next' | 'then';
+  label?: string;          // the `on` key or the branch condition
+  path: string;            // where the edge is written (for diagnostics)
+}
+
+export function stepKind(step: StepDoc): StepKind | undefined {
+  return STEP_KINDS.find((k) => step[k] !== undefined);
+}
+
+/** Edges out of step i. `then` is the implicit move to the following step. */
+export function edgesOf(doc: RunbookDoc, i: number): Edge[] {
+  const step = doc.steps[i];
+  if (!step || stepKind(step) === 'end') return [];
+  const base = `/steps/${i}`;
+  const edges: Edge[] = Object.entries(step.on ?? {}).map(([label, to]) => ({ to, via: 'on', label, path: `${base}/on/${label}` }));
+  const following = doc.steps[i + 1]?.id ?? FALL_OFF;
+  if (typeof step.next === 'string') {
+    edges.push({ to: step.next, via: 'next', path: `${base}/next` });
+  } else if (Array.isArray(step.next)) {
+    step.next.forEach((b, j) => edges.push({ to: b.goto, via: 'next', label: b.if, path: `${base}/next/${j}/goto` }));
+    const last = step.next[step.next.length - 1];
+    if (!last || last.if !== undefined) edges.push({ to: following, via: 'then', path: base });
+  } else {
+    edges.push({ to: following, via: 'then', path: base });
+  }
+  return edges;
+}

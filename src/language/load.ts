@@ -1,0 +1,105 @@
+// YAML text → plain value + source map + diagnostics. Never throws on bad input.
+import { readFileSync } from 'node:fs';
+import { constructFromEvents, parseEvents, getScalarValue, EVENT_ID, type Event } from 'js-yaml';
+import type { Diagnostic } from './diagnostic.js';
+import { SourceMap, childPath } from './source-map.js';
+
+export interface LoadedDocument {
+  file: string;
+  text: string;
+  value: unknown;
+  map: SourceMap;
+  diagnostics: Diagnostic[];
+}
+
+const LIMITS = { maxDepth: 64, maxAliases: 100, maxTotalMergeKeys: 1000 };
+const MAX_BYTES = 4 * 1024 * 1024;
+
+export function loadFile(file: string): LoadedDocument {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    return failed(file, '', 'unreadable', `cannot read runbook: ${why}`, 0);
+  }
+  return loadBytes(bytes, file);
+}
+
+export function loadBytes(bytes: Buffer, file: string): LoadedDocument {
+  if (bytes.length > MAX_BYTES) return failed(file, '', 'too-large', `runbook is ${bytes.length} bytes; the limit is ${MAX_BYTES}`, 0);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return failed(file, '', 'binary', 'this is not a text file (it contains NUL bytes); a runbook is YAML text', 0);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0) return failed(file, text, 'encoding', 'the file is not valid UTF-8 text', bad);
+  return loadText(text.replace(/^\uFEFF/, ''), file);
+}
+
+export function loadText(text: string, file: string): LoadedDocument {
+  if (text.trim() === '') return failed(file, text, 'empty', 'the file is empty; a runbook needs at least name, title and steps', 0);
+  let events: Event[];
+  try {
+    events = parseEvents(text, { filename: file, maxDepth: LIMITS.maxDepth });
+  } catch (e) {
+    return yamlFailure(file, text, e);
+  }
+  const map = new SourceMap(text);
+  const docs = mapPositions(events, text, map);
+  if (docs.length > 1) {
+    return failed(file, text, 'multiple-documents',
+      `the file holds ${docs.length} YAML documents; a runbook is one document (split them into separate files)`, docs[1] ?? 0);
+  }
+  try {
+    const [value] = constructFromEvents(events, { source: text, filename: file, ...LIMITS });
+    return { file, text, value: value ?? null, map, diagnostics: [] };
+  } catch (e) {
+    return yamlFailure(file, text, e);
+  }
+}
+
+function yamlFailure(file: string, text: string, e: unknown): LoadedDocument {
+  const err = e as { reason?: string; message?: string; mark?: { position?: number } };
+  const reason = (err.reason ?? err.message ?? String(e)).split('\n')[0] ?? 'invalid YAML';
+  const code = /duplicat/i.test(reason) ? 'duplicate-key' : /tab/i.test(reason) ? 'tab-indent' : /alias/i.test(reason) ? 'alias-limit' : 'yaml';
+  return failed(file, text, code, `invalid YAML: ${reason}`, err.mark?.position ?? 0);
+}
+
+function failed(file: string, text: string, code: string, message: string, offset: number): LoadedDocument {
+  const map = new SourceMap(text);
+  const { line, col } = map.toPosition(offset);
+  return { file, text, value: undefined, map, diagnostics: [{ severity: 'error', code, message, file, line, col }] };
+}
+
+/** Walks the event stream recording each node's offset by path; returns the start offset of each document. */
+function mapPositions(events: Event[], text: string, map: SourceMap): number[] {
+  type Frame = { path: string; kind: 'seq' | 'map'; index: number; pendingKey: string | null };
+  const stack: Frame[] = [];
+  const docStarts: number[] = [];
+  for (const ev of events) {
+    if (ev.type === EVENT_ID.DOCUMENT) { docStarts.push(-1); continue; }
+    if (ev.type === EVENT_ID.POP) { stack.pop(); continue; }
+    const offset = 'start' in ev ? ev.start : 'valueStart' in ev ? ev.valueStart : ev.anchorStart;
+    if (stack.length === 0 && docStarts[docStarts.length - 1] === -1) docStarts[docStarts.length - 1] = offset;
+    const top = stack[stack.length - 1];
+    let path = '';
+    if (top?.kind === 'map' && top.pendingKey === null) {
+      // A key. Complex (non-scalar) keys are rare in runbooks; their contents are not mapped.
+      top.pendingKey = ev.type === EVENT_ID.SCALAR ? getScalarValue(text, ev) : `#${top.index}`;
+      map.setKey(childPath(top.path, top.pendingKey), offset);
+      if (ev.type === EVENT_ID.MAPPING || ev.type === EVENT_ID.SEQUENCE) stack.push({ path: '/#key', kind: 'seq', index: 0, pendingKey: null });
+      continue;
+    }
+    if (top?.kind === 'map') {
+      path = childPath(top.path, top.pendingKey ?? '');
+      top.pendingKey = null;
+      top.index++;
+    } else if (top) {
+      path = childPath(top.path, top.index++);
+    }
+    map.setValue(path, offset);
+    if (ev.type === EVENT_ID.MAPPING) stack.push({ path, kind: 'map', index: 0, pendingKey: null });
+    if (ev.type === EVENT_ID.SEQUENCE) stack.push({ path, kind: 'seq', index: 0, pendingKey: null });
+  }
+  return docStarts.map((o) => Math.max(0, o));
+}

@@ -1,0 +1,189 @@
+// The runbook language, defined once. Static types, validation and the published JSON Schema
+// (docs/runbook.schema.json, `runbook schema`) and the reference docs all derive from these definitions.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const doc = (description: string, examples?: unknown[]) => (examples ? { description, examples } : { description });
+
+export const STEP_ID_PATTERN = '^[a-z][a-z0-9_-]*$';
+export const OUTCOMES = ['resolved', 'escalate', 'failed'] as const;
+export const PROBES = ['dns', 'tcp', 'tls', 'db-connect'] as const;
+
+const StepId = Type.String({ pattern: STEP_ID_PATTERN, ...doc('A step id: lower case letters, digits, - and _.', ['check-usage']) });
+const Template = (description: string, examples?: unknown[]) => Type.String(doc(description, examples));
+
+export const Duration = Type.Union([
+  Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' }),
+  Type.Number({ minimum: 0 }),
+], doc('A duration: a number of seconds, or text such as 500ms, 30s, 5m, 1h.', ['60s', '5m', 30]));
+
+export const Input = Type.Object({
+  description: Type.Optional(Type.String(doc('What this input is; shown by `runbook show` and when prompting.'))),
+  env: Type.Optional(Type.String(doc('Environment variable that supplies the value when no --input is given.', ['DATABASE_URL']))),
+  default: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()], doc('Value used when neither --input nor env gives one.'))),
+  required: Type.Optional(Type.Boolean(doc('The run refuses to start without a value.'))),
+  secret: Type.Optional(Type.Boolean(doc('Masked everywhere: UI, transcript, report, errors.'))),
+  type: Type.Optional(Type.Union([Type.Literal('string'), Type.Literal('number'), Type.Literal('boolean'), Type.Literal('url')],
+    doc('Checked before the run starts. Default string.'))),
+  pattern: Type.Optional(Type.String(doc('A regular expression the value must match.'))),
+}, { additionalProperties: false, ...doc('A value the runbook needs.') });
+
+export const Connection = Type.Object({
+  url: Template('Connection URL; postgres:// or postgresql:// use pg, mysql:// or mariadb:// use mysql2. Templates allowed.',
+    ['${{ inputs.url }}']),
+  description: Type.Optional(Type.String()),
+}, { additionalProperties: false, ...doc('A named database connection, opened lazily and reused by later steps.') });
+
+/** SQL text, either one statement for every engine or one per engine. */
+export const SqlText = Type.Union([
+  Type.String(),
+  Type.Object({
+    postgres: Type.Optional(Type.String(doc('Query used on PostgreSQL.'))),
+    mysql: Type.Optional(Type.String(doc('Query used on MySQL and MariaDB.'))),
+  }, { additionalProperties: false }),
+], doc('SQL text, or {postgres, mysql} when the engines need different SQL. Use $1, $2 (PostgreSQL) or ? (MySQL) for params.'));
+
+export const SqlAction = Type.Object({
+  connection: Type.Optional(Type.String(doc('Name of a connection under `connections`; optional when there is only one.'))),
+  query: SqlText,
+  params: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+    doc('Bound parameters; templates allowed. Values are never spliced into the SQL text.'))),
+}, { additionalProperties: false, ...doc('Run SQL. Steps not marked destructive run in a read-only transaction.') });
+
+export const ShellAction = Type.Union([
+  Type.String(),
+  Type.Object({
+    run: Type.String(doc('The bash script.')),
+    env: Type.Optional(Type.Record(Type.String(), Type.String(), doc('Extra environment variables; templates allowed.'))),
+    cwd: Type.Optional(Type.String()),
+  }, { additionalProperties: false }),
+], doc('A bash script. `${{ }}` values are passed as quoted arguments, never spliced into the script text.',
+  ['systemctl status ${{ inputs.service }}']));
+
+export const ProbeAction = Type.Union(PROBES.map((p) => Type.Literal(p)), doc('A built-in check.', ['db-connect']));
+
+export const ProbeArgs = Type.Object({
+  connection: Type.Optional(Type.String(doc('Take host, port and TLS settings from this connection.'))),
+  url: Type.Optional(Template('A connection URL to probe instead of a named connection.')),
+  host: Type.Optional(Template('Host name or address.')),
+  port: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+  timeout: Type.Optional(Duration),
+  servername: Type.Optional(Template('TLS server name to verify (tls probe).')),
+}, { additionalProperties: false, ...doc('Arguments of a probe.') });
+
+export const ManualAction = Type.Union([
+  Type.String(),
+  Type.Object({
+    instructions: Type.String(doc('Markdown shown to the operator.')),
+    choices: Type.Optional(Type.Array(Type.String(), doc('Answers the operator picks from; branch on them with `on`.', [['fixed', 'not-fixed']]))),
+  }, { additionalProperties: false }),
+], doc('Instructions the operator carries out by hand; the step waits for "done" or a choice.'));
+
+export const PromptAction = Type.Object({
+  message: Type.String(doc('The question.')),
+  default: Type.Optional(Type.String()),
+  pattern: Type.Optional(Type.String(doc('A regular expression the answer must match.'))),
+  choices: Type.Optional(Type.Array(Type.String())),
+  secret: Type.Optional(Type.Boolean(doc('Masked like a secret input.'))),
+}, { additionalProperties: false, ...doc('Ask the operator for a value; the answer is the step result `value`.') });
+
+export const WaitAction = Type.Object({
+  until: Type.String(doc('Expression over `result` (the last poll) that ends the wait when true.', ['result.rows[0].used < 80'])),
+  every: Type.Optional(Duration),
+  for: Type.Optional(Duration),
+  sql: Type.Optional(SqlAction),
+  shell: Type.Optional(ShellAction),
+  probe: Type.Optional(ProbeAction),
+  with: Type.Optional(ProbeArgs),
+}, { additionalProperties: false, ...doc('Poll a sql, shell or probe action every `every` until `until` holds or `for` runs out.') });
+
+export const RunbookCall = Type.Object({
+  name: Type.String(doc('Name or path of the runbook to call.')),
+  inputs: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+}, { additionalProperties: false, ...doc('Run another runbook; branch on its outcome with `on`.') });
+
+export const Branch = Type.Object({
+  if: Type.Optional(Type.String(doc('Condition; the first branch whose condition holds (or that has none) is taken.'))),
+  goto: StepId,
+}, { additionalProperties: false });
+
+export const Retry = Type.Object({
+  attempts: Type.Integer({ minimum: 1, maximum: 100, ...doc('Total attempts, including the first.') }),
+  backoff: Type.Optional(Duration),
+  on: Type.Optional(Type.Array(Type.String(), doc('Retry only on these classifications (default: any failure).', [['timeout', 'refused']]))),
+}, { additionalProperties: false });
+
+/** Fields every step may carry. */
+const StepCommon = {
+  id: StepId,
+  title: Type.Optional(Template('Short title; templates allowed.')),
+  description: Type.Optional(Type.String(doc('Why this step exists and what its result means; shown to the operator.'))),
+  destructive: Type.Optional(Type.Boolean(doc('Stops for the operator to confirm before it runs.'))),
+  safe_because: Type.Optional(Type.String(doc('With `destructive: false`: why a step that looks dangerous is not.'))),
+  risk: Type.Optional(Type.Union([Type.Literal('normal'), Type.Literal('high')],
+    doc('high: the operator types the step id to confirm instead of pressing y.'))),
+  confirm: Type.Optional(Template('The question asked before a destructive step.')),
+  blast_radius: Type.Optional(Template('What the step affects, shown at the gate.', ['terminates ${{ idle.row_count }} sessions'])),
+  timeout: Type.Optional(Duration),
+  retry: Type.Optional(Retry),
+  max_visits: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000,
+    ...doc('How often the run may enter this step before it stops as failed (bounds loops). Default 25.') })),
+  capture: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', ...doc('Name under which later steps read this result.') })),
+  if: Type.Optional(Type.String(doc('Run only when this holds; otherwise the step is skipped.'))),
+  next: Type.Optional(Type.Union([StepId, Type.Array(Branch)], doc('Where to go after the step: a step id or a list of branches.'))),
+  on: Type.Optional(Type.Record(Type.String(), StepId,
+    doc('Branch on the result: a classification (refused, auth, …), a choice, or ok / error / timeout / skipped.'))),
+};
+
+/** Exactly one of these keys says what a step does. */
+const StepActions = {
+  shell: Type.Optional(ShellAction),
+  sql: Type.Optional(SqlAction),
+  probe: Type.Optional(ProbeAction),
+  with: Type.Optional(ProbeArgs),
+  manual: Type.Optional(ManualAction),
+  prompt: Type.Optional(PromptAction),
+  wait: Type.Optional(WaitAction),
+  runbook: Type.Optional(RunbookCall),
+  end: Type.Optional(Type.Union(OUTCOMES.map((o) => Type.Literal(o)), doc('Ends the run with this outcome.'))),
+  message: Type.Optional(Template('With `end`: what was found; shown and recorded.')),
+};
+
+export const STEP_KINDS = ['shell', 'sql', 'probe', 'manual', 'prompt', 'wait', 'runbook', 'end'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const Step = Type.Object({ ...StepCommon, ...StepActions }, {
+  additionalProperties: false,
+  // Editors see the one-kind rule; the validator reports it with a friendlier message.
+  oneOf: STEP_KINDS.map((k) => ({ required: [k] })),
+  ...doc('One step. Exactly one of shell, sql, probe, manual, prompt, wait, runbook, end.'),
+});
+
+export const Runbook = Type.Object({
+  $schema: Type.Optional(Type.String()),
+  name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', ...doc('Name used on the command line.', ['pool-exhausted']) }),
+  title: Type.String(doc('One line shown in lists and the UI header.')),
+  summary: Type.Optional(Type.String(doc('When to use this runbook: the symptom.'))),
+  description: Type.Optional(Type.String()),
+  tags: Type.Optional(Type.Array(Type.String())),
+  inputs: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Input)),
+  connections: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Connection)),
+  steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
+}, { additionalProperties: false, ...doc('A runbook for runbook (the incident runbook engine).'), title: 'runbook' });
+
+export type RunbookDoc = Static<typeof Runbook>;
+export type StepDoc = Static<typeof Step>;
+export type InputDoc = Static<typeof Input>;
+export type ConnectionDoc = Static<typeof Connection>;
+export type SqlActionDoc = Static<typeof SqlAction>;
+export type ShellActionDoc = Static<typeof ShellAction>;
+export type ProbeArgsDoc = Static<typeof ProbeArgs>;
+export type ProbeName = (typeof PROBES)[number];
+export type ManualActionDoc = Static<typeof ManualAction>;
+export type PromptActionDoc = Static<typeof PromptAction>;
+export type WaitActionDoc = Static<typeof WaitAction>;
+export type RunbookCallDoc = Static<typeof RunbookCall>;
+export type BranchDoc = Static<typeof Branch>;
+export type RetryDoc = Static<typeof Retry>;
+export type Outcome = (typeof OUTCOMES)[number];
+export type DurationDoc = Static<typeof Duration>;
+export type SchemaNode = TSchema;

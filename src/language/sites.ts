@@ -1,0 +1,69 @@
+// Every place in a runbook that holds an expression or a template, with its path, so that the validator
+// checks them all and the engine renders them from one list.
+import type { RunbookDoc, StepDoc } from './schema.js';
+import { childPath } from './source-map.js';
+
+export interface Site {
+  path: string;
+  text: string;
+  kind: 'expression' | 'template';
+  /** `result` (this step's own result) is in scope. */
+  withResult: boolean;
+}
+
+export function runbookSites(doc: RunbookDoc): Site[] {
+  const sites: Site[] = [];
+  for (const [name, c] of Object.entries(doc.connections ?? {})) {
+    sites.push({ path: childPath(childPath('/connections', name), 'url'), text: c.url, kind: 'template', withResult: false });
+  }
+  doc.steps.forEach((step, i) => sites.push(...stepSites(step, `/steps/${i}`)));
+  return sites;
+}
+
+export function stepSites(step: StepDoc, base: string): Site[] {
+  const sites: Site[] = [];
+  const t = (path: string, text: unknown, withResult = false) => {
+    if (typeof text === 'string') sites.push({ path: `${base}${path}`, text, kind: 'template', withResult });
+  };
+  const e = (path: string, text: unknown, withResult = false) => {
+    if (typeof text === 'string') sites.push({ path: `${base}${path}`, text, kind: 'expression', withResult });
+  };
+  t('/title', step.title); t('/confirm', step.confirm); t('/blast_radius', step.blast_radius);
+  t('/message', step.message);
+  e('/if', step.if);
+  if (Array.isArray(step.next)) step.next.forEach((b, i) => e(`/next/${i}/if`, b.if, true));
+  shellSites(step.shell, '/shell', t);
+  sqlSites(step.sql, '/sql', t);
+  probeSites(step.with, '/with', t);
+  if (step.wait) {
+    e('/wait/until', step.wait.until, true);
+    shellSites(step.wait.shell, '/wait/shell', t);
+    sqlSites(step.wait.sql, '/wait/sql', t);
+    probeSites(step.wait.with, '/wait/with', t);
+  }
+  if (step.manual && typeof step.manual === 'object') t('/manual/instructions', step.manual.instructions);
+  else t('/manual', step.manual);
+  if (step.prompt) t('/prompt/message', step.prompt.message);
+  for (const [k, v] of Object.entries(step.runbook?.inputs ?? {})) t(childPath('/runbook/inputs', k), v);
+  return sites;
+}
+
+type Add = (path: string, text: unknown) => void;
+
+function shellSites(shell: StepDoc['shell'], path: string, t: Add): void {
+  if (typeof shell === 'string') return t(path, shell);
+  if (!shell) return;
+  t(`${path}/run`, shell.run);
+  t(`${path}/cwd`, shell.cwd);
+  for (const [k, v] of Object.entries(shell.env ?? {})) t(childPath(`${path}/env`, k), v);
+}
+
+function sqlSites(sql: StepDoc['sql'], path: string, t: Add): void {
+  sql?.params?.forEach((p, i) => t(`${path}/params/${i}`, p));
+}
+
+function probeSites(w: StepDoc['with'], path: string, t: Add): void {
+  if (!w) return;
+  t(`${path}/url`, w.url); t(`${path}/host`, w.host); t(`${path}/servername`, w.servername);
+  if (typeof w.port === 'string') t(`${path}/port`, w.port);
+}

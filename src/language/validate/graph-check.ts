@@ -1,0 +1,81 @@
+// Where the run can go: targets exist, every step is reachable, every path can end, loops have a way out.
+import type { RunbookDoc } from '../schema.js';
+import { edgesOf, FALL_OFF, stepKind, type Edge } from '../flow.js';
+import { didYouMean } from '../suggest.js';
+import type { Reporter } from './context.js';
+
+export const DEFAULT_MAX_VISITS = 25;
+
+export function checkGraph(doc: RunbookDoc, report: Reporter): void {
+  const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
+  const edges = doc.steps.map((_, i) => edgesOf(doc, i));
+  for (const e of edges.flat()) {
+    if (e.to !== FALL_OFF && !ids.has(e.to)) report.error('unknown-step', e.path, `unknown step '${e.to}'${didYouMean(e.to, ids.keys())}`);
+  }
+  const next = (i: number) => edges[i]?.map((e) => ids.get(e.to)).filter((j): j is number => j !== undefined) ?? [];
+  const reachable = reach([0], next);
+  doc.steps.forEach((s, i) => {
+    if (!reachable.has(i)) report.warn('unreachable', `/steps/${i}/id`, `step '${s.id}' can never run: no step leads to it`);
+  });
+  checkEnds(doc, edges, ids, reachable, report);
+  checkLoops(doc, next, reachable, report);
+  if (edges.flat().some((e) => e.to === FALL_OFF) && !doc.steps.some((s) => stepKind(s) === 'end')) {
+    report.warn('no-end', `/steps/${doc.steps.length - 1}`, `the run can finish without an 'end' step; add 'end: resolved' or 'end: escalate' with a message saying what was found`);
+  }
+}
+
+function checkEnds(doc: RunbookDoc, edges: Edge[][], ids: Map<string, number>, reachable: Set<number>, report: Reporter): void {
+  const terminal = (i: number) => stepKind(doc.steps[i]!) === 'end' || (edges[i] ?? []).some((e) => e.to === FALL_OFF);
+  const back = new Map<number, number[]>();
+  edges.forEach((es, i) => es.forEach((e) => {
+    const j = ids.get(e.to);
+    if (j !== undefined) back.set(j, [...(back.get(j) ?? []), i]);
+  }));
+  const canEnd = reach(doc.steps.map((_, i) => i).filter(terminal), (j) => back.get(j) ?? []);
+  for (const i of reachable) {
+    if (!canEnd.has(i)) {
+      report.error('no-way-out', `/steps/${i}/id`, `from step '${doc.steps[i]!.id}' no path reaches an end: the run would loop forever`);
+      return; // one is enough: the rest of the cycle says the same
+    }
+  }
+}
+
+function checkLoops(doc: RunbookDoc, next: (i: number) => number[], reachable: Set<number>, report: Reporter): void {
+  for (const scc of cycles(doc.steps.length, next)) {
+    if (!scc.some((i) => reachable.has(i))) continue;
+    const bounded = scc.some((i) => doc.steps[i]?.max_visits !== undefined);
+    if (bounded) continue;
+    const names = scc.map((i) => doc.steps[i]!.id).join(' → ');
+    report.warn('unbounded-loop', `/steps/${Math.min(...scc)}/id`,
+      `loop ${names} has no explicit bound; each step stops the run after ${DEFAULT_MAX_VISITS} visits (set max_visits on one of them)`);
+  }
+}
+
+function reach(start: number[], next: (i: number) => number[]): Set<number> {
+  const seen = new Set<number>(start);
+  const todo = [...start];
+  while (todo.length) for (const j of next(todo.pop()!)) if (!seen.has(j)) { seen.add(j); todo.push(j); }
+  return seen;
+}
+
+/** Strongly connected components that form a loop (Tarjan, iterative enough for runbook sizes). */
+function cycles(n: number, next: (i: number) => number[]): number[][] {
+  const index = new Array<number>(n).fill(-1), low = new Array<number>(n).fill(0), onStack = new Array<boolean>(n).fill(false);
+  const stack: number[] = [];
+  const out: number[][] = [];
+  let counter = 0;
+  const visit = (v: number): void => {
+    index[v] = low[v] = counter++;
+    stack.push(v); onStack[v] = true;
+    for (const w of next(v)) {
+      if (index[w] === -1) { visit(w); low[v] = Math.min(low[v]!, low[w]!); } else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
+    }
+    if (low[v] !== index[v]) return;
+    const scc: number[] = [];
+    let w: number;
+    do { w = stack.pop()!; onStack[w] = false; scc.push(w); } while (w !== v);
+    if (scc.length > 1 || next(v).includes(v)) out.push(scc.sort((a, b) => a - b));
+  };
+  for (let v = 0; v < n; v++) if (index[v] === -1) visit(v);
+  return out;
+}

@@ -1,0 +1,34 @@
+// Loaded document → diagnostics. Shape first; the semantic checks only run on a well-shaped runbook.
+import type { Diagnostic } from '../diagnostic.js';
+import type { LoadedDocument } from '../load.js';
+import type { RunbookDoc } from '../schema.js';
+import { Reporter } from './context.js';
+import { checkSchema } from './schema-check.js';
+import { checkSteps } from './steps-check.js';
+import { checkGraph } from './graph-check.js';
+import { checkExpressions } from './expression-check.js';
+import { lintSafety } from './safety-lint.js';
+
+export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
+  if (loaded.diagnostics.length) return loaded.diagnostics;
+  const report = new Reporter(loaded.file, loaded.map);
+  const value = loaded.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    report.error('not-a-runbook', '', `a runbook is a YAML mapping with name, title and steps; this file holds ${Array.isArray(value) ? 'a list' : `a ${value === null ? 'null' : typeof value}`}`);
+    return report.diagnostics;
+  }
+  if (!checkSchema(value, report)) {
+    // Still say what is wrong with ids and kinds when the steps list itself is usable.
+    return sortByPosition(report.diagnostics);
+  }
+  const doc = value as RunbookDoc;
+  checkSteps(doc, report);
+  checkGraph(doc, report);
+  checkExpressions(doc, report);
+  lintSafety(doc, report);
+  return sortByPosition(report.diagnostics);
+}
+
+function sortByPosition(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) => a.line - b.line || a.col - b.col);
+}

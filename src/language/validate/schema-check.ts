@@ -1,0 +1,68 @@
+// Shape errors from the one schema, worded for the person editing the YAML.
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import { Runbook } from '../schema.js';
+import { didYouMean } from '../suggest.js';
+import type { Reporter } from './context.js';
+
+const MAX_ERRORS = 50;
+
+export function checkSchema(value: unknown, report: Reporter): boolean {
+  let count = 0;
+  const seen = new Set<string>();
+  for (const err of Value.Errors(Runbook, value)) {
+    if (seen.has(err.path) || ++count > MAX_ERRORS) continue;
+    seen.add(err.path);
+    describe(err.path, err.message, err.schema, err.value, value, report);
+  }
+  return count === 0;
+}
+
+function describe(path: string, message: string, schema: TSchema, actual: unknown, root: unknown, report: Reporter): void {
+  const name = path.split('/').pop() ?? '';
+  const where = label(path, root);
+  if (message === 'Unexpected property') {
+    const known = Object.keys((parentSchema(schema) ?? {}) as object);
+    report.error('unknown-key', path, `unknown key '${name}'${where}${didYouMean(name, known)}`, 'key');
+    return;
+  }
+  if (message.startsWith('Expected required property')) {
+    report.error('missing-key', path, `missing required key '${name}'${where}`, 'key');
+    return;
+  }
+  if (actual === undefined && path !== '') {
+    report.error('missing-key', path, `missing required key '${name}'${where}`, 'key');
+    return;
+  }
+  report.error('schema', path, `'${name || 'runbook'}'${where}: ${expected(schema, message)}, got ${show(actual)}`);
+}
+
+function parentSchema(schema: TSchema): Record<string, unknown> | undefined {
+  return (schema as { properties?: Record<string, unknown> }).properties;
+}
+
+function expected(schema: TSchema, fallback: string): string {
+  const s = schema as { anyOf?: { const?: unknown }[]; description?: string; pattern?: string; type?: string };
+  if (s.anyOf?.every((o) => o.const !== undefined)) return `must be one of ${s.anyOf.map((o) => o.const).join(', ')}`;
+  if (s.pattern && s.description) return `${s.description.replace(/\.$/, '')}`;
+  if (s.anyOf && s.description) return `expected ${lowerFirst(s.description.replace(/\.$/, ''))}`;
+  if (s.type) return `expected ${s.type === 'object' ? 'a mapping' : s.type === 'array' ? 'a list' : `a ${s.type}`}`;
+  return lowerFirst(fallback);
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+function show(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function label(path: string, root: unknown): string {
+  const m = /^\/steps\/(\d+)/.exec(path);
+  if (!m) return '';
+  const step = (root as { steps?: { id?: unknown }[] }).steps?.[Number(m[1])];
+  return typeof step?.id === 'string' ? ` in step '${step.id}'` : ` in step ${Number(m[1]) + 1}`;
+}

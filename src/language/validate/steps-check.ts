@@ -1,0 +1,91 @@
+// Per-step rules the schema cannot say: one action per step, unique ids, fields that only fit some kinds.
+import type { RunbookDoc, StepDoc } from '../schema.js';
+import { STEP_KINDS } from '../schema.js';
+import { hasTemplate } from '../expression/index.js';
+import { didYouMean } from '../suggest.js';
+import type { Reporter } from './context.js';
+
+export function checkSteps(doc: RunbookDoc, report: Reporter): void {
+  const seen = new Map<string, number>();
+  doc.steps.forEach((step, i) => {
+    const base = `/steps/${i}`;
+    const first = seen.get(step.id);
+    if (first !== undefined) {
+      report.error('duplicate-id', `${base}/id`, `step id '${step.id}' is used twice (first at step ${first + 1}); ids must be unique`);
+    } else {
+      seen.set(step.id, i);
+    }
+    checkKind(step, base, report);
+    checkFields(step, base, doc, report);
+  });
+}
+
+function checkKind(step: StepDoc, base: string, report: Reporter): void {
+  const kinds = STEP_KINDS.filter((k) => step[k] !== undefined);
+  if (kinds.length === 0) {
+    report.error('no-action', `${base}/id`, `step '${step.id}' does nothing: give it one of ${STEP_KINDS.join(', ')}`);
+  } else if (kinds.length > 1) {
+    report.error('many-actions', `${base}/${kinds[1]}`, `step '${step.id}' has both '${kinds[0]}' and '${kinds[1]}'; a step does one thing — split it in two`, 'key');
+  }
+}
+
+function checkFields(step: StepDoc, base: string, doc: RunbookDoc, report: Reporter): void {
+  const only = (field: keyof StepDoc, kinds: string, ok: boolean) => {
+    if (step[field] !== undefined && !ok) report.error('misplaced-key', `${base}/${field}`, `'${field}' only belongs on ${kinds} steps (step '${step.id}')`, 'key');
+  };
+  only('with', 'probe', step.probe !== undefined);
+  only('message', 'end', step.end !== undefined);
+  if (step.end !== undefined) {
+    for (const f of ['next', 'on', 'retry', 'capture', 'destructive'] as const) {
+      if (step[f] !== undefined) report.error('misplaced-key', `${base}/${f}`, `'${f}' has no meaning on an end step (step '${step.id}')`, 'key');
+    }
+  }
+  if (step.safe_because !== undefined && step.destructive !== false) {
+    report.error('misplaced-key', `${base}/safe_because`, `'safe_because' goes with 'destructive: false' (step '${step.id}')`, 'key');
+  }
+  if ((step.confirm !== undefined || step.risk !== undefined) && step.destructive !== true) {
+    const f = step.confirm !== undefined ? 'confirm' : 'risk';
+    report.warn('misplaced-key', `${base}/${f}`, `'${f}' only has an effect on a step marked 'destructive: true' (step '${step.id}')`, 'key');
+  }
+  if (step.probe === 'db-connect' || step.probe === 'tls' || step.probe === 'tcp' || step.probe === 'dns') checkProbeTarget(step, base, report);
+  checkConnectionRef(step.sql?.connection ?? step.wait?.sql?.connection, `${base}/${step.sql ? 'sql' : 'wait/sql'}/connection`, doc, report);
+  if (step.sql || step.wait?.sql) checkSqlText(step, base, doc, report);
+  checkConnectionRef(step.with?.connection ?? step.wait?.with?.connection, `${base}/${step.with ? 'with' : 'wait/with'}/connection`, doc, report);
+  const wait = step.wait;
+  if (wait) {
+    const actions = ['sql', 'shell', 'probe'].filter((k) => wait[k as 'sql'] !== undefined);
+    if (actions.length !== 1) report.error('wait-action', `${base}/wait`, `wait in step '${step.id}' needs exactly one of sql, shell, probe to poll`);
+  }
+}
+
+function checkProbeTarget(step: StepDoc, base: string, report: Reporter): void {
+  const w = step.with ?? {};
+  if (!w.connection && !w.url && !w.host) {
+    report.error('probe-target', `${base}/probe`, `probe '${step.probe}' in step '${step.id}' needs a target: with: { connection: <name> } or url or host`);
+  }
+}
+
+function checkConnectionRef(name: string | undefined, path: string, doc: RunbookDoc, report: Reporter): void {
+  const known = Object.keys(doc.connections ?? {});
+  if (name === undefined) return;
+  if (!known.includes(name)) report.error('unknown-connection', path, `unknown connection '${name}'${didYouMean(name, known)}${known.length ? '' : ' (declare it under connections:)'}`);
+}
+
+function checkSqlText(step: StepDoc, base: string, doc: RunbookDoc, report: Reporter): void {
+  const sql = step.sql ?? step.wait?.sql;
+  const at = step.sql ? `${base}/sql` : `${base}/wait/sql`;
+  if (!sql) return;
+  const connections = Object.keys(doc.connections ?? {});
+  if (sql.connection === undefined && connections.length !== 1) {
+    report.error('unknown-connection', at, connections.length === 0
+      ? `SQL step '${step.id}' needs a connection: declare one under connections:`
+      : `SQL step '${step.id}' must name its connection (one of ${connections.join(', ')})`);
+  }
+  const texts = typeof sql.query === 'string' ? [sql.query] : [sql.query.postgres, sql.query.mysql];
+  if (texts.some((q) => q !== undefined && hasTemplate(q))) {
+    report.error('sql-template', `${at}/query`, `SQL text in step '${step.id}' contains \${{ }}: put values in params ($1 / ?) so they are bound, never spliced`);
+  }
+  if (typeof sql.query === 'object' && !sql.query.postgres && !sql.query.mysql) {
+    report.error('sql-empty', `${at}/query`, `SQL step '${step.id}' gives no query for postgres or mysql`);
+  }
+}

@@ -1,0 +1,21 @@
+// Masks a stream arriving in chunks: a secret split across two chunks is still caught, because the tail
+// that could be the start of a secret is held back until the next chunk (or the end) arrives.
+import type { Redactor } from './redactor.js';
+
+export class StreamMasker {
+  private pending = '';
+  constructor(private readonly redactor: Redactor, private readonly hold: number) {}
+
+  push(chunk: string): string {
+    const masked = this.redactor.mask(this.pending + chunk);
+    const cut = Math.max(0, masked.length - this.hold);
+    this.pending = masked.slice(cut);
+    return masked.slice(0, cut);
+  }
+
+  flush(): string {
+    const rest = this.redactor.mask(this.pending);
+    this.pending = '';
+    return rest;
+  }
+}

@@ -77,7 +77,7 @@ export function compileRunbook(doc: RunbookDoc) {
     context: ({ input }) => input,
     initial: doc.steps[0]!.id,
     on: {
-      ABORT: { target: `#${ABORTED}`, actions: { type: 'finish', params: ({ event }) => ({ outcome: 'aborted' as const, message: event.reason ?? 'Aborted by the operator.' }) } },
+      ABORT: { target: `#${ABORTED}`, actions: { type: 'finish', params: ({ event }) => ({ outcome: event.outcome ?? 'aborted', message: event.reason ?? 'Aborted by the operator.' }) } },
     },
     states: states as never,
     output: ({ context }) => ({ outcome: context.outcome ?? 'failed', message: context.message ?? '', stepId: context.endStep }),

@@ -14,7 +14,7 @@ export interface MachineContext extends RunData {
 export type MachineEvent =
   | { type: 'CONFIRM'; stepId: string }
   | { type: 'SKIP'; stepId: string }
-  | { type: 'ABORT'; reason?: string };
+  | { type: 'ABORT'; reason?: string; outcome?: 'aborted' | 'failed' };
 
 export interface StepInput { stepId: string; context: MachineContext }
 export type StepOutput = StepResult;

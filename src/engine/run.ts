@@ -118,10 +118,11 @@ export class Run {
     this.publish({ type: 'note', text, by: this.operator, ...(stepId ? { stepId } : {}) });
   }
 
-  /** Ends the run as aborted: the running step's process tree is killed / its query cancelled. */
-  abort(reason = `Aborted by ${this.operator}.`): void {
+  /** Ends the run: the running step's process tree is killed / its query cancelled. `failed` is for a run
+   *  that had to stop (e.g. an unapproved step in plain mode) rather than one the operator aborted. */
+  abort(reason = `Aborted by ${this.operator}.`, outcome: 'aborted' | 'failed' = 'aborted'): void {
     this.gate = undefined;
-    this.actor?.send({ type: 'ABORT', reason });
+    this.actor?.send({ type: 'ABORT', reason, outcome });
   }
 
   private stepRunner(): StepRunner {

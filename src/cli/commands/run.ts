@@ -1,0 +1,19 @@
+// `runbook run`: resolve the runbook and its inputs, open the transcript, attach the UI, run, exit.
+import { loadRunbook } from '../load-runbook.js';
+import { EXIT, UserError } from '../errors.js';
+import { prepareRun, type RunFlags } from '../prepare-run.js';
+
+export async function runCommand(ref: string, flags: RunFlags): Promise<number> {
+  const { runbook, warnings } = loadRunbook(ref);
+  for (const w of warnings) process.stderr.write(`${w}\n`);
+  const session = await prepareRun(runbook, flags);
+  return session.execute();
+}
+
+export function exitCodeFor(outcome: string): number {
+  if (outcome === 'resolved') return EXIT.ok;
+  if (outcome === 'aborted') return EXIT.aborted;
+  return EXIT.runFailed;
+}
+
+export { UserError };

@@ -1,0 +1,29 @@
+import { stepKind } from '../../language/flow.js';
+import { loadRunbook } from '../load-runbook.js';
+
+export async function showCommand(ref: string): Promise<number> {
+  const { runbook, entry } = loadRunbook(ref);
+  const doc = runbook.doc;
+  const out: string[] = [`${doc.title}  (${doc.name}, ${entry.origin}: ${entry.file})`];
+  if (doc.summary) out.push('', doc.summary.trim());
+  const inputs = Object.entries(doc.inputs ?? {});
+  if (inputs.length) {
+    out.push('', 'Inputs:');
+    for (const [name, spec] of inputs) {
+      const bits = [spec.required ? 'required' : 'optional', spec.secret ? 'secret' : '', spec.env ? `env ${spec.env}` : '',
+        spec.default !== undefined ? `default ${String(spec.default)}` : ''].filter(Boolean).join(', ');
+      out.push(`  ${name}  (${bits})${spec.description ? ` — ${spec.description}` : ''}`);
+    }
+  }
+  out.push('', 'Steps:');
+  doc.steps.forEach((s, i) => {
+    const kind = stepKind(s) ?? '?';
+    const flag = s.destructive ? '  [DESTRUCTIVE: asks before running]' : '';
+    const label = kind === 'end' ? `end: ${s.end}` : kind === 'probe' ? `probe ${s.probe}` : kind;
+    out.push(`  ${String(i + 1).padStart(2)}. ${s.id}  (${label})${s.title ? ` — ${s.title}` : ''}${flag}`);
+  });
+  const destructive = doc.steps.filter((s) => s.destructive).map((s) => s.id);
+  out.push('', destructive.length ? `Destructive steps: ${destructive.join(', ')}` : 'No destructive steps.');
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,30 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { catalog, filesIn, isRunbookFile } from '../../catalog/discover.js';
+import { formatDiagnostic, type Diagnostic } from '../../language/diagnostic.js';
+import { readRunbook } from '../../language/runbook.js';
+import { UserError } from '../errors.js';
+
+export async function validateCommand(paths: string[], opts: { json?: boolean }): Promise<number> {
+  const files = paths.length ? paths.flatMap(expand) : [...catalog().values()].map((e) => e.file);
+  const all: Diagnostic[] = [];
+  for (const file of files) all.push(...readRunbook(file).diagnostics);
+  const errors = all.filter((d) => d.severity === 'error').length;
+  const warnings = all.length - errors;
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ files: files.length, errors, warnings, diagnostics: all }, null, 2)}\n`);
+  } else {
+    for (const d of all) process.stdout.write(`${formatDiagnostic(d)}\n`);
+    process.stdout.write(`${files.length} runbook${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+  }
+  return errors ? 2 : 0;
+}
+
+function expand(path: string): string[] {
+  let stat;
+  try { stat = statSync(path); } catch { throw new UserError(`no such file or directory: ${path}`); }
+  if (!stat.isDirectory()) return [resolve(path)];
+  const files = filesIn(path);
+  if (files.length === 0) throw new UserError(`no .yaml runbooks in ${path}`);
+  return files.filter(isRunbookFile);
+}

@@ -1,0 +1,7 @@
+// Exit codes (README): 0 ok, 1 the run ended failed or escalated, 2 usage or validation error, 130 aborted.
+export const EXIT = { ok: 0, runFailed: 1, usage: 2, aborted: 130 } as const;
+
+/** A mistake of the person at the keyboard: shown as one line, never with a stack trace. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT.usage) { super(message); this.name = 'UserError'; }
+}

@@ -1,0 +1,118 @@
+// Everything `run` and `resume` share: inputs, secrets, executors, transcript, UI, signals, exit code.
+import { readFileSync } from 'node:fs';
+import type { Runbook } from '../language/runbook.js';
+import { Redactor } from '../secrets/redactor.js';
+import { resolveInputs } from '../engine/inputs.js';
+import { Run, type RunOptions } from '../engine/run.js';
+import { toMs } from '../engine/duration.js';
+import { renderTemplate } from '../engine/render.js';
+import { createExecutors } from '../executors/index.js';
+import { EXIT, UserError } from './errors.js';
+
+export interface RunFlags {
+  input: string[];
+  envFile?: string;
+  transcript?: string | false;
+  dryRun?: boolean;
+  plain?: boolean;
+  approve: string[];
+  yes?: boolean;
+  deadline?: string;
+}
+
+export interface PreparedRun { run: Run; redactor: Redactor; execute(): Promise<number> }
+
+const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
+
+export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Partial<RunOptions> = {}): Promise<PreparedRun> {
+  const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
+  const redactor = new Redactor();
+  for (const name of SECRET_ENV) redactor.add(env[name]);
+  if (env.DATABASE_URL) redactor.addUrl(env.DATABASE_URL);
+  const { values, problems } = resolveInputs(runbook.doc, parseInputs(flags.input), env, redactor);
+  if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
+  for (const v of Object.values(values)) if (typeof v === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(v)) redactor.addUrl(v);
+  const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);
+  const target = targetOf(runbook, values, redactor);
+  const executors = createExecutors();
+  const run = new Run({
+    runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false,
+    ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra,
+  });
+  return {
+    run, redactor,
+    async execute() {
+      const { attachTranscript } = await import('../transcript/index.js');
+      const transcript = flags.transcript === false ? undefined : attachTranscript(run, runbook, { file: flags.transcript, argv: process.argv.slice(2) });
+      const { attachUI } = await import('../ui/index.js');
+      const interactive = !flags.plain && process.stdin.isTTY === true && process.stdout.isTTY === true;
+      const ui = await attachUI(run, {
+        mode: interactive ? 'ink' : 'plain', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
+        ...(transcript ? { transcriptPath: transcript.path } : {}),
+      });
+      const stopSignals = onSignals(run);
+      try {
+        const finished = await run.start();
+        await ui.done;
+        return finished.outcome === 'resolved' ? EXIT.ok : finished.outcome === 'aborted' ? EXIT.aborted : EXIT.runFailed;
+      } finally {
+        stopSignals();
+        await executors.close();
+        transcript?.close();
+      }
+    },
+  };
+}
+
+/** SIGTERM (and SIGINT where no terminal UI handles Ctrl-C) abort the run cleanly: the step's processes
+ *  are killed, its query cancelled, the transcript closed with the outcome. */
+function onSignals(run: Run): () => void {
+  const handler = (signal: NodeJS.Signals) => run.abort(`Stopped by ${signal}.`);
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('SIGHUP', handler);
+  return () => { process.off('SIGTERM', handler); process.off('SIGINT', handler); process.off('SIGHUP', handler); };
+}
+
+function parseInputs(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UserError(`--input takes name=value, got '${pair.length > 40 ? `${pair.slice(0, 40)}…` : pair}'`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function parseDeadline(text: string): number {
+  const ms = toMs(/^[0-9.]+$/.test(text) ? Number(text) : text, NaN);
+  if (!Number.isFinite(ms) || ms <= 0) throw new UserError(`--deadline takes a duration such as 90s or 15m, got '${text}'`);
+  return ms;
+}
+
+export function readEnvFile(file: string): Record<string, string> {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch { throw new UserError(`cannot read --env-file ${file}`); }
+  const out: Record<string, string> = {};
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) throw new UserError(`${file}:${i + 1}: expected KEY=value`);
+    out[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+  });
+  return out;
+}
+
+/** The database the run is about, for the header: the first connection, password masked. */
+function targetOf(runbook: Runbook, inputs: Record<string, unknown>, redactor: Redactor): string | undefined {
+  const first = Object.values(runbook.doc.connections ?? {})[0];
+  if (!first) return undefined;
+  try {
+    const url = renderTemplate(first.url, { inputs, steps: {} });
+    redactor.addUrl(url);
+    return redactor.mask(url);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,36 @@
+// The shape of a compiled machine, read back from xstate's state nodes: what `runbook graph` and the
+// postmortem report draw. Reading the machine (not the YAML) shows what will really run.
+import type { RunbookDoc } from '../language/schema.js';
+import { stepKind } from '../language/flow.js';
+import type { RunbookMachine } from './compile.js';
+import { ABORTED, FAILED, FINISHED, PHASE } from './machine-types.js';
+
+export interface GraphNode { id: string; label: string; kind: string; destructive: boolean; final: boolean; outcome?: string }
+export interface GraphEdge { from: string; to: string; label?: string; failure?: boolean }
+export interface MachineGraph { nodes: GraphNode[]; edges: GraphEdge[] }
+
+export function machineGraph(machine: RunbookMachine, doc: RunbookDoc): MachineGraph {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  for (const [id, node] of Object.entries(machine.root.states)) {
+    const step = doc.steps.find((s) => s.id === id);
+    nodes.push({
+      id, label: step?.title ?? special(id), kind: step ? stepKind(step) ?? '?' : 'outcome',
+      destructive: PHASE.gate in node.states, final: node.type === 'final',
+      ...(step?.end ? { outcome: step.end } : id === FAILED ? { outcome: 'failed' } : id === ABORTED ? { outcome: 'aborted' } : id === FINISHED ? { outcome: 'resolved' } : {}),
+    });
+    for (const t of node.states[PHASE.route]?.always ?? []) {
+      const guard = t.guard as { type?: string; params?: { key?: string; expression?: string } } | undefined;
+      for (const target of t.target ?? []) {
+        const label = guard?.type === 'onMatches' ? `on ${guard.params?.key}` : guard?.type === 'branch' ? guard.params?.expression : undefined;
+        edges.push({ from: id, to: target.id, ...(label ? { label } : {}), ...(guard?.type === 'failed' ? { failure: true } : {}) });
+      }
+    }
+  }
+  const used = new Set(edges.map((e) => e.to));
+  return { nodes: nodes.filter((n) => !n.id.startsWith('__') || used.has(n.id)), edges };
+}
+
+function special(id: string): string {
+  return id === FAILED ? 'failed' : id === ABORTED ? 'aborted' : id === FINISHED ? 'end of steps (resolved)' : id;
+}

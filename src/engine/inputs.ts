@@ -1,0 +1,42 @@
+// Input values for a run: --input wins, then the input's environment variable, then its default.
+// Checked before anything runs; secrets are registered for masking as soon as they are known.
+import type { RunbookDoc } from '../language/schema.js';
+import type { Redactor } from '../secrets/redactor.js';
+
+export interface InputProblem { input: string; message: string }
+
+export function resolveInputs(doc: RunbookDoc, given: Record<string, string>, env: NodeJS.ProcessEnv, redactor: Redactor):
+  { values: Record<string, unknown>; problems: InputProblem[] } {
+  const values: Record<string, unknown> = {};
+  const problems: InputProblem[] = [];
+  const declared = doc.inputs ?? {};
+  for (const name of Object.keys(given)) {
+    if (!(name in declared)) problems.push({ input: name, message: `unknown input '${name}' (this runbook takes: ${Object.keys(declared).join(', ') || 'no inputs'})` });
+  }
+  for (const [name, spec] of Object.entries(declared)) {
+    const raw = given[name] ?? (spec.env ? env[spec.env] : undefined) ?? spec.default;
+    if (raw === undefined || raw === '') {
+      if (spec.required) problems.push({ input: name, message: `missing input '${name}': pass --input ${name}=…${spec.env ? ` or set ${spec.env}` : ''}${spec.description ? ` (${spec.description})` : ''}` });
+      continue;
+    }
+    if (spec.secret && typeof raw === 'string') redactor.add(raw);
+    if (typeof raw === 'string' && (spec.type === 'url' || /url$/i.test(name))) redactor.addUrl(raw);
+    const checked = check(name, raw, spec.type ?? 'string', spec.pattern);
+    if (typeof checked === 'string') problems.push({ input: name, message: checked });
+    else values[name] = checked.value;
+  }
+  return { values, problems };
+}
+
+function check(name: string, raw: string | number | boolean, type: string, pattern?: string): { value: unknown } | string {
+  const text = String(raw);
+  if (pattern && !new RegExp(pattern).test(text)) return `input '${name}' does not match ${pattern}`;
+  if (type === 'number') return Number.isFinite(Number(text)) && text.trim() !== '' ? { value: Number(text) } : `input '${name}' must be a number`;
+  if (type === 'boolean') {
+    if (/^(true|yes|1)$/i.test(text)) return { value: true };
+    if (/^(false|no|0)$/i.test(text)) return { value: false };
+    return `input '${name}' must be true or false`;
+  }
+  if (type === 'url' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return `input '${name}' must be a URL such as postgres://user@host:5432/db`;
+  return { value: typeof raw === 'string' ? raw : raw };
+}

@@ -8,7 +8,7 @@ import type { StepDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { compileRunbook, type RunbookMachine } from './compile.js';
 import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished } from './events.js';
-import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineOutput, type StepInput } from './machine-types.js';
+import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
 
@@ -20,7 +20,9 @@ export interface RunOptions {
   operator?: string;
   dryRun?: boolean;
   deadlineMs?: number;                 // whole-run limit
-  resume?: { stepId: string; context: MachineContext };
+  /** Continue an interrupted run: at `enter` the step runs again (behind its gate if destructive); at
+   *  `route` it had finished and only its branch is still to be taken. */
+  resume?: { stepId: string; context: MachineContext; phase?: 'enter' | 'route' };
   target?: string;                     // shown in the header, already masked
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
 }
@@ -63,8 +65,9 @@ export class Run {
     const machine = this.machine.provide({
       actors: { executeStep: fromPromise<StepResult, StepInput>(({ input, signal }) => this.track(runner.run(input.stepId, input.context, signal))) },
     });
-    const context: MachineContext = this.opts.resume
-      ? { ...this.opts.resume.context, resumedStep: this.opts.resume.stepId }
+    const resume = this.opts.resume;
+    const context: MachineContext = resume
+      ? { ...resume.context, ...(resume.phase === 'route' ? {} : { resumedStep: resume.stepId }) }
       : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {} };
     this.publish({
       type: 'run-started', runId: this.runId, dryRun,
@@ -73,8 +76,8 @@ export class Run {
       ...(this.opts.resume ? { resumedFrom: this.opts.resume.stepId } : {}),
     });
     if (this.fatal) return this.finish({ outcome: 'aborted', message: this.fatal });
-    const snapshot = this.opts.resume
-      ? machine.resolveState({ value: { [this.opts.resume.stepId]: PHASE.enter }, context })
+    const snapshot = resume
+      ? machine.resolveState({ value: { [resume.stepId]: resume.phase === 'route' ? PHASE.route : PHASE.enter }, context })
       : undefined;
     const actor = createActor(machine, snapshot ? { snapshot, input: context } : { input: context });
     this.actor = actor as unknown as Actor<RunbookMachine>;
@@ -86,6 +89,9 @@ export class Run {
       });
     });
     actor.start();
+    // A restored snapshot is at rest: xstate evaluates eventless transitions (enter → gate/running,
+    // route → next step) only after an event, so nudge it with one no state handles.
+    if (snapshot) actor.send({ type: 'RESUME' } as unknown as MachineEvent);
     const output = await done;
     await Promise.allSettled([...this.inFlight]);
     return this.finish(output);

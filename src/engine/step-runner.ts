@@ -62,7 +62,8 @@ export class StepRunner {
     this.started(step, kind, attempt, prepared.command);
     if (this.deps.dryRun && step.destructive) {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: this.deps.redactor.mask(prepared.command) });
-      return { status: 'skipped', durationMs: 0, value: 'dry-run' };
+      // Counted as succeeded with no output, so the plan follows the path a real, approved run would take.
+      return { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
     }
     const interactive = kind === 'manual' || kind === 'prompt';
     return this.execute(step, prepared, signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));

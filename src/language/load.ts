@@ -1,6 +1,6 @@
 // YAML text → plain value + source map + diagnostics. Never throws on bad input.
 import { readFileSync } from 'node:fs';
-import { constructFromEvents, parseEvents, getScalarValue, EVENT_ID, type Event } from 'js-yaml';
+import { constructFromEvents, parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, type Event } from 'js-yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { SourceMap, childPath } from './source-map.js';
 
@@ -62,7 +62,12 @@ function yamlFailure(file: string, text: string, e: unknown): LoadedDocument {
   const err = e as { reason?: string; message?: string; mark?: { position?: number } };
   const reason = (err.reason ?? err.message ?? String(e)).split('\n')[0] ?? 'invalid YAML';
   const code = /duplicat/i.test(reason) ? 'duplicate-key' : /tab/i.test(reason) ? 'tab-indent' : /alias/i.test(reason) ? 'alias-limit' : 'yaml';
-  return failed(file, text, code, `invalid YAML: ${reason}`, err.mark?.position ?? 0);
+  const offset = err.mark?.position ?? 0;
+  if (code === 'duplicate-key') {
+    const key = /^["']?([^"':\n]+)/.exec(text.slice(offset))?.[1]?.trim();
+    if (key) return failed(file, text, code, `duplicate key '${key}': a key may appear once per mapping (the second would silently win)`, offset);
+  }
+  return failed(file, text, code, `invalid YAML: ${reason}`, offset);
 }
 
 function failed(file: string, text: string, code: string, message: string, offset: number): LoadedDocument {
@@ -70,6 +75,9 @@ function failed(file: string, text: string, code: string, message: string, offse
   const { line, col } = map.toPosition(offset);
   return { file, text, value: undefined, map, diagnostics: [{ severity: 'error', code, message, file, line, col }] };
 }
+
+/** A quoted scalar's value starts after its quote; authors count from the quote. */
+const quoted = (style: number) => style === SCALAR_STYLE.SINGLE_QUOTED || style === SCALAR_STYLE.DOUBLE_QUOTED;
 
 /** Walks the event stream recording each node's offset by path; returns the start offset of each document. */
 function mapPositions(events: Event[], text: string, map: SourceMap): number[] {
@@ -79,7 +87,7 @@ function mapPositions(events: Event[], text: string, map: SourceMap): number[] {
   for (const ev of events) {
     if (ev.type === EVENT_ID.DOCUMENT) { docStarts.push(-1); continue; }
     if (ev.type === EVENT_ID.POP) { stack.pop(); continue; }
-    const offset = 'start' in ev ? ev.start : 'valueStart' in ev ? ev.valueStart : ev.anchorStart;
+    const offset = 'start' in ev ? ev.start : 'valueStart' in ev ? ev.valueStart - (quoted(ev.style) ? 1 : 0) : ev.anchorStart;
     if (stack.length === 0 && docStarts[docStarts.length - 1] === -1) docStarts[docStarts.length - 1] = offset;
     const top = stack[stack.length - 1];
     let path = '';

@@ -30,7 +30,7 @@ export const Input = Type.Object({
 export const Connection = Type.Object({
   url: Template('Connection URL; postgres:// or postgresql:// use pg, mysql:// or mariadb:// use mysql2. Templates allowed.',
     ['${{ inputs.url }}']),
-  description: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String(doc('What this database is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A named database connection, opened lazily and reused by later steps.') });
 
 /** SQL text, either one statement for every engine or one per engine. */
@@ -53,8 +53,9 @@ export const ShellAction = Type.Union([
   Type.String(),
   Type.Object({
     run: Type.String(doc('The bash script.')),
-    env: Type.Optional(Type.Record(Type.String(), Type.String(), doc('Extra environment variables; templates allowed.'))),
-    cwd: Type.Optional(Type.String()),
+    env: Type.Optional(Type.Record(Type.String(), Type.String(doc('Value of the variable; templates allowed.')),
+      doc('Extra environment variables; templates allowed.', [{ PGCONNECT_TIMEOUT: '5' }]))),
+    cwd: Type.Optional(Type.String(doc('Working directory of the script; templates allowed.', ['/var/lib/postgresql']))),
   }, { additionalProperties: false }),
 ], doc('A bash script. `${{ }}` values are passed as quoted arguments, never spliced into the script text.',
   ['systemctl status ${{ inputs.service }}']));
@@ -65,7 +66,7 @@ export const ProbeArgs = Type.Object({
   connection: Type.Optional(Type.String(doc('Take host, port and TLS settings from this connection.'))),
   url: Type.Optional(Template('A connection URL to probe instead of a named connection.')),
   host: Type.Optional(Template('Host name or address.')),
-  port: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+  port: Type.Optional(Type.Union([Type.Number(), Type.String()], doc('A port number, or a template giving one; overrides the URL\'s port.', [5432]))),
   timeout: Type.Optional(Duration),
   servername: Type.Optional(Template('TLS server name to verify (tls probe).')),
 }, { additionalProperties: false, ...doc('Arguments of a probe.') });
@@ -80,9 +81,9 @@ export const ManualAction = Type.Union([
 
 export const PromptAction = Type.Object({
   message: Type.String(doc('The question.')),
-  default: Type.Optional(Type.String()),
-  pattern: Type.Optional(Type.String(doc('A regular expression the answer must match.'))),
-  choices: Type.Optional(Type.Array(Type.String())),
+  default: Type.Optional(Type.String(doc('The answer used when the operator just presses Enter.'))),
+  pattern: Type.Optional(Type.String(doc('A regular expression the whole answer must match.', ['^[0-9]+$']))),
+  choices: Type.Optional(Type.Array(Type.String(), doc('The only answers accepted; branch on them with `on`.', [['primary', 'replica']]))),
   secret: Type.Optional(Type.Boolean(doc('Masked like a secret input.'))),
 }, { additionalProperties: false, ...doc('Ask the operator for a value; the answer is the step result `value`.') });
 
@@ -98,19 +99,20 @@ export const WaitAction = Type.Object({
 
 export const RunbookCall = Type.Object({
   name: Type.String(doc('Name or path of the runbook to call.')),
-  inputs: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+  inputs: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()], doc('An input value; templates allowed in text.')),
+    doc('Inputs of the called runbook, by name.', [{ url: '${{ inputs.url }}' }]))),
 }, { additionalProperties: false, ...doc('Run another runbook; branch on its outcome with `on`.') });
 
 export const Branch = Type.Object({
   if: Type.Optional(Type.String(doc('Condition; the first branch whose condition holds (or that has none) is taken.'))),
   goto: StepId,
-}, { additionalProperties: false });
+}, { additionalProperties: false, ...doc('One branch: go to `goto` when `if` holds, or always when there is no `if`.') });
 
 export const Retry = Type.Object({
   attempts: Type.Integer({ minimum: 1, maximum: 100, ...doc('Total attempts, including the first.') }),
   backoff: Type.Optional(Duration),
   on: Type.Optional(Type.Array(Type.String(), doc('Retry only on these classifications (default: any failure).', [['timeout', 'refused']]))),
-}, { additionalProperties: false });
+}, { additionalProperties: false, ...doc('Run the step again when it fails: how often, how long to wait between tries, on which failures.') });
 
 /** Fields every step may carry. */
 const StepCommon = {
@@ -159,14 +161,16 @@ export const Step = Type.Object({ ...StepCommon, ...StepActions }, {
 });
 
 export const Runbook = Type.Object({
-  $schema: Type.Optional(Type.String()),
+  $schema: Type.Optional(Type.String(doc('The JSON Schema this file follows, for editors; runbook ignores it.'))),
   name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', ...doc('Name used on the command line.', ['pool-exhausted']) }),
   title: Type.String(doc('One line shown in lists and the UI header.')),
   summary: Type.Optional(Type.String(doc('When to use this runbook: the symptom.'))),
-  description: Type.Optional(Type.String()),
-  tags: Type.Optional(Type.Array(Type.String())),
-  inputs: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Input)),
-  connections: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Connection)),
+  description: Type.Optional(Type.String(doc('Longer notes for the people who maintain the runbook: background, links, owners.'))),
+  tags: Type.Optional(Type.Array(Type.String(), doc('Free-form labels for grouping runbooks.', [['postgres', 'disk']]))),
+  inputs: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Input,
+    doc('Values the runbook needs, by name; expressions read them as inputs.<name>.'))),
+  connections: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Connection,
+    doc('Databases the runbook talks to, by name; SQL steps and probes refer to them.'))),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
 }, { additionalProperties: false, ...doc('A runbook for runbook (the incident runbook engine).'), title: 'runbook' });
 

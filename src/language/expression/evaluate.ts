@@ -14,7 +14,11 @@ export function evaluate(node: Node, scope: Scope): unknown {
       const key = node.computed ? evaluate(node.property, scope) : (node.property as { value: string }).value;
       return read(obj, key);
     }
-    case 'call': return (FUNCTIONS[node.callee] as (...a: unknown[]) => unknown)(...node.args.map((a) => evaluate(a, scope)));
+    case 'call': {
+      const fn = FUNCTIONS.get(node.callee);
+      if (!fn) throw new ExpressionError(`unknown function '${node.callee}'`, node.pos);
+      return fn(...node.args.map((a) => evaluate(a, scope)));
+    }
     case 'unary': return node.op === '!' ? !truthy(evaluate(node.arg, scope)) : -Number(evaluate(node.arg, scope));
     case 'logical': {
       const left = evaluate(node.left, scope);

@@ -3,7 +3,7 @@ type Fn = (...args: unknown[]) => unknown;
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-export const FUNCTIONS: Record<string, Fn> = {
+const TABLE: Record<string, Fn> = {
   length: (v) => (typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
   lower: (v) => str(v).toLowerCase(),
   upper: (v) => str(v).toUpperCase(),
@@ -19,3 +19,6 @@ export const FUNCTIONS: Record<string, Fn> = {
   default: (v, d) => (v === undefined || v === null || v === '' ? d : v),
   json: (v) => JSON.stringify(v ?? null),
 };
+
+/** A Map, so that names like 'constructor' or '__proto__' are never found on a prototype. */
+export const FUNCTIONS: ReadonlyMap<string, Fn> = new Map(Object.entries(TABLE));

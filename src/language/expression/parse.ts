@@ -119,7 +119,7 @@ class Parser {
     if (name === 'true' || name === 'false') return { type: 'literal', value: name === 'true', pos };
     if (name === 'null') return { type: 'literal', value: null, pos };
     if (!this.isOp('(')) return { type: 'ident', name, pos };
-    if (!(name in FUNCTIONS)) throw new ExpressionError(`unknown function '${name}' (known: ${Object.keys(FUNCTIONS).join(', ')})`, pos);
+    if (!FUNCTIONS.has(name)) throw new ExpressionError(`unknown function '${name}' (known: ${[...FUNCTIONS.keys()].join(', ')})`, pos);
     this.i++;
     const args: Node[] = [];
     while (!this.isOp(')')) {

@@ -8,7 +8,7 @@ export type Token =
   | { kind: 'eof'; pos: number };
 
 const OPS = ['===', '!==', '==', '!=', '<=', '>=', '&&', '||', '<', '>', '+', '-', '*', '/', '%', '!', '.', '[', ']', '(', ')', ',', '?', ':'];
-const WORD_OPS: Record<string, string> = { and: '&&', or: '||', not: '!' };
+const WORD_OPS = new Map([['and', '&&'], ['or', '||'], ['not', '!']]);
 
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -23,7 +23,7 @@ export function tokenize(src: string): Token[] {
     if (c === '"' || c === "'") { const t = readString(src, i); out.push(t.token); i = t.end; continue; }
     if (/[A-Za-z_$]/.test(c)) {
       const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(src.slice(i))?.[0] ?? c;
-      const op = WORD_OPS[m];
+      const op = WORD_OPS.get(m);
       out.push(op ? { kind: 'op', value: op, pos: i } : { kind: 'ident', value: m, pos: i });
       i += m.length; continue;
     }

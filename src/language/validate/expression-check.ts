@@ -58,7 +58,7 @@ function checkReference(root: string, member: string | undefined, site: Site, na
   if (root === 'result') {
     return site.withResult ? undefined : { code: 'unknown-name', message: `'result' is only available in next[].if and wait.until; use a capture name or steps.<id> here` };
   }
-  if (names.captures.includes(root) || root in FUNCTIONS) return undefined;
+  if (names.captures.includes(root) || FUNCTIONS.has(root)) return undefined;
   const all = [...RESERVED_ROOTS, ...names.captures];
   return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, or a step's capture name)` };
 }

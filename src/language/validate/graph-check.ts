@@ -9,15 +9,14 @@ export const DEFAULT_MAX_VISITS = 25;
 export function checkGraph(doc: RunbookDoc, report: Reporter): void {
   const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
   const edges = doc.steps.map((_, i) => edgesOf(doc, i));
-  for (const e of edges.flat()) {
-    if (e.to !== FALL_OFF && !ids.has(e.to)) report.error('unknown-step', e.path, `unknown step '${e.to}'${didYouMean(e.to, ids.keys())}`);
-  }
+  const unknown = edges.flat().filter((e) => e.to !== FALL_OFF && !ids.has(e.to));
+  for (const e of unknown) report.error('unknown-step', e.path, `unknown step '${e.to}'${didYouMean(e.to, ids.keys())}`);
   const next = (i: number) => edges[i]?.map((e) => ids.get(e.to)).filter((j): j is number => j !== undefined) ?? [];
   const reachable = reach([0], next);
   doc.steps.forEach((s, i) => {
     if (!reachable.has(i)) report.warn('unreachable', `/steps/${i}/id`, `step '${s.id}' can never run: no step leads to it`);
   });
-  checkEnds(doc, edges, ids, reachable, report);
+  if (unknown.length === 0) checkEnds(doc, edges, ids, reachable, report); // a broken edge would make every path look endless
   checkLoops(doc, next, reachable, report);
   if (edges.flat().some((e) => e.to === FALL_OFF) && !doc.steps.some((s) => stepKind(s) === 'end')) {
     report.warn('no-end', `/steps/${doc.steps.length - 1}`, `the run can finish without an 'end' step; add 'end: resolved' or 'end: escalate' with a message saying what was found`);

@@ -34,6 +34,11 @@ function describe(path: string, message: string, schema: TSchema, actual: unknow
     report.error('missing-key', path, `missing required key '${name}'${where}`, 'key');
     return;
   }
+  const minItems = (schema as { minItems?: number }).minItems;
+  if (Array.isArray(actual) && minItems !== undefined && actual.length < minItems) {
+    report.error('schema', path, `'${name}'${where} needs at least ${minItems} item${minItems === 1 ? '' : 's'} — an empty list does nothing`);
+    return;
+  }
   report.error('schema', path, `'${name || 'runbook'}'${where}: ${expected(schema, message)}, got ${show(actual)}`);
 }
 
@@ -44,7 +49,7 @@ function parentSchema(schema: TSchema): Record<string, unknown> | undefined {
 function expected(schema: TSchema, fallback: string): string {
   const s = schema as { anyOf?: { const?: unknown }[]; description?: string; pattern?: string; type?: string };
   if (s.anyOf?.every((o) => o.const !== undefined)) return `must be one of ${s.anyOf.map((o) => o.const).join(', ')}`;
-  if (s.pattern && s.description) return `${s.description.replace(/\.$/, '')}`;
+  if (s.pattern && s.description) return `must be ${s.description.replace(/^[^:]*:\s*/, '').replace(/\.$/, '')}`;
   if (s.anyOf && s.description) return `expected ${lowerFirst(s.description.replace(/\.$/, ''))}`;
   if (s.type) return `expected ${s.type === 'object' ? 'a mapping' : s.type === 'array' ? 'a list' : `a ${s.type}`}`;
   return lowerFirst(fallback);

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluate, parseExpression, parseTemplate, ExpressionError, references } from '../../src/language/expression/index.js';
+
+const run = (src: string, scope: Record<string, unknown> = {}) => evaluate(parseExpression(src), scope);
+
+test('arithmetic, comparison and precedence', () => {
+  assert.equal(run('1 + 2 * 3'), 7);
+  assert.equal(run('(1 + 2) * 3'), 9);
+  assert.equal(run('10 % 4 - -1'), 3);
+  assert.equal(run('2 >= 1 and 1 > 2 or true'), true);
+  assert.equal(run('not 1 == 2'), true);
+  assert.equal(run('!false && true'), true);
+  assert.equal(run('1 < 2 ? "a" : "b"'), 'a');
+});
+
+test('reads inputs, captures, rows; text numbers compare as numbers', () => {
+  const scope = { usage: { rows: [{ used: '95', max: 100 }] }, inputs: { n: 3 } };
+  assert.equal(run('usage.rows[0].used >= usage.rows[0].max * 0.9', scope), true);
+  assert.equal(run('usage.rows[0].used == 95', scope), true);
+  assert.equal(run("usage['rows'].length", scope), 1);
+  assert.equal(run('inputs.n + 1', scope), 4);
+  assert.equal(run('inputs.missing.deeper', scope), undefined);
+});
+
+test('operators for text and lists', () => {
+  assert.equal(run("'too many clients' contains 'many'"), true);
+  assert.equal(run("'b' in ['a', 'b']"), true);
+  assert.equal(run("'53300' matches '^53'"), true);
+  assert.equal(run("length('abc') + length([1,2])"), 5);
+  assert.equal(run("default(x, 'fallback')", {}), 'fallback');
+  assert.equal(run("join(['a','b'], '+')"), 'a+b');
+});
+
+test('no prototype access, no code execution', () => {
+  const scope = { o: {} };
+  assert.equal(run('o.constructor', scope), undefined);
+  assert.equal(run("o['__proto__']", scope), undefined);
+  assert.throws(() => parseExpression("o.constructor.constructor('x')()"), ExpressionError);
+  assert.throws(() => parseExpression('process.exit(1)'), /unknown function|unexpected/);
+  assert.equal(run("'x'.length"), 1);
+});
+
+test('syntax errors carry the offset', () => {
+  for (const [src, pos] of [['a +', 3], ['a == == b', 5], ["'open", 0], ['a @ b', 2], ['(1', 2]] as const) {
+    try { parseExpression(src); assert.fail(`${src} parsed`); } catch (e) {
+      assert.ok(e instanceof ExpressionError, String(e));
+      assert.equal(e.pos, pos, `${src}: ${e.message}`);
+    }
+  }
+  assert.throws(() => parseExpression('1 < 2 < 3'), ExpressionError);
+  assert.throws(() => parseExpression('('.repeat(500) + '1' + ')'.repeat(500)), /nested too deeply/);
+});
+
+test('templates split into text and expressions with offsets', () => {
+  const parts = parseTemplate('kill ${{ idle.rowCount }} of ${{inputs.max}}');
+  assert.deepEqual(parts.map((p) => p.kind), ['text', 'expr', 'text', 'expr']);
+  const second = parts[3]!;
+  assert.ok(second.kind === 'expr' && second.source === 'inputs.max' && second.offset === 32);
+  assert.throws(() => parseTemplate('a ${{ b'), /never closed/);
+  assert.throws(() => parseTemplate('a ${{ }}'), /empty/);
+});
+
+test('references name roots and their first member', () => {
+  const refs = references(parseExpression("inputs.url matches '^pg' and steps['check-usage'].status == 'ok' and usage.rows"));
+  assert.deepEqual(refs.map((r) => `${r.root}.${r.member ?? ''}`), ['inputs.url', 'steps.check-usage', 'usage.rows']);
+});

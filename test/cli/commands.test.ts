@@ -1,0 +1,98 @@
+// The core commands, run as an operator runs them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { cli, ROOT } from '../helpers/cli.js';
+import { VERSION } from '../../src/cli/version.js';
+
+test('--version matches package.json', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(VERSION, pkg.version);
+  const r = cli(['--version']);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), pkg.version);
+});
+
+test('--help on every command shows examples', () => {
+  for (const cmd of ['run', 'list', 'show', 'validate', 'graph', 'schema', 'new']) {
+    const r = cli([cmd, '--help']);
+    assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+    assert.match(r.stdout, /Example/, cmd);
+  }
+});
+
+test('usage mistakes exit 2 with one line and no stack trace', () => {
+  for (const args of [['bogus'], ['run'], ['graph', 'x', '--format', 'png'], ['show', 'no-such-runbook']]) {
+    const r = cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
+test('validate: 2 on a broken runbook with file:line:col, 0 on a clean one', () => {
+  const bad = cli(['validate', join(ROOT, 'test/fixtures/invalid/goto-unknown.yaml')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stdout, /goto-unknown\.yaml:6:11: error: unknown step 'restat' — did you mean 'restart'\?/);
+  const good = cli(['validate', join(ROOT, 'runbooks/examples/hello.yaml')]);
+  assert.equal(good.code, 0, good.stdout);
+  const json = JSON.parse(cli(['validate', join(ROOT, 'test/fixtures/invalid/unsafe-sql.yaml'), '--json']).stdout) as { errors: number; diagnostics: { code: string; line: number }[] };
+  assert.equal(json.errors, 1);
+  assert.equal(json.diagnostics[0]!.code, 'unsafe-unmarked');
+});
+
+test('schema prints a JSON Schema that a validator compiles', () => {
+  const r = cli(['schema']);
+  assert.equal(r.code, 0);
+  const schema = JSON.parse(r.stdout) as object;
+  const validate = new Ajv.default({ strict: false }).compile(schema);
+  assert.equal(validate({ name: 'a', title: 'A', steps: [{ id: 'done', end: 'resolved' }] }), true);
+});
+
+test('graph draws the compiled machine as mermaid and dot', () => {
+  const file = join(ROOT, 'runbooks/examples/hello.yaml');
+  const m = cli(['graph', file]);
+  assert.equal(m.code, 0, m.stderr);
+  assert.match(m.stdout, /^flowchart TD/);
+  assert.match(m.stdout, /greet -->\|"greeting\.stdout contains 'hello'"\| done/);
+  assert.match(m.stdout, /clean\{\{"⚠ clean"\}\}/, 'destructive steps are marked');
+  const d = cli(['graph', file, '--format', 'dot']);
+  assert.match(d.stdout, /^digraph runbook \{/);
+  assert.match(d.stdout, /"greet" -> "__failed" \[style=dashed\]/);
+});
+
+test('new writes a skeleton that validates and carries the schema comment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-new-'));
+  const r = cli(['new', 'replication-lag', '--dir', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const file = join(dir, 'replication-lag.yaml');
+  assert.match(readFileSync(file, 'utf8'), /^# yaml-language-server: \$schema=/);
+  assert.equal(cli(['validate', file]).code, 0);
+  assert.equal(cli(['new', 'replication-lag', '--dir', dir]).code, 2, 'refuses to overwrite');
+  assert.equal(cli(['new', 'Bad Name', '--dir', dir]).code, 2);
+});
+
+test('list shows local runbooks and says when one overrides a built-in', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-list-'));
+  writeFileSync(join(dir, 'hello.yaml'), 'name: hello\ntitle: Local hello\nsteps:\n  - id: done\n    end: resolved\n');
+  const r = cli(['list', '--json'], { env: { RUNBOOK_PATH: dir } });
+  assert.equal(r.code, 0, r.stderr);
+  const rows = JSON.parse(r.stdout) as { name: string; source: string; title: string }[];
+  const local = rows.find((x) => x.name === 'hello');
+  assert.equal(local?.source, 'RUNBOOK_PATH');
+  assert.equal(local?.title, 'Local hello');
+});
+
+test('run refuses a missing required input with one line naming the flag and env var', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+  const file = join(dir, 'needs.yaml');
+  writeFileSync(file, 'name: needs\ntitle: Needs\ninputs:\n  url: { env: DATABASE_URL, required: true }\nsteps:\n  - id: s\n    shell: echo ${{ inputs.url }}\n');
+  const r = cli(['run', file, '--plain', '--no-transcript'], { env: { DATABASE_URL: '' } });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /missing input 'url': pass --input url=… or set DATABASE_URL/);
+  const bad = cli(['run', file, '--plain', '--input', 'nonsense']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--input takes name=value/);
+});

@@ -1,0 +1,104 @@
+// injectFault: produces a real, reproducible connection failure and the URL that hits it.
+import { labCredentials } from './credentials.js';
+import { ENGINE_NAME, ordinarySlots, SERVER_FAULTS, type ServerFaultKind } from './fault-specs.js';
+import { holdConnections } from './held-connections.js';
+import { LabError } from './lab-error.js';
+import { serverConfig } from './lab-server.js';
+import { startMariadb } from './mariadb.js';
+import { freePort, LOOPBACK } from './ports.js';
+import { startPostgres } from './postgres.js';
+import { startSilentServer } from './silent-server.js';
+import { FAULT_KINDS } from './types.js';
+import type { FaultKind, HeldConnections, InjectedFault, InjectFaultOptions, LabEngine, LabServer, LabServerOptions } from './types.js';
+import { buildUrl } from './urls.js';
+
+/** startPostgres or startMariadb, by engine. */
+export function startServer(engine: LabEngine, opts?: LabServerOptions): Promise<LabServer> {
+  return engine === 'postgres' ? startPostgres(opts) : startMariadb(opts);
+}
+
+export async function injectFault(kind: FaultKind, engine: LabEngine, opts: InjectFaultOptions = {}): Promise<InjectedFault> {
+  if (!FAULT_KINDS.includes(kind)) throw new LabError(`unknown fault kind: ${String(kind)}`);
+  if (engine !== 'postgres' && engine !== 'mariadb') throw new LabError(`unknown engine: ${String(engine)}`);
+  if (kind === 'refused') return refusedFault(engine, opts);
+  if (kind === 'timeout') return timeoutFault(engine, opts);
+  return serverFault(kind, engine, opts);
+}
+
+/** URL for a port with no real database behind it, with the lab's usual credentials. */
+function bareUrl(engine: LabEngine, port: number, as: InjectFaultOptions['as']): string {
+  const c = labCredentials();
+  const [user, password] = as === 'super' ? [c.superuser, c.superPassword] : [c.appUser, c.appPassword];
+  return buildUrl({ engine, host: LOOPBACK, port, user, password, database: c.database });
+}
+
+async function refusedFault(engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
+  const port = await freePort(); // bound then closed: nothing listens there now
+  return {
+    kind: 'refused',
+    engine,
+    url: bareUrl(engine, port, opts.as),
+    describe: `nothing listens on ${LOOPBACK}:${port}: the ${ENGINE_NAME[engine]} server is down (connection refused)`,
+    cleanup: async () => undefined,
+  };
+}
+
+async function timeoutFault(engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
+  const silent = await startSilentServer();
+  return {
+    kind: 'timeout',
+    engine,
+    url: bareUrl(engine, silent.port, opts.as),
+    describe: `${LOOPBACK}:${silent.port} accepts TCP but never answers the ${ENGINE_NAME[engine]} handshake (connect timeout)`,
+    cleanup: once(() => silent.close()),
+  };
+}
+
+async function serverFault(kind: ServerFaultKind, engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
+  const spec = SERVER_FAULTS[kind];
+  const server = opts.server ?? (await startServer(engine, spec.options(engine)));
+  const ownsServer = !opts.server;
+  try {
+    checkReusable(kind, engine, server, opts.server !== undefined);
+    const held = kind === 'too-many-connections' ? await fillSlots(server) : undefined;
+    const asSuper = opts.as === 'super' && kind !== 'too-many-connections';
+    const role = asSuper ? { user: server.superuser, password: server.superPassword } : {};
+    const url = server.url({ ...role, ...spec.url(server) });
+    return {
+      kind,
+      engine,
+      url,
+      server,
+      ...(server.caFile ? { caFile: server.caFile } : {}),
+      describe: spec.describe(server),
+      ...(held ? { held } : {}),
+      cleanup: once(async () => {
+        await held?.release();
+        if (ownsServer) await server.stop();
+      }),
+    };
+  } catch (err) {
+    if (ownsServer) await server.stop();
+    throw err;
+  }
+}
+
+function checkReusable(kind: ServerFaultKind, engine: LabEngine, server: LabServer, reused: boolean): void {
+  if (!reused) return;
+  if (server.engine !== engine) throw new LabError(`fault ${kind}: server is ${server.engine}, not ${engine}`);
+  const config = serverConfig(server);
+  if (!config) throw new LabError(`fault ${kind}: server was not started by the lab`);
+  const why = SERVER_FAULTS[kind].unsuitable(config);
+  if (why) throw new LabError(`fault ${kind}: the given server cannot produce it (${why})`);
+}
+
+function fillSlots(server: LabServer): Promise<HeldConnections> {
+  const config = serverConfig(server);
+  if (!config) throw new LabError('too-many-connections: server was not started by the lab');
+  return holdConnections(server.engine, server.url(), ordinarySlots(server.engine, config));
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => (p ??= fn());
+}

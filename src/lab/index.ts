@@ -1,0 +1,20 @@
+// Fault lab: throwaway local PostgreSQL/MariaDB servers with real connection faults.
+export type {
+  FaultKind,
+  HeldConnections,
+  InjectedFault,
+  InjectFaultOptions,
+  LabEngine,
+  LabServer,
+  LabServerOptions,
+  UrlOptions,
+} from './types.js';
+export { FAULT_KINDS } from './types.js';
+export { LabError } from './lab-error.js';
+export { labServerInfo } from './lab-server.js';
+export { startPostgres } from './postgres.js';
+export { startMariadb } from './mariadb.js';
+export { injectFault, startServer } from './faults.js';
+export { startSilentServer, type SilentServer } from './silent-server.js';
+export { holdConnections } from './held-connections.js';
+export { findMariadbBinaries, findPostgresBinaries } from './binaries.js';

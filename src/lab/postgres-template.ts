@@ -1,0 +1,76 @@
+// initdb is the slow part of a PostgreSQL start (~1 s), so it runs once per process into
+// a template that already holds the lab roles and database; clusters are copies of it.
+import { join } from 'node:path';
+import pg from 'pg';
+import { findPostgresBinaries } from './binaries.js';
+import { labCredentials, sqlString } from './credentials.js';
+import { runCommand } from './exec.js';
+import { makeNamedDir } from './lab-root.js';
+import { serverUser } from './run-as.js';
+import { spawnServer } from './server-process.js';
+
+/** Settings used by the template and every cluster: speed over durability. */
+export const PG_FAST_SETTINGS: Record<string, string> = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+  shared_buffers: '16MB',
+  wal_level: 'minimal',
+  max_wal_senders: '0',
+  autovacuum: 'off',
+  password_encryption: 'scram-sha-256',
+};
+
+export function settingArgs(settings: Record<string, string>): string[] {
+  return Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+}
+
+let pending: Promise<string> | undefined;
+
+/** Path of the template data dir (created on first call). */
+export function postgresTemplate(): Promise<string> {
+  pending ??= buildTemplate();
+  return pending;
+}
+
+async function buildTemplate(): Promise<string> {
+  const bins = findPostgresBinaries();
+  const user = serverUser('postgres');
+  const dir = makeNamedDir('pg-template', user);
+  const data = join(dir, 'data');
+  const { superuser } = labCredentials();
+  await runCommand(bins.initdb, ['-D', data, '-U', superuser, '--auth-local=trust', '--auth-host=scram-sha-256',
+    '-E', 'UTF8', '--no-locale', '--no-sync', '--wal-segsize=1'], user); // 1 MB WAL: less to copy per cluster
+  await seedTemplate(bins.postgres, data, dir);
+  return data;
+}
+
+/** Starts the template socket-only, creates the lab roles, and shuts down cleanly. */
+async function seedTemplate(postgres: string, data: string, socketDir: string): Promise<void> {
+  const server = await spawnServer({
+    label: 'PostgreSQL template',
+    cmd: postgres,
+    args: ['-D', data, ...settingArgs({ ...PG_FAST_SETTINGS, listen_addresses: '', unix_socket_directories: socketDir, port: '5432' })],
+    user: serverUser('postgres'),
+    readyPattern: /ready to accept connections/,
+    stopSignal: 'SIGINT', // fast shutdown: checkpoints, so copies start without recovery
+  });
+  try {
+    await runSeedSql(socketDir);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function runSeedSql(socketDir: string): Promise<void> {
+  const c = labCredentials();
+  const client = new pg.Client({ host: socketDir, port: 5432, user: c.superuser, database: 'postgres' });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${c.superuser} PASSWORD ${sqlString(c.superPassword)}`);
+    await client.query(`CREATE ROLE ${c.appUser} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${sqlString(c.appPassword)}`);
+    await client.query(`CREATE DATABASE ${c.database} OWNER ${c.appUser}`);
+  } finally {
+    await client.end();
+  }
+}

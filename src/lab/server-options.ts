@@ -1,0 +1,35 @@
+// Defaults and validation shared by both engines' start functions.
+import { LabError } from './lab-error.js';
+import type { LabServerOptions } from './types.js';
+
+export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOptions = {}): Required<LabServerOptions> {
+  const resolved: Required<LabServerOptions> = {
+    maxConnections: opts.maxConnections ?? (engine === 'postgres' ? 20 : 30),
+    // MariaDB always allows exactly one connection beyond max_connections for SUPER users.
+    reservedConnections: opts.reservedConnections ?? (engine === 'postgres' ? 3 : 1),
+    tls: opts.tls ?? 'off',
+    cert: opts.cert ?? 'good',
+  };
+  if (engine === 'postgres' && resolved.reservedConnections >= resolved.maxConnections) {
+    throw new LabError('reservedConnections must be less than maxConnections');
+  }
+  if (engine === 'mariadb' && resolved.reservedConnections !== 1) {
+    throw new LabError('MariaDB reserves exactly one extra connection for SUPER users; it is not configurable');
+  }
+  if (engine === 'mariadb' && resolved.maxConnections < 10) {
+    // mariadbd silently raises anything lower to 10; say so instead of surprising tests.
+    throw new LabError('MariaDB enforces max_connections >= 10');
+  }
+  return resolved;
+}
+
+/** Retries `start` with a fresh port when another process grabbed ours first. */
+export async function withPortRetry<T>(start: () => Promise<T>, isPortClash: (err: unknown) => boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= 3 || !isPortClash(err)) throw err;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Public contract of the fault lab. Other modules code against these names.
+
+export type LabEngine = 'postgres' | 'mariadb';
+
+export type FaultKind =
+  | 'none'
+  | 'refused'
+  | 'timeout'
+  | 'auth'
+  | 'database-missing'
+  | 'ssl-required'
+  | 'ssl-unsupported'
+  | 'cert-untrusted'
+  | 'cert-hostname'
+  | 'too-many-connections';
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'none',
+  'refused',
+  'timeout',
+  'auth',
+  'database-missing',
+  'ssl-required',
+  'ssl-unsupported',
+  'cert-untrusted',
+  'cert-hostname',
+  'too-many-connections',
+];
+
+export interface UrlOptions {
+  user?: string;
+  password?: string;
+  database?: string;
+  params?: Record<string, string>;
+}
+
+export interface LabServer {
+  engine: LabEngine;
+  host: '127.0.0.1';
+  port: number;
+  /** Password-authenticated superuser over TCP. */
+  superuser: string;
+  superPassword: string;
+  /** Ordinary (non-superuser) application role and the database it owns. */
+  appUser: string;
+  appPassword: string;
+  database: string;
+  /** postgres://… or mysql://…; password URL-encoded; defaults to the app user. */
+  url(opts?: UrlOptions): string;
+  /** Superuser URL. */
+  adminUrl(): string;
+  /** CA that signed the server certificate, when TLS is on. */
+  caFile?: string;
+  /** Idempotent: kills the server and removes its temp dir. */
+  stop(): Promise<void>;
+}
+
+export interface LabServerOptions {
+  maxConnections?: number;
+  /**
+   * PostgreSQL: superuser_reserved_connections, taken out of maxConnections (default 3).
+   * MariaDB: always 1, on top of max_connections, for SUPER users; any other value throws.
+   */
+  reservedConnections?: number;
+  tls?: 'off' | 'on' | 'required';
+  cert?: 'good' | 'wrong-host';
+}
+
+/** Real connections the lab keeps open to exhaust a server's connection slots. */
+export interface HeldConnections {
+  /** How many were opened. */
+  readonly opened: number;
+  /** How many are still open (drops when the server kills them). */
+  alive(): number;
+  /** Closes whatever is still open. Idempotent. */
+  release(): Promise<void>;
+}
+
+export interface InjectedFault {
+  kind: FaultKind;
+  engine: LabEngine;
+  /** The URL an app would use that now fails with this fault. */
+  url: string;
+  server?: LabServer;
+  caFile?: string;
+  /** One line for a human. */
+  describe: string;
+  /** Only for too-many-connections: the connections filling the slots. */
+  held?: HeldConnections;
+  /** Idempotent. Stops servers the fault started, never a server passed in. */
+  cleanup(): Promise<void>;
+}
+
+export interface InjectFaultOptions {
+  /** Reuse this server instead of starting one; it must be configured for the fault. */
+  server?: LabServer;
+  /** Which role the fault URL uses where a role matters (default 'app'). */
+  as?: 'app' | 'super';
+}

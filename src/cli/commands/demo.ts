@@ -1,0 +1,78 @@
+// `runbook demo <scenario>`: a throwaway local database with a real fault, and the built-in runbook run
+// against it exactly as `runbook run` would (same UI, gates, transcript). The server is removed on every
+// exit path: finally here, plus the lab's own exit and signal hooks.
+import { injectFault, type FaultKind, type InjectedFault, type LabEngine } from '../../lab/index.js';
+import { defaultTranscriptPath } from '../../transcript/paths.js';
+import { maskUrl } from '../../db/url.js';
+import { UserError } from '../errors.js';
+import { loadRunbook } from '../load-runbook.js';
+import { prepareRun } from '../prepare-run.js';
+
+export interface DemoFlags {
+  engine: string;
+  plain?: boolean;
+  yes?: boolean;
+  approve: string[];
+  transcript?: string | false;
+}
+
+interface Scenario {
+  fault: FaultKind;
+  runbook: string;
+  /** Runbook inputs for this fault; the URL an application would have comes first. */
+  inputs(f: InjectedFault): Record<string, string>;
+  note?: string;
+}
+
+export const SCENARIOS: Record<string, Scenario> = {
+  'pool-exhausted': {
+    fault: 'too-many-connections',
+    runbook: 'pool-exhausted',
+    inputs: (f) => ({
+      url: f.server!.adminUrl(), app_url: f.url,
+      // The lab's sessions were opened seconds ago: any age counts. The "app" is 2 processes whose pools hold them all.
+      idle_minutes: '0', idle_tx_minutes: '0',
+      app_processes: '2', pool_size: String(Math.max(1, Math.floor((f.held?.opened ?? 2) / 2))), max_overflow: '0', other_connections: '0',
+    }),
+    note: 'The runbook connects as the lab superuser through a reserved slot, as you would in an incident.',
+  },
+  refused: { fault: 'refused', runbook: 'refused', inputs: (f) => ({ url: f.url }) },
+  timeout: { fault: 'timeout', runbook: 'timeout', inputs: (f) => ({ url: f.url }) },
+  auth: { fault: 'auth', runbook: 'auth', inputs: (f) => ({ url: f.url, admin_url: f.server!.adminUrl() }) },
+  ssl: { fault: 'ssl-required', runbook: 'ssl', inputs: (f) => ({ url: f.url }) },
+};
+
+export async function demoCommand(name: string, flags: DemoFlags): Promise<number> {
+  const scenario = SCENARIOS[name];
+  if (!scenario) throw new UserError(`no demo scenario '${name}': choose one of ${Object.keys(SCENARIOS).join(', ')}`);
+  const engine = labEngine(flags.engine);
+  const { runbook, warnings } = loadRunbook(scenario.runbook);
+  for (const w of warnings) process.stderr.write(`${w}\n`);
+  say(`Starting a throwaway ${engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'} on 127.0.0.1 and injecting '${scenario.fault}'…`);
+  const fault = await injectFault(scenario.fault, engine);
+  try {
+    say(`Fault: ${fault.describe}`);
+    say(`The application's URL now fails: ${maskUrl(fault.url)}`);
+    if (scenario.note) say(scenario.note);
+    const transcript = flags.transcript === false ? false : flags.transcript ?? defaultTranscriptPath(runbook.doc.name);
+    say(`Running 'runbook run ${runbook.doc.name}' against it. The server is deleted when the demo ends.\n`);
+    const inputs = Object.entries(scenario.inputs(fault)).map(([k, v]) => `${k}=${v}`);
+    const session = await prepareRun(runbook, { input: inputs, approve: flags.approve, plain: flags.plain, yes: flags.yes, transcript });
+    const code = await session.execute();
+    if (transcript) say(`\nTranscript: ${transcript}  (runbook report ${transcript})`);
+    return code;
+  } finally {
+    await fault.cleanup();
+    say('Demo database stopped and removed.');
+  }
+}
+
+function labEngine(text: string): LabEngine {
+  if (text === 'postgres' || text === 'postgresql') return 'postgres';
+  if (text === 'mariadb' || text === 'mysql') return 'mariadb';
+  throw new UserError(`--engine takes postgres or mariadb, got '${text}'`);
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

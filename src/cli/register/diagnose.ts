@@ -1,0 +1,25 @@
+// `runbook diagnose`: options and help; the code loads only when the command runs.
+import type { Command } from 'commander';
+import type { Lazy } from './index.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerDiagnose(program: Command, lazy: Lazy): void {
+  program.command('diagnose').argument('[url]', 'connection URL (default: DATABASE_URL, else PG* / MYSQL_* variables)')
+    .description('Find which layer of a database connection fails (config, DNS, TCP, TLS, login, pool) and the runbook for it.')
+    .option('--json', 'print {classification, scenario, runbook, checks} as JSON')
+    .option('--timeout <duration>', 'limit for each network check: seconds or e.g. 500ms, 5s', '5')
+    .option('--run', 'start the matching runbook with this URL')
+    .option('--plain', 'with --run: one line per event, no terminal UI')
+    .option('--approve <step-id>', 'with --run: approve this destructive step in plain mode (repeatable)', collect, [])
+    .option('--yes', 'with --run: approve every destructive step in plain mode')
+    .option('--transcript <file>', 'with --run: write the transcript here')
+    .option('--no-transcript', 'with --run: do not write a transcript')
+    .addHelpText('after', `
+Examples:
+  runbook diagnose                                   # uses DATABASE_URL
+  runbook diagnose 'postgres://app@db:5432/app' --json
+  runbook diagnose --timeout 2s --run
+Exit codes: 0 every layer works, 1 a problem was found (or the --run runbook did not resolve), 2 usage error.`)
+    .action(lazy(() => import('../commands/diagnose.js'), 'diagnoseCommand'));
+}

@@ -1,0 +1,74 @@
+// The layered diagnosis: config → DNS → TCP → TLS → login → pool headroom, stopping at the first layer
+// that fails. Each layer is the evidence for the next; the first failure names the runbook.
+import { Redactor } from '../secrets/redactor.js';
+import { maskUrl } from '../db/url.js';
+import type { StepResult } from '../executors/types.js';
+import { checkHeadroom } from './headroom.js';
+import { ProbeRunner } from './probe-runner.js';
+import { CONFIG_SCENARIO, POOL_PRESSURE, scenarioOf } from './scenarios.js';
+import { checkConfig, type Source } from './source.js';
+import { tlsVerdict } from './tls-verdict.js';
+import { LAYERS, type Check, type Diagnosis, type Layer } from './types.js';
+import { explain } from '../db/classify.js';
+
+export interface DiagnoseOptions { timeoutMs: number; redactor?: Redactor }
+
+export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<Diagnosis> {
+  const redactor = opts.redactor ?? new Redactor();
+  redactor.addUrl(source.url);
+  const checks: Check[] = [];
+  const done = (): Diagnosis => conclude(source, checks, redactor);
+  const config = checkConfig(source);
+  checks.push(config.check);
+  if (!config.ok) return done();
+  const runner = new ProbeRunner(source.url, opts.timeoutMs, redactor);
+  try {
+    const dns = await runner.probe('dns');
+    checks.push(fromProbe('dns', dns, () => `${config.info.host} → ${list(dns.details?.addresses)}`));
+    if (dns.status !== 'ok') return done();
+    const tcp = await runner.probe('tcp');
+    checks.push(fromProbe('tcp', tcp, () => `${config.info.host}:${config.info.port} accepts TCP (${String(tcp.details?.connectMs)} ms)`));
+    if (tcp.status !== 'ok') return done();
+    const tls = tlsVerdict(config.info, await runner.probe('tls'));
+    checks.push(tls);
+    if (tls.status === 'failed') return done();
+    const login = await runner.probe('db-connect');
+    checks.push(fromProbe('connect', login, () => loginSummary(login)));
+    if (login.status !== 'ok') return done();
+    checks.push(await checkHeadroom(config.info, runner));
+    return done();
+  } finally {
+    await runner.close();
+  }
+}
+
+function fromProbe(layer: Layer, r: StepResult, ok: () => string): Check {
+  const base = { layer, durationMs: r.durationMs, ...(r.details ? { details: r.details } : {}) };
+  if (r.status === 'ok') return { ...base, status: 'ok', classification: 'ok', summary: ok() };
+  const c = r.classification ?? 'other';
+  return { ...base, status: 'failed', classification: c, summary: `${c}: ${r.error ?? r.status}` };
+}
+
+function loginSummary(r: StepResult): string {
+  const d = r.details ?? {};
+  return `logged in as ${String(d.user)} to ${String(d.database)} on ${String(d.server)} ${String(d.serverVersion)}`
+    + ` (${String(d.connectMs)} ms, TLS ${d.tls ? 'on' : 'off'})`;
+}
+
+const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : String(v ?? '?'));
+
+function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosis {
+  const ran = new Set(checks.map((c) => c.layer));
+  const all = [...checks, ...LAYERS.filter((l) => !ran.has(l)).map((layer): Check => ({ layer, status: 'skipped', summary: 'not checked' }))];
+  const failed = checks.find((c) => c.status === 'failed');
+  const pool = checks.find((c) => c.layer === 'pool' && c.status === 'warn');
+  const classification = failed?.classification ?? 'ok';
+  const which = failed?.layer === 'config' ? CONFIG_SCENARIO : !failed && pool ? POOL_PRESSURE : scenarioOf(classification);
+  const finding = failed ? `${failed.layer === 'config' ? failed.summary : explain(classification)}`
+    : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
+      : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
+  return redactor.maskDeep({
+    url: source.url ? maskUrl(source.url) : '(none)', source: source.from, classification,
+    scenario: which.scenario, runbook: which.runbook, finding, checks: all,
+  });
+}

@@ -1,0 +1,44 @@
+// Layer 6, pool: connections in use against what applications may have. Only asked once a login works.
+import type { ConnectionInfo } from '../db/url.js';
+import type { ProbeRunner } from './probe-runner.js';
+import type { Check } from './types.js';
+
+const PRESSURE_PERCENT = 90;
+
+const PG_USAGE = `SELECT count(*)::int AS used, current_setting('max_connections')::int AS max,
+  current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+    - coalesce(current_setting('reserved_connections', true)::int, 0) AS usable
+  FROM pg_stat_activity WHERE backend_type = 'client backend'`;
+// Threads_connected is global and needs no PROCESS privilege, unlike counting the processlist.
+const MY_USED = `SHOW GLOBAL STATUS LIKE 'Threads_connected'`;
+const MY_MAX = 'SELECT @@max_connections AS max, @@max_user_connections AS max_per_user';
+
+export async function checkHeadroom(info: ConnectionInfo, runner: ProbeRunner): Promise<Check> {
+  const usage = info.engine === 'postgres' ? await pgUsage(runner) : await mysqlUsage(runner);
+  if ('error' in usage) return { layer: 'pool', status: 'skipped', summary: `could not read connection usage: ${usage.error}` };
+  const { used, usable, max } = usage;
+  const pct = usable > 0 ? Math.round((100 * used) / usable) : 100;
+  const details = { used, max, usable, percent: pct };
+  const summary = `${used} of ${usable} usable connections in use (max_connections ${max})`;
+  if (pct >= PRESSURE_PERCENT) return { layer: 'pool', status: 'warn', classification: 'ok', summary: `${summary}: nearly full`, details };
+  return { layer: 'pool', status: 'ok', classification: 'ok', summary, details };
+}
+
+type Usage = { used: number; max: number; usable: number } | { error: string };
+
+async function pgUsage(runner: ProbeRunner): Promise<Usage> {
+  const r = await runner.sql(PG_USAGE);
+  const row = r.rows?.[0];
+  if (r.status !== 'ok' || !row) return { error: r.error ?? 'no rows' };
+  return { used: Number(row.used), max: Number(row.max), usable: Number(row.usable) };
+}
+
+async function mysqlUsage(runner: ProbeRunner): Promise<Usage> {
+  const [used, max] = [await runner.sql(MY_USED), await runner.sql(MY_MAX)];
+  const usedRow = used.rows?.[0];
+  const maxRow = max.rows?.[0];
+  if (used.status !== 'ok' || !usedRow) return { error: used.error ?? 'no rows' };
+  if (max.status !== 'ok' || !maxRow) return { error: max.error ?? 'no rows' };
+  const limit = Number(maxRow.max);
+  return { used: Number(usedRow.Value ?? usedRow.VALUE), max: limit, usable: limit };
+}

@@ -1,0 +1,30 @@
+// Classification → the scenario a person would name and the built-in runbook that handles it.
+import type { Classification } from '../executors/types.js';
+
+interface Scenario { scenario: string; runbook: string | null }
+
+const BY_CLASSIFICATION: Record<Classification, Scenario> = {
+  ok: { scenario: 'healthy', runbook: null },
+  dns: { scenario: 'dns', runbook: 'timeout' },          // the timeout runbook walks DNS first
+  refused: { scenario: 'refused', runbook: 'refused' },
+  timeout: { scenario: 'timeout', runbook: 'timeout' },
+  unreachable: { scenario: 'unreachable', runbook: 'timeout' },
+  auth: { scenario: 'auth', runbook: 'auth' },
+  'database-missing': { scenario: 'database-missing', runbook: 'auth' },
+  'ssl-required': { scenario: 'ssl', runbook: 'ssl' },
+  'ssl-unsupported': { scenario: 'ssl', runbook: 'ssl' },
+  'cert-untrusted': { scenario: 'ssl', runbook: 'ssl' },
+  'cert-hostname': { scenario: 'ssl', runbook: 'ssl' },
+  'cert-expired': { scenario: 'ssl', runbook: 'ssl' },
+  'too-many-connections': { scenario: 'pool-exhausted', runbook: 'pool-exhausted' },
+  other: { scenario: 'unknown', runbook: null },
+};
+
+export function scenarioOf(c: Classification): Scenario {
+  return BY_CLASSIFICATION[c];
+}
+
+/** A URL that does not parse is a config problem; the auth runbook covers encoding special characters. */
+export const CONFIG_SCENARIO: Scenario = { scenario: 'config', runbook: 'auth' };
+/** Connected, but few slots left: the next burst of traffic hits too-many-connections. */
+export const POOL_PRESSURE: Scenario = { scenario: 'pool-pressure', runbook: 'pool-exhausted' };

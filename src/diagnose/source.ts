@@ -1,0 +1,47 @@
+// Layer 1, config: which URL the application would use, and whether it parses. A URL error names the
+// character to encode, never the password.
+import { connectionFromEnv } from '../db/url-env.js';
+import { sslMode, tlsFiles } from '../db/ssl-options.js';
+import { maskUrl, parseUrl, UrlError, type ConnectionInfo } from '../db/url.js';
+import type { Check } from './types.js';
+
+export interface Source { url: string; from: string }
+export type Parsed = { ok: true; info: ConnectionInfo; check: Check } | { ok: false; check: Check };
+
+/** The URL to diagnose: the argument, else DATABASE_URL, PG* or MYSQL_* (as the application would build it).
+ *  A malformed DATABASE_URL comes back as a failed config check with the raw text as the source. */
+export function findSource(arg: string | undefined, env: NodeJS.ProcessEnv = process.env): Source | undefined {
+  if (arg) return { url: arg, from: 'argument' };
+  try {
+    const found = connectionFromEnv(env);
+    return found ? { url: found.url, from: found.source } : undefined;
+  } catch {
+    return env.DATABASE_URL ? { url: env.DATABASE_URL, from: 'DATABASE_URL' } : { url: '', from: 'PG*/MYSQL_* variables' };
+  }
+}
+
+export function checkConfig(source: Source): Parsed {
+  try {
+    const info = parseUrl(source.url);
+    const mode = sslMode(info);
+    tlsFiles(info); // an unreadable sslrootcert is a config problem too
+    const who = info.user ? `${info.user}@` : '';
+    return {
+      ok: true, info,
+      check: {
+        layer: 'config', status: 'ok', classification: 'ok',
+        summary: `${info.engine} URL: ${who}${info.host}:${info.port}/${info.database}, sslmode ${mode} (from ${source.from})`,
+        details: { engine: info.engine, host: info.host, port: info.port, user: info.user, database: info.database, sslmode: mode },
+      },
+    };
+  } catch (e) {
+    return { ok: false, check: configFailure(e, source.from) };
+  }
+}
+
+function configFailure(e: unknown, from: string): Check {
+  const why = e instanceof UrlError ? e.message : 'the URL could not be read';
+  return { layer: 'config', status: 'failed', classification: 'other', summary: `the URL from ${from} is wrong: ${why}` };
+}
+
+export { maskUrl };

@@ -1,0 +1,25 @@
+// What `runbook diagnose` finds: one check per layer, in the order a connection climbs them.
+import type { Classification } from '../executors/types.js';
+
+export type Layer = 'config' | 'dns' | 'tcp' | 'tls' | 'connect' | 'pool';
+export const LAYERS: readonly Layer[] = ['config', 'dns', 'tcp', 'tls', 'connect', 'pool'];
+
+export interface Check {
+  layer: Layer;
+  /** warn: works, but worth fixing (plain-text fallback, certificate near expiry, pool near full). */
+  status: 'ok' | 'failed' | 'warn' | 'skipped';
+  classification?: Classification;
+  summary: string;               // one line, password-free
+  durationMs?: number;
+  details?: Record<string, unknown>;
+}
+
+export interface Diagnosis {
+  url: string;                   // masked
+  source: string;                // where the URL came from
+  classification: Classification;
+  scenario: string;
+  runbook: string | null;
+  finding: string;
+  checks: Check[];
+}

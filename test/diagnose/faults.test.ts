@@ -1,0 +1,78 @@
+// `diagnose` against real lab servers: every fault gets the right classification and runbook, on
+// PostgreSQL and MariaDB. Servers are shared where a fault allows it.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { injectFault, startServer, type FaultKind, type LabEngine, type LabServer } from '../../src/lab/index.js';
+import { runCli } from '../runbooks/helpers.js';
+
+const EXPECTED: [FaultKind, string, string | null][] = [
+  ['none', 'ok', null],
+  ['refused', 'refused', 'refused'],
+  ['timeout', 'timeout', 'timeout'],
+  ['auth', 'auth', 'auth'],
+  ['database-missing', 'database-missing', 'auth'],
+  ['ssl-required', 'ssl-required', 'ssl'],
+  ['ssl-unsupported', 'ssl-unsupported', 'ssl'],
+  ['cert-untrusted', 'cert-untrusted', 'ssl'],
+  ['cert-hostname', 'cert-hostname', 'ssl'],
+  ['too-many-connections', 'too-many-connections', 'pool-exhausted'],
+];
+
+/** Faults that can reuse the healthy (TLS off) or the TLS-on server; the rest start their own. */
+const ON_HEALTHY = new Set<FaultKind>(['none', 'auth', 'database-missing', 'ssl-unsupported']);
+
+for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
+  describe(`diagnose on ${engine}`, () => {
+    let healthy: LabServer;
+    let tlsOn: LabServer;
+    before(async () => { [healthy, tlsOn] = await Promise.all([startServer(engine), startServer(engine, { tls: 'on' })]); });
+    after(async () => { await Promise.all([healthy?.stop(), tlsOn?.stop()]); });
+
+    for (const [kind, classification, runbook] of EXPECTED) {
+      it(`${kind} → ${classification}, runbook ${runbook ?? 'none'}`, async () => {
+        const server = ON_HEALTHY.has(kind) ? healthy : kind === 'cert-untrusted' ? tlsOn : undefined;
+        const fault = await injectFault(kind, engine, server ? { server } : {});
+        try {
+          const started = Date.now();
+          const d = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: 2000 });
+          assert.equal(d.classification, classification, JSON.stringify(d.checks));
+          assert.equal(d.runbook, runbook);
+          assert.ok(Date.now() - started < 8000, 'a silent server is named within the timeout');
+          const secret = new URL(fault.url.replace(/^mysql:/, 'http:').replace(/^postgres:/, 'http:')).password;
+          assert.ok(!JSON.stringify(d).includes(decodeURIComponent(secret)), 'the password never appears');
+          if (kind === 'none') assert.equal(d.checks.find((c) => c.layer === 'pool')?.status, 'ok');
+        } finally {
+          await fault.cleanup();
+        }
+      });
+    }
+
+    it('CLI: `diagnose <url> --json` prints classification, scenario, runbook and checks', async () => {
+      const fault = await injectFault('auth', engine, { server: healthy });
+      const r = await runCli(['diagnose', fault.url, '--json', '--timeout', '2s']);
+      assert.equal(r.code, 1, r.stderr);
+      const out = JSON.parse(r.stdout) as { classification: string; scenario: string; runbook: string; checks: { layer: string }[] };
+      assert.deepEqual([out.classification, out.scenario, out.runbook], ['auth', 'auth', 'auth']);
+      assert.deepEqual(out.checks.map((c) => c.layer), ['config', 'dns', 'tcp', 'tls', 'connect', 'pool']);
+      assert.ok(!r.stdout.includes(healthy.appPassword) && !r.stdout.includes(encodeURIComponent(healthy.appPassword)));
+    });
+  });
+}
+
+describe('diagnose without a server', () => {
+  it('names the character to encode in a malformed URL and sends it to the auth runbook', async () => {
+    const d = await diagnose({ url: 'postgres://app:pa#ss@127.0.0.1:1/db', from: 'test' }, { timeoutMs: 1000 });
+    assert.deepEqual([d.classification, d.scenario, d.runbook], ['other', 'config', 'auth']);
+    assert.match(d.finding, /'#' — URL-encode it as %23/);
+    assert.ok(!JSON.stringify(d).includes('pa#ss'));
+  });
+
+  it('takes DATABASE_URL from the environment and exits 0 only when healthy', async () => {
+    const r = await runCli(['diagnose', '--json', '--timeout', '1'], { env: { DATABASE_URL: 'postgres://u:secret-pw@127.0.0.1:1/db' } });
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout) as { classification: string; source: string };
+    assert.deepEqual([out.classification, out.source], ['refused', 'DATABASE_URL']);
+    assert.ok(!r.stdout.includes('secret-pw'));
+  });
+});

@@ -77,6 +77,8 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string): (...arg
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `runbook … | head` closes the pipe early; that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

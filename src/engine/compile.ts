@@ -14,10 +14,12 @@ export type { MachineContext } from './machine-types.js';
 
 const FAILING = new Set(['failed', 'timeout', 'aborted']);
 
-/** The step's result matches an `on` key: classification, choice/value, status, or `error` for any failure. */
+/** The step's result matches an `on` key: classification, choice/value, status, or `error` for any failure.
+ *  `ok` means the step succeeded: a wait that timed out after a poll classified ok is not ok. */
 export function onMatches(key: string, r: StepResult | undefined): boolean {
   if (!r) return false;
   if (key === 'error') return FAILING.has(r.status);
+  if (key === 'ok') return r.status === 'ok';
   return key === r.classification || key === r.value || key === r.status;
 }
 

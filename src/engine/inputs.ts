@@ -19,8 +19,10 @@ export function resolveInputs(doc: RunbookDoc, given: Record<string, string>, en
       if (spec.required) problems.push({ input: name, message: `missing input '${name}': pass --input ${name}=…${spec.env ? ` or set ${spec.env}` : ''}${spec.description ? ` (${spec.description})` : ''}` });
       continue;
     }
-    if (spec.secret && typeof raw === 'string') redactor.add(raw);
-    if (typeof raw === 'string' && (spec.type === 'url' || /url$/i.test(name))) redactor.addUrl(raw);
+    const isUrl = typeof raw === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+    // A secret URL's secret is its password: masking the whole URL would hide which server the run is about.
+    if (typeof raw === 'string' && isUrl) redactor.addUrl(raw);
+    else if (spec.secret && typeof raw === 'string') redactor.add(raw);
     const checked = check(name, raw, spec.type ?? 'string', spec.pattern);
     if (typeof checked === 'string') problems.push({ input: name, message: checked });
     else values[name] = checked.value;

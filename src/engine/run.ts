@@ -38,6 +38,7 @@ export class Run {
   private gate?: PendingGate;
   private readonly questions = new Map<string, PendingQuestion>();
   private inFlight = new Set<Promise<unknown>>();
+  private readonly children = new Map<string, Run>();
   private started = 0;
   private finished?: RunFinished;
   private fatal?: string;
@@ -99,7 +100,7 @@ export class Run {
 
   confirm(stepId: string, answer: ConfirmAnswer, how: ConfirmationAnswered['how'] = 'key'): boolean {
     const gate = this.gate;
-    if (!gate || gate.stepId !== stepId) return false;
+    if (!gate || gate.stepId !== stepId) return this.forChild(stepId, (child, rest) => child.confirm(rest, answer, how));
     this.gate = undefined;
     // Recorded before it takes effect: a destructive step never runs without its answer on disk.
     this.publish({ type: 'confirmation-answered', stepId, answer, by: this.operator, how, waitedMs: Date.now() - gate.askedAt });
@@ -111,7 +112,7 @@ export class Run {
 
   answer(questionId: string, value: string): boolean {
     const q = this.questions.get(questionId);
-    if (!q) return false;
+    if (!q) return [...this.children.values()].some((child) => child.answer(questionId, value));
     this.questions.delete(questionId);
     const secret = q.question.action.kind === 'prompt' && q.question.action.secret;
     if (secret) this.opts.redactor.add(value);
@@ -129,6 +130,20 @@ export class Run {
   abort(reason = `Aborted by ${this.operator}.`, outcome: 'aborted' | 'failed' = 'aborted'): void {
     this.gate = undefined;
     this.actor?.send({ type: 'ABORT', reason, outcome });
+  }
+
+  /** A called runbook runs inside this run: its events appear here with step ids under the calling step
+   *  (`call-step/child-step`), and answers for those ids are passed down. */
+  adopt(child: Run, callingStep: string): () => void {
+    this.children.set(callingStep, child);
+    const off = child.on((e) => { const relabelled = relabel(e, callingStep); if (relabelled) this.publish(relabelled); }, { critical: true });
+    return () => { off(); this.children.delete(callingStep); };
+  }
+
+  private forChild(stepId: string, fn: (child: Run, rest: string) => boolean): boolean {
+    const slash = stepId.indexOf('/');
+    const child = slash > 0 ? this.children.get(stepId.slice(0, slash)) : undefined;
+    return child ? fn(child, stepId.slice(slash + 1)) : false;
   }
 
   private stepRunner(): StepRunner {
@@ -203,6 +218,18 @@ export class Run {
         }
       }
     }
+  }
+}
+
+/** A child's event as the parent shows it; the child's own start and finish are the calling step's. */
+function relabel(e: RunEvent, prefix: string): RunEvent | undefined {
+  const p = (id: string) => `${prefix}/${id}`;
+  switch (e.type) {
+    case 'run-started': case 'run-finished': return undefined;
+    case 'branch': return { ...e, from: p(e.from), to: p(e.to) };
+    case 'question-asked': return { ...e, question: { ...e.question, stepId: p(e.question.stepId) } };
+    case 'note': return e.stepId ? { ...e, stepId: p(e.stepId) } : e;
+    default: return { ...e, stepId: p(e.stepId) };
   }
 }
 

@@ -16,6 +16,8 @@ export class Redactor {
   addUrl(url: string): void {
     const match = /^[a-z][a-z0-9+.-]*:\/\/[^/@]*?:([^@/]*)@/i.exec(url) ?? /^[a-z][a-z0-9+.-]*:\/\/[^/]*?:(.*)@[^@]*$/i.exec(url);
     if (match?.[1]) this.add(safeDecode(match[1]));
+    // Passwords can also ride in the query string (mysql2 and libpq both accept them there).
+    for (const m of url.matchAll(/[?&](?:password|sslpassword|pass)=([^&#]*)/gi)) this.add(safeDecode(m[1] ?? ''));
   }
 
   mask(text: string): string {

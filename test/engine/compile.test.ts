@@ -297,3 +297,58 @@ test('dry run: destructive steps are shown, not run; read-only steps run', async
   assert.ok(h.events.some((e) => e.type === 'step-skipped' && e.reason === 'dry-run' && e.detail === 'echo kill 3'));
   assert.ok(h.events.some((e) => e.type === 'confirmation-answered' && e.how === 'dry-run'));
 });
+
+test('on ok: only a successful status, not a failed result classified ok', async () => {
+  const h = harness(`
+name: okish
+title: okish
+steps:
+  - id: wait-up
+    probe: tcp
+    with: { host: 127.0.0.1, port: 1 }
+    on: { ok: up, error: down }
+  - id: up
+    end: resolved
+  - id: down
+    end: escalate
+`, { 'wait-up': { status: 'timeout', classification: 'ok' } });
+  assert.equal((await h.run.start()).outcome, 'escalate');
+});
+
+test('a called runbook surfaces its gates under the calling step and its outcome branches', async () => {
+  const { Run } = await import('../../src/engine/run.js');
+  const { Redactor } = await import('../../src/secrets/redactor.js');
+  const { runbookFrom, scriptedExecutors } = await import('../helpers/scripted.js');
+  const childCalls: string[] = [];
+  const child = runbookFrom(GATED);
+  let parent: InstanceType<typeof Run>;
+  const h = harness(`
+name: parent
+title: parent
+steps:
+  - id: call
+    runbook: { name: gated }
+    on: { resolved: fixed, escalate: not-fixed }
+  - id: fixed
+    end: resolved
+  - id: not-fixed
+    end: escalate
+`, {}, {
+    callRunbook: async () => {
+      const run = new Run({ runbook: child, inputs: { n: '1' }, redactor: new Redactor(), executors: scriptedExecutors({}, []) });
+      run.on((e) => { if (e.type === 'step-started') childCalls.push(e.stepId); });
+      const release = parent.adopt(run, 'call');
+      const end = await run.start();
+      release();
+      return { status: end.outcome === 'resolved' ? 'ok' : 'failed', durationMs: 1, value: end.outcome };
+    },
+  });
+  parent = h.run;
+  h.run.on((e) => { if (e.type === 'confirmation-requested') setImmediate(() => h.run.confirm(e.stepId, 'skip')); });
+  const end = await h.run.start();
+  const gate = h.events.find((e) => e.type === 'confirmation-requested');
+  assert.equal(gate?.type === 'confirmation-requested' && gate.stepId, 'call/kill');
+  assert.deepEqual(childCalls, ['count'], 'the skipped step did not run');
+  assert.equal(end.outcome, 'escalate', 'the child ended escalate (skipped branch), so the parent took on.escalate');
+  assert.ok(h.events.some((e) => e.type === 'step-started' && e.stepId === 'call/count'));
+});

@@ -1,0 +1,47 @@
+// The `runbook` step kind: a called runbook runs in-process with its own executors, its gates and questions
+// surfacing in the calling run, its outcome becoming the calling step's result (branch on it with `on`).
+import { dirname, resolve } from 'node:path';
+import type { StepResult } from '../executors/types.js';
+import type { StepDoc } from '../language/schema.js';
+import type { Runbook } from '../language/runbook.js';
+import type { Redactor } from '../secrets/redactor.js';
+import { resolveInputs } from '../engine/inputs.js';
+import { Run } from '../engine/run.js';
+import { createExecutors } from '../executors/index.js';
+import { loadRunbook } from './load-runbook.js';
+
+const MAX_DEPTH = 5;
+
+export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0) {
+  return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult> => {
+    const started = Date.now();
+    const fail = (error: string): StepResult => ({ status: 'failed', durationMs: Date.now() - started, error: redactor.mask(error) });
+    if (depth >= MAX_DEPTH) return fail(`runbooks call each other more than ${MAX_DEPTH} deep`);
+    let runbook: Runbook;
+    try {
+      const name = step.runbook!.name;
+      runbook = loadRunbook(name.includes('/') ? resolve(dirname(caller.file), name) : name).runbook;
+    } catch (e) {
+      return fail(`cannot load runbook '${step.runbook!.name}': ${(e as Error).message}`);
+    }
+    const { values, problems } = resolveInputs(runbook.doc, inputs, process.env, redactor);
+    if (problems.length) return fail(problems.map((p) => p.message).join('; '));
+    const executors = createExecutors();
+    const child: Run = new Run({
+      runbook, inputs: values, redactor, executors, dryRun,
+      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1),
+    });
+    const release = parent().adopt(child, step.id);
+    const onAbort = () => child.abort('The calling run was stopped.');
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const end = await child.start();
+      const ok = end.outcome === 'resolved';
+      return { status: ok ? 'ok' : end.outcome === 'aborted' ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome, ...(ok ? { stdout: end.message } : { error: end.message }) };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      release();
+      await executors.close();
+    }
+  };
+}

@@ -39,7 +39,7 @@ async function buildTemplate(): Promise<string> {
   const dir = makeNamedDir('mariadb-template', user);
   const data = join(dir, 'data');
   await runCommand(bins.installDb, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal',
-    '--skip-test-db', ...MARIADB_FAST_FLAGS], user);
+    '--skip-test-db', `--tmpdir=${dir}`, ...MARIADB_FAST_FLAGS], user);
   await seedTemplate(bins.server, data, dir);
   return data;
 }
@@ -50,7 +50,8 @@ async function seedTemplate(server: string, data: string, dir: string): Promise<
   const proc = await spawnServer({
     label: 'MariaDB template',
     cmd: server,
-    args: ['--no-defaults', `--datadir=${data}`, `--socket=${socketPath}`, '--skip-networking', `--pid-file=${join(dir, 'seed.pid')}`, ...MARIADB_FAST_FLAGS],
+    args: ['--no-defaults', `--datadir=${data}`, `--socket=${socketPath}`, '--skip-networking', `--pid-file=${join(dir, 'seed.pid')}`,
+      `--tmpdir=${dir}`, ...MARIADB_FAST_FLAGS], // a private tmpdir: concurrent installs clash over /tmp/#sql-temptable*
     user: serverUser('mariadb'),
     readyPattern: /ready for connections/,
     stopSignal: 'SIGTERM', // clean shutdown, so copies start without crash recovery

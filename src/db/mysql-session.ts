@@ -1,0 +1,167 @@
+// MySQL and MariaDB sessions over mysql2. Like PostgreSQL, each statement gets its own
+// transaction; the statement timeout is per statement too (MariaDB SET STATEMENT, MySQL hint).
+import mysql from 'mysql2';
+import type { Connection as PromiseConnection, FieldPacket } from 'mysql2/promise';
+import { raceAbort } from './abort.js';
+import { Canceller } from './canceller.js';
+import { toQueryResult } from './json-safe.js';
+import type { ConnectionInfo } from './url.js';
+import type { TlsSettings } from './ssl-options.js';
+import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
+
+export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
+  return {
+    host: info.host, port: info.port, user: info.user, password: info.password,
+    ...(info.database ? { database: info.database } : {}),
+    ...(tls ? { ssl: mysqlSsl(tls) } : {}),
+    connectTimeout: Math.max(1, Math.ceil(timeoutMs)),
+    supportBigNumbers: true,  // BIGINT beyond 2^53 as text, not rounded
+    dateStrings: true,        // dates as the server prints them, not shifted into the local zone
+    multipleStatements: false,
+    charset: 'utf8mb4',
+  };
+}
+
+function mysqlSsl(tls: TlsSettings): mysql.SslOptions {
+  return {
+    ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}),
+    rejectUnauthorized: tls.verifyChain,
+    verifyIdentity: tls.verifyHost,
+  };
+}
+
+/** Connects with the callback API, so that an abort can destroy the half-open socket. */
+export function connectMysql(config: mysql.ConnectionOptions, signal: AbortSignal): Promise<PromiseConnection> {
+  const conn = mysql.createConnection(config);
+  conn.on('error', () => undefined); // a server-side disconnect must never crash the run
+  const connected = new Promise<PromiseConnection>((resolve, reject) => {
+    conn.connect((err) => (err ? reject(err) : resolve(conn.promise())));
+  });
+  return raceAbort(connected, signal).catch((err: unknown) => {
+    conn.destroy();
+    throw err;
+  });
+}
+
+export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
+  const config = mysqlConfig(info, tls, opts.timeoutMs);
+  const conn = await connectMysql(config, opts.signal);
+  try {
+    const [rows] = await raceAbort(conn.query('SELECT VERSION() AS version'), opts.signal);
+    const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
+    return new MysqlSession(conn, config, tls, conn.threadId, version);
+  } catch (err) {
+    conn.destroy();
+    throw err;
+  }
+}
+
+class MysqlSession implements Session {
+  readonly flavour: ServerFlavour;
+  private broken = false;
+  private inflight: Promise<unknown> | undefined;
+  private readonly canceller: Canceller;
+
+  constructor(
+    private readonly conn: PromiseConnection, config: mysql.ConnectionOptions, readonly tls: TlsSettings | null,
+    readonly backendId: number, readonly serverVersion: string,
+  ) {
+    this.flavour = /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql';
+    conn.on('error', () => { this.broken = true; });
+    conn.on('end', () => { this.broken = true; });
+    this.canceller = new Canceller(async () => {
+      const c = await connectMysql(config, AbortSignal.timeout(5000));
+      return {
+        // KILL takes no bind parameters; the id is the integer the server gave us.
+        cancel: async () => { await c.query(`KILL QUERY ${Math.trunc(backendId)}`); },
+        close: async () => { c.destroy(); },
+      };
+    }, () => this.destroy());
+  }
+
+  get alive(): boolean { return !this.broken; }
+
+  async query(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    const work = this.transaction(sql, params, opts);
+    this.inflight = work;
+    const stopWatching = this.canceller.cancelOnAbort(opts.signal, work);
+    try {
+      return await work;
+    } catch (err) {
+      await stopWatching(); // no KILL QUERY may land on the ROLLBACK
+      await this.conn.query('ROLLBACK').catch(() => { this.broken = true; });
+      throw err;
+    } finally {
+      this.inflight = undefined;
+      await stopWatching();
+    }
+  }
+
+  private async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
+    opts.signal.throwIfAborted();
+    const text = opts.timeoutMs === undefined ? sql : withStatementTimeout(sql, this.flavour, opts.timeoutMs);
+    // execute() binds server-side; query() without values allows statements that cannot be prepared.
+    const [result, fields] = params.length > 0 ? await this.execute(text, params) : await this.conn.query(text);
+    opts.signal.throwIfAborted(); // SLEEP() returns normally when killed: roll back rather than commit
+    await this.conn.query('COMMIT');
+    if (Array.isArray(result)) return toQueryResult(result, columnsOf(fields), result.length, 'SELECT');
+    return toQueryResult([], [], (result as { affectedRows?: number }).affectedRows ?? 0);
+  }
+
+  /**
+   * A server-side prepared statement, closed right after: the SQL text embeds the remaining time,
+   * so mysql2's statement cache would otherwise keep one open statement per step on the server.
+   */
+  private async execute(text: string, params: unknown[]): ReturnType<PromiseConnection['execute']> {
+    try {
+      return await this.conn.execute(text, params.map(bindable));
+    } finally {
+      this.conn.unprepare(text);
+    }
+  }
+
+  async ping(signal: AbortSignal): Promise<void> {
+    const work = this.conn.query('SELECT 1');
+    const stop = this.canceller.cancelOnAbort(signal, work);
+    try { await work; } finally { await stop(); }
+  }
+
+  async close(): Promise<void> {
+    if (this.inflight) await this.canceller.cancelUntilSettled(this.inflight);
+    this.broken = true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 2000); });
+    await Promise.race([this.conn.end().catch(() => undefined), late]).finally(() => clearTimeout(timer));
+    this.conn.destroy();
+  }
+
+  private destroy(): void {
+    this.broken = true;
+    this.conn.destroy();
+  }
+}
+
+/** The engine passes strings, numbers, booleans and null; anything else is bound as its JSON text. */
+function bindable(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+function columnsOf(fields: FieldPacket[] | undefined): string[] {
+  return (fields ?? []).map((f) => f.name);
+}
+
+/**
+ * MariaDB: `SET STATEMENT max_statement_time=<s> FOR <query>` (any statement).
+ * MySQL 8: the MAX_EXECUTION_TIME optimizer hint, which exists for SELECT only; other statements
+ * rely on KILL QUERY when the engine aborts the step.
+ */
+export function withStatementTimeout(sql: string, flavour: ServerFlavour, timeoutMs: number): string {
+  const ms = Math.max(1, Math.ceil(timeoutMs));
+  if (flavour === 'mariadb') return `SET STATEMENT max_statement_time=${(ms / 1000).toFixed(3)} FOR ${sql}`;
+  const select = /^(\s*(?:\/\*(?!\+)[\s\S]*?\*\/\s*)*)select\b/i.exec(sql);
+  if (!select) return sql;
+  return `${select[1]}SELECT /*+ MAX_EXECUTION_TIME(${ms}) */${sql.slice(select[0].length)}`;
+}

@@ -1,0 +1,48 @@
+// Opens a session the way a libpq / MySQL client would for this URL, including sslmode's
+// fallbacks: `prefer` retries in plain text when the server has no TLS, `allow` retries with
+// TLS when the server demands it.
+import { classify, diagnosed } from './classify.js';
+import { openMysqlSession } from './mysql-session.js';
+import { openPgSession } from './pg-session.js';
+import { tlsAttempts, tlsFiles, type TlsSettings } from './ssl-options.js';
+import type { ConnectionInfo } from './url.js';
+import type { OpenOptions, Session } from './session.js';
+
+export async function openSession(info: ConnectionInfo, opts: OpenOptions): Promise<Session> {
+  const attempts = tlsAttempts(info);
+  const deadline = Date.now() + opts.timeoutMs;
+  const open = info.engine === 'postgres' ? openPgSession : openMysqlSession;
+  const remaining = (): OpenOptions => ({ ...opts, timeoutMs: Math.max(1, deadline - Date.now()) });
+  for (let i = 0; ; i++) {
+    const attempt = attempts[i]!;
+    try {
+      return await open(info, attempt.tls, remaining());
+    } catch (err) {
+      const retry = attempt.fallbackOn !== undefined && i + 1 < attempts.length && !opts.signal.aborted
+        && Date.now() < deadline && classify(err) === attempt.fallbackOn;
+      if (retry) continue;
+      if (attempt.tls === null && info.engine !== 'postgres' && classify(err) === 'auth') {
+        throw await mysqlAuthOrTransport(info, err, remaining());
+      }
+      throw err;
+    }
+  }
+}
+
+/**
+ * MariaDB refuses a plain connection under require_secure_transport with the same 1045 "Access
+ * denied" as a wrong password (MySQL 8 says 3159). Trying the same login over TLS tells them apart.
+ * The cost: one more login attempt, which counts against max_password_errors when the password
+ * really is wrong.
+ */
+async function mysqlAuthOrTransport(info: ConnectionInfo, original: unknown, opts: OpenOptions): Promise<unknown> {
+  if (opts.signal.aborted) return original;
+  const tls: TlsSettings = { ...tlsFiles(info), verifyChain: false, verifyHost: false };
+  try {
+    const session = await openMysqlSession(info, tls, opts);
+    await session.close();
+    return diagnosed(original, 'ssl-required', 'the same login succeeds over TLS: the server requires secure transport');
+  } catch {
+    return original;
+  }
+}

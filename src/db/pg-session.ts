@@ -1,0 +1,171 @@
+// PostgreSQL sessions over pg. Every statement runs in its own transaction so that
+// `SET LOCAL statement_timeout` and READ ONLY apply to that statement alone.
+import pg from 'pg';
+import { raceAbort } from './abort.js';
+import { Canceller, type CancelLink } from './canceller.js';
+import { sendCancelRequest, type BackendKey } from './pg-cancel.js';
+import { toQueryResult } from './json-safe.js';
+import type { ConnectionInfo } from './url.js';
+import type { TlsSettings } from './ssl-options.js';
+import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.js';
+
+// Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
+// `timestamp without time zone` into the local zone, and intervals into objects.
+// int8 (count(*), sums) becomes a number when exact, as mysql2 does with supportBigNumbers.
+const RAW_TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1186, 1266]);
+const INT8 = 20;
+const int8 = (value: string): number | string => (Number.isSafeInteger(Number(value)) ? Number(value) : value);
+const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
+  if (RAW_TEXT_TYPES.has(oid)) return (value: string) => value;
+  if (oid === INT8 && format !== 'binary') return int8;
+  return pg.types.getTypeParser(oid, format ?? 'text');
+}) as typeof pg.types.getTypeParser;
+
+export function pgConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): pg.ClientConfig {
+  return {
+    host: info.host, port: info.port, user: info.user || undefined, password: info.password || undefined,
+    database: info.database || undefined,
+    ssl: pgSsl(tls),
+    connectionTimeoutMillis: Math.max(1, Math.ceil(timeoutMs)),
+    application_name: 'runbook',
+    keepAlive: true,
+    types: { getTypeParser },
+  };
+}
+
+function pgSsl(tls: TlsSettings | null): pg.ClientConfig['ssl'] {
+  if (!tls) return false;
+  return {
+    ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}),
+    rejectUnauthorized: tls.verifyChain,
+    ...(tls.verifyHost ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
+
+/** Connects; on abort or failure the half-open client is torn down. */
+export async function connectPg(config: pg.ClientConfig, signal: AbortSignal): Promise<pg.Client> {
+  const client = new pg.Client(config);
+  client.on('error', () => undefined); // a server-side disconnect must never crash the run
+  try {
+    await raceAbort(client.connect(), signal);
+    return client;
+  } catch (err) {
+    void client.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
+  const config = pgConfig(info, tls, opts.timeoutMs);
+  const client = await connectPg(config, opts.signal);
+  try {
+    const r = await raceAbort(client.query<{ pid: number; version: string }>(
+      "SELECT pg_backend_pid() AS pid, current_setting('server_version') AS version"), opts.signal);
+    const row = r.rows[0]!;
+    return new PgSession(client, config, tls, row.pid, row.version);
+  } catch (err) {
+    void client.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+class PgSession implements Session {
+  readonly flavour = 'postgres';
+  private broken = false;
+  private inflight: Promise<unknown> | undefined;
+  private readonly canceller: Canceller;
+
+  constructor(
+    private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
+    readonly backendId: number, readonly serverVersion: string,
+  ) {
+    client.on('error', () => { this.broken = true; });
+    client.on('end', () => { this.broken = true; });
+    this.canceller = new Canceller(async () => this.cancelLink(config), () => this.destroy());
+  }
+
+  /** The protocol's CancelRequest first (no slot needed); pg_cancel_backend() over a new login if that fails. */
+  private cancelLink(config: pg.ClientConfig): CancelLink {
+    let sql: pg.Client | undefined;
+    return {
+      cancel: async () => {
+        const key = backendKey(this.client);
+        try {
+          if (key) return await sendCancelRequest(config.host ?? 'localhost', config.port ?? 5432, key);
+        } catch { /* fall back to SQL */ }
+        sql ??= await connectPg({ ...config, application_name: 'runbook-cancel' }, AbortSignal.timeout(5000));
+        await sql.query('SELECT pg_cancel_backend($1)', [this.backendId]);
+      },
+      close: async () => { await sql?.end().catch(() => undefined); },
+    };
+  }
+
+  get alive(): boolean { return !this.broken; }
+
+  async query(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    const work = this.transaction(sql, params, opts);
+    this.inflight = work;
+    const stopWatching = this.canceller.cancelOnAbort(opts.signal, work);
+    try {
+      return await work;
+    } catch (err) {
+      await stopWatching(); // no cancel may land on the ROLLBACK
+      await this.client.query('ROLLBACK').catch(() => { this.broken = true; });
+      throw err;
+    } finally {
+      this.inflight = undefined;
+      await stopWatching();
+    }
+  }
+
+  private async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    await this.client.query(opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+    if (opts.timeoutMs !== undefined) {
+      // SET takes no bind parameters; the value is an integer we computed.
+      await this.client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`);
+    }
+    opts.signal.throwIfAborted();
+    const result = await this.client.query({ text: sql, values: params });
+    opts.signal.throwIfAborted(); // finished as the abort came: roll back rather than commit
+    await this.client.query('COMMIT');
+    // A multi-statement text (allowed without params) yields one result per statement.
+    const last = Array.isArray(result) ? (result as pg.QueryResult[]).at(-1)! : result;
+    return toQueryResult(last.rows, last.fields.map((f) => f.name), last.rowCount ?? last.rows.length, last.command);
+  }
+
+  async ping(signal: AbortSignal): Promise<void> {
+    const work = this.client.query('SELECT 1');
+    const stop = this.canceller.cancelOnAbort(signal, work);
+    try { await work; } finally { await stop(); }
+  }
+
+  async close(): Promise<void> {
+    if (this.inflight) await this.canceller.cancelUntilSettled(this.inflight);
+    this.broken = true;
+    await endWithin(this.client, 2000);
+  }
+
+  private destroy(): void {
+    this.broken = true;
+    streamOf(this.client)?.destroy();
+  }
+}
+
+/** pg keeps the BackendKeyData it received (not in its typings). */
+function backendKey(client: pg.Client): BackendKey | undefined {
+  const c = client as unknown as { processID?: unknown; secretKey?: unknown };
+  return typeof c.processID === 'number' && typeof c.secretKey === 'number' ? { pid: c.processID, secret: c.secretKey } : undefined;
+}
+
+function streamOf(client: pg.Client): { destroy(): void } | undefined {
+  return (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
+}
+
+/** end() waits for the server's goodbye; a dead peer must not hold close() forever. */
+async function endWithin(client: pg.Client, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = client.end().catch(() => undefined);
+  const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), ms); });
+  const outcome = await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+  if (outcome === 'late') streamOf(client)?.destroy();
+}

@@ -1,0 +1,42 @@
+// A live database connection as the executors see it, whichever the driver.
+import type { TlsSettings } from './ssl-options.js';
+
+/** The server actually reached; a mysql:// URL may lead to MariaDB and vice versa. */
+export type ServerFlavour = 'postgres' | 'mysql' | 'mariadb';
+
+export interface QueryOptions {
+  readOnly: boolean;
+  /** Server-side statement timeout; the engine passes what remains of the step timeout. */
+  timeoutMs?: number;
+  /** On abort the running statement is cancelled on the server, then the transaction rolled back. */
+  signal: AbortSignal;
+}
+
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  rowCount: number;
+  columns: string[];
+}
+
+export interface Session {
+  readonly flavour: ServerFlavour;
+  readonly serverVersion: string;
+  /** PostgreSQL backend pid / MySQL connection (thread) id. */
+  readonly backendId: number;
+  /** The TLS settings the connection was made with (null: plain text). */
+  readonly tls: TlsSettings | null;
+  /** False once the connection broke or was closed; the cache then opens a new one. */
+  readonly alive: boolean;
+  /** Runs one statement in its own transaction (read-only when asked) and commits. */
+  query(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult>;
+  /** `SELECT 1` outside any transaction. */
+  ping(signal: AbortSignal): Promise<void>;
+  /** Cancels whatever runs, then disconnects. Idempotent, never throws, bounded in time. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Connect timeout. */
+  timeoutMs: number;
+  signal: AbortSignal;
+}

@@ -1,0 +1,103 @@
+// sslmode → the TLS attempts a client makes, with libpq's meanings for PostgreSQL URLs and the MySQL
+// client's ssl-mode names for MySQL/MariaDB URLs. The drivers are never handed the URL's sslmode:
+// pg's own connection-string reader treats `require` as verify-full (and `prefer` as require),
+// which is not what libpq, psql or the application's other tools do with the same URL.
+import { readFileSync } from 'node:fs';
+import { UrlError, type ConnectionInfo } from './url.js';
+import type { Classification } from '../executors/types.js';
+
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+
+export interface TlsSettings {
+  ca?: string;          // PEM; absent = Node's bundled CA store
+  cert?: string;
+  key?: string;
+  verifyChain: boolean;
+  verifyHost: boolean;
+}
+
+/** One connection attempt; when it fails with `fallbackOn`, the next attempt is made. */
+export interface TlsAttempt { tls: TlsSettings | null; fallbackOn?: Classification }
+
+const ALIASES: Record<string, SslMode> = {
+  disable: 'disable', disabled: 'disable', allow: 'allow', prefer: 'prefer', preferred: 'prefer',
+  require: 'require', required: 'require', 'verify-ca': 'verify-ca', verify_ca: 'verify-ca',
+  'verify-full': 'verify-full', verify_identity: 'verify-full',
+  'no-verify': 'require', // node-postgres' own name for require
+};
+
+/**
+ * The effective mode. Unset: PostgreSQL `prefer` (libpq's default); MySQL/MariaDB `disable`
+ * (mysql2's default; the mysql CLI would say PREFERRED). A mysql2-style `ssl` param (JSON options,
+ * or true/false) is read too, since that is what a Node application hands mysql2.
+ */
+export function sslMode(info: ConnectionInfo): SslMode {
+  if (info.sslmode !== undefined) {
+    const mode = ALIASES[info.sslmode.toLowerCase()];
+    if (!mode) throw new UrlError(`unknown sslmode '${info.sslmode.slice(0, 20)}': use disable, allow, prefer, require, verify-ca or verify-full`);
+    return mode;
+  }
+  const ssl = info.params.ssl;
+  if (ssl !== undefined) return fromSslParam(ssl);
+  return info.engine === 'postgres' ? 'prefer' : 'disable';
+}
+
+function fromSslParam(ssl: string): SslMode {
+  if (/^(true|1)$/i.test(ssl)) return 'verify-full'; // pg and mysql2 both verify with ssl=true
+  if (/^(false|0)$/i.test(ssl)) return 'disable';
+  const options = sslJson(ssl);
+  if (options.rejectUnauthorized === false) return 'require';
+  return options.verifyIdentity === false ? 'verify-ca' : 'verify-full';
+}
+
+function sslJson(ssl: string): { rejectUnauthorized?: unknown; verifyIdentity?: unknown; ca?: unknown } {
+  try {
+    const parsed: unknown = JSON.parse(ssl);
+    if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
+  } catch { /* fall through */ }
+  throw new UrlError("the 'ssl' parameter is neither true/false nor JSON options");
+}
+
+/** The attempts a libpq/mysql client makes for this URL, in order. */
+export function tlsAttempts(info: ConnectionInfo): TlsAttempt[] {
+  const mode = sslMode(info);
+  const files = tlsFiles(info);
+  // libpq: with an explicit root certificate, `require` verifies the chain like verify-ca.
+  const unverified: TlsSettings = files.ca && mode === 'require' && info.engine === 'postgres'
+    ? { ...files, verifyChain: true, verifyHost: false }
+    : { ...files, verifyChain: false, verifyHost: false };
+  switch (mode) {
+    case 'disable': return [{ tls: null }];
+    case 'allow': return [{ tls: null, fallbackOn: 'ssl-required' }, { tls: unverified }];
+    case 'prefer': return [{ tls: unverified, fallbackOn: 'ssl-unsupported' }, { tls: null }];
+    case 'require': return [{ tls: unverified }];
+    case 'verify-ca': return [{ tls: { ...files, verifyChain: true, verifyHost: false } }];
+    case 'verify-full': return [{ tls: { ...files, verifyChain: true, verifyHost: true } }];
+  }
+}
+
+/** CA and client certificate from sslrootcert/sslcert/sslkey (or ssl-ca/ssl-cert/ssl-key, or ssl JSON). */
+export function tlsFiles(info: ConnectionInfo): Omit<TlsSettings, 'verifyChain' | 'verifyHost'> {
+  const p = info.params;
+  const out: Omit<TlsSettings, 'verifyChain' | 'verifyHost'> = {};
+  const caPath = p.sslrootcert ?? p['ssl-ca'] ?? p.sslca;
+  if (caPath && caPath !== 'system') out.ca = readPem(caPath, 'sslrootcert');
+  const certPath = p.sslcert ?? p['ssl-cert'];
+  const keyPath = p.sslkey ?? p['ssl-key'];
+  if (certPath) out.cert = readPem(certPath, 'sslcert');
+  if (keyPath) out.key = readPem(keyPath, 'sslkey');
+  if (p.ssl && p.ssl.startsWith('{')) {
+    const json = sslJson(p.ssl);
+    if (typeof json.ca === 'string' && json.ca) out.ca = json.ca;
+  }
+  return out;
+}
+
+function readPem(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'error';
+    throw new UrlError(`cannot read ${what} file ${path}: ${code}`);
+  }
+}

@@ -1,0 +1,55 @@
+// The connection an application would build from its environment: DATABASE_URL first, then the
+// libpq PG* variables, then the MySQL client's MYSQL_* variables.
+import { buildUrl, DEFAULT_PORTS, parseUrl, UrlError, type ConnectionInfo } from './url.js';
+
+export interface EnvConnection { info: ConnectionInfo; url: string; source: string }
+
+type Env = Record<string, string | undefined>;
+
+export function connectionFromEnv(env: Env = process.env): EnvConnection | undefined {
+  if (env.DATABASE_URL) {
+    const info = parseUrl(env.DATABASE_URL);
+    return { info, url: env.DATABASE_URL, source: 'DATABASE_URL' };
+  }
+  if (['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE'].some((k) => env[k])) return fromPg(env);
+  if (['MYSQL_HOST', 'MYSQL_TCP_PORT', 'MYSQL_USER', 'MYSQL_PWD', 'MYSQL_DATABASE'].some((k) => env[k])) return fromMysql(env);
+  return undefined;
+}
+
+function fromPg(env: Env): EnvConnection {
+  const params: Record<string, string> = {};
+  if (env.PGSSLMODE) params.sslmode = env.PGSSLMODE;
+  if (env.PGSSLROOTCERT) params.sslrootcert = env.PGSSLROOTCERT;
+  const info: ConnectionInfo = {
+    engine: 'postgres',
+    host: env.PGHOST || 'localhost',
+    port: port(env.PGPORT, 'PGPORT') ?? DEFAULT_PORTS.postgres,
+    user: env.PGUSER || env.USER || '',
+    password: env.PGPASSWORD ?? '',
+    database: env.PGDATABASE || env.PGUSER || env.USER || '', // libpq's defaults
+    params,
+    sslmode: env.PGSSLMODE || undefined,
+  };
+  return { info, url: buildUrl(info), source: 'PG* variables' };
+}
+
+function fromMysql(env: Env): EnvConnection {
+  const info: ConnectionInfo = {
+    engine: 'mysql',
+    host: env.MYSQL_HOST || 'localhost',
+    port: port(env.MYSQL_TCP_PORT, 'MYSQL_TCP_PORT') ?? DEFAULT_PORTS.mysql,
+    user: env.MYSQL_USER || env.USER || '',
+    password: env.MYSQL_PWD ?? '',
+    database: env.MYSQL_DATABASE ?? '',
+    params: {},
+    sslmode: undefined,
+  };
+  return { info, url: buildUrl(info), source: 'MYSQL_* variables' };
+}
+
+function port(value: string | undefined, name: string): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new UrlError(`${name} '${value.slice(0, 10)}' is not a port number`);
+  return n;
+}

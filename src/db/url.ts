@@ -1,0 +1,157 @@
+// Connection URLs, parsed by hand: WHATWG URL accepts a raw '@' in a password silently and turns a
+// raw '#' or '?' into a fragment or query, so a mistyped DATABASE_URL would connect somewhere else
+// or fail far away. Here each such mistake is one clear line that never repeats the password.
+
+export type Engine = 'postgres' | 'mysql' | 'mariadb';
+
+export interface ConnectionInfo {
+  engine: Engine;            // from the scheme; MySQL vs MariaDB servers are told apart after connecting
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  params: Record<string, string>;
+  sslmode: string | undefined; // as written (sslmode, ssl-mode or sslMode param); see ssl-options.ts
+}
+
+/** A URL problem. Its message is safe to print: it never contains the password. */
+export class UrlError extends Error {
+  override name = 'UrlError';
+}
+
+const SCHEMES: Record<string, Engine> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mariadb' };
+export const DEFAULT_PORTS: Record<Engine, number> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
+const EXPECTED = 'expected scheme://user:password@host:port/database?param=value';
+
+/** host[:port][/database][?k=v&…]: what follows the credentials. */
+const TAIL = /^(\[[0-9A-Fa-f:.]+\]|[^/?#@:[\]]*)(?::(\d*))?(?:\/([^/?#@]*))?(?:\?([^#]*))?$/;
+
+export function parseUrl(raw: string): ConnectionInfo {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s.exec(raw.trim());
+  if (!m) throw new UrlError(`not a connection URL: ${EXPECTED}`);
+  const engine = SCHEMES[m[1]!.toLowerCase()];
+  if (!engine) throw new UrlError(`unsupported scheme '${m[1]!.slice(0, 20)}': use postgres://, postgresql://, mysql:// or mariadb://`);
+  const { userinfo, tail } = splitCredentials(m[2]!);
+  const t = TAIL.exec(tail);
+  if (!t) throw new UrlError(`the URL is not valid: ${EXPECTED}`);
+  const [user, password] = splitUserinfo(userinfo);
+  const params = parseParams(t[4] ?? '');
+  const host = params.host ?? (t[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  return {
+    engine,
+    host: host || 'localhost',
+    port: parsePort(params.port ?? t[2], engine),
+    user: user || params.user || '',
+    password: password || params.password || '',
+    database: decode(t[3] ?? '', 'database name') || params.dbname || params.database || '',
+    params,
+    sslmode: params.sslmode ?? params['ssl-mode'] ?? params.sslMode,
+  };
+}
+
+/**
+ * Finds the '@' that ends the credentials: the first one after which a well-formed
+ * host/port/database/params follows. A query value may contain '@' (first match wins), and so may
+ * a mistyped password (the '@'s inside it are not followed by a well-formed tail).
+ */
+function splitCredentials(rest: string): { userinfo: string; tail: string } {
+  const authority = /^[^/?#]*/.exec(rest)![0];
+  if (!authority.includes('@') && !rest.includes('#') && wellFormed(rest)) return { userinfo: '', tail: rest };
+  for (let i = rest.indexOf('@'); i >= 0; i = rest.indexOf('@', i + 1)) {
+    const userinfo = rest.slice(0, i);
+    const tail = rest.slice(i + 1);
+    if (wellFormed(tail)) {
+      checkRawCharacters(userinfo);
+      return { userinfo, tail };
+    }
+  }
+  throw new UrlError(`the URL is not valid: ${EXPECTED}`);
+}
+
+function wellFormed(tail: string): boolean {
+  const query = TAIL.exec(tail)?.[4];
+  if (query === undefined) return TAIL.test(tail);
+  return query.split('&').every((pair) => !pair || /^[A-Za-z0-9_.%-]+=/.test(pair));
+}
+
+const ENCODINGS: Record<string, string> = { '@': '%40', '#': '%23', '/': '%2F', '?': '%3F', '%': '%25', ' ': '%20' };
+
+/** Names the first character that must be percent-encoded, never the value around it. */
+function checkRawCharacters(userinfo: string): void {
+  const colon = userinfo.indexOf(':');
+  const parts: [string, string][] = colon < 0 ? [['user name', userinfo]]
+    : [['user name', userinfo.slice(0, colon)], ['password', userinfo.slice(colon + 1)]];
+  for (const [what, text] of parts) {
+    const bad = /[@#/? ]|%(?![0-9A-Fa-f]{2})/.exec(text);
+    if (bad) throw new UrlError(`the ${what} contains '${bad[0]}' — URL-encode it as ${ENCODINGS[bad[0]]}`);
+  }
+}
+
+function splitUserinfo(userinfo: string): [string, string] {
+  if (!userinfo) return ['', ''];
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return [decode(userinfo, 'user name'), ''];
+  return [decode(userinfo.slice(0, colon), 'user name'), decode(userinfo.slice(colon + 1), 'password')];
+}
+
+function parseParams(query: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of query.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const key = decode(eq < 0 ? pair : pair.slice(0, eq), 'parameter name');
+    if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new UrlError(`the URL has a malformed parameter: ${EXPECTED}`);
+    // '+' is a space in a query, as URLSearchParams (node-postgres, mysql2) read it; libpq would keep it.
+    params[key] = eq < 0 ? '' : decode(pair.slice(eq + 1).replace(/\+/g, ' '), `parameter '${key}'`);
+  }
+  return params;
+}
+
+function parsePort(port: string | undefined, engine: Engine): number {
+  if (!port) return DEFAULT_PORTS[engine];
+  const n = Number(port);
+  if (!/^\d+$/.test(port) || n < 1 || n > 65535) throw new UrlError(`the port '${port.slice(0, 10)}' is not a number from 1 to 65535`);
+  return n;
+}
+
+function decode(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new UrlError(`the ${what} has an invalid %-escape — write a literal '%' as %25`);
+  }
+}
+
+/** Builds a URL with every part encoded: the inverse of parseUrl. */
+export function buildUrl(info: Omit<ConnectionInfo, 'sslmode'> & { sslmode?: string | undefined }): string {
+  const enc = encodeURIComponent;
+  const auth = info.user ? `${enc(info.user)}${info.password ? `:${enc(info.password)}` : ''}@` : '';
+  const host = info.host.includes(':') ? `[${info.host}]` : info.host;
+  const params = { ...info.params, ...(info.sslmode && !hasSslParam(info.params) ? { sslmode: info.sslmode } : {}) };
+  const query = Object.entries(params).map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+  const scheme = info.engine === 'postgres' ? 'postgresql' : info.engine;
+  return `${scheme}://${auth}${host}:${info.port}/${enc(info.database)}${query ? `?${query}` : ''}`;
+}
+
+function hasSslParam(params: Record<string, string>): boolean {
+  return 'sslmode' in params || 'ssl-mode' in params || 'sslMode' in params;
+}
+
+/** The URL with its password replaced by ****; works on malformed URLs too. */
+export function maskUrl(url: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)$/s.exec(url);
+  if (!m) return url;
+  const rest = m[2]!;
+  let at = -1;
+  try {
+    const { userinfo } = splitCredentials(rest);
+    at = userinfo ? userinfo.length : -1;
+  } catch {
+    at = rest.lastIndexOf('@'); // malformed: assume everything up to the last '@' is credentials
+  }
+  if (at < 0) return url;
+  const colon = rest.indexOf(':');
+  if (colon < 0 || colon > at) return url;
+  return `${m[1]}${rest.slice(0, colon + 1)}****${rest.slice(at)}`;
+}

@@ -1,0 +1,41 @@
+// The executors of one run, dispatched by action kind. close() releases the run's database
+// sessions and kills any script still running; the engine calls it on every exit path
+// (it is idempotent and never throws).
+import { createManualExecutor } from './manual.js';
+import { failedResult } from './outcome.js';
+import { createProbeExecutor } from './probes/index.js';
+import { createPromptExecutor } from './prompt.js';
+import { createShellExecutor } from './shell.js';
+import { createSqlExecutor } from './sql.js';
+import type { Action, ExecContext, ExecutorSet, StepResult } from './types.js';
+
+export function createExecutors(): ExecutorSet {
+  const shell = createShellExecutor();
+  const sql = createSqlExecutor();
+  const probe = createProbeExecutor();
+  const manual = createManualExecutor();
+  const prompt = createPromptExecutor();
+  return {
+    async execute(action: Action, ctx: ExecContext): Promise<StepResult> {
+      const startedAt = Date.now();
+      try {
+        switch (action.kind) {
+          case 'shell': return await shell.execute(action, ctx);
+          case 'sql': return await sql.execute(action, ctx);
+          case 'probe': return await probe.execute(action, ctx);
+          case 'manual': return await manual.execute(action, ctx);
+          case 'prompt': return await prompt.execute(action, ctx);
+          default: return failedResult(ctx, startedAt, 'other', `unknown action kind '${String((action as { kind?: unknown }).kind)}'`);
+        }
+      } catch (err) {
+        // Executors return failures; this is the net for a bug, so the run still gets a result.
+        return failedResult(ctx, startedAt, 'other', err);
+      }
+    },
+    async close(): Promise<void> {
+      await Promise.all([shell.close(), sql.close()]);
+    },
+  };
+}
+
+export type { Action, ExecContext, Executor, ExecutorSet, StepResult, Classification } from './types.js';

@@ -1,0 +1,18 @@
+// manual: the operator does something by hand and answers "done" or one of the choices.
+import { raceAbort } from '../db/abort.js';
+import { abortedResult, failedResult } from './outcome.js';
+import type { Executor, ManualAction } from './types.js';
+
+export function createManualExecutor(): Executor<ManualAction> {
+  return {
+    async execute(action, ctx) {
+      const startedAt = Date.now();
+      try {
+        const value = await raceAbort(ctx.ask({ stepId: ctx.stepId, action }), ctx.signal);
+        return { status: 'ok', durationMs: Date.now() - startedAt, value };
+      } catch (err) {
+        return ctx.signal.aborted ? abortedResult(ctx, startedAt) : failedResult(ctx, startedAt, 'other', err);
+      }
+    },
+  };
+}

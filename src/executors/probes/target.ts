@@ -1,0 +1,22 @@
+// Where a probe points: a URL (host, port and TLS settings from it) or an explicit host/port.
+import { parseUrl, UrlError, type ConnectionInfo } from '../../db/url.js';
+import type { ProbeAction } from '../types.js';
+
+export interface ProbeTarget { host: string; port: number | undefined; info: ConnectionInfo | undefined }
+
+/** Explicit host/port win over the URL's. Throws UrlError (safe to print). */
+export function probeTarget(action: ProbeAction): ProbeTarget {
+  const info = action.url ? parseUrl(action.url) : undefined;
+  const host = action.host ?? info?.host;
+  if (!host) throw new UrlError(`the ${action.probe} probe needs a url or a host`);
+  const port = action.port ?? info?.port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new UrlError(`the port '${String(port).slice(0, 10)}' is not a number from 1 to 65535`);
+  }
+  return { host, port, info };
+}
+
+export function requirePort(target: ProbeTarget, probe: string): number {
+  if (target.port === undefined) throw new UrlError(`the ${probe} probe needs a port (or a url)`);
+  return target.port;
+}

@@ -1,0 +1,126 @@
+// Runs a step's bash script through zx. Values reach the script only as positional parameters
+// ($1, $2, …): the engine already replaced each `${{ }}` with a quoted "$N" reference.
+import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx';
+import { BoundedOutput } from './bounded-output.js';
+import { settlesWithin } from '../db/abort.js';
+import { abortedResult, errorLine } from './outcome.js';
+import { discardingStore } from './zx-store.js';
+import type { ExecContext, Executor, ShellAction, StepResult } from './types.js';
+
+/** How long a killed script may take to exit on SIGTERM before the tree gets SIGKILL. */
+const TERM_GRACE_MS = 2000;
+/** After SIGKILL, stop waiting for a stray holder of our pipes. */
+const KILL_GRACE_MS = 1000;
+
+const BASH = which.sync('bash', { nothrow: true }) ?? '/bin/bash';
+
+export interface ShellExecutor extends Executor<ShellAction> {
+  /** Kills every script still running (crash paths: the engine normally aborts each step first). */
+  close(): Promise<void>;
+}
+
+export function createShellExecutor(): ShellExecutor {
+  const running = new Set<() => Promise<void>>();
+  return {
+    execute: (action, ctx) => runShell(action, ctx, running),
+    close: async () => { await Promise.all([...running].map((kill) => kill())); },
+  };
+}
+
+async function runShell(action: ShellAction, ctx: ExecContext, running: Set<() => Promise<void>>): Promise<StepResult> {
+  const startedAt = Date.now();
+  if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
+  const out = { stdout: new BoundedOutput(), stderr: new BoundedOutput() };
+  const p = start(action, ctx, out);
+  const settled = p.then(() => true, () => true);
+  let closed = false;
+  const kill = (): Promise<void> => { closed = true; return terminate(p, settled); };
+  const onAbort = (): void => void terminate(p, settled);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  running.add(kill);
+  let output: ProcessOutput;
+  try {
+    output = await p;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    running.delete(kill);
+  }
+  const result = toResult(output, out, ctx, startedAt);
+  if (!closed || ctx.signal.aborted) return result;
+  const { classification: _unused, ...rest } = result;
+  return { ...rest, status: 'aborted', error: 'the run closed while the step ran' };
+}
+
+function start(action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>): ProcessPromise {
+  // Every option zx would otherwise take from ZX_* variables or shared $ state is set here.
+  const options: Partial<Options> = {
+    shell: BASH, prefix: '', postfix: '', quote, spawn,
+    cwd: action.cwd ?? process.cwd(),
+    env: { ...process.env, ...action.env },
+    stdio: ['ignore', 'pipe', 'pipe'], // a step never waits on a terminal
+    quiet: true, verbose: false, nothrow: true, preferLocal: false,
+    detached: true, // own process group: one kill reaches background jobs too
+    timeout: 0, killSignal: 'SIGTERM', timeoutSignal: 'SIGTERM',
+    store: discardingStore({ stdout: forward('stdout', out.stdout, ctx), stderr: forward('stderr', out.stderr, ctx) }),
+  };
+  // exec: the inner bash replaces the wrapper, so the pid zx kills is the script's own.
+  return $(options)`exec ${BASH} -c ${action.script} runbook ${action.args}`;
+}
+
+function forward(stream: 'stdout' | 'stderr', keep: BoundedOutput, ctx: ExecContext): (chunk: Buffer) => void {
+  const decoder = new StringDecoder('utf8'); // chunks may split a multi-byte character
+  return (chunk) => {
+    keep.push(chunk);
+    const text = decoder.write(chunk);
+    try {
+      if (text) ctx.onOutput(stream, ctx.mask(text));
+    } catch {
+      // A failing listener must not take the step (or the process) down; the output is still kept.
+    }
+  };
+}
+
+/** SIGTERM to the whole tree (zx's kill walks descendants and the process group), then SIGKILL. */
+async function terminate(p: ProcessPromise, settled: Promise<unknown>): Promise<void> {
+  await killTree(p, 'SIGTERM');
+  if (await settlesWithin(settled, TERM_GRACE_MS)) return;
+  await killTree(p, 'SIGKILL');
+  if (await settlesWithin(settled, KILL_GRACE_MS)) return;
+  // Something outside our group still holds the pipes open; stop waiting for it.
+  p.stdout?.destroy();
+  p.stderr?.destroy();
+}
+
+async function killTree(p: ProcessPromise, signal: NodeJS.Signals): Promise<void> {
+  try {
+    await p.kill(signal);
+  } catch {
+    // Already settled: nothing left to kill.
+  }
+}
+
+function toResult(
+  output: ProcessOutput, out: Record<'stdout' | 'stderr', BoundedOutput>, ctx: ExecContext, startedAt: number,
+): StepResult {
+  const fields = {
+    exitCode: output.exitCode,
+    signal: output.signal,
+    stdout: ctx.mask(out.stdout.text()),
+    stderr: ctx.mask(out.stderr.text()),
+    outputBytes: out.stdout.bytes + out.stderr.bytes,
+  };
+  if (ctx.signal.aborted) return abortedResult(ctx, startedAt, fields);
+  const durationMs = Date.now() - startedAt;
+  if (output.exitCode === 0) return { status: 'ok', durationMs, ...fields };
+  return { status: 'failed', durationMs, classification: 'other', error: failure(output, fields.stderr, ctx), ...fields };
+}
+
+/** "exit code 2: <last stderr line>", or why the script never ran. */
+function failure(output: ProcessOutput, stderr: string, ctx: ExecContext): string {
+  if (output.cause) return errorLine(output.cause, ctx.mask);
+  const how = output.exitCode === null ? `killed by ${output.signal ?? 'a signal'}` : `exit code ${output.exitCode}`;
+  const last = stderr.trimEnd().split('\n').pop()?.trim();
+  return errorLine(last ? `${how}: ${last}` : how, ctx.mask);
+}

@@ -1,0 +1,66 @@
+// SQL steps: a cached session per named connection, each statement in its own (read-only unless
+// destructive) transaction with a server-side timeout, cancelled on the server when aborted.
+import { classify } from '../db/classify.js';
+import { openSession } from '../db/open.js';
+import { SessionCache } from '../db/session-cache.js';
+import { parseUrl, type ConnectionInfo } from '../db/url.js';
+import { maskingAlso, urlSecrets } from './masking.js';
+import { abortedResult, failedResult } from './outcome.js';
+import type { Session } from '../db/session.js';
+import type { ExecContext, Executor, SqlAction, StepResult } from './types.js';
+
+const DEFAULT_CONNECT_MS = 15_000;
+const MAX_CONNECT_MS = 30_000;
+
+export interface SqlExecutor extends Executor<SqlAction> { close(): Promise<void> }
+
+export function createSqlExecutor(): SqlExecutor {
+  const cache = new SessionCache();
+  return { execute: (action, ctx) => runSql(cache, action, ctx), close: () => cache.close() };
+}
+
+async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext): Promise<StepResult> {
+  const startedAt = Date.now();
+  const ctx = maskingAlso(outer, urlSecrets(action.url));
+  if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
+  if (cache.closeSignal.aborted) return failedResult(ctx, startedAt, 'other', "this run's database connections are already closed");
+  let info: ConnectionInfo;
+  try {
+    info = parseUrl(action.url);
+  } catch (err) {
+    return failedResult(ctx, startedAt, 'other', err);
+  }
+  const open = (): Promise<Session> => openSession(info, {
+    timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
+    signal: AbortSignal.any([ctx.signal, cache.closeSignal]),
+  });
+  let connected = false;
+  try {
+    const result = await cache.use(`${action.connection}\u0000${action.url}`, open, (session) => {
+      connected = true;
+      return session.query(action.query, action.params, {
+        readOnly: action.readOnly, signal: ctx.signal,
+        ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}),
+      });
+    });
+    return { status: 'ok', durationMs: Date.now() - startedAt, ...maskRows(result, ctx) };
+  } catch (err) {
+    if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
+    if (cache.closeSignal.aborted) {
+      return { status: 'aborted', durationMs: Date.now() - startedAt, error: 'the run closed its database connections during the step' };
+    }
+    const classification = classify(err);
+    const result = failedResult(ctx, startedAt, classification, err);
+    // The server's own statement timeout (set from the step timeout) is the step timing out.
+    const statementTimeout = connected && action.timeoutMs !== undefined && classification === 'timeout';
+    return statementTimeout ? { ...result, status: 'timeout' } : result;
+  }
+}
+
+/** Secrets may sit in data too (a query over a settings table); strings in rows are masked. */
+function maskRows<T extends { rows: Record<string, unknown>[] }>(result: T, ctx: ExecContext): T {
+  const mask = (v: unknown): unknown => typeof v === 'string' ? ctx.mask(v)
+    : Array.isArray(v) ? v.map(mask)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x)])) : v;
+  return { ...result, rows: result.rows.map((r) => mask(r) as Record<string, unknown>) };
+}

@@ -1,0 +1,113 @@
+// SQL steps against a real MariaDB (from src/lab).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { createExecutors } from '../../src/executors/index.js';
+import { startMariadb, type LabServer } from '../../src/lab/index.js';
+import type { ExecutorSet, SqlAction } from '../../src/executors/types.js';
+import { testContext, timeoutSignal } from '../executors/context.js';
+import { adminQuery, eventually } from './helpers.js';
+
+describe('sql executor on MariaDB', () => {
+  let server: LabServer;
+  let executors: ExecutorSet;
+  let sql: (query: string, extra?: Partial<SqlAction>) => SqlAction;
+
+  before(async () => {
+    server = await startMariadb();
+    executors = createExecutors();
+    sql = (query, extra = {}) => ({ kind: 'sql', connection: 'db', url: server.url(), query, params: [], readOnly: true, ...extra });
+    const r = await executors.execute(sql('CREATE TABLE incidents (id int PRIMARY KEY, note text)', { readOnly: false }), testContext());
+    assert.equal(r.status, 'ok', r.error);
+  });
+  after(async () => {
+    await executors.close();
+    await server.stop();
+  });
+
+  it('returns rows, columns and rowCount as plain JSON', async () => {
+    const r = await executors.execute(sql(`SELECT 1 AS n, CAST(9007199254740993 AS UNSIGNED) AS huge, CAST(42 AS SIGNED) AS small,
+      1.50 AS num, X'DEAD' AS bin, NULL AS nothing, CAST('2024-01-02 03:04:05' AS DATETIME) AS ts
+      FROM (SELECT 1 UNION ALL SELECT 2) AS two`), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 2);
+    assert.deepEqual(r.columns, ['n', 'huge', 'small', 'num', 'bin', 'nothing', 'ts']);
+    assert.deepEqual(r.rows?.[0], { n: 1, huge: '9007199254740993', small: 42, num: '1.50', bin: '\\xdead', nothing: null, ts: '2024-01-02 03:04:05' });
+    assert.doesNotThrow(() => JSON.stringify(r));
+  });
+
+  it('binds hostile values as parameters: inert, byte-for-byte', async () => {
+    const marker = `/tmp/pwned-${process.pid}-${Date.now()}`;
+    const hostile = ["'; rm -rf / #", `$(touch ${marker})`, `\`touch ${marker}\``, '"; DROP TABLE incidents; --',
+      "x'); DROP TABLE incidents; --", 'line1\nline2\r\n\ttab', '\\\'"', '🚨 ünïcode'];
+    for (const value of hostile) {
+      const r = await executors.execute(sql('SELECT ? AS v', { params: [value] }), testContext());
+      assert.equal(r.status, 'ok', r.error);
+      assert.equal(r.rows?.[0]?.v, value);
+    }
+    const w = await executors.execute(sql('INSERT INTO incidents VALUES (?, ?)', { params: [1, hostile[3]], readOnly: false }), testContext());
+    assert.equal(w.status, 'ok', w.error);
+    assert.deepEqual(await adminQuery(server, 'SELECT note FROM app_db.incidents WHERE id = 1'), [{ note: hostile[3] }]);
+    assert.equal(existsSync(marker), false);
+  });
+
+  it('leaves no prepared statement open on the server', async () => {
+    for (let i = 0; i < 3; i++) await executors.execute(sql('SELECT ? AS v', { params: [i], timeoutMs: 1000 + i }), testContext());
+    assert.ok(await eventually(async () =>
+      (await adminQuery(server, "SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'"))[0]?.Value === '0'));
+  });
+
+  it('fails a write in a read-only step, and nothing is written', async () => {
+    const r = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')"), testContext());
+    assert.equal(r.status, 'failed');
+    assert.match(r.error ?? '', /READ ONLY transaction/);
+    assert.deepEqual(await adminQuery(server, 'SELECT COUNT(*) AS n FROM app_db.incidents WHERE id = 99'), [{ n: 0 }]);
+  });
+
+  it('reports affected rows for writes', async () => {
+    const r = await executors.execute(sql("UPDATE incidents SET note = CONCAT(note, '!')", { readOnly: false }), testContext());
+    assert.deepEqual([r.status, r.rowCount, r.rows], ['ok', 1, []]);
+  });
+
+  it('reuses one session per named connection (same connection id)', async () => {
+    const a = await executors.execute(sql('SELECT CONNECTION_ID() AS id'), testContext());
+    const b = await executors.execute(sql('SELECT CONNECTION_ID() AS id'), testContext());
+    assert.equal(a.rows?.[0]?.id, b.rows?.[0]?.id);
+  });
+
+  it('kills SELECT SLEEP(600) on the server when the step times out, and the session stays usable', async () => {
+    const before = await executors.execute(sql('SELECT CONNECTION_ID() AS id'), testContext());
+    const r = await executors.execute(sql('SELECT SLEEP(600)'), testContext({ signal: timeoutSignal(1000) }));
+    assert.equal(r.status, 'timeout');
+    const running = await adminQuery(server, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(600)%'");
+    assert.deepEqual(running, []);
+    const afterwards = await executors.execute(sql('SELECT CONNECTION_ID() AS id'), testContext());
+    assert.equal(afterwards.rows?.[0]?.id, before.rows?.[0]?.id);
+  });
+
+  it('applies the remaining step timeout server-side (SET STATEMENT max_statement_time), with params too', async () => {
+    for (const [query, params] of [['SELECT SLEEP(5)', []], ['SELECT SLEEP(?)', [5]]] as const) {
+      const r = await executors.execute(sql(query, { params: [...params], timeoutMs: 300 }), testContext());
+      assert.equal(r.status, 'timeout', query);
+      assert.match(r.error ?? '', /max_statement_time exceeded/);
+    }
+  });
+
+  it('classifies a login failure and never shows the password', async () => {
+    const password = 'Wrong-Pa55:@/#word';
+    const r = await executors.execute(sql('SELECT 1', { url: server.url({ password }), connection: 'bad' }), testContext());
+    assert.equal(r.classification, 'auth');
+    const text = JSON.stringify(r);
+    for (const form of [password, encodeURIComponent(password)]) assert.ok(!text.includes(form));
+  });
+
+  it('close() ends every session (none left in the processlist)', async () => {
+    const set = createExecutors();
+    const r = await set.execute(sql('SELECT CONNECTION_ID() AS id', { connection: 'closing' }), testContext());
+    const id = r.rows?.[0]?.id;
+    assert.ok(id);
+    await set.close();
+    assert.ok(await eventually(async () =>
+      (await adminQuery(server, 'SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ?', [id])).length === 0));
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { sslMode, tlsAttempts } from '../../src/db/ssl-options.js';
+import { parseUrl, UrlError } from '../../src/db/url.js';
+
+const attempts = (url: string) => tlsAttempts(parseUrl(url)).map((a) => ({
+  tls: a.tls && { chain: a.tls.verifyChain, host: a.tls.verifyHost, ca: Boolean(a.tls.ca) },
+  ...(a.fallbackOn ? { fallbackOn: a.fallbackOn } : {}),
+}));
+
+describe('sslmode (libpq meanings)', () => {
+  const plain = { tls: null };
+  const unverified = { tls: { chain: false, host: false, ca: false } };
+  it('disable: plain only', () => assert.deepEqual(attempts('postgres://h/d?sslmode=disable'), [plain]));
+  it('allow: plain, then TLS if the server requires it', () =>
+    assert.deepEqual(attempts('postgres://h/d?sslmode=allow'), [{ ...plain, fallbackOn: 'ssl-required' }, unverified]));
+  it('prefer (the default): TLS without verification, then plain if the server has none', () => {
+    const expected = [{ ...unverified, fallbackOn: 'ssl-unsupported' }, plain];
+    assert.deepEqual(attempts('postgres://h/d?sslmode=prefer'), expected);
+    assert.deepEqual(attempts('postgres://h/d'), expected);
+  });
+  it('require: encrypts without verifying (pg itself would verify)', () =>
+    assert.deepEqual(attempts('postgres://h/d?sslmode=require'), [unverified]));
+  it('verify-ca and verify-full', () => {
+    assert.deepEqual(attempts('postgres://h/d?sslmode=verify-ca'), [{ tls: { chain: true, host: false, ca: false } }]);
+    assert.deepEqual(attempts('postgres://h/d?sslmode=verify-full'), [{ tls: { chain: true, host: true, ca: false } }]);
+  });
+
+  it('honours sslrootcert; with it, require verifies the chain as libpq does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-ssl-'));
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
+    assert.deepEqual(attempts(`postgres://h/d?sslmode=require&sslrootcert=${ca}`), [{ tls: { chain: true, host: false, ca: true } }]);
+    assert.deepEqual(attempts(`postgres://h/d?sslmode=verify-full&sslrootcert=${ca}`), [{ tls: { chain: true, host: true, ca: true } }]);
+  });
+
+  it('reports an unreadable sslrootcert and an unknown mode as UrlError', () => {
+    assert.throws(() => tlsAttempts(parseUrl('postgres://h/d?sslmode=require&sslrootcert=/nonexistent/ca.pem')), /cannot read sslrootcert.*ENOENT/);
+    assert.throws(() => sslMode(parseUrl('postgres://h/d?sslmode=sometimes')), UrlError);
+  });
+});
+
+describe('ssl-mode (MySQL names) and mysql2 ssl options', () => {
+  it('maps the MySQL names', () => {
+    assert.equal(sslMode(parseUrl('mysql://h/d?ssl-mode=DISABLED')), 'disable');
+    assert.equal(sslMode(parseUrl('mysql://h/d?ssl-mode=PREFERRED')), 'prefer');
+    assert.equal(sslMode(parseUrl('mysql://h/d?ssl-mode=REQUIRED')), 'require');
+    assert.equal(sslMode(parseUrl('mysql://h/d?sslmode=VERIFY_CA')), 'verify-ca');
+    assert.equal(sslMode(parseUrl('mariadb://h/d?ssl-mode=VERIFY_IDENTITY')), 'verify-full');
+  });
+  it('defaults to plain text as mysql2 does', () => assert.equal(sslMode(parseUrl('mysql://h/d')), 'disable'));
+  it('reads the ssl JSON a Node app hands mysql2', () => {
+    const q = (o: unknown) => `mysql://h/d?${new URLSearchParams({ ssl: JSON.stringify(o) })}`;
+    assert.equal(sslMode(parseUrl(q({ rejectUnauthorized: false }))), 'require');
+    assert.equal(sslMode(parseUrl(q({ rejectUnauthorized: true, verifyIdentity: true }))), 'verify-full');
+    assert.equal(sslMode(parseUrl(q({ rejectUnauthorized: true, verifyIdentity: false }))), 'verify-ca');
+    const [a] = tlsAttempts(parseUrl(q({ ca: 'PEM TEXT', rejectUnauthorized: true })));
+    assert.equal(a?.tls?.ca, 'PEM TEXT');
+  });
+});

@@ -1,0 +1,32 @@
+// Every lab fault through the db-connect probe: the classification must name the fault.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { createExecutors } from '../../src/executors/index.js';
+import { FAULT_KINDS, injectFault, type FaultKind, type LabEngine } from '../../src/lab/index.js';
+import { testContext } from './context.js';
+
+const EXPECTED: Record<FaultKind, string> = {
+  none: 'ok', refused: 'refused', timeout: 'timeout', auth: 'auth', 'database-missing': 'database-missing',
+  'ssl-required': 'ssl-required', 'ssl-unsupported': 'ssl-unsupported', 'cert-untrusted': 'cert-untrusted',
+  'cert-hostname': 'cert-hostname', 'too-many-connections': 'too-many-connections',
+};
+
+export function faultMatrix(engine: LabEngine): void {
+  for (const kind of FAULT_KINDS) {
+    it(`db-connect classifies ${kind} as ${EXPECTED[kind]}`, async () => {
+      const fault = await injectFault(kind, engine);
+      const executors = createExecutors();
+      try {
+        const r = await executors.execute({ kind: 'probe', probe: 'db-connect', url: fault.url, timeoutMs: 2000 }, testContext());
+        assert.equal(r.classification, EXPECTED[kind], `${fault.describe}: ${r.error ?? ''}`);
+        assert.equal(r.status, kind === 'none' ? 'ok' : 'failed');
+        if (kind !== 'none') assert.ok(r.error && !r.error.includes('\n'));
+        const password = new URL(fault.url).password;
+        assert.ok(!JSON.stringify(r).includes(password), 'no password in the result');
+      } finally {
+        await executors.close();
+        await fault.cleanup();
+      }
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { $ } from 'zx';
+import { createShellExecutor } from '../../src/executors/shell.js';
+import { HEAD_BYTES, TAIL_BYTES } from '../../src/executors/bounded-output.js';
+import type { ShellAction } from '../../src/executors/types.js';
+import { testContext, timeoutSignal } from './context.js';
+
+const shell = createShellExecutor();
+const action = (script: string, args: string[] = [], env: Record<string, string> = {}): ShellAction => ({ kind: 'shell', script, args, env });
+const unique = (): string => `rb${process.pid}x${Math.random().toString(36).slice(2, 10)}`;
+
+/** Processes whose command line contains `marker` (zombies have none, so they don't count). */
+function processesWith(marker: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', marker], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.includes('pgrep'));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+describe('shell executor', () => {
+  it('passes args as positional parameters and env as environment; ok iff exit 0', async () => {
+    const ctx = testContext();
+    const r = await shell.execute(action('echo "[$1] [$2] $# $GREETING"', ['a b', 'c'], { GREETING: 'hi' }), ctx);
+    assert.equal(r.status, 'ok');
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.stdout, '[a b] [c] 2 hi\n');
+    assert.equal(r.outputBytes, 15);
+    assert.deepEqual(ctx.output, [{ stream: 'stdout', chunk: '[a b] [c] 2 hi\n' }]);
+  });
+
+  it('fails with the exit code and the last stderr line', async () => {
+    const r = await shell.execute(action('echo working; echo "first" >&2; echo "disk full" >&2; exit 3'), testContext());
+    assert.equal(r.status, 'failed');
+    assert.equal(r.exitCode, 3);
+    assert.equal(r.classification, 'other');
+    assert.equal(r.error, 'exit code 3: disk full');
+    assert.equal(r.stderr, 'first\ndisk full\n');
+  });
+
+  it('runs plain bash (no implicit set -e) with stdin closed, in the given cwd', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'runbook-cwd-')));
+    const r = await shell.execute({ ...action('false; read -r line || echo "stdin: eof"; pwd'), cwd: dir }, testContext());
+    assert.equal(r.status, 'ok');
+    assert.equal(r.stdout, `stdin: eof\n${dir}\n`);
+  });
+
+  it('ignores zx global state ($.prefix, $.verbose) that other code may have set', async () => {
+    const saved = { prefix: $.prefix, verbose: $.verbose };
+    $.prefix = 'echo INJECTED;';
+    $.verbose = true;
+    try {
+      const r = await shell.execute(action('echo clean'), testContext());
+      assert.equal(r.stdout, 'clean\n');
+    } finally {
+      Object.assign($, saved);
+    }
+  });
+
+  it('ignores ZX_* environment overrides (read by zx when it is imported)', () => {
+    const program = `const { createShellExecutor } = await import(${JSON.stringify(new URL('../../src/executors/shell.ts', import.meta.url).href)});
+      const r = await createShellExecutor().execute({ kind: 'shell', script: 'echo "bash $BASH_VERSION" | cut -c1-6', args: [], env: {} },
+        { stepId: 's', signal: new AbortController().signal, onOutput() {}, ask: async () => '', mask: (t) => t });
+      process.stdout.write(JSON.stringify(r.stdout));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+      encoding: 'utf8',
+      env: { ...process.env, ZX_PREFIX: 'echo HACKED;', ZX_SHELL: '/bin/sh', ZX_VERBOSE: 'true', ZX_QUIET: 'false', ZX_CWD: '/' },
+    });
+    assert.match(JSON.parse(out) as string, /^bash \d\n$/); // bash, not /bin/sh, and no injected prefix
+  });
+
+  it('reports a script that cannot start as one line', async () => {
+    const r = await shell.execute({ ...action('echo hi'), cwd: '/nonexistent/dir' }, testContext());
+    assert.equal(r.status, 'failed');
+    assert.ok(r.error && !r.error.includes('\n'));
+  });
+
+  it('passes hostile values inertly and byte-for-byte', async () => {
+    const marker = join(tmpdir(), `pwned-${unique()}`);
+    const hostile = [
+      "'; rm -rf / #", `$(touch ${marker}-1)`, `\`touch ${marker}-2\``, '"; DROP TABLE x; --',
+      `line1\nline2\n$(touch ${marker}-3)`, `\\'\\"$HOME\${PATH}`, '-n', '*', ' lead and trail ', "it's", '\t\r\x1b[31m',
+    ];
+    const r = await shell.execute(action('for a in "$@"; do printf "%s\\0" "$a"; done; printf "%s" "$V"', hostile, { V: `$(touch ${marker}-4)` }), testContext());
+    assert.equal(r.status, 'ok');
+    const parts = r.stdout!.split('\0');
+    assert.deepEqual(parts.slice(0, hostile.length), hostile);
+    assert.equal(parts[hostile.length], `$(touch ${marker}-4)`);
+    for (const n of [1, 2, 3, 4]) assert.equal(existsSync(`${marker}-${n}`), false);
+  });
+
+  it('times out a hung script and kills its whole tree, grandchildren included', async () => {
+    const marker = unique();
+    const script = [
+      `(exec -a ${marker}-bg sleep 600) &`,                          // background job
+      `(trap '' TERM; exec -a ${marker}-deaf sleep 600) &`,          // ignores SIGTERM: needs SIGKILL
+      `bash -c '(exec -a ${marker}-grand sleep 600) & wait' &`,      // grandchild
+      `setsid bash -c 'exec -a ${marker}-session sleep 600' &`,      // left the process group
+      'echo started; wait',
+    ].join('\n');
+    const ctx = testContext({ signal: timeoutSignal(1000) });
+    const running = shell.execute(action(script), ctx);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.ok(processesWith(marker).length >= 4, 'the tree was running');
+    const r = await running;
+    assert.equal(r.status, 'timeout');
+    assert.equal(r.classification, 'timeout');
+    assert.equal(r.stdout, 'started\n');
+    assert.ok(r.signal, 'the script was killed by a signal');
+    assert.deepEqual(processesWith(marker), [], 'nothing survives the step');
+  });
+
+  it("reports 'aborted' when the engine aborts for another reason", async () => {
+    const marker = unique();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('operator abort')), 300);
+    const r = await shell.execute(action(`exec -a ${marker} sleep 600`), testContext({ signal: ac.signal }));
+    assert.equal(r.status, 'aborted');
+    assert.deepEqual(processesWith(marker), [], 'nothing survives the step');
+  });
+
+  it('does not start when already aborted', async () => {
+    const r = await shell.execute(action('echo never'), testContext({ signal: AbortSignal.abort(new Error('stop')) }));
+    assert.equal(r.status, 'aborted');
+    assert.equal(r.stdout, undefined);
+  });
+
+  it('keeps 200 MB of output bounded: head + tail, total counted', async () => {
+    const ctx = testContext();
+    let streamed = 0;
+    ctx.onOutput = (_stream, chunk) => { streamed += chunk.length; };
+    const r = await shell.execute(action("head -c 200000000 /dev/zero | tr '\\0' a"), ctx);
+    assert.equal(r.status, 'ok');
+    assert.equal(r.outputBytes, 200_000_000);
+    assert.equal(streamed, 200_000_000);
+    assert.ok(r.stdout!.length <= HEAD_BYTES + TAIL_BYTES + 100, `retained ${r.stdout!.length} chars`);
+    assert.match(r.stdout!, /\[… 199868928 bytes elided …\]/);
+  });
+
+  it('masks secrets in output and errors', async () => {
+    const ctx = testContext({ secrets: ['hunter22'] });
+    const r = await shell.execute(action('echo "token=$1"; echo "bad $1" >&2; exit 1', ['hunter22']), ctx);
+    for (const text of [r.stdout, r.stderr, r.error, ...ctx.output.map((o) => o.chunk)]) assert.ok(!text?.includes('hunter22'), text);
+    assert.equal(r.stdout, 'token=****\n');
+  });
+});
+
+describe('createExecutors().close()', () => {
+  it('kills a script still running (crash path)', async () => {
+    const { createExecutors } = await import('../../src/executors/index.js');
+    const set = createExecutors();
+    const marker = unique();
+    const running = set.execute(action(`(exec -a ${marker} sleep 600) & wait`), testContext());
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = processesWith(marker).length;
+    await set.close();
+    assert.ok(seen >= 1, 'the script was running');
+    const r = await running;
+    assert.equal(r.status, 'aborted');
+    assert.deepEqual(processesWith(marker), []);
+  });
+});

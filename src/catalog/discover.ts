@@ -26,7 +26,10 @@ export function searchDirs(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return dirs;
 }
 
-export const isRunbookFile = (f: string) => ['.yaml', '.yml'].includes(extname(f).toLowerCase());
+/** Test cases (`<name>.cases.yaml`, see `runbook test`) sit next to their runbook but are not runbooks. */
+export const isCasesFile = (f: string) => /\.cases\.ya?ml$/i.test(f);
+
+export const isRunbookFile = (f: string) => ['.yaml', '.yml'].includes(extname(f).toLowerCase()) && !isCasesFile(f);
 
 /** Runbook files directly inside dir (not its subfolders: examples live in runbooks/examples/). */
 export function filesIn(dir: string): string[] {

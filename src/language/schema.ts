@@ -124,7 +124,7 @@ const StepCommon = {
   risk: Type.Optional(Type.Union([Type.Literal('normal'), Type.Literal('high')],
     doc('high: the operator types the step id to confirm instead of pressing y.'))),
   confirm: Type.Optional(Template('The question asked before a destructive step.')),
-  blast_radius: Type.Optional(Template('What the step affects, shown at the gate.', ['terminates ${{ idle.row_count }} sessions'])),
+  blast_radius: Type.Optional(Template('What the step affects, shown at the gate.', ['terminates ${{ idle.rowCount }} sessions'])),
   timeout: Type.Optional(Duration),
   retry: Type.Optional(Retry),
   max_visits: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000,

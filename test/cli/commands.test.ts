@@ -68,7 +68,8 @@ test('new writes a skeleton that validates and carries the schema comment', () =
   const r = cli(['new', 'replication-lag', '--dir', dir]);
   assert.equal(r.code, 0, r.stderr);
   const file = join(dir, 'replication-lag.yaml');
-  assert.match(readFileSync(file, 'utf8'), /^# yaml-language-server: \$schema=/);
+  assert.match(readFileSync(file, 'utf8'), /^# yaml-language-server: \$schema=\.\/runbook\.schema\.json\n/);
+  assert.ok(JSON.parse(readFileSync(join(dir, 'runbook.schema.json'), 'utf8')).properties.steps, 'the schema is written beside it');
   assert.equal(cli(['validate', file]).code, 0);
   assert.equal(cli(['new', 'replication-lag', '--dir', dir]).code, 2, 'refuses to overwrite');
   assert.equal(cli(['new', 'Bad Name', '--dir', dir]).code, 2);

@@ -23,6 +23,13 @@ test('reads inputs, captures, rows; text numbers compare as numbers', () => {
   assert.equal(run('inputs.missing.deeper', scope), undefined);
 });
 
+test('a missing value compares neither smaller nor larger', () => {
+  assert.equal(run('missing < 21', {}), false);
+  assert.equal(run('missing >= 0', {}), false);
+  assert.equal(run('null > -1'), false);
+  assert.equal(run('missing == null', {}), true);
+});
+
 test('operators for text and lists', () => {
   assert.equal(run("'too many clients' contains 'many'"), true);
   assert.equal(run("'b' in ['a', 'b']"), true);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMA_ID } from '../../language/json-schema.js';
+import { publishedSchema } from '../../language/json-schema.js';
 import { UserError } from '../errors.js';
 
 export async function newCommand(name: string, opts: { dir: string; force?: boolean }): Promise<number> {
@@ -8,14 +8,17 @@ export async function newCommand(name: string, opts: { dir: string; force?: bool
   const file = join(opts.dir, `${name}.yaml`);
   if (existsSync(file) && !opts.force) throw new UserError(`${file} already exists (use --force to overwrite)`);
   mkdirSync(opts.dir, { recursive: true });
+  // The editor reads the schema from beside the runbook: no network, and always this version's schema.
+  const schemaFile = join(opts.dir, 'runbook.schema.json');
+  writeFileSync(schemaFile, `${JSON.stringify(publishedSchema(), null, 2)}\n`);
   writeFileSync(file, skeleton(name));
-  process.stdout.write(`Wrote ${file}\nNext: edit it, then \`runbook validate ${file}\` and \`runbook run ${file} --dry-run\`.\n`);
+  process.stdout.write(`Wrote ${file} (and ${schemaFile} for editor completion; see docs/editor.md)\n` +
+    `Next: edit it, then \`runbook validate ${file}\` and \`runbook run ${file} --dry-run\`.\n`);
   return 0;
 }
 
 function skeleton(name: string): string {
-  return `# yaml-language-server: $schema=${SCHEMA_ID}
-# Local copy of the schema: \`runbook schema > runbook.schema.json\` (see docs/editor.md).
+  return `# yaml-language-server: $schema=./runbook.schema.json
 name: ${name}
 title: ${name.replace(/[-_]/g, ' ')}
 summary: The symptom that sends the operator here.

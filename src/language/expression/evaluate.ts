@@ -48,10 +48,12 @@ function binary(op: string, a: unknown, b: unknown, pos: number): unknown {
   switch (op) {
     case '==': return looseEqual(a, b);
     case '!=': return !looseEqual(a, b);
-    case '<': return compare(a, b) < 0;
-    case '<=': return compare(a, b) <= 0;
-    case '>': return compare(a, b) > 0;
-    case '>=': return compare(a, b) >= 0;
+    // A missing value is not smaller or larger than anything (like SQL NULL): a probe that reported no
+    // expiry date must not look like one that expires tomorrow.
+    case '<': return present(a, b) && compare(a, b) < 0;
+    case '<=': return present(a, b) && compare(a, b) <= 0;
+    case '>': return present(a, b) && compare(a, b) > 0;
+    case '>=': return present(a, b) && compare(a, b) >= 0;
     case '+': return typeof a === 'string' || typeof b === 'string' ? `${a ?? ''}${b ?? ''}` : Number(a) + Number(b);
     case '-': return Number(a) - Number(b);
     case '*': return Number(a) * Number(b);
@@ -72,6 +74,8 @@ function looseEqual(a: unknown, b: unknown): boolean {
   if (b === undefined) b = null;
   return a === b;
 }
+
+const present = (a: unknown, b: unknown) => a !== undefined && a !== null && b !== undefined && b !== null;
 
 function compare(a: unknown, b: unknown): number {
   const na = Number(a), nb = Number(b);

@@ -3,7 +3,7 @@ import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 
 const READ_ONLY_SQL = /^(select|show|explain|describe|desc|values|table|with)\b/i;
-const WRITES_IN_SQL = /\b(insert|update|delete|merge|drop|alter|create|truncate|grant|revoke|kill|lock|vacuum|reindex|cluster|copy|call|do|set\s+global)\b|\b(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|set_config|pg_advisory_lock|lo_unlink|dblink_exec)\s*\(/i;
+const WRITES_IN_SQL = /\b(insert|update|delete|merge|drop|alter|create|truncate|grant|revoke|kill|lock|vacuum|reindex|cluster|copy|call|do|set\s+global)\b|\b(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|set_config|pg_advisory_lock|lo_unlink|dblink_exec|pg_drop_replication_slot|pg_create_physical_replication_slot|pg_create_logical_replication_slot|pg_promote|pg_wal_replay_pause|pg_wal_replay_resume|pg_replication_origin_drop)\s*\(/i;
 const DANGEROUS_SHELL = /\b(rm|rmdir|kill|pkill|killall|reboot|shutdown|halt|poweroff|truncate|dd|mkfs|iptables|ufw|drop|delete|terminate|restart|stop|reload)\b|systemctl\s+\w*\s*(restart|stop|reload|kill)|docker\s+(rm|stop|restart|kill)|kubectl\s+(delete|scale|drain|rollout\s+restart)|>\s*\/(etc|var|usr)\//i;
 
 export function lintSafety(doc: RunbookDoc, report: Reporter): void {

@@ -1,0 +1,86 @@
+// What the schema cannot say about a cases file: every step id, input and answer must fit the runbook
+// under test. Each message names the fix.
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
+import { stepKind } from '../language/flow.js';
+import { childPath } from '../language/source-map.js';
+import { didYouMean } from '../language/suggest.js';
+import type { Reporter } from '../language/validate/context.js';
+import { resolveInputs } from '../engine/inputs.js';
+import { Redactor } from '../secrets/redactor.js';
+import type { CaseDoc, CasesFileDoc, ScriptedResultDoc } from './cases-schema.js';
+
+export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter): void {
+  const ids = doc.steps.map((s) => s.id);
+  const byId = new Map(doc.steps.map((s) => [s.id, s]));
+  checkInputNames(file.inputs, '/inputs', doc, report);
+  const names = new Map<string, number>();
+  file.cases.forEach((c, i) => {
+    const base = `/cases/${i}`;
+    const first = names.get(c.name);
+    if (first !== undefined) report.error('duplicate-case', `${base}/name`, `case name '${c.name}' is used twice (first in case ${first + 1}); names must be unique`);
+    else names.set(c.name, i);
+    const label = ` in case '${c.name}'`;
+    const stepRef = (id: string, path: string, where: 'key' | 'value') => {
+      if (byId.has(id)) return true;
+      const captured = doc.steps.find((s) => s.capture === id);
+      const hint = captured ? ` — '${id}' is the capture name of step '${captured.id}'; use the step id` : didYouMean(id, ids);
+      report.error('unknown-step', path, `unknown step '${id}'${label}${hint}`, where);
+      return false;
+    };
+    checkInputNames(c.inputs, `${base}/inputs`, doc, report);
+    checkInputValues({ ...file.inputs, ...c.inputs }, base, c, doc, report);
+    for (const [id, script] of Object.entries(c.steps ?? {})) {
+      const path = childPath(`${base}/steps`, id);
+      if (!stepRef(id, path, 'key')) continue;
+      const step = byId.get(id)!;
+      if (stepKind(step) === 'end') report.error('end-scripted', path, `step '${id}' is an end step: it runs nothing, so it takes no result (remove it from steps:${label})`, 'key');
+      (Array.isArray(script) ? script : [script]).forEach((r, j) => checkAnswer(step, r, Array.isArray(script) ? `${path}/${j}` : path, label, report));
+    }
+    for (const id of Object.keys(c.gates ?? {})) {
+      const path = childPath(`${base}/gates`, id);
+      if (stepRef(id, path, 'key') && byId.get(id)!.destructive !== true) {
+        report.error('not-destructive', path, `step '${id}' is not destructive, so it has no gate to answer (remove it from gates:${label})`, 'key');
+      }
+    }
+    c.path.forEach((id, j) => stepRef(id, `${base}/path/${j}`, 'value'));
+    if (c.path[0] !== undefined && byId.has(c.path[0]) && c.path[0] !== ids[0]) {
+      report.error('path-start', `${base}/path/0`, `the path of case '${c.name}' must start at the first step '${ids[0]}': every run starts there`);
+    }
+  });
+}
+
+function checkInputNames(inputs: Record<string, unknown> | undefined, base: string, doc: RunbookDoc, report: Reporter): void {
+  const declared = Object.keys(doc.inputs ?? {});
+  for (const name of Object.keys(inputs ?? {})) {
+    if (!declared.includes(name)) {
+      report.error('unknown-input', childPath(base, name), `unknown input '${name}'${didYouMean(name, declared)} (the runbook takes: ${declared.join(', ') || 'no inputs'})`, 'key');
+    }
+  }
+}
+
+/** The same input rules as `runbook run`, except that the environment is never read: cases are hermetic. */
+function checkInputValues(given: Record<string, string | number | boolean>, base: string, c: CaseDoc, doc: RunbookDoc, report: Reporter): void {
+  const known = Object.fromEntries(Object.entries(given).filter(([k]) => k in (doc.inputs ?? {})).map(([k, v]) => [k, String(v)]));
+  for (const p of resolveInputs(doc, known, {}, new Redactor()).problems) {
+    const message = p.message.startsWith('missing input')
+      ? `case '${c.name}' needs input '${p.input}': add it under inputs: of the case, or at the top of the file for every case`
+      : `${p.message} (case '${c.name}')`;
+    report.error('case-input', c.inputs?.[p.input] !== undefined ? childPath(`${base}/inputs`, p.input) : `${base}/name`, message);
+  }
+}
+
+/** A scripted answer must be one the real manual or prompt step would accept. */
+function checkAnswer(step: StepDoc, r: ScriptedResultDoc, path: string, label: string, report: Reporter): void {
+  if (r.value === undefined) return;
+  const value = String(r.value);
+  const choices = typeof step.manual === 'object' ? step.manual.choices : step.prompt?.choices;
+  if (choices && !choices.includes(value)) {
+    report.error('not-a-choice', `${path}/value`, `'${value}' is not a choice of step '${step.id}'${label}${didYouMean(value, choices)} (choices: ${choices.join(', ')})`);
+  } else if (step.prompt?.pattern && !safeMatch(step.prompt.pattern, value)) {
+    report.error('not-an-answer', `${path}/value`, `'${value}' does not match the pattern ${step.prompt.pattern} of step '${step.id}'${label}, so the operator could not give it`);
+  }
+}
+
+function safeMatch(pattern: string, value: string): boolean {
+  try { return new RegExp(`^(?:${pattern})$`, 'u').test(value); } catch { return true; }
+}

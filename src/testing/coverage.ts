@@ -1,0 +1,67 @@
+// Branch coverage: every route an author wrote (language/flow.ts edgesOf: each `on` key, each `next`
+// branch, each fall-through) that some case takes. The implicit "unhandled failure ends the run" route
+// the compiler adds to every step is not counted: it is engine behaviour, not a branch of the runbook.
+import type { StepResult } from '../executors/types.js';
+import { onMatches } from '../engine/compile.js';
+import type { BranchTaken } from '../engine/events.js';
+import { edgesOf, FALL_OFF, type Edge } from '../language/flow.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
+
+export interface Route {
+  key: string;          // `${step index}:${edge index}`
+  from: string;
+  edge: Edge;
+  /** Why no run can take it, when that follows from the runbook itself. */
+  never?: string;
+}
+
+export function routesOf(doc: RunbookDoc): Route[] {
+  return doc.steps.flatMap((step, i) => {
+    const edges = edgesOf(doc, i);
+    const firstAlways = edges.findIndex((e) => e.via === 'next' && e.label === undefined);
+    return edges.map((edge, j) => {
+      const never = edge.via === 'on' ? undefined
+        : firstAlways >= 0 && j > firstAlways ? 'an earlier branch without `if` is always taken first'
+          : routedByOn(step) ? 'its `on` keys route every result that does not fail' : undefined;
+      return { key: `${i}:${j}`, from: step.id, edge, ...(never ? { never } : {}) };
+    });
+  });
+}
+
+/** `next` and fall-through are only reached by an ok or skipped result no `on` key matched. */
+function routedByOn(step: StepDoc): boolean {
+  const on = step.on ?? {};
+  const choices = typeof step.manual === 'object' ? step.manual.choices : step.prompt?.choices;
+  const okRouted = 'ok' in on || (choices !== undefined && choices.length > 0 && choices.every((c) => c in on));
+  const canSkip = step.if !== undefined || step.destructive === true;
+  return okRouted && ('skipped' in on || !canSkip);
+}
+
+/** The route a branch event took. `on` events do not say which key matched, so the machine's choice is
+ *  replayed: the first `on` key, in order, that matches the step's result. */
+export function routeTaken(routes: Route[], event: BranchTaken, result: StepResult | undefined): Route | undefined {
+  if (event.via === 'failure') return undefined;
+  const mine = routes.filter((r) => r.from === event.from && r.edge.to === event.to && r.edge.via === event.via);
+  if (event.via === 'on') return mine.find((r) => onMatches(r.edge.label!, result)) ?? mine[0];
+  if (event.via === 'next') return mine.find((r) => r.edge.label === event.expression);
+  return mine[0];
+}
+
+export function describeRoute(r: Route): string {
+  const to = r.edge.to === FALL_OFF ? '(end of steps)' : r.edge.to;
+  const how = r.edge.via === 'on' ? `on ${r.edge.label}` : r.edge.via === 'then' ? 'falls through'
+    : r.edge.label !== undefined ? `if ${r.edge.label}` : 'next';
+  return `${r.from} → ${to}  (${how})`;
+}
+
+export interface CoverageSummary { counted: Route[]; covered: Route[]; uncovered: Route[]; never: Route[] }
+
+export function summarize(routes: Route[], taken: Set<string>): CoverageSummary {
+  const counted = routes.filter((r) => !r.never);
+  return {
+    counted,
+    covered: counted.filter((r) => taken.has(r.key)),
+    uncovered: counted.filter((r) => !taken.has(r.key)),
+    never: routes.filter((r) => r.never),
+  };
+}

@@ -1,0 +1,83 @@
+// Text helpers shared by the terminal UI and plain mode: durations, branch labels, SQL tables, output lines.
+import { stripVTControlCharacters } from 'node:util';
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}m`;
+}
+
+/** Elapsed time as a clock: 0:07, 12:03, 1:02:03. */
+export function formatClock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor(s / 60) % 60;
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Where a branch went, in words: the engine's special targets are not step ids. */
+export function branchTarget(to: string): string {
+  if (to === '$end') return 'end of runbook';
+  if (to === '__failed') return 'run failed';
+  if (to === '__finished') return 'end of runbook';
+  return to;
+}
+
+/** A value from an expression or a result cell, on one short line. */
+export function formatValue(value: unknown, max = 60): string {
+  let text: string;
+  if (value === null) text = 'NULL';
+  else if (value === undefined) text = '';
+  else if (typeof value === 'string') text = value;
+  else if (value instanceof Date) text = value.toISOString();
+  else {
+    try { text = JSON.stringify(value) ?? String(value); } catch { text = String(value); }
+  }
+  return truncate(oneLine(text), max);
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ⏎ ').replace(/[\t\r]/g, ' ');
+}
+
+/** Output text made safe to lay out: no escape sequences, no tabs, no carriage-return overdraws. */
+export function cleanLine(line: string, max = 1000): string {
+  const afterCr = line.slice(line.lastIndexOf('\r') + 1);
+  return truncate(stripVTControlCharacters(afterCr).replace(/\t/g, '  '), max);
+}
+
+export interface TableOptions { maxRows: number; maxCellWidth: number; maxWidth: number }
+
+/** A SQL result as aligned text lines: header, rule, the first rows, and how many rows there were. */
+export function tableLines(columns: string[], rows: Record<string, unknown>[], rowCount: number | undefined, opts: TableOptions): string[] {
+  const cols = columns.length ? columns : Object.keys(rows[0] ?? {});
+  const shown = rows.slice(0, opts.maxRows);
+  const cells = shown.map((r) => cols.map((c) => formatValue(r[c], opts.maxCellWidth)));
+  const widths = cols.map((c, i) => Math.max(truncate(c, opts.maxCellWidth).length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]) => truncate(values.map((v, i) => v.padEnd(widths[i]!)).join(' │ ').trimEnd(), opts.maxWidth);
+  const out: string[] = [];
+  if (cols.length) {
+    out.push(line(cols.map((c) => truncate(c, opts.maxCellWidth))));
+    out.push(truncate(widths.map((w) => '─'.repeat(w)).join('─┼─'), opts.maxWidth));
+  }
+  for (const row of cells) out.push(line(row));
+  const total = rowCount ?? rows.length;
+  const more = total - shown.length;
+  out.push(`(${total} row${total === 1 ? '' : 's'}${more > 0 ? `, first ${shown.length} shown` : ''})`);
+  return out;
+}
+
+/** A command on one line: scripts show their first line and how many more there are. */
+export function commandLine(command: string, max = 200): string {
+  const lines = command.trim().split('\n');
+  const more = lines.length > 1 ? ` (+${lines.length - 1} more line${lines.length > 2 ? 's' : ''})` : '';
+  return `${truncate(lines[0] ?? '', max)}${more}`;
+}

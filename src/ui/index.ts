@@ -1,0 +1,43 @@
+// The operator's terminal: the ink UI when both ends are terminals, one line per event otherwise.
+// ink and React are imported only on the ink path: plain mode and other commands never pay for them.
+import type { Run } from '../engine/run.js';
+import type { RunbookDoc } from '../language/schema.js';
+
+export interface UIOptions {
+  mode: 'ink' | 'plain';
+  approve: string[];            // plain mode: destructive steps approved by id (--approve)
+  yes: boolean;                 // plain mode: every destructive step approved (--yes)
+  dryRun: boolean;
+  transcriptPath?: string;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  color?: boolean;              // default: NO_COLOR unset and stdout a TTY
+  doc?: RunbookDoc;             // the runbook: lets the UI list steps not reached yet and show their descriptions
+  timestamps?: boolean;         // plain mode: prefix each line with the time
+}
+
+export interface UIHandle {
+  /** Resolves after the final frame is flushed and the terminal restored. Never rejects. */
+  done: Promise<void>;
+  /** Tears the UI down now (e.g. the run threw): restores the terminal; resolves like `done`. */
+  close(): Promise<void>;
+}
+
+export async function attachUI(run: Run, opts: UIOptions): Promise<UIHandle> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  const color = opts.color ?? colorAllowed(stdout);
+  // ink's useInput needs raw mode: without a terminal on both ends, fall back to plain.
+  if (opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY === true) {
+    const { mountInk } = await import('./ink/mount.js');
+    return mountInk(run, { ...opts, stdout, stdin, color });
+  }
+  const { attachPlain } = await import('./plain/plain-ui.js');
+  return attachPlain(run, { ...opts, stdout, stdin, color });
+}
+
+/** https://no-color.org: any non-empty NO_COLOR turns colour off; so does output that is not a terminal. */
+export function colorAllowed(stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  return stdout.isTTY === true;
+}

@@ -1,0 +1,94 @@
+// The operator's terminal. State comes from the run's events (the view store); answers go back through the
+// run (confirm, answer, note, abort). One part owns the keys at a time (focus.ts); Ctrl-C is handled here.
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { Box, useApp, useStdout } from 'ink';
+import type { Run } from '../../engine/run.js';
+import { focusOf, type Overlay } from '../focus.js';
+import { layoutFor } from '../layout.js';
+import { currentStep, stepOutput, tableStep } from '../view-model.js';
+import type { ViewStore } from '../view-store.js';
+import { AbortPrompt } from './AbortPrompt.js';
+import { BranchLine } from './BranchLine.js';
+import { CurrentStep } from './CurrentStep.js';
+import { FinalSummary } from './FinalSummary.js';
+import { GatePanel, type GateAnswer } from './GatePanel.js';
+import { Header } from './Header.js';
+import { HelpPanel } from './HelpPanel.js';
+import { KeysLine } from './KeysLine.js';
+import { NoteInput } from './NoteInput.js';
+import { Notes } from './Notes.js';
+import { OutputPane } from './OutputPane.js';
+import { QuestionPanel } from './QuestionPanel.js';
+import { SqlTable } from './SqlTable.js';
+import { StepList } from './StepList.js';
+import { useGlobalKeys } from './use-global-keys.js';
+import { useNow } from './use-now.js';
+
+export type RunControls = Pick<Run, 'confirm' | 'answer' | 'note' | 'abort' | 'operator'>;
+
+export interface AppProps {
+  run: RunControls;
+  store: ViewStore;
+  transcriptPath?: string | undefined;
+  notice?: string | undefined;
+  /** Keys are ignored this long after a gate appears, so type-ahead cannot answer it. */
+  gateArmMs?: number;
+}
+
+export const GATE_ARM_MS = 250;
+const TICK_MS = 150; // spinner and elapsed times; every tick redraws the frame
+
+export function App({ run, store, transcriptPath, notice, gateArmMs = GATE_ARM_MS }: AppProps) {
+  const vm = useSyncExternalStore(store.subscribe, store.get);
+  const [overlay, setOverlay] = useState<Overlay>('none');
+  const [scroll, setScroll] = useState(0);
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const focus = focusOf(vm, overlay);
+  const moving = !vm.finished && vm.startedAt !== undefined;
+  const now = useNow(moving ? TICK_MS : 0);
+  const step = currentStep(vm);
+  const panel = vm.gate !== undefined || vm.questions.length > 0;
+  const layout = layoutFor(stdout.rows || 24, vm.steps.length, panel);
+  const output = stepOutput(vm, vm.currentStepId);
+  const maxScroll = Math.max(0, output.length - layout.outputRows);
+
+  // The run ended: unmount after this frame is committed, so the final frame shows the outcome.
+  useEffect(() => { if (vm.finished) exit(); }, [vm.finished, exit]);
+  useEffect(() => setScroll(0), [vm.currentStepId]);
+
+  const abortRun = useCallback(() => {
+    setOverlay('none');
+    run.abort(`Aborted by ${run.operator} (Ctrl-C)${vm.currentStepId ? ` during '${vm.currentStepId}'` : ''}.`);
+  }, [run, vm.currentStepId]);
+
+  useGlobalKeys({ active: !vm.finished, focus, overlay, setOverlay, abortRun, maxScroll, setScroll });
+
+  const onGate: GateAnswer = (answer, how) => { if (vm.gate) run.confirm(vm.gate.stepId, answer, how); };
+  const armed = () => vm.gateAt !== undefined && Date.now() - vm.gateAt >= gateArmMs;
+  const table = tableStep(vm);
+  const question = vm.questions[0];
+
+  return (
+    <Box flexDirection="column">
+      <Header vm={vm} now={now} transcriptPath={transcriptPath} notice={notice} />
+      <StepList vm={vm} now={now} maxRows={layout.stepRows} />
+      {/* At a gate or the end, the panel below says the rest: only the route that led here. */}
+      {vm.finished || vm.gate
+        ? (vm.lastBranch ? <Box marginTop={1}><BranchLine branch={vm.lastBranch} /></Box> : null)
+        : <CurrentStep vm={vm} step={step} />}
+      <OutputPane lines={output} height={layout.outputRows} scroll={scroll} running={step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt'} />
+      {table?.result ? <SqlTable result={table.result} maxRows={layout.tableRows} width={(stdout.columns || 80) - 2} /> : null}
+      <Notes notes={vm.notes} />
+      {vm.gate ? <GatePanel key={vm.gate.stepId} gate={vm.gate} active={focus === 'gate'} armed={armed} onAnswer={onGate} /> : null}
+      {question && !vm.gate ? <QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} onAnswer={(id, v) => run.answer(id, v)} /> : null}
+      {overlay === 'note' && !vm.finished ? (
+        <NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} />
+      ) : null}
+      {overlay === 'help' && !vm.finished ? <HelpPanel active={focus === 'help'} onClose={() => setOverlay('none')} /> : null}
+      {overlay === 'abort' && !vm.finished ? <AbortPrompt stepId={vm.currentStepId} onYes={abortRun} onNo={() => setOverlay('none')} /> : null}
+      <FinalSummary vm={vm} transcriptPath={transcriptPath} />
+      {vm.finished ? null : <KeysLine focus={focus} />}
+    </Box>
+  );
+}

@@ -1,0 +1,60 @@
+// The confirmation before a destructive step: exactly what will run, where, why, what it affects.
+// y / s / a answer it; no other key does anything. High risk: the operator types the step id.
+import type { ReactNode } from 'react';
+import { Box, Text, useInput } from 'ink';
+import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
+import { TypedConfirm } from './TypedConfirm.js';
+import { useColor } from './theme.js';
+
+export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
+
+export interface GatePanelProps {
+  gate: ConfirmationRequested;
+  active: boolean;
+  armed(): boolean;        // false for a moment after the gate appears: type-ahead must not answer it
+  onAnswer: GateAnswer;
+}
+
+const KEY_ANSWERS: Record<string, ConfirmAnswer> = { y: 'yes', s: 'skip', a: 'abort' };
+
+export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
+  const color = useColor();
+  const high = gate.risk === 'high';
+  useInput((input) => {
+    const answer = KEY_ANSWERS[input];
+    if (answer && armed()) onAnswer(answer, 'key');
+  }, { isActive: active && !high });
+  return (
+    <Box flexDirection="column" borderStyle={high ? 'double' : 'round'} borderColor={color(high ? 'bad' : 'warn')} paddingX={1} marginTop={1}>
+      <Text bold color={color(high ? 'bad' : 'warn')}>
+        {high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  <Text color={undefined}>{gate.stepId}</Text>
+        {gate.title !== gate.stepId ? <Text color={undefined} bold={false}> · {gate.title}</Text> : null}
+      </Text>
+      <Field label="will run">{gate.command.trim().split('\n').map((l, i) => <Text key={i} color={color('active')}>{l}</Text>)}</Field>
+      {gate.target ? <Field label="on"><Text>{gate.target}</Text></Field> : null}
+      {gate.description ? <Field label="why"><Text>{gate.description.trim()}</Text></Field> : null}
+      {gate.blastRadius ? <Field label="affects"><Text>{gate.blastRadius}</Text></Field> : null}
+      {gate.resumed ? (
+        <Text color={color('warn')} bold>⚠ this step was in flight when the run was interrupted; it may have partly run</Text>
+      ) : null}
+      <Box marginTop={1}><Text bold>{gate.question}</Text></Box>
+      {high
+        ? <TypedConfirm stepId={gate.stepId} active={active} armed={armed} onAnswer={onAnswer} />
+        : <Text><Key k="y" /> run   <Key k="s" /> skip   <Key k="a" /> abort the run{active ? '' : <Text color={color('dim')}>   (finish what is open first)</Text>}</Text>}
+    </Box>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  const color = useColor();
+  return (
+    <Box>
+      <Box width={10} flexShrink={0}><Text color={color('dim')}>{label}</Text></Box>
+      <Box flexDirection="column" flexGrow={1}>{children}</Box>
+    </Box>
+  );
+}
+
+export function Key({ k }: { k: string }) {
+  return <Text bold inverse> {k} </Text>;
+}

@@ -1,0 +1,41 @@
+// A prompt step: typed text (masked when secret), checked against its pattern or choices before it goes back.
+import { useState } from 'react';
+import { Box, Text } from 'ink';
+import type { PromptAction } from '../../executors/types.js';
+import { checkPrompt } from '../answers.js';
+import { useLineInput } from './use-line-input.js';
+import { useColor } from './theme.js';
+
+export interface PromptQuestionProps { stepId: string; action: PromptAction; active: boolean; onAnswer(value: string): void }
+
+export function PromptQuestion({ stepId, action, active, onAnswer }: PromptQuestionProps) {
+  const color = useColor();
+  const [error, setError] = useState('');
+  const field = useLineInput({
+    isActive: active,
+    onSubmit(value) {
+      const checked = checkPrompt(action, value);
+      if ('error' in checked) { setError(checked.error); return; }
+      setError('');
+      field.clear();
+      onAnswer(checked.value);
+    },
+    onCancel() { field.clear(); },
+  });
+  const shown = action.secret ? '•'.repeat(field.value.length) : field.value;
+  const hints = [
+    action.default !== undefined && !action.secret ? `Enter for ${action.default}` : '',
+    action.choices?.length ? `one of: ${action.choices.join(', ')}` : '',
+    action.pattern ? `must match ${action.pattern}` : '',
+    action.secret ? 'hidden as you type' : '',
+  ].filter(Boolean).join(' · ');
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={color('active')} paddingX={1} marginTop={1}>
+      <Text bold color={color('active')}>QUESTION  <Text color={undefined}>{stepId}</Text></Text>
+      <Text>{action.message}</Text>
+      {hints ? <Text color={color('dim')}>{hints}</Text> : null}
+      <Text><Text color={color('active')}>› </Text>{shown}<Text inverse> </Text></Text>
+      {error ? <Text color={color('bad')}>{error}</Text> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,41 @@
+// Mounts the ink UI for a run. Ctrl-C is ours (exitOnCtrlC off): in raw mode it arrives as a key, not as
+// SIGINT. The terminal is restored (raw mode off, cursor shown) when the run ends, when the UI is closed,
+// and by ink's exit hook if the process dies. If the UI itself crashes, plain mode takes over with no
+// approvals: the run is never left waiting at a gate nobody can see, and nothing destructive runs unasked.
+import { render } from 'ink';
+import type { Run } from '../../engine/run.js';
+import type { UIHandle, UIOptions } from '../index.js';
+import { attachPlain } from '../plain/plain-ui.js';
+import { createViewStore } from '../view-store.js';
+import { App } from './App.js';
+import { ThemeContext } from './theme.js';
+
+type InkOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean };
+
+export function mountInk(run: Run, opts: InkOptions): UIHandle {
+  let failure: Error | undefined;
+  // A reducer failure ends the ink view like a render error does (render's unmount() takes no error).
+  const store = createViewStore(run, opts.doc, (err) => { failure ??= err; instance.unmount(); });
+  const instance = render(
+    <ThemeContext.Provider value={{ color: opts.color }}>
+      <App run={run} store={store} transcriptPath={opts.transcriptPath} notice={flagNotice(opts)} />
+    </ThemeContext.Provider>,
+    // incrementalRendering: each tick rewrites only the lines that changed (spinner, clock), not the frame.
+    { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true },
+  );
+  const done = instance.waitUntilExit()
+    .then(() => undefined, (err: unknown) => { failure ??= err instanceof Error ? err : new Error(String(err)); })
+    .then(() => {
+      store.dispose();
+      if (!failure) return undefined;
+      opts.stdout.write(`\nrunbook: the terminal UI failed (${failure.message}); continuing in plain mode\n`);
+      return run.result ? undefined : attachPlain(run, { ...opts, approve: [], yes: false }).done;
+    });
+  return { done, close: () => { instance.unmount(); return done; } };
+}
+
+/** --approve / --yes are for plain mode: here every destructive step is confirmed by the operator. */
+function flagNotice(opts: Pick<UIOptions, 'approve' | 'yes'>): string | undefined {
+  if (!opts.yes && !opts.approve.length) return undefined;
+  return `${opts.yes ? '--yes' : '--approve'} applies to plain mode only: here you confirm each destructive step`;
+}

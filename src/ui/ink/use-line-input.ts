@@ -1,0 +1,23 @@
+// A one-line text field (no ink-text-input dependency): printable keys and pastes append, Backspace
+// deletes, Enter submits, Esc cancels. The value lives in a ref too, so a paste followed by Enter in the
+// same chunk submits what was pasted.
+import { useRef, useState } from 'react';
+import { useInput } from 'ink';
+
+export interface LineInput { value: string; clear(): void }
+
+export function useLineInput(opts: { isActive: boolean; onSubmit(value: string): void; onCancel?(): void }): LineInput {
+  const [value, setValue] = useState('');
+  const ref = useRef('');
+  const set = (v: string) => { ref.current = v; setValue(v); };
+  useInput((input, key) => {
+    if (key.escape) { opts.onCancel?.(); return; }
+    if (key.return) { opts.onSubmit(ref.current); return; }
+    if (key.backspace || key.delete) { set(ref.current.slice(0, -1)); return; }
+    if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
+    // eslint-disable-next-line no-control-regex
+    const printable = input.replace(/[\u0000-\u001f\u007f]/g, '');
+    if (printable) set(ref.current + printable);
+  }, { isActive: opts.isActive });
+  return { value, clear: () => set('') };
+}

@@ -1,0 +1,149 @@
+// Plain mode's text: one line per event (plus the output lines and tables they carry), no cursor codes.
+// Stateful only where the events are: partial output lines wait for their newline.
+import type { ConfirmationRequested, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
+import type { StepResult } from '../../executors/types.js';
+import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, tableLines } from '../format.js';
+import type { Paint } from './paint.js';
+
+const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
+const label = (word: string) => word.padEnd(9);
+
+export class PlainFormatter {
+  private readonly partial = new Map<string, string>();
+  private readonly dryRunActions: { stepId: string; command: string }[] = [];
+  private dryRun = false;
+
+  constructor(private readonly p: Paint) {}
+
+  format(event: RunEvent): string[] {
+    switch (event.type) {
+      case 'run-started': {
+        this.dryRun = event.dryRun;
+        const lines = [`${label('runbook')}${this.p.bold(event.runbook.title)} (${event.runbook.name}) ${this.p.dim(event.runbook.file)}`];
+        if (event.target) lines.push(`${label('target')}${event.target}`);
+        if (event.dryRun) lines.push(this.p.yellow(`${label('dry run')}read-only steps run; destructive steps are shown, not run`));
+        if (event.resumedFrom) lines.push(`${label('resumed')}at step '${event.resumedFrom}'`);
+        return lines;
+      }
+      case 'step-started': {
+        const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
+        const cmd = event.command ? `: ${commandLine(event.command)}` : '';
+        return [`${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${cmd}`];
+      }
+      case 'step-output':
+        return this.output(event.stepId, event.stream, event.chunk);
+      case 'step-finished': {
+        // A dry-run step was already reported as skipped; its "ok" adds nothing.
+        const dry = this.dryRunActions.some((a) => a.stepId === event.stepId) && event.result.value === 'dry-run';
+        return [...this.flush(event.stepId), ...(dry ? [] : this.finished(event.stepId, event.result, event.willRetry === true))];
+      }
+      case 'step-skipped': {
+        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '' });
+        const why = event.reason === 'dry-run' ? `dry run, would run: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? 'by the operator' : 'its condition is false';
+        return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`];
+      }
+      case 'branch':
+        return [`${label('branch')}${event.from} → ${branchTarget(event.to)}${branchWhy(event)}`];
+      case 'confirmation-requested': {
+        const lines = gateLines(event, this.p);
+        return this.dryRun ? [...lines, '  dry run:   not asked, not run'] : lines;
+      }
+      case 'confirmation-answered':
+        // Flag approvals are announced by plain-ui with the flag's name; dry-run gates by the skip line.
+        if (event.how === 'flag' || event.how === 'dry-run') return [];
+        return [`${label('confirm')}${event.stepId}: ${event.answer} (${event.how}, ${event.by})`];
+      case 'question-asked':
+        return questionLines(event);
+      case 'question-answered':
+        return [`${label('answer')}${event.stepId}: ${event.answer}`];
+      case 'note':
+        return [`${label('note')}${event.by}${event.stepId ? ` at ${event.stepId}` : ''}: ${event.text}`];
+      case 'run-finished':
+        return [...this.flushAll(), ...this.summary(event)];
+    }
+  }
+
+  private output(stepId: string, stream: 'stdout' | 'stderr', chunk: string): string[] {
+    const key = `${stepId}\0${stream}`;
+    const pieces = ((this.partial.get(key) ?? '') + chunk).replace(/\r\n/g, '\n').split('\n');
+    const rest = pieces.pop()!;
+    if (rest) this.partial.set(key, rest); else this.partial.delete(key);
+    return pieces.map((line) => this.outputLine(stream, line));
+  }
+
+  private outputLine(stream: 'stdout' | 'stderr', line: string): string {
+    return stream === 'stderr' ? this.p.red(`  ! ${cleanLine(line)}`) : `  | ${cleanLine(line)}`;
+  }
+
+  private flush(stepId: string): string[] {
+    return (['stdout', 'stderr'] as const).flatMap((stream) => {
+      const key = `${stepId}\0${stream}`;
+      const rest = this.partial.get(key);
+      this.partial.delete(key);
+      return rest === undefined ? [] : [this.outputLine(stream, rest)];
+    });
+  }
+
+  private flushAll(): string[] {
+    const ids = new Set([...this.partial.keys()].map((k) => k.split('\0')[0]!));
+    return [...ids].flatMap((id) => this.flush(id));
+  }
+
+  private finished(stepId: string, r: StepResult, willRetry: boolean): string[] {
+    const took = formatDuration(r.durationMs);
+    const cls = r.classification && r.classification !== 'ok' ? `, ${r.classification}` : '';
+    const value = r.value !== undefined ? `: ${formatValue(r.value)}` : '';
+    if (r.status === 'ok') {
+      const table = r.columns?.length || r.rows?.length ? tableLines(r.columns ?? [], r.rows ?? [], r.rowCount, TABLE).map((l) => `    ${l}`) : [];
+      return [this.p.green(`${label('ok')}${stepId} (${took}${cls})${value}`), ...table];
+    }
+    if (r.status === 'skipped') return [`${label('skipped')}${stepId}${value}`];
+    const why = r.error ?? (r.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r.signal ? `signal ${r.signal}` : r.status);
+    const word = willRetry ? 'retry' : r.status === 'timeout' ? 'TIMEOUT' : r.status === 'aborted' ? 'aborted' : 'FAILED';
+    const tail = willRetry ? '; retrying' : '';
+    return [this.p.red(`${label(word)}${stepId} (${took}${cls}): ${why}${tail}`)];
+  }
+
+  private summary(e: RunFinished): string[] {
+    const colour = e.outcome === 'resolved' ? this.p.green : e.outcome === 'escalate' ? this.p.yellow : this.p.red;
+    const counts = `${e.steps.ok} ok, ${e.steps.failed} failed, ${e.steps.skipped} skipped`;
+    const lines = [colour(`${label('finished')}${e.outcome} in ${formatDuration(e.durationMs)} (${counts})${e.message ? `: ${e.message}` : ''}`)];
+    if (!this.dryRun) return lines;
+    if (!this.dryRunActions.length) return [...lines, `${label('dry run')}no destructive step was reached`];
+    lines.push(`${label('dry run')}a real run would ask you to confirm:`);
+    for (const a of this.dryRunActions) lines.push(`  - ${a.stepId}: ${commandLine(a.command)}`);
+    return lines;
+  }
+}
+
+function branchWhy(e: Extract<RunEvent, { type: 'branch' }>): string {
+  if (e.expression !== undefined) return ` (${e.expression} = ${formatValue(e.value)})`;
+  if (e.via === 'on') return ' (on the result)';
+  if (e.via === 'failure') return ' (the step failed)';
+  return '';
+}
+
+export function gateLines(e: ConfirmationRequested, p: Paint): string[] {
+  const field = (name: string, value: string) => `  ${(name ? `${name}:` : '').padEnd(11)}${value}`;
+  const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
+  lines.push(...e.command.trim().split('\n').map((l, i) => (i === 0 ? field('would run', l) : field('', l))));
+  if (e.target) lines.push(field('on', e.target));
+  if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
+  if (e.blastRadius) lines.push(field('affects', e.blastRadius));
+  if (e.resumed) lines.push(p.yellow(field('resumed', 'this step was in flight when the run was interrupted; it may have partly run')));
+  return lines;
+}
+
+function questionLines(e: QuestionAsked): string[] {
+  const a = e.question.action;
+  const id = e.question.stepId;
+  if (a.kind === 'manual') {
+    const lines = [`${label('manual')}${id}: do this by hand, then answer on stdin:`];
+    lines.push(...a.instructions.trim().split('\n').map((l) => `  > ${l}`));
+    lines.push(a.choices?.length ? `  answer one of: ${a.choices.join(', ')}` : "  answer: 'done'");
+    return lines;
+  }
+  const hints = [a.default !== undefined && !a.secret ? `default ${a.default}` : '', a.pattern ? `must match ${a.pattern}` : '', a.choices?.length ? `one of ${a.choices.join(', ')}` : '', a.secret ? 'secret' : '']
+    .filter(Boolean).join('; ');
+  return [`${label('prompt')}${id}: ${a.message}${hints ? ` (${hints})` : ''}`];
+}

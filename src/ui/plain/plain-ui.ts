@@ -1,0 +1,110 @@
+// Plain mode: for logs, pipes and CI. Nobody is there to press y, so a destructive step runs only when it
+// was approved on the command line, and says so; otherwise the run stops before it, saying how to approve.
+import type { ConfirmationRequested, QuestionAsked, RunEvent } from '../../engine/events.js';
+import type { Run } from '../../engine/run.js';
+import type { UIHandle, UIOptions } from '../index.js';
+import { checkAnswer } from '../answers.js';
+import { commandLine } from '../format.js';
+import { gateLines, PlainFormatter } from './plain-format.js';
+import { createLineReader, type LineReader } from './line-reader.js';
+import { paint, type Paint } from './paint.js';
+
+type PlainOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean };
+
+export const STDIN_CLOSED = 'no operator input: stdin closed';
+
+/** Which flag approves this step, if any: the specific --approve wins over --yes in the message. */
+export function approvalFlag(stepId: string, opts: Pick<UIOptions, 'approve' | 'yes'>): string | undefined {
+  if (opts.approve.includes(stepId)) return `--approve ${stepId}`;
+  return opts.yes ? '--yes' : undefined;
+}
+
+export function refusalLines(e: ConfirmationRequested, p: Paint): string[] {
+  return [
+    p.red(`${'STOPPED'.padEnd(9)}'${e.stepId}' is destructive and was not approved, so it did not run.`),
+    `  it would run: ${commandLine(e.command)}${e.target ? ` on ${e.target}` : ''}`,
+    `  to run it: add --approve ${e.stepId} (or --yes to approve every destructive step), or run in a terminal to confirm it`,
+  ];
+}
+
+export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
+  const p = paint(opts.color);
+  const formatter = new PlainFormatter(p);
+  const stamp = () => (opts.timestamps ? `${new Date().toISOString().slice(11, 19)} ` : '');
+  const write = (lines: string[]) => { if (lines.length) opts.stdout.write(lines.map((l) => stamp() + l).join('\n') + '\n'); };
+  let reader: LineReader | undefined;
+  let asking = Promise.resolve();
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => { resolveDone = resolve; });
+
+  let closed = false;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    off();
+    reader?.close();
+    // Resolve once everything written so far has been handed to the OS.
+    opts.stdout.write('', () => resolveDone());
+  };
+
+  const onGate = (e: ConfirmationRequested) => {
+    if (opts.dryRun) return; // the engine confirms dry-run gates itself (nothing destructive runs)
+    const flag = approvalFlag(e.stepId, opts);
+    if (flag) {
+      write([p.yellow(`${'approved'.padEnd(9)}${e.stepId} by ${flag}`)]);
+      // After this event has reached every listener (the transcript records the request first).
+      queueMicrotask(() => run.confirm(e.stepId, 'yes', 'flag'));
+      return;
+    }
+    write(refusalLines(e, p));
+    const message = `Step '${e.stepId}' is destructive and was not approved: rerun with --approve ${e.stepId} (or --yes), or in a terminal to confirm it.`;
+    queueMicrotask(() => run.abort(message, 'failed'));
+  };
+
+  const onQuestion = (e: QuestionAsked) => {
+    reader ??= createLineReader(opts.stdin);
+    const r = reader;
+    asking = asking.then(() => answerFromStdin(run, e, r, write));
+  };
+
+  const off = run.on((event: RunEvent) => {
+    write(formatter.format(event));
+    if (event.type === 'confirmation-requested') onGate(event);
+    else if (event.type === 'question-asked') onQuestion(event);
+    else if (event.type === 'run-started' && opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${opts.transcriptPath}`]);
+    else if (event.type === 'run-finished') {
+      if (opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${opts.transcriptPath}`]);
+      finish();
+    }
+  });
+
+  takeOverPending(run, p, write, onGate, onQuestion);
+  return { done, close: () => { finish(); return done; } };
+}
+
+/** Attached mid-run (the terminal UI failed): a gate or question already open must not wait forever.
+ *  The gate's event is masked already; a raw question is not, so only its step id is printed. */
+function takeOverPending(run: Run, p: Paint, write: (lines: string[]) => void, onGate: (e: ConfirmationRequested) => void, onQuestion: (e: QuestionAsked) => void): void {
+  const gate = run.pendingGate?.event;
+  if (gate) { write(gateLines(gate, p)); onGate(gate); }
+  for (const q of run.pendingQuestions) {
+    write([`${'question'.padEnd(9)}${q.question.stepId} is waiting for an answer on stdin`]);
+    onQuestion({ type: 'question-asked', questionId: q.questionId, question: q.question });
+  }
+}
+
+/** Reads lines until one is a valid answer; EOF with the question pending stops the run safely. */
+async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, write: (lines: string[]) => void): Promise<void> {
+  for (;;) {
+    const line = await reader.next();
+    if (!run.pendingQuestions.some((q) => q.questionId === e.questionId)) return; // the run moved on
+    if (line === null) {
+      write([`${'STOPPED'.padEnd(9)}${e.question.stepId} needs an answer and stdin is closed`]);
+      run.abort(STDIN_CLOSED, 'failed');
+      return;
+    }
+    const checked = checkAnswer(e.question, line);
+    if ('value' in checked) { run.answer(e.questionId, checked.value); return; }
+    write([`  ${checked.error}`]);
+  }
+}

@@ -1,0 +1,42 @@
+// A step's status in words and a tone, for its row in the step list. Pure: `now` is passed in.
+import { formatDuration, truncate } from './format.js';
+import type { StepView } from './view-model.js';
+
+export type Tone = 'ok' | 'bad' | 'warn' | 'active' | 'dim' | 'plain';
+export interface StepStatusView { icon: string; text: string; tone: Tone; spinning: boolean }
+
+export function stepStatus(s: StepView, now: number, runOver: boolean, waitingForOperator = false): StepStatusView {
+  const took = s.durationMs !== undefined ? formatDuration(s.durationMs) : '';
+  switch (s.state) {
+    case 'pending':
+      return { icon: '·', text: runOver ? 'not run' : '', tone: 'dim', spinning: false };
+    case 'running': {
+      const elapsed = formatDuration(now - (s.startedAt ?? now));
+      const attempt = s.attempt > 1 ? `, attempt ${s.attempt}` : '';
+      const text = waitingForOperator ? 'waiting for you' : `running ${elapsed}${attempt}`;
+      return { icon: '', text, tone: waitingForOperator ? 'warn' : 'active', spinning: true };
+    }
+    case 'awaiting':
+      return { icon: '?', text: 'awaiting confirmation', tone: 'warn', spinning: false };
+    case 'ok': {
+      const cls = s.result?.classification && s.result.classification !== 'ok' ? ` ${s.result.classification}` : '';
+      const value = s.result?.value !== undefined ? ` (${truncate(s.result.value, 24)})` : '';
+      return { icon: '✓', text: `ok ${took}${cls}${value}`, tone: 'ok', spinning: false };
+    }
+    case 'failed':
+    case 'timeout': {
+      const r = s.result;
+      const why = r?.error ?? (r?.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r?.classification ?? '');
+      const word = s.state === 'timeout' ? 'timed out' : 'failed';
+      return { icon: '✗', text: `${word} ${took}${why ? `: ${truncate(why, 60)}` : ''}`, tone: 'bad', spinning: false };
+    }
+    case 'aborted':
+      return { icon: '■', text: `aborted${took ? ` ${took}` : ''}`, tone: 'bad', spinning: false };
+    case 'skipped': {
+      const why = s.skip?.reason === 'dry-run' ? 'dry run: not run' : s.skip?.reason === 'operator' ? 'skipped by you' : s.skip?.reason === 'condition' ? 'skipped: condition false' : 'skipped';
+      return { icon: '↷', text: why, tone: 'dim', spinning: false };
+    }
+    case 'reached':
+      return { icon: '◆', text: 'end', tone: 'plain', spinning: false };
+  }
+}

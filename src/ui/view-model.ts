@@ -1,0 +1,223 @@
+// The terminal UI's state, derived from the run's events alone by a pure reducer: the view never asks the
+// engine what is going on, and every frame can be reproduced from the event log. Time is an argument.
+import type {
+  ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested, QuestionAsked, RunEvent, RunFinished,
+} from '../engine/events.js';
+import type { StepResult } from '../executors/types.js';
+import type { RunbookDoc, StepKind } from '../language/schema.js';
+import { stepKind } from '../language/flow.js';
+import { cleanLine } from './format.js';
+
+export type StepState = 'pending' | 'awaiting' | 'running' | 'ok' | 'failed' | 'timeout' | 'aborted' | 'skipped' | 'reached';
+
+export interface BranchView { to: string; via: 'on' | 'next' | 'then' | 'failure'; expression?: string; value?: unknown; matched?: string }
+
+export interface StepView {
+  id: string;
+  title: string;
+  kind?: StepKind;
+  description?: string;
+  destructive: boolean;
+  state: StepState;
+  attempt: number;
+  visits: number;
+  startedAt?: number;
+  durationMs?: number;
+  command?: string;
+  result?: StepResult;
+  willRetry?: boolean;
+  skip?: { reason: 'condition' | 'operator' | 'dry-run'; detail?: string };
+  confirmation?: { answer: ConfirmAnswer; how: ConfirmationAnswered['how']; by: string };
+  branch?: BranchView;
+}
+
+export interface OutputLine { stepId: string; stream: 'stdout' | 'stderr'; text: string }
+export interface NoteView { text: string; by: string; stepId?: string; at: number }
+export interface DryRunAction { stepId: string; title: string; command: string }
+
+export interface ViewModel {
+  title: string;
+  name?: string;
+  file?: string;
+  runId?: string;
+  target?: string;
+  dryRun: boolean;
+  resumedFrom?: string;
+  startedAt?: number;
+  steps: StepView[];
+  currentStepId?: string;
+  lastBranch?: BranchView & { from: string };
+  output: OutputLine[];
+  outputTotal: number;                // lines ever received, including those dropped from `output`
+  partial: Record<string, string>;    // unterminated line per `${stepId}\0${stream}`
+  gate?: ConfirmationRequested;
+  gateAt?: number;
+  questions: QuestionAsked[];
+  notes: NoteView[];
+  dryRunActions: DryRunAction[];
+  finished?: RunFinished;
+  finishedAt?: number;
+}
+
+/** How many output lines the view keeps; older ones scroll away for good (the transcript has them all). */
+export const MAX_OUTPUT_LINES = 500;
+
+/** The steps as the runbook lists them, all pending, so the operator sees what is ahead. */
+export function initialViewModel(doc?: RunbookDoc): ViewModel {
+  const steps: StepView[] = (doc?.steps ?? []).map((s) => ({
+    id: s.id,
+    title: s.title && !s.title.includes('${{') ? s.title : s.id,
+    destructive: s.destructive === true,
+    state: 'pending',
+    attempt: 0,
+    visits: 0,
+    ...(stepKind(s) ? { kind: stepKind(s)! } : {}),
+    ...(s.description ? { description: s.description } : {}),
+  }));
+  return { title: doc?.title ?? '', ...(doc ? { name: doc.name } : {}), dryRun: false, steps, output: [], outputTotal: 0, partial: {}, questions: [], notes: [], dryRunActions: [] };
+}
+
+export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
+  switch (event.type) {
+    case 'run-started':
+      return {
+        ...vm, title: event.runbook.title, name: event.runbook.name, file: event.runbook.file, runId: event.runId,
+        dryRun: event.dryRun, startedAt: now,
+        ...(event.target ? { target: event.target } : {}), ...(event.resumedFrom ? { resumedFrom: event.resumedFrom } : {}),
+      };
+    case 'step-started':
+      return {
+        ...flushStep(vm, event.stepId), currentStepId: event.stepId,
+        steps: upsert(vm.steps, event.stepId, (s) => ({
+          ...s, title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
+          visits: event.attempt === 1 ? s.visits + 1 : s.visits, startedAt: now, durationMs: undefined, result: undefined,
+          willRetry: undefined, skip: undefined, branch: undefined, ...(event.command !== undefined ? { command: event.command } : {}),
+        })),
+      };
+    case 'step-output':
+      return appendOutput(vm, event.stepId, event.stream, event.chunk);
+    case 'step-finished':
+      return {
+        ...flushStep(vm, event.stepId),
+        steps: upsert(vm.steps, event.stepId, (s) => ({
+          ...s, result: event.result, durationMs: event.result.durationMs, willRetry: event.willRetry,
+          // A dry-run step "finishes" ok after its skip: it stays shown as not run.
+          state: s.skip?.reason === 'dry-run' ? 'skipped' : event.willRetry ? 'running' : event.result.status,
+        })),
+      };
+    case 'step-skipped':
+      return skipped(vm, event.stepId, event.reason, event.detail);
+    case 'branch': {
+      const from = vm.steps.find((s) => s.id === event.from);
+      const branch = branchView(event, from?.result);
+      return { ...vm, lastBranch: { ...branch, from: event.from }, steps: upsert(vm.steps, event.from, (s) => ({ ...s, branch })) };
+    }
+    case 'confirmation-requested':
+      return {
+        ...vm, gate: event, gateAt: now, currentStepId: event.stepId,
+        steps: upsert(vm.steps, event.stepId, (s) => ({ ...s, title: event.title, destructive: true, state: 'awaiting', confirmation: undefined })),
+      };
+    case 'confirmation-answered':
+      return {
+        ...vm, ...(vm.gate?.stepId === event.stepId ? { gate: undefined, gateAt: undefined } : {}),
+        steps: upsert(vm.steps, event.stepId, (s) => ({
+          ...s, confirmation: { answer: event.answer, how: event.how, by: event.by },
+          state: event.answer === 'abort' ? 'aborted' : s.state === 'awaiting' ? 'pending' : s.state,
+        })),
+      };
+    case 'question-asked':
+      return { ...vm, questions: [...vm.questions, event] };
+    case 'question-answered':
+      return { ...vm, questions: vm.questions.filter((q) => q.questionId !== event.questionId) };
+    case 'note':
+      return { ...vm, notes: [...vm.notes, { text: event.text, by: event.by, at: now, ...(event.stepId ? { stepId: event.stepId } : {}) }] };
+    case 'run-finished':
+      return finished(vm, event, now);
+  }
+}
+
+function upsert(steps: StepView[], id: string, change: (s: StepView) => StepView): StepView[] {
+  const i = steps.findIndex((s) => s.id === id);
+  if (i < 0) return [...steps, change({ id, title: id, destructive: false, state: 'pending', attempt: 0, visits: 0 })];
+  return steps.map((s, j) => (j === i ? change(s) : s));
+}
+
+function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string): ViewModel {
+  const next: ViewModel = {
+    ...flushStep(vm, stepId),
+    steps: upsert(vm.steps, stepId, (s) => ({ ...s, state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}) } })),
+  };
+  if (reason !== 'dry-run') return next;
+  const title = next.steps.find((s) => s.id === stepId)?.title ?? stepId;
+  return { ...next, dryRunActions: [...vm.dryRunActions, { stepId, title, command: detail ?? '' }] };
+}
+
+/** For an `on` branch the event does not say which key matched; the result does. */
+function branchView(e: Extract<RunEvent, { type: 'branch' }>, result?: StepResult): BranchView {
+  const matched = e.via === 'on' && result ? result.classification ?? result.value ?? result.status : undefined;
+  return {
+    to: e.to, via: e.via,
+    ...(e.expression !== undefined ? { expression: e.expression, value: e.value } : {}),
+    ...(matched !== undefined ? { matched } : {}),
+  };
+}
+
+function finished(vm: ViewModel, event: RunFinished, now: number): ViewModel {
+  const flushed = Object.keys(vm.partial).reduce((acc, key) => flushKey(acc, key), vm);
+  const steps = flushed.steps.map((s): StepView => {
+    if (s.state === 'running' || s.state === 'awaiting') return { ...s, state: 'aborted', durationMs: s.startedAt ? now - s.startedAt : undefined };
+    if (s.id === event.stepId && s.state === 'pending') return { ...s, state: 'reached' };
+    return s;
+  });
+  if (event.stepId && !steps.some((s) => s.id === event.stepId)) {
+    steps.push({ id: event.stepId, title: event.stepId, destructive: false, state: 'reached', attempt: 0, visits: 1 });
+  }
+  return { ...flushed, steps, gate: undefined, gateAt: undefined, questions: [], finished: event, finishedAt: now };
+}
+
+const partialKey = (stepId: string, stream: string) => `${stepId}\0${stream}`;
+
+/** Splits chunks into lines; a line without its newline waits for the next chunk or the step's end. */
+function appendOutput(vm: ViewModel, stepId: string, stream: 'stdout' | 'stderr', chunk: string): ViewModel {
+  const key = partialKey(stepId, stream);
+  const pieces = ((vm.partial[key] ?? '') + chunk).replace(/\r\n/g, '\n').split('\n');
+  const rest = pieces.pop()!;
+  const partial = { ...vm.partial };
+  if (rest) partial[key] = rest; else delete partial[key];
+  return addLines({ ...vm, partial }, pieces.map((text) => ({ stepId, stream, text: cleanLine(text) })));
+}
+
+function addLines(vm: ViewModel, lines: OutputLine[]): ViewModel {
+  if (!lines.length) return vm;
+  const output = [...vm.output, ...lines];
+  return { ...vm, output: output.length > MAX_OUTPUT_LINES ? output.slice(-MAX_OUTPUT_LINES) : output, outputTotal: vm.outputTotal + lines.length };
+}
+
+function flushStep(vm: ViewModel, stepId: string): ViewModel {
+  return flushKey(flushKey(vm, partialKey(stepId, 'stdout')), partialKey(stepId, 'stderr'));
+}
+
+function flushKey(vm: ViewModel, key: string): ViewModel {
+  const text = vm.partial[key];
+  if (text === undefined) return vm;
+  const [stepId, stream] = key.split('\0') as [string, 'stdout' | 'stderr'];
+  const partial = { ...vm.partial };
+  delete partial[key];
+  return addLines({ ...vm, partial }, [{ stepId, stream, text: cleanLine(text) }]);
+}
+
+// ——— Derived views (pure; used by both the ink view and tests) ———
+
+export function currentStep(vm: ViewModel): StepView | undefined {
+  return vm.steps.find((s) => s.id === vm.currentStepId);
+}
+
+export function stepOutput(vm: ViewModel, stepId: string | undefined): OutputLine[] {
+  return stepId === undefined ? [] : vm.output.filter((l) => l.stepId === stepId);
+}
+
+/** The current step, when its result is a SQL table worth showing. */
+export function tableStep(vm: ViewModel): StepView | undefined {
+  const cur = currentStep(vm);
+  return cur?.result?.columns?.length || cur?.result?.rows?.length ? cur : undefined;
+}

@@ -1,0 +1,43 @@
+// Holds the view model outside React and subscribes to the run at once: attachUI is called before
+// run.start(), and the first events must not wait for a component's effect to subscribe.
+// Output chunks are coalesced (one re-render per OUTPUT_BATCH_MS, however chatty the step); every other
+// event is shown at once.
+import type { Run } from '../engine/run.js';
+import type { RunbookDoc } from '../language/schema.js';
+import { initialViewModel, reduce, type ViewModel } from './view-model.js';
+
+export interface ViewStore {
+  get(): ViewModel;
+  subscribe(listener: () => void): () => void;
+  dispose(): void;
+}
+
+export const OUTPUT_BATCH_MS = 30;
+
+/** `onError`: the reducer threw. The run swallows a listener's errors, so without this the view would
+ *  silently freeze (a gate could open unseen). */
+export function createViewStore(run: Pick<Run, 'on'>, doc?: RunbookDoc, onError: (err: Error) => void = () => {}, clock: () => number = Date.now): ViewStore {
+  let latest = initialViewModel(doc);
+  let shown = latest;
+  let timer: NodeJS.Timeout | undefined;
+  const listeners = new Set<() => void>();
+  const publish = () => {
+    if (timer) { clearTimeout(timer); timer = undefined; }
+    if (shown === latest) return;
+    shown = latest;
+    for (const l of [...listeners]) l();
+  };
+  const off = run.on((event) => {
+    try { latest = reduce(latest, event, clock()); } catch (e) { off(); onError(e as Error); return; }
+    if (event.type !== 'step-output') publish();
+    else timer ??= setTimeout(publish, OUTPUT_BATCH_MS);
+  });
+  return {
+    get: () => shown,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose() { off(); if (timer) clearTimeout(timer); listeners.clear(); },
+  };
+}

@@ -1,0 +1,422 @@
+// The ink UI with ink-testing-library, over a real Run (scripted executors): step states, the gate and its
+// keys, typed confirmation, notes, prompts, manual steps, Ctrl-C, SQL tables, branches, dry run.
+import { test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { render, cleanup } from 'ink-testing-library';
+import { App } from '../../src/ui/ink/App.js';
+import { createViewStore } from '../../src/ui/view-store.js';
+import { ask, plain, sleep, testRun, waitFor, type Script } from './helpers.js';
+import type { RunOptions } from '../../src/engine/run.js';
+
+afterEach(() => cleanup());
+
+function mount(yaml: string, script: Script = {}, opts: { gateArmMs?: number; run?: Partial<RunOptions> } = {}) {
+  const t = testRun(yaml, script, opts.run);
+  const store = createViewStore(t.run, t.runbook.doc);
+  const app = render(<App run={t.run} store={store} gateArmMs={opts.gateArmMs ?? 0} transcriptPath="/tmp/runbook-transcript.jsonl" />);
+  const frame = () => plain(app.lastFrame());
+  // Settles a moment after the frame matches: ink subscribes a newly shown panel's keys in an effect,
+  // after the frame is written (a person cannot type in between; a test can).
+  const until = async (text: string | RegExp, what = String(text)) => {
+    await waitFor(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), what);
+    await sleep(10);
+    return frame();
+  };
+  return { ...t, app, frame, until, finished: t.run.start() };
+}
+
+/** A step that runs until the test releases it. */
+function held() {
+  let release!: (r?: object) => void;
+  const gate = new Promise<object>((resolve) => { release = (r = {}) => resolve(r); });
+  return { release, step: async (_a: unknown, ctx: { signal: AbortSignal }) => Promise.race([gate, new Promise<object>((r) => ctx.signal.addEventListener('abort', () => r({ status: 'aborted' })))]) };
+}
+
+const GATED = `
+name: gated
+title: Gated restart
+connections:
+  db: { url: 'postgres://admin@db.internal:5432/app' }
+steps:
+  - id: look
+    title: Look at the sessions
+    shell: echo look
+  - id: restart-app
+    title: Restart the app
+    description: The pool is exhausted; a restart drops every connection.
+    destructive: true
+    blast_radius: every app instance restarts
+    confirm: Restart the app now?
+    shell: systemctl restart app
+  - id: done
+    end: resolved
+    message: restarted
+`;
+
+test('step states: pending, running (spinner and elapsed), ok, failed, skipped', async () => {
+  const slow = held();
+  const ui = mount(`
+name: states
+title: States
+steps:
+  - id: first
+    shell: echo 1
+  - id: never
+    if: "1 == 2"
+    shell: echo never
+  - id: slow
+    title: Slow one
+    description: Takes its time.
+    shell: sleep 1
+  - id: broken
+    shell: exit 3
+    on: { error: fine }
+  - id: fine
+    end: resolved
+    message: all checked
+`, { slow: slow.step, broken: { status: 'failed', exitCode: 3, durationMs: 7 } });
+  let f = await ui.until(/ running \d/, 'a running step');
+  assert.match(f, /✓ first .* ok 5ms/);
+  assert.match(f, /↷ never .* skipped: condition false/);
+  assert.match(f, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] slow +Slow one +shell +running \d/);
+  assert.match(f, /· broken/);
+  assert.match(f, /why: Takes its time\./);
+  assert.match(f, /\$ sleep 1/);
+  assert.match(f, /runbook States \(states\)/);
+  assert.match(f, /transcript \/tmp\/runbook-transcript\.jsonl/);
+  slow.release({ durationMs: 1200 });
+  await ui.finished;
+  f = await ui.until('RESOLVED');
+  assert.match(f, /✓ slow .* ok 1\.2s/);
+  assert.match(f, /✗ broken .* failed 7ms: exit code 3/);
+  assert.match(f, /◆ fine/);
+  assert.match(f, /resolved in .*: all checked/);
+});
+
+test('gate: shows what will run, where, why, blast radius; y runs the step', async () => {
+  const ui = mount(GATED, {}, { run: { target: 'postgres://admin:****@db.internal:5432/app' } });
+  const f = await ui.until('CONFIRM');
+  assert.match(f, /CONFIRM +restart-app · Restart the app/);
+  assert.match(f, /will run +systemctl restart app/);
+  assert.match(f, /on +postgres:\/\/admin:\*\*\*\*@db\.internal:5432\/app/);
+  assert.match(f, /why +The pool is exhausted; a restart drops every connection\./);
+  assert.match(f, /affects +every app instance restarts/);
+  assert.match(f, /Restart the app now\?/);
+  assert.match(f, /y +run +s +skip +a +abort the run/);
+  assert.match(f, /\? restart-app .* awaiting confirmation/);
+  assert.doesNotMatch(f, /partly run/);
+  ui.app.stdin.write('y');
+  const done = await ui.finished;
+  assert.equal(done.outcome, 'resolved');
+  assert.deepEqual(ui.executed, ['look', 'restart-app']);
+  const answered = ui.events.find((e) => e.type === 'confirmation-answered');
+  assert.deepEqual(answered && [answered.answer, answered.how, answered.by], ['yes', 'key', 'alice']);
+});
+
+test('gate: s skips the step and the run goes on', async () => {
+  const ui = mount(GATED);
+  await ui.until('CONFIRM');
+  ui.app.stdin.write('s');
+  assert.equal((await ui.finished).outcome, 'resolved');
+  assert.deepEqual(ui.executed, ['look']);
+  assert.match(await ui.until('RESOLVED'), /↷ restart-app .* skipped by you/);
+});
+
+test('gate: a aborts the run; the step never runs', async () => {
+  const ui = mount(GATED);
+  await ui.until('CONFIRM');
+  ui.app.stdin.write('a');
+  assert.equal((await ui.finished).outcome, 'aborted');
+  assert.deepEqual(ui.executed, ['look']);
+  assert.match(await ui.until('ABORTED'), /■ restart-app .* aborted/);
+});
+
+test('gate: any other key does nothing', async () => {
+  const ui = mount(GATED);
+  await ui.until('CONFIRM');
+  for (const key of ['x', 'Y', 'n', '?', '\r', ' ', 'q', '1', '\u001b', 'yes']) {
+    ui.app.stdin.write(key);
+    await sleep(20);
+  }
+  assert.equal(ui.run.pendingGate?.stepId, 'restart-app');
+  assert.ok(!ui.events.some((e) => e.type === 'confirmation-answered' || e.type === 'note'));
+  assert.match(ui.frame(), /CONFIRM/);
+  assert.doesNotMatch(ui.frame(), /note for the transcript|keys\n/);
+  ui.app.stdin.write('a');
+  await ui.finished;
+});
+
+test('gate: keys typed before the gate settles are ignored (no type-ahead confirmation)', async () => {
+  const ui = mount(GATED, {}, { gateArmMs: 300 });
+  await ui.until('CONFIRM');
+  ui.app.stdin.write('y');
+  await sleep(50);
+  assert.equal(ui.run.pendingGate?.stepId, 'restart-app');
+  await sleep(300);
+  ui.app.stdin.write('y');
+  assert.equal((await ui.finished).outcome, 'resolved');
+});
+
+test('gate: a resumed step warns that it may have partly run', async () => {
+  const ui = mount(GATED, {}, { run: { resume: { stepId: 'restart-app', context: { inputs: {}, results: {}, captures: {}, visits: {} } } } });
+  assert.match(await ui.until('CONFIRM'), /⚠ this step was in flight when the run was interrupted; it may have partly run/);
+  ui.app.stdin.write('a');
+  await ui.finished;
+});
+
+test('high risk: y does nothing; the step id must be typed, then Enter', async () => {
+  const ui = mount(`
+name: risky
+title: Risky
+steps:
+  - id: drop-replica
+    destructive: true
+    risk: high
+    shell: echo drop
+`);
+  let f = await ui.until('CONFIRM (HIGH RISK)');
+  assert.match(f, /type drop-replica and Enter to run it/);
+  ui.app.stdin.write('y');
+  await sleep(20);
+  ui.app.stdin.write('\r');
+  f = await ui.until('type drop-replica exactly');
+  assert.equal(ui.run.pendingGate?.stepId, 'drop-replica');
+  ui.app.stdin.write('drop-replic');
+  await ui.until('› drop-replic');
+  ui.app.stdin.write('a');
+  await ui.until('› drop-replica');
+  ui.app.stdin.write('\r');
+  assert.equal((await ui.finished).outcome, 'resolved');
+  const answered = ui.events.find((e) => e.type === 'confirmation-answered');
+  assert.deepEqual(answered && [answered.answer, answered.how], ['yes', 'typed']);
+  assert.deepEqual(ui.executed, ['drop-replica']);
+});
+
+test('note: n, a typed line, Enter adds an operator note for the current step', async () => {
+  const slow = held();
+  const ui = mount(`
+name: noted
+title: Noted
+steps:
+  - id: wait-a-bit
+    shell: sleep 5
+`, { 'wait-a-bit': slow.step });
+  await ui.until(/ running \d/, 'a running step');
+  ui.app.stdin.write('n');
+  await ui.until('note for the transcript');
+  ui.app.stdin.write('paged the DBA');
+  await ui.until('✎ paged the DBA');
+  ui.app.stdin.write('\r');
+  const f = await ui.until('✎ alice at wait-a-bit: paged the DBA');
+  assert.doesNotMatch(f, /note for the transcript/);
+  const note = ui.events.find((e) => e.type === 'note');
+  assert.deepEqual(note && [note.text, note.stepId, note.by], ['paged the DBA', 'wait-a-bit', 'alice']);
+  slow.release();
+  await ui.finished;
+});
+
+test('prompt: typed text, masked when secret, checked against the pattern before it is sent', async () => {
+  const ui = mount(`
+name: prompted
+title: Prompted
+steps:
+  - id: token
+    prompt: { message: 'Paste the break-glass token', secret: true, pattern: '[a-z]{3}-[0-9]{3}' }
+`, { token: ask });
+  await ui.until('Paste the break-glass token');
+  ui.app.stdin.write('abc-12');
+  let f = await ui.until('••••••');
+  assert.doesNotMatch(f, /abc-12/);
+  ui.app.stdin.write('\r');
+  f = await ui.until('the answer must match');
+  assert.equal(ui.run.pendingQuestions.length, 1);
+  ui.app.stdin.write('3');
+  await ui.until('•••••••');
+  ui.app.stdin.write('\r');
+  assert.equal((await ui.finished).outcome, 'resolved');
+  const answered = ui.events.find((e) => e.type === 'question-answered');
+  assert.equal(answered?.answer, '****', 'a secret answer is masked in the events');
+  assert.doesNotMatch(ui.app.frames.join(''), /abc-123/);
+});
+
+test('manual: instructions as markdown; d marks it done; a choice by number', async () => {
+  const ui = mount(`
+name: by-hand
+title: By hand
+steps:
+  - id: restart
+    manual: "## Restart the pooler\\n- run \`systemctl restart pgbouncer\`"
+  - id: check
+    manual: { instructions: 'Did it help?', choices: [fixed, not-fixed] }
+    on: { fixed: ok, not-fixed: escalate }
+  - id: ok
+    end: resolved
+  - id: escalate
+    end: escalate
+`, { restart: ask, check: ask });
+  let f = await ui.until('MANUAL STEP');
+  assert.match(f, /Restart the pooler/);
+  assert.match(f, /• run systemctl restart pgbouncer/);
+  assert.match(f, /d +or +Enter +when it is done/);
+  ui.app.stdin.write('d');
+  f = await ui.until('Did it help?');
+  assert.match(f, /1\. fixed/);
+  assert.match(f, /2\. not-fixed/);
+  ui.app.stdin.write('2');
+  assert.equal((await ui.finished).outcome, 'escalate');
+  assert.match(await ui.until('ESCALATE'), /→ check → escalate +on not-fixed/);
+});
+
+test('manual: ↓ then Enter picks the second choice, even when both arrive in one chunk', async () => {
+  const ui = mount(`
+name: by-hand
+title: By hand
+steps:
+  - id: check
+    manual: { instructions: 'Did it help?', choices: [fixed, not-fixed] }
+`, { check: ask });
+  await ui.until('Did it help?');
+  ui.app.stdin.write('\u001b[B\r');
+  await ui.finished;
+  const answered = ui.events.find((e) => e.type === 'question-answered');
+  assert.equal(answered?.answer, 'not-fixed');
+});
+
+test('Ctrl-C during a running step asks first; n resumes; a second Ctrl-C aborts', async () => {
+  const slow = held();
+  const ui = mount(`
+name: long
+title: Long
+steps:
+  - id: long-query
+    shell: sleep 60
+`, { 'long-query': slow.step });
+  await ui.until(/ running \d/, 'a running step');
+  ui.app.stdin.write('\u0003');
+  await ui.until("abort 'long-query' and end the run? (y/n)");
+  ui.app.stdin.write('n');
+  await waitFor(() => !ui.frame().includes('end the run?'), 'the prompt to close');
+  await sleep(10);
+  assert.equal(ui.run.result, undefined);
+  ui.app.stdin.write('\u0003');
+  await ui.until('end the run?');
+  ui.app.stdin.write('\u0003');
+  const done = await ui.finished;
+  assert.equal(done.outcome, 'aborted');
+  assert.match(done.message, /Ctrl-C/);
+  assert.match(await ui.until('ABORTED'), /■ long-query/);
+});
+
+test('Ctrl-C then y aborts', async () => {
+  const slow = held();
+  const ui = mount(`
+name: long
+title: Long
+steps:
+  - id: long-query
+    shell: sleep 60
+`, { 'long-query': slow.step });
+  await ui.until(/ running \d/, 'a running step');
+  ui.app.stdin.write('\u0003');
+  await ui.until('end the run?');
+  ui.app.stdin.write('y');
+  assert.equal((await ui.finished).outcome, 'aborted');
+});
+
+test('SQL results as a table; the branch taken with its expression and value', async () => {
+  const ui = mount(`
+name: sql
+title: SQL
+connections:
+  db: { url: 'postgres://u@h/d' }
+steps:
+  - id: idle
+    sql: { query: 'select pid, state from pg_stat_activity' }
+    capture: idle
+    next:
+      - if: idle.rowCount > 2
+        goto: many
+  - id: few
+    end: resolved
+  - id: many
+    end: escalate
+    message: too many idle sessions
+`, { idle: { columns: ['pid', 'state'], rows: [{ pid: 101, state: 'idle' }, { pid: 102, state: 'idle in transaction' }, { pid: 103, state: 'idle' }], rowCount: 3 } });
+  await ui.finished;
+  const f = await ui.until('ESCALATE');
+  assert.match(f, /pid +│ state/);
+  assert.match(f, /102 +│ idle in transaction/);
+  assert.match(f, /\(3 rows\)/);
+  assert.match(f, /✓ idle .* → many/);
+  assert.match(f, /→ idle → many +because idle\.rowCount > 2 is true/);
+});
+
+test('the branch line says why while the run goes on', async () => {
+  const slow = held();
+  const ui = mount(`
+name: br
+title: Branch
+steps:
+  - id: count
+    shell: echo 5
+    capture: n
+    next:
+      - if: n.stdout contains '5'
+        goto: wait
+  - id: other
+    end: failed
+  - id: wait
+    shell: sleep 9
+`, { count: { stdout: '5\n' }, wait: slow.step });
+  const f = await ui.until(/ running \d/, 'a running step');
+  assert.match(f, /→ count → wait +because n\.stdout contains '5' is true/);
+  slow.release();
+  await ui.finished;
+});
+
+test('? shows the keys; ? again hides them', async () => {
+  const slow = held();
+  const ui = mount(`
+name: help
+title: Help
+steps:
+  - id: s
+    shell: sleep 9
+`, { s: slow.step });
+  await ui.until(/ running \d/, 'a running step');
+  ui.app.stdin.write('?');
+  const f = await ui.until('? or Esc to close');
+  assert.match(f, /Ctrl-C +abort: asks first/);
+  ui.app.stdin.write('?');
+  await waitFor(() => !ui.frame().includes('? or Esc to close'), 'help to close');
+  slow.release();
+  await ui.finished;
+});
+
+test('output pane: the focused step\'s last lines, stderr too', async () => {
+  const ui = mount(`
+name: out
+title: Out
+steps:
+  - id: chatty
+    shell: seq 1 100
+`, { chatty: async (_a, ctx) => { ctx.onOutput('stdout', Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n') + '\n'); ctx.onOutput('stderr', 'oops\n'); return {}; } });
+  await ui.finished;
+  const f = await ui.until('RESOLVED');
+  assert.match(f, /│ oops/);
+  assert.match(f, /│ line 100/);
+  assert.doesNotMatch(f, /│ line 50\n/);
+  assert.match(f, /output \(last \d+ of 101 lines\)/);
+});
+
+test('dry run: the final frame lists what a real run would ask about', async () => {
+  const ui = mount(GATED, {}, { run: { dryRun: true } });
+  const done = await ui.finished;
+  assert.equal(done.outcome, 'resolved');
+  const f = await ui.until('RESOLVED');
+  assert.match(f, /DRY RUN/);
+  assert.match(f, /dry run: a real run would ask you to confirm/);
+  assert.match(f, /- restart-app: systemctl restart app/);
+  assert.match(f, /↷ restart-app .* dry run: not run/);
+  assert.deepEqual(ui.executed, ['look']);
+});

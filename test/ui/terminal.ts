@@ -1,0 +1,50 @@
+// A real terminal for the UI tests and the docs screenshots: tmux on its own socket runs the CLI; the
+// caller reads the screen and presses keys.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, ROOT, waitFor } from './helpers.js';
+
+export const TMUX = '/usr/bin/tmux';
+export const hasTmux = existsSync(TMUX);
+
+/** One tmux server per session (unique socket), killed afterwards. */
+export class Terminal {
+  readonly socket = `runbook-ui-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+  readonly file = join(this.dir, 'marker');
+  private readonly exitFile = join(this.dir, 'exit');
+
+  constructor(fixture: string, extra: string[] = [], opts: { cols?: number; rows?: number; transcript?: boolean } = {}) {
+    const transcript = opts.transcript ? ['--transcript', join(this.dir, 'incident.jsonl')] : ['--no-transcript'];
+    const args = ['run', join(FIXTURES, fixture), ...transcript, '-i', `file=${this.file}`, ...extra].map(quote).join(' ');
+    // CI=1 would make ink print only the final frame; the screen must show every frame here.
+    const command = `cd ${quote(ROOT)} && env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 ${quote(process.execPath)} bin/runbook.js ${args}; echo EXIT=$? > ${quote(this.exitFile)}; sleep 600`;
+    this.tmux('new-session', '-d', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 40), '-s', 'ui', command);
+  }
+
+  tmux(...args: string[]): string {
+    return execFileSync(TMUX, ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  screen(): string { return this.tmux('capture-pane', '-p', '-t', 'ui'); }
+  keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'ui', ...keys); }
+  async until(text: string, timeoutMs = 30_000): Promise<string> {
+    await waitFor(() => this.screen().includes(text), `"${text}" on screen:\n${this.screen()}`, timeoutMs);
+    return this.screen();
+  }
+  async exitCode(timeoutMs = 30_000): Promise<number> {
+    const line = await waitFor(() => existsSync(this.exitFile) && readFileSync(this.exitFile, 'utf8').trim(), 'the run to exit', timeoutMs);
+    return Number(line.replace('EXIT=', ''));
+  }
+  close(): void {
+    try { this.tmux('kill-server'); } catch { /* already gone */ }
+    // kill-server leaves the socket file behind.
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+

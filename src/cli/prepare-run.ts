@@ -8,6 +8,8 @@ import { toMs } from '../engine/duration.js';
 import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
 import { EXIT, UserError } from './errors.js';
+import { runbookCaller } from './call-runbook.js';
+import type { ResumeMarker } from '../transcript/header.js';
 
 export interface RunFlags {
   input: string[];
@@ -22,33 +24,42 @@ export interface RunFlags {
 
 export interface PreparedRun { run: Run; redactor: Redactor; execute(): Promise<number> }
 
+/** `resume`: append to this existing transcript, after a marker saying where the run continues. */
+export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker } }
+
 const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
 
-export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Partial<RunOptions> = {}): Promise<PreparedRun> {
+export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Partial<RunOptions> = {}, session: SessionOptions = {}): Promise<PreparedRun> {
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
   const redactor = new Redactor();
   for (const name of SECRET_ENV) redactor.add(env[name]);
   if (env.DATABASE_URL) redactor.addUrl(env.DATABASE_URL);
   const { values, problems } = resolveInputs(runbook.doc, parseInputs(flags.input), env, redactor);
   if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
-  for (const v of Object.values(values)) if (typeof v === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(v)) redactor.addUrl(v);
   const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);
   const target = targetOf(runbook, values, redactor);
   const executors = createExecutors();
-  const run = new Run({
+  // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
+  const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
+  const run: Run = new Run({
     runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false,
-    ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra,
+    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false),
+    ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {
     run, redactor,
     async execute() {
       const { attachTranscript } = await import('../transcript/index.js');
-      const transcript = flags.transcript === false ? undefined : attachTranscript(run, runbook, { file: flags.transcript, argv: process.argv.slice(2) });
+      const { appendTo } = session;
+      const transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
+        file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
+        ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}),
+      });
       const { attachUI } = await import('../ui/index.js');
       const interactive = !flags.plain && process.stdin.isTTY === true && process.stdout.isTTY === true;
       const ui = await attachUI(run, {
         mode: interactive ? 'ink' : 'plain', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
-        ...(transcript ? { transcriptPath: transcript.path } : {}),
+        doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
       });
       const stopSignals = onSignals(run);
       try {
@@ -57,6 +68,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         return finished.outcome === 'resolved' ? EXIT.ok : finished.outcome === 'aborted' ? EXIT.aborted : EXIT.runFailed;
       } finally {
         stopSignals();
+        await ui.close(); // no-op after a normal end; after an exception it restores the terminal first
         await executors.close();
         transcript?.close();
       }

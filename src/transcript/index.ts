@@ -1,0 +1,86 @@
+// The transcript of a run: attached before the run starts, as a critical listener, so a write that fails
+// stops the run ("nothing runs without a record"). Prints nothing: the UI shows the path.
+import { resolve } from 'node:path';
+import type { RunEvent } from '../engine/events.js';
+import type { Run } from '../engine/run.js';
+import type { Runbook } from '../language/runbook.js';
+import type { Redactor } from '../secrets/redactor.js';
+import { cannotRecord, describeFsError, openTranscriptFile } from './file.js';
+import { headerLine, resumedLine, type ResumeMarker, type Who } from './header.js';
+import { OutputBudget } from './output-budget.js';
+import { defaultTranscriptPath } from './paths.js';
+import { readTranscript } from './reader.js';
+import { TranscriptWriter } from './writer.js';
+
+export interface AttachOptions {
+  file?: string | undefined;       // default ./runbook-transcripts/<UTC time>-<runbook>.jsonl
+  argv: string[];
+  redactor?: Redactor;             // masks argv, inputs and target in the header (events arrive masked)
+  inputs?: Record<string, unknown>;
+  target?: string;
+  resume?: ResumeMarker;           // continue the existing transcript `file` instead of starting one
+  outputLimitBytes?: number;       // per step visit; default 256 KiB
+}
+
+export interface TranscriptHandle { path: string; close(): void }
+
+export function attachTranscript(run: Run, runbook: Runbook, opts: AttachOptions): TranscriptHandle {
+  const who: Who = { operator: run.operator, argv: opts.argv, ...(opts.redactor ? { redactor: opts.redactor } : {}) };
+  const writer = opts.resume ? openForResume(runbook, who, opts, opts.resume) : openNew(runbook, who, opts);
+  const budget = new OutputBudget(opts.outputLimitBytes);
+  run.on((event) => record(writer, budget, event), { critical: true });
+  return { path: writer.path, close: () => writer.close() };
+}
+
+function openNew(runbook: Runbook, who: Who, opts: AttachOptions): TranscriptWriter {
+  const path = opts.file ? resolve(opts.file) : defaultTranscriptPath(runbook.doc.name);
+  const writer = new TranscriptWriter(openTranscriptFile(path, 'new'), path);
+  firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target)));
+  return writer;
+}
+
+function openForResume(runbook: Runbook, who: Who, opts: AttachOptions, marker: ResumeMarker): TranscriptWriter {
+  if (!opts.file) throw new Error('resuming needs the transcript to append to');
+  const path = resolve(opts.file);
+  const before = readTranscript(path);
+  const lastSeq = Math.max(before.header.seq, ...before.lines.map((l) => l.seq));
+  // A torn last line took a seq before it was cut short: skip past it so no seq is used twice.
+  const torn = before.tornTail ? 1 : 0;
+  const writer = new TranscriptWriter(openTranscriptFile(path, 'append'), path, lastSeq + 1 + torn);
+  firstLine(writer, true, () => {
+    if (!before.endsClean) writer.writeRaw('\n');   // end the torn line so the marker starts a line of its own
+    writer.write(resumedLine(runbook, who, marker, torn));
+  });
+  return writer;
+}
+
+/** The first write proves the file takes data (a full disk accepts the open, then fails the write). */
+function firstLine(writer: TranscriptWriter, resuming: boolean, write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    writer.close();
+    throw cannotRecord(writer.path, e, resuming);
+  }
+}
+
+function record(writer: TranscriptWriter, budget: OutputBudget, event: RunEvent): void {
+  try {
+    if (event.type === 'step-started') budget.stepStarted(event.stepId, event.attempt);
+    if (event.type === 'step-output') {
+      const chunk = budget.take(event.stepId, event.chunk);
+      if (chunk) writer.write({ ...event, chunk });
+      return;
+    }
+    if (event.type === 'step-finished' && !event.willRetry) {
+      const over = budget.overflow(event.stepId);
+      if (over) writer.write({ type: 'output-dropped', stepId: event.stepId, attempt: event.attempt, recordedBytes: over.recorded, droppedBytes: over.dropped, limitBytes: budget.limitBytes });
+    }
+    writer.write({ ...event });
+  } catch (e) {
+    throw new Error(`transcript ${writer.path}: ${describeFsError(e)}`);
+  }
+}
+
+export { readTranscript, eventsOf, type Transcript } from './reader.js';
+export type { ResumeMarker } from './header.js';

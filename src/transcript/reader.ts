@@ -1,0 +1,70 @@
+// Reads a transcript back for report, resume and replay. Tolerant by design: a run killed mid-write leaves
+// a torn last line, which is skipped and reported, never fatal. Only a missing or headless file is an error.
+import { readFileSync } from 'node:fs';
+import { UserError } from '../cli/errors.js';
+import { checkLine } from './check-line.js';
+import { describeFsError } from './file.js';
+import { EVENT_TYPES, FORMAT_VERSION, type EventLine, type HeaderLine, type TranscriptLine } from './schema.js';
+
+export interface TornLine { line: number; bytes: number }
+
+export interface Transcript {
+  path: string;
+  header: HeaderLine;
+  /** Every usable line after the header, in file order: events and the resumed / output-dropped records. */
+  lines: TranscriptLine[];
+  /** Partly written lines: the last line, or one a resume wrote after. Skipped. */
+  torn: TornLine[];
+  /** Other lines that were skipped, and why (line numbers from 1). */
+  problems: string[];
+  /** The text ends with a newline: a resume can append without first ending a torn line. */
+  endsClean: boolean;
+  /** The last line is torn: the interruption this transcript ends with cut a line short. */
+  tornTail: boolean;
+}
+
+export function readTranscript(path: string): Transcript {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UserError(`cannot read transcript ${path}: ${describeFsError(e)}`); }
+  const raw = text.split('\n');
+  if (raw[raw.length - 1] === '') raw.pop();
+  const torn: TornLine[] = [];
+  const problems: string[] = [];
+  const parsed: { n: number; value: Record<string, unknown> }[] = [];
+  raw.forEach((lineText, i) => {
+    if (!lineText.trim()) return;
+    const value = parse(lineText);
+    if (value === undefined) {
+      if (i === raw.length - 1 || nextIsResume(raw[i + 1])) torn.push({ line: i + 1, bytes: Buffer.byteLength(lineText) });
+      else problems.push(`line ${i + 1}: not JSON`);
+      return;
+    }
+    const why = checkLine(value);
+    if (why) problems.push(`line ${i + 1}: ${why}`);
+    else parsed.push({ n: i + 1, value: value as Record<string, unknown> });
+  });
+  const first = parsed[0];
+  if (!first || first.value.type !== 'header' || first.n !== 1) {
+    throw new UserError(`${path} is not a runbook transcript: its first line is not a transcript header`);
+  }
+  const header = first.value as unknown as HeaderLine;
+  if (header.format > FORMAT_VERSION) problems.unshift(`written in transcript format ${header.format}; this runbook reads format ${FORMAT_VERSION} and may miss details`);
+  return {
+    path, header, lines: parsed.slice(1).map((p) => p.value as unknown as TranscriptLine), torn, problems,
+    endsClean: text === '' || text.endsWith('\n'), tornTail: torn[torn.length - 1]?.line === raw.length,
+  };
+}
+
+/** The engine's events only (no header, resumed or output-dropped records). */
+export function eventsOf(t: Transcript): EventLine[] {
+  return t.lines.filter((l): l is EventLine => EVENT_TYPES.includes(l.type));
+}
+
+function parse(text: string): unknown {
+  try { return JSON.parse(text) as unknown; } catch { return undefined; }
+}
+
+function nextIsResume(text: string | undefined): boolean {
+  const next = text === undefined ? undefined : parse(text);
+  return (next as { type?: unknown } | undefined)?.type === 'resumed';
+}

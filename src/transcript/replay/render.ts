@@ -1,0 +1,50 @@
+// One transcript line as the terminal shows it on replay: a time, a symbol, what happened.
+import { plainText } from '../text.js';
+import { bytes, clock, duration } from '../report/format.js';
+import { summary } from '../report/timeline.js';
+import type { TranscriptLine } from '../schema.js';
+
+const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
+const pad = ' '.repeat(10);
+
+export function renderLine(line: TranscriptLine): string[] {
+  const text = describe(line);
+  if (!text.length) return [];
+  return text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${plainText(t)}`);
+}
+
+function describe(l: TranscriptLine): string[] {
+  switch (l.type) {
+    case 'header': return [`${l.runbook.title} (${l.runbook.name}) — ${l.operator} on ${l.host}${l.target ? `, target ${l.target}` : ''}`];
+    case 'resumed': return [`▶ resumed by ${l.operator} at ${l.stepId}${l.phase === 'route' ? ' (finished; taking its branch)' : ''}${l.forced ? ' — forced: the runbook had changed' : ''}`];
+    case 'run-started': return [`▶ run started${l.resumedFrom ? ` (resumed at ${l.resumedFrom})` : ''}${l.dryRun ? ' — DRY RUN' : ''}${inputs(l.inputs)}`];
+    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}`,
+      ...(l.command ? commandLines(l.command) : [])];
+    case 'step-output': return l.chunk.replace(/\n$/, '').split('\n').map((c) => `${OUT_PREFIX[l.stream]}${c}`);
+    case 'output-dropped': return [`… ${bytes(l.droppedBytes)} more output of ${l.stepId} was not recorded`];
+    case 'step-finished': {
+      const s = summary(l.result);
+      return [`${l.result.status === 'ok' ? '✓' : '✗'} ${l.stepId} ${l.result.status}${s ? ` (${s})` : ''} ${duration(l.result.durationMs)}${l.willRetry ? ' — will retry' : ''}`];
+    }
+    case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason})${l.detail ? `: ${l.detail}` : ''}`];
+    case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
+    case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed ? ' (again, after the resume)' : ''}: ${l.question}`,
+      ...commandLines(l.command), ...(l.target ? [`on ${l.target}`] : []), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : [])];
+    case 'confirmation-answered': return [`→ ${l.answer} — by ${l.by} (${l.how}) after ${duration(l.waitedMs)}`];
+    case 'question-asked': {
+      const a = l.question.action;
+      return [`? ${l.question.stepId}: ${a.kind === 'manual' ? a.instructions : a.message}`];
+    }
+    case 'question-answered': return [`→ answered: ${l.answer}`];
+    case 'note': return [`✎ ${l.by}${l.stepId ? ` at ${l.stepId}` : ''}: ${l.text}`];
+    case 'run-finished': return [`■ run finished: ${l.outcome.toUpperCase()} — ${l.message.trim()} (${duration(l.durationMs)}; ${l.steps.ok} ok, ${l.steps.failed} failed, ${l.steps.skipped} skipped)`];
+    default: return [];
+  }
+}
+
+const commandLines = (command: string) => command.replace(/\s+$/, '').split('\n').map((c, i) => `${i === 0 ? '$ ' : '  '}${c}`);
+
+function inputs(values: Record<string, unknown>): string {
+  const parts = Object.entries(values).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.length ? ` — ${parts.join(' ')}` : '';
+}

@@ -1,0 +1,79 @@
+// Transcript → postmortem model. Reads only what the transcript recorded (already masked); the runbook,
+// when still the same text, only adds the full graph to draw the path on.
+import type { RunbookDoc } from '../../language/schema.js';
+import { loadRecordedRunbook } from '../recorded-runbook.js';
+import type { Transcript } from '../reader.js';
+import type { TranscriptLine } from '../schema.js';
+import { msBetween } from './format.js';
+import { interactionsOf } from './interactions.js';
+import type { ReportModel } from './model.js';
+import { pathMermaid, pathOf } from './path.js';
+import { timelineOf } from './timeline.js';
+import { isNested } from '../nested.js';
+
+export function buildReport(t: Transcript): ReportModel {
+  const { header, lines } = t;
+  const recorded = loadRecordedRunbook(t);
+  const doc: RunbookDoc | undefined = recorded.status === 'same' ? recorded.runbook.doc : undefined;
+  const titles = titlesOf(lines, doc);
+  const { timeline, outputs } = timelineOf(lines);
+  for (const row of timeline) row.title = titles.get(row.stepId) ?? row.title;
+  const path = pathOf(lines, doc?.steps[0]?.id ?? firstStepOf(lines));
+  const finished = lastSegmentFinish(lines);
+  const resumes = lines.filter((l) => l.type === 'resumed').map((l) => ({ ts: l.ts, stepId: l.stepId, phase: l.phase, operator: l.operator, forced: l.forced !== undefined }));
+  const started = lines.find((l) => l.type === 'run-started');
+  const endedAt = finished?.ts ?? lines[lines.length - 1]?.ts ?? header.ts;
+  const startedAt = started?.ts ?? header.ts;
+  return {
+    transcript: { path: t.path, format: header.format, lines: lines.length + 1, tornLines: t.torn.length, problems: t.problems },
+    runbook: { ...header.runbook, now: recorded.status },
+    ...(header.target ? { target: header.target } : {}),
+    operator: header.operator,
+    resumedBy: [...new Set(resumes.map((r) => r.operator))],
+    host: header.host, engineVersion: header.engineVersion, inputs: header.inputs,
+    dryRun: started?.dryRun ?? false,
+    startedAt, endedAt, durationMs: Math.max(0, msBetween(startedAt, endedAt)),
+    outcome: finished?.outcome ?? 'interrupted',
+    message: finished?.message ?? 'The transcript ends before the run finished (the process was killed or the machine went down). `runbook resume` can continue it.',
+    steps: countSteps(lines),
+    resumes, timeline, outputs, ...interactionsOf(lines), path,
+    mermaid: pathMermaid(path, doc, titles),
+  };
+}
+
+/** The run-finished line, if the last run (after the last resume) has one. */
+function lastSegmentFinish(lines: TranscriptLine[]) {
+  const last = lines[lines.length - 1 - [...lines].reverse().findIndex((l) => l.type === 'resumed' || l.type === 'run-finished')];
+  return last?.type === 'run-finished' ? last : undefined;
+}
+
+/** Final result per step visit, across every resume (the run-finished count covers one segment only);
+ *  steps of called runbooks are counted by their calling step. */
+function countSteps(lines: TranscriptLine[]): ReportModel['steps'] {
+  const counts = { ok: 0, failed: 0, skipped: 0 };
+  for (const l of lines) {
+    if ('stepId' in l && isNested(l.stepId)) continue;
+    if (l.type === 'step-finished' && !l.willRetry) {
+      if (l.result.status === 'ok') counts.ok++;
+      else if (l.result.status === 'skipped') counts.skipped++;
+      else counts.failed++;
+    }
+    if (l.type === 'step-skipped' && l.reason !== 'dry-run') counts.skipped++;
+  }
+  return counts;
+}
+
+function titlesOf(lines: TranscriptLine[], doc: RunbookDoc | undefined): Map<string, string> {
+  const titles = new Map<string, string>();
+  for (const s of doc?.steps ?? []) if (s.title) titles.set(s.id, s.title);
+  for (const l of lines) if (l.type === 'step-started' || l.type === 'confirmation-requested') titles.set(l.stepId, l.title);
+  return titles;
+}
+
+function firstStepOf(lines: TranscriptLine[]): string | undefined {
+  for (const l of lines) {
+    if (l.type === 'branch') return l.from;
+    if (l.type === 'step-started' || l.type === 'step-skipped' || l.type === 'confirmation-requested') return l.stepId;
+  }
+  return undefined;
+}

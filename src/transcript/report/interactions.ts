@@ -1,0 +1,27 @@
+// What the operator was asked and said: confirmations (with who answered, how and after how long),
+// questions from manual and prompt steps, and notes.
+import type { TranscriptLine } from '../schema.js';
+import type { ConfirmationRow, NoteRow, QuestionRow } from './model.js';
+
+export function interactionsOf(lines: TranscriptLine[]): { confirmations: ConfirmationRow[]; questions: QuestionRow[]; notes: NoteRow[] } {
+  const confirmations: ConfirmationRow[] = [];
+  const questions = new Map<string, QuestionRow>();
+  const notes: NoteRow[] = [];
+  for (const line of lines) {
+    if (line.type === 'confirmation-requested') {
+      confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed });
+    } else if (line.type === 'confirmation-answered') {
+      const row = [...confirmations].reverse().find((c) => c.stepId === line.stepId && c.answer === undefined);
+      if (row) Object.assign(row, { answer: line.answer, by: line.by, how: line.how, waitedMs: line.waitedMs });
+    } else if (line.type === 'question-asked') {
+      const a = line.question.action;
+      questions.set(line.questionId, { ts: line.ts, stepId: line.question.stepId, question: a.kind === 'manual' ? a.instructions : a.message });
+    } else if (line.type === 'question-answered') {
+      const row = questions.get(line.questionId);
+      if (row) row.answer = line.answer;
+    } else if (line.type === 'note') {
+      notes.push({ ts: line.ts, by: line.by, text: line.text, ...(line.stepId ? { stepId: line.stepId } : {}) });
+    }
+  }
+  return { confirmations, questions: [...questions.values()], notes };
+}

@@ -1,0 +1,87 @@
+// The timeline (one row per step attempt, skip, resume and the end) and the output each attempt produced.
+import type { StepResult } from '../../executors/types.js';
+import type { TranscriptLine } from '../schema.js';
+import type { OutputBlock, TimelineRow } from './model.js';
+
+interface Open { row: TimelineRow; output: OutputBlock }
+
+export function timelineOf(lines: TranscriptLine[]): { timeline: TimelineRow[]; outputs: OutputBlock[] } {
+  const timeline: TimelineRow[] = [];
+  const outputs: OutputBlock[] = [];
+  const open = new Map<string, Open>();
+  const last = new Map<string, OutputBlock>();     // the latest attempt of each step, for output-dropped
+  const interrupt = () => { for (const { row } of open.values()) { row.status = 'interrupted'; row.detail = 'no result recorded: the run was interrupted'; } open.clear(); };
+  for (const line of lines) {
+    switch (line.type) {
+      case 'step-started': {
+        const row: TimelineRow = { ts: line.ts, stepId: line.stepId, title: line.title, what: line.kind, ...(line.command !== undefined ? { command: line.command } : {}), status: 'running', attempt: line.attempt, destructive: line.destructive };
+        const output: OutputBlock = { stepId: line.stepId, title: line.title, attempt: line.attempt, stdout: '', stderr: '' };
+        timeline.push(row); outputs.push(output);
+        open.set(line.stepId, { row, output }); last.set(line.stepId, output);
+        break;
+      }
+      case 'step-output': {
+        const target = open.get(line.stepId)?.output;
+        if (target) target[line.stream] += line.chunk;
+        break;
+      }
+      case 'output-dropped': {
+        const target = last.get(line.stepId);
+        if (target) { target.droppedBytes = line.droppedBytes; target.limitBytes = line.limitBytes; }
+        break;
+      }
+      case 'step-finished': {
+        const o = open.get(line.stepId);
+        if (!o) break;
+        finish(o, line.result, line.willRetry === true);
+        open.delete(line.stepId);
+        break;
+      }
+      case 'step-skipped': {
+        const o = open.get(line.stepId);
+        const detail = line.reason === 'dry-run' ? 'dry run: shown, not run' : line.reason === 'operator' ? 'skipped by the operator' : 'its condition did not hold';
+        if (o) { o.row.status = 'skipped'; o.row.detail = detail; } else timeline.push({ ts: line.ts, stepId: line.stepId, title: line.stepId, what: '(not run)', status: 'skipped', detail });
+        break;
+      }
+      case 'resumed':
+        interrupt();
+        timeline.push({ ts: line.ts, stepId: line.stepId, title: line.stepId, status: 'resumed',
+          what: `resumed by ${line.operator}${line.phase === 'route' ? ' (step had finished; taking its branch)' : ''}${line.forced ? ' with --force: the runbook had changed' : ''}` });
+        break;
+      case 'run-finished':
+        interrupt();
+        timeline.push({ ts: line.ts, stepId: line.stepId ?? '', title: line.stepId ?? '', what: 'run finished', status: line.outcome, detail: line.message, durationMs: line.durationMs });
+        break;
+      default:
+    }
+  }
+  interrupt();
+  return { timeline, outputs: outputs.filter(hasContent) };
+}
+
+function finish(o: Open, r: StepResult, willRetry: boolean): void {
+  o.row.durationMs = r.durationMs;
+  if (o.row.status === 'skipped') return;     // a dry run showed the step instead of running it
+  o.row.status = r.status;
+  const detail = summary(r);
+  o.row.detail = willRetry ? `${detail}${detail ? '; ' : ''}will retry` : detail;
+  if (r.rows) { o.output.rows = r.rows; o.output.rowCount = r.rowCount ?? r.rows.length; }
+  if (r.error) o.output.error = r.error;
+  // Output not streamed (an executor that only returns it) is still worth showing.
+  if (!o.output.stdout && r.stdout) o.output.stdout = r.stdout;
+  if (!o.output.stderr && r.stderr) o.output.stderr = r.stderr;
+}
+
+/** The result in a few words: the error if there is one (it names the exit code), else what came back. */
+export function summary(r: StepResult): string {
+  const parts: string[] = [];
+  if (r.classification && r.classification !== 'ok' && r.classification !== 'other') parts.push(r.classification);
+  if (r.error) parts.push(r.error);
+  else if (r.exitCode !== undefined && r.exitCode !== null) parts.push(`exit ${r.exitCode}`);
+  else if (r.signal) parts.push(`signal ${r.signal}`);
+  if (r.rowCount !== undefined || r.rows) parts.push(`${r.rowCount ?? r.rows?.length} rows`);
+  if (r.value !== undefined) parts.push(`answer: ${r.value}`);
+  return parts.join('; ');
+}
+
+const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.error || o.droppedBytes);

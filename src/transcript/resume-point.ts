@@ -1,0 +1,96 @@
+// Where an interrupted run stopped, and what it knew there, rebuilt from its transcript: the result of
+// every finished step (never run again), captures, visit counts. The step in flight runs again; a step
+// that finished but had not yet branched only takes its branch.
+import type { StepResult } from '../executors/types.js';
+import type { MachineContext } from '../engine/machine-types.js';
+import { stepKind } from '../language/flow.js';
+import type { RunbookDoc } from '../language/schema.js';
+import { UserError } from '../cli/errors.js';
+import type { Transcript } from './reader.js';
+import type { TranscriptLine } from './schema.js';
+import { isNested } from './nested.js';
+
+export interface ResumePoint {
+  stepId: string;
+  phase: 'enter' | 'route';
+  context: MachineContext;          // inputs are filled in by the resuming run
+  dryRun: boolean;
+}
+
+interface Walk {
+  current?: string;                 // the step the run was in
+  settled: boolean;                 // current has its result for this visit
+  results: Record<string, StepResult>;
+  captures: Record<string, string>;
+  visits: Record<string, number>;
+  finished?: { outcome: string; ts: string };
+  dryRun: boolean;
+}
+
+export function findResumePoint(t: Transcript, doc: RunbookDoc): ResumePoint {
+  const walk: Walk = { settled: false, results: {}, captures: {}, visits: {}, dryRun: false };
+  for (const line of t.lines) follow(walk, line, doc);
+  if (walk.finished) throw new UserError(`this run already finished (${walk.finished.outcome} at ${walk.finished.ts}); start a new run instead`);
+  const stepId = walk.current ?? doc.steps[0]!.id;
+  if (walk.current === undefined) walk.visits[stepId] = 1;
+  const step = doc.steps.find((s) => s.id === stepId);
+  if (!step) {
+    const ended = stepId.startsWith('__') || stepId.startsWith('$');
+    throw new UserError(ended
+      ? `the run had already reached its end (${stepId}) when the transcript stops; nothing is left to run`
+      : `the run stopped at step '${stepId}', which the runbook no longer has`);
+  }
+  if (stepKind(step) === 'end') throw new UserError(`the run had already reached its end step '${stepId}' when the transcript stops; nothing is left to run`);
+  return {
+    stepId, phase: walk.settled ? 'route' : 'enter', dryRun: walk.dryRun,
+    context: { inputs: {}, results: walk.results, captures: walk.captures, visits: walk.visits },
+  };
+}
+
+/** A called runbook's events belong to the calling step, which is in flight until its own step-finished
+ *  and, on resume, runs again (the called runbook from its start). */
+function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
+  if (isNested(line.type === 'branch' ? line.from : 'stepId' in line ? line.stepId : undefined)) return;
+  switch (line.type) {
+    case 'run-started':
+      walk.finished = undefined;
+      walk.dryRun ||= line.dryRun;
+      if (!line.resumedFrom) enter(walk, doc.steps[0]!.id);
+      break;
+    case 'resumed':       // the visit was counted when the step was first entered
+      walk.current = line.stepId;
+      walk.settled = line.phase === 'route';
+      break;
+    case 'branch':
+      enter(walk, line.to);
+      break;
+    case 'step-finished':
+      if (!line.willRetry) settle(walk, doc, line.stepId, line.result);
+      break;
+    case 'step-skipped':  // a dry-run skip is followed by its step-finished
+      if (line.reason !== 'dry-run') settle(walk, doc, line.stepId, skipped(line.reason));
+      break;
+    case 'run-finished':
+      walk.finished = { outcome: line.outcome, ts: line.ts };
+      break;
+    default:
+  }
+}
+
+function enter(walk: Walk, stepId: string): void {
+  walk.current = stepId;
+  walk.settled = false;
+  walk.visits[stepId] = (walk.visits[stepId] ?? 0) + 1;
+}
+
+/** The same context update the machine's recordResult makes. */
+function settle(walk: Walk, doc: RunbookDoc, stepId: string, result: StepResult): void {
+  walk.results[stepId] = result;
+  const capture = doc.steps.find((s) => s.id === stepId)?.capture;
+  if (capture) walk.captures[capture] = stepId;
+  if (stepId === walk.current) walk.settled = true;
+}
+
+function skipped(reason: 'condition' | 'operator'): StepResult {
+  return reason === 'operator' ? { status: 'skipped', durationMs: 0, value: 'skipped by operator' } : { status: 'skipped', durationMs: 0 };
+}

@@ -76,7 +76,7 @@ export class Run {
       inputs: this.opts.inputs, ...(this.opts.target ? { target: this.opts.target } : {}),
       ...(this.opts.resume ? { resumedFrom: this.opts.resume.stepId } : {}),
     });
-    if (this.fatal) return this.finish({ outcome: 'aborted', message: this.fatal });
+    if (this.fatal) return this.finish({ outcome: 'failed', message: this.fatal });
     const snapshot = resume
       ? machine.resolveState({ value: { [resume.stepId]: resume.phase === 'route' ? PHASE.route : PHASE.enter }, context })
       : undefined;
@@ -193,7 +193,7 @@ export class Run {
     const fatal = this.fatal;
     const event: RunFinished = {
       type: 'run-finished',
-      outcome: fatal ? 'aborted' : output.outcome,
+      outcome: fatal ? 'failed' : output.outcome, // stopped for want of a record, not by a person
       message: this.opts.redactor.mask(fatal ? `${fatal} (the run was stopped)` : output.message),
       ...(output.stepId ? { stepId: output.stepId } : {}),
       durationMs: Date.now() - this.started,
@@ -214,7 +214,7 @@ export class Run {
         if (!this.fatal) {
           this.fatal = `cannot record the run: ${(e as Error).message}`;
           this.listeners.splice(0, this.listeners.length, ...this.listeners.filter((l) => l.fn !== fn));
-          queueMicrotask(() => this.abort(this.fatal));
+          queueMicrotask(() => this.abort(this.fatal, 'failed'));
         }
       }
     }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FaultKind, LabEngine, LabServer, LabServerOptions, UrlOptions } from './types.js';
 
-export type ServerFaultKind = Exclude<FaultKind, 'refused' | 'timeout'>;
+export type ServerFaultKind = Exclude<FaultKind, 'refused' | 'timeout' | 'dropped'>;
 
 export interface ServerFaultSpec {
   /** Options to start a fresh server for this fault. */

@@ -8,6 +8,7 @@ import { startMariadb } from './mariadb.js';
 import { freePort, LOOPBACK } from './ports.js';
 import { startPostgres } from './postgres.js';
 import { startSilentServer } from './silent-server.js';
+import { startDroppingListener } from './dropping-listener.js';
 import { FAULT_KINDS } from './types.js';
 import type { FaultKind, HeldConnections, InjectedFault, InjectFaultOptions, LabEngine, LabServer, LabServerOptions } from './types.js';
 import { buildUrl } from './urls.js';
@@ -22,6 +23,7 @@ export async function injectFault(kind: FaultKind, engine: LabEngine, opts: Inje
   if (engine !== 'postgres' && engine !== 'mariadb') throw new LabError(`unknown engine: ${String(engine)}`);
   if (kind === 'refused') return refusedFault(engine, opts);
   if (kind === 'timeout') return timeoutFault(engine, opts);
+  if (kind === 'dropped') return droppedFault(engine, opts);
   return serverFault(kind, engine, opts);
 }
 
@@ -40,6 +42,17 @@ async function refusedFault(engine: LabEngine, opts: InjectFaultOptions): Promis
     url: bareUrl(engine, port, opts.as),
     describe: `nothing listens on ${LOOPBACK}:${port}: the ${ENGINE_NAME[engine]} server is down (connection refused)`,
     cleanup: async () => undefined,
+  };
+}
+
+async function droppedFault(engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
+  const listener = await startDroppingListener();
+  return {
+    kind: 'dropped',
+    engine,
+    url: bareUrl(engine, listener.port, opts.as),
+    describe: `${LOOPBACK}:${listener.port} never completes the TCP handshake, like a firewall that drops packets (connect timeout)`,
+    cleanup: once(() => listener.close()),
   };
 }
 

@@ -16,5 +16,6 @@ export { startPostgres } from './postgres.js';
 export { startMariadb } from './mariadb.js';
 export { injectFault, startServer } from './faults.js';
 export { startSilentServer, type SilentServer } from './silent-server.js';
+export { startDroppingListener, type DroppingListener } from './dropping-listener.js';
 export { holdConnections } from './held-connections.js';
 export { findMariadbBinaries, findPostgresBinaries } from './binaries.js';

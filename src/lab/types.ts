@@ -6,6 +6,7 @@ export type FaultKind =
   | 'none'
   | 'refused'
   | 'timeout'
+  | 'dropped'
   | 'auth'
   | 'database-missing'
   | 'ssl-required'
@@ -18,6 +19,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'none',
   'refused',
   'timeout',
+  'dropped',
   'auth',
   'database-missing',
   'ssl-required',

@@ -10,6 +10,7 @@ const EXPECTED: [FaultKind, string, string | null][] = [
   ['none', 'ok', null],
   ['refused', 'refused', 'refused'],
   ['timeout', 'timeout', 'timeout'],
+  ['dropped', 'timeout', 'timeout'],
   ['auth', 'auth', 'auth'],
   ['database-missing', 'database-missing', 'auth'],
   ['ssl-required', 'ssl-required', 'ssl'],

@@ -6,7 +6,7 @@ import { FAULT_KINDS, injectFault, type FaultKind, type LabEngine } from '../../
 import { testContext } from './context.js';
 
 const EXPECTED: Record<FaultKind, string> = {
-  none: 'ok', refused: 'refused', timeout: 'timeout', auth: 'auth', 'database-missing': 'database-missing',
+  none: 'ok', refused: 'refused', timeout: 'timeout', dropped: 'timeout', auth: 'auth', 'database-missing': 'database-missing',
   'ssl-required': 'ssl-required', 'ssl-unsupported': 'ssl-unsupported', 'cert-untrusted': 'cert-untrusted',
   'cert-hostname': 'cert-hostname', 'too-many-connections': 'too-many-connections',
 };

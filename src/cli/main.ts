@@ -79,11 +79,27 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string): (...arg
 export async function main(argv: string[]): Promise<void> {
   // `runbook … | head` closes the pipe early; that is the reader's choice, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
+  blockOnPipes();
+  // Answered before building the command tree (13 commands with their help): what commander would print.
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) { process.stdout.write(`${VERSION}\n`); return; }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (e) {
     process.exitCode = reportError(e);
+  }
+}
+
+/**
+ * Node writes to a pipe asynchronously: whatever the reader has not taken yet is queued in memory. A step
+ * printing 200 MB in plain mode through `| tee log` (or a CI log collector) held up to 500 MB. Blocking
+ * writes, as a C program does, keep memory flat; the run waits for a slow reader instead. Terminals and
+ * files are already written synchronously.
+ */
+function blockOnPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const handle = (stream as unknown as { _handle?: { setBlocking?: (on: boolean) => unknown } })._handle;
+    if (!stream.isTTY && typeof handle?.setBlocking === 'function') handle.setBlocking(true);
   }
 }
 

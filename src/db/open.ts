@@ -1,17 +1,16 @@
 // Opens a session the way a libpq / MySQL client would for this URL, including sslmode's
 // fallbacks: `prefer` retries in plain text when the server has no TLS, `allow` retries with
-// TLS when the server demands it.
+// TLS when the server demands it. The drivers (pg, mysql2) load on first use: a run with no SQL step,
+// and every other command, never pays for them.
 import { classify, diagnosed } from './classify.js';
-import { openMysqlSession } from './mysql-session.js';
-import { openPgSession } from './pg-session.js';
 import { tlsAttempts, tlsFiles, type TlsSettings } from './ssl-options.js';
 import type { ConnectionInfo } from './url.js';
 import type { OpenOptions, Session } from './session.js';
 
 export async function openSession(info: ConnectionInfo, opts: OpenOptions): Promise<Session> {
+  const open = info.engine === 'postgres' ? (await import('./pg-session.js')).openPgSession : await mysqlOpener();
   const attempts = tlsAttempts(info);
-  const deadline = Date.now() + opts.timeoutMs;
-  const open = info.engine === 'postgres' ? openPgSession : openMysqlSession;
+  const deadline = Date.now() + opts.timeoutMs; // after loading the driver: the timeout is for the network
   const remaining = (): OpenOptions => ({ ...opts, timeoutMs: Math.max(1, deadline - Date.now()) });
   for (let i = 0; ; i++) {
     const attempt = attempts[i]!;
@@ -39,10 +38,14 @@ async function mysqlAuthOrTransport(info: ConnectionInfo, original: unknown, opt
   if (opts.signal.aborted) return original;
   const tls: TlsSettings = { ...tlsFiles(info), verifyChain: false, verifyHost: false };
   try {
-    const session = await openMysqlSession(info, tls, opts);
+    const session = await (await mysqlOpener())(info, tls, opts);
     await session.close();
     return diagnosed(original, 'ssl-required', 'the same login succeeds over TLS: the server requires secure transport');
   } catch {
     return original;
   }
+}
+
+async function mysqlOpener(): Promise<typeof import('./mysql-session.js').openMysqlSession> {
+  return (await import('./mysql-session.js')).openMysqlSession;
 }

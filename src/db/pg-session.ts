@@ -119,11 +119,10 @@ class PgSession implements Session {
   }
 
   private async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
-    await this.client.query(opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-    if (opts.timeoutMs !== undefined) {
-      // SET takes no bind parameters; the value is an integer we computed.
-      await this.client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`);
-    }
+    // BEGIN and SET LOCAL go as one simple query: one round trip instead of two, in the same order.
+    // SET takes no bind parameters; the value is an integer we computed.
+    const timeout = opts.timeoutMs === undefined ? '' : `; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`;
+    await this.client.query(`${opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'}${timeout}`);
     opts.signal.throwIfAborted();
     const result = await this.client.query({ text: sql, values: params });
     opts.signal.throwIfAborted(); // finished as the abort came: roll back rather than commit

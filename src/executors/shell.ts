@@ -2,7 +2,7 @@
 // ($1, $2, …): the engine already replaced each `${{ }}` with a quoted "$N" reference.
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx';
+import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx/core';
 import { BoundedOutput } from './bounded-output.js';
 import { settlesWithin } from '../db/abort.js';
 import { abortedResult, errorLine } from './outcome.js';

@@ -1,7 +1,7 @@
 // zx 8 appends every output chunk to `store.stdout/stderr/stdall` arrays so that ProcessOutput
 // can join them later: a step printing 200 MB would keep 400 MB. Handing zx a store whose arrays
 // keep nothing, and pass each chunk on, is the supported way to consume the streams ourselves.
-import type { Options } from 'zx';
+import type { Options } from 'zx/core';
 
 type Store = NonNullable<Options['store']>;
 type Chunks = Store['stdout'];

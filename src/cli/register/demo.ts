@@ -2,7 +2,7 @@
 import { Argument, Option, type Command } from 'commander';
 import type { Lazy } from './index.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { collect } from '../run-flags.js';
 const SCENARIOS = ['pool-exhausted', 'refused', 'timeout', 'auth', 'ssl'];
 
 export function registerDemo(program: Command, lazy: Lazy): void {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Lazy } from './index.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { collect } from '../run-flags.js';
 
 export function registerDiagnose(program: Command, lazy: Lazy): void {
   program.command('diagnose').argument('[url]', 'connection URL (default: DATABASE_URL, else PG* / MYSQL_* variables)')

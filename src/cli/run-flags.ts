@@ -1,0 +1,15 @@
+// The flags `run`, `resume` (and `demo`) share: how inputs arrive, how the operator is asked, how long it may take.
+import { Option, type Command } from 'commander';
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addRunFlags(cmd: Command, inputHelp = 'an input value (repeatable)', dryRunHelp = 'run read-only steps and probes for real; show destructive steps without running them'): Command {
+  return cmd
+    .option('-i, --input <name=value>', inputHelp, collect, [])
+    .option('--env-file <file>', 'read KEY=value lines into the environment inputs are taken from')
+    .option('--dry-run', dryRunHelp)
+    .option('--plain', 'one line per event, no terminal UI (the default when stdin or stdout is not a terminal)')
+    .option('--approve <step-id>', 'approve this destructive step in plain mode (repeatable)', collect, [])
+    .option('--yes', 'approve every destructive step in plain mode (use with care)')
+    .addOption(new Option('--deadline <duration>', 'stop the whole run after this long, e.g. 15m'));
+}

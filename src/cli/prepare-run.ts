@@ -90,7 +90,11 @@ function parseInputs(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UserError(`--input takes name=value, got '${pair.length > 40 ? `${pair.slice(0, 40)}…` : pair}'`);
+    if (eq <= 0) {
+      // Typically a URL given without its name: its credentials are not repeated.
+      const shown = pair.replace(/:\/\/\S*@/g, '://****@');
+      throw new UserError(`--input takes name=value, got '${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}'`);
+    }
     out[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return out;

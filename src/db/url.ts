@@ -57,7 +57,10 @@ export function parseUrl(raw: string): ConnectionInfo {
  */
 function splitCredentials(rest: string): { userinfo: string; tail: string } {
   const authority = /^[^/?#]*/.exec(rest)![0];
-  if (!authority.includes('@') && !rest.includes('#') && wellFormed(rest)) return { userinfo: '', tail: rest };
+  if (!authority.includes('@') && !rest.includes('#') && wellFormed(rest)) {
+    if (ambiguous(rest)) throw new UrlError(`the URL reads two ways: URL-encode a '?' in the password as %3F (or an '@' in a parameter as %40)`);
+    return { userinfo: '', tail: rest };
+  }
   for (let i = rest.indexOf('@'); i >= 0; i = rest.indexOf('@', i + 1)) {
     const userinfo = rest.slice(0, i);
     const tail = rest.slice(i + 1);
@@ -67,6 +70,12 @@ function splitCredentials(rest: string): { userinfo: string; tail: string } {
     }
   }
   throw new UrlError(`the URL is not valid: ${EXPECTED}`);
+}
+
+/** `user:1234?x=y@host/db`: host "user", port 1234 and a parameter — or a password "1234?x=y" with a raw '?'
+ *  (which would connect elsewhere and show the password as a port in errors). */
+function ambiguous(rest: string): boolean {
+  return /^[^/?#@:]*:\d*\?[^#]*@/.test(rest);
 }
 
 function wellFormed(tail: string): boolean {
@@ -111,7 +120,7 @@ function parseParams(query: string): Record<string, string> {
 function parsePort(port: string | undefined, engine: Engine): number {
   if (!port) return DEFAULT_PORTS[engine];
   const n = Number(port);
-  if (!/^\d+$/.test(port) || n < 1 || n > 65535) throw new UrlError(`the port '${port.slice(0, 10)}' is not a number from 1 to 65535`);
+  if (!/^\d+$/.test(port) || n < 1 || n > 65535) throw new UrlError('the port is not a number from 1 to 65535'); // not echoed: in a mistyped URL it may be part of the password
   return n;
 }
 
@@ -138,11 +147,33 @@ function hasSslParam(params: Record<string, string>): boolean {
   return 'sslmode' in params || 'ssl-mode' in params || 'sslMode' in params;
 }
 
+/**
+ * The password as written in the URL (not decoded): one for a URL that parses; for a malformed one, each
+ * string up to every '@' that could end it (a raw '@', '/' or '#' in a password is the usual typo), since a
+ * redactor had better mask too much of a broken URL than show part of its password.
+ */
+export function passwordCandidates(url: string): string[] {
+  const rest = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(.*)$/s.exec(url)?.[1];
+  const colon = rest?.indexOf(':') ?? -1;
+  if (rest === undefined || colon < 0) return [];
+  try {
+    parseUrl(url); // only a URL that parses as a whole has one reading
+    const { userinfo } = splitCredentials(rest);
+    return colon < userinfo.length ? [userinfo.slice(colon + 1)] : [];
+  } catch {
+    const out: string[] = [];
+    for (let at = rest.indexOf('@', colon); at >= 0; at = rest.indexOf('@', at + 1)) out.push(rest.slice(colon + 1, at));
+    return out;
+  }
+}
+
 /** The URL with its password replaced by ****; works on malformed URLs too. */
 export function maskUrl(url: string): string {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)$/s.exec(url);
   if (!m) return url;
-  const rest = m[2]!;
+  // A password may also ride in the query (libpq and mysql2 read it there).
+  const rest = m[2]!.replace(/([?&](?:password|sslpassword|pass)=)[^&]*/gi, '$1****');
+  url = `${m[1]}${rest}`;
   let at = -1;
   try {
     const { userinfo } = splitCredentials(rest);

@@ -1,4 +1,5 @@
 // What the operator is shown before a destructive step: exactly what will run, where, why, and how much.
+import { maskUrl } from '../db/url.js';
 import type { RunbookDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { ConfirmationRequested } from './events.js';
@@ -21,7 +22,8 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
   try {
     const prepared = prepareStep(doc, step, scope);
     command = prepared.command;
-    if (prepared.target) where = maskUrl(prepared.target);
+    // Known secrets first: a mistyped password (a raw '@' in it) would fool the URL masking into showing its tail.
+    if (prepared.target) where = maskUrl(redactor.mask(prepared.target));
   } catch (e) {
     command = `(cannot show the command: ${(e as Error).message})`;
   }
@@ -37,8 +39,4 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     ...(step.blast_radius ? { blastRadius: fill(step.blast_radius)! } : {}),
   };
   return { stepId, askedAt: Date.now(), event };
-}
-
-function maskUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1****@');
 }

@@ -1,6 +1,8 @@
 // Templates filled in from the run's data. Shell text never receives a value: each ${{ }} becomes a
-// quoted positional parameter ("$1") and the value travels separately as an argument.
+// reference to a positional parameter ("${1}", quoted to suit where it stands) and the value travels
+// separately as an argument.
 import { evaluate, parseTemplate, templateString, parseExpression, truthy, type Scope } from '../language/expression/index.js';
+import { HOLE, holeContexts } from '../language/shell-holes.js';
 
 export function renderTemplate(text: string, scope: Scope): string {
   return parseTemplate(text).map((p) => (p.kind === 'text' ? p.text : templateString(evaluate(p.node, scope)))).join('');
@@ -18,12 +20,27 @@ export interface RenderedShell { script: string; args: string[]; display: string
 export function renderShell(text: string, scope: Scope, argOffset = 0): RenderedShell {
   const args: string[] = [];
   let script = '', display = '';
-  for (const p of parseTemplate(text)) {
+  const parts = parseTemplate(text);
+  // Each reference suits where the hole stands (language/shell-holes.ts): "${N}" outside quotes, ${N} inside
+  // "…" or a here-document, '"${N}"' inside '…'. Quoting it blindly would unquote it inside "…".
+  const contexts = holeContexts(parts.map((p) => (p.kind === 'text' ? p.text.replaceAll(HOLE, '') : HOLE)).join(''));
+  const holes = parts.filter((p) => p.kind === 'expr').length;
+  for (const p of parts) {
     if (p.kind === 'text') { script += p.text; display += p.text; continue; }
     const value = templateString(evaluate(p.node, scope));
     args.push(value);
-    script += `"\${${argOffset + args.length}}"`;
-    display += shellQuote(value);
+    const ref = `\${${argOffset + args.length}}`;
+    const where = contexts.length === holes ? contexts[args.length - 1] : 'word';
+    if (where === 'double' || where === 'heredoc') {
+      script += ref;
+      display += where === 'double' ? value.replace(/[\\"$`]/g, '\\$&') : value;
+    } else if (where === 'single' || where === 'ansi') {
+      script += `'"${ref}"${where === 'ansi' ? "$'" : "'"}`;
+      display += where === 'ansi' ? value.replace(/[\\']/g, '\\$&') : value.replace(/'/g, `'\\''`);
+    } else {
+      script += `"${ref}"`;
+      display += shellQuote(value);
+    }
   }
   return { script, args, display };
 }

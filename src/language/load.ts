@@ -1,7 +1,7 @@
 // YAML text → plain value + source map + diagnostics. Never throws on bad input.
 import { readFileSync } from 'node:fs';
 import { constructFromEvents, parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, type Event } from 'js-yaml';
-import type { Diagnostic } from './diagnostic.js';
+import { oneLine, type Diagnostic } from './diagnostic.js';
 import { SourceMap, childPath } from './source-map.js';
 
 export interface LoadedDocument {
@@ -13,7 +13,9 @@ export interface LoadedDocument {
 }
 
 const LIMITS = { maxDepth: 64, maxAliases: 100, maxTotalMergeKeys: 1000 };
-const MAX_BYTES = 4 * 1024 * 1024;
+/** Four times the largest built-in runbook, yet small enough that the slowest YAML (long flow lists) loads
+ *  and validates well inside a second: a bad file must not hang the engine mid-incident. */
+export const MAX_BYTES = 128 * 1024;
 
 export function loadFile(file: string): LoadedDocument {
   let bytes: Buffer;
@@ -27,7 +29,7 @@ export function loadFile(file: string): LoadedDocument {
 }
 
 export function loadBytes(bytes: Buffer, file: string): LoadedDocument {
-  if (bytes.length > MAX_BYTES) return failed(file, '', 'too-large', `runbook is ${bytes.length} bytes; the limit is ${MAX_BYTES}`, 0);
+  if (bytes.length > MAX_BYTES) return tooLarge(file, bytes.length);
   const nul = bytes.indexOf(0);
   if (nul >= 0) return failed(file, '', 'binary', 'this is not a text file (it contains NUL bytes); a runbook is YAML text', 0);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
@@ -37,6 +39,7 @@ export function loadBytes(bytes: Buffer, file: string): LoadedDocument {
 }
 
 export function loadText(text: string, file: string): LoadedDocument {
+  if (text.length * 3 > MAX_BYTES && Buffer.byteLength(text) > MAX_BYTES) return tooLarge(file, Buffer.byteLength(text));
   if (text.trim() === '') return failed(file, text, 'empty', 'the file is empty; a runbook needs at least name, title and steps', 0);
   let events: Event[];
   try {
@@ -58,6 +61,10 @@ export function loadText(text: string, file: string): LoadedDocument {
   }
 }
 
+function tooLarge(file: string, bytes: number): LoadedDocument {
+  return failed(file, '', 'too-large', `runbook is ${bytes} bytes; the limit is ${MAX_BYTES} (split it: a step can call another runbook)`, 0);
+}
+
 function yamlFailure(file: string, text: string, e: unknown): LoadedDocument {
   const err = e as { reason?: string; message?: string; mark?: { position?: number } };
   const reason = (err.reason ?? err.message ?? String(e)).split('\n')[0] ?? 'invalid YAML';
@@ -73,7 +80,7 @@ function yamlFailure(file: string, text: string, e: unknown): LoadedDocument {
 function failed(file: string, text: string, code: string, message: string, offset: number): LoadedDocument {
   const map = new SourceMap(text);
   const { line, col } = map.toPosition(offset);
-  return { file, text, value: undefined, map, diagnostics: [{ severity: 'error', code, message, file, line, col }] };
+  return { file, text, value: undefined, map, diagnostics: [{ severity: 'error', code, message: oneLine(message), file, line, col }] };
 }
 
 /** A quoted scalar's value starts after its quote; authors count from the quote. */
@@ -84,10 +91,13 @@ function mapPositions(events: Event[], text: string, map: SourceMap): number[] {
   type Frame = { path: string; kind: 'seq' | 'map'; index: number; pendingKey: string | null };
   const stack: Frame[] = [];
   const docStarts: number[] = [];
+  let lastEnd = 0; // an empty value (`name:` with nothing after it) has no offset of its own: use where its key ended
   for (const ev of events) {
     if (ev.type === EVENT_ID.DOCUMENT) { docStarts.push(-1); continue; }
     if (ev.type === EVENT_ID.POP) { stack.pop(); continue; }
-    const offset = 'start' in ev ? ev.start : 'valueStart' in ev ? ev.valueStart - (quoted(ev.style) ? 1 : 0) : ev.anchorStart;
+    const own = 'start' in ev ? ev.start : 'valueStart' in ev ? (ev.valueStart < 0 ? ev.anchorStart : ev.valueStart - (quoted(ev.style) ? 1 : 0)) : ev.anchorStart;
+    const offset = own >= 0 ? own : lastEnd;
+    lastEnd = 'valueEnd' in ev && ev.valueEnd >= 0 ? ev.valueEnd : offset;
     if (stack.length === 0 && docStarts[docStarts.length - 1] === -1) docStarts[docStarts.length - 1] = offset;
     const top = stack[stack.length - 1];
     let path = '';

@@ -1,4 +1,5 @@
 // Where each value of a YAML document stands in its file, by JSON-pointer-like path ("/steps/2/goto").
+import { createHash } from 'node:crypto';
 export interface Position { line: number; col: number }
 
 export class SourceMap {
@@ -6,24 +7,36 @@ export class SourceMap {
   private readonly keys = new Map<string, number>();
   private readonly lineStarts: number[];
 
-  constructor(text: string) {
+  private readonly lastLineLength: number;
+
+  constructor(private readonly text: string) {
     this.lineStarts = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.lastLineLength = text.length - (this.lineStarts[this.lineStarts.length - 1] ?? 0);
   }
 
-  setValue(path: string, offset: number): void { if (!this.values.has(path)) this.values.set(path, offset); }
-  setKey(path: string, offset: number): void { if (!this.keys.has(path)) this.keys.set(path, offset); }
+  setValue(path: string, offset: number): void { const k = slot(path); if (!this.values.has(k)) this.values.set(k, offset); }
+  setKey(path: string, offset: number): void { const k = slot(path); if (!this.keys.has(k)) this.keys.set(k, offset); }
 
   /** Position of the value at path, or of the nearest ancestor that has one. */
   value(path: string): Position { return this.toPosition(this.nearest(this.values, path)); }
 
+  /** The source from where the value at path starts to the end of its line. */
+  valueLine(path: string): string {
+    const start = this.nearest(this.values, path);
+    const end = this.text.indexOf('\n', start);
+    return this.text.slice(start, end < 0 ? undefined : end);
+  }
+
   /** Position of the key naming path (falls back to the value). */
   key(path: string): Position {
-    const k = this.keys.get(path);
+    const k = this.keys.get(slot(path));
     return k === undefined ? this.value(path) : this.toPosition(k);
   }
 
   toPosition(offset: number): Position {
+    const last = this.lineStarts[this.lineStarts.length - 1] ?? 0;
+    offset = Math.max(0, Math.min(offset, last + this.lastLineLength));
     let lo = 0, hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
@@ -34,12 +47,17 @@ export class SourceMap {
 
   private nearest(map: Map<string, number>, path: string): number {
     for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
-      const hit = map.get(p);
+      const hit = map.get(slot(p));
       if (hit !== undefined) return hit;
       if (p === '') return 0;
     }
   }
 }
+
+/** V8 hashes a string over 16 KiB by its length alone: the paths under a huge key (all about as long) would
+ *  collide in a Map and make every lookup a full comparison, quadratic in the document. Long paths are keyed
+ *  by a digest instead. */
+const slot = (path: string): string => (path.length > 1024 ? `#${createHash('sha1').update(path).digest('base64')}` : path);
 
 export const childPath = (parent: string, key: string | number): string =>
   `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;

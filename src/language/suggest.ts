@@ -3,6 +3,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDist = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
+    if (Math.abs(word.length - c.length) >= bestDist) continue; // the distance is at least the length difference
     const d = distance(word, c);
     if (d < bestDist) { best = c; bestDist = d; }
   }

@@ -1,4 +1,6 @@
 // Secrets are redacted by value: whatever path a secret takes (URL, env, output, error), its bytes never leave.
+import { passwordCandidates } from '../db/url.js';
+
 export const MASK = '****';
 
 export class Redactor {
@@ -14,17 +16,31 @@ export class Redactor {
 
   /** Registers the password of a connection URL, if it has one. */
   addUrl(url: string): void {
-    const match = /^[a-z][a-z0-9+.-]*:\/\/[^/@]*?:([^@/]*)@/i.exec(url) ?? /^[a-z][a-z0-9+.-]*:\/\/[^/]*?:(.*)@[^@]*$/i.exec(url);
-    if (match?.[1]) this.add(safeDecode(match[1]));
-    // Passwords can also ride in the query string (mysql2 and libpq both accept them there).
-    for (const m of url.matchAll(/[?&](?:password|sslpassword|pass)=([^&#]*)/gi)) this.add(safeDecode(m[1] ?? ''));
+    for (const raw of passwordCandidates(url)) { this.add(raw); this.add(safeDecode(raw)); }
+    // Passwords can also ride in the query string (mysql2 and libpq both accept them there). A raw '#' or '&'
+    // in one is a common typo, so the value is also taken to run up to the next `&key=` or the end.
+    for (const m of url.matchAll(/[?&](?:password|sslpassword|pass)=([^&]*)/gis)) {
+      const start = (m.index ?? 0) + m[0].length - (m[1] ?? '').length;
+      const long = /^.*?(?=&[A-Za-z0-9_.%-]+=|$)/s.exec(url.slice(start))?.[0] ?? '';
+      for (const raw of [m[1] ?? '', (m[1] ?? '').split('#')[0] ?? '', long]) { this.add(raw); this.add(safeDecode(raw)); }
+    }
   }
 
   mask(text: string): string {
-    let out = text;
-    // Longest first, so a secret that contains another is masked whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join(MASK);
-    return out;
+    // Every occurrence of every secret is found in the original text first and overlapping ones merged:
+    // masking one secret at a time would break an overlapping one and leave its other half readable.
+    const ranges: [number, number][] = [];
+    for (const s of this.secrets) for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + 1)) ranges.push([i, i + s.length]);
+    if (ranges.length === 0) return text;
+    ranges.sort((a, b) => a[0] - b[0]);
+    let out = '', pos = 0;
+    let [start, end] = ranges[0]!;
+    for (const [a, b] of ranges) {
+      if (a <= end) { end = Math.max(end, b); continue; }
+      out += text.slice(pos, start) + MASK;
+      pos = end; start = a; end = b;
+    }
+    return out + text.slice(pos, start) + MASK + text.slice(end);
   }
 
   /** Masks every string inside a JSON-like value. */

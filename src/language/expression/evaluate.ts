@@ -5,29 +5,40 @@ import { FUNCTIONS } from './functions.js';
 
 export type Scope = Record<string, unknown>;
 
+/** Evaluates; any failure is an ExpressionError. Values from outside (a proxy, an object without a
+ *  primitive form) can make a conversion throw a TypeError: that is the expression's failure, not the engine's. */
 export function evaluate(node: Node, scope: Scope): unknown {
+  try {
+    return evalNode(node, scope);
+  } catch (e) {
+    if (e instanceof ExpressionError) throw e;
+    throw new ExpressionError(`cannot evaluate: ${(e as Error).message}`, node.pos);
+  }
+}
+
+function evalNode(node: Node, scope: Scope): unknown {
   switch (node.type) {
     case 'literal': return node.value;
     case 'ident': return read(scope, node.name);
     case 'member': {
-      const obj = evaluate(node.object, scope);
-      const key = node.computed ? evaluate(node.property, scope) : (node.property as { value: string }).value;
+      const obj = evalNode(node.object, scope);
+      const key = node.computed ? evalNode(node.property, scope) : (node.property as { value: string }).value;
       return read(obj, key);
     }
     case 'call': {
       const fn = FUNCTIONS.get(node.callee);
       if (!fn) throw new ExpressionError(`unknown function '${node.callee}'`, node.pos);
-      return fn(...node.args.map((a) => evaluate(a, scope)));
+      return fn(...node.args.map((a) => evalNode(a, scope)));
     }
-    case 'unary': return node.op === '!' ? !truthy(evaluate(node.arg, scope)) : -Number(evaluate(node.arg, scope));
+    case 'unary': return node.op === '!' ? !truthy(evalNode(node.arg, scope)) : -Number(evalNode(node.arg, scope));
     case 'logical': {
-      const left = evaluate(node.left, scope);
-      if (node.op === '&&') return truthy(left) ? evaluate(node.right, scope) : left;
-      return truthy(left) ? left : evaluate(node.right, scope);
+      const left = evalNode(node.left, scope);
+      if (node.op === '&&') return truthy(left) ? evalNode(node.right, scope) : left;
+      return truthy(left) ? left : evalNode(node.right, scope);
     }
-    case 'conditional': return truthy(evaluate(node.test, scope)) ? evaluate(node.then, scope) : evaluate(node.else, scope);
-    case 'array': return node.items.map((i) => evaluate(i, scope));
-    case 'binary': return binary(node.op, evaluate(node.left, scope), evaluate(node.right, scope), node.pos);
+    case 'conditional': return truthy(evalNode(node.test, scope)) ? evalNode(node.then, scope) : evalNode(node.else, scope);
+    case 'array': return node.items.map((i) => evalNode(i, scope));
+    case 'binary': return binary(node.op, evalNode(node.left, scope), evalNode(node.right, scope), node.pos);
   }
 }
 

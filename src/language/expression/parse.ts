@@ -9,9 +9,14 @@ const BINARY_LEVELS: string[][] = [
   ['*', '/', '%'],
 ];
 const MAX_DEPTH = 64;
+/** Long operator chains parse in a loop but build a tree as deep as they are long, which evaluation and
+ *  the validator walk recursively: `a + a + …` 10,000 times would overflow the stack. */
+const MAX_TOKENS = 2000;
 
 export function parseExpression(src: string): Node {
-  const p = new Parser(tokenize(src));
+  const tokens = tokenize(src);
+  if (tokens.length > MAX_TOKENS) throw new ExpressionError(`expression is too long (over ${MAX_TOKENS} tokens)`, tokens[MAX_TOKENS]!.pos);
+  const p = new Parser(tokens);
   const node = p.conditional();
   p.expectEnd();
   return node;

@@ -19,10 +19,12 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
   const used = new Set<string>();
   for (const site of runbookSites(doc)) {
     for (const { node, offset } of parseSite(site, report)) {
+      const regex = badRegex(node);
+      if (regex) report.at('error', 'expression', site.path, `invalid regular expression after 'matches': ${regex.message}`, 'value', columnShift(site, offset + regex.pos, report));
       for (const ref of references(node)) {
         const problem = checkReference(ref.root, ref.member, site, { inputs, stepIds, captures });
         if (ref.root === 'inputs' && ref.member) used.add(ref.member);
-        if (problem) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + ref.pos));
+        if (problem) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + ref.pos, report));
       }
     }
   }
@@ -37,9 +39,21 @@ function parseSite(site: Site, report: Reporter): { node: Node; offset: number }
     return parseTemplate(site.text).flatMap((p) => (p.kind === 'expr' ? [{ node: p.node, offset: p.offset }] : []));
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
-    report.at('error', 'expression', site.path, `${site.kind === 'template' ? 'template' : 'expression'} does not parse: ${e.message}`, 'value', columnShift(site, e.pos));
+    report.at('error', 'expression', site.path, `${site.kind === 'template' ? 'template' : 'expression'} does not parse: ${e.message}`, 'value', columnShift(site, e.pos, report));
     return [];
   }
+}
+
+/** A literal pattern after `matches` that does not compile would fail the run at that branch. */
+function badRegex(node: Node): { message: string; pos: number } | undefined {
+  if (node.type === 'binary' && node.op === 'matches' && node.right.type === 'literal' && typeof node.right.value === 'string') {
+    try { new RegExp(node.right.value); } catch (e) { return { message: (e as Error).message.replace(/^Invalid regular expression: /, ''), pos: node.right.pos }; }
+  }
+  const children = node.type === 'binary' || node.type === 'logical' ? [node.left, node.right]
+    : node.type === 'unary' ? [node.arg] : node.type === 'conditional' ? [node.test, node.then, node.else]
+      : node.type === 'call' ? node.args : node.type === 'array' ? node.items : node.type === 'member' ? [node.object, node.property] : [];
+  for (const c of children) { const bad = badRegex(c); if (bad) return bad; }
+  return undefined;
 }
 
 interface Names { inputs: string[]; stepIds: string[]; captures: string[] }
@@ -63,7 +77,12 @@ function checkReference(root: string, member: string | undefined, site: Site, na
   return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, or a step's capture name)` };
 }
 
-/** Columns only line up for single-line plain scalars; elsewhere the value's start is the honest position. */
-function columnShift(site: Site, pos: number): number {
-  return site.text.includes('\n') ? 0 : Math.max(0, pos);
+/** Columns only line up where the source spells the text out verbatim on one line (a plain scalar, or a
+ *  quoted one without escapes); in folded, block or escaped scalars the value's start is the honest position. */
+function columnShift(site: Site, pos: number, report: Reporter): number {
+  if (site.text.includes('\n')) return 0;
+  const source = report.map.valueLine(site.path);
+  if (source.startsWith(site.text)) return Math.max(0, pos);
+  const quote = source[0];
+  return (quote === '"' || quote === "'") && source.startsWith(site.text + quote, 1) ? Math.max(0, pos) + 1 : 0;
 }

@@ -44,7 +44,8 @@ function checkLoops(doc: RunbookDoc, next: (i: number) => number[], reachable: S
     if (!scc.some((i) => reachable.has(i))) continue;
     const bounded = scc.some((i) => doc.steps[i]?.max_visits !== undefined);
     if (bounded) continue;
-    const names = scc.map((i) => doc.steps[i]!.id).join(' → ');
+    const ids = scc.map((i) => doc.steps[i]!.id);
+    const names = ids.length > 8 ? `${ids.slice(0, 8).join(' → ')} → … (${ids.length} steps)` : ids.join(' → ');
     report.warn('unbounded-loop', `/steps/${Math.min(...scc)}/id`,
       `loop ${names} has no explicit bound; each step stops the run after ${DEFAULT_MAX_VISITS} visits (set max_visits on one of them)`);
   }

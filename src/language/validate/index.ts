@@ -8,6 +8,12 @@ import { checkSteps } from './steps-check.js';
 import { checkGraph } from './graph-check.js';
 import { checkExpressions } from './expression-check.js';
 import { lintSafety } from './safety-lint.js';
+import { checkPatterns } from './pattern-check.js';
+import { checkShellHoles } from './shell-check.js';
+
+/** Beyond this a runbook is no longer something to read during an incident, and compiling it would take
+ *  seconds; ~8× the largest built-in. */
+export const MAX_STEPS = 300;
 
 export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   if (loaded.diagnostics.length) return loaded.diagnostics;
@@ -22,9 +28,15 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
     return sortByPosition(report.diagnostics);
   }
   const doc = value as RunbookDoc;
+  if (doc.steps.length > MAX_STEPS) {
+    report.error('too-many-steps', '/steps', `the runbook has ${doc.steps.length} steps; the limit is ${MAX_STEPS} (split it: a step can call another runbook)`, 'key');
+    return report.diagnostics;
+  }
   checkSteps(doc, report);
   checkGraph(doc, report);
   checkExpressions(doc, report);
+  checkPatterns(doc, report);
+  checkShellHoles(doc, report);
   lintSafety(doc, report);
   return sortByPosition(report.diagnostics);
 }

@@ -8,10 +8,13 @@ import type { Reporter } from './context.js';
 const MAX_ERRORS = 50;
 
 export function checkSchema(value: unknown, report: Reporter): boolean {
+  // Check is several times cheaper than walking Errors (a generator); most runbooks pass.
+  if (Value.Check(Runbook, value)) return true;
   let count = 0;
   const seen = new Set<string>();
   for (const err of Value.Errors(Runbook, value)) {
-    if (seen.has(err.path) || ++count > MAX_ERRORS) continue;
+    if (seen.has(err.path)) continue;
+    if (++count > MAX_ERRORS) break; // a list of 100,000 wrong items must not cost 100,000 messages
     seen.add(err.path);
     describe(err.path, err.message, err.schema, err.value, value, report);
   }
@@ -49,7 +52,8 @@ function parentSchema(schema: TSchema): Record<string, unknown> | undefined {
 function expected(schema: TSchema, fallback: string): string {
   const s = schema as { anyOf?: { const?: unknown }[]; description?: string; pattern?: string; type?: string };
   if (s.anyOf?.every((o) => o.const !== undefined)) return `must be one of ${s.anyOf.map((o) => o.const).join(', ')}`;
-  if (s.pattern && s.description) return `must be ${s.description.replace(/^[^:]*:\s*/, '').replace(/\.$/, '')}`;
+  if (s.pattern && s.description?.includes(':')) return `must be ${s.description.replace(/^[^:]*:\s*/, '').replace(/\.$/, '')}`;
+  if (s.pattern) return `must match ${s.pattern}`;
   if (s.anyOf && s.description) return `expected ${lowerFirst(s.description.replace(/\.$/, ''))}`;
   if (s.type) return `expected ${s.type === 'object' ? 'a mapping' : s.type === 'array' ? 'a list' : `a ${s.type}`}`;
   return lowerFirst(fallback);

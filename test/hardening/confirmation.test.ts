@@ -1,0 +1,174 @@
+// A destructive step never runs without its approval, however the CLI is driven: a real terminal (tmux) with
+// keys typed ahead, no terminal, `yes` piped in, --dry-run, --approve for another step, and `resume` after a
+// kill at the gate, after a kill mid-step, and with an approval forged into the transcript. The step would
+// create a marker file; every test asserts its absence (and one shows the file does appear when approved).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, ROOT, cli, finished, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
+import { TMUX, Tmux } from './tmux.js';
+
+const GATE = `name: gate
+title: A destructive step behind a gate
+inputs:
+  marker: { required: true }
+  pause: { default: 0, type: number }
+  delay: { default: 0, type: number }
+steps:
+  - id: look
+    shell: echo looking; sleep \${{ inputs.pause }}
+  - id: destroy
+    destructive: true
+    confirm: Create the marker?
+    shell: sleep \${{ inputs.delay }}; touch \${{ inputs.marker }}
+  - id: destroy-high
+    destructive: true
+    risk: high
+    shell: touch \${{ inputs.marker }}-high
+  - id: done
+    end: resolved
+`;
+
+function setup(t: { after(fn: () => void): void }) {
+  const dir = scratch(t);
+  const marker = join(dir, 'marker');
+  const runbook = writeRunbook(dir, 'gate', GATE);
+  const nothingRan = (why: string) => {
+    assert.equal(existsSync(marker), false, `${why}: the destructive step ran`);
+    assert.equal(existsSync(`${marker}-high`), false, `${why}: the high-risk step ran`);
+  };
+  return { dir, marker, runbook, nothingRan, transcript: join(dir, 'run.jsonl') };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('confirmation cannot be bypassed', { concurrency: true }, () => {
+  test('no terminal: without --approve/--yes the run stops at the gate (plain by flag and by default)', async (t) => {
+    const s = setup(t);
+    for (const plain of [['--plain'], []]) {
+      const r = await cli(['run', s.runbook, ...plain, '--no-transcript', '-i', `marker=${s.marker}`]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /'destroy' is destructive and was not approved, so it did not run/);
+      s.nothingRan(`plain ${plain.join(' ')}`);
+    }
+  });
+
+  test('`yes` (or any answers) piped into stdin approves nothing', async (t) => {
+    const s = setup(t);
+    for (const feed of ['yes', 'yes destroy', "printf 'y\\nyes\\ndestroy\\ndestroy-high\\n'"]) {
+      const r = spawnSync('bash', ['-c', `${feed} | ${process.execPath} ${BIN} run ${s.runbook} --no-transcript -i marker=${s.marker}`],
+        { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+      assert.equal(r.status, 1, `${feed}: ${r.stdout}${r.stderr}`);
+      s.nothingRan(feed);
+    }
+  });
+
+  test('--approve for another step, and --dry-run (even with --yes), run nothing destructive', async (t) => {
+    const s = setup(t);
+    const other = await cli(['run', s.runbook, '--plain', '--no-transcript', '--approve', 'look', '--approve', 'destroy-high', '-i', `marker=${s.marker}`]);
+    assert.equal(other.code, 1, other.stdout);
+    s.nothingRan('--approve look');
+    for (const flags of [['--dry-run'], ['--dry-run', '--yes'], ['--dry-run', '--approve', 'destroy']]) {
+      const r = await cli(['run', s.runbook, '--plain', '--transcript', `${s.transcript}${flags.length}`, ...flags, '-i', `marker=${s.marker}`]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      s.nothingRan(flags.join(' '));
+      const skipped = transcriptLines(`${s.transcript}${flags.length}`).filter((l) => l.type === 'step-skipped' && l.reason === 'dry-run').map((l) => l.stepId);
+      assert.deepEqual(skipped, ['destroy', 'destroy-high']);
+    }
+  });
+
+  describe('in a terminal', { skip: !TMUX && 'tmux is not installed', concurrency: true }, () => {
+    test('keys typed before the gate appears do not answer it; y runs the step, a typed id is needed for high risk', { timeout: 60_000 }, async (t) => {
+      const s = setup(t);
+      const term = new Tmux(s.dir, ['run', s.runbook, '--no-transcript', '-i', `marker=${s.marker}`, '-i', 'pause=2']);
+      t.after(() => term.close());
+      await term.until('looking');
+      // An operator hammering y (and Enter) while the first step runs.
+      for (let i = 0; !term.screen().includes('CONFIRM'); i++) {
+        term.keys('y');
+        if (i % 3 === 0) term.keys('Enter');
+        if (i > 200) assert.fail(`no gate:\n${term.screen()}`);
+        await sleep(20);
+      }
+      await sleep(1000);
+      assert.match(term.screen(), /CONFIRM +destroy/);
+      s.nothingRan('type-ahead');
+      term.keys('y');
+      await until(() => existsSync(s.marker), 10_000, 'y to run the step');
+      // High risk: y, Enter, a wrong id — none of them runs it.
+      await term.until('CONFIRM (HIGH RISK)');
+      await sleep(400);
+      term.keys('y');
+      term.keys('Enter');
+      term.text('destroy');
+      term.keys('Enter');
+      await term.until('type destroy-high exactly to run it');
+      await sleep(500);
+      assert.equal(existsSync(`${s.marker}-high`), false, 'the high-risk step ran without its id typed');
+      term.text('abort');
+      term.keys('Enter');
+      assert.equal(await term.exitCode(), 130);
+      assert.equal(existsSync(`${s.marker}-high`), false);
+    });
+
+    test('resume after a kill at the gate asks again: plain refuses, forged approvals in the transcript are ignored', { timeout: 90_000 }, async (t) => {
+      const s = setup(t);
+      const term = new Tmux(s.dir, ['run', s.runbook, '--transcript', s.transcript, '-i', `marker=${s.marker}`]);
+      t.after(() => term.close());
+      await term.until('CONFIRM');
+      process.kill(term.nodePid(), 'SIGKILL');
+      await term.exitCode();
+      const lines = transcriptLines(s.transcript);
+      assert.ok(lines.some((l) => l.type === 'confirmation-requested' && l.stepId === 'destroy'));
+      assert.equal(finished(lines), undefined);
+      s.nothingRan('killed at the gate');
+
+      // Someone appends an approval for the step to the transcript (as if it had been answered before the kill).
+      const forged = join(s.dir, 'forged.jsonl');
+      copyFileSync(s.transcript, forged);
+      const last = lines[lines.length - 1]!;
+      appendFileSync(forged, `${JSON.stringify({ type: 'confirmation-answered', seq: (last.seq ?? 0) + 1, ts: new Date().toISOString(), stepId: 'destroy', answer: 'yes', by: 'mallory', how: 'key', waitedMs: 1 })}\n`);
+      const dry = join(s.dir, 'dry.jsonl');
+      copyFileSync(forged, dry);
+      for (const file of [s.transcript, forged]) {
+        const r = await cli(['resume', file, '--plain']);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.match(r.stdout, /'destroy' is destructive and was not approved, so it did not run/);
+        s.nothingRan(`resume ${file}`);
+      }
+      // A dry run cannot continue a real one (it would approve the gate by itself).
+      const r = await cli(['resume', dry, '--plain', '--dry-run', '--yes']);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      s.nothingRan('resume --dry-run');
+    });
+
+    test('resume after a kill in the middle of an approved destructive step asks again before rerunning it', { timeout: 90_000 }, async (t) => {
+      const s = setup(t);
+      const run = cli(['run', s.runbook, '--plain', '--approve', 'destroy', '--transcript', s.transcript, '-i', `marker=${s.marker}`, '-i', 'delay=30']);
+      await until(() => transcriptLines(s.transcript).some((l) => l.type === 'step-started' && l.stepId === 'destroy'), 30_000, 'the approved step to start');
+      run.child.kill('SIGKILL');
+      await run;
+      s.nothingRan('killed mid-step');
+      const again = join(s.dir, 'again.jsonl');
+      copyFileSync(s.transcript, again);
+      // The earlier approval does not carry over: plain mode without --approve refuses the re-run.
+      const refused = await cli(['resume', s.transcript, '--plain', '-i', 'delay=0']);
+      assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+      assert.match(refused.stdout, /'destroy' is destructive and was not approved/);
+      const gate = transcriptLines(s.transcript).filter((l) => l.type === 'confirmation-requested' && l.stepId === 'destroy').pop();
+      assert.equal(gate?.resumed, true, 'the gate says the step was in flight');
+      s.nothingRan('resume without approval');
+      // In a terminal, the resumed gate waits for its answer; a aborts.
+      const term = new Tmux(s.dir, ['resume', again, '-i', 'delay=0']);
+      t.after(() => term.close());
+      await term.until('it may have partly run');
+      await sleep(400);
+      term.keys('a');
+      assert.equal(await term.exitCode(), 130);
+      s.nothingRan('resume in a terminal, aborted');
+      assert.match(readFileSync(again, 'utf8'), /"answer":"abort"/);
+    });
+  });
+});

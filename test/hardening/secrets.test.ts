@@ -1,0 +1,121 @@
+// The secrets sweep: every built-in runbook, against the lab's PostgreSQL and MariaDB, healthy and with the
+// fault it is written for, in plain mode, with the password given every way an operator gives it (URL in
+// DATABASE_URL, in --input, unencoded, in PGPASSWORD / MYSQL_PWD). The lab's passwords hold `:@/#`. Runs
+// stop at their first unapproved destructive step or unanswered question; what they wrote is checked:
+// stdout, stderr, the transcript and `runbook report` (Markdown and JSON) hold no password bytes, plain or
+// URL-encoded.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { injectFault, startMariadb, startPostgres, type InjectedFault, type LabEngine, type LabServer } from '../../src/lab/index.js';
+import { cli, scratch } from './helpers.js';
+
+const RUNBOOKS = ['auth', 'pool-exhausted', 'refused', 'ssl', 'timeout'] as const;
+type Builtin = (typeof RUNBOOKS)[number];
+const FAULT_FOR: Record<Builtin, Parameters<typeof injectFault>[0]> = {
+  auth: 'auth', 'pool-exhausted': 'too-many-connections', refused: 'refused', ssl: 'ssl-required', timeout: 'timeout',
+};
+type Form = 'env' | 'input' | 'raw' | 'password-env';
+const FORMS: Form[] = ['input', 'raw', 'password-env'];
+
+// A wrong password for the auth fault, as awkward as the lab's own.
+const WRONG = `Wr0ng-${Math.random().toString(36).slice(2, 10)}:@/#%`;
+
+const healthy: Partial<Record<LabEngine, LabServer>> = {};
+const faults: InjectedFault[] = [];
+const dir = scratch({ after });
+let secrets: string[] = [];
+let runs = 0;
+
+before(async () => {
+  [healthy.postgres, healthy.mariadb] = await Promise.all([startPostgres(), startMariadb()]);
+  const { appPassword, superPassword } = healthy.postgres!;
+  secrets = [appPassword, superPassword, WRONG];
+});
+after(async () => {
+  await Promise.all([...faults.map((f) => f.cleanup()), ...Object.values(healthy).map((s) => s.stop())]);
+  console.log(`secrets sweep: ${runs} runs checked`);
+});
+
+/** The URL and environment an operator would use, with the password in the given form. */
+function given(url: string, form: Form, engine: LabEngine): { args: string[]; env: NodeJS.ProcessEnv } {
+  const m = /^([a-z]+:\/\/)([^:]+):([^@]+)@(.*)$/.exec(url)!;
+  const [scheme, user, encoded, rest] = [m[1]!, m[2]!, m[3]!, m[4]!];
+  switch (form) {
+    case 'env': return { args: [], env: { DATABASE_URL: url } };
+    case 'input': return { args: ['-i', `url=${url}`], env: {} };
+    case 'raw': return { args: ['-i', `url=${scheme}${user}:${decodeURIComponent(encoded)}@${rest}`], env: {} };
+    case 'password-env': return { args: ['-i', `url=${scheme}${user}@${rest}`], env: { [engine === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PWD']: decodeURIComponent(encoded) } };
+  }
+}
+
+async function sweep(runbook: Builtin, engine: LabEngine, url: string, form: Form, extra: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<void> {
+  const transcript = join(dir, `${runbook}-${engine}-${form}-${runs++}.jsonl`);
+  const { args, env } = given(url, form, engine);
+  const r = await cli(['run', runbook, '--plain', '--deadline', '20s', '--transcript', transcript, ...args],
+    { env: { ...env, ...extra.env }, ...(extra.stdin !== undefined ? { stdin: extra.stdin } : {}), timeoutMs: 60_000 });
+  const report = await cli(['report', transcript]);
+  const json = await cli(['report', transcript, '--format', 'json']);
+  const written: Record<string, string> = {
+    stdout: r.stdout, stderr: r.stderr, transcript: readFileSync(transcript, 'utf8'),
+    report: report.stdout + report.stderr, 'report --format json': json.stdout + json.stderr,
+  };
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret), encodeURI(secret)])) {
+      for (const [where, text] of Object.entries(written)) {
+        assert.ok(!text.includes(form), `${runbook} on ${engine} (${form}): the password ${JSON.stringify(form)} is in ${where}:\n${text.slice(Math.max(0, text.indexOf(form) - 300), text.indexOf(form) + 100)}`);
+      }
+    }
+  }
+  assert.ok(r.code !== null && r.code !== 70, `${runbook} exited ${r.code}: ${r.stderr}`); // 70: an internal error
+}
+
+// Most of a run is spent waiting on sockets and probe timeouts: four at a time.
+describe('the secrets sweep', { concurrency: 4 }, () => {
+  for (const runbook of RUNBOOKS) {
+    for (const engine of ['postgres', 'mariadb'] as const) {
+      test(`${runbook} on ${engine}: no password in anything written`, { timeout: 120_000 }, async () => {
+        const server = healthy[engine]!;
+        const form = FORMS[(RUNBOOKS.indexOf(runbook) + (engine === 'mariadb' ? 1 : 0)) % FORMS.length]!;
+        const fault = await injectFault(FAULT_FOR[runbook], engine, ['auth', 'database-missing'].includes(FAULT_FOR[runbook]) ? { server } : {});
+        faults.push(fault);
+        const adminEnv = { ADMIN_DATABASE_URL: server.adminUrl() };
+        const faultUrl = runbook === 'auth' ? server.url({ password: WRONG }) : fault.url;
+        // The pool runbook asks for an administrator URL when every slot is taken: a secret prompt, answered.
+        const stdin = runbook === 'pool-exhausted' ? `${(fault.server ?? server).adminUrl()}\n` : undefined;
+        await Promise.all([
+          sweep(runbook, engine, faultUrl, 'env', { env: adminEnv, ...(stdin ? { stdin } : {}) }),
+          sweep(runbook, engine, runbook === 'pool-exhausted' ? server.adminUrl() : server.url(), form, { env: adminEnv }),
+        ]);
+      });
+    }
+  }
+});
+
+test('a mistyped URL (raw @ in the password) shown at a gate, and a URL given to --input without its name, show no password', async () => {
+  const secret = `Q@${WRONG.replace(/[:@/#%]/g, '')}ZZ`;
+  const url = `postgres://app:${secret}@127.0.0.1:1/db`;
+  const runbook = join(dir, 'gate-target.yaml');
+  writeFileSync(runbook, `name: gate-target
+title: A destructive first step
+inputs:
+  url: { required: true, secret: true, type: url }
+connections:
+  db: { url: "\${{ inputs.url }}" }
+steps:
+  - id: kill
+    destructive: true
+    sql: { query: "SELECT pg_terminate_backend(0)" }
+  - { id: done, end: resolved }
+`);
+  const transcript = join(dir, 'gate-target.jsonl');
+  const gate = await cli(['run', runbook, '--plain', '--transcript', transcript, '-i', `url=${url}`]);
+  const nameless = await cli(['run', runbook, '--plain', '--no-transcript', '-i', url]);
+  const tail = secret.slice(2); // what a mask that stops at the first '@' leaves
+  for (const text of [gate.stdout, gate.stderr, readFileSync(transcript, 'utf8'), nameless.stdout, nameless.stderr]) {
+    assert.ok(!text.includes(tail), text);
+  }
+  assert.match(gate.stdout, /on: +postgres:\/\/app:\*\*\*\*@127\.0\.0\.1:1\/db/);
+  runs += 2;
+});

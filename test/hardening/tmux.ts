@@ -1,0 +1,47 @@
+// A real terminal for the CLI: tmux on its own socket (-L), the screen read back, keys sent. The node process
+// under the pane can be found and killed like any other.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, ROOT, descendants, until } from './helpers.js';
+
+export const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find(existsSync);
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export class Tmux {
+  readonly socket = `runbook-hardening-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private readonly exitFile: string;
+
+  constructor(dir: string, args: string[]) {
+    this.exitFile = join(dir, `exit-${this.socket}`);
+    // CI=1 makes ink print only the last frame; the test reads every frame.
+    const command = `cd ${q(ROOT)} && env -u CI NO_COLOR=1 ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo $? > ${q(this.exitFile)}; sleep 600`;
+    this.tmux('new-session', '-d', '-x', '120', '-y', '45', '-s', 'main', command);
+  }
+
+  tmux(...args: string[]): string { return execFileSync(TMUX!, ['-L', this.socket, ...args], { encoding: 'utf8' }); }
+  screen(): string { return this.tmux('capture-pane', '-p', '-t', 'main'); }
+  keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'main', ...keys); }
+  text(s: string): void { this.tmux('send-keys', '-t', 'main', '-l', s); }
+  until(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+    const hit = (s: string) => (typeof text === 'string' ? s.includes(text) : text.test(s));
+    return until(() => { const s = this.screen(); return hit(s) ? s : undefined; }, timeoutMs, `${String(text)} on screen`).catch((e: Error) => {
+      throw new Error(`${e.message}; the screen:\n${this.screen()}`);
+    });
+  }
+  exitCode(timeoutMs = 30_000): Promise<number> {
+    return until(() => existsSync(this.exitFile) && readFileSync(this.exitFile, 'utf8').trim(), timeoutMs, 'the CLI to exit').then(Number);
+  }
+  /** The runbook process (node) under the pane's shell. */
+  nodePid(): number {
+    const shell = Number(this.tmux('list-panes', '-t', 'main', '-F', '#{pane_pid}').trim());
+    const pid = descendants(shell).find((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(BIN); } catch { return false; } });
+    if (!pid) throw new Error('no runbook process under the pane');
+    return pid;
+  }
+  close(): void {
+    try { this.tmux('kill-server'); } catch { /* already gone */ }
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
+  }
+}

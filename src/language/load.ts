@@ -15,7 +15,7 @@ export interface LoadedDocument {
 const LIMITS = { maxDepth: 64, maxAliases: 100, maxTotalMergeKeys: 1000 };
 /** Four times the largest built-in runbook, yet small enough that the slowest YAML (long flow lists) loads
  *  and validates well inside a second: a bad file must not hang the engine mid-incident. */
-export const MAX_BYTES = 128 * 1024;
+export const MAX_BYTES = 1024 * 1024;
 
 export function loadFile(file: string): LoadedDocument {
   let bytes: Buffer;

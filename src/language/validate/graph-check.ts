@@ -58,24 +58,39 @@ function reach(start: number[], next: (i: number) => number[]): Set<number> {
   return seen;
 }
 
-/** Strongly connected components that form a loop (Tarjan, iterative enough for runbook sizes). */
+/** Strongly connected components that form a loop (Tarjan's algorithm, iterative so that long runbooks
+ *  cannot overflow the call stack). */
 function cycles(n: number, next: (i: number) => number[]): number[][] {
   const index = new Array<number>(n).fill(-1), low = new Array<number>(n).fill(0), onStack = new Array<boolean>(n).fill(false);
   const stack: number[] = [];
   const out: number[][] = [];
   let counter = 0;
-  const visit = (v: number): void => {
-    index[v] = low[v] = counter++;
-    stack.push(v); onStack[v] = true;
-    for (const w of next(v)) {
-      if (index[w] === -1) { visit(w); low[v] = Math.min(low[v]!, low[w]!); } else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    const work: { v: number; succ: number[]; i: number }[] = [];
+    const enter = (v: number) => {
+      index[v] = low[v] = counter++;
+      stack.push(v); onStack[v] = true;
+      work.push({ v, succ: next(v), i: 0 });
+    };
+    enter(root);
+    while (work.length) {
+      const frame = work[work.length - 1]!;
+      const w = frame.succ[frame.i++];
+      if (w !== undefined) {
+        if (index[w] === -1) enter(w);
+        else if (onStack[w]) low[frame.v] = Math.min(low[frame.v]!, index[w]!);
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low[parent.v] = Math.min(low[parent.v]!, low[frame.v]!);
+      if (low[frame.v] !== index[frame.v]) continue;
+      const scc: number[] = [];
+      let x: number;
+      do { x = stack.pop()!; onStack[x] = false; scc.push(x); } while (x !== frame.v);
+      if (scc.length > 1 || frame.succ.includes(frame.v)) out.push(scc.sort((a, b) => a - b));
     }
-    if (low[v] !== index[v]) return;
-    const scc: number[] = [];
-    let w: number;
-    do { w = stack.pop()!; onStack[w] = false; scc.push(w); } while (w !== v);
-    if (scc.length > 1 || next(v).includes(v)) out.push(scc.sort((a, b) => a - b));
-  };
-  for (let v = 0; v < n; v++) if (index[v] === -1) visit(v);
+  }
   return out;
 }

@@ -13,7 +13,7 @@ import { checkShellHoles } from './shell-check.js';
 
 /** Beyond this a runbook is no longer something to read during an incident, and compiling it would take
  *  seconds; ~8× the largest built-in. */
-export const MAX_STEPS = 300;
+export const MAX_STEPS = 2000;
 
 export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   if (loaded.diagnostics.length) return loaded.diagnostics;

@@ -1,5 +1,6 @@
 // The terminal UI's state, derived from the run's events alone by a pure reducer: the view never asks the
 // engine what is going on, and every frame can be reproduced from the event log. Time is an argument.
+import { splitLines } from './line-splitter.js';
 import type {
   ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested, QuestionAsked, RunEvent, RunFinished,
 } from '../engine/events.js';
@@ -180,11 +181,10 @@ const partialKey = (stepId: string, stream: string) => `${stepId}\0${stream}`;
 /** Splits chunks into lines; a line without its newline waits for the next chunk or the step's end. */
 function appendOutput(vm: ViewModel, stepId: string, stream: 'stdout' | 'stderr', chunk: string): ViewModel {
   const key = partialKey(stepId, stream);
-  const pieces = ((vm.partial[key] ?? '') + chunk).replace(/\r\n/g, '\n').split('\n');
-  const rest = pieces.pop()!;
+  const { lines, rest } = splitLines(vm.partial[key] ?? '', chunk);
   const partial = { ...vm.partial };
   if (rest) partial[key] = rest; else delete partial[key];
-  return addLines({ ...vm, partial }, pieces.map((text) => ({ stepId, stream, text: cleanLine(text) })));
+  return addLines({ ...vm, partial }, lines.map((text) => ({ stepId, stream, text: cleanLine(text) })));
 }
 
 function addLines(vm: ViewModel, lines: OutputLine[]): ViewModel {

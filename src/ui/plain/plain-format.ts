@@ -4,6 +4,7 @@ import type { ConfirmationRequested, QuestionAsked, RunEvent, RunFinished } from
 import type { StepResult } from '../../executors/types.js';
 import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, tableLines } from '../format.js';
 import type { Paint } from './paint.js';
+import { splitLines } from '../line-splitter.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
@@ -65,10 +66,9 @@ export class PlainFormatter {
 
   private output(stepId: string, stream: 'stdout' | 'stderr', chunk: string): string[] {
     const key = `${stepId}\0${stream}`;
-    const pieces = ((this.partial.get(key) ?? '') + chunk).replace(/\r\n/g, '\n').split('\n');
-    const rest = pieces.pop()!;
+    const { lines, rest } = splitLines(this.partial.get(key) ?? '', chunk);
     if (rest) this.partial.set(key, rest); else this.partial.delete(key);
-    return pieces.map((line) => this.outputLine(stream, line));
+    return lines.map((line) => this.outputLine(stream, line));
   }
 
   private outputLine(stream: 'stdout' | 'stderr', line: string): string {

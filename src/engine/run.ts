@@ -22,7 +22,9 @@ export interface RunOptions {
   deadlineMs?: number;                 // whole-run limit
   /** Continue an interrupted run: at `enter` the step runs again (behind its gate if destructive); at
    *  `route` it had finished and only its branch is still to be taken. */
-  resume?: { stepId: string; context: MachineContext; phase?: 'enter' | 'route' };
+  /** started: false when the step never began (the run was waiting at its gate): the gate need not warn
+   *  that it may have partly run. */
+  resume?: { stepId: string; context: MachineContext; phase?: 'enter' | 'route'; started?: boolean };
   target?: string;                     // shown in the header, already masked
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
 }
@@ -68,7 +70,7 @@ export class Run {
     });
     const resume = this.opts.resume;
     const context: MachineContext = resume
-      ? { ...resume.context, ...(resume.phase === 'route' ? {} : { resumedStep: resume.stepId }) }
+      ? { ...resume.context, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
       : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {} };
     this.publish({
       type: 'run-started', runId: this.runId, dryRun,

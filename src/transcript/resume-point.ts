@@ -13,6 +13,7 @@ import { isNested } from './nested.js';
 export interface ResumePoint {
   stepId: string;
   phase: 'enter' | 'route';
+  started: boolean;                 // the step in flight had started running (it may have partly run)
   context: MachineContext;          // inputs are filled in by the resuming run
   dryRun: boolean;
 }
@@ -20,6 +21,7 @@ export interface ResumePoint {
 interface Walk {
   current?: string;                 // the step the run was in
   settled: boolean;                 // current has its result for this visit
+  started: boolean;                 // current had started running (not only waiting at its gate)
   results: Record<string, StepResult>;
   captures: Record<string, string>;
   visits: Record<string, number>;
@@ -28,7 +30,7 @@ interface Walk {
 }
 
 export function findResumePoint(t: Transcript, doc: RunbookDoc): ResumePoint {
-  const walk: Walk = { settled: false, results: {}, captures: {}, visits: {}, dryRun: false };
+  const walk: Walk = { settled: false, started: false, results: {}, captures: {}, visits: {}, dryRun: false };
   for (const line of t.lines) follow(walk, line, doc);
   if (walk.finished) throw new UserError(`this run already finished (${walk.finished.outcome} at ${walk.finished.ts}); start a new run instead`);
   const stepId = walk.current ?? doc.steps[0]!.id;
@@ -42,7 +44,7 @@ export function findResumePoint(t: Transcript, doc: RunbookDoc): ResumePoint {
   }
   if (stepKind(step) === 'end') throw new UserError(`the run had already reached its end step '${stepId}' when the transcript stops; nothing is left to run`);
   return {
-    stepId, phase: walk.settled ? 'route' : 'enter', dryRun: walk.dryRun,
+    stepId, phase: walk.settled ? 'route' : 'enter', started: walk.started, dryRun: walk.dryRun,
     context: { inputs: {}, results: walk.results, captures: walk.captures, visits: walk.visits },
   };
 }
@@ -60,6 +62,10 @@ function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
     case 'resumed':       // the visit was counted when the step was first entered
       walk.current = line.stepId;
       walk.settled = line.phase === 'route';
+      walk.started = false;
+      break;
+    case 'step-started':
+      if (line.stepId === walk.current) walk.started = true;
       break;
     case 'branch':
       enter(walk, line.to);
@@ -80,6 +86,7 @@ function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
 function enter(walk: Walk, stepId: string): void {
   walk.current = stepId;
   walk.settled = false;
+  walk.started = false;
   walk.visits[stepId] = (walk.visits[stepId] ?? 0) + 1;
 }
 

@@ -137,6 +137,8 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
         assert.equal(r.code, 1, r.stdout + r.stderr);
         assert.match(r.stdout, /'destroy' is destructive and was not approved, so it did not run/);
         s.nothingRan(`resume ${file}`);
+        const gate = transcriptLines(file).filter((l) => l.type === 'confirmation-requested' && l.stepId === 'destroy').pop();
+        assert.equal(gate?.resumed, false, 'the step never started, so the gate does not say it may have partly run');
       }
       // A dry run cannot continue a real one (it would approve the gate by itself).
       const r = await cli(['resume', dry, '--plain', '--dry-run', '--yes']);

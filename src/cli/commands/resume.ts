@@ -31,7 +31,7 @@ export async function resumeCommand(path: string, flags: ResumeFlags): Promise<n
   const input = inputsForResume(transcript.header.inputs, runbook.doc, flags.input, env);
   const marker: ResumeMarker = { stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}) };
   const session = await prepareRun(runbook, { ...flags, input, transcript: path },
-    { resume: { stepId: point.stepId, phase: point.phase, context: point.context } },
+    { resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context } },
     { appendTo: { path: transcript.path, marker } });
   return session.execute();
 }

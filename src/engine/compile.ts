@@ -49,6 +49,9 @@ export function compileRunbook(doc: RunbookDoc) {
       failed: ({ context }, p: { stepId: string }) => FAILING.has(context.results[p.stepId]?.status ?? 'failed'),
       branch: ({ context }, p: { stepId: string; expression: string }) =>
         test(p.expression, scopeOf(context, context.results[p.stepId])).value,
+      // Checked before the guards above read the same expressions, so that they never throw inside xstate.
+      broken: ({ context }, p: { stepId: string; expressions: string[]; withResult: boolean }) =>
+        brokenExpression(p, context) !== undefined,
     },
     actions: {
       countVisit: assign({ visits: ({ context }, p: { stepId: string }) => ({ ...context.visits, [p.stepId]: (context.visits[p.stepId] ?? 0) + 1 }) }),
@@ -103,6 +106,7 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number): object {
         always: [
           { guard: { type: 'overVisited', params: p }, target: `#${FAILED}`,
             actions: { type: 'finish', params: { outcome: 'failed', stepId, message: `Step '${stepId}' was entered more than ${step.max_visits ?? DEFAULT_MAX_VISITS} times; stopping the loop.` } } },
+          ...brokenGuard(stepId, step.if === undefined ? [] : [step.if], false),
           { guard: { type: 'conditionFalse', params: p }, target: PHASE.route,
             actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } }] },
           { target: step.destructive ? PHASE.gate : PHASE.run },
@@ -155,7 +159,31 @@ function routes(doc: RunbookDoc, step: StepDoc, i: number): object[] {
     target: target(e.to),
     actions: { type: 'emitBranch', params: { from, to: e.to, via: e.via, ...(e.label !== undefined ? { expression: e.label } : {}) } },
   }));
-  return [...onEdges, failure, ...nextEdges];
+  const expressions = edges.flatMap((e) => (e.via !== 'on' && e.label !== undefined ? [e.label] : []));
+  return [...onEdges, failure, ...brokenGuard(from, expressions, true), ...nextEdges];
+}
+
+/** A transition to the failed state, taken when one of a step's expressions cannot be evaluated with the run's
+ *  data (a regex from an input that does not compile, say): the run ends naming the step and the expression. */
+function brokenGuard(stepId: string, expressions: string[], withResult: boolean): object[] {
+  if (expressions.length === 0) return [];
+  const params = { stepId, expressions, withResult };
+  return [{
+    guard: { type: 'broken', params }, target: `#${FAILED}`,
+    actions: { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId, message: brokenExpression(params, context) }) },
+  }];
+}
+
+function brokenExpression(p: { stepId: string; expressions: string[]; withResult: boolean }, context: MachineContext): string | undefined {
+  const scope = scopeOf(context, p.withResult ? context.results[p.stepId] : undefined);
+  for (const expression of p.expressions) {
+    try {
+      test(expression, scope);
+    } catch (e) {
+      return `Step '${p.stepId}': cannot evaluate '${expression}': ${(e as Error).message}`;
+    }
+  }
+  return undefined;
 }
 
 function failureMessage(stepId: string, r: StepResult | undefined): string {

@@ -23,7 +23,10 @@ export function machineGraph(machine: RunbookMachine, doc: RunbookDoc): MachineG
       const guard = t.guard as { type?: string; params?: { key?: string; expression?: string } } | undefined;
       for (const target of t.target ?? []) {
         const label = guard?.type === 'onMatches' ? `on ${guard.params?.key}` : guard?.type === 'branch' ? guard.params?.expression : undefined;
-        edges.push({ from: id, to: target.id, ...(label ? { label } : {}), ...(guard?.type === 'failed' ? { failure: true } : {}) });
+        const failure = guard?.type === 'failed' || guard?.type === 'broken';
+        // A step has two ways to fail (its result, a condition that cannot be evaluated): one edge says both.
+        if (failure && edges.some((e) => e.from === id && e.failure)) continue;
+        edges.push({ from: id, to: target.id, ...(label ? { label } : {}), ...(failure ? { failure: true } : {}) });
       }
     }
   }

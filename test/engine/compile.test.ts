@@ -352,3 +352,25 @@ steps:
   assert.equal(end.outcome, 'escalate', 'the child ended escalate (skipped branch), so the parent took on.escalate');
   assert.ok(h.events.some((e) => e.type === 'step-started' && e.stepId === 'call/count'));
 });
+
+test('a condition that cannot be evaluated with the run\'s data ends the run failed, naming step and expression', async () => {
+  const yaml = (where: 'if' | 'next') => `
+name: broken
+title: broken
+inputs:
+  pattern: { default: x }
+steps:
+  - id: a
+    shell: echo hi
+    capture: a
+${where === 'if' ? '    if: "\'x\' matches inputs.pattern"\n' : "    next:\n      - if: a.output matches inputs.pattern\n        goto: b\n"}  - id: b
+    end: resolved
+`;
+  for (const where of ['if', 'next'] as const) {
+    const h = harness(yaml(where), { a: { stdout: 'hi\n' } }, { inputs: { pattern: '(' } });
+    const end = await h.run.start();
+    assert.equal(end.outcome, 'failed', where);
+    assert.match(end.message, /^Step 'a': cannot evaluate '.*matches inputs\.pattern': invalid regular expression/);
+    assert.equal(end.stepId, 'a');
+  }
+});

@@ -11,7 +11,8 @@ import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } f
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   return {
-    host: info.host, port: info.port, user: info.user, password: info.password,
+    // A URL without a password falls back to MYSQL_PWD, as the mysql client does (pg reads PGPASSWORD itself).
+    host: info.host, port: info.port, user: info.user, password: info.password || process.env.MYSQL_PWD || '',
     ...(info.database ? { database: info.database } : {}),
     ...(tls ? { ssl: mysqlSsl(tls) } : {}),
     connectTimeout: Math.max(1, Math.ceil(timeoutMs)),

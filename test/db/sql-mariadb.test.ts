@@ -36,6 +36,23 @@ describe('sql executor on MariaDB', () => {
     assert.doesNotThrow(() => JSON.stringify(r));
   });
 
+  it('a URL without a password logs in with MYSQL_PWD, as the mysql client does', async () => {
+    const withPassword = new URL(server.url());
+    const password = decodeURIComponent(withPassword.password);
+    withPassword.password = '';
+    const saved = process.env.MYSQL_PWD;
+    process.env.MYSQL_PWD = password;
+    const own = createExecutors();
+    try {
+      const r = await own.execute(sql('SELECT CURRENT_USER() AS who', { url: withPassword.toString(), connection: 'pwd' }), testContext());
+      assert.equal(r.status, 'ok', r.error);
+      assert.match(String(r.rows?.[0]?.who), new RegExp(`^${server.appUser}@`));
+    } finally {
+      if (saved === undefined) delete process.env.MYSQL_PWD; else process.env.MYSQL_PWD = saved;
+      await own.close();
+    }
+  });
+
   it('binds hostile values as parameters: inert, byte-for-byte', async () => {
     const marker = `/tmp/pwned-${process.pid}-${Date.now()}`;
     const hostile = ["'; rm -rf / #", `$(touch ${marker})`, `\`touch ${marker}\``, '"; DROP TABLE incidents; --',

@@ -19,6 +19,9 @@ const BY_CODE: Record<string, Classification> = {
   '28P01': 'auth', '3D000': 'database-missing', '53300': 'too-many-connections', '57014': 'timeout',
   // mysql2
   HANDSHAKE_NO_SSL_SUPPORT: 'ssl-unsupported', PROTOCOL_SEQUENCE_TIMEOUT: 'timeout',
+  // The server went away under an open connection: killed, restarted, crashed, or a proxy cut it.
+  '57P01': 'connection-lost', '57P02': 'connection-lost', ECONNRESET: 'connection-lost', EPIPE: 'connection-lost',
+  PROTOCOL_CONNECTION_LOST: 'connection-lost',
 };
 
 /** MySQL/MariaDB server error numbers. */
@@ -34,12 +37,15 @@ const BY_ERRNO: Record<number, Classification> = {
   1044: 'database-missing',
   3159: 'ssl-required',         // ER_SECURE_TRANSPORT_REQUIRED (require_secure_transport=ON)
   3024: 'timeout',              // ER_QUERY_TIMEOUT (MySQL MAX_EXECUTION_TIME)
+  2013: 'connection-lost',      // CR_SERVER_LOST: lost connection during query
+  2006: 'connection-lost',      // CR_SERVER_GONE_ERROR
   1969: 'timeout',              // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
 };
 
 /** Messages of errors that carry no code. Each names the driver that words it so. */
 const BY_MESSAGE: [RegExp, Classification][] = [
   [/does not support SSL connections/i, 'ssl-unsupported'],             // pg, server answered 'N'
+  [/Connection terminated unexpectedly/i, 'connection-lost'],           // pg, socket closed mid-session
   [/timeout expired|due to connection timeout/i, 'timeout'],            // pg connectionTimeoutMillis
   // mysql2 replaces the TLS code with HANDSHAKE_SSL_ERROR; only OpenSSL's text is left.
   [/self[- ]signed certificate|unable to (verify|get local issuer)|unable to get issuer/i, 'cert-untrusted'],
@@ -113,6 +119,7 @@ const EXPLANATIONS: Record<Classification, string> = {
   'cert-hostname': 'The server certificate does not name the host connected to: use the name on the certificate.',
   'cert-expired': 'The server certificate is expired (or not yet valid): renew it.',
   'too-many-connections': 'The server has no free connection slots: find who holds them (pool sizes, leaks, idle sessions).',
+  'connection-lost': 'The server closed a connection that was working: it was restarted, crashed, or a session was terminated (or a proxy or firewall cut an idle connection).',
   other: 'An error without a known cause; read the message.',
 };
 

@@ -17,6 +17,8 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   'cert-hostname': { scenario: 'ssl', runbook: 'ssl' },
   'cert-expired': { scenario: 'ssl', runbook: 'ssl' },
   'too-many-connections': { scenario: 'pool-exhausted', runbook: 'pool-exhausted' },
+  // A connection the server cut while it was being opened: restarting, crashing, or a proxy in the way.
+  'connection-lost': { scenario: 'connection-lost', runbook: 'refused' },
   other: { scenario: 'unknown', runbook: null },
 };
 

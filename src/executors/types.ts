@@ -2,9 +2,13 @@
 // (templates rendered, values bound) and an executor carries it out; neither knows the other's internals.
 import type { ProbeName } from '../language/schema.js';
 
-export type Classification =
-  | 'ok' | 'dns' | 'refused' | 'timeout' | 'unreachable' | 'auth' | 'database-missing' | 'ssl-required'
-  | 'ssl-unsupported' | 'cert-untrusted' | 'cert-hostname' | 'cert-expired' | 'too-many-connections' | 'other';
+/** What kind of failure (or ok) a step saw; `on` branches on these names. The one list: the transcript and
+ *  cases schemas read it too. */
+export const CLASSIFICATIONS = [
+  'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
+  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost', 'other',
+] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
 
 export type StepStatus = 'ok' | 'failed' | 'timeout' | 'aborted' | 'skipped';
 

@@ -5,6 +5,7 @@ import { Type, type Static, type TLiteral, type TObject, type TProperties } from
 import type { RunEvent } from '../engine/events.js';
 import type { StepResult } from '../executors/types.js';
 import { STEP_KINDS } from '../language/schema.js';
+import { CLASSIFICATIONS } from '../executors/types.js';
 
 /** Bumped when a change would make an older reader misread a transcript (new fields are not such a change). */
 export const FORMAT_VERSION = 1;
@@ -22,9 +23,7 @@ const Str = Type.String();
 const OptStr = (description?: string) => Type.Optional(Type.String(description ? doc(description) : {}));
 const Anything = Type.Record(Type.String(), Type.Unknown());
 
-const Classification = literals(['ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
-  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'other'] as const,
-'What went wrong, as a scenario name.');
+const Classification = literals(CLASSIFICATIONS, 'What went wrong, as a scenario name.');
 
 export const StepResultSchema = Type.Object({
   status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'How the step ended.'),

@@ -65,9 +65,9 @@ describe('database faults mid-run', { concurrency: true }, () => {
       assert.equal(end?.outcome, 'escalate', `${r.stdout}\n${r.stderr}`);
       const result = lines.find((l) => l.type === 'step-finished' && l.stepId === 'slow')?.result as { status: string; classification?: string; error?: string };
       assert.equal(result.status, 'failed');
-      assert.ok(result.classification && result.classification !== 'ok', `classified: ${JSON.stringify(result)}`);
+      // connection-lost, not timeout: the engine noticed the server go away rather than waiting out the step.
+      assert.equal(result.classification, 'connection-lost', `classified: ${JSON.stringify(result)}`);
       assert.ok(result.error && !result.error.includes('\n'), `one-line error: ${JSON.stringify(result.error)}`);
-      assert.ok(r.ms < 30_000, `noticed within seconds (${r.ms} ms)`);
       const report = await cli(['report', transcript]);
       assert.equal(report.code, 0, report.stderr);
     });

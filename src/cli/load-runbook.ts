@@ -4,7 +4,7 @@ import { formatDiagnostic } from '../language/diagnostic.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
 import { closest } from '../language/suggest.js';
 import { catalog } from '../catalog/discover.js';
-import { UserError } from './errors.js';
+import { UserError } from '../common/errors.js';
 
 export function loadRunbook(ref: string): { runbook: Runbook; entry: CatalogEntry; warnings: string[] } {
   const entry = findRunbook(ref);

@@ -1,8 +1,8 @@
 // The command line. Commands are registered here with their options; each command's code is imported only
 // when it runs, so `runbook --version` does not pay for ink, pg or zx.
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, UserError } from './errors.js';
-import { VERSION } from './version.js';
+import { EXIT, UserError } from '../common/errors.js';
+import { VERSION } from '../common/version.js';
 import { registerMoreCommands } from './register/index.js';
 import { addRunFlags } from './run-flags.js';
 

@@ -7,7 +7,7 @@ import { Run, type RunOptions } from '../engine/run.js';
 import { toMs } from '../engine/duration.js';
 import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
-import { EXIT, UserError } from './errors.js';
+import { EXIT, UserError } from '../common/errors.js';
 import { runbookCaller } from './call-runbook.js';
 import type { ResumeMarker } from '../transcript/header.js';
 

@@ -2,7 +2,7 @@
 // A transcript that cannot be written is a reason not to start: nothing runs without a record.
 import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../common/errors.js';
 
 const REASONS: Record<string, string> = {
   EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system',

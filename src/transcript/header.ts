@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../common/version.js';
 import { FORMAT_VERSION, type HeaderLine, type ResumedLine } from './schema.js';
 
 type Fields<L> = Omit<L, 'seq' | 'ts'>;

@@ -1,7 +1,7 @@
 // Reads a transcript back for report, resume and replay. Tolerant by design: a run killed mid-write leaves
 // a torn last line, which is skipped and reported, never fatal. Only a missing or headless file is an error.
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../common/errors.js';
 import { checkLine } from './check-line.js';
 import { describeFsError } from './file.js';
 import { EVENT_TYPES, FORMAT_VERSION, type EventLine, type HeaderLine, type TranscriptLine } from './schema.js';

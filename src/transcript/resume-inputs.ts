@@ -3,7 +3,7 @@
 // passwords in URLs) must be supplied again, as for `run`: the resume refuses rather than guess.
 import type { RunbookDoc } from '../language/schema.js';
 import { MASK } from '../secrets/redactor.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../common/errors.js';
 
 /** `name=value` pairs to pass as --input: the recorded values first, the operator's after (they win). */
 export function inputsForResume(recorded: Record<string, unknown>, doc: RunbookDoc, given: string[], env: NodeJS.ProcessEnv): string[] {

@@ -5,7 +5,7 @@ import type { StepResult } from '../executors/types.js';
 import type { MachineContext } from '../engine/machine-types.js';
 import { stepKind } from '../language/flow.js';
 import type { RunbookDoc } from '../language/schema.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../common/errors.js';
 import type { Transcript } from './reader.js';
 import type { TranscriptLine } from './schema.js';
 import { isNested } from './nested.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { cli, ROOT } from '../helpers/cli.js';
-import { VERSION } from '../../src/cli/version.js';
+import { VERSION } from '../../src/common/version.js';
 
 test('--version matches package.json', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };

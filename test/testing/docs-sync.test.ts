@@ -1,10 +1,10 @@
 // The docs cannot drift from the code: generated files are regenerated and compared, and the YAML in the
-// hand-written docs must validate. To regenerate: node --import tsx src/language/docs-reference.ts --write
+// hand-written docs must validate. To regenerate: node --import tsx src/docs/reference.ts --write
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docsDir, generatedDocs } from '../../src/language/docs-reference.js';
+import { docsDir, generatedDocs } from '../../src/docs/reference.js';
 import { FUNCTIONS } from '../../src/language/expression/index.js';
 import { formatDiagnostic } from '../../src/language/diagnostic.js';
 import { parseRunbook, readRunbook } from '../../src/language/runbook.js';
@@ -20,7 +20,7 @@ const errorsOf = (text: string, file: string) =>
 
 for (const [name, text] of Object.entries(generatedDocs())) {
   test(`docs/${name} is what the generator produces`, () => {
-    assert.ok(doc(name) === text, `docs/${name} is out of date: run node --import tsx src/language/docs-reference.ts --write`);
+    assert.ok(doc(name) === text, `docs/${name} is out of date: run node --import tsx src/docs/reference.ts --write`);
   });
 }
 

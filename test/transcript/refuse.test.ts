@@ -10,7 +10,7 @@ import { Run } from '../../src/engine/run.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { createExecutors } from '../../src/executors/index.js';
 import { attachTranscript } from '../../src/transcript/index.js';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/common/errors.js';
 import { readTranscript } from '../../src/transcript/reader.js';
 import { ROOT, cli, fixture, loadRunbookFile, scratch } from './helpers.js';
 

@@ -4,7 +4,7 @@
 import { injectFault, type FaultKind, type InjectedFault, type LabEngine } from '../../lab/index.js';
 import { defaultTranscriptPath } from '../../transcript/paths.js';
 import { maskUrl } from '../../db/url.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../common/errors.js';
 import { loadRunbook } from '../load-runbook.js';
 import { prepareRun } from '../prepare-run.js';
 

@@ -5,7 +5,7 @@ import { diagnose } from '../../diagnose/diagnose.js';
 import { renderDiagnosis } from '../../diagnose/render.js';
 import { findSource } from '../../diagnose/source.js';
 import { Redactor } from '../../secrets/redactor.js';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT, UserError } from '../../common/errors.js';
 
 export interface DiagnoseFlags {
   json?: boolean;

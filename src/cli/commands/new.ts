@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publishedSchema } from '../../language/json-schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../common/errors.js';
 
 export async function newCommand(name: string, opts: { dir: string; force?: boolean }): Promise<number> {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new UserError(`'${name}' is not a runbook name: use lower case letters, digits, - and _`);

@@ -1,6 +1,6 @@
 // `runbook replay <transcript>`: the recorded run again, in the terminal, for reviewing it together.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UserError } from '../errors.js';
+import { UserError } from '../../common/errors.js';
 import { readTranscript } from '../../transcript/reader.js';
 import { replay } from '../../transcript/replay/play.js';
 import { enterReader } from '../../transcript/replay/enter.js';

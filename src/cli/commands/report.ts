@@ -1,7 +1,7 @@
 // `runbook report <transcript>`: the postmortem, as Markdown or JSON, to stdout or a file.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../../common/errors.js';
 import { readTranscript } from '../../transcript/reader.js';
 import { buildReport } from '../../transcript/report/build.js';
 import { renderMarkdown } from '../../transcript/report/markdown.js';

@@ -1,7 +1,7 @@
 // `runbook resume <transcript>`: continue an interrupted run where it stopped, appending to the same
 // transcript. Finished steps are never run again; the step in flight runs again, behind its confirmation
 // gate if it is destructive.
-import { UserError } from '../errors.js';
+import { UserError } from '../../common/errors.js';
 import { prepareRun, readEnvFile, type RunFlags } from '../prepare-run.js';
 import { readTranscript, type Transcript } from '../../transcript/reader.js';
 import { loadRecordedRunbook } from '../../transcript/recorded-runbook.js';

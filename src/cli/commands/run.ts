@@ -1,6 +1,6 @@
 // `runbook run`: resolve the runbook and its inputs, open the transcript, attach the UI, run, exit.
 import { loadRunbook } from '../load-runbook.js';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT, UserError } from '../../common/errors.js';
 import { prepareRun, type RunFlags } from '../prepare-run.js';
 
 export async function runCommand(ref: string, flags: RunFlags): Promise<number> {

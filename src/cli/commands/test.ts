@@ -5,7 +5,7 @@ import { catalog } from '../../catalog/discover.js';
 import { defaultCasesFile, testRunbook, type RunbookTestResult } from '../../testing/index.js';
 import { formatResult, isFullyCovered } from '../../testing/report.js';
 import { loadRunbook } from '../load-runbook.js';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT, UserError } from '../../common/errors.js';
 
 export interface TestFlags { cases?: string; requireFullCoverage?: boolean }
 

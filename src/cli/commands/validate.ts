@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { catalog, filesIn, isRunbookFile } from '../../catalog/discover.js';
 import { prevalidated } from '../../catalog/prevalidated.js';
 import { formatDiagnostic, type Diagnostic } from '../../language/diagnostic.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../common/errors.js';
 
 export async function validateCommand(paths: string[], opts: { json?: boolean }): Promise<number> {
   const files = paths.length ? paths.flatMap(expand) : [...catalog().values()].map((e) => e.file);

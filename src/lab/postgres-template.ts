@@ -2,7 +2,7 @@
 // a template that already holds the lab roles and database; clusters are copies of it.
 import { join } from 'node:path';
 import pg from 'pg';
-import { findPostgresBinaries } from './binaries.js';
+import { postgresBinaries } from './usable-binaries.js';
 import { labCredentials, sqlString } from './credentials.js';
 import { runCommand } from './exec.js';
 import { makeNamedDir } from './lab-root.js';
@@ -34,7 +34,7 @@ export function postgresTemplate(): Promise<string> {
 }
 
 async function buildTemplate(): Promise<string> {
-  const bins = findPostgresBinaries();
+  const bins = postgresBinaries();
   const user = serverUser('postgres');
   const dir = makeNamedDir('pg-template', user);
   const data = join(dir, 'data');

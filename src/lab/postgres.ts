@@ -2,7 +2,7 @@
 // socket dir and pg_hba.conf, listening on 127.0.0.1 only.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findPostgresBinaries } from './binaries.js';
+import { postgresBinaries } from './usable-binaries.js';
 import { installServerCert, labCerts } from './certs.js';
 import { copyTree } from './exec.js';
 import { makeLabServer } from './lab-server.js';
@@ -29,7 +29,7 @@ function hbaFile(tls: Required<LabServerOptions>['tls']): string {
 }
 
 async function startOnce(config: Required<LabServerOptions>): Promise<LabServer> {
-  const bins = findPostgresBinaries();
+  const bins = postgresBinaries();
   const user = serverUser('postgres');
   const template = await postgresTemplate();
   const dir = makeServerDir('pg', user);

@@ -29,7 +29,8 @@ export async function attachUI(run: Run, opts: UIOptions): Promise<UIHandle> {
   const color = opts.color ?? colorAllowed(stdout);
   // ink's useInput needs raw mode: without a terminal on both ends, fall back to plain.
   if (opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY === true) {
-    const { mountInk } = await import('./ink/mount.js');
+    const { withoutCiFlags } = await import('./ink/load-ink.js');
+    const { mountInk } = await withoutCiFlags(() => import('./ink/mount.js'));
     return mountInk(run, { ...opts, stdout, stdin, color });
   }
   const { attachPlain } = await import('./plain/plain-ui.js');

@@ -7,12 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BIN } from '../helpers/cli.js';
+import { checkoutUsableBy, NOBODY } from '../helpers/access.js';
 
 const isRoot = process.getuid?.() === 0;
 const cwd = mkdtempSync(join(tmpdir(), 'runbook-demo-user-'));
 after(() => rmSync(cwd, { recursive: true, force: true }));
 
-test('demo pool-exhausted runs as a normal user', { skip: !isRoot && 'already a normal user: demo.test.ts covers it' }, () => {
+const skip = !isRoot ? 'already a normal user: demo.test.ts covers it'
+  : !checkoutUsableBy(NOBODY) ? 'this checkout is not readable by nobody (a private parent directory)' : false;
+
+test('demo pool-exhausted runs as a normal user', { skip }, () => {
   chownSync(cwd, 65534, 65534);
   const r = spawnSync('runuser', ['-u', 'nobody', '--', 'env', `HOME=${cwd}`, 'NO_COLOR=1', process.execPath, BIN, 'demo', 'pool-exhausted', '--plain', '--yes'],
     { cwd, encoding: 'utf8', timeout: 180_000 });

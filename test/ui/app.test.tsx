@@ -1,5 +1,6 @@
 // The ink UI with ink-testing-library, over a real Run (scripted executors): step states, the gate and its
 // keys, typed confirmation, notes, prompts, manual steps, Ctrl-C, SQL tables, branches, dry run.
+import './ci-off.js';
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { render, cleanup } from 'ink-testing-library';

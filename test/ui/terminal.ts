@@ -19,8 +19,9 @@ export class Terminal {
   constructor(fixture: string, extra: string[] = [], opts: { cols?: number; rows?: number; transcript?: boolean } = {}) {
     const transcript = opts.transcript ? ['--transcript', join(this.dir, 'incident.jsonl')] : ['--no-transcript'];
     const args = ['run', join(FIXTURES, fixture), ...transcript, '-i', `file=${this.file}`, ...extra].map(quote).join(' ');
-    // CI=1 would make ink print only the final frame; the screen must show every frame here.
-    const command = `cd ${quote(ROOT)} && env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 ${quote(process.execPath)} bin/runbook.js ${args}; echo EXIT=$? > ${quote(this.exitFile)}; sleep 600`;
+    // CI=true on purpose: an operator's shell may export it, and the live view must still draw every frame
+    // (src/ui/ink/load-ink.ts).
+    const command = `cd ${quote(ROOT)} && env CI=true NO_COLOR=1 ${quote(process.execPath)} bin/runbook.js ${args}; echo EXIT=$? > ${quote(this.exitFile)}; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 40), '-s', 'ui', command);
   }
 

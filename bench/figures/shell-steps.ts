@@ -10,6 +10,7 @@ import { mustParse, timeBookkeeping, timeRun, timeRuns } from '../lib/engine.js'
 import { blankLinesRunbook, shellRunbook } from '../lib/runbooks.js';
 import { median } from '../lib/stats.js';
 import { ms, type Row } from '../lib/table.js';
+import { UNSYNCED } from '../../src/transcript/writer.js';
 
 // 500 steps in one runbook, as the issue asks.
 const RUNS = 1;
@@ -63,7 +64,7 @@ function linesPerStep(dir: string, steps: number): { lines: number; synced: numb
   const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'));
   if (!file) return { lines: Number.NaN, synced: Number.NaN };
   const types = readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
-  return { lines: types.length / steps, synced: types.filter((t) => t !== 'step-output').length / steps };
+  return { lines: types.length / steps, synced: types.filter((t) => !UNSYNCED.has(t)).length / steps };
 }
 
 export async function shellSteps(ctx: BenchContext): Promise<Row[]> {

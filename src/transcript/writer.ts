@@ -6,7 +6,7 @@ import { closeQuietly, syncFile, writeAll } from './file.js';
 /** Lines that are not synced on their own: the next boundary (a step start or finish, a confirmation) syncs
  *  them. Losing them in a crash loses nothing resume needs: a finished step's branch is taken again from its
  *  recorded result, and a skip by condition is evaluated again. One fsync less per step. */
-const UNSYNCED = new Set(['step-output', 'branch', 'step-skipped']);
+export const UNSYNCED = new Set(['step-output', 'branch', 'step-skipped']);
 
 export class TranscriptWriter {
   private closed = false;

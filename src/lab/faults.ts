@@ -45,26 +45,22 @@ async function refusedFault(engine: LabEngine, opts: InjectFaultOptions): Promis
   };
 }
 
+/** A fault that is a local listener (no database behind it): the URL points at its port. */
+function listenerFault(kind: 'dropped' | 'timeout', engine: LabEngine, opts: InjectFaultOptions,
+  listener: { port: number; close(): Promise<void> }, describe: string): InjectedFault {
+  return { kind, engine, url: bareUrl(engine, listener.port, opts.as), describe, cleanup: once(() => listener.close()) };
+}
+
 async function droppedFault(engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
   const listener = await startDroppingListener();
-  return {
-    kind: 'dropped',
-    engine,
-    url: bareUrl(engine, listener.port, opts.as),
-    describe: `${LOOPBACK}:${listener.port} never completes the TCP handshake, like a firewall that drops packets (connect timeout)`,
-    cleanup: once(() => listener.close()),
-  };
+  return listenerFault('dropped', engine, opts, listener,
+    `${LOOPBACK}:${listener.port} never completes the TCP handshake, like a firewall that drops packets (connect timeout)`);
 }
 
 async function timeoutFault(engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
   const silent = await startSilentServer();
-  return {
-    kind: 'timeout',
-    engine,
-    url: bareUrl(engine, silent.port, opts.as),
-    describe: `${LOOPBACK}:${silent.port} accepts TCP but never answers the ${ENGINE_NAME[engine]} handshake (connect timeout)`,
-    cleanup: once(() => silent.close()),
-  };
+  return listenerFault('timeout', engine, opts, silent,
+    `${LOOPBACK}:${silent.port} accepts TCP but never answers the ${ENGINE_NAME[engine]} handshake (connect timeout)`);
 }
 
 async function serverFault(kind: ServerFaultKind, engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {

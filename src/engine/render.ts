@@ -54,3 +54,9 @@ export function test(expression: string, scope: Scope): { value: boolean; raw: u
   const raw = evaluate(parseExpression(expression), scope);
   return { value: truthy(raw), raw };
 }
+
+/** A step's title with its templates filled in; the raw text when they cannot be (a title must never fail a step). */
+export function renderTitle(title: string | undefined, fallback: string, scope: Scope): string {
+  if (title === undefined) return fallback;
+  try { return renderTemplate(title, scope); } catch { return title; }
+}

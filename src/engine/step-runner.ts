@@ -11,7 +11,8 @@ import { scopeOf } from './scope.js';
 import { test } from './render.js';
 import { toMs } from './duration.js';
 import { DEFAULT_TIMEOUT_MS, prepareProbe, prepareShell, prepareSql, prepareStep, type Prepared } from './prepare.js';
-import { renderTemplate } from './render.js';
+import { renderTemplate, renderTitle } from './render.js';
+import type { Scope } from '../language/expression/index.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -56,10 +57,10 @@ export class StepRunner {
       if (kind === 'runbook') return await this.call(step, context, signal, attempt);
       prepared = prepareStep(this.deps.doc, step, scope);
     } catch (e) {
-      this.started(step, kind, attempt, undefined);
+      this.started(step, kind, attempt, undefined, scope);
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare step: ${(e as Error).message}`) };
     }
-    this.started(step, kind, attempt, prepared.command);
+    this.started(step, kind, attempt, prepared.command, scope);
     if (this.deps.dryRun && step.destructive) {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: this.deps.redactor.mask(prepared.command) });
       // Counted as succeeded with no output, so the plan follows the path a real, approved run would take.
@@ -69,9 +70,9 @@ export class StepRunner {
     return this.execute(step, prepared, signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));
   }
 
-  private started(step: StepDoc, kind: string, attempt: number, command: string | undefined): void {
+  private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope): void {
     this.deps.publish({
-      type: 'step-started', stepId: step.id, title: this.deps.redactor.mask(step.title ?? step.id), kind: kind as never, attempt,
+      type: 'step-started', stepId: step.id, title: this.deps.redactor.mask(renderTitle(step.title, step.id, scope)), kind: kind as never, attempt,
       destructive: step.destructive === true, ...(command !== undefined ? { command: this.deps.redactor.mask(command) } : {}),
     });
   }
@@ -128,7 +129,7 @@ export class StepRunner {
     const prepare = (): Prepared => w.sql ? prepareSql(doc, w.sql, scope, true, stepTimeout)
       : w.shell !== undefined ? prepareShell(w.shell, scope) : prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
     const first = prepare();
-    this.started(step, 'wait', attempt, `every ${every / 1000}s until ${w.until}: ${first.command}`);
+    this.started(step, 'wait', attempt, `every ${every / 1000}s until ${w.until}: ${first.command}`, scope);
     for (let polls = 1; ; polls++) {
       const result = await this.execute(step, polls === 1 ? first : prepare(), signal, stepTimeout);
       if (signal.aborted) return { ...result, status: 'aborted' };
@@ -150,7 +151,7 @@ export class StepRunner {
     const call = step.runbook!;
     const scope = scopeOf(context);
     const inputs = Object.fromEntries(Object.entries(call.inputs ?? {}).map(([k, v]) => [k, typeof v === 'string' ? renderTemplate(v, scope) : String(v)]));
-    this.started(step, 'runbook', attempt, `runbook ${call.name}`);
+    this.started(step, 'runbook', attempt, `runbook ${call.name}`, scope);
     if (!this.deps.callRunbook) return { status: 'failed', durationMs: 0, error: 'calling another runbook is not available here' };
     return this.deps.callRunbook(step, inputs, signal);
   }

@@ -374,3 +374,19 @@ ${where === 'if' ? '    if: "\'x\' matches inputs.pattern"\n' : "    next:\n    
     assert.equal(end.stepId, 'a');
   }
 });
+
+test('step titles are shown with their templates filled in', async () => {
+  const h = harness(`
+name: titles
+title: titles
+inputs:
+  minutes: { default: "5" }
+steps:
+  - id: idle
+    title: Sessions idle for over \${{ inputs.minutes }} min
+    shell: echo
+`, {}, { inputs: { minutes: '7' } });
+  await h.run.start();
+  const started = h.events.find((e) => e.type === 'step-started');
+  assert.equal(started?.type === 'step-started' && started.title, 'Sessions idle for over 7 min');
+});

@@ -1,5 +1,8 @@
-// Commands beyond the core set: each registers its options in its own file and loads its code lazily.
+// Every command registers its options and help in its own function and loads its code lazily. Only the
+// command being run is registered (building all of them with their help costs start-up time); an unknown
+// name, `help` or a bare `--help` registers them all, so listings and "did you mean" see every command.
 import type { Command } from 'commander';
+import { registerGraph, registerList, registerNew, registerRun, registerSchema, registerShow, registerValidate } from './core.js';
 import { registerDemo } from './demo.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerReplay } from './replay.js';
@@ -10,8 +13,14 @@ import { registerTest } from './test.js';
 export type Lazy = <M>(load: () => Promise<M>, name: keyof M & string) => (...args: unknown[]) => Promise<void>;
 export type Registrar = (program: Command, lazy: Lazy) => void;
 
-const registrars: Registrar[] = [registerTest, registerReport, registerResume, registerReplay, registerDiagnose, registerDemo];
+/** In the order `runbook --help` lists them. */
+const REGISTRARS: Record<string, Registrar> = {
+  run: registerRun, list: registerList, show: registerShow, validate: registerValidate, graph: registerGraph,
+  schema: registerSchema, new: registerNew, test: registerTest, report: registerReport, resume: registerResume,
+  replay: registerReplay, diagnose: registerDiagnose, demo: registerDemo,
+};
 
-export function registerMoreCommands(program: Command, lazy: Lazy): void {
-  for (const register of registrars) register(program, lazy);
+export function registerCommands(program: Command, lazy: Lazy, invoked?: string): void {
+  const only = invoked !== undefined && Object.hasOwn(REGISTRARS, invoked) ? invoked : undefined;
+  for (const [name, register] of Object.entries(REGISTRARS)) if (!only || name === only) register(program, lazy);
 }

@@ -55,8 +55,9 @@ export function test(expression: string, scope: Scope): { value: boolean; raw: u
   return { value: truthy(raw), raw };
 }
 
-/** A step's title with its templates filled in; the raw text when they cannot be (a title must never fail a step). */
+/** A step's title with its templates filled in, on one line (a value may carry newlines); the raw text when they
+ *  cannot be filled in (a title must never fail a step). */
 export function renderTitle(title: string | undefined, fallback: string, scope: Scope): string {
   if (title === undefined) return fallback;
-  try { return renderTemplate(title, scope); } catch { return title; }
+  try { return renderTemplate(title, scope).replace(/\s*\n\s*/g, ' '); } catch { return title; }
 }

@@ -2,11 +2,13 @@
 // output containing ``` or | or <script> shows as text, never as structure.
 import { plainText } from '../text.js';
 
-/** Inline text: Markdown, HTML and math ($) punctuation escaped, so it renders exactly as written. */
+/** Inline text: Markdown, HTML and math ($) punctuation escaped, so it renders exactly as written, and kept on
+ *  one line (⏎ for a line break): a newline would let the next line start a heading, list or fence. */
 export function inline(text: string): string {
   return plainText(text)
     .replace(/[\\`*_[\]|~$]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;')
+    .replace(/\s*\n\s*/g, ' ⏎ ');
 }
 
 /** A table cell: inline, on one line, at most `max` characters. */

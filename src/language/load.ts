@@ -16,6 +16,8 @@ const LIMITS = { maxDepth: 64, maxAliases: 100, maxTotalMergeKeys: 1000 };
 /** Four times the largest built-in runbook, yet small enough that the slowest YAML (long flow lists) loads
  *  and validates well inside a second: a bad file must not hang the engine mid-incident. */
 export const MAX_BYTES = 1024 * 1024;
+/** YAML nodes (events) per file: a rich 1,000-step runbook has ~29,000; a 125,000-item list would take seconds. */
+export const MAX_NODES = 60_000;
 
 export function loadFile(file: string): LoadedDocument {
   let bytes: Buffer;
@@ -46,6 +48,11 @@ export function loadText(text: string, file: string): LoadedDocument {
     events = parseEvents(text, { filename: file, maxDepth: LIMITS.maxDepth });
   } catch (e) {
     return yamlFailure(file, text, e);
+  }
+  if (events.length > MAX_NODES) {
+    const at = events[MAX_NODES]!;
+    const offset = 'start' in at ? at.start : 'valueStart' in at ? at.valueStart : 0;
+    return failed(file, text, 'too-large', `the runbook has more than ${MAX_NODES} YAML values; split it (a step can call another runbook)`, offset);
   }
   const map = new SourceMap(text);
   const docs = mapPositions(events, text, map);

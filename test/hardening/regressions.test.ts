@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRunbook } from '../../src/language/runbook.js';
-import { MAX_BYTES } from '../../src/language/load.js';
+import { MAX_BYTES, MAX_NODES } from '../../src/language/load.js';
 import { MAX_STEPS } from '../../src/language/validate/index.js';
 import { compileRunbook } from '../../src/engine/compile.js';
 import { renderShell } from '../../src/engine/render.js';
@@ -145,4 +145,13 @@ test("a literal pattern after 'matches' that does not compile is a validation er
   const [d] = diagnose("name: x\ntitle: y\nsteps:\n  - id: a\n    shell: echo hi\n    capture: a\n    next:\n      - if: a.output matches '('\n        goto: done\n  - { id: done, end: resolved }\n");
   assert.equal(d?.code, 'expression');
   assert.equal(`${d.line}:${d.col}`, '8:30');
+});
+
+test('a file with more YAML values than a runbook could need is one located error', () => {
+  const text = `name: x\ntitle: y\ntags: [${Array.from({ length: MAX_NODES + 10 }, () => 'a').join(', ')}]\nsteps: [{ id: a, end: resolved }]\n`;
+  const { runbook, diagnostics } = parseRunbook(text, 'many.yaml');
+  assert.equal(runbook, undefined);
+  assert.equal(diagnostics.length, 1);
+  assert.equal(diagnostics[0]!.code, 'too-large');
+  assert.equal(diagnostics[0]!.line, 3);
 });

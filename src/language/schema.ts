@@ -167,10 +167,12 @@ export const Runbook = Type.Object({
   summary: Type.Optional(Type.String(doc('When to use this runbook: the symptom.'))),
   description: Type.Optional(Type.String(doc('Longer notes for the people who maintain the runbook: background, links, owners.'))),
   tags: Type.Optional(Type.Array(Type.String(), doc('Free-form labels for grouping runbooks.', [['postgres', 'disk']]))),
+  // additionalProperties: false, or a name that breaks the pattern would pass unchecked (a Record with a key
+  // pattern only constrains the keys that match it).
   inputs: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Input,
-    doc('Values the runbook needs, by name; expressions read them as inputs.<name>.'))),
+    { additionalProperties: false, ...doc('Values the runbook needs, by name (letters, digits, _); expressions read them as inputs.<name>.') })),
   connections: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Connection,
-    doc('Databases the runbook talks to, by name; SQL steps and probes refer to them.'))),
+    { additionalProperties: false, ...doc('Databases the runbook talks to, by name (letters, digits, _ and -); SQL steps and probes refer to them.') })),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
 }, { additionalProperties: false, ...doc('A runbook for runbook (the incident runbook engine).'), title: 'runbook' });
 

@@ -155,3 +155,12 @@ test('a file with more YAML values than a runbook could need is one located erro
   assert.equal(diagnostics[0]!.code, 'too-large');
   assert.equal(diagnostics[0]!.line, 3);
 });
+
+test('input and connection names that break their pattern are located errors, not silently accepted', () => {
+  for (const [section, body] of [['connections', '" db": 42'], ['inputs', '"my input": { default: x }']] as const) {
+    const { runbook, diagnostics } = parseRunbook(`name: x\ntitle: y\n${section}:\n  ${body}\nsteps: [{ id: a, end: resolved }]\n`, 'names.yaml');
+    assert.equal(runbook, undefined, section);
+    assert.equal(diagnostics[0]!.code, 'bad-name');
+    assert.deepEqual([diagnostics[0]!.line, diagnostics[0]!.col], [4, 3]);
+  }
+});

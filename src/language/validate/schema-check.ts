@@ -24,6 +24,12 @@ export function checkSchema(value: unknown, report: Reporter): boolean {
 function describe(path: string, message: string, schema: TSchema, actual: unknown, root: unknown, report: Reporter): void {
   const name = path.split('/').pop() ?? '';
   const where = label(path, root);
+  const named = /^\/(inputs|connections)\/[^/]+$/.exec(path);
+  if (message === 'Unexpected property' && named) {
+    const what = named[1] === 'inputs' ? 'an input name: use letters, digits and _' : 'a connection name: use letters, digits, _ and -';
+    report.error('bad-name', path, `'${name}' is not ${what}, starting with a letter or _`, 'key');
+    return;
+  }
   if (message === 'Unexpected property') {
     const known = Object.keys((parentSchema(schema) ?? {}) as object);
     report.error('unknown-key', path, `unknown key '${name}'${where}${didYouMean(name, known)}`, 'key');

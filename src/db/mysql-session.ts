@@ -8,6 +8,7 @@ import { toQueryResult } from './json-safe.js';
 import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
+import { GuardedSession } from './guarded-session.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   return {
@@ -57,16 +58,15 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
   }
 }
 
-class MysqlSession implements Session {
+class MysqlSession extends GuardedSession implements Session {
   readonly flavour: ServerFlavour;
-  private broken = false;
-  private inflight: Promise<unknown> | undefined;
-  private readonly canceller: Canceller;
+  protected readonly canceller: Canceller;
 
   constructor(
     private readonly conn: PromiseConnection, config: mysql.ConnectionOptions, readonly tls: TlsSettings | null,
     readonly backendId: number, readonly serverVersion: string,
   ) {
+    super();
     this.flavour = /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql';
     conn.on('error', () => { this.broken = true; });
     conn.on('end', () => { this.broken = true; });
@@ -80,25 +80,7 @@ class MysqlSession implements Session {
     }, () => this.destroy());
   }
 
-  get alive(): boolean { return !this.broken; }
-
-  async query(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
-    const work = this.transaction(sql, params, opts);
-    this.inflight = work;
-    const stopWatching = this.canceller.cancelOnAbort(opts.signal, work);
-    try {
-      return await work;
-    } catch (err) {
-      await stopWatching(); // no KILL QUERY may land on the ROLLBACK
-      await this.conn.query('ROLLBACK').catch(() => { this.broken = true; });
-      throw err;
-    } finally {
-      this.inflight = undefined;
-      await stopWatching();
-    }
-  }
-
-  private async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+  protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     opts.signal.throwIfAborted();
     const text = opts.timeoutMs === undefined ? sql : withStatementTimeout(sql, this.flavour, opts.timeoutMs);
@@ -122,15 +104,9 @@ class MysqlSession implements Session {
     }
   }
 
-  async ping(signal: AbortSignal): Promise<void> {
-    const work = this.conn.query('SELECT 1');
-    const stop = this.canceller.cancelOnAbort(signal, work);
-    try { await work; } finally { await stop(); }
-  }
+  protected plain(sql: string): Promise<unknown> { return this.conn.query(sql); }
 
-  async close(): Promise<void> {
-    if (this.inflight) await this.canceller.cancelUntilSettled(this.inflight);
-    this.broken = true;
+  protected async disconnect(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 2000); });
     await Promise.race([this.conn.end().catch(() => undefined), late]).finally(() => clearTimeout(timer));

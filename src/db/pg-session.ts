@@ -8,6 +8,7 @@ import { toQueryResult } from './json-safe.js';
 import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.js';
+import { GuardedSession } from './guarded-session.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
 // `timestamp without time zone` into the local zone, and intervals into objects.
@@ -69,16 +70,15 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
   }
 }
 
-class PgSession implements Session {
+class PgSession extends GuardedSession implements Session {
   readonly flavour = 'postgres';
-  private broken = false;
-  private inflight: Promise<unknown> | undefined;
-  private readonly canceller: Canceller;
+  protected readonly canceller: Canceller;
 
   constructor(
     private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
     readonly backendId: number, readonly serverVersion: string,
   ) {
+    super();
     client.on('error', () => { this.broken = true; });
     client.on('end', () => { this.broken = true; });
     this.canceller = new Canceller(async () => this.cancelLink(config), () => this.destroy());
@@ -100,25 +100,7 @@ class PgSession implements Session {
     };
   }
 
-  get alive(): boolean { return !this.broken; }
-
-  async query(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
-    const work = this.transaction(sql, params, opts);
-    this.inflight = work;
-    const stopWatching = this.canceller.cancelOnAbort(opts.signal, work);
-    try {
-      return await work;
-    } catch (err) {
-      await stopWatching(); // no cancel may land on the ROLLBACK
-      await this.client.query('ROLLBACK').catch(() => { this.broken = true; });
-      throw err;
-    } finally {
-      this.inflight = undefined;
-      await stopWatching();
-    }
-  }
-
-  private async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+  protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
     // BEGIN and SET LOCAL go as one simple query: one round trip instead of two, in the same order.
     // SET takes no bind parameters; the value is an integer we computed.
     const timeout = opts.timeoutMs === undefined ? '' : `; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`;
@@ -132,17 +114,9 @@ class PgSession implements Session {
     return toQueryResult(last.rows, last.fields.map((f) => f.name), last.rowCount ?? last.rows.length, last.command);
   }
 
-  async ping(signal: AbortSignal): Promise<void> {
-    const work = this.client.query('SELECT 1');
-    const stop = this.canceller.cancelOnAbort(signal, work);
-    try { await work; } finally { await stop(); }
-  }
+  protected plain(sql: string): Promise<unknown> { return this.client.query(sql); }
 
-  async close(): Promise<void> {
-    if (this.inflight) await this.canceller.cancelUntilSettled(this.inflight);
-    this.broken = true;
-    await endWithin(this.client, 2000);
-  }
+  protected disconnect(): Promise<void> { return endWithin(this.client, 2000); }
 
   private destroy(): void {
     this.broken = true;

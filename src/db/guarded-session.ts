@@ -1,0 +1,47 @@
+// What both drivers' sessions share: one statement at a time in its own transaction, cancelled on the server
+// when the step is aborted, rolled back when it fails, and a close() that first stops whatever still runs.
+import type { Canceller } from './canceller.js';
+import type { QueryOptions, QueryResult } from './session.js';
+
+export abstract class GuardedSession {
+  protected broken = false;
+  private inflight: Promise<unknown> | undefined;
+  protected abstract readonly canceller: Canceller;
+
+  /** BEGIN (read-only when asked, with the server-side timeout), the statement, COMMIT. */
+  protected abstract transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult>;
+  /** A plain statement outside any transaction logic (ROLLBACK, SELECT 1). */
+  protected abstract plain(sql: string): Promise<unknown>;
+  /** Ends the connection, bounded in time even when the peer is gone. */
+  protected abstract disconnect(): Promise<void>;
+
+  get alive(): boolean { return !this.broken; }
+
+  async query(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    const work = this.transaction(sql, params, opts);
+    this.inflight = work;
+    const stopWatching = this.canceller.cancelOnAbort(opts.signal, work);
+    try {
+      return await work;
+    } catch (err) {
+      await stopWatching(); // no cancel may land on the ROLLBACK
+      await this.plain('ROLLBACK').catch(() => { this.broken = true; });
+      throw err;
+    } finally {
+      this.inflight = undefined;
+      await stopWatching();
+    }
+  }
+
+  async ping(signal: AbortSignal): Promise<void> {
+    const work = this.plain('SELECT 1');
+    const stop = this.canceller.cancelOnAbort(signal, work);
+    try { await work; } finally { await stop(); }
+  }
+
+  async close(): Promise<void> {
+    if (this.inflight) await this.canceller.cancelUntilSettled(this.inflight);
+    this.broken = true;
+    await this.disconnect();
+  }
+}

@@ -7,7 +7,7 @@ import { Run, type RunOptions } from '../engine/run.js';
 import { toMs } from '../engine/duration.js';
 import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
-import { EXIT, UserError } from '../common/errors.js';
+import { exitCodeFor, UserError } from '../common/errors.js';
 import { runbookCaller } from './call-runbook.js';
 import type { ResumeMarker } from '../transcript/header.js';
 
@@ -65,7 +65,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       try {
         const finished = await run.start();
         await ui.done;
-        return finished.outcome === 'resolved' ? EXIT.ok : finished.outcome === 'aborted' ? EXIT.aborted : EXIT.runFailed;
+        return exitCodeFor(finished.outcome);
       } finally {
         stopSignals();
         await ui.close(); // no-op after a normal end; after an exception it restores the terminal first

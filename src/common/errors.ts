@@ -5,3 +5,10 @@ export const EXIT = { ok: 0, runFailed: 1, usage: 2, aborted: 130 } as const;
 export class UserError extends Error {
   constructor(message: string, readonly exitCode: number = EXIT.usage) { super(message); this.name = 'UserError'; }
 }
+
+/** The exit code a finished run gives the shell. */
+export function exitCodeFor(outcome: string): number {
+  if (outcome === 'resolved') return EXIT.ok;
+  if (outcome === 'aborted') return EXIT.aborted;
+  return EXIT.runFailed;
+}

@@ -1,6 +1,5 @@
 // `runbook run`: resolve the runbook and its inputs, open the transcript, attach the UI, run, exit.
 import { loadRunbook } from '../load-runbook.js';
-import { EXIT, UserError } from '../../common/errors.js';
 import { prepareRun, type RunFlags } from '../prepare-run.js';
 
 export async function runCommand(ref: string, flags: RunFlags): Promise<number> {
@@ -9,11 +8,3 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
   const session = await prepareRun(runbook, flags);
   return session.execute();
 }
-
-export function exitCodeFor(outcome: string): number {
-  if (outcome === 'resolved') return EXIT.ok;
-  if (outcome === 'aborted') return EXIT.aborted;
-  return EXIT.runFailed;
-}
-
-export { UserError };

@@ -40,5 +40,5 @@ function check(name: string, raw: string | number | boolean, type: string, patte
     return `input '${name}' must be true or false`;
   }
   if (type === 'url' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return `input '${name}' must be a URL such as postgres://user@host:5432/db`;
-  return { value: typeof raw === 'string' ? raw : raw };
+  return { value: raw };
 }

@@ -17,7 +17,7 @@ export function renderValue(text: string, scope: Scope): unknown {
 
 export interface RenderedShell { script: string; args: string[]; display: string }
 
-export function renderShell(text: string, scope: Scope, argOffset = 0): RenderedShell {
+export function renderShell(text: string, scope: Scope): RenderedShell {
   const args: string[] = [];
   let script = '', display = '';
   const parts = parseTemplate(text);
@@ -29,7 +29,7 @@ export function renderShell(text: string, scope: Scope, argOffset = 0): Rendered
     if (p.kind === 'text') { script += p.text; display += p.text; continue; }
     const value = templateString(evaluate(p.node, scope));
     args.push(value);
-    const ref = `\${${argOffset + args.length}}`;
+    const ref = `\${${args.length}}`;
     const where = contexts.length === holes ? contexts[args.length - 1] : 'word';
     if (where === 'double' || where === 'heredoc') {
       script += ref;

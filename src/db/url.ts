@@ -27,10 +27,17 @@ const EXPECTED = 'expected scheme://user:password@host:port/database?param=value
 /** host[:port][/database][?k=v&…]: what follows the credentials. */
 const TAIL = /^(\[[0-9A-Fa-f:.]+\]|[^/?#@:[\]]*)(?::(\d*))?(?:\/([^/?#@]*))?(?:\?([^#]*))?$/;
 
+/** The engine a URL's scheme names, read without parsing the rest; undefined for any other scheme. */
+export function engineOfScheme(raw: string): Engine | undefined {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw.trim())?.[1]?.toLowerCase();
+  // Own keys only: 'constructor://' must not find Object's constructor.
+  return scheme !== undefined && Object.hasOwn(SCHEMES, scheme) ? SCHEMES[scheme] : undefined;
+}
+
 export function parseUrl(raw: string): ConnectionInfo {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s.exec(raw.trim());
   if (!m) throw new UrlError(`not a connection URL: ${EXPECTED}`);
-  const engine = SCHEMES[m[1]!.toLowerCase()];
+  const engine = engineOfScheme(raw);
   if (!engine) throw new UrlError(`unsupported scheme '${m[1]!.slice(0, 20)}': use postgres://, postgresql://, mysql:// or mariadb://`);
   const { userinfo, tail } = splitCredentials(m[2]!);
   const t = TAIL.exec(tail);

@@ -4,16 +4,12 @@ import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, P
 import type { Scope } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue } from './render.js';
 import { toMs } from './duration.js';
+import { engineOfScheme } from '../db/url.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export interface Prepared { action: Action; command: string; target?: string }
 
-export function engineOf(url: string): 'postgres' | 'mysql' | undefined {
-  if (/^postgres(ql)?:/i.test(url)) return 'postgres';
-  if (/^(mysql|mariadb):/i.test(url)) return 'mysql';
-  return undefined;
-}
 
 export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: Scope): { name: string; url: string } {
   const names = Object.keys(doc.connections ?? {});
@@ -35,8 +31,8 @@ export function prepareShell(shell: ShellActionDoc, scope: Scope): Prepared {
 
 export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, readOnly: boolean, timeoutMs: number): Prepared {
   const { name, url } = connectionUrl(doc, sql.connection, scope);
-  const engine = engineOf(url);
-  const query = typeof sql.query === 'string' ? sql.query : engine === 'mysql' ? sql.query.mysql : sql.query.postgres;
+  const engine = engineOfScheme(url);
+  const query = typeof sql.query === 'string' ? sql.query : engine === 'mysql' || engine === 'mariadb' ? sql.query.mysql : sql.query.postgres;
   if (query === undefined) throw new Error(`this step has no SQL for ${engine ?? 'this database'}`);
   const params = (sql.params ?? []).map((p) => (typeof p === 'string' ? renderValue(p, scope) : p));
   const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(params)}` : query.trim();

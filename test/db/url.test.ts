@@ -25,6 +25,12 @@ describe('parseUrl', () => {
     assert.equal(info.database, 'my db');
   });
 
+  it('refuses schemes that are names on Object.prototype', () => {
+    for (const scheme of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      assert.throws(() => parseUrl(`${scheme}://u@h/db`), /unsupported scheme|not a connection URL/);
+    }
+  });
+
   it('keeps ":" inside a password and reads IPv6 hosts', () => {
     const info = parseUrl('postgres://u:a:b:c@[::1]:5433/db');
     assert.equal(info.password, 'a:b:c');

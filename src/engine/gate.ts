@@ -5,7 +5,7 @@ import type { Redactor } from '../secrets/redactor.js';
 import type { ConfirmationRequested } from './events.js';
 import type { MachineContext } from './machine-types.js';
 import { prepareStep } from './prepare.js';
-import { renderTemplate } from './render.js';
+import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested }
@@ -27,7 +27,8 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
   } catch (e) {
     command = `(cannot show the command: ${(e as Error).message})`;
   }
-  const title = fill(step.title) ?? stepId;
+  // The same one-line title the step-started event carries.
+  const title = redactor.mask(renderTitle(step.title, stepId, scope));
   const event: ConfirmationRequested = {
     type: 'confirmation-requested', stepId, title,
     command: redactor.mask(command),

@@ -101,19 +101,31 @@ class PgSession extends GuardedSession implements Session {
   }
 
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
-    // BEGIN and SET LOCAL go as one simple query: one round trip instead of two, in the same order.
     // SET takes no bind parameters; the value is an integer we computed.
-    const timeout = opts.timeoutMs === undefined ? '' : `; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`;
-    await this.client.query(`${opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'}${timeout}`);
+    const timeout = opts.timeoutMs === undefined ? [] : [`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`];
+    const prefix = [opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN', ...timeout];
+    if (params.length === 0) return this.oneMessage(prefix, sql);
+    // Bind parameters need the extended protocol, one statement per message: three round trips.
+    await this.client.query(prefix.join('; '));
     opts.signal.throwIfAborted();
     const result = await this.client.query({ text: sql, values: params });
     opts.signal.throwIfAborted(); // finished as the abort came: roll back rather than commit
     await this.client.query('COMMIT');
     // A multi-statement text (allowed without params) yields one result per statement.
-    const last = Array.isArray(result) ? (result as pg.QueryResult[]).at(-1)! : result;
-    return toQueryResult(last.rows, last.fields.map((f) => f.name), last.rowCount ?? last.rows.length, last.command);
+    return lastResult(Array.isArray(result) ? result as pg.QueryResult[] : [result]);
   }
 
+  /**
+   * BEGIN, SET LOCAL, the statement and COMMIT as one simple-query message: one round trip. PostgreSQL
+   * arms statement_timeout per statement, so the SET LOCAL applies to the statement after it; an error
+   * stops the message before COMMIT and query() rolls back. The newline keeps a trailing `--` comment
+   * from swallowing the COMMIT.
+   */
+  private async oneMessage(prefix: string[], sql: string): Promise<QueryResult> {
+    const results = await this.client.query(`${prefix.join('; ')}; ${sql}\n;COMMIT`) as unknown as pg.QueryResult | pg.QueryResult[];
+    const all = Array.isArray(results) ? results : [results];
+    return lastResult(all.slice(prefix.length, -1));
+  }
   protected plain(sql: string): Promise<unknown> { return this.client.query(sql); }
 
   protected disconnect(): Promise<void> { return endWithin(this.client, 2000); }
@@ -122,6 +134,13 @@ class PgSession extends GuardedSession implements Session {
     this.broken = true;
     streamOf(this.client)?.destroy();
   }
+}
+
+/** The last statement's result; a text of only comments has none. */
+function lastResult(results: pg.QueryResult[]): QueryResult {
+  const last = results.at(-1);
+  if (!last) return toQueryResult([], [], 0, 'EMPTY');
+  return toQueryResult(last.rows, last.fields.map((f) => f.name), last.rowCount ?? last.rows.length, last.command);
 }
 
 /** pg keeps the BackendKeyData it received (not in its typings). */

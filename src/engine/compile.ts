@@ -3,7 +3,7 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
-import { edgesOf, FALL_OFF, stepKind, type Edge } from '../language/flow.js';
+import { edgesOf, FALL_OFF, stepById, stepKind, type Edge } from '../language/flow.js';
 import { DEFAULT_MAX_VISITS } from '../language/validate/graph-check.js';
 import type { RunEvent } from './events.js';
 import { scopeOf } from './scope.js';
@@ -23,9 +23,15 @@ export function onMatches(key: string, r: StepResult | undefined): boolean {
   return key === r.classification || key === r.value || key === r.status;
 }
 
-const stepOf = (doc: RunbookDoc, id: string): StepDoc => doc.steps.find((s) => s.id === id)!;
+const stepOf = (doc: RunbookDoc, id: string): StepDoc => stepById(doc, id)!;
 
-export function compileRunbook(doc: RunbookDoc) {
+/** Runs one step for the machine; the run supplies it (engine/run.ts). */
+export type ExecuteStep = (input: StepInput, signal: AbortSignal) => Promise<StepResult>;
+
+const noExecutor: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'no executor provided' });
+
+/** Given at compile time rather than through machine.provide(), which builds every state node again. */
+export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExecutor) {
   const machineSetup = setup({
     types: {
       context: {} as MachineContext,
@@ -35,8 +41,7 @@ export function compileRunbook(doc: RunbookDoc) {
       emitted: {} as RunEvent,
     },
     actors: {
-      // Replaced at run time (engine/run.ts) with the real step runner; compiling needs only the name.
-      executeStep: fromPromise<StepResult, StepInput>(async () => ({ status: 'failed', durationMs: 0, error: 'no executor provided' })),
+      executeStep: fromPromise<StepResult, StepInput>(({ input, signal }) => executeStep(input, signal)),
     },
     guards: {
       overVisited: ({ context }, p: { stepId: string }) =>
@@ -54,7 +59,12 @@ export function compileRunbook(doc: RunbookDoc) {
         brokenExpression(p, context) !== undefined,
     },
     actions: {
-      countVisit: assign({ visits: ({ context }, p: { stepId: string }) => ({ ...context.visits, [p.stepId]: (context.visits[p.stepId] ?? 0) + 1 }) }),
+      // visits, results and captures are updated in place: the run owns them, nothing keeps an old
+      // snapshot's copy, and copying them on every step made a long run quadratic.
+      countVisit: assign(({ context }, p: { stepId: string }) => {
+        context.visits[p.stepId] = (context.visits[p.stepId] ?? 0) + 1;
+        return { visits: context.visits };
+      }),
       recordResult: assign(({ context }, p: { stepId: string; result: StepResult }) => record(context, doc, p.stepId, p.result)),
       emitSkipped: emit((_, p: { stepId: string; reason: 'condition' | 'operator' }) => ({ type: 'step-skipped' as const, stepId: p.stepId, reason: p.reason })),
       emitBranch: emit(({ context }, p: { from: string; to: string; via: Edge['via'] | 'failure'; expression?: string }) => ({
@@ -193,10 +203,9 @@ function failureMessage(stepId: string, r: StepResult | undefined): string {
 
 function record(context: MachineContext, doc: RunbookDoc, stepId: string, result: StepResult): Partial<MachineContext> {
   const capture = stepOf(doc, stepId).capture;
-  return {
-    results: { ...context.results, [stepId]: result },
-    ...(capture ? { captures: { ...context.captures, [capture]: stepId } } : {}),
-  };
+  context.results[stepId] = result;
+  if (capture) context.captures[capture] = stepId;
+  return { results: context.results, captures: context.captures };
 }
 
 function crashed(error: unknown): StepResult {

@@ -1,14 +1,14 @@
 // A run: the compiled machine as an actor, the step runner behind it, and the operator's answers coming
 // back in. Subscribers see masked events only. The run is the single source of truth for its state.
-import { createActor, fromPromise, type Actor } from 'xstate';
+import { createActor, type Actor } from 'xstate';
 import { randomUUID } from 'node:crypto';
 import type { ExecutorSet, Question, StepResult } from '../executors/types.js';
 import type { Runbook } from '../language/runbook.js';
 import type { StepDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { compileRunbook, type RunbookMachine } from './compile.js';
+import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
 import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished } from './events.js';
-import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
+import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
 
@@ -42,12 +42,13 @@ export class Run {
   private inFlight = new Set<Promise<unknown>>();
   private readonly children = new Map<string, Run>();
   private started = 0;
+  private executeStep: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'the run has not started' });
   private finished?: RunFinished;
   private fatal?: string;
 
   constructor(private readonly opts: RunOptions) {
     this.operator = opts.operator ?? process.env.USER ?? 'operator';
-    this.machine = compileRunbook(opts.runbook.doc);
+    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal));
   }
 
   /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
@@ -65,9 +66,8 @@ export class Run {
     this.started = Date.now();
     const { runbook, dryRun = false } = this.opts;
     const runner = this.stepRunner();
-    const machine = this.machine.provide({
-      actors: { executeStep: fromPromise<StepResult, StepInput>(({ input, signal }) => this.track(runner.run(input.stepId, input.context, signal))) },
-    });
+    this.executeStep = (input, signal) => this.track(runner.run(input.stepId, input.context, signal));
+    const machine = this.machine;
     const resume = this.opts.resume;
     const context: MachineContext = resume
       ? { ...resume.context, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }

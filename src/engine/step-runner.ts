@@ -2,7 +2,7 @@
 // what happens as events. The machine decides which step; this decides nothing about routing.
 import type { ExecContext, ExecutorSet, Question, StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepDoc, WaitActionDoc } from '../language/schema.js';
-import { stepKind } from '../language/flow.js';
+import { stepById, stepKind } from '../language/flow.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
 import type { RunEvent } from './events.js';
@@ -31,7 +31,7 @@ export class StepRunner {
   constructor(private readonly deps: StepRunnerDeps) {}
 
   async run(stepId: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
-    const step = this.deps.doc.steps.find((s) => s.id === stepId)!;
+    const step = stepById(this.deps.doc, stepId)!;
     const kind = stepKind(step)!;
     const retry = step.retry;
     const attempts = retry?.attempts ?? 1;

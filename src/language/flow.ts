@@ -13,6 +13,16 @@ export interface Edge {
   path: string;            // where the edge is written (for diagnostics)
 }
 
+const indexes = new WeakMap<RunbookDoc, Map<string, StepDoc>>();
+
+/** The step with this id, from an index built once per runbook: the engine looks steps up on every
+ *  transition, and a scan made a 500-step run quadratic. */
+export function stepById(doc: RunbookDoc, id: string): StepDoc | undefined {
+  let index = indexes.get(doc);
+  if (!index) indexes.set(doc, index = new Map(doc.steps.map((s) => [s.id, s])));
+  return index.get(id);
+}
+
 export function stepKind(step: StepDoc): StepKind | undefined {
   return STEP_KINDS.find((k) => step[k] !== undefined);
 }

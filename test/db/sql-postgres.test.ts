@@ -79,7 +79,7 @@ describe('sql executor on PostgreSQL', () => {
     const r = await executors.execute(sql('SELECT pg_sleep(600)'), testContext({ signal: timeoutSignal(1000) }));
     assert.equal(r.status, 'timeout');
     assert.equal(r.classification, 'timeout');
-    const running = await adminQuery(server, "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(600)%' AND state = 'active'");
+    const running = await adminQuery(server, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(600)%' AND pid <> pg_backend_pid() AND state = 'active'");
     assert.deepEqual(running, []);
     const afterwards = await executors.execute(sql('SELECT pg_backend_pid() AS pid'), testContext());
     assert.equal(afterwards.status, 'ok');
@@ -107,6 +107,31 @@ describe('sql executor on PostgreSQL', () => {
   it('runs several statements when there are no params (last result wins)', async () => {
     const r = await executors.execute(sql("SELECT 1 AS a; SELECT 'two' AS b"), testContext());
     assert.deepEqual([r.status, r.rows], ['ok', [{ b: 'two' }]]);
+  });
+
+  it('applies the server-side timeout to a step with bind parameters too', async () => {
+    const r = await executors.execute(sql('SELECT pg_sleep($1::float8)', { params: [5], timeoutMs: 300 }), testContext());
+    assert.equal(r.status, 'timeout');
+    assert.match(r.error ?? '', /^57014: canceling statement due to statement timeout/);
+  });
+
+  it('keeps a text that ends in a -- comment, or is only comments, inside its transaction', async () => {
+    const commented = await executors.execute(sql("SELECT 'x' AS v -- trailing note"), testContext());
+    assert.deepEqual([commented.status, commented.rows], ['ok', [{ v: 'x' }]], commented.error);
+    const nothing = await executors.execute(sql('-- nothing to run\n/* at all */'), testContext());
+    assert.deepEqual([nothing.status, nothing.rowCount, nothing.rows, nothing.columns], ['ok', 0, [], []], nothing.error);
+    const idle = await adminQuery(server, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'");
+    assert.deepEqual(idle, [{ n: 0 }]);
+  });
+
+  it('commits several write statements together or not at all', async () => {
+    const bad = await executors.execute(sql("INSERT INTO incidents VALUES (40, 'a'); INSERT INTO incidents VALUES (40, 'dup')", { readOnly: false }), testContext());
+    assert.equal(bad.status, 'failed');
+    assert.match(bad.error ?? '', /^23505:/);
+    assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 40'), [{ n: 0 }]);
+    const good = await executors.execute(sql("INSERT INTO incidents VALUES (41, 'a'); UPDATE incidents SET note = 'b' WHERE id = 41", { readOnly: false }), testContext());
+    assert.deepEqual([good.status, good.rowCount], ['ok', 1], good.error);
+    assert.deepEqual(await adminQuery(server, 'SELECT note FROM incidents WHERE id = 41'), [{ note: 'b' }]);
   });
 
   it('classifies a login failure and never shows the password', async () => {
@@ -143,12 +168,12 @@ describe('sql executor on PostgreSQL', () => {
     const set = createExecutors();
     const running = set.execute(sql("SELECT pg_sleep(600) AS close_test"), testContext());
     assert.ok(await eventually(async () => (await adminQuery(server,
-      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%AS close_test' AND state = 'active'")).length === 1));
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%AS close_test%' AND pid <> pg_backend_pid() AND state = 'active'")).length === 1));
     await set.close();
     const r = await running;
     assert.equal(r.status, 'aborted');
     assert.ok(await eventually(async () => (await adminQuery(server,
-      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%AS close_test'")).length === 0));
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%AS close_test%' AND pid <> pg_backend_pid()")).length === 0));
   });
 
   it('cancels on the server even when every connection slot is taken (protocol CancelRequest)', async () => {
@@ -164,7 +189,7 @@ describe('sql executor on PostgreSQL', () => {
         assert.equal(probe.classification, 'too-many-connections');
         const r = await set.execute(sql('SELECT pg_sleep(600) AS full_test', { url }), testContext({ signal: timeoutSignal(1000) }));
         assert.equal(r.status, 'timeout');
-        assert.deepEqual(await adminQuery(full, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%AS full_test' AND state = 'active'"), []);
+        assert.deepEqual(await adminQuery(full, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%AS full_test%' AND pid <> pg_backend_pid() AND state = 'active'"), []);
       } finally {
         await held.release();
       }

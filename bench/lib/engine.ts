@@ -1,5 +1,5 @@
 // Runs a runbook through the real engine in this process: compiled machine, step runner, real executors,
-// optionally the real transcript writer (writeSync + fsync at step boundaries). No UI: figure 2 measures that.
+// optionally the real transcript writer (a write per line, fsync at step boundaries in the background). No UI: figure 2 measures that.
 import { join } from 'node:path';
 import { Run } from '../../src/engine/run.js';
 import { createExecutors } from '../../src/executors/index.js';

@@ -1,28 +1,52 @@
-// Appends lines to a transcript: each gets its seq and UTC time, is written synchronously, and is synced
-// to disk when it marks a step boundary or a confirmation, so a crash loses at most the output of the step
-// in flight. Any failure throws: the run treats the transcript as critical and stops.
+// Appends lines to a transcript: each gets its seq and UTC time and is written synchronously (the kernel has
+// it when write() returns, so kill -9 loses nothing). How soon a line is also on the disk (fsync, which is what
+// a power cut needs) depends on its type; see SYNCED_AT_ONCE and UNSYNCED. Any failure throws, at the write
+// or at the next one after a background sync failed: the run treats the transcript as critical and stops.
+import { fsync } from 'node:fs';
 import { closeQuietly, syncFile, writeAll } from './file.js';
 
-/** Lines that are not synced on their own: the next boundary (a step start or finish, a confirmation) syncs
- *  them. Losing them in a crash loses nothing resume needs: a finished step's branch is taken again from its
- *  recorded result, and a skip by condition is evaluated again. One fsync less per step. */
+/** Synced before write() returns: the run's start and end, and everything a person said (an answer to a gate
+ *  is on disk before the step it allows runs; the fsync also covers every line before it). */
+export const SYNCED_AT_ONCE = new Set(['header', 'resumed', 'run-started', 'run-finished', 'confirmation-requested',
+  'confirmation-answered', 'question-asked', 'question-answered', 'note']);
+
+/** Lines that are not synced on their own: the next sync covers them. Losing them in a power cut loses nothing
+ *  resume needs: a finished step's branch is taken again from its recorded result, and a skip by condition is
+ *  evaluated again. Every other line (a step's start and finish) is synced in the background: the fsync runs
+ *  on libuv's thread pool while the run goes on, one at a time, so a burst of steps shares one. */
 export const UNSYNCED = new Set(['step-output', 'branch', 'step-skipped']);
+
+/** How lines reach the disk: now (blocking) or later (on the thread pool, then `done`). A parameter so that
+ *  tests can see which lines are synced when, and make a background sync fail. */
+export interface Syncer {
+  now(fd: number): void;
+  later(fd: number, done: (err: NodeJS.ErrnoException | null) => void): void;
+}
+const DISK: Syncer = { now: syncFile, later: fsync };
 
 export class TranscriptWriter {
   private closed = false;
+  private syncing = false;
+  private syncAgain = false;
+  private failure: unknown;
 
-  constructor(private readonly fd: number, readonly path: string, private nextSeq = 0, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly fd: number, readonly path: string, private nextSeq = 0,
+    private readonly now: () => Date = () => new Date(), private readonly sync: Syncer = DISK,
+  ) {}
 
   get seq(): number { return this.nextSeq; }
 
   /** Writes one line `{type, seq, ts, …fields}`. */
   write(line: { type: string } & Record<string, unknown>): void {
     if (this.closed) throw new Error(`transcript ${this.path} is closed`);
+    if (this.failure) throw this.failure;
     const { type, ...fields } = line;
     const record = { type, seq: this.nextSeq, ts: this.now().toISOString(), ...fields };
     writeAll(this.fd, `${JSON.stringify(record)}\n`);
     this.nextSeq++;
-    if (!UNSYNCED.has(line.type)) syncFile(this.fd);
+    if (SYNCED_AT_ONCE.has(type)) this.sync.now(this.fd);
+    else if (!UNSYNCED.has(type)) this.syncSoon();
   }
 
   /** Raw text, not a line (ends a torn line on resume); the sync of the next line covers it. */
@@ -33,7 +57,23 @@ export class TranscriptWriter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try { syncFile(this.fd); } catch { /* the last synced line is what survives */ }
+    try { this.sync.now(this.fd); } catch { /* the last synced line is what survives */ }
     closeQuietly(this.fd);
   }
+
+  private syncSoon(): void {
+    if (this.syncing) { this.syncAgain = true; return; }
+    this.syncing = true;
+    this.sync.later(this.fd, (err) => {
+      this.syncing = false;
+      if (this.closed) return; // close() synced; an error here is about a closed descriptor
+      if (err && !isUnsyncable(err)) { this.failure = err; return; }
+      if (this.syncAgain) { this.syncAgain = false; this.syncSoon(); }
+    });
+  }
+}
+
+/** A target that cannot sync (a pipe, /dev/null) is not an error (as in syncFile). */
+function isUnsyncable(err: NodeJS.ErrnoException): boolean {
+  return err.code === 'EINVAL' || err.code === 'ENOTSUP' || err.code === 'EOPNOTSUPP';
 }

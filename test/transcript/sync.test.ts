@@ -1,0 +1,63 @@
+// When each line reaches the disk: an answer before the step it allows, a step's start and end in the background
+// (one fsync at a time on the thread pool), output with the next sync; a background sync that fails stops the writer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, fsync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TranscriptWriter, type Syncer } from '../../src/transcript/writer.js';
+import { scratch } from './helpers.js';
+
+/** Syncs for real, and notes which line was the last one written when each sync was asked for. */
+function recordingSyncer(file: string, log: string[]): Syncer {
+  const lastType = () => JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)!).type as string;
+  return {
+    now: (fd) => { log.push(`now:${lastType()}`); fsyncSync(fd); },
+    later: (fd, done) => { log.push(`later:${lastType()}`); fsync(fd, done); },
+  };
+}
+
+test('answers are synced before write() returns; step boundaries in the background; output rides along', async (t) => {
+  const file = join(scratch(t), 't.jsonl');
+  const log: string[] = [];
+  const fd = openSync(file, 'a');
+  const writer = new TranscriptWriter(fd, file, 0, () => new Date(), recordingSyncer(file, log));
+  writer.write({ type: 'header' });
+  writer.write({ type: 'step-started', stepId: 'a' });
+  writer.write({ type: 'step-output', stepId: 'a', chunk: 'x' });
+  writer.write({ type: 'step-finished', stepId: 'a' });   // a sync is in flight: this one is coalesced
+  writer.write({ type: 'branch', from: 'a', to: 'b' });
+  writer.write({ type: 'confirmation-requested', stepId: 'b' });
+  writer.write({ type: 'confirmation-answered', stepId: 'b' });
+  assert.deepEqual(log, ['now:header', 'later:step-started', 'now:confirmation-requested', 'now:confirmation-answered']);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(log.slice(4), ['later:confirmation-answered'], 'the coalesced sync runs once the first is done');
+  writer.write({ type: 'run-finished' });
+  writer.close();
+  assert.deepEqual(log.slice(5), ['now:run-finished', 'now:run-finished']);
+  assert.equal(readFileSync(file, 'utf8').trimEnd().split('\n').length, 8, 'every line is in the file');
+});
+
+test('a background sync that fails makes the next write throw, naming the error', async (t) => {
+  const file = join(scratch(t), 't.jsonl');
+  const fd = openSync(file, 'a');
+  t.after(() => { try { closeSync(fd); } catch { /* closed by the writer */ } });
+  const eio = Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+  const writer = new TranscriptWriter(fd, file, 0, () => new Date(), {
+    now: () => undefined,
+    later: (_fd, done) => setImmediate(() => done(eio)),
+  });
+  writer.write({ type: 'step-started', stepId: 'a' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.throws(() => writer.write({ type: 'step-finished', stepId: 'a' }), /EIO/);
+  assert.equal(readFileSync(file, 'utf8').trimEnd().split('\n').length, 1, 'nothing more is written after the failure');
+  writer.close();
+});
+
+test('a target that cannot sync (/dev/null) is not a failure', async () => {
+  const fd = openSync('/dev/null', 'a');
+  const writer = new TranscriptWriter(fd, '/dev/null');
+  writer.write({ type: 'step-started', stepId: 'a' });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  writer.write({ type: 'step-finished', stepId: 'a' });
+  writer.close();
+});

@@ -10,7 +10,7 @@ import { mustParse, timeBookkeeping, timeRun, timeRuns } from '../lib/engine.js'
 import { blankLinesRunbook, shellRunbook } from '../lib/runbooks.js';
 import { median } from '../lib/stats.js';
 import { ms, type Row } from '../lib/table.js';
-import { SYNCED_AT_ONCE, UNSYNCED } from '../../src/transcript/writer.js';
+import { SYNC_INTERVAL_MS, SYNCED_AT_ONCE, UNSYNCED } from '../../src/transcript/writer.js';
 
 // 500 steps in one runbook, as the issue asks.
 const RUNS = 1;
@@ -125,7 +125,7 @@ export async function shellSteps(ctx: BenchContext): Promise<Row[]> {
     {
       id: 'transcript-per-step', figure: 'transcript cost (write per line, fsync in the background)', value: perStep(transcriptCost),
       anchor: 'engine without transcript', ratio: '—', target: '—', met: null, metric: transcriptCost,
-      note: `${synced.toFixed(1)} lines per step ask for a background fsync (coalesced while one runs); one write+fsync takes ${fsyncMs.toFixed(2)} ms (median) on this disk now`,
+      note: `${synced.toFixed(1)} lines per step ask for a background fsync (at most one per ${SYNC_INTERVAL_MS} ms); one write+fsync takes ${fsyncMs.toFixed(2)} ms (median) on this disk now`,
     },
   ];
 }

@@ -23,17 +23,21 @@ export interface ShellExecutor extends Executor<ShellAction> {
 
 export function createShellExecutor(): ShellExecutor {
   const running = new Set<() => Promise<void>>();
+  // Copied once: reading process.env goes through a native lookup per variable, on every step.
+  const baseEnv = { ...process.env };
   return {
-    execute: (action, ctx) => runShell(action, ctx, running),
+    execute: (action, ctx) => runShell(action, ctx, running, baseEnv),
     close: async () => { await Promise.all([...running].map((kill) => kill())); },
   };
 }
 
-async function runShell(action: ShellAction, ctx: ExecContext, running: Set<() => Promise<void>>): Promise<StepResult> {
+async function runShell(
+  action: ShellAction, ctx: ExecContext, running: Set<() => Promise<void>>, baseEnv: NodeJS.ProcessEnv,
+): Promise<StepResult> {
   const startedAt = Date.now();
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
   const out = { stdout: new BoundedOutput(), stderr: new BoundedOutput() };
-  const p = start(action, ctx, out);
+  const p = start(action, ctx, out, baseEnv);
   const settled = p.then(() => true, () => true);
   let closed = false;
   const kill = (): Promise<void> => { closed = true; return terminate(p, settled); };
@@ -53,12 +57,14 @@ async function runShell(action: ShellAction, ctx: ExecContext, running: Set<() =
   return { ...rest, status: 'aborted', error: 'the run closed while the step ran' };
 }
 
-function start(action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>): ProcessPromise {
+function start(
+  action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>, baseEnv: NodeJS.ProcessEnv,
+): ProcessPromise {
   // Every option zx would otherwise take from ZX_* variables or shared $ state is set here.
   const options: Partial<Options> = {
     shell: BASH, prefix: '', postfix: '', quote, spawn,
     cwd: action.cwd ?? process.cwd(),
-    env: { ...process.env, ...action.env },
+    env: { ...baseEnv, ...action.env },
     stdio: ['ignore', 'pipe', 'pipe'], // a step never waits on a terminal
     quiet: true, verbose: false, nothrow: true, preferLocal: false,
     detached: true, // own process group: one kill reaches background jobs too
@@ -66,7 +72,15 @@ function start(action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'st
     store: discardingStore({ stdout: forward('stdout', out.stdout, ctx), stderr: forward('stderr', out.stderr, ctx) }),
   };
   // exec: the inner bash replaces the wrapper, so the pid zx kills is the script's own.
-  return $(options)`exec ${BASH} -c ${action.script} runbook ${action.args}`;
+  // zx formats a stack trace on every call to name its caller in its own error messages, which are never
+  // shown here; with no frames to format that costs nothing.
+  const frames = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return $(options)`exec ${BASH} -c ${action.script} runbook ${action.args}`;
+  } finally {
+    Error.stackTraceLimit = frames;
+  }
 }
 
 function forward(stream: 'stdout' | 'stderr', keep: BoundedOutput, ctx: ExecContext): (chunk: Buffer) => void {

@@ -10,10 +10,13 @@ import { closeQuietly, syncFile, writeAll } from './file.js';
 export const SYNCED_AT_ONCE = new Set(['header', 'resumed', 'run-started', 'run-finished', 'confirmation-requested',
   'confirmation-answered', 'question-asked', 'question-answered', 'note']);
 
+/** A step's start or finish is on the disk within about this long (plus the fsync itself). */
+export const SYNC_INTERVAL_MS = 20;
+
 /** Lines that are not synced on their own: the next sync covers them. Losing them in a power cut loses nothing
  *  resume needs: a finished step's branch is taken again from its recorded result, and a skip by condition is
  *  evaluated again. Every other line (a step's start and finish) is synced in the background: the fsync runs
- *  on libuv's thread pool while the run goes on, one at a time, so a burst of steps shares one. */
+ *  on libuv's thread pool while the run goes on. */
 export const UNSYNCED = new Set(['step-output', 'branch', 'step-skipped']);
 
 /** How lines reach the disk: now (blocking) or later (on the thread pool, then `done`). A parameter so that
@@ -28,6 +31,8 @@ export class TranscriptWriter {
   private closed = false;
   private syncing = false;
   private syncAgain = false;
+  private lastSyncAt = 0;
+  private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
 
   constructor(
@@ -57,18 +62,27 @@ export class TranscriptWriter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.timer);
     try { this.sync.now(this.fd); } catch { /* the last synced line is what survives */ }
     closeQuietly(this.fd);
   }
 
+  /** One background fsync at a time, and at most one per SYNC_INTERVAL_MS: a burst of short steps shares one. */
   private syncSoon(): void {
-    if (this.syncing) { this.syncAgain = true; return; }
+    if (this.syncing || this.timer) { this.syncAgain = true; return; }
+    const wait = this.lastSyncAt + SYNC_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => { this.timer = undefined; this.syncSoon(); }, wait).unref(); // close() syncs anyway
+      return;
+    }
     this.syncing = true;
+    this.syncAgain = false; // this sync covers every line written so far
+    this.lastSyncAt = Date.now();
     this.sync.later(this.fd, (err) => {
       this.syncing = false;
       if (this.closed) return; // close() synced; an error here is about a closed descriptor
       if (err && !isUnsyncable(err)) { this.failure = err; return; }
-      if (this.syncAgain) { this.syncAgain = false; this.syncSoon(); }
+      if (this.syncAgain) this.syncSoon();
     });
   }
 }

@@ -1,5 +1,6 @@
 // When each line reaches the disk: an answer before the step it allows, a step's start and end in the background
-// (one fsync at a time on the thread pool), output with the next sync; a background sync that fails stops the writer.
+// (one fsync at a time on the thread pool, at most one per interval), output with the next sync; a background
+// sync that fails stops the writer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, fsync, fsyncSync, openSync, readFileSync } from 'node:fs';
@@ -16,6 +17,14 @@ function recordingSyncer(file: string, log: string[]): Syncer {
   };
 }
 
+/** Waits for the background sync without assuming how long a disk takes. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > 30_000) throw new Error('the background sync never ran');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 test('answers are synced before write() returns; step boundaries in the background; output rides along', async (t) => {
   const file = join(scratch(t), 't.jsonl');
   const log: string[] = [];
@@ -29,12 +38,25 @@ test('answers are synced before write() returns; step boundaries in the backgrou
   writer.write({ type: 'confirmation-requested', stepId: 'b' });
   writer.write({ type: 'confirmation-answered', stepId: 'b' });
   assert.deepEqual(log, ['now:header', 'later:step-started', 'now:confirmation-requested', 'now:confirmation-answered']);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await until(() => log.length > 4);
   assert.deepEqual(log.slice(4), ['later:confirmation-answered'], 'the coalesced sync runs once the first is done');
   writer.write({ type: 'run-finished' });
   writer.close();
   assert.deepEqual(log.slice(5), ['now:run-finished', 'now:run-finished']);
   assert.equal(readFileSync(file, 'utf8').trimEnd().split('\n').length, 8, 'every line is in the file');
+});
+
+test('close() syncs what a pending background sync would have, and cancels it', async (t) => {
+  const file = join(scratch(t), 't.jsonl');
+  const log: string[] = [];
+  const writer = new TranscriptWriter(openSync(file, 'a'), file, 0, () => new Date(), recordingSyncer(file, log));
+  writer.write({ type: 'step-started', stepId: 'a' });
+  await until(() => log.length > 0);
+  await new Promise((resolve) => setImmediate(resolve));
+  writer.write({ type: 'step-finished', stepId: 'a' }); // within the interval: waits for its timer
+  writer.close();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(log, ['later:step-started', 'now:step-finished']);
 });
 
 test('a background sync that fails makes the next write throw, naming the error', async (t) => {

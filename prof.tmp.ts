@@ -1,0 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { mustParse, timeRuns } from './bench/lib/engine.js';
+import { shellRunbook } from './bench/lib/runbooks.js';
+const rb = mustParse(shellRunbook(300), 'b.yaml');
+const dir = mkdtempSync('/work/main/bench-tmp-');
+for (let i = 0; i < 2; i++) await timeRuns(1, rb, { transcriptDir: dir });
+const { Session } = await import('node:inspector/promises');
+const sess = new Session(); sess.connect();
+await sess.post('Profiler.enable'); await sess.post('Profiler.start');
+const ts: number[] = [];
+for (let i = 0; i < 3; i++) ts.push(await timeRuns(1, rb, { transcriptDir: dir }));
+const { profile } = await sess.post('Profiler.stop');
+(await import('node:fs')).writeFileSync('/tmp/sh.cpuprofile', JSON.stringify(profile));
+console.log(ts.map(Math.round));
+(await import('node:fs')).rmSync(dir, { recursive: true });

@@ -42,8 +42,44 @@ const result = await build({
   },
 });
 
+const fast = await buildFast();
 await writePrevalidated();
-if (analyze) report(result.metafile);
+if (analyze) { report(result.metafile); reportFast(fast.metafile); }
+
+/**
+ * dist/fast.cjs: the launcher's fast path (src/cli/fast/main.ts) as one CommonJS file, so that `--version`,
+ * `list` and `validate` of built-in runbooks start without Node's ES module loader (~5 ms). The validator is
+ * swapped for a stub that hands the command to the full CLI, so the file stays small (commander and the
+ * catalog); import.meta.url (where dist/prevalidated.json is) becomes this file's URL.
+ */
+function buildFast() {
+  const stub = join(root, 'src/cli/fast/needs-full-cli.ts');
+  return build({
+    entryPoints: [join(root, 'src/cli/fast/main.ts')],
+    outfile: join(root, 'dist/fast.cjs'),
+    bundle: true, format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning',
+    metafile: true, minifyWhitespace: true, minifySyntax: true,
+    banner: { js: "const __rbFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__rbFileUrl' },
+    plugins: [commanderLazyChildProcess(), {
+      name: 'validator-hands-over',
+      setup(b) {
+        b.onResolve({ filter: /[\\/]validator\.js$/ }, (args) => (args.importer.includes(join('src', 'cli', 'commands')) ? { path: stub } : undefined));
+        // The other commands' import()s sit in registrars the fast path never calls (and esbuild drops), but
+        // esbuild would still bundle their targets: leave them out.
+        b.onResolve({ filter: /[\\/]commands[\\/]/ }, (args) => (args.kind === 'dynamic-import' && !/[\\/](list|validate)\.js$/.test(args.path)
+          ? { path: args.path, external: true } : undefined));
+      },
+    }],
+  });
+}
+
+/** What dist/fast.cjs holds: it must stay commander plus a few small modules. */
+function reportFast(meta) {
+  const [file, out] = Object.entries(meta.outputs).find(([f]) => f.endsWith('.cjs'));
+  const inputs = Object.keys(out.inputs).map((i) => i.replace(/^.*node_modules\//, '')).sort();
+  process.stdout.write(`\n${basename(file)}: ${(out.bytes / 1024).toFixed(0)} KiB from ${inputs.length} inputs: ${inputs.join(', ')}\n`);
+}
 
 /**
  * dist/prevalidated.json: what validating each built-in runbook reports, with the exact bytes it was for,

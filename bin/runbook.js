@@ -1,28 +1,38 @@
 #!/usr/bin/env node
 // Thin launcher: the bundled build when present (fast start), the TypeScript sources otherwise.
-// It imports nothing itself (not even node:fs to look for dist/): every module loaded here is paid for by
-// every command, `--version` included, so the bundle is simply imported and a missing one detected.
-const bundle = new URL('../dist/runbook.mjs', import.meta.url);
+// CommonJS on purpose (bin/package.json): `--version`, and `list`/`validate` of the built-in runbooks, are
+// answered by dist/fast.cjs without starting Node's ES module loader (~5 ms of a ~60 ms start); everything
+// else, and those commands whenever they need the validator, goes to the full CLI in dist/runbook.mjs.
+// Nothing else is loaded here: every module is paid for by every command.
+'use strict';
 
-async function loadBundle() {
-  if (process.env.RUNBOOK_FROM_SOURCE) return undefined;
-  try {
-    return await import(bundle.href);
-  } catch (e) {
-    // Only the bundle itself missing means "not built": anything else is a real error.
-    const missing = e?.code === 'ERR_MODULE_NOT_FOUND'
-      && (e.url === bundle.href || String(e.message).includes(decodeURIComponent(bundle.pathname)));
-    if (!missing) throw e;
-    return undefined;
-  }
+const FAST = new Set(['--version', '-V', 'list', 'validate']);
+
+/** A missing file of our own means "not built"; any other failure to load is a real error. */
+function isMissing(e, file) {
+  return (e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND') && String(e.message).includes(file);
 }
 
-const built = await loadBundle();
-if (built) {
-  await built.main(process.argv);
-} else {
+async function main() {
+  const fromSource = Boolean(process.env.RUNBOOK_FROM_SOURCE);
+  if (!fromSource && FAST.has(process.argv[2])) {
+    let fast;
+    try { fast = require('../dist/fast.cjs'); } catch (e) { if (!isMissing(e, 'fast.cjs')) throw e; }
+    if (fast && await fast.fastMain(process.argv)) return;
+  }
+  let built;
+  if (!fromSource) {
+    try { built = await import('../dist/runbook.mjs'); } catch (e) { if (!isMissing(e, 'runbook.mjs')) throw e; }
+  }
+  if (built) return built.main(process.argv);
   const { register } = await import('tsx/esm/api');
   register();
-  const { main } = await import(new URL('../src/cli/main.ts', import.meta.url).href);
-  await main(process.argv);
+  const { pathToFileURL } = require('node:url');
+  const { main: fromTs } = await import(pathToFileURL(require('node:path').join(__dirname, '../src/cli/main.ts')).href);
+  return fromTs(process.argv);
 }
+
+main().catch((e) => {
+  process.stderr.write(`runbook: internal error: ${e?.stack ?? e}\n`);
+  process.exitCode = 70;
+});

@@ -1,11 +1,12 @@
 import { catalog } from '../../catalog/discover.js';
 import { prevalidated, type Prevalidated } from '../../catalog/prevalidated.js';
+import { loadValidator } from '../../catalog/validator.js';
 
 /** Title, summary and diagnostics: from the build's index for an unchanged built-in, else by validating. */
 async function describe(file: string): Promise<Prevalidated> {
   const known = prevalidated(file);
   if (known) return known;
-  const { readRunbook } = await import('../../language/runbook.js');
+  const { readRunbook } = await loadValidator();
   const { runbook, diagnostics } = readRunbook(file);
   return { valid: runbook !== undefined, title: runbook?.doc.title, summary: runbook?.doc.summary, diagnostics };
 }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { catalog, filesIn, isRunbookFile } from '../../catalog/discover.js';
 import { prevalidated } from '../../catalog/prevalidated.js';
+import { loadValidator } from '../../catalog/validator.js';
 import { formatDiagnostic, type Diagnostic } from '../../language/diagnostic.js';
 import { UserError } from '../../common/errors.js';
 
@@ -12,7 +13,7 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
     // An unchanged built-in was validated when dist/ was built; anything else loads the validator.
     const known = prevalidated(file);
     if (known) { all.push(...known.diagnostics); continue; }
-    const { readRunbook } = await import('../../language/runbook.js');
+    const { readRunbook } = await loadValidator();
     all.push(...readRunbook(file).diagnostics);
   }
   const errors = all.filter((d) => d.severity === 'error').length;

@@ -1,0 +1,52 @@
+// The launcher answers `--version`, and `list`/`validate` of unchanged built-ins, from dist/fast.cjs (CommonJS,
+// no ES module loader); anything that needs the validator is handed to the full CLI having printed nothing.
+// Either way the operator sees exactly what the full CLI prints, with the same exit code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, ROOT } from '../helpers/cli.js';
+
+const FAST = join(ROOT, 'dist', 'fast.cjs');
+const built = existsSync(FAST);
+const fromSource = { env: { RUNBOOK_FROM_SOURCE: '1' } };
+
+/** fastMain in a fresh process: whether it answered, and what it printed. */
+function fastMain(args: string[]): { answered: string; stdout: string; stderr: string } {
+  const script = `require(${JSON.stringify(FAST)}).fastMain(['node', 'runbook', ...process.argv.slice(1)])`
+    + '.then((r) => { process.exitCode = r ? 0 : 99; })';
+  const r = spawnSync(process.execPath, ['-e', script, '--', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { answered: r.status === 99 ? 'handed over' : 'answered', stdout: r.stdout, stderr: r.stderr };
+}
+
+function localCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-fast-'));
+  copyFileSync(join(ROOT, 'runbooks', 'auth.yaml'), join(dir, 'auth.yaml'));
+  appendFileSync(join(dir, 'auth.yaml'), '# a local edit\n');
+  return join(dir, 'auth.yaml');
+}
+
+test('built-ins are answered on the fast path; a local runbook is handed over with nothing printed', { skip: !built && 'dist/ not built' }, () => {
+  for (const args of [['--version'], ['list'], ['list', '--json'], ['validate'], ['validate', 'runbooks/auth.yaml', '--json']]) {
+    const r = fastMain(args);
+    assert.equal(r.answered, 'answered', `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(r.stdout.length > 0, args.join(' '));
+  }
+  for (const args of [['validate', localCopy()], ['validate', 'runbooks/auth.yaml', localCopy()], ['show', 'auth'], ['--help']]) {
+    const r = fastMain(args);
+    assert.deepEqual([r.answered, r.stdout, r.stderr], ['handed over', '', ''], args.join(' '));
+  }
+});
+
+test('fast or handed over, the output and exit code are the full CLI\'s', { skip: !built && 'dist/ not built' }, () => {
+  const local = localCopy();
+  const cases = [['--version'], ['-V'], ['list', '--help'], ['validate', '--help'], ['list', '--bogus'], ['validate', '/no/such/file.yaml'],
+    ['validate', local], ['validate', 'runbooks/', local, '--json'], ['list', 'extra']];
+  for (const args of cases) {
+    const launched = cli(args, { cwd: ROOT });
+    const source = cli(args, { cwd: ROOT, ...fromSource });
+    assert.deepEqual([launched.code, launched.stdout, launched.stderr], [source.code, source.stdout, source.stderr], args.join(' '));
+  }
+});

@@ -54,12 +54,13 @@ export function loadText(text: string, file: string): LoadedDocument {
     const offset = 'start' in at ? at.start : 'valueStart' in at ? at.valueStart : 0;
     return failed(file, text, 'too-large', `the runbook has more than ${MAX_NODES} YAML values; split it (a step can call another runbook)`, offset);
   }
-  const map = new SourceMap(text);
-  const docs = mapPositions(events, text, map);
-  if (docs.length > 1) {
+  const documents = events.reduce((n, ev) => n + (ev.type === EVENT_ID.DOCUMENT ? 1 : 0), 0);
+  if (documents > 1) {
+    const starts = mapPositions(events, text, new SourceMap(text));
     return failed(file, text, 'multiple-documents',
-      `the file holds ${docs.length} YAML documents; a runbook is one document (split them into separate files)`, docs[1] ?? 0);
+      `the file holds ${documents} YAML documents; a runbook is one document (split them into separate files)`, starts[1] ?? 0);
   }
+  const map = new SourceMap(text, (m) => { mapPositions(events, text, m); });
   try {
     const [value] = constructFromEvents(events, { source: text, filename: file, ...LIMITS });
     return { file, text, value: value ?? null, map, diagnostics: [] };

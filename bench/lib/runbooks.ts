@@ -12,12 +12,12 @@ export function shellRunbook(n: number, command = "'true'"): string {
 }
 
 /** n read-only `SELECT 1` steps on one connection given by the url input, then resolved. */
-export function sqlRunbook(n: number): string {
+export function sqlRunbook(n: number, query = 'SELECT 1'): string {
   const lines = [...header('bench-sql', 'SQL steps'),
     'inputs:', '  url: { required: true, type: url }',
     'connections:', '  db: { url: "${{ inputs.url }}" }',
     'steps:'];
-  for (let i = 1; i <= n; i++) lines.push(`  - id: q${i}`, '    sql: { query: SELECT 1 }');
+  for (let i = 1; i <= n; i++) lines.push(`  - id: q${i}`, `    sql: { query: ${query} }`);
   lines.push('  - id: done', '    end: resolved', '    message: all queries ran');
   return `${lines.join('\n')}\n`;
 }

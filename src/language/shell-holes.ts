@@ -24,10 +24,12 @@ export function holeContexts(s: string): HoleContext[] {
     const before = s.slice(Math.max(0, i - 200), i).replace(/[ \t]+$/, '');
     return (i <= 200 && before === '') || /[\n;&|(!{]$|\b(if|while|until|then|do|else|elif)$/.test(before);
   };
-  for (let i = 0; i < s.length; i++) {
+  let i = 0;
+  // Checks the current character first: most characters start none of these, and this runs on every one.
+  const at = (t: string) => s[i] === t[0] && s.startsWith(t, i);
+  for (; i < s.length; i++) {
     const c = s[i]!;
     const f = top();
-    const at = (t: string) => s.startsWith(t, i);
     if (c === HOLE) {
       if (f.kind === 'dq') out.push('double');
       else if (f.kind === 'sq') out.push('single');

@@ -9,8 +9,9 @@ export const RESERVED_ROOTS = ['inputs', 'steps', 'result'] as const;
 
 export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
   const inputs = Object.keys(doc.inputs ?? {});
-  const stepIds = doc.steps.map((s) => s.id);
-  const captures = doc.steps.map((s) => s.capture).filter((c): c is string => c !== undefined);
+  // Sets: every reference is looked up, and a 1,000-step runbook has thousands of them.
+  const names: Names = { inputs: new Set(inputs), stepIds: new Set(doc.steps.map((s) => s.id)),
+    captures: new Set(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [s.capture]))) };
   doc.steps.forEach((s, i) => {
     if (s.capture && (RESERVED_ROOTS as readonly string[]).includes(s.capture)) {
       report.error('reserved-name', `/steps/${i}/capture`, `capture name '${s.capture}' is reserved (${RESERVED_ROOTS.join(', ')})`);
@@ -22,7 +23,7 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
       const regex = badRegex(node);
       if (regex) report.at('error', 'expression', site.path, `invalid regular expression after 'matches': ${regex.message}`, 'value', columnShift(site, offset + regex.pos, report));
       for (const ref of references(node)) {
-        const problem = checkReference(ref.root, ref.member, site, { inputs, stepIds, captures });
+        const problem = checkReference(ref.root, ref.member, site, names);
         if (ref.root === 'inputs' && ref.member) used.add(ref.member);
         if (problem) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + ref.pos, report));
       }
@@ -56,23 +57,23 @@ function badRegex(node: Node): { message: string; pos: number } | undefined {
   return undefined;
 }
 
-interface Names { inputs: string[]; stepIds: string[]; captures: string[] }
+interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string> }
 
 function checkReference(root: string, member: string | undefined, site: Site, names: Names): { code: string; message: string } | undefined {
   if (root === 'inputs') {
-    if (member !== undefined && !names.inputs.includes(member)) {
-      return { code: 'unknown-input', message: `input '${member}' is not declared${didYouMean(member, names.inputs)}${names.inputs.length ? '' : ' (declare it under inputs:)'}` };
+    if (member !== undefined && !names.inputs.has(member)) {
+      return { code: 'unknown-input', message: `input '${member}' is not declared${didYouMean(member, [...names.inputs])}${names.inputs.size ? '' : ' (declare it under inputs:)'}` };
     }
     return undefined;
   }
   if (root === 'steps') {
-    if (member !== undefined && !names.stepIds.includes(member)) return { code: 'unknown-step', message: `unknown step '${member}'${didYouMean(member, names.stepIds)}` };
+    if (member !== undefined && !names.stepIds.has(member)) return { code: 'unknown-step', message: `unknown step '${member}'${didYouMean(member, [...names.stepIds])}` };
     return undefined;
   }
   if (root === 'result') {
     return site.withResult ? undefined : { code: 'unknown-name', message: `'result' is only available in next[].if and wait.until; use a capture name or steps.<id> here` };
   }
-  if (names.captures.includes(root) || FUNCTIONS.has(root)) return undefined;
+  if (names.captures.has(root) || FUNCTIONS.has(root)) return undefined;
   const all = [...RESERVED_ROOTS, ...names.captures];
   return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, or a step's capture name)` };
 }

@@ -1,4 +1,4 @@
 // The validator for runbooks the build's index does not cover (js-yaml, TypeBox and every check: most of a cold
-// `list` or `validate`), loaded on first need. One module so that the launcher's fast path (cli/fast.ts) can
+// `list` or `validate`), loaded on first need. One module so that the launcher's fast path (cli/fast/main.ts) can
 // swap it for one that hands the command to the full CLI instead.
 export const loadValidator = () => import('../language/runbook.js');

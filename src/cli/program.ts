@@ -1,6 +1,6 @@
 // The command line around the commands: the program, --version, output to pipes, and how errors end the
 // process. Which commands exist is the caller's: the full CLI (main.ts) registers all of them, the
-// launcher's fast path (fast.ts) only the two it can answer without the rest.
+// launcher's fast path (fast/main.ts) only the two it can answer without the rest.
 import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from '../common/errors.js';
 import { VERSION } from '../common/version.js';

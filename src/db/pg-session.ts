@@ -126,6 +126,7 @@ class PgSession extends GuardedSession implements Session {
     const all = Array.isArray(results) ? results : [results];
     return lastResult(all.slice(prefix.length, -1));
   }
+
   protected plain(sql: string): Promise<unknown> { return this.client.query(sql); }
 
   protected disconnect(): Promise<void> { return endWithin(this.client, 2000); }

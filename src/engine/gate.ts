@@ -1,5 +1,6 @@
 // What the operator is shown before a destructive step: exactly what will run, where, why, and how much.
 import { maskUrl } from '../db/url.js';
+import { stepById } from '../language/flow.js';
 import type { RunbookDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { ConfirmationRequested } from './events.js';
@@ -11,7 +12,7 @@ import { scopeOf } from './scope.js';
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested }
 
 export function describeGate(doc: RunbookDoc, stepId: string, context: MachineContext, redactor: Redactor, target?: string): PendingGate {
-  const step = doc.steps.find((s) => s.id === stepId)!;
+  const step = stepById(doc, stepId)!;
   const scope = scopeOf(context);
   const fill = (t: string | undefined) => {
     if (t === undefined) return undefined;

@@ -1,7 +1,7 @@
 // The shape of a compiled machine, read back from xstate's state nodes: what `runbook graph` and the
 // postmortem report draw. Reading the machine (not the YAML) shows what will really run.
 import type { RunbookDoc } from '../language/schema.js';
-import { stepKind } from '../language/flow.js';
+import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookMachine } from './compile.js';
 import { ABORTED, FAILED, FINISHED, PHASE } from './machine-types.js';
 
@@ -13,7 +13,7 @@ export function machineGraph(machine: RunbookMachine, doc: RunbookDoc): MachineG
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   for (const [id, node] of Object.entries(machine.root.states)) {
-    const step = doc.steps.find((s) => s.id === id);
+    const step = stepById(doc, id);
     nodes.push({
       id, label: step?.title ?? special(id), kind: step ? stepKind(step) ?? '?' : 'outcome',
       destructive: PHASE.gate in node.states, final: node.type === 'final',

@@ -62,9 +62,13 @@ export function syncFile(fd: number): void {
   try {
     fsyncSync(fd);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    if (!isUnsyncable(e as NodeJS.ErrnoException)) throw e;
   }
+}
+
+/** The error fsync gives for a target that cannot be synced (a pipe, /dev/null). */
+export function isUnsyncable(err: NodeJS.ErrnoException): boolean {
+  return err.code === 'EINVAL' || err.code === 'ENOTSUP' || err.code === 'EOPNOTSUPP';
 }
 
 export function closeQuietly(fd: number): void {

@@ -3,7 +3,7 @@
 // that finished but had not yet branched only takes its branch.
 import type { StepResult } from '../executors/types.js';
 import type { MachineContext } from '../engine/machine-types.js';
-import { stepKind } from '../language/flow.js';
+import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { UserError } from '../common/errors.js';
 import type { Transcript } from './reader.js';
@@ -35,7 +35,7 @@ export function findResumePoint(t: Transcript, doc: RunbookDoc): ResumePoint {
   if (walk.finished) throw new UserError(`this run already finished (${walk.finished.outcome} at ${walk.finished.ts}); start a new run instead`);
   const stepId = walk.current ?? doc.steps[0]!.id;
   if (walk.current === undefined) walk.visits[stepId] = 1;
-  const step = doc.steps.find((s) => s.id === stepId);
+  const step = stepById(doc, stepId);
   if (!step) {
     const ended = stepId.startsWith('__') || stepId.startsWith('$');
     throw new UserError(ended
@@ -93,7 +93,7 @@ function enter(walk: Walk, stepId: string): void {
 /** The same context update the machine's recordResult makes. */
 function settle(walk: Walk, doc: RunbookDoc, stepId: string, result: StepResult): void {
   walk.results[stepId] = result;
-  const capture = doc.steps.find((s) => s.id === stepId)?.capture;
+  const capture = stepById(doc, stepId)?.capture;
   if (capture) walk.captures[capture] = stepId;
   if (stepId === walk.current) walk.settled = true;
 }

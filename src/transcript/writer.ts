@@ -3,7 +3,7 @@
 // a power cut needs) depends on its type; see SYNCED_AT_ONCE and UNSYNCED. Any failure throws, at the write
 // or at the next one after a background sync failed: the run treats the transcript as critical and stops.
 import { fsync } from 'node:fs';
-import { closeQuietly, syncFile, writeAll } from './file.js';
+import { closeQuietly, isUnsyncable, syncFile, writeAll } from './file.js';
 
 /** Synced before write() returns: the run's start and end, and everything a person said (an answer to a gate
  *  is on disk before the step it allows runs; the fsync also covers every line before it). */
@@ -85,9 +85,4 @@ export class TranscriptWriter {
       if (this.syncAgain) this.syncSoon();
     });
   }
-}
-
-/** A target that cannot sync (a pipe, /dev/null) is not an error (as in syncFile). */
-function isUnsyncable(err: NodeJS.ErrnoException): boolean {
-  return err.code === 'EINVAL' || err.code === 'ENOTSUP' || err.code === 'EOPNOTSUPP';
 }

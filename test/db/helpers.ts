@@ -1,6 +1,7 @@
 // Independent checks on lab servers with the plain drivers (not through the code under test).
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { eventually as poll } from '../helpers/poll.js';
 import type { LabServer } from '../../src/lab/index.js';
 
 export async function adminQuery(server: LabServer, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
@@ -22,12 +23,5 @@ export async function adminQuery(server: LabServer, sql: string, params: unknown
   }
 }
 
-/** Polls `check` until it returns true or `ms` pass; returns the last outcome. */
-export async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `check` (a query: every 100 ms, not to crowd the server) until it is true or `ms` pass. */
+export const eventually = (check: () => Promise<boolean>, ms = 3000): Promise<boolean> => poll(check, ms, 100);

@@ -59,15 +59,7 @@ export function transcriptLines(file: string): Line[] {
 
 export const finished = (lines: Line[]) => lines.find((l) => l.type === 'run-finished') as (Line & { outcome: string; message: string }) | undefined;
 
-export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from '../helpers/poll.js';
 
 /** Every process below pid (by walking /proc's parent links). */
 export function descendants(pid: number): number[] {

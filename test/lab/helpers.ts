@@ -54,15 +54,7 @@ export async function myQuery<T = Record<string, unknown>>(url: string, sql: str
   }
 }
 
-/** Polls until `check` is true or `ms` elapse. */
-export async function eventually(check: () => boolean, ms = 3_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
+export { eventually } from '../helpers/poll.js';
 
 /** True once `pid` no longer runs (absent, or a zombie awaiting its reaper). */
 export function isGone(pid: number): boolean {

@@ -87,11 +87,4 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: str
   return Object.assign(done, { pid: () => child.pid, kill: (s: NodeJS.Signals) => { child.kill(s); } });
 }
 
-/** Waits until check() holds, polling; fails after timeoutMs. */
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until } from '../helpers/poll.js';

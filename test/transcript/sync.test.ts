@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { closeSync, fsync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TranscriptWriter, type Syncer } from '../../src/transcript/writer.js';
-import { scratch } from './helpers.js';
+import { scratch, until } from './helpers.js';
 
 /** Syncs for real, and notes which line was the last one written when each sync was asked for. */
 function recordingSyncer(file: string, log: string[]): Syncer {
@@ -15,14 +15,6 @@ function recordingSyncer(file: string, log: string[]): Syncer {
     now: (fd) => { log.push(`now:${lastType()}`); fsyncSync(fd); },
     later: (fd, done) => { log.push(`later:${lastType()}`); fsync(fd, done); },
   };
-}
-
-/** Waits for the background sync without assuming how long a disk takes. */
-async function until(done: () => boolean): Promise<void> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > 30_000) throw new Error('the background sync never ran');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 test('answers are synced before write() returns; step boundaries in the background; output rides along', async (t) => {
@@ -38,7 +30,7 @@ test('answers are synced before write() returns; step boundaries in the backgrou
   writer.write({ type: 'confirmation-requested', stepId: 'b' });
   writer.write({ type: 'confirmation-answered', stepId: 'b' });
   assert.deepEqual(log, ['now:header', 'later:step-started', 'now:confirmation-requested', 'now:confirmation-answered']);
-  await until(() => log.length > 4);
+  await until(() => log.length > 4, 30_000, 'the coalesced background sync');
   assert.deepEqual(log.slice(4), ['later:confirmation-answered'], 'the coalesced sync runs once the first is done');
   writer.write({ type: 'run-finished' });
   writer.close();
@@ -51,7 +43,7 @@ test('close() syncs what a pending background sync would have, and cancels it', 
   const log: string[] = [];
   const writer = new TranscriptWriter(openSync(file, 'a'), file, 0, () => new Date(), recordingSyncer(file, log));
   writer.write({ type: 'step-started', stepId: 'a' });
-  await until(() => log.length > 0);
+  await until(() => log.length > 0, 30_000, 'the first background sync');
   await new Promise((resolve) => setImmediate(resolve));
   writer.write({ type: 'step-finished', stepId: 'a' }); // within the interval: waits for its timer
   writer.close();

@@ -8,6 +8,7 @@ import type { Action, ExecContext, ExecutorSet, StepResult } from '../../src/exe
 import { parseRunbook, type Runbook } from '../../src/language/runbook.js';
 import { Run, type RunOptions } from '../../src/engine/run.js';
 import { Redactor } from '../../src/secrets/redactor.js';
+import { until } from '../helpers/poll.js';
 import type { RunEvent } from '../../src/engine/events.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,15 +43,8 @@ export function testRun(yaml: string, script: Script = {}, opts: Partial<RunOpti
   return { run, runbook, events, executed };
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export const waitFor = <T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> =>
+  until(probe, timeoutMs, what, 10);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const plain = (s: string | undefined) => stripVTControlCharacters(s ?? '');

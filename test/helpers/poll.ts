@@ -1,0 +1,27 @@
+// Waiting for something that happens in its own time (a server, a child process, a frame, a background
+// sync) by polling. No test asserts on timing: these limits only stop a test that would otherwise wait forever.
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until check() gives a truthy value and returns it; throws after timeoutMs, naming what it waited for. */
+export async function until<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string, everyMs = 25,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await pause(everyMs);
+  }
+}
+
+/** Polls until check() is true; false if it still is not after ms (the caller asserts, with its own message). */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 3000, everyMs = 25): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > end) return false;
+    await pause(everyMs);
+  }
+}

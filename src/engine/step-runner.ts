@@ -18,6 +18,7 @@ export interface StepRunnerDeps {
   doc: RunbookDoc;
   executors: ExecutorSet;
   redactor: Redactor;
+  /** Masks every event it is given (Run.publish): nothing here masks what it publishes a second time. */
   publish(event: RunEvent): void;
   ask(question: Question): Promise<string>;
   dryRun: boolean;
@@ -41,7 +42,7 @@ export class StepRunner {
       const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
         && (!retry?.on || retry.on.includes(result.classification ?? result.status));
       const willRetry = retryable && attempt < attempts;
-      this.deps.publish({ type: 'step-finished', stepId, result: this.deps.redactor.maskDeep(result), attempt, ...(willRetry ? { willRetry } : {}) });
+      this.deps.publish({ type: 'step-finished', stepId, result, attempt, ...(willRetry ? { willRetry } : {}) });
       if (!willRetry) break;
       await sleep(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), signal);
     }
@@ -62,7 +63,7 @@ export class StepRunner {
     }
     this.started(step, kind, attempt, prepared.command, scope);
     if (this.deps.dryRun && step.destructive) {
-      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: this.deps.redactor.mask(prepared.command) });
+      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command });
       // Counted as succeeded with no output, so the plan follows the path a real, approved run would take.
       return { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
     }
@@ -72,8 +73,8 @@ export class StepRunner {
 
   private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope): void {
     this.deps.publish({
-      type: 'step-started', stepId: step.id, title: this.deps.redactor.mask(renderTitle(step.title, step.id, scope)), kind: kind as never, attempt,
-      destructive: step.destructive === true, ...(command !== undefined ? { command: this.deps.redactor.mask(command) } : {}),
+      type: 'step-started', stepId: step.id, title: renderTitle(step.title, step.id, scope), kind: kind as never, attempt,
+      destructive: step.destructive === true, ...(command !== undefined ? { command } : {}),
     });
   }
 

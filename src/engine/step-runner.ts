@@ -1,5 +1,6 @@
 // Carries out one step: prepares its action, applies timeout, retry, wait polling and dry run, and reports
 // what happens as events. The machine decides which step; this decides nothing about routing.
+import { timeoutError } from '../db/abort.js';
 import type { ExecContext, ExecutorSet, Question, StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepDoc, WaitActionDoc } from '../language/schema.js';
 import { stepById, stepKind } from '../language/flow.js';
@@ -25,8 +26,6 @@ export interface StepRunnerDeps {
   deadline?: number;                      // epoch ms
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
 }
-
-const timeoutError = () => Object.assign(new Error('step timed out'), { name: 'TimeoutError' });
 
 export class StepRunner {
   constructor(private readonly deps: StepRunnerDeps) {}
@@ -85,7 +84,7 @@ export class StepRunner {
     const onAbort = () => controller.abort(outer.reason ?? new Error('aborted'));
     outer.addEventListener('abort', onAbort, { once: true });
     if (outer.aborted) onAbort();
-    const timer = limit === undefined ? undefined : setTimeout(() => controller.abort(timeoutError()), limit);
+    const timer = limit === undefined ? undefined : setTimeout(() => controller.abort(timeoutError('step timed out')), limit);
     const maskers = { stdout: this.masker(), stderr: this.masker() };
     const ctx: ExecContext = {
       stepId: step.id,

@@ -7,10 +7,3 @@ export function toMs(d: string | number | undefined, fallbackMs: number): number
   const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/.exec(d.trim());
   return m ? Number(m[1]) * (UNIT_MS[m[2] ?? 's'] ?? 1000) : fallbackMs;
 }
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
-}

@@ -151,7 +151,6 @@ export type LineMeta = Static<TObject<typeof Meta>>;
 export type EventLineOf<T extends EventLine['type']> = Extract<EventLine, { type: T }>;
 
 export const EVENT_TYPES: readonly string[] = eventTypes;
-export const RECORD_TYPES: readonly string[] = Object.keys(RECORD_FIELDS);
 
 // Fails to compile when the schema and the engine's events drift apart, in either direction.
 // Key lists are compared too: mutual assignability alone would let an optional field go missing.

@@ -1,10 +1,10 @@
 // A step that changes things must say so: the run stops for the operator before every destructive step.
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
+import { shellDanger } from './shell-lint.js';
 
 const READ_ONLY_SQL = /^(select|show|explain|describe|desc|values|table|with)\b/i;
 const WRITES_IN_SQL = /\b(insert|update|delete|merge|drop|alter|create|truncate|grant|revoke|kill|lock|vacuum|reindex|cluster|copy|call|do|set\s+global)\b|\b(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|set_config|pg_advisory_lock|lo_unlink|dblink_exec|pg_drop_replication_slot|pg_create_physical_replication_slot|pg_create_logical_replication_slot|pg_promote|pg_wal_replay_pause|pg_wal_replay_resume|pg_replication_origin_drop)\s*\(/i;
-const DANGEROUS_SHELL = /\b(rm|rmdir|kill|pkill|killall|reboot|shutdown|halt|poweroff|truncate|dd|mkfs|iptables|ufw|drop|delete|terminate|restart|stop|reload)\b|systemctl\s+\w*\s*(restart|stop|reload|kill)|docker\s+(rm|stop|restart|kill)|kubectl\s+(delete|scale|drain|rollout\s+restart)|>\s*\/(etc|var|usr)\//i;
 
 export function lintSafety(doc: RunbookDoc, report: Reporter): void {
   doc.steps.forEach((step, i) => {
@@ -22,8 +22,12 @@ export function lintSafety(doc: RunbookDoc, report: Reporter): void {
   });
 }
 
-/** What makes the step look dangerous, in words, or undefined. */
+/** What makes the step look dangerous, in words, or undefined. A wait's polled action is read like a step's. */
 export function dangerIn(step: StepDoc): string | undefined {
+  return actionDanger(step) ?? (step.wait ? actionDanger(step.wait) : undefined);
+}
+
+function actionDanger(step: Pick<StepDoc, 'sql' | 'shell'>): string | undefined {
   const sql = step.sql?.query;
   const texts = typeof sql === 'string' ? [sql] : sql ? [sql.postgres, sql.mysql] : [];
   for (const q of texts) {
@@ -32,9 +36,7 @@ export function dangerIn(step: StepDoc): string | undefined {
     if (write) return `runs SQL that is not read-only (${write})`;
   }
   const shell = typeof step.shell === 'string' ? step.shell : step.shell?.run;
-  const match = shell ? DANGEROUS_SHELL.exec(stripComments(shell)) : null;
-  if (match) return `runs a shell command that looks destructive ('${match[0].trim()}')`;
-  return undefined;
+  return shell === undefined ? undefined : shellDanger(shell);
 }
 
 function sqlWrite(query: string): string | undefined {
@@ -46,5 +48,3 @@ function sqlWrite(query: string): string | undefined {
   }
   return undefined;
 }
-
-const stripComments = (script: string) => script.split('\n').map((l) => l.replace(/(^|\s)#.*$/, '')).join('\n');

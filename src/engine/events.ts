@@ -15,14 +15,30 @@ export interface RunStarted {
   dryRun: boolean;
   resumedFrom?: string;   // step id the run resumed at
 }
-export interface StepStarted { type: 'step-started'; stepId: string; title: string; kind: StepKind; attempt: number; command?: string; destructive: boolean }
+/** What a dry run did with a step's action: ran it for real (read-only SQL, probes), ran it in the sandbox
+ *  (shell), or only showed it (destructive, or no sandbox here). */
+export type DryRunMode = 'ran' | 'sandboxed' | 'shown';
+export interface StepStarted {
+  type: 'step-started'; stepId: string; title: string; kind: StepKind; attempt: number; command?: string; destructive: boolean;
+  dryRun?: DryRunMode;     // set in a dry run for steps with an action
+}
 export interface StepOutput { type: 'step-output'; stepId: string; stream: 'stdout' | 'stderr'; chunk: string }
 export interface StepFinished { type: 'step-finished'; stepId: string; result: StepResult; attempt: number; willRetry?: boolean }
-export interface StepSkipped { type: 'step-skipped'; stepId: string; reason: 'condition' | 'operator' | 'dry-run'; detail?: string }
+export interface StepSkipped {
+  type: 'step-skipped'; stepId: string; reason: 'condition' | 'operator' | 'dry-run'; detail?: string;
+  because?: DryRunShownBecause;  // a dry run: why the step was shown, not run
+}
+export type DryRunShownBecause = 'destructive' | 'no-sandbox' | 'safe-because';
 export interface BranchTaken { type: 'branch'; from: string; to: string; via: 'on' | 'next' | 'then' | 'failure'; expression?: string; value?: unknown }
 export interface ConfirmationRequested {
   type: 'confirmation-requested'; stepId: string; title: string; command: string; target?: string;
   description?: string; blastRadius?: string; question: string; risk: 'normal' | 'high'; resumed: boolean;
+  connection?: string;               // SQL: the connection's name (target has its masked URL)
+  env?: Record<string, string>;      // shell: the step's env: values, masked
+  cwd?: string;                      // shell: the working directory it sets
+  timeout?: string;                  // the step's time limit
+  attempts?: number;                 // runs of the action one approval covers (retry.attempts, 1 without retry)
+  covers?: string;                   // in words: what the one approval covers (retries, wait polls, a call)
 }
 export interface ConfirmationAnswered { type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: 'key' | 'typed' | 'flag' | 'dry-run'; waitedMs: number }
 export interface QuestionAsked { type: 'question-asked'; questionId: string; question: Question }

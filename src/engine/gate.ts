@@ -1,15 +1,21 @@
-// What the operator is shown before a destructive step: exactly what will run, where, why, and how much.
+// What the operator is shown before a destructive step: everything that decides what runs — the command or
+// SQL with its values, where, the environment and directory of a script, its time limit, and how many runs
+// the one answer covers (retries, wait polls) — then why and how much. Secrets are masked.
 import { maskUrl } from '../db/url.js';
-import { stepById } from '../language/flow.js';
-import type { RunbookDoc } from '../language/schema.js';
+import { stepById, stepKind } from '../language/flow.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
+import type { Scope } from '../language/expression/index.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { ConfirmationRequested } from './events.js';
 import type { MachineContext } from './machine-types.js';
-import { prepareStep } from './prepare.js';
+import { DEFAULT_TIMEOUT_MS, duration, prepareStep, type Prepared } from './prepare.js';
 import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested }
+
+/** Environment variables whose value is never shown, whatever the redactor knows. */
+const SECRET_NAME = /pass|secret|token|credential|private|api.?key|auth/i;
 
 export function describeGate(doc: RunbookDoc, stepId: string, context: MachineContext, redactor: Redactor, target?: string): PendingGate {
   const step = stepById(doc, stepId)!;
@@ -20,11 +26,17 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
   };
   let command: string;
   let where = target;
+  let shown: Partial<ConfirmationRequested> = {};
   try {
-    const prepared = prepareStep(doc, step, scope);
-    command = prepared.command;
-    // Known secrets first: a mistyped password (a raw '@' in it) would fool the URL masking into showing its tail.
-    if (prepared.target) where = maskUrl(redactor.mask(prepared.target));
+    if (stepKind(step) === 'runbook') {
+      command = callCommand(step, scope);
+    } else {
+      const prepared = prepareStep(doc, step, scope);
+      command = prepared.command;
+      // Known secrets first: a mistyped password (a raw '@' in it) would fool the URL masking into showing its tail.
+      if (prepared.target) where = maskUrl(redactor.mask(prepared.target));
+      shown = actionFields(prepared, redactor);
+    }
   } catch (e) {
     command = `(cannot show the command: ${(e as Error).message})`;
   }
@@ -37,8 +49,47 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     risk: step.risk ?? 'normal',
     resumed: context.resumedStep === stepId,
     ...(where ? { target: redactor.mask(where) } : {}),
+    ...shown,
+    ...limits(step),
     ...(step.description ? { description: step.description } : {}),
     ...(step.blast_radius ? { blastRadius: fill(step.blast_radius)! } : {}),
   };
   return { stepId, askedAt: Date.now(), event };
+}
+
+/** Connection name, a script's env values (masked) and working directory. */
+function actionFields(prepared: Prepared, redactor: Redactor): Partial<ConfirmationRequested> {
+  const a = prepared.action;
+  if (a.kind === 'sql') return { connection: a.connection };
+  if (a.kind !== 'shell') return {};
+  const env = Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, SECRET_NAME.test(k) ? '****' : redactor.mask(v)]));
+  return { ...(Object.keys(env).length ? { env } : {}), ...(a.cwd !== undefined ? { cwd: redactor.mask(a.cwd) } : {}) };
+}
+
+/** The time limit and how many runs of the action this one approval covers: it is not asked again per retry
+ *  or per poll (docs/confirmation.md). */
+function limits(step: StepDoc): Pick<ConfirmationRequested, 'timeout' | 'attempts' | 'covers'> {
+  const kind = stepKind(step);
+  const timeout = kind === 'runbook' ? undefined : step.timeout !== undefined ? duration(step.timeout, '') : `${DEFAULT_TIMEOUT_MS / 1000}s (default)`;
+  const attempts = step.retry?.attempts ?? 1;
+  const parts: string[] = [];
+  if (attempts > 1) {
+    const on = step.retry?.on?.length ? ` after a failure classified ${step.retry.on.join(' or ')}` : ' after any failure';
+    parts.push(`up to ${attempts} attempts (retried${on}, backoff ${duration(step.retry?.backoff, '1s')} doubling)`);
+  }
+  if (step.wait) {
+    parts.push(`every poll of the wait (every ${duration(step.wait.every, '5s')} for up to ${duration(step.wait.for, '5m')}, each limited to the timeout)`);
+  }
+  if (kind === 'runbook') parts.push("starting the called runbook; its own destructive steps ask again, one by one");
+  return {
+    ...(timeout ? { timeout } : {}),
+    attempts,
+    ...(parts.length ? { covers: `this approval covers ${parts.join(' and ')}` } : {}),
+  };
+}
+
+function callCommand(step: StepDoc, scope: Scope): string {
+  const call = step.runbook!;
+  const inputs = Object.entries(call.inputs ?? {}).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? renderTemplate(v, scope) : String(v)}`);
+  return [`runbook ${call.name}`, ...(inputs.length ? ['inputs:', ...inputs] : [])].join('\n');
 }

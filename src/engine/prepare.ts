@@ -55,9 +55,28 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
   return { action, command: `probe ${probe} ${where}`.trim(), ...(url ? { target: url } : {}) };
 }
 
-/** The action of an ordinary (non-wait, non-call, non-end) step. */
+/** One poll of a wait step's action. */
+export function preparePoll(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
+  const w = step.wait!;
+  const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
+  if (w.sql) return prepareSql(doc, w.sql, scope, step.destructive !== true, stepTimeout);
+  if (w.shell !== undefined) return prepareShell(w.shell, scope);
+  return prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
+}
+
+/** A wait step: its first poll's action, shown with how often and how long it is repeated. */
+export function prepareWait(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
+  const w = step.wait!;
+  const poll = preparePoll(doc, step, scope);
+  return { ...poll, command: `${poll.command}\n(repeated every ${duration(w.every, '5s')} for up to ${duration(w.for, '5m')} until ${w.until})` };
+}
+
+export const duration = (d: string | number | undefined, fallback: string): string => (d === undefined ? fallback : typeof d === 'number' ? `${d}s` : d);
+
+/** The action of a step that has one (every kind but runbook calls and end steps). */
 export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
   const timeoutMs = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
+  if (step.wait) return prepareWait(doc, step, scope);
   if (step.shell !== undefined) return prepareShell(step.shell, scope);
   if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs);
   if (step.probe) return prepareProbe(doc, step.probe, step.with, scope, timeoutMs);

@@ -1,17 +1,18 @@
 // Carries out one step: prepares its action, applies timeout, retry, wait polling and dry run, and reports
 // what happens as events. The machine decides which step; this decides nothing about routing.
 import { timeoutError } from '../db/abort.js';
-import type { ExecContext, ExecutorSet, Question, StepResult } from '../executors/types.js';
-import type { RunbookDoc, StepDoc, WaitActionDoc } from '../language/schema.js';
+import type { Action, ExecContext, ExecutorSet, Question, StepResult } from '../executors/types.js';
+import { sandboxAvailable } from '../executors/sandbox.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { stepById, stepKind } from '../language/flow.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
-import type { RunEvent } from './events.js';
+import type { DryRunMode, DryRunShownBecause, RunEvent } from './events.js';
 import type { MachineContext } from './machine-types.js';
 import { scopeOf } from './scope.js';
 import { test } from './render.js';
 import { toMs } from './duration.js';
-import { DEFAULT_TIMEOUT_MS, prepareProbe, prepareShell, prepareSql, prepareStep, type Prepared } from './prepare.js';
+import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
 import { renderTemplate, renderTitle } from './render.js';
 import type { Scope } from '../language/expression/index.js';
 
@@ -51,29 +52,32 @@ export class StepRunner {
   private async attempt(step: StepDoc, kind: string, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
     const started = Date.now();
     const scope = scopeOf(context);
-    let prepared: Prepared | undefined;
+    // A called runbook runs with this run's dry-run flag: its own steps follow these rules one by one.
+    if (kind === 'runbook') return this.call(step, context, signal, attempt);
+    let prepared: Prepared;
     try {
-      if (kind === 'wait') return await this.wait(step, step.wait!, context, signal, attempt);
-      if (kind === 'runbook') return await this.call(step, context, signal, attempt);
       prepared = prepareStep(this.deps.doc, step, scope);
     } catch (e) {
       this.started(step, kind, attempt, undefined, scope);
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare step: ${(e as Error).message}`) };
     }
-    this.started(step, kind, attempt, prepared.command, scope);
-    if (this.deps.dryRun && step.destructive) {
-      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command });
+    const dry = this.deps.dryRun ? dryRunMode(step, prepared.action) : undefined;
+    this.started(step, kind, attempt, prepared.command, scope, dry?.mode);
+    if (dry?.mode === 'shown') {
+      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command, because: dry.because });
       // Counted as succeeded with no output, so the plan follows the path a real, approved run would take.
       return { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
     }
+    const sandbox = dry?.mode === 'sandboxed';
+    if (kind === 'wait') return this.wait(step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
-    return this.execute(step, prepared, signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));
+    return this.execute(step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));
   }
 
-  private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope): void {
+  private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope, dryRun?: DryRunMode): void {
     this.deps.publish({
       type: 'step-started', stepId: step.id, title: renderTitle(step.title, step.id, scope), kind: kind as never, attempt,
-      destructive: step.destructive === true, ...(command !== undefined ? { command } : {}),
+      destructive: step.destructive === true, ...(command !== undefined ? { command } : {}), ...(dryRun ? { dryRun } : {}),
     });
   }
 
@@ -118,20 +122,21 @@ export class StepRunner {
     if (chunk) this.deps.publish({ type: 'step-output', stepId, stream, chunk });
   }
 
-  /** Polls an action until `until` holds or `for` runs out. */
-  private async wait(step: StepDoc, w: WaitActionDoc, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
+  /** Polls an action until `until` holds or `for` runs out; `first` is the first poll, already announced. */
+  private async wait(step: StepDoc, context: MachineContext, signal: AbortSignal, first: Prepared, sandbox: boolean): Promise<StepResult> {
+    const w = step.wait!;
     const started = Date.now();
     const every = toMs(w.every, 5000);
     const until = started + toMs(w.for, 300_000);
-    const scope = scopeOf(context);
-    const doc = this.deps.doc;
     const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
-    const prepare = (): Prepared => w.sql ? prepareSql(doc, w.sql, scope, true, stepTimeout)
-      : w.shell !== undefined ? prepareShell(w.shell, scope) : prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
-    const first = prepare();
-    this.started(step, 'wait', attempt, `every ${every / 1000}s until ${w.until}: ${first.command}`, scope);
     for (let polls = 1; ; polls++) {
-      const result = await this.execute(step, polls === 1 ? first : prepare(), signal, stepTimeout);
+      let poll: Prepared;
+      try {
+        poll = polls === 1 ? first : preparePoll(this.deps.doc, step, scopeOf(context));
+      } catch (e) {
+        return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare poll ${polls}: ${(e as Error).message}`) };
+      }
+      const result = await this.execute(step, inSandbox(poll, sandbox), signal, stepTimeout);
       if (signal.aborted) return { ...result, status: 'aborted' };
       let met = false;
       try { met = test(w.until, scopeOf(context, result)).value; } catch (e) {
@@ -156,6 +161,20 @@ export class StepRunner {
     return this.deps.callRunbook(step, inputs, signal);
   }
 }
+
+/** What a dry run does with a step's action. Nothing destructive runs; shell runs only inside the sandbox;
+ *  SQL an author vouched for with safe_because (the lint saw a write) is shown: the read-only transaction
+ *  does not stop every side effect (pg_terminate_backend runs in one). */
+export function dryRunMode(step: StepDoc, action: Action): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
+  if (step.destructive === true) return { mode: 'shown', because: 'destructive' };
+  if (action.kind === 'shell') return sandboxAvailable() ? { mode: 'sandboxed' } : { mode: 'shown', because: 'no-sandbox' };
+  if (action.kind === 'sql') return step.safe_because?.trim() ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };
+  if (action.kind === 'probe') return { mode: 'ran' };
+  return undefined; // manual and prompt steps ask, as in a real run
+}
+
+const inSandbox = (p: Prepared, sandbox: boolean): Prepared =>
+  sandbox && p.action.kind === 'shell' ? { ...p, action: { ...p.action, sandbox: true } } : p;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

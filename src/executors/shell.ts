@@ -7,6 +7,7 @@ import { BoundedOutput } from './bounded-output.js';
 import { settlesWithin } from '../db/abort.js';
 import { abortedResult, errorLine } from './outcome.js';
 import { discardingStore } from './zx-store.js';
+import { sandboxed } from './sandbox.js';
 import type { ExecContext, Executor, ShellAction, StepResult } from './types.js';
 
 /** How long a killed script may take to exit on SIGTERM before the tree gets SIGKILL. */
@@ -77,7 +78,8 @@ function start(
   const frames = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return $(options)`exec ${BASH} -c ${action.script} runbook ${action.args}`;
+    const argv = [BASH, '-c', action.script, 'runbook', ...action.args];
+    return $(options)`exec ${action.sandbox ? sandboxed(argv, options.cwd!) : argv}`;
   } finally {
     Error.stackTraceLimit = frames;
   }

@@ -29,7 +29,10 @@ export interface StepResult {
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
 }
 
-export interface ShellAction { kind: 'shell'; script: string; args: string[]; env: Record<string, string>; cwd?: string }
+export interface ShellAction {
+  kind: 'shell'; script: string; args: string[]; env: Record<string, string>; cwd?: string;
+  sandbox?: boolean;           // a dry run: run inside the read-only sandbox (executors/sandbox.ts), never outside it
+}
 export interface SqlAction {
   kind: 'sql'; connection: string; url: string; query: string; params: unknown[];
   readOnly: boolean;           // true unless the step is destructive

@@ -61,10 +61,14 @@ const EVENT_FIELDS = {
   'step-started': {
     stepId: Str, title: Str, kind: literals(STEP_KINDS, 'Step kind.'), attempt: Type.Integer({ minimum: 1 }),
     command: OptStr('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
+    dryRun: Type.Optional(literals(['ran', 'sandboxed', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox (shell), or only shown.')),
   },
   'step-output': { stepId: Str, stream: literals(['stdout', 'stderr'] as const, 'Stream.'), chunk: Str },
   'step-finished': { stepId: Str, result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()) },
-  'step-skipped': { stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr() },
+  'step-skipped': {
+    stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
+    because: Type.Optional(literals(['destructive', 'no-sandbox', 'safe-because'] as const, 'A dry run: why the step was only shown.')),
+  },
   branch: {
     from: Str, to: Str, via: literals(['on', 'next', 'then', 'failure'] as const, 'Which kind of route.'),
     expression: OptStr('The `on` key or branch condition.'), value: Type.Optional(Type.Unknown()),
@@ -72,6 +76,12 @@ const EVENT_FIELDS = {
   'confirmation-requested': {
     stepId: Str, title: Str, command: Str, target: OptStr(), description: OptStr(), blastRadius: OptStr(), question: Str,
     risk: literals(['normal', 'high'] as const, 'high: the answer is typed.'), resumed: Type.Boolean(doc('Asked again after a resume.')),
+    connection: OptStr('SQL: the name of the connection.'),
+    env: Type.Optional(Type.Record(Type.String(), Type.String(), doc("Shell: the step's env: values, secrets masked."))),
+    cwd: OptStr("Shell: the step's working directory."),
+    timeout: OptStr("The step's time limit."),
+    attempts: Type.Optional(Type.Integer({ minimum: 1, ...doc('How many runs of the action the one approval covers (retry.attempts).') })),
+    covers: OptStr('In words: what the one approval covers (retries, wait polls, a called runbook).'),
   },
   'confirmation-answered': {
     stepId: Str, answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Str,

@@ -1,5 +1,6 @@
 // Text helpers shared by the terminal UI and plain mode: durations, branch labels, SQL tables, output lines.
 import { stripVTControlCharacters } from 'node:util';
+import type { ConfirmationRequested, DryRunMode, DryRunShownBecause } from '../engine/events.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
@@ -81,3 +82,36 @@ export function commandLine(command: string, max = 200): string {
   const more = lines.length > 1 ? ` (+${lines.length - 1} more line${lines.length > 2 ? 's' : ''})` : '';
   return `${truncate(lines[0] ?? '', max)}${more}`;
 }
+
+/** The settings that decide what a gated step runs, besides its command: env values, directory, limits. */
+export function gateSettings(e: ConfirmationRequested): { label: string; value: string }[] {
+  const out: { label: string; value: string }[] = [];
+  for (const [k, v] of Object.entries(e.env ?? {})) out.push({ label: out.some((o) => o.label === 'env') ? '' : 'env', value: `${k}=${v}` });
+  if (e.cwd !== undefined) out.push({ label: 'in dir', value: e.cwd });
+  if (e.timeout !== undefined) out.push({ label: 'timeout', value: e.timeout });
+  if (e.covers !== undefined) out.push({ label: 'approval', value: e.covers.replace(/^this approval /, '') });
+  return out;
+}
+
+/** The dry run's plan: which steps ran for real, which in the sandbox, which were only shown and why. */
+export function dryRunPlan(modes: [string, DryRunMode][], shown: { stepId: string; command: string; because?: DryRunShownBecause }[]): string[] {
+  const ids = (m: DryRunMode) => modes.filter(([, mode]) => mode === m).map(([id]) => id);
+  const lines: string[] = [];
+  if (ids('ran').length) lines.push(`ran for real (read-only): ${ids('ran').join(', ')}`);
+  if (ids('sandboxed').length) lines.push(`ran in the sandbox (read-only files, no signals): ${ids('sandboxed').join(', ')}`);
+  for (const because of ['no-sandbox', 'safe-because'] as const) {
+    const these = shown.filter((a) => a.because === because);
+    if (these.length) lines.push(`shown, not run (${SHOWN_BECAUSE[because]}): ${these.map((a) => a.stepId).join(', ')}`);
+  }
+  const gated = shown.filter((a) => a.because === undefined || a.because === 'destructive');
+  if (!gated.length) return [...lines, 'no destructive step was reached'];
+  lines.push('a real run would ask you to confirm:');
+  for (const a of gated) lines.push(`  - ${a.stepId}: ${commandLine(a.command)}`);
+  return lines;
+}
+
+export const SHOWN_BECAUSE: Record<DryRunShownBecause, string> = {
+  destructive: 'destructive',
+  'no-sandbox': 'no sandbox available here',
+  'safe-because': 'SQL marked safe_because',
+};

@@ -2,7 +2,7 @@
 // engine what is going on, and every frame can be reproduced from the event log. Time is an argument.
 import { splitLines } from './line-splitter.js';
 import type {
-  ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested, QuestionAsked, RunEvent, RunFinished,
+  ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested, DryRunMode, DryRunShownBecause, QuestionAsked, RunEvent, RunFinished,
 } from '../engine/events.js';
 import type { StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepKind } from '../language/schema.js';
@@ -34,7 +34,7 @@ export interface StepView {
 
 export interface OutputLine { stepId: string; stream: 'stdout' | 'stderr'; text: string }
 export interface NoteView { text: string; by: string; stepId?: string; at: number }
-export interface DryRunAction { stepId: string; title: string; command: string }
+export interface DryRunAction { stepId: string; title: string; command: string; because?: DryRunShownBecause }
 
 export interface ViewModel {
   title: string;
@@ -56,6 +56,7 @@ export interface ViewModel {
   questions: QuestionAsked[];
   notes: NoteView[];
   dryRunActions: DryRunAction[];
+  dryRunModes: [string, DryRunMode][];  // what the dry run did with each step's action, latest per step
   finished?: RunFinished;
   finishedAt?: number;
 }
@@ -75,7 +76,7 @@ export function initialViewModel(doc?: RunbookDoc): ViewModel {
     ...(stepKind(s) ? { kind: stepKind(s)! } : {}),
     ...(s.description ? { description: s.description } : {}),
   }));
-  return { title: doc?.title ?? '', ...(doc ? { name: doc.name } : {}), dryRun: false, steps, output: [], outputTotal: 0, partial: {}, questions: [], notes: [], dryRunActions: [] };
+  return { title: doc?.title ?? '', ...(doc ? { name: doc.name } : {}), dryRun: false, steps, output: [], outputTotal: 0, partial: {}, questions: [], notes: [], dryRunActions: [], dryRunModes: [] };
 }
 
 export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
@@ -89,6 +90,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
     case 'step-started':
       return {
         ...flushStep(vm, event.stepId), currentStepId: event.stepId,
+        ...(event.dryRun ? { dryRunModes: [...vm.dryRunModes.filter(([id]) => id !== event.stepId), [event.stepId, event.dryRun] as [string, DryRunMode]] } : {}),
         steps: upsert(vm.steps, event.stepId, (s) => ({
           ...s, title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
           visits: event.attempt === 1 ? s.visits + 1 : s.visits, startedAt: now, durationMs: undefined, result: undefined,
@@ -107,7 +109,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
         })),
       };
     case 'step-skipped':
-      return skipped(vm, event.stepId, event.reason, event.detail);
+      return skipped(vm, event.stepId, event.reason, event.detail, event.because);
     case 'branch': {
       const from = vm.steps.find((s) => s.id === event.from);
       const branch = branchView(event, from?.result);
@@ -143,14 +145,14 @@ function upsert(steps: StepView[], id: string, change: (s: StepView) => StepView
   return steps.map((s, j) => (j === i ? change(s) : s));
 }
 
-function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string): ViewModel {
+function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string, because?: DryRunShownBecause): ViewModel {
   const next: ViewModel = {
     ...flushStep(vm, stepId),
     steps: upsert(vm.steps, stepId, (s) => ({ ...s, state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}) } })),
   };
   if (reason !== 'dry-run') return next;
   const title = next.steps.find((s) => s.id === stepId)?.title ?? stepId;
-  return { ...next, dryRunActions: [...vm.dryRunActions, { stepId, title, command: detail ?? '' }] };
+  return { ...next, dryRunActions: [...vm.dryRunActions, { stepId, title, command: detail ?? '', ...(because ? { because } : {}) }] };
 }
 
 /** For an `on` branch the event does not say which key matched; the result does. */

@@ -60,7 +60,7 @@ function confirmations(list: ConfirmationRow[]): string[] {
     c.answer ? `**${c.answer}**` : '_no answer recorded_', cell(c.by), cell(c.how), duration(c.waitedMs),
   ]);
   const unique = [...new Map(list.map((c) => [`${c.stepId}\0${c.command}`, c])).values()];   // asked again after a resume
-  const commands = unique.map((c) => `- ${code(c.stepId)} asked to run:\n\n${indent(fenced(clip(c.command, 20, 2000)))}`);
+  const commands = unique.map((c) => `- ${code(c.stepId)} asked to run:\n\n${indent(fenced(clip(c.command, 20, 2000)))}${c.settings.length ? `\n\n${c.settings.map((s) => `  - ${cell(s, 400)}`).join('\n')}` : ''}`);
   return ['## Confirmations', '', ...table(['Asked', 'Step', 'Question', 'Answer', 'By', 'How', 'Waited'], rows), '', ...commands, ''];
 }
 

@@ -17,6 +17,7 @@ export interface TimelineRow {
 export interface ConfirmationRow {
   ts: string; stepId: string; title: string; question: string; command: string; risk: 'normal' | 'high';
   askedAgainAfterResume: boolean;
+  settings: string[];          // where, env values, directory, time limit, what the approval covers
   answer?: string; by?: string; how?: string; waitedMs?: number;
 }
 

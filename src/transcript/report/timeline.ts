@@ -2,6 +2,7 @@
 import type { StepResult } from '../../executors/types.js';
 import type { TranscriptLine } from '../schema.js';
 import type { OutputBlock, TimelineRow } from './model.js';
+import { SHOWN_BECAUSE } from '../../ui/format.js';
 
 interface Open { row: TimelineRow; output: OutputBlock }
 
@@ -14,7 +15,8 @@ export function timelineOf(lines: TranscriptLine[]): { timeline: TimelineRow[]; 
   for (const line of lines) {
     switch (line.type) {
       case 'step-started': {
-        const row: TimelineRow = { ts: line.ts, stepId: line.stepId, title: line.title, what: line.kind, ...(line.command !== undefined ? { command: line.command } : {}), status: 'running', attempt: line.attempt, destructive: line.destructive };
+        const what = line.dryRun === 'sandboxed' ? `${line.kind} (dry run: in the sandbox)` : line.dryRun === 'ran' ? `${line.kind} (dry run: read-only, for real)` : line.kind;
+        const row: TimelineRow = { ts: line.ts, stepId: line.stepId, title: line.title, what, ...(line.command !== undefined ? { command: line.command } : {}), status: 'running', attempt: line.attempt, destructive: line.destructive };
         const output: OutputBlock = { stepId: line.stepId, title: line.title, attempt: line.attempt, stdout: '', stderr: '' };
         timeline.push(row); outputs.push(output);
         open.set(line.stepId, { row, output }); last.set(line.stepId, output);
@@ -39,7 +41,7 @@ export function timelineOf(lines: TranscriptLine[]): { timeline: TimelineRow[]; 
       }
       case 'step-skipped': {
         const o = open.get(line.stepId);
-        const detail = line.reason === 'dry-run' ? 'dry run: shown, not run' : line.reason === 'operator' ? 'skipped by the operator' : 'its condition did not hold';
+        const detail = line.reason === 'dry-run' ? `dry run: shown, not run${line.because && line.because !== 'destructive' ? ` (${SHOWN_BECAUSE[line.because]})` : ''}` : line.reason === 'operator' ? 'skipped by the operator' : 'its condition did not hold';
         if (o) { o.row.status = 'skipped'; o.row.detail = detail; } else timeline.push({ ts: line.ts, stepId: line.stepId, title: line.stepId, what: '(not run)', status: 'skipped', detail });
         break;
       }

@@ -11,6 +11,7 @@ import { AbortPrompt } from './AbortPrompt.js';
 import { BranchLine } from './BranchLine.js';
 import { CurrentStep } from './CurrentStep.js';
 import { FinalSummary } from './FinalSummary.js';
+import { gateSettings } from '../format.js';
 import { GatePanel, type GateAnswer } from './GatePanel.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
@@ -49,7 +50,8 @@ export function App({ run, store, transcriptPath, notice, gateArmMs = GATE_ARM_M
   const now = useNow(moving ? TICK_MS : 0);
   const step = currentStep(vm);
   const panel = vm.gate !== undefined || vm.questions.length > 0;
-  const layout = layoutFor(stdout.rows || 24, vm.steps.length, panel);
+  const gateExtra = vm.gate ? gateSettings(vm.gate).length + vm.gate.command.trim().split('\n').length - 1 : 0;
+  const layout = layoutFor(stdout.rows || 24, vm.steps.length, panel, gateExtra);
   const output = stepOutput(vm, vm.currentStepId);
   const maxScroll = Math.max(0, output.length - layout.outputRows);
 

@@ -1,6 +1,6 @@
 // How the run ended: outcome and message, step counts, the transcript, and for a dry run what a real run asks.
 import { Box, Text } from 'ink';
-import { commandLine, formatDuration } from '../format.js';
+import { dryRunPlan, formatDuration } from '../format.js';
 import type { ViewModel } from '../view-model.js';
 import { useColor } from './theme.js';
 
@@ -25,11 +25,10 @@ export function FinalSummary({ vm, transcriptPath }: { vm: ViewModel; transcript
 
 function DryRunList({ vm }: { vm: ViewModel }) {
   const color = useColor();
-  if (!vm.dryRunActions.length) return <Text color={color('warn')}>dry run: no destructive step was reached</Text>;
+  const lines = dryRunPlan(vm.dryRunModes, vm.dryRunActions);
   return (
     <Box flexDirection="column">
-      <Text color={color('warn')}>dry run: a real run would ask you to confirm</Text>
-      {vm.dryRunActions.map((a) => <Text key={a.stepId} wrap="truncate-end">  - <Text bold>{a.stepId}</Text>: {commandLine(a.command)}</Text>)}
+      {lines.map((l, i) => <Text key={i} color={i === 0 ? color('warn') : undefined} wrap="truncate-end">{i === 0 ? 'dry run: ' : '  '}{l}</Text>)}
     </Box>
   );
 }

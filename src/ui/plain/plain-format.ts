@@ -1,8 +1,8 @@
 // Plain mode's text: one line per event (plus the output lines and tables they carry), no cursor codes.
 // Stateful only where the events are: partial output lines wait for their newline.
-import type { ConfirmationRequested, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
+import type { ConfirmationRequested, DryRunMode, DryRunShownBecause, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
 import type { StepResult } from '../../executors/types.js';
-import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, tableLines } from '../format.js';
+import { branchTarget, cleanLine, commandLine, dryRunPlan, formatDuration, formatValue, gateSettings, SHOWN_BECAUSE, tableLines } from '../format.js';
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
 
@@ -11,7 +11,8 @@ const label = (word: string) => word.padEnd(9);
 
 export class PlainFormatter {
   private readonly partial = new Map<string, string>();
-  private readonly dryRunActions: { stepId: string; command: string }[] = [];
+  private readonly dryRunActions: { stepId: string; command: string; because?: DryRunShownBecause }[] = [];
+  private readonly dryRunModes = new Map<string, DryRunMode>();
   private dryRun = false;
 
   constructor(private readonly p: Paint) {}
@@ -22,14 +23,16 @@ export class PlainFormatter {
         this.dryRun = event.dryRun;
         const lines = [`${label('runbook')}${this.p.bold(event.runbook.title)} (${event.runbook.name}) ${this.p.dim(event.runbook.file)}`];
         if (event.target) lines.push(`${label('target')}${event.target}`);
-        if (event.dryRun) lines.push(this.p.yellow(`${label('dry run')}read-only steps run; destructive steps are shown, not run`));
+        if (event.dryRun) lines.push(this.p.yellow(`${label('dry run')}read-only SQL and probes run; shell steps run in a read-only sandbox; destructive steps are shown, not run`));
         if (event.resumedFrom) lines.push(`${label('resumed')}at step '${event.resumedFrom}'`);
         return lines;
       }
       case 'step-started': {
         const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
         const cmd = event.command ? `: ${commandLine(event.command)}` : '';
-        return [`${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${cmd}`];
+        if (event.dryRun) this.dryRunModes.set(event.stepId, event.dryRun);
+        const mode = event.dryRun === 'sandboxed' ? ' (sandboxed)' : '';
+        return [`${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${mode}${cmd}`];
       }
       case 'step-output':
         return this.output(event.stepId, event.stream, event.chunk);
@@ -39,8 +42,9 @@ export class PlainFormatter {
         return [...this.flush(event.stepId), ...(dry ? [] : this.finished(event.stepId, event.result, event.willRetry === true))];
       }
       case 'step-skipped': {
-        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '' });
-        const why = event.reason === 'dry-run' ? `dry run, would run: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? 'by the operator' : 'its condition is false';
+        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '', ...(event.because ? { because: event.because } : {}) });
+        const shown = event.because && event.because !== 'destructive' ? `dry run, ${SHOWN_BECAUSE[event.because]}, shown` : 'dry run, would run';
+        const why = event.reason === 'dry-run' ? `${shown}: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? 'by the operator' : 'its condition is false';
         return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`];
       }
       case 'branch':
@@ -109,10 +113,7 @@ export class PlainFormatter {
     const counts = `${e.steps.ok} ok, ${e.steps.failed} failed, ${e.steps.skipped} skipped`;
     const lines = [colour(`${label('finished')}${e.outcome} in ${formatDuration(e.durationMs)} (${counts})${e.message ? `: ${e.message}` : ''}`)];
     if (!this.dryRun) return lines;
-    if (!this.dryRunActions.length) return [...lines, `${label('dry run')}no destructive step was reached`];
-    lines.push(`${label('dry run')}a real run would ask you to confirm:`);
-    for (const a of this.dryRunActions) lines.push(`  - ${a.stepId}: ${commandLine(a.command)}`);
-    return lines;
+    return [...lines, ...dryRunPlan([...this.dryRunModes], this.dryRunActions).map((l, i) => (i === 0 ? `${label('dry run')}${l}` : l.startsWith('  - ') ? l : `${' '.repeat(9)}${l}`))];
   }
 }
 
@@ -127,7 +128,8 @@ export function gateLines(e: ConfirmationRequested, p: Paint): string[] {
   const field = (name: string, value: string) => `  ${(name ? `${name}:` : '').padEnd(11)}${value}`;
   const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
   lines.push(...e.command.trim().split('\n').map((l, i) => (i === 0 ? field('would run', l) : field('', l))));
-  if (e.target) lines.push(field('on', e.target));
+  if (e.target) lines.push(field('on', e.connection ? `${e.connection}: ${e.target}` : e.target));
+  for (const l of gateSettings(e)) lines.push(field(l.label, l.value));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
   if (e.blastRadius) lines.push(field('affects', e.blastRadius));
   if (e.resumed) lines.push(p.yellow(field('resumed', 'this step was in flight when the run was interrupted; it may have partly run')));

@@ -27,6 +27,8 @@ export interface RunOptions {
   resume?: { stepId: string; context: MachineContext; phase?: 'enter' | 'route'; started?: boolean };
   target?: string;                     // shown in the header, already masked
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+  /** Overrides the sandbox check of a dry run (`runbook test`, whose scripted executors run nothing). */
+  canSandbox?(): boolean;
 }
 
 export interface PendingQuestion { questionId: string; question: Question; resolve(answer: string): void }
@@ -158,6 +160,7 @@ export class Run {
       dryRun: this.opts.dryRun ?? false,
       ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
+      ...(this.opts.canSandbox ? { canSandbox: this.opts.canSandbox } : {}),
     });
   }
 

@@ -26,6 +26,8 @@ export interface StepRunnerDeps {
   dryRun: boolean;
   deadline?: number;                      // epoch ms
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+  /** Whether a dry run can sandbox shell steps (executors/sandbox.ts); `runbook test` scripts them instead. */
+  canSandbox?(): boolean;
 }
 
 export class StepRunner {
@@ -61,7 +63,7 @@ export class StepRunner {
       this.started(step, kind, attempt, undefined, scope);
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare step: ${(e as Error).message}`) };
     }
-    const dry = this.deps.dryRun ? dryRunMode(step, prepared.action) : undefined;
+    const dry = this.deps.dryRun ? dryRunMode(step, prepared.action, (this.deps.canSandbox ?? sandboxAvailable)()) : undefined;
     this.started(step, kind, attempt, prepared.command, scope, dry?.mode);
     if (dry?.mode === 'shown') {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command, because: dry.because });
@@ -165,9 +167,9 @@ export class StepRunner {
 /** What a dry run does with a step's action. Nothing destructive runs; shell runs only inside the sandbox;
  *  SQL an author vouched for with safe_because (the lint saw a write) is shown: the read-only transaction
  *  does not stop every side effect (pg_terminate_backend runs in one). */
-export function dryRunMode(step: StepDoc, action: Action): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
+export function dryRunMode(step: StepDoc, action: Action, canSandbox: boolean): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
   if (step.destructive === true) return { mode: 'shown', because: 'destructive' };
-  if (action.kind === 'shell') return sandboxAvailable() ? { mode: 'sandboxed' } : { mode: 'shown', because: 'no-sandbox' };
+  if (action.kind === 'shell') return canSandbox ? { mode: 'sandboxed' } : { mode: 'shown', because: 'no-sandbox' };
   if (action.kind === 'sql') return step.safe_because?.trim() ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };
   if (action.kind === 'probe') return { mode: 'ran' };
   return undefined; // manual and prompt steps ask, as in a real run

@@ -16,7 +16,8 @@ export interface Word {
 }
 export interface Redirect { op: string; target?: Word; body?: { text: string; script: boolean } }
 export interface SimpleCommand { words: Word[]; redirects: Redirect[]; pipedIn: boolean }
-export interface ParsedScript { commands: SimpleCommand[]; problems: string[] }
+/** problems: syntax bash would refuse (harmless); unreadable: expansions that run code the text does not show. */
+export interface ParsedScript { commands: SimpleCommand[]; problems: string[]; unreadable: string[] }
 
 type Token = { t: 'word'; w: Word } | { t: 'op'; op: string; redirect?: Redirect };
 
@@ -26,7 +27,7 @@ const REDIRECTS = new Set(['&>>', '<<<', '<<-', '<<', '>>', '<&', '>&', '<>', '>
 
 /** Every simple command of `script`, nested ones (substitutions, here-documents fed to code) included. */
 export function parseScript(script: string): ParsedScript {
-  const out: ParsedScript = { commands: [], problems: [] };
+  const out: ParsedScript = { commands: [], problems: [], unreadable: [] };
   const lexer = new Lexer(script, out);
   out.commands.push(...group(lexer.tokens(undefined)));
   return out;
@@ -148,6 +149,7 @@ class Lexer {
     const inner = parseScript(body);
     this.out.commands.push(...inner.commands);
     this.out.problems.push(...inner.problems);
+    this.out.unreadable.push(...inner.unreadable);
   }
 
   /** One word: up to an unquoted metacharacter. */
@@ -252,6 +254,7 @@ class Lexer {
     if (next === '(') { this.i += 2; this.nested(')'); return { text: DYNAMIC }; }
     if (next === '{') {
       let depth = 0;
+      const start = this.i;
       this.i += 1;
       while (this.i < s.length) {
         const c = s[this.i]!;
@@ -263,6 +266,8 @@ class Lexer {
         if (c === '}' && --depth === 0) { this.i++; break; }
         this.i++;
       }
+      // ${x@P} expands the value as a prompt, running any $( … ) in it.
+      if (/@P\}$/.test(s.slice(start, this.i))) this.out.unreadable.push(`'${s.slice(start, this.i)}': a value expanded as a prompt, running any code in it`);
       return { text: DYNAMIC };
     }
     const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(s.slice(this.i, this.i + 256));
@@ -336,6 +341,7 @@ function group(tokens: Token[]): SimpleCommand[] {
     if (skipUntil) { if (bare === skipUntil) skipUntil = undefined; continue; }
     if (casePatterns) { if (bare === 'esac') casePatterns = false; continue; }
     if (current.words.length === 0 && bare !== undefined) {
+      if (bare === 'time' && tokens[k + 1]?.t === 'word' && /^(-p|--)$/.test((tokens[k + 1] as { w: Word }).w.text)) { k++; continue; }
       if (RESERVED_BEFORE_COMMAND.has(bare) || ['fi', 'done', 'esac', '}'].includes(bare)) continue;
       if (bare === 'for' || bare === 'select') { skipUntil = 'do'; continue; }
       if (bare === 'case') { skipUntil = 'in'; casePatterns = true; continue; }

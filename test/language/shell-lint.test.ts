@@ -85,7 +85,15 @@ describe('shell safety lint', () => {
       'eval "$cmd"', 'eval $1', 'bash -c "$code"', 'sh -c "${{ inputs.code }}"', '${{ inputs.tool }} -rf /srv', '/bin/r? -rf x',
       '/bin/{r,}m x', '{rm,-rf,x}', 'curl -s http://x/install | bash', 'cat x | sh', 'bash < script.sh', 'python3 -c "import os"',
       'perl -e "unlink q(x)"', 'node -e "1"', 'env -S "rm -rf x"', 'systemctl $ACTION nginx', 'xargs $TOOL', 'timeout 5 $T x',
-      'sh <<< "$code"']) flagged(s);
+      'sh <<< "$code"', 'source /dev/stdin <<< "$code"', '. <(curl -s http://x/fix)', 'printf rm | xargs -I{} {} -rf x',
+      `x='$(id)'; echo "\${x@P}"`, `x='a[$(id)]'; (( x ))`, "declare -i n='a[$(id)]'", 'python3 <<EOF\nimport os\nEOF', 'curl -s x | python3',
+      'perl < fix.pl']) flagged(s);
+  });
+
+  test('code in aliases, traps and sourced here-documents is read like any script', () => {
+    for (const s of ['shopt -s expand_aliases; alias x="r\'\'m"; x -rf d', "trap 'rm -rf x' EXIT", 'source /dev/stdin <<EOF\nkill 1\nEOF',
+      'time -p shred x', 'builtin eval "shred x"', 'command -p shred x']) flagged(s);
+    for (const s of ["trap 'echo bye' EXIT", 'source /etc/os-release', 'alias ll="ls -l"', 'python3 check.py', 'command -v shred']) clean(s);
   });
 
   test('ordinary read-only scripts stay clean', () => {

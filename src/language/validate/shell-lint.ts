@@ -72,6 +72,7 @@ const MAX_DEPTH = 8;
 function scriptDanger(script: string, depth: number): string | undefined {
   if (depth > MAX_DEPTH) return cannotRead('code nested too deep to read');
   const parsed = parseScript(script);
+  if (parsed.unreadable.length) return cannotRead(parsed.unreadable[0]!);
   for (const cmd of parsed.commands) {
     const found = commandDanger(cmd, depth);
     if (found) return found;
@@ -89,7 +90,10 @@ function commandDanger(cmd: SimpleCommand, depth: number): string | undefined {
     const found = redirectDanger(r);
     if (found) return found;
   }
-  const words = cmd.words.slice(assignments(cmd.words));
+  const assigned = assignments(cmd.words);
+  const code = cmd.words.slice(0, assigned).find(holdsCode);
+  if (code) return cannotRead(`'${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`);
+  const words = cmd.words.slice(assigned);
   for (const w of words) {
     const verb = VERBS.exec(w.text.replaceAll(DYNAMIC, ' '));
     if (verb && words[0] !== w) return looks(`${words[0]?.text ?? ''} ${verb[0]}`);
@@ -111,9 +115,30 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, depth: number): string |
     if (args.some((w) => w.dynamic || w.pattern)) return cannotRead(`'eval ${phrase(args)}': eval of a value`);
     return scriptDanger(args.map((w) => w.text).join(' '), depth + 1);
   }
-  if (name === 'source' || name === '.') return undefined;
+  if (name === 'source' || name === '.') return sourceDanger(name, args, cmd, depth);
+  if (name === 'alias') {
+    for (const a of args) {
+      const eq = a.text.indexOf('=');
+      if (eq < 0) continue;
+      if (a.dynamic) return cannotRead(`'alias ${phrase([a])}': an alias built from a variable`);
+      const found = scriptDanger(a.text.slice(eq + 1), depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (name === 'trap') {
+    const code = args.find((w) => !w.text.startsWith('-'));
+    if (!code) return undefined;
+    if (code.dynamic) return cannotRead(`'trap ${phrase([code])}': code built from a variable`);
+    return scriptDanger(code.text, depth + 1);
+  }
+  if (['declare', 'typeset', 'local', 'export', 'readonly'].includes(name)) {
+    const code = args.find(holdsCode);
+    return code ? cannotRead(`'${name} ${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`) : undefined;
+  }
   if (SHELLS.has(name)) return shellDanger2(name, args, cmd, depth);
   if (name in INLINE_CODE && args.some((w) => INLINE_CODE[name]!.test(w.text))) return cannotRead(`'${name} ${phrase(args.slice(0, 2))}': inline ${name} code`);
+  if (name in INLINE_CODE && readsStdin(args, cmd)) return cannotRead(`'${name}' reading its program from standard input`);
   if (name === 'awk' || name === 'gawk' || name === 'mawk') {
     if (args.some((w) => /system\s*\(|\|\s*"|"\s*\||\|&/.test(w.text))) return looks(`${name} system()`);
     return undefined;
@@ -159,6 +184,10 @@ function wrapperDanger(name: string, args: Word[], cmd: SimpleCommand, depth: nu
   }
   k += spec.positional ?? 0;
   const rest = args.slice(k);
+  if (name === 'xargs') {
+    const token = xargsReplace(args.slice(0, k));
+    if (token && rest[0]?.text.includes(token)) return cannotRead(`'xargs ${phrase(rest.slice(0, 2))}': a command taken from the input`);
+  }
   if (name === 'watch') {
     if (rest.some((w) => w.dynamic || w.pattern)) return cannotRead(`'watch ${phrase(rest)}': a command built from a variable`);
     return scriptDanger(rest.map((w) => w.text).join(' '), depth + 1);
@@ -194,6 +223,40 @@ function shellDanger2(name: string, args: Word[], cmd: SimpleCommand, depth: num
   if (cmd.pipedIn || cmd.redirects.some((r) => r.op === '<')) return cannotRead(`'… | ${name}': a script read from a pipe or file`);
   return undefined;
 }
+
+/** `source file` runs a file the lint cannot see (like running a script); from stdin or a substitution it runs
+ *  code: a here-document is linted, anything else cannot be read. */
+function sourceDanger(name: string, args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+  const file = args[0];
+  if (!file) return undefined;
+  if (file.dynamic || /^\/(dev\/(stdin|fd\/)|proc\/)/.test(file.text)) {
+    const body = cmd.redirects.find((r) => r.body)?.body;
+    if (body && /^\/dev\/stdin$/.test(file.text)) return scriptDanger(body.text, depth + 1);
+    return cannotRead(`'${name} ${phrase([file])}': code read from a stream or built from a variable`);
+  }
+  return undefined;
+}
+
+/** The replace string of xargs -I / -i / --replace, if any. */
+function xargsReplace(options: Word[]): string | undefined {
+  for (let k = 0; k < options.length; k++) {
+    const t = options[k]!.text;
+    if (t === '-I') return options[k + 1]?.text;
+    if (t.startsWith('-I')) return t.slice(2);
+    if (t === '-i' || t === '--replace') return '{}';
+    if (t.startsWith('-i') || t.startsWith('--replace=')) return t.slice(t.indexOf('=') + 1 || 2);
+  }
+  return undefined;
+}
+
+/** An interpreter with no program file reads its program from stdin: a pipe or a here-document. */
+function readsStdin(args: Word[], cmd: SimpleCommand): boolean {
+  const file = args.find((w) => !w.text.startsWith('-') || w.text === '-');
+  return (!file || file.text === '-') && (cmd.pipedIn || cmd.redirects.some((r) => r.body !== undefined || r.op === '<<<' || r.op === '<'));
+}
+
+/** A literal value with code in it: bash runs it where the value is evaluated (arithmetic on a name, ${x@P}). */
+const holdsCode = (w: Word) => /=.*(\$\(|`)/.test(w.text);
 
 /** find … -delete / -exec rm {} ; */
 function findDanger(args: Word[], cmd: SimpleCommand, depth: number): string | undefined {

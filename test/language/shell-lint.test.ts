@@ -121,3 +121,16 @@ describe('shell safety lint', () => {
     }
   });
 });
+
+describe('shell lint on arbitrary text', () => {
+  test('never throws, whatever the script (seeded random scripts from shell metacharacters)', () => {
+    let seed = 1234567;
+    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const alphabet = ["'", '"', '\\', '$', '(', ')', '{', '}', '`', ';', '&', '|', '<', '>', '\n', ' ', '#', '=', '[', ']', '*', '?',
+      'rm', 'eval', 'bash -c ', 'sudo ', '<<EOF\n', 'EOF', '$(', '${', '$((', '))', 'case ', ' in ', 'esac', 'x', '-rf', '${{ inputs.a }}', '@P}'];
+    for (let n = 0; n < 3000; n++) {
+      const script = Array.from({ length: 1 + rand(30) }, () => alphabet[rand(alphabet.length)]).join('');
+      assert.doesNotThrow(() => shellDanger(script), script);
+    }
+  });
+});

@@ -70,7 +70,8 @@ function actionFields(prepared: Prepared, redactor: Redactor): Partial<Confirmat
  *  or per poll (docs/confirmation.md). */
 function limits(step: StepDoc): Pick<ConfirmationRequested, 'timeout' | 'attempts' | 'covers'> {
   const kind = stepKind(step);
-  const timeout = kind === 'runbook' ? undefined : step.timeout !== undefined ? duration(step.timeout, '') : `${DEFAULT_TIMEOUT_MS / 1000}s (default)`;
+  const untimed = kind === 'runbook' || kind === 'manual' || kind === 'prompt'; // a person is not timed out
+  const timeout = untimed ? undefined : step.timeout !== undefined ? duration(step.timeout, '') : `${DEFAULT_TIMEOUT_MS / 1000}s (default)`;
   const attempts = step.retry?.attempts ?? 1;
   const parts: string[] = [];
   if (attempts > 1) {

@@ -416,7 +416,7 @@ test('dry run: the final frame lists what a real run would ask about', async () 
   assert.equal(done.outcome, 'resolved');
   const f = await ui.until('RESOLVED');
   assert.match(f, /DRY RUN/);
-  assert.match(f, /dry run: a real run would ask you to confirm/);
+  assert.match(f, /a real run would ask you to confirm:\n +- restart-app: systemctl restart app/);
   assert.match(f, /- restart-app: systemctl restart app/);
   assert.match(f, /↷ restart-app .* dry run: not run/);
   assert.deepEqual(ui.executed, ['look']);

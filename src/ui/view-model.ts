@@ -27,7 +27,8 @@ export interface StepView {
   command?: string;
   result?: StepResult;
   willRetry?: boolean;
-  skip?: { reason: 'condition' | 'operator' | 'dry-run'; detail?: string };
+  skip?: { reason: 'condition' | 'operator' | 'dry-run'; detail?: string; because?: DryRunShownBecause };
+  dryRun?: DryRunMode;                 // a dry run: what it did with this step's action
   confirmation?: { answer: ConfirmAnswer; how: ConfirmationAnswered['how']; by: string };
   branch?: BranchView;
 }
@@ -95,6 +96,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
           ...s, title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
           visits: event.attempt === 1 ? s.visits + 1 : s.visits, startedAt: now, durationMs: undefined, result: undefined,
           willRetry: undefined, skip: undefined, branch: undefined, ...(event.command !== undefined ? { command: event.command } : {}),
+          dryRun: event.dryRun,
         })),
       };
     case 'step-output':
@@ -148,7 +150,7 @@ function upsert(steps: StepView[], id: string, change: (s: StepView) => StepView
 function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string, because?: DryRunShownBecause): ViewModel {
   const next: ViewModel = {
     ...flushStep(vm, stepId),
-    steps: upsert(vm.steps, stepId, (s) => ({ ...s, state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}) } })),
+    steps: upsert(vm.steps, stepId, (s) => ({ ...s, state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}), ...(because ? { because } : {}) } })),
   };
   if (reason !== 'dry-run') return next;
   const title = next.steps.find((s) => s.id === stepId)?.title ?? stepId;

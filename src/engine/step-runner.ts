@@ -54,10 +54,10 @@ export class StepRunner {
   private async attempt(step: StepDoc, kind: string, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
     const started = Date.now();
     const scope = scopeOf(context);
-    // A called runbook runs with this run's dry-run flag: its own steps follow these rules one by one.
-    if (kind === 'runbook') return this.call(step, context, signal, attempt);
     let prepared: Prepared;
     try {
+      // A called runbook runs with this run's dry-run flag: its own steps follow these rules one by one.
+      if (kind === 'runbook') return await this.call(step, context, signal, attempt);
       prepared = prepareStep(this.deps.doc, step, scope);
     } catch (e) {
       this.started(step, kind, attempt, undefined, scope);

@@ -104,7 +104,7 @@ describe('shell safety lint', () => {
       'units=${{ inputs.units }}; for u in $units; do journalctl -u "$u" -n 40 --no-pager; done', 'x=$(date +%s); echo "$x"',
       'ip route get "$addr" || true', 'echo hi >&2', 'cat file > /tmp/out', 'ps aux | grep "[p]ostgres"', 'timeout 5 psql -c "select 1"',
       'sudo -u postgres psql -Atc "select 1"', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
-      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', 'bash ./check.sh', "bash -o pipefail -c 'ls | wc -l'",
+      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', 'bash ./check.sh', "bash -o pipefail -c 'ls | wc -l'", 'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open',
     ]) clean(s);
   });
 

@@ -296,7 +296,7 @@ function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefin
     ? looks(`> ${target.text}`) : undefined;
 }
 
-const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
+const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*|udp\/.*)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
 /** Leading NAME=value words: assignments, not the command. */
 function assignments(words: Word[]): number {

@@ -131,3 +131,35 @@ describe('the dry run cannot act through a non-destructive shell step', { concur
     await s.victim.exited();
   });
 });
+
+describe("a destructive command spelled to hide from the lint (r''m -r dir)", { concurrency: true }, () => {
+  const book = (marking: string) => `name: hidden\ntitle: Hidden rm\ninputs:\n  dir: { required: true }\nsteps:\n  - id: hide\n${marking}    shell: r''m -r \${{ inputs.dir }}/victim\n  - id: done\n    end: resolved\n`;
+
+  test('unmarked, validate rejects it and neither run nor --dry-run starts', async (t) => {
+    const dir = mkdtempSync('/var/tmp/runbook-hidden-');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'victim'));
+    const runbook = writeRunbook(dir, 'hidden', book(''));
+    const v = await cli(['validate', runbook]);
+    assert.notEqual(v.code, 0);
+    assert.match(v.stdout + v.stderr, /step 'hide' runs a shell command that looks destructive \('rm'\)/);
+    for (const flags of [['--dry-run'], []]) {
+      const r = await cli(['run', runbook, '--plain', '--no-transcript', ...flags, '-i', `dir=${dir}`]);
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.ok(existsSync(join(dir, 'victim')), `${flags.join(' ')}: the directory was removed`);
+    }
+  });
+
+  test('vouched for with safe_because, the dry run runs it sandboxed and the directory survives', async (t) => {
+    const dir = mkdtempSync('/var/tmp/runbook-hidden-');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'victim'));
+    const runbook = writeRunbook(dir, 'hidden', book('    destructive: false\n    safe_because: trust me\n'));
+    const dry = await cli(['run', runbook, '--plain', '--dry-run', '--no-transcript', '-i', `dir=${dir}`]);
+    assert.ok(existsSync(join(dir, 'victim')), 'the dry run removed the directory');
+    assert.match(dry.stdout, /Read-only file system/);
+    const real = await cli(['run', runbook, '--plain', '--no-transcript', '-i', `dir=${dir}`]);
+    assert.equal(real.code, 0, real.stdout);
+    assert.ok(!existsSync(join(dir, 'victim')), 'run for real it acts');
+  });
+});

@@ -77,7 +77,7 @@ describe('shell safety lint', () => {
     for (const s of ['systemctl "restart" nginx', "systemctl re''start nginx", 'sys"temctl" st\\op x', 'service nginx "re"start',
       "docker 'rm' -f c", 'kubectl dele""te pod x', 'curl -X "DE"LETE http://x', 'sudo systemctl $\'\\x72estart\' x',
       'find . -name x -delete', 'sed -i s/a/b/ /etc/x', 'echo x | tee /etc/passwd', 'echo x > /etc/motd', "echo x >'/var/lib/x'",
-      'awk \'BEGIN { system("id") }\'', 'dd if=/dev/zero of=x']) flagged(s);
+      'awk \'BEGIN { system("id") }\'', 'dd if=/dev/zero of=x', 'crontab -r', 'crontab new.txt', 'crontab -l -r']) flagged(s);
   });
 
   test('a command the lint cannot read is flagged: variables, substitutions, patterns, eval of values, piped scripts', () => {
@@ -104,7 +104,7 @@ describe('shell safety lint', () => {
       'units=${{ inputs.units }}; for u in $units; do journalctl -u "$u" -n 40 --no-pager; done', 'x=$(date +%s); echo "$x"',
       'ip route get "$addr" || true', 'echo hi >&2', 'cat file > /tmp/out', 'ps aux | grep "[p]ostgres"', 'timeout 5 psql -c "select 1"',
       'sudo -u postgres psql -Atc "select 1"', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
-      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', 'bash ./check.sh', "bash -o pipefail -c 'ls | wc -l'", 'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open',
+      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', 'bash ./check.sh', "bash -o pipefail -c 'ls | wc -l'", 'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open', 'crontab -l', 'crontab -u postgres -l',
     ]) clean(s);
   });
 

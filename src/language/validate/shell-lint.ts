@@ -9,7 +9,7 @@ import { DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../sh
 const DANGEROUS = new Set([
   'rm', 'rmdir', 'unlink', 'shred', 'wipefs', 'kill', 'pkill', 'killall', 'skill', 'reboot', 'shutdown', 'halt', 'poweroff',
   'truncate', 'dd', 'mkfs', 'mke2fs', 'mkswap', 'fdisk', 'sfdisk', 'parted', 'iptables', 'ip6tables', 'nft', 'ufw',
-  'firewall-cmd', 'init', 'telinit', 'crontab', 'userdel', 'groupdel', 'passwd', 'chpasswd', 'umount', 'swapoff',
+  'firewall-cmd', 'init', 'telinit', 'userdel', 'groupdel', 'passwd', 'chpasswd', 'umount', 'swapoff',
 ]);
 /** Words that name a change wherever they stand (`service x restart`, `pg_ctl stop`, `curl -X DELETE`). */
 const VERBS = /\b(rm|rmdir|kill|pkill|killall|reboot|shutdown|halt|poweroff|truncate|dd|mkfs|iptables|ufw|drop|delete|terminate|restart|stop|reload)\b/i;
@@ -111,6 +111,7 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, depth: number): string |
   const args = words.slice(1);
   if (DANGEROUS.has(name) || /^mkfs\./.test(name)) return looks(name);
   if (VERBS.test(name)) return looks(name);
+  if (name === 'crontab') return args.some((w) => w.text === '-l') && !args.some((w) => /^-[a-zA-Z]*[rei]/.test(w.text)) ? undefined : looks('crontab');
   if (name === 'eval') {
     if (args.some((w) => w.dynamic || w.pattern)) return cannotRead(`'eval ${phrase(args)}': eval of a value`);
     return scriptDanger(args.map((w) => w.text).join(' '), depth + 1);

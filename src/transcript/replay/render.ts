@@ -2,6 +2,7 @@
 import { plainText } from '../text.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
+import { gateSettings, SHOWN_BECAUSE } from '../../ui/format.js';
 import type { TranscriptLine } from '../schema.js';
 
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
@@ -18,7 +19,7 @@ function describe(l: TranscriptLine): string[] {
     case 'header': return [`${l.runbook.title} (${l.runbook.name}) — ${l.operator} on ${l.host}${l.target ? `, target ${l.target}` : ''}`];
     case 'resumed': return [`▶ resumed by ${l.operator} at ${l.stepId}${l.phase === 'route' ? ' (finished; taking its branch)' : ''}${l.forced ? ' — forced: the runbook had changed' : ''}`];
     case 'run-started': return [`▶ run started${l.resumedFrom ? ` (resumed at ${l.resumedFrom})` : ''}${l.dryRun ? ' — DRY RUN' : ''}${inputs(l.inputs)}`];
-    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}`,
+    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}${l.dryRun === 'sandboxed' ? ' (dry run: sandboxed)' : ''}`,
       ...(l.command ? commandLines(l.command) : [])];
     case 'step-output': return l.chunk.replace(/\n$/, '').split('\n').map((c) => `${OUT_PREFIX[l.stream]}${c}`);
     case 'output-dropped': return [`… ${bytes(l.droppedBytes)} more output of ${l.stepId} was not recorded`];
@@ -26,10 +27,11 @@ function describe(l: TranscriptLine): string[] {
       const s = summary(l.result);
       return [`${l.result.status === 'ok' ? '✓' : '✗'} ${l.stepId} ${l.result.status}${s ? ` (${s})` : ''} ${duration(l.result.durationMs)}${l.willRetry ? ' — will retry' : ''}`];
     }
-    case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason})${l.detail ? `: ${l.detail}` : ''}`];
+    case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.detail}` : ''}`];
     case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
     case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed ? ' (again, after the resume)' : ''}: ${l.question}`,
-      ...commandLines(l.command), ...(l.target ? [`on ${l.target}`] : []), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : [])];
+      ...commandLines(l.command), ...(l.target ? [`on ${l.connection ? `${l.connection}: ` : ''}${l.target}`] : []),
+      ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : [])];
     case 'confirmation-answered': return [`→ ${l.answer} — by ${l.by} (${l.how}) after ${duration(l.waitedMs)}`];
     case 'question-asked': {
       const a = l.question.action;

@@ -130,8 +130,23 @@ class Lexer {
     }
   }
 
+  /** Runs a nested read; past MAX_NESTING levels the rest of the script is unreadable (and the stack safe). */
+  private deeper<T>(fallback: T, read: () => T): T {
+    if (nesting >= MAX_NESTING) {
+      this.out.unreadable.push(`substitutions nested more than ${MAX_NESTING} deep`);
+      this.i = this.s.length;
+      return fallback;
+    }
+    nesting++;
+    try { return read(); } finally { nesting--; }
+  }
+
   /** Parses a nested script ($( … ), <( … )) into the output's commands; i is just after its opening. */
   private nested(end: ')'): void {
+    this.deeper(undefined, () => this.nestedRead(end));
+  }
+
+  private nestedRead(end: ')'): void {
     const inner = new Lexer(this.s, this.out);
     inner.i = this.i;
     this.out.commands.push(...group(inner.tokens(end)));
@@ -139,6 +154,10 @@ class Lexer {
   }
 
   private backtick(): void {
+    this.deeper(undefined, () => this.backtickRead());
+  }
+
+  private backtickRead(): void {
     this.i++;
     let body = '';
     while (this.i < this.s.length && this.s[this.i] !== '`') {
@@ -212,7 +231,7 @@ class Lexer {
       text += c; shadow += c;
       this.i++;
     }
-    if (/\{[^{}]*(,|\.\.)[^{}]*\}|\[[^\]]+\]/.test(shadow)) pattern = true;
+    if (/\{[^{}]*(,|\.\.)[^{}]*\}|\[[^\][]+\]/.test(shadow)) pattern = true;
     return { text, dynamic, pattern, quoted };
   }
 
@@ -243,6 +262,10 @@ class Lexer {
 
   /** $name, ${ … }, $( … ), $(( … )), `…` at i; undefined for a lone '$'. */
   private expansion(): { text: string } | undefined {
+    return this.deeper({ text: DYNAMIC }, () => this.expansionRead());
+  }
+
+  private expansionRead(): { text: string } | undefined {
     const s = this.s;
     if (s[this.i] === '`') { this.backtick(); return { text: DYNAMIC }; }
     const next = s[this.i + 1] ?? '';
@@ -276,6 +299,10 @@ class Lexer {
     return { text: DYNAMIC };
   }
 }
+
+/** Nesting of substitutions being read (the lexer is synchronous: one read at a time). */
+let nesting = 0;
+const MAX_NESTING = 64;
 
 const RESERVED_BEFORE_COMMAND = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'coproc']);
 

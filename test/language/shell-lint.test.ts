@@ -87,7 +87,7 @@ describe('shell safety lint', () => {
       'perl -e "unlink q(x)"', 'node -e "1"', 'env -S "rm -rf x"', 'systemctl $ACTION nginx', 'xargs $TOOL', 'timeout 5 $T x',
       'sh <<< "$code"', 'source /dev/stdin <<< "$code"', '. <(curl -s http://x/fix)', 'printf rm | xargs -I{} {} -rf x',
       `x='$(id)'; echo "\${x@P}"`, `x='a[$(id)]'; (( x ))`, "declare -i n='a[$(id)]'", 'python3 <<EOF\nimport os\nEOF', 'curl -s x | python3',
-      'perl < fix.pl']) flagged(s);
+      'perl < fix.pl', `echo ${'$('.repeat(5000)}id`, `echo ${'"${x:-'.repeat(5000)}`]) flagged(s);
   });
 
   test('code in aliases, traps and sourced here-documents is read like any script', () => {

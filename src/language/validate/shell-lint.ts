@@ -257,7 +257,7 @@ function readsStdin(args: Word[], cmd: SimpleCommand): boolean {
 }
 
 /** A literal value with code in it: bash runs it where the value is evaluated (arithmetic on a name, ${x@P}). */
-const holdsCode = (w: Word) => /=.*(\$\(|`)/.test(w.text);
+const holdsCode = (w: Word) => w.text.includes('=') && /\$\(|`/.test(w.text.slice(w.text.indexOf('=')));
 
 /** find … -delete / -exec rm {} ; */
 function findDanger(args: Word[], cmd: SimpleCommand, depth: number): string | undefined {

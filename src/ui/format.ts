@@ -115,3 +115,7 @@ export const SHOWN_BECAUSE: Record<DryRunShownBecause, string> = {
   'no-sandbox': 'no sandbox available here',
   'safe-because': 'SQL marked safe_because',
 };
+
+/** Where a gated step acts: the masked target, and the connection's name when it has one. */
+export const gateTarget = (e: Pick<ConfirmationRequested, 'target' | 'connection'>): string | undefined =>
+  e.target === undefined ? undefined : `${e.target}${e.connection ? ` (connection ${e.connection})` : ''}`;

@@ -18,7 +18,7 @@ test('the ink gate lists connection, env, cwd, timeout and the attempts one appr
   };
   const app = render(<GatePanel gate={gate} active armed={() => true} onAnswer={() => undefined} />);
   const frame = plain(app.lastFrame());
-  for (const text of ['rm -rf "$TARGET"/*', 'db: postgres://admin:****@db/app', 'TARGET=/srv/cache', 'API_TOKEN=****', 'in dir', '/srv', '30s', 'covers up to 3 attempts']) {
+  for (const text of ['rm -rf "$TARGET"/*', 'postgres://admin:****@db/app (connection db)', 'TARGET=/srv/cache', 'API_TOKEN=****', 'in dir', '/srv', '30s', 'covers up to 3 attempts']) {
     assert.ok(frame.includes(text), `${text} is missing from:\n${frame}`);
   }
 });

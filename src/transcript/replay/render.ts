@@ -2,7 +2,7 @@
 import { plainText } from '../text.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
-import { gateSettings, SHOWN_BECAUSE } from '../../ui/format.js';
+import { gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
 import type { TranscriptLine } from '../schema.js';
 
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
@@ -30,7 +30,7 @@ function describe(l: TranscriptLine): string[] {
     case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.detail}` : ''}`];
     case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
     case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed ? ' (again, after the resume)' : ''}: ${l.question}`,
-      ...commandLines(l.command), ...(l.target ? [`on ${l.connection ? `${l.connection}: ` : ''}${l.target}`] : []),
+      ...commandLines(l.command), ...(l.target ? [`on ${gateTarget(l)}`] : []),
       ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : [])];
     case 'confirmation-answered': return [`→ ${l.answer} — by ${l.by} (${l.how}) after ${duration(l.waitedMs)}`];
     case 'question-asked': {

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
 import { TypedConfirm } from './TypedConfirm.js';
-import { gateSettings } from '../format.js';
+import { gateSettings, gateTarget } from '../format.js';
 import { useColor } from './theme.js';
 
 export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
@@ -32,7 +32,7 @@ export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
         {gate.title !== gate.stepId ? <Text color={undefined} bold={false}> · {gate.title}</Text> : null}
       </Text>
       <Field label="will run">{gate.command.trim().split('\n').map((l, i) => <Text key={i} color={color('active')}>{l}</Text>)}</Field>
-      {gate.target ? <Field label="on"><Text>{gate.connection ? `${gate.connection}: ${gate.target}` : gate.target}</Text></Field> : null}
+      {gate.target ? <Field label="on"><Text>{gateTarget(gate)}</Text></Field> : null}
       {gateSettings(gate).map((s, i) => <Field key={`setting-${i}`} label={s.label}><Text>{s.value}</Text></Field>)}
       {gate.description ? <Field label="why"><Text>{gate.description.trim()}</Text></Field> : null}
       {gate.blastRadius ? <Field label="affects"><Text>{gate.blastRadius}</Text></Field> : null}

@@ -2,7 +2,7 @@
 // Stateful only where the events are: partial output lines wait for their newline.
 import type { ConfirmationRequested, DryRunMode, DryRunShownBecause, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
 import type { StepResult } from '../../executors/types.js';
-import { branchTarget, cleanLine, commandLine, dryRunPlan, formatDuration, formatValue, gateSettings, SHOWN_BECAUSE, tableLines } from '../format.js';
+import { branchTarget, cleanLine, commandLine, dryRunPlan, formatDuration, formatValue, gateSettings, gateTarget, SHOWN_BECAUSE, tableLines } from '../format.js';
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
 
@@ -128,7 +128,7 @@ export function gateLines(e: ConfirmationRequested, p: Paint): string[] {
   const field = (name: string, value: string) => `  ${(name ? `${name}:` : '').padEnd(11)}${value}`;
   const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
   lines.push(...e.command.trim().split('\n').map((l, i) => (i === 0 ? field('would run', l) : field('', l))));
-  if (e.target) lines.push(field('on', e.connection ? `${e.connection}: ${e.target}` : e.target));
+  if (e.target) lines.push(field('on', gateTarget(e)!));
   for (const l of gateSettings(e)) lines.push(field(l.label, l.value));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
   if (e.blastRadius) lines.push(field('affects', e.blastRadius));

@@ -22,3 +22,12 @@ test('the ink gate lists connection, env, cwd, timeout and the attempts one appr
     assert.ok(frame.includes(text), `${text} is missing from:\n${frame}`);
   }
 });
+
+test('the step list says when a dry-run step ran in the sandbox, or was shown for want of one', async () => {
+  const { stepStatus } = await import('../../src/ui/step-status.js');
+  const base = { id: 's', title: 's', destructive: false, attempt: 1, visits: 1 } as const;
+  assert.match(stepStatus({ ...base, state: 'running', startedAt: 0, dryRun: 'sandboxed' }, 10, false).text, /^running in the sandbox/);
+  assert.match(stepStatus({ ...base, state: 'ok', durationMs: 5, dryRun: 'sandboxed' }, 10, false).text, /\(sandboxed\)$/);
+  assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'dry-run', because: 'no-sandbox' } }, 10, false).text, 'dry run: shown (no sandbox)');
+  assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'dry-run', because: 'destructive' } }, 10, false).text, 'dry run: not run');
+});

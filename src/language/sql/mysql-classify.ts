@@ -1,0 +1,129 @@
+// MySQL and MariaDB: the server's own reading of comments, strings and statement breaks (mysql-lexer.ts,
+// executable comments expanded), then a maintained grammar (node-sql-parser, MariaDB and MySQL dialects,
+// loaded on first use) for the structure. A text the grammars cannot parse is not proven read-only.
+import { createRequire } from 'node:module';
+import { lexMysql } from './mysql-lexer.js';
+import { MYSQL_READ_ONLY } from './read-only-functions.js';
+import { aStatement, notRead, read, unparsed, type SqlVerdict } from './verdict.js';
+
+type Node = Record<string, unknown>;
+interface Grammar { astify(sql: string, opt: { database: string }): unknown }
+
+/** Statements other than SELECT that can appear nested; any of them is not a read. */
+const WRITES = new Set(['insert', 'replace', 'update', 'delete', 'create', 'drop', 'alter', 'truncate', 'rename',
+  'set', 'lock', 'unlock', 'grant', 'revoke', 'call', 'transaction', 'load_data', 'use', 'declare', 'execute', 'prepare']);
+
+export function classifyMysql(text: string): SqlVerdict {
+  const lexed = lexMysql(text, true);
+  if (lexed.error) return unparsed(`it has ${lexed.error}`);
+  const other = lexMysql(text, false);
+  if (other.error || other.statements.join(';') !== lexed.statements.join(';')) {
+    return unparsed('a backslash before a quote reads differently when the server has NO_BACKSLASH_ESCAPES');
+  }
+  const n = lexed.statements.length;
+  for (const statement of lexed.statements) {
+    const why = statementUnsafe(statement);
+    if (why === UNPARSED) return unparsed(lastError);
+    if (why) return notRead(n, why);
+  }
+  return read(n);
+}
+
+const UNPARSED = '\u0000unparsed';
+let lastError = '';
+
+/** What makes one statement unsafe; UNPARSED (with lastError set) when no grammar reads it. */
+function statementUnsafe(statement: string): string | undefined {
+  const show = /^\s*SHOW\b([\s\S]*)$/i.exec(statement);
+  // SHOW only reads; node-sql-parser knows few of its forms. Its one place for an expression is WHERE,
+  // which is checked as a SELECT's would be.
+  if (show) {
+    const where = /\bWHERE\b([\s\S]*)$/i.exec(show[1]!);
+    return where ? statementUnsafe(`SELECT 1 FROM DUAL WHERE ${where[1]}`) : undefined;
+  }
+  for (const [database, grammar] of grammars()) {
+    let ast: unknown;
+    try {
+      ast = grammar().astify(statement, { database });
+    } catch (err) {
+      lastError = `the MySQL/MariaDB grammar cannot parse it${where(err)}`;
+      continue;
+    }
+    const list = Array.isArray(ast) ? ast as Node[] : [ast as Node];
+    if (list.length !== 1) return 'holds more than one statement';
+    return topUnsafe(list[0]!);
+  }
+  return UNPARSED;
+}
+
+/** The grammar's error lists every token it expected; where it stopped is what helps. */
+function where(err: unknown): string {
+  const start = (err as { location?: { start?: { line?: number; column?: number } } }).location?.start;
+  return start?.line ? ` (stops at line ${start.line}, column ${start.column ?? 1})` : '';
+}
+
+function topUnsafe(ast: Node): string | undefined {
+  const type = String(ast.type ?? '');
+  if (type === 'show' || type === 'desc') return undefined;
+  if (type === 'explain') return findUnsafe(ast.expr);
+  if (type !== 'select') return `is ${aStatement(type.toUpperCase().replace(/_/g, ' '))}`;
+  return findUnsafe(ast);
+}
+
+function findUnsafe(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const why = findUnsafe(v);
+      if (why) return why;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const node = value as Node;
+  const why = nodeUnsafe(node);
+  if (why) return why;
+  for (const child of Object.values(node)) {
+    const inner = findUnsafe(child);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+function nodeUnsafe(node: Node): string | undefined {
+  const type = typeof node.type === 'string' ? node.type : undefined;
+  if (type === 'select') {
+    if ((node.into as Node | undefined)?.position) return 'writes its result somewhere (SELECT … INTO)';
+    if (node.locking_read) return 'locks rows (SELECT … FOR UPDATE / LOCK IN SHARE MODE)';
+  }
+  if (type && WRITES.has(type)) return `holds ${aStatement(type.toUpperCase().replace(/_/g, ' '))}`;
+  if (type === 'assign') return 'assigns a variable (:=)';
+  if (type === 'function' || type === 'aggr_func') {
+    const name = functionName(node);
+    if (!name || !MYSQL_READ_ONLY.has(name.toUpperCase())) return `calls ${name ?? 'a function'}(), which is not known to be read-only`;
+  }
+  return undefined;
+}
+
+/** A built-in's name; undefined for a quoted or schema-qualified (stored) function, never a built-in. */
+function functionName(node: Node): string | undefined {
+  if (typeof node.name === 'string') return node.name;
+  const name = node.name as { name?: { type?: string; value?: string }[]; schema?: unknown } | undefined;
+  const parts = name?.name ?? [];
+  if (name?.schema || parts.length !== 1) return parts.map((p) => p.value).join('.') || undefined;
+  // 'default': a plain name; 'origin': a keyword such as CURRENT_TIMESTAMP; anything else is quoted.
+  const plain = parts[0]!.type === 'default' || parts[0]!.type === 'origin';
+  return plain ? parts[0]!.value : `\`${parts[0]!.value}\``;
+}
+
+let loaded: [string, () => Grammar][] | undefined;
+/** MariaDB's dialect first (the lab's and most deployments' server), then MySQL's; each loaded on first use. */
+function grammars(): [string, () => Grammar][] {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const lazy = (path: string): (() => Grammar) => {
+    let g: Grammar | undefined;
+    return () => (g ??= new (require(path) as { Parser: new () => Grammar }).Parser());
+  };
+  loaded = [['MariaDB', lazy('node-sql-parser/build/mariadb')], ['MySQL', lazy('node-sql-parser/build/mysql')]];
+  return loaded;
+}

@@ -1,0 +1,82 @@
+// PostgreSQL: classify the parse tree of PostgreSQL's own parser. A plain read is one SELECT (also TABLE and
+// VALUES, which parse as SELECT), SHOW, or EXPLAIN without ANALYZE, that nowhere holds another kind of
+// statement (a data-modifying WITH), locks rows (FOR UPDATE/SHARE), creates a table (SELECT INTO), or calls
+// a function or operator not known to be read-only. Everything else is not.
+import { PG_READ_ONLY } from './read-only-functions.js';
+import { aStatement, notRead, read, statementWords, unparsed, type SqlVerdict } from './verdict.js';
+import type { PgParse } from './pg-parser.js';
+
+const TOP_LEVEL_READS = new Set(['SelectStmt', 'ExplainStmt', 'VariableShowStmt']);
+
+/** Operators of the built-in types (comparison, arithmetic, text, JSON, arrays, ranges, network, geometry). */
+const READ_ONLY_OPERATORS = new Set([...('= <> != < > <= >= + - * / % ^ || ~~ !~~ ~~* !~~* ~ ~* !~ !~* @> <@ && -> ->> ' +
+  '#> #>> ? ?| ?& << >> <<= >>= & | # ! @ @@ <-> |/ ||/ -|- @? #- *= *<>').split(' '),
+  'BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC']);
+
+type Node = Record<string, unknown>;
+
+export function classifyPg(parsed: PgParse): SqlVerdict {
+  if ('error' in parsed) return unparsed(`the PostgreSQL parser rejects it (${parsed.error})`);
+  const stmts = parsed.tree.stmts ?? [];
+  for (const { stmt } of stmts) {
+    const [kind, body] = Object.entries(stmt)[0] ?? [];
+    if (!kind || !TOP_LEVEL_READS.has(kind)) return notRead(stmts.length, describeStatement(kind ?? 'unknown', body as Node | undefined));
+    if (kind === 'ExplainStmt' && hasAnalyze(body as Node)) return notRead(stmts.length, 'is EXPLAIN ANALYZE, which runs the statement');
+    const why = findUnsafe(stmt); // from the wrapper, so that the top SELECT's own clauses are checked too
+    if (why) return notRead(stmts.length, why);
+  }
+  return read(stmts.length);
+}
+
+function describeStatement(kind: string, body: Node | undefined): string {
+  if (kind === 'TransactionStmt') return `is transaction control (${String(body?.kind ?? '').replace(/^TRANS_STMT_/, '').replace(/_/g, ' ')})`;
+  if (kind === 'VariableSetStmt') return 'is a SET statement';
+  return `is ${aStatement(statementWords(kind))}`;
+}
+
+function hasAnalyze(explain: Node): boolean {
+  const options = (explain.options ?? []) as { DefElem?: { defname?: string } }[];
+  return options.some((o) => o.DefElem?.defname === 'analyze');
+}
+
+/** The first thing in a tree that is not a plain read, in words; undefined when there is none. */
+function findUnsafe(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const why = findUnsafe(v);
+      if (why) return why;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value as Node)) {
+    const why = nodeUnsafe(key, child as Node) ?? findUnsafe(child);
+    if (why) return why;
+  }
+  return undefined;
+}
+
+function nodeUnsafe(key: string, node: Node): string | undefined {
+  if (key.endsWith('Stmt') && key !== 'SelectStmt') return `holds ${aStatement(statementWords(key))} (in WITH or a subquery)`;
+  if (key === 'SelectStmt') {
+    if (node.lockingClause) return 'locks rows (SELECT … FOR UPDATE/SHARE)';
+    if (node.intoClause) return 'creates a table (SELECT INTO)';
+  }
+  if (key === 'FuncCall') {
+    const name = names(node.funcname);
+    if (!isBuiltin(name) || !PG_READ_ONLY.has(name.at(-1)!)) return `calls ${name.join('.')}(), which is not known to be read-only`;
+  }
+  if (key === 'A_Expr') {
+    const op = names(node.name);
+    if (op.length && (!isBuiltin(op) || !READ_ONLY_OPERATORS.has(op.at(-1)!))) return `uses the operator ${op.join('.')}, which is not known to be read-only`;
+  }
+  return undefined;
+}
+
+/** A name as PostgreSQL resolves it: unquoted parts already folded to lower case by the parser. */
+function names(list: unknown): string[] {
+  return ((list ?? []) as { String?: { sval?: string } }[]).map((n) => n.String?.sval ?? '?');
+}
+
+/** Unqualified, or qualified with pg_catalog: another schema's `count` is someone's own function. */
+const isBuiltin = (name: string[]): boolean => name.length === 1 || (name.length === 2 && name[0] === 'pg_catalog');

@@ -11,7 +11,8 @@ import type { MachineContext } from './machine-types.js';
 import { scopeOf } from './scope.js';
 import { test } from './render.js';
 import { toMs } from './duration.js';
-import { DEFAULT_TIMEOUT_MS, prepareProbe, prepareShell, prepareSql, prepareStep, type Prepared } from './prepare.js';
+import { DEFAULT_TIMEOUT_MS, prepareProbe, prepareShell, prepareSql, prepareStep, vouchedFor, type Prepared } from './prepare.js';
+import { provenReadOnly } from '../executors/sql-read-only.js';
 import { renderTemplate, renderTitle } from './render.js';
 import type { Scope } from '../language/expression/index.js';
 
@@ -61,7 +62,10 @@ export class StepRunner {
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare step: ${(e as Error).message}`) };
     }
     this.started(step, kind, attempt, prepared.command, scope);
-    if (this.deps.dryRun && step.destructive) {
+    // A dry run shows, without running, what the operator would be asked about, and SQL that only its
+    // safe_because vouches for: the parser could not prove it read-only.
+    const vouchedSql = prepared.action.kind === 'sql' && prepared.action.vouched === true && !provenReadOnly(prepared.action);
+    if (this.deps.dryRun && (step.destructive || vouchedSql)) {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command });
       // Counted as succeeded with no output, so the plan follows the path a real, approved run would take.
       return { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
@@ -126,7 +130,7 @@ export class StepRunner {
     const scope = scopeOf(context);
     const doc = this.deps.doc;
     const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
-    const prepare = (): Prepared => w.sql ? prepareSql(doc, w.sql, scope, true, stepTimeout)
+    const prepare = (): Prepared => w.sql ? prepareSql(doc, w.sql, scope, true, stepTimeout, vouchedFor(step))
       : w.shell !== undefined ? prepareShell(w.shell, scope) : prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
     const first = prepare();
     this.started(step, 'wait', attempt, `every ${every / 1000}s until ${w.until}: ${first.command}`, scope);

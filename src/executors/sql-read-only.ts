@@ -13,8 +13,9 @@ const NAME: Record<Engine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', m
 export function readOnlyRefusal(action: SqlAction, engine: Engine, stepId: string): string | undefined {
   const v = classifySql(action.query, engine === 'postgres' ? 'postgres' : 'mysql');
   if (v.statements > 1) return `not read-only: step ${stepId} has ${v.statements} SQL statements; a step that is not destructive runs exactly one`;
-  if (v.readOnly || action.vouched) return undefined;
-  return `not read-only: step ${stepId} ${v.why ?? 'cannot be proven read-only'} (on ${NAME[engine]}); mark it 'destructive: true' so the operator confirms it`;
+  if (v.readOnly || (action.vouched && !v.acts)) return undefined;
+  const vouch = v.acts && action.vouched ? " (safe_because cannot vouch for a function that acts)" : '';
+  return `not read-only: step ${stepId} ${v.why ?? 'cannot be proven read-only'} (on ${NAME[engine]}); mark it 'destructive: true' so the operator confirms it${vouch}`;
 }
 
 /** SQL a dry run may run: proven read-only on the engine of its URL (a vouched-for step is shown instead). */

@@ -3,8 +3,8 @@
 // loaded on first use) for the structure. A text the grammars cannot parse is not proven read-only.
 import { createRequire } from 'node:module';
 import { lexMysql } from './mysql-lexer.js';
-import { MYSQL_READ_ONLY } from './read-only-functions.js';
-import { aStatement, notRead, read, unparsed, type SqlVerdict } from './verdict.js';
+import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
+import { aStatement, notRead, read, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 
 type Node = Record<string, unknown>;
 interface Grammar { astify(sql: string, opt: { database: string }): unknown }
@@ -20,40 +20,39 @@ export function classifyMysql(text: string): SqlVerdict {
   if (other.error || other.statements.join(';') !== lexed.statements.join(';')) {
     return unparsed('a backslash before a quote reads differently when the server has NO_BACKSLASH_ESCAPES');
   }
-  const n = lexed.statements.length;
+  const findings: Finding[] = [];
   for (const statement of lexed.statements) {
-    const why = statementUnsafe(statement);
-    if (why === UNPARSED) return unparsed(lastError);
-    if (why) return notRead(n, why);
+    const problem = statementFindings(statement, findings);
+    if (problem) return unparsed(problem);
   }
-  return read(n);
+  const finding = worst(findings);
+  return finding ? notRead(lexed.statements.length, finding.why, finding.acts) : read(lexed.statements.length);
 }
 
-const UNPARSED = '\u0000unparsed';
-let lastError = '';
-
-/** What makes one statement unsafe; UNPARSED (with lastError set) when no grammar reads it. */
-function statementUnsafe(statement: string): string | undefined {
+/** Adds what makes one statement unsafe to `into`; returns why no grammar reads it, if none does. */
+function statementFindings(statement: string, into: Finding[]): string | undefined {
   const show = /^\s*SHOW\b([\s\S]*)$/i.exec(statement);
   // SHOW only reads; node-sql-parser knows few of its forms. Its one place for an expression is WHERE,
   // which is checked as a SELECT's would be.
   if (show) {
     const where = /\bWHERE\b([\s\S]*)$/i.exec(show[1]!);
-    return where ? statementUnsafe(`SELECT 1 FROM DUAL WHERE ${where[1]}`) : undefined;
+    return where ? statementFindings(`SELECT 1 FROM DUAL WHERE ${where[1]}`, into) : undefined;
   }
+  let problem = '';
   for (const [database, grammar] of grammars()) {
     let ast: unknown;
     try {
       ast = grammar().astify(statement, { database });
     } catch (err) {
-      lastError = `the MySQL/MariaDB grammar cannot parse it${where(err)}`;
+      problem = `the MySQL/MariaDB grammar cannot parse it${where(err)}`;
       continue;
     }
     const list = Array.isArray(ast) ? ast as Node[] : [ast as Node];
-    if (list.length !== 1) return 'holds more than one statement';
-    return topUnsafe(list[0]!);
+    if (list.length !== 1) into.push({ why: 'holds more than one statement' });
+    for (const top of list) topFindings(top, into);
+    return undefined;
   }
-  return UNPARSED;
+  return problem;
 }
 
 /** The grammar's error lists every token it expected; where it stopped is what helps. */
@@ -62,44 +61,38 @@ function where(err: unknown): string {
   return start?.line ? ` (stops at line ${start.line}, column ${start.column ?? 1})` : '';
 }
 
-function topUnsafe(ast: Node): string | undefined {
+function topFindings(ast: Node, into: Finding[]): void {
   const type = String(ast.type ?? '');
-  if (type === 'show' || type === 'desc') return undefined;
-  if (type === 'explain') return findUnsafe(ast.expr);
-  if (type !== 'select') return `is ${aStatement(type.toUpperCase().replace(/_/g, ' '))}`;
-  return findUnsafe(ast);
+  if (type === 'show' || type === 'desc') return;
+  if (type === 'explain') return collect(ast.expr, into);
+  if (type !== 'select') into.push({ why: `is ${aStatement(type.toUpperCase().replace(/_/g, ' '))}` });
+  collect(ast, into);
 }
 
-function findUnsafe(value: unknown): string | undefined {
+function collect(value: unknown, into: Finding[]): void {
   if (Array.isArray(value)) {
-    for (const v of value) {
-      const why = findUnsafe(v);
-      if (why) return why;
-    }
-    return undefined;
+    for (const v of value) collect(v, into);
+    return;
   }
-  if (value === null || typeof value !== 'object') return undefined;
+  if (value === null || typeof value !== 'object') return;
   const node = value as Node;
-  const why = nodeUnsafe(node);
-  if (why) return why;
-  for (const child of Object.values(node)) {
-    const inner = findUnsafe(child);
-    if (inner) return inner;
-  }
-  return undefined;
+  const finding = nodeUnsafe(node);
+  if (finding) into.push(finding);
+  for (const child of Object.values(node)) collect(child, into);
 }
 
-function nodeUnsafe(node: Node): string | undefined {
+function nodeUnsafe(node: Node): Finding | undefined {
   const type = typeof node.type === 'string' ? node.type : undefined;
   if (type === 'select') {
-    if ((node.into as Node | undefined)?.position) return 'writes its result somewhere (SELECT … INTO)';
-    if (node.locking_read) return 'locks rows (SELECT … FOR UPDATE / LOCK IN SHARE MODE)';
+    if ((node.into as Node | undefined)?.position) return { why: 'writes its result somewhere (SELECT … INTO)' };
+    if (node.locking_read) return { why: 'locks rows (SELECT … FOR UPDATE / LOCK IN SHARE MODE)' };
   }
-  if (type && WRITES.has(type)) return `holds ${aStatement(type.toUpperCase().replace(/_/g, ' '))}`;
-  if (type === 'assign') return 'assigns a variable (:=)';
+  if (type && WRITES.has(type)) return { why: `holds ${aStatement(type.toUpperCase().replace(/_/g, ' '))}` };
+  if (type === 'assign') return { why: 'assigns a variable (:=)' };
   if (type === 'function' || type === 'aggr_func') {
     const name = functionName(node);
-    if (!name || !MYSQL_READ_ONLY.has(name.toUpperCase())) return `calls ${name ?? 'a function'}(), which is not known to be read-only`;
+    if (name && MYSQL_ACTING.has(name.toUpperCase())) return { why: `calls ${name}(), which acts on the server`, acts: true };
+    if (!name || !MYSQL_READ_ONLY.has(name.toUpperCase())) return { why: `calls ${name ?? 'a function'}(), which is not known to be read-only` };
   }
   return undefined;
 }

@@ -2,8 +2,8 @@
 // VALUES, which parse as SELECT), SHOW, or EXPLAIN without ANALYZE, that nowhere holds another kind of
 // statement (a data-modifying WITH), locks rows (FOR UPDATE/SHARE), creates a table (SELECT INTO), or calls
 // a function or operator not known to be read-only. Everything else is not.
-import { PG_READ_ONLY } from './read-only-functions.js';
-import { aStatement, notRead, read, statementWords, unparsed, type SqlVerdict } from './verdict.js';
+import { PG_READ_ONLY, pgActs } from './read-only-functions.js';
+import { aStatement, notRead, read, statementWords, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 import type { PgParse } from './pg-parser.js';
 
 const TOP_LEVEL_READS = new Set(['SelectStmt', 'ExplainStmt', 'VariableShowStmt']);
@@ -18,14 +18,15 @@ type Node = Record<string, unknown>;
 export function classifyPg(parsed: PgParse): SqlVerdict {
   if ('error' in parsed) return unparsed(`the PostgreSQL parser rejects it (${parsed.error})`);
   const stmts = parsed.tree.stmts ?? [];
+  const findings: Finding[] = [];
   for (const { stmt } of stmts) {
     const [kind, body] = Object.entries(stmt)[0] ?? [];
-    if (!kind || !TOP_LEVEL_READS.has(kind)) return notRead(stmts.length, describeStatement(kind ?? 'unknown', body as Node | undefined));
-    if (kind === 'ExplainStmt' && hasAnalyze(body as Node)) return notRead(stmts.length, 'is EXPLAIN ANALYZE, which runs the statement');
-    const why = findUnsafe(stmt); // from the wrapper, so that the top SELECT's own clauses are checked too
-    if (why) return notRead(stmts.length, why);
+    if (!kind || !TOP_LEVEL_READS.has(kind)) findings.push({ why: describeStatement(kind ?? 'unknown', body as Node | undefined) });
+    else if (kind === 'ExplainStmt' && hasAnalyze(body as Node)) findings.push({ why: 'is EXPLAIN ANALYZE, which runs the statement' });
+    collect(stmt, findings); // from the wrapper, so that the top SELECT's own clauses are checked too
   }
-  return read(stmts.length);
+  const finding = worst(findings);
+  return finding ? notRead(stmts.length, finding.why, finding.acts) : read(stmts.length);
 }
 
 function describeStatement(kind: string, body: Node | undefined): string {
@@ -39,36 +40,35 @@ function hasAnalyze(explain: Node): boolean {
   return options.some((o) => o.DefElem?.defname === 'analyze');
 }
 
-/** The first thing in a tree that is not a plain read, in words; undefined when there is none. */
-function findUnsafe(value: unknown): string | undefined {
+/** Everything in a tree that is not a plain read. */
+function collect(value: unknown, into: Finding[]): void {
   if (Array.isArray(value)) {
-    for (const v of value) {
-      const why = findUnsafe(v);
-      if (why) return why;
-    }
-    return undefined;
+    for (const v of value) collect(v, into);
+    return;
   }
-  if (value === null || typeof value !== 'object') return undefined;
+  if (value === null || typeof value !== 'object') return;
   for (const [key, child] of Object.entries(value as Node)) {
-    const why = nodeUnsafe(key, child as Node) ?? findUnsafe(child);
-    if (why) return why;
+    const finding = nodeUnsafe(key, child as Node);
+    if (finding) into.push(finding);
+    collect(child, into);
   }
-  return undefined;
 }
 
-function nodeUnsafe(key: string, node: Node): string | undefined {
-  if (key.endsWith('Stmt') && key !== 'SelectStmt') return `holds ${aStatement(statementWords(key))} (in WITH or a subquery)`;
+function nodeUnsafe(key: string, node: Node): Finding | undefined {
+  if (key.endsWith('Stmt') && key !== 'SelectStmt') return { why: `holds ${aStatement(statementWords(key))} (in WITH or a subquery)` };
   if (key === 'SelectStmt') {
-    if (node.lockingClause) return 'locks rows (SELECT … FOR UPDATE/SHARE)';
-    if (node.intoClause) return 'creates a table (SELECT INTO)';
+    if (node.lockingClause) return { why: 'locks rows (SELECT … FOR UPDATE/SHARE)' };
+    if (node.intoClause) return { why: 'creates a table (SELECT INTO)' };
   }
   if (key === 'FuncCall') {
     const name = names(node.funcname);
-    if (!isBuiltin(name) || !PG_READ_ONLY.has(name.at(-1)!)) return `calls ${name.join('.')}(), which is not known to be read-only`;
+    const last = name.at(-1)!;
+    if (pgActs(last)) return { why: `calls ${name.join('.')}(), which acts on the server`, acts: true };
+    if (!isBuiltin(name) || !PG_READ_ONLY.has(last)) return { why: `calls ${name.join('.')}(), which is not known to be read-only` };
   }
   if (key === 'A_Expr') {
     const op = names(node.name);
-    if (op.length && (!isBuiltin(op) || !READ_ONLY_OPERATORS.has(op.at(-1)!))) return `uses the operator ${op.join('.')}, which is not known to be read-only`;
+    if (op.length && (!isBuiltin(op) || !READ_ONLY_OPERATORS.has(op.at(-1)!))) return { why: `uses the operator ${op.join('.')}, which is not known to be read-only` };
   }
   return undefined;
 }

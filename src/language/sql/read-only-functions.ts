@@ -45,6 +45,29 @@ export const PG_READ_ONLY = words(`
   pg_control_recovery pg_wal_summary_contents pg_get_keywords pg_sleep
 `);
 
+/**
+ * Functions known to act on the server (sessions, configuration, locks, sequences, files, other servers):
+ * `safe_because` cannot vouch for them, only `destructive: true` runs them, since a read-only transaction
+ * does not stop most of them (pg_terminate_backend, set_config, advisory locks, GET_LOCK all run in one).
+ */
+export function pgActs(name: string): boolean {
+  return PG_ACTING.has(name) || /^(dblink|lo_|pg_advisory|pg_try_advisory|pg_stat_reset|pg_replication_origin_|pg_create_|pg_drop_|pg_file_|pg_backup_|pg_wal_replay_)/.test(name);
+}
+
+const PG_ACTING = words(`
+  pg_terminate_backend pg_cancel_backend pg_reload_conf set_config nextval setval pg_rotate_logfile
+  pg_rotate_logfile_old pg_switch_wal pg_switch_xlog pg_promote pg_notify pg_start_backup pg_stop_backup
+  pg_log_backend_memory_contexts pg_import_system_collations pg_sequence_last_value txid_current
+  pg_current_xact_id pg_logical_emit_message pg_logical_slot_get_changes pg_logical_slot_get_binary_changes
+  pg_replication_slot_advance pg_copy_physical_replication_slot pg_copy_logical_replication_slot
+  pg_read_file pg_read_binary_file pg_ls_dir pg_stat_file
+`);
+
+export const MYSQL_ACTING = words(`
+  GET_LOCK RELEASE_LOCK RELEASE_ALL_LOCKS IS_USED_LOCK NEXTVAL SETVAL LASTVAL LOAD_FILE BENCHMARK
+  MASTER_POS_WAIT MASTER_GTID_WAIT SOURCE_POS_WAIT SYS_EXEC SYS_EVAL
+`);
+
 /** MySQL and MariaDB, compared in upper case (their function names are case-insensitive). */
 export const MYSQL_READ_ONLY = words(`
   COUNT SUM AVG MIN MAX GROUP_CONCAT BIT_AND BIT_OR BIT_XOR STD STDDEV STDDEV_POP STDDEV_SAMP VARIANCE

@@ -11,11 +11,20 @@ export interface SqlVerdict {
   readOnly: boolean;
   /** When not read-only: what made it so, as a phrase after the step id ("is a DELETE statement"). */
   why?: string;
+  /** It calls a function known to act on the server: `safe_because` cannot vouch for it. */
+  acts?: boolean;
 }
+
+/** One reason a statement is not a plain read. */
+export interface Finding { why: string; acts?: boolean }
+
+/** The finding that matters most: one that acts (safe_because cannot cover it), else the first. */
+export const worst = (findings: Finding[]): Finding | undefined => findings.find((f) => f.acts) ?? findings[0];
 
 export const read = (statements: number): SqlVerdict => ({ parsed: true, statements, readOnly: true });
 
-export const notRead = (statements: number, why: string): SqlVerdict => ({ parsed: true, statements, readOnly: false, why });
+export const notRead = (statements: number, why: string, acts = false): SqlVerdict =>
+  ({ parsed: true, statements, readOnly: false, why, ...(acts ? { acts } : {}) });
 
 export const unparsed = (why: string): SqlVerdict => ({ parsed: false, statements: 0, readOnly: false, why: `cannot be proven read-only: ${why}` });
 

@@ -2,7 +2,7 @@
 // (language/sql): one statement, a plain read, calling only functions known to be read-only. The run backs
 // this up (db/: one statement per step, in a read-only transaction), but the lint is what tells the author.
 import { engineOfScheme } from '../../db/url.js';
-import { classifyMany, classifySql, type SqlEngine, type SqlVerdict } from '../sql/index.js';
+import { classifyLater, classifySql, type SqlEngine, type SqlVerdict } from '../sql/index.js';
 import type { RunbookDoc, SqlActionDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 
@@ -12,20 +12,23 @@ const ENGINE_NAME: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 
  * One SQL text of a step and where it is in the file. `engine` is undefined for a plain-string query on a
  * connection whose URL does not name its scheme: it is checked as PostgreSQL when PostgreSQL's own parser
  * accepts it, else as MySQL/MariaDB; the run checks it again on the engine it actually reaches
- * (engine/prepare.ts), so a text that is a read only on the other engine is still refused there.
+  * (executors/sql-read-only.ts), so a text that is a read only on the other engine is still refused there.
  */
 interface SqlSite { step: StepDoc; index: number; path: string; text: string; engine?: SqlEngine }
 
 export function lintSql(doc: RunbookDoc, report: Reporter): void {
   const sites = doc.steps.flatMap((step, index) => step.destructive === true ? [] : sitesOf(doc, step, index));
-  // Every PostgreSQL (or maybe-PostgreSQL) text in one call: the parser answers them in one exchange.
+  // Every PostgreSQL (or maybe-PostgreSQL) text in one question to the parser's thread, which loads and
+  // parses while the MySQL texts are classified here.
   const pgSites = sites.filter((s) => s.engine !== 'mysql');
-  const pg = classifyMany(pgSites.map((s) => s.text), 'postgres');
+  const pgLater = classifyLater(pgSites.map((s) => s.text), 'postgres');
   const verdicts = new Map<SqlSite, [SqlEngine, SqlVerdict]>();
+  for (const site of sites) if (site.engine === 'mysql') verdicts.set(site, ['mysql', classifySql(site.text, 'mysql')]);
+  const pg = pgLater();
   pgSites.forEach((s, i) => verdicts.set(s, ['postgres', pg[i]!]));
   for (const site of sites) {
     const known = verdicts.get(site);
-    if (site.engine === 'postgres' || (known && known[1].parsed)) continue;
+    if (site.engine !== undefined || known![1].parsed) continue;
     verdicts.set(site, ['mysql', classifySql(site.text, 'mysql')]);
   }
   for (const site of sites) {
@@ -34,6 +37,8 @@ export function lintSql(doc: RunbookDoc, report: Reporter): void {
     if (!finding) continue;
     if (v.statements > 1) {
       report.error('sql-one-statement', site.path, `step '${site.step.id}' ${finding}: one statement per non-destructive step (split it into steps, or mark it 'destructive: true')`);
+    } else if (v.acts) {
+      report.error('unsafe-unmarked', site.path, `step '${site.step.id}' ${finding}: mark it 'destructive: true' so the operator confirms it ('safe_because' cannot vouch for a function that acts)`);
     } else if (site.step.destructive === false) {
       if (!site.step.safe_because?.trim()) report.error('unsafe-unmarked', site.path, `step '${site.step.id}' ${finding}, but is marked 'destructive: false' without 'safe_because: <why>'`);
     } else {

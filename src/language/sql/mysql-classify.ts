@@ -100,9 +100,9 @@ function nodeUnsafe(node: Node): Finding | undefined {
 /** A built-in's name; undefined for a quoted or schema-qualified (stored) function, never a built-in. */
 function functionName(node: Node): string | undefined {
   if (typeof node.name === 'string') return node.name;
-  const name = node.name as { name?: { type?: string; value?: string }[]; schema?: unknown } | undefined;
+  const name = node.name as { name?: { type?: string; value?: string }[]; schema?: { value?: string } } | undefined;
   const parts = name?.name ?? [];
-  if (name?.schema || parts.length !== 1) return parts.map((p) => p.value).join('.') || undefined;
+  if (name?.schema || parts.length !== 1) return [name?.schema?.value, ...parts.map((p) => p.value)].filter(Boolean).join('.') || undefined;
   // 'default': a plain name; 'origin': a keyword such as CURRENT_TIMESTAMP; anything else is quoted.
   const plain = parts[0]!.type === 'default' || parts[0]!.type === 'origin';
   return plain ? parts[0]!.value : `\`${parts[0]!.value}\``;

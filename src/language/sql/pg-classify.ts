@@ -23,7 +23,9 @@ export function classifyPg(parsed: PgParse): SqlVerdict {
     const [kind, body] = Object.entries(stmt)[0] ?? [];
     if (!kind || !TOP_LEVEL_READS.has(kind)) findings.push({ why: describeStatement(kind ?? 'unknown', body as Node | undefined) });
     else if (kind === 'ExplainStmt' && hasAnalyze(body as Node)) findings.push({ why: 'is EXPLAIN ANALYZE, which runs the statement' });
-    collect(stmt, findings); // from the wrapper, so that the top SELECT's own clauses are checked too
+    const own = kind === 'SelectStmt' ? nodeUnsafe(kind, body as Node) : undefined; // the top SELECT's own clauses
+    if (own) findings.push(own);
+    collect(body, findings);
   }
   const finding = worst(findings);
   return finding ? notRead(stmts.length, finding.why, finding.acts) : read(stmts.length);

@@ -7,7 +7,8 @@ import { engineOfScheme, type Engine } from '../db/url.js';
 import { errorLine } from './outcome.js';
 import type { Classification, SqlAction } from './types.js';
 
-const NAME: Record<Engine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
+// The URL's scheme: mysql:// may reach MariaDB and mariadb:// MySQL.
+const NAME: Record<Engine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB', mariadb: 'MariaDB/MySQL' };
 
 /** Why the step may not run its SQL, as the step's error; undefined when it may. */
 export function readOnlyRefusal(action: SqlAction, engine: Engine, stepId: string): string | undefined {

@@ -78,7 +78,7 @@ describe('sql executor on MariaDB', () => {
     // Not proven read-only by the parser: refused before it is sent.
     const r = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')"), testContext());
     assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only']);
-    assert.match(r.error ?? '', /^not read-only: step test-step is an INSERT statement \(on MySQL\)/);
+    assert.match(r.error ?? '', /^not read-only: step test-step is an INSERT statement \(on MySQL\/MariaDB\)/);
     // Vouched for with safe_because: sent, and the read-only statement refuses it.
     const v = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')", { vouched: true }), testContext());
     assert.deepEqual([v.status, v.classification], ['failed', 'not-read-only']);

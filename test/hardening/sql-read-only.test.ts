@@ -230,6 +230,25 @@ describe('non-destructive SQL cannot write: MariaDB', () => {
     await intact();
   });
 
+  it('a plain-string query linted as PostgreSQL is checked again on the MariaDB it reaches', async () => {
+    // PostgreSQL reads /*! … */ as a comment, MariaDB as code: the lint (engine unknown) passes it as a read.
+    const query = "SELECT 1 AS one /*!, GET_LOCK('attack', 0) */";
+    const yaml = ['name: e', 'title: E', 'inputs:', '  url: { description: the database }', 'connections:', '  db: { url: "${{ inputs.url }}" }',
+      'steps:', '  - id: attack', `    sql: { query: ${JSON.stringify(query)} }`, '  - id: done', '    end: resolved', ''].join('\n');
+    const { runbook, diagnostics } = parseRunbook(yaml, 'e.yaml');
+    assert.ok(runbook, JSON.stringify(diagnostics));
+    const executors = createExecutors();
+    const run = new Run({ runbook, inputs: { url: server.url() }, redactor: new Redactor(), executors });
+    const events: RunEvent[] = [];
+    run.on((e) => events.push(e));
+    try { await run.start(); } finally { await executors.close(); }
+    const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 'attack');
+    assert.ok(finished?.type === 'step-finished');
+    assert.deepEqual([finished.result.status, finished.result.classification], ['failed', 'not-read-only']);
+    assert.match(finished.result.error ?? '', /^not read-only: step attack calls GET_LOCK\(\), which acts on the server \(on MySQL\/MariaDB\)/);
+    await intact();
+  });
+
   it('SELECT … FOR UPDATE is flagged, and a vouched-for one holds no lock after its step', async () => {
     checkLint(server.url(), { name: 'FOR UPDATE', query: 'SELECT id FROM marker FOR UPDATE', lint: /locks rows/, vouchable: true });
     const real = await runAttack(server.url(), 'SELECT id FROM marker FOR UPDATE', false);

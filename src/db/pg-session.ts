@@ -127,7 +127,9 @@ class PgSession extends GuardedSession implements Session {
     signal.throwIfAborted();
     const query = { text: sql, values: params, queryMode: 'extended' } as pg.QueryConfig; // queryMode: not in @types/pg
     const result = await this.client.query(query);
-    await this.client.query('ROLLBACK');
+    // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs
+    // next, and its round trip overlaps the engine's own work between steps. A failure breaks the session.
+    this.client.query('ROLLBACK').catch(() => { this.broken = true; });
     return lastResult([result]);
   }
 

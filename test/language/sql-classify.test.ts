@@ -48,7 +48,8 @@ test('PostgreSQL: every other spelling of a write, a lock or an acting function 
     ['SELECT * FROM t FOR UPDATE', /locks rows/], ['SELECT * FROM t FOR SHARE', /locks rows/],
     ['SELECT * FROM t FOR NO KEY UPDATE SKIP LOCKED', /locks rows/], ['SELECT * FROM (SELECT * FROM t FOR UPDATE) s', /locks rows/],
     ['SELECT * INTO x FROM t', /SELECT INTO/], ['EXPLAIN ANALYZE SELECT 1', /EXPLAIN ANALYZE/], ['EXPLAIN (ANALYZE) DELETE FROM t', /ANALYZE/],
-    ['CALL p()', /CALL/], ['DO $$ BEGIN PERFORM 1; END $$', /DO/], ['COPY t TO STDOUT', /COPY/], ['SET work_mem = 1', /SET/],
+    ['CALL p()', /CALL/], ['DO $$ BEGIN PERFORM pg_terminate_backend(1); END $$', /DO statement, which acts/, true],
+    ['COPY t TO STDOUT', /COPY/, true], ["COPY (SELECT 1) TO PROGRAM 'true'", /COPY/, true], ["LOAD 'x'", /LOAD/, true], ['CHECKPOINT', /CHECK POINT|CHECKPOINT/, true], ['SET work_mem = 1', /SET/],
     ['RESET ALL', /not read-only|SET|RESET/], ['LOCK TABLE t', /LOCK/], ['LISTEN c', /LISTEN/], ['NOTIFY c', /NOTIFY/],
     ['PREPARE p AS SELECT 1', /PREPARE/], ['EXECUTE p', /EXECUTE/], ['DECLARE c CURSOR FOR SELECT 1', /DECLARE/],
     ['VACUUM t', /VACUUM/], ['CREATE TABLE t (a int)', /CREATE/], ['TRUNCATE t', /TRUNCATE/], ['DISCARD ALL', /DISCARD/],
@@ -78,7 +79,7 @@ test('MySQL/MariaDB: executable comments are code, strings and comments are read
     ['SELECT `sleep`(1)', /not known/], ['SELECT mydb.f()', /mydb\.f\(\), which is not known/],
     ['SHOW STATUS WHERE Variable_name = GET_LOCK(\'a\', 1)', /GET_LOCK/, true],
     ['SET GLOBAL max_connections = 10', /not|SET/], ['KILL 5', /cannot be proven/], ['START TRANSACTION', /TRANSACTION/],
-    ['CALL p()', /CALL/],
+    ['CALL p()', /CALL/], ["DO GET_LOCK('a', 0)", /calls GET_LOCK\(\), which acts/, true], ["DO RELEASE_ALL_LOCKS()", /acts/, true],
   ];
   for (const [q, why, acts] of cases) {
     const v = verdict('mysql', q);
@@ -93,6 +94,11 @@ test('MySQL/MariaDB: executable comments are code, strings and comments are read
     'SELECT COUNT(*) OVER () AS total FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()', "SELECT 'it''s' AS s",
     'SELECT `weird;name` FROM t', "SELECT X'DEAD' AS bin",
   ]) assert.deepEqual([verdict('mysql', q).readOnly, verdict('mysql', q).why], [true, undefined], q);
+});
+
+test('a text no grammar reads still counts its statements (one statement per non-destructive step)', () => {
+  const v = verdict('mysql', 'KILL 5; KILL 6');
+  assert.deepEqual([v.parsed, v.statements, v.readOnly], [false, 2, false]);
 });
 
 test('the MySQL lexer counts statements outside strings, comments and identifiers only', () => {

@@ -23,7 +23,7 @@ export function classifyMysql(text: string): SqlVerdict {
   const findings: Finding[] = [];
   for (const statement of lexed.statements) {
     const problem = statementFindings(statement, findings);
-    if (problem) return unparsed(problem);
+    if (problem) return unparsed(...withActing(statement, problem), lexed.statements.length);
   }
   const finding = worst(findings);
   return finding ? notRead(lexed.statements.length, finding.why, finding.acts) : read(lexed.statements.length);
@@ -53,6 +53,18 @@ function statementFindings(statement: string, into: Finding[]): string | undefin
     return undefined;
   }
   return problem;
+}
+
+/**
+ * A statement no grammar reads (DO, KILL, …) may still call a function that acts: looked for by name in the
+ * lexed text, where comments are gone and executable comments are code. A literal can only add false alarms.
+ */
+function withActing(statement: string, problem: string): [string, boolean] {
+  const call = /\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
+  for (const m of statement.matchAll(call)) {
+    if (MYSQL_ACTING.has(m[1]!.toUpperCase())) return [`${problem}, and it calls ${m[1]}(), which acts on the server`, true];
+  }
+  return [problem, false];
 }
 
 /** The grammar's error lists every token it expected; where it stopped is what helps. */

@@ -8,6 +8,13 @@ import type { PgParse } from './pg-parser.js';
 
 const TOP_LEVEL_READS = new Set(['SelectStmt', 'ExplainStmt', 'VariableShowStmt']);
 
+/**
+ * Statements a read-only transaction does not stop and whose effect the parser cannot see into: DO runs
+ * PL/pgSQL (PERFORM pg_terminate_backend(…) passes any function check), COPY reads and writes server files and
+ * runs programs, LOAD loads a shared library, CHECKPOINT forces I/O. safe_because cannot vouch for them.
+ */
+const ACTING_STATEMENTS = new Set(['DoStmt', 'CopyStmt', 'LoadStmt', 'CheckPointStmt']);
+
 /** Operators of the built-in types (comparison, arithmetic, text, JSON, arrays, ranges, network, geometry). */
 const READ_ONLY_OPERATORS = new Set([...('= <> != < > <= >= + - * / % ^ || ~~ !~~ ~~* !~~* ~ ~* !~ !~* @> <@ && -> ->> ' +
   '#> #>> ? ?| ?& << >> <<= >>= & | # ! @ @@ <-> |/ ||/ -|- @? #- *= *<>').split(' '),
@@ -21,7 +28,7 @@ export function classifyPg(parsed: PgParse): SqlVerdict {
   const findings: Finding[] = [];
   for (const { stmt } of stmts) {
     const [kind, body] = Object.entries(stmt)[0] ?? [];
-    if (!kind || !TOP_LEVEL_READS.has(kind)) findings.push({ why: describeStatement(kind ?? 'unknown', body as Node | undefined) });
+    if (!kind || !TOP_LEVEL_READS.has(kind)) findings.push({ why: describeStatement(kind ?? 'unknown', body as Node | undefined), acts: ACTING_STATEMENTS.has(kind ?? '') });
     else if (kind === 'ExplainStmt' && hasAnalyze(body as Node)) findings.push({ why: 'is EXPLAIN ANALYZE, which runs the statement' });
     const own = kind === 'SelectStmt' ? nodeUnsafe(kind, body as Node) : undefined; // the top SELECT's own clauses
     if (own) findings.push(own);
@@ -34,6 +41,7 @@ export function classifyPg(parsed: PgParse): SqlVerdict {
 function describeStatement(kind: string, body: Node | undefined): string {
   if (kind === 'TransactionStmt') return `is transaction control (${String(body?.kind ?? '').replace(/^TRANS_STMT_/, '').replace(/_/g, ' ')})`;
   if (kind === 'VariableSetStmt') return 'is a SET statement';
+  if (ACTING_STATEMENTS.has(kind)) return `is ${aStatement(statementWords(kind))}, which acts on the server`;
   return `is ${aStatement(statementWords(kind))}`;
 }
 

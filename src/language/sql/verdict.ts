@@ -26,7 +26,9 @@ export const read = (statements: number): SqlVerdict => ({ parsed: true, stateme
 export const notRead = (statements: number, why: string, acts = false): SqlVerdict =>
   ({ parsed: true, statements, readOnly: false, why, ...(acts ? { acts } : {}) });
 
-export const unparsed = (why: string): SqlVerdict => ({ parsed: false, statements: 0, readOnly: false, why: `cannot be proven read-only: ${why}` });
+/** `statements`: how many a lexer still counted (0 when nothing could be read). */
+export const unparsed = (why: string, acts = false, statements = 0): SqlVerdict =>
+  ({ parsed: false, statements, readOnly: false, why: `cannot be proven read-only: ${why}`, ...(acts ? { acts } : {}) });
 
 /** `AlterTableStmt` → `ALTER TABLE`: PostgreSQL's node names read as the statement's words. */
 export function statementWords(node: string): string {

@@ -96,6 +96,15 @@ test('MySQL/MariaDB: executable comments are code, strings and comments are read
   ]) assert.deepEqual([verdict('mysql', q).readOnly, verdict('mysql', q).why], [true, undefined], q);
 });
 
+test('a text too long to check quickly is not proven, without being parsed', () => {
+  const long = `SELECT ${Array.from({ length: 2000 }, (_, i) => `c${i}`).join(', ')} FROM t`;
+  for (const engine of ['mysql', 'postgres'] as const) {
+    const v = verdict(engine, engine === 'postgres' ? long.repeat(3) : long);
+    assert.equal(v.readOnly, false, engine);
+    assert.match(v.why ?? '', /KiB, and SQL of a step that is not destructive is checked up to \d+ KiB/, engine);
+  }
+});
+
 test('a text no grammar reads still counts its statements (one statement per non-destructive step)', () => {
   const v = verdict('mysql', 'KILL 5; KILL 6');
   assert.deepEqual([v.parsed, v.statements, v.readOnly], [false, 2, false]);

@@ -2,7 +2,20 @@
 import { classifyMysql } from './mysql-classify.js';
 import { classifyPg } from './pg-classify.js';
 import { askPg } from './pg-parser.js';
-import type { SqlEngine, SqlVerdict } from './verdict.js';
+import { unparsed, type SqlEngine, type SqlVerdict } from './verdict.js';
+
+/**
+ * Longer texts are not parsed, so a hostile runbook cannot make validation slow: node-sql-parser (a PEG
+ * parser) took 3.5 s on a 20 KB SELECT list on the loaded test machine; PostgreSQL's parser is fast, but its
+ * tree crosses a thread as JSON. The built-in runbooks' longest query is under 1 KiB.
+ */
+const MAX_BYTES: Record<SqlEngine, number> = { postgres: 32 * 1024, mysql: 4 * 1024 };
+
+const tooLong = (text: string, engine: SqlEngine): SqlVerdict | undefined => {
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_BYTES[engine]) return undefined;
+  return unparsed(`it is ${(bytes / 1024).toFixed(1)} KiB, and SQL of a step that is not destructive is checked up to ${MAX_BYTES[engine] / 1024} KiB`);
+};
 
 export type { SqlEngine, SqlVerdict } from './verdict.js';
 
@@ -20,7 +33,11 @@ export function classifyMany(texts: readonly string[], engine: SqlEngine): SqlVe
  * meanwhile (loading it is most of the cost), so the caller can classify MySQL texts in between.
  */
 export function classifyLater(texts: readonly string[], engine: SqlEngine): () => SqlVerdict[] {
-  if (engine === 'mysql') return () => texts.map(classifyMysql);
-  const answers = askPg(texts);
-  return () => answers().map(classifyPg);
+  if (engine === 'mysql') return () => texts.map((t) => tooLong(t, engine) ?? classifyMysql(t));
+  const short = texts.filter((t) => !tooLong(t, engine));
+  const answers = askPg(short);
+  return () => {
+    const parsed = new Map(answers().map((p, i) => [short[i]!, p]));
+    return texts.map((t) => tooLong(t, engine) ?? classifyPg(parsed.get(t)!));
+  };
 }

@@ -33,11 +33,23 @@ export function classifyMany(texts: readonly string[], engine: SqlEngine): SqlVe
  * meanwhile (loading it is most of the cost), so the caller can classify MySQL texts in between.
  */
 export function classifyLater(texts: readonly string[], engine: SqlEngine): () => SqlVerdict[] {
-  if (engine === 'mysql') return () => texts.map((t) => tooLong(t, engine) ?? classifyMysql(t));
+  if (engine === 'mysql') return () => texts.map((t) => tooLong(t, engine) ?? mysqlCached(t));
   const short = texts.filter((t) => !tooLong(t, engine));
   const answers = askPg(short);
   return () => {
     const parsed = new Map(answers().map((p, i) => [short[i]!, p]));
     return texts.map((t) => tooLong(t, engine) ?? classifyPg(parsed.get(t)!));
   };
+}
+
+/** A MySQL text is parsed once per process (a PEG parse takes milliseconds); the run checks every step again. */
+const mysqlVerdicts = new Map<string, SqlVerdict>();
+function mysqlCached(text: string): SqlVerdict {
+  let v = mysqlVerdicts.get(text);
+  if (!v) {
+    if (mysqlVerdicts.size >= 1000) mysqlVerdicts.clear();
+    v = classifyMysql(text);
+    mysqlVerdicts.set(text, v);
+  }
+  return v;
 }

@@ -39,6 +39,7 @@ interface Channel {
 }
 let channel: Channel | { fatal: string } | undefined;
 const cache = new Map<string, PgParse>();
+const MAX_CACHED = 2000;
 
 /** Parses each text; never throws (a parser that cannot load answers every text with an error). */
 export function parsePg(texts: readonly string[]): PgParse[] {
@@ -51,8 +52,10 @@ export function askPg(texts: readonly string[]): () => PgParse[] {
   const collect = missing.length ? ask(missing) : () => [];
   return () => {
     const answers = collect();
+    if (cache.size + missing.length > MAX_CACHED) cache.clear(); // a fuzzer's texts; a runbook has dozens
     missing.forEach((t, i) => cache.set(t, answers[i]!));
-    return texts.map((t) => cache.get(t)!);
+    const byText = new Map(missing.map((t, i) => [t, answers[i]!]));
+    return texts.map((t) => byText.get(t) ?? cache.get(t)!);
   };
 }
 

@@ -48,14 +48,14 @@ export function parsePg(texts: readonly string[]): PgParse[] {
 
 /** Sends the texts the cache lacks to the worker now; the returned function waits for the answers. */
 export function askPg(texts: readonly string[]): () => PgParse[] {
-  const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
+  const known = new Map(texts.flatMap((t) => { const p = cache.get(t); return p ? [[t, p] as const] : []; }));
+  const missing = [...new Set(texts.filter((t) => !known.has(t)))];
   const collect = missing.length ? ask(missing) : () => [];
   return () => {
     const answers = collect();
     if (cache.size + missing.length > MAX_CACHED) cache.clear(); // a fuzzer's texts; a runbook has dozens
-    missing.forEach((t, i) => cache.set(t, answers[i]!));
-    const byText = new Map(missing.map((t, i) => [t, answers[i]!]));
-    return texts.map((t) => byText.get(t) ?? cache.get(t)!);
+    missing.forEach((t, i) => { cache.set(t, answers[i]!); known.set(t, answers[i]!); });
+    return texts.map((t) => known.get(t)!);
   };
 }
 

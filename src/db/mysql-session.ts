@@ -1,5 +1,6 @@
-// MySQL and MariaDB sessions over mysql2. Like PostgreSQL, each statement gets its own
-// transaction; the statement timeout is per statement too (MariaDB SET STATEMENT, MySQL hint).
+// MySQL and MariaDB sessions over mysql2. Like PostgreSQL, each step gets its own transaction; the statement
+// timeout is per statement too (MariaDB SET STATEMENT, MySQL hint), and a step that is not destructive runs
+// one statement, read-only even through DDL's implicit commit.
 import mysql from 'mysql2';
 import type { Connection as PromiseConnection, FieldPacket } from 'mysql2/promise';
 import { raceAbort } from './abort.js';
@@ -61,6 +62,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
 class MysqlSession extends GuardedSession implements Session {
   readonly flavour: ServerFlavour;
   protected readonly canceller: Canceller;
+  private sessionMadeReadOnly = false;
 
   constructor(
     private readonly conn: PromiseConnection, config: mysql.ConnectionOptions, readonly tls: TlsSettings | null,
@@ -81,15 +83,32 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     opts.signal.throwIfAborted();
-    const text = opts.timeoutMs === undefined ? sql : withStatementTimeout(sql, this.flavour, opts.timeoutMs);
+    const text = statementSettings(sql, this.flavour, opts);
     // execute() binds server-side; query() without values allows statements that cannot be prepared.
+    // Neither accepts two statements: the connection has multipleStatements off.
     const [result, fields] = params.length > 0 ? await this.execute(text, params) : await this.conn.query(text);
     opts.signal.throwIfAborted(); // SLEEP() returns normally when killed: roll back rather than commit
-    await this.conn.query('COMMIT');
+    // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
+    await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
     if (Array.isArray(result)) return toQueryResult(result, columnsOf(fields), result.length, 'SELECT');
     return toQueryResult([], [], (result as { affectedRows?: number }).affectedRows ?? 0);
+  }
+
+  /**
+   * DDL commits the transaction it is in and then runs on its own, so a READ ONLY transaction alone does not
+   * stop it. MariaDB: `SET STATEMENT tx_read_only=1` on the statement itself (statementSettings), which holds
+   * through that implicit commit (tested: CREATE/DROP/RENAME/TRUNCATE TABLE are refused with 1792). MySQL has
+   * no SET STATEMENT: the session is made read-only before a read-only step, every time (the previous step's
+   * one statement may have changed it), and read-write again before a destructive one.
+   */
+  private async sessionReadOnly(readOnly: boolean): Promise<void> {
+    if (this.flavour === 'mariadb') return;
+    if (!readOnly && !this.sessionMadeReadOnly) return;
+    await this.conn.query(`SET SESSION TRANSACTION ${readOnly ? 'READ ONLY' : 'READ WRITE'}`);
+    this.sessionMadeReadOnly = readOnly;
   }
 
   /**
@@ -131,13 +150,17 @@ function columnsOf(fields: FieldPacket[] | undefined): string[] {
 }
 
 /**
- * MariaDB: `SET STATEMENT max_statement_time=<s> FOR <query>` (any statement).
- * MySQL 8: the MAX_EXECUTION_TIME optimizer hint, which exists for SELECT only; other statements
- * rely on KILL QUERY when the engine aborts the step.
+ * MariaDB: `SET STATEMENT max_statement_time=<s>, tx_read_only=1 FOR <query>` (any statement; tx_read_only
+ * only for a read-only step). MySQL 8: the MAX_EXECUTION_TIME optimizer hint, which exists for SELECT only;
+ * other statements rely on KILL QUERY when the engine aborts the step.
  */
-export function withStatementTimeout(sql: string, flavour: ServerFlavour, timeoutMs: number): string {
-  const ms = Math.max(1, Math.ceil(timeoutMs));
-  if (flavour === 'mariadb') return `SET STATEMENT max_statement_time=${(ms / 1000).toFixed(3)} FOR ${sql}`;
+export function statementSettings(sql: string, flavour: ServerFlavour, opts: Pick<QueryOptions, 'readOnly' | 'timeoutMs'>): string {
+  const ms = opts.timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(opts.timeoutMs));
+  if (flavour === 'mariadb') {
+    const settings = [...(ms === undefined ? [] : [`max_statement_time=${(ms / 1000).toFixed(3)}`]), ...(opts.readOnly ? ['tx_read_only=1'] : [])];
+    return settings.length ? `SET STATEMENT ${settings.join(', ')} FOR ${sql}` : sql;
+  }
+  if (ms === undefined) return sql;
   const select = /^(\s*(?:\/\*(?!\+)[\s\S]*?\*\/\s*)*)select\b/i.exec(sql);
   if (!select) return sql;
   return `${select[1]}SELECT /*+ MAX_EXECUTION_TIME(${ms}) */${sql.slice(select[0].length)}`;

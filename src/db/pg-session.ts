@@ -1,5 +1,5 @@
-// PostgreSQL sessions over pg. Every statement runs in its own transaction so that
-// `SET LOCAL statement_timeout` and READ ONLY apply to that statement alone.
+// PostgreSQL sessions over pg. Every step runs in its own transaction so that `SET LOCAL statement_timeout`
+// and READ ONLY apply to that step alone; a step that is not destructive sends exactly one statement.
 import pg from 'pg';
 import { raceAbort } from './abort.js';
 import { Canceller, type CancelLink } from './canceller.js';
@@ -103,7 +103,8 @@ class PgSession extends GuardedSession implements Session {
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
     // SET takes no bind parameters; the value is an integer we computed.
     const timeout = opts.timeoutMs === undefined ? [] : [`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`];
-    const prefix = [opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN', ...timeout];
+    if (opts.readOnly) return this.readOnly(sql, params, timeout, opts.signal);
+    const prefix = ['BEGIN', ...timeout];
     if (params.length === 0) return this.oneMessage(prefix, sql);
     // Bind parameters need the extended protocol, one statement per message: three round trips.
     await this.client.query(prefix.join('; '));
@@ -111,15 +112,32 @@ class PgSession extends GuardedSession implements Session {
     const result = await this.client.query({ text: sql, values: params });
     opts.signal.throwIfAborted(); // finished as the abort came: roll back rather than commit
     await this.client.query('COMMIT');
-    // A multi-statement text (allowed without params) yields one result per statement.
-    return lastResult(Array.isArray(result) ? result as pg.QueryResult[] : [result]);
+    return lastResult([result]);
   }
 
   /**
-   * BEGIN, SET LOCAL, the statement and COMMIT as one simple-query message: one round trip. PostgreSQL
-   * arms statement_timeout per statement, so the SET LOCAL applies to the statement after it; an error
-   * stops the message before COMMIT and query() rolls back. The newline keeps a trailing `--` comment
-   * from swallowing the COMMIT.
+   * A step that is not destructive: its text is sent alone through the extended protocol (Parse/Bind/
+   * Execute), where the server accepts exactly one statement, inside a READ ONLY transaction we opened, which
+   * is then rolled back. So no text can end the transaction and then write (`COMMIT; DELETE …` is refused as
+   * "cannot insert multiple commands into a prepared statement"), a write is refused with 25006, and a
+   * vouched-for statement's SET or set_config() does not outlive the step. See docs/decisions.md.
+   */
+  private async readOnly(sql: string, params: unknown[], timeout: string[], signal: AbortSignal): Promise<QueryResult> {
+    await this.client.query(['BEGIN READ ONLY', ...timeout].join('; '));
+    signal.throwIfAborted();
+    const query = { text: sql, values: params, queryMode: 'extended' } as pg.QueryConfig; // queryMode: not in @types/pg
+    const result = await this.client.query(query);
+    // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs
+    // next, and its round trip overlaps the engine's own work between steps. A failure breaks the session.
+    this.client.query('ROLLBACK').catch(() => { this.broken = true; });
+    return lastResult([result]);
+  }
+
+  /**
+   * BEGIN, SET LOCAL, the statements and COMMIT as one simple-query message: one round trip, for destructive
+   * steps (their text ran past the gate, and may hold several statements). PostgreSQL arms statement_timeout
+   * per statement, so the SET LOCAL applies to the statements after it; an error stops the message before
+   * COMMIT and query() rolls back. The newline keeps a trailing `--` comment from swallowing the COMMIT.
    */
   private async oneMessage(prefix: string[], sql: string): Promise<QueryResult> {
     const results = await this.client.query(`${prefix.join('; ')}; ${sql}\n;COMMIT`) as unknown as pg.QueryResult | pg.QueryResult[];

@@ -29,14 +29,16 @@ export function prepareShell(shell: ShellActionDoc, scope: Scope): Prepared {
   };
 }
 
-export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, readOnly: boolean, timeoutMs: number): Prepared {
+/** `vouched`: a non-destructive step whose `safe_because` covers SQL the parser cannot prove read-only. */
+export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, readOnly: boolean, timeoutMs: number, vouched = false): Prepared {
   const { name, url } = connectionUrl(doc, sql.connection, scope);
   const engine = engineOfScheme(url);
   const query = typeof sql.query === 'string' ? sql.query : engine === 'mysql' || engine === 'mariadb' ? sql.query.mysql : sql.query.postgres;
   if (query === undefined) throw new Error(`this step has no SQL for ${engine ?? 'this database'}`);
   const params = (sql.params ?? []).map((p) => (typeof p === 'string' ? renderValue(p, scope) : p));
   const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(params)}` : query.trim();
-  return { action: { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs }, command: shown, target: url };
+  const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}) };
+  return { action, command: shown, target: url };
 }
 
 export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsDoc | undefined, scope: Scope, stepTimeoutMs: number): Prepared {
@@ -59,7 +61,7 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
 export function preparePoll(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
   const w = step.wait!;
   const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
-  if (w.sql) return prepareSql(doc, w.sql, scope, step.destructive !== true, stepTimeout);
+  if (w.sql) return prepareSql(doc, w.sql, scope, step.destructive !== true, stepTimeout, vouchedFor(step));
   if (w.shell !== undefined) return prepareShell(w.shell, scope);
   return prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
 }
@@ -73,12 +75,15 @@ export function prepareWait(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
 
 export const duration = (d: string | number | undefined, fallback: string): string => (d === undefined ? fallback : typeof d === 'number' ? `${d}s` : d);
 
+/** `destructive: false` with a reason: the author vouches that what the lint could not prove is harmless. */
+export const vouchedFor = (step: StepDoc): boolean => step.destructive === false && !!step.safe_because?.trim();
+
 /** The action of a step that has one (every kind but runbook calls and end steps). */
 export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
   const timeoutMs = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
   if (step.wait) return prepareWait(doc, step, scope);
   if (step.shell !== undefined) return prepareShell(step.shell, scope);
-  if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs);
+  if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs, vouchedFor(step));
   if (step.probe) return prepareProbe(doc, step.probe, step.with, scope, timeoutMs);
   if (step.manual !== undefined) {
     const m = typeof step.manual === 'string' ? { instructions: step.manual } : step.manual;

@@ -13,6 +13,7 @@ import { scopeOf } from './scope.js';
 import { test } from './render.js';
 import { toMs } from './duration.js';
 import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
+import { provenReadOnly } from '../executors/sql-read-only.js';
 import { renderTemplate, renderTitle } from './render.js';
 import type { Scope } from '../language/expression/index.js';
 
@@ -170,7 +171,8 @@ export class StepRunner {
 export function dryRunMode(step: StepDoc, action: Action, canSandbox: boolean): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
   if (step.destructive === true) return { mode: 'shown', because: 'destructive' };
   if (action.kind === 'shell') return canSandbox ? { mode: 'sandboxed' } : { mode: 'shown', because: 'no-sandbox' };
-  if (action.kind === 'sql') return step.safe_because?.trim() ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };
+  // SQL that only its safe_because vouches for (the parser could not prove it read-only) is shown, not run.
+  if (action.kind === 'sql') return action.vouched === true && !provenReadOnly(action) ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };
   if (action.kind === 'probe') return { mode: 'ran' };
   return undefined; // manual and prompt steps ask, as in a real run
 }

@@ -1,6 +1,7 @@
 // SQL steps: a cached session per named connection, each statement in its own (read-only unless
 // destructive) transaction with a server-side timeout, cancelled on the server when aborted.
 import { classify } from '../db/classify.js';
+import { readOnlyRefusal, serverRefusal } from './sql-read-only.js';
 import { openSession } from '../db/open.js';
 import { SessionCache } from '../db/session-cache.js';
 import { parseUrl, type ConnectionInfo } from '../db/url.js';
@@ -30,6 +31,8 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
   } catch (err) {
     return failedResult(ctx, startedAt, 'other', err);
   }
+  const refusal = action.readOnly ? readOnlyRefusal(action, info.engine, ctx.stepId) : undefined;
+  if (refusal) return failedResult(ctx, startedAt, 'not-read-only', refusal);
   const open = (): Promise<Session> => openSession(info, {
     timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
     signal: AbortSignal.any([ctx.signal, cache.closeSignal]),
@@ -49,8 +52,9 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
     if (cache.closeSignal.aborted) {
       return { status: 'aborted', durationMs: Date.now() - startedAt, error: 'the run closed its database connections during the step' };
     }
-    const classification = classify(err);
-    const result = failedResult(ctx, startedAt, classification, err);
+    const refused = serverRefusal(ctx.stepId, action.readOnly, classify(err), err);
+    const classification = refused ? 'not-read-only' : classify(err);
+    const result = failedResult(ctx, startedAt, classification, refused ?? err);
     // The server's own statement timeout (set from the step timeout) is the step timing out.
     const statementTimeout = connected && action.timeoutMs !== undefined && classification === 'timeout';
     return statementTimeout ? { ...result, status: 'timeout' } : result;

@@ -6,7 +6,8 @@ import type { ProbeName } from '../language/schema.js';
  *  cases schemas read it too. */
 export const CLASSIFICATIONS = [
   'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
-  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost', 'other',
+  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
+  'not-read-only', 'other',
 ] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
@@ -36,6 +37,7 @@ export interface ShellAction {
 export interface SqlAction {
   kind: 'sql'; connection: string; url: string; query: string; params: unknown[];
   readOnly: boolean;           // true unless the step is destructive
+  vouched?: boolean;           // a non-destructive step with `safe_because`: may run SQL not proven read-only
   timeoutMs?: number;          // server-side statement timeout
 }
 export interface ProbeAction {

@@ -75,9 +75,14 @@ describe('sql executor on MariaDB', () => {
   });
 
   it('fails a write in a read-only step, and nothing is written', async () => {
+    // Not proven read-only by the parser: refused before it is sent.
     const r = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')"), testContext());
-    assert.equal(r.status, 'failed');
-    assert.match(r.error ?? '', /READ ONLY transaction/);
+    assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only']);
+    assert.match(r.error ?? '', /^not read-only: step test-step is an INSERT statement \(on MySQL\/MariaDB\)/);
+    // Vouched for with safe_because: sent, and the read-only statement refuses it.
+    const v = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')", { vouched: true }), testContext());
+    assert.deepEqual([v.status, v.classification], ['failed', 'not-read-only']);
+    assert.match(v.error ?? '', /^not read-only: step test-step tried to write \(ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: Cannot execute statement in a READ ONLY transaction/);
     assert.deepEqual(await adminQuery(server, 'SELECT COUNT(*) AS n FROM app_db.incidents WHERE id = 99'), [{ n: 0 }]);
   });
 

@@ -55,9 +55,14 @@ describe('sql executor on PostgreSQL', () => {
   });
 
   it('fails a write in a read-only step, and nothing is written', async () => {
+    // Not proven read-only by the parser: refused before it is sent.
     const r = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')"), testContext());
-    assert.equal(r.status, 'failed');
-    assert.match(r.error ?? '', /^25006: cannot execute INSERT in a read-only transaction/);
+    assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only']);
+    assert.match(r.error ?? '', /^not read-only: step test-step is an INSERT statement \(on PostgreSQL\)/);
+    // Vouched for with safe_because: sent, and the read-only transaction refuses it.
+    const v = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')", { vouched: true }), testContext());
+    assert.deepEqual([v.status, v.classification], ['failed', 'not-read-only']);
+    assert.match(v.error ?? '', /^not read-only: step test-step tried to write \(25006: cannot execute INSERT in a read-only transaction/);
     assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 99'), [{ n: 0 }]);
   });
 
@@ -104,9 +109,12 @@ describe('sql executor on PostgreSQL', () => {
     assert.equal(ok.status, 'ok');
   });
 
-  it('runs several statements when there are no params (last result wins)', async () => {
-    const r = await executors.execute(sql("SELECT 1 AS a; SELECT 'two' AS b"), testContext());
+  it('a destructive step runs several statements when there are no params (last result wins); a read-only step runs one', async () => {
+    const r = await executors.execute(sql("SELECT 1 AS a; SELECT 'two' AS b", { readOnly: false }), testContext());
     assert.deepEqual([r.status, r.rows], ['ok', [{ b: 'two' }]]);
+    const refused = await executors.execute(sql("SELECT 1 AS a; SELECT 'two' AS b"), testContext());
+    assert.deepEqual([refused.status, refused.classification], ['failed', 'not-read-only']);
+    assert.match(refused.error ?? '', /has 2 SQL statements; a step that is not destructive runs exactly one/);
   });
 
   it('applies the server-side timeout to a step with bind parameters too', async () => {

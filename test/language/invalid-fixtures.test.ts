@@ -35,7 +35,7 @@ const EXPECTED: Record<string, [number, number, string, string, ('error' | 'warn
   'expr-unknown-capture.yaml': [8, 13, 'unknown-name', "unknown name 'usag' — did you mean 'usage'?"],
   'undeclared-input.yaml': [7, 33, 'unknown-input', "input 'servce' is not declared — did you mean 'service'?"],
   'result-outside.yaml': [5, 9, 'unknown-name', "'result' is only available"],
-  'unsafe-sql.yaml': [6, 9, 'unsafe-unmarked', 'not read-only (DELETE)'],
+  'unsafe-sql.yaml': [7, 19, 'unsafe-unmarked', 'not read-only: it is a DELETE statement'],
   'unsafe-shell.yaml': [4, 9, 'unsafe-unmarked', "looks destructive ('systemctl restart')"],
   'safe-without-reason.yaml': [6, 18, 'unsafe-unmarked', "without 'safe_because"],
   'sql-template.yaml': [9, 19, 'sql-template', 'put values in params'],

@@ -2,11 +2,10 @@
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 import { shellDanger } from './shell-lint.js';
-
-const READ_ONLY_SQL = /^(select|show|explain|describe|desc|values|table|with)\b/i;
-const WRITES_IN_SQL = /\b(insert|update|delete|merge|drop|alter|create|truncate|grant|revoke|kill|lock|vacuum|reindex|cluster|copy|call|do|set\s+global)\b|\b(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|set_config|pg_advisory_lock|lo_unlink|dblink_exec|pg_drop_replication_slot|pg_create_physical_replication_slot|pg_create_logical_replication_slot|pg_promote|pg_wal_replay_pause|pg_wal_replay_resume|pg_replication_origin_drop)\s*\(/i;
+import { lintSql } from './sql-safety.js';
 
 export function lintSafety(doc: RunbookDoc, report: Reporter): void {
+  lintSql(doc, report); // SQL (of sql steps and waits) is proven read-only by the engine's parser (sql-safety.ts)
   doc.steps.forEach((step, i) => {
     const finding = dangerIn(step);
     if (!finding) return;
@@ -22,29 +21,12 @@ export function lintSafety(doc: RunbookDoc, report: Reporter): void {
   });
 }
 
-/** What makes the step look dangerous, in words, or undefined. A wait's polled action is read like a step's. */
+/** What makes the step's shell (or its wait's polled shell) look dangerous, in words, or undefined. */
 export function dangerIn(step: StepDoc): string | undefined {
-  return actionDanger(step) ?? (step.wait ? actionDanger(step.wait) : undefined);
+  return shellOf(step) ?? (step.wait ? shellOf(step.wait) : undefined);
 }
 
-function actionDanger(step: Pick<StepDoc, 'sql' | 'shell'>): string | undefined {
-  const sql = step.sql?.query;
-  const texts = typeof sql === 'string' ? [sql] : sql ? [sql.postgres, sql.mysql] : [];
-  for (const q of texts) {
-    if (q === undefined) continue;
-    const write = sqlWrite(q);
-    if (write) return `runs SQL that is not read-only (${write})`;
-  }
+function shellOf(step: Pick<StepDoc, 'shell'>): string | undefined {
   const shell = typeof step.shell === 'string' ? step.shell : step.shell?.run;
   return shell === undefined ? undefined : shellDanger(shell);
-}
-
-function sqlWrite(query: string): string | undefined {
-  const body = query.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/'(?:[^']|'')*'/g, "''");
-  for (const stmt of body.split(';').map((s) => s.trim()).filter(Boolean)) {
-    if (!READ_ONLY_SQL.test(stmt)) return stmt.split(/\s+/)[0]?.toUpperCase();
-    const w = WRITES_IN_SQL.exec(stmt);
-    if (w) return (w[1] ?? w[2] ?? w[0]).trim();
-  }
-  return undefined;
 }

@@ -10,6 +10,7 @@ import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
 import { runbookCaller } from './call-runbook.js';
 import type { ResumeMarker } from '../transcript/header.js';
+import type { LockedTranscript } from '../transcript/index.js';
 
 export interface RunFlags {
   input: string[];
@@ -25,7 +26,7 @@ export interface RunFlags {
 export interface PreparedRun { run: Run; redactor: Redactor; execute(): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
-export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker } }
+export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript } }
 
 const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
 
@@ -53,7 +54,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       const { appendTo } = session;
       const transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
         file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
-        ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}),
+        ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
       });
       const { attachUI } = await import('../ui/index.js');
       const interactive = !flags.plain && process.stdin.isTTY === true && process.stdout.isTTY === true;

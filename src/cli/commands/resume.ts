@@ -7,13 +7,25 @@ import { readTranscript, type Transcript } from '../../transcript/reader.js';
 import { loadRecordedRunbook } from '../../transcript/recorded-runbook.js';
 import { findResumePoint } from '../../transcript/resume-point.js';
 import { inputsForResume } from '../../transcript/resume-inputs.js';
-import { writerStillRunning } from '../../transcript/still-running.js';
+import { lastWriterPid, writerStillRunning } from '../../transcript/still-running.js';
+import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../../transcript/index.js';
 import type { ResumeMarker } from '../../transcript/header.js';
 import type { Runbook } from '../../language/runbook.js';
 
 export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean }
 
 export async function resumeCommand(path: string, flags: ResumeFlags): Promise<number> {
+  readTranscript(path); // a missing or headless file is refused before anything is opened for writing
+  // Locked before the state is read: a second resume racing this one is refused here, never both running.
+  const locked = openLockedForResume(path, () => lastWriterPid(readTranscript(path)));
+  try {
+    return await resumeLocked(path, locked, flags);
+  } finally {
+    releaseUntaken(locked); // a run that started closed it itself
+  }
+}
+
+async function resumeLocked(path: string, locked: LockedTranscript, flags: ResumeFlags): Promise<number> {
   const transcript = readTranscript(path);
   if (transcript.problems.length) {
     throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
@@ -32,7 +44,7 @@ export async function resumeCommand(path: string, flags: ResumeFlags): Promise<n
   const marker: ResumeMarker = { stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}) };
   const session = await prepareRun(runbook, { ...flags, input, transcript: path },
     { resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context } },
-    { appendTo: { path: transcript.path, marker } });
+    { appendTo: { path: transcript.path, marker, locked } });
   return session.execute();
 }
 

@@ -23,7 +23,7 @@ export interface RunFlags {
   deadline?: string;
 }
 
-export interface PreparedRun { run: Run; redactor: Redactor; execute(): Promise<number> }
+export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
 export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript } }
@@ -48,7 +48,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {
-    run, redactor,
+    run, redactor, inputs: values,
     async execute() {
       const { attachTranscript } = await import('../transcript/index.js');
       const { appendTo } = session;

@@ -14,6 +14,7 @@ import { toMs } from './duration.js';
 import { DEFAULT_TIMEOUT_MS, prepareProbe, prepareShell, prepareSql, prepareStep, type Prepared } from './prepare.js';
 import { renderTemplate, renderTitle } from './render.js';
 import type { Scope } from '../language/expression/index.js';
+import type { TargetFingerprint } from '../executors/fingerprint.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -25,6 +26,8 @@ export interface StepRunnerDeps {
   dryRun: boolean;
   deadline?: number;                      // epoch ms
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+  /** First contact with a target; throws when it is not the run's (see TargetGuard). */
+  identify?(stepId: string, connection: string, target: TargetFingerprint): void;
 }
 
 export class StepRunner {
@@ -92,6 +95,8 @@ export class StepRunner {
       onOutput: (stream, chunk) => this.output(step.id, stream, maskers[stream].push(chunk)),
       ask: (q) => this.deps.ask(q),
       mask: (t) => this.deps.redactor.mask(t),
+      onProcess: (p) => this.deps.publish({ type: 'step-process', stepId: step.id, ...p }),
+      onTarget: (connection, target) => this.deps.identify?.(step.id, connection, target),
     };
     if (prepared.action.kind === 'sql' && limit !== undefined) prepared.action.timeoutMs = limit;
     try {

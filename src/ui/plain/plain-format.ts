@@ -31,6 +31,10 @@ export class PlainFormatter {
         const cmd = event.command ? `: ${commandLine(event.command)}` : '';
         return [`${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${cmd}`];
       }
+      case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen
+        return [];
+      case 'already-ran':
+        return [`${label('replayed')}${event.stepId}: already ran (${event.status}), not run again`];
       case 'step-output':
         return this.output(event.stepId, event.stream, event.chunk);
       case 'step-finished': {

@@ -3,9 +3,11 @@
 //
 // The identity is the server's own, not the address used to reach it (a DNS name, an IP and a pooler can all
 // lead to one server; one address can lead to another server after a change):
-// - PostgreSQL: system_identifier from pg_control_system(), unique per cluster (initdb) and kept by its physical
-//   replicas; EXECUTE is granted to PUBLIC by default. Where it was revoked, the server's own address and port
-//   and the database's oid stand in (marked weak: compared together with the URL's host and port).
+// - PostgreSQL: system_identifier from pg_control_system() (EXECUTE is granted to PUBLIC by default), with the
+//   address and port the server itself answers on (inet_server_addr/port). The identifier alone is not enough:
+//   it is made by initdb and shared by every copy of that data directory (a restored backup, a cloned image, a
+//   physical replica), so two servers can have it. Where pg_control_system() was revoked, the address, port and
+//   the database's oid stand in (marked weak: compared together with the URL's host and port).
 // - MySQL: @@server_uuid. MariaDB has none: @@hostname, @@port and @@datadir (stable across restarts).
 // - Shell steps run here: the host name and /etc/machine-id.
 // The database name is part of the target: another database on the same server is another target.
@@ -42,8 +44,8 @@ export async function fingerprintSession(session: Session, info: ConnectionInfo,
     try { return (await session.query(sql, [], { readOnly: true, signal })).rows[0]; } catch { return undefined; }
   };
   if (session.flavour === 'postgres') {
-    const sys = await one('SELECT system_identifier::text AS id FROM pg_control_system()');
-    if (sys?.id) return { engine: 'postgres', ...base, server: `system_identifier ${String(sys.id)}` };
+    const sys = await one('SELECT system_identifier::text AS id, host(inet_server_addr()) AS addr, inet_server_port() AS port FROM pg_control_system()');
+    if (sys?.id) return { engine: 'postgres', ...base, server: `system_identifier ${String(sys.id)} at ${String(sys.addr ?? 'local socket')}:${String(sys.port ?? '-')}` };
     const weak = await one('SELECT host(inet_server_addr()) AS addr, inet_server_port() AS port, (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid');
     return { engine: 'postgres', ...base, weak: true, server: `address ${String(weak?.addr ?? 'local socket')}:${String(weak?.port ?? '?')} database oid ${String(weak?.oid ?? '?')}` };
   }

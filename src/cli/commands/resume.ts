@@ -39,10 +39,11 @@ async function resumeLocked(path: string, locked: LockedTranscript, flags: Resum
   if (transcript.problems.length) {
     throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
   }
+  const { runbook, forced } = runbookFor(transcript, flags.force ?? false);
+  const point = findResumePoint(transcript, runbook.doc, loadCalled); // refuses a finished run first
+  // The lock says no live process writes it; a writer of an older version (without the lock) may still.
   const running = writerStillRunning(transcript);
   if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
-  const { runbook, forced } = runbookFor(transcript, flags.force ?? false);
-  const point = findResumePoint(transcript, runbook.doc, loadCalled);
   if (point.dryRun !== (flags.dryRun ?? false)) {
     throw new UserError(point.dryRun
       ? 'this transcript is of a dry run: its destructive steps never ran. Resume it with --dry-run, or start a real run'

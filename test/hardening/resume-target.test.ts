@@ -56,7 +56,8 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     await until(() => { try { return readFileSync(out, 'utf8').includes('slow'); } catch { return false; } }, 60_000, 'the slow step');
     run.child.kill('SIGKILL');
     await run;
-    const group = transcriptLines(transcript).find((l) => l.type === 'step-process' && l.stepId === 'slow') as unknown as { pgid: number };
+    const group = transcriptLines(transcript).find((l) => l.type === 'step-process' && l.stepId === 'slow') as unknown as { pgid: number } | undefined;
+    assert.ok(group, `the slow step's process group is recorded: ${transcriptLines(transcript).map((l) => `${l.type}:${String(l.stepId)}`).join(' ')}`);
     await until(() => !groupAlive(group.pgid), 30_000, 'the killed step\'s group to die');
 
     const seen = transcriptLines(transcript).filter((l) => l.type === 'target-identified') as (Line & { connection: string; target: Record<string, unknown> })[];

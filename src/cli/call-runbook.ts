@@ -27,8 +27,11 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     const { values, problems } = resolveInputs(runbook.doc, inputs, process.env, redactor);
     if (problems.length) return fail(problems.map((p) => p.message).join('; '));
     const executors = createExecutors();
+    // Continuing an interrupted run inside this called runbook: what finished in it is not run again.
+    const resumed = parent().takeNestedResume(step.id);
     const child: Run = new Run({
-      runbook, inputs: values, redactor, executors, dryRun,
+      runbook, inputs: values, redactor, executors, dryRun, targets: parent().targets.child(step.id),
+      ...(resumed ? { resume: { ...resumed, context: { ...resumed.context, inputs: values } } } : {}),
       callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1),
     });
     const release = parent().adopt(child, step.id);

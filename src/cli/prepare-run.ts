@@ -10,6 +10,7 @@ import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
 import { runbookCaller } from './call-runbook.js';
 import type { ResumeMarker } from '../transcript/header.js';
+import type { LockedTranscript } from '../transcript/index.js';
 
 export interface RunFlags {
   input: string[];
@@ -22,10 +23,10 @@ export interface RunFlags {
   deadline?: string;
 }
 
-export interface PreparedRun { run: Run; redactor: Redactor; execute(): Promise<number> }
+export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
-export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker } }
+export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript } }
 
 const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
 
@@ -47,13 +48,13 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {
-    run, redactor,
+    run, redactor, inputs: values,
     async execute() {
       const { attachTranscript } = await import('../transcript/index.js');
       const { appendTo } = session;
       const transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
         file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
-        ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}),
+        ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
       });
       const { attachUI } = await import('../ui/index.js');
       const interactive = !flags.plain && process.stdin.isTTY === true && process.stdout.isTTY === true;

@@ -2,6 +2,7 @@
 // masked: no subscriber ever sees a secret.
 import type { StepResult, Question } from '../executors/types.js';
 import type { StepKind } from '../language/schema.js';
+import type { TargetFingerprint } from '../executors/fingerprint.js';
 
 export type RunOutcome = 'resolved' | 'escalate' | 'failed' | 'aborted';
 export type ConfirmAnswer = 'yes' | 'skip' | 'abort';
@@ -22,6 +23,13 @@ export interface StepStarted {
   type: 'step-started'; stepId: string; title: string; kind: StepKind; attempt: number; command?: string; destructive: boolean;
   dryRun?: DryRunMode;     // set in a dry run for steps with an action
 }
+/** The process group a step's command runs in (shell steps), so a resume can tell whether any of it still runs. */
+export interface StepProcessStarted { type: 'step-process'; stepId: string; pid: number; pgid: number; bootId?: string; startTicks?: number }
+/** First contact with a target (a database connection, or this host for shell steps): who answered. A resume
+ *  compares it with what answers now before it runs anything. */
+export interface TargetIdentified { type: 'target-identified'; stepId: string; connection: string; target: TargetFingerprint }
+/** On a resume: a step that finished before the interruption; its recorded result is kept, it is not run again. */
+export interface AlreadyRan { type: 'already-ran'; stepId: string; status: StepResult['status'] }
 export interface StepOutput { type: 'step-output'; stepId: string; stream: 'stdout' | 'stderr'; chunk: string }
 export interface StepFinished { type: 'step-finished'; stepId: string; result: StepResult; attempt: number; willRetry?: boolean }
 export interface StepSkipped {
@@ -47,7 +55,7 @@ export interface OperatorNote { type: 'note'; text: string; by: string; stepId?:
 export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; message: string; stepId?: string; durationMs: number; steps: { ok: number; failed: number; skipped: number } }
 
 export type RunEvent =
-  | RunStarted | StepStarted | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
+  | RunStarted | StepStarted | StepProcessStarted | TargetIdentified | AlreadyRan | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
   | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished;
 
 export type RunEventListener = (event: RunEvent) => void;

@@ -11,6 +11,8 @@ import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, R
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
+import { TargetChanged, TargetGuard } from './target-guard.js';
+import type { TargetFingerprint } from '../executors/fingerprint.js';
 
 export interface RunOptions {
   runbook: Runbook;
@@ -24,11 +26,20 @@ export interface RunOptions {
    *  `route` it had finished and only its branch is still to be taken. */
   /** started: false when the step never began (the run was waiting at its gate): the gate need not warn
    *  that it may have partly run. */
-  resume?: { stepId: string; context: MachineContext; phase?: 'enter' | 'route'; started?: boolean };
+  resume?: ResumeState;
   target?: string;                     // shown in the header, already masked
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
   /** Overrides the sandbox check of a dry run (`runbook test`, whose scripted executors run nothing). */
   canSandbox?(): boolean;
+  /** Compares every first contact with a target against the recorded one (resume); default: records only. */
+  targets?: TargetGuard;
+}
+
+/** Where an interrupted run continues (rebuilt from its transcript). `nested`: the step in flight is a `runbook:`
+ *  step, and this is where the called runbook continues (at every depth), so what finished in it is not rerun. */
+export interface ResumeState {
+  stepId: string; context: MachineContext; phase?: 'enter' | 'route'; started?: boolean;
+  nested?: Record<string, ResumeState>;
 }
 
 export interface PendingQuestion { questionId: string; question: Question; resolve(answer: string): void }
@@ -46,10 +57,15 @@ export class Run {
   private started = 0;
   private executeStep: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'the run has not started' });
   private finished?: RunFinished;
+  readonly targets: TargetGuard;
+  private nestedResume: Map<string, ResumeState>;
   private fatal?: string;
 
   constructor(private readonly opts: RunOptions) {
     this.operator = opts.operator ?? process.env.USER ?? 'operator';
+    this.targets = opts.targets ?? TargetGuard.create();
+    this.targets.onChange((reason) => this.abort(reason, 'failed'));
+    this.nestedResume = new Map(Object.entries(opts.resume?.nested ?? {}));
     this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal));
   }
 
@@ -80,6 +96,8 @@ export class Run {
       inputs: this.opts.inputs, ...(this.opts.target ? { target: this.opts.target } : {}),
       ...(this.opts.resume ? { resumedFrom: this.opts.resume.stepId } : {}),
     });
+    // What finished before the interruption keeps its recorded result and is not run again: say so.
+    for (const [stepId, result] of Object.entries(resume?.context.results ?? {})) this.publish({ type: 'already-ran', stepId, status: result.status });
     if (this.fatal) return this.finish({ outcome: 'failed', message: this.fatal });
     const snapshot = resume
       ? machine.resolveState({ value: { [resume.stepId]: resume.phase === 'route' ? PHASE.route : PHASE.enter }, context })
@@ -136,6 +154,13 @@ export class Run {
     this.actor?.send({ type: 'ABORT', reason, outcome });
   }
 
+  /** Where the runbook called by `stepId` continues, the first time it is called after a resume (then never). */
+  takeNestedResume(stepId: string): ResumeState | undefined {
+    const state = this.nestedResume.get(stepId);
+    this.nestedResume.delete(stepId);
+    return state;
+  }
+
   /** A called runbook runs inside this run: its events appear here with step ids under the calling step
    *  (`call-step/child-step`), and answers for those ids are passed down. */
   adopt(child: Run, callingStep: string): () => void {
@@ -161,7 +186,18 @@ export class Run {
       ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
       ...(this.opts.canSandbox ? { canSandbox: this.opts.canSandbox } : {}),
+      identify: (stepId, connection, target) => this.identify(stepId, connection, target),
     });
+  }
+
+  /** First contact with a target: recorded; another target than the run's stops the run (nothing is sent to it). */
+  private identify(stepId: string, connection: string, target: TargetFingerprint): void {
+    try {
+      if (this.targets.check(connection, target)) this.publish({ type: 'target-identified', stepId, connection, target });
+    } catch (e) {
+      if (e instanceof TargetChanged) queueMicrotask(() => this.targets.stopRun(e.message));
+      throw e;
+    }
   }
 
   private ask(question: Question): Promise<string> {

@@ -16,6 +16,7 @@ import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './p
 import { provenReadOnly } from '../executors/sql-read-only.js';
 import { renderTemplate, renderTitle } from './render.js';
 import type { Scope } from '../language/expression/index.js';
+import type { TargetFingerprint } from '../executors/fingerprint.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -29,6 +30,8 @@ export interface StepRunnerDeps {
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
   /** Whether a dry run can sandbox shell steps (executors/sandbox.ts); `runbook test` scripts them instead. */
   canSandbox?(): boolean;
+  /** First contact with a target; throws when it is not the run's (see TargetGuard). */
+  identify?(stepId: string, connection: string, target: TargetFingerprint): void;
 }
 
 export class StepRunner {
@@ -99,6 +102,8 @@ export class StepRunner {
       onOutput: (stream, chunk) => this.output(step.id, stream, maskers[stream].push(chunk)),
       ask: (q) => this.deps.ask(q),
       mask: (t) => this.deps.redactor.mask(t),
+      onProcess: (p) => this.deps.publish({ type: 'step-process', stepId: step.id, ...p }),
+      onTarget: (connection, target) => this.deps.identify?.(step.id, connection, target),
     };
     if (prepared.action.kind === 'sql' && limit !== undefined) prepared.action.timeoutMs = limit;
     try {

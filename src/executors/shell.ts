@@ -5,9 +5,11 @@ import { StringDecoder } from 'node:string_decoder';
 import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx/core';
 import { BoundedOutput } from './bounded-output.js';
 import { settlesWithin } from '../db/abort.js';
-import { abortedResult, errorLine } from './outcome.js';
+import { abortedResult, errorLine, failedResult } from './outcome.js';
 import { discardingStore } from './zx-store.js';
 import { sandboxed } from './sandbox.js';
+import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
+import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
 import type { ExecContext, Executor, ShellAction, StepResult } from './types.js';
 
 /** How long a killed script may take to exit on SIGTERM before the tree gets SIGKILL. */
@@ -26,8 +28,12 @@ export function createShellExecutor(): ShellExecutor {
   const running = new Set<() => Promise<void>>();
   // Copied once: reading process.env goes through a native lookup per variable, on every step.
   const baseEnv = { ...process.env };
+  const host = hostFingerprint();
   return {
-    execute: (action, ctx) => runShell(action, ctx, running, baseEnv),
+    execute: (action, ctx) => {
+      try { ctx.onTarget?.(HOST_TARGET, host); } catch (e) { return Promise.resolve(failedResult(ctx, Date.now(), 'other', e)); }
+      return runShell(action, ctx, running, baseEnv);
+    },
     close: async () => { await Promise.all([...running].map((kill) => kill())); },
   };
 }
@@ -39,6 +45,8 @@ async function runShell(
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
   const out = { stdout: new BoundedOutput(), stderr: new BoundedOutput() };
   const p = start(action, ctx, out, baseEnv);
+  holdLifeline(p.child);
+  if (p.pid !== undefined) ctx.onProcess?.(stepProcess(p.pid));
   const settled = p.then(() => true, () => true);
   let closed = false;
   const kill = (): Promise<void> => { closed = true; return terminate(p, settled); };
@@ -66,20 +74,21 @@ function start(
     shell: BASH, prefix: '', postfix: '', quote, spawn,
     cwd: action.cwd ?? process.cwd(),
     env: { ...baseEnv, ...action.env },
-    stdio: ['ignore', 'pipe', 'pipe'], // a step never waits on a terminal
+    stdio: [...LIFELINE_STDIO], // a step never waits on a terminal; fd 3 is the supervisor's lifeline
+
     quiet: true, verbose: false, nothrow: true, preferLocal: false,
-    detached: true, // own process group: one kill reaches background jobs too
+    detached: true, // own process group, led by the supervisor: one kill reaches background jobs too
     timeout: 0, killSignal: 'SIGTERM', timeoutSignal: 'SIGTERM',
     store: discardingStore({ stdout: forward('stdout', out.stdout, ctx), stderr: forward('stderr', out.stderr, ctx) }),
   };
-  // exec: the inner bash replaces the wrapper, so the pid zx kills is the script's own.
+  // exec: the supervisor replaces the wrapper, so the pid zx kills leads the step's process group.
   // zx formats a stack trace on every call to name its caller in its own error messages, which are never
   // shown here; with no frames to format that costs nothing.
   const frames = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
     const argv = [BASH, '-c', action.script, 'runbook', ...action.args];
-    return $(options)`exec ${action.sandbox ? sandboxed(argv, options.cwd!) : argv}`;
+    return $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!) : argv)}`;
   } finally {
     Error.stackTraceLimit = frames;
   }

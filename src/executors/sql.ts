@@ -3,6 +3,7 @@
 import { classify } from '../db/classify.js';
 import { readOnlyRefusal, serverRefusal } from './sql-read-only.js';
 import { openSession } from '../db/open.js';
+import { fingerprintSession } from './fingerprint.js';
 import { SessionCache } from '../db/session-cache.js';
 import { parseUrl, type ConnectionInfo } from '../db/url.js';
 import { maskingAlso, urlSecrets } from './masking.js';
@@ -33,10 +34,17 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
   }
   const refusal = action.readOnly ? readOnlyRefusal(action, info.engine, ctx.stepId) : undefined;
   if (refusal) return failedResult(ctx, startedAt, 'not-read-only', refusal);
-  const open = (): Promise<Session> => openSession(info, {
-    timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
-    signal: AbortSignal.any([ctx.signal, cache.closeSignal]),
-  });
+  const open = async (): Promise<Session> => {
+    const session = await openSession(info, {
+      timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
+      signal: AbortSignal.any([ctx.signal, cache.closeSignal]),
+    });
+    // First contact: who answered is recorded (and, on a resume, compared) before the step's statement is sent.
+    if (ctx.onTarget) {
+      try { ctx.onTarget(action.connection, await fingerprintSession(session, info, ctx.signal)); } catch (e) { await session.close(); throw e; }
+    }
+    return session;
+  };
   let connected = false;
   try {
     const result = await cache.use(`${action.connection}\u0000${action.url}`, open, (session) => {

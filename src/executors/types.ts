@@ -1,6 +1,8 @@
 // The one interface between the engine and whatever does the work. The engine prepares an action
 // (templates rendered, values bound) and an executor carries it out; neither knows the other's internals.
 import type { ProbeName } from '../language/schema.js';
+import type { StepProcess } from './supervise.js';
+import type { TargetFingerprint } from './fingerprint.js';
 
 /** What kind of failure (or ok) a step saw; `on` branches on these names. The one list: the transcript and
  *  cases schemas read it too. */
@@ -56,6 +58,11 @@ export interface ExecContext {
   onOutput(stream: 'stdout' | 'stderr', chunk: string): void;
   ask(question: Question): Promise<string>;
   mask(text: string): string;  // redacts every known secret
+  /** A process group now runs the step (shell): recorded, so a resume can tell whether any of it still runs. */
+  onProcess?(process: StepProcess): void;
+  /** First contact with a target (connection name, or HOST_TARGET for shell steps). Throws when it is not the
+   *  run's target: the executor then sends nothing to it and fails the step with that error. */
+  onTarget?(connection: string, target: TargetFingerprint): void;
 }
 
 export interface Executor<A extends Action = Action> {

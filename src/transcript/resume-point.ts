@@ -3,8 +3,9 @@
 // that finished but had not yet branched only takes its branch.
 import type { StepResult } from '../executors/types.js';
 import type { MachineContext } from '../engine/machine-types.js';
+import type { ResumeState } from '../engine/run.js';
 import { stepById, stepKind } from '../language/flow.js';
-import type { RunbookDoc } from '../language/schema.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { UserError } from '../common/errors.js';
 import type { Transcript } from './reader.js';
 import type { TranscriptLine } from './schema.js';
@@ -16,7 +17,14 @@ export interface ResumePoint {
   started: boolean;                 // the step in flight had started running (it may have partly run)
   context: MachineContext;          // inputs are filled in by the resuming run
   dryRun: boolean;
+  /** The step in flight is a `runbook:` step: where the called runbook stopped, so that it continues there
+   *  (what finished inside it is not run again), at every depth. */
+  nested?: Record<string, ResumeState>;
 }
+
+/** The runbook a `runbook:` step calls, as it would load now (undefined when it cannot be loaded: the called
+ *  runbook then starts over, as before). */
+export type LoadCalled = (step: StepDoc, callerFile: string) => { doc: RunbookDoc; file: string } | undefined;
 
 interface Walk {
   current?: string;                 // the step the run was in
@@ -29,7 +37,7 @@ interface Walk {
   dryRun: boolean;
 }
 
-export function findResumePoint(t: Transcript, doc: RunbookDoc): ResumePoint {
+export function findResumePoint(t: Transcript, doc: RunbookDoc, loadCalled?: LoadCalled, file = t.header.runbook.file): ResumePoint {
   const walk: Walk = { settled: false, started: false, results: {}, captures: {}, visits: {}, dryRun: false };
   for (const line of t.lines) follow(walk, line, doc);
   if (walk.finished) throw new UserError(`this run already finished (${walk.finished.outcome} at ${walk.finished.ts}); start a new run instead`);
@@ -43,12 +51,49 @@ export function findResumePoint(t: Transcript, doc: RunbookDoc): ResumePoint {
       : `the run stopped at step '${stepId}', which the runbook no longer has`);
   }
   if (stepKind(step) === 'end') throw new UserError(`the run had already reached its end step '${stepId}' when the transcript stops; nothing is left to run`);
+  const phase = walk.settled ? 'route' : 'enter';
+  const nested = phase === 'enter' && walk.started && stepKind(step) === 'runbook' && loadCalled
+    ? nestedPoint(innerLines(t.lines, stepId), step, file, loadCalled) : undefined;
   return {
-    stepId, phase: walk.settled ? 'route' : 'enter', started: walk.started, dryRun: walk.dryRun,
+    stepId, phase, started: walk.started, dryRun: walk.dryRun,
     context: { inputs: {}, results: walk.results, captures: walk.captures, visits: walk.visits },
+    ...(nested ? { nested: { [stepId]: nested } } : {}),
   };
 }
 
+/** Where the runbook called by `step` stopped, from its own lines (ids relative to it). undefined when nothing
+ *  inside it had started, or when it cannot be told (then it starts over). */
+function nestedPoint(lines: TranscriptLine[], step: StepDoc, callerFile: string, loadCalled: LoadCalled): ResumeState | undefined {
+  const called = loadCalled(step, callerFile);
+  if (!called || !lines.length || !called.doc.steps[0]) return undefined;
+  try {
+    const t = { lines } as unknown as Transcript;
+    // The called run's own run-started is not recorded (its start is the calling step's): enter its first step.
+    const p = findResumePoint({ ...t, lines: [{ type: 'run-started', runId: '', runbook: { name: '', title: '', file: '', sha256: '' }, inputs: {}, dryRun: false, seq: 0, ts: '' }, ...lines] }, called.doc, loadCalled, called.file);
+    return { stepId: p.stepId, phase: p.phase, started: p.started, context: p.context, ...(p.nested ? { nested: p.nested } : {}) };
+  } catch {
+    return undefined; // e.g. it had reached its end step: the called runbook runs again from its start, as before
+  }
+}
+
+/** The lines of the runbook called by `stepId` during its last visit, with the prefix taken off. A visit that a
+ *  resume continued inside the called runbook (a `resumed` line at the step, then its start) is the same visit. */
+function innerLines(lines: TranscriptLine[], stepId: string): TranscriptLine[] {
+  let start = 0;
+  let continued = false;
+  lines.forEach((l, i) => {
+    if (l.type === 'resumed') continued = l.stepId === stepId && l.phase === 'enter';
+    else if (l.type === 'step-started' && l.stepId === stepId) { if (!continued) start = i + 1; continued = false; }
+  });
+  const prefix = `${stepId}/`;
+  const strip = (id: string) => id.slice(prefix.length);
+  const out: TranscriptLine[] = [];
+  for (const l of lines.slice(start)) {
+    if (l.type === 'branch') { if (l.from.startsWith(prefix)) out.push({ ...l, from: strip(l.from), to: strip(l.to) }); continue; }
+    if ('stepId' in l && typeof l.stepId === 'string' && l.stepId.startsWith(prefix)) out.push({ ...l, stepId: strip(l.stepId) } as TranscriptLine);
+  }
+  return out;
+}
 /** A called runbook's events belong to the calling step, which is in flight until its own step-finished
  *  and, on resume, runs again (the called runbook from its start). */
 function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {

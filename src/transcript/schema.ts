@@ -63,6 +63,27 @@ const EVENT_FIELDS = {
     command: OptStr('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
     dryRun: Type.Optional(literals(['ran', 'sandboxed', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox (shell), or only shown.')),
   },
+  'step-process': {
+    stepId: Str,
+    pid: Type.Integer(doc('The step supervisor, leader of the step\'s process group.')),
+    pgid: Type.Integer(doc('The step\'s process group: resume refuses while any process of it is alive.')),
+    bootId: OptStr('The kernel boot the group ran in (a group id means nothing after a reboot).'),
+    startTicks: Type.Optional(Type.Integer(doc('Start time of the leader, in clock ticks since boot: a later process reusing the id is not the step\'s.'))),
+  },
+  'target-identified': {
+    stepId: Type.String(doc('The step that first reached the target.')),
+    connection: Type.String(doc('The connection name, or `$host` for the machine shell steps run on.')),
+    target: Type.Object({
+      engine: literals(['postgres', 'mysql', 'mariadb', 'host'] as const, 'What answered.'),
+      host: Str, port: Type.Optional(Type.Integer()), database: OptStr(), user: OptStr(),
+      server: Type.String(doc('The server\'s own identity (PostgreSQL system_identifier, MySQL server_uuid, MariaDB hostname/port/datadir, machine-id).')),
+      weak: Type.Optional(Type.Boolean(doc('The identity could not be read; addresses stand in for it.'))),
+    }, { additionalProperties: false }),
+  },
+  'already-ran': {
+    stepId: Type.String(doc('A step that finished before the interruption (inside a called runbook: `call/inner`): not run again.')),
+    status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'Its recorded result.'),
+  },
   'step-output': { stepId: Str, stream: literals(['stdout', 'stderr'] as const, 'Stream.'), chunk: Str },
   'step-finished': { stepId: Str, result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()) },
   'step-skipped': {

@@ -99,6 +99,10 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
           dryRun: event.dryRun,
         })),
       };
+    case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen
+      return vm;
+    case 'already-ran':
+      return { ...vm, steps: upsert(vm.steps, event.stepId, (s) => ({ ...s, state: event.status, visits: Math.max(s.visits, 1) })) };
     case 'step-output':
       return appendOutput(vm, event.stepId, event.stream, event.chunk);
     case 'step-finished':

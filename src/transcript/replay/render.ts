@@ -27,6 +27,7 @@ function describe(l: TranscriptLine): string[] {
       const s = summary(l.result);
       return [`${l.result.status === 'ok' ? '✓' : '✗'} ${l.stepId} ${l.result.status}${s ? ` (${s})` : ''} ${duration(l.result.durationMs)}${l.willRetry ? ' — will retry' : ''}`];
     }
+    case 'already-ran': return [`✓ ${l.stepId}: already ran (${l.status}), not run again`];
     case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.detail}` : ''}`];
     case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
     case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed ? ' (again, after the resume)' : ''}: ${l.question}`,

@@ -34,6 +34,10 @@ export class PlainFormatter {
         const mode = event.dryRun === 'sandboxed' ? ' (sandboxed)' : '';
         return [`${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${mode}${cmd}`];
       }
+      case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen
+        return [];
+      case 'already-ran':
+        return [`${label('replayed')}${event.stepId}: already ran (${event.status}), not run again`];
       case 'step-output':
         return this.output(event.stepId, event.stream, event.chunk);
       case 'step-finished': {

@@ -6,16 +6,22 @@
 // (kill -9 included) — nothing stale is ever left behind, and no long-lived helper can be killed separately.
 // Two racing processes cannot both get it: the kernel decides. See docs/decisions.md ("One run per transcript").
 import { spawnSync } from 'node:child_process';
-import { fstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, fstatSync, readdirSync, readFileSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
 
 /** flock(1)'s exit status when the lock is taken (chosen with -E). */
 const BUSY = 75;
 
+/** flock(1) from PATH, else where util-linux installs it: an operator's narrowed PATH must not stop a run. */
+function flockBinary(): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(`${dir}/flock`)) return `${dir}/flock`;
+  return ['/usr/bin/flock', '/bin/flock'].find((p) => existsSync(p)) ?? 'flock';
+}
+
 /** Locks the open transcript `fd` (nonblocking). Throws a one-line UserError naming the holder if another
  *  process has it. `lastWriter` names the pid the transcript itself says writes it (when /proc cannot tell). */
 export function lockTranscript(fd: number, path: string, lastWriter?: () => number | undefined): void {
-  const r = spawnSync('flock', ['--exclusive', '--nonblock', '--conflict-exit-code', String(BUSY), '3'], {
+  const r = spawnSync(flockBinary(), ['--exclusive', '--nonblock', '--conflict-exit-code', String(BUSY), '3'], {
     stdio: ['ignore', 'ignore', 'pipe', fd], encoding: 'utf8',
   });
   if (r.status === 0) return;

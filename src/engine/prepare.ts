@@ -19,12 +19,18 @@ export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: 
   return { name: chosen, url: renderTemplate(conn.url, scope) };
 }
 
-export function prepareShell(shell: ShellActionDoc, scope: Scope): Prepared {
+/** Variables the runbook's inputs are read from: a step does not inherit them unless its `env:` names them. */
+export function inputVariables(doc: RunbookDoc): string[] {
+  return Object.values(doc.inputs ?? {}).flatMap((spec) => (spec.env ? [spec.env] : []));
+}
+
+export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scope): Prepared {
   const spec = typeof shell === 'string' ? { run: shell } : shell;
   const r = renderShell(spec.run, scope);
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
+  const action = { kind: 'shell' as const, script: r.script, values: r.values, env, withheld: inputVariables(doc) };
   return {
-    action: { kind: 'shell', script: r.script, args: r.args, env, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}) },
+    action: { ...action, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}) },
     command: r.display,
   };
 }
@@ -58,7 +64,7 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
 /** The action of an ordinary (non-wait, non-call, non-end) step. */
 export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
   const timeoutMs = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
-  if (step.shell !== undefined) return prepareShell(step.shell, scope);
+  if (step.shell !== undefined) return prepareShell(doc, step.shell, scope);
   if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs);
   if (step.probe) return prepareProbe(doc, step.probe, step.with, scope, timeoutMs);
   if (step.manual !== undefined) {
@@ -69,7 +75,8 @@ export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
   if (step.prompt) {
     const p = step.prompt;
     const message = renderTemplate(p.message, scope);
-    return { action: { kind: 'prompt', ...p, message }, command: message };
+    const secret = p.secret === true || step.secret === true; // the answer is masked from the moment it is given
+    return { action: { kind: 'prompt', ...p, message, ...(secret ? { secret } : {}) }, command: message };
   }
   throw new Error(`step '${step.id}' has no action to prepare`);
 }

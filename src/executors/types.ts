@@ -29,7 +29,11 @@ export interface StepResult {
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
 }
 
-export interface ShellAction { kind: 'shell'; script: string; args: string[]; env: Record<string, string>; cwd?: string }
+/** `values` fill the script's ${RUNBOOK_V<n>} references (they reach bash on its stdin, never on a command line);
+ *  the script inherits the engine's environment without credential variables and without `withheld`, plus `env`. */
+export interface ShellAction {
+  kind: 'shell'; script: string; values: string[]; env: Record<string, string>; withheld?: string[]; cwd?: string;
+}
 export interface SqlAction {
   kind: 'sql'; connection: string; url: string; query: string; params: unknown[];
   readOnly: boolean;           // true unless the step is destructive

@@ -11,6 +11,7 @@ import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, R
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
+import { taintFor } from '../secrets/taint.js';
 
 export interface RunOptions {
   runbook: Runbook;
@@ -48,7 +49,7 @@ export class Run {
 
   constructor(private readonly opts: RunOptions) {
     this.operator = opts.operator ?? process.env.USER ?? 'operator';
-    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal));
+    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal), taintFor(opts.redactor));
   }
 
   /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
@@ -117,7 +118,7 @@ export class Run {
     if (!q) return [...this.children.values()].some((child) => child.answer(questionId, value));
     this.questions.delete(questionId);
     const secret = q.question.action.kind === 'prompt' && q.question.action.secret;
-    if (secret) this.opts.redactor.add(value);
+    if (secret) this.opts.redactor.addValue(value);
     this.publish({ type: 'question-answered', questionId, stepId: q.question.stepId, answer: secret ? this.opts.redactor.mask(value) : value });
     q.resolve(value);
     return true;

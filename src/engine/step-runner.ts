@@ -132,7 +132,8 @@ export class StepRunner {
   private async wait(step: StepDoc, w: WaitActionDoc, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
     const started = Date.now();
     const every = toMs(w.every, 5000);
-    const until = started + toMs(w.for, 300_000);
+    // The run's deadline bounds the polling too, not only each poll.
+    const until = Math.min(started + toMs(w.for, 300_000), this.deps.deadline ?? Infinity);
     const scope = scopeOf(context, undefined, this.taint);
     const doc = this.deps.doc;
     const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);

@@ -11,6 +11,7 @@ import type { MachineContext } from './machine-types.js';
 import { DEFAULT_TIMEOUT_MS, duration, prepareStep, type Prepared } from './prepare.js';
 import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
+import { taintFor } from '../secrets/taint.js';
 
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested }
 
@@ -19,7 +20,7 @@ const SECRET_NAME = /pass|secret|token|credential|private|api.?key|auth/i;
 
 export function describeGate(doc: RunbookDoc, stepId: string, context: MachineContext, redactor: Redactor, target?: string): PendingGate {
   const step = stepById(doc, stepId)!;
-  const scope = scopeOf(context);
+  const scope = scopeOf(context, undefined, taintFor(redactor));
   const fill = (t: string | undefined) => {
     if (t === undefined) return undefined;
     try { return redactor.mask(renderTemplate(t, scope)); } catch (e) { return `${t} (${(e as Error).message})`; }

@@ -14,6 +14,8 @@ export function resolveInputs(doc: RunbookDoc, given: Record<string, string>, en
     if (!(name in declared)) problems.push({ input: name, message: `unknown input '${name}' (this runbook takes: ${Object.keys(declared).join(', ') || 'no inputs'})` });
   }
   for (const [name, spec] of Object.entries(declared)) {
+    // A secret's default is a secret even when another value replaces it (it may still turn up in output).
+    if (spec.secret && spec.default !== undefined) redactor.addValue(String(spec.default));
     const raw = given[name] ?? (spec.env ? env[spec.env] : undefined) ?? spec.default;
     if (raw === undefined || raw === '') {
       if (spec.required) problems.push({ input: name, message: `missing input '${name}': pass --input ${name}=…${spec.env ? ` or set ${spec.env}` : ''}${spec.description ? ` (${spec.description})` : ''}` });

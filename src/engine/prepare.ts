@@ -19,12 +19,18 @@ export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: 
   return { name: chosen, url: renderTemplate(conn.url, scope) };
 }
 
-export function prepareShell(shell: ShellActionDoc, scope: Scope): Prepared {
+/** Variables the runbook's inputs are read from: a step does not inherit them unless its `env:` names them. */
+export function inputVariables(doc: RunbookDoc): string[] {
+  return Object.values(doc.inputs ?? {}).flatMap((spec) => (spec.env ? [spec.env] : []));
+}
+
+export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scope): Prepared {
   const spec = typeof shell === 'string' ? { run: shell } : shell;
   const r = renderShell(spec.run, scope);
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
+  const action = { kind: 'shell' as const, script: r.script, values: r.values, env, withheld: inputVariables(doc) };
   return {
-    action: { kind: 'shell', script: r.script, args: r.args, env, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}) },
+    action: { ...action, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}) },
     command: r.display,
   };
 }
@@ -62,7 +68,7 @@ export function preparePoll(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
   const w = step.wait!;
   const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
   if (w.sql) return prepareSql(doc, w.sql, scope, step.destructive !== true, stepTimeout, vouchedFor(step));
-  if (w.shell !== undefined) return prepareShell(w.shell, scope);
+  if (w.shell !== undefined) return prepareShell(doc, w.shell, scope);
   return prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
 }
 
@@ -82,7 +88,7 @@ export const vouchedFor = (step: StepDoc): boolean => step.destructive === false
 export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
   const timeoutMs = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
   if (step.wait) return prepareWait(doc, step, scope);
-  if (step.shell !== undefined) return prepareShell(step.shell, scope);
+  if (step.shell !== undefined) return prepareShell(doc, step.shell, scope);
   if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs, vouchedFor(step));
   if (step.probe) return prepareProbe(doc, step.probe, step.with, scope, timeoutMs);
   if (step.manual !== undefined) {
@@ -93,7 +99,8 @@ export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
   if (step.prompt) {
     const p = step.prompt;
     const message = renderTemplate(p.message, scope);
-    return { action: { kind: 'prompt', ...p, message }, command: message };
+    const secret = p.secret === true || step.secret === true; // the answer is masked from the moment it is given
+    return { action: { kind: 'prompt', ...p, message, ...(secret ? { secret } : {}) }, command: message };
   }
   throw new Error(`step '${step.id}' has no action to prepare`);
 }

@@ -13,6 +13,7 @@ import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
 import { TargetChanged, TargetGuard } from './target-guard.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
+import { taintFor } from '../secrets/taint.js';
 
 export interface RunOptions {
   runbook: Runbook;
@@ -66,7 +67,7 @@ export class Run {
     this.targets = opts.targets ?? TargetGuard.create();
     this.targets.onChange((reason) => this.abort(reason, 'failed'));
     this.nestedResume = new Map(Object.entries(opts.resume?.nested ?? {}));
-    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal));
+    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal), taintFor(opts.redactor));
   }
 
   /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
@@ -137,7 +138,7 @@ export class Run {
     if (!q) return [...this.children.values()].some((child) => child.answer(questionId, value));
     this.questions.delete(questionId);
     const secret = q.question.action.kind === 'prompt' && q.question.action.secret;
-    if (secret) this.opts.redactor.add(value);
+    if (secret) this.opts.redactor.addValue(value);
     this.publish({ type: 'question-answered', questionId, stepId: q.question.stepId, answer: secret ? this.opts.redactor.mask(value) : value });
     q.resolve(value);
     return true;

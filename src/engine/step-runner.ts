@@ -10,13 +10,15 @@ import { StreamMasker } from '../secrets/stream-masker.js';
 import type { DryRunMode, DryRunShownBecause, RunEvent } from './events.js';
 import type { MachineContext } from './machine-types.js';
 import { scopeOf } from './scope.js';
+import { isSecretStep, registerSecretResult } from './secret-step.js';
 import { test } from './render.js';
 import { toMs } from './duration.js';
 import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
 import { provenReadOnly } from '../executors/sql-read-only.js';
 import { renderTemplate, renderTitle } from './render.js';
-import type { Scope } from '../language/expression/index.js';
+import type { Scope, Taint } from '../language/expression/index.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
+import { taintFor } from '../secrets/taint.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -35,7 +37,9 @@ export interface StepRunnerDeps {
 }
 
 export class StepRunner {
-  constructor(private readonly deps: StepRunnerDeps) {}
+  /** Values computed from secrets are secrets (secrets/taint.ts). */
+  private readonly taint: Taint;
+  constructor(private readonly deps: StepRunnerDeps) { this.taint = taintFor(deps.redactor); }
 
   async run(stepId: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
     const step = stepById(this.deps.doc, stepId)!;
@@ -45,6 +49,7 @@ export class StepRunner {
     let result: StepResult = { status: 'failed', durationMs: 0 };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       result = await this.attempt(step, kind, context, signal, attempt);
+      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result);
       const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
         && (!retry?.on || retry.on.includes(result.classification ?? result.status));
       const willRetry = retryable && attempt < attempts;
@@ -57,7 +62,7 @@ export class StepRunner {
 
   private async attempt(step: StepDoc, kind: string, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
     const started = Date.now();
-    const scope = scopeOf(context);
+    const scope = scopeOf(context, undefined, this.taint);
     let prepared: Prepared;
     try {
       // A called runbook runs with this run's dry-run flag: its own steps follow these rules one by one.
@@ -67,6 +72,9 @@ export class StepRunner {
       this.started(step, kind, attempt, undefined, scope);
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare step: ${(e as Error).message}`) };
     }
+    // The password of the URL a step connects to is a secret wherever the URL came from (a default, a value
+    // built by a template): registered before anything about the step is shown.
+    if (prepared.target) this.deps.redactor.addUrl(prepared.target);
     const dry = this.deps.dryRun ? dryRunMode(step, prepared.action, (this.deps.canSandbox ?? sandboxAvailable)()) : undefined;
     this.started(step, kind, attempt, prepared.command, scope, dry?.mode);
     if (dry?.mode === 'shown') {
@@ -99,7 +107,8 @@ export class StepRunner {
     const ctx: ExecContext = {
       stepId: step.id,
       signal: controller.signal,
-      onOutput: (stream, chunk) => this.output(step.id, stream, maskers[stream].push(chunk)),
+      // A secret step's output is not streamed: what it prints is known to be secret only once it has all arrived.
+      onOutput: isSecretStep(step) ? () => undefined : (stream, chunk) => this.output(step.id, stream, maskers[stream].push(chunk)),
       ask: (q) => this.deps.ask(q),
       mask: (t) => this.deps.redactor.mask(t),
       onProcess: (p) => this.deps.publish({ type: 'step-process', stepId: step.id, ...p }),
@@ -107,8 +116,9 @@ export class StepRunner {
     };
     if (prepared.action.kind === 'sql' && limit !== undefined) prepared.action.timeoutMs = limit;
     try {
-      const result = await this.deps.executors.execute(prepared.action, ctx);
-      return this.deps.redactor.maskDeep(result);
+      // Kept as it is: later steps use the real values (a pasted URL, a fetched secret). Every event that
+      // carries it is masked at the one publish point (Run.publish).
+      return await this.deps.executors.execute(prepared.action, ctx);
     } catch (e) {
       return { status: 'failed', durationMs: 0, classification: 'other', error: this.deps.redactor.mask(`executor crashed: ${(e as Error).message}`) };
     } finally {
@@ -124,7 +134,7 @@ export class StepRunner {
     return left === undefined ? timeoutMs : Math.min(timeoutMs, left);
   }
 
-  private masker(): StreamMasker { return new StreamMasker(this.deps.redactor, Math.max(0, this.deps.redactor.longest - 1)); }
+  private masker(): StreamMasker { return new StreamMasker(this.deps.redactor); }
 
   private output(stepId: string, stream: 'stdout' | 'stderr', chunk: string): void {
     if (chunk) this.deps.publish({ type: 'step-output', stepId, stream, chunk });
@@ -135,7 +145,8 @@ export class StepRunner {
     const w = step.wait!;
     const started = Date.now();
     const every = toMs(w.every, 5000);
-    const until = started + toMs(w.for, 300_000);
+    // The run's deadline bounds the polling too, not only each poll.
+    const until = Math.min(started + toMs(w.for, 300_000), this.deps.deadline ?? Infinity);
     const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
     for (let polls = 1; ; polls++) {
       let poll: Prepared;
@@ -147,7 +158,7 @@ export class StepRunner {
       const result = await this.execute(step, inSandbox(poll, sandbox), signal, stepTimeout);
       if (signal.aborted) return { ...result, status: 'aborted' };
       let met = false;
-      try { met = test(w.until, scopeOf(context, result)).value; } catch (e) {
+      try { met = test(w.until, scopeOf(context, result, this.taint)).value; } catch (e) {
         return { ...result, status: 'failed', error: `wait condition failed: ${(e as Error).message}` };
       }
       const elapsed = Date.now() - started;
@@ -162,7 +173,7 @@ export class StepRunner {
 
   private async call(step: StepDoc, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
     const call = step.runbook!;
-    const scope = scopeOf(context);
+    const scope = scopeOf(context, undefined, this.taint);
     const inputs = Object.fromEntries(Object.entries(call.inputs ?? {}).map(([k, v]) => [k, typeof v === 'string' ? renderTemplate(v, scope) : String(v)]));
     this.started(step, 'runbook', attempt, `runbook ${call.name}`, scope);
     if (!this.deps.callRunbook) return { status: 'failed', durationMs: 0, error: 'calling another runbook is not available here' };

@@ -54,7 +54,9 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
         ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}),
       });
     });
-    return { status: 'ok', durationMs: Date.now() - startedAt, ...maskRows(result, ctx) };
+    // Rows as the server sent them: a later step may read a secret from them. Every display masks them
+    // (the engine registered this URL's password with the run's redactor before the step ran).
+    return { status: 'ok', durationMs: Date.now() - startedAt, ...result };
   } catch (err) {
     if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
     if (cache.closeSignal.aborted) {
@@ -67,12 +69,4 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
     const statementTimeout = connected && action.timeoutMs !== undefined && classification === 'timeout';
     return statementTimeout ? { ...result, status: 'timeout' } : result;
   }
-}
-
-/** Secrets may sit in data too (a query over a settings table); strings in rows are masked. */
-function maskRows<T extends { rows: Record<string, unknown>[] }>(result: T, ctx: ExecContext): T {
-  const mask = (v: unknown): unknown => typeof v === 'string' ? ctx.mask(v)
-    : Array.isArray(v) ? v.map(mask)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x)])) : v;
-  return { ...result, rows: result.rows.map((r) => mask(r) as Record<string, unknown>) };
 }

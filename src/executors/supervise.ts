@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 
 const SUPERVISOR = [
-  '"$@" 3<&- & child=$!',                               // fd 3: the lifeline, not the step's
+  '"$@" <&0 3<&- & child=$!',  // fd 3: the lifeline, not the step's; stdin (the values) kept: a background job would get /dev/null
   '{ while read -r -u 3 _; do :; done; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!; disown "$watcher"', // disowned: no "Killed" notice
   'exec 3<&-',
   'trap : TERM INT HUP QUIT',                           // the engine's kill reaches the group; wait for the step

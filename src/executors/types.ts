@@ -32,8 +32,10 @@ export interface StepResult {
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
 }
 
+/** `values` fill the script's ${RUNBOOK_V<n>} references (they reach bash on its stdin, never on a command line);
+ *  the script inherits the engine's environment without credential variables and without `withheld`, plus `env`. */
 export interface ShellAction {
-  kind: 'shell'; script: string; args: string[]; env: Record<string, string>; cwd?: string;
+  kind: 'shell'; script: string; values: string[]; env: Record<string, string>; withheld?: string[]; cwd?: string;
   sandbox?: boolean;           // a dry run: run inside the read-only sandbox (executors/sandbox.ts), never outside it
 }
 export interface SqlAction {

@@ -57,7 +57,7 @@ export const ShellAction = Type.Union([
       doc('Extra environment variables; templates allowed.', [{ PGCONNECT_TIMEOUT: '5' }]))),
     cwd: Type.Optional(Type.String(doc('Working directory of the script; templates allowed.', ['/var/lib/postgresql']))),
   }, { additionalProperties: false }),
-], doc('A bash script. `${{ }}` values are passed as quoted arguments, never spliced into the script text.',
+], doc('A bash script. Each `${{ }}` becomes a quoted reference to a shell variable whose value arrives on the script\'s stdin: never spliced into the script text, never on a command line.',
   ['systemctl status ${{ inputs.service }}']));
 
 export const ProbeAction = Type.Union(PROBES.map((p) => Type.Literal(p)), doc('A built-in check.', ['db-connect']));
@@ -130,6 +130,9 @@ const StepCommon = {
   max_visits: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000,
     ...doc('How often the run may enter this step before it stops as failed (bounds loops). Default 25.') })),
   capture: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', ...doc('Name under which later steps read this result.') })),
+  secret: Type.Optional(Type.Boolean(doc('The step\'s result is a secret from the moment it exists: its output, value and row values are '
+    + 'masked wherever they are shown or recorded (output is not streamed), while later steps use the real values '
+    + '(a URL fetched from a vault, used as a connection URL).'))),
   if: Type.Optional(Type.String(doc('Run only when this holds; otherwise the step is skipped.'))),
   next: Type.Optional(Type.Union([StepId, Type.Array(Branch)], doc('Where to go after the step: a step id or a list of branches.'))),
   on: Type.Optional(Type.Record(Type.String(), StepId,

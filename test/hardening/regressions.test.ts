@@ -74,10 +74,10 @@ test('a name that breaks its pattern says which pattern', () => {
 });
 
 test('a hole inside double quotes stays one word: no splitting, no globbing', () => {
-  const { script, args } = renderShell('rm -rf "/srv/${{ inputs.dir }}"', { inputs: { dir: 'a /' } });
-  assert.equal(script, 'rm -rf "/srv/${1}"');
-  assert.deepEqual(args, ['a /']);
-  assert.equal(renderShell("echo '${{ inputs.v }}'", { inputs: { v: 'x' } }).script, `echo ''"\${1}"''`);
+  const { script, values } = renderShell('rm -rf "/srv/${{ inputs.dir }}"', { inputs: { dir: 'a /' } });
+  assert.equal(script, 'rm -rf "/srv/${RUNBOOK_V1}"');
+  assert.deepEqual(values, ['a /']);
+  assert.equal(renderShell("echo '${{ inputs.v }}'", { inputs: { v: 'x' } }).script, `echo ''"\${RUNBOOK_V1}"''`);
 });
 
 test('a password of digits and a raw ? is not read as a port, and never shown as one', () => {

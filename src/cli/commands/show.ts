@@ -11,7 +11,8 @@ export async function showCommand(ref: string): Promise<number> {
     out.push('', 'Inputs:');
     for (const [name, spec] of inputs) {
       const bits = [spec.required ? 'required' : 'optional', spec.secret ? 'secret' : '', spec.env ? `env ${spec.env}` : '',
-        spec.default !== undefined ? `default ${String(spec.default)}` : ''].filter(Boolean).join(', ');
+        // A secret's default is a secret: said to exist, never printed.
+        spec.default === undefined ? '' : spec.secret ? 'has a default' : `default ${String(spec.default)}`].filter(Boolean).join(', ');
       out.push(`  ${name}  (${bits})${spec.description ? ` — ${spec.description}` : ''}`);
     }
   }

@@ -4,7 +4,7 @@ import mysql from 'mysql2';
 import type { Connection as PromiseConnection, FieldPacket } from 'mysql2/promise';
 import { raceAbort } from './abort.js';
 import { Canceller } from './canceller.js';
-import { toQueryResult } from './json-safe.js';
+import { RowBudget } from './row-budget.js';
 import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
@@ -85,23 +85,50 @@ class MysqlSession extends GuardedSession implements Session {
     opts.signal.throwIfAborted();
     const text = opts.timeoutMs === undefined ? sql : withStatementTimeout(sql, this.flavour, opts.timeoutMs);
     // execute() binds server-side; query() without values allows statements that cannot be prepared.
-    const [result, fields] = params.length > 0 ? await this.execute(text, params) : await this.conn.query(text);
+    const result = params.length > 0 ? await this.execute(text, params) : await this.stream(text);
     opts.signal.throwIfAborted(); // SLEEP() returns normally when killed: roll back rather than commit
     await this.conn.query('COMMIT');
-    if (Array.isArray(result)) return toQueryResult(result, columnsOf(fields), result.length, 'SELECT');
-    return toQueryResult([], [], (result as { affectedRows?: number }).affectedRows ?? 0);
+    return result;
   }
 
   /**
    * A server-side prepared statement, closed right after: the SQL text embeds the remaining time,
    * so mysql2's statement cache would otherwise keep one open statement per step on the server.
    */
-  private async execute(text: string, params: unknown[]): ReturnType<PromiseConnection['execute']> {
+  private async execute(text: string, params: unknown[]): Promise<QueryResult> {
     try {
-      return await this.conn.execute(text, params.map(bindable));
+      return await this.stream(text, params.map(bindable));
     } finally {
       this.conn.unprepare(text);
     }
+  }
+
+  /**
+   * mysql2's callback-less commands emit each row instead of collecting them: rows go through a RowBudget,
+   * so a result of any size holds only its bounded prefix in memory. The last result set (or, for a
+   * statement without one, its affected rows) is the statement's result.
+   */
+  private stream(text: string, values?: (string | number | boolean | null)[]): Promise<QueryResult> {
+    const core = (this.conn as unknown as { connection: mysql.Connection }).connection;
+    const cmd = (values ? core.execute(text, values) : core.query(text)) as unknown as NodeJS.EventEmitter;
+    let budget = new RowBudget();
+    let columns: string[] | undefined;
+    let affected = 0;
+    return new Promise((resolve, reject) => {
+      let failed = false;
+      cmd.on('error', (err: unknown) => { failed = true; reject(err); });
+      cmd.on('fields', (fields: FieldPacket[] | undefined) => {
+        budget = new RowBudget();
+        columns = fields ? columnsOf(fields) : undefined;
+      });
+      cmd.on('result', (row: unknown) => {
+        if (columns) budget.add(row);
+        else affected = (row as { affectedRows?: number } | null)?.affectedRows ?? 0;
+      });
+      cmd.on('end', () => {
+        if (!failed) resolve(columns ? budget.result(columns, budget.rowsSeen, 'SELECT') : budget.result([], affected));
+      });
+    });
   }
 
   protected plain(sql: string): Promise<unknown> { return this.conn.query(sql); }

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { raceAbort } from './abort.js';
 import { Canceller, type CancelLink } from './canceller.js';
 import { sendCancelRequest, type BackendKey } from './pg-cancel.js';
-import { toQueryResult } from './json-safe.js';
+import { RowBudget } from './row-budget.js';
 import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.js';
@@ -108,11 +108,11 @@ class PgSession extends GuardedSession implements Session {
     // Bind parameters need the extended protocol, one statement per message: three round trips.
     await this.client.query(prefix.join('; '));
     opts.signal.throwIfAborted();
-    const result = await this.client.query({ text: sql, values: params });
+    const result = await streamQuery(this.client, sql, params);
     opts.signal.throwIfAborted(); // finished as the abort came: roll back rather than commit
     await this.client.query('COMMIT');
     // A multi-statement text (allowed without params) yields one result per statement.
-    return lastResult(Array.isArray(result) ? result as pg.QueryResult[] : [result]);
+    return lastResult(result.slice(0));
   }
 
   /**
@@ -122,8 +122,7 @@ class PgSession extends GuardedSession implements Session {
    * from swallowing the COMMIT.
    */
   private async oneMessage(prefix: string[], sql: string): Promise<QueryResult> {
-    const results = await this.client.query(`${prefix.join('; ')}; ${sql}\n;COMMIT`) as unknown as pg.QueryResult | pg.QueryResult[];
-    const all = Array.isArray(results) ? results : [results];
+    const all = await streamQuery(this.client, `${prefix.join('; ')}; ${sql}\n;COMMIT`, []);
     return lastResult(all.slice(prefix.length, -1));
   }
 
@@ -137,11 +136,33 @@ class PgSession extends GuardedSession implements Session {
   }
 }
 
+interface Streamed { result: pg.QueryResult; budget: RowBudget }
+
+/**
+ * Runs a query with pg's row events instead of its row array: pg keeps no rows when a 'row' listener is
+ * attached, so each row goes through a RowBudget and a result of any size holds only the bounded prefix
+ * in memory. One entry per statement of the text, in order.
+ */
+function streamQuery(client: pg.Client, text: string, values: unknown[]): Promise<Streamed[]> {
+  const query = new pg.Query(values.length ? { text, values } : { text });
+  const budgets = new Map<unknown, RowBudget>();
+  const budgetOf = (r: unknown): RowBudget => { let b = budgets.get(r); if (!b) budgets.set(r, b = new RowBudget()); return b; };
+  query.on('row', (row: unknown, result: unknown) => budgetOf(result).add(row));
+  return new Promise((resolve, reject) => {
+    query.on('error', reject);
+    query.on('end', (results: pg.QueryResult | pg.QueryResult[]) => {
+      resolve((Array.isArray(results) ? results : [results]).map((result) => ({ result, budget: budgetOf(result) })));
+    });
+    client.query(query);
+  });
+}
+
 /** The last statement's result; a text of only comments has none. */
-function lastResult(results: pg.QueryResult[]): QueryResult {
+function lastResult(results: Streamed[]): QueryResult {
   const last = results.at(-1);
-  if (!last) return toQueryResult([], [], 0, 'EMPTY');
-  return toQueryResult(last.rows, last.fields.map((f) => f.name), last.rowCount ?? last.rows.length, last.command);
+  if (!last) return new RowBudget().result([], 0, 'EMPTY');
+  const { result, budget } = last;
+  return budget.result(result.fields.map((f) => f.name), result.rowCount ?? budget.rowsSeen, result.command);
 }
 
 /** pg keeps the BackendKeyData it received (not in its typings). */

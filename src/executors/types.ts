@@ -20,13 +20,17 @@ export interface StepResult {
   stdout?: string;             // bounded: head + tail with the middle elided
   stderr?: string;
   outputBytes?: number;        // total bytes produced, including what was elided
-  rows?: Record<string, unknown>[];
-  rowCount?: number;
+  rows?: Record<string, unknown>[];   // bounded: the first rows up to db/row-budget's limits
+  rowCount?: number;           // every row the statement returned (or affected)
+  rowsOmitted?: number;        // returned but not kept (rowCount - rows.length for a SELECT)
+  bytesOmitted?: number;       // the JSON size of the rows not kept
   columns?: string[];
   classification?: Classification;
   value?: string;              // prompt answer or manual choice
   error?: string;              // one line, secrets already masked
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
+  /** Set only in a transcript whose step-finished record could not be written whole: what was cut, why. */
+  truncated?: { fields: string[]; reason: string };
 }
 
 export interface ShellAction { kind: 'shell'; script: string; args: string[]; env: Record<string, string>; cwd?: string }

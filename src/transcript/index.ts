@@ -7,6 +7,7 @@ import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { cannotRecord, describeFsError, openTranscriptFile } from './file.js';
 import { headerLine, resumedLine, type ResumeMarker, type Who } from './header.js';
+import { finishedRecord } from './finished-record.js';
 import { OutputBudget } from './output-budget.js';
 import { defaultTranscriptPath } from './paths.js';
 import { readTranscript } from './reader.js';
@@ -76,7 +77,7 @@ function record(writer: TranscriptWriter, budget: OutputBudget, event: RunEvent)
       const over = budget.overflow(event.stepId);
       if (over) writer.write({ type: 'output-dropped', stepId: event.stepId, attempt: event.attempt, recordedBytes: over.recorded, droppedBytes: over.dropped, limitBytes: budget.limitBytes });
     }
-    writer.write({ ...event });
+    writer.write({ ...(event.type === 'step-finished' ? finishedRecord(event) : event) });
   } catch (e) {
     throw new Error(`transcript ${writer.path}: ${describeFsError(e)}`);
   }

@@ -9,6 +9,7 @@ import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
 import { runbookCaller } from './call-runbook.js';
+import { isLostTerminal } from '../ui/terminal.js';
 import type { ResumeMarker } from '../transcript/header.js';
 
 export interface RunFlags {
@@ -61,7 +62,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         mode: interactive ? 'ink' : 'plain', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
         doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
       });
-      const stopSignals = onSignals(run);
+      const stopSignals = onSignals(run, interactive, transcript?.path);
       try {
         const finished = await run.start();
         await ui.done;
@@ -76,14 +77,29 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   };
 }
 
-/** SIGTERM (and SIGINT where no terminal UI handles Ctrl-C) abort the run cleanly: the step's processes
- *  are killed, its query cancelled, the transcript closed with the outcome. */
-function onSignals(run: Run): () => void {
-  const handler = (signal: NodeJS.Signals) => run.abort(`Stopped by ${signal}.`);
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
-  process.on('SIGHUP', handler);
-  return () => { process.off('SIGTERM', handler); process.off('SIGINT', handler); process.off('SIGHUP', handler); };
+/**
+ * Signals and a lost terminal end the run cleanly: the step's processes are killed, its query cancelled,
+ * the transcript closed with the outcome. SIGINT (Ctrl-C where no terminal UI reads it as a key) is the
+ * operator's abort: `aborted`. SIGHUP (ssh dropped, tmux closed), SIGTERM (shutdown, a supervisor) and a
+ * terminal that vanished (EIO or end-of-file on it) are nobody's decision to give up: `interrupted`, which
+ * `runbook resume` continues.
+ */
+function onSignals(run: Run, interactive: boolean, transcriptPath: string | undefined): () => void {
+  const resume = transcriptPath ? ` Continue with: runbook resume ${transcriptPath}` : '';
+  const interrupt = (why: string) => run.abort(`Interrupted: ${why}.${resume}`, 'interrupted');
+  const handlers: [NodeJS.EventEmitter, string, (...a: unknown[]) => void][] = [
+    [process, 'SIGINT', () => run.abort(`Aborted by ${run.operator} (SIGINT).`)],
+    [process, 'SIGHUP', () => interrupt('the terminal hung up (SIGHUP)')],
+    [process, 'SIGTERM', () => interrupt('stopped by SIGTERM')],
+    // Writing to or reading from a terminal that is gone fails with EIO: the run ends, resumable.
+    [process.stdout, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+    [process.stderr, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+    [process.stdin, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+  ];
+  // In raw mode Ctrl-D is a key, so the terminal UI's stdin ends only when the terminal is gone.
+  if (interactive) handlers.push([process.stdin, 'end', () => interrupt('the terminal went away (end of input)')]);
+  for (const [emitter, name, fn] of handlers) emitter.on(name, fn);
+  return () => { for (const [emitter, name, fn] of handlers) emitter.off(name, fn); };
 }
 
 function parseInputs(pairs: string[]): Record<string, string> {

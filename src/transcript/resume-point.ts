@@ -77,10 +77,22 @@ function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
       if (line.reason !== 'dry-run') settle(walk, doc, line.stepId, skipped(line.reason));
       break;
     case 'run-finished':
-      walk.finished = { outcome: line.outcome, ts: line.ts };
+      if (line.outcome === 'interrupted') interrupted(walk);
+      else walk.finished = { outcome: line.outcome, ts: line.ts };
       break;
     default:
   }
+}
+
+/** The run lost its terminal (or was told to stop): not an end. A step it stopped mid-way finished as
+ *  'aborted'; that is no result of the step, so it is in flight again: re-entered (and re-gated if
+ *  destructive, saying it may have partly run). A step waiting at its gate never started. */
+function interrupted(walk: Walk): void {
+  const id = walk.current;
+  if (id === undefined || !walk.settled || walk.results[id]?.status !== 'aborted') return;
+  delete walk.results[id];
+  walk.settled = false;
+  walk.started = true;
 }
 
 function enter(walk: Walk, stepId: string): void {

@@ -87,7 +87,7 @@ const EVENT_FIELDS = {
   'question-answered': { questionId: Str, stepId: Str, answer: Str },
   note: { text: Str, by: Str, stepId: OptStr() },
   'run-finished': {
-    outcome: literals(['resolved', 'escalate', 'failed', 'aborted'] as const, 'How the run ended.'), message: Str, stepId: OptStr(),
+    outcome: literals(['resolved', 'escalate', 'failed', 'aborted', 'interrupted'] as const, 'How the run ended. interrupted: the terminal went away or the process was told to stop (SIGHUP, SIGTERM); `runbook resume` continues it.'), message: Str, stepId: OptStr(),
     durationMs: Type.Number(), steps: Type.Object({ ok: Type.Number(), failed: Type.Number(), skipped: Type.Number() }, { additionalProperties: false }),
   },
 } satisfies Record<RunEvent['type'], TProperties>;

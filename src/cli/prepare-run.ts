@@ -4,7 +4,7 @@ import type { Runbook } from '../language/runbook.js';
 import { Redactor } from '../secrets/redactor.js';
 import { resolveInputs } from '../engine/inputs.js';
 import { Run, type RunOptions } from '../engine/run.js';
-import { toMs } from '../engine/duration.js';
+import { durationMs, MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
@@ -117,8 +117,9 @@ function parseInputs(pairs: string[]): Record<string, string> {
 }
 
 function parseDeadline(text: string): number {
-  const ms = toMs(/^[0-9.]+$/.test(text) ? Number(text) : text, NaN);
+  const ms = durationMs(/^[0-9.]+$/.test(text) ? Number(text) : text) ?? NaN;
   if (!Number.isFinite(ms) || ms <= 0) throw new UserError(`--deadline takes a duration such as 90s or 15m, got '${text}'`);
+  if (ms > MAX_DURATION_MS) throw new UserError(`--deadline ${text} is over the ${MAX_DURATION_MS / 3_600_000}h limit`);
   return ms;
 }
 

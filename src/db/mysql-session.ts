@@ -40,9 +40,19 @@ export function connectMysql(config: mysql.ConnectionOptions, signal: AbortSigna
     conn.connect((err) => (err ? reject(err) : resolve(conn.promise())));
   });
   return raceAbort(connected, signal).catch((err: unknown) => {
-    conn.destroy();
+    dropConnection(conn);
     throw err;
   });
+}
+
+/**
+ * mysql2's destroy() only half-closes the socket (FIN) and waits for the server to close its side; a frozen
+ * server never does, and the socket then kept the process alive. Dropping it means destroying the stream.
+ */
+export function dropConnection(conn: mysql.Connection | PromiseConnection): void {
+  const core = 'connection' in conn ? (conn as unknown as { connection: mysql.Connection }).connection : conn as mysql.Connection;
+  core.destroy();
+  (core as unknown as { stream?: { destroy(): void } }).stream?.destroy();
 }
 
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
@@ -53,7 +63,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
     return new MysqlSession(conn, config, tls, conn.threadId, version);
   } catch (err) {
-    conn.destroy();
+    dropConnection(conn);
     throw err;
   }
 }
@@ -70,12 +80,12 @@ class MysqlSession extends GuardedSession implements Session {
     this.flavour = /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql';
     conn.on('error', () => { this.broken = true; });
     conn.on('end', () => { this.broken = true; });
-    this.canceller = new Canceller(async () => {
-      const c = await connectMysql(config, AbortSignal.timeout(5000));
+    this.canceller = new Canceller(async (signal) => {
+      const c = await connectMysql(config, AbortSignal.any([signal, AbortSignal.timeout(5000)]));
       return {
         // KILL takes no bind parameters; the id is the integer the server gave us.
         cancel: async () => { await c.query(`KILL QUERY ${Math.trunc(backendId)}`); },
-        close: async () => { c.destroy(); },
+        close: async () => { dropConnection(c); },
       };
     }, () => this.destroy());
   }
@@ -116,7 +126,10 @@ class MysqlSession extends GuardedSession implements Session {
     let affected = 0;
     return new Promise((resolve, reject) => {
       let failed = false;
-      cmd.on('error', (err: unknown) => { failed = true; reject(err); });
+      // A command without a callback is not told when the connection dies: the connection is.
+      const fail = (err: unknown) => { failed = true; core.off('error', fail); reject(err); };
+      core.on('error', fail);
+      cmd.on('error', fail);
       cmd.on('fields', (fields: FieldPacket[] | undefined) => {
         budget = new RowBudget();
         columns = fields ? columnsOf(fields) : undefined;
@@ -126,6 +139,7 @@ class MysqlSession extends GuardedSession implements Session {
         else affected = (row as { affectedRows?: number } | null)?.affectedRows ?? 0;
       });
       cmd.on('end', () => {
+        core.off('error', fail);
         if (!failed) resolve(columns ? budget.result(columns, budget.rowsSeen, 'SELECT') : budget.result([], affected));
       });
     });
@@ -135,14 +149,14 @@ class MysqlSession extends GuardedSession implements Session {
 
   protected async disconnect(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 2000); });
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 500); }); // a healthy server answers in ms
     await Promise.race([this.conn.end().catch(() => undefined), late]).finally(() => clearTimeout(timer));
-    this.conn.destroy();
+    dropConnection(this.conn);
   }
 
-  private destroy(): void {
+  protected destroy(): void {
     this.broken = true;
-    this.conn.destroy();
+    dropConnection(this.conn);
   }
 }
 

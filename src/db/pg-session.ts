@@ -43,7 +43,8 @@ function pgSsl(tls: TlsSettings | null): pg.ClientConfig['ssl'] {
   };
 }
 
-/** Connects; on abort or failure the half-open client is torn down. */
+/** Connects; on abort or failure the half-open client is torn down: its socket destroyed, since end() waits
+ *  for a server that may never answer (a frozen one kept the process alive for the full connect timeout). */
 export async function connectPg(config: pg.ClientConfig, signal: AbortSignal): Promise<pg.Client> {
   const client = new pg.Client(config);
   client.on('error', () => undefined); // a server-side disconnect must never crash the run
@@ -51,6 +52,7 @@ export async function connectPg(config: pg.ClientConfig, signal: AbortSignal): P
     await raceAbort(client.connect(), signal);
     return client;
   } catch (err) {
+    streamOf(client)?.destroy();
     void client.end().catch(() => undefined);
     throw err;
   }
@@ -70,6 +72,9 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
   }
 }
 
+/** How long close() waits for the server's goodbye before dropping the socket (a healthy one takes ms). */
+const DISCONNECT_MS = 500;
+
 class PgSession extends GuardedSession implements Session {
   readonly flavour = 'postgres';
   protected readonly canceller: Canceller;
@@ -81,19 +86,20 @@ class PgSession extends GuardedSession implements Session {
     super();
     client.on('error', () => { this.broken = true; });
     client.on('end', () => { this.broken = true; });
-    this.canceller = new Canceller(async () => this.cancelLink(config), () => this.destroy());
+    this.canceller = new Canceller(async (signal) => this.cancelLink(config, signal), () => this.destroy());
   }
 
   /** The protocol's CancelRequest first (no slot needed); pg_cancel_backend() over a new login if that fails. */
-  private cancelLink(config: pg.ClientConfig): CancelLink {
+  private cancelLink(config: pg.ClientConfig, signal: AbortSignal): CancelLink {
     let sql: pg.Client | undefined;
     return {
       cancel: async () => {
         const key = backendKey(this.client);
         try {
-          if (key) return await sendCancelRequest(config.host ?? 'localhost', config.port ?? 5432, key);
+          if (key) return await sendCancelRequest(config.host ?? 'localhost', config.port ?? 5432, key, signal);
         } catch { /* fall back to SQL */ }
-        sql ??= await connectPg({ ...config, application_name: 'runbook-cancel' }, AbortSignal.timeout(5000));
+        if (signal.aborted) return;
+        sql ??= await connectPg({ ...config, application_name: 'runbook-cancel' }, AbortSignal.any([signal, AbortSignal.timeout(5000)]));
         await sql.query('SELECT pg_cancel_backend($1)', [this.backendId]);
       },
       close: async () => { await sql?.end().catch(() => undefined); },
@@ -128,9 +134,9 @@ class PgSession extends GuardedSession implements Session {
 
   protected plain(sql: string): Promise<unknown> { return this.client.query(sql); }
 
-  protected disconnect(): Promise<void> { return endWithin(this.client, 2000); }
+  protected disconnect(): Promise<void> { return endWithin(this.client, DISCONNECT_MS); }
 
-  private destroy(): void {
+  protected destroy(): void {
     this.broken = true;
     streamOf(this.client)?.destroy();
   }

@@ -1,5 +1,6 @@
 // SQL steps: a cached session per named connection, each statement in its own (read-only unless
 // destructive) transaction with a server-side timeout, cancelled on the server when aborted.
+import { raceAbort } from '../db/abort.js';
 import { classify } from '../db/classify.js';
 import { openSession } from '../db/open.js';
 import { SessionCache } from '../db/session-cache.js';
@@ -36,12 +37,19 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
   });
   let connected = false;
   try {
-    const result = await cache.use(`${action.connection}\u0000${action.url}`, open, (session) => {
+    const work = cache.use(`${action.connection}\u0000${action.url}`, open, (session) => {
       connected = true;
       return session.query(action.query, action.params, {
         readOnly: action.readOnly, signal: ctx.signal,
         ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}),
       });
+    });
+    // The step ends when it is aborted or times out, not when a (perhaps frozen) server lets go: the
+    // session keeps cancelling, then drops the connection, behind the cache's lock (db/canceller.ts).
+    const result = await raceAbort(work, ctx.signal).catch(async (err: unknown) => {
+      // A statement that committed as the abort came is a success: give a healthy server a moment to say so.
+      if (ctx.signal.aborted) return (await settledValue(work, SETTLE_AFTER_ABORT_MS)) ?? Promise.reject(err);
+      throw err;
     });
     return { status: 'ok', durationMs: Date.now() - startedAt, ...maskRows(result, ctx) };
   } catch (err) {
@@ -55,6 +63,16 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
     const statementTimeout = connected && action.timeoutMs !== undefined && classification === 'timeout';
     return statementTimeout ? { ...result, status: 'timeout' } : result;
   }
+}
+
+/** How long an aborted step still waits for its statement's own answer (a frozen server never gives one). */
+const SETTLE_AFTER_ABORT_MS = 150;
+
+/** The value `p` resolves with within `ms`, else undefined (also when it rejects). */
+async function settledValue<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  return Promise.race([p.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 /** Secrets may sit in data too (a query over a settings table); strings in rows are masked. */

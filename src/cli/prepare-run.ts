@@ -8,6 +8,7 @@ import { durationMs, MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
+import { setOwn } from '../common/own.js';
 import { runbookCaller } from './call-runbook.js';
 import { isLostTerminal } from '../ui/terminal.js';
 import type { ResumeMarker } from '../transcript/header.js';
@@ -111,7 +112,7 @@ function parseInputs(pairs: string[]): Record<string, string> {
       const shown = pair.replace(/:\/\/\S*@/g, '://****@');
       throw new UserError(`--input takes name=value, got '${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}'`);
     }
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+    setOwn(out, pair.slice(0, eq), pair.slice(eq + 1));
   }
   return out;
 }
@@ -132,7 +133,7 @@ export function readEnvFile(file: string): Record<string, string> {
     if (!line || line.startsWith('#')) return;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) throw new UserError(`${file}:${i + 1}: expected KEY=value`);
-    out[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+    setOwn(out, m[1]!, m[2]!.replace(/^(['"])(.*)\1$/, '$2'));
   });
   return out;
 }

@@ -40,12 +40,12 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
   const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);
   const target = targetOf(runbook, values, redactor);
-  const executors = createExecutors();
+  const executors = createExecutors({ env });
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
   const run: Run = new Run({
     runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false,
-    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false),
+    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {

@@ -12,8 +12,8 @@ import { GuardedSession } from './guarded-session.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   return {
-    // A URL without a password falls back to MYSQL_PWD, as the mysql client does (pg reads PGPASSWORD itself).
-    host: info.host, port: info.port, user: info.user, password: info.password || process.env.MYSQL_PWD || '',
+    // openSession has filled in MYSQL_PWD from the run's environment when the URL has no password.
+    host: info.host, port: info.port, user: info.user, password: info.password,
     ...(info.database ? { database: info.database } : {}),
     ...(tls ? { ssl: mysqlSsl(tls) } : {}),
     connectTimeout: Math.max(1, Math.ceil(timeoutMs)),

@@ -43,4 +43,6 @@ export interface OpenOptions {
   /** Connect timeout. */
   timeoutMs: number;
   signal: AbortSignal;
+  /** The run's environment: credentials the URL leaves out come from here (db/url-env.ts). */
+  env?: Record<string, string | undefined>;
 }

@@ -15,12 +15,12 @@ const MAX_CONNECT_MS = 30_000;
 
 export interface SqlExecutor extends Executor<SqlAction> { close(): Promise<void> }
 
-export function createSqlExecutor(): SqlExecutor {
+export function createSqlExecutor(env?: Record<string, string | undefined>): SqlExecutor {
   const cache = new SessionCache();
-  return { execute: (action, ctx) => runSql(cache, action, ctx), close: () => cache.close() };
+  return { execute: (action, ctx) => runSql(cache, action, ctx, env), close: () => cache.close() };
 }
 
-async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext): Promise<StepResult> {
+async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext, env: Record<string, string | undefined> | undefined): Promise<StepResult> {
   const startedAt = Date.now();
   const ctx = maskingAlso(outer, urlSecrets(action.url));
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
@@ -33,7 +33,7 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
   }
   const open = (): Promise<Session> => openSession(info, {
     timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
-    signal: AbortSignal.any([ctx.signal, cache.closeSignal]),
+    signal: AbortSignal.any([ctx.signal, cache.closeSignal]), ...(env ? { env } : {}),
   });
   let connected = false;
   try {

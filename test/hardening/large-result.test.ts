@@ -64,6 +64,9 @@ describe('a result far larger than memory or a transcript line', { concurrency: 
       } else {
         assert.deepEqual(await adminQuery(server, `SELECT count(*) AS n FROM ${server.database}.wide`), [{ n: 0 }], 'the DELETE committed');
       }
+      const report = await cli(['report', transcript]);
+      assert.equal(report.code, 0, report.stderr);
+      assert.match(report.stdout, new RegExp(`${ROWS} rows; ${done.rowsOmitted} not kept`), 'the report says rows were left out');
       const resumed = await cli(['resume', transcript, '--plain', '--yes', '-i', `url=${server.url()}`]);
       assert.equal(resumed.code, 2, 'a finished run is not resumed');
       assert.match(resumed.stderr, /already finished/);

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, cli, finished, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { BIN, ROOT, descendants } from './helpers.js';
 import { TMUX, Tmux } from './tmux.js';
 
 const RUNBOOK = `name: hangup
@@ -112,6 +114,30 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       const gates = transcriptLines(s.transcript).filter((l) => l.type === 'confirmation-requested');
       assert.deepEqual(gates.map((g) => g.resumed), [false, false], 'the step never started: asked again plainly');
       assert.deepEqual(s.counter(), ['look', 'slow-started', 'slow-finished', 'destroy']);
+    });
+
+    test('a vanished terminal without SIGHUP (no controlling tty, setsid): EIO / end of input end the run interrupted', { timeout: 90_000 }, async (t) => {
+      const s = setup(t);
+      const socket = `runbook-vanish-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+      const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+      // setsid: the process keeps the pane as stdin/stdout (the terminal UI runs) but has no controlling
+      // terminal, so closing the pane sends it no SIGHUP: only failing reads and writes tell it.
+      const args = ['run', s.runbook, '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60'];
+      const command = `cd ${q(ROOT)} && env -u CI NO_COLOR=1 setsid -w ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; sleep 600`;
+      const tmux = (...a: string[]) => execFileSync(TMUX!, ['-L', socket, ...a], { encoding: 'utf8' });
+      tmux('new-session', '-d', '-x', '120', '-y', '45', '-s', 'main', command);
+      t.after(() => { try { tmux('kill-server'); } catch { /* gone */ } });
+      await until(started(s.transcript, 'slow'), 30_000, 'the slow step to start');
+      const shell = Number(tmux('list-panes', '-t', 'main', '-F', '#{pane_pid}').trim());
+      const pid = descendants(shell).find((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(BIN); } catch { return false; } });
+      assert.ok(pid, 'the runbook process');
+      tmux('kill-server');
+      await until(() => !alive(pid), 30_000, 'runbook to exit after its terminal vanished');
+      const end = finished(transcriptLines(s.transcript));
+      assert.equal(end?.outcome, 'interrupted');
+      assert.match(end?.message ?? '', /terminal went away/);
+      const resumed = await cli(['resume', s.transcript, '--plain', '--yes', '-i', 'delay=0']);
+      assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     });
   });
 });

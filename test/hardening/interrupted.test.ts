@@ -58,6 +58,13 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       assert.match(end?.message ?? '', signal === 'SIGHUP' ? /hung up/ : /SIGTERM/);
       assert.match(end?.message ?? '', /runbook resume/);
       await until(() => !alive(stepPid), 10_000, 'the step process to be stopped');
+      const report = await cli(['report', s.transcript]);
+      assert.equal(report.code, 0, report.stderr);
+      assert.match(report.stdout, /This run was interrupted/);
+      assert.match(report.stdout, /\*\*interrupted\*\*/);
+      const replay = await cli(['replay', s.transcript, '--speed', '0']);
+      assert.equal(replay.code, 0, replay.stderr);
+      assert.match(replay.stdout, /run finished: INTERRUPTED/);
 
       const resumed = await cli(['resume', s.transcript, '--plain', '--yes', '-i', 'delay=0']);
       assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);

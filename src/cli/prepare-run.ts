@@ -100,8 +100,14 @@ function onSignals(run: Run, interactive: boolean, transcriptPath: string | unde
   // In raw mode Ctrl-D is a key, so the terminal UI's stdin ends only when the terminal is gone.
   if (interactive) handlers.push([process.stdin, 'end', () => interrupt('the terminal went away (end of input)')]);
   for (const [emitter, name, fn] of handlers) emitter.on(name, fn);
-  return () => { for (const [emitter, name, fn] of handlers) emitter.off(name, fn); };
+  return () => {
+    for (const [emitter, name, fn] of handlers) emitter.off(name, fn);
+    // A terminal lost at the very end must not turn into a crash while the process exits.
+    for (const stream of [process.stdin, process.stderr]) stream.on('error', ignore);
+  };
 }
+
+const ignore = (): void => undefined;
 
 function parseInputs(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};

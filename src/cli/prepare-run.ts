@@ -4,11 +4,13 @@ import type { Runbook } from '../language/runbook.js';
 import { Redactor } from '../secrets/redactor.js';
 import { resolveInputs } from '../engine/inputs.js';
 import { Run, type RunOptions } from '../engine/run.js';
-import { toMs } from '../engine/duration.js';
+import { durationMs, MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
+import { setOwn } from '../common/own.js';
 import { runbookCaller } from './call-runbook.js';
+import { isLostTerminal } from '../ui/terminal.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
 
@@ -39,12 +41,12 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
   const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);
   const target = targetOf(runbook, values, redactor);
-  const executors = createExecutors();
+  const executors = createExecutors({ env });
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
   const run: Run = new Run({
     runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false,
-    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false),
+    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {
@@ -62,7 +64,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         mode: interactive ? 'ink' : 'plain', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
         doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
       });
-      const stopSignals = onSignals(run);
+      const stopSignals = onSignals(run, interactive, transcript?.path);
       try {
         const finished = await run.start();
         await ui.done;
@@ -77,15 +79,36 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   };
 }
 
-/** SIGTERM (and SIGINT where no terminal UI handles Ctrl-C) abort the run cleanly: the step's processes
- *  are killed, its query cancelled, the transcript closed with the outcome. */
-function onSignals(run: Run): () => void {
-  const handler = (signal: NodeJS.Signals) => run.abort(`Stopped by ${signal}.`);
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
-  process.on('SIGHUP', handler);
-  return () => { process.off('SIGTERM', handler); process.off('SIGINT', handler); process.off('SIGHUP', handler); };
+/**
+ * Signals and a lost terminal end the run cleanly: the step's processes are killed, its query cancelled,
+ * the transcript closed with the outcome. SIGINT (Ctrl-C where no terminal UI reads it as a key) is the
+ * operator's abort: `aborted`. SIGHUP (ssh dropped, tmux closed), SIGTERM (shutdown, a supervisor) and a
+ * terminal that vanished (EIO or end-of-file on it) are nobody's decision to give up: `interrupted`, which
+ * `runbook resume` continues.
+ */
+function onSignals(run: Run, interactive: boolean, transcriptPath: string | undefined): () => void {
+  const resume = transcriptPath ? ` Continue with: runbook resume ${transcriptPath}` : '';
+  const interrupt = (why: string) => run.abort(`Interrupted: ${why}.${resume}`, 'interrupted');
+  const handlers: [NodeJS.EventEmitter, string, (...a: unknown[]) => void][] = [
+    [process, 'SIGINT', () => run.abort(`Aborted by ${run.operator} (SIGINT).`)],
+    [process, 'SIGHUP', () => interrupt('the terminal hung up (SIGHUP)')],
+    [process, 'SIGTERM', () => interrupt('stopped by SIGTERM')],
+    // Writing to or reading from a terminal that is gone fails with EIO: the run ends, resumable.
+    [process.stdout, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+    [process.stderr, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+    [process.stdin, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+  ];
+  // In raw mode Ctrl-D is a key, so the terminal UI's stdin ends only when the terminal is gone.
+  if (interactive) handlers.push([process.stdin, 'end', () => interrupt('the terminal went away (end of input)')]);
+  for (const [emitter, name, fn] of handlers) emitter.on(name, fn);
+  return () => {
+    for (const [emitter, name, fn] of handlers) emitter.off(name, fn);
+    // A terminal lost at the very end must not turn into a crash while the process exits.
+    for (const stream of [process.stdin, process.stderr]) stream.on('error', ignore);
+  };
 }
+
+const ignore = (): void => undefined;
 
 function parseInputs(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -96,14 +119,15 @@ function parseInputs(pairs: string[]): Record<string, string> {
       const shown = pair.replace(/:\/\/\S*@/g, '://****@');
       throw new UserError(`--input takes name=value, got '${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}'`);
     }
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+    setOwn(out, pair.slice(0, eq), pair.slice(eq + 1));
   }
   return out;
 }
 
 function parseDeadline(text: string): number {
-  const ms = toMs(/^[0-9.]+$/.test(text) ? Number(text) : text, NaN);
+  const ms = durationMs(/^[0-9.]+$/.test(text) ? Number(text) : text) ?? NaN;
   if (!Number.isFinite(ms) || ms <= 0) throw new UserError(`--deadline takes a duration such as 90s or 15m, got '${text}'`);
+  if (ms > MAX_DURATION_MS) throw new UserError(`--deadline ${text} is over the ${MAX_DURATION_MS / 3_600_000}h limit`);
   return ms;
 }
 
@@ -116,7 +140,7 @@ export function readEnvFile(file: string): Record<string, string> {
     if (!line || line.startsWith('#')) return;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) throw new UserError(`${file}:${i + 1}: expected KEY=value`);
-    out[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+    setOwn(out, m[1]!, m[2]!.replace(/^(['"])(.*)\1$/, '$2'));
   });
   return out;
 }

@@ -31,7 +31,8 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string): (...arg
 /** `passThrough`: errors the caller handles itself (the fast path's "needs the full CLI"), thrown on. */
 export async function runCli(argv: string[], registerCommands: RegisterCommands, passThrough?: (e: unknown) => boolean): Promise<void> {
   // `runbook … | head` closes the pipe early; that is the reader's choice, not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
+  // A terminal that went away (EIO) is the run's to handle: it ends `interrupted` (cli/prepare-run.ts).
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else if (e.code !== 'EIO') throw e; });
   blockOnPipes();
   // Answered before building the command tree (13 commands with their help): what commander would print.
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) { process.stdout.write(`${VERSION}\n`); return; }

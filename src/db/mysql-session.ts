@@ -5,7 +5,7 @@ import mysql from 'mysql2';
 import type { Connection as PromiseConnection, FieldPacket } from 'mysql2/promise';
 import { raceAbort } from './abort.js';
 import { Canceller } from './canceller.js';
-import { toQueryResult } from './json-safe.js';
+import { RowBudget } from './row-budget.js';
 import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
@@ -13,8 +13,8 @@ import { GuardedSession } from './guarded-session.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   return {
-    // A URL without a password falls back to MYSQL_PWD, as the mysql client does (pg reads PGPASSWORD itself).
-    host: info.host, port: info.port, user: info.user, password: info.password || process.env.MYSQL_PWD || '',
+    // openSession has filled in MYSQL_PWD from the run's environment when the URL has no password.
+    host: info.host, port: info.port, user: info.user, password: info.password,
     ...(info.database ? { database: info.database } : {}),
     ...(tls ? { ssl: mysqlSsl(tls) } : {}),
     connectTimeout: Math.max(1, Math.ceil(timeoutMs)),
@@ -41,9 +41,19 @@ export function connectMysql(config: mysql.ConnectionOptions, signal: AbortSigna
     conn.connect((err) => (err ? reject(err) : resolve(conn.promise())));
   });
   return raceAbort(connected, signal).catch((err: unknown) => {
-    conn.destroy();
+    dropConnection(conn);
     throw err;
   });
+}
+
+/**
+ * mysql2's destroy() only half-closes the socket (FIN) and waits for the server to close its side; a frozen
+ * server never does, and the socket then kept the process alive. Dropping it means destroying the stream.
+ */
+export function dropConnection(conn: mysql.Connection | PromiseConnection): void {
+  const core = 'connection' in conn ? (conn as unknown as { connection: mysql.Connection }).connection : conn as mysql.Connection;
+  core.destroy();
+  (core as unknown as { stream?: { destroy(): void } }).stream?.destroy();
 }
 
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
@@ -54,7 +64,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
     return new MysqlSession(conn, config, tls, conn.threadId, version);
   } catch (err) {
-    conn.destroy();
+    dropConnection(conn);
     throw err;
   }
 }
@@ -72,12 +82,12 @@ class MysqlSession extends GuardedSession implements Session {
     this.flavour = /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql';
     conn.on('error', () => { this.broken = true; });
     conn.on('end', () => { this.broken = true; });
-    this.canceller = new Canceller(async () => {
-      const c = await connectMysql(config, AbortSignal.timeout(5000));
+    this.canceller = new Canceller(async (signal) => {
+      const c = await connectMysql(config, AbortSignal.any([signal, AbortSignal.timeout(5000)]));
       return {
         // KILL takes no bind parameters; the id is the integer the server gave us.
         cancel: async () => { await c.query(`KILL QUERY ${Math.trunc(backendId)}`); },
-        close: async () => { c.destroy(); },
+        close: async () => { dropConnection(c); },
       };
     }, () => this.destroy());
   }
@@ -89,12 +99,11 @@ class MysqlSession extends GuardedSession implements Session {
     const text = statementSettings(sql, this.flavour, opts);
     // execute() binds server-side; query() without values allows statements that cannot be prepared.
     // Neither accepts two statements: the connection has multipleStatements off.
-    const [result, fields] = params.length > 0 ? await this.execute(text, params) : await this.conn.query(text);
+    const result = params.length > 0 ? await this.execute(text, params) : await this.stream(text);
     opts.signal.throwIfAborted(); // SLEEP() returns normally when killed: roll back rather than commit
     // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
     await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
-    if (Array.isArray(result)) return toQueryResult(result, columnsOf(fields), result.length, 'SELECT');
-    return toQueryResult([], [], (result as { affectedRows?: number }).affectedRows ?? 0);
+    return result;
   }
 
   /**
@@ -115,26 +124,58 @@ class MysqlSession extends GuardedSession implements Session {
    * A server-side prepared statement, closed right after: the SQL text embeds the remaining time,
    * so mysql2's statement cache would otherwise keep one open statement per step on the server.
    */
-  private async execute(text: string, params: unknown[]): ReturnType<PromiseConnection['execute']> {
+  private async execute(text: string, params: unknown[]): Promise<QueryResult> {
     try {
-      return await this.conn.execute(text, params.map(bindable));
+      return await this.stream(text, params.map(bindable));
     } finally {
       this.conn.unprepare(text);
     }
+  }
+
+  /**
+   * mysql2's callback-less commands emit each row instead of collecting them: rows go through a RowBudget,
+   * so a result of any size holds only its bounded prefix in memory. The last result set (or, for a
+   * statement without one, its affected rows) is the statement's result.
+   */
+  private stream(text: string, values?: (string | number | boolean | null)[]): Promise<QueryResult> {
+    const core = (this.conn as unknown as { connection: mysql.Connection }).connection;
+    const cmd = (values ? core.execute(text, values) : core.query(text)) as unknown as NodeJS.EventEmitter;
+    let budget = new RowBudget();
+    let columns: string[] | undefined;
+    let affected = 0;
+    return new Promise((resolve, reject) => {
+      let failed = false;
+      // A command without a callback is not told when the connection dies: the connection is.
+      const fail = (err: unknown) => { failed = true; core.off('error', fail); reject(err); };
+      core.on('error', fail);
+      cmd.on('error', fail);
+      cmd.on('fields', (fields: FieldPacket[] | undefined) => {
+        budget = new RowBudget();
+        columns = fields ? columnsOf(fields) : undefined;
+      });
+      cmd.on('result', (row: unknown) => {
+        if (columns) budget.add(row);
+        else affected = (row as { affectedRows?: number } | null)?.affectedRows ?? 0;
+      });
+      cmd.on('end', () => {
+        core.off('error', fail);
+        if (!failed) resolve(columns ? budget.result(columns, budget.rowsSeen, 'SELECT') : budget.result([], affected));
+      });
+    });
   }
 
   protected plain(sql: string): Promise<unknown> { return this.conn.query(sql); }
 
   protected async disconnect(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 2000); });
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 500); }); // a healthy server answers in ms
     await Promise.race([this.conn.end().catch(() => undefined), late]).finally(() => clearTimeout(timer));
-    this.conn.destroy();
+    dropConnection(this.conn);
   }
 
-  private destroy(): void {
+  protected destroy(): void {
     this.broken = true;
-    this.conn.destroy();
+    dropConnection(this.conn);
   }
 }
 

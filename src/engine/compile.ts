@@ -9,6 +9,7 @@ import type { RunEvent } from './events.js';
 import { scopeOf as scopeFor } from './scope.js';
 import type { Taint } from '../language/expression/index.js';
 import { renderTemplate, test } from './render.js';
+import { own, setOwn } from '../common/own.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 
 export type { MachineContext } from './machine-types.js';
@@ -49,15 +50,15 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
     },
     guards: {
       overVisited: ({ context }, p: { stepId: string }) =>
-        (context.visits[p.stepId] ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
+        (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
       conditionFalse: ({ context }, p: { stepId: string }) => {
         const cond = stepOf(doc, p.stepId).if;
         return cond !== undefined && !test(cond, scopeOf(context)).value;
       },
-      onMatches: ({ context }, p: { stepId: string; key: string }) => onMatches(p.key, context.results[p.stepId]),
-      failed: ({ context }, p: { stepId: string }) => FAILING.has(context.results[p.stepId]?.status ?? 'failed'),
+      onMatches: ({ context }, p: { stepId: string; key: string }) => onMatches(p.key, own(context.results, p.stepId)),
+      failed: ({ context }, p: { stepId: string }) => FAILING.has(own(context.results, p.stepId)?.status ?? 'failed'),
       branch: ({ context }, p: { stepId: string; expression: string }) =>
-        test(p.expression, scopeOf(context, context.results[p.stepId])).value,
+        test(p.expression, scopeOf(context, own(context.results, p.stepId))).value,
       // Checked before the guards above read the same expressions, so that they never throw inside xstate.
       broken: ({ context }, p: { stepId: string; expressions: string[]; withResult: boolean }) =>
         brokenExpression(p, context, taint) !== undefined,
@@ -66,14 +67,14 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
       // visits, results and captures are updated in place: the run owns them, nothing keeps an old
       // snapshot's copy, and copying them on every step made a long run quadratic.
       countVisit: assign(({ context }, p: { stepId: string }) => {
-        context.visits[p.stepId] = (context.visits[p.stepId] ?? 0) + 1;
+        setOwn(context.visits, p.stepId, (own(context.visits, p.stepId) ?? 0) + 1);
         return { visits: context.visits };
       }),
       recordResult: assign(({ context }, p: { stepId: string; result: StepResult }) => record(context, doc, p.stepId, p.result)),
       emitSkipped: emit((_, p: { stepId: string; reason: 'condition' | 'operator' }) => ({ type: 'step-skipped' as const, stepId: p.stepId, reason: p.reason })),
       emitBranch: emit(({ context }, p: { from: string; to: string; via: Edge['via'] | 'failure'; expression?: string }) => ({
         type: 'branch' as const, from: p.from, to: p.to, via: p.via,
-        ...(p.expression !== undefined ? { expression: p.expression, value: test(p.expression, scopeOf(context, context.results[p.from])).raw } : {}),
+        ...(p.expression !== undefined ? { expression: p.expression, value: test(p.expression, scopeOf(context, own(context.results, p.from))).raw } : {}),
       })),
       finish: assign(({ context }, p: { outcome: MachineOutput['outcome']; stepId?: string; message?: string }) => ({
         outcome: p.outcome, endStep: p.stepId,
@@ -166,7 +167,7 @@ function routes(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefi
   const failure = {
     guard: { type: 'failed', params: { stepId: from } }, target: `#${FAILED}`,
     actions: [{ type: 'emitBranch', params: { from, to: FAILED, via: 'failure' } },
-      { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId: from, message: failureMessage(from, context.results[from]) }) }],
+      { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId: from, message: failureMessage(from, own(context.results, from)) }) }],
   };
   const nextEdges = edges.filter((e) => e.via !== 'on').map((e) => ({
     ...(e.label !== undefined ? { guard: { type: 'branch', params: { stepId: from, expression: e.label } } } : {}),
@@ -189,7 +190,7 @@ function brokenGuard(stepId: string, expressions: string[], withResult: boolean,
 }
 
 function brokenExpression(p: { stepId: string; expressions: string[]; withResult: boolean }, context: MachineContext, taint: Taint | undefined): string | undefined {
-  const scope = scopeFor(context, p.withResult ? context.results[p.stepId] : undefined, taint);
+  const scope = scopeFor(context, p.withResult ? own(context.results, p.stepId) : undefined, taint);
   for (const expression of p.expressions) {
     try {
       test(expression, scope);
@@ -207,8 +208,8 @@ function failureMessage(stepId: string, r: StepResult | undefined): string {
 
 function record(context: MachineContext, doc: RunbookDoc, stepId: string, result: StepResult): Partial<MachineContext> {
   const capture = stepOf(doc, stepId).capture;
-  context.results[stepId] = result;
-  if (capture) context.captures[capture] = stepId;
+  setOwn(context.results, stepId, result);
+  if (capture) setOwn(context.captures, capture, stepId);
   return { results: context.results, captures: context.captures };
 }
 

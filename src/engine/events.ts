@@ -4,7 +4,11 @@ import type { StepResult, Question } from '../executors/types.js';
 import type { StepKind } from '../language/schema.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
 
-export type RunOutcome = 'resolved' | 'escalate' | 'failed' | 'aborted';
+/** interrupted: the run lost its terminal or was told to stop (SIGHUP, SIGTERM, a vanished tty) without an
+ *  operator deciding to abandon it; resume continues it. aborted: an operator ended it (Ctrl-C, abort at a gate). */
+export type RunOutcome = 'resolved' | 'escalate' | 'failed' | 'aborted' | 'interrupted';
+/** How an abort ends the run (see RunOutcome). */
+export type StopOutcome = 'aborted' | 'failed' | 'interrupted';
 export type ConfirmAnswer = 'yes' | 'skip' | 'abort';
 
 export interface RunStarted {

@@ -1,7 +1,7 @@
 // The shape of a compiled runbook machine: its context, the events it takes, the ids of its special states.
 import type { StepResult } from '../executors/types.js';
 import type { RunData } from './scope.js';
-import type { RunOutcome } from './events.js';
+import type { RunOutcome, StopOutcome } from './events.js';
 
 export interface MachineContext extends RunData {
   visits: Record<string, number>;
@@ -14,7 +14,7 @@ export interface MachineContext extends RunData {
 export type MachineEvent =
   | { type: 'CONFIRM'; stepId: string }
   | { type: 'SKIP'; stepId: string }
-  | { type: 'ABORT'; reason?: string; outcome?: 'aborted' | 'failed' };
+  | { type: 'ABORT'; reason?: string; outcome?: StopOutcome };
 
 export interface StepInput { stepId: string; context: MachineContext }
 export type StepOutput = StepResult;

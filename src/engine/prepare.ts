@@ -1,4 +1,5 @@
 // A step's action with everything filled in: what the executor receives and what the operator is shown.
+import { own } from '../common/own.js';
 import type { Action } from '../executors/types.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName } from '../language/schema.js';
 import type { Scope } from '../language/expression/index.js';
@@ -14,7 +15,7 @@ export interface Prepared { action: Action; command: string; target?: string }
 export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: Scope): { name: string; url: string } {
   const names = Object.keys(doc.connections ?? {});
   const chosen = name ?? (names.length === 1 ? names[0]! : undefined);
-  const conn = chosen === undefined ? undefined : doc.connections?.[chosen];
+  const conn = chosen === undefined ? undefined : own(doc.connections, chosen);
   if (!chosen || !conn) throw new Error(`unknown connection '${name ?? ''}'`);
   return { name: chosen, url: renderTemplate(conn.url, scope) };
 }

@@ -7,7 +7,7 @@ import type { Runbook } from '../language/runbook.js';
 import type { StepDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
-import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished } from './events.js';
+import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished, StopOutcome } from './events.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
@@ -149,8 +149,9 @@ export class Run {
   }
 
   /** Ends the run: the running step's process tree is killed / its query cancelled. `failed` is for a run
-   *  that had to stop (e.g. an unapproved step in plain mode) rather than one the operator aborted. */
-  abort(reason = `Aborted by ${this.operator}.`, outcome: 'aborted' | 'failed' = 'aborted'): void {
+   *  that had to stop (e.g. an unapproved step in plain mode) rather than one the operator aborted;
+   *  `interrupted` for one that lost its terminal or was told to stop by the system (resumable). */
+  abort(reason = `Aborted by ${this.operator}.`, outcome: StopOutcome = 'aborted'): void {
     this.gate = undefined;
     this.actor?.send({ type: 'ABORT', reason, outcome });
   }

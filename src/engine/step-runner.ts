@@ -15,6 +15,8 @@ import { test } from './render.js';
 import { toMs } from './duration.js';
 import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
 import { provenReadOnly } from '../executors/sql-read-only.js';
+import { setSafeTimeout } from './timer.js';
+import { MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate, renderTitle } from './render.js';
 import type { Scope, Taint } from '../language/expression/index.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
@@ -55,7 +57,7 @@ export class StepRunner {
       const willRetry = retryable && attempt < attempts;
       this.deps.publish({ type: 'step-finished', stepId, result, attempt, ...(willRetry ? { willRetry } : {}) });
       if (!willRetry) break;
-      await sleep(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), signal);
+      await sleep(Math.min(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), MAX_DURATION_MS), signal);
     }
     return result;
   }
@@ -102,7 +104,7 @@ export class StepRunner {
     const onAbort = () => controller.abort(outer.reason ?? new Error('aborted'));
     outer.addEventListener('abort', onAbort, { once: true });
     if (outer.aborted) onAbort();
-    const timer = limit === undefined ? undefined : setTimeout(() => controller.abort(timeoutError('step timed out')), limit);
+    const cancelTimer = limit === undefined ? undefined : setSafeTimeout(() => controller.abort(timeoutError('step timed out')), limit);
     const maskers = { stdout: this.masker(), stderr: this.masker() };
     const ctx: ExecContext = {
       stepId: step.id,
@@ -122,7 +124,7 @@ export class StepRunner {
     } catch (e) {
       return { status: 'failed', durationMs: 0, classification: 'other', error: this.deps.redactor.mask(`executor crashed: ${(e as Error).message}`) };
     } finally {
-      if (timer) clearTimeout(timer);
+      cancelTimer?.();
       outer.removeEventListener('abort', onAbort);
       for (const stream of ['stdout', 'stderr'] as const) this.output(step.id, stream, maskers[stream].flush());
     }
@@ -199,8 +201,8 @@ const inSandbox = (p: Prepared, sandbox: boolean): Prepared =>
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+    const cancel = setSafeTimeout(done, ms);
+    function done() { cancel(); signal.removeEventListener('abort', done); resolve(); }
     signal.addEventListener('abort', done, { once: true });
   });
 }

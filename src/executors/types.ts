@@ -23,13 +23,17 @@ export interface StepResult {
   stdout?: string;             // bounded: head + tail with the middle elided
   stderr?: string;
   outputBytes?: number;        // total bytes produced, including what was elided
-  rows?: Record<string, unknown>[];
-  rowCount?: number;
+  rows?: Record<string, unknown>[];   // bounded: the first rows up to db/row-budget's limits
+  rowCount?: number;           // every row the statement returned (or affected)
+  rowsOmitted?: number;        // returned but not kept (rowCount - rows.length for a SELECT)
+  bytesOmitted?: number;       // the JSON size of the rows not kept
   columns?: string[];
   classification?: Classification;
   value?: string;              // prompt answer or manual choice
   error?: string;              // one line, secrets already masked
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
+  /** Set only in a transcript whose step-finished record could not be written whole: what was cut, why. */
+  truncated?: { fields: string[]; reason: string };
 }
 
 /** `values` fill the script's ${RUNBOOK_V<n>} references (they reach bash on its stdin, never on a command line);

@@ -10,6 +10,7 @@ import type { Redactor } from '../secrets/redactor.js';
 import { cannotRecord, closeQuietly, describeFsError, openTranscriptFile } from './file.js';
 import { headerLine, resumedLine, type ResumeMarker, type Who } from './header.js';
 import { lockTranscript } from './lock.js';
+import { finishedRecord } from './finished-record.js';
 import { OutputBudget } from './output-budget.js';
 import { defaultTranscriptPath } from './paths.js';
 import { readTranscript } from './reader.js';
@@ -108,7 +109,7 @@ function record(writer: TranscriptWriter, budget: OutputBudget, event: RunEvent)
       const over = budget.overflow(event.stepId);
       if (over) writer.write({ type: 'output-dropped', stepId: event.stepId, attempt: event.attempt, recordedBytes: over.recorded, droppedBytes: over.dropped, limitBytes: budget.limitBytes });
     }
-    writer.write({ ...event });
+    writer.write({ ...(event.type === 'step-finished' ? finishedRecord(event) : event) });
   } catch (e) {
     throw new Error(`transcript ${writer.path}: ${describeFsError(e)}`);
   }

@@ -10,6 +10,7 @@ import { UserError } from '../common/errors.js';
 import type { Transcript } from './reader.js';
 import type { TranscriptLine } from './schema.js';
 import { isNested } from './nested.js';
+import { own, setOwn } from '../common/own.js';
 
 export interface ResumePoint {
   stepId: string;
@@ -42,7 +43,7 @@ export function findResumePoint(t: Transcript, doc: RunbookDoc, loadCalled?: Loa
   for (const line of t.lines) follow(walk, line, doc);
   if (walk.finished) throw new UserError(`this run already finished (${walk.finished.outcome} at ${walk.finished.ts}); start a new run instead`);
   const stepId = walk.current ?? doc.steps[0]!.id;
-  if (walk.current === undefined) walk.visits[stepId] = 1;
+  if (walk.current === undefined) setOwn(walk.visits, stepId, 1);
   const step = stepById(doc, stepId);
   if (!step) {
     const ended = stepId.startsWith('__') || stepId.startsWith('$');
@@ -122,24 +123,36 @@ function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
       if (line.reason !== 'dry-run') settle(walk, doc, line.stepId, skipped(line.reason));
       break;
     case 'run-finished':
-      walk.finished = { outcome: line.outcome, ts: line.ts };
+      if (line.outcome === 'interrupted') interrupted(walk);
+      else walk.finished = { outcome: line.outcome, ts: line.ts };
       break;
     default:
   }
+}
+
+/** The run lost its terminal (or was told to stop): not an end. A step it stopped mid-way finished as
+ *  'aborted'; that is no result of the step, so it is in flight again: re-entered (and re-gated if
+ *  destructive, saying it may have partly run). A step waiting at its gate never started. */
+function interrupted(walk: Walk): void {
+  const id = walk.current;
+  if (id === undefined || !walk.settled || own(walk.results, id)?.status !== 'aborted') return;
+  delete walk.results[id];
+  walk.settled = false;
+  walk.started = true;
 }
 
 function enter(walk: Walk, stepId: string): void {
   walk.current = stepId;
   walk.settled = false;
   walk.started = false;
-  walk.visits[stepId] = (walk.visits[stepId] ?? 0) + 1;
+  setOwn(walk.visits, stepId, (own(walk.visits, stepId) ?? 0) + 1);
 }
 
 /** The same context update the machine's recordResult makes. */
 function settle(walk: Walk, doc: RunbookDoc, stepId: string, result: StepResult): void {
-  walk.results[stepId] = result;
+  setOwn(walk.results, stepId, result);
   const capture = stepById(doc, stepId)?.capture;
-  if (capture) walk.captures[capture] = stepId;
+  if (capture) setOwn(walk.captures, capture, stepId);
   if (stepId === walk.current) walk.settled = true;
 }
 

@@ -33,13 +33,19 @@ export const StepResultSchema = Type.Object({
   stdout: OptStr('Bounded by the executor: head and tail, the middle elided.'),
   stderr: OptStr(),
   outputBytes: Type.Optional(Type.Number()),
-  rows: Type.Optional(Type.Array(Anything)),
-  rowCount: Type.Optional(Type.Number()),
+  rows: Type.Optional(Type.Array(Anything, doc('The first rows, up to 10,000 rows and 1 MiB (as JSON); the rest are counted in rowsOmitted.'))),
+  rowCount: Type.Optional(Type.Number(doc('Every row the statement returned (or, for a write without rows, affected).'))),
+  rowsOmitted: Type.Optional(Type.Integer({ minimum: 1, ...doc('Rows returned but not kept (over the row or byte limit).') })),
+  bytesOmitted: Type.Optional(Type.Integer({ minimum: 0, ...doc('The JSON size of the rows not kept.') })),
   columns: Type.Optional(Type.Array(Str)),
   classification: Type.Optional(Classification),
   value: OptStr('Prompt answer or manual choice.'),
   error: OptStr('One line, secrets masked.'),
   details: Type.Optional(Anything),
+  truncated: Type.Optional(Type.Object({
+    fields: Type.Array(Str, doc('The result fields left out of this record.')),
+    reason: Type.String(doc('Why: the record was over the line limit, or could not be serialised.')),
+  }, { additionalProperties: false, ...doc('Present only when the step-finished record could not be written whole: the step did finish, and this is what was kept.') })),
 }, { additionalProperties: false, ...doc('A step result, as expressions see it (masked).') });
 
 const ManualAction = Type.Object({ kind: Type.Literal('manual'), instructions: Str, choices: Type.Optional(Type.Array(Str)) }, { additionalProperties: false });
@@ -112,7 +118,7 @@ const EVENT_FIELDS = {
   'question-answered': { questionId: Str, stepId: Str, answer: Str },
   note: { text: Str, by: Str, stepId: OptStr() },
   'run-finished': {
-    outcome: literals(['resolved', 'escalate', 'failed', 'aborted'] as const, 'How the run ended.'), message: Str, stepId: OptStr(),
+    outcome: literals(['resolved', 'escalate', 'failed', 'aborted', 'interrupted'] as const, 'How the run ended. interrupted: the terminal went away or the process was told to stop (SIGHUP, SIGTERM); `runbook resume` continues it.'), message: Str, stepId: OptStr(),
     durationMs: Type.Number(), steps: Type.Object({ ok: Type.Number(), failed: Type.Number(), skipped: Type.Number() }, { additionalProperties: false }),
   },
 } satisfies Record<RunEvent['type'], TProperties>;

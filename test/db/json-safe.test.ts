@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jsonSafe, MAX_ROWS, toQueryResult } from '../../src/db/json-safe.js';
+import { jsonSafe } from '../../src/db/json-safe.js';
+import { MAX_ROWS, toQueryResult } from '../../src/db/row-budget.js';
 import { statementSettings } from '../../src/db/mysql-session.js';
 
 const withStatementTimeout = (sql: string, flavour: 'mysql' | 'mariadb', timeoutMs: number) => statementSettings(sql, flavour, { readOnly: false, timeoutMs });

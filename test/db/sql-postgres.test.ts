@@ -7,6 +7,7 @@ import { holdConnections, startPostgres, type LabServer } from '../../src/lab/in
 import type { ExecutorSet, SqlAction } from '../../src/executors/types.js';
 import { testContext, timeoutSignal } from '../executors/context.js';
 import { adminQuery, eventually } from './helpers.js';
+import { MAX_ROW_BYTES } from '../../src/db/row-budget.js';
 
 describe('sql executor on PostgreSQL', () => {
   let server: LabServer;
@@ -64,6 +65,35 @@ describe('sql executor on PostgreSQL', () => {
     assert.deepEqual([v.status, v.classification], ['failed', 'not-read-only']);
     assert.match(v.error ?? '', /^not read-only: step test-step tried to write \(25006: cannot execute INSERT in a read-only transaction/);
     assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 99'), [{ n: 0 }]);
+  });
+
+  it('keeps a bounded prefix of a large result and counts the rest (rows streamed, not buffered)', async () => {
+    // 300 rows of 100 kB: 30 MB returned, at most MAX_ROW_BYTES kept.
+    const r = await executors.execute(sql("SELECT i, repeat('x', 100000) AS pad FROM generate_series(1, 300) AS i"), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 300);
+    const kept = r.rows?.length ?? 0;
+    assert.ok(kept > 0 && kept < 300, `kept ${kept}`);
+    assert.ok(Buffer.byteLength(JSON.stringify(r.rows)) <= MAX_ROW_BYTES + kept);
+    assert.deepEqual(r.rows?.map((row) => row.i), Array.from({ length: kept }, (_, i) => i + 1), 'a prefix, in order');
+    assert.equal(r.rowsOmitted, 300 - kept);
+    assert.ok((r.bytesOmitted ?? 0) >= (300 - kept) * 100_000);
+  });
+
+  it('a destructive UPDATE … RETURNING of many rows commits, with its rows bounded and counted', async () => {
+    await executors.execute(sql("CREATE TABLE wide AS SELECT i, repeat('y', 50000) AS pad, 0 AS n FROM generate_series(1, 200) AS i", { readOnly: false }), testContext());
+    const r = await executors.execute(sql('UPDATE wide SET n = n + 1 RETURNING *', { readOnly: false }), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 200);
+    assert.equal((r.rows?.length ?? 0) + (r.rowsOmitted ?? 0), 200);
+    assert.deepEqual(await adminQuery(server, 'SELECT min(n)::int AS lo, max(n)::int AS hi FROM wide'), [{ lo: 1, hi: 1 }]);
+  });
+
+  it('bounds rows of a statement with bind parameters the same way', async () => {
+    const r = await executors.execute(sql("SELECT repeat('z', $1::int) AS pad FROM generate_series(1, 100)", { params: [50000] }), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 100);
+    assert.ok((r.rowsOmitted ?? 0) > 0 && (r.rows?.length ?? 0) + r.rowsOmitted! === 100);
   });
 
   it('reports affected rows for writes', async () => {

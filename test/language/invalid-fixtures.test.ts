@@ -50,6 +50,7 @@ const EXPECTED: Record<string, [number, number, string, string, ('error' | 'warn
   'unknown-probe.yaml': [5, 12, 'schema', 'must be one of dns, tcp, tls, db-connect'],
   'reserved-capture.yaml': [6, 14, 'reserved-name', "capture name 'inputs' is reserved"],
   'bad-yaml-syntax.yaml': [3, 1, 'yaml', 'invalid YAML'],
+  'duration-too-long.yaml': [6, 14, 'duration-too-long', "timeout 750h in step 'check' is over the 24h limit"],
 };
 
 test('there are at least 25 broken runbooks, each with an expectation', () => {

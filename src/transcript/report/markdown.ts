@@ -17,7 +17,9 @@ const table = (head: string[], rows: string[][]): string[] =>
 
 function warnings(m: ReportModel): string[] {
   const out: string[] = [];
-  if (m.outcome === 'interrupted') out.push('> **This run did not finish.** The transcript ends while it was running; the last step shown as interrupted has no recorded result.', '');
+  const recordedEnd = m.timeline.at(-1)?.what === 'run finished';
+  if (m.outcome === 'interrupted' && recordedEnd) out.push(`> **This run was interrupted** (${cell(m.message, 300)}); \`runbook resume\` can continue it.`, '');
+  else if (m.outcome === 'interrupted') out.push('> **This run did not finish.** The transcript ends while it was running; the last step shown as interrupted has no recorded result.', '');
   if (m.dryRun) out.push('> This was a **dry run**: destructive steps were shown, not run.', '');
   return out;
 }

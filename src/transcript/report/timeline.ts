@@ -82,6 +82,8 @@ export function summary(r: StepResult): string {
   else if (r.exitCode !== undefined && r.exitCode !== null) parts.push(`exit ${r.exitCode}`);
   else if (r.signal) parts.push(`signal ${r.signal}`);
   if (r.rowCount !== undefined || r.rows) parts.push(`${r.rowCount ?? r.rows?.length} rows`);
+  if (r.rowsOmitted) parts.push(`${r.rowsOmitted} not kept (${r.bytesOmitted ?? '?'} bytes over the row limit)`);
+  if (r.truncated) parts.push(`record truncated: ${r.truncated.fields.join(', ') || 'nothing'} cut (${r.truncated.reason})`);
   if (r.value !== undefined) parts.push(`answer: ${r.value}`);
   return parts.join('; ');
 }

@@ -4,7 +4,7 @@ import { dryRunPlan, formatDuration } from '../format.js';
 import type { ViewModel } from '../view-model.js';
 import { useColor } from './theme.js';
 
-const TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad' } as const;
+const TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad', interrupted: 'warn' } as const;
 
 export function FinalSummary({ vm, transcriptPath }: { vm: ViewModel; transcriptPath?: string | undefined }) {
   const color = useColor();

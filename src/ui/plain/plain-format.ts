@@ -113,7 +113,7 @@ export class PlainFormatter {
   }
 
   private summary(e: RunFinished): string[] {
-    const colour = e.outcome === 'resolved' ? this.p.green : e.outcome === 'escalate' ? this.p.yellow : this.p.red;
+    const colour = e.outcome === 'resolved' ? this.p.green : e.outcome === 'escalate' || e.outcome === 'interrupted' ? this.p.yellow : this.p.red;
     const counts = `${e.steps.ok} ok, ${e.steps.failed} failed, ${e.steps.skipped} skipped`;
     const lines = [colour(`${label('finished')}${e.outcome} in ${formatDuration(e.durationMs)} (${counts})${e.message ? `: ${e.message}` : ''}`)];
     if (!this.dryRun) return lines;

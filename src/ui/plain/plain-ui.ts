@@ -8,6 +8,7 @@ import { commandLine } from '../format.js';
 import { gateLines, PlainFormatter } from './plain-format.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { paint, type Paint } from './paint.js';
+import { TERMINAL_GONE, terminalGone } from '../terminal.js';
 
 type PlainOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean };
 
@@ -64,7 +65,7 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
   const onQuestion = (e: QuestionAsked) => {
     reader ??= createLineReader(opts.stdin);
     const r = reader;
-    asking = asking.then(() => answerFromStdin(run, e, r, write));
+    asking = asking.then(() => answerFromStdin(run, e, r, write, opts.stdin));
   };
 
   const off = run.on((event: RunEvent) => {
@@ -94,10 +95,15 @@ function takeOverPending(run: Run, p: Paint, write: (lines: string[]) => void, o
 }
 
 /** Reads lines until one is a valid answer; EOF with the question pending stops the run safely. */
-async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, write: (lines: string[]) => void): Promise<void> {
+async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, write: (lines: string[]) => void, stdin: { isTTY?: boolean }): Promise<void> {
   for (;;) {
     const line = await reader.next();
     if (!run.pendingQuestions.some((q) => q.questionId === e.questionId)) return; // the run moved on
+    if (line === null && terminalGone(stdin)) {
+      // A hang-up, not the operator's Ctrl-D: the run can be resumed from another terminal.
+      run.abort(TERMINAL_GONE, 'interrupted');
+      return;
+    }
     if (line === null) {
       write([`${'STOPPED'.padEnd(9)}${e.question.stepId} needs an answer and stdin is closed`]);
       run.abort(STDIN_CLOSED, 'failed');

@@ -18,7 +18,7 @@ import { memory } from './figures/memory.js';
 import { records } from './figures/records.js';
 import { shellSteps } from './figures/shell-steps.js';
 import { sqlSteps } from './figures/sql-steps.js';
-import { validateLarge, validateLargeChild } from './figures/validate-large.js';
+import { validateLarge, validateLargeChild, validateLimitChild } from './figures/validate-large.js';
 import { NODE, ROOT, makeScratch, type BenchContext } from './lib/context.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
@@ -45,6 +45,7 @@ function machine() {
 async function main(): Promise<void> {
   const child = flag('child');
   if (child === 'validate-large') return validateLargeChild(5);
+  if (child === 'validate-limit') return validateLimitChild(0);
 
   const only = typeof flag('only') === 'string' ? String(flag('only')).split(',') : undefined;
   const unknown = only?.filter((o) => !FIGURES.some(([n]) => n === o)) ?? [];

@@ -8,7 +8,7 @@ import { ExpressionError, evaluate, parseExpression, parseTemplate, FUNCTIONS } 
 import { renderShell, renderTemplate, renderValue, test as testExpression } from '../../src/engine/render.js';
 import { scopeOf } from '../../src/engine/scope.js';
 import type { StepResult } from '../../src/executors/types.js';
-import { RUNS, check, tally } from './budget.js';
+import { RUNS, check, summary } from './budget.js';
 
 const LEAK = 'LEAKED-FROM-PROTOTYPE';
 const NAMES = ['a', 'b', 'x', 'rows', 'output', 'inputs', 'steps', 'result', 'length', 'constructor', '__proto__', 'prototype',
@@ -148,4 +148,4 @@ test(`templates render or fail with ExpressionError, in text, values, shell and 
   });
 });
 
-after(() => console.log(`fuzz cases: ${JSON.stringify(Object.fromEntries(tally))}`));
+after(() => console.log(summary()));

@@ -1,6 +1,7 @@
 // A one-line text field (no ink-text-input dependency): printable keys and pastes append, Backspace
-// deletes, Enter submits, Esc cancels. The value lives in a ref too, so a paste followed by Enter in the
-// same chunk submits what was pasted.
+// deletes, Enter submits, Esc cancels. Keys typed fast (or on a busy machine) and pastes reach ink as one
+// chunk, "y\rdestroy\r": ink then reports no Enter at all, so every carriage return inside a chunk submits
+// what came before it. The value lives in a ref too, so the submits of one chunk see its earlier text.
 import { useRef, useState } from 'react';
 import { useInput } from 'ink';
 
@@ -15,9 +16,12 @@ export function useLineInput(opts: { isActive: boolean; onSubmit(value: string):
     if (key.return) { opts.onSubmit(ref.current); return; }
     if (key.backspace || key.delete) { set(ref.current.slice(0, -1)); return; }
     if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-    // eslint-disable-next-line no-control-regex
-    const printable = input.replace(/[\u0000-\u001f\u007f]/g, '');
-    if (printable) set(ref.current + printable);
+    input.split(/\r\n?/).forEach((part, i) => {
+      if (i > 0) opts.onSubmit(ref.current);
+      // eslint-disable-next-line no-control-regex
+      const printable = part.replace(/[\u0000-\u001f\u007f]/g, '');
+      if (printable) set(ref.current + printable);
+    });
   }, { isActive: opts.isActive });
   return { value, clear: () => set('') };
 }

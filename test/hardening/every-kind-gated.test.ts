@@ -112,7 +112,7 @@ describe('the lint reads wait actions like steps', { concurrency: true }, () => 
   const cases: [string, string, RegExp][] = [
     ['wait.shell', "wait: { shell: \"r''m -f /tmp/x; echo gone\", until: \"result.output == 'gone'\" }", /step 'w' runs a shell command that looks destructive \('rm'\)/],
     ['wait.shell built from a variable', 'wait: { shell: "$CMD /tmp/x", until: "result.ok" }', /step 'w' runs a shell command the lint cannot read/],
-    ['wait.sql', 'wait: { sql: { query: "DELETE FROM t" }, until: "result.ok" }', /step 'w' runs SQL that is not read-only \(DELETE\)/],
+    ['wait.sql', 'wait: { sql: { query: "DELETE FROM t" }, until: "result.ok" }', /step 'w' runs SQL that is not read-only: it is a DELETE statement/],
   ];
   for (const [what, action, message] of cases) {
     test(`a non-destructive ${what} that writes is rejected by validate`, async (t) => {

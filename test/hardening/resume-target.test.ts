@@ -54,6 +54,8 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     const transcript = join(dir, 't.jsonl');
     const run = cli(['run', runbook, '--plain', '--yes', '--transcript', transcript, '--input', `out=${out}`], { env: { DATABASE_URL: a.url() } });
     await until(() => { try { return readFileSync(out, 'utf8').includes('slow'); } catch { return false; } }, 60_000, 'the slow step');
+    // The step-process line is written right after the spawn; under load the script can print first.
+    await until(() => transcriptLines(transcript).some((l) => l.type === 'step-process' && l.stepId === 'slow'), 60_000, 'the slow step\'s process line');
     run.child.kill('SIGKILL');
     await run;
     const group = transcriptLines(transcript).find((l) => l.type === 'step-process' && l.stepId === 'slow') as unknown as { pgid: number } | undefined;

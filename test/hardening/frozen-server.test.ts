@@ -38,7 +38,8 @@ steps:
 export function freeze(server: LabServer): () => void {
   const pid = labServerInfo(server)!.pid;
   const all = [pid, ...descendants(pid)];
-  for (const p of all) process.kill(p, 'SIGSTOP');
+  // A descendant can exit between the listing and the signal (a backend finishing): skip it, it cannot answer anyway.
+  for (const p of all) { try { process.kill(p, 'SIGSTOP'); } catch { /* already gone */ } }
   return () => { for (const p of all) { try { process.kill(p, 'SIGCONT'); } catch { /* gone */ } } };
 }
 

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import type { Lazy } from './register/index.js';
+import { terminalText } from '../common/terminal-text.js';
 
 export type RegisterCommands = (program: Command, lazy: Lazy, invoked?: string) => void;
 
@@ -63,11 +64,11 @@ function reportError(e: unknown): number {
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (e instanceof UserError) {
-    process.stderr.write(`runbook: ${e.message}\n`);
+    process.stderr.write(`runbook: ${terminalText(e.message)}\n`);
     return e.exitCode;
   }
   const err = e as Error;
-  process.stderr.write(`runbook: internal error: ${err?.message ?? String(e)}\n`);
+  process.stderr.write(`runbook: internal error: ${terminalText(err?.message ?? String(e))}\n`);
   if (process.env.RUNBOOK_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
   else process.stderr.write('(set RUNBOOK_DEBUG=1 for the stack trace, and please report it)\n');
   return 70;

@@ -1,6 +1,6 @@
 // Text helpers shared by the terminal UI and plain mode: durations, branch labels, SQL tables, output lines.
-import { stripVTControlCharacters } from 'node:util';
 import type { ConfirmationRequested, DryRunMode, DryRunShownBecause } from '../engine/events.js';
+import { terminalText } from '../common/terminal-text.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
@@ -38,7 +38,7 @@ export function formatValue(value: unknown, max = 60): string {
   else {
     try { text = JSON.stringify(value) ?? String(value); } catch { text = String(value); }
   }
-  return truncate(oneLine(text), max);
+  return truncate(oneLine(terminalText(text)), max);
 }
 
 export function truncate(text: string, max: number): string {
@@ -49,10 +49,10 @@ export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ⏎ ').replace(/[\t\r]/g, ' ');
 }
 
-/** Output text made safe to lay out: no escape sequences, no tabs, no carriage-return overdraws. */
+/** Output text made safe to lay out: every control shown, not acted on (a carriage return shows as ␍
+ *  instead of overdrawing what came before it), tabs as spaces. */
 export function cleanLine(line: string, max = 1000): string {
-  const afterCr = line.slice(line.lastIndexOf('\r') + 1);
-  return truncate(stripVTControlCharacters(afterCr).replace(/\t/g, '  '), max);
+  return truncate(terminalText(line).replace(/\t/g, '  '), max);
 }
 
 export interface TableOptions { maxRows: number; maxCellWidth: number; maxWidth: number }

@@ -3,10 +3,12 @@ import { writeOutputFile } from '../write-output.js';
 import { readTranscript } from '../../transcript/reader.js';
 import { buildReport } from '../../transcript/report/build.js';
 import { renderMarkdown } from '../../transcript/report/markdown.js';
+import { terminalJson } from '../../common/terminal-text.js';
 
 export async function reportCommand(path: string, opts: { output?: string; format: 'markdown' | 'json'; force?: boolean }): Promise<number> {
   const model = buildReport(readTranscript(path));
-  const text = opts.format === 'json' ? `${JSON.stringify(model, null, 2)}\n` : renderMarkdown(model);
+  // JSON keeps every value exactly, with the characters a terminal would act on or hide written as \u escapes.
+  const text = opts.format === 'json' ? `${terminalJson(model, 2)}\n` : renderMarkdown(model);
   if (!opts.output) {
     process.stdout.write(text);
     return 0;

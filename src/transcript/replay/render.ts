@@ -1,5 +1,6 @@
-// One transcript line as the terminal shows it on replay: a time, a symbol, what happened.
-import { plainText } from '../text.js';
+// One transcript line as the terminal shows it on replay: a time, a symbol, what happened. Every line goes
+// through terminalText (common/terminal-text.ts): recorded output cannot act on the viewer's terminal.
+import { terminalText } from '../../common/terminal-text.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
 import { gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
@@ -11,7 +12,7 @@ const pad = ' '.repeat(10);
 export function renderLine(line: TranscriptLine): string[] {
   const text = describe(line);
   if (!text.length) return [];
-  return text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${plainText(t)}`);
+  return text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${terminalText(t)}`);
 }
 
 function describe(l: TranscriptLine): string[] {

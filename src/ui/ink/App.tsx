@@ -24,6 +24,7 @@ import { SqlTable } from './SqlTable.js';
 import { StepList } from './StepList.js';
 import { useGlobalKeys } from './use-global-keys.js';
 import { useNow } from './use-now.js';
+import { terminalText } from '../../common/terminal-text.js';
 
 export type RunControls = Pick<Run, 'confirm' | 'answer' | 'note' | 'abort' | 'operator'>;
 
@@ -39,7 +40,9 @@ export interface AppProps {
 export const GATE_ARM_MS = 250;
 const TICK_MS = 150; // spinner and elapsed times; every tick redraws the frame
 
-export function App({ run, store, transcriptPath, notice, gateArmMs = GATE_ARM_MS }: AppProps) {
+export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = GATE_ARM_MS }: AppProps) {
+  // Run data arrives terminal-safe through the store (view-store.ts); the path given on the command line is made so here.
+  const transcriptPath = rawPath && terminalText(rawPath);
   const vm = useSyncExternalStore(store.subscribe, store.get);
   const [overlay, setOverlay] = useState<Overlay>('none');
   const [scroll, setScroll] = useState(0);

@@ -4,13 +4,15 @@
 // what came before it. The value lives in a ref too, so the submits of one chunk see its earlier text.
 import { useRef, useState } from 'react';
 import { useInput } from 'ink';
+import { terminalText } from '../../common/terminal-text.js';
 
 export interface LineInput { value: string; clear(): void }
 
 export function useLineInput(opts: { isActive: boolean; onSubmit(value: string): void; onCancel?(): void }): LineInput {
   const [value, setValue] = useState('');
   const ref = useRef('');
-  const set = (v: string) => { ref.current = v; setValue(v); };
+  // The typed text is sent as typed; shown, a pasted bidi override or C1 character is visible, not acting.
+  const set = (v: string) => { ref.current = v; setValue(terminalText(v)); };
   useInput((input, key) => {
     if (key.escape) { opts.onCancel?.(); return; }
     if (key.return) { opts.onSubmit(ref.current); return; }

@@ -5,6 +5,7 @@ import type { StepResult } from '../../executors/types.js';
 import { branchTarget, cleanLine, commandLine, dryRunPlan, formatDuration, formatValue, gateSettings, gateTarget, SHOWN_BECAUSE, tableLines } from '../format.js';
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
+import { terminalSafe } from '../../common/terminal-text.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
@@ -17,7 +18,10 @@ export class PlainFormatter {
 
   constructor(private readonly p: Paint) {}
 
-  format(event: RunEvent): string[] {
+  /** Every line plain mode prints about the run comes from here: the event is made terminal-safe first
+   *  (common/terminal-text.ts), before any colour is added. */
+  format(raw: RunEvent): string[] {
+    const event = terminalSafe(raw);
     switch (event.type) {
       case 'run-started': {
         this.dryRun = event.dryRun;
@@ -128,7 +132,8 @@ function branchWhy(e: Extract<RunEvent, { type: 'branch' }>): string {
   return '';
 }
 
-export function gateLines(e: ConfirmationRequested, p: Paint): string[] {
+export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
+  const e = terminalSafe(raw);
   const field = (name: string, value: string) => `  ${(name ? `${name}:` : '').padEnd(11)}${value}`;
   const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
   lines.push(...e.command.trim().split('\n').map((l, i) => (i === 0 ? field('would run', l) : field('', l))));

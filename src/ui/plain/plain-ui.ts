@@ -9,6 +9,7 @@ import { gateLines, PlainFormatter } from './plain-format.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { paint, type Paint } from './paint.js';
 import { TERMINAL_GONE, terminalGone } from '../terminal.js';
+import { terminalSafe, terminalText } from '../../common/terminal-text.js';
 
 type PlainOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean };
 
@@ -20,7 +21,8 @@ export function approvalFlag(stepId: string, opts: Pick<UIOptions, 'approve' | '
   return opts.yes ? '--yes' : undefined;
 }
 
-export function refusalLines(e: ConfirmationRequested, p: Paint): string[] {
+export function refusalLines(raw: ConfirmationRequested, p: Paint): string[] {
+  const e = terminalSafe(raw);
   return [
     p.red(`${'STOPPED'.padEnd(9)}'${e.stepId}' is destructive and was not approved, so it did not run.`),
     `  it would run: ${commandLine(e.command)}${e.target ? ` on ${e.target}` : ''}`,
@@ -72,9 +74,9 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
     write(formatter.format(event));
     if (event.type === 'confirmation-requested') onGate(event);
     else if (event.type === 'question-asked') onQuestion(event);
-    else if (event.type === 'run-started' && opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${opts.transcriptPath}`]);
+    else if (event.type === 'run-started' && opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${terminalText(opts.transcriptPath)}`]);
     else if (event.type === 'run-finished') {
-      if (opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${opts.transcriptPath}`]);
+      if (opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${terminalText(opts.transcriptPath)}`]);
       finish();
     }
   });
@@ -89,7 +91,7 @@ function takeOverPending(run: Run, p: Paint, write: (lines: string[]) => void, o
   const gate = run.pendingGate?.event;
   if (gate) { write(gateLines(gate, p)); onGate(gate); }
   for (const q of run.pendingQuestions) {
-    write([`${'question'.padEnd(9)}${q.question.stepId} is waiting for an answer on stdin`]);
+    write([`${'question'.padEnd(9)}${terminalText(q.question.stepId)} is waiting for an answer on stdin`]);
     onQuestion({ type: 'question-asked', questionId: q.questionId, question: q.question });
   }
 }
@@ -111,6 +113,6 @@ async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, w
     }
     const checked = checkAnswer(e.question, line);
     if ('value' in checked) { run.answer(e.questionId, checked.value); return; }
-    write([`  ${checked.error}`]);
+    write([`  ${terminalText(checked.error)}`]);
   }
 }

@@ -7,7 +7,8 @@ import { stepById, stepKind } from '../language/flow.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
 import type { RunEvent } from './events.js';
-import type { MachineContext } from './machine-types.js';
+import type { LoopItem, MachineContext } from './machine-types.js';
+import { itemDetail, loopItems, LoopError, loopPlan, loopResult, type LoopPlan } from './loop.js';
 import { scopeOf } from './scope.js';
 import { test } from './render.js';
 import { toMs } from './duration.js';
@@ -25,6 +26,8 @@ export interface StepRunnerDeps {
   dryRun: boolean;
   deadline?: number;                      // epoch ms
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+  /** The for_each list the operator approved at this step's gate, handed over once; undefined if none was. */
+  approvedItems?(stepId: string): LoopItem[] | undefined;
 }
 
 export class StepRunner {
@@ -33,6 +36,7 @@ export class StepRunner {
   async run(stepId: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
     const step = stepById(this.deps.doc, stepId)!;
     const kind = stepKind(step)!;
+    if (step.for_each) return this.loop(step, kind, context, signal);
     const retry = step.retry;
     const attempts = retry?.attempts ?? 1;
     let result: StepResult = { status: 'failed', durationMs: 0 };
@@ -61,13 +65,84 @@ export class StepRunner {
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare step: ${(e as Error).message}`) };
     }
     this.started(step, kind, attempt, prepared.command, scope);
+    return this.act(step, kind, prepared, signal);
+  }
+
+  /** Runs a prepared action, or in a dry run shows a destructive one instead. */
+  private async act(step: StepDoc, kind: string, prepared: Prepared, signal: AbortSignal): Promise<StepResult> {
     if (this.deps.dryRun && step.destructive) {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command });
-      // Counted as succeeded with no output, so the plan follows the path a real, approved run would take.
-      return { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
+      return DRY_RUN_RESULT;
     }
     const interactive = kind === 'manual' || kind === 'prompt';
     return this.execute(step, prepared, signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));
+  }
+
+  /** A for_each step: the same action once per item, in order, each with the step's timeout and retries. A
+   *  destructive one acts only on the list approved at its gate; a resumed one skips the items that finished. */
+  private async loop(step: StepDoc, kind: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
+    const started = Date.now();
+    const scope = scopeOf(context);
+    const resumed = context.resumedLoop?.stepId === step.id ? context.resumedLoop : undefined;
+    const done = Object.values(resumed?.done ?? {});
+    let plan: LoopPlan;
+    try {
+      plan = loopPlan(this.deps.doc, step, context, step.destructive ? this.approved(step, context) : undefined);
+    } catch (e) {
+      this.started(step, kind, 1, undefined, scope);
+      const result: StepResult = { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask((e as Error).message) };
+      this.deps.publish({ type: 'step-finished', stepId: step.id, result, attempt: 1 });
+      return result;
+    }
+    const { items, prepared } = plan;
+    const total = items.length + done.length;
+    const first = prepared[0];
+    this.started(step, kind, 1, first ? `${first.command}\n-- for each of ${items.length} items${done.length ? ` (${done.length} already done)` : ''}` : `no items (${step.for_each!.in})`, scope);
+    let result: StepResult;
+    if (this.deps.dryRun && step.destructive && items.length) {
+      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: first!.command,
+        items: items.map((item, i) => ({ label: item.label, detail: itemDetail(prepared[i]!) })) });
+      result = DRY_RUN_RESULT;
+    } else {
+      this.deps.publish({ type: 'loop-started', stepId: step.id, items: [...(resumed?.items ?? items)] });
+      const outcomes = [...done].sort((a, b) => a.index - b.index);
+      for (const [i, item] of items.entries()) {
+        if (signal.aborted) break;   // an abort stops between items; the one running is cancelled by the signal
+        const r = stripItems(await this.item(step, kind, prepared[i]!, item, signal));
+        outcomes.push({ index: item.index, label: item.label, result: r });
+        this.deps.publish({ type: 'item-finished', stepId: step.id, index: item.index, label: item.label, result: r });
+      }
+      result = loopResult(outcomes, total, Date.now() - started);
+      if (signal.aborted && result.status !== 'aborted') result = { ...result, status: 'aborted', error: result.error ?? `aborted after ${outcomes.length} of ${total} items` };
+    }
+    this.deps.publish({ type: 'step-finished', stepId: step.id, result, attempt: 1 });
+    return result;
+  }
+
+  /** The approved list, or — when the machine let the step through without a gate — the list worked out
+   *  now, which must be empty or fail: a destructive for_each never acts on items no one approved. */
+  private approved(step: StepDoc, context: MachineContext): LoopItem[] {
+    const approved = this.deps.approvedItems?.(step.id);
+    if (approved) return approved;
+    const items = loopItems(this.deps.doc, step, context);
+    if (items.length) throw new LoopError(`no approval covers the ${items.length} items of this step; nothing was run`);
+    return items;
+  }
+
+  /** One item, retried like a step (retry.attempts per item); the item's result. */
+  private async item(step: StepDoc, kind: string, prepared: Prepared, item: LoopItem, signal: AbortSignal): Promise<StepResult> {
+    const retry = step.retry;
+    const attempts = retry?.attempts ?? 1;
+    let result: StepResult = { status: 'failed', durationMs: 0 };
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      result = await this.act(step, kind, prepared, signal);
+      const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
+        && (!retry?.on || retry.on.includes(result.classification ?? result.status));
+      if (!retryable || attempt === attempts) break;
+      this.output(step.id, 'stderr', `item ${item.index + 1} (${item.label}) failed: ${result.error ?? result.status}; retrying\n`);
+      await sleep(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), signal);
+    }
+    return result;
   }
 
   private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope): void {
@@ -155,6 +230,15 @@ export class StepRunner {
     if (!this.deps.callRunbook) return { status: 'failed', durationMs: 0, error: 'calling another runbook is not available here' };
     return this.deps.callRunbook(step, inputs, signal);
   }
+}
+
+/** A destructive step in a dry run: counted as succeeded with no output, so the plan follows the path a real,
+ *  approved run would take. */
+const DRY_RUN_RESULT: StepResult = { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
+
+function stripItems(r: StepResult): Omit<StepResult, 'items'> {
+  const { items: _nested, ...rest } = r;
+  return rest;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -27,7 +27,11 @@ export interface StepResult {
   value?: string;              // prompt answer or manual choice
   error?: string;              // one line, secrets already masked
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
+  items?: ItemResult[];        // a for_each step: one result per item it ran
 }
+
+/** The result of one item of a for_each step. */
+export type ItemResult = Omit<StepResult, 'items'> & { index: number; label: string };
 
 export interface ShellAction { kind: 'shell'; script: string; args: string[]; env: Record<string, string>; cwd?: string }
 export interface SqlAction {

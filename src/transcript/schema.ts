@@ -25,7 +25,7 @@ const Anything = Type.Record(Type.String(), Type.Unknown());
 
 const Classification = literals(CLASSIFICATIONS, 'What went wrong, as a scenario name.');
 
-export const StepResultSchema = Type.Object({
+const ResultFields = {
   status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'How the step ended.'),
   durationMs: Type.Number(),
   exitCode: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
@@ -40,7 +40,21 @@ export const StepResultSchema = Type.Object({
   value: OptStr('Prompt answer or manual choice.'),
   error: OptStr('One line, secrets masked.'),
   details: Type.Optional(Anything),
+};
+
+const ItemResultSchema = Type.Object({
+  index: Type.Integer({ minimum: 0, ...doc('Position of the item in the for_each list, from 0.') }),
+  label: Type.String(doc('The item as the gate showed it.')),
+  ...ResultFields,
+}, { additionalProperties: false, ...doc('The result of one item of a for_each step.') });
+
+export const StepResultSchema = Type.Object({
+  ...ResultFields,
+  items: Type.Optional(Type.Array(ItemResultSchema, doc('A for_each step: one result per item it ran.'))),
 }, { additionalProperties: false, ...doc('A step result, as expressions see it (masked).') });
+
+const GateItemSchema = Type.Object({ label: Str, detail: Type.String(doc('What the step is given for this item (SQL params, shell arguments).')) },
+  { additionalProperties: false });
 
 const ManualAction = Type.Object({ kind: Type.Literal('manual'), instructions: Str, choices: Type.Optional(Type.Array(Str)) }, { additionalProperties: false });
 const PromptAction = Type.Object({
@@ -64,7 +78,10 @@ const EVENT_FIELDS = {
   },
   'step-output': { stepId: Str, stream: literals(['stdout', 'stderr'] as const, 'Stream.'), chunk: Str },
   'step-finished': { stepId: Str, result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()) },
-  'step-skipped': { stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr() },
+  'step-skipped': {
+    stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
+    items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step in a dry run: the items a real run would act on.'))),
+  },
   branch: {
     from: Str, to: Str, via: literals(['on', 'next', 'then', 'failure'] as const, 'Which kind of route.'),
     expression: OptStr('The `on` key or branch condition.'), value: Type.Optional(Type.Unknown()),
@@ -72,6 +89,8 @@ const EVENT_FIELDS = {
   'confirmation-requested': {
     stepId: Str, title: Str, command: Str, target: OptStr(), description: OptStr(), blastRadius: OptStr(), question: Str,
     risk: literals(['normal', 'high'] as const, 'high: the answer is typed.'), resumed: Type.Boolean(doc('Asked again after a resume.')),
+    items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step: every item the approval covers.'))),
+    itemsDone: Type.Optional(Type.Integer({ minimum: 0, ...doc('Items that had already run before a resume (not listed, not run again).') })),
   },
   'confirmation-answered': {
     stepId: Str, answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Str,
@@ -80,6 +99,15 @@ const EVENT_FIELDS = {
   'question-asked': { questionId: Str, question: Type.Object({ stepId: Str, action: Type.Union([ManualAction, PromptAction]) }, { additionalProperties: false }) },
   'question-answered': { questionId: Str, stepId: Str, answer: Str },
   note: { text: Str, by: Str, stepId: OptStr() },
+  'loop-started': {
+    stepId: Str,
+    items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), label: Str, value: Type.Unknown() }, { additionalProperties: false }),
+      doc('The list a for_each step acts on, fixed before it starts (for a destructive step, the list its gate showed).')),
+  },
+  'item-finished': {
+    stepId: Str, index: Type.Integer({ minimum: 0 }), label: Str,
+    result: Type.Omit(StepResultSchema, ['items'], doc('The item\'s result; resume does not run a finished item again.')),
+  },
   'run-finished': {
     outcome: literals(['resolved', 'escalate', 'failed', 'aborted'] as const, 'How the run ended.'), message: Str, stepId: OptStr(),
     durationMs: Type.Number(), steps: Type.Object({ ok: Type.Number(), failed: Type.Number(), skipped: Type.Number() }, { additionalProperties: false }),

@@ -9,7 +9,7 @@ export function interactionsOf(lines: TranscriptLine[]): { confirmations: Confir
   const notes: NoteRow[] = [];
   for (const line of lines) {
     if (line.type === 'confirmation-requested') {
-      confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed });
+      confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed, ...(line.items ? { items: line.items } : {}) });
     } else if (line.type === 'confirmation-answered') {
       const row = [...confirmations].reverse().find((c) => c.stepId === line.stepId && c.answer === undefined);
       if (row) Object.assign(row, { answer: line.answer, by: line.by, how: line.how, waitedMs: line.waitedMs });

@@ -65,7 +65,8 @@ function finish(o: Open, r: StepResult, willRetry: boolean): void {
   o.row.status = r.status;
   const detail = summary(r);
   o.row.detail = willRetry ? `${detail}${detail ? '; ' : ''}will retry` : detail;
-  if (r.rows) { o.output.rows = r.rows; o.output.rowCount = r.rowCount ?? r.rows.length; }
+  if (r.items) o.output.items = r.items.map((i) => ({ index: i.index, label: i.label, status: i.status, summary: summary(i) }));
+  else if (r.rows) { o.output.rows = r.rows; o.output.rowCount = r.rowCount ?? r.rows.length; }
   if (r.error) o.output.error = r.error;
   // Output not streamed (an executor that only returns it) is still worth showing.
   if (!o.output.stdout && r.stdout) o.output.stdout = r.stdout;
@@ -84,4 +85,4 @@ export function summary(r: StepResult): string {
   return parts.join('; ');
 }
 
-const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.error || o.droppedBytes);
+const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.items?.length || o.error || o.droppedBytes);

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { commandLine, formatDuration } from '../format.js';
 import type { ViewModel } from '../view-model.js';
+import { GateItems } from './GateItems.js';
 import { useColor } from './theme.js';
 
 const TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad' } as const;
@@ -29,7 +30,12 @@ function DryRunList({ vm }: { vm: ViewModel }) {
   return (
     <Box flexDirection="column">
       <Text color={color('warn')}>dry run: a real run would ask you to confirm</Text>
-      {vm.dryRunActions.map((a) => <Text key={a.stepId} wrap="truncate-end">  - <Text bold>{a.stepId}</Text>: {commandLine(a.command)}</Text>)}
+      {vm.dryRunActions.map((a, i) => (
+        <Box key={`${a.stepId}-${i}`} flexDirection="column">
+          <Text wrap="truncate-end">  - <Text bold>{a.stepId}</Text>: {commandLine(a.command)}</Text>
+          {a.items ? <Box marginLeft={6}><GateItems items={a.items} /></Box> : null}
+        </Box>
+      ))}
     </Box>
   );
 }

@@ -75,6 +75,7 @@ function finish(o: Open, r: StepResult, willRetry: boolean): void {
 
 /** The result in a few words: the error if there is one (it names the exit code), else what came back. */
 export function summary(r: StepResult): string {
+  if (r.items) return itemsSummary(r);
   const parts: string[] = [];
   if (r.classification && r.classification !== 'ok' && r.classification !== 'other') parts.push(r.classification);
   if (r.error) parts.push(r.error);
@@ -83,6 +84,15 @@ export function summary(r: StepResult): string {
   if (r.rowCount !== undefined || r.rows) parts.push(`${r.rowCount ?? r.rows?.length} rows`);
   if (r.value !== undefined) parts.push(`answer: ${r.value}`);
   return parts.join('; ');
+}
+
+/** A for_each step: how its items ended, then the first failure. */
+function itemsSummary(r: StepResult): string {
+  const by = new Map<string, number>();
+  for (const i of r.items ?? []) by.set(i.status, (by.get(i.status) ?? 0) + 1);
+  const total = Number(r.details?.items ?? r.items?.length ?? 0);
+  const counts = [...by].map(([status, n]) => `${n} ${status}`).join(', ');
+  return `${total} item${total === 1 ? '' : 's'}: ${counts || 'none run'}${r.error ? `; ${r.error}` : ''}`;
 }
 
 const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.items?.length || o.error || o.droppedBytes);

@@ -10,6 +10,7 @@ import { scopeOf as scopeFor } from './scope.js';
 import type { Taint } from '../language/expression/index.js';
 import { renderTemplate, test } from './render.js';
 import { own, setOwn } from '../common/own.js';
+import { loopNeedsNoGate } from './loop.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 
 export type { MachineContext } from './machine-types.js';
@@ -51,6 +52,7 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
     guards: {
       overVisited: ({ context }, p: { stepId: string }) =>
         (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
+      loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context),
       conditionFalse: ({ context }, p: { stepId: string }) => {
         const cond = stepOf(doc, p.stepId).if;
         return cond !== undefined && !test(cond, scopeOf(context)).value;
@@ -124,6 +126,9 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
           ...brokenGuard(stepId, step.if === undefined ? [] : [step.if], false, taint),
           { guard: { type: 'conditionFalse', params: p }, target: PHASE.route,
             actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } }] },
+          // A destructive for_each with no items to approve (or a list it cannot act on) has no gate: the runner
+          // acts only on items a gate approved, so it runs nothing and reports why.
+          ...(step.destructive && step.for_each ? [{ guard: { type: 'loopNeedsNoGate', params: p }, target: PHASE.run }] : []),
           { target: step.destructive ? PHASE.gate : PHASE.run },
         ],
       },
@@ -210,6 +215,8 @@ function record(context: MachineContext, doc: RunbookDoc, stepId: string, result
   const capture = stepOf(doc, stepId).capture;
   setOwn(context.results, stepId, result);
   if (capture) setOwn(context.captures, capture, stepId);
+  // A resumed for_each's recorded list served its one visit; a later visit works its list out afresh.
+  if (context.resumedLoop?.stepId === stepId) return { results: context.results, captures: context.captures, resumedLoop: undefined };
   return { results: context.results, captures: context.captures };
 }
 

@@ -39,6 +39,7 @@ export interface StepFinished { type: 'step-finished'; stepId: string; result: S
 export interface StepSkipped {
   type: 'step-skipped'; stepId: string; reason: 'condition' | 'operator' | 'dry-run'; detail?: string;
   because?: DryRunShownBecause;  // a dry run: why the step was shown, not run
+  items?: GateItem[];            // a for_each step shown in a dry run: the items it would act on
 }
 export type DryRunShownBecause = 'destructive' | 'no-sandbox' | 'safe-because';
 export interface BranchTaken { type: 'branch'; from: string; to: string; via: 'on' | 'next' | 'then' | 'failure'; expression?: string; value?: unknown }
@@ -51,7 +52,15 @@ export interface ConfirmationRequested {
   timeout?: string;                  // the step's time limit
   attempts?: number;                 // runs of the action one approval covers (retry.attempts, 1 without retry)
   covers?: string;                   // in words: what the one approval covers (retries, wait polls, a call)
+  /** A for_each step: every item the approval covers, and how many had already run before a resume. */
+  items?: GateItem[]; itemsDone?: number;
 }
+/** One item of a for_each as the operator sees it: its label and what the step is given for it. */
+export interface GateItem { label: string; detail: string }
+/** A for_each step begins acting on this list (the approved one, for a destructive step). */
+export interface LoopStarted { type: 'loop-started'; stepId: string; items: { index: number; label: string; value: unknown }[] }
+/** One item of a for_each step finished; resume does not run it again. */
+export interface ItemFinished { type: 'item-finished'; stepId: string; index: number; label: string; result: Omit<StepResult, 'items'> }
 export interface ConfirmationAnswered { type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: 'key' | 'typed' | 'flag' | 'dry-run'; waitedMs: number }
 export interface QuestionAsked { type: 'question-asked'; questionId: string; question: Question }
 export interface QuestionAnswered { type: 'question-answered'; questionId: string; stepId: string; answer: string }
@@ -60,6 +69,6 @@ export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; messag
 
 export type RunEvent =
   | RunStarted | StepStarted | StepProcessStarted | TargetIdentified | AlreadyRan | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
-  | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished;
+  | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished | LoopStarted | ItemFinished;
 
 export type RunEventListener = (event: RunEvent) => void;

@@ -6,14 +6,16 @@ import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import type { Scope } from '../language/expression/index.js';
 import type { Redactor } from '../secrets/redactor.js';
-import type { ConfirmationRequested } from './events.js';
-import type { MachineContext } from './machine-types.js';
+import type { ConfirmationRequested, GateItem } from './events.js';
+import type { LoopItem, MachineContext } from './machine-types.js';
+import { itemDetails, loopPlan } from './loop.js';
 import { DEFAULT_TIMEOUT_MS, duration, prepareStep, type Prepared } from './prepare.js';
 import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 import { taintFor } from '../secrets/taint.js';
 
-export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested }
+/** items: a for_each's list as the gate showed it; an approval covers exactly these (engine/run.ts). */
+export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested; items?: LoopItem[] }
 
 /** Environment variables whose value is never shown, whatever the redactor knows. */
 const SECRET_NAME = /pass|secret|token|credential|private|api.?key|auth/i;
@@ -28,12 +30,14 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
   let command: string;
   let where = target;
   let shown: Partial<ConfirmationRequested> = {};
+  let loop: GateLoop | undefined;
   try {
     if (stepKind(step) === 'runbook') {
       command = callCommand(step, scope);
     } else {
-      const prepared = prepareStep(doc, step, scope);
-      command = prepared.command;
+      loop = step.for_each ? gateLoop(doc, step, context, redactor) : undefined;
+      const prepared = loop ? loop.first : prepareStep(doc, step, scope);
+      command = loop ? `${prepared.command}\n-- for each of the ${loop.items.length} items below (shown for item 1)` : prepared.command;
       // Known secrets first: a mistyped password (a raw '@' in it) would fool the URL masking into showing its tail.
       if (prepared.target) where = maskUrl(redactor.mask(prepared.target));
       shown = actionFields(prepared, redactor);
@@ -54,8 +58,24 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     ...limits(step),
     ...(step.description ? { description: step.description } : {}),
     ...(step.blast_radius ? { blastRadius: fill(step.blast_radius)! } : {}),
+    ...(loop ? { items: loop.shown.map((i) => ({ label: redactor.mask(i.label), detail: redactor.mask(i.detail) })) } : {}),
+    ...(loop && loop.done ? { itemsDone: loop.done } : {}),
   };
-  return { stepId, askedAt: Date.now(), event };
+  return { stepId, askedAt: Date.now(), event, ...(loop ? { items: loop.items } : {}) };
+}
+
+interface GateLoop { items: LoopItem[]; first: Prepared; shown: GateItem[]; done: number }
+
+/** The for_each list the gate asks about. The machine only gates a list that is non-empty and can be acted on. */
+function gateLoop(doc: RunbookDoc, step: StepDoc, context: MachineContext, redactor: Redactor): GateLoop {
+  const plan = loopPlan(doc, step, context, undefined, taintFor(redactor));
+  const resumed = context.resumedLoop?.stepId === step.id ? context.resumedLoop : undefined;
+  const details = itemDetails(plan.prepared);
+  return {
+    items: plan.items, first: plan.prepared[0]!,
+    shown: plan.items.map((item, i) => ({ label: item.label, detail: details[i]! })),
+    done: resumed ? Object.keys(resumed.done).length : 0,
+  };
 }
 
 /** Connection name, a script's env values (masked) and working directory. */

@@ -9,7 +9,20 @@ export interface MachineContext extends RunData {
   message?: string;
   endStep?: string;
   resumedStep?: string;      // the step that was in flight when the run was interrupted
+  resumedLoop?: ResumedLoop; // its for_each list and finished items, when it was a for_each
 }
+
+/** One item of a for_each list. */
+export interface LoopItem {
+  index: number;         // position in the list as first worked out (stable across a resume)
+  label: string;
+  value: unknown;
+}
+
+export interface ItemOutcome { index: number; label: string; result: StepResult }
+
+/** A for_each in flight when the run was interrupted: the list it was acting on and the items that finished. */
+export interface ResumedLoop { stepId: string; items: LoopItem[]; done: Record<number, ItemOutcome> }
 
 export type MachineEvent =
   | { type: 'CONFIRM'; stepId: string }

@@ -8,7 +8,7 @@ import type { StepDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
 import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished, StopOutcome } from './events.js';
-import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
+import { ABORTED, FAILED, FINISHED, PHASE, type LoopItem, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
 import { TargetChanged, TargetGuard } from './target-guard.js';
@@ -61,6 +61,8 @@ export class Run {
   readonly targets: TargetGuard;
   private nestedResume: Map<string, ResumeState>;
   private fatal?: string;
+  /** for_each lists approved at their gate, by step id; the runner takes each once (engine/loop.ts). */
+  private readonly approved = new Map<string, LoopItem[]>();
 
   constructor(private readonly opts: RunOptions) {
     this.operator = opts.operator ?? process.env.USER ?? 'operator';
@@ -129,7 +131,12 @@ export class Run {
     this.publish({ type: 'confirmation-answered', stepId, answer, by: this.operator, how, waitedMs: Date.now() - gate.askedAt });
     if (this.fatal) return true;
     if (answer === 'abort') this.abort(`Aborted by ${this.operator} at the confirmation of '${stepId}'.`);
-    else this.actor?.send(answer === 'yes' ? { type: 'CONFIRM', stepId } : { type: 'SKIP', stepId });
+    else {
+      // The approval covers exactly the items the gate listed: the runner acts on this list, never a new one.
+      if (answer === 'yes' && gate.items) this.approved.set(stepId, gate.items);
+      else this.approved.delete(stepId);
+      this.actor?.send(answer === 'yes' ? { type: 'CONFIRM', stepId } : { type: 'SKIP', stepId });
+    }
     return true;
   }
 
@@ -185,6 +192,7 @@ export class Run {
       publish: (e) => this.publish(e),
       ask: (q) => this.ask(q),
       dryRun: this.opts.dryRun ?? false,
+      approvedItems: (stepId) => { const items = this.approved.get(stepId); this.approved.delete(stepId); return items; },
       ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
       ...(this.opts.canSandbox ? { canSandbox: this.opts.canSandbox } : {}),

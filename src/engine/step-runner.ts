@@ -8,7 +8,8 @@ import { stepById, stepKind } from '../language/flow.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
 import type { DryRunMode, DryRunShownBecause, RunEvent } from './events.js';
-import type { MachineContext } from './machine-types.js';
+import type { LoopItem, MachineContext } from './machine-types.js';
+import { itemDetails, loopItems, LoopError, loopPlan, loopResult, type LoopPlan } from './loop.js';
 import { scopeOf } from './scope.js';
 import { isSecretStep, registerSecretResult } from './secret-step.js';
 import { test } from './render.js';
@@ -36,6 +37,8 @@ export interface StepRunnerDeps {
   canSandbox?(): boolean;
   /** First contact with a target; throws when it is not the run's (see TargetGuard). */
   identify?(stepId: string, connection: string, target: TargetFingerprint): void;
+  /** The for_each list the operator approved at this step's gate, handed over once; undefined if none was. */
+  approvedItems?(stepId: string): LoopItem[] | undefined;
 }
 
 export class StepRunner {
@@ -46,6 +49,7 @@ export class StepRunner {
   async run(stepId: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
     const step = stepById(this.deps.doc, stepId)!;
     const kind = stepKind(step)!;
+    if (step.for_each) return this.loop(step, kind, context, signal);
     const retry = step.retry;
     const attempts = retry?.attempts ?? 1;
     let result: StepResult = { status: 'failed', durationMs: 0 };
@@ -77,17 +81,95 @@ export class StepRunner {
     // The password of the URL a step connects to is a secret wherever the URL came from (a default, a value
     // built by a template): registered before anything about the step is shown.
     if (prepared.target) this.deps.redactor.addUrl(prepared.target);
-    const dry = this.deps.dryRun ? dryRunMode(step, prepared.action, (this.deps.canSandbox ?? sandboxAvailable)()) : undefined;
+    const dry = this.dryRunOf(step, prepared);
     this.started(step, kind, attempt, prepared.command, scope, dry?.mode);
+    return this.act(step, kind, prepared, context, signal, dry);
+  }
+
+  private dryRunOf(step: StepDoc, prepared: Prepared): ReturnType<typeof dryRunMode> {
+    return this.deps.dryRun ? dryRunMode(step, prepared.action, (this.deps.canSandbox ?? sandboxAvailable)()) : undefined;
+  }
+
+  /** Runs a prepared action as the dry-run mode says: shown (not run), in the sandbox, or for real. */
+  private async act(step: StepDoc, kind: string, prepared: Prepared, context: MachineContext, signal: AbortSignal, dry: ReturnType<typeof dryRunMode>): Promise<StepResult> {
     if (dry?.mode === 'shown') {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command, because: dry.because });
-      // Counted as succeeded with no output, so the plan follows the path a real, approved run would take.
-      return { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
+      return DRY_RUN_RESULT;
     }
     const sandbox = dry?.mode === 'sandboxed';
     if (kind === 'wait') return this.wait(step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
     return this.execute(step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));
+  }
+
+  /** A for_each step: the same action once per item, in order, each with the step's timeout and retries. A
+   *  destructive one acts only on the list approved at its gate; a resumed one skips the items that finished. */
+  private async loop(step: StepDoc, kind: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
+    const started = Date.now();
+    const scope = scopeOf(context, undefined, this.taint);
+    const resumed = context.resumedLoop?.stepId === step.id ? context.resumedLoop : undefined;
+    const done = Object.values(resumed?.done ?? {});
+    let plan: LoopPlan;
+    try {
+      plan = loopPlan(this.deps.doc, step, context, step.destructive ? this.approved(step, context) : undefined, this.taint);
+    } catch (e) {
+      this.started(step, kind, 1, undefined, scope);
+      const result: StepResult = { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask((e as Error).message) };
+      this.deps.publish({ type: 'step-finished', stepId: step.id, result, attempt: 1 });
+      return result;
+    }
+    const { items, prepared } = plan;
+    for (const p of prepared) if (p.target) this.deps.redactor.addUrl(p.target);
+    const total = items.length + done.length;
+    const first = prepared[0];
+    const dry = first ? this.dryRunOf(step, first) : undefined;
+    this.started(step, kind, 1, first ? `${first.command}\n-- for each of ${items.length} items${done.length ? ` (${done.length} already done)` : ''}` : `no items (${step.for_each!.in})`, scope, dry?.mode);
+    let result: StepResult;
+    if (dry?.mode === 'shown' && step.destructive) {
+      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: first!.command, because: dry.because,
+        items: itemDetails(prepared).map((detail, i) => ({ label: items[i]!.label, detail })) });
+      result = DRY_RUN_RESULT;
+    } else {
+      this.deps.publish({ type: 'loop-started', stepId: step.id, items: [...(resumed?.items ?? items)] });
+      const outcomes = [...done].sort((a, b) => a.index - b.index);
+      for (const [i, item] of items.entries()) {
+        if (signal.aborted) break;   // an abort stops between items; the one running is cancelled by the signal
+        const r = stripItems(await this.item(step, kind, prepared[i]!, item, context, signal));
+        outcomes.push({ index: item.index, label: item.label, result: r });
+        this.deps.publish({ type: 'item-finished', stepId: step.id, index: item.index, label: item.label, result: r });
+      }
+      result = loopResult(outcomes, total, Date.now() - started);
+      if (signal.aborted && result.status !== 'aborted') result = { ...result, status: 'aborted', error: result.error ?? `aborted after ${outcomes.length} of ${total} items` };
+    }
+    this.deps.publish({ type: 'step-finished', stepId: step.id, result, attempt: 1 });
+    return result;
+  }
+
+  /** The approved list, or — when the machine let the step through without a gate — the list worked out
+   *  now, which must be empty or fail: a destructive for_each never acts on items no one approved. */
+  private approved(step: StepDoc, context: MachineContext): LoopItem[] {
+    const approved = this.deps.approvedItems?.(step.id);
+    if (approved) return approved;
+    const items = loopItems(this.deps.doc, step, context, this.taint);
+    if (items.length) throw new LoopError(`no approval covers the ${items.length} items of this step; nothing was run`);
+    return items;
+  }
+
+  /** One item, retried like a step (retry.attempts per item); the item's result. */
+  private async item(step: StepDoc, kind: string, prepared: Prepared, item: LoopItem, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
+    const retry = step.retry;
+    const attempts = retry?.attempts ?? 1;
+    let result: StepResult = { status: 'failed', durationMs: 0 };
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      result = await this.act(step, kind, prepared, context, signal, this.dryRunOf(step, prepared));
+      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result);
+      const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
+        && (!retry?.on || retry.on.includes(result.classification ?? result.status));
+      if (!retryable || attempt === attempts) break;
+      this.output(step.id, 'stderr', `item ${item.index + 1} (${item.label}) failed: ${result.error ?? result.status}; retrying\n`);
+      await sleep(Math.min(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), MAX_DURATION_MS), signal);
+    }
+    return result;
   }
 
   private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope, dryRun?: DryRunMode): void {
@@ -197,6 +279,15 @@ export function dryRunMode(step: StepDoc, action: Action, canSandbox: boolean): 
 
 const inSandbox = (p: Prepared, sandbox: boolean): Prepared =>
   sandbox && p.action.kind === 'shell' ? { ...p, action: { ...p.action, sandbox: true } } : p;
+
+/** A step shown, not run, in a dry run: counted as succeeded with no output, so the plan follows the path a
+ *  real, approved run would take. */
+const DRY_RUN_RESULT: StepResult = { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
+
+function stripItems(r: StepResult): Omit<StepResult, 'items'> {
+  const { items: _nested, ...rest } = r;
+  return rest;
+}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

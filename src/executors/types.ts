@@ -34,7 +34,11 @@ export interface StepResult {
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
   /** Set only in a transcript whose step-finished record could not be written whole: what was cut, why. */
   truncated?: { fields: string[]; reason: string };
+  items?: ItemResult[];        // a for_each step: one result per item it ran
 }
+
+/** The result of one item of a for_each step. */
+export type ItemResult = Omit<StepResult, 'items'> & { index: number; label: string };
 
 /** `values` fill the script's ${RUNBOOK_V<n>} references (they reach bash on its stdin, never on a command line);
  *  the script inherits the engine's environment without credential variables and without `withheld`, plus `env`. */

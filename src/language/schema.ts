@@ -114,6 +114,20 @@ export const Retry = Type.Object({
   on: Type.Optional(Type.Array(Type.String(), doc('Retry only on these classifications (default: any failure).', [['timeout', 'refused']]))),
 }, { additionalProperties: false, ...doc('Run the step again when it fails: how often, how long to wait between tries, on which failures.') });
 
+export const DEFAULT_MAX_ITEMS = 100;
+export const LOOP_VAR_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+export const ForEach = Type.Object({
+  in: Type.String(doc('Expression giving the list to go through: the rows of a capture, a list input, a literal list. '
+    + 'Evaluated once, before the gate: a destructive step acts on exactly the items its gate listed.', ['idle.rows', "steps['idle-sessions'].rows"])),
+  as: Type.Optional(Type.String({ pattern: LOOP_VAR_PATTERN,
+    ...doc("Name of the current item in the step's shell, sql, with and `for_each.label` templates. Default item.", ['session']) })),
+  label: Type.Optional(Template('One line naming an item at the gate, in the transcript and the report; templates over the item. '
+    + "Default: the item's fields.", ['${{ session.id }} ${{ session.user }}@${{ session.client }}, idle ${{ session.idle_s }}s'])),
+  max_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000,
+    ...doc(`The most items the step may act on; a longer list fails the step before anything runs. Default ${DEFAULT_MAX_ITEMS}.`) })),
+}, { additionalProperties: false, ...doc('Run the step once per item of a list (shell, sql and probe steps). A destructive for_each has one gate listing every item.') });
+
 /** Fields every step may carry. */
 const StepCommon = {
   id: StepId,
@@ -134,6 +148,7 @@ const StepCommon = {
     + 'masked wherever they are shown or recorded (output is not streamed), while later steps use the real values '
     + '(a URL fetched from a vault, used as a connection URL).'))),
   if: Type.Optional(Type.String(doc('Run only when this holds; otherwise the step is skipped.'))),
+  for_each: Type.Optional(ForEach),
   next: Type.Optional(Type.Union([StepId, Type.Array(Branch)], doc('Where to go after the step: a step id or a list of branches.'))),
   on: Type.Optional(Type.Record(Type.String(), StepId,
     doc('Branch on the result: a classification (refused, auth, …), a choice, or ok / error / timeout / skipped.'))),
@@ -193,6 +208,7 @@ export type WaitActionDoc = Static<typeof WaitAction>;
 export type RunbookCallDoc = Static<typeof RunbookCall>;
 export type BranchDoc = Static<typeof Branch>;
 export type RetryDoc = Static<typeof Retry>;
+export type ForEachDoc = Static<typeof ForEach>;
 export type Outcome = (typeof OUTCOMES)[number];
 export type DurationDoc = Static<typeof Duration>;
 export type SchemaNode = TSchema;

@@ -2,7 +2,7 @@
 // every finished step (never run again), captures, visit counts. The step in flight runs again; a step
 // that finished but had not yet branched only takes its branch.
 import type { StepResult } from '../executors/types.js';
-import type { MachineContext } from '../engine/machine-types.js';
+import type { MachineContext, ResumedLoop } from '../engine/machine-types.js';
 import type { ResumeState } from '../engine/run.js';
 import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
@@ -36,6 +36,7 @@ interface Walk {
   visits: Record<string, number>;
   finished?: { outcome: string; ts: string };
   dryRun: boolean;
+  loop?: ResumedLoop;               // current is a for_each that had started its items
 }
 
 export function findResumePoint(t: Transcript, doc: RunbookDoc, loadCalled?: LoadCalled, file = t.header.runbook.file): ResumePoint {
@@ -55,9 +56,11 @@ export function findResumePoint(t: Transcript, doc: RunbookDoc, loadCalled?: Loa
   const phase = walk.settled ? 'route' : 'enter';
   const nested = phase === 'enter' && walk.started && stepKind(step) === 'runbook' && loadCalled
     ? nestedPoint(innerLines(t.lines, stepId), step, file, loadCalled) : undefined;
+  // A for_each in flight goes on with the list it was acting on, without the items that finished.
+  const loop = !walk.settled && walk.loop?.stepId === stepId && step.for_each ? walk.loop : undefined;
   return {
     stepId, phase, started: walk.started, dryRun: walk.dryRun,
-    context: { inputs: {}, results: walk.results, captures: walk.captures, visits: walk.visits },
+    context: { inputs: {}, results: walk.results, captures: walk.captures, visits: walk.visits, ...(loop ? { resumedLoop: loop } : {}) },
     ...(nested ? { nested: { [stepId]: nested } } : {}),
   };
 }
@@ -126,6 +129,13 @@ function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
       if (line.outcome === 'interrupted') interrupted(walk);
       else walk.finished = { outcome: line.outcome, ts: line.ts };
       break;
+    case 'loop-started':    // after a resume the same visit's list comes again: its finished items stay finished
+      if (line.stepId !== walk.current) break;
+      walk.loop = { stepId: line.stepId, items: line.items, done: walk.loop?.stepId === line.stepId ? walk.loop.done : {} };
+      break;
+    case 'item-finished':
+      if (walk.loop?.stepId === line.stepId) walk.loop.done[line.index] = { index: line.index, label: line.label, result: line.result };
+      break;
     default:
   }
 }
@@ -143,6 +153,7 @@ function interrupted(walk: Walk): void {
 
 function enter(walk: Walk, stepId: string): void {
   walk.current = stepId;
+  walk.loop = undefined;
   walk.settled = false;
   walk.started = false;
   setOwn(walk.visits, stepId, (own(walk.visits, stepId) ?? 0) + 1);

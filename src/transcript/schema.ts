@@ -25,7 +25,7 @@ const Anything = Type.Record(Type.String(), Type.Unknown());
 
 const Classification = literals(CLASSIFICATIONS, 'What went wrong, as a scenario name.');
 
-export const StepResultSchema = Type.Object({
+const ResultFields = {
   status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'How the step ended.'),
   durationMs: Type.Number(),
   exitCode: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
@@ -46,7 +46,21 @@ export const StepResultSchema = Type.Object({
     fields: Type.Array(Str, doc('The result fields left out of this record.')),
     reason: Type.String(doc('Why: the record was over the line limit, or could not be serialised.')),
   }, { additionalProperties: false, ...doc('Present only when the step-finished record could not be written whole: the step did finish, and this is what was kept.') })),
+};
+
+const ItemResultSchema = Type.Object({
+  index: Type.Integer({ minimum: 0, ...doc('Position of the item in the for_each list, from 0.') }),
+  label: Type.String(doc('The item as the gate showed it.')),
+  ...ResultFields,
+}, { additionalProperties: false, ...doc('The result of one item of a for_each step.') });
+
+export const StepResultSchema = Type.Object({
+  ...ResultFields,
+  items: Type.Optional(Type.Array(ItemResultSchema, doc('A for_each step: one result per item it ran.'))),
 }, { additionalProperties: false, ...doc('A step result, as expressions see it (masked).') });
+
+const GateItemSchema = Type.Object({ label: Str, detail: Type.String(doc('What the step is given for this item (SQL params, shell arguments).')) },
+  { additionalProperties: false });
 
 const ManualAction = Type.Object({ kind: Type.Literal('manual'), instructions: Str, choices: Type.Optional(Type.Array(Str)) }, { additionalProperties: false });
 const PromptAction = Type.Object({
@@ -95,6 +109,7 @@ const EVENT_FIELDS = {
   'step-skipped': {
     stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
     because: Type.Optional(literals(['destructive', 'no-sandbox', 'safe-because'] as const, 'A dry run: why the step was only shown.')),
+    items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step in a dry run: the items a real run would act on.'))),
   },
   branch: {
     from: Str, to: Str, via: literals(['on', 'next', 'then', 'failure'] as const, 'Which kind of route.'),
@@ -109,6 +124,8 @@ const EVENT_FIELDS = {
     timeout: OptStr("The step's time limit."),
     attempts: Type.Optional(Type.Integer({ minimum: 1, ...doc('How many runs of the action the one approval covers (retry.attempts).') })),
     covers: OptStr('In words: what the one approval covers (retries, wait polls, a called runbook).'),
+    items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step: every item the approval covers.'))),
+    itemsDone: Type.Optional(Type.Integer({ minimum: 0, ...doc('Items that had already run before a resume (not listed, not run again).') })),
   },
   'confirmation-answered': {
     stepId: Str, answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Str,
@@ -117,6 +134,15 @@ const EVENT_FIELDS = {
   'question-asked': { questionId: Str, question: Type.Object({ stepId: Str, action: Type.Union([ManualAction, PromptAction]) }, { additionalProperties: false }) },
   'question-answered': { questionId: Str, stepId: Str, answer: Str },
   note: { text: Str, by: Str, stepId: OptStr() },
+  'loop-started': {
+    stepId: Str,
+    items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), label: Str, value: Type.Unknown() }, { additionalProperties: false }),
+      doc('The list a for_each step acts on, fixed before it starts (for a destructive step, the list its gate showed).')),
+  },
+  'item-finished': {
+    stepId: Str, index: Type.Integer({ minimum: 0 }), label: Str,
+    result: Type.Omit(StepResultSchema, ['items'], doc('The item\'s result; resume does not run a finished item again.')),
+  },
   'run-finished': {
     outcome: literals(['resolved', 'escalate', 'failed', 'aborted', 'interrupted'] as const, 'How the run ended. interrupted: the terminal went away or the process was told to stop (SIGHUP, SIGTERM); `runbook resume` continues it.'), message: Str, stepId: OptStr(),
     durationMs: Type.Number(), steps: Type.Object({ ok: Type.Number(), failed: Type.Number(), skipped: Type.Number() }, { additionalProperties: false }),

@@ -93,23 +93,6 @@ export function gateSettings(e: ConfirmationRequested): { label: string; value: 
   return out;
 }
 
-/** The dry run's plan: which steps ran for real, which in the sandbox, which were only shown and why. */
-export function dryRunPlan(modes: [string, DryRunMode][], shown: { stepId: string; command: string; because?: DryRunShownBecause }[]): string[] {
-  const ids = (m: DryRunMode) => modes.filter(([, mode]) => mode === m).map(([id]) => id);
-  const lines: string[] = [];
-  if (ids('ran').length) lines.push(`ran for real (read-only): ${ids('ran').join(', ')}`);
-  if (ids('sandboxed').length) lines.push(`ran in the sandbox (read-only files, no signals): ${ids('sandboxed').join(', ')}`);
-  for (const because of ['no-sandbox', 'safe-because'] as const) {
-    const these = shown.filter((a) => a.because === because);
-    if (these.length) lines.push(`shown, not run (${SHOWN_BECAUSE[because]}): ${these.map((a) => a.stepId).join(', ')}`);
-  }
-  const gated = shown.filter((a) => a.because === undefined || a.because === 'destructive');
-  if (!gated.length) return [...lines, 'no destructive step was reached'];
-  lines.push('a real run would ask you to confirm:');
-  for (const a of gated) lines.push(`  - ${a.stepId}: ${commandLine(a.command)}`);
-  return lines;
-}
-
 export const SHOWN_BECAUSE: Record<DryRunShownBecause, string> = {
   destructive: 'destructive',
   'no-sandbox': 'no sandbox available here',

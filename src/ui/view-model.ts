@@ -2,7 +2,7 @@
 // engine what is going on, and every frame can be reproduced from the event log. Time is an argument.
 import { splitLines } from './line-splitter.js';
 import type {
-  ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested, DryRunMode, DryRunShownBecause, QuestionAsked, RunEvent, RunFinished,
+  ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested, DryRunMode, DryRunShownBecause, GateItem, QuestionAsked, RunEvent, RunFinished,
 } from '../engine/events.js';
 import type { StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepKind } from '../language/schema.js';
@@ -35,7 +35,7 @@ export interface StepView {
 
 export interface OutputLine { stepId: string; stream: 'stdout' | 'stderr'; text: string }
 export interface NoteView { text: string; by: string; stepId?: string; at: number }
-export interface DryRunAction { stepId: string; title: string; command: string; because?: DryRunShownBecause }
+export interface DryRunAction { stepId: string; title: string; command: string; because?: DryRunShownBecause; items?: GateItem[] }
 
 export interface ViewModel {
   title: string;
@@ -115,7 +115,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
         })),
       };
     case 'step-skipped':
-      return skipped(vm, event.stepId, event.reason, event.detail, event.because);
+      return skipped(vm, event.stepId, event.reason, event.detail, event.because, event.items);
     case 'branch': {
       const from = vm.steps.find((s) => s.id === event.from);
       const branch = branchView(event, from?.result);
@@ -142,6 +142,14 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
       return { ...vm, notes: [...vm.notes, { text: event.text, by: event.by, at: now, ...(event.stepId ? { stepId: event.stepId } : {}) }] };
     case 'run-finished':
       return finished(vm, event, now);
+    case 'loop-started':
+      return addLines(vm, [{ stepId: event.stepId, stream: 'stdout', text: `for each of ${event.items.length} item${event.items.length === 1 ? '' : 's'}:` }]);
+    case 'item-finished': {
+      const r = event.result;
+      const why = r.status === 'ok' ? '' : `: ${r.error ?? r.status}`;
+      return addLines(flushStep(vm, event.stepId), [{ stepId: event.stepId, stream: r.status === 'ok' ? 'stdout' : 'stderr',
+        text: cleanLine(`${r.status === 'ok' ? '✓' : '✗'} item ${event.index + 1} ${event.label}${why}`) }]);
+    }
   }
 }
 
@@ -151,14 +159,14 @@ function upsert(steps: StepView[], id: string, change: (s: StepView) => StepView
   return steps.map((s, j) => (j === i ? change(s) : s));
 }
 
-function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string, because?: DryRunShownBecause): ViewModel {
+function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string, because?: DryRunShownBecause, items?: GateItem[]): ViewModel {
   const next: ViewModel = {
     ...flushStep(vm, stepId),
     steps: upsert(vm.steps, stepId, (s) => ({ ...s, state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}), ...(because ? { because } : {}) } })),
   };
   if (reason !== 'dry-run') return next;
   const title = next.steps.find((s) => s.id === stepId)?.title ?? stepId;
-  return { ...next, dryRunActions: [...vm.dryRunActions, { stepId, title, command: detail ?? '', ...(because ? { because } : {}) }] };
+  return { ...next, dryRunActions: [...vm.dryRunActions, { stepId, title, command: detail ?? '', ...(because ? { because } : {}), ...(items ? { items } : {}) }] };
 }
 
 /** For an `on` branch the event does not say which key matched; the result does. */

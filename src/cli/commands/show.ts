@@ -19,8 +19,9 @@ export async function showCommand(ref: string): Promise<number> {
   out.push('', 'Steps:');
   doc.steps.forEach((s, i) => {
     const kind = stepKind(s) ?? '?';
-    const flag = s.destructive ? '  [DESTRUCTIVE: asks before running]' : '';
-    const label = kind === 'end' ? `end: ${s.end}` : kind === 'probe' ? `probe ${s.probe}` : kind;
+    const flag = s.destructive ? `  [DESTRUCTIVE: asks before running${s.for_each ? ', listing every item' : ''}]` : '';
+    const base = kind === 'end' ? `end: ${s.end}` : kind === 'probe' ? `probe ${s.probe}` : kind;
+    const label = s.for_each ? `${base} for each of ${s.for_each.in}` : base;
     out.push(`  ${String(i + 1).padStart(2)}. ${s.id}  (${label})${s.title ? ` — ${s.title}` : ''}${flag}`);
   });
   const destructive = doc.steps.filter((s) => s.destructive).map((s) => s.id);

@@ -5,6 +5,7 @@ import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
 import { gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
 import type { TranscriptLine } from '../schema.js';
+import { gateItemLines } from '../../ui/gate-items.js';
 
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
 const pad = ' '.repeat(10);
@@ -33,7 +34,13 @@ function describe(l: TranscriptLine): string[] {
     case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
     case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed ? ' (again, after the resume)' : ''}: ${l.question}`,
       ...commandLines(l.command), ...(l.target ? [`on ${gateTarget(l)}`] : []),
-      ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : [])];
+      ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : []),
+      ...(l.items ? gateItemLines(l.items, l.itemsDone) : [])];
+    case 'loop-started': return [`⟳ ${l.stepId}: for each of ${l.items.length} items`];
+    case 'item-finished': {
+      const s = summary(l.result);
+      return [`  ${l.result.status === 'ok' ? '✓' : '✗'} item ${l.index + 1} ${l.label}: ${l.result.status}${s ? ` (${s})` : ''}`];
+    }
     case 'confirmation-answered': return [`→ ${l.answer} — by ${l.by} (${l.how}) after ${duration(l.waitedMs)}`];
     case 'question-asked': {
       const a = l.question.action;

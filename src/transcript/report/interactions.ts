@@ -11,7 +11,7 @@ export function interactionsOf(lines: TranscriptLine[]): { confirmations: Confir
   for (const line of lines) {
     if (line.type === 'confirmation-requested') {
       const settings = [...(line.target ? [`on: ${gateTarget(line)}`] : []), ...gateSettings(line).map((s) => `${s.label || 'env'}: ${s.value}`)];
-      confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed, settings });
+      confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed, settings, ...(line.items ? { items: line.items } : {}) });
     } else if (line.type === 'confirmation-answered') {
       const row = [...confirmations].reverse().find((c) => c.stepId === line.stepId && c.answer === undefined);
       if (row) Object.assign(row, { answer: line.answer, by: line.by, how: line.how, waitedMs: line.waitedMs });

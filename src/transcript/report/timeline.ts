@@ -67,7 +67,8 @@ function finish(o: Open, r: StepResult, willRetry: boolean): void {
   o.row.status = r.status;
   const detail = summary(r);
   o.row.detail = willRetry ? `${detail}${detail ? '; ' : ''}will retry` : detail;
-  if (r.rows) { o.output.rows = r.rows; o.output.rowCount = r.rowCount ?? r.rows.length; }
+  if (r.items) o.output.items = r.items.map((i) => ({ index: i.index, label: i.label, status: i.status, summary: summary(i) }));
+  else if (r.rows) { o.output.rows = r.rows; o.output.rowCount = r.rowCount ?? r.rows.length; }
   if (r.error) o.output.error = r.error;
   // Output not streamed (an executor that only returns it) is still worth showing.
   if (!o.output.stdout && r.stdout) o.output.stdout = r.stdout;
@@ -76,6 +77,7 @@ function finish(o: Open, r: StepResult, willRetry: boolean): void {
 
 /** The result in a few words: the error if there is one (it names the exit code), else what came back. */
 export function summary(r: StepResult): string {
+  if (r.items) return itemsSummary(r);
   const parts: string[] = [];
   if (r.classification && r.classification !== 'ok' && r.classification !== 'other') parts.push(r.classification);
   if (r.error) parts.push(r.error);
@@ -88,4 +90,13 @@ export function summary(r: StepResult): string {
   return parts.join('; ');
 }
 
-const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.error || o.droppedBytes);
+/** A for_each step: how its items ended, then the first failure. */
+function itemsSummary(r: StepResult): string {
+  const by = new Map<string, number>();
+  for (const i of r.items ?? []) by.set(i.status, (by.get(i.status) ?? 0) + 1);
+  const total = Number(r.details?.items ?? r.items?.length ?? 0);
+  const counts = [...by].map(([status, n]) => `${n} ${status}`).join(', ');
+  return `${total} item${total === 1 ? '' : 's'}: ${counts || 'none run'}${r.error ? `; ${r.error}` : ''}`;
+}
+
+const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.items?.length || o.error || o.droppedBytes);

@@ -1,6 +1,7 @@
 // How the run ended: outcome and message, step counts, the transcript, and for a dry run what a real run asks.
 import { Box, Text } from 'ink';
-import { dryRunPlan, formatDuration } from '../format.js';
+import { formatDuration } from '../format.js';
+import { dryRunPlan } from '../dry-run-plan.js';
 import type { ViewModel } from '../view-model.js';
 import { useColor } from './theme.js';
 

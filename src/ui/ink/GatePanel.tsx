@@ -5,6 +5,7 @@ import { Box, Text, useInput } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
 import { TypedConfirm } from './TypedConfirm.js';
 import { gateSettings, gateTarget } from '../format.js';
+import { GateItems } from './GateItems.js';
 import { useColor } from './theme.js';
 
 export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
@@ -36,6 +37,7 @@ export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
       {gateSettings(gate).map((s, i) => <Field key={`setting-${i}`} label={s.label}><Text>{s.value}</Text></Field>)}
       {gate.description ? <Field label="why"><Text>{gate.description.trim()}</Text></Field> : null}
       {gate.blastRadius ? <Field label="affects"><Text>{gate.blastRadius}</Text></Field> : null}
+      {gate.items ? <Field label="for each"><GateItems items={gate.items} {...(gate.itemsDone ? { itemsDone: gate.itemsDone } : {})} /></Field> : null}
       {gate.resumed ? (
         <Text color={color('warn')} bold>⚠ this step was in flight when the run was interrupted; it may have partly run</Text>
       ) : null}

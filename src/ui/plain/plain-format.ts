@@ -1,18 +1,20 @@
 // Plain mode's text: one line per event (plus the output lines and tables they carry), no cursor codes.
 // Stateful only where the events are: partial output lines wait for their newline.
-import type { ConfirmationRequested, DryRunMode, DryRunShownBecause, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
+import type { ConfirmationRequested, DryRunMode, DryRunShownBecause, GateItem, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
 import type { StepResult } from '../../executors/types.js';
-import { branchTarget, cleanLine, commandLine, dryRunPlan, formatDuration, formatValue, gateSettings, gateTarget, SHOWN_BECAUSE, tableLines } from '../format.js';
+import { dryRunPlan } from '../dry-run-plan.js';
+import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, gateSettings, gateTarget, SHOWN_BECAUSE, tableLines } from '../format.js';
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
 import { terminalSafe } from '../../common/terminal-text.js';
+import { gateItemLines, itemLine } from '../gate-items.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
 
 export class PlainFormatter {
   private readonly partial = new Map<string, string>();
-  private readonly dryRunActions: { stepId: string; command: string; because?: DryRunShownBecause }[] = [];
+  private readonly dryRunActions: { stepId: string; command: string; because?: DryRunShownBecause; items?: GateItem[] }[] = [];
   private readonly dryRunModes = new Map<string, DryRunMode>();
   private dryRun = false;
 
@@ -50,10 +52,11 @@ export class PlainFormatter {
         return [...this.flush(event.stepId), ...(dry ? [] : this.finished(event.stepId, event.result, event.willRetry === true))];
       }
       case 'step-skipped': {
-        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '', ...(event.because ? { because: event.because } : {}) });
+        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '', ...(event.because ? { because: event.because } : {}), ...(event.items ? { items: event.items } : {}) });
         const shown = event.because && event.because !== 'destructive' ? `dry run, ${SHOWN_BECAUSE[event.because]}, shown` : 'dry run, would run';
         const why = event.reason === 'dry-run' ? `${shown}: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? 'by the operator' : 'its condition is false';
-        return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`];
+        const items = event.items ? gateItemLines(event.items).map((l) => `    ${l}`) : [];
+        return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`, ...items];
       }
       case 'branch':
         return [`${label('branch')}${event.from} → ${branchTarget(event.to)}${branchWhy(event)}`];
@@ -73,6 +76,10 @@ export class PlainFormatter {
         return [`${label('note')}${event.by}${event.stepId ? ` at ${event.stepId}` : ''}: ${event.text}`];
       case 'run-finished':
         return [...this.flushAll(), ...this.summary(event)];
+      case 'loop-started':
+        return [`${label('for each')}${event.stepId}: ${event.items.length} item${event.items.length === 1 ? '' : 's'}`];
+      case 'item-finished':
+        return [...this.flush(event.stepId), this.itemFinished(event)];
     }
   }
 
@@ -116,12 +123,20 @@ export class PlainFormatter {
     return [this.p.red(`${label(word)}${stepId} (${took}${cls}): ${why}${tail}`)];
   }
 
+  private itemFinished(e: Extract<RunEvent, { type: 'item-finished' }>): string {
+    const r = e.result;
+    const head = `  item ${e.index + 1} ${r.status === 'ok' ? 'ok' : r.status.toUpperCase()}: ${cleanLine(e.label, 200)}`;
+    if (r.status === 'ok') return this.p.green(`${head}${r.rowCount !== undefined ? ` (${r.rowCount} rows)` : ''}`);
+    const why = r.error ?? (r.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r.status);
+    return this.p.red(`${head}: ${cleanLine(why, 300)}`);
+  }
+
   private summary(e: RunFinished): string[] {
     const colour = e.outcome === 'resolved' ? this.p.green : e.outcome === 'escalate' || e.outcome === 'interrupted' ? this.p.yellow : this.p.red;
     const counts = `${e.steps.ok} ok, ${e.steps.failed} failed, ${e.steps.skipped} skipped`;
     const lines = [colour(`${label('finished')}${e.outcome} in ${formatDuration(e.durationMs)} (${counts})${e.message ? `: ${e.message}` : ''}`)];
     if (!this.dryRun) return lines;
-    return [...lines, ...dryRunPlan([...this.dryRunModes], this.dryRunActions).map((l, i) => (i === 0 ? `${label('dry run')}${l}` : l.startsWith('  - ') ? l : `${' '.repeat(9)}${l}`))];
+    return [...lines, ...dryRunPlan([...this.dryRunModes], this.dryRunActions).map((l, i) => (i === 0 ? `${label('dry run')}${l}` : l.startsWith('  ') ? l : `${' '.repeat(9)}${l}`))];
   }
 }
 
@@ -141,6 +156,7 @@ export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
   for (const l of gateSettings(e)) lines.push(field(l.label, l.value));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
   if (e.blastRadius) lines.push(field('affects', e.blastRadius));
+  if (e.items) lines.push(...gateItemLines(e.items, e.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
   if (e.resumed) lines.push(p.yellow(field('resumed', 'this step was in flight when the run was interrupted; it may have partly run')));
   return lines;
 }

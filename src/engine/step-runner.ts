@@ -95,8 +95,9 @@ export class StepRunner {
     };
     if (prepared.action.kind === 'sql' && limit !== undefined) prepared.action.timeoutMs = limit;
     try {
-      const result = await this.deps.executors.execute(prepared.action, ctx);
-      return this.deps.redactor.maskDeep(result);
+      // Kept as it is: later steps use the real values (a pasted URL, a fetched secret). Every event that
+      // carries it is masked at the one publish point (Run.publish).
+      return await this.deps.executors.execute(prepared.action, ctx);
     } catch (e) {
       return { status: 'failed', durationMs: 0, classification: 'other', error: this.deps.redactor.mask(`executor crashed: ${(e as Error).message}`) };
     } finally {

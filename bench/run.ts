@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, frame, shell, sql, diagnose, validate, memory
+//   npm run bench -- --only=cold,validate  some figures: cold, frame, shell, sql, diagnose, validate, memory, records
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
 import { spawnSync } from 'node:child_process';
@@ -15,16 +15,17 @@ import { coldStart } from './figures/cold-start.js';
 import { diagnoseFaults } from './figures/diagnose.js';
 import { firstFrame } from './figures/first-frame.js';
 import { memory } from './figures/memory.js';
+import { records } from './figures/records.js';
 import { shellSteps } from './figures/shell-steps.js';
 import { sqlSteps } from './figures/sql-steps.js';
-import { validateLarge, validateLargeChild } from './figures/validate-large.js';
+import { validateLarge, validateLargeChild, validateLimitChild } from './figures/validate-large.js';
 import { NODE, ROOT, makeScratch, type BenchContext } from './lib/context.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
 type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
   ['cold', coldStart], ['frame', firstFrame], ['shell', shellSteps], ['sql', sqlSteps],
-  ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory],
+  ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
 ];
 
 function flag(name: string): string | true | undefined {
@@ -44,6 +45,7 @@ function machine() {
 async function main(): Promise<void> {
   const child = flag('child');
   if (child === 'validate-large') return validateLargeChild(5);
+  if (child === 'validate-limit') return validateLimitChild(0);
 
   const only = typeof flag('only') === 'string' ? String(flag('only')).split(',') : undefined;
   const unknown = only?.filter((o) => !FIGURES.some(([n]) => n === o)) ?? [];

@@ -12,7 +12,8 @@ import { loadRunbook } from './load-runbook.js';
 
 const MAX_DEPTH = 5;
 
-export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0) {
+/** env: the run's environment (with --env-file), for the called runbook's inputs and database credentials. */
+export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0, env: NodeJS.ProcessEnv = process.env) {
   return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult> => {
     const started = Date.now();
     const fail = (error: string): StepResult => ({ status: 'failed', durationMs: Date.now() - started, error: redactor.mask(error) });
@@ -24,12 +25,15 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     } catch (e) {
       return fail(`cannot load runbook '${step.runbook!.name}': ${(e as Error).message}`);
     }
-    const { values, problems } = resolveInputs(runbook.doc, inputs, process.env, redactor);
+    const { values, problems } = resolveInputs(runbook.doc, inputs, env, redactor);
     if (problems.length) return fail(problems.map((p) => p.message).join('; '));
-    const executors = createExecutors();
+    const executors = createExecutors({ env });
+    // Continuing an interrupted run inside this called runbook: what finished in it is not run again.
+    const resumed = parent().takeNestedResume(step.id);
     const child: Run = new Run({
-      runbook, inputs: values, redactor, executors, dryRun,
-      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1),
+      runbook, inputs: values, redactor, executors, dryRun, targets: parent().targets.child(step.id),
+      ...(resumed ? { resume: { ...resumed, context: { ...resumed.context, inputs: values } } } : {}),
+      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env),
     });
     const release = parent().adopt(child, step.id);
     const onAbort = () => child.abort('The calling run was stopped.');

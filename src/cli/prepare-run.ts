@@ -4,12 +4,15 @@ import type { Runbook } from '../language/runbook.js';
 import { Redactor } from '../secrets/redactor.js';
 import { resolveInputs } from '../engine/inputs.js';
 import { Run, type RunOptions } from '../engine/run.js';
-import { toMs } from '../engine/duration.js';
+import { durationMs, MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
+import { setOwn } from '../common/own.js';
 import { runbookCaller } from './call-runbook.js';
+import { isLostTerminal } from '../ui/terminal.js';
 import type { ResumeMarker } from '../transcript/header.js';
+import type { LockedTranscript } from '../transcript/index.js';
 
 export interface RunFlags {
   input: string[];
@@ -22,10 +25,10 @@ export interface RunFlags {
   deadline?: string;
 }
 
-export interface PreparedRun { run: Run; redactor: Redactor; execute(): Promise<number> }
+export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
-export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker } }
+export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript } }
 
 const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
 
@@ -38,22 +41,22 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
   const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);
   const target = targetOf(runbook, values, redactor);
-  const executors = createExecutors();
+  const executors = createExecutors({ env });
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
   const run: Run = new Run({
     runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false,
-    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false),
+    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {
-    run, redactor,
+    run, redactor, inputs: values,
     async execute() {
       const { attachTranscript } = await import('../transcript/index.js');
       const { appendTo } = session;
       const transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
         file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
-        ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}),
+        ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
       });
       const { attachUI } = await import('../ui/index.js');
       const interactive = !flags.plain && process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -61,7 +64,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         mode: interactive ? 'ink' : 'plain', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
         doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
       });
-      const stopSignals = onSignals(run);
+      const stopSignals = onSignals(run, interactive, transcript?.path);
       try {
         const finished = await run.start();
         await ui.done;
@@ -76,15 +79,36 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   };
 }
 
-/** SIGTERM (and SIGINT where no terminal UI handles Ctrl-C) abort the run cleanly: the step's processes
- *  are killed, its query cancelled, the transcript closed with the outcome. */
-function onSignals(run: Run): () => void {
-  const handler = (signal: NodeJS.Signals) => run.abort(`Stopped by ${signal}.`);
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
-  process.on('SIGHUP', handler);
-  return () => { process.off('SIGTERM', handler); process.off('SIGINT', handler); process.off('SIGHUP', handler); };
+/**
+ * Signals and a lost terminal end the run cleanly: the step's processes are killed, its query cancelled,
+ * the transcript closed with the outcome. SIGINT (Ctrl-C where no terminal UI reads it as a key) is the
+ * operator's abort: `aborted`. SIGHUP (ssh dropped, tmux closed), SIGTERM (shutdown, a supervisor) and a
+ * terminal that vanished (EIO or end-of-file on it) are nobody's decision to give up: `interrupted`, which
+ * `runbook resume` continues.
+ */
+function onSignals(run: Run, interactive: boolean, transcriptPath: string | undefined): () => void {
+  const resume = transcriptPath ? ` Continue with: runbook resume ${transcriptPath}` : '';
+  const interrupt = (why: string) => run.abort(`Interrupted: ${why}.${resume}`, 'interrupted');
+  const handlers: [NodeJS.EventEmitter, string, (...a: unknown[]) => void][] = [
+    [process, 'SIGINT', () => run.abort(`Aborted by ${run.operator} (SIGINT).`)],
+    [process, 'SIGHUP', () => interrupt('the terminal hung up (SIGHUP)')],
+    [process, 'SIGTERM', () => interrupt('stopped by SIGTERM')],
+    // Writing to or reading from a terminal that is gone fails with EIO: the run ends, resumable.
+    [process.stdout, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+    [process.stderr, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+    [process.stdin, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
+  ];
+  // In raw mode Ctrl-D is a key, so the terminal UI's stdin ends only when the terminal is gone.
+  if (interactive) handlers.push([process.stdin, 'end', () => interrupt('the terminal went away (end of input)')]);
+  for (const [emitter, name, fn] of handlers) emitter.on(name, fn);
+  return () => {
+    for (const [emitter, name, fn] of handlers) emitter.off(name, fn);
+    // A terminal lost at the very end must not turn into a crash while the process exits.
+    for (const stream of [process.stdin, process.stderr]) stream.on('error', ignore);
+  };
 }
+
+const ignore = (): void => undefined;
 
 function parseInputs(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -95,14 +119,15 @@ function parseInputs(pairs: string[]): Record<string, string> {
       const shown = pair.replace(/:\/\/\S*@/g, '://****@');
       throw new UserError(`--input takes name=value, got '${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}'`);
     }
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+    setOwn(out, pair.slice(0, eq), pair.slice(eq + 1));
   }
   return out;
 }
 
 function parseDeadline(text: string): number {
-  const ms = toMs(/^[0-9.]+$/.test(text) ? Number(text) : text, NaN);
+  const ms = durationMs(/^[0-9.]+$/.test(text) ? Number(text) : text) ?? NaN;
   if (!Number.isFinite(ms) || ms <= 0) throw new UserError(`--deadline takes a duration such as 90s or 15m, got '${text}'`);
+  if (ms > MAX_DURATION_MS) throw new UserError(`--deadline ${text} is over the ${MAX_DURATION_MS / 3_600_000}h limit`);
   return ms;
 }
 
@@ -115,7 +140,7 @@ export function readEnvFile(file: string): Record<string, string> {
     if (!line || line.startsWith('#')) return;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) throw new UserError(`${file}:${i + 1}: expected KEY=value`);
-    out[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+    setOwn(out, m[1]!, m[2]!.replace(/^(['"])(.*)\1$/, '$2'));
   });
   return out;
 }

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import type { Lazy } from './register/index.js';
+import { terminalText } from '../common/terminal-text.js';
 
 export type RegisterCommands = (program: Command, lazy: Lazy, invoked?: string) => void;
 
@@ -31,7 +32,8 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string): (...arg
 /** `passThrough`: errors the caller handles itself (the fast path's "needs the full CLI"), thrown on. */
 export async function runCli(argv: string[], registerCommands: RegisterCommands, passThrough?: (e: unknown) => boolean): Promise<void> {
   // `runbook … | head` closes the pipe early; that is the reader's choice, not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
+  // A terminal that went away (EIO) is the run's to handle: it ends `interrupted` (cli/prepare-run.ts).
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else if (e.code !== 'EIO') throw e; });
   blockOnPipes();
   // Answered before building the command tree (13 commands with their help): what commander would print.
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) { process.stdout.write(`${VERSION}\n`); return; }
@@ -62,11 +64,11 @@ function reportError(e: unknown): number {
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (e instanceof UserError) {
-    process.stderr.write(`runbook: ${e.message}\n`);
+    process.stderr.write(`runbook: ${terminalText(e.message)}\n`);
     return e.exitCode;
   }
   const err = e as Error;
-  process.stderr.write(`runbook: internal error: ${err?.message ?? String(e)}\n`);
+  process.stderr.write(`runbook: internal error: ${terminalText(err?.message ?? String(e))}\n`);
   if (process.env.RUNBOOK_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
   else process.stderr.write('(set RUNBOOK_DEBUG=1 for the stack trace, and please report it)\n');
   return 70;

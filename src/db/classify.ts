@@ -22,6 +22,8 @@ const BY_CODE: Record<string, Classification> = {
   // The server went away under an open connection: killed, restarted, crashed, or a proxy cut it.
   '57P01': 'connection-lost', '57P02': 'connection-lost', ECONNRESET: 'connection-lost', EPIPE: 'connection-lost',
   PROTOCOL_CONNECTION_LOST: 'connection-lost',
+  // A write (or nextval, SELECT … FOR UPDATE, …) refused by a read-only transaction.
+  '25006': 'not-read-only',
 };
 
 /** MySQL/MariaDB server error numbers. */
@@ -40,6 +42,7 @@ const BY_ERRNO: Record<number, Classification> = {
   2013: 'connection-lost',      // CR_SERVER_LOST: lost connection during query
   2006: 'connection-lost',      // CR_SERVER_GONE_ERROR
   1969: 'timeout',              // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
+  1792: 'not-read-only',        // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
 };
 
 /** Messages of errors that carry no code. Each names the driver that words it so. */
@@ -120,6 +123,7 @@ const EXPLANATIONS: Record<Classification, string> = {
   'cert-expired': 'The server certificate is expired (or not yet valid): renew it.',
   'too-many-connections': 'The server has no free connection slots: find who holds them (pool sizes, leaks, idle sessions).',
   'connection-lost': 'The server closed a connection that was working: it was restarted, crashed, or a session was terminated (or a proxy or firewall cut an idle connection).',
+  'not-read-only': 'A step not marked destructive tried to write (or to send more than one statement), and was refused.',
   other: 'An error without a known cause; read the message.',
 };
 

@@ -14,6 +14,8 @@ export abstract class GuardedSession {
   protected abstract plain(sql: string): Promise<unknown>;
   /** Ends the connection, bounded in time even when the peer is gone. */
   protected abstract disconnect(): Promise<void>;
+  /** Drops the socket at once (no goodbye). */
+  protected abstract destroy(): void;
 
   get alive(): boolean { return !this.broken; }
 
@@ -41,6 +43,8 @@ export abstract class GuardedSession {
 
   async close(): Promise<void> {
     if (this.inflight) await this.canceller.cancelUntilSettled(this.inflight);
+    // A connection that broke (or whose statement would not cancel) gets no goodbye: it would not answer.
+    if (this.broken || this.inflight) { this.broken = true; this.destroy(); return; }
     this.broken = true;
     await this.disconnect();
   }

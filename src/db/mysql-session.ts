@@ -1,10 +1,11 @@
-// MySQL and MariaDB sessions over mysql2. Like PostgreSQL, each statement gets its own
-// transaction; the statement timeout is per statement too (MariaDB SET STATEMENT, MySQL hint).
+// MySQL and MariaDB sessions over mysql2. Like PostgreSQL, each step gets its own transaction; the statement
+// timeout is per statement too (MariaDB SET STATEMENT, MySQL hint), and a step that is not destructive runs
+// one statement, read-only even through DDL's implicit commit.
 import mysql from 'mysql2';
 import type { Connection as PromiseConnection, FieldPacket } from 'mysql2/promise';
 import { raceAbort } from './abort.js';
 import { Canceller } from './canceller.js';
-import { toQueryResult } from './json-safe.js';
+import { RowBudget } from './row-budget.js';
 import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
@@ -12,8 +13,8 @@ import { GuardedSession } from './guarded-session.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   return {
-    // A URL without a password falls back to MYSQL_PWD, as the mysql client does (pg reads PGPASSWORD itself).
-    host: info.host, port: info.port, user: info.user, password: info.password || process.env.MYSQL_PWD || '',
+    // openSession has filled in MYSQL_PWD from the run's environment when the URL has no password.
+    host: info.host, port: info.port, user: info.user, password: info.password,
     ...(info.database ? { database: info.database } : {}),
     ...(tls ? { ssl: mysqlSsl(tls) } : {}),
     connectTimeout: Math.max(1, Math.ceil(timeoutMs)),
@@ -40,9 +41,19 @@ export function connectMysql(config: mysql.ConnectionOptions, signal: AbortSigna
     conn.connect((err) => (err ? reject(err) : resolve(conn.promise())));
   });
   return raceAbort(connected, signal).catch((err: unknown) => {
-    conn.destroy();
+    dropConnection(conn);
     throw err;
   });
+}
+
+/**
+ * mysql2's destroy() only half-closes the socket (FIN) and waits for the server to close its side; a frozen
+ * server never does, and the socket then kept the process alive. Dropping it means destroying the stream.
+ */
+export function dropConnection(conn: mysql.Connection | PromiseConnection): void {
+  const core = 'connection' in conn ? (conn as unknown as { connection: mysql.Connection }).connection : conn as mysql.Connection;
+  core.destroy();
+  (core as unknown as { stream?: { destroy(): void } }).stream?.destroy();
 }
 
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
@@ -53,7 +64,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
     return new MysqlSession(conn, config, tls, conn.threadId, version);
   } catch (err) {
-    conn.destroy();
+    dropConnection(conn);
     throw err;
   }
 }
@@ -61,6 +72,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
 class MysqlSession extends GuardedSession implements Session {
   readonly flavour: ServerFlavour;
   protected readonly canceller: Canceller;
+  private sessionMadeReadOnly = false;
 
   constructor(
     private readonly conn: PromiseConnection, config: mysql.ConnectionOptions, readonly tls: TlsSettings | null,
@@ -70,52 +82,100 @@ class MysqlSession extends GuardedSession implements Session {
     this.flavour = /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql';
     conn.on('error', () => { this.broken = true; });
     conn.on('end', () => { this.broken = true; });
-    this.canceller = new Canceller(async () => {
-      const c = await connectMysql(config, AbortSignal.timeout(5000));
+    this.canceller = new Canceller(async (signal) => {
+      const c = await connectMysql(config, AbortSignal.any([signal, AbortSignal.timeout(5000)]));
       return {
         // KILL takes no bind parameters; the id is the integer the server gave us.
         cancel: async () => { await c.query(`KILL QUERY ${Math.trunc(backendId)}`); },
-        close: async () => { c.destroy(); },
+        close: async () => { dropConnection(c); },
       };
     }, () => this.destroy());
   }
 
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     opts.signal.throwIfAborted();
-    const text = opts.timeoutMs === undefined ? sql : withStatementTimeout(sql, this.flavour, opts.timeoutMs);
+    const text = statementSettings(sql, this.flavour, opts);
     // execute() binds server-side; query() without values allows statements that cannot be prepared.
-    const [result, fields] = params.length > 0 ? await this.execute(text, params) : await this.conn.query(text);
+    // Neither accepts two statements: the connection has multipleStatements off.
+    const result = params.length > 0 ? await this.execute(text, params) : await this.stream(text);
     opts.signal.throwIfAborted(); // SLEEP() returns normally when killed: roll back rather than commit
-    await this.conn.query('COMMIT');
-    if (Array.isArray(result)) return toQueryResult(result, columnsOf(fields), result.length, 'SELECT');
-    return toQueryResult([], [], (result as { affectedRows?: number }).affectedRows ?? 0);
+    // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
+    await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
+    return result;
+  }
+
+  /**
+   * DDL commits the transaction it is in and then runs on its own, so a READ ONLY transaction alone does not
+   * stop it. MariaDB: `SET STATEMENT tx_read_only=1` on the statement itself (statementSettings), which holds
+   * through that implicit commit (tested: CREATE/DROP/RENAME/TRUNCATE TABLE are refused with 1792). MySQL has
+   * no SET STATEMENT: the session is made read-only before a read-only step, every time (the previous step's
+   * one statement may have changed it), and read-write again before a destructive one.
+   */
+  private async sessionReadOnly(readOnly: boolean): Promise<void> {
+    if (this.flavour === 'mariadb') return;
+    if (!readOnly && !this.sessionMadeReadOnly) return;
+    await this.conn.query(`SET SESSION TRANSACTION ${readOnly ? 'READ ONLY' : 'READ WRITE'}`);
+    this.sessionMadeReadOnly = readOnly;
   }
 
   /**
    * A server-side prepared statement, closed right after: the SQL text embeds the remaining time,
    * so mysql2's statement cache would otherwise keep one open statement per step on the server.
    */
-  private async execute(text: string, params: unknown[]): ReturnType<PromiseConnection['execute']> {
+  private async execute(text: string, params: unknown[]): Promise<QueryResult> {
     try {
-      return await this.conn.execute(text, params.map(bindable));
+      return await this.stream(text, params.map(bindable));
     } finally {
       this.conn.unprepare(text);
     }
+  }
+
+  /**
+   * mysql2's callback-less commands emit each row instead of collecting them: rows go through a RowBudget,
+   * so a result of any size holds only its bounded prefix in memory. The last result set (or, for a
+   * statement without one, its affected rows) is the statement's result.
+   */
+  private stream(text: string, values?: (string | number | boolean | null)[]): Promise<QueryResult> {
+    const core = (this.conn as unknown as { connection: mysql.Connection }).connection;
+    const cmd = (values ? core.execute(text, values) : core.query(text)) as unknown as NodeJS.EventEmitter;
+    let budget = new RowBudget();
+    let columns: string[] | undefined;
+    let affected = 0;
+    return new Promise((resolve, reject) => {
+      let failed = false;
+      // A command without a callback is not told when the connection dies: the connection is.
+      const fail = (err: unknown) => { failed = true; core.off('error', fail); reject(err); };
+      core.on('error', fail);
+      cmd.on('error', fail);
+      cmd.on('fields', (fields: FieldPacket[] | undefined) => {
+        budget = new RowBudget();
+        columns = fields ? columnsOf(fields) : undefined;
+      });
+      cmd.on('result', (row: unknown) => {
+        if (columns) budget.add(row);
+        else affected = (row as { affectedRows?: number } | null)?.affectedRows ?? 0;
+      });
+      cmd.on('end', () => {
+        core.off('error', fail);
+        if (!failed) resolve(columns ? budget.result(columns, budget.rowsSeen, 'SELECT') : budget.result([], affected));
+      });
+    });
   }
 
   protected plain(sql: string): Promise<unknown> { return this.conn.query(sql); }
 
   protected async disconnect(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 2000); });
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 500); }); // a healthy server answers in ms
     await Promise.race([this.conn.end().catch(() => undefined), late]).finally(() => clearTimeout(timer));
-    this.conn.destroy();
+    dropConnection(this.conn);
   }
 
-  private destroy(): void {
+  protected destroy(): void {
     this.broken = true;
-    this.conn.destroy();
+    dropConnection(this.conn);
   }
 }
 
@@ -131,13 +191,17 @@ function columnsOf(fields: FieldPacket[] | undefined): string[] {
 }
 
 /**
- * MariaDB: `SET STATEMENT max_statement_time=<s> FOR <query>` (any statement).
- * MySQL 8: the MAX_EXECUTION_TIME optimizer hint, which exists for SELECT only; other statements
- * rely on KILL QUERY when the engine aborts the step.
+ * MariaDB: `SET STATEMENT max_statement_time=<s>, tx_read_only=1 FOR <query>` (any statement; tx_read_only
+ * only for a read-only step). MySQL 8: the MAX_EXECUTION_TIME optimizer hint, which exists for SELECT only;
+ * other statements rely on KILL QUERY when the engine aborts the step.
  */
-export function withStatementTimeout(sql: string, flavour: ServerFlavour, timeoutMs: number): string {
-  const ms = Math.max(1, Math.ceil(timeoutMs));
-  if (flavour === 'mariadb') return `SET STATEMENT max_statement_time=${(ms / 1000).toFixed(3)} FOR ${sql}`;
+export function statementSettings(sql: string, flavour: ServerFlavour, opts: Pick<QueryOptions, 'readOnly' | 'timeoutMs'>): string {
+  const ms = opts.timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(opts.timeoutMs));
+  if (flavour === 'mariadb') {
+    const settings = [...(ms === undefined ? [] : [`max_statement_time=${(ms / 1000).toFixed(3)}`]), ...(opts.readOnly ? ['tx_read_only=1'] : [])];
+    return settings.length ? `SET STATEMENT ${settings.join(', ')} FOR ${sql}` : sql;
+  }
+  if (ms === undefined) return sql;
   const select = /^(\s*(?:\/\*(?!\+)[\s\S]*?\*\/\s*)*)select\b/i.exec(sql);
   if (!select) return sql;
   return `${select[1]}SELECT /*+ MAX_EXECUTION_TIME(${ms}) */${sql.slice(select[0].length)}`;

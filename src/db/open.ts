@@ -5,9 +5,11 @@
 import { classify, diagnosed } from './classify.js';
 import { tlsAttempts, tlsFiles, type TlsSettings } from './ssl-options.js';
 import type { ConnectionInfo } from './url.js';
+import { withEnvCredentials } from './url-env.js';
 import type { OpenOptions, Session } from './session.js';
 
-export async function openSession(info: ConnectionInfo, opts: OpenOptions): Promise<Session> {
+export async function openSession(given: ConnectionInfo, opts: OpenOptions): Promise<Session> {
+  const info = withEnvCredentials(given, opts.env ?? process.env);
   const open = info.engine === 'postgres' ? (await import('./pg-session.js')).openPgSession : await mysqlOpener();
   const attempts = tlsAttempts(info);
   const deadline = Date.now() + opts.timeoutMs; // after loading the driver: the timeout is for the network

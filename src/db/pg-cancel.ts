@@ -8,7 +8,8 @@ const CANCEL_REQUEST_CODE = 80877102;
 
 export interface BackendKey { pid: number; secret: number }
 
-export function sendCancelRequest(host: string, port: number, key: BackendKey, timeoutMs = 2000): Promise<void> {
+/** `signal` (the canceller giving up) drops the socket, so a frozen server leaves nothing behind. */
+export function sendCancelRequest(host: string, port: number, key: BackendKey, signal?: AbortSignal, timeoutMs = 2000): Promise<void> {
   const message = Buffer.alloc(16);
   message.writeInt32BE(16, 0);
   message.writeInt32BE(CANCEL_REQUEST_CODE, 4);
@@ -19,8 +20,11 @@ export function sendCancelRequest(host: string, port: number, key: BackendKey, t
   return new Promise((resolve, reject) => {
     const socket = net.connect(target, () => socket.end(message));
     const timer = setTimeout(() => socket.destroy(new Error('cancel request: no answer')), timeoutMs);
-    socket.on('error', (err) => { clearTimeout(timer); reject(err); });
-    socket.on('close', (hadError) => { clearTimeout(timer); if (!hadError) resolve(); });
+    const onAbort = () => socket.destroy(new Error('cancel request: given up'));
+    if (signal?.aborted) onAbort(); else signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); };
+    socket.on('error', (err) => { settle(); reject(err); });
+    socket.on('close', (hadError) => { settle(); if (!hadError) resolve(); });
     socket.resume(); // the server sends nothing; draining lets 'close' fire
   });
 }

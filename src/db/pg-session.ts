@@ -1,10 +1,10 @@
-// PostgreSQL sessions over pg. Every statement runs in its own transaction so that
-// `SET LOCAL statement_timeout` and READ ONLY apply to that statement alone.
+// PostgreSQL sessions over pg. Every step runs in its own transaction so that `SET LOCAL statement_timeout`
+// and READ ONLY apply to that step alone; a step that is not destructive sends exactly one statement.
 import pg from 'pg';
 import { raceAbort } from './abort.js';
 import { Canceller, type CancelLink } from './canceller.js';
 import { sendCancelRequest, type BackendKey } from './pg-cancel.js';
-import { toQueryResult } from './json-safe.js';
+import { RowBudget } from './row-budget.js';
 import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.js';
@@ -43,7 +43,8 @@ function pgSsl(tls: TlsSettings | null): pg.ClientConfig['ssl'] {
   };
 }
 
-/** Connects; on abort or failure the half-open client is torn down. */
+/** Connects; on abort or failure the half-open client is torn down: its socket destroyed, since end() waits
+ *  for a server that may never answer (a frozen one kept the process alive for the full connect timeout). */
 export async function connectPg(config: pg.ClientConfig, signal: AbortSignal): Promise<pg.Client> {
   const client = new pg.Client(config);
   client.on('error', () => undefined); // a server-side disconnect must never crash the run
@@ -51,6 +52,7 @@ export async function connectPg(config: pg.ClientConfig, signal: AbortSignal): P
     await raceAbort(client.connect(), signal);
     return client;
   } catch (err) {
+    streamOf(client)?.destroy();
     void client.end().catch(() => undefined);
     throw err;
   }
@@ -70,6 +72,9 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
   }
 }
 
+/** How long close() waits for the server's goodbye before dropping the socket (a healthy one takes ms). */
+const DISCONNECT_MS = 500;
+
 class PgSession extends GuardedSession implements Session {
   readonly flavour = 'postgres';
   protected readonly canceller: Canceller;
@@ -81,19 +86,20 @@ class PgSession extends GuardedSession implements Session {
     super();
     client.on('error', () => { this.broken = true; });
     client.on('end', () => { this.broken = true; });
-    this.canceller = new Canceller(async () => this.cancelLink(config), () => this.destroy());
+    this.canceller = new Canceller(async (signal) => this.cancelLink(config, signal), () => this.destroy());
   }
 
   /** The protocol's CancelRequest first (no slot needed); pg_cancel_backend() over a new login if that fails. */
-  private cancelLink(config: pg.ClientConfig): CancelLink {
+  private cancelLink(config: pg.ClientConfig, signal: AbortSignal): CancelLink {
     let sql: pg.Client | undefined;
     return {
       cancel: async () => {
         const key = backendKey(this.client);
         try {
-          if (key) return await sendCancelRequest(config.host ?? 'localhost', config.port ?? 5432, key);
+          if (key) return await sendCancelRequest(config.host ?? 'localhost', config.port ?? 5432, key, signal);
         } catch { /* fall back to SQL */ }
-        sql ??= await connectPg({ ...config, application_name: 'runbook-cancel' }, AbortSignal.timeout(5000));
+        if (signal.aborted) return;
+        sql ??= await connectPg({ ...config, application_name: 'runbook-cancel' }, AbortSignal.any([signal, AbortSignal.timeout(5000)]));
         await sql.query('SELECT pg_cancel_backend($1)', [this.backendId]);
       },
       close: async () => { await sql?.end().catch(() => undefined); },
@@ -103,45 +109,86 @@ class PgSession extends GuardedSession implements Session {
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
     // SET takes no bind parameters; the value is an integer we computed.
     const timeout = opts.timeoutMs === undefined ? [] : [`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`];
-    const prefix = [opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN', ...timeout];
+    if (opts.readOnly) return this.readOnly(sql, params, timeout, opts.signal);
+    const prefix = ['BEGIN', ...timeout];
     if (params.length === 0) return this.oneMessage(prefix, sql);
     // Bind parameters need the extended protocol, one statement per message: three round trips.
     await this.client.query(prefix.join('; '));
     opts.signal.throwIfAborted();
-    const result = await this.client.query({ text: sql, values: params });
+    const result = await streamQuery(this.client, sql, params);
     opts.signal.throwIfAborted(); // finished as the abort came: roll back rather than commit
     await this.client.query('COMMIT');
     // A multi-statement text (allowed without params) yields one result per statement.
-    return lastResult(Array.isArray(result) ? result as pg.QueryResult[] : [result]);
+    return lastResult(result.slice(0));
   }
 
   /**
-   * BEGIN, SET LOCAL, the statement and COMMIT as one simple-query message: one round trip. PostgreSQL
-   * arms statement_timeout per statement, so the SET LOCAL applies to the statement after it; an error
-   * stops the message before COMMIT and query() rolls back. The newline keeps a trailing `--` comment
-   * from swallowing the COMMIT.
+   * A step that is not destructive: its text is sent alone through the extended protocol (Parse/Bind/
+   * Execute), where the server accepts exactly one statement, inside a READ ONLY transaction we opened, which
+   * is then rolled back. So no text can end the transaction and then write (`COMMIT; DELETE …` is refused as
+   * "cannot insert multiple commands into a prepared statement"), a write is refused with 25006, and a
+   * vouched-for statement's SET or set_config() does not outlive the step. See docs/decisions.md.
+   */
+  private async readOnly(sql: string, params: unknown[], timeout: string[], signal: AbortSignal): Promise<QueryResult> {
+    await this.client.query(['BEGIN READ ONLY', ...timeout].join('; '));
+    signal.throwIfAborted();
+    const result = await streamQuery(this.client, sql, params, true);
+    // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs
+    // next, and its round trip overlaps the engine's own work between steps. A failure breaks the session.
+    this.client.query('ROLLBACK').catch(() => { this.broken = true; });
+    return lastResult(result);
+  }
+
+  /**
+   * BEGIN, SET LOCAL, the statements and COMMIT as one simple-query message: one round trip, for destructive
+   * steps (their text ran past the gate, and may hold several statements). PostgreSQL arms statement_timeout
+   * per statement, so the SET LOCAL applies to the statements after it; an error stops the message before
+   * COMMIT and query() rolls back. The newline keeps a trailing `--` comment from swallowing the COMMIT.
    */
   private async oneMessage(prefix: string[], sql: string): Promise<QueryResult> {
-    const results = await this.client.query(`${prefix.join('; ')}; ${sql}\n;COMMIT`) as unknown as pg.QueryResult | pg.QueryResult[];
-    const all = Array.isArray(results) ? results : [results];
+    const all = await streamQuery(this.client, `${prefix.join('; ')}; ${sql}\n;COMMIT`, []);
     return lastResult(all.slice(prefix.length, -1));
   }
 
   protected plain(sql: string): Promise<unknown> { return this.client.query(sql); }
 
-  protected disconnect(): Promise<void> { return endWithin(this.client, 2000); }
+  protected disconnect(): Promise<void> { return endWithin(this.client, DISCONNECT_MS); }
 
-  private destroy(): void {
+  protected destroy(): void {
     this.broken = true;
     streamOf(this.client)?.destroy();
   }
 }
 
+interface Streamed { result: pg.QueryResult; budget: RowBudget }
+
+/**
+ * Runs a query with pg's row events instead of its row array: pg keeps no rows when a 'row' listener is
+ * attached, so each row goes through a RowBudget and a result of any size holds only the bounded prefix
+ * in memory. One entry per statement of the text, in order.
+ */
+function streamQuery(client: pg.Client, text: string, values: unknown[], extended = false): Promise<Streamed[]> {
+  // extended: Parse/Bind/Execute even without values, where the server takes exactly one statement.
+  const config = values.length || extended ? { text, values, ...(extended ? { queryMode: 'extended' } : {}) } : { text };
+  const query = new pg.Query(config as pg.QueryConfig); // queryMode: not in @types/pg
+  const budgets = new Map<unknown, RowBudget>();
+  const budgetOf = (r: unknown): RowBudget => { let b = budgets.get(r); if (!b) budgets.set(r, b = new RowBudget()); return b; };
+  query.on('row', (row: unknown, result: unknown) => budgetOf(result).add(row));
+  return new Promise((resolve, reject) => {
+    query.on('error', reject);
+    query.on('end', (results: pg.QueryResult | pg.QueryResult[]) => {
+      resolve((Array.isArray(results) ? results : [results]).map((result) => ({ result, budget: budgetOf(result) })));
+    });
+    client.query(query);
+  });
+}
+
 /** The last statement's result; a text of only comments has none. */
-function lastResult(results: pg.QueryResult[]): QueryResult {
+function lastResult(results: Streamed[]): QueryResult {
   const last = results.at(-1);
-  if (!last) return toQueryResult([], [], 0, 'EMPTY');
-  return toQueryResult(last.rows, last.fields.map((f) => f.name), last.rowCount ?? last.rows.length, last.command);
+  if (!last) return new RowBudget().result([], 0, 'EMPTY');
+  const { result, budget } = last;
+  return budget.result(result.fields.map((f) => f.name), result.rowCount ?? budget.rowsSeen, result.command);
 }
 
 /** pg keeps the BackendKeyData it received (not in its typings). */

@@ -13,9 +13,13 @@ export interface QueryOptions {
 }
 
 export interface QueryResult {
+  /** The first rows, bounded by db/row-budget (row count and bytes); rowCount counts them all. */
   rows: Record<string, unknown>[];
   rowCount: number;
   columns: string[];
+  /** Rows returned but not kept, and the bytes (as JSON) they would have taken. */
+  rowsOmitted?: number;
+  bytesOmitted?: number;
 }
 
 export interface Session {
@@ -39,4 +43,6 @@ export interface OpenOptions {
   /** Connect timeout. */
   timeoutMs: number;
   signal: AbortSignal;
+  /** The run's environment: credentials the URL leaves out come from here (db/url-env.ts). */
+  env?: Record<string, string | undefined>;
 }

@@ -53,3 +53,16 @@ function port(value: string | undefined, name: string): number | undefined {
   if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new UrlError(`${name} '${value.slice(0, 10)}' is not a port number`);
   return n;
 }
+
+/**
+ * What libpq and the mysql client take from the environment when the URL leaves it out: PGPASSWORD, PGUSER
+ * and PGDATABASE; MYSQL_PWD. `env` is the run's environment (the process's, with --env-file on top), so
+ * credentials given in an env file are used to connect, not only masked. Host and port are not filled in:
+ * a URL always names them (the parser defaults them), and a run must not quietly go elsewhere.
+ */
+export function withEnvCredentials(info: ConnectionInfo, env: Env): ConnectionInfo {
+  if (info.engine === 'postgres') {
+    return { ...info, user: info.user || env.PGUSER || '', password: info.password || env.PGPASSWORD || '', database: info.database || env.PGDATABASE || '' };
+  }
+  return { ...info, password: info.password || env.MYSQL_PWD || '' };
+}

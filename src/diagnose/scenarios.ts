@@ -19,6 +19,8 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   'too-many-connections': { scenario: 'pool-exhausted', runbook: 'pool-exhausted' },
   // A connection the server cut while it was being opened: restarting, crashing, or a proxy in the way.
   'connection-lost': { scenario: 'connection-lost', runbook: 'refused' },
+  // Never a connection problem: a runbook step refused for writing in a read-only transaction.
+  'not-read-only': { scenario: 'unknown', runbook: null },
   other: { scenario: 'unknown', runbook: null },
 };
 

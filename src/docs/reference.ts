@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import {
-  Branch, Connection, Duration, Input, ManualAction, PromptAction, ProbeArgs, Retry, Runbook, RunbookCall, ShellAction,
+  Branch, Connection, Duration, ForEach, Input, ManualAction, PromptAction, ProbeArgs, Retry, Runbook, RunbookCall, ShellAction,
   SqlAction, SqlText, Step, STEP_KINDS, WaitAction,
 } from '../language/schema.js';
 import { publishedSchema } from '../language/json-schema.js';
@@ -20,6 +20,7 @@ const LANGUAGE: Section[] = [
   { title: 'Connection', schema: Connection, where: '`connections.<name>`' },
   { title: 'Step', schema: Step, where: 'each item of `steps`' },
   { title: 'Retry', schema: Retry, where: '`retry` of a step' },
+  { title: 'For each', schema: ForEach, where: '`for_each` of a shell, sql or probe step' },
   { title: 'Branch', schema: Branch, where: 'each item of a step\'s `next` list' },
   { title: 'SQL action', schema: SqlAction, where: '`sql` of a step or a wait' },
   { title: 'SQL text', schema: SqlText, where: '`sql.query`' },

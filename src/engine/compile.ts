@@ -6,8 +6,11 @@ import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { edgesOf, FALL_OFF, stepById, stepKind, type Edge } from '../language/flow.js';
 import { DEFAULT_MAX_VISITS } from '../language/validate/graph-check.js';
 import type { RunEvent } from './events.js';
-import { scopeOf } from './scope.js';
+import { scopeOf as scopeFor } from './scope.js';
+import type { Taint } from '../language/expression/index.js';
 import { renderTemplate, test } from './render.js';
+import { own, setOwn } from '../common/own.js';
+import { loopNeedsNoGate } from './loop.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 
 export type { MachineContext } from './machine-types.js';
@@ -30,8 +33,11 @@ export type ExecuteStep = (input: StepInput, signal: AbortSignal) => Promise<Ste
 
 const noExecutor: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'no executor provided' });
 
-/** Given at compile time rather than through machine.provide(), which builds every state node again. */
-export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExecutor) {
+/** Given at compile time rather than through machine.provide(), which builds every state node again. `taint`
+ *  (the run's redactor, secrets/taint.ts): values the machine computes from secrets (a branch value, an end
+ *  message) are secrets too. */
+export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExecutor, taint?: Taint) {
+  const scopeOf = (context: MachineContext, result?: StepResult) => scopeFor(context, result, taint);
   const machineSetup = setup({
     types: {
       context: {} as MachineContext,
@@ -45,41 +51,42 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
     },
     guards: {
       overVisited: ({ context }, p: { stepId: string }) =>
-        (context.visits[p.stepId] ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
+        (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
+      loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context),
       conditionFalse: ({ context }, p: { stepId: string }) => {
         const cond = stepOf(doc, p.stepId).if;
         return cond !== undefined && !test(cond, scopeOf(context)).value;
       },
-      onMatches: ({ context }, p: { stepId: string; key: string }) => onMatches(p.key, context.results[p.stepId]),
-      failed: ({ context }, p: { stepId: string }) => FAILING.has(context.results[p.stepId]?.status ?? 'failed'),
+      onMatches: ({ context }, p: { stepId: string; key: string }) => onMatches(p.key, own(context.results, p.stepId)),
+      failed: ({ context }, p: { stepId: string }) => FAILING.has(own(context.results, p.stepId)?.status ?? 'failed'),
       branch: ({ context }, p: { stepId: string; expression: string }) =>
-        test(p.expression, scopeOf(context, context.results[p.stepId])).value,
+        test(p.expression, scopeOf(context, own(context.results, p.stepId))).value,
       // Checked before the guards above read the same expressions, so that they never throw inside xstate.
       broken: ({ context }, p: { stepId: string; expressions: string[]; withResult: boolean }) =>
-        brokenExpression(p, context) !== undefined,
+        brokenExpression(p, context, taint) !== undefined,
     },
     actions: {
       // visits, results and captures are updated in place: the run owns them, nothing keeps an old
       // snapshot's copy, and copying them on every step made a long run quadratic.
       countVisit: assign(({ context }, p: { stepId: string }) => {
-        context.visits[p.stepId] = (context.visits[p.stepId] ?? 0) + 1;
+        setOwn(context.visits, p.stepId, (own(context.visits, p.stepId) ?? 0) + 1);
         return { visits: context.visits };
       }),
       recordResult: assign(({ context }, p: { stepId: string; result: StepResult }) => record(context, doc, p.stepId, p.result)),
       emitSkipped: emit((_, p: { stepId: string; reason: 'condition' | 'operator' }) => ({ type: 'step-skipped' as const, stepId: p.stepId, reason: p.reason })),
       emitBranch: emit(({ context }, p: { from: string; to: string; via: Edge['via'] | 'failure'; expression?: string }) => ({
         type: 'branch' as const, from: p.from, to: p.to, via: p.via,
-        ...(p.expression !== undefined ? { expression: p.expression, value: test(p.expression, scopeOf(context, context.results[p.from])).raw } : {}),
+        ...(p.expression !== undefined ? { expression: p.expression, value: test(p.expression, scopeOf(context, own(context.results, p.from))).raw } : {}),
       })),
       finish: assign(({ context }, p: { outcome: MachineOutput['outcome']; stepId?: string; message?: string }) => ({
         outcome: p.outcome, endStep: p.stepId,
-        message: p.message !== undefined ? safeRender(p.message, context) : context.message ?? '',
+        message: p.message !== undefined ? safeRender(p.message, context, taint) : context.message ?? '',
       })),
     },
   });
 
   const states: Record<string, object> = {};
-  doc.steps.forEach((step, i) => { states[step.id] = stepState(doc, step, i); });
+  doc.steps.forEach((step, i) => { states[step.id] = stepState(doc, step, i, taint); });
   states[FAILED] = { id: FAILED, type: 'final' };
   states[ABORTED] = { id: ABORTED, type: 'final' };
   states[FINISHED] = {
@@ -101,7 +108,7 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
 
 export type RunbookMachine = ReturnType<typeof compileRunbook>;
 
-function stepState(doc: RunbookDoc, step: StepDoc, i: number): object {
+function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefined): object {
   const stepId = step.id;
   if (stepKind(step) === 'end') {
     return { id: stepId, type: 'final', entry: { type: 'finish', params: { outcome: step.end, stepId, message: step.message ?? '' } } };
@@ -116,9 +123,12 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number): object {
         always: [
           { guard: { type: 'overVisited', params: p }, target: `#${FAILED}`,
             actions: { type: 'finish', params: { outcome: 'failed', stepId, message: `Step '${stepId}' was entered more than ${step.max_visits ?? DEFAULT_MAX_VISITS} times; stopping the loop.` } } },
-          ...brokenGuard(stepId, step.if === undefined ? [] : [step.if], false),
+          ...brokenGuard(stepId, step.if === undefined ? [] : [step.if], false, taint),
           { guard: { type: 'conditionFalse', params: p }, target: PHASE.route,
             actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } }] },
+          // A destructive for_each with no items to approve (or a list it cannot act on) has no gate: the runner
+          // acts only on items a gate approved, so it runs nothing and reports why.
+          ...(step.destructive && step.for_each ? [{ guard: { type: 'loopNeedsNoGate', params: p }, target: PHASE.run }] : []),
           { target: step.destructive ? PHASE.gate : PHASE.run },
         ],
       },
@@ -132,7 +142,7 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number): object {
           onError: { target: PHASE.route, actions: { type: 'recordResult', params: ({ event }: { event: { error: unknown } }) => ({ stepId, result: crashed(event.error) }) } },
         },
       },
-      [PHASE.route]: { always: routes(doc, step, i) },
+      [PHASE.route]: { always: routes(doc, step, i, taint) },
     },
   };
 }
@@ -151,7 +161,7 @@ function gateState(stepId: string): object {
 }
 
 /** `on` first, then an unhandled failure ends the run, then `next` branches and the fall-through. */
-function routes(doc: RunbookDoc, step: StepDoc, i: number): object[] {
+function routes(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefined): object[] {
   const from = step.id;
   const target = (to: string) => (to === FALL_OFF ? `#${FINISHED}` : `#${to}`);
   const edges = edgesOf(doc, i);
@@ -162,7 +172,7 @@ function routes(doc: RunbookDoc, step: StepDoc, i: number): object[] {
   const failure = {
     guard: { type: 'failed', params: { stepId: from } }, target: `#${FAILED}`,
     actions: [{ type: 'emitBranch', params: { from, to: FAILED, via: 'failure' } },
-      { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId: from, message: failureMessage(from, context.results[from]) }) }],
+      { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId: from, message: failureMessage(from, own(context.results, from)) }) }],
   };
   const nextEdges = edges.filter((e) => e.via !== 'on').map((e) => ({
     ...(e.label !== undefined ? { guard: { type: 'branch', params: { stepId: from, expression: e.label } } } : {}),
@@ -170,22 +180,22 @@ function routes(doc: RunbookDoc, step: StepDoc, i: number): object[] {
     actions: { type: 'emitBranch', params: { from, to: e.to, via: e.via, ...(e.label !== undefined ? { expression: e.label } : {}) } },
   }));
   const expressions = edges.flatMap((e) => (e.via !== 'on' && e.label !== undefined ? [e.label] : []));
-  return [...onEdges, failure, ...brokenGuard(from, expressions, true), ...nextEdges];
+  return [...onEdges, failure, ...brokenGuard(from, expressions, true, taint), ...nextEdges];
 }
 
 /** A transition to the failed state, taken when one of a step's expressions cannot be evaluated with the run's
  *  data (a regex from an input that does not compile, say): the run ends naming the step and the expression. */
-function brokenGuard(stepId: string, expressions: string[], withResult: boolean): object[] {
+function brokenGuard(stepId: string, expressions: string[], withResult: boolean, taint: Taint | undefined): object[] {
   if (expressions.length === 0) return [];
   const params = { stepId, expressions, withResult };
   return [{
     guard: { type: 'broken', params }, target: `#${FAILED}`,
-    actions: { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId, message: brokenExpression(params, context) }) },
+    actions: { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId, message: brokenExpression(params, context, taint) }) },
   }];
 }
 
-function brokenExpression(p: { stepId: string; expressions: string[]; withResult: boolean }, context: MachineContext): string | undefined {
-  const scope = scopeOf(context, p.withResult ? context.results[p.stepId] : undefined);
+function brokenExpression(p: { stepId: string; expressions: string[]; withResult: boolean }, context: MachineContext, taint: Taint | undefined): string | undefined {
+  const scope = scopeFor(context, p.withResult ? own(context.results, p.stepId) : undefined, taint);
   for (const expression of p.expressions) {
     try {
       test(expression, scope);
@@ -203,8 +213,10 @@ function failureMessage(stepId: string, r: StepResult | undefined): string {
 
 function record(context: MachineContext, doc: RunbookDoc, stepId: string, result: StepResult): Partial<MachineContext> {
   const capture = stepOf(doc, stepId).capture;
-  context.results[stepId] = result;
-  if (capture) context.captures[capture] = stepId;
+  setOwn(context.results, stepId, result);
+  if (capture) setOwn(context.captures, capture, stepId);
+  // A resumed for_each's recorded list served its one visit; a later visit works its list out afresh.
+  if (context.resumedLoop?.stepId === stepId) return { results: context.results, captures: context.captures, resumedLoop: undefined };
   return { results: context.results, captures: context.captures };
 }
 
@@ -212,9 +224,9 @@ function crashed(error: unknown): StepResult {
   return { status: 'failed', durationMs: 0, classification: 'other', error: `internal error: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-function safeRender(text: string, context: MachineContext): string {
+function safeRender(text: string, context: MachineContext, taint: Taint | undefined): string {
   try {
-    return renderTemplate(text, scopeOf(context));
+    return renderTemplate(text, scopeFor(context, undefined, taint));
   } catch (e) {
     return `${text} (could not fill in: ${(e as Error).message})`;
   }

@@ -2,8 +2,13 @@
 // masked: no subscriber ever sees a secret.
 import type { StepResult, Question } from '../executors/types.js';
 import type { StepKind } from '../language/schema.js';
+import type { TargetFingerprint } from '../executors/fingerprint.js';
 
-export type RunOutcome = 'resolved' | 'escalate' | 'failed' | 'aborted';
+/** interrupted: the run lost its terminal or was told to stop (SIGHUP, SIGTERM, a vanished tty) without an
+ *  operator deciding to abandon it; resume continues it. aborted: an operator ended it (Ctrl-C, abort at a gate). */
+export type RunOutcome = 'resolved' | 'escalate' | 'failed' | 'aborted' | 'interrupted';
+/** How an abort ends the run (see RunOutcome). */
+export type StopOutcome = 'aborted' | 'failed' | 'interrupted';
 export type ConfirmAnswer = 'yes' | 'skip' | 'abort';
 
 export interface RunStarted {
@@ -15,15 +20,47 @@ export interface RunStarted {
   dryRun: boolean;
   resumedFrom?: string;   // step id the run resumed at
 }
-export interface StepStarted { type: 'step-started'; stepId: string; title: string; kind: StepKind; attempt: number; command?: string; destructive: boolean }
+/** What a dry run did with a step's action: ran it for real (read-only SQL, probes), ran it in the sandbox
+ *  (shell), or only showed it (destructive, or no sandbox here). */
+export type DryRunMode = 'ran' | 'sandboxed' | 'shown';
+export interface StepStarted {
+  type: 'step-started'; stepId: string; title: string; kind: StepKind; attempt: number; command?: string; destructive: boolean;
+  dryRun?: DryRunMode;     // set in a dry run for steps with an action
+}
+/** The process group a step's command runs in (shell steps), so a resume can tell whether any of it still runs. */
+export interface StepProcessStarted { type: 'step-process'; stepId: string; pid: number; pgid: number; bootId?: string; startTicks?: number }
+/** First contact with a target (a database connection, or this host for shell steps): who answered. A resume
+ *  compares it with what answers now before it runs anything. */
+export interface TargetIdentified { type: 'target-identified'; stepId: string; connection: string; target: TargetFingerprint }
+/** On a resume: a step that finished before the interruption; its recorded result is kept, it is not run again. */
+export interface AlreadyRan { type: 'already-ran'; stepId: string; status: StepResult['status'] }
 export interface StepOutput { type: 'step-output'; stepId: string; stream: 'stdout' | 'stderr'; chunk: string }
 export interface StepFinished { type: 'step-finished'; stepId: string; result: StepResult; attempt: number; willRetry?: boolean }
-export interface StepSkipped { type: 'step-skipped'; stepId: string; reason: 'condition' | 'operator' | 'dry-run'; detail?: string }
+export interface StepSkipped {
+  type: 'step-skipped'; stepId: string; reason: 'condition' | 'operator' | 'dry-run'; detail?: string;
+  because?: DryRunShownBecause;  // a dry run: why the step was shown, not run
+  items?: GateItem[];            // a for_each step shown in a dry run: the items it would act on
+}
+export type DryRunShownBecause = 'destructive' | 'no-sandbox' | 'safe-because';
 export interface BranchTaken { type: 'branch'; from: string; to: string; via: 'on' | 'next' | 'then' | 'failure'; expression?: string; value?: unknown }
 export interface ConfirmationRequested {
   type: 'confirmation-requested'; stepId: string; title: string; command: string; target?: string;
   description?: string; blastRadius?: string; question: string; risk: 'normal' | 'high'; resumed: boolean;
+  connection?: string;               // SQL: the connection's name (target has its masked URL)
+  env?: Record<string, string>;      // shell: the step's env: values, masked
+  cwd?: string;                      // shell: the working directory it sets
+  timeout?: string;                  // the step's time limit
+  attempts?: number;                 // runs of the action one approval covers (retry.attempts, 1 without retry)
+  covers?: string;                   // in words: what the one approval covers (retries, wait polls, a call)
+  /** A for_each step: every item the approval covers, and how many had already run before a resume. */
+  items?: GateItem[]; itemsDone?: number;
 }
+/** One item of a for_each as the operator sees it: its label and what the step is given for it. */
+export interface GateItem { label: string; detail: string }
+/** A for_each step begins acting on this list (the approved one, for a destructive step). */
+export interface LoopStarted { type: 'loop-started'; stepId: string; items: { index: number; label: string; value: unknown }[] }
+/** One item of a for_each step finished; resume does not run it again. */
+export interface ItemFinished { type: 'item-finished'; stepId: string; index: number; label: string; result: Omit<StepResult, 'items'> }
 export interface ConfirmationAnswered { type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: 'key' | 'typed' | 'flag' | 'dry-run'; waitedMs: number }
 export interface QuestionAsked { type: 'question-asked'; questionId: string; question: Question }
 export interface QuestionAnswered { type: 'question-answered'; questionId: string; stepId: string; answer: string }
@@ -31,7 +68,7 @@ export interface OperatorNote { type: 'note'; text: string; by: string; stepId?:
 export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; message: string; stepId?: string; durationMs: number; steps: { ok: number; failed: number; skipped: number } }
 
 export type RunEvent =
-  | RunStarted | StepStarted | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
-  | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished;
+  | RunStarted | StepStarted | StepProcessStarted | TargetIdentified | AlreadyRan | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
+  | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished | LoopStarted | ItemFinished;
 
 export type RunEventListener = (event: RunEvent) => void;

@@ -1,30 +1,47 @@
-// What the operator is shown before a destructive step: exactly what will run, where, why, and how much.
+// What the operator is shown before a destructive step: everything that decides what runs — the command or
+// SQL with its values, where, the environment and directory of a script, its time limit, and how many runs
+// the one answer covers (retries, wait polls) — then why and how much. Secrets are masked.
 import { maskUrl } from '../db/url.js';
-import { stepById } from '../language/flow.js';
-import type { RunbookDoc } from '../language/schema.js';
+import { stepById, stepKind } from '../language/flow.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
+import type { Scope } from '../language/expression/index.js';
 import type { Redactor } from '../secrets/redactor.js';
-import type { ConfirmationRequested } from './events.js';
-import type { MachineContext } from './machine-types.js';
-import { prepareStep } from './prepare.js';
+import type { ConfirmationRequested, GateItem } from './events.js';
+import type { LoopItem, MachineContext } from './machine-types.js';
+import { itemDetails, loopPlan } from './loop.js';
+import { DEFAULT_TIMEOUT_MS, duration, prepareStep, type Prepared } from './prepare.js';
 import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
+import { taintFor } from '../secrets/taint.js';
 
-export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested }
+/** items: a for_each's list as the gate showed it; an approval covers exactly these (engine/run.ts). */
+export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested; items?: LoopItem[] }
+
+/** Environment variables whose value is never shown, whatever the redactor knows. */
+const SECRET_NAME = /pass|secret|token|credential|private|api.?key|auth/i;
 
 export function describeGate(doc: RunbookDoc, stepId: string, context: MachineContext, redactor: Redactor, target?: string): PendingGate {
   const step = stepById(doc, stepId)!;
-  const scope = scopeOf(context);
+  const scope = scopeOf(context, undefined, taintFor(redactor));
   const fill = (t: string | undefined) => {
     if (t === undefined) return undefined;
     try { return redactor.mask(renderTemplate(t, scope)); } catch (e) { return `${t} (${(e as Error).message})`; }
   };
   let command: string;
   let where = target;
+  let shown: Partial<ConfirmationRequested> = {};
+  let loop: GateLoop | undefined;
   try {
-    const prepared = prepareStep(doc, step, scope);
-    command = prepared.command;
-    // Known secrets first: a mistyped password (a raw '@' in it) would fool the URL masking into showing its tail.
-    if (prepared.target) where = maskUrl(redactor.mask(prepared.target));
+    if (stepKind(step) === 'runbook') {
+      command = callCommand(step, scope);
+    } else {
+      loop = step.for_each ? gateLoop(doc, step, context, redactor) : undefined;
+      const prepared = loop ? loop.first : prepareStep(doc, step, scope);
+      command = loop ? `${prepared.command}\n-- for each of the ${loop.items.length} items below (shown for item 1)` : prepared.command;
+      // Known secrets first: a mistyped password (a raw '@' in it) would fool the URL masking into showing its tail.
+      if (prepared.target) where = maskUrl(redactor.mask(prepared.target));
+      shown = actionFields(prepared, redactor);
+    }
   } catch (e) {
     command = `(cannot show the command: ${(e as Error).message})`;
   }
@@ -37,8 +54,64 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     risk: step.risk ?? 'normal',
     resumed: context.resumedStep === stepId,
     ...(where ? { target: redactor.mask(where) } : {}),
+    ...shown,
+    ...limits(step),
     ...(step.description ? { description: step.description } : {}),
     ...(step.blast_radius ? { blastRadius: fill(step.blast_radius)! } : {}),
+    ...(loop ? { items: loop.shown.map((i) => ({ label: redactor.mask(i.label), detail: redactor.mask(i.detail) })) } : {}),
+    ...(loop && loop.done ? { itemsDone: loop.done } : {}),
   };
-  return { stepId, askedAt: Date.now(), event };
+  return { stepId, askedAt: Date.now(), event, ...(loop ? { items: loop.items } : {}) };
+}
+
+interface GateLoop { items: LoopItem[]; first: Prepared; shown: GateItem[]; done: number }
+
+/** The for_each list the gate asks about. The machine only gates a list that is non-empty and can be acted on. */
+function gateLoop(doc: RunbookDoc, step: StepDoc, context: MachineContext, redactor: Redactor): GateLoop {
+  const plan = loopPlan(doc, step, context, undefined, taintFor(redactor));
+  const resumed = context.resumedLoop?.stepId === step.id ? context.resumedLoop : undefined;
+  const details = itemDetails(plan.prepared);
+  return {
+    items: plan.items, first: plan.prepared[0]!,
+    shown: plan.items.map((item, i) => ({ label: item.label, detail: details[i]! })),
+    done: resumed ? Object.keys(resumed.done).length : 0,
+  };
+}
+
+/** Connection name, a script's env values (masked) and working directory. */
+function actionFields(prepared: Prepared, redactor: Redactor): Partial<ConfirmationRequested> {
+  const a = prepared.action;
+  if (a.kind === 'sql') return { connection: a.connection };
+  if (a.kind !== 'shell') return {};
+  const env = Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, SECRET_NAME.test(k) ? '****' : redactor.mask(v)]));
+  return { ...(Object.keys(env).length ? { env } : {}), ...(a.cwd !== undefined ? { cwd: redactor.mask(a.cwd) } : {}) };
+}
+
+/** The time limit and how many runs of the action this one approval covers: it is not asked again per retry
+ *  or per poll (docs/confirmation.md). */
+function limits(step: StepDoc): Pick<ConfirmationRequested, 'timeout' | 'attempts' | 'covers'> {
+  const kind = stepKind(step);
+  const untimed = kind === 'runbook' || kind === 'manual' || kind === 'prompt'; // a person is not timed out
+  const timeout = untimed ? undefined : step.timeout !== undefined ? duration(step.timeout, '') : `${DEFAULT_TIMEOUT_MS / 1000}s (default)`;
+  const attempts = step.retry?.attempts ?? 1;
+  const parts: string[] = [];
+  if (attempts > 1) {
+    const on = step.retry?.on?.length ? ` after a failure classified ${step.retry.on.join(' or ')}` : ' after any failure';
+    parts.push(`up to ${attempts} attempts (retried${on}, backoff ${duration(step.retry?.backoff, '1s')} doubling)`);
+  }
+  if (step.wait) {
+    parts.push(`every poll of the wait (every ${duration(step.wait.every, '5s')} for up to ${duration(step.wait.for, '5m')}, each limited to the timeout)`);
+  }
+  if (kind === 'runbook') parts.push("starting the called runbook; its own destructive steps ask again, one by one");
+  return {
+    ...(timeout ? { timeout } : {}),
+    attempts,
+    ...(parts.length ? { covers: `this approval covers ${parts.join(' and ')}` } : {}),
+  };
+}
+
+function callCommand(step: StepDoc, scope: Scope): string {
+  const call = step.runbook!;
+  const inputs = Object.entries(call.inputs ?? {}).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? renderTemplate(v, scope) : String(v)}`);
+  return [`runbook ${call.name}`, ...(inputs.length ? ['inputs:', ...inputs] : [])].join('\n');
 }

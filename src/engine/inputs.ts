@@ -2,6 +2,7 @@
 // Checked before anything runs; secrets are registered for masking as soon as they are known.
 import type { RunbookDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
+import { hasOwn, own, setOwn } from '../common/own.js';
 
 export interface InputProblem { input: string; message: string }
 
@@ -11,10 +12,12 @@ export function resolveInputs(doc: RunbookDoc, given: Record<string, string>, en
   const problems: InputProblem[] = [];
   const declared = doc.inputs ?? {};
   for (const name of Object.keys(given)) {
-    if (!(name in declared)) problems.push({ input: name, message: `unknown input '${name}' (this runbook takes: ${Object.keys(declared).join(', ') || 'no inputs'})` });
+    if (!hasOwn(declared, name)) problems.push({ input: name, message: `unknown input '${name}' (this runbook takes: ${Object.keys(declared).join(', ') || 'no inputs'})` });
   }
   for (const [name, spec] of Object.entries(declared)) {
-    const raw = given[name] ?? (spec.env ? env[spec.env] : undefined) ?? spec.default;
+    // A secret's default is a secret even when another value replaces it (it may still turn up in output).
+    if (spec.secret && spec.default !== undefined) redactor.addValue(String(spec.default));
+    const raw = own(given, name) ?? (spec.env ? own(env, spec.env) : undefined) ?? spec.default;
     if (raw === undefined || raw === '') {
       if (spec.required) problems.push({ input: name, message: `missing input '${name}': pass --input ${name}=…${spec.env ? ` or set ${spec.env}` : ''}${spec.description ? ` (${spec.description})` : ''}` });
       continue;
@@ -25,7 +28,7 @@ export function resolveInputs(doc: RunbookDoc, given: Record<string, string>, en
     else if (spec.secret && typeof raw === 'string') redactor.add(raw);
     const checked = check(name, raw, spec.type ?? 'string', spec.pattern);
     if (typeof checked === 'string') problems.push({ input: name, message: checked });
-    else values[name] = checked.value;
+    else setOwn(values, name, checked.value);
   }
   return { values, problems };
 }

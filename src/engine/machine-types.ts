@@ -1,7 +1,7 @@
 // The shape of a compiled runbook machine: its context, the events it takes, the ids of its special states.
 import type { StepResult } from '../executors/types.js';
 import type { RunData } from './scope.js';
-import type { RunOutcome } from './events.js';
+import type { RunOutcome, StopOutcome } from './events.js';
 
 export interface MachineContext extends RunData {
   visits: Record<string, number>;
@@ -9,12 +9,25 @@ export interface MachineContext extends RunData {
   message?: string;
   endStep?: string;
   resumedStep?: string;      // the step that was in flight when the run was interrupted
+  resumedLoop?: ResumedLoop; // its for_each list and finished items, when it was a for_each
 }
+
+/** One item of a for_each list. */
+export interface LoopItem {
+  index: number;         // position in the list as first worked out (stable across a resume)
+  label: string;
+  value: unknown;
+}
+
+export interface ItemOutcome { index: number; label: string; result: StepResult }
+
+/** A for_each in flight when the run was interrupted: the list it was acting on and the items that finished. */
+export interface ResumedLoop { stepId: string; items: LoopItem[]; done: Record<number, ItemOutcome> }
 
 export type MachineEvent =
   | { type: 'CONFIRM'; stepId: string }
   | { type: 'SKIP'; stepId: string }
-  | { type: 'ABORT'; reason?: string; outcome?: 'aborted' | 'failed' };
+  | { type: 'ABORT'; reason?: string; outcome?: StopOutcome };
 
 export interface StepInput { stepId: string; context: MachineContext }
 export type StepOutput = StepResult;

@@ -1,4 +1,5 @@
 // A step's action with everything filled in: what the executor receives and what the operator is shown.
+import { own } from '../common/own.js';
 import type { Action } from '../executors/types.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName } from '../language/schema.js';
 import type { Scope } from '../language/expression/index.js';
@@ -14,29 +15,37 @@ export interface Prepared { action: Action; command: string; target?: string }
 export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: Scope): { name: string; url: string } {
   const names = Object.keys(doc.connections ?? {});
   const chosen = name ?? (names.length === 1 ? names[0]! : undefined);
-  const conn = chosen === undefined ? undefined : doc.connections?.[chosen];
+  const conn = chosen === undefined ? undefined : own(doc.connections, chosen);
   if (!chosen || !conn) throw new Error(`unknown connection '${name ?? ''}'`);
   return { name: chosen, url: renderTemplate(conn.url, scope) };
 }
 
-export function prepareShell(shell: ShellActionDoc, scope: Scope): Prepared {
+/** Variables the runbook's inputs are read from: a step does not inherit them unless its `env:` names them. */
+export function inputVariables(doc: RunbookDoc): string[] {
+  return Object.values(doc.inputs ?? {}).flatMap((spec) => (spec.env ? [spec.env] : []));
+}
+
+export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scope): Prepared {
   const spec = typeof shell === 'string' ? { run: shell } : shell;
   const r = renderShell(spec.run, scope);
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
+  const action = { kind: 'shell' as const, script: r.script, values: r.values, env, withheld: inputVariables(doc) };
   return {
-    action: { kind: 'shell', script: r.script, args: r.args, env, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}) },
+    action: { ...action, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}) },
     command: r.display,
   };
 }
 
-export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, readOnly: boolean, timeoutMs: number): Prepared {
+/** `vouched`: a non-destructive step whose `safe_because` covers SQL the parser cannot prove read-only. */
+export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, readOnly: boolean, timeoutMs: number, vouched = false): Prepared {
   const { name, url } = connectionUrl(doc, sql.connection, scope);
   const engine = engineOfScheme(url);
   const query = typeof sql.query === 'string' ? sql.query : engine === 'mysql' || engine === 'mariadb' ? sql.query.mysql : sql.query.postgres;
   if (query === undefined) throw new Error(`this step has no SQL for ${engine ?? 'this database'}`);
   const params = (sql.params ?? []).map((p) => (typeof p === 'string' ? renderValue(p, scope) : p));
   const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(params)}` : query.trim();
-  return { action: { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs }, command: shown, target: url };
+  const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}) };
+  return { action, command: shown, target: url };
 }
 
 export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsDoc | undefined, scope: Scope, stepTimeoutMs: number): Prepared {
@@ -55,11 +64,33 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
   return { action, command: `probe ${probe} ${where}`.trim(), ...(url ? { target: url } : {}) };
 }
 
-/** The action of an ordinary (non-wait, non-call, non-end) step. */
+/** One poll of a wait step's action. */
+export function preparePoll(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
+  const w = step.wait!;
+  const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
+  if (w.sql) return prepareSql(doc, w.sql, scope, step.destructive !== true, stepTimeout, vouchedFor(step));
+  if (w.shell !== undefined) return prepareShell(doc, w.shell, scope);
+  return prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
+}
+
+/** A wait step: its first poll's action, shown with how often and how long it is repeated. */
+export function prepareWait(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
+  const w = step.wait!;
+  const poll = preparePoll(doc, step, scope);
+  return { ...poll, command: `${poll.command}\n(repeated every ${duration(w.every, '5s')} for up to ${duration(w.for, '5m')} until ${w.until})` };
+}
+
+export const duration = (d: string | number | undefined, fallback: string): string => (d === undefined ? fallback : typeof d === 'number' ? `${d}s` : d);
+
+/** `destructive: false` with a reason: the author vouches that what the lint could not prove is harmless. */
+export const vouchedFor = (step: StepDoc): boolean => step.destructive === false && !!step.safe_because?.trim();
+
+/** The action of a step that has one (every kind but runbook calls and end steps). */
 export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
   const timeoutMs = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
-  if (step.shell !== undefined) return prepareShell(step.shell, scope);
-  if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs);
+  if (step.wait) return prepareWait(doc, step, scope);
+  if (step.shell !== undefined) return prepareShell(doc, step.shell, scope);
+  if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs, vouchedFor(step));
   if (step.probe) return prepareProbe(doc, step.probe, step.with, scope, timeoutMs);
   if (step.manual !== undefined) {
     const m = typeof step.manual === 'string' ? { instructions: step.manual } : step.manual;
@@ -69,7 +100,8 @@ export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
   if (step.prompt) {
     const p = step.prompt;
     const message = renderTemplate(p.message, scope);
-    return { action: { kind: 'prompt', ...p, message }, command: message };
+    const secret = p.secret === true || step.secret === true; // the answer is masked from the moment it is given
+    return { action: { kind: 'prompt', ...p, message, ...(secret ? { secret } : {}) }, command: message };
   }
   throw new Error(`step '${step.id}' has no action to prepare`);
 }

@@ -1,8 +1,9 @@
 // Templates filled in from the run's data. Shell text never receives a value: each ${{ }} becomes a
-// reference to a positional parameter ("${1}", quoted to suit where it stands) and the value travels
-// separately as an argument.
+// reference to a shell variable ("${RUNBOOK_V1}", quoted to suit where it stands) and the value travels
+// separately, on the script's stdin (executors/shell-values.ts), never on a command line.
 import { evaluate, parseTemplate, templateString, parseExpression, truthy, type Scope } from '../language/expression/index.js';
 import { HOLE, holeContexts } from '../language/shell-holes.js';
+import { valueVar } from '../executors/shell-values.js';
 
 export function renderTemplate(text: string, scope: Scope): string {
   return parseTemplate(text).map((p) => (p.kind === 'text' ? p.text : templateString(evaluate(p.node, scope)))).join('');
@@ -15,22 +16,22 @@ export function renderValue(text: string, scope: Scope): unknown {
   return renderTemplate(text, scope);
 }
 
-export interface RenderedShell { script: string; args: string[]; display: string }
+export interface RenderedShell { script: string; values: string[]; display: string }
 
 export function renderShell(text: string, scope: Scope): RenderedShell {
-  const args: string[] = [];
+  const values: string[] = [];
   let script = '', display = '';
   const parts = parseTemplate(text);
-  // Each reference suits where the hole stands (language/shell-holes.ts): "${N}" outside quotes, ${N} inside
-  // "…" or a here-document, '"${N}"' inside '…'. Quoting it blindly would unquote it inside "…".
+  // Each reference suits where the hole stands (language/shell-holes.ts): "${V}" outside quotes, ${V} inside
+  // "…" or a here-document, '"${V}"' inside '…'. Quoting it blindly would unquote it inside "…".
   const contexts = holeContexts(parts.map((p) => (p.kind === 'text' ? p.text.replaceAll(HOLE, '') : HOLE)).join(''));
   const holes = parts.filter((p) => p.kind === 'expr').length;
   for (const p of parts) {
     if (p.kind === 'text') { script += p.text; display += p.text; continue; }
     const value = templateString(evaluate(p.node, scope));
-    args.push(value);
-    const ref = `\${${args.length}}`;
-    const where = contexts.length === holes ? contexts[args.length - 1] : 'word';
+    values.push(value);
+    const ref = `\${${valueVar(values.length)}}`;
+    const where = contexts.length === holes ? contexts[values.length - 1] : 'word';
     if (where === 'double' || where === 'heredoc') {
       script += ref;
       display += where === 'double' ? value.replace(/[\\"$`]/g, '\\$&') : value;
@@ -42,7 +43,7 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
       display += shellQuote(value);
     }
   }
-  return { script, args, display };
+  return { script, values, display };
 }
 
 export function shellQuote(v: string): string {

@@ -7,10 +7,13 @@ import type { Runbook } from '../language/runbook.js';
 import type { StepDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
-import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished } from './events.js';
-import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
+import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished, StopOutcome } from './events.js';
+import { ABORTED, FAILED, FINISHED, PHASE, type LoopItem, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
+import { TargetChanged, TargetGuard } from './target-guard.js';
+import type { TargetFingerprint } from '../executors/fingerprint.js';
+import { taintFor } from '../secrets/taint.js';
 
 export interface RunOptions {
   runbook: Runbook;
@@ -24,9 +27,20 @@ export interface RunOptions {
    *  `route` it had finished and only its branch is still to be taken. */
   /** started: false when the step never began (the run was waiting at its gate): the gate need not warn
    *  that it may have partly run. */
-  resume?: { stepId: string; context: MachineContext; phase?: 'enter' | 'route'; started?: boolean };
+  resume?: ResumeState;
   target?: string;                     // shown in the header, already masked
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+  /** Overrides the sandbox check of a dry run (`runbook test`, whose scripted executors run nothing). */
+  canSandbox?(): boolean;
+  /** Compares every first contact with a target against the recorded one (resume); default: records only. */
+  targets?: TargetGuard;
+}
+
+/** Where an interrupted run continues (rebuilt from its transcript). `nested`: the step in flight is a `runbook:`
+ *  step, and this is where the called runbook continues (at every depth), so what finished in it is not rerun. */
+export interface ResumeState {
+  stepId: string; context: MachineContext; phase?: 'enter' | 'route'; started?: boolean;
+  nested?: Record<string, ResumeState>;
 }
 
 export interface PendingQuestion { questionId: string; question: Question; resolve(answer: string): void }
@@ -44,11 +58,18 @@ export class Run {
   private started = 0;
   private executeStep: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'the run has not started' });
   private finished?: RunFinished;
+  readonly targets: TargetGuard;
+  private nestedResume: Map<string, ResumeState>;
   private fatal?: string;
+  /** for_each lists approved at their gate, by step id; the runner takes each once (engine/loop.ts). */
+  private readonly approved = new Map<string, LoopItem[]>();
 
   constructor(private readonly opts: RunOptions) {
     this.operator = opts.operator ?? process.env.USER ?? 'operator';
-    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal));
+    this.targets = opts.targets ?? TargetGuard.create();
+    this.targets.onChange((reason) => this.abort(reason, 'failed'));
+    this.nestedResume = new Map(Object.entries(opts.resume?.nested ?? {}));
+    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal), taintFor(opts.redactor));
   }
 
   /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
@@ -78,6 +99,8 @@ export class Run {
       inputs: this.opts.inputs, ...(this.opts.target ? { target: this.opts.target } : {}),
       ...(this.opts.resume ? { resumedFrom: this.opts.resume.stepId } : {}),
     });
+    // What finished before the interruption keeps its recorded result and is not run again: say so.
+    for (const [stepId, result] of Object.entries(resume?.context.results ?? {})) this.publish({ type: 'already-ran', stepId, status: result.status });
     if (this.fatal) return this.finish({ outcome: 'failed', message: this.fatal });
     const snapshot = resume
       ? machine.resolveState({ value: { [resume.stepId]: resume.phase === 'route' ? PHASE.route : PHASE.enter }, context })
@@ -108,7 +131,12 @@ export class Run {
     this.publish({ type: 'confirmation-answered', stepId, answer, by: this.operator, how, waitedMs: Date.now() - gate.askedAt });
     if (this.fatal) return true;
     if (answer === 'abort') this.abort(`Aborted by ${this.operator} at the confirmation of '${stepId}'.`);
-    else this.actor?.send(answer === 'yes' ? { type: 'CONFIRM', stepId } : { type: 'SKIP', stepId });
+    else {
+      // The approval covers exactly the items the gate listed: the runner acts on this list, never a new one.
+      if (answer === 'yes' && gate.items) this.approved.set(stepId, gate.items);
+      else this.approved.delete(stepId);
+      this.actor?.send(answer === 'yes' ? { type: 'CONFIRM', stepId } : { type: 'SKIP', stepId });
+    }
     return true;
   }
 
@@ -117,7 +145,7 @@ export class Run {
     if (!q) return [...this.children.values()].some((child) => child.answer(questionId, value));
     this.questions.delete(questionId);
     const secret = q.question.action.kind === 'prompt' && q.question.action.secret;
-    if (secret) this.opts.redactor.add(value);
+    if (secret) this.opts.redactor.addValue(value);
     this.publish({ type: 'question-answered', questionId, stepId: q.question.stepId, answer: secret ? this.opts.redactor.mask(value) : value });
     q.resolve(value);
     return true;
@@ -128,10 +156,18 @@ export class Run {
   }
 
   /** Ends the run: the running step's process tree is killed / its query cancelled. `failed` is for a run
-   *  that had to stop (e.g. an unapproved step in plain mode) rather than one the operator aborted. */
-  abort(reason = `Aborted by ${this.operator}.`, outcome: 'aborted' | 'failed' = 'aborted'): void {
+   *  that had to stop (e.g. an unapproved step in plain mode) rather than one the operator aborted;
+   *  `interrupted` for one that lost its terminal or was told to stop by the system (resumable). */
+  abort(reason = `Aborted by ${this.operator}.`, outcome: StopOutcome = 'aborted'): void {
     this.gate = undefined;
     this.actor?.send({ type: 'ABORT', reason, outcome });
+  }
+
+  /** Where the runbook called by `stepId` continues, the first time it is called after a resume (then never). */
+  takeNestedResume(stepId: string): ResumeState | undefined {
+    const state = this.nestedResume.get(stepId);
+    this.nestedResume.delete(stepId);
+    return state;
   }
 
   /** A called runbook runs inside this run: its events appear here with step ids under the calling step
@@ -156,9 +192,22 @@ export class Run {
       publish: (e) => this.publish(e),
       ask: (q) => this.ask(q),
       dryRun: this.opts.dryRun ?? false,
+      approvedItems: (stepId) => { const items = this.approved.get(stepId); this.approved.delete(stepId); return items; },
       ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
+      ...(this.opts.canSandbox ? { canSandbox: this.opts.canSandbox } : {}),
+      identify: (stepId, connection, target) => this.identify(stepId, connection, target),
     });
+  }
+
+  /** First contact with a target: recorded; another target than the run's stops the run (nothing is sent to it). */
+  private identify(stepId: string, connection: string, target: TargetFingerprint): void {
+    try {
+      if (this.targets.check(connection, target)) this.publish({ type: 'target-identified', stepId, connection, target });
+    } catch (e) {
+      if (e instanceof TargetChanged) queueMicrotask(() => this.targets.stopRun(e.message));
+      throw e;
+    }
   }
 
   private ask(question: Question): Promise<string> {

@@ -1,6 +1,7 @@
 // What expressions can read: inputs, every finished step by id, captures by name, `run` and `result`.
 import type { StepResult } from '../executors/types.js';
-import type { Scope } from '../language/expression/index.js';
+import type { Scope, Taint } from '../language/expression/index.js';
+import { withTaint } from '../secrets/taint.js';
 
 export interface RunData {
   inputs: Record<string, unknown>;
@@ -17,14 +18,15 @@ export function resultView(r: StepResult | undefined): Record<string, unknown> |
   return { ...r, output: (r.stdout ?? '').trimEnd(), ok: r.status === 'ok' };
 }
 
-export function scopeOf(data: RunData, result?: StepResult): Scope {
+/** `taint` (secrets/taint.ts) makes every value computed from a secret a secret too; the run always passes it. */
+export function scopeOf(data: RunData, result?: StepResult, taint?: Taint): Scope {
   // Built for every step and every branch test, but an expression reads one or two results: a view is made
   // when first read, not for every finished step each time (that was O(steps) per step).
   const steps = stepsView(data.results);
   const scope: Scope = { inputs: data.inputs, steps, run: { dry_run: data.dryRun === true } };
   for (const [name, stepId] of Object.entries(data.captures)) lazy(scope, name, () => steps[stepId]);
   if (result) scope.result = resultView(result);
-  return scope;
+  return withTaint(scope, taint);
 }
 
 /** `steps.<id>` as own, enumerable properties whose views are made when first read; O(1) to create. */

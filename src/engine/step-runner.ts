@@ -1,19 +1,27 @@
 // Carries out one step: prepares its action, applies timeout, retry, wait polling and dry run, and reports
 // what happens as events. The machine decides which step; this decides nothing about routing.
 import { timeoutError } from '../db/abort.js';
-import type { ExecContext, ExecutorSet, Question, StepResult } from '../executors/types.js';
-import type { RunbookDoc, StepDoc, WaitActionDoc } from '../language/schema.js';
+import type { Action, ExecContext, ExecutorSet, Question, StepResult } from '../executors/types.js';
+import { sandboxAvailable } from '../executors/sandbox.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { stepById, stepKind } from '../language/flow.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
-import type { RunEvent } from './events.js';
-import type { MachineContext } from './machine-types.js';
+import type { DryRunMode, DryRunShownBecause, RunEvent } from './events.js';
+import type { LoopItem, MachineContext } from './machine-types.js';
+import { itemDetails, loopItems, LoopError, loopPlan, loopResult, type LoopPlan } from './loop.js';
 import { scopeOf } from './scope.js';
+import { isSecretStep, registerSecretResult } from './secret-step.js';
 import { test } from './render.js';
 import { toMs } from './duration.js';
-import { DEFAULT_TIMEOUT_MS, prepareProbe, prepareShell, prepareSql, prepareStep, type Prepared } from './prepare.js';
+import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
+import { provenReadOnly } from '../executors/sql-read-only.js';
+import { setSafeTimeout } from './timer.js';
+import { MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate, renderTitle } from './render.js';
-import type { Scope } from '../language/expression/index.js';
+import type { Scope, Taint } from '../language/expression/index.js';
+import type { TargetFingerprint } from '../executors/fingerprint.js';
+import { taintFor } from '../secrets/taint.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -25,55 +33,149 @@ export interface StepRunnerDeps {
   dryRun: boolean;
   deadline?: number;                      // epoch ms
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+  /** Whether a dry run can sandbox shell steps (executors/sandbox.ts); `runbook test` scripts them instead. */
+  canSandbox?(): boolean;
+  /** First contact with a target; throws when it is not the run's (see TargetGuard). */
+  identify?(stepId: string, connection: string, target: TargetFingerprint): void;
+  /** The for_each list the operator approved at this step's gate, handed over once; undefined if none was. */
+  approvedItems?(stepId: string): LoopItem[] | undefined;
 }
 
 export class StepRunner {
-  constructor(private readonly deps: StepRunnerDeps) {}
+  /** Values computed from secrets are secrets (secrets/taint.ts). */
+  private readonly taint: Taint;
+  constructor(private readonly deps: StepRunnerDeps) { this.taint = taintFor(deps.redactor); }
 
   async run(stepId: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
     const step = stepById(this.deps.doc, stepId)!;
     const kind = stepKind(step)!;
+    if (step.for_each) return this.loop(step, kind, context, signal);
     const retry = step.retry;
     const attempts = retry?.attempts ?? 1;
     let result: StepResult = { status: 'failed', durationMs: 0 };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       result = await this.attempt(step, kind, context, signal, attempt);
+      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result);
       const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
         && (!retry?.on || retry.on.includes(result.classification ?? result.status));
       const willRetry = retryable && attempt < attempts;
       this.deps.publish({ type: 'step-finished', stepId, result, attempt, ...(willRetry ? { willRetry } : {}) });
       if (!willRetry) break;
-      await sleep(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), signal);
+      await sleep(Math.min(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), MAX_DURATION_MS), signal);
     }
     return result;
   }
 
   private async attempt(step: StepDoc, kind: string, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
     const started = Date.now();
-    const scope = scopeOf(context);
-    let prepared: Prepared | undefined;
+    const scope = scopeOf(context, undefined, this.taint);
+    let prepared: Prepared;
     try {
-      if (kind === 'wait') return await this.wait(step, step.wait!, context, signal, attempt);
+      // A called runbook runs with this run's dry-run flag: its own steps follow these rules one by one.
       if (kind === 'runbook') return await this.call(step, context, signal, attempt);
       prepared = prepareStep(this.deps.doc, step, scope);
     } catch (e) {
       this.started(step, kind, attempt, undefined, scope);
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare step: ${(e as Error).message}`) };
     }
-    this.started(step, kind, attempt, prepared.command, scope);
-    if (this.deps.dryRun && step.destructive) {
-      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command });
-      // Counted as succeeded with no output, so the plan follows the path a real, approved run would take.
-      return { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
-    }
-    const interactive = kind === 'manual' || kind === 'prompt';
-    return this.execute(step, prepared, signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));
+    // The password of the URL a step connects to is a secret wherever the URL came from (a default, a value
+    // built by a template): registered before anything about the step is shown.
+    if (prepared.target) this.deps.redactor.addUrl(prepared.target);
+    const dry = this.dryRunOf(step, prepared);
+    this.started(step, kind, attempt, prepared.command, scope, dry?.mode);
+    return this.act(step, kind, prepared, context, signal, dry);
   }
 
-  private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope): void {
+  private dryRunOf(step: StepDoc, prepared: Prepared): ReturnType<typeof dryRunMode> {
+    return this.deps.dryRun ? dryRunMode(step, prepared.action, (this.deps.canSandbox ?? sandboxAvailable)()) : undefined;
+  }
+
+  /** Runs a prepared action as the dry-run mode says: shown (not run), in the sandbox, or for real. */
+  private async act(step: StepDoc, kind: string, prepared: Prepared, context: MachineContext, signal: AbortSignal, dry: ReturnType<typeof dryRunMode>): Promise<StepResult> {
+    if (dry?.mode === 'shown') {
+      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command, because: dry.because });
+      return DRY_RUN_RESULT;
+    }
+    const sandbox = dry?.mode === 'sandboxed';
+    if (kind === 'wait') return this.wait(step, context, signal, prepared, sandbox);
+    const interactive = kind === 'manual' || kind === 'prompt';
+    return this.execute(step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));
+  }
+
+  /** A for_each step: the same action once per item, in order, each with the step's timeout and retries. A
+   *  destructive one acts only on the list approved at its gate; a resumed one skips the items that finished. */
+  private async loop(step: StepDoc, kind: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
+    const started = Date.now();
+    const scope = scopeOf(context, undefined, this.taint);
+    const resumed = context.resumedLoop?.stepId === step.id ? context.resumedLoop : undefined;
+    const done = Object.values(resumed?.done ?? {});
+    let plan: LoopPlan;
+    try {
+      plan = loopPlan(this.deps.doc, step, context, step.destructive ? this.approved(step, context) : undefined, this.taint);
+    } catch (e) {
+      this.started(step, kind, 1, undefined, scope);
+      const result: StepResult = { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask((e as Error).message) };
+      this.deps.publish({ type: 'step-finished', stepId: step.id, result, attempt: 1 });
+      return result;
+    }
+    const { items, prepared } = plan;
+    for (const p of prepared) if (p.target) this.deps.redactor.addUrl(p.target);
+    const total = items.length + done.length;
+    const first = prepared[0];
+    const dry = first ? this.dryRunOf(step, first) : undefined;
+    this.started(step, kind, 1, first ? `${first.command}\n-- for each of ${items.length} items${done.length ? ` (${done.length} already done)` : ''}` : `no items (${step.for_each!.in})`, scope, dry?.mode);
+    let result: StepResult;
+    if (dry?.mode === 'shown' && step.destructive) {
+      this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: first!.command, because: dry.because,
+        items: itemDetails(prepared).map((detail, i) => ({ label: items[i]!.label, detail })) });
+      result = DRY_RUN_RESULT;
+    } else {
+      this.deps.publish({ type: 'loop-started', stepId: step.id, items: [...(resumed?.items ?? items)] });
+      const outcomes = [...done].sort((a, b) => a.index - b.index);
+      for (const [i, item] of items.entries()) {
+        if (signal.aborted) break;   // an abort stops between items; the one running is cancelled by the signal
+        const r = stripItems(await this.item(step, kind, prepared[i]!, item, context, signal));
+        outcomes.push({ index: item.index, label: item.label, result: r });
+        this.deps.publish({ type: 'item-finished', stepId: step.id, index: item.index, label: item.label, result: r });
+      }
+      result = loopResult(outcomes, total, Date.now() - started);
+      if (signal.aborted && result.status !== 'aborted') result = { ...result, status: 'aborted', error: result.error ?? `aborted after ${outcomes.length} of ${total} items` };
+    }
+    this.deps.publish({ type: 'step-finished', stepId: step.id, result, attempt: 1 });
+    return result;
+  }
+
+  /** The approved list, or — when the machine let the step through without a gate — the list worked out
+   *  now, which must be empty or fail: a destructive for_each never acts on items no one approved. */
+  private approved(step: StepDoc, context: MachineContext): LoopItem[] {
+    const approved = this.deps.approvedItems?.(step.id);
+    if (approved) return approved;
+    const items = loopItems(this.deps.doc, step, context, this.taint);
+    if (items.length) throw new LoopError(`no approval covers the ${items.length} items of this step; nothing was run`);
+    return items;
+  }
+
+  /** One item, retried like a step (retry.attempts per item); the item's result. */
+  private async item(step: StepDoc, kind: string, prepared: Prepared, item: LoopItem, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
+    const retry = step.retry;
+    const attempts = retry?.attempts ?? 1;
+    let result: StepResult = { status: 'failed', durationMs: 0 };
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      result = await this.act(step, kind, prepared, context, signal, this.dryRunOf(step, prepared));
+      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result);
+      const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
+        && (!retry?.on || retry.on.includes(result.classification ?? result.status));
+      if (!retryable || attempt === attempts) break;
+      this.output(step.id, 'stderr', `item ${item.index + 1} (${item.label}) failed: ${result.error ?? result.status}; retrying\n`);
+      await sleep(Math.min(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), MAX_DURATION_MS), signal);
+    }
+    return result;
+  }
+
+  private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope, dryRun?: DryRunMode): void {
     this.deps.publish({
       type: 'step-started', stepId: step.id, title: renderTitle(step.title, step.id, scope), kind: kind as never, attempt,
-      destructive: step.destructive === true, ...(command !== undefined ? { command } : {}),
+      destructive: step.destructive === true, ...(command !== undefined ? { command } : {}), ...(dryRun ? { dryRun } : {}),
     });
   }
 
@@ -84,14 +186,17 @@ export class StepRunner {
     const onAbort = () => controller.abort(outer.reason ?? new Error('aborted'));
     outer.addEventListener('abort', onAbort, { once: true });
     if (outer.aborted) onAbort();
-    const timer = limit === undefined ? undefined : setTimeout(() => controller.abort(timeoutError('step timed out')), limit);
+    const cancelTimer = limit === undefined ? undefined : setSafeTimeout(() => controller.abort(timeoutError('step timed out')), limit);
     const maskers = { stdout: this.masker(), stderr: this.masker() };
     const ctx: ExecContext = {
       stepId: step.id,
       signal: controller.signal,
-      onOutput: (stream, chunk) => this.output(step.id, stream, maskers[stream].push(chunk)),
+      // A secret step's output is not streamed: what it prints is known to be secret only once it has all arrived.
+      onOutput: isSecretStep(step) ? () => undefined : (stream, chunk) => this.output(step.id, stream, maskers[stream].push(chunk)),
       ask: (q) => this.deps.ask(q),
       mask: (t) => this.deps.redactor.mask(t),
+      onProcess: (p) => this.deps.publish({ type: 'step-process', stepId: step.id, ...p }),
+      onTarget: (connection, target) => this.deps.identify?.(step.id, connection, target),
     };
     if (prepared.action.kind === 'sql' && limit !== undefined) prepared.action.timeoutMs = limit;
     try {
@@ -101,7 +206,7 @@ export class StepRunner {
     } catch (e) {
       return { status: 'failed', durationMs: 0, classification: 'other', error: this.deps.redactor.mask(`executor crashed: ${(e as Error).message}`) };
     } finally {
-      if (timer) clearTimeout(timer);
+      cancelTimer?.();
       outer.removeEventListener('abort', onAbort);
       for (const stream of ['stdout', 'stderr'] as const) this.output(step.id, stream, maskers[stream].flush());
     }
@@ -113,29 +218,31 @@ export class StepRunner {
     return left === undefined ? timeoutMs : Math.min(timeoutMs, left);
   }
 
-  private masker(): StreamMasker { return new StreamMasker(this.deps.redactor, Math.max(0, this.deps.redactor.longest - 1)); }
+  private masker(): StreamMasker { return new StreamMasker(this.deps.redactor); }
 
   private output(stepId: string, stream: 'stdout' | 'stderr', chunk: string): void {
     if (chunk) this.deps.publish({ type: 'step-output', stepId, stream, chunk });
   }
 
-  /** Polls an action until `until` holds or `for` runs out. */
-  private async wait(step: StepDoc, w: WaitActionDoc, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
+  /** Polls an action until `until` holds or `for` runs out; `first` is the first poll, already announced. */
+  private async wait(step: StepDoc, context: MachineContext, signal: AbortSignal, first: Prepared, sandbox: boolean): Promise<StepResult> {
+    const w = step.wait!;
     const started = Date.now();
     const every = toMs(w.every, 5000);
-    const until = started + toMs(w.for, 300_000);
-    const scope = scopeOf(context);
-    const doc = this.deps.doc;
+    // The run's deadline bounds the polling too, not only each poll.
+    const until = Math.min(started + toMs(w.for, 300_000), this.deps.deadline ?? Infinity);
     const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
-    const prepare = (): Prepared => w.sql ? prepareSql(doc, w.sql, scope, true, stepTimeout)
-      : w.shell !== undefined ? prepareShell(w.shell, scope) : prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
-    const first = prepare();
-    this.started(step, 'wait', attempt, `every ${every / 1000}s until ${w.until}: ${first.command}`, scope);
     for (let polls = 1; ; polls++) {
-      const result = await this.execute(step, polls === 1 ? first : prepare(), signal, stepTimeout);
+      let poll: Prepared;
+      try {
+        poll = polls === 1 ? first : preparePoll(this.deps.doc, step, scopeOf(context));
+      } catch (e) {
+        return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare poll ${polls}: ${(e as Error).message}`) };
+      }
+      const result = await this.execute(step, inSandbox(poll, sandbox), signal, stepTimeout);
       if (signal.aborted) return { ...result, status: 'aborted' };
       let met = false;
-      try { met = test(w.until, scopeOf(context, result)).value; } catch (e) {
+      try { met = test(w.until, scopeOf(context, result, this.taint)).value; } catch (e) {
         return { ...result, status: 'failed', error: `wait condition failed: ${(e as Error).message}` };
       }
       const elapsed = Date.now() - started;
@@ -150,7 +257,7 @@ export class StepRunner {
 
   private async call(step: StepDoc, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
     const call = step.runbook!;
-    const scope = scopeOf(context);
+    const scope = scopeOf(context, undefined, this.taint);
     const inputs = Object.fromEntries(Object.entries(call.inputs ?? {}).map(([k, v]) => [k, typeof v === 'string' ? renderTemplate(v, scope) : String(v)]));
     this.started(step, 'runbook', attempt, `runbook ${call.name}`, scope);
     if (!this.deps.callRunbook) return { status: 'failed', durationMs: 0, error: 'calling another runbook is not available here' };
@@ -158,11 +265,35 @@ export class StepRunner {
   }
 }
 
+/** What a dry run does with a step's action. Nothing destructive runs; shell runs only inside the sandbox;
+ *  SQL an author vouched for with safe_because (the lint saw a write) is shown: the read-only transaction
+ *  does not stop every side effect (pg_terminate_backend runs in one). */
+export function dryRunMode(step: StepDoc, action: Action, canSandbox: boolean): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
+  if (step.destructive === true) return { mode: 'shown', because: 'destructive' };
+  if (action.kind === 'shell') return canSandbox ? { mode: 'sandboxed' } : { mode: 'shown', because: 'no-sandbox' };
+  // SQL that only its safe_because vouches for (the parser could not prove it read-only) is shown, not run.
+  if (action.kind === 'sql') return action.vouched === true && !provenReadOnly(action) ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };
+  if (action.kind === 'probe') return { mode: 'ran' };
+  return undefined; // manual and prompt steps ask, as in a real run
+}
+
+const inSandbox = (p: Prepared, sandbox: boolean): Prepared =>
+  sandbox && p.action.kind === 'shell' ? { ...p, action: { ...p.action, sandbox: true } } : p;
+
+/** A step shown, not run, in a dry run: counted as succeeded with no output, so the plan follows the path a
+ *  real, approved run would take. */
+const DRY_RUN_RESULT: StepResult = { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
+
+function stripItems(r: StepResult): Omit<StepResult, 'items'> {
+  const { items: _nested, ...rest } = r;
+  return rest;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+    const cancel = setSafeTimeout(done, ms);
+    function done() { cancel(); signal.removeEventListener('abort', done); resolve(); }
     signal.addEventListener('abort', done, { once: true });
   });
 }

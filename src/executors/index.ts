@@ -9,10 +9,12 @@ import { createShellExecutor } from './shell.js';
 import { createSqlExecutor } from './sql.js';
 import type { Action, ExecContext, ExecutorSet, StepResult } from './types.js';
 
-export function createExecutors(): ExecutorSet {
+/** env: the run's environment (process env with --env-file on top); database credentials a URL leaves out
+ *  (PGPASSWORD, MYSQL_PWD, …) are taken from it. Default: the process environment. */
+export function createExecutors(opts: { env?: Record<string, string | undefined> } = {}): ExecutorSet {
   const shell = createShellExecutor();
-  const sql = createSqlExecutor();
-  const probe = createProbeExecutor();
+  const sql = createSqlExecutor(opts.env);
+  const probe = createProbeExecutor(opts.env);
   const manual = createManualExecutor();
   const prompt = createPromptExecutor();
   return {

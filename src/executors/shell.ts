@@ -1,12 +1,19 @@
-// Runs a step's bash script through zx. Values reach the script only as positional parameters
-// ($1, $2, …): the engine already replaced each `${{ }}` with a quoted "$N" reference.
-import { spawn } from 'node:child_process';
+// Runs a step's bash script through zx. Values reach the script only on its stdin, read into shell variables
+// by a prelude (shell-values.ts): the engine already replaced each `${{ }}` with a quoted "${RUNBOOK_V<n>}"
+// reference, so neither the script text nor any command line holds a value. The script's environment is the
+// engine's without credential variables (secrets/credential-env.ts), plus the step's own `env:`.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx/core';
 import { BoundedOutput } from './bounded-output.js';
 import { settlesWithin } from '../db/abort.js';
-import { abortedResult, errorLine } from './outcome.js';
+import { abortedResult, errorLine, failedResult } from './outcome.js';
 import { discardingStore } from './zx-store.js';
+import { sandboxed } from './sandbox.js';
+import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
+import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
+import { withValues } from './shell-values.js';
+import { inheritedEnv } from '../secrets/credential-env.js';
 import type { ExecContext, Executor, ShellAction, StepResult } from './types.js';
 
 /** How long a killed script may take to exit on SIGTERM before the tree gets SIGKILL. */
@@ -25,8 +32,12 @@ export function createShellExecutor(): ShellExecutor {
   const running = new Set<() => Promise<void>>();
   // Copied once: reading process.env goes through a native lookup per variable, on every step.
   const baseEnv = { ...process.env };
+  const host = hostFingerprint();
   return {
-    execute: (action, ctx) => runShell(action, ctx, running, baseEnv),
+    execute: (action, ctx) => {
+      try { ctx.onTarget?.(HOST_TARGET, host); } catch (e) { return Promise.resolve(failedResult(ctx, Date.now(), 'other', e)); }
+      return runShell(action, ctx, running, baseEnv);
+    },
     close: async () => { await Promise.all([...running].map((kill) => kill())); },
   };
 }
@@ -37,7 +48,14 @@ async function runShell(
   const startedAt = Date.now();
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
   const out = { stdout: new BoundedOutput(), stderr: new BoundedOutput() };
-  const p = start(action, ctx, out, baseEnv);
+  let p: ProcessPromise;
+  try {
+    p = start(action, ctx, out, baseEnv);
+  } catch (e) {
+    return { status: 'failed', durationMs: Date.now() - startedAt, classification: 'other', error: errorLine(e, ctx.mask) };
+  }
+  holdLifeline(p.child);
+  if (p.pid !== undefined) ctx.onProcess?.(stepProcess(p.pid));
   const settled = p.then(() => true, () => true);
   let closed = false;
   const kill = (): Promise<void> => { closed = true; return terminate(p, settled); };
@@ -60,28 +78,42 @@ async function runShell(
 function start(
   action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>, baseEnv: NodeJS.ProcessEnv,
 ): ProcessPromise {
+  const { script, stdin } = withValues(action.script, action.values);
   // Every option zx would otherwise take from ZX_* variables or shared $ state is set here.
   const options: Partial<Options> = {
-    shell: BASH, prefix: '', postfix: '', quote, spawn,
+    shell: BASH, prefix: '', postfix: '', quote,
+    spawn: spawnQuietStdin,
     cwd: action.cwd ?? process.cwd(),
-    env: { ...baseEnv, ...action.env },
-    stdio: ['ignore', 'pipe', 'pipe'], // a step never waits on a terminal
+    // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
+    env: { ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
+    // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
+    // fd 3 is the supervisor's lifeline.
+    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
+    ...(stdin ? { input: stdin } : {}),
     quiet: true, verbose: false, nothrow: true, preferLocal: false,
-    detached: true, // own process group: one kill reaches background jobs too
+    detached: true, // own process group, led by the supervisor: one kill reaches background jobs too
     timeout: 0, killSignal: 'SIGTERM', timeoutSignal: 'SIGTERM',
     store: discardingStore({ stdout: forward('stdout', out.stdout, ctx), stderr: forward('stderr', out.stderr, ctx) }),
   };
-  // exec: the inner bash replaces the wrapper, so the pid zx kills is the script's own.
+  // exec: the supervisor replaces the wrapper, so the pid zx kills leads the step's process group.
   // zx formats a stack trace on every call to name its caller in its own error messages, which are never
   // shown here; with no frames to format that costs nothing.
   const frames = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return $(options)`exec ${BASH} -c ${action.script} runbook ${action.args}`;
+    const argv = [BASH, '-c', script, 'runbook'];
+    return $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!) : argv)}`;
   } finally {
     Error.stackTraceLimit = frames;
   }
 }
+
+/** The values' pipe: a script that exits before reading them must not turn into an EPIPE crash here. */
+const spawnQuietStdin = ((...args: unknown[]) => {
+  const child = (spawn as unknown as (...a: unknown[]) => ChildProcess)(...args);
+  child.stdin?.on('error', () => undefined);
+  return child;
+}) as typeof spawn;
 
 function forward(stream: 'stdout' | 'stderr', keep: BoundedOutput, ctx: ExecContext): (chunk: Buffer) => void {
   const decoder = new StringDecoder('utf8'); // chunks may split a multi-byte character
@@ -118,11 +150,12 @@ async function killTree(p: ProcessPromise, signal: NodeJS.Signals): Promise<void
 function toResult(
   output: ProcessOutput, out: Record<'stdout' | 'stderr', BoundedOutput>, ctx: ExecContext, startedAt: number,
 ): StepResult {
+  // The real output: later steps read it (a secret a step fetched is still usable); every display masks it.
   const fields = {
     exitCode: output.exitCode,
     signal: output.signal,
-    stdout: ctx.mask(out.stdout.text()),
-    stderr: ctx.mask(out.stderr.text()),
+    stdout: out.stdout.text(),
+    stderr: out.stderr.text(),
     outputBytes: out.stdout.bytes + out.stderr.bytes,
   };
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt, fields);

@@ -1,7 +1,10 @@
 // SQL steps: a cached session per named connection, each statement in its own (read-only unless
 // destructive) transaction with a server-side timeout, cancelled on the server when aborted.
+import { raceAbort } from '../db/abort.js';
 import { classify } from '../db/classify.js';
+import { readOnlyRefusal, serverRefusal } from './sql-read-only.js';
 import { openSession } from '../db/open.js';
+import { fingerprintSession } from './fingerprint.js';
 import { SessionCache } from '../db/session-cache.js';
 import { parseUrl, type ConnectionInfo } from '../db/url.js';
 import { maskingAlso, urlSecrets } from './masking.js';
@@ -14,12 +17,12 @@ const MAX_CONNECT_MS = 30_000;
 
 export interface SqlExecutor extends Executor<SqlAction> { close(): Promise<void> }
 
-export function createSqlExecutor(): SqlExecutor {
+export function createSqlExecutor(env?: Record<string, string | undefined>): SqlExecutor {
   const cache = new SessionCache();
-  return { execute: (action, ctx) => runSql(cache, action, ctx), close: () => cache.close() };
+  return { execute: (action, ctx) => runSql(cache, action, ctx, env), close: () => cache.close() };
 }
 
-async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext): Promise<StepResult> {
+async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext, env: Record<string, string | undefined> | undefined): Promise<StepResult> {
   const startedAt = Date.now();
   const ctx = maskingAlso(outer, urlSecrets(action.url));
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
@@ -30,37 +33,58 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
   } catch (err) {
     return failedResult(ctx, startedAt, 'other', err);
   }
-  const open = (): Promise<Session> => openSession(info, {
-    timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
-    signal: AbortSignal.any([ctx.signal, cache.closeSignal]),
-  });
+  const refusal = action.readOnly ? readOnlyRefusal(action, info.engine, ctx.stepId) : undefined;
+  if (refusal) return failedResult(ctx, startedAt, 'not-read-only', refusal);
+  const open = async (): Promise<Session> => {
+    const session = await openSession(info, {
+      timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
+      signal: AbortSignal.any([ctx.signal, cache.closeSignal]), ...(env ? { env } : {}),
+    });
+    // First contact: who answered is recorded (and, on a resume, compared) before the step's statement is sent.
+    if (ctx.onTarget) {
+      try { ctx.onTarget(action.connection, await fingerprintSession(session, info, ctx.signal)); } catch (e) { await session.close(); throw e; }
+    }
+    return session;
+  };
   let connected = false;
   try {
-    const result = await cache.use(`${action.connection}\u0000${action.url}`, open, (session) => {
+    const work = cache.use(`${action.connection}\u0000${action.url}`, open, (session) => {
       connected = true;
       return session.query(action.query, action.params, {
         readOnly: action.readOnly, signal: ctx.signal,
         ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}),
       });
     });
-    return { status: 'ok', durationMs: Date.now() - startedAt, ...maskRows(result, ctx) };
+    // The step ends when it is aborted or times out, not when a (perhaps frozen) server lets go: the
+    // session keeps cancelling, then drops the connection, behind the cache's lock (db/canceller.ts).
+    const result = await raceAbort(work, ctx.signal).catch(async (err: unknown) => {
+      // A statement that committed as the abort came is a success: give a healthy server a moment to say so.
+      if (ctx.signal.aborted) return (await settledValue(work, SETTLE_AFTER_ABORT_MS)) ?? Promise.reject(err);
+      throw err;
+    });
+    // Rows as the server sent them: a later step may read a secret from them. Every display masks them
+    // (the engine registered this URL's password with the run's redactor before the step ran).
+    return { status: 'ok', durationMs: Date.now() - startedAt, ...result };
   } catch (err) {
     if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
     if (cache.closeSignal.aborted) {
       return { status: 'aborted', durationMs: Date.now() - startedAt, error: 'the run closed its database connections during the step' };
     }
-    const classification = classify(err);
-    const result = failedResult(ctx, startedAt, classification, err);
+    const refused = serverRefusal(ctx.stepId, action.readOnly, classify(err), err);
+    const classification = refused ? 'not-read-only' : classify(err);
+    const result = failedResult(ctx, startedAt, classification, refused ?? err);
     // The server's own statement timeout (set from the step timeout) is the step timing out.
     const statementTimeout = connected && action.timeoutMs !== undefined && classification === 'timeout';
     return statementTimeout ? { ...result, status: 'timeout' } : result;
   }
 }
 
-/** Secrets may sit in data too (a query over a settings table); strings in rows are masked. */
-function maskRows<T extends { rows: Record<string, unknown>[] }>(result: T, ctx: ExecContext): T {
-  const mask = (v: unknown): unknown => typeof v === 'string' ? ctx.mask(v)
-    : Array.isArray(v) ? v.map(mask)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x)])) : v;
-  return { ...result, rows: result.rows.map((r) => mask(r) as Record<string, unknown>) };
+/** How long an aborted step still waits for its statement's own answer (a frozen server never gives one). */
+const SETTLE_AFTER_ABORT_MS = 150;
+
+/** The value `p` resolves with within `ms`, else undefined (also when it rejects). */
+async function settledValue<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  return Promise.race([p.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }

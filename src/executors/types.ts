@@ -1,12 +1,15 @@
 // The one interface between the engine and whatever does the work. The engine prepares an action
 // (templates rendered, values bound) and an executor carries it out; neither knows the other's internals.
 import type { ProbeName } from '../language/schema.js';
+import type { StepProcess } from './supervise.js';
+import type { TargetFingerprint } from './fingerprint.js';
 
 /** What kind of failure (or ok) a step saw; `on` branches on these names. The one list: the transcript and
  *  cases schemas read it too. */
 export const CLASSIFICATIONS = [
   'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
-  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost', 'other',
+  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
+  'not-read-only', 'other',
 ] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
@@ -20,19 +23,33 @@ export interface StepResult {
   stdout?: string;             // bounded: head + tail with the middle elided
   stderr?: string;
   outputBytes?: number;        // total bytes produced, including what was elided
-  rows?: Record<string, unknown>[];
-  rowCount?: number;
+  rows?: Record<string, unknown>[];   // bounded: the first rows up to db/row-budget's limits
+  rowCount?: number;           // every row the statement returned (or affected)
+  rowsOmitted?: number;        // returned but not kept (rowCount - rows.length for a SELECT)
+  bytesOmitted?: number;       // the JSON size of the rows not kept
   columns?: string[];
   classification?: Classification;
   value?: string;              // prompt answer or manual choice
   error?: string;              // one line, secrets already masked
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
+  /** Set only in a transcript whose step-finished record could not be written whole: what was cut, why. */
+  truncated?: { fields: string[]; reason: string };
+  items?: ItemResult[];        // a for_each step: one result per item it ran
 }
 
-export interface ShellAction { kind: 'shell'; script: string; args: string[]; env: Record<string, string>; cwd?: string }
+/** The result of one item of a for_each step. */
+export type ItemResult = Omit<StepResult, 'items'> & { index: number; label: string };
+
+/** `values` fill the script's ${RUNBOOK_V<n>} references (they reach bash on its stdin, never on a command line);
+ *  the script inherits the engine's environment without credential variables and without `withheld`, plus `env`. */
+export interface ShellAction {
+  kind: 'shell'; script: string; values: string[]; env: Record<string, string>; withheld?: string[]; cwd?: string;
+  sandbox?: boolean;           // a dry run: run inside the read-only sandbox (executors/sandbox.ts), never outside it
+}
 export interface SqlAction {
   kind: 'sql'; connection: string; url: string; query: string; params: unknown[];
   readOnly: boolean;           // true unless the step is destructive
+  vouched?: boolean;           // a non-destructive step with `safe_because`: may run SQL not proven read-only
   timeoutMs?: number;          // server-side statement timeout
 }
 export interface ProbeAction {
@@ -51,6 +68,11 @@ export interface ExecContext {
   onOutput(stream: 'stdout' | 'stderr', chunk: string): void;
   ask(question: Question): Promise<string>;
   mask(text: string): string;  // redacts every known secret
+  /** A process group now runs the step (shell): recorded, so a resume can tell whether any of it still runs. */
+  onProcess?(process: StepProcess): void;
+  /** First contact with a target (connection name, or HOST_TARGET for shell steps). Throws when it is not the
+   *  run's target: the executor then sends nothing to it and fails the step with that error. */
+  onTarget?(connection: string, target: TargetFingerprint): void;
 }
 
 export interface Executor<A extends Action = Action> {

@@ -57,7 +57,7 @@ export const ShellAction = Type.Union([
       doc('Extra environment variables; templates allowed.', [{ PGCONNECT_TIMEOUT: '5' }]))),
     cwd: Type.Optional(Type.String(doc('Working directory of the script; templates allowed.', ['/var/lib/postgresql']))),
   }, { additionalProperties: false }),
-], doc('A bash script. `${{ }}` values are passed as quoted arguments, never spliced into the script text.',
+], doc('A bash script. Each `${{ }}` becomes a quoted reference to a shell variable whose value arrives on the script\'s stdin: never spliced into the script text, never on a command line.',
   ['systemctl status ${{ inputs.service }}']));
 
 export const ProbeAction = Type.Union(PROBES.map((p) => Type.Literal(p)), doc('A built-in check.', ['db-connect']));
@@ -114,6 +114,20 @@ export const Retry = Type.Object({
   on: Type.Optional(Type.Array(Type.String(), doc('Retry only on these classifications (default: any failure).', [['timeout', 'refused']]))),
 }, { additionalProperties: false, ...doc('Run the step again when it fails: how often, how long to wait between tries, on which failures.') });
 
+export const DEFAULT_MAX_ITEMS = 100;
+export const LOOP_VAR_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+export const ForEach = Type.Object({
+  in: Type.String(doc('Expression giving the list to go through: the rows of a capture, a list input, a literal list. '
+    + 'Evaluated once, before the gate: a destructive step acts on exactly the items its gate listed.', ['idle.rows', "steps['idle-sessions'].rows"])),
+  as: Type.Optional(Type.String({ pattern: LOOP_VAR_PATTERN,
+    ...doc("Name of the current item in the step's shell, sql, with and `for_each.label` templates. Default item.", ['session']) })),
+  label: Type.Optional(Template('One line naming an item at the gate, in the transcript and the report; templates over the item. '
+    + "Default: the item's fields.", ['${{ session.id }} ${{ session.user }}@${{ session.client }}, idle ${{ session.idle_s }}s'])),
+  max_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000,
+    ...doc(`The most items the step may act on; a longer list fails the step before anything runs. Default ${DEFAULT_MAX_ITEMS}.`) })),
+}, { additionalProperties: false, ...doc('Run the step once per item of a list (shell, sql and probe steps). A destructive for_each has one gate listing every item.') });
+
 /** Fields every step may carry. */
 const StepCommon = {
   id: StepId,
@@ -130,7 +144,11 @@ const StepCommon = {
   max_visits: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000,
     ...doc('How often the run may enter this step before it stops as failed (bounds loops). Default 25.') })),
   capture: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', ...doc('Name under which later steps read this result.') })),
+  secret: Type.Optional(Type.Boolean(doc('The step\'s result is a secret from the moment it exists: its output, value and row values are '
+    + 'masked wherever they are shown or recorded (output is not streamed), while later steps use the real values '
+    + '(a URL fetched from a vault, used as a connection URL).'))),
   if: Type.Optional(Type.String(doc('Run only when this holds; otherwise the step is skipped.'))),
+  for_each: Type.Optional(ForEach),
   next: Type.Optional(Type.Union([StepId, Type.Array(Branch)], doc('Where to go after the step: a step id or a list of branches.'))),
   on: Type.Optional(Type.Record(Type.String(), StepId,
     doc('Branch on the result: a classification (refused, auth, …), a choice, or ok / error / timeout / skipped.'))),
@@ -190,6 +208,7 @@ export type WaitActionDoc = Static<typeof WaitAction>;
 export type RunbookCallDoc = Static<typeof RunbookCall>;
 export type BranchDoc = Static<typeof Branch>;
 export type RetryDoc = Static<typeof Retry>;
+export type ForEachDoc = Static<typeof ForEach>;
 export type Outcome = (typeof OUTCOMES)[number];
 export type DurationDoc = Static<typeof Duration>;
 export type SchemaNode = TSchema;

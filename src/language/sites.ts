@@ -1,6 +1,6 @@
 // Every place in a runbook that holds an expression or a template, with its path, so that the validator
 // checks them all and the engine renders them from one list.
-import type { RunbookDoc, StepDoc } from './schema.js';
+import type { ForEachDoc, RunbookDoc, StepDoc } from './schema.js';
 import { childPath } from './source-map.js';
 
 export interface Site {
@@ -9,6 +9,8 @@ export interface Site {
   kind: 'expression' | 'template';
   /** `result` (this step's own result) is in scope. */
   withResult: boolean;
+  /** The for_each item's name, in scope in the step's action and its `for_each.label`. */
+  item?: string;
 }
 
 export function runbookSites(doc: RunbookDoc): Site[] {
@@ -25,6 +27,11 @@ export function stepSites(step: StepDoc, base: string): Site[] {
   const t = (path: string, text: unknown, withResult = false) => {
     if (typeof text === 'string') sites.push({ path: `${base}${path}`, text, kind: 'template', withResult });
   };
+  // The item of a for_each exists only while one item runs: in the action's templates and the item's label.
+  const item = step.for_each ? loopVar(step.for_each) : undefined;
+  const ti = (path: string, text: unknown) => {
+    if (typeof text === 'string') sites.push({ path: `${base}${path}`, text, kind: 'template', withResult: false, ...(item ? { item } : {}) });
+  };
   const e = (path: string, text: unknown, withResult = false) => {
     if (typeof text === 'string') sites.push({ path: `${base}${path}`, text, kind: 'expression', withResult });
   };
@@ -32,9 +39,13 @@ export function stepSites(step: StepDoc, base: string): Site[] {
   t('/message', step.message);
   e('/if', step.if);
   if (Array.isArray(step.next)) step.next.forEach((b, i) => e(`/next/${i}/if`, b.if, true));
-  shellSites(step.shell, '/shell', t);
-  sqlSites(step.sql, '/sql', t);
-  probeSites(step.with, '/with', t);
+  if (step.for_each) {
+    e('/for_each/in', loopExpression(step.for_each.in));
+    ti('/for_each/label', step.for_each.label);
+  }
+  shellSites(step.shell, '/shell', ti);
+  sqlSites(step.sql, '/sql', ti);
+  probeSites(step.with, '/with', ti);
   if (step.wait) {
     e('/wait/until', step.wait.until, true);
     shellSites(step.wait.shell, '/wait/shell', t);
@@ -66,4 +77,13 @@ function probeSites(w: StepDoc['with'], path: string, t: Add): void {
   if (!w) return;
   t(`${path}/url`, w.url); t(`${path}/host`, w.host); t(`${path}/servername`, w.servername);
   if (typeof w.port === 'string') t(`${path}/port`, w.port);
+}
+
+/** The item's name in a for_each step. */
+export const loopVar = (f: ForEachDoc): string => f.as ?? 'item';
+
+/** `for_each.in` is an expression; written as one whole `${{ … }}` (as in templates) it means the same. */
+export function loopExpression(text: string): string {
+  const m = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(text);
+  return m && !m[1]!.includes('}}') ? m[1]!.trim() : text;
 }

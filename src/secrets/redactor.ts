@@ -1,17 +1,37 @@
 // Secrets are redacted by value: whatever path a secret takes (URL, env, output, error), its bytes never leave.
 import { passwordCandidates } from '../db/url.js';
+import { encodedForms } from './encodings.js';
 
 export const MASK = '****';
 
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private readonly registered = new Set<string>(); // what add() was given, each form registered once
+  private longestForm: number | undefined;
 
-  /** Registers a secret and the forms it takes when URL-encoded. Values shorter than 3 chars are too common to mask. */
+  /** Registers a secret and the forms it takes when encoded (secrets/encodings.ts). Values shorter than 3 chars
+   *  are too common to mask. */
   add(secret: string | undefined | null): void {
-    if (!secret || secret.length < 3) return;
-    for (const form of [secret, encodeURIComponent(secret), encodeURI(secret), safeDecode(secret)]) {
+    if (!secret || secret.length < 3 || this.registered.has(secret)) return;
+    this.registered.add(secret);
+    for (const form of [secret, safeDecode(secret), ...encodedForms(secret)]) {
       if (form && form.length >= 3) this.secrets.add(form);
     }
+    this.longestForm = undefined;
+  }
+
+  /** A value that is a secret as a whole: registered whole and, when it is a connection URL, its password too
+   *  (the URL may be rebuilt around it: another host, the password percent-encoded differently). */
+  addValue(value: string | undefined | null): void {
+    if (!value) return;
+    this.add(value);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) this.addUrl(value);
+  }
+
+  /** Whether the text holds any registered secret (in any of its forms). */
+  contains(text: string): boolean {
+    for (const s of this.secrets) if (text.includes(s)) return true;
+    return false;
   }
 
   /** Registers the password of a connection URL, if it has one. */
@@ -56,7 +76,10 @@ export class Redactor {
   get size(): number { return this.secrets.size; }
 
   /** Length of the longest secret: how much of a stream's tail could still be the start of one. */
-  get longest(): number { return Math.max(0, ...[...this.secrets].map((s) => s.length)); }
+  get longest(): number {
+    this.longestForm ??= Math.max(0, ...[...this.secrets].map((s) => s.length));
+    return this.longestForm;
+  }
 }
 
 function safeDecode(s: string): string {

@@ -1,12 +1,16 @@
 // The transcript of a run: attached before the run starts, as a critical listener, so a write that fails
 // stops the run ("nothing runs without a record"). Prints nothing: the UI shows the path.
+import { fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { UserError } from '../common/errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { Run } from '../engine/run.js';
 import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { cannotRecord, describeFsError, openTranscriptFile } from './file.js';
+import { cannotRecord, closeQuietly, describeFsError, openTranscriptFile } from './file.js';
 import { headerLine, resumedLine, type ResumeMarker, type Who } from './header.js';
+import { lockTranscript } from './lock.js';
+import { finishedRecord } from './finished-record.js';
 import { OutputBudget } from './output-budget.js';
 import { defaultTranscriptPath } from './paths.js';
 import { readTranscript } from './reader.js';
@@ -19,6 +23,8 @@ export interface AttachOptions {
   inputs?: Record<string, unknown>;
   target?: string;
   resume?: ResumeMarker;           // continue the existing transcript `file` instead of starting one
+  /** On resume: `file`, already open for appending and locked (see openLockedForResume). */
+  locked?: LockedTranscript;
   outputLimitBytes?: number;       // per step visit; default 256 KiB
 }
 
@@ -34,7 +40,14 @@ export function attachTranscript(run: Run, runbook: Runbook, opts: AttachOptions
 
 function openNew(runbook: Runbook, who: Who, opts: AttachOptions): TranscriptWriter {
   const path = opts.file ? resolve(opts.file) : defaultTranscriptPath(runbook.doc.name);
-  const writer = new TranscriptWriter(openTranscriptFile(path, 'new'), path);
+  const fd = openTranscriptFile(path, 'new');
+  // Held until the run closes the transcript (or dies): a second run or resume of this file is refused.
+  try {
+    lockTranscript(fd, path);
+    // Another run may have created and finished it between our open and our lock.
+    if (fstatSync(fd).size > 0) throw new UserError(`refusing to start: ${path} already holds a transcript; continue it with 'runbook resume ${path}' or give another file with --transcript`);
+  } catch (e) { closeQuietly(fd); throw e; }
+  const writer = new TranscriptWriter(fd, path);
   firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target)));
   return writer;
 }
@@ -42,16 +55,36 @@ function openNew(runbook: Runbook, who: Who, opts: AttachOptions): TranscriptWri
 function openForResume(runbook: Runbook, who: Who, opts: AttachOptions, marker: ResumeMarker): TranscriptWriter {
   if (!opts.file) throw new Error('resuming needs the transcript to append to');
   const path = resolve(opts.file);
-  const before = readTranscript(path);
+  const locked = opts.locked ?? openLockedForResume(path);
+  const before = readTranscript(path); // read under the lock: no other process appends meanwhile
+  const fd = locked.fd;
+  locked.taken = true; // the writer closes it from here on
   const lastSeq = Math.max(before.header.seq, ...before.lines.map((l) => l.seq));
   // A torn last line took a seq before it was cut short: skip past it so no seq is used twice.
   const torn = before.tornTail ? 1 : 0;
-  const writer = new TranscriptWriter(openTranscriptFile(path, 'append'), path, lastSeq + 1 + torn);
+  const writer = new TranscriptWriter(fd, path, lastSeq + 1 + torn);
   firstLine(writer, true, () => {
     if (!before.endsClean) writer.writeRaw('\n');   // end the torn line so the marker starts a line of its own
     writer.write(resumedLine(runbook, who, marker, torn));
   });
   return writer;
+}
+
+/** Opens an existing transcript for appending and takes its lock, before anything of it is read to decide
+ *  how to continue: two resumes racing for one transcript cannot both rebuild the same state and both run. */
+export function openLockedForResume(path: string, lastWriter?: () => number | undefined): LockedTranscript {
+  const fd = openTranscriptFile(path, 'append');
+  try { lockTranscript(fd, path, lastWriter); } catch (e) { closeQuietly(fd); throw e; }
+  return { fd, taken: false };
+}
+
+/** An open, locked transcript; `taken` once a writer owns (and will close) the descriptor. */
+export interface LockedTranscript { fd: number; taken: boolean }
+
+/** Drops the lock of a transcript no writer took (a resume that refused after locking). */
+export function releaseUntaken(locked: LockedTranscript): void {
+  if (!locked.taken) closeQuietly(locked.fd);
+  locked.taken = true;
 }
 
 /** The first write proves the file takes data (a full disk accepts the open, then fails the write). */
@@ -76,7 +109,7 @@ function record(writer: TranscriptWriter, budget: OutputBudget, event: RunEvent)
       const over = budget.overflow(event.stepId);
       if (over) writer.write({ type: 'output-dropped', stepId: event.stepId, attempt: event.attempt, recordedBytes: over.recorded, droppedBytes: over.dropped, limitBytes: budget.limitBytes });
     }
-    writer.write({ ...event });
+    writer.write({ ...(event.type === 'step-finished' ? finishedRecord(event) : event) });
   } catch (e) {
     throw new Error(`transcript ${writer.path}: ${describeFsError(e)}`);
   }

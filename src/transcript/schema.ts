@@ -25,7 +25,7 @@ const Anything = Type.Record(Type.String(), Type.Unknown());
 
 const Classification = literals(CLASSIFICATIONS, 'What went wrong, as a scenario name.');
 
-export const StepResultSchema = Type.Object({
+const ResultFields = {
   status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'How the step ended.'),
   durationMs: Type.Number(),
   exitCode: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
@@ -33,14 +33,34 @@ export const StepResultSchema = Type.Object({
   stdout: OptStr('Bounded by the executor: head and tail, the middle elided.'),
   stderr: OptStr(),
   outputBytes: Type.Optional(Type.Number()),
-  rows: Type.Optional(Type.Array(Anything)),
-  rowCount: Type.Optional(Type.Number()),
+  rows: Type.Optional(Type.Array(Anything, doc('The first rows, up to 10,000 rows and 1 MiB (as JSON); the rest are counted in rowsOmitted.'))),
+  rowCount: Type.Optional(Type.Number(doc('Every row the statement returned (or, for a write without rows, affected).'))),
+  rowsOmitted: Type.Optional(Type.Integer({ minimum: 1, ...doc('Rows returned but not kept (over the row or byte limit).') })),
+  bytesOmitted: Type.Optional(Type.Integer({ minimum: 0, ...doc('The JSON size of the rows not kept.') })),
   columns: Type.Optional(Type.Array(Str)),
   classification: Type.Optional(Classification),
   value: OptStr('Prompt answer or manual choice.'),
   error: OptStr('One line, secrets masked.'),
   details: Type.Optional(Anything),
+  truncated: Type.Optional(Type.Object({
+    fields: Type.Array(Str, doc('The result fields left out of this record.')),
+    reason: Type.String(doc('Why: the record was over the line limit, or could not be serialised.')),
+  }, { additionalProperties: false, ...doc('Present only when the step-finished record could not be written whole: the step did finish, and this is what was kept.') })),
+};
+
+const ItemResultSchema = Type.Object({
+  index: Type.Integer({ minimum: 0, ...doc('Position of the item in the for_each list, from 0.') }),
+  label: Type.String(doc('The item as the gate showed it.')),
+  ...ResultFields,
+}, { additionalProperties: false, ...doc('The result of one item of a for_each step.') });
+
+export const StepResultSchema = Type.Object({
+  ...ResultFields,
+  items: Type.Optional(Type.Array(ItemResultSchema, doc('A for_each step: one result per item it ran.'))),
 }, { additionalProperties: false, ...doc('A step result, as expressions see it (masked).') });
+
+const GateItemSchema = Type.Object({ label: Str, detail: Type.String(doc('What the step is given for this item (SQL params, shell arguments).')) },
+  { additionalProperties: false });
 
 const ManualAction = Type.Object({ kind: Type.Literal('manual'), instructions: Str, choices: Type.Optional(Type.Array(Str)) }, { additionalProperties: false });
 const PromptAction = Type.Object({
@@ -61,10 +81,36 @@ const EVENT_FIELDS = {
   'step-started': {
     stepId: Str, title: Str, kind: literals(STEP_KINDS, 'Step kind.'), attempt: Type.Integer({ minimum: 1 }),
     command: OptStr('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
+    dryRun: Type.Optional(literals(['ran', 'sandboxed', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox (shell), or only shown.')),
+  },
+  'step-process': {
+    stepId: Str,
+    pid: Type.Integer(doc('The step supervisor, leader of the step\'s process group.')),
+    pgid: Type.Integer(doc('The step\'s process group: resume refuses while any process of it is alive.')),
+    bootId: OptStr('The kernel boot the group ran in (a group id means nothing after a reboot).'),
+    startTicks: Type.Optional(Type.Integer(doc('Start time of the leader, in clock ticks since boot: a later process reusing the id is not the step\'s.'))),
+  },
+  'target-identified': {
+    stepId: Type.String(doc('The step that first reached the target.')),
+    connection: Type.String(doc('The connection name, or `$host` for the machine shell steps run on.')),
+    target: Type.Object({
+      engine: literals(['postgres', 'mysql', 'mariadb', 'host'] as const, 'What answered.'),
+      host: Str, port: Type.Optional(Type.Integer()), database: OptStr(), user: OptStr(),
+      server: Type.String(doc('The server\'s own identity (PostgreSQL system_identifier, MySQL server_uuid, MariaDB hostname/port/datadir, machine-id).')),
+      weak: Type.Optional(Type.Boolean(doc('The identity could not be read; addresses stand in for it.'))),
+    }, { additionalProperties: false }),
+  },
+  'already-ran': {
+    stepId: Type.String(doc('A step that finished before the interruption (inside a called runbook: `call/inner`): not run again.')),
+    status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'Its recorded result.'),
   },
   'step-output': { stepId: Str, stream: literals(['stdout', 'stderr'] as const, 'Stream.'), chunk: Str },
   'step-finished': { stepId: Str, result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()) },
-  'step-skipped': { stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr() },
+  'step-skipped': {
+    stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
+    because: Type.Optional(literals(['destructive', 'no-sandbox', 'safe-because'] as const, 'A dry run: why the step was only shown.')),
+    items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step in a dry run: the items a real run would act on.'))),
+  },
   branch: {
     from: Str, to: Str, via: literals(['on', 'next', 'then', 'failure'] as const, 'Which kind of route.'),
     expression: OptStr('The `on` key or branch condition.'), value: Type.Optional(Type.Unknown()),
@@ -72,6 +118,14 @@ const EVENT_FIELDS = {
   'confirmation-requested': {
     stepId: Str, title: Str, command: Str, target: OptStr(), description: OptStr(), blastRadius: OptStr(), question: Str,
     risk: literals(['normal', 'high'] as const, 'high: the answer is typed.'), resumed: Type.Boolean(doc('Asked again after a resume.')),
+    connection: OptStr('SQL: the name of the connection.'),
+    env: Type.Optional(Type.Record(Type.String(), Type.String(), doc("Shell: the step's env: values, secrets masked."))),
+    cwd: OptStr("Shell: the step's working directory."),
+    timeout: OptStr("The step's time limit."),
+    attempts: Type.Optional(Type.Integer({ minimum: 1, ...doc('How many runs of the action the one approval covers (retry.attempts).') })),
+    covers: OptStr('In words: what the one approval covers (retries, wait polls, a called runbook).'),
+    items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step: every item the approval covers.'))),
+    itemsDone: Type.Optional(Type.Integer({ minimum: 0, ...doc('Items that had already run before a resume (not listed, not run again).') })),
   },
   'confirmation-answered': {
     stepId: Str, answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Str,
@@ -80,8 +134,17 @@ const EVENT_FIELDS = {
   'question-asked': { questionId: Str, question: Type.Object({ stepId: Str, action: Type.Union([ManualAction, PromptAction]) }, { additionalProperties: false }) },
   'question-answered': { questionId: Str, stepId: Str, answer: Str },
   note: { text: Str, by: Str, stepId: OptStr() },
+  'loop-started': {
+    stepId: Str,
+    items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), label: Str, value: Type.Unknown() }, { additionalProperties: false }),
+      doc('The list a for_each step acts on, fixed before it starts (for a destructive step, the list its gate showed).')),
+  },
+  'item-finished': {
+    stepId: Str, index: Type.Integer({ minimum: 0 }), label: Str,
+    result: Type.Omit(StepResultSchema, ['items'], doc('The item\'s result; resume does not run a finished item again.')),
+  },
   'run-finished': {
-    outcome: literals(['resolved', 'escalate', 'failed', 'aborted'] as const, 'How the run ended.'), message: Str, stepId: OptStr(),
+    outcome: literals(['resolved', 'escalate', 'failed', 'aborted', 'interrupted'] as const, 'How the run ended. interrupted: the terminal went away or the process was told to stop (SIGHUP, SIGTERM); `runbook resume` continues it.'), message: Str, stepId: OptStr(),
     durationMs: Type.Number(), steps: Type.Object({ ok: Type.Number(), failed: Type.Number(), skipped: Type.Number() }, { additionalProperties: false }),
   },
 } satisfies Record<RunEvent['type'], TProperties>;

@@ -6,10 +6,20 @@ import type { Transcript } from './reader.js';
 
 /** The pid still writing this transcript, if it is alive on this host; undefined otherwise. */
 export function writerStillRunning(t: Transcript): number | undefined {
-  const resumes = t.lines.filter((l) => l.type === 'resumed');
-  const last = resumes[resumes.length - 1] ?? t.header;
+  const last = lastWriter(t);
   if (last.host !== hostname() || last.pid === process.pid || !alive(last.pid)) return undefined;
   return last.pid;
+}
+
+/** The pid the transcript says writes it (the last header or resumed line), if that is on this host. */
+export function lastWriterPid(t: Transcript): number | undefined {
+  const last = lastWriter(t);
+  return last.host === hostname() ? last.pid : undefined;
+}
+
+function lastWriter(t: Transcript): { host: string; pid: number } {
+  const resumes = t.lines.filter((l) => l.type === 'resumed');
+  return resumes[resumes.length - 1] ?? t.header;
 }
 
 function alive(pid: number): boolean {

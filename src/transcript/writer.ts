@@ -8,7 +8,9 @@ import { closeQuietly, isUnsyncable, syncFile, writeAll } from './file.js';
 /** Synced before write() returns: the run's start and end, and everything a person said (an answer to a gate
  *  is on disk before the step it allows runs; the fsync also covers every line before it). */
 export const SYNCED_AT_ONCE = new Set(['header', 'resumed', 'run-started', 'run-finished', 'confirmation-requested',
-  'confirmation-answered', 'question-asked', 'question-answered', 'note']);
+  'confirmation-answered', 'question-asked', 'question-answered', 'note',
+  // A for_each's list and each finished item: resume must never act on a finished item again.
+  'loop-started', 'item-finished']);
 
 /** A step's start or finish is on the disk within about this long (plus the fsync itself). */
 export const SYNC_INTERVAL_MS = 20;

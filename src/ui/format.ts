@@ -1,5 +1,6 @@
 // Text helpers shared by the terminal UI and plain mode: durations, branch labels, SQL tables, output lines.
-import { stripVTControlCharacters } from 'node:util';
+import type { ConfirmationRequested, DryRunMode, DryRunShownBecause } from '../engine/events.js';
+import { terminalText } from '../common/terminal-text.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
@@ -37,7 +38,7 @@ export function formatValue(value: unknown, max = 60): string {
   else {
     try { text = JSON.stringify(value) ?? String(value); } catch { text = String(value); }
   }
-  return truncate(oneLine(text), max);
+  return truncate(oneLine(terminalText(text)), max);
 }
 
 export function truncate(text: string, max: number): string {
@@ -48,10 +49,10 @@ export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ⏎ ').replace(/[\t\r]/g, ' ');
 }
 
-/** Output text made safe to lay out: no escape sequences, no tabs, no carriage-return overdraws. */
+/** Output text made safe to lay out: every control shown, not acted on (a carriage return shows as ␍
+ *  instead of overdrawing what came before it), tabs as spaces. */
 export function cleanLine(line: string, max = 1000): string {
-  const afterCr = line.slice(line.lastIndexOf('\r') + 1);
-  return truncate(stripVTControlCharacters(afterCr).replace(/\t/g, '  '), max);
+  return truncate(terminalText(line).replace(/\t/g, '  '), max);
 }
 
 export interface TableOptions { maxRows: number; maxCellWidth: number; maxWidth: number }
@@ -81,3 +82,23 @@ export function commandLine(command: string, max = 200): string {
   const more = lines.length > 1 ? ` (+${lines.length - 1} more line${lines.length > 2 ? 's' : ''})` : '';
   return `${truncate(lines[0] ?? '', max)}${more}`;
 }
+
+/** The settings that decide what a gated step runs, besides its command: env values, directory, limits. */
+export function gateSettings(e: ConfirmationRequested): { label: string; value: string }[] {
+  const out: { label: string; value: string }[] = [];
+  for (const [k, v] of Object.entries(e.env ?? {})) out.push({ label: out.some((o) => o.label === 'env') ? '' : 'env', value: `${k}=${v}` });
+  if (e.cwd !== undefined) out.push({ label: 'in dir', value: e.cwd });
+  if (e.timeout !== undefined) out.push({ label: 'timeout', value: e.timeout });
+  if (e.covers !== undefined) out.push({ label: 'approval', value: e.covers.replace(/^this approval /, '') });
+  return out;
+}
+
+export const SHOWN_BECAUSE: Record<DryRunShownBecause, string> = {
+  destructive: 'destructive',
+  'no-sandbox': 'no sandbox available here',
+  'safe-because': 'SQL marked safe_because',
+};
+
+/** Where a gated step acts: the masked target, and the connection's name when it has one. */
+export const gateTarget = (e: Pick<ConfirmationRequested, 'target' | 'connection'>): string | undefined =>
+  e.target === undefined ? undefined : `${e.target}${e.connection ? ` (connection ${e.connection})` : ''}`;

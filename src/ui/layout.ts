@@ -2,11 +2,12 @@
 // taller than the terminal makes it clear the screen each time: so the frame is kept to the terminal.
 export interface Layout { stepRows: number; outputRows: number; tableRows: number }
 
-/** `panel`: a confirmation or a question is open; it gets the room, the output pane shrinks. */
-export function layoutFor(rows: number, stepCount: number, panel: boolean): Layout {
+/** `panel`: a confirmation or a question is open; it gets the room, the output pane shrinks. `panelExtra`:
+ *  rows the panel needs beyond a one-line command (a gate's env, directory, limits, a longer command). */
+export function layoutFor(rows: number, stepCount: number, panel: boolean, panelExtra = 0): Layout {
   const stepRows = Math.max(3, Math.min(stepCount, Math.floor(rows / 3)));
   const fixed = 10; // header, current step, keys line, margins
-  const free = rows - fixed - stepRows - (panel ? 12 : 0);
+  const free = rows - fixed - stepRows - (panel ? 12 + panelExtra : 0);
   const outputRows = Math.max(3, Math.min(panel ? 4 : 12, free));
   return { stepRows, outputRows, tableRows: panel ? 3 : Math.max(3, Math.min(8, free - outputRows)) };
 }

@@ -13,7 +13,8 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
     case 'running': {
       const elapsed = formatDuration(now - (s.startedAt ?? now));
       const attempt = s.attempt > 1 ? `, attempt ${s.attempt}` : '';
-      const text = waitingForOperator ? 'waiting for you' : `running ${elapsed}${attempt}`;
+      const sandboxed = s.dryRun === 'sandboxed' ? ' in the sandbox' : '';
+      const text = waitingForOperator ? 'waiting for you' : `running${sandboxed} ${elapsed}${attempt}`;
       return { icon: '', text, tone: waitingForOperator ? 'warn' : 'active', spinning: true };
     }
     case 'awaiting':
@@ -21,7 +22,8 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
     case 'ok': {
       const cls = s.result?.classification && s.result.classification !== 'ok' ? ` ${s.result.classification}` : '';
       const value = s.result?.value !== undefined ? ` (${truncate(s.result.value, 24)})` : '';
-      return { icon: '✓', text: `ok ${took}${cls}${value}`, tone: 'ok', spinning: false };
+      const sandboxed = s.dryRun === 'sandboxed' ? ' (sandboxed)' : '';
+      return { icon: '✓', text: `ok ${took}${cls}${value}${sandboxed}`, tone: 'ok', spinning: false };
     }
     case 'failed':
     case 'timeout': {
@@ -33,7 +35,7 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
     case 'aborted':
       return { icon: '■', text: `aborted${took ? ` ${took}` : ''}`, tone: 'bad', spinning: false };
     case 'skipped': {
-      const why = s.skip?.reason === 'dry-run' ? 'dry run: not run' : s.skip?.reason === 'operator' ? 'skipped by you' : s.skip?.reason === 'condition' ? 'skipped: condition false' : 'skipped';
+      const why = s.skip?.reason === 'dry-run' ? (s.skip.because === 'no-sandbox' ? 'dry run: shown (no sandbox)' : s.skip.because === 'safe-because' ? 'dry run: shown (safe_because)' : 'dry run: not run') : s.skip?.reason === 'operator' ? 'skipped by you' : s.skip?.reason === 'condition' ? 'skipped: condition false' : 'skipped';
       return { icon: '↷', text: why, tone: 'dim', spinning: false };
     }
     case 'reached':

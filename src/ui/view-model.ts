@@ -2,7 +2,7 @@
 // engine what is going on, and every frame can be reproduced from the event log. Time is an argument.
 import { splitLines } from './line-splitter.js';
 import type {
-  ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested, QuestionAsked, RunEvent, RunFinished,
+  ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested, DryRunMode, DryRunShownBecause, GateItem, QuestionAsked, RunEvent, RunFinished,
 } from '../engine/events.js';
 import type { StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepKind } from '../language/schema.js';
@@ -27,14 +27,15 @@ export interface StepView {
   command?: string;
   result?: StepResult;
   willRetry?: boolean;
-  skip?: { reason: 'condition' | 'operator' | 'dry-run'; detail?: string };
+  skip?: { reason: 'condition' | 'operator' | 'dry-run'; detail?: string; because?: DryRunShownBecause };
+  dryRun?: DryRunMode;                 // a dry run: what it did with this step's action
   confirmation?: { answer: ConfirmAnswer; how: ConfirmationAnswered['how']; by: string };
   branch?: BranchView;
 }
 
 export interface OutputLine { stepId: string; stream: 'stdout' | 'stderr'; text: string }
 export interface NoteView { text: string; by: string; stepId?: string; at: number }
-export interface DryRunAction { stepId: string; title: string; command: string }
+export interface DryRunAction { stepId: string; title: string; command: string; because?: DryRunShownBecause; items?: GateItem[] }
 
 export interface ViewModel {
   title: string;
@@ -56,6 +57,7 @@ export interface ViewModel {
   questions: QuestionAsked[];
   notes: NoteView[];
   dryRunActions: DryRunAction[];
+  dryRunModes: [string, DryRunMode][];  // what the dry run did with each step's action, latest per step
   finished?: RunFinished;
   finishedAt?: number;
 }
@@ -75,7 +77,7 @@ export function initialViewModel(doc?: RunbookDoc): ViewModel {
     ...(stepKind(s) ? { kind: stepKind(s)! } : {}),
     ...(s.description ? { description: s.description } : {}),
   }));
-  return { title: doc?.title ?? '', ...(doc ? { name: doc.name } : {}), dryRun: false, steps, output: [], outputTotal: 0, partial: {}, questions: [], notes: [], dryRunActions: [] };
+  return { title: doc?.title ?? '', ...(doc ? { name: doc.name } : {}), dryRun: false, steps, output: [], outputTotal: 0, partial: {}, questions: [], notes: [], dryRunActions: [], dryRunModes: [] };
 }
 
 export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
@@ -89,12 +91,18 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
     case 'step-started':
       return {
         ...flushStep(vm, event.stepId), currentStepId: event.stepId,
+        ...(event.dryRun ? { dryRunModes: [...vm.dryRunModes.filter(([id]) => id !== event.stepId), [event.stepId, event.dryRun] as [string, DryRunMode]] } : {}),
         steps: upsert(vm.steps, event.stepId, (s) => ({
           ...s, title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
           visits: event.attempt === 1 ? s.visits + 1 : s.visits, startedAt: now, durationMs: undefined, result: undefined,
           willRetry: undefined, skip: undefined, branch: undefined, ...(event.command !== undefined ? { command: event.command } : {}),
+          dryRun: event.dryRun,
         })),
       };
+    case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen
+      return vm;
+    case 'already-ran':
+      return { ...vm, steps: upsert(vm.steps, event.stepId, (s) => ({ ...s, state: event.status, visits: Math.max(s.visits, 1) })) };
     case 'step-output':
       return appendOutput(vm, event.stepId, event.stream, event.chunk);
     case 'step-finished':
@@ -107,7 +115,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
         })),
       };
     case 'step-skipped':
-      return skipped(vm, event.stepId, event.reason, event.detail);
+      return skipped(vm, event.stepId, event.reason, event.detail, event.because, event.items);
     case 'branch': {
       const from = vm.steps.find((s) => s.id === event.from);
       const branch = branchView(event, from?.result);
@@ -134,6 +142,14 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
       return { ...vm, notes: [...vm.notes, { text: event.text, by: event.by, at: now, ...(event.stepId ? { stepId: event.stepId } : {}) }] };
     case 'run-finished':
       return finished(vm, event, now);
+    case 'loop-started':
+      return addLines(vm, [{ stepId: event.stepId, stream: 'stdout', text: `for each of ${event.items.length} item${event.items.length === 1 ? '' : 's'}:` }]);
+    case 'item-finished': {
+      const r = event.result;
+      const why = r.status === 'ok' ? '' : `: ${r.error ?? r.status}`;
+      return addLines(flushStep(vm, event.stepId), [{ stepId: event.stepId, stream: r.status === 'ok' ? 'stdout' : 'stderr',
+        text: cleanLine(`${r.status === 'ok' ? '✓' : '✗'} item ${event.index + 1} ${event.label}${why}`) }]);
+    }
   }
 }
 
@@ -143,14 +159,14 @@ function upsert(steps: StepView[], id: string, change: (s: StepView) => StepView
   return steps.map((s, j) => (j === i ? change(s) : s));
 }
 
-function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string): ViewModel {
+function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string, because?: DryRunShownBecause, items?: GateItem[]): ViewModel {
   const next: ViewModel = {
     ...flushStep(vm, stepId),
-    steps: upsert(vm.steps, stepId, (s) => ({ ...s, state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}) } })),
+    steps: upsert(vm.steps, stepId, (s) => ({ ...s, state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}), ...(because ? { because } : {}) } })),
   };
   if (reason !== 'dry-run') return next;
   const title = next.steps.find((s) => s.id === stepId)?.title ?? stepId;
-  return { ...next, dryRunActions: [...vm.dryRunActions, { stepId, title, command: detail ?? '' }] };
+  return { ...next, dryRunActions: [...vm.dryRunActions, { stepId, title, command: detail ?? '', ...(because ? { because } : {}), ...(items ? { items } : {}) }] };
 }
 
 /** For an `on` branch the event does not say which key matched; the result does. */

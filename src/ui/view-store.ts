@@ -5,6 +5,7 @@
 import type { Run } from '../engine/run.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { initialViewModel, reduce, type ViewModel } from './view-model.js';
+import { terminalSafe } from '../common/terminal-text.js';
 
 export interface ViewStore {
   get(): ViewModel;
@@ -17,7 +18,9 @@ export const OUTPUT_BATCH_MS = 30;
 /** `onError`: the reducer threw. The run swallows a listener's errors, so without this the view would
  *  silently freeze (a gate could open unseen). */
 export function createViewStore(run: Pick<Run, 'on'>, doc?: RunbookDoc, onError: (err: Error) => void = () => {}, clock: () => number = Date.now): ViewStore {
-  let latest = initialViewModel(doc);
+  // Everything shown comes through here: the runbook's titles, and each event with its output, cells and
+  // messages, made terminal-safe (common/terminal-text.ts). The run keeps the raw values.
+  let latest = initialViewModel(doc && terminalSafe(doc));
   let shown = latest;
   let timer: NodeJS.Timeout | undefined;
   const listeners = new Set<() => void>();
@@ -28,7 +31,7 @@ export function createViewStore(run: Pick<Run, 'on'>, doc?: RunbookDoc, onError:
     for (const l of [...listeners]) l();
   };
   const off = run.on((event) => {
-    try { latest = reduce(latest, event, clock()); } catch (e) { off(); onError(e as Error); return; }
+    try { latest = reduce(latest, terminalSafe(event), clock()); } catch (e) { off(); onError(e as Error); return; }
     if (event.type !== 'step-output') publish();
     else timer ??= setTimeout(publish, OUTPUT_BATCH_MS);
   });

@@ -23,5 +23,6 @@ export async function adminQuery(server: LabServer, sql: string, params: unknown
   }
 }
 
-/** Polls `check` (a query: every 100 ms, not to crowd the server) until it is true or `ms` pass. */
-export const eventually = (check: () => Promise<boolean>, ms = 3000): Promise<boolean> => poll(check, ms, 100);
+/** Polls `check` (a query: every 100 ms, not to crowd the server) until it is true or `ms` pass (a hang
+ *  guard: what it waits for, a cancelled or killed session, goes within ~100 ms on an idle machine). */
+export const eventually = (check: () => Promise<boolean>, ms = 15_000): Promise<boolean> => poll(check, ms, 100);

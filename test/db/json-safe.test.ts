@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jsonSafe, MAX_ROWS, toQueryResult } from '../../src/db/json-safe.js';
-import { withStatementTimeout } from '../../src/db/mysql-session.js';
+import { jsonSafe } from '../../src/db/json-safe.js';
+import { MAX_ROWS, toQueryResult } from '../../src/db/row-budget.js';
+import { statementSettings } from '../../src/db/mysql-session.js';
+
+const withStatementTimeout = (sql: string, flavour: 'mysql' | 'mariadb', timeoutMs: number) => statementSettings(sql, flavour, { readOnly: false, timeoutMs });
 
 describe('jsonSafe', () => {
   it('converts BigInt, Buffer, Date and non-finite numbers', () => {
@@ -31,5 +34,10 @@ describe('withStatementTimeout', () => {
     assert.equal(withStatementTimeout('/* why */ SELECT 1', 'mysql', 10), '/* why */ SELECT /*+ MAX_EXECUTION_TIME(10) */ 1');
     assert.equal(withStatementTimeout('DELETE FROM t', 'mysql', 10), 'DELETE FROM t');
     assert.equal(withStatementTimeout('selectivity()', 'mysql', 10), 'selectivity()');
+  });
+  it('makes a read-only step\'s statement itself read-only on MariaDB, with or without a timeout', () => {
+    assert.equal(statementSettings('DROP TABLE t', 'mariadb', { readOnly: true, timeoutMs: 1500 }), 'SET STATEMENT max_statement_time=1.500, tx_read_only=1 FOR DROP TABLE t');
+    assert.equal(statementSettings('SELECT 1', 'mariadb', { readOnly: true }), 'SET STATEMENT tx_read_only=1 FOR SELECT 1');
+    assert.equal(statementSettings('SELECT 1', 'mariadb', { readOnly: false }), 'SELECT 1');
   });
 });

@@ -7,6 +7,7 @@ import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import type { ExecutorSet, SqlAction } from '../../src/executors/types.js';
 import { testContext, timeoutSignal } from '../executors/context.js';
 import { adminQuery, eventually } from './helpers.js';
+import { MAX_ROW_BYTES } from '../../src/db/row-budget.js';
 
 describe('sql executor on MariaDB', () => {
   let server: LabServer;
@@ -75,10 +76,35 @@ describe('sql executor on MariaDB', () => {
   });
 
   it('fails a write in a read-only step, and nothing is written', async () => {
+    // Not proven read-only by the parser: refused before it is sent.
     const r = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')"), testContext());
-    assert.equal(r.status, 'failed');
-    assert.match(r.error ?? '', /READ ONLY transaction/);
+    assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only']);
+    assert.match(r.error ?? '', /^not read-only: step test-step is an INSERT statement \(on MySQL\/MariaDB\)/);
+    // Vouched for with safe_because: sent, and the read-only statement refuses it.
+    const v = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')", { vouched: true }), testContext());
+    assert.deepEqual([v.status, v.classification], ['failed', 'not-read-only']);
+    assert.match(v.error ?? '', /^not read-only: step test-step tried to write \(ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: Cannot execute statement in a READ ONLY transaction/);
     assert.deepEqual(await adminQuery(server, 'SELECT COUNT(*) AS n FROM app_db.incidents WHERE id = 99'), [{ n: 0 }]);
+  });
+
+  it('keeps a bounded prefix of a large result and counts the rest (rows streamed, not buffered)', async () => {
+    // 300 rows of 100 kB from the sequence engine: 30 MB returned, at most MAX_ROW_BYTES kept.
+    const r = await executors.execute(sql("SELECT seq AS i, REPEAT('x', 100000) AS pad FROM seq_1_to_300"), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 300);
+    const kept = r.rows?.length ?? 0;
+    assert.ok(kept > 0 && kept < 300, `kept ${kept}`);
+    assert.ok(Buffer.byteLength(JSON.stringify(r.rows)) <= MAX_ROW_BYTES + kept);
+    assert.deepEqual(r.rows?.map((row) => Number(row.i)), Array.from({ length: kept }, (_, i) => i + 1), 'a prefix, in order');
+    assert.equal(r.rowsOmitted, 300 - kept);
+    assert.ok((r.bytesOmitted ?? 0) >= (300 - kept) * 100_000);
+  });
+
+  it('bounds rows of a prepared statement (bind parameters) the same way', async () => {
+    const r = await executors.execute(sql('SELECT REPEAT(?, 50000) AS pad FROM seq_1_to_100', { params: ['z'] }), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 100);
+    assert.ok((r.rowsOmitted ?? 0) > 0 && (r.rows?.length ?? 0) + r.rowsOmitted! === 100);
   });
 
   it('reports affected rows for writes', async () => {

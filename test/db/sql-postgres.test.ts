@@ -7,6 +7,7 @@ import { holdConnections, startPostgres, type LabServer } from '../../src/lab/in
 import type { ExecutorSet, SqlAction } from '../../src/executors/types.js';
 import { testContext, timeoutSignal } from '../executors/context.js';
 import { adminQuery, eventually } from './helpers.js';
+import { MAX_ROW_BYTES } from '../../src/db/row-budget.js';
 
 describe('sql executor on PostgreSQL', () => {
   let server: LabServer;
@@ -55,10 +56,44 @@ describe('sql executor on PostgreSQL', () => {
   });
 
   it('fails a write in a read-only step, and nothing is written', async () => {
+    // Not proven read-only by the parser: refused before it is sent.
     const r = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')"), testContext());
-    assert.equal(r.status, 'failed');
-    assert.match(r.error ?? '', /^25006: cannot execute INSERT in a read-only transaction/);
+    assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only']);
+    assert.match(r.error ?? '', /^not read-only: step test-step is an INSERT statement \(on PostgreSQL\)/);
+    // Vouched for with safe_because: sent, and the read-only transaction refuses it.
+    const v = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')", { vouched: true }), testContext());
+    assert.deepEqual([v.status, v.classification], ['failed', 'not-read-only']);
+    assert.match(v.error ?? '', /^not read-only: step test-step tried to write \(25006: cannot execute INSERT in a read-only transaction/);
     assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 99'), [{ n: 0 }]);
+  });
+
+  it('keeps a bounded prefix of a large result and counts the rest (rows streamed, not buffered)', async () => {
+    // 300 rows of 100 kB: 30 MB returned, at most MAX_ROW_BYTES kept.
+    const r = await executors.execute(sql("SELECT i, repeat('x', 100000) AS pad FROM generate_series(1, 300) AS i"), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 300);
+    const kept = r.rows?.length ?? 0;
+    assert.ok(kept > 0 && kept < 300, `kept ${kept}`);
+    assert.ok(Buffer.byteLength(JSON.stringify(r.rows)) <= MAX_ROW_BYTES + kept);
+    assert.deepEqual(r.rows?.map((row) => row.i), Array.from({ length: kept }, (_, i) => i + 1), 'a prefix, in order');
+    assert.equal(r.rowsOmitted, 300 - kept);
+    assert.ok((r.bytesOmitted ?? 0) >= (300 - kept) * 100_000);
+  });
+
+  it('a destructive UPDATE … RETURNING of many rows commits, with its rows bounded and counted', async () => {
+    await executors.execute(sql("CREATE TABLE wide AS SELECT i, repeat('y', 50000) AS pad, 0 AS n FROM generate_series(1, 200) AS i", { readOnly: false }), testContext());
+    const r = await executors.execute(sql('UPDATE wide SET n = n + 1 RETURNING *', { readOnly: false }), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 200);
+    assert.equal((r.rows?.length ?? 0) + (r.rowsOmitted ?? 0), 200);
+    assert.deepEqual(await adminQuery(server, 'SELECT min(n)::int AS lo, max(n)::int AS hi FROM wide'), [{ lo: 1, hi: 1 }]);
+  });
+
+  it('bounds rows of a statement with bind parameters the same way', async () => {
+    const r = await executors.execute(sql("SELECT repeat('z', $1::int) AS pad FROM generate_series(1, 100)", { params: [50000] }), testContext());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.rowCount, 100);
+    assert.ok((r.rowsOmitted ?? 0) > 0 && (r.rows?.length ?? 0) + r.rowsOmitted! === 100);
   });
 
   it('reports affected rows for writes', async () => {
@@ -104,9 +139,12 @@ describe('sql executor on PostgreSQL', () => {
     assert.equal(ok.status, 'ok');
   });
 
-  it('runs several statements when there are no params (last result wins)', async () => {
-    const r = await executors.execute(sql("SELECT 1 AS a; SELECT 'two' AS b"), testContext());
+  it('a destructive step runs several statements when there are no params (last result wins); a read-only step runs one', async () => {
+    const r = await executors.execute(sql("SELECT 1 AS a; SELECT 'two' AS b", { readOnly: false }), testContext());
     assert.deepEqual([r.status, r.rows], ['ok', [{ b: 'two' }]]);
+    const refused = await executors.execute(sql("SELECT 1 AS a; SELECT 'two' AS b"), testContext());
+    assert.deepEqual([refused.status, refused.classification], ['failed', 'not-read-only']);
+    assert.match(refused.error ?? '', /has 2 SQL statements; a step that is not destructive runs exactly one/);
   });
 
   it('applies the server-side timeout to a step with bind parameters too', async () => {

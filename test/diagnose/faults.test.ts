@@ -39,7 +39,9 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
           const d = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: 2000 });
           assert.equal(d.classification, classification, JSON.stringify(d.checks));
           assert.equal(d.runbook, runbook);
-          assert.ok(Date.now() - started < 8000, 'a silent server is named within the timeout');
+          // Hang guard: idle value ~2.1 s for the silent server (the 2 s timeout), well under 1 s for the rest;
+          // without the timeout it would wait for ever. How fast diagnose answers is bench/'s `diagnose` rows.
+          assert.ok(Date.now() - started < 30_000, 'a silent server is named within the timeout, not waited on for ever');
           const secret = new URL(fault.url.replace(/^mysql:/, 'http:').replace(/^postgres:/, 'http:')).password;
           assert.ok(!JSON.stringify(d).includes(decodeURIComponent(secret)), 'the password never appears');
           if (kind === 'none') assert.equal(d.checks.find((c) => c.layer === 'pool')?.status, 'ok');

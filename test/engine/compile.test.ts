@@ -241,8 +241,8 @@ steps:
   await h.run.start();
   const action = h.calls[0]!.action;
   assert.ok(action.kind === 'shell');
-  assert.equal(action.script, 'systemctl status "${1}" --no-pager');
-  assert.deepEqual(action.args, ["'; rm -rf / #"]);
+  assert.equal(action.script, 'systemctl status "${RUNBOOK_V1}" --no-pager');
+  assert.deepEqual(action.values, ["'; rm -rf / #"]);
 });
 
 test('secrets never reach subscribers, even split across output chunks', async () => {

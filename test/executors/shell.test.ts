@@ -11,7 +11,7 @@ import type { ShellAction } from '../../src/executors/types.js';
 import { testContext, timeoutSignal } from './context.js';
 
 const shell = createShellExecutor();
-const action = (script: string, args: string[] = [], env: Record<string, string> = {}): ShellAction => ({ kind: 'shell', script, args, env });
+const action = (script: string, values: string[] = [], env: Record<string, string> = {}): ShellAction => ({ kind: 'shell', script, values, env });
 const unique = (): string => `rb${process.pid}x${Math.random().toString(36).slice(2, 10)}`;
 
 /** Processes whose command line contains `marker` (zombies have none, so they don't count). */
@@ -24,14 +24,15 @@ function processesWith(marker: string): string[] {
 }
 
 describe('shell executor', () => {
-  it('passes args as positional parameters and env as environment; ok iff exit 0', async () => {
+  it('passes values as RUNBOOK_V<n> variables (no positional parameters) and env as environment; ok iff exit 0', async () => {
     const ctx = testContext();
-    const r = await shell.execute(action('echo "[$1] [$2] $# $GREETING"', ['a b', 'c'], { GREETING: 'hi' }), ctx);
-    assert.equal(r.status, 'ok');
-    assert.equal(r.exitCode, 0);
-    assert.equal(r.stdout, '[a b] [c] 2 hi\n');
-    assert.equal(r.outputBytes, 15);
-    assert.deepEqual(ctx.output, [{ stream: 'stdout', chunk: '[a b] [c] 2 hi\n' }]);
+    const r = await shell.execute(action('echo "[$RUNBOOK_V1] [$RUNBOOK_V2] $# $GREETING"', ['a b', 'c'], { GREETING: 'hi' }), ctx);
+    assert.equal(r.stdout, '[a b] [c] 0 hi\n');
+    const again = await shell.execute(action('echo "[$RUNBOOK_V1] [$RUNBOOK_V2] $# $GREETING"', ['a b', 'c'], { GREETING: 'hi' }), ctx);
+    assert.equal(again.status, 'ok');
+    assert.equal(again.exitCode, 0);
+    assert.equal(again.outputBytes, 15);
+    assert.deepEqual(ctx.output, [{ stream: 'stdout', chunk: '[a b] [c] 0 hi\n' }, { stream: 'stdout', chunk: '[a b] [c] 0 hi\n' }]);
   });
 
   it('fails with the exit code and the last stderr line', async () => {
@@ -64,7 +65,7 @@ describe('shell executor', () => {
 
   it('ignores ZX_* environment overrides (read by zx when it is imported)', () => {
     const program = `const { createShellExecutor } = await import(${JSON.stringify(new URL('../../src/executors/shell.ts', import.meta.url).href)});
-      const r = await createShellExecutor().execute({ kind: 'shell', script: 'echo "bash $BASH_VERSION" | cut -c1-6', args: [], env: {} },
+      const r = await createShellExecutor().execute({ kind: 'shell', script: 'echo "bash $BASH_VERSION" | cut -c1-6', values: [], env: {} },
         { stepId: 's', signal: new AbortController().signal, onOutput() {}, ask: async () => '', mask: (t) => t });
       process.stdout.write(JSON.stringify(r.stdout));`;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
@@ -86,7 +87,7 @@ describe('shell executor', () => {
       "'; rm -rf / #", `$(touch ${marker}-1)`, `\`touch ${marker}-2\``, '"; DROP TABLE x; --',
       `line1\nline2\n$(touch ${marker}-3)`, `\\'\\"$HOME\${PATH}`, '-n', '*', ' lead and trail ', "it's", '\t\r\x1b[31m',
     ];
-    const r = await shell.execute(action('for a in "$@"; do printf "%s\\0" "$a"; done; printf "%s" "$V"', hostile, { V: `$(touch ${marker}-4)` }), testContext());
+    const r = await shell.execute(action(`for i in {1..${hostile.length}}; do v=RUNBOOK_V$i; printf "%s\\0" "\${!v}"; done; printf "%s" "$V"`, hostile, { V: `$(touch ${marker}-4)` }), testContext());
     assert.equal(r.status, 'ok');
     const parts = r.stdout!.split('\0');
     assert.deepEqual(parts.slice(0, hostile.length), hostile);
@@ -142,11 +143,12 @@ describe('shell executor', () => {
     assert.match(r.stdout!, /\[… 199868928 bytes elided …\]/);
   });
 
-  it('masks secrets in output and errors', async () => {
+  it('masks secrets in streamed output and errors; the result keeps the real output for later steps', async () => {
     const ctx = testContext({ secrets: ['hunter22'] });
-    const r = await shell.execute(action('echo "token=$1"; echo "bad $1" >&2; exit 1', ['hunter22']), ctx);
-    for (const text of [r.stdout, r.stderr, r.error, ...ctx.output.map((o) => o.chunk)]) assert.ok(!text?.includes('hunter22'), text);
-    assert.equal(r.stdout, 'token=****\n');
+    const r = await shell.execute(action('echo "token=$RUNBOOK_V1"; echo "bad $RUNBOOK_V1" >&2; exit 1', ['hunter22']), ctx);
+    for (const text of [r.error, ...ctx.output.map((o) => o.chunk)]) assert.ok(!text?.includes('hunter22'), text);
+    assert.equal(r.stdout, 'token=hunter22\n');
+    assert.equal(r.error, 'exit code 1: bad ****');
   });
 });
 

@@ -8,7 +8,7 @@ import { ExpressionError, evaluate, parseExpression, parseTemplate, FUNCTIONS } 
 import { renderShell, renderTemplate, renderValue, test as testExpression } from '../../src/engine/render.js';
 import { scopeOf } from '../../src/engine/scope.js';
 import type { StepResult } from '../../src/executors/types.js';
-import { RUNS, check, tally } from './budget.js';
+import { RUNS, check, summary } from './budget.js';
 
 const LEAK = 'LEAKED-FROM-PROTOTYPE';
 const NAMES = ['a', 'b', 'x', 'rows', 'output', 'inputs', 'steps', 'result', 'length', 'constructor', '__proto__', 'prototype',
@@ -139,13 +139,13 @@ test(`templates render or fail with ExpressionError, in text, values, shell and 
     const shell = onlyExpressionErrors(() => renderShell(text, s)) as ReturnType<typeof renderShell> | undefined;
     if (shell) {
       assertClean(shell);
-      // Values travel as arguments, one per hole, never as script text (real bash checks this in shell.test.ts).
-      assert.equal(shell.args.length, parseTemplate(text).filter((p) => p.kind === 'expr').length);
-      assert.equal((shell.script.match(/\$\{\d+\}/g) ?? []).length, shell.args.length);
-      for (const arg of shell.args) if (arg.length >= 3 && shell.script.includes(arg)) assert.ok(text.includes(arg), `${JSON.stringify(arg)} spliced into the script`);
+      // Values travel beside the script, one per hole, never as script text (real bash checks this in shell.test.ts).
+      assert.equal(shell.values.length, parseTemplate(text).filter((p) => p.kind === 'expr').length);
+      assert.equal((shell.script.match(/\$\{RUNBOOK_V\d+\}/g) ?? []).length, shell.values.length);
+      for (const v of shell.values) if (v.length >= 3 && shell.script.includes(v)) assert.ok(text.includes(v), `${JSON.stringify(v)} spliced into the script`);
     }
     onlyExpressionErrors(() => testExpression(text, s));
   });
 });
 
-after(() => console.log(`fuzz cases: ${JSON.stringify(Object.fromEntries(tally))}`));
+after(() => console.log(summary()));

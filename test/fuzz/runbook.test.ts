@@ -1,5 +1,5 @@
 // Load → validate → compile on mutated runbooks: every case ends in a machine or in located, one-line
-// diagnostics; nothing throws and nothing takes more than a second.
+// diagnostics; nothing throws and no case blows up (a CPU-time hang guard, budget.ts).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { compileRunbook } from '../../src/engine/compile.js';
 import { machineGraph } from '../../src/engine/graph.js';
 import { resolveInputs } from '../../src/engine/inputs.js';
 import { Redactor } from '../../src/secrets/redactor.js';
-import { CONTROL, RUNS, check, tally } from './budget.js';
+import { CONTROL, RUNS, check, summary, tally } from './budget.js';
 import { CORPUS, mutate, mutatedRunbook } from './mutate.js';
 
 const FILE = 'fuzzed.yaml';
@@ -45,7 +45,7 @@ test('every corpus file settles unmutated', () => {
   tally.set('corpus', CORPUS.length);
 });
 
-test(`mutated runbooks settle within a second each (${RUNS} cases)`, () => {
+test(`mutated runbooks settle (${RUNS} cases)`, () => {
   check('mutated runbooks', mutatedRunbook, ({ base, mutations }) => {
     const text = mutate(base, mutations);
     assertSettled(text, parseRunbook(text, FILE));
@@ -67,4 +67,4 @@ test(`mutated bytes read from disk settle (${Math.ceil(RUNS / 10)} cases)`, (t) 
   }, Math.ceil(RUNS / 10));
 });
 
-after(() => console.log(`fuzz cases: ${JSON.stringify(Object.fromEntries(tally))}`));
+after(() => console.log(summary()));

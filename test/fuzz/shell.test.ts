@@ -1,6 +1,6 @@
 // A hostile value in every place a runbook author writes a hole — bare, "…", '…', $'…', "$(…)", a
-// here-document — reaches bash as exactly that value, and nothing in it runs. Real bash, the argv shape the
-// shell executor uses (bash -c script runbook args…).
+// here-document — reaches bash as exactly that value, and nothing in it runs. Real bash, the way the shell
+// executor runs it (bash -c script, the values on stdin: executors/shell-values.ts).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { renderShell } from '../../src/engine/render.js';
+import { withValues } from '../../src/executors/shell-values.js';
 import { parseRunbook } from '../../src/language/runbook.js';
-import { RUNS, check, tally } from './budget.js';
+import { RUNS, check, summary } from './budget.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runbook-shell-fuzz-'));
 const MARK = join(dir, 'ran');
@@ -42,8 +43,10 @@ test(`a hostile value is one inert argument wherever the hole stands (${RUNS} ca
     // The validator accepts every one of these places.
     const doc = `name: t\ntitle: t\ninputs: { v: {} }\nsteps:\n  - id: s\n    shell: ${JSON.stringify(template)}\n  - { id: done, end: resolved }\n`;
     assert.deepEqual(parseRunbook(doc, 't.yaml').diagnostics.filter((d) => d.severity === 'error'), []);
-    const { script, args } = renderShell(template, { inputs: { v } });
-    const r = spawnSync('bash', ['-c', script, 'runbook', ...args], { encoding: 'utf8', cwd: dir });
+    const { script, values } = renderShell(template, { inputs: { v } });
+    const full = withValues(script, values);
+    // bash's own time is not this process's CPU time: its hang guard is a kill (idle value ~5 ms).
+    const r = spawnSync('bash', ['-c', full.script, 'runbook'], { encoding: 'utf8', cwd: dir, input: full.stdin, timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, expected(v), `${JSON.stringify(template)} with ${JSON.stringify(v)} → ${JSON.stringify(script)}`);
     assert.equal(existsSync(MARK), false, 'part of the value ran');
@@ -58,12 +61,13 @@ test('holes bash would evaluate as arithmetic, or never fill in, are refused by 
     assert.ok(codes.includes('shell-hole'), `${shell}: ${codes.join(', ')}`);
     // …and for good reason: bash really runs a command hidden in the value (except in the quoted here-document).
     if (!shell.includes("'EOF'")) {
-      const { script, args } = renderShell(shell, { inputs: { v: `a[$(touch ${MARK})]` } });
-      spawnSync('bash', ['-c', script, 'runbook', ...args], { cwd: dir });
+      const { script, values } = renderShell(shell, { inputs: { v: `a[$(touch ${MARK})]` } });
+      const full = withValues(script, values);
+      spawnSync('bash', ['-c', full.script, 'runbook'], { cwd: dir, input: full.stdin });
       assert.equal(existsSync(MARK), true, `${shell} did not evaluate the value`);
       rmSync(MARK);
     }
   }
 });
 
-after(() => console.log(`fuzz cases: ${JSON.stringify(Object.fromEntries(tally))}`));
+after(() => console.log(summary()));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { cli, finished, markdownProblems, scratch, transcriptLines, writeRunbook } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const RUNBOOK = `name: injection
 title: Hostile values
@@ -76,7 +77,7 @@ describe('injection through the CLI, real bash and real databases', { concurrenc
   after(() => Promise.all(Object.values(servers).map((s) => s.stop())));
 
   for (const engine of ['postgres', 'mariadb'] as const) {
-    test(`${engine}: nothing in a value runs, every value arrives intact`, { timeout: 90_000 }, async (t) => {
+    test(`${engine}: nothing in a value runs, every value arrives intact`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const server = servers[engine]!;
       const dir = scratch(t);
       const m = (n: number) => join(dir, `ran-${n}`);
@@ -115,7 +116,7 @@ describe('injection through the CLI, real bash and real databases', { concurrenc
     });
   }
 
-  test('an input that looks like an expression is compared as text, not evaluated', { timeout: 60_000 }, async (t) => {
+  test('an input that looks like an expression is compared as text, not evaluated', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     const dir = scratch(t);
     const file = writeRunbook(dir, 'expr', `name: expr
 title: Expression-looking input

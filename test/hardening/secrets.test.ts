@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { injectFault, startMariadb, startPostgres, type InjectedFault, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { cli, scratch } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const RUNBOOKS = ['auth', 'pool-exhausted', 'refused', 'ssl', 'timeout'] as const;
 type Builtin = (typeof RUNBOOKS)[number];
@@ -75,7 +76,7 @@ async function sweep(runbook: Builtin, engine: LabEngine, url: string, form: For
 describe('the secrets sweep', { concurrency: 4 }, () => {
   for (const runbook of RUNBOOKS) {
     for (const engine of ['postgres', 'mariadb'] as const) {
-      test(`${runbook} on ${engine}: no password in anything written`, { timeout: 120_000 }, async () => {
+      test(`${runbook} on ${engine}: no password in anything written`, { timeout: E2E_TEST_LIMIT_MS }, async () => {
         const server = healthy[engine]!;
         const form = FORMS[(RUNBOOKS.indexOf(runbook) + (engine === 'mariadb' ? 1 : 0)) % FORMS.length]!;
         const fault = await injectFault(FAULT_FOR[runbook], engine, ['auth', 'database-missing'].includes(FAULT_FOR[runbook]) ? { server } : {});

@@ -1,5 +1,6 @@
 // Waiting for something that happens in its own time (a server, a child process, a frame, a background
-// sync) by polling. No test asserts on timing: these limits only stop a test that would otherwise wait forever.
+// sync) by polling. No test asserts on timing: these limits are hang guards that only stop a test that would
+// otherwise wait for ever, so each is at least 10× what it waits for on an idle machine (issue #20).
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -16,8 +17,9 @@ export async function until<T>(
   }
 }
 
-/** Polls until check() is true; false if it still is not after ms (the caller asserts, with its own message). */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 3000, everyMs = 25): Promise<boolean> {
+/** Polls until check() is true; false if it still is not after ms (the caller asserts, with its own message).
+ *  The default is a hang guard for things that take well under a second on an idle machine. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 15_000, everyMs = 25): Promise<boolean> {
   const end = Date.now() + ms;
   for (;;) {
     if (await check()) return true;

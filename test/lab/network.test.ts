@@ -37,7 +37,9 @@ describe('network faults', () => {
       const elapsed = Date.now() - started;
       assert.equal(err.message, 'timeout expired');
       assert.equal(err.code, undefined);
-      assert.ok(elapsed >= 450 && elapsed < 3_000, `took ${elapsed} ms`);
+      // At least the 500 ms connect timeout (load cannot make it shorter): the timer fired, nothing else.
+      // The upper bound is a hang guard: idle value ~0.5 s; a silent server never answers at all.
+      assert.ok(elapsed >= 450 && elapsed < 30_000, `took ${elapsed} ms`);
     } finally {
       await fault.cleanup();
     }

@@ -35,7 +35,7 @@ const EXPECTED: Record<string, [number, number, string, string, ('error' | 'warn
   'expr-unknown-capture.yaml': [8, 13, 'unknown-name', "unknown name 'usag' — did you mean 'usage'?"],
   'undeclared-input.yaml': [7, 33, 'unknown-input', "input 'servce' is not declared — did you mean 'service'?"],
   'result-outside.yaml': [5, 9, 'unknown-name', "'result' is only available"],
-  'unsafe-sql.yaml': [6, 9, 'unsafe-unmarked', 'not read-only (DELETE)'],
+  'unsafe-sql.yaml': [7, 19, 'unsafe-unmarked', 'not read-only: it is a DELETE statement'],
   'unsafe-shell.yaml': [4, 9, 'unsafe-unmarked', "looks destructive ('systemctl restart')"],
   'safe-without-reason.yaml': [6, 18, 'unsafe-unmarked', "without 'safe_because"],
   'sql-template.yaml': [9, 19, 'sql-template', 'put values in params'],
@@ -50,6 +50,7 @@ const EXPECTED: Record<string, [number, number, string, string, ('error' | 'warn
   'unknown-probe.yaml': [5, 12, 'schema', 'must be one of dns, tcp, tls, db-connect'],
   'reserved-capture.yaml': [6, 14, 'reserved-name', "capture name 'inputs' is reserved"],
   'bad-yaml-syntax.yaml': [3, 1, 'yaml', 'invalid YAML'],
+  'duration-too-long.yaml': [6, 14, 'duration-too-long', "timeout 750h in step 'check' is over the 24h limit"],
 };
 
 test('there are at least 25 broken runbooks, each with an expectation', () => {

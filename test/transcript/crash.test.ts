@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { readTranscript, eventsOf } from '../../src/transcript/reader.js';
 import { buildReport } from '../../src/transcript/report/build.js';
 import { cli, fixture, scratch, until } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
 
-test('a run killed with SIGKILL mid-step is recorded up to the kill and resumes to the end', { timeout: 120_000 }, async (t) => {
+test('a run killed with SIGKILL mid-step is recorded up to the kill and resumes to the end', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = scratch(t);
   const runbook = join(dir, 'crash.yaml');
   copyFileSync(fixture('crash'), runbook);

@@ -47,9 +47,9 @@ export const EVERYTHING_SCRIPT: Script = {
 /** Runs a runbook in this process with a transcript, answering from the script like an operator would.
  *  Inputs are resolved (defaults, secrets registered) the way `run` resolves them. */
 export async function runWithTranscript(runbook: Runbook, given: Record<string, string>, file: string, script: Script = {},
-  extra: { run?: Partial<RunOptions>; attach?: Partial<AttachOptions> } = {}): Promise<RunFinished> {
+  extra: { run?: Partial<RunOptions>; attach?: Partial<AttachOptions>; env?: NodeJS.ProcessEnv } = {}): Promise<RunFinished> {
   const redactor = new Redactor();
-  const { values: inputs, problems } = resolveInputs(runbook.doc, given, {}, redactor);
+  const { values: inputs, problems } = resolveInputs(runbook.doc, given, extra.env ?? {}, redactor);
   if (problems.length) throw new Error(problems.map((p) => p.message).join('\n'));
   const executors = createExecutors();
   const run = new Run({ runbook, inputs, redactor, executors, operator: 'tester', ...extra.run });

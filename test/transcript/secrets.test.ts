@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, fixture, scratch } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const PASSWORD = 'Tr0ub4dor&3#x/y@z:w';
 const ENCODED = encodeURIComponent(PASSWORD);
@@ -16,7 +17,7 @@ function assertNoSecret(where: string, text: string): void {
   }
 }
 
-test('secrets never reach the transcript, the report or the replay', { timeout: 60_000 }, async (t) => {
+test('secrets never reach the transcript, the report or the replay', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = scratch(t);
   const file = join(dir, 'secret.jsonl');
   const run = await cli(['run', fixture('secret'), '--plain', '--yes', '--transcript', file, '--input', `url=${URL}`], { env: { APP_DB_PASSWORD: PASSWORD } });

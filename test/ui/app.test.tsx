@@ -193,6 +193,27 @@ steps:
   assert.deepEqual(ui.executed, ['drop-replica']);
 });
 
+test('high risk: keys that arrive in one chunk (fast typing, a busy machine) are read key by key, Enter included', async () => {
+  const ui = mount(`
+name: risky
+title: Risky
+steps:
+  - id: drop-replica
+    destructive: true
+    risk: high
+    shell: echo drop
+`);
+  await ui.until('CONFIRM (HIGH RISK)');
+  // ink reports "y\rdrop\r" as one input without Enter: each carriage return must still submit.
+  ui.app.stdin.write('y\rdrop\r');
+  const f = await ui.until('type drop-replica exactly');
+  assert.doesNotMatch(f, /› ydrop/);
+  assert.equal(ui.run.pendingGate?.stepId, 'drop-replica');
+  ui.app.stdin.write('drop-replica\r');
+  assert.equal((await ui.finished).outcome, 'resolved');
+  assert.deepEqual(ui.executed, ['drop-replica']);
+});
+
 test('note: n, a typed line, Enter adds an operator note for the current step', async () => {
   const slow = held();
   const ui = mount(`
@@ -416,7 +437,7 @@ test('dry run: the final frame lists what a real run would ask about', async () 
   assert.equal(done.outcome, 'resolved');
   const f = await ui.until('RESOLVED');
   assert.match(f, /DRY RUN/);
-  assert.match(f, /dry run: a real run would ask you to confirm/);
+  assert.match(f, /a real run would ask you to confirm:\n +- restart-app: systemctl restart app/);
   assert.match(f, /- restart-app: systemctl restart app/);
   assert.match(f, /↷ restart-app .* dry run: not run/);
   assert.deepEqual(ui.executed, ['look']);

@@ -18,7 +18,7 @@ test('values, branch targets, output lines, commands', () => {
   assert.equal(formatValue('x'.repeat(100), 10), `${'x'.repeat(9)}…`);
   assert.equal(branchTarget('$end'), 'end of runbook');
   assert.equal(branchTarget('__failed'), 'run failed');
-  assert.equal(cleanLine('progress 10%\rprogress 90%\t\u001b[32mok\u001b[0m'), 'progress 90%  ok');
+  assert.equal(cleanLine('progress 10%\rprogress 90%\t\u001b[32mok\u001b[0m'), 'progress 10%␍progress 90%  ok');
   assert.equal(commandLine('set -e\nrm a\nrm b'), 'set -e (+2 more lines)');
 });
 

@@ -43,7 +43,8 @@ export function testRun(yaml: string, script: Script = {}, opts: Partial<RunOpti
   return { run, runbook, events, executed };
 }
 
-export const waitFor = <T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> =>
+/** Hang guard: a frame or a state the test waits for comes within ~100 ms on an idle machine. */
+export const waitFor = <T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> =>
   until(probe, timeoutMs, what, 10);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,6 +6,7 @@ import { renderDiagnosis } from '../../diagnose/render.js';
 import { findSource } from '../../diagnose/source.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { EXIT, UserError } from '../../common/errors.js';
+import { terminalJson, terminalText } from '../../common/terminal-text.js';
 
 export interface DiagnoseFlags {
   json?: boolean;
@@ -23,14 +24,15 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   const timeoutMs = parseTimeout(flags.timeout);
   const redactor = new Redactor();
   const result = await diagnose(source, { timeoutMs, redactor });
-  process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderDiagnosis(result, !flags.run));
+  // Server and driver messages are data: shown terminal-safe (common/terminal-text.ts).
+  process.stdout.write(flags.json ? `${terminalJson(result, 2)}\n` : terminalText(renderDiagnosis(result, !flags.run)));
   const code = result.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
   if (!flags.run || !result.runbook) return code;
   process.stdout.write(`\nStarting runbook '${result.runbook}'…\n`);
   // Loaded only for --run: the diagnosis itself needs neither the runbook language nor the engine.
   const [{ loadRunbook }, { prepareRun }] = await Promise.all([import('../load-runbook.js'), import('../prepare-run.js')]);
   const { runbook, warnings } = loadRunbook(result.runbook);
-  for (const w of warnings) process.stderr.write(`${w}\n`);
+  for (const w of warnings) process.stderr.write(`${terminalText(w)}\n`);
   const session = await prepareRun(runbook, {
     input: [`url=${source.url}`], approve: flags.approve, plain: flags.plain, yes: flags.yes,
     ...(flags.transcript !== undefined ? { transcript: flags.transcript } : {}),

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeOutputFile } from '../write-output.js';
 import { publishedSchema } from '../../language/json-schema.js';
 import { UserError } from '../../common/errors.js';
 
@@ -9,12 +10,21 @@ export async function newCommand(name: string, opts: { dir: string; force?: bool
   if (existsSync(file) && !opts.force) throw new UserError(`${file} already exists (use --force to overwrite)`);
   mkdirSync(opts.dir, { recursive: true });
   // The editor reads the schema from beside the runbook: no network, and always this version's schema.
+  // An earlier copy of our own schema is replaced (it may be an older version's); anything else needs --force.
   const schemaFile = join(opts.dir, 'runbook.schema.json');
-  writeFileSync(schemaFile, `${JSON.stringify(publishedSchema(), null, 2)}\n`);
-  writeFileSync(file, skeleton(name));
+  writeOutputFile(schemaFile, `${JSON.stringify(publishedSchema(), null, 2)}\n`, { force: opts.force === true || isOurSchema(schemaFile) });
+  writeOutputFile(file, skeleton(name), { force: opts.force === true });
   process.stdout.write(`Wrote ${file} (and ${schemaFile} for editor completion; see docs/editor.md)\n` +
     `Next: edit it, then \`runbook validate ${file}\` and \`runbook run ${file} --dry-run\`.\n`);
   return 0;
+}
+
+function isOurSchema(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { $id?: unknown }).$id === publishedSchema().$id;
+  } catch {
+    return false;
+  }
 }
 
 function skeleton(name: string): string {

@@ -7,33 +7,76 @@ import { readTranscript, type Transcript } from '../../transcript/reader.js';
 import { loadRecordedRunbook } from '../../transcript/recorded-runbook.js';
 import { findResumePoint } from '../../transcript/resume-point.js';
 import { inputsForResume } from '../../transcript/resume-inputs.js';
-import { writerStillRunning } from '../../transcript/still-running.js';
+import { lastWriterPid, writerStillRunning } from '../../transcript/still-running.js';
+import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../../transcript/index.js';
 import type { ResumeMarker } from '../../transcript/header.js';
 import type { Runbook } from '../../language/runbook.js';
+import type { RunbookDoc, StepDoc } from '../../language/schema.js';
+import { dirname, resolve } from 'node:path';
+import { loadRunbook } from '../load-runbook.js';
+import { recordedTargets } from '../../transcript/recorded-targets.js';
+import { TargetGuard } from '../../engine/target-guard.js';
+import { changedTargets, describeChanges, noOrphans } from '../resume-checks.js';
 
-export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean }
+export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean }
 
 export async function resumeCommand(path: string, flags: ResumeFlags): Promise<number> {
+  if (flags.retarget && flags.yes) {
+    throw new UserError('--retarget asks again at every destructive step on the new target: it does not go with --yes (answer the gates, or approve steps by name with --approve)');
+  }
+  readTranscript(path); // a missing or headless file is refused before anything is opened for writing
+  // Locked before the state is read: a second resume racing this one is refused here, never both running.
+  const locked = openLockedForResume(path, () => lastWriterPid(readTranscript(path)));
+  try {
+    return await resumeLocked(path, locked, flags);
+  } finally {
+    releaseUntaken(locked); // a run that started closed it itself
+  }
+}
+
+async function resumeLocked(path: string, locked: LockedTranscript, flags: ResumeFlags): Promise<number> {
   const transcript = readTranscript(path);
   if (transcript.problems.length) {
     throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
   }
+  const { runbook, forced } = runbookFor(transcript, flags.force ?? false);
+  const point = findResumePoint(transcript, runbook.doc, loadCalled); // refuses a finished run first
+  // The lock says no live process writes it; a writer of an older version (without the lock) may still.
   const running = writerStillRunning(transcript);
   if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
-  const { runbook, forced } = runbookFor(transcript, flags.force ?? false);
-  const point = findResumePoint(transcript, runbook.doc);
   if (point.dryRun !== (flags.dryRun ?? false)) {
     throw new UserError(point.dryRun
       ? 'this transcript is of a dry run: its destructive steps never ran. Resume it with --dry-run, or start a real run'
       : 'this transcript is of a real run; a dry run cannot continue it (drop --dry-run)');
   }
+  await noOrphans(transcript, flags.waitForOrphans ?? false, (line) => process.stderr.write(`runbook: ${line}\n`));
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
   const input = inputsForResume(transcript.header.inputs, runbook.doc, flags.input, env);
   const marker: ResumeMarker = { stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}) };
-  const session = await prepareRun(runbook, { ...flags, input, transcript: path },
-    { resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context } },
-    { appendTo: { path: transcript.path, marker } });
+  const recorded = recordedTargets(transcript);
+  const session = await prepareRun(runbook, { ...flags, input, transcript: path }, {
+    resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
+    targets: TargetGuard.create(recorded, flags.retarget ?? false),
+  }, { appendTo: { path: transcript.path, marker, locked } });
+  const changes = await changedTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs });
+  if (changes.length && !flags.retarget) {
+    throw new UserError(`refusing to resume: another target answers now than the one this run was started on; nothing was run.${describeChanges(changes)}\n` +
+      'If the run must continue there, resume with --retarget (every destructive step asks again).');
+  }
+  if (changes.length) process.stderr.write(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
   return session.execute();
+}
+
+/** The runbook a `runbook:` step calls, as call-runbook loads it. */
+function loadCalled(step: StepDoc, callerFile: string): { doc: RunbookDoc; file: string } | undefined {
+  const name = step.runbook?.name;
+  if (!name) return undefined;
+  try {
+    const { runbook } = loadRunbook(name.includes('/') ? resolve(dirname(callerFile), name) : name);
+    return { doc: runbook.doc, file: runbook.file };
+  } catch {
+    return undefined;
+  }
 }
 
 function runbookFor(t: Transcript, force: boolean): { runbook: Runbook; forced?: ResumeMarker['forced'] } {

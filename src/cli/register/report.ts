@@ -5,7 +5,8 @@ import type { Lazy } from './index.js';
 export function registerReport(program: Command, lazy: Lazy): void {
   program.command('report').argument('<transcript>', 'a .jsonl transcript written by run or resume')
     .description('Write a postmortem from a transcript: summary, timeline, confirmations, notes, key outputs and the path the run took.')
-    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .option('-o, --output <file>', 'write to this file instead of standard output (never over a transcript)')
+    .option('--force', 'replace an existing output file (a transcript is never replaced)')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .addHelpText('after', `
 Examples:

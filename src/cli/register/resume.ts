@@ -8,6 +8,8 @@ export function registerResume(program: Command, lazy: Lazy): void {
     .description('Continue an interrupted run from its transcript: finished steps are not run again.'),
   'an input value (repeatable); secret inputs must be given again', 'continue a dry run (only a dry run can continue a dry run)')
     .option('--force', 'resume even though the runbook changed since the run started (recorded in the transcript)')
+    .option('--retarget', 'continue although another server (or host) answers than the run was started on; every destructive step asks again (not with --yes)')
+    .option('--wait-for-orphans', "wait for processes of the interrupted run's step that are still running, instead of refusing")
     .addHelpText('after', `
 The run continues where it stopped, appending to the same transcript. The step that was running runs
 again, behind its confirmation gate if it is destructive; a step that had finished only takes its branch.
@@ -17,6 +19,12 @@ password the transcript masks) must be supplied again, by --input or their envir
 Examples:
   runbook resume runbook-transcripts/2024-05-01T12-30-45.123Z-pool-exhausted.jsonl
   PGPASSWORD=… runbook resume ./incident.jsonl --plain --approve restart-app
-Exit codes: as for run; 2 also when the run already finished or the runbook changed (see --force).`)
+Before its first step, resume checks that nothing of the interrupted run still runs (the step's process
+group) and that every database the run reached, and this host, is the one answering now (the server's own
+identity is compared, not the URL); otherwise it refuses, naming the processes or both targets.
+
+Exit codes: as for run; 2 also when the run already finished, the runbook changed (see --force), the transcript
+is in use by another runbook process, a process of the interrupted step still runs (see --wait-for-orphans), or
+another target answers (see --retarget).`)
     .action(lazy(() => import('../commands/resume.js'), 'resumeCommand'));
 }

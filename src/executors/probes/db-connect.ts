@@ -3,21 +3,22 @@
 import { openSession } from '../../db/open.js';
 import { sslMode } from '../../db/ssl-options.js';
 import { parseUrl, UrlError } from '../../db/url.js';
+import { withEnvCredentials } from '../../db/url-env.js';
 import { probeFailed, probeOk } from './probe-result.js';
 import { deadline } from './socket.js';
 import type { Session } from '../../db/session.js';
 import type { ExecContext, ProbeAction, StepResult } from '../types.js';
 
-export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext): Promise<StepResult> {
+export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>): Promise<StepResult> {
   const startedAt = Date.now();
   let details: Record<string, unknown> = {};
   const limit = deadline(ctx.signal, action.timeoutMs, 'db-connect');
   let session: Session | undefined;
   try {
     if (!action.url) throw new UrlError('the db-connect probe needs a connection url');
-    const info = parseUrl(action.url);
+    const info = withEnvCredentials(parseUrl(action.url), env ?? process.env); // details name the user that logs in
     details = { engine: info.engine, host: info.host, port: info.port, database: info.database, user: info.user, sslmode: sslMode(info) };
-    session = await openSession(info, { timeoutMs: action.timeoutMs, signal: limit.signal });
+    session = await openSession(info, { timeoutMs: action.timeoutMs, signal: limit.signal, ...(env ? { env } : {}) });
     const connectMs = Date.now() - startedAt;
     await session.ping(limit.signal);
     details = {

@@ -8,19 +8,20 @@ import { tlsProbe } from './tls.js';
 import type { ProbeName } from '../../language/schema.js';
 import type { ExecContext, Executor, ProbeAction, StepResult } from '../types.js';
 
-const PROBES: Record<ProbeName, (action: ProbeAction, ctx: ExecContext) => Promise<StepResult>> = {
+type Env = Record<string, string | undefined>;
+const PROBES: Record<ProbeName, (action: ProbeAction, ctx: ExecContext, env?: Env) => Promise<StepResult>> = {
   dns: dnsProbe,
   tcp: tcpProbe,
   tls: tlsProbe,
   'db-connect': dbConnectProbe,
 };
 
-export function createProbeExecutor(): Executor<ProbeAction> {
+export function createProbeExecutor(env?: Env): Executor<ProbeAction> {
   return {
     async execute(action, ctx) {
       const probe = PROBES[action.probe] as (typeof PROBES)[ProbeName] | undefined;
       if (!probe) return failedResult(ctx, Date.now(), 'other', `unknown probe '${String(action.probe)}'`);
-      return probe(action, maskingAlso(ctx, urlSecrets(action.url)));
+      return probe(action, maskingAlso(ctx, urlSecrets(action.url)), env);
     },
   };
 }

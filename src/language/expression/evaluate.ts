@@ -5,41 +5,107 @@ import { FUNCTIONS } from './functions.js';
 
 export type Scope = Record<string, unknown>;
 
+/** Secrets flow through expressions: a value computed from a secret (upper(secret), json(secret), a
+ *  concatenation, trim) is a secret too. A scope that carries TAINT says which values it read are secret, and is
+ *  told each string computed from one. The language knows nothing of redaction; the engine supplies the hook. */
+export const TAINT = Symbol('taint');
+export interface Taint {
+  /** Whether a value read from the scope is (or holds) a secret. */
+  secret(value: unknown): boolean;
+  /** A string computed from a secret by a function or operator. */
+  derived(value: string): void;
+}
+
+/** Taint flowing through one evaluation: `on` is whether the value just computed came from a secret. */
+interface Flow { hook: Taint; on: boolean }
+
 /** Evaluates; any failure is an ExpressionError. Values from outside (a proxy, an object without a
  *  primitive form) can make a conversion throw a TypeError: that is the expression's failure, not the engine's. */
 export function evaluate(node: Node, scope: Scope): unknown {
+  const hook = scope[TAINT as unknown as string] as Taint | undefined;
   try {
-    return evalNode(node, scope);
+    return evalNode(node, scope, hook ? { hook, on: false } : undefined);
   } catch (e) {
     if (e instanceof ExpressionError) throw e;
     throw new ExpressionError(`cannot evaluate: ${(e as Error).message}`, node.pos);
   }
 }
 
-function evalNode(node: Node, scope: Scope): unknown {
+/** A sub-expression's value and whether it came from a secret. */
+function sub(node: Node, scope: Scope, t: Flow | undefined): [unknown, boolean] {
+  if (!t) return [evalNode(node, scope, t), false];
+  const outer = t.on;
+  t.on = false;
+  const value = evalNode(node, scope, t);
+  const tainted = t.on;
+  t.on = outer;
+  return [value, tainted];
+}
+
+/** A value read from the scope: secret by what it holds. Only the end of a member chain counts (`login.details.host`
+ *  is not secret because `login` also holds a URL with a password). */
+function source(value: unknown, t: Flow | undefined): unknown {
+  if (t && t.hook.secret(value)) t.on = true;
+  return value;
+}
+
+/** A value computed from operands, tainted when one was: a new string is registered as a secret. */
+function computed(value: unknown, tainted: boolean, t: Flow | undefined): unknown {
+  if (!t || !tainted) return value;
+  t.on = true;
+  if (typeof value === 'string') t.hook.derived(value);
+  return value;
+}
+
+function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
   switch (node.type) {
     case 'literal': return node.value;
-    case 'ident': return read(scope, node.name);
+    case 'ident': return source(read(scope, node.name), t);
     case 'member': {
-      const obj = evalNode(node.object, scope);
-      const key = node.computed ? evalNode(node.property, scope) : (node.property as { value: string }).value;
-      return read(obj, key);
+      const [obj] = sub(node.object, scope, t);
+      const key = node.computed ? sub(node.property, scope, t)[0] : (node.property as { value: string }).value;
+      return source(read(obj, key), t);
     }
     case 'call': {
       const fn = FUNCTIONS.get(node.callee);
       if (!fn) throw new ExpressionError(`unknown function '${node.callee}'`, node.pos);
-      return fn(...node.args.map((a) => evalNode(a, scope)));
+      const args = node.args.map((a) => sub(a, scope, t));
+      const value = fn(...args.map(([v]) => v));
+      // default() passes one of its arguments through unchanged: it is as secret as the one it returned.
+      if (node.callee === 'default') return passThrough(value, args, t);
+      return computed(value, args.some(([, tainted]) => tainted), t);
     }
-    case 'unary': return node.op === '!' ? !truthy(evalNode(node.arg, scope)) : -Number(evalNode(node.arg, scope));
+    case 'unary': {
+      const [arg, tainted] = sub(node.arg, scope, t);
+      return computed(node.op === '!' ? !truthy(arg) : -Number(arg), tainted, t);
+    }
     case 'logical': {
-      const left = evalNode(node.left, scope);
-      if (node.op === '&&') return truthy(left) ? evalNode(node.right, scope) : left;
-      return truthy(left) ? left : evalNode(node.right, scope);
+      const left = sub(node.left, scope, t);
+      if (node.op === '&&' ? !truthy(left[0]) : truthy(left[0])) return passThrough(left[0], [left], t);
+      return passThrough(...pick(sub(node.right, scope, t)), t);
     }
-    case 'conditional': return truthy(evalNode(node.test, scope)) ? evalNode(node.then, scope) : evalNode(node.else, scope);
-    case 'array': return node.items.map((i) => evalNode(i, scope));
-    case 'binary': return binary(node.op, evalNode(node.left, scope), evalNode(node.right, scope), node.pos);
+    case 'conditional': {
+      const [test] = sub(node.test, scope, t); // which branch a secret chose is not itself the secret
+      return passThrough(...pick(sub(truthy(test) ? node.then : node.else, scope, t)), t);
+    }
+    case 'array': {
+      const items = node.items.map((i) => sub(i, scope, t));
+      return computed(items.map(([v]) => v), items.some(([, tainted]) => tainted), t);
+    }
+    case 'binary': {
+      const [a, ta] = sub(node.left, scope, t);
+      const [b, tb] = sub(node.right, scope, t);
+      return computed(binary(node.op, a, b, node.pos), ta || tb, t);
+    }
   }
+}
+
+const pick = (r: [unknown, boolean]): [unknown, [unknown, boolean][]] => [r[0], [r]];
+
+/** A value that is one of the operands: tainted as that operand was, nothing new to register. */
+function passThrough(value: unknown, operands: [unknown, boolean][], t: Flow | undefined): unknown {
+  if (t && operands.some(([v, tainted]) => tainted && v === value)) t.on = true;
+  return value;
 }
 
 export function truthy(v: unknown): boolean {

@@ -18,6 +18,9 @@ const TABLE: Record<string, Fn> = {
   join: (arr, sep) => (Array.isArray(arr) ? arr.map(str).join(sep === undefined ? ', ' : str(sep)) : str(arr)),
   default: (v, d) => (v === undefined || v === null || v === '' ? d : v),
   json: (v) => JSON.stringify(v ?? null),
+  // Lists from text, for for_each over shell output or a comma-separated input.
+  split: (s, sep) => { const t = str(s); return t === '' ? [] : t.split(sep === undefined ? ',' : str(sep)).map((x) => x.trim()).filter((x) => x !== ''); },
+  lines: (s) => str(s).split('\n').map((x) => x.trim()).filter((x) => x !== ''),
 };
 
 /** A Map, so that names like 'constructor' or '__proto__' are never found on a prototype. */

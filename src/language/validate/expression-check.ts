@@ -1,7 +1,7 @@
 // Expressions and templates must parse and may only read names that exist.
 import type { RunbookDoc } from '../schema.js';
 import { ExpressionError, parseExpression, parseTemplate, references, FUNCTIONS, type Node } from '../expression/index.js';
-import { runbookSites, type Site } from '../sites.js';
+import { loopVar, runbookSites, type Site } from '../sites.js';
 import { didYouMean } from '../suggest.js';
 import type { Reporter } from './context.js';
 
@@ -13,7 +13,8 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
   const inputs = Object.keys(doc.inputs ?? {});
   // Sets: every reference is looked up, and a 1,000-step runbook has thousands of them.
   const names: Names = { inputs: new Set(inputs), stepIds: new Set(doc.steps.map((s) => s.id)),
-    captures: new Set(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [s.capture]))) };
+    captures: new Set(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [s.capture]))),
+    items: new Set(doc.steps.flatMap((s) => (s.for_each ? [loopVar(s.for_each)] : []))) };
   doc.steps.forEach((s, i) => {
     if (s.capture && (RESERVED_ROOTS as readonly string[]).includes(s.capture)) {
       report.error('reserved-name', `/steps/${i}/capture`, `capture name '${s.capture}' is reserved (${RESERVED_ROOTS.join(', ')})`);
@@ -59,7 +60,7 @@ function badRegex(node: Node): { message: string; pos: number } | undefined {
   return undefined;
 }
 
-interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string> }
+interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string>; items: Set<string> }
 
 function checkReference(root: string, member: string | undefined, site: Site, names: Names): { code: string; message: string } | undefined {
   if (root === 'inputs') {
@@ -79,8 +80,11 @@ function checkReference(root: string, member: string | undefined, site: Site, na
   if (root === 'result') {
     return site.withResult ? undefined : { code: 'unknown-name', message: `'result' is only available in next[].if and wait.until; use a capture name or steps.<id> here` };
   }
-  if (names.captures.has(root) || FUNCTIONS.has(root)) return undefined;
-  const all = [...RESERVED_ROOTS, ...names.captures];
+  if (root === site.item || names.captures.has(root) || FUNCTIONS.has(root)) return undefined;
+  if (names.items.has(root)) {
+    return { code: 'unknown-name', message: `'${root}' is a for_each item: it exists only in its own step's shell, sql, with and for_each.label, while one item runs` };
+  }
+  const all = [...RESERVED_ROOTS, ...names.captures, ...(site.item ? [site.item] : [])];
   return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, run.dry_run, or a step's capture name)` };
 }
 

@@ -10,6 +10,7 @@ import { checkExpressions } from './expression-check.js';
 import { lintSafety } from './safety-lint.js';
 import { checkPatterns } from './pattern-check.js';
 import { checkShellHoles } from './shell-check.js';
+import { checkDurations } from './duration-check.js';
 
 /** Beyond this a runbook is no longer something to read during an incident, and compiling it would take
  *  seconds; ~8× the largest built-in. */
@@ -37,6 +38,7 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   checkExpressions(doc, report);
   checkPatterns(doc, report);
   checkShellHoles(doc, report);
+  checkDurations(doc, report);
   lintSafety(doc, report);
   return sortByPosition(report.diagnostics);
 }

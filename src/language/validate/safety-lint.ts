@@ -1,12 +1,11 @@
 // A step that changes things must say so: the run stops for the operator before every destructive step.
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
-
-const READ_ONLY_SQL = /^(select|show|explain|describe|desc|values|table|with)\b/i;
-const WRITES_IN_SQL = /\b(insert|update|delete|merge|drop|alter|create|truncate|grant|revoke|kill|lock|vacuum|reindex|cluster|copy|call|do|set\s+global)\b|\b(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|set_config|pg_advisory_lock|lo_unlink|dblink_exec|pg_drop_replication_slot|pg_create_physical_replication_slot|pg_create_logical_replication_slot|pg_promote|pg_wal_replay_pause|pg_wal_replay_resume|pg_replication_origin_drop)\s*\(/i;
-const DANGEROUS_SHELL = /\b(rm|rmdir|kill|pkill|killall|reboot|shutdown|halt|poweroff|truncate|dd|mkfs|iptables|ufw|drop|delete|terminate|restart|stop|reload)\b|systemctl\s+\w*\s*(restart|stop|reload|kill)|docker\s+(rm|stop|restart|kill)|kubectl\s+(delete|scale|drain|rollout\s+restart)|>\s*\/(etc|var|usr)\//i;
+import { shellDanger } from './shell-lint.js';
+import { lintSql } from './sql-safety.js';
 
 export function lintSafety(doc: RunbookDoc, report: Reporter): void {
+  lintSql(doc, report); // SQL (of sql steps and waits) is proven read-only by the engine's parser (sql-safety.ts)
   doc.steps.forEach((step, i) => {
     const finding = dangerIn(step);
     if (!finding) return;
@@ -22,29 +21,12 @@ export function lintSafety(doc: RunbookDoc, report: Reporter): void {
   });
 }
 
-/** What makes the step look dangerous, in words, or undefined. */
+/** What makes the step's shell (or its wait's polled shell) look dangerous, in words, or undefined. */
 export function dangerIn(step: StepDoc): string | undefined {
-  const sql = step.sql?.query;
-  const texts = typeof sql === 'string' ? [sql] : sql ? [sql.postgres, sql.mysql] : [];
-  for (const q of texts) {
-    if (q === undefined) continue;
-    const write = sqlWrite(q);
-    if (write) return `runs SQL that is not read-only (${write})`;
-  }
+  return shellOf(step) ?? (step.wait ? shellOf(step.wait) : undefined);
+}
+
+function shellOf(step: Pick<StepDoc, 'shell'>): string | undefined {
   const shell = typeof step.shell === 'string' ? step.shell : step.shell?.run;
-  const match = shell ? DANGEROUS_SHELL.exec(stripComments(shell)) : null;
-  if (match) return `runs a shell command that looks destructive ('${match[0].trim()}')`;
-  return undefined;
+  return shell === undefined ? undefined : shellDanger(shell);
 }
-
-function sqlWrite(query: string): string | undefined {
-  const body = query.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/'(?:[^']|'')*'/g, "''");
-  for (const stmt of body.split(';').map((s) => s.trim()).filter(Boolean)) {
-    if (!READ_ONLY_SQL.test(stmt)) return stmt.split(/\s+/)[0]?.toUpperCase();
-    const w = WRITES_IN_SQL.exec(stmt);
-    if (w) return (w[1] ?? w[2] ?? w[0]).trim();
-  }
-  return undefined;
-}
-
-const stripComments = (script: string) => script.split('\n').map((l) => l.replace(/(^|\s)#.*$/, '')).join('\n');

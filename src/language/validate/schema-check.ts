@@ -48,7 +48,8 @@ function describe(path: string, message: string, schema: TSchema, actual: unknow
     report.error('schema', path, `'${name}'${where} needs at least ${minItems} item${minItems === 1 ? '' : 's'} — an empty list does nothing`);
     return;
   }
-  report.error('schema', path, `'${name || 'runbook'}'${where}: ${expected(schema, message)}, got ${show(actual)}`);
+  const got = secretValue(path, root) ? 'a value not shown (the input is secret)' : show(actual);
+  report.error('schema', path, `'${name || 'runbook'}'${where}: ${expected(schema, message)}, got ${got}`);
 }
 
 function parentSchema(schema: TSchema): Record<string, unknown> | undefined {
@@ -73,6 +74,14 @@ function show(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** A value inside an input marked secret (or meant to be: `secret: "yes"` is a schema error of its own). */
+function secretValue(path: string, root: unknown): boolean {
+  const m = /^\/inputs\/([^/]+)\/(.*)$/.exec(path);
+  if (!m) return false;
+  const input = (root as { inputs?: Record<string, { secret?: unknown }> }).inputs?.[m[1]!.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return Boolean(input?.secret);
 }
 
 function label(path: string, root: unknown): string {

@@ -1,7 +1,9 @@
 // Per-step rules the schema cannot say: one action per step, unique ids, fields that only fit some kinds.
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import { STEP_KINDS } from '../schema.js';
-import { hasTemplate } from '../expression/index.js';
+import { FUNCTIONS, hasTemplate } from '../expression/index.js';
+import { loopVar } from '../sites.js';
+import { RESERVED_ROOTS } from './expression-check.js';
 import { didYouMean } from '../suggest.js';
 import type { Reporter } from './context.js';
 
@@ -51,11 +53,25 @@ function checkFields(step: StepDoc, base: string, doc: RunbookDoc, report: Repor
   checkConnectionRef(step.sql?.connection ?? step.wait?.sql?.connection, `${base}/${step.sql ? 'sql' : 'wait/sql'}/connection`, doc, report);
   if (step.sql || step.wait?.sql) checkSqlText(step, base, doc, report);
   checkConnectionRef(step.with?.connection ?? step.wait?.with?.connection, `${base}/${step.with ? 'with' : 'wait/with'}/connection`, doc, report);
+  if (step.for_each) checkForEach(step, base, doc, report);
   const wait = step.wait;
   if (wait) {
     const actions = ['sql', 'shell', 'probe'].filter((k) => wait[k as 'sql'] !== undefined);
     if (actions.length !== 1) report.error('wait-action', `${base}/wait`, `wait in step '${step.id}' needs exactly one of sql, shell, probe to poll`);
   }
+}
+
+const LOOP_KINDS = ['shell', 'sql', 'probe'] as const;
+
+function checkForEach(step: StepDoc, base: string, doc: RunbookDoc, report: Reporter): void {
+  if (!LOOP_KINDS.some((k) => step[k] !== undefined)) {
+    report.error('misplaced-key', `${base}/for_each`, `'for_each' only belongs on ${LOOP_KINDS.join(', ')} steps (step '${step.id}'); wait, prompt, manual and runbook steps run once`, 'key');
+  }
+  const name = loopVar(step.for_each!);
+  const captures = new Set(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [s.capture])));
+  const clash = (RESERVED_ROOTS as readonly string[]).includes(name) ? 'a reserved name'
+    : captures.has(name) ? 'the name of a capture' : FUNCTIONS.has(name) ? 'the name of a function' : undefined;
+  if (clash) report.error('reserved-name', `${base}/for_each/${step.for_each!.as === undefined ? 'in' : 'as'}`, `the for_each item of step '${step.id}' is called '${name}', which is ${clash}: pick another name with 'as:'`);
 }
 
 function checkProbeTarget(step: StepDoc, base: string, report: Reporter): void {

@@ -1,8 +1,11 @@
-// One transcript line as the terminal shows it on replay: a time, a symbol, what happened.
-import { plainText } from '../text.js';
+// One transcript line as the terminal shows it on replay: a time, a symbol, what happened. Every line goes
+// through terminalText (common/terminal-text.ts): recorded output cannot act on the viewer's terminal.
+import { terminalText } from '../../common/terminal-text.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
+import { gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
 import type { TranscriptLine } from '../schema.js';
+import { gateItemLines } from '../../ui/gate-items.js';
 
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
 const pad = ' '.repeat(10);
@@ -10,7 +13,7 @@ const pad = ' '.repeat(10);
 export function renderLine(line: TranscriptLine): string[] {
   const text = describe(line);
   if (!text.length) return [];
-  return text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${plainText(t)}`);
+  return text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${terminalText(t)}`);
 }
 
 function describe(l: TranscriptLine): string[] {
@@ -18,7 +21,7 @@ function describe(l: TranscriptLine): string[] {
     case 'header': return [`${l.runbook.title} (${l.runbook.name}) — ${l.operator} on ${l.host}${l.target ? `, target ${l.target}` : ''}`];
     case 'resumed': return [`▶ resumed by ${l.operator} at ${l.stepId}${l.phase === 'route' ? ' (finished; taking its branch)' : ''}${l.forced ? ' — forced: the runbook had changed' : ''}`];
     case 'run-started': return [`▶ run started${l.resumedFrom ? ` (resumed at ${l.resumedFrom})` : ''}${l.dryRun ? ' — DRY RUN' : ''}${inputs(l.inputs)}`];
-    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}`,
+    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}${l.dryRun === 'sandboxed' ? ' (dry run: sandboxed)' : ''}`,
       ...(l.command ? commandLines(l.command) : [])];
     case 'step-output': return l.chunk.replace(/\n$/, '').split('\n').map((c) => `${OUT_PREFIX[l.stream]}${c}`);
     case 'output-dropped': return [`… ${bytes(l.droppedBytes)} more output of ${l.stepId} was not recorded`];
@@ -26,10 +29,18 @@ function describe(l: TranscriptLine): string[] {
       const s = summary(l.result);
       return [`${l.result.status === 'ok' ? '✓' : '✗'} ${l.stepId} ${l.result.status}${s ? ` (${s})` : ''} ${duration(l.result.durationMs)}${l.willRetry ? ' — will retry' : ''}`];
     }
-    case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason})${l.detail ? `: ${l.detail}` : ''}`];
+    case 'already-ran': return [`✓ ${l.stepId}: already ran (${l.status}), not run again`];
+    case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.detail}` : ''}`];
     case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
     case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed ? ' (again, after the resume)' : ''}: ${l.question}`,
-      ...commandLines(l.command), ...(l.target ? [`on ${l.target}`] : []), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : [])];
+      ...commandLines(l.command), ...(l.target ? [`on ${gateTarget(l)}`] : []),
+      ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : []),
+      ...(l.items ? gateItemLines(l.items, l.itemsDone) : [])];
+    case 'loop-started': return [`⟳ ${l.stepId}: for each of ${l.items.length} items`];
+    case 'item-finished': {
+      const s = summary(l.result);
+      return [`  ${l.result.status === 'ok' ? '✓' : '✗'} item ${l.index + 1} ${l.label}: ${l.result.status}${s ? ` (${s})` : ''}`];
+    }
     case 'confirmation-answered': return [`→ ${l.answer} — by ${l.by} (${l.how}) after ${duration(l.waitedMs)}`];
     case 'question-asked': {
       const a = l.question.action;

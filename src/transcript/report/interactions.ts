@@ -2,6 +2,7 @@
 // questions from manual and prompt steps, and notes.
 import type { TranscriptLine } from '../schema.js';
 import type { ConfirmationRow, NoteRow, QuestionRow } from './model.js';
+import { gateSettings, gateTarget } from '../../ui/format.js';
 
 export function interactionsOf(lines: TranscriptLine[]): { confirmations: ConfirmationRow[]; questions: QuestionRow[]; notes: NoteRow[] } {
   const confirmations: ConfirmationRow[] = [];
@@ -9,7 +10,8 @@ export function interactionsOf(lines: TranscriptLine[]): { confirmations: Confir
   const notes: NoteRow[] = [];
   for (const line of lines) {
     if (line.type === 'confirmation-requested') {
-      confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed });
+      const settings = [...(line.target ? [`on: ${gateTarget(line)}`] : []), ...gateSettings(line).map((s) => `${s.label || 'env'}: ${s.value}`)];
+      confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed, settings, ...(line.items ? { items: line.items } : {}) });
     } else if (line.type === 'confirmation-answered') {
       const row = [...confirmations].reverse().find((c) => c.stepId === line.stepId && c.answer === undefined);
       if (row) Object.assign(row, { answer: line.answer, by: line.by, how: line.how, waitedMs: line.waitedMs });

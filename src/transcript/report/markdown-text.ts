@@ -1,11 +1,11 @@
 // Text from a transcript placed into Markdown so that it cannot change the document around it: a step's
 // output containing ``` or | or <script> shows as text, never as structure.
-import { plainText } from '../text.js';
+import { terminalText } from '../../common/terminal-text.js';
 
 /** Inline text: Markdown, HTML and math ($) punctuation escaped, so it renders exactly as written, and kept on
  *  one line (⏎ for a line break): a newline would let the next line start a heading, list or fence. */
 export function inline(text: string): string {
-  return plainText(text)
+  return terminalText(text)
     .replace(/[\\`*_[\]|~$]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;').replace(/</g, '&lt;')
     .replace(/\s*\n\s*/g, ' ⏎ ');
@@ -23,13 +23,13 @@ export function codeCell(text: string | undefined, max = 160): string {
 }
 
 function oneLine(text: string, max: number): string {
-  const flat = plainText(text).trim().replace(/\s*\n\s*/g, ' ⏎ ');
+  const flat = terminalText(text).trim().replace(/\s*\n\s*/g, ' ⏎ ');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** A code span that holds any text: delimited by more backticks than the text contains in a row. */
 export function code(text: string): string {
-  const flat = plainText(text).replace(/\n/g, ' ');
+  const flat = terminalText(text).replace(/\n/g, ' ');
   const ticks = '`'.repeat(longestRun(flat, '`') + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${ticks}${pad}${flat}${pad}${ticks}`;
@@ -37,7 +37,7 @@ export function code(text: string): string {
 
 /** A fenced block that no line of the text can close early. */
 export function fenced(text: string, info = ''): string {
-  const body = plainText(text).replace(/\n+$/, '');
+  const body = terminalText(text).replace(/\n+$/, '');
   const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
   return `${fence}${info}\n${body}\n${fence}`;
 }

@@ -2,6 +2,7 @@
 // through markdown-text.ts, so recorded output cannot break the document.
 import { bytes, clock, dateTime, duration } from './format.js';
 import { cell, clip, code, codeCell, fenced, inline } from './markdown-text.js';
+import { gateItemLines } from '../../ui/gate-items.js';
 import type { ConfirmationRow, OutputBlock, ReportModel } from './model.js';
 
 export function renderMarkdown(m: ReportModel): string {
@@ -17,7 +18,9 @@ const table = (head: string[], rows: string[][]): string[] =>
 
 function warnings(m: ReportModel): string[] {
   const out: string[] = [];
-  if (m.outcome === 'interrupted') out.push('> **This run did not finish.** The transcript ends while it was running; the last step shown as interrupted has no recorded result.', '');
+  const recordedEnd = m.timeline.at(-1)?.what === 'run finished';
+  if (m.outcome === 'interrupted' && recordedEnd) out.push(`> **This run was interrupted** (${cell(m.message, 300)}); \`runbook resume\` can continue it.`, '');
+  else if (m.outcome === 'interrupted') out.push('> **This run did not finish.** The transcript ends while it was running; the last step shown as interrupted has no recorded result.', '');
   if (m.dryRun) out.push('> This was a **dry run**: destructive steps were shown, not run.', '');
   return out;
 }
@@ -60,7 +63,7 @@ function confirmations(list: ConfirmationRow[]): string[] {
     c.answer ? `**${c.answer}**` : '_no answer recorded_', cell(c.by), cell(c.how), duration(c.waitedMs),
   ]);
   const unique = [...new Map(list.map((c) => [`${c.stepId}\0${c.command}`, c])).values()];   // asked again after a resume
-  const commands = unique.map((c) => `- ${code(c.stepId)} asked to run:\n\n${indent(fenced(clip(c.command, 20, 2000)))}`);
+  const commands = unique.map((c) => `- ${code(c.stepId)} asked to run:\n\n${indent(fenced(clip(c.command, 20, 2000)))}${c.settings.length ? `\n\n${c.settings.map((s) => `  - ${cell(s, 400)}`).join('\n')}` : ''}${c.items ? `\n\n${indent(fenced(gateItemLines(c.items).join('\n'), 'text'))}` : ''}`);
   return ['## Confirmations', '', ...table(['Asked', 'Step', 'Question', 'Answer', 'By', 'How', 'Waited'], rows), '', ...commands, ''];
 }
 
@@ -85,6 +88,9 @@ function outputBlock(o: OutputBlock): string[] {
   if (o.error) out.push(`Error: ${cell(o.error, 500)}`, '');
   if (o.stdout.trim()) out.push(fenced(clip(o.stdout), 'text'), '');
   if (o.stderr.trim()) out.push('stderr:', '', fenced(clip(o.stderr), 'text'), '');
+  if (o.items?.length) {
+    out.push(`${o.items.length} items:`, '', ...table(['#', 'Item', 'Status', 'Result'], o.items.map((i) => [String(i.index + 1), cell(i.label, 200), i.status, cell(i.summary, 300)])), '');
+  }
   if (o.rows?.length) {
     const shown = o.rows.slice(0, 20).map((r) => JSON.stringify(r)).join('\n');
     out.push(`${o.rowCount ?? o.rows.length} rows${o.rows.length > 20 ? ' (first 20 shown)' : ''}:`, '', fenced(clip(shown), 'json'), '');

@@ -1,4 +1,5 @@
 // What a postmortem says, as data: `report --format json` prints it, the Markdown renderer draws it.
+import type { GateItem } from '../../engine/events.js';
 import type { RunOutcome } from '../../engine/events.js';
 
 export interface TimelineRow {
@@ -17,6 +18,8 @@ export interface TimelineRow {
 export interface ConfirmationRow {
   ts: string; stepId: string; title: string; question: string; command: string; risk: 'normal' | 'high';
   askedAgainAfterResume: boolean;
+  settings: string[];          // where, env values, directory, time limit, what the approval covers
+  items?: GateItem[];          // a for_each: every item the approval covered
   answer?: string; by?: string; how?: string; waitedMs?: number;
 }
 
@@ -28,6 +31,7 @@ export interface OutputBlock {
   stdout: string; stderr: string;
   droppedBytes?: number; limitBytes?: number;
   rows?: Record<string, unknown>[]; rowCount?: number;
+  items?: { index: number; label: string; status: string; summary: string }[];   // a for_each: every item's result
   error?: string;
 }
 

@@ -2,6 +2,7 @@
 import type { StepResult } from '../../executors/types.js';
 import type { TranscriptLine } from '../schema.js';
 import type { OutputBlock, TimelineRow } from './model.js';
+import { SHOWN_BECAUSE } from '../../ui/format.js';
 
 interface Open { row: TimelineRow; output: OutputBlock }
 
@@ -14,7 +15,8 @@ export function timelineOf(lines: TranscriptLine[]): { timeline: TimelineRow[]; 
   for (const line of lines) {
     switch (line.type) {
       case 'step-started': {
-        const row: TimelineRow = { ts: line.ts, stepId: line.stepId, title: line.title, what: line.kind, ...(line.command !== undefined ? { command: line.command } : {}), status: 'running', attempt: line.attempt, destructive: line.destructive };
+        const what = line.dryRun === 'sandboxed' ? `${line.kind} (dry run: in the sandbox)` : line.dryRun === 'ran' ? `${line.kind} (dry run: read-only, for real)` : line.kind;
+        const row: TimelineRow = { ts: line.ts, stepId: line.stepId, title: line.title, what, ...(line.command !== undefined ? { command: line.command } : {}), status: 'running', attempt: line.attempt, destructive: line.destructive };
         const output: OutputBlock = { stepId: line.stepId, title: line.title, attempt: line.attempt, stdout: '', stderr: '' };
         timeline.push(row); outputs.push(output);
         open.set(line.stepId, { row, output }); last.set(line.stepId, output);
@@ -39,7 +41,7 @@ export function timelineOf(lines: TranscriptLine[]): { timeline: TimelineRow[]; 
       }
       case 'step-skipped': {
         const o = open.get(line.stepId);
-        const detail = line.reason === 'dry-run' ? 'dry run: shown, not run' : line.reason === 'operator' ? 'skipped by the operator' : 'its condition did not hold';
+        const detail = line.reason === 'dry-run' ? `dry run: shown, not run${line.because && line.because !== 'destructive' ? ` (${SHOWN_BECAUSE[line.because]})` : ''}` : line.reason === 'operator' ? 'skipped by the operator' : 'its condition did not hold';
         if (o) { o.row.status = 'skipped'; o.row.detail = detail; } else timeline.push({ ts: line.ts, stepId: line.stepId, title: line.stepId, what: '(not run)', status: 'skipped', detail });
         break;
       }
@@ -65,7 +67,8 @@ function finish(o: Open, r: StepResult, willRetry: boolean): void {
   o.row.status = r.status;
   const detail = summary(r);
   o.row.detail = willRetry ? `${detail}${detail ? '; ' : ''}will retry` : detail;
-  if (r.rows) { o.output.rows = r.rows; o.output.rowCount = r.rowCount ?? r.rows.length; }
+  if (r.items) o.output.items = r.items.map((i) => ({ index: i.index, label: i.label, status: i.status, summary: summary(i) }));
+  else if (r.rows) { o.output.rows = r.rows; o.output.rowCount = r.rowCount ?? r.rows.length; }
   if (r.error) o.output.error = r.error;
   // Output not streamed (an executor that only returns it) is still worth showing.
   if (!o.output.stdout && r.stdout) o.output.stdout = r.stdout;
@@ -74,14 +77,26 @@ function finish(o: Open, r: StepResult, willRetry: boolean): void {
 
 /** The result in a few words: the error if there is one (it names the exit code), else what came back. */
 export function summary(r: StepResult): string {
+  if (r.items) return itemsSummary(r);
   const parts: string[] = [];
   if (r.classification && r.classification !== 'ok' && r.classification !== 'other') parts.push(r.classification);
   if (r.error) parts.push(r.error);
   else if (r.exitCode !== undefined && r.exitCode !== null) parts.push(`exit ${r.exitCode}`);
   else if (r.signal) parts.push(`signal ${r.signal}`);
   if (r.rowCount !== undefined || r.rows) parts.push(`${r.rowCount ?? r.rows?.length} rows`);
+  if (r.rowsOmitted) parts.push(`${r.rowsOmitted} not kept (${r.bytesOmitted ?? '?'} bytes over the row limit)`);
+  if (r.truncated) parts.push(`record truncated: ${r.truncated.fields.join(', ') || 'nothing'} cut (${r.truncated.reason})`);
   if (r.value !== undefined) parts.push(`answer: ${r.value}`);
   return parts.join('; ');
 }
 
-const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.error || o.droppedBytes);
+/** A for_each step: how its items ended, then the first failure. */
+function itemsSummary(r: StepResult): string {
+  const by = new Map<string, number>();
+  for (const i of r.items ?? []) by.set(i.status, (by.get(i.status) ?? 0) + 1);
+  const total = Number(r.details?.items ?? r.items?.length ?? 0);
+  const counts = [...by].map(([status, n]) => `${n} ${status}`).join(', ');
+  return `${total} item${total === 1 ? '' : 's'}: ${counts || 'none run'}${r.error ? `; ${r.error}` : ''}`;
+}
+
+const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.items?.length || o.error || o.droppedBytes);

@@ -11,6 +11,7 @@ import { AbortPrompt } from './AbortPrompt.js';
 import { BranchLine } from './BranchLine.js';
 import { CurrentStep } from './CurrentStep.js';
 import { FinalSummary } from './FinalSummary.js';
+import { gateSettings } from '../format.js';
 import { GatePanel, type GateAnswer } from './GatePanel.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
@@ -23,6 +24,7 @@ import { SqlTable } from './SqlTable.js';
 import { StepList } from './StepList.js';
 import { useGlobalKeys } from './use-global-keys.js';
 import { useNow } from './use-now.js';
+import { terminalText } from '../../common/terminal-text.js';
 
 export type RunControls = Pick<Run, 'confirm' | 'answer' | 'note' | 'abort' | 'operator'>;
 
@@ -38,7 +40,9 @@ export interface AppProps {
 export const GATE_ARM_MS = 250;
 const TICK_MS = 150; // spinner and elapsed times; every tick redraws the frame
 
-export function App({ run, store, transcriptPath, notice, gateArmMs = GATE_ARM_MS }: AppProps) {
+export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = GATE_ARM_MS }: AppProps) {
+  // Run data arrives terminal-safe through the store (view-store.ts); the path given on the command line is made so here.
+  const transcriptPath = rawPath && terminalText(rawPath);
   const vm = useSyncExternalStore(store.subscribe, store.get);
   const [overlay, setOverlay] = useState<Overlay>('none');
   const [scroll, setScroll] = useState(0);
@@ -49,7 +53,8 @@ export function App({ run, store, transcriptPath, notice, gateArmMs = GATE_ARM_M
   const now = useNow(moving ? TICK_MS : 0);
   const step = currentStep(vm);
   const panel = vm.gate !== undefined || vm.questions.length > 0;
-  const layout = layoutFor(stdout.rows || 24, vm.steps.length, panel);
+  const gateExtra = vm.gate ? gateSettings(vm.gate).length + vm.gate.command.trim().split('\n').length - 1 : 0;
+  const layout = layoutFor(stdout.rows || 24, vm.steps.length, panel, gateExtra);
   const output = stepOutput(vm, vm.currentStepId);
   const maxScroll = Math.max(0, output.length - layout.outputRows);
 

@@ -1,10 +1,11 @@
 // How the run ended: outcome and message, step counts, the transcript, and for a dry run what a real run asks.
 import { Box, Text } from 'ink';
-import { commandLine, formatDuration } from '../format.js';
+import { formatDuration } from '../format.js';
+import { dryRunPlan } from '../dry-run-plan.js';
 import type { ViewModel } from '../view-model.js';
 import { useColor } from './theme.js';
 
-const TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad' } as const;
+const TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad', interrupted: 'warn' } as const;
 
 export function FinalSummary({ vm, transcriptPath }: { vm: ViewModel; transcriptPath?: string | undefined }) {
   const color = useColor();
@@ -25,11 +26,10 @@ export function FinalSummary({ vm, transcriptPath }: { vm: ViewModel; transcript
 
 function DryRunList({ vm }: { vm: ViewModel }) {
   const color = useColor();
-  if (!vm.dryRunActions.length) return <Text color={color('warn')}>dry run: no destructive step was reached</Text>;
+  const lines = dryRunPlan(vm.dryRunModes, vm.dryRunActions);
   return (
     <Box flexDirection="column">
-      <Text color={color('warn')}>dry run: a real run would ask you to confirm</Text>
-      {vm.dryRunActions.map((a) => <Text key={a.stepId} wrap="truncate-end">  - <Text bold>{a.stepId}</Text>: {commandLine(a.command)}</Text>)}
+      {lines.map((l, i) => <Text key={i} color={i === 0 ? color('warn') : undefined} wrap="truncate-end">{i === 0 ? 'dry run: ' : '  '}{l}</Text>)}
     </Box>
   );
 }

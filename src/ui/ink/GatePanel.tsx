@@ -4,6 +4,8 @@ import type { ReactNode } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
 import { TypedConfirm } from './TypedConfirm.js';
+import { gateSettings, gateTarget } from '../format.js';
+import { GateItems } from './GateItems.js';
 import { useColor } from './theme.js';
 
 export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
@@ -31,9 +33,11 @@ export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
         {gate.title !== gate.stepId ? <Text color={undefined} bold={false}> · {gate.title}</Text> : null}
       </Text>
       <Field label="will run">{gate.command.trim().split('\n').map((l, i) => <Text key={i} color={color('active')}>{l}</Text>)}</Field>
-      {gate.target ? <Field label="on"><Text>{gate.target}</Text></Field> : null}
+      {gate.target ? <Field label="on"><Text>{gateTarget(gate)}</Text></Field> : null}
+      {gateSettings(gate).map((s, i) => <Field key={`setting-${i}`} label={s.label}><Text>{s.value}</Text></Field>)}
       {gate.description ? <Field label="why"><Text>{gate.description.trim()}</Text></Field> : null}
       {gate.blastRadius ? <Field label="affects"><Text>{gate.blastRadius}</Text></Field> : null}
+      {gate.items ? <Field label="for each"><GateItems items={gate.items} {...(gate.itemsDone ? { itemsDone: gate.itemsDone } : {})} /></Field> : null}
       {gate.resumed ? (
         <Text color={color('warn')} bold>⚠ this step was in flight when the run was interrupted; it may have partly run</Text>
       ) : null}

@@ -4,7 +4,7 @@ import { formatClock } from '../format.js';
 import type { ViewModel } from '../view-model.js';
 import { useColor } from './theme.js';
 
-const OUTCOME_TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad' } as const;
+const OUTCOME_TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad', interrupted: 'warn' } as const;
 
 export interface HeaderProps { vm: ViewModel; now: number; transcriptPath?: string | undefined; notice?: string | undefined }
 

@@ -9,6 +9,7 @@ import { attachPlain } from '../plain/plain-ui.js';
 import { createViewStore } from '../view-store.js';
 import { App } from './App.js';
 import { ThemeContext } from './theme.js';
+import { terminalText } from '../../common/terminal-text.js';
 
 type InkOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean };
 
@@ -28,7 +29,7 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
     .then(() => {
       store.dispose();
       if (!failure) return undefined;
-      opts.stdout.write(`\nrunbook: the terminal UI failed (${failure.message}); continuing in plain mode\n`);
+      opts.stdout.write(`\nrunbook: the terminal UI failed (${terminalText(failure.message)}); continuing in plain mode\n`);
       return run.result ? undefined : attachPlain(run, { ...opts, approve: [], yes: false }).done;
     });
   return { done, close: () => { instance.unmount(); return done; } };

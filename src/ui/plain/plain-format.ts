@@ -1,36 +1,49 @@
 // Plain mode's text: one line per event (plus the output lines and tables they carry), no cursor codes.
 // Stateful only where the events are: partial output lines wait for their newline.
-import type { ConfirmationRequested, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
+import type { ConfirmationRequested, DryRunMode, DryRunShownBecause, GateItem, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
 import type { StepResult } from '../../executors/types.js';
-import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, tableLines } from '../format.js';
+import { dryRunPlan } from '../dry-run-plan.js';
+import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, gateSettings, gateTarget, SHOWN_BECAUSE, tableLines } from '../format.js';
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
+import { terminalSafe } from '../../common/terminal-text.js';
+import { gateItemLines, itemLine } from '../gate-items.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
 
 export class PlainFormatter {
   private readonly partial = new Map<string, string>();
-  private readonly dryRunActions: { stepId: string; command: string }[] = [];
+  private readonly dryRunActions: { stepId: string; command: string; because?: DryRunShownBecause; items?: GateItem[] }[] = [];
+  private readonly dryRunModes = new Map<string, DryRunMode>();
   private dryRun = false;
 
   constructor(private readonly p: Paint) {}
 
-  format(event: RunEvent): string[] {
+  /** Every line plain mode prints about the run comes from here: the event is made terminal-safe first
+   *  (common/terminal-text.ts), before any colour is added. */
+  format(raw: RunEvent): string[] {
+    const event = terminalSafe(raw);
     switch (event.type) {
       case 'run-started': {
         this.dryRun = event.dryRun;
         const lines = [`${label('runbook')}${this.p.bold(event.runbook.title)} (${event.runbook.name}) ${this.p.dim(event.runbook.file)}`];
         if (event.target) lines.push(`${label('target')}${event.target}`);
-        if (event.dryRun) lines.push(this.p.yellow(`${label('dry run')}read-only steps run; destructive steps are shown, not run`));
+        if (event.dryRun) lines.push(this.p.yellow(`${label('dry run')}read-only SQL and probes run; shell steps run in a read-only sandbox; destructive steps are shown, not run`));
         if (event.resumedFrom) lines.push(`${label('resumed')}at step '${event.resumedFrom}'`);
         return lines;
       }
       case 'step-started': {
         const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
         const cmd = event.command ? `: ${commandLine(event.command)}` : '';
-        return [`${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${cmd}`];
+        if (event.dryRun) this.dryRunModes.set(event.stepId, event.dryRun);
+        const mode = event.dryRun === 'sandboxed' ? ' (sandboxed)' : '';
+        return [`${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${mode}${cmd}`];
       }
+      case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen
+        return [];
+      case 'already-ran':
+        return [`${label('replayed')}${event.stepId}: already ran (${event.status}), not run again`];
       case 'step-output':
         return this.output(event.stepId, event.stream, event.chunk);
       case 'step-finished': {
@@ -39,9 +52,11 @@ export class PlainFormatter {
         return [...this.flush(event.stepId), ...(dry ? [] : this.finished(event.stepId, event.result, event.willRetry === true))];
       }
       case 'step-skipped': {
-        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '' });
-        const why = event.reason === 'dry-run' ? `dry run, would run: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? 'by the operator' : 'its condition is false';
-        return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`];
+        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '', ...(event.because ? { because: event.because } : {}), ...(event.items ? { items: event.items } : {}) });
+        const shown = event.because && event.because !== 'destructive' ? `dry run, ${SHOWN_BECAUSE[event.because]}, shown` : 'dry run, would run';
+        const why = event.reason === 'dry-run' ? `${shown}: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? 'by the operator' : 'its condition is false';
+        const items = event.items ? gateItemLines(event.items).map((l) => `    ${l}`) : [];
+        return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`, ...items];
       }
       case 'branch':
         return [`${label('branch')}${event.from} → ${branchTarget(event.to)}${branchWhy(event)}`];
@@ -61,6 +76,10 @@ export class PlainFormatter {
         return [`${label('note')}${event.by}${event.stepId ? ` at ${event.stepId}` : ''}: ${event.text}`];
       case 'run-finished':
         return [...this.flushAll(), ...this.summary(event)];
+      case 'loop-started':
+        return [`${label('for each')}${event.stepId}: ${event.items.length} item${event.items.length === 1 ? '' : 's'}`];
+      case 'item-finished':
+        return [...this.flush(event.stepId), this.itemFinished(event)];
     }
   }
 
@@ -104,15 +123,20 @@ export class PlainFormatter {
     return [this.p.red(`${label(word)}${stepId} (${took}${cls}): ${why}${tail}`)];
   }
 
+  private itemFinished(e: Extract<RunEvent, { type: 'item-finished' }>): string {
+    const r = e.result;
+    const head = `  item ${e.index + 1} ${r.status === 'ok' ? 'ok' : r.status.toUpperCase()}: ${cleanLine(e.label, 200)}`;
+    if (r.status === 'ok') return this.p.green(`${head}${r.rowCount !== undefined ? ` (${r.rowCount} rows)` : ''}`);
+    const why = r.error ?? (r.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r.status);
+    return this.p.red(`${head}: ${cleanLine(why, 300)}`);
+  }
+
   private summary(e: RunFinished): string[] {
-    const colour = e.outcome === 'resolved' ? this.p.green : e.outcome === 'escalate' ? this.p.yellow : this.p.red;
+    const colour = e.outcome === 'resolved' ? this.p.green : e.outcome === 'escalate' || e.outcome === 'interrupted' ? this.p.yellow : this.p.red;
     const counts = `${e.steps.ok} ok, ${e.steps.failed} failed, ${e.steps.skipped} skipped`;
     const lines = [colour(`${label('finished')}${e.outcome} in ${formatDuration(e.durationMs)} (${counts})${e.message ? `: ${e.message}` : ''}`)];
     if (!this.dryRun) return lines;
-    if (!this.dryRunActions.length) return [...lines, `${label('dry run')}no destructive step was reached`];
-    lines.push(`${label('dry run')}a real run would ask you to confirm:`);
-    for (const a of this.dryRunActions) lines.push(`  - ${a.stepId}: ${commandLine(a.command)}`);
-    return lines;
+    return [...lines, ...dryRunPlan([...this.dryRunModes], this.dryRunActions).map((l, i) => (i === 0 ? `${label('dry run')}${l}` : l.startsWith('  ') ? l : `${' '.repeat(9)}${l}`))];
   }
 }
 
@@ -123,13 +147,16 @@ function branchWhy(e: Extract<RunEvent, { type: 'branch' }>): string {
   return '';
 }
 
-export function gateLines(e: ConfirmationRequested, p: Paint): string[] {
+export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
+  const e = terminalSafe(raw);
   const field = (name: string, value: string) => `  ${(name ? `${name}:` : '').padEnd(11)}${value}`;
   const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
   lines.push(...e.command.trim().split('\n').map((l, i) => (i === 0 ? field('would run', l) : field('', l))));
-  if (e.target) lines.push(field('on', e.target));
+  if (e.target) lines.push(field('on', gateTarget(e)!));
+  for (const l of gateSettings(e)) lines.push(field(l.label, l.value));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
   if (e.blastRadius) lines.push(field('affects', e.blastRadius));
+  if (e.items) lines.push(...gateItemLines(e.items, e.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
   if (e.resumed) lines.push(p.yellow(field('resumed', 'this step was in flight when the run was interrupted; it may have partly run')));
   return lines;
 }

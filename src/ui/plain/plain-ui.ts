@@ -8,6 +8,8 @@ import { commandLine } from '../format.js';
 import { gateLines, PlainFormatter } from './plain-format.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { paint, type Paint } from './paint.js';
+import { TERMINAL_GONE, terminalGone } from '../terminal.js';
+import { terminalSafe, terminalText } from '../../common/terminal-text.js';
 
 type PlainOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean };
 
@@ -19,7 +21,8 @@ export function approvalFlag(stepId: string, opts: Pick<UIOptions, 'approve' | '
   return opts.yes ? '--yes' : undefined;
 }
 
-export function refusalLines(e: ConfirmationRequested, p: Paint): string[] {
+export function refusalLines(raw: ConfirmationRequested, p: Paint): string[] {
+  const e = terminalSafe(raw);
   return [
     p.red(`${'STOPPED'.padEnd(9)}'${e.stepId}' is destructive and was not approved, so it did not run.`),
     `  it would run: ${commandLine(e.command)}${e.target ? ` on ${e.target}` : ''}`,
@@ -64,16 +67,16 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
   const onQuestion = (e: QuestionAsked) => {
     reader ??= createLineReader(opts.stdin);
     const r = reader;
-    asking = asking.then(() => answerFromStdin(run, e, r, write));
+    asking = asking.then(() => answerFromStdin(run, e, r, write, opts.stdin));
   };
 
   const off = run.on((event: RunEvent) => {
     write(formatter.format(event));
     if (event.type === 'confirmation-requested') onGate(event);
     else if (event.type === 'question-asked') onQuestion(event);
-    else if (event.type === 'run-started' && opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${opts.transcriptPath}`]);
+    else if (event.type === 'run-started' && opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${terminalText(opts.transcriptPath)}`]);
     else if (event.type === 'run-finished') {
-      if (opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${opts.transcriptPath}`]);
+      if (opts.transcriptPath) write([`${'transcript'.padEnd(9)} ${terminalText(opts.transcriptPath)}`]);
       finish();
     }
   });
@@ -88,16 +91,21 @@ function takeOverPending(run: Run, p: Paint, write: (lines: string[]) => void, o
   const gate = run.pendingGate?.event;
   if (gate) { write(gateLines(gate, p)); onGate(gate); }
   for (const q of run.pendingQuestions) {
-    write([`${'question'.padEnd(9)}${q.question.stepId} is waiting for an answer on stdin`]);
+    write([`${'question'.padEnd(9)}${terminalText(q.question.stepId)} is waiting for an answer on stdin`]);
     onQuestion({ type: 'question-asked', questionId: q.questionId, question: q.question });
   }
 }
 
 /** Reads lines until one is a valid answer; EOF with the question pending stops the run safely. */
-async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, write: (lines: string[]) => void): Promise<void> {
+async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, write: (lines: string[]) => void, stdin: { isTTY?: boolean }): Promise<void> {
   for (;;) {
     const line = await reader.next();
     if (!run.pendingQuestions.some((q) => q.questionId === e.questionId)) return; // the run moved on
+    if (line === null && terminalGone(stdin)) {
+      // A hang-up, not the operator's Ctrl-D: the run can be resumed from another terminal.
+      run.abort(TERMINAL_GONE, 'interrupted');
+      return;
+    }
     if (line === null) {
       write([`${'STOPPED'.padEnd(9)}${e.question.stepId} needs an answer and stdin is closed`]);
       run.abort(STDIN_CLOSED, 'failed');
@@ -105,6 +113,6 @@ async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, w
     }
     const checked = checkAnswer(e.question, line);
     if ('value' in checked) { run.answer(e.questionId, checked.value); return; }
-    write([`  ${checked.error}`]);
+    write([`  ${terminalText(checked.error)}`]);
   }
 }

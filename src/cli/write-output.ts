@@ -1,0 +1,47 @@
+// Every file a command writes for the operator (report -o, new) goes through here. A transcript is never
+// overwritten, whatever the flags: it is the record of an incident, and `report t.jsonl -o t.jsonl` is an
+// easy slip. Any other existing file is replaced only with --force; a symbolic link at the path is refused
+// (O_NOFOLLOW), so a planted link cannot redirect the write.
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../common/errors.js';
+import { fdHoldsTranscript } from '../transcript/detect.js';
+import { describeFsError } from '../transcript/file.js';
+
+export interface WriteOptions { force?: boolean; what?: string }
+
+export function writeOutputFile(path: string, text: string, opts: WriteOptions = {}): void {
+  const fd = openForOutput(path);
+  try {
+    if (fd.existed) refuseOverwrite(path, fd.fd, opts.force === true);
+    ftruncateSync(fd.fd, 0);
+    const bytes = Buffer.from(text, 'utf8');
+    for (let off = 0; off < bytes.length;) off += writeSync(fd.fd, bytes, off, bytes.length - off, off);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot write ${path}: ${describeFsError(e)}`);
+  } finally {
+    closeSync(fd.fd);
+  }
+}
+
+/** Opens without truncating (the content is checked first) and without following a symbolic link. */
+function openForOutput(path: string): { fd: number; existed: boolean } {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    try {
+      return { fd: openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644), existed: false };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      return { fd: openSync(path, constants.O_RDWR | constants.O_NOFOLLOW), existed: true };
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new UserError(`refusing to write ${path}: it is a symbolic link; give the real path`);
+    throw new UserError(`cannot write ${path}: ${describeFsError(e)}`);
+  }
+}
+
+function refuseOverwrite(path: string, fd: number, force: boolean): void {
+  if (fdHoldsTranscript(fd)) throw new UserError(`refusing to overwrite ${path}: it is a runbook transcript (the record of a run); write to another file`);
+  if (!force) throw new UserError(`refusing to overwrite ${path}: it already exists (use --force to replace it)`);
+}

@@ -1,0 +1,73 @@
+// The one sanitizer for data shown to a person (terminal UI, plain mode, report, replay). Command output,
+// SQL cells, titles templated from inputs and error messages are data: a control character in them must
+// not act on the terminal (move the cursor, repaint the gate, set the clipboard with OSC 52, hide text) nor
+// disguise what is shown (bidi overrides, invisible characters). Each one is shown as a visible symbol, so
+// the operator sees that something is there. The engine and the transcript keep the raw values.
+//
+//   ESC and the other C0 controls  → control pictures: ␛ ␇ ␈ ␍ … (so "\x1b]52;c;…\x07" shows as "␛]52;c;…␇")
+//   DEL                            → ␡
+//   C1 controls (U+0080–U+009F, incl. 8-bit CSI U+009B and OSC U+009D), format characters (Unicode Cf:
+//   bidi overrides and isolates, zero-width space, soft hyphen, BOM, tag characters …), U+2028/U+2029
+//                                  → <U+202E>
+//   SGR (ESC [ … m: colour, bold)  → dropped: it only styles text, and dropping it reveals text it hid
+//
+// Kept: tab and newline (a "\r\n" counts as a newline); the zero-width joiner and non-joiner, which
+// emoji and several scripts need to render at all.
+
+const SGR = /\u001b\[[0-9;:]*m/g;
+const CRLF = /\r\n/g;
+// Cc (C0, DEL, C1), Cf (format), Zl and Zp (line and paragraph separators).
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const KEPT = new Set(['\t', '\n', '\u200c', '\u200d']);
+
+function visible(c: string): string {
+  if (KEPT.has(c)) return c;
+  const code = c.codePointAt(0)!;
+  if (code < 0x20) return String.fromCodePoint(0x2400 + code);
+  if (code === 0x7f) return '\u2421';
+  return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+}
+
+// Anything terminalText would change (tab and newline excluded): most text has none and is returned as is.
+const ANY = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** Text safe to put on a terminal or into a document: no character in it acts or hides; lines kept. */
+export function terminalText(text: string): string {
+  if (!ANY.test(text)) return text;
+  return text.replace(SGR, '').replace(CRLF, '\n').replace(UNSAFE, visible);
+}
+
+/** A copy of a value (an event, a result, a runbook) with terminalText applied to every string in it,
+ *  keys included; arrays and plain objects are walked, anything else (numbers, dates, buffers) is kept. */
+export function terminalSafe<T>(value: T): T {
+  return walk(value) as T;
+}
+
+function walk(value: unknown): unknown {
+  if (typeof value === 'string') return terminalText(value);
+  if (Array.isArray(value)) return value.map(walk);
+  if (value !== null && typeof value === 'object' && isPlain(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[terminalText(k)] = walk(v);
+    return out;
+  }
+  return value;
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** JSON for a terminal or a file a person reads: exactly JSON.stringify's value, with the characters JSON
+ *  leaves raw (DEL, C1, format characters, U+2028/U+2029) written as \u escapes. Lossless: a parser reads
+ *  back the same strings. (JSON.stringify already escapes C0, ESC included.) */
+export function terminalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
+    const code = c.codePointAt(0)!;
+    if (code < 0x20) return c; // only JSON's own whitespace can still be here (indentation newlines)
+    return code > 0xffff
+      ? c.split('').map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

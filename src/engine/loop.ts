@@ -1,0 +1,151 @@
+// The list a for_each step goes through, worked out once: each item's value, the one-line label the operator
+// sees, and what exactly the step will be given for it. The gate shows this list and the step acts on exactly
+// this list (engine/run.ts hands the approved one to the runner); nothing re-reads the source after approval.
+import type { StepResult } from '../executors/types.js';
+import type { Scope, Taint } from '../language/expression/index.js';
+import { templateString } from '../language/expression/index.js';
+import { DEFAULT_MAX_ITEMS, type RunbookDoc, type StepDoc } from '../language/schema.js';
+import { loopExpression, loopVar } from '../language/sites.js';
+import type { ItemOutcome, LoopItem, MachineContext } from './machine-types.js';
+import { prepareStep, type Prepared } from './prepare.js';
+import { renderTemplate, shellQuote, test } from './render.js';
+import { scopeOf } from './scope.js';
+
+export type { ItemOutcome, LoopItem, ResumedLoop } from './machine-types.js';
+
+/** A list that cannot be acted on: the step fails with this message before anything runs. */
+export class LoopError extends Error {}
+
+const MAX_LABEL = 200;
+
+export interface LoopPlan { items: LoopItem[]; prepared: Prepared[] }
+
+/** The items still to run, each prepared as the executor will get it: nothing runs unless every item can be.
+ *  The gate shows this plan; the step re-prepares the approved items from the same values. */
+export function loopPlan(doc: RunbookDoc, step: StepDoc, context: MachineContext, approved?: LoopItem[], taint?: Taint): LoopPlan {
+  const items = approved ?? loopItems(doc, step, context, taint);
+  return { items, prepared: items.map((item) => prepareItem(doc, step, context, item, taint)) };
+}
+
+/** A destructive for_each with nothing to approve: an empty list, or one that cannot be acted on (the step
+ *  then fails saying why). Either way it goes straight to the step runner, which acts only on approved items. */
+export function loopNeedsNoGate(doc: RunbookDoc, step: StepDoc, context: MachineContext): boolean {
+  try {
+    return loopPlan(doc, step, context).items.length === 0;
+  } catch {
+    return true;
+  }
+}
+
+/** The scope one item runs in: the run's data plus the item under its name. `taint` (secrets/taint.ts) keeps
+ *  values derived from a secret secret; the gate and the runner always pass it. */
+export function itemScope(context: MachineContext, step: StepDoc, value: unknown, taint?: Taint): Scope {
+  const scope = scopeOf(context, undefined, taint);
+  scope[loopVar(step.for_each!)] = value;
+  return scope;
+}
+
+/** The items still to run, each checked to render: a list that is not a list, is longer than max_items, or
+ *  has an item the step cannot be prepared for throws LoopError. */
+export function loopItems(doc: RunbookDoc, step: StepDoc, context: MachineContext, taint?: Taint): LoopItem[] {
+  const resumed = context.resumedLoop;
+  if (resumed?.stepId === step.id) return resumed.items.filter((i) => resumed.done[i.index] === undefined);
+  const f = step.for_each!;
+  let list: unknown;
+  try {
+    list = test(loopExpression(f.in), scopeOf(context, undefined, taint)).raw;
+  } catch (e) {
+    throw new LoopError(`for_each.in '${f.in}' cannot be evaluated: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(list)) throw new LoopError(`for_each.in '${f.in}' is ${describe(list)}, not a list`);
+  const max = f.max_items ?? DEFAULT_MAX_ITEMS;
+  if (list.length > max) {
+    throw new LoopError(`for_each.in '${f.in}' has ${list.length} items, more than max_items (${max}); nothing was run`);
+  }
+  const items = list.map((value, index) => ({ index, value, label: '' }));
+  for (const item of items) item.label = labelOf(step, context, item, taint);
+  return items;
+}
+
+/** What the step is given for one item: prepared from the item's scope. */
+export function prepareItem(doc: RunbookDoc, step: StepDoc, context: MachineContext, item: LoopItem, taint?: Taint): Prepared {
+  try {
+    return prepareStep(doc, step, itemScope(context, step, item.value, taint));
+  } catch (e) {
+    throw new LoopError(`item ${item.index + 1} (${item.label}): ${(e as Error).message}`);
+  }
+}
+
+/** What each item is given, as the executor receives it: a SQL step's params; for a script, the values that
+ *  differ from item to item (a script's values repeat per `${{ }}` hole and hold the run's constants too). */
+export function itemDetails(prepared: Prepared[]): string[] {
+  const varying = (j: number) => prepared.length === 1 || prepared.some((p) => shellValues(p)[j] !== shellValues(prepared[0]!)[j]);
+  return prepared.map((p) => {
+    const a = p.action;
+    if (a.kind === 'sql') return `params ${JSON.stringify(a.params)}`;
+    if (a.kind !== 'shell') return p.command;
+    const shown = [...new Set(a.values.filter((_, j) => varying(j)))];
+    return shown.length ? `values ${shown.map(shellQuote).join(' ')}` : 'no values';
+  });
+}
+
+const shellValues = (p: Prepared): string[] => (p.action.kind === 'shell' ? p.action.values : []);
+
+function labelOf(step: StepDoc, context: MachineContext, item: LoopItem, taint?: Taint): string {
+  const template = step.for_each!.label;
+  let text: string;
+  if (template === undefined) text = defaultLabel(item.value);
+  else {
+    try {
+      text = renderTemplate(template, itemScope(context, step, item.value, taint));
+    } catch (e) {
+      throw new LoopError(`item ${item.index + 1}: for_each.label cannot be filled in: ${(e as Error).message}`);
+    }
+  }
+  const line = text.replace(/\s*\n\s*/g, ' ').trim();
+  return line.length > MAX_LABEL ? `${line.slice(0, MAX_LABEL - 1)}…` : line || `item ${item.index + 1}`;
+}
+
+/** An item's fields (`pid=42 user=app`), or the value itself. */
+export function defaultLabel(value: unknown): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${templateString(v)}`).join(' ');
+  }
+  return templateString(value);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined || v === null) return 'empty (no value: did the step that gives it run?)';
+  return `a ${typeof v} (${templateString(v).slice(0, 40)})`;
+}
+
+/** The result of the whole step from its items: ok only if every item is ok, with counts. */
+export function loopResult(outcomes: ItemOutcome[], total: number, durationMs: number): StepResult {
+  const count = (s: string) => outcomes.filter((o) => o.result.status === s).length;
+  const ok = count('ok');
+  const aborted = count('aborted');
+  const failedItems = outcomes.filter((o) => o.result.status !== 'ok' && o.result.status !== 'skipped');
+  const notRun = total - outcomes.length;
+  const rows = outcomes.map((o) => ({
+    '#': o.index + 1, item: o.label, status: o.result.status, result: brief(o.result), error: o.result.error ?? '',
+  }));
+  const details = { items: total, ok, failed: failedItems.length - aborted, aborted, notRun };
+  const first = failedItems[0];
+  const status: StepResult['status'] = aborted ? 'aborted' : failedItems.length ? (failedItems.every((o) => o.result.status === 'timeout') ? 'timeout' : 'failed') : 'ok';
+  const result: StepResult = {
+    status, durationMs, rows, rowCount: rows.length, columns: ['#', 'item', 'status', 'result', 'error'], details,
+    items: outcomes.map((o) => ({ index: o.index, label: o.label, ...o.result })),
+  };
+  if (first) {
+    result.error = `${failedItems.length} of ${total} items ${aborted ? 'did not finish' : 'failed'}${notRun ? ` (${notRun} not run)` : ''}; first: ${first.label}: ${first.result.error ?? first.result.status}`;
+    if (first.result.classification) result.classification = first.result.classification;
+  }
+  return result;
+}
+
+function brief(r: StepResult): string {
+  if (r.exitCode !== undefined && r.exitCode !== null) return `exit ${r.exitCode}`;
+  if (r.rowCount !== undefined) return `${r.rowCount} rows`;
+  if (r.classification) return r.classification;
+  return r.value ?? '';
+}

@@ -1,0 +1,26 @@
+// A step whose result is a secret (`secret: true`, or a secret prompt): what it produced is registered with the
+// run's redactor before anything about its result is shown or recorded. Later steps read the real values.
+import type { StepResult } from '../executors/types.js';
+import type { StepDoc } from '../language/schema.js';
+import type { Redactor } from '../secrets/redactor.js';
+
+export function isSecretStep(step: StepDoc): boolean {
+  return step.secret === true || step.prompt?.secret === true;
+}
+
+/** The values later steps read: `value`, `output` (stdout without its trailing newline) and stdout, and every
+ *  value in `rows`. Column names, counts and statuses are not secret. */
+export function registerSecretResult(redactor: Redactor, result: StepResult): void {
+  redactor.addValue(result.value);
+  if (result.stdout !== undefined) {
+    redactor.addValue(result.stdout.trimEnd());
+    redactor.addValue(result.stdout.trim());
+  }
+  for (const row of result.rows ?? []) {
+    for (const cell of Object.values(row)) {
+      if (typeof cell === 'string') redactor.addValue(cell);
+      else if (typeof cell === 'number' || typeof cell === 'bigint') redactor.add(String(cell));
+      else if (cell && typeof cell === 'object') redactor.add(JSON.stringify(cell));
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// Who answered: a fingerprint of each target a run touches, taken at first contact and recorded in the
+// transcript, so that a resume can tell "the same server" from "whatever DATABASE_URL names today".
+//
+// The identity is the server's own, not the address used to reach it (a DNS name, an IP and a pooler can all
+// lead to one server; one address can lead to another server after a change):
+// - PostgreSQL: system_identifier from pg_control_system() (EXECUTE is granted to PUBLIC by default), with the
+//   address and port the server itself answers on (inet_server_addr/port). The identifier alone is not enough:
+//   it is made by initdb and shared by every copy of that data directory (a restored backup, a cloned image, a
+//   physical replica), so two servers can have it. Where pg_control_system() was revoked, the address, port and
+//   the database's oid stand in (marked weak: compared together with the URL's host and port).
+// - MySQL: @@server_uuid. MariaDB has none: @@hostname, @@port and @@datadir (stable across restarts).
+// - Shell steps run here: the host name and /etc/machine-id.
+// The database name is part of the target: another database on the same server is another target.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Session } from '../db/session.js';
+import type { ConnectionInfo } from '../db/url.js';
+
+export interface TargetFingerprint {
+  engine: 'postgres' | 'mysql' | 'mariadb' | 'host';
+  host: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  /** The server's (or machine's) own identity, e.g. "system_identifier 7710917964256237067". */
+  server: string;
+  /** The server's identity could not be read; addresses stand in for it. */
+  weak?: boolean;
+}
+
+/** The connection key under which the host running shell steps is recorded. */
+export const HOST_TARGET = '$host';
+
+export function hostFingerprint(): TargetFingerprint {
+  const name = hostname();
+  const id = firstReadable(['/etc/machine-id', '/var/lib/dbus/machine-id']);
+  return { engine: 'host', host: name, server: id ? `machine-id ${id}` : `hostname ${name}`, ...(id ? {} : { weak: true }) };
+}
+
+/** Asks the server who it is (one read-only statement). Never throws for a missing privilege: falls back. */
+export async function fingerprintSession(session: Session, info: ConnectionInfo, signal: AbortSignal): Promise<TargetFingerprint> {
+  const base = { host: info.host, port: info.port, database: info.database, user: info.user };
+  const one = async (sql: string): Promise<Record<string, unknown> | undefined> => {
+    try { return (await session.query(sql, [], { readOnly: true, signal })).rows[0]; } catch { return undefined; }
+  };
+  if (session.flavour === 'postgres') {
+    const sys = await one('SELECT system_identifier::text AS id, host(inet_server_addr()) AS addr, inet_server_port() AS port FROM pg_control_system()');
+    if (sys?.id) return { engine: 'postgres', ...base, server: `system_identifier ${String(sys.id)} at ${String(sys.addr ?? 'local socket')}:${String(sys.port ?? '-')}` };
+    const weak = await one('SELECT host(inet_server_addr()) AS addr, inet_server_port() AS port, (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid');
+    return { engine: 'postgres', ...base, weak: true, server: `address ${String(weak?.addr ?? 'local socket')}:${String(weak?.port ?? '?')} database oid ${String(weak?.oid ?? '?')}` };
+  }
+  if (session.flavour === 'mysql') {
+    const row = await one('SELECT @@server_uuid AS id');
+    if (row?.id) return { engine: 'mysql', ...base, server: `server_uuid ${String(row.id)}` };
+  }
+  const row = await one('SELECT @@hostname AS h, @@port AS p, @@datadir AS d');
+  if (!row) return { engine: session.flavour, ...base, weak: true, server: 'unknown' };
+  return { engine: session.flavour, ...base, server: `hostname ${String(row.h)} port ${String(row.p)} datadir ${String(row.d)}` };
+}
+
+/** Same target: same server identity and database (and, where the identity is weak, the same address). */
+export function sameTarget(a: TargetFingerprint, b: TargetFingerprint): boolean {
+  const family = (e: string) => (e === 'mariadb' ? 'mysql' : e);
+  if (family(a.engine) !== family(b.engine) || a.server !== b.server || a.database !== b.database) return false;
+  return !(a.weak || b.weak) || (a.host === b.host && a.port === b.port);
+}
+
+/** One line, no secret (fingerprints never hold a password): "PostgreSQL app@db:5432/app, system_identifier 77…". */
+export function describeTarget(t: TargetFingerprint): string {
+  if (t.engine === 'host') return `host ${t.host}, ${t.server}`;
+  const name = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' }[t.engine];
+  return `${name} ${t.user ? `${t.user}@` : ''}${t.host}${t.port ? `:${t.port}` : ''}/${t.database ?? ''}, ${t.server}${t.weak ? ' (weak identity)' : ''}`;
+}
+
+function firstReadable(files: string[]): string | undefined {
+  for (const f of files) {
+    try { const v = readFileSync(f, 'utf8').trim(); if (v) return v; } catch { /* try the next */ }
+  }
+  return undefined;
+}

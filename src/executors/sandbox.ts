@@ -1,0 +1,69 @@
+// The dry run's sandbox for shell steps: a step that is not marked destructive cannot be proven harmless by
+// reading it, so in a dry run it runs inside bubblewrap (bwrap), where it cannot change anything the real
+// run could see:
+//   --ro-bind / /            every file read-only (writes fail with EROFS);
+//   --tmpfs /tmp, /run       private scratch space; /run also hides the sockets of systemd, D-Bus, docker…
+//                            (a read-only mount does not stop connect() on a socket);
+//   --dev /dev               a minimal /dev: no disks to write to;
+//   --unshare-pid + --proc   a PID namespace: no process outside can be seen or signalled (kill, pkill);
+//   --unshare-ipc            no shared memory or semaphores of other processes;
+//   --cap-drop ALL           as root, no capability to remount, change the firewall or load modules;
+//   --new-session            setsid: no TIOCSTI typing into a terminal;
+//   --die-with-parent        the sandbox dies with the engine.
+// The network stays shared, so probes, psql or curl to a database or a health endpoint work; what a step
+// does over the network is the lint's business (docs/confirmation.md). The step's working directory is
+// bound read-only inside the scratch /tmp when it lives there, so relative reads still work.
+// Not running as root, bwrap creates a user namespace (Linux unprivileged user namespaces); where it cannot
+// run at all, sandboxAvailable() is false and the dry run shows such steps instead of running them.
+import { spawnSync } from 'node:child_process';
+import { lstatSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { which } from 'zx/core';
+
+/** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
+export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
+
+// /var/run is a link to /run on current systems (bwrap refuses to mount over a link, and need not); --dev has
+// its own /dev/shm.
+const HIDDEN = ['/tmp', '/run', ...(isRealDir('/var/run') ? ['/var/run'] : [])];
+
+function isRealDir(path: string): boolean {
+  try { return lstatSync(path).isDirectory(); } catch { return false; }
+}
+
+function flags(bwrap: string, cwd: string): string[] {
+  const args = [bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  for (const dir of HIDDEN) args.push('--tmpfs', dir);
+  // A working directory inside a hidden one would vanish: bind it back, read-only.
+  if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
+  args.push('--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
+  return args;
+}
+
+let cached: { key: string; bwrap: string | undefined } | undefined;
+
+/** bwrap's path if a trivial sandbox runs here (checked once per PATH), else undefined. */
+export function sandboxBinary(): string | undefined {
+  if (process.env[NO_SANDBOX_ENV]) return undefined;
+  const key = process.env.PATH ?? '';
+  if (cached?.key === key) return cached.bwrap;
+  const bwrap = which.sync('bwrap', { nothrow: true }) ?? undefined;
+  let works = false;
+  if (bwrap) {
+    // Generous: a loaded machine can take seconds to start a process; idle this takes a few milliseconds.
+    const r = spawnSync(bwrap, flags(bwrap, '/').slice(1).concat('true'), { stdio: 'ignore', timeout: 30_000 });
+    works = r.status === 0;
+  }
+  cached = { key, bwrap: works ? bwrap : undefined };
+  return cached.bwrap;
+}
+
+export const sandboxAvailable = (): boolean => sandboxBinary() !== undefined;
+
+/** The command vector `argv` run inside the sandbox, in `cwd`; throws if no sandbox is available, so that a
+ *  step meant to be sandboxed never runs outside one. */
+export function sandboxed(argv: string[], cwd: string): string[] {
+  const bwrap = sandboxBinary();
+  if (!bwrap) throw new Error('no sandbox (bwrap) is available to run this step in');
+  return [...flags(bwrap, resolve(cwd)), ...argv];
+}

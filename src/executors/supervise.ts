@@ -1,0 +1,77 @@
+// A step's process tree dies with the engine, however the engine dies (kill -9, OOM, a crash).
+//
+// A step runs in a process group of its own (started detached), so Ctrl-C at the terminal and the engine's own
+// kill reach every process of it. That also means nothing takes it down when the engine vanishes: a killed
+// engine used to leave the step running beside the resumed copy. PR_SET_PDEATHSIG (setpriv --pdeathsig) would
+// only reach the one direct child, not the script's own children, and fires on the exit of the parent *thread*.
+//
+// So the group's leader is a small bash supervisor. Its fd 3 is a pipe whose other end only the engine holds
+// (Node opens it close-on-exec: no other child inherits it). The supervisor hands it to a watcher in the group
+// and starts the step's command without it. When the engine dies, the kernel closes its end, the watcher reads
+// EOF and SIGKILLs the whole group (`kill 0`). (Not stdin: Node's pipes are sockets, and bash reads ~/.bashrc
+// when its stdin is a socket, taking it for an ssh session.) While the engine lives, the supervisor waits for the
+// command and exits as it did: same status, or the same signal.
+//
+// What escapes: a process that leaves the group on purpose (setsid, `set -m`, a daemon that double-forks). That
+// is outside every step's group anyway; resume checks the group only.
+import { readFileSync } from 'node:fs';
+
+const SUPERVISOR = [
+  '"$@" <&0 3<&- & child=$!',  // fd 3: the lifeline, not the step's; stdin (the values) kept: a background job would get /dev/null
+  '{ while read -r -u 3 _; do :; done; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!; disown "$watcher"', // disowned: no "Killed" notice
+  'exec 3<&-',
+  'trap : TERM INT HUP QUIT',                           // the engine's kill reaches the group; wait for the step
+  'while :; do wait "$child"; status=$?; if [ "$status" -gt 128 ] && kill -0 "$child" 2>/dev/null; then continue; fi; break; done',
+  'kill -KILL "$watcher" 2>/dev/null',
+  // Died of a signal (or exited 129-159, which bash cannot tell apart): end the same way.
+  'if [ "$status" -gt 128 ] && [ "$status" -lt 160 ]; then trap - TERM INT HUP QUIT; kill -n "$((status - 128))" $$; fi',
+  'exit "$status"',
+].join('\n');
+
+/** The command vector that runs `argv` under the supervisor. Spawn it detached (its own process group, which
+ *  it leads) with LIFELINE_STDIO: fd 3 a pipe the engine holds open and never writes. */
+export const LIFELINE_STDIO = ['ignore', 'pipe', 'pipe', 'pipe'] as const;
+
+/** After spawning: read the lifeline's engine end, so that its close (when the group is done) is noticed and
+ *  the child's 'close' event, which waits for every pipe, fires. */
+export function holdLifeline(child: { stdio: readonly (unknown)[] } | undefined): void {
+  const end = child?.stdio[3] as { resume?: () => void; on?: (e: string, f: () => void) => void } | undefined;
+  end?.on?.('error', () => undefined); // the group went away first: nothing to report
+  end?.resume?.();
+}
+
+export function supervisedArgv(bash: string, argv: string[]): string[] {
+  return [bash, '-c', SUPERVISOR, 'runbook-step', ...argv];
+}
+
+/** What identifies a step's process group later, for `resume` to tell whether any of it still runs. */
+export interface StepProcess {
+  pid: number;
+  pgid: number;            // = pid: the supervisor leads the group
+  bootId?: string;         // a group id means nothing after a reboot
+  startTicks?: number;     // the leader's start time (clock ticks since boot): a later process reusing the id is not ours
+}
+
+export function stepProcess(pid: number): StepProcess {
+  const stat = procStat(pid);
+  const bootId = readBootId();
+  return { pid, pgid: pid, ...(bootId ? { bootId } : {}), ...(stat ? { startTicks: stat.startTicks } : {}) };
+}
+
+export interface ProcStat { pid: number; comm: string; state: string; pgid: number; startTicks: number }
+
+/** /proc/<pid>/stat, parsed (the command name may hold spaces and parentheses). undefined if gone. */
+export function procStat(pid: number | string): ProcStat | undefined {
+  let text: string;
+  try { text = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return undefined; }
+  const close = text.lastIndexOf(')');
+  const fields = text.slice(close + 2).split(' '); // fields[0] is field 3 (state)
+  const pgid = Number(fields[2]);
+  const startTicks = Number(fields[19]);
+  if (!Number.isFinite(pgid) || !Number.isFinite(startTicks)) return undefined;
+  return { pid: Number(pid), comm: text.slice(text.indexOf('(') + 1, close), state: fields[0] ?? '', pgid, startTicks };
+}
+
+export function readBootId(): string | undefined {
+  try { return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined; } catch { return undefined; }
+}

@@ -1,0 +1,382 @@
+// Reads a bash script the way bash splits it into simple commands and words, for the safety lint: quotes and
+// backslashes removed (`r''m`, `"r"m`, `\rm`, `$'\x72m'` all read `rm`), command substitutions, process
+// substitutions, backticks and unquoted here-documents parsed as the scripts they are, and every word marked
+// when bash would compute it at run time (a variable, a substitution, a glob, a brace expansion): the lint
+// cannot know what such a word becomes. Not a full bash parser — it never needs to run anything — but it
+// loses no command: text it cannot place stays a word of some command.
+
+export const HOLE = '\u0000';      // a runbook `${{ }}` hole: a value bash receives at run time
+export const DYNAMIC = '\u0001';   // stands in a word's text for what bash computes at run time
+
+export interface Word {
+  text: string;        // quotes removed; computed parts are DYNAMIC
+  dynamic: boolean;    // contains a variable, substitution or ${{ }} value
+  pattern: boolean;    // an unquoted glob or brace expansion: bash may turn it into other words
+  quoted: boolean;     // some of it was quoted or escaped (an unquoted reserved word is not)
+}
+export interface Redirect { op: string; target?: Word; body?: { text: string; script: boolean } }
+export interface SimpleCommand { words: Word[]; redirects: Redirect[]; pipedIn: boolean }
+/** problems: syntax bash would refuse (harmless); unreadable: expansions that run code the text does not show. */
+export interface ParsedScript { commands: SimpleCommand[]; problems: string[]; unreadable: string[] }
+
+type Token = { t: 'word'; w: Word } | { t: 'op'; op: string; redirect?: Redirect };
+
+const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
+const OPS = ['&>>', ';;&', '<<<', '<<-', '&&', '||', ';;', ';&', '|&', '<<', '>>', '<&', '>&', '<>', '>|', '&>', ';', '&', '|', '(', ')', '<', '>', '\n'];
+const REDIRECTS = new Set(['&>>', '<<<', '<<-', '<<', '>>', '<&', '>&', '<>', '>|', '&>', '<', '>']);
+
+/** Every simple command of `script`, nested ones (substitutions, here-documents fed to code) included. */
+export function parseScript(script: string): ParsedScript {
+  const out: ParsedScript = { commands: [], problems: [], unreadable: [] };
+  const lexer = new Lexer(script, out);
+  out.commands.push(...group(lexer.tokens(undefined)));
+  return out;
+}
+
+class Lexer {
+  private i = 0;
+  private pendingHeredocs: { redirect: Redirect; delimiter: string; quoted: boolean; strip: boolean }[] = [];
+  constructor(private readonly s: string, private readonly out: ParsedScript) {}
+
+  /** Tokens up to `end` (')' for $( … ), EOF otherwise); leaves i after the terminator. */
+  tokens(end: ')' | undefined): Token[] {
+    const tokens: Token[] = [];
+    let atCommandStart = true;
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s[this.i]!;
+      if (c === ' ' || c === '\t') { this.i++; continue; }
+      if (c === '\\' && s[this.i + 1] === '\n') { this.i += 2; continue; }
+      if (c === '#') { while (this.i < s.length && s[this.i] !== '\n') this.i++; continue; }
+      if (c === ')' && end === ')' && this.depth === 0) { this.i++; return tokens; }
+      if (atCommandStart && s.startsWith('((', this.i)) { tokens.push({ t: 'word', w: this.arithmeticCommand() }); atCommandStart = false; continue; }
+      const fd = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})(?=[<>])/.exec(s.slice(this.i, this.i + 40));
+      if (fd) this.i += fd[0].length;
+      const op = OPS.find((o) => s.startsWith(o, this.i));
+      if (op && !(fd && !REDIRECTS.has(op))) {
+        if ((op === '<' || op === '>') && s[this.i + 1] === '(') { // process substitution: a word
+          this.i += 2;
+          this.nested(')');
+          const rest = this.word();
+          tokens.push({ t: 'word', w: { ...rest, text: DYNAMIC + rest.text, dynamic: true, quoted: true } });
+          atCommandStart = false;
+          continue;
+        }
+        this.i += op.length;
+        if (op === '(') this.depth++;
+        if (op === ')') this.depth = Math.max(0, this.depth - 1);
+        const token: Token = { t: 'op', op };
+        if (REDIRECTS.has(op)) token.redirect = { op };
+        tokens.push(token);
+        if (op === '\n') this.readHeredocs();
+        if (op === '<<' || op === '<<-') this.expectHeredoc(token.redirect!, op === '<<-');
+        atCommandStart = !REDIRECTS.has(op);
+        continue;
+      }
+      const w = this.word();
+      tokens.push({ t: 'word', w });
+      // A reserved word or an assignment leaves the next word in command position.
+      atCommandStart = !w.quoted && (RESERVED_BEFORE_COMMAND.has(w.text) || (atCommandStart && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(w.text)));
+    }
+    return tokens;
+  }
+
+  private depth = 0;
+
+  /** `(( … ))`: arithmetic; bash runs any $( … ) in it. */
+  private arithmeticCommand(): Word {
+    this.i += 2;
+    const start = this.i;
+    let parens = 0;
+    while (this.i < this.s.length) {
+      const c = this.s[this.i]!;
+      if (c === '$' && this.s[this.i + 1] === '(' && this.s[this.i + 2] !== '(') { this.i += 2; this.nested(')'); continue; }
+      if (c === '`') { this.backtick(); continue; }
+      if (c === '(') parens++;
+      if (c === ')') {
+        if (parens === 0 && this.s[this.i + 1] === ')') { this.i += 2; break; }
+        parens--;
+      }
+      this.i++;
+    }
+    return { text: `((${this.s.slice(start, this.i - 2)}))`, dynamic: true, pattern: false, quoted: true };
+  }
+
+  private expectHeredoc(redirect: Redirect, strip: boolean): void {
+    const save = this.i;
+    while (this.s[this.i] === ' ' || this.s[this.i] === '\t') this.i++;
+    const raw = this.s.slice(this.i);
+    const w = this.word();
+    redirect.target = w;
+    const quoted = /^[^\s;&|<>()]*['"\\]/.test(raw);
+    if (!w.text) { this.i = save; return; }
+    this.pendingHeredocs.push({ redirect, delimiter: w.text, quoted, strip });
+  }
+
+  /** After a newline: the bodies of the here-documents opened on that line. */
+  private readHeredocs(): void {
+    for (const h of this.pendingHeredocs.splice(0)) {
+      const lines: string[] = [];
+      while (this.i < this.s.length) {
+        const nl = this.s.indexOf('\n', this.i);
+        const line = this.s.slice(this.i, nl < 0 ? this.s.length : nl);
+        this.i = nl < 0 ? this.s.length : nl + 1;
+        if ((h.strip ? line.replace(/^\t+/, '') : line) === h.delimiter) break;
+        lines.push(line);
+      }
+      const text = lines.join('\n') + (lines.length ? '\n' : '');
+      // Unquoted, the body is expanded like a "…" string: its substitutions run.
+      h.redirect.body = { text: h.quoted ? text : expandedText(text, this.out), script: true };
+    }
+  }
+
+  /** Runs a nested read; past MAX_NESTING levels the rest of the script is unreadable (and the stack safe). */
+  private deeper<T>(fallback: T, read: () => T): T {
+    if (nesting >= MAX_NESTING) {
+      this.out.unreadable.push(`substitutions nested more than ${MAX_NESTING} deep`);
+      this.i = this.s.length;
+      return fallback;
+    }
+    nesting++;
+    try { return read(); } finally { nesting--; }
+  }
+
+  /** Parses a nested script ($( … ), <( … )) into the output's commands; i is just after its opening. */
+  private nested(end: ')'): void {
+    this.deeper(undefined, () => this.nestedRead(end));
+  }
+
+  private nestedRead(end: ')'): void {
+    const inner = new Lexer(this.s, this.out);
+    inner.i = this.i;
+    this.out.commands.push(...group(inner.tokens(end)));
+    this.i = inner.i;
+  }
+
+  private backtick(): void {
+    this.deeper(undefined, () => this.backtickRead());
+  }
+
+  private backtickRead(): void {
+    this.i++;
+    let body = '';
+    while (this.i < this.s.length && this.s[this.i] !== '`') {
+      if (this.s[this.i] === '\\' && /[`\\$]/.test(this.s[this.i + 1] ?? '')) this.i++;
+      body += this.s[this.i++];
+    }
+    this.i++;
+    const inner = parseScript(body);
+    this.out.commands.push(...inner.commands);
+    this.out.problems.push(...inner.problems);
+    this.out.unreadable.push(...inner.unreadable);
+  }
+
+  /** One word: up to an unquoted metacharacter. */
+  private word(): Word {
+    const s = this.s;
+    let text = '';
+    let shadow = ''; // unquoted characters only, for brace expansion
+    let dynamic = false, pattern = false, quoted = false;
+    const start = this.i;
+    while (this.i < s.length) {
+      const c = s[this.i]!;
+      if (META.has(c)) {
+        // An array assignment's ( … ) belongs to the word; extglob patterns too.
+        if (c === '(' && (/=$/.test(text) && this.i > start || /[@!+*?]$/.test(shadow) && shadow.length > 0)) {
+          this.i++;
+          const inner = new Lexer(s, this.out);
+          inner.i = this.i;
+          inner.tokens(')');
+          text += `(${DYNAMIC})`; this.i = inner.i; dynamic = true;
+          if (!/=$/.test(text)) pattern = true;
+          continue;
+        }
+        break;
+      }
+      if (c === HOLE) { text += DYNAMIC; dynamic = true; quoted = true; this.i++; continue; }
+      if (c === '\\') {
+        quoted = true;
+        if (s[this.i + 1] === '\n') { this.i += 2; continue; }
+        if (this.i + 1 < s.length) text += s[this.i + 1];
+        this.i += 2;
+        continue;
+      }
+      if (c === "'") {
+        quoted = true;
+        const close = s.indexOf("'", this.i + 1);
+        const end = close < 0 ? s.length : close;
+        if (close < 0) this.out.problems.push('an unterminated single quote');
+        text += s.slice(this.i + 1, end);
+        this.i = end + 1;
+        continue;
+      }
+      if (c === '$' && s[this.i + 1] === "'") {
+        quoted = true;
+        const r = ansiC(s, this.i + 2);
+        text += r.text; this.i = r.end;
+        continue;
+      }
+      if (c === '"' || (c === '$' && s[this.i + 1] === '"')) {
+        quoted = true;
+        this.i += c === '"' ? 1 : 2;
+        const r = this.doubleQuoted();
+        text += r.text; dynamic ||= r.dynamic;
+        continue;
+      }
+      if (c === '$' || c === '`') {
+        const r = this.expansion();
+        if (r) { text += r.text; dynamic = true; continue; }
+      }
+      if (c === '*' || c === '?') pattern = true;
+      text += c; shadow += c;
+      this.i++;
+    }
+    if (/\{[^{}]*(,|\.\.)[^{}]*\}|\[[^\][]+\]/.test(shadow)) pattern = true;
+    return { text, dynamic, pattern, quoted };
+  }
+
+  /** Inside "…" (i after the opening quote): backslash escapes only $ ` " \ and newline. A here-document
+   *  body reads the same to its end, except that '"' is an ordinary character there. */
+  doubleQuoted(heredoc = false): { text: string; dynamic: boolean } {
+    const s = this.s;
+    let text = '', dynamic = false;
+    while (this.i < s.length && (heredoc || s[this.i] !== '"')) {
+      const c = s[this.i]!;
+      if (c === HOLE) { text += DYNAMIC; dynamic = true; this.i++; continue; }
+      if (c === '\\' && (heredoc ? /[$`\\\n]/ : /[$`"\\\n]/).test(s[this.i + 1] ?? '')) {
+        if (s[this.i + 1] !== '\n') text += s[this.i + 1];
+        this.i += 2;
+        continue;
+      }
+      if (c === '$' || c === '`') {
+        const r = this.expansion();
+        if (r) { text += r.text; dynamic = true; continue; }
+      }
+      text += c;
+      this.i++;
+    }
+    if (this.i >= s.length && !heredoc) this.out.problems.push('an unterminated double quote');
+    this.i++;
+    return { text, dynamic };
+  }
+
+  /** $name, ${ … }, $( … ), $(( … )), `…` at i; undefined for a lone '$'. */
+  private expansion(): { text: string } | undefined {
+    return this.deeper({ text: DYNAMIC }, () => this.expansionRead());
+  }
+
+  private expansionRead(): { text: string } | undefined {
+    const s = this.s;
+    if (s[this.i] === '`') { this.backtick(); return { text: DYNAMIC }; }
+    const next = s[this.i + 1] ?? '';
+    if (s.startsWith('$((', this.i)) {
+      this.i += 1;
+      this.arithmeticCommand();
+      return { text: DYNAMIC };
+    }
+    if (next === '(') { this.i += 2; this.nested(')'); return { text: DYNAMIC }; }
+    if (next === '{') {
+      let depth = 0;
+      const start = this.i;
+      this.i += 1;
+      while (this.i < s.length) {
+        const c = s[this.i]!;
+        if (c === '\\') { this.i += 2; continue; }
+        if (c === '$' || c === '`') { if (this.expansion()) continue; }
+        if (c === "'" && depth > 0) { const close = s.indexOf("'", this.i + 1); this.i = close < 0 ? s.length : close + 1; continue; }
+        if (c === '"') { this.i++; this.doubleQuoted(); continue; }
+        if (c === '{') depth++;
+        if (c === '}' && --depth === 0) { this.i++; break; }
+        this.i++;
+      }
+      // ${x@P} expands the value as a prompt, running any $( … ) in it.
+      if (/@P\}$/.test(s.slice(start, this.i))) this.out.unreadable.push(`'${s.slice(start, this.i)}': a value expanded as a prompt, running any code in it`);
+      return { text: DYNAMIC };
+    }
+    const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(s.slice(this.i, this.i + 256));
+    if (!m) return undefined;
+    this.i += m[0].length;
+    return { text: DYNAMIC };
+  }
+}
+
+/** Nesting of substitutions being read (the lexer is synchronous: one read at a time). */
+let nesting = 0;
+const MAX_NESTING = 64;
+
+const RESERVED_BEFORE_COMMAND = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'coproc']);
+
+/** A here-document body as bash hands it on: substitutions parsed (their commands recorded), values DYNAMIC. */
+function expandedText(body: string, out: ParsedScript): string {
+  return new Lexer(body, out).doubleQuoted(true).text;
+}
+
+/** $'…' (start is after the opening quote). */
+function ansiC(s: string, start: number): { text: string; end: number } {
+  let i = start, text = '';
+  const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+  while (i < s.length && s[i] !== "'") {
+    if (s[i] !== '\\') { text += s[i++]; continue; }
+    const e = s[i + 1] ?? '';
+    if (e in SIMPLE) { text += SIMPLE[e]; i += 2; continue; }
+    let m: RegExpExecArray | null;
+    if ((m = /^x([0-9a-fA-F]{1,2})/.exec(s.slice(i + 1, i + 4)))) { text += String.fromCharCode(parseInt(m[1]!, 16)); i += 1 + m[0].length; continue; }
+    if ((m = /^u([0-9a-fA-F]{1,4})/.exec(s.slice(i + 1, i + 6)))) { text += String.fromCodePoint(parseInt(m[1]!, 16)); i += 1 + m[0].length; continue; }
+    if ((m = /^U([0-9a-fA-F]{1,8})/.exec(s.slice(i + 1, i + 10)))) { text += safeCodePoint(parseInt(m[1]!, 16)); i += 1 + m[0].length; continue; }
+    if ((m = /^[0-7]{1,3}/.exec(s.slice(i + 1, i + 4)))) { text += String.fromCharCode(parseInt(m[0], 8) & 0xff); i += 1 + m[0].length; continue; }
+    if (e === 'c' && i + 2 < s.length) { text += String.fromCharCode(s.charCodeAt(i + 2) & 0x1f); i += 3; continue; }
+    text += `\\${e}`; i += 2;
+  }
+  return { text, end: i + 1 };
+}
+
+const safeCodePoint = (n: number) => (n <= 0x10ffff ? String.fromCodePoint(n) : '');
+
+/** Tokens → simple commands. Reserved words and the words that are not commands (for-lists, case patterns,
+ *  [[ … ]] tests, function names, redirection targets) are left out of `words`. */
+function group(tokens: Token[]): SimpleCommand[] {
+  const out: SimpleCommand[] = [];
+  let current: SimpleCommand = { words: [], redirects: [], pipedIn: false };
+  let skipUntil: string | undefined;  // a reserved word that ends a non-command stretch
+  let casePatterns = false;
+  let pipe = false;
+  const end = (op?: string) => {
+    if (current.words.length || current.redirects.length) out.push(current);
+    pipe = op === '|' || op === '|&';
+    current = { words: [], redirects: [], pipedIn: pipe };
+  };
+  for (let k = 0; k < tokens.length; k++) {
+    const tok = tokens[k]!;
+    if (tok.t === 'op') {
+      if (tok.redirect) {
+        const next = tokens[k + 1];
+        if (next?.t === 'word' && tok.redirect.target === undefined) { tok.redirect.target = next.w; k++; }
+        else if (next?.t === 'word' && tok.redirect.target === next.w) k++;
+        current.redirects.push(tok.redirect);
+        continue;
+      }
+      if (casePatterns) { if (tok.op === ')') casePatterns = false; continue; }
+      if (tok.op === ';;' || tok.op === ';&' || tok.op === ';;&') { end(); casePatterns = true; continue; }
+      if (tok.op === '(' && current.words.length === 1 && tokens[k + 1]?.t === 'op' && (tokens[k + 1] as { op: string }).op === ')') {
+        current.words = []; k++; continue; // name() — a function definition
+      }
+      end(tok.op);
+      continue;
+    }
+    const w = tok.w;
+    const bare = w.quoted ? undefined : w.text;
+    if (skipUntil) { if (bare === skipUntil) skipUntil = undefined; continue; }
+    if (casePatterns) { if (bare === 'esac') casePatterns = false; continue; }
+    if (current.words.length === 0 && bare !== undefined) {
+      if (bare === 'time' && tokens[k + 1]?.t === 'word' && /^(-p|--)$/.test((tokens[k + 1] as { w: Word }).w.text)) { k++; continue; }
+      if (RESERVED_BEFORE_COMMAND.has(bare) || ['fi', 'done', 'esac', '}'].includes(bare)) continue;
+      if (bare === 'for' || bare === 'select') { skipUntil = 'do'; continue; }
+      if (bare === 'case') { skipUntil = 'in'; casePatterns = true; continue; }
+      if (bare === '[[') { skipUntil = ']]'; continue; }
+      if (bare === 'function') { k++; continue; }
+    }
+    current.words.push(w);
+  }
+  end();
+  return out;
+}

@@ -1,0 +1,55 @@
+// Is this SQL text a plain read on this engine? One entry for the validator's lint and for the run.
+import { classifyMysql } from './mysql-classify.js';
+import { classifyPg } from './pg-classify.js';
+import { askPg } from './pg-parser.js';
+import { unparsed, type SqlEngine, type SqlVerdict } from './verdict.js';
+
+/**
+ * Longer texts are not parsed, so a hostile runbook cannot make validation slow: node-sql-parser (a PEG
+ * parser) took 3.5 s on a 20 KB SELECT list on the loaded test machine; PostgreSQL's parser is fast, but its
+ * tree crosses a thread as JSON. The built-in runbooks' longest query is under 1 KiB.
+ */
+const MAX_BYTES: Record<SqlEngine, number> = { postgres: 32 * 1024, mysql: 4 * 1024 };
+
+const tooLong = (text: string, engine: SqlEngine): SqlVerdict | undefined => {
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_BYTES[engine]) return undefined;
+  return unparsed(`it is ${(bytes / 1024).toFixed(1)} KiB, and SQL of a step that is not destructive is checked up to ${MAX_BYTES[engine] / 1024} KiB`);
+};
+
+export type { SqlEngine, SqlVerdict } from './verdict.js';
+
+export function classifySql(text: string, engine: SqlEngine): SqlVerdict {
+  return classifyMany([text], engine)[0]!;
+}
+
+/** Several texts at once: PostgreSQL's parser answers them in one exchange with its worker. */
+export function classifyMany(texts: readonly string[], engine: SqlEngine): SqlVerdict[] {
+  return classifyLater(texts, engine)();
+}
+
+/**
+ * Starts classifying; the returned function gives the verdicts. PostgreSQL's parser works in its own thread
+ * meanwhile (loading it is most of the cost), so the caller can classify MySQL texts in between.
+ */
+export function classifyLater(texts: readonly string[], engine: SqlEngine): () => SqlVerdict[] {
+  if (engine === 'mysql') return () => texts.map((t) => tooLong(t, engine) ?? mysqlCached(t));
+  const short = texts.filter((t) => !tooLong(t, engine));
+  const answers = askPg(short);
+  return () => {
+    const parsed = new Map(answers().map((p, i) => [short[i]!, p]));
+    return texts.map((t) => tooLong(t, engine) ?? classifyPg(parsed.get(t)!));
+  };
+}
+
+/** A MySQL text is parsed once per process (a PEG parse takes milliseconds); the run checks every step again. */
+const mysqlVerdicts = new Map<string, SqlVerdict>();
+function mysqlCached(text: string): SqlVerdict {
+  let v = mysqlVerdicts.get(text);
+  if (!v) {
+    if (mysqlVerdicts.size >= 1000) mysqlVerdicts.clear();
+    v = classifyMysql(text);
+    mysqlVerdicts.set(text, v);
+  }
+  return v;
+}

@@ -1,0 +1,108 @@
+// The PostgreSQL parser itself (libpg-query: PostgreSQL's own grammar compiled to WebAssembly), callable
+// synchronously. Its WASM module only loads asynchronously, and validation is synchronous everywhere it is
+// used (readRunbook has some fifty callers), so the parser lives in a worker thread and a caller blocks on
+// Atomics.wait until the worker has answered. The worker starts on the first SQL text to parse (a runbook
+// without SQL never pays for it) and is unref'd, so it never keeps a process alive. A question can be asked
+// early and its answer collected later (askPg), so that the worker loads while the caller does other work.
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+
+/** The parse tree as libpg-query returns it (JSON of PostgreSQL's nodes), or the parser's error. */
+export type PgParse = { tree: { stmts?: { stmt: Record<string, unknown> }[] } } | { error: string };
+
+/** Loading the WASM module takes ~0.1 s idle; a parse is microseconds. 100× the idle load is a hang. */
+const HANG_GUARD_MS = 10_000;
+
+// Plain CommonJS run with `eval: true`: works the same from the TypeScript sources and from dist/. Questions
+// queue on the port until the module has loaded; each answer is posted, then signalled.
+const WORKER = `
+const { workerData } = require('node:worker_threads');
+const { port, flag } = workerData;
+const signal = new Int32Array(flag);
+const answer = (message) => { port.postMessage(message); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0); };
+const serve = (parse) => port.on('message', (texts) => answer(texts.map((text) => {
+  try { return { tree: parse(text) }; } catch (e) { return { error: String(e && e.message || e) }; }
+})));
+const fail = (e) => serve(() => { throw new Error('the PostgreSQL parser could not load (' + String(e && e.message || e) + ')'); });
+try {
+  const pg = require(workerData.modulePath);
+  pg.loadModule().then(() => serve(pg.parseSync), fail);
+} catch (e) { fail(e); }
+`;
+
+interface Channel {
+  port: MessagePort;
+  signal: Int32Array;    // answers posted so far, counted by the worker
+  asked: number;         // questions posted so far
+  taken: number;         // answers taken off the port so far
+  received: Map<number, unknown>; // answers taken off the port, by question number, not yet collected
+}
+let channel: Channel | { fatal: string } | undefined;
+const cache = new Map<string, PgParse>();
+const MAX_CACHED = 2000;
+
+/** Parses each text; never throws (a parser that cannot load answers every text with an error). */
+export function parsePg(texts: readonly string[]): PgParse[] {
+  return askPg(texts)();
+}
+
+/** Sends the texts the cache lacks to the worker now; the returned function waits for the answers. */
+export function askPg(texts: readonly string[]): () => PgParse[] {
+  const known = new Map(texts.flatMap((t) => { const p = cache.get(t); return p ? [[t, p] as const] : []; }));
+  const missing = [...new Set(texts.filter((t) => !known.has(t)))];
+  const collect = missing.length ? ask(missing) : () => [];
+  return () => {
+    const answers = collect();
+    if (cache.size + missing.length > MAX_CACHED) cache.clear(); // a fuzzer's texts; a runbook has dozens
+    missing.forEach((t, i) => { cache.set(t, answers[i]!); known.set(t, answers[i]!); });
+    return texts.map((t) => known.get(t)!);
+  };
+}
+
+function ask(texts: string[]): () => PgParse[] {
+  const c = open();
+  const failed = (why: string) => texts.map(() => ({ error: why }));
+  if ('fatal' in c) return () => failed(c.fatal);
+  c.port.postMessage(texts);
+  const ticket = ++c.asked;
+  return () => {
+    const reply = wait(c, ticket) as PgParse[] | undefined;
+    if (reply) return reply;
+    channel = { fatal: 'the PostgreSQL parser did not answer' }; // a late answer must never be taken for another question's
+    return failed(channel.fatal);
+  };
+}
+
+function open(): Channel | { fatal: string } {
+  if (channel) return channel;
+  try {
+    const modulePath = createRequire(import.meta.url).resolve('libpg-query');
+    const flag = new SharedArrayBuffer(4);
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER, { eval: true, workerData: { modulePath, port: port2, flag }, transferList: [port2] });
+    worker.unref();
+    port1.unref();
+    channel = { port: port1, signal: new Int32Array(flag), asked: 0, taken: 0, received: new Map() };
+  } catch (err) {
+    channel = { fatal: `the PostgreSQL parser could not start (${err instanceof Error ? err.message : String(err)})` };
+  }
+  return channel;
+}
+
+/** Blocks until the worker has answered question number `ticket` (it answers in question order). */
+function wait(c: Channel, ticket: number): unknown {
+  const deadline = Date.now() + HANG_GUARD_MS;
+  while (!c.received.has(ticket)) {
+    const posted = Atomics.load(c.signal, 0);
+    // The worker posts an answer before counting it, so a counted answer is already on the port.
+    if (posted > c.taken) {
+      c.received.set(++c.taken, receiveMessageOnPort(c.port)?.message);
+      continue;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(c.signal, 0, posted, left) === 'timed-out') return undefined;
+  }
+  const answer = c.received.get(ticket);
+  c.received.delete(ticket);
+  return answer;
+}

@@ -1,0 +1,307 @@
+// Which commands of a shell script change things, read the way bash reads them (language/shell-words.ts):
+// quoting and escapes cannot hide a command, wrappers (sudo, env, xargs, timeout, …) are looked through,
+// code handed to eval / bash -c / ssh is read too, and a command the lint cannot read — its name built from
+// a variable, a glob, eval of a value — counts as dangerous: an author must mark it (fail closed).
+import { parseTemplate } from '../expression/index.js';
+import { DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
+
+/** Command names that change things whatever their arguments. */
+const DANGEROUS = new Set([
+  'rm', 'rmdir', 'unlink', 'shred', 'wipefs', 'kill', 'pkill', 'killall', 'skill', 'reboot', 'shutdown', 'halt', 'poweroff',
+  'truncate', 'dd', 'mkfs', 'mke2fs', 'mkswap', 'fdisk', 'sfdisk', 'parted', 'iptables', 'ip6tables', 'nft', 'ufw',
+  'firewall-cmd', 'init', 'telinit', 'userdel', 'groupdel', 'passwd', 'chpasswd', 'umount', 'swapoff',
+]);
+/** Words that name a change wherever they stand (`service x restart`, `pg_ctl stop`, `curl -X DELETE`). */
+const VERBS = /\b(rm|rmdir|kill|pkill|killall|reboot|shutdown|halt|poweroff|truncate|dd|mkfs|iptables|ufw|drop|delete|terminate|restart|stop|reload)\b/i;
+/** Sub-commands of service managers and orchestrators that change things. */
+const SUBCOMMANDS: Record<string, RegExp> = {
+  systemctl: /^(restart|stop|reload|kill|disable|mask|isolate|try-restart|reload-or-restart|condrestart|force-reload|poweroff|reboot|halt|emergency|rescue|kexec|set-property|edit|revert|daemon-reload)$/,
+  docker: /^(rm|rmi|stop|restart|kill|prune|pause|update|down)$/,
+  podman: /^(rm|rmi|stop|restart|kill|prune|pause|update)$/,
+  kubectl: /^(delete|scale|drain|cordon|uncordon|patch|apply|replace|edit|set|annotate|label|taint|rollout|create|expose|autoscale)$/,
+  helm: /^(uninstall|delete|rollback|upgrade|install)$/,
+};
+const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox']);
+const INLINE_CODE: Record<string, RegExp> = {
+  python: /^-c$/, python3: /^-c$/, python2: /^-c$/, perl: /^-[a-zA-Z]*[eE]$/, ruby: /^-e$/, node: /^(-e|--eval|-p|--print)$/,
+  php: /^-r$/, lua: /^-e$/, Rscript: /^-e$/,
+};
+/** Prefixes that run the rest of their words as a command; how many option words take a value. */
+const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
+  sudo: { valued: /^-[ughpCDrtUT]$/ },
+  doas: { valued: /^-[uC]$/ },
+  env: { valued: /^-[uC]$|^--(unset|chdir)$/ },
+  command: { valued: /^$/ },
+  builtin: { valued: /^$/ },
+  exec: { valued: /^-a$/ },
+  nohup: { valued: /^$/ },
+  setsid: { valued: /^$/ },
+  time: { valued: /^-[fo]$/ },
+  nice: { valued: /^-n$/ },
+  ionice: { valued: /^-[cnpt]$/ },
+  stdbuf: { valued: /^-[ioe]$/ },
+  chrt: { valued: /^$/, positional: 1 },
+  taskset: { valued: /^$/, positional: 1 },
+  timeout: { valued: /^-[sk]$|^--(signal|kill-after)$/, positional: 1 },
+  xargs: { valued: /^-[IiLlnPsdEa]$|^--(max-args|max-procs|delimiter|arg-file|replace|max-lines|max-chars|eof)$/ },
+  chroot: { valued: /^$/, positional: 1 },
+  flock: { valued: /^-[wEn]$/, positional: 1 },
+  unbuffer: { valued: /^$/ },
+  watch: { valued: /^-[nd]$|^--(interval)$/ },
+  runuser: { valued: /^-[ugl]$/ },
+  su: { valued: /^-[lgG]$/ },
+  'ip': { valued: /^$/ },  // only `ip netns exec NAME cmd`, see below
+};
+
+/** Why the script looks destructive or cannot be read (a short phrase), or undefined. */
+export function shellDanger(script: string): string | undefined {
+  return scriptDanger(withHoles(script), 0);
+}
+
+/** Each `${{ }}` becomes HOLE: a value bash receives at run time, never script text. */
+function withHoles(script: string): string {
+  try {
+    return parseTemplate(script).map((p) => (p.kind === 'text' ? p.text.replaceAll(HOLE, '') : HOLE)).join('');
+  } catch {
+    return script.replace(/\$\{\{[\s\S]*?\}\}/g, HOLE); // expression-check reports the template
+  }
+}
+
+const MAX_DEPTH = 8;
+
+function scriptDanger(script: string, depth: number): string | undefined {
+  if (depth > MAX_DEPTH) return cannotRead('code nested too deep to read');
+  const parsed = parseScript(script);
+  if (parsed.unreadable.length) return cannotRead(parsed.unreadable[0]!);
+  for (const cmd of parsed.commands) {
+    const found = commandDanger(cmd, depth);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const looks = (what: string) => `runs a shell command that looks destructive ('${shown(what)}')`;
+const cannotRead = (why: string) => `runs a shell command the lint cannot read (${why})`;
+const shown = (text: string) => text.replaceAll(DYNAMIC, '$…').replace(/\s+/g, ' ').trim().slice(0, 60);
+const phrase = (words: Word[]) => shown(words.map((w) => w.text).join(' '));
+
+function commandDanger(cmd: SimpleCommand, depth: number): string | undefined {
+  for (const r of cmd.redirects) {
+    const found = redirectDanger(r);
+    if (found) return found;
+  }
+  const assigned = assignments(cmd.words);
+  const code = cmd.words.slice(0, assigned).find(holdsCode);
+  if (code) return cannotRead(`'${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`);
+  const words = cmd.words.slice(assigned);
+  for (const w of words) {
+    const verb = VERBS.exec(w.text.replaceAll(DYNAMIC, ' '));
+    if (verb && words[0] !== w) return looks(`${words[0]?.text ?? ''} ${verb[0]}`);
+  }
+  return wordsDanger(words, cmd, depth);
+}
+
+/** The danger of running `words` as a command (after assignments and wrappers). */
+function wordsDanger(words: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+  const head = words[0];
+  if (!head) return undefined;
+  if (head.dynamic) return cannotRead(`'${phrase(words.slice(0, 3))}': a command built from a variable or substitution`);
+  if (head.pattern) return cannotRead(`'${phrase(words.slice(0, 3))}': a command name bash expands from a pattern`);
+  const name = head.text.slice(head.text.lastIndexOf('/') + 1);
+  const args = words.slice(1);
+  if (DANGEROUS.has(name) || /^mkfs\./.test(name)) return looks(name);
+  if (VERBS.test(name)) return looks(name);
+  if (name === 'crontab') return args.some((w) => w.text === '-l') && !args.some((w) => /^-[a-zA-Z]*[rei]/.test(w.text)) ? undefined : looks('crontab');
+  if (name === 'eval') {
+    if (args.some((w) => w.dynamic || w.pattern)) return cannotRead(`'eval ${phrase(args)}': eval of a value`);
+    return scriptDanger(args.map((w) => w.text).join(' '), depth + 1);
+  }
+  if (name === 'source' || name === '.') return sourceDanger(name, args, cmd, depth);
+  if (name === 'alias') {
+    for (const a of args) {
+      const eq = a.text.indexOf('=');
+      if (eq < 0) continue;
+      if (a.dynamic) return cannotRead(`'alias ${phrase([a])}': an alias built from a variable`);
+      const found = scriptDanger(a.text.slice(eq + 1), depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (name === 'trap') {
+    const code = args.find((w) => !w.text.startsWith('-'));
+    if (!code) return undefined;
+    if (code.dynamic) return cannotRead(`'trap ${phrase([code])}': code built from a variable`);
+    return scriptDanger(code.text, depth + 1);
+  }
+  if (['declare', 'typeset', 'local', 'export', 'readonly'].includes(name)) {
+    const code = args.find(holdsCode);
+    return code ? cannotRead(`'${name} ${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`) : undefined;
+  }
+  if (SHELLS.has(name)) return shellDanger2(name, args, cmd, depth);
+  if (name in INLINE_CODE && args.some((w) => INLINE_CODE[name]!.test(w.text))) return cannotRead(`'${name} ${phrase(args.slice(0, 2))}': inline ${name} code`);
+  if (name in INLINE_CODE && readsStdin(args, cmd)) return cannotRead(`'${name}' reading its program from standard input`);
+  if (name === 'awk' || name === 'gawk' || name === 'mawk') {
+    if (args.some((w) => /system\s*\(|\|\s*"|"\s*\||\|&/.test(w.text))) return looks(`${name} system()`);
+    return undefined;
+  }
+  if (name === 'find') return findDanger(args, cmd, depth);
+  if (name === 'sed' && args.some((w) => /^-[a-zA-Z]*i|^--in-place/.test(w.text))) return looks('sed -i');
+  if (name === 'tee') {
+    const file = args.find((w) => !w.text.startsWith('-'));
+    if (file && !harmlessTarget(file)) return looks(`tee ${shown(file.text)}`);
+    return undefined;
+  }
+  if (name === 'ssh') return sshDanger(args, depth);
+  const sub = SUBCOMMANDS[name];
+  if (sub) {
+    const verb = args.find((w) => !w.text.startsWith('-'));
+    if (verb?.dynamic || verb?.pattern) return cannotRead(`'${name} ${phrase([verb])}': a sub-command built from a variable`);
+    if (verb && sub.test(verb.text)) return looks(`${name} ${verb.text}`);
+    return undefined;
+  }
+  if (name === 'ip' && args[0]?.text === 'netns' && args[1]?.text === 'exec') return wordsDanger(args.slice(3), cmd, depth);
+  if (name in WRAPPERS && name !== 'ip') return wrapperDanger(name, args, cmd, depth);
+  return undefined;
+}
+
+/** `sudo -u x rm …`, `env A=1 rm …`, `timeout 5 rm …`, `xargs rm`, `su -c 'rm …'`, `watch 'rm …'`. */
+function wrapperDanger(name: string, args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+  const spec = WRAPPERS[name]!;
+  if (name === 'command' && args.some((w) => /^-[a-zA-Z]*[vV]/.test(w.text))) return undefined; // a look-up, runs nothing
+  if (name === 'su' || name === 'runuser' || name === 'flock') {
+    const c = args.findIndex((w) => /^(-c|--command)$/.test(w.text));
+    const code = c < 0 ? undefined : args[c + 1];
+    if (code) return code.dynamic || code.pattern ? cannotRead(`'${name} -c ${phrase([code])}': code built from a variable`) : scriptDanger(code.text, depth + 1);
+    if (name !== 'flock') return undefined; // a login shell reading stdin
+  }
+  let k = 0;
+  for (; k < args.length; k++) {
+    const w = args[k]!;
+    if (w.text === '--') { k++; break; }
+    if (name === 'env' && /^(-S|--split-string)/.test(w.text)) return cannotRead("'env -S': a command line split from a string");
+    if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text)) continue;
+    if (!w.text.startsWith('-') || w.text === '-') break;
+    if (spec.valued.test(w.text)) k++;
+  }
+  k += spec.positional ?? 0;
+  const rest = args.slice(k);
+  if (name === 'xargs') {
+    const token = xargsReplace(args.slice(0, k));
+    if (token && rest[0]?.text.includes(token)) return cannotRead(`'xargs ${phrase(rest.slice(0, 2))}': a command taken from the input`);
+  }
+  if (name === 'watch') {
+    if (rest.some((w) => w.dynamic || w.pattern)) return cannotRead(`'watch ${phrase(rest)}': a command built from a variable`);
+    return scriptDanger(rest.map((w) => w.text).join(' '), depth + 1);
+  }
+  return wordsDanger(rest, cmd, depth);
+}
+
+/** bash -c '…' is linted as the script it is; bash reading stdin from a here-document too; from a pipe it cannot be read. */
+function shellDanger2(name: string, args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+  let rest = args;
+  if (name === 'busybox') {
+    if (!rest[0] || !SHELLS.has(rest[0].text)) return wordsDanger(rest, cmd, depth);
+    rest = rest.slice(1);
+  }
+  for (let k = 0; k < rest.length; k++) {
+    const w = rest[k]!;
+    if (w.dynamic && /^-/.test(w.text) === false && k === 0) return cannotRead(`'${name} ${phrase([w])}': a script named by a variable`);
+    if (/^[-+][oO]$|^--(rcfile|init-file)$/.test(w.text)) { k++; continue; }
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text)) {
+      const code = rest[k + 1];
+      if (!code) return undefined;
+      if (code.dynamic || code.pattern) return cannotRead(`'${name} -c ${phrase([code])}': code built from a variable`);
+      return scriptDanger(code.text, depth + 1);
+    }
+    if (w.text === '-s' || w.text === '--' || !w.text.startsWith('-')) {
+      if (w.text !== '-s' && w.text !== '--') return undefined; // runs a script file
+      break;
+    }
+  }
+  const stdin = cmd.redirects.find((r) => r.body || r.op === '<<<');
+  if (stdin?.body) return scriptDanger(stdin.body.text, depth + 1);
+  if (stdin?.target) return stdin.target.dynamic ? cannotRead(`'${name} <<< ${phrase([stdin.target])}': code built from a variable`) : scriptDanger(stdin.target.text, depth + 1);
+  if (cmd.pipedIn || cmd.redirects.some((r) => r.op === '<')) return cannotRead(`'… | ${name}': a script read from a pipe or file`);
+  return undefined;
+}
+
+/** `source file` runs a file the lint cannot see (like running a script); from stdin or a substitution it runs
+ *  code: a here-document is linted, anything else cannot be read. */
+function sourceDanger(name: string, args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+  const file = args[0];
+  if (!file) return undefined;
+  if (file.dynamic || /^\/(dev\/(stdin|fd\/)|proc\/)/.test(file.text)) {
+    const body = cmd.redirects.find((r) => r.body)?.body;
+    if (body && /^\/dev\/stdin$/.test(file.text)) return scriptDanger(body.text, depth + 1);
+    return cannotRead(`'${name} ${phrase([file])}': code read from a stream or built from a variable`);
+  }
+  return undefined;
+}
+
+/** The replace string of xargs -I / -i / --replace, if any. */
+function xargsReplace(options: Word[]): string | undefined {
+  for (let k = 0; k < options.length; k++) {
+    const t = options[k]!.text;
+    if (t === '-I') return options[k + 1]?.text;
+    if (t.startsWith('-I')) return t.slice(2);
+    if (t === '-i' || t === '--replace') return '{}';
+    if (t.startsWith('-i') || t.startsWith('--replace=')) return t.slice(t.indexOf('=') + 1 || 2);
+  }
+  return undefined;
+}
+
+/** An interpreter with no program file reads its program from stdin: a pipe or a here-document. */
+function readsStdin(args: Word[], cmd: SimpleCommand): boolean {
+  const file = args.find((w) => !w.text.startsWith('-') || w.text === '-');
+  return (!file || file.text === '-') && (cmd.pipedIn || cmd.redirects.some((r) => r.body !== undefined || r.op === '<<<' || r.op === '<'));
+}
+
+/** A literal value with code in it: bash runs it where the value is evaluated (arithmetic on a name, ${x@P}). */
+const holdsCode = (w: Word) => w.text.includes('=') && /\$\(|`/.test(w.text.slice(w.text.indexOf('=')));
+
+/** find … -delete / -exec rm {} ; */
+function findDanger(args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+  for (let k = 0; k < args.length; k++) {
+    const t = args[k]!.text;
+    if (t === '-delete') return looks('find -delete');
+    if (/^-(exec|execdir|ok|okdir)$/.test(t)) {
+      const end = args.findIndex((w, j) => j > k && (w.text === ';' || w.text === '+'));
+      const found = wordsDanger(args.slice(k + 1, end < 0 ? undefined : end), cmd, depth);
+      if (found) return found;
+    }
+    if (/^-(fprint|fprint0|fprintf|fls)$/.test(t)) return looks(`find ${t}`);
+  }
+  return undefined;
+}
+
+/** The remote command of `ssh host cmd …` is a script run by the remote shell. */
+function sshDanger(args: Word[], depth: number): string | undefined {
+  let k = 0;
+  for (; k < args.length; k++) {
+    const t = args[k]!.text;
+    if (!t.startsWith('-')) break;
+    if (/^-[BbcDEeFIiJLlmOoPpQRSWw]$/.test(t)) k++;
+  }
+  const remote = args.slice(k + 1);
+  if (!remote.length) return undefined;
+  if (remote.some((w) => w.dynamic || w.pattern)) return cannotRead(`'ssh … ${phrase(remote)}': a remote command built from a variable`);
+  return scriptDanger(remote.map((w) => w.text).join(' '), depth + 1);
+}
+
+function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefined {
+  if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;
+  const target = r.target;
+  if (!target || harmlessTarget(target)) return undefined;
+  if (target.dynamic) return undefined; // "$out" and the like: the lint flags writes to system paths it can read
+  return /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/.test(target.text)
+    ? looks(`> ${target.text}`) : undefined;
+}
+
+const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*|udp\/.*)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
+
+/** Leading NAME=value words: assignments, not the command. */
+function assignments(words: Word[]): number {
+  let k = 0;
+  while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(words[k]!.text)) k++;
+  return k;
+}

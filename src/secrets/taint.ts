@@ -1,0 +1,31 @@
+// The redactor's side of taint (language/expression/evaluate.ts): a value read from the run's data is secret
+// when it holds a registered secret, and a string an expression computes from one is registered in turn, so
+// upper(secret), json(secret) or 'x' + trim(secret) are masked wherever they are shown.
+import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
+import type { Redactor } from './redactor.js';
+
+/** How many values of a structure are looked at before it is taken to hold a secret anyway. */
+const WALK_BUDGET = 10_000;
+
+export function taintFor(redactor: Redactor): Taint {
+  return {
+    secret: (value) => redactor.size > 0 && holds(redactor, value, { left: WALK_BUDGET }),
+    // A derived string that already shows a registered secret is masked where it does; any other is new.
+    derived: (value) => { if (!redactor.contains(value)) redactor.add(value); },
+  };
+}
+
+/** The scope with the hook the evaluator looks for (not enumerable: nothing lists or copies it). */
+export function withTaint<S extends Scope>(scope: S, taint: Taint | undefined): S {
+  if (taint) Object.defineProperty(scope, TAINT, { value: taint, enumerable: false });
+  return scope;
+}
+
+function holds(redactor: Redactor, value: unknown, budget: { left: number }): boolean {
+  if (--budget.left < 0) return true;
+  if (typeof value === 'string') return redactor.contains(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return redactor.contains(String(value));
+  if (!value || typeof value !== 'object') return false;
+  for (const v of Object.values(value)) if (holds(redactor, v, budget)) return true;
+  return false;
+}

@@ -1,0 +1,79 @@
+// The dry-run sandbox (executors/sandbox.ts), run directly: as root and as an unprivileged user (setpriv), the
+// filesystem is read-only, /tmp and /run are private, no outside process can be signalled, capabilities are
+// gone (no remount), and the network is the host's (a loopback listener answers).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { NO_SANDBOX_ENV, sandboxAvailable, sandboxed } from '../../src/executors/sandbox.js';
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
+const asRoot = process.getuid?.() === 0;
+
+/** Asynchronous: the test's own loopback server must keep answering meanwhile. */
+function inSandbox(script: string, opts: { cwd: string; asNobody?: boolean }): Promise<{ code: number | null; out: string }> {
+  let argv = sandboxed(['bash', '-c', script], opts.cwd);
+  if (opts.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out })));
+}
+
+describe('the dry-run sandbox', () => {
+  test('is available here (bwrap installed; .ci/run installs it)', () => {
+    assert.equal(sandboxAvailable(), true);
+  });
+
+  for (const asNobody of [false, true]) {
+    const skip = asNobody && (!asRoot || !SETPRIV) ? 'needs root and setpriv to become another user' : false;
+    test(`${asNobody ? 'as an unprivileged user' : 'as the current user'}: nothing outside can be changed or signalled`, { skip }, async (t) => {
+      const dir = mkdtempSync('/var/tmp/runbook-sandbox-unit-');
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      chmodSync(dir, 0o777);
+      const keep = join(dir, 'keep');
+      writeFileSync(keep, 'x');
+      chmodSync(keep, 0o666);
+      // A sleep of our own under a unique name: were the sandbox broken, pkill would hit only this process.
+      const name = `rbs${Math.random().toString(36).slice(2, 10)}`;
+      copyFileSync('/bin/sleep', join(dir, name));
+      const victim = spawn(join(dir, name), ['600'], { stdio: 'ignore' });
+      t.after(() => victim.kill('SIGKILL'));
+      const server = createServer((s) => s.end('hello\n'));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      t.after(() => server.close());
+      const port = (server.address() as { port: number }).port;
+      const script = [
+        `rm -f ${keep} && echo REMOVED`, `echo x > ${dir}/new && echo WROTE`, `kill ${victim.pid} && echo KILLED`,
+        // /run first: mount(8) itself creates /run/mount (in the private /run).
+        `pkill -x ${name} && echo PKILLED`, 'ls -A /run | grep -q . && echo RUN-VISIBLE', 'mount -o remount,rw / 2>/dev/null && echo REMOUNTED',
+        'touch /tmp/scratch && echo TMP-OK', `exec 3<>/dev/tcp/127.0.0.1/${port} && head -1 <&3`, 'echo END',
+      ].join('\n');
+      const r = await inSandbox(script, { cwd: dir, asNobody });
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /TMP-OK/);
+      assert.match(r.out, /hello/, 'the loopback network is reachable');
+      assert.match(r.out, /END/);
+      for (const word of ['REMOVED', 'WROTE', 'KILLED', 'PKILLED', 'REMOUNTED', 'RUN-VISIBLE']) assert.doesNotMatch(r.out, new RegExp(word), r.out);
+      assert.ok(existsSync(keep));
+      assert.ok(!existsSync(join(dir, 'new')));
+      assert.ok(!existsSync('/tmp/scratch') || !asNobody, 'the private /tmp is not the real one');
+      assert.equal(victim.exitCode, null);
+      assert.equal(victim.signalCode, null);
+    });
+  }
+
+  test(`${NO_SANDBOX_ENV} makes it unavailable, and then nothing is wrapped (the caller must not run the step)`, () => {
+    const saved = process.env[NO_SANDBOX_ENV];
+    process.env[NO_SANDBOX_ENV] = '1';
+    try {
+      assert.equal(sandboxAvailable(), false);
+      assert.throws(() => sandboxed(['true'], '/'), /no sandbox/);
+    } finally {
+      if (saved === undefined) delete process.env[NO_SANDBOX_ENV]; else process.env[NO_SANDBOX_ENV] = saved;
+    }
+  });
+});

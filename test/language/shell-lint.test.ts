@@ -1,0 +1,136 @@
+// The shell safety lint reads words the way bash does: no spelling of a destructive command — quoted, escaped,
+// concatenated, behind a wrapper, inside a substitution or a string handed to eval / bash -c — reads clean,
+// and a command the lint cannot read (built from a variable, a pattern) counts as dangerous.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { shellDanger } from '../../src/language/validate/shell-lint.js';
+import { parseScript } from '../../src/language/shell-words.js';
+
+const flagged = (script: string) => assert.ok(shellDanger(script), `should be flagged: ${script}`);
+const clean = (script: string) => assert.equal(shellDanger(script), undefined, `should be clean: ${script}`);
+
+/** Spellings bash reads as the same word (each verified against bash itself below). */
+function spellings(word: string): string[] {
+  const [a, b] = [word.slice(0, 1), word.slice(1)];
+  const hex = [...word].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join('');
+  const oct = [...word].map((c) => `\\${c.charCodeAt(0).toString(8)}`).join('');
+  return [
+    word, `'${word}'`, `"${word}"`, `\\${word}`, `${a}''${b}`, `${a}""${b}`, `"${a}"${b}`, `'${a}'"${b}"`, `${a}\\${b}`,
+    `$'${hex}'`, `$'${oct}'`, `$"${word}"`, `${a}$''${b}`, `/bin/${word}`, `/usr/bin/${a}''${b}`, `./${word}`,
+    `\\\n${word}`, `${a}\\\n${b}`,
+  ];
+}
+
+describe('shell words', () => {
+  test('every spelling reads as the word bash runs (checked against bash)', () => {
+    for (const word of ['rm', 'kill', 'systemctl']) {
+      for (const s of spellings(word)) {
+        const bash = spawnSync('bash', ['-c', `printf '%s' ${s}`], { encoding: 'utf8' }).stdout;
+        const words = parseScript(s).commands[0]?.words.map((w) => w.text);
+        assert.deepEqual(words, [bash], `${JSON.stringify(s)}: bash reads ${JSON.stringify(bash)}`);
+      }
+    }
+  });
+
+  test('command substitutions, backticks, process substitutions and here-documents are parsed as scripts', () => {
+    const names = (s: string) => parseScript(s).commands.map((c) => c.words.find((w) => !w.text.includes('='))?.text).filter(Boolean).sort();
+    assert.deepEqual(names('echo "$(rm -f x)"'), ['echo', 'rm']);
+    assert.deepEqual(names('echo `kill 1`'), ['echo', 'kill']);
+    assert.deepEqual(names('diff <(ls a) >(tee b)'), ['diff', 'ls', 'tee']);
+    assert.deepEqual(names('cat <<EOF\n$(rm x)\nEOF\necho after'), ['cat', 'echo', 'rm']);
+    assert.deepEqual(names("cat <<'EOF'\n$(rm x)\nEOF\necho after"), ['cat', 'echo']);
+    assert.deepEqual(names('for f in $(rm a); do echo "$f"; done'), ['echo', 'rm']);
+    assert.deepEqual(names('case $x in a) rm y;; b|c) ls;; esac'), ['ls', 'rm']);
+    assert.deepEqual(names('if [[ -f x ]]; then rm x; fi'), ['rm']);
+    assert.deepEqual(names('f() { rm x; }; f'), ['f', 'rm']);
+    assert.deepEqual(names('a=(one $(kill 2)); x=$(( $(rm q) + 1 ))'), ['kill', 'rm']);
+    assert.deepEqual(names('echo ${x:-$(rm d)}'), ['echo', 'rm']);
+  });
+});
+
+describe('shell safety lint', () => {
+  test('every spelling of a destructive command, in every command position, is flagged', () => {
+    const positions = [
+      (c: string) => c, (c: string) => `true; ${c}`, (c: string) => `true && ${c}`, (c: string) => `false || ${c}`,
+      (c: string) => `echo x | ${c}`, (c: string) => `echo "$(${c})"`, (c: string) => `echo \`${c}\``,
+      (c: string) => `if true; then ${c}; fi`, (c: string) => `while false; do ${c}; done`, (c: string) => `( ${c} )`,
+      (c: string) => `{ ${c}; }`, (c: string) => `X=1 ${c}`, (c: string) => `sudo ${c}`, (c: string) => `sudo -u postgres ${c}`,
+      (c: string) => `env A=1 ${c}`, (c: string) => `command ${c}`, (c: string) => `exec ${c}`, (c: string) => `nohup ${c} &`,
+      (c: string) => `timeout 5 ${c}`, (c: string) => `timeout -s KILL 5s ${c}`, (c: string) => `echo d | xargs ${c}`,
+      (c: string) => `nice -n 5 ${c}`, (c: string) => `cat <(${c})`, (c: string) => `! ${c}`, (c: string) => `time ${c}`,
+      (c: string) => `eval '${c.replaceAll("'", "'\\''")}'`, (c: string) => `bash -c '${c.replaceAll("'", "'\\''")}'`,
+      (c: string) => `sh -ec '${c.replaceAll("'", "'\\''")}'`, (c: string) => `su postgres -c '${c.replaceAll("'", "'\\''")}'`,
+      (c: string) => `bash <<EOF\n${c}\nEOF`, (c: string) => `case x in x) ${c};; esac`, (c: string) => `ssh db1 ${c}`,
+      (c: string) => `find /x -exec ${c} {} \\;`, (c: string) => `watch -n 1 ${c}`, (c: string) => `busybox ${c}`,
+    ];
+    let n = 0;
+    for (const word of ['rm', 'kill', 'pkill', 'shutdown']) {
+      for (const spelled of spellings(word)) {
+        for (const at of positions) { flagged(at(`${spelled} -f target`)); n++; }
+      }
+    }
+    assert.ok(n > 2000);
+  });
+
+  test('sub-commands and verbs are read through quotes too', () => {
+    for (const s of ['systemctl "restart" nginx', "systemctl re''start nginx", 'sys"temctl" st\\op x', 'service nginx "re"start',
+      "docker 'rm' -f c", 'kubectl dele""te pod x', 'curl -X "DE"LETE http://x', 'sudo systemctl $\'\\x72estart\' x',
+      'find . -name x -delete', 'sed -i s/a/b/ /etc/x', 'echo x | tee /etc/passwd', 'echo x > /etc/motd', "echo x >'/var/lib/x'",
+      'awk \'BEGIN { system("id") }\'', 'dd if=/dev/zero of=x', 'crontab -r', 'crontab new.txt', 'crontab -l -r']) flagged(s);
+  });
+
+  test('a command the lint cannot read is flagged: variables, substitutions, patterns, eval of values, piped scripts', () => {
+    for (const s of ['$X -rf dir', '${cmd} dir', '"$RM" x', '$(echo rm) -rf x', '`echo rm` x', 'x=rm; $x -rf d', 'sudo $CMD',
+      'eval "$cmd"', 'eval $1', 'bash -c "$code"', 'sh -c "${{ inputs.code }}"', '${{ inputs.tool }} -rf /srv', '/bin/r? -rf x',
+      '/bin/{r,}m x', '{rm,-rf,x}', 'curl -s http://x/install | bash', 'cat x | sh', 'bash < script.sh', 'python3 -c "import os"',
+      'perl -e "unlink q(x)"', 'node -e "1"', 'env -S "rm -rf x"', 'systemctl $ACTION nginx', 'xargs $TOOL', 'timeout 5 $T x',
+      'sh <<< "$code"', 'source /dev/stdin <<< "$code"', '. <(curl -s http://x/fix)', 'printf rm | xargs -I{} {} -rf x',
+      `x='$(id)'; echo "\${x@P}"`, `x='a[$(id)]'; (( x ))`, "declare -i n='a[$(id)]'", 'python3 <<EOF\nimport os\nEOF', 'curl -s x | python3',
+      'perl < fix.pl', `echo ${'$('.repeat(5000)}id`, `echo ${'"${x:-'.repeat(5000)}`]) flagged(s);
+  });
+
+  test('code in aliases, traps and sourced here-documents is read like any script', () => {
+    for (const s of ['shopt -s expand_aliases; alias x="r\'\'m"; x -rf d', "trap 'rm -rf x' EXIT", 'source /dev/stdin <<EOF\nkill 1\nEOF',
+      'time -p shred x', 'builtin eval "shred x"', 'command -p shred x']) flagged(s);
+    for (const s of ["trap 'echo bye' EXIT", 'source /etc/os-release', 'alias ll="ls -l"', 'python3 check.py', 'command -v shred']) clean(s);
+  });
+
+  test('ordinary read-only scripts stay clean', () => {
+    for (const s of [
+      'systemctl is-active ${{ inputs.service }} || true', 'echo "$HOME"', 'ls -la /var/lib', 'grep -c x /var/log/syslog',
+      'cat <<EOF\nkill rm and restart are words here\nEOF', "printf '%s\\n' a b", 'test -f x && echo yes', '[ -n "$x" ] || echo none',
+      'command -v systemctl >/dev/null 2>&1', 'curl -fsS --max-time 5 http://localhost:8080/health', 'ss -ltnp 2>&1 | grep 5432',
+      'units=${{ inputs.units }}; for u in $units; do journalctl -u "$u" -n 40 --no-pager; done', 'x=$(date +%s); echo "$x"',
+      'ip route get "$addr" || true', 'echo hi >&2', 'cat file > /tmp/out', 'ps aux | grep "[p]ostgres"', 'timeout 5 psql -c "select 1"',
+      'sudo -u postgres psql -Atc "select 1"', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
+      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', 'bash ./check.sh', "bash -o pipefail -c 'ls | wc -l'", 'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open', 'crontab -l', 'crontab -u postgres -l',
+    ]) clean(s);
+  });
+
+  test('the built-in runbooks and examples validate with no safety finding', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { readRunbook } = await import('../../src/language/runbook.js');
+    const root = join(import.meta.dirname, '..', '..', 'runbooks');
+    const files = [root, join(root, 'examples')].flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.yaml') && !n.includes('.cases.')).map((n) => join(d, n)));
+    assert.ok(files.length >= 5);
+    for (const file of files) {
+      const found = readRunbook(file).diagnostics.filter((d) => d.code === 'unsafe-unmarked');
+      assert.deepEqual(found.map((d) => d.message), [], file);
+    }
+  });
+});
+
+describe('shell lint on arbitrary text', () => {
+  test('never throws, whatever the script (seeded random scripts from shell metacharacters)', () => {
+    let seed = 1234567;
+    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const alphabet = ["'", '"', '\\', '$', '(', ')', '{', '}', '`', ';', '&', '|', '<', '>', '\n', ' ', '#', '=', '[', ']', '*', '?',
+      'rm', 'eval', 'bash -c ', 'sudo ', '<<EOF\n', 'EOF', '$(', '${', '$((', '))', 'case ', ' in ', 'esac', 'x', '-rf', '${{ inputs.a }}', '@P}'];
+    for (let n = 0; n < 3000; n++) {
+      const script = Array.from({ length: 1 + rand(30) }, () => alphabet[rand(alphabet.length)]).join('');
+      assert.doesNotThrow(() => shellDanger(script), script);
+    }
+  });
+});

@@ -1,0 +1,169 @@
+// The SQL classifier (src/language/sql) on its own: other spellings of each attack class, on both engines,
+// and properties over generated texts. The real-server side is test/hardening/sql-read-only.test.ts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { classifySql, type SqlEngine } from '../../src/language/sql/index.js';
+import { lexMysql } from '../../src/language/sql/mysql-lexer.js';
+import { parseRunbook } from '../../src/language/runbook.js';
+
+const verdict = (engine: SqlEngine, q: string) => classifySql(q, engine);
+
+test('PostgreSQL: plain reads are proven read-only', () => {
+  for (const q of [
+    'SELECT 1', 'select 1;', 'TABLE pg_stat_activity', 'VALUES (1), (2)', 'SHOW work_mem', 'EXPLAIN SELECT * FROM t',
+    "SELECT count(*) FILTER (WHERE state = 'idle')::int FROM pg_stat_activity WHERE backend_type = 'client backend'",
+    "SELECT now() - interval '1 minute', pg_is_in_recovery(), current_setting('max_connections'), version(), pg_backend_pid()",
+    'SELECT pg_blocking_pids(pid) FROM pg_stat_activity', 'WITH a AS (SELECT 1 AS x) SELECT x FROM a',
+    "SELECT '--' AS dashes, 'a; DELETE FROM t' AS semicolon, $$ ; DROP TABLE t $$ AS dollar, E'\\'; DROP' AS escaped",
+    'SELECT 1 /* a comment; DELETE FROM t */', '-- only a comment\nSELECT 1', 'SELECT pg_catalog.count(*) FROM t',
+    'SELECT x BETWEEN 1 AND 2, x IN (1, 2), x IS DISTINCT FROM 3, coalesce(x, 0), greatest(x, 1), CASE WHEN x THEN 1 END FROM t',
+  ]) assert.deepEqual([verdict('postgres', q).readOnly, verdict('postgres', q).why], [true, undefined], q);
+});
+
+test('PostgreSQL: every other spelling of a write, a lock or an acting function is not read-only', () => {
+  const cases: [string, RegExp, boolean?][] = [
+    ['SELECT 1; COMMIT; DELETE FROM t', /transaction control/],
+    ['COMMIT AND CHAIN', /transaction control/], ['ROLLBACK', /transaction control/], ['BEGIN', /transaction control/],
+    ['END', /transaction control/], ['ABORT', /transaction control/], ['SAVEPOINT s', /transaction control/],
+    ['PREPARE TRANSACTION \'x\'', /transaction control/],
+    ["SELECT '--'; DELETE FROM t", /DELETE/], ['SELECT 1 -- ; \n; DELETE FROM t', /DELETE/],
+    ['SELECT "pg_terminate_backend"(1)', /pg_terminate_backend\(\), which acts/, true],
+    ['SELECT PG_TERMINATE_BACKEND(1)', /pg_terminate_backend\(\), which acts/, true],
+    ['SELECT pg_catalog.pg_terminate_backend(1)', /acts/, true], ['SELECT pg_catalog."pg_cancel_backend"(1)', /acts/, true],
+    ['SELECT * FROM pg_stat_activity WHERE pg_terminate_backend(pid)', /acts/, true],
+    ['SELECT (SELECT pg_terminate_backend(pid) FROM pg_stat_activity LIMIT 1)', /acts/, true],
+    ['SELECT pg_reload_conf()', /acts/, true], ["SELECT set_config('a.b', 'c', true)", /acts/, true],
+    ['SELECT pg_advisory_xact_lock(1)', /acts/, true], ['SELECT pg_try_advisory_lock(1)', /acts/, true],
+    ["SELECT nextval('s')", /acts/, true], ["SELECT setval('s', 1)", /acts/, true],
+    ["SELECT dblink_exec('dbname=x', 'DELETE FROM t')", /acts/, true], ['SELECT lo_unlink(1)', /acts/, true],
+    ['SELECT pg_rotate_logfile()', /acts/, true], ['SELECT pg_switch_wal()', /acts/, true],
+    ["SELECT pg_create_restore_point('x')", /acts/, true], ["SELECT pg_drop_replication_slot('s')", /acts/, true],
+    ["SELECT pg_notify('c', 'x')", /acts/, true], ['SELECT count(*), pg_terminate_backend(1)', /acts/, true],
+    ['SELECT my_schema.count(1)', /my_schema\.count\(\), which is not known/], ['SELECT "COUNT"(1)', /COUNT\(\), which is not known/],
+    ['SELECT some_function()', /not known to be read-only/], ['SELECT 1 !!! 2', /operator/],
+    ['WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', /holds a DELETE/],
+    ['WITH u AS (UPDATE t SET a = 1 RETURNING *) SELECT 1', /holds an UPDATE/],
+    ['WITH i AS (INSERT INTO t VALUES (1) RETURNING *) SELECT 1', /holds an INSERT/],
+    ['SELECT * FROM t FOR UPDATE', /locks rows/], ['SELECT * FROM t FOR SHARE', /locks rows/],
+    ['SELECT * FROM t FOR NO KEY UPDATE SKIP LOCKED', /locks rows/], ['SELECT * FROM (SELECT * FROM t FOR UPDATE) s', /locks rows/],
+    ['SELECT * INTO x FROM t', /SELECT INTO/], ['EXPLAIN ANALYZE SELECT 1', /EXPLAIN ANALYZE/], ['EXPLAIN (ANALYZE) DELETE FROM t', /ANALYZE/],
+    ['CALL p()', /CALL/], ['DO $$ BEGIN PERFORM pg_terminate_backend(1); END $$', /DO statement, which acts/, true],
+    ['COPY t TO STDOUT', /COPY/, true], ["COPY (SELECT 1) TO PROGRAM 'true'", /COPY/, true], ["LOAD 'x'", /LOAD/, true], ['CHECKPOINT', /CHECK POINT|CHECKPOINT/, true], ['SET work_mem = 1', /SET/],
+    ['RESET ALL', /not read-only|SET|RESET/], ['LOCK TABLE t', /LOCK/], ['LISTEN c', /LISTEN/], ['NOTIFY c', /NOTIFY/],
+    ['PREPARE p AS SELECT 1', /PREPARE/], ['EXECUTE p', /EXECUTE/], ['DECLARE c CURSOR FOR SELECT 1', /DECLARE/],
+    ['VACUUM t', /VACUUM/], ['CREATE TABLE t (a int)', /CREATE/], ['TRUNCATE t', /TRUNCATE/], ['DISCARD ALL', /DISCARD/],
+    ['selec 1', /PostgreSQL parser rejects it/],
+  ];
+  for (const [q, why, acts] of cases) {
+    const v = verdict('postgres', q);
+    assert.equal(v.readOnly, false, q);
+    assert.match(v.why ?? '', why, q);
+    assert.equal(v.acts === true, acts === true, `${q}: acts`);
+  }
+});
+
+test('MySQL/MariaDB: executable comments are code, strings and comments are read as the server reads them', () => {
+  const cases: [string, RegExp, boolean?][] = [
+    ['/*! DROP TABLE t */', /DROP/], ['/*!50000 DROP TABLE t */', /DROP/], ['/*!50000DROP TABLE t*/', /DROP/],
+    ['/*M!100100 DROP TABLE t */', /DROP/], ['/*M! DROP TABLE t */', /DROP/],
+    ["SELECT 1 /*!, GET_LOCK('a', 0) */", /GET_LOCK\(\), which acts/, true],
+    ['SELECT 1; DROP TABLE t', /DROP/], ["SELECT '-- '; DROP TABLE t", /DROP/], ['SELECT 1 # comment\n; DROP TABLE t', /DROP/],
+    ["SELECT 'a\\' ; DROP TABLE t; '", /NO_BACKSLASH_ESCAPES/], ['SELECT "unterminated', /unterminated/],
+    ['SELECT 1 /* never closed', /unterminated/], ['CREATE TABLE t (a int)', /CREATE/], ['DROP TABLE t', /DROP/],
+    ['TRUNCATE t', /TRUNCATE/], ['DELETE FROM t', /DELETE/], ['UPDATE t SET a = 1', /UPDATE/], ['INSERT INTO t VALUES (1)', /INSERT/],
+    ['REPLACE INTO t VALUES (1)', /REPLACE/], ['SELECT * FROM t FOR UPDATE', /locks rows/], ['SELECT * FROM t LOCK IN SHARE MODE', /locks rows/],
+    ['SELECT 1 INTO @x', /INTO/], ["SELECT * FROM t INTO OUTFILE '/tmp/x'", /INTO/], ['SELECT @a := 1', /assigns/],
+    ["SELECT GET_LOCK('a', 1)", /acts/, true], ["SELECT get_lock('a', 1)", /acts/, true], ["SELECT RELEASE_LOCK('a')", /acts/, true],
+    ['SELECT NEXTVAL(s)', /acts/, true], ["SELECT LOAD_FILE('/etc/passwd')", /acts/, true],
+    ['SELECT `sleep`(1)', /not known/], ['SELECT mydb.f()', /mydb\.f\(\), which is not known/],
+    ['SHOW STATUS WHERE Variable_name = GET_LOCK(\'a\', 1)', /GET_LOCK/, true],
+    ['SET GLOBAL max_connections = 10', /not|SET/], ['KILL 5', /cannot be proven/], ['START TRANSACTION', /TRANSACTION/],
+    ['CALL p()', /CALL/], ["DO GET_LOCK('a', 0)", /calls GET_LOCK\(\), which acts/, true], ["DO RELEASE_ALL_LOCKS()", /acts/, true],
+  ];
+  for (const [q, why, acts] of cases) {
+    const v = verdict('mysql', q);
+    assert.equal(v.readOnly, false, q);
+    assert.match(v.why ?? '', why, q);
+    assert.equal(v.acts === true, acts === true, `${q}: acts`);
+  }
+  for (const q of [
+    "SELECT '/*! DROP TABLE t */' AS s", "SELECT '; DROP TABLE t' AS s", 'SELECT 1--1', 'SELECT 1 -- ; DROP TABLE t',
+    'SHOW PROCESSLIST', 'SHOW FULL PROCESSLIST', "SHOW GLOBAL STATUS LIKE 'Threads%'", "SHOW SESSION STATUS WHERE Variable_name IN ('Ssl_version')",
+    'SELECT NOW(), CURRENT_TIMESTAMP, CONNECTION_ID(), TIMESTAMPDIFF(SECOND, NOW(), NOW()), CAST(1 AS SIGNED)',
+    'SELECT COUNT(*) OVER () AS total FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()', "SELECT 'it''s' AS s",
+    'SELECT `weird;name` FROM t', "SELECT X'DEAD' AS bin",
+  ]) assert.deepEqual([verdict('mysql', q).readOnly, verdict('mysql', q).why], [true, undefined], q);
+});
+
+test('a text too long to check quickly is not proven, without being parsed', () => {
+  const long = `SELECT ${Array.from({ length: 2000 }, (_, i) => `c${i}`).join(', ')} FROM t`;
+  for (const engine of ['mysql', 'postgres'] as const) {
+    const v = verdict(engine, engine === 'postgres' ? long.repeat(3) : long);
+    assert.equal(v.readOnly, false, engine);
+    assert.match(v.why ?? '', /KiB, and SQL of a step that is not destructive is checked up to \d+ KiB/, engine);
+  }
+});
+
+test('a text no grammar reads still counts its statements (one statement per non-destructive step)', () => {
+  const v = verdict('mysql', 'KILL 5; KILL 6');
+  assert.deepEqual([v.parsed, v.statements, v.readOnly], [false, 2, false]);
+});
+
+test('the MySQL lexer counts statements outside strings, comments and identifiers only', () => {
+  assert.equal(lexMysql("SELECT ';' AS a, `b;c`, \"d;e\" /* ; */ -- ;\n# ;\n").statements.length, 1);
+  assert.equal(lexMysql('SELECT 1; SELECT 2;').statements.length, 2);
+  assert.equal(lexMysql('/*! SELECT 1; SELECT 2 */').statements.length, 2);
+});
+
+const READS_PG = ['SELECT 1', "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle'", 'TABLE t', 'SHOW work_mem'];
+const READS_MY = ['SELECT 1', "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Sleep'", 'SHOW PROCESSLIST'];
+const WRITES = ['DELETE FROM t', 'DROP TABLE t', 'UPDATE t SET a = 1', "INSERT INTO t VALUES (1)", 'CREATE TABLE u (a int)', 'TRUNCATE t'];
+const space = fc.constantFrom(' ', '\n', '\t', '  ', ' /* x */ ');
+
+test('property: a read followed by any write, however spaced, is never one read-only statement', () => {
+  fc.assert(fc.property(fc.constantFrom<SqlEngine>('postgres', 'mysql'), fc.nat(), fc.constantFrom(...WRITES), space, space, (engine, i, write, a, b) => {
+    const reads = engine === 'postgres' ? READS_PG : READS_MY;
+    const v = verdict(engine, `${reads[i % reads.length]}${a};${b}${write}`);
+    return !v.readOnly && v.statements === 2;
+  }), { numRuns: 150 });
+});
+
+test('property: on MySQL/MariaDB a write inside any executable comment is seen', () => {
+  fc.assert(fc.property(fc.constantFrom('/*!', '/*!50000', '/*!80000 ', '/*M!', '/*M!100100 '), fc.constantFrom(...WRITES), space, (open, write, s) => {
+    const v = verdict('mysql', `${open}${s}${write}${s}*/`);
+    return !v.readOnly;
+  }), { numRuns: 100 });
+});
+
+test('property: any upper/lower casing of an unquoted acting function name is seen (PostgreSQL folds it)', () => {
+  const names = ['pg_terminate_backend', 'pg_cancel_backend', 'set_config', 'pg_advisory_lock', 'nextval', 'pg_reload_conf'];
+  fc.assert(fc.property(fc.constantFrom(...names), fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }), fc.boolean(), (name, upper, qualified) => {
+    const cased = [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('');
+    const v = verdict('postgres', `SELECT ${qualified ? 'pg_catalog.' : ''}${cased}(1)`);
+    return !v.readOnly && v.acts === true;
+  }), { numRuns: 150 });
+});
+
+test('validate: a wait step\'s SQL is checked too, at its query', () => {
+  const yaml = [
+    'name: w', 'title: W', 'connections:', '  db: { url: "postgres://localhost/app" }', 'steps:', '  - id: poll',
+    '    wait:', '      sql: { query: "SELECT pg_terminate_backend(1)" }', '      until: "true"', '      every: 1s', '      for: 5s',
+    '  - id: done', '    end: resolved', '',
+  ].join('\n');
+  const errors = parseRunbook(yaml, 'w.yaml').diagnostics.filter((d) => d.severity === 'error');
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.match(errors[0]!.message, /step 'poll' runs SQL that is not read-only: it calls pg_terminate_backend\(\), which acts on the server/);
+  assert.deepEqual([errors[0]!.line, errors[0]!.col], [8, 21]);
+});
+
+test('validate: a plain-string query on a URL of unknown engine is read as PostgreSQL when its parser accepts it, else as MySQL', () => {
+  const yaml = (q: string) => [
+    'name: u', 'title: U', 'inputs:', '  url: { description: d }', 'connections:', '  db: { url: "${{ inputs.url }}" }', 'steps:',
+    '  - id: q', `    sql: { query: ${JSON.stringify(q)} }`, '  - id: done', '    end: resolved', '',
+  ].join('\n');
+  const errorsOf = (q: string) => parseRunbook(yaml(q), 'u.yaml').diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  assert.deepEqual(errorsOf('SELECT pg_size_pretty(pg_database_size(current_database()))'), []);
+  assert.match(errorsOf('SELECT `x` FROM t; DROP TABLE t').join(), /runs 2 SQL statements \(read as MySQL\/MariaDB\)/);
+  assert.match(errorsOf("SELECT GET_LOCK('a', 1)").join(), /get_lock\(\), which is not known to be read-only/);
+});

@@ -1,0 +1,155 @@
+// "Files are safe": transcripts are new files (O_EXCL), 0600, in a 0700 directory when it is created, never
+// reached through a symbolic link (O_NOFOLLOW), never in a directory anyone may write to; and no writer
+// (report -o, new) ever overwrites a transcript, or any other file without --force.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Run } from '../../src/engine/run.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { createExecutors } from '../../src/executors/index.js';
+import { attachTranscript } from '../../src/transcript/index.js';
+import { UserError } from '../../src/common/errors.js';
+import { startsLikeTranscript } from '../../src/transcript/detect.js';
+import { cli, fixture, loadRunbookFile, runWithTranscript, scratch } from './helpers.js';
+
+const crash = loadRunbookFile(fixture('crash'));
+process.env.SLEEP = '0';
+
+function attach(file: string) {
+  const run = new Run({ runbook: crash, inputs: {}, redactor: new Redactor(), executors: createExecutors() });
+  return attachTranscript(run, crash, { file, argv: [] });
+}
+
+function refused(file: string, reason: RegExp): void {
+  assert.throws(() => attach(file), (e: unknown) => {
+    assert.ok(e instanceof UserError, `a UserError, not ${String(e)}`);
+    assert.match(e.message, reason);
+    assert.equal(e.message.split('\n').length, 1, 'one line');
+    return true;
+  });
+}
+
+async function recorded(dir: string): Promise<string> {
+  const file = join(dir, 'run.jsonl');
+  await runWithTranscript(crash, { counter: join(dir, 'counter') }, file);
+  return file;
+}
+
+test('a new transcript is 0600, and the directories created for it 0700', (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 'a', 'b', 't.jsonl');
+  attach(file).close();
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(statSync(join(dir, 'a')).mode & 0o777, 0o700);
+  assert.equal(statSync(join(dir, 'a', 'b')).mode & 0o777, 0o700);
+});
+
+test('a symbolic link at the path is refused, whatever it points at, and the target is untouched', (t) => {
+  const dir = scratch(t);
+  const victim = join(dir, 'victim');
+  writeFileSync(victim, 'precious\n');
+  for (const target of [victim, join(dir, 'missing'), '/dev/null']) {
+    const link = join(dir, `link-${Math.random().toString(36).slice(2)}`);
+    symlinkSync(target, link);
+    refused(link, /is a symbolic link/);
+  }
+  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  assert.equal(existsSync(join(dir, 'missing')), false);
+});
+
+test('an existing file is never written into: a transcript points to resume, anything else to another path', (t) => {
+  const dir = scratch(t);
+  const other = join(dir, 'notes.txt');
+  writeFileSync(other, 'notes\n');
+  refused(other, /already exists; a transcript is always a new file/);
+  assert.equal(readFileSync(other, 'utf8'), 'notes\n');
+  const empty = join(dir, 'empty.jsonl');
+  writeFileSync(empty, '');
+  refused(empty, /already exists/);
+});
+
+test('a directory writable by everyone is refused unless it has the sticky bit (like /tmp)', (t) => {
+  const dir = scratch(t);
+  const open = join(dir, 'open');
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  refused(join(open, 't.jsonl'), /writable by everyone \(mode 777\)/);
+  const sticky = join(dir, 'sticky');
+  mkdirSync(sticky);
+  chmodSync(sticky, 0o1777);
+  attach(join(sticky, 't.jsonl')).close();
+});
+
+test('run and resume: a symlinked transcript path is one line on stderr, exit 2, and nothing runs', async (t) => {
+  const dir = scratch(t);
+  const file = await recorded(dir);
+  const link = join(dir, 'link.jsonl');
+  symlinkSync(join(dir, 'elsewhere.jsonl'), link);
+  const counter = join(dir, 'counter2');
+  const r = await cli(['run', fixture('crash'), '--plain', '--yes', '--transcript', link, '--input', `counter=${counter}`]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^runbook: refusing to start: the transcript path .*link\.jsonl is a symbolic link/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.equal(existsSync(counter), false);
+  assert.equal(existsSync(join(dir, 'elsewhere.jsonl')), false);
+  // A transcript cut short, reached through a link: resume refuses to append through it.
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const cut = join(dir, 'cut.jsonl');
+  writeFileSync(cut, `${lines.slice(0, 3).join('\n')}\n`);
+  const cutLink = join(dir, 'cut-link.jsonl');
+  symlinkSync(cut, cutLink);
+  const before = readFileSync(cut, 'utf8');
+  const resumed = await cli(['resume', cutLink, '--plain', '--yes']);
+  assert.equal(resumed.code, 2, resumed.stderr);
+  assert.match(resumed.stderr, /refusing to resume: the transcript path .* is a symbolic link/);
+  assert.equal(readFileSync(cut, 'utf8'), before);
+});
+
+test('report -o never overwrites a transcript (not even with --force); other files only with --force', async (t) => {
+  const dir = scratch(t);
+  const file = await recorded(dir);
+  const original = readFileSync(file, 'utf8');
+  for (const extra of [[], ['--force']]) {
+    const r = await cli(['report', file, '-o', file, ...extra]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^runbook: refusing to overwrite .*run\.jsonl: it is a runbook transcript/);
+    assert.equal(readFileSync(file, 'utf8'), original);
+  }
+  // Another transcript (a copy under another name) is recognised by its content.
+  const copy = join(dir, 'copy.md');
+  writeFileSync(copy, original);
+  assert.equal((await cli(['report', file, '-o', copy, '--force'])).code, 2);
+  assert.equal(readFileSync(copy, 'utf8'), original);
+
+  const out = join(dir, 'postmortem.md');
+  assert.equal((await cli(['report', file, '-o', out])).code, 0);
+  assert.match(readFileSync(out, 'utf8'), /^# Postmortem/);
+  const again = await cli(['report', file, '-o', out, '--format', 'json']);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already exists \(use --force/);
+  assert.match(readFileSync(out, 'utf8'), /^# Postmortem/);
+  assert.equal((await cli(['report', file, '-o', out, '--format', 'json', '--force'])).code, 0);
+  assert.match(readFileSync(out, 'utf8'), /^\{/);
+
+  const link = join(dir, 'report-link.md');
+  symlinkSync(join(dir, 'victim.md'), link);
+  const viaLink = await cli(['report', file, '-o', link, '--force']);
+  assert.equal(viaLink.code, 2);
+  assert.match(viaLink.stderr, /is a symbolic link/);
+  assert.equal(existsSync(join(dir, 'victim.md')), false);
+});
+
+test('new never writes over a transcript, even with --force', async (t) => {
+  const dir = scratch(t);
+  const file = await recorded(dir);
+  const yaml = join(dir, 'incident.yaml');
+  writeFileSync(yaml, readFileSync(file));
+  const r = await cli(['new', 'incident', '--dir', dir, '--force']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /it is a runbook transcript/);
+  assert.ok(startsLikeTranscript(readFileSync(yaml, 'utf8')));
+  // Twice in one directory: the schema beside the runbooks is ours, so it is refreshed without --force.
+  assert.equal((await cli(['new', 'first', '--dir', dir])).code, 0);
+  assert.equal((await cli(['new', 'second', '--dir', dir])).code, 0);
+});

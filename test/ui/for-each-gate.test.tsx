@@ -1,0 +1,77 @@
+// The terminal UI's gate for a for_each step (ink-testing-library, real Run over scripted executors): every item
+// the approval covers is on screen, with what the step is given for it; y runs exactly those; the dry-run
+// summary lists them too.
+import './ci-off.js';
+import { test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { render, cleanup } from 'ink-testing-library';
+import { App } from '../../src/ui/ink/App.js';
+import { createViewStore } from '../../src/ui/view-store.js';
+import { plain, sleep, testRun, waitFor } from './helpers.js';
+import type { RunOptions } from '../../src/engine/run.js';
+
+afterEach(() => cleanup());
+
+const SESSIONS = Array.from({ length: 12 }, (_, i) => ({ id: 100 + i, user: i % 2 ? 'app' : 'report', client: `10.0.0.${i}`, idle_s: 600 + i }));
+
+const KILL = `
+name: kill
+title: Kill idle sessions
+connections:
+  db: { url: 'mysql://root@db.internal:3306/app' }
+steps:
+  - id: idle
+    sql: { query: "SELECT 1" }
+    capture: idle
+  - id: kill-idle
+    title: Kill idle sessions
+    destructive: true
+    confirm: Kill these \${{ idle.rowCount }} sessions?
+    for_each:
+      in: idle.rows
+      as: s
+      label: id \${{ s.id }} \${{ s.user }}@\${{ s.client }} idle \${{ s.idle_s }}s
+    sql: { query: "KILL CONNECTION ?", params: ["\${{ s.id }}"] }
+  - id: done
+    end: resolved
+    message: killed \${{ steps['kill-idle'].details.ok }}
+`;
+
+function mount(opts: Partial<RunOptions> = {}) {
+  const t = testRun(KILL, { idle: { rows: SESSIONS, rowCount: SESSIONS.length, columns: ['id', 'user', 'client', 'idle_s'] } }, opts);
+  const store = createViewStore(t.run, t.runbook.doc);
+  const app = render(<App run={t.run} store={store} gateArmMs={0} />);
+  const frame = () => plain(app.lastFrame());
+  const until = async (text: string | RegExp) => {
+    await waitFor(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), String(text));
+    await sleep(10);
+    return frame();
+  };
+  return { ...t, app, frame, until, finished: t.run.start() };
+}
+
+test('the gate lists every item with its params; y kills exactly those', async () => {
+  const ui = mount();
+  const f = await ui.until('Kill these 12 sessions?');
+  assert.match(f, /for each +12 items:/);
+  for (const [i, s] of SESSIONS.entries()) {
+    const line = new RegExp(`${String(i + 1).padStart(2)}\\. id ${s.id} ${s.user}@${s.client.replace(/\./g, '\\.')} idle ${s.idle_s}s  params \\[${s.id}\\]`);
+    assert.match(f, line, `item ${i + 1} on screen`);
+  }
+  ui.app.stdin.write('y');
+  const done = await ui.finished;
+  assert.equal(done.outcome, 'resolved');
+  assert.equal(done.message, 'killed 12');
+  assert.equal(ui.executed.filter((s) => s === 'kill-idle').length, 12);
+});
+
+test('a dry run shows the items in the plan and runs none', async () => {
+  const ui = mount({ dryRun: true });
+  const done = await ui.finished;
+  assert.equal(done.outcome, 'resolved');
+  const f = await ui.until('a real run would ask you to confirm');
+  assert.match(f, /kill-idle/);
+  assert.match(f, /12 items:/);
+  assert.match(f, /12\. id 111 app@10\.0\.0\.11 idle 611s/);
+  assert.equal(ui.executed.filter((s) => s === 'kill-idle').length, 0);
+});

@@ -91,8 +91,8 @@ export class Run {
     const machine = this.machine;
     const resume = this.opts.resume;
     const context: MachineContext = resume
-      ? { ...resume.context, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
-      : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {} };
+      ? { ...resume.context, dryRun, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
+      : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {}, dryRun };
     this.publish({
       type: 'run-started', runId: this.runId, dryRun,
       runbook: { name: runbook.doc.name, title: runbook.doc.title, file: runbook.file, sha256: runbook.sha256 },

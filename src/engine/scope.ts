@@ -1,4 +1,4 @@
-// What expressions can read: inputs, every finished step by id, captures by name, and `result`.
+// What expressions can read: inputs, every finished step by id, captures by name, `run` and `result`.
 import type { StepResult } from '../executors/types.js';
 import type { Scope, Taint } from '../language/expression/index.js';
 import { withTaint } from '../secrets/taint.js';
@@ -7,6 +7,7 @@ export interface RunData {
   inputs: Record<string, unknown>;
   results: Record<string, StepResult>;       // by step id
   captures: Record<string, string>;          // capture name → step id
+  dryRun?: boolean;                          // `run.dry_run`: endings word what a dry run would have done
 }
 
 /** The view of a result that expressions see: the result plus `output` (stdout without the trailing newline). */
@@ -22,7 +23,7 @@ export function scopeOf(data: RunData, result?: StepResult, taint?: Taint): Scop
   // Built for every step and every branch test, but an expression reads one or two results: a view is made
   // when first read, not for every finished step each time (that was O(steps) per step).
   const steps = stepsView(data.results);
-  const scope: Scope = { inputs: data.inputs, steps };
+  const scope: Scope = { inputs: data.inputs, steps, run: { dry_run: data.dryRun === true } };
   for (const [name, stepId] of Object.entries(data.captures)) lazy(scope, name, () => steps[stepId]);
   if (result) scope.result = resultView(result);
   return withTaint(scope, taint);

@@ -5,7 +5,9 @@ import { loopVar, runbookSites, type Site } from '../sites.js';
 import { didYouMean } from '../suggest.js';
 import type { Reporter } from './context.js';
 
-export const RESERVED_ROOTS = ['inputs', 'steps', 'result'] as const;
+export const RESERVED_ROOTS = ['inputs', 'steps', 'result', 'run'] as const;
+/** What `run.<name>` offers: facts about the run itself, not about any step. */
+const RUN_FIELDS = new Set(['dry_run']);
 
 export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
   const inputs = Object.keys(doc.inputs ?? {});
@@ -71,6 +73,10 @@ function checkReference(root: string, member: string | undefined, site: Site, na
     if (member !== undefined && !names.stepIds.has(member)) return { code: 'unknown-step', message: `unknown step '${member}'${didYouMean(member, [...names.stepIds])}` };
     return undefined;
   }
+  if (root === 'run') {
+    if (member === undefined || !RUN_FIELDS.has(member)) return { code: 'unknown-name', message: `'run' offers ${[...RUN_FIELDS].map((f) => `run.${f}`).join(', ')}${member === undefined ? '' : didYouMean(member, [...RUN_FIELDS])}` };
+    return undefined;
+  }
   if (root === 'result') {
     return site.withResult ? undefined : { code: 'unknown-name', message: `'result' is only available in next[].if and wait.until; use a capture name or steps.<id> here` };
   }
@@ -79,7 +85,7 @@ function checkReference(root: string, member: string | undefined, site: Site, na
     return { code: 'unknown-name', message: `'${root}' is a for_each item: it exists only in its own step's shell, sql, with and for_each.label, while one item runs` };
   }
   const all = [...RESERVED_ROOTS, ...names.captures, ...(site.item ? [site.item] : [])];
-  return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, or a step's capture name)` };
+  return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, run.dry_run, or a step's capture name)` };
 }
 
 /** Columns only line up where the source spells the text out verbatim on one line (a plain scalar, or a

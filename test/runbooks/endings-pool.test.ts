@@ -1,0 +1,98 @@
+// Honest endings of pool-exhausted against real servers (issue #16): started with an administrator URL on a
+// server whose ordinary slots are all held by idle sessions younger than idle_minutes, nothing qualifies and
+// nothing is freed. The run must end escalate (exit 1) saying so, never resolved - the administrator's own
+// login through a reserved slot is not the application getting in.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { injectFault, type LabEngine } from '../../src/lab/index.js';
+import { readEvents, runCli, type TranscriptEvent } from './helpers.js';
+import { runCliWithAnswers } from './answers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'runbook-endings-pool-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const finishedRun = (events: TranscriptEvent[]) => events.find((e) => e.type === 'run-finished');
+const stepIds = (events: TranscriptEvent[], type: string) => events.filter((e) => e.type === type).map((e) => e.stepId);
+
+for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
+  describe(`pool-exhausted on ${engine}: nothing qualifies, nothing is freed`, { concurrency: true }, () => {
+    it('with an administrator URL and no app_url: asks for the application URL, then ends escalate (exit 1) naming what holds the slots', async () => {
+      const fault = await injectFault('too-many-connections', engine);
+      try {
+        const transcript = join(dir, `${engine}-asked.jsonl`);
+        // Default thresholds: the held sessions are seconds old, far younger than idle_minutes=10.
+        const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+          '--input', `url=${fault.server!.adminUrl()}`, '--input', 'app_processes=0'], [fault.url]);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const events = readEvents(transcript);
+        const end = finishedRun(events);
+        assert.equal(end?.outcome, 'escalate');
+        assert.equal(stepIds(events, 'step-started').at(-1), 'holders', 'the evidence for the hand-over was gathered');
+        assert.match(String(end?.message), /is still refused: too-many-connections/);
+        assert.match(String(end?.message), /Nothing qualified for ending \(idle over 10 min/);
+        assert.match(String(end?.message), /other sessions hold the slots: \d+ idle/);
+        assert.deepEqual(stepIds(events, 'confirmation-requested'), [], 'nothing was offered for ending');
+        assert.equal(fault.held!.alive(), fault.held!.opened, 'every held session is still there');
+        const text = JSON.stringify(events);
+        for (const secret of [fault.server!.superPassword, fault.server!.appPassword]) {
+          assert.ok(!text.includes(secret) && !text.includes(encodeURIComponent(secret)), 'no password in the transcript');
+        }
+      } finally {
+        await fault.cleanup();
+      }
+    });
+
+    it('with app_url given: no question, the same escalate', async () => {
+      const fault = await injectFault('too-many-connections', engine);
+      try {
+        const transcript = join(dir, `${engine}-given.jsonl`);
+        const r = await runCli(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+          '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'app_processes=0']);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const end = finishedRun(readEvents(transcript));
+        assert.equal(end?.outcome, 'escalate');
+        assert.match(String(end?.message), /Nothing qualified for ending/);
+      } finally {
+        await fault.cleanup();
+      }
+    });
+
+    // MariaDB's kill loop is not dry-run safe until it becomes a for_each step (engineer "foreach"): PostgreSQL only.
+    it('a dry run with thresholds that match: nothing is ended, and the ending says what a real run would have offered', async () => {
+      if (engine !== 'postgres') return;
+      const fault = await injectFault('too-many-connections', engine);
+      try {
+        const transcript = join(dir, `${engine}-dry.jsonl`);
+        const r = await runCli(['run', 'pool-exhausted', '--plain', '--dry-run', '--transcript', transcript,
+          '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'idle_minutes=0',
+          '--input', 'app_processes=0']);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const end = finishedRun(readEvents(transcript));
+        assert.equal(end?.outcome, 'escalate');
+        assert.match(String(end?.message), /Dry run: nothing was ended; a real run would have offered 0 sessions idle in a transaction, 0 long queries and [1-9]\d* idle sessions/);
+        assert.equal(fault.held!.alive(), fault.held!.opened, 'the dry run ended nothing');
+      } finally {
+        await fault.cleanup();
+      }
+    });
+
+    it('the fixed path: idle sessions ended behind the gate, the application user connects with ordinary slots free: resolved', async () => {
+      const fault = await injectFault('too-many-connections', engine);
+      try {
+        const gate = engine === 'postgres' ? 'terminate-idle-pg' : 'kill-idle-mysql';
+        const transcript = join(dir, `${engine}-fixed.jsonl`);
+        const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--approve', gate, '--transcript', transcript,
+          '--input', `url=${fault.server!.adminUrl()}`, '--input', 'idle_minutes=0', '--input', 'app_processes=0'], [fault.url]);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        const end = finishedRun(readEvents(transcript));
+        assert.equal(end?.outcome, 'resolved');
+        assert.match(String(end?.message), new RegExp(`The application's user ${fault.server!.appUser} connects again, with [1-9]\\d* ordinary slots free`));
+      } finally {
+        await fault.cleanup();
+      }
+    });
+  });
+}

@@ -65,7 +65,7 @@ export interface LabServerOptions {
    */
   reservedConnections?: number;
   tls?: 'off' | 'on' | 'required';
-  cert?: 'good' | 'wrong-host';
+  cert?: 'good' | 'wrong-host' | 'expired';
 }
 
 /** Real connections the lab keeps open to exhaust a server's connection slots. */

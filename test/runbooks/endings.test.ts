@@ -1,0 +1,105 @@
+// Honest endings of auth, ssl and refused against real servers (issue #16; pool-exhausted has its own file): a
+// run ends resolved only once the application's side works. A corrected URL that logs in is not a fix until the
+// application has it; a certificate the URL does not check is still reported; a refusal nobody fixed ends
+// escalate. Each not-fixed path ends escalate (exit 1), never resolved.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { injectFault, startServer, type LabServer } from '../../src/lab/index.js';
+import { readEvents, type TranscriptEvent } from './helpers.js';
+import { runCliWithAnswers } from './answers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'runbook-endings-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const ending = (events: TranscriptEvent[]) => events.find((e) => e.type === 'run-finished');
+const asked = (events: TranscriptEvent[]) =>
+  events.filter((e) => e.type === 'question-asked').map((e) => (e as unknown as { question: { stepId: string } }).question.stepId);
+
+async function run(name: string, inputs: Record<string, string>, answers: string[]) {
+  const transcript = join(dir, `${name}-${Math.random().toString(36).slice(2)}.jsonl`);
+  const args = ['run', name, '--plain', '--transcript', transcript, ...Object.entries(inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`])];
+  const r = await runCliWithAnswers(args, answers);
+  const events = readEvents(transcript);
+  return { code: r.code, events, end: ending(events), output: r.stdout + r.stderr };
+}
+
+describe('auth: a corrected URL is a fix only once the application has it', { concurrency: true }, () => {
+  const servers: Partial<Record<'postgres' | 'mariadb', LabServer>> = {};
+  before(async () => { [servers.postgres, servers.mariadb] = await Promise.all([startServer('postgres'), startServer('mariadb')]); });
+  after(async () => { await Promise.all([servers.postgres?.stop(), servers.mariadb?.stop()]); });
+
+  for (const engine of ['postgres', 'mariadb'] as const) {
+    it(`${engine}: the corrected URL logs in, but it is not deployed yet: escalate, exit 1`, async () => {
+      const server = servers[engine]!;
+      const fault = await injectFault('auth', engine, { server });
+      const r = await run('auth', { url: fault.url }, ['have-corrected-url', server.url(), 'not-yet']);
+      assert.equal(r.code, 1, r.output);
+      assert.equal(r.end?.outcome, 'escalate');
+      assert.equal(r.end?.stepId, 'not-deployed');
+      assert.match(String(r.end?.message), /Not resolved yet: the corrected URL logs in/);
+      assert.deepEqual(asked(r.events), ['password-rejected', 'new-url', 'deploy-url']);
+    });
+
+    it(`${engine}: deployed and restarted by hand: resolved, exit 0`, async () => {
+      const server = servers[engine]!;
+      const fault = await injectFault('auth', engine, { server });
+      const r = await run('auth', { url: fault.url }, ['have-corrected-url', server.url(), 'deployed', 'restarted']);
+      assert.equal(r.code, 0, r.output);
+      assert.equal(r.end?.outcome, 'resolved');
+      assert.match(String(r.end?.message), /the application has it now/);
+      assert.deepEqual(asked(r.events), ['password-rejected', 'new-url', 'deploy-url', 'restart-by-hand']);
+    });
+
+    it(`${engine}: the credentials work but the application was not restarted: escalate`, async () => {
+      const server = servers[engine]!;
+      const r = await run('auth', { url: server.url() }, ['app-had-stale-secret', 'not-yet']);
+      assert.equal(r.code, 1, r.output);
+      assert.equal(r.end?.stepId, 'not-restarted');
+    });
+  }
+});
+
+describe('ssl: a certificate the URL does not verify is still reported', { concurrency: true }, () => {
+  for (const engine of ['postgres', 'mariadb'] as const) {
+    it(`${engine}: an expired certificate under a non-verifying URL: the step says so, and so does the ending`, async () => {
+      const server = await startServer(engine, { tls: 'on', cert: 'expired' });
+      try {
+        // PostgreSQL sslmode=prefer (libpq's default); mysql2 with TLS but rejectUnauthorized false.
+        const url = engine === 'postgres' ? server.url({ params: { sslmode: 'prefer' } })
+          : server.url({ params: { ssl: JSON.stringify({ rejectUnauthorized: false }) } });
+        const r = await run('ssl', { url }, ['noted', 'noted']);
+        assert.equal(r.code, 0, r.output);
+        assert.equal(r.end?.outcome, 'resolved', 'the application connects with its URL');
+        assert.ok(asked(r.events).includes('cert-unchecked'), 'the operator is told about the certificate');
+        assert.match(String(r.end?.message), /Warning: the certificate fails verification \(cert-expired/);
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+});
+
+describe('refused: nothing fixed is never resolved', () => {
+  it('nothing listening and the operator cannot start it: escalate, exit 1, nothing resolved', async () => {
+    const fault = await injectFault('refused', 'postgres');
+    try {
+      // In a container the loopback URL is questioned first (localhost-trap), as the runbook's own check decides.
+      const answers = inContainer() ? ['database-runs-here', 'cannot'] : ['cannot'];
+      const r = await run('refused', { url: fault.url }, answers);
+      assert.equal(r.code, 1, r.output);
+      assert.equal(r.end?.outcome, 'escalate');
+      assert.equal(r.end?.stepId, 'escalate');
+    } finally {
+      await fault.cleanup();
+    }
+  });
+});
+
+/** The same test the runbook's `runtime` step makes. */
+function inContainer(): boolean {
+  if (existsSync('/.dockerenv') || existsSync('/run/.containerenv')) return true;
+  try { return /docker|kubepods|containerd|libpod|lxc/.test(readFileSync('/proc/1/cgroup', 'utf8')); } catch { return false; }
+}

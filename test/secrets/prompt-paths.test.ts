@@ -77,7 +77,7 @@ describe('auth: the corrected URL pasted at the prompt is the one checked', () =
       const wrong = `Wr0ng-${Math.random().toString(36).slice(2, 10)}:@/#`;
       const transcript = join(dir, `auth-${engine}.jsonl`);
       const r = await cli(['run', 'auth', '--plain', '--transcript', transcript, '--input', `url=${server.url({ password: wrong })}`],
-        { stdin: `have-corrected-url\n${server.url()}\n`, env: { DATABASE_URL: '', ADMIN_DATABASE_URL: '' }, timeoutMs: 110_000 });
+        { stdin: `have-corrected-url\n${server.url()}\ndeployed\nrestarted\n`, env: { DATABASE_URL: '', ADMIN_DATABASE_URL: '' }, timeoutMs: 110_000 });
       const lines = transcriptLines(transcript);
       const check = lines.find((l) => l.type === 'step-finished' && l.stepId === 'check-new-url') as { result?: { status?: string; error?: string } } | undefined;
       assert.equal(check?.result?.status, 'ok', `the pasted URL logged in: ${check?.result?.error ?? '(not reached)'}\n${r.stdout}`);

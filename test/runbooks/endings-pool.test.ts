@@ -25,9 +25,12 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
         const transcript = join(dir, `${engine}-asked.jsonl`);
         // Default thresholds: the held sessions are seconds old, far younger than idle_minutes=10.
         const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
-          '--input', `url=${fault.server!.adminUrl()}`, '--input', 'app_processes=0'], [fault.url]);
+          '--input', `url=${fault.server!.adminUrl()}`, '--input', 'app_processes=0'], ['', fault.url]);
         assert.equal(r.code, 1, r.stdout + r.stderr);
         const events = readEvents(transcript);
+        // Nothing qualified: the counts were shown and the operator kept the thresholds (Enter).
+        const lower = events.find((e) => e.type === 'question-asked' && (e as { question?: { stepId?: string } }).question?.stepId === 'lower-thresholds');
+        assert.match(JSON.stringify(lower), /none of the \d+ other sessions passes the thresholds: [1-9]\d* idle/);
         const end = finishedRun(events);
         assert.equal(end?.outcome, 'escalate');
         assert.equal(stepIds(events, 'step-started').at(-1), 'holders', 'the evidence for the hand-over was gathered');
@@ -45,12 +48,12 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
       }
     });
 
-    it('with app_url given: no question, the same escalate', async () => {
+    it('with app_url given: only the thresholds question (kept), the same escalate', async () => {
       const fault = await injectFault('too-many-connections', engine);
       try {
         const transcript = join(dir, `${engine}-given.jsonl`);
-        const r = await runCli(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
-          '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'app_processes=0']);
+        const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+          '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'app_processes=0'], ['']);
         assert.equal(r.code, 1, r.stdout + r.stderr);
         const end = finishedRun(readEvents(transcript));
         assert.equal(end?.outcome, 'escalate');
@@ -60,9 +63,7 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
       }
     });
 
-    // MariaDB's kill loop is not dry-run safe until it becomes a for_each step (engineer "foreach"): PostgreSQL only.
     it('a dry run with thresholds that match: nothing is ended, and the ending says what a real run would have offered', async () => {
-      if (engine !== 'postgres') return;
       const fault = await injectFault('too-many-connections', engine);
       try {
         const transcript = join(dir, `${engine}-dry.jsonl`);
@@ -74,6 +75,23 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
         assert.equal(end?.outcome, 'escalate');
         assert.match(String(end?.message), /Dry run: nothing was ended; a real run would have offered 0 sessions idle in a transaction, 0 long queries and [1-9]\d* idle sessions/);
         assert.equal(fault.held!.alive(), fault.held!.opened, 'the dry run ended nothing');
+      } finally {
+        await fault.cleanup();
+      }
+    });
+
+    it('nothing qualifies, the operator lowers the threshold to 0 when shown the counts: the sessions are ended behind the gate, resolved', async () => {
+      const fault = await injectFault('too-many-connections', engine);
+      try {
+        const gate = engine === 'postgres' ? 'terminate-idle-pg' : 'kill-idle-mysql';
+        const transcript = join(dir, `${engine}-lowered.jsonl`);
+        const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--approve', gate, '--transcript', transcript,
+          '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'app_processes=0'], ['0']);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        const events = readEvents(transcript);
+        assert.equal(finishedRun(events)?.outcome, 'resolved');
+        assert.deepEqual(stepIds(events, 'confirmation-requested'), [gate]);
+        assert.ok(fault.held!.alive() < fault.held!.opened, 'held sessions were ended');
       } finally {
         await fault.cleanup();
       }

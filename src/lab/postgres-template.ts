@@ -25,18 +25,22 @@ export function settingArgs(settings: Record<string, string>): string[] {
   return Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 }
 
-let pending: Promise<string> | undefined;
+const pending = new Map<'system' | '18', Promise<string>>();
 
-/** Path of the template data dir (created on first call). */
-export function postgresTemplate(): Promise<string> {
-  pending ??= buildTemplate();
-  return pending;
+/** Path of the template data dir for these binaries (created on first call). */
+export function postgresTemplate(version: 'system' | '18' = 'system'): Promise<string> {
+  let template = pending.get(version);
+  if (!template) {
+    template = buildTemplate(version);
+    pending.set(version, template);
+  }
+  return template;
 }
 
-async function buildTemplate(): Promise<string> {
-  const bins = postgresBinaries();
+async function buildTemplate(version: 'system' | '18'): Promise<string> {
+  const bins = postgresBinaries(version);
   const user = serverUser('postgres');
-  const dir = makeNamedDir('pg-template', user);
+  const dir = makeNamedDir(version === '18' ? 'pg18-template' : 'pg-template', user);
   const data = join(dir, 'data');
   const { superuser } = labCredentials();
   await runCommand(bins.initdb, ['-D', data, '-U', superuser, '--auth-local=trust', '--auth-host=scram-sha-256',

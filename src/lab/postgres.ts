@@ -29,9 +29,9 @@ function hbaFile(tls: Required<LabServerOptions>['tls']): string {
 }
 
 async function startOnce(config: Required<LabServerOptions>): Promise<LabServer> {
-  const bins = postgresBinaries();
+  const bins = postgresBinaries(config.postgresVersion);
   const user = serverUser('postgres');
-  const template = await postgresTemplate();
+  const template = await postgresTemplate(config.postgresVersion);
   const dir = makeServerDir('pg', user);
   try {
     const data = join(dir, 'data');

@@ -9,7 +9,9 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
     reservedConnections: opts.reservedConnections ?? (engine === 'postgres' ? 3 : 1),
     tls: opts.tls ?? 'off',
     cert: opts.cert ?? 'good',
+    postgresVersion: opts.postgresVersion ?? 'system',
   };
+  if (engine === 'mariadb' && resolved.postgresVersion !== 'system') throw new LabError('postgresVersion is for PostgreSQL servers');
   if (engine === 'postgres' && resolved.reservedConnections >= resolved.maxConnections) {
     throw new LabError('reservedConnections must be less than maxConnections');
   }

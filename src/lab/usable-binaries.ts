@@ -5,15 +5,19 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { findPostgresBinaries, type PostgresBinaries } from './binaries.js';
+import { findPostgres18Binaries, findPostgresBinaries, type PostgresBinaries } from './binaries.js';
 import { trackDir } from './exit-hooks.js';
 import { serverUser, type OsUser } from './run-as.js';
 
-let cached: PostgresBinaries | undefined;
+const cached = new Map<'system' | '18', PostgresBinaries>();
 
-export function postgresBinaries(): PostgresBinaries {
-  cached ??= usableBy(findPostgresBinaries(), serverUser('postgres'));
-  return cached;
+export function postgresBinaries(version: 'system' | '18' = 'system'): PostgresBinaries {
+  let bins = cached.get(version);
+  if (!bins) {
+    bins = usableBy(version === '18' ? findPostgres18Binaries() : findPostgresBinaries(), serverUser('postgres'));
+    cached.set(version, bins);
+  }
+  return bins;
 }
 
 function usableBy(bins: PostgresBinaries, user: OsUser | undefined): PostgresBinaries {

@@ -1,5 +1,5 @@
 // `diagnose` against real lab servers: every fault gets the right classification and runbook, on
-// PostgreSQL and MariaDB. Servers are shared where a fault allows it.
+// PostgreSQL 15, PostgreSQL 18 and MariaDB. Servers are shared where a fault allows it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose/diagnose.js';
@@ -23,17 +23,26 @@ const EXPECTED: [FaultKind, string, string | null][] = [
 /** Faults that can reuse the healthy (TLS off) or the TLS-on server; the rest start their own. */
 const ON_HEALTHY = new Set<FaultKind>(['none', 'auth', 'database-missing', 'ssl-unsupported']);
 
-for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
-  describe(`diagnose on ${engine}`, () => {
+/** Listener faults (refused, timeout, dropped) have no server behind them: run once, not per PostgreSQL major. */
+const NO_SERVER = new Set<FaultKind>(['refused', 'timeout', 'dropped']);
+
+const TARGETS: { engine: LabEngine; name: string; postgresVersion?: '18' }[] = [
+  { engine: 'postgres', name: 'postgres' }, { engine: 'postgres', name: 'postgres 18', postgresVersion: '18' }, { engine: 'mariadb', name: 'mariadb' },
+];
+
+for (const { engine, name, postgresVersion } of TARGETS) {
+  const version = postgresVersion ? { postgresVersion } : {};
+  describe(`diagnose on ${name}`, () => {
     let healthy: LabServer;
     let tlsOn: LabServer;
-    before(async () => { [healthy, tlsOn] = await Promise.all([startServer(engine), startServer(engine, { tls: 'on' })]); });
+    before(async () => { [healthy, tlsOn] = await Promise.all([startServer(engine, version), startServer(engine, { tls: 'on', ...version })]); });
     after(async () => { await Promise.all([healthy?.stop(), tlsOn?.stop()]); });
 
     for (const [kind, classification, runbook] of EXPECTED) {
+      if (postgresVersion && NO_SERVER.has(kind)) continue;
       it(`${kind} → ${classification}, runbook ${runbook ?? 'none'}`, async () => {
         const server = ON_HEALTHY.has(kind) ? healthy : kind === 'cert-untrusted' ? tlsOn : undefined;
-        const fault = await injectFault(kind, engine, server ? { server } : {});
+        const fault = await injectFault(kind, engine, server ? { server } : version);
         try {
           const started = Date.now();
           const d = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: 2000 });
@@ -45,6 +54,7 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
           const secret = new URL(fault.url.replace(/^mysql:/, 'http:').replace(/^postgres:/, 'http:')).password;
           assert.ok(!JSON.stringify(d).includes(decodeURIComponent(secret)), 'the password never appears');
           if (kind === 'none') assert.equal(d.checks.find((c) => c.layer === 'pool')?.status, 'ok');
+          if (postgresVersion && kind === 'none') assert.match(JSON.stringify(d.checks), /18\.\d/, 'the server is PostgreSQL 18');
         } finally {
           await fault.cleanup();
         }

@@ -17,12 +17,18 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const finishedRun = (events: TranscriptEvent[]) => events.find((e) => e.type === 'run-finished');
 const stepIds = (events: TranscriptEvent[], type: string) => events.filter((e) => e.type === type).map((e) => e.stepId);
 
-for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
-  describe(`pool-exhausted on ${engine}: nothing qualifies, nothing is freed`, { concurrency: true }, () => {
+// PostgreSQL 18 too: reserved_connections and pg_use_reserved_connections (16+) enter the slot math.
+const TARGETS: { engine: LabEngine; name: string; version: { postgresVersion?: '18' } }[] = [
+  { engine: 'postgres', name: 'postgres', version: {} }, { engine: 'postgres', name: 'postgres 18', version: { postgresVersion: '18' } },
+  { engine: 'mariadb', name: 'mariadb', version: {} },
+];
+
+for (const { engine, name, version } of TARGETS) {
+  describe(`pool-exhausted on ${name}: nothing qualifies, nothing is freed`, { concurrency: true }, () => {
     it('with an administrator URL and no app_url: asks for the application URL, then ends escalate (exit 1) naming what holds the slots', async () => {
-      const fault = await injectFault('too-many-connections', engine);
+      const fault = await injectFault('too-many-connections', engine, version);
       try {
-        const transcript = join(dir, `${engine}-asked.jsonl`);
+        const transcript = join(dir, `${name.replace(' ', '')}-asked.jsonl`);
         // Default thresholds: the held sessions are seconds old, far younger than idle_minutes=10.
         const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
           '--input', `url=${fault.server!.adminUrl()}`, '--input', 'app_processes=0'], ['', fault.url]);
@@ -49,9 +55,9 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
     });
 
     it('with app_url given: only the thresholds question (kept), the same escalate', async () => {
-      const fault = await injectFault('too-many-connections', engine);
+      const fault = await injectFault('too-many-connections', engine, version);
       try {
-        const transcript = join(dir, `${engine}-given.jsonl`);
+        const transcript = join(dir, `${name.replace(' ', '')}-given.jsonl`);
         const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
           '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'app_processes=0'], ['']);
         assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -64,9 +70,9 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
     });
 
     it('a dry run with thresholds that match: nothing is ended, and the ending says what a real run would have offered', async () => {
-      const fault = await injectFault('too-many-connections', engine);
+      const fault = await injectFault('too-many-connections', engine, version);
       try {
-        const transcript = join(dir, `${engine}-dry.jsonl`);
+        const transcript = join(dir, `${name.replace(' ', '')}-dry.jsonl`);
         const r = await runCli(['run', 'pool-exhausted', '--plain', '--dry-run', '--transcript', transcript,
           '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'idle_minutes=0',
           '--input', 'app_processes=0']);
@@ -81,10 +87,10 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
     });
 
     it('nothing qualifies, the operator lowers the threshold to 0 when shown the counts: the sessions are ended behind the gate, resolved', async () => {
-      const fault = await injectFault('too-many-connections', engine);
+      const fault = await injectFault('too-many-connections', engine, version);
       try {
         const gate = engine === 'postgres' ? 'terminate-idle-pg' : 'kill-idle-mysql';
-        const transcript = join(dir, `${engine}-lowered.jsonl`);
+        const transcript = join(dir, `${name.replace(' ', '')}-lowered.jsonl`);
         const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--approve', gate, '--transcript', transcript,
           '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'app_processes=0'], ['0']);
         assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -98,10 +104,10 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
     });
 
     it('the fixed path: idle sessions ended behind the gate, the application user connects with ordinary slots free: resolved', async () => {
-      const fault = await injectFault('too-many-connections', engine);
+      const fault = await injectFault('too-many-connections', engine, version);
       try {
         const gate = engine === 'postgres' ? 'terminate-idle-pg' : 'kill-idle-mysql';
-        const transcript = join(dir, `${engine}-fixed.jsonl`);
+        const transcript = join(dir, `${name.replace(' ', '')}-fixed.jsonl`);
         const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--approve', gate, '--transcript', transcript,
           '--input', `url=${fault.server!.adminUrl()}`, '--input', 'idle_minutes=0', '--input', 'app_processes=0'], [fault.url]);
         assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -40,6 +40,9 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const end = await child.start();
+      // Stopped inside (the operator aborted at a gate or question in the called runbook, or its terminal
+      // went away): that stops the whole run, with the same outcome, not a failed step the caller routes on.
+      if ((end.outcome === 'aborted' || end.outcome === 'interrupted') && !signal.aborted) parent().abort(end.message, end.outcome);
       const ok = end.outcome === 'resolved';
       return { status: ok ? 'ok' : end.outcome === 'aborted' ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome, ...(ok ? { stdout: end.message } : { error: end.message }) };
     } finally {

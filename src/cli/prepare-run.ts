@@ -98,6 +98,9 @@ function onSignals(run: Run, interactive: boolean, transcriptPath: string | unde
     [process.stderr, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
     [process.stdin, 'error', (e) => { if (isLostTerminal(e)) interrupt('the terminal went away'); }],
   ];
+  // Nothing left that could move the run on (a question no reader will answer, a promise nobody settles):
+  // Node would exit 0 with the record cut short. End the run instead, failed and recorded, exit 1.
+  handlers.push([process, 'beforeExit', () => run.abort('internal error: the run was left waiting for something nothing can deliver; stopped so the record is complete', 'failed')]);
   // In raw mode Ctrl-D is a key, so the terminal UI's stdin ends only when the terminal is gone.
   if (interactive) handlers.push([process.stdin, 'end', () => interrupt('the terminal went away (end of input)')]);
   for (const [emitter, name, fn] of handlers) emitter.on(name, fn);

@@ -79,8 +79,22 @@ export class Run {
     return () => { const i = this.listeners.indexOf(entry); if (i >= 0) this.listeners.splice(i, 1); };
   }
 
-  get pendingGate(): PendingGate | undefined { return this.gate; }
-  get pendingQuestions(): PendingQuestion[] { return [...this.questions.values()]; }
+  /** The gate waiting for an answer, this run's or a called runbook's (its step id under the calling step). */
+  get pendingGate(): PendingGate | undefined {
+    if (this.gate) return this.gate;
+    for (const [calling, child] of this.children) {
+      const g = child.pendingGate;
+      if (g) return { ...g, stepId: `${calling}/${g.stepId}`, event: { ...g.event, stepId: `${calling}/${g.event.stepId}` } };
+    }
+    return undefined;
+  }
+  /** Questions waiting for an answer: this run's and its called runbooks' (step ids under the calling step),
+   *  so a UI that checks "is this still asked?" sees a nested question too. */
+  get pendingQuestions(): PendingQuestion[] {
+    const nested = [...this.children].flatMap(([calling, child]) => child.pendingQuestions.map((q) =>
+      ({ ...q, question: { ...q.question, stepId: `${calling}/${q.question.stepId}` } })));
+    return [...this.questions.values(), ...nested];
+  }
   get result(): RunFinished | undefined { return this.finished; }
 
   async start(): Promise<RunFinished> {

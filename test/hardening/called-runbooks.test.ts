@@ -1,0 +1,152 @@
+// Called runbooks (`runbook:` steps) with people in them (issue #18): a question or gate inside a called runbook
+// is asked and answered like any other, in plain mode too, with a database pool open or not; an abort inside
+// stops the whole run (aborted, 130), never a failed step the caller routes past; and whatever goes wrong, the
+// process never exits 0 with the record cut short.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startPostgres } from '../../src/lab/index.js';
+import { loadRunbook } from '../../src/cli/load-runbook.js';
+import { runbookCaller } from '../../src/cli/call-runbook.js';
+import { Run } from '../../src/engine/run.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import { createExecutors } from '../../src/executors/index.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { cli, finished, scratch, transcriptLines, writeRunbook } from './helpers.js';
+
+const INNER_MANUAL = `name: inner
+title: Inner with a question
+steps:
+  - id: ask
+    manual: { instructions: Do the thing, choices: [done, nope] }
+    on: { nope: bad }
+  - id: ok
+    end: resolved
+    message: inner done
+  - id: bad
+    end: escalate
+`;
+
+const INNER_PROMPT = `name: inner
+title: Inner with a prompt
+steps:
+  - id: ask
+    prompt: { message: "Which replica?", pattern: "^r[0-9]+$" }
+  - id: ok
+    end: resolved
+    message: "picked \${{ steps.ask.value }}"
+`;
+
+const INNER_GATE = `name: inner
+title: Inner with a gate
+steps:
+  - id: act
+    destructive: true
+    shell: echo acted > "\${{ inputs.marker }}"
+  - id: ok
+    end: resolved
+inputs:
+  marker: { required: true }
+`;
+
+/** The caller; \`before\` is an optional first step (e.g. SQL that opens a pool). */
+const outer = (before = '', inputs = '') => `name: outer
+title: Outer
+${inputs}steps:
+${before}  - id: call
+    runbook: { name: ./inner.yaml${inputs ? ', inputs: { marker: "${{ inputs.marker }}" }' : ''} }
+    on: { resolved: fine, escalate: other, failed: other, aborted: other }
+  - id: fine
+    end: resolved
+    message: "inner said: \${{ steps.call.output }}"
+  - id: other
+    end: escalate
+    message: the caller routed past the call
+`;
+
+describe('a called runbook asks its questions in plain mode', { concurrency: true }, () => {
+  it('a manual step inside is answered from stdin: the run goes on and ends resolved', async (t) => {
+    const dir = scratch(t);
+    writeRunbook(dir, 'inner', INNER_MANUAL);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'outer', outer()), '--plain', '--transcript', transcript], { stdin: 'done\n' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const lines = transcriptLines(transcript);
+    assert.equal(finished(lines)?.outcome, 'resolved');
+    assert.ok(lines.some((l) => l.type === 'question-answered' && l.stepId === 'call/ask' && l.answer === 'done'));
+    assert.match(finished(lines)!.message, /inner said: inner done/);
+  });
+
+  it('a prompt inside, stdin closed: the run stops failed and recorded (exit 1), never exit 0 with the record cut short', async (t) => {
+    const dir = scratch(t);
+    writeRunbook(dir, 'inner', INNER_PROMPT);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'outer', outer()), '--plain', '--transcript', transcript]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(finished(transcriptLines(transcript))?.outcome, 'failed');
+  });
+
+  it('a prompt inside with a wrong answer then a right one: the pattern is checked, the answer used', async (t) => {
+    const dir = scratch(t);
+    writeRunbook(dir, 'inner', INNER_PROMPT);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'outer', outer()), '--plain', '--transcript', transcript], { stdin: 'replica-2\nr2\n' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(finished(transcriptLines(transcript))!.message, /picked r2/);
+  });
+
+  it('with a database pool open in the caller, the question inside is still answered from stdin', async (t) => {
+    const server = await startPostgres();
+    t.after(() => server.stop());
+    const dir = scratch(t);
+    writeRunbook(dir, 'inner', INNER_MANUAL);
+    const before = `  - id: look
+    sql: { query: "SELECT 1 AS one" }
+`;
+    const yaml = outer(before).replace('steps:\n', `connections:\n  db: { url: "${server.url()}" }\nsteps:\n`);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'outer', yaml), '--plain', '--transcript', transcript], { stdin: 'done\n', timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(finished(transcriptLines(transcript))?.outcome, 'resolved');
+  });
+
+  it('a gate inside, approved by its qualified id (--approve call/act): it runs', async (t) => {
+    const dir = scratch(t);
+    writeRunbook(dir, 'inner', INNER_GATE);
+    const marker = join(dir, 'marker');
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'outer', outer('', 'inputs:\n  marker: { required: true }\n')), '--plain',
+      '--approve', 'call/act', '--transcript', transcript, '--input', `marker=${marker}`]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(finished(transcriptLines(transcript))?.outcome, 'resolved');
+  });
+});
+
+describe('an abort inside a called runbook stops the whole run', () => {
+  for (const [where, answer] of [['at a gate', 'gate'], ['at a question (the operator aborts the run)', 'question']] as const) {
+    it(`${where}: the run ends aborted; the caller's on: aborted / failed is not taken`, async (t) => {
+      const dir = scratch(t);
+      writeRunbook(dir, 'inner', answer === 'gate' ? INNER_GATE : INNER_MANUAL);
+      const file = writeRunbook(dir, 'outer', outer('', answer === 'gate' ? 'inputs:\n  marker: { required: true }\n' : ''));
+      const runbook = loadRunbook(file).runbook;
+      const redactor = new Redactor();
+      const executors = createExecutors();
+      t.after(() => executors.close());
+      const run: Run = new Run({
+        runbook, redactor, executors, dryRun: false, inputs: { marker: join(dir, 'marker') },
+        callRunbook: runbookCaller(() => run, runbook, redactor, false),
+      });
+      const events: RunEvent[] = [];
+      run.on((e) => {
+        events.push(e);
+        // What the terminal UI does for 'a' at the gate, or Ctrl-C while a question is open.
+        if (e.type === 'confirmation-requested') queueMicrotask(() => run.confirm(e.stepId, 'abort'));
+        if (e.type === 'question-asked') queueMicrotask(() => run.abort());
+      });
+      const end = await run.start();
+      assert.equal(end.outcome, 'aborted', end.message);
+      assert.ok(!events.some((e) => e.type === 'step-started' && e.stepId === 'other'), 'the caller did not route past the call');
+      if (answer === 'gate') assert.ok(events.some((e) => e.type === 'confirmation-requested' && e.stepId === 'call/act'));
+    });
+  }
+});

@@ -1,6 +1,5 @@
 // The `runbook` step kind: a called runbook runs in-process with its own executors, its gates and questions
 // surfacing in the calling run, its outcome becoming the calling step's result (branch on it with `on`).
-import { dirname, resolve } from 'node:path';
 import type { StepResult } from '../executors/types.js';
 import type { StepDoc } from '../language/schema.js';
 import type { Runbook } from '../language/runbook.js';
@@ -9,6 +8,7 @@ import { resolveInputs } from '../engine/inputs.js';
 import { Run } from '../engine/run.js';
 import { createExecutors } from '../executors/index.js';
 import { loadRunbook } from './load-runbook.js';
+import { resolveCalled } from '../catalog/called-runbooks.js';
 
 const MAX_DEPTH = 5;
 
@@ -21,7 +21,7 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     let runbook: Runbook;
     try {
       const name = step.runbook!.name;
-      runbook = loadRunbook(name.includes('/') ? resolve(dirname(caller.file), name) : name).runbook;
+      runbook = loadRunbook(resolveCalled(name, caller.file) ?? name).runbook;
     } catch (e) {
       return fail(`cannot load runbook '${step.runbook!.name}': ${(e as Error).message}`);
     }

@@ -1,6 +1,7 @@
 // Name or path → validated runbook, or a UserError listing the diagnostics.
 import { findRunbook, type CatalogEntry } from '../catalog/discover.js';
-import { formatDiagnostic } from '../language/diagnostic.js';
+import { formatDiagnostic, hasErrors } from '../language/diagnostic.js';
+import { checkCalls } from '../catalog/called-runbooks.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
 import { closest } from '../language/suggest.js';
 import { catalog } from '../catalog/discover.js';
@@ -13,7 +14,9 @@ export function loadRunbook(ref: string): { runbook: Runbook; entry: CatalogEntr
     throw new UserError(`no runbook named '${ref}'${guess ? ` — did you mean '${guess}'?` : ''} (see 'runbook list', or give a path to a .yaml file)`);
   }
   const { runbook, diagnostics } = readRunbook(entry.file);
-  const lines = diagnostics.map(formatDiagnostic);
-  if (!runbook) throw new UserError(lines.join('\n'));
+  // Calls are checked before anything runs: a wrong name or input fails here, at the call, not mid-incident.
+  const all = runbook ? [...diagnostics, ...checkCalls(runbook, readRunbook)] : diagnostics;
+  const lines = all.map(formatDiagnostic);
+  if (!runbook || hasErrors(all)) throw new UserError(lines.join('\n'));
   return { runbook, entry, warnings: lines };
 }

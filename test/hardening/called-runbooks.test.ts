@@ -150,3 +150,59 @@ describe('an abort inside a called runbook stops the whole run', () => {
     });
   }
 });
+
+describe('calls are checked before anything runs (validate and run)', { concurrency: true }, () => {
+  const CALLEE = `name: callee
+title: Callee
+inputs:
+  url: { required: true }
+  depth: { default: 1 }
+  token: { required: true, env: CALLEE_TOKEN }
+steps:
+  - id: done
+    end: resolved
+`;
+  const caller = (call: string) => `name: caller
+title: Caller
+steps:
+  - id: call
+${call}
+  - id: done
+    end: resolved
+`;
+
+  it('a misspelt name, an unknown input, a missing required input and a cycle: located errors, exit 2, nothing runs', async (t) => {
+    const dir = scratch(t);
+    writeRunbook(dir, 'callee', CALLEE);
+    writeRunbook(dir, 'loop-a', caller('    runbook: { name: loop-b }'));
+    writeRunbook(dir, 'loop-b', caller('    runbook: { name: loop-a }'));
+    const cases: [string, RegExp][] = [
+      ['    runbook: { name: calee, inputs: { url: x } }', /:5:22: error: no runbook 'calee' beside caller\.yaml or in the catalog — did you mean 'callee'\? \[unknown-runbook\]/],
+      ['    runbook: { name: callee, inputs: { url: x, dept: 2 } }', /:5:48: error: 'dept' is not an input of the called runbook 'callee' — did you mean 'depth'\? \[unknown-input\]/],
+      ['    runbook: { name: callee, inputs: { depth: 2 } }', /:5:22: error: the called runbook 'callee' requires input 'url': give it under runbook.inputs \[missing-input\]/],
+      ['    runbook: { name: loop-a }', /error: runbooks call each other in a cycle: caller\.yaml → loop-a\.yaml → loop-b\.yaml → loop-a\.yaml \[call-cycle\]/],
+    ];
+    for (const [call, expected] of cases) {
+      const file = writeRunbook(dir, 'caller', caller(call));
+      const v = await cli(['validate', file]);
+      assert.equal(v.code, 2, v.stdout + v.stderr);
+      assert.match(v.stdout, expected);
+      const r = await cli(['run', file, '--plain', '--transcript', join(dir, 'never.jsonl')]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, expected);
+      assert.deepEqual(transcriptLines(join(dir, 'never.jsonl')), [], 'nothing ran');
+    }
+  });
+
+  it('a bare name is found beside the calling file, wherever the operator stands', async (t) => {
+    const dir = scratch(t);
+    const elsewhere = scratch(t);
+    writeRunbook(dir, 'inner', INNER_MANUAL);
+    writeRunbook(elsewhere, 'inner', 'name: inner\ntitle: The wrong one\nsteps:\n  - id: wrong\n    end: escalate\n    message: the wrong inner\n');
+    const file = writeRunbook(dir, 'outer', outer().replace('./inner.yaml', 'inner'));
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', file, '--plain', '--transcript', transcript], { cwd: elsewhere, stdin: 'done\n' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(finished(transcriptLines(transcript))!.message, /inner said: inner done/);
+  });
+});

@@ -5,6 +5,7 @@ import { prevalidated } from '../../catalog/prevalidated.js';
 import { loadValidator } from '../../catalog/validator.js';
 import { formatDiagnostic, type Diagnostic } from '../../language/diagnostic.js';
 import { UserError } from '../../common/errors.js';
+import { checkCalls } from '../../catalog/called-runbooks.js';
 
 export async function validateCommand(paths: string[], opts: { json?: boolean }): Promise<number> {
   const files = paths.length ? paths.flatMap(expand) : [...catalog().values()].map((e) => e.file);
@@ -14,8 +15,14 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
     const known = prevalidated(file);
     if (known) { all.push(...known.diagnostics); continue; }
     const { readRunbook } = await loadValidator();
-    all.push(...readRunbook(file).diagnostics);
+    const read = readRunbook(file);
+    all.push(...read.diagnostics);
+    if (read.runbook) all.push(...checkCalls(read.runbook, readRunbook));
   }
+  // A call checked from two files (both validated) reports its problem once.
+  const unique = [...new Map(all.map((d) => [formatDiagnostic(d), d])).values()];
+  all.length = 0;
+  all.push(...unique);
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.length - errors;
   if (opts.json) {

@@ -1,0 +1,82 @@
+// Where a `runbook:` step's name leads, and whether the call can work. Checked by `validate` and before a run
+// starts, so a typo in a called runbook's name or inputs is a located error at the call, not a failure in the
+// middle of an incident.
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Diagnostic } from '../language/diagnostic.js';
+import { formatDiagnostic } from '../language/diagnostic.js';
+import type { ReadResult, Runbook } from '../language/runbook.js';
+import { closest } from '../language/suggest.js';
+import { Reporter } from '../language/validate/context.js';
+import { hasOwn } from '../common/own.js';
+import { catalog, filesIn, isRunbookFile } from './discover.js';
+
+/** A path is taken relative to the calling file; a bare name is a file beside the caller (name.yaml or
+ *  name.yml), then a runbook of the catalog. Never the current directory: the caller must not change
+ *  meaning with where the operator happens to stand. */
+export function resolveCalled(name: string, callerFile: string): string | undefined {
+  const dir = dirname(callerFile);
+  if (name.includes('/') || isRunbookFile(name)) {
+    const file = resolve(dir, name);
+    return existsSync(file) ? file : undefined;
+  }
+  for (const ext of ['.yaml', '.yml']) {
+    const file = join(dir, `${name}${ext}`);
+    if (existsSync(file)) return file;
+  }
+  return catalog().get(name)?.file;
+}
+
+/** Every call of `runbook`, and of the runbooks it calls: the name resolves, the callee is valid, its inputs
+ *  are known and the required ones given, and no chain of calls comes back to a runbook already on it. */
+export function checkCalls(runbook: Runbook, read: (file: string) => ReadResult, stack: string[] = [runbook.file]): Diagnostic[] {
+  const report = new Reporter(runbook.file, runbook.map);
+  const nested: Diagnostic[] = [];
+  runbook.doc.steps.forEach((step, i) => {
+    const call = step.runbook;
+    if (!call) return;
+    const at = `/steps/${i}/runbook/name`;
+    const file = resolveCalled(call.name, runbook.file);
+    if (!file) {
+      const guess = closest(call.name, [...catalog().keys(), ...besides(runbook.file)]);
+      report.error('unknown-runbook', at, `no runbook '${call.name}' beside ${basename(runbook.file)} or in the catalog${guess ? ` — did you mean '${guess}'?` : ''}`);
+      return;
+    }
+    if (stack.includes(file)) {
+      report.error('call-cycle', at, `runbooks call each other in a cycle: ${[...stack, file].map((f) => basename(f)).join(' → ')}`);
+      return;
+    }
+    const callee = read(file);
+    if (!callee.runbook) {
+      const first = callee.diagnostics.find((d) => d.severity === 'error');
+      report.error('called-runbook-invalid', at, `the called runbook has errors; the first: ${first ? formatDiagnostic(first) : file}`);
+      return;
+    }
+    checkInputs(report, i, call.name, call.inputs ?? {}, callee.runbook);
+    nested.push(...checkCalls(callee.runbook, read, [...stack, file]));
+  });
+  return [...report.diagnostics, ...nested];
+}
+
+/** Runbook names beside a file, for did-you-mean. */
+function besides(file: string): string[] {
+  try {
+    return filesIn(dirname(file)).filter(isRunbookFile).map((f) => basename(f).replace(/\.ya?ml$/, ''));
+  } catch {
+    return [];
+  }
+}
+
+function checkInputs(report: Reporter, i: number, name: string, given: Record<string, unknown>, callee: Runbook): void {
+  const declared = callee.doc.inputs ?? {};
+  for (const key of Object.keys(given)) {
+    if (hasOwn(declared, key)) continue;
+    const guess = closest(key, Object.keys(declared));
+    report.error('unknown-input', `/steps/${i}/runbook/inputs/${key}`, `'${key}' is not an input of the called runbook '${name}'${guess ? ` — did you mean '${guess}'?` : ` (its inputs: ${Object.keys(declared).join(', ') || 'none'})`}`, 'key');
+  }
+  for (const [key, spec] of Object.entries(declared)) {
+    // An input with env: may come from the environment at run time; only one nothing can supply is an error.
+    if (!spec.required || spec.default !== undefined || spec.env || hasOwn(given, key)) continue;
+    report.error('missing-input', `/steps/${i}/runbook/name`, `the called runbook '${name}' requires input '${key}': give it under runbook.inputs`);
+  }
+}

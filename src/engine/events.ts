@@ -63,7 +63,9 @@ export interface LoopStarted { type: 'loop-started'; stepId: string; items: { in
 export interface ItemFinished { type: 'item-finished'; stepId: string; index: number; label: string; result: Omit<StepResult, 'items'> }
 export interface ConfirmationAnswered { type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: 'key' | 'typed' | 'flag' | 'dry-run'; waitedMs: number }
 export interface QuestionAsked { type: 'question-asked'; questionId: string; question: Question }
-export interface QuestionAnswered { type: 'question-answered'; questionId: string; stepId: string; answer: string }
+/** how: a key (a choice), typed text, a line on stdin (plain mode); waitedMs: from the question to the answer. */
+export type AnswerHow = 'key' | 'typed' | 'stdin';
+export interface QuestionAnswered { type: 'question-answered'; questionId: string; stepId: string; answer: string; how?: AnswerHow; waitedMs?: number }
 export interface OperatorNote { type: 'note'; text: string; by: string; stepId?: string }
 export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; message: string; stepId?: string; durationMs: number; steps: { ok: number; failed: number; skipped: number } }
 

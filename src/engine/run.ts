@@ -7,7 +7,7 @@ import type { Runbook } from '../language/runbook.js';
 import type { StepDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
-import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished, StopOutcome } from './events.js';
+import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished, StopOutcome, AnswerHow } from './events.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type LoopItem, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
@@ -43,7 +43,7 @@ export interface ResumeState {
   nested?: Record<string, ResumeState>;
 }
 
-export interface PendingQuestion { questionId: string; question: Question; resolve(answer: string): void }
+export interface PendingQuestion { questionId: string; question: Question; askedAt: number; resolve(answer: string): void }
 
 export class Run {
   readonly runId = randomUUID();
@@ -154,13 +154,16 @@ export class Run {
     return true;
   }
 
-  answer(questionId: string, value: string): boolean {
+  answer(questionId: string, value: string, how?: AnswerHow): boolean {
     const q = this.questions.get(questionId);
-    if (!q) return [...this.children.values()].some((child) => child.answer(questionId, value));
+    if (!q) return [...this.children.values()].some((child) => child.answer(questionId, value, how));
     this.questions.delete(questionId);
     const secret = q.question.action.kind === 'prompt' && q.question.action.secret;
     if (secret) this.opts.redactor.addValue(value);
-    this.publish({ type: 'question-answered', questionId, stepId: q.question.stepId, answer: secret ? this.opts.redactor.mask(value) : value });
+    this.publish({
+      type: 'question-answered', questionId, stepId: q.question.stepId, answer: secret ? this.opts.redactor.mask(value) : value,
+      ...(how ? { how } : {}), waitedMs: Date.now() - q.askedAt,
+    });
     q.resolve(value);
     return true;
   }
@@ -227,7 +230,7 @@ export class Run {
   private ask(question: Question): Promise<string> {
     return new Promise((resolve) => {
       const questionId = randomUUID();
-      this.questions.set(questionId, { questionId, question, resolve });
+      this.questions.set(questionId, { questionId, question, askedAt: Date.now(), resolve });
       this.publish({ type: 'question-asked', questionId, question: this.opts.redactor.maskDeep(question) });
     });
   }

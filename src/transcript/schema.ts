@@ -132,7 +132,11 @@ const EVENT_FIELDS = {
     how: literals(['key', 'typed', 'flag', 'dry-run'] as const, 'How it was given.'), waitedMs: Type.Number(),
   },
   'question-asked': { questionId: Str, question: Type.Object({ stepId: Str, action: Type.Union([ManualAction, PromptAction]) }, { additionalProperties: false }) },
-  'question-answered': { questionId: Str, stepId: Str, answer: Str },
+  'question-answered': {
+    questionId: Str, stepId: Str, answer: Str,
+    how: Type.Optional(literals(['key', 'typed', 'stdin'] as const, 'How the answer came: a key (a choice), typed text, or a line on stdin (plain mode).')),
+    waitedMs: Type.Optional(Type.Number(doc('From the question being asked to the answer.'))),
+  },
   note: { text: Str, by: Str, stepId: OptStr() },
   'loop-started': {
     stepId: Str,

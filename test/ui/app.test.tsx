@@ -158,6 +158,63 @@ test('gate: keys typed before the gate settles are ignored (no type-ahead confir
   assert.equal((await ui.finished).outcome, 'resolved');
 });
 
+const TWO_MANUALS = `
+name: two-manuals
+title: Two manual steps
+steps:
+  - id: first
+    manual: { instructions: Check the first thing, choices: [a, b] }
+  - id: second
+    manual: { instructions: Check the second thing, choices: [c, d] }
+  - id: done
+    end: resolved
+    message: "\${{ steps.first.value }} then \${{ steps.second.value }}"
+`;
+
+test('manual: a key typed for one question does not answer the next (type-ahead); the answer records how and when', async () => {
+  const ui = mount(TWO_MANUALS, { first: ask, second: ask }, { gateArmMs: 300 });
+  const answers: { stepId: string; how?: string; waitedMs?: number }[] = [];
+  ui.run.on((e) => { if (e.type === 'question-answered') answers.push(e); });
+  await ui.until('Check the first thing');
+  ui.app.stdin.write('1');                  // before the question is armed: ignored
+  await sleep(50);
+  assert.equal(answers.length, 0, 'the first question was not answered by a key typed as it appeared');
+  await sleep(300);
+  ui.app.stdin.write('1');                  // "1 Enter": the 1 answers the first question…
+  await ui.until('Check the second thing');
+  ui.app.stdin.write('\r');                 // …and the Enter must not take the second question's first choice
+  await sleep(50);
+  assert.deepEqual(answers.map((a) => a.stepId), ['first']);
+  await sleep(300);
+  ui.app.stdin.write('2');
+  const end = await ui.finished;
+  assert.equal(end.message, 'a then d');
+  assert.deepEqual(answers.map((a) => a.how), ['key', 'key']);
+  assert.ok(answers.every((a) => typeof a.waitedMs === 'number' && a.waitedMs >= 300), JSON.stringify(answers));
+});
+
+test('prompt: Enter in the first moment does not accept the default', async () => {
+  const ui = mount(`
+name: prompted
+title: Prompted
+steps:
+  - id: how-many
+    prompt: { message: How many workers?, default: "4" }
+  - id: done
+    end: resolved
+    message: "\${{ steps['how-many'].value }} workers"
+`, { 'how-many': ask }, { gateArmMs: 300 });
+  await ui.until('How many workers?');
+  ui.app.stdin.write('\r');
+  await sleep(50);
+  assert.equal(ui.run.pendingQuestions.length, 1, 'still asked');
+  await sleep(300);
+  ui.app.stdin.write('7');
+  await sleep(20);
+  ui.app.stdin.write('\r');
+  assert.equal((await ui.finished).message, '7 workers');
+});
+
 test('gate: a resumed step warns that it may have partly run', async () => {
   const ui = mount(GATED, {}, { run: { resume: { stepId: 'restart-app', context: { inputs: {}, results: {}, captures: {}, visits: {} } } } });
   assert.match(await ui.until('CONFIRM'), /⚠ this step was in flight when the run was interrupted; it may have partly run/);

@@ -33,7 +33,7 @@ export interface AppProps {
   store: ViewStore;
   transcriptPath?: string | undefined;
   notice?: string | undefined;
-  /** Keys are ignored this long after a gate appears, so type-ahead cannot answer it. */
+  /** Keys are ignored this long after a gate or a question appears, so type-ahead cannot answer it. */
   gateArmMs?: number;
 }
 
@@ -86,7 +86,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
       {table?.result ? <SqlTable result={table.result} maxRows={layout.tableRows} width={(stdout.columns || 80) - 2} /> : null}
       <Notes notes={vm.notes} />
       {vm.gate ? <GatePanel key={vm.gate.stepId} gate={vm.gate} active={focus === 'gate'} armed={armed} onAnswer={onGate} /> : null}
-      {question && !vm.gate ? <QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} onAnswer={(id, v) => run.answer(id, v)} /> : null}
+      {question && !vm.gate ? <QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} armMs={gateArmMs} onAnswer={(id, v, how) => run.answer(id, v, how)} /> : null}
       {overlay === 'note' && !vm.finished ? (
         <NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} />
       ) : null}

@@ -5,11 +5,14 @@ import type { ManualAction } from '../../executors/types.js';
 import { Key } from './GatePanel.js';
 import { Markdown } from './Markdown.js';
 import { useColor } from './theme.js';
+import { useArmed } from './use-armed.js';
 
-export interface ManualQuestionProps { stepId: string; action: ManualAction; active: boolean; onAnswer(value: string): void }
+export interface ManualQuestionProps { stepId: string; action: ManualAction; active: boolean; armMs: number; onAnswer(value: string, how: 'key'): void }
 
-export function ManualQuestion({ stepId, action, active, onAnswer }: ManualQuestionProps) {
+export function ManualQuestion({ stepId, action, active, armMs, onAnswer: answer }: ManualQuestionProps) {
   const color = useColor();
+  const armed = useArmed(armMs);
+  const onAnswer = (value: string) => answer(value, 'key');
   const choices = action.choices ?? [];
   const [selected, setSelectedState] = useState(0);
   // A ref too: ↓ and Enter can arrive in one chunk, before a re-render refreshes this handler.
@@ -25,7 +28,7 @@ export function ManualQuestion({ stepId, action, active, onAnswer }: ManualQuest
     else if (key.upArrow) setSelected((i) => Math.max(0, i - 1));
     else if (key.downArrow) setSelected((i) => Math.min(choices.length - 1, i + 1));
     else if (key.return) onAnswer(choices[ref.current]!);
-  }, { isActive: active });
+  }, { isActive: active && armed });
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color('active')} paddingX={1} marginTop={1}>
       <Text bold color={color('active')}>MANUAL STEP  <Text color={undefined}>{stepId}</Text></Text>

@@ -5,20 +5,23 @@ import type { PromptAction } from '../../executors/types.js';
 import { checkPrompt } from '../answers.js';
 import { useLineInput } from './use-line-input.js';
 import { useColor } from './theme.js';
+import { useArmed } from './use-armed.js';
 
-export interface PromptQuestionProps { stepId: string; action: PromptAction; active: boolean; onAnswer(value: string): void }
+export interface PromptQuestionProps { stepId: string; action: PromptAction; active: boolean; armMs: number; onAnswer(value: string, how: 'typed'): void }
 
-export function PromptQuestion({ stepId, action, active, onAnswer }: PromptQuestionProps) {
+export function PromptQuestion({ stepId, action, active, armMs, onAnswer }: PromptQuestionProps) {
   const color = useColor();
+  // Enter alone accepts the default: not before the question has been on screen a moment.
+  const armed = useArmed(armMs);
   const [error, setError] = useState('');
   const field = useLineInput({
-    isActive: active,
+    isActive: active && armed,
     onSubmit(value) {
       const checked = checkPrompt(action, value);
       if ('error' in checked) { setError(checked.error); return; }
       setError('');
       field.clear();
-      onAnswer(checked.value);
+      onAnswer(checked.value, 'typed');
     },
     onCancel() { field.clear(); },
   });

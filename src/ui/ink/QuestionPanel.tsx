@@ -3,13 +3,16 @@ import type { QuestionAsked } from '../../engine/events.js';
 import { ManualQuestion } from './ManualQuestion.js';
 import { PromptQuestion } from './PromptQuestion.js';
 
-export interface QuestionPanelProps { question: QuestionAsked; active: boolean; onAnswer(questionId: string, value: string): void }
+import type { AnswerHow } from '../../engine/events.js';
 
-export function QuestionPanel({ question, active, onAnswer }: QuestionPanelProps) {
+/** armMs: keys are ignored for this long after the question appears (use-armed.ts). */
+export interface QuestionPanelProps { question: QuestionAsked; active: boolean; armMs: number; onAnswer(questionId: string, value: string, how: AnswerHow): void }
+
+export function QuestionPanel({ question, active, armMs, onAnswer }: QuestionPanelProps) {
   const { action, stepId } = question.question;
-  const answer = (value: string) => onAnswer(question.questionId, value);
+  const answer = (value: string, how: AnswerHow) => onAnswer(question.questionId, value, how);
   // Keyed by question id: a new question starts with an empty field.
   return action.kind === 'manual'
-    ? <ManualQuestion key={question.questionId} stepId={stepId} action={action} active={active} onAnswer={answer} />
-    : <PromptQuestion key={question.questionId} stepId={stepId} action={action} active={active} onAnswer={answer} />;
+    ? <ManualQuestion key={question.questionId} stepId={stepId} action={action} active={active} armMs={armMs} onAnswer={answer} />
+    : <PromptQuestion key={question.questionId} stepId={stepId} action={action} active={active} armMs={armMs} onAnswer={answer} />;
 }

@@ -112,7 +112,7 @@ async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, w
       return;
     }
     const checked = checkAnswer(e.question, line);
-    if ('value' in checked) { run.answer(e.questionId, checked.value); return; }
+    if ('value' in checked) { run.answer(e.questionId, checked.value, 'stdin'); return; }
     write([`  ${terminalText(checked.error)}`]);
   }
 }

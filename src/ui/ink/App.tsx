@@ -1,6 +1,6 @@
 // The operator's terminal. State comes from the run's events (the view store); answers go back through the
 // run (confirm, answer, note, abort). One part owns the keys at a time (focus.ts); Ctrl-C is handled here.
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Box, useApp, useStdout } from 'ink';
 import type { Run } from '../../engine/run.js';
 import { focusOf, type Overlay } from '../focus.js';
@@ -26,6 +26,16 @@ import { useGlobalKeys } from './use-global-keys.js';
 import { useNow } from './use-now.js';
 import { terminalText } from '../../common/terminal-text.js';
 
+/** A part that keeps its rows when the terminal is short. */
+const Fixed = ({ children }: { children: ReactNode }) => <Box flexDirection="column" flexShrink={0}>{children}</Box>;
+/** A part that gives up rows first (clipped from the bottom): its weight dwarfs the decision panel's. */
+const Shrinks = ({ children }: { children: ReactNode }) => (
+  // The inner box keeps its rows: the outer one clips them at its edge instead of laying them over each other.
+  <Box flexDirection="column" flexShrink={1000} overflow="hidden"><Box flexDirection="column" flexShrink={0}>{children}</Box></Box>
+);
+/** The decision panel: shrinks only once everything else is gone, and then inside (its long fields). */
+const Decision = ({ children }: { children: ReactNode }) => <Box flexDirection="column" flexShrink={1}>{children}</Box>;
+
 export type RunControls = Pick<Run, 'confirm' | 'answer' | 'note' | 'abort' | 'operator'>;
 
 export interface AppProps {
@@ -38,7 +48,7 @@ export interface AppProps {
 }
 
 export const GATE_ARM_MS = 250;
-const TICK_MS = 150; // spinner and elapsed times; every tick redraws the frame
+const TICK_MS = 150; // spinner and elapsed times while a step runs; every tick redraws the frame
 
 export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = GATE_ARM_MS }: AppProps) {
   // Run data arrives terminal-safe through the store (view-store.ts); the path given on the command line is made so here.
@@ -50,7 +60,9 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   const { stdout } = useStdout();
   const focus = focusOf(vm, overlay);
   const moving = !vm.finished && vm.startedAt !== undefined;
-  const now = useNow(moving ? TICK_MS : 0);
+  // The spinner needs a fast tick; a gate or question on screen only has the 1 Hz clock: no redraw in between.
+  const waiting = vm.gate !== undefined || vm.questions.length > 0;
+  const now = useNow(!moving ? 0 : waiting ? 1000 : TICK_MS);
   const step = currentStep(vm);
   const panel = vm.gate !== undefined || vm.questions.length > 0;
   const gateExtra = vm.gate ? gateSettings(vm.gate).length + vm.gate.command.trim().split('\n').length - 1 : 0;
@@ -74,26 +86,30 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   const table = tableStep(vm);
   const question = vm.questions[0];
 
+  // While the run is live the frame is never taller than the terminal: a taller one makes ink clear the
+  // screen and the scrollback on every redraw. The decision (gate, question) and the header keep their rows;
+  // the step list, output and tables give theirs up first (flexShrink, clipped).
+  const rows = stdout.rows || 24;
   return (
-    <Box flexDirection="column">
-      <Header vm={vm} now={now} transcriptPath={transcriptPath} notice={notice} />
-      <StepList vm={vm} now={now} maxRows={layout.stepRows} />
+    <Box flexDirection="column" {...(vm.finished ? {} : { height: Math.max(8, rows - 1), overflow: 'hidden' as const })}>
+      <Fixed><Header vm={vm} now={now} transcriptPath={transcriptPath} notice={notice} /></Fixed>
+      <Shrinks><StepList vm={vm} now={now} maxRows={layout.stepRows} /></Shrinks>
       {/* At a gate or the end, the panel below says the rest: only the route that led here. */}
-      {vm.finished || vm.gate
+      <Shrinks>{vm.finished || vm.gate
         ? (vm.lastBranch ? <Box marginTop={1}><BranchLine branch={vm.lastBranch} /></Box> : null)
-        : <CurrentStep vm={vm} step={step} />}
-      <OutputPane lines={output} height={layout.outputRows} scroll={scroll} running={step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt'} />
-      {table?.result ? <SqlTable result={table.result} maxRows={layout.tableRows} width={(stdout.columns || 80) - 2} /> : null}
-      <Notes notes={vm.notes} />
-      {vm.gate ? <GatePanel key={vm.gate.stepId} gate={vm.gate} active={focus === 'gate'} armed={armed} onAnswer={onGate} /> : null}
-      {question && !vm.gate ? <QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} armMs={gateArmMs} onAnswer={(id, v, how) => run.answer(id, v, how)} /> : null}
+        : <CurrentStep vm={vm} step={step} />}</Shrinks>
+      <Shrinks><OutputPane lines={output} height={layout.outputRows} scroll={scroll} running={step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt'} /></Shrinks>
+      {table?.result ? <Shrinks><SqlTable result={table.result} maxRows={layout.tableRows} width={(stdout.columns || 80) - 2} /></Shrinks> : null}
+      <Shrinks><Notes notes={vm.notes} /></Shrinks>
+      {vm.gate ? <Decision><GatePanel key={vm.gate.stepId} gate={vm.gate} active={focus === 'gate'} armed={armed} onAnswer={onGate} /></Decision> : null}
+      {question && !vm.gate ? <Decision><QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} armMs={gateArmMs} onAnswer={(id, v, how) => run.answer(id, v, how)} /></Decision> : null}
       {overlay === 'note' && !vm.finished ? (
-        <NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} />
+        <Fixed><NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} /></Fixed>
       ) : null}
-      {overlay === 'help' && !vm.finished ? <HelpPanel active={focus === 'help'} onClose={() => setOverlay('none')} /> : null}
-      {overlay === 'abort' && !vm.finished ? <AbortPrompt stepId={vm.currentStepId} onYes={abortRun} onNo={() => setOverlay('none')} /> : null}
+      {overlay === 'help' && !vm.finished ? <Fixed><HelpPanel active={focus === 'help'} onClose={() => setOverlay('none')} /></Fixed> : null}
+      {overlay === 'abort' && !vm.finished ? <Fixed><AbortPrompt stepId={vm.currentStepId} onYes={abortRun} onNo={() => setOverlay('none')} /></Fixed> : null}
       <FinalSummary vm={vm} transcriptPath={transcriptPath} />
-      {vm.finished ? null : <KeysLine focus={focus} />}
+      {vm.finished ? null : <Fixed><KeysLine focus={focus} /></Fixed>}
     </Box>
   );
 }

@@ -27,34 +27,38 @@ export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
     if (answer && armed()) onAnswer(answer, 'key');
   }, { isActive: active && !high });
   return (
-    <Box flexDirection="column" borderStyle={high ? 'double' : 'round'} borderColor={color(high ? 'bad' : 'warn')} paddingX={1} marginTop={1}>
-      <Text bold color={color(high ? 'bad' : 'warn')}>
+    <Box flexDirection="column" flexShrink={1} borderStyle={high ? 'double' : 'round'} borderColor={color(high ? 'bad' : 'warn')} paddingX={1} marginTop={1}>
+      <Box flexShrink={0}><Text bold color={color(high ? 'bad' : 'warn')}>
         {high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  <Text color={undefined}>{gate.stepId}</Text>
         {gate.title !== gate.stepId ? <Text color={undefined} bold={false}> · {gate.title}</Text> : null}
-      </Text>
+      </Text></Box>
       <Field label="will run">{gate.command.trim().split('\n').map((l, i) => <Text key={i} color={color('active')}>{l}</Text>)}</Field>
       {gate.target ? <Field label="on"><Text>{gateTarget(gate)}</Text></Field> : null}
       {gateSettings(gate).map((s, i) => <Field key={`setting-${i}`} label={s.label}><Text>{s.value}</Text></Field>)}
-      {gate.description ? <Field label="why"><Text>{gate.description.trim()}</Text></Field> : null}
-      {gate.blastRadius ? <Field label="affects"><Text>{gate.blastRadius}</Text></Field> : null}
+      {gate.description ? <Field label="why" shrink><Text>{gate.description.trim()}</Text></Field> : null}
+      {gate.blastRadius ? <Field label="affects" shrink><Text>{gate.blastRadius}</Text></Field> : null}
       {gate.items ? <Field label="for each"><GateItems items={gate.items} {...(gate.itemsDone ? { itemsDone: gate.itemsDone } : {})} /></Field> : null}
       {gate.resumed ? (
         <Text color={color('warn')} bold>⚠ this step was in flight when the run was interrupted; it may have partly run</Text>
       ) : null}
-      <Box marginTop={1}><Text bold>{gate.question}</Text></Box>
-      {high
+      <Box marginTop={1} flexShrink={0}><Text bold>{gate.question}</Text></Box>
+      <Box flexShrink={0} flexDirection="column">{high
         ? <TypedConfirm stepId={gate.stepId} active={active} armed={armed} onAnswer={onAnswer} />
-        : <Text><Key k="y" /> run   <Key k="s" /> skip   <Key k="a" /> abort the run{active ? '' : <Text color={color('dim')}>   (finish what is open first)</Text>}</Text>}
+        : <Text><Key k="y" /> run   <Key k="s" /> skip   <Key k="a" /> abort the run{active ? '' : <Text color={color('dim')}>   (finish what is open first)</Text>}</Text>}</Box>
     </Box>
   );
 }
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
+/** shrink: on a short terminal this field gives up rows (clipped) before the command, the target, the items
+ *  approved and the question do. */
+function Field({ label, children, shrink = false }: { label: string; children: ReactNode; shrink?: boolean }) {
   const color = useColor();
   return (
-    <Box>
+    <Box flexShrink={shrink ? 1 : 0} {...(shrink ? { overflow: 'hidden' as const } : {})}>
       <Box width={10} flexShrink={0}><Text color={color('dim')}>{label}</Text></Box>
-      <Box flexDirection="column" flexGrow={1}>{children}</Box>
+      {/* The inner column keeps its rows (flexShrink along its own axis): a shrunk field clips them at its edge
+          instead of laying them over each other. */}
+      <Box flexDirection="column" flexGrow={1}><Box flexDirection="column" flexShrink={0}>{children}</Box></Box>
     </Box>
   );
 }

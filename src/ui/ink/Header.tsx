@@ -25,7 +25,9 @@ export function Header({ vm, now, transcriptPath, notice }: HeaderProps) {
           {outcome
             ? <Text bold inverse color={color(OUTCOME_TONE[outcome])}> {outcome.toUpperCase()} </Text>
             : <Text color={color('active')}>running</Text>}
-          <Text>  ⏱ {elapsed}</Text>
+          {/* Plain digits: a clock glyph is two columns wide in some terminals and one in others, which wraps a
+              full-width header there. */}
+          <Text>  {elapsed}</Text>
         </Text>
       </Box>
       {vm.target ? <Text wrap="truncate-end"><Text color={color('dim')}>target     </Text>{vm.target}</Text> : null}

@@ -21,8 +21,10 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
     <ThemeContext.Provider value={{ color: opts.color }}>
       <App run={run} store={store} transcriptPath={opts.transcriptPath} notice={flagNotice(opts)} />
     </ThemeContext.Provider>,
-    // incrementalRendering: each tick rewrites only the lines that changed (spinner, clock), not the frame.
-    { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true },
+    // No incrementalRendering: ink 6.8's rewinds the cursor one row short when the frame's height changes,
+    // leaving a stale row on screen (seen in tmux: a gate's top border under the final header). The frame is
+    // small (never taller than the terminal, App.tsx), so rewriting it whole costs little.
+    { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false },
   );
   const done = instance.waitUntilExit()
     .then(() => undefined, (err: unknown) => { failure ??= err instanceof Error ? err : new Error(String(err)); })

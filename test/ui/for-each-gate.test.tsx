@@ -37,10 +37,12 @@ steps:
     message: killed \${{ steps['kill-idle'].details.ok }}
 `;
 
-function mount(opts: Partial<RunOptions> = {}) {
+function mount(opts: Partial<RunOptions> = {}, rows = 60) {
   const t = testRun(KILL, { idle: { rows: SESSIONS, rowCount: SESSIONS.length, columns: ['id', 'user', 'client', 'idle_s'] } }, opts);
   const store = createViewStore(t.run, t.runbook.doc);
   const app = render(<App run={t.run} store={store} gateArmMs={0} />);
+  // ink-testing-library's terminal has no height: give it one (the frame never grows taller than it).
+  Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
   const frame = () => plain(app.lastFrame());
   const until = async (text: string | RegExp) => {
     await waitFor(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), String(text));
@@ -63,6 +65,21 @@ test('the gate lists every item with its params; y kills exactly those', async (
   assert.equal(done.outcome, 'resolved');
   assert.equal(done.message, 'killed 12');
   assert.equal(ui.executed.filter((s) => s === 'kill-idle').length, 12);
+});
+
+test('at 80x24 the gate still shows the question and keys; items that do not fit are counted, never dropped silently', async () => {
+  const ui = mount({}, 24);
+  const f = await ui.until('Kill these 12 sessions?');
+  assert.match(f, /for each +12 items:/);
+  assert.match(f, / 1\. id 100 /);
+  const more = /… (\d+) more not shown here: a taller terminal shows them; all are in the transcript/.exec(f);
+  assert.ok(more, f);
+  const listed = [...f.matchAll(/^\s*│?\s+(?:for each\s+)?\s*(\d+)\. id /gm)].length;
+  assert.equal(listed + Number(more[1]), 12, f);
+  assert.match(f, /y  run/);
+  assert.ok(f.split('\n').length <= 23, `the frame fits the terminal:\n${f}`);
+  ui.app.stdin.write('y');
+  assert.equal((await ui.finished).message, 'killed 12');
 });
 
 test('a dry run shows the items in the plan and runs none', async () => {

@@ -30,6 +30,14 @@ export class Terminal {
   }
 
   screen(): string { return this.tmux('capture-pane', '-p', '-t', 'ui'); }
+  /** Screen and scrollback together. */
+  history(): string { return this.tmux('capture-pane', '-p', '-S', '-', '-t', 'ui'); }
+  /** From now on every byte the program writes is appended to the returned file. */
+  recordRaw(): string {
+    const file = join(this.dir, 'raw');
+    this.tmux('pipe-pane', '-o', '-t', 'ui', `cat >> ${quote(file)}`);
+    return file;
+  }
   keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'ui', ...keys); }
   async until(text: string, timeoutMs = 30_000): Promise<string> {
     await waitFor(() => this.screen().includes(text), `"${text}" on screen:\n${this.screen()}`, timeoutMs);

@@ -37,7 +37,7 @@ export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
       {gateSettings(gate).map((s, i) => <Field key={`setting-${i}`} label={s.label}><Text>{s.value}</Text></Field>)}
       {gate.description ? <Field label="why" shrink><Text>{gate.description.trim()}</Text></Field> : null}
       {gate.blastRadius ? <Field label="affects" shrink><Text>{gate.blastRadius}</Text></Field> : null}
-      {gate.items ? <Field label="for each"><GateItems items={gate.items} {...(gate.itemsDone ? { itemsDone: gate.itemsDone } : {})} /></Field> : null}
+      {gate.items ? <Field label="for each" shrink measured><GateItems items={gate.items} {...(gate.itemsDone ? { itemsDone: gate.itemsDone } : {})} /></Field> : null}
       {gate.resumed ? (
         <Text color={color('warn')} bold>⚠ this step was in flight when the run was interrupted; it may have partly run</Text>
       ) : null}
@@ -49,16 +49,16 @@ export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
   );
 }
 
-/** shrink: on a short terminal this field gives up rows (clipped) before the command, the target, the items
- *  approved and the question do. */
-function Field({ label, children, shrink = false }: { label: string; children: ReactNode; shrink?: boolean }) {
+/** shrink: on a short terminal this field gives up rows (clipped) before the command, the target and the
+ *  question do. measured: the child fits itself to the rows it gets (GateItems says what it leaves out). */
+function Field({ label, children, shrink = false, measured = false }: { label: string; children: ReactNode; shrink?: boolean; measured?: boolean }) {
   const color = useColor();
   return (
     <Box flexShrink={shrink ? 1 : 0} {...(shrink ? { overflow: 'hidden' as const } : {})}>
       <Box width={10} flexShrink={0}><Text color={color('dim')}>{label}</Text></Box>
       {/* The inner column keeps its rows (flexShrink along its own axis): a shrunk field clips them at its edge
           instead of laying them over each other. */}
-      <Box flexDirection="column" flexGrow={1}><Box flexDirection="column" flexShrink={0}>{children}</Box></Box>
+      <Box flexDirection="column" flexGrow={1}>{measured ? children : <Box flexDirection="column" flexShrink={0}>{children}</Box>}</Box>
     </Box>
   );
 }

@@ -124,6 +124,11 @@ const EXPLANATIONS: Record<Classification, string> = {
   'too-many-connections': 'The server has no free connection slots: find who holds them (pool sizes, leaks, idle sessions).',
   'connection-lost': 'The server closed a connection that was working: it was restarted, crashed, or a session was terminated (or a proxy or firewall cut an idle connection).',
   'not-read-only': 'A step not marked destructive tried to write (or to send more than one statement), and was refused.',
+  'target-unreachable': 'The machine a shell step runs on cannot be reached (ssh, kubectl or docker could not connect): check the host, the pod or the container, and the network to it.',
+  'target-auth': 'The target refused the login (ssh key, kubectl credentials, docker daemon access): check the key or agent, the context, the group.',
+  'target-hostkey': "The target's SSH host key is unknown or changed: verify it out of band and add it to known_hosts; runbook never accepts it silently.",
+  'target-denied': 'The target does not let the step run (no bash there, a forced command, no exec permission).',
+  'target-client-missing': 'The client a target needs (ssh, kubectl, docker) is not installed where runbook runs.',
   other: 'An error without a known cause; read the message.',
 };
 

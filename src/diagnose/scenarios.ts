@@ -21,6 +21,12 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   'connection-lost': { scenario: 'connection-lost', runbook: 'refused' },
   // Never a connection problem: a runbook step refused for writing in a read-only transaction.
   'not-read-only': { scenario: 'unknown', runbook: null },
+  // Where a shell step runs, never a database connection: diagnose does not produce these.
+  'target-unreachable': { scenario: 'unknown', runbook: null },
+  'target-auth': { scenario: 'unknown', runbook: null },
+  'target-hostkey': { scenario: 'unknown', runbook: null },
+  'target-denied': { scenario: 'unknown', runbook: null },
+  'target-client-missing': { scenario: 'unknown', runbook: null },
   other: { scenario: 'unknown', runbook: null },
 };
 

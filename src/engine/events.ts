@@ -41,7 +41,7 @@ export interface StepSkipped {
   because?: DryRunShownBecause;  // a dry run: why the step was shown, not run
   items?: GateItem[];            // a for_each step shown in a dry run: the items it would act on
 }
-export type DryRunShownBecause = 'destructive' | 'no-sandbox' | 'safe-because';
+export type DryRunShownBecause = 'destructive' | 'no-sandbox' | 'safe-because' | 'remote';
 export interface BranchTaken { type: 'branch'; from: string; to: string; via: 'on' | 'next' | 'then' | 'failure'; expression?: string; value?: unknown }
 export interface ConfirmationRequested {
   type: 'confirmation-requested'; stepId: string; title: string; command: string; target?: string;

@@ -1,6 +1,7 @@
 // A step's action with everything filled in: what the executor receives and what the operator is shown.
 import { own } from '../common/own.js';
-import type { Action } from '../executors/types.js';
+import type { Action, RemoteTarget } from '../executors/types.js';
+import { describeRemote } from '../executors/remote.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName } from '../language/schema.js';
 import type { Scope } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue } from './render.js';
@@ -25,15 +26,36 @@ export function inputVariables(doc: RunbookDoc): string[] {
   return Object.values(doc.inputs ?? {}).flatMap((spec) => (spec.env ? [spec.env] : []));
 }
 
-export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scope): Prepared {
+export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scope, targetName?: string): Prepared {
   const spec = typeof shell === 'string' ? { run: shell } : shell;
   const r = renderShell(spec.run, scope);
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
   const action = { kind: 'shell' as const, script: r.script, values: r.values, env, withheld: inputVariables(doc) };
+  const remote = targetName === undefined ? undefined : remoteTarget(doc, targetName, scope);
   return {
-    action: { ...action, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}) },
+    action: { ...action, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}), ...(remote ? { remote } : {}) },
     command: r.display,
+    ...(remote ? { target: describeRemote(remote) } : {}),
   };
+}
+
+/** A target's templates filled in. */
+function remoteTarget(doc: RunbookDoc, name: string, scope: Scope): RemoteTarget {
+  const t = own(doc.targets, name);
+  if (!t) throw new Error(`unknown target '${name}'`);
+  const fill = (v: string | undefined) => (v === undefined ? undefined : renderTemplate(v, scope));
+  const opt = <K extends string>(key: K, v: string | undefined) => (v === undefined ? {} : { [key]: v } as Record<K, string>);
+  if ('ssh' in t) {
+    const s = typeof t.ssh === 'string' ? { destination: t.ssh } : t.ssh;
+    const port = s.port === undefined ? undefined : Number(typeof s.port === 'string' ? fill(s.port) : s.port);
+    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error(`target '${name}': '${String(s.port)}' is not a port`);
+    return { kind: 'ssh', name, destination: fill(s.destination)!, ...(port !== undefined ? { port } : {}), ...opt('config', fill(s.config)) };
+  }
+  if ('kubectl' in t) {
+    const k = t.kubectl;
+    return { kind: 'kubectl', name, pod: fill(k.pod)!, ...opt('namespace', fill(k.namespace)), ...opt('context', fill(k.context)), ...opt('container', fill(k.container)) };
+  }
+  return { kind: 'docker', name, container: fill(t.docker.container)! };
 }
 
 /** `vouched`: a non-destructive step whose `safe_because` covers SQL the parser cannot prove read-only. */
@@ -69,7 +91,7 @@ export function preparePoll(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
   const w = step.wait!;
   const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
   if (w.sql) return prepareSql(doc, w.sql, scope, step.destructive !== true, stepTimeout, vouchedFor(step));
-  if (w.shell !== undefined) return prepareShell(doc, w.shell, scope);
+  if (w.shell !== undefined) return prepareShell(doc, w.shell, scope, step.target);
   return prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
 }
 
@@ -89,7 +111,7 @@ export const vouchedFor = (step: StepDoc): boolean => step.destructive === false
 export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
   const timeoutMs = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
   if (step.wait) return prepareWait(doc, step, scope);
-  if (step.shell !== undefined) return prepareShell(doc, step.shell, scope);
+  if (step.shell !== undefined) return prepareShell(doc, step.shell, scope, step.target);
   if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs, vouchedFor(step));
   if (step.probe) return prepareProbe(doc, step.probe, step.with, scope, timeoutMs);
   if (step.manual !== undefined) {

@@ -270,6 +270,8 @@ export class StepRunner {
  *  does not stop every side effect (pg_terminate_backend runs in one). */
 export function dryRunMode(step: StepDoc, action: Action, canSandbox: boolean): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
   if (step.destructive === true) return { mode: 'shown', because: 'destructive' };
+  // The sandbox is on this machine: a script that runs on a target would act there, unsandboxed.
+  if (action.kind === 'shell' && action.remote) return { mode: 'shown', because: 'remote' };
   if (action.kind === 'shell') return canSandbox ? { mode: 'sandboxed' } : { mode: 'shown', because: 'no-sandbox' };
   // SQL that only its safe_because vouches for (the parser could not prove it read-only) is shown, not run.
   if (action.kind === 'sql') return action.vouched === true && !provenReadOnly(action) ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };

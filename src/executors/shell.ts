@@ -14,6 +14,7 @@ import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './sup
 import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
 import { withValues } from './shell-values.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
+import { RemoteSessions, runRemote } from './remote-run.js';
 import type { ExecContext, Executor, ShellAction, StepResult } from './types.js';
 
 /** How long a killed script may take to exit on SIGTERM before the tree gets SIGKILL. */
@@ -33,12 +34,14 @@ export function createShellExecutor(): ShellExecutor {
   // Copied once: reading process.env goes through a native lookup per variable, on every step.
   const baseEnv = { ...process.env };
   const host = hostFingerprint();
+  const remotes = new RemoteSessions();
   return {
     execute: (action, ctx) => {
+      if (action.remote) return runRemote({ ...action, remote: action.remote }, ctx, remotes, (a) => runShell(a, ctx, running, baseEnv));
       try { ctx.onTarget?.(HOST_TARGET, host); } catch (e) { return Promise.resolve(failedResult(ctx, Date.now(), 'other', e)); }
       return runShell(action, ctx, running, baseEnv);
     },
-    close: async () => { await Promise.all([...running].map((kill) => kill())); },
+    close: async () => { await Promise.all([...running].map((kill) => kill())); remotes.close(); },
   };
 }
 

@@ -9,7 +9,7 @@ import type { TargetFingerprint } from './fingerprint.js';
 export const CLASSIFICATIONS = [
   'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
   'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
-  'not-read-only', 'other',
+  'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey', 'target-denied', 'target-client-missing', 'other',
 ] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
@@ -45,7 +45,14 @@ export type ItemResult = Omit<StepResult, 'items'> & { index: number; label: str
 export interface ShellAction {
   kind: 'shell'; script: string; values: string[]; env: Record<string, string>; withheld?: string[]; cwd?: string;
   sandbox?: boolean;           // a dry run: run inside the read-only sandbox (executors/sandbox.ts), never outside it
+  remote?: RemoteTarget;       // run there instead of here (executors/remote.ts); env and cwd apply there
 }
+
+/** Where a shell step runs when not here: a target of the runbook, its templates filled in. */
+export type RemoteTarget =
+  | { kind: 'ssh'; name: string; destination: string; port?: number; config?: string }
+  | { kind: 'kubectl'; name: string; pod: string; namespace?: string; context?: string; container?: string }
+  | { kind: 'docker'; name: string; container: string };
 export interface SqlAction {
   kind: 'sql'; connection: string; url: string; query: string; params: unknown[];
   readOnly: boolean;           // true unless the step is destructive

@@ -33,6 +33,37 @@ export const Connection = Type.Object({
   description: Type.Optional(Type.String(doc('What this database is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A named database connection, opened lazily and reused by later steps.') });
 
+export const SshTarget = Type.Object({
+  ssh: Type.Union([
+    Template('Where to log in: [user@]host, or a Host alias from the ssh config. Templates allowed.', ['${{ inputs.db_ssh }}', 'postgres@db-1.internal']),
+    Type.Object({
+      destination: Template('[user@]host, or a Host alias from the ssh config. Templates allowed.'),
+      port: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.String()], doc('SSH port, or a template giving one.'))),
+      config: Type.Optional(Template('An ssh config file to use instead of ~/.ssh/config (ssh -F).')),
+    }, { additionalProperties: false }),
+  ], doc('Run through the system OpenSSH client (ssh config, agent, known_hosts, ProxyJump), in batch mode: a host key '
+    + 'that is unknown or changed fails the step, never asks.')),
+  description: Type.Optional(Type.String(doc('What this host is, for people reading the runbook.'))),
+}, { additionalProperties: false, ...doc('A host reached over SSH.') });
+
+export const KubectlTarget = Type.Object({
+  kubectl: Type.Object({
+    pod: Template('The pod to run in. Templates allowed.'),
+    namespace: Type.Optional(Template('Its namespace (default: the context\'s).')),
+    context: Type.Optional(Template('The kubectl context (default: the current one).')),
+    container: Type.Optional(Template('The container in the pod (default: kubectl\'s choice).')),
+  }, { additionalProperties: false }),
+  description: Type.Optional(Type.String()),
+}, { additionalProperties: false, ...doc('A pod, through the operator\'s kubectl (kubectl exec -i).') });
+
+export const DockerTarget = Type.Object({
+  docker: Type.Object({ container: Template('The container name or id. Templates allowed.') }, { additionalProperties: false }),
+  description: Type.Optional(Type.String()),
+}, { additionalProperties: false, ...doc('A container, through the operator\'s docker (docker exec -i).') });
+
+export const Target = Type.Union([SshTarget, KubectlTarget, DockerTarget],
+  doc('Where shell steps that name this target run: an SSH host, a Kubernetes pod or a Docker container.'));
+
 /** SQL text, either one statement for every engine or one per engine. */
 export const SqlText = Type.Union([
   Type.String(),
@@ -148,6 +179,7 @@ const StepCommon = {
     + 'masked wherever they are shown or recorded (output is not streamed), while later steps use the real values '
     + '(a URL fetched from a vault, used as a connection URL).'))),
   if: Type.Optional(Type.String(doc('Run only when this holds; otherwise the step is skipped.'))),
+  target: Type.Optional(Type.String(doc('Shell steps (and waits polling shell): the name of a target under `targets` to run on. Default: this machine.', ['db_host']))),
   for_each: Type.Optional(ForEach),
   next: Type.Optional(Type.Union([StepId, Type.Array(Branch)], doc('Where to go after the step: a step id or a list of branches.'))),
   on: Type.Optional(Type.Record(Type.String(), StepId,
@@ -191,6 +223,8 @@ export const Runbook = Type.Object({
     { additionalProperties: false, ...doc('Values the runbook needs, by name (letters, digits, _); expressions read them as inputs.<name>.') })),
   connections: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Connection,
     { additionalProperties: false, ...doc('Databases the runbook talks to, by name (letters, digits, _ and -); SQL steps and probes refer to them.') })),
+  targets: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Target,
+    { additionalProperties: false, ...doc('Where shell steps can run besides this machine, by name: SSH hosts, pods, containers.') })),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
 }, { additionalProperties: false, ...doc('A runbook for runbook (the incident runbook engine).'), title: 'runbook' });
 
@@ -198,6 +232,7 @@ export type RunbookDoc = Static<typeof Runbook>;
 export type StepDoc = Static<typeof Step>;
 export type InputDoc = Static<typeof Input>;
 export type ConnectionDoc = Static<typeof Connection>;
+export type TargetDoc = Static<typeof Target>;
 export type SqlActionDoc = Static<typeof SqlAction>;
 export type ShellActionDoc = Static<typeof ShellAction>;
 export type ProbeArgsDoc = Static<typeof ProbeArgs>;

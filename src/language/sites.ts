@@ -1,6 +1,6 @@
 // Every place in a runbook that holds an expression or a template, with its path, so that the validator
 // checks them all and the engine renders them from one list.
-import type { ForEachDoc, RunbookDoc, StepDoc } from './schema.js';
+import type { ForEachDoc, RunbookDoc, StepDoc, TargetDoc } from './schema.js';
 import { childPath } from './source-map.js';
 
 export interface Site {
@@ -18,8 +18,18 @@ export function runbookSites(doc: RunbookDoc): Site[] {
   for (const [name, c] of Object.entries(doc.connections ?? {})) {
     sites.push({ path: childPath(childPath('/connections', name), 'url'), text: c.url, kind: 'template', withResult: false });
   }
+  for (const [name, target] of Object.entries(doc.targets ?? {})) sites.push(...targetSites(target, childPath('/targets', name)));
   doc.steps.forEach((step, i) => sites.push(...stepSites(step, `/steps/${i}`)));
   return sites;
+}
+
+/** A target's templated fields (destination, pod, container…). */
+function targetSites(target: TargetDoc, base: string): Site[] {
+  const fields: [string, unknown][] = 'ssh' in target
+    ? (typeof target.ssh === 'string' ? [['ssh', target.ssh]] : [['ssh/destination', target.ssh.destination], ['ssh/port', target.ssh.port], ['ssh/config', target.ssh.config]])
+    : 'kubectl' in target ? Object.entries(target.kubectl).map(([k, v]) => [`kubectl/${k}`, v])
+      : [['docker/container', target.docker.container]];
+  return fields.flatMap(([path, text]) => (typeof text === 'string' ? [{ path: `${base}/${path}`, text, kind: 'template' as const, withResult: false }] : []));
 }
 
 export function stepSites(step: StepDoc, base: string): Site[] {

@@ -108,7 +108,7 @@ const EVENT_FIELDS = {
   'step-finished': { stepId: Str, result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()) },
   'step-skipped': {
     stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
-    because: Type.Optional(literals(['destructive', 'no-sandbox', 'safe-because'] as const, 'A dry run: why the step was only shown.')),
+    because: Type.Optional(literals(['destructive', 'no-sandbox', 'safe-because', 'remote'] as const, 'A dry run: why the step was only shown (remote: it runs on a target, where no sandbox can hold it).')),
     items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step in a dry run: the items a real run would act on.'))),
   },
   branch: {

@@ -10,7 +10,7 @@ export function dryRunPlan(modes: [string, DryRunMode][], shown: { stepId: strin
   const lines: string[] = [];
   if (ids('ran').length) lines.push(`ran for real (read-only): ${ids('ran').join(', ')}`);
   if (ids('sandboxed').length) lines.push(`ran in the sandbox (read-only files, no signals): ${ids('sandboxed').join(', ')}`);
-  for (const because of ['no-sandbox', 'safe-because'] as const) {
+  for (const because of ['no-sandbox', 'safe-because', 'remote'] as const) {
     const these = shown.filter((a) => a.because === because);
     if (these.length) lines.push(`shown, not run (${SHOWN_BECAUSE[because]}): ${these.map((a) => a.stepId).join(', ')}`);
   }

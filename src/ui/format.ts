@@ -96,6 +96,7 @@ export function gateSettings(e: ConfirmationRequested): { label: string; value: 
 export const SHOWN_BECAUSE: Record<DryRunShownBecause, string> = {
   destructive: 'destructive',
   'no-sandbox': 'no sandbox available here',
+  remote: 'runs on a target, which no sandbox here can hold',
   'safe-because': 'SQL marked safe_because',
 };
 

@@ -54,6 +54,7 @@ function checkFields(step: StepDoc, base: string, doc: RunbookDoc, report: Repor
   if (step.sql || step.wait?.sql) checkSqlText(step, base, doc, report);
   checkConnectionRef(step.with?.connection ?? step.wait?.with?.connection, `${base}/${step.with ? 'with' : 'wait/with'}/connection`, doc, report);
   if (step.for_each) checkForEach(step, base, doc, report);
+  if (step.target !== undefined) checkTargetRef(step, base, doc, report);
   const wait = step.wait;
   if (wait) {
     const actions = ['sql', 'shell', 'probe'].filter((k) => wait[k as 'sql'] !== undefined);
@@ -72,6 +73,17 @@ function checkForEach(step: StepDoc, base: string, doc: RunbookDoc, report: Repo
   const clash = (RESERVED_ROOTS as readonly string[]).includes(name) ? 'a reserved name'
     : captures.has(name) ? 'the name of a capture' : FUNCTIONS.has(name) ? 'the name of a function' : undefined;
   if (clash) report.error('reserved-name', `${base}/for_each/${step.for_each!.as === undefined ? 'in' : 'as'}`, `the for_each item of step '${step.id}' is called '${name}', which is ${clash}: pick another name with 'as:'`);
+}
+
+/** A target is where a script runs: only shell steps and waits that poll shell have one. */
+function checkTargetRef(step: StepDoc, base: string, doc: RunbookDoc, report: Reporter): void {
+  if (step.shell === undefined && step.wait?.shell === undefined) {
+    report.error('misplaced-key', `${base}/target`, `'target' only belongs on shell steps and waits that poll shell (step '${step.id}'): SQL and probes reach their database through its connection`, 'key');
+    return;
+  }
+  const known = Object.keys(doc.targets ?? {});
+  const name = step.target!;
+  if (!known.includes(name)) report.error('unknown-target', `${base}/target`, `unknown target '${name}'${didYouMean(name, known)}${known.length ? '' : ' (declare it under targets:)'}`);
 }
 
 function checkProbeTarget(step: StepDoc, base: string, report: Reporter): void {

@@ -1,0 +1,51 @@
+// Running a shell step on its target: the client must be installed here, the target is identified for the
+// transcript (a resume refuses another one), and the step runs as a local script that drives the client
+// (remote.ts), under the same supervisor, timeout and kill as any local step.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { which } from 'zx/core';
+import { classifyRemote, CLIENT, describeRemote, remoteInvocation } from './remote.js';
+import type { ExecContext, RemoteTarget, ShellAction, StepResult } from './types.js';
+
+/** The run's multiplexed SSH connections: one control socket per target, closed with the executor. */
+export class RemoteSessions {
+  private dir?: string;
+  controlDir(): string {
+    this.dir ??= mkdtempSync(join(tmpdir(), 'runbook-ssh-')); // 0700: only we may use the sockets
+    return this.dir;
+  }
+  close(): void {
+    if (!this.dir) return;
+    for (const sock of readdirSync(this.dir)) {
+      spawnSync('ssh', ['-o', `ControlPath=${join(this.dir, sock)}`, '-O', 'exit', 'runbook-control'], { stdio: 'ignore', timeout: 5000 });
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+export async function runRemote(
+  action: ShellAction & { remote: RemoteTarget }, ctx: ExecContext, sessions: RemoteSessions,
+  runLocal: (a: ShellAction) => Promise<StepResult>,
+): Promise<StepResult> {
+  const t = action.remote;
+  const client = CLIENT[t.kind];
+  if (!which.sync(client, { nothrow: true })) {
+    return { status: 'failed', durationMs: 0, classification: 'target-client-missing', error: `${client} is not installed on this machine; it is needed to run on target '${t.name}' (${describeRemote(t)})` };
+  }
+  try {
+    ctx.onTarget?.(`target:${t.name}`, { engine: 'host', host: describeRemote(t), server: describeRemote(t), weak: true });
+  } catch (e) {
+    return { status: 'failed', durationMs: 0, classification: 'other', error: ctx.mask((e as Error).message) };
+  }
+  const inv = remoteInvocation(action, sessions.controlDir());
+  // The step's env and directory apply there (the wrapper sets them); here the client gets the engine's
+  // environment without credentials, like any local step.
+  const { remote: _remote, cwd: _cwd, ...rest } = action;
+  const result = await runLocal({ ...rest, script: inv.script, values: inv.values, env: {} });
+  if (result.status !== 'failed') return result;
+  const classification = classifyRemote(t, result.exitCode ?? null, result.stderr ?? '');
+  return classification ? { ...result, classification } : result;
+}

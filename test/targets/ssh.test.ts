@@ -1,0 +1,218 @@
+// Shell steps on an SSH target (issue #19), against a real sshd on loopback that the test starts: output and exit
+// code come back; values never appear on a command line here or there; the step's env and directory apply
+// there; a timeout or an abort kills the remote process tree, not only the local ssh; transport failures are
+// classified (host key, auth, unreachable) so runbooks can branch; the gate names the target; a dry run shows a
+// remote step instead of running it (no sandbox here can hold it); kubectl and docker, when absent, say so.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, finished, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
+import { SSHD, startSshd, type Sshd } from './sshd.js';
+
+let sshd: Sshd;
+before(async () => { sshd = await startSshd(); });
+after(async () => { await sshd?.stop(); });
+
+const runbook = (target: string, step: string, extra = '') => `name: remote
+title: A step on a target
+inputs:
+  word: { default: "a b'c$(x)" }
+  token: { secret: true, default: "s3cr3t-Tok3n-${Math.random().toString(36).slice(2, 10)}" }
+  config: { required: true }
+targets:
+  db_host: ${target}
+steps:
+${step}
+  - id: done
+    end: resolved
+    message: "\${{ steps.remote.output }}"
+${extra}`;
+
+const SSH = '{ ssh: { destination: runbook-sshd, config: "${{ inputs.config }}" } }';
+
+/** Every process's command line and environment, as text: what any local user could read. */
+function processTexts(): string {
+  let all = '';
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    for (const f of ['cmdline', 'environ']) { try { all += readFileSync(`/proc/${pid}/${f}`, 'latin1'); } catch { /* gone */ } }
+  }
+  return all;
+}
+
+const marked = (marker: string) => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  try { return readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(marker); } catch { return false; }
+});
+
+describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-server is not installed', concurrency: true }, () => {
+  it('runs there: output, exit code, values, env and directory; no value on any command line here or there', async (t) => {
+    const dir = scratch(t);
+    const step = `  - id: remote
+    target: db_host
+    shell:
+      run: |
+        echo "word=\${{ inputs.word }} pwd=$(pwd) tag=$TAG"
+        sleep 1
+        printf '%s' "\${{ inputs.token }}" | wc -c
+      env: { TAG: "\${{ inputs.word }}-tag" }
+      cwd: /tmp`;
+    const file = writeRunbook(dir, 'remote', runbook(SSH, step));
+    const transcript = join(dir, 't.jsonl');
+    const token = /token: \{ secret: true, default: "([^"]+)"/.exec(readFileSync(file, 'utf8'))![1]!;
+    const run = cli(['run', file, '--plain', '--transcript', transcript, '-i', `config=${sshd.config}`]);
+    let seen = false;
+    for (let i = 0; i < 40 && run.child.exitCode === null; i++) {
+      if (processTexts().includes(token)) seen = true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const r = await run;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(seen, false, 'the secret value was on a command line or in an environment');
+    const end = finished(transcriptLines(transcript))!;
+    assert.match(end.message, /word=a b'c\$\(x\) pwd=\/tmp tag=a b'c\$\(x\)-tag/);
+    assert.match(end.message, new RegExp(`\\n?${token.length}$`));
+    assert.ok(transcriptLines(transcript).some((l) => l.type === 'target-identified' && l.connection === 'target:db_host'));
+  });
+
+  it('the exit code and stderr of the script come back; a failure of the script is not a transport failure', async (t) => {
+    const dir = scratch(t);
+    const step = `  - id: remote
+    target: db_host
+    shell: "echo oops >&2; exit 3"
+    on: { error: failed-end }`;
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step, '  - id: failed-end\n    end: escalate\n    message: "${{ steps.remote.exitCode }} ${{ steps.remote.classification }} ${{ steps.remote.stderr }}"\n')),
+      '--plain', '--transcript', transcript, '-i', `config=${sshd.config}`]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const message = finished(transcriptLines(transcript))!.message;
+    assert.match(message, /^3 other [\s\S]*oops/); // (a login shell there may print its own noise first)
+    assert.doesNotMatch(message, /Killed|__runbook/, 'nothing of the wrapper shows');
+  });
+
+  it('a timeout kills the remote process tree, not only the local ssh', async (t) => {
+    const dir = scratch(t);
+    const marker = String(3000 + Math.floor(Math.random() * 5000));
+    const step = `  - id: remote
+    target: db_host
+    shell: "sleep ${marker} & sleep ${marker}; echo never"
+    timeout: 2s
+    on: { timeout: late }`;
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step, '  - id: late\n    end: escalate\n    message: timed out\n')),
+      '--plain', '--transcript', transcript, '-i', `config=${sshd.config}`]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(finished(transcriptLines(transcript))!.message, 'timed out');
+    let left = marked(`sleep ${marker}`);
+    for (let i = 0; i < 100 && left.length; i++) { await new Promise((res) => setTimeout(res, 100)); left = marked(`sleep ${marker}`); }
+    assert.deepEqual(left, [], 'the remote sleeps were killed');
+  });
+
+  for (const [name, over, classification] of [
+    ['an unknown host key', { UserKnownHostsFile: '/dev/null' }, 'target-hostkey'],
+    ['a key the server does not accept', { IdentityFile: 'other_key' }, 'target-auth'],
+    ['nothing listening', { Port: '1' }, 'target-unreachable'],
+  ] as const) {
+    it(`${name}: classified ${classification}, never accepted silently`, async (t) => {
+      const dir = scratch(t);
+      const config = sshd.clientConfig('IdentityFile' in over ? { IdentityFile: join(sshd.dir, over.IdentityFile) } : over);
+      const step = `  - id: remote
+    target: db_host
+    shell: "echo hello"
+    on: { ${classification}: branch }`;
+      const transcript = join(dir, 't.jsonl');
+      const r = await cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step, `  - id: branch\n    end: escalate\n    message: "\${{ steps.remote.classification }}"\n`)),
+        '--plain', '--transcript', transcript, '-i', `config=${config}`]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(finished(transcriptLines(transcript))!.message, classification);
+    });
+  }
+
+  it('the gate names the target; a dry run shows a remote step instead of running it', async (t) => {
+    const dir = scratch(t);
+    const flag = join(dir, 'ran');
+    const steps = `  - id: look
+    target: db_host
+    shell: "touch ${flag}"
+  - id: remote
+    target: db_host
+    destructive: true
+    shell: "echo acted"`;
+    const file = writeRunbook(dir, 'remote', runbook(SSH, steps));
+    const dry = await cli(['run', file, '--plain', '--dry-run', '--no-transcript', '-i', `config=${sshd.config}`]);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.equal(existsSync(flag), false, 'the dry run did not run the remote step');
+    assert.match(dry.stdout, /runs on a target, which no sandbox here can hold/);
+    const real = await cli(['run', file, '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
+    assert.equal(real.code, 1, 'unapproved in plain mode');
+    assert.match(real.stdout, /on +ssh runbook-sshd \[target db_host\]/);
+  });
+});
+
+describe('kubectl and docker targets', { concurrency: true }, () => {
+  const TARGETS = { kubectl: '{ kubectl: { pod: db-0, namespace: prod } }', docker: '{ docker: { container: db } }' } as const;
+  const step = (on: string) => `  - id: remote
+    target: db_host
+    shell: "echo hello"
+    on: { ${on}: branch }`;
+  const branch = '  - id: branch\n    end: escalate\n    message: "${{ steps.remote.classification }}: ${{ steps.remote.error }}"\n';
+
+  for (const kind of ['kubectl', 'docker'] as const) {
+    it(`${kind} not installed: a clear error naming what is missing, classified target-client-missing`, async (t) => {
+      const dir = scratch(t);
+      const transcript = join(dir, 't.jsonl');
+      const r = await cli(['run', writeRunbook(dir, 'remote', runbook(TARGETS[kind], step('target-client-missing'), branch)),
+        '--plain', '--transcript', transcript, '-i', 'config=unused'], { env: { PATH: dir } }); // a PATH with nothing on it
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(finished(transcriptLines(transcript))!.message, new RegExp(`^target-client-missing: ${kind} is not installed on this machine; it is needed to run on target 'db_host'`));
+    });
+  }
+
+  // Where the client is installed, it is pointed at loopback addresses where nothing answers.
+  const client = (name: string) => ['/usr/bin', '/usr/local/bin', '/bin'].some((d) => existsSync(join(d, name)));
+  it('kubectl installed, its cluster unreachable: classified target-unreachable', { skip: !client('kubectl') && 'kubectl is not installed' }, async (t) => {
+    const dir = scratch(t);
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]\n'
+      + 'contexts: [{ name: c, context: { cluster: c, user: u } }]\ncurrent-context: c\nusers: [{ name: u, user: { token: x } }]\n');
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'remote', runbook(TARGETS.kubectl, step('target-unreachable'), branch)),
+      '--plain', '--transcript', transcript, '-i', 'config=unused'], { env: { KUBECONFIG: kubeconfig } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(finished(transcriptLines(transcript))!.message, /^target-unreachable: /);
+  });
+
+  it('docker installed, its daemon unreachable: classified target-unreachable', { skip: !client('docker') && 'docker is not installed' }, async (t) => {
+    const dir = scratch(t);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'remote', runbook(TARGETS.docker, step('target-unreachable'), branch)),
+      '--plain', '--transcript', transcript, '-i', 'config=unused'], { env: { DOCKER_HOST: `unix://${join(dir, 'no-daemon.sock')}` } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(finished(transcriptLines(transcript))!.message, /^target-unreachable: /);
+  });
+});
+
+describe('targets are checked by validate', { concurrency: true }, () => {
+  it('an unknown target name, and a target on a step that is not shell: located errors', async (t) => {
+    const dir = scratch(t);
+    const file = writeRunbook(dir, 'bad', `name: bad
+title: Bad targets
+targets:
+  db_host: { ssh: db-1 }
+connections:
+  db: { url: "postgres://x@127.0.0.1/db" }
+steps:
+  - id: a
+    target: db_hots
+    shell: echo hi
+  - id: b
+    target: db_host
+    sql: { query: "SELECT 1" }
+  - id: c
+    end: resolved
+`);
+    const r = await cli(['validate', file]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /bad\.yaml:9:13: error: unknown target 'db_hots' — did you mean 'db_host'\? \[unknown-target\]/);
+    assert.match(r.stdout, /bad\.yaml:12:5: error: 'target' only belongs on shell steps and waits that poll shell \(step 'b'\)/);
+  });
+});

@@ -1,0 +1,62 @@
+// A real OpenSSH server on loopback for the target tests, started by the test: its own host key, a client key,
+// a client config that pins the host key (StrictHostKeyChecking yes), nothing from the operator's ~/.ssh.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { freePort } from '../../src/lab/ports.js';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export interface Sshd { port: number; dir: string; config: string; alias: string; user: string; stop(): Promise<void>; clientConfig(over?: Record<string, string>): string }
+
+const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { stdio: 'ignore' });
+
+export async function startSshd(): Promise<Sshd> {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
+  const port = await freePort();
+  const user = userInfo().username;
+  keygen(join(dir, 'host_key'));
+  keygen(join(dir, 'client_key'));
+  keygen(join(dir, 'other_key'));
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
+  const sshdConfig = join(dir, 'sshd_config');
+  writeFileSync(sshdConfig, [
+    `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
+    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR', '',
+  ].join('\n'));
+  if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // the privilege-separation directory
+  const proc: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  proc.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  await waitForPort(port, () => err);
+  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${readFileSync(join(dir, 'host_key.pub'), 'utf8')}`);
+  const alias = 'runbook-sshd';
+  const clientConfig = (over: Record<string, string> = {}) => {
+    const file = join(dir, `client_config_${Math.random().toString(36).slice(2, 8)}`);
+    const settings: Record<string, string> = {
+      HostName: '127.0.0.1', Port: String(port), User: user, IdentityFile: join(dir, 'client_key'), IdentitiesOnly: 'yes',
+      UserKnownHostsFile: join(dir, 'known_hosts'), GlobalKnownHostsFile: '/dev/null', StrictHostKeyChecking: 'yes', ...over,
+    };
+    writeFileSync(file, [`Host ${alias}`, ...Object.entries(settings).map(([k, v]) => `  ${k} ${v}`), ''].join('\n'));
+    return file;
+  };
+  return {
+    port, dir, alias, user, config: clientConfig(), clientConfig,
+    stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+async function waitForPort(port: number, log: () => string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd did not start on port ${port}: ${log()}`);
+}

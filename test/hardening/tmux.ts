@@ -9,6 +9,14 @@ export const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find(existsSync);
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** The screen shows one frame: the header line once. Stale frames left by a renderer that lost track of the
+ *  cursor (issue #20) show the header again and again, with text the UI no longer holds. */
+export function oneFrame(screen: string): string {
+  const headers = screen.split('\n').filter((l) => l.startsWith('runbook ')).length;
+  if (headers > 1) throw new Error(`the screen holds ${headers} frames, not one:\n${screen}`);
+  return screen;
+}
+
 export class Tmux {
   readonly socket = `runbook-hardening-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly exitFile: string;
@@ -26,7 +34,7 @@ export class Tmux {
   text(s: string): void { this.tmux('send-keys', '-t', 'main', '-l', s); }
   until(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
     const hit = (s: string) => (typeof text === 'string' ? s.includes(text) : text.test(s));
-    return until(() => { const s = this.screen(); return hit(s) ? s : undefined; }, timeoutMs, `${String(text)} on screen`).catch((e: Error) => {
+    return until(() => { const s = this.screen(); return hit(s) ? s : undefined; }, timeoutMs, `${String(text)} on screen`).then(oneFrame, (e: Error) => {
       throw new Error(`${e.message}; the screen:\n${this.screen()}`);
     });
   }

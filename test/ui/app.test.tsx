@@ -8,13 +8,15 @@ import { App } from '../../src/ui/ink/App.js';
 import { createViewStore } from '../../src/ui/view-store.js';
 import { ask, plain, sleep, testRun, waitFor, type Script } from './helpers.js';
 import type { RunOptions } from '../../src/engine/run.js';
+import { armAfter, type ArmScheduler } from '../../src/ui/ink/use-gate-arming.js';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 afterEach(() => cleanup());
 
-function mount(yaml: string, script: Script = {}, opts: { gateArmMs?: number; run?: Partial<RunOptions> } = {}) {
+function mount(yaml: string, script: Script = {}, opts: { gateArmMs?: number; gateArming?: ArmScheduler; run?: Partial<RunOptions> } = {}) {
   const t = testRun(yaml, script, opts.run);
   const store = createViewStore(t.run, t.runbook.doc);
-  const app = render(<App run={t.run} store={store} gateArmMs={opts.gateArmMs ?? 0} transcriptPath="/tmp/runbook-transcript.jsonl" />);
+  const app = render(<App run={t.run} store={store} gateArmMs={opts.gateArmMs ?? 0} gateArming={opts.gateArming} transcriptPath="/tmp/runbook-transcript.jsonl" />);
   const frame = () => plain(app.lastFrame());
   // Settles a moment after the frame matches: ink subscribes a newly shown panel's keys in an effect,
   // after the frame is written (a person cannot type in between; a test can).
@@ -148,12 +150,17 @@ test('gate: any other key does nothing', async () => {
 });
 
 test('gate: keys typed before the gate settles are ignored (no type-ahead confirmation)', async () => {
-  const ui = mount(GATED, {}, { gateArmMs: 300 });
+  // The gate is armed by hand (no clock): keys before that do nothing, however long they take to arrive.
+  let arm: (() => void) | undefined;
+  let starts = 0;
+  const ui = mount(GATED, {}, { gateArming: (a) => { starts++; arm = a; return () => { arm = undefined; }; } });
   await ui.until('CONFIRM');
-  ui.app.stdin.write('y');
+  for (const key of ['y', 's', 'a', 'y']) ui.app.stdin.write(key);
   await sleep(50);
   assert.equal(ui.run.pendingGate?.stepId, 'restart-app');
-  await sleep(300);
+  assert.ok(!ui.events.some((e) => e.type === 'confirmation-answered'), 'a key before arming answered the gate');
+  assert.equal(starts, 1, 'one arming per gate');
+  arm!();
   ui.app.stdin.write('y');
   assert.equal((await ui.finished).outcome, 'resolved');
 });
@@ -213,6 +220,32 @@ steps:
   await sleep(20);
   ui.app.stdin.write('\r');
   assert.equal((await ui.finished).message, '7 workers');
+});
+
+test('gate arming: a key waiting unread when the window ends (a blocked event loop) is handled before the arming', async (t) => {
+  // The key travels a real socket (loopback), like a terminal's: written, then the loop is kept busy past the
+  // window, as on a loaded machine. The old clock check (time at handling ≥ window) took that key as an answer.
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<Socket>((r) => server.once('connection', r));
+  const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  await new Promise<void>((r) => client.once('connect', r));
+  const ours = await accepted;
+  t.after(() => { client.destroy(); ours.destroy(); server.close(); }); // a failed assertion must not leave them open
+  let armed = false;
+  const seen: boolean[] = [];
+  ours.on('data', () => seen.push(armed));
+  armAfter(5)(() => { armed = true; });
+  client.write('y');
+  const busyUntil = Date.now() + 50; // not a bound: the loop is held past the 5 ms window on purpose
+  while (Date.now() < busyUntil) { /* the machine is busy */ }
+  await waitFor(() => armed, 'the gate to arm');
+  assert.deepEqual(seen, [false], 'the waiting key was read before the gate armed');
+  // Cancelled (answered or gone first): never armed.
+  let late = false;
+  armAfter(1)(() => { late = true; })();
+  await sleep(20);
+  assert.equal(late, false);
 });
 
 test('gate: a resumed step warns that it may have partly run', async () => {

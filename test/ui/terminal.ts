@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, waitFor } from './helpers.js';
+import { oneFrame } from '../hardening/tmux.js';
 
 export const TMUX = '/usr/bin/tmux';
 export const hasTmux = existsSync(TMUX);
@@ -41,7 +42,7 @@ export class Terminal {
   keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'ui', ...keys); }
   async until(text: string, timeoutMs = 30_000): Promise<string> {
     await waitFor(() => this.screen().includes(text), `"${text}" on screen:\n${this.screen()}`, timeoutMs);
-    return this.screen();
+    return oneFrame(this.screen());
   }
   async exitCode(timeoutMs = 30_000): Promise<number> {
     const line = await waitFor(() => existsSync(this.exitFile) && readFileSync(this.exitFile, 'utf8').trim(), 'the run to exit', timeoutMs);

@@ -1,6 +1,6 @@
 // The operator's terminal. State comes from the run's events (the view store); answers go back through the
 // run (confirm, answer, note, abort). One part owns the keys at a time (focus.ts); Ctrl-C is handled here.
-import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Box, useApp, useStdout } from 'ink';
 import type { Run } from '../../engine/run.js';
 import { focusOf, type Overlay } from '../focus.js';
@@ -22,6 +22,7 @@ import { OutputPane } from './OutputPane.js';
 import { QuestionPanel } from './QuestionPanel.js';
 import { SqlTable } from './SqlTable.js';
 import { StepList } from './StepList.js';
+import { armAfter, useGateArming, type ArmScheduler } from './use-gate-arming.js';
 import { useGlobalKeys } from './use-global-keys.js';
 import { useNow } from './use-now.js';
 import { terminalText } from '../../common/terminal-text.js';
@@ -43,14 +44,17 @@ export interface AppProps {
   store: ViewStore;
   transcriptPath?: string | undefined;
   notice?: string | undefined;
-  /** Keys are ignored this long after a gate or a question appears, so type-ahead cannot answer it. */
+  /** Keys are ignored this long after a gate or a question appears, so type-ahead cannot answer it (a gate:
+   *  use-gate-arming.ts). */
   gateArmMs?: number;
+  /** Instead of gateArmMs: when the gate is armed (tests arm it by hand, with no clock). */
+  gateArming?: ArmScheduler;
 }
 
 export const GATE_ARM_MS = 250;
 const TICK_MS = 150; // spinner and elapsed times while a step runs; every tick redraws the frame
 
-export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = GATE_ARM_MS }: AppProps) {
+export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = GATE_ARM_MS, gateArming }: AppProps) {
   // Run data arrives terminal-safe through the store (view-store.ts); the path given on the command line is made so here.
   const transcriptPath = rawPath && terminalText(rawPath);
   const vm = useSyncExternalStore(store.subscribe, store.get);
@@ -82,7 +86,8 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   useGlobalKeys({ active: !vm.finished, focus, overlay, setOverlay, abortRun, maxScroll, setScroll });
 
   const onGate: GateAnswer = (answer, how) => { if (vm.gate) run.confirm(vm.gate.stepId, answer, how); };
-  const armed = () => vm.gateAt !== undefined && Date.now() - vm.gateAt >= gateArmMs;
+  const armGate = useMemo(() => gateArming ?? armAfter(gateArmMs), [gateArming, gateArmMs]);
+  const armed = useGateArming(vm.gate ? `${vm.gate.stepId}@${vm.gateAt ?? 0}` : undefined, armGate);
   const table = tableStep(vm);
   const question = vm.questions[0];
 

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, ROOT, cli, finished, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
 import { TMUX, Tmux } from './tmux.js';
@@ -17,9 +17,10 @@ inputs:
   marker: { required: true }
   pause: { default: 0, type: number }
   delay: { default: 0, type: number }
+  hold: { default: '' }
 steps:
   - id: look
-    shell: echo looking; sleep \${{ inputs.pause }}
+    shell: echo looking; sleep \${{ inputs.pause }}; while [ -n \${{ inputs.hold }} ] && [ ! -e \${{ inputs.hold }} ]; do sleep 0.05; done
   - id: destroy
     destructive: true
     confirm: Create the marker?
@@ -83,25 +84,29 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
   describe('in a terminal', { skip: !TMUX && 'tmux is not installed', concurrency: true }, () => {
     test('keys typed before the gate appears do not answer it; y runs the step, a typed id is needed for high risk', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const s = setup(t);
-      const term = new Tmux(s.dir, ['run', s.runbook, '--no-transcript', '-i', `marker=${s.marker}`, '-i', 'pause=2']);
+      // The first step runs until the test lets it finish (a file), so the keys below are typed while it runs
+      // however slow the machine is (a 2 s step could end before the screen was first read).
+      const hold = join(s.dir, 'go');
+      const term = new Tmux(s.dir, ['run', s.runbook, '--no-transcript', '-i', `marker=${s.marker}`, '-i', `hold=${hold}`]);
       t.after(() => term.close());
       await term.until('looking');
-      // An operator hammering y (and Enter) while the first step runs (2 s). Hang guard: idle value ~2 s.
-      const giveUp = Date.now() + 60_000;
-      for (let i = 0; !term.screen().includes('CONFIRM'); i++) {
+      // An operator hammering y (and Enter) while the first step runs. Only before the gate exists: a key sent
+      // once it is drawn (before the test reads the screen) would be typed after the gate appeared.
+      for (let i = 0; i < 60; i++) {
         term.keys('y');
         if (i % 3 === 0) term.keys('Enter');
-        if (Date.now() > giveUp) assert.fail(`no gate:\n${term.screen()}`);
-        await sleep(20);
       }
-      await sleep(1000);
+      assert.match(term.screen(), /looking/);
+      writeFileSync(hold, '');
+      await term.until('CONFIRM');
+      // The keys show once the gate takes them: every key typed before was read (and dropped) by then.
+      await term.until('abort the run');
       assert.match(term.screen(), /CONFIRM +destroy/);
       s.nothingRan('type-ahead');
       term.keys('y');
       await until(() => existsSync(s.marker), 10_000, 'y to run the step');
       // High risk: y, Enter, a wrong id — none of them runs it.
-      await term.until('CONFIRM (HIGH RISK)');
-      await sleep(400);
+      await term.until('type destroy-high and Enter'); // shown once the gate takes keys
       term.keys('y');
       term.keys('Enter');
       term.text('destroy');
@@ -168,7 +173,7 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
       const term = new Tmux(s.dir, ['resume', again, '-i', 'delay=0']);
       t.after(() => term.close());
       await term.until('it may have partly run');
-      await sleep(400);
+      await term.until('abort the run');
       term.keys('a');
       assert.equal(await term.exitCode(), 130);
       s.nothingRan('resume in a terminal, aborted');

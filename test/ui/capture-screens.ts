@@ -17,11 +17,11 @@ async function capture(title: string, fixture: string, extra: string[], steps: (
 await capture('A run in progress', 'pool-drain.yaml', ['-i', 'hold=6'], async (t) => { await t.until('waiting 6s'); await sleep(1500); });
 await capture('A confirmation gate', 'pool-drain.yaml', [], async (t) => { await t.until('CONFIRM'); });
 await capture('A high-risk gate, step id half typed', 'high-risk.yaml', [], async (t) => {
-  await t.until('CONFIRM'); await sleep(400); t.keys('-l', 'promote-rep'); await sleep(300);
+  await t.until('and Enter to run it'); t.keys('-l', 'promote-rep'); await sleep(300);
 });
 await capture('Ctrl-C during a step', 'pool-drain.yaml', ['-i', 'hold=30'], async (t) => {
   await t.until('waiting 30s'); t.keys('C-c'); await t.until('end the run?');
 });
 await capture('The final frame', 'pool-drain.yaml', [], async (t) => {
-  await t.until('CONFIRM'); await sleep(400); t.keys('y'); await t.until('RESOLVED'); await sleep(300);
+  await t.until('abort the run'); t.keys('y'); await t.until('RESOLVED'); await sleep(300);
 });

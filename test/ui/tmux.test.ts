@@ -12,7 +12,7 @@ describe('the terminal UI in tmux', { skip: !hasTmux && 'tmux not installed', co
     try {
       const screen = await t.until('CONFIRM');
       assert.match(screen, /will run +touch .*marker/);
-      await sleep(400); // the gate arms
+      await t.until('abort the run'); // the gate's keys are shown once they work
       t.keys('x'); // any other key: nothing happens
       await sleep(300);
       assert.match(t.screen(), /CONFIRM/);
@@ -28,7 +28,7 @@ describe('the terminal UI in tmux', { skip: !hasTmux && 'tmux not installed', co
     try {
       await t.until('CONFIRM');
       assert.equal(existsSync(t.file), false, 'nothing ran before the answer');
-      await sleep(400);
+      await t.until('abort the run');
       t.keys('y');
       assert.equal(await t.exitCode(), 0);
       assert.equal(existsSync(t.file), true);

@@ -14,12 +14,13 @@ export interface GatePanelProps {
   gate: ConfirmationRequested;
   active: boolean;
   armed(): boolean;        // false for a moment after the gate appears: type-ahead must not answer it
+  keysLive?: boolean;      // armed, for the frame: the keys are shown once they work (default: shown)
   onAnswer: GateAnswer;
 }
 
 const KEY_ANSWERS: Record<string, ConfirmAnswer> = { y: 'yes', s: 'skip', a: 'abort' };
 
-export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
+export function GatePanel({ gate, active, armed, keysLive = true, onAnswer }: GatePanelProps) {
   const color = useColor();
   const high = gate.risk === 'high';
   useInput((input) => {
@@ -42,7 +43,9 @@ export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
         <Text color={color('warn')} bold>⚠ this step was in flight when the run was interrupted; it may have partly run</Text>
       ) : null}
       <Box marginTop={1} flexShrink={0}><Text bold>{gate.question}</Text></Box>
-      <Box flexShrink={0} flexDirection="column">{high
+      <Box flexShrink={0} flexDirection="column">{!keysLive
+        ? <Text color={color('dim')}>read it first: the keys work in a moment</Text>
+        : high
         ? <TypedConfirm stepId={gate.stepId} active={active} armed={armed} onAnswer={onAnswer} />
         : <Text><Key k="y" /> run   <Key k="s" /> skip   <Key k="a" /> abort the run{active ? '' : <Text color={color('dim')}>   (finish what is open first)</Text>}</Text>}</Box>
     </Box>

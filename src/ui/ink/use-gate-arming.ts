@@ -8,7 +8,7 @@
 //      terminal by then, and the gate is still unarmed for them;
 //   3. then (setImmediate: the check phase, after that poll) the gate is armed.
 // A key handled after that arrived after the window: the operator saw the gate.
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 /** Starts arming; calls `arm` when the gate may take keys. Returns a cancel function. */
 export type ArmScheduler = (arm: () => void) => () => void;
@@ -24,12 +24,15 @@ export function armAfter(ms: number): ArmScheduler {
   };
 }
 
-/** Whether the gate identified by `gateKey` (one per appearance) takes keys yet. */
-export function useGateArming(gateKey: string | undefined, schedule: ArmScheduler): () => boolean {
-  const armed = useRef<string | undefined>(undefined);
+/** Whether the gate identified by `gateKey` (one per appearance) takes keys yet: `armed()` for key handlers
+ *  (always current), `shown` for the frame (the panel shows its keys only once they work). */
+export function useGateArming(gateKey: string | undefined, schedule: ArmScheduler): { armed(): boolean; shown: boolean } {
+  const armedKey = useRef<string | undefined>(undefined);
+  const [shownKey, setShownKey] = useState<string | undefined>(undefined);
   useEffect(() => {
     if (gateKey === undefined) return undefined;
-    return schedule(() => { armed.current = gateKey; });
+    return schedule(() => { armedKey.current = gateKey; setShownKey(gateKey); });
   }, [gateKey, schedule]);
-  return useCallback(() => gateKey !== undefined && armed.current === gateKey, [gateKey]);
+  const armed = useCallback(() => gateKey !== undefined && armedKey.current === gateKey, [gateKey]);
+  return { armed, shown: gateKey !== undefined && shownKey === gateKey };
 }

@@ -14,7 +14,7 @@ export { LabError } from './lab-error.js';
 export { labServerInfo } from './lab-server.js';
 export { startPostgres } from './postgres.js';
 export { startMariadb } from './mariadb.js';
-export { injectFault, startServer } from './faults.js';
+export { faultKindsFor, injectFault, startServer } from './faults.js';
 export { startSilentServer, type SilentServer } from './silent-server.js';
 export { startDroppingListener, type DroppingListener } from './dropping-listener.js';
 export { holdConnections } from './held-connections.js';

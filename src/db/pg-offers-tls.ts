@@ -1,13 +1,13 @@
 // Does a PostgreSQL server offer TLS at all? One SSLRequest, read the one-byte answer, close. Used to
 // read "no pg_hba.conf entry …, no encryption": that is a TLS matter only when TLS could be had.
 import net from 'node:net';
-import type { ConnectionInfo } from './url.js';
+import { socketPath, type ConnectionInfo } from './url.js';
 
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]); // length 8, code 80877103
 
 /** true ('S'), false ('N', or a Unix socket, where TLS never applies), undefined when it could not be asked. */
 export function pgOffersTls(info: ConnectionInfo, timeoutMs: number): Promise<boolean | undefined> {
-  if (info.host.startsWith('/')) return Promise.resolve(false);
+  if (socketPath(info)) return Promise.resolve(false);
   return new Promise((resolve) => {
     const socket = net.connect({ host: info.host, port: info.port });
     const done = (answer: boolean | undefined): void => { clearTimeout(timer); socket.destroy(); resolve(answer); };

@@ -19,3 +19,5 @@ export { startSilentServer, type SilentServer } from './silent-server.js';
 export { startDroppingListener, type DroppingListener } from './dropping-listener.js';
 export { holdConnections } from './held-connections.js';
 export { findMariadbBinaries, findPostgresBinaries } from './binaries.js';
+export { pgbouncerBinary, startPgbouncer, type LabPooler, type PoolerOptions } from './pgbouncer.js';
+export { injectPoolerFault, POOLER_FAULT_KINDS, type PoolerFault, type PoolerFaultKind } from './pooler-faults.js';

@@ -24,6 +24,8 @@ const BY_CODE: Record<string, Classification> = {
   PROTOCOL_CONNECTION_LOST: 'connection-lost',
   // A write (or nextval, SELECT … FOR UPDATE, …) refused by a read-only transaction.
   '25006': 'not-read-only',
+  // insufficient_privilege: no CONNECT on the database at login; a table or function later.
+  '42501': 'privilege',
 };
 
 /** MySQL/MariaDB server error numbers. */
@@ -43,6 +45,14 @@ const BY_ERRNO: Record<number, Classification> = {
   2006: 'connection-lost',      // CR_SERVER_GONE_ERROR
   1969: 'timeout',              // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
   1792: 'not-read-only',        // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+  1142: 'privilege',            // ER_TABLEACCESS_DENIED_ERROR
+  1143: 'privilege',            // ER_COLUMNACCESS_DENIED_ERROR
+  1227: 'privilege',            // ER_SPECIFIC_ACCESS_DENIED_ERROR (needs SUPER, PROCESS, …)
+  1370: 'privilege',            // ER_PROCACCESS_DENIED_ERROR
+  4151: 'account-locked',       // ER_ACCOUNT_HAS_BEEN_LOCKED (ACCOUNT LOCK)
+  3118: 'account-locked',       // MySQL ER_ACCOUNT_HAS_BEEN_LOCKED
+  1820: 'password-expired',     // ER_MUST_CHANGE_PASSWORD: logged in (sandbox mode), every statement refused
+  1862: 'password-expired',     // ER_MUST_CHANGE_PASSWORD_LOGIN: a client that cannot handle the sandbox
 };
 
 /** Messages of errors that carry no code. Each names the driver that words it so. */
@@ -83,9 +93,11 @@ export function classify(err: unknown, depth = 0): Classification {
   return BY_MESSAGE.find(([re]) => re.test(message))?.[1] ?? 'other';
 }
 
-function fromCode(e: { code?: unknown; errno?: unknown; message?: unknown }): Classification | undefined {
+function fromCode(e: { code?: unknown; errno?: unknown; message?: unknown; detail?: unknown }): Classification | undefined {
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code === '28000') return classifyPg28000(String(e.message ?? ''));
+  if (code === '57P03') return classifyPg57P03(`${String(e.message ?? '')} ${String(e.detail ?? '')}`);
+  if (code === '08P01') return classifyPgbouncer(String(e.message ?? ''));
   // mysql2 puts the server's number in errno; Node puts negative libuv numbers there.
   if (typeof e.errno === 'number' && BY_ERRNO[e.errno]) return BY_ERRNO[e.errno];
   return code ? BY_CODE[code] : undefined;
@@ -98,7 +110,39 @@ function fromCode(e: { code?: unknown; errno?: unknown; message?: unknown }): Cl
  * separate code for it, and a server with translated messages (lc_messages) classifies as auth.
  */
 function classifyPg28000(message: string): Classification {
-  return /no pg_hba\.conf entry.*no encryption/i.test(message) ? 'ssl-required' : 'auth';
+  if (/no pg_hba\.conf entry.*no encryption/i.test(message)) return 'ssl-required';
+  // NOLOGIN: `role "x" is not permitted to log in`: the account is disabled, whatever the password.
+  return /is not permitted to log in/i.test(message) ? 'account-locked' : 'auth';
+}
+
+/**
+ * 57P03 (cannot_connect_now) is a server that is up but not taking logins. The message (postmaster.c)
+ * tells a standby (hot_standby off, or not yet consistent) from a server starting, shutting down or in
+ * crash recovery; a translated message falls back to server-starting, the transient reading.
+ */
+function classifyPg57P03(text: string): Classification {
+  return /hot standby|consistent recovery state|not yet accepting connections|not accepting connections/i.test(text)
+    ? 'standby' : 'server-starting';
+}
+
+/**
+ * PgBouncer answers every error with 08P01 (protocol_violation, as PostgreSQL uses it for a broken
+ * client), so its message is all there is: these are the texts of PgBouncer 1.x (src/client.c,
+ * src/objects.c, src/janitor.c). A 08P01 without one of them stays `other`.
+ */
+const PGBOUNCER: [RegExp, Classification][] = [
+  [/no more connections allowed \(max_client_conn\)|max_db_connections|max_user_connections/i, 'pooler-client-limit'],
+  [/query_wait_timeout/i, 'pooler-wait-timeout'],
+  [/server login has been failing|pgbouncer cannot connect to server|client_login_timeout \(server down\)|server_login_retry/i, 'pooler-backend-down'],
+  [/SASL authentication failed|password authentication failed|auth failed|no such user/i, 'pooler-auth'],
+  [/SSL required/i, 'ssl-required'],
+  [/no such database/i, 'database-missing'],
+  [/query_timeout/i, 'timeout'],
+  [/client_idle_timeout|idle_transaction_timeout|server conn crashed|database configuration changed|database removed/i, 'connection-lost'],
+];
+
+function classifyPgbouncer(message: string): Classification {
+  return PGBOUNCER.find(([re]) => re.test(message))?.[1] ?? 'other';
 }
 
 /** The same error, carrying a classification found by further checks (one line, same codes). */
@@ -129,6 +173,15 @@ const EXPLANATIONS: Record<Classification, string> = {
   'target-hostkey': "The target's SSH host key is unknown or changed: verify it out of band and add it to known_hosts; runbook never accepts it silently.",
   'target-denied': 'The target does not let the step run (no bash there, a forced command, no exec permission).',
   'target-client-missing': 'The client a target needs (ssh, kubectl, docker) is not installed where runbook runs.',
+  'server-starting': 'The server is up but not taking logins yet: starting, in crash recovery or shutting down. Wait and retry; if it lasts, read the server log.',
+  standby: 'The server is a standby (replica) that does not take logins (hot_standby off, or not yet consistent): point the application at the primary, or check the failover.',
+  privilege: 'The login is valid but the role lacks a privilege: CONNECT on the database (GRANT CONNECT), or on the table or function used.',
+  'account-locked': 'The account exists but is disabled (MariaDB/MySQL ACCOUNT LOCK, PostgreSQL NOLOGIN): every password is refused until it is unlocked.',
+  'password-expired': "The account's password has expired: the server refuses it until a new password is set (ALTER USER … IDENTIFIED BY).",
+  'pooler-client-limit': "The connection pooler (PgBouncer) refuses more clients: max_client_conn (or a database or user limit) is reached. Find who holds the pooler's client slots.",
+  'pooler-wait-timeout': "The connection pooler queued the client and gave up (query_wait_timeout): its pool to the server is full. Look at SHOW POOLS (cl_waiting, sv_active) and default_pool_size.",
+  'pooler-auth': 'The connection pooler (PgBouncer) rejected the credentials: check its auth_file / auth_query and the password the application sends.',
+  'pooler-backend-down': 'The connection pooler (PgBouncer) works but cannot log in to the database server behind it: the server is down, or the pooler\'s own credentials or address for it are wrong.',
   other: 'An error without a known cause; read the message.',
 };
 

@@ -7,6 +7,8 @@ export abstract class GuardedSession {
   protected broken = false;
   private inflight: Promise<unknown> | undefined;
   protected abstract readonly canceller: Canceller;
+  /** What ping() sends: SELECT 1, or a console command where SQL is not spoken (PgBouncer's admin console). */
+  protected pingSql = 'SELECT 1';
 
   /** BEGIN (read-only when asked, with the server-side timeout), the statement, COMMIT. */
   protected abstract transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult>;
@@ -36,7 +38,7 @@ export abstract class GuardedSession {
   }
 
   async ping(signal: AbortSignal): Promise<void> {
-    const work = this.plain('SELECT 1');
+    const work = this.plain(this.pingSql);
     const stop = this.canceller.cancelOnAbort(signal, work);
     try { await work; } finally { await stop(); }
   }

@@ -6,15 +6,16 @@ import type { Connection as PromiseConnection, FieldPacket } from 'mysql2/promis
 import { raceAbort } from './abort.js';
 import { Canceller } from './canceller.js';
 import { RowBudget } from './row-budget.js';
-import type { ConnectionInfo } from './url.js';
+import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
+  const socket = socketPath(info);
   return {
     // openSession has filled in MYSQL_PWD from the run's environment when the URL has no password.
-    host: info.host, port: info.port, user: info.user, password: info.password,
+    ...(socket ? { socketPath: socket } : { host: info.host, port: info.port }), user: info.user, password: info.password,
     ...(info.database ? { database: info.database } : {}),
     ...(tls ? { ssl: mysqlSsl(tls) } : {}),
     connectTimeout: Math.max(1, Math.ceil(timeoutMs)),

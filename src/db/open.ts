@@ -3,6 +3,7 @@
 // TLS when the server demands it. The drivers (pg, mysql2) load on first use: a run with no SQL step,
 // and every other command, never pays for them.
 import { classify, diagnosed } from './classify.js';
+import { pgOffersTls } from './pg-offers-tls.js';
 import { tlsAttempts, tlsFiles, type TlsSettings } from './ssl-options.js';
 import type { ConnectionInfo } from './url.js';
 import { withEnvCredentials } from './url-env.js';
@@ -25,6 +26,9 @@ export async function openSession(given: ConnectionInfo, opts: OpenOptions): Pro
       if (attempt.tls === null && info.engine !== 'postgres' && classify(err) === 'auth') {
         throw await mysqlAuthOrTransport(info, err, remaining());
       }
+      if (attempt.tls === null && info.engine === 'postgres' && classify(err) === 'ssl-required') {
+        throw await pgNoEncryption(info, err, remaining());
+      }
       throw err;
     }
   }
@@ -46,6 +50,19 @@ async function mysqlAuthOrTransport(info: ConnectionInfo, original: unknown, opt
   } catch {
     return original;
   }
+}
+
+/**
+ * PostgreSQL says "no pg_hba.conf entry …, no encryption" whenever no line matched a plain connection.
+ * Only a server that offers TLS could match a hostssl line; on one without TLS (or over a Unix socket)
+ * the missing entry is an access rule, and TLS advice would send the operator the wrong way.
+ */
+async function pgNoEncryption(info: ConnectionInfo, original: unknown, opts: OpenOptions): Promise<unknown> {
+  if (opts.signal.aborted) return original;
+  const offers = await pgOffersTls(info, opts.timeoutMs);
+  return offers === false
+    ? diagnosed(original, 'auth', 'the server offers no TLS, so no hostssl line can match: pg_hba.conf has no entry for this client')
+    : original;
 }
 
 async function mysqlOpener(): Promise<typeof import('./mysql-session.js').openMysqlSession> {

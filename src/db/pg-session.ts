@@ -62,6 +62,8 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
   const config = pgConfig(info, tls, opts.timeoutMs);
   const client = await connectPg(config, opts.signal);
   try {
+    const console = info.database === 'pgbouncer' ? await pgbouncerConsole(client, opts.signal) : undefined;
+    if (console) return new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, 'SHOW VERSION');
     const r = await raceAbort(client.query<{ pid: number; version: string }>(
       "SELECT pg_backend_pid() AS pid, current_setting('server_version') AS version"), opts.signal);
     const row = r.rows[0]!;
@@ -69,6 +71,22 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
   } catch (err) {
     void client.end().catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * PgBouncer's admin console (database "pgbouncer") speaks only its own commands: SELECT fails there. Its
+ * SHOW VERSION answers "PgBouncer 1.x"; on a real database of that name it is an error, and the session
+ * goes on as PostgreSQL.
+ */
+async function pgbouncerConsole(client: pg.Client, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const r = await raceAbort(client.query<Record<string, unknown>>('SHOW VERSION'), signal);
+    const version = String(Object.values(r.rows[0] ?? {})[0] ?? '');
+    return /pgbouncer/i.test(version) ? version : undefined;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return undefined;
   }
 }
 
@@ -81,9 +99,10 @@ class PgSession extends GuardedSession implements Session {
 
   constructor(
     private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
-    readonly backendId: number, readonly serverVersion: string,
+    readonly backendId: number, readonly serverVersion: string, pingSql?: string,
   ) {
     super();
+    if (pingSql) this.pingSql = pingSql;
     client.on('error', () => { this.broken = true; });
     client.on('end', () => { this.broken = true; });
     this.canceller = new Canceller(async (signal) => this.cancelLink(config, signal), () => this.destroy());

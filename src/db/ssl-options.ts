@@ -3,7 +3,7 @@
 // pg's own connection-string reader treats `require` as verify-full (and `prefer` as require),
 // which is not what libpq, psql or the application's other tools do with the same URL.
 import { readFileSync } from 'node:fs';
-import { UrlError, type ConnectionInfo } from './url.js';
+import { socketPath, UrlError, type ConnectionInfo } from './url.js';
 import type { Classification } from '../executors/types.js';
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
@@ -61,6 +61,8 @@ function sslJson(ssl: string): { rejectUnauthorized?: unknown; verifyIdentity?: 
 /** The attempts a libpq/mysql client makes for this URL, in order. */
 export function tlsAttempts(info: ConnectionInfo): TlsAttempt[] {
   const mode = sslMode(info);
+  // libpq ignores sslmode on a Unix socket, and a local socket needs no encryption on either engine.
+  if (socketPath(info)) return [{ tls: null }];
   const files = tlsFiles(info);
   // libpq: with an explicit root certificate, `require` verifies the chain like verify-ca.
   const unverified: TlsSettings = files.ca && mode === 'require' && info.engine === 'postgres'

@@ -44,7 +44,8 @@ export function parseUrl(raw: string): ConnectionInfo {
   if (!t) throw new UrlError(`the URL is not valid: ${EXPECTED}`);
   const [user, password] = splitUserinfo(userinfo);
   const params = parseParams(t[4] ?? '');
-  const host = params.host ?? (t[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  // A socket directory may stand in the host's place percent-encoded (libpq: postgres://u@%2Ftmp/db).
+  const host = params.host ?? decode((t[1] ?? '').replace(/^\[(.*)\]$/, '$1'), 'host');
   return {
     engine,
     host: host || 'localhost',
@@ -139,11 +140,24 @@ function decode(text: string, what: string): string {
   }
 }
 
+/**
+ * The Unix socket a URL names, or undefined for TCP. PostgreSQL (libpq): a host that is a directory
+ * (`?host=/run/postgresql` or `%2Frun%2Fpostgresql`), the socket being `<dir>/.s.PGSQL.<port>`.
+ * MySQL/MariaDB: `?socket=/run/mysqld/mysqld.sock` (mysql2's socketPath), or a host that is the socket file.
+ * A socket host is a path, never a DNS name.
+ */
+export function socketPath(info: ConnectionInfo): string | undefined {
+  if (info.engine === 'postgres') return info.host.startsWith('/') ? `${info.host.replace(/\/+$/, '')}/.s.PGSQL.${info.port}` : undefined;
+  const given = info.params.socket ?? info.params.socketPath;
+  if (given) return given;
+  return info.host.startsWith('/') ? info.host : undefined;
+}
+
 /** Builds a URL with every part encoded: the inverse of parseUrl. */
 export function buildUrl(info: Omit<ConnectionInfo, 'sslmode'> & { sslmode?: string | undefined }): string {
   const enc = encodeURIComponent;
   const auth = info.user ? `${enc(info.user)}${info.password ? `:${enc(info.password)}` : ''}@` : '';
-  const host = info.host.includes(':') ? `[${info.host}]` : info.host;
+  const host = info.host.startsWith('/') ? enc(info.host) : info.host.includes(':') ? `[${info.host}]` : info.host;
   const params = { ...info.params, ...(info.sslmode && !hasSslParam(info.params) ? { sslmode: info.sslmode } : {}) };
   const query = Object.entries(params).map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
   const scheme = info.engine === 'postgres' ? 'postgresql' : info.engine;

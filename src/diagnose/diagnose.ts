@@ -24,10 +24,12 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
   const runner = new ProbeRunner(source.url, opts.timeoutMs, redactor);
   try {
     const dns = await runner.probe('dns');
-    checks.push(fromProbe('dns', dns, () => `${config.info.host} → ${list(dns.details?.addresses)}`));
+    checks.push(fromProbe('dns', dns, () => (dns.details?.socket ? `Unix socket ${String(dns.details.socket)}: no DNS involved`
+      : `${config.info.host} → ${list(dns.details?.addresses)}`)));
     if (dns.status !== 'ok') return done();
     const tcp = await runner.probe('tcp');
-    checks.push(fromProbe('tcp', tcp, () => `${config.info.host}:${config.info.port} accepts TCP (${String(tcp.details?.connectMs)} ms)`));
+    checks.push(fromProbe('tcp', tcp, () => (tcp.details?.socket ? `Unix socket ${String(tcp.details.socket)} accepts connections`
+      : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms)`));
     if (tcp.status !== 'ok') return done();
     const tls = tlsVerdict(config.info, await runner.probe('tls'));
     checks.push(tls);

@@ -27,6 +27,17 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   'target-hostkey': { scenario: 'unknown', runbook: null },
   'target-denied': { scenario: 'unknown', runbook: null },
   'target-client-missing': { scenario: 'unknown', runbook: null },
+  // Up but not taking logins: the refused runbook waits for the server and checks it is the right one.
+  'server-starting': { scenario: 'server-starting', runbook: 'refused' },
+  standby: { scenario: 'standby', runbook: 'refused' },
+  privilege: { scenario: 'privilege', runbook: 'auth' },
+  'account-locked': { scenario: 'account-locked', runbook: 'auth' },
+  'password-expired': { scenario: 'password-expired', runbook: 'auth' },
+  // PgBouncer in front of the server: the layer is the pooler, not the database.
+  'pooler-client-limit': { scenario: 'pooler', runbook: 'pool-exhausted' },
+  'pooler-wait-timeout': { scenario: 'pooler', runbook: 'pool-exhausted' },
+  'pooler-auth': { scenario: 'pooler', runbook: 'auth' },
+  'pooler-backend-down': { scenario: 'pooler', runbook: 'refused' },
   other: { scenario: 'unknown', runbook: null },
 };
 

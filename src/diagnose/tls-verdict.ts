@@ -16,6 +16,7 @@ export function tlsVerdict(info: ConnectionInfo, probe: StepResult): Check {
   const d = probe.details ?? {};
   const base = { layer: 'tls' as const, durationMs: probe.durationMs, details: d };
   const c = probe.classification;
+  if (typeof d.socket === 'string') return { ...base, status: 'ok', classification: 'ok', summary: `Unix socket ${d.socket}: no TLS on a local socket (sslmode does not apply)` };
   if (probe.status === 'ok') {
     const days = typeof d.daysToExpiry === 'number' ? d.daysToExpiry : undefined;
     const cert = `${String(d.protocol ?? 'TLS')}, certificate ${String(d.subject ?? '?')} from ${String(d.issuer ?? '?')}${days !== undefined ? `, valid ${days} more days` : ''}`;

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Session } from '../db/session.js';
-import type { ConnectionInfo } from '../db/url.js';
+import { socketPath, type ConnectionInfo } from '../db/url.js';
 
 export interface TargetFingerprint {
   engine: 'postgres' | 'mysql' | 'mariadb' | 'host';
@@ -39,7 +39,9 @@ export function hostFingerprint(): TargetFingerprint {
 
 /** Asks the server who it is (one read-only statement). Never throws for a missing privilege: falls back. */
 export async function fingerprintSession(session: Session, info: ConnectionInfo, signal: AbortSignal): Promise<TargetFingerprint> {
-  const base = { host: info.host, port: info.port, database: info.database, user: info.user };
+  // A Unix socket is named by its path (the port is in a PostgreSQL socket's name, meaningless for MySQL's).
+  const socket = socketPath(info);
+  const base = { host: socket ?? info.host, ...(socket ? {} : { port: info.port }), database: info.database, user: info.user };
   const one = async (sql: string): Promise<Record<string, unknown> | undefined> => {
     try { return (await session.query(sql, [], { readOnly: true, signal })).rows[0]; } catch { return undefined; }
   };

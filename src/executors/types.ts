@@ -9,7 +9,9 @@ import type { TargetFingerprint } from './fingerprint.js';
 export const CLASSIFICATIONS = [
   'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
   'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
-  'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey', 'target-denied', 'target-client-missing', 'other',
+  'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey', 'target-denied', 'target-client-missing',
+  'server-starting', 'standby', 'privilege', 'account-locked', 'password-expired',
+  'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down', 'other',
 ] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 

@@ -1,5 +1,6 @@
 // What each server-backed fault needs from the server and which URL reproduces it.
 import { readFileSync } from 'node:fs';
+import { sqlString } from './credentials.js';
 import type { FaultKind, LabEngine, LabServer, LabServerOptions, UrlOptions } from './types.js';
 
 export type ServerFaultKind = Exclude<FaultKind, 'refused' | 'timeout' | 'dropped'>;
@@ -12,7 +13,14 @@ export interface ServerFaultSpec {
   /** URL changes relative to the healthy URL of the chosen role. */
   url(server: LabServer): UrlOptions;
   describe(server: LabServer): string;
+  /** Engines that have this fault (default both). */
+  engines?: LabEngine[];
+  /** Superuser statements that build the fault in the server's catalog (idempotent). */
+  setup?(server: LabServer): string[];
 }
+
+/** Accounts and databases the catalog faults create, beside the lab's own. */
+export const FAULT_NAMES = { locked: 'locked_user', expired: 'expired_user', noConnectDb: 'no_connect_db' } as const;
 
 export const ENGINE_NAME: Record<LabEngine, string> = { postgres: 'PostgreSQL', mariadb: 'MariaDB' };
 
@@ -81,6 +89,59 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
     unsuitable: anyServer,
     url: () => ({}),
     describe: (s) => `${where(s)} has every ordinary connection slot held by idle app sessions`,
+  },
+  'no-hba-entry': {
+    // Only hostssl lines on a server without TLS: PostgreSQL still says "no encryption", but no TLS would help.
+    options: () => ({ tls: 'off', hostsslOnly: true }),
+    unsuitable: (c) => (c.tls === 'off' && c.hostsslOnly ? undefined : "needs tls: 'off' and hostsslOnly"),
+    url: () => ({}),
+    describe: (s) => `${where(s)} has no TLS and pg_hba.conf only has hostssl lines: no entry matches a TCP client`,
+    engines: ['postgres'],
+  },
+  standby: {
+    options: () => ({ standby: true }),
+    unsuitable: (c) => (c.standby ? undefined : 'needs standby: true'),
+    url: () => ({}),
+    describe: (s) => `${where(s)} is a standby with hot_standby off: it answers, but refuses every login (57P03)`,
+    engines: ['postgres'],
+  },
+  privilege: {
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: () => ({ database: FAULT_NAMES.noConnectDb }),
+    describe: (s) => `${where(s)}: the app role has no CONNECT privilege on database "${FAULT_NAMES.noConnectDb}" (42501)`,
+    engines: ['postgres'],
+    setup: () => [
+      // CREATE DATABASE has no IF NOT EXISTS and cannot run in a DO block: drop and recreate (nobody is connected).
+      `DROP DATABASE IF EXISTS ${FAULT_NAMES.noConnectDb}`,
+      `CREATE DATABASE ${FAULT_NAMES.noConnectDb}`,
+      `REVOKE CONNECT ON DATABASE ${FAULT_NAMES.noConnectDb} FROM PUBLIC`,
+    ],
+  },
+  'account-locked': {
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: (s) => ({ user: FAULT_NAMES.locked, password: s.appPassword }),
+    describe: (s) => (s.engine === 'postgres'
+      ? `${where(s)}: role "${FAULT_NAMES.locked}" exists with the right password but is NOLOGIN`
+      : `${where(s)}: account '${FAULT_NAMES.locked}'@'%' exists with the right password but is locked (ACCOUNT LOCK)`),
+    setup: (s) => (s.engine === 'postgres'
+      ? [`DROP ROLE IF EXISTS ${FAULT_NAMES.locked}`, `CREATE ROLE ${FAULT_NAMES.locked} NOLOGIN PASSWORD ${sqlString(s.appPassword)}`,
+        `GRANT CONNECT ON DATABASE ${s.database} TO ${FAULT_NAMES.locked}`]
+      : [`DROP USER IF EXISTS '${FAULT_NAMES.locked}'@'%'`,
+        `CREATE USER '${FAULT_NAMES.locked}'@'%' IDENTIFIED BY ${sqlString(s.appPassword)} ACCOUNT LOCK`,
+        `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.locked}'@'%'`]),
+  },
+  'password-expired': {
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: (s) => ({ user: FAULT_NAMES.expired, password: s.appPassword }),
+    describe: (s) => `${where(s)}: account '${FAULT_NAMES.expired}'@'%' has the right password, but it is expired (PASSWORD EXPIRE)`,
+    // PostgreSQL reports an expired VALID UNTIL as a wrong password (28P01): nothing to tell apart.
+    engines: ['mariadb'],
+    setup: (s) => [`DROP USER IF EXISTS '${FAULT_NAMES.expired}'@'%'`,
+      `CREATE USER '${FAULT_NAMES.expired}'@'%' IDENTIFIED BY ${sqlString(s.appPassword)} PASSWORD EXPIRE`,
+      `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.expired}'@'%'`],
   },
 };
 

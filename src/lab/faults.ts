@@ -1,4 +1,5 @@
 // injectFault: produces a real, reproducible connection failure and the URL that hits it.
+import { adminSql } from './admin-sql.js';
 import { labCredentials } from './credentials.js';
 import { ENGINE_NAME, ordinarySlots, SERVER_FAULTS, type ServerFaultKind } from './fault-specs.js';
 import { holdConnections } from './held-connections.js';
@@ -12,6 +13,14 @@ import { startDroppingListener } from './dropping-listener.js';
 import { FAULT_KINDS } from './types.js';
 import type { FaultKind, HeldConnections, InjectedFault, InjectFaultOptions, LabEngine, LabServer, LabServerOptions } from './types.js';
 import { buildUrl } from './urls.js';
+
+/** The fault kinds an engine has (a standby is PostgreSQL's, an expired password MariaDB's). */
+export function faultKindsFor(engine: LabEngine): FaultKind[] {
+  return FAULT_KINDS.filter((k) => {
+    const spec = (SERVER_FAULTS as Partial<Record<FaultKind, { engines?: LabEngine[] }>>)[k];
+    return !spec?.engines || spec.engines.includes(engine);
+  });
+}
 
 /** startPostgres or startMariadb, by engine. */
 export function startServer(engine: LabEngine, opts?: LabServerOptions): Promise<LabServer> {
@@ -65,11 +74,13 @@ async function timeoutFault(engine: LabEngine, opts: InjectFaultOptions): Promis
 
 async function serverFault(kind: ServerFaultKind, engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
   const spec = SERVER_FAULTS[kind];
+  if (spec.engines && !spec.engines.includes(engine)) throw new LabError(`fault ${kind} exists only on ${spec.engines.map((e) => ENGINE_NAME[e]).join(', ')}`);
   const version = opts.postgresVersion && engine === 'postgres' ? { postgresVersion: opts.postgresVersion } : {};
   const server = opts.server ?? (await startServer(engine, { ...spec.options(engine), ...version }));
   const ownsServer = !opts.server;
   try {
     checkReusable(kind, engine, server, opts.server !== undefined);
+    if (spec.setup) await adminSql(server, spec.setup(server));
     const held = kind === 'too-many-connections' ? await fillSlots(server) : undefined;
     const asSuper = opts.as === 'super' && kind !== 'too-many-connections';
     const role = asSuper ? { user: server.superuser, password: server.superPassword } : {};

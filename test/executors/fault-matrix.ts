@@ -2,17 +2,19 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { createExecutors } from '../../src/executors/index.js';
-import { FAULT_KINDS, injectFault, type FaultKind, type LabEngine } from '../../src/lab/index.js';
+import { faultKindsFor, injectFault, type FaultKind, type LabEngine } from '../../src/lab/index.js';
 import { testContext } from './context.js';
 
 const EXPECTED: Record<FaultKind, string> = {
   none: 'ok', refused: 'refused', timeout: 'timeout', dropped: 'timeout', auth: 'auth', 'database-missing': 'database-missing',
   'ssl-required': 'ssl-required', 'ssl-unsupported': 'ssl-unsupported', 'cert-untrusted': 'cert-untrusted',
   'cert-hostname': 'cert-hostname', 'too-many-connections': 'too-many-connections',
+  standby: 'standby', privilege: 'privilege', 'account-locked': 'account-locked', 'password-expired': 'password-expired',
+  'no-hba-entry': 'auth',
 };
 
 export function faultMatrix(engine: LabEngine): void {
-  for (const kind of FAULT_KINDS) {
+  for (const kind of faultKindsFor(engine)) {
     it(`db-connect classifies ${kind} as ${EXPECTED[kind]}`, async () => {
       const fault = await injectFault(kind, engine);
       const executors = createExecutors();

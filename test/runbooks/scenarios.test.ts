@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { injectFault, startServer, type LabServer } from '../../src/lab/index.js';
+import { injectFault, labServerInfo, startServer, type LabServer } from '../../src/lab/index.js';
 import { readEvents, runCli, type TranscriptEvent } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runbook-scenarios-'));
@@ -38,6 +38,35 @@ describe('auth', () => {
     });
   }
 
+  // The server names the account problem itself: no admin URL is needed to reach the right advice.
+  for (const [kind, engine, step] of [['account-locked', 'postgres', 'locked-account'], ['account-locked', 'mariadb', 'locked-account'],
+    ['password-expired', 'mariadb', 'locked-account'], ['privilege', 'postgres', 'no-connect']] as const) {
+    it(`${engine}: ${kind} goes straight to ${step}`, async () => {
+      const server = engine === 'postgres' ? pgServer : mariaServer;
+      const fault = await injectFault(kind, engine, { server });
+      const { events } = await run('auth', { url: fault.url });
+      assert.equal(finished(events, 'login')?.result.classification, kind);
+      assert.deepEqual(asked(events), [step]);
+    });
+  }
+
+  it('PostgreSQL without TLS, no pg_hba.conf entry: host rules, not the TLS advice', async () => {
+    const fault = await injectFault('no-hba-entry', 'postgres');
+    try {
+      // TCP is refused to everyone (only hostssl lines): the administrator comes in over the Unix socket.
+      const server = fault.server!;
+      const socketDir = labServerInfo(server)!.dir;
+      const adminUrl = `postgresql://${server.superuser}@/${server.database}?host=${encodeURIComponent(socketDir)}&port=${server.port}`;
+      const { events } = await run('auth', { url: fault.url, admin_url: adminUrl });
+      assert.equal(finished(events, 'login')?.result.classification, 'auth');
+      assert.equal(finished(events, 'account')?.result.status, 'ok', 'the admin query ran over the socket');
+      assert.equal(finished(events, 'hba-rules')?.result.status, 'ok');
+      assert.deepEqual(asked(events), ['fix-hba']);
+    } finally {
+      await fault.cleanup();
+    }
+  });
+
   it('a missing database lists the databases that exist', async () => {
     const fault = await injectFault('database-missing', 'postgres', { server: pgServer });
     const { events } = await run('auth', { url: fault.url, admin_url: pgServer.adminUrl() });
@@ -68,6 +97,21 @@ describe('ssl', () => {
 });
 
 describe('refused', () => {
+  it('a standby that takes no logins ends naming the standby', async () => {
+    const fault = await injectFault('standby', 'postgres');
+    try {
+      const { code, events } = await run('refused', { url: fault.url });
+      assert.equal(code, 1);
+      assert.equal(finished(events, 'verify')?.result.classification, 'standby');
+      const end = events.find((e) => e.type === 'run-finished') as unknown as { outcome: string; endStep?: string; message?: string };
+      assert.equal(end.outcome, 'escalate');
+      assert.match(JSON.stringify(end), /standby/);
+    } finally {
+      await fault.cleanup();
+    }
+  });
+
+
   it('nothing listening: the tcp probe says refused and the runbook looks for the service', async () => {
     const fault = await injectFault('refused', 'postgres');
     const { events } = await run('refused', { url: fault.url });

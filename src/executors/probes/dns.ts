@@ -14,8 +14,10 @@ export async function dnsProbe(action: ProbeAction, ctx: ExecContext): Promise<S
   const limit = deadline(ctx.signal, action.timeoutMs, 'dns lookup');
   const resolver = new dns.promises.Resolver({ timeout: action.timeoutMs, tries: 1 });
   try {
-    const { host } = probeTarget(action);
+    const { host, socket } = probeTarget(action);
     details = { host };
+    // A Unix socket is a path on this machine: nothing to resolve, and never a DNS name.
+    if (socket) return probeOk(startedAt, { ...details, socket, addresses: [socket] });
     if (net.isIP(host)) return probeOk(startedAt, { ...details, addresses: [host], literal: true });
     const direct = isLocalName(host) ? undefined : askDns(resolver, host); // never send "localhost" to DNS
     const found = await raceAbort(dns.promises.lookup(host, { all: true, verbatim: true }), limit.signal);

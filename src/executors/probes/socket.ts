@@ -15,11 +15,16 @@ export function deadline(outer: AbortSignal, ms: number, what: string): { signal
   };
 }
 
+/** Connects to the target's Unix socket, or to host:port over TCP. */
+export function connectTarget(target: { host: string; socket?: string }, port: number, signal: AbortSignal): Promise<net.Socket> {
+  return connectTcp(target.host, port, signal, target.socket);
+}
+
 /** Connects or rejects with the socket error or the signal's reason. */
-export function connectTcp(host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+export function connectTcp(host: string, port: number, signal: AbortSignal, path?: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const socket = net.connect({ host, port });
+    const socket = path ? net.connect({ path }) : net.connect({ host, port });
     const finish = (err?: unknown): void => {
       signal.removeEventListener('abort', onAbort);
       socket.off('error', finish);

@@ -1,8 +1,12 @@
 // Where a probe points: a URL (host, port and TLS settings from it) or an explicit host/port.
-import { parseUrl, UrlError, type ConnectionInfo } from '../../db/url.js';
+import { parseUrl, socketPath, UrlError, type ConnectionInfo } from '../../db/url.js';
 import type { ProbeAction } from '../types.js';
 
-export interface ProbeTarget { host: string; port: number | undefined; info: ConnectionInfo | undefined }
+export interface ProbeTarget {
+  host: string; port: number | undefined; info: ConnectionInfo | undefined;
+  /** The Unix socket to connect to instead of host:port (a URL's socket host, or an explicit host that is a path). */
+  socket?: string;
+}
 
 /** Explicit host/port win over the URL's. Throws UrlError (safe to print). */
 export function probeTarget(action: ProbeAction): ProbeTarget {
@@ -13,7 +17,9 @@ export function probeTarget(action: ProbeAction): ProbeTarget {
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
     throw new UrlError(`the port '${String(port).slice(0, 10)}' is not a number from 1 to 65535`);
   }
-  return { host, port, info };
+  const socket = action.host === undefined && action.port === undefined && info ? socketPath(info)
+    : host.startsWith('/') ? host : undefined;
+  return { host, port, info, ...(socket ? { socket } : {}) };
 }
 
 export function requirePort(target: ProbeTarget, probe: string): number {

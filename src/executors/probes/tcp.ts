@@ -1,5 +1,5 @@
 // tcp: can a TCP connection be opened to host:port? ok / refused / timeout / unreachable / dns.
-import { connectTcp, deadline } from './socket.js';
+import { connectTarget, deadline } from './socket.js';
 import { probeFailed, probeOk } from './probe-result.js';
 import { probeTarget, requirePort } from './target.js';
 import type { ExecContext, ProbeAction, StepResult } from '../types.js';
@@ -11,9 +11,12 @@ export async function tcpProbe(action: ProbeAction, ctx: ExecContext): Promise<S
   try {
     const target = probeTarget(action);
     const port = requirePort(target, 'tcp');
-    details = { host: target.host, port };
-    const socket = await connectTcp(target.host, port, limit.signal);
-    details = { ...details, address: socket.remoteAddress, family: socket.remoteFamily, connectMs: Date.now() - startedAt };
+    details = { host: target.host, port, ...(target.socket ? { socket: target.socket } : {}) };
+    const socket = await connectTarget(target, port, limit.signal).catch((err: unknown) => {
+      // No socket file: nothing listens there, as ECONNREFUSED is for TCP.
+      throw target.socket && (err as { code?: unknown }).code === 'ENOENT' ? Object.assign(new Error(`connect ENOENT ${target.socket}: no socket file (nothing listens there)`), { code: 'ECONNREFUSED' }) : err;
+    });
+    details = { ...details, ...(target.socket ? { address: target.socket, family: 'unix' } : { address: socket.remoteAddress, family: socket.remoteFamily }), connectMs: Date.now() - startedAt };
     socket.destroy();
     return probeOk(startedAt, details);
   } catch (err) {

@@ -20,7 +20,9 @@ export async function tlsProbe(action: ProbeAction, ctx: ExecContext): Promise<S
     const target = probeTarget(action);
     const port = requirePort(target, 'tls');
     const engine = target.info?.engine;
-    details = { host: target.host, port, preamble: engine ?? 'none' };
+    details = { host: target.host, port, preamble: engine ?? 'none', ...(target.socket ? { socket: target.socket } : {}) };
+    // Drivers never use TLS over a Unix socket (and PostgreSQL refuses it there): nothing to check.
+    if (target.socket) return probeFailed(ctx, startedAt, 'a Unix socket carries no TLS', details, 'ssl-unsupported');
     socket = await connectTcp(target.host, port, limit.signal);
     const preamble = await runPreamble(engine, socket, limit.signal);
     if (preamble.serverVersion) details.serverVersion = preamble.serverVersion;

@@ -36,7 +36,8 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
       callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env),
     });
     const release = parent().adopt(child, step.id);
-    const onAbort = () => child.abort('The calling run was stopped.');
+    // The calling run stopped (aborted, interrupted): the called one stops the same way.
+    const onAbort = () => child.abort('The calling run was stopped.', parent().stopping ?? 'aborted');
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const end = await child.start();
@@ -44,7 +45,8 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
       // went away): that stops the whole run, with the same outcome, not a failed step the caller routes on.
       if ((end.outcome === 'aborted' || end.outcome === 'interrupted') && !signal.aborted) parent().abort(end.message, end.outcome);
       const ok = end.outcome === 'resolved';
-      return { status: ok ? 'ok' : end.outcome === 'aborted' ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome, ...(ok ? { stdout: end.message } : { error: end.message }) };
+      const stopped = end.outcome === 'aborted' || end.outcome === 'interrupted';
+      return { status: ok ? 'ok' : stopped ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome, ...(ok ? { stdout: end.message } : { error: end.message }) };
     } finally {
       signal.removeEventListener('abort', onAbort);
       release();

@@ -61,6 +61,7 @@ export class Run {
   readonly targets: TargetGuard;
   private nestedResume: Map<string, ResumeState>;
   private fatal?: string;
+  private stopOutcome?: StopOutcome;
   /** for_each lists approved at their gate, by step id; the runner takes each once (engine/loop.ts). */
   private readonly approved = new Map<string, LoopItem[]>();
 
@@ -96,6 +97,8 @@ export class Run {
     return [...this.questions.values(), ...nested];
   }
   get result(): RunFinished | undefined { return this.finished; }
+  /** How this run was told to stop, once it was: a called runbook in flight stops the same way. */
+  get stopping(): StopOutcome | undefined { return this.stopOutcome; }
 
   async start(): Promise<RunFinished> {
     this.started = Date.now();
@@ -177,6 +180,7 @@ export class Run {
    *  `interrupted` for one that lost its terminal or was told to stop by the system (resumable). */
   abort(reason = `Aborted by ${this.operator}.`, outcome: StopOutcome = 'aborted'): void {
     this.gate = undefined;
+    this.stopOutcome ??= outcome;
     this.actor?.send({ type: 'ABORT', reason, outcome });
   }
 

@@ -72,8 +72,12 @@ function nestedPoint(lines: TranscriptLine[], step: StepDoc, callerFile: string,
   if (!called || !lines.length || !called.doc.steps[0]) return undefined;
   try {
     const t = { lines } as unknown as Transcript;
-    // The called run's own run-started is not recorded (its start is the calling step's): enter its first step.
-    const p = findResumePoint({ ...t, lines: [{ type: 'run-started', runId: '', runbook: { name: '', title: '', file: '', sha256: '' }, inputs: {}, dryRun: false, seq: 0, ts: '' }, ...lines] }, called.doc, loadCalled, called.file);
+    // The called run's own start and finish are not recorded (they are the calling step's): enter its first
+    // step, and end as the calling run did — interrupted (the calling step is in flight), so a step inside that
+    // the interruption stopped ('aborted') runs again instead of counting as failed.
+    const started: TranscriptLine = { type: 'run-started', runId: '', runbook: { name: '', title: '', file: '', sha256: '' }, inputs: {}, dryRun: false, seq: 0, ts: '' };
+    const stopped: TranscriptLine = { type: 'run-finished', outcome: 'interrupted', message: '', durationMs: 0, steps: { ok: 0, failed: 0, skipped: 0 }, seq: 0, ts: '' };
+    const p = findResumePoint({ ...t, lines: [started, ...lines, stopped] }, called.doc, loadCalled, called.file);
     return { stepId: p.stepId, phase: p.phase, started: p.started, context: p.context, ...(p.nested ? { nested: p.nested } : {}) };
   } catch {
     return undefined; // e.g. it had reached its end step: the called runbook runs again from its start, as before

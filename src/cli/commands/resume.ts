@@ -12,7 +12,7 @@ import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../.
 import type { ResumeMarker } from '../../transcript/header.js';
 import type { Runbook } from '../../language/runbook.js';
 import type { RunbookDoc, StepDoc } from '../../language/schema.js';
-import { dirname, resolve } from 'node:path';
+import { resolveCalled } from '../../catalog/called-runbooks.js';
 import { loadRunbook } from '../load-runbook.js';
 import { recordedTargets } from '../../transcript/recorded-targets.js';
 import { TargetGuard } from '../../engine/target-guard.js';
@@ -72,7 +72,9 @@ function loadCalled(step: StepDoc, callerFile: string): { doc: RunbookDoc; file:
   const name = step.runbook?.name;
   if (!name) return undefined;
   try {
-    const { runbook } = loadRunbook(name.includes('/') ? resolve(dirname(callerFile), name) : name);
+    const file = resolveCalled(name, callerFile);
+    if (!file) return undefined;
+    const { runbook } = loadRunbook(file);
     return { doc: runbook.doc, file: runbook.file };
   } catch {
     return undefined;

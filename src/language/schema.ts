@@ -52,13 +52,13 @@ export const KubectlTarget = Type.Object({
     namespace: Type.Optional(Template('Its namespace (default: the context\'s).')),
     context: Type.Optional(Template('The kubectl context (default: the current one).')),
     container: Type.Optional(Template('The container in the pod (default: kubectl\'s choice).')),
-  }, { additionalProperties: false }),
-  description: Type.Optional(Type.String()),
+  }, { additionalProperties: false, ...doc('Which pod: kubectl exec -i [--context] [-n namespace] pod [-c container].') }),
+  description: Type.Optional(Type.String(doc('What this pod is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A pod, through the operator\'s kubectl (kubectl exec -i).') });
 
 export const DockerTarget = Type.Object({
-  docker: Type.Object({ container: Template('The container name or id. Templates allowed.') }, { additionalProperties: false }),
-  description: Type.Optional(Type.String()),
+  docker: Type.Object({ container: Template('The container name or id. Templates allowed.') }, { additionalProperties: false, ...doc('Which container: docker exec -i container.') }),
+  description: Type.Optional(Type.String(doc('What this container is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A container, through the operator\'s docker (docker exec -i).') });
 
 export const Target = Type.Union([SshTarget, KubectlTarget, DockerTarget],

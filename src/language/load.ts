@@ -1,6 +1,6 @@
 // YAML text → plain value + source map + diagnostics. Never throws on bad input.
 import { readFileSync } from 'node:fs';
-import { constructFromEvents, parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, type Event } from 'js-yaml';
+import { constructFromEvents, parseEvents, getScalarValue, CORE_SCHEMA, mergeTag, EVENT_ID, SCALAR_STYLE, type Event } from 'js-yaml';
 import { oneLine, type Diagnostic } from './diagnostic.js';
 import { SourceMap, childPath } from './source-map.js';
 
@@ -13,6 +13,8 @@ export interface LoadedDocument {
 }
 
 const LIMITS = { maxDepth: 64, maxAliases: 100, maxTotalMergeKeys: 1000 };
+/** YAML merge keys (`<<: *defaults`) are how authors share step fields; the core schema leaves them out. */
+const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
 /** Four times the largest built-in runbook, yet small enough that the slowest YAML (long flow lists) loads
  *  and validates well inside a second: a bad file must not hang the engine mid-incident. */
 export const MAX_BYTES = 1024 * 1024;
@@ -62,7 +64,7 @@ export function loadText(text: string, file: string): LoadedDocument {
   }
   const map = new SourceMap(text, (m) => { mapPositions(events, text, m); });
   try {
-    const [value] = constructFromEvents(events, { source: text, filename: file, ...LIMITS });
+    const [value] = constructFromEvents(events, { source: text, filename: file, schema: SCHEMA, ...LIMITS });
     return { file, text, value: value ?? null, map, diagnostics: [] };
   } catch (e) {
     return yamlFailure(file, text, e);

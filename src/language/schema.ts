@@ -4,6 +4,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const doc = (description: string, examples?: unknown[]) => (examples ? { description, examples } : { description });
 
+/** Top-level keys the runbook ignores: holders for YAML anchors that steps merge with `<<: *name`. */
+export const HOLDER_KEY_PATTERN = '^x-';
 export const STEP_ID_PATTERN = '^[a-z][a-z0-9_-]*$';
 export const OUTCOMES = ['resolved', 'escalate', 'failed'] as const;
 export const PROBES = ['dns', 'tcp', 'tls', 'db-connect'] as const;
@@ -192,7 +194,13 @@ export const Runbook = Type.Object({
   connections: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Connection,
     { additionalProperties: false, ...doc('Databases the runbook talks to, by name (letters, digits, _ and -); SQL steps and probes refer to them.') })),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
-}, { additionalProperties: false, ...doc('A runbook for runbook (the incident runbook engine).'), title: 'runbook' });
+}, {
+  additionalProperties: false,
+  // Holder keys for YAML anchors (`x-defaults: &shell {…}` then `<<: *shell`); the runbook ignores them.
+  patternProperties: { [HOLDER_KEY_PATTERN]: doc('Holds YAML anchors for steps to merge (`x-defaults: { quick: &quick { timeout: 10s } }`, then `<<: *quick` in a step); ignored by the runbook.') },
+  ...doc('A runbook for runbook (the incident runbook engine). Top-level keys starting with x- hold YAML anchors for reuse and are ignored.'),
+  title: 'runbook',
+});
 
 export type RunbookDoc = Static<typeof Runbook>;
 export type StepDoc = Static<typeof Step>;

@@ -1,7 +1,7 @@
 // Shape errors from the one schema, worded for the person editing the YAML.
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import { Runbook } from '../schema.js';
+import { HOLDER_KEY_PATTERN, Runbook } from '../schema.js';
 import { didYouMean } from '../suggest.js';
 import type { Reporter } from './context.js';
 
@@ -13,13 +13,17 @@ export function checkSchema(value: unknown, report: Reporter): boolean {
   let count = 0;
   const seen = new Set<string>();
   for (const err of Value.Errors(Runbook, value)) {
-    if (seen.has(err.path)) continue;
+    if (seen.has(err.path) || holderKey(err.path)) continue;
     if (++count > MAX_ERRORS) break; // a list of 100,000 wrong items must not cost 100,000 messages
     seen.add(err.path);
     describe(err.path, err.message, err.schema, err.value, value, report);
   }
   return count === 0;
 }
+
+/** TypeBox does not apply patternProperties; the published JSON Schema does. */
+const holder = new RegExp(HOLDER_KEY_PATTERN);
+const holderKey = (path: string) => /^\/[^/]+$/.test(path) && holder.test(path.slice(1));
 
 function describe(path: string, message: string, schema: TSchema, actual: unknown, root: unknown, report: Reporter): void {
   const name = path.split('/').pop() ?? '';

@@ -9,6 +9,14 @@ export const HOLDER_KEY_PATTERN = '^x-';
 export const STEP_ID_PATTERN = '^[a-z][a-z0-9_-]*$';
 export const OUTCOMES = ['resolved', 'escalate', 'failed'] as const;
 export const PROBES = ['dns', 'tcp', 'tls', 'db-connect'] as const;
+/** What kind of failure (or ok) a step saw; `on` branches on these names. The one list: the executors, the
+ *  validator and the transcript and cases schemas read it. */
+export const CLASSIFICATIONS = [
+  'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
+  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
+  'not-read-only', 'other',
+] as const;
+
 
 const StepId = Type.String({ pattern: STEP_ID_PATTERN, ...doc('A step id: lower case letters, digits, - and _.', ['check-usage']) });
 const Template = (description: string, examples?: unknown[]) => Type.String(doc(description, examples));

@@ -84,7 +84,36 @@ function yamlFailure(file: string, text: string, e: unknown): LoadedDocument {
     const key = /^["']?([^"':\n]+)/.exec(text.slice(offset))?.[1]?.trim();
     if (key) return failed(file, text, code, `duplicate key '${key}': a key may appear once per mapping (the second would silently win)`, offset);
   }
+  if (/^bad indentation of a mapping entry/.test(reason)) {
+    const hint = indentationHint(text, offset);
+    if (hint) return failed(file, text, 'yaml', hint.message, hint.offset);
+  }
   return failed(file, text, code, `invalid YAML: ${reason}`, offset);
+}
+
+/** js-yaml stops at a `: ` it cannot place. Two habits cause that: a key indented deeper than the one above it
+ *  (read as the rest of that key's plain value, so the error lands on the colon), and an unquoted `: ` inside a
+ *  value (`title: Check: disk`). Say which, where the author must edit. */
+function indentationHint(text: string, offset: number): { message: string; offset: number } | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const line = text.slice(lineStart, (text.indexOf('\n', offset) + 1 || text.length + 1) - 1);
+  const m = /^(\s*(?:-\s+)?)([^\s:#'"][^:#]*?):(?:\s|$)/.exec(line);
+  if (!m) return undefined;
+  const key = m[2]!.trim();
+  const colon = lineStart + m[1]!.length + m[2]!.length;
+  if (offset > colon) {
+    const value = line.slice(m[0].length).trim();
+    return { offset: lineStart + m[0].length + (line.slice(m[0].length).length - line.slice(m[0].length).trimStart().length),
+      message: `the value of '${key}' contains ': ', which YAML reads as the start of another key: quote the value (${key}: "${value.replace(/"/g, '\\"')}")` };
+  }
+  const before = text.slice(0, Math.max(0, lineStart - 1)).split('\n');
+  let above = before.length - 1;
+  while (above >= 0 && /^\s*(#.*)?$/.test(before[above]!)) above--;
+  const prev = above >= 0 ? /^(\s*(?:-\s+)?)([^\s:#]+):/.exec(before[above]!) : null;
+  const indent = m[1]!.length;
+  if (!prev || prev[1]!.length >= indent) return undefined;
+  return { offset: lineStart + indent,
+    message: `'${key}' is indented deeper than '${prev[2]}' on line ${above + 1}, so YAML reads it as part of that value: line the keys up (same indentation)` };
 }
 
 function failed(file: string, text: string, code: string, message: string, offset: number): LoadedDocument {

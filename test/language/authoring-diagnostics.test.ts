@@ -169,3 +169,26 @@ steps:
   // The last step being an end, or unreachable, or sending the run elsewhere: no warning.
   assert.deepEqual(only(parseRunbook(text.replace('    shell: curl -fsS localhost\n', '    shell: curl -fsS localhost\n    next: done\n'), 't.yaml').diagnostics, 'no-end'), []);
 });
+
+test('a capture read where some path never ran the step that sets it is a warning; guarded reads are not', () => {
+  const steps = `  - id: check
+    shell: echo 90
+    on: { error: report }
+    capture: usage
+  - id: usage-high
+    shell: echo high
+    capture: high
+  - id: report
+    shell: echo \${{ usage.output }} \${{ high.output }}
+    next: done
+`;
+  // check → (error) → report skips usage-high: 'high' may be unset at report; 'usage' is set on every path.
+  const ds = check(steps);
+  one(ds, 'maybe-unset', HEAD_LINES + 9, 12, /'high' may not be set here: some path to step 'report' never reaches 'usage-high'.*default\(high/, 'warning');
+  // Guarded reads: default(), a condition testing it, or an `if` on the step's own result.
+  for (const read of ["\${{ default(high.output, 'n/a') }}", "\${{ high.status == 'ok' ? high.output : 'n/a' }}", "\${{ high and high.output }}"]) {
+    assert.deepEqual(only(check(steps.replace('${{ high.output }}', read)), 'maybe-unset'), [], read);
+  }
+  // A step skipped by its own `if` still records its result: a path through it sets the capture.
+  assert.deepEqual(only(check(steps.replace('    on: { error: report }\n', '').replace('    shell: echo high\n', '    if: false\n    shell: echo high\n')), 'maybe-unset'), []);
+});

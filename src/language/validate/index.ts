@@ -12,6 +12,7 @@ import { lintSafety } from './safety-lint.js';
 import { checkPatterns } from './pattern-check.js';
 import { checkPlainFields } from './plain-field-check.js';
 import { checkDefaults } from './default-check.js';
+import { checkCaptureOrder } from './capture-check.js';
 import { checkShellHoles } from './shell-check.js';
 import { checkDurations } from './duration-check.js';
 
@@ -43,6 +44,7 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   checkPatterns(doc, report);
   checkPlainFields(doc, report);
   checkDefaults(doc, report);
+  if (!report.diagnostics.some((d) => d.severity === 'error')) checkCaptureOrder(doc, report);
   checkShellHoles(doc, report);
   checkDurations(doc, report);
   lintSafety(doc, report);

@@ -3,6 +3,7 @@
 import type { RunbookDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { hasOwn, own, setOwn } from '../common/own.js';
+import { checkInputValue as check } from '../language/input-value.js';
 
 export interface InputProblem { input: string; message: string }
 
@@ -31,17 +32,4 @@ export function resolveInputs(doc: RunbookDoc, given: Record<string, string>, en
     else setOwn(values, name, checked.value);
   }
   return { values, problems };
-}
-
-function check(name: string, raw: string | number | boolean, type: string, pattern?: string): { value: unknown } | string {
-  const text = String(raw);
-  if (pattern && !new RegExp(pattern).test(text)) return `input '${name}' does not match ${pattern}`;
-  if (type === 'number') return Number.isFinite(Number(text)) && text.trim() !== '' ? { value: Number(text) } : `input '${name}' must be a number`;
-  if (type === 'boolean') {
-    if (/^(true|yes|1)$/i.test(text)) return { value: true };
-    if (/^(false|no|0)$/i.test(text)) return { value: false };
-    return `input '${name}' must be true or false`;
-  }
-  if (type === 'url' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return `input '${name}' must be a URL such as postgres://user@host:5432/db`;
-  return { value: raw };
 }

@@ -104,7 +104,9 @@ function start(
   const frames = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    const argv = [BASH, '-c', script, 'runbook'];
+    // errexit + pipefail (as CI runners do): a failing command, even mid-pipe (`df | tail`), fails the step
+    // instead of letting a later command's exit status hide it; a destructive script stops at its first failure.
+    const argv = [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
     return $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!) : argv)}`;
   } finally {
     Error.stackTraceLimit = frames;

@@ -1,18 +1,11 @@
 // The one interface between the engine and whatever does the work. The engine prepares an action
 // (templates rendered, values bound) and an executor carries it out; neither knows the other's internals.
-import type { ProbeName } from '../language/schema.js';
+import { CLASSIFICATIONS, type ProbeName } from '../language/schema.js';
 import type { StepProcess } from './supervise.js';
 import type { TargetFingerprint } from './fingerprint.js';
 
-/** What kind of failure (or ok) a step saw; `on` branches on these names. The one list: the transcript and
- *  cases schemas read it too. */
-export const CLASSIFICATIONS = [
-  'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
-  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
-  'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey', 'target-denied', 'target-client-missing',
-  'server-starting', 'standby', 'privilege', 'account-locked', 'password-expired',
-  'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down', 'other',
-] as const;
+/** What kind of failure (or ok) a step saw; defined with the language, since `on` branches on these names. */
+export { CLASSIFICATIONS };
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
 export type StepStatus = 'ok' | 'failed' | 'timeout' | 'aborted' | 'skipped';

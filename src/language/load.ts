@@ -1,6 +1,6 @@
 // YAML text → plain value + source map + diagnostics. Never throws on bad input.
 import { readFileSync } from 'node:fs';
-import { constructFromEvents, parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, type Event } from 'js-yaml';
+import { constructFromEvents, parseEvents, getScalarValue, CORE_SCHEMA, mergeTag, EVENT_ID, SCALAR_STYLE, type Event } from 'js-yaml';
 import { oneLine, type Diagnostic } from './diagnostic.js';
 import { SourceMap, childPath } from './source-map.js';
 
@@ -13,6 +13,8 @@ export interface LoadedDocument {
 }
 
 const LIMITS = { maxDepth: 64, maxAliases: 100, maxTotalMergeKeys: 1000 };
+/** YAML merge keys (`<<: *defaults`) are how authors share step fields; the core schema leaves them out. */
+const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
 /** Four times the largest built-in runbook, yet small enough that the slowest YAML (long flow lists) loads
  *  and validates well inside a second: a bad file must not hang the engine mid-incident. */
 export const MAX_BYTES = 1024 * 1024;
@@ -62,7 +64,7 @@ export function loadText(text: string, file: string): LoadedDocument {
   }
   const map = new SourceMap(text, (m) => { mapPositions(events, text, m); });
   try {
-    const [value] = constructFromEvents(events, { source: text, filename: file, ...LIMITS });
+    const [value] = constructFromEvents(events, { source: text, filename: file, schema: SCHEMA, ...LIMITS });
     return { file, text, value: value ?? null, map, diagnostics: [] };
   } catch (e) {
     return yamlFailure(file, text, e);
@@ -82,7 +84,36 @@ function yamlFailure(file: string, text: string, e: unknown): LoadedDocument {
     const key = /^["']?([^"':\n]+)/.exec(text.slice(offset))?.[1]?.trim();
     if (key) return failed(file, text, code, `duplicate key '${key}': a key may appear once per mapping (the second would silently win)`, offset);
   }
+  if (/^bad indentation of a mapping entry/.test(reason)) {
+    const hint = indentationHint(text, offset);
+    if (hint) return failed(file, text, 'yaml', hint.message, hint.offset);
+  }
   return failed(file, text, code, `invalid YAML: ${reason}`, offset);
+}
+
+/** js-yaml stops at a `: ` it cannot place. Two habits cause that: a key indented deeper than the one above it
+ *  (read as the rest of that key's plain value, so the error lands on the colon), and an unquoted `: ` inside a
+ *  value (`title: Check: disk`). Say which, where the author must edit. */
+function indentationHint(text: string, offset: number): { message: string; offset: number } | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const line = text.slice(lineStart, (text.indexOf('\n', offset) + 1 || text.length + 1) - 1);
+  const m = /^(\s*(?:-\s+)?)([^\s:#'"][^:#]*?):(?:\s|$)/.exec(line);
+  if (!m) return undefined;
+  const key = m[2]!.trim();
+  const colon = lineStart + m[1]!.length + m[2]!.length;
+  if (offset > colon) {
+    const value = line.slice(m[0].length).trim();
+    return { offset: lineStart + m[0].length + (line.slice(m[0].length).length - line.slice(m[0].length).trimStart().length),
+      message: `the value of '${key}' contains ': ', which YAML reads as the start of another key: quote the value (${key}: "${value.replace(/"/g, '\\"')}")` };
+  }
+  const before = text.slice(0, Math.max(0, lineStart - 1)).split('\n');
+  let above = before.length - 1;
+  while (above >= 0 && /^\s*(#.*)?$/.test(before[above]!)) above--;
+  const prev = above >= 0 ? /^(\s*(?:-\s+)?)([^\s:#]+):/.exec(before[above]!) : null;
+  const indent = m[1]!.length;
+  if (!prev || prev[1]!.length >= indent) return undefined;
+  return { offset: lineStart + indent,
+    message: `'${key}' is indented deeper than '${prev[2]}' on line ${above + 1}, so YAML reads it as part of that value: line the keys up (same indentation)` };
 }
 
 function failed(file: string, text: string, code: string, message: string, offset: number): LoadedDocument {

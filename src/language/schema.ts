@@ -4,9 +4,21 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const doc = (description: string, examples?: unknown[]) => (examples ? { description, examples } : { description });
 
+/** Top-level keys the runbook ignores: holders for YAML anchors that steps merge with `<<: *name`. */
+export const HOLDER_KEY_PATTERN = '^x-';
 export const STEP_ID_PATTERN = '^[a-z][a-z0-9_-]*$';
 export const OUTCOMES = ['resolved', 'escalate', 'failed'] as const;
 export const PROBES = ['dns', 'tcp', 'tls', 'db-connect'] as const;
+/** What kind of failure (or ok) a step saw; `on` branches on these names. The one list: the executors, the
+ *  validator and the transcript and cases schemas read it. */
+export const CLASSIFICATIONS = [
+  'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
+  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
+  'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey', 'target-denied', 'target-client-missing',
+  'server-starting', 'standby', 'privilege', 'account-locked', 'password-expired',
+  'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down', 'other',
+] as const;
+
 
 const StepId = Type.String({ pattern: STEP_ID_PATTERN, ...doc('A step id: lower case letters, digits, - and _.', ['check-usage']) });
 const Template = (description: string, examples?: unknown[]) => Type.String(doc(description, examples));
@@ -226,7 +238,13 @@ export const Runbook = Type.Object({
   targets: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Target,
     { additionalProperties: false, ...doc('Where shell steps can run besides this machine, by name: SSH hosts, pods, containers.') })),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
-}, { additionalProperties: false, ...doc('A runbook for runbook (the incident runbook engine).'), title: 'runbook' });
+}, {
+  additionalProperties: false,
+  // Holder keys for YAML anchors (`x-defaults: &shell {…}` then `<<: *shell`); the runbook ignores them.
+  patternProperties: { [HOLDER_KEY_PATTERN]: doc('Holds YAML anchors for steps to merge (`x-defaults: { quick: &quick { timeout: 10s } }`, then `<<: *quick` in a step); ignored by the runbook.') },
+  ...doc('A runbook for runbook (the incident runbook engine). Top-level keys starting with x- hold YAML anchors for reuse and are ignored.'),
+  title: 'runbook',
+});
 
 export type RunbookDoc = Static<typeof Runbook>;
 export type StepDoc = Static<typeof Step>;

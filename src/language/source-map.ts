@@ -61,6 +61,9 @@ export class SourceMap {
     for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
       const hit = map.get(slot(p));
       if (hit !== undefined) return hit;
+      // A value that came from a merge key (`<<: *defaults`) is reported where it is merged in, not at the anchor.
+      const merged = p === '' ? undefined : this.keys.get(slot(`${p.slice(0, p.lastIndexOf('/'))}/<<`));
+      if (merged !== undefined) return merged;
       if (p === '') return 0;
     }
   }

@@ -44,11 +44,34 @@ describe('shell executor', () => {
     assert.equal(r.stderr, 'first\ndisk full\n');
   });
 
-  it('runs plain bash (no implicit set -e) with stdin closed, in the given cwd', async () => {
+  it('runs bash with stdin closed, in the given cwd', async () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), 'runbook-cwd-')));
-    const r = await shell.execute({ ...action('false; read -r line || echo "stdin: eof"; pwd'), cwd: dir }, testContext());
+    const r = await shell.execute({ ...action('read -r line || echo "stdin: eof"; pwd'), cwd: dir }, testContext());
     assert.equal(r.status, 'ok');
     assert.equal(r.stdout, `stdin: eof\n${dir}\n`);
+  });
+
+  it('runs with errexit and pipefail: a failing command, even mid-pipe, fails the step at that point', async () => {
+    for (const script of ['false; echo after', 'false | cat; echo after', 'exit 3 | cat; echo after', 'x=$(false); echo after']) {
+      const r = await shell.execute(action(script), testContext());
+      assert.equal(r.status, 'failed', script);
+      assert.equal(r.stdout, '', `${script}: nothing after the failure runs`);
+    }
+    const mid = await shell.execute(action('(exit 3) | tail -n 1'), testContext());
+    assert.equal(mid.exitCode, 3, 'the pipeline reports the failing command, not the last one');
+    // The ordinary ways to tolerate a failure still work, and nounset is off (optional environment variables).
+    for (const script of ['false || echo tolerated', 'if false; then :; else echo tolerated; fi', 'false && true; echo tolerated',
+      '! false; echo tolerated', 'echo "${UNSET_IN_THIS_TEST:-}tolerated$UNSET_IN_THIS_TEST"']) {
+      const r = await shell.execute(action(script), testContext());
+      assert.equal(r.status, 'ok', script);
+      assert.equal(r.stdout, 'tolerated\n', script);
+    }
+  });
+
+  it('errexit and pipefail hold in the dry-run sandbox too', async () => {
+    const r = await shell.execute({ ...action('false | cat; echo after'), sandbox: true }, testContext());
+    assert.equal(r.status, 'failed');
+    assert.equal(r.stdout, '');
   });
 
   it('ignores zx global state ($.prefix, $.verbose) that other code may have set', async () => {

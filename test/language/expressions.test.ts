@@ -72,3 +72,19 @@ test('references name roots and their first member', () => {
   const refs = references(parseExpression("inputs.url matches '^pg' and steps['check-usage'].status == 'ok' and usage.rows"));
   assert.deepEqual(refs.map((r) => `${r.root}.${r.member ?? ''}`), ['inputs.url', 'steps.check-usage', 'usage.rows']);
 });
+
+test("number() and arithmetic: blank text, null, missing values, lists are not numbers (NaN), as documented", () => {
+  const scope = { s: { output: '' }, blank: { output: '  \n' }, n: { output: ' 42\n' }, rows: [1] };
+  for (const src of ['number(s.output)', 'number(blank.output)', 'number(null)', 'number(nothing.here)', 'number(rows)',
+    "number('12 apples')", 's.output * 2', 'null - 1', '-s.output', 'nothing.here + 1', 'round(s.output)', 'max(s.output, 1)']) {
+    assert.ok(Number.isNaN(run(src, scope)), `${src} is NaN`);
+  }
+  assert.equal(run('number(n.output)', scope), 42);
+  assert.equal(run("number('3') * 2", scope), 6);
+  assert.equal(run("'3' * 2", scope), 6);
+  assert.equal(run('number(true) + number(false)', scope), 1);
+  // NaN is false and compares false: an empty output never passes for a count of 0.
+  assert.equal(run('number(s.output) == 0', scope), false);
+  assert.equal(run('number(s.output) > 0 or number(s.output) <= 0', scope), false);
+  assert.equal(run("number(s.output) ? 'yes' : 'no'", scope), 'no');
+});

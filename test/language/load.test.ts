@@ -46,3 +46,27 @@ test('a byte-order mark is ignored', () => {
   assert.deepEqual(doc.diagnostics, []);
   assert.deepEqual(doc.value, { name: 'x' });
 });
+
+test('a key indented deeper than the one above is diagnosed as indentation, at that key', () => {
+  for (const [text, line, col, above] of [
+    ['name: t\nsteps:\n  - id: a\n    shell: echo hi\n     timeout: 5s\n', 5, 6, "'shell' on line 4"],
+    ['name: t\nsteps:\n  - id: a\n    shell: echo hi\n\n    # note\n      timeout: 5s\n', 7, 7, "'shell' on line 4"],
+    ['name: t\nsteps:\n  - id: a\n     shell: echo hi\n', 4, 6, "'id' on line 3"],
+  ] as const) {
+    const [d] = loadText(text, 'f.yaml').diagnostics;
+    assert.deepEqual([d!.line, d!.col], [line, col], text);
+    assert.match(d!.message, new RegExp(`is indented deeper than ${above}.*line the keys up`), text);
+  }
+});
+
+test("an unquoted ': ' inside a value is diagnosed as such, with the quoted form", () => {
+  for (const [text, line, col, fix] of [
+    ['name: t\nsteps:\n  - id: a\n    title: Check: disk\n', 4, 12, 'title: "Check: disk"'],
+    ['name: t\nsteps:\n  - id: a\n    shell: echo "a" b: c\n', 4, 12, 'shell: "echo \\"a\\" b: c"'],
+    ['title: Disk: full\n', 1, 8, 'title: "Disk: full"'],
+  ] as const) {
+    const [d] = loadText(text, 'f.yaml').diagnostics;
+    assert.deepEqual([d!.line, d!.col], [line, col], text);
+    assert.ok(d!.message.includes(`contains ': '`) && d!.message.includes(fix), `${text}: ${d!.message}`);
+  }
+});

@@ -1,7 +1,7 @@
 // Evaluates a parsed expression against a plain-data scope. Only own properties are readable, so
 // __proto__, constructor and friends are simply undefined.
 import { ExpressionError, type Node } from './ast.js';
-import { FUNCTIONS } from './functions.js';
+import { FUNCTIONS, toNumber } from './functions.js';
 
 export type Scope = Record<string, unknown>;
 
@@ -77,7 +77,7 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
     }
     case 'unary': {
       const [arg, tainted] = sub(node.arg, scope, t);
-      return computed(node.op === '!' ? !truthy(arg) : -Number(arg), tainted, t);
+      return computed(node.op === '!' ? !truthy(arg) : -toNumber(arg), tainted, t);
     }
     case 'logical': {
       const left = sub(node.left, scope, t);
@@ -131,11 +131,11 @@ function binary(op: string, a: unknown, b: unknown, pos: number): unknown {
     case '<=': return present(a, b) && compare(a, b) <= 0;
     case '>': return present(a, b) && compare(a, b) > 0;
     case '>=': return present(a, b) && compare(a, b) >= 0;
-    case '+': return typeof a === 'string' || typeof b === 'string' ? `${a ?? ''}${b ?? ''}` : Number(a) + Number(b);
-    case '-': return Number(a) - Number(b);
-    case '*': return Number(a) * Number(b);
-    case '/': return Number(a) / Number(b);
-    case '%': return Number(a) % Number(b);
+    case '+': return typeof a === 'string' || typeof b === 'string' ? `${a ?? ''}${b ?? ''}` : toNumber(a) + toNumber(b);
+    case '-': return toNumber(a) - toNumber(b);
+    case '*': return toNumber(a) * toNumber(b);
+    case '/': return toNumber(a) / toNumber(b);
+    case '%': return toNumber(a) % toNumber(b);
     case 'in': return contains(b, a);
     case 'contains': return contains(a, b);
     case 'matches': return matches(a, b, pos);
@@ -155,6 +155,8 @@ function looseEqual(a: unknown, b: unknown): boolean {
 const present = (a: unknown, b: unknown) => a !== undefined && a !== null && b !== undefined && b !== null;
 
 function compare(a: unknown, b: unknown): number {
+  // Not a number (number('') of an empty output): every order comparison is false, as with a missing value.
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
   const na = Number(a), nb = Number(b);
   if (!Number.isNaN(na) && !Number.isNaN(nb) && a !== null && b !== null && a !== '' && b !== '') return na - nb;
   return String(a ?? '').localeCompare(String(b ?? ''));

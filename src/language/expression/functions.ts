@@ -3,18 +3,28 @@ type Fn = (...args: unknown[]) => unknown;
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
+/** A value read as a number: numbers, true/false (1/0) and text that reads as one (surrounding blanks ignored).
+ *  Blank text, null, missing values, lists and mappings are not numbers (NaN): JavaScript's Number('') is 0,
+ *  and an empty shell output must not pass for a count of 0. */
+export function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean' || typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string') return v.trim() === '' ? NaN : Number(v);
+  return NaN;
+}
+
 const TABLE: Record<string, Fn> = {
   length: (v) => (typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
   lower: (v) => str(v).toLowerCase(),
   upper: (v) => str(v).toUpperCase(),
   trim: (v) => str(v).trim(),
-  number: (v) => Number(v),
+  number: (v) => toNumber(v),
   string: (v) => str(v),
   startsWith: (s, p) => str(s).startsWith(str(p)),
   endsWith: (s, p) => str(s).endsWith(str(p)),
-  min: (...xs) => Math.min(...xs.map(Number)),
-  max: (...xs) => Math.max(...xs.map(Number)),
-  round: (v, d) => { const f = 10 ** Number(d ?? 0); return Math.round(Number(v) * f) / f; },
+  min: (...xs) => Math.min(...xs.map(toNumber)),
+  max: (...xs) => Math.max(...xs.map(toNumber)),
+  round: (v, d) => { const f = 10 ** Number(d ?? 0); return Math.round(toNumber(v) * f) / f; },
   join: (arr, sep) => (Array.isArray(arr) ? arr.map(str).join(sep === undefined ? ', ' : str(sep)) : str(arr)),
   default: (v, d) => (v === undefined || v === null || v === '' ? d : v),
   json: (v) => JSON.stringify(v ?? null),

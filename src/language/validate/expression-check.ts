@@ -22,13 +22,14 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
   });
   const used = new Set<string>();
   for (const site of runbookSites(doc)) {
+    const dashed = dashedStepIds(site, names, report);
     for (const { node, offset } of parseSite(site, report)) {
       const regex = badRegex(node);
       if (regex) report.at('error', 'expression', site.path, `invalid regular expression after 'matches': ${regex.message}`, 'value', columnShift(site, offset + regex.pos, report));
       for (const ref of references(node)) {
         const problem = checkReference(ref.root, ref.member, site, names);
         if (ref.root === 'inputs' && ref.member) used.add(ref.member);
-        if (problem) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + ref.pos, report));
+        if (problem && !dashed.some(([from, to]) => offset + ref.pos >= from && offset + ref.pos < to)) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + ref.pos, report));
       }
     }
   }
@@ -43,9 +44,32 @@ function parseSite(site: Site, report: Reporter): { node: Node; offset: number }
     return parseTemplate(site.text).flatMap((p) => (p.kind === 'expr' ? [{ node: p.node, offset: p.offset }] : []));
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
+    if (site.kind === 'expression' && WRAPPED.test(site.text)) {
+      const field = site.path.slice(site.path.lastIndexOf('/') + 1);
+      report.error('wrapped-expression', site.path, `'${field}' is an expression already: write it without \${{ }} (${field}: ${WRAPPED.exec(site.text)![1]!.trim()}); \${{ }} marks expressions inside text`);
+      return [];
+    }
     report.at('error', 'expression', site.path, `${site.kind === 'template' ? 'template' : 'expression'} does not parse: ${e.message}`, 'value', columnShift(site, e.pos, report));
     return [];
   }
+}
+
+/** `if: ${{ steps.x.ok }}`: the GitHub Actions habit; `if` and the like are whole expressions. */
+const WRAPPED = /^\s*\$\{\{([\s\S]*)\}\}\s*$/;
+
+/** `steps.no-contention.ok` reads as `steps.no - contention.ok`. Reports each such use of a real step id with the
+ *  fix, and returns the text spans it covered so that the names the subtraction produced are not reported too. */
+function dashedStepIds(site: Site, names: Names, report: Reporter): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const m of site.text.matchAll(/\bsteps\s*\.\s*([a-z][a-z0-9_]*(?:-[a-z0-9_]+)+)/g)) {
+    // The longest dashed id the text starts with (`steps.a-b-1` may be steps['a-b'] minus 1).
+    const id = [...names.stepIds].filter((s) => s.includes('-') && (m[1] === s || m[1]!.startsWith(`${s}-`)))
+      .sort((a, b) => b.length - a.length)[0];
+    if (!id) continue;
+    spans.push([m.index, m.index + m[0].length]);
+    report.at('error', 'dashed-step-id', site.path, `step id '${id}' has a dash, which an expression reads as minus: write steps['${id}'] instead of steps.${id}`, 'value', columnShift(site, m.index, report));
+  }
+  return spans;
 }
 
 /** A literal pattern after `matches` that does not compile would fail the run at that branch. */

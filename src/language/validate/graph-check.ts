@@ -18,9 +18,20 @@ export function checkGraph(doc: RunbookDoc, report: Reporter): void {
   });
   if (unknown.length === 0) checkEnds(doc, edges, ids, reachable, report); // a broken edge would make every path look endless
   checkLoops(doc, next, reachable, report);
-  if (edges.flat().some((e) => e.to === FALL_OFF) && !doc.steps.some((s) => stepKind(s) === 'end')) {
-    report.warn('no-end', `/steps/${doc.steps.length - 1}`, `the run can finish without an 'end' step; add 'end: resolved' or 'end: escalate' with a message saying what was found`);
-  }
+  checkFallOff(doc, edges, reachable, report);
+}
+
+/** Running past the last step ends the run 'resolved' with no message: on any path that gets there (a skipped
+ *  gate, a branch that was not taken), not only in a file without end steps. */
+function checkFallOff(doc: RunbookDoc, edges: Edge[][], reachable: Set<number>, report: Reporter): void {
+  const last = doc.steps.length - 1;
+  const off = (edges[last] ?? []).find((e) => e.to === FALL_OFF);
+  if (!off || !reachable.has(last)) return;
+  const step = doc.steps[last]!;
+  const hasEnd = doc.steps.some((s) => stepKind(s) === 'end');
+  report.warn('no-end', `/steps/${last}`, hasEnd
+    ? `after step '${step.id}' (the last) the run ends 'resolved' without an end step, whatever happened on the way there; give it next: <an end step>, or add an end step after it saying what was found`
+    : `the run can finish without an 'end' step; add 'end: resolved' or 'end: escalate' with a message saying what was found`);
 }
 
 function checkEnds(doc: RunbookDoc, edges: Edge[][], ids: Map<string, number>, reachable: Set<number>, report: Reporter): void {

@@ -6,9 +6,13 @@ import { Reporter } from './context.js';
 import { checkSchema } from './schema-check.js';
 import { checkSteps } from './steps-check.js';
 import { checkGraph } from './graph-check.js';
+import { checkBranches } from './branch-check.js';
 import { checkExpressions } from './expression-check.js';
 import { lintSafety } from './safety-lint.js';
 import { checkPatterns } from './pattern-check.js';
+import { checkPlainFields } from './plain-field-check.js';
+import { checkDefaults } from './default-check.js';
+import { checkCaptureOrder } from './capture-check.js';
 import { checkShellHoles } from './shell-check.js';
 import { checkDurations } from './duration-check.js';
 
@@ -35,8 +39,12 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   }
   checkSteps(doc, report);
   checkGraph(doc, report);
+  checkBranches(doc, report);
   checkExpressions(doc, report);
   checkPatterns(doc, report);
+  checkPlainFields(doc, report);
+  checkDefaults(doc, report);
+  if (!report.diagnostics.some((d) => d.severity === 'error')) checkCaptureOrder(doc, report);
   checkShellHoles(doc, report);
   checkDurations(doc, report);
   lintSafety(doc, report);

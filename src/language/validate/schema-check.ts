@@ -1,7 +1,7 @@
 // Shape errors from the one schema, worded for the person editing the YAML.
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import { Runbook } from '../schema.js';
+import { HOLDER_KEY_PATTERN, Runbook } from '../schema.js';
 import { didYouMean } from '../suggest.js';
 import type { Reporter } from './context.js';
 
@@ -13,13 +13,17 @@ export function checkSchema(value: unknown, report: Reporter): boolean {
   let count = 0;
   const seen = new Set<string>();
   for (const err of Value.Errors(Runbook, value)) {
-    if (seen.has(err.path)) continue;
+    if (seen.has(err.path) || holderKey(err.path)) continue;
     if (++count > MAX_ERRORS) break; // a list of 100,000 wrong items must not cost 100,000 messages
     seen.add(err.path);
     describe(err.path, err.message, err.schema, err.value, value, report);
   }
   return count === 0;
 }
+
+/** TypeBox does not apply patternProperties; the published JSON Schema does. */
+const holder = new RegExp(HOLDER_KEY_PATTERN);
+const holderKey = (path: string) => /^\/[^/]+$/.test(path) && holder.test(path.slice(1));
 
 function describe(path: string, message: string, schema: TSchema, actual: unknown, root: unknown, report: Reporter): void {
   const name = path.split('/').pop() ?? '';
@@ -43,6 +47,7 @@ function describe(path: string, message: string, schema: TSchema, actual: unknow
     report.error('missing-key', path, `missing required key '${name}'${where}`, 'key');
     return;
   }
+  if (describeVariant(path, schema, actual, root, report)) return;
   const minItems = (schema as { minItems?: number }).minItems;
   if (Array.isArray(actual) && minItems !== undefined && actual.length < minItems) {
     report.error('schema', path, `'${name}'${where} needs at least ${minItems} item${minItems === 1 ? '' : 's'} — an empty list does nothing`);
@@ -50,6 +55,27 @@ function describe(path: string, message: string, schema: TSchema, actual: unknow
   }
   const got = secretValue(path, root) ? 'a value not shown (the input is secret)' : show(actual);
   report.error('schema', path, `'${name || 'runbook'}'${where}: ${expected(schema, message)}, got ${got}`);
+}
+
+/** A union (`next`: a step id or a list of branches) given a list or a mapping: when exactly one of its
+ *  forms has that shape, the author meant that form, so report what is wrong inside it (`go_to:` in a branch),
+ *  not that the whole value has the wrong type. */
+function describeVariant(path: string, schema: TSchema, actual: unknown, root: unknown, report: Reporter): boolean {
+  const variants = (schema as { anyOf?: TSchema[] }).anyOf;
+  if (!variants || actual === null || typeof actual !== 'object') return false;
+  const shape = Array.isArray(actual) ? 'array' : 'object';
+  const fits = variants.filter((v) => (v as { type?: string }).type === shape);
+  if (fits.length !== 1) return false;
+  let reported = false;
+  const seen = new Set<string>();
+  for (const err of Value.Errors(fits[0]!, actual)) {
+    const at = path + err.path;
+    if (seen.has(at) || seen.size >= MAX_ERRORS) continue;
+    seen.add(at);
+    describe(at, err.message, err.schema, err.value, root, report);
+    reported = true;
+  }
+  return reported;
 }
 
 function parentSchema(schema: TSchema): Record<string, unknown> | undefined {

@@ -1,0 +1,92 @@
+// A capture read where some path to it never ran the step that sets it: the read gives nothing, and the branch or
+// the command built from it goes wrong quietly. Classic "definitely assigned" analysis over the step graph.
+import type { RunbookDoc } from '../schema.js';
+import { edgesOf } from '../flow.js';
+import { parseExpression, parseTemplate, references, type Node } from '../expression/index.js';
+import { stepSites, type Site } from '../sites.js';
+import type { Reporter } from './context.js';
+
+export function checkCaptureOrder(doc: RunbookDoc, report: Reporter): void {
+  const captures = new Map<string, number[]>();
+  doc.steps.forEach((s, i) => { if (s.capture) captures.set(s.capture, [...(captures.get(s.capture) ?? []), i]); });
+  if (captures.size === 0) return;
+  const { before, after } = definitelySet(doc);
+  doc.steps.forEach((step, i) => {
+    for (const site of stepSites(step, `/steps/${i}`)) {
+      // Conditions on the step's own result run after it (its capture is set then, even if it was skipped).
+      const set = site.withResult ? new Set([...after[i]!, ...(step.capture ? [step.capture] : [])]) : before[i]!;
+      for (const name of readNames(site)) {
+        if (!captures.has(name) || set.has(name)) continue;
+        const by = captures.get(name)!.map((j) => `'${doc.steps[j]!.id}'`).join(', ');
+        report.warn('maybe-unset', site.path, `'${name}' may not be set here: some path to step '${step.id}' never reaches ${by}, which captures it; `
+          + `route every path through it, or read it as default(${name}.<field>, <fallback>)`);
+        break; // one warning per field is enough
+      }
+    }
+  });
+}
+
+/** For each step, the captures set on every path into it (before) and out of it (after). */
+function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<string>[] } {
+  const n = doc.steps.length;
+  const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
+  const preds: number[][] = doc.steps.map(() => []);
+  doc.steps.forEach((_, i) => edgesOf(doc, i).forEach((e) => { const j = ids.get(e.to); if (j !== undefined) preds[j]!.push(i); }));
+  const all = new Set(doc.steps.flatMap((s) => (s.capture ? [s.capture] : [])));
+  const before = doc.steps.map((_, i) => (i === 0 ? new Set<string>() : new Set(all)));
+  // A step skipped by its `if` still records its (skipped) result under its capture: the path went through it.
+  const gen = (i: number) => doc.steps[i]!.capture;
+  const afterOf = (i: number) => { const s = new Set(before[i]); const g = gen(i); if (g) s.add(g); return s; };
+  for (let changed = true, rounds = 0; changed && rounds < n + 2; rounds++) {
+    changed = false;
+    for (let j = 1; j < n; j++) {
+      if (preds[j]!.length === 0) continue; // unreachable: reported elsewhere
+      const next = preds[j]!.map(afterOf).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+      if (next.size !== before[j]!.size) { before[j] = next; changed = true; }
+    }
+  }
+  return { before, after: doc.steps.map((_, i) => afterOf(i)) };
+}
+
+/** Root names the site reads, except inside default(…): default() is how an author says a value may be missing. */
+function readNames(site: Site): string[] {
+  let nodes: Node[];
+  try {
+    nodes = site.kind === 'expression' ? [parseExpression(site.text)]
+      : parseTemplate(site.text).flatMap((p) => (p.kind === 'expr' ? [p.node] : []));
+  } catch {
+    return []; // a parse error has its own diagnostic
+  }
+  const guarded = new Set(nodes.flatMap(tested));
+  return nodes.flatMap((node) => references(strip(node)).map((r) => r.root)).filter((name) => !guarded.has(name));
+}
+
+/** Names a condition inside the expression tests (`x.status == 'ok' ? x.output : ''`, `x and x.ok`): the author
+ *  already handles their absence. */
+function tested(node: Node): string[] {
+  switch (node.type) {
+    case 'conditional': return [...references(node.test).map((r) => r.root), ...tested(node.then), ...tested(node.else)];
+    case 'logical': return [...references(node.left).map((r) => r.root), ...tested(node.right)];
+    case 'binary': return [...tested(node.left), ...tested(node.right)];
+    case 'unary': return tested(node.arg);
+    case 'call': return node.args.flatMap(tested);
+    case 'array': return node.items.flatMap(tested);
+    default: return [];
+  }
+}
+
+/** The node with every default() call's arguments replaced by literals. */
+function strip(node: Node): Node {
+  switch (node.type) {
+    case 'call': {
+      if (node.callee === 'default') return { type: 'literal', value: null, pos: node.pos };
+      return { ...node, args: node.args.map(strip) };
+    }
+    case 'member': return { ...node, object: strip(node.object), property: strip(node.property) };
+    case 'unary': return { ...node, arg: strip(node.arg) };
+    case 'binary': case 'logical': return { ...node, left: strip(node.left), right: strip(node.right) };
+    case 'conditional': return { ...node, test: strip(node.test), then: strip(node.then), else: strip(node.else) };
+    case 'array': return { ...node, items: node.items.map(strip) };
+    default: return node;
+  }
+}

@@ -173,6 +173,13 @@ function toResult(
 function failure(output: ProcessOutput, stderr: string, ctx: ExecContext): string {
   if (output.cause) return errorLine(output.cause, ctx.mask);
   const how = output.exitCode === null ? `killed by ${output.signal ?? 'a signal'}` : `exit code ${output.exitCode}`;
-  const last = stderr.trimEnd().split('\n').pop()?.trim();
+  const cutOff = output.exitCode === SIGPIPE_EXIT || output.signal === 'SIGPIPE';
+  const last = stderr.trimEnd().split('\n').pop()?.trim() || (cutOff ? SIGPIPE_HINT : '');
   return errorLine(last ? `${how}: ${last}` : how, ctx.mask);
 }
+
+// 128 + SIGPIPE (or the script itself killed by it): under pipefail, `journalctl | head -1` fails when journalctl is cut off mid-write. The bare
+// number says nothing to an operator at 3 a.m., so the failure names the cause and the way out.
+const SIGPIPE_EXIT = 141;
+const SIGPIPE_HINT = 'a command in a pipe was cut off by its reader (SIGPIPE, as in `cmd | head`); '
+  + 'pipefail counts that as failure: end the pipe with `|| true` or start the script with `set +o pipefail`';

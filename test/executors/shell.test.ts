@@ -68,6 +68,15 @@ describe('shell executor', () => {
     }
   });
 
+  it('a pipe cut off by its reader (`yes | head -1`) fails under pipefail, and the failure says why and how to allow it', async () => {
+    const r = await shell.execute(action('yes | head -n 1'), testContext());
+    assert.equal(r.status, 'failed');
+    assert.match(r.error ?? '', /^(exit code 141|killed by SIGPIPE): a command in a pipe was cut off by its reader \(SIGPIPE.*set \+o pipefail/);
+    const allowed = await shell.execute(action('set +o pipefail; yes | head -n 1'), testContext());
+    assert.equal(allowed.status, 'ok');
+    assert.equal(allowed.stdout, 'y\n');
+  });
+
   it('errexit and pipefail hold in the dry-run sandbox too', async () => {
     const r = await shell.execute({ ...action('false | cat; echo after'), sandbox: true }, testContext());
     assert.equal(r.status, 'failed');

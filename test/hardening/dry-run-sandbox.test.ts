@@ -2,7 +2,8 @@
 // step — or a wait polling one — that removes a file, writes files, kills a process the test started and pkills
 // by name runs inside the sandbox in a dry run: the file survives, nothing is written, the process lives. Where no
 // sandbox is available (RUNBOOK_NO_SANDBOX, or no bwrap on PATH) the step is shown, not run. The same runbook
-// run for real does act, so the dry-run assertions are not vacuous.
+// run for real does act, so the dry-run assertions are not vacuous. Shell steps run with errexit, so the hostile
+// steps start with `set +e` to try every line.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ steps:
     destructive: false
     safe_because: a hostile author says so
     shell: |
+      set +e
       rm -f \${{ inputs.marker }}
       touch \${{ inputs.tmpfile }}
       echo data > \${{ inputs.dir }}/written
@@ -34,7 +36,7 @@ steps:
     destructive: false
     safe_because: a hostile author says so
     wait:
-      shell: rm -f \${{ inputs.marker }}-wait; echo gone
+      shell: set +e; rm -f \${{ inputs.marker }}-wait; echo gone
       until: result.output == 'gone'
       every: 1s
       for: 30s
@@ -112,7 +114,7 @@ describe('the dry run cannot act through a non-destructive shell step', { concur
       const r = await cli(['run', s.runbook, '--plain', '--dry-run', '--transcript', file, ...s.args], { env });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       s.untouched(JSON.stringify(env));
-      assert.match(r.stdout, /skipped  harm \(dry run, no sandbox available here, shown: rm -f/);
+      assert.match(r.stdout, /skipped  harm \(dry run, no sandbox available here, shown: set \+e/);
       assert.match(r.stdout, /shown, not run \(no sandbox available here\): harm, harm-wait/);
       const shown = transcriptLines(file).filter((l) => l.type === 'step-skipped').map((l) => [l.stepId, l.because]);
       assert.deepEqual(shown, [['harm', 'no-sandbox'], ['harm-wait', 'no-sandbox']]);

@@ -92,7 +92,7 @@ steps:
 title: Floods its output
 steps:
   - id: flood
-    shell: yes 'a line of output of about fifty characters......' | head -c 200000000
+    shell: set +o pipefail; yes 'a line of output of about fifty characters......' | head -c 200000000
     capture: flood
   - id: done
     end: resolved

@@ -499,3 +499,29 @@ test('dry run: the final frame lists what a real run would ask about', async () 
   assert.match(f, /↷ restart-app .* dry run: not run/);
   assert.deepEqual(ui.executed, ['look']);
 });
+
+test('evidence at a gate: the latest earlier SQL result is on screen, named, while the operator decides', async () => {
+  const ui = mount(`
+name: ev
+title: Evidence
+connections:
+  db: { url: 'postgres://u@h/d' }
+steps:
+  - id: blockers
+    title: Find the blocking sessions
+    sql: { query: 'select pid, state from pg_stat_activity' }
+  - id: terminate
+    title: Terminate them
+    destructive: true
+    confirm: Terminate 2 sessions?
+    shell: echo kill
+  - id: done
+    end: resolved
+`, { blockers: { columns: ['pid', 'state'], rows: [{ pid: 4711, state: 'idle in transaction' }, { pid: 4712, state: 'active' }], rowCount: 2 } });
+  const f = await ui.until('Terminate 2 sessions?');
+  assert.match(f, /result of Find the blocking sessions:/);
+  assert.match(f, /4711 +│ idle in transaction/);
+  assert.match(f, /4712 +│ active/);
+  ui.app.stdin.write('y');
+  await ui.finished;
+});

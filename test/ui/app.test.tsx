@@ -11,10 +11,10 @@ import type { RunOptions } from '../../src/engine/run.js';
 
 afterEach(() => cleanup());
 
-function mount(yaml: string, script: Script = {}, opts: { gateArmMs?: number; run?: Partial<RunOptions> } = {}) {
+function mount(yaml: string, script: Script = {}, opts: { gateArmMs?: number; run?: Partial<RunOptions>; transcript?: string } = {}) {
   const t = testRun(yaml, script, opts.run);
   const store = createViewStore(t.run, t.runbook.doc);
-  const app = render(<App run={t.run} store={store} gateArmMs={opts.gateArmMs ?? 0} transcriptPath="/tmp/runbook-transcript.jsonl" />);
+  const app = render(<App run={t.run} store={store} gateArmMs={opts.gateArmMs ?? 0} transcriptPath={opts.transcript ?? '/tmp/runbook-transcript.jsonl'} />);
   const frame = () => plain(app.lastFrame());
   // Settles a moment after the frame matches: ink subscribes a newly shown panel's keys in an effect,
   // after the frame is written (a person cannot type in between; a test can).
@@ -524,4 +524,28 @@ steps:
   assert.match(f, /4712 +│ active/);
   ui.app.stdin.write('y');
   await ui.finished;
+});
+
+test('final record: every destructive action taken with its result and who allowed it, notes count, the whole transcript path', async () => {
+  // Longer than the 100 columns ink-testing-library draws: it must wrap, not be cut.
+  const path = `/var/lib/runbook/transcripts/${'incident-2026-11-22-'.repeat(6)}restart.jsonl`;
+  const ui = mount(GATED, {}, { transcript: path });
+  await ui.until('CONFIRM');
+  ui.run.note('pool was at 100/100');
+  ui.app.stdin.write('y');
+  await ui.finished;
+  const f = await ui.until('RESOLVED');
+  assert.match(f, /destructive steps:\n +✓ Restart the app ok .*\(confirmed by alice\)/);
+  assert.doesNotMatch(f, /no destructive action/);
+  assert.match(f, /1 note in the transcript/);
+  assert.ok(f.replace(/\n/g, '').includes(`transcript ${path}`), f);
+});
+
+test('final record: a run that took no destructive action says so', async () => {
+  const ui = mount(GATED);
+  await ui.until('CONFIRM');
+  ui.app.stdin.write('s');
+  await ui.finished;
+  const f = await ui.until('RESOLVED');
+  assert.match(f, /destructive steps:\n +↷ Restart the app skipped by you\nno destructive action taken/);
 });

@@ -31,3 +31,24 @@ test('the step list says when a dry-run step ran in the sandbox, or was shown fo
   assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'dry-run', because: 'no-sandbox' } }, 10, false).text, 'dry run: shown (no sandbox)');
   assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'dry-run', because: 'destructive' } }, 10, false).text, 'dry run: not run');
 });
+
+test('a gate drawn late (a loaded machine) still ignores keys for its arming time after it is drawn', async () => {
+  const { sleep } = await import('./helpers.js');
+  for (const risk of ['normal', 'high'] as const) {
+    const gate: ConfirmationRequested = { type: 'confirmation-requested', stepId: 'wipe', title: 'Wipe', command: 'rm -rf /srv/cache', question: 'Wipe?', risk, resumed: false };
+    const answers: string[] = [];
+    // armed() is true: the event is old. The panel has only just been drawn: a key now was typed before it was seen.
+    const app = render(<GatePanel gate={gate} active armed={() => true} armMs={300} onAnswer={(a, how) => answers.push(`${a}/${how}`)} />);
+    await sleep(20);
+    app.stdin.write(risk === 'high' ? 'wipe' : 'y');
+    if (risk === 'high') app.stdin.write('\r');
+    await sleep(20);
+    assert.deepEqual(answers, [], `${risk}: type-ahead answered the gate`);
+    await sleep(350);
+    app.stdin.write(risk === 'high' ? 'wipe' : 'y');
+    if (risk === 'high') { await sleep(20); app.stdin.write('\r'); }
+    await sleep(20);
+    assert.deepEqual(answers, [risk === 'high' ? 'yes/typed' : 'yes/key'], `${risk}: the armed gate takes the answer`);
+    app.unmount();
+  }
+});

@@ -7,21 +7,27 @@ import { TypedConfirm } from './TypedConfirm.js';
 import { gateSettings, gateTarget } from '../format.js';
 import { GateItems } from './GateItems.js';
 import { useColor } from './theme.js';
+import { useArmed } from './use-armed.js';
 
 export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
 
 export interface GatePanelProps {
   gate: ConfirmationRequested;
   active: boolean;
-  armed(): boolean;        // false for a moment after the gate appears: type-ahead must not answer it
+  armed(): boolean;        // false for a moment after the gate is asked: type-ahead must not answer it
+  /** And keys count only this long after the panel is drawn: on a loaded machine the frame can come later
+   *  than the event, and a key typed before the operator saw the gate must not answer it. */
+  armMs?: number;
   onAnswer: GateAnswer;
 }
 
 const KEY_ANSWERS: Record<string, ConfirmAnswer> = { y: 'yes', s: 'skip', a: 'abort' };
 
-export function GatePanel({ gate, active, armed, onAnswer }: GatePanelProps) {
+export function GatePanel({ gate, active, armed: askedLongEnough, armMs = 0, onAnswer }: GatePanelProps) {
   const color = useColor();
   const high = gate.risk === 'high';
+  const drawnLongEnough = useArmed(armMs);
+  const armed = () => drawnLongEnough && askedLongEnough();
   useInput((input) => {
     const answer = KEY_ANSWERS[input];
     if (answer && armed()) onAnswer(answer, 'key');

@@ -10,6 +10,7 @@ import type { ItemOutcome, LoopItem, MachineContext } from './machine-types.js';
 import { prepareStep, type Prepared } from './prepare.js';
 import { renderTemplate, shellQuote, test } from './render.js';
 import { scopeOf } from './scope.js';
+import { plural } from '../common/plural.js';
 
 export type { ItemOutcome, LoopItem, ResumedLoop } from './machine-types.js';
 
@@ -145,7 +146,7 @@ export function loopResult(outcomes: ItemOutcome[], total: number, durationMs: n
 
 function brief(r: StepResult): string {
   if (r.exitCode !== undefined && r.exitCode !== null) return `exit ${r.exitCode}`;
-  if (r.rowCount !== undefined) return `${r.rowCount} rows`;
+  if (r.rowCount !== undefined) return plural(r.rowCount, 'row');
   if (r.classification) return r.classification;
   return r.value ?? '';
 }

@@ -14,6 +14,7 @@ import { describeGate, type PendingGate } from './gate.js';
 import { TargetChanged, TargetGuard } from './target-guard.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
 import { taintFor } from '../secrets/taint.js';
+import { operatorName } from '../common/operator-name.js';
 
 export interface RunOptions {
   runbook: Runbook;
@@ -66,7 +67,7 @@ export class Run {
   private readonly approved = new Map<string, LoopItem[]>();
 
   constructor(private readonly opts: RunOptions) {
-    this.operator = opts.operator ?? process.env.USER ?? 'operator';
+    this.operator = opts.operator ?? operatorName();
     this.targets = opts.targets ?? TargetGuard.create();
     this.targets.onChange((reason) => this.abort(reason, 'failed'));
     this.nestedResume = new Map(Object.entries(opts.resume?.nested ?? {}));

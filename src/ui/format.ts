@@ -1,6 +1,7 @@
 // Text helpers shared by the terminal UI and plain mode: durations, branch labels, SQL tables, output lines.
 import type { ConfirmationRequested, DryRunMode, DryRunShownBecause } from '../engine/events.js';
 import { terminalText } from '../common/terminal-text.js';
+import { plural } from '../common/plural.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
@@ -55,6 +56,8 @@ export function cleanLine(line: string, max = 1000): string {
   return truncate(terminalText(line).replace(/\t/g, '  '), max);
 }
 
+export { plural };
+
 export interface TableOptions { maxRows: number; maxCellWidth: number; maxWidth: number }
 
 /** A SQL result as aligned text lines: header, rule, the first rows, and how many rows there were. */
@@ -72,7 +75,7 @@ export function tableLines(columns: string[], rows: Record<string, unknown>[], r
   for (const row of cells) out.push(line(row));
   const total = rowCount ?? rows.length;
   const more = total - shown.length;
-  out.push(`(${total} row${total === 1 ? '' : 's'}${more > 0 ? `, first ${shown.length} shown` : ''})`);
+  out.push(`(${plural(total, 'row')}${more > 0 ? `, first ${shown.length} shown` : ''})`);
   return out;
 }
 

@@ -2,6 +2,9 @@
 // ink and React are imported only on the ink path: plain mode and other commands never pay for them.
 import type { Run } from '../engine/run.js';
 import type { RunbookDoc } from '../language/schema.js';
+import { termCanDraw } from './term-kind.js';
+import { terminalText } from '../common/terminal-text.js';
+import { oneLine } from './format.js';
 
 export interface UIOptions {
   mode: 'ink' | 'plain';
@@ -14,6 +17,7 @@ export interface UIOptions {
   color?: boolean;              // default: NO_COLOR unset and stdout a TTY
   doc?: RunbookDoc;             // the runbook: lets the UI list steps not reached yet and show their descriptions
   timestamps?: boolean;         // plain mode: prefix each line with the time
+  env?: NodeJS.ProcessEnv;      // default process.env: $TERM decides whether the ink UI can draw
 }
 
 export interface UIHandle {
@@ -27,14 +31,24 @@ export async function attachUI(run: Run, opts: UIOptions): Promise<UIHandle> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const color = opts.color ?? colorAllowed(stdout);
-  // ink's useInput needs raw mode: without a terminal on both ends, fall back to plain.
-  if (opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY === true) {
+  // ink's useInput needs raw mode: without a terminal on both ends, fall back to plain. A terminal that
+  // cannot move the cursor (TERM=dumb, unset, unknown) would show every redraw as new lines: plain too.
+  const terminals = opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY === true;
+  const env = opts.env ?? process.env;
+  if (terminals && termCanDraw(env)) {
     const { withoutCiFlags } = await import('./ink/load-ink.js');
     const { mountInk } = await withoutCiFlags(() => import('./ink/mount.js'));
     return mountInk(run, { ...opts, stdout, stdin, color });
   }
+  if (terminals) stdout.write(`${dumbTermNotice(env.TERM)}\n`);
   const { attachPlain } = await import('./plain/plain-ui.js');
   return attachPlain(run, { ...opts, stdout, stdin, color });
+}
+
+/** Why a terminal got plain mode, and what that means for its gates (plain mode never asks: flags approve). */
+export function dumbTermNotice(term: string | undefined): string {
+  const which = term?.trim() ? `TERM=${terminalText(oneLine(term))}` : 'TERM not set';
+  return `plain mode: this terminal (${which}) cannot draw the terminal UI; destructive steps need --approve ID or --yes (or set TERM, e.g. TERM=xterm-256color)`;
 }
 
 /** https://no-color.org: any non-empty NO_COLOR turns colour off; so does output that is not a terminal. */

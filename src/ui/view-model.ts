@@ -232,8 +232,15 @@ export function stepOutput(vm: ViewModel, stepId: string | undefined): OutputLin
   return stepId === undefined ? [] : vm.output.filter((l) => l.stepId === stepId);
 }
 
-/** The current step, when its result is a SQL table worth showing. */
+const hasTable = (s: StepView | undefined): boolean => Boolean(s?.result?.columns?.length || s?.result?.rows?.length);
+
+/** The SQL table to show: the current step's; or, while a gate or question waits on the operator, the latest
+ *  earlier step's (e.g. the sessions a gate is about to terminate), so the evidence is in view at decision time. */
 export function tableStep(vm: ViewModel): StepView | undefined {
   const cur = currentStep(vm);
-  return cur?.result?.columns?.length || cur?.result?.rows?.length ? cur : undefined;
+  if (hasTable(cur)) return cur;
+  if (vm.gate === undefined && vm.questions.length === 0) return undefined;
+  return vm.steps
+    .filter((s) => s.id !== vm.currentStepId && hasTable(s) && s.startedAt !== undefined)
+    .reduce<StepView | undefined>((latest, s) => (latest && latest.startedAt! >= s.startedAt! ? latest : s), undefined);
 }

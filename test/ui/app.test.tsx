@@ -13,10 +13,10 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 afterEach(() => cleanup());
 
-function mount(yaml: string, script: Script = {}, opts: { gateArmMs?: number; gateArming?: ArmScheduler; run?: Partial<RunOptions> } = {}) {
+function mount(yaml: string, script: Script = {}, opts: { gateArmMs?: number; gateArming?: ArmScheduler; run?: Partial<RunOptions>; transcript?: string } = {}) {
   const t = testRun(yaml, script, opts.run);
   const store = createViewStore(t.run, t.runbook.doc);
-  const app = render(<App run={t.run} store={store} gateArmMs={opts.gateArmMs ?? 0} gateArming={opts.gateArming} transcriptPath="/tmp/runbook-transcript.jsonl" />);
+  const app = render(<App run={t.run} store={store} gateArmMs={opts.gateArmMs ?? 0} gateArming={opts.gateArming} transcriptPath={opts.transcript ?? '/tmp/runbook-transcript.jsonl'} />);
   const frame = () => plain(app.lastFrame());
   // Settles a moment after the frame matches: ink subscribes a newly shown panel's keys in an effect,
   // after the frame is written (a person cannot type in between; a test can).
@@ -531,4 +531,54 @@ test('dry run: the final frame lists what a real run would ask about', async () 
   assert.match(f, /- restart-app: systemctl restart app/);
   assert.match(f, /↷ restart-app .* dry run: not run/);
   assert.deepEqual(ui.executed, ['look']);
+});
+
+test('evidence at a gate: the latest earlier SQL result is on screen, named, while the operator decides', async () => {
+  const ui = mount(`
+name: ev
+title: Evidence
+connections:
+  db: { url: 'postgres://u@h/d' }
+steps:
+  - id: blockers
+    title: Find the blocking sessions
+    sql: { query: 'select pid, state from pg_stat_activity' }
+  - id: terminate
+    title: Terminate them
+    destructive: true
+    confirm: Terminate 2 sessions?
+    shell: echo kill
+  - id: done
+    end: resolved
+`, { blockers: { columns: ['pid', 'state'], rows: [{ pid: 4711, state: 'idle in transaction' }, { pid: 4712, state: 'active' }], rowCount: 2 } });
+  const f = await ui.until('Terminate 2 sessions?');
+  assert.match(f, /result of Find the blocking sessions:/);
+  assert.match(f, /4711 +│ idle in transaction/);
+  assert.match(f, /4712 +│ active/);
+  ui.app.stdin.write('y');
+  await ui.finished;
+});
+
+test('final record: every destructive action taken with its result and who allowed it, notes count, the whole transcript path', async () => {
+  // Longer than the 100 columns ink-testing-library draws: it must wrap, not be cut.
+  const path = `/var/lib/runbook/transcripts/${'incident-2026-11-22-'.repeat(6)}restart.jsonl`;
+  const ui = mount(GATED, {}, { transcript: path });
+  await ui.until('CONFIRM');
+  ui.run.note('pool was at 100/100');
+  ui.app.stdin.write('y');
+  await ui.finished;
+  const f = await ui.until('RESOLVED');
+  assert.match(f, /destructive steps:\n +✓ Restart the app ok .*\(confirmed by alice\)/);
+  assert.doesNotMatch(f, /no destructive action/);
+  assert.match(f, /1 note in the transcript/);
+  assert.ok(f.replace(/\n/g, '').includes(`transcript ${path}`), f);
+});
+
+test('final record: a run that took no destructive action says so', async () => {
+  const ui = mount(GATED);
+  await ui.until('CONFIRM');
+  ui.app.stdin.write('s');
+  await ui.finished;
+  const f = await ui.until('RESOLVED');
+  assert.match(f, /destructive steps:\n +↷ Restart the app skipped by you\nno destructive action taken/);
 });

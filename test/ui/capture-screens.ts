@@ -7,7 +7,7 @@ import { Terminal } from './terminal.js';
 const tidy = (screen: string, t: Terminal) => screen.split(t.dir).join(t.dir.replace(/[^/]{6}$/, 'abc123')).replace(/\s+$/, '');
 
 async function capture(title: string, fixture: string, extra: string[], steps: (t: Terminal) => Promise<void>): Promise<void> {
-  const t = new Terminal(fixture, extra, { cols: 96, rows: 30, transcript: true });
+  const t = new Terminal(fixture, extra, { cols: 80, rows: 24, transcript: true }); // the smallest terminal the UI promises to fit
   try {
     await steps(t);
     process.stdout.write(`### ${title}\n\n\`\`\`text\n${tidy(t.screen(), t)}\n\`\`\`\n\n`);

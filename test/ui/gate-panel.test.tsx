@@ -31,3 +31,39 @@ test('the step list says when a dry-run step ran in the sandbox, or was shown fo
   assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'dry-run', because: 'no-sandbox' } }, 10, false).text, 'dry run: shown (no sandbox)');
   assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'dry-run', because: 'destructive' } }, 10, false).text, 'dry run: not run');
 });
+
+// When the gate arms is App's (use-gate-arming.ts: from the committed frame, ordered by the event loop; tested in
+// app.test.tsx). Here: whatever is typed while it is unarmed is dropped, not kept — a typed confirmation's field
+// does not hold type-ahead for a later Enter.
+test('keys typed while the gate is unarmed are dropped, and the armed gate takes the answer', async () => {
+  const { sleep } = await import('./helpers.js');
+  for (const risk of ['normal', 'high'] as const) {
+    const gate: ConfirmationRequested = { type: 'confirmation-requested', stepId: 'wipe', title: 'Wipe', command: 'rm -rf /srv/cache', question: 'Wipe?', risk, resumed: false };
+    const answers: string[] = [];
+    let armed = false;
+    const panel = (live: boolean) => <GatePanel gate={gate} active armed={() => armed} keysLive={live} onAnswer={(a, how) => answers.push(`${a}/${how}`)} />;
+    const app = render(panel(false));
+    assert.match(plain(app.lastFrame()), /the keys work in a moment/);
+    await sleep(20);
+    app.stdin.write(risk === 'high' ? 'wipe' : 'y');
+    if (risk === 'high') app.stdin.write('\r');
+    await sleep(20);
+    assert.deepEqual(answers, [], `${risk}: type-ahead answered the gate`);
+    armed = true;
+    app.rerender(panel(true)); // as App does when it arms
+    await sleep(20);
+    if (risk === 'high') {
+      app.stdin.write('\r'); // the field is empty: the unarmed 'wipe' was not kept
+      await sleep(20);
+      assert.deepEqual(answers, [], 'high: an Enter after arming answered with the type-ahead');
+      app.stdin.write('wipe');
+      await sleep(20);
+      app.stdin.write('\r');
+    } else {
+      app.stdin.write('y');
+    }
+    await sleep(20);
+    assert.deepEqual(answers, [risk === 'high' ? 'yes/typed' : 'yes/key'], `${risk}: the armed gate takes the answer`);
+    app.unmount();
+  }
+});

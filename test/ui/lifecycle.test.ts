@@ -27,6 +27,9 @@ function fakeTerminal() {
   return { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream & { type(d: string): void }, written, raw };
 }
 
+/** The fake terminal is an xterm, whatever $TERM the test suite runs under (CI may have none). */
+const XTERM = { TERM: 'xterm-256color' };
+
 const GATED = `
 name: gated
 title: Gated
@@ -39,7 +42,7 @@ steps:
 test('ink: the run ends, the terminal is restored: raw mode off, cursor shown, done resolves', async () => {
   const t = testRun(GATED);
   const term = fakeTerminal();
-  const ui = await attachUI(t.run, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false, doc: t.runbook.doc });
+  const ui = await attachUI(t.run, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false, env: XTERM, doc: t.runbook.doc });
   const finished = t.run.start();
   await waitFor(() => term.written.join('').includes('CONFIRM'), 'the gate');
   assert.equal(term.raw.at(-1), true, 'raw mode while the UI is up');
@@ -55,7 +58,7 @@ test('ink: the run ends, the terminal is restored: raw mode off, cursor shown, d
 test('ink: close() before the run ends (e.g. the run threw) still restores the terminal', async () => {
   const t = testRun(GATED);
   const term = fakeTerminal();
-  const ui = await attachUI(t.run, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false });
+  const ui = await attachUI(t.run, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false, env: XTERM });
   const finished = t.run.start();
   await waitFor(() => term.written.join('').includes('CONFIRM'), 'the gate');
   await ui.close();
@@ -119,7 +122,7 @@ test('ink: if the view fails mid-run, plain mode takes over and refuses the open
     abort(reason: string, outcome: string) { aborted.push([reason, outcome]); },
   };
   const term = fakeTerminal();
-  const ui = await attachUI(run as never, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false });
+  const ui = await attachUI(run as never, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false, env: XTERM });
   for (const l of [...listeners]) l(gate);
   for (const l of [...listeners]) l({ type: 'step-finished', stepId: 'restart', attempt: 1, result: undefined }); // the reducer throws
   await waitFor(() => aborted.length > 0, 'the plain fallback to refuse the gate');
@@ -134,7 +137,7 @@ test('ink: if the view fails mid-run, plain mode takes over and refuses the open
 test('ink: --yes does not approve anything in the terminal UI, and the header says so', async () => {
   const t = testRun(GATED);
   const term = fakeTerminal();
-  const ui = await attachUI(t.run, { mode: 'ink', approve: ['restart'], yes: true, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false });
+  const ui = await attachUI(t.run, { mode: 'ink', approve: ['restart'], yes: true, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false, env: XTERM });
   const finished = t.run.start();
   await waitFor(() => term.written.join('').includes('CONFIRM'), 'the gate');
   assert.match(term.written.join(''), /--yes applies to plain mode only/);
@@ -145,4 +148,39 @@ test('ink: --yes does not approve anything in the terminal UI, and the header sa
   await finished;
   await ui.done;
   assert.deepEqual(t.executed, []);
+});
+
+test('TERM=dumb, empty or unset on a real terminal pair: plain mode, with a line saying why and how gates are approved', async () => {
+  for (const env of [{ TERM: 'dumb' }, { TERM: '' }, {}, { TERM: 'no-such-terminal-kind' }]) {
+    const t = testRun(GATED);
+    const term = fakeTerminal();
+    const ui = await attachUI(t.run, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false, env });
+    const outcome = (await t.run.start()).outcome;
+    await ui.done;
+    const text = term.written.join('');
+    assert.equal(outcome, 'failed', `${JSON.stringify(env)}: plain mode refuses the unapproved gate`);
+    assert.deepEqual(t.executed, []);
+    assert.deepEqual(term.raw, [], `${JSON.stringify(env)}: raw mode never turned on (ink never mounted)`);
+    assert.match(text, /^plain mode: this terminal \((TERM=\S*|TERM not set)\) cannot draw the terminal UI; destructive steps need --approve ID or --yes/);
+    assert.doesNotMatch(text, /\u001b\[\d*[ABJK]/, 'no cursor movement or clearing');
+  }
+});
+
+test('termCanDraw: known families and terminfo entries draw; dumb, empty, unknown do not', async () => {
+  const { termCanDraw } = await import('../../src/ui/term-kind.js');
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  for (const term of ['xterm', 'xterm-256color', 'screen.xterm-256color', 'tmux-256color', 'linux', 'vt100', 'alacritty', 'xterm-kitty', 'rxvt-unicode-256color']) {
+    assert.equal(termCanDraw({ TERM: term, TERMINFO: '/nonexistent' }), true, term);
+  }
+  for (const term of ['dumb', '', ' ', 'dumb-emacs', 'no-such-terminal-kind']) assert.equal(termCanDraw({ TERM: term, TERMINFO: '/nonexistent' }), false, JSON.stringify(term));
+  assert.equal(termCanDraw({}), false, 'unset');
+  // A terminal we do not list but the system describes (its terminfo entry) is trusted.
+  const dir = mkdtempSync(join(tmpdir(), 'terminfo-'));
+  try {
+    mkdirSync(join(dir, 'z'));
+    writeFileSync(join(dir, 'z', 'zz-custom-term'), '');
+    assert.equal(termCanDraw({ TERM: 'zz-custom-term', TERMINFO: dir }), true);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

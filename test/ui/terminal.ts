@@ -17,12 +17,13 @@ export class Terminal {
   readonly file = join(this.dir, 'marker');
   private readonly exitFile = join(this.dir, 'exit');
 
-  constructor(fixture: string, extra: string[] = [], opts: { cols?: number; rows?: number; transcript?: boolean } = {}) {
+  constructor(fixture: string, extra: string[] = [], opts: { cols?: number; rows?: number; transcript?: boolean; env?: Record<string, string> } = {}) {
     const transcript = opts.transcript ? ['--transcript', join(this.dir, 'incident.jsonl')] : ['--no-transcript'];
     const args = ['run', join(FIXTURES, fixture), ...transcript, '-i', `file=${this.file}`, ...extra].map(quote).join(' ');
     // CI=true on purpose: an operator's shell may export it, and the live view must still draw every frame
     // (src/ui/ink/load-ink.ts).
-    const command = `cd ${quote(ROOT)} && env CI=true NO_COLOR=1 ${quote(process.execPath)} bin/runbook.js ${args}; echo EXIT=$? > ${quote(this.exitFile)}; sleep 600`;
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => quote(`${k}=${v}`)).join(' ');
+    const command = `cd ${quote(ROOT)} && env CI=true NO_COLOR=1 ${env} ${quote(process.execPath)} bin/runbook.js ${args}; echo EXIT=$? > ${quote(this.exitFile)}; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 40), '-s', 'ui', command);
   }
 

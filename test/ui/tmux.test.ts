@@ -2,7 +2,7 @@
 // hold the destructive step until y; a aborts (exit 130); Ctrl-C twice aborts a running step.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { sleep } from './helpers.js';
 import { hasTmux, Terminal } from './terminal.js';
 
@@ -20,6 +20,21 @@ describe('the terminal UI in tmux', { skip: !hasTmux && 'tmux not installed', co
       assert.equal(await t.exitCode(), 130);
       assert.equal(existsSync(t.file), false);
       assert.match(t.screen(), /ABORTED/);
+    } finally { t.close(); }
+  });
+
+  test('TERM=dumb in a real terminal: plain lines, no cursor movement, the gate refused and the way to approve it said', async () => {
+    const t = new Terminal('create-file.yaml', [], { env: { TERM: 'dumb' }, cols: 80, rows: 24 });
+    try {
+      const raw = t.recordRaw();
+      assert.equal(await t.exitCode(), 1);
+      assert.equal(existsSync(t.file), false, 'the unapproved destructive step did not run');
+      const history = t.history();
+      assert.match(history, /plain mode: this terminal \(TERM=dumb\) cannot draw/);
+      assert.match(history, /STOPPED +'create-marker' is destructive and was not approved/);
+      assert.doesNotMatch(history, /CONFIRM/, 'the ink gate was never drawn');
+      // Whatever was captured of the run's bytes moves no cursor and clears nothing.
+      assert.doesNotMatch(existsSync(raw) ? readFileSync(raw, 'utf8') : '', /\u001b\[(\d+;?)*[ABCDHJK]/);
     } finally { t.close(); }
   });
 

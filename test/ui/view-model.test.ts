@@ -168,3 +168,16 @@ steps:
   assert.deepEqual(stepOutput(vm, 'a').map((l) => l.text), ['hi']);
   assert.equal(vm.steps[1]!.confirmation?.answer, 'yes');
 });
+
+test('at a gate the table shown is the latest earlier SQL result; while another step runs, none', () => {
+  const sql = (stepId: string, pid: number): RunEvent[] => [
+    { type: 'step-started', stepId, title: stepId, kind: 'sql', attempt: 1, destructive: false },
+    { type: 'step-finished', stepId, attempt: 1, result: { status: 'ok', durationMs: 3, columns: ['pid'], rows: [{ pid }], rowCount: 1 } }];
+  const gate: RunEvent = { type: 'confirmation-requested', stepId: 'kill', title: 'kill', command: 'echo kill', question: 'Run?', risk: 'normal', resumed: false };
+  // 'done' ran after 'check' (a loop back, say): the later result is the evidence, whatever the step order.
+  const before = fold([started, ...sql('check', 1), ...sql('done', 2), { type: 'step-started', stepId: 'kill', title: 'kill', kind: 'shell', attempt: 1, destructive: true }]);
+  assert.equal(tableStep(before), undefined);
+  const atGate = reduce(before, gate, 5000);
+  assert.equal(tableStep(atGate)?.id, 'done');
+  assert.deepEqual(tableStep(atGate)?.result?.rows, [{ pid: 2 }]);
+});

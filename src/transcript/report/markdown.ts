@@ -4,6 +4,7 @@ import { bytes, clock, dateTime, duration } from './format.js';
 import { cell, clip, code, codeCell, fenced, inline } from './markdown-text.js';
 import { gateItemLines } from '../../ui/gate-items.js';
 import type { ConfirmationRow, OutputBlock, ReportModel } from './model.js';
+import { plural } from '../../common/plural.js';
 
 export function renderMarkdown(m: ReportModel): string {
   return [
@@ -93,7 +94,7 @@ function outputBlock(o: OutputBlock): string[] {
   }
   if (o.rows?.length) {
     const shown = o.rows.slice(0, 20).map((r) => JSON.stringify(r)).join('\n');
-    out.push(`${o.rowCount ?? o.rows.length} rows${o.rows.length > 20 ? ' (first 20 shown)' : ''}:`, '', fenced(clip(shown), 'json'), '');
+    out.push(`${plural(o.rowCount ?? o.rows.length, 'row')}${o.rows.length > 20 ? ' (first 20 shown)' : ''}:`, '', fenced(clip(shown), 'json'), '');
   }
   if (o.droppedBytes) out.push(`_${bytes(o.droppedBytes)} more output was not recorded (the transcript keeps ${bytes(o.limitBytes ?? 0)} per step)._`, '');
   return out;

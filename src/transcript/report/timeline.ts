@@ -3,6 +3,7 @@ import type { StepResult } from '../../executors/types.js';
 import type { TranscriptLine } from '../schema.js';
 import type { OutputBlock, TimelineRow } from './model.js';
 import { SHOWN_BECAUSE } from '../../ui/format.js';
+import { plural } from '../../common/plural.js';
 
 interface Open { row: TimelineRow; output: OutputBlock }
 
@@ -83,7 +84,7 @@ export function summary(r: StepResult): string {
   if (r.error) parts.push(r.error);
   else if (r.exitCode !== undefined && r.exitCode !== null) parts.push(`exit ${r.exitCode}`);
   else if (r.signal) parts.push(`signal ${r.signal}`);
-  if (r.rowCount !== undefined || r.rows) parts.push(`${r.rowCount ?? r.rows?.length} rows`);
+  if (r.rowCount !== undefined || r.rows) parts.push(plural(r.rowCount ?? r.rows?.length ?? 0, 'row'));
   if (r.rowsOmitted) parts.push(`${r.rowsOmitted} not kept (${r.bytesOmitted ?? '?'} bytes over the row limit)`);
   if (r.truncated) parts.push(`record truncated: ${r.truncated.fields.join(', ') || 'nothing'} cut (${r.truncated.reason})`);
   if (r.value !== undefined) parts.push(`answer: ${r.value}`);

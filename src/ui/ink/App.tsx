@@ -104,7 +104,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
         ? (vm.lastBranch ? <Box marginTop={1}><BranchLine branch={vm.lastBranch} /></Box> : null)
         : <CurrentStep vm={vm} step={step} />}</Shrinks>
       <Shrinks><OutputPane lines={output} height={layout.outputRows} scroll={scroll} running={step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt'} /></Shrinks>
-      {table?.result ? <Shrinks><SqlTable result={table.result} maxRows={layout.tableRows} width={(stdout.columns || 80) - 2} /></Shrinks> : null}
+      {table?.result ? <Shrinks><SqlTable result={table.result} maxRows={layout.tableRows} width={(stdout.columns || 80) - 2} from={table.id === vm.currentStepId ? undefined : table.title} /></Shrinks> : null}
       <Shrinks><Notes notes={vm.notes} /></Shrinks>
       {vm.gate ? <Decision><GatePanel key={vm.gate.stepId} gate={vm.gate} active={focus === 'gate'} armed={armed} keysLive={keysLive} onAnswer={onGate} /></Decision> : null}
       {question && !vm.gate ? <Decision><QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} armMs={gateArmMs} onAnswer={(id, v, how) => run.answer(id, v, how)} /></Decision> : null}

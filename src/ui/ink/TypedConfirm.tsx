@@ -11,10 +11,11 @@ export function TypedConfirm({ stepId, active, armed, onAnswer }: TypedConfirmPr
   const color = useColor();
   const [error, setError] = useState('');
   const field = useLineInput({
-    isActive: active,
+    // Keys typed before the panel was seen go nowhere: not into the field, where a later Enter would send them.
+    isActive: active && armed(),
     onSubmit(value) {
       const text = value.trim();
-      if (!armed()) return;
+      if (!armed()) { field.clear(); return; }
       if (text === stepId) onAnswer('yes', 'typed');
       else if (text === 'skip') onAnswer('skip', 'typed');
       else if (text === 'abort') onAnswer('abort', 'typed');

@@ -8,6 +8,7 @@ import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
 import { terminalSafe } from '../../common/terminal-text.js';
 import { gateItemLines, itemLine } from '../gate-items.js';
+import { plural } from '../../common/plural.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
@@ -126,7 +127,7 @@ export class PlainFormatter {
   private itemFinished(e: Extract<RunEvent, { type: 'item-finished' }>): string {
     const r = e.result;
     const head = `  item ${e.index + 1} ${r.status === 'ok' ? 'ok' : r.status.toUpperCase()}: ${cleanLine(e.label, 200)}`;
-    if (r.status === 'ok') return this.p.green(`${head}${r.rowCount !== undefined ? ` (${r.rowCount} rows)` : ''}`);
+    if (r.status === 'ok') return this.p.green(`${head}${r.rowCount !== undefined ? ` (${plural(r.rowCount, 'row')})` : ''}`);
     const why = r.error ?? (r.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r.status);
     return this.p.red(`${head}: ${cleanLine(why, 300)}`);
   }

@@ -60,6 +60,8 @@ export interface GateItem { label: string; detail: string }
 /** A for_each step begins acting on this list (the approved one, for a destructive step). */
 export interface LoopStarted { type: 'loop-started'; stepId: string; items: { index: number; label: string; value: unknown }[] }
 /** One item of a for_each step finished; resume does not run it again. */
+/** A wait step's poll found its condition still false: what it saw, and when the wait gives up. */
+export interface WaitPolled { type: 'wait-polled'; stepId: string; poll: number; condition: string; last: string; nextInMs: number; deadlineAt: string }
 export interface ItemFinished { type: 'item-finished'; stepId: string; index: number; label: string; result: Omit<StepResult, 'items'> }
 export interface ConfirmationAnswered { type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: 'key' | 'typed' | 'flag' | 'dry-run'; waitedMs: number }
 export interface QuestionAsked { type: 'question-asked'; questionId: string; question: Question }
@@ -71,6 +73,6 @@ export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; messag
 
 export type RunEvent =
   | RunStarted | StepStarted | StepProcessStarted | TargetIdentified | AlreadyRan | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
-  | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished | LoopStarted | ItemFinished;
+  | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished | LoopStarted | ItemFinished | WaitPolled;
 
 export type RunEventListener = (event: RunEvent) => void;

@@ -14,6 +14,7 @@ import { scopeOf } from './scope.js';
 import { isSecretStep, registerSecretResult } from './secret-step.js';
 import { test } from './render.js';
 import { toMs } from './duration.js';
+import { pollSummary } from './poll-summary.js';
 import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
 import { provenReadOnly } from '../executors/sql-read-only.js';
 import { setSafeTimeout } from './timer.js';
@@ -251,6 +252,8 @@ export class StepRunner {
       if (Date.now() + every > until) {
         return { ...result, status: 'timeout', durationMs: elapsed, details, error: `condition '${w.until}' still false after ${polls} polls` };
       }
+      this.deps.publish({ type: 'wait-polled', stepId: step.id, poll: polls, condition: w.until, last: pollSummary(result),
+        nextInMs: every, deadlineAt: new Date(until).toISOString() });
       await sleep(every, signal);
     }
   }

@@ -143,6 +143,13 @@ const EVENT_FIELDS = {
     items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), label: Str, value: Type.Unknown() }, { additionalProperties: false }),
       doc('The list a for_each step acts on, fixed before it starts (for a destructive step, the list its gate showed).')),
   },
+  'wait-polled': {
+    stepId: Str, poll: Type.Integer({ minimum: 1, ...doc('Which poll of the wait step this was (1 is the first).') }),
+    condition: Type.String(doc('The `until` expression, still false.')),
+    last: Type.String(doc('What the poll saw, in one line (status, rows, last output line).')),
+    nextInMs: Type.Number(doc('How long until the next poll.')),
+    deadlineAt: Type.String(doc('When the wait gives up (UTC, ISO 8601): its `for`, or the run\'s deadline if sooner.')),
+  },
   'item-finished': {
     stepId: Str, index: Type.Integer({ minimum: 0 }), label: Str,
     result: Type.Omit(StepResultSchema, ['items'], doc('The item\'s result; resume does not run a finished item again.')),

@@ -19,7 +19,7 @@ export const SYNC_INTERVAL_MS = 20;
  *  resume needs: a finished step's branch is taken again from its recorded result, and a skip by condition is
  *  evaluated again. Every other line (a step's start and finish) is synced in the background: the fsync runs
  *  on libuv's thread pool while the run goes on. */
-export const UNSYNCED = new Set(['step-output', 'branch', 'step-skipped']);
+export const UNSYNCED = new Set(['step-output', 'branch', 'step-skipped', 'wait-polled']);
 
 /** How lines reach the disk: now (blocking) or later (on the thread pool, then `done`). A parameter so that
  *  tests can see which lines are synced when, and make a background sync fail. */

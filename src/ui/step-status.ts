@@ -14,7 +14,8 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
       const elapsed = formatDuration(now - (s.startedAt ?? now));
       const attempt = s.attempt > 1 ? `, attempt ${s.attempt}` : '';
       const sandboxed = s.dryRun === 'sandboxed' ? ' in the sandbox' : '';
-      const text = waitingForOperator ? 'waiting for you' : `running${sandboxed} ${elapsed}${attempt}`;
+      const polling = s.wait ? `, poll ${s.wait.poll}, gives up in ${formatDuration(Math.max(0, s.wait.deadlineAt - now))}` : '';
+      const text = waitingForOperator ? 'waiting for you' : `${s.wait ? 'waiting' : 'running'}${sandboxed} ${elapsed}${attempt}${polling}`;
       return { icon: '', text, tone: waitingForOperator ? 'warn' : 'active', spinning: true };
     }
     case 'awaiting':

@@ -31,7 +31,10 @@ export interface StepView {
   dryRun?: DryRunMode;                 // a dry run: what it did with this step's action
   confirmation?: { answer: ConfirmAnswer; how: ConfirmationAnswered['how']; by: string };
   branch?: BranchView;
+  wait?: WaitView;                     // a wait step between polls: how far it got, when it gives up
 }
+
+export interface WaitView { poll: number; last: string; deadlineAt: number }
 
 export interface OutputLine { stepId: string; stream: 'stdout' | 'stderr'; text: string }
 export interface NoteView { text: string; by: string; stepId?: string; at: number }
@@ -95,7 +98,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
         steps: upsert(vm.steps, event.stepId, (s) => ({
           ...s, title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
           visits: event.attempt === 1 ? s.visits + 1 : s.visits, startedAt: now, durationMs: undefined, result: undefined,
-          willRetry: undefined, skip: undefined, branch: undefined, ...(event.command !== undefined ? { command: event.command } : {}),
+          willRetry: undefined, skip: undefined, branch: undefined, wait: undefined, ...(event.command !== undefined ? { command: event.command } : {}),
           dryRun: event.dryRun,
         })),
       };
@@ -144,6 +147,11 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
       return finished(vm, event, now);
     case 'loop-started':
       return addLines(vm, [{ stepId: event.stepId, stream: 'stdout', text: `for each of ${event.items.length} item${event.items.length === 1 ? '' : 's'}:` }]);
+    case 'wait-polled': {
+      const wait: WaitView = { poll: event.poll, last: event.last, deadlineAt: Date.parse(event.deadlineAt) };
+      const line = { stepId: event.stepId, stream: 'stdout' as const, text: cleanLine(`… poll ${event.poll}: not yet (${event.last})`) };
+      return addLines({ ...flushStep(vm, event.stepId), steps: upsert(vm.steps, event.stepId, (s) => ({ ...s, wait })) }, [line]);
+    }
     case 'item-finished': {
       const r = event.result;
       const why = r.status === 'ok' ? '' : `: ${r.error ?? r.status}`;

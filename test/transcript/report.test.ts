@@ -45,8 +45,8 @@ test('report: summary, confirmations, notes and the highlighted path come from t
   assert.deepEqual([m.outcome, m.message, m.operator, m.runbook.now], ['resolved', 'Fixed; ticket 4711', 'tester', 'same']);
   assert.deepEqual(m.confirmations.map((c) => [c.stepId, c.answer, c.by, c.how]), [['restart', 'yes', 'tester', 'key'], ['purge', 'skip', 'tester', 'typed']]);
   assert.deepEqual(m.notes.map((n) => [n.stepId, n.text]), [['restart', 'Paged the service owner before restarting | see #ops']]);
-  assert.deepEqual(m.path.steps, ['look', 'flaky', 'optional', 'loud', 'each', 'restart', 'purge', 'check', 'ask', 'done']);
-  assert.match(m.mermaid, /class look,flaky,optional,loud,each,restart,purge,check,ask,done taken/);
+  assert.deepEqual(m.path.steps, ['look', 'flaky', 'optional', 'loud', 'each', 'settle', 'restart', 'purge', 'check', 'ask', 'done']);
+  assert.match(m.mermaid, /class look,flaky,optional,loud,each,settle,restart,purge,check,ask,done taken/);
   assert.match(m.mermaid, /never\["never"\]/, 'the step not taken is drawn (and not in the taken class above)');
   assert.equal(m.outputs.find((o) => o.stepId === 'loud')?.droppedBytes, 300_001 - 256 * 1024);
 });

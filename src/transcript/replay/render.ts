@@ -36,6 +36,7 @@ function describe(l: TranscriptLine): string[] {
       ...commandLines(l.command), ...(l.target ? [`on ${gateTarget(l)}`] : []),
       ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : []),
       ...(l.items ? gateItemLines(l.items, l.itemsDone) : [])];
+    case 'wait-polled': return [`… ${l.stepId} poll ${l.poll}: not yet (${l.last}); next in ${duration(l.nextInMs)}, gives up at ${clock(l.deadlineAt)}`];
     case 'loop-started': return [`⟳ ${l.stepId}: for each of ${l.items.length} items`];
     case 'item-finished': {
       const s = summary(l.result);

@@ -88,6 +88,7 @@ export function summary(r: StepResult): string {
   if (r.rowsOmitted) parts.push(`${r.rowsOmitted} not kept (${r.bytesOmitted ?? '?'} bytes over the row limit)`);
   if (r.truncated) parts.push(`record truncated: ${r.truncated.fields.join(', ') || 'nothing'} cut (${r.truncated.reason})`);
   if (r.value !== undefined) parts.push(`answer: ${r.value}`);
+  if (typeof r.details?.polls === 'number') parts.push(`after ${plural(r.details.polls, 'poll')}`); // a wait step
   return parts.join('; ');
 }
 

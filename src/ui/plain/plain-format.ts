@@ -81,6 +81,10 @@ export class PlainFormatter {
         return [`${label('for each')}${event.stepId}: ${event.items.length} item${event.items.length === 1 ? '' : 's'}`];
       case 'item-finished':
         return [...this.flush(event.stepId), this.itemFinished(event)];
+      case 'wait-polled': {
+        const left = formatDuration(Math.max(0, Date.parse(event.deadlineAt) - Date.now()));
+        return [...this.flush(event.stepId), this.p.dim(`${label('waiting')}${event.stepId}: poll ${event.poll} not yet (${event.last}); next in ${formatDuration(event.nextInMs)}, gives up in ${left}`)];
+      }
     }
   }
 

@@ -1,0 +1,59 @@
+// A wait step shows its progress while it polls: which poll, what the last one saw, and when it gives up — on
+// the step row, in plain mode, in the transcript and on replay (issue #17: "(no output yet)" for minutes).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers.js';
+import { initialViewModel, reduce } from '../../src/ui/view-model.js';
+import { stepStatus } from '../../src/ui/step-status.js';
+
+// Each poll counts up in a file; the condition holds on the third.
+const RUNBOOK = (counter: string) => `name: waits
+title: Waits for a count
+steps:
+  - id: count
+    wait:
+      shell: n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; echo "count $n"
+      until: result.output == 'count 3'
+      every: 200ms
+      for: 60s
+  - id: done
+    end: resolved
+`;
+
+test('plain mode, the transcript and replay show each poll that was not yet, with what it saw and the deadline', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-wait-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'waits.yaml');
+  writeFileSync(file, RUNBOOK(join(dir, 'counter')));
+  const transcript = join(dir, 'run.jsonl');
+  const r = await runCli(['run', file, '--plain', '--transcript', transcript]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /waiting  count: poll 1 not yet \(output: count 1\); next in 200ms, gives up in (59|60)\.\ds/);
+  assert.match(r.stdout, /waiting  count: poll 2 not yet \(output: count 2\)/);
+  assert.doesNotMatch(r.stdout, /poll 3 not yet/, 'the third poll met the condition');
+
+  const lines = readFileSync(transcript, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const polls = lines.filter((l) => l.type === 'wait-polled');
+  assert.deepEqual(polls.map((p) => [p.poll, p.last, p.condition, p.nextInMs]),
+    [[1, 'output: count 1', "result.output == 'count 3'", 200], [2, 'output: count 2', "result.output == 'count 3'", 200]]);
+  const started = Date.parse(String(lines.find((l) => l.type === 'step-started')!.ts));
+  const deadline = Date.parse(String(polls[0]!.deadlineAt));
+  assert.ok(deadline >= started + 59_000 && deadline <= started + 61_000, `deadline ${polls[0]!.deadlineAt} is the step's 'for: 60s'`);
+
+  const replay = await runCli(['replay', transcript, '--speed', '0']);
+  assert.match(replay.stdout, /… count poll 2: not yet \(output: count 2\); next in 200ms, gives up at \d\d:\d\d:\d\d/, replay.stdout + replay.stderr);
+});
+
+test('the ink step row says waiting, the poll and the time left; the output pane gets a line per poll', () => {
+  let vm = initialViewModel();
+  vm = reduce(vm, { type: 'step-started', stepId: 'count', title: 'count', kind: 'wait', attempt: 1, destructive: false }, 1_000);
+  assert.match(stepStatus(vm.steps[0]!, 2_000, false).text, /^running 1\.0s$/);
+  vm = reduce(vm, { type: 'wait-polled', stepId: 'count', poll: 2, condition: 'x', last: '0 rows', nextInMs: 5_000, deadlineAt: new Date(91_000).toISOString() }, 11_000);
+  assert.equal(stepStatus(vm.steps[0]!, 11_000, false).text, 'waiting 10.0s, poll 2, gives up in 1m20s');
+  assert.deepEqual(vm.output.map((l) => l.text), ['… poll 2: not yet (0 rows)']);
+  vm = reduce(vm, { type: 'step-started', stepId: 'count', title: 'count', kind: 'wait', attempt: 1, destructive: false }, 20_000);
+  assert.match(stepStatus(vm.steps[0]!, 20_000, false).text, /^running/, 'a new visit starts without the old poll count');
+});

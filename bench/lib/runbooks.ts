@@ -123,3 +123,14 @@ export function blankLinesRunbook(lines: number, after: number): string {
   for (let i = 1; i <= after; i++) steps.push(`  - id: s${i}`, `    shell: "true"`);
   return `${[...header('bench-blank-lines', 'Blank lines, then text'), 'steps:', ...steps, '  - id: done', '    end: resolved'].join('\n')}\n`;
 }
+
+/** n `true` steps on an SSH target whose client config file is the `config` input, then resolved. */
+export function remoteRunbook(n: number): string {
+  const lines = [...header('bench-remote', 'Remote shell steps'),
+    'inputs:', '  config: { required: true }',
+    'targets:', '  host: { ssh: { destination: runbook-sshd, config: "${{ inputs.config }}" } }',
+    'steps:'];
+  for (let i = 1; i <= n; i++) lines.push(`  - id: r${i}`, '    target: host', "    shell: 'true'");
+  lines.push('  - id: done', '    end: resolved', '    message: all steps ran');
+  return `${lines.join('\n')}\n`;
+}

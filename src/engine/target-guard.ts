@@ -60,7 +60,8 @@ export function recordedKey(stepId: string, connection: string): string {
 }
 
 function changed(connection: string, when: string, before: TargetFingerprint, now: TargetFingerprint, resumable: boolean): TargetChanged {
-  const what = connection === HOST_TARGET ? 'this host' : `connection '${connection}'`;
+  const what = connection === HOST_TARGET ? 'this host'
+    : connection.startsWith('target:') ? `target '${connection.slice('target:'.length)}'` : `connection '${connection}'`;
   return new TargetChanged(`another target for ${what}: ${when} ${describeTarget(before)}; now ${describeTarget(now)}` +
     (resumable ? '. Nothing was sent to it. Resume with --retarget to continue there (every destructive step asks again)' : '. Nothing was sent to it'));
 }

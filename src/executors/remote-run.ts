@@ -1,5 +1,5 @@
 // Running a shell step on its target: the client must be installed here, the target is identified for the
-// transcript (a resume refuses another one), and the step runs as a local script that drives the client
+// transcript (an SSH host by the key the client verified: a resume refuses another one), and the step runs as a local script that drives the client
 // (remote.ts), under the same supervisor, timeout and kill as any local step.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { which } from 'zx/core';
 import { classifyRemote, CLIENT, describeRemote, remoteInvocation } from './remote.js';
-import type { ExecContext, RemoteTarget, ShellAction, StepResult } from './types.js';
+import type { Classification, ExecContext, RemoteTarget, ShellAction, StepResult } from './types.js';
+import type { TargetFingerprint } from './fingerprint.js';
+import { identifySsh } from './ssh-identity.js';
 
 /** The run's multiplexed SSH connections: one control socket per target, closed with the executor. */
 export class RemoteSessions {
@@ -16,6 +18,19 @@ export class RemoteSessions {
     this.dir ??= mkdtempSync(join(tmpdir(), 'runbook-ssh-')); // 0700: only we may use the sockets
     return this.dir;
   }
+  private readonly identities = new Map<string, TargetFingerprint>();
+
+  /** The target's identity: an SSH host's verified key (asked once per address per run), else its description. */
+  async identify(t: RemoteTarget, signal: AbortSignal): Promise<{ ok: true; fingerprint: TargetFingerprint } | { ok: false; classification: Classification; error: string }> {
+    if (t.kind !== 'ssh') return { ok: true, fingerprint: { engine: 'host', host: describeRemote(t), server: describeRemote(t), weak: true } };
+    const key = JSON.stringify([t.destination, t.port, t.config]);
+    const known = this.identities.get(key);
+    if (known) return { ok: true, fingerprint: { ...known, host: describeRemote(t) } };
+    const found = await identifySsh(t, this.controlDir(), signal);
+    if (found.ok) this.identities.set(key, found.fingerprint);
+    return found;
+  }
+
   close(): void {
     if (!this.dir) return;
     for (const sock of readdirSync(this.dir)) {
@@ -35,8 +50,11 @@ export async function runRemote(
   if (!which.sync(client, { nothrow: true })) {
     return { status: 'failed', durationMs: 0, classification: 'target-client-missing', error: `${client} is not installed on this machine; it is needed to run on target '${t.name}' (${describeRemote(t)})` };
   }
+  const started = Date.now();
+  const identity = await sessions.identify(t, ctx.signal);
+  if (!identity.ok) return { status: 'failed', durationMs: Date.now() - started, classification: identity.classification, error: ctx.mask(identity.error) };
   try {
-    ctx.onTarget?.(`target:${t.name}`, { engine: 'host', host: describeRemote(t), server: describeRemote(t), weak: true });
+    ctx.onTarget?.(`target:${t.name}`, identity.fingerprint);
   } catch (e) {
     return { status: 'failed', durationMs: 0, classification: 'other', error: ctx.mask((e as Error).message) };
   }

@@ -44,9 +44,7 @@ export function remoteInvocation(action: ShellAction & { remote: RemoteTarget },
 function clientCommand(t: RemoteTarget, ref: (v: string) => string, controlDir: string, remoteCommand: string): string {
   if (t.kind === 'ssh') {
     const opts = [
-      '-o BatchMode=yes', '-o ConnectTimeout=10', '-o ServerAliveInterval=10', '-o ServerAliveCountMax=3',
-      // One multiplexed connection per target per run: a remote step costs one round trip, not a handshake.
-      '-o ControlMaster=auto', `-o ${q(`ControlPath=${controlDir}/%C`)}`, '-o ControlPersist=60',
+      ...sshBaseOptions(controlDir).map(q),
       ...(t.port !== undefined ? [`-p ${ref(String(t.port))}`] : []),
       ...(t.config !== undefined ? [`-F ${ref(t.config)}`] : []),
     ];
@@ -63,6 +61,18 @@ function clientCommand(t: RemoteTarget, ref: (v: string) => string, controlDir: 
     return `kubectl ${flags.join(' ')} -- ${words}`;
   }
   return `docker exec -i ${ref(t.container)} ${words}`;
+}
+
+/** Every ssh call of a run: never asks (BatchMode), notices a dead link, and shares one multiplexed connection
+ *  per target (a remote step costs one round trip, not a handshake). */
+function sshBaseOptions(controlDir: string): string[] {
+  return ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=3',
+    '-o', 'ControlMaster=auto', '-o', `ControlPath=${controlDir}/%C`, '-o', 'ControlPersist=60'];
+}
+
+/** The same options as argv words, with the target's own port and config (for a call without a shell). */
+export function sshOptions(t: Extract<RemoteTarget, { kind: 'ssh' }>, controlDir: string): string[] {
+  return [...sshBaseOptions(controlDir), ...(t.port !== undefined ? ['-p', String(t.port)] : []), ...(t.config !== undefined ? ['-F', t.config] : [])];
 }
 
 /** What runs there: read the values, set the environment and directory, run the script in a subshell beside a

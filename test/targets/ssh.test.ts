@@ -5,12 +5,19 @@
 // remote step instead of running it (no sandbox here can hold it); kubectl and docker, when absent, say so.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, finished, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
+import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
 import { SSHD, startSshd, type Sshd } from './sshd.js';
 
 let sshd: Sshd;
+
+/** What the transcript should record for a server: the fingerprint of its host key, as ssh-keygen prints it. */
+function hostKey(server: Sshd): string {
+  const [, , fp, , type] = /^(\d+) (\S+) (.*) \((\S+)\)$/.exec(execFileSync('ssh-keygen', ['-lf', join(server.dir, 'host_key.pub')], { encoding: 'utf8' }).trim())!;
+  return `ssh host key ${type!.replace(/^ED25519$/, 'ssh-ed25519')} ${fp}`;
+}
 before(async () => { sshd = await startSshd(); });
 after(async () => { await sshd?.stop(); });
 
@@ -71,7 +78,41 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     const end = finished(transcriptLines(transcript))!;
     assert.match(end.message, /word=a b'c\$\(x\) pwd=\/tmp tag=a b'c\$\(x\)-tag/);
     assert.match(end.message, new RegExp(`\\n?${token.length}$`));
-    assert.ok(transcriptLines(transcript).some((l) => l.type === 'target-identified' && l.connection === 'target:db_host'));
+    const id = transcriptLines(transcript).find((l) => l.type === 'target-identified' && l.connection === 'target:db_host') as { target?: Record<string, unknown> } | undefined;
+    assert.equal(id?.target?.server, hostKey(sshd), 'the transcript records the host key the client verified');
+    assert.equal(id?.target?.weak, undefined);
+  });
+
+  it('a resume that reaches another machine under the same target name is refused before anything runs there', async (t) => {
+    const other = await startSshd();
+    t.after(() => other.stop());
+    const dir = scratch(t);
+    const out = join(dir, 'out');
+    const config = join(dir, 'client_config');
+    copyFileSync(sshd.config, config);
+    const steps = `  - id: first
+    target: db_host
+    shell: "echo first >> ${out}"
+  - id: slow
+    shell: "echo slow >> ${out}; sleep \${PAUSE:-120}"
+  - id: remote
+    target: db_host
+    shell: "echo second >> ${out}; echo second"`;
+    const file = writeRunbook(dir, 'remote', runbook(SSH, steps));
+    const transcript = join(dir, 't.jsonl');
+    const run = cli(['run', file, '--plain', '--transcript', transcript, '-i', `config=${config}`]);
+    await until(() => { try { return readFileSync(out, 'utf8').includes('slow'); } catch { return false; } }, 60_000, 'the slow step');
+    run.child.kill('SIGKILL');
+    await run;
+    // The same name, the same config file: now it leads to another sshd, with its own (known, trusted) host key.
+    copyFileSync(other.config, config);
+    const token = /token: \{ secret: true, default: "([^"]+)"/.exec(readFileSync(file, 'utf8'))![1]!;
+    const r = await cli(['resume', transcript, '--plain', '-i', `token=${token}`], { env: { PAUSE: '0' } });
+    assert.notEqual(r.code, 0, r.stdout + r.stderr);
+    const end = finished(transcriptLines(transcript));
+    assert.equal(end?.outcome, 'failed', r.stdout + r.stderr);
+    assert.ok(end!.message.includes(`another target for target 'db_host': the run was started on host ssh runbook-sshd [target db_host], ${hostKey(sshd)}; now host ssh runbook-sshd [target db_host], ${hostKey(other)}`), end!.message);
+    assert.equal(readFileSync(out, 'utf8'), 'first\nslow\nslow\n', 'the second remote step did not run on the other machine');
   });
 
   it('the exit code and stderr of the script come back; a failure of the script is not a transport failure', async (t) => {

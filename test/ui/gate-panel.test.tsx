@@ -72,8 +72,7 @@ test('keys typed while the gate is unarmed are dropped, and the armed gate takes
 // effect, which may run after the frame showing the field: keys typed the moment the field showed were lost,
 // and the tmux confirmation test waited in vain for its error line. Here the keys come in the same turn as
 // the frame that shows the field. (ink-testing-library's rerender runs the effects at once, so this passes on
-// the old code too: it pins the behaviour; the lag itself showed in a real render, where a question armed from
-// an effect lost keys typed 10 ms after its field appeared.)
+// the old code too: it pins the behaviour, it does not reproduce the lag.)
 test('a high-risk gate takes keys typed the moment its field is shown', async () => {
   const { sleep } = await import('./helpers.js');
   const gate: ConfirmationRequested = { type: 'confirmation-requested', stepId: 'wipe', title: 'Wipe', command: 'rm -rf /srv/cache', question: 'Wipe?', risk: 'high', resumed: false };

@@ -1,8 +1,8 @@
 // High-risk confirmation: the step id typed out, then Enter. "skip" or "abort" + Enter do those.
 // Mounted with the gate, before it arms, its key listener on from the start: ink attaches a listener in an
-// effect, which may run after the frame that shows the field, so a field mounted at arming could lose keys
-// typed the moment it was shown — on a busy machine, a whole answer (issue #20: the tmux high-risk test
-// waited in vain for its error line). Keys are dropped only while the gate is unarmed (`armed()` per key).
+// effect, which React may run after the frame that shows the field, so a field mounted at arming could lose
+// keys typed the moment it was shown (issue #20). Keys are dropped only while the gate is unarmed (`armed()`
+// per key).
 import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { useLineInput } from './use-line-input.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { constructFromEvents, parseEvents, getScalarValue, CORE_SCHEMA, mergeTag, EVENT_ID, SCALAR_STYLE, type Event } from 'js-yaml';
 import { oneLine, type Diagnostic } from './diagnostic.js';
-import { SourceMap, childPath } from './source-map.js';
+import { SourceMap } from './source-map.js';
 
 export interface LoadedDocument {
   file: string;
@@ -127,7 +127,7 @@ const quoted = (style: number) => style === SCALAR_STYLE.SINGLE_QUOTED || style 
 
 /** Walks the event stream recording each node's offset by path; returns the start offset of each document. */
 function mapPositions(events: Event[], text: string, map: SourceMap): number[] {
-  type Frame = { path: string; kind: 'seq' | 'map'; index: number; pendingKey: string | null };
+  type Frame = { node: number; kind: 'seq' | 'map'; index: number; pendingKey: string | null };
   const stack: Frame[] = [];
   const docStarts: number[] = [];
   let lastEnd = 0; // an empty value (`name:` with nothing after it) has no offset of its own: use where its key ended
@@ -139,24 +139,24 @@ function mapPositions(events: Event[], text: string, map: SourceMap): number[] {
     lastEnd = 'valueEnd' in ev && ev.valueEnd >= 0 ? ev.valueEnd : offset;
     if (stack.length === 0 && docStarts[docStarts.length - 1] === -1) docStarts[docStarts.length - 1] = offset;
     const top = stack[stack.length - 1];
-    let path = '';
+    let node = SourceMap.ROOT;
     if (top?.kind === 'map' && top.pendingKey === null) {
       // A key. Complex (non-scalar) keys are rare in runbooks; their contents are not mapped.
       top.pendingKey = ev.type === EVENT_ID.SCALAR ? getScalarValue(text, ev) : `#${top.index}`;
-      map.setKey(childPath(top.path, top.pendingKey), offset);
-      if (ev.type === EVENT_ID.MAPPING || ev.type === EVENT_ID.SEQUENCE) stack.push({ path: '/#key', kind: 'seq', index: 0, pendingKey: null });
+      map.setKeyAt(map.child(top.node, top.pendingKey), offset);
+      if (ev.type === EVENT_ID.MAPPING || ev.type === EVENT_ID.SEQUENCE) stack.push({ node: map.child(SourceMap.ROOT, '#key'), kind: 'seq', index: 0, pendingKey: null });
       continue;
     }
     if (top?.kind === 'map') {
-      path = childPath(top.path, top.pendingKey ?? '');
+      node = map.child(top.node, top.pendingKey ?? '');
       top.pendingKey = null;
       top.index++;
     } else if (top) {
-      path = childPath(top.path, top.index++);
+      node = map.child(top.node, top.index++);
     }
-    map.setValue(path, offset);
-    if (ev.type === EVENT_ID.MAPPING) stack.push({ path, kind: 'map', index: 0, pendingKey: null });
-    if (ev.type === EVENT_ID.SEQUENCE) stack.push({ path, kind: 'seq', index: 0, pendingKey: null });
+    map.setValueAt(node, offset);
+    if (ev.type === EVENT_ID.MAPPING) stack.push({ node, kind: 'map', index: 0, pendingKey: null });
+    if (ev.type === EVENT_ID.SEQUENCE) stack.push({ node, kind: 'seq', index: 0, pendingKey: null });
   }
   return docStarts.map((o) => Math.max(0, o));
 }

@@ -1,26 +1,40 @@
 // Where each value of a YAML document stands in its file, by JSON-pointer-like path ("/steps/2/goto").
-import { createHash } from 'node:crypto';
 export interface Position { line: number; col: number }
 
 /** Built on first use: positions are only needed to report a diagnostic, and mapping every node of a large
  *  runbook (~29,000 for 1,000 steps) was a fifth of validating it. */
 export class SourceMap {
-  private readonly values = new Map<string, number>();
-  private readonly keys = new Map<string, number>();
+  // Paths are kept as a trie of node ids: a node is (parent id, one path segment), so recording a node costs
+  // the length of its own segment, not of its whole path. Keyed by whole path strings, every node under a
+  // 266,000-character key cost a hash (or a digest) of 266,000 characters: 4,000 list items under it spent
+  // ~5 s of CPU (fuzz seed -1482954792, issue #20; bug 6 in docs/reliability.md was the same shape).
+  private readonly nodes = new Map<string, number>(); // `${parent id}/${segment}` → node id; the root is 0
+  private readonly values = new Map<number, number>(); // node id → offset of its value
+  private readonly keys = new Map<number, number>();   // node id → offset of the key naming it
   private starts: number[] | undefined;
 
   /** fill: records every position (setValue/setKey), called once, before the first lookup. */
   constructor(private readonly text: string, private fill?: (map: SourceMap) => void) {}
 
-  setValue(path: string, offset: number): void { const k = slot(path); if (!this.values.has(k)) this.values.set(k, offset); }
-  setKey(path: string, offset: number): void { const k = slot(path); if (!this.keys.has(k)) this.keys.set(k, offset); }
+  static readonly ROOT = 0;
+
+  /** The node for `key` under `parent` (created if new): the path childPath(parentPath, key). */
+  child(parent: number, key: string | number): number {
+    const k = `${parent}/${segment(key)}`;
+    let id = this.nodes.get(k);
+    if (id === undefined) { id = this.nodes.size + 1; this.nodes.set(k, id); }
+    return id;
+  }
+
+  setValueAt(node: number, offset: number): void { if (!this.values.has(node)) this.values.set(node, offset); }
+  setKeyAt(node: number, offset: number): void { if (!this.keys.has(node)) this.keys.set(node, offset); }
 
   /** Position of the value at path, or of the nearest ancestor that has one. */
-  value(path: string): Position { return this.toPosition(this.nearest(this.values, path)); }
+  value(path: string): Position { return this.toPosition(this.nearest(path)); }
 
   /** The source from where the value at path starts to the end of its line. */
   valueLine(path: string): string {
-    const start = this.nearest(this.values, path);
+    const start = this.nearest(path);
     const end = this.text.indexOf('\n', start);
     return this.text.slice(start, end < 0 ? undefined : end);
   }
@@ -28,7 +42,9 @@ export class SourceMap {
   /** Position of the key naming path (falls back to the value). */
   key(path: string): Position {
     this.filled();
-    const k = this.keys.get(slot(path));
+    const ids = this.prefixes(path);
+    const node = ids[ids.length - 1];
+    const k = node === undefined ? undefined : this.keys.get(node);
     return k === undefined ? this.value(path) : this.toPosition(k);
   }
 
@@ -56,23 +72,37 @@ export class SourceMap {
     fill?.(this);
   }
 
-  private nearest(map: Map<string, number>, path: string): number {
+  /** The ids of path's prefixes, root first; undefined from the first prefix never recorded. Looks up only. */
+  private prefixes(path: string): (number | undefined)[] {
+    const ids: (number | undefined)[] = [SourceMap.ROOT];
+    if (path === '') return ids;
+    let id: number | undefined = SourceMap.ROOT;
+    for (const seg of path.slice(1).split('/')) {
+      id = id === undefined ? undefined : this.nodes.get(`${id}/${seg}`);
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  private nearest(path: string): number {
     this.filled();
-    for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
-      const hit = map.get(slot(p));
+    const ids = this.prefixes(path);
+    for (let i = ids.length - 1; ; i--) {
+      const id = ids[i];
+      const hit = id === undefined ? undefined : this.values.get(id);
       if (hit !== undefined) return hit;
       // A value that came from a merge key (`<<: *defaults`) is reported where it is merged in, not at the anchor.
-      const merged = p === '' ? undefined : this.keys.get(slot(`${p.slice(0, p.lastIndexOf('/'))}/<<`));
+      const parent = i > 0 ? ids[i - 1] : undefined;
+      const mergeNode = parent === undefined ? undefined : this.nodes.get(`${parent}/<<`);
+      const merged = mergeNode === undefined ? undefined : this.keys.get(mergeNode);
       if (merged !== undefined) return merged;
-      if (p === '') return 0;
+      if (i === 0) return 0;
     }
   }
 }
 
-/** V8 hashes a string over 16 KiB by its length alone: the paths under a huge key (all about as long) would
- *  collide in a Map and make every lookup a full comparison, quadratic in the document. Long paths are keyed
- *  by a digest instead. */
-const slot = (path: string): string => (path.length > 1024 ? `#${createHash('sha1').update(path).digest('base64')}` : path);
+/** One path segment as childPath writes it (JSON pointer escapes for `~` and `/`). */
+const segment = (key: string | number): string =>
+  typeof key === 'number' ? String(key) : /[~/]/.test(key) ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 
-export const childPath = (parent: string, key: string | number): string =>
-  typeof key === 'number' ? `${parent}/${key}` : `${parent}/${/[~/]/.test(key) ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key}`;
+export const childPath = (parent: string, key: string | number): string => `${parent}/${segment(key)}`;

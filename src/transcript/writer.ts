@@ -22,10 +22,12 @@ export const SYNC_INTERVAL_MS = 20;
 export const UNSYNCED = new Set(['step-output', 'branch', 'step-skipped', 'wait-polled']);
 
 /** How lines reach the disk: now (blocking) or later (on the thread pool, then `done`). A parameter so that
- *  tests can see which lines are synced when, and make a background sync fail. */
+ *  tests can see which lines are synced when, and make a background sync fail; `clock` (ms, default
+ *  Date.now) spaces background syncs SYNC_INTERVAL_MS apart, so a test can hold time still. */
 export interface Syncer {
   now(fd: number): void;
   later(fd: number, done: (err: NodeJS.ErrnoException | null) => void): void;
+  clock?: () => number;
 }
 const DISK: Syncer = { now: syncFile, later: fsync };
 
@@ -43,6 +45,8 @@ export class TranscriptWriter {
   ) {}
 
   get seq(): number { return this.nextSeq; }
+
+  private clock(): number { return this.sync.clock?.() ?? Date.now(); }
 
   /** Writes one line `{type, seq, ts, …fields}`. */
   write(line: { type: string } & Record<string, unknown>): void {
@@ -72,14 +76,14 @@ export class TranscriptWriter {
   /** One background fsync at a time, and at most one per SYNC_INTERVAL_MS: a burst of short steps shares one. */
   private syncSoon(): void {
     if (this.syncing || this.timer) { this.syncAgain = true; return; }
-    const wait = this.lastSyncAt + SYNC_INTERVAL_MS - Date.now();
+    const wait = this.lastSyncAt + SYNC_INTERVAL_MS - this.clock();
     if (wait > 0) {
       this.timer = setTimeout(() => { this.timer = undefined; this.syncSoon(); }, wait).unref(); // close() syncs anyway
       return;
     }
     this.syncing = true;
     this.syncAgain = false; // this sync covers every line written so far
-    this.lastSyncAt = Date.now();
+    this.lastSyncAt = this.clock();
     this.sync.later(this.fd, (err) => {
       this.syncing = false;
       if (this.closed) return; // close() synced; an error here is about a closed descriptor

@@ -14,6 +14,7 @@ import { findResumePoint } from '../../src/transcript/resume-point.js';
 import { buildReport } from '../../src/transcript/report/build.js';
 import { inputsForResume } from '../../src/transcript/resume-inputs.js';
 import { runWithTranscript } from '../transcript/helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const PROTO = [...new Set([...Object.getOwnPropertyNames(Object.prototype), 'call', 'apply', 'bind', 'prototype', 'then'])]
   .filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
@@ -45,7 +46,7 @@ steps:
 `;
 }
 
-test('names from Object.prototype are ordinary names: validate, run, transcript, resume, report', { timeout: 240_000 }, async (t) => {
+test('names from Object.prototype are ordinary names: validate, run, transcript, resume, report', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-proto-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   let n = 0;
@@ -91,7 +92,7 @@ test('names from Object.prototype are ordinary names: validate, run, transcript,
   }), { numRuns: Math.max(10, Math.min(40, Math.round((Number(process.env.FUZZ_RUNS) || 300) / 10))) });
 });
 
-test('the CLI: --input __proto__=… and an --env-file line constructor=… reach the run', { timeout: 60_000 }, async (t) => {
+test('the CLI: --input __proto__=… and an --env-file line constructor=… reach the run', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-proto-cli-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'cli.yaml');

@@ -9,8 +9,8 @@ const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
 /** Hang guard, in CPU time of this process (a busy machine stretches wall time, not CPU time): a case over
  *  it is a failure, not a slow benchmark — an engine that hangs on a bad file during an incident is broken.
  *  Measured (`npm run fuzz`, 10,000 cases): expressions ≤ 200 ms, URLs ≤ 10 ms, shell ≤ 31 ms; mutated
- *  runbooks mostly well under 10 ms, but seed -1482954792 (a 266,000-character key plus a 4,000-item list)
- *  spent 5 s: an open blow-up in the loader (docs/reliability.md), which this guard correctly reports. */
+ *  runbooks mostly well under 10 ms; seed -1482954792 (a 266,000-character key plus a 4,000-item list) spent
+ *  5 s, a quadratic source map this guard caught (fixed: ~0.5 s at most since, docs/reliability.md). */
 export const CASE_CPU_LIMIT_MS = 5000;
 
 /** Tally of cases run per property, printed at the end so docs/reliability.md can quote the figures. */

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { cli, finished, scratch, transcriptLines, writeRunbook } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const RUNBOOK = `name: creds
 title: Credentials from the environment
@@ -45,7 +46,7 @@ describe('--env-file credentials are used to connect', { concurrency: true }, ()
   after(() => Promise.all(Object.values(servers).map((s) => s.stop())));
 
   for (const engine of ['postgres', 'mariadb'] as const) {
-    test(`${engine}: a URL without a password logs in with the env file's ${engine === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PWD'}`, { timeout: 90_000 }, async (t) => {
+    test(`${engine}: a URL without a password logs in with the env file's ${engine === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PWD'}`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const server = servers[engine]!;
       const dir = scratch(t);
       const runbook = writeRunbook(dir, 'creds', RUNBOOK);
@@ -67,7 +68,7 @@ describe('--env-file credentials are used to connect', { concurrency: true }, ()
     });
   }
 
-  test('postgres: PGUSER and PGPASSWORD from the env file complete a URL without user or password', { timeout: 90_000 }, async (t) => {
+  test('postgres: PGUSER and PGPASSWORD from the env file complete a URL without user or password', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     const server = servers.postgres!;
     const dir = scratch(t);
     const envFile = join(dir, 'env');

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { cli, scratch, transcriptLines, writeRunbook } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const KINDS = `name: kinds
 title: Every kind behind its gate
@@ -149,7 +150,7 @@ describe('a destructive wait on real databases', () => {
   after(() => Promise.all(Object.values(servers).map((s) => s.stop())));
 
   for (const engine of ['postgres', 'mariadb'] as const) {
-    test(`${engine}: dry run and an unapproved run leave the rows; the approved run deletes them`, { timeout: 120_000 }, async (t) => {
+    test(`${engine}: dry run and an unapproved run leave the rows; the approved run deletes them`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const server = servers[engine]!;
       await adminQuery(server, 'DROP TABLE IF EXISTS gates_marker');
       await adminQuery(server, 'CREATE TABLE gates_marker (id int)');

@@ -9,6 +9,7 @@ import { alive, cli, finished, scratch, transcriptLines, until, writeRunbook } f
 import { execFileSync } from 'node:child_process';
 import { BIN, ROOT, descendants } from './helpers.js';
 import { TMUX, Tmux } from './tmux.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const RUNBOOK = `name: hangup
 title: Interrupted mid-run
@@ -45,7 +46,7 @@ const started = (file: string, stepId: string) => () => transcriptLines(file).so
 
 describe('a lost terminal or a stop signal is an interruption', { concurrency: true }, () => {
   for (const signal of ['SIGHUP', 'SIGTERM'] as const) {
-    test(`${signal} at a running step: interrupted, the step's processes stopped, and resume finishes the run`, { timeout: 90_000 }, async (t) => {
+    test(`${signal} at a running step: interrupted, the step's processes stopped, and resume finishes the run`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const s = setup(t);
       const run = cli(['run', s.runbook, '--plain', '--yes', '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60']);
       await until(() => existsSync(join(s.dir, 'slow.pid')) && started(s.transcript, 'slow')(), 30_000, 'the slow step to start');
@@ -74,7 +75,7 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
     });
   }
 
-  test('SIGINT is the operator\'s abort: aborted (exit 130), and resume refuses it', { timeout: 90_000 }, async (t) => {
+  test('SIGINT is the operator\'s abort: aborted (exit 130), and resume refuses it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     const s = setup(t);
     const run = cli(['run', s.runbook, '--plain', '--yes', '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60']);
     await until(started(s.transcript, 'slow'), 30_000, 'the slow step to start');
@@ -87,8 +88,13 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
     assert.match(resumed.stderr, /already finished \(aborted/);
   });
 
-  describe('in a terminal that is closed (tmux killed)', { skip: !TMUX && 'tmux is not installed', todo: 'flaky under load in the full suite (1 of 3 CI runs); still run and reported, see the stop note', concurrency: true }, () => {
-    test('at a running step: the transcript ends interrupted and resume finishes the run', { timeout: 90_000 }, async (t) => {
+  // Was `todo` (flaky under load): the first case asserted the step's process dead the moment runbook exited.
+  // The engine kills the step's group (SIGTERM, SIGKILL) but waits for it only within grace periods of the
+  // wall clock (executors/shell.ts), and the lifeline kills what is left once the engine is gone: on a loaded
+  // machine the process can outlive the engine by a moment. The test now waits for that state, as the plain
+  // SIGHUP case does (issue #20). Per-test limits are the end-to-end hang guard (limits.ts), not 90 s.
+  describe('in a terminal that is closed (tmux killed)', { skip: !TMUX && 'tmux is not installed', concurrency: true }, () => {
+    test('at a running step: the transcript ends interrupted and resume finishes the run', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const s = setup(t);
       const term = new Tmux(s.dir, ['run', s.runbook, '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60']);
       t.after(() => term.close());
@@ -99,13 +105,13 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       term.close();
       await until(() => !alive(pid), 20_000, 'runbook to exit after its terminal closed');
       assert.equal(finished(transcriptLines(s.transcript))?.outcome, 'interrupted');
-      assert.equal(alive(stepPid), false, 'the step process was stopped with the run');
+      await until(() => !alive(stepPid), 20_000, 'the step process to be stopped with the run');
       const resumed = await cli(['resume', s.transcript, '--plain', '--yes', '-i', 'delay=0']);
       assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
       assert.deepEqual(s.counter(), ['look', 'slow-started', 'slow-started', 'slow-finished', 'destroy']);
     });
 
-    test('at a gate: the transcript ends interrupted, resume asks again (not "may have partly run") and runs it once', { timeout: 90_000 }, async (t) => {
+    test('at a gate: the transcript ends interrupted, resume asks again (not "may have partly run") and runs it once', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const s = setup(t);
       const term = new Tmux(s.dir, ['run', s.runbook, '--transcript', s.transcript, '-i', `dir=${s.dir}`]);
       t.after(() => term.close());
@@ -123,7 +129,7 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       assert.deepEqual(s.counter(), ['look', 'slow-started', 'slow-finished', 'destroy']);
     });
 
-    test('a vanished terminal without SIGHUP (no controlling tty, setsid): EIO / end of input end the run interrupted', { timeout: 90_000 }, async (t) => {
+    test('a vanished terminal without SIGHUP (no controlling tty, setsid): EIO / end of input end the run interrupted', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const s = setup(t);
       const socket = `runbook-vanish-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
       const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { cli, finished, scratch, transcriptLines, writeRunbook } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const ROWS = 200;
 const ROW_BYTES = 1_000_000;
@@ -43,7 +44,7 @@ describe('a result far larger than memory or a transcript line', { concurrency: 
   after(() => Promise.all(Object.values(servers).map((s) => s.stop())));
 
   for (const engine of ['postgres', 'mariadb'] as const) {
-    test(`${engine}: 200 MB of rows with a 96 MiB heap: committed once, recorded bounded, not resumable as unfinished`, { timeout: 180_000 }, async (t) => {
+    test(`${engine}: 200 MB of rows with a 96 MiB heap: committed once, recorded bounded, not resumable as unfinished`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const server = servers[engine]!;
       const dir = scratch(t);
       const transcript = join(dir, 'run.jsonl');

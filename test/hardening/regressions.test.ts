@@ -124,6 +124,17 @@ test('a huge key with many values under it loads in linear time (V8 hashes long 
   assert.ok(d.message.length <= 500 && d.message.endsWith("in step 'a'"), d.message.slice(-80));
 });
 
+test('a 266,000-character key over a 4,153-item list loads in linear time (the source map keyed whole paths)', () => {
+  // Fuzz seed -1482954792 (FUZZ_RUNS=10000): every list item under the key was recorded by its whole path,
+  // 266,000 characters, hashed (a digest, bug 6) per item: ~5 s of CPU, quadratic in key length × items.
+  // Paths are now a trie of (parent, segment): ~0.1 s of CPU idle. Hang guard on CPU time (load does not
+  // move it): 1.5 s, over 10× the idle value and well under the old 5 s.
+  const text = `name: x\ntitle: y\nsteps:\n  - id: a\n    ${'k'.repeat(266_000)}: [${Array(4153).fill('1').join(', ')}]\n    shell: "true"\n  - { id: b, end: resolved }\n`;
+  const ds = withinCpu(1500, () => diagnose(text), 'loading 4,153 values under a 266,000-character key');
+  assert.deepEqual(ds.map((d) => d.code), ['unknown-key']);
+  assert.ok(within(text)(ds[0]!), `${ds[0]!.line}:${ds[0]!.col}`);
+});
+
 test('a 10,000-term expression is an ExpressionError, not a stack overflow in the validator', () => {
   const text = `name: x\ntitle: y\ninputs: { a: {} }\nsteps:\n  - id: s\n    shell: echo \${{ ${Array(10_000).fill('inputs.a').join(' + ')} }}\n  - { id: done, end: resolved }\n`;
   const d = diagnose(text).find((x) => x.severity === 'error');

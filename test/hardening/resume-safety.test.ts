@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { procStat } from '../../src/executors/supervise.js';
 import { cli, scratch, transcriptLines, until, writeRunbook, type Line } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 /** Live (not zombie) processes of a process group. */
 function groupMembers(pgid: number): number[] {
@@ -74,7 +75,7 @@ async function killMidStep(dir: string, runbook: string, stepId: string, out: st
   return { transcript, pgid: group.pgid };
 }
 
-test('kill -9 during a slow destructive step: its process group dies with the engine; resume runs it after, never beside it', { timeout: 240_000 }, async (t) => {
+test('kill -9 during a slow destructive step: its process group dies with the engine; resume runs it after, never beside it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = scratch(t);
   const out = join(dir, 'out');
   const runbook = writeRunbook(dir, 'slow', SLOW);
@@ -95,7 +96,7 @@ test('kill -9 during a slow destructive step: its process group dies with the en
   assertSeqs(transcript);
 });
 
-test('resume refuses while a process of the interrupted step\'s group lives, naming it; --wait-for-orphans waits for it', { timeout: 240_000 }, async (t) => {
+test('resume refuses while a process of the interrupted step\'s group lives, naming it; --wait-for-orphans waits for it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = scratch(t);
   const out = join(dir, 'out');
   const runbook = writeRunbook(dir, 'slow', SLOW);
@@ -170,7 +171,7 @@ steps:
 }
 
 for (const depth of [1, 2]) {
-  test(`kill -9 inside a called runbook (depth ${depth}) after its destructive step finished: resume does not run it again and says it already ran`, { timeout: 240_000 }, async (t) => {
+  test(`kill -9 inside a called runbook (depth ${depth}) after its destructive step finished: resume does not run it again and says it already ran`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     const dir = scratch(t);
     const out = join(dir, 'out');
     const top = nestedRunbooks(dir, depth);

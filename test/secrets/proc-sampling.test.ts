@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const dir = scratch({ after });
 const token = () => Math.random().toString(36).slice(2, 10);
@@ -33,7 +34,7 @@ function sampleAll(): Sample[] {
   return out;
 }
 
-test('no secret in any process command line; in environments only where the step declared it', { timeout: 120_000 }, async () => {
+test('no secret in any process command line; in environments only where the step declared it', { timeout: E2E_TEST_LIMIT_MS }, async () => {
   const vaultFile = join(dir, 'vault-response');
   writeFileSync(vaultFile, `postgres://app:${VAULT}@127.0.0.1:1/db\n`);
   const runbook = writeRunbook(dir, 'proc-secrets', `name: proc-secrets

@@ -12,6 +12,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { injectFault, startMariadb, startPostgres, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { cli, scratch, transcriptLines } from '../hardening/helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const dir = scratch({ after });
 
@@ -36,7 +37,7 @@ function assertNoSecret(texts: Record<string, string>, secrets: string[]): void 
 
 for (const engine of ['postgres', 'mariadb'] as const) {
   describe(`secret prompt answers are used (${engine})`, () => {
-    it('pool-exhausted started with the app URL: the admin URL pasted at the prompt frees the pool', { timeout: 180_000 }, async () => {
+    it('pool-exhausted started with the app URL: the admin URL pasted at the prompt frees the pool', { timeout: E2E_TEST_LIMIT_MS }, async () => {
       const fault = await injectFault('too-many-connections', engine);
       try {
         await assert.rejects(appConnects(engine, fault.url), 'the fault is real: the app cannot connect');
@@ -72,7 +73,7 @@ describe('auth: the corrected URL pasted at the prompt is the one checked', () =
   after(async () => { await Promise.all(Object.values(servers).map((s) => s.stop())); });
 
   for (const engine of ['postgres', 'mariadb'] as const) {
-    it(`on ${engine}: a wrong password, then the right URL pasted: check-new-url passes`, { timeout: 120_000 }, async () => {
+    it(`on ${engine}: a wrong password, then the right URL pasted: check-new-url passes`, { timeout: E2E_TEST_LIMIT_MS }, async () => {
       const server = servers[engine]!;
       const wrong = `Wr0ng-${Math.random().toString(36).slice(2, 10)}:@/#`;
       const transcript = join(dir, `auth-${engine}.jsonl`);

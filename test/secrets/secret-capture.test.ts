@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMariadb, startPostgres, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const dir = scratch({ after });
 const servers: Partial<Record<LabEngine, LabServer>> = {};
@@ -20,7 +21,7 @@ const ROW_SECRET = ROW_SOURCE.toUpperCase();
 
 describe('a Vault-style secret capture', () => {
   for (const engine of ['postgres', 'mariadb'] as const) {
-    it(`on ${engine}: fetched, used as a connection URL and in a script, never shown`, { timeout: 60_000 }, async () => {
+    it(`on ${engine}: fetched, used as a connection URL and in a script, never shown`, { timeout: E2E_TEST_LIMIT_MS }, async () => {
       const server = servers[engine]!;
       const url = server.url();
       const response = join(dir, `vault-${engine}`);

@@ -8,10 +8,11 @@ import { readTranscript, eventsOf } from '../../src/transcript/reader.js';
 import { buildReport } from '../../src/transcript/report/build.js';
 import { renderMarkdown } from '../../src/transcript/report/markdown.js';
 import { cli, scratch, until } from './helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
 
-test('a for_each killed mid-loop resumes with the items left; finished items never run again', { timeout: 120_000 }, async (t) => {
+test('a for_each killed mid-loop resumes with the items left; finished items never run again', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = scratch(t);
   const runbook = join(dir, 'loop.yaml');
   const log = join(dir, 'log');

@@ -18,7 +18,9 @@ test('a run killed with SIGKILL mid-step is recorded up to the kill and resumes 
   const counter = join(dir, 'counter');
   const transcript = join(dir, 'crash.jsonl');
 
-  const child = cli(['run', runbook, '--plain', '--yes', '--transcript', transcript, '--input', `counter=${counter}`]);
+  // The slow step is held (on a file never created) until the kill: with a 30 s sleep, a loaded machine let it
+  // finish before the test's 'resume' ran, and the run was no longer "still going" (issue #20).
+  const child = cli(['run', runbook, '--plain', '--yes', '--transcript', transcript, '--input', `counter=${counter}`], { env: { HOLD: join(dir, 'never') } });
   await until(() => lines(`${counter}.pid`).length > 0 && readFileSync(transcript, 'utf8').includes('"chunk":"restarting'), 60_000, 'the slow step to start sleeping');
   const meanwhile = await cli(['resume', transcript, '--plain', '--yes']);
   assert.equal(meanwhile.code, 2);

@@ -39,16 +39,35 @@ test('answers are synced before write() returns; step boundaries in the backgrou
 });
 
 test('close() syncs what a pending background sync would have, and cancels it', async (t) => {
-  const file = join(scratch(t), 't.jsonl');
-  const log: string[] = [];
-  const writer = new TranscriptWriter(openSync(file, 'a'), file, 0, () => new Date(), recordingSyncer(file, log));
-  writer.write({ type: 'step-started', stepId: 'a' });
-  await until(() => log.length > 0, 30_000, 'the first background sync');
-  await new Promise((resolve) => setImmediate(resolve));
-  writer.write({ type: 'step-finished', stepId: 'a' }); // within the interval: waits for its timer
-  writer.close();
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.deepEqual(log, ['later:step-started', 'now:step-finished']);
+  // Both ways a background sync can be pending, with nothing left to timing (issue #20: the old test
+  // assumed the second write came within SYNC_INTERVAL_MS of the first sync, which a loaded machine broke).
+  for (const pending of ['in flight', 'waiting for its timer'] as const) {
+    const file = join(scratch(t), 't.jsonl');
+    const log: string[] = [];
+    const real = recordingSyncer(file, log);
+    let release: (() => void) | undefined;
+    let finished = false;
+    let time = 1_000_000;
+    const writer = new TranscriptWriter(openSync(file, 'a'), file, 0, () => new Date(), {
+      now: real.now,
+      // 'in flight': the first fsync is held until the writer is closed; otherwise it finishes at once.
+      later: (fd, done) => {
+        real.later(fd, () => { if (pending === 'in flight') release = () => done(null); else { done(null); finished = true; } });
+      },
+      clock: () => time, // stands still until the writer is closed: the second sync is always within the interval
+    });
+    writer.write({ type: 'step-started', stepId: 'a' });
+    // The first sync is asked for at once; wait until the real fsync has answered.
+    await until(() => release !== undefined || finished, 30_000, 'the first background sync');
+    writer.write({ type: 'step-finished', stepId: 'a' }); // pending: behind the held sync, or on the interval timer
+    writer.close();
+    time += 60_000; // an interval timer left running would now sync
+    release?.();
+    // A timer set now fires after the writer's interval timer (20 ms) would have: had close() not cancelled
+    // it (or had the held sync's end started another), that sync would be in the log by then.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(log, ['later:step-started', 'now:step-finished'], pending);
+  }
 });
 
 test('a background sync that fails makes the next write throw, naming the error', async (t) => {

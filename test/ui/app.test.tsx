@@ -178,29 +178,43 @@ steps:
     message: "\${{ steps.first.value }} then \${{ steps.second.value }}"
 `;
 
+/** Arming by hand, for questions as for gates: each panel that appears waits in `pending` until armed. */
+function handArming() {
+  const pending: (() => void)[] = [];
+  const scheduler: ArmScheduler = (arm) => { pending.push(arm); return () => { const i = pending.indexOf(arm); if (i >= 0) pending.splice(i, 1); }; };
+  return { scheduler, pending, armAll: () => { for (const arm of pending.splice(0)) arm(); } };
+}
+
+// Questions are armed like gates (use-armed.ts with the gate's scheduler), here by hand: keys before that do
+// nothing however long they take to arrive, and the keys are shown once they work (no sleeping past a window
+// raced against the timer on a loaded machine, issue #20).
 test('manual: a key typed for one question does not answer the next (type-ahead); the answer records how and when', async () => {
-  const ui = mount(TWO_MANUALS, { first: ask, second: ask }, { gateArmMs: 300 });
+  const hand = handArming();
+  const ui = mount(TWO_MANUALS, { first: ask, second: ask }, { gateArming: hand.scheduler });
   const answers: { stepId: string; how?: string; waitedMs?: number }[] = [];
   ui.run.on((e) => { if (e.type === 'question-answered') answers.push(e); });
-  await ui.until('Check the first thing');
+  await ui.until(/Check the first thing[\s\S]*the keys work in a moment/);
   ui.app.stdin.write('1');                  // before the question is armed: ignored
   await sleep(50);
   assert.equal(answers.length, 0, 'the first question was not answered by a key typed as it appeared');
-  await sleep(300);
+  hand.armAll();
+  await ui.until('1-2 or ↑↓ + Enter to answer');
   ui.app.stdin.write('1');                  // "1 Enter": the 1 answers the first question…
-  await ui.until('Check the second thing');
+  await ui.until(/Check the second thing[\s\S]*the keys work in a moment/);
   ui.app.stdin.write('\r');                 // …and the Enter must not take the second question's first choice
   await sleep(50);
   assert.deepEqual(answers.map((a) => a.stepId), ['first']);
-  await sleep(300);
+  hand.armAll();
+  await ui.until(/Check the second thing[\s\S]*1-2 or ↑↓ \+ Enter to answer/);
   ui.app.stdin.write('2');
   const end = await ui.finished;
   assert.equal(end.message, 'a then d');
   assert.deepEqual(answers.map((a) => a.how), ['key', 'key']);
-  assert.ok(answers.every((a) => typeof a.waitedMs === 'number' && a.waitedMs >= 300), JSON.stringify(answers));
+  assert.ok(answers.every((a) => typeof a.waitedMs === 'number' && a.waitedMs >= 50), JSON.stringify(answers)); // each waited ≥ the 50 ms slept while unarmed
 });
 
 test('prompt: Enter in the first moment does not accept the default', async () => {
+  const hand = handArming();
   const ui = mount(`
 name: prompted
 title: Prompted
@@ -210,12 +224,13 @@ steps:
   - id: done
     end: resolved
     message: "\${{ steps['how-many'].value }} workers"
-`, { 'how-many': ask }, { gateArmMs: 300 });
-  await ui.until('How many workers?');
+`, { 'how-many': ask }, { gateArming: hand.scheduler });
+  await ui.until(/How many workers\?[\s\S]*the keys work in a moment/);
   ui.app.stdin.write('\r');
   await sleep(50);
   assert.equal(ui.run.pendingQuestions.length, 1, 'still asked');
-  await sleep(300);
+  hand.armAll();
+  await ui.until(/How many workers\?[\s\S]*› /);
   ui.app.stdin.write('7');
   await sleep(20);
   ui.app.stdin.write('\r');

@@ -105,11 +105,11 @@ describe('called runbooks in the terminal UI (tmux)', { skip: !hasTmux && 'tmux 
   test('questions inside are shown and answered on screen; the run resolves', async () => {
     const t = new Terminal('call-ask.yaml');
     try {
+      // A question shows its keys (a choice's hint, a prompt's field) only once it takes them: wait for that,
+      // not a sleep raced against the arming window on a loaded machine (issue #20).
       await t.until('to answer');
-      await sleep(800); // a question ignores keys for its first 250 ms on screen (type-ahead guard); 3× for load
       t.keys('Enter'); // the first choice: fixed
-      await t.until('Which region is affected?');
-      await sleep(800);
+      await t.until(/Which region is affected\?[\s\S]*› /);
       t.keys('-l', 'eu-1');
       t.keys('Enter');
       assert.equal(await t.exitCode(), 0, t.screen());
@@ -122,8 +122,7 @@ describe('called runbooks in the terminal UI (tmux)', { skip: !hasTmux && 'tmux 
   test('a at a gate inside aborts the whole run: exit 130, nothing created, on: failed not taken', async () => {
     const t = new Terminal('call-create.yaml', [], { transcript: true });
     try {
-      await t.until('CONFIRM');
-      await sleep(400); // the gate arms
+      await t.until('abort the run'); // the gate's keys are shown once they work
       t.keys('a');
       assert.equal(await t.exitCode(), 130, t.screen());
       assert.equal(existsSync(t.file), false);
@@ -139,7 +138,7 @@ describe('called runbooks in the terminal UI (tmux)', { skip: !hasTmux && 'tmux 
     try {
       await t.until('CONFIRM');
       assert.equal(existsSync(t.file), false, 'nothing ran before the answer');
-      await sleep(400);
+      await t.until('abort the run'); // the gate's keys are shown once they work
       t.keys('y');
       assert.equal(await t.exitCode(), 0, t.screen());
       assert.equal(existsSync(t.file), true);

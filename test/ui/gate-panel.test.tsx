@@ -67,3 +67,26 @@ test('keys typed while the gate is unarmed are dropped, and the armed gate takes
     app.unmount();
   }
 });
+
+// Issue #20: the high-risk field was mounted only when the gate armed, and ink attaches its key listener in an
+// effect, which may run after the frame showing the field: keys typed the moment the field showed were lost,
+// and the tmux confirmation test waited in vain for its error line. Here the keys come in the same turn as
+// the frame that shows the field. (ink-testing-library's rerender runs the effects at once, so this passes on
+// the old code too: it pins the behaviour, it does not reproduce the lag.)
+test('a high-risk gate takes keys typed the moment its field is shown', async () => {
+  const { sleep } = await import('./helpers.js');
+  const gate: ConfirmationRequested = { type: 'confirmation-requested', stepId: 'wipe', title: 'Wipe', command: 'rm -rf /srv/cache', question: 'Wipe?', risk: 'high', resumed: false };
+  const answers: string[] = [];
+  let armed = false;
+  const panel = (live: boolean) => <GatePanel gate={gate} active armed={() => armed} keysLive={live} onAnswer={(a, how) => answers.push(`${a}/${how}`)} />;
+  const app = render(panel(false));
+  await sleep(20);
+  armed = true;
+  app.rerender(panel(true));
+  assert.match(plain(app.lastFrame()), /type wipe and Enter/);
+  app.stdin.write('wipe');
+  app.stdin.write('\r');
+  await sleep(20);
+  assert.deepEqual(answers, ['yes/typed']);
+  app.unmount();
+});

@@ -41,8 +41,9 @@ export class Terminal {
     return file;
   }
   keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'ui', ...keys); }
-  async until(text: string, timeoutMs = 30_000): Promise<string> {
-    await waitFor(() => this.screen().includes(text), `"${text}" on screen:\n${this.screen()}`, timeoutMs);
+  async until(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+    const hit = (screen: string) => (typeof text === 'string' ? screen.includes(text) : text.test(screen));
+    await waitFor(() => hit(this.screen()), `${typeof text === 'string' ? `"${text}"` : String(text)} on screen:\n${this.screen()}`, timeoutMs);
     return oneFrame(this.screen());
   }
   async exitCode(timeoutMs = 30_000): Promise<number> {

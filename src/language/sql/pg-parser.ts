@@ -10,8 +10,20 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 /** The parse tree as libpg-query returns it (JSON of PostgreSQL's nodes), or the parser's error. */
 export type PgParse = { tree: { stmts?: { stmt: Record<string, unknown> }[] } } | { error: string };
 
-/** Loading the WASM module takes ~0.1 s idle; a parse is microseconds. 100× the idle load is a hang. */
-const HANG_GUARD_MS = 10_000;
+/**
+ * Loading the WASM module takes ~0.1 s of CPU idle; a parse is microseconds. The wait gives up (every text
+ * then answers "the PostgreSQL parser did not answer", and SQL steps are refused as unproven) only on a hang,
+ * which load must never look like: a wall-clock limit of 10 s did on a busy machine (load average 25 on
+ * 2 cores: the worker got a sliver of a core), and built-in runbooks failed validation (issue #20). So:
+ * - a worker that exits says so (the flag's second slot), and the wait ends at once;
+ * - a worker spinning is caught by CPU time: HANG_GUARD_CPU_MS of the process's CPU (it includes the
+ *   worker's) spent while waiting, 100× the idle load;
+ * - only a worker that neither answers, exits nor runs (stopped, or starved for minutes) meets the
+ *   wall-clock backstop, HANG_GUARD_WALL_MS, 1,200× the idle load.
+ */
+const HANG_GUARD_CPU_MS = 10_000;
+const HANG_GUARD_WALL_MS = 120_000;
+const SLICE_MS = 250;
 
 // Plain CommonJS run with `eval: true`: works the same from the TypeScript sources and from dist/. Questions
 // queue on the port until the module has loaded; each answer is posted, then signalled.
@@ -19,6 +31,7 @@ const WORKER = `
 const { workerData } = require('node:worker_threads');
 const { port, flag } = workerData;
 const signal = new Int32Array(flag);
+process.on('exit', () => { Atomics.store(signal, 1, 1); Atomics.notify(signal, 0); });
 const answer = (message) => { port.postMessage(message); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0); };
 const serve = (parse) => port.on('message', (texts) => answer(texts.map((text) => {
   try { return { tree: parse(text) }; } catch (e) { return { error: String(e && e.message || e) }; }
@@ -32,7 +45,7 @@ try {
 
 interface Channel {
   port: MessagePort;
-  signal: Int32Array;    // answers posted so far, counted by the worker
+  signal: Int32Array;    // [0]: answers posted so far, counted by the worker; [1]: 1 once the worker exits
   asked: number;         // questions posted so far
   taken: number;         // answers taken off the port so far
   received: Map<number, unknown>; // answers taken off the port, by question number, not yet collected
@@ -77,7 +90,7 @@ function open(): Channel | { fatal: string } {
   if (channel) return channel;
   try {
     const modulePath = createRequire(import.meta.url).resolve('libpg-query');
-    const flag = new SharedArrayBuffer(4);
+    const flag = new SharedArrayBuffer(8);
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER, { eval: true, workerData: { modulePath, port: port2, flag }, transferList: [port2] });
     worker.unref();
@@ -91,7 +104,8 @@ function open(): Channel | { fatal: string } {
 
 /** Blocks until the worker has answered question number `ticket` (it answers in question order). */
 function wait(c: Channel, ticket: number): unknown {
-  const deadline = Date.now() + HANG_GUARD_MS;
+  const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
   while (!c.received.has(ticket)) {
     const posted = Atomics.load(c.signal, 0);
     // The worker posts an answer before counting it, so a counted answer is already on the port.
@@ -99,8 +113,10 @@ function wait(c: Channel, ticket: number): unknown {
       c.received.set(++c.taken, receiveMessageOnPort(c.port)?.message);
       continue;
     }
-    const left = deadline - Date.now();
-    if (left <= 0 || Atomics.wait(c.signal, 0, posted, left) === 'timed-out') return undefined;
+    if (Atomics.load(c.signal, 1) === 1) return undefined; // the worker exited without answering
+    const cpu = process.cpuUsage(cpuAtStart);
+    if ((cpu.user + cpu.system) / 1000 > HANG_GUARD_CPU_MS || Date.now() - started > HANG_GUARD_WALL_MS) return undefined;
+    Atomics.wait(c.signal, 0, posted, SLICE_MS);
   }
   const answer = c.received.get(ticket);
   c.received.delete(ticket);

@@ -47,7 +47,7 @@ export interface AppProps {
   /** Keys are ignored this long after a gate or a question appears, so type-ahead cannot answer it (a gate:
    *  use-gate-arming.ts). */
   gateArmMs?: number;
-  /** Instead of gateArmMs: when the gate is armed (tests arm it by hand, with no clock). */
+  /** Instead of gateArmMs: when a gate or a question is armed (tests arm it by hand, with no clock). */
   gateArming?: ArmScheduler;
 }
 
@@ -107,7 +107,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
       {table?.result ? <Shrinks><SqlTable result={table.result} maxRows={layout.tableRows} width={(stdout.columns || 80) - 2} from={table.id === vm.currentStepId ? undefined : table.title} /></Shrinks> : null}
       <Shrinks><Notes notes={vm.notes} /></Shrinks>
       {vm.gate ? <Decision><GatePanel key={vm.gate.stepId} gate={vm.gate} active={focus === 'gate'} armed={armed} keysLive={keysLive} onAnswer={onGate} /></Decision> : null}
-      {question && !vm.gate ? <Decision><QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} armMs={gateArmMs} onAnswer={(id, v, how) => run.answer(id, v, how)} /></Decision> : null}
+      {question && !vm.gate ? <Decision><QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} arming={armGate} onAnswer={(id, v, how) => run.answer(id, v, how)} /></Decision> : null}
       {overlay === 'note' && !vm.finished ? (
         <Fixed><NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} /></Fixed>
       ) : null}

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
-import { TypedConfirm } from './TypedConfirm.js';
+import { READ_FIRST, TypedConfirm } from './TypedConfirm.js';
 import { gateSettings, gateTarget } from '../format.js';
 import { GateItems } from './GateItems.js';
 import { useColor } from './theme.js';
@@ -43,10 +43,10 @@ export function GatePanel({ gate, active, armed, keysLive = true, onAnswer }: Ga
         <Text color={color('warn')} bold>⚠ this step was in flight when the run was interrupted; it may have partly run</Text>
       ) : null}
       <Box marginTop={1} flexShrink={0}><Text bold>{gate.question}</Text></Box>
-      <Box flexShrink={0} flexDirection="column">{!keysLive
-        ? <Text color={color('dim')}>read it first: the keys work in a moment</Text>
-        : high
-        ? <TypedConfirm stepId={gate.stepId} active={active} armed={armed} onAnswer={onAnswer} />
+      <Box flexShrink={0} flexDirection="column">{high
+        ? <TypedConfirm stepId={gate.stepId} active={active} armed={armed} keysLive={keysLive} onAnswer={onAnswer} />
+        : !keysLive
+        ? <Text color={color('dim')}>{READ_FIRST}</Text>
         : <Text><Key k="y" /> run   <Key k="s" /> skip   <Key k="a" /> abort the run{active ? '' : <Text color={color('dim')}>   (finish what is open first)</Text>}</Text>}</Box>
     </Box>
   );

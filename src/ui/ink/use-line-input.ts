@@ -8,12 +8,16 @@ import { terminalText } from '../../common/terminal-text.js';
 
 export interface LineInput { value: string; clear(): void }
 
-export function useLineInput(opts: { isActive: boolean; onSubmit(value: string): void; onCancel?(): void }): LineInput {
+/** accepts: whether keys count now, asked per key (default: always). A field that drops keys for a while stays
+ *  active and says no here, rather than toggling isActive (ink attaches a listener in an effect, which may run
+ *  after the frame that shows the field: keys typed at once would be lost). */
+export function useLineInput(opts: { isActive: boolean; accepts?(): boolean; onSubmit(value: string): void; onCancel?(): void }): LineInput {
   const [value, setValue] = useState('');
   const ref = useRef('');
   // The typed text is sent as typed; shown, a pasted bidi override or C1 character is visible, not acting.
   const set = (v: string) => { ref.current = v; setValue(terminalText(v)); };
   useInput((input, key) => {
+    if (opts.accepts && !opts.accepts()) return;
     if (key.escape) { opts.onCancel?.(); return; }
     if (key.return) { opts.onSubmit(ref.current); return; }
     if (key.backspace || key.delete) { set(ref.current.slice(0, -1)); return; }

@@ -85,6 +85,38 @@ describe('pool-exhausted with PgBouncer in front', { skip: pgbouncerBinary() ? f
     }
   });
 
+  it('a dry run against the full pool: the SHOW commands run, nothing is terminated, the pool and its config are as they were', async () => {
+    const busy = await startBusyPooler(backend, { poolSize: 2, waiting: 1, queryWaitTimeout: 90 });
+    try {
+      const transcript = join(dir, 'pool-full-dry.jsonl');
+      await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--dry-run', '--transcript', transcript,
+        '--input', `url=${backend.adminUrl()}`, '--input', `pooler_admin_url=${busy.pooler.adminUrl()}`,
+        '--input', `app_url=${busy.url}`, '--input', 'app_processes=0', '--input', 'idle_tx_minutes=0'], ['continue']);
+      const events = readEvents(transcript);
+      assert.equal(end(events)?.outcome, 'escalate');
+      assert.equal(finished(events, 'pooler-pools')?.result?.status, 'ok', 'SHOW runs in a dry run');
+      assert.ok(!JSON.stringify(events).includes('"item-finished"'), 'no session was ended');
+      // The holders still hold their server connections and the queued client still waits.
+      for (const c of busy.held) assert.equal((await c.query('SELECT 1 AS one')).rows[0]?.one, 1);
+      const pg = await import('pg');
+      const admin = new pg.default.Client({ connectionString: busy.pooler.adminUrl() });
+      await admin.connect();
+      try {
+        // PgBouncer 1.18 keeps a queued client whose socket has closed until a server connection frees up: the
+        // final check's own login (application_name runbook), given up at its timeout, is still counted as waiting.
+        const clients = (await admin.query('SHOW CLIENTS')).rows as Record<string, unknown>[];
+        const state = (name: string) => clients.filter((c) => c.database === 'app_db' && c.application_name === name).map((c) => c.state);
+        assert.deepEqual([...state('lab-holder-0'), ...state('lab-holder-1'), ...state('')], ['active', 'active', 'waiting'], JSON.stringify(clients));
+        const app = (await admin.query('SHOW POOLS')).rows.find((p: { database: string }) => p.database === 'app_db') as Record<string, unknown>;
+        assert.equal(Number(app.sv_active), 2);
+        const conf = (await admin.query('SHOW CONFIG')).rows as { key: string; value: string }[];
+        assert.equal(conf.find((c) => c.key === 'default_pool_size')?.value, '2');
+      } finally { await admin.end(); }
+    } finally {
+      await busy.cleanup();
+    }
+  });
+
   it('max_client_conn reached, the runbook given only the admin console: the client-limit advice, then escalate', async () => {
     // max_client_conn 3: two application clients, and the console itself takes the third.
     const busy = await startBusyPooler(backend, { poolSize: 5, maxClientConn: 3, hold: 2, waiting: 0 });

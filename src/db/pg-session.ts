@@ -196,6 +196,7 @@ class PgSession extends GuardedSession implements Session {
 
 /** A command a read-only step may not send to PgBouncer's admin console; classified not-read-only. */
 export class ConsoleRefusal extends Error {
+  override readonly name = 'ConsoleRefusal';
   readonly code = '25006'; // read_only_sql_transaction: the classification a refused write gets
 }
 

@@ -28,6 +28,7 @@ describe('PgBouncer admin console sessions', { skip: pgbouncerBinary() ? false :
       // The session survives a refusal and the next SHOW still works.
       const refused = await sql('SELECT 1');
       assert.equal(refused.classification, 'not-read-only', refused.error);
+      assert.match(String(refused.error), /^not read-only: step test-step: (25006: )?the PgBouncer admin console takes only SHOW <word> from a step that is not destructive \(got: SELECT 1\); mark it 'destructive: true'/);
       assert.equal((await sql('SHOW CLIENTS')).status, 'ok');
     } finally {
       await executors.close();

@@ -1,4 +1,4 @@
-// auth on a real MariaDB where an anonymous account ''@'127.0.0.1' shadows 'app_user'@'%' (issue #16): the
+// auth on a real MariaDB: a locked account behind a wrong password (only mysql.global_priv shows the lock), and an anonymous account ''@'127.0.0.1' shadows 'app_user'@'%' (issue #16): the
 // application's right password is refused with 1045, and only the administrator's view of mysql.user tells it
 // from a wrong password. The runbook routes to anonymous-shadow naming the host; once the anonymous account is
 // dropped, the same URL logs in.
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { startServer, type LabServer } from '../../src/lab/index.js';
+import { injectFault, startServer, type LabServer } from '../../src/lab/index.js';
 import { readEvents, type TranscriptEvent } from './helpers.js';
 import { runCliWithAnswers } from './answers.js';
 
@@ -19,6 +19,30 @@ const started = (events: TranscriptEvent[]) => events.filter((e) => e.type === '
 const instructions = (events: TranscriptEvent[], id: string): string =>
   (events.find((e) => e.type === 'question-asked' && (e as { question?: { stepId?: string } }).question?.stepId === id) as
     { question?: { action?: { instructions?: string } } } | undefined)?.question?.action?.instructions ?? '';
+
+describe('auth: MariaDB accounts as mysql.global_priv sees them', () => {
+  it('a wrong password on a locked account is a plain 1045; the admin view shows the lock: disabled-account', async () => {
+    const fault = await injectFault('account-locked', 'mariadb');
+    try {
+      const url = new URL(fault.url);
+      url.password = 'wrong-password';
+      const transcript = join(dir, 'locked-wrong-password.jsonl');
+      const r = await runCliWithAnswers(['run', 'auth', '--plain', '--transcript', transcript,
+        '--input', `url=${url.href}`, '--input', `admin_url=${fault.server!.adminUrl()}`], ['not-now']);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const events = readEvents(transcript);
+      const login = events.find((e) => e.type === 'step-finished' && e.stepId === 'login') as { result?: { classification?: string; error?: string } };
+      assert.equal(login.result?.classification, 'auth', 'not account-locked: the password check comes first');
+      assert.match(String(login.result?.error), /Access denied for user 'locked_user'/);
+      assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'account-locks', 'disabled-account']);
+      const locks = events.find((e) => e.type === 'step-finished' && e.stepId === 'account-locks') as { result?: { rows?: Record<string, unknown>[] } };
+      assert.deepEqual(locks.result?.rows?.map((row) => [row.host, row.locked, row.expired]), [['%', 1, 0]]);
+      assert.match(instructions(events, 'disabled-account'), /MariaDB, per host: .*"locked":1/);
+    } finally {
+      await fault.cleanup();
+    }
+  });
+});
 
 describe('auth: an anonymous MariaDB account shadows the application user', () => {
   let server: LabServer;
@@ -42,7 +66,7 @@ describe('auth: an anonymous MariaDB account shadows the application user', () =
       '--input', `url=${server.url()}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const events = readEvents(transcript);
-    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'anonymous-accounts', 'anonymous-shadow']);
+    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'account-locks', 'anonymous-accounts', 'anonymous-shadow']);
     const anon = events.find((e) => e.type === 'step-finished' && e.stepId === 'anonymous-accounts') as { result?: { rows?: Record<string, unknown>[] } };
     assert.deepEqual(anon.result?.rows, [{ host: '127.0.0.1', shadows: 1 }]);
     const text = instructions(events, 'anonymous-shadow');

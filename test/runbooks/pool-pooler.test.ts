@@ -53,7 +53,7 @@ describe('pool-exhausted with PgBouncer in front', { skip: pgbouncerBinary() ? f
       const advice = question(events, 'pooler-pool-full');
       assert.match(advice, /Pool \*\*app_db\/app_user\*\* \(pool_mode session\)/);
       assert.match(advice, /\*\*1\*\* clients waiting, the oldest for \d+ s\s+\(query_wait_timeout 90 s\); 2 server connections\s+active and 0 idle, against pool size 2\s+\(default_pool_size 2, reserve_pool_size 0/);
-      assert.match(advice, /PgBouncer may open up to 2 server connections\s+\(1 pools x \(default_pool_size \+ reserve_pool_size\)\), and the database has 17 usable slots \(max_connections 20 minus 3 reserved\)/);
+      assert.match(advice, /PgBouncer may open up to 2 server connections\s+\(1 pool x \(default_pool_size \+ reserve_pool_size\)\), and the database has 17 usable slots \(max_connections 20 minus 3 reserved\)/);
       assert.match(advice, /In session mode a client keeps its server connection/);
       const e = end(events);
       assert.equal(e?.outcome, 'escalate');

@@ -9,6 +9,8 @@ export abstract class GuardedSession {
   protected abstract readonly canceller: Canceller;
   /** What ping() sends: SELECT 1, or a console command where SQL is not spoken (PgBouncer's admin console). */
   protected pingSql = 'SELECT 1';
+  /** What a failed statement is followed by; none where there is no transaction (PgBouncer's admin console). */
+  protected rollbackSql: string | undefined = 'ROLLBACK';
 
   /** BEGIN (read-only when asked, with the server-side timeout), the statement, COMMIT. */
   protected abstract transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult>;
@@ -29,7 +31,7 @@ export abstract class GuardedSession {
       return await work;
     } catch (err) {
       await stopWatching(); // no cancel may land on the ROLLBACK
-      await this.plain('ROLLBACK').catch(() => { this.broken = true; });
+      if (this.rollbackSql) await this.plain(this.rollbackSql).catch(() => { this.broken = true; });
       throw err;
     } finally {
       this.inflight = undefined;

@@ -63,7 +63,7 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
   const client = await connectPg(config, opts.signal);
   try {
     const console = info.database === 'pgbouncer' ? await pgbouncerConsole(client, opts.signal) : undefined;
-    if (console) return new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, 'SHOW VERSION');
+    if (console) return new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, true);
     const r = await raceAbort(client.query<{ pid: number; version: string }>(
       "SELECT pg_backend_pid() AS pid, current_setting('server_version') AS version"), opts.signal);
     const row = r.rows[0]!;
@@ -99,10 +99,10 @@ class PgSession extends GuardedSession implements Session {
 
   constructor(
     private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
-    readonly backendId: number, readonly serverVersion: string, pingSql?: string,
+    readonly backendId: number, readonly serverVersion: string, readonly poolerConsole = false,
   ) {
     super();
-    if (pingSql) this.pingSql = pingSql;
+    if (poolerConsole) { this.pingSql = 'SHOW VERSION'; this.rollbackSql = undefined; }
     client.on('error', () => { this.broken = true; });
     client.on('end', () => { this.broken = true; });
     this.canceller = new Canceller(async (signal) => this.cancelLink(config, signal), () => this.destroy());
@@ -126,6 +126,7 @@ class PgSession extends GuardedSession implements Session {
   }
 
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    if (this.poolerConsole) return this.consoleCommand(sql, params, opts);
     // SET takes no bind parameters; the value is an integer we computed.
     const timeout = opts.timeoutMs === undefined ? [] : [`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`];
     if (opts.readOnly) return this.readOnly(sql, params, timeout, opts.signal);
@@ -159,6 +160,20 @@ class PgSession extends GuardedSession implements Session {
   }
 
   /**
+   * PgBouncer's admin console knows no transactions (BEGIN READ ONLY is an error there) and no extended
+   * protocol, so the read-only transaction cannot hold it. A step that is not destructive may send exactly one
+   * `SHOW <word>` (consoleReadOnly): anything else is refused here before a byte is sent, whatever the SQL
+   * classifier said. A destructive step (behind its gate) sends its text as it is (PAUSE, RELOAD, KILL …).
+   * The console has no statement_timeout; an aborted command is cancelled by the protocol's CancelRequest.
+   */
+  private async consoleCommand(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    if (params.length > 0) throw new ConsoleRefusal('the PgBouncer admin console takes no bind parameters');
+    const text = opts.readOnly ? consoleReadOnly(sql) : sql;
+    opts.signal.throwIfAborted();
+    return lastResult(await streamQuery(this.client, text, []));
+  }
+
+  /**
    * BEGIN, SET LOCAL, the statements and COMMIT as one simple-query message: one round trip, for destructive
    * steps (their text ran past the gate, and may hold several statements). PostgreSQL arms statement_timeout
    * per statement, so the SET LOCAL applies to the statements after it; an error stops the message before
@@ -177,6 +192,23 @@ class PgSession extends GuardedSession implements Session {
     this.broken = true;
     streamOf(this.client)?.destroy();
   }
+}
+
+/** A command a read-only step may not send to PgBouncer's admin console; classified not-read-only. */
+export class ConsoleRefusal extends Error {
+  override readonly name = 'ConsoleRefusal';
+  readonly code = '25006'; // read_only_sql_transaction: the classification a refused write gets
+}
+
+/**
+ * The one form of console command a step that is not destructive may send: `SHOW` and one word (SHOW POOLS,
+ * SHOW CLIENTS, SHOW SERVERS, SHOW CONFIG, SHOW STATS …), an optional `;`, nothing else. Every other console
+ * command changes the pooler (PAUSE, KILL, RELOAD, SET, SHUTDOWN, RECONNECT …). Returns the text to send.
+ */
+export function consoleReadOnly(sql: string): string {
+  const m = /^\s*show\s+([a-z_]+)\s*;?\s*$/i.exec(sql);
+  if (!m) throw new ConsoleRefusal(`the PgBouncer admin console takes only SHOW <word> from a step that is not destructive (got: ${sql.trim().slice(0, 60)})`);
+  return `SHOW ${m[1]!.toUpperCase()}`;
 }
 
 interface Streamed { result: pg.QueryResult; budget: RowBudget }

@@ -45,6 +45,9 @@ export async function fingerprintSession(session: Session, info: ConnectionInfo,
   const one = async (sql: string): Promise<Record<string, unknown> | undefined> => {
     try { return (await session.query(sql, [], { readOnly: true, signal })).rows[0]; } catch { return undefined; }
   };
+  // PgBouncer's admin console answers no SQL (a read-only step may send it only SHOW <word>): the pooler is
+  // named by its version and, weakly, by the address it answers on.
+  if (/^PgBouncer\b/i.test(session.serverVersion)) return { engine: 'postgres', ...base, weak: true, server: session.serverVersion };
   if (session.flavour === 'postgres') {
     const sys = await one('SELECT system_identifier::text AS id, host(inet_server_addr()) AS addr, inet_server_port() AS port FROM pg_control_system()');
     if (sys?.id) return { engine: 'postgres', ...base, server: `system_identifier ${String(sys.id)} at ${String(sys.addr ?? 'local socket')}:${String(sys.port ?? '-')}` };

@@ -36,6 +36,8 @@ export function provenReadOnly(action: SqlAction): boolean {
 export function serverRefusal(stepId: string, readOnly: boolean, classification: Classification, err: unknown): string | undefined {
   if (!readOnly) return undefined;
   const said = errorLine(err, (s) => s);
+  // PgBouncer's admin console: the session refused a command other than SHOW <word> before sending it.
+  if ((err as { name?: unknown }).name === 'ConsoleRefusal') return `not read-only: step ${stepId}: ${said}; mark it 'destructive: true' so the operator confirms it`;
   if (classification === 'not-read-only') return `not read-only: step ${stepId} tried to write (${said})`;
   const code = (err as { code?: unknown }).code;
   if (code === '42601' && /multiple commands/i.test(said)) return `not read-only: step ${stepId} sent more than one statement (${said})`;

@@ -20,4 +20,4 @@ export { startDroppingListener, type DroppingListener } from './dropping-listene
 export { holdConnections } from './held-connections.js';
 export { findMariadbBinaries, findPostgresBinaries } from './binaries.js';
 export { pgbouncerBinary, startPgbouncer, type LabPooler, type PoolerOptions } from './pgbouncer.js';
-export { injectPoolerFault, POOLER_FAULT_KINDS, type PoolerFault, type PoolerFaultKind } from './pooler-faults.js';
+export { injectPoolerFault, POOLER_FAULT_KINDS, startBusyPooler, type BusyPooler, type BusyPoolerOptions, type PoolerFault, type PoolerFaultKind } from './pooler-faults.js';

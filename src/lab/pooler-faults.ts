@@ -63,3 +63,86 @@ const DESCRIBE: Record<PoolerFaultKind, string> = {
   'pooler-auth': 'PgBouncer rejects the password (its auth_file)',
   'pooler-backend-down': 'PgBouncer up, but nothing listens where its [databases] line points',
 };
+
+export interface BusyPoolerOptions {
+  /** default_pool_size: server connections per pool (default 2). */
+  poolSize?: number;
+  /** max_client_conn (default 20). Leave one for the admin console: PgBouncer counts it as a client too. */
+  maxClientConn?: number;
+  /** Clients that each take a server connection and keep a transaction open on it (default poolSize). */
+  hold?: number;
+  /** Clients that then send a query and queue for a server connection (cl_waiting; default 1). */
+  waiting?: number;
+  /** query_wait_timeout in seconds (default 120: the queue stays while a runbook reads it). */
+  queryWaitTimeout?: number;
+}
+
+export interface BusyPooler {
+  pooler: LabPooler;
+  /** The application's URL through the pooler. */
+  url: string;
+  /** Clients holding a server connection inside an open transaction (idle in transaction on the backend). */
+  held: pg.Client[];
+  /** Clients whose query waits for a server connection. */
+  waiting: pg.Client[];
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A PgBouncer whose pool is full (session mode): `hold` clients each hold a server connection with an open
+ * transaction, then `waiting` more send a query and queue (SHOW POOLS cl_waiting > 0, maxwait growing). With
+ * maxClientConn = hold + 1 and waiting 0, the admin console takes the last client slot and the application's
+ * next login is refused with max_client_conn. Returns once SHOW POOLS shows the queue.
+ */
+export async function startBusyPooler(backend: LabServer, opts: BusyPoolerOptions = {}): Promise<BusyPooler> {
+  const poolSize = opts.poolSize ?? 2;
+  const pooler = await startPgbouncer(backend, {
+    defaultPoolSize: poolSize, maxClientConn: opts.maxClientConn ?? 20, queryWaitTimeout: opts.queryWaitTimeout ?? 120,
+  });
+  const held: pg.Client[] = [];
+  const waiting: pg.Client[] = [];
+  const all = () => [...held, ...waiting];
+  try {
+    for (let i = 0; i < (opts.hold ?? poolSize); i++) {
+      const c = new pg.Client({ connectionString: pooler.url(), application_name: `lab-holder-${i}` });
+      c.on('error', () => undefined);
+      held.push(c);
+      await c.connect();
+      await c.query('BEGIN');
+      await c.query('SELECT 1');
+    }
+    for (let i = 0; i < (opts.waiting ?? 1); i++) {
+      const c = new pg.Client({ connectionString: pooler.url() });
+      c.on('error', () => undefined);
+      waiting.push(c);
+      await c.connect();
+      c.query('SELECT 1').catch(() => undefined); // queues; fails with query_wait_timeout or at cleanup
+    }
+    if (waiting.length) await untilWaiting(pooler, waiting.length);
+  } catch (err) {
+    await Promise.all(all().map((c) => c.end().catch(() => undefined)));
+    await pooler.stop();
+    throw err;
+  }
+  let done: Promise<void> | undefined;
+  return {
+    pooler, url: pooler.url(), held, waiting,
+    cleanup: () => (done ??= Promise.all(all().map((c) => c.end().catch(() => undefined))).then(() => pooler.stop())),
+  };
+}
+
+/** Polls SHOW POOLS on the admin console until `n` clients wait (5 s at most). */
+async function untilWaiting(pooler: LabPooler, n: number): Promise<void> {
+  const admin = new pg.Client({ connectionString: pooler.adminUrl() });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  try {
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      const r = await admin.query<{ cl_waiting: number }>('SHOW POOLS');
+      if (r.rows.reduce((t, p) => t + Number(p.cl_waiting), 0) >= n) return;
+    }
+    throw new Error(`PgBouncer: ${n} waiting clients did not show in SHOW POOLS within 5 s`);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}

@@ -10,11 +10,12 @@ import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index
 import { readRunbook } from '../../src/language/runbook.js';
 import { classifySql, type SqlEngine } from '../../src/language/sql/index.js';
 import type { SqlActionDoc } from '../../src/language/schema.js';
+import { pgbouncerBinary, startPgbouncer } from '../../src/lab/pgbouncer.js';
 import { testContext } from '../executors/context.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-interface Read { where: string; engine: SqlEngine; query: string; params: string[] }
+interface Read { where: string; engine: SqlEngine; query: string; params: string[]; console: boolean }
 
 /** Every SQL text of a step that is not destructive, per engine, with its params' templates. */
 function builtinReads(): Read[] {
@@ -30,7 +31,9 @@ function builtinReads(): Read[] {
           const texts: [SqlEngine, string | undefined][] = typeof sql.query === 'string'
             ? [['postgres', sql.query]] // the examples' plain-string queries are PostgreSQL's
             : [['postgres', sql.query.postgres], ['mysql', sql.query.mysql]];
-          for (const [engine, query] of texts) if (query !== undefined) out.push({ where: `${f} ${step.id} (${engine})`, engine, query, params });
+          // pool-exhausted's connection 'pooler' is PgBouncer's admin console: SHOW commands, run against a real PgBouncer below.
+          const console = sql.connection === 'pooler';
+          for (const [engine, query] of texts) if (query !== undefined) out.push({ where: `${f} ${step.id} (${engine})`, engine, query, params, console });
         }
       }
     }
@@ -66,7 +69,7 @@ for (const [engine, start] of [['postgres', startPostgres], ['mysql', startMaria
       await server.stop();
     });
     it('every query', async () => {
-      const mine = reads.filter((r) => r.engine === engine && !vouchedFor.has(r.query));
+      const mine = reads.filter((r) => r.engine === engine && !vouchedFor.has(r.query) && !r.console);
       for (const r of mine) {
         const url = server.url({ user: server.superuser }); // the runbooks ask for an admin URL for these
         const res = await executors.execute({
@@ -77,3 +80,24 @@ for (const [engine, start] of [['postgres', startPostgres], ['mysql', startMaria
     });
   });
 }
+
+describe('the console commands run through the read-only path on PgBouncer', { skip: pgbouncerBinary() ? false : 'pgbouncer is not installed' }, () => {
+  it('every SHOW of pool-exhausted on a real admin console', async () => {
+    const consoles = reads.filter((r) => r.console);
+    assert.ok(consoles.length >= 4, 'SHOW POOLS, CLIENTS, SERVERS, CONFIG');
+    const server = await startPostgres();
+    const pooler = await startPgbouncer(server);
+    const executors = createExecutors();
+    try {
+      for (const r of consoles) {
+        assert.match(r.query, /^SHOW [A-Z]+$/, r.where);
+        const res = await executors.execute({ kind: 'sql', connection: 'pooler', url: pooler.adminUrl(), query: r.query, params: [], readOnly: true }, testContext());
+        assert.equal(res.status, 'ok', `${r.where}: ${res.error}`);
+      }
+    } finally {
+      await executors.close();
+      await pooler.stop();
+      await server.stop();
+    }
+  });
+});

@@ -88,3 +88,18 @@ test("number() and arithmetic: blank text, null, missing values, lists are not n
   assert.equal(run('number(s.output) > 0 or number(s.output) <= 0', scope), false);
   assert.equal(run("number(s.output) ? 'yes' : 'no'", scope), 'no');
 });
+
+test('find, sum and top read a table of rows', () => {
+  const scope = {
+    conf: { rows: [{ key: 'default_pool_size', value: '2' }, { key: 'max_client_conn', value: '3' }] },
+    pools: { rows: [{ database: 'app_db', cl_waiting: 1, sv_active: 2 }, { database: 'pgbouncer', cl_waiting: 0, sv_active: 'x' }] },
+  };
+  assert.equal(run("number(find(conf.rows, 'key', 'max_client_conn').value)", scope), 3);
+  assert.equal(run("find(conf.rows, 'key', 'nope')", scope), null);
+  assert.equal(run("find(missing, 'key', 'x')", scope), null);
+  assert.equal(run("sum(pools.rows, 'cl_waiting')", scope), 1);
+  assert.equal(run("sum(pools.rows, 'sv_active')", scope), 2, 'a value that is not a number counts 0');
+  assert.equal(run("sum([], 'x')", scope), 0);
+  assert.equal(run("top(pools.rows, 'cl_waiting').database", scope), 'app_db');
+  assert.equal(run("top([], 'x')", scope), null);
+});

@@ -6,6 +6,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pgbouncerBinary } from '../../src/lab/pgbouncer.js';
+import { runCliWithAnswers } from './answers.js';
 import { gates, readEvents, runCli } from './helpers.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'runbook-demo-'));
@@ -32,6 +34,32 @@ describe('runbook demo', () => {
     assert.ok(transcript && existsSync(transcript) && transcript.startsWith(cwd));
     const { asked, answered } = gates(readEvents(transcript));
     assert.ok(asked.length > 0 && asked.every((id) => answered[id] === 'yes'));
+  });
+
+  it('pooler --plain --yes: PgBouncer with its pool full in front of PostgreSQL; the holders are terminated, resolved, both servers gone',
+    { skip: pgbouncerBinary() ? false : 'pgbouncer is not installed' }, async () => {
+      // One answer: 'continue' past the pool-full advice (a manual step; --yes approves gates only).
+      const r = await runCliWithAnswers(['demo', 'pooler', '--plain', '--yes', '--transcript', join(cwd, 'pooler.jsonl')], ['continue']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /finished resolved/);
+      const ports = [...r.stdout.matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+      assert.ok(ports.length >= 2, 'the demo says where PgBouncer and PostgreSQL ran');
+      for (const port of new Set(ports)) assert.ok(await portRefuses(port), `port ${port} is closed after the demo`);
+      assert.match(r.stdout, /Demo database stopped and removed/);
+      const transcript = /Transcript: (\S+\.jsonl)/.exec(r.stdout)?.[1];
+      assert.ok(transcript && existsSync(transcript) && transcript.startsWith(cwd));
+      const events = readEvents(transcript);
+      const steps = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
+      assert.ok(steps.includes('pooler-pool-full') && steps.includes('terminate-idle-tx-pg'), steps.join(' '));
+      const { asked, answered } = gates(events);
+      assert.deepEqual(asked, ['terminate-idle-tx-pg']);
+      assert.equal(answered['terminate-idle-tx-pg'], 'yes');
+    });
+
+  it('pooler on MariaDB is a usage error (PgBouncer pools PostgreSQL)', async () => {
+    const r = await runCli(['demo', 'pooler', '--engine', 'mariadb'], { cwd });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /PgBouncer in front of PostgreSQL/);
   });
 
   it('refuses an unknown scenario with a usage error', async () => {

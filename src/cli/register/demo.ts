@@ -3,7 +3,7 @@ import { Argument, Option, type Command } from 'commander';
 import type { Lazy } from './index.js';
 
 import { collect } from '../run-flags.js';
-const SCENARIOS = ['pool-exhausted', 'refused', 'timeout', 'auth', 'ssl'];
+const SCENARIOS = ['pool-exhausted', 'refused', 'timeout', 'auth', 'ssl', 'pooler'];
 
 export function registerDemo(program: Command, lazy: Lazy): void {
   program.command('demo')
@@ -20,6 +20,7 @@ Needs the PostgreSQL (or MariaDB) server binaries installed locally; nothing lea
 Examples:
   runbook demo                         # pool-exhausted on PostgreSQL, interactive
   runbook demo auth --engine mariadb
+  runbook demo pooler                  # PgBouncer in front of PostgreSQL, its pool full (needs pgbouncer)
   runbook demo pool-exhausted --plain --yes
 Exit codes: as for 'runbook run' (0 resolved, 1 escalated or failed, 130 aborted).`)
     .action(lazy(() => import('../commands/demo.js'), 'demoCommand'));

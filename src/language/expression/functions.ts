@@ -31,7 +31,16 @@ const TABLE: Record<string, Fn> = {
   // Lists from text, for for_each over shell output or a comma-separated input.
   split: (s, sep) => { const t = str(s); return t === '' ? [] : t.split(sep === undefined ? ',' : str(sep)).map((x) => x.trim()).filter((x) => x !== ''); },
   lines: (s) => str(s).split('\n').map((x) => x.trim()).filter((x) => x !== ''),
+  // Tables (a step's rows): the first row whose field equals a value, a field's total, the row with the most.
+  find: (list, field, value) => rowsOf(list).find((r) => str(r[str(field)]) === str(value)) ?? null,
+  sum: (list, field) => rowsOf(list).reduce((t, r) => t + (Number.isFinite(toNumber(r[str(field)])) ? toNumber(r[str(field)]) : 0), 0),
+  top: (list, field) => rowsOf(list).reduce<Record<string, unknown> | null>((best, r) =>
+    best === null || toNumber(r[str(field)]) > toNumber(best[str(field)]) ? r : best, null),
 };
+
+function rowsOf(list: unknown): Record<string, unknown>[] {
+  return Array.isArray(list) ? list.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r)) : [];
+}
 
 /** A Map, so that names like 'constructor' or '__proto__' are never found on a prototype. */
 export const FUNCTIONS: ReadonlyMap<string, Fn> = new Map(Object.entries(TABLE));

@@ -1,5 +1,7 @@
 // A run: the compiled machine as an actor, the step runner behind it, and the operator's answers coming
 // back in. Subscribers see masked events only. The run is the single source of truth for its state.
+import { recomputeVars } from './vars.js';
+import { scopeOf } from './scope.js';
 import { createActor, type Actor } from 'xstate';
 import { randomUUID } from 'node:crypto';
 import type { ExecutorSet, Question, StepResult } from '../executors/types.js';
@@ -111,6 +113,8 @@ export class Run {
     const context: MachineContext = resume
       ? { ...resume.context, dryRun, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
       : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {}, dryRun };
+    // Recorded vars hold masked text where they came from secrets: computed again from the same data.
+    if (resume) recomputeVars(runbook.doc, context.results, (results) => scopeOf({ ...context, results }, undefined, taintFor(this.opts.redactor)));
     this.publish({
       type: 'run-started', runId: this.runId, dryRun,
       runbook: { name: runbook.doc.name, title: runbook.doc.title, file: runbook.file, sha256: runbook.sha256 },

@@ -1,7 +1,8 @@
-// What expressions can read: inputs, every finished step by id, captures by name, `run` and `result`.
+// What expressions can read: inputs, every finished step by id, captures by name, `vars`, `run` and `result`.
 import type { StepResult } from '../executors/types.js';
 import type { Scope, Taint } from '../language/expression/index.js';
 import { withTaint } from '../secrets/taint.js';
+import { setOwn } from '../common/own.js';
 
 export interface RunData {
   inputs: Record<string, unknown>;
@@ -25,8 +26,19 @@ export function scopeOf(data: RunData, result?: StepResult, taint?: Taint): Scop
   const steps = stepsView(data.results);
   const scope: Scope = { inputs: data.inputs, steps, run: { dry_run: data.dryRun === true } };
   for (const [name, stepId] of Object.entries(data.captures)) lazy(scope, name, () => steps[stepId]);
+  lazy(scope, 'vars', () => varsOf(data.results));
   if (result) scope.result = resultView(result);
   return withTaint(scope, taint);
+}
+
+/** `vars.<name>`: the values every vars step that ran computed. A name belongs to one vars step (the validator
+ *  says so), so the merge order does not matter. */
+export function varsOf(results: Record<string, StepResult>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of Object.values(results)) {
+    if (r.vars) for (const [k, v] of Object.entries(r.vars)) setOwn(out, k, v);
+  }
+  return out;
 }
 
 /** `steps.<id>` as own, enumerable properties whose views are made when first read; O(1) to create. */

@@ -34,6 +34,7 @@ export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter
       if (!stepRef(id, path, 'key')) continue;
       const step = byId.get(id)!;
       if (stepKind(step) === 'end') report.error('end-scripted', path, `step '${id}' is an end step: it runs nothing, so it takes no result (remove it from steps:${label})`, 'key');
+      if (stepKind(step) === 'vars') report.error('vars-scripted', path, `step '${id}' is a vars step: it computes its values from the scripted results before it, so it takes no result (remove it from steps:${label})`, 'key');
       (Array.isArray(script) ? script : [script]).forEach((r, j) => checkAnswer(step, r, Array.isArray(script) ? `${path}/${j}` : path, label, report));
     }
     for (const id of Object.keys(c.gates ?? {})) {

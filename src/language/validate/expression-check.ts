@@ -3,9 +3,10 @@ import type { RunbookDoc } from '../schema.js';
 import { ExpressionError, parseExpression, parseTemplate, references, FUNCTIONS, type Node } from '../expression/index.js';
 import { loopVar, runbookSites, type Site } from '../sites.js';
 import { didYouMean } from '../suggest.js';
+import { childPath } from '../source-map.js';
 import type { Reporter } from './context.js';
 
-export const RESERVED_ROOTS = ['inputs', 'steps', 'result', 'run'] as const;
+export const RESERVED_ROOTS = ['inputs', 'steps', 'result', 'run', 'vars'] as const;
 /** What `run.<name>` offers: facts about the run itself, not about any step. */
 const RUN_FIELDS = new Set(['dry_run']);
 
@@ -14,7 +15,7 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
   // Sets: every reference is looked up, and a 1,000-step runbook has thousands of them.
   const names: Names = { inputs: new Set(inputs), stepIds: new Set(doc.steps.map((s) => s.id)),
     captures: new Set(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [s.capture]))),
-    items: new Set(doc.steps.flatMap((s) => (s.for_each ? [loopVar(s.for_each)] : []))) };
+    items: new Set(doc.steps.flatMap((s) => (s.for_each ? [loopVar(s.for_each)] : []))), vars: varsDefined(doc, report) };
   doc.steps.forEach((s, i) => {
     if (s.capture && (RESERVED_ROOTS as readonly string[]).includes(s.capture)) {
       report.error('reserved-name', `/steps/${i}/capture`, `capture name '${s.capture}' is reserved (${RESERVED_ROOTS.join(', ')})`);
@@ -84,7 +85,21 @@ function badRegex(node: Node): { message: string; pos: number } | undefined {
   return undefined;
 }
 
-interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string>; items: Set<string> }
+interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string>; items: Set<string>; vars: Map<string, number> }
+
+/** Every name a vars step defines → the index of that step. A name is defined by one step only: two would make
+ *  vars.<name> depend on which of them ran last. */
+function varsDefined(doc: RunbookDoc, report: Reporter): Map<string, number> {
+  const out = new Map<string, number>();
+  doc.steps.forEach((s, i) => {
+    for (const name of Object.keys(s.vars ?? {})) {
+      const first = out.get(name);
+      if (first === undefined) out.set(name, i);
+      else report.error('duplicate-var', childPath(`/steps/${i}/vars`, name), `vars.${name} is already defined by step '${doc.steps[first]!.id}'; each name is defined by one vars step`, 'key');
+    }
+  });
+  return out;
+}
 
 function checkReference(root: string, member: string | undefined, site: Site, names: Names): { code: string; message: string } | undefined {
   if (root === 'inputs') {
@@ -95,6 +110,17 @@ function checkReference(root: string, member: string | undefined, site: Site, na
   }
   if (root === 'steps') {
     if (member !== undefined && !names.stepIds.has(member)) return { code: 'unknown-step', message: `unknown step '${member}'${didYouMean(member, [...names.stepIds])}` };
+    return undefined;
+  }
+  if (root === 'vars') {
+    if (member === undefined) return undefined;
+    const at = names.vars.get(member);
+    if (at === undefined) {
+      return { code: 'unknown-var', message: `vars.${member} is not defined${didYouMean(member, [...names.vars.keys()])}${names.vars.size ? '' : ' (define it in a vars step: vars: { name: expression })'}` };
+    }
+    if (site.varsBefore?.step === at && !site.varsBefore.names.includes(member)) {
+      return { code: 'unknown-var', message: `vars.${member} is defined after this value in the same step: values are computed in order, each may read only the ones above it` };
+    }
     return undefined;
   }
   if (root === 'run') {
@@ -109,7 +135,7 @@ function checkReference(root: string, member: string | undefined, site: Site, na
     return { code: 'unknown-name', message: `'${root}' is a for_each item: it exists only in its own step's shell, sql, with and for_each.label, while one item runs` };
   }
   const all = [...RESERVED_ROOTS, ...names.captures, ...(site.item ? [site.item] : [])];
-  return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, run.dry_run, or a step's capture name)` };
+  return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, vars.<name>, run.dry_run, or a step's capture name)` };
 }
 
 /** Columns only line up where the source spells the text out verbatim on one line (a plain scalar, or a

@@ -1,0 +1,117 @@
+// Issue #18: named values. A vars step computes them once, in order, from the run's data; later steps read
+// vars.<name>. Real runs (real shell, real transcript), a real resume, and the validator's located errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRunbook } from '../../src/language/runbook.js';
+import { readTranscript } from '../../src/transcript/reader.js';
+import { findResumePoint } from '../../src/transcript/resume-point.js';
+import { loadRunbookFile, runWithTranscript, scratch } from '../transcript/helpers.js';
+
+const RUNBOOK = `name: vars-demo
+title: Vars demo
+inputs:
+  token: { secret: true }
+  out: {}
+steps:
+  - id: disk
+    shell: echo 2048
+    capture: usage
+  - id: compute
+    vars:
+      used_gb: number(usage.output) / 1024
+      full: vars.used_gb > 1
+      auth: "'Bearer ' + inputs.token"
+  - id: write
+    shell: printf '%s %s %s' \${{ vars.used_gb }} \${{ vars.full }} \${{ vars.auth }} > \${{ inputs.out }}
+    next:
+      - if: vars.full
+        goto: full
+  - id: fine
+    end: resolved
+  - id: full
+    end: escalate
+    message: "full: \${{ vars.used_gb }} GB"
+`;
+
+function setup(t: Parameters<typeof scratch>[0]) {
+  const dir = scratch(t);
+  const file = join(dir, 'vars.yaml');
+  writeFileSync(file, RUNBOOK);
+  return { dir, runbook: loadRunbookFile(file) };
+}
+
+test('a vars step computes its values in order; later steps read them; the transcript records them, secrets masked', async (t) => {
+  const { dir, runbook } = setup(t);
+  const out = join(dir, 'out');
+  const transcript = join(dir, 't.jsonl');
+  const end = await runWithTranscript(runbook, { token: 's3cr3t-token', out }, transcript);
+  assert.equal(end.outcome, 'escalate');
+  assert.equal(end.message, 'full: 2 GB');
+  assert.equal(readFileSync(out, 'utf8'), '2 true Bearer s3cr3t-token', 'the step used the real values');
+  const text = readFileSync(transcript, 'utf8');
+  assert.ok(!text.includes('s3cr3t-token'), 'the secret is in no line of the transcript');
+  const finished = text.trimEnd().split('\n').map((l) => JSON.parse(l)).find((l) => l.type === 'step-finished' && l.stepId === 'compute');
+  assert.deepEqual(finished.result.vars, { used_gb: 2, full: true, auth: 'Bearer ****' });
+});
+
+test('resume after the vars step: the values come back, those from secrets computed again from the inputs', async (t) => {
+  const { dir, runbook } = setup(t);
+  const out = join(dir, 'out');
+  const file = join(dir, 't.jsonl');
+  await runWithTranscript(runbook, { token: 's3cr3t-token', out }, file);
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const cut = lines.findIndex((l) => { const j = JSON.parse(l); return j.type === 'step-finished' && j.stepId === 'compute'; });
+  const cutFile = join(dir, 'cut.jsonl');
+  writeFileSync(cutFile, `${lines.slice(0, cut + 1).join('\n')}\n`);
+  writeFileSync(out, '');
+  const p = findResumePoint(readTranscript(cutFile), runbook.doc);
+  assert.deepEqual([p.stepId, p.phase], ['compute', 'route']);
+  const end = await runWithTranscript(runbook, { token: 's3cr3t-token', out }, cutFile, {}, {
+    run: { resume: { stepId: p.stepId, phase: p.phase, context: { ...p.context, inputs: { token: 's3cr3t-token', out } } } },
+    attach: { resume: { stepId: p.stepId, phase: p.phase } },
+  });
+  assert.equal(end.outcome, 'escalate');
+  assert.equal(readFileSync(out, 'utf8'), '2 true Bearer s3cr3t-token', 'not the masked Bearer ****');
+  const resumed = readFileSync(cutFile, 'utf8').trimEnd().split('\n').slice(cut + 1).map((l) => JSON.parse(l));
+  assert.ok(!resumed.some((l) => l.type === 'step-started' && (l.stepId === 'compute' || l.stepId === 'disk')), 'nothing before the cut ran again');
+});
+
+test('a value that cannot be computed fails the step, naming the value; on: failed routes on it', async (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 'bad.yaml');
+  writeFileSync(file, `name: bad\ntitle: Bad\ninputs:\n  re: {}\nsteps:\n  - id: v\n    vars:\n      x: "'a' matches inputs.re"\n    on: { failed: broken }\n  - id: done\n    end: resolved\n  - id: broken\n    end: escalate\n    message: "\${{ steps.v.error }}"\n`);
+  const end = await runWithTranscript(loadRunbookFile(file), { re: '(' }, join(dir, 't.jsonl'));
+  assert.equal(end.outcome, 'escalate');
+  assert.match(end.message, /^vars\.x: .*regular expression/i);
+});
+
+test('validation: unknown names with did-you-mean, a value read before it is computed, duplicates and misplaced keys, all located', () => {
+  const text = `name: t
+title: T
+steps:
+  - id: a
+    vars:
+      used_gb: "1"
+      full: vars.used_g > 1 and vars.later
+      later: "2"
+  - id: b
+    vars:
+      used_gb: "3"
+    destructive: true
+  - id: c
+    shell: echo \${{ vars.ful }}
+  - id: done
+    end: resolved
+`;
+  const ds = parseRunbook(text, 't.yaml').diagnostics.filter((d) => d.severity === 'error');
+  const got = ds.map((d) => [d.code, d.line, d.col]);
+  assert.deepEqual(got, [
+    ['unknown-var', 7, 13], ['unknown-var', 7, 33], ['duplicate-var', 11, 7], ['misplaced-key', 12, 5], ['unknown-var', 14, 21],
+  ], JSON.stringify(ds));
+  assert.match(ds[0]!.message, /vars\.used_g is not defined — did you mean 'used_gb'\?/);
+  assert.match(ds[1]!.message, /vars\.later is defined after this value in the same step/);
+  assert.match(ds[2]!.message, /already defined by step 'a'/);
+  assert.match(ds[4]!.message, /vars\.ful is not defined/);
+});

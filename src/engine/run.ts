@@ -110,9 +110,10 @@ export class Run {
     this.executeStep = (input, signal) => this.track(runner.run(input.stepId, input.context, signal));
     const machine = this.machine;
     const resume = this.opts.resume;
+    const connections = Object.fromEntries(Object.entries(runbook.doc.connections ?? {}).map(([k, c]) => [k, c.url]));
     const context: MachineContext = resume
-      ? { ...resume.context, dryRun, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
-      : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {}, dryRun };
+      ? { ...resume.context, dryRun, connections, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
+      : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {}, dryRun, connections };
     // Recorded vars hold masked text where they came from secrets: computed again from the same data.
     if (resume) recomputeVars(runbook.doc, context.results, (results) => scopeOf({ ...context, results }, undefined, taintFor(this.opts.redactor)));
     this.publish({

@@ -15,7 +15,8 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
   // Sets: every reference is looked up, and a 1,000-step runbook has thousands of them.
   const names: Names = { inputs: new Set(inputs), stepIds: new Set(doc.steps.map((s) => s.id)),
     captures: new Set(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [s.capture]))),
-    items: new Set(doc.steps.flatMap((s) => (s.for_each ? [loopVar(s.for_each)] : []))), vars: varsDefined(doc, report) };
+    items: new Set(doc.steps.flatMap((s) => (s.for_each ? [loopVar(s.for_each)] : []))), vars: varsDefined(doc, report),
+    connections: Object.keys(doc.connections ?? {}) };
   doc.steps.forEach((s, i) => {
     if (s.capture && (RESERVED_ROOTS as readonly string[]).includes(s.capture)) {
       report.error('reserved-name', `/steps/${i}/capture`, `capture name '${s.capture}' is reserved (${RESERVED_ROOTS.join(', ')})`);
@@ -27,7 +28,15 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
     for (const { node, offset } of parseSite(site, report)) {
       const regex = badRegex(node);
       if (regex) report.at('error', 'expression', site.path, `invalid regular expression after 'matches': ${regex.message}`, 'value', columnShift(site, offset + regex.pos, report));
+      const calls = engineCalls(node);
+      // engine(main): one mistake, reported once (as engine-call), not again as an unknown name.
+      const engineArgs = new Set(calls.flatMap((c) => c.args.map((a) => a.pos)));
+      for (const call of calls) {
+        const problem = checkEngineCall(call, names.connections);
+        if (problem) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + problem.pos, report));
+      }
       for (const ref of references(node)) {
+        if (engineArgs.has(ref.pos)) continue;
         const problem = checkReference(ref.root, ref.member, site, names);
         if (ref.root === 'inputs' && ref.member) used.add(ref.member);
         if (problem && !dashed.some(([from, to]) => offset + ref.pos >= from && offset + ref.pos < to)) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + ref.pos, report));
@@ -85,7 +94,29 @@ function badRegex(node: Node): { message: string; pos: number } | undefined {
   return undefined;
 }
 
-interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string>; items: Set<string>; vars: Map<string, number> }
+interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string>; items: Set<string>; vars: Map<string, number>; connections: string[] }
+
+type CallNode = Extract<Node, { type: 'call' }>;
+
+/** Every engine(…) call in an expression. */
+function engineCalls(node: Node): CallNode[] {
+  const children = node.type === 'binary' || node.type === 'logical' ? [node.left, node.right]
+    : node.type === 'unary' ? [node.arg] : node.type === 'conditional' ? [node.test, node.then, node.else]
+      : node.type === 'call' ? node.args : node.type === 'array' ? node.items : node.type === 'member' ? [node.object, node.property] : [];
+  return [...(node.type === 'call' && node.callee === 'engine' ? [node] : []), ...children.flatMap(engineCalls)];
+}
+
+/** engine() takes the name of a declared connection, written as text: `engine('db')`. */
+function checkEngineCall(call: CallNode, connections: string[]): { code: string; message: string; pos: number } | undefined {
+  const arg = call.args[0];
+  if (call.args.length !== 1 || arg?.type !== 'literal' || typeof arg.value !== 'string') {
+    return { code: 'engine-call', pos: arg?.pos ?? call.pos, message: `engine() takes one connection name in quotes: engine('${connections[0] ?? 'db'}')` };
+  }
+  if (!connections.includes(arg.value)) {
+    return { code: 'unknown-connection', pos: arg.pos, message: `unknown connection '${arg.value}'${didYouMean(arg.value, connections)}${connections.length ? '' : ' (declare it under connections:)'}` };
+  }
+  return undefined;
+}
 
 /** Every name a vars step defines → the index of that step. A name is defined by one step only: two would make
  *  vars.<name> depend on which of them ran last. */

@@ -1,5 +1,7 @@
 // A run: the compiled machine as an actor, the step runner behind it, and the operator's answers coming
 // back in. Subscribers see masked events only. The run is the single source of truth for its state.
+import { evaluate, parseExpression } from '../language/expression/index.js';
+import { setOwn } from '../common/own.js';
 import { recomputeVars } from './vars.js';
 import { scopeOf } from './scope.js';
 import { createActor, type Actor } from 'xstate';
@@ -260,6 +262,21 @@ export class Run {
     this.gate = gate;
     this.publish(gate.event);
     if (this.opts.dryRun) this.confirm(stepId, 'yes', 'dry-run');
+  }
+
+  /** The runbook's declared `outputs`, evaluated over the run's data as it ended (real values: the caller's
+   *  publish masks them). A value that cannot be evaluated is null, so one bad output does not hide the others. */
+  outputs(): Record<string, unknown> {
+    const context = this.actor?.getSnapshot().context;
+    const out: Record<string, unknown> = {};
+    if (!context) return out;
+    const scope = scopeOf(context, undefined, taintFor(this.opts.redactor));
+    for (const [name, text] of Object.entries(this.opts.runbook.doc.outputs ?? {})) {
+      let value: unknown = null;
+      try { value = evaluate(parseExpression(text), scope) ?? null; } catch { /* null */ }
+      setOwn(out, name, value);
+    }
+    return out;
   }
 
   private finish(output: MachineOutput): RunFinished {

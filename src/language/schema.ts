@@ -246,6 +246,10 @@ export const Runbook = Type.Object({
   targets: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Target,
     { additionalProperties: false, ...doc('Where shell steps can run besides this machine, by name: SSH hosts, pods, containers.') })),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
+  outputs: Type.Optional(Type.Record(Type.String({ pattern: VAR_NAME_PATTERN }),
+    Type.String(doc('An expression, evaluated when the runbook ends.', ['steps.check.output'])),
+    { additionalProperties: false, ...doc('Values this runbook hands to a runbook that calls it, by name (letters, digits, _): each expression is '
+      + 'evaluated when the run ends, and the caller reads it as steps.<call>.outputs.<name>.', [{ blockers: 'length(sessions.rows)' }]) })),
 }, {
   additionalProperties: false,
   // Holder keys for YAML anchors (`x-defaults: &shell {…}` then `<<: *shell`); the runbook ignores them.

@@ -22,6 +22,7 @@ export function runbookSites(doc: RunbookDoc): Site[] {
   }
   for (const [name, target] of Object.entries(doc.targets ?? {})) sites.push(...targetSites(target, childPath('/targets', name)));
   doc.steps.forEach((step, i) => sites.push(...stepSites(step, `/steps/${i}`)));
+  for (const [name, text] of Object.entries(doc.outputs ?? {})) sites.push({ path: childPath('/outputs', name), text, kind: 'expression', withResult: false });
   return sites;
 }
 

@@ -171,7 +171,7 @@ function checkReference(root: string, member: string | undefined, site: Site, na
 
 /** Columns only line up where the source spells the text out verbatim on one line (a plain scalar, or a
  *  quoted one without escapes); in folded, block or escaped scalars the value's start is the honest position. */
-function columnShift(site: Site, pos: number, report: Reporter): number {
+export function columnShift(site: Site, pos: number, report: Reporter): number {
   if (site.text.includes('\n')) return 0;
   const source = report.map.valueLine(site.path);
   if (source.startsWith(site.text)) return Math.max(0, pos);

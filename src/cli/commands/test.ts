@@ -6,7 +6,7 @@ import { defaultCasesFile, testRunbook, type RunbookTestResult } from '../../tes
 import { formatResult, isFullyCovered } from '../../testing/report.js';
 import { loadRunbook } from '../load-runbook.js';
 import { EXIT, UserError } from '../../common/errors.js';
-import { CASES_SCHEMA_ID } from '../../testing/cases-schema.js';
+import { dirname, join } from 'node:path';
 
 export interface TestFlags { cases?: string; requireFullCoverage?: boolean; fromTranscript?: string; output?: string }
 
@@ -65,7 +65,9 @@ async function fromTranscript(refs: string[], file: string, output: string | und
   }
   const indented = item.replace(/^(?=.)/gm, '  ');
   if (!existsSync(output)) {
-    writeFileSync(output, `# yaml-language-server: $schema=${SCHEMA_HINT}\ncases:\n${indented}`);
+    // The editor's schema, when a copy is beside the file (`runbook new` writes one; `runbook schema --cases`).
+    const modeline = existsSync(join(dirname(output), 'runbook-cases.schema.json')) ? '# yaml-language-server: $schema=./runbook-cases.schema.json\n' : '';
+    writeFileSync(output, `${modeline}cases:\n${indented}`);
   } else {
     const text = readFileSync(output, 'utf8');
     const keys = text.split('\n').filter((l) => /^[A-Za-z$_][^:]*:/.test(l));
@@ -75,5 +77,3 @@ async function fromTranscript(refs: string[], file: string, output: string | und
   process.stdout.write(`added case '${c.name}' to ${output}\nrun it: runbook test ${runbook.file} --cases ${output}\n`);
   return EXIT.ok;
 }
-
-const SCHEMA_HINT = CASES_SCHEMA_ID;

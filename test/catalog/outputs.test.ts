@@ -92,3 +92,24 @@ test('validate: an output expression of the called runbook is checked like any e
   assert.equal(r.code, 2);
   assert.match(r.stdout, /disk\.yaml:13:20: error: unknown name 'usag' — did you mean 'usage'\?/);
 });
+
+test('a run through a called runbook becomes a case that scripts its steps as <call>/<step> and runs it again', (t) => {
+  const d = dir(t);
+  writeFileSync(join(d, 'disk.yaml'), CALLED);
+  writeFileSync(join(d, 'caller.yaml'), caller("${{ steps['check-disk'].outputs.used_pct }} ${{ disk.outputs.full }}"));
+  const transcript = join(d, 't.jsonl');
+  const r = cli(['run', join(d, 'caller.yaml'), '--plain', '--transcript', transcript, '--input', `out=${join(d, 'out')}`], { env: { CALLER_TOKEN: 'tok-s3cr3t' } });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const cases = join(d, 'caller.cases.yaml');
+  assert.equal(cli(['test', '--from-transcript', transcript, '-o', cases]).code, 0);
+  const text = readFileSync(cases, 'utf8');
+  assert.match(text, /check-disk\/measure:\n\s+status: ok\n\s+exitCode: 0\n\s+stdout: \|\n\s+93/);
+  assert.doesNotMatch(text, /^\s+check-disk:/m, 'the call step is not scripted: the called runbook runs in the case');
+  const tested = cli(['test', join(d, 'caller.yaml'), '--no-require-full-coverage']);
+  assert.equal(tested.code, 0, tested.stdout + tested.stderr);
+  // The called runbook really runs in the case: change what it hands back and the recorded route breaks.
+  writeFileSync(join(d, 'disk.yaml'), CALLED.replace('full: number(usage.output) > 90', 'full: number(usage.output) > 95'));
+  const broken = cli(['test', join(d, 'caller.yaml'), '--no-require-full-coverage']);
+  assert.equal(broken.code, 1, broken.stdout);
+  assert.match(broken.stdout, /expected 'full', the run went to 'fine'/);
+});

@@ -115,3 +115,46 @@ steps:
   assert.match(ds[2]!.message, /already defined by step 'a'/);
   assert.match(ds[4]!.message, /vars\.ful is not defined/);
 });
+
+test('runbook test: a vars step computes from the scripted results before it; scripting it is a located error', async () => {
+  const { onlyCase, testWith } = await import('../testing/helpers.js');
+  const rb = `name: v
+title: V
+steps:
+  - id: disk
+    shell: df --output=pcent / | tail -1
+    capture: usage
+  - id: sizes
+    vars:
+      pct: number(trim(usage.output))
+      full: vars.pct >= 90
+    next:
+      - if: vars.full
+        goto: full
+  - id: fine
+    end: resolved
+    message: "\${{ vars.pct }}% used"
+  - id: full
+    end: escalate
+    message: "\${{ vars.pct }}% used"
+`;
+  const full = await onlyCase(rb, `  - name: full\n    steps: { disk: { stdout: " 95\\n" } }\n    path: [disk, sizes, full]\n    outcome: escalate\n    message: 95% used\n`);
+  const fine = await onlyCase(rb, `  - name: fine\n    steps: { disk: { stdout: " 42\\n" } }\n    path: [disk, sizes, fine]\n    outcome: resolved\n    message: 42% used\n`);
+  assert.equal(fine.pass, true, fine.lines.join('\n'));
+  assert.equal(full.pass, true, full.lines.join('\n'));
+  const scripted = await testWith(rb, `cases:\n  - name: scripted\n    steps: { sizes: { stdout: x } }\n    path: [disk, sizes, fine]\n    outcome: resolved\n`);
+  assert.deepEqual(scripted.diagnostics.map((d) => [d.code, d.line, d.col]), [['vars-scripted', 3, 14]]);
+  assert.match(scripted.diagnostics[0]!.message, /step 'sizes' is a vars step: it computes its values from the scripted results before it/);
+});
+
+test('a dry run computes vars too: they run nothing, so nothing is shown instead of run', async (t) => {
+  const { dir, runbook } = setup(t);
+  const out = join(dir, 'out');
+  await runWithTranscript(runbook, { token: 's3cr3t-token', out }, join(dir, 't.jsonl'), {}, { run: { dryRun: true } });
+  const lines = readFileSync(join(dir, 't.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  const started = lines.find((l) => l.type === 'step-started' && l.stepId === 'compute');
+  assert.equal(started.dryRun, undefined, 'not shown, sandboxed or run: computed');
+  const compute = lines.find((l) => l.type === 'step-finished' && l.stepId === 'compute');
+  assert.equal(compute.result.status, 'ok');
+  assert.equal(compute.result.vars.auth, 'Bearer ****');
+});

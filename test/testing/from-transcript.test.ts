@@ -93,3 +93,32 @@ test('a transcript of a run that did not finish makes no case, and says why', (t
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /the run has not finished \(it was interrupted or is still running\)/);
 });
+
+test("an operator's answer to a manual step is the case's scripted answer", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-from-transcript-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'man.yaml');
+  writeFileSync(file, `name: man
+title: Manual
+steps:
+  - id: look
+    manual: { instructions: Look at the dashboard, choices: [fixed, not-fixed] }
+    on: { fixed: done, not-fixed: page }
+  - id: done
+    end: resolved
+    message: fixed
+  - id: page
+    end: escalate
+    message: paged
+`);
+  const run = cli(['run', file, '--plain', '--transcript', join(dir, 'm.jsonl')], { input: 'not-fixed\n' });
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  const printed = cli(['test', '--from-transcript', join(dir, 'm.jsonl')]);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.match(printed.stdout, /^cases:\n/);
+  assert.match(printed.stdout, /look:\n\s+status: ok\n\s+value: not-fixed/);
+  writeFileSync(join(dir, 'man.cases.yaml'), printed.stdout);
+  const r = cli(['test', file, '--no-require-full-coverage']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /pass\s+escalate at page/);
+});

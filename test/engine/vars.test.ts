@@ -158,3 +158,29 @@ test('a dry run computes vars too: they run nothing, so nothing is shown instead
   assert.equal(compute.result.status, 'ok');
   assert.equal(compute.result.vars.auth, 'Bearer ****');
 });
+
+test('validation: a value read where some path never went through its vars step is a located warning', () => {
+  const text = `name: t
+title: T
+steps:
+  - id: check
+    shell: echo 1
+    next:
+      - if: steps.check.output == '1'
+        goto: report
+  - id: sizes
+    vars:
+      pct: number(steps.check.output)
+      full: vars.pct > 90
+  - id: report
+    shell: echo \${{ vars.pct }} \${{ default(vars.full, false) }}
+  - id: done
+    end: resolved
+`;
+  const ds = parseRunbook(text, 't.yaml').diagnostics;
+  const warned = ds.filter((d) => d.code === 'maybe-unset');
+  assert.deepEqual(warned.map((d) => [d.line, d.col]), [[14, 12]], JSON.stringify(ds));
+  assert.match(warned[0]!.message, /'vars\.pct' may not be set here: some path to step 'report' never reaches 'sizes', which computes it/);
+  assert.ok(!ds.some((d) => d.severity === 'error'), 'only a warning: the read gives null');
+  assert.deepEqual(parseRunbook(RUNBOOK, 'vars.yaml').diagnostics.filter((d) => d.code === 'maybe-unset'), [], 'straight-line use warns nothing');
+});

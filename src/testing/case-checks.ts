@@ -37,6 +37,9 @@ export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter
       const step = byId.get(id) ?? nestedStep(id, doc, runbookFile);
       if (!step) continue;
       if (stepKind(step) === 'end') report.error('end-scripted', path, `step '${id}' is an end step: it runs nothing, so it takes no result (remove it from steps:${label})`, 'key');
+      if (id.includes('/') && Object.hasOwn(c.steps ?? {}, id.split('/')[0]!)) {
+        report.warn('unused-script', path, `'${id}' is never used${label}: the call step '${id.split('/')[0]}' is scripted itself, so the runbook it calls does not run (remove one of the two)`, 'key');
+      }
       if (stepKind(step) === 'vars') report.error('vars-scripted', path, `step '${id}' is a vars step: it computes its values from the scripted results before it, so it takes no result (remove it from steps:${label})`, 'key');
       (Array.isArray(script) ? script : [script]).forEach((r, j) => checkAnswer(step, r, Array.isArray(script) ? `${path}/${j}` : path, label, report));
     }

@@ -31,14 +31,16 @@ export function varsResult(values: Record<string, unknown>, durationMs: number):
   return { status: 'ok', durationMs, vars: values };
 }
 
-/** A resumed run's recorded vars hold masked text where a value came from a secret. Computing them again from
+/** A resumed run's recorded vars hold masked text where a value came from a secret (or are missing, cut from an
+ *  oversized record). Computing them again from
  *  the inputs and the recorded results, in the order the steps finished, gives the real values back: the same
  *  expressions over the same data. A step whose values cannot be computed again keeps what was recorded. */
 export function recomputeVars(doc: RunbookDoc, results: Record<string, StepResult>, scopeFor: (results: Record<string, StepResult>) => Scope): void {
   const seen: Record<string, StepResult> = {};
   for (const [id, r] of Object.entries(results)) {
     const step = stepById(doc, id);
-    if (step && stepKind(step) === 'vars' && r.status === 'ok' && r.vars) {
+    // Also when the record lost them (a step-finished line over the size limit keeps scalars only).
+    if (step && stepKind(step) === 'vars' && r.status === 'ok') {
       try { r.vars = computeVars(step, scopeFor(seen)); } catch { /* keep the recorded values */ }
     }
     setOwn(seen, id, r);

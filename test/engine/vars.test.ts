@@ -184,3 +184,25 @@ steps:
   assert.ok(!ds.some((d) => d.severity === 'error'), 'only a warning: the read gives null');
   assert.deepEqual(parseRunbook(RUNBOOK, 'vars.yaml').diagnostics.filter((d) => d.code === 'maybe-unset'), [], 'straight-line use warns nothing');
 });
+
+test('resume: vars cut from an oversized step-finished record are computed again', async (t) => {
+  const { dir, runbook } = setup(t);
+  const out = join(dir, 'out');
+  const file = join(dir, 't.jsonl');
+  await runWithTranscript(runbook, { token: 's3cr3t-token', out }, file);
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const cut = lines.findIndex((l) => { const j = JSON.parse(l); return j.type === 'step-finished' && j.stepId === 'compute'; });
+  // What the writer keeps of a record over the line limit: scalars, and the names of the fields it cut.
+  const record = JSON.parse(lines[cut]!);
+  record.result = { status: 'ok', durationMs: record.result.durationMs, truncated: { fields: ['vars'], reason: 'the record was over the limit' } };
+  const cutFile = join(dir, 'cut.jsonl');
+  writeFileSync(cutFile, `${[...lines.slice(0, cut), JSON.stringify(record)].join('\n')}\n`);
+  writeFileSync(out, '');
+  const p = findResumePoint(readTranscript(cutFile), runbook.doc);
+  const end = await runWithTranscript(runbook, { token: 's3cr3t-token', out }, cutFile, {}, {
+    run: { resume: { stepId: p.stepId, phase: p.phase, context: { ...p.context, inputs: { token: 's3cr3t-token', out } } } },
+    attach: { resume: { stepId: p.stepId, phase: p.phase } },
+  });
+  assert.equal(end.message, 'full: 2 GB');
+  assert.equal(readFileSync(out, 'utf8'), '2 true Bearer s3cr3t-token');
+});

@@ -10,6 +10,9 @@ import { closest } from '../language/suggest.js';
 import { Reporter } from '../language/validate/context.js';
 import { hasOwn } from '../common/own.js';
 import { catalog, filesIn, isRunbookFile } from './discover.js';
+import { parseExpression, parseTemplate, type Node } from '../language/expression/index.js';
+import { runbookSites } from '../language/sites.js';
+import { columnShift } from '../language/validate/expression-check.js';
 
 /** A path is taken relative to the calling file; a bare name is a file beside the caller (name.yaml or
  *  name.yml), then a runbook of the catalog. Never the current directory: the caller must not change
@@ -32,6 +35,7 @@ export function resolveCalled(name: string, callerFile: string): string | undefi
 export function checkCalls(runbook: Runbook, read: (file: string) => ReadResult, stack: string[] = [runbook.file]): Diagnostic[] {
   const report = new Reporter(runbook.file, runbook.map);
   const nested: Diagnostic[] = [];
+  const outputs = new Map<string, { name: string; declared: string[] }>();
   runbook.doc.steps.forEach((step, i) => {
     const call = step.runbook;
     if (!call) return;
@@ -53,9 +57,66 @@ export function checkCalls(runbook: Runbook, read: (file: string) => ReadResult,
       return;
     }
     checkInputs(report, i, call.name, call.inputs ?? {}, callee.runbook);
+    outputs.set(step.id, { name: call.name, declared: Object.keys(callee.runbook.doc.outputs ?? {}) });
     nested.push(...checkCalls(callee.runbook, read, [...stack, file]));
   });
+  checkOutputReads(runbook, outputs, report);
   return [...report.diagnostics, ...nested];
+}
+
+/** `steps.<call>.outputs.<name>` (or `<capture>.outputs.<name>`) must name an output the called runbook declares:
+ *  anything else reads as null at run time, silently. Only calls whose runbook resolved are checked. */
+function checkOutputReads(runbook: Runbook, outputs: Map<string, { name: string; declared: string[] }>, report: Reporter): void {
+  if (outputs.size === 0) return;
+  const byCapture = new Map(runbook.doc.steps.flatMap((s) => (s.capture && outputs.has(s.id) ? [[s.capture, s.id] as const] : [])));
+  for (const site of runbookSites(runbook.doc)) {
+    let nodes: { node: Node; offset: number }[];
+    try {
+      nodes = site.kind === 'expression' ? [{ node: parseExpression(site.text), offset: 0 }]
+        : parseTemplate(site.text).flatMap((p) => (p.kind === 'expr' ? [{ node: p.node, offset: p.offset }] : []));
+    } catch { continue; } // a parse error has its own diagnostic
+    for (const { node, offset } of nodes) {
+      for (const chain of memberChains(node)) {
+        const [root, ...keys] = chain.keys;
+        const stepId = root === 'steps' && keys.length === 3 ? keys[0] : keys.length === 2 ? byCapture.get(root!) : undefined;
+        const rest = root === 'steps' ? keys.slice(1) : keys;
+        if (stepId === undefined || rest[0] !== 'outputs' || rest.length !== 2) continue;
+        const call = outputs.get(stepId);
+        const name = rest[1]!;
+        if (!call || call.declared.includes(name)) continue;
+        const guess = closest(name, call.declared);
+        report.at('error', 'unknown-output', site.path, `the called runbook '${call.name}' declares no output '${name}'${guess ? ` — did you mean '${guess}'?` : call.declared.length ? ` (its outputs: ${call.declared.join(', ')})` : ' (it declares none: add outputs: to it)'}`,
+          'value', columnShift(site, offset + chain.lastPos, report));
+      }
+    }
+  }
+}
+
+/** Every chain of static member reads from a name (`steps.call.outputs.x`, `steps['a-b'].outputs.x`): its keys and
+ *  where the last one is written. */
+function memberChains(node: Node): { keys: string[]; lastPos: number }[] {
+  const out: { keys: string[]; lastPos: number }[] = [];
+  const flat = (n: Node): string[] | undefined => {
+    if (n.type === 'ident') return [n.name];
+    if (n.type === 'member' && n.property.type === 'literal' && typeof n.property.value === 'string') {
+      const head = flat(n.object);
+      return head ? [...head, n.property.value] : undefined;
+    }
+    return undefined;
+  };
+  const walk = (n: Node): void => {
+    if (n.type === 'member') {
+      const keys = flat(n);
+      if (keys) out.push({ keys, lastPos: n.property.pos });
+      walk(n.object); walk(n.property);
+      return;
+    }
+    const children = n.type === 'binary' || n.type === 'logical' ? [n.left, n.right] : n.type === 'unary' ? [n.arg]
+      : n.type === 'conditional' ? [n.test, n.then, n.else] : n.type === 'call' ? n.args : n.type === 'array' ? n.items : [];
+    children.forEach(walk);
+  };
+  walk(node);
+  return out;
 }
 
 /** Runbook names beside a file, for did-you-mean. */

@@ -46,7 +46,8 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
       if ((end.outcome === 'aborted' || end.outcome === 'interrupted') && !signal.aborted) parent().abort(end.message, end.outcome);
       const ok = end.outcome === 'resolved';
       const stopped = end.outcome === 'aborted' || end.outcome === 'interrupted';
-      return { status: ok ? 'ok' : stopped ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome, ...(ok ? { stdout: end.message } : { error: end.message }) };
+      const outputs = stopped || !runbook.doc.outputs ? undefined : child.outputs();
+      return { status: ok ? 'ok' : stopped ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome, ...(ok ? { stdout: end.message } : { error: end.message }), ...(outputs ? { outputs } : {}) };
     } finally {
       signal.removeEventListener('abort', onAbort);
       release();

@@ -1,5 +1,9 @@
 // A run: the compiled machine as an actor, the step runner behind it, and the operator's answers coming
 // back in. Subscribers see masked events only. The run is the single source of truth for its state.
+import { evaluate, parseExpression } from '../language/expression/index.js';
+import { setOwn } from '../common/own.js';
+import { recomputeVars } from './vars.js';
+import { scopeOf } from './scope.js';
 import { createActor, type Actor } from 'xstate';
 import { randomUUID } from 'node:crypto';
 import type { ExecutorSet, Question, StepResult } from '../executors/types.js';
@@ -108,9 +112,12 @@ export class Run {
     this.executeStep = (input, signal) => this.track(runner.run(input.stepId, input.context, signal));
     const machine = this.machine;
     const resume = this.opts.resume;
+    const connections = Object.fromEntries(Object.entries(runbook.doc.connections ?? {}).map(([k, c]) => [k, c.url]));
     const context: MachineContext = resume
-      ? { ...resume.context, dryRun, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
-      : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {}, dryRun };
+      ? { ...resume.context, dryRun, connections, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
+      : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {}, dryRun, connections };
+    // Recorded vars hold masked text where they came from secrets: computed again from the same data.
+    if (resume) recomputeVars(runbook.doc, context.results, (results) => scopeOf({ ...context, results }, undefined, taintFor(this.opts.redactor)));
     this.publish({
       type: 'run-started', runId: this.runId, dryRun,
       runbook: { name: runbook.doc.name, title: runbook.doc.title, file: runbook.file, sha256: runbook.sha256 },
@@ -255,6 +262,21 @@ export class Run {
     this.gate = gate;
     this.publish(gate.event);
     if (this.opts.dryRun) this.confirm(stepId, 'yes', 'dry-run');
+  }
+
+  /** The runbook's declared `outputs`, evaluated over the run's data as it ended (real values: the caller's
+   *  publish masks them). A value that cannot be evaluated is null, so one bad output does not hide the others. */
+  outputs(): Record<string, unknown> {
+    const context = this.actor?.getSnapshot().context;
+    const out: Record<string, unknown> = {};
+    if (!context) return out;
+    const scope = scopeOf(context, undefined, taintFor(this.opts.redactor));
+    for (const [name, text] of Object.entries(this.opts.runbook.doc.outputs ?? {})) {
+      let value: unknown = null;
+      try { value = evaluate(parseExpression(text), scope) ?? null; } catch { /* null */ }
+      setOwn(out, name, value);
+    }
+    return out;
   }
 
   private finish(output: MachineOutput): RunFinished {

@@ -1,13 +1,18 @@
-// What expressions can read: inputs, every finished step by id, captures by name, `run` and `result`.
+// What expressions can read: inputs, every finished step by id, captures by name, `vars`, `run` and `result`.
 import type { StepResult } from '../executors/types.js';
-import type { Scope, Taint } from '../language/expression/index.js';
+import { ENGINES, type EngineLookup, type Scope, type Taint } from '../language/expression/index.js';
+import { engineOfScheme } from '../db/url.js';
+import { renderTemplate } from './render.js';
+import { own } from '../common/own.js';
 import { withTaint } from '../secrets/taint.js';
+import { setOwn } from '../common/own.js';
 
 export interface RunData {
   inputs: Record<string, unknown>;
   results: Record<string, StepResult>;       // by step id
   captures: Record<string, string>;          // capture name → step id
   dryRun?: boolean;                          // `run.dry_run`: endings word what a dry run would have done
+  connections?: Record<string, string>;      // connection name → its URL template, for engine(<connection>)
 }
 
 /** The view of a result that expressions see: the result plus `output` (stdout without the trailing newline). */
@@ -25,8 +30,32 @@ export function scopeOf(data: RunData, result?: StepResult, taint?: Taint): Scop
   const steps = stepsView(data.results);
   const scope: Scope = { inputs: data.inputs, steps, run: { dry_run: data.dryRun === true } };
   for (const [name, stepId] of Object.entries(data.captures)) lazy(scope, name, () => steps[stepId]);
+  lazy(scope, 'vars', () => varsOf(data.results));
   if (result) scope.result = resultView(result);
+  if (data.connections) Object.defineProperty(scope, ENGINES, { value: engineLookup(data.connections, scope), enumerable: false });
   return withTaint(scope, taint);
+}
+
+/** engine('db'): 'postgres' or 'mysql' (MariaDB too: the per-engine SQL key it uses) from the scheme of the
+ *  connection's URL filled in now; null for a name that is not a connection or a URL that names no engine. */
+function engineLookup(connections: Record<string, string>, scope: Scope): EngineLookup {
+  return (name) => {
+    const url = own(connections, name);
+    if (url === undefined) return null;
+    // The URL's own template is filled in without taint: the engine name is not a secret, the URL may be.
+    const engine = engineOfScheme(renderTemplate(url, { ...scope }));
+    return engine === undefined ? null : engine === 'postgres' ? 'postgres' : 'mysql';
+  };
+}
+
+/** `vars.<name>`: the values every vars step that ran computed. A name belongs to one vars step (the validator
+ *  says so), so the merge order does not matter. */
+export function varsOf(results: Record<string, StepResult>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of Object.values(results)) {
+    if (r.vars) for (const [k, v] of Object.entries(r.vars)) setOwn(out, k, v);
+  }
+  return out;
 }
 
 /** `steps.<id>` as own, enumerable properties whose views are made when first read; O(1) to create. */

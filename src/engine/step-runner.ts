@@ -23,6 +23,7 @@ import { renderTemplate, renderTitle } from './render.js';
 import type { Scope, Taint } from '../language/expression/index.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
 import { taintFor } from '../secrets/taint.js';
+import { computeVars, varsResult } from './vars.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -74,6 +75,7 @@ export class StepRunner {
     try {
       // A called runbook runs with this run's dry-run flag: its own steps follow these rules one by one.
       if (kind === 'runbook') return await this.call(step, context, signal, attempt);
+      if (kind === 'vars') return this.vars(step, kind, attempt, scope, started);
       prepared = prepareStep(this.deps.doc, step, scope);
     } catch (e) {
       this.started(step, kind, attempt, undefined, scope);
@@ -85,6 +87,16 @@ export class StepRunner {
     const dry = this.dryRunOf(step, prepared);
     this.started(step, kind, attempt, prepared.command, scope, dry?.mode);
     return this.act(step, kind, prepared, context, signal, dry);
+  }
+
+  /** A vars step runs nothing (in a dry run too): it computes its values from the run's data. */
+  private vars(step: StepDoc, kind: string, attempt: number, scope: Scope, started: number): StepResult {
+    this.started(step, kind, attempt, Object.entries(step.vars ?? {}).map(([k, v]) => `${k} = ${v}`).join('\n'), scope);
+    try {
+      return varsResult(computeVars(step, scope), Date.now() - started);
+    } catch (e) {
+      return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask((e as Error).message) };
+    }
   }
 
   private dryRunOf(step: StepDoc, prepared: Prepared): ReturnType<typeof dryRunMode> {

@@ -30,6 +30,8 @@ export interface StepResult {
   /** Set only in a transcript whose step-finished record could not be written whole: what was cut, why. */
   truncated?: { fields: string[]; reason: string };
   items?: ItemResult[];        // a for_each step: one result per item it ran
+  vars?: Record<string, unknown>;    // a vars step: the values it computed, by name (expressions: vars.<name>)
+  outputs?: Record<string, unknown>; // a runbook step: the called runbook's declared outputs
 }
 
 /** The result of one item of a for_each step. */

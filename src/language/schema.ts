@@ -171,6 +171,13 @@ export const ForEach = Type.Object({
     ...doc(`The most items the step may act on; a longer list fails the step before anything runs. Default ${DEFAULT_MAX_ITEMS}.`) })),
 }, { additionalProperties: false, ...doc('Run the step once per item of a list (shell, sql and probe steps). A destructive for_each has one gate listing every item.') });
 
+export const VAR_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+export const Vars = Type.Record(Type.String({ pattern: VAR_NAME_PATTERN }),
+  Type.String(doc('An expression; it may read the names defined before it in the same step as vars.<name>.', ["round(number(usage.output) / 1024, 1)"])),
+  { additionalProperties: false, ...doc('Named values computed once, in order, when the step runs; later steps read them as vars.<name>. '
+    + 'Names are letters, digits and _, each defined by one vars step.', [{ used_gb: 'round(number(usage.output) / 1024, 1)', full: 'vars.used_gb > 90' }]) });
+
 /** Fields every step may carry. */
 const StepCommon = {
   id: StepId,
@@ -208,18 +215,19 @@ const StepActions = {
   prompt: Type.Optional(PromptAction),
   wait: Type.Optional(WaitAction),
   runbook: Type.Optional(RunbookCall),
+  vars: Type.Optional(Vars),
   end: Type.Optional(Type.Union(OUTCOMES.map((o) => Type.Literal(o)), doc('Ends the run with this outcome.'))),
   message: Type.Optional(Template('With `end`: what was found; shown and recorded.')),
 };
 
-export const STEP_KINDS = ['shell', 'sql', 'probe', 'manual', 'prompt', 'wait', 'runbook', 'end'] as const;
+export const STEP_KINDS = ['shell', 'sql', 'probe', 'manual', 'prompt', 'wait', 'runbook', 'vars', 'end'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const Step = Type.Object({ ...StepCommon, ...StepActions }, {
   additionalProperties: false,
   // Editors see the one-kind rule; the validator reports it with a friendlier message.
   oneOf: STEP_KINDS.map((k) => ({ required: [k] })),
-  ...doc('One step. Exactly one of shell, sql, probe, manual, prompt, wait, runbook, end.'),
+  ...doc('One step. Exactly one of shell, sql, probe, manual, prompt, wait, runbook, vars, end.'),
 });
 
 export const Runbook = Type.Object({
@@ -238,6 +246,10 @@ export const Runbook = Type.Object({
   targets: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Target,
     { additionalProperties: false, ...doc('Where shell steps can run besides this machine, by name: SSH hosts, pods, containers.') })),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
+  outputs: Type.Optional(Type.Record(Type.String({ pattern: VAR_NAME_PATTERN }),
+    Type.String(doc('An expression, evaluated when the runbook ends.', ['steps.check.output'])),
+    { additionalProperties: false, ...doc('Values this runbook hands to a runbook that calls it, by name (letters, digits, _): each expression is '
+      + 'evaluated when the run ends, and the caller reads it as steps.<call>.outputs.<name>.', [{ blockers: 'length(sessions.rows)' }]) })),
 }, {
   additionalProperties: false,
   // Holder keys for YAML anchors (`x-defaults: &shell {…}` then `<<: *shell`); the runbook ignores them.
@@ -260,6 +272,7 @@ export type PromptActionDoc = Static<typeof PromptAction>;
 export type WaitActionDoc = Static<typeof WaitAction>;
 export type RunbookCallDoc = Static<typeof RunbookCall>;
 export type BranchDoc = Static<typeof Branch>;
+export type VarsDoc = Static<typeof Vars>;
 export type RetryDoc = Static<typeof Retry>;
 export type ForEachDoc = Static<typeof ForEach>;
 export type Outcome = (typeof OUTCOMES)[number];

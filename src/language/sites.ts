@@ -11,6 +11,8 @@ export interface Site {
   withResult: boolean;
   /** The for_each item's name, in scope in the step's action and its `for_each.label`. */
   item?: string;
+  /** A vars step's expression: the names its step defines before it (and only those of its own step's). */
+  varsBefore?: { step: number; names: string[] };
 }
 
 export function runbookSites(doc: RunbookDoc): Site[] {
@@ -20,6 +22,7 @@ export function runbookSites(doc: RunbookDoc): Site[] {
   }
   for (const [name, target] of Object.entries(doc.targets ?? {})) sites.push(...targetSites(target, childPath('/targets', name)));
   doc.steps.forEach((step, i) => sites.push(...stepSites(step, `/steps/${i}`)));
+  for (const [name, text] of Object.entries(doc.outputs ?? {})) sites.push({ path: childPath('/outputs', name), text, kind: 'expression', withResult: false });
   return sites;
 }
 
@@ -65,6 +68,11 @@ export function stepSites(step: StepDoc, base: string): Site[] {
   if (step.manual && typeof step.manual === 'object') t('/manual/instructions', step.manual.instructions);
   else t('/manual', step.manual);
   if (step.prompt) t('/prompt/message', step.prompt.message);
+  if (step.vars) {
+    const names = Object.keys(step.vars);
+    names.forEach((name, i) => sites.push({ path: childPath(`${base}/vars`, name), text: step.vars![name]!, kind: 'expression', withResult: false,
+      varsBefore: { step: Number(base.slice(base.lastIndexOf('/') + 1)), names: names.slice(0, i) } }));
+  }
   for (const [k, v] of Object.entries(step.runbook?.inputs ?? {})) t(childPath('/runbook/inputs', k), v);
   return sites;
 }

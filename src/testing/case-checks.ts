@@ -8,8 +8,9 @@ import type { Reporter } from '../language/validate/context.js';
 import { resolveInputs } from '../engine/inputs.js';
 import { Redactor } from '../secrets/redactor.js';
 import type { CaseDoc, CasesFileDoc, ScriptedResultDoc } from './cases-schema.js';
+import { calledRunbook } from './called.js';
 
-export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter): void {
+export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter, runbookFile?: string): void {
   const ids = doc.steps.map((s) => s.id);
   const byId = new Map(doc.steps.map((s) => [s.id, s]));
   checkInputNames(file.inputs, '/inputs', doc, report);
@@ -22,6 +23,7 @@ export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter
     const label = ` in case '${c.name}'`;
     const stepRef = (id: string, path: string, where: 'key' | 'value') => {
       if (byId.has(id)) return true;
+      if (id.includes('/') && where === 'key') return nestedRef(id, path, doc, runbookFile, label, report);
       const captured = doc.steps.find((s) => s.capture === id);
       const hint = captured ? ` — '${id}' is the capture name of step '${captured.id}'; use the step id` : didYouMean(id, ids);
       report.error('unknown-step', path, `unknown step '${id}'${label}${hint}`, where);
@@ -32,13 +34,18 @@ export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter
     for (const [id, script] of Object.entries(c.steps ?? {})) {
       const path = childPath(`${base}/steps`, id);
       if (!stepRef(id, path, 'key')) continue;
-      const step = byId.get(id)!;
+      const step = byId.get(id) ?? nestedStep(id, doc, runbookFile);
+      if (!step) continue;
       if (stepKind(step) === 'end') report.error('end-scripted', path, `step '${id}' is an end step: it runs nothing, so it takes no result (remove it from steps:${label})`, 'key');
+      if (id.includes('/') && Object.hasOwn(c.steps ?? {}, id.split('/')[0]!)) {
+        report.warn('unused-script', path, `'${id}' is never used${label}: the call step '${id.split('/')[0]}' is scripted itself, so the runbook it calls does not run (remove one of the two)`, 'key');
+      }
+      if (stepKind(step) === 'vars') report.error('vars-scripted', path, `step '${id}' is a vars step: it computes its values from the scripted results before it, so it takes no result (remove it from steps:${label})`, 'key');
       (Array.isArray(script) ? script : [script]).forEach((r, j) => checkAnswer(step, r, Array.isArray(script) ? `${path}/${j}` : path, label, report));
     }
     for (const id of Object.keys(c.gates ?? {})) {
       const path = childPath(`${base}/gates`, id);
-      if (stepRef(id, path, 'key') && byId.get(id)!.destructive !== true) {
+      if (stepRef(id, path, 'key') && (byId.get(id) ?? nestedStep(id, doc, runbookFile))?.destructive !== true) {
         report.error('not-destructive', path, `step '${id}' is not destructive, so it has no gate to answer (remove it from gates:${label})`, 'key');
       }
     }
@@ -83,4 +90,35 @@ function checkAnswer(step: StepDoc, r: ScriptedResultDoc, path: string, label: s
 
 function safeMatch(pattern: string, value: string): boolean {
   try { return new RegExp(`^(?:${pattern})$`, 'u').test(value); } catch { return true; }
+}
+
+/** `call/step` (and `call/inner/step`): a step of the runbook a `runbook:` step calls. */
+function nestedStep(id: string, doc: RunbookDoc, runbookFile: string | undefined): StepDoc | undefined {
+  const slash = id.indexOf('/');
+  const call = doc.steps.find((s) => s.id === id.slice(0, slash));
+  if (!call?.runbook || runbookFile === undefined) return undefined;
+  const called = calledRunbook(call, runbookFile);
+  if (!called) return undefined;
+  const rest = id.slice(slash + 1);
+  return rest.includes('/') ? nestedStep(rest, called.doc, called.file) : called.doc.steps.find((s) => s.id === rest);
+}
+
+function nestedRef(id: string, path: string, doc: RunbookDoc, runbookFile: string | undefined, label: string, report: Reporter): boolean {
+  const slash = id.indexOf('/');
+  const head = id.slice(0, slash);
+  const call = doc.steps.find((s) => s.id === head);
+  if (!call?.runbook) {
+    report.error('unknown-step', path, `'${id}' names a step of a called runbook, but '${head}' is not a runbook step${label}${didYouMean(head, doc.steps.filter((s) => s.runbook).map((s) => s.id))}`, 'key');
+    return false;
+  }
+  const called = runbookFile === undefined ? undefined : calledRunbook(call, runbookFile);
+  if (!called) {
+    report.error('unknown-step', path, `'${id}': the runbook step '${head}' calls '${call.runbook.name}', which does not load${label}`, 'key');
+    return false;
+  }
+  const rest = id.slice(slash + 1);
+  if (rest.includes('/')) return nestedRef(rest, path, called.doc, called.file, label, report);
+  if (called.doc.steps.some((s) => s.id === rest)) return true;
+  report.error('unknown-step', path, `the runbook '${call.runbook.name}' called by step '${head}' has no step '${rest}'${label}${didYouMean(rest, called.doc.steps.map((s) => s.id))}`, 'key');
+  return false;
 }

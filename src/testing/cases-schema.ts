@@ -43,9 +43,11 @@ export const Case = Type.Object({
   description: Type.Optional(Type.String(doc('Notes for people reading the cases.'))),
   inputs: Type.Optional(Type.Record(Type.String(), InputValue, doc('Inputs of the run; merged over the file-level inputs. The environment is never read.'))),
   steps: Type.Optional(Type.Record(StepKey, StepScript,
-    doc('Pretend results by step id. A step left out succeeds with empty output.', [{ connect: { status: 'failed', classification: 'refused' } }]))),
+    doc('Pretend results by step id. A step left out succeeds with empty output. A `runbook:` step left out runs the called runbook, '
+      + 'whose steps are scripted here as <call>/<step> (deeper: <call>/<inner-call>/<step>); a `runbook:` step given here pretends its outcome instead.',
+    [{ connect: { status: 'failed', classification: 'refused' } }, { network: { value: 'escalate' } }, { 'network/ping': { stdout: 'up' } }]))),
   gates: Type.Optional(Type.Record(StepKey, literals(GATE_ANSWERS, 'yes runs the step, skip records it as skipped and moves on, abort ends the run.'),
-    doc('Answers at the confirmation gates of destructive steps, by step id. Default: yes.', [{ 'restart-app': 'skip' }]))),
+    doc('Answers at the confirmation gates of destructive steps, by step id (a called runbook\'s as <call>/<step>). Default: yes.', [{ 'restart-app': 'skip' }]))),
   dry_run: Type.Optional(Type.Boolean(doc('Run as --dry-run does: destructive steps are shown and skipped, without a gate.'))),
   path: Type.Array(Type.String(), { minItems: 1, ...doc('The steps the run must go through, in order, from the first step to the one it ends at.', [['connect', 'usage', 'done']]) }),
   outcome: literals(CASE_OUTCOMES, 'How the run must end.'),

@@ -22,7 +22,8 @@ export function judge(c: CaseDoc, run: CaseRun): Verdict {
   if (!pass) {
     if (run.message) lines.push(`final message: ${run.message}`);
     for (const p of run.problems) lines.push(`hint: ${p}`);
-    const unscripted = run.defaulted.filter((id) => run.path.includes(id));
+    // A called runbook's steps (`call/step`) are not on the caller's path, but ran all the same.
+    const unscripted = run.defaulted.filter((id) => run.path.includes(id) || id.includes('/'));
     if (unscripted.length) {
       lines.push(`hint: no result scripted for ${unscripted.join(', ')}, so ${unscripted.length === 1 ? 'it' : 'they'} succeeded with empty output`);
     }

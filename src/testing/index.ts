@@ -20,7 +20,7 @@ export interface RunbookTestResult {
 }
 
 export async function testRunbook(runbook: Runbook, casesFile: string): Promise<RunbookTestResult> {
-  const { cases: file, diagnostics } = loadCases(casesFile, runbook.doc);
+  const { cases: file, diagnostics } = loadCases(casesFile, runbook.doc, runbook.file);
   if (!file) return { runbook, casesFile, diagnostics, cases: [] };
   const routes = routesOf(runbook.doc);
   const taken = new Set<string>();

@@ -16,7 +16,8 @@ export function defaultCasesFile(runbookFile: string): string {
   return `${runbookFile.replace(/\.ya?ml$/i, '')}.cases.yaml`;
 }
 
-export function loadCases(file: string, doc: RunbookDoc): LoadedCases {
+/** runbookFile: where the runbook under test is, so that keys of called runbooks' steps (`call/step`) can be checked. */
+export function loadCases(file: string, doc: RunbookDoc, runbookFile?: string): LoadedCases {
   if (!existsSync(file)) {
     return { diagnostics: [{ severity: 'error', code: 'no-cases', file, line: 1, col: 1,
       message: 'no cases file here: write one (docs/tutorial.md, "Test it") or pass --cases <file>' }] };
@@ -31,7 +32,7 @@ export function loadCases(file: string, doc: RunbookDoc): LoadedCases {
   }
   if (!checkShape(CasesFile, value, report, (path) => caseLabel(path, value))) return { diagnostics: sorted(report.diagnostics) };
   const cases = value as CasesFileDoc;
-  checkCases(cases, doc, report);
+  checkCases(cases, doc, report, runbookFile);
   const diagnostics = sorted(report.diagnostics);
   return hasErrors(diagnostics) ? { diagnostics } : { cases, diagnostics };
 }

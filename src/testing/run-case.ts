@@ -11,6 +11,7 @@ import type { CaseDoc, CasesFileDoc } from './cases-schema.js';
 import { routeTaken, type Route } from './coverage.js';
 import { instantDoc } from './instant.js';
 import { Script } from './script.js';
+import { scriptedCaller, type CallSinks } from './called.js';
 
 export interface CaseRun {
   path: string[];
@@ -32,9 +33,10 @@ export async function runCase(runbook: Runbook, file: CasesFileDoc, c: CaseDoc, 
   const given = Object.fromEntries(Object.entries({ ...file.inputs, ...c.inputs }).map(([k, v]) => [k, String(v)]));
   const { values } = resolveInputs(doc, given, {}, redactor);
   const script = new Script(c.steps);
-  const run = new Run({
+  const sinks: CallSinks = { defaulted: new Set(), problems: [] };
+  const run: Run = new Run({
     runbook: { ...runbook, doc }, inputs: values, redactor, executors: script.executors, operator: 'runbook-test',
-    dryRun: c.dry_run ?? false, callRunbook: script.callRunbook,
+    dryRun: c.dry_run ?? false, callRunbook: scriptedCaller(() => run, runbook, script, c.steps, redactor, c.dry_run ?? false, sinks),
     canSandbox: () => true, // the case's script stands in for the sandboxed run, the same on every machine
   });
   const path = [doc.steps[0]!.id];
@@ -54,7 +56,7 @@ export async function runCase(runbook: Runbook, file: CasesFileDoc, c: CaseDoc, 
   const limit = setTimeout(() => run.abort(`runbook test: the case did not finish within ${CASE_LIMIT_MS / 1000}s`, 'failed'), CASE_LIMIT_MS);
   try {
     const finished = await run.start();
-    return { path, outcome: finished.outcome, message: finished.message, taken, defaulted: [...script.defaulted], problems: script.problems };
+    return { path, outcome: finished.outcome, message: finished.message, taken, defaulted: [...script.defaulted, ...sinks.defaulted], problems: [...script.problems, ...sinks.problems] };
   } finally {
     clearTimeout(limit);
   }

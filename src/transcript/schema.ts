@@ -57,6 +57,8 @@ const ItemResultSchema = Type.Object({
 export const StepResultSchema = Type.Object({
   ...ResultFields,
   items: Type.Optional(Type.Array(ItemResultSchema, doc('A for_each step: one result per item it ran.'))),
+  vars: Type.Optional(Type.Record(Type.String(), Type.Unknown(), doc('A vars step: the values it computed, by name (secrets masked).'))),
+  outputs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), doc("A runbook step: the called runbook's declared outputs (secrets masked)."))),
 }, { additionalProperties: false, ...doc('A step result, as expressions see it (masked).') });
 
 const GateItemSchema = Type.Object({ label: Str, detail: Type.String(doc('What the step is given for this item (SQL params, shell arguments).')) },

@@ -1,7 +1,7 @@
 // The core commands, run as an operator runs them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -70,9 +70,26 @@ test('new writes a skeleton that validates and carries the schema comment', () =
   const file = join(dir, 'replication-lag.yaml');
   assert.match(readFileSync(file, 'utf8'), /^# yaml-language-server: \$schema=\.\/runbook\.schema\.json\n/);
   assert.ok(JSON.parse(readFileSync(join(dir, 'runbook.schema.json'), 'utf8')).properties.steps, 'the schema is written beside it');
+  assert.ok(JSON.parse(readFileSync(join(dir, 'runbook-cases.schema.json'), 'utf8')).properties.cases, 'and the cases schema, for its cases file');
   assert.equal(cli(['validate', file]).code, 0);
   assert.equal(cli(['new', 'replication-lag', '--dir', dir]).code, 2, 'refuses to overwrite');
   assert.equal(cli(['new', 'Bad Name', '--dir', dir]).code, 2);
+});
+
+test('schema --cases prints the cases schema, the one shipped as docs/runbook-cases.schema.json', () => {
+  const r = cli(['schema', '--cases']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), JSON.parse(readFileSync(join(ROOT, 'docs', 'runbook-cases.schema.json'), 'utf8')));
+  assert.deepEqual(JSON.parse(cli(['schema']).stdout), JSON.parse(readFileSync(join(ROOT, 'docs', 'runbook.schema.json'), 'utf8')));
+});
+
+test('the tutorial\'s modelines point at the schema files runbook new writes beside the runbook', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-new-'));
+  assert.equal(cli(['new', 'pg-disk-full', '--dir', dir]).code, 0);
+  const tutorial = readFileSync(join(ROOT, 'docs', 'tutorial.md'), 'utf8');
+  const targets = [...tutorial.matchAll(/# yaml-language-server: \$schema=(\S+)/g)].map((m) => m[1]!);
+  assert.deepEqual(targets, ['./runbook.schema.json', './runbook-cases.schema.json']);
+  for (const target of targets) assert.ok(existsSync(join(dir, target)), `${target} exists beside runbooks/pg-disk-full.yaml`);
 });
 
 test('list shows local runbooks and says when one overrides a built-in', () => {

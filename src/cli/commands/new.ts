@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeOutputFile } from '../write-output.js';
 import { publishedSchema } from '../../language/json-schema.js';
+import { CASES_SCHEMA_ID, publishedCasesSchema } from '../../testing/cases-schema.js';
 import { UserError } from '../../common/errors.js';
 
 export async function newCommand(name: string, opts: { dir: string; force?: boolean }): Promise<number> {
@@ -12,16 +13,19 @@ export async function newCommand(name: string, opts: { dir: string; force?: bool
   // The editor reads the schema from beside the runbook: no network, and always this version's schema.
   // An earlier copy of our own schema is replaced (it may be an older version's); anything else needs --force.
   const schemaFile = join(opts.dir, 'runbook.schema.json');
-  writeOutputFile(schemaFile, `${JSON.stringify(publishedSchema(), null, 2)}\n`, { force: opts.force === true || isOurSchema(schemaFile) });
+  writeOutputFile(schemaFile, `${JSON.stringify(publishedSchema(), null, 2)}\n`, { force: opts.force === true || isOurSchema(schemaFile, publishedSchema().$id) });
+  // And the cases schema, for the <name>.cases.yaml of `runbook test` beside it.
+  const casesSchemaFile = join(opts.dir, 'runbook-cases.schema.json');
+  writeOutputFile(casesSchemaFile, `${JSON.stringify(publishedCasesSchema(), null, 2)}\n`, { force: opts.force === true || isOurSchema(casesSchemaFile, CASES_SCHEMA_ID) });
   writeOutputFile(file, skeleton(name), { force: opts.force === true });
-  process.stdout.write(`Wrote ${file} (and ${schemaFile} for editor completion; see docs/editor.md)\n` +
+  process.stdout.write(`Wrote ${file} (and ${schemaFile}, ${casesSchemaFile} for editor completion; see docs/editor.md)\n` +
     `Next: edit it, then \`runbook validate ${file}\` and \`runbook run ${file} --dry-run\`.\n`);
   return 0;
 }
 
-function isOurSchema(file: string): boolean {
+function isOurSchema(file: string, id: unknown): boolean {
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { $id?: unknown }).$id === publishedSchema().$id;
+    return (JSON.parse(readFileSync(file, 'utf8')) as { $id?: unknown }).$id === id;
   } catch {
     return false;
   }

@@ -1,15 +1,18 @@
 // `runbook test`: run each runbook's cases through the real engine with scripted results (nothing is
 // executed) and report failing cases and routes no case takes.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { catalog } from '../../catalog/discover.js';
 import { defaultCasesFile, testRunbook, type RunbookTestResult } from '../../testing/index.js';
 import { formatResult, isFullyCovered } from '../../testing/report.js';
 import { loadRunbook } from '../load-runbook.js';
 import { EXIT, UserError } from '../../common/errors.js';
+import { dirname, join } from 'node:path';
 
-export interface TestFlags { cases?: string; requireFullCoverage?: boolean }
+export interface TestFlags { cases?: string; requireFullCoverage?: boolean; fromTranscript?: string; output?: string }
 
 export async function testCommand(refs: string[], flags: TestFlags): Promise<number> {
+  if (flags.fromTranscript) return fromTranscript(refs, flags.fromTranscript, flags.output);
+  if (flags.output) throw new UserError('-o/--output goes with --from-transcript');
   if (flags.cases && refs.length !== 1) throw new UserError('--cases goes with exactly one runbook: runbook test <runbook> --cases <file>');
   const targets = refs.length ? refs.map((ref) => ({ ref, cases: flags.cases })) : everyRunbookWithCases();
   if (targets.length === 0) throw new UserError('no runbook here has a cases file (<name>.cases.yaml next to <name>.yaml); see docs/tutorial.md');
@@ -44,3 +47,33 @@ function everyRunbookWithCases(): { ref: string; cases?: string }[] {
 }
 
 const isCI = () => ['1', 'true'].includes((process.env.CI ?? '').toLowerCase());
+
+/** Writes (or prints) the case a transcript's run makes, for the runbook it ran (or the one named). */
+async function fromTranscript(refs: string[], file: string, output: string | undefined): Promise<number> {
+  if (refs.length > 1) throw new UserError('--from-transcript makes a case for one runbook: give at most one');
+  const [{ readTranscript }, { caseFromTranscript }, { dump }] = await Promise.all([
+    import('../../transcript/reader.js'), import('../../testing/from-transcript.js'), import('js-yaml')]);
+  const transcript = readTranscript(file);
+  const ref = refs[0] ?? transcript.header.runbook.file;
+  if (!refs[0] && !existsSync(ref)) throw new UserError(`the runbook the run used (${ref}) is not there any more: name it, runbook test <runbook> --from-transcript ${file}`);
+  const { runbook } = loadRunbook(ref);
+  const c = caseFromTranscript(transcript, runbook.doc);
+  const item = dump([c], { lineWidth: 120, noRefs: true } as never).replace(/\n*$/, '\n');
+  if (!output) {
+    process.stdout.write(`cases:\n${item.replace(/^/gm, '  ').replace(/^ +$/gm, '')}`);
+    return EXIT.ok;
+  }
+  const indented = item.replace(/^(?=.)/gm, '  ');
+  if (!existsSync(output)) {
+    // The editor's schema, when a copy is beside the file (`runbook new` writes one; `runbook schema --cases`).
+    const modeline = existsSync(join(dirname(output), 'runbook-cases.schema.json')) ? '# yaml-language-server: $schema=./runbook-cases.schema.json\n' : '';
+    writeFileSync(output, `${modeline}cases:\n${indented}`);
+  } else {
+    const text = readFileSync(output, 'utf8');
+    const keys = text.split('\n').filter((l) => /^[A-Za-z$_][^:]*:/.test(l));
+    if (!/^cases:\s*$/.test(keys[keys.length - 1] ?? '')) throw new UserError(`${output}: cases: must be its last top-level key (a block list) to add a case to it; write to a new file instead`);
+    writeFileSync(output, `${text.replace(/\n*$/, '\n')}${indented}`);
+  }
+  process.stdout.write(`added case '${c.name}' to ${output}\nrun it: runbook test ${runbook.file} --cases ${output}\n`);
+  return EXIT.ok;
+}

@@ -48,7 +48,8 @@ export function registerGraph(program: Command, lazy: Lazy): void {
 
 export function registerSchema(program: Command, lazy: Lazy): void {
   program.command('schema').description('Print the JSON Schema of the runbook language (for editors and CI).')
-    .addHelpText('after', '\nExample:\n  runbook schema > runbook.schema.json')
+    .option('--cases', 'print the JSON Schema of test cases files (*.cases.yaml, runbook test) instead')
+    .addHelpText('after', '\nExamples:\n  runbook schema > runbook.schema.json\n  runbook schema --cases > runbook-cases.schema.json')
     .action(lazy(() => import('../commands/schema.js'), 'schemaCommand'));
 }
 

@@ -16,6 +16,11 @@ export interface Taint {
   derived(value: string): void;
 }
 
+/** `engine(<connection>)`: the engine a declared connection's URL names. The run supplies the lookup (its URLs
+ *  are templates filled in from the run's data); without one (a scope outside a run) the answer is null. */
+export const ENGINES = Symbol('engines');
+export type EngineLookup = (connection: string) => string | null;
+
 /** Taint flowing through one evaluation: `on` is whether the value just computed came from a secret. */
 interface Flow { hook: Taint; on: boolean }
 
@@ -70,6 +75,8 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
       const fn = FUNCTIONS.get(node.callee);
       if (!fn) throw new ExpressionError(`unknown function '${node.callee}'`, node.pos);
       const args = node.args.map((a) => sub(a, scope, t));
+      // The engine's name says nothing secret, even when the URL it was read from is one.
+      if (node.callee === 'engine') return (scope[ENGINES as unknown as string] as EngineLookup | undefined)?.(String(args[0]?.[0] ?? '')) ?? null;
       const value = fn(...args.map(([v]) => v));
       // default() passes one of its arguments through unchanged: it is as secret as the one it returned.
       if (node.callee === 'default') return passThrough(value, args, t);

@@ -30,6 +30,8 @@ const TABLE: Record<string, Fn> = {
   json: (v) => JSON.stringify(v ?? null),
   // Lists from text, for for_each over shell output or a comma-separated input.
   split: (s, sep) => { const t = str(s); return t === '' ? [] : t.split(sep === undefined ? ',' : str(sep)).map((x) => x.trim()).filter((x) => x !== ''); },
+  // Answered by the evaluator from the run's connections (evaluate.ts, ENGINES); listed here so it parses.
+  engine: () => null,
   lines: (s) => str(s).split('\n').map((x) => x.trim()).filter((x) => x !== ''),
   // Tables (a step's rows): the first row whose field equals a value, a field's total, the row with the most.
   find: (list, field, value) => rowsOf(list).find((r) => str(r[str(field)]) === str(value)) ?? null,

@@ -1,29 +1,39 @@
 // A capture read where some path to it never ran the step that sets it: the read gives nothing, and the branch or
 // the command built from it goes wrong quietly. Classic "definitely assigned" analysis over the step graph.
-import type { RunbookDoc } from '../schema.js';
+import type { RunbookDoc, StepDoc } from '../schema.js';
 import { edgesOf } from '../flow.js';
-import { parseExpression, parseTemplate, references, type Node } from '../expression/index.js';
+import { parseExpression, parseTemplate, references, type Node, type Reference } from '../expression/index.js';
 import { stepSites, type Site } from '../sites.js';
 import type { Reporter } from './context.js';
 
 export function checkCaptureOrder(doc: RunbookDoc, report: Reporter): void {
+  // Captures by name, and vars as `vars.<name>`: both are set by a step the path must have gone through.
   const captures = new Map<string, number[]>();
-  doc.steps.forEach((s, i) => { if (s.capture) captures.set(s.capture, [...(captures.get(s.capture) ?? []), i]); });
+  doc.steps.forEach((s, i) => { for (const name of setBy(s)) captures.set(name, [...(captures.get(name) ?? []), i]); });
   if (captures.size === 0) return;
   const { before, after } = definitelySet(doc);
   doc.steps.forEach((step, i) => {
     for (const site of stepSites(step, `/steps/${i}`)) {
-      // Conditions on the step's own result run after it (its capture is set then, even if it was skipped).
-      const set = site.withResult ? new Set([...after[i]!, ...(step.capture ? [step.capture] : [])]) : before[i]!;
+      // Conditions on the step's own result run after it (its capture is set then, even if it was skipped); a
+      // vars value reads the ones above it in its own step (expression-check rejects the ones below).
+      const set = site.withResult ? new Set([...after[i]!, ...setBy(step)])
+        : site.varsBefore ? new Set([...before[i]!, ...site.varsBefore.names.map((n) => `vars.${n}`)]) : before[i]!;
       for (const name of readNames(site)) {
         if (!captures.has(name) || set.has(name)) continue;
         const by = captures.get(name)!.map((j) => `'${doc.steps[j]!.id}'`).join(', ');
-        report.warn('maybe-unset', site.path, `'${name}' may not be set here: some path to step '${step.id}' never reaches ${by}, which captures it; `
+        report.warn('maybe-unset', site.path, name.startsWith('vars.')
+          ? `'${name}' may not be set here: some path to step '${step.id}' never reaches ${by}, which computes it; route every path through it, or read it as default(${name}, <fallback>)`
+          : `'${name}' may not be set here: some path to step '${step.id}' never reaches ${by}, which captures it; `
           + `route every path through it, or read it as default(${name}.<field>, <fallback>)`);
         break; // one warning per field is enough
       }
     }
   });
+}
+
+/** The names a step sets: its capture, and a vars step's values as `vars.<name>`. */
+function setBy(step: StepDoc): string[] {
+  return [...(step.capture ? [step.capture] : []), ...Object.keys(step.vars ?? {}).map((n) => `vars.${n}`)];
 }
 
 /** For each step, the captures set on every path into it (before) and out of it (after). */
@@ -32,11 +42,10 @@ function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<str
   const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
   const preds: number[][] = doc.steps.map(() => []);
   doc.steps.forEach((_, i) => edgesOf(doc, i).forEach((e) => { const j = ids.get(e.to); if (j !== undefined) preds[j]!.push(i); }));
-  const all = new Set(doc.steps.flatMap((s) => (s.capture ? [s.capture] : [])));
+  const all = new Set(doc.steps.flatMap(setBy));
   const before = doc.steps.map((_, i) => (i === 0 ? new Set<string>() : new Set(all)));
   // A step skipped by its `if` still records its (skipped) result under its capture: the path went through it.
-  const gen = (i: number) => doc.steps[i]!.capture;
-  const afterOf = (i: number) => { const s = new Set(before[i]); const g = gen(i); if (g) s.add(g); return s; };
+  const afterOf = (i: number) => new Set([...before[i]!, ...setBy(doc.steps[i]!)]);
   for (let changed = true, rounds = 0; changed && rounds < n + 2; rounds++) {
     changed = false;
     for (let j = 1; j < n; j++) {
@@ -48,6 +57,9 @@ function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<str
   return { before, after: doc.steps.map((_, i) => afterOf(i)) };
 }
 
+/** A capture by its root name; a value of a vars step as `vars.<name>`. */
+const nameOf = (r: Reference): string => (r.root === 'vars' && r.member !== undefined ? `vars.${r.member}` : r.root);
+
 /** Root names the site reads, except inside default(…): default() is how an author says a value may be missing. */
 function readNames(site: Site): string[] {
   let nodes: Node[];
@@ -58,15 +70,15 @@ function readNames(site: Site): string[] {
     return []; // a parse error has its own diagnostic
   }
   const guarded = new Set(nodes.flatMap(tested));
-  return nodes.flatMap((node) => references(strip(node)).map((r) => r.root)).filter((name) => !guarded.has(name));
+  return nodes.flatMap((node) => references(strip(node)).map(nameOf)).filter((name) => !guarded.has(name));
 }
 
 /** Names a condition inside the expression tests (`x.status == 'ok' ? x.output : ''`, `x and x.ok`): the author
  *  already handles their absence. */
 function tested(node: Node): string[] {
   switch (node.type) {
-    case 'conditional': return [...references(node.test).map((r) => r.root), ...tested(node.then), ...tested(node.else)];
-    case 'logical': return [...references(node.left).map((r) => r.root), ...tested(node.right)];
+    case 'conditional': return [...references(node.test).map(nameOf), ...tested(node.then), ...tested(node.else)];
+    case 'logical': return [...references(node.left).map(nameOf), ...tested(node.right)];
     case 'binary': return [...tested(node.left), ...tested(node.right)];
     case 'unary': return tested(node.arg);
     case 'call': return node.args.flatMap(tested);

@@ -3,9 +3,10 @@ import type { RunbookDoc } from '../schema.js';
 import { ExpressionError, parseExpression, parseTemplate, references, FUNCTIONS, type Node } from '../expression/index.js';
 import { loopVar, runbookSites, type Site } from '../sites.js';
 import { didYouMean } from '../suggest.js';
+import { childPath } from '../source-map.js';
 import type { Reporter } from './context.js';
 
-export const RESERVED_ROOTS = ['inputs', 'steps', 'result', 'run'] as const;
+export const RESERVED_ROOTS = ['inputs', 'steps', 'result', 'run', 'vars'] as const;
 /** What `run.<name>` offers: facts about the run itself, not about any step. */
 const RUN_FIELDS = new Set(['dry_run']);
 
@@ -14,7 +15,8 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
   // Sets: every reference is looked up, and a 1,000-step runbook has thousands of them.
   const names: Names = { inputs: new Set(inputs), stepIds: new Set(doc.steps.map((s) => s.id)),
     captures: new Set(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [s.capture]))),
-    items: new Set(doc.steps.flatMap((s) => (s.for_each ? [loopVar(s.for_each)] : []))) };
+    items: new Set(doc.steps.flatMap((s) => (s.for_each ? [loopVar(s.for_each)] : []))), vars: varsDefined(doc, report),
+    connections: Object.keys(doc.connections ?? {}) };
   doc.steps.forEach((s, i) => {
     if (s.capture && (RESERVED_ROOTS as readonly string[]).includes(s.capture)) {
       report.error('reserved-name', `/steps/${i}/capture`, `capture name '${s.capture}' is reserved (${RESERVED_ROOTS.join(', ')})`);
@@ -26,7 +28,15 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
     for (const { node, offset } of parseSite(site, report)) {
       const regex = badRegex(node);
       if (regex) report.at('error', 'expression', site.path, `invalid regular expression after 'matches': ${regex.message}`, 'value', columnShift(site, offset + regex.pos, report));
+      const calls = engineCalls(node);
+      // engine(main): one mistake, reported once (as engine-call), not again as an unknown name.
+      const engineArgs = new Set(calls.flatMap((c) => c.args.map((a) => a.pos)));
+      for (const call of calls) {
+        const problem = checkEngineCall(call, names.connections);
+        if (problem) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + problem.pos, report));
+      }
       for (const ref of references(node)) {
+        if (engineArgs.has(ref.pos)) continue;
         const problem = checkReference(ref.root, ref.member, site, names);
         if (ref.root === 'inputs' && ref.member) used.add(ref.member);
         if (problem && !dashed.some(([from, to]) => offset + ref.pos >= from && offset + ref.pos < to)) report.at('error', problem.code, site.path, problem.message, 'value', columnShift(site, offset + ref.pos, report));
@@ -84,7 +94,43 @@ function badRegex(node: Node): { message: string; pos: number } | undefined {
   return undefined;
 }
 
-interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string>; items: Set<string> }
+interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<string>; items: Set<string>; vars: Map<string, number>; connections: string[] }
+
+type CallNode = Extract<Node, { type: 'call' }>;
+
+/** Every engine(…) call in an expression. */
+function engineCalls(node: Node): CallNode[] {
+  const children = node.type === 'binary' || node.type === 'logical' ? [node.left, node.right]
+    : node.type === 'unary' ? [node.arg] : node.type === 'conditional' ? [node.test, node.then, node.else]
+      : node.type === 'call' ? node.args : node.type === 'array' ? node.items : node.type === 'member' ? [node.object, node.property] : [];
+  return [...(node.type === 'call' && node.callee === 'engine' ? [node] : []), ...children.flatMap(engineCalls)];
+}
+
+/** engine() takes the name of a declared connection, written as text: `engine('db')`. */
+function checkEngineCall(call: CallNode, connections: string[]): { code: string; message: string; pos: number } | undefined {
+  const arg = call.args[0];
+  if (call.args.length !== 1 || arg?.type !== 'literal' || typeof arg.value !== 'string') {
+    return { code: 'engine-call', pos: arg?.pos ?? call.pos, message: `engine() takes one connection name in quotes: engine('${connections[0] ?? 'db'}')` };
+  }
+  if (!connections.includes(arg.value)) {
+    return { code: 'unknown-connection', pos: arg.pos, message: `unknown connection '${arg.value}'${didYouMean(arg.value, connections)}${connections.length ? '' : ' (declare it under connections:)'}` };
+  }
+  return undefined;
+}
+
+/** Every name a vars step defines → the index of that step. A name is defined by one step only: two would make
+ *  vars.<name> depend on which of them ran last. */
+function varsDefined(doc: RunbookDoc, report: Reporter): Map<string, number> {
+  const out = new Map<string, number>();
+  doc.steps.forEach((s, i) => {
+    for (const name of Object.keys(s.vars ?? {})) {
+      const first = out.get(name);
+      if (first === undefined) out.set(name, i);
+      else report.error('duplicate-var', childPath(`/steps/${i}/vars`, name), `vars.${name} is already defined by step '${doc.steps[first]!.id}'; each name is defined by one vars step`, 'key');
+    }
+  });
+  return out;
+}
 
 function checkReference(root: string, member: string | undefined, site: Site, names: Names): { code: string; message: string } | undefined {
   if (root === 'inputs') {
@@ -95,6 +141,17 @@ function checkReference(root: string, member: string | undefined, site: Site, na
   }
   if (root === 'steps') {
     if (member !== undefined && !names.stepIds.has(member)) return { code: 'unknown-step', message: `unknown step '${member}'${didYouMean(member, [...names.stepIds])}` };
+    return undefined;
+  }
+  if (root === 'vars') {
+    if (member === undefined) return undefined;
+    const at = names.vars.get(member);
+    if (at === undefined) {
+      return { code: 'unknown-var', message: `vars.${member} is not defined${didYouMean(member, [...names.vars.keys()])}${names.vars.size ? '' : ' (define it in a vars step: vars: { name: expression })'}` };
+    }
+    if (site.varsBefore?.step === at && !site.varsBefore.names.includes(member)) {
+      return { code: 'unknown-var', message: `vars.${member} is defined after this value in the same step: values are computed in order, each may read only the ones above it` };
+    }
     return undefined;
   }
   if (root === 'run') {
@@ -109,12 +166,12 @@ function checkReference(root: string, member: string | undefined, site: Site, na
     return { code: 'unknown-name', message: `'${root}' is a for_each item: it exists only in its own step's shell, sql, with and for_each.label, while one item runs` };
   }
   const all = [...RESERVED_ROOTS, ...names.captures, ...(site.item ? [site.item] : [])];
-  return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, run.dry_run, or a step's capture name)` };
+  return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, vars.<name>, run.dry_run, or a step's capture name)` };
 }
 
 /** Columns only line up where the source spells the text out verbatim on one line (a plain scalar, or a
  *  quoted one without escapes); in folded, block or escaped scalars the value's start is the honest position. */
-function columnShift(site: Site, pos: number, report: Reporter): number {
+export function columnShift(site: Site, pos: number, report: Reporter): number {
   if (site.text.includes('\n')) return 0;
   const source = report.map.valueLine(site.path);
   if (source.startsWith(site.text)) return Math.max(0, pos);

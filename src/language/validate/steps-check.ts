@@ -42,6 +42,13 @@ function checkFields(step: StepDoc, base: string, doc: RunbookDoc, report: Repor
       if (step[f] !== undefined) report.error('misplaced-key', `${base}/${f}`, `'${f}' has no meaning on an end step (step '${step.id}')`, 'key');
     }
   }
+  if (step.vars !== undefined) {
+    // A vars step runs nothing: it cannot fail in a way worth retrying or time out, and has nothing to confirm.
+    for (const f of ['destructive', 'retry', 'timeout', 'for_each', 'target', 'confirm', 'risk', 'blast_radius', 'secret'] as const) {
+      if (step[f] !== undefined) report.error('misplaced-key', `${base}/${f}`, `'${f}' has no meaning on a vars step (step '${step.id}'): it runs nothing, it computes values`, 'key');
+    }
+    if (Object.keys(step.vars).length === 0) report.error('empty-vars', `${base}/vars`, `vars step '${step.id}' defines no values`);
+  }
   if (step.safe_because !== undefined && step.destructive !== false) {
     report.error('misplaced-key', `${base}/safe_because`, `'safe_because' goes with 'destructive: false' (step '${step.id}')`, 'key');
   }

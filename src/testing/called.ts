@@ -1,0 +1,76 @@
+// `runbook test` and `runbook:` steps: a call the case does not script runs the called runbook through the real
+// engine too, against its own scripted results, given in the caller's case under qualified ids
+// (`<call>/<step>`, as the transcript and --approve name them; deeper calls `<call>/<inner-call>/<step>`).
+// A case that scripts the call step itself (`<call>: { value: escalate }`) pretends the outcome instead.
+import type { StepResult } from '../executors/types.js';
+import type { StepDoc } from '../language/schema.js';
+import { readRunbook, type Runbook } from '../language/runbook.js';
+import type { Redactor } from '../secrets/redactor.js';
+import { resolveInputs } from '../engine/inputs.js';
+import { Run } from '../engine/run.js';
+import { resolveCalled } from '../catalog/called-runbooks.js';
+import { own } from '../common/own.js';
+import type { CaseDoc } from './cases-schema.js';
+import { instantDoc } from './instant.js';
+import { Script } from './script.js';
+
+const MAX_DEPTH = 5;
+
+/** The entries of `steps` under `<prefix>/`, with the prefix taken off. */
+export function nestedSteps(steps: CaseDoc['steps'], prefix: string): NonNullable<CaseDoc['steps']> {
+  const out: NonNullable<CaseDoc['steps']> = {};
+  for (const [k, v] of Object.entries(steps ?? {})) {
+    if (k.startsWith(`${prefix}/`)) Object.defineProperty(out, k.slice(prefix.length + 1), { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** The called runbook of a `runbook:` step, resolved as a real run resolves it; undefined if it does not load. */
+export function calledRunbook(step: StepDoc, callerFile: string): Runbook | undefined {
+  const file = resolveCalled(step.runbook!.name, callerFile);
+  return file ? readRunbook(file).runbook : undefined;
+}
+
+export interface CallSinks { defaulted: Set<string>; problems: string[] }
+
+/** The callRunbook of a case's run at `prefix` (the qualified id of the runbook it runs, '' at the top). */
+export function scriptedCaller(parent: () => Run, caller: Runbook, script: Script, steps: CaseDoc['steps'], redactor: Redactor,
+  dryRun: boolean, sinks: CallSinks, prefix = '', depth = 0) {
+  return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult> => {
+    const qualified = `${prefix}${step.id}`;
+    // Scripted outright: the case pretends the called runbook's outcome.
+    if (own(steps ?? {}, step.id) !== undefined) return script.callRunbook(step);
+    const started = Date.now();
+    const fail = (error: string): StepResult => ({ status: 'failed', durationMs: Date.now() - started, classification: 'other', error });
+    if (depth >= MAX_DEPTH) return fail(`runbooks call each other more than ${MAX_DEPTH} deep`);
+    const runbook = calledRunbook(step, caller.file);
+    if (!runbook) return fail(`runbook test: cannot load the called runbook '${step.runbook!.name}'`);
+    const { values, problems } = resolveInputs(runbook.doc, inputs, {}, redactor);
+    if (problems.length) return fail(problems.map((p) => p.message).join('; '));
+    const inner = nestedSteps(steps, step.id);
+    const childScript = new Script(inner);
+    const child: Run = new Run({
+      runbook: { ...runbook, doc: instantDoc(runbook.doc) }, inputs: values, redactor, executors: childScript.executors, operator: 'runbook-test',
+      dryRun, canSandbox: () => true,
+      callRunbook: scriptedCaller(() => child, runbook, childScript, inner, redactor, dryRun, sinks, `${qualified}/`, depth + 1),
+    });
+    child.on((e) => { if (e.type === 'step-started') childScript.started(e.stepId); });
+    const release = parent().adopt(child, step.id);
+    const onAbort = () => child.abort('The calling run was stopped.', parent().stopping ?? 'aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const end = await child.start();
+      if ((end.outcome === 'aborted' || end.outcome === 'interrupted') && !signal.aborted) parent().abort(end.message, end.outcome);
+      for (const id of childScript.defaulted) sinks.defaulted.add(`${qualified}/${id}`);
+      sinks.problems.push(...childScript.problems.map((p) => p.replace(/step '([^']+)'/g, `step '${qualified}/$1'`).replace(/steps: \{ ([^:]+):/, `steps: { ${qualified}/$1:`)));
+      const ok = end.outcome === 'resolved';
+      const stopped = end.outcome === 'aborted' || end.outcome === 'interrupted';
+      const outputs = stopped || !runbook.doc.outputs ? undefined : child.outputs();
+      return { status: ok ? 'ok' : stopped ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome,
+        ...(ok ? { stdout: end.message } : { error: end.message }), ...(outputs ? { outputs } : {}) };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      release();
+    }
+  };
+}

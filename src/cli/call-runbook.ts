@@ -6,6 +6,7 @@ import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { resolveInputs } from '../engine/inputs.js';
 import { Run } from '../engine/run.js';
+import { finishCalled } from '../engine/called-run.js';
 import { createExecutors } from '../executors/index.js';
 import { loadRunbook } from './load-runbook.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
@@ -40,14 +41,7 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     const onAbort = () => child.abort('The calling run was stopped.', parent().stopping ?? 'aborted');
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const end = await child.start();
-      // Stopped inside (the operator aborted at a gate or question in the called runbook, or its terminal
-      // went away): that stops the whole run, with the same outcome, not a failed step the caller routes on.
-      if ((end.outcome === 'aborted' || end.outcome === 'interrupted') && !signal.aborted) parent().abort(end.message, end.outcome);
-      const ok = end.outcome === 'resolved';
-      const stopped = end.outcome === 'aborted' || end.outcome === 'interrupted';
-      const outputs = stopped || !runbook.doc.outputs ? undefined : child.outputs();
-      return { status: ok ? 'ok' : stopped ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome, ...(ok ? { stdout: end.message } : { error: end.message }), ...(outputs ? { outputs } : {}) };
+      return await finishCalled(child, parent(), signal, runbook.doc.outputs !== undefined, started);
     } finally {
       signal.removeEventListener('abort', onAbort);
       release();

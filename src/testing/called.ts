@@ -8,6 +8,7 @@ import { readRunbook, type Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { resolveInputs } from '../engine/inputs.js';
 import { Run } from '../engine/run.js';
+import { finishCalled } from '../engine/called-run.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
 import { own } from '../common/own.js';
 import type { CaseDoc } from './cases-schema.js';
@@ -59,15 +60,10 @@ export function scriptedCaller(parent: () => Run, caller: Runbook, script: Scrip
     const onAbort = () => child.abort('The calling run was stopped.', parent().stopping ?? 'aborted');
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const end = await child.start();
-      if ((end.outcome === 'aborted' || end.outcome === 'interrupted') && !signal.aborted) parent().abort(end.message, end.outcome);
+      const result = await finishCalled(child, parent(), signal, runbook.doc.outputs !== undefined, started);
       for (const id of childScript.defaulted) sinks.defaulted.add(`${qualified}/${id}`);
       sinks.problems.push(...childScript.problems.map((p) => p.replace(/step '([^']+)'/g, `step '${qualified}/$1'`).replace(/steps: \{ ([^:]+):/, `steps: { ${qualified}/$1:`)));
-      const ok = end.outcome === 'resolved';
-      const stopped = end.outcome === 'aborted' || end.outcome === 'interrupted';
-      const outputs = stopped || !runbook.doc.outputs ? undefined : child.outputs();
-      return { status: ok ? 'ok' : stopped ? 'aborted' : 'failed', durationMs: Date.now() - started, value: end.outcome,
-        ...(ok ? { stdout: end.message } : { error: end.message }), ...(outputs ? { outputs } : {}) };
+      return result;
     } finally {
       signal.removeEventListener('abort', onAbort);
       release();

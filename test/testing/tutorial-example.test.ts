@@ -39,10 +39,10 @@ before(async () => { server = await startPostgres(); });
 after(() => server?.stop());
 
 test('dry run through the CLI against PostgreSQL: read-only SQL runs for real, the operator answers on stdin', () => {
-  // data_dir must exist inside the dry-run sandbox, which hides /tmp: with pipefail a df of a missing directory
-  // fails the step (it used to pass with an empty output, and the run took the wrong branch).
+  // data_dir must exist inside the dry-run sandbox, which hides /tmp (and /run): with pipefail a df of a missing
+  // directory fails the step. Not the checkout: a clean clone for CI often sits under /tmp.
   const r = cli(['run', RUNBOOK, '--dry-run', '--plain', '--no-transcript',
-    '--input', `url=${server!.adminUrl()}`, '--input', `data_dir=${ROOT}`, '--input', 'threshold=0'],
+    '--input', `url=${server!.adminUrl()}`, '--input', 'data_dir=/usr', '--input', 'threshold=0'],
   { input: 'nothing-to-free\n', cwd: tempDir() });
   assert.equal(r.code, 1, `escalate exits 1\n${r.stdout}${r.stderr}`);
   for (const step of ['disk', 'connect', 'wal', 'biggest-tables', 'cleanup']) assert.match(r.stdout, new RegExp(`^ok\\s+${step} `, 'm'), r.stdout);

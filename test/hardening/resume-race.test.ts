@@ -1,6 +1,6 @@
 // One run per transcript: two `runbook resume`s of the same crashed transcript started together. Exactly one
 // runs; the other is refused (the transcript's lock names the holder's pid, or the run had already finished by
-// the time it looked). 40 pairs, real CLI processes (the bundle), a few pairs at a time (the machine is a loaded
+// the time it looked). 100 pairs (the issue's count), real CLI processes (the bundle), a few pairs at a time (the machine is a loaded
 // 2-core one); the counts are reported as they are.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { procStat } from '../../src/executors/supervise.js';
 import { cli, scratch, transcriptLines, until, writeRunbook, type CliResult } from './helpers.js';
 
-const PAIRS = 40; // the race was 2 in 5 before the lock: 40 pairs would show it many times over; the lock makes it structural
+const PAIRS = 100; // the race was 2 in 5 before the lock: 100 pairs would show it ~40 times over; the lock makes it structural
 const AT_ONCE = 4; // pairs in flight together: 8 CLI processes on 2 cores
 
 const RUNBOOK = `name: race

@@ -37,6 +37,8 @@ steps:
       inputs: { token: "\${{ inputs.token }}" }
     capture: disk
   - id: write
+    destructive: false
+    safe_because: writes only the test's own marker file
     shell: printf '%s %s' ${reads} > \${{ inputs.out }}
     next:
       - if: steps['check-disk'].outputs.full

@@ -22,6 +22,8 @@ steps:
       main: engine('main')
       all: "[engine('main'), engine('legacy'), engine('pg')]"
   - id: write
+    destructive: false
+    safe_because: writes only the test's own marker file
     shell: echo \${{ json(vars.all) }} > \${{ inputs.out }}
     next:
       - if: engine('main') == 'postgres'

@@ -24,6 +24,8 @@ inputs:
   pids: { required: true }
 steps:
   - id: tree
+    destructive: false
+    safe_because: writes only the test's own marker file
     shell: |
       sleep 300 &
       echo $! >> \${{ inputs.pids }}

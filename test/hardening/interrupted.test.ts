@@ -18,8 +18,12 @@ inputs:
   delay: { default: 0, type: number }
 steps:
   - id: look
+    destructive: false
+    safe_because: writes only the test's own marker file
     shell: echo look >> \${{ inputs.dir }}/counter
   - id: slow
+    destructive: false
+    safe_because: writes only the test's own marker file
     title: A slow step
     shell: |
       echo $$ > \${{ inputs.dir }}/slow.pid

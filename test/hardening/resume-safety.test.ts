@@ -159,6 +159,8 @@ inputs:
   out: { required: true }
 steps:
   - id: before${level}
+    destructive: false
+    safe_because: writes only the test's own marker file
     shell: echo before${level} >> \${{ inputs.out }}.marks
   - id: call${level}
     runbook: { name: ./level${level - 1}.yaml, inputs: { out: "\${{ inputs.out }}" } }

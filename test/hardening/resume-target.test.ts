@@ -21,6 +21,8 @@ steps:
   - id: look
     sql: { query: "SELECT 1 AS one" }
   - id: slow
+    destructive: false
+    safe_because: writes only the test's own marker file
     shell: |
       echo slow >> \${{ inputs.out }}
       sleep \${PAUSE:-120}

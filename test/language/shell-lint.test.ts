@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { shellDanger } from '../../src/language/validate/shell-lint.js';
 import { parseScript } from '../../src/language/shell-words.js';
+import type { ShellSql } from '../../src/language/validate/shell-read-only.js';
 
 const flagged = (script: string) => assert.ok(shellDanger(script), `should be flagged: ${script}`);
 const clean = (script: string) => assert.equal(shellDanger(script), undefined, `should be clean: ${script}`);
@@ -93,7 +94,7 @@ describe('shell safety lint', () => {
   test('code in aliases, traps and sourced here-documents is read like any script', () => {
     for (const s of ['shopt -s expand_aliases; alias x="r\'\'m"; x -rf d', "trap 'rm -rf x' EXIT", 'source /dev/stdin <<EOF\nkill 1\nEOF',
       'time -p shred x', 'builtin eval "shred x"', 'command -p shred x']) flagged(s);
-    for (const s of ["trap 'echo bye' EXIT", 'source /etc/os-release', 'alias ll="ls -l"', 'python3 check.py', 'command -v shred']) clean(s);
+    for (const s of ["trap 'echo bye' EXIT", 'alias ll="ls -l"', 'command -v shred']) clean(s);
   });
 
   test('ordinary read-only scripts stay clean', () => {
@@ -102,10 +103,68 @@ describe('shell safety lint', () => {
       'cat <<EOF\nkill rm and restart are words here\nEOF', "printf '%s\\n' a b", 'test -f x && echo yes', '[ -n "$x" ] || echo none',
       'command -v systemctl >/dev/null 2>&1', 'curl -fsS --max-time 5 http://localhost:8080/health', 'ss -ltnp 2>&1 | grep 5432',
       'units=${{ inputs.units }}; for u in $units; do journalctl -u "$u" -n 40 --no-pager; done', 'x=$(date +%s); echo "$x"',
-      'ip route get "$addr" || true', 'echo hi >&2', 'cat file > /tmp/out', 'ps aux | grep "[p]ostgres"', 'timeout 5 psql -c "select 1"',
+      'ip route get "$addr" || true', 'echo hi >&2', 'cat file 2>/dev/null', 'ps aux | grep "[p]ostgres"', 'timeout 5 psql -c "select 1"',
       'sudo -u postgres psql -Atc "select 1"', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
-      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', 'bash ./check.sh', "bash -o pipefail -c 'ls | wc -l'", 'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open', 'crontab -l', 'crontab -u postgres -l',
+      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', "bash -o pipefail -c 'ls | wc -l'", 'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open', 'crontab -l', 'crontab -u postgres -l',
     ]) clean(s);
+  });
+
+  test('a command not known to only read needs marking: the lint is a list of reads, not of dangers', () => {
+    for (const s of [
+      'mv a b', 'cp /dev/null /var/lib/x', 'chmod 000 f', 'chown x f', 'ln -sf /dev/null f', 'touch f', 'mkdir d', 'install -m0 a b',
+      'git -C /srv/app reset --hard', 'rsync -a --delete a/ b/', 'tar xf a.tar', './fix.sh', 'python3 check.py', 'bash ./check.sh',
+      'source /etc/default/app', '. ./env.sh', 'pg_ctl promote -D d', 'mysqladmin flush-hosts', 'nc 127.0.0.1 5432 < f', 'wget http://x/',
+      'sudo mv a b', 'timeout 5 chmod 0 f', 'xargs -n1 touch', 'echo "$(cp a b)"',
+    ]) flagged(s);
+  });
+
+  test('read-only commands with the options that make them write are flagged', () => {
+    for (const s of [
+      'cat f > /tmp/out', 'echo x >> "$out"', 'ls &> f', 'echo x >| f', 'sort -o f f', 'sort --output=f f', 'uniq a b', 'date -s now',
+      'date --set=2020-01-01', 'hostname evil', 'curl -sXDELETE http://x', 'curl -X POST http://x', 'curl --request PUT http://x',
+      'curl -d a=1 http://x', 'curl --data-binary @f http://x', 'curl -o f http://x', 'curl -sSfo f http://x', 'curl -T f ftp://x',
+      'curl --json {} http://x', 'sed s/a/b/w\ out f', "sed -e '1e id' f", 'sed -i s/a/b/ f', "awk '{ print $1 > \"out\" }' f",
+      'ip link set eth0 down', 'ip route add 10.0.0.0/8 via x', 'ip -batch f', 'systemctl start pg', 'systemctl enable pg',
+      'docker compose down', 'docker exec c rm x', 'kubectl config use-context prod', 'kubectl exec p -- rm x', 'service pg start',
+      'journalctl --vacuum-size=1M', 'openssl x509 -in c -out d', 'pg_ctlcluster 15 main promote',
+    ]) flagged(s);
+    for (const s of ['curl -X GET http://x', 'curl --request=HEAD http://x', 'sed -n "/error/p" f',
+      "sed 's/e/w/g' f", 'date +%s', 'hostname -f', 'systemctl status pg', 'docker compose ps', 'kubectl config current-context',
+      'journalctl -u pg -n 5 --no-pager', 'openssl s_client -connect h:5432 -starttls postgres', 'service pg status', 'uniq -c f']) clean(s);
+  });
+
+  test('SQL handed to psql or mysql is returned for the SQL classifier; SQL the lint cannot see needs marking', () => {
+    const sql = (s: string) => { const out: ShellSql[] = []; const found = shellDanger(s, out); return { found, out }; };
+    assert.deepEqual(sql('psql "$URL" -tAc "select 1"'), { found: undefined, out: [{ engine: 'postgres', text: 'select 1' }] });
+    assert.deepEqual(sql('psql --command="UPDATE t SET a = 1"').out, [{ engine: 'postgres', text: 'UPDATE t SET a = 1' }]);
+    assert.deepEqual(sql('mysql -psecret -NBe "SELECT 1"').out, [{ engine: 'mysql', text: 'SELECT 1' }]);
+    assert.deepEqual(sql("mariadb --execute 'SELECT 2'").out, [{ engine: 'mysql', text: 'SELECT 2' }]);
+    assert.deepEqual(sql("psql <<'SQL'\nDELETE FROM t\nSQL").out, [{ engine: 'postgres', text: 'DELETE FROM t\n' }]);
+    assert.deepEqual(sql('sudo -u postgres psql -c "select 2"').out, [{ engine: 'postgres', text: 'select 2' }]);
+    for (const s of ['psql -f fix.sql', 'psql < fix.sql', 'cat fix.sql | psql', 'mysql app < fix.sql', 'psql -c "$SQL"', 'psql -c "select $x"',
+      'psql <<SQL\nselect $x\nSQL', 'psql -o out -c "select 1"', 'psql -c "\\! rm -rf /"', 'psql -c "\\copy t to \'f\'"',
+      'mysql -e "system rm -rf /"', 'mysql -e "select 1; tee /tmp/x"', 'mysql --tee=/tmp/x -e "select 1"']) assert.ok(sql(s).found, s);
+  });
+
+  test('validate classifies SQL in psql -c / mysql -e with the engines\' parsers; safe_because cannot vouch for it', async () => {
+    const { parseRunbook } = await import('../../src/language/runbook.js');
+    const check = (shell: string, extra = '') => parseRunbook(`name: t\ntitle: T\nsteps:\n  - id: s\n    shell: ${JSON.stringify(shell)}\n${extra}  - id: done\n    end: resolved\n`, 't.yaml')
+      .diagnostics.filter((d) => d.code === 'unsafe-unmarked' || d.code === 'sql-one-statement');
+    assert.deepEqual(check('psql "$DATABASE_URL" -Atc "SELECT count(*) FROM pg_stat_activity"'), []);
+    assert.deepEqual(check('mysql -NBe "SHOW PROCESSLIST"'), []);
+    for (const [shell, words] of [
+      ['psql "$DATABASE_URL" -c "UPDATE accounts SET balance = 0"', /UPDATE statement, through a database client/],
+      ['psql -c "select pg_terminate_backend(pid) from pg_stat_activity"', /pg_terminate_backend/],
+      ['mysql -e "ALTER TABLE t ENGINE=InnoDB"', /through a database client/],
+      ['psql -c "SELECT 1; DELETE FROM t"', /2 SQL statements/],
+    ] as const) {
+      for (const extra of ['', "    destructive: false\n    safe_because: it only reads\n"]) {
+        const found = check(shell, extra);
+        assert.equal(found.length, 1, `${shell} ${extra}: ${JSON.stringify(found)}`);
+        assert.match(found[0]!.message, words);
+        assert.deepEqual([found[0]!.line, found[0]!.col], [5, 12]);
+      }
+    }
   });
 
   test('the built-in runbooks and examples validate with no safety finding', async () => {

@@ -14,6 +14,8 @@ const RUNBOOK = (counter: string) => `name: waits
 title: Waits for a count
 steps:
   - id: count
+    destructive: false
+    safe_because: writes only the test's own marker file
     wait:
       shell: n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; echo "count $n"
       until: result.output == 'count 3'

@@ -4,6 +4,7 @@
 // a variable, a glob, eval of a value — counts as dangerous: an author must mark it (fail closed).
 import { parseTemplate } from '../expression/index.js';
 import { DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
+import { readOnlyFinding, type ShellSql } from './shell-read-only.js';
 
 /** Command names that change things whatever their arguments. */
 const DANGEROUS = new Set([
@@ -53,10 +54,15 @@ const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
   'ip': { valued: /^$/ },  // only `ip netns exec NAME cmd`, see below
 };
 
-/** Why the script looks destructive or cannot be read (a short phrase), or undefined. */
-export function shellDanger(script: string): string | undefined {
-  return scriptDanger(withHoles(script), 0);
+/** Why the script looks destructive or cannot be read (a short phrase), or undefined. SQL it hands to a
+ *  database client goes to `sql`, for the SQL classifier (sql-safety.ts). */
+export function shellDanger(script: string, sql: ShellSql[] = []): string | undefined {
+  return scriptDanger(withHoles(script), { depth: 0, sql });
 }
+
+/** Where the lint is in a script: how deep in nested code, and the SQL found so far. */
+interface Reading { depth: number; sql: ShellSql[] }
+const deeper = (at: Reading): Reading => ({ ...at, depth: at.depth + 1 });
 
 /** Each `${{ }}` becomes HOLE: a value bash receives at run time, never script text. */
 function withHoles(script: string): string {
@@ -69,15 +75,17 @@ function withHoles(script: string): string {
 
 const MAX_DEPTH = 8;
 
-function scriptDanger(script: string, depth: number): string | undefined {
-  if (depth > MAX_DEPTH) return cannotRead('code nested too deep to read');
+function scriptDanger(script: string, at: Reading): string | undefined {
+  if (at.depth > MAX_DEPTH) return cannotRead('code nested too deep to read');
   const parsed = parseScript(script);
-  if (parsed.unreadable.length) return cannotRead(parsed.unreadable[0]!);
+  // Every command is read even after a finding, so that all the SQL the script hands to a client reaches the
+  // SQL classifier, which safe_because cannot silence (a vouched-for finding must not hide a DELETE).
+  let first = parsed.unreadable.length ? cannotRead(parsed.unreadable[0]!) : undefined;
   for (const cmd of parsed.commands) {
-    const found = commandDanger(cmd, depth);
-    if (found) return found;
+    const found = commandDanger(cmd, at);
+    first ??= found;
   }
-  return undefined;
+  return first;
 }
 
 const looks = (what: string) => `runs a shell command that looks destructive ('${shown(what)}')`;
@@ -85,24 +93,27 @@ const cannotRead = (why: string) => `runs a shell command the lint cannot read (
 const shown = (text: string) => text.replaceAll(DYNAMIC, '$…').replace(/\s+/g, ' ').trim().slice(0, 60);
 const phrase = (words: Word[]) => shown(words.map((w) => w.text).join(' '));
 
-function commandDanger(cmd: SimpleCommand, depth: number): string | undefined {
-  for (const r of cmd.redirects) {
-    const found = redirectDanger(r);
-    if (found) return found;
-  }
+function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
   const assigned = assignments(cmd.words);
+  const words = cmd.words.slice(assigned);
+  const sqlBefore = at.sql.length;
+  const found = wordsDanger(words, cmd, at); // first, so that the SQL it hands to a client is always collected
+  const handsSql = at.sql.length > sqlBefore; // psql -c "DELETE …": the SQL classifier judges the words
+  for (const r of cmd.redirects) {
+    const write = redirectDanger(r);
+    if (write) return write;
+  }
   const code = cmd.words.slice(0, assigned).find(holdsCode);
   if (code) return cannotRead(`'${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`);
-  const words = cmd.words.slice(assigned);
-  for (const w of words) {
+  for (const w of handsSql ? [] : words) {
     const verb = VERBS.exec(w.text.replaceAll(DYNAMIC, ' '));
     if (verb && words[0] !== w) return looks(`${words[0]?.text ?? ''} ${verb[0]}`);
   }
-  return wordsDanger(words, cmd, depth);
+  return found;
 }
 
 /** The danger of running `words` as a command (after assignments and wrappers). */
-function wordsDanger(words: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
   const head = words[0];
   if (!head) return undefined;
   if (head.dynamic) return cannotRead(`'${phrase(words.slice(0, 3))}': a command built from a variable or substitution`);
@@ -114,15 +125,15 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, depth: number): string |
   if (name === 'crontab') return args.some((w) => w.text === '-l') && !args.some((w) => /^-[a-zA-Z]*[rei]/.test(w.text)) ? undefined : looks('crontab');
   if (name === 'eval') {
     if (args.some((w) => w.dynamic || w.pattern)) return cannotRead(`'eval ${phrase(args)}': eval of a value`);
-    return scriptDanger(args.map((w) => w.text).join(' '), depth + 1);
+    return scriptDanger(args.map((w) => w.text).join(' '), deeper(at));
   }
-  if (name === 'source' || name === '.') return sourceDanger(name, args, cmd, depth);
+  if (name === 'source' || name === '.') return sourceDanger(name, args, cmd, at);
   if (name === 'alias') {
     for (const a of args) {
       const eq = a.text.indexOf('=');
       if (eq < 0) continue;
       if (a.dynamic) return cannotRead(`'alias ${phrase([a])}': an alias built from a variable`);
-      const found = scriptDanger(a.text.slice(eq + 1), depth + 1);
+      const found = scriptDanger(a.text.slice(eq + 1), deeper(at));
       if (found) return found;
     }
     return undefined;
@@ -131,47 +142,43 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, depth: number): string |
     const code = args.find((w) => !w.text.startsWith('-'));
     if (!code) return undefined;
     if (code.dynamic) return cannotRead(`'trap ${phrase([code])}': code built from a variable`);
-    return scriptDanger(code.text, depth + 1);
+    return scriptDanger(code.text, deeper(at));
   }
   if (['declare', 'typeset', 'local', 'export', 'readonly'].includes(name)) {
     const code = args.find(holdsCode);
     return code ? cannotRead(`'${name} ${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`) : undefined;
   }
-  if (SHELLS.has(name)) return shellDanger2(name, args, cmd, depth);
+  if (SHELLS.has(name)) return shellDanger2(name, args, cmd, at);
   if (name in INLINE_CODE && args.some((w) => INLINE_CODE[name]!.test(w.text))) return cannotRead(`'${name} ${phrase(args.slice(0, 2))}': inline ${name} code`);
   if (name in INLINE_CODE && readsStdin(args, cmd)) return cannotRead(`'${name}' reading its program from standard input`);
-  if (name === 'awk' || name === 'gawk' || name === 'mawk') {
-    if (args.some((w) => /system\s*\(|\|\s*"|"\s*\||\|&/.test(w.text))) return looks(`${name} system()`);
-    return undefined;
-  }
-  if (name === 'find') return findDanger(args, cmd, depth);
-  if (name === 'sed' && args.some((w) => /^-[a-zA-Z]*i|^--in-place/.test(w.text))) return looks('sed -i');
+  if (name === 'find') return findDanger(args, cmd, at);
   if (name === 'tee') {
     const file = args.find((w) => !w.text.startsWith('-'));
     if (file && !harmlessTarget(file)) return looks(`tee ${shown(file.text)}`);
     return undefined;
   }
-  if (name === 'ssh') return sshDanger(args, depth);
+  if (name === 'ssh') return sshDanger(args, at);
   const sub = SUBCOMMANDS[name];
   if (sub) {
     const verb = args.find((w) => !w.text.startsWith('-'));
     if (verb?.dynamic || verb?.pattern) return cannotRead(`'${name} ${phrase([verb])}': a sub-command built from a variable`);
     if (verb && sub.test(verb.text)) return looks(`${name} ${verb.text}`);
-    return undefined;
   }
-  if (name === 'ip' && args[0]?.text === 'netns' && args[1]?.text === 'exec') return wordsDanger(args.slice(3), cmd, depth);
-  if (name in WRAPPERS && name !== 'ip') return wrapperDanger(name, args, cmd, depth);
-  return undefined;
+  if (name === 'ip' && args[0]?.text === 'netns' && args[1]?.text === 'exec') return wordsDanger(args.slice(3), cmd, at);
+  if (name in WRAPPERS && name !== 'ip') return wrapperDanger(name, args, cmd, at);
+  const finding = readOnlyFinding(name, args, cmd, at.sql);
+  if (!finding) return undefined;
+  return 'looks' in finding ? looks(finding.looks) : cannotRead(finding.unknown);
 }
 
 /** `sudo -u x rm …`, `env A=1 rm …`, `timeout 5 rm …`, `xargs rm`, `su -c 'rm …'`, `watch 'rm …'`. */
-function wrapperDanger(name: string, args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+function wrapperDanger(name: string, args: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
   const spec = WRAPPERS[name]!;
   if (name === 'command' && args.some((w) => /^-[a-zA-Z]*[vV]/.test(w.text))) return undefined; // a look-up, runs nothing
   if (name === 'su' || name === 'runuser' || name === 'flock') {
     const c = args.findIndex((w) => /^(-c|--command)$/.test(w.text));
     const code = c < 0 ? undefined : args[c + 1];
-    if (code) return code.dynamic || code.pattern ? cannotRead(`'${name} -c ${phrase([code])}': code built from a variable`) : scriptDanger(code.text, depth + 1);
+    if (code) return code.dynamic || code.pattern ? cannotRead(`'${name} -c ${phrase([code])}': code built from a variable`) : scriptDanger(code.text, deeper(at));
     if (name !== 'flock') return undefined; // a login shell reading stdin
   }
   let k = 0;
@@ -191,16 +198,16 @@ function wrapperDanger(name: string, args: Word[], cmd: SimpleCommand, depth: nu
   }
   if (name === 'watch') {
     if (rest.some((w) => w.dynamic || w.pattern)) return cannotRead(`'watch ${phrase(rest)}': a command built from a variable`);
-    return scriptDanger(rest.map((w) => w.text).join(' '), depth + 1);
+    return scriptDanger(rest.map((w) => w.text).join(' '), deeper(at));
   }
-  return wordsDanger(rest, cmd, depth);
+  return wordsDanger(rest, cmd, at);
 }
 
 /** bash -c '…' is linted as the script it is; bash reading stdin from a here-document too; from a pipe it cannot be read. */
-function shellDanger2(name: string, args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+function shellDanger2(name: string, args: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
   let rest = args;
   if (name === 'busybox') {
-    if (!rest[0] || !SHELLS.has(rest[0].text)) return wordsDanger(rest, cmd, depth);
+    if (!rest[0] || !SHELLS.has(rest[0].text)) return wordsDanger(rest, cmd, at);
     rest = rest.slice(1);
   }
   for (let k = 0; k < rest.length; k++) {
@@ -211,31 +218,31 @@ function shellDanger2(name: string, args: Word[], cmd: SimpleCommand, depth: num
       const code = rest[k + 1];
       if (!code) return undefined;
       if (code.dynamic || code.pattern) return cannotRead(`'${name} -c ${phrase([code])}': code built from a variable`);
-      return scriptDanger(code.text, depth + 1);
+      return scriptDanger(code.text, deeper(at));
     }
     if (w.text === '-s' || w.text === '--' || !w.text.startsWith('-')) {
-      if (w.text !== '-s' && w.text !== '--') return undefined; // runs a script file
+      if (w.text !== '-s' && w.text !== '--') return cannotRead(`'${name} ${phrase([w])}': a script file the lint cannot see`);
       break;
     }
   }
   const stdin = cmd.redirects.find((r) => r.body || r.op === '<<<');
-  if (stdin?.body) return scriptDanger(stdin.body.text, depth + 1);
-  if (stdin?.target) return stdin.target.dynamic ? cannotRead(`'${name} <<< ${phrase([stdin.target])}': code built from a variable`) : scriptDanger(stdin.target.text, depth + 1);
+  if (stdin?.body) return scriptDanger(stdin.body.text, deeper(at));
+  if (stdin?.target) return stdin.target.dynamic ? cannotRead(`'${name} <<< ${phrase([stdin.target])}': code built from a variable`) : scriptDanger(stdin.target.text, deeper(at));
   if (cmd.pipedIn || cmd.redirects.some((r) => r.op === '<')) return cannotRead(`'… | ${name}': a script read from a pipe or file`);
   return undefined;
 }
 
-/** `source file` runs a file the lint cannot see (like running a script); from stdin or a substitution it runs
- *  code: a here-document is linted, anything else cannot be read. */
-function sourceDanger(name: string, args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+/** `source file` runs a file the lint cannot see, like running a script: it cannot be read. From stdin a
+ *  here-document is linted. */
+function sourceDanger(name: string, args: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
   const file = args[0];
   if (!file) return undefined;
   if (file.dynamic || /^\/(dev\/(stdin|fd\/)|proc\/)/.test(file.text)) {
     const body = cmd.redirects.find((r) => r.body)?.body;
-    if (body && /^\/dev\/stdin$/.test(file.text)) return scriptDanger(body.text, depth + 1);
+    if (body && /^\/dev\/stdin$/.test(file.text)) return scriptDanger(body.text, deeper(at));
     return cannotRead(`'${name} ${phrase([file])}': code read from a stream or built from a variable`);
   }
-  return undefined;
+  return cannotRead(`'${name} ${phrase([file])}': a file of code the lint cannot see`);
 }
 
 /** The replace string of xargs -I / -i / --replace, if any. */
@@ -260,13 +267,13 @@ function readsStdin(args: Word[], cmd: SimpleCommand): boolean {
 const holdsCode = (w: Word) => w.text.includes('=') && /\$\(|`/.test(w.text.slice(w.text.indexOf('=')));
 
 /** find … -delete / -exec rm {} ; */
-function findDanger(args: Word[], cmd: SimpleCommand, depth: number): string | undefined {
+function findDanger(args: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
   for (let k = 0; k < args.length; k++) {
     const t = args[k]!.text;
     if (t === '-delete') return looks('find -delete');
     if (/^-(exec|execdir|ok|okdir)$/.test(t)) {
       const end = args.findIndex((w, j) => j > k && (w.text === ';' || w.text === '+'));
-      const found = wordsDanger(args.slice(k + 1, end < 0 ? undefined : end), cmd, depth);
+      const found = wordsDanger(args.slice(k + 1, end < 0 ? undefined : end), cmd, at);
       if (found) return found;
     }
     if (/^-(fprint|fprint0|fprintf|fls)$/.test(t)) return looks(`find ${t}`);
@@ -275,7 +282,7 @@ function findDanger(args: Word[], cmd: SimpleCommand, depth: number): string | u
 }
 
 /** The remote command of `ssh host cmd …` is a script run by the remote shell. */
-function sshDanger(args: Word[], depth: number): string | undefined {
+function sshDanger(args: Word[], at: Reading): string | undefined {
   let k = 0;
   for (; k < args.length; k++) {
     const t = args[k]!.text;
@@ -285,16 +292,14 @@ function sshDanger(args: Word[], depth: number): string | undefined {
   const remote = args.slice(k + 1);
   if (!remote.length) return undefined;
   if (remote.some((w) => w.dynamic || w.pattern)) return cannotRead(`'ssh … ${phrase(remote)}': a remote command built from a variable`);
-  return scriptDanger(remote.map((w) => w.text).join(' '), depth + 1);
+  return scriptDanger(remote.map((w) => w.text).join(' '), deeper(at));
 }
 
 function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefined {
   if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;
   const target = r.target;
   if (!target || harmlessTarget(target)) return undefined;
-  if (target.dynamic) return undefined; // "$out" and the like: the lint flags writes to system paths it can read
-  return /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/.test(target.text)
-    ? looks(`> ${target.text}`) : undefined;
+  return looks(`${r.op} ${target.text}`); // a write to a file, wherever it is ("$out" included)
 }
 
 const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*|udp\/.*)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';

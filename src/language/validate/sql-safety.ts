@@ -5,6 +5,8 @@ import { engineOfScheme } from '../../db/url.js';
 import { classifyLater, classifySql, type SqlEngine, type SqlVerdict } from '../sql/index.js';
 import type { RunbookDoc, SqlActionDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
+import { shellDanger } from './shell-lint.js';
+import type { ShellSql } from './shell-read-only.js';
 
 const ENGINE_NAME: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB' };
 
@@ -14,7 +16,7 @@ const ENGINE_NAME: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 
  * accepts it, else as MySQL/MariaDB; the run checks it again on the engine it actually reaches
   * (executors/sql-read-only.ts), so a text that is a read only on the other engine is still refused there.
  */
-interface SqlSite { step: StepDoc; index: number; path: string; text: string; engine?: SqlEngine }
+interface SqlSite { step: StepDoc; index: number; path: string; text: string; engine?: SqlEngine; viaShell?: true }
 
 export function lintSql(doc: RunbookDoc, report: Reporter): void {
   const sites = doc.steps.flatMap((step, index) => step.destructive === true ? [] : sitesOf(doc, step, index));
@@ -37,6 +39,9 @@ export function lintSql(doc: RunbookDoc, report: Reporter): void {
     if (!finding) continue;
     if (v.statements > 1) {
       report.error('sql-one-statement', site.path, `step '${site.step.id}' ${finding}: one statement per non-destructive step (split it into steps, or mark it 'destructive: true')`);
+    } else if (site.viaShell) {
+      // A database client runs what it is given, with no read-only transaction around it: no vouching.
+      report.error('unsafe-unmarked', site.path, `step '${site.step.id}' ${finding}, through a database client that runs it as it is: mark it 'destructive: true' so the operator confirms it, or read with a 'sql' step (run in a read-only transaction)`);
     } else if (v.acts) {
       report.error('unsafe-unmarked', site.path, `step '${site.step.id}' ${finding}: mark it 'destructive: true' so the operator confirms it ('safe_because' cannot vouch for a function that acts)`);
     } else if (site.step.destructive === false) {
@@ -66,8 +71,18 @@ function sitesOf(doc: RunbookDoc, step: StepDoc, index: number): SqlSite[] {
     if (sql.query.postgres !== undefined) out.push({ step, index, path: `${base}/query/postgres`, text: sql.query.postgres, engine: 'postgres' });
     if (sql.query.mysql !== undefined) out.push({ step, index, path: `${base}/query/mysql`, text: sql.query.mysql, engine: 'mysql' });
   };
+  /** SQL a shell script hands to psql / mysql (`-c`, `-e`, a here-document), on the engine of the client. */
+  const shellSql = (shell: StepDoc['shell'], base: string) => {
+    const script = typeof shell === 'string' ? shell : shell?.run;
+    if (script === undefined) return;
+    const found: ShellSql[] = [];
+    shellDanger(script, found);
+    for (const f of found) out.push({ step, index, path: typeof shell === 'string' ? base : `${base}/run`, text: f.text, engine: f.engine, viaShell: true });
+  };
   add(step.sql, `/steps/${index}/sql`);
   add(step.wait?.sql, `/steps/${index}/wait/sql`);
+  shellSql(step.shell, `/steps/${index}/shell`);
+  shellSql(step.wait?.shell, `/steps/${index}/wait/shell`);
   return out;
 }
 

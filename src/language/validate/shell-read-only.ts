@@ -1,0 +1,233 @@
+// The commands a step that is not destructive may run without vouching for them: the ones known to only read,
+// each with the arguments that would make it write (`sort -o`, `date -s`, `curl -X DELETE`, `systemctl start`)
+// checked. Anything else is not known to be read-only, so the author must mark it (fail closed): a list of what
+// changes things can never be complete (`mv`, `cp`, `chmod`, `git reset`, `psql -c "UPDATE …"` all slipped past one).
+// SQL handed to a database client (`psql -c`, `mysql -e`, a here-document) is returned for the engines' own
+// parsers to classify (sql-safety.ts), like a SQL step's query.
+import { DYNAMIC, HOLE, type SimpleCommand, type Word } from '../shell-words.js';
+
+/** SQL text a shell script hands to a database client, for the SQL classifier. */
+export interface ShellSql { engine: 'postgres' | 'mysql'; text: string }
+
+/** Why a command is not read-only: it acts (`looks`: what), or the lint cannot tell (`unknown`: why, a phrase);
+ *  undefined: it only reads. */
+export type ReadOnlyFinding = { looks: string } | { unknown: string } | undefined;
+const notKnown = (what: string): ReadOnlyFinding => ({ unknown: `'${what}': not known to be read-only` });
+
+const PLAIN = new Set([
+  // shell builtins that only steer the script
+  'echo', 'printf', 'true', 'false', 'test', '[', '[[', ':', 'exit', 'return', 'break', 'continue', 'cd', 'pwd', 'read',
+  'set', 'shopt', 'unset', 'shift', 'wait', 'type', 'getopts', 'sleep', 'let', 'ulimit', 'umask', 'hash',
+  // text
+  'cat', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'zgrep', 'rg', 'cut', 'tr', 'wc', 'nl', 'column', 'paste', 'join',
+  'comm', 'fold', 'rev', 'tac', 'strings', 'expand', 'unexpand', 'fmt', 'diff', 'cmp', 'base64', 'od', 'hexdump',
+  'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'jq', 'seq', 'expr', 'zcat', 'yes', 'uniq', 'xxd',
+  // files and the system
+  'ls', 'stat', 'file', 'df', 'du', 'realpath', 'readlink', 'basename', 'dirname', 'which', 'whereis', 'mountpoint',
+  'findmnt', 'lsblk', 'uptime', 'uname', 'id', 'whoami', 'groups', 'who', 'w', 'printenv', 'free', 'vmstat', 'iostat',
+  'mpstat', 'nproc', 'lscpu', 'ps', 'pgrep', 'pidof', 'top', 'lsof', 'getent', 'locale', 'tty', 'mktemp',
+  // network
+  'ss', 'netstat', 'ping', 'ping6', 'host', 'dig', 'nslookup', 'traceroute', 'tracepath',
+  // databases
+  'pg_isready', 'pg_lsclusters', 'pg_controldata', 'pg_config',
+]);
+
+/** Tools whose first word after the options says what they do: the verbs that only read. */
+const READ_VERBS: Record<string, RegExp> = {
+  systemctl: /^(status|is-active|is-enabled|is-failed|is-system-running|show|cat|list-units|list-unit-files|list-sockets|list-timers|list-dependencies|list-jobs|help)$/,
+  docker: /^(ps|inspect|logs|port|version|info|stats|top|images|events|diff|history)$/,
+  podman: /^(ps|inspect|logs|port|version|info|stats|top|images|events|diff|history)$/,
+  kubectl: /^(get|describe|logs|top|version|explain|api-resources|api-versions|cluster-info)$/,
+  helm: /^(list|ls|status|get|history|version|show|search)$/,
+  mysqladmin: /^(ping|status|extended-status|variables|processlist|version)$/,
+  pg_ctl: /^status$/,
+  openssl: /^(s_client|x509|verify|version|ciphers|list|crl)$/,
+};
+/** Verbs that name a group of verbs (`docker compose ps`, `kubectl config view`): the reads among them. */
+const READ_SUBVERBS: Record<string, RegExp> = {
+  'docker compose': /^(ps|logs|config|ls|version|top|images|port)$/,
+  'docker container': /^(ls|ps|inspect|logs|port|top|stats|diff)$/,
+  'docker image': /^(ls|inspect|history)$/,
+  'docker network': /^(ls|inspect)$/,
+  'docker volume': /^(ls|inspect)$/,
+  'docker system': /^(df|info|events)$/,
+  'kubectl config': /^(view|current-context|get-contexts|get-clusters|get-users)$/,
+  'kubectl auth': /^(can-i|whoami)$/,
+  'kubectl rollout': /^(status|history)$/,
+};
+const GROUP_VERBS = new Set(Object.keys(READ_SUBVERBS).map((k) => k.split(' ')[1]!));
+
+/** Options (long form, or `-x` short letters) with which an otherwise read-only command writes. */
+const WRITING_OPTIONS: Record<string, RegExp> = {
+  sort: /^(-[a-zA-Z]*o|--output)/,
+  date: /^(-[a-zA-Z]*s|--set)/,
+  journalctl: /^--(vacuum-\w+|rotate|flush|sync|relinquish-var|smart-relinquish-var|setup-keys|update-catalog)/,
+  openssl: /^-(out|keyout|sess_out|msgfile|keylogfile|writerand)$/,
+  hostname: /^(-[a-zA-Z]*F|--file|-b|--boot)/,
+};
+/** Commands that write their second file argument (`uniq in out`, `xxd in out`). */
+const WRITES_SECOND_FILE = new Set(['uniq', 'xxd']);
+/** `ip` commands that only read. */
+const IP_READS = /^(show|sh|list|lst|ls|get|help)$/;
+/** curl options that send, upload or write (short letters also inside clusters such as `-sXDELETE`). */
+const CURL_LONG = /^--(request|data|data-\w+|form|form-string|upload-file|json|output|remote-name|remote-name-all|cookie-jar|dump-header|config|quote|post\d+|output-dir|create-dirs|ftp-create-dirs|mail-\w+|trace|trace-ascii|stderr|hsts|alt-svc|etag-save|libcurl)\b/;
+const CURL_VALUED = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
+const CURL_WRITING = 'cdDFKoOQTX';
+
+/** The read-only verdict for `name args…` (a command, not a wrapper, builtin with code, shell or interpreter). */
+export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, sql: ShellSql[]): ReadOnlyFinding {
+  const writing = WRITING_OPTIONS[name];
+  const option = writing && args.find((w) => w.text.startsWith('-') && writing.test(w.text));
+  if (option) return { looks: `${name} ${option.text}` };
+  if (PLAIN.has(name)) {
+    if (WRITES_SECOND_FILE.has(name) && args.filter((w) => !w.text.startsWith('-')).length > 1) return { looks: `${name} writing a file` };
+    return undefined;
+  }
+  if (name === 'hostname') return args.some((w) => !w.text.startsWith('-')) ? { looks: 'hostname NAME' } : undefined;
+  if (name === 'date') return undefined;
+  if (name === 'journalctl') return undefined;
+  if (name === 'service') return args.some((w) => w.text === 'status' || w.text === '--status-all') ? undefined : { looks: `service ${words(args)}` };
+  if (name === 'ip') return ipFinding(args);
+  if (name === 'curl') return curlFinding(args);
+  if (name === 'sed') return sedFinding(args);
+  if (name === 'awk' || name === 'gawk' || name === 'mawk') return awkFinding(name, args);
+  if (name === 'psql') return sqlClient('postgres', name, args, cmd, sql);
+  if (name === 'mysql' || name === 'mariadb') return sqlClient('mysql', name, args, cmd, sql);
+  if (name === 'pg_ctlcluster') return args.some((w) => w.text === 'status') ? undefined : { looks: `pg_ctlcluster ${words(args)}` };
+  if (READ_VERBS[name]) return verbFinding(name, args);
+  return notKnown(name);
+}
+
+function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
+  const positional = args.filter((w) => !w.text.startsWith('-'));
+  const verb = positional[0];
+  if (!verb) return undefined; // `systemctl` alone lists units; `docker` alone prints help
+  if (verb.dynamic || verb.pattern) return notKnown(`${name} ${shown(verb)}`);
+  if (GROUP_VERBS.has(verb.text) && READ_SUBVERBS[`${name} ${verb.text}`]) {
+    const sub = positional[1];
+    if (!sub) return undefined;
+    if (sub.dynamic || !READ_SUBVERBS[`${name} ${verb.text}`]!.test(sub.text)) return notKnown(`${name} ${verb.text} ${shown(sub)}`);
+    return undefined;
+  }
+  return READ_VERBS[name]!.test(verb.text) ? undefined : notKnown(`${name} ${shown(verb)}`);
+}
+
+/** `ip [options] OBJECT [COMMAND …]`: only showing, listing and route look-ups read (no command means show). */
+function ipFinding(args: Word[]): ReadOnlyFinding {
+  if (args.some((w) => /^-{1,2}(b|batch)$/.test(w.text))) return { unknown: "'ip -batch': commands read from a file" };
+  const [object, command] = args.filter((w) => !w.text.startsWith('-'));
+  if (!command) return object?.dynamic ? notKnown(`ip ${shown(object)}`) : undefined;
+  if (command.dynamic) return notKnown(`ip ${shown(object!)} ${shown(command)}`);
+  return IP_READS.test(command.text) ? undefined : { looks: `ip ${shown(object!)} ${shown(command)}` };
+}
+
+function curlFinding(args: Word[]): ReadOnlyFinding {
+  for (let k = 0; k < args.length; k++) {
+    const t = args[k]!.text;
+    if (t.startsWith('--')) {
+      if (CURL_LONG.test(t)) return curlMethodOnly(t, args[k + 1]) ? undefined : { looks: `curl ${t}` };
+      continue;
+    }
+    if (!t.startsWith('-') || t === '-') continue;
+    for (let c = 1; c < t.length; c++) {
+      const letter = t[c]!;
+      if (CURL_WRITING.includes(letter)) {
+        const value = c + 1 < t.length ? t.slice(c + 1) : args[k + 1]?.text;
+        if (letter === 'X' && /^(GET|HEAD)$/i.test(value ?? '')) break;
+        return { looks: `curl -${letter}${value !== undefined ? ` ${value.replaceAll(DYNAMIC, '$…')}` : ''}` };
+      }
+      if (CURL_VALUED.includes(letter)) { if (c + 1 === t.length) k++; break; }
+    }
+  }
+  return undefined;
+}
+
+/** `--request GET` / `--request=HEAD`: a read. */
+function curlMethodOnly(option: string, next: Word | undefined): boolean {
+  if (!/^--request\b/.test(option)) return false;
+  const value = option.includes('=') ? option.slice(option.indexOf('=') + 1) : next?.text;
+  return /^(GET|HEAD)$/i.test(value ?? '');
+}
+
+/** `sed -i`, and the `w`/`W` (write a file) and `e` (run a command) commands of a sed script. */
+function sedFinding(args: Word[]): ReadOnlyFinding {
+  if (args.some((w) => /^-[a-zA-Z]*i|^--in-place/.test(w.text))) return { looks: 'sed -i' };
+  const scripts: Word[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const t = args[k]!.text;
+    if (t === '-e' || t === '--expression') { if (args[k + 1]) scripts.push(args[++k]!); continue; }
+    if (t === '-f' || t === '--file') return { unknown: "'sed -f': a sed script the lint cannot see" };
+    if (!t.startsWith('-') && !scripts.length) scripts.push(args[k]!);
+  }
+  for (const s of scripts) {
+    if (s.dynamic) return { unknown: `'sed ${shown(s)}': a sed script built from a value` };
+    // Drop the regular expressions and replacements, which may hold any letter; what is left are commands.
+    const commands = s.text.replace(/s(.)(?:\\.|(?!\1)[^\\])*\1(?:\\.|(?!\1)[^\\])*\1/g, 's').replace(/\/(?:\\.|[^\\/])*\//g, '');
+    if (/[wWe]/.test(commands)) return { unknown: `'sed ${shown(s)}': a sed script that may write a file (w) or run a command (e)` };
+  }
+  return undefined;
+}
+
+/** awk's `system()`, pipes to or from commands, and `print > file`. */
+function awkFinding(name: string, args: Word[]): ReadOnlyFinding {
+  if (args.some((w) => /system\s*\(|\|\s*"|"\s*\||\|&/.test(w.text))) return { looks: `${name} system()` };
+  if (args.some((w) => /\bprintf?\b[^;{}]*>/.test(w.text))) return { looks: `${name} print > file` };
+  if (args.some((w) => w.text === '-f' || w.text.startsWith('--file'))) return { unknown: `'${name} -f': an awk program the lint cannot see` };
+  return undefined;
+}
+
+const PSQL_VALUED = 'cdfhLopPRTUvF';
+const MYSQL_VALUED = 'eDhPSu';
+
+/**
+ * `psql -c SQL`, `mysql -e SQL` and SQL on standard input (a here-document or here-string) are handed to the
+ * SQL classifier. SQL the lint cannot see (a file, a pipe, a value) cannot be read; client commands (psql's
+ * `\!`, `\o`, `\copy`; mysql's `system`, `tee`, `source`) run programs and write files.
+ */
+function sqlClient(engine: ShellSql['engine'], name: string, args: Word[], cmd: SimpleCommand, sql: ShellSql[]): ReadOnlyFinding {
+  const valued = engine === 'postgres' ? PSQL_VALUED : MYSQL_VALUED;
+  const sqlLetter = engine === 'postgres' ? 'c' : 'e';
+  const sqlLong = engine === 'postgres' ? '--command' : '--execute';
+  const texts: Word[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const t = args[k]!.text;
+    if (t.startsWith('--')) {
+      const [option, value] = t.includes('=') ? [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)] : [t, undefined];
+      if (/^--(file|output|log-file|tee|init-command|pager)$/.test(option)) return { unknown: `'${name} ${option}': reads SQL from or writes to a file` };
+      if (option === sqlLong) { const w = value !== undefined ? { ...args[k]!, text: value } : args[++k]; if (w) texts.push(w); }
+      continue;
+    }
+    if (!t.startsWith('-') || t === '-') continue;
+    for (let c = 1; c < t.length; c++) {
+      const letter = t[c]!;
+      if (engine === 'mysql' && letter === 'p') break; // -pPASSWORD: the rest is the password
+      if (!valued.includes(letter)) continue;
+      const inline = c + 1 < t.length ? t.slice(c + 1) : undefined;
+      const value = inline !== undefined ? { ...args[k]!, text: inline } : args[k + 1];
+      if (inline === undefined) k++;
+      if (letter === sqlLetter) { if (value) texts.push(value); }
+      else if (engine === 'postgres' && /[foL]/.test(letter)) return { unknown: `'${name} -${letter}': reads SQL from or writes to a file` };
+      break;
+    }
+  }
+  const stdin = cmd.redirects.find((r) => r.body || r.op === '<<<' || r.op === '<');
+  if (stdin?.op === '<' || (!stdin && cmd.pipedIn)) return { unknown: `'${name}' reading SQL from a file or a pipe, which the lint cannot see` };
+  // An unquoted here-document expands `$x` and `$(…)` in its text: SQL built from values.
+  const body = stdin?.body ? { text: stdin.body.text, dynamic: stdin.body.script && /[$`\u0001]/.test(stdin.body.text) } : stdin?.target;
+  if (body) texts.push({ text: body.text, dynamic: body.dynamic, pattern: false, quoted: true });
+  for (const w of texts) {
+    if (w.dynamic || w.text.includes(HOLE) || w.text.includes(DYNAMIC)) return { unknown: `'${name}' with SQL built from a value` };
+    if (clientCommand(engine, w.text)) return { unknown: `'${name} ${shown(w)}': a client command (they run programs and write files)` };
+    sql.push({ engine, text: w.text });
+  }
+  return undefined;
+}
+
+/** psql meta-commands start with a backslash; the mysql client's own commands (`system`, `\!`, `tee`, `source`). */
+function clientCommand(engine: ShellSql['engine'], text: string): boolean {
+  if (engine === 'postgres') return text.includes('\\');
+  return text.includes('\\') || /(^|[;\n])\s*(system|source|tee|pager|edit|connect|delimiter|nopager|notee|prompt|rehash|use|charset|warnings|nowarning)\b/i.test(text);
+}
+
+const shown = (w: Pick<Word, 'text'>) => w.text.replaceAll(DYNAMIC, '$…').replaceAll(HOLE, '${{ }}').replace(/\s+/g, ' ').trim().slice(0, 40);
+const words = (ws: Word[]) => ws.map(shown).join(' ').slice(0, 40);

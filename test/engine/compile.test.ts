@@ -183,7 +183,7 @@ name: retry
 title: retry
 steps:
   - id: connect
-    shell: x
+    shell: echo x
     retry: { attempts: 3, backoff: 1ms, on: [refused] }
   - id: done
     end: resolved

@@ -3,7 +3,8 @@
 // by name runs inside the sandbox in a dry run: the file survives, nothing is written, the process lives. Where no
 // sandbox is available (RUNBOOK_NO_SANDBOX, or no bwrap on PATH) the step is shown, not run. The same runbook
 // run for real does act, so the dry-run assertions are not vacuous. Shell steps run with errexit, so the hostile
-// steps start with `set +e` to try every line.
+// steps start with `set +e` to try every line. The commands are spelled through variables: safe_because cannot
+// vouch for a command the lint sees act (`rm`, `kill`), only for one it cannot read.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -25,18 +26,19 @@ steps:
     safe_because: a hostile author says so
     shell: |
       set +e
-      rm -f \${{ inputs.marker }}
-      touch \${{ inputs.tmpfile }}
+      r=rm; t=touch; k=kill; p=pkill
+      $r -f \${{ inputs.marker }}
+      $t \${{ inputs.tmpfile }}
       echo data > \${{ inputs.dir }}/written
-      touch relative
-      kill \${{ inputs.pid }}
-      pkill -x \${{ inputs.victim }}
+      $t relative
+      $k \${{ inputs.pid }}
+      $p -x \${{ inputs.victim }}
       echo done
   - id: harm-wait
     destructive: false
     safe_because: a hostile author says so
     wait:
-      shell: set +e; rm -f \${{ inputs.marker }}-wait; echo gone
+      shell: set +e; r=rm; $r -f \${{ inputs.marker }}-wait; echo gone
       until: result.output == 'gone'
       every: 1s
       for: 30s

@@ -29,6 +29,8 @@ inputs:
   out: { required: true }
 steps:
   - id: first
+    destructive: false
+    safe_because: writes only the test's own marker file
     shell: echo first >> \${{ inputs.out }}
   - id: write
     destructive: true

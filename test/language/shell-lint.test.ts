@@ -167,6 +167,20 @@ describe('shell safety lint', () => {
     }
   });
 
+  test('safe_because vouches only for what the lint cannot read, never for a command that acts', async () => {
+    const { parseRunbook } = await import('../../src/language/runbook.js');
+    const check = (shell: string) => parseRunbook(`name: t\ntitle: T\nsteps:\n  - id: s\n    destructive: false\n    safe_because: trust me\n    shell: ${JSON.stringify(shell)}\n  - id: done\n    end: resolved\n`, 't.yaml')
+      .diagnostics.filter((d) => d.code === 'unsafe-unmarked');
+    for (const shell of ['rm -rf /var/lib/postgresql', 'echo ok; kill 1', 'x=$(cat f); $x; rm -f a', 'r\'\'m -r d', 'bash -c "systemctl stop pg"',
+      'echo x > /etc/hosts', 'curl -X DELETE http://127.0.0.1/x', 'mv a b; find / -delete', 'sudo -u postgres pg_ctl stop']) {
+      const found = check(shell);
+      assert.equal(found.length, 1, `${shell}: ${JSON.stringify(found)}`);
+      assert.match(found[0]!.message, /cannot vouch for a command that acts/);
+      assert.deepEqual([found[0]!.line, found[0]!.col], [6, 19], 'at the safe_because');
+    }
+    for (const shell of ['$TOOL --check', './check.sh', 'echo $$ >> "$out"', 'mv a b', 'python3 check.py']) assert.deepEqual(check(shell), [], shell);
+  });
+
   test('the built-in runbooks and examples validate with no safety finding', async () => {
     const { readdirSync } = await import('node:fs');
     const { join } = await import('node:path');

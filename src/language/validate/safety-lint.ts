@@ -1,32 +1,38 @@
 // A step that changes things must say so: the run stops for the operator before every destructive step.
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
-import { shellDanger } from './shell-lint.js';
+import { shellFindings } from './shell-lint.js';
 import { lintSql } from './sql-safety.js';
 
 export function lintSafety(doc: RunbookDoc, report: Reporter): void {
   lintSql(doc, report); // SQL (of sql steps and waits) is proven read-only by the engine's parser (sql-safety.ts)
   doc.steps.forEach((step, i) => {
-    const finding = dangerIn(step);
-    if (!finding) return;
-    if (step.destructive === true) return;
+    const { first, acting } = dangerIn(step);
+    if (!first || step.destructive === true) return;
     const base = `/steps/${i}`;
     if (step.destructive === false) {
-      if (!step.safe_because?.trim()) {
-        report.error('unsafe-unmarked', `${base}/destructive`, `step '${step.id}' ${finding} but is marked 'destructive: false' without 'safe_because: <why>'`);
+      if (acting && step.safe_because?.trim()) {
+        report.error('unsafe-unmarked', `${base}/safe_because`, `step '${step.id}' ${acting}: mark it 'destructive: true' so the operator confirms it ('safe_because' cannot vouch for a command that acts, only for one the lint cannot read)`);
+      } else if (!step.safe_because?.trim()) {
+        report.error('unsafe-unmarked', `${base}/destructive`, `step '${step.id}' ${first} but is marked 'destructive: false' without 'safe_because: <why>'`);
       }
       return;
     }
-    report.error('unsafe-unmarked', `${base}/id`, `step '${step.id}' ${finding}: mark it 'destructive: true' so the operator confirms it, or 'destructive: false' with 'safe_because'`);
+    report.error('unsafe-unmarked', `${base}/id`, `step '${step.id}' ${acting ?? first}: mark it 'destructive: true' so the operator confirms it${acting ? '' : ", or 'destructive: false' with 'safe_because'"}`);
   });
 }
 
-/** What makes the step's shell (or its wait's polled shell) look dangerous, in words, or undefined. */
-export function dangerIn(step: StepDoc): string | undefined {
-  return shellOf(step) ?? (step.wait ? shellOf(step.wait) : undefined);
+/** What makes the step's shell (or its wait's polled shell) look dangerous, in words: the first finding, and
+ *  the first command that acts. */
+export function dangerIn(step: StepDoc): { first?: string; acting?: string } {
+  const own = shellOf(step);
+  const polled = step.wait ? shellOf(step.wait) : {};
+  const first = own.first ?? polled.first;
+  const acting = own.acting ?? polled.acting;
+  return { ...(first ? { first } : {}), ...(acting ? { acting } : {}) };
 }
 
-function shellOf(step: Pick<StepDoc, 'shell'>): string | undefined {
+function shellOf(step: Pick<StepDoc, 'shell'>): { first?: string; acting?: string } {
   const shell = typeof step.shell === 'string' ? step.shell : step.shell?.run;
-  return shell === undefined ? undefined : shellDanger(shell);
+  return shell === undefined ? {} : shellFindings(shell);
 }

@@ -57,11 +57,19 @@ const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
 /** Why the script looks destructive or cannot be read (a short phrase), or undefined. SQL it hands to a
  *  database client goes to `sql`, for the SQL classifier (sql-safety.ts). */
 export function shellDanger(script: string, sql: ShellSql[] = []): string | undefined {
-  return scriptDanger(withHoles(script), { depth: 0, sql });
+  return shellFindings(script, sql).first;
 }
 
-/** Where the lint is in a script: how deep in nested code, and the SQL found so far. */
-interface Reading { depth: number; sql: ShellSql[] }
+/** The first finding, and the first of a command known to act (`rm`, `kill`, `> /etc/…`): safe_because cannot
+ *  vouch for that one, only for what the lint cannot read. */
+export function shellFindings(script: string, sql: ShellSql[] = []): { first?: string; acting?: string } {
+  const at: Reading = { depth: 0, sql };
+  const first = scriptDanger(withHoles(script), at);
+  return { ...(first ? { first } : {}), ...(at.acting ? { acting: at.acting } : {}) };
+}
+
+/** Where the lint is in a script: how deep in nested code, the SQL found so far, the first acting command. */
+interface Reading { depth: number; sql: ShellSql[]; acting?: string }
 const deeper = (at: Reading): Reading => ({ ...at, depth: at.depth + 1 });
 
 /** Each `${{ }}` becomes HOLE: a value bash receives at run time, never script text. */
@@ -83,12 +91,14 @@ function scriptDanger(script: string, at: Reading): string | undefined {
   let first = parsed.unreadable.length ? cannotRead(parsed.unreadable[0]!) : undefined;
   for (const cmd of parsed.commands) {
     const found = commandDanger(cmd, at);
+    if (found?.startsWith(LOOKS)) at.acting ??= found;
     first ??= found;
   }
   return first;
 }
 
-const looks = (what: string) => `runs a shell command that looks destructive ('${shown(what)}')`;
+const LOOKS = 'runs a shell command that looks destructive';
+const looks = (what: string) => `${LOOKS} ('${shown(what)}')`;
 const cannotRead = (why: string) => `runs a shell command the lint cannot read (${why})`;
 const shown = (text: string) => text.replaceAll(DYNAMIC, '$…').replace(/\s+/g, ' ').trim().slice(0, 60);
 const phrase = (words: Word[]) => shown(words.map((w) => w.text).join(' '));
@@ -99,6 +109,7 @@ function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
   const sqlBefore = at.sql.length;
   const found = wordsDanger(words, cmd, at); // first, so that the SQL it hands to a client is always collected
   const handsSql = at.sql.length > sqlBefore; // psql -c "DELETE …": the SQL classifier judges the words
+  if (found?.startsWith(LOOKS)) return found; // what acts outranks what cannot be read
   for (const r of cmd.redirects) {
     const write = redirectDanger(r);
     if (write) return write;
@@ -299,8 +310,11 @@ function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefin
   if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;
   const target = r.target;
   if (!target || harmlessTarget(target)) return undefined;
-  return looks(`${r.op} ${target.text}`); // a write to a file, wherever it is ("$out" included)
+  // A write to a system path acts; any other file (a scratch file, "$out") is a write the author may vouch for.
+  return SYSTEM_PATH.test(target.text) ? looks(`${r.op} ${target.text}`) : `runs a shell command that writes a file ('${shown(`${r.op} ${target.text}`)}')`;
 }
+
+const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/;
 
 const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*|udp\/.*)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 

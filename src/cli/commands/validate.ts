@@ -6,7 +6,7 @@ import { loadValidator } from '../../catalog/validator.js';
 import { formatDiagnostic, type Diagnostic } from '../../language/diagnostic.js';
 import { UserError } from '../../common/errors.js';
 import { callDependencies, checkCalls } from '../../catalog/called-runbooks.js';
-import { cachedValidation, hashOf, storeValidation } from '../../catalog/validate-cache.js';
+import { cacheEnabled, cachedValidation, hashOf, storeValidation } from '../../catalog/validate-cache.js';
 
 export async function validateCommand(paths: string[], opts: { json?: boolean }): Promise<number> {
   const files = paths.length ? paths.flatMap(expand) : [...catalog().values()].map((e) => e.file);
@@ -24,6 +24,7 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
     const found = [...read.diagnostics];
     if (read.runbook) found.push(...checkCalls(read.runbook, readRunbook));
     all.push(...found);
+    if (!cacheEnabled()) continue;
     const deps = read.runbook ? callDependencies(read.runbook, readRunbook, hashOf) : [];
     // Bytes read before validating: if the file changed in between, the entry is keyed by the old bytes and
     // is simply never hit. Stored only when the bytes are still those (no torn result).

@@ -11,8 +11,8 @@
 // temporary file and renamed; an entry that cannot be read or parsed, or does not match its key, is ignored.
 // Off when RUNBOOK_NO_CACHE is set (to anything but '' or '0'), or when running from source (no build id).
 // This module must stay light: dist/fast.cjs loads it (node:crypto, node:fs, nothing of the validator).
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,13 @@ export function cacheEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return (off === undefined || off === '' || off === '0') && currentBuildId() !== null;
 }
 
-const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+// node:crypto is loaded on first use, not with this module: `validate runbooks/` of unchanged built-ins (the
+// fast path's common case, prevalidated.ts) never hashes anything and should not pay for loading it.
+let crypto: typeof import('node:crypto') | undefined;
+const sha256 = (data: Buffer | string) => {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash('sha256').update(data).digest('hex');
+};
 
 function hashOf(file: string): string | null {
   try { return sha256(readFileSync(file)); } catch { return null; }

@@ -3,7 +3,8 @@
 // Then validates the built-in runbooks into dist/prevalidated.json (see src/catalog/prevalidated.ts).
 // `node bin/bundle.mjs --analyze` also prints what each entry chunk loads at start and the biggest inputs.
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { basename, dirname, join } from 'node:path';
 
@@ -45,6 +46,7 @@ const result = await build({
 
 const fast = await buildFast();
 await writePrevalidated();
+writeBuildId();
 if (analyze) { report(result.metafile); reportFast(fast.metafile); }
 
 /**
@@ -175,4 +177,16 @@ function report(meta) {
   }
   process.stdout.write('\nbiggest inputs (before minification):\n');
   for (const [pkg, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stdout.write(`  ${pkg.padEnd(28)} ${kib(bytes).padStart(9)}\n`);
+}
+
+/** dist/build-id: a hash of everything built, so the validate cache (src/catalog/validate-cache.ts) never replays a
+ *  result another build of the validator produced. */
+function writeBuildId() {
+  const dist = join(root, 'dist');
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dist).sort()) {
+    if (name === 'build-id' || name.endsWith('.map')) continue;
+    hash.update(`${name}\0`).update(readFileSync(join(dist, name)));
+  }
+  writeFileSync(join(dist, 'build-id'), `${hash.digest('hex')}\n`);
 }

@@ -141,3 +141,30 @@ function checkInputs(report: Reporter, i: number, name: string, given: Record<st
     report.error('missing-input', `/steps/${i}/runbook/name`, `the called runbook '${name}' requires input '${key}': give it under runbook.inputs`);
   }
 }
+
+/** For the validate cache (validate-cache.ts): every file the calls of `runbook` (and of the runbooks it calls)
+ *  resolved to, with its sha256, and every place a call looked first and found nothing (null: must stay absent).
+ *  Undefined when the result depends on more than files: a call resolved through the catalog (the current
+ *  directory, RUNBOOK_PATH) or not at all (its suggestion reads the folder). */
+export function callDependencies(runbook: Runbook, read: (file: string) => ReadResult, hash: (file: string) => string | null,
+  stack: string[] = [runbook.file]): { file: string; sha256: string | null }[] | undefined {
+  const deps: { file: string; sha256: string | null }[] = [];
+  for (const step of runbook.doc.steps) {
+    const call = step.runbook;
+    if (!call) continue;
+    const dir = dirname(runbook.file);
+    const candidates = call.name.includes('/') || isRunbookFile(call.name) ? [resolve(dir, call.name)]
+      : ['.yaml', '.yml'].map((ext) => join(dir, `${call.name}${ext}`));
+    const found = candidates.find((f) => existsSync(f));
+    if (!found) return undefined;
+    for (const f of candidates.slice(0, candidates.indexOf(found))) deps.push({ file: f, sha256: null });
+    deps.push({ file: found, sha256: hash(found) });
+    if (stack.includes(found)) continue; // a cycle: reported from the bytes alone
+    const callee = read(found).runbook;
+    if (!callee) continue;
+    const nested = callDependencies(callee, read, hash, [...stack, found]);
+    if (!nested) return undefined;
+    deps.push(...nested);
+  }
+  return deps;
+}

@@ -254,7 +254,7 @@ export const Runbook = Type.Object({
   additionalProperties: false,
   // Holder keys for YAML anchors (`x-defaults: &shell {…}` then `<<: *shell`); the runbook ignores them.
   patternProperties: { [HOLDER_KEY_PATTERN]: doc('Holds YAML anchors for steps to merge (`x-defaults: { quick: &quick { timeout: 10s } }`, then `<<: *quick` in a step); ignored by the runbook.') },
-  ...doc('A runbook for runbook (the incident runbook engine). Top-level keys starting with x- hold YAML anchors for reuse and are ignored.'),
+  ...doc('An incident runbook: its inputs, connections, targets and the steps to run. Top-level keys starting with x- hold YAML anchors for reuse and are ignored.'),
   title: 'runbook',
 });
 

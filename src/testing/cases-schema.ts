@@ -2,6 +2,7 @@
 // case expects. One TypeBox definition gives the checks, the types and docs/runbook-cases.schema.json.
 import { Type, type Static } from '@sinclair/typebox';
 import { CLASSIFICATIONS } from '../executors/types.js';
+import { forEditors } from '../language/hover.js';
 
 const doc = (description: string, examples?: unknown[]) => (examples ? { description, examples } : { description });
 
@@ -69,5 +70,5 @@ export const CASES_SCHEMA_ID = 'https://runbook.dev/schema/runbook-cases.schema.
 
 export function publishedCasesSchema(): Record<string, unknown> {
   const clean = JSON.parse(JSON.stringify(CasesFile)) as Record<string, unknown>;
-  return { $schema: 'http://json-schema.org/draft-07/schema#', $id: CASES_SCHEMA_ID, ...clean };
+  return { $schema: 'http://json-schema.org/draft-07/schema#', $id: CASES_SCHEMA_ID, ...forEditors(clean) };
 }

@@ -1,11 +1,12 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { catalog, filesIn, isRunbookFile } from '../../catalog/discover.js';
 import { prevalidated } from '../../catalog/prevalidated.js';
 import { loadValidator } from '../../catalog/validator.js';
 import { formatDiagnostic, type Diagnostic } from '../../language/diagnostic.js';
 import { UserError } from '../../common/errors.js';
-import { checkCalls } from '../../catalog/called-runbooks.js';
+import { callDependencies, checkCalls } from '../../catalog/called-runbooks.js';
+import { cacheEnabled, cachedValidation, hashOf, storeValidation } from '../../catalog/validate-cache.js';
 
 export async function validateCommand(paths: string[], opts: { json?: boolean }): Promise<number> {
   const files = paths.length ? paths.flatMap(expand) : [...catalog().values()].map((e) => e.file);
@@ -14,10 +15,20 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
     // An unchanged built-in was validated when dist/ was built; anything else loads the validator.
     const known = prevalidated(file);
     if (known) { all.push(...known.diagnostics); continue; }
+    // A local runbook validated before, unchanged and with unchanged callees (validate-cache.ts).
+    const cached = cachedValidation(file);
+    if (cached) { all.push(...cached); continue; }
     const { readRunbook } = await loadValidator();
+    const bytes = readBytes(file);
     const read = readRunbook(file);
-    all.push(...read.diagnostics);
-    if (read.runbook) all.push(...checkCalls(read.runbook, readRunbook));
+    const found = [...read.diagnostics];
+    if (read.runbook) found.push(...checkCalls(read.runbook, readRunbook));
+    all.push(...found);
+    if (!cacheEnabled()) continue;
+    const deps = read.runbook ? callDependencies(read.runbook, readRunbook, hashOf) : [];
+    // Bytes read before validating: if the file changed in between, the entry is keyed by the old bytes and
+    // is simply never hit. Stored only when the bytes are still those (no torn result).
+    if (bytes && deps && bytes.equals(readBytes(file) ?? Buffer.alloc(0))) storeValidation(file, bytes, found, deps);
   }
   // A call checked from two files (both validated) reports its problem once.
   const unique = [...new Map(all.map((d) => [formatDiagnostic(d), d])).values()];
@@ -41,4 +52,8 @@ function expand(path: string): string[] {
   const files = filesIn(path);
   if (files.length === 0) throw new UserError(`no .yaml runbooks in ${path}`);
   return files.filter(isRunbookFile);
+}
+
+function readBytes(file: string): Buffer | undefined {
+  try { return readFileSync(file); } catch { return undefined; }
 }

@@ -35,7 +35,10 @@ export function registerValidate(program: Command, lazy: Lazy): void {
   program.command('validate').argument('[paths...]', 'runbook files or directories (default: every runbook in the catalog)')
     .description('Check runbooks: schema, step references, reachability, expressions, safety lint.')
     .option('--json', 'print diagnostics as JSON')
-    .addHelpText('after', '\nExamples:\n  runbook validate runbooks/\n  runbook validate my-runbook.yaml --json\nExit codes: 0 clean (warnings allowed), 2 errors.')
+    .addHelpText('after', '\nExamples:\n  runbook validate runbooks/\n  runbook validate my-runbook.yaml --json\nExit codes: 0 clean (warnings allowed), 2 errors.\n'
+      + 'Results for local runbooks are cached by content in $XDG_CACHE_HOME/runbook\n'
+      + '(default ~/.cache/runbook): an unchanged file is answered at once.\n'
+      + 'RUNBOOK_NO_CACHE=1 turns the cache off.')
     .action(lazy(() => import('../commands/validate.js'), 'validateCommand'));
 }
 

@@ -6,6 +6,8 @@ import type { RunbookDoc } from './schema.js';
 import type { SourceMap } from './source-map.js';
 import { validateDocument } from './validate/index.js';
 
+export { pgParserFailed } from './sql/pg-parser.js';
+
 export interface Runbook {
   doc: RunbookDoc;
   file: string;

@@ -82,7 +82,7 @@ test('validate: the caller reads an output the called runbook does not declare: 
   const lines = r.stdout.split('\n').filter((l) => l.includes('[unknown-output]'));
   assert.equal(lines.length, 2, r.stdout);
   assert.match(lines[0]!, /caller\.yaml:15:59: error: the called runbook 'disk' declares no output 'used_pc' — did you mean 'used_pct'\?/);
-  assert.match(lines[1]!, /caller\.yaml:13:87: error: the called runbook 'disk' declares no output 'token' \(its outputs: used_pct, full, auth\)/);
+  assert.match(lines[1]!, /caller\.yaml:15:87: error: the called runbook 'disk' declares no output 'token' \(its outputs: used_pct, full, auth\)/);
   writeFileSync(join(d, 'caller.yaml'), caller("${{ steps['check-disk'].outputs.used_pct }} ${{ disk.outputs.auth }}"));
   assert.equal(cli(['validate', join(d, 'caller.yaml')]).code, 0);
 });

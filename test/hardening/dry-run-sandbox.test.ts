@@ -154,16 +154,31 @@ describe("a destructive command spelled to hide from the lint (r''m -r dir)", { 
     }
   });
 
-  test('vouched for with safe_because, the dry run runs it sandboxed and the directory survives', async (t) => {
+  test('vouched for with safe_because, it is still refused: safe_because cannot vouch for a command that acts', async (t) => {
     const dir = mkdtempSync('/var/tmp/runbook-hidden-');
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'victim'));
     const runbook = writeRunbook(dir, 'hidden', book('    destructive: false\n    safe_because: trust me\n'));
+    const v = await cli(['validate', runbook]);
+    assert.notEqual(v.code, 0);
+    assert.match(v.stdout + v.stderr, /\('rm'\).*cannot vouch for a command that acts/);
+    for (const flags of [['--dry-run'], []]) {
+      const r = await cli(['run', runbook, '--plain', '--no-transcript', ...flags, '-i', `dir=${dir}`]);
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.ok(existsSync(join(dir, 'victim')), `${flags.join(' ')}: the directory was removed`);
+    }
+  });
+
+  test('spelled so the lint cannot read it and vouched for, the dry run runs it sandboxed and the directory survives', async (t) => {
+    const dir = mkdtempSync('/var/tmp/runbook-hidden-');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'victim'));
+    const runbook = writeRunbook(dir, 'hidden', book('    destructive: false\n    safe_because: trust me\n').replace("r''m -r", 'r=rm; $r -r'));
     const dry = await cli(['run', runbook, '--plain', '--dry-run', '--no-transcript', '-i', `dir=${dir}`]);
     assert.ok(existsSync(join(dir, 'victim')), 'the dry run removed the directory');
     assert.match(dry.stdout, /Read-only file system/);
     const real = await cli(['run', runbook, '--plain', '--no-transcript', '-i', `dir=${dir}`]);
     assert.equal(real.code, 0, real.stdout);
-    assert.ok(!existsSync(join(dir, 'victim')), 'run for real it acts');
+    assert.ok(!existsSync(join(dir, 'victim')), 'run for real it acts: safe_because is the author\'s word');
   });
 });

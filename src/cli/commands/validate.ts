@@ -18,13 +18,14 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
     // A local runbook validated before, unchanged and with unchanged callees (validate-cache.ts).
     const cached = cachedValidation(file);
     if (cached) { all.push(...cached); continue; }
-    const { readRunbook } = await loadValidator();
+    const { readRunbook, pgParserFailed } = await loadValidator();
     const bytes = readBytes(file);
     const read = readRunbook(file);
     const found = [...read.diagnostics];
     if (read.runbook) found.push(...checkCalls(read.runbook, readRunbook));
     all.push(...found);
-    if (!cacheEnabled()) continue;
+    // A parser that did not answer (a starved machine) makes errors the text does not have: never stored.
+    if (!cacheEnabled() || pgParserFailed()) continue;
     const deps = read.runbook ? callDependencies(read.runbook, readRunbook, hashOf) : [];
     // Bytes read before validating: if the file changed in between, the entry is keyed by the old bytes and
     // is simply never hit. Stored only when the bytes are still those (no torn result).

@@ -59,6 +59,9 @@ export function parsePg(texts: readonly string[]): PgParse[] {
   return askPg(texts)();
 }
 
+/** Whether the parser failed to start or to answer: results made meanwhile depend on the machine, not the text. */
+export const pgParserFailed = (): boolean => channel !== undefined && 'fatal' in channel;
+
 /** Sends the texts the cache lacks to the worker now; the returned function waits for the answers. */
 export function askPg(texts: readonly string[]): () => PgParse[] {
   const known = new Map(texts.flatMap((t) => { const p = cache.get(t); return p ? [[t, p] as const] : []; }));

@@ -19,6 +19,15 @@ export class RemoteSessions {
     return this.dir;
   }
   private readonly identities = new Map<string, TargetFingerprint>();
+  private readonly clients = new Set<string>();
+
+  /** Whether the client is installed here (looked up once per run once found: a PATH walk per step adds up). */
+  hasClient(client: string): boolean {
+    if (this.clients.has(client)) return true;
+    const found = Boolean(which.sync(client, { nothrow: true }));
+    if (found) this.clients.add(client);
+    return found;
+  }
 
   /** The target's identity: an SSH host's verified key (asked once per address per run), else its description. */
   async identify(t: RemoteTarget, signal: AbortSignal): Promise<{ ok: true; fingerprint: TargetFingerprint } | { ok: false; classification: Classification; error: string }> {
@@ -47,7 +56,7 @@ export async function runRemote(
 ): Promise<StepResult> {
   const t = action.remote;
   const client = CLIENT[t.kind];
-  if (!which.sync(client, { nothrow: true })) {
+  if (!sessions.hasClient(client)) {
     return { status: 'failed', durationMs: 0, classification: 'target-client-missing', error: `${client} is not installed on this machine; it is needed to run on target '${t.name}' (${describeRemote(t)})` };
   }
   const started = Date.now();

@@ -29,13 +29,16 @@ export function remoteInvocation(action: ShellAction & { remote: RemoteTarget },
   const client = clientCommand(action.remote, ref, controlDir, `exec bash -c ${q(wrapper)} runbook`);
   const forward = remoteValues.map((_, i) => `"\${${valueVar(i + 1)}}"`).join(' ');
   const script = [
-    // fd 3: the values, then silence until the client exits (`sleep` never writes). Not the step's stdin: the
-    // prelude already swapped that for /dev/null.
-    `exec 3< <(${remoteValues.length ? `printf '%s\\0' ${forward}; ` : ''}exec sleep 2147483647 2>/dev/null)`,
-    'feeder=$!',
-    `${client} <&3 3<&-`,
-    'rc=$?',
-    'exec 3<&-; kill "$feeder" 2>/dev/null',
+    // The client's stdin: a pipe this shell holds open (fd 4). The values go in, then silence until the client
+    // exits; if this shell dies first (killed, or an error), the pipe closes and the watcher there ends the remote
+    // tree. Not the step's stdin: the prelude already swapped that for /dev/null. No helper process stays
+    // behind, whatever way the client ends (a `sleep` that fed the pipe used to outlive a failed client).
+    `exec 4> >(exec ${client})`,
+    'client=$!',
+    // A client that exited before reading them (unreachable, say) must not kill this shell with SIGPIPE: its
+    // own exit status says what happened.
+    ...(remoteValues.length ? [`trap '' PIPE; printf '%s\\0' ${forward} >&4 2>/dev/null || :`] : []),
+    'rc=0; wait "$client" || rc=$?',
     'exit "$rc"',
   ].join('\n');
   return { script, values: local };

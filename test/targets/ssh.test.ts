@@ -130,6 +130,35 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     assert.doesNotMatch(message, /Killed|__runbook/, 'nothing of the wrapper shows');
   });
 
+  it('the steps of a run share one connection to the target; after the run, failed step or not, nothing of it is left here', async (t) => {
+    const dir = scratch(t);
+    // What sshd tells each session: the client's address and port. One port for every step: one TCP
+    // connection, the one master the identity probe opened.
+    const echo = (id: string) => `  - id: ${id}\n    target: db_host\n    shell: 'echo "\${SSH_CLIENT% *}"'\n`;
+    const steps = `${echo('a')}${echo('b')}${echo('c')}  - id: remote
+    target: db_host
+    shell: "exit 3"
+    on: { error: failed-end }`;
+    const mark = `runbook-mux-${Math.random().toString(36).slice(2, 10)}`;
+    const r = await cli(['run', writeRunbook(dir, 'remote', runbook(SSH, steps, '  - id: failed-end\n    end: escalate\n    message: "${{ steps.a.output }}|${{ steps.b.output }}|${{ steps.c.output }}"\n')),
+      '--plain', '--transcript', join(dir, 't.jsonl'), '-i', `config=${sshd.config}`], { env: { RUNBOOK_TEST_MARK: mark, TMPDIR: dir } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const clients = finished(transcriptLines(join(dir, 't.jsonl')))!.message.split('|').map((o) => o.trim().split('\n').pop());
+    assert.equal(clients.length, 3);
+    for (const c of clients) assert.match(c ?? '', /^127\.0\.0\.1 \d+$/);
+    assert.equal(new Set(clients).size, 1, `one connection for every step: ${clients.join(', ')}`);
+    // Every process the run started here carries the mark in its environment: the master connection, the
+    // clients, anything that fed them. The master gets `-O exit` at the end of the run and may take a moment to
+    // go; 5 s is a hang guard (it goes in milliseconds), not a speed check.
+    const left = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try { return readFileSync(`/proc/${p}/environ`, 'latin1').includes(mark); } catch { return false; }
+    });
+    for (let i = 0; i < 50 && left().length; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.deepEqual(left().map((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'latin1').replace(/\0/g, ' '); } catch { return p; } }), [],
+      'no ssh master, client or helper of the run is left');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('runbook-ssh-')), [], 'the control socket directory is removed');
+  });
+
   it('a timeout kills the remote process tree, not only the local ssh', async (t) => {
     const dir = scratch(t);
     const marker = String(3000 + Math.floor(Math.random() * 5000));

@@ -13,7 +13,11 @@ export interface Sshd { port: number; dir: string; config: string; alias: string
 
 const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { stdio: 'ignore' });
 
-export async function startSshd(): Promise<Sshd> {
+/** `accountRc: false`: the account's login shell there skips its ~/.bashrc. bash reads that file for a command
+ *  run by sshd only at shell level 1, so the server sets SHLVL=1 (sshd_config SetEnv): a server account whose
+ *  rc returns early for a non-interactive shell, as Debian's does. The bench measures runbook's own cost with
+ *  it; whatever the account here (root, say) does in its rc (pyenv init: 150-400 ms) is not runbook's. */
+export async function startSshd(opts: { accountRc?: boolean } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
   const port = await freePort();
   const user = userInfo().username;
@@ -25,7 +29,8 @@ export async function startSshd(): Promise<Sshd> {
   writeFileSync(sshdConfig, [
     `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR', '',
+    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
+    ...(opts.accountRc === false ? ['SetEnv SHLVL=1'] : []), '',
   ].join('\n'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // the privilege-separation directory
   const proc: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -177,14 +177,17 @@ export function passwordCandidates(url: string): string[] {
   const rest = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(.*)$/s.exec(url)?.[1];
   const colon = rest?.indexOf(':') ?? -1;
   if (rest === undefined || colon < 0) return [];
+  // Every '@' after the first ':' may end the password: a raw '@' or '?' in one (`:Q@?A=x@db/`) still parses,
+  // as a shorter password and a query, so a URL with more than one '@' is masked in every reading.
+  const everyReading: string[] = [];
+  for (let at = rest.indexOf('@', colon); at >= 0; at = rest.indexOf('@', at + 1)) everyReading.push(rest.slice(colon + 1, at));
   try {
-    parseUrl(url); // only a URL that parses as a whole has one reading
+    parseUrl(url); // a URL that parses has this reading; with one '@' it is the only one
     const { userinfo } = splitCredentials(rest);
-    return colon < userinfo.length ? [userinfo.slice(colon + 1)] : [];
+    const parsed = colon < userinfo.length ? [userinfo.slice(colon + 1)] : [];
+    return everyReading.length > 1 ? [...parsed, ...everyReading] : parsed;
   } catch {
-    const out: string[] = [];
-    for (let at = rest.indexOf('@', colon); at >= 0; at = rest.indexOf('@', at + 1)) out.push(rest.slice(colon + 1, at));
-    return out;
+    return everyReading;
   }
 }
 
@@ -199,6 +202,9 @@ export function maskUrl(url: string): string {
   try {
     const { userinfo } = splitCredentials(rest);
     at = userinfo ? userinfo.length : -1;
+    // Another '@' later may mean a raw '@' or '?' in the password (`:Q@?A=x@db/` parses as password Q and a
+    // query): hide up to the last one. Showing less of the URL is the safe mistake.
+    if (at >= 0 && rest.indexOf('@', at + 1) >= 0) at = rest.lastIndexOf('@');
   } catch {
     at = rest.lastIndexOf('@'); // malformed: assume everything up to the last '@' is credentials
   }

@@ -42,6 +42,7 @@ const READ_VERBS: Record<string, RegExp> = {
   mysqladmin: /^(ping|status|extended-status|variables|processlist|version)$/,
   pg_ctl: /^status$/,
   openssl: /^(s_client|x509|verify|version|ciphers|list|crl)$/,
+  vault: /^(read|list|status|version|print)$/,
 };
 /** Verbs that name a group of verbs (`docker compose ps`, `kubectl config view`): the reads among them. */
 const READ_SUBVERBS: Record<string, RegExp> = {
@@ -54,6 +55,7 @@ const READ_SUBVERBS: Record<string, RegExp> = {
   'kubectl config': /^(view|current-context|get-contexts|get-clusters|get-users)$/,
   'kubectl auth': /^(can-i|whoami)$/,
   'kubectl rollout': /^(status|history)$/,
+  'vault kv': /^(get|list|metadata)$/,
 };
 const GROUP_VERBS = new Set(Object.keys(READ_SUBVERBS).map((k) => k.split(' ')[1]!));
 
@@ -95,6 +97,7 @@ export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, 
   if (name === 'mysql' || name === 'mariadb') return sqlClient('mysql', name, args, cmd, sql);
   if (name === 'pg_ctlcluster') return args.some((w) => w.text === 'status') ? undefined : { looks: `pg_ctlcluster ${words(args)}` };
   if (READ_VERBS[name]) return verbFinding(name, args);
+  if (name === 'aws' || name === 'gcloud' || name === 'az') return cloudFinding(name, args);
   return notKnown(name);
 }
 
@@ -113,6 +116,18 @@ function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
 }
 
 /** `ip [options] OBJECT [COMMAND …]`: only showing, listing and route look-ups read (no command means show). */
+const CLOUD_WRITES = /^(create|delete|update|set|add|remove|deploy|start|stop|restart|reset|import|patch|put|purge|add-iam-policy-binding)$/;
+
+/** `aws ssm get-parameter`, `gcloud secrets versions access`, `az keyvault secret show`: the operation's verb reads. */
+function cloudFinding(name: string, args: Word[]): ReadOnlyFinding {
+  const positional = args.filter((w) => !w.text.startsWith('-'));
+  if (positional.some((w) => w.dynamic)) return notKnown(`${name} ${words(positional)}`);
+  const reads = name === 'aws' ? /^(get|describe|list)-|^(ls|get-caller-identity)$/ : /^(describe|list|show|access|get|get-value)$/;
+  // aws SERVICE OPERATION; gcloud/az GROUP… VERB VALUE…: the first word that is a verb decides.
+  const verb = name === 'aws' ? positional[1] : positional.find((w) => reads.test(w.text) || CLOUD_WRITES.test(w.text));
+  return verb && reads.test(verb.text) ? undefined : notKnown(`${name} ${words(positional)}`);
+}
+
 function ipFinding(args: Word[]): ReadOnlyFinding {
   if (args.some((w) => /^-{1,2}(b|batch)$/.test(w.text))) return { unknown: "'ip -batch': commands read from a file" };
   const [object, command] = args.filter((w) => !w.text.startsWith('-'));

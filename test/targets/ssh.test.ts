@@ -91,11 +91,17 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     const config = join(dir, 'client_config');
     copyFileSync(sshd.config, config);
     const steps = `  - id: first
+    destructive: false
+    safe_because: writes only the test's own marker file
     target: db_host
     shell: "echo first >> ${out}"
   - id: slow
+    destructive: false
+    safe_because: writes only the test's own marker file
     shell: "echo slow >> ${out}; sleep \${PAUSE:-120}"
   - id: remote
+    destructive: false
+    safe_because: writes only the test's own marker file
     target: db_host
     shell: "echo second >> ${out}; echo second"`;
     const file = writeRunbook(dir, 'remote', runbook(SSH, steps));
@@ -201,6 +207,8 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     const dir = scratch(t);
     const flag = join(dir, 'ran');
     const steps = `  - id: look
+    destructive: false
+    safe_because: writes only the test's own marker file
     target: db_host
     shell: "touch ${flag}"
   - id: remote

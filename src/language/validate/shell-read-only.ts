@@ -25,7 +25,7 @@ const PLAIN = new Set([
   // files and the system
   'ls', 'stat', 'file', 'df', 'du', 'realpath', 'readlink', 'basename', 'dirname', 'which', 'whereis', 'mountpoint',
   'findmnt', 'lsblk', 'uptime', 'uname', 'id', 'whoami', 'groups', 'who', 'w', 'printenv', 'free', 'vmstat', 'iostat',
-  'mpstat', 'nproc', 'lscpu', 'ps', 'pgrep', 'pidof', 'top', 'lsof', 'getent', 'locale', 'tty', 'mktemp',
+  'mpstat', 'nproc', 'lscpu', 'ps', 'pgrep', 'pidof', 'top', 'lsof', 'getent', 'locale', 'tty',
   // network
   'ss', 'netstat', 'ping', 'ping6', 'host', 'dig', 'nslookup', 'traceroute', 'tracepath',
   // databases
@@ -62,7 +62,7 @@ const GROUP_VERBS = new Set(Object.keys(READ_SUBVERBS).map((k) => k.split(' ')[1
 /** Options (long form, or `-x` short letters) with which an otherwise read-only command writes. */
 const WRITING_OPTIONS: Record<string, RegExp> = {
   sort: /^(-[a-zA-Z]*o|--output)/,
-  date: /^(-[a-zA-Z]*s|--set)/,
+  date: /^(-(?!I)[a-zA-Z]*s|--set)/, // -s TIME sets the clock; -Is is an output format
   journalctl: /^--(vacuum-\w+|rotate|flush|sync|relinquish-var|smart-relinquish-var|setup-keys|update-catalog)/,
   openssl: /^-(out|keyout|sess_out|msgfile|keylogfile|writerand)$/,
   hostname: /^(-[a-zA-Z]*F|--file|-b|--boot)/,

@@ -170,6 +170,17 @@ describe('shell safety lint', () => {
     }
   });
 
+  test('setting a variable that decides what runs (PATH, BASH_ENV, LD_PRELOAD, PS4, …) cannot be read', async () => {
+    for (const s of ['PATH=./bin:$PATH cat f', 'export PATH=/tmp/x:$PATH; cat f', 'BASH_ENV=./hook.sh bash -c "echo hi"',
+      'env LD_PRELOAD=./x.so ls', 'declare -x PS4=\'$(id)\'', 'PSQLRC=./rc psql -c "select 1"', 'IFS=/ ; echo x']) flagged(s);
+    for (const s of ['LANG=C df -h', 'export PGCONNECT_TIMEOUT=5; pg_isready', 'env TZ=UTC date']) clean(s);
+    const { parseRunbook } = await import('../../src/language/runbook.js');
+    const found = parseRunbook('name: t\ntitle: T\nsteps:\n  - id: s\n    shell: { run: cat f, env: { BASH_ENV: ./hook.sh } }\n  - id: done\n    end: resolved\n', 't.yaml')
+      .diagnostics.filter((d) => d.code === 'unsafe-unmarked');
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.match(found[0]!.message, /env 'BASH_ENV'/);
+  });
+
   test('safe_because vouches only for what the lint cannot read, never for a command that acts', async () => {
     const { parseRunbook } = await import('../../src/language/runbook.js');
     const check = (shell: string) => parseRunbook(`name: t\ntitle: T\nsteps:\n  - id: s\n    destructive: false\n    safe_because: trust me\n    shell: ${JSON.stringify(shell)}\n  - id: done\n    end: resolved\n`, 't.yaml')

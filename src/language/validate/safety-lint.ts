@@ -1,7 +1,7 @@
 // A step that changes things must say so: the run stops for the operator before every destructive step.
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
-import { shellFindings } from './shell-lint.js';
+import { EXEC_VARS, shellFindings } from './shell-lint.js';
 import { lintSql } from './sql-safety.js';
 
 export function lintSafety(doc: RunbookDoc, report: Reporter): void {
@@ -34,5 +34,9 @@ export function dangerIn(step: StepDoc): { first?: string; acting?: string } {
 
 function shellOf(step: Pick<StepDoc, 'shell'>): { first?: string; acting?: string } {
   const shell = typeof step.shell === 'string' ? step.shell : step.shell?.run;
-  return shell === undefined ? {} : shellFindings(shell);
+  if (shell === undefined) return {};
+  const found = shellFindings(shell);
+  // `env: { PATH: ./bin }` or `BASH_ENV: ./hook.sh` makes the commands the lint read run something else.
+  const execVar = typeof step.shell === 'object' ? Object.keys(step.shell.env ?? {}).find((k) => EXEC_VARS.test(k)) : undefined;
+  return execVar && !found.first ? { ...found, first: `runs a shell command the lint cannot read (env '${execVar}': it decides what the commands run)` } : found;
 }

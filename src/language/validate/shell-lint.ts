@@ -114,6 +114,8 @@ function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
     const write = redirectDanger(r);
     if (write) return write;
   }
+  const execVar = cmd.words.slice(0, assigned).find(setsExecVar);
+  if (execVar) return execVarFinding(execVar);
   const code = cmd.words.slice(0, assigned).find(holdsCode);
   if (code) return cannotRead(`'${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`);
   for (const w of handsSql ? [] : words) {
@@ -156,6 +158,8 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     return scriptDanger(code.text, deeper(at));
   }
   if (['declare', 'typeset', 'local', 'export', 'readonly'].includes(name)) {
+    const execVar = args.find(setsExecVar);
+    if (execVar) return execVarFinding(execVar);
     const code = args.find(holdsCode);
     return code ? cannotRead(`'${name} ${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`) : undefined;
   }
@@ -197,7 +201,7 @@ function wrapperDanger(name: string, args: Word[], cmd: SimpleCommand, at: Readi
     const w = args[k]!;
     if (w.text === '--') { k++; break; }
     if (name === 'env' && /^(-S|--split-string)/.test(w.text)) return cannotRead("'env -S': a command line split from a string");
-    if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text)) continue;
+    if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text)) { if (setsExecVar(w)) return execVarFinding(w); continue; }
     if (!w.text.startsWith('-') || w.text === '-') break;
     if (spec.valued.test(w.text)) k++;
   }
@@ -317,6 +321,12 @@ function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefin
 const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/;
 
 const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*|udp\/.*)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
+
+/** Variables that decide which code runs (a command looked up on PATH, a file bash sources, a preloaded library,
+ *  a prompt or rc file): set by a step, they make the commands the lint read run something else. */
+export const EXEC_VARS = /^(PATH|BASH_ENV|ENV|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|PROMPT_COMMAND|PS4|SHELLOPTS|BASHOPTS|BASH_LOADABLES_PATH|IFS|CDPATH|PSQLRC|MYSQL_HOME|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|PERL5LIB|RUBYOPT|GCONV_PATH|PAGER|PSQL_PAGER|SYSTEMD_PAGER|GIT_SSH_COMMAND|BASH_FUNC_\w+%*)$/;
+const setsExecVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && EXEC_VARS.test(m[1]!); };
+const execVarFinding = (w: Word) => cannotRead(`'${shown(w.text.slice(0, w.text.indexOf('=') + 1))}…': it decides what the commands run`);
 
 /** Leading NAME=value words: assignments, not the command. */
 function assignments(words: Word[]): number {

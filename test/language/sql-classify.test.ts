@@ -73,7 +73,7 @@ test('MySQL/MariaDB: executable comments are code, strings and comments are read
     ['SELECT 1 /* never closed', /unterminated/], ['CREATE TABLE t (a int)', /CREATE/], ['DROP TABLE t', /DROP/],
     ['TRUNCATE t', /TRUNCATE/], ['DELETE FROM t', /DELETE/], ['UPDATE t SET a = 1', /UPDATE/], ['INSERT INTO t VALUES (1)', /INSERT/],
     ['REPLACE INTO t VALUES (1)', /REPLACE/], ['SELECT * FROM t FOR UPDATE', /locks rows/], ['SELECT * FROM t LOCK IN SHARE MODE', /locks rows/],
-    ['SELECT 1 INTO @x', /INTO/], ["SELECT * FROM t INTO OUTFILE '/tmp/x'", /INTO/], ['SELECT @a := 1', /assigns/],
+    ['SELECT 1 INTO @x', /INTO/], ["SELECT * FROM t INTO OUTFILE '/tmp/x'", /writes a file on the server/, true], ["SELECT 1 INTO DUMPFILE '/tmp/x'", /INTO DUMPFILE/, true], ['SELECT @a := 1', /assigns/],
     ["SELECT GET_LOCK('a', 1)", /acts/, true], ["SELECT get_lock('a', 1)", /acts/, true], ["SELECT RELEASE_LOCK('a')", /acts/, true],
     ['SELECT NEXTVAL(s)', /acts/, true], ["SELECT LOAD_FILE('/etc/passwd')", /acts/, true],
     ['SELECT `sleep`(1)', /not known/], ['SELECT mydb.f()', /mydb\.f\(\), which is not known/],

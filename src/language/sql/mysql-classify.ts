@@ -96,7 +96,10 @@ function collect(value: unknown, into: Finding[]): void {
 function nodeUnsafe(node: Node): Finding | undefined {
   const type = typeof node.type === 'string' ? node.type : undefined;
   if (type === 'select') {
-    if ((node.into as Node | undefined)?.position) return { why: 'writes its result somewhere (SELECT … INTO)' };
+    const into = node.into as Node | undefined;
+    // INTO OUTFILE / DUMPFILE writes a file on the server host, which a read-only transaction does not stop.
+    if (into?.position && /^(OUTFILE|DUMPFILE)$/i.test(String(into.keyword))) return { why: `writes a file on the server (SELECT … INTO ${String(into.keyword).toUpperCase()})`, acts: true };
+    if (into?.position) return { why: 'writes its result somewhere (SELECT … INTO)' };
     if (node.locking_read) return { why: 'locks rows (SELECT … FOR UPDATE / LOCK IN SHARE MODE)' };
   }
   if (type && WRITES.has(type)) return { why: `holds ${aStatement(type.toUpperCase().replace(/_/g, ' '))}` };

@@ -208,7 +208,8 @@ function sqlClient(engine: ShellSql['engine'], name: string, args: Word[], cmd: 
     const t = args[k]!.text;
     if (t.startsWith('--')) {
       const [option, value] = t.includes('=') ? [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)] : [t, undefined];
-      if (/^--(file|output|log-file|tee|init-command|pager)$/.test(option)) return { unknown: `'${name} ${option}': reads SQL from or writes to a file` };
+      if (/^--(output|log-file|tee)$/.test(option)) return { looks: `${name} ${option}` }; // writes a file
+      if (/^--(file|init-command|pager)$/.test(option)) return { unknown: `'${name} ${option}': SQL or a program the lint cannot see` };
       if (option === sqlLong) { const w = value !== undefined ? { ...args[k]!, text: value } : args[++k]; if (w) texts.push(w); }
       continue;
     }
@@ -221,7 +222,8 @@ function sqlClient(engine: ShellSql['engine'], name: string, args: Word[], cmd: 
       const value = inline !== undefined ? { ...args[k]!, text: inline } : args[k + 1];
       if (inline === undefined) k++;
       if (letter === sqlLetter) { if (value) texts.push(value); }
-      else if (engine === 'postgres' && /[foL]/.test(letter)) return { unknown: `'${name} -${letter}': reads SQL from or writes to a file` };
+      else if (engine === 'postgres' && /[oL]/.test(letter)) return { looks: `${name} -${letter}` }; // writes a file
+      else if (engine === 'postgres' && letter === 'f') return { unknown: `'${name} -f': SQL in a file the lint cannot see` };
       break;
     }
   }

@@ -245,6 +245,35 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
     });
   }
 
+  // No cluster or daemon can run here: a stand-in client on PATH records the exact argument vector it was given
+  // (one word per line, as the real client would receive them) and runs the command after its own arguments
+  // locally, so the step completes as it would in the pod or container.
+  const FAKE = (kind: 'kubectl' | 'docker', log: string) => `#!/bin/bash
+for a in "$@"; do printf '%s\\n' "$a" | tr '\\n' '\\036'; printf '\\n'; done > ${log}
+${kind === 'kubectl' ? 'while [ "$1" != -- ]; do shift; done; shift' : 'shift 3'}
+exec "$@"
+`;
+  const EXPECTED = {
+    kubectl: { target: '{ kubectl: { context: prod-ctx, namespace: db, pod: postgres-0, container: pg } }',
+      head: ['--context', 'prod-ctx', 'exec', '-i', '-n', 'db', 'postgres-0', '-c', 'pg', '--', 'bash', '-c'] },
+    docker: { target: '{ docker: { container: postgres } }', head: ['exec', '-i', 'postgres', 'bash', '-c'] },
+  } as const;
+  for (const kind of ['kubectl', 'docker'] as const) {
+    it(`${kind}: the exact argument vector (tested with a stand-in client; no real ${kind === 'kubectl' ? 'cluster' : 'daemon'} here)`, async (t) => {
+      const dir = scratch(t);
+      const log = join(dir, 'argv');
+      writeFileSync(join(dir, kind), FAKE(kind, log), { mode: 0o755 });
+      const transcript = join(dir, 't.jsonl');
+      const r = await cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED[kind].target, step('target-unreachable'), branch)),
+        '--plain', '--transcript', transcript, '-i', 'config=unused'], { env: { PATH: `${dir}:${process.env.PATH}` } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(finished(transcriptLines(transcript))!.message, 'hello');
+      const argv = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').map((l) => l.replaceAll('\x1e', '\n').replace(/\n$/, ''));
+      assert.deepEqual(argv.slice(0, EXPECTED[kind].head.length), [...EXPECTED[kind].head], argv.join(' | '));
+      assert.equal(argv.length, EXPECTED[kind].head.length + 2, 'then the wrapper script and its $0 only');
+    });
+  }
+
   // Where the client is installed, it is pointed at loopback addresses where nothing answers.
   const client = (name: string) => ['/usr/bin', '/usr/local/bin', '/bin'].some((d) => existsSync(join(d, name)));
   it('kubectl installed, its cluster unreachable: classified target-unreachable', { skip: !client('kubectl') && 'kubectl is not installed' }, async (t) => {

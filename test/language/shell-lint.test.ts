@@ -131,9 +131,10 @@ describe('shell safety lint', () => {
     for (const s of ['curl -X GET http://x', 'curl --request=HEAD http://x', 'sed -n "/error/p" f',
       "sed 's/e/w/g' f", 'date +%s', 'hostname -f', 'systemctl status pg', 'docker compose ps', 'kubectl config current-context',
       'journalctl -u pg -n 5 --no-pager', 'openssl s_client -connect h:5432 -starttls postgres', 'service pg status', 'uniq -c f',
-      'vault read -field=url secret/app', 'vault kv get secret/app', 'aws ssm get-parameter --name x --with-decryption',
+      'kubectl -n db get pods', 'kubectl --context prod -n db logs postgres-0', 'docker -H unix:///x ps', 'pg_ctl -D /var/lib/pg status',
+      'systemctl -H db1 status pg', 'vault read -field=url secret/app', 'vault kv get secret/app', 'aws ssm get-parameter --name x --with-decryption',
       'gcloud secrets versions access latest --secret=x', 'az keyvault secret show --name x']) clean(s);
-    for (const s of ['vault write secret/app x=1', 'aws ssm put-parameter --name x', 'gcloud sql instances delete x', 'az keyvault secret set --name x']) flagged(s);
+    for (const s of ['kubectl -n db delete pod x', 'kubectl --context prod exec p -- ls', 'pg_ctl -D /var/lib/pg promote', 'vault write secret/app x=1', 'aws ssm put-parameter --name x', 'gcloud sql instances delete x', 'az keyvault secret set --name x']) flagged(s);
   });
 
   test('SQL handed to psql or mysql is returned for the SQL classifier; SQL the lint cannot see needs marking', () => {

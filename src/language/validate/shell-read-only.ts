@@ -101,8 +101,31 @@ export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, 
   return notKnown(name);
 }
 
+/** Options before the verb that take a value as the next word (`kubectl -n prod get`). */
+const VALUED_BEFORE_VERB: Record<string, RegExp> = {
+  kubectl: /^(-n|--namespace|--context|--cluster|--kubeconfig|-s|--server|--user|--token)$/,
+  docker: /^(-H|--host|-c|--context|--config|-l|--log-level)$/,
+  podman: /^(-c|--connection|--url|--log-level)$/,
+  systemctl: /^(-H|--host|-M|--machine|-t|--type|-p|--property|-n|--lines|-o|--output|--state)$/,
+  helm: /^(-n|--namespace|--kube-context|--kubeconfig)$/,
+  mysqladmin: /^(-u|-h|-P|-S|--user|--host|--port|--socket)$/,
+  pg_ctl: /^(-D|--pgdata|-l|--log|-o|--options|-t|--timeout)$/,
+};
+
+/** The words after the options (and their values). */
+function positionals(name: string, args: Word[]): Word[] {
+  const valued = VALUED_BEFORE_VERB[name];
+  const out: Word[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const t = args[k]!.text;
+    if (!t.startsWith('-')) out.push(args[k]!);
+    else if (valued?.test(t)) k++;
+  }
+  return out;
+}
+
 function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
-  const positional = args.filter((w) => !w.text.startsWith('-'));
+  const positional = positionals(name, args);
   const verb = positional[0];
   if (!verb) return undefined; // `systemctl` alone lists units; `docker` alone prints help
   if (verb.dynamic || verb.pattern) return notKnown(`${name} ${shown(verb)}`);
@@ -115,7 +138,6 @@ function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
   return READ_VERBS[name]!.test(verb.text) ? undefined : notKnown(`${name} ${shown(verb)}`);
 }
 
-/** `ip [options] OBJECT [COMMAND …]`: only showing, listing and route look-ups read (no command means show). */
 const CLOUD_WRITES = /^(create|delete|update|set|add|remove|deploy|start|stop|restart|reset|import|patch|put|purge|add-iam-policy-binding)$/;
 
 /** `aws ssm get-parameter`, `gcloud secrets versions access`, `az keyvault secret show`: the operation's verb reads. */
@@ -128,6 +150,7 @@ function cloudFinding(name: string, args: Word[]): ReadOnlyFinding {
   return verb && reads.test(verb.text) ? undefined : notKnown(`${name} ${words(positional)}`);
 }
 
+/** `ip [options] OBJECT [COMMAND …]`: only showing, listing and route look-ups read (no command means show). */
 function ipFinding(args: Word[]): ReadOnlyFinding {
   if (args.some((w) => /^-{1,2}(b|batch)$/.test(w.text))) return { unknown: "'ip -batch': commands read from a file" };
   const [object, command] = args.filter((w) => !w.text.startsWith('-'));

@@ -2,9 +2,9 @@
 import { own } from '../common/own.js';
 import type { Action, RemoteTarget } from '../executors/types.js';
 import { describeRemote } from '../executors/remote.js';
-import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName } from '../language/schema.js';
+import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
 import type { Scope } from '../language/expression/index.js';
-import { renderShell, renderTemplate, renderValue } from './render.js';
+import { renderShell, renderTemplate, renderValue, test } from './render.js';
 import { toMs } from './duration.js';
 import { engineOfScheme } from '../db/url.js';
 
@@ -31,12 +31,35 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const r = renderShell(spec.run, scope);
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
   const action = { kind: 'shell' as const, script: r.script, values: r.values, env, withheld: inputVariables(doc) };
-  const remote = targetName === undefined ? undefined : remoteTarget(doc, targetName, scope);
+  const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
   return {
-    action: { ...action, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}), ...(remote ? { remote } : {}) },
+    action: {
+      ...action, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}),
+      ...(where?.remote ? { remote: where.remote } : where ? { localFor: targetName } : {}),
+    },
     command: r.display,
-    ...(remote ? { target: describeRemote(remote) } : {}),
+    ...(where ? { target: where.remote ? describeRemote(where.remote) : `this machine [target ${targetName} not used: ${where.why}]` } : {}),
   };
+}
+
+/** Where a step that names `name` runs: the first target along its `otherwise` chain whose `if` holds, or this
+ *  machine (with why) when the chain ends at none. The identity is recorded under `name` whichever it is, so a
+ *  resume that would land elsewhere is refused (executors/remote-run.ts, shell.ts). */
+export function chooseTarget(doc: RunbookDoc, name: string, scope: Scope): { remote: RemoteTarget } | { remote?: undefined; why: string } {
+  const seen = new Set<string>();
+  for (let at: string | undefined = name; at !== undefined; ) {
+    const t: TargetDoc | undefined = own(doc.targets, at);
+    if (!t) throw new Error(`unknown target '${at}'`);
+    if (seen.has(at)) throw new Error(`target '${name}' falls back in a circle through 'otherwise'`);
+    seen.add(at);
+    if (t.if === undefined || test(t.if, scope).value) {
+      const remote = remoteTarget(doc, at, scope);
+      return { remote: at === name ? remote : { ...remote, standsFor: name } };
+    }
+    if (t.otherwise === undefined) return { why: `${at === name ? 'its' : `${at}'s`} if (${t.if}) is false` };
+    at = t.otherwise;
+  }
+  throw new Error(`unknown target '${name}'`);
 }
 
 /** A target's templates filled in. */

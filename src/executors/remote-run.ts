@@ -63,7 +63,7 @@ export async function runRemote(
   const identity = await sessions.identify(t, ctx.signal);
   if (!identity.ok) return { status: 'failed', durationMs: Date.now() - started, classification: identity.classification, error: ctx.mask(identity.error) };
   try {
-    ctx.onTarget?.(`target:${t.name}`, identity.fingerprint);
+    ctx.onTarget?.(`target:${t.standsFor ?? t.name}`, identity.fingerprint);
   } catch (e) {
     return { status: 'failed', durationMs: 0, classification: 'other', error: ctx.mask((e as Error).message) };
   }

@@ -127,7 +127,8 @@ function remoteShellMissing(exitCode: number | null, stderr: string): Classifica
 
 /** How the gate and the transcript name where the step runs. */
 export function describeRemote(t: RemoteTarget): string {
-  if (t.kind === 'ssh') return `ssh ${t.destination}${t.port !== undefined ? ` (port ${t.port})` : ''} [target ${t.name}]`;
-  if (t.kind === 'kubectl') return `kubectl ${[t.context, t.namespace, t.pod].filter(Boolean).join('/')}${t.container ? ` (container ${t.container})` : ''} [target ${t.name}]`;
-  return `docker ${t.container} [target ${t.name}]`;
+  const name = `[target ${t.name}${t.standsFor ? `, for ${t.standsFor}` : ''}]`;
+  if (t.kind === 'ssh') return `ssh ${t.destination}${t.port !== undefined ? ` (port ${t.port})` : ''} ${name}`;
+  if (t.kind === 'kubectl') return `kubectl ${[t.context, t.namespace, t.pod].filter(Boolean).join('/')}${t.container ? ` (container ${t.container})` : ''} ${name}`;
+  return `docker ${t.container} ${name}`;
 }

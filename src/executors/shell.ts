@@ -38,7 +38,11 @@ export function createShellExecutor(): ShellExecutor {
   return {
     execute: (action, ctx) => {
       if (action.remote) return runRemote({ ...action, remote: action.remote }, ctx, remotes, (a) => runShell(a, ctx, running, baseEnv));
-      try { ctx.onTarget?.(HOST_TARGET, host); } catch (e) { return Promise.resolve(failedResult(ctx, Date.now(), 'other', e)); }
+      try {
+        ctx.onTarget?.(HOST_TARGET, host);
+        // A target whose `if` was false runs here: recorded as that target, so a resume that reaches it is refused.
+        if (action.localFor !== undefined) ctx.onTarget?.(`target:${action.localFor}`, host);
+      } catch (e) { return Promise.resolve(failedResult(ctx, Date.now(), 'other', e)); }
       return runShell(action, ctx, running, baseEnv);
     },
     close: async () => { await Promise.all([...running].map((kill) => kill())); remotes.close(); },

@@ -43,13 +43,15 @@ export interface ShellAction {
   kind: 'shell'; script: string; values: string[]; env: Record<string, string>; withheld?: string[]; cwd?: string;
   sandbox?: boolean;           // a dry run: run inside the read-only sandbox (executors/sandbox.ts), never outside it
   remote?: RemoteTarget;       // run there instead of here (executors/remote.ts); env and cwd apply there
+  localFor?: string;           // the step named this target, whose `if` sent it here: this machine is recorded as it
 }
 
 /** Where a shell step runs when not here: a target of the runbook, its templates filled in. */
-export type RemoteTarget =
-  | { kind: 'ssh'; name: string; destination: string; port?: number; config?: string }
-  | { kind: 'kubectl'; name: string; pod: string; namespace?: string; context?: string; container?: string }
-  | { kind: 'docker'; name: string; container: string };
+/** standsFor: the target the step named, when its `if` was false and `otherwise` led here; identity is recorded under it. */
+export type RemoteTarget = { name: string; standsFor?: string } & (
+  | { kind: 'ssh'; destination: string; port?: number; config?: string }
+  | { kind: 'kubectl'; pod: string; namespace?: string; context?: string; container?: string }
+  | { kind: 'docker'; container: string });
 export interface SqlAction {
   kind: 'sql'; connection: string; url: string; query: string; params: unknown[];
   readOnly: boolean;           // true unless the step is destructive

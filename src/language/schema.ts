@@ -45,6 +45,16 @@ export const Connection = Type.Object({
   description: Type.Optional(Type.String(doc('What this database is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A named database connection, opened lazily and reused by later steps.') });
 
+/** A target that applies only when the runbook was given one (an optional `db_ssh` input): `if` decides at run
+ *  time; when it is false the steps naming the target run on `otherwise` (another target) or on this machine, and
+ *  the step and its gate say so. */
+const TargetChoice = {
+  if: Type.Optional(Type.String(doc('Use this target only when this expression holds (e.g. `inputs.db_ssh != null`); otherwise '
+    + 'the steps that name it run on `otherwise`, or on this machine. The gate shows which.', ['inputs.db_ssh != null']))),
+  otherwise: Type.Optional(Type.String(doc('With `if`: the target to use instead when `if` is false (another name under `targets`). '
+    + 'Default: this machine.', ['db_pod']))),
+};
+
 export const SshTarget = Type.Object({
   ssh: Type.Union([
     Template('Where to log in: [user@]host, or a Host alias from the ssh config. Templates allowed.', ['${{ inputs.db_ssh }}', 'postgres@db-1.internal']),
@@ -55,6 +65,7 @@ export const SshTarget = Type.Object({
     }, { additionalProperties: false }),
   ], doc('Run through the system OpenSSH client (ssh config, agent, known_hosts, ProxyJump), in batch mode: a host key '
     + 'that is unknown or changed fails the step, never asks.')),
+  ...TargetChoice,
   description: Type.Optional(Type.String(doc('What this host is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A host reached over SSH.') });
 
@@ -65,11 +76,13 @@ export const KubectlTarget = Type.Object({
     context: Type.Optional(Template('The kubectl context (default: the current one).')),
     container: Type.Optional(Template('The container in the pod (default: kubectl\'s choice).')),
   }, { additionalProperties: false, ...doc('Which pod: kubectl exec -i [--context] [-n namespace] pod [-c container].') }),
+  ...TargetChoice,
   description: Type.Optional(Type.String(doc('What this pod is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A pod, through the operator\'s kubectl (kubectl exec -i).') });
 
 export const DockerTarget = Type.Object({
   docker: Type.Object({ container: Template('The container name or id. Templates allowed.') }, { additionalProperties: false, ...doc('Which container: docker exec -i container.') }),
+  ...TargetChoice,
   description: Type.Optional(Type.String(doc('What this container is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A container, through the operator\'s docker (docker exec -i).') });
 

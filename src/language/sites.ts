@@ -32,7 +32,8 @@ function targetSites(target: TargetDoc, base: string): Site[] {
     ? (typeof target.ssh === 'string' ? [['ssh', target.ssh]] : [['ssh/destination', target.ssh.destination], ['ssh/port', target.ssh.port], ['ssh/config', target.ssh.config]])
     : 'kubectl' in target ? Object.entries(target.kubectl).map(([k, v]) => [`kubectl/${k}`, v])
       : [['docker/container', target.docker.container]];
-  return fields.flatMap(([path, text]) => (typeof text === 'string' ? [{ path: `${base}/${path}`, text, kind: 'template' as const, withResult: false }] : []));
+  const templates = fields.flatMap(([path, text]) => (typeof text === 'string' ? [{ path: `${base}/${path}`, text, kind: 'template' as const, withResult: false }] : []));
+  return target.if === undefined ? templates : [...templates, { path: `${base}/if`, text: target.if, kind: 'expression', withResult: false }];
 }
 
 export function stepSites(step: StepDoc, base: string): Site[] {

@@ -226,6 +226,98 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
   });
 });
 
+// A target that applies only when the runbook was given one (the built-ins' optional db_ssh): `if` decides at run
+// time, `otherwise` names the fallback (another target, or this machine); identity is recorded under the name
+// the step used, so a resume can never move a step between this machine and the target.
+describe('targets with if / otherwise', { skip: !existsSync(SSHD) && 'openssh-server is not installed', concurrency: true }, () => {
+  const OPTIONAL = `name: optional
+title: A step on an optional target
+inputs:
+  db_ssh: { description: "ssh destination of the database host" }
+  config: { default: unused }
+targets:
+  db_host: { ssh: { destination: "\${{ inputs.db_ssh }}", config: "\${{ inputs.config }}" }, if: "inputs.db_ssh != null" }
+steps:
+  - id: remote
+    target: db_host
+    shell: "echo ran-on-$(cat /etc/hostname 2>/dev/null || hostname) user=$(id -un) ssh=\${SSH_CONNECTION:+yes}"
+  - id: act
+    target: db_host
+    destructive: true
+    shell: "echo acted"
+  - id: done
+    end: resolved
+    message: "\${{ steps.remote.output }}"
+`;
+  const identified = (file: string) => transcriptLines(file).filter((l) => l.type === 'target-identified' && l.connection === 'target:db_host')
+    .map((l) => (l as { target: { engine: string; server: string } }).target);
+
+  it('if false: the step runs on this machine, the gate says so and why, and this machine is recorded as the target', async (t) => {
+    const dir = scratch(t);
+    const file = writeRunbook(dir, 'optional', OPTIONAL);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', file, '--plain', '--transcript', transcript]);
+    assert.equal(r.code, 1, 'the destructive step is not approved in plain mode');
+    assert.match(r.stdout, /on +this machine \[target db_host not used: its if \(inputs\.db_ssh != null\) is false\]/);
+    const output = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'remote') as { result: { stdout: string } };
+    assert.match(output.result.stdout, /ssh=\n$/, 'not over ssh');
+    assert.deepEqual(identified(transcript).map((f) => f.engine), ['host']);
+  });
+
+  it('if true: the step runs on the target; the gate names it', async (t) => {
+    const dir = scratch(t);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'optional', OPTIONAL), '--plain', '--transcript', transcript,
+      '-i', 'db_ssh=runbook-sshd', '-i', `config=${sshd.config}`]);
+    assert.equal(r.code, 1, 'the destructive step is not approved in plain mode');
+    assert.match(r.stdout, /on +ssh runbook-sshd \[target db_host\]/);
+    const output = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'remote') as { result: { stdout: string } };
+    assert.match(output.result.stdout, /ssh=yes\n$/, 'over ssh');
+    assert.deepEqual(identified(transcript).map((f) => f.server), [hostKey(sshd)]);
+  });
+
+  it('otherwise: the next target in the chain whose if holds; recorded under the name the step used', async (t) => {
+    const dir = scratch(t);
+    const chained = OPTIONAL.replace('if: "inputs.db_ssh != null" }', 'if: "inputs.db_ssh != null", otherwise: jump }\n  jump: { ssh: { destination: runbook-sshd, config: "\${{ inputs.config }}" } }');
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'optional', chained), '--plain', '--transcript', transcript, '-i', `config=${sshd.config}`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /on +ssh runbook-sshd \[target jump, for db_host\]/);
+    assert.deepEqual(identified(transcript).map((f) => f.server), [hostKey(sshd)]);
+  });
+
+  it('a run that fell back to this machine, resumed with the target given, is refused before anything runs there', async (t) => {
+    const dir = scratch(t);
+    const out = join(dir, 'out');
+    const steps = OPTIONAL.replace(/steps:[\s\S]*$/, `steps:
+  - id: here
+    destructive: false
+    safe_because: writes only the test's own marker file
+    target: db_host
+    shell: "echo here >> ${out}; sleep \${PAUSE:-120}"
+  - id: again
+    destructive: false
+    safe_because: writes only the test's own marker file
+    target: db_host
+    shell: "echo again >> ${out}"
+  - id: done
+    end: resolved
+`);
+    const file = writeRunbook(dir, 'optional', steps);
+    const transcript = join(dir, 't.jsonl');
+    const run = cli(['run', file, '--plain', '--transcript', transcript]);
+    await until(() => { try { return readFileSync(out, 'utf8').includes('here'); } catch { return false; } }, 60_000, 'the first step');
+    run.child.kill('SIGKILL');
+    await run;
+    const r = await cli(['resume', transcript, '--plain', '-i', 'db_ssh=runbook-sshd', '-i', `config=${sshd.config}`], { env: { PAUSE: '0' } });
+    assert.notEqual(r.code, 0, r.stdout + r.stderr);
+    const end = finished(transcriptLines(transcript));
+    assert.equal(end?.outcome, 'failed', r.stdout + r.stderr);
+    assert.match(end!.message, /another target for target 'db_host'/);
+    assert.equal(readFileSync(out, 'utf8'), 'here\n', 'nothing ran on the target');
+  });
+});
+
 describe('kubectl and docker targets', { concurrency: true }, () => {
   const TARGETS = { kubectl: '{ kubectl: { pod: db-0, namespace: prod } }', docker: '{ docker: { container: db } }' } as const;
   const step = (on: string) => `  - id: remote
@@ -321,5 +413,29 @@ steps:
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stdout, /bad\.yaml:9:13: error: unknown target 'db_hots' — did you mean 'db_host'\? \[unknown-target\]/);
     assert.match(r.stdout, /bad\.yaml:12:5: error: 'target' only belongs on shell steps and waits that poll shell \(step 'b'\)/);
+  })
+  it('if / otherwise: otherwise without if, an unknown fallback, a circle and an unknown name in if are located errors', async (t) => {
+    const dir = scratch(t);
+    const file = writeRunbook(dir, 'bad', `name: bad
+title: Bad target choices
+targets:
+  a: { ssh: db-1, otherwise: b }
+  b: { ssh: db-2, if: "inputs.nope != null", otherwise: c }
+  c: { ssh: db-3, if: "true", otherwise: b }
+  d: { ssh: db-4, if: "true", otherwise: e }
+steps:
+  - id: s
+    target: a
+    shell: echo hi
+  - id: t
+    target: d
+    shell: echo hi
+`);
+    const r = await cli(['validate', file]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /bad\.yaml:4:19: error: target 'a' has 'otherwise' but no 'if'/);
+    assert.match(r.stdout, /bad\.yaml:5:22: error: unknown name 'inputs\.nope'|bad\.yaml:5:\d+: error: .*nope/);
+    assert.match(r.stdout, /bad\.yaml:5:\d+: error: target 'b' falls back in a circle through 'otherwise' \(b → c → b\)/);
+    assert.match(r.stdout, /bad\.yaml:7:\d+: error: unknown target 'e'/);
   });
 });

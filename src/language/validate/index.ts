@@ -15,6 +15,7 @@ import { checkDefaults } from './default-check.js';
 import { checkCaptureOrder } from './capture-check.js';
 import { checkShellHoles } from './shell-check.js';
 import { checkDurations } from './duration-check.js';
+import { checkTargetChoices } from './target-check.js';
 
 /** Beyond this a runbook is no longer something to read during an incident, and compiling it would take
  *  seconds; ~8× the largest built-in. */
@@ -39,6 +40,7 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   }
   checkSteps(doc, report);
   checkGraph(doc, report);
+  checkTargetChoices(doc, report);
   checkBranches(doc, report);
   checkExpressions(doc, report);
   checkPatterns(doc, report);

@@ -25,6 +25,7 @@ export interface RunStarted {
 export type DryRunMode = 'ran' | 'sandboxed' | 'shown';
 export interface StepStarted {
   type: 'step-started'; stepId: string; title: string; kind: StepKind; attempt: number; command?: string; destructive: boolean;
+  where?: string;          // a shell step that names a target: where it runs, and why when its `if` sent it here
   dryRun?: DryRunMode;     // set in a dry run for steps with an action
 }
 /** The process group a step's command runs in (shell steps), so a resume can tell whether any of it still runs. */

@@ -56,7 +56,7 @@ export function chooseTarget(doc: RunbookDoc, name: string, scope: Scope): { rem
       const remote = remoteTarget(doc, at, scope);
       return { remote: at === name ? remote : { ...remote, standsFor: name } };
     }
-    if (t.otherwise === undefined) return { why: `${at === name ? 'its' : `${at}'s`} if (${t.if}) is false` };
+    if (t.otherwise === undefined) return { why: seen.size === 1 ? `its if (${t.if}) is false` : `the if of each of ${[...seen].join(', ')} is false` };
     at = t.otherwise;
   }
   throw new Error(`unknown target '${name}'`);
@@ -67,7 +67,8 @@ function remoteTarget(doc: RunbookDoc, name: string, scope: Scope): RemoteTarget
   const t = own(doc.targets, name);
   if (!t) throw new Error(`unknown target '${name}'`);
   const fill = (v: string | undefined) => (v === undefined ? undefined : renderTemplate(v, scope));
-  const opt = <K extends string>(key: K, v: string | undefined) => (v === undefined ? {} : { [key]: v } as Record<K, string>);
+  // An optional field whose template fills in empty (`${{ default(inputs.db_namespace, '') }}`) is not given.
+  const opt = <K extends string>(key: K, v: string | undefined) => (v === undefined || v === '' ? {} : { [key]: v } as Record<K, string>);
   if ('ssh' in t) {
     const s = typeof t.ssh === 'string' ? { destination: t.ssh } : t.ssh;
     const port = s.port === undefined ? undefined : Number(typeof s.port === 'string' ? fill(s.port) : s.port);

@@ -85,7 +85,7 @@ export class StepRunner {
     // built by a template): registered before anything about the step is shown.
     if (prepared.target) this.deps.redactor.addUrl(prepared.target);
     const dry = this.dryRunOf(step, prepared);
-    this.started(step, kind, attempt, prepared.command, scope, dry?.mode);
+    this.started(step, kind, attempt, prepared.command, scope, dry?.mode, prepared);
     return this.act(step, kind, prepared, context, signal, dry);
   }
 
@@ -136,7 +136,7 @@ export class StepRunner {
     const total = items.length + done.length;
     const first = prepared[0];
     const dry = first ? this.dryRunOf(step, first) : undefined;
-    this.started(step, kind, 1, first ? `${first.command}\n-- for each of ${items.length} items${done.length ? ` (${done.length} already done)` : ''}` : `no items (${step.for_each!.in})`, scope, dry?.mode);
+    this.started(step, kind, 1, first ? `${first.command}\n-- for each of ${items.length} items${done.length ? ` (${done.length} already done)` : ''}` : `no items (${step.for_each!.in})`, scope, dry?.mode, first);
     let result: StepResult;
     if (dry?.mode === 'shown' && step.destructive) {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: first!.command, because: dry.because,
@@ -185,10 +185,12 @@ export class StepRunner {
     return result;
   }
 
-  private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope, dryRun?: DryRunMode): void {
+  private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope, dryRun?: DryRunMode, prepared?: Prepared): void {
+    const where = prepared?.action.kind === 'shell' ? prepared.target : undefined;
     this.deps.publish({
       type: 'step-started', stepId: step.id, title: renderTitle(step.title, step.id, scope), kind: kind as never, attempt,
       destructive: step.destructive === true, ...(command !== undefined ? { command } : {}), ...(dryRun ? { dryRun } : {}),
+      ...(where !== undefined ? { where } : {}),
     });
   }
 

@@ -83,6 +83,7 @@ const EVENT_FIELDS = {
   'step-started': {
     stepId: Str, title: Str, kind: literals(STEP_KINDS, 'Step kind.'), attempt: Type.Integer({ minimum: 1 }),
     command: OptStr('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
+    where: OptStr('A shell step that names a target: where it ran (`ssh db-1 [target db_host]`, or this machine and why).'),
     dryRun: Type.Optional(literals(['ran', 'sandboxed', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox (shell), or only shown.')),
   },
   'step-process': {

@@ -29,6 +29,7 @@ export interface StepView {
   willRetry?: boolean;
   skip?: { reason: 'condition' | 'operator' | 'dry-run'; detail?: string; because?: DryRunShownBecause };
   dryRun?: DryRunMode;                 // a dry run: what it did with this step's action
+  where?: string;                      // a shell step naming a target: where it runs (and why, when its `if` sent it here)
   confirmation?: { answer: ConfirmAnswer; how: ConfirmationAnswered['how']; by: string };
   branch?: BranchView;
   wait?: WaitView;                     // a wait step between polls: how far it got, when it gives up
@@ -99,7 +100,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
           ...s, title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
           visits: event.attempt === 1 ? s.visits + 1 : s.visits, startedAt: now, durationMs: undefined, result: undefined,
           willRetry: undefined, skip: undefined, branch: undefined, wait: undefined, ...(event.command !== undefined ? { command: event.command } : {}),
-          dryRun: event.dryRun,
+          dryRun: event.dryRun, where: event.where,
         })),
       };
     case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen

@@ -250,7 +250,7 @@ steps:
     message: "\${{ steps.remote.output }}"
 `;
   const identified = (file: string) => transcriptLines(file).filter((l) => l.type === 'target-identified' && l.connection === 'target:db_host')
-    .map((l) => (l as { target: { engine: string; server: string } }).target);
+    .map((l) => (l as unknown as { target: { engine: string; server: string } }).target);
 
   it('if false: the step runs on this machine, the gate says so and why, and this machine is recorded as the target', async (t) => {
     const dir = scratch(t);
@@ -259,7 +259,7 @@ steps:
     const r = await cli(['run', file, '--plain', '--transcript', transcript]);
     assert.equal(r.code, 1, 'the destructive step is not approved in plain mode');
     assert.match(r.stdout, /on +this machine \[target db_host not used: its if \(inputs\.db_ssh != null\) is false\]/);
-    const output = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'remote') as { result: { stdout: string } };
+    const output = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'remote') as unknown as { result: { stdout: string } };
     assert.match(output.result.stdout, /ssh=\n$/, 'not over ssh');
     assert.deepEqual(identified(transcript).map((f) => f.engine), ['host']);
   });
@@ -271,7 +271,7 @@ steps:
       '-i', 'db_ssh=runbook-sshd', '-i', `config=${sshd.config}`]);
     assert.equal(r.code, 1, 'the destructive step is not approved in plain mode');
     assert.match(r.stdout, /on +ssh runbook-sshd \[target db_host\]/);
-    const output = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'remote') as { result: { stdout: string } };
+    const output = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'remote') as unknown as { result: { stdout: string } };
     assert.match(output.result.stdout, /ssh=yes\n$/, 'over ssh');
     assert.deepEqual(identified(transcript).map((f) => f.server), [hostKey(sshd)]);
   });

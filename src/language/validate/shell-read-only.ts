@@ -25,7 +25,7 @@ const PLAIN = new Set([
   // files and the system
   'ls', 'stat', 'file', 'df', 'du', 'realpath', 'readlink', 'basename', 'dirname', 'which', 'whereis', 'mountpoint',
   'findmnt', 'lsblk', 'uptime', 'uname', 'id', 'whoami', 'groups', 'who', 'w', 'printenv', 'free', 'vmstat', 'iostat',
-  'mpstat', 'nproc', 'lscpu', 'ps', 'pgrep', 'pidof', 'top', 'lsof', 'getent', 'locale', 'tty',
+  'mpstat', 'nproc', 'getconf', 'lscpu', 'ps', 'pgrep', 'pidof', 'top', 'lsof', 'getent', 'locale', 'tty',
   // network
   'ss', 'netstat', 'ping', 'ping6', 'host', 'dig', 'nslookup', 'traceroute', 'tracepath',
   // databases

@@ -21,7 +21,7 @@ function describe(l: TranscriptLine): string[] {
     case 'header': return [`${l.runbook.title} (${l.runbook.name}) — ${l.operator} on ${l.host}${l.target ? `, target ${l.target}` : ''}`];
     case 'resumed': return [`▶ resumed by ${l.operator} at ${l.stepId}${l.phase === 'route' ? ' (finished; taking its branch)' : ''}${l.forced ? ' — forced: the runbook had changed' : ''}`];
     case 'run-started': return [`▶ run started${l.resumedFrom ? ` (resumed at ${l.resumedFrom})` : ''}${l.dryRun ? ' — DRY RUN' : ''}${inputs(l.inputs)}`];
-    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}${l.dryRun === 'sandboxed' ? ' (dry run: sandboxed)' : ''}`,
+    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}${l.dryRun === 'sandboxed' ? ' (dry run: sandboxed)' : ''}${l.where ? ` on ${l.where}` : ''}`,
       ...(l.command ? commandLines(l.command) : [])];
     case 'step-output': return l.chunk.replace(/\n$/, '').split('\n').map((c) => `${OUT_PREFIX[l.stream]}${c}`);
     case 'output-dropped': return [`… ${bytes(l.droppedBytes)} more output of ${l.stepId} was not recorded`];

@@ -21,6 +21,7 @@ export function CurrentStep({ vm, step }: { vm: ViewModel; step: StepView | unde
             <Text key={i} wrap="truncate-end" color={color('active')}>{i === 0 ? '$ ' : '  '}{line}</Text>
           ))}
           {command.length > MAX_COMMAND_LINES ? <Text color={color('dim')}>  … {command.length - MAX_COMMAND_LINES} more lines</Text> : null}
+          {step.where ? <Text wrap="truncate-end" color={color('dim')}>on {step.where}</Text> : null}
         </>
       ) : <Text color={color('dim')}>starting…</Text>}
       {vm.lastBranch ? <BranchLine branch={vm.lastBranch} /> : null}

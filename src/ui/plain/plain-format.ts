@@ -39,7 +39,8 @@ export class PlainFormatter {
         const cmd = event.command ? `: ${commandLine(event.command)}` : '';
         if (event.dryRun) this.dryRunModes.set(event.stepId, event.dryRun);
         const mode = event.dryRun === 'sandboxed' ? ' (sandboxed)' : '';
-        return [`${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${mode}${cmd}`];
+        const start = `${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${mode}${cmd}`;
+        return event.where ? [start, `${label('on')}${event.where}`] : [start];
       }
       case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen
         return [];

@@ -50,6 +50,21 @@ describe('built-in runbooks with db_ssh, on a real sshd, against the lab Postgre
     assert.ok(lines.some((l) => l.type === 'step-started' && l.stepId === 'account' || l.type === 'step-skipped' && l.stepId === 'account'), 'the run went on to the account checks');
   });
 
+  it('diagnose --db-ssh: the network checks, then the host-side checks there; the exit code is the diagnosis\'s', async () => {
+    const r = await cli(['diagnose', pg.url(), '--db-ssh', 'runbook-sshd', '--ssh-config', sshd.config]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Host-side checks where the database runs \(runbook db-host\)/);
+    assert.match(r.stdout, /on +ssh runbook-sshd \[target db_host\]/);
+    assert.match(r.stdout, new RegExp(`on port ${pg.port}: 127\\.0\\.0\\.1:${pg.port}`));
+    assert.match(r.stdout, /the database is running/);
+  });
+
+  it('diagnose --json with a host flag: a clear usage error, nothing run', async () => {
+    const r = await cli(['diagnose', pg.url(), '--json', '--db-ssh', 'runbook-sshd']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /the host checks \(--db-ssh, --db-pod, --db-container\) print step by step; leave out --json/);
+  });
+
   it('without db_ssh the host-evidence step is skipped, saying why; nothing runs on this machine in its place', async (t) => {
     const transcript = join(scratch(t), 't.jsonl');
     await cli(['run', 'auth', '--plain', '--transcript', transcript, '-i', `url=${pg.url({ password: 'not-the-password' })}`]);

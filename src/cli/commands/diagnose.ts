@@ -16,28 +16,62 @@ export interface DiagnoseFlags {
   yes?: boolean;
   approve: string[];
   transcript?: string | false;
+  /** Where the database runs: the host-side checks (the db-host runbook) run there after the network checks. */
+  dbSsh?: string;
+  sshConfig?: string;
+  dbPod?: string;
+  dbNamespace?: string;
+  dbContainer?: string;
+}
+
+/** The host flags as runbook inputs (the built-ins and db-host declare these names). */
+function hostInputs(flags: DiagnoseFlags): string[] {
+  const pairs: [string, string | undefined][] = [['db_ssh', flags.dbSsh], ['ssh_config', flags.sshConfig], ['db_pod', flags.dbPod],
+    ['db_namespace', flags.dbNamespace], ['db_container', flags.dbContainer]];
+  return pairs.flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
 }
 
 export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFlags): Promise<number> {
   const source = findSource(url);
   if (!source) throw new UserError('no database URL: pass one, or set DATABASE_URL (or PGHOST/PGUSER/…, MYSQL_HOST/MYSQL_USER/…)');
   const timeoutMs = parseTimeout(flags.timeout);
+  const host = hostInputs(flags);
+  if (host.length && flags.json) throw new UserError('the host checks (--db-ssh, --db-pod, --db-container) print step by step; leave out --json, or run: runbook run db-host --plain');
   const redactor = new Redactor();
   const result = await diagnose(source, { timeoutMs, redactor });
   // Server and driver messages are data: shown terminal-safe (common/terminal-text.ts).
   process.stdout.write(flags.json ? `${terminalJson(result, 2)}\n` : terminalText(renderDiagnosis(result, !flags.run)));
   const code = result.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
+  if (host.length) await hostChecks(host, source.url);
   if (!flags.run || !result.runbook) return code;
   process.stdout.write(`\nStarting runbook '${result.runbook}'…\n`);
-  // Loaded only for --run: the diagnosis itself needs neither the runbook language nor the engine.
-  const [{ loadRunbook }, { prepareRun }] = await Promise.all([import('../load-runbook.js'), import('../prepare-run.js')]);
+  const [{ loadRunbook }, { prepareRun }] = await engine();
   const { runbook, warnings } = loadRunbook(result.runbook);
   for (const w of warnings) process.stderr.write(`${terminalText(w)}\n`);
+  // The host flags go on to the runbook where it takes them (pool-exhausted, say, does not).
+  const declared = new Set(Object.keys(runbook.doc.inputs ?? {}));
   const session = await prepareRun(runbook, {
-    input: [`url=${source.url}`], approve: flags.approve, plain: flags.plain, yes: flags.yes,
+    input: [`url=${source.url}`, ...host.filter((pair) => declared.has(pair.slice(0, pair.indexOf('='))))],
+    approve: flags.approve, plain: flags.plain, yes: flags.yes,
     ...(flags.transcript !== undefined ? { transcript: flags.transcript } : {}),
   });
   return session.execute();
+}
+
+// Loaded only for the host checks and --run: the diagnosis itself needs neither the runbook language nor the engine.
+const engine = () => Promise.all([import('../load-runbook.js'), import('../prepare-run.js')]);
+
+/** The db-host runbook (reads only) on the database host, in plain mode, with no transcript: evidence, not a run. */
+async function hostChecks(host: string[], url: string): Promise<void> {
+  process.stdout.write(`\nHost-side checks where the database runs (runbook db-host):\n`);
+  const [{ loadRunbook }, { prepareRun }] = await engine();
+  const { parseUrl } = await import('../../db/url.js');
+  let port: number | undefined;
+  try { port = parseUrl(url).port; } catch { port = undefined; }
+  const session = await prepareRun(loadRunbook('db-host').runbook, {
+    input: [...host, ...(port !== undefined ? [`port=${port}`] : [])], approve: [], plain: true, transcript: false,
+  });
+  await session.execute();
 }
 
 /** Seconds (`5`, `2.5`) or a duration (`500ms`, `5s`, `1m`). */

@@ -13,6 +13,11 @@ export function registerDiagnose(program: Command, lazy: Lazy): void {
     .option('--plain', 'with --run: one line per event, no terminal UI')
     .option('--approve <step-id>', 'with --run: approve this destructive step in plain mode (repeatable)', collect, [])
     .option('--yes', 'with --run: approve every destructive step in plain mode')
+    .option('--db-ssh <[user@]host>', 'then run the host-side checks (service, listeners, logs, resources) on the database host over SSH; with --run, its host steps run there too')
+    .option('--ssh-config <file>', 'with --db-ssh: an ssh config file instead of ~/.ssh/config (ssh -F)')
+    .option('--db-pod <pod>', 'the host-side checks in the database\'s Kubernetes pod (kubectl exec / logs)')
+    .option('--db-namespace <namespace>', 'with --db-pod: its namespace')
+    .option('--db-container <name>', 'the host-side checks in the database\'s Docker container (docker exec / logs)')
     .option('--transcript <file>', 'with --run: write the transcript here')
     .option('--no-transcript', 'with --run: do not write a transcript')
     .addHelpText('after', `
@@ -20,6 +25,7 @@ Examples:
   runbook diagnose                                   # uses DATABASE_URL
   runbook diagnose 'postgres://app@db:5432/app' --json
   runbook diagnose --timeout 2s --run
+  runbook diagnose --db-ssh postgres@db-1.internal   # and read the service, listeners and log there
 Exit codes: 0 every layer works, 1 a problem was found (or the --run runbook did not resolve), 2 usage error.`)
     .action(lazy(() => import('../commands/diagnose.js'), 'diagnoseCommand'));
 }

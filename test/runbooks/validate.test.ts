@@ -8,16 +8,29 @@ import { runCli } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'runbooks');
 const BUILT_INS = ['auth', 'pool-exhausted', 'refused', 'ssl', 'timeout'];
+/** Called by the scenarios (and diagnose) for the database host's evidence: reads only, never resolves. */
+const HELPERS = ['db-host'];
 
 describe('built-in runbooks', () => {
-  it('are the five scenarios', () => {
-    assert.deepEqual(readdirSync(DIR).filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml')).map((f) => f.replace('.yaml', '')).sort(), BUILT_INS);
+  it('are the five scenarios and the host checks they call', () => {
+    assert.deepEqual(readdirSync(DIR).filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml')).map((f) => f.replace('.yaml', '')).sort(), [...BUILT_INS, ...HELPERS].sort());
   });
 
   it('`runbook validate runbooks/` exits 0 with no warnings', async () => {
     const r = await runCli(['validate', 'runbooks/']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /5 runbooks checked: 0 errors, 0 warnings/);
+    assert.match(r.stdout, /6 runbooks checked: 0 errors, 0 warnings/);
+  });
+
+  it('db-host only reads, and never claims to have resolved anything', () => {
+    const { runbook, diagnostics } = readRunbook(join(DIR, 'db-host.yaml'));
+    assert.ok(runbook, JSON.stringify(diagnostics));
+    for (const step of runbook.doc.steps) {
+      assert.notEqual(step.destructive, true, step.id);
+      assert.equal(step.safe_because, undefined, `${step.id}: its shell must be proven read-only, not vouched for`);
+      if (step.end) assert.equal(step.end, 'escalate', step.id);
+      else assert.ok(step.description?.trim() || step.vars, `${step.id} has no description`);
+    }
   });
 
   for (const name of BUILT_INS) {

@@ -34,7 +34,8 @@ for (const file of BUILTINS) {
   test(`${name}: a case whose path differs fails`, async () => {
     const cases = load(readFileSync(defaultCasesFile(file), 'utf8')) as CasesFileDoc;
     const victim = cases.cases.find((c) => c.path.length > 2)!;
-    const wrongTurn = victim.path[victim.path.length - 1] === 'escalate' ? 'resolved' : 'escalate';
+    // Another ending of this runbook than the one the case reaches.
+    const wrongTurn = readRunbook(file).runbook!.doc.steps.find((s) => s.end && s.id !== victim.path[victim.path.length - 1])!.id;
     const mutated = { ...cases, cases: [{ ...victim, path: [...victim.path.slice(0, -1), wrongTurn] }] };
     const casesFile = join(tempDir(), `${name}.cases.yaml`);
     writeFileSync(casesFile, dump(mutated));

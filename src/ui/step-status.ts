@@ -16,7 +16,8 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
       const sandboxed = s.dryRun === 'sandboxed' ? ' in the sandbox' : '';
       const polling = s.wait ? `, poll ${s.wait.poll}, gives up in ${formatDuration(Math.max(0, s.wait.deadlineAt - now))}` : '';
       const text = waitingForOperator ? 'waiting for you' : `${s.wait ? 'waiting' : 'running'}${sandboxed} ${elapsed}${attempt}${polling}`;
-      return { icon: '', text, tone: waitingForOperator ? 'warn' : 'active', spinning: true };
+      // Waiting for the operator the clock is stopped: a still '?' rather than a frozen spinner.
+      return { icon: waitingForOperator ? '?' : '', text, tone: waitingForOperator ? 'warn' : 'active', spinning: !waitingForOperator };
     }
     case 'awaiting':
       return { icon: '?', text: 'awaiting confirmation', tone: 'warn', spinning: false };

@@ -59,6 +59,7 @@ export interface ViewModel {
   gate?: ConfirmationRequested;
   gateAt?: number;
   questions: QuestionAsked[];
+  questionAt?: number;                 // when the first of the open questions appeared
   notes: NoteView[];
   dryRunActions: DryRunAction[];
   dryRunModes: [string, DryRunMode][];  // what the dry run did with each step's action, latest per step
@@ -139,9 +140,12 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
         })),
       };
     case 'question-asked':
-      return { ...vm, questions: [...vm.questions, event] };
+      return { ...vm, questions: [...vm.questions, event], questionAt: vm.questions.length ? vm.questionAt : now };
     case 'question-answered':
-      return { ...vm, questions: vm.questions.filter((q) => q.questionId !== event.questionId) };
+    {
+      const questions = vm.questions.filter((q) => q.questionId !== event.questionId);
+      return { ...vm, questions, questionAt: questions.length ? vm.questionAt : undefined };
+    }
     case 'note':
       return { ...vm, notes: [...vm.notes, { text: event.text, by: event.by, at: now, ...(event.stepId ? { stepId: event.stepId } : {}) }] };
     case 'run-finished':

@@ -597,3 +597,16 @@ test('final record: a run that took no destructive action says so', async () => 
   const f = await ui.until('RESOLVED');
   assert.match(f, /destructive steps:\n +↷ Restart the app skipped by you\nno destructive action taken/);
 });
+
+test('waiting at a gate nothing moves: no frame is drawn, and the header says since when it waits', async () => {
+  const ui = mount(GATED);
+  const shown = await ui.until('Restart the app now?');
+  assert.match(shown, /waiting since \d\d:\d\d:\d\d/);
+  assert.doesNotMatch(shown.split('\n')[0]!, /running +\d+:\d\d/, 'no elapsed time that would go stale');
+  const before = ui.app.frames.length;
+  // A clock ticking once a second would have drawn at least two frames by now, however busy the machine.
+  await sleep(2500);
+  assert.equal(ui.app.frames.length, before, 'a frame was drawn while the gate waited');
+  ui.app.stdin.write('s');
+  assert.equal((await ui.finished).outcome, 'resolved');
+});

@@ -54,6 +54,7 @@ test('step status words', () => {
   assert.equal(stepStatus(base, 0, true).text, 'not run');
   assert.equal(stepStatus({ ...base, state: 'running', startedAt: 0 }, 3200, false).text, 'running 3.2s');
   assert.equal(stepStatus({ ...base, state: 'running', startedAt: 0 }, 0, false, true).text, 'waiting for you');
+  assert.deepEqual([stepStatus({ ...base, state: 'running', startedAt: 0 }, 0, false, true).spinning, stepStatus({ ...base, state: 'running', startedAt: 0 }, 0, false, true).icon], [false, '?'], 'still: the clock is stopped while the operator is asked');
   assert.equal(stepStatus({ ...base, state: 'ok', durationMs: 12 }, 0, false).text, 'ok 12ms');
   assert.equal(stepStatus({ ...base, state: 'failed', durationMs: 5, result: { status: 'failed', durationMs: 5, exitCode: 2 } }, 0, false).text, 'failed 5ms: exit code 2');
   assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'operator' } }, 0, false).text, 'skipped by you');

@@ -64,9 +64,12 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   const { stdout } = useStdout();
   const focus = focusOf(vm, overlay);
   const moving = !vm.finished && vm.startedAt !== undefined;
-  // The spinner needs a fast tick; a gate or question on screen only has the 1 Hz clock: no redraw in between.
+  // The spinner needs a fast tick. A gate or question on screen stops the clock: nothing moves while the run
+  // waits for the operator, so nothing is redrawn (idle CPU ~0) and the header says since when it waits, a fact
+  // that stays true, instead of an elapsed time that would go stale.
   const waiting = vm.gate !== undefined || vm.questions.length > 0;
-  const now = useNow(!moving ? 0 : waiting ? 1000 : TICK_MS);
+  const waitingSince = vm.gate !== undefined ? vm.gateAt : vm.questions.length > 0 ? vm.questionAt : undefined;
+  const now = useNow(!moving || waiting ? 0 : TICK_MS);
   const step = currentStep(vm);
   const panel = vm.gate !== undefined || vm.questions.length > 0;
   const gateExtra = vm.gate ? gateSettings(vm.gate).length + vm.gate.command.trim().split('\n').length - 1 : 0;
@@ -97,7 +100,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   const rows = stdout.rows || 24;
   return (
     <Box flexDirection="column" {...(vm.finished ? {} : { height: Math.max(8, rows - 1), overflow: 'hidden' as const })}>
-      <Fixed><Header vm={vm} now={now} transcriptPath={transcriptPath} notice={notice} /></Fixed>
+      <Fixed><Header vm={vm} now={now} waitingSince={waitingSince} transcriptPath={transcriptPath} notice={notice} /></Fixed>
       <Shrinks><StepList vm={vm} now={now} maxRows={layout.stepRows} /></Shrinks>
       {/* At a gate or the end, the panel below says the rest: only the route that led here. */}
       <Shrinks>{vm.finished || vm.gate

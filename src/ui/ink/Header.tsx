@@ -6,9 +6,10 @@ import { useColor } from './theme.js';
 
 const OUTCOME_TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad', interrupted: 'warn' } as const;
 
-export interface HeaderProps { vm: ViewModel; now: number; transcriptPath?: string | undefined; notice?: string | undefined }
+/** waitingSince: a gate or question waits for the operator (the clock is stopped): shown as a time of day. */
+export interface HeaderProps { vm: ViewModel; now: number; waitingSince?: number | undefined; transcriptPath?: string | undefined; notice?: string | undefined }
 
-export function Header({ vm, now, transcriptPath, notice }: HeaderProps) {
+export function Header({ vm, now, waitingSince, transcriptPath, notice }: HeaderProps) {
   const color = useColor();
   const end = vm.finishedAt ?? now;
   const elapsed = vm.startedAt !== undefined ? formatClock(end - vm.startedAt) : '0:00';
@@ -21,14 +22,16 @@ export function Header({ vm, now, transcriptPath, notice }: HeaderProps) {
           {vm.name ? <Text color={color('dim')}> ({vm.name})</Text> : null}
           {vm.dryRun ? <Text color={color('warn')} bold>  DRY RUN</Text> : null}
         </Text>
-        <Text>
+        {/* Never shrunk: the title gives way (truncated) so the state and time stay whole. */}
+        <Box flexShrink={0}>
           {outcome
-            ? <Text bold inverse color={color(OUTCOME_TONE[outcome])}> {outcome.toUpperCase()} </Text>
-            : <Text color={color('active')}>running</Text>}
-          {/* Plain digits: a clock glyph is two columns wide in some terminals and one in others, which wraps a
-              full-width header there. */}
-          <Text>  {elapsed}</Text>
-        </Text>
+            ? <Text><Text bold inverse color={color(OUTCOME_TONE[outcome])}> {outcome.toUpperCase()} </Text>  {elapsed}</Text>
+            : waitingSince !== undefined
+              ? <Text color={color('warn')}>  waiting since {timeOfDay(waitingSince)}</Text>
+              // Plain digits: a clock glyph is two columns wide in some terminals and one in others, which wraps a
+              // full-width header there.
+              : <Text><Text color={color('active')}>running</Text>  {elapsed}</Text>}
+        </Box>
       </Box>
       {vm.target ? <Text wrap="truncate-end"><Text color={color('dim')}>target     </Text>{vm.target}</Text> : null}
       {transcriptPath ? <Text wrap="truncate-end"><Text color={color('dim')}>transcript </Text>{transcriptPath}</Text> : null}
@@ -37,3 +40,6 @@ export function Header({ vm, now, transcriptPath, notice }: HeaderProps) {
     </Box>
   );
 }
+
+/** HH:MM:SS, local time. */
+const timeOfDay = (ms: number) => new Date(ms).toTimeString().slice(0, 8);

@@ -11,6 +11,7 @@ import { exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
 import { runbookCaller } from './call-runbook.js';
 import { isLostTerminal } from '../ui/terminal.js';
+import { maskUrl } from '../db/url.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
 
@@ -155,7 +156,9 @@ function targetOf(runbook: Runbook, inputs: Record<string, unknown>, redactor: R
   try {
     const url = renderTemplate(first.url, { inputs, steps: {} });
     redactor.addUrl(url);
-    return redactor.mask(url);
+    // Known secrets first, then the password's place in the URL: one or two characters are too short to mask
+    // wherever they occur, but in a URL's userinfo they are still a password.
+    return maskUrl(redactor.mask(url));
   } catch {
     return undefined;
   }

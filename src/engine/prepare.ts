@@ -6,7 +6,7 @@ import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, P
 import type { Scope } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue, test } from './render.js';
 import { toMs } from './duration.js';
-import { engineOfScheme } from '../db/url.js';
+import { engineOfScheme, maskUrl } from '../db/url.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -106,7 +106,8 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
     ...(url !== undefined ? { url } : {}), ...(host !== undefined ? { host } : {}),
     ...(port !== undefined ? { port } : {}), ...(servername !== undefined ? { servername } : {}),
   };
-  const where = url ?? `${host ?? ''}${port !== undefined ? `:${port}` : ''}`;
+  // Shown (and recorded) with the password's place masked, whatever its length; the action keeps the real URL.
+  const where = url !== undefined ? maskUrl(url) : `${host ?? ''}${port !== undefined ? `:${port}` : ''}`;
   return { action, command: `probe ${probe} ${where}`.trim(), ...(url ? { target: url } : {}) };
 }
 

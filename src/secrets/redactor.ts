@@ -36,7 +36,7 @@ export class Redactor {
 
   /** Registers the password of a connection URL, if it has one. */
   addUrl(url: string): void {
-    for (const raw of passwordCandidates(url)) { this.add(raw); this.add(safeDecode(raw)); }
+    for (const raw of passwordCandidates(url)) { this.add(raw); this.add(safeDecode(raw)); this.addShortPassword(url, raw); }
     // Passwords can also ride in the query string (mysql2 and libpq both accept them there). A raw '#' or '&'
     // in one is a common typo, so the value is also taken to run up to the next `&key=` or the end.
     for (const m of url.matchAll(/[?&](?:password|sslpassword|pass)=([^&]*)/gis)) {
@@ -44,6 +44,21 @@ export class Redactor {
       const long = /^.*?(?=&[A-Za-z0-9_.%-]+=|$)/s.exec(url.slice(start))?.[0] ?? '';
       for (const raw of [m[1] ?? '', (m[1] ?? '').split('#')[0] ?? '', long]) { this.add(raw); this.add(safeDecode(raw)); }
     }
+  }
+
+  /** A password of one or two characters is too common to mask wherever it occurs, but inside its URL it is
+   *  still the password: `user:pw` (or `:pw@` with no user) is masked instead, wherever the URL turns up. */
+  private addShortPassword(url: string, raw: string): void {
+    if (raw.length === 0 || raw.length >= 3) return;
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0].length ?? 0;
+    const at = url.indexOf(`:${raw}@`, scheme);
+    if (at < 0) return;
+    const userinfo = url.slice(scheme, at + 1 + raw.length);
+    const form = userinfo.length >= 3 && !userinfo.startsWith(':') ? userinfo : `:${raw}@`;
+    if (this.registered.has(form)) return;
+    this.registered.add(form);
+    this.secrets.add(form);
+    this.longestForm = undefined;
   }
 
   mask(text: string): string {

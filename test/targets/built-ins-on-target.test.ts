@@ -65,6 +65,33 @@ describe('built-in runbooks with db_ssh, on a real sshd, against the lab Postgre
     assert.match(r.stderr, /the host checks \(--db-ssh, --db-pod, --db-container\) print step by step; leave out --json/);
   });
 
+  it('refused: its service, listener and log steps run on the host and find the server bound to loopback only', async (t) => {
+    // The lab server listens on 127.0.0.1 only: 127.0.0.2 is refused, although the database runs.
+    const url = pg.url().replace('127.0.0.1', '127.0.0.2');
+    const transcript = join(scratch(t), 't.jsonl');
+    const run = cli(['run', 'refused', '--plain', '--transcript', transcript, '-i', `url=${url}`,
+      '-i', 'db_ssh=runbook-sshd', '-i', `ssh_config=${sshd.config}`], { keepStdin: true });
+    // Answers only to the questions on screen (whether this machine looks like a container decides the first).
+    const answered = new Set<string>();
+    const answer = (prompt: string, reply: string) => {
+      if (!answered.has(prompt) && run.stdout().includes(prompt)) { answered.add(prompt); run.child.stdin.write(`${reply}\n`); }
+    };
+    const timer = setInterval(() => {
+      answer('answer one of: url-is-wrong, database-runs-here', 'database-runs-here');
+      answer('answer one of: started-it, url-is-wrong, cannot', 'cannot');
+    }, 50);
+    const r = await run;
+    clearInterval(timer);
+    const lines = transcriptLines(transcript);
+    assert.equal(finished(lines)?.outcome, 'escalate', r.stdout + r.stderr);
+    for (const id of ['service-status', 'sockets', 'logs']) assert.equal(started(lines, id)?.where, ON_SSHD, id);
+    assert.match(output(lines, 'service-status'), /state=running/);
+    assert.match(output(lines, 'sockets'), new RegExp(`on port ${pg.port}: 127\\.0\\.0\\.1:${pg.port}\\nlisten=loopback`));
+    assert.ok(answered.has('answer one of: started-it, url-is-wrong, cannot'), 'reached the step that says where the database runs');
+    const id = lines.find((l) => l.type === 'target-identified' && l.connection === 'target:db_host') as { target?: { server: string } } | undefined;
+    assert.match(id?.target?.server ?? '', /^ssh host key /);
+  });
+
   it('without db_ssh the host-evidence step is skipped, saying why; nothing runs on this machine in its place', async (t) => {
     const transcript = join(scratch(t), 't.jsonl');
     await cli(['run', 'auth', '--plain', '--transcript', transcript, '-i', `url=${pg.url({ password: 'not-the-password' })}`]);

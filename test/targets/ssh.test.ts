@@ -183,6 +183,26 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     assert.deepEqual(left, [], 'the remote sleeps were killed');
   });
 
+  // Ctrl-C in plain mode is SIGINT; kill -9 of runbook is the engine's death (the step supervisor ends the local
+  // client's group, the channel closes, the watcher there ends the remote group).
+  for (const [how, signal] of [['Ctrl-C (SIGINT)', 'SIGINT'], ['kill -9 of runbook', 'SIGKILL']] as const) {
+    it(`${how} stops the remote process tree, not only the local ssh`, async (t) => {
+      const dir = scratch(t);
+      const marker = String(8000 + Math.floor(Math.random() * 5000));
+      const step = `  - id: remote
+    target: db_host
+    shell: "sleep ${marker} & sleep ${marker}; echo never"`;
+      const run = cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step)), '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
+      await until(() => marked(`sleep ${marker}`).length >= 2, 60_000, 'the remote sleeps');
+      run.child.kill(signal);
+      const r = await run;
+      if (signal === 'SIGINT') assert.equal(r.code, 130, r.stdout + r.stderr);
+      let left = marked(`sleep ${marker}`);
+      for (let i = 0; i < 100 && left.length; i++) { await new Promise((res) => setTimeout(res, 100)); left = marked(`sleep ${marker}`); }
+      assert.deepEqual(left, [], 'the remote sleeps were killed');
+    });
+  }
+
   for (const [name, over, classification] of [
     ['an unknown host key', { UserKnownHostsFile: '/dev/null' }, 'target-hostkey'],
     ['a key the server does not accept', { IdentityFile: 'other_key' }, 'target-auth'],

@@ -8,6 +8,8 @@ export class Redactor {
   private readonly secrets = new Set<string>();
   private readonly registered = new Set<string>(); // what add() was given, each form registered once
   private longestForm: number | undefined;
+  /** URL passwords of one or two characters: masked only between ':' and '@' (addShortPassword). */
+  private readonly shortPasswords = new Set<string>();
 
   /** Registers a secret and the forms it takes when encoded (secrets/encodings.ts). Values shorter than 3 chars
    *  are too common to mask. */
@@ -31,6 +33,7 @@ export class Redactor {
   /** Whether the text holds any registered secret (in any of its forms). */
   contains(text: string): boolean {
     for (const s of this.secrets) if (text.includes(s)) return true;
+    for (const pw of this.shortPasswords) if (text.includes(`:${pw}@`)) return true;
     return false;
   }
 
@@ -47,17 +50,10 @@ export class Redactor {
   }
 
   /** A password of one or two characters is too common to mask wherever it occurs, but inside its URL it is
-   *  still the password: `user:pw` (or `:pw@` with no user) is masked instead, wherever the URL turns up. */
+   *  still the password: it is masked wherever it stands between ':' and '@', as in its URL. */
   private addShortPassword(url: string, raw: string): void {
-    if (raw.length === 0 || raw.length >= 3) return;
-    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0].length ?? 0;
-    const at = url.indexOf(`:${raw}@`, scheme);
-    if (at < 0) return;
-    const userinfo = url.slice(scheme, at + 1 + raw.length);
-    const form = userinfo.length >= 3 && !userinfo.startsWith(':') ? userinfo : `:${raw}@`;
-    if (this.registered.has(form)) return;
-    this.registered.add(form);
-    this.secrets.add(form);
+    if (raw.length === 0 || raw.length >= 3 || !url.includes(`:${raw}@`)) return;
+    this.shortPasswords.add(raw);
     this.longestForm = undefined;
   }
 
@@ -66,6 +62,9 @@ export class Redactor {
     // masking one secret at a time would break an overlapping one and leave its other half readable.
     const ranges: [number, number][] = [];
     for (const s of this.secrets) for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + 1)) ranges.push([i, i + s.length]);
+    for (const pw of this.shortPasswords) {
+      for (let i = text.indexOf(`:${pw}@`); i >= 0; i = text.indexOf(`:${pw}@`, i + 1)) ranges.push([i + 1, i + 1 + pw.length]);
+    }
     if (ranges.length === 0) return text;
     ranges.sort((a, b) => a[0] - b[0]);
     let out = '', pos = 0;
@@ -88,11 +87,11 @@ export class Redactor {
     return value;
   }
 
-  get size(): number { return this.secrets.size; }
+  get size(): number { return this.secrets.size + this.shortPasswords.size; }
 
   /** Length of the longest secret: how much of a stream's tail could still be the start of one. */
   get longest(): number {
-    this.longestForm ??= Math.max(0, ...[...this.secrets].map((s) => s.length));
+    this.longestForm ??= Math.max(0, ...[...this.secrets].map((s) => s.length), ...[...this.shortPasswords].map((pw) => pw.length + 2));
     return this.longestForm;
   }
 }

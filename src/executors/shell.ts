@@ -12,6 +12,7 @@ import { discardingStore } from './zx-store.js';
 import { sandboxed } from './sandbox.js';
 import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
 import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
+import { signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
@@ -137,23 +138,20 @@ function forward(stream: 'stdout' | 'stderr', keep: BoundedOutput, ctx: ExecCont
   };
 }
 
-/** SIGTERM to the whole tree (zx's kill walks descendants and the process group), then SIGKILL. */
+/** SIGTERM to the whole tree (the group and every descendant: process-tree.ts), then SIGKILL. */
 async function terminate(p: ProcessPromise, settled: Promise<unknown>): Promise<void> {
-  await killTree(p, 'SIGTERM');
+  killTree(p, 'SIGTERM');
   if (await settlesWithin(settled, TERM_GRACE_MS)) return;
-  await killTree(p, 'SIGKILL');
+  killTree(p, 'SIGKILL');
   if (await settlesWithin(settled, KILL_GRACE_MS)) return;
   // Something outside our group still holds the pipes open; stop waiting for it.
   p.stdout?.destroy();
   p.stderr?.destroy();
 }
 
-async function killTree(p: ProcessPromise, signal: NodeJS.Signals): Promise<void> {
-  try {
-    await p.kill(signal);
-  } catch {
-    // Already settled: nothing left to kill.
-  }
+function killTree(p: ProcessPromise, signal: NodeJS.Signals): void {
+  const pid = p.child?.pid;
+  if (pid !== undefined) signalTree(pid, signal);
 }
 
 function toResult(

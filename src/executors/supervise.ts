@@ -58,7 +58,7 @@ export function stepProcess(pid: number): StepProcess {
   return { pid, pgid: pid, ...(bootId ? { bootId } : {}), ...(stat ? { startTicks: stat.startTicks } : {}) };
 }
 
-export interface ProcStat { pid: number; comm: string; state: string; pgid: number; startTicks: number }
+export interface ProcStat { pid: number; comm: string; state: string; ppid: number; pgid: number; startTicks: number }
 
 /** /proc/<pid>/stat, parsed (the command name may hold spaces and parentheses). undefined if gone. */
 export function procStat(pid: number | string): ProcStat | undefined {
@@ -69,7 +69,7 @@ export function procStat(pid: number | string): ProcStat | undefined {
   const pgid = Number(fields[2]);
   const startTicks = Number(fields[19]);
   if (!Number.isFinite(pgid) || !Number.isFinite(startTicks)) return undefined;
-  return { pid: Number(pid), comm: text.slice(text.indexOf('(') + 1, close), state: fields[0] ?? '', pgid, startTicks };
+  return { pid: Number(pid), comm: text.slice(text.indexOf('(') + 1, close), state: fields[0] ?? '', ppid: Number(fields[1]), pgid, startTicks };
 }
 
 export function readBootId(): string | undefined {

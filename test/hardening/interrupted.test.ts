@@ -108,7 +108,7 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       const stepPid = Number(readFileSync(join(s.dir, 'slow.pid'), 'utf8'));
       term.close();
       await until(() => !alive(pid), 20_000, 'runbook to exit after its terminal closed');
-      assert.equal(finished(transcriptLines(s.transcript))?.outcome, 'interrupted');
+      assert.equal(finished(transcriptLines(s.transcript))?.outcome, 'interrupted', readFileSync(s.transcript, 'utf8').split('\n').slice(-6).join('\n'));
       await until(() => !alive(stepPid), 20_000, 'the step process to be stopped with the run');
       const resumed = await cli(['resume', s.transcript, '--plain', '--yes', '-i', 'delay=0']);
       assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);

@@ -24,3 +24,21 @@ export function inheritedEnv(base: NodeJS.ProcessEnv, withheld: readonly string[
   }
   return out;
 }
+
+/** What the engine's own helper processes get (flock, the sandbox check, closing an SSH master): they run no
+ *  script of anyone's, so they need no variable beyond these, and get no credential or input variable. */
+const TOOL_VARS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TMPDIR', 'TZ', 'TERM'];
+
+export function toolEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(inheritedEnv(base, []))) {
+    if (TOOL_VARS.includes(name) || name.startsWith('LC_')) out[name] = value;
+  }
+  return out;
+}
+
+/** The lab's servers and their setup tools (runbook demo, the tests): the engine's environment without its
+ *  credential variables; they read none, and a server would hold them for its whole life. */
+export function labEnv(): NodeJS.ProcessEnv {
+  return inheritedEnv(process.env, []);
+}

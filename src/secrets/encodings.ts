@@ -1,21 +1,41 @@
 // The forms a secret takes on its way out: a script echoes it URL-encoded, JSON-escaped, shell-quoted by
-// `set -x` or `printf %q`, base64- or hex-encoded. Each form is a string the redactor masks like the secret.
+// `set -x` or `printf %q`, base64- or hex-encoded, or a one-line rendering collapses its whitespace. Each form
+// is a string the redactor masks like the secret. Wrapped base64 and hex dumps are found by secrets/wrapped.ts.
 
 /** Encoded fragments shorter than this are too likely to occur by chance. */
 const MIN_FRAGMENT = 4;
 
 export function encodedForms(secret: string): string[] {
   const forms = [
-    encodeURIComponent(secret), encodeURI(secret), formEncode(secret),
+    ...collapsedForms(secret),
+    ...withLowerEscapes([encodeURIComponent(secret), encodeURI(secret), formEncode(secret)]),
     jsonBody(secret), asciiJsonBody(secret), jsonBody(secret).replaceAll('/', '\\/'),
     secret.replace(/'/g, `'\\''`),                       // inside '…', as set -x prints a word
     secret.replace(/[ !"$&'()*;<>?[\\\]`{|}^]/g, '\\$&'),  // printf %q without control characters
     ansiC(secret),                                        // $'…', as printf %q and set -x print control characters
     ...base64Fragments(secret),
   ];
-  const hex = Buffer.from(secret, 'utf8').toString('hex');
+  const hex = hexForm(secret);
   forms.push(hex, hex.toUpperCase());
   return forms;
+}
+
+/** The secret's bytes in lower-case hex, as a hex dump holds them once its offsets, spacing and text column are
+ *  taken out (secrets/wrapped.ts). */
+export function hexForm(secret: string): string {
+  return Buffer.from(secret, 'utf8').toString('hex');
+}
+
+/** A secret with whitespace inside (a multi-line key, "tab\there") as a one-line rendering shows it: a title, a
+ *  for_each label, a wait step's last line, an error line all turn each run of whitespace into one space. */
+function collapsedForms(secret: string): string[] {
+  if (!/\s/.test(secret)) return [];
+  return [secret.replace(/\s+/g, ' '), secret.replace(/\s+/g, ' ').trim(), secret.replace(/\s*\n\s*/g, ' ')];
+}
+
+/** Percent-encoding with lower-case hex (%2f) as some encoders write it, besides the upper-case original. */
+function withLowerEscapes(forms: string[]): string[] {
+  return forms.flatMap((f) => { const lower = f.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()); return lower === f ? [f] : [f, lower]; });
 }
 
 function formEncode(s: string): string {

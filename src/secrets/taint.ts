@@ -10,8 +10,10 @@ const WALK_BUDGET = 10_000;
 export function taintFor(redactor: Redactor): Taint {
   return {
     secret: (value) => redactor.size > 0 && holds(redactor, value, { left: WALK_BUDGET }),
-    // A derived string that already shows a registered secret is masked where it does; any other is new.
-    derived: (value) => { if (!redactor.contains(value)) redactor.add(value); },
+    // A derived string that already shows a registered secret is masked where it does; any other is new. A
+    // structure's strings are each a secret (split(secret, ':')[1], lines(output)[0], a for_each item), and its
+    // numbers as Redactor.addNumber says.
+    derived: (value) => derive(redactor, value, { left: WALK_BUDGET }),
   };
 }
 
@@ -19,6 +21,23 @@ export function taintFor(redactor: Redactor): Taint {
 export function withTaint<S extends Scope>(scope: S, taint: Taint | undefined): S {
   if (taint) Object.defineProperty(scope, TAINT, { value: taint, enumerable: false });
   return scope;
+}
+
+/** Every string and number the value holds is looked at against the secrets known before it, then registered:
+ *  registering one at a time would rebuild the redactor's matcher once per string. */
+function derive(redactor: Redactor, value: unknown, budget: { left: number }): void {
+  const strings: string[] = [];
+  const numbers: (number | bigint)[] = [];
+  const walk = (v: unknown): void => {
+    if (--budget.left < 0) return;
+    if (typeof v === 'string') strings.push(v);
+    else if (typeof v === 'number' || typeof v === 'bigint') numbers.push(v);
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  walk(value);
+  const fresh = strings.filter((s) => !redactor.contains(s));
+  for (const s of fresh) redactor.addValue(s);
+  for (const n of numbers) redactor.addNumber(n);
 }
 
 function holds(redactor: Redactor, value: unknown, budget: { left: number }): boolean {

@@ -2,6 +2,7 @@
 // command line and environment is sampled over and over during a real CLI run. No command line ever holds a
 // secret (values reach scripts on stdin, not as bash arguments); no environment holds one except the engine's
 // own (it was started with them) and the processes of the one step that declared the secret in its `env:`.
+// A called runbook's scripts inherit neither its own inputs' variables nor any caller's.
 // Credential variables of the engine's environment (DATABASE_URL, PGPASSWORD, MYSQL_PWD, *_PASSWORD) reach no step.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,9 +16,10 @@ const token = () => Math.random().toString(36).slice(2, 10);
 // Awkward characters: each quoting context of a hole must still hold the value as one inert word.
 const PW = `Pw-${token()}:@/#'" $x`;
 const VAULT = `Vault${token()}`;
+const CALLED = `Called${token()}`;
 const ENGINE_ONLY = { DATABASE_URL: `postgres://app:Db${token()}@127.0.0.1:1/db`, PGPASSWORD: `Pg${token()}`, MYSQL_PWD: `My${token()}`, APP_DB_PASSWORD: `Ap${token()}` };
 const FORMS = (s: string) => [s, encodeURIComponent(s)];
-const ALL = [PW, PW.toUpperCase(), VAULT, ...Object.values(ENGINE_ONLY).map((v) => v.replace(/^.*:(Db[a-z0-9]+)@.*$/, '$1'))];
+const ALL = [PW, PW.toUpperCase(), VAULT, CALLED, ...Object.values(ENGINE_ONLY).map((v) => v.replace(/^.*:(Db[a-z0-9]+)@.*$/, '$1'))];
 
 interface Sample { pid: number; cmdline: string; environ: string }
 
@@ -37,6 +39,16 @@ function sampleAll(): Sample[] {
 test('no secret in any process command line; in environments only where the step declared it', { timeout: E2E_TEST_LIMIT_MS }, async () => {
   const vaultFile = join(dir, 'vault-response');
   writeFileSync(vaultFile, `postgres://app:${VAULT}@127.0.0.1:1/db\n`);
+  // A called runbook's scripts inherit none of its callers' input variables (RB_PROC_PW) either.
+  const called = writeRunbook(dir, 'proc-called', `name: proc-called
+title: Called from proc-secrets
+inputs:
+  token: { env: RB_CALLED_TOKEN, secret: true }
+steps:
+  - id: inner
+    shell: sleep 1; bash -c 'sleep 1'
+  - { id: done, end: resolved }
+`);
   const runbook = writeRunbook(dir, 'proc-secrets', `name: proc-secrets
 title: Secrets in flight
 inputs:
@@ -65,13 +77,15 @@ steps:
     shell:
       run: sleep 1; bash -c 'sleep 1'
       env: { API_TOKEN: "\${{ inputs.pw }}", STEP_MARK: declared }
+  - id: call
+    runbook: { name: ${JSON.stringify(called)} }
   - id: polled
     wait: { shell: "sleep 0.5; echo \${{ 'x' + inputs.pw }} >/dev/null", until: "result.ok", every: 1s, for: 10s }
   - { id: done, end: resolved }
 `);
   const transcript = join(dir, 'proc.jsonl');
   const run = cli(['run', runbook, '--plain', '--transcript', transcript, '-i', `vault_file=${vaultFile}`],
-    { env: { RB_PROC_PW: PW, ...ENGINE_ONLY }, timeoutMs: 100_000 });
+    { env: { RB_PROC_PW: PW, RB_CALLED_TOKEN: CALLED, ...ENGINE_ONLY }, timeoutMs: 100_000 });
   const engine = run.child.pid!;
   // A child between fork and exec still shows the engine's own command line and environment: it is the engine.
   const engineCmdline = readFileSync(`/proc/${engine}/cmdline`, 'utf8');
@@ -102,6 +116,7 @@ steps:
   assert.deepEqual([...new Set(leaks)], []);
   // The sampling saw the steps: their scripts (which reference values only by name) and the declared step's processes.
   assert.ok(scripts.size >= 4, `saw ${scripts.size} step scripts in ${samples} samples`);
+  assert.ok(transcriptLines(transcript).some((l) => l.type === 'step-finished' && l.stepId === 'call/inner'), 'the called runbook ran');
   assert.ok(declaredSeen > 0, `saw the declared step's processes in ${samples} samples`);
   const written = { stdout: r.stdout, stderr: r.stderr, transcript: readFileSync(transcript, 'utf8') };
   for (const secret of ALL) for (const [where, text] of Object.entries(written)) assert.ok(!text.includes(secret), `${JSON.stringify(secret)} in ${where}`);

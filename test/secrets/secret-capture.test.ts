@@ -69,5 +69,45 @@ steps:
         for (const [where, text] of Object.entries(written)) assert.ok(!text.includes(secret), `${JSON.stringify(secret)} is in ${where}`);
       }
     });
+
+    // The server quotes a bound value back in its error (PostgreSQL: invalid input syntax for type integer:
+    // "<value>") or in a row; the value is a secret input, a part of one (split()), or one computed from one.
+    it(`on ${engine}: a secret bound as a parameter is masked where the server quotes it back`, { timeout: E2E_TEST_LIMIT_MS }, async () => {
+      const pg = engine === 'postgres';
+      const runbook = writeRunbook(dir, `param-${engine}`, `name: param-${engine}
+title: t
+inputs:
+  url: { secret: true, type: url }
+  tok: { secret: true }
+connections:
+  db: { url: "\${{ inputs.url }}" }
+steps:
+  - id: whole
+    sql: { query: "${pg ? 'SELECT $1::int AS x' : 'SELECT CAST(? AS DATE) AS x, ? AS y'}", params: ["\${{ inputs.tok }}"${pg ? '' : ', "\${{ inputs.tok }}"'}] }
+    on: { error: part }
+  - id: part
+    sql: { query: "${pg ? 'SELECT $1::uuid AS x' : 'SELECT ? AS x'}", params: ["\${{ split(inputs.tok, '-')[1] }}"] }
+    on: { error: derived }
+  - id: derived
+    sql: { query: "${pg ? 'SELECT $1::date AS x' : 'SELECT UPPER(?) AS x'}", params: ["\${{ upper(inputs.tok) }}"] }
+    on: { error: done }
+  - { id: done, end: resolved }
+`);
+      const tok = 'ParamSecret-PieceSecret9';
+      const transcript = join(dir, `param-${engine}.jsonl`);
+      const r = await cli(['run', runbook, '--plain', '--transcript', transcript, '-i', `url=${servers[engine]!.url()}`, '-i', `tok=${tok}`], { timeoutMs: 50_000 });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const written = { screen: r.stdout + r.stderr, transcript: readFileSync(transcript, 'utf8') };
+      for (const secret of [tok, 'ParamSecret', 'PieceSecret9', tok.toUpperCase()]) {
+        for (const [where, text] of Object.entries(written)) assert.ok(!text.includes(secret), `${secret} is in ${where}:\n${text}`);
+      }
+      const results = transcriptLines(transcript).filter((l) => l.type === 'step-finished') as unknown as { stepId: string; result: { error?: string; rows?: unknown[] } }[];
+      if (pg) {
+        assert.match(results[0]!.result.error ?? '', /invalid input syntax for type integer: "\*\*\*\*"/);
+        assert.match(results[1]!.result.error ?? '', /invalid input syntax for type uuid: "\*\*\*\*"/);
+      } else {
+        assert.deepEqual(results.map((x) => x.result.rows), [[{ x: null, y: '****' }], [{ x: '****' }], [{ x: '****' }]]);
+      }
+    });
   }
 });

@@ -112,3 +112,74 @@ steps:
   assert.equal(started && 'title' in started ? started.title : '', `host DB.INTERNAL scheme-ok true set yes len ${url.length}`);
   assert.ok(!JSON.stringify(h.events).includes(PW));
 });
+
+// Parts of a secret are secrets: every string a value computed from one holds (split(), lines(), arrays of them,
+// a row find() picked with one), read back out by index, through vars, as for_each items and in their labels.
+// Numbers computed from a secret are masked from 4 digits (a PIN, a port number kept secret); a shorter one (a
+// length, a count) stays readable, so a 2 in the output is not masked everywhere.
+test('parts of a secret are masked in titles, commands, output, vars, for_each items and labels; the step gets them real', async () => {
+  const CREDS = 'alice-svc:Pa55-SPLITSECRET';
+  const FETCHED = 'svcuser\nLine2-FETCHEDSECRET\n';
+  const PIN = '748213';
+  const yaml = `name: t
+title: t
+inputs:
+  creds: { secret: true }
+  pin: { secret: true }
+steps:
+  - id: fetch
+    secret: true
+    shell: vault read -field=users secret/app
+    capture: v
+  - id: parts
+    vars:
+      pw: "split(inputs.creds, ':')[1]"
+      line: "lines(v.output)[1]"
+      nested: "[[split(inputs.creds, ':')[1]], [lines(v.output)]]"
+      pin: "number(inputs.pin) + 1"
+      len: "length(inputs.creds)"
+  - id: use
+    title: "pw \${{ split(inputs.creds, ':')[1] }} line \${{ lines(v.output)[1] }} deep \${{ vars.nested[1][0][1] }} pin \${{ vars.pin }} len \${{ vars.len }}"
+    shell: "echo \${{ vars.pw }} \${{ vars.line }} \${{ vars.pin }}"
+  - id: each
+    for_each: { in: "lines(v.output)", as: u, label: "user \${{ u }}" }
+    shell: "echo \${{ u }}"
+  - id: each2
+    for_each: { in: "split(inputs.creds, ':')" }
+    shell: "true"
+  - { id: done, end: resolved, message: "done with \${{ vars.pw }} and pin \${{ vars.pin }}" }
+`;
+  const redactor = new Redactor();
+  const { values } = resolveInputs(runbookFrom(yaml).doc, { creds: CREDS, pin: PIN }, {}, redactor);
+  const h = harness(yaml, {
+    fetch: { stdout: FETCHED },
+    use: async (action) => ({ stdout: `${(action as { values: string[] }).values.join(' ')}\n` }),
+    each: async (action) => ({ stdout: `${(action as { values: string[] }).values.join(' ')}\n` }),
+  }, { inputs: values, redactor });
+  const end = await h.run.start();
+  assert.equal(end.outcome, 'resolved', end.message);
+  const shown = JSON.stringify(h.events);
+  for (const part of ['Pa55-SPLITSECRET', 'alice-svc', 'Line2-FETCHEDSECRET', 'svcuser', String(Number(PIN) + 1), PIN]) {
+    assert.ok(!shown.includes(part), `${part} is shown: ${shown.split(part)[0]!.slice(-200)}`);
+  }
+  const title = h.events.find((e) => e.type === 'step-started' && e.stepId === 'use');
+  assert.equal(title && 'title' in title ? title.title : '', `pw **** line **** deep **** pin **** len ${CREDS.length}`);
+  const labels = h.events.filter((e) => e.type === 'item-finished').map((e) => (e as { label: string }).label);
+  assert.deepEqual(labels, ['user ****', 'user ****', '****', '****']);
+  // The steps got the real values.
+  assert.deepEqual(h.calls.find((c) => c.stepId === 'use')?.action, h.calls.find((c) => c.stepId === 'use')!.action);
+  const use = h.calls.find((c) => c.stepId === 'use')!.action as { values: string[] };
+  assert.deepEqual(use.values, ['Pa55-SPLITSECRET', 'Line2-FETCHEDSECRET', String(Number(PIN) + 1)]);
+  const items = h.calls.filter((c) => c.stepId === 'each').map((c) => (c.action as { values: string[] }).values[0]);
+  assert.deepEqual(items, ['svcuser', 'Line2-FETCHEDSECRET']);
+  // Short numbers stay readable: the length (26) is in the title, and a 26 elsewhere is not masked.
+  assert.ok(!redactor.mask('26 items, 26 ms').includes('****'));
+});
+
+test('a number computed from a secret is masked from 4 digits, a shorter one is not', () => {
+  const redactor = new Redactor();
+  for (const n of [7, 42, 999, -12, 1.5]) redactor.addNumber(n);
+  assert.equal(redactor.size, 0, 'numbers of fewer than 4 digits are not registered');
+  for (const n of [1234, 99_999, 123.45, 10n ** 20n]) redactor.addNumber(n);
+  assert.equal(redactor.mask('a 1234 b 99999 c 123.45 d 100000000000000000000 e 999'), 'a **** b **** c **** d **** e 999');
+});

@@ -1,5 +1,7 @@
 // Keeps the head and tail of a stream and counts the rest, so a step printing gigabytes
 // finishes in bounded memory while the operator still sees how it started and ended.
+import { plural } from '../common/plural.js';
+
 export const HEAD_BYTES = 64 * 1024;
 export const TAIL_BYTES = 64 * 1024;
 
@@ -36,7 +38,7 @@ export class BoundedOutput {
     const head = Buffer.concat(this.head).toString('utf8');
     const tail = Buffer.concat(this.tail).toString('utf8');
     const elided = this.total - this.headBytes - this.tailBytes;
-    return elided > 0 ? `${head}\n[… ${elided} bytes elided …]\n${tail}` : head + tail;
+    return elided > 0 ? `${head}\n[… ${plural(elided, 'byte')} elided …]\n${tail}` : head + tail;
   }
 
   private compactTail(): void {

@@ -11,10 +11,26 @@
 // - MySQL: @@server_uuid. MariaDB has none: @@hostname, @@port and @@datadir (stable across restarts).
 // - Shell steps run here: the host name and /etc/machine-id.
 // The database name is part of the target: another database on the same server is another target.
+//
+// The server's identity alone does not tell two servers apart: copies of one data directory share the
+// system_identifier, and `mariadb-0` in two clusters has the same hostname, port and datadir. So the address
+// the URL names (host, port, database, user) is compared too; a legitimate move (a DNS change, a failover to a
+// replica under another name) is what --retarget is for.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Session } from '../db/session.js';
 import { socketPath, type ConnectionInfo } from '../db/url.js';
+import { withEnvCredentials } from '../db/url-env.js';
+
+/** Where a connection's URL leads (with the run's environment filling in what it leaves out), before any
+ *  server is asked: recorded for every connection as a run starts. */
+export interface TargetAddress {
+  engine: 'postgres' | 'mysql' | 'mariadb';
+  host: string;
+  port?: number;
+  database?: string;
+  user?: string;
+}
 
 export interface TargetFingerprint {
   engine: 'postgres' | 'mysql' | 'mariadb' | 'host';
@@ -37,11 +53,19 @@ export function hostFingerprint(): TargetFingerprint {
   return { engine: 'host', host: name, server: id ? `machine-id ${id}` : `hostname ${name}`, ...(id ? {} : { weak: true }) };
 }
 
-/** Asks the server who it is (one read-only statement). Never throws for a missing privilege: falls back. */
-export async function fingerprintSession(session: Session, info: ConnectionInfo, signal: AbortSignal): Promise<TargetFingerprint> {
-  // A Unix socket is named by its path (the port is in a PostgreSQL socket's name, meaningless for MySQL's).
+/** Where a URL leads, as the connection will be made: the run's environment fills in what the URL leaves out
+ *  (PGUSER, PGDATABASE: db/url-env.ts). A Unix socket is named by its path (the port is in a PostgreSQL
+ *  socket's name, meaningless for MySQL's). */
+export function addressOf(given: ConnectionInfo, env: Record<string, string | undefined> = process.env): TargetAddress {
+  const info = withEnvCredentials(given, env);
   const socket = socketPath(info);
-  const base = { host: socket ?? info.host, ...(socket ? {} : { port: info.port }), database: info.database, user: info.user };
+  return { engine: info.engine, host: socket ?? info.host, ...(socket ? {} : { port: info.port }), database: info.database, user: info.user };
+}
+
+/** Asks the server who it is (one read-only statement). Never throws for a missing privilege: falls back. */
+export async function fingerprintSession(session: Session, address: TargetAddress, signal: AbortSignal): Promise<TargetFingerprint> {
+  // Picked field by field: never more than the address (a ConnectionInfo passed here holds the password).
+  const base = { host: address.host, ...(address.port !== undefined ? { port: address.port } : {}), database: address.database, user: address.user };
   const one = async (sql: string): Promise<Record<string, unknown> | undefined> => {
     try { return (await session.query(sql, [], { readOnly: true, signal })).rows[0]; } catch { return undefined; }
   };
@@ -63,18 +87,28 @@ export async function fingerprintSession(session: Session, info: ConnectionInfo,
   return { engine: session.flavour, ...base, server: `hostname ${String(row.h)} port ${String(row.p)} datadir ${String(row.d)}` };
 }
 
-/** Same target: same server identity and database (and, where the identity is weak, the same address). */
+/** Same target: the same server identity at the same address (host, port, database, user). */
 export function sameTarget(a: TargetFingerprint, b: TargetFingerprint): boolean {
+  return a.server === b.server && sameAddress(a, b);
+}
+
+/** The same address: engine family, host, port, database and user. */
+export function sameAddress(a: TargetAddress | TargetFingerprint, b: TargetAddress | TargetFingerprint): boolean {
   const family = (e: string) => (e === 'mariadb' ? 'mysql' : e);
-  if (family(a.engine) !== family(b.engine) || a.server !== b.server || a.database !== b.database) return false;
-  return !(a.weak || b.weak) || (a.host === b.host && a.port === b.port);
+  return family(a.engine) === family(b.engine) && a.host === b.host && (a.port ?? 0) === (b.port ?? 0)
+    && (a.database ?? '') === (b.database ?? '') && (a.user ?? '') === (b.user ?? '');
+}
+
+/** An address in one line, no secret: "PostgreSQL app@db:5432/app". */
+export function describeAddress(t: TargetAddress): string {
+  const name = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' }[t.engine];
+  return `${name} ${t.user ? `${t.user}@` : ''}${t.host}${t.port ? `:${t.port}` : ''}/${t.database ?? ''}`;
 }
 
 /** One line, no secret (fingerprints never hold a password): "PostgreSQL app@db:5432/app, system_identifier 77…". */
 export function describeTarget(t: TargetFingerprint): string {
   if (t.engine === 'host') return `host ${t.host}, ${t.server}`;
-  const name = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' }[t.engine];
-  return `${name} ${t.user ? `${t.user}@` : ''}${t.host}${t.port ? `:${t.port}` : ''}/${t.database ?? ''}, ${t.server}${t.weak ? ' (weak identity)' : ''}`;
+  return `${describeAddress({ ...t, engine: t.engine })}, ${t.server}${t.weak ? ' (weak identity)' : ''}`;
 }
 
 function firstReadable(files: string[]): string | undefined {

@@ -10,10 +10,13 @@ import { createSqlExecutor } from './sql.js';
 import type { Action, ExecContext, ExecutorSet, StepResult } from './types.js';
 
 /** env: the run's environment (process env with --env-file on top); database credentials a URL leaves out
- *  (PGPASSWORD, MYSQL_PWD, …) are taken from it. Default: the process environment. */
-export function createExecutors(opts: { env?: Record<string, string | undefined> } = {}): ExecutorSet {
-  const shell = createShellExecutor();
-  const sql = createSqlExecutor(opts.env);
+ *  (PGPASSWORD, MYSQL_PWD, …) are taken from it. Default: the process environment. withheld: variables no shell
+ *  step of this run inherits whatever its runbook declares (a called runbook: its callers' inputs' variables).
+ *  cancelGraceMs: how long an aborted SQL statement is cancelled on the server before its connection is dropped
+ *  (db/canceller.ts). */
+export function createExecutors(opts: { env?: Record<string, string | undefined>; withheld?: readonly string[]; cancelGraceMs?: number } = {}): ExecutorSet {
+  const shell = createShellExecutor(opts.withheld);
+  const sql = createSqlExecutor(opts.env, opts.cancelGraceMs);
   const probe = createProbeExecutor(opts.env);
   const manual = createManualExecutor();
   const prompt = createPromptExecutor();

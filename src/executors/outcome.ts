@@ -12,8 +12,9 @@ const MAX_ERROR = 500;
 
 /** One line, masked, bounded. Codes first: they are what people search for. */
 export function errorLine(err: unknown, mask: (s: string) => string): string {
-  const text = describe(err).replace(/\s+/g, ' ').trim() || 'unknown error';
-  const masked = mask(text);
+  // Masked before it is made one line and cut: a secret with whitespace inside, or cut at the end, would no
+  // longer be one the redactor knows.
+  const masked = mask(describe(err)).replace(/\s+/g, ' ').trim() || 'unknown error';
   return masked.length > MAX_ERROR ? `${masked.slice(0, MAX_ERROR - 1)}…` : masked;
 }
 

@@ -2,6 +2,7 @@
 import { raceAbort } from '../db/abort.js';
 import { abortedResult, failedResult } from './outcome.js';
 import type { ExecContext, Executor, PromptAction, StepResult } from './types.js';
+import { expectedAnswer } from '../language/pattern-words.js';
 
 export const MAX_TRIES = 3;
 
@@ -38,7 +39,7 @@ function validator(action: PromptAction): (answer: string) => string | undefined
   const pattern = action.pattern === undefined ? undefined : compile(action.pattern);
   return (answer) => {
     if (action.choices && !action.choices.includes(answer)) return `is not one of: ${action.choices.join(', ')}`;
-    if (pattern && !pattern.test(answer)) return `does not match ${action.pattern}`;
+    if (pattern && !pattern.test(answer)) return `is not ${expectedAnswer(action)}`;
     return undefined;
   };
 }

@@ -1,25 +1,41 @@
-// Running a shell step on its target: the client must be installed here, the target is identified for the
-// transcript (an SSH host by the key the client verified: a resume refuses another one), and the step runs as a local script that drives the client
-// (remote.ts), under the same supervisor, timeout and kill as any local step.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Running a shell step on its target: the client must be installed here, the target is identified (an SSH
+// host by the key the client verified, a pod or container by what the client points at: a resume refuses
+// another one), and the step runs as a local script that drives the client (remote.ts), under the same
+// supervisor, timeout and kill as any local step.
+//
+// Every process started here for a target (the SSH master, ssh -G, kubectl and docker) gets the environment a
+// local step gets: the engine's without credential variables. The SSH master lives as long as the run and
+// would otherwise hold DATABASE_URL or PGPASSWORD all that time, as would a ProxyCommand it starts.
+import { connect } from 'node:net';
 import { which } from 'zx/core';
-import { classifyRemote, CLIENT, describeRemote, remoteInvocation } from './remote.js';
-import type { Classification, ExecContext, RemoteTarget, ShellAction, StepResult } from './types.js';
+import { inheritedEnv } from '../secrets/credential-env.js';
+import { identifyContainer } from './container-identity.js';
 import type { TargetFingerprint } from './fingerprint.js';
+import { Handshake } from './remote-handshake.js';
+import { classifyRemote, CLIENT, describeRemote, remoteInvocation, type Place } from './remote.js';
+import { SshControl } from './ssh-control.js';
 import { identifySsh } from './ssh-identity.js';
+import { abortedResult } from './outcome.js';
+import type { Classification, ExecContext, RemoteTarget, ShellAction, StepResult } from './types.js';
 
-/** The run's multiplexed SSH connections: one control socket per target, closed with the executor. */
+type Identity = { ok: true; fingerprint: TargetFingerprint; place: Place } | { ok: false; classification: Classification; error: string };
+
+interface SshEntry {
+  n: number;
+  fingerprint?: TargetFingerprint;
+  pin?: string;
+  login?: Parameters<typeof describeRemote>[1];
+  busy?: Promise<Identity>;
+}
+
+/** The run's connections to its targets: one SSH master per target, one identity per pod or container. */
 export class RemoteSessions {
-  private dir?: string;
-  controlDir(): string {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'runbook-ssh-')); // 0700: only we may use the sockets
-    return this.dir;
-  }
-  private readonly identities = new Map<string, TargetFingerprint>();
+  private readonly control = new SshControl();
+  private readonly ssh = new Map<string, SshEntry>();
+  private readonly containers = new Map<string, Promise<Identity>>();
   private readonly clients = new Set<string>();
+
+  constructor(private readonly baseEnv: NodeJS.ProcessEnv) {}
 
   /** Whether the client is installed here (looked up once per run once found: a PATH walk per step adds up). */
   hasClient(client: string): boolean {
@@ -29,30 +45,63 @@ export class RemoteSessions {
     return found;
   }
 
-  /** The target's identity: an SSH host's verified key (asked once per address per run), else its description. */
-  async identify(t: RemoteTarget, signal: AbortSignal): Promise<{ ok: true; fingerprint: TargetFingerprint } | { ok: false; classification: Classification; error: string }> {
-    if (t.kind !== 'ssh') return { ok: true, fingerprint: { engine: 'host', host: describeRemote(t), server: describeRemote(t), weak: true } };
-    const key = JSON.stringify([t.destination, t.port, t.config]);
-    const known = this.identities.get(key);
-    if (known) return { ok: true, fingerprint: { ...known, host: describeRemote(t) } };
-    const found = await identifySsh(t, this.controlDir(), signal);
-    if (found.ok) this.identities.set(key, found.fingerprint);
-    return found;
+  /** The target's identity and where its steps go. SSH: checked per step (is the master still there?), and
+   *  reopened, pinned to the key first seen, when it is not. kubectl, docker: once per run. */
+  identify(t: RemoteTarget, withheld: readonly string[], signal: AbortSignal): Promise<Identity> {
+    const env = inheritedEnv(this.baseEnv, withheld);
+    if (t.kind !== 'ssh') {
+      const { name: _n, standsFor: _s, ...where } = t;
+      const key = JSON.stringify(where);
+      let known = this.containers.get(key);
+      if (!known) {
+        known = identifyContainer(t, env, signal);
+        this.containers.set(key, known);
+        void known.then((r) => { if (!r.ok) this.containers.delete(key); }); // a failure is asked again next time
+      }
+      // Two targets may name one pod or container: each is described by its own name.
+      return known.then((r) => (r.ok ? { ...r, fingerprint: { ...r.fingerprint, host: describeRemote(t, { place: r.place }) } } : r));
+    }
+    const key = JSON.stringify([t.destination, t.port, t.config, t.allowUncheckedHostKey]);
+    let entry = this.ssh.get(key);
+    if (!entry) { entry = { n: this.ssh.size + 1 }; this.ssh.set(key, entry); }
+    const e = entry;
+    // One identification at a time per target: steps running side by side share the master it opens.
+    const after = () => this.sshIdentity(t, e, env, signal);
+    const next = e.busy ? e.busy.then(after, after) : after();
+    e.busy = next;
+    return next;
   }
 
-  close(): void {
-    if (!this.dir) return;
-    for (const sock of readdirSync(this.dir)) {
-      spawnSync('ssh', ['-o', `ControlPath=${join(this.dir, sock)}`, '-O', 'exit', 'runbook-control'], { stdio: 'ignore', timeout: 5000 });
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
+  private async sshIdentity(t: Extract<RemoteTarget, { kind: 'ssh' }>, e: SshEntry, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<Identity> {
+    const socket = this.control.socket(e.n);
+    // Two targets may share an address (and so a master): each is described by its own name.
+    const ours = (f: TargetFingerprint): Identity => ({
+      ok: true, fingerprint: f.weak ? f : { ...f, host: describeRemote(t, e.login) }, place: { kind: 'ssh', socket, ...(e.pin ? { pin: e.pin } : {}) },
+    });
+    if (e.fingerprint && await alive(socket)) return ours(e.fingerprint);
+    const found = await identifySsh(t, { socket, pinFile: this.control.pinFile(e.n), env, ...(e.fingerprint ? { pinned: { ...(e.pin ? { pin: e.pin } : {}) } } : {}) }, signal);
+    if (!found.ok) return found;
+    if (found.pid) this.control.adopt(found.pid);
+    e.login = found.login; // where it logged in this time
+    e.fingerprint = found.fingerprint;
+    e.pin ??= found.pin;
+    return ours(found.fingerprint);
   }
+
+  close(): void { this.control.close(); }
+}
+
+/** A master answers on its control socket (one that was killed leaves the file behind, refusing). */
+function alive(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(socket, () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
 }
 
 export async function runRemote(
   action: ShellAction & { remote: RemoteTarget }, ctx: ExecContext, sessions: RemoteSessions,
-  runLocal: (a: ShellAction) => Promise<StepResult>,
+  runLocal: (a: ShellAction, ctx: ExecContext) => Promise<StepResult>,
 ): Promise<StepResult> {
   const t = action.remote;
   const client = CLIENT[t.kind];
@@ -60,19 +109,60 @@ export async function runRemote(
     return { status: 'failed', durationMs: 0, classification: 'target-client-missing', error: `${client} is not installed on this machine; it is needed to run on target '${t.name}' (${describeRemote(t)})` };
   }
   const started = Date.now();
-  const identity = await sessions.identify(t, ctx.signal);
+  const identity = await sessions.identify(t, action.withheld ?? [], ctx.signal);
+  // The step's time ran out (or the run stopped) while the connection was being made: that is what happened,
+  // not a transport failure (a slow handshake under load outlived a 2 s timeout and was reported as one).
+  if (!identity.ok && ctx.signal.aborted) return abortedResult(ctx, started);
   if (!identity.ok) return { status: 'failed', durationMs: Date.now() - started, classification: identity.classification, error: ctx.mask(identity.error) };
   try {
     ctx.onTarget?.(`target:${t.standsFor ?? t.name}`, identity.fingerprint);
   } catch (e) {
-    return { status: 'failed', durationMs: 0, classification: 'other', error: ctx.mask((e as Error).message) };
+    // Another machine than the one this run (or the run it resumes) identified: nothing was sent to it.
+    // For a master reopened mid-run that is what a host key mismatch means.
+    const changed = (e as Error).name === 'TargetChanged';
+    return { status: 'failed', durationMs: Date.now() - started, classification: changed && t.kind === 'ssh' ? 'target-hostkey' : 'other', error: ctx.mask((e as Error).message) };
   }
-  const inv = remoteInvocation(action, sessions.controlDir());
+  const handshake = new Handshake();
+  const inv = remoteInvocation(action, identity.place, handshake.line);
+  const watched: ExecContext = {
+    ...ctx,
+    onOutput: (stream, text) => {
+      const out = stream === 'stdout' ? handshake.take(text) : text;
+      if (out) ctx.onOutput(stream, out);
+    },
+  };
   // The step's env and directory apply there (the wrapper sets them); here the client gets the engine's
   // environment without credentials, like any local step.
   const { remote: _remote, cwd: _cwd, ...rest } = action;
-  const result = await runLocal({ ...rest, script: inv.script, values: inv.values, env: {} });
-  if (result.status !== 'failed') return result;
-  const classification = classifyRemote(t, result.exitCode ?? null, result.stderr ?? '');
-  return classification ? { ...result, classification } : result;
+  const ran = await runLocal({ ...rest, script: inv.script, values: inv.values, env: {} }, watched);
+  const held = handshake.flush();
+  if (held) { try { ctx.onOutput('stdout', held); } catch { /* a listener's failure is not the step's */ } }
+  const result: StepResult = {
+    ...ran,
+    ...(ran.stdout !== undefined ? { stdout: handshake.strip(ran.stdout) } : {}),
+    ...(ran.outputBytes !== undefined && handshake.seen ? { outputBytes: ran.outputBytes - handshake.line.length - 1 } : {}),
+  };
+  if (result.status !== 'failed' && result.status !== 'ok') return result;
+  const transport = classifyRemote(t, result.exitCode ?? null, result.stderr ?? '', handshake.seen);
+  if (transport) return { ...result, status: 'failed', classification: transport };
+  if (handshake.seen) return result;
+  const said = (result.stderr ?? '').trim().split('\n').pop() || (result.stdout ?? '').trim().split('\n').pop();
+  return {
+    ...result, status: 'failed', classification: 'target-denied',
+    error: ctx.mask(`the step did not start on ${describeRemote(t)}: its wrapper never ran there (no bash there, or a forced command — `
+      + `authorized_keys command=, sshd ForceCommand — or a login shell that runs nothing, such as nologin, answered instead)${said ? `; it said: ${said}` : ''}`),
+  };
+}
+
+/** Who answers for `t` now (resume compares it with the transcript before the first step); undefined when it
+ *  cannot be reached now (first contact compares it then). The connection this opens is closed again. */
+export async function identifyTargetNow(t: RemoteTarget): Promise<TargetFingerprint | undefined> {
+  const sessions = new RemoteSessions({ ...process.env });
+  try {
+    if (!sessions.hasClient(CLIENT[t.kind])) return undefined;
+    const found = await sessions.identify(t, [], AbortSignal.timeout(60_000));
+    return found.ok ? found.fingerprint : undefined;
+  } finally {
+    sessions.close();
+  }
 }

@@ -10,15 +10,22 @@
 //   --cap-drop ALL           as root, no capability to remount, change the firewall or load modules;
 //   --new-session            setsid: no TIOCSTI typing into a terminal;
 //   --die-with-parent        the sandbox dies with the engine.
-// The network stays shared, so probes, psql or curl to a database or a health endpoint work; what a step
-// does over the network is the lint's business (docs/confirmation.md). The step's working directory is
-// bound read-only inside the scratch /tmp when it lives there, so relative reads still work.
+// The network is shared only with a step the lint proved to run reads alone (`network: true`), so probes,
+// psql or curl to a database or a health endpoint work. Any other step — vouched for with safe_because, or
+// holding something the lint cannot read — runs offline:
+//   --unshare-net            a network namespace of its own: loopback only, the host's listeners unreachable
+//                            (a vouched `$c -X ${m}ETE http://…` sent DELETE in a dry run);
+//   /dev/null over sockets   every listening Unix socket on the filesystem (from /proc/net/unix) is covered,
+//                            so a database or docker socket outside /tmp and /run cannot be reached either.
+// The step's working directory is bound read-only inside the scratch /tmp when it lives there, so relative
+// reads still work.
 // Not running as root, bwrap creates a user namespace (Linux unprivileged user namespaces); where it cannot
 // run at all, sandboxAvailable() is false and the dry run shows such steps instead of running them.
 import { spawnSync } from 'node:child_process';
-import { lstatSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { which } from 'zx/core';
+import { toolEnv } from '../secrets/credential-env.js';
 
 /** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
 export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
@@ -31,13 +38,35 @@ function isRealDir(path: string): boolean {
   try { return lstatSync(path).isDirectory(); } catch { return false; }
 }
 
-function flags(bwrap: string, cwd: string): string[] {
+function flags(bwrap: string, cwd: string, network: boolean): string[] {
   const args = [bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   for (const dir of HIDDEN) args.push('--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
+  if (!network) {
+    args.push('--unshare-net');
+    for (const socket of listeningSockets()) args.push('--ro-bind', '/dev/null', socket);
+  }
   args.push('--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
   return args;
+}
+
+/** Filesystem paths of the Unix sockets listening now, outside the hidden directories (abstract ones, '@…',
+ *  belong to the network namespace the offline sandbox leaves). */
+function listeningSockets(): string[] {
+  let table = '';
+  try { table = readFileSync('/proc/net/unix', 'utf8'); } catch { return []; }
+  const paths = new Set<string>();
+  for (const line of table.split('\n').slice(1)) {
+    const path = line.trim().split(/\s+/).slice(7).join(' ');
+    if (!path.startsWith('/') || HIDDEN.some((d) => path.startsWith(`${d}/`))) continue;
+    if (isSocket(path)) paths.add(path);
+  }
+  return [...paths];
+}
+
+function isSocket(path: string): boolean {
+  try { return lstatSync(path).isSocket(); } catch { return false; }
 }
 
 let cached: { key: string; bwrap: string | undefined } | undefined;
@@ -51,7 +80,7 @@ export function sandboxBinary(): string | undefined {
   let works = false;
   if (bwrap) {
     // Generous: a loaded machine can take seconds to start a process; idle this takes a few milliseconds.
-    const r = spawnSync(bwrap, flags(bwrap, '/').slice(1).concat('true'), { stdio: 'ignore', timeout: 30_000 });
+    const r = spawnSync(bwrap, flags(bwrap, '/', false).slice(1).concat('true'), { stdio: 'ignore', timeout: 30_000, env: toolEnv() });
     works = r.status === 0;
   }
   cached = { key, bwrap: works ? bwrap : undefined };
@@ -60,10 +89,10 @@ export function sandboxBinary(): string | undefined {
 
 export const sandboxAvailable = (): boolean => sandboxBinary() !== undefined;
 
-/** The command vector `argv` run inside the sandbox, in `cwd`; throws if no sandbox is available, so that a
- *  step meant to be sandboxed never runs outside one. */
-export function sandboxed(argv: string[], cwd: string): string[] {
+/** The command vector `argv` run inside the sandbox, in `cwd`, with the host's network or offline; throws if
+ *  no sandbox is available, so that a step meant to be sandboxed never runs outside one. */
+export function sandboxed(argv: string[], cwd: string, network: boolean): string[] {
   const bwrap = sandboxBinary();
   if (!bwrap) throw new Error('no sandbox (bwrap) is available to run this step in');
-  return [...flags(bwrap, resolve(cwd)), ...argv];
+  return [...flags(bwrap, resolve(cwd), network), ...argv];
 }

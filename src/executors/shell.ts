@@ -7,7 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx/core';
 import { BoundedOutput } from './bounded-output.js';
 import { settlesWithin } from '../db/abort.js';
-import { abortedResult, errorLine, failedResult } from './outcome.js';
+import { abortStatus, abortedResult, errorLine, failedResult } from './outcome.js';
 import { discardingStore } from './zx-store.js';
 import { sandboxed } from './sandbox.js';
 import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
@@ -18,10 +18,14 @@ import { inheritedEnv } from '../secrets/credential-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
 import type { ExecContext, Executor, ShellAction, StepResult } from './types.js';
 
-/** How long a killed script may take to exit on SIGTERM before the tree gets SIGKILL. */
-const TERM_GRACE_MS = 2000;
-/** After SIGKILL, stop waiting for a stray holder of our pipes. */
-const KILL_GRACE_MS = 1000;
+/** How long a stopped script may take to exit on SIGTERM before the tree gets SIGKILL, when the run is stopped
+ *  (Ctrl-C, SIGTERM, the run closing): the whole process must be gone within 2 s, and this is most of that. */
+export const STOP_GRACE_MS = 1000;
+/** When the step's own time limit ran out: the grace is inside the limit's budget (10 % + 200 ms), so a script
+ *  that ignores SIGTERM still ends within it. */
+export const timeoutGraceMs = (limitMs: number): number => Math.max(1, Math.min(Math.round(limitMs * 0.1), 200));
+/** After SIGKILL, stop waiting for a stray holder of our pipes (at most this, and never longer than the grace). */
+const KILL_GRACE_MS = 300;
 
 const BASH = which.sync('bash', { nothrow: true }) ?? '/bin/bash';
 
@@ -30,15 +34,18 @@ export interface ShellExecutor extends Executor<ShellAction> {
   close(): Promise<void>;
 }
 
-export function createShellExecutor(): ShellExecutor {
+/** `withheld`: variables withheld from every script on top of each step's own (a called runbook's executors get
+ *  the variables of every runbook up the call chain). */
+export function createShellExecutor(withheld: readonly string[] = []): ShellExecutor {
   const running = new Set<() => Promise<void>>();
   // Copied once: reading process.env goes through a native lookup per variable, on every step.
   const baseEnv = { ...process.env };
   const host = hostFingerprint();
-  const remotes = new RemoteSessions();
+  const remotes = new RemoteSessions(baseEnv);
   return {
     execute: (action, ctx) => {
-      if (action.remote) return runRemote({ ...action, remote: action.remote }, ctx, remotes, (a) => runShell(a, ctx, running, baseEnv));
+      if (withheld.length) action = { ...action, withheld: [...withheld, ...(action.withheld ?? [])] };
+      if (action.remote) return runRemote({ ...action, remote: action.remote }, ctx, remotes, (a, c) => runShell(a, c, running, baseEnv));
       try {
         ctx.onTarget?.(HOST_TARGET, host);
         // A target whose `if` was false runs here: recorded as that target, so a resume that reaches it is refused.
@@ -66,8 +73,8 @@ async function runShell(
   if (p.pid !== undefined) ctx.onProcess?.(stepProcess(p.pid));
   const settled = p.then(() => true, () => true);
   let closed = false;
-  const kill = (): Promise<void> => { closed = true; return terminate(p, settled); };
-  const onAbort = (): void => void terminate(p, settled);
+  const kill = (): Promise<void> => { closed = true; return terminate(p, settled, STOP_GRACE_MS); };
+  const onAbort = (): void => void terminate(p, settled, graceFor(ctx));
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   running.add(kill);
   let output: ProcessOutput;
@@ -112,7 +119,7 @@ function start(
     // errexit + pipefail (as CI runners do): a failing command, even mid-pipe (`df | tail`), fails the step
     // instead of letting a later command's exit status hide it; a destructive script stops at its first failure.
     const argv = [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
-    return $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!) : argv)}`;
+    return $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv)}`;
   } finally {
     Error.stackTraceLimit = frames;
   }
@@ -131,19 +138,26 @@ function forward(stream: 'stdout' | 'stderr', keep: BoundedOutput, ctx: ExecCont
     keep.push(chunk);
     const text = decoder.write(chunk);
     try {
-      if (text) ctx.onOutput(stream, ctx.mask(text));
+      // Unmasked: the engine masks the stream as a whole (secrets/stream-masker.ts). Masking each chunk here too
+      // cost a second pass, and masked a dump's hex in one chunk while its text column came in the next.
+      if (text) ctx.onOutput(stream, text);
     } catch {
       // A failing listener must not take the step (or the process) down; the output is still kept.
     }
   };
 }
 
-/** SIGTERM to the whole tree (the group and every descendant: process-tree.ts), then SIGKILL. */
-async function terminate(p: ProcessPromise, settled: Promise<unknown>): Promise<void> {
+/** The step timed out: a grace inside the limit's budget; stopped for any other reason: the stop grace. */
+function graceFor(ctx: ExecContext): number {
+  return abortStatus(ctx.signal) === 'timeout' && ctx.limitMs !== undefined ? timeoutGraceMs(ctx.limitMs) : STOP_GRACE_MS;
+}
+
+/** SIGTERM to the whole tree (the group and every descendant: process-tree.ts), then, after graceMs, SIGKILL. */
+async function terminate(p: ProcessPromise, settled: Promise<unknown>, graceMs: number): Promise<void> {
   killTree(p, 'SIGTERM');
-  if (await settlesWithin(settled, TERM_GRACE_MS)) return;
+  if (await settlesWithin(settled, graceMs)) return;
   killTree(p, 'SIGKILL');
-  if (await settlesWithin(settled, KILL_GRACE_MS)) return;
+  if (await settlesWithin(settled, Math.min(graceMs, KILL_GRACE_MS))) return;
   // Something outside our group still holds the pipes open; stop waiting for it.
   p.stdout?.destroy();
   p.stderr?.destroy();

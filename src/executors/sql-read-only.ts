@@ -2,7 +2,7 @@
 // actually reached (the lint may have read a plain-string query as the other engine), or when the step
 // vouches for it with `safe_because`; and never more than one statement. The session then runs it in a
 // read-only transaction (db/), which refuses whatever write is left.
-import { classifySql } from '../language/sql/index.js';
+import { CANNOT_VOUCH, classifySql } from '../language/sql/index.js';
 import { engineOfScheme, type Engine } from '../db/url.js';
 import { errorLine } from './outcome.js';
 import type { Classification, SqlAction } from './types.js';
@@ -15,7 +15,7 @@ export function readOnlyRefusal(action: SqlAction, engine: Engine, stepId: strin
   const v = classifySql(action.query, engine === 'postgres' ? 'postgres' : 'mysql');
   if (v.statements > 1) return `not read-only: step ${stepId} has ${v.statements} SQL statements; a step that is not destructive runs exactly one`;
   if (v.readOnly || (action.vouched && !v.acts)) return undefined;
-  const vouch = v.acts && action.vouched ? " (safe_because cannot vouch for a function that acts)" : '';
+  const vouch = v.acts && action.vouched ? ` (${CANNOT_VOUCH})` : '';
   return `not read-only: step ${stepId} ${v.why ?? 'cannot be proven read-only'} (on ${NAME[engine]}); mark it 'destructive: true' so the operator confirms it${vouch}`;
 }
 

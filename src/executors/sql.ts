@@ -1,10 +1,11 @@
 // SQL steps: a cached session per named connection, each statement in its own (read-only unless
 // destructive) transaction with a server-side timeout, cancelled on the server when aborted.
-import { raceAbort } from '../db/abort.js';
+import { raceAbort, sleep } from '../db/abort.js';
 import { classify } from '../db/classify.js';
 import { readOnlyRefusal, serverRefusal } from './sql-read-only.js';
 import { openSession } from '../db/open.js';
-import { fingerprintSession } from './fingerprint.js';
+import { addressOf, fingerprintSession, type TargetAddress, type TargetFingerprint } from './fingerprint.js';
+import { liveSessions } from '../db/server-session.js';
 import { SessionCache } from '../db/session-cache.js';
 import { parseUrl, type ConnectionInfo } from '../db/url.js';
 import { maskingAlso, urlSecrets } from './masking.js';
@@ -17,12 +18,19 @@ const MAX_CONNECT_MS = 30_000;
 
 export interface SqlExecutor extends Executor<SqlAction> { close(): Promise<void> }
 
-export function createSqlExecutor(env?: Record<string, string | undefined>): SqlExecutor {
+/** cancelGraceMs: see OpenOptions (tests on a loaded machine give a live server longer than a frozen one gets). */
+export function createSqlExecutor(env?: Record<string, string | undefined>, cancelGraceMs?: number): SqlExecutor {
   const cache = new SessionCache();
-  return { execute: (action, ctx) => runSql(cache, action, ctx, env), close: () => cache.close() };
+  const servers = new WeakMap<Session, TargetFingerprint>();
+  return { execute: (action, ctx) => runSql(cache, servers, action, ctx, env, cancelGraceMs), close: () => cache.close() };
 }
 
-async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext, env: Record<string, string | undefined> | undefined): Promise<StepResult> {
+/** How often first contact asks again whether the interrupted run's sessions still run (--wait-for-orphans). */
+const SESSION_POLL_MS = 500;
+
+async function runSql(
+  cache: SessionCache, servers: WeakMap<Session, TargetFingerprint>, action: SqlAction, outer: ExecContext, env: Record<string, string | undefined> | undefined, cancelGraceMs: number | undefined,
+): Promise<StepResult> {
   const startedAt = Date.now();
   const ctx = maskingAlso(outer, urlSecrets(action.url));
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
@@ -35,21 +43,28 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
   }
   const refusal = action.readOnly ? readOnlyRefusal(action, info.engine, ctx.stepId) : undefined;
   if (refusal) return failedResult(ctx, startedAt, 'not-read-only', refusal);
+  const address = addressOf(info, env ?? process.env);
   const open = async (): Promise<Session> => {
     const session = await openSession(info, {
       timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
       signal: AbortSignal.any([ctx.signal, cache.closeSignal]), ...(env ? { env } : {}),
+      ...(cancelGraceMs !== undefined ? { cancelGraceMs } : {}),
     });
     // First contact: who answered is recorded (and, on a resume, compared) before the step's statement is sent.
     if (ctx.onTarget) {
-      try { ctx.onTarget(action.connection, await fingerprintSession(session, info, ctx.signal)); } catch (e) { await session.close(); throw e; }
+      try { await firstContact(session, address, action.connection, ctx, servers); } catch (e) { await session.close(); throw e; }
     }
     return session;
   };
   let connected = false;
   try {
-    const work = cache.use(`${action.connection}\u0000${action.url}`, open, (session) => {
+    const work = cache.use(`${action.connection}\u0000${action.url}`, open, async (session) => {
       connected = true;
+      // Before a statement that can write is sent: which server session sends it, on the record.
+      if (!action.readOnly && ctx.onSession && !isPoolerConsole(session)) {
+        const id = await session.serverSession(ctx.signal);
+        ctx.onSession(action.connection, { engine: session.flavour, ...id, server: servers.get(session)?.server ?? '' });
+      }
       return session.query(action.query, action.params, {
         readOnly: action.readOnly, signal: ctx.signal,
         ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}),
@@ -78,6 +93,24 @@ async function runSql(cache: SessionCache, action: SqlAction, outer: ExecContext
     return statementTimeout ? { ...result, status: 'timeout' } : result;
   }
 }
+
+/** Fingerprints the server (compared by the run's guard), then, on a resume, makes sure no session the
+ *  interrupted run left on it still runs: refused (the guard throws), or waited for when the operator said so. */
+async function firstContact(session: Session, address: TargetAddress, connection: string, ctx: ExecContext, servers: WeakMap<Session, TargetFingerprint>): Promise<void> {
+  const target = await fingerprintSession(session, address, ctx.signal);
+  servers.set(session, target);
+  const recorded = (ctx.onTarget?.(connection, target) ?? []).filter((id) => id.server === target.server);
+  if (!recorded.length || isPoolerConsole(session)) return;
+  for (;;) {
+    const live = await liveSessions(session, recorded, ctx.signal);
+    if (!live.length || !ctx.onLiveSessions?.(connection, live)) return;
+    await sleep(SESSION_POLL_MS);
+    ctx.signal.throwIfAborted();
+  }
+}
+
+/** PgBouncer's admin console speaks no SQL: it has no session to record or look for. */
+const isPoolerConsole = (session: Session): boolean => /^PgBouncer\b/i.test(session.serverVersion);
 
 /** How long an aborted step still waits for its statement's own answer (a frozen server never gives one). */
 const SETTLE_AFTER_ABORT_MS = 150;

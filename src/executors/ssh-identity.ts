@@ -1,42 +1,103 @@
-// Who an SSH target is: the host key the client verified, read from the client's own log when it opens the
-// run's one multiplexed connection to the target. The transcript records it, so a resume that reaches another
-// machine under the same name (a rebuilt VM, a DNS change, a different bastion route) is refused, as for a
-// database. The probe opens the master connection the steps then share, so it costs no extra handshake.
+// Who an SSH target is, and the one connection a run keeps to it. Identification opens the master connection
+// (`ssh -N`, no command: nothing runs there) that every step of the run shares, and reads from the client's
+// own log the host key it verified. The transcript records it, so a resume that reaches another machine under
+// the same name (a rebuilt VM, a DNS change, a different bastion route) is refused, as for a database.
 //
-// Its log goes to a file (-E), never to a pipe: the master stays in the background (ControlPersist) and would
-// hold a pipe open. Transport failures are read from that log and classified like a step's own.
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// The run is then pinned to that key. The key is read from the known_hosts line the client says matched (and
+// checked against the fingerprint it verified); later connections (a master that died and is reopened, a
+// step whose master went away under it) trust that key and nothing else, so they reach the same machine or
+// fail as a host key mismatch. A key that was vouched for by a host CA (@cert-authority) has no line of its
+// own: then no new connection is trusted directly, and a reopened master is compared with the first by
+// fingerprint before any step uses it (the engine's target guard).
+//
+// The log goes to a file (-E), never to a pipe: the master stays in the background and would hold a pipe open.
+// Transport failures are read from it and classified like a step's own.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TargetFingerprint } from './fingerprint.js';
-import { classifyRemote, describeRemote, sshOptions } from './remote.js';
-import type { Classification, RemoteTarget } from './types.js';
-
-type SshTarget = Extract<RemoteTarget, { kind: 'ssh' }>;
+import { classifyRemote, describeRemote } from './remote.js';
+import { readSshSettings, uncheckedHostKeys, type SshSettings } from './ssh-config.js';
+import { masterOptions, queryOptions, type SshTarget } from './ssh-options.js';
+import type { Classification } from './types.js';
 
 export type SshIdentity =
-  | { ok: true; fingerprint: TargetFingerprint }
+  | { ok: true; fingerprint: TargetFingerprint; pid?: number; pin?: string; login: { settings: SshSettings; unchecked?: string } }
   | { ok: false; classification: Classification; error: string };
 
 const PROBE_LIMIT_MS = 30_000; // ConnectTimeout is 10 s; authentication gets the rest
 
-/** Connects (opening the shared master connection) and returns the verified host key, or why it failed. */
-export async function identifySsh(t: SshTarget, controlDir: string, signal: AbortSignal): Promise<SshIdentity> {
-  const log = join(controlDir, `identify-${Math.random().toString(36).slice(2, 10)}.log`);
-  const args = ['-v', '-E', log, ...sshOptions(t, controlDir), '--', t.destination, 'true'];
-  const code = await exitOf(spawn('ssh', args, { stdio: 'ignore', signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_LIMIT_MS)]) }));
+export interface MasterSpec {
+  socket: string;
+  /** The known_hosts file to write the key to (first contact) or that already pins it (a reopened master). */
+  pinFile: string;
+  /** Set when the run already identified this target: reopen trusting only that. */
+  pinned?: { pin?: string };
+  env: NodeJS.ProcessEnv;
+}
+
+/** Opens the master connection and returns the verified host key, or why it failed. */
+export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortSignal): Promise<SshIdentity> {
+  const first = spec.pinned === undefined;
+  const settings = await readSshSettings(t, spec.env, signal);
+  if ('error' in settings) return { ok: false, classification: 'target-unreachable', error: `ssh cannot read its config for ${t.destination}: ${settings.error}` };
+  const unchecked = uncheckedHostKeys(settings);
+  if (first && unchecked && !t.allowUncheckedHostKey) return { ok: false, classification: 'target-hostkey', error: refusal(t, unchecked) };
+  rmSync(spec.socket, { force: true }); // a master killed outright leaves its socket behind
+  const log = `${spec.socket}.log`;
+  const args = ['-v', '-E', log, ...masterOptions(t, spec.socket, spec.pinned?.pin), '--', t.destination];
+  const code = await exitOf(spawn('ssh', args, { stdio: 'ignore', detached: true, env: spec.env, signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_LIMIT_MS)]) }));
   const text = readLog(log);
   if (code !== 0) {
-    const classification = classifyRemote(t, code === null ? 255 : code, text) ?? 'target-unreachable';
+    closeStray(t, spec); // stopped (aborted, timed out) just after the master went to the background
+    const classification = classifyRemote(t, code === null ? 255 : code, text, false) ?? 'target-unreachable';
     return { ok: false, classification, error: lastProblem(text) ?? `ssh to ${t.destination} failed (exit ${code ?? 'signal'})` };
   }
-  const key = /Server host key: (\S+) (SHA256:\S+)/.exec(text);
-  const where = describeRemote(t);
-  // No key in the log: the connection was already open (another target with the same address); weak identity.
-  const fingerprint: TargetFingerprint = key
-    ? { engine: 'host', host: where, server: `ssh host key ${key[1]} ${key[2]}` }
-    : { engine: 'host', host: where, server: where, weak: true };
-  return { ok: true, fingerprint };
+  const pid = await masterPid(t, spec);
+  const key = /Server host (?:key|certificate): (\S+) (SHA256:[^\s,]+)/.exec(text);
+  // Where the config checks no host key the run's trust rests on its first connection: said however often reopened.
+  const login = { settings, ...(unchecked ? { unchecked } : {}) };
+  const where = describeRemote(t, login);
+  if (!key) return { ok: true, login, fingerprint: { engine: 'host', host: where, server: where, weak: true }, ...(pid ? { pid } : {}) };
+  const fingerprint: TargetFingerprint = { engine: 'host', host: where, server: `ssh host key ${key[1]!.replace(/-cert-v01@openssh\.com$/, '')} ${key[2]}` };
+  const pin = first ? writePin(text, key[2]!, spec.pinFile) : spec.pinned?.pin;
+  return { ok: true, login, fingerprint, ...(pid ? { pid } : {}), ...(pin ? { pin } : {}) };
+}
+
+function refusal(t: SshTarget, unchecked: string): string {
+  return `the ssh config turns host key checking off for ${t.destination} (${unchecked}): whoever answers there would be trusted. `
+    + `Fix the config, or set allow_unchecked_host_key: true on target '${t.name}' to accept that (the gate and the transcript then say so)`;
+}
+
+/** The known_hosts line the client says matched, if it holds the verified key itself: written as the run's pin. */
+function writePin(log: string, fingerprint: string, file: string): string | undefined {
+  const found = /^debug1: Found key in (.+):(\d+)$/m.exec(log);
+  if (!found) return undefined; // a CA vouched for it (Found CA key), or nothing was looked up
+  let line: string | undefined;
+  try { line = readFileSync(found[1]!, 'utf8').split('\n')[Number(found[2]) - 1]; } catch { return undefined; }
+  const [hosts, type, blob] = (line ?? '').trim().split(/\s+/);
+  if (!hosts || hosts.startsWith('@') || !type || !blob) return undefined;
+  const fp = `SHA256:${createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64').replace(/=+$/, '')}`;
+  if (fp !== fingerprint) return undefined;
+  writeFileSync(file, `* ${type} ${blob}\n`, { mode: 0o600 });
+  return file;
+}
+
+/** The background master's pid, as it tells it (ssh -O check). */
+function masterPid(t: SshTarget, spec: MasterSpec): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('ssh', [...queryOptions(t, spec.socket), '-O', 'check', '--', t.destination], { stdio: ['ignore', 'ignore', 'pipe'], env: spec.env });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('error', () => resolve(undefined));
+    child.on('close', () => { const m = /\(pid=(\d+)\)/.exec(err); resolve(m ? Number(m[1]) : undefined); });
+  });
+}
+
+/** A master whose starter was stopped may already run in the background, unknown to the run: end it. */
+function closeStray(t: SshTarget, spec: MasterSpec): void {
+  if (!existsSync(spec.socket)) return;
+  spawnSync('ssh', [...queryOptions(t, spec.socket), '-O', 'exit', '--', t.destination], { stdio: 'ignore', env: spec.env, timeout: 5000 });
 }
 
 function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {

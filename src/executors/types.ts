@@ -3,6 +3,7 @@
 import { CLASSIFICATIONS, type ProbeName } from '../language/schema.js';
 import type { StepProcess } from './supervise.js';
 import type { TargetFingerprint } from './fingerprint.js';
+import type { LiveSession, ServerSessionId } from '../db/server-session.js';
 
 /** What kind of failure (or ok) a step saw; defined with the language, since `on` branches on these names. */
 export { CLASSIFICATIONS };
@@ -21,7 +22,7 @@ export interface StepResult {
   rows?: Record<string, unknown>[];   // bounded: the first rows up to db/row-budget's limits
   rowCount?: number;           // every row the statement returned (or affected)
   rowsOmitted?: number;        // returned but not kept (rowCount - rows.length for a SELECT)
-  bytesOmitted?: number;       // the JSON size of the rows not kept
+  bytesOmitted?: number;       // about the JSON size of the rows not kept (estimated past the first: db/row-budget.ts)
   columns?: string[];
   classification?: Classification;
   value?: string;              // prompt answer or manual choice
@@ -41,7 +42,9 @@ export type ItemResult = Omit<StepResult, 'items'> & { index: number; label: str
  *  the script inherits the engine's environment without credential variables and without `withheld`, plus `env`. */
 export interface ShellAction {
   kind: 'shell'; script: string; values: string[]; env: Record<string, string>; withheld?: string[]; cwd?: string;
-  sandbox?: boolean;           // a dry run: run inside the read-only sandbox (executors/sandbox.ts), never outside it
+  /** A dry run: run inside the read-only sandbox (executors/sandbox.ts), never outside it; with the host's
+   *  network only for a step the lint proved to run reads alone. */
+  sandbox?: 'network' | 'offline';
   remote?: RemoteTarget;       // run there instead of here (executors/remote.ts); env and cwd apply there
   localFor?: string;           // the step named this target, whose `if` sent it here: this machine is recorded as it
 }
@@ -49,8 +52,8 @@ export interface ShellAction {
 /** Where a shell step runs when not here: a target of the runbook, its templates filled in. */
 /** standsFor: the target the step named, when its `if` was false and `otherwise` led here; identity is recorded under it. */
 export type RemoteTarget = { name: string; standsFor?: string } & (
-  | { kind: 'ssh'; destination: string; port?: number; config?: string }
-  | { kind: 'kubectl'; pod: string; namespace?: string; context?: string; container?: string }
+  | { kind: 'ssh'; destination: string; port?: number; config?: string; allowUncheckedHostKey?: boolean }
+  | { kind: 'kubectl'; pod?: string; selector?: string; namespace?: string; context?: string; container?: string }
   | { kind: 'docker'; container: string });
 export interface SqlAction {
   kind: 'sql'; connection: string; url: string; query: string; params: unknown[];
@@ -62,7 +65,7 @@ export interface ProbeAction {
   kind: 'probe'; probe: ProbeName; url?: string; host?: string; port?: number; servername?: string; timeoutMs: number;
 }
 export interface ManualAction { kind: 'manual'; instructions: string; choices?: string[] }
-export interface PromptAction { kind: 'prompt'; message: string; default?: string; pattern?: string; choices?: string[]; secret?: boolean }
+export interface PromptAction { kind: 'prompt'; message: string; default?: string; pattern?: string; expected?: string; choices?: string[]; secret?: boolean }
 export type Action = ShellAction | SqlAction | ProbeAction | ManualAction | PromptAction;
 
 /** A question for the operator (manual and prompt steps). The UI answers it. */
@@ -70,15 +73,27 @@ export interface Question { stepId: string; action: ManualAction | PromptAction 
 
 export interface ExecContext {
   stepId: string;
+  /** A for_each step: the index in its list of the item this action is for. */
+  item?: number;
   signal: AbortSignal;         // aborted on timeout, operator abort or run deadline
-  onOutput(stream: 'stdout' | 'stderr', chunk: string): void;
+  /** The time limit the step runs under (its timeout, or what is left of the run's deadline): a timeout's
+   *  clean-up (a script's SIGTERM grace) fits inside the limit's budget. */
+  limitMs?: number;
+  onOutput(stream: 'stdout' | 'stderr', chunk: string): void; // raw chunks: the engine masks the stream whole
   ask(question: Question): Promise<string>;
   mask(text: string): string;  // redacts every known secret
   /** A process group now runs the step (shell): recorded, so a resume can tell whether any of it still runs. */
   onProcess?(process: StepProcess): void;
   /** First contact with a target (connection name, or HOST_TARGET for shell steps). Throws when it is not the
-   *  run's target: the executor then sends nothing to it and fails the step with that error. */
-  onTarget?(connection: string, target: TargetFingerprint): void;
+   *  run's target: the executor then sends nothing to it and fails the step with that error. On a resume it
+   *  returns the server sessions the interrupted run left on this connection: the executor asks the server
+   *  whether they still run before it sends anything (onLiveSessions). */
+  onTarget?(connection: string, target: TargetFingerprint): ServerSessionId[] | void;
+  /** Sessions of the interrupted run still run on the server: throws (the run stops, resumable) unless the
+   *  operator asked to wait for them (--wait-for-orphans); then returns true and the executor waits. */
+  onLiveSessions?(connection: string, live: LiveSession[]): boolean;
+  /** A destructive SQL statement is about to be sent on this server session: recorded before it is sent. */
+  onSession?(connection: string, session: ServerSessionId): void;
 }
 
 export interface Executor<A extends Action = Action> {

@@ -13,8 +13,8 @@ const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
 const asRoot = process.getuid?.() === 0;
 
 /** Asynchronous: the test's own loopback server must keep answering meanwhile. */
-function inSandbox(script: string, opts: { cwd: string; asNobody?: boolean }): Promise<{ code: number | null; out: string }> {
-  let argv = sandboxed(['bash', '-c', script], opts.cwd);
+function inSandbox(script: string, opts: { cwd: string; asNobody?: boolean; offline?: boolean }): Promise<{ code: number | null; out: string }> {
+  let argv = sandboxed(['bash', '-c', script], opts.cwd, !opts.offline);
   if (opts.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
   const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -71,7 +71,7 @@ describe('the dry-run sandbox', () => {
     process.env[NO_SANDBOX_ENV] = '1';
     try {
       assert.equal(sandboxAvailable(), false);
-      assert.throws(() => sandboxed(['true'], '/'), /no sandbox/);
+      assert.throws(() => sandboxed(['true'], '/', true), /no sandbox/);
     } finally {
       if (saved === undefined) delete process.env[NO_SANDBOX_ENV]; else process.env[NO_SANDBOX_ENV] = saved;
     }

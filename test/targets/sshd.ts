@@ -17,20 +17,28 @@ const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519',
  *  run by sshd only at shell level 1, so the server sets SHLVL=1 (sshd_config SetEnv): a server account whose
  *  rc returns early for a non-interactive shell, as Debian's does. The bench measures runbook's own cost with
  *  it; whatever the account here (root, say) does in its rc (pyenv init: 150-400 ms) is not runbook's. */
-export async function startSshd(opts: { accountRc?: boolean } = {}): Promise<Sshd> {
+/** `forced`: client keys (by name, `forced_<name>` in dir) whose authorized_keys line carries `command="…"`: a
+ *  login that runs that instead of what the client asks. `ca`: a host CA's private key file; the host key gets a
+ *  certificate from it (known_hosts then needs only `@cert-authority`). */
+export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
   const port = await freePort();
   const user = userInfo().username;
   keygen(join(dir, 'host_key'));
   keygen(join(dir, 'client_key'));
   keygen(join(dir, 'other_key'));
-  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
+  const forced = Object.entries(opts.forced ?? {}).map(([name, command]) => {
+    keygen(join(dir, `forced_${name}`));
+    return `command="${command}" ${readFileSync(join(dir, `forced_${name}.pub`), 'utf8')}`;
+  });
+  writeFileSync(join(dir, 'authorized_keys'), [readFileSync(join(dir, 'client_key.pub'), 'utf8'), ...forced].join(''));
+  if (opts.ca) spawnSync('ssh-keygen', ['-q', '-s', opts.ca, '-I', `runbook-test-${port}`, '-h', '-n', '127.0.0.1', join(dir, 'host_key.pub')], { stdio: 'ignore' });
   const sshdConfig = join(dir, 'sshd_config');
   writeFileSync(sshdConfig, [
     `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
     'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
-    ...(opts.accountRc === false ? ['SetEnv SHLVL=1'] : []), '',
+    ...(opts.accountRc === false ? ['SetEnv SHLVL=1'] : []), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
   ].join('\n'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // the privilege-separation directory
   const proc: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -22,7 +22,10 @@ export const CANCEL_GRACE_MS = 1000;
 export class Canceller {
   private running: Promise<void> | undefined;
 
-  constructor(private readonly open: CancelOpener, private readonly onGiveUp: () => void = () => undefined) {}
+  constructor(
+    private readonly open: CancelOpener, private readonly onGiveUp: () => void = () => undefined,
+    private readonly graceMs = CANCEL_GRACE_MS,
+  ) {}
 
   /** Cancels `work` if `signal` aborts before it settles. The returned stop() awaits any cancel in progress. */
   cancelOnAbort(signal: AbortSignal, work: Promise<unknown>): () => Promise<void> {
@@ -35,7 +38,7 @@ export class Canceller {
     };
   }
 
-  /** Keeps cancelling until `work` settles (or CANCEL_GRACE_MS passes, and onGiveUp is called). */
+  /** Keeps cancelling until `work` settles (or the grace passes, and onGiveUp is called). */
   cancelUntilSettled(work: Promise<unknown>): Promise<void> {
     this.running ??= this.loop(work).finally(() => { this.running = undefined; });
     return this.running;
@@ -44,11 +47,14 @@ export class Canceller {
   private async loop(work: Promise<unknown>): Promise<void> {
     let settled = false;
     const watched = work.then(() => { settled = true; }, () => { settled = true; });
-    const deadline = Date.now() + CANCEL_GRACE_MS;
+    const deadline = Date.now() + this.graceMs;
     const giveUp = new AbortController();
     // Every wait below is bounded by the deadline: a frozen server answers neither a login nor a cancel.
-    const bounded = <T>(p: Promise<T>): Promise<T | undefined> =>
-      Promise.race([p, watched.then(() => undefined), sleep(Math.max(0, deadline - Date.now())).then(() => undefined)]);
+    // One timer for all of them, cleared at the end: a timer per wait outlived the loop by up to the whole
+    // grace and kept the process alive after a prompt cancel.
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), this.graceMs); });
+    const bounded = <T>(p: Promise<T>): Promise<T | undefined> => Promise.race([p, watched.then(() => undefined), expired]);
     const opening = this.open(giveUp.signal);
     opening.catch(() => undefined);
     try {
@@ -60,6 +66,7 @@ export class Canceller {
     } catch {
       // No way to reach the server: fall through and drop the connection instead.
     } finally {
+      clearTimeout(timer);
       giveUp.abort(new Error('cancel given up'));
       void opening.then((link) => link.close()).catch(() => undefined);
     }

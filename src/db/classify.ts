@@ -179,7 +179,7 @@ const EXPLANATIONS: Record<Classification, string> = {
   'account-locked': 'The account exists but is disabled (MariaDB/MySQL ACCOUNT LOCK, PostgreSQL NOLOGIN): every password is refused until it is unlocked.',
   'password-expired': "The account's password has expired: the server refuses it until a new password is set (ALTER USER … IDENTIFIED BY).",
   'pooler-client-limit': "The connection pooler (PgBouncer) refuses more clients: max_client_conn (or a database or user limit) is reached. Find who holds the pooler's client slots.",
-  'pooler-wait-timeout': "The connection pooler queued the client and gave up (query_wait_timeout): its pool to the server is full. Look at SHOW POOLS (cl_waiting, sv_active) and default_pool_size.",
+  'pooler-wait-timeout': "The connection pooler queued the client for a server connection: its pool to the server is full. The pooler gave up (query_wait_timeout), or the login completed and the first query waited past the client's timeout. Look at SHOW POOLS (cl_waiting, sv_active) and default_pool_size.",
   'pooler-auth': 'The connection pooler (PgBouncer) rejected the credentials: check its auth_file / auth_query and the password the application sends.',
   'pooler-backend-down': 'The connection pooler (PgBouncer) works but cannot log in to the database server behind it: the server is down, or the pooler\'s own credentials or address for it are wrong.',
   other: 'An error without a known cause; read the message.',

@@ -63,7 +63,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
   try {
     const [rows] = await raceAbort(conn.query('SELECT VERSION() AS version'), opts.signal);
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
-    return new MysqlSession(conn, config, tls, conn.threadId, version);
+    return new MysqlSession(conn, config, tls, conn.threadId, version, opts.cancelGraceMs);
   } catch (err) {
     dropConnection(conn);
     throw err;
@@ -77,7 +77,7 @@ class MysqlSession extends GuardedSession implements Session {
 
   constructor(
     private readonly conn: PromiseConnection, config: mysql.ConnectionOptions, readonly tls: TlsSettings | null,
-    readonly backendId: number, readonly serverVersion: string,
+    readonly backendId: number, readonly serverVersion: string, cancelGraceMs?: number,
   ) {
     super();
     this.flavour = /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql';
@@ -90,7 +90,17 @@ class MysqlSession extends GuardedSession implements Session {
         cancel: async () => { await c.query(`KILL QUERY ${Math.trunc(backendId)}`); },
         close: async () => { dropConnection(c); },
       };
-    }, () => this.destroy());
+    }, () => this.destroy(), cancelGraceMs);
+  }
+
+  private serverStart: Promise<string> | undefined;
+
+  /** The connection id, and when the server started (ids start again from 1 with the server): asked once. */
+  async serverSession(signal: AbortSignal): Promise<{ backend: number; started: string }> {
+    this.serverStart ??= raceAbort(this.conn.query(serverStartSql(this.flavour)), signal)
+      .then(([rows]) => String((rows as { started?: unknown }[])[0]?.started ?? ''));
+    this.serverStart.catch(() => { this.serverStart = undefined; });
+    return { backend: this.backendId, started: await this.serverStart };
   }
 
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
@@ -178,6 +188,12 @@ class MysqlSession extends GuardedSession implements Session {
     this.broken = true;
     dropConnection(this.conn);
   }
+}
+
+/** When the server started, in whole seconds since the epoch (now less its uptime; ±1 s between two asks). */
+export function serverStartSql(flavour: ServerFlavour): string {
+  const table = flavour === 'mysql' ? 'performance_schema.global_status' : 'information_schema.GLOBAL_STATUS';
+  return `SELECT UNIX_TIMESTAMP() - CAST(VARIABLE_VALUE AS SIGNED) AS started FROM ${table} WHERE VARIABLE_NAME = 'Uptime'`;
 }
 
 /** The engine passes strings, numbers, booleans and null; anything else is bound as its JSON text. */

@@ -53,16 +53,31 @@ async function mysqlAuthOrTransport(info: ConnectionInfo, original: unknown, opt
 }
 
 /**
- * PostgreSQL says "no pg_hba.conf entry …, no encryption" whenever no line matched a plain connection.
- * Only a server that offers TLS could match a hostssl line; on one without TLS (or over a Unix socket)
- * the missing entry is an access rule, and TLS advice would send the operator the wrong way.
+ * PostgreSQL says "no pg_hba.conf entry …, no encryption" whenever no line matched a plain connection. That is a
+ * TLS matter only when a `hostssl` line would match this client over TLS. A server without TLS (or a Unix socket)
+ * cannot match one: an access rule. A server that offers TLS is asked the only way that tells: the same login over
+ * TLS, unverified (as mysqlAuthOrTransport does for MariaDB). It succeeds: TLS is what is missing. It is refused
+ * with "no pg_hba.conf entry" again: no line names this client at all, and TLS advice could not work. Any other
+ * answer (a wrong password, a client certificate asked for) means a hostssl line matched: TLS is still the first
+ * thing missing. The cost: one more login attempt.
  */
 async function pgNoEncryption(info: ConnectionInfo, original: unknown, opts: OpenOptions): Promise<unknown> {
   if (opts.signal.aborted) return original;
   const offers = await pgOffersTls(info, opts.timeoutMs);
-  return offers === false
-    ? diagnosed(original, 'auth', 'the server offers no TLS, so no hostssl line can match: pg_hba.conf has no entry for this client')
-    : original;
+  if (offers === false) {
+    return diagnosed(original, 'auth', 'the server offers no TLS, so no hostssl line can match: pg_hba.conf has no entry for this client');
+  }
+  const tls: TlsSettings = { ...tlsFiles(info), verifyChain: false, verifyHost: false };
+  try {
+    const session = await (await import('./pg-session.js')).openPgSession(info, tls, opts);
+    await session.close();
+    return diagnosed(original, 'ssl-required', 'the same login succeeds over TLS: a hostssl line matches this client');
+  } catch (err) {
+    const message = String((err as { message?: unknown }).message ?? '');
+    return /no pg_hba\.conf entry/i.test(message)
+      ? diagnosed(original, 'auth', 'over TLS too no pg_hba.conf line matches this client: an access rule, not TLS')
+      : original;
+  }
 }
 
 async function mysqlOpener(): Promise<typeof import('./mysql-session.js').openMysqlSession> {

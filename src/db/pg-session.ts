@@ -2,6 +2,7 @@
 // and READ ONLY apply to that step alone; a step that is not destructive sends exactly one statement.
 import pg from 'pg';
 import { raceAbort } from './abort.js';
+import { classify, diagnosed } from './classify.js';
 import { Canceller, type CancelLink } from './canceller.js';
 import { sendCancelRequest, type BackendKey } from './pg-cancel.js';
 import { RowBudget } from './row-budget.js';
@@ -63,16 +64,44 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
   const client = await connectPg(config, opts.signal);
   try {
     const console = info.database === 'pgbouncer' ? await pgbouncerConsole(client, opts.signal) : undefined;
-    if (console) return new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, true);
-    const r = await raceAbort(client.query<{ pid: number; version: string }>(
-      "SELECT pg_backend_pid() AS pid, current_setting('server_version') AS version"), opts.signal);
+    if (console) return new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, true, '', opts.cancelGraceMs);
+    const loggedIn = Date.now();
+    const r = await raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal).catch((err: unknown) => {
+      throw queuedAfterLogin(err, Date.now() - loggedIn);
+    });
     const row = r.rows[0]!;
-    return new PgSession(client, config, tls, row.pid, row.version);
+    return new PgSession(client, config, tls, row.pid, row.version, false, row.started ?? '', opts.cancelGraceMs);
   } catch (err) {
     void client.end().catch(() => undefined);
     throw err;
   }
 }
+
+/** How long the first query must have waited after the login for the wait to be a queue, not a slow machine. */
+const QUEUED_MS = 1000;
+
+/**
+ * The login completed (ReadyForQuery came) but the first query got no answer before the deadline. A PostgreSQL
+ * backend answers that query at once; a pooler (PgBouncer) completes the login itself and then queues the query
+ * until a server connection frees up, for query_wait_timeout (120 s by default), longer than any probe waits. So
+ * a deadline here is a pooler's queue, not a network drop (which would stop the login itself) - provided the
+ * query had time to be answered: a login that used up the budget on a loaded machine leaves a plain timeout.
+ */
+function queuedAfterLogin(err: unknown, waitedMs: number): unknown {
+  if (classify(err) !== 'timeout' || waitedMs < QUEUED_MS) return err;
+  return diagnosed(err, 'pooler-wait-timeout',
+    'logged in, but the first query waited without an answer: queued in a connection pooler for a server connection');
+}
+
+/**
+ * One round trip at connect: who we are (pid, and when the backend started: a pid alone is reused), the version,
+ * and, from PostgreSQL 14, client_connection_check_interval: a backend running a long statement for a client
+ * that died (kill -9 of the engine) notices within a second and rolls back, instead of finishing the statement
+ * first. (It could not commit either way: COMMIT is its own message, sent only after the result arrived.)
+ */
+const OPEN_SQL = `SELECT pg_backend_pid() AS pid, current_setting('server_version') AS version,
+  (SELECT extract(epoch FROM backend_start)::text FROM pg_stat_activity WHERE pid = pg_backend_pid()) AS started,
+  CASE WHEN current_setting('server_version_num')::int >= 140000 THEN set_config('client_connection_check_interval', '1000', false) END AS checks`;
 
 /**
  * PgBouncer's admin console (database "pgbouncer") speaks only its own commands: SELECT fails there. Its
@@ -99,13 +128,13 @@ class PgSession extends GuardedSession implements Session {
 
   constructor(
     private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
-    readonly backendId: number, readonly serverVersion: string, readonly poolerConsole = false,
+    readonly backendId: number, readonly serverVersion: string, readonly poolerConsole = false, private readonly backendStart = '', cancelGraceMs?: number,
   ) {
     super();
     if (poolerConsole) { this.pingSql = 'SHOW VERSION'; this.rollbackSql = undefined; }
     client.on('error', () => { this.broken = true; });
     client.on('end', () => { this.broken = true; });
-    this.canceller = new Canceller(async (signal) => this.cancelLink(config, signal), () => this.destroy());
+    this.canceller = new Canceller(async (signal) => this.cancelLink(config, signal), () => this.destroy(), cancelGraceMs);
   }
 
   /** The protocol's CancelRequest first (no slot needed); pg_cancel_backend() over a new login if that fails. */
@@ -125,13 +154,17 @@ class PgSession extends GuardedSession implements Session {
     };
   }
 
+  async serverSession(): Promise<{ backend: number; started: string }> {
+    return { backend: this.backendId, started: this.backendStart };
+  }
+
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
     if (this.poolerConsole) return this.consoleCommand(sql, params, opts);
     // SET takes no bind parameters; the value is an integer we computed.
     const timeout = opts.timeoutMs === undefined ? [] : [`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`];
     if (opts.readOnly) return this.readOnly(sql, params, timeout, opts.signal);
     const prefix = ['BEGIN', ...timeout];
-    if (params.length === 0) return this.oneMessage(prefix, sql);
+    if (params.length === 0) return this.beforeCommit(prefix, sql, opts.signal);
     // Bind parameters need the extended protocol, one statement per message: three round trips.
     await this.client.query(prefix.join('; '));
     opts.signal.throwIfAborted();
@@ -174,14 +207,20 @@ class PgSession extends GuardedSession implements Session {
   }
 
   /**
-   * BEGIN, SET LOCAL, the statements and COMMIT as one simple-query message: one round trip, for destructive
-   * steps (their text ran past the gate, and may hold several statements). PostgreSQL arms statement_timeout
-   * per statement, so the SET LOCAL applies to the statements after it; an error stops the message before
-   * COMMIT and query() rolls back. The newline keeps a trailing `--` comment from swallowing the COMMIT.
+   * A destructive step: BEGIN, SET LOCAL and the statements as one simple-query message (their text ran past
+   * the gate, and may hold several statements), then COMMIT as a message of its own, sent only once the
+   * statements' results are here. PostgreSQL arms statement_timeout per statement, so the SET LOCAL applies to
+   * the statements after it; an error stops the message and query() rolls back. Two round trips instead of
+   * one, for this: a server runs a message to its end even when the client is gone, so a COMMIT in the same
+   * message committed after the engine was killed, and a resume ran the statement a second time. Now an engine
+   * that dies before the result arrives leaves an open transaction, which the server rolls back when it reads
+   * the closed socket (client_connection_check_interval makes it look during a long statement).
    */
-  private async oneMessage(prefix: string[], sql: string): Promise<QueryResult> {
-    const all = await streamQuery(this.client, `${prefix.join('; ')}; ${sql}\n;COMMIT`, []);
-    return lastResult(all.slice(prefix.length, -1));
+  private async beforeCommit(prefix: string[], sql: string, signal: AbortSignal): Promise<QueryResult> {
+    const all = await streamQuery(this.client, `${prefix.join('; ')}; ${sql}`, []);
+    signal.throwIfAborted(); // finished as the abort came: roll back rather than commit
+    await this.client.query('COMMIT');
+    return lastResult(all.slice(prefix.length));
   }
 
   protected plain(sql: string): Promise<unknown> { return this.client.query(sql); }

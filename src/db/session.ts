@@ -35,6 +35,9 @@ export interface Session {
   query(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult>;
   /** `SELECT 1` outside any transaction. */
   ping(signal: AbortSignal): Promise<void>;
+  /** Who this connection is on its server, so that a later process can ask whether it still runs: the backend
+   *  id and when it (PostgreSQL: the backend; MySQL/MariaDB, whose ids restart with the server: the server) started. */
+  serverSession(signal: AbortSignal): Promise<{ backend: number; started: string }>;
   /** Cancels whatever runs, then disconnects. Idempotent, never throws, bounded in time. */
   close(): Promise<void>;
 }
@@ -45,4 +48,6 @@ export interface OpenOptions {
   signal: AbortSignal;
   /** The run's environment: credentials the URL leaves out come from here (db/url-env.ts). */
   env?: Record<string, string | undefined>;
+  /** How long an aborted statement is cancelled before the connection is dropped (default CANCEL_GRACE_MS). */
+  cancelGraceMs?: number;
 }

@@ -192,6 +192,13 @@ export function passwordCandidates(url: string): string[] {
 }
 
 /** The URL with its password replaced by ****; works on malformed URLs too. */
+/** A URL as a command line or a target line shows it before the redactor sees it: a database URL with its
+ *  password's place masked (which server stays readable), any other URL as it is (a webhook's token is in its
+ *  path, not in a password: the redactor masks the whole of a secret one). */
+export function displayUrl(url: string): string {
+  return engineOfScheme(url) ? maskUrl(url) : url;
+}
+
 export function maskUrl(url: string): string {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)$/s.exec(url);
   if (!m) return url;

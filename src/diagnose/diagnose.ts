@@ -1,7 +1,6 @@
 // The layered diagnosis: config → DNS → TCP → TLS → login → pool headroom, stopping at the first layer
 // that fails. Each layer is the evidence for the next; the first failure names the runbook.
 import { Redactor } from '../secrets/redactor.js';
-import { maskUrl } from '../db/url.js';
 import type { StepResult } from '../executors/types.js';
 import { checkHeadroom } from './headroom.js';
 import { ProbeRunner } from './probe-runner.js';
@@ -69,8 +68,10 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const finding = failed ? `${failed.layer === 'config' ? failed.summary : explain(classification)}`
     : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
       : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
-  return redactor.maskDeep({
-    url: source.url ? maskUrl(source.url) : '(none)', source: source.from, classification,
-    scenario: which.scenario, runbook: which.runbook, finding, checks: all,
-  });
+  // Data fields only: a layer, a status or a scenario name is never masked, whatever the password is.
+  return {
+    url: source.url ? redactor.showUrl(source.url) : '(none)', source: source.from, classification,
+    scenario: which.scenario, runbook: which.runbook, finding: redactor.mask(finding),
+    checks: all.map((c) => ({ ...c, summary: redactor.mask(c.summary), ...(c.details ? { details: redactor.maskDeep(c.details) } : {}) })),
+  };
 }

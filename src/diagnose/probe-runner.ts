@@ -3,6 +3,7 @@ import { createExecutors } from '../executors/index.js';
 import type { Action, ExecContext, ExecutorSet, StepResult } from '../executors/types.js';
 import type { ProbeName } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
+import { maskResult } from '../secrets/mask-event.js';
 
 export class ProbeRunner {
   private readonly executors: ExecutorSet = createExecutors();
@@ -28,6 +29,6 @@ export class ProbeRunner {
       ask: () => Promise.reject(new Error('diagnose asks no questions')),
       mask: (t) => this.redactor.mask(t),
     };
-    return this.redactor.maskDeep(await this.executors.execute(action, ctx));
+    return maskResult(this.redactor, await this.executors.execute(action, ctx));
   }
 }

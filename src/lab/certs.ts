@@ -9,8 +9,10 @@ import { findTool } from './binaries.js';
 import { LabError } from './lab-error.js';
 import { makeNamedDir } from './lab-root.js';
 import { chownTree, type OsUser } from './run-as.js';
+import { labEnv } from '../secrets/credential-env.js';
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+const run = (file: string, args: string[]) => exec(file, args, { env: labEnv() });
 
 export type CertChoice = 'good' | 'wrong-host' | 'expired';
 

@@ -7,6 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { LabError } from './lab-error.js';
 import { findTool } from './binaries.js';
 import { LOOPBACK } from './ports.js';
+import { labEnv } from '../secrets/credential-env.js';
 
 const LISTENER = `
 import socket, sys
@@ -22,7 +23,7 @@ export interface DroppingListener { port: number; close(): Promise<void> }
 export async function startDroppingListener(): Promise<DroppingListener> {
   const python = findTool('python3');
   if (!python) throw new LabError('the dropped-packets fault needs python3 (apt-get install -y python3)');
-  const child = spawn(python, ['-c', LISTENER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(python, ['-c', LISTENER], { stdio: ['pipe', 'pipe', 'inherit'], env: labEnv() });
   const port = await firstLine(child);
   const filler = await fillQueue(port);
   return {

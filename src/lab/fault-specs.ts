@@ -1,6 +1,8 @@
 // What each server-backed fault needs from the server and which URL reproduces it.
 import { readFileSync } from 'node:fs';
-import { sqlString } from './credentials.js';
+import { join } from 'node:path';
+import { labCredentials, sqlString } from './credentials.js';
+import { labServerInfo } from './lab-server.js';
 import type { FaultKind, LabEngine, LabServer, LabServerOptions, UrlOptions } from './types.js';
 
 export type ServerFaultKind = Exclude<FaultKind, 'refused' | 'timeout' | 'dropped'>;
@@ -20,7 +22,7 @@ export interface ServerFaultSpec {
 }
 
 /** Accounts and databases the catalog faults create, beside the lab's own. */
-export const FAULT_NAMES = { locked: 'locked_user', expired: 'expired_user', noConnectDb: 'no_connect_db' } as const;
+export const FAULT_NAMES = { locked: 'locked_user', expired: 'expired_user', noConnectDb: 'no_connect_db', otherHost: 'net_user' } as const;
 
 export const ENGINE_NAME: Record<LabEngine, string> = { postgres: 'PostgreSQL', mariadb: 'MariaDB' };
 
@@ -98,11 +100,75 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
     describe: (s) => `${where(s)} has no TLS and pg_hba.conf only has hostssl lines: no entry matches a TCP client`,
     engines: ['postgres'],
   },
+  'hba-no-match-tls': {
+    // TLS on, and a line for the administrator only: "no pg_hba.conf entry …, no encryption" for the app in plain
+    // text, yet TLS would not help either (no hostssl line names it).
+    options: () => ({ tls: 'on', hbaLines: [adminLine()] }),
+    unsuitable: (c) => (c.tls !== 'off' && sameLines(c.hbaLines, [adminLine()]) ? undefined : 'needs TLS on and a pg_hba.conf line for the administrator only'),
+    url: () => ({ params: { sslmode: 'disable' } }),
+    describe: (s) => `${where(s)} offers TLS, but pg_hba.conf has a line for ${s.superuser} only: no line matches the app, with TLS or without`,
+    engines: ['postgres'],
+  },
+  'hba-reject': {
+    options: () => ({ hbaLines: [`host all ${labCredentials().appUser} 127.0.0.1/32 reject`, allLine()] }),
+    unsuitable: (c) => (c.hbaLines[0]?.endsWith(' reject') ? undefined : 'needs a reject line first in pg_hba.conf'),
+    url: () => ({}),
+    describe: (s) => `${where(s)}: pg_hba.conf line 2 rejects ${s.appUser} from 127.0.0.1 before the line that would let it in`,
+    engines: ['postgres'],
+  },
+  'client-cert': {
+    // A hostssl cert line for the app: without a client certificate PostgreSQL says "connection requires a valid
+    // client certificate" whatever the password.
+    options: () => ({ tls: 'on', hbaLines: [`hostssl all ${labCredentials().appUser} 127.0.0.1/32 cert`, allLine()] }),
+    unsuitable: (c) => (c.tls !== 'off' && c.hbaLines[0]?.endsWith(' cert') ? undefined : 'needs TLS on and a hostssl … cert line first'),
+    url: () => ({ params: { sslmode: 'require' } }),
+    describe: (s) => `${where(s)}: pg_hba.conf line 2 (hostssl … cert) asks ${s.appUser} for a client certificate; the URL has none`,
+    engines: ['postgres'],
+  },
+  'anonymous-shadow': {
+    // ''@'localhost' is tried before 'app_user'@'%' for a socket client ('localhost'); a TCP client from 127.0.0.1
+    // is not 'localhost' under skip-name-resolve (the lab's setting), so over TCP the app's own account still matches.
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: (s) => ({ params: { socket: join(labServerInfo(s)?.dir ?? '', 'mysqld.sock') } }),
+    describe: (s) => `${where(s)}: an anonymous account ''@'localhost' is matched before '${s.appUser}'@'%' for socket clients: the right password is refused`,
+    engines: ['mariadb'],
+    setup: () => ["DROP USER IF EXISTS ''@'localhost'", "CREATE USER ''@'localhost'"],
+  },
+  'account-other-host': {
+    // The account exists, with the right password, for 10.% only; the lab's clients come from 127.0.0.1. Another
+    // account matches that host (the administrator's '%'), so the server answers 1045, not 1130.
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: (s) => ({ user: FAULT_NAMES.otherHost, password: s.appPassword }),
+    describe: (s) => `${where(s)}: account '${FAULT_NAMES.otherHost}'@'10.%' has the right password, but the client comes from 127.0.0.1`,
+    engines: ['mariadb'],
+    setup: (s) => [`DROP USER IF EXISTS '${FAULT_NAMES.otherHost}'@'10.%'`,
+      `CREATE USER '${FAULT_NAMES.otherHost}'@'10.%' IDENTIFIED BY ${sqlString(s.appPassword)}`,
+      `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.otherHost}'@'10.%'`],
+  },
+  'database-limit': {
+    // The server has room (3 of 20 slots), but the database's own CONNECTION LIMIT is reached: 53300 "too many
+    // connections for database". The lab holds that many app sessions (faults.ts).
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: () => ({}),
+    describe: (s) => `${where(s)}: database ${s.database} has CONNECTION LIMIT ${DATABASE_LIMIT}, all held by idle app sessions; the server itself has room`,
+    engines: ['postgres'],
+    setup: (s) => [`ALTER DATABASE ${s.database} CONNECTION LIMIT ${DATABASE_LIMIT}`],
+  },
   standby: {
     options: () => ({ standby: true }),
     unsuitable: (c) => (c.standby ? undefined : 'needs standby: true'),
     url: () => ({}),
     describe: (s) => `${where(s)} is a standby with hot_standby off: it answers, but refuses every login (57P03)`,
+    engines: ['postgres'],
+  },
+  'server-starting': {
+    options: () => ({ startingUp: true }),
+    unsuitable: (c) => (c.startingUp ? undefined : 'needs startingUp: true'),
+    url: () => ({}),
+    describe: (s) => `${where(s)} is held in startup (a standby without the WAL of its last checkpoint): every login gets 57P03 "starting up"`,
     engines: ['postgres'],
   },
   privilege: {
@@ -145,7 +211,14 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
   },
 };
 
+/** The CONNECTION LIMIT the database-limit fault sets (and fills). */
+export const DATABASE_LIMIT = 3;
+
+const adminLine = (): string => `host all ${labCredentials().superuser} 127.0.0.1/32 scram-sha-256`;
+const allLine = (): string => 'host all all 127.0.0.1/32 scram-sha-256';
+const sameLines = (a: string[], b: string[]): boolean => a.length === b.length && a.every((l, i) => l === b[i]);
+
 /** Ordinary (non-reserved) slots the lab fills for too-many-connections. */
 export function ordinarySlots(engine: LabEngine, config: Required<LabServerOptions>): number {
-  return engine === 'postgres' ? config.maxConnections - config.reservedConnections : config.maxConnections;
+  return engine === 'postgres' ? config.maxConnections - config.reservedConnections - config.reservedForRoles : config.maxConnections;
 }

@@ -1,7 +1,7 @@
 // injectFault: produces a real, reproducible connection failure and the URL that hits it.
 import { adminSql } from './admin-sql.js';
 import { labCredentials } from './credentials.js';
-import { ENGINE_NAME, ordinarySlots, SERVER_FAULTS, type ServerFaultKind } from './fault-specs.js';
+import { DATABASE_LIMIT, ENGINE_NAME, ordinarySlots, SERVER_FAULTS, type ServerFaultKind } from './fault-specs.js';
 import { holdConnections } from './held-connections.js';
 import { LabError } from './lab-error.js';
 import { serverConfig } from './lab-server.js';
@@ -81,8 +81,9 @@ async function serverFault(kind: ServerFaultKind, engine: LabEngine, opts: Injec
   try {
     checkReusable(kind, engine, server, opts.server !== undefined);
     if (spec.setup) await adminSql(server, spec.setup(server));
-    const held = kind === 'too-many-connections' ? await fillSlots(server) : undefined;
-    const asSuper = opts.as === 'super' && kind !== 'too-many-connections';
+    const held = kind === 'too-many-connections' ? await fillSlots(server)
+      : kind === 'database-limit' ? await holdConnections(server.engine, server.url(), DATABASE_LIMIT) : undefined;
+    const asSuper = opts.as === 'super' && kind !== 'too-many-connections' && kind !== 'database-limit';
     const role = asSuper ? { user: server.superuser, password: server.superPassword } : {};
     const url = server.url({ ...role, ...spec.url(server) });
     return {

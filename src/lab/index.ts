@@ -9,7 +9,7 @@ export type {
   LabServerOptions,
   UrlOptions,
 } from './types.js';
-export { FAULT_KINDS } from './types.js';
+export { FAULT_KINDS, RESERVED_ROLE } from './types.js';
 export { LabError } from './lab-error.js';
 export { labServerInfo } from './lab-server.js';
 export { startPostgres } from './postgres.js';

@@ -88,9 +88,11 @@ function iniFile(backend: LabServer, port: number, dir: string, opts: PoolerOpti
     `max_client_conn = ${opts.maxClientConn ?? 20}`,
     `default_pool_size = ${opts.defaultPoolSize ?? 5}`,
     `query_wait_timeout = ${opts.queryWaitTimeout ?? 10}`,
-    // Fail fast behind a dead backend, so clients hear about it within a test's time.
+    // Fail fast behind a dead backend, so clients hear about it within a test's time (client_login_timeout: the
+    // backend-down fault's answer comes after it). server_connect_timeout is a hang guard, not short: a healthy
+    // backend's login is ~20 ms idle but far slower on a loaded machine (issue #20), and no fault needs it short.
     'server_login_retry = 1',
-    'server_connect_timeout = 2',
+    'server_connect_timeout = 10',
     'client_login_timeout = 3',
     'ignore_startup_parameters = extra_float_digits,application_name',
     '',

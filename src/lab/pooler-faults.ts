@@ -4,8 +4,15 @@ import { freePort } from './ports.js';
 import { startPgbouncer, type LabPooler } from './pgbouncer.js';
 import type { LabServer } from './types.js';
 
-export type PoolerFaultKind = 'pooler-client-limit' | 'pooler-wait-timeout' | 'pooler-auth' | 'pooler-backend-down';
-export const POOLER_FAULT_KINDS: readonly PoolerFaultKind[] = ['pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down'];
+export type PoolerFaultKind = 'pooler-client-limit' | 'pooler-wait-timeout' | 'pooler-queued' | 'pooler-auth' | 'pooler-backend-down';
+export const POOLER_FAULT_KINDS: readonly PoolerFaultKind[] = ['pooler-client-limit', 'pooler-wait-timeout', 'pooler-queued', 'pooler-auth', 'pooler-backend-down'];
+
+/** The classification a client gets from each pooler fault: a queue outlasting the client's own timeout is the same
+ *  full pool as one PgBouncer gives up on. */
+export const POOLER_FAULT_CLASS: Record<PoolerFaultKind, string> = {
+  'pooler-client-limit': 'pooler-client-limit', 'pooler-wait-timeout': 'pooler-wait-timeout', 'pooler-queued': 'pooler-wait-timeout',
+  'pooler-auth': 'pooler-auth', 'pooler-backend-down': 'pooler-backend-down',
+};
 
 export interface PoolerFault {
   kind: PoolerFaultKind;
@@ -34,7 +41,7 @@ export async function injectPoolerFault(kind: PoolerFaultKind, backend: LabServe
   let held: pg.Client[] = [];
   try {
     if (kind === 'pooler-client-limit') held = await holdClients(pooler.url(), 2); // = max_client_conn
-    if (kind === 'pooler-wait-timeout') held = await holdClients(pooler.url(), 1);
+    if (kind === 'pooler-wait-timeout' || kind === 'pooler-queued') held = await holdClients(pooler.url(), 1);
   } catch (err) {
     await pooler.stop();
     throw err;
@@ -52,6 +59,8 @@ function poolerOptions(kind: PoolerFaultKind, deadPort: number) {
   switch (kind) {
     case 'pooler-client-limit': return { maxClientConn: 2, defaultPoolSize: 5 };
     case 'pooler-wait-timeout': return { maxClientConn: 20, defaultPoolSize: 1, queryWaitTimeout: 1 };
+    // PgBouncer's default query_wait_timeout: the client's own timeout ends the wait first.
+    case 'pooler-queued': return { maxClientConn: 20, defaultPoolSize: 1, queryWaitTimeout: 120 };
     case 'pooler-auth': return {};
     case 'pooler-backend-down': return { backendPort: deadPort };
   }
@@ -60,6 +69,7 @@ function poolerOptions(kind: PoolerFaultKind, deadPort: number) {
 const DESCRIBE: Record<PoolerFaultKind, string> = {
   'pooler-client-limit': 'PgBouncer with max_client_conn reached: new clients are refused',
   'pooler-wait-timeout': 'PgBouncer with its one-connection pool held by another client: queries wait, then query_wait_timeout',
+  'pooler-queued': 'PgBouncer with its one-connection pool held by another client and query_wait_timeout 120 s (the default): the login completes, the first query waits longer than any client timeout',
   'pooler-auth': 'PgBouncer rejects the password (its auth_file)',
   'pooler-backend-down': 'PgBouncer up, but nothing listens where its [databases] line points',
 };
@@ -131,17 +141,18 @@ export async function startBusyPooler(backend: LabServer, opts: BusyPoolerOption
   };
 }
 
-/** Polls SHOW POOLS on the admin console until `n` clients wait (5 s at most). */
+/** Polls SHOW POOLS on the admin console until `n` clients wait. 60 s at most: a hang guard (~0.1 s idle;
+ *  5 s could pass on a loaded machine, issue #20). */
 async function untilWaiting(pooler: LabPooler, n: number): Promise<void> {
   const admin = new pg.Client({ connectionString: pooler.adminUrl() });
   admin.on('error', () => undefined);
   await admin.connect();
   try {
-    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
       const r = await admin.query<{ cl_waiting: number }>('SHOW POOLS');
       if (r.rows.reduce((t, p) => t + Number(p.cl_waiting), 0) >= n) return;
     }
-    throw new Error(`PgBouncer: ${n} waiting clients did not show in SHOW POOLS within 5 s`);
+    throw new Error(`PgBouncer: ${n} waiting clients did not show in SHOW POOLS within 60 s`);
   } finally {
     await admin.end().catch(() => undefined);
   }

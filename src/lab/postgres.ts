@@ -1,6 +1,6 @@
 // Throwaway PostgreSQL clusters: a copy of the per-process template, its own port,
 // socket dir and pg_hba.conf, listening on 127.0.0.1 only.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresBinaries } from './usable-binaries.js';
 import { installServerCert, labCerts } from './certs.js';
@@ -12,7 +12,9 @@ import { PG_FAST_SETTINGS, postgresTemplate, settingArgs } from './postgres-temp
 import { chownTree, serverUser } from './run-as.js';
 import { resolveOptions, withPortRetry } from './server-options.js';
 import { spawnServer } from './server-process.js';
-import type { LabServer, LabServerOptions } from './types.js';
+import pg from 'pg';
+import { labCredentials, sqlString } from './credentials.js';
+import { RESERVED_ROLE, type LabServer, type LabServerOptions } from './types.js';
 
 export async function startPostgres(opts?: LabServerOptions): Promise<LabServer> {
   const config = resolveOptions('postgres', opts);
@@ -25,8 +27,12 @@ export async function startPostgres(opts?: LabServerOptions): Promise<LabServer>
  */
 function hbaFile(config: Required<LabServerOptions>): string {
   const kind = config.tls === 'required' || config.hostsslOnly ? 'hostssl' : 'host';
-  return ['local all all trust', `${kind} all all 127.0.0.1/32 scram-sha-256`, ''].join('\n');
+  const tcp = config.hbaLines.length > 0 ? config.hbaLines : [`${kind} all all 127.0.0.1/32 scram-sha-256`];
+  return ['local all all trust', ...tcp, ''].join('\n');
 }
+
+/** A pg_hba.conf line with the `cert` method (or clientcert=) is ignored unless the server has a CA for client certs. */
+const needsClientCa = (config: Required<LabServerOptions>): boolean => config.hbaLines.some((l) => /\scert(\s|$)|clientcert=/.test(l));
 
 async function startOnce(config: Required<LabServerOptions>): Promise<LabServer> {
   const bins = postgresBinaries(config.postgresVersion);
@@ -39,7 +45,8 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
     writeFileSync(join(dir, 'pg_hba.conf'), hbaFile(config));
     chownTree(join(dir, 'pg_hba.conf'), user);
     const { settings, caFile } = await tlsSettings(config, dir);
-    if (config.standby) await makeStandby(bins.postgres, data, user);
+    const standby = config.standby || config.startingUp;
+    if (standby) await makeStandby(bins.postgres, data, user, config.startingUp);
     const port = await freePort();
     const proc = await spawnServer({
       label: 'PostgreSQL',
@@ -53,13 +60,16 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
         hba_file: join(dir, 'pg_hba.conf'),
         max_connections: String(config.maxConnections),
         superuser_reserved_connections: String(config.reservedConnections),
-        ...(config.standby ? { hot_standby: 'off', wal_level: 'replica' } : {}),
+        ...(config.reservedForRoles > 0 ? { reserved_connections: String(config.reservedForRoles) } : {}),
+        ...(standby ? { hot_standby: 'off', wal_level: 'replica' } : {}),
       })],
       user,
       // A standby never says "ready"; it listens before it enters standby mode.
-      readyPattern: config.standby ? /entering standby mode/ : /ready to accept connections/,
+      // Held in startup, PostgreSQL 18 logs nothing more than its listeners: logins are answered from then on.
+      readyPattern: config.startingUp ? /listening on Unix socket/ : standby ? /entering standby mode/ : /ready to accept connections/,
       stopSignal: 'SIGQUIT', // immediate shutdown: the data is thrown away anyway
     });
+    if (config.reservedForRoles > 0) await createReservedRole(dir, port).catch(async (err: unknown) => { await proc.stop(); throw err; });
     return makeLabServer({ engine: 'postgres', port, dir, process: proc, config, ...(caFile ? { caFile } : {}) });
   } catch (err) {
     removeDir(dir);
@@ -74,14 +84,15 @@ async function tlsSettings(
   if (config.tls === 'off') return { settings: { ssl: 'off' }, caFile: undefined };
   const certs = await labCerts();
   const files = installServerCert(certs, config.cert, dir, serverUser('postgres'));
-  return { settings: { ssl: 'on', ssl_cert_file: files.cert, ssl_key_file: files.key }, caFile: certs.caFile };
+  const clientCa: Record<string, string> = needsClientCa(config) ? { ssl_ca_file: certs.caFile } : {};
+  return { settings: { ssl: 'on', ssl_cert_file: files.cert, ssl_key_file: files.key, ...clientCa }, caFile: certs.caFile };
 }
 
 /**
  * A standby with no primary: standby.signal and nothing to stream from. The template's WAL was written with
  * wal_level=minimal, which recovery refuses; one clean start and stop with wal_level=replica rewrites it.
  */
-async function makeStandby(postgres: string, data: string, user: ReturnType<typeof serverUser>): Promise<void> {
+async function makeStandby(postgres: string, data: string, user: ReturnType<typeof serverUser>, withoutWal = false): Promise<void> {
   const dir = join(data, '..');
   const once = await spawnServer({
     label: 'PostgreSQL (standby preparation)',
@@ -94,4 +105,20 @@ async function makeStandby(postgres: string, data: string, user: ReturnType<type
   await once.stop();
   writeFileSync(join(data, 'standby.signal'), '');
   chownTree(join(data, 'standby.signal'), user);
+  // Held in startup: without the segment of its last checkpoint a standby waits for it (no restore_command, no
+  // primary) before it even begins recovery, so the postmaster never leaves its startup state.
+  if (withoutWal) for (const f of readdirSync(join(data, 'pg_wal'))) if (/^[0-9A-F]{24}$/.test(f)) rmSync(join(data, 'pg_wal', f));
+}
+
+/** The operations role for reserved_connections, over the socket (trust): whatever the TCP lines allow. */
+async function createReservedRole(socketDir: string, port: number): Promise<void> {
+  const c = labCredentials();
+  const client = new pg.Client({ host: socketDir, port, user: c.superuser, database: 'postgres' });
+  await client.connect();
+  try {
+    await client.query(`CREATE ROLE ${RESERVED_ROLE} LOGIN PASSWORD ${sqlString(c.appPassword)}`);
+    await client.query(`GRANT pg_use_reserved_connections, pg_signal_backend, pg_monitor TO ${RESERVED_ROLE}`);
+  } finally {
+    await client.end();
+  }
 }

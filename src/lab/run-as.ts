@@ -6,6 +6,7 @@ import { lchownSync, readdirSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTool } from './binaries.js';
 import { LabError } from './lab-error.js';
+import { labEnv } from '../secrets/credential-env.js';
 
 export interface OsUser {
   name: string;
@@ -15,7 +16,7 @@ export interface OsUser {
 
 function lookupUser(name: string): OsUser | undefined {
   try {
-    const out = execFileSync('getent', ['passwd', name], { encoding: 'utf8' });
+    const out = execFileSync('getent', ['passwd', name], { encoding: 'utf8', env: labEnv() });
     const [, , uid, gid] = out.trim().split(':');
     return { name, uid: Number(uid), gid: Number(gid) };
   } catch {

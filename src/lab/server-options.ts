@@ -11,11 +11,19 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
     cert: opts.cert ?? 'good',
     postgresVersion: opts.postgresVersion ?? 'system',
     standby: opts.standby ?? false,
+    startingUp: opts.startingUp ?? false,
     hostsslOnly: opts.hostsslOnly ?? false,
+    hbaLines: opts.hbaLines ?? [],
+    reservedForRoles: opts.reservedForRoles ?? 0,
   };
+  if (resolved.reservedForRoles > 0 && (engine !== 'postgres' || resolved.postgresVersion !== '18')) {
+    throw new LabError("reservedForRoles is PostgreSQL 16+ (reserved_connections): use postgresVersion '18'");
+  }
   if (engine === 'mariadb' && resolved.postgresVersion !== 'system') throw new LabError('postgresVersion is for PostgreSQL servers');
-  if (engine === 'mariadb' && (resolved.standby || resolved.hostsslOnly)) throw new LabError('standby and hostsslOnly are PostgreSQL options');
-  if (engine === 'postgres' && resolved.reservedConnections >= resolved.maxConnections) {
+  if (engine === 'mariadb' && (resolved.standby || resolved.startingUp || resolved.hostsslOnly || resolved.hbaLines.length > 0)) {
+    throw new LabError('standby, startingUp, hostsslOnly and hbaLines are PostgreSQL options');
+  }
+  if (engine === 'postgres' && resolved.reservedConnections + resolved.reservedForRoles >= resolved.maxConnections) {
     throw new LabError('reservedConnections must be less than maxConnections');
   }
   if (engine === 'mariadb' && resolved.reservedConnections !== 1) {

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { trackResource } from './exit-hooks.js';
 import { LabError } from './lab-error.js';
 import { wrapCommand, type OsUser } from './run-as.js';
+import { labEnv } from '../secrets/credential-env.js';
 
 export interface SpawnSpec {
   label: string;
@@ -44,7 +45,7 @@ function collectLog(child: ChildProcess, onLine: (line: string) => void): () => 
 
 export async function spawnServer(spec: SpawnSpec): Promise<ServerProcess> {
   const [cmd, args] = wrapCommand(spec.cmd, spec.args, spec.user);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: labEnv() });
   let ready = false;
   let markReady: () => void = () => undefined;
   const readyOnce = new Promise<void>((resolve) => (markReady = resolve));
@@ -79,7 +80,9 @@ async function waitReady(
   describeExit: () => string,
   logTail: () => string,
 ): Promise<void> {
-  const timeoutMs = spec.startTimeoutMs ?? 30_000;
+  // A hang guard, not a speed check: ~1-3 s idle, but tests start several servers at once on a loaded machine
+  // (frozen-server.test.ts starts six), and a slow start must not fail them (issue #20).
+  const timeoutMs = spec.startTimeoutMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
   const outcome = await Promise.race([

@@ -18,7 +18,14 @@ export type FaultKind =
   | 'privilege'
   | 'account-locked'
   | 'password-expired'
-  | 'no-hba-entry';
+  | 'no-hba-entry'
+  | 'hba-no-match-tls'
+  | 'hba-reject'
+  | 'client-cert'
+  | 'anonymous-shadow'
+  | 'account-other-host'
+  | 'database-limit'
+  | 'server-starting';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'none',
@@ -37,6 +44,13 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'account-locked',
   'password-expired',
   'no-hba-entry',
+  'hba-no-match-tls',
+  'hba-reject',
+  'client-cert',
+  'anonymous-shadow',
+  'account-other-host',
+  'database-limit',
+  'server-starting',
 ];
 
 export interface UrlOptions {
@@ -81,9 +95,31 @@ export interface LabServerOptions {
   postgresVersion?: 'system' | '18';
   /** PostgreSQL only: start as a standby with hot_standby off and no primary, so every login gets 57P03. */
   standby?: boolean;
+  /**
+   * PostgreSQL only: held in startup for ever: a standby whose WAL segment holding the last checkpoint is gone and
+   * that has nothing to fetch it from, so recovery never reads its starting point and every login gets 57P03 "the
+   * database system is starting up" (a server in crash recovery reads the same way).
+   */
+  startingUp?: boolean;
   /** PostgreSQL only: pg_hba.conf has only hostssl lines for TCP, whatever `tls` is (default false). */
   hostsslOnly?: boolean;
+  /**
+   * PostgreSQL only: pg_hba.conf's TCP lines, in order, instead of the lab's one line for everyone (the socket
+   * line `local all all trust` stays first). A `cert` line also makes the server trust the lab CA for client
+   * certificates (ssl_ca_file), without which PostgreSQL ignores the line. Default: none (the lab's line).
+   */
+  hbaLines?: string[];
+  /**
+   * PostgreSQL 16+ only (postgresVersion '18'): reserved_connections, slots kept for roles with the privileges of
+   * pg_use_reserved_connections, taken out of maxConnections after the superuser ones (default 0). The role
+   * RESERVED_ROLE (LOGIN, the app password) is granted it, with pg_signal_backend and pg_monitor, as an operations
+   * account would be.
+   */
+  reservedForRoles?: number;
 }
+
+/** The operations role a server with reservedForRoles > 0 has (PostgreSQL 16+). */
+export const RESERVED_ROLE = 'lab_ops';
 
 /** Real connections the lab keeps open to exhaust a server's connection slots. */
 export interface HeldConnections {
@@ -104,7 +140,7 @@ export interface InjectedFault {
   caFile?: string;
   /** One line for a human. */
   describe: string;
-  /** Only for too-many-connections: the connections filling the slots. */
+  /** Only for too-many-connections and database-limit: the connections filling the slots. */
   held?: HeldConnections;
   /** Idempotent. Stops servers the fault started, never a server passed in. */
   cleanup(): Promise<void>;

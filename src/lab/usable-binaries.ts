@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { findPostgres18Binaries, findPostgresBinaries, type PostgresBinaries } from './binaries.js';
 import { trackDir } from './exit-hooks.js';
 import { serverUser, type OsUser } from './run-as.js';
+import { labEnv } from '../secrets/credential-env.js';
 
 const cached = new Map<'system' | '18', PostgresBinaries>();
 
@@ -31,7 +32,7 @@ function usableBy(bins: PostgresBinaries, user: OsUser | undefined): PostgresBin
 }
 
 function canRun(file: string, user: OsUser): boolean {
-  return spawnSync(file, ['--version'], { uid: user.uid, gid: user.gid, stdio: 'ignore' }).status === 0;
+  return spawnSync(file, ['--version'], { uid: user.uid, gid: user.gid, stdio: 'ignore', env: labEnv() }).status === 0;
 }
 
 /** Directories 0755 so the server's account can enter them (files keep their modes). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonSafe } from '../../src/db/json-safe.js';
-import { MAX_ROWS, toQueryResult } from '../../src/db/row-budget.js';
+import { MAX_ROWS, RowBudget, serialiseRow, toQueryResult, type Serialise } from '../../src/db/row-budget.js';
 import { statementSettings } from '../../src/db/mysql-session.js';
 
 const withStatementTimeout = (sql: string, flavour: 'mysql' | 'mariadb', timeoutMs: number) => statementSettings(sql, flavour, { readOnly: false, timeoutMs });
@@ -22,6 +22,52 @@ describe('jsonSafe', () => {
     const r = toQueryResult(rows, ['i'], 0, 'SELECT');
     assert.equal(r.rows.length, MAX_ROWS);
     assert.equal(r.rowCount, MAX_ROWS + 5);
+  });
+});
+
+describe('RowBudget', () => {
+  /** The default serialiser, counting its calls. */
+  const counting = (): { serialise: Serialise; calls: () => number } => {
+    let n = 0;
+    return { serialise: (raw) => { n++; return serialiseRow(raw); }, calls: () => n };
+  };
+
+  it('serialises no row once it is full: the rest are only counted (calls counted, not time)', () => {
+    const { serialise, calls } = counting();
+    const budget = new RowBudget(100, 1024 * 1024, serialise);
+    for (let i = 0; i < 50_000; i++) budget.add({ i, pad: 'x'.repeat(20) });
+    const r = budget.result(['i', 'pad'], 0, 'SELECT');
+    assert.equal(r.rows.length, 100);
+    assert.equal(r.rowCount, 50_000);
+    assert.equal(r.rowsOmitted, 49_900);
+    assert.equal(calls(), 100, 'the kept rows only: the row limit is known before serialising');
+    assert.ok((r.bytesOmitted ?? 0) >= 49_900 * 20, 'the size of what was not kept is estimated from the cells');
+
+    const bytes = counting();
+    const byBytes = new RowBudget(10_000, 1000, bytes.serialise);
+    for (let i = 0; i < 10_000; i++) byBytes.add({ pad: 'y'.repeat(100) });
+    assert.equal(byBytes.result(['pad'], 0, 'SELECT').rows.length, 9, '9 rows of 110 bytes in 1000');
+    assert.equal(bytes.calls(), 10, 'the kept rows and the one that did not fit; none after it');
+  });
+
+  it('a row that cannot be serialised is counted, not kept, and never throws out of add()', () => {
+    const cyclic: Record<string, unknown> = { id: 3 };
+    cyclic.self = cyclic;
+    const throwing = { id: 4, get cell(): string { throw new Error('no value'); } };
+    for (const bad of [cyclic, throwing]) {
+      const budget = new RowBudget();
+      budget.add({ id: 1 });
+      budget.add({ id: 2 });
+      assert.doesNotThrow(() => budget.add(bad));
+      budget.add({ id: 5 });
+      const r = budget.result(['id'], 0, 'SELECT');
+      assert.deepEqual(r.rows, [{ id: 1 }, { id: 2 }], 'the prefix before it; nothing after it (kept rows stay a prefix)');
+      assert.deepEqual([r.rowCount, r.rowsOmitted], [4, 2]);
+    }
+    // A serialiser that fails (a cell too large for a string: RangeError) through the hook.
+    const budget = new RowBudget(MAX_ROWS, 1024 * 1024, () => { throw new RangeError('Invalid string length'); });
+    assert.doesNotThrow(() => budget.add({ huge: 'z' }));
+    assert.deepEqual(budget.result(['huge'], 0, 'SELECT').rowsOmitted, 1);
   });
 });
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { openSession } from '../../src/db/open.js';
 import { parseUrl } from '../../src/db/url.js';
 import { createExecutors } from '../../src/executors/index.js';
-import { fingerprintSession } from '../../src/executors/fingerprint.js';
+import { addressOf, fingerprintSession } from '../../src/executors/fingerprint.js';
 import { startServer, type LabServer } from '../../src/lab/index.js';
 import { pgbouncerBinary, startPgbouncer, type LabPooler } from '../../src/lab/pgbouncer.js';
 import { testContext } from '../executors/context.js';
@@ -46,7 +46,7 @@ describe('PgBouncer admin console sessions', { skip: pgbouncerBinary() ? false :
       }
       await assert.rejects(session.query('SHOW POOLS', [1], ro), /no bind parameters/);
       // Who answered, for the transcript and resume: the pooler's version, weak (compared with the URL's address).
-      const fp = await fingerprintSession(session, parseUrl(pooler.adminUrl()), ro.signal);
+      const fp = await fingerprintSession(session, addressOf(parseUrl(pooler.adminUrl())), ro.signal);
       assert.deepEqual([fp.weak, fp.port, fp.database], [true, pooler.port, 'pgbouncer']);
       assert.match(fp.server, /^PgBouncer 1\./);
       // Nothing was paused or changed: the pool still says its configured size, the app still gets in.

@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { createExecutors } from '../../src/executors/index.js';
 import { holdConnections, startPostgres, type LabServer } from '../../src/lab/index.js';
 import type { ExecutorSet, SqlAction } from '../../src/executors/types.js';
-import { testContext, timeoutSignal } from '../executors/context.js';
-import { adminQuery, eventually } from './helpers.js';
+import { testContext } from '../executors/context.js';
+import { adminQuery, CANCEL_LANDS_MS, eventually, timedOut } from './helpers.js';
 import { MAX_ROW_BYTES } from '../../src/db/row-budget.js';
 
 describe('sql executor on PostgreSQL', () => {
@@ -16,7 +16,7 @@ describe('sql executor on PostgreSQL', () => {
 
   before(async () => {
     server = await startPostgres();
-    executors = createExecutors();
+    executors = createExecutors({ cancelGraceMs: CANCEL_LANDS_MS });
     sql = (query, extra = {}) => ({ kind: 'sql', connection: 'db', url: server.url(), query, params: [], readOnly: true, ...extra });
     const r = await executors.execute(sql('CREATE TABLE incidents (id int PRIMARY KEY, note text)', { readOnly: false }), testContext());
     assert.equal(r.status, 'ok', r.error);
@@ -56,12 +56,16 @@ describe('sql executor on PostgreSQL', () => {
   });
 
   it('fails a write in a read-only step, and nothing is written', async () => {
-    // Not proven read-only by the parser: refused before it is sent.
-    const r = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')"), testContext());
-    assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only']);
-    assert.match(r.error ?? '', /^not read-only: step test-step is an INSERT statement \(on PostgreSQL\)/);
-    // Vouched for with safe_because: sent, and the read-only transaction refuses it.
-    const v = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')", { vouched: true }), testContext());
+    // Not proven read-only by the parser: refused before it is sent, vouched for or not (a write acts).
+    for (const vouched of [false, true]) {
+      const r = await executors.execute(sql("INSERT INTO incidents VALUES (99, 'should not exist')", { vouched }), testContext());
+      assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only']);
+      assert.match(r.error ?? '', /^not read-only: step test-step is an INSERT statement \(on PostgreSQL\)/);
+    }
+    // A function that writes is what safe_because may vouch for: sent, and the read-only transaction refuses it.
+    const made = await executors.execute(sql("CREATE FUNCTION bump() RETURNS int LANGUAGE sql AS 'INSERT INTO incidents VALUES (99, ''should not exist'') RETURNING id'", { readOnly: false }), testContext());
+    assert.equal(made.status, 'ok', made.error);
+    const v = await executors.execute(sql('SELECT bump()', { vouched: true }), testContext());
     assert.deepEqual([v.status, v.classification], ['failed', 'not-read-only']);
     assert.match(v.error ?? '', /^not read-only: step test-step tried to write \(25006: cannot execute INSERT in a read-only transaction/);
     assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 99'), [{ n: 0 }]);
@@ -101,6 +105,63 @@ describe('sql executor on PostgreSQL', () => {
     assert.deepEqual([r.status, r.rowCount, r.rows], ['ok', 1, []]);
   });
 
+  it('a session notices a dead client within a second (client_connection_check_interval, PostgreSQL 14+)', async () => {
+    const r = await executors.execute(sql("SELECT current_setting('client_connection_check_interval') AS every"), testContext());
+    assert.deepEqual([r.status, r.rows?.[0]?.every], ['ok', '1s']);
+  });
+
+  it('records the server session before a destructive statement, not before a read', async () => {
+    const sessions: unknown[] = [];
+    const ctx = { ...testContext(), onSession: (_c: string, s: unknown) => { sessions.push(s); } };
+    await executors.execute(sql('SELECT 1 AS one'), ctx);
+    assert.equal(sessions.length, 0);
+    const pid = (await executors.execute(sql('SELECT pg_backend_pid() AS pid'), testContext())).rows?.[0]?.pid;
+    const w = await executors.execute(sql("UPDATE incidents SET note = note", { readOnly: false }), ctx);
+    assert.equal(w.status, 'ok', w.error);
+    assert.equal(sessions.length, 1);
+    const s = sessions[0] as { engine: string; backend: number; started: string };
+    assert.deepEqual([s.engine, s.backend], ['postgres', pid]);
+    const [row] = await adminQuery(server, `SELECT extract(epoch FROM backend_start)::text AS started FROM pg_stat_activity WHERE pid = ${Number(pid)}`);
+    assert.equal(s.started, row?.started, 'the backend\'s start, as pg_stat_activity gives it');
+  });
+
+  it('first contact on a resume: a recorded session still running is refused before anything is sent, or waited for', async () => {
+    const pg = (await import('pg')).default;
+    const sleeper = new pg.Client({ connectionString: server.url() });
+    sleeper.on('error', () => undefined);
+    await sleeper.connect();
+    const row = (await sleeper.query("SELECT pg_backend_pid() AS pid, extract(epoch FROM backend_start)::text AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()")).rows[0] as { pid: number; started: string };
+    void sleeper.query('SELECT pg_sleep(600)').catch(() => undefined);
+    const fresh = createExecutors();
+    try {
+      const recorded = (server: string) => [{ engine: 'postgres' as const, backend: row.pid, started: row.started, server }];
+      let live: unknown[] = [];
+      const refusing = { ...testContext(), onTarget: (_c: string, t: { server: string }) => recorded(t.server),
+        onLiveSessions: (_c: string, l: unknown[]) => { live = l; throw new Error('still running'); } };
+      const r = await fresh.execute(sql("INSERT INTO incidents VALUES (77, 'must not land')", { readOnly: false, connection: 'first' }), refusing);
+      assert.equal(r.status, 'failed');
+      assert.match(r.error ?? '', /still running/);
+      assert.equal((live[0] as { id: { backend: number } }).id.backend, row.pid, 'the live session is named');
+      assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 77'), [{ n: 0 }], 'nothing was sent');
+
+      // Waiting (--wait-for-orphans): the statement goes once the session is gone, not before.
+      let asked = 0;
+      const waiting = { ...testContext(), onTarget: (_c: string, t: { server: string }) => recorded(t.server),
+        onLiveSessions: () => { asked++; return true; } };
+      const pending = fresh.execute(sql("INSERT INTO incidents VALUES (78, 'after the wait')", { readOnly: false, connection: 'second' }), waiting);
+      assert.ok(await eventually(async () => asked >= 2), 'it asks again while the session runs');
+      assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 78'), [{ n: 0 }]);
+      await adminQuery(server, `SELECT pg_terminate_backend(${row.pid})`);
+      const w = await pending;
+      assert.equal(w.status, 'ok', w.error);
+      assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 78'), [{ n: 1 }]);
+      await adminQuery(server, 'DELETE FROM incidents WHERE id = 78');
+    } finally {
+      await fresh.close();
+      await sleeper.end().catch(() => undefined);
+    }
+  });
+
   it('reuses one session per named connection (same backend pid)', async () => {
     const a = await executors.execute(sql('SELECT pg_backend_pid() AS pid'), testContext());
     const b = await executors.execute(sql('SELECT pg_backend_pid() AS pid'), testContext());
@@ -109,13 +170,21 @@ describe('sql executor on PostgreSQL', () => {
     assert.notEqual(other.rows?.[0]?.pid, a.rows?.[0]?.pid);
   });
 
+  // The step is timed out once its statement runs on the server (a timer started before could fire first on a
+  // loaded machine), and the server is polled: the step returns while the cancel is still on its way (issue #20).
+  const active = (tag: string) => async () => (await adminQuery(server,
+    `SELECT pid FROM pg_stat_activity WHERE query LIKE '%${tag}%' AND pid <> pg_backend_pid() AND state = 'active'`)).length > 0;
+
   it('cancels pg_sleep(600) on the server when the step times out, and the session stays usable', async () => {
     const before = await executors.execute(sql('SELECT pg_backend_pid() AS pid'), testContext());
-    const r = await executors.execute(sql('SELECT pg_sleep(600)'), testContext({ signal: timeoutSignal(1000) }));
+    const ac = new AbortController();
+    const step = executors.execute(sql('SELECT pg_sleep(600) AS timed_out'), testContext({ signal: ac.signal }));
+    assert.ok(await eventually(active('AS timed_out')), 'the statement runs on the server');
+    ac.abort(timedOut());
+    const r = await step;
     assert.equal(r.status, 'timeout');
     assert.equal(r.classification, 'timeout');
-    const running = await adminQuery(server, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(600)%' AND pid <> pg_backend_pid() AND state = 'active'");
-    assert.deepEqual(running, []);
+    assert.ok(await eventually(async () => !(await active('AS timed_out')())), 'the statement was cancelled on the server');
     const afterwards = await executors.execute(sql('SELECT pg_backend_pid() AS pid'), testContext());
     assert.equal(afterwards.status, 'ok');
     assert.equal(afterwards.rows?.[0]?.pid, before.rows?.[0]?.pid);
@@ -123,11 +192,14 @@ describe('sql executor on PostgreSQL', () => {
 
   it('rolls back a write step that is aborted mid-statement', async () => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error('operator abort')), 500);
-    const r = await executors.execute(sql(
-      "WITH ins AS (INSERT INTO incidents VALUES (7, 'half-done') RETURNING id) SELECT pg_sleep(600) FROM ins", { readOnly: false },
+    const step = executors.execute(sql(
+      "WITH ins AS (INSERT INTO incidents VALUES (7, 'half-done') RETURNING id) SELECT pg_sleep(600) AS half_done FROM ins", { readOnly: false },
     ), testContext({ signal: ac.signal }));
+    assert.ok(await eventually(active('AS half_done')), 'the statement runs on the server');
+    ac.abort(new Error('operator abort'));
+    const r = await step;
     assert.equal(r.status, 'aborted');
+    assert.ok(await eventually(async () => !(await active('AS half_done')())), 'the statement was cancelled on the server');
     assert.deepEqual(await adminQuery(server, 'SELECT count(*)::int AS n FROM incidents WHERE id = 7'), [{ n: 0 }]);
   });
 
@@ -135,7 +207,8 @@ describe('sql executor on PostgreSQL', () => {
     const r = await executors.execute(sql('SELECT pg_sleep(5)', { timeoutMs: 300 }), testContext());
     assert.equal(r.status, 'timeout');
     assert.match(r.error ?? '', /^57014: canceling statement due to statement timeout/);
-    const ok = await executors.execute(sql('SELECT 1 AS one', { timeoutMs: 300 }), testContext());
+    // The timeout must not fire here: 30 s, not 300 ms, which a stalled backend could reach (issue #20).
+    const ok = await executors.execute(sql('SELECT 1 AS one', { timeoutMs: 30_000 }), testContext());
     assert.equal(ok.status, 'ok');
   });
 
@@ -203,7 +276,7 @@ describe('sql executor on PostgreSQL', () => {
   });
 
   it('close() during a running statement cancels it on the server', async () => {
-    const set = createExecutors();
+    const set = createExecutors({ cancelGraceMs: CANCEL_LANDS_MS });
     const running = set.execute(sql("SELECT pg_sleep(600) AS close_test"), testContext());
     assert.ok(await eventually(async () => (await adminQuery(server,
       "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%AS close_test%' AND pid <> pg_backend_pid() AND state = 'active'")).length === 1));
@@ -216,18 +289,24 @@ describe('sql executor on PostgreSQL', () => {
 
   it('cancels on the server even when every connection slot is taken (protocol CancelRequest)', async () => {
     const full = await startPostgres({ maxConnections: 4, reservedConnections: 1 });
-    const set = createExecutors();
+    const set = createExecutors({ cancelGraceMs: CANCEL_LANDS_MS });
     try {
       const url = full.url();
       const warm = await set.execute(sql('SELECT 1', { url }), testContext());
       assert.equal(warm.status, 'ok', warm.error);
       const held = await holdConnections('postgres', url, 10); // fills every other ordinary slot
       try {
-        const probe = await executors.execute({ kind: 'probe', probe: 'db-connect', url, timeoutMs: 2000 }, testContext());
+        // 30 s: the server's refusal is the answer expected, not a timeout (issue #20: ~10 ms idle).
+        const probe = await executors.execute({ kind: 'probe', probe: 'db-connect', url, timeoutMs: 30_000 }, testContext());
         assert.equal(probe.classification, 'too-many-connections');
-        const r = await set.execute(sql('SELECT pg_sleep(600) AS full_test', { url }), testContext({ signal: timeoutSignal(1000) }));
+        const onFull = async () => (await adminQuery(full, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%AS full_test%' AND pid <> pg_backend_pid() AND state = 'active'")).length > 0;
+        const ac = new AbortController();
+        const step = set.execute(sql('SELECT pg_sleep(600) AS full_test', { url }), testContext({ signal: ac.signal }));
+        assert.ok(await eventually(onFull), 'the statement runs on the server');
+        ac.abort(timedOut());
+        const r = await step;
         assert.equal(r.status, 'timeout');
-        assert.deepEqual(await adminQuery(full, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%AS full_test%' AND pid <> pg_backend_pid() AND state = 'active'"), []);
+        assert.ok(await eventually(async () => !(await onFull())), 'the statement was cancelled on the server');
       } finally {
         await held.release();
       }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { injectFault, startSilentServer } from '../../src/lab/index.js';
-import { myConnectError, pgConnectError } from './helpers.js';
+import { myConnectError, pgConnectError, TIMEOUT_MS } from './helpers.js';
 
 function tcpError(port: number): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -33,7 +33,7 @@ describe('network faults', () => {
     const fault = await injectFault('timeout', 'postgres');
     try {
       const started = Date.now();
-      const err = await pgConnectError(fault.url);
+      const err = await pgConnectError(fault.url, TIMEOUT_MS);
       const elapsed = Date.now() - started;
       assert.equal(err.message, 'timeout expired');
       assert.equal(err.code, undefined);
@@ -48,7 +48,7 @@ describe('network faults', () => {
   it('timeout (mariadb): ETIMEDOUT "connect ETIMEDOUT"', async () => {
     const fault = await injectFault('timeout', 'mariadb');
     try {
-      const err = await myConnectError(fault.url);
+      const err = await myConnectError(fault.url, TIMEOUT_MS);
       assert.equal(err.code, 'ETIMEDOUT');
       assert.equal(err.message, 'connect ETIMEDOUT');
     } finally {

@@ -6,12 +6,16 @@ import { diagnose } from '../../src/diagnose/diagnose.js';
 import { createExecutors } from '../../src/executors/index.js';
 import { startServer, type LabServer } from '../../src/lab/index.js';
 import { pgbouncerBinary, startPgbouncer } from '../../src/lab/pgbouncer.js';
-import { injectPoolerFault, POOLER_FAULT_KINDS, type PoolerFaultKind } from '../../src/lab/pooler-faults.js';
+import { injectPoolerFault, POOLER_FAULT_CLASS, POOLER_FAULT_KINDS, type PoolerFaultKind } from '../../src/lab/pooler-faults.js';
 import { testContext } from '../executors/context.js';
 
 const RUNBOOK: Record<PoolerFaultKind, string> = {
-  'pooler-client-limit': 'pool-exhausted', 'pooler-wait-timeout': 'pool-exhausted', 'pooler-auth': 'auth', 'pooler-backend-down': 'refused',
+  'pooler-client-limit': 'pool-exhausted', 'pooler-wait-timeout': 'pool-exhausted', 'pooler-queued': 'pool-exhausted',
+  'pooler-auth': 'auth', 'pooler-backend-down': 'refused',
 };
+/** Probe timeouts: ≥ 5 s where the answer comes from the pooler (backend down after client_login_timeout, 3 s; the wait
+ *  after query_wait_timeout, 1 s). A queue of 120 s is never answered: the probe's own timeout ends it, so a short one. */
+const TIMEOUT_MS = (kind: PoolerFaultKind): number => (kind === 'pooler-queued' ? 1500 : 15_000);
 
 describe('PgBouncer', { skip: pgbouncerBinary() ? false : 'pgbouncer is not installed' }, () => {
   let backend: LabServer;
@@ -23,11 +27,11 @@ describe('PgBouncer', { skip: pgbouncerBinary() ? false : 'pgbouncer is not inst
       const fault = await injectPoolerFault(kind, backend);
       const executors = createExecutors();
       try {
-        // Timeouts ≥ 5 s: the backend-down answer comes after client_login_timeout (3 s), the wait after 1 s.
-        const r = await executors.execute({ kind: 'probe', probe: 'db-connect', url: fault.url, timeoutMs: 15_000 }, testContext());
-        assert.equal(r.classification, kind, `${fault.describe}: ${r.error ?? ''}`);
-        const d = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: 15_000 });
-        assert.deepEqual([d.classification, d.scenario, d.runbook], [kind, 'pooler', RUNBOOK[kind]], JSON.stringify(d.checks));
+        const r = await executors.execute({ kind: 'probe', probe: 'db-connect', url: fault.url, timeoutMs: TIMEOUT_MS(kind) }, testContext());
+        assert.equal(r.classification, POOLER_FAULT_CLASS[kind], `${fault.describe}: ${r.error ?? ''}`);
+        const d = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: TIMEOUT_MS(kind) });
+        assert.deepEqual([d.classification, d.scenario, d.runbook], [POOLER_FAULT_CLASS[kind], 'pooler', RUNBOOK[kind]], JSON.stringify(d.checks));
+        if (kind === 'pooler-queued') assert.match(String(r.error), /logged in, but the first query waited/);
         assert.match(d.finding, /pooler/i);
       } finally {
         await executors.close();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { injectFault, LabError, startPostgres, type LabServer } from '../../src/lab/index.js';
-import { eventually, pgConnectError, pgQuery } from './helpers.js';
+import { eventually, onceLetIn, pgConnectError, pgQuery } from './helpers.js';
 
 describe('postgres lab', () => {
   let healthy: LabServer;
@@ -118,10 +118,10 @@ describe('postgres lab', () => {
       await full.end();
 
       // What a runbook would do: terminate idle app sessions. The lab must survive it.
-      await pgQuery(adminUrl, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE usename = 'app_user' AND state = 'idle'`);
+      await onceLetIn(() => pgQuery(adminUrl, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE usename = 'app_user' AND state = 'idle'`), 'the reserved slot to be free again');
       assert.ok(await eventually(() => fault.held!.alive() === 0));
-      const [row] = await pgQuery(fault.url, 'SELECT 1 AS ok');
+      const [row] = await onceLetIn(() => pgQuery(fault.url, 'SELECT 1 AS ok'), 'the terminated sessions\' slots');
       assert.equal(row?.['ok'], 1);
     } finally {
       await fault.cleanup();

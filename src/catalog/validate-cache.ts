@@ -97,7 +97,7 @@ export function storeValidation(file: string, bytes: Buffer, diagnostics: Diagno
     const entry: Entry = { format: FORMAT, key, diagnostics, deps };
     const final = join(dir, `${key}.json`);
     const temp = `${final}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });
+    writeFileSync(temp, JSON.stringify(entry), { mode: 0o600, flag: 'wx' }); // a new file: never through a planted link
     renameSync(temp, final);
   } catch {
     // a read-only or full disk: the next run validates again

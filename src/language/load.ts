@@ -131,9 +131,14 @@ function mapPositions(events: Event[], text: string, map: SourceMap): number[] {
   const stack: Frame[] = [];
   const docStarts: number[] = [];
   let lastEnd = 0; // an empty value (`name:` with nothing after it) has no offset of its own: use where its key ended
+  let topKey = '';  // the top-level key whose value is being walked (anchors are recorded under it)
   for (const ev of events) {
     if (ev.type === EVENT_ID.DOCUMENT) { docStarts.push(-1); continue; }
     if (ev.type === EVENT_ID.POP) { stack.pop(); continue; }
+    if ('anchorStart' in ev && ev.anchorStart >= 0) {
+      const name = text.slice(ev.anchorStart, ev.anchorEnd);
+      if (ev.type === EVENT_ID.ALIAS) map.setAlias(name); else map.setAnchor(name, topKey);
+    }
     const own = 'start' in ev ? ev.start : 'valueStart' in ev ? (ev.valueStart < 0 ? ev.anchorStart : ev.valueStart - (quoted(ev.style) ? 1 : 0)) : ev.anchorStart;
     const offset = own >= 0 ? own : lastEnd;
     lastEnd = 'valueEnd' in ev && ev.valueEnd >= 0 ? ev.valueEnd : offset;
@@ -143,6 +148,7 @@ function mapPositions(events: Event[], text: string, map: SourceMap): number[] {
     if (top?.kind === 'map' && top.pendingKey === null) {
       // A key. Complex (non-scalar) keys are rare in runbooks; their contents are not mapped.
       top.pendingKey = ev.type === EVENT_ID.SCALAR ? getScalarValue(text, ev) : `#${top.index}`;
+      if (stack.length === 1) topKey = top.pendingKey;
       map.setKeyAt(map.child(top.node, top.pendingKey), offset);
       if (ev.type === EVENT_ID.MAPPING || ev.type === EVENT_ID.SEQUENCE) stack.push({ node: map.child(SourceMap.ROOT, '#key'), kind: 'seq', index: 0, pendingKey: null });
       continue;

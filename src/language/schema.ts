@@ -1,6 +1,7 @@
 // The runbook language, defined once. Static types, validation and the published JSON Schema
 // (docs/runbook.schema.json, `runbook schema`) and the reference docs all derive from these definitions.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ENV_NAME_PATTERN } from './env-names.js';
 
 const doc = (description: string, examples?: unknown[]) => (examples ? { description, examples } : { description });
 
@@ -62,6 +63,9 @@ export const SshTarget = Type.Object({
       destination: Template('[user@]host, or a Host alias from the ssh config. Templates allowed.'),
       port: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.String()], doc('SSH port, or a template giving one.'))),
       config: Type.Optional(Template('An ssh config file to use instead of ~/.ssh/config (ssh -F).')),
+      allow_unchecked_host_key: Type.Optional(Type.Boolean(doc('Run even where the ssh config turns host key checking off for this '
+        + 'host (StrictHostKeyChecking no or accept-new): the gate and the transcript say so. Default: such a target is refused. '
+        + 'Either way the run is pinned to the key of its first connection.'))),
     }, { additionalProperties: false }),
   ], doc('Run through the system OpenSSH client (ssh config, agent, known_hosts, ProxyJump), in batch mode: a host key '
     + 'that is unknown or changed fails the step, never asks.')),
@@ -71,11 +75,13 @@ export const SshTarget = Type.Object({
 
 export const KubectlTarget = Type.Object({
   kubectl: Type.Object({
-    pod: Template('The pod to run in. Templates allowed.'),
+    pod: Type.Optional(Template('The pod to run in (or `selector`). Templates allowed.')),
+    selector: Type.Optional(Template('Instead of `pod`: a label selector that must match exactly one running pod, e.g. '
+      + '`app=postgres,role=primary`; more or none fail the step. Chosen once per run. Templates allowed.')),
     namespace: Type.Optional(Template('Its namespace (default: the context\'s).')),
     context: Type.Optional(Template('The kubectl context (default: the current one).')),
     container: Type.Optional(Template('The container in the pod (default: kubectl\'s choice).')),
-  }, { additionalProperties: false, ...doc('Which pod: kubectl exec -i [--context] [-n namespace] pod [-c container].') }),
+  }, { additionalProperties: false, ...doc('Which pod: kubectl exec -i [--context] [-n namespace] pod [-c container]; `pod` or `selector`.') }),
   ...TargetChoice,
   description: Type.Optional(Type.String(doc('What this pod is, for people reading the runbook.'))),
 }, { additionalProperties: false, ...doc('A pod, through the operator\'s kubectl (kubectl exec -i).') });
@@ -109,8 +115,8 @@ export const ShellAction = Type.Union([
   Type.String(),
   Type.Object({
     run: Type.String(doc('The bash script.')),
-    env: Type.Optional(Type.Record(Type.String(), Type.String(doc('Value of the variable; templates allowed.')),
-      doc('Extra environment variables; templates allowed.', [{ PGCONNECT_TIMEOUT: '5' }]))),
+    env: Type.Optional(Type.Record(Type.String({ pattern: ENV_NAME_PATTERN }), Type.String(doc('Value of the variable; templates allowed.')),
+      { additionalProperties: false, ...doc('Extra environment variables (names: letters, digits and _); templates allowed.', [{ PGCONNECT_TIMEOUT: '5' }]) })),
     cwd: Type.Optional(Type.String(doc('Working directory of the script; templates allowed.', ['/var/lib/postgresql']))),
   }, { additionalProperties: false }),
 ], doc('A bash script. Each `${{ }}` becomes a quoted reference to a shell variable whose value arrives on the script\'s stdin: never spliced into the script text, never on a command line.',
@@ -139,6 +145,8 @@ export const PromptAction = Type.Object({
   message: Type.String(doc('The question.')),
   default: Type.Optional(Type.String(doc('The answer used when the operator just presses Enter.'))),
   pattern: Type.Optional(Type.String(doc('A regular expression the whole answer must match.', ['^[0-9]+$']))),
+  expected: Type.Optional(Type.String(doc('What a valid answer looks like, in words; told to the operator whose answer does not '
+    + 'match `pattern` (default: the pattern read out, e.g. "a whole number (digits only)").', ['a ticket id such as INC-1234']))),
   choices: Type.Optional(Type.Array(Type.String(), doc('The only answers accepted; branch on them with `on`.', [['primary', 'replica']]))),
   secret: Type.Optional(Type.Boolean(doc('Masked like a secret input.'))),
 }, { additionalProperties: false, ...doc('Ask the operator for a value; the answer is the step result `value`.') });
@@ -174,7 +182,7 @@ export const DEFAULT_MAX_ITEMS = 100;
 export const LOOP_VAR_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 export const ForEach = Type.Object({
-  in: Type.String(doc('Expression giving the list to go through: the rows of a capture, a list input, a literal list. '
+  in: Type.String(doc('Expression giving the list to go through: the rows of a capture, an input split into a list (split(inputs.hosts)), a literal list. '
     + 'Evaluated once, before the gate: a destructive step acts on exactly the items its gate listed.', ['idle.rows', "steps['idle-sessions'].rows"])),
   as: Type.Optional(Type.String({ pattern: LOOP_VAR_PATTERN,
     ...doc("Name of the current item in the step's shell, sql, with and `for_each.label` templates. Default item.", ['session']) })),

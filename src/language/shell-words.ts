@@ -186,7 +186,8 @@ class Lexer {
           this.i++;
           const inner = new Lexer(s, this.out);
           inner.i = this.i;
-          inner.tokens(')');
+          // `a=([ '…' ]=1)`: bash evaluates a subscript's quoted text as code.
+          if (inner.tokens(')').some((t) => t.t === 'word' && CODE.test(t.w.text))) this.out.unreadable.push(`'${text}( … )': quoted code in an array assignment, which bash may run (a subscript)`);
           text += `(${DYNAMIC})`; this.i = inner.i; dynamic = true;
           if (!/=$/.test(text)) pattern = true;
           continue;
@@ -283,7 +284,13 @@ class Lexer {
         const c = s[this.i]!;
         if (c === '\\') { this.i += 2; continue; }
         if (c === '$' || c === '`') { if (this.expansion()) continue; }
-        if (c === "'" && depth > 0) { const close = s.indexOf("'", this.i + 1); this.i = close < 0 ? s.length : close + 1; continue; }
+        if (c === "'" && depth > 0) {
+          const close = s.indexOf("'", this.i + 1);
+          // ${a['$(cmd)']}, ${s:'x[$(cmd)]'}: bash runs code quoted in a subscript or an offset.
+          if (/[$`\\]/.test(s.slice(this.i + 1, close < 0 ? s.length : close))) this.out.unreadable.push(`'${s.slice(start, Math.min(s.length, start + 40))}…': quoted text inside \${…} that bash may run as code (a subscript or an offset)`);
+          this.i = close < 0 ? s.length : close + 1;
+          continue;
+        }
         if (c === '"') { this.i++; this.doubleQuoted(); continue; }
         if (c === '{') depth++;
         if (c === '}' && --depth === 0) { this.i++; break; }
@@ -303,6 +310,9 @@ class Lexer {
 /** Nesting of substitutions being read (the lexer is synchronous: one read at a time). */
 let nesting = 0;
 const MAX_NESTING = 64;
+
+/** Text bash would run if it evaluated it as an expression: a substitution or an expansion. */
+export const CODE = /\$\(|`|\$\{|\$\[/;
 
 const RESERVED_BEFORE_COMMAND = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'coproc']);
 
@@ -333,11 +343,12 @@ function ansiC(s: string, start: number): { text: string; end: number } {
 const safeCodePoint = (n: number) => (n <= 0x10ffff ? String.fromCodePoint(n) : '');
 
 /** Tokens → simple commands. Reserved words and the words that are not commands (for-lists, case patterns,
- *  [[ … ]] tests, function names, redirection targets) are left out of `words`. */
+ *  function names, redirection targets) are left out of `words`; a [[ … ]] test is a command '[[' of its own. */
 function group(tokens: Token[]): SimpleCommand[] {
   const out: SimpleCommand[] = [];
   let current: SimpleCommand = { words: [], redirects: [], pipedIn: false };
   let skipUntil: string | undefined;  // a reserved word that ends a non-command stretch
+  let test: Word[] | undefined;       // the words of a [[ … ]] being read: one command, operators and all
   let casePatterns = false;
   let pipe = false;
   const end = (op?: string) => {
@@ -347,6 +358,15 @@ function group(tokens: Token[]): SimpleCommand[] {
   };
   for (let k = 0; k < tokens.length; k++) {
     const tok = tokens[k]!;
+    if (test) {
+      // Inside [[ … ]], && || ( ) < > are the test's own operators, and every word is an operand bash may
+      // evaluate (-v, -eq): the lint reads them as the arguments of a command '[['.
+      if (tok.t === 'word') {
+        test.push(tok.w);
+        if (!tok.w.quoted && tok.w.text === ']]') { current.words = test; test = undefined; end(); }
+      }
+      continue;
+    }
     if (tok.t === 'op') {
       if (tok.redirect) {
         const next = tokens[k + 1];
@@ -372,11 +392,12 @@ function group(tokens: Token[]): SimpleCommand[] {
       if (RESERVED_BEFORE_COMMAND.has(bare) || ['fi', 'done', 'esac', '}'].includes(bare)) continue;
       if (bare === 'for' || bare === 'select') { skipUntil = 'do'; continue; }
       if (bare === 'case') { skipUntil = 'in'; casePatterns = true; continue; }
-      if (bare === '[[') { skipUntil = ']]'; continue; }
+      if (bare === '[[') { test = [w]; continue; }
       if (bare === 'function') { k++; continue; }
     }
     current.words.push(w);
   }
+  if (test) current.words = test; // a [[ never closed: still read
   end();
   return out;
 }

@@ -26,6 +26,19 @@ export class SourceMap {
     return id;
   }
 
+  // YAML anchors: which top-level key's value defines each (`&name`), and the names aliases (`*name`) use.
+  private readonly anchorsAt = new Map<string, string>();
+  private readonly aliased = new Set<string>();
+
+  setAnchor(name: string, topKey: string): void { this.anchorsAt.set(name, topKey); }
+  setAlias(name: string): void { this.aliased.add(name); }
+
+  /** Anchors defined in the value of the top-level key `topKey` that some alias uses (it is an anchor holder). */
+  usedAnchorsUnder(topKey: string): string[] {
+    this.filled();
+    return [...this.anchorsAt].filter(([name, key]) => key === topKey && this.aliased.has(name)).map(([name]) => name);
+  }
+
   setValueAt(node: number, offset: number): void { if (!this.values.has(node)) this.values.set(node, offset); }
   setKeyAt(node: number, offset: number): void { if (!this.keys.has(node)) this.keys.set(node, offset); }
 

@@ -55,7 +55,15 @@ test('an unknown key merged in is still an unknown key, located at the merge', (
 
 test('only top-level keys starting with x- are holders; other unknown keys still fail', () => {
   const top = parseRunbook(TEXT.replace('x-defaults:', 'defaults:'), 'm.yaml').diagnostics;
-  assert.deepEqual(top.map((d) => [d.line, d.code]), [[3, 'unknown-key']]);
+  assert.deepEqual(top.map((d) => [d.line, d.col, d.code]), [[3, 1, 'unknown-key']]);
+  // It holds anchors the steps use: the fix is the x- prefix, said so.
+  assert.match(top[0]!.message, /^unknown key 'defaults': it holds &quick, &slow, used elsewhere; a key that only holds anchors must start with x- \(rename it x-defaults\)/);
+  // A misspelt real key that anchors nothing used keeps its did-you-mean.
+  const typo = parseRunbook(TEXT.replace('x-defaults:', 'x-defaults:').replace('title: Merge demo', 'titel: Merge demo'), 'm.yaml').diagnostics;
+  assert.ok(typo.some((d) => d.code === 'unknown-key' && /unknown key 'titel' — did you mean 'title'\?/.test(d.message)), JSON.stringify(typo));
+  // Anchors no alias uses: not a holder, no x- hint.
+  const unused = parseRunbook(TEXT.replace('x-defaults:', 'defaults:').replace(/ {4}<<: .*\n/g, ''), 'm.yaml').diagnostics;
+  assert.doesNotMatch(unused.find((d) => d.code === 'unknown-key')!.message, /x-/);
   const inStep = parseRunbook(TEXT.replace('    shell: echo a', '    x-note: hi\n    shell: echo a'), 'm.yaml').diagnostics;
   assert.deepEqual(inStep.map((d) => [d.line, d.code]), [[12, 'unknown-key']]);
 });

@@ -4,6 +4,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { shellDanger } from '../../src/language/validate/shell-lint.js';
 import { parseScript } from '../../src/language/shell-words.js';
 import type { ShellSql } from '../../src/language/validate/shell-read-only.js';
@@ -43,7 +46,7 @@ describe('shell words', () => {
     assert.deepEqual(names("cat <<'EOF'\n$(rm x)\nEOF\necho after"), ['cat', 'echo']);
     assert.deepEqual(names('for f in $(rm a); do echo "$f"; done'), ['echo', 'rm']);
     assert.deepEqual(names('case $x in a) rm y;; b|c) ls;; esac'), ['ls', 'rm']);
-    assert.deepEqual(names('if [[ -f x ]]; then rm x; fi'), ['rm']);
+    assert.deepEqual(names('if [[ -f x ]]; then rm x; fi'), ['[[', 'rm']); // a [[ … ]] test is read as a command of its own
     assert.deepEqual(names('f() { rm x; }; f'), ['f', 'rm']);
     assert.deepEqual(names('a=(one $(kill 2)); x=$(( $(rm q) + 1 ))'), ['kill', 'rm']);
     assert.deepEqual(names('echo ${x:-$(rm d)}'), ['echo', 'rm']);
@@ -220,5 +223,63 @@ describe('shell lint on arbitrary text', () => {
       const script = Array.from({ length: 1 + rand(30) }, () => alphabet[rand(alphabet.length)]).join('');
       assert.doesNotThrow(() => shellDanger(script), script);
     }
+  });
+});
+
+describe('#13 audit: a read command that can still run or write, and code bash evaluates in arguments', () => {
+  /** Scripts that validated clean and ran a hidden command: each is run by bash first (it must create M in a
+   *  scratch directory, so the attack is real), then linted. */
+  const REAL: string[] = [
+    "let 'x[$(touch M)]=1'", "[ -v 'y[$(touch M)]' ]", "test -v 'y[$(touch M)]'", "[[ -v 'y[$(touch M)]' ]]", "[[ 'y[$(touch M)]' -eq 1 ]]",
+    "printf -v 'x[$(touch M)]' %s 1", "printf -v'x[$(touch M)]' %s 1", "read 'x[$(touch M)]' < /dev/null", "declare 'x[$(touch M)]=1'",
+    "typeset 'x[$(touch M)]=1'", "f() { local 'f[$(touch M)]=1'; }; f", "a['$(touch M)']=1", "x=(['$(touch M)']=1)",
+    "a=(1); echo \"${a['$(touch M)']}\"", "s=abc; echo \"${s:'x[$(touch M)]'}\"", "echo ${!a['$(touch M)']}", "echo $(( 'x[$(touch M)]' ))",
+    "case x in ${a['$(touch M)']}) ;; esac", "n=$(printf '%s' 'y[$(touch M)]'); [ -v \"$n\" ]",
+    "ssh -o ProxyCommand='touch M' -o BatchMode=yes nohost true", "ssh -oProxyCommand='touch M' -oBatchMode=yes nohost true",
+    "ssh -F ./ssh.cfg -o BatchMode=yes nohost true", "printf -- '-o\\nM\\nfile:///etc/hostname\\n' | xargs curl -s",
+    "awk 'BEGIN { c = \"touch M\"; c | getline }'", "hash -p /usr/bin/touch cat; cat M",
+  ];
+  test('each hides a command bash really runs, and the lint flags it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-lint-real-'));
+    try {
+      writeFileSync(join(dir, 'ssh.cfg'), 'Host nohost\n  ProxyCommand touch M\n');
+      for (const script of REAL) {
+        rmSync(join(dir, 'M'), { force: true });
+        spawnSync('bash', ['-c', script], { cwd: dir, stdio: 'ignore', timeout: 30_000 });
+        assert.ok(existsSync(join(dir, 'M')), `bash did not run the hidden command: ${script}`);
+        flagged(script);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('options that write, kill or run a program are known for every allowed command', () => {
+    for (const script of [
+      'ss -K dst 10.9.9.9', 'ss -tK dst 10.9.9.9', 'ss --kill state established', 'ss -D /tmp/dump', 'rg --pre ./evil.sh foo .',
+      'rg --hostname-bin=./evil x', 'sort --compress-program=./evil big', 'sort -o /tmp/x a', 'file -C -m ./magic', 'journalctl --cursor-file=/tmp/c -n 1',
+      "curl -s -w '%output{/tmp/x}x' http://h/", "curl -s --write-out '%output{/tmp/x}' http://h/", 'curl --ssl-sessions /tmp/s http://h/',
+      "psql -v 'x=1]] AS a, pg_terminate_backend(1) AS b --' <<'EOF'\nSELECT ('{1,2}'::int[])[1:x]\nEOF", "psql --set=x=1 -c 'SELECT :x'",
+      "psql --variable x=1 -c 'SELECT 1'", "mysql --defaults-file=./my.cnf -e 'SELECT 1'", "mysql --defaults-extra-file=./my.cnf -e 'SELECT 1'",
+      "mysql --plugin-dir=./p --default-auth=evil -e 'SELECT 1'", 'mysqladmin status flush-hosts', 'mysqladmin processlist kill 5',
+      "awk -l ./evil.so 'BEGIN {}'", "gawk '@load \"./evil\"; BEGIN {}'", "awk -i ./inc.awk 'BEGIN {}'", "awk 'BEGIN { print \"x\" |& \"cat\" }'",
+      'openssl s_client -engine ./evil.so -connect h:443', 'openssl x509 -config ./evil.cnf -in c.pem', 'kubectl --kubeconfig ./evil get pods',
+      'docker --config ./evil ps', 'HOME=./evil curl -s http://h/', 'KUBECONFIG=./evil kubectl get pods', 'let n=1', 'let n=n+1',
+      "ssh -o LocalCommand='touch x' -o PermitLocalCommand=yes h true", "ssh -o KnownHostsCommand='touch x' h true",
+      "ssh -o RemoteCommand='rm -rf /' h", 'ssh -o PKCS11Provider=./evil.so h true', 'ssh -I ./evil.so h true', 'ssh -E /tmp/log h true',
+      'ssh -M -S /tmp/ctl h true', 'echo x | xargs curl -s', 'find . -name x | xargs sed -n p', 'hash -p ./evil cat',
+      'n=$(cat f); read "$n" < /dev/null', 'n=$(cat f); printf -v "$n" %s 1', 'n=$(cat f); unset "$n"',
+    ]) flagged(script);
+  });
+
+  test('reads stay reads: tests, prints, plain names, connection options, regular expressions, xargs into a reader', () => {
+    for (const script of [
+      '[[ -f /etc/hostname ]] && echo yes', '[[ $state == stop ]] || echo other', 'test -n "$x"', '[ "$a" -eq 1 ]', 'read -r line < /etc/hostname',
+      'read -r -a parts < /etc/hostname', 'printf -v out %s x', "printf '%s %d\\n' \"$a\" 5", 'echo restart', 'unset x y',
+      'ssh -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=accept-new host uptime', 'ssh -p 2222 -l me host uptime',
+      "awk '/^(MemTotal|MemAvailable)/ {print $2}' /proc/meminfo", "awk -F'|' '{print $2}' f", "awk '$1 > 5 || $2 < 3' f",
+      'find . -name x | xargs cat', 'ls | xargs -n1 basename', 'sort /etc/hosts', 'sort -u -k2 f', 'ss -ltn', 'ss -tanp',
+      'mysqladmin status processlist', "psql -X -c 'SELECT 1'", 'date -Is', 'file /etc/hostname', 'curl -s -w "%{http_code}" http://h/',
+    ]) clean(script);
   });
 });

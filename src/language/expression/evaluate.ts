@@ -12,8 +12,9 @@ export const TAINT = Symbol('taint');
 export interface Taint {
   /** Whether a value read from the scope is (or holds) a secret. */
   secret(value: unknown): boolean;
-  /** A string computed from a secret by a function or operator. */
-  derived(value: string): void;
+  /** A value computed from a secret by a function or operator: a string, or a structure (split, lines, an array)
+   *  whose every string is then a secret, or a number. */
+  derived(value: unknown): void;
 }
 
 /** `engine(<connection>)`: the engine a declared connection's URL names. The run supplies the lookup (its URLs
@@ -54,11 +55,12 @@ function source(value: unknown, t: Flow | undefined): unknown {
   return value;
 }
 
-/** A value computed from operands, tainted when one was: a new string is registered as a secret. */
+/** A value computed from operands, tainted when one was: what it holds is registered as a secret (every string of
+ *  split(secret, ':') too, so split(secret, ':')[1] is one when it is read back out). */
 function computed(value: unknown, tainted: boolean, t: Flow | undefined): unknown {
   if (!t || !tainted) return value;
   t.on = true;
-  if (typeof value === 'string') t.hook.derived(value);
+  if (value !== null && value !== undefined && typeof value !== 'boolean') t.hook.derived(value);
   return value;
 }
 

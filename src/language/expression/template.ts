@@ -16,10 +16,10 @@ export function parseTemplate(text: string): TemplatePart[] {
     if (open < 0) { parts.push({ kind: 'text', text: text.slice(i) }); break; }
     if (open > i) parts.push({ kind: 'text', text: text.slice(i, open) });
     const close = text.indexOf(CLOSE, open + OPEN.length);
-    if (close < 0) throw new ExpressionError(`'${OPEN}' is never closed with '${CLOSE}'`, open);
+    if (close < 0) throw new ExpressionError(`'${OPEN}' is never closed with '${CLOSE}': end the expression with '${CLOSE}' (${OPEN} inputs.name ${CLOSE})`, open);
     const source = text.slice(open + OPEN.length, close);
     const offset = open + OPEN.length;
-    if (source.trim() === '') throw new ExpressionError(`empty '${OPEN} ${CLOSE}'`, open);
+    if (source.trim() === '') throw new ExpressionError(`empty '${OPEN} ${CLOSE}': put an expression in it (${OPEN} inputs.name ${CLOSE}) or remove it`, open);
     try {
       parts.push({ kind: 'expr', source: source.trim(), node: parseExpression(source), offset });
     } catch (e) {

@@ -18,6 +18,7 @@ const tooLong = (text: string, engine: SqlEngine): SqlVerdict | undefined => {
 };
 
 export type { SqlEngine, SqlVerdict } from './verdict.js';
+export { CANNOT_VOUCH } from './verdict.js';
 
 export function classifySql(text: string, engine: SqlEngine): SqlVerdict {
   return classifyMany([text], engine)[0]!;

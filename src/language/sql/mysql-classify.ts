@@ -1,10 +1,11 @@
 // MySQL and MariaDB: the server's own reading of comments, strings and statement breaks (mysql-lexer.ts,
 // executable comments expanded), then a maintained grammar (node-sql-parser, MariaDB and MySQL dialects,
-// loaded on first use) for the structure. A text the grammars cannot parse is not proven read-only.
+// loaded on first use) for the structure. A text the grammars cannot parse is not proven to be anything, so it
+// counts as acting, like every statement that is not a plain read.
 import { createRequire } from 'node:module';
-import { lexMysql } from './mysql-lexer.js';
+import { lexMysql, type Condition } from './mysql-lexer.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
-import { aStatement, notRead, read, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
+import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 
 type Node = Record<string, unknown>;
 interface Grammar { astify(sql: string, opt: { database: string }): unknown }
@@ -14,19 +15,67 @@ const WRITES = new Set(['insert', 'replace', 'update', 'delete', 'create', 'drop
   'set', 'lock', 'unlock', 'grant', 'revoke', 'call', 'transaction', 'load_data', 'use', 'declare', 'execute', 'prepare']);
 
 export function classifyMysql(text: string): SqlVerdict {
-  const lexed = lexMysql(text, true);
+  const all = lexMysql(text, true);
+  if (all.error) return unparsed(`it has ${all.error}`);
+  const readings = serverReadings(all.conditions);
+  if (!readings) return unparsed('it has executable comments for more server versions than are checked');
+  let verdict = classifyReading(text, readings[0]!); // every executable comment expanded
+  for (const keep of readings.slice(1)) {
+    const v = classifyReading(text, keep);
+    verdict = worse(verdict, v.why ? { ...v, why: `${v.why}, as a server that skips some of its executable comments reads it` } : v);
+  }
+  return verdict;
+}
+
+/**
+ * Every way a server reads the text's executable comments: a MySQL or a MariaDB server of any version expands
+ * `/*!` always, `/*!N` from version N, and (MariaDB only) `/*M!` likewise. One reading per flavour and version
+ * step is all there is. Without this, `/*!999999 SELECT 1 AS *\/ KILL /*!999999 FROM DUAL WHERE 1 = *\/ 5` was
+ * a read to the lint and `KILL 5` to the server.
+ */
+function serverReadings(conditions: Condition[]): ((c: Condition) => boolean)[] | undefined {
+  const versions = [...new Set(conditions.flatMap((c) => (c.version === undefined ? [] : [c.version])))].sort((x, y) => x - y);
+  if (versions.length > MAX_VERSIONS) return undefined;
+  const readings: ((c: Condition) => boolean)[] = [];
+  const seen = new Set<string>();
+  for (const mariadb of [true, false]) {
+    for (const server of [Infinity, 0, ...versions]) {
+      const keep = (c: Condition) => (!c.mariadb || mariadb) && (c.version === undefined || c.version <= server);
+      const key = conditions.map(keep).join();
+      if (!seen.has(key)) { seen.add(key); readings.push(keep); }
+    }
+  }
+  return readings;
+}
+const MAX_VERSIONS = 4;
+
+/** The verdict that matters more: acting over unproven over read, and the most statements any reading has. */
+function worse(a: SqlVerdict, b: SqlVerdict): SqlVerdict {
+  const rank = (v: SqlVerdict) => (v.readOnly ? 0 : v.acts ? 2 : 1);
+  const pick = rank(b) > rank(a) ? b : a;
+  return { ...pick, statements: Math.max(a.statements, b.statements) };
+}
+
+/** One server's reading of the text. */
+function classifyReading(text: string, keep: (c: Condition) => boolean): SqlVerdict {
+  const lexed = lexMysql(text, true, keep);
   if (lexed.error) return unparsed(`it has ${lexed.error}`);
-  const other = lexMysql(text, false);
+  const other = lexMysql(text, false, keep);
   if (other.error || other.statements.join(';') !== lexed.statements.join(';')) {
     return unparsed('a backslash before a quote reads differently when the server has NO_BACKSLASH_ESCAPES');
   }
   const findings: Finding[] = [];
   for (const statement of lexed.statements) {
+    // Whatever the grammar makes of it, a call of a function that acts is looked for in the text itself, so a
+    // grammar that misreads a clause (keeping it as a string, say) cannot hide one.
+    const call = actingCall(statement);
+    if (call) findings.push({ why: `calls ${call}(), which acts on the server` });
     const problem = statementFindings(statement, findings);
-    if (problem) return unparsed(...withActing(statement, problem), lexed.statements.length);
+    // A statement no grammar reads (KILL, FLUSH, HANDLER, DO, …) is not proven to be anything: it acts.
+    if (problem) return call ? notRead(lexed.statements.length, worst(findings)!) : unparsed(problem, lexed.statements.length);
   }
   const finding = worst(findings);
-  return finding ? notRead(lexed.statements.length, finding.why, finding.acts) : read(lexed.statements.length);
+  return finding ? notRead(lexed.statements.length, finding) : read(lexed.statements.length);
 }
 
 /** Adds what makes one statement unsafe to `into`; returns why no grammar reads it, if none does. */
@@ -56,15 +105,18 @@ function statementFindings(statement: string, into: Finding[]): string | undefin
 }
 
 /**
- * A statement no grammar reads (DO, KILL, …) may still call a function that acts: looked for by name in the
- * lexed text, where comments are gone and executable comments are code. A literal can only add false alarms.
+ * The first name called in the lexed text (comments gone, executable comments code, strings kept) that is a
+ * function known to act, however spelled: `GET_LOCK(`, `` `get_lock` (``, `mysql.GET_LOCK(`, `"GET_LOCK"(`
+ * (ANSI_QUOTES). A string literal's text is skipped; a double-quoted one is kept, as it may be a name.
  */
-function withActing(statement: string, problem: string): [string, boolean] {
-  const call = /\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
-  for (const m of statement.matchAll(call)) {
-    if (MYSQL_ACTING.has(m[1]!.toUpperCase())) return [`${problem}, and it calls ${m[1]}(), which acts on the server`, true];
+function actingCall(statement: string): string | undefined {
+  const text = statement.replace(/'[^']*'/g, "''");
+  const call = /(`[^`]*`|"[^"]*"|[A-Za-z_$][\w$]*)\s*\(/g;
+  for (const m of text.matchAll(call)) {
+    const name = m[1]!.replace(/^[`"]|[`"]$/g, '');
+    if (MYSQL_ACTING.has(name.toUpperCase())) return name;
   }
-  return [problem, false];
+  return undefined;
 }
 
 /** The grammar's error lists every token it expected; where it stopped is what helps. */
@@ -98,29 +150,37 @@ function nodeUnsafe(node: Node): Finding | undefined {
   if (type === 'select') {
     const into = node.into as Node | undefined;
     // INTO OUTFILE / DUMPFILE writes a file on the server host, which a read-only transaction does not stop.
-    if (into?.position && /^(OUTFILE|DUMPFILE)$/i.test(String(into.keyword))) return { why: `writes a file on the server (SELECT … INTO ${String(into.keyword).toUpperCase()})`, acts: true };
+    if (into?.position && /^(OUTFILE|DUMPFILE)$/i.test(String(into.keyword))) return { why: `writes a file on the server (SELECT … INTO ${String(into.keyword).toUpperCase()})` };
     if (into?.position) return { why: 'writes its result somewhere (SELECT … INTO)' };
+    // MariaDB takes row locks inside a read-only transaction: they would hold other sessions up.
     if (node.locking_read) return { why: 'locks rows (SELECT … FOR UPDATE / LOCK IN SHARE MODE)' };
   }
   if (type && WRITES.has(type)) return { why: `holds ${aStatement(type.toUpperCase().replace(/_/g, ' '))}` };
   if (type === 'assign') return { why: 'assigns a variable (:=)' };
   if (type === 'function' || type === 'aggr_func') {
     const name = functionName(node);
-    if (name && MYSQL_ACTING.has(name.toUpperCase())) return { why: `calls ${name}(), which acts on the server`, acts: true };
-    if (!name || !MYSQL_READ_ONLY.has(name.toUpperCase())) return { why: `calls ${name ?? 'a function'}(), which is not known to be read-only` };
+    if (MYSQL_ACTING.has(name.bare)) return { why: `calls ${name.shown}(), which acts on the server` };
+    if (!name.builtin || !MYSQL_READ_ONLY.has(name.bare)) return unknownCode(`calls ${name.shown || 'a function'}(), which is not known to be read-only`);
   }
   return undefined;
 }
 
-/** A built-in's name; undefined for a quoted or schema-qualified (stored) function, never a built-in. */
-function functionName(node: Node): string | undefined {
-  if (typeof node.name === 'string') return node.name;
+/**
+ * A called name, normalised as the server compares it: `bare` is its last part without quotes, in upper case
+ * (function names are case-insensitive, and the server resolves a quoted or qualified name of a native
+ * function to that function: `` `GET_LOCK`( `` is GET_LOCK). `builtin`: plain and unqualified, the only
+ * spelling the read-only list vouches for.
+ */
+function functionName(node: Node): { bare: string; shown: string; builtin: boolean } {
+  if (typeof node.name === 'string') return { bare: node.name.toUpperCase(), shown: node.name, builtin: true };
   const name = node.name as { name?: { type?: string; value?: string }[]; schema?: { value?: string } } | undefined;
   const parts = name?.name ?? [];
-  if (name?.schema || parts.length !== 1) return [name?.schema?.value, ...parts.map((p) => p.value)].filter(Boolean).join('.') || undefined;
+  const last = parts.at(-1);
+  const bare = String(last?.value ?? '').toUpperCase();
   // 'default': a plain name; 'origin': a keyword such as CURRENT_TIMESTAMP; anything else is quoted.
-  const plain = parts[0]!.type === 'default' || parts[0]!.type === 'origin';
-  return plain ? parts[0]!.value : `\`${parts[0]!.value}\``;
+  const plain = parts.length === 1 && (last?.type === 'default' || last?.type === 'origin');
+  const shown = [name?.schema?.value, ...parts.map((p) => (p.type === 'default' || p.type === 'origin' ? p.value : `\`${p.value}\``))].filter(Boolean).join('.');
+  return { bare, shown, builtin: plain && !name?.schema };
 }
 
 let loaded: [string, () => Grammar][] | undefined;

@@ -1,25 +1,32 @@
 // What a MySQL/MariaDB server reads in a text, before any grammar: comments, strings and statement breaks.
-// Executable comments (`/*! … */`, `/*!50000 … */`, MariaDB `/*M!100100 … */`) are code to the server, so
-// they are expanded into code here whatever their version number. String literals and quoted identifiers
+// Executable comments (`/*! … */`, `/*!50000 … */`, MariaDB `/*M!100100 … */`) are code to a server whose
+// version (and flavour, for `/*M!`) they name: `keep` says which ones this reading of the text expands into
+// code (by default all); the others are comments. The caller reads the text as every server would. String literals and quoted identifiers
 // with an escape or a doubled quote are replaced by a neutral one ('s'): the grammar then cannot read them
 // differently from the server. Unterminated strings or comments make the text unreadable (the caller fails closed).
 
-export interface Lexed { statements: string[]; error?: string }
+/** An executable comment's condition: MariaDB only (`/*M!`), from which server version (none: any). */
+export interface Condition { mariadb: boolean; version?: number }
+
+/** `conditions`: every executable comment met, expanded or not. */
+export interface Lexed { statements: string[]; error?: string; conditions: Condition[] }
 
 /**
  * `backslashEscapes`: whether `\'` escapes a quote (true unless the server's sql_mode has
  * NO_BACKSLASH_ESCAPES); the caller lexes both ways and treats a text that differs as unproven.
  */
-export function lexMysql(text: string, backslashEscapes = true): Lexed {
+export function lexMysql(text: string, backslashEscapes = true, keep: (c: Condition) => boolean = () => true): Lexed {
   let out = '';
   const statements: string[] = [];
+  const conditions: Condition[] = [];
+  const failed = (error: string): Lexed => ({ statements: [], error, conditions });
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
     const next = text[i + 1] ?? '';
     if (c === "'" || c === '"' || c === '`') {
       const end = quoteEnd(text, i, c, backslashEscapes && c !== '`');
-      if (end < 0) return { statements: [], error: `an unterminated ${c === '`' ? 'quoted identifier' : 'string literal'}` };
+      if (end < 0) return failed(`an unterminated ${c === '`' ? 'quoted identifier' : 'string literal'}`);
       const literal = text.slice(i, end + 1);
       // Only a literal with an escape or a doubled quote could be read differently by the grammar.
       out += c === '`' || !/[\\]/.test(literal.slice(1, -1)) && !literal.slice(1, -1).includes(c) ? literal : `${c}s${c}`;
@@ -30,10 +37,14 @@ export function lexMysql(text: string, backslashEscapes = true): Lexed {
       out += ' ';
       i = nl < 0 ? text.length : nl + 1;
     } else if (c === '/' && next === '*') {
-      const close = text.indexOf('*/', i + 2);
-      if (close < 0) return { statements: [], error: 'an unterminated /* comment' };
       const exec = /^\/\*(M?!)(\d{5,6})?/.exec(text.slice(i, i + 10));
-      if (exec) {
+      // The server lexes an executable comment's inside as code: a '*/' inside a string there does not end it.
+      const close = exec ? codeEnd(text, i + exec[0].length, backslashEscapes) : text.indexOf('*/', i + 2);
+      if (close === NESTED) return failed('a comment inside an executable comment');
+      if (close < 0) return failed('an unterminated /* comment');
+      const condition: Condition | undefined = exec ? { mariadb: exec[1] === 'M!', ...(exec[2] ? { version: Number(exec[2]) } : {}) } : undefined;
+      if (condition) conditions.push(condition);
+      if (exec && condition && keep(condition)) {
         // Code for the server: lex its inside as part of the text (a comment cannot nest in MySQL).
         text = `${text.slice(0, i)} ${text.slice(i + exec[0].length, close)} ${text.slice(close + 2)}`;
         continue;
@@ -50,7 +61,25 @@ export function lexMysql(text: string, backslashEscapes = true): Lexed {
     }
   }
   statements.push(out);
-  return { statements: statements.filter((s) => s.trim() !== '') };
+  return { statements: statements.filter((s) => s.trim() !== ''), conditions };
+}
+
+const NESTED = -2;
+
+/** Where the code of an executable comment ends (its '*\/'), strings skipped; -1 if never, NESTED at a comment. */
+function codeEnd(text: string, from: number, backslash: boolean): number {
+  for (let j = from; j < text.length; j++) {
+    const c = text[j]!;
+    if (c === "'" || c === '"' || c === '`') {
+      j = quoteEnd(text, j, c, backslash && c !== '`');
+      if (j < 0) return -1;
+    } else if (c === '*' && text[j + 1] === '/') {
+      return j;
+    } else if ((c === '/' && text[j + 1] === '*') || c === '#' || (c === '-' && text[j + 1] === '-')) {
+      return NESTED; // a comment inside: where the server ends the code is not worth guessing
+    }
+  }
+  return -1;
 }
 
 /** Index of the closing quote; a doubled quote is a literal one. -1 when there is none. */

@@ -11,24 +11,36 @@ export interface SqlVerdict {
   readOnly: boolean;
   /** When not read-only: what made it so, as a phrase after the step id ("is a DELETE statement"). */
   why?: string;
-  /** It calls a function known to act on the server: `safe_because` cannot vouch for it. */
+  /**
+   * It may act: `safe_because` cannot vouch for it. Everything that is not a provable plain read acts — another
+   * kind of statement, a nested write, a row lock, SELECT INTO, a variable assignment, a function known to act,
+   * a text no grammar reads — except a plain read whose only unproven part is a call of a function, operator
+   * or type the lists do not know (a stored function, say): that one the author may vouch for.
+   */
   acts?: boolean;
 }
 
-/** One reason a statement is not a plain read. */
-export interface Finding { why: string; acts?: boolean }
+/**
+ * One reason a statement is not a plain read. `vouchable`: the statement is a plain read whose only doubt is
+ * a function, operator or type not known to be read-only; anything else acts (fail closed).
+ */
+export interface Finding { why: string; vouchable?: true }
+
+/** An unknown function, operator or type: the one doubt `safe_because` may vouch for. */
+export const unknownCode = (why: string): Finding => ({ why, vouchable: true });
 
 /** The finding that matters most: one that acts (safe_because cannot cover it), else the first. */
-export const worst = (findings: Finding[]): Finding | undefined => findings.find((f) => f.acts) ?? findings[0];
+export const worst = (findings: Finding[]): Finding | undefined => findings.find((f) => !f.vouchable) ?? findings[0];
 
 export const read = (statements: number): SqlVerdict => ({ parsed: true, statements, readOnly: true });
 
-export const notRead = (statements: number, why: string, acts = false): SqlVerdict =>
-  ({ parsed: true, statements, readOnly: false, why, ...(acts ? { acts } : {}) });
+export const notRead = (statements: number, finding: Finding): SqlVerdict =>
+  ({ parsed: true, statements, readOnly: false, why: finding.why, ...(finding.vouchable ? {} : { acts: true }) });
 
-/** `statements`: how many a lexer still counted (0 when nothing could be read). */
-export const unparsed = (why: string, acts = false, statements = 0): SqlVerdict =>
-  ({ parsed: false, statements, readOnly: false, why: `cannot be proven read-only: ${why}`, ...(acts ? { acts } : {}) });
+/** A text no grammar reads acts: nothing about it is proven. `statements`: how many a lexer still counted
+ *  (0 when nothing could be read). */
+export const unparsed = (why: string, statements = 0): SqlVerdict =>
+  ({ parsed: false, statements, readOnly: false, why: `cannot be proven read-only: ${why}`, acts: true });
 
 /** `AlterTableStmt` → `ALTER TABLE`: PostgreSQL's node names read as the statement's words. */
 export function statementWords(node: string): string {
@@ -37,3 +49,6 @@ export function statementWords(node: string): string {
 
 /** "a DELETE statement", "an INSERT statement". */
 export const aStatement = (words: string): string => `${/^[AEIOU]/i.test(words) ? 'an' : 'a'} ${words} statement`;
+
+/** What safe_because may vouch for, said wherever it is refused. */
+export const CANNOT_VOUCH = "'safe_because' vouches only for a plain read that calls a function, operator or type not known to be read-only; anything else acts";

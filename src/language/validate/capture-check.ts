@@ -1,7 +1,8 @@
 // A capture read where some path to it never ran the step that sets it: the read gives nothing, and the branch or
 // the command built from it goes wrong quietly. Classic "definitely assigned" analysis over the step graph.
 import type { RunbookDoc, StepDoc } from '../schema.js';
-import { edgesOf } from '../flow.js';
+import { edgesOf, stepKind } from '../flow.js';
+import { childPath } from '../source-map.js';
 import { parseExpression, parseTemplate, references, type Node, type Reference } from '../expression/index.js';
 import { stepSites, type Site } from '../sites.js';
 import type { Reporter } from './context.js';
@@ -11,24 +12,48 @@ export function checkCaptureOrder(doc: RunbookDoc, report: Reporter): void {
   const captures = new Map<string, number[]>();
   doc.steps.forEach((s, i) => { for (const name of setBy(s)) captures.set(name, [...(captures.get(name) ?? []), i]); });
   if (captures.size === 0) return;
-  const { before, after } = definitelySet(doc);
+  const { before, after, preds } = definitelySet(doc);
+  // Only needed to word a warning, and a fixpoint of its own: worked out on the first warning.
+  let some: Set<string>[] | undefined;
+  const maybe = (i: number) => (some ??= possiblySet(doc, preds))[i]!;
+  const warn = (path: string, name: string, where: string, possible: boolean) => {
+    const by = captures.get(name)!.map((j) => `'${doc.steps[j]!.id}'`).join(', ');
+    const what = name.startsWith('vars.') ? 'computes' : 'captures';
+    const fallback = name.startsWith('vars.') ? `default(${name}, <fallback>)` : `default(${name}.<field>, <fallback>)`;
+    report.warn('maybe-unset', path, possible
+      ? `'${name}' may not be set here: some path to ${where} never reaches ${by}, which ${what} it; route every path through it, or read it as ${fallback}`
+      : `'${name}' is never set here: no path to ${where} goes through ${by}, which ${what} it (it runs only later, or elsewhere); move the read after it, or read it as ${fallback}`);
+  };
   doc.steps.forEach((step, i) => {
     for (const site of stepSites(step, `/steps/${i}`)) {
       // Conditions on the step's own result run after it (its capture is set then, even if it was skipped); a
       // vars value reads the ones above it in its own step (expression-check rejects the ones below).
       const set = site.withResult ? new Set([...after[i]!, ...setBy(step)])
         : site.varsBefore ? new Set([...before[i]!, ...site.varsBefore.names.map((n) => `vars.${n}`)]) : before[i]!;
-      for (const name of readNames(site)) {
-        if (!captures.has(name) || set.has(name)) continue;
-        const by = captures.get(name)!.map((j) => `'${doc.steps[j]!.id}'`).join(', ');
-        report.warn('maybe-unset', site.path, name.startsWith('vars.')
-          ? `'${name}' may not be set here: some path to step '${step.id}' never reaches ${by}, which computes it; route every path through it, or read it as default(${name}, <fallback>)`
-          : `'${name}' may not be set here: some path to step '${step.id}' never reaches ${by}, which captures it; `
-          + `route every path through it, or read it as default(${name}.<field>, <fallback>)`);
-        break; // one warning per field is enough
-      }
+      const name = readNames(site).find((n) => captures.has(n) && !set.has(n));
+      // One warning per field is enough.
+      if (name) warn(site.path, name, `step '${step.id}'`, site.withResult || maybe(i).has(name));
     }
   });
+  checkOutputs(doc, captures, before, maybe, warn);
+}
+
+/** A runbook's outputs are worked out when it reaches an end step: one reading a capture some path to a reachable
+ *  end never set is null there, and the caller gets nothing. */
+function checkOutputs(doc: RunbookDoc, captures: Map<string, number[]>, before: Set<string>[], maybe: (i: number) => Set<string>,
+  warn: (path: string, name: string, where: string, possible: boolean) => void): void {
+  if (!doc.outputs) return;
+  const live = reachable(doc);
+  const ends = doc.steps.map((s, i) => i).filter((i) => stepKind(doc.steps[i]!) === 'end' && live.has(i));
+  for (const [output, text] of Object.entries(doc.outputs ?? {})) {
+    const site = { path: childPath('/outputs', output), text, kind: 'expression' as const, withResult: false };
+    for (const name of readNames(site).filter((n) => captures.has(n))) {
+      const end = ends.find((i) => !before[i]!.has(name));
+      if (end === undefined) continue;
+      warn(site.path, name, `end '${doc.steps[end]!.id}' (where output '${output}' is worked out)`, maybe(end).has(name));
+      break;
+    }
+  }
 }
 
 /** The names a step sets: its capture, and a vars step's values as `vars.<name>`. */
@@ -36,8 +61,9 @@ function setBy(step: StepDoc): string[] {
   return [...(step.capture ? [step.capture] : []), ...Object.keys(step.vars ?? {}).map((n) => `vars.${n}`)];
 }
 
-/** For each step, the captures set on every path into it (before) and out of it (after). */
-function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<string>[] } {
+/** For each step, the captures set on every path into it (before) and out of it (after); preds: the steps
+ *  leading to each. */
+function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<string>[]; preds: number[][] } {
   const n = doc.steps.length;
   const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
   const preds: number[][] = doc.steps.map(() => []);
@@ -54,7 +80,36 @@ function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<str
       if (next.size !== before[j]!.size) { before[j] = next; changed = true; }
     }
   }
-  return { before, after: doc.steps.map((_, i) => afterOf(i)) };
+  return { before, after: doc.steps.map((_, i) => afterOf(i)), preds };
+}
+
+/** For each step, the captures set on some path into it: the union over predecessors, growing from nothing. */
+function possiblySet(doc: RunbookDoc, preds: number[][]): Set<string>[] {
+  const n = doc.steps.length;
+  const maybe = doc.steps.map(() => new Set<string>());
+  for (let changed = true, rounds = 0; changed && rounds < n + 2; rounds++) {
+    changed = false;
+    for (let j = 1; j < n; j++) {
+      for (const p of preds[j]!) {
+        for (const name of [...maybe[p]!, ...setBy(doc.steps[p]!)]) if (!maybe[j]!.has(name)) { maybe[j]!.add(name); changed = true; }
+      }
+    }
+  }
+  return maybe;
+}
+
+/** The steps a run can reach from the first. */
+function reachable(doc: RunbookDoc): Set<number> {
+  const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
+  const seen = new Set([0]);
+  const todo = [0];
+  while (todo.length) {
+    for (const e of edgesOf(doc, todo.pop()!)) {
+      const j = ids.get(e.to);
+      if (j !== undefined && !seen.has(j)) { seen.add(j); todo.push(j); }
+    }
+  }
+  return seen;
 }
 
 /** A capture by its root name; a value of a vars step as `vars.<name>`. */

@@ -15,10 +15,13 @@ export function checkDefaults(doc: RunbookDoc, report: Reporter): void {
     const p = step.prompt;
     if (p?.default === undefined) return;
     const at = `/steps/${i}/prompt/default`;
+    // A secret prompt's default is worded like a secret input's: the message never quotes it.
+    const secret = p.secret === true || step.secret === true;
+    const shown = secret ? `the default of step '${step.id}' (not shown: the prompt is secret)` : `the default '${p.default}' of step '${step.id}'`;
     if (p.choices && !p.choices.includes(p.default)) {
-      report.error('bad-default', at, `the default '${p.default}' of step '${step.id}' is not one of its choices (${p.choices.join(', ')})`);
+      report.error('bad-default', at, `${shown} is not one of its choices${secret ? '' : ` (${p.choices.join(', ')})`}`);
     } else if (p.pattern !== undefined && compiles(`^(?:${p.pattern})$`) && !new RegExp(`^(?:${p.pattern})$`, 'u').test(p.default)) {
-      report.error('bad-default', at, `the default '${p.default}' of step '${step.id}' does not match its pattern ${p.pattern}`);
+      report.error('bad-default', at, `${shown} does not match its pattern ${p.pattern}`);
     }
   });
 }

@@ -124,6 +124,10 @@ function varsDefined(doc: RunbookDoc, report: Reporter): Map<string, number> {
   const out = new Map<string, number>();
   doc.steps.forEach((s, i) => {
     for (const name of Object.keys(s.vars ?? {})) {
+      if (Object.hasOwn(doc.inputs ?? {}, name)) {
+        report.warn('vars-shadows-input', childPath(`/steps/${i}/vars`, name),
+          `vars.${name} has the name of input '${name}': a later step reading inputs.${name} gets the input, not this value (or the other way round); give it its own name, e.g. ${name}_value`, 'key');
+      }
       const first = out.get(name);
       if (first === undefined) out.set(name, i);
       else report.error('duplicate-var', childPath(`/steps/${i}/vars`, name), `vars.${name} is already defined by step '${doc.steps[first]!.id}'; each name is defined by one vars step`, 'key');
@@ -164,6 +168,12 @@ function checkReference(root: string, member: string | undefined, site: Site, na
   if (root === site.item || names.captures.has(root) || FUNCTIONS.has(root)) return undefined;
   if (names.items.has(root)) {
     return { code: 'unknown-name', message: `'${root}' is a for_each item: it exists only in its own step's shell, sql, with and for_each.label, while one item runs` };
+  }
+  // A bare vars, input or step name: the author forgot the prefix, and the prefixed name is the fix.
+  const prefixed = [names.vars.has(root) ? `vars.${root}` : '', names.inputs.has(root) ? `inputs.${root}` : '',
+    names.stepIds.has(root) ? `steps.${root}` : ''].filter(Boolean);
+  if (prefixed.length) {
+    return { code: 'unknown-name', message: `unknown name '${root}' — did you mean ${prefixed.join(' or ')}? A bare name is a step's capture name; inputs, vars and steps are read under their prefix` };
   }
   const all = [...RESERVED_ROOTS, ...names.captures, ...(site.item ? [site.item] : [])];
   return { code: 'unknown-name', message: `unknown name '${root}'${didYouMean(root, all)} (use inputs.<name>, steps.<id>, vars.<name>, run.dry_run, or a step's capture name)` };

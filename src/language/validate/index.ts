@@ -13,13 +13,17 @@ import { checkPatterns } from './pattern-check.js';
 import { checkPlainFields } from './plain-field-check.js';
 import { checkDefaults } from './default-check.js';
 import { checkCaptureOrder } from './capture-check.js';
-import { checkShellHoles } from './shell-check.js';
+import { checkEnvNames, checkShellHoles } from './shell-check.js';
 import { checkDurations } from './duration-check.js';
-import { checkTargetChoices } from './target-check.js';
+import { checkSecretTargets, checkTargetChoices } from './target-check.js';
+import { checkGateSkips } from './gate-skip-check.js';
+import { checkLoopLists } from './loop-list-check.js';
 
 /** Beyond this a runbook is no longer something to read during an incident, and compiling it would take
  *  seconds; ~8× the largest built-in. */
 export const MAX_STEPS = 2000;
+
+const GRAPH_ERRORS = new Set(['unknown-step', 'duplicate-id']);
 
 export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   if (loaded.diagnostics.length) return loaded.diagnostics;
@@ -27,6 +31,10 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   const value = loaded.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     report.error('not-a-runbook', '', `a runbook is a YAML mapping with name, title and steps; this file holds ${Array.isArray(value) ? 'a list' : `a ${value === null ? 'null' : typeof value}`}`);
+    return report.diagnostics;
+  }
+  if ('cases' in value && !('steps' in value)) {
+    report.error('cases-file', '/cases', 'this is a cases file for runbook test (cases:), not a runbook: name it <runbook>.cases.yaml beside its runbook, then runbook validate checks it against that runbook and runbook test runs it', 'key');
     return report.diagnostics;
   }
   if (!checkSchema(value, report)) {
@@ -41,13 +49,20 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   checkSteps(doc, report);
   checkGraph(doc, report);
   checkTargetChoices(doc, report);
+  checkSecretTargets(doc, report);
   checkBranches(doc, report);
+  checkGateSkips(doc, report);
   checkExpressions(doc, report);
+  checkLoopLists(doc, report);
   checkPatterns(doc, report);
   checkPlainFields(doc, report);
   checkDefaults(doc, report);
-  if (!report.diagnostics.some((d) => d.severity === 'error')) checkCaptureOrder(doc, report);
+  // Which captures are set on every path follows the step graph: skipped only when an error makes the graph
+  // wrong (an edge to a step that is not there, two steps with one id), where its warnings would be noise caused by
+  // that error. Other errors (a bad expression, an unknown input) leave the graph as written; it runs with them.
+  if (!report.diagnostics.some((d) => GRAPH_ERRORS.has(d.code))) checkCaptureOrder(doc, report);
   checkShellHoles(doc, report);
+  checkEnvNames(doc, report);
   checkDurations(doc, report);
   lintSafety(doc, report);
   return sortByPosition(report.diagnostics);

@@ -3,6 +3,8 @@ import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 import { EXEC_VARS, shellFindings } from './shell-lint.js';
 import { lintSql } from './sql-safety.js';
+import { classifySql } from '../sql/index.js';
+import type { ShellSql } from './shell-read-only.js';
 
 export function lintSafety(doc: RunbookDoc, report: Reporter): void {
   lintSql(doc, report); // SQL (of sql steps and waits) is proven read-only by the engine's parser (sql-safety.ts)
@@ -23,20 +25,30 @@ export function lintSafety(doc: RunbookDoc, report: Reporter): void {
 }
 
 /** What makes the step's shell (or its wait's polled shell) look dangerous, in words: the first finding, and
- *  the first command that acts. */
-export function dangerIn(step: StepDoc): { first?: string; acting?: string } {
-  const own = shellOf(step);
-  const polled = step.wait ? shellOf(step.wait) : {};
+ *  the first command that acts. `sql`: collects the SQL the scripts hand to a database client. */
+export function dangerIn(step: StepDoc, sql?: ShellSql[]): { first?: string; acting?: string } {
+  const own = shellOf(step, sql);
+  const polled = step.wait ? shellOf(step.wait, sql) : {};
   const first = own.first ?? polled.first;
   const acting = own.acting ?? polled.acting;
   return { ...(first ? { first } : {}), ...(acting ? { acting } : {}) };
 }
 
-function shellOf(step: Pick<StepDoc, 'shell'>): { first?: string; acting?: string } {
+function shellOf(step: Pick<StepDoc, 'shell'>, sql?: ShellSql[]): { first?: string; acting?: string } {
   const shell = typeof step.shell === 'string' ? step.shell : step.shell?.run;
   if (shell === undefined) return {};
-  const found = shellFindings(shell);
+  const found = shellFindings(shell, sql);
   // `env: { PATH: ./bin }` or `BASH_ENV: ./hook.sh` makes the commands the lint read run something else.
   const execVar = typeof step.shell === 'object' ? Object.keys(step.shell.env ?? {}).find((k) => EXEC_VARS.test(k)) : undefined;
   return execVar && !found.first ? { ...found, first: `runs a shell command the lint cannot read (env '${execVar}': it decides what the commands run)` } : found;
+}
+
+/**
+ * Whether the lint proves every command of the step's shell (and its wait's) a read: no finding at all, and
+ * the SQL it hands to a database client a plain read. Only such a step may reach the network in a dry run.
+ */
+export function shellProvenRead(step: StepDoc): boolean {
+  const sql: ShellSql[] = [];
+  if (dangerIn(step, sql).first) return false;
+  return sql.every((s) => { const v = classifySql(s.text, s.engine); return v.readOnly && v.statements <= 1; });
 }

@@ -3,13 +3,17 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { HOLDER_KEY_PATTERN, Runbook } from '../schema.js';
 import { didYouMean } from '../suggest.js';
+import { ENV_NAME_PATTERN, envNameProblem } from '../env-names.js';
+import { childPath } from '../source-map.js';
 import type { Reporter } from './context.js';
 
 const MAX_ERRORS = 50;
 
-export function checkSchema(value: unknown, report: Reporter): boolean {
+export function checkSchema(original: unknown, report: Reporter): boolean {
   // Check is several times cheaper than walking Errors (a generator); most runbooks pass.
-  if (Value.Check(Runbook, value)) return true;
+  if (Value.Check(Runbook, original)) return true;
+  const { value, names } = withoutEnvNames(original);
+  if (names.length && Value.Check(Runbook, value)) return true;
   let count = 0;
   const seen = new Set<string>();
   for (const err of Value.Errors(Runbook, value)) {
@@ -18,8 +22,41 @@ export function checkSchema(value: unknown, report: Reporter): boolean {
     seen.add(err.path);
     describe(err.path, err.message, err.schema, err.value, value, report);
   }
-  return count === 0;
+  if (count === 0) return true;
+  // Other shape errors stop validation here: the names are reported with them, as checkEnvNames would.
+  for (const { path, name } of names) {
+    report.error('bad-name', path, `env '${name}'${label(path, value)} ${envNameProblem(name) ?? 'is not an environment variable name'}`, 'key');
+  }
+  return false;
 }
+
+/** The document without the shell env names the schema's pattern refuses (and those names, located). A name is no
+ *  shape error: checkEnvNames reports it (with the engine's and bash's own names) when the rest of the shape holds,
+ *  and everything after it runs too (a ${{ }} in an on key, whose template-in-key error belongs beside the env
+ *  key's, went unreported until the name was fixed). Paths are unchanged: only keys go. */
+function withoutEnvNames(value: unknown): { value: unknown; names: { path: string; name: string }[] } {
+  const names: { path: string; name: string }[] = [];
+  const steps = (value as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return { value, names };
+  const strip = <T>(holder: T, path: string): T => {
+    const shell = (holder as { shell?: unknown } | null | undefined)?.shell;
+    const env = (shell as { env?: unknown } | null | undefined)?.env;
+    if (!isMapping(holder) || !isMapping(shell) || !isMapping(env)) return holder;
+    const bad = Object.keys(env).filter((k) => !ENV_NAME.test(k));
+    if (!bad.length) return holder;
+    for (const name of bad) names.push({ path: childPath(`${path}/shell/env`, name), name });
+    return { ...holder, shell: { ...shell, env: Object.fromEntries(Object.entries(env).filter(([k]) => ENV_NAME.test(k))) } };
+  };
+  const out = steps.map((step: unknown, i) => {
+    const s = strip(step, `/steps/${i}`);
+    const wait = (s as { wait?: unknown } | null)?.wait;
+    const w = strip(wait, `/steps/${i}/wait`);
+    return w === wait ? s : { ...(s as object), wait: w };
+  });
+  return names.length ? { value: { ...(value as object), steps: out }, names } : { value, names };
+}
+const ENV_NAME = new RegExp(ENV_NAME_PATTERN);
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** TypeBox does not apply patternProperties; the published JSON Schema does. */
 const holder = new RegExp(HOLDER_KEY_PATTERN);
@@ -36,7 +73,12 @@ function describe(path: string, message: string, schema: TSchema, actual: unknow
   }
   if (message === 'Unexpected property') {
     const known = Object.keys((parentSchema(schema) ?? {}) as object);
-    report.error('unknown-key', path, `unknown key '${name}'${where}${didYouMean(name, known)}`, 'key');
+    // A top-level key holding anchors that steps merge in: an anchor holder missing its x- prefix.
+    const anchors = /^\/[^/]+$/.test(path) ? report.map.usedAnchorsUnder(name) : [];
+    const hint = anchors.length
+      ? `: it holds ${anchors.map((a) => `&${a}`).join(', ')}, used elsewhere; a key that only holds anchors must start with x- (rename it x-${name}) and the runbook ignores it`
+      : misplacedHint(path, name) ?? didYouMean(name, known);
+    report.error('unknown-key', path, `unknown key '${name}'${where}${hint}`, 'key');
     return;
   }
   if (message.startsWith('Expected required property')) {
@@ -54,7 +96,30 @@ function describe(path: string, message: string, schema: TSchema, actual: unknow
     return;
   }
   const got = secretValue(path, root) ? 'a value not shown (the input is secret)' : show(actual);
-  report.error('schema', path, `'${name || 'runbook'}'${where}: ${expected(schema, message)}, got ${got}`);
+  const form = /^\/steps\/\d+\/(?:wait\/)?sql$/.test(path) && typeof actual === 'string' ? `; write it as sql: { query: ${show(actual)} }` : '';
+  report.error('schema', path, `'${name || 'runbook'}'${where}: ${expected(schema, message)}, got ${got}${form}`);
+}
+
+/** Fields of an action written beside it, on the step (`env:` next to `shell:`), and the habits of other tools
+ *  (`script:` for `run:`, a step-level `goto:`): where the key belongs. */
+const BELONGS: Record<string, string> = {
+  env: 'inside the shell action: shell: { run: <the command>, env: { NAME: value } }',
+  cwd: 'inside the shell action: shell: { run: <the command>, cwd: <directory> }',
+  run: "inside the shell action (shell: { run: … }), or write the command as the step's shell: itself",
+  query: 'inside the sql action: sql: { query: <the statement>, params: [...] }',
+  params: 'inside the sql action: sql: { query: <the statement>, params: [...] }',
+  until: 'inside the wait: wait: { sql | shell | probe: …, until: <expression>, every: 5s, for: 5m }',
+  every: 'inside the wait: wait: { …, until: <expression>, every: 5s }',
+  instructions: 'inside the manual step: manual: { instructions: <text>, choices: [...] }',
+  choices: 'inside the question: manual: { instructions: …, choices: [...] } or prompt: { message: …, choices: [...] }',
+  goto: 'only inside a branch of next: — a step moves on with next: <step id>, or next: [{ if: <expression>, goto: <step id> }]',
+};
+const SHELL_COMMAND = new Set(['script', 'command', 'cmd', 'exec']);
+
+function misplacedHint(path: string, name: string): string | undefined {
+  if (/^\/steps\/\d+\/[^/]+$/.test(path) && Object.hasOwn(BELONGS, name)) return ` — '${name}' belongs ${BELONGS[name]}`;
+  if (/^\/steps\/\d+\/(?:wait\/)?shell\/[^/]+$/.test(path) && SHELL_COMMAND.has(name)) return ` — the command goes under run: (shell: { run: <the command> }), or write it as shell: <the command>`;
+  return undefined;
 }
 
 /** A union (`next`: a step id or a list of branches) given a list or a mapping: when exactly one of its
@@ -102,8 +167,14 @@ function show(v: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** A value inside an input marked secret (or meant to be: `secret: "yes"` is a schema error of its own). */
+/** A value inside an input marked secret (or meant to be: `secret: "yes"` is a schema error of its own), or inside
+ *  a secret prompt (its default). */
 function secretValue(path: string, root: unknown): boolean {
+  const step = /^\/steps\/(\d+)\/prompt\//.exec(path);
+  if (step) {
+    const s = (root as { steps?: { secret?: unknown; prompt?: { secret?: unknown } }[] }).steps?.[Number(step[1])];
+    return Boolean(s?.secret || s?.prompt?.secret);
+  }
   const m = /^\/inputs\/([^/]+)\/(.*)$/.exec(path);
   if (!m) return false;
   const input = (root as { inputs?: Record<string, { secret?: unknown }> }).inputs?.[m[1]!.replace(/~1/g, '/').replace(/~0/g, '~')];

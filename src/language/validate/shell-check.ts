@@ -4,6 +4,8 @@ import { parseTemplate } from '../expression/index.js';
 import { HOLE, holeContexts } from '../shell-holes.js';
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
+import { envNameProblem } from '../env-names.js';
+import { childPath } from '../source-map.js';
 
 const WHY = {
   arithmetic: 'is in an arithmetic context ((( )), $(( )), [[ -eq/-lt/… ]], let, an array index), where bash evaluates the value and runs any $(…) in it: compare with [ … ] or in next: if:',
@@ -21,6 +23,21 @@ export function checkShellHoles(doc: RunbookDoc, report: Reporter): void {
       }
       const bad = holeContexts(marked).find((c): c is keyof typeof WHY => c in WHY);
       if (bad) report.error('shell-hole', path, `a \${{ }} in the shell script of step '${step.id}' ${WHY[bad]}`);
+    }
+  });
+}
+
+/** Names a step's env may not set: not a plain shell name (the published schema's pattern, which checkSchema leaves
+ *  to this check), the engine's own or bash's read-only ones. */
+export function checkEnvNames(doc: RunbookDoc, report: Reporter): void {
+  doc.steps.forEach((step, i) => {
+    for (const [path, shell] of [[`/steps/${i}/shell`, step.shell], [`/steps/${i}/wait/shell`, step.wait?.shell]] as const) {
+      if (typeof shell !== 'object') continue;
+      for (const name of Object.keys(shell.env ?? {})) {
+        if (name.includes('${{')) continue; // template-in-key says what is wrong with it
+        const problem = envNameProblem(name);
+        if (problem) report.error('bad-name', childPath(`${path}/env`, name), `env '${name}' in step '${step.id}' ${problem}`, 'key');
+      }
     }
   });
 }

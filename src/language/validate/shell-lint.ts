@@ -3,8 +3,9 @@
 // code handed to eval / bash -c / ssh is read too, and a command the lint cannot read — its name built from
 // a variable, a glob, eval of a value — counts as dangerous: an author must mark it (fail closed).
 import { parseTemplate } from '../expression/index.js';
-import { DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
+import { CODE, DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { readOnlyFinding, type ShellSql } from './shell-read-only.js';
+import { readsAnyArguments } from './read-commands.js';
 
 /** Command names that change things whatever their arguments. */
 const DANGEROUS = new Set([
@@ -98,9 +99,10 @@ function scriptDanger(script: string, at: Reading): string | undefined {
 }
 
 const LOOKS = 'runs a shell command that looks destructive';
+const DATA_ONLY = new Set(['[[', '[', 'test', 'echo', 'printf', ':', 'true', 'false']);
 const looks = (what: string) => `${LOOKS} ('${shown(what)}')`;
 const cannotRead = (why: string) => `runs a shell command the lint cannot read (${why})`;
-const shown = (text: string) => text.replaceAll(DYNAMIC, '$…').replace(/\s+/g, ' ').trim().slice(0, 60);
+const shown = (text: string) => text.replaceAll(DYNAMIC, '$…').replaceAll(HOLE, '${{ }}').replace(/\s+/g, ' ').trim().slice(0, 60);
 const phrase = (words: Word[]) => shown(words.map((w) => w.text).join(' '));
 
 function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
@@ -118,7 +120,8 @@ function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
   if (execVar) return execVarFinding(execVar);
   const code = cmd.words.slice(0, assigned).find(holdsCode);
   if (code) return cannotRead(`'${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`);
-  for (const w of handsSql ? [] : words) {
+  // Words a test or a print only compares or shows (`[[ $state == stop ]]`, `echo restart`) name nothing it does.
+  for (const w of handsSql || DATA_ONLY.has(words[0]?.text ?? '') ? [] : words) {
     const verb = VERBS.exec(w.text.replaceAll(DYNAMIC, ' '));
     if (verb && words[0] !== w) return looks(`${words[0]?.text ?? ''} ${verb[0]}`);
   }
@@ -210,6 +213,12 @@ function wrapperDanger(name: string, args: Word[], cmd: SimpleCommand, at: Readi
   if (name === 'xargs') {
     const token = xargsReplace(args.slice(0, k));
     if (token && rest[0]?.text.includes(token)) return cannotRead(`'xargs ${phrase(rest.slice(0, 2))}': a command taken from the input`);
+    // The input becomes arguments the lint never sees (`… | xargs curl` given `-X DELETE`): only a command
+    // that reads whatever it is given may take them.
+    const found = wordsDanger(rest, cmd, at);
+    const runs = rest[0]?.text ?? 'echo';
+    if (found || !rest.length) return found;
+    return readsAnyArguments(runs.slice(runs.lastIndexOf('/') + 1)) ? undefined : cannotRead(`'xargs ${phrase(rest.slice(0, 2))}': arguments taken from the input, which may make it act`);
   }
   if (name === 'watch') {
     if (rest.some((w) => w.dynamic || w.pattern)) return cannotRead(`'watch ${phrase(rest)}': a command built from a variable`);
@@ -278,8 +287,9 @@ function readsStdin(args: Word[], cmd: SimpleCommand): boolean {
   return (!file || file.text === '-') && (cmd.pipedIn || cmd.redirects.some((r) => r.body !== undefined || r.op === '<<<' || r.op === '<'));
 }
 
-/** A literal value with code in it: bash runs it where the value is evaluated (arithmetic on a name, ${x@P}). */
-const holdsCode = (w: Word) => w.text.includes('=') && /\$\(|`/.test(w.text.slice(w.text.indexOf('=')));
+/** A literal with code in it, in a name's subscript or its value: bash runs it where it evaluates the word
+ *  (`a['$(cmd)']=1`, arithmetic on the name, ${x@P}). */
+const holdsCode = (w: Word) => CODE.test(w.text);
 
 /** find … -delete / -exec rm {} ; */
 function findDanger(args: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
@@ -296,18 +306,46 @@ function findDanger(args: Word[], cmd: SimpleCommand, at: Reading): string | und
   return undefined;
 }
 
-/** The remote command of `ssh host cmd …` is a script run by the remote shell. */
+/** ssh -o options that only say how to connect: every other one may run a local command (ProxyCommand,
+ *  LocalCommand, KnownHostsCommand), load code (PKCS11Provider), write a file or hide the remote command
+ *  (RemoteCommand). */
+const SSH_READ_OPTIONS = /^(BatchMode|ConnectTimeout|ConnectionAttempts|ServerAliveInterval|ServerAliveCountMax|StrictHostKeyChecking|LogLevel|Port|User|IdentityFile|IdentitiesOnly|PasswordAuthentication|PubkeyAuthentication|PreferredAuthentications|KbdInteractiveAuthentication|HostKeyAlias|HostName|Compression|AddressFamily|Ciphers|MACs|KexAlgorithms|HostKeyAlgorithms|PubkeyAcceptedAlgorithms|PubkeyAcceptedKeyTypes|RequestTTY|ForwardAgent|NumberOfPasswordPrompts|TCPKeepAlive|CheckHostIP|VisualHostKey|UpdateHostKeys|HashKnownHosts|GlobalKnownHostsFile|ProxyJump|SetEnv|SendEnv|ClearAllForwardings|ExitOnForwardFailure|EscapeChar|IPQoS|Tunnel|GSSAPIAuthentication)$/i;
+
+/** The remote command of `ssh host cmd …` is a script run by the remote shell; its options are checked. */
 function sshDanger(args: Word[], at: Reading): string | undefined {
   let k = 0;
   for (; k < args.length; k++) {
     const t = args[k]!.text;
     if (!t.startsWith('-')) break;
+    const option = sshOption(t, args[k + 1]);
+    if (option) return option;
     if (/^-[BbcDEeFIiJLlmOoPpQRSWw]$/.test(t)) k++;
   }
   const remote = args.slice(k + 1);
   if (!remote.length) return undefined;
   if (remote.some((w) => w.dynamic || w.pattern)) return cannotRead(`'ssh … ${phrase(remote)}': a remote command built from a variable`);
   return scriptDanger(remote.map((w) => w.text).join(' '), deeper(at));
+}
+
+/** What an ssh option does that is not connecting: runs or loads something here, or writes a file. Letters may be
+ *  clustered (`-tt`), and an option's value attached (`-oProxyCommand=…`) or the next word. */
+function sshOption(t: string, next: Word | undefined): string | undefined {
+  if (t.startsWith('--')) return undefined;
+  for (let i = 1; i < t.length; i++) {
+    const letter = t[i]!;
+    const valued = /[BbcDEeFIiJLlmOoPpQRSWw]/.test(letter);
+    const value = !valued ? undefined : i + 1 < t.length ? { text: t.slice(i + 1), dynamic: false } : next;
+    if (letter === 'o') {
+      const key = value?.text.trim().split(/[=\s]/)[0] ?? '';
+      return value?.dynamic || !SSH_READ_OPTIONS.test(key) ? cannotRead(`'ssh -o ${shown(value?.text ?? '')}': an ssh option that may run a local command`) : undefined;
+    }
+    if (letter === 'F') return cannotRead("'ssh -F': a config file the lint cannot see (it may name a ProxyCommand)");
+    if (letter === 'I') return cannotRead("'ssh -I': a PKCS#11 library loaded into ssh");
+    if (letter === 'E') return `runs a shell command that writes a file ('ssh -E ${shown(value?.text ?? '')}')`;
+    if (letter === 'M' || letter === 'S') return cannotRead(`'ssh -${letter}': a control socket (a lingering master connection)`);
+    if (valued) return undefined; // the rest of the word, or the next one, is its value
+  }
+  return undefined;
 }
 
 function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefined {
@@ -323,8 +361,9 @@ const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|s
 const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*|udp\/.*)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
 /** Variables that decide which code runs (a command looked up on PATH, a file bash sources, a preloaded library,
- *  a prompt or rc file): set by a step, they make the commands the lint read run something else. */
-export const EXEC_VARS = /^(PATH|BASH_ENV|ENV|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|PROMPT_COMMAND|PS4|SHELLOPTS|BASHOPTS|BASH_LOADABLES_PATH|IFS|CDPATH|PSQLRC|MYSQL_HOME|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|PERL5LIB|RUBYOPT|GCONV_PATH|PAGER|PSQL_PAGER|SYSTEMD_PAGER|GIT_SSH_COMMAND|BASH_FUNC_\w+%*)$/;
+ *  a prompt or rc file, a config file naming a program: HOME decides ~/.curlrc, ~/.ssh/config, ~/.kube/config):
+ *  set by a step, they make the commands the lint read run something else. */
+export const EXEC_VARS = /^(PATH|BASH_ENV|ENV|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|PROMPT_COMMAND|PS4|SHELLOPTS|BASHOPTS|BASH_LOADABLES_PATH|IFS|CDPATH|PSQLRC|MYSQL_HOME|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|PERL5LIB|RUBYOPT|GCONV_PATH|PAGER|PSQL_PAGER|SYSTEMD_PAGER|GIT_SSH_COMMAND|BASH_FUNC_\w+%*|HOME|XDG_CONFIG_HOME|CURL_HOME|KUBECONFIG|DOCKER_CONFIG|AWS_CONFIG_FILE|RIPGREP_CONFIG_PATH|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PGSERVICEFILE|PGSYSCONFDIR|MYSQL_TEST_LOGIN_FILE|LESSOPEN|LESSCLOSE)$/;
 const setsExecVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && EXEC_VARS.test(m[1]!); };
 const execVarFinding = (w: Word) => cannotRead(`'${shown(w.text.slice(0, w.text.indexOf('=') + 1))}…': it decides what the commands run`);
 

@@ -5,32 +5,14 @@
 // SQL handed to a database client (`psql -c`, `mysql -e`, a here-document) is returned for the engines' own
 // parsers to classify (sql-safety.ts), like a SQL step's query.
 import { DYNAMIC, HOLE, type SimpleCommand, type Word } from '../shell-words.js';
+import { builtinFinding } from './builtin-args.js';
+import { actingOption, BUILTINS, READS, WRITES_SECOND_FILE, type Acting, type ReadOnlyFinding } from './read-commands.js';
 
 /** SQL text a shell script hands to a database client, for the SQL classifier. */
 export interface ShellSql { engine: 'postgres' | 'mysql'; text: string }
 
-/** Why a command is not read-only: it acts (`looks`: what), or the lint cannot tell (`unknown`: why, a phrase);
- *  undefined: it only reads. */
-export type ReadOnlyFinding = { looks: string } | { unknown: string } | undefined;
+export type { ReadOnlyFinding } from './read-commands.js';
 const notKnown = (what: string): ReadOnlyFinding => ({ unknown: `'${what}': not known to be read-only` });
-
-const PLAIN = new Set([
-  // shell builtins that only steer the script
-  'echo', 'printf', 'true', 'false', 'test', '[', '[[', ':', 'exit', 'return', 'break', 'continue', 'cd', 'pwd', 'read',
-  'set', 'shopt', 'unset', 'shift', 'wait', 'type', 'getopts', 'sleep', 'let', 'ulimit', 'umask', 'hash',
-  // text
-  'cat', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'zgrep', 'rg', 'cut', 'tr', 'wc', 'nl', 'column', 'paste', 'join',
-  'comm', 'fold', 'rev', 'tac', 'strings', 'expand', 'unexpand', 'fmt', 'diff', 'cmp', 'base64', 'od', 'hexdump',
-  'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'jq', 'seq', 'expr', 'zcat', 'yes', 'uniq', 'xxd',
-  // files and the system
-  'ls', 'stat', 'file', 'df', 'du', 'realpath', 'readlink', 'basename', 'dirname', 'which', 'whereis', 'mountpoint',
-  'findmnt', 'lsblk', 'uptime', 'uname', 'id', 'whoami', 'groups', 'who', 'w', 'printenv', 'free', 'vmstat', 'iostat',
-  'mpstat', 'nproc', 'getconf', 'lscpu', 'ps', 'pgrep', 'pidof', 'top', 'lsof', 'getent', 'locale', 'tty',
-  // network
-  'ss', 'netstat', 'ping', 'ping6', 'host', 'dig', 'nslookup', 'traceroute', 'tracepath',
-  // databases
-  'pg_isready', 'pg_lsclusters', 'pg_controldata', 'pg_config',
-]);
 
 /** Tools whose first word after the options says what they do: the verbs that only read. */
 const READ_VERBS: Record<string, RegExp> = {
@@ -59,35 +41,32 @@ const READ_SUBVERBS: Record<string, RegExp> = {
 };
 const GROUP_VERBS = new Set(Object.keys(READ_SUBVERBS).map((k) => k.split(' ')[1]!));
 
-/** Options (long form, or `-x` short letters) with which an otherwise read-only command writes. */
-const WRITING_OPTIONS: Record<string, RegExp> = {
-  sort: /^(-[a-zA-Z]*o|--output)/,
-  date: /^(-(?!I)[a-zA-Z]*s|--set)/, // -s TIME sets the clock; -Is is an output format
-  journalctl: /^--(vacuum-\w+|rotate|flush|sync|relinquish-var|smart-relinquish-var|setup-keys|update-catalog)/,
-  openssl: /^-(out|keyout|sess_out|msgfile|keylogfile|writerand)$/,
-  hostname: /^(-[a-zA-Z]*F|--file|-b|--boot)/,
+/** Options of the verb tools with which they write, or load code (an engine, a provider, a config naming one). */
+const TOOL_OPTIONS: Record<string, Acting> = {
+  openssl: { writes: /^-(out|keyout|sess_out|msgfile|keylogfile|writerand)$/, runs: /^-(engine|provider|provider-path|config)$/ },
+  hostname: { writes: /^(-[a-zA-Z]*F|--file|-b|--boot)/ },
+  // a kubeconfig names credential plugins it runs; docker's config, credential helpers
+  kubectl: { runs: /^--kubeconfig\b/ }, helm: { runs: /^--kubeconfig\b/ }, docker: { runs: /^--config\b/ },
 };
-/** Commands that write their second file argument (`uniq in out`, `xxd in out`). */
-const WRITES_SECOND_FILE = new Set(['uniq', 'xxd']);
 /** `ip` commands that only read. */
 const IP_READS = /^(show|sh|list|lst|ls|get|help)$/;
 /** curl options that send, upload or write (short letters also inside clusters such as `-sXDELETE`). */
-const CURL_LONG = /^--(request|data|data-\w+|form|form-string|upload-file|json|output|remote-name|remote-name-all|cookie-jar|dump-header|config|quote|post\d+|output-dir|create-dirs|ftp-create-dirs|mail-\w+|trace|trace-ascii|stderr|hsts|alt-svc|etag-save|libcurl)\b/;
+const CURL_LONG = /^--(request|data|data-\w+|form|form-string|upload-file|json|output|remote-name|remote-name-all|cookie-jar|dump-header|config|quote|post\d+|output-dir|create-dirs|ftp-create-dirs|mail-\w+|trace|trace-ascii|stderr|hsts|alt-svc|etag-save|libcurl|ssl-sessions)\b/;
+/** `-w '%output{file}…'` (curl 8.3+) writes the rest of the format to a file. */
+const CURL_WRITE_OUT = /%output\{/;
 const CURL_VALUED = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
 const CURL_WRITING = 'cdDFKoOQTX';
 
 /** The read-only verdict for `name args…` (a command, not a wrapper, builtin with code, shell or interpreter). */
 export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, sql: ShellSql[]): ReadOnlyFinding {
-  const writing = WRITING_OPTIONS[name];
-  const option = writing && args.find((w) => w.text.startsWith('-') && writing.test(w.text));
-  if (option) return { looks: `${name} ${option.text}` };
-  if (PLAIN.has(name)) {
+  const acting = actingOption(name, args) ?? toolOption(name, args);
+  if (acting) return acting.how === 'writes' ? { looks: `${name} ${acting.option}` } : { unknown: `'${name} ${acting.option}': runs a program or loads code the lint cannot see` };
+  if (BUILTINS.has(name)) return builtinFinding(name, args);
+  if (READS[name]) {
     if (WRITES_SECOND_FILE.has(name) && args.filter((w) => !w.text.startsWith('-')).length > 1) return { looks: `${name} writing a file` };
     return undefined;
   }
   if (name === 'hostname') return args.some((w) => !w.text.startsWith('-')) ? { looks: 'hostname NAME' } : undefined;
-  if (name === 'date') return undefined;
-  if (name === 'journalctl') return undefined;
   if (name === 'service') return args.some((w) => w.text === 'status' || w.text === '--status-all') ? undefined : { looks: `service ${words(args)}` };
   if (name === 'ip') return ipFinding(args);
   if (name === 'curl') return curlFinding(args);
@@ -99,6 +78,12 @@ export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, 
   if (READ_VERBS[name]) return verbFinding(name, args);
   if (name === 'aws' || name === 'gcloud' || name === 'az') return cloudFinding(name, args);
   return notKnown(name);
+}
+
+function toolOption(name: string, args: Word[]): { option: string; how: 'writes' | 'runs' } | undefined {
+  const acting = TOOL_OPTIONS[name];
+  const w = acting && args.find((a) => a.text.startsWith('-') && (acting.writes?.test(a.text) || acting.runs?.test(a.text)));
+  return w ? { option: w.text, how: acting.writes?.test(w.text) ? 'writes' : 'runs' } : undefined;
 }
 
 /** Options before the verb that take a value as the next word (`kubectl -n prod get`). */
@@ -135,7 +120,10 @@ function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
     if (sub.dynamic || !READ_SUBVERBS[`${name} ${verb.text}`]!.test(sub.text)) return notKnown(`${name} ${verb.text} ${shown(sub)}`);
     return undefined;
   }
-  return READ_VERBS[name]!.test(verb.text) ? undefined : notKnown(`${name} ${shown(verb)}`);
+  // mysqladmin runs every command it is given (`mysqladmin status flush-hosts`).
+  const verbs = name === 'mysqladmin' ? positional : [verb];
+  const other = verbs.find((v) => v.dynamic || v.pattern || !READ_VERBS[name]!.test(v.text));
+  return other ? notKnown(`${name} ${shown(other)}`) : undefined;
 }
 
 const CLOUD_WRITES = /^(create|delete|update|set|add|remove|deploy|start|stop|restart|reset|import|patch|put|purge|add-iam-policy-binding)$/;
@@ -164,6 +152,7 @@ function curlFinding(args: Word[]): ReadOnlyFinding {
     const t = args[k]!.text;
     if (t.startsWith('--')) {
       if (CURL_LONG.test(t)) return curlMethodOnly(t, args[k + 1]) ? undefined : { looks: `curl ${t}` };
+      if (/^--write-out\b/.test(t) && CURL_WRITE_OUT.test(t.includes('=') ? t : args[k + 1]?.text ?? '')) return { looks: 'curl --write-out %output{…}' };
       continue;
     }
     if (!t.startsWith('-') || t === '-') continue;
@@ -174,6 +163,7 @@ function curlFinding(args: Word[]): ReadOnlyFinding {
         if (letter === 'X' && /^(GET|HEAD)$/i.test(value ?? '')) break;
         return { looks: `curl -${letter}${value !== undefined ? ` ${value.replaceAll(DYNAMIC, '$…')}` : ''}` };
       }
+      if (letter === 'w' && CURL_WRITE_OUT.test(c + 1 < t.length ? t.slice(c + 1) : args[k + 1]?.text ?? '')) return { looks: 'curl -w %output{…}' };
       if (CURL_VALUED.includes(letter)) { if (c + 1 === t.length) k++; break; }
     }
   }
@@ -206,11 +196,12 @@ function sedFinding(args: Word[]): ReadOnlyFinding {
   return undefined;
 }
 
-/** awk's `system()`, pipes to or from commands, and `print > file`. */
+/** awk's `system()`, its pipes — the only ways it runs a command: `cmd | getline`, `print … | cmd`, `cmd |& …` —
+ *  `print > file`, and programs or extensions loaded from files (`-f`, `-i`, `-l`, `@include`, `@load`). */
 function awkFinding(name: string, args: Word[]): ReadOnlyFinding {
-  if (args.some((w) => /system\s*\(|\|\s*"|"\s*\||\|&/.test(w.text))) return { looks: `${name} system()` };
+  if (args.some((w) => /system\s*\(|\|\s*getline|\|&|\bprintf?\b[^;{}]*\||"\s*\|/.test(w.text))) return { looks: `${name} system() or a pipe to a command` };
   if (args.some((w) => /\bprintf?\b[^;{}]*>/.test(w.text))) return { looks: `${name} print > file` };
-  if (args.some((w) => w.text === '-f' || w.text.startsWith('--file'))) return { unknown: `'${name} -f': an awk program the lint cannot see` };
+  if (args.some((w) => /^(-[filE]|--(file|include|load|exec))/.test(w.text) || /@(load|include)\b/.test(w.text))) return { unknown: `'${name} ${args.find((w) => /^-|@(load|include)/.test(w.text))?.text.slice(0, 20)}': an awk program or extension the lint cannot see` };
   return undefined;
 }
 
@@ -232,7 +223,10 @@ function sqlClient(engine: ShellSql['engine'], name: string, args: Word[], cmd: 
     if (t.startsWith('--')) {
       const [option, value] = t.includes('=') ? [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)] : [t, undefined];
       if (/^--(output|log-file|tee)$/.test(option)) return { looks: `${name} ${option}` }; // writes a file
-      if (/^--(file|init-command|pager)$/.test(option)) return { unknown: `'${name} ${option}': SQL or a program the lint cannot see` };
+      // SQL, a program, a client plugin, or an option file (which may set init-command) the lint cannot see
+      if (/^--(file|init-command|pager|defaults-file|defaults-extra-file|defaults-group-suffix|plugin-dir|default-auth|load-extension)$/.test(option)) return { unknown: `'${name} ${option}': SQL, a program or options the lint cannot see` };
+      // psql substitutes :variables into the SQL text: what runs is not the text the lint read.
+      if (engine === 'postgres' && /^--(set|variable)$/.test(option)) return { unknown: `'${name} ${option}': variables psql substitutes into the SQL` };
       if (option === sqlLong) { const w = value !== undefined ? { ...args[k]!, text: value } : args[++k]; if (w) texts.push(w); }
       continue;
     }
@@ -247,6 +241,7 @@ function sqlClient(engine: ShellSql['engine'], name: string, args: Word[], cmd: 
       if (letter === sqlLetter) { if (value) texts.push(value); }
       else if (engine === 'postgres' && /[oL]/.test(letter)) return { looks: `${name} -${letter}` }; // writes a file
       else if (engine === 'postgres' && letter === 'f') return { unknown: `'${name} -f': SQL in a file the lint cannot see` };
+      else if (engine === 'postgres' && letter === 'v') return { unknown: `'${name} -v': variables psql substitutes into the SQL` };
       break;
     }
   }

@@ -2,7 +2,7 @@
 // (language/sql): one statement, a plain read, calling only functions known to be read-only. The run backs
 // this up (db/: one statement per step, in a read-only transaction), but the lint is what tells the author.
 import { engineOfScheme } from '../../db/url.js';
-import { classifyLater, classifySql, type SqlEngine, type SqlVerdict } from '../sql/index.js';
+import { CANNOT_VOUCH, classifyLater, classifySql, type SqlEngine, type SqlVerdict } from '../sql/index.js';
 import type { RunbookDoc, SqlActionDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 import { shellDanger } from './shell-lint.js';
@@ -43,7 +43,7 @@ export function lintSql(doc: RunbookDoc, report: Reporter): void {
       // A database client runs what it is given, with no read-only transaction around it: no vouching.
       report.error('unsafe-unmarked', site.path, `step '${site.step.id}' ${finding}, through a database client that runs it as it is: mark it 'destructive: true' so the operator confirms it, or read with a 'sql' step (run in a read-only transaction)`);
     } else if (v.acts) {
-      report.error('unsafe-unmarked', site.path, `step '${site.step.id}' ${finding}: mark it 'destructive: true' so the operator confirms it ('safe_because' cannot vouch for a function that acts)`);
+      report.error('unsafe-unmarked', site.path, `step '${site.step.id}' ${finding}: mark it 'destructive: true' so the operator confirms it (${CANNOT_VOUCH})`);
     } else if (site.step.destructive === false) {
       if (!site.step.safe_because?.trim()) report.error('unsafe-unmarked', site.path, `step '${site.step.id}' ${finding}, but is marked 'destructive: false' without 'safe_because: <why>'`);
     } else {

@@ -1,5 +1,11 @@
-// Targets that apply only sometimes (`if` / `otherwise`): the fallback chain names real targets and ends.
-import type { RunbookDoc } from '../schema.js';
+// Targets that apply only sometimes (`if` / `otherwise`): the fallback chain names real targets and ends. A pod
+// is named by `pod` or by `selector`, one of them; a name written out cannot start with `-` (engine/prepare.ts
+// checks filled-in templates the same way). And no target field comes from a secret: the destination, port,
+// config file, pod, namespace, context and container are arguments of the ssh/kubectl/docker client, readable by
+// every local user in /proc/<pid>/cmdline while it runs.
+import type { RunbookDoc, TargetDoc } from '../schema.js';
+import { targetNameProblem } from '../target-names.js';
+import { parseTemplate, references } from '../expression/index.js';
 import { childPath } from '../source-map.js';
 import { didYouMean } from '../suggest.js';
 import { own } from '../../common/own.js';
@@ -10,6 +16,7 @@ export function checkTargetChoices(doc: RunbookDoc, report: Reporter): void {
   const known = Object.keys(targets);
   for (const [name, t] of Object.entries(targets)) {
     const base = childPath('/targets', name);
+    checkNames(name, t, base, report);
     if (t.otherwise === undefined) continue;
     const path = `${base}/otherwise`;
     if (t.if === undefined) {
@@ -23,6 +30,17 @@ export function checkTargetChoices(doc: RunbookDoc, report: Reporter): void {
   }
 }
 
+function checkNames(name: string, t: TargetDoc, base: string, report: Reporter): void {
+  if ('kubectl' in t && (t.kubectl.pod === undefined) === (t.kubectl.selector === undefined)) {
+    report.error('schema', `${base}/kubectl`, `target '${name}' names its pod by 'pod' or by 'selector': one of them`, 'key');
+  }
+  const names = 'kubectl' in t ? t.kubectl : 'docker' in t ? t.docker : {};
+  for (const [field, value] of Object.entries(names)) {
+    const problem = typeof value === 'string' ? targetNameProblem(value) : undefined;
+    if (problem) report.error('schema', `${base}/${Object.keys(t).find((k) => k === 'kubectl' || k === 'docker')!}/${field}`, `target '${name}': ${field} ${problem}`);
+  }
+}
+
 /** The names `otherwise` leads through from `name`, up to and including the first repeat (if any). */
 function walk(doc: RunbookDoc, name: string): { names: string[]; loops: boolean } {
   const names: string[] = [];
@@ -32,4 +50,48 @@ function walk(doc: RunbookDoc, name: string): { names: string[]; loops: boolean 
     if (loops) return { names, loops };
   }
   return { names, loops: false };
+}
+
+/** The target's fields that become the client's arguments, with their paths. */
+function argvFields(t: TargetDoc, base: string): [string, string][] {
+  const out: [string, string][] = [];
+  const add = (key: string, v: unknown) => { if (typeof v === 'string') out.push([`${base}/${key}`, v]); };
+  if ('ssh' in t) {
+    if (typeof t.ssh === 'string') add('ssh', t.ssh);
+    else { add('ssh/destination', t.ssh.destination); add('ssh/port', t.ssh.port); add('ssh/config', t.ssh.config); }
+  } else if ('kubectl' in t) {
+    for (const k of ['pod', 'namespace', 'context', 'container'] as const) add(`kubectl/${k}`, t.kubectl[k]);
+  } else add('docker/container', t.docker.container);
+  return out;
+}
+
+/** What a template reads that is a secret: a secret input, a secret step's result (by id or capture name). */
+function secretReads(doc: RunbookDoc, text: string): string[] {
+  const secretSteps = doc.steps.filter((s) => s.secret === true || s.prompt?.secret === true);
+  const captures = new Map(secretSteps.flatMap((s) => (s.capture ? [[s.capture, s.id] as const] : [])));
+  const ids = new Set(secretSteps.map((s) => s.id));
+  const found: string[] = [];
+  let parts;
+  try { parts = parseTemplate(text); } catch { return found; } // a broken template has its own error
+  for (const p of parts) {
+    if (p.kind !== 'expr') continue;
+    for (const r of references(p.node)) {
+      if (r.root === 'inputs' && r.member !== undefined && own(doc.inputs, r.member)?.secret) found.push(`the secret input '${r.member}'`);
+      else if (r.root === 'steps' && r.member !== undefined && ids.has(r.member)) found.push(`the secret step '${r.member}'`);
+      else if (captures.has(r.root)) found.push(`'${r.root}' (the result of the secret step '${captures.get(r.root)}')`);
+    }
+  }
+  return found;
+}
+
+export function checkSecretTargets(doc: RunbookDoc, report: Reporter): void {
+  for (const [name, t] of Object.entries(doc.targets ?? {})) {
+    for (const [path, text] of argvFields(t, childPath('/targets', name))) {
+      const reads = secretReads(doc, text);
+      if (reads.length) {
+        report.error('secret-on-argv', path, `target '${name}' takes this field from ${[...new Set(reads)].join(', ')}: target fields are arguments of the ssh/kubectl/docker client, `
+          + 'which every local user can read while it runs; give the host, pod or container as a plain input, and keep secrets in the ssh config, the agent or kubectl\'s own credentials');
+      }
+    }
+  }
 }

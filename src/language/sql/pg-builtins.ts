@@ -1,0 +1,31 @@
+// PostgreSQL's own operators and types, by the name a query gives them unqualified. pg_catalog is searched
+// first, so an unqualified name of one of these resolves to PostgreSQL's own (a `public.text` type is never
+// reached); a name qualified with another schema is someone's own object.
+
+const words = (s: string): ReadonlySet<string> => new Set(s.trim().split(/\s+/));
+
+/** Operators of the built-in types (comparison, arithmetic, text, JSON, arrays, ranges, network, geometry). */
+export const PG_READ_ONLY_OPERATORS: ReadonlySet<string> = new Set([...words(`
+  = <> != < > <= >= + - * / % ^ || ~~ !~~ ~~* !~~* ~ ~* !~ !~* @> <@ && -> ->> #> #>> ? ?| ?& << >> <<= >>=
+  & | # ! @ @@ <-> |/ ||/ -|- @? #- *= *<>`),
+  'BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC']);
+
+/**
+ * Types a cast may name unqualified (`x::text`, `CAST(x AS interval)`): their input functions and casts are
+ * PostgreSQL's. SQL spellings such as `int`, `bigint`, `varchar` or `timestamp with time zone` reach the
+ * parse tree as `pg_catalog.int4` and so on, which any pg_catalog type passes.
+ */
+export const PG_BUILTIN_TYPES = words(`
+  bool boolean int2 int4 int8 smallint integer bigint float4 float8 real numeric decimal money
+  text varchar bpchar char name
+  bytea uuid json jsonb jsonpath xml
+  date time timetz timestamp timestamptz interval
+  inet cidr macaddr macaddr8
+  oid xid xid8 cid tid regclass regproc regprocedure regoper regoperator regtype regrole regnamespace
+  regconfig regdictionary regcollation pg_lsn pg_snapshot txid_snapshot
+  bit varbit tsvector tsquery
+  int4range int8range numrange tsrange tstzrange daterange int4multirange int8multirange nummultirange
+  tsmultirange tstzmultirange datemultirange
+  point line lseg box path polygon circle
+  record anyelement anyarray unknown void
+`);

@@ -1,0 +1,51 @@
+// Shell builtins run inside bash, which evaluates some of their arguments as expressions: a variable name's
+// array subscript (`read 'x[$(cmd)]'`, `printf -v`, `test -v`, `unset`, `getopts`, `wait -p`) and arithmetic
+// (`[[ a -eq b ]]`). There bash expands the text again, so `$(cmd)` quoted in the script still runs:
+// `[ -v 'y[$(touch f)]' ]` created the file in a step the lint called a read. Closed by construction: an
+// argument of a builtin that holds code as text is not read, whatever the builtin (echo, and printf's format
+// and values, print it and nothing else); a variable name built from a value is not read either.
+import { CODE, DYNAMIC, HOLE, type Word } from '../shell-words.js';
+import type { ReadOnlyFinding } from './read-commands.js';
+
+/** Builtins whose arguments are only printed or ignored. */
+const PRINTS = new Set(['echo', 'true', 'false', ':']);
+
+export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
+  if (PRINTS.has(name)) return undefined;
+  const names = nameArgs(name, args);
+  // printf's format and values are printed (a %d value is read as a number, not evaluated): only -v NAME counts.
+  const code = (name === 'printf' ? names : args).find((w) => CODE.test(w.text));
+  if (code) return { unknown: `'${name} ${shown(code)}': a value holding code, which bash may evaluate (an array subscript, arithmetic)` };
+  const built = names.find((w) => w.dynamic);
+  if (built) return { unknown: `'${name} ${shown(built)}': a variable name built from a value, whose subscript bash evaluates` };
+  return undefined;
+}
+
+/** The arguments a builtin takes as variable names (each may carry an array subscript bash evaluates). */
+function nameArgs(name: string, args: Word[]): Word[] {
+  const after = (flag: RegExp) => args.flatMap((w, k) => (flag.test(w.text) && args[k + 1] ? [args[k + 1]!] : []));
+  const attached = (flag: string) => args.filter((w) => w.text.startsWith(flag) && w.text.length > flag.length).map((w) => ({ ...w, text: w.text.slice(flag.length) }));
+  switch (name) {
+    case 'test': case '[': case '[[': return after(/^-[vR]$/);
+    case 'printf': return [...after(/^-v$/), ...attached('-v')];
+    case 'wait': return [...after(/^-p$/), ...attached('-p')];
+    case 'getopts': return args.slice(1, 2);
+    case 'unset': return args.filter((w) => !w.text.startsWith('-'));
+    case 'read': return [...after(/^-a$/), ...attached('-a'), ...readNames(args)];
+    default: return [];
+  }
+}
+
+/** read's NAME operands: the words after its options (-d -i -n -N -p -t -u take a value). */
+function readNames(args: Word[]): Word[] {
+  let k = 0;
+  for (; k < args.length; k++) {
+    const t = args[k]!.text;
+    if (t === '--') { k++; break; }
+    if (!t.startsWith('-') || t === '-') break;
+    if (/^-[a-zA-Z]*[adinNptu]$/.test(t)) k++;
+  }
+  return args.slice(k);
+}
+
+const shown = (w: Word) => w.text.replaceAll(DYNAMIC, '$…').replaceAll(HOLE, '${{ }}').replace(/\s+/g, ' ').trim().slice(0, 40);

@@ -1,5 +1,6 @@
 // Checks an operator's answer to a manual or prompt step, the same way in the terminal UI and plain mode.
 import type { ManualAction, PromptAction, Question } from '../executors/types.js';
+import { expectedAnswer } from '../language/pattern-words.js';
 
 export type Checked = { value: string } | { error: string };
 
@@ -16,14 +17,18 @@ export function checkManual(action: ManualAction, raw: string): Checked {
   return pickChoice(action.choices, text);
 }
 
+/** An empty answer takes the default: it is passed on empty and the prompt executor puts the default in (what a
+ *  UI sees of a secret default is its mask; `validate` has already checked the default against the pattern). */
 export function checkPrompt(action: PromptAction, raw: string): Checked {
-  const text = raw === '' && action.default !== undefined ? action.default : raw;
+  if (raw === '' && action.default !== undefined) return { value: '' };
+  const text = raw;
   if (action.choices?.length) return pickChoice(action.choices, text.trim());
   if (action.pattern) {
     let re: RegExp;
     // Anchored, as the prompt executor checks it: the pattern must match the whole answer.
     try { re = new RegExp(`^(?:${action.pattern})$`, 'u'); } catch { return text ? { value: text } : { error: 'an answer is required' }; }
-    return re.test(text) ? { value: text } : { error: `the answer must match ${action.pattern}` };
+    // Said in words (the runbook's `expected`, else the pattern read out), not as a regular expression.
+    return re.test(text) ? { value: text } : { error: `expected ${expectedAnswer(action)}` };
   }
   return text ? { value: text } : { error: 'an answer is required' };
 }

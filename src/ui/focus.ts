@@ -2,12 +2,18 @@
 // being typed) can never answer another (a gate that just appeared).
 import type { ViewModel } from './view-model.js';
 
-export type Overlay = 'none' | 'note' | 'help' | 'abort';
-export type Focus = 'finished' | 'abort' | 'note' | 'help' | 'gate' | 'manual' | 'prompt' | 'idle';
+/** Small panels over the frame: a note being typed, the Ctrl-C question. */
+export type Overlay = 'none' | 'note' | 'abort';
+/** Views that take the place of the frame's body until closed (keys, the whole confirmation, evidence, results). */
+export type Page =
+  | { kind: 'help' } | { kind: 'confirmation' } | { kind: 'evidence' } | { kind: 'instructions' }
+  | { kind: 'results'; selected: number } | { kind: 'step'; stepId: string; from: 'results' | 'main' };
+export type Focus = 'finished' | 'abort' | 'note' | 'page' | 'gate' | 'manual' | 'prompt' | 'idle';
 
-export function focusOf(vm: ViewModel, overlay: Overlay): Focus {
+export function focusOf(vm: ViewModel, overlay: Overlay, page?: Page): Focus {
   if (vm.finished) return 'finished';
   if (overlay !== 'none') return overlay;
+  if (page) return 'page';
   if (vm.gate) return 'gate';
   const q = vm.questions[0];
   if (q) return q.question.action.kind === 'manual' ? 'manual' : 'prompt';
@@ -19,8 +25,13 @@ export const KEYS: [string, string][] = [
   ['y / s / a', 'at a confirmation: run the step / skip it / abort the run'],
   ['step id + Enter', 'at a high-risk confirmation: run it (type skip or abort + Enter for those)'],
   ['d or Enter', 'at a manual step: done (or 1-9 / ↑↓ + Enter to pick a choice)'],
-  ['n', 'add a note to the transcript (type, Enter; Esc cancels)'],
-  ['PgUp / PgDn / ↑ / ↓', 'scroll the output; End follows it again'],
-  ['?', 'show or hide these keys'],
+  ['c', 'at a confirmation: the whole confirmation, when it does not fit'],
+  ['e', 'at a confirmation: the evidence (earlier results and output, newest first)'],
+  ['i', 'at a manual step: all of its instructions, when they do not fit'],
+  ['r', 'the results of finished steps: pick one to see its output and table'],
+  ['n', 'add a note to the transcript (type, Enter; Esc cancels); at a gate too'],
+  ['PgUp / PgDn / ↑ / ↓', 'scroll the output, or the open view; End follows the output again'],
+  ['?', 'show or hide these keys (at a gate too: it does not answer it)'],
+  ['Esc', 'close the open view'],
   ['Ctrl-C', 'abort: asks first; a second Ctrl-C aborts at once'],
 ];

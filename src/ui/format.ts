@@ -2,6 +2,7 @@
 import type { ConfirmationRequested, DryRunMode, DryRunShownBecause } from '../engine/events.js';
 import { terminalText } from '../common/terminal-text.js';
 import { plural } from '../common/plural.js';
+import { displayWidth, padWidth, truncateWidth } from '../common/display-width.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
@@ -9,6 +10,13 @@ export function formatDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;
   return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}m`;
+}
+
+/** A time that is still running, shown by a clock that ticks once a second: whole seconds ('7s'), then
+ *  minutes ('1m05s'). Tenths would only show where the tick happened to fall. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s < 60 ? `${s}s` : formatDuration(s * 1000);
 }
 
 /** Elapsed time as a clock: 0:07, 12:03, 1:02:03. */
@@ -42,8 +50,9 @@ export function formatValue(value: unknown, max = 60): string {
   return truncate(oneLine(terminalText(text)), max);
 }
 
+/** At most `max` terminal columns (display width: CJK and emoji take two), '…' marking a cut. */
 export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+  return truncateWidth(text, max);
 }
 
 export function oneLine(text: string): string {
@@ -65,8 +74,9 @@ export function tableLines(columns: string[], rows: Record<string, unknown>[], r
   const cols = columns.length ? columns : Object.keys(rows[0] ?? {});
   const shown = rows.slice(0, opts.maxRows);
   const cells = shown.map((r) => cols.map((c) => formatValue(r[c], opts.maxCellWidth)));
-  const widths = cols.map((c, i) => Math.max(truncate(c, opts.maxCellWidth).length, ...cells.map((row) => row[i]!.length)));
-  const line = (values: string[]) => truncate(values.map((v, i) => v.padEnd(widths[i]!)).join(' │ ').trimEnd(), opts.maxWidth);
+  // Columns, not characters: a CJK or emoji cell is twice as wide as its length.
+  const widths = cols.map((c, i) => Math.max(displayWidth(truncate(c, opts.maxCellWidth)), ...cells.map((row) => displayWidth(row[i]!))));
+  const line = (values: string[]) => truncate(values.map((v, i) => padWidth(v, widths[i]!)).join(' │ ').trimEnd(), opts.maxWidth);
   const out: string[] = [];
   if (cols.length) {
     out.push(line(cols.map((c) => truncate(c, opts.maxCellWidth))));

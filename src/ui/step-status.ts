@@ -1,5 +1,5 @@
 // A step's status in words and a tone, for its row in the step list. Pure: `now` is passed in.
-import { formatDuration, truncate } from './format.js';
+import { formatDuration, formatElapsed, truncate } from './format.js';
 import type { StepView } from './view-model.js';
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'active' | 'dim' | 'plain';
@@ -11,10 +11,10 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
     case 'pending':
       return { icon: '·', text: runOver ? 'not run' : '', tone: 'dim', spinning: false };
     case 'running': {
-      const elapsed = formatDuration(now - (s.startedAt ?? now));
+      const elapsed = formatElapsed(now - (s.startedAt ?? now));
       const attempt = s.attempt > 1 ? `, attempt ${s.attempt}` : '';
-      const sandboxed = s.dryRun === 'sandboxed' ? ' in the sandbox' : '';
-      const polling = s.wait ? `, poll ${s.wait.poll}, gives up in ${formatDuration(Math.max(0, s.wait.deadlineAt - now))}` : '';
+      const sandboxed = s.dryRun === 'sandboxed' ? ' in the sandbox' : s.dryRun === 'sandboxed-offline' ? ' in the sandbox, offline' : '';
+      const polling = s.wait ? `, poll ${s.wait.poll}, gives up in ${formatElapsed(Math.max(0, s.wait.deadlineAt - now))}` : '';
       const text = waitingForOperator ? 'waiting for you' : `${s.wait ? 'waiting' : 'running'}${sandboxed} ${elapsed}${attempt}${polling}`;
       // Waiting for the operator the clock is stopped: a still '?' rather than a frozen spinner.
       return { icon: waitingForOperator ? '?' : '', text, tone: waitingForOperator ? 'warn' : 'active', spinning: !waitingForOperator };
@@ -24,7 +24,7 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
     case 'ok': {
       const cls = s.result?.classification && s.result.classification !== 'ok' ? ` ${s.result.classification}` : '';
       const value = s.result?.value !== undefined ? ` (${truncate(s.result.value, 24)})` : '';
-      const sandboxed = s.dryRun === 'sandboxed' ? ' (sandboxed)' : '';
+      const sandboxed = s.dryRun === 'sandboxed' ? ' (sandboxed)' : s.dryRun === 'sandboxed-offline' ? ' (sandboxed, offline)' : '';
       return { icon: '✓', text: `ok ${took}${cls}${value}${sandboxed}`, tone: 'ok', spinning: false };
     }
     case 'failed':

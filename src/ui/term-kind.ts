@@ -21,3 +21,12 @@ function hasTerminfo(term: string, env: NodeJS.ProcessEnv): boolean {
   const subdirs = [term[0]!, term.charCodeAt(0).toString(16)];
   return dirs.some((d) => subdirs.some((s) => existsSync(join(d, s, term))));
 }
+
+// Families with an alternate screen (xterm's ?1049): the live view draws there, so resizing never pushes its
+// rows into the scrollback, and leaving it gives back the operator's screen as it was. The Linux console,
+// VT100s, ANSI and unknown terminals draw in place instead.
+const ALTERNATE = /^(xterm|screen|tmux|rxvt|urxvt|alacritty|kitty|wezterm|foot|st|konsole|gnome|putty|cygwin|ms-terminal|contour|iterm|eterm|mlterm|terminator|termite|rio|ghostty)([-.+].*)?$/;
+
+export function termHasAlternateScreen(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ALTERNATE.test(env.TERM?.trim() ?? '');
+}

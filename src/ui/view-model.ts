@@ -8,6 +8,7 @@ import type { StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepKind } from '../language/schema.js';
 import { stepKind } from '../language/flow.js';
 import { cleanLine } from './format.js';
+import { plural } from '../common/plural.js';
 
 export type StepState = 'pending' | 'awaiting' | 'running' | 'ok' | 'failed' | 'timeout' | 'aborted' | 'skipped' | 'reached';
 
@@ -104,7 +105,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
           dryRun: event.dryRun, where: event.where,
         })),
       };
-    case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen
+    case 'step-process': case 'target-identified': case 'step-session': case 'connection-addresses': case 'called-runbook': // for the transcript (resume's checks), not the screen
       return vm;
     case 'already-ran':
       return { ...vm, steps: upsert(vm.steps, event.stepId, (s) => ({ ...s, state: event.status, visits: Math.max(s.visits, 1) })) };
@@ -151,7 +152,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
     case 'run-finished':
       return finished(vm, event, now);
     case 'loop-started':
-      return addLines(vm, [{ stepId: event.stepId, stream: 'stdout', text: `for each of ${event.items.length} item${event.items.length === 1 ? '' : 's'}:` }]);
+      return addLines(vm, [{ stepId: event.stepId, stream: 'stdout', text: `for each of ${plural(event.items.length, 'item')}:` }]);
     case 'wait-polled': {
       const wait: WaitView = { poll: event.poll, last: event.last, deadlineAt: Date.parse(event.deadlineAt) };
       const line = { stepId: event.stepId, stream: 'stdout' as const, text: cleanLine(`… poll ${event.poll}: not yet (${event.last})`) };

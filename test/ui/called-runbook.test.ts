@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, FIXTURES, ROOT, runCli, sleep, waitFor } from './helpers.js';
+import { BIN, CLI_START_MS, FIXTURES, ROOT, exitOf, runCli, sleep, waitFor } from './helpers.js';
 import { hasTmux, Terminal } from './terminal.js';
 
 const CALL_ASK = join(FIXTURES, 'call-ask.yaml');
@@ -29,7 +29,7 @@ describe('called runbooks in plain mode', { concurrency: true }, () => {
       const r = await runCli(['run', CALL_ASK, '--plain', '--transcript', transcript], 'fixed\nnowhere\neu-1\n');
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /answer +triage\/restart-by-hand: fixed/);
-      assert.match(r.stdout, /the answer must match/, 'a bad answer to the nested prompt is checked and asked again');
+      assert.match(r.stdout, /expected lower-case letters, then '-', then a digit/, 'a bad answer to the nested prompt is checked and asked again');
       assert.match(r.stdout, /\| region eu-1/);
       assert.match(r.stdout, /finished resolved .*the called runbook resolved/);
       const answered = records(transcript).filter((e) => e.type === 'question-answered').map((e) => [e.stepId, e.answer]);
@@ -78,7 +78,7 @@ describe('called runbooks in plain mode', { concurrency: true }, () => {
   });
 
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-    test(`${signal} while a nested question waits: the whole run is interrupted (75), and resume finishes it`, async () => {
+    test(`${signal} while a nested question waits: the whole run is interrupted (75), and resume finishes it`, async (ctx) => {
       const t = tempDir();
       try {
         const transcript = join(t.dir, 't.jsonl');
@@ -86,10 +86,11 @@ describe('called runbooks in plain mode', { concurrency: true }, () => {
         let out = '';
         child.stdout.on('data', (d) => { out += d; });
         child.stdin.write('fixed\n'); // the manual step; the prompt then waits on the open pipe
-        const code = new Promise<number | null>((resolve) => child.on('close', resolve));
-        await waitFor(() => /prompt +triage\/region/.test(out), 'the nested prompt to be asked');
+        const exit = exitOf(child);
+        ctx.after(() => { child.kill('SIGKILL'); }); // a failed wait must not leave it waiting on its open stdin
+        await waitFor(() => /prompt +triage\/region/.test(out), 'the nested prompt to be asked', CLI_START_MS);
         child.kill(signal);
-        assert.equal(await code, 75, out);
+        assert.equal(await exit(`the CLI to exit on ${signal}`), 75, out);
         assert.equal(finished(transcript)?.outcome, 'interrupted');
         assert.doesNotMatch(out, /on-failed branch/);
         const resumed = await runCli(['resume', transcript, '--plain'], 'eu-1\n');

@@ -7,10 +7,15 @@ import assert from 'node:assert/strict';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../src/ui/ink/App.js';
 import { createViewStore } from '../../src/ui/view-store.js';
-import { plain, sleep, testRun, waitFor } from './helpers.js';
-import type { RunOptions } from '../../src/engine/run.js';
+import { ends, plain, sleep, testRun, waitFor } from './helpers.js';
+import type { Run, RunOptions } from '../../src/engine/run.js';
 
-afterEach(() => cleanup());
+// A run a failed test left at its gate is stopped, so that nothing keeps this file's process alive.
+const mounted: Run[] = [];
+afterEach(() => {
+  cleanup();
+  for (const run of mounted.splice(0)) if (!run.result) run.abort('the test ended');
+});
 
 const SESSIONS = Array.from({ length: 12 }, (_, i) => ({ id: 100 + i, user: i % 2 ? 'app' : 'report', client: `10.0.0.${i}`, idle_s: 600 + i }));
 
@@ -39,6 +44,7 @@ steps:
 
 function mount(opts: Partial<RunOptions> = {}, rows = 60) {
   const t = testRun(KILL, { idle: { rows: SESSIONS, rowCount: SESSIONS.length, columns: ['id', 'user', 'client', 'idle_s'] } }, opts);
+  mounted.push(t.run);
   const store = createViewStore(t.run, t.runbook.doc);
   const app = render(<App run={t.run} store={store} gateArmMs={0} />);
   // ink-testing-library's terminal has no height: give it one (the frame never grows taller than it).
@@ -49,7 +55,8 @@ function mount(opts: Partial<RunOptions> = {}, rows = 60) {
     await sleep(10);
     return frame();
   };
-  return { ...t, app, frame, until, finished: t.run.start() };
+  const finished = t.run.start();
+  return { ...t, app, frame, until, end: () => ends(finished) };
 }
 
 test('the gate lists every item with its params; y kills exactly those', async () => {
@@ -61,7 +68,7 @@ test('the gate lists every item with its params; y kills exactly those', async (
     assert.match(f, line, `item ${i + 1} on screen`);
   }
   ui.app.stdin.write('y');
-  const done = await ui.finished;
+  const done = await ui.end();
   assert.equal(done.outcome, 'resolved');
   assert.equal(done.message, 'killed 12');
   assert.equal(ui.executed.filter((s) => s === 'kill-idle').length, 12);
@@ -72,19 +79,28 @@ test('at 80x24 the gate still shows the question and keys; items that do not fit
   const f = await ui.until('Kill these 12 sessions?');
   assert.match(f, /for each +12 items:/);
   assert.match(f, / 1\. id 100 /);
-  const more = /… (\d+) more not shown here: a taller terminal shows them; all are in the transcript/.exec(f);
+  const more = /… (\d+) more items not shown \(c: see all; all are in the transcript\)/.exec(f);
   assert.ok(more, f);
   const listed = [...f.matchAll(/^\s*│?\s+(?:for each\s+)?\s*(\d+)\. id /gm)].length;
   assert.equal(listed + Number(more[1]), 12, f);
   assert.match(f, /y  run/);
   assert.ok(f.split('\n').length <= 23, `the frame fits the terminal:\n${f}`);
+  // c: the whole confirmation, every item, scrolled; y does nothing there (its keys are not on screen).
+  ui.app.stdin.write('c');
+  let all = await ui.until('the whole confirmation of kill-idle');
   ui.app.stdin.write('y');
-  assert.equal((await ui.finished).message, 'killed 12');
+  for (let i = 0; i < 3 && !all.includes('12. id 111'); i++) { ui.app.stdin.write('\u001b[6~'); await sleep(20); all = ui.frame(); } // PgDn
+  assert.match(all, /12\. id 111 app@10\.0\.0\.11/);
+  assert.equal(ui.run.pendingGate?.stepId, 'kill-idle', 'y on the view did not answer the gate');
+  ui.app.stdin.write('c');
+  await ui.until(/Kill these 12 sessions\?.*\n.*y +run/);
+  ui.app.stdin.write('y');
+  assert.equal((await ui.end()).message, 'killed 12');
 });
 
 test('a dry run shows the items in the plan and runs none', async () => {
   const ui = mount({ dryRun: true });
-  const done = await ui.finished;
+  const done = await ui.end();
   assert.equal(done.outcome, 'resolved');
   const f = await ui.until('a real run would ask you to confirm');
   assert.match(f, /kill-idle/);

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { branchTarget, cleanLine, commandLine, formatClock, formatDuration, formatValue, tableLines } from '../../src/ui/format.js';
 import { markdownLines } from '../../src/ui/markdown.js';
-import { layoutFor, windowAround } from '../../src/ui/layout.js';
+import { displayWidth, padWidth, truncateWidth } from '../../src/common/display-width.js';
+import { stepWindow } from '../../src/ui/frame/steps.js';
 import { stepStatus } from '../../src/ui/step-status.js';
 import type { StepView } from '../../src/ui/view-model.js';
 
@@ -28,6 +29,29 @@ test('a SQL table: header, rule, first rows, row count', () => {
   assert.deepEqual(tableLines([], [], 0, { maxRows: 5, maxCellWidth: 20, maxWidth: 80 }), ['(0 rows)']);
 });
 
+test('display width: CJK and emoji take two columns, combining marks and joiners none', () => {
+  const cases: [string, number][] = [['abc', 3], ['应用程序用户', 12], ['SELECT 1 — 😀😀😀', 17], ['e\u0301', 1], ['a\u0300\u0301b', 2],
+    ['👨‍👩‍👧', 2], ['🇫🇷', 2], ['⏱', 1], ['⏱\ufe0f', 2], ['✅', 2], ['한국어', 6], ['ｶﾀｶﾅ', 4], ['ＡＢＣ', 6], ['\u200b', 0]];
+  for (const [text, width] of cases) assert.equal(displayWidth(text), width, JSON.stringify(text));
+  assert.equal(truncateWidth('漢字漢字', 5), '漢字…', 'cut at a column count, never inside a wide character');
+  assert.equal(truncateWidth('e\u0301e\u0301e\u0301', 2), 'e\u0301…', 'a mark stays with its letter');
+  assert.equal(padWidth('漢', 4), '漢  ');
+});
+
+test('a SQL table with CJK, emoji and combining marks: columns align in display width, rows fit the width', () => {
+  const rows = [{ user: '应用程序用户', query: 'SELECT 1 — 😀😀😀' }, { user: 'app', query: 'x' }, { user: 'Jose\u0301', query: '👨‍👩‍👧 family' }];
+  const lines = tableLines(['user', 'query'], rows, 3, { maxRows: 3, maxCellWidth: 30, maxWidth: 78 });
+  const bar = (l: string) => displayWidth(l.slice(0, l.indexOf('│')));
+  const [header, rule, ...body] = lines;
+  assert.equal(bar(header!), 13);
+  assert.equal(displayWidth(rule!.slice(0, rule!.indexOf('┼'))), 13);
+  for (const l of body.slice(0, 3)) assert.equal(bar(l), 13, `aligned: ${l}`);
+  // Narrower than the table: every line at most maxWidth columns (a 29-character CJK cell is 58 wide).
+  const narrow = tableLines(['q'], [{ q: '漢'.repeat(29) }, { q: 'a' }], 2, { maxRows: 3, maxCellWidth: 30, maxWidth: 20 });
+  for (const l of narrow) assert.ok(displayWidth(l) <= 20, `${l} is ${displayWidth(l)} columns`);
+  assert.equal(displayWidth(formatValue('漢'.repeat(40), 30)), 29, '14 wide characters and the ellipsis: half a character does not fit');
+});
+
 test('markdown for manual steps: headings, bullets, code, bold, fences', () => {
   const lines = markdownLines('# Restart\n- run `systemctl restart app`\n**then** wait\n```\nps aux\n```');
   assert.deepEqual(lines, [
@@ -38,21 +62,20 @@ test('markdown for manual steps: headings, bullets, code, bold, fences', () => {
   ]);
 });
 
-test('layout keeps the frame within the terminal and the current step in view', () => {
-  const tall = layoutFor(50, 10, false);
-  const short = layoutFor(24, 30, true);
-  assert.ok(tall.outputRows > short.outputRows);
-  assert.equal(short.stepRows, 8);
-  assert.deepEqual(windowAround(5, 2, 8), { start: 0, end: 5 });
-  const w = windowAround(30, 20, 8);
-  assert.ok(w.start <= 20 && 20 < w.end && w.end - w.start === 6);
-  assert.deepEqual(windowAround(30, 29, 8), { start: 24, end: 30 });
+test('the step list window keeps the current step in view, its "…" rows counted in', () => {
+  assert.deepEqual(stepWindow(5, 2, 8), { start: 0, end: 5 });
+  for (const total of [4, 10, 30]) for (const max of [0, 1, 2, 3, 4, 8]) for (let cur = 0; cur < total; cur++) {
+    const { start, end } = stepWindow(total, cur, max);
+    const marks = max >= 3 ? Number(start > 0) + Number(end < total) : 0;
+    assert.equal(end - start + marks, Math.min(total, max), `${total} steps in ${max} rows`);
+    if (max > 0) assert.ok(start <= cur && cur < end, `step ${cur} of ${total} in ${max} rows`);
+  }
 });
 
 test('step status words', () => {
   const base: StepView = { id: 's', title: 's', destructive: false, state: 'pending', attempt: 1, visits: 1 };
   assert.equal(stepStatus(base, 0, true).text, 'not run');
-  assert.equal(stepStatus({ ...base, state: 'running', startedAt: 0 }, 3200, false).text, 'running 3.2s');
+  assert.equal(stepStatus({ ...base, state: 'running', startedAt: 0 }, 3200, false).text, 'running 3s', 'whole seconds: the clock ticks once a second');
   assert.equal(stepStatus({ ...base, state: 'running', startedAt: 0 }, 0, false, true).text, 'waiting for you');
   assert.deepEqual([stepStatus({ ...base, state: 'running', startedAt: 0 }, 0, false, true).spinning, stepStatus({ ...base, state: 'running', startedAt: 0 }, 0, false, true).icon], [false, '?'], 'still: the clock is stopped while the operator is asked');
   assert.equal(stepStatus({ ...base, state: 'ok', durationMs: 12 }, 0, false).text, 'ok 12ms');

@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { render, cleanup } from 'ink-testing-library';
 import { GatePanel } from '../../src/ui/ink/GatePanel.js';
 import type { ConfirmationRequested } from '../../src/engine/events.js';
-import { plain } from './helpers.js';
+import { plain, sleep, waitFor } from './helpers.js';
+import { armAfter, type ArmScheduler } from '../../src/ui/ink/use-gate-arming.js';
+
+/** Arming by hand: the panel takes keys once `arm()` is called. */
+function hand(): { scheduler: ArmScheduler; arm(): void } {
+  let pending: (() => void) | undefined;
+  return { scheduler: (a) => { pending = a; return () => { pending = undefined; }; }, arm: () => pending?.() };
+}
 
 afterEach(() => cleanup());
 
@@ -16,7 +23,7 @@ test('the ink gate lists connection, env, cwd, timeout and the attempts one appr
     resumed: false, connection: 'db', target: 'postgres://admin:****@db/app', env: { TARGET: '/srv/cache', API_TOKEN: '****' },
     cwd: '/srv', timeout: '30s', attempts: 3, covers: 'this approval covers up to 3 attempts (retried after any failure, backoff 1s doubling)',
   };
-  const app = render(<GatePanel gate={gate} active armed={() => true} onAnswer={() => undefined} />);
+  const app = render(<GatePanel gate={gate} rows={40} width={100} active arming={armAfter(0)} onAnswer={() => undefined} />);
   const frame = plain(app.lastFrame());
   for (const text of ['rm -rf "$TARGET"/*', 'postgres://admin:****@db/app (connection db)', 'TARGET=/srv/cache', 'API_TOKEN=****', 'in dir', '/srv', '30s', 'covers up to 3 attempts']) {
     assert.ok(frame.includes(text), `${text} is missing from:\n${frame}`);
@@ -32,26 +39,23 @@ test('the step list says when a dry-run step ran in the sandbox, or was shown fo
   assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'dry-run', because: 'destructive' } }, 10, false).text, 'dry run: not run');
 });
 
-// When the gate arms is App's (use-gate-arming.ts: from the committed frame, ordered by the event loop; tested in
+// When the gate arms: use-gate-arming.ts (from the committed frame, ordered by the event loop; tested in
 // app.test.tsx). Here: whatever is typed while it is unarmed is dropped, not kept — a typed confirmation's field
-// does not hold type-ahead for a later Enter.
+// does not hold type-ahead for a later Enter — and keys count once the keys line is drawn.
 test('keys typed while the gate is unarmed are dropped, and the armed gate takes the answer', async () => {
-  const { sleep } = await import('./helpers.js');
   for (const risk of ['normal', 'high'] as const) {
     const gate: ConfirmationRequested = { type: 'confirmation-requested', stepId: 'wipe', title: 'Wipe', command: 'rm -rf /srv/cache', question: 'Wipe?', risk, resumed: false };
     const answers: string[] = [];
-    let armed = false;
-    const panel = (live: boolean) => <GatePanel gate={gate} active armed={() => armed} keysLive={live} onAnswer={(a, how) => answers.push(`${a}/${how}`)} />;
-    const app = render(panel(false));
+    const h = hand();
+    const app = render(<GatePanel gate={gate} rows={20} width={80} active arming={h.scheduler} onAnswer={(a, how) => answers.push(`${a}/${how}`)} />);
     assert.match(plain(app.lastFrame()), /the keys work in a moment/);
     await sleep(20);
     app.stdin.write(risk === 'high' ? 'wipe' : 'y');
     if (risk === 'high') app.stdin.write('\r');
     await sleep(20);
     assert.deepEqual(answers, [], `${risk}: type-ahead answered the gate`);
-    armed = true;
-    app.rerender(panel(true)); // as App does when it arms
-    await sleep(20);
+    h.arm();
+    await waitFor(() => /y +run|type wipe and Enter/.test(plain(app.lastFrame())), 'the keys');
     if (risk === 'high') {
       app.stdin.write('\r'); // the field is empty: the unarmed 'wipe' was not kept
       await sleep(20);
@@ -68,25 +72,49 @@ test('keys typed while the gate is unarmed are dropped, and the armed gate takes
   }
 });
 
-// Issue #20: the high-risk field was mounted only when the gate armed, and ink attaches its key listener in an
-// effect, which may run after the frame showing the field: keys typed the moment the field showed were lost,
-// and the tmux confirmation test waited in vain for its error line. Here the keys come in the same turn as
-// the frame that shows the field. (ink-testing-library's rerender runs the effects at once, so this passes on
-// the old code too: it pins the behaviour, it does not reproduce the lag.)
+// Issue #20: keys typed the moment the field is shown are taken (the listener is on from the start).
 test('a high-risk gate takes keys typed the moment its field is shown', async () => {
-  const { sleep } = await import('./helpers.js');
   const gate: ConfirmationRequested = { type: 'confirmation-requested', stepId: 'wipe', title: 'Wipe', command: 'rm -rf /srv/cache', question: 'Wipe?', risk: 'high', resumed: false };
   const answers: string[] = [];
-  let armed = false;
-  const panel = (live: boolean) => <GatePanel gate={gate} active armed={() => armed} keysLive={live} onAnswer={(a, how) => answers.push(`${a}/${how}`)} />;
-  const app = render(panel(false));
+  const h = hand();
+  const app = render(<GatePanel gate={gate} rows={20} width={80} active arming={h.scheduler} onAnswer={(a, how) => answers.push(`${a}/${how}`)} />);
   await sleep(20);
-  armed = true;
-  app.rerender(panel(true));
-  assert.match(plain(app.lastFrame()), /type wipe and Enter/);
+  h.arm();
+  await waitFor(() => /type wipe and Enter/.test(plain(app.lastFrame())), 'the field');
   app.stdin.write('wipe');
   app.stdin.write('\r');
   await sleep(20);
   assert.deepEqual(answers, ['yes/typed']);
+  app.unmount();
+});
+
+// A key whose line is not drawn is never taken: a 30-line script at 80x24 keeps its question and keys (the script
+// gives up rows, counted), and given fewer rows than the question and keys need, the panel says so and y does nothing.
+test('the panel keeps its question and keys; a long command is counted, and too few rows take no keys', async () => {
+  const command = Array.from({ length: 30 }, (_, i) => `echo step ${i + 1} of the long remediation script`).join('\n');
+  const gate: ConfirmationRequested = { type: 'confirmation-requested', stepId: 'fix', title: 'Run the long fix', command, question: 'Run the 30-line fix now?', risk: 'normal', resumed: false };
+  const answers: string[] = [];
+  const panel = (rows: number) => <GatePanel gate={gate} rows={rows} width={80} active arming={armAfter(0)} onAnswer={(a) => answers.push(a)} />;
+  const app = render(panel(12));
+  let f = await waitFor(() => { const x = plain(app.lastFrame()); return /y +run/.test(x) && x; }, 'the armed panel');
+  assert.equal(f.split('\n').length, 12, f);
+  assert.match(f, /will run +echo step 1 of/);
+  const more = /… (\d+) more lines \(c: see all\)/.exec(f);
+  assert.ok(more, f);
+  assert.equal([...f.matchAll(/echo step \d+ of/g)].length + Number(more[1]), 30, 'shown + counted = all');
+  assert.match(f, /Run the 30-line fix now\?/);
+  assert.match(f, /y +run +s +skip +a +abort the run/);
+  app.rerender(panel(4));
+  f = plain(app.lastFrame());
+  assert.match(f, /too short for the confirmation/);
+  assert.doesNotMatch(f, /y +run/);
+  app.stdin.write('y');
+  await sleep(20);
+  assert.deepEqual(answers, [], 'y answered a gate whose keys were not on screen');
+  app.rerender(panel(12));
+  await waitFor(() => /y +run/.test(plain(app.lastFrame())), 'the keys again');
+  app.stdin.write('y');
+  await sleep(20);
+  assert.deepEqual(answers, ['yes']);
   app.unmount();
 });

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { attachUI, colorAllowed } from '../../src/ui/index.js';
-import { ROOT, testRun, waitFor } from './helpers.js';
+import { CLI_RUN_MS, ROOT, ends, testRun, waitFor } from './helpers.js';
 
 /** A terminal pair good enough for ink: records raw-mode changes and everything written. */
 function fakeTerminal() {
@@ -46,10 +46,12 @@ test('ink: the run ends, the terminal is restored: raw mode off, cursor shown, d
   const finished = t.run.start();
   await waitFor(() => term.written.join('').includes('CONFIRM'), 'the gate');
   assert.equal(term.raw.at(-1), true, 'raw mode while the UI is up');
-  await new Promise((r) => setTimeout(r, 300)); // the gate arms
+  // The keys line is drawn only once the gate is armed (use-gate-arming.ts): wait for that, not a sleep raced
+  // against the 250 ms window, which a stalled loop can fire together with the key (issue #20).
+  await waitFor(() => term.written.join('').includes('abort the run'), 'the gate to arm');
   term.stdin.type('y');
-  assert.equal((await finished).outcome, 'resolved');
-  await ui.done;
+  assert.equal((await ends(finished)).outcome, 'resolved');
+  await ends(ui.done, 'the UI to be done');
   assert.equal(term.raw.at(-1), false, 'raw mode off at the end');
   assert.ok(term.written.join('').includes('\u001b[?25h'), 'cursor shown');
   assert.match(term.written.join(''), /RESOLVED/);
@@ -61,11 +63,11 @@ test('ink: close() before the run ends (e.g. the run threw) still restores the t
   const ui = await attachUI(t.run, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false, env: XTERM });
   const finished = t.run.start();
   await waitFor(() => term.written.join('').includes('CONFIRM'), 'the gate');
-  await ui.close();
+  await ends(ui.close(), 'the UI to close');
   assert.equal(term.raw.at(-1), false);
   assert.ok(term.written.join('').includes('\u001b[?25h'));
   t.run.abort('test over');
-  await finished;
+  await ends(finished);
 });
 
 test('ink is never rendered without a TTY: mode ink on pipes falls back to plain', async () => {
@@ -77,8 +79,8 @@ test('ink is never rendered without a TTY: mode ink on pipes falls back to plain
     mode: 'ink', approve: [], yes: true, dryRun: false, color: false,
     stdout: stdout as unknown as NodeJS.WriteStream, stdin: new PassThrough() as unknown as NodeJS.ReadStream,
   });
-  await t.run.start();
-  await ui.done;
+  await ends(t.run.start());
+  await ends(ui.done, 'the UI to be done');
   assert.match(text, /approved restart by --yes/);
 });
 
@@ -102,9 +104,13 @@ test('plain mode never loads ink or react (start-up time)', () => {
     register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}), { data: { port: port2 }, transferList: [port2] });
     const { attachUI } = await import('./src/ui/index.ts');
     await attachUI({ on: () => () => {}, pendingQuestions: [] }, { mode: 'plain', approve: [], yes: false, dryRun: false });
-    setTimeout(() => { port1.close(); process.stdout.write(JSON.stringify(seen)); }, 200);
-  `], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+    // A last import whose URL follows every earlier one down the same (ordered) port: once it is seen, all are,
+    // however late a loaded machine delivers them (a fixed 200 ms wait could close the port first, issue #20).
+    const last = 'data:text/javascript,export default "last"';
+    await import(last);
+    const poll = setInterval(() => { if (seen.includes(last)) { clearInterval(poll); port1.close(); process.stdout.write(JSON.stringify(seen)); } }, 10);
+  `], { cwd: ROOT, encoding: 'utf8', timeout: CLI_RUN_MS }); // a hang guard: the child polls until it sees the last URL
+  assert.equal(r.status, 0, `${r.signal ? `killed after ${CLI_RUN_MS} ms (${r.signal}) ` : ''}${r.stderr}`);
   const urls = JSON.parse(r.stdout) as string[];
   assert.ok(urls.some((u) => u.includes('/src/ui/plain/plain-ui.ts')), 'the hook saw plain mode load');
   assert.deepEqual(urls.filter((u) => /node_modules\/(ink|react)\//.test(u) || u.includes('/src/ui/ink/')), []);
@@ -131,7 +137,7 @@ test('ink: if the view fails mid-run, plain mode takes over and refuses the open
   assert.equal(term.raw.at(-1), false);
   assert.match(term.written.join(''), /the terminal UI failed .*continuing in plain mode/);
   for (const l of [...listeners]) l({ type: 'run-finished', outcome: 'failed', message: 'x', durationMs: 1, steps: { ok: 0, failed: 0, skipped: 0 } });
-  await ui.done;
+  await ends(ui.done, 'the UI to be done');
 });
 
 test('ink: --yes does not approve anything in the terminal UI, and the header says so', async () => {
@@ -141,12 +147,12 @@ test('ink: --yes does not approve anything in the terminal UI, and the header sa
   const finished = t.run.start();
   await waitFor(() => term.written.join('').includes('CONFIRM'), 'the gate');
   assert.match(term.written.join(''), /--yes applies to plain mode only/);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor(() => term.written.join('').includes('abort the run'), 'the gate to arm'); // armed: --yes had its chance
   assert.equal(t.run.pendingGate?.stepId, 'restart');
   assert.deepEqual(t.executed, []);
   term.stdin.type('s');
-  await finished;
-  await ui.done;
+  await ends(finished);
+  await ends(ui.done, 'the UI to be done');
   assert.deepEqual(t.executed, []);
 });
 
@@ -155,8 +161,8 @@ test('TERM=dumb, empty or unset on a real terminal pair: plain mode, with a line
     const t = testRun(GATED);
     const term = fakeTerminal();
     const ui = await attachUI(t.run, { mode: 'ink', approve: [], yes: false, dryRun: false, stdout: term.stdout, stdin: term.stdin, color: false, env });
-    const outcome = (await t.run.start()).outcome;
-    await ui.done;
+    const outcome = (await ends(t.run.start())).outcome;
+    await ends(ui.done, 'the UI to be done');
     const text = term.written.join('');
     assert.equal(outcome, 'failed', `${JSON.stringify(env)}: plain mode refuses the unapproved gate`);
     assert.deepEqual(t.executed, []);

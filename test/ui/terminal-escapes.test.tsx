@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../src/ui/ink/App.js';
 import { createViewStore } from '../../src/ui/view-store.js';
-import { ask, sleep, testRun, waitFor } from './helpers.js';
+import { ask, ends, sleep, testRun, waitFor } from './helpers.js';
 import type { ExecContext } from '../../src/executors/types.js';
 
 afterEach(() => cleanup());
@@ -68,7 +68,7 @@ test('ink: no frame carries a raw escape, C1 or bidi character from the data; ea
   await waitFor(() => app.lastFrame()?.includes('CONFIRM'), 'the gate');
   await sleep(10);
   app.stdin.write('y');
-  assert.equal((await finished).outcome, 'resolved');
+  assert.equal((await ends(finished)).outcome, 'resolved');
   await waitFor(() => app.lastFrame()?.includes('RESOLVED'), 'the final frame');
 
   const frames = seen();

@@ -1,10 +1,10 @@
 // A real terminal for the UI tests and the docs screenshots: tmux on its own socket runs the CLI; the
 // caller reads the screen and presses keys.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, waitFor } from './helpers.js';
+import { CLI_START_MS, FIXTURES, ROOT, waitFor } from './helpers.js';
 import { oneFrame } from '../hardening/tmux.js';
 
 export const TMUX = '/usr/bin/tmux';
@@ -17,13 +17,18 @@ export class Terminal {
   readonly file = join(this.dir, 'marker');
   private readonly exitFile = join(this.dir, 'exit');
 
-  constructor(fixture: string, extra: string[] = [], opts: { cols?: number; rows?: number; transcript?: boolean; env?: Record<string, string> } = {}) {
+  /** before: lines printed before the CLI starts (the operator's earlier terminal history). held: the CLI starts
+   *  only at start(), so that recordRaw() sees every byte it writes. */
+  constructor(fixture: string, extra: string[] = [], opts: { cols?: number; rows?: number; transcript?: boolean; env?: Record<string, string>; before?: string[]; held?: boolean } = {}) {
     const transcript = opts.transcript ? ['--transcript', join(this.dir, 'incident.jsonl')] : ['--no-transcript'];
     const args = ['run', join(FIXTURES, fixture), ...transcript, '-i', `file=${this.file}`, ...extra].map(quote).join(' ');
     // CI=true on purpose: an operator's shell may export it, and the live view must still draw every frame
     // (src/ui/ink/load-ink.ts).
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => quote(`${k}=${v}`)).join(' ');
-    const command = `cd ${quote(ROOT)} && env CI=true NO_COLOR=1 ${env} ${quote(process.execPath)} bin/runbook.js ${args}; echo EXIT=$? > ${quote(this.exitFile)}; sleep 600`;
+    const hold = opts.held ? `until [ -e ${quote(join(this.dir, 'start'))} ]; do sleep 0.05; done; ` : '';
+    const before = opts.before?.length ? `printf '%s\\n' ${opts.before.map(quote).join(' ')}; ` : '';
+    // The exit line goes to the terminal too: the shell's next output must start on a line of its own.
+    const command = `${hold}${before}cd ${quote(ROOT)} && env CI=true NO_COLOR=1 ${env} ${quote(process.execPath)} bin/runbook.js ${args}; e=$?; echo EXIT=$e > ${quote(this.exitFile)}; echo "EXIT=$e"; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 40), '-s', 'ui', command);
   }
 
@@ -41,12 +46,16 @@ export class Terminal {
     return file;
   }
   keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'ui', ...keys); }
-  async until(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  /** A held terminal (opts.held) starts its CLI now. */
+  start(): void { writeFileSync(join(this.dir, 'start'), ''); }
+  resize(cols: number, rows: number): void { this.tmux('resize-window', '-t', 'ui', '-x', String(cols), '-y', String(rows)); }
+  /** The default is a hang guard that also covers the CLI starting in the pane (issue #20). */
+  async until(text: string | RegExp, timeoutMs = CLI_START_MS): Promise<string> {
     const hit = (screen: string) => (typeof text === 'string' ? screen.includes(text) : text.test(screen));
     await waitFor(() => hit(this.screen()), `${typeof text === 'string' ? `"${text}"` : String(text)} on screen:\n${this.screen()}`, timeoutMs);
     return oneFrame(this.screen());
   }
-  async exitCode(timeoutMs = 30_000): Promise<number> {
+  async exitCode(timeoutMs = CLI_START_MS): Promise<number> {
     const line = await waitFor(() => existsSync(this.exitFile) && readFileSync(this.exitFile, 'utf8').trim(), 'the run to exit', timeoutMs);
     return Number(line.replace('EXIT=', ''));
   }

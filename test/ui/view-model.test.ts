@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunEvent } from '../../src/engine/events.js';
 import { currentStep, initialViewModel, MAX_OUTPUT_LINES, reduce, stepOutput, tableStep, type ViewModel } from '../../src/ui/view-model.js';
-import { testRun, runbookFrom } from './helpers.js';
+import { ends, testRun, runbookFrom } from './helpers.js';
 
 const DOC = runbookFrom(`
 name: vm
@@ -162,7 +162,7 @@ steps:
     vm = reduce(vm, e, Date.now());
     if (e.type === 'confirmation-requested') queueMicrotask(() => t.run.confirm(e.stepId, 'yes'));
   });
-  await t.run.start();
+  await ends(t.run.start());
   assert.deepEqual(vm.steps.map((s) => s.state), ['ok', 'ok', 'reached']);
   assert.equal(vm.finished?.outcome, 'resolved');
   assert.deepEqual(stepOutput(vm, 'a').map((l) => l.text), ['hi']);

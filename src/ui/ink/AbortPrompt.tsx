@@ -1,19 +1,15 @@
 // After one Ctrl-C: ask before ending the run. y (or a second Ctrl-C, handled by App) aborts; n/Esc resume.
-import { Box, Text, useInput } from 'ink';
-import { useColor } from './theme.js';
+import { useInput } from 'ink';
+import { boxed, seg } from '../frame/row.js';
+import { Rows } from './Rows.js';
 
-export function AbortPrompt({ stepId, onYes, onNo }: { stepId?: string | undefined; onYes(): void; onNo(): void }) {
-  const color = useColor();
+export const ABORT_ROWS = 3;
+
+export function AbortPrompt({ stepId, width, onYes, onNo }: { stepId?: string | undefined; width: number; onYes(): void; onNo(): void }) {
   useInput((input, key) => {
     if (input === 'y') onYes();
     else if (input === 'n' || key.escape) onNo();
   });
-  return (
-    <Box borderStyle="round" borderColor={color('bad')} paddingX={1} marginTop={1}>
-      <Text bold color={color('bad')}>
-        {stepId ? `abort '${stepId}' and end the run?` : 'abort this step and end the run?'} (y/n)
-        <Text color={color('dim')} bold={false}>  Ctrl-C again aborts</Text>
-      </Text>
-    </Box>
-  );
+  return <Rows rows={boxed([[seg(`${stepId ? `abort '${stepId}' and end the run?` : 'abort this step and end the run?'} (y/n)`, { tone: 'bad', bold: true }),
+    seg('  Ctrl-C again aborts', { tone: 'dim' })]], width, 'bad')} />;
 }

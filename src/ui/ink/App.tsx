@@ -1,41 +1,38 @@
 // The operator's terminal. State comes from the run's events (the view store); answers go back through the
 // run (confirm, answer, note, abort). One part owns the keys at a time (focus.ts); Ctrl-C is handled here.
+// The frame is built as rows (src/ui/frame): each part gets rows from the terminal's height by priority
+// (budget.ts), so the frame is never taller than the terminal minus one row, whatever it shows, and the
+// decision (gate, question) always gets its rows first.
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { Box, useApp, useStdout } from 'ink';
+import { Box, useApp } from 'ink';
 import type { Run } from '../../engine/run.js';
-import { focusOf, type Overlay } from '../focus.js';
-import { layoutFor } from '../layout.js';
-import { currentStep, stepOutput, tableStep } from '../view-model.js';
+import { focusOf, type Overlay, type Page } from '../focus.js';
+import { currentStep, stepOutput, tableStep, type ViewModel } from '../view-model.js';
 import type { ViewStore } from '../view-store.js';
-import { AbortPrompt } from './AbortPrompt.js';
-import { BranchLine } from './BranchLine.js';
-import { CurrentStep } from './CurrentStep.js';
-import { FinalSummary } from './FinalSummary.js';
-import { gateSettings } from '../format.js';
+import { allocate, need, type Level, type Need, type Part } from '../frame/budget.js';
+import { currentPart } from '../frame/current.js';
+import { finalRecordRows } from '../frame/final-record.js';
+import { gatePart } from '../frame/gate.js';
+import { headerRows } from '../frame/header.js';
+import { keysRow } from '../frame/keys.js';
+import { notesPart } from '../frame/notes.js';
+import { maxBack, outputPart } from '../frame/output.js';
+import { finishedSteps, hasEvidence } from '../frame/pages.js';
+import { manualPart, promptPart } from '../frame/question.js';
+import type { Row } from '../frame/row.js';
+import { stepListRows } from '../frame/steps.js';
+import { tablePart } from '../frame/table.js';
+import { ABORT_ROWS, AbortPrompt } from './AbortPrompt.js';
 import { GatePanel, type GateAnswer } from './GatePanel.js';
-import { Header } from './Header.js';
-import { HelpPanel } from './HelpPanel.js';
-import { KeysLine } from './KeysLine.js';
-import { NoteInput } from './NoteInput.js';
-import { Notes } from './Notes.js';
-import { OutputPane } from './OutputPane.js';
+import { NOTE_ROWS, NoteInput } from './NoteInput.js';
+import { Pager } from './Pager.js';
 import { QuestionPanel } from './QuestionPanel.js';
-import { SqlTable } from './SqlTable.js';
-import { StepList } from './StepList.js';
-import { armAfter, useGateArming, type ArmScheduler } from './use-gate-arming.js';
+import { Rows } from './Rows.js';
+import { armAfter, type ArmScheduler } from './use-gate-arming.js';
 import { useGlobalKeys } from './use-global-keys.js';
 import { useNow } from './use-now.js';
+import { useTerminalSize } from './use-terminal-size.js';
 import { terminalText } from '../../common/terminal-text.js';
-
-/** A part that keeps its rows when the terminal is short. */
-const Fixed = ({ children }: { children: ReactNode }) => <Box flexDirection="column" flexShrink={0}>{children}</Box>;
-/** A part that gives up rows first (clipped from the bottom): its weight dwarfs the decision panel's. */
-const Shrinks = ({ children }: { children: ReactNode }) => (
-  // The inner box keeps its rows: the outer one clips them at its edge instead of laying them over each other.
-  <Box flexDirection="column" flexShrink={1000} overflow="hidden"><Box flexDirection="column" flexShrink={0}>{children}</Box></Box>
-);
-/** The decision panel: shrinks only once everything else is gone, and then inside (its long fields). */
-const Decision = ({ children }: { children: ReactNode }) => <Box flexDirection="column" flexShrink={1}>{children}</Box>;
 
 export type RunControls = Pick<Run, 'confirm' | 'answer' | 'note' | 'abort' | 'operator'>;
 
@@ -49,75 +46,131 @@ export interface AppProps {
   gateArmMs?: number;
   /** Instead of gateArmMs: when a gate or a question is armed (tests arm it by hand, with no clock). */
   gateArming?: ArmScheduler;
+  /** Draw the final record as the last frame (default). The CLI prints it after the live view closes instead
+   *  (mount.tsx), so the last frame is empty. */
+  finalFrame?: boolean;
 }
 
 export const GATE_ARM_MS = 250;
-const TICK_MS = 150; // spinner and elapsed times while a step runs; every tick redraws the frame
+/** The clock: elapsed times and the spinner move once a second, and only while a step runs (not at a gate). */
+const TICK_MS = 1000;
 
-export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = GATE_ARM_MS, gateArming }: AppProps) {
+export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = GATE_ARM_MS, gateArming, finalFrame = true }: AppProps) {
   // Run data arrives terminal-safe through the store (view-store.ts); the path given on the command line is made so here.
   const transcriptPath = rawPath && terminalText(rawPath);
   const vm = useSyncExternalStore(store.subscribe, store.get);
+  const size = useTerminalSize();
+  const width = Math.max(1, size.columns);
+  // One row short of the terminal: a frame as tall as the terminal makes ink clear the screen and scrollback.
+  const height = Math.max(1, size.rows - 1);
   const [overlay, setOverlay] = useState<Overlay>('none');
+  const [page, setPage] = useState<Page | undefined>(undefined);
   const [scroll, setScroll] = useState(0);
   const { exit } = useApp();
-  const { stdout } = useStdout();
-  const focus = focusOf(vm, overlay);
-  const moving = !vm.finished && vm.startedAt !== undefined;
-  // The spinner needs a fast tick. A gate or question on screen stops the clock: nothing moves while the run
-  // waits for the operator, so nothing is redrawn (idle CPU ~0) and the header says since when it waits, a fact
-  // that stays true, instead of an elapsed time that would go stale.
+  const focus = focusOf(vm, overlay, page);
+  // A gate or question on screen stops the clock: nothing moves while the run waits for the operator, so
+  // nothing is redrawn (idle CPU ~0) and the header says since when it waits.
   const waiting = vm.gate !== undefined || vm.questions.length > 0;
   const waitingSince = vm.gate !== undefined ? vm.gateAt : vm.questions.length > 0 ? vm.questionAt : undefined;
-  const now = useNow(!moving || waiting ? 0 : TICK_MS);
-  const step = currentStep(vm);
-  const panel = vm.gate !== undefined || vm.questions.length > 0;
-  const gateExtra = vm.gate ? gateSettings(vm.gate).length + vm.gate.command.trim().split('\n').length - 1 : 0;
-  const layout = layoutFor(stdout.rows || 24, vm.steps.length, panel, gateExtra);
-  const output = stepOutput(vm, vm.currentStepId);
-  const maxScroll = Math.max(0, output.length - layout.outputRows);
+  const now = useNow(!vm.finished && vm.startedAt !== undefined && !waiting ? TICK_MS : 0);
+  const arming = useMemo(() => gateArming ?? armAfter(gateArmMs), [gateArming, gateArmMs]);
 
-  // The run ended: unmount after this frame is committed, so the final frame shows the outcome.
+  // The run ended: unmount after this frame is committed.
   useEffect(() => { if (vm.finished) exit(); }, [vm.finished, exit]);
   useEffect(() => setScroll(0), [vm.currentStepId]);
+  // A view of the gate or the question closes with it.
+  const question = vm.questions[0];
+  useEffect(() => {
+    if ((page?.kind === 'confirmation' || page?.kind === 'evidence') && !vm.gate) setPage(undefined);
+    if (page?.kind === 'instructions' && question?.question.action.kind !== 'manual') setPage(undefined);
+  }, [page, vm.gate, question]);
 
   const abortRun = useCallback(() => {
     setOverlay('none');
     run.abort(`Aborted by ${run.operator} (Ctrl-C)${vm.currentStepId ? ` during '${vm.currentStepId}'` : ''}.`);
   }, [run, vm.currentStepId]);
 
-  useGlobalKeys({ active: !vm.finished, focus, overlay, setOverlay, abortRun, maxScroll, setScroll });
+  const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice });
+  useGlobalKeys({ active: !vm.finished, focus, overlay, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
 
+  if (vm.finished || !frame) {
+    return finalFrame ? <Box flexDirection="column"><Rows rows={finalRecordRows(vm, width, transcriptPath)} /></Box> : null;
+  }
   const onGate: GateAnswer = (answer, how) => { if (vm.gate) run.confirm(vm.gate.stepId, answer, how); };
-  const armGate = useMemo(() => gateArming ?? armAfter(gateArmMs), [gateArming, gateArmMs]);
-  const { armed, shown: keysLive } = useGateArming(vm.gate ? `${vm.gate.stepId}@${vm.gateAt ?? 0}` : undefined, armGate);
-  const table = tableStep(vm);
-  const question = vm.questions[0];
-
-  // While the run is live the frame is never taller than the terminal: a taller one makes ink clear the
-  // screen and the scrollback on every redraw. The decision (gate, question) and the header keep their rows;
-  // the step list, output and tables give theirs up first (flexShrink, clipped).
-  const rows = stdout.rows || 24;
+  const got = frame.got;
+  const parts: Record<string, ReactNode> = {
+    panel: vm.gate
+      ? <GatePanel key={`${vm.gate.stepId}@${vm.gateAt ?? 0}`} gate={vm.gate} rows={got.panel ?? 0} width={width} active={focus === 'gate'} arming={arming} onAnswer={onGate} />
+      : question ? <QuestionPanel question={question} rows={got.panel ?? 0} width={width} active={focus === 'manual' || focus === 'prompt'} arming={arming} onAnswer={(id, v, how) => run.answer(id, v, how)} /> : null,
+    page: page ? <Pager vm={vm} page={page} rows={got.page ?? 0} width={width} active={focus === 'page'} setPage={setPage} /> : null,
+    overlay: overlay === 'note'
+      ? <NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} />
+      : overlay === 'abort' ? <AbortPrompt stepId={vm.currentStepId} width={width} onYes={abortRun} onNo={() => setOverlay('none')} /> : null,
+  };
   return (
-    <Box flexDirection="column" {...(vm.finished ? {} : { height: Math.max(8, rows - 1), overflow: 'hidden' as const })}>
-      <Fixed><Header vm={vm} now={now} waitingSince={waitingSince} transcriptPath={transcriptPath} notice={notice} /></Fixed>
-      <Shrinks><StepList vm={vm} now={now} maxRows={layout.stepRows} /></Shrinks>
-      {/* At a gate or the end, the panel below says the rest: only the route that led here. */}
-      <Shrinks>{vm.finished || vm.gate
-        ? (vm.lastBranch ? <Box marginTop={1}><BranchLine branch={vm.lastBranch} /></Box> : null)
-        : <CurrentStep vm={vm} step={step} />}</Shrinks>
-      <Shrinks><OutputPane lines={output} height={layout.outputRows} scroll={scroll} running={step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt'} /></Shrinks>
-      {table?.result ? <Shrinks><SqlTable result={table.result} maxRows={layout.tableRows} width={(stdout.columns || 80) - 2} from={table.id === vm.currentStepId ? undefined : table.title} /></Shrinks> : null}
-      <Shrinks><Notes notes={vm.notes} /></Shrinks>
-      {vm.gate ? <Decision><GatePanel key={vm.gate.stepId} gate={vm.gate} active={focus === 'gate'} armed={armed} keysLive={keysLive} onAnswer={onGate} /></Decision> : null}
-      {question && !vm.gate ? <Decision><QuestionPanel question={question} active={focus === 'manual' || focus === 'prompt'} arming={armGate} onAnswer={(id, v, how) => run.answer(id, v, how)} /></Decision> : null}
-      {overlay === 'note' && !vm.finished ? (
-        <Fixed><NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} /></Fixed>
-      ) : null}
-      {overlay === 'help' && !vm.finished ? <Fixed><HelpPanel active={focus === 'help'} onClose={() => setOverlay('none')} /></Fixed> : null}
-      {overlay === 'abort' && !vm.finished ? <Fixed><AbortPrompt stepId={vm.currentStepId} onYes={abortRun} onNo={() => setOverlay('none')} /></Fixed> : null}
-      <FinalSummary vm={vm} transcriptPath={transcriptPath} />
-      {vm.finished ? null : <Fixed><KeysLine focus={focus} /></Fixed>}
+    <Box flexDirection="column" height={height} overflow="hidden">
+      {frame.order.map((key) => {
+        const n = got[key] ?? 0;
+        if (key.startsWith('gap:')) return n > 0 && (got[key.slice(4)] ?? 0) > 0 ? <Rows key={key} rows={[[]]} /> : null;
+        if (n <= 0) return null;
+        return <Box key={key} flexDirection="column" flexShrink={0}>{parts[key] ?? <Rows rows={frame.rows[key]!(n)} />}</Box>;
+      })}
     </Box>
   );
+}
+
+interface FrameInput {
+  vm: ViewModel; now: number; width: number; height: number; focus: ReturnType<typeof focusOf>; overlay: Overlay; page: Page | undefined;
+  scroll: number; waitingSince: number | undefined; transcriptPath: string | undefined; notice: string | undefined;
+}
+
+/** The frame's parts top to bottom, the rows each got, and how far the output can scroll. */
+function planFrame(f: FrameInput): { order: string[]; got: Record<string, number>; rows: Record<string, (n: number) => Row[]>; maxScroll: number } {
+  const { vm, width } = f;
+  const header = headerRows({ vm, now: f.now, width, waitingSince: f.waitingSince, transcriptPath: f.transcriptPath, notice: f.notice });
+  const parts: Record<string, Part> = { header: { need: need(1, header.length, header.length), rows: (n) => header.slice(0, n) } };
+  const sized: Record<string, Need> = {};
+  const question = vm.questions[0];
+  const step = currentStep(vm);
+  const output = stepOutput(vm, vm.currentStepId);
+  const deciding = vm.gate !== undefined || question !== undefined;
+  if (f.page) {
+    sized.page = need(3, f.height, f.height);
+  } else {
+    const total = vm.steps.length;
+    parts.steps = { need: need(Math.min(1, total), Math.min(total, 5), total), rows: (n) => stepListRows(vm, f.now, width, n) };
+    // At a gate or a question, the panel says what the step is: here only the route that led to it.
+    parts.current = currentPart(step, vm.lastBranch, width, deciding ? 'route' : 'full');
+    const running = step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt';
+    parts.output = outputPart(output, f.scroll, width, running);
+    const table = tableStep(vm);
+    if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? 'e' : 'r');
+    parts.notes = notesPart(vm.notes, width);
+    if (vm.gate) sized.panel = gatePart({ gate: vm.gate, width, keys: 'live', active: true }).need;
+    else if (question) {
+      const a = question.question.action;
+      sized.panel = (a.kind === 'manual' ? manualPart(question.question.stepId, a, width, 'live', 0) : promptPart(question.question.stepId, a, width, 'live', '', '')).need;
+    }
+  }
+  if (f.overlay !== 'none') sized.overlay = need(f.overlay === 'note' ? NOTE_ROWS : ABORT_ROWS);
+  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)));
+  parts.keys = { need: need(keys.length), rows: (n) => keys.slice(0, n) };
+
+  const order = ['header', 'page', 'gap:steps', 'steps', 'gap:current', 'current', 'gap:output', 'output', 'gap:table', 'table', 'gap:notes', 'notes', 'gap:panel', 'panel', 'gap:overlay', 'overlay', 'keys'];
+  const needs: Record<string, Need> = { ...sized, ...Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.need])) };
+  for (const key of order) if (key.startsWith('gap:') && (needs[key.slice(4)]?.want ?? 0) > 0) needs[key] = need(0, 1, 1);
+  const got = allocate(f.height, needs, priorities(deciding));
+  const rows = Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.rows]));
+  // Scrolling back is bounded by the lines the output pane shows (its rows less the label).
+  return { order: order.filter((k) => k in needs), got, rows, maxScroll: maxBack(output, Math.max(0, (got.output ?? 0) - 1)) };
+}
+
+/** Who gets rows first. Deciding (a gate or question open): the panel, then the evidence; else the running step. */
+function priorities(deciding: boolean): [string, Level][] {
+  const first: [string, Level][] = [['header', 'min'], ['page', 'min'], ['panel', 'min'], ['overlay', 'min'], ['steps', 'min'], ['keys', 'min'], ['table', 'min'], ['header', 'want'], ['page', 'want']];
+  const gaps: [string, Level][] = ['panel', 'steps', 'current', 'output', 'table', 'notes', 'overlay'].map((k) => [`gap:${k}`, 'want']);
+  const rest: [string, Level][] = deciding
+    ? [['panel', 'soft'], ['table', 'soft'], ['current', 'soft'], ['steps', 'soft'], ...gaps, ['notes', 'want'], ['panel', 'want'], ['steps', 'want'], ['table', 'want'], ['output', 'want'], ['current', 'want']]
+    : [['current', 'soft'], ['output', 'soft'], ['table', 'soft'], ['steps', 'soft'], ...gaps, ['notes', 'want'], ['steps', 'want'], ['current', 'want'], ['table', 'want'], ['output', 'want']];
+  return [...first, ...rest];
 }

@@ -1,19 +1,19 @@
-// A manual step: the instructions, then d / Enter when done, or a choice (1-9, or ↑↓ and Enter).
+// A manual step (rows from src/ui/frame/question.ts): d / Enter when done, or a choice (1-9, or ↑↓ and Enter).
+// Keys count once the question is armed (type-ahead) and only while its choices and keys are drawn: Enter never
+// takes a choice the operator could not see.
 import { useRef, useState } from 'react';
-import type { ArmScheduler } from './use-gate-arming.js';
-import { Box, Text, useInput } from 'ink';
+import { useInput } from 'ink';
 import type { ManualAction } from '../../executors/types.js';
-import { Key } from './GatePanel.js';
-import { Markdown } from './Markdown.js';
-import { useColor } from './theme.js';
+import { manualPart } from '../frame/question.js';
+import type { ArmScheduler } from './use-gate-arming.js';
 import { useArmed } from './use-armed.js';
-import { READ_FIRST } from './TypedConfirm.js';
+import { Rows } from './Rows.js';
 
-export interface ManualQuestionProps { stepId: string; action: ManualAction; active: boolean; arming: ArmScheduler; onAnswer(value: string, how: 'key'): void }
+export interface ManualQuestionProps { stepId: string; action: ManualAction; rows: number; width: number; active: boolean; arming: ArmScheduler; onAnswer(value: string, how: 'key'): void }
 
-export function ManualQuestion({ stepId, action, active, arming, onAnswer: answer }: ManualQuestionProps) {
-  const color = useColor();
-  const { shown: armed, armed: armedNow } = useArmed(arming);
+export function ManualQuestion({ stepId, action, rows, width, active, arming, onAnswer: answer }: ManualQuestionProps) {
+  const { shown: armedShown, armed } = useArmed(arming);
+  const drawn = useRef(false);
   const onAnswer = (value: string) => answer(value, 'key');
   const choices = action.choices ?? [];
   const [selected, setSelectedState] = useState(0);
@@ -21,7 +21,7 @@ export function ManualQuestion({ stepId, action, active, arming, onAnswer: answe
   const ref = useRef(0);
   const setSelected = (f: (i: number) => number) => { ref.current = f(ref.current); setSelectedState(ref.current); };
   useInput((input, key) => {
-    if (!armedNow()) return; // typed before the question was shown: dropped
+    if (!armed() || !drawn.current) return; // typed before the question was shown, or not on screen: dropped
     if (!choices.length) {
       if (input === 'd' || key.return) onAnswer('done');
       return;
@@ -32,22 +32,7 @@ export function ManualQuestion({ stepId, action, active, arming, onAnswer: answe
     else if (key.downArrow) setSelected((i) => Math.min(choices.length - 1, i + 1));
     else if (key.return) onAnswer(choices[ref.current]!);
   }, { isActive: active });
-  return (
-    <Box flexDirection="column" borderStyle="round" borderColor={color('active')} paddingX={1} marginTop={1}>
-      <Text bold color={color('active')}>MANUAL STEP  <Text color={undefined}>{stepId}</Text></Text>
-      <Markdown source={action.instructions} />
-      <Box marginTop={1} flexDirection="column">
-        {choices.map((c, i) => (
-          <Text key={c} inverse={i === selected}>{i === selected ? '›' : ' '} {i + 1}. {c}</Text>
-        ))}
-        {/* The keys are shown once they work (like a gate's): an operator, or a test, who answers when they
-            appear is never dropped by the arming window, however late a loaded machine ends it (issue #20). */}
-        {!armed
-          ? <Text color={color('dim')}>{READ_FIRST}</Text>
-          : choices.length
-          ? <Text color={color('dim')}>1-{choices.length} or ↑↓ + Enter to answer</Text>
-          : <Text><Key k="d" /> or <Key k="Enter" /> when it is done</Text>}
-      </Box>
-    </Box>
-  );
+  const part = manualPart(stepId, action, width, armedShown ? 'live' : 'arming', selected);
+  drawn.current = armedShown && part.keysShown(rows);
+  return <Rows rows={part.rows(rows)} />;
 }

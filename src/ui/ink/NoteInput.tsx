@@ -1,19 +1,18 @@
-// An operator note for the transcript: typed, Enter to add, Esc to drop.
-import { Box, Text } from 'ink';
+// An operator note for the transcript: typed, Enter to add, Esc to drop. Two rows.
+import { seg } from '../frame/row.js';
 import { useLineInput } from './use-line-input.js';
-import { useColor } from './theme.js';
+import { Rows } from './Rows.js';
+
+export const NOTE_ROWS = 2;
 
 export function NoteInput({ active, onSubmit, onCancel }: { active: boolean; onSubmit(text: string): void; onCancel(): void }) {
-  const color = useColor();
   const field = useLineInput({
     isActive: active,
     onSubmit(value) { if (value.trim()) onSubmit(value.trim()); else onCancel(); },
     onCancel,
   });
-  return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text color={color('accent')}>note for the transcript (Enter to add, Esc to cancel)</Text>
-      <Text><Text color={color('accent')}>✎ </Text>{field.value}<Text inverse> </Text></Text>
-    </Box>
-  );
+  return <Rows rows={[
+    [seg('note for the transcript (Enter to add, Esc to cancel)', { tone: 'accent' })],
+    [seg('✎ ', { tone: 'accent' }), seg(field.value), seg(' ', { inverse: true })],
+  ]} />;
 }

@@ -1,24 +1,24 @@
-// A prompt step: typed text (masked when secret), checked against its pattern or choices before it goes back.
-import { useState } from 'react';
-import type { ArmScheduler } from './use-gate-arming.js';
-import { Box, Text } from 'ink';
+// A prompt step (rows from src/ui/frame/question.ts): typed text (masked when secret), checked against its
+// pattern or choices before it goes back. Enter alone takes the default: not before the question was shown a
+// moment (type-ahead), nor while its field is not drawn.
+import { useRef, useState } from 'react';
 import type { PromptAction } from '../../executors/types.js';
 import { checkPrompt } from '../answers.js';
-import { useLineInput } from './use-line-input.js';
-import { useColor } from './theme.js';
+import { promptPart } from '../frame/question.js';
+import type { ArmScheduler } from './use-gate-arming.js';
 import { useArmed } from './use-armed.js';
-import { READ_FIRST } from './TypedConfirm.js';
+import { useLineInput } from './use-line-input.js';
+import { Rows } from './Rows.js';
 
-export interface PromptQuestionProps { stepId: string; action: PromptAction; active: boolean; arming: ArmScheduler; onAnswer(value: string, how: 'typed'): void }
+export interface PromptQuestionProps { stepId: string; action: PromptAction; rows: number; width: number; active: boolean; arming: ArmScheduler; onAnswer(value: string, how: 'typed'): void }
 
-export function PromptQuestion({ stepId, action, active, arming, onAnswer }: PromptQuestionProps) {
-  const color = useColor();
-  // Enter alone accepts the default: not before the question has been on screen a moment.
-  const { shown: armed, armed: armedNow } = useArmed(arming);
+export function PromptQuestion({ stepId, action, rows, width, active, arming, onAnswer }: PromptQuestionProps) {
+  const { shown: armedShown, armed } = useArmed(arming);
+  const drawn = useRef(false);
   const [error, setError] = useState('');
   const field = useLineInput({
     isActive: active,
-    accepts: armedNow, // typed before the question was shown: dropped
+    accepts: () => armed() && drawn.current, // typed before the question was shown: dropped
     onSubmit(value) {
       const checked = checkPrompt(action, value);
       if ('error' in checked) { setError(checked.error); return; }
@@ -28,23 +28,7 @@ export function PromptQuestion({ stepId, action, active, arming, onAnswer }: Pro
     },
     onCancel() { field.clear(); },
   });
-  const shown = action.secret ? '•'.repeat(field.value.length) : field.value;
-  const hints = [
-    action.default !== undefined && !action.secret ? `Enter for ${action.default}` : '',
-    action.choices?.length ? `one of: ${action.choices.join(', ')}` : '',
-    action.pattern ? `must match ${action.pattern}` : '',
-    action.secret ? 'hidden as you type' : '',
-  ].filter(Boolean).join(' · ');
-  return (
-    <Box flexDirection="column" borderStyle="round" borderColor={color('active')} paddingX={1} marginTop={1}>
-      <Text bold color={color('active')}>QUESTION  <Text color={undefined}>{stepId}</Text></Text>
-      <Text>{action.message}</Text>
-      {hints ? <Text color={color('dim')}>{hints}</Text> : null}
-      {/* The field is shown once it takes keys (see ManualQuestion). */}
-      {armed
-        ? <Text><Text color={color('active')}>› </Text>{shown}<Text inverse> </Text></Text>
-        : <Text color={color('dim')}>{READ_FIRST}</Text>}
-      {error ? <Text color={color('bad')}>{error}</Text> : null}
-    </Box>
-  );
+  const part = promptPart(stepId, action, width, armedShown ? 'live' : 'arming', field.value, error);
+  drawn.current = armedShown && part.keysShown(rows);
+  return <Rows rows={part.rows(rows)} />;
 }

@@ -1,12 +1,19 @@
 // Mounts the ink UI for a run. Ctrl-C is ours (exitOnCtrlC off): in raw mode it arrives as a key, not as
-// SIGINT. The terminal is restored (raw mode off, cursor shown) when the run ends, when the UI is closed,
-// and by ink's exit hook if the process dies. If the UI itself crashes, plain mode takes over with no
+// SIGINT. The live view draws on the alternate screen where the terminal has one (screen.ts); when the run
+// ends the record is printed on the operator's own screen. The terminal is restored (raw mode off, cursor
+// shown, the alternate screen left) when the run ends, when the UI is closed, and on exit if the process dies. If the UI itself crashes, plain mode takes over with no
 // approvals: the run is never left waiting at a gate nobody can see, and nothing destructive runs unasked.
-import { render } from 'ink';
+import { render, renderToString } from 'ink';
 import type { Run } from '../../engine/run.js';
 import type { UIHandle, UIOptions } from '../index.js';
 import { attachPlain } from '../plain/plain-ui.js';
 import { createViewStore } from '../view-store.js';
+import type { ViewModel } from '../view-model.js';
+import { finalRecordRows } from '../frame/final-record.js';
+import { termHasAlternateScreen } from '../term-kind.js';
+import { Rows } from './Rows.js';
+import { openScreen } from './screen.js';
+import { TerminalSizeContext } from './use-terminal-size.js';
 import { App } from './App.js';
 import { ThemeContext } from './theme.js';
 import { terminalText } from '../../common/terminal-text.js';
@@ -17,24 +24,39 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
   let failure: Error | undefined;
   // A reducer failure ends the ink view like a render error does (render's unmount() takes no error).
   const store = createViewStore(run, opts.doc, (err) => { failure ??= err; instance.unmount(); });
+  const screen = openScreen(opts.stdout, termHasAlternateScreen(opts.env ?? process.env));
+  const transcriptPath = opts.transcriptPath && terminalText(opts.transcriptPath);
   const instance = render(
-    <ThemeContext.Provider value={{ color: opts.color }}>
-      <App run={run} store={store} transcriptPath={opts.transcriptPath} notice={flagNotice(opts)} />
-    </ThemeContext.Provider>,
+    <TerminalSizeContext.Provider value={screen.size}>
+      <ThemeContext.Provider value={{ color: opts.color }}>
+        <App run={run} store={store} transcriptPath={opts.transcriptPath} notice={flagNotice(opts)} finalFrame={false} />
+      </ThemeContext.Provider>
+    </TerminalSizeContext.Provider>,
     // No incrementalRendering: ink 6.8's rewinds the cursor one row short when the frame's height changes,
     // leaving a stale row on screen (seen in tmux: a gate's top border under the final header). The frame is
     // small (never taller than the terminal, App.tsx), so rewriting it whole costs little.
-    { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false },
+    { stdout: screen.inkStdout, stdin: opts.stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false },
   );
   const done = instance.waitUntilExit()
     .then(() => undefined, (err: unknown) => { failure ??= err instanceof Error ? err : new Error(String(err)); })
     .then(() => {
+      const vm = store.get();
       store.dispose();
-      if (!failure) return undefined;
+      screen.close();
+      if (!failure) {
+        // Drawn in place (no alternate screen), the last, empty frame left the cursor one row below the view.
+        if (vm.finished) opts.stdout.write(`${screen.alternate ? '' : '\x1b[1A'}${finalRecord(vm, opts.stdout.columns || 80, transcriptPath, opts.color)}\n`);
+        return undefined;
+      }
       opts.stdout.write(`\nrunbook: the terminal UI failed (${terminalText(failure.message)}); continuing in plain mode\n`);
       return run.result ? undefined : attachPlain(run, { ...opts, approve: [], yes: false }).done;
     });
   return { done, close: () => { instance.unmount(); return done; } };
+}
+
+/** The final record as text, for the terminal's width (src/ui/frame/final-record.ts). */
+function finalRecord(vm: ViewModel, columns: number, transcriptPath: string | undefined, color: boolean): string {
+  return renderToString(<ThemeContext.Provider value={{ color }}><Rows rows={finalRecordRows(vm, columns, transcriptPath)} /></ThemeContext.Provider>, { columns });
 }
 
 /** --approve / --yes are for plain mode: here every destructive step is confirmed by the operator. */

@@ -1,7 +1,7 @@
-// A question on screen takes no keys for its first moment: keys typed for the question before it (type-ahead,
-// a paste, "2 Enter" where the 2 answered the last question) must not answer one the operator has not read.
-// Armed by the same scheduler as a gate (use-gate-arming.ts: a window, then ordered by the event loop; tests
-// arm by hand); the panels show their keys only once armed.
+// A gate or question on screen takes no keys for its first moment: keys typed before it (type-ahead, a paste,
+// "2 Enter" where the 2 answered the last question) must not answer one the operator has not read. Armed per
+// mounted panel by the scheduler (use-gate-arming.ts: a window, then ordered by the event loop; tests arm by
+// hand); the panels show their keys only once armed, and a panel hidden behind a view arms again when it is back.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ArmScheduler } from './use-gate-arming.js';
 

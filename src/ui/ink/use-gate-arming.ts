@@ -7,9 +7,8 @@
 //   2. when the window ends, one more turn of the loop: its poll phase reads every key that reached the
 //      terminal by then, and the gate is still unarmed for them;
 //   3. then (setImmediate: the check phase, after that poll) the gate is armed.
-// A key handled after that arrived after the window: the operator saw the gate.
-import { useCallback, useEffect, useRef, useState } from 'react';
-
+// A key handled after that arrived after the window: the operator saw the gate. Each panel arms when it is
+// mounted (use-armed.ts), so a gate hidden behind a view (the keys, the evidence) arms again when it is back.
 /** Starts arming; calls `arm` when the gate may take keys. Returns a cancel function. */
 export type ArmScheduler = (arm: () => void) => () => void;
 
@@ -22,17 +21,4 @@ export function armAfter(ms: number): ArmScheduler {
     const timer = setTimeout(() => setImmediate(() => setImmediate(() => { if (!cancelled) arm(); })), ms);
     return () => { cancelled = true; clearTimeout(timer); };
   };
-}
-
-/** Whether the gate identified by `gateKey` (one per appearance) takes keys yet: `armed()` for key handlers
- *  (always current), `shown` for the frame (the panel shows its keys only once they work). */
-export function useGateArming(gateKey: string | undefined, schedule: ArmScheduler): { armed(): boolean; shown: boolean } {
-  const armedKey = useRef<string | undefined>(undefined);
-  const [shownKey, setShownKey] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    if (gateKey === undefined) return undefined;
-    return schedule(() => { armedKey.current = gateKey; setShownKey(gateKey); });
-  }, [gateKey, schedule]);
-  const armed = useCallback(() => gateKey !== undefined && armedKey.current === gateKey, [gateKey]);
-  return { armed, shown: gateKey !== undefined && shownKey === gateKey };
 }

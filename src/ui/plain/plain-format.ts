@@ -9,6 +9,7 @@ import { splitLines } from '../line-splitter.js';
 import { terminalSafe } from '../../common/terminal-text.js';
 import { gateItemLines, itemLine } from '../gate-items.js';
 import { plural } from '../../common/plural.js';
+import { expectedAnswer } from '../../language/pattern-words.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
@@ -38,11 +39,11 @@ export class PlainFormatter {
         const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
         const cmd = event.command ? `: ${commandLine(event.command)}` : '';
         if (event.dryRun) this.dryRunModes.set(event.stepId, event.dryRun);
-        const mode = event.dryRun === 'sandboxed' ? ' (sandboxed)' : '';
+        const mode = event.dryRun === 'sandboxed' ? ' (sandboxed)' : event.dryRun === 'sandboxed-offline' ? ' (sandboxed, offline)' : '';
         const start = `${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${mode}${cmd}`;
         return event.where ? [start, `${label('on')}${event.where}`] : [start];
       }
-      case 'step-process': case 'target-identified': // for the transcript (resume's checks), not the screen
+      case 'step-process': case 'target-identified': case 'step-session': case 'connection-addresses': case 'called-runbook': // for the transcript (resume's checks), not the screen
         return [];
       case 'already-ran':
         return [`${label('replayed')}${event.stepId}: already ran (${event.status}), not run again`];
@@ -79,7 +80,7 @@ export class PlainFormatter {
       case 'run-finished':
         return [...this.flushAll(), ...this.summary(event)];
       case 'loop-started':
-        return [`${label('for each')}${event.stepId}: ${event.items.length} item${event.items.length === 1 ? '' : 's'}`];
+        return [`${label('for each')}${event.stepId}: ${plural(event.items.length, 'item')}`];
       case 'item-finished':
         return [...this.flush(event.stepId), this.itemFinished(event)];
       case 'wait-polled': {
@@ -176,7 +177,7 @@ function questionLines(e: QuestionAsked): string[] {
     lines.push(a.choices?.length ? `  answer one of: ${a.choices.join(', ')}` : "  answer: 'done'");
     return lines;
   }
-  const hints = [a.default !== undefined && !a.secret ? `default ${a.default}` : '', a.pattern ? `must match ${a.pattern}` : '', a.choices?.length ? `one of ${a.choices.join(', ')}` : '', a.secret ? 'secret' : '']
+  const hints = [a.default !== undefined && !a.secret ? `default ${a.default}` : '', a.pattern ? `expects ${expectedAnswer(a)}` : '', a.choices?.length ? `one of ${a.choices.join(', ')}` : '', a.secret ? 'secret' : '']
     .filter(Boolean).join('; ');
   return [`${label('prompt')}${id}: ${a.message}${hints ? ` (${hints})` : ''}`];
 }

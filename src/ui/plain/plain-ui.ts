@@ -7,6 +7,7 @@ import { checkAnswer } from '../answers.js';
 import { commandLine } from '../format.js';
 import { gateLines, PlainFormatter } from './plain-format.js';
 import { createLineReader, type LineReader } from './line-reader.js';
+import { echoOff } from './no-echo.js';
 import { paint, type Paint } from './paint.js';
 import { TERMINAL_GONE, terminalGone } from '../terminal.js';
 import { terminalSafe, terminalText } from '../../common/terminal-text.js';
@@ -96,8 +97,19 @@ function takeOverPending(run: Run, p: Paint, write: (lines: string[]) => void, o
   }
 }
 
-/** Reads lines until one is a valid answer; EOF with the question pending stops the run safely. */
-async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, write: (lines: string[]) => void, stdin: { isTTY?: boolean }): Promise<void> {
+/** Reads lines until one is a valid answer; EOF with the question pending stops the run safely. A secret is
+ *  typed with the terminal's echo off (no-echo.ts), back on however the question closes. */
+async function answerFromStdin(run: Run, e: QuestionAsked, reader: LineReader, write: (lines: string[]) => void, stdin: { isTTY?: boolean; fd?: number }): Promise<void> {
+  const secret = e.question.action.kind === 'prompt' && e.question.action.secret === true;
+  const echoOn = secret && run.pendingQuestions.some((q) => q.questionId === e.questionId) ? echoOff(stdin, (l) => write([l])) : () => undefined;
+  try {
+    await readAnswer(run, e, reader, write, stdin);
+  } finally {
+    echoOn();
+  }
+}
+
+async function readAnswer(run: Run, e: QuestionAsked, reader: LineReader, write: (lines: string[]) => void, stdin: { isTTY?: boolean }): Promise<void> {
   for (;;) {
     const line = await reader.next();
     if (!run.pendingQuestions.some((q) => q.questionId === e.questionId)) return; // the run moved on

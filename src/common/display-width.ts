@@ -1,0 +1,72 @@
+// How many terminal columns text takes: CJK and most emoji take two, combining marks and joiners none. Tables,
+// truncation and padding measure with this, not .length (a column of 应用程序用户 padded by length came out
+// twice as wide as its header, and a row "truncated" to 78 characters could fill 150 columns). One grapheme
+// (what the terminal draws as one symbol: a base with its marks, a ZWJ emoji sequence, a flag) at a time.
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+export function displayWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
+  return width;
+}
+
+/** At most `max` columns; a cut is marked with '…' (which takes one of them). Never splits a grapheme. */
+export function truncateWidth(text: string, max: number): string {
+  if (PRINTABLE_ASCII.test(text)) return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+  if (displayWidth(text) <= max) return text;
+  let out = '';
+  let width = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const w = graphemeWidth(segment);
+    if (width + w > max - 1) break;
+    out += segment;
+    width += w;
+  }
+  return max > 0 ? `${out}…` : '';
+}
+
+/** The longest prefix at most `width` columns wide (whole graphemes; at least one, so a caller always advances). */
+export function takeWidth(text: string, width: number): string {
+  if (PRINTABLE_ASCII.test(text)) return text.slice(0, Math.max(1, width));
+  let out = '';
+  let used = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const w = graphemeWidth(segment);
+    if (used + w > width && out) break;
+    out += segment;
+    used += w;
+  }
+  return out;
+}
+
+/** Padded with spaces on the right to `width` columns. */
+export function padWidth(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+function graphemeWidth(g: string): number {
+  const cp = g.codePointAt(0)!;
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if (/^[\p{Mn}\p{Me}\p{Cf}]+$/u.test(g)) return 0; // a mark or joiner on its own
+  if (/\p{Regional_Indicator}/u.test(g)) return 2; // a flag
+  // Emoji: drawn wide when they present as emoji by default, or are asked to (U+FE0F), or are joined.
+  if (/^\p{Extended_Pictographic}/u.test(g) && (/^\p{Emoji_Presentation}/u.test(g) || g.includes('\ufe0f') || g.includes('\u200d'))) return 2;
+  return isWide(cp) ? 2 : 1;
+}
+
+// East Asian Wide and Fullwidth (Unicode 15 EastAsianWidth.txt, W and F), by block.
+const WIDE: [number, number][] = [
+  [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19],
+  [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x16fe4], [0x17000, 0x18cd5], [0x1b000, 0x1b2fb],
+  [0x1f200, 0x1f2ff], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
+];
+
+function isWide(cp: number): boolean {
+  if (cp < 0x1100) return false;
+  for (const [lo, hi] of WIDE) if (cp >= lo && cp <= hi) return true;
+  return false;
+}

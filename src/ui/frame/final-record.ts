@@ -1,0 +1,54 @@
+// The record left in the terminal when the run ends, printed once as plain lines after the live view closes (so
+// it scrolls like any output and the shell prompt starts on a fresh line): the header with the outcome, every
+// step with its final status, the route out of the last step, then the outcome and message, every destructive
+// step that ran or was answered with who confirmed it, the notes count and the transcript path, whole.
+import { dryRunPlan } from '../dry-run-plan.js';
+import { formatDuration, plural } from '../format.js';
+import { stepStatus } from '../step-status.js';
+import type { ViewModel } from '../view-model.js';
+import { hardWrap, wrapText } from '../wrap.js';
+import { branchRow } from './current.js';
+import { headerRows } from './header.js';
+import { blank, fit, seg, type Row } from './row.js';
+import { stepColumns, stepRow } from './steps.js';
+
+const TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad', interrupted: 'warn' } as const;
+
+export function finalRecordRows(vm: ViewModel, width: number, transcriptPath?: string): Row[] {
+  const f = vm.finished;
+  if (!f) return [];
+  const cols = stepColumns(vm.steps, width);
+  const rows: Row[] = [
+    // The transcript path is printed whole at the end, not cut here.
+    ...headerRows({ vm, now: vm.finishedAt ?? 0, width }),
+    blank,
+    ...vm.steps.map((s) => stepRow(s, vm, 0, cols, width, false)),
+    ...(vm.lastBranch ? [blank, fit(branchRow(vm.lastBranch), width)] : []),
+    blank,
+  ];
+  const outcome = `${f.outcome} in ${formatDuration(f.durationMs)} (${f.steps.ok} ok, ${f.steps.failed} failed, ${f.steps.skipped} skipped)${f.message ? `: ${f.message}` : ''}`;
+  wrapText(outcome, width).forEach((l, i) => rows.push(i === 0 ? [seg(l.slice(0, f.outcome.length), { tone: TONE[f.outcome], bold: true }), seg(l.slice(f.outcome.length))] : [seg(l)]));
+  if (vm.dryRun) {
+    dryRunPlan(vm.dryRunModes, vm.dryRunActions).forEach((l, i) => rows.push(fit([seg(i === 0 ? `dry run: ${l}` : `  ${l}`, { tone: i === 0 ? 'warn' : undefined })], width)));
+  } else {
+    rows.push(...destructiveRows(vm, width));
+  }
+  if (vm.notes.length) rows.push([seg(`${plural(vm.notes.length, 'note')} in the transcript`, { tone: 'dim' })]);
+  // Wrapped, never cut: the operator copies this path into `runbook report` / `resume`.
+  if (transcriptPath) rows.push(...hardWrap(`transcript ${transcriptPath}`, width).map((l) => [seg(l, { tone: 'dim' })]));
+  return rows;
+}
+
+/** Every destructive step that ran or was answered at its gate, with its result: the record of what was done. */
+function destructiveRows(vm: ViewModel, width: number): Row[] {
+  const acted = vm.steps.filter((s) => s.destructive && s.state !== 'pending' && (s.confirmation !== undefined || s.visits > 0));
+  const ran = acted.some((s) => s.state !== 'skipped' && s.state !== 'awaiting');
+  const rows: Row[] = acted.length ? [[seg('destructive steps:')]] : [];
+  for (const s of acted) {
+    const st = stepStatus(s, 0, true);
+    const by = s.confirmation?.answer === 'yes' ? ` (confirmed by ${s.confirmation.by})` : '';
+    rows.push(fit([seg(`  ${st.icon} ${s.title}`, { tone: st.tone }), seg(` ${st.text}${by}`)], width));
+  }
+  if (!ran) rows.push([seg('no destructive action taken', { tone: 'dim' })]);
+  return rows;
+}

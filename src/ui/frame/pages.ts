@@ -1,0 +1,107 @@
+// Views that take the place of the frame's body while open, each a list of rows the operator scrolls: the keys,
+// the whole confirmation (when it does not fit), the evidence behind a gate (earlier results and output, newest
+// first), a manual step's whole instructions, and the results of finished steps (a list; Enter shows one).
+// None of them answers anything: the gate's keys work only on the gate itself.
+import type { ConfirmationRequested } from '../../engine/events.js';
+import { KEYS } from '../focus.js';
+import { gateSettings, gateTarget, plural, tableLines } from '../format.js';
+import { gateItemLines } from '../gate-items.js';
+import { markdownLines } from '../markdown.js';
+import { stepStatus } from '../step-status.js';
+import type { StepView, ViewModel } from '../view-model.js';
+import { wrapText } from '../wrap.js';
+import { cell, dim, fit, seg, type Row } from './row.js';
+
+export interface PageContent { title: string; lines: Row[]; back: string }
+
+export function helpPage(width: number): PageContent {
+  const lines = KEYS.flatMap(([k, what]) => wrapText(what, Math.max(10, width - 22)).map((l, i): Row => [seg(cell(i === 0 ? k : '', 22), { bold: true }), seg(l)]));
+  return { title: 'keys', back: '? or Esc: close', lines };
+}
+
+export function confirmationPage(gate: ConfirmationRequested, width: number): PageContent {
+  const value = Math.max(1, width - 10);
+  const field = (label: string, lines: string[]): Row[] => lines.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), seg(l)]);
+  const lines: Row[] = [
+    [seg(gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM', { bold: true }), seg(`  ${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`)],
+    ...field('will run', gate.command.trim().split('\n')),
+    ...(gate.target ? field('on', [gateTarget(gate)!]) : []),
+    ...gateSettings(gate).flatMap((s) => field(s.label, [s.value])),
+    ...(gate.description ? field('why', wrapText(gate.description.trim(), value)) : []),
+    ...(gate.blastRadius ? field('affects', wrapText(gate.blastRadius, value)) : []),
+    ...(gate.items ? field('for each', gateItemLines(gate.items, gate.itemsDone)) : []),
+    [], [seg(gate.question, { bold: true })],
+  ];
+  return { title: `the whole confirmation of ${gate.stepId}`, back: 'Esc or c: back to the confirmation to answer it', lines };
+}
+
+/** Every finished step's evidence, newest first (the gate's own step excluded). */
+export function evidencePage(vm: ViewModel, width: number): PageContent {
+  const shown = finishedSteps(vm).filter((s) => s.id !== vm.gate?.stepId && hasEvidence(vm, s)).reverse();
+  const lines = shown.flatMap((s, i) => [...(i ? [[] as Row] : []), ...stepEvidence(vm, s, width)]);
+  return { title: `evidence before ${vm.gate?.stepId ?? 'this step'}: earlier results and output, newest first`, back: 'Esc or e: back', lines: lines.length ? lines : [dim('no earlier step has output or a result')] };
+}
+
+export function stepPage(vm: ViewModel, stepId: string, width: number, back: string): PageContent {
+  const step = vm.steps.find((s) => s.id === stepId);
+  return { title: `result of ${stepId}`, back, lines: step ? stepEvidence(vm, step, width) : [dim('no such step')] };
+}
+
+export function instructionsPage(stepId: string, instructions: string, width: number): PageContent {
+  const lines = markdownLines(instructions).flatMap((segs) => wrapText(segs.map((s) => s.text).join(''), width).map((l) => [seg(l)]));
+  return { title: `instructions of ${stepId}`, back: 'Esc or i: back to the question to answer it', lines };
+}
+
+/** A step's rows: its name and status, its SQL result (every row the view holds), its output. */
+export function stepEvidence(vm: ViewModel, s: StepView, width: number): Row[] {
+  const status = stepStatus(s, vm.finishedAt ?? Date.now(), vm.finished !== undefined);
+  const rows: Row[] = [[seg(`── ${s.id}${s.title !== s.id ? ` · ${s.title}` : ''}  `, { bold: true }), seg(`${status.icon} ${status.text}`, { tone: status.tone })]];
+  const r = s.result;
+  if (r?.columns?.length || r?.rows?.length) {
+    rows.push(...tableLines(r.columns ?? [], r.rows ?? [], r.rowCount, { maxRows: r.rows?.length ?? 0, maxCellWidth: 60, maxWidth: width }).map((l) => [seg(l)]));
+  }
+  const output = vm.output.filter((l) => l.stepId === s.id);
+  if (output.length) rows.push(dim(`output (${plural(output.length, 'line')})`), ...output.map((l) => [seg('│ ', { tone: 'dim' }), seg(l.text, { tone: l.stream === 'stderr' ? 'bad' : undefined })]));
+  if (r?.error) rows.push([seg(`error: ${r.error}`, { tone: 'bad' })]);
+  if (rows.length === 1) rows.push(dim('(no output, no result rows)'));
+  return rows.map((x) => fit(x, width));
+}
+
+/** Steps that ran and ended (a result or output to show), in the order they ran. */
+export function finishedSteps(vm: ViewModel): StepView[] {
+  const done = new Set(['ok', 'failed', 'timeout', 'aborted']);
+  return vm.steps.filter((s) => done.has(s.state) && s.startedAt !== undefined).sort((a, b) => a.startedAt! - b.startedAt!);
+}
+
+export function hasEvidence(vm: ViewModel, s: StepView): boolean {
+  return Boolean(s.result?.columns?.length || s.result?.rows?.length || s.result?.error) || vm.output.some((l) => l.stepId === s.id);
+}
+
+/** The results list: one row per finished step, the selected one marked. */
+export function resultsRows(vm: ViewModel, selected: number, width: number): Row[] {
+  const steps = finishedSteps(vm);
+  if (!steps.length) return [dim('no step has finished yet')];
+  return steps.map((s, i) => {
+    const status = stepStatus(s, 0, vm.finished !== undefined);
+    const lines = vm.output.filter((l) => l.stepId === s.id).length;
+    const what = [s.result?.rowCount !== undefined || s.result?.rows ? plural(s.result.rowCount ?? s.result.rows?.length ?? 0, 'row') : '', lines ? plural(lines, 'line') + ' of output' : ''].filter(Boolean).join(', ');
+    return fit([seg(i === selected ? '› ' : '  ', { inverse: i === selected }), seg(`${status.icon} `, { tone: status.tone }), seg(s.id, { bold: i === selected }),
+      seg(s.title !== s.id ? ` · ${s.title}` : ''), seg(`  ${status.text}${what ? ` · ${what}` : ''}`, { tone: 'dim' })], width);
+  });
+}
+
+/** A page in `height` rows: its title, the lines from `scroll`, and a footer with the keys and the position. */
+export function pageRows(page: PageContent, scroll: number, height: number, width: number): Row[] {
+  const body = Math.max(0, height - 2);
+  const top = Math.min(Math.max(0, scroll), Math.max(0, page.lines.length - body));
+  const end = Math.min(page.lines.length, top + body);
+  const where = page.lines.length > body ? `lines ${top + 1}–${end} of ${page.lines.length} · ↑↓ PgUp PgDn to scroll · ` : '';
+  return [
+    fit([seg(page.title, { tone: 'accent', bold: true })], width),
+    ...page.lines.slice(top, end).map((l) => fit(l, width)),
+    fit([seg(`${where}${page.back}`, { tone: 'dim' })], width),
+  ].slice(0, Math.max(0, height));
+}
+
+/** The furthest a page scrolls with `height` rows. */
+export const pageMax = (page: PageContent, height: number): number => Math.max(0, page.lines.length - Math.max(0, height - 2));

@@ -1,0 +1,67 @@
+// A view in place of the frame's body (src/ui/frame/pages.ts): scrolled with ↑↓ PgUp PgDn Home End, closed with
+// Esc (or the key that opened it). The results list picks a step with ↑↓ and shows it with Enter; Esc goes back.
+import { useRef, useState } from 'react';
+import { useInput } from 'ink';
+import type { Page } from '../focus.js';
+import { confirmationPage, evidencePage, finishedSteps, helpPage, instructionsPage, pageMax, pageRows, resultsRows, stepPage, type PageContent } from '../frame/pages.js';
+import { fit, seg, type Row } from '../frame/row.js';
+import type { ViewModel } from '../view-model.js';
+import { Rows } from './Rows.js';
+
+const TOGGLE: Partial<Record<Page['kind'], string>> = { help: '?', confirmation: 'c', evidence: 'e', instructions: 'i', results: 'r' };
+
+export interface PagerProps { vm: ViewModel; page: Page; rows: number; width: number; active: boolean; setPage(p: Page | undefined): void }
+
+export function Pager({ vm, page: shown, rows, width, active, setPage: set }: PagerProps) {
+  const [scroll, setScroll] = useState(0);
+  // Keys of one chunk (↑ and Enter typed fast) see the page the keys before them chose, before a re-render.
+  const latest = useRef(shown);
+  latest.current = shown;
+  const setPage = (p: Page | undefined) => { if (p) latest.current = p; set(p); };
+  const content = contentOf(vm, shown, width);
+  const max = content ? pageMax(content, rows) : 0;
+  const results = finishedSteps(vm);
+  const selected = shown.kind === 'results' ? (shown.selected < 0 ? results.length - 1 : Math.min(shown.selected, results.length - 1)) : -1;
+  useInput((input, key) => {
+    const page = latest.current;
+    const selected = page.kind === 'results' ? (page.selected < 0 ? results.length - 1 : Math.min(page.selected, results.length - 1)) : -1;
+    if (key.escape || input === 'q' || input === TOGGLE[page.kind]) {
+      setPage(page.kind === 'step' && page.from === 'results' ? { kind: 'results', selected: results.findIndex((s) => s.id === page.stepId) } : undefined);
+    } else if (page.kind === 'results') {
+      if (key.upArrow) setPage({ kind: 'results', selected: Math.max(0, selected - 1) });
+      else if (key.downArrow) setPage({ kind: 'results', selected: Math.min(results.length - 1, selected + 1) });
+      else if (key.return && results[selected]) setPage({ kind: 'step', stepId: results[selected]!.id, from: 'results' });
+    } else if (key.upArrow || key.pageUp) setScroll((n) => Math.max(0, Math.min(max, n) - (key.pageUp ? rows - 3 : 1)));
+    else if (key.downArrow || key.pageDown) setScroll((n) => Math.min(max, n + (key.pageDown ? rows - 3 : 1)));
+    else if (key.home) setScroll(0);
+    else if (key.end) setScroll(max);
+  }, { isActive: active });
+  if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;
+  return shown.kind === 'results' ? <Rows rows={resultsView(vm, selected, rows, width)} /> : null;
+}
+
+function contentOf(vm: ViewModel, page: Page, width: number): PageContent | undefined {
+  switch (page.kind) {
+    case 'help': return helpPage(width);
+    case 'confirmation': return vm.gate ? confirmationPage(vm.gate, width) : undefined;
+    case 'evidence': return evidencePage(vm, width);
+    case 'instructions': {
+      const q = vm.questions[0]?.question;
+      return q?.action.kind === 'manual' ? instructionsPage(q.stepId, q.action.instructions, width) : undefined;
+    }
+    case 'step': return stepPage(vm, page.stepId, width, page.from === 'results' ? 'Esc: back to the list' : 'Esc: back');
+    case 'results': return undefined;
+  }
+}
+
+/** The results list in `rows` rows: a window that keeps the selected step in view. */
+function resultsView(vm: ViewModel, selected: number, rows: number, width: number): Row[] {
+  const list = resultsRows(vm, selected, width);
+  const body = Math.max(0, rows - 2);
+  const top = Math.min(Math.max(0, selected - body + 1), Math.max(0, list.length - body));
+  return [
+    fit([seg('results of finished steps', { tone: 'accent', bold: true })], width),
+    ...list.slice(top, top + body),
+    fit([seg('↑↓ choose · Enter show · Esc close', { tone: 'dim' })], width),
+  ].slice(0, rows);
+}

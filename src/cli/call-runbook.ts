@@ -5,6 +5,8 @@ import type { StepDoc } from '../language/schema.js';
 import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { resolveInputs } from '../engine/inputs.js';
+import { inputVariables } from '../engine/prepare.js';
+import { readRunbook } from '../language/runbook.js';
 import { Run } from '../engine/run.js';
 import { finishCalled } from '../engine/called-run.js';
 import { createExecutors } from '../executors/index.js';
@@ -13,8 +15,13 @@ import { resolveCalled } from '../catalog/called-runbooks.js';
 
 const MAX_DEPTH = 5;
 
-/** env: the run's environment (with --env-file), for the called runbook's inputs and database credentials. */
-export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0, env: NodeJS.ProcessEnv = process.env) {
+/** env: the run's environment (with --env-file), for the called runbook's inputs and database credentials.
+ *  withheld: the input variables of every runbook of the run (runVariables): a called runbook's scripts inherit
+ *  none of the variables any runbook up or down the calls reads its inputs from (PARENT_TOKEN), as the caller's
+ *  own scripts do not. */
+export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0,
+  env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = []) {
+  const chain = [...new Set([...withheld, ...runVariables(caller)])];
   return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult> => {
     const started = Date.now();
     const fail = (error: string): StepResult => ({ status: 'failed', durationMs: Date.now() - started, error: redactor.mask(error) });
@@ -28,13 +35,13 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     }
     const { values, problems } = resolveInputs(runbook.doc, inputs, env, redactor);
     if (problems.length) return fail(problems.map((p) => p.message).join('; '));
-    const executors = createExecutors({ env });
+    const executors = createExecutors({ env, withheld: chain });
     // Continuing an interrupted run inside this called runbook: what finished in it is not run again.
     const resumed = parent().takeNestedResume(step.id);
     const child: Run = new Run({
-      runbook, inputs: values, redactor, executors, dryRun, targets: parent().targets.child(step.id),
+      runbook, inputs: values, redactor, executors, dryRun, targets: parent().targets.child(step.id), env,
       ...(resumed ? { resume: { ...resumed, context: { ...resumed.context, inputs: values } } } : {}),
-      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env),
+      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env, chain),
     });
     const release = parent().adopt(child, step.id);
     // The calling run stopped (aborted, interrupted): the called one stops the same way.
@@ -48,4 +55,18 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
       await executors.close();
     }
   };
+}
+
+/** The variables every runbook of a run reads its inputs from: the runbook's own and those of every runbook it
+ *  calls, at any depth (what a called runbook reads is a secret the caller's scripts must not inherit either). */
+export function runVariables(runbook: Runbook, seen = new Set<string>()): string[] {
+  if (seen.has(runbook.file) || seen.size > 50) return [];
+  seen.add(runbook.file);
+  const out = inputVariables(runbook.doc);
+  for (const step of runbook.doc.steps) {
+    const file = step.runbook ? resolveCalled(step.runbook.name, runbook.file) : undefined;
+    const called = file ? readRunbook(file).runbook : undefined;
+    if (called) out.push(...runVariables(called, seen));
+  }
+  return [...new Set(out)];
 }

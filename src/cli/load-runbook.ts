@@ -1,6 +1,6 @@
 // Name or path → validated runbook, or a UserError listing the diagnostics.
 import { findRunbook, type CatalogEntry } from '../catalog/discover.js';
-import { formatDiagnostic, hasErrors } from '../language/diagnostic.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../language/diagnostic.js';
 import { checkCalls } from '../catalog/called-runbooks.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
 import { closest } from '../language/suggest.js';
@@ -16,7 +16,10 @@ export function loadRunbook(ref: string): { runbook: Runbook; entry: CatalogEntr
   const { runbook, diagnostics } = readRunbook(entry.file);
   // Calls are checked before anything runs: a wrong name or input fails here, at the call, not mid-incident.
   const all = runbook ? [...diagnostics, ...checkCalls(runbook, readRunbook)] : diagnostics;
-  const lines = all.map(formatDiagnostic);
-  if (!runbook || hasErrors(all)) throw new UserError(lines.join('\n'));
-  return { runbook, entry, warnings: lines };
+  // Refused: the errors first, then the warnings. The first line is why (the caller may quote it after 'cannot be
+  // loaded'); a warning above the errors, in position order, read as the reason.
+  if (!runbook || hasErrors(all)) throw new UserError([...all.filter(isError), ...all.filter((d) => !isError(d))].map(formatDiagnostic).join('\n'));
+  return { runbook, entry, warnings: all.map(formatDiagnostic) };
 }
+
+const isError = (d: Diagnostic): boolean => d.severity === 'error';

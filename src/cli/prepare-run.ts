@@ -9,9 +9,8 @@ import { renderTemplate } from '../engine/render.js';
 import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
-import { runbookCaller } from './call-runbook.js';
+import { runbookCaller, runVariables } from './call-runbook.js';
 import { isLostTerminal } from '../ui/terminal.js';
-import { maskUrl } from '../db/url.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
 
@@ -42,12 +41,14 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
   const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);
   const target = targetOf(runbook, values, redactor);
-  const executors = createExecutors({ env });
+  // No script of the run inherits a variable any runbook of it reads an input from (the called ones too).
+  const withheld = runVariables(runbook);
+  const executors = createExecutors({ env, withheld });
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
   const run: Run = new Run({
-    runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false,
-    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env),
+    runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false, env,
+    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env, withheld),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {
@@ -156,9 +157,9 @@ function targetOf(runbook: Runbook, inputs: Record<string, unknown>, redactor: R
   try {
     const url = renderTemplate(first.url, { inputs, steps: {} });
     redactor.addUrl(url);
-    // Known secrets first, then the password's place in the URL: one or two characters are too short to mask
-    // wherever they occur, but in a URL's userinfo they are still a password.
-    return maskUrl(redactor.mask(url));
+    // The password's place in the URL first (one or two characters are too short to mask wherever they occur,
+    // but in a URL's userinfo they are still a password), then every known secret.
+    return redactor.showUrl(url);
   } catch {
     return undefined;
   }

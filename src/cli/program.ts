@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import type { Lazy } from './register/index.js';
-import { terminalText } from '../common/terminal-text.js';
+import { say, sayError } from './say.js';
 
 export type RegisterCommands = (program: Command, lazy: Lazy, invoked?: string) => void;
 
@@ -14,7 +14,7 @@ function buildProgram(argv: string[], registerCommands: RegisterCommands): Comma
     .description('Incident runbooks for when an application cannot reach its database.\nRunbooks are YAML; each step runs shell, SQL or a probe, and nothing destructive runs without your confirmation.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(str) })
+    .configureOutput({ outputError: (str, write) => write(str), writeOut: say, writeErr: sayError })
     .exitOverride();
 
   registerCommands(program, lazy, argv[2]);
@@ -36,7 +36,7 @@ export async function runCli(argv: string[], registerCommands: RegisterCommands,
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else if (e.code !== 'EIO') throw e; });
   blockOnPipes();
   // Answered before building the command tree (13 commands with their help): what commander would print.
-  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) { process.stdout.write(`${VERSION}\n`); return; }
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) { say(`${VERSION}\n`); return; }
   const program = buildProgram(argv, registerCommands);
   try {
     await program.parseAsync(argv);
@@ -64,12 +64,12 @@ function reportError(e: unknown): number {
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (e instanceof UserError) {
-    process.stderr.write(`runbook: ${terminalText(e.message)}\n`);
+    sayError(`runbook: ${e.message}\n`);
     return e.exitCode;
   }
   const err = e as Error;
-  process.stderr.write(`runbook: internal error: ${terminalText(err?.message ?? String(e))}\n`);
-  if (process.env.RUNBOOK_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-  else process.stderr.write('(set RUNBOOK_DEBUG=1 for the stack trace, and please report it)\n');
+  sayError(`runbook: internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.RUNBOOK_DEBUG) sayError(`${err?.stack ?? ''}\n`);
+  else sayError('(set RUNBOOK_DEBUG=1 for the stack trace, and please report it)\n');
   return 70;
 }

@@ -1,12 +1,21 @@
-// What `resume` makes sure of before its first step: nothing of the interrupted run still runs, and every target
-// the run reached is the one answering now. Each refusal is one line and leaves the transcript untouched.
+// What `resume` makes sure of before its first step: nothing of the interrupted run still runs (its step's process
+// group, its destructive statement's server session), and every target the run reached or named is the one
+// answering now. Each refusal is one line and leaves the transcript untouched.
 import { UserError } from '../common/errors.js';
 import { openSession } from '../db/open.js';
 import { parseUrl } from '../db/url.js';
-import { connectionUrl } from '../engine/prepare.js';
+import { chooseTarget, connectionUrl } from '../engine/prepare.js';
+import { identifyTargetNow } from '../executors/remote-run.js';
+import type { Session } from '../db/session.js';
+import { describeLive, liveSessions, type ServerSessionId } from '../db/server-session.js';
 import { scopeOf } from '../engine/scope.js';
+import { addressNow } from '../engine/connection-addresses.js';
+import type { RecordedTargets } from '../engine/target-guard.js';
 import type { MachineContext } from '../engine/machine-types.js';
-import { describeTarget, fingerprintSession, HOST_TARGET, hostFingerprint, sameTarget, type TargetFingerprint } from '../executors/fingerprint.js';
+import type { Scope } from '../language/expression/index.js';
+import {
+  describeAddress, describeTarget, fingerprintSession, HOST_TARGET, hostFingerprint, sameAddress, sameTarget, type TargetAddress, type TargetFingerprint,
+} from '../executors/fingerprint.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { describeOrphans, liveOrphans } from '../transcript/orphans.js';
 import type { Transcript } from '../transcript/reader.js';
@@ -35,38 +44,108 @@ export async function noOrphans(t: Transcript, waitForever: boolean, say: (line:
   }
 }
 
-export interface TargetChange { connection: string; recorded: TargetFingerprint; now: TargetFingerprint }
+export interface TargetChange { connection: string; recorded: string; now: string }
 
-/** Compares the recorded targets of the run's own connections, and this host, with what answers now. Targets
- *  that cannot be reached now, or whose URL needs results not yet known, are compared at first contact instead
- *  (the run's TargetGuard). Connections of called runbooks are compared there too. */
-export async function changedTargets(doc: RunbookDoc, recorded: ReadonlyMap<string, TargetFingerprint>, context: MachineContext): Promise<TargetChange[]> {
+export interface TargetCheckOptions {
+  /** The run's environment (process env with --env-file on top): credentials to connect with, and what fills
+   *  in a URL's user and database, exactly as the run will connect. */
+  env: Record<string, string | undefined>;
+  waitForSessions: boolean;
+  say: (line: string) => void;
+  mask: (text: string) => string;
+}
+
+/** Compares where each of the run's own connections leads now (its URL with today's inputs and environment)
+ *  with where it led when the run started, and who answers there with who answered then; and looks for the
+ *  interrupted run's server sessions still running there. Its shell targets are compared too (an SSH host by
+ *  its key, a pod or container by what the client points at), and this host. Connections of called runbooks,
+ *  and URLs or targets that need results not yet known, are compared at first contact instead (the run's
+ *  TargetGuard); so is a connection that cannot be reached now, and the operator is told so. */
+export async function changedTargets(doc: RunbookDoc, recorded: Required<RecordedTargets>, context: MachineContext, opts: TargetCheckOptions): Promise<TargetChange[]> {
   const changes: TargetChange[] = [];
-  const host = recorded.get(HOST_TARGET);
+  const host = recorded.fingerprints.get(HOST_TARGET);
   if (host) {
     const now = hostFingerprint();
-    if (!sameTarget(host, now)) changes.push({ connection: HOST_TARGET, recorded: host, now });
+    if (!sameTarget(host, now)) changes.push({ connection: HOST_TARGET, recorded: describeTarget(host), now: describeTarget(now) });
   }
   const scope = scopeOf(context);
   for (const name of Object.keys(doc.connections ?? {})) {
-    const before = recorded.get(name);
+    const change = await checkConnection(doc, name, recorded, scope, opts);
+    if (change) changes.push(change);
+  }
+  for (const name of Object.keys(doc.targets ?? {})) {
+    const key = `target:${name}`;
+    const before = recorded.fingerprints.get(key);
     if (!before) continue;
-    const now = await fingerprintNow(() => connectionUrl(doc, name, scope).url);
-    if (now && !sameTarget(before, now)) changes.push({ connection: name, recorded: before, now });
+    let now: TargetFingerprint | undefined;
+    try {
+      const where = chooseTarget(doc, name, scope);
+      now = where.remote ? await identifyTargetNow(where.remote) : hostFingerprint();
+    } catch {
+      continue; // its if needs what is not known yet: compared at first contact
+    }
+    if (now && !sameTarget(before, now)) changes.push({ connection: key, recorded: describeTarget(before), now: describeTarget(now) });
   }
   return changes;
 }
 
-export function describeChanges(changes: TargetChange[]): string {
-  return changes.map((c) => `\n  ${c.connection === HOST_TARGET ? 'shell steps (this host)' : `connection '${c.connection}'`}:` +
-    `\n    recorded: ${describeTarget(c.recorded)}\n    now:      ${describeTarget(c.now)}`).join('');
+async function checkConnection(doc: RunbookDoc, name: string, recorded: Required<RecordedTargets>, scope: Scope, opts: TargetCheckOptions): Promise<TargetChange | undefined> {
+  const planned = recorded.addresses.get(name);
+  const before = recorded.fingerprints.get(name);
+  const sessions = recorded.sessions.get(name) ?? [];
+  if (!planned && !before && !sessions.length) return undefined;
+  const address = addressNow(doc, name, scope, opts.env);
+  if (!address) return undefined; // needs a step's result: compared at first contact
+  const was = planned ?? before!;
+  const moved = !sameAddress(was, address);
+  const wasText = before ? describeTarget(before) : describeAddress({ ...was, engine: engineOf(was) });
+  if (!moved && !before && !sessions.length) return undefined;
+  let session: Session;
+  const signal = AbortSignal.timeout(CONNECT_MS);
+  try {
+    session = await openSession(parseUrl(connectionUrl(doc, name, scope).url), { timeoutMs: CONNECT_MS, signal, env: opts.env });
+  } catch (e) {
+    // The address alone tells a move: refused without reaching anything.
+    if (moved) return { connection: name, recorded: wasText, now: `${describeAddress(address)} (not reachable now)` };
+    opts.say(`cannot reach connection '${name}' to check it before resuming (${opts.mask(errorLine(e))}); ` +
+      'it is checked when the run first reaches it, before anything is sent there');
+    return undefined;
+  }
+  try {
+    const now = await fingerprintSession(session, address, signal);
+    if (moved || (before && !sameTarget(before, now))) return { connection: name, recorded: wasText, now: describeTarget(now) };
+    await noLiveSessions(session, name, sessions.filter((id) => id.server === now.server), opts);
+    return undefined;
+  } finally {
+    await session.close();
+  }
 }
 
-async function fingerprintNow(url: () => string): Promise<TargetFingerprint | undefined> {
-  let info;
-  try { info = parseUrl(url()); } catch { return undefined; }
-  const signal = AbortSignal.timeout(CONNECT_MS);
-  let session;
-  try { session = await openSession(info, { timeoutMs: CONNECT_MS, signal }); } catch { return undefined; }
-  try { return await fingerprintSession(session, info, signal); } finally { await session.close(); }
+/** Refuses while a server session of the interrupted run still runs its statement, or waits when told to. */
+async function noLiveSessions(session: Session, name: string, recorded: ServerSessionId[], opts: TargetCheckOptions): Promise<void> {
+  let told = false;
+  for (;;) {
+    const live = recorded.length ? await liveSessions(session, recorded, AbortSignal.timeout(CONNECT_MS)) : [];
+    if (!live.length) return;
+    const what = opts.mask(describeLive(live));
+    if (!opts.waitForSessions) {
+      throw new UserError(`refusing to resume: the interrupted run's statement still runs on the server for connection '${name}': ${what}. ` +
+        'It cannot commit (its client is gone), but a second copy beside it would run twice. Let it end (or cancel it on the server), or resume with --wait-for-orphans to wait for it');
+    }
+    if (!told) { opts.say(`waiting for the interrupted run's statement to end on the server (--wait-for-orphans): ${what}`); told = true; }
+    await new Promise((r) => setTimeout(r, POLL_MS * 5));
+  }
+}
+
+export function describeChanges(changes: TargetChange[]): string {
+  const what = (c: TargetChange) => c.connection === HOST_TARGET ? 'shell steps (this host)'
+    : c.connection.startsWith('target:') ? `target '${c.connection.slice('target:'.length)}'` : `connection '${c.connection}'`;
+  return changes.map((c) => `\n  ${what(c)}:` +
+    `\n    recorded: ${c.recorded}\n    now:      ${c.now}`).join('');
+}
+
+const engineOf = (t: TargetAddress | TargetFingerprint): TargetAddress['engine'] => (t.engine === 'host' ? 'postgres' : t.engine);
+
+function errorLine(e: unknown): string {
+  return ((e as Error)?.message ?? String(e)).replace(/\s+/g, ' ').slice(0, 200);
 }

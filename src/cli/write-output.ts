@@ -1,8 +1,8 @@
-// Every file a command writes for the operator (report -o, new) goes through here. A transcript is never
+// Every file a command writes for the operator (report -o, new, test --from-transcript -o) goes through here. A transcript is never
 // overwritten, whatever the flags: it is the record of an incident, and `report t.jsonl -o t.jsonl` is an
 // easy slip. Any other existing file is replaced only with --force; a symbolic link at the path is refused
 // (O_NOFOLLOW), so a planted link cannot redirect the write.
-import { closeSync, constants, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { fdHoldsTranscript } from '../transcript/detect.js';
@@ -11,9 +11,20 @@ import { describeFsError } from '../transcript/file.js';
 export interface WriteOptions { force?: boolean; what?: string }
 
 export function writeOutputFile(path: string, text: string, opts: WriteOptions = {}): void {
+  updateOutputFile(path, () => text, opts);
+}
+
+/**
+ * Writes what `update` makes of the file's current text (undefined when there was no file): for a file a
+ * command adds to (`test --from-transcript -o` appends a case). Read and written through one descriptor opened
+ * without following a link, so what is read is what is replaced. A transcript is never replaced; another
+ * existing file only when `update` accepts it (it throws a UserError otherwise) or with --force for plain writes.
+ */
+export function updateOutputFile(path: string, update: (existing: string | undefined) => string, opts: WriteOptions & { adds?: boolean } = {}): void {
   const fd = openForOutput(path);
   try {
-    if (fd.existed) refuseOverwrite(path, fd.fd, opts.force === true);
+    if (fd.existed) refuseOverwrite(path, fd.fd, opts.force === true || opts.adds === true);
+    const text = update(fd.existed ? readAll(fd.fd) : undefined);
     ftruncateSync(fd.fd, 0);
     const bytes = Buffer.from(text, 'utf8');
     for (let off = 0; off < bytes.length;) off += writeSync(fd.fd, bytes, off, bytes.length - off, off);
@@ -44,4 +55,14 @@ function openForOutput(path: string): { fd: number; existed: boolean } {
 function refuseOverwrite(path: string, fd: number, force: boolean): void {
   if (fdHoldsTranscript(fd)) throw new UserError(`refusing to overwrite ${path}: it is a runbook transcript (the record of a run); write to another file`);
   if (!force) throw new UserError(`refusing to overwrite ${path}: it already exists (use --force to replace it)`);
+}
+
+function readAll(fd: number): string {
+  const buf = Buffer.alloc(fstatSync(fd).size);
+  for (let off = 0; off < buf.length;) {
+    const n = readSync(fd, buf, off, buf.length - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return buf.toString('utf8');
 }

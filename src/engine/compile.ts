@@ -11,20 +11,11 @@ import type { Taint } from '../language/expression/index.js';
 import { renderTemplate, test } from './render.js';
 import { own, setOwn } from '../common/own.js';
 import { loopNeedsNoGate } from './loop.js';
+import { FAILING, onMatches } from '../language/results.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
+import { plural } from '../common/plural.js';
 
 export type { MachineContext } from './machine-types.js';
-
-const FAILING = new Set(['failed', 'timeout', 'aborted']);
-
-/** The step's result matches an `on` key: classification, choice/value, status, or `error` for any failure.
- *  `ok` means the step succeeded: a wait that timed out after a poll classified ok is not ok. */
-export function onMatches(key: string, r: StepResult | undefined): boolean {
-  if (!r) return false;
-  if (key === 'error') return FAILING.has(r.status);
-  if (key === 'ok') return r.status === 'ok';
-  return key === r.classification || key === r.value || key === r.status;
-}
 
 const stepOf = (doc: RunbookDoc, id: string): StepDoc => stepById(doc, id)!;
 
@@ -122,7 +113,7 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
         entry: { type: 'countVisit', params: p },
         always: [
           { guard: { type: 'overVisited', params: p }, target: `#${FAILED}`,
-            actions: { type: 'finish', params: { outcome: 'failed', stepId, message: `Step '${stepId}' was entered more than ${step.max_visits ?? DEFAULT_MAX_VISITS} times; stopping the loop.` } } },
+            actions: { type: 'finish', params: { outcome: 'failed', stepId, message: `Step '${stepId}' was entered more than ${plural(step.max_visits ?? DEFAULT_MAX_VISITS, 'time')}; stopping the loop.` } } },
           ...brokenGuard(stepId, step.if === undefined ? [] : [step.if], false, taint),
           { guard: { type: 'conditionFalse', params: p }, target: PHASE.route,
             actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } }] },

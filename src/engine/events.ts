@@ -2,7 +2,8 @@
 // masked: no subscriber ever sees a secret.
 import type { StepResult, Question } from '../executors/types.js';
 import type { StepKind } from '../language/schema.js';
-import type { TargetFingerprint } from '../executors/fingerprint.js';
+import type { TargetAddress, TargetFingerprint } from '../executors/fingerprint.js';
+import type { ServerSessionId } from '../db/server-session.js';
 
 /** interrupted: the run lost its terminal or was told to stop (SIGHUP, SIGTERM, a vanished tty) without an
  *  operator deciding to abandon it; resume continues it. aborted: an operator ended it (Ctrl-C, abort at a gate). */
@@ -21,8 +22,9 @@ export interface RunStarted {
   resumedFrom?: string;   // step id the run resumed at
 }
 /** What a dry run did with a step's action: ran it for real (read-only SQL, probes), ran it in the sandbox
- *  (shell), or only showed it (destructive, or no sandbox here). */
-export type DryRunMode = 'ran' | 'sandboxed' | 'shown';
+ *  (shell the lint proved to run reads alone, with the network), ran it in the sandbox offline (any other
+ *  shell step: vouched for, or not fully readable), or only showed it (destructive, or no sandbox here). */
+export type DryRunMode = 'ran' | 'sandboxed' | 'sandboxed-offline' | 'shown';
 export interface StepStarted {
   type: 'step-started'; stepId: string; title: string; kind: StepKind; attempt: number; command?: string; destructive: boolean;
   where?: string;          // a shell step that names a target: where it runs, and why when its `if` sent it here
@@ -33,6 +35,16 @@ export interface StepProcessStarted { type: 'step-process'; stepId: string; pid:
 /** First contact with a target (a database connection, or this host for shell steps): who answered. A resume
  *  compares it with what answers now before it runs anything. */
 export interface TargetIdentified { type: 'target-identified'; stepId: string; connection: string; target: TargetFingerprint }
+/** A destructive SQL step is about to send its statement on this server session (written before it is sent):
+ *  a resume asks the server whether the session still runs, and refuses (or waits) while it does. */
+export interface StepSession { type: 'step-session'; stepId: string; connection: string; session: ServerSessionId }
+/** Where each connection's URL leads (host, port, database, user), as the run starts, before any is reached:
+ *  a resume compares them with where the URLs lead now, also for a connection the run never reached.
+ *  calledFrom: the calling step(s) of a called runbook (`call`, `outer/inner`). */
+export interface ConnectionAddresses { type: 'connection-addresses'; calledFrom?: string; connections: Record<string, TargetAddress> }
+/** A `runbook:` step's called runbook started (its own run-started is the calling step's): which file, which
+ *  bytes. A resume continuing inside it refuses a changed file unless --force. */
+export interface CalledRunbook { type: 'called-runbook'; stepId: string; runbook: { name: string; file: string; sha256: string } }
 /** On a resume: a step that finished before the interruption; its recorded result is kept, it is not run again. */
 export interface AlreadyRan { type: 'already-ran'; stepId: string; status: StepResult['status'] }
 export interface StepOutput { type: 'step-output'; stepId: string; stream: 'stdout' | 'stderr'; chunk: string }
@@ -73,7 +85,7 @@ export interface OperatorNote { type: 'note'; text: string; by: string; stepId?:
 export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; message: string; stepId?: string; durationMs: number; steps: { ok: number; failed: number; skipped: number } }
 
 export type RunEvent =
-  | RunStarted | StepStarted | StepProcessStarted | TargetIdentified | AlreadyRan | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
+  | RunStarted | StepStarted | StepProcessStarted | TargetIdentified | StepSession | ConnectionAddresses | CalledRunbook | AlreadyRan | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
   | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished | LoopStarted | ItemFinished | WaitPolled;
 
 export type RunEventListener = (event: RunEvent) => void;

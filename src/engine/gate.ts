@@ -1,7 +1,6 @@
 // What the operator is shown before a destructive step: everything that decides what runs — the command or
 // SQL with its values, where, the environment and directory of a script, its time limit, and how many runs
 // the one answer covers (retries, wait polls) — then why and how much. Secrets are masked.
-import { maskUrl } from '../db/url.js';
 import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import type { Scope } from '../language/expression/index.js';
@@ -10,9 +9,11 @@ import type { ConfirmationRequested, GateItem } from './events.js';
 import type { LoopItem, MachineContext } from './machine-types.js';
 import { itemDetails, loopPlan } from './loop.js';
 import { DEFAULT_TIMEOUT_MS, duration, prepareStep, type Prepared } from './prepare.js';
+import { describeSshNow } from '../executors/remote-describe.js';
 import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 import { taintFor } from '../secrets/taint.js';
+import { plural } from '../common/plural.js';
 
 /** items: a for_each's list as the gate showed it; an approval covers exactly these (engine/run.ts). */
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested; items?: LoopItem[] }
@@ -37,9 +38,13 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     } else {
       loop = step.for_each ? gateLoop(doc, step, context, redactor) : undefined;
       const prepared = loop ? loop.first : prepareStep(doc, step, scope);
-      command = loop ? `${prepared.command}\n-- for each of the ${loop.items.length} items below (shown for item 1)` : prepared.command;
-      // Known secrets first: a mistyped password (a raw '@' in it) would fool the URL masking into showing its tail.
-      if (prepared.target) where = maskUrl(redactor.mask(prepared.target));
+      command = loop ? `${prepared.command}\n-- for each of the ${plural(loop.items.length, 'item')} below (shown for item 1)` : prepared.command;
+      // The password's place (up to the last '@': a mistyped password with a raw '@' is hidden whole), then every
+      // known secret; a secret URL without a password is masked whole.
+      if (prepared.target) where = redactor.showUrl(prepared.target);
+      // An SSH target as the client will reach it (ssh -G: user@host:port, and whether it checks the host key).
+      const remote = prepared.action.kind === 'shell' ? prepared.action.remote : undefined;
+      if (remote?.kind === 'ssh') where = redactor.mask(describeSshNow(remote));
       shown = actionFields(prepared, redactor);
     }
   } catch (e) {
@@ -97,7 +102,7 @@ function limits(step: StepDoc): Pick<ConfirmationRequested, 'timeout' | 'attempt
   const parts: string[] = [];
   if (attempts > 1) {
     const on = step.retry?.on?.length ? ` after a failure classified ${step.retry.on.join(' or ')}` : ' after any failure';
-    parts.push(`up to ${attempts} attempts (retried${on}, backoff ${duration(step.retry?.backoff, '1s')} doubling)`);
+    parts.push(`up to ${plural(attempts, 'attempt')} (retried${on}, backoff ${duration(step.retry?.backoff, '1s')} doubling)`);
   }
   if (step.wait) {
     parts.push(`every poll of the wait (every ${duration(step.wait.every, '5s')} for up to ${duration(step.wait.for, '5m')}, each limited to the timeout)`);

@@ -23,10 +23,12 @@ export function resolveInputs(doc: RunbookDoc, given: Record<string, string>, en
       if (spec.required) problems.push({ input: name, message: `missing input '${name}': pass --input ${name}=…${spec.env ? ` or set ${spec.env}` : ''}${spec.description ? ` (${spec.description})` : ''}` });
       continue;
     }
-    const isUrl = typeof raw === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
-    // A secret URL's secret is its password: masking the whole URL would hide which server the run is about.
-    if (typeof raw === 'string' && isUrl) redactor.addUrl(raw);
-    else if (spec.secret && typeof raw === 'string') redactor.add(raw);
+    // A secret input's whole value is a secret (a webhook URL's token is in its path, not a password); a URL's
+    // password is one too, wherever the URL is rebuilt around it. Where a database URL is shown as the run's
+    // target, it is shown with its password's place masked (Redactor.showUrl): which server stays readable.
+    // A URL that is not secret may still carry a password: that part is registered.
+    if (spec.secret) redactor.addValue(String(raw));
+    else if (typeof raw === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) redactor.addUrl(raw);
     const checked = check(name, raw, spec.type ?? 'string', spec.pattern);
     if (typeof checked === 'string') problems.push({ input: name, message: checked });
     else setOwn(values, name, checked.value);

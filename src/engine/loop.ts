@@ -61,7 +61,7 @@ export function loopItems(doc: RunbookDoc, step: StepDoc, context: MachineContex
   if (!Array.isArray(list)) throw new LoopError(`for_each.in '${f.in}' is ${describe(list)}, not a list`);
   const max = f.max_items ?? DEFAULT_MAX_ITEMS;
   if (list.length > max) {
-    throw new LoopError(`for_each.in '${f.in}' has ${list.length} items, more than max_items (${max}); nothing was run`);
+    throw new LoopError(`for_each.in '${f.in}' has ${plural(list.length, 'item')}, more than max_items (${max}); nothing was run`);
   }
   const items = list.map((value, index) => ({ index, value, label: '' }));
   for (const item of items) item.label = labelOf(step, context, item, taint);
@@ -117,7 +117,8 @@ export function defaultLabel(value: unknown): string {
 
 function describe(v: unknown): string {
   if (v === undefined || v === null) return 'empty (no value: did the step that gives it run?)';
-  return `a ${typeof v} (${templateString(v).slice(0, 40)})`;
+  const text = templateString(v);
+  return `a ${typeof v} (${text.length > 40 ? `${text.slice(0, 39)}…` : text})`; // '…': the redactor masks a secret cut here
 }
 
 /** The result of the whole step from its items: ok only if every item is ok, with counts. */
@@ -138,7 +139,7 @@ export function loopResult(outcomes: ItemOutcome[], total: number, durationMs: n
     items: outcomes.map((o) => ({ index: o.index, label: o.label, ...o.result })),
   };
   if (first) {
-    result.error = `${failedItems.length} of ${total} items ${aborted ? 'did not finish' : 'failed'}${notRun ? ` (${notRun} not run)` : ''}; first: ${first.label}: ${first.result.error ?? first.result.status}`;
+    result.error = `${failedItems.length} of ${plural(total, 'item')} ${aborted ? 'did not finish' : 'failed'}${notRun ? ` (${notRun} not run)` : ''}; first: ${first.label}: ${first.result.error ?? first.result.status}`;
     if (first.result.classification) result.classification = first.result.classification;
   }
   return result;

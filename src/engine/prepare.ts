@@ -2,11 +2,13 @@
 import { own } from '../common/own.js';
 import type { Action, RemoteTarget } from '../executors/types.js';
 import { describeRemote } from '../executors/remote.js';
+import { assertEnvNames } from '../language/env-names.js';
+import { targetNameProblem } from '../language/target-names.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
-import type { Scope } from '../language/expression/index.js';
+import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue, test } from './render.js';
 import { toMs } from './duration.js';
-import { engineOfScheme, maskUrl } from '../db/url.js';
+import { displayUrl, engineOfScheme } from '../db/url.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -29,6 +31,7 @@ export function inputVariables(doc: RunbookDoc): string[] {
 export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scope, targetName?: string): Prepared {
   const spec = typeof shell === 'string' ? { run: shell } : shell;
   const r = renderShell(spec.run, scope);
+  assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
   const action = { kind: 'shell' as const, script: r.script, values: r.values, env, withheld: inputVariables(doc) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
@@ -66,20 +69,45 @@ export function chooseTarget(doc: RunbookDoc, name: string, scope: Scope): { rem
 function remoteTarget(doc: RunbookDoc, name: string, scope: Scope): RemoteTarget {
   const t = own(doc.targets, name);
   if (!t) throw new Error(`unknown target '${name}'`);
-  const fill = (v: string | undefined) => (v === undefined ? undefined : renderTemplate(v, scope));
+  // Every field becomes an argument of the client (ssh, kubectl, docker): readable by any local user while the
+  // step runs. Validation refuses fields that read a secret; this refuses a value that turns out to hold one
+  // (computed from one through vars, say) before anything runs.
+  const taint = scope[TAINT as unknown as string] as Taint | undefined;
+  const fill = (v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const value = renderTemplate(v, scope);
+    if (taint?.secret(value)) throw new Error(`target '${name}': '${v}' gives a secret, and target fields are on the ${'ssh' in t ? 'ssh' : 'kubectl' in t ? 'kubectl' : 'docker'} command line`);
+    return value;
+  };
   // An optional field whose template fills in empty (`${{ default(inputs.db_namespace, '') }}`) is not given.
   const opt = <K extends string>(key: K, v: string | undefined) => (v === undefined || v === '' ? {} : { [key]: v } as Record<K, string>);
   if ('ssh' in t) {
     const s = typeof t.ssh === 'string' ? { destination: t.ssh } : t.ssh;
     const port = s.port === undefined ? undefined : Number(typeof s.port === 'string' ? fill(s.port) : s.port);
     if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error(`target '${name}': '${String(s.port)}' is not a port`);
-    return { kind: 'ssh', name, destination: fill(s.destination)!, ...(port !== undefined ? { port } : {}), ...opt('config', fill(s.config)) };
+    const destination = fill(s.destination)!;
+    if (destination === '') throw new Error(`target '${name}': the ssh destination is empty`);
+    return {
+      kind: 'ssh', name, destination, ...(port !== undefined ? { port } : {}), ...opt('config', fill(s.config)),
+      ...(typeof t.ssh === 'object' && t.ssh.allow_unchecked_host_key ? { allowUncheckedHostKey: true } : {}),
+    };
   }
+  // Names that kubectl or docker could take for an option are refused here, before anything runs.
+  const named = (field: string, v: string | undefined): string | undefined => {
+    const problem = v === undefined ? undefined : targetNameProblem(v);
+    if (problem) throw new Error(`target '${name}': ${field} ${problem}`);
+    return v;
+  };
   if ('kubectl' in t) {
     const k = t.kubectl;
-    return { kind: 'kubectl', name, pod: fill(k.pod)!, ...opt('namespace', fill(k.namespace)), ...opt('context', fill(k.context)), ...opt('container', fill(k.container)) };
+    const pod = k.pod === undefined ? {} : { pod: named('pod', fill(k.pod))! };
+    const selector = k.selector === undefined ? {} : { selector: named('selector', fill(k.selector))! };
+    return {
+      kind: 'kubectl', name, ...pod, ...selector, ...opt('namespace', named('namespace', fill(k.namespace) || undefined)),
+      ...opt('context', named('context', fill(k.context) || undefined)), ...opt('container', named('container', fill(k.container) || undefined)),
+    };
   }
-  return { kind: 'docker', name, container: fill(t.docker.container)! };
+  return { kind: 'docker', name, container: named('container', fill(t.docker.container))! };
 }
 
 /** `vouched`: a non-destructive step whose `safe_because` covers SQL the parser cannot prove read-only. */
@@ -107,7 +135,7 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
     ...(port !== undefined ? { port } : {}), ...(servername !== undefined ? { servername } : {}),
   };
   // Shown (and recorded) with the password's place masked, whatever its length; the action keeps the real URL.
-  const where = url !== undefined ? maskUrl(url) : `${host ?? ''}${port !== undefined ? `:${port}` : ''}`;
+  const where = url !== undefined ? displayUrl(url) : `${host ?? ''}${port !== undefined ? `:${port}` : ''}`;
   return { action, command: `probe ${probe} ${where}`.trim(), ...(url ? { target: url } : {}) };
 }
 

@@ -15,10 +15,14 @@ import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, R
 import { ABORTED, FAILED, FINISHED, PHASE, type LoopItem, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
-import { TargetChanged, TargetGuard } from './target-guard.js';
+import { SessionsStillRunning, TargetChanged, TargetGuard } from './target-guard.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
+import type { ServerSessionId } from '../db/server-session.js';
+import { connectionAddresses } from './connection-addresses.js';
 import { taintFor } from '../secrets/taint.js';
+import { maskLine } from '../secrets/mask-event.js';
 import { operatorName } from '../common/operator-name.js';
+import { add as addCount, countSteps } from './step-counts.js';
 
 export interface RunOptions {
   runbook: Runbook;
@@ -39,6 +43,9 @@ export interface RunOptions {
   canSandbox?(): boolean;
   /** Compares every first contact with a target against the recorded one (resume); default: records only. */
   targets?: TargetGuard;
+  /** The run's environment (with --env-file): credentials and names a connection URL leaves out come from it,
+   *  so where each URL leads is recorded as the connection will be made. Default: the process environment. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Where an interrupted run continues (rebuilt from its transcript). `nested`: the step in flight is a `runbook:`
@@ -61,6 +68,8 @@ export class Run {
   private inFlight = new Set<Promise<unknown>>();
   private readonly children = new Map<string, Run>();
   private started = 0;
+  /** Counted as events are published (step-counts.ts: the report counts the same way from the transcript). */
+  private readonly counts = countSteps([]);
   private executeStep: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'the run has not started' });
   private finished?: RunFinished;
   readonly targets: TargetGuard;
@@ -73,7 +82,8 @@ export class Run {
   constructor(private readonly opts: RunOptions) {
     this.operator = opts.operator ?? operatorName();
     this.targets = opts.targets ?? TargetGuard.create();
-    this.targets.onChange((reason) => this.abort(reason, 'failed'));
+    // Nothing was sent to the other target: the run can go on once the operator decides (resume, --retarget).
+    this.targets.onChange((reason) => this.abort(reason, 'interrupted'));
     this.nestedResume = new Map(Object.entries(opts.resume?.nested ?? {}));
     this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal), taintFor(opts.redactor));
   }
@@ -124,6 +134,8 @@ export class Run {
       inputs: this.opts.inputs, ...(this.opts.target ? { target: this.opts.target } : {}),
       ...(this.opts.resume ? { resumedFrom: this.opts.resume.stepId } : {}),
     });
+    const addresses = connectionAddresses(runbook.doc, scopeOf(context, undefined, taintFor(this.opts.redactor)), this.opts.env ?? process.env);
+    if (Object.keys(addresses).length) this.publish({ type: 'connection-addresses', connections: addresses });
     // What finished before the interruption keeps its recorded result and is not run again: say so.
     for (const [stepId, result] of Object.entries(resume?.context.results ?? {})) this.publish({ type: 'already-ran', stepId, status: result.status });
     if (this.fatal) return this.finish({ outcome: 'failed', message: this.fatal });
@@ -169,10 +181,13 @@ export class Run {
     const q = this.questions.get(questionId);
     if (!q) return [...this.children.values()].some((child) => child.answer(questionId, value, how));
     this.questions.delete(questionId);
-    const secret = q.question.action.kind === 'prompt' && q.question.action.secret;
+    const action = q.question.action;
+    const secret = action.kind === 'prompt' && action.secret;
     if (secret) this.opts.redactor.addValue(value);
+    // An empty answer to a prompt with a default takes the default (the executor puts it in): recorded as such.
+    const given = value === '' && action.kind === 'prompt' && action.default !== undefined ? action.default : value;
     this.publish({
-      type: 'question-answered', questionId, stepId: q.question.stepId, answer: secret ? this.opts.redactor.mask(value) : value,
+      type: 'question-answered', questionId, stepId: q.question.stepId, answer: secret ? this.opts.redactor.mask(given) : given,
       ...(how ? { how } : {}), waitedMs: Date.now() - q.askedAt,
     });
     q.resolve(value);
@@ -226,15 +241,25 @@ export class Run {
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
       ...(this.opts.canSandbox ? { canSandbox: this.opts.canSandbox } : {}),
       identify: (stepId, connection, target) => this.identify(stepId, connection, target),
+      liveSessions: (stepId, connection, live) => this.guarded(() => this.targets.liveSessions(connection, stepId, live)),
     });
   }
 
-  /** First contact with a target: recorded; another target than the run's stops the run (nothing is sent to it). */
-  private identify(stepId: string, connection: string, target: TargetFingerprint): void {
-    try {
+  /** First contact with a target: recorded; another target than the run's stops the run (nothing is sent to it).
+   *  Returns the interrupted run's server sessions to look for there. */
+  private identify(stepId: string, connection: string, target: TargetFingerprint): ServerSessionId[] {
+    return this.guarded(() => {
       if (this.targets.check(connection, target)) this.publish({ type: 'target-identified', stepId, connection, target });
+      return this.targets.sessionsToCheck(connection);
+    });
+  }
+
+  /** A refusal of the guard stops the whole run (interrupted: resumable), then is thrown to the executor. */
+  private guarded<T>(fn: () => T): T {
+    try {
+      return fn();
     } catch (e) {
-      if (e instanceof TargetChanged) queueMicrotask(() => this.targets.stopRun(e.message));
+      if (e instanceof TargetChanged || e instanceof SessionsStillRunning) queueMicrotask(() => this.targets.stopRun(e.message));
       throw e;
     }
   }
@@ -243,7 +268,11 @@ export class Run {
     return new Promise((resolve) => {
       const questionId = randomUUID();
       this.questions.set(questionId, { questionId, question, askedAt: Date.now(), resolve });
-      this.publish({ type: 'question-asked', questionId, question: this.opts.redactor.maskDeep(question) });
+      // A secret prompt's default is the secret it offers: registered before the question is shown or recorded.
+      if (question.action.kind === 'prompt' && question.action.secret && question.action.default !== undefined) {
+        this.opts.redactor.addValue(question.action.default);
+      }
+      this.publish({ type: 'question-asked', questionId, question });
     });
   }
 
@@ -281,8 +310,6 @@ export class Run {
 
   private finish(output: MachineOutput): RunFinished {
     if (this.finished) return this.finished;
-    const results = Object.values(this.actor?.getSnapshot().context.results ?? {});
-    const count = (s: string) => results.filter((r) => r.status === s).length;
     for (const q of this.questions.values()) q.resolve('');
     this.questions.clear();
     const fatal = this.fatal;
@@ -292,7 +319,7 @@ export class Run {
       message: this.opts.redactor.mask(fatal ? `${fatal} (the run was stopped)` : output.message),
       ...(output.stepId ? { stepId: output.stepId } : {}),
       durationMs: Date.now() - this.started,
-      steps: { ok: count('ok'), failed: results.length - count('ok') - count('skipped'), skipped: count('skipped') },
+      steps: { ...this.counts },
     };
     this.finished = event;
     this.publish(event);
@@ -300,7 +327,9 @@ export class Run {
   }
 
   private publish(event: RunEvent): void {
-    const masked = this.opts.redactor.maskDeep(event);
+    // A step that finished before a resume counts as it ended then, as the report counts it from that line.
+    addCount(this.counts, event.type === 'already-ran' ? { type: 'step-finished', stepId: event.stepId, result: { status: event.status } } : event);
+    const masked = maskLine(this.opts.redactor, event);
     for (const { fn, critical } of [...this.listeners]) {
       try {
         fn(masked);
@@ -320,7 +349,10 @@ export class Run {
 function relabel(e: RunEvent, prefix: string): RunEvent | undefined {
   const p = (id: string) => `${prefix}/${id}`;
   switch (e.type) {
-    case 'run-started': case 'run-finished': return undefined;
+    // Its start names the file it ran (a resume compares it); its finish is the calling step's.
+    case 'run-started': return { type: 'called-runbook', stepId: prefix, runbook: { name: e.runbook.name, file: e.runbook.file, sha256: e.runbook.sha256 } };
+    case 'run-finished': return undefined;
+    case 'connection-addresses': return { ...e, calledFrom: e.calledFrom ? p(e.calledFrom) : prefix };
     case 'branch': return { ...e, from: p(e.from), to: p(e.to) };
     case 'question-asked': return { ...e, question: { ...e.question, stepId: p(e.question.stepId) } };
     case 'note': return e.stepId ? { ...e, stepId: p(e.stepId) } : e;

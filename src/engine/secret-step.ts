@@ -8,9 +8,13 @@ export function isSecretStep(step: StepDoc): boolean {
   return step.secret === true || step.prompt?.secret === true;
 }
 
-/** The values later steps read: `value`, `output` (stdout without its trailing newline) and stdout, and every
- *  value in `rows`. Column names, counts and statuses are not secret. */
-export function registerSecretResult(redactor: Redactor, result: StepResult): void {
+/** The values later steps read: `value`, `output` (stdout without its trailing newline) and stdout, every value
+ *  in `rows`, a vars step's values. Column names, counts and statuses are not secret. A called runbook's
+ *  (`runbook:` step) values are its declared `outputs`: its `value` is its outcome (`resolved`), which is no
+ *  secret, and masking it would mask every "resolved". A step shown, not run, by a dry run produced nothing. */
+export function registerSecretResult(redactor: Redactor, result: StepResult, step: StepDoc): void {
+  if (result.details?.dryRun === true) return;
+  if (step.runbook) { redactor.addDeep(result.outputs ?? {}); return; }
   redactor.addValue(result.value);
   if (result.stdout !== undefined) {
     redactor.addValue(result.stdout.trimEnd());
@@ -20,7 +24,9 @@ export function registerSecretResult(redactor: Redactor, result: StepResult): vo
     for (const cell of Object.values(row)) {
       if (typeof cell === 'string') redactor.addValue(cell);
       else if (typeof cell === 'number' || typeof cell === 'bigint') redactor.add(String(cell));
-      else if (cell && typeof cell === 'object') redactor.add(JSON.stringify(cell));
+      else if (cell && typeof cell === 'object') { redactor.add(JSON.stringify(cell)); redactor.addDeep(cell); }
     }
   }
+  if (result.vars) redactor.addDeep(result.vars);
+  if (result.outputs) redactor.addDeep(result.outputs);
 }

@@ -17,13 +17,17 @@ import { toMs } from './duration.js';
 import { pollSummary } from './poll-summary.js';
 import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
 import { provenReadOnly } from '../executors/sql-read-only.js';
+import { shellProvenRead } from '../language/validate/safety-lint.js';
 import { setSafeTimeout } from './timer.js';
 import { MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate, renderTitle } from './render.js';
 import type { Scope, Taint } from '../language/expression/index.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
+import type { LiveSession, ServerSessionId } from '../db/server-session.js';
 import { taintFor } from '../secrets/taint.js';
+import { maskResult } from '../secrets/mask-event.js';
 import { computeVars, varsResult } from './vars.js';
+import { plural } from '../common/plural.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -37,8 +41,11 @@ export interface StepRunnerDeps {
   callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
   /** Whether a dry run can sandbox shell steps (executors/sandbox.ts); `runbook test` scripts them instead. */
   canSandbox?(): boolean;
-  /** First contact with a target; throws when it is not the run's (see TargetGuard). */
-  identify?(stepId: string, connection: string, target: TargetFingerprint): void;
+  /** First contact with a target; throws when it is not the run's (see TargetGuard). Returns the interrupted
+   *  run's server sessions to look for on it (a resume). */
+  identify?(stepId: string, connection: string, target: TargetFingerprint): ServerSessionId[] | void;
+  /** Some of those still run: true to wait, else throws (the run stops, resumable). */
+  liveSessions?(stepId: string, connection: string, live: LiveSession[]): boolean;
   /** The for_each list the operator approved at this step's gate, handed over once; undefined if none was. */
   approvedItems?(stepId: string): LoopItem[] | undefined;
 }
@@ -57,7 +64,7 @@ export class StepRunner {
     let result: StepResult = { status: 'failed', durationMs: 0 };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       result = await this.attempt(step, kind, context, signal, attempt);
-      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result);
+      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result, step);
       const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
         && (!retry?.on || retry.on.includes(result.classification ?? result.status));
       const willRetry = retryable && attempt < attempts;
@@ -104,15 +111,15 @@ export class StepRunner {
   }
 
   /** Runs a prepared action as the dry-run mode says: shown (not run), in the sandbox, or for real. */
-  private async act(step: StepDoc, kind: string, prepared: Prepared, context: MachineContext, signal: AbortSignal, dry: ReturnType<typeof dryRunMode>): Promise<StepResult> {
+  private async act(step: StepDoc, kind: string, prepared: Prepared, context: MachineContext, signal: AbortSignal, dry: ReturnType<typeof dryRunMode>, item?: number): Promise<StepResult> {
     if (dry?.mode === 'shown') {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command, because: dry.because });
       return DRY_RUN_RESULT;
     }
-    const sandbox = dry?.mode === 'sandboxed';
+    const sandbox = dry?.mode === 'sandboxed' ? 'network' : dry?.mode === 'sandboxed-offline' ? 'offline' : undefined;
     if (kind === 'wait') return this.wait(step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
-    return this.execute(step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS));
+    return this.execute(step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
   }
 
   /** A for_each step: the same action once per item, in order, each with the step's timeout and retries. A
@@ -136,7 +143,7 @@ export class StepRunner {
     const total = items.length + done.length;
     const first = prepared[0];
     const dry = first ? this.dryRunOf(step, first) : undefined;
-    this.started(step, kind, 1, first ? `${first.command}\n-- for each of ${items.length} items${done.length ? ` (${done.length} already done)` : ''}` : `no items (${step.for_each!.in})`, scope, dry?.mode, first);
+    this.started(step, kind, 1, first ? `${first.command}\n-- for each of ${plural(items.length, 'item')}${done.length ? ` (${done.length} already done)` : ''}` : `no items (${step.for_each!.in})`, scope, dry?.mode, first);
     let result: StepResult;
     if (dry?.mode === 'shown' && step.destructive) {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: first!.command, because: dry.because,
@@ -152,7 +159,7 @@ export class StepRunner {
         this.deps.publish({ type: 'item-finished', stepId: step.id, index: item.index, label: item.label, result: r });
       }
       result = loopResult(outcomes, total, Date.now() - started);
-      if (signal.aborted && result.status !== 'aborted') result = { ...result, status: 'aborted', error: result.error ?? `aborted after ${outcomes.length} of ${total} items` };
+      if (signal.aborted && result.status !== 'aborted') result = { ...result, status: 'aborted', error: result.error ?? `aborted after ${outcomes.length} of ${plural(total, 'item')}` };
     }
     this.deps.publish({ type: 'step-finished', stepId: step.id, result, attempt: 1 });
     return result;
@@ -164,7 +171,7 @@ export class StepRunner {
     const approved = this.deps.approvedItems?.(step.id);
     if (approved) return approved;
     const items = loopItems(this.deps.doc, step, context, this.taint);
-    if (items.length) throw new LoopError(`no approval covers the ${items.length} items of this step; nothing was run`);
+    if (items.length) throw new LoopError(`no approval covers the ${plural(items.length, 'item')} of this step; nothing was run`);
     return items;
   }
 
@@ -174,8 +181,8 @@ export class StepRunner {
     const attempts = retry?.attempts ?? 1;
     let result: StepResult = { status: 'failed', durationMs: 0 };
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      result = await this.act(step, kind, prepared, context, signal, this.dryRunOf(step, prepared));
-      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result);
+      result = await this.act(step, kind, prepared, context, signal, this.dryRunOf(step, prepared), item.index);
+      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result, step);
       const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
         && (!retry?.on || retry.on.includes(result.classification ?? result.status));
       if (!retryable || attempt === attempts) break;
@@ -195,29 +202,43 @@ export class StepRunner {
   }
 
   /** Runs a prepared action under the step timeout and the run deadline; output is streamed masked. */
-  private async execute(step: StepDoc, prepared: Prepared, outer: AbortSignal, timeoutMs: number | undefined): Promise<StepResult> {
+  private async execute(step: StepDoc, prepared: Prepared, outer: AbortSignal, timeoutMs: number | undefined, item?: number): Promise<StepResult> {
     const limit = this.limit(timeoutMs);
     const controller = new AbortController();
     const onAbort = () => controller.abort(outer.reason ?? new Error('aborted'));
     outer.addEventListener('abort', onAbort, { once: true });
     if (outer.aborted) onAbort();
     const cancelTimer = limit === undefined ? undefined : setSafeTimeout(() => controller.abort(timeoutError('step timed out')), limit);
-    const maskers = { stdout: this.masker(), stderr: this.masker() };
+    const maskers = { stdout: this.masker(step.id, 'stdout'), stderr: this.masker(step.id, 'stderr') };
     const ctx: ExecContext = {
       stepId: step.id,
+      ...(item !== undefined ? { item } : {}),
       signal: controller.signal,
+      ...(limit !== undefined ? { limitMs: limit } : {}),
       // A secret step's output is not streamed: what it prints is known to be secret only once it has all arrived.
       onOutput: isSecretStep(step) ? () => undefined : (stream, chunk) => this.output(step.id, stream, maskers[stream].push(chunk)),
       ask: (q) => this.deps.ask(q),
       mask: (t) => this.deps.redactor.mask(t),
       onProcess: (p) => this.deps.publish({ type: 'step-process', stepId: step.id, ...p }),
-      onTarget: (connection, target) => this.deps.identify?.(step.id, connection, target),
+      onTarget: (connection, target) => refusing(() => this.deps.identify?.(step.id, connection, target)),
+      onLiveSessions: (connection, live) => refusing(() => this.deps.liveSessions?.(step.id, connection, live) ?? false),
+      onSession: (connection, session) => this.deps.publish({ type: 'step-session', stepId: step.id, connection, session }),
+    };
+    // A target the run refuses (another server, a session of the interrupted run still running) stops the run
+    // before anything is sent: the step did not run, so it is 'aborted' (run again on resume), whatever the
+    // executor made of the refusal.
+    let refused: string | undefined;
+    const refusing = <T>(fn: () => T): T => {
+      try { return fn(); } catch (e) { refused ??= this.deps.redactor.mask((e as Error).message); throw e; }
     };
     if (prepared.action.kind === 'sql' && limit !== undefined) prepared.action.timeoutMs = limit;
     try {
       // Kept as it is: later steps use the real values (a pasted URL, a fetched secret). Every event that
       // carries it is masked at the one publish point (Run.publish).
-      return await this.deps.executors.execute(prepared.action, ctx);
+      const result = await this.deps.executors.execute(prepared.action, ctx);
+      if (refused === undefined) return result;
+      const { classification: _none, ...rest } = result;
+      return { ...rest, status: 'aborted', error: refused };
     } catch (e) {
       return { status: 'failed', durationMs: 0, classification: 'other', error: this.deps.redactor.mask(`executor crashed: ${(e as Error).message}`) };
     } finally {
@@ -233,14 +254,18 @@ export class StepRunner {
     return left === undefined ? timeoutMs : Math.min(timeoutMs, left);
   }
 
-  private masker(): StreamMasker { return new StreamMasker(this.deps.redactor); }
+  /** A stream's masker: what it holds back (the start of a secret, perhaps) it releases by itself once the stream
+   *  has been quiet a moment, while the step still runs. */
+  private masker(stepId: string, stream: 'stdout' | 'stderr'): StreamMasker {
+    return new StreamMasker(this.deps.redactor, (text) => this.output(stepId, stream, text));
+  }
 
   private output(stepId: string, stream: 'stdout' | 'stderr', chunk: string): void {
     if (chunk) this.deps.publish({ type: 'step-output', stepId, stream, chunk });
   }
 
   /** Polls an action until `until` holds or `for` runs out; `first` is the first poll, already announced. */
-  private async wait(step: StepDoc, context: MachineContext, signal: AbortSignal, first: Prepared, sandbox: boolean): Promise<StepResult> {
+  private async wait(step: StepDoc, context: MachineContext, signal: AbortSignal, first: Prepared, sandbox: SandboxMode): Promise<StepResult> {
     const w = step.wait!;
     const started = Date.now();
     const every = toMs(w.every, 5000);
@@ -250,12 +275,17 @@ export class StepRunner {
     for (let polls = 1; ; polls++) {
       let poll: Prepared;
       try {
-        poll = polls === 1 ? first : preparePoll(this.deps.doc, step, scopeOf(context));
+        poll = polls === 1 ? first : preparePoll(this.deps.doc, step, scopeOf(context, undefined, this.taint));
       } catch (e) {
         return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare poll ${polls}: ${(e as Error).message}`) };
       }
+      if (polls > 1 && poll.target) this.deps.redactor.addUrl(poll.target);
       const result = await this.execute(step, inSandbox(poll, sandbox), signal, stepTimeout);
-      if (signal.aborted) return { ...result, status: 'aborted' };
+      // A secret wait step's every poll is a secret from the moment it returns: the line that says what it saw is
+      // published below, long before the step's last result is.
+      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result, step);
+      // The step's time is since its first poll, not the last poll's.
+      if (signal.aborted) return { ...result, status: 'aborted', durationMs: Date.now() - started, details: { ...result.details, polls } };
       let met = false;
       try { met = test(w.until, scopeOf(context, result, this.taint)).value; } catch (e) {
         return { ...result, status: 'failed', error: `wait condition failed: ${(e as Error).message}` };
@@ -264,11 +294,14 @@ export class StepRunner {
       const details = { ...result.details, polls };
       if (met) return { ...result, status: 'ok', durationMs: elapsed, details };
       if (Date.now() + every > until) {
-        return { ...result, status: 'timeout', durationMs: elapsed, details, error: `condition '${w.until}' still false after ${polls} polls` };
+        return { ...result, status: 'timeout', durationMs: elapsed, details, error: `condition '${w.until}' still false after ${plural(polls, 'poll')}` };
       }
-      this.deps.publish({ type: 'wait-polled', stepId: step.id, poll: polls, condition: w.until, last: pollSummary(result),
+      // Masked before it is cut to one short line: a secret cut in half no longer matches anything.
+      this.deps.publish({ type: 'wait-polled', stepId: step.id, poll: polls, condition: w.until, last: pollSummary(maskResult(this.deps.redactor, result)),
         nextInMs: every, deadlineAt: new Date(until).toISOString() });
       await sleep(every, signal);
+      // Stopped between polls: the last poll's result stands, no poll after the stop.
+      if (signal.aborted) return { ...result, status: 'aborted', durationMs: Date.now() - started, details, error: 'aborted' };
     }
   }
 
@@ -276,28 +309,35 @@ export class StepRunner {
     const call = step.runbook!;
     const scope = scopeOf(context, undefined, this.taint);
     const inputs = Object.fromEntries(Object.entries(call.inputs ?? {}).map(([k, v]) => [k, typeof v === 'string' ? renderTemplate(v, scope) : String(v)]));
+    // A value that holds a secret is a secret as a whole in the called runbook, whether or not its input is
+    // declared secret there (`db: "${{ inputs.url }}?sslmode=require"` is masked whole, not only its password).
+    for (const v of Object.values(inputs)) if (this.deps.redactor.contains(v)) this.deps.redactor.addValue(v);
     this.started(step, 'runbook', attempt, `runbook ${call.name}`, scope);
     if (!this.deps.callRunbook) return { status: 'failed', durationMs: 0, error: 'calling another runbook is not available here' };
     return this.deps.callRunbook(step, inputs, signal);
   }
 }
 
-/** What a dry run does with a step's action. Nothing destructive runs; shell runs only inside the sandbox;
- *  SQL an author vouched for with safe_because (the lint saw a write) is shown: the read-only transaction
- *  does not stop every side effect (pg_terminate_backend runs in one). */
+/** What a dry run does with a step's action. Nothing destructive runs; shell runs only inside the sandbox,
+ *  with the network only when the lint proved every command of it a read (the sandbox keeps files and
+ *  processes, not what a request does to another server); SQL an author vouched for with safe_because (the
+ *  lint saw a write) is shown: the read-only transaction does not stop every side effect (pg_terminate_backend
+ *  runs in one). */
 export function dryRunMode(step: StepDoc, action: Action, canSandbox: boolean): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
   if (step.destructive === true) return { mode: 'shown', because: 'destructive' };
   // The sandbox is on this machine: a script that runs on a target would act there, unsandboxed.
   if (action.kind === 'shell' && action.remote) return { mode: 'shown', because: 'remote' };
-  if (action.kind === 'shell') return canSandbox ? { mode: 'sandboxed' } : { mode: 'shown', because: 'no-sandbox' };
+  if (action.kind === 'shell') return !canSandbox ? { mode: 'shown', because: 'no-sandbox' } : { mode: shellProvenRead(step) ? 'sandboxed' : 'sandboxed-offline' };
   // SQL that only its safe_because vouches for (the parser could not prove it read-only) is shown, not run.
   if (action.kind === 'sql') return action.vouched === true && !provenReadOnly(action) ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };
   if (action.kind === 'probe') return { mode: 'ran' };
   return undefined; // manual and prompt steps ask, as in a real run
 }
 
-const inSandbox = (p: Prepared, sandbox: boolean): Prepared =>
-  sandbox && p.action.kind === 'shell' ? { ...p, action: { ...p.action, sandbox: true } } : p;
+type SandboxMode = 'network' | 'offline' | undefined;
+
+const inSandbox = (p: Prepared, sandbox: SandboxMode): Prepared =>
+  sandbox && p.action.kind === 'shell' ? { ...p, action: { ...p.action, sandbox } } : p;
 
 /** A step shown, not run, in a dry run: counted as succeeded with no output, so the plan follows the path a
  *  real, approved run would take. */

@@ -1,26 +1,41 @@
 // Never on another target: every first contact with a target (a database connection, the host of shell steps)
-// is compared with what the run recorded for it before, and with what this process saw first. A different
-// target stops the step before anything is sent to it, unless the operator passed --retarget.
+// is compared with what the run recorded for it before (its fingerprint at first contact, and the address its
+// URL named as the run started), and with what this process saw first. A different target stops the run before
+// anything is sent to it, unless the operator passed --retarget. And never twice: on a resume, the server
+// sessions the interrupted run left running a destructive statement are looked for at first contact.
 //
 // Keys are scoped like step ids: a called runbook's connection `db`, called from step `call`, is `call/db`.
-import { describeTarget, HOST_TARGET, sameTarget, type TargetFingerprint } from '../executors/fingerprint.js';
+import { describeAddress, describeTarget, HOST_TARGET, sameAddress, sameTarget, type TargetAddress, type TargetFingerprint } from '../executors/fingerprint.js';
+import { describeLive, type LiveSession, type ServerSessionId } from '../db/server-session.js';
 
 export class TargetChanged extends Error {
   override name = 'TargetChanged';
 }
 
+/** What a resume knows from the transcript. */
+export interface RecordedTargets {
+  fingerprints?: ReadonlyMap<string, TargetFingerprint>;   // first contact, per key
+  addresses?: ReadonlyMap<string, TargetAddress>;          // as the run started, per key
+  sessions?: ReadonlyMap<string, ServerSessionId[]>;        // left running a destructive statement, per key
+}
+
 interface Shared {
-  recorded: ReadonlyMap<string, TargetFingerprint>;   // from the transcript being resumed
+  recorded: Required<RecordedTargets>;
   seen: Map<string, TargetFingerprint>;                // first contact in this process
+  sessionsChecked: Set<string>;
   retarget: boolean;
+  waitForSessions: boolean;
   stop?: (reason: string) => void;                    // ends the whole run (set by the outermost run)
 }
 
 export class TargetGuard {
   private constructor(private readonly shared: Shared, private readonly scope: string) {}
 
-  static create(recorded: ReadonlyMap<string, TargetFingerprint> = new Map(), retarget = false): TargetGuard {
-    return new TargetGuard({ recorded, seen: new Map(), retarget }, '');
+  static create(recorded: RecordedTargets = {}, opts: { retarget?: boolean; waitForSessions?: boolean } = {}): TargetGuard {
+    return new TargetGuard({
+      recorded: { fingerprints: recorded.fingerprints ?? new Map(), addresses: recorded.addresses ?? new Map(), sessions: recorded.sessions ?? new Map() },
+      seen: new Map(), sessionsChecked: new Set(), retarget: opts.retarget ?? false, waitForSessions: opts.waitForSessions ?? false,
+    }, '');
   }
 
   /** The guard of a runbook called from `stepId`. */
@@ -39,14 +54,44 @@ export class TargetGuard {
     const key = targetKey(this.scope, connection);
     const seen = this.shared.seen.get(key);
     if (seen) {
-      if (!sameTarget(seen, target)) throw changed(connection, 'this run first reached', seen, target, false);
+      if (!sameTarget(seen, target)) throw changed(this.named(connection), `this run first reached ${describeTarget(seen)}`, target, false);
       return false;
     }
-    const recorded = this.shared.recorded.get(key);
-    if (recorded && !sameTarget(recorded, target) && !this.shared.retarget) throw changed(connection, 'the run was started on', recorded, target, true);
+    if (!this.shared.retarget) {
+      const recorded = this.shared.recorded.fingerprints.get(key);
+      if (recorded && !sameTarget(recorded, target)) throw changed(this.named(connection), `the run was started on ${describeTarget(recorded)}`, target, true);
+      const address = this.shared.recorded.addresses.get(key);
+      if (!recorded && address && !sameAddress(address, target)) throw changed(this.named(connection), `the run was started with it naming ${describeAddress(address)}`, target, true);
+    }
     this.shared.seen.set(key, target);
     return true;
   }
+
+  /** How the operator knows the connection: its name, and the calling step when it is a called runbook's. */
+  private named(connection: string): string {
+    const what = connection === HOST_TARGET ? 'this host'
+      : connection.startsWith('target:') ? `target '${connection.slice('target:'.length)}'` : `connection '${connection}'`;
+    return this.scope && connection !== HOST_TARGET ? `${what} of the runbook called by step '${this.scope.slice(0, -1)}'` : what;
+  }
+
+  /** The interrupted run's sessions on this connection, to be looked for once, at first contact. */
+  sessionsToCheck(connection: string): ServerSessionId[] {
+    const key = targetKey(this.scope, connection);
+    if (this.shared.sessionsChecked.has(key)) return [];
+    this.shared.sessionsChecked.add(key);
+    return this.shared.recorded.sessions.get(key) ?? [];
+  }
+
+  /** Some still run: true to wait for them (--wait-for-orphans), else throws SessionsStillRunning. */
+  liveSessions(connection: string, stepId: string, live: LiveSession[]): boolean {
+    if (this.shared.waitForSessions) return true;
+    throw new SessionsStillRunning(`the interrupted run's statement still runs on the server for ${this.named(connection)}: ${describeLive(live)}. ` +
+      `Nothing was sent. Resume again when it has ended (or with --wait-for-orphans to wait for it), before step '${stepId}' runs again`);
+  }
+}
+
+export class SessionsStillRunning extends Error {
+  override name = 'SessionsStillRunning';
 }
 
 /** The key a target is recorded under: the connection name, scoped by the calling steps (the host is one). */
@@ -54,14 +99,12 @@ export function targetKey(scope: string, connection: string): string {
   return connection === HOST_TARGET ? HOST_TARGET : `${scope}${connection}`;
 }
 
-/** The key of a recorded `target-identified` line whose stepId is relabelled `call/inner`. */
+/** The key of a recorded line whose stepId is relabelled `call/inner`. */
 export function recordedKey(stepId: string, connection: string): string {
   return targetKey(stepId.slice(0, stepId.lastIndexOf('/') + 1), connection);
 }
 
-function changed(connection: string, when: string, before: TargetFingerprint, now: TargetFingerprint, resumable: boolean): TargetChanged {
-  const what = connection === HOST_TARGET ? 'this host'
-    : connection.startsWith('target:') ? `target '${connection.slice('target:'.length)}'` : `connection '${connection}'`;
-  return new TargetChanged(`another target for ${what}: ${when} ${describeTarget(before)}; now ${describeTarget(now)}` +
+function changed(what: string, before: string, now: TargetFingerprint, resumable: boolean): TargetChanged {
+  return new TargetChanged(`another target for ${what}: ${before}; now ${describeTarget(now)}` +
     (resumable ? '. Nothing was sent to it. Resume with --retarget to continue there (every destructive step asks again)' : '. Nothing was sent to it'));
 }

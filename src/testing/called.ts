@@ -3,10 +3,9 @@
 // (`<call>/<step>`, as the transcript and --approve name them; deeper calls `<call>/<inner-call>/<step>`).
 // A case that scripts the call step itself (`<call>: { value: escalate }`) pretends the outcome instead.
 import type { StepResult } from '../executors/types.js';
-import type { StepDoc } from '../language/schema.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { resolveInputs } from '../engine/inputs.js';
 import { Run } from '../engine/run.js';
 import { finishCalled } from '../engine/called-run.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
@@ -14,6 +13,7 @@ import { own } from '../common/own.js';
 import type { CaseDoc } from './cases-schema.js';
 import { instantDoc } from './instant.js';
 import { Script } from './script.js';
+import { caseInputs } from './case-inputs.js';
 
 const MAX_DEPTH = 5;
 
@@ -32,6 +32,17 @@ export function calledRunbook(step: StepDoc, callerFile: string): Runbook | unde
   return file ? readRunbook(file).runbook : undefined;
 }
 
+/** `call/step` (and `call/inner/step`): a step of the runbook a `runbook:` step calls. */
+export function nestedStep(id: string, doc: RunbookDoc, runbookFile: string | undefined): StepDoc | undefined {
+  const slash = id.indexOf('/');
+  const call = doc.steps.find((s) => s.id === id.slice(0, slash));
+  if (!call?.runbook || runbookFile === undefined) return undefined;
+  const called = calledRunbook(call, runbookFile);
+  if (!called) return undefined;
+  const rest = id.slice(slash + 1);
+  return rest.includes('/') ? nestedStep(rest, called.doc, called.file) : called.doc.steps.find((s) => s.id === rest);
+}
+
 export interface CallSinks { defaulted: Set<string>; problems: string[] }
 
 /** The callRunbook of a case's run at `prefix` (the qualified id of the runbook it runs, '' at the top). */
@@ -46,7 +57,7 @@ export function scriptedCaller(parent: () => Run, caller: Runbook, script: Scrip
     if (depth >= MAX_DEPTH) return fail(`runbooks call each other more than ${MAX_DEPTH} deep`);
     const runbook = calledRunbook(step, caller.file);
     if (!runbook) return fail(`runbook test: cannot load the called runbook '${step.runbook!.name}'`);
-    const { values, problems } = resolveInputs(runbook.doc, inputs, {}, redactor);
+    const { values, problems } = caseInputs(runbook.doc, inputs, redactor, true);
     if (problems.length) return fail(problems.map((p) => p.message).join('; '));
     const inner = nestedSteps(steps, step.id);
     const childScript = new Script(inner);

@@ -5,10 +5,10 @@ import { stepKind } from '../language/flow.js';
 import { childPath } from '../language/source-map.js';
 import { didYouMean } from '../language/suggest.js';
 import type { Reporter } from '../language/validate/context.js';
-import { resolveInputs } from '../engine/inputs.js';
-import { Redactor } from '../secrets/redactor.js';
+import { MASK, Redactor } from '../secrets/redactor.js';
 import type { CaseDoc, CasesFileDoc, ScriptedResultDoc } from './cases-schema.js';
-import { calledRunbook } from './called.js';
+import { calledRunbook, nestedStep } from './called.js';
+import { caseInputs } from './case-inputs.js';
 
 export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter, runbookFile?: string): void {
   const ids = doc.steps.map((s) => s.id);
@@ -68,7 +68,8 @@ function checkInputNames(inputs: Record<string, unknown> | undefined, base: stri
 /** The same input rules as `runbook run`, except that the environment is never read: cases are hermetic. */
 function checkInputValues(given: Record<string, string | number | boolean>, base: string, c: CaseDoc, doc: RunbookDoc, report: Reporter): void {
   const known = Object.fromEntries(Object.entries(given).filter(([k]) => k in (doc.inputs ?? {})).map(([k, v]) => [k, String(v)]));
-  for (const p of resolveInputs(doc, known, {}, new Redactor()).problems) {
+  // A secret input recorded masked (--from-transcript) stands in for the real value, as when the case runs.
+  for (const p of caseInputs(doc, known, new Redactor()).problems) {
     const message = p.message.startsWith('missing input')
       ? `case '${c.name}' needs input '${p.input}': add it under inputs: of the case, or at the top of the file for every case`
       : `${p.message} (case '${c.name}')`;
@@ -76,31 +77,28 @@ function checkInputValues(given: Record<string, string | number | boolean>, base
   }
 }
 
-/** A scripted answer must be one the real manual or prompt step would accept. */
+/** A scripted answer must be one the real manual or prompt step would accept; per-item results need items. */
 function checkAnswer(step: StepDoc, r: ScriptedResultDoc, path: string, label: string, report: Reporter): void {
+  if (r.items !== undefined && !step.for_each) {
+    report.error('items-not-loop', `${path}/items`, `step '${step.id}' has no for_each, so it has no items to script${label}: give its result directly (remove items:)`, 'key');
+  }
   if (r.value === undefined) return;
   const value = String(r.value);
+  // A secret answer recorded masked (--from-transcript): it stands in for the real one, which no file holds.
+  if (value === MASK && step.prompt?.secret) return;
   const choices = typeof step.manual === 'object' ? step.manual.choices : step.prompt?.choices;
+  // A secret step's scripted answer stands for a secret: worded like a secret input's, never quoted.
+  const secret = step.secret === true || step.prompt?.secret === true;
+  const shown = secret ? 'the scripted answer (not shown: the step is secret)' : `'${value}'`;
   if (choices && !choices.includes(value)) {
-    report.error('not-a-choice', `${path}/value`, `'${value}' is not a choice of step '${step.id}'${label}${didYouMean(value, choices)} (choices: ${choices.join(', ')})`);
+    report.error('not-a-choice', `${path}/value`, `${shown} is not a choice of step '${step.id}'${label}${secret ? '' : didYouMean(value, choices)} (choices: ${choices.join(', ')})`);
   } else if (step.prompt?.pattern && !safeMatch(step.prompt.pattern, value)) {
-    report.error('not-an-answer', `${path}/value`, `'${value}' does not match the pattern ${step.prompt.pattern} of step '${step.id}'${label}, so the operator could not give it`);
+    report.error('not-an-answer', `${path}/value`, `${shown} does not match the pattern ${step.prompt.pattern} of step '${step.id}'${label}, so the operator could not give it`);
   }
 }
 
 function safeMatch(pattern: string, value: string): boolean {
   try { return new RegExp(`^(?:${pattern})$`, 'u').test(value); } catch { return true; }
-}
-
-/** `call/step` (and `call/inner/step`): a step of the runbook a `runbook:` step calls. */
-function nestedStep(id: string, doc: RunbookDoc, runbookFile: string | undefined): StepDoc | undefined {
-  const slash = id.indexOf('/');
-  const call = doc.steps.find((s) => s.id === id.slice(0, slash));
-  if (!call?.runbook || runbookFile === undefined) return undefined;
-  const called = calledRunbook(call, runbookFile);
-  if (!called) return undefined;
-  const rest = id.slice(slash + 1);
-  return rest.includes('/') ? nestedStep(rest, called.doc, called.file) : called.doc.steps.find((s) => s.id === rest);
 }
 
 function nestedRef(id: string, path: string, doc: RunbookDoc, runbookFile: string | undefined, label: string, report: Reporter): boolean {

@@ -16,7 +16,7 @@ const literals = <T extends string>(values: readonly T[], description: string) =
 
 const InputValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()], doc('An input value, as --input would give it.'));
 
-export const ScriptedResult = Type.Object({
+const resultFields = {
   status: Type.Optional(literals(['ok', 'failed', 'timeout'],
     'What the step ended with. Default: failed when exitCode is non-zero, error is set or classification is not ok; otherwise ok.')),
   exitCode: Type.Optional(Type.Union([Type.Integer(), Type.Null()], doc('Exit code of a shell step. Default 0, or 1 when the status is failed.'))),
@@ -31,6 +31,15 @@ export const ScriptedResult = Type.Object({
     doc("The operator's answer to a manual or prompt step (a choice, or text), or a called runbook's outcome. Defaults: done for a manual step without choices, a prompt's default, resolved for a runbook call.", ['fixed']))),
   error: Type.Optional(Type.String(doc('The one-line error of a failed step.', ['connect ECONNREFUSED 10.0.0.5:5432']))),
   details: Type.Optional(Type.Record(Type.String(), Type.Unknown(doc('One piece of evidence.')), doc('Probe evidence (addresses, certificate expiry, …).'))),
+};
+
+const ItemResult = Type.Object(resultFields, { additionalProperties: false, ...doc('The result one item of a for_each step pretends to have.') });
+
+export const ScriptedResult = Type.Object({
+  ...resultFields,
+  items: Type.Optional(Type.Array(ItemResult, doc('A for_each step: one result per item, in the order of its list (the first item gets the first). '
+    + 'An item past the end of this list gets the fields above; without items every item gets them. The step\'s own result follows from its items.',
+  [[{ status: 'ok' }, { status: 'failed', exitCode: 1 }, { status: 'ok' }]]))),
 }, { additionalProperties: false, ...doc('The result a step pretends to have; nothing is run.') });
 
 const StepScript = Type.Union([ScriptedResult, Type.Array(ScriptedResult, { minItems: 1 })],

@@ -2,10 +2,10 @@
 // branch, each fall-through) that some case takes. The implicit "unhandled failure ends the run" route
 // the compiler adds to every step is not counted: it is engine behaviour, not a branch of the runbook.
 import type { StepResult } from '../executors/types.js';
-import { onMatches } from '../engine/compile.js';
+import { neverTaken, onMatches } from '../language/results.js';
 import type { BranchTaken } from '../engine/events.js';
 import { edgesOf, FALL_OFF, type Edge } from '../language/flow.js';
-import type { RunbookDoc, StepDoc } from '../language/schema.js';
+import type { RunbookDoc } from '../language/schema.js';
 
 export interface Route {
   key: string;          // `${step index}:${edge index}`
@@ -20,21 +20,14 @@ export function routesOf(doc: RunbookDoc): Route[] {
     const edges = edgesOf(doc, i);
     const firstAlways = edges.findIndex((e) => e.via === 'next' && e.label === undefined);
     return edges.map((edge, j) => {
-      const never = edge.via === 'on' ? undefined
+      // Which results take which route is the compiler's rule (language/results.ts), applied to every result
+      // the step can have; a branch after one without `if` is never reached.
+      const never = edge.via === 'on' ? neverTaken(step, edge.label!)
         : firstAlways >= 0 && j > firstAlways ? 'an earlier branch without `if` is always taken first'
-          : routedByOn(step) ? 'its `on` keys route every result that does not fail' : undefined;
+          : neverTaken(step);
       return { key: `${i}:${j}`, from: step.id, edge, ...(never ? { never } : {}) };
     });
   });
-}
-
-/** `next` and fall-through are only reached by an ok or skipped result no `on` key matched. */
-function routedByOn(step: StepDoc): boolean {
-  const on = step.on ?? {};
-  const choices = typeof step.manual === 'object' ? step.manual.choices : step.prompt?.choices;
-  const okRouted = 'ok' in on || (choices !== undefined && choices.length > 0 && choices.every((c) => c in on));
-  const canSkip = step.if !== undefined || step.destructive === true;
-  return okRouted && ('skipped' in on || !canSkip);
 }
 
 /** The route a branch event took. `on` events do not say which key matched, so the machine's choice is

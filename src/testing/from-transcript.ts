@@ -5,46 +5,31 @@ import type { StepResult } from '../executors/types.js';
 import { FALL_OFF } from '../language/flow.js';
 import { UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
+import { MASK } from '../secrets/redactor.js';
 import type { Transcript } from '../transcript/reader.js';
 import { eventsOf } from '../transcript/reader.js';
-import type { RunbookDoc } from '../language/schema.js';
-import { stepKind } from '../language/flow.js';
+import { OUTCOMES, type RunbookDoc, type StepDoc } from '../language/schema.js';
+import { stepById, stepKind } from '../language/flow.js';
+import type { Runbook } from '../language/runbook.js';
 import type { CaseDoc, ScriptedResultDoc } from './cases-schema.js';
+import { calledRunbook, nestedStep } from './called.js';
 
 type Steps = NonNullable<CaseDoc['steps']>;
 
-export function caseFromTranscript(t: Transcript, doc: RunbookDoc): CaseDoc {
+export function caseFromTranscript(t: Transcript, runbook: Runbook): CaseDoc {
+  const { doc } = runbook;
   const events = eventsOf(t);
   const started = events.find((e) => e.type === 'run-started');
   const finished = [...events].reverse().find((e) => e.type === 'run-finished');
   if (!started || started.type !== 'run-started') throw new UserError(`${t.path}: the run never started; there is nothing to make a case from`);
   if (!finished || finished.type !== 'run-finished') throw new UserError(`${t.path}: the run has not finished (it was interrupted or is still running): resume it first, or make the case by hand`);
   if (finished.outcome === 'interrupted') throw new UserError(`${t.path}: the run was interrupted; continue it with runbook resume, then make the case from its transcript`);
-  const byId = new Map(doc.steps.map((s) => [s.id, s]));
-  const calls = new Set<string>();   // calling steps whose called runbook's steps are scripted (so it runs)
-  const results = new Map<string, StepResult[]>();
-  const gates: Record<string, 'yes' | 'skip' | 'abort'> = {};
-  const path: string[] = [];
-  for (const e of events) {
-    if (e.type === 'step-started' && path.length === 0 && !e.stepId.includes('/')) path.push(e.stepId);
-    else if (e.type === 'step-finished') {
-      if (e.result.status === 'aborted' || e.result.status === 'skipped') continue; // cut short, or not run: nothing to pretend
-      const top = e.stepId.split('/')[0]!;
-      if (e.stepId.includes('/')) calls.add(top);
-      else if (byId.get(e.stepId) && stepKind(byId.get(e.stepId)!) === 'vars') continue; // computed, never scripted
-      results.set(e.stepId, [...(results.get(e.stepId) ?? []), e.result]);
-    } else if (e.type === 'confirmation-answered' && e.how !== 'dry-run') setOwn(gates, e.stepId, e.answer);
-    else if (e.type === 'branch' && !e.from.includes('/') && e.to !== FALL_OFF && byId.has(e.to)) path.push(e.to);
-  }
+  const { results, gates, path } = replay(events, runbook);
   const steps: Steps = {};
-  for (const [id, list] of results) {
-    // A call whose called runbook's steps are recorded runs again in the case, on those results.
-    if (calls.has(id)) continue;
-    const scripted = list.map(scriptedOf);
-    setOwn(steps, id, scripted.length === 1 ? scripted[0]! : scripted);
-  }
+  for (const [id, scripted] of results) setOwn(steps, id, scripted.length === 1 ? scripted[0]! : scripted);
   const when = started.ts.slice(0, 16).replace('T', ' ');
-  const masked = Object.entries(started.inputs).filter(([, v]) => typeof v === 'string' && v.includes('****')).map(([k]) => k);
+  const masked = [...Object.entries(started.inputs).filter(([, v]) => typeof v === 'string' && v.includes(MASK)).map(([k]) => k),
+    ...[...results].filter(([, list]) => list.some((r) => r.value === MASK)).map(([id]) => `the answer to ${id}`)];
   return {
     name: `${finished.outcome} at ${path[path.length - 1] ?? 'the start'}: run ${started.runId.slice(0, 8)} (${when} UTC)`,
     description: `Written by runbook test --from-transcript from ${t.path}.${masked.length ? ` Recorded masked: ${masked.join(', ')} (the case runs nothing, so the masked text stands in).` : ''}`,
@@ -54,8 +39,39 @@ export function caseFromTranscript(t: Transcript, doc: RunbookDoc): CaseDoc {
     ...(started.dryRun ? { dry_run: true } : {}),
     path: path.length ? path : [doc.steps[0]!.id],
     outcome: finished.outcome,
-    ...(finished.message && !finished.message.includes('****') ? { message: finished.message } : {}),
+    ...(finished.message && !finished.message.includes(MASK) ? { message: finished.message } : {}),
   };
+}
+
+interface Recorded { results: Map<string, ScriptedResultDoc[]>; gates: Record<string, 'yes' | 'skip' | 'abort'>; path: string[] }
+
+/** The run's events as a case sees them: each step's recorded results (per attempt and visit), the gate answers,
+ *  and the path of the top-level steps. */
+function replay(events: ReturnType<typeof eventsOf>, runbook: Runbook): Recorded {
+  const { doc } = runbook;
+  const stepAt = (id: string) => (id.includes('/') ? nestedStep(id, doc, runbook.file) : stepById(doc, id));
+  const results = new Map<string, ScriptedResultDoc[]>();
+  const items = new Map<string, ScriptedResultDoc[]>();   // a for_each step's items, per visit
+  const gates: Recorded['gates'] = {};
+  const path: string[] = [];
+  for (const e of events) {
+    if (e.type === 'step-started' && path.length === 0 && !e.stepId.includes('/')) path.push(e.stepId);
+    else if (e.type === 'item-finished') (items.get(e.stepId) ?? items.set(e.stepId, []).get(e.stepId)!)[e.index] = scriptedOf(e.result);
+    else if (e.type === 'step-finished') {
+      const step = stepAt(e.stepId);
+      const loop = step?.for_each ? items.get(e.stepId) : undefined;
+      items.delete(e.stepId);
+      if (e.result.status === 'aborted' || e.result.status === 'skipped') continue; // cut short, or not run: nothing to pretend
+      // Computed from the results before them, never scripted: vars steps, and calls whose called runbook ran
+      // (the case runs it again on its own steps' recorded results, so its outputs are computed again too).
+      if (step && (stepKind(step) === 'vars' || (stepKind(step) === 'runbook' && calledRan(e.result, e.stepId, doc, runbook.file)))) continue;
+      // A for_each step's result follows from its items: each item's recorded result is scripted.
+      const scripted = loop ? { items: [...loop].map((r) => r ?? { status: 'ok' as const }) } : scriptedOf(e.result);
+      results.set(e.stepId, [...(results.get(e.stepId) ?? []), scripted]);
+    } else if (e.type === 'confirmation-answered' && e.how !== 'dry-run') setOwn(gates, e.stepId, e.answer);
+    else if (e.type === 'branch' && !e.from.includes('/') && e.to !== FALL_OFF && stepById(doc, e.to)) path.push(e.to);
+  }
+  return { results, gates, path };
 }
 
 function inputsOf(inputs: Record<string, unknown>): NonNullable<CaseDoc['inputs']> {
@@ -66,8 +82,20 @@ function inputsOf(inputs: Record<string, unknown>): NonNullable<CaseDoc['inputs'
   return out;
 }
 
+/** The called runbook ran to one of its ends (the result's value is its outcome) and loads from here: the case
+ *  runs it again rather than pretending its outcome. `id` may be nested (`call/…/step`). */
+function calledRan(r: StepResult, id: string, doc: RunbookDoc, file: string): boolean {
+  if (!(OUTCOMES as readonly string[]).includes(r.value ?? '')) return false;
+  let at: { doc: RunbookDoc; file: string } | undefined = { doc, file };
+  for (const part of id.split('/')) {
+    const step: StepDoc | undefined = at ? stepById(at.doc, part) : undefined;
+    at = step?.runbook && at ? calledRunbook(step, at.file) : undefined;
+  }
+  return at !== undefined;
+}
+
 /** The recorded result as a scripted one: the fields expressions and routes read, nothing about timing. */
-function scriptedOf(r: StepResult): ScriptedResultDoc {
+function scriptedOf(r: Omit<StepResult, 'items'>): ScriptedResultDoc {
   const out: ScriptedResultDoc = {};
   if (r.status === 'ok' || r.status === 'failed' || r.status === 'timeout') out.status = r.status;
   if (r.exitCode !== undefined) out.exitCode = r.exitCode;

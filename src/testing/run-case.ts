@@ -3,7 +3,6 @@
 import type { StepResult } from '../executors/types.js';
 import type { RunOutcome } from '../engine/events.js';
 import { Run } from '../engine/run.js';
-import { resolveInputs } from '../engine/inputs.js';
 import { FALL_OFF } from '../language/flow.js';
 import type { Runbook } from '../language/runbook.js';
 import { Redactor } from '../secrets/redactor.js';
@@ -11,6 +10,7 @@ import type { CaseDoc, CasesFileDoc } from './cases-schema.js';
 import { routeTaken, type Route } from './coverage.js';
 import { instantDoc } from './instant.js';
 import { Script } from './script.js';
+import { caseInputs } from './case-inputs.js';
 import { scriptedCaller, type CallSinks } from './called.js';
 
 export interface CaseRun {
@@ -31,7 +31,7 @@ export async function runCase(runbook: Runbook, file: CasesFileDoc, c: CaseDoc, 
   const doc = instantDoc(runbook.doc);
   const redactor = new Redactor();
   const given = Object.fromEntries(Object.entries({ ...file.inputs, ...c.inputs }).map(([k, v]) => [k, String(v)]));
-  const { values } = resolveInputs(doc, given, {}, redactor);
+  const { values } = caseInputs(doc, given, redactor);
   const script = new Script(c.steps);
   const sinks: CallSinks = { defaulted: new Set(), problems: [] };
   const run: Run = new Run({

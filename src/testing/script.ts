@@ -23,19 +23,22 @@ export class Script {
   }
 
   readonly executors: ExecutorSet = {
-    execute: async (action: Action, ctx: ExecContext) => this.resultFor(ctx.stepId, action),
+    execute: async (action: Action, ctx: ExecContext) => this.resultFor(ctx.stepId, action, ctx.item),
     close: async () => undefined,
   };
 
   callRunbook = async (step: StepDoc): Promise<StepResult> => this.resultFor(step.id, undefined);
 
-  private resultFor(stepId: string, action: Action | undefined): StepResult {
+  /** `item`: a for_each step's item (its index in the list), served its own result when the case gives one. */
+  private resultFor(stepId: string, action: Action | undefined, item?: number): StepResult {
     const given = this.steps[stepId];
     const list = given === undefined ? [] : Array.isArray(given) ? given : [given];
     const n = this.attempts.get(stepId) ?? 1;
     const scripted = list[Math.min(n, list.length) - 1];
     if (!scripted) this.defaulted.add(stepId);
-    return this.complete(stepId, action?.kind ?? 'runbook', scripted ?? {}, action);
+    const { items, ...whole } = scripted ?? {};
+    const mine = item !== undefined ? items?.[item] : undefined;
+    return this.complete(stepId, action?.kind ?? 'runbook', mine ?? whole, action);
   }
 
   /** Fills in what a real executor of this kind always reports, so expressions see realistic data. */

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, fstatSync, readdirSync, readFileSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
+import { toolEnv } from '../secrets/credential-env.js';
 
 /** flock(1)'s exit status when the lock is taken (chosen with -E). */
 const BUSY = 75;
@@ -22,7 +23,7 @@ function flockBinary(): string {
  *  process has it. `lastWriter` names the pid the transcript itself says writes it (when /proc cannot tell). */
 export function lockTranscript(fd: number, path: string, lastWriter?: () => number | undefined): void {
   const r = spawnSync(flockBinary(), ['--exclusive', '--nonblock', '--conflict-exit-code', String(BUSY), '3'], {
-    stdio: ['ignore', 'ignore', 'pipe', fd], encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe', fd], encoding: 'utf8', env: toolEnv(),
   });
   if (r.status === 0) return;
   if (r.status === BUSY) {

@@ -23,9 +23,16 @@ export interface ResumePoint {
   nested?: Record<string, ResumeState>;
 }
 
-/** The runbook a `runbook:` step calls, as it would load now (undefined when it cannot be loaded: the called
- *  runbook then starts over, as before). */
-export type LoadCalled = (step: StepDoc, callerFile: string) => { doc: RunbookDoc; file: string } | undefined;
+/** The runbook a `runbook:` step calls, as it would load now; throws (a UserError saying why) when it cannot be
+ *  loaded: a resume never starts a called runbook over that it cannot see. */
+export type LoadCalled = (step: StepDoc, callerFile: string) => { doc: RunbookDoc; file: string; sha256: string };
+
+export interface FindOptions {
+  loadCalled?: LoadCalled;
+  /** --force: continue inside a called runbook that changed since the run started (told through onForced). */
+  force?: boolean;
+  onForced?(change: { stepId: string; file: string; recordedSha256: string; currentSha256: string }): void;
+}
 
 interface Walk {
   current?: string;                 // the step the run was in
@@ -37,27 +44,42 @@ interface Walk {
   finished?: { outcome: string; ts: string };
   dryRun: boolean;
   loop?: ResumedLoop;               // current is a for_each that had started its items
+  branch?: { from: string; to: string }; // the last branch taken
 }
 
-export function findResumePoint(t: Transcript, doc: RunbookDoc, loadCalled?: LoadCalled, file = t.header.runbook.file): ResumePoint {
+export function findResumePoint(t: Transcript, doc: RunbookDoc, options: FindOptions | LoadCalled = {}, file = t.header.runbook.file): ResumePoint {
+  const opts = typeof options === 'function' ? { loadCalled: options } : options;
+  return pointOf(t.lines, doc, opts, file, undefined);
+}
+
+/** `calledBy`: this is the run of a runbook called by that step, rebuilt from its own lines. */
+function pointOf(lines: TranscriptLine[], doc: RunbookDoc, opts: FindOptions, file: string, calledBy: string | undefined): ResumePoint {
   const walk: Walk = { settled: false, started: false, results: {}, captures: {}, visits: {}, dryRun: false };
-  for (const line of t.lines) follow(walk, line, doc);
+  for (const line of lines) follow(walk, line, doc);
   if (walk.finished) throw new UserError(`this run already finished (${walk.finished.outcome} at ${walk.finished.ts}); start a new run instead`);
-  const stepId = walk.current ?? doc.steps[0]!.id;
+  let stepId = walk.current ?? doc.steps[0]!.id;
   if (walk.current === undefined) setOwn(walk.visits, stepId, 1);
-  const step = stepById(doc, stepId);
-  if (!step) {
-    const ended = stepId.startsWith('__') || stepId.startsWith('$');
-    throw new UserError(ended
+  let step = stepById(doc, stepId);
+  const ended = !step || stepKind(step) === 'end';
+  // A called runbook that had reached its end when the calling step's own record was cut off: its end is
+  // rebuilt (the branch into it taken again from the recorded result), nothing inside it runs again.
+  if (ended && calledBy !== undefined && walk.branch && walk.branch.to === stepId && stepById(doc, walk.branch.from)) {
+    stepId = walk.branch.from;
+    step = stepById(doc, stepId);
+    walk.settled = true;
+  } else if (!step) {
+    const over = stepId.startsWith('__') || stepId.startsWith('$');
+    throw new UserError(over
       ? `the run had already reached its end (${stepId}) when the transcript stops; nothing is left to run`
       : `the run stopped at step '${stepId}', which the runbook no longer has`);
+  } else if (ended) {
+    throw new UserError(`the run had already reached its end step '${stepId}' when the transcript stops; nothing is left to run`);
   }
-  if (stepKind(step) === 'end') throw new UserError(`the run had already reached its end step '${stepId}' when the transcript stops; nothing is left to run`);
   const phase = walk.settled ? 'route' : 'enter';
-  const nested = phase === 'enter' && walk.started && stepKind(step) === 'runbook' && loadCalled
-    ? nestedPoint(innerLines(t.lines, stepId), step, file, loadCalled) : undefined;
+  const nested = phase === 'enter' && walk.started && stepKind(step!) === 'runbook' && opts.loadCalled
+    ? nestedPoint(innerVisit(lines, stepId), step!, file, opts, calledBy) : undefined;
   // A for_each in flight goes on with the list it was acting on, without the items that finished.
-  const loop = !walk.settled && walk.loop?.stepId === stepId && step.for_each ? walk.loop : undefined;
+  const loop = !walk.settled && walk.loop?.stepId === stepId && step!.for_each ? walk.loop : undefined;
   return {
     stepId, phase, started: walk.started, dryRun: walk.dryRun,
     context: { inputs: {}, results: walk.results, captures: walk.captures, visits: walk.visits, ...(loop ? { resumedLoop: loop } : {}) },
@@ -65,28 +87,46 @@ export function findResumePoint(t: Transcript, doc: RunbookDoc, loadCalled?: Loa
   };
 }
 
-/** Where the runbook called by `step` stopped, from its own lines (ids relative to it). undefined when nothing
- *  inside it had started, or when it cannot be told (then it starts over). */
-function nestedPoint(lines: TranscriptLine[], step: StepDoc, callerFile: string, loadCalled: LoadCalled): ResumeState | undefined {
-  const called = loadCalled(step, callerFile);
-  if (!called || !lines.length || !called.doc.steps[0]) return undefined;
+/** Where the runbook called by `step` stopped, from its own lines (ids relative to it); undefined when nothing
+ *  inside it had started (it then starts, from its top: nothing of it ran). A called runbook that cannot be
+ *  loaded, or changed since (without --force), is refused, never started over. */
+function nestedPoint(visit: InnerVisit, step: StepDoc, callerFile: string, opts: FindOptions, calledBy: string | undefined): ResumeState | undefined {
+  const { lines, called } = visit;
+  if (!lines.length) return undefined;
+  const where = `${calledBy ? `${calledBy}/` : ''}${step.id}`;
+  let now: ReturnType<LoadCalled>;
   try {
-    const t = { lines } as unknown as Transcript;
-    // The called run's own start and finish are not recorded (they are the calling step's): enter its first
-    // step, and end as the calling run did — interrupted (the calling step is in flight), so a step inside that
-    // the interruption stopped ('aborted') runs again instead of counting as failed.
-    const started: TranscriptLine = { type: 'run-started', runId: '', runbook: { name: '', title: '', file: '', sha256: '' }, inputs: {}, dryRun: false, seq: 0, ts: '' };
-    const stopped: TranscriptLine = { type: 'run-finished', outcome: 'interrupted', message: '', durationMs: 0, steps: { ok: 0, failed: 0, skipped: 0 }, seq: 0, ts: '' };
-    const p = findResumePoint({ ...t, lines: [started, ...lines, stopped] }, called.doc, loadCalled, called.file);
+    now = opts.loadCalled!(step, callerFile);
+  } catch (e) {
+    throw new UserError(`cannot resume: the run was inside the runbook called by step '${where}' (${step.runbook?.name ?? '?'}), which cannot be loaded now: ${(e as Error).message}`);
+  }
+  if (called && called.sha256 !== now.sha256) {
+    if (!opts.force) {
+      throw new UserError(`the runbook ${now.file} called by step '${where}' has changed since this run started (sha256 ${called.sha256.slice(0, 12)} → ${now.sha256.slice(0, 12)}); ` +
+        'check the change, then resume with --force to continue with it as it is now');
+    }
+    opts.onForced?.({ stepId: where, file: now.file, recordedSha256: called.sha256, currentSha256: now.sha256 });
+  }
+  // The called run's own start and finish are not recorded (they are the calling step's): enter its first
+  // step, and end as the calling run did — interrupted (the calling step is in flight), so a step inside that
+  // the interruption stopped ('aborted') runs again instead of counting as failed.
+  const started: TranscriptLine = { type: 'run-started', runId: '', runbook: { name: '', title: '', file: '', sha256: '' }, inputs: {}, dryRun: false, seq: 0, ts: '' };
+  const stopped: TranscriptLine = { type: 'run-finished', outcome: 'interrupted', message: '', durationMs: 0, steps: { ok: 0, failed: 0, skipped: 0 }, seq: 0, ts: '' };
+  try {
+    const p = pointOf([started, ...lines, stopped], now.doc, opts, now.file, where);
     return { stepId: p.stepId, phase: p.phase, started: p.started, context: p.context, ...(p.nested ? { nested: p.nested } : {}) };
-  } catch {
-    return undefined; // e.g. it had reached its end step: the called runbook runs again from its start, as before
+  } catch (e) {
+    if (!(e instanceof UserError) || e.message.includes(`step '${where}`)) throw e;
+    throw new UserError(`inside the runbook called by step '${where}': ${e.message}`);
   }
 }
 
-/** The lines of the runbook called by `stepId` during its last visit, with the prefix taken off. A visit that a
- *  resume continued inside the called runbook (a `resumed` line at the step, then its start) is the same visit. */
-function innerLines(lines: TranscriptLine[], stepId: string): TranscriptLine[] {
+interface InnerVisit { lines: TranscriptLine[]; called?: { file: string; sha256: string } }
+
+/** The lines of the runbook called by `stepId` during its last visit, with the prefix taken off, and the file it
+ *  was as it started (its latest `called-runbook` line). A visit that a resume continued inside the called
+ *  runbook (a `resumed` line at the step, then its start) is the same visit. */
+function innerVisit(lines: TranscriptLine[], stepId: string): InnerVisit {
   let start = 0;
   let continued = false;
   lines.forEach((l, i) => {
@@ -96,14 +136,16 @@ function innerLines(lines: TranscriptLine[], stepId: string): TranscriptLine[] {
   const prefix = `${stepId}/`;
   const strip = (id: string) => id.slice(prefix.length);
   const out: TranscriptLine[] = [];
+  let called: InnerVisit['called'];
   for (const l of lines.slice(start)) {
+    if (l.type === 'called-runbook' && l.stepId === stepId) { called = { file: l.runbook.file, sha256: l.runbook.sha256 }; continue; }
     if (l.type === 'branch') { if (l.from.startsWith(prefix)) out.push({ ...l, from: strip(l.from), to: strip(l.to) }); continue; }
     if ('stepId' in l && typeof l.stepId === 'string' && l.stepId.startsWith(prefix)) out.push({ ...l, stepId: strip(l.stepId) } as TranscriptLine);
   }
-  return out;
+  return { lines: out, ...(called ? { called } : {}) };
 }
-/** A called runbook's events belong to the calling step, which is in flight until its own step-finished
- *  and, on resume, runs again (the called runbook from its start). */
+/** A called runbook's events belong to the calling step, which is in flight until its own step-finished; on
+ *  resume the called runbook continues where it stopped (pointOf, nestedPoint). */
 function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
   if (isNested(line.type === 'branch' ? line.from : 'stepId' in line ? line.stepId : undefined)) return;
   switch (line.type) {
@@ -121,6 +163,7 @@ function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
       if (line.stepId === walk.current) walk.started = true;
       break;
     case 'branch':
+      walk.branch = { from: line.from, to: line.to };
       enter(walk, line.to);
       break;
     case 'step-finished':

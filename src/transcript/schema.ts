@@ -11,12 +11,20 @@ import { CLASSIFICATIONS } from '../executors/types.js';
 export const FORMAT_VERSION = 1;
 
 const doc = (description: string) => ({ description });
+
+/** Marks a string field that names or identifies rather than carries data (a step id, a time, a hash, who ran it):
+ *  the redactor never masks it (secrets/mask-event.ts), so a secret that happens to be a short word cannot turn a
+ *  step id, a column name or a timestamp into `****`. Enumerated fields (literals) and numbers are never masked
+ *  either; every other string, and anything of type unknown, is data and is masked. Not part of the JSON Schema. */
+export const STRUCTURAL: unique symbol = Symbol('structural');
+const Id = (description?: string) => Type.String({ ...(description ? doc(description) : {}), [STRUCTURAL]: true });
+const OptId = (description?: string) => Type.Optional(Id(description));
 const literals = <T extends string>(values: readonly T[], description: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), doc(description));
 
 const Meta = {
   seq: Type.Integer({ minimum: 0, ...doc('Position of the line in the transcript, from 0 (the header); never reused, also across resumes.') }),
-  ts: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$', ...doc('When the line was written (UTC, ISO 8601).') }),
+  ts: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$', ...doc('When the line was written (UTC, ISO 8601).'), [STRUCTURAL]: true }),
 };
 
 const Str = Type.String();
@@ -29,21 +37,21 @@ const ResultFields = {
   status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'How the step ended.'),
   durationMs: Type.Number(),
   exitCode: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
-  signal: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  signal: Type.Optional(Type.Union([Id(), Type.Null()])),
   stdout: OptStr('Bounded by the executor: head and tail, the middle elided.'),
   stderr: OptStr(),
   outputBytes: Type.Optional(Type.Number()),
   rows: Type.Optional(Type.Array(Anything, doc('The first rows, up to 10,000 rows and 1 MiB (as JSON); the rest are counted in rowsOmitted.'))),
   rowCount: Type.Optional(Type.Number(doc('Every row the statement returned (or, for a write without rows, affected).'))),
   rowsOmitted: Type.Optional(Type.Integer({ minimum: 1, ...doc('Rows returned but not kept (over the row or byte limit).') })),
-  bytesOmitted: Type.Optional(Type.Integer({ minimum: 0, ...doc('The JSON size of the rows not kept.') })),
-  columns: Type.Optional(Type.Array(Str)),
+  bytesOmitted: Type.Optional(Type.Integer({ minimum: 0, ...doc('About the JSON size of the rows not kept: measured for the first that did not fit, estimated from the cells (no serialising) for the rest.') })),
+  columns: Type.Optional(Type.Array(Id(), doc('Column names: the keys of each row.'))),
   classification: Type.Optional(Classification),
   value: OptStr('Prompt answer or manual choice.'),
   error: OptStr('One line, secrets masked.'),
   details: Type.Optional(Anything),
   truncated: Type.Optional(Type.Object({
-    fields: Type.Array(Str, doc('The result fields left out of this record.')),
+    fields: Type.Array(Id(), doc('The result fields left out of this record.')),
     reason: Type.String(doc('Why: the record was over the line limit, or could not be serialised.')),
   }, { additionalProperties: false, ...doc('Present only when the step-finished record could not be written whole: the step did finish, and this is what was kept.') })),
 };
@@ -70,95 +78,122 @@ const PromptAction = Type.Object({
   choices: Type.Optional(Type.Array(Str)), secret: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
+const AddressFields = {
+  engine: literals(['postgres', 'mysql', 'mariadb'] as const, 'From the URL\'s scheme.'),
+  host: Id('The host the URL names (or the Unix socket\'s path).'), port: Type.Optional(Type.Integer()),
+  database: OptId('The database, as the URL (or PGDATABASE) names it.'), user: OptId('The user, as the URL (or PGUSER) names it.'),
+};
+const Address = Type.Object(AddressFields, { additionalProperties: false });
+
 /** The fields of each engine event (src/engine/events.ts), without the line's seq and ts. */
 const EVENT_FIELDS = {
   'run-started': {
-    runId: Str,
-    runbook: Type.Object({ name: Str, title: Str, file: Str, sha256: Str }, { additionalProperties: false }),
+    runId: Id(),
+    runbook: Type.Object({ name: Id(), title: Str, file: Id(), sha256: Id() }, { additionalProperties: false }),
     inputs: Type.Record(Type.String(), Type.Unknown(), doc('Input values; secrets masked as ****.')),
     target: OptStr('The database the run is about (password masked).'),
     dryRun: Type.Boolean(),
-    resumedFrom: OptStr('Set when this run continued an interrupted one: the step it resumed at.'),
+    resumedFrom: OptId('Set when this run continued an interrupted one: the step it resumed at.'),
   },
   'step-started': {
-    stepId: Str, title: Str, kind: literals(STEP_KINDS, 'Step kind.'), attempt: Type.Integer({ minimum: 1 }),
+    stepId: Id(), title: Str, kind: literals(STEP_KINDS, 'Step kind.'), attempt: Type.Integer({ minimum: 1 }),
     command: OptStr('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
     where: OptStr('A shell step that names a target: where it ran (`ssh db-1 [target db_host]`, or this machine and why).'),
-    dryRun: Type.Optional(literals(['ran', 'sandboxed', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox (shell), or only shown.')),
+    dryRun: Type.Optional(literals(['ran', 'sandboxed', 'sandboxed-offline', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox with the network (shell the lint proved to read only), ran in the sandbox offline (any other shell), or only shown.')),
   },
   'step-process': {
-    stepId: Str,
+    stepId: Id(),
     pid: Type.Integer(doc('The step supervisor, leader of the step\'s process group.')),
     pgid: Type.Integer(doc('The step\'s process group: resume refuses while any process of it is alive.')),
-    bootId: OptStr('The kernel boot the group ran in (a group id means nothing after a reboot).'),
+    bootId: OptId('The kernel boot the group ran in (a group id means nothing after a reboot).'),
     startTicks: Type.Optional(Type.Integer(doc('Start time of the leader, in clock ticks since boot: a later process reusing the id is not the step\'s.'))),
   },
   'target-identified': {
-    stepId: Type.String(doc('The step that first reached the target.')),
-    connection: Type.String(doc('The connection name, or `$host` for the machine shell steps run on.')),
+    stepId: Id('The step that first reached the target.'),
+    connection: Id('The connection name, or `$host` for the machine shell steps run on.'),
+    // The identity a resume compares: masked, it would no longer match the server that answers then.
     target: Type.Object({
       engine: literals(['postgres', 'mysql', 'mariadb', 'host'] as const, 'What answered.'),
-      host: Str, port: Type.Optional(Type.Integer()), database: OptStr(), user: OptStr(),
-      server: Type.String(doc('The server\'s own identity (PostgreSQL system_identifier, MySQL server_uuid, MariaDB hostname/port/datadir, machine-id).')),
+      host: Id(), port: Type.Optional(Type.Integer()), database: OptId(), user: OptId(),
+      server: Id('The server\'s own identity (PostgreSQL system_identifier, MySQL server_uuid, MariaDB hostname/port/datadir, machine-id).'),
       weak: Type.Optional(Type.Boolean(doc('The identity could not be read; addresses stand in for it.'))),
     }, { additionalProperties: false }),
   },
+  'step-session': {
+    stepId: Id(),
+    connection: Id('The connection name, as the step named it (inside a called runbook: that runbook\'s name for it).'),
+    session: Type.Object({
+      engine: literals(['postgres', 'mysql', 'mariadb'] as const, 'The server reached.'),
+      backend: Type.Integer(doc('PostgreSQL backend pid; MySQL/MariaDB connection id.')),
+      started: Id('PostgreSQL: when the backend started (epoch seconds); MySQL/MariaDB: when the server started (epoch seconds, ±1 s): an id alone is reused.'),
+      server: Id('The server\'s own identity, as in target-identified: the session is looked for on that server only.'),
+    }, { additionalProperties: false, ...doc('Written before a destructive statement is sent: a resume refuses (or, with --wait-for-orphans, waits) while this session still runs on the server.') }),
+  },
+  'connection-addresses': {
+    calledFrom: OptId('A called runbook\'s connections: the calling step(s), `call` or `outer/inner`.'),
+    connections: Type.Record(Type.String(), Address, doc('By connection name: where its URL leads as the run starts (connections whose URL needs a step\'s result are left out). A resume compares each with where it leads now.')),
+  },
+  'called-runbook': {
+    stepId: Id('The calling `runbook:` step (inside a called runbook: `outer/inner`).'),
+    runbook: Type.Object({ name: Id(), file: Id('Absolute path of the called runbook.'), sha256: Id() }, { additionalProperties: false,
+      ...doc('The called runbook as its run started: a resume continuing inside it refuses a changed file unless --force.') }),
+  },
   'already-ran': {
-    stepId: Type.String(doc('A step that finished before the interruption (inside a called runbook: `call/inner`): not run again.')),
+    stepId: Id('A step that finished before the interruption (inside a called runbook: `call/inner`): not run again.'),
     status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'Its recorded result.'),
   },
-  'step-output': { stepId: Str, stream: literals(['stdout', 'stderr'] as const, 'Stream.'), chunk: Str },
-  'step-finished': { stepId: Str, result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()) },
+  'step-output': { stepId: Id(), stream: literals(['stdout', 'stderr'] as const, 'Stream.'), chunk: Str },
+  'step-finished': { stepId: Id(), result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()) },
   'step-skipped': {
-    stepId: Str, reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
+    stepId: Id(), reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
     because: Type.Optional(literals(['destructive', 'no-sandbox', 'safe-because', 'remote'] as const, 'A dry run: why the step was only shown (remote: it runs on a target, where no sandbox can hold it).')),
     items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step in a dry run: the items a real run would act on.'))),
   },
   branch: {
-    from: Str, to: Str, via: literals(['on', 'next', 'then', 'failure'] as const, 'Which kind of route.'),
+    from: Id(), to: Id(), via: literals(['on', 'next', 'then', 'failure'] as const, 'Which kind of route.'),
     expression: OptStr('The `on` key or branch condition.'), value: Type.Optional(Type.Unknown()),
   },
   'confirmation-requested': {
-    stepId: Str, title: Str, command: Str, target: OptStr(), description: OptStr(), blastRadius: OptStr(), question: Str,
+    stepId: Id(), title: Str, command: Str, target: OptStr(), description: OptStr(), blastRadius: OptStr(), question: Str,
     risk: literals(['normal', 'high'] as const, 'high: the answer is typed.'), resumed: Type.Boolean(doc('Asked again after a resume.')),
-    connection: OptStr('SQL: the name of the connection.'),
+    connection: OptId('SQL: the name of the connection.'),
     env: Type.Optional(Type.Record(Type.String(), Type.String(), doc("Shell: the step's env: values, secrets masked."))),
     cwd: OptStr("Shell: the step's working directory."),
-    timeout: OptStr("The step's time limit."),
+    timeout: OptId("The step's time limit."),
     attempts: Type.Optional(Type.Integer({ minimum: 1, ...doc('How many runs of the action the one approval covers (retry.attempts).') })),
     covers: OptStr('In words: what the one approval covers (retries, wait polls, a called runbook).'),
     items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step: every item the approval covers.'))),
     itemsDone: Type.Optional(Type.Integer({ minimum: 0, ...doc('Items that had already run before a resume (not listed, not run again).') })),
   },
   'confirmation-answered': {
-    stepId: Str, answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Str,
+    stepId: Id(), answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Id('Who answered.'),
     how: literals(['key', 'typed', 'flag', 'dry-run'] as const, 'How it was given.'), waitedMs: Type.Number(),
   },
-  'question-asked': { questionId: Str, question: Type.Object({ stepId: Str, action: Type.Union([ManualAction, PromptAction]) }, { additionalProperties: false }) },
+  'question-asked': { questionId: Id(), question: Type.Object({ stepId: Id(), action: Type.Union([ManualAction, PromptAction]) }, { additionalProperties: false }) },
   'question-answered': {
-    questionId: Str, stepId: Str, answer: Str,
+    questionId: Id(), stepId: Id(), answer: Str,
     how: Type.Optional(literals(['key', 'typed', 'stdin'] as const, 'How the answer came: a key (a choice), typed text, or a line on stdin (plain mode).')),
     waitedMs: Type.Optional(Type.Number(doc('From the question being asked to the answer.'))),
   },
-  note: { text: Str, by: Str, stepId: OptStr() },
+  note: { text: Str, by: Id(), stepId: OptId() },
   'loop-started': {
-    stepId: Str,
+    stepId: Id(),
     items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), label: Str, value: Type.Unknown() }, { additionalProperties: false }),
       doc('The list a for_each step acts on, fixed before it starts (for a destructive step, the list its gate showed).')),
   },
   'wait-polled': {
-    stepId: Str, poll: Type.Integer({ minimum: 1, ...doc('Which poll of the wait step this was (1 is the first).') }),
+    stepId: Id(), poll: Type.Integer({ minimum: 1, ...doc('Which poll of the wait step this was (1 is the first).') }),
     condition: Type.String(doc('The `until` expression, still false.')),
     last: Type.String(doc('What the poll saw, in one line (status, rows, last output line).')),
     nextInMs: Type.Number(doc('How long until the next poll.')),
-    deadlineAt: Type.String(doc('When the wait gives up (UTC, ISO 8601): its `for`, or the run\'s deadline if sooner.')),
+    deadlineAt: Id('When the wait gives up (UTC, ISO 8601): its `for`, or the run\'s deadline if sooner.'),
   },
   'item-finished': {
-    stepId: Str, index: Type.Integer({ minimum: 0 }), label: Str,
+    stepId: Id(), index: Type.Integer({ minimum: 0 }), label: Str,
     result: Type.Omit(StepResultSchema, ['items'], doc('The item\'s result; resume does not run a finished item again.')),
   },
   'run-finished': {
-    outcome: literals(['resolved', 'escalate', 'failed', 'aborted', 'interrupted'] as const, 'How the run ended. interrupted: the terminal went away or the process was told to stop (SIGHUP, SIGTERM); `runbook resume` continues it.'), message: Str, stepId: OptStr(),
+    outcome: literals(['resolved', 'escalate', 'failed', 'aborted', 'interrupted'] as const, 'How the run ended. interrupted: the terminal went away or the process was told to stop (SIGHUP, SIGTERM); `runbook resume` continues it.'), message: Str, stepId: OptId(),
     durationMs: Type.Number(), steps: Type.Object({ ok: Type.Number(), failed: Type.Number(), skipped: Type.Number() }, { additionalProperties: false }),
   },
 } satisfies Record<RunEvent['type'], TProperties>;
@@ -167,26 +202,27 @@ const EVENT_FIELDS = {
 const RECORD_FIELDS = {
   header: {
     format: Type.Integer({ minimum: 1, ...doc('Transcript format version.') }),
-    runbook: Type.Object({ name: Str, title: Str, file: Type.String(doc('Absolute path of the runbook when the run started.')), sha256: Str }, { additionalProperties: false }),
-    engineVersion: Str,
-    operator: Str,
-    host: Str,
+    runbook: Type.Object({ name: Id(), title: Str, file: Id('Absolute path of the runbook when the run started.'), sha256: Id() }, { additionalProperties: false }),
+    engineVersion: Id(),
+    operator: Id(),
+    host: Id(),
     pid: Type.Integer(doc('Process id of the run: resume refuses while it is still alive on this host.')),
     inputs: Type.Record(Type.String(), Type.Unknown(), doc('Input values; secrets masked as ****.')),
     target: OptStr(),
     argv: Type.Array(Str, doc('The command line, secrets masked.')),
   },
   resumed: {
-    stepId: Type.String(doc('Where the run continues.')),
+    stepId: Id('Where the run continues.'),
     phase: literals(['enter', 'route'] as const, 'enter: the step runs again; route: it had finished, only its branch is taken.'),
-    operator: Str, host: Str, pid: Type.Integer(), engineVersion: Str,
+    operator: Id(), host: Id(), pid: Type.Integer(), engineVersion: Id(),
     argv: Type.Array(Str),
-    sha256: Type.String(doc('Of the runbook as it is now.')),
-    forced: Type.Optional(Type.Object({ recordedSha256: Str, currentSha256: Str }, { additionalProperties: false, ...doc('--force: the runbook had changed since the run started.') })),
+    sha256: Id('Of the runbook as it is now.'),
+    forced: Type.Optional(Type.Object({ recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false, ...doc('--force: the runbook had changed since the run started.') })),
+    retarget: Type.Optional(Type.Literal(true, doc('--retarget: the run continued on whatever its connections lead to now; the addresses and targets recorded after this line are the ones later resumes compare with.'))),
     tornLines: Type.Optional(Type.Integer({ minimum: 1, ...doc('The interruption left a partly written last line (skipped by readers; its seq is not reused).') })),
   },
   'output-dropped': {
-    stepId: Str, attempt: Type.Integer({ minimum: 1 }),
+    stepId: Id(), attempt: Type.Integer({ minimum: 1 }),
     recordedBytes: Type.Integer({ minimum: 0 }), droppedBytes: Type.Integer({ minimum: 1 }), limitBytes: Type.Integer({ minimum: 1 }),
   },
 } satisfies Record<string, TProperties>;

@@ -10,7 +10,9 @@ import { closeQuietly, isUnsyncable, syncFile, writeAll } from './file.js';
 export const SYNCED_AT_ONCE = new Set(['header', 'resumed', 'run-started', 'run-finished', 'confirmation-requested',
   'confirmation-answered', 'question-asked', 'question-answered', 'note',
   // A for_each's list and each finished item: resume must never act on a finished item again.
-  'loop-started', 'item-finished']);
+  'loop-started', 'item-finished',
+  // The server session a destructive statement is about to be sent on: resume asks whether it still runs.
+  'step-session']);
 
 /** A step's start or finish is on the disk within about this long (plus the fsync itself). */
 export const SYNC_INTERVAL_MS = 20;

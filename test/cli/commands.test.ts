@@ -114,3 +114,26 @@ test('run refuses a missing required input with one line naming the flag and env
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--input takes name=value/);
 });
+
+test('a runbook refused for its errors lists them first, then its warnings (run, show, graph; its own and its calls\')', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+  const marker = join(dir, 'ran');
+  // A warning on line 5 (a skip into resolved), an error below it (an unknown step), a call to a broken runbook.
+  writeFileSync(join(dir, 'broken.yaml'), 'not: a runbook\n');
+  const own = 'name: w\ntitle: W\nsteps:\n  - id: restart\n    destructive: true\n    shell: touch ' + marker + '\n  - id: done\n    end: resolved\n  - id: odd\n    shell: echo\n    next: nowhere\n';
+  const calls = own.replace('    next: nowhere\n', '  - id: call\n    runbook: { name: ./broken.yaml }\n');
+  for (const [name, text, first] of [['own', own, /unknown step 'nowhere'/], ['calls', calls, /the called runbook has errors/]] as const) {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, text);
+    for (const args of [['run', file, '--plain', '--yes', '--no-transcript'], ['show', file], ['graph', file]]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      const lines = r.stderr.trim().split('\n').map((l) => l.replace(/^runbook: /, ''));
+      const severities = lines.map((l) => / (error|warning): /.exec(l)?.[1]);
+      assert.match(lines[0]!, first, `${args.join(' ')}: ${r.stderr}`);
+      assert.deepEqual(severities, [...severities].sort(), `${args.join(' ')}: errors, then warnings: ${r.stderr}`);
+      assert.ok(severities.includes('warning'), `${args.join(' ')}: the warning is still listed: ${r.stderr}`);
+    }
+  }
+  assert.equal(existsSync(marker), false, 'nothing ran');
+});

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness } from '../helpers/scripted.js';
+import { until } from '../helpers/poll.js';
 
 const BRANCHING = `
 name: branching
@@ -146,7 +147,7 @@ for (const [answer, outcome, ran] of [['yes', 'resolved', true], ['skip', 'escal
 test('gate: nothing moves a gate but confirm() for that step', async () => {
   const h = harness(GATED, {}, { inputs: { n: '3' } });
   const done = h.run.start();
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => h.run.pendingGate, 20_000, 'the gate'); // hang guard: ~1 ms idle (a 50 ms sleep lost under load, #20)
   assert.equal(h.run.pendingGate?.stepId, 'kill');
   assert.equal(h.run.confirm('count', 'yes'), false);
   assert.equal(h.calls.some((c) => c.stepId === 'kill'), false);
@@ -221,7 +222,9 @@ steps:
     shell: sleep 600
 `, { hang: (_a, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => { sawAbort = true; resolve({ status: 'aborted' }); })) });
   const done = h.run.start();
-  setTimeout(() => h.run.abort('operator pressed Ctrl-C'), 30);
+  // Aborted once the step runs (a 30 ms timer could fire before it started under load, #20). Hang guard: ~1 ms idle.
+  await until(() => h.calls.some((c) => c.stepId === 'hang'), 20_000, 'the step to run');
+  h.run.abort('operator pressed Ctrl-C');
   const end = await done;
   assert.equal(end.outcome, 'aborted');
   assert.equal(end.message, 'operator pressed Ctrl-C');

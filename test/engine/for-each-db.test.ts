@@ -1,6 +1,8 @@
 // for_each on real PostgreSQL and MariaDB: a destructive loop over idle sessions has one gate that lists every
 // session, and ends exactly the sessions it listed. Sessions opened after the gate survive; a dry run, a declined
 // gate and an over-long list end none. The sessions are the lab's held application connections.
+// The same servers carry the --from-transcript round trip of a real run through every step kind (the for_each
+// among them with mixed item results): the case written from its transcript passes `runbook test` on the same path.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,9 @@ import { createExecutors } from '../../src/executors/index.js';
 import { holdConnections, startServer, type HeldConnections, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { readRunbook } from '../../src/language/runbook.js';
 import { Redactor } from '../../src/secrets/redactor.js';
-import { runCli } from '../runbooks/helpers.js';
+import { readEvents, runCli } from '../runbooks/helpers.js';
+import { EVERY_KIND_ANSWERS, writeEveryKind } from '../testing/every-kind.js';
+import { adminQuery } from '../db/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runbook-foreach-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -191,6 +195,36 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
       assert.ok(!readFileSync(transcript, 'utf8').includes('"item-finished"'));
     });
 
+    it('a real run through every step kind becomes a case that passes runbook test on the same path (real run and dry run)', async () => {
+      const here = mkdtempSync(join(dir, `${engine}-every-`));
+      const file = writeEveryKind(here);
+      const cases = join(here, 'every.cases.yaml');
+      const inputs = ['--input', `url=${server.adminUrl()}`, '--input', `port=${server.port}`, '--input', `state=${here}`];
+      const real = await runCli(['run', file, '--plain', '--approve', 'restart', '--transcript', join(here, 'real.jsonl'), ...inputs], { input: EVERY_KIND_ANSWERS });
+      assert.equal(real.code, 0, real.stdout + real.stderr);
+      assert.match(real.stdout, /n=3 dry=false items ok=2 ticket=INC-1 child=escalate failed=1 deep=replica/);
+      const dry = await runCli(['run', file, '--plain', '--dry-run', '--transcript', join(here, 'dry.jsonl'), ...inputs], { input: EVERY_KIND_ANSWERS });
+      assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+      assert.match(dry.stdout, /n=3 dry=true items ok=2 ticket=INC-1 child=escalate failed=1 deep=replica/);
+      for (const t of ['real', 'dry']) {
+        const made = await runCli(['test', '--from-transcript', join(here, `${t}.jsonl`), '-o', cases]);
+        assert.equal(made.code, 0, made.stdout + made.stderr);
+      }
+      const written = readFileSync(cases, 'utf8');
+      // Per-item results, at the top and inside the called runbook; the calls run again (not scripted).
+      assert.match(written, /\n {6}each:\n {8}items:\n {10}- status: ok\n(?: {12}.*\n)* {10}- status: failed\n/);
+      assert.match(written, /\n {6}call\/each:\n {8}items:\n/);
+      assert.match(written, /\n {6}call\/deeper\/which:\n {8}status: ok\n {8}value: replica\n/);
+      assert.doesNotMatch(written, /\n {6}(call|call\/deeper|sizes|call\/half):\n/, 'calls and vars steps are computed again, not scripted');
+      const tested = await runCli(['test', file, '--cases', cases, '--no-require-full-coverage']);
+      assert.equal(tested.code, 0, tested.stdout + tested.stderr);
+      assert.match(tested.stdout, /2 cases: 2 passed, 0 failed/);
+      // The same path as the real run: the case's path is the run's, and it passed.
+      const taken = (t: string) => readEvents(join(here, `${t}.jsonl`)).filter((e) => e.type === 'branch' && !String(e.from).includes('/')).map((e) => String(e.to));
+      assert.deepEqual(taken('real'), ['sizes', 'port', 'up', 'flaky', 'each', 'look', 'ticket', 'call', 'restart', 'done']);
+      assert.deepEqual(taken('dry'), taken('real'));
+    });
+
     it('a list longer than max_items fails before ending anything, and asks nothing', async () => {
       await releaseAll();
       await hold(4);
@@ -203,5 +237,86 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
       const text = readFileSync(transcript, 'utf8');
       assert.ok(!text.includes('"confirmation-requested"') && !text.includes('"item-finished"'));
     });
+
+    if (engine === 'mariadb') {
+      it("pool-exhausted's KILL QUERY stops only the statement listed: a session that moved on to another one is left alone", async () => {
+        await releaseAll();
+        const moving = await mysql.createConnection({ uri: server.url() });
+        const staying = await mysql.createConnection({ uri: server.url() });
+        try {
+          const movingId = await connectionId(moving);
+          const first = moving.query('SELECT SLEEP(600) AS slept').catch((e: Error) => e);
+          const stays = staying.query('SELECT SLEEP(601) AS slept').catch((e: Error) => e);
+          await runningQuery(server, movingId, 'SLEEP(600)');
+          let second: Promise<unknown> | undefined;
+          const { finished, events } = await runLongQueryKill(server, async () => {
+            // Between the list and the approval the pooled session's statement ends and it starts another.
+            await adminQuery(server, `KILL QUERY ${movingId}`);
+            await first;
+            second = moving.query('SELECT SLEEP(602) AS slept').catch((e: Error) => e);
+            await runningQuery(server, movingId, 'SLEEP(602)');
+          });
+          assert.equal(finished.outcome, 'escalate', finished.message);
+          const items = events.filter((e) => e.type === 'item-finished').map((e) => e.type === 'item-finished' && [e.label.split(' ')[1], e.result.status, e.result.error ?? '']);
+          assert.equal(items.length, 2, JSON.stringify(items));
+          const moved = items.find((i) => i && i[0] === String(movingId));
+          assert.ok(moved && moved[1] === 'failed' && /Unknown query id/i.test(String(moved[2])), `the moved-on session's item: ${JSON.stringify(moved)}`);
+          assert.ok(items.some((i) => i && i[0] !== String(movingId) && i[1] === 'ok'), 'the statement that stayed was stopped');
+          await stays; // the listed statement that was still running ended (killed)
+          assert.ok(await runningQuery(server, movingId, 'SLEEP(602)'), 'the new statement still runs');
+          await adminQuery(server, `KILL QUERY ${movingId}`);
+          await second;
+        } finally {
+          await moving.end().catch(() => undefined);
+          await staying.end().catch(() => undefined);
+        }
+      });
+    }
   });
+}
+
+async function connectionId(c: mysql.Connection): Promise<number> {
+  const [rows] = await c.query('SELECT CONNECTION_ID() AS id');
+  return Number((rows as { id: number }[])[0]!.id);
+}
+
+/** Waits until session `id` runs a statement holding `text` (a hang guard: it starts within milliseconds). */
+async function runningQuery(server: LabServer, id: number, text: string): Promise<true> {
+  for (let i = 0; i < 300; i++) {
+    const rows = await adminQuery(server, 'SELECT INFO AS info FROM information_schema.PROCESSLIST WHERE ID = ?', [id]);
+    if (String(rows[0]?.info ?? '').includes(text)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`session ${id} never ran ${text}`);
+}
+
+/** pool-exhausted's own long-queries and kill-long-mysql steps, as they are in the built-in runbook, in a runbook
+ *  of their own: list every running statement, then (behind the gate, answered after `atGate`) stop each. */
+async function runLongQueryKill(server: LabServer, atGate: () => Promise<void>) {
+  const pool = readRunbook(join(import.meta.dirname, '..', '..', 'runbooks', 'pool-exhausted.yaml')).runbook!.doc;
+  const step = (id: string) => { const { if: _if, on: _on, ...rest } = pool.steps.find((s) => s.id === id)!; return rest; };
+  const doc = {
+    name: 'long-queries', title: 'Long queries',
+    inputs: { url: { required: true, secret: true, type: 'url' }, long_query_minutes: { default: '0' } },
+    connections: { db: { url: '${{ inputs.url }}' } },
+    steps: [step('long-queries'), { ...step('kill-long-mysql'), on: { error: 'partly' } }, { id: 'done', end: 'resolved' }, { id: 'partly', end: 'escalate' }],
+  };
+  const file = join(dir, 'long-queries.yaml');
+  writeFileSync(file, JSON.stringify(doc));
+  const { runbook, diagnostics } = readRunbook(file);
+  assert.ok(runbook, JSON.stringify(diagnostics));
+  const redactor = new Redactor();
+  const { values: inputs } = resolveInputs(runbook.doc, { url: server.adminUrl() }, {}, redactor);
+  const executors = createExecutors();
+  const run = new Run({ runbook, inputs, redactor, executors, operator: 'tester' });
+  const events: RunEvent[] = [];
+  run.on((e) => {
+    events.push(e);
+    if (e.type === 'confirmation-requested') void atGate().then(() => run.confirm(e.stepId, 'yes'));
+  });
+  try {
+    return { finished: await run.start(), events };
+  } finally {
+    await executors.close();
+  }
 }

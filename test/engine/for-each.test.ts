@@ -41,7 +41,7 @@ const gatesOf = (events: RunEvent[]) => events.filter((e): e is ConfirmationRequ
 
 describe('for_each in the language', () => {
   it('validates: the item is known in the action and the label', () => {
-    assert.deepEqual(diagnostics(LOOP('    on: { error: bad }')), []);
+    assert.deepEqual(diagnostics(LOOP('    on: { error: bad, skipped: bad }')), []);
   });
 
   it('the item outside its step\'s action is a located error', () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { BIN, ROOT, cli, finished, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
 import { TMUX, Tmux } from './tmux.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+import { killedStepsGone } from '../helpers/killed-run.js';
 
 const GATE = `name: gate
 title: A destructive step behind a gate
@@ -104,7 +105,7 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
       assert.match(term.screen(), /CONFIRM +destroy/);
       s.nothingRan('type-ahead');
       term.keys('y');
-      await until(() => existsSync(s.marker), 10_000, 'y to run the step');
+      await until(() => existsSync(s.marker), 60_000, 'y to run the step'); // hang guard: ~0.1 s idle (issue #20)
       // High risk: y, Enter, a wrong id — none of them runs it.
       await term.until('type destroy-high and Enter'); // shown once the gate takes keys
       term.keys('y');
@@ -112,7 +113,7 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
       term.text('destroy');
       term.keys('Enter');
       await term.until('type destroy-high exactly to run it');
-      await sleep(500);
+      await sleep(500); // not a bound: a moment in which a wrongly accepted answer could run the step
       assert.equal(existsSync(`${s.marker}-high`), false, 'the high-risk step ran without its id typed');
       term.text('abort');
       term.keys('Enter');
@@ -159,6 +160,7 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
       await until(() => transcriptLines(s.transcript).some((l) => l.type === 'step-started' && l.stepId === 'destroy'), 30_000, 'the approved step to start');
       run.child.kill('SIGKILL');
       await run;
+      await killedStepsGone(s.transcript); // resume would refuse while the killed step runs (issue #20)
       s.nothingRan('killed mid-step');
       const again = join(s.dir, 'again.jsonl');
       copyFileSync(s.transcript, again);

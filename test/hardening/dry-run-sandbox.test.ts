@@ -8,8 +8,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
+import { sandboxed } from '../../src/executors/sandbox.js';
 import { cli, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
 
 const HARM = `name: harm
@@ -100,10 +103,11 @@ describe('the dry run cannot act through a non-destructive shell step', { concur
     s.untouched('dry run in /tmp');
     // It did run — inside the sandbox, where each action failed.
     assert.match(r.stdout, /Read-only file system/);
-    assert.match(r.stdout, /start {4}harm \[shell\] \(sandboxed\)/);
-    assert.match(r.stdout, /ran in the sandbox \(read-only files, no signals\): harm, harm-wait/);
+    // Vouched for, not proven: offline too.
+    assert.match(r.stdout, /start {4}harm \[shell\] \(sandboxed, offline\)/);
+    assert.match(r.stdout, /ran in the sandbox offline \(read-only files, no signals, no network: not every command is a proven read\): harm, harm-wait/);
     const modes = transcriptLines(s.transcript).filter((l) => l.type === 'step-started').map((l) => [l.stepId, l.dryRun]);
-    assert.deepEqual(modes, [['harm', 'sandboxed'], ['harm-wait', 'sandboxed']]);
+    assert.deepEqual(modes, [['harm', 'sandboxed-offline'], ['harm-wait', 'sandboxed-offline']]);
   });
 
   test('with no sandbox available the steps are shown, not run (RUNBOOK_NO_SANDBOX, and no bwrap on PATH)', async (t) => {
@@ -182,3 +186,122 @@ describe("a destructive command spelled to hide from the lint (r''m -r dir)", { 
     assert.ok(!existsSync(join(dir, 'victim')), 'run for real it acts: safe_because is the author\'s word');
   });
 });
+
+describe('#13 audit: code bash evaluates in the arguments of a read, and read commands that run or write', { concurrency: true }, () => {
+  // Each step validated with 0 errors and ran ungated (also in a dry run): bash evaluates the quoted subscript
+  // and runs the touch; ssh runs its ProxyCommand here; xargs hands curl an -o from its input.
+  const STEPS = [
+    "let 'x[$(touch ${{ inputs.dir }}/let)]=1'", "[ -v 'y[$(touch ${{ inputs.dir }}/testv)]' ] || true",
+    "[[ -v 'y[$(touch ${{ inputs.dir }}/dtestv)]' ]] || true", "printf -v 'x[$(touch ${{ inputs.dir }}/printfv)]' %s 1",
+    "read 'x[$(touch ${{ inputs.dir }}/read)]' < /dev/null || true", "a['$(touch ${{ inputs.dir }}/assign)']=1",
+    "ssh -o ProxyCommand='touch ${{ inputs.dir }}/ssh' -o BatchMode=yes nohost true || true",
+    "printf -- '-o\\n${{ inputs.dir }}/xargs\\nfile:///etc/hostname\\n' | xargs curl -s",
+  ];
+  const yaml = ['name: args', 'title: Code in arguments', 'inputs:', '  dir: { required: true }', 'steps:',
+    ...STEPS.flatMap((s, i) => [`  - id: s${i}`, `    shell: ${JSON.stringify(s)}`]), '  - id: done', '    end: resolved', ''].join('\n');
+
+  test('validate names each step; run and --dry-run refuse to start; nothing is touched', async (t) => {
+    const dir = mkdtempSync('/var/tmp/runbook-args-');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const runbook = writeRunbook(dir, 'args', yaml);
+    const v = await cli(['validate', runbook]);
+    assert.equal(v.code, 2, v.stdout + v.stderr);
+    STEPS.forEach((_, i) => assert.match(v.stdout + v.stderr, new RegExp(`args\\.yaml:${6 + i * 2}:\\d+: error: step 's${i}' runs a shell command`), `s${i}`));
+    for (const flags of [['--dry-run'], []]) {
+      const r = await cli(['run', runbook, '--plain', '--no-transcript', ...flags, '-i', `dir=${dir}`], { cwd: dir });
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.deepEqual(readdirSync(dir).sort(), ['args.yaml'], `${flags.join(' ')}: nothing may be created`);
+    }
+  });
+});
+
+describe('a dry run reaches the network only from a step the lint proved to read (#13 audit)', { concurrency: true }, () => {
+  /** A loopback HTTP listener that records every request it gets. */
+  async function listener(t: { after(fn: () => void): void }) {
+    const requests: string[] = [];
+    const server = createServer((req, res) => { requests.push(`${req.method} ${req.url}`); res.end('ok\n'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => server.close());
+    return { requests, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+  }
+  const book = (url: string) => `name: net
+title: Network in a dry run
+steps:
+  - id: health
+    shell: curl -s ${url}/health
+  - id: vouched
+    destructive: false
+    safe_because: a hostile author says it only reads
+    shell: c=curl; m=DEL; $c -s -X \${m}ETE ${url}/accounts/all || true
+  - id: vouched-wait
+    destructive: false
+    safe_because: a hostile author says it only polls
+    wait:
+      shell: c=curl; $c -s -X POST ${url}/accounts/reset >/dev/null || true; echo done
+      until: result.output == 'done'
+      every: 1s
+      for: 30s
+  - id: done
+    end: resolved
+`;
+
+  test('--dry-run: the proven read reaches the listener, the vouched steps run offline and send nothing; the plan says so', async (t) => {
+    const net = await listener(t);
+    const dir = scratch(t);
+    const runbook = writeRunbook(dir, 'net', book(net.url));
+    const transcript = join(dir, 'run.jsonl');
+    const r = await cli(['run', runbook, '--plain', '--dry-run', '--transcript', transcript]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(net.requests, ['GET /health'], 'only the proven read reached the network');
+    assert.match(r.stdout, /ran in the sandbox \(read-only files, no signals\): health\n/);
+    assert.match(r.stdout, /ran in the sandbox offline \(read-only files, no signals, no network: not every command is a proven read\): vouched, vouched-wait/);
+    assert.match(r.stdout, /start {4}vouched \[shell\] \(sandboxed, offline\)/);
+    const modes = transcriptLines(transcript).filter((l) => l.type === 'step-started').map((l) => [l.stepId, l.dryRun]);
+    assert.deepEqual(modes, [['health', 'sandboxed'], ['vouched', 'sandboxed-offline'], ['vouched-wait', 'sandboxed-offline']]);
+  });
+
+  test('run for real, the vouched steps do reach it (the dry-run check is not vacuous)', async (t) => {
+    const net = await listener(t);
+    const runbook = writeRunbook(scratch(t), 'net', book(net.url));
+    const r = await cli(['run', runbook, '--plain', '--no-transcript']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(net.requests, ['GET /health', 'DELETE /accounts/all', 'POST /accounts/reset']);
+  });
+
+  test("an unmarked step hiding a POST in an argument bash evaluates is refused, dry or not: nothing is sent", async (t) => {
+    const net = await listener(t);
+    const runbook = writeRunbook(scratch(t), 'net2', `name: net2\ntitle: Net2\nsteps:\n  - id: look\n    shell: "let 'x[$(curl -s -X POST ${net.url}/accounts/reset)]=1' || true"\n  - id: done\n    end: resolved\n`);
+    for (const flags of [['--dry-run'], []]) {
+      const r = await cli(['run', runbook, '--plain', '--no-transcript', ...flags]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /net2\.yaml:4:9: error: step 'look' runs a shell command the lint cannot read \('let'/);
+    }
+    assert.deepEqual(net.requests, []);
+  });
+
+  test('the offline sandbox reaches no listening Unix socket either (a database socket outside /tmp and /run)', async (t) => {
+    const dir = mkdtempSync('/var/tmp/runbook-sock-');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'db.sock');
+    const accepted: string[] = [];
+    const server = createNetServer((s) => { accepted.push('connection'); s.end('hello\n'); });
+    await new Promise<void>((r) => server.listen(path, r));
+    t.after(() => server.close());
+    const probe = `exec 3<>/dev/tcp/127.0.0.1/1 2>/dev/null; python3 -c 'import socket,sys; c=socket.socket(socket.AF_UNIX); c.connect(sys.argv[1]); print(c.recv(9).decode())' ${path} 2>&1 || true`;
+    const offline = await runSandboxed(probe, dir, false);
+    assert.doesNotMatch(offline, /hello/, offline);
+    assert.deepEqual(accepted, []);
+    const online = await runSandboxed(probe, dir, true);
+    assert.match(online, /hello/, 'with the network the socket answers (the check is not vacuous)');
+  });
+});
+
+/** Runs `script` in the sandbox directly (asynchronously: the test's own listeners keep answering). */
+function runSandboxed(script: string, cwd: string, network: boolean): Promise<string> {
+  const argv = sandboxed(['bash', '-c', script], cwd, network);
+  const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  return new Promise((resolve) => child.on('close', () => resolve(out)));
+}

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { CLI_KILL_MS } from '../helpers/limits.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'runbook.js');
@@ -36,7 +37,7 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: strin
   child.stdin.on('error', () => undefined); // the CLI may exit before reading it
   if (opts.stdin !== undefined) child.stdin.write(opts.stdin);
   if (!opts.keepStdin) child.stdin.end();
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? CLI_KILL_MS); // a hang guard (limits.ts)
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => {
     clearTimeout(timer);
     resolve({ code, signal, stdout, stderr, ms: Date.now() - started });

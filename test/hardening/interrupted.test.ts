@@ -48,12 +48,19 @@ function setup(t: { after(fn: () => void): void }) {
 
 const started = (file: string, stepId: string) => () => transcriptLines(file).some((l) => l.type === 'step-started' && l.stepId === stepId);
 
+/** The slow step has written its pid and counted itself: a signal before the count (slow.pid alone) would leave
+ *  one 'slow-started' short on a loaded machine (issue #20). */
+const slowRunning = (s: ReturnType<typeof setup>) => () => existsSync(join(s.dir, 'slow.pid')) && s.counter().includes('slow-started');
+
+/** Hang guard for a stopped step's processes to be gone: idle ~2 s (the SIGTERM grace before SIGKILL). */
+const STOPPED_MS = 60_000;
+
 describe('a lost terminal or a stop signal is an interruption', { concurrency: true }, () => {
   for (const signal of ['SIGHUP', 'SIGTERM'] as const) {
     test(`${signal} at a running step: interrupted, the step's processes stopped, and resume finishes the run`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const s = setup(t);
       const run = cli(['run', s.runbook, '--plain', '--yes', '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60']);
-      await until(() => existsSync(join(s.dir, 'slow.pid')) && started(s.transcript, 'slow')(), 30_000, 'the slow step to start');
+      await until(() => slowRunning(s)() && started(s.transcript, 'slow')(), 30_000, 'the slow step to start');
       const stepPid = Number(readFileSync(join(s.dir, 'slow.pid'), 'utf8'));
       run.child.kill(signal);
       const r = await run;
@@ -62,7 +69,7 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       assert.equal(end?.outcome, 'interrupted');
       assert.match(end?.message ?? '', signal === 'SIGHUP' ? /hung up/ : /SIGTERM/);
       assert.match(end?.message ?? '', /runbook resume/);
-      await until(() => !alive(stepPid), 10_000, 'the step process to be stopped');
+      await until(() => !alive(stepPid), STOPPED_MS, 'the step process to be stopped');
       const report = await cli(['report', s.transcript]);
       assert.equal(report.code, 0, report.stderr);
       assert.match(report.stdout, /This run was interrupted/);
@@ -103,13 +110,13 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       const term = new Tmux(s.dir, ['run', s.runbook, '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60']);
       t.after(() => term.close());
       await until(started(s.transcript, 'slow'), 30_000, 'the slow step to start');
-      await until(() => existsSync(join(s.dir, 'slow.pid')), 10_000, 'the step to write its pid');
+      await until(slowRunning(s), 30_000, 'the step to write its pid and count itself');
       const pid = term.nodePid();
       const stepPid = Number(readFileSync(join(s.dir, 'slow.pid'), 'utf8'));
       term.close();
-      await until(() => !alive(pid), 20_000, 'runbook to exit after its terminal closed');
+      await until(() => !alive(pid), STOPPED_MS, 'runbook to exit after its terminal closed');
       assert.equal(finished(transcriptLines(s.transcript))?.outcome, 'interrupted', readFileSync(s.transcript, 'utf8').split('\n').slice(-6).join('\n'));
-      await until(() => !alive(stepPid), 20_000, 'the step process to be stopped with the run');
+      await until(() => !alive(stepPid), STOPPED_MS, 'the step process to be stopped with the run');
       const resumed = await cli(['resume', s.transcript, '--plain', '--yes', '-i', 'delay=0']);
       assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
       assert.deepEqual(s.counter(), ['look', 'slow-started', 'slow-started', 'slow-finished', 'destroy']);
@@ -123,7 +130,7 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       await term.until('CONFIRM');
       const pid = term.nodePid();
       term.close();
-      await until(() => !alive(pid), 20_000, 'runbook to exit after its terminal closed');
+      await until(() => !alive(pid), STOPPED_MS, 'runbook to exit after its terminal closed');
       assert.equal(finished(transcriptLines(s.transcript))?.outcome, 'interrupted');
       assert.deepEqual(s.counter(), ['look', 'slow-started', 'slow-finished'], 'nothing destructive ran');
       const resumed = await cli(['resume', s.transcript, '--plain', '--yes']);
@@ -149,7 +156,7 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       const pid = descendants(shell).find((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(BIN); } catch { return false; } });
       assert.ok(pid, 'the runbook process');
       tmux('kill-server');
-      await until(() => !alive(pid), 30_000, 'runbook to exit after its terminal vanished');
+      await until(() => !alive(pid), STOPPED_MS, 'runbook to exit after its terminal vanished');
       const end = finished(transcriptLines(s.transcript));
       assert.equal(end?.outcome, 'interrupted');
       assert.match(end?.message ?? '', /terminal went away/);

@@ -6,9 +6,10 @@
 // those characters raw (NO_COLOR: plain mode adds no escapes of its own), and each is shown visibly.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
-import { cli, finished, scratch, transcriptLines } from './helpers.js';
+import { cli, finished, ROOT, scratch, transcriptLines } from './helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 /** Every class at once. Given on the command line (no NUL there) and typed as an answer. */
@@ -79,5 +80,70 @@ describe('terminal escapes in data never reach the screen, the report or the rep
     assert.equal(r.code, 2, r.stdout + r.stderr);
     clean('stderr', r.stderr);
     clean('stdout', r.stdout);
+  });
+});
+
+/** A runbook whose every shown text is hostile: title, summary, input and step descriptions and titles, a
+ *  command name and a key the validator quotes. */
+const HOSTILE = `name: evil
+title: "Look \\e]52;c;cm0gLXJmIH4K\\a here \\e[2J"
+summary: "sum \\e]0;pwned\\a \\u202eevil"
+inputs:
+  who: { description: "who \\e]52;c;eA==\\a", default: "x\\e[2J" }
+steps:
+  - id: look
+    title: "step \\e]52;c;QUFBQQ==\\a"
+    description: "desc \\u009b2J"
+    shell: echo hi
+    next:
+      - if: "true"
+        goto: done
+  - id: done
+    end: resolved
+    message: "bye \\e]0;t\\a"
+`;
+const BROKEN = `name: broken
+title: Broken
+steps:
+  - id: look
+    shell: "x\\e]52;c;QUFBQQ==\\a --go"
+    "bad\\e]52;c;eA==\\akey": 1
+  - id: done
+    end: resolved
+`;
+
+describe('every command that prints runbook text neutralises it (show, list, graph, validate, test)', { concurrency: true }, () => {
+  test('no command writes to the streams but through cli/say.ts (the one sanitizer)', () => {
+    const dir = join(ROOT, 'src', 'cli');
+    const files = (function walk(d: string): string[] {
+      return readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
+    })(dir);
+    assert.ok(files.length > 20);
+    for (const file of files.filter((f) => !f.endsWith(`${join('cli', 'say.ts')}`))) {
+      const text = readFileSync(file, 'utf8');
+      assert.doesNotMatch(text, /process\.(stdout|stderr)\.write\(|console\.(log|error|warn|info)\(/, `${relative(ROOT, file)} writes around cli/say.ts`);
+    }
+  });
+
+  test('show, list, graph, validate and test on a hostile runbook: nothing raw, each shown visibly', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+    const dir = scratch(t);
+    mkdirSync(join(dir, 'runbooks'));
+    const evil = join(dir, 'runbooks', 'evil.yaml');
+    writeFileSync(evil, HOSTILE);
+    writeFileSync(join(dir, 'runbooks', 'evil.cases.yaml'), 'cases:\n  - name: "case \\e]52;c;eA==\\a"\n    steps:\n      look: { stdout: "out \\e]52;c;eA==\\a" }\n    path: [look, done]\n    outcome: resolved\n');
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, BROKEN);
+    const runs: [string, string[], number][] = [
+      ['show', ['show', evil], 0], ['list', ['list'], 0], ['list --json', ['list', '--json'], 0], ['graph', ['graph', evil], 0],
+      ['graph --format dot', ['graph', evil, '--format', 'dot'], 0], ['validate', ['validate', broken], 2], ['validate --json', ['validate', broken, '--json'], 2],
+      ['test', ['test', evil], 0],
+    ];
+    for (const [what, args, code] of runs) {
+      const r = await cli(args, { cwd: dir });
+      assert.equal(r.code, code, `${what}: ${r.stdout}${r.stderr}`);
+      clean(`${what} stdout`, r.stdout);
+      clean(`${what} stderr`, r.stderr);
+      if (!what.includes('json')) assert.ok(/␛\]52;c;|<U\+009B>|\\u001b\]52/.test(r.stdout), `${what} shows the escape visibly: ${r.stdout}`);
+    }
   });
 });

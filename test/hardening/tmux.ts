@@ -32,13 +32,14 @@ export class Tmux {
   screen(): string { return this.tmux('capture-pane', '-p', '-t', 'main'); }
   keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'main', ...keys); }
   text(s: string): void { this.tmux('send-keys', '-t', 'main', '-l', s); }
-  until(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  /** Hang guards (issue #20): they also cover the CLI starting in the pane, ~0.5 s idle; 60 s is ≥ 100× that. */
+  until(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
     const hit = (s: string) => (typeof text === 'string' ? s.includes(text) : text.test(s));
     return until(() => { const s = this.screen(); return hit(s) ? s : undefined; }, timeoutMs, `${String(text)} on screen`).then(oneFrame, (e: Error) => {
       throw new Error(`${e.message}; the screen:\n${this.screen()}`);
     });
   }
-  exitCode(timeoutMs = 30_000): Promise<number> {
+  exitCode(timeoutMs = 60_000): Promise<number> {
     return until(() => existsSync(this.exitFile) && readFileSync(this.exitFile, 'utf8').trim(), timeoutMs, 'the CLI to exit').then(Number);
   }
   /** The runbook process (node) under the pane's shell. */

@@ -27,3 +27,13 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 1
     await pause(everyMs);
   }
 }
+
+/** Awaits p with a hang guard: a run that never ends or a child that never exits fails the test after
+ *  timeoutMs, naming what it waited for, instead of holding the whole file until the runner's timeout. */
+export async function settles<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+  });
+  try { return await Promise.race([p, guard]); } finally { clearTimeout(timer); }
+}

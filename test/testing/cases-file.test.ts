@@ -114,6 +114,19 @@ cases:
   ]);
 });
 
+test('per-item results (items:) on a step without for_each are an error at items', () => {
+  assert.deepEqual(problems(`inputs: { service: web }
+cases:
+  - name: items
+    steps:
+      check: { items: [{ status: ok }] }
+    path: [check]
+    outcome: failed
+`), [
+    "svc.cases.yaml:5:16: error: step 'check' has no for_each, so it has no items to script in case 'items': give its result directly (remove items:) [items-not-loop]",
+  ]);
+});
+
 test('a required input missing from a case is an error at the case', () => {
   assert.deepEqual(problems('cases:\n  - { name: bare, path: [check], outcome: failed }\n'), [
     "svc.cases.yaml:2:13: error: case 'bare' needs input 'service': add it under inputs: of the case, or at the top of the file for every case [case-input]",

@@ -117,6 +117,20 @@ test('cases files are not runbooks: list and validate skip them', () => {
   assert.match(validate.stdout, /1 runbook checked/);
 });
 
+test('validate *.yaml: a cases file named on the command line is checked against its runbook, not as a runbook', () => {
+  const dir = project(UP.replace('path: [check, up]', 'path: [check, upp]'));
+  const both = cli(['validate', 'runbooks/svc.yaml', 'runbooks/svc.cases.yaml'], { cwd: dir });
+  assert.equal(both.code, 2, both.stdout);
+  assert.match(both.stdout, /svc\.cases\.yaml:4:19: error: unknown step 'upp' in case 'up' — did you mean 'up'\? \[unknown-step\]/);
+  assert.doesNotMatch(both.stdout, /missing required key 'name'/);
+  // Alone, without its runbook beside it; and under a name that does not say it is a cases file.
+  writeFileSync(join(dir, 'other.cases.yaml'), `cases:\n${UP}`);
+  assert.match(cli(['validate', 'other.cases.yaml'], { cwd: dir }).stdout, /other\.cases\.yaml:1:1: error: this is a cases file for runbook test, and no runbook other\.yaml is beside it.*\[cases-without-runbook\]/);
+  writeFileSync(join(dir, 'mine.yaml'), `cases:\n${UP}`);
+  const misnamed = cli(['validate', 'mine.yaml'], { cwd: dir });
+  assert.match(misnamed.stdout, /mine\.yaml:1:1: error: this is a cases file for runbook test \(cases:\), not a runbook: name it <runbook>\.cases\.yaml beside its runbook.*\[cases-file\]\n1 runbook checked: 1 error/);
+});
+
 test('--help shows examples', () => {
   const r = cli(['test', '--help']);
   assert.equal(r.code, 0);

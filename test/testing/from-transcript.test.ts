@@ -122,3 +122,121 @@ steps:
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /pass\s+escalate at page/);
 });
+
+test('a for_each with mixed item results (2 ok, 1 failed) round-trips: each item\'s recorded result is scripted', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-from-transcript-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'fe.yaml');
+  writeFileSync(file, `name: fe
+title: For each
+steps:
+  - id: list
+    shell: printf 'a\\nb\\nc\\n'
+    capture: list
+  - id: each
+    for_each: { in: "lines(list.output)", as: x }
+    shell: test \${{ x }} != b
+    on: { failed: partial }
+  - id: fine
+    end: resolved
+    message: all ok
+  - id: partial
+    end: escalate
+    message: "partial \${{ steps.each.details.ok }} ok \${{ steps.each.details.failed }} failed"
+`);
+  const run = cli(['run', file, '--plain', '--transcript', join(dir, 't.jsonl')]);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.match(run.stdout, /partial 2 ok 1 failed/);
+  assert.equal(cli(['test', '--from-transcript', join(dir, 't.jsonl'), '-o', join(dir, 'fe.cases.yaml')]).code, 0);
+  const written = readFileSync(join(dir, 'fe.cases.yaml'), 'utf8');
+  assert.match(written, /each:\n\s+items:\n\s+- status: ok\n\s+exitCode: 0\n\s+- status: failed\n\s+exitCode: 1\n/);
+  const r = cli(['test', file, '--no-require-full-coverage']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /pass\s+escalate at partial/);
+});
+
+test('secrets recorded masked stand in for the real values: a secret prompt answer and a secret input with a pattern still make a valid case', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-from-transcript-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 's.yaml');
+  writeFileSync(file, `name: s
+title: Secrets
+inputs:
+  key: { secret: true, required: true, pattern: "k-[0-9]+" }
+steps:
+  - id: token
+    prompt: { message: Token?, secret: true, pattern: "[a-z]+[0-9]+" }
+    capture: token
+  - id: use
+    shell: test -n \${{ token.value }} && test -n \${{ inputs.key }}
+  - id: done
+    end: resolved
+    message: ok
+`);
+  const run = cli(['run', file, '--plain', '--input', 'key=k-42', '--transcript', join(dir, 't.jsonl')], { input: 'abc123\n' });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const made = cli(['test', '--from-transcript', join(dir, 't.jsonl')]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.doesNotMatch(made.stdout, /abc123|k-42/, 'no secret reaches the case');
+  assert.match(made.stdout, /Recorded masked: key,\s+the answer to token/);
+  writeFileSync(join(dir, 's.cases.yaml'), made.stdout);
+  const r = cli(['test', file, '--no-require-full-coverage']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /pass\s+resolved at done/);
+});
+
+test('a secret URL input recorded masked stands in through runbook: calls: whole or inside a longer value, declared secret in the called runbook or not; a plain input never stands in', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-from-transcript-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'top.yaml');
+  // The URL type fails for '****': before, runbook test dropped the value and the call failed 'missing input'.
+  writeFileSync(file, `name: top
+title: Top
+inputs:
+  hook: { secret: true, required: true, type: url, pattern: "^https://" }
+  plain: { required: true, type: url }
+steps:
+  - id: call
+    runbook: { name: child, inputs: { whole: "\${{ inputs.hook }}", longer: "\${{ inputs.hook }}?via=top", named: "\${{ inputs.plain }}" } }
+    on: { resolved: done }
+  - id: failed
+    end: failed
+    message: the call failed
+  - id: done
+    end: resolved
+    message: "child said \${{ steps.call.outputs.said }}"
+`);
+  writeFileSync(join(dir, 'child.yaml'), `name: child
+title: Child
+inputs:
+  whole: { secret: true, required: true, type: url }
+  longer: { required: true, type: url, pattern: "via=top$" }
+  named: { required: true, type: url }
+outputs:
+  said: steps.use.output
+steps:
+  - id: use
+    shell: test -n "\${{ inputs.whole }}" && test -n "\${{ inputs.longer }}" && echo "\${{ inputs.named }}"
+  - id: done
+    end: resolved
+    message: used
+`);
+  const run = cli(['run', file, '--plain', '--input', 'hook=https://hooks.example/T0/s3cr3t-path', '--input', 'plain=https://status.example/',
+    '--transcript', join(dir, 't.jsonl')]);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /child said https:\/\/status\.example\//);
+  const made = cli(['test', '--from-transcript', join(dir, 't.jsonl'), '-o', join(dir, 'top.cases.yaml')]);
+  assert.equal(made.code, 0, made.stdout + made.stderr);
+  const written = readFileSync(join(dir, 'top.cases.yaml'), 'utf8');
+  assert.match(written, /hook: '\*\*\*\*'/);
+  assert.doesNotMatch(written, /s3cr3t/);
+  assert.doesNotMatch(written, /\n {6}call:\n/, 'the call is run again, not scripted');
+  const r = cli(['test', file, '--no-require-full-coverage']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /1 case: 1 passed, 0 failed/);
+  // A plain input is not a secret: '****' there is a wrong value, refused where it is written.
+  writeFileSync(join(dir, 'top.cases.yaml'), written.replace(/plain: \S+/, "plain: '****'"));
+  const plain = cli(['test', file, '--no-require-full-coverage']);
+  assert.notEqual(plain.code, 0, plain.stdout + plain.stderr);
+  assert.match(plain.stdout + plain.stderr, /input 'plain' must be a URL/);
+});

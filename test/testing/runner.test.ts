@@ -127,6 +127,49 @@ test('a list of results is used attempt by attempt (retries, without the backoff
   assert.ok(Date.now() - started < 60_000, 'the 1h backoff is not slept');
 });
 
+const LOOP = `
+name: loop
+title: Loop
+steps:
+  - id: each
+    for_each: { in: "[1, 2, 3, 4]", as: n }
+    shell: test \${{ n }} -gt 0
+    on: { failed: partial }
+  - id: fine
+    end: resolved
+    message: all \${{ steps.each.details.ok }}
+  - id: partial
+    end: escalate
+    message: "\${{ steps.each.details.ok }} ok \${{ steps.each.details.failed }} failed, first \${{ steps.each.error }}"
+`;
+
+test('for_each: items: gives each item its own result, in list order; items past its end get the step\'s fields', async () => {
+  const mixed = await onlyCase(LOOP, `
+  - name: mixed
+    steps:
+      each:
+        exitCode: 0
+        items: [{ status: ok }, { exitCode: 4, stderr: "no such pid\\n" }]
+    path: [each, partial]
+    outcome: escalate
+    message: "3 ok 1 failed, first 1 of 4 items failed; first: 2: exit code 4: no such pid"`);
+  assert.equal(mixed.pass, true, mixed.lines.join('\n'));
+  const whole = await onlyCase(LOOP, `
+  - name: without items every item gets the step's result
+    steps: { each: { exitCode: 1 } }
+    path: [each, partial]
+    outcome: escalate
+    message: 0 ok 4 failed`);
+  assert.equal(whole.pass, true, whole.lines.join('\n'));
+  const visits = await onlyCase(LOOP, `
+  - name: all ok
+    steps: { each: { items: [{}, {}, {}, {}] } }
+    path: [each, fine]
+    outcome: resolved
+    message: all 4`);
+  assert.equal(visits.pass, true, visits.lines.join('\n'));
+});
+
 test('the last result repeats; a loop then hits max_visits and the run fails', async () => {
   const c = await onlyCase(RETRY_LOOP, `
   - name: never ready

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readTranscript, eventsOf } from '../../src/transcript/reader.js';
 import { buildReport } from '../../src/transcript/report/build.js';
 import { renderMarkdown } from '../../src/transcript/report/markdown.js';
+import { killedStepsGone } from '../helpers/killed-run.js';
 import { cli, scratch, until } from './helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
@@ -44,6 +45,7 @@ steps:
   const seen = eventsOf(readTranscript(transcript)).filter((e) => e.type === 'item-finished');
   assert.equal(seen.length, 1, 'item a was recorded as finished before the kill');
 
+  await killedStepsGone(transcript); // resume would refuse while it runs (issue #20)
   const resumed = await cli(['resume', transcript, '--plain', '--yes']);
   assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
   assert.deepEqual(lines(log), ['a', 'b', 'b', 'c'], 'a ran once; b, in flight, ran again; c ran');

@@ -8,6 +8,7 @@ import { readTranscript, eventsOf } from '../../src/transcript/reader.js';
 import { buildReport } from '../../src/transcript/report/build.js';
 import { cli, fixture, scratch, until } from './helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+import { killedStepsGone } from '../helpers/killed-run.js';
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
 
@@ -53,6 +54,7 @@ test('a run killed with SIGKILL mid-step is recorded up to the kill and resumes 
   assert.equal(statSync(transcript).size, size);
 
   // --force continues it; the sleep is quick this time.
+  await killedStepsGone(transcript); // resume would refuse while the killed step runs (issue #20)
   const resumed = await cli(['resume', transcript, '--plain', '--yes', '--force'], { env: { SLEEP: '0' } });
   assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
   assert.deepEqual(lines(counter), ['one', 'two', 'slow', 'slow', 'three'], 'finished steps ran once; the step in flight ran again');

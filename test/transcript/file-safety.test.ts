@@ -158,3 +158,27 @@ test('new never writes over a transcript, even with --force', async (t) => {
   assert.equal((await cli(['new', 'first', '--dir', dir])).code, 0);
   assert.equal((await cli(['new', 'second', '--dir', dir])).code, 0);
 });
+
+test('test --from-transcript -o: never through a symbolic link, never into a transcript; a cases file is added to', async (t) => {
+  const dir = scratch(t);
+  const file = await recorded(dir);
+  const victim = join(dir, 'victim.cases.yaml');
+  writeFileSync(victim, 'cases:\n');
+  for (const target of [victim, join(dir, 'nowhere.yaml')]) {
+    const link = join(dir, `link-${Math.random().toString(36).slice(2)}.yaml`);
+    symlinkSync(target, link);
+    const r = await cli(['test', '--from-transcript', file, '-o', link]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /refusing to write .* it is a symbolic link/);
+  }
+  assert.equal(readFileSync(victim, 'utf8'), 'cases:\n', 'the link\'s target is untouched');
+  assert.equal(existsSync(join(dir, 'nowhere.yaml')), false);
+  const original = readFileSync(file, 'utf8');
+  const into = await cli(['test', '--from-transcript', file, '-o', file]);
+  assert.equal(into.code, 2, into.stderr);
+  assert.match(into.stderr, /it is a runbook transcript/);
+  assert.equal(readFileSync(file, 'utf8'), original);
+  const added = await cli(['test', '--from-transcript', file, '-o', victim]);
+  assert.equal(added.code, 0, added.stderr);
+  assert.match(readFileSync(victim, 'utf8'), /^cases:\n {2}- name: /);
+});

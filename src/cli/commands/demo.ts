@@ -7,7 +7,7 @@ import { maskUrl } from '../../db/url.js';
 import { UserError } from '../../common/errors.js';
 import { loadRunbook } from '../load-runbook.js';
 import { prepareRun } from '../prepare-run.js';
-import { terminalText } from '../../common/terminal-text.js';
+import { say as print, sayError } from '../say.js';
 
 export interface DemoFlags {
   engine: string;
@@ -88,7 +88,7 @@ export async function demoCommand(name: string, flags: DemoFlags): Promise<numbe
   if (!scenario) throw new UserError(`no demo scenario '${name}': choose one of ${Object.keys(SCENARIOS).join(', ')}`);
   const engine = labEngine(flags.engine);
   const { runbook, warnings } = loadRunbook(scenario.runbook);
-  for (const w of warnings) process.stderr.write(`${terminalText(w)}\n`);
+  for (const w of warnings) sayError(`${w}\n`);
   say(scenario.start
     ? `Starting a throwaway ${engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'} on 127.0.0.1 with the '${name}' scenario…`
     : `Starting a throwaway ${engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'} on 127.0.0.1 and injecting '${scenario.fault}'…`);
@@ -117,5 +117,5 @@ function labEngine(text: string): LabEngine {
 }
 
 function say(line: string): void {
-  process.stdout.write(`${line}\n`);
+  print(`${line}\n`);
 }

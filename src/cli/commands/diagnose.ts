@@ -6,7 +6,7 @@ import { renderDiagnosis } from '../../diagnose/render.js';
 import { findSource } from '../../diagnose/source.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { EXIT, UserError } from '../../common/errors.js';
-import { terminalJson, terminalText } from '../../common/terminal-text.js';
+import { say, sayError, sayJson } from '../say.js';
 
 export interface DiagnoseFlags {
   json?: boolean;
@@ -40,14 +40,14 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   const redactor = new Redactor();
   const result = await diagnose(source, { timeoutMs, redactor });
   // Server and driver messages are data: shown terminal-safe (common/terminal-text.ts).
-  process.stdout.write(flags.json ? `${terminalJson(result, 2)}\n` : terminalText(renderDiagnosis(result, !flags.run)));
+  if (flags.json) sayJson(result); else say(renderDiagnosis(result, !flags.run));
   const code = result.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
   if (host.length) await hostChecks(host, source.url);
   if (!flags.run || !result.runbook) return code;
-  process.stdout.write(`\nStarting runbook '${result.runbook}'…\n`);
+  say(`\nStarting runbook '${result.runbook}'…\n`);
   const [{ loadRunbook }, { prepareRun }] = await engine();
   const { runbook, warnings } = loadRunbook(result.runbook);
-  for (const w of warnings) process.stderr.write(`${terminalText(w)}\n`);
+  for (const w of warnings) sayError(`${w}\n`);
   // The host flags go on to the runbook where it takes them (pool-exhausted, say, does not).
   const declared = new Set(Object.keys(runbook.doc.inputs ?? {}));
   const session = await prepareRun(runbook, {
@@ -63,7 +63,7 @@ const engine = () => Promise.all([import('../load-runbook.js'), import('../prepa
 
 /** The db-host runbook (reads only) on the database host, in plain mode, with no transcript: evidence, not a run. */
 async function hostChecks(host: string[], url: string): Promise<void> {
-  process.stdout.write(`\nHost-side checks where the database runs (runbook db-host):\n`);
+  say(`\nHost-side checks where the database runs (runbook db-host):\n`);
   const [{ loadRunbook }, { prepareRun }] = await engine();
   const { parseUrl } = await import('../../db/url.js');
   let port: number | undefined;

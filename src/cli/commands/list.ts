@@ -1,6 +1,7 @@
 import { catalog } from '../../catalog/discover.js';
 import { prevalidated, type Prevalidated } from '../../catalog/prevalidated.js';
 import { loadValidator } from '../../catalog/validator.js';
+import { say, sayJson } from '../say.js';
 
 /** Title, summary and diagnostics: from the build's index for an unchanged built-in, else by validating. */
 async function describe(file: string): Promise<Prevalidated> {
@@ -27,15 +28,15 @@ export async function listCommand(opts: { json?: boolean }): Promise<number> {
     });
   }
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    sayJson(rows);
     return 0;
   }
   const width = Math.max(4, ...rows.map((r) => r.name.length));
   for (const r of rows) {
     const note = r.overrides ? `  [${r.source}: overrides ${r.overrides}]` : r.source === 'built-in' ? '' : `  [${r.source}]`;
-    process.stdout.write(`${r.name.padEnd(width)}  ${r.title}${note}\n`);
-    if (r.summary) process.stdout.write(`${' '.repeat(width)}  ${r.summary}\n`);
+    say(`${r.name.padEnd(width)}  ${r.title}${note}\n`);
+    if (r.summary) say(`${' '.repeat(width)}  ${r.summary}\n`);
   }
-  if (rows.length === 0) process.stdout.write('No runbooks found. Create one with `runbook new <name>`.\n');
+  if (rows.length === 0) say('No runbooks found. Create one with `runbook new <name>`.\n');
   return 0;
 }

@@ -4,6 +4,7 @@ import { UserError } from '../../common/errors.js';
 import { readTranscript } from '../../transcript/reader.js';
 import { replay } from '../../transcript/replay/play.js';
 import { enterReader } from '../../transcript/replay/enter.js';
+import { control, say, sayError } from '../say.js';
 
 export async function replayCommand(path: string, opts: { speed: string; step?: boolean }): Promise<number> {
   const speed = Number(opts.speed);
@@ -13,12 +14,12 @@ export async function replayCommand(path: string, opts: { speed: string; step?: 
   try {
     await replay(transcript, {
       speed, step: opts.step ?? false,
-      write: (text) => process.stdout.write(text),
+      write: say,
       sleep: (ms) => sleep(ms),
       nextStep: async () => {
-        process.stderr.write('— Enter: next step —');
+        sayError('— Enter: next step —');
         await enter?.next();
-        process.stderr.write(clearPrompt());
+        control(clearPrompt());
       },
     });
   } finally {

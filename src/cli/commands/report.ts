@@ -4,13 +4,14 @@ import { readTranscript } from '../../transcript/reader.js';
 import { buildReport } from '../../transcript/report/build.js';
 import { renderMarkdown } from '../../transcript/report/markdown.js';
 import { terminalJson } from '../../common/terminal-text.js';
+import { say } from '../say.js';
 
 export async function reportCommand(path: string, opts: { output?: string; format: 'markdown' | 'json'; force?: boolean }): Promise<number> {
   const model = buildReport(readTranscript(path));
   // JSON keeps every value exactly, with the characters a terminal would act on or hide written as \u escapes.
   const text = opts.format === 'json' ? `${terminalJson(model, 2)}\n` : renderMarkdown(model);
   if (!opts.output) {
-    process.stdout.write(text);
+    say(text);
     return 0;
   }
   writeOutputFile(opts.output, text, { force: opts.force ?? false });

@@ -17,6 +17,7 @@ import { loadRunbook } from '../load-runbook.js';
 import { recordedTargets } from '../../transcript/recorded-targets.js';
 import { TargetGuard } from '../../engine/target-guard.js';
 import { changedTargets, describeChanges, noOrphans } from '../resume-checks.js';
+import { sayError } from '../say.js';
 
 export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean }
 
@@ -40,7 +41,10 @@ async function resumeLocked(path: string, locked: LockedTranscript, flags: Resum
     throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
   }
   const { runbook, forced } = runbookFor(transcript, flags.force ?? false);
-  const point = findResumePoint(transcript, runbook.doc, loadCalled); // refuses a finished run first
+  const point = findResumePoint(transcript, runbook.doc, { // refuses a finished run first
+    loadCalled, force: flags.force ?? false,
+    onForced: (c) => sayError(`runbook: --force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})\n`),
+  });
   // The lock says no live process writes it; a writer of an older version (without the lock) may still.
   const running = writerStillRunning(transcript);
   if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
@@ -49,36 +53,33 @@ async function resumeLocked(path: string, locked: LockedTranscript, flags: Resum
       ? 'this transcript is of a dry run: its destructive steps never ran. Resume it with --dry-run, or start a real run'
       : 'this transcript is of a real run; a dry run cannot continue it (drop --dry-run)');
   }
-  await noOrphans(transcript, flags.waitForOrphans ?? false, (line) => process.stderr.write(`runbook: ${line}\n`));
+  await noOrphans(transcript, flags.waitForOrphans ?? false, (line) => sayError(`runbook: ${line}\n`));
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
   const input = inputsForResume(transcript.header.inputs, runbook.doc, flags.input, env);
-  const marker: ResumeMarker = { stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}) };
+  const marker: ResumeMarker = { stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}), ...(flags.retarget ? { retarget: true as const } : {}) };
   const recorded = recordedTargets(transcript);
   const session = await prepareRun(runbook, { ...flags, input, transcript: path }, {
     resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
-    targets: TargetGuard.create(recorded, flags.retarget ?? false),
+    targets: TargetGuard.create(recorded, { retarget: flags.retarget ?? false, waitForSessions: flags.waitForOrphans ?? false }),
   }, { appendTo: { path: transcript.path, marker, locked } });
-  const changes = await changedTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs });
+  const say = (line: string) => sayError(`runbook: ${line}\n`);
+  const changes = await changedTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs },
+    { env, waitForSessions: flags.waitForOrphans ?? false, say, mask: (text) => session.redactor.mask(text) });
   if (changes.length && !flags.retarget) {
     throw new UserError(`refusing to resume: another target answers now than the one this run was started on; nothing was run.${describeChanges(changes)}\n` +
       'If the run must continue there, resume with --retarget (every destructive step asks again).');
   }
-  if (changes.length) process.stderr.write(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
+  if (changes.length) sayError(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
   return session.execute();
 }
 
-/** The runbook a `runbook:` step calls, as call-runbook loads it. */
-function loadCalled(step: StepDoc, callerFile: string): { doc: RunbookDoc; file: string } | undefined {
+/** The runbook a `runbook:` step calls, as call-runbook loads it; throws saying why it cannot be loaded. */
+function loadCalled(step: StepDoc, callerFile: string): { doc: RunbookDoc; file: string; sha256: string } {
   const name = step.runbook?.name;
-  if (!name) return undefined;
-  try {
-    const file = resolveCalled(name, callerFile);
-    if (!file) return undefined;
-    const { runbook } = loadRunbook(file);
-    return { doc: runbook.doc, file: runbook.file };
-  } catch {
-    return undefined;
-  }
+  if (!name) throw new UserError(`step '${step.id}' calls no runbook`);
+  const { runbook } = loadRunbook(resolveCalled(name, callerFile) ?? name); // throws saying why not
+
+  return { doc: runbook.doc, file: runbook.file, sha256: runbook.sha256 };
 }
 
 function runbookFor(t: Transcript, force: boolean): { runbook: Runbook; forced?: ResumeMarker['forced'] } {

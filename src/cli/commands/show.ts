@@ -1,5 +1,6 @@
 import { stepKind } from '../../language/flow.js';
 import { loadRunbook } from '../load-runbook.js';
+import { say } from '../say.js';
 
 export async function showCommand(ref: string): Promise<number> {
   const { runbook, entry } = loadRunbook(ref);
@@ -26,6 +27,6 @@ export async function showCommand(ref: string): Promise<number> {
   });
   const destructive = doc.steps.filter((s) => s.destructive).map((s) => s.id);
   out.push('', destructive.length ? `Destructive steps: ${destructive.join(', ')}` : 'No destructive steps.');
-  process.stdout.write(`${out.join('\n')}\n`);
+  say(`${out.join('\n')}\n`);
   return 0;
 }

@@ -1,12 +1,15 @@
 // `runbook test`: run each runbook's cases through the real engine with scripted results (nothing is
 // executed) and report failing cases and routes no case takes.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { catalog } from '../../catalog/discover.js';
 import { defaultCasesFile, testRunbook, type RunbookTestResult } from '../../testing/index.js';
 import { formatResult, isFullyCovered } from '../../testing/report.js';
 import { loadRunbook } from '../load-runbook.js';
+import { updateOutputFile } from '../write-output.js';
 import { EXIT, UserError } from '../../common/errors.js';
 import { dirname, join } from 'node:path';
+import { plural } from '../../common/plural.js';
+import { say } from '../say.js';
 
 export interface TestFlags { cases?: string; requireFullCoverage?: boolean; fromTranscript?: string; output?: string }
 
@@ -23,7 +26,7 @@ export async function testCommand(refs: string[], flags: TestFlags): Promise<num
     const { runbook } = loadRunbook(t.ref);
     const result = await testRunbook(runbook, t.cases ?? defaultCasesFile(runbook.file));
     results.push(result);
-    process.stdout.write(`${formatResult(result).join('\n')}\n`);
+    say(`${formatResult(result).join('\n')}\n`);
   }
   return summary(results, requireFull);
 }
@@ -33,10 +36,10 @@ function summary(results: RunbookTestResult[], requireFull: boolean): number {
   const failed = cases.filter((c) => !c.pass).length;
   const bad = results.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;
   const uncovered = results.filter((r) => r.coverage && !isFullyCovered(r));
-  const parts = [`${cases.length} case${cases.length === 1 ? '' : 's'}: ${cases.length - failed} passed, ${failed} failed`];
-  if (bad) parts.push(`${bad} cases file${bad === 1 ? '' : 's'} with errors`);
-  if (uncovered.length) parts.push(`${uncovered.length} runbook${uncovered.length === 1 ? '' : 's'} not fully covered${requireFull ? ' (required)' : ''}`);
-  process.stdout.write(`${parts.join('; ')}\n`);
+  const parts = [`${plural(cases.length, 'case')}: ${cases.length - failed} passed, ${failed} failed`];
+  if (bad) parts.push(`${plural(bad, 'cases file')} with errors`);
+  if (uncovered.length) parts.push(`${plural(uncovered.length, 'runbook')} not fully covered${requireFull ? ' (required)' : ''}`);
+  say(`${parts.join('; ')}\n`);
   if (bad) return EXIT.usage;
   if (failed || (requireFull && uncovered.length)) return EXIT.runFailed;
   return EXIT.ok;
@@ -57,23 +60,24 @@ async function fromTranscript(refs: string[], file: string, output: string | und
   const ref = refs[0] ?? transcript.header.runbook.file;
   if (!refs[0] && !existsSync(ref)) throw new UserError(`the runbook the run used (${ref}) is not there any more: name it, runbook test <runbook> --from-transcript ${file}`);
   const { runbook } = loadRunbook(ref);
-  const c = caseFromTranscript(transcript, runbook.doc);
+  const c = caseFromTranscript(transcript, runbook);
   const item = dump([c], { lineWidth: 120, noRefs: true } as never).replace(/\n*$/, '\n');
   if (!output) {
-    process.stdout.write(`cases:\n${item.replace(/^/gm, '  ').replace(/^ +$/gm, '')}`);
+    say(`cases:\n${item.replace(/^/gm, '  ').replace(/^ +$/gm, '')}`);
     return EXIT.ok;
   }
   const indented = item.replace(/^(?=.)/gm, '  ');
-  if (!existsSync(output)) {
-    // The editor's schema, when a copy is beside the file (`runbook new` writes one; `runbook schema --cases`).
-    const modeline = existsSync(join(dirname(output), 'runbook-cases.schema.json')) ? '# yaml-language-server: $schema=./runbook-cases.schema.json\n' : '';
-    writeFileSync(output, `${modeline}cases:\n${indented}`);
-  } else {
-    const text = readFileSync(output, 'utf8');
+  // Through the project's writer: a symbolic link at the path is refused, a transcript is never written to.
+  updateOutputFile(output, (text) => {
+    if (text === undefined) {
+      // The editor's schema, when a copy is beside the file (`runbook new` writes one; `runbook schema --cases`).
+      const modeline = existsSync(join(dirname(output), 'runbook-cases.schema.json')) ? '# yaml-language-server: $schema=./runbook-cases.schema.json\n' : '';
+      return `${modeline}cases:\n${indented}`;
+    }
     const keys = text.split('\n').filter((l) => /^[A-Za-z$_][^:]*:/.test(l));
     if (!/^cases:\s*$/.test(keys[keys.length - 1] ?? '')) throw new UserError(`${output}: cases: must be its last top-level key (a block list) to add a case to it; write to a new file instead`);
-    writeFileSync(output, `${text.replace(/\n*$/, '\n')}${indented}`);
-  }
-  process.stdout.write(`added case '${c.name}' to ${output}\nrun it: runbook test ${runbook.file} --cases ${output}\n`);
+    return `${text.replace(/\n*$/, '\n')}${indented}`;
+  }, { adds: true });
+  say(`added case '${c.name}' to ${output}\nrun it: runbook test ${runbook.file} --cases ${output}\n`);
   return EXIT.ok;
 }

@@ -1,12 +1,14 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { catalog, filesIn, isRunbookFile } from '../../catalog/discover.js';
+import { catalog, filesIn, isCasesFile, isRunbookFile } from '../../catalog/discover.js';
 import { prevalidated } from '../../catalog/prevalidated.js';
-import { loadValidator } from '../../catalog/validator.js';
+import { loadCasesChecker, loadValidator } from '../../catalog/validator.js';
 import { formatDiagnostic, type Diagnostic } from '../../language/diagnostic.js';
 import { UserError } from '../../common/errors.js';
 import { callDependencies, checkCalls } from '../../catalog/called-runbooks.js';
 import { cacheEnabled, cachedValidation, hashOf, storeValidation } from '../../catalog/validate-cache.js';
+import { plural } from '../../common/plural.js';
+import { say, sayJson } from '../say.js';
 
 export async function validateCommand(paths: string[], opts: { json?: boolean }): Promise<number> {
   const files = paths.length ? paths.flatMap(expand) : [...catalog().values()].map((e) => e.file);
@@ -19,6 +21,8 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
     const cached = cachedValidation(file);
     if (cached) { all.push(...cached); continue; }
     const { readRunbook, pgParserFailed } = await loadValidator();
+    // A cases file named on the command line (validate *.yaml): checked against its runbook, as runbook test does.
+    if (isCasesFile(file)) { all.push(...(await casesDiagnostics(file, readRunbook))); continue; }
     const bytes = readBytes(file);
     const read = readRunbook(file);
     const found = [...read.diagnostics];
@@ -38,10 +42,10 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.length - errors;
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ files: files.length, errors, warnings, diagnostics: all }, null, 2)}\n`);
+    sayJson({ files: files.length, errors, warnings, diagnostics: all });
   } else {
-    for (const d of all) process.stdout.write(`${formatDiagnostic(d)}\n`);
-    process.stdout.write(`${files.length} runbook${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    for (const d of all) say(`${formatDiagnostic(d)}\n`);
+    say(`${plural(files.length, 'runbook')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   }
   return errors ? 2 : 0;
 }
@@ -57,4 +61,17 @@ function expand(path: string): string[] {
 
 function readBytes(file: string): Buffer | undefined {
   try { return readFileSync(file); } catch { return undefined; }
+}
+
+/** The problems of a cases file (`<name>.cases.yaml`) against the runbook beside it (`<name>.yaml`). */
+async function casesDiagnostics(file: string, readRunbook: Awaited<ReturnType<typeof loadValidator>>['readRunbook']): Promise<Diagnostic[]> {
+  const runbookFile = ['.yaml', '.yml'].map((ext) => file.replace(/\.cases\.ya?ml$/i, ext)).find((f) => existsSync(f));
+  if (!runbookFile) {
+    return [{ severity: 'error', code: 'cases-without-runbook', file, line: 1, col: 1,
+      message: `this is a cases file for runbook test, and no runbook ${file.replace(/\.cases\.ya?ml$/i, '.yaml').split('/').pop()} is beside it to check it against: run runbook test <runbook> --cases ${file.split('/').pop()}` }];
+  }
+  const { runbook } = readRunbook(runbookFile);
+  if (!runbook) return []; // the runbook's own errors say what to fix first (validate it)
+  const { loadCases } = await loadCasesChecker();
+  return loadCases(file, runbook.doc, runbook.file).diagnostics;
 }

@@ -7,9 +7,9 @@ export function registerResume(program: Command, lazy: Lazy): void {
   addRunFlags(program.command('resume').argument('<transcript>', 'the .jsonl transcript of an interrupted run')
     .description('Continue an interrupted run from its transcript: finished steps are not run again.'),
   'an input value (repeatable); secret inputs must be given again', 'continue a dry run (only a dry run can continue a dry run)')
-    .option('--force', 'resume even though the runbook changed since the run started (recorded in the transcript)')
+    .option('--force', 'resume even though the runbook (or a runbook it calls, where the run was inside it) changed since the run started')
     .option('--retarget', 'continue although another server (or host) answers than the run was started on; every destructive step asks again (not with --yes)')
-    .option('--wait-for-orphans', "wait for processes of the interrupted run's step that are still running, instead of refusing")
+    .option('--wait-for-orphans', "wait for what the interrupted run's step left running (its processes, its statement's server session), instead of refusing")
     .addHelpText('after', `
 The run continues where it stopped, appending to the same transcript. The step that was running runs
 again, behind its confirmation gate if it is destructive; a step that had finished only takes its branch.
@@ -20,11 +20,14 @@ Examples:
   runbook resume runbook-transcripts/2024-05-01T12-30-45.123Z-pool-exhausted.jsonl
   PGPASSWORD=… runbook resume ./incident.jsonl --plain --approve restart-app
 Before its first step, resume checks that nothing of the interrupted run still runs (the step's process
-group) and that every database the run reached, and this host, is the one answering now (the server's own
-identity is compared, not the URL); otherwise it refuses, naming the processes or both targets.
+group, the server session of its destructive statement) and that every database the run named or reached,
+and this host, is the one answering now (the address its URL names and the server's own identity); otherwise
+it refuses, naming the processes, the session or both targets. A connection it cannot reach then is checked
+when the run first reaches it, before anything is sent there (and it says so).
 
 Exit codes: as for run; 2 also when the run already finished, the runbook changed (see --force), the transcript
-is in use by another runbook process, a process of the interrupted step still runs (see --wait-for-orphans), or
-another target answers (see --retarget).`)
+is in use by another runbook process, a process or server session of the interrupted step still runs (see
+--wait-for-orphans), or another target answers (see --retarget). A refusal at first contact (another target,
+a session still running) ends the run interrupted (75): resume it again.`)
     .action(lazy(() => import('../commands/resume.js'), 'resumeCommand'));
 }

@@ -6,6 +6,7 @@ import { summary } from '../report/timeline.js';
 import { gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
 import type { TranscriptLine } from '../schema.js';
 import { gateItemLines } from '../../ui/gate-items.js';
+import { plural } from '../../common/plural.js';
 
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
 const pad = ' '.repeat(10);
@@ -21,7 +22,7 @@ function describe(l: TranscriptLine): string[] {
     case 'header': return [`${l.runbook.title} (${l.runbook.name}) — ${l.operator} on ${l.host}${l.target ? `, target ${l.target}` : ''}`];
     case 'resumed': return [`▶ resumed by ${l.operator} at ${l.stepId}${l.phase === 'route' ? ' (finished; taking its branch)' : ''}${l.forced ? ' — forced: the runbook had changed' : ''}`];
     case 'run-started': return [`▶ run started${l.resumedFrom ? ` (resumed at ${l.resumedFrom})` : ''}${l.dryRun ? ' — DRY RUN' : ''}${inputs(l.inputs)}`];
-    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}${l.dryRun === 'sandboxed' ? ' (dry run: sandboxed)' : ''}${l.where ? ` on ${l.where}` : ''}`,
+    case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}${l.dryRun === 'sandboxed' ? ' (dry run: sandboxed)' : l.dryRun === 'sandboxed-offline' ? ' (dry run: sandboxed, offline)' : ''}${l.where ? ` on ${l.where}` : ''}`,
       ...(l.command ? commandLines(l.command) : [])];
     case 'step-output': return l.chunk.replace(/\n$/, '').split('\n').map((c) => `${OUT_PREFIX[l.stream]}${c}`);
     case 'output-dropped': return [`… ${bytes(l.droppedBytes)} more output of ${l.stepId} was not recorded`];
@@ -37,7 +38,7 @@ function describe(l: TranscriptLine): string[] {
       ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : []),
       ...(l.items ? gateItemLines(l.items, l.itemsDone) : [])];
     case 'wait-polled': return [`… ${l.stepId} poll ${l.poll}: not yet (${l.last}); next in ${duration(l.nextInMs)}, gives up at ${clock(l.deadlineAt)}`];
-    case 'loop-started': return [`⟳ ${l.stepId}: for each of ${l.items.length} items`];
+    case 'loop-started': return [`⟳ ${l.stepId}: for each of ${plural(l.items.length, 'item')}`];
     case 'item-finished': {
       const s = summary(l.result);
       return [`  ${l.result.status === 'ok' ? '✓' : '✗'} item ${l.index + 1} ${l.label}: ${l.result.status}${s ? ` (${s})` : ''}`];

@@ -9,7 +9,7 @@ import { interactionsOf } from './interactions.js';
 import type { ReportModel } from './model.js';
 import { pathMermaid, pathOf } from './path.js';
 import { timelineOf } from './timeline.js';
-import { isNested } from '../nested.js';
+import { countSteps } from '../../engine/step-counts.js';
 
 export function buildReport(t: Transcript): ReportModel {
   const { header, lines } = t;
@@ -35,6 +35,7 @@ export function buildReport(t: Transcript): ReportModel {
     startedAt, endedAt, durationMs: Math.max(0, msBetween(startedAt, endedAt)),
     outcome: finished?.outcome ?? 'interrupted',
     message: finished?.message ?? 'The transcript ends before the run finished (the process was killed or the machine went down). `runbook resume` can continue it.',
+    // Every resume's steps (a run-finished line counts its segment), counted as the run counts them.
     steps: countSteps(lines),
     resumes, timeline, outputs, ...interactionsOf(lines), path,
     mermaid: pathMermaid(path, doc, titles),
@@ -45,22 +46,6 @@ export function buildReport(t: Transcript): ReportModel {
 function lastSegmentFinish(lines: TranscriptLine[]) {
   const last = lines[lines.length - 1 - [...lines].reverse().findIndex((l) => l.type === 'resumed' || l.type === 'run-finished')];
   return last?.type === 'run-finished' ? last : undefined;
-}
-
-/** Final result per step visit, across every resume (the run-finished count covers one segment only);
- *  steps of called runbooks are counted by their calling step. */
-function countSteps(lines: TranscriptLine[]): ReportModel['steps'] {
-  const counts = { ok: 0, failed: 0, skipped: 0 };
-  for (const l of lines) {
-    if ('stepId' in l && isNested(l.stepId)) continue;
-    if (l.type === 'step-finished' && !l.willRetry) {
-      if (l.result.status === 'ok') counts.ok++;
-      else if (l.result.status === 'skipped') counts.skipped++;
-      else counts.failed++;
-    }
-    if (l.type === 'step-skipped' && l.reason !== 'dry-run') counts.skipped++;
-  }
-  return counts;
 }
 
 function titlesOf(lines: TranscriptLine[], doc: RunbookDoc | undefined): Map<string, string> {

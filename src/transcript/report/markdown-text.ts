@@ -1,6 +1,7 @@
 // Text from a transcript placed into Markdown so that it cannot change the document around it: a step's
 // output containing ``` or | or <script> shows as text, never as structure.
 import { terminalText } from '../../common/terminal-text.js';
+import { plural } from '../../common/plural.js';
 
 /** Inline text: Markdown, HTML and math ($) punctuation escaped, so it renders exactly as written, and kept on
  *  one line (⏎ for a line break): a newline would let the next line start a heading, list or fence. */
@@ -45,15 +46,15 @@ export function fenced(text: string, info = ''): string {
 /** At most maxLines lines (head and tail kept), each at most maxLineChars long, maxChars in all. */
 export function clip(text: string, maxLines = 40, maxChars = 4000, maxLineChars = 400): string {
   const lines = text.replace(/\n+$/, '').split('\n')
-    .map((l) => (l.length > maxLineChars ? `${l.slice(0, maxLineChars)} … (${l.length - maxLineChars} more characters)` : l));
+    .map((l) => (l.length > maxLineChars ? `${l.slice(0, maxLineChars)} … (${plural(l.length - maxLineChars, 'more character')})` : l));
   let out = lines;
   if (lines.length > maxLines) {
     const head = Math.ceil(maxLines * 0.7);
     const tail = maxLines - head;
-    out = [...lines.slice(0, head), `… ${lines.length - head - tail} lines not shown …`, ...lines.slice(lines.length - tail)];
+    out = [...lines.slice(0, head), `… ${plural(lines.length - head - tail, 'line')} not shown …`, ...lines.slice(lines.length - tail)];
   }
   const joined = out.join('\n');
-  return joined.length > maxChars ? `${joined.slice(0, maxChars)}\n… ${joined.length - maxChars} characters not shown …` : joined;
+  return joined.length > maxChars ? `${joined.slice(0, maxChars)}\n… ${plural(joined.length - maxChars, 'character')} not shown …` : joined;
 }
 
 function longestRun(text: string, ch: string): number {

@@ -90,7 +90,7 @@ function outputBlock(o: OutputBlock): string[] {
   if (o.stdout.trim()) out.push(fenced(clip(o.stdout), 'text'), '');
   if (o.stderr.trim()) out.push('stderr:', '', fenced(clip(o.stderr), 'text'), '');
   if (o.items?.length) {
-    out.push(`${o.items.length} items:`, '', ...table(['#', 'Item', 'Status', 'Result'], o.items.map((i) => [String(i.index + 1), cell(i.label, 200), i.status, cell(i.summary, 300)])), '');
+    out.push(`${plural(o.items.length, 'item')}:`, '', ...table(['#', 'Item', 'Status', 'Result'], o.items.map((i) => [String(i.index + 1), cell(i.label, 200), i.status, cell(i.summary, 300)])), '');
   }
   if (o.rows?.length) {
     const shown = o.rows.slice(0, 20).map((r) => JSON.stringify(r)).join('\n');
@@ -107,8 +107,8 @@ function path(m: ReportModel): string[] {
 
 function source(m: ReportModel): string[] {
   const t = m.transcript;
-  const extra = [t.tornLines ? `${t.tornLines} partly written line(s) skipped` : '', ...t.problems.map((p) => `skipped ${p}`)].filter(Boolean);
-  return ['---', '', `Transcript ${code(t.path)}: ${t.lines} lines, format ${t.format}${extra.length ? `; ${extra.map((e) => inline(e)).join('; ')}` : ''}.`, ''];
+  const extra = [t.tornLines ? `${plural(t.tornLines, 'partly written line')} skipped` : '', ...t.problems.map((p) => `skipped ${p}`)].filter(Boolean);
+  return ['---', '', `Transcript ${code(t.path)}: ${plural(t.lines, 'line')}, format ${t.format}${extra.length ? `; ${extra.map((e) => inline(e)).join('; ')}` : ''}.`, ''];
 }
 
 const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');

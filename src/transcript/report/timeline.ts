@@ -16,7 +16,7 @@ export function timelineOf(lines: TranscriptLine[]): { timeline: TimelineRow[]; 
   for (const line of lines) {
     switch (line.type) {
       case 'step-started': {
-        const what = line.dryRun === 'sandboxed' ? `${line.kind} (dry run: in the sandbox)` : line.dryRun === 'ran' ? `${line.kind} (dry run: read-only, for real)` : line.kind;
+        const what = line.dryRun === 'sandboxed' ? `${line.kind} (dry run: in the sandbox)` : line.dryRun === 'sandboxed-offline' ? `${line.kind} (dry run: in the sandbox, offline)` : line.dryRun === 'ran' ? `${line.kind} (dry run: read-only, for real)` : line.kind;
         const row: TimelineRow = { ts: line.ts, stepId: line.stepId, title: line.title, what, ...(line.command !== undefined ? { command: line.command } : {}), status: 'running', attempt: line.attempt, destructive: line.destructive };
         const output: OutputBlock = { stepId: line.stepId, title: line.title, attempt: line.attempt, stdout: '', stderr: '' };
         timeline.push(row); outputs.push(output);
@@ -98,7 +98,7 @@ function itemsSummary(r: StepResult): string {
   for (const i of r.items ?? []) by.set(i.status, (by.get(i.status) ?? 0) + 1);
   const total = Number(r.details?.items ?? r.items?.length ?? 0);
   const counts = [...by].map(([status, n]) => `${n} ${status}`).join(', ');
-  return `${total} item${total === 1 ? '' : 's'}: ${counts || 'none run'}${r.error ? `; ${r.error}` : ''}`;
+  return `${plural(total, 'item')}: ${counts || 'none run'}${r.error ? `; ${r.error}` : ''}`;
 }
 
 const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.items?.length || o.error || o.droppedBytes);

@@ -1,0 +1,18 @@
+// Everything a command prints goes through here, through the one sanitizer (common/terminal-text.ts): titles,
+// summaries, descriptions, diagnostics quoting a runbook, a graph's labels and whatever a transcript holds are
+// data, and a control character in them must not act on the terminal (OSC 52 writing the clipboard, ESC[2J
+// clearing the screen). JSON keeps every value exactly, escaped. test/hardening/terminal-escapes.test.ts checks
+// that no command writes to the process's streams any other way.
+import { terminalJson, terminalText } from '../common/terminal-text.js';
+
+/** Text on standard output, neutralised. */
+export const say = (text: string): void => { process.stdout.write(terminalText(text)); };
+
+/** Text on standard error, neutralised. */
+export const sayError = (text: string): void => { process.stderr.write(terminalText(text)); };
+
+/** A value as indented JSON on standard output, lossless (the characters a terminal would act on escaped). */
+export const sayJson = (value: unknown): void => { process.stdout.write(`${terminalJson(value, 2)}\n`); };
+
+/** One of the CLI's own terminal controls (a fixed sequence, never data) on standard error. */
+export const control = (sequence: string): void => { process.stderr.write(sequence); };

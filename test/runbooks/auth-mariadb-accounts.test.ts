@@ -16,6 +16,10 @@ const dir = mkdtempSync(join(tmpdir(), 'runbook-auth-anon-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const started = (events: TranscriptEvent[]) => events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
+/** The matched-account rows as [user, host, client, matches]. */
+const matchedRows = (events: TranscriptEvent[]) =>
+  ((events.find((e) => e.type === 'step-finished' && e.stepId === 'matched-account') as { result?: { rows?: Record<string, unknown>[] } })
+    .result?.rows ?? []).map((r) => [r.user, r.host, r.client, r.matches]);
 const instructions = (events: TranscriptEvent[], id: string): string =>
   (events.find((e) => e.type === 'question-asked' && (e as { question?: { stepId?: string } }).question?.stepId === id) as
     { question?: { action?: { instructions?: string } } } | undefined)?.question?.action?.instructions ?? '';
@@ -66,9 +70,9 @@ describe('auth: an anonymous MariaDB account shadows the application user', () =
       '--input', `url=${server.url()}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const events = readEvents(transcript);
-    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'account-locks', 'anonymous-accounts', 'anonymous-shadow']);
-    const anon = events.find((e) => e.type === 'step-finished' && e.stepId === 'anonymous-accounts') as { result?: { rows?: Record<string, unknown>[] } };
-    assert.deepEqual(anon.result?.rows, [{ host: '127.0.0.1', shadows: 1 }]);
+    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'account-locks', 'matched-account', 'anonymous-shadow']);
+    // In the server's order: the anonymous '127.0.0.1' (no wildcard) before 'app_user'@'%'; both match the client.
+    assert.deepEqual(matchedRows(events), [['', '127.0.0.1', '127.0.0.1', 1], ['app_user', '%', '127.0.0.1', 1]]);
     const text = instructions(events, 'anonymous-shadow');
     assert.match(text, /DROP USER ''@'127\.0\.0\.1';/);
     assert.match(text, /Access denied for user 'app_user'@'127\.0\.0\.1' \(using password: YES\)/);
@@ -83,7 +87,50 @@ describe('auth: an anonymous MariaDB account shadows the application user', () =
       '--input', `url=${server.url()}`, '--input', `admin_url=${server.adminUrl()}`], ['app-is-fine']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const events = readEvents(transcript);
-    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'works-now']);
+    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'works-now', 'dry-run-check']);
     assert.equal(events.find((e) => e.type === 'run-finished')?.outcome, 'resolved');
+  });
+});
+
+describe('auth: which MariaDB account a login matched, by the client address the server saw', () => {
+  let server: LabServer;
+  before(async () => { server = await startServer('mariadb'); });
+  after(async () => { await server?.stop(); });
+
+  it("''@'localhost' shadows 'app_user'@'%' for a socket client: anonymous-shadow names it", async () => {
+    const fault = await injectFault('anonymous-shadow', 'mariadb', { server });
+    const transcript = join(dir, 'anon-localhost-socket.jsonl');
+    const r = await runCliWithAnswers(['run', 'auth', '--plain', '--transcript', transcript,
+      '--input', `url=${fault.url}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const events = readEvents(transcript);
+    assert.deepEqual(started(events).slice(-2), ['matched-account', 'anonymous-shadow']);
+    assert.deepEqual(matchedRows(events)[0], ['', 'localhost', 'localhost', 1]);
+    assert.match(instructions(events, 'anonymous-shadow'), /DROP USER ''@'localhost';/);
+  });
+
+  it("the same ''@'localhost', but a TCP client from 127.0.0.1 with a wrong password: the app's own account matched, password-rejected, no DROP USER", async () => {
+    await injectFault('anonymous-shadow', 'mariadb', { server });
+    const transcript = join(dir, 'anon-localhost-tcp.jsonl');
+    const r = await runCliWithAnswers(['run', 'auth', '--plain', '--transcript', transcript,
+      '--input', `url=${server.url({ password: 'wrong-password' })}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const events = readEvents(transcript);
+    assert.deepEqual(started(events).slice(-2), ['matched-account', 'password-rejected']);
+    // Under skip-name-resolve 127.0.0.1 is not 'localhost': the anonymous account does not match this client.
+    assert.deepEqual(matchedRows(events), [['', 'localhost', '127.0.0.1', 0], ['app_user', '%', '127.0.0.1', 1]]);
+  });
+
+  it("an account that exists only for 10.%: refused with 1045 from 127.0.0.1, routed to account-hosts, not to the password", async () => {
+    const fault = await injectFault('account-other-host', 'mariadb', { server });
+    const transcript = join(dir, 'other-host.jsonl');
+    const r = await runCliWithAnswers(['run', 'auth', '--plain', '--transcript', transcript,
+      '--input', `url=${fault.url}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const events = readEvents(transcript);
+    const login = events.find((e) => e.type === 'step-finished' && e.stepId === 'login') as { result?: { error?: string } };
+    assert.match(String(login.result?.error), /Access denied for user 'net_user'@'127\.0\.0\.1'/);
+    assert.deepEqual(started(events).slice(-2), ['matched-account', 'account-hosts']);
+    assert.match(instructions(events, 'account-hosts'), /No account of \*\*net_user\*\* \(nor an anonymous one\) matches the client \*\*127\.0\.0\.1\*\*/);
   });
 });

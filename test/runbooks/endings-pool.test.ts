@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { injectFault, type LabEngine } from '../../src/lab/index.js';
+import { createExecutors } from '../../src/executors/index.js';
+import { injectFault, RESERVED_ROLE, startServer, type LabEngine } from '../../src/lab/index.js';
+import { testContext } from '../executors/context.js';
 import { readEvents, runCli, type TranscriptEvent } from './helpers.js';
 import { runCliWithAnswers } from './answers.js';
 
@@ -120,3 +122,62 @@ for (const { engine, name, version } of TARGETS) {
     });
   });
 }
+
+describe('pool-exhausted: free slots that cannot be measured are not a fix', () => {
+  it("MariaDB, the runbook's URL is the application's own user: it logs in, but may not read sessions (PROCESS) or mysql.user: escalate, not resolved nor failed", async () => {
+    const server = await startServer('mariadb');
+    try {
+      const transcript = join(dir, 'mariadb-unmeasured.jsonl');
+      const r = await runCli(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+        '--input', `url=${server.url()}`, '--input', 'app_processes=0']);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const events = readEvents(transcript);
+      const headroom = events.find((e) => e.type === 'step-finished' && e.stepId === 'app-headroom') as { result?: { status?: string; error?: string } };
+      assert.equal(headroom.result?.status, 'failed');
+      assert.match(String(headroom.result?.error), /denied/i);
+      const end = finishedRun(events);
+      assert.equal(end?.outcome, 'escalate');
+      assert.match(String(end?.message), /got in once, but its free slots could not be measured .*not verified/);
+      // Without PROCESS it cannot see other sessions either: the run says so instead of failing at the first query.
+      assert.match(String(end?.message), /could not read the other sessions \(.*PROCESS.*\): run it again with an administrator URL/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('pool-exhausted on PostgreSQL 18 with reserved_connections', () => {
+  it('an operations role with pg_use_reserved_connections gets in through its slots, counts as privileged, and the slot math leaves both reserves out', async () => {
+    // 8 slots: 1 for superusers, 2 for pg_use_reserved_connections, 5 ordinary (all held by the application).
+    const server = await startServer('postgres', { postgresVersion: '18', maxConnections: 8, reservedConnections: 1, reservedForRoles: 2 });
+    const fault = await injectFault('too-many-connections', 'postgres', { server });
+    const executors = createExecutors();
+    try {
+      const ops = server.url({ user: RESERVED_ROLE });
+      const app = await executors.execute({ kind: 'probe', probe: 'db-connect', url: fault.url, timeoutMs: 5000 }, testContext());
+      assert.equal(app.classification, 'too-many-connections');
+      assert.match(String(app.error), /reserved for roles with privileges of the "pg_use_reserved_connections" role/);
+      const opsLogin = await executors.execute({ kind: 'probe', probe: 'db-connect', url: ops, timeoutMs: 5000 }, testContext());
+      assert.equal(opsLogin.status, 'ok', opsLogin.error);
+
+      const transcript = join(dir, 'pg18-reserved.jsonl');
+      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--approve', 'terminate-idle-pg', '--transcript', transcript,
+        '--input', `url=${ops}`, '--input', `app_url=${fault.url}`, '--input', 'idle_minutes=0', '--input', 'app_processes=0'], []);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const events = readEvents(transcript);
+      const rows = (id: string) => (events.find((e) => e.type === 'step-finished' && e.stepId === id) as { result?: { rows?: Record<string, unknown>[] } }).result?.rows?.[0] ?? {};
+      const usage = rows('usage');
+      // Counted: the five held sessions and the runbook's own (through a reserved slot).
+      assert.deepEqual([usage.max, usage.reserved, usage.usable], [8, 3, 5], JSON.stringify(usage));
+      assert.deepEqual([rows('runbook-role').user, rows('runbook-role').admin], [RESERVED_ROLE, 1], 'a pg_use_reserved_connections member is privileged');
+      assert.equal(rows('app-headroom').ordinary, 5);
+      const end = finishedRun(events);
+      assert.equal(end?.outcome, 'resolved');
+      assert.match(String(end?.message), /The application's user app_user connects again, with [1-5] ordinary slots free \(\d of 5 in use\)/);
+    } finally {
+      await executors.close();
+      await fault.cleanup();
+      await server.stop();
+    }
+  });
+});

@@ -26,14 +26,23 @@ async function run(name: string, inputs: Record<string, string>, answers: string
   return { code: r.code, events, end: ending(events), output: r.stdout + r.stderr };
 }
 
-describe('auth: a corrected URL is a fix only once the application has it', { concurrency: true }, () => {
-  const servers: Partial<Record<'postgres' | 'mariadb', LabServer>> = {};
-  before(async () => { [servers.postgres, servers.mariadb] = await Promise.all([startServer('postgres'), startServer('mariadb')]); });
-  after(async () => { await Promise.all([servers.postgres?.stop(), servers.mariadb?.stop()]); });
+// PostgreSQL 15 and 18, and MariaDB: the login probes and the catalog queries differ between them.
+const TARGETS = [
+  { name: 'postgres', engine: 'postgres', version: {} }, { name: 'postgres 18', engine: 'postgres', version: { postgresVersion: '18' } },
+  { name: 'mariadb', engine: 'mariadb', version: {} },
+] as const;
 
-  for (const engine of ['postgres', 'mariadb'] as const) {
-    it(`${engine}: the corrected URL logs in, but it is not deployed yet: escalate, exit 1`, async () => {
-      const server = servers[engine]!;
+describe('auth: a corrected URL is a fix only once the application has it', { concurrency: true }, () => {
+  const servers: Record<string, LabServer> = {};
+  before(async () => {
+    const started = await Promise.all(TARGETS.map((t) => startServer(t.engine, t.version)));
+    TARGETS.forEach((t, i) => { servers[t.name] = started[i]!; });
+  });
+  after(async () => { await Promise.all(Object.values(servers).map((s) => s.stop())); });
+
+  for (const { name, engine } of TARGETS) {
+    it(`${name}: the corrected URL logs in, but it is not deployed yet: escalate, exit 1`, async () => {
+      const server = servers[name]!;
       const fault = await injectFault('auth', engine, { server });
       const r = await run('auth', { url: fault.url }, ['have-corrected-url', server.url(), 'not-yet']);
       assert.equal(r.code, 1, r.output);
@@ -43,8 +52,8 @@ describe('auth: a corrected URL is a fix only once the application has it', { co
       assert.deepEqual(asked(r.events), ['password-rejected', 'new-url', 'deploy-url']);
     });
 
-    it(`${engine}: deployed and restarted by hand: resolved, exit 0`, async () => {
-      const server = servers[engine]!;
+    it(`${name}: deployed and restarted by hand: resolved, exit 0`, async () => {
+      const server = servers[name]!;
       const fault = await injectFault('auth', engine, { server });
       const r = await run('auth', { url: fault.url }, ['have-corrected-url', server.url(), 'deployed', 'restarted']);
       assert.equal(r.code, 0, r.output);
@@ -53,8 +62,8 @@ describe('auth: a corrected URL is a fix only once the application has it', { co
       assert.deepEqual(asked(r.events), ['password-rejected', 'new-url', 'deploy-url', 'restart-by-hand']);
     });
 
-    it(`${engine}: the credentials work but the application was not restarted: escalate`, async () => {
-      const server = servers[engine]!;
+    it(`${name}: the credentials work but the application was not restarted: escalate`, async () => {
+      const server = servers[name]!;
       const r = await run('auth', { url: server.url() }, ['app-had-stale-secret', 'not-yet']);
       assert.equal(r.code, 1, r.output);
       assert.equal(r.end?.stepId, 'not-restarted');
@@ -63,9 +72,9 @@ describe('auth: a corrected URL is a fix only once the application has it', { co
 });
 
 describe('ssl: a certificate the URL does not verify is still reported', { concurrency: true }, () => {
-  for (const engine of ['postgres', 'mariadb'] as const) {
-    it(`${engine}: an expired certificate under a non-verifying URL: the step says so, and so does the ending`, async () => {
-      const server = await startServer(engine, { tls: 'on', cert: 'expired' });
+  for (const { name, engine, version } of TARGETS) {
+    it(`${name}: an expired certificate under a non-verifying URL: the step says so, and so does the ending`, async () => {
+      const server = await startServer(engine, { tls: 'on', cert: 'expired', ...version });
       try {
         // PostgreSQL sslmode=prefer (libpq's default); mysql2 with TLS but rejectUnauthorized false.
         const url = engine === 'postgres' ? server.url({ params: { sslmode: 'prefer' } })

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { startServer, type LabEngine, type LabServer } from '../../src/lab/index.js';
+import { injectFault, startServer, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { adminQuery, eventually } from '../db/helpers.js';
 import { readEvents, type TranscriptEvent } from './helpers.js';
 import { runCliWithAnswers } from './answers.js';
@@ -111,7 +111,7 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
         const events = readEvents(transcript);
         assert.deepEqual(questionIds(events), ['lower-thresholds', 'role-limit']);
         const limits = events.find((e) => e.type === 'step-finished' && e.stepId === 'role-limits') as { result?: { rows?: Record<string, unknown>[] } } | undefined;
-        assert.equal(limits?.result?.rows?.[0]?.user, server.appUser);
+        assert.deepEqual([limits?.result?.rows?.[0]?.kind, limits?.result?.rows?.[0]?.name], ['user', server.appUser]);
         assert.equal(Number(limits?.result?.rows?.[0]?.limit), 3);
         const end = events.find((e) => e.type === 'run-finished');
         assert.equal(end?.outcome, 'escalate');
@@ -123,3 +123,59 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
     });
   });
 }
+
+describe('pool-exhausted on postgres: the database at its own CONNECTION LIMIT (datconnlimit)', () => {
+  it('the server has room, the database does not: role-limits names the database, the ending names its limit, never max_connections', async () => {
+    const fault = await injectFault('database-limit', 'postgres');
+    try {
+      const transcript = join(dir, 'database-limit.jsonl');
+      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+        '--input', `url=${fault.server!.adminUrl()}`, '--input', `app_url=${fault.url}`, '--input', 'app_processes=0'], ['', 'continue']);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const events = readEvents(transcript);
+      assert.deepEqual(questionIds(events), ['lower-thresholds', 'role-limit']);
+      const limits = events.find((e) => e.type === 'step-finished' && e.stepId === 'role-limits') as { result?: { rows?: Record<string, unknown>[] } } | undefined;
+      const row = limits?.result?.rows?.[0] ?? {};
+      assert.deepEqual([row.kind, row.name, row.limit], ['database', fault.server!.database, 3]);
+      assert.ok(Number(row.sessions) >= 3, 'the three held sessions, and the runbook\'s own (a superuser is counted, not held to it)');
+      const final = events.find((e) => e.type === 'step-finished' && e.stepId === 'final-check') as { result?: { classification?: string; error?: string } };
+      assert.equal(final.result?.classification, 'too-many-connections');
+      assert.match(String(final.result?.error), /too many connections for database/);
+      const end = events.find((e) => e.type === 'run-finished');
+      assert.equal(end?.outcome, 'escalate');
+      assert.match(String(end?.message), /The limit reached is not max_connections but the database app_db's own connection limit \([34] sessions of 3\)/);
+      assert.doesNotMatch(String(end?.message), /raise max_connections/);
+      assert.ok(!events.some((e) => e.type === 'question-asked' && (e as { question?: { stepId?: string } }).question?.stepId === 'new-max'));
+    } finally {
+      await fault.cleanup();
+    }
+  });
+});
+
+describe("pool-exhausted on postgres: the runbook's URL is a non-privileged operations user, the application's role is at its own limit", () => {
+  it('the operations user logs in with room, but the role still at its CONNECTION LIMIT keeps the run from resolving (it ended resolved, exit 0)', async () => {
+    const server = await startServer('postgres');
+    const conns: AppConn[] = [];
+    try {
+      // A DBA's everyday account: reads every session and may end them, but no superuser and no reserved slots.
+      await adminQuery(server, "CREATE ROLE ops LOGIN PASSWORD 'ops-pw'");
+      await adminQuery(server, 'GRANT pg_monitor, pg_signal_backend TO ops');
+      await adminQuery(server, `ALTER ROLE ${server.appUser} CONNECTION LIMIT 2`);
+      for (let i = 0; i < 2; i++) conns.push(await appConn(server));
+      const transcript = join(dir, 'ops-user-role-limit.jsonl');
+      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+        '--input', `url=${server.url({ user: 'ops', password: 'ops-pw' })}`, '--input', 'app_processes=0'], ['', 'continue']);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const events = readEvents(transcript);
+      const final = events.find((e) => e.type === 'step-finished' && e.stepId === 'final-check') as { result?: { status?: string; details?: { user?: string } } };
+      assert.deepEqual([final.result?.status, final.result?.details?.user], ['ok', 'ops'], 'the login checked is the operations user');
+      const end = events.find((e) => e.type === 'run-finished');
+      assert.equal(end?.outcome, 'escalate');
+      assert.equal(end?.stepId, 'still-at-limit');
+      assert.match(String(end?.message), new RegExp(`the user ${server.appUser} is still at its own connection limit \\(2 sessions of 2\\)`));
+    } finally {
+      await Promise.all(conns.map((c) => c.close()));
+      await server.stop();
+    }
+  });
+});

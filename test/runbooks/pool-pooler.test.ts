@@ -57,9 +57,39 @@ describe('pool-exhausted with PgBouncer in front', { skip: pgbouncerBinary() ? f
       assert.match(advice, /In session mode a client keeps its server connection/);
       const e = end(events);
       assert.equal(e?.outcome, 'escalate');
-      assert.match(String(e?.message), /With the application's URL a new connection fails with (timeout|pooler-wait-timeout)/);
+      // Logged in at the pooler, the query queued: the pooler's wait, not a network timeout.
+      assert.match(String(e?.message), /With the application's URL a new connection fails with pooler-wait-timeout/);
       assert.match(String(e?.message), /PgBouncer: 3 clients active, 1 waiting \(the oldest \d+ s\), 2 server connections active of pool size 2, \d+ clients of max_client_conn 20/);
       assert.equal(busy.held.length, 2);
+    } finally {
+      await busy.cleanup();
+    }
+  });
+
+  it('url is the database directly as the application user, pooler_admin_url given, no app_url: the direct login works, a client still waits in PgBouncer: escalate, never resolved', async () => {
+    const busy = await startBusyPooler(backend, { poolSize: 2, waiting: 1 }); // query_wait_timeout 120 s, PgBouncer's default
+    try {
+      const transcript = join(dir, 'direct-app-url.jsonl');
+      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+        '--input', `url=${backend.url()}`, '--input', `pooler_admin_url=${busy.pooler.adminUrl()}`, '--input', 'app_processes=0'], ['continue']);
+      const events = readEvents(transcript);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(finished(events, 'final-check')?.result?.status, 'ok', 'straight to the database the application user gets in');
+      const path = started(events);
+      assert.deepEqual(path.slice(-3), ['final-check', 'app-headroom', 'pooler-queue']);
+      const e = end(events);
+      assert.equal(e?.outcome, 'escalate');
+      assert.equal(e?.stepId, 'pooler-still-waiting');
+      assert.match(String(e?.message), /clients still wait in PgBouncer for a server connection \(1 waiting, the oldest\s+for \d+ s, in pool app_db\/app_user\s+with 2 server connections active\)/);
+      assert.match(String(e?.message), /The database itself has room \(\d+ ordinary slots free\)/);
+      // Nothing was changed in the pooler: the holders hold, the queued client still waits.
+      const pg = await import('pg');
+      const admin = new pg.default.Client({ connectionString: busy.pooler.adminUrl() });
+      await admin.connect();
+      try {
+        const app = (await admin.query('SHOW POOLS')).rows.find((p: { database: string }) => p.database === 'app_db') as Record<string, unknown>;
+        assert.deepEqual([Number(app.cl_waiting), Number(app.sv_active)], [1, 2]);
+      } finally { await admin.end(); }
     } finally {
       await busy.cleanup();
     }
@@ -128,7 +158,7 @@ describe('pool-exhausted with PgBouncer in front', { skip: pgbouncerBinary() ? f
       assert.equal(r.code, 1, r.stdout + r.stderr);
       const path = started(events);
       assert.deepEqual(path, ['connect', 'pooler-pools', 'pooler-databases', 'pooler-clients', 'pooler-servers', 'pooler-config',
-        'pooler-client-limit', 'pooler-final-check'], 'no SQL step on the console: usage is skipped');
+        'pooler-client-limit', 'pooler-queue', 'pooler-final-check'], 'no SQL step on the console: usage is skipped');
       assert.equal(finished(events, 'pooler-clients')?.result?.rowCount, 3);
       assert.match(question(events, 'pooler-client-limit'), /PgBouncer holds \*\*3\*\* client connections \(this console's included\) and max_client_conn is\s+\*\*3\*\*/);
       const e = end(events);

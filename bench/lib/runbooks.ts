@@ -31,11 +31,14 @@ export function firstFrameRunbook(): string {
     '  - id: done', '    end: resolved'].join('\n')}\n`;
 }
 
-/** One step printing `bytes` bytes of text lines (yes | head), then resolved. */
-export function bigOutputRunbook(bytes: number): string {
+/** One step printing `bytes` bytes of text lines (yes | head), then resolved; with `secret`, the runbook has a
+ *  secret input of that default (registered for masking, never printed): the masker reads all of the output.
+ *  `yes` is cut off by `head` (SIGPIPE), which the shell step's pipefail counts as a failure: off for this pipe. */
+export function bigOutputRunbook(bytes: number, secret?: string): string {
   return `${[...header('bench-big-output', 'A step that prints a lot'),
+    ...(secret ? ['inputs:', `  token: { secret: true, default: "${secret}" }`] : []),
     'steps:',
-    '  - id: chatty', `    shell: yes 'a line of output from a very chatty step, like a log dump 0123456789' | head -c ${bytes}`,
+    '  - id: chatty', `    shell: set +o pipefail; yes 'a line of output from a very chatty step, like a log dump 0123456789' | head -c ${bytes}`,
     '  - id: done', '    end: resolved'].join('\n')}\n`;
 }
 
@@ -117,9 +120,10 @@ export function largeRunbook(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A step printing `lines` blank lines and then text, followed by `after` trivial steps. */
+/** A step printing `lines` blank lines and then text, followed by `after` trivial steps. `yes` is cut off by
+ *  `head` (SIGPIPE), which the shell step's pipefail counts as a failure: off for this pipe. */
 export function blankLinesRunbook(lines: number, after: number): string {
-  const steps = [`  - id: dump`, `    shell: "yes '' | head -n ${lines}; echo done"`];
+  const steps = [`  - id: dump`, `    shell: "set +o pipefail; yes '' | head -n ${lines}; echo done"`];
   for (let i = 1; i <= after; i++) steps.push(`  - id: s${i}`, `    shell: "true"`);
   return `${[...header('bench-blank-lines', 'Blank lines, then text'), 'steps:', ...steps, '  - id: done', '    end: resolved'].join('\n')}\n`;
 }

@@ -17,10 +17,13 @@
 import { readFileSync } from 'node:fs';
 
 const SUPERVISOR = [
+  // First, before the step starts: a stop that lands earlier kills only this shell, when nothing of the step ran
+  // yet. Set any later, the engine's SIGTERM could kill the supervisor after the step had started, and the step
+  // was reported as dying of that SIGTERM even when it ignored it and only the SIGKILL ended it.
+  'trap : TERM INT HUP QUIT',                           // the engine's kill reaches the group; wait for the step
   '"$@" <&0 3<&- & child=$!',  // fd 3: the lifeline, not the step's; stdin (the values) kept: a background job would get /dev/null
   '{ while read -r -u 3 _; do :; done; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!; disown "$watcher"', // disowned: no "Killed" notice
   'exec 3<&-',
-  'trap : TERM INT HUP QUIT',                           // the engine's kill reaches the group; wait for the step
   'while :; do wait "$child"; status=$?; if [ "$status" -gt 128 ] && kill -0 "$child" 2>/dev/null; then continue; fi; break; done',
   'kill -KILL "$watcher" 2>/dev/null',
   // Died of a signal (or exited 129-159, which bash cannot tell apart): end the same way.

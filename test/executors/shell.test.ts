@@ -178,6 +178,29 @@ describe('shell executor', () => {
     assert.match(a.stderr ?? '', /TERM ignored/);
   });
 
+  it('a stop at any moment after the step started reports how the step ended, never the supervisor dying first', async () => {
+    // The supervisor used to set its own SIGTERM trap after starting the step: a stop landing in between killed
+    // the supervisor, and a step that ignored SIGTERM was reported as dying of it (a CI run on a loaded machine).
+    // The window is short, so the stop is sent at the step's first output many times over, and also at spawn.
+    // The script's own command (`env --ignore-signal`) ignores SIGTERM from its first instruction on.
+    const script = 'exec env --ignore-signal=TERM bash -c "echo started; while :; do sleep 0.05; done"';
+    for (let round = 0; round < 12; round++) {
+      const ac = new AbortController();
+      const ctx = { ...testContext({ signal: ac.signal }), limitMs: 500 }; // timeout grace: 50 ms
+      ctx.onOutput = (stream, chunk) => { ctx.output.push({ stream, chunk }); if (chunk.includes('started')) ac.abort(timedOutError()); };
+      const r = await shell.execute(action(script), ctx);
+      assert.deepEqual([r.status, r.signal, r.stdout], ['timeout', 'SIGKILL', 'started\n'], `round ${round}`);
+    }
+    for (let round = 0; round < 6; round++) {
+      const ac = new AbortController();
+      const marker = unique();
+      const ctx = { ...testContext({ signal: ac.signal }), limitMs: 500, onProcess: () => ac.abort(timedOutError()) };
+      const r = await shell.execute(action(`exec -a ${marker} sleep 600`), ctx);
+      assert.equal(r.status, 'timeout', `round ${round}`);
+      assert.deepEqual(processesWith(marker), [], 'nothing survives a stop at spawn');
+    }
+  });
+
   it("reports 'aborted' when the engine aborts for another reason", async () => {
     const marker = unique();
     const ac = new AbortController();
@@ -233,3 +256,7 @@ describe('createExecutors().close()', () => {
     assert.deepEqual(processesWith(marker), []);
   });
 });
+
+function timedOutError(): Error {
+  return Object.assign(new Error('step timed out'), { name: 'TimeoutError' });
+}

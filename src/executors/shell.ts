@@ -70,13 +70,23 @@ async function runShell(
     return { status: 'failed', durationMs: Date.now() - startedAt, classification: 'other', error: errorLine(e, ctx.mask) };
   }
   holdLifeline(p.child);
-  if (p.pid !== undefined) ctx.onProcess?.(stepProcess(p.pid));
   const settled = p.then(() => true, () => true);
   let closed = false;
   const kill = (): Promise<void> => { closed = true; return terminate(p, settled, STOP_GRACE_MS); };
   const onAbort = (): void => void terminate(p, settled, graceFor(ctx));
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   running.add(kill);
+  // After the listener: a stop raised while the process is recorded reaches it; and if recording it fails (a
+  // transcript that cannot be written), the process is stopped before the error goes up, not left unwatched.
+  try {
+    if (p.pid !== undefined) ctx.onProcess?.(stepProcess(p.pid));
+  } catch (e) {
+    if (!ctx.signal.aborted) void terminate(p, settled, STOP_GRACE_MS);
+    await settled;
+    running.delete(kill);
+    ctx.signal.removeEventListener('abort', onAbort);
+    throw e;
+  }
   let output: ProcessOutput;
   try {
     output = await p;

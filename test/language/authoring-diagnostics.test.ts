@@ -309,3 +309,9 @@ test('an unterminated or empty ${{ in a title says how to fix it', () => {
     /'\$\{\{' is never closed with '\}\}': end the expression with '\}\}' \(\$\{\{ inputs.name \}\}\)/);
   one(check('  - id: a\n    title: "Check ${{ }}"\n    shell: echo\n'), 'expression', HEAD_LINES + 2, 19, /empty '\$\{\{ \}\}': put an expression in it/);
 });
+
+test("a literal pattern after 'matches' that cannot be matched in linear time is a located error", () => {
+  const ds = check(`  - id: a\n    shell: echo\n    capture: a\n    next:\n      - if: "a.stdout matches '(?=x)x'"\n        goto: done\n`);
+  one(ds, 'expression', HEAD_LINES + 5, 31, /invalid regular expression after 'matches': it uses a backreference .* lookaround .* linear time/);
+  assert.deepEqual(only(check(`  - id: a\n    shell: echo\n    capture: a\n    next:\n      - if: "a.stdout matches '^ok( [0-9]+)?$'"\n        goto: done\n`), 'expression'), []);
+});

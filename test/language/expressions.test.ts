@@ -103,3 +103,27 @@ test('find, sum and top read a table of rows', () => {
   assert.equal(run("top(pools.rows, 'cl_waiting').database", scope), 'app_db');
   assert.equal(run("top([], 'x')", scope), null);
 });
+
+test('matches is linear in the text: a pattern that backtracks exponentially finishes at once on hostile output', () => {
+  // `(\w+\s?)+$` and `(a+)+$` take 2^n steps in a backtracking engine on n characters that almost match: on these
+  // texts that is never. The bound is CPU time of this process, 100× what it takes on an idle machine (~40 ms):
+  // a hang guard that load cannot trip (issue #20).
+  const hostile = `${'a'.repeat(20_000)}!`;
+  const before = process.cpuUsage();
+  assert.equal(run("text matches '(a+)+$'", { text: hostile }), false);
+  assert.equal(run("text matches '^(\\\\w+\\\\s?)+$'", { text: `${'word '.repeat(5_000)}!` }), false);
+  assert.equal(run("text matches '(a|aa)+b'", { text: hostile }), false);
+  const cpu = process.cpuUsage(before);
+  assert.ok((cpu.user + cpu.system) / 1000 < 4_000, `CPU ${(cpu.user + cpu.system) / 1000} ms`);
+  // Ordinary patterns behave as before.
+  assert.equal(run("'FATAL: sorry, too many clients already' matches 'too many (clients|connections)'"), true);
+  assert.equal(run("'x' matches '^[a-z]{1,8}$'"), true);
+});
+
+test('a pattern the linear engine cannot run is refused with the reason, never run by backtracking', () => {
+  for (const pattern of ['(a)\\\\1', '(?=a)a', '(?<=a)b', 'a{1,1000}']) {
+    assert.throws(() => run(`'aa' matches '${pattern}'`), (e: unknown) => e instanceof ExpressionError
+      && /invalid regular expression .*backreference.*lookaround.*counted repeat.*linear time/.test((e as Error).message), pattern);
+  }
+  assert.throws(() => run("'a' matches '('"), /invalid regular expression "\(": .*Unterminated group/);
+});

@@ -2,6 +2,7 @@
 // __proto__, constructor and friends are simply undefined.
 import { ExpressionError, type Node } from './ast.js';
 import { FUNCTIONS, toNumber } from './functions.js';
+import { linearRegExp } from './linear-regex.js';
 
 export type Scope = Record<string, unknown>;
 
@@ -178,9 +179,11 @@ function contains(hay: unknown, needle: unknown): boolean {
 }
 
 function matches(text: unknown, pattern: unknown, pos: number): boolean {
+  let re: RegExp;
   try {
-    return new RegExp(String(pattern)).test(String(text ?? ''));
-  } catch {
-    throw new ExpressionError(`invalid regular expression ${JSON.stringify(pattern)}`, pos);
+    re = linearRegExp(String(pattern));
+  } catch (e) {
+    throw new ExpressionError(`invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`, pos);
   }
+  return re.test(String(text ?? ''));
 }

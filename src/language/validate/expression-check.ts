@@ -5,6 +5,7 @@ import { loopVar, runbookSites, type Site } from '../sites.js';
 import { didYouMean } from '../suggest.js';
 import { childPath } from '../source-map.js';
 import type { Reporter } from './context.js';
+import { linearRegExp } from '../expression/linear-regex.js';
 
 export const RESERVED_ROOTS = ['inputs', 'steps', 'result', 'run', 'vars'] as const;
 /** What `run.<name>` offers: facts about the run itself, not about any step. */
@@ -82,10 +83,11 @@ function dashedStepIds(site: Site, names: Names, report: Reporter): [number, num
   return spans;
 }
 
-/** A literal pattern after `matches` that does not compile would fail the run at that branch. */
+/** A literal pattern after `matches` that does not compile (for the linear-time engine, as the run compiles it)
+ *  would fail the run at that branch. */
 function badRegex(node: Node): { message: string; pos: number } | undefined {
   if (node.type === 'binary' && node.op === 'matches' && node.right.type === 'literal' && typeof node.right.value === 'string') {
-    try { new RegExp(node.right.value); } catch (e) { return { message: (e as Error).message.replace(/^Invalid regular expression: /, ''), pos: node.right.pos }; }
+    try { linearRegExp(node.right.value); } catch (e) { return { message: (e as Error).message, pos: node.right.pos }; }
   }
   const children = node.type === 'binary' || node.type === 'logical' ? [node.left, node.right]
     : node.type === 'unary' ? [node.arg] : node.type === 'conditional' ? [node.test, node.then, node.else]

@@ -5,6 +5,7 @@ import type { RunbookDoc } from '../language/schema.js';
 import { termCanDraw } from './term-kind.js';
 import { terminalText } from '../common/terminal-text.js';
 import { oneLine } from './format.js';
+import { guardTerminal, type TerminalGuard } from './terminal-guard.js';
 
 export interface UIOptions {
   mode: 'ink' | 'plain';
@@ -35,14 +36,22 @@ export async function attachUI(run: Run, opts: UIOptions): Promise<UIHandle> {
   // cannot move the cursor (TERM=dumb, unset, unknown) would show every redraw as new lines: plain too.
   const terminals = opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY === true;
   const env = opts.env ?? process.env;
+  // Before anything changes the terminal: its settings as the operator had them, kept outside this process.
+  const guard = guardTerminal(stdin, stdout);
   if (terminals && termCanDraw(env)) {
     const { withoutCiFlags } = await import('./ink/load-ink.js');
     const { mountInk } = await withoutCiFlags(() => import('./ink/mount.js'));
-    return mountInk(run, { ...opts, stdout, stdin, color });
+    return released(mountInk(run, { ...opts, stdout, stdin, color, guard }), guard);
   }
   if (terminals) stdout.write(`${dumbTermNotice(env.TERM)}\n`);
   const { attachPlain } = await import('./plain/plain-ui.js');
-  return attachPlain(run, { ...opts, stdout, stdin, color });
+  return released(attachPlain(run, { ...opts, stdout, stdin, color }), guard);
+}
+
+/** The guardian is released once the UI has restored the terminal itself. */
+function released(handle: UIHandle, guard: TerminalGuard): UIHandle {
+  const done = handle.done.finally(() => guard.release());
+  return { done, close: () => handle.close().finally(() => guard.release()) };
 }
 
 /** Why a terminal got plain mode, and what that means for its gates (plain mode never asks: flags approve). */

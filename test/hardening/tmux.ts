@@ -21,10 +21,13 @@ export class Tmux {
   readonly socket = `runbook-hardening-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly exitFile: string;
 
-  constructor(dir: string, args: string[]) {
+  /** before: lines printed before the CLI starts (the operator's history); term: $TERM for the CLI. */
+  constructor(dir: string, args: string[], opts: { before?: string[]; term?: string } = {}) {
     this.exitFile = join(dir, `exit-${this.socket}`);
+    const before = opts.before?.length ? `printf '%s\\n' ${opts.before.map(q).join(' ')}; ` : '';
+    const term = opts.term ? `TERM=${q(opts.term)} ` : '';
     // CI=1 makes ink print only the last frame; the test reads every frame.
-    const command = `cd ${q(ROOT)} && env -u CI NO_COLOR=1 ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo $? > ${q(this.exitFile)}; sleep 600`;
+    const command = `${before}cd ${q(ROOT)} && env -u CI NO_COLOR=1 ${term}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo $? > ${q(this.exitFile)}; sleep 600`;
     this.tmux('new-session', '-d', '-x', '120', '-y', '45', '-s', 'main', command);
   }
 

@@ -13,18 +13,19 @@ import { finalRecordRows } from '../frame/final-record.js';
 import { termHasAlternateScreen } from '../term-kind.js';
 import { Rows } from './Rows.js';
 import { openScreen } from './screen.js';
+import type { TerminalGuard } from '../terminal-guard.js';
 import { TerminalSizeContext } from './use-terminal-size.js';
 import { App } from './App.js';
 import { ThemeContext } from './theme.js';
 import { terminalText } from '../../common/terminal-text.js';
 
-type InkOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean };
+type InkOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean; guard?: TerminalGuard };
 
 export function mountInk(run: Run, opts: InkOptions): UIHandle {
   let failure: Error | undefined;
   // A reducer failure ends the ink view like a render error does (render's unmount() takes no error).
   const store = createViewStore(run, opts.doc, (err) => { failure ??= err; instance.unmount(); });
-  const screen = openScreen(opts.stdout, termHasAlternateScreen(opts.env ?? process.env));
+  const screen = openScreen(opts.stdout, termHasAlternateScreen(opts.env ?? process.env), (on) => opts.guard?.alternate(on));
   const transcriptPath = opts.transcriptPath && terminalText(opts.transcriptPath);
   const instance = render(
     <TerminalSizeContext.Provider value={screen.size}>

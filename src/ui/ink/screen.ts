@@ -27,7 +27,9 @@ export interface Screen {
   close(): void;
 }
 
-export function openScreen(stdout: NodeJS.WriteStream, alternate: boolean): Screen {
+/** `onAlternate`: told when the alternate screen is entered and left (the terminal guard leaves it for a
+ *  process that dies without a word). */
+export function openScreen(stdout: NodeJS.WriteStream, alternate: boolean, onAlternate: (on: boolean) => void = () => undefined): Screen {
   const listeners = new Set<() => void>();
   const size = (): TerminalSize => ({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
   const onResize = () => { for (const l of [...listeners]) l(); };
@@ -38,11 +40,11 @@ export function openScreen(stdout: NodeJS.WriteStream, alternate: boolean): Scre
     open = false;
     stdout.off('resize', onResize);
     process.off('exit', leave);
-    if (alternate) { try { stdout.write(LEAVE); } catch { /* the terminal is gone */ } }
+    if (alternate) { try { stdout.write(LEAVE); } catch { /* the terminal is gone */ } onAlternate(false); }
   };
   // A crash or process.exit before the view closes still gives the operator's screen back.
   process.on('exit', leave);
-  if (alternate) stdout.write(ENTER);
+  if (alternate) { onAlternate(true); stdout.write(ENTER); }
   const inkStdout: NodeJS.WriteStream = new Proxy(stdout, {
     get(target, key) {
       if (key === 'rows') return UNREACHABLE_ROWS;

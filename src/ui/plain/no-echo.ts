@@ -3,7 +3,7 @@
 // is open, the terminal's echo is off (stty -echo on it: the kernel still edits the line, only shows nothing),
 // and it comes back when the question closes, whatever closes it: an answer, the run moving on, an error, the
 // process exiting (Ctrl-C included). Node also restores the terminal's settings from its start when it exits;
-// only a kill -9 while the question is open leaves the echo off (`stty echo` or `reset` brings it back).
+// after a kill -9, which runs no exit handler, the terminal guard does (ui/terminal-guard.ts).
 import { spawnSync } from 'node:child_process';
 import { toolEnv } from '../../secrets/credential-env.js';
 

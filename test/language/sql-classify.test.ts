@@ -166,6 +166,16 @@ test('validate: a plain-string query on a URL of unknown engine is read as Postg
   assert.deepEqual(errorsOf('SELECT pg_size_pretty(pg_database_size(current_database()))'), []);
   assert.match(errorsOf('SELECT `x` FROM t; DROP TABLE t').join(), /runs 2 SQL statements \(read as MySQL\/MariaDB\)/);
   assert.match(errorsOf("SELECT GET_LOCK('a', 1)").join(), /get_lock\(\), which is not known to be read-only/);
+  // A read to PostgreSQL that is code to MySQL/MariaDB: the engine is not known until the run, so the MySQL
+  // reading counts where it acts (the run refuses them there too: executors/sql-read-only.ts).
+  for (const [q, why] of [
+    ['/*! DROP TABLE victim */ SELECT 1', /read as MySQL\/MariaDB\): it cannot be proven read-only/],
+    ['SELECT 1 /*!50000 , (SELECT 1 FROM victim FOR UPDATE) */', /read as MySQL\/MariaDB\): it locks rows/],
+    ['/*M!100000 DELETE FROM victim */', /read as MySQL\/MariaDB\): it is a DELETE statement/],
+    ['SELECT 1 /*! INTO @x */', /read as MySQL\/MariaDB\): it writes its result somewhere/],
+  ] as const) assert.match(errorsOf(q).join(), why, q);
+  // PostgreSQL's own read-only functions, unknown to the MySQL reading, are not its business.
+  assert.deepEqual(errorsOf("SELECT pg_size_pretty(1024), now()::date, 'a' || 'b'"), []);
 });
 
 test('PostgreSQL: every place a read names code is checked (operators in ANY/ALL subqueries and ORDER BY USING, casts, samples)', () => {

@@ -3,6 +3,7 @@
 // this up (db/: one statement per step, in a read-only transaction), but the lint is what tells the author.
 import { engineOfScheme } from '../../db/url.js';
 import { CANNOT_VOUCH, classifyLater, classifySql, type SqlEngine, type SqlVerdict } from '../sql/index.js';
+import { lexMysql } from '../sql/mysql-lexer.js';
 import type { RunbookDoc, SqlActionDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 import { shellDanger } from './shell-lint.js';
@@ -13,7 +14,8 @@ const ENGINE_NAME: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 
 /**
  * One SQL text of a step and where it is in the file. `engine` is undefined for a plain-string query on a
  * connection whose URL does not name its scheme: it is checked as PostgreSQL when PostgreSQL's own parser
- * accepts it, else as MySQL/MariaDB; the run checks it again on the engine it actually reaches
+ * accepts it, and also as MySQL/MariaDB where that reading acts, else as MySQL/MariaDB; the run checks it
+ * again on the engine it actually reaches
   * (executors/sql-read-only.ts), so a text that is a read only on the other engine is still refused there.
  */
 interface SqlSite { step: StepDoc; index: number; path: string; text: string; engine?: SqlEngine; viaShell?: true }
@@ -29,9 +31,16 @@ export function lintSql(doc: RunbookDoc, report: Reporter): void {
   const pg = pgLater();
   pgSites.forEach((s, i) => verdicts.set(s, ['postgres', pg[i]!]));
   for (const site of sites) {
-    const known = verdicts.get(site);
-    if (site.engine !== undefined || known![1].parsed) continue;
-    verdicts.set(site, ['mysql', classifySql(site.text, 'mysql')]);
+    if (site.engine !== undefined) continue;
+    const asPostgres = verdicts.get(site)![1];
+    if (!asPostgres.parsed) { verdicts.set(site, ['mysql', classifySql(site.text, 'mysql')]); continue; }
+    if (!asPostgres.readOnly || asPostgres.statements > 1) continue;
+    // A read to PostgreSQL may be code to MySQL/MariaDB (an executable comment, `#`, a backslash in a string):
+    // until the run reaches the server, either may be at the other end, so that reading counts too where it
+    // acts. Not where it only meets a function it does not know (PostgreSQL's own, read-only ones).
+    const asMysql = classifySql(site.text, 'mysql');
+    const code = asMysql.parsed ? asMysql.acts || asMysql.statements > 1 : lexMysql(site.text).conditions.length > 0;
+    if (code) verdicts.set(site, ['mysql', asMysql]);
   }
   for (const site of sites) {
     const [engine, v] = verdicts.get(site)!;

@@ -28,17 +28,19 @@ const GUARDIAN = [
 
 const NONE: TerminalGuard = { alternate: () => undefined, release: () => undefined };
 
-/** Starts the guardian for the terminal on `stdin` (and `stdout`, where the escapes go). Nothing is done, and
- *  nothing fails, when either is not a terminal or the settings cannot be read. */
+/** Starts the guardian for the terminal on `stdin` (and `stdout`, where the escapes go, if it is a terminal:
+ *  plain mode piped to a file still turns the echo off at a secret question). Nothing is done, and nothing
+ *  fails, when stdin is not a terminal or its settings cannot be read. */
 export function guardTerminal(stdin: Tty, stdout: Tty): TerminalGuard {
-  if (!stdin.isTTY || !stdout.isTTY || typeof stdin.fd !== 'number' || typeof stdout.fd !== 'number') return NONE;
+  if (!stdin.isTTY || typeof stdin.fd !== 'number') return NONE;
+  const screen = stdout.isTTY && typeof stdout.fd === 'number' ? stdout.fd : 'ignore';
   let pipe: Writable;
   try {
     const saved = spawnSync('stty', ['-g'], { stdio: [stdin.fd, 'pipe', 'ignore'], env: toolEnv(), encoding: 'utf8', timeout: 5000 });
     const settings = saved.status === 0 ? saved.stdout.trim() : '';
     if (!settings) return NONE;
     const child = spawn('bash', ['-c', GUARDIAN, 'runbook-terminal-guard', settings], {
-      stdio: [stdin.fd, stdout.fd, 'ignore', 'pipe'], detached: true, env: toolEnv(),
+      stdio: [stdin.fd, screen, 'ignore', 'pipe'], detached: true, env: toolEnv(),
     });
     child.on('error', () => undefined);
     child.unref();

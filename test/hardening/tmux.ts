@@ -21,13 +21,14 @@ export class Tmux {
   readonly socket = `runbook-hardening-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly exitFile: string;
 
-  /** before: lines printed before the CLI starts (the operator's history); term: $TERM for the CLI. */
-  constructor(dir: string, args: string[], opts: { before?: string[]; term?: string } = {}) {
+  /** before: lines printed before the CLI starts (the operator's history); term: $TERM for the CLI; piped: its
+   *  output goes through `| cat` (stdin stays the terminal), its exit status kept (pipefail). */
+  constructor(dir: string, args: string[], opts: { before?: string[]; term?: string; piped?: boolean } = {}) {
     this.exitFile = join(dir, `exit-${this.socket}`);
     const before = opts.before?.length ? `printf '%s\\n' ${opts.before.map(q).join(' ')}; ` : '';
     const term = opts.term ? `TERM=${q(opts.term)} ` : '';
     // CI=1 makes ink print only the last frame; the test reads every frame.
-    const command = `${before}cd ${q(ROOT)} && env -u CI NO_COLOR=1 ${term}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo $? > ${q(this.exitFile)}; sleep 600`;
+    const command = `${opts.piped ? 'set -o pipefail; ' : ''}${before}cd ${q(ROOT)} && env -u CI NO_COLOR=1 ${term}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}${opts.piped ? ' | cat' : ''}; echo $? > ${q(this.exitFile)}; sleep 600`;
     this.tmux('new-session', '-d', '-x', '120', '-y', '45', '-s', 'main', command);
   }
 

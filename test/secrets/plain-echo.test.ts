@@ -63,12 +63,14 @@ test('Ctrl-C at a secret question leaves the terminal echoing', { skip: !TMUX, t
   assert.ok(!term.screen().includes('half-typed'), term.screen());
 });
 
-test('kill -9 at a secret question: the terminal echoes again (the guardian outside the process restores it)', { skip: !TMUX, timeout: E2E_TEST_LIMIT_MS }, async (t) => {
-  const term = new Tmux(dir, ['run', rb, '--plain', '--no-transcript']);
-  t.after(() => term.close());
-  await term.until('token? (secret)');
-  await until(() => (echoes(term) ? undefined : true), 10_000, 'echo off while the secret question is open');
-  process.kill(term.nodePid(), 'SIGKILL');
-  assert.equal(await term.exitCode(), 137);
-  await until(() => (echoes(term) ? true : undefined), 10_000, 'echo back on after the kill -9');
-});
+for (const piped of [false, true]) {
+  test(`kill -9 at a secret question${piped ? ', output piped' : ''}: the terminal echoes again (the guardian outside the process restores it)`, { skip: !TMUX, timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+    const term = new Tmux(dir, ['run', rb, '--plain', '--no-transcript'], { piped });
+    t.after(() => term.close());
+    await term.until('token? (secret)');
+    await until(() => (echoes(term) ? undefined : true), 10_000, 'echo off while the secret question is open');
+    process.kill(term.nodePid(), 'SIGKILL');
+    assert.equal(await term.exitCode(), 137);
+    await until(() => (echoes(term) ? true : undefined), 10_000, 'echo back on after the kill -9');
+  });
+}

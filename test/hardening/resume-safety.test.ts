@@ -69,8 +69,10 @@ async function killMidStep(dir: string, runbook: string, stepId: string, out: st
   const transcript = join(dir, 't.jsonl');
   const run = cli(['run', runbook, '--plain', '--yes', '--transcript', transcript, '--input', `out=${out}`], { env });
   await until(() => writers(out).pids.length === 1 && Object.values(writers(out).counts)[0]! >= atLeast, 60_000, 'the step to be writing');
-  const group = processLine(transcript, stepId);
-  assert.ok(group && group.pgid > 0, 'the step\'s process group is recorded');
+  // The step's group is recorded right after its spawn, but on a loaded machine the script may write first:
+  // the kill is meant for a step whose group is on record, so wait for that too (a hang guard).
+  const group = await until(() => processLine(transcript, stepId), 30_000, 'the step\'s process group in the transcript');
+  assert.ok(group.pgid > 0, 'the step\'s process group is recorded');
   assert.ok(groupMembers(group.pgid).length >= 2, 'the step runs as a group (supervisor, script, its sleep)');
   run.child.kill('SIGKILL');
   assert.equal((await run).signal, 'SIGKILL');

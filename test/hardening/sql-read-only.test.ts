@@ -376,13 +376,19 @@ describe('non-destructive SQL cannot write: MariaDB', () => {
     await intact();
   });
 
-  it('a plain-string query linted as PostgreSQL is checked again on the MariaDB it reaches', async () => {
-    // PostgreSQL reads /*! … */ as a comment, MariaDB as code: the lint (engine unknown) passes it as a read.
+  it('a plain-string query whose engine is unknown is refused by the lint, and checked again on the MariaDB it reaches', async () => {
+    // PostgreSQL reads /*! … */ as a comment, MariaDB as code. With the engine unknown until the run, the lint
+    // reads it both ways and refuses it; the run's own check on the engine it reaches is the backstop for what
+    // a lint could miss, so the attack is put into the step after validation here.
     const query = "SELECT 1 AS one /*!, GET_LOCK('attack', 0) */";
-    const yaml = ['name: e', 'title: E', 'inputs:', '  url: { description: the database }', 'connections:', '  db: { url: "${{ inputs.url }}" }',
-      'steps:', '  - id: attack', `    sql: { query: ${JSON.stringify(query)} }`, '  - id: done', '    end: resolved', ''].join('\n');
-    const { runbook, diagnostics } = parseRunbook(yaml, 'e.yaml');
+    const yaml = (q: string) => ['name: e', 'title: E', 'inputs:', '  url: { description: the database }', 'connections:', '  db: { url: "${{ inputs.url }}" }',
+      'steps:', '  - id: attack', `    sql: { query: ${JSON.stringify(q)} }`, '  - id: done', '    end: resolved', ''].join('\n');
+    const linted = parseRunbook(yaml(query), 'e.yaml');
+    assert.equal(linted.runbook, undefined);
+    assert.match(JSON.stringify(linted.diagnostics), /read as MySQL\/MariaDB\): it calls GET_LOCK\(\), which acts on the server/);
+    const { runbook, diagnostics } = parseRunbook(yaml('SELECT 1 AS one'), 'e.yaml');
     assert.ok(runbook, JSON.stringify(diagnostics));
+    runbook.doc.steps[0]!.sql!.query = query;
     const executors = createExecutors();
     const run = new Run({ runbook, inputs: { url: server.url() }, redactor: new Redactor(), executors });
     const events: RunEvent[] = [];

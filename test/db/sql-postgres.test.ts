@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { createExecutors } from '../../src/executors/index.js';
 import { holdConnections, startPostgres, type LabServer } from '../../src/lab/index.js';
 import type { ExecutorSet, SqlAction } from '../../src/executors/types.js';
@@ -294,12 +295,16 @@ describe('sql executor on PostgreSQL', () => {
       const url = full.url();
       const warm = await set.execute(sql('SELECT 1', { url }), testContext());
       assert.equal(warm.status, 'ok', warm.error);
+      // One administrator session for every look at the server, opened before the slots fill: a new one per look
+      // raced the last one's backend for the single reserved slot ('too many clients', seen on a loaded CI run).
+      const admin = new pg.Client({ connectionString: full.adminUrl() });
+      await admin.connect();
       const held = await holdConnections('postgres', url, 10); // fills every other ordinary slot
       try {
         // 30 s: the server's refusal is the answer expected, not a timeout (issue #20: ~10 ms idle).
         const probe = await executors.execute({ kind: 'probe', probe: 'db-connect', url, timeoutMs: 30_000 }, testContext());
         assert.equal(probe.classification, 'too-many-connections');
-        const onFull = async () => (await adminQuery(full, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%AS full_test%' AND pid <> pg_backend_pid() AND state = 'active'")).length > 0;
+        const onFull = async () => (await admin.query("SELECT pid FROM pg_stat_activity WHERE query LIKE '%AS full_test%' AND pid <> pg_backend_pid() AND state = 'active'")).rows.length > 0;
         const ac = new AbortController();
         const step = set.execute(sql('SELECT pg_sleep(600) AS full_test', { url }), testContext({ signal: ac.signal }));
         assert.ok(await eventually(onFull), 'the statement runs on the server');
@@ -309,6 +314,7 @@ describe('sql executor on PostgreSQL', () => {
         assert.ok(await eventually(async () => !(await onFull())), 'the statement was cancelled on the server');
       } finally {
         await held.release();
+        await admin.end();
       }
     } finally {
       await set.close();

@@ -15,17 +15,19 @@
 // holding something the lint cannot read — runs offline:
 //   --unshare-net            a network namespace of its own: loopback only, the host's listeners unreachable
 //                            (a vouched `$c -X ${m}ETE http://…` sent DELETE in a dry run);
-//   /dev/null over sockets   every listening Unix socket on the filesystem (from /proc/net/unix) is covered,
-//                            so a database or docker socket outside /tmp and /run cannot be reached either.
+//   --seccomp                no Unix socket can be created (sandbox-seccomp.ts), so a database, docker or ssh
+//                            socket on the filesystem, which a network namespace does not cut, is out of reach
+//                            too, whenever it was bound.
 // The step's working directory is bound read-only inside the scratch /tmp when it lives there, so relative
 // reads still work.
 // Not running as root, bwrap creates a user namespace (Linux unprivileged user namespaces); where it cannot
 // run at all, sandboxAvailable() is false and the dry run shows such steps instead of running them.
 import { spawnSync } from 'node:child_process';
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
+import { printfEscaped, unixSocketFilter } from './sandbox-seccomp.js';
 
 /** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
 export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
@@ -38,38 +40,23 @@ function isRealDir(path: string): boolean {
   try { return lstatSync(path).isDirectory(); } catch { return false; }
 }
 
-function flags(bwrap: string, cwd: string, network: boolean): string[] {
+// bwrap reads the filter from a file descriptor: a pipe that bash fills (printf) as it starts bwrap.
+const SECCOMP_FD = '9';
+const WITH_FILTER_ON_FD = `exec ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`; // two execs: bash then closes the pipe's own fd
+
+function flags(bwrap: string, bash: string, cwd: string, network: boolean): string[] {
+  const filter = network ? undefined : unixSocketFilter();
+  if (!network && !filter) throw new Error(`the offline sandbox has no system call filter for this architecture (${process.arch})`);
   const args = [bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   for (const dir of HIDDEN) args.push('--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
-  if (!network) {
-    args.push('--unshare-net');
-    for (const socket of listeningSockets()) args.push('--ro-bind', '/dev/null', socket);
-  }
+  if (filter) args.push('--unshare-net', '--seccomp', SECCOMP_FD);
   args.push('--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
-  return args;
+  return filter ? [bash, '-c', WITH_FILTER_ON_FD, printfEscaped(filter), ...args] : args;
 }
 
-/** Filesystem paths of the Unix sockets listening now, outside the hidden directories (abstract ones, '@…',
- *  belong to the network namespace the offline sandbox leaves). */
-function listeningSockets(): string[] {
-  let table = '';
-  try { table = readFileSync('/proc/net/unix', 'utf8'); } catch { return []; }
-  const paths = new Set<string>();
-  for (const line of table.split('\n').slice(1)) {
-    const path = line.trim().split(/\s+/).slice(7).join(' ');
-    if (!path.startsWith('/') || HIDDEN.some((d) => path.startsWith(`${d}/`))) continue;
-    if (isSocket(path)) paths.add(path);
-  }
-  return [...paths];
-}
-
-function isSocket(path: string): boolean {
-  try { return lstatSync(path).isSocket(); } catch { return false; }
-}
-
-let cached: { key: string; bwrap: string | undefined } | undefined;
+let cached: { key: string; bwrap: string | undefined; bash: string | undefined } | undefined;
 
 /** bwrap's path if a trivial sandbox runs here (checked once per PATH), else undefined. */
 export function sandboxBinary(): string | undefined {
@@ -77,13 +64,16 @@ export function sandboxBinary(): string | undefined {
   const key = process.env.PATH ?? '';
   if (cached?.key === key) return cached.bwrap;
   const bwrap = which.sync('bwrap', { nothrow: true }) ?? undefined;
+  const bash = which.sync('bash', { nothrow: true }) ?? undefined;
   let works = false;
-  if (bwrap) {
-    // Generous: a loaded machine can take seconds to start a process; idle this takes a few milliseconds.
-    const r = spawnSync(bwrap, flags(bwrap, '/', false).slice(1).concat('true'), { stdio: 'ignore', timeout: 30_000, env: toolEnv() });
+  if (bwrap && bash && unixSocketFilter()) {
+    // The offline form (namespace and filter) must start; generous: a loaded machine can take seconds to start a
+    // process; idle this takes a few milliseconds.
+    const [exe, ...args] = flags(bwrap, bash, '/', false).concat('true');
+    const r = spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() });
     works = r.status === 0;
   }
-  cached = { key, bwrap: works ? bwrap : undefined };
+  cached = { key, bwrap: works ? bwrap : undefined, bash };
   return cached.bwrap;
 }
 
@@ -93,6 +83,6 @@ export const sandboxAvailable = (): boolean => sandboxBinary() !== undefined;
  *  no sandbox is available, so that a step meant to be sandboxed never runs outside one. */
 export function sandboxed(argv: string[], cwd: string, network: boolean): string[] {
   const bwrap = sandboxBinary();
-  if (!bwrap) throw new Error('no sandbox (bwrap) is available to run this step in');
-  return [...flags(bwrap, resolve(cwd), network), ...argv];
+  if (!bwrap || !cached?.bash) throw new Error('no sandbox (bwrap) is available to run this step in');
+  return [...flags(bwrap, cached.bash, resolve(cwd), network), ...argv];
 }

@@ -279,20 +279,52 @@ steps:
     assert.deepEqual(net.requests, []);
   });
 
-  test('the offline sandbox reaches no listening Unix socket either (a database socket outside /tmp and /run)', async (t) => {
+  // The class: a socket on the filesystem, which a network namespace does not cut, whenever it was bound: before
+  // the step started, after (a list of sockets taken at the start missed it), and while sockets come and go on
+  // the host (a socket removed between that list and bwrap's mount over it failed every offline step; CI).
+  test('the offline sandbox reaches no Unix socket on the filesystem, bound before it started or after', async (t) => {
     const dir = mkdtempSync('/var/tmp/runbook-sock-');
     t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'db.sock');
     const accepted: string[] = [];
-    const server = createNetServer((s) => { accepted.push('connection'); s.end('hello\n'); });
-    await new Promise<void>((r) => server.listen(path, r));
-    t.after(() => server.close());
-    const probe = `exec 3<>/dev/tcp/127.0.0.1/1 2>/dev/null; python3 -c 'import socket,sys; c=socket.socket(socket.AF_UNIX); c.connect(sys.argv[1]); print(c.recv(9).decode())' ${path} 2>&1 || true`;
-    const offline = await runSandboxed(probe, dir, false);
-    assert.doesNotMatch(offline, /hello/, offline);
+    const listen = async (path: string) => {
+      const server = createNetServer((s) => { accepted.push(path); s.end('hello\n'); });
+      await new Promise<void>((r) => server.listen(path, r));
+      t.after(() => server.close());
+    };
+    const before = join(dir, 'before.sock');
+    const after = join(dir, 'after.sock');
+    await listen(before);
+    const connect = (path: string) => `python3 -c 'import socket,sys; c=socket.socket(socket.AF_UNIX); c.connect(sys.argv[1]); print(c.recv(9).decode())' ${path} 2>&1 || true`;
+    // The step waits for the later socket to appear (it sees the directory read-only), then tries both.
+    const probe = `exec 3<>/dev/tcp/127.0.0.1/1 2>/dev/null; for i in $(seq 600); do [ -S ${after} ] && break; sleep 0.05; done; ${connect(before)}; ${connect(after)}`;
+    const offline = runSandboxed(probe, dir, false);
+    await new Promise((r) => setTimeout(r, 300));
+    await listen(after);
+    const out = await offline;
+    assert.doesNotMatch(out, /hello/, out);
+    assert.equal((out.match(/Permission denied/g) ?? []).length, 2, `both connections refused at socket(): ${out}`);
     assert.deepEqual(accepted, []);
-    const online = await runSandboxed(probe, dir, true);
-    assert.match(online, /hello/, 'with the network the socket answers (the check is not vacuous)');
+    const online = await runSandboxed(`${connect(before)}; ${connect(after)}`, dir, true);
+    assert.equal((online.match(/hello/g) ?? []).length, 2, `with the network both sockets answer (the check is not vacuous): ${online}`);
+  });
+
+  test('offline steps start while Unix sockets come and go on the host', async (t) => {
+    const dir = mkdtempSync('/var/tmp/runbook-churn-');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    let stop = false;
+    const churn = (async () => {
+      for (let i = 0; !stop; i++) {
+        const server = createNetServer();
+        await new Promise<void>((r) => server.listen(join(dir, `s${i % 4}.sock`), r));
+        await new Promise((r) => setTimeout(r, i % 3));
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    })();
+    t.after(async () => { stop = true; await churn; });
+    for (let i = 0; i < 20; i++) {
+      const out = await runSandboxed('echo started', dir, false);
+      assert.equal(out, 'started\n', `run ${i}: ${out}`);
+    }
   });
 });
 

@@ -43,15 +43,17 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
   if ('error' in settings) return { ok: false, classification: 'target-unreachable', error: `ssh cannot read its config for ${t.destination}: ${settings.error}` };
   const unchecked = uncheckedHostKeys(settings);
   if (first && unchecked && !t.allowUncheckedHostKey) return { ok: false, classification: 'target-hostkey', error: refusal(t, unchecked) };
-  rmSync(spec.socket, { force: true }); // a master killed outright leaves its socket behind
-  const log = `${spec.socket}.log`;
-  const args = ['-v', '-E', log, ...masterOptions(t, spec.socket, spec.pinned?.pin), '--', t.destination];
-  const code = await exitOf(spawn('ssh', args, { stdio: 'ignore', detached: true, env: spec.env, signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_LIMIT_MS)]) }));
-  const text = readLog(log);
+  let { code, text } = await openMaster(t, spec, signal);
+  for (const pause of TURNED_AWAY_PAUSES_MS) {
+    if (code === 0 || !turnedAway(text) || signal.aborted) break;
+    await sleep(pause, signal);
+    ({ code, text } = await openMaster(t, spec, signal));
+  }
   if (code !== 0) {
     closeStray(t, spec); // stopped (aborted, timed out) just after the master went to the background
     const classification = classifyRemote(t, code === null ? 255 : code, text, false) ?? 'target-unreachable';
-    return { ok: false, classification, error: lastProblem(text) ?? `ssh to ${t.destination} failed (exit ${code ?? 'signal'})` };
+    const problem = lastProblem(text) ?? `ssh to ${t.destination} failed (exit ${code ?? 'signal'})`;
+    return { ok: false, classification, error: turnedAway(text) ? `${problem}: ${TURNED_AWAY}` : problem };
   }
   const pid = await masterPid(t, spec);
   const key = /Server host (?:key|certificate): (\S+) (SHA256:[^\s,]+)/.exec(text);
@@ -62,6 +64,30 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
   const fingerprint: TargetFingerprint = { engine: 'host', host: where, server: `ssh host key ${key[1]!.replace(/-cert-v01@openssh\.com$/, '')} ${key[2]}` };
   const pin = first ? writePin(text, key[2]!, spec.pinFile) : spec.pinned?.pin;
   return { ok: true, login, fingerprint, ...(pid ? { pid } : {}), ...(pin ? { pin } : {}) };
+}
+
+// A server that closes the connection before its greeting turned the client away before any key exchange:
+// sshd over MaxStartups (too many connections waiting to log in, which it drops at random), or a limit in front
+// of it. Nothing was authenticated and nothing ran, so the master is tried again, twice, after a pause.
+const TURNED_AWAY_PAUSES_MS = [1000, 3000];
+const TURNED_AWAY = `the server closed the connection before its greeting, ${TURNED_AWAY_PAUSES_MS.length + 1} times `
+  + '(sshd turns connections away when too many wait to log in: MaxStartups; or a connection limit in front of it)';
+const turnedAway = (log: string): boolean => /kex_exchange_identification: (?:Connection closed by remote host|read: Connection reset by peer)/.test(log);
+
+async function openMaster(t: SshTarget, spec: MasterSpec, signal: AbortSignal): Promise<{ code: number | null; text: string }> {
+  rmSync(spec.socket, { force: true }); // a master killed outright leaves its socket behind
+  const log = `${spec.socket}.log`;
+  const args = ['-v', '-E', log, ...masterOptions(t, spec.socket, spec.pinned?.pin), '--', t.destination];
+  const code = await exitOf(spawn('ssh', args, { stdio: 'ignore', detached: true, env: spec.env, signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_LIMIT_MS)]) }));
+  return { code, text: readLog(log) };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); }
+  });
 }
 
 function refusal(t: SshTarget, unchecked: string): string {

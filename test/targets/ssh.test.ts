@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
 import { eventually } from '../helpers/poll.js';
@@ -318,7 +319,7 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
       const r = await cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step, `  - id: branch\n    end: escalate\n    message: "\${{ steps.remote.classification }}"\n`)),
         '--plain', '--transcript', transcript, '-i', `config=${config}`]);
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.equal(finished(transcriptLines(transcript))!.message, classification);
+      assert.equal(finished(transcriptLines(transcript))!.message, classification, r.stdout + r.stderr);
     });
   }
 
@@ -483,5 +484,60 @@ steps:
     assert.match(r.stdout, /bad\.yaml:5:22: error: unknown name 'inputs\.nope'|bad\.yaml:5:\d+: error: .*nope/);
     assert.match(r.stdout, /bad\.yaml:5:\d+: error: target 'b' falls back in a circle through 'otherwise' \(b → c → b\)/);
     assert.match(r.stdout, /bad\.yaml:7:\d+: error: unknown target 'e'/);
+  });
+});
+
+// A server that turns connections away before its greeting (sshd over MaxStartups, dropping at random while too
+// many wait to log in; a busy bastion): nothing was authenticated and nothing ran, so opening the connection is
+// tried again after a pause. A server that keeps turning it away is target-unreachable, and the error says why.
+describe('a server that turns connections away before its greeting (MaxStartups)', { skip: !existsSync(SSHD) && 'openssh-server is not installed', concurrency: true }, () => {
+  /** Holds one connection in the waiting-to-log-in state (it got the server's greeting), so that a server with
+   *  MaxStartups 1 turns away every other until it is released. */
+  async function holdTheOnlySlot(t: { after(fn: () => void): void }, server: Sshd): Promise<Socket> {
+    for (let i = 0; i < 100; i++) {
+      const held = connect(server.port, '127.0.0.1');
+      t.after(() => held.destroy());
+      const greeted = await new Promise<boolean>((resolve) => {
+        held.once('data', (d: Buffer) => resolve(d.toString().startsWith('SSH-')));
+        held.once('close', () => resolve(false));
+      });
+      if (greeted) return held;
+      held.destroy(); // turned away itself: an earlier connection (the start-up check) still counted
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('could not hold the server\'s only slot');
+  }
+
+  const step = `  - id: remote
+    target: db_host
+    shell: "echo through"
+    on: { target-unreachable: branch }`;
+  const extra = `  - id: branch\n    end: escalate\n    message: "\${{ steps.remote.classification }}: \${{ steps.remote.error }}"\n`;
+
+  it('turned away once, the run gets in on a later try and the step runs', async (t) => {
+    const server = await startSshd({ maxStartups: '1' });
+    t.after(() => server.stop());
+    const held = await holdTheOnlySlot(t, server);
+    const dir = scratch(t);
+    const transcript = join(dir, 't.jsonl');
+    const run = cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step, extra)), '--plain', '--transcript', transcript, '-i', `config=${server.config}`]);
+    await new Promise((r) => setTimeout(r, 500)); // the first try is turned away; the next comes after a 1 s pause
+    held.destroy();
+    const r = await run;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(finished(transcriptLines(transcript))!.message, 'through');
+  });
+
+  it('turned away on every try: target-unreachable, saying the server closed before its greeting', async (t) => {
+    const server = await startSshd({ maxStartups: '1' });
+    t.after(() => server.stop());
+    await holdTheOnlySlot(t, server);
+    const dir = scratch(t);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step, extra)), '--plain', '--transcript', transcript, '-i', `config=${server.config}`]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const message = finished(transcriptLines(transcript))!.message!;
+    assert.match(message, /^target-unreachable: /, message);
+    assert.match(message, /closed the connection before its greeting, 3 times .*MaxStartups/, message);
   });
 });

@@ -20,7 +20,10 @@ const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519',
 /** `forced`: client keys (by name, `forced_<name>` in dir) whose authorized_keys line carries `command="…"`: a
  *  login that runs that instead of what the client asks. `ca`: a host CA's private key file; the host key gets a
  *  certificate from it (known_hosts then needs only `@cert-authority`). */
-export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string } = {}): Promise<Sshd> {
+/** `maxStartups`: sshd's MaxStartups. By default far above what the tests open at once: sshd's own default
+ *  (10:30:100) drops connections at random once 10 wait for their login, which a loaded machine running the
+ *  tests side by side reaches (a dropped connection is target-unreachable, not the failure a test provokes). */
+export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
   const port = await freePort();
   const user = userInfo().username;
@@ -38,6 +41,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
     `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
     'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
+    `MaxStartups ${opts.maxStartups ?? '1000'}`,
     ...(opts.accountRc === false ? ['SetEnv SHLVL=1'] : []), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
   ].join('\n'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // the privilege-separation directory

@@ -67,35 +67,39 @@ describe('the dry-run sandbox', () => {
   }
 
   // What the offline filter (sandbox-seccomp.ts) refuses, and what it leaves: each call made for real by python.
-  test('offline: no Unix socket and no io_uring can be created; socket pairs and the own loopback still work', async (t) => {
-    const dir = mkdtempSync('/var/tmp/runbook-sandbox-filter-');
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const py = [
-      'import ctypes, os, socket',
-      'def attempt(name, f):',
-      '    try: f(); print(name, "ok")',
-      '    except OSError as e: print(name, e.errno)',
-      'attempt("unix", lambda: socket.socket(socket.AF_UNIX))',
-      'attempt("unix-dgram", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM))',
-      'attempt("pair", lambda: socket.socketpair())',
-      'attempt("inet", lambda: socket.socket(socket.AF_INET))',
-      'libc = ctypes.CDLL(None, use_errno=True)',
-      'params = ctypes.create_string_buffer(120)',
-      'fd = libc.syscall(425, 4, params)',
-      'print("io_uring", "ok" if fd >= 0 else ctypes.get_errno())',
-    ].join('\n');
-    const script = `python3 -c '${py}'`;
-    const offline = await inSandbox(script, { cwd: dir, offline: true });
-    assert.equal(offline.code, 0, offline.out);
-    assert.match(offline.out, /^unix 13$/m);
-    assert.match(offline.out, /^unix-dgram 13$/m);
-    assert.match(offline.out, /^pair ok$/m);
-    assert.match(offline.out, /^inet ok$/m);
-    assert.match(offline.out, /^io_uring 38$/m);
-    const online = await inSandbox(script, { cwd: dir });
-    assert.match(online.out, /^unix ok$/m, `with the network the same calls work (not vacuous): ${online.out}`);
-    assert.doesNotMatch(online.out, /^io_uring 38$/m, online.out);
-  });
+  for (const asNobody of [false, true]) {
+    const skip = asNobody && (!asRoot || !SETPRIV) ? 'needs root and setpriv to become another user' : false;
+    test(`offline, ${asNobody ? 'as an unprivileged user' : 'as the current user'}: no Unix socket and no io_uring can be created; socket pairs and the own loopback still work`, { skip }, async (t) => {
+      const dir = mkdtempSync('/var/tmp/runbook-sandbox-filter-');
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      chmodSync(dir, 0o755);
+      const py = [
+        'import ctypes, os, socket',
+        'def attempt(name, f):',
+        '    try: f(); print(name, "ok")',
+        '    except OSError as e: print(name, e.errno)',
+        'attempt("unix", lambda: socket.socket(socket.AF_UNIX))',
+        'attempt("unix-dgram", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM))',
+        'attempt("pair", lambda: socket.socketpair())',
+        'attempt("inet", lambda: socket.socket(socket.AF_INET))',
+        'libc = ctypes.CDLL(None, use_errno=True)',
+        'params = ctypes.create_string_buffer(120)',
+        'fd = libc.syscall(425, 4, params)',
+        'print("io_uring", "ok" if fd >= 0 else ctypes.get_errno())',
+      ].join('\n');
+      const script = `python3 -c '${py}'`;
+      const offline = await inSandbox(script, { cwd: dir, offline: true, asNobody });
+      assert.equal(offline.code, 0, offline.out);
+      assert.match(offline.out, /^unix 13$/m);
+      assert.match(offline.out, /^unix-dgram 13$/m);
+      assert.match(offline.out, /^pair ok$/m);
+      assert.match(offline.out, /^inet ok$/m);
+      assert.match(offline.out, /^io_uring 38$/m);
+      const online = await inSandbox(script, { cwd: dir, asNobody });
+      assert.match(online.out, /^unix ok$/m, `with the network the same calls work (not vacuous): ${online.out}`);
+      assert.doesNotMatch(online.out, /^io_uring 38$/m, online.out);
+    });
+  }
 
   test(`${NO_SANDBOX_ENV} makes it unavailable, and then nothing is wrapped (the caller must not run the step)`, () => {
     const saved = process.env[NO_SANDBOX_ENV];

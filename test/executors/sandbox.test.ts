@@ -1,6 +1,7 @@
 // The dry-run sandbox (executors/sandbox.ts), run directly: as root and as an unprivileged user (setpriv), the
 // filesystem is read-only, /tmp and /run are private, no outside process can be signalled, capabilities are
-// gone (no remount), and the network is the host's (a loopback listener answers).
+// gone (no remount), and the network is the host's (a loopback listener answers); offline, no Unix socket or
+// io_uring can be created (the seccomp filter).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -3,7 +3,7 @@
 import { raceAbort, sleep } from '../db/abort.js';
 import { classify } from '../db/classify.js';
 import { readOnlyRefusal, serverRefusal } from './sql-read-only.js';
-import { openSession } from '../db/open.js';
+import { openWhenASlotFrees } from '../db/slot-wait.js';
 import { addressOf, fingerprintSession, type TargetAddress, type TargetFingerprint } from './fingerprint.js';
 import { liveSessions } from '../db/server-session.js';
 import { SessionCache } from '../db/session-cache.js';
@@ -45,7 +45,7 @@ async function runSql(
   if (refusal) return failedResult(ctx, startedAt, 'not-read-only', refusal);
   const address = addressOf(info, env ?? process.env);
   const open = async (): Promise<Session> => {
-    const session = await openSession(info, {
+    const session = await openWhenASlotFrees(info, {
       timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
       signal: AbortSignal.any([ctx.signal, cache.closeSignal]), ...(env ? { env } : {}),
       ...(cancelGraceMs !== undefined ? { cancelGraceMs } : {}),

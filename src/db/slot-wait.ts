@@ -1,0 +1,41 @@
+// The runbook's own connection to a server at its connection limit: the moment it is needed most (pool
+// exhaustion) is the moment it is refused. The slot kept for administrators (PostgreSQL's
+// superuser_reserved_connections, MariaDB's one extra SUPER connection) frees and fills all the time: a refused
+// login still counts on MariaDB until its thread has left, and an application retrying in a loop refuses the
+// administrator's login for an instant again and again. A refused login ran nothing, so it is tried again after
+// short pauses, within the connect timeout; then the refusal stands, saying how often it came.
+//
+// SQL steps use this; probes do not: they report what the application sees, at once.
+import { classify, diagnosed } from './classify.js';
+import { openSession } from './open.js';
+import type { ConnectionInfo } from './url.js';
+import type { OpenOptions, Session } from './session.js';
+
+export const SLOT_PAUSES_MS = [250, 500, 1000];
+
+export async function openWhenASlotFrees(info: ConnectionInfo, opts: OpenOptions): Promise<Session> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const started = Date.now();
+  for (let i = 0; ; i++) {
+    try {
+      return await openSession(info, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) });
+    } catch (err) {
+      if (classify(err) !== 'too-many-connections') throw err;
+      const pause = SLOT_PAUSES_MS[i];
+      if (pause === undefined || opts.signal.aborted || Date.now() + pause >= deadline) {
+        if (i === 0) throw err;
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        throw diagnosed(err, 'too-many-connections', `refused ${i + 1} times over ${seconds} s`);
+      }
+      await pauseFor(pause, opts.signal);
+    }
+  }
+}
+
+function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); }
+  });
+}

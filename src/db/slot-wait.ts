@@ -10,6 +10,7 @@ import { classify, diagnosed } from './classify.js';
 import { openSession } from './open.js';
 import type { ConnectionInfo } from './url.js';
 import type { OpenOptions, Session } from './session.js';
+import { sleep } from '../common/sleep.js';
 
 export const SLOT_PAUSES_MS = [250, 500, 1000];
 
@@ -27,15 +28,7 @@ export async function openWhenASlotFrees(info: ConnectionInfo, opts: OpenOptions
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         throw diagnosed(err, 'too-many-connections', `refused ${i + 1} times over ${seconds} s`);
       }
-      await pauseFor(pause, opts.signal);
+      await sleep(pause, opts.signal);
     }
   }
-}
-
-function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); }
-  });
 }

@@ -20,6 +20,7 @@ import { classifyRemote, describeRemote } from './remote.js';
 import { readSshSettings, uncheckedHostKeys, type SshSettings } from './ssh-config.js';
 import { masterOptions, queryOptions, type SshTarget } from './ssh-options.js';
 import type { Classification } from './types.js';
+import { sleep } from '../common/sleep.js';
 
 export type SshIdentity =
   | { ok: true; fingerprint: TargetFingerprint; pid?: number; pin?: string; login: { settings: SshSettings; unchecked?: string } }
@@ -80,14 +81,6 @@ async function openMaster(t: SshTarget, spec: MasterSpec, signal: AbortSignal): 
   const args = ['-v', '-E', log, ...masterOptions(t, spec.socket, spec.pinned?.pin), '--', t.destination];
   const code = await exitOf(spawn('ssh', args, { stdio: 'ignore', detached: true, env: spec.env, signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_LIMIT_MS)]) }));
   return { code, text: readLog(log) };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); }
-  });
 }
 
 function refusal(t: SshTarget, unchecked: string): string {

@@ -45,16 +45,18 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
   const unchecked = uncheckedHostKeys(settings);
   if (first && unchecked && !t.allowUncheckedHostKey) return { ok: false, classification: 'target-hostkey', error: refusal(t, unchecked) };
   let { code, text } = await openMaster(t, spec, signal);
+  let tries = 1;
   for (const pause of TURNED_AWAY_PAUSES_MS) {
     if (code === 0 || !turnedAway(text) || signal.aborted) break;
     await sleep(pause, signal);
     ({ code, text } = await openMaster(t, spec, signal));
+    tries += 1;
   }
   if (code !== 0) {
     closeStray(t, spec); // stopped (aborted, timed out) just after the master went to the background
     const classification = classifyRemote(t, code === null ? 255 : code, text, false) ?? 'target-unreachable';
     const problem = lastProblem(text) ?? `ssh to ${t.destination} failed (exit ${code ?? 'signal'})`;
-    return { ok: false, classification, error: turnedAway(text) ? `${problem}: ${TURNED_AWAY}` : problem };
+    return { ok: false, classification, error: turnedAway(text) ? `${problem}: ${turnedAwayWhy(tries)}` : problem };
   }
   const pid = await masterPid(t, spec);
   const key = /Server host (?:key|certificate): (\S+) (SHA256:[^\s,]+)/.exec(text);
@@ -71,7 +73,7 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
 // sshd over MaxStartups (too many connections waiting to log in, which it drops at random), or a limit in front
 // of it. Nothing was authenticated and nothing ran, so the master is tried again, twice, after a pause.
 const TURNED_AWAY_PAUSES_MS = [1000, 3000];
-const TURNED_AWAY = `the server closed the connection before its greeting, ${TURNED_AWAY_PAUSES_MS.length + 1} times `
+const turnedAwayWhy = (tries: number): string => `the server closed the connection before its greeting, ${tries === 1 ? 'once' : `${tries} times`} `
   + '(sshd turns connections away when too many wait to log in: MaxStartups; or a connection limit in front of it)';
 const turnedAway = (log: string): boolean => /kex_exchange_identification: (?:Connection closed by remote host|read: Connection reset by peer)/.test(log);
 

@@ -1,11 +1,14 @@
-// The offline sandbox's filter on system calls: no Unix socket can be created, so none can be connected to.
+// The offline sandbox's filter on system calls: no socket can be created but those of its own network namespace,
+// so no Unix socket on the filesystem can be connected to.
 //
 // A network namespace (--unshare-net) cuts TCP and abstract Unix sockets, but a socket on the filesystem
 // (a database's /var/run/postgresql/.s.PGSQL.5432, docker.sock, an ssh ControlMaster) is reached by path from
 // any namespace. Covering each listening one with a mount was a list taken at one moment: a socket bound after
 // it was missed, and one removed between the list and the mount made bwrap fail outright ("Can't mkdir parents
 // for …: Read-only file system"), so a host whose sockets come and go broke every offline step. The filter
-// does not depend on the host's sockets at all: socket(AF_UNIX, …) fails with EACCES, whenever it is called.
+// does not depend on the host's sockets at all: socket() fails with EACCES for every family but the three the
+// network namespace holds (AF_INET, AF_INET6: the sandbox's own loopback; AF_NETLINK: its own interfaces), so
+// AF_UNIX is refused, and so are families a network namespace may not cut (AF_VSOCK reaches a VM's host).
 //
 // socketpair() stays (an unnamed pair reaches nothing outside). io_uring_setup is refused too: io_uring can
 // open and connect a socket without the socket() call (IORING_OP_SOCKET). A syscall of another ABI (x32,
@@ -30,27 +33,31 @@ const ERRNO = 0x00050000;
 const EACCES = 13;
 const ENOSYS = 38;
 const X32_BIT = 0x40000000;
-const AF_UNIX = 1;
+const AF_INET = 2;
+const AF_INET6 = 10;
+const AF_NETLINK = 16;
 // struct seccomp_data: int nr; u32 arch; u64 instruction_pointer; u64 args[6]
 const NR = 0;
 const ARCH = 4;
-const ARG0 = 16; // the low half of args[0] (little endian): socket()'s domain is an int
+const ARG0 = 16; // the low half of args[0] (little endian): socket()'s family is an int
 
 type Insn = [code: number, jt: number, jf: number, k: number];
 
 function program(a: Arch): Insn[] {
-  // Jump offsets count instructions skipped after the jump; the three returns sit at the end.
+  // Jump offsets count instructions skipped after the jump; the returns sit at the end.
   return [
     [LD_ABS_W, 0, 0, ARCH],
-    [JEQ, 0, 8, a.audit],                  // another ABI → ENOSYS
+    [JEQ, 0, 10, a.audit],                 // another ABI → ENOSYS
     [LD_ABS_W, 0, 0, NR],
-    a.x32 ? [JGE, 6, 0, X32_BIT] : [JEQ, 6, 0, 0xffffffff], // x32 numbers → ENOSYS (arm64: never true)
-    [JEQ, 5, 0, a.ioUringSetup],           // → ENOSYS
-    [JEQ, 0, 2, a.socket],                 // socket() → look at its domain; anything else → allow
+    a.x32 ? [JGE, 8, 0, X32_BIT] : [JEQ, 8, 0, 0xffffffff], // x32 numbers → ENOSYS (arm64: never true)
+    [JEQ, 7, 0, a.ioUringSetup],           // → ENOSYS
+    [JEQ, 0, 5, a.socket],                 // socket() → look at its family; anything else → allow
     [LD_ABS_W, 0, 0, ARG0],
-    [JEQ, 1, 0, AF_UNIX],                  // → EACCES
+    [JEQ, 3, 0, AF_INET],                  // → allow
+    [JEQ, 2, 0, AF_INET6],                 // → allow
+    [JEQ, 1, 0, AF_NETLINK],               // → allow
+    [RET, 0, 0, ERRNO | EACCES],           // any other family: AF_UNIX, AF_VSOCK, …
     [RET, 0, 0, ALLOW],
-    [RET, 0, 0, ERRNO | EACCES],
     [RET, 0, 0, ERRNO | ENOSYS],
   ];
 }

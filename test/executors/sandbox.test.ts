@@ -70,7 +70,7 @@ describe('the dry-run sandbox', () => {
   // What the offline filter (sandbox-seccomp.ts) refuses, and what it leaves: each call made for real by python.
   for (const asNobody of [false, true]) {
     const skip = asNobody && (!asRoot || !SETPRIV) ? 'needs root and setpriv to become another user' : false;
-    test(`offline, ${asNobody ? 'as an unprivileged user' : 'as the current user'}: no Unix socket and no io_uring can be created; socket pairs and the own loopback still work`, { skip }, async (t) => {
+    test(`offline, ${asNobody ? 'as an unprivileged user' : 'as the current user'}: only sockets of its own network namespace, no io_uring; socket pairs still work`, { skip }, async (t) => {
       const dir = mkdtempSync('/var/tmp/runbook-sandbox-filter-');
       t.after(() => rmSync(dir, { recursive: true, force: true }));
       chmodSync(dir, 0o755);
@@ -83,6 +83,10 @@ describe('the dry-run sandbox', () => {
         'attempt("unix-dgram", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM))',
         'attempt("pair", lambda: socket.socketpair())',
         'attempt("inet", lambda: socket.socket(socket.AF_INET))',
+        'attempt("inet6", lambda: socket.socket(socket.AF_INET6))',
+        'attempt("netlink", lambda: socket.socket(16, socket.SOCK_RAW, 0))',
+        'attempt("vsock", lambda: socket.socket(40, socket.SOCK_STREAM))',
+        'attempt("packet", lambda: socket.socket(17, socket.SOCK_DGRAM, 0))',
         'libc = ctypes.CDLL(None, use_errno=True)',
         'params = ctypes.create_string_buffer(120)',
         'fd = libc.syscall(425, 4, params)',
@@ -95,6 +99,11 @@ describe('the dry-run sandbox', () => {
       assert.match(offline.out, /^unix-dgram 13$/m);
       assert.match(offline.out, /^pair ok$/m);
       assert.match(offline.out, /^inet ok$/m);
+      assert.match(offline.out, /^inet6 ok$/m);
+      assert.match(offline.out, /^netlink ok$/m);
+      // Families outside the namespace's reach are refused by the filter (EACCES), whatever the kernel offers.
+      assert.match(offline.out, /^vsock 13$/m);
+      assert.match(offline.out, /^packet 13$/m);
       assert.match(offline.out, /^io_uring 38$/m);
       const online = await inSandbox(script, { cwd: dir, asNobody });
       assert.match(online.out, /^unix ok$/m, `with the network the same calls work (not vacuous): ${online.out}`);

@@ -515,13 +515,16 @@ describe('a server that turns connections away before its greeting (MaxStartups)
   const extra = `  - id: branch\n    end: escalate\n    message: "\${{ steps.remote.classification }}: \${{ steps.remote.error }}"\n`;
 
   it('turned away once, the run gets in on a later try and the step runs', async (t) => {
-    const server = await startSshd({ maxStartups: '1' });
+    const server = await startSshd({ maxStartups: '1', logLevel: 'INFO' });
     t.after(() => server.stop());
     const held = await holdTheOnlySlot(t, server);
+    const turnedAway = () => (server.log().match(/past MaxStartups/g) ?? []).length;
+    const before = turnedAway(); // holdTheOnlySlot's own tries may have been turned away
     const dir = scratch(t);
     const transcript = join(dir, 't.jsonl');
     const run = cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step, extra)), '--plain', '--transcript', transcript, '-i', `config=${server.config}`]);
-    await new Promise((r) => setTimeout(r, 500)); // the first try is turned away; the next comes after a 1 s pause
+    // The run's first try is turned away (the server says so); the slot is freed during the pause before the next.
+    await until(() => turnedAway() > before || undefined, 60_000, 'the run\'s first try to be turned away');
     held.destroy();
     const r = await run;
     assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -9,7 +9,11 @@ import { freePort } from '../../src/lab/ports.js';
 
 export const SSHD = '/usr/sbin/sshd';
 
-export interface Sshd { port: number; dir: string; config: string; alias: string; user: string; stop(): Promise<void>; clientConfig(over?: Record<string, string>): string }
+export interface Sshd {
+  port: number; dir: string; config: string; alias: string; user: string; stop(): Promise<void>; clientConfig(over?: Record<string, string>): string;
+  /** What the server has logged so far (at its LogLevel: ERROR unless asked for more). */
+  log(): string;
+}
 
 const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { stdio: 'ignore' });
 
@@ -23,7 +27,8 @@ const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519',
 /** `maxStartups`: sshd's MaxStartups. By default far above what the tests open at once: sshd's own default
  *  (10:30:100) drops connections at random once 10 wait for their login, which a loaded machine running the
  *  tests side by side reaches (a dropped connection is target-unreachable, not the failure a test provokes). */
-export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string } = {}): Promise<Sshd> {
+/** `logLevel`: sshd's LogLevel (INFO logs each connection it turns away past MaxStartups). */
+export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string; logLevel?: string } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
   const port = await freePort();
   const user = userInfo().username;
@@ -40,7 +45,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
   writeFileSync(sshdConfig, [
     `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
+    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', `LogLevel ${opts.logLevel ?? 'ERROR'}`,
     `MaxStartups ${opts.maxStartups ?? '1000'}`,
     ...(opts.accountRc === false ? ['SetEnv SHLVL=1'] : []), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
   ].join('\n'));
@@ -61,7 +66,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
     return file;
   };
   return {
-    port, dir, alias, user, config: clientConfig(), clientConfig,
+    port, dir, alias, user, config: clientConfig(), clientConfig, log: () => err,
     stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dir, { recursive: true, force: true }); },
   };
 }

@@ -44,45 +44,47 @@ function isRealDir(path: string): boolean {
 const SECCOMP_FD = '9';
 const WITH_FILTER_ON_FD = `exec ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`; // two execs: bash then closes the pipe's own fd
 
-function flags(bwrap: string, bash: string, cwd: string, network: boolean): string[] {
-  const filter = network ? undefined : unixSocketFilter();
-  if (!network && !filter) throw new Error(`the offline sandbox has no system call filter for this architecture (${process.arch})`);
-  const args = [bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+/** What a sandbox needs here, found and tried once per PATH. `filter`: the offline filter, escaped for printf. */
+interface Tools { bwrap: string; bash: string; filter: string }
+
+function flags(tools: Tools, cwd: string, network: boolean): string[] {
+  const args = [tools.bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   for (const dir of HIDDEN) args.push('--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
-  if (filter) args.push('--unshare-net', '--seccomp', SECCOMP_FD);
+  if (!network) args.push('--unshare-net', '--seccomp', SECCOMP_FD);
   args.push('--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
-  return filter ? [bash, '-c', WITH_FILTER_ON_FD, printfEscaped(filter), ...args] : args;
+  return network ? args : [tools.bash, '-c', WITH_FILTER_ON_FD, tools.filter, ...args];
 }
 
-let cached: { key: string; bwrap: string | undefined; bash: string | undefined } | undefined;
+let cached: { key: string; tools: Tools | undefined } | undefined;
 
-/** bwrap's path if a trivial sandbox runs here (checked once per PATH), else undefined. */
-export function sandboxBinary(): string | undefined {
+/** bwrap, bash and the filter if a trivial offline sandbox runs here (checked once per PATH), else undefined:
+ *  also where this architecture has no filter. */
+function sandboxTools(): Tools | undefined {
   if (process.env[NO_SANDBOX_ENV]) return undefined;
   const key = process.env.PATH ?? '';
-  if (cached?.key === key) return cached.bwrap;
+  if (cached?.key === key) return cached.tools;
   const bwrap = which.sync('bwrap', { nothrow: true }) ?? undefined;
   const bash = which.sync('bash', { nothrow: true }) ?? undefined;
-  let works = false;
-  if (bwrap && bash && unixSocketFilter()) {
+  const filter = unixSocketFilter();
+  let tools = bwrap && bash && filter ? { bwrap, bash, filter: printfEscaped(filter) } : undefined;
+  if (tools) {
     // The offline form (namespace and filter) must start; generous: a loaded machine can take seconds to start a
     // process; idle this takes a few milliseconds.
-    const [exe, ...args] = flags(bwrap, bash, '/', false).concat('true');
-    const r = spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() });
-    works = r.status === 0;
+    const [exe, ...args] = flags(tools, '/', false).concat('true');
+    if (spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() }).status !== 0) tools = undefined;
   }
-  cached = { key, bwrap: works ? bwrap : undefined, bash };
-  return cached.bwrap;
+  cached = { key, tools };
+  return tools;
 }
 
-export const sandboxAvailable = (): boolean => sandboxBinary() !== undefined;
+export const sandboxAvailable = (): boolean => sandboxTools() !== undefined;
 
 /** The command vector `argv` run inside the sandbox, in `cwd`, with the host's network or offline; throws if
  *  no sandbox is available, so that a step meant to be sandboxed never runs outside one. */
 export function sandboxed(argv: string[], cwd: string, network: boolean): string[] {
-  const bwrap = sandboxBinary();
-  if (!bwrap || !cached?.bash) throw new Error('no sandbox (bwrap) is available to run this step in');
-  return [...flags(bwrap, cached.bash, resolve(cwd), network), ...argv];
+  const tools = sandboxTools();
+  if (!tools) throw new Error('no sandbox (bwrap) is available to run this step in');
+  return [...flags(tools, resolve(cwd), network), ...argv];
 }

@@ -24,12 +24,9 @@ steps:
   - { id: done, end: resolved }
 `);
 
-function ttySettings(t: Tmux): string {
-  const tty = t.tmux('display', '-p', '-t', 'main', '#{pane_tty}').trim();
-  return execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' });
-}
-const flag = (settings: string, name: string): boolean => new RegExp(`(^|\\s)${name}(\\s|$)`).test(settings);
 const pane = (t: Tmux, format: string): string => t.tmux('display', '-p', '-t', 'main', format).trim();
+const ttySettings = (t: Tmux): string => execFileSync('stty', ['-F', pane(t, '#{pane_tty}'), '-a'], { encoding: 'utf8' });
+const flag = (settings: string, name: string): boolean => new RegExp(`(^|\\s)${name}(\\s|$)`).test(settings);
 
 test('kill -9 at a gate in the terminal UI: raw mode off, the alternate screen left, the cursor shown', { skip: !TMUX, timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const term = new Tmux(dir, ['run', rb, '--no-transcript'], { before: ['EARLIER-HISTORY'], term: 'xterm-256color' });

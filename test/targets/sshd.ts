@@ -9,11 +9,7 @@ import { freePort } from '../../src/lab/ports.js';
 
 export const SSHD = '/usr/sbin/sshd';
 
-export interface Sshd {
-  port: number; dir: string; config: string; alias: string; user: string; stop(): Promise<void>; clientConfig(over?: Record<string, string>): string;
-  /** What the server has logged so far (at its LogLevel: ERROR unless asked for more). */
-  log(): string;
-}
+export interface Sshd { port: number; dir: string; config: string; alias: string; user: string; stop(): Promise<void>; clientConfig(over?: Record<string, string>): string }
 
 const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { stdio: 'ignore' });
 
@@ -27,8 +23,7 @@ const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519',
 /** `maxStartups`: sshd's MaxStartups. By default far above what the tests open at once: sshd's own default
  *  (10:30:100) drops connections at random once 10 wait for their login, which a loaded machine running the
  *  tests side by side reaches (a dropped connection is target-unreachable, not the failure a test provokes). */
-/** `logLevel`: sshd's LogLevel (INFO logs each connection it turns away past MaxStartups). */
-export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string; logLevel?: string } = {}): Promise<Sshd> {
+export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
   const port = await freePort();
   const user = userInfo().username;
@@ -45,7 +40,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
   writeFileSync(sshdConfig, [
     `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', `LogLevel ${opts.logLevel ?? 'ERROR'}`,
+    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
     `MaxStartups ${opts.maxStartups ?? '1000'}`,
     ...(opts.accountRc === false ? ['SetEnv SHLVL=1'] : []), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
   ].join('\n'));
@@ -66,7 +61,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
     return file;
   };
   return {
-    port, dir, alias, user, config: clientConfig(), clientConfig, log: () => err,
+    port, dir, alias, user, config: clientConfig(), clientConfig,
     stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dir, { recursive: true, force: true }); },
   };
 }

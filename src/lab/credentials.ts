@@ -1,6 +1,7 @@
 // Role names and passwords shared by every server of this process (they are baked into
 // the per-process templates, which is what keeps start-up fast).
 import { randomBytes } from 'node:crypto';
+import { sharedJson } from './shared-dir.js';
 
 // The suffix holds URL-reserved characters on purpose: every URL must encode them.
 const secret = (): string => `${randomBytes(9).toString('base64url')}:@/#`;
@@ -16,13 +17,14 @@ export interface LabCredentials {
 let creds: LabCredentials | undefined;
 
 export function labCredentials(): LabCredentials {
-  creds ??= {
+  // Shared by a test suite's processes when their templates are (shared-dir.ts).
+  creds ??= sharedJson('credentials', () => ({
     superuser: 'lab_admin',
     superPassword: secret(),
     appUser: 'app_user',
     appPassword: secret(),
     database: 'app_db',
-  };
+  }));
   return creds;
 }
 

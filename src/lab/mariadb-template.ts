@@ -1,5 +1,6 @@
-// mariadb-install-db takes ~2 s, so it runs once per process into a template that
-// already holds the lab accounts; servers are copies of it.
+// mariadb-install-db takes ~2 s, so it runs once per process (once per test suite:
+// shared-dir.ts) into a template that already holds the lab accounts; servers are
+// copies of it.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -8,6 +9,7 @@ import { labCredentials, sqlString } from './credentials.js';
 import { runCommand } from './exec.js';
 import { makeNamedDir } from './lab-root.js';
 import { serverUser } from './run-as.js';
+import { sharedTemplate } from './shared-dir.js';
 import { spawnServer } from './server-process.js';
 
 /**
@@ -29,10 +31,11 @@ let pending: Promise<string> | undefined;
 
 /** Path of the template datadir (created on first call). */
 export function mariadbTemplate(): Promise<string> {
-  pending ??= buildTemplate();
+  pending ??= sharedTemplate('mariadb-template', buildTemplate, (dir) => join(dir, 'data'));
   return pending;
 }
 
+/** Builds the template in this process's lab root; returns its directory. */
 async function buildTemplate(): Promise<string> {
   const bins = findMariadbBinaries();
   const user = serverUser('mariadb');
@@ -41,7 +44,7 @@ async function buildTemplate(): Promise<string> {
   await runCommand(bins.installDb, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal',
     '--skip-test-db', `--tmpdir=${dir}`, ...MARIADB_FAST_FLAGS], user);
   await seedTemplate(bins.server, data, dir);
-  return data;
+  return dir;
 }
 
 /** Starts the template socket-only, creates the lab accounts, and shuts down cleanly. */

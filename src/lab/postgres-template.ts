@@ -1,5 +1,5 @@
-// initdb is the slow part of a PostgreSQL start (~1 s), so it runs once per process into
-// a template that already holds the lab roles and database; clusters are copies of it.
+// initdb is the slow part of a PostgreSQL start (~1 s), so it runs once per process (once
+// per test suite: shared-dir.ts) into a template that already holds the lab roles and database; clusters are copies of it.
 import { join } from 'node:path';
 import pg from 'pg';
 import { postgresBinaries } from './usable-binaries.js';
@@ -7,6 +7,7 @@ import { labCredentials, sqlString } from './credentials.js';
 import { runCommand } from './exec.js';
 import { makeNamedDir } from './lab-root.js';
 import { serverUser } from './run-as.js';
+import { sharedTemplate } from './shared-dir.js';
 import { spawnServer } from './server-process.js';
 
 /** Settings used by the template and every cluster: speed over durability. */
@@ -31,22 +32,24 @@ const pending = new Map<'system' | '18', Promise<string>>();
 export function postgresTemplate(version: 'system' | '18' = 'system'): Promise<string> {
   let template = pending.get(version);
   if (!template) {
-    template = buildTemplate(version);
+    const name = version === '18' ? 'pg18-template' : 'pg-template';
+    template = sharedTemplate(name, () => buildTemplate(name, version), (dir) => join(dir, 'data'));
     pending.set(version, template);
   }
   return template;
 }
 
-async function buildTemplate(version: 'system' | '18'): Promise<string> {
+/** Builds the template in this process's lab root; returns its directory. */
+async function buildTemplate(name: string, version: 'system' | '18'): Promise<string> {
   const bins = postgresBinaries(version);
   const user = serverUser('postgres');
-  const dir = makeNamedDir(version === '18' ? 'pg18-template' : 'pg-template', user);
+  const dir = makeNamedDir(name, user);
   const data = join(dir, 'data');
   const { superuser } = labCredentials();
   await runCommand(bins.initdb, ['-D', data, '-U', superuser, '--auth-local=trust', '--auth-host=scram-sha-256',
     '-E', 'UTF8', '--no-locale', '--no-sync', '--wal-segsize=1'], user); // 1 MB WAL: less to copy per cluster
   await seedTemplate(bins.postgres, data, dir);
-  return data;
+  return dir;
 }
 
 /** Starts the template socket-only, creates the lab roles, and shuts down cleanly. */

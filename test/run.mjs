@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm test`: every test file, with the lab's server templates built once per suite run
+// and shared by all test processes (src/lab/shared-dir.ts), and the suite's own time at
+// the end. `npm run test:quick [-- DIR…]`: only the in-process test files (no server, no
+// CLI run, no tmux) under DIR (default: all of test/), for the inner loop.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const quick = args[0] === '--quick';
+const roots = (quick ? args.slice(1) : args).filter((a) => !a.startsWith('-'));
+const started = Date.now();
+
+/** What makes a test file slow: it starts servers, the CLI, tmux or other processes. */
+const SLOW = /src\/lab|helpers\/(cli|killed-run|access)|hardening\/(helpers|tmux)|\btmux\b|child_process|\bspawn\(|\bexecFile|dist\//;
+
+function testFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return testFiles(path);
+    return /\.test\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+const all = (roots.length ? roots : ['test']).flatMap((r) => (statSync(r).isDirectory() ? testFiles(r) : [r])).sort();
+const files = quick ? all.filter((f) => !SLOW.test(readFileSync(f, 'utf8'))) : all;
+if (files.length === 0) {
+  console.error(`test/run.mjs: no ${quick ? 'in-process ' : ''}test files under ${roots.join(' ') || 'test'}`);
+  process.exit(2);
+}
+
+const shared = mkdtempSync(join(tmpdir(), 'runbook-lab-shared-'));
+chmodSync(shared, 0o755); // servers run as another user and must reach the templates
+const env = { ...process.env, RUNBOOK_LAB_SHARED_DIR: shared };
+delete env.CI; // the tests decide their own budgets; CI=true changes nothing they check
+delete env.CONTINUOUS_INTEGRATION;
+
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+  stdio: 'inherit',
+  env,
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => {
+  rmSync(shared, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  console.log(`\nsuite: ${files.length} test files in ${seconds} s${quick ? ' (quick: in-process files only)' : ''}`);
+  process.exit(code ?? (signal ? 1 : 0));
+});

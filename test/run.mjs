@@ -4,9 +4,9 @@
 // the end. `npm run test:quick [-- DIR…]`: only the in-process test files (no server, no
 // CLI run, no tmux) under DIR (default: all of test/), for the inner loop.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
 const quick = args[0] === '--quick';
@@ -14,7 +14,9 @@ const roots = (quick ? args.slice(1) : args).filter((a) => !a.startsWith('-'));
 const started = Date.now();
 
 /** What makes a test file slow: it starts servers, the CLI, tmux or other processes. */
-const SLOW = /src\/lab|helpers\/(cli|killed-run|access)|hardening\/(helpers|tmux)|\btmux\b|child_process|\bspawn\(|\bexecFile|dist\//;
+const SLOW = /src\/lab|\btmux\b|child_process|\bspawn\(|\bexecFile|dist\/|\b(cli|runCli)\(/;
+/** What makes a helper it imports slow: it starts servers. */
+const SLOW_HELPER = /src\/lab/;
 
 function testFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -24,8 +26,19 @@ function testFiles(dir) {
   });
 }
 
+/** A test file is slow when it matches SLOW, or a test helper it imports (at any depth) SLOW_HELPER. */
+function isSlow(file, seen = new Set()) {
+  if (seen.has(file)) return false;
+  const text = readFileSync(file, 'utf8');
+  if ((seen.size === 0 ? SLOW : SLOW_HELPER).test(text)) return true;
+  seen.add(file);
+  const helpers = [...text.matchAll(/from '(\.[^']+)'/g)].map((m) => resolve(dirname(file), m[1]).replace(/\.js$/, ''))
+    .flatMap((base) => [`${base}.ts`, `${base}.tsx`]).filter((f) => f.includes('/test/') && existsSync(f));
+  return helpers.some((f) => isSlow(f, seen));
+}
+
 const all = (roots.length ? roots : ['test']).flatMap((r) => (statSync(r).isDirectory() ? testFiles(r) : [r])).sort();
-const files = quick ? all.filter((f) => !SLOW.test(readFileSync(f, 'utf8'))) : all;
+const files = quick ? all.filter((f) => !isSlow(resolve(f))) : all;
 if (files.length === 0) {
   console.error(`test/run.mjs: no ${quick ? 'in-process ' : ''}test files under ${roots.join(' ') || 'test'}`);
   process.exit(2);

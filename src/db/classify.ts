@@ -1,149 +1,35 @@
-// One function from any driver, socket or TLS error to a Classification. Codes decide wherever a
-// code exists; English text is read only where the drivers give none (noted at each use).
+// One function from any driver, socket or TLS error to a Classification, read from the error table
+// (db/errors/): codes decide wherever a code exists; English text is read only where one code covers
+// several causes or the driver gives none (noted at each row).
 import type { Classification } from '../executors/types.js';
-
-/** Node/OpenSSL/driver string codes. */
-const BY_CODE: Record<string, Classification> = {
-  ECONNREFUSED: 'refused',
-  ENOTFOUND: 'dns', EAI_AGAIN: 'dns', EAI_NONAME: 'dns', EAI_NODATA: 'dns', EAI_FAIL: 'dns',
-  ETIMEDOUT: 'timeout', ETIMEOUT: 'timeout', ESOCKETTIMEDOUT: 'timeout', ERR_SOCKET_CONNECTION_TIMEOUT: 'timeout',
-  EHOSTUNREACH: 'unreachable', ENETUNREACH: 'unreachable', EHOSTDOWN: 'unreachable', ENETDOWN: 'unreachable',
-  // TLS verification (Node's err.code, or tlsSocket.authorizationError)
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'cert-untrusted', SELF_SIGNED_CERT_IN_CHAIN: 'cert-untrusted',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'cert-untrusted', UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'cert-untrusted',
-  UNABLE_TO_GET_ISSUER_CERT: 'cert-untrusted', CERT_UNTRUSTED: 'cert-untrusted', CERT_SIGNATURE_FAILURE: 'cert-untrusted',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'cert-hostname',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'ssl-unsupported', // plain TLS to a port that does not speak it
-  CERT_HAS_EXPIRED: 'cert-expired', CERT_NOT_YET_VALID: 'cert-expired',
-  // PostgreSQL SQLSTATE (28000 is decided in classifyPg)
-  '28P01': 'auth', '3D000': 'database-missing', '53300': 'too-many-connections', '57014': 'timeout',
-  // mysql2
-  HANDSHAKE_NO_SSL_SUPPORT: 'ssl-unsupported', PROTOCOL_SEQUENCE_TIMEOUT: 'timeout',
-  // The server went away under an open connection: killed, restarted, crashed, or a proxy cut it.
-  '57P01': 'connection-lost', '57P02': 'connection-lost', ECONNRESET: 'connection-lost', EPIPE: 'connection-lost',
-  PROTOCOL_CONNECTION_LOST: 'connection-lost',
-  // A write (or nextval, SELECT … FOR UPDATE, …) refused by a read-only transaction.
-  '25006': 'not-read-only',
-  // insufficient_privilege: no CONNECT on the database at login; a table or function later.
-  '42501': 'privilege',
-};
-
-/** MySQL/MariaDB server error numbers. */
-const BY_ERRNO: Record<number, Classification> = {
-  1040: 'too-many-connections', // ER_CON_COUNT_ERROR
-  1203: 'too-many-connections', // ER_TOO_MANY_USER_CONNECTIONS
-  1226: 'too-many-connections', // ER_USER_LIMIT_REACHED (max_user_connections)
-  1045: 'auth',                 // ER_ACCESS_DENIED_ERROR
-  1130: 'auth',                 // ER_HOST_NOT_PRIVILEGED: this host may not log in
-  1049: 'database-missing',     // ER_BAD_DB_ERROR
-  // ER_DBACCESS_DENIED_ERROR. MariaDB answers 1044 rather than 1049 for a database the user cannot
-  // see, so it is usually a missing database; it can also be a real missing grant.
-  1044: 'database-missing',
-  3159: 'ssl-required',         // ER_SECURE_TRANSPORT_REQUIRED (require_secure_transport=ON)
-  3024: 'timeout',              // ER_QUERY_TIMEOUT (MySQL MAX_EXECUTION_TIME)
-  2013: 'connection-lost',      // CR_SERVER_LOST: lost connection during query
-  2006: 'connection-lost',      // CR_SERVER_GONE_ERROR
-  1969: 'timeout',              // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
-  1792: 'not-read-only',        // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
-  1142: 'privilege',            // ER_TABLEACCESS_DENIED_ERROR
-  1143: 'privilege',            // ER_COLUMNACCESS_DENIED_ERROR
-  1227: 'privilege',            // ER_SPECIFIC_ACCESS_DENIED_ERROR (needs SUPER, PROCESS, …)
-  1370: 'privilege',            // ER_PROCACCESS_DENIED_ERROR
-  4151: 'account-locked',       // ER_ACCOUNT_HAS_BEEN_LOCKED (ACCOUNT LOCK)
-  3118: 'account-locked',       // MySQL ER_ACCOUNT_HAS_BEEN_LOCKED
-  1820: 'password-expired',     // ER_MUST_CHANGE_PASSWORD: logged in (sandbox mode), every statement refused
-  1862: 'password-expired',     // ER_MUST_CHANGE_PASSWORD_LOGIN: a client that cannot handle the sandbox
-};
-
-/** Messages of errors that carry no code. Each names the driver that words it so. */
-const BY_MESSAGE: [RegExp, Classification][] = [
-  [/does not support SSL connections/i, 'ssl-unsupported'],             // pg, server answered 'N'
-  [/Connection terminated unexpectedly/i, 'connection-lost'],           // pg, socket closed mid-session
-  [/timeout expired|due to connection timeout/i, 'timeout'],            // pg connectionTimeoutMillis
-  // mysql2 replaces the TLS code with HANDSHAKE_SSL_ERROR; only OpenSSL's text is left.
-  [/self[- ]signed certificate|unable to (verify|get local issuer)|unable to get issuer/i, 'cert-untrusted'],
-  [/does not match certificate's altnames/i, 'cert-hostname'],
-  [/certificate has expired|certificate is not yet valid/i, 'cert-expired'],
-];
+import { lookupError, sqlStateClass, type ErrorFields } from './errors/table.js';
 
 const MAX_DEPTH = 4;
 
 export function classify(err: unknown, depth = 0): Classification {
   if (err === null || err === undefined || depth > MAX_DEPTH) return 'other';
-  if (typeof err === 'string') return BY_CODE[err] ?? 'other';
+  if (typeof err === 'string') return lookupError({ code: err })?.classification ?? 'other';
   if (typeof err !== 'object') return 'other';
-  const e = err as { name?: unknown; code?: unknown; errno?: unknown; message?: unknown; errors?: unknown; cause?: unknown; classification?: unknown };
+  const e = err as ErrorFields & { name?: unknown; errors?: unknown; cause?: unknown; classification?: unknown };
   // An error this project already diagnosed further (see diagnosed()) says what it is.
   if (typeof e.classification === 'string' && e.classification in EXPLANATIONS) return e.classification as Classification;
-  const byCode = fromCode(e);
-  if (byCode) return byCode;
+  const row = lookupError(e);
+  if (row && (row.code || !hasInner(e))) return row.classification;
   // `localhost` tries ::1 and 127.0.0.1: both failures come as an AggregateError, message empty.
-  if (Array.isArray(e.errors)) {
-    for (const inner of e.errors) {
-      const c = classify(inner, depth + 1);
-      if (c !== 'other') return c;
-    }
+  for (const inner of Array.isArray(e.errors) ? e.errors : []) {
+    const c = classify(inner, depth + 1);
+    if (c !== 'other') return c;
   }
   if (e.cause !== undefined) {
     const c = classify(e.cause, depth + 1);
     if (c !== 'other') return c;
   }
   if (e.name === 'TimeoutError') return 'timeout';
-  const message = typeof e.message === 'string' ? e.message : '';
-  return BY_MESSAGE.find(([re]) => re.test(message))?.[1] ?? 'other';
+  return row?.classification ?? sqlStateClass(e.code) ?? 'other';
 }
 
-function fromCode(e: { code?: unknown; errno?: unknown; message?: unknown; detail?: unknown }): Classification | undefined {
-  const code = typeof e.code === 'string' ? e.code : undefined;
-  if (code === '28000') return classifyPg28000(String(e.message ?? ''));
-  if (code === '57P03') return classifyPg57P03(`${String(e.message ?? '')} ${String(e.detail ?? '')}`);
-  if (code === '08P01') return classifyPgbouncer(String(e.message ?? ''));
-  // mysql2 puts the server's number in errno; Node puts negative libuv numbers there.
-  if (typeof e.errno === 'number' && BY_ERRNO[e.errno]) return BY_ERRNO[e.errno];
-  return code ? BY_CODE[code] : undefined;
-}
-
-/**
- * 28000 (invalid_authorization_specification) covers both a bad role and a pg_hba.conf rejection.
- * The one case with its own classification, a `hostssl`-only server reached without TLS, is told
- * apart only by the message ("no pg_hba.conf entry for host …, no encryption"): PostgreSQL has no
- * separate code for it, and a server with translated messages (lc_messages) classifies as auth.
- */
-function classifyPg28000(message: string): Classification {
-  if (/no pg_hba\.conf entry.*no encryption/i.test(message)) return 'ssl-required';
-  // NOLOGIN: `role "x" is not permitted to log in`: the account is disabled, whatever the password.
-  return /is not permitted to log in/i.test(message) ? 'account-locked' : 'auth';
-}
-
-/**
- * 57P03 (cannot_connect_now) is a server that is up but not taking logins. The message (postmaster.c)
- * tells a standby (hot_standby off, or not yet consistent) from a server starting, shutting down or in
- * crash recovery; a translated message falls back to server-starting, the transient reading.
- */
-function classifyPg57P03(text: string): Classification {
-  return /hot standby|consistent recovery state|not yet accepting connections|not accepting connections/i.test(text)
-    ? 'standby' : 'server-starting';
-}
-
-/**
- * PgBouncer answers every error with 08P01 (protocol_violation, as PostgreSQL uses it for a broken
- * client), so its message is all there is: these are the texts of PgBouncer 1.x (src/client.c,
- * src/objects.c, src/janitor.c). A 08P01 without one of them stays `other`.
- */
-const PGBOUNCER: [RegExp, Classification][] = [
-  [/no more connections allowed \(max_client_conn\)|max_db_connections|max_user_connections/i, 'pooler-client-limit'],
-  [/query_wait_timeout/i, 'pooler-wait-timeout'],
-  [/server login has been failing|pgbouncer cannot connect to server|client_login_timeout \(server down\)|server_login_retry/i, 'pooler-backend-down'],
-  [/SASL authentication failed|password authentication failed|auth failed|no such user/i, 'pooler-auth'],
-  [/SSL required/i, 'ssl-required'],
-  [/no such database/i, 'database-missing'],
-  [/query_timeout/i, 'timeout'],
-  [/client_idle_timeout|idle_transaction_timeout|server conn crashed|database configuration changed|database removed/i, 'connection-lost'],
-];
-
-function classifyPgbouncer(message: string): Classification {
-  return PGBOUNCER.find(([re]) => re.test(message))?.[1] ?? 'other';
-}
+/** An error wrapping others: their codes say more than the wrapper's text. */
+const hasInner = (e: { errors?: unknown; cause?: unknown }): boolean => Array.isArray(e.errors) || e.cause !== undefined;
 
 /** The same error, carrying a classification found by further checks (one line, same codes). */
 export function diagnosed(err: unknown, classification: Classification, why: string): Error {
@@ -182,6 +68,21 @@ const EXPLANATIONS: Record<Classification, string> = {
   'pooler-wait-timeout': "The connection pooler queued the client for a server connection: its pool to the server is full. The pooler gave up (query_wait_timeout), or the login completed and the first query waited past the client's timeout. Look at SHOW POOLS (cl_waiting, sv_active) and default_pool_size.",
   'pooler-auth': 'The connection pooler (PgBouncer) rejected the credentials: check its auth_file / auth_query and the password the application sends.',
   'pooler-backend-down': 'The connection pooler (PgBouncer) works but cannot log in to the database server behind it: the server is down, or the pooler\'s own credentials or address for it are wrong.',
+  'session-timeout': "The server (or the pooler) ended a session that sat idle, or idle in a transaction, past its timeout (idle_session_timeout, idle_in_transaction_session_timeout, wait_timeout, client_idle_timeout). Set the application pool's idle timeout below the server's, and validate connections on checkout (or keep-alive them).",
+  'read-only-server': 'The server takes no writes: a standby (after a failover the application still points at the old primary), or read_only / default_transaction_read_only is on. Point the application at the primary (check the failover and the DNS name or proxy it uses), or clear read-only on the server that should be the primary.',
+  'database-closed': 'The database exists but does not accept connections now (ALTER DATABASE … ALLOW_CONNECTIONS false, MySQL offline_mode, a PgBouncer database disabled or paused). Ask who closed it (a migration or maintenance) before opening it again.',
+  'host-blocked': "The server blocks this client host after too many broken connection attempts (max_connect_errors). Fix what breaks the connections (a health check that does not log in, a wrong port), then unblock: FLUSH HOSTS (mariadb-admin flush-hosts).",
+  'too-many-login-failures': "The account is blocked after too many failed passwords (MariaDB max_password_errors, MySQL FAILED_LOGIN_ATTEMPTS). Find the client sending the wrong password first (it will block it again), then unblock: FLUSH PRIVILEGES (MariaDB) or ALTER USER … ACCOUNT UNLOCK (MySQL).",
+  'auth-method': "The account (or the pg_hba.conf line) wants an authentication method this client does not use: unix_socket / peer (log in as that OS user over the socket), an auth plugin the driver cannot speak, or a SASL mechanism it lacks. Change the account's method, or connect the way it expects.",
+  'password-missing': 'The client sent no password at all: the application\'s password setting is empty or unset (a missing secret or environment variable), not wrong.',
+  'quota-exceeded': "The account used up an hourly quota (MAX_CONNECTIONS_PER_HOUR, MAX_QUERIES_PER_HOUR, MAX_UPDATES_PER_HOUR): it resets within the hour, or raise it with ALTER USER … WITH MAX_…_PER_HOUR.",
+  'init-connect-failed': "The server's init_connect statement fails for this account, so every login is dropped right after it succeeds (accounts with SUPER or CONNECTION ADMIN skip init_connect). Fix or clear init_connect.",
+  'pooler-config': "The connection pooler refuses what the client sends at startup (PgBouncer: 'unsupported startup parameter', e.g. JDBC's extra_float_digits): add the parameter to ignore_startup_parameters, or stop the client sending it.",
+  'protocol-mismatch': 'The client and the server do not speak the same protocol: a wrong port (another service, or the other database engine), or a proxy or pooler in between that mangles the startup.',
+  'server-resources': 'The database server is out of a resource (disk, memory, threads, a configured limit): read its log, and tell whoever runs the host; connecting again will not help.',
+  'socket-access': "The Unix socket exists but this user may not open it: the socket directory's or file's permissions (or group) keep this client out.",
+  'tls-handshake': 'TLS could not be negotiated: no protocol version or cipher both sides accept (an old server that speaks only TLS 1.0/1.1, or a weak key or signature the client refuses). Upgrade the server\'s TLS settings, or (knowingly) relax the client\'s minimum version.',
+  'client-cert-rejected': "The server's TLS layer rejected the client's certificate (expired, unknown CA, missing, revoked): renew or replace the client certificate, or give the server the CA that signed it.",
   other: 'An error without a known cause; read the message.',
 };
 

@@ -38,6 +38,23 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   'pooler-wait-timeout': { scenario: 'pooler', runbook: 'pool-exhausted' },
   'pooler-auth': { scenario: 'pooler', runbook: 'auth' },
   'pooler-backend-down': { scenario: 'pooler', runbook: 'refused' },
+  // The server ended an idle session: the refused runbook's connection-lost path gives the pool advice.
+  'session-timeout': { scenario: 'session-timeout', runbook: 'refused' },
+  'read-only-server': { scenario: 'read-only-server', runbook: 'refused' },
+  'database-closed': { scenario: 'database-closed', runbook: 'auth' },
+  'host-blocked': { scenario: 'host-blocked', runbook: 'auth' },
+  'too-many-login-failures': { scenario: 'account-locked', runbook: 'auth' },
+  'auth-method': { scenario: 'auth', runbook: 'auth' },
+  'password-missing': { scenario: 'auth', runbook: 'auth' },
+  'quota-exceeded': { scenario: 'pool-exhausted', runbook: 'pool-exhausted' },
+  'init-connect-failed': { scenario: 'auth', runbook: 'auth' },
+  'pooler-config': { scenario: 'pooler', runbook: 'pool-exhausted' },
+  'protocol-mismatch': { scenario: 'refused', runbook: 'refused' },
+  // Nothing a runbook can fix from the client: the explanation says whom to tell.
+  'server-resources': { scenario: 'server-resources', runbook: null },
+  'socket-access': { scenario: 'refused', runbook: 'refused' },
+  'tls-handshake': { scenario: 'ssl', runbook: 'ssl' },
+  'client-cert-rejected': { scenario: 'ssl', runbook: 'ssl' },
   other: { scenario: 'unknown', runbook: null },
 };
 

@@ -11,7 +11,7 @@ import { parseUrl, type ConnectionInfo } from '../db/url.js';
 import { maskingAlso, urlSecrets } from './masking.js';
 import { abortedResult, failedResult } from './outcome.js';
 import type { Session } from '../db/session.js';
-import type { ExecContext, Executor, SqlAction, StepResult } from './types.js';
+import type { Classification, ExecContext, Executor, SqlAction, StepResult } from './types.js';
 
 const DEFAULT_CONNECT_MS = 15_000;
 const MAX_CONNECT_MS = 30_000;
@@ -86,7 +86,7 @@ async function runSql(
       return { status: 'aborted', durationMs: Date.now() - startedAt, error: 'the run closed its database connections during the step' };
     }
     const refused = serverRefusal(ctx.stepId, action.readOnly, classify(err), err);
-    const classification = refused ? 'not-read-only' : classify(err);
+    const classification = refused ? 'not-read-only' : writeRefused(classify(err), action.readOnly);
     const result = failedResult(ctx, startedAt, classification, refused ?? err);
     // The server's own statement timeout (set from the step timeout) is the step timing out.
     const statementTimeout = connected && action.timeoutMs !== undefined && classification === 'timeout';
@@ -108,6 +108,11 @@ async function firstContact(session: Session, address: TargetAddress, connection
     ctx.signal.throwIfAborted();
   }
 }
+
+/** A write refused by a read-only transaction in a step allowed to write: the server itself takes no
+ *  writes (a standby, read_only on), which is what the application sees too. */
+const writeRefused = (c: Classification, readOnly: boolean): Classification =>
+  c === 'not-read-only' && !readOnly ? 'read-only-server' : c;
 
 /** PgBouncer's admin console speaks no SQL: it has no session to record or look for. */
 const isPoolerConsole = (session: Session): boolean => /^PgBouncer\b/i.test(session.serverVersion);

@@ -17,7 +17,10 @@ export const CLASSIFICATIONS = [
   'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
   'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey', 'target-denied', 'target-client-missing',
   'server-starting', 'standby', 'privilege', 'account-locked', 'password-expired',
-  'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down', 'other',
+  'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down',
+  'session-timeout', 'read-only-server', 'database-closed', 'host-blocked', 'too-many-login-failures', 'auth-method',
+  'password-missing', 'quota-exceeded', 'init-connect-failed', 'pooler-config', 'protocol-mismatch', 'server-resources',
+  'socket-access', 'tls-handshake', 'client-cert-rejected', 'other',
 ] as const;
 
 

@@ -1,4 +1,4 @@
-// The layered diagnosis: config → DNS → TCP → TLS → login → pool headroom, stopping at the first layer
+// The layered diagnosis: config → DNS → TCP → TLS → login → writable → pool headroom, stopping at the first layer
 // that fails. Each layer is the evidence for the next; the first failure names the runbook.
 import { Redactor } from '../secrets/redactor.js';
 import type { StepResult } from '../executors/types.js';
@@ -7,6 +7,7 @@ import { ProbeRunner } from './probe-runner.js';
 import { CONFIG_SCENARIO, POOL_PRESSURE, scenarioOf } from './scenarios.js';
 import { checkConfig, type Source } from './source.js';
 import { tlsVerdict } from './tls-verdict.js';
+import { checkWritable } from './writable.js';
 import { LAYERS, type Check, type Diagnosis, type Layer } from './types.js';
 import { explain } from '../db/classify.js';
 
@@ -36,6 +37,9 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     const login = await runner.probe('db-connect');
     checks.push(fromProbe('connect', login, () => loginSummary(login)));
     if (login.status !== 'ok') return done();
+    const writable = await checkWritable(config.info, runner);
+    checks.push(writable);
+    if (writable.status === 'failed') return done();
     checks.push(await checkHeadroom(config.info, runner));
     return done();
   } finally {

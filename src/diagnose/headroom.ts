@@ -1,4 +1,4 @@
-// Layer 6, pool: connections in use against what applications may have. Only asked once a login works.
+// Layer 7, pool: connections in use against what applications may have. Only asked once a login works.
 import type { ConnectionInfo } from '../db/url.js';
 import type { ProbeRunner } from './probe-runner.js';
 import type { Check } from './types.js';

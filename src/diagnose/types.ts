@@ -1,8 +1,8 @@
 // What `runbook diagnose` finds: one check per layer, in the order a connection climbs them.
 import type { Classification } from '../executors/types.js';
 
-export type Layer = 'config' | 'dns' | 'tcp' | 'tls' | 'connect' | 'pool';
-export const LAYERS: readonly Layer[] = ['config', 'dns', 'tcp', 'tls', 'connect', 'pool'];
+export type Layer = 'config' | 'dns' | 'tcp' | 'tls' | 'connect' | 'writable' | 'pool';
+export const LAYERS: readonly Layer[] = ['config', 'dns', 'tcp', 'tls', 'connect', 'writable', 'pool'];
 
 export interface Check {
   layer: Layer;

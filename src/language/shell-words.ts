@@ -13,6 +13,7 @@ export interface Word {
   dynamic: boolean;    // contains a variable, substitution or ${{ }} value
   pattern: boolean;    // an unquoted glob or brace expansion: bash may turn it into other words
   quoted: boolean;     // some of it was quoted or escaped (an unquoted reserved word is not)
+  splits?: boolean;    // an unquoted expansion in it: bash may split it into several words
 }
 export interface Redirect { op: string; target?: Word; body?: { text: string; script: boolean } }
 export interface SimpleCommand { words: Word[]; redirects: Redirect[]; pipedIn: boolean }
@@ -75,6 +76,8 @@ class Lexer {
       }
       const w = this.word();
       tokens.push({ t: 'word', w });
+      // A coprocess runs beside the script with pipes the lint does not follow.
+      if (atCommandStart && !w.quoted && w.text === 'coproc') this.out.unreadable.push("'coproc': a coprocess, which the lint's reader does not follow");
       // A reserved word or an assignment leaves the next word in command position.
       atCommandStart = !w.quoted && (RESERVED_BEFORE_COMMAND.has(w.text) || (atCommandStart && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(w.text)));
     }
@@ -176,7 +179,7 @@ class Lexer {
     const s = this.s;
     let text = '';
     let shadow = ''; // unquoted characters only, for brace expansion
-    let dynamic = false, pattern = false, quoted = false;
+    let dynamic = false, pattern = false, quoted = false, splits = false;
     const start = this.i;
     while (this.i < s.length) {
       const c = s[this.i]!;
@@ -226,14 +229,14 @@ class Lexer {
       }
       if (c === '$' || c === '`') {
         const r = this.expansion();
-        if (r) { text += r.text; dynamic = true; continue; }
+        if (r) { text += r.text; dynamic = true; splits = true; continue; }
       }
       if (c === '*' || c === '?') pattern = true;
       text += c; shadow += c;
       this.i++;
     }
     if (/\{[^{}]*(,|\.\.)[^{}]*\}|\[[^\][]+\]/.test(shadow)) pattern = true;
-    return { text, dynamic, pattern, quoted };
+    return { text, dynamic, pattern, quoted, ...(splits ? { splits } : {}) };
   }
 
   /** Inside "…" (i after the opening quote): backslash escapes only $ ` " \ and newline. A here-document

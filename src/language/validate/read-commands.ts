@@ -58,6 +58,7 @@ export const READS: Record<string, Options> = {
   rg: { flags: 'iSsvwxclFHIoqUuLzN0', valued: 'egtTmABCMjfr', numeric: false,
     long: 'ignore-case smart-case case-sensitive invert-match word-regexp line-regexp count count-matches files-with-matches files-without-match fixed-strings with-filename no-filename no-heading heading line-number no-line-number only-matching quiet hidden no-ignore follow json color= colors= glob= iglob= type= type-not= max-count= after-context= before-context= context= max-depth= max-columns= replace= regexp= file= files sort= sortr= trim vimgrep null multiline pcre2 text search-zip no-messages' },
   sort: { flags: 'bdfgiMhnRrVcCmsuz', valued: 'kS', long: 'ignore-leading-blanks dictionary-order ignore-case general-numeric-sort ignore-nonprinting month-sort human-numeric-sort numeric-sort random-sort reverse version-sort sort= check[=] merge key= field-separator= stable unique zero-terminated buffer-size= parallel= debug' },
+  xxd: R({ flags: 'abCeEiprud', valued: 'cglosn' }),
   uniq: R({ flags: 'cdDiuz', valued: 'fsw', long: 'count repeated all-repeated[=] ignore-case unique zero-terminated skip-fields= skip-chars= check-chars= group[=]' }),
   // files and the system
   ls: R({ flags: 'aAbBcCdfFgGhHiklLmnNopqQrRsStuUvxXZ1', valued: 'ITw',
@@ -91,7 +92,8 @@ export const READS: Record<string, Options> = {
   // network
   ss: { flags: 'hbeEHinrapmoOsZzNtuwxSdl046M', valued: 'FfA', long: 'numeric resolve all listening options extended memory processes threads info tos cgroup summary events bpf context contexts no-header oneline family= query= socket= filter= tcp udp dccp raw unix sctp vsock xdp mptcp ipv4 ipv6 packet' },
   netstat: R({ flags: 'acCeFgilMnNoprstTuvwWxZ46', long: 'route interfaces groups statistics masquerade all listening program numeric numeric-hosts numeric-ports numeric-users extend verbose continuous timers tcp udp udplite raw unix wide' }),
-  ping: { flags: 'nq46DOUvR', valued: 'cWwistI' }, ping6: { flags: 'nq46DOUvR', valued: 'cWwistI' },
+  // ping only sends echo requests: no option writes or runs anything (-f floods, as root; a load, not a change).
+  ping: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }), ping6: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }),
   host: R({ flags: 'aCdlirTUvw46', valued: 'cNRtW' }), dig: R({ flags: '46hmruv', valued: 'bcfkpqtxy' }),
   nslookup: R({ singleDash: true, long: 'type= query= debug nodebug port= timeout= retry= class= domain= search nosearch vc novc recurse norecurse all' }),
   traceroute: { flags: '46dFInrUTeAV', valued: 'fgimNpqstwzM' }, tracepath: { flags: '46nb', valued: 'lmp' },
@@ -101,8 +103,8 @@ export const READS: Record<string, Options> = {
   pg_config: R({ long: 'bindir docdir htmldir includedir pkgincludedir includedir-server libdir pkglibdir localedir mandir sharedir sysconfdir pgxs configure cc cppflags cflags cflags_sl ldflags ldflags_ex ldflags_sl libs version' }),
 };
 
-/** Commands that write their second operand (`uniq in out`). */
-export const WRITES_SECOND_FILE = new Set(['uniq']);
+/** Commands that write their second operand (`uniq in out`, `xxd in out`). */
+export const WRITES_SECOND_FILE = new Set(['uniq', 'xxd']);
 
 /** Commands that read whatever arguments they are given (`xargs CMD` adds arguments from its input): no
  *  option acts, and bash does not evaluate them. */

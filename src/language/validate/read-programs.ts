@@ -12,7 +12,7 @@ const parsed = (name: string, args: Word[], spec: Options): ParsedOptions | Read
 const isParsed = (p: ParsedOptions | ReadOnlyFinding): p is ParsedOptions => p !== undefined && 'operands' in p;
 
 /** `sed` without -i/-f/-s…: its script's `w`/`W` (write a file) and `e` (run a command) commands and flags. */
-const SED: Options = { flags: 'nErsuz', valued: 'el', long: 'quiet silent regexp-extended expression= separate unbuffered null-data posix line-length= debug sandbox' };
+export const SED: Options = { flags: 'nErsuz', valued: 'el', long: 'quiet silent regexp-extended expression= separate unbuffered null-data posix line-length= debug sandbox' };
 function sed(args: Word[]): ReadOnlyFinding {
   if (args.some((w) => /^-[a-zA-Z]*i|^--in-place$/.test(w.text))) return { looks: 'sed -i' };
   const p = parsed('sed', args, SED);
@@ -32,7 +32,7 @@ function sed(args: Word[]): ReadOnlyFinding {
 /** awk with a program given as text: no program file, extension or option that loads code (-f, -i, -l, -E, -W
  *  exec), and in the program none of the ways awk runs or writes: `system()`, a pipe (`cmd | getline`,
  *  `print | cmd`, `|&`), `print > file`, `@load`/`@include` or an indirect call (`@f()`, which may name system). */
-const AWK: Options = { inOrder: true, flags: 'bcNOPrStU', valued: 'Fv', long: 'field-separator= assign= characters-as-bytes traditional posix re-interval sandbox' };
+export const AWK: Options = { inOrder: true, flags: 'bcNOPrStU', valued: 'Fv', long: 'field-separator= assign= characters-as-bytes traditional posix re-interval sandbox' };
 function awk(name: string): Check {
   return (args) => {
     const p = parsed(name, args, AWK);
@@ -128,7 +128,7 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
 /** curl, proven read by construction: reviewed GET/HEAD options only, and every URL literally http(s). Never a
  *  config file (`-K`, which may set any option), a body (`-d`, `--json`, `-F`, `-T`), a method other than GET or
  *  HEAD, a file written (`-o`, `-D`, `-c`, `%output{}`), or another protocol (gopher, telnet, dict, ftp, smtp…). */
-const CURL: Options = { flags: 'sSfLkviIGN46#q', valued: 'mHAeuwXrxb', long: 'silent show-error fail fail-with-body fail-early location location-trusted insecure verbose include head get no-buffer ipv4 ipv6 compressed no-progress-meter progress-bar retry-connrefused retry-all-errors http1.0 http1.1 http2 http2-prior-knowledge disable basic digest anyauth netrc netrc-optional no-keepalive no-sessionid path-as-is tcp-nodelay max-time= connect-timeout= header= user-agent= referer= user= write-out= request= range= proxy= cookie= retry= retry-delay= retry-max-time= cacert= capath= resolve= noproxy= max-redirs= unix-socket= oauth2-bearer= connect-to= interface= dns-servers= speed-limit= speed-time= limit-rate= max-filesize= expect100-timeout= keepalive-time= proto= proto-redir= proxy-user= url=' };
+export const CURL: Options = { flags: 'sSfLkviIGN46#q', valued: 'mHAeuwXrxb', long: 'silent show-error fail fail-with-body fail-early location location-trusted insecure verbose include head get no-buffer ipv4 ipv6 compressed no-progress-meter progress-bar retry-connrefused retry-all-errors http1.0 http1.1 http2 http2-prior-knowledge disable basic digest anyauth netrc netrc-optional no-keepalive no-sessionid path-as-is tcp-nodelay max-time= connect-timeout= header= user-agent= referer= user= write-out= request= range= proxy= cookie= retry= retry-delay= retry-max-time= cacert= capath= resolve= noproxy= max-redirs= unix-socket= oauth2-bearer= connect-to= interface= dns-servers= speed-limit= speed-time= limit-rate= max-filesize= expect100-timeout= keepalive-time= proto= proto-redir= proxy-user= url=' };
 function curl(args: Word[]): ReadOnlyFinding {
   const p = parsed('curl', args, CURL);
   if (!isParsed(p)) {
@@ -150,7 +150,7 @@ function curl(args: Word[]): ReadOnlyFinding {
 }
 
 /** date reads the clock; an operand that is not `+FORMAT` sets it. */
-const DATE: Options = { flags: 'uR', valued: 'dfr', long: 'date= file= iso-8601[=] resolution rfc-email rfc-3339= reference= universal utc debug' };
+export const DATE: Options = { flags: 'uRI', valued: 'dfr', long: 'date= file= iso-8601[=] resolution rfc-email rfc-3339= reference= universal utc debug' };
 function date(args: Word[]): ReadOnlyFinding {
   if (args.some((w) => /^(-[a-zA-Z]*s|--set)/.test(w.text) && !/^-I/.test(w.text))) return { looks: 'date --set' };
   // -I takes its value attached (`-Iseconds`), which getopt reads as one option.
@@ -161,7 +161,7 @@ function date(args: Word[]): ReadOnlyFinding {
 }
 
 /** hostname reads the name; an operand sets it. */
-const HOSTNAME: Options = { flags: 'adfiIsAy', long: 'alias domain fqdn long ip-address all-ip-addresses short all-fqdns yp nis' };
+export const HOSTNAME: Options = { flags: 'adfiIsAy', long: 'alias domain fqdn long ip-address all-ip-addresses short all-fqdns yp nis' };
 function hostname(args: Word[]): ReadOnlyFinding {
   const p = parsed('hostname', args, HOSTNAME);
   if (!isParsed(p)) return args.some((w) => /^(-[a-zA-Z]*[Fb]|--(file|boot))/.test(w.text)) ? { looks: 'hostname --file' } : p;
@@ -169,7 +169,7 @@ function hostname(args: Word[]): ReadOnlyFinding {
 }
 
 /** top only in batch mode: interactively it reads commands (`k` kills) from its input. */
-const TOP: Options = { flags: 'bcHiS1', valued: 'ndpuUoEe' };
+export const TOP: Options = { flags: 'bcHiS1', valued: 'ndpuUoEe' };
 function top(args: Word[]): ReadOnlyFinding {
   const p = parsed('top', args, TOP);
   if (!isParsed(p)) return p;

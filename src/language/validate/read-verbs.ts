@@ -35,8 +35,8 @@ const systemctl: VerbTool = {
 };
 
 // kubectl: --kubeconfig names credential plugins it runs, --cache-dir writes: not reviewed.
-const KUBECTL_GLOBAL: Options = { valued: 'ns', long: 'namespace= context= cluster= user= server= request-timeout= token= insecure-skip-tls-verify certificate-authority= v=', flags: 'v' };
-const KUBECTL_GET: Options = { flags: 'Aowl', valued: 'loL', long: 'all-namespaces output= selector= field-selector= show-labels no-headers sort-by= label-columns= chunk-size= ignore-not-found show-kind watch output-watch-events' };
+const KUBECTL_GLOBAL: Options = { valued: 'nsv', long: 'namespace= context= cluster= user= server= request-timeout= token= insecure-skip-tls-verify certificate-authority= v=' };
+const KUBECTL_GET: Options = { flags: 'Aw', valued: 'loL', long: 'all-namespaces output= selector= field-selector= show-labels no-headers sort-by= label-columns= chunk-size= ignore-not-found show-kind watch output-watch-events' };
 const KUBECTL_LOGS: Options = { flags: 'fp', valued: 'cl', long: 'container= all-containers follow previous since= since-time= tail= timestamps prefix selector= limit-bytes= max-log-requests= ignore-errors pod-running-timeout=' };
 const kubectl: VerbTool = {
   global: KUBECTL_GLOBAL, anywhere: true,
@@ -88,6 +88,17 @@ const openssl: VerbTool = {
 };
 
 const TOOLS: Record<string, VerbTool> = { systemctl, kubectl, docker, pg_ctl, openssl };
+
+/** Every reviewed verb of every verb tool, with the options it accepts: for the tests and the docs. */
+export function reviewedVerbs(): { words: string[]; options: Options }[] {
+  return Object.entries(TOOLS).flatMap(([name, tool]) => {
+    const spec = (o: Options) => (tool.anywhere ? merge(tool.global, o) : o);
+    return [
+      ...Object.entries(tool.verbs).map(([verb, o]) => ({ words: [name, verb], options: spec(o) })),
+      ...Object.entries(tool.groups ?? {}).flatMap(([group, verbs]) => Object.entries(verbs).map(([verb, o]) => ({ words: [name, group, verb], options: spec(o) }))),
+    ];
+  });
+}
 export const isVerbTool = (name: string): boolean => name in TOOLS;
 
 /** The verdict for `name args…`, `name` being a verb tool. */
@@ -117,7 +128,8 @@ export function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
 
 /** `ip [-OPTIONS] OBJECT [COMMAND …]`: only showing, listing and route look-ups read (no command means show).
  *  `-batch` reads commands from a file; `ip netns exec` runs a command (unwrapped in shell-lint.ts). */
-const IP_GLOBAL: Options = { inOrder: true, flags: '46sdrnjpc', valued: 'f', singleDash: true, long: 'family= stats statistics details resolve numeric json pretty color[=] oneline brief o br j p s d 4 6 0' };
+// ip reads each option as one word, matched by any prefix (`-ba` is -batch): only the exact words listed here.
+export const IP_GLOBAL: Options = { inOrder: true, singleDash: true, long: 'f= family= 4 6 0 s stats statistics d details r resolve j json p pretty c color o oneline br brief N numeric' };
 const IP_READS = /^(show|list|lst|ls|get|help)$/;
 const IP_OBJECTS = /^(link|address|addr|a|route|r|rule|neighbor|neighbour|neigh|n|maddress|maddr|mroute|tunnel|tuntap|netns|netconf|nexthop|monitor|token|vrf|l2tp|fou|macsec|mptcp|ioam|sr|stats|ntable|xfrm|tcp_metrics|tcpmetrics)$/;
 export function ipFinding(args: Word[]): ReadOnlyFinding {
@@ -149,7 +161,7 @@ export function pgCtlclusterFinding(args: Word[]): ReadOnlyFinding {
 }
 
 /** journalctl: reading the journal; vacuuming, rotating, flushing or a cursor file write. */
-const JOURNALCTL: Options = { flags: 'aefklmNqrxb', valued: 'nouptSUgDMFi',
+export const JOURNALCTL: Options = { flags: 'aefklmNqrxb', valued: 'nouptSUgDMFi',
   long: 'unit= user-unit= identifier= priority= since= until= lines= boot[=] grep= case-sensitive[=] output= output-fields= no-pager pager-end follow reverse all full no-full no-tail quiet merge system user directory= file= machine= field= fields catalog utc no-hostname show-cursor after-cursor= cursor= dmesg list-boots disk-usage facility= namespace= header' };
 export function journalctlFinding(args: Word[], _cmd: SimpleCommand): ReadOnlyFinding {
   if (args.some((w) => /^--(vacuum-\w+|rotate|flush|sync|relinquish-var|smart-relinquish-var|setup-keys|update-catalog|cursor-file)/.test(w.text))) return { looks: `journalctl ${args.find((w) => w.text.startsWith('--vacuum') || /^--(rotate|flush|sync|relinquish|smart|setup|update|cursor-file)/.test(w.text))!.text}` };

@@ -96,8 +96,10 @@ function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
   if (execVar) return execVarFinding(execVar);
   const code = cmd.words.slice(0, assigned).find(holdsCode);
   if (code) return cannotRead(`'${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`);
-  // Words a test or a print only compares or shows (`[[ $state == stop ]]`, `echo restart`) name nothing it does.
-  for (const w of handsSql || DATA_ONLY.has(words[0]?.text ?? '') ? [] : words) {
+  // A command not proven to read that names a change (`service x restart`, `pg_ctl stop`) is reported as acting,
+  // which safe_because cannot vouch for. A proven read is not (`tr --delete`, `command -v rm`), nor are the words a
+  // test or a print only compares or shows (`[[ $state == stop ]]`, `echo restart`).
+  for (const w of !found || handsSql || DATA_ONLY.has(words[0]?.text ?? '') ? [] : words) {
     const verb = VERBS.exec(w.text.replaceAll(DYNAMIC, ' '));
     if (verb && words[0] !== w) return looks(`${words[0]?.text ?? ''} ${verb[0]}`);
   }
@@ -160,9 +162,6 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     return file ? looks(`tee ${shown(file.text)}`) : undefined;
   }
   if (name === 'ssh') return sshDanger(args, at);
-  const sub = SUBCOMMANDS[name];
-  const verb = sub && args.find((w) => !w.text.startsWith('-'));
-  if (verb && !verb.dynamic && sub!.test(verb.text)) return looks(`${name} ${verb.text}`);
   if (name === 'ip' && args[0]?.text === 'netns' && args[1]?.text === 'exec') {
     if (!args[2] || args[2].dynamic || args[2].text.startsWith('-')) return cannotRead("'ip netns exec': a namespace name the lint cannot read");
     return wordsDanger(args.slice(3), cmd, at);
@@ -170,6 +169,10 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
   if (isWrapper(name)) return wrapperDanger(name, args, inner, (w) => (setsExecVar(w) ? execVarFinding(w) : undefined));
   const finding = readOnlyFinding(name, args, cmd, at.sql);
   if (!finding) return undefined;
+  // Not proven: a sub-command that changes things is reported as acting (safe_because cannot vouch for it).
+  const sub = SUBCOMMANDS[name];
+  const verb = sub && args.find((w) => !w.text.startsWith('-'));
+  if (verb && !verb.dynamic && sub!.test(verb.text)) return looks(`${name} ${verb.text}`);
   return 'looks' in finding ? looks(finding.looks) : cannotRead(finding.unknown);
 }
 

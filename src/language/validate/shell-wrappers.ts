@@ -19,7 +19,7 @@ export interface Inner {
 
 /** The wrappers unwrapped, with their reviewed options; `operands`: words before the command (timeout's
  *  DURATION, ip netns exec's NAME). */
-const WRAPPERS: Record<string, { options: Options; operands?: number }> = {
+export const WRAPPERS: Record<string, { options: Options; operands?: number }> = {
   sudo: { options: { inOrder: true, flags: 'nHPSEbk', valued: 'ugCDhpTrt', long: 'user= group= non-interactive preserve-env[=] set-home stdin close-from= chdir= prompt= command-timeout= role= type=' } },
   doas: { options: { inOrder: true, flags: 'n', valued: 'u' } },
   env: { options: { inOrder: true, flags: 'i0', valued: 'uC', long: 'ignore-environment null unset= chdir= ignore-signal[=] default-signal[=] block-signal[=]' } },

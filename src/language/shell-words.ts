@@ -78,6 +78,7 @@ class Lexer {
       tokens.push({ t: 'word', w });
       // A coprocess runs beside the script with pipes the lint does not follow.
       if (atCommandStart && !w.quoted && w.text === 'coproc') this.out.unreadable.push("'coproc': a coprocess, which the lint's reader does not follow");
+      if (atCommandStart && !w.quoted && w.text === 'for' && /^\s*\(\(/.test(s.slice(this.i))) this.out.unreadable.push("'for (( … ))': arithmetic, whose variables bash evaluates as code");
       // A reserved word or an assignment leaves the next word in command position.
       atCommandStart = !w.quoted && (RESERVED_BEFORE_COMMAND.has(w.text) || (atCommandStart && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(w.text)));
     }
@@ -275,9 +276,12 @@ class Lexer {
     const next = s[this.i + 1] ?? '';
     if (s.startsWith('$((', this.i)) {
       this.i += 1;
-      this.arithmeticCommand();
+      const expr = this.arithmeticCommand().text;
+      // bash evaluates a variable's value as an expression again (`x='a[$(cmd)]'; echo $(( x ))` runs cmd).
+      if (/[A-Za-z_$`]/.test(expr.slice(2, -2))) this.out.unreadable.push(`'$${expr.slice(0, 40)}': arithmetic on a variable, whose value bash evaluates as code`);
       return { text: DYNAMIC };
     }
+    if (next === '[') { this.out.unreadable.push("'$[ … ]': arithmetic, whose variables bash evaluates as code"); }
     if (next === '(') { this.i += 2; this.nested(')'); return { text: DYNAMIC }; }
     if (next === '{') {
       let depth = 0;
@@ -301,6 +305,13 @@ class Lexer {
       }
       // ${x@P} expands the value as a prompt, running any $( … ) in it.
       if (/@P\}$/.test(s.slice(start, this.i))) this.out.unreadable.push(`'${s.slice(start, this.i)}': a value expanded as a prompt, running any code in it`);
+      // An array subscript or a substring offset is arithmetic: a variable in it is evaluated as code.
+      const expansion = s.slice(start, this.i);
+      const subscript = /^\$\{[!#]?[A-Za-z_][A-Za-z0-9_]*\[([^\]]*)\]/.exec(expansion)?.[1];
+      const offset = /^\$\{[!#]?[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?:(?![-=?+])([^}]*)\}$/.exec(expansion)?.[1];
+      if ((subscript !== undefined && !/^\s*(\d+|@|\*)\s*$/.test(subscript)) || (offset !== undefined && /[A-Za-z_$`]/.test(offset))) {
+        this.out.unreadable.push(`'${expansion.slice(0, 40)}': a subscript or offset bash evaluates as arithmetic, running code in a variable's value`);
+      }
       return { text: DYNAMIC };
     }
     const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(s.slice(this.i, this.i + 256));

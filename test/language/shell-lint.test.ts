@@ -108,7 +108,7 @@ describe('shell safety lint', () => {
       'units=${{ inputs.units }}; for u in $units; do journalctl -u "$u" -n 40 --no-pager; done', 'x=$(date +%s); echo "$x"',
       'ip route get "$addr" || true', 'echo hi >&2', 'cat file 2>/dev/null', 'ps aux | grep "[p]ostgres"', 'timeout 5 pg_isready -q',
       'sudo -u postgres pg_lsclusters', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
-      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', "bash -o pipefail -c 'ls | wc -l'", 'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open', 'crontab -l', 'crontab -u postgres -l',
+      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', "bash -o pipefail -c 'ls | wc -l'", 'crontab -l', 'crontab -u postgres -l',
     ]) clean(s);
   });
 
@@ -118,6 +118,13 @@ describe('shell safety lint', () => {
       'git -C /srv/app reset --hard', 'rsync -a --delete a/ b/', 'tar xf a.tar', './fix.sh', 'python3 check.py', 'bash ./check.sh',
       'source /etc/default/app', '. ./env.sh', 'pg_ctl promote -D d', 'mysqladmin flush-hosts', 'nc 127.0.0.1 5432 < f', 'wget http://x/',
       'sudo mv a b', 'timeout 5 chmod 0 f', 'xargs -n1 touch', 'echo "$(cp a b)"',
+      // bash's own socket: anything may be written to it once open, whatever the redirection's direction
+      'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open', 'exec 3</dev/tcp/127.0.0.1/6379; echo FLUSHALL >&3', 'echo x > /dev/udp/127.0.0.1/53',
+      // a program at a path is not the reviewed command of that name
+      './cat f', 'bin/grep x f', '/tmp/ls', '~/bin/cat f',
+      // arithmetic bash evaluates on a value read at run time (each ran code from a file's content)
+      'x=$(cat f); echo $(( x ))', 'x=$(cat f); [[ $x -eq 1 ]]', 'x=$(cat f); a=(1); echo "${a[$x]}"', 'x=$(cat f); s=abc; echo "${s:$x}"',
+      'for ((i=0; i<n; i++)); do echo; done', 'echo $[x]', 'a[$i]=1', 'declare -i n=1', 'coproc cat f',
     ]) flagged(s);
   });
 

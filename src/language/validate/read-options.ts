@@ -60,6 +60,9 @@ const notReviewed = (name: string, option: string): ReadOnlyFinding =>
 export function parseOptions(name: string, args: Word[], spec: Options): ParsedOptions | { finding: ReadOnlyFinding } {
   const out: ParsedOptions = { options: [], operands: [] };
   const names = longNames(spec);
+  // An unquoted expansion (`http://$x`, `-u $user`) may split into several words, options among them.
+  const split = spec.anyOptionReads ? undefined : args.find((w) => w.splits);
+  if (split) return { finding: { unknown: `'${name} ${shownWord(split.text)}': an unquoted value bash may split into several words, options among them (quote it)` } };
   let ended = false;
   for (let k = 0; k < args.length; k++) {
     const w = args[k]!;

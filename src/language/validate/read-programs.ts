@@ -57,10 +57,9 @@ function awk(name: string): Check {
   };
 }
 
-/** The program with its strings, regular expression literals and comments emptied (they may hold `|`, `>` and
- *  any word), read in one pass as awk's lexer does. A `/` starts a regular expression only where an operand
- *  cannot end (after an operator, `(`, `,`, `{`, `;`, a newline): elsewhere it divides and is kept, so a mistake
- *  there refuses a program, never hides a pipe. undefined: a `/` inside a bracket expression, where awks differ. */
+/** The program with its strings and regular expression literals emptied (they may hold `|`, `>` and any word),
+ *  read in one pass as awk's lexer does. A `/` starts a regular expression where an operand cannot end (after an
+ *  operator, `(`, `,`, `{`, `;`, a newline, or a keyword such as print): after a name, a number or `)` it divides. undefined: a `/` inside a bracket expression, where awks differ. */
 function awkCode(text: string): string | undefined {
   let out = '';
   for (let i = 0; i < text.length; i++) {
@@ -70,9 +69,10 @@ function awkCode(text: string): string | undefined {
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       out += '""'; i = j; continue;
     }
-    if (c === '#') { while (i + 1 < text.length && text[i + 1] !== '\n') i++; continue; }
+    // Comments are kept: a '#' the lint took for one where awk reads a regular expression would hide code.
     const before = out.replace(/\s+$/, '');
-    if (c === '/' && !/[A-Za-z0-9_)\]$"]$/.test(before) && !/(\+\+|--)$/.test(before)) {
+    const operandEnds = (/[A-Za-z0-9_)\]$"]$/.test(before) && !/(^|[^A-Za-z0-9_])(print|printf|return|getline|in|case|do|else)$/.test(before)) || /(\+\+|--)$/.test(before);
+    if (c === '/' && !operandEnds) {
       let j = i + 1;
       while (j < text.length && text[j] !== '/' && text[j] !== '\n') {
         if (text[j] === '[') {
@@ -144,6 +144,9 @@ function curl(args: Word[]): ReadOnlyFinding {
   for (const o of p.options) {
     if ((o.name === 'proto' || o.name === 'proto-redir') && (o.value?.dynamic || !/^=?https?(,https?)*$/.test(o.value?.text ?? ''))) return { unknown: `'curl --${o.name} ${shownWord(o.value?.text ?? '')}': protocols other than http(s)` };
   }
+  // Redirects may lead to another protocol (older curls follow gopher:// and others): only with http(s) allowed.
+  const redirects = optionValue(p, 'proto-redir');
+  if (has(p, 'L', 'location', 'location-trusted') && (!redirects || redirects.dynamic)) return { unknown: "'curl -L' without --proto-redir =http,https: a redirect may lead to a protocol that sends data" };
   const bad = urls.find((u) => !/^https?:\/\/[^\s]/i.test(u.text));
   if (bad) return { unknown: `'curl ${shownWord(bad.text)}': not literally an http:// or https:// URL (another protocol may send data)` };
   return undefined;

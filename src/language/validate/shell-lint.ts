@@ -94,6 +94,8 @@ function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
   }
   const execVar = cmd.words.slice(0, assigned).find(setsExecVar);
   if (execVar) return execVarFinding(execVar);
+  const indexed = cmd.words.slice(0, assigned).find(evaluatedSubscript);
+  if (indexed) return cannotRead(`'${shown(indexed.text.slice(0, indexed.text.indexOf('=') + 1))}…': a subscript bash evaluates as arithmetic, running code in a variable's value`);
   const code = cmd.words.slice(0, assigned).find(holdsCode);
   if (code) return cannotRead(`'${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`);
   // A command not proven to read that names a change (`service x restart`, `pg_ctl stop`) is reported as acting,
@@ -116,6 +118,8 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
   const args = words.slice(1);
   if (DANGEROUS.has(name) || /^mkfs\./.test(name)) return looks(name);
   if (VERBS.test(name)) return looks(name);
+  // A program at a relative or unusual path is not the command of that name the tables reviewed (`./cat`).
+  if (head.text.includes('/') && !/^\/(usr\/)?s?bin\/[^/]+$/.test(head.text)) return cannotRead(`'${shown(head.text)}': a program at a path, not the reviewed command looked up on PATH (only /bin, /usr/bin, /sbin, /usr/sbin)`);
   if (name === 'crontab') {
     const p = parseOptions('crontab', args, { flags: 'l', valued: 'u' });
     return !('finding' in p) && p.options.some((o) => o.name === 'l') && !p.operands.length ? undefined : looks('crontab');
@@ -142,6 +146,9 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     return scriptDanger(code.text, deeper(at));
   }
   if (['declare', 'typeset', 'local', 'export', 'readonly'].includes(name)) {
+    if (args.some((w) => /^-[a-zA-Z]*i/.test(w.text))) return cannotRead(`'${name} -i': an integer variable, whose assigned values bash evaluates as arithmetic`);
+    const indexed = args.find(evaluatedSubscript);
+    if (indexed) return cannotRead(`'${name} ${shown(indexed.text)}': a subscript bash evaluates as arithmetic`);
     const execVar = args.find(setsExecVar);
     if (execVar) return execVarFinding(execVar);
     const code = args.find(holdsCode);
@@ -202,6 +209,8 @@ function sourceDanger(name: string, args: Word[], cmd: SimpleCommand, at: Readin
 /** A literal with code in it, in a name's subscript or its value: bash runs it where it evaluates the word
  *  (`a['$(cmd)']=1`, arithmetic on the name, ${x@P}). */
 const holdsCode = (w: Word) => CODE.test(w.text);
+/** `a[i]=…`, `a[$x]=…`: an indexed array's subscript is arithmetic, where a name's value is evaluated as code. */
+const evaluatedSubscript = (w: Word) => { const m = /^[A-Za-z_][A-Za-z0-9_]*\[([^\]]*)\]\+?=/.exec(w.text); return m !== null && !/^\d+$/.test(m[1]!); };
 
 /** ssh acts on another host: never proven here (run on a host with `target:`). Its remote command is still
  *  read, so that one that acts is reported as acting. */
@@ -220,6 +229,8 @@ function sshDanger(args: Word[], at: Reading): string | undefined {
 }
 
 function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefined {
+  // bash's /dev/tcp and /dev/udp open a socket, whatever the direction, and anything may then be written to it.
+  if (r.target && /^\/dev\/(tcp|udp)\//.test(r.target.text)) return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': a network connection from bash, which may send anything (read HTTP with curl, check a port with a probe step)`);
   if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;
   const target = r.target;
   if (!target || harmlessTarget(target)) return undefined;
@@ -229,7 +240,7 @@ function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefin
 
 const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/;
 
-const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*|udp\/.*)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
+const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
 /** Variables that decide which code runs (a command looked up on PATH, a file bash sources, a preloaded library,
  *  a prompt or rc file, a config file naming a program: HOME decides ~/.curlrc, ~/.ssh/config, ~/.kube/config):

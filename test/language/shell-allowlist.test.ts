@@ -32,7 +32,7 @@ function reviewed(): Reviewed[] {
 const longNames = (o: Options) => (o.long ?? '').split(/\s+/).filter(Boolean).map((n) => ({ name: n.replace(/\[?=\]?$/, ''), valued: n.endsWith('=') && !n.endsWith('[=]') }));
 const dash = (o: Options) => (o.singleDash ? '-' : '--');
 /** Values a reviewed option accepts where the lint checks them (curl's method, protocols). */
-const VALUE: Record<string, string> = { X: 'GET', request: 'GET', proto: 'https', 'proto-redir': 'https', url: URL, 'write-out': '%{http_code}', w: '%{http_code}' };
+const VALUE: Record<string, string> = { H: "'X-A: 1'", header: "'X-A: 1'", X: 'GET', request: 'GET', proto: 'https', 'proto-redir': 'https', url: URL, 'write-out': '%{http_code}', w: '%{http_code}' };
 const value = (name: string) => VALUE[name] ?? 'v1';
 
 /** `words option operands`, with the option before the operands (where the tool stops reading options). */
@@ -170,7 +170,8 @@ describe('wrappers, code from text, and clients', () => {
     for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', '$m']) { refused(`curl -X ${m} ${URL}`); refused(`curl --request=${m} ${URL}`); refused(`curl -sX${m} ${URL}`); }
     for (const o of ['--json {}', '-d a=1', '--data-raw x', '--data-binary @f', '--data-urlencode a=b', '-F a=b', '--form a=b', '-T f', '--upload-file f',
       '-K -', '--config -', '-o f', '-O', '--output f', '-c jar', '--cookie-jar jar', '-D h', '--dump-header h', "-w '%output{f}x'", '-w @fmt',
-      '--proto =gopher', '--url gopher://x', '-q -K f', '-L', '--location', '-L --proto-redir =all', '-L --proto-redir "$p"']) refused(`curl ${o} ${URL}`);
+      '--proto =gopher', '--url gopher://x', '-q -K f', '-L', '--location', '-L --proto-redir =all', '-L --proto-redir "$p"',
+      '-H @headers', '-H "$h"', "-H 'flush_all'", "-H $'X: 1\\r\\nSET a b'", "-A $'x\\nSET a b'"]) refused(`curl ${o} ${URL}`);
     for (const u of ['"$url"', '$u', 'http://$h', '"http://$h"$p', 'localhost', '127.0.0.1', '{gopher://a,http://b}', 'HTTP']) refused(`curl -s ${u}`);
     for (const s of [`curl -fsS ${URL}`, `curl -I ${URL}`, `curl -X HEAD ${URL}`, `curl --request GET ${URL}`, `curl -s "http://$host:8080/health"`,
       `curl -s -w '%{http_code}' ${URL}`, `curl -sS --max-time 5 -H 'Accept: application/json' https://127.0.0.1/`]) clean(s);

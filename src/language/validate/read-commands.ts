@@ -28,7 +28,7 @@ export const READS: Record<string, Options> = {
   cat: R({ flags: 'AbeEnstTuv', long: 'show-all number-nonblank show-ends number squeeze-blank show-tabs show-nonprinting' }),
   head: R({ flags: 'qvz', valued: 'cn', numeric: true, long: 'bytes= lines= quiet silent verbose zero-terminated' }),
   tail: R({ flags: 'fFqvz', valued: 'cns', numeric: true, long: 'bytes= follow[=] lines= max-unchanged-stats= pid= quiet silent retry sleep-interval= verbose zero-terminated' }),
-  grep: GREP, egrep: GREP, fgrep: GREP, zgrep: GREP,
+  grep: GREP, egrep: GREP, fgrep: GREP,   // not zgrep: a script that builds a sed program from file names
   cut: R({ flags: 'snz', valued: 'bcdf', long: 'bytes= characters= delimiter= fields= complement only-delimited output-delimiter= zero-terminated' }),
   tr: R({ flags: 'cCdst', long: 'complement delete squeeze-repeats truncate-set1' }),
   wc: R({ flags: 'cmlLw', long: 'bytes chars lines max-line-length words files0-from= total=' }),

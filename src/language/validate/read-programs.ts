@@ -135,6 +135,12 @@ function curl(args: Word[]): ReadOnlyFinding {
     const acting = args.find((w) => /^-[a-zA-Z]*[dFTXoOcDK]|^--(data|json|form|upload-file|request|output|config|cookie-jar|dump-header)/.test(w.text));
     return acting && !/^(-X|--request)$/.test(acting.text) ? { looks: `curl ${shownWord(acting.text)}` } : p;
   }
+  // Every value is one line of the request: no CR or LF (a second request, or lines for a non-HTTP service), and a
+  // header only as `Name: value` (never `@file`, whose lines the lint cannot see).
+  const crlf = [...p.operands, ...p.options.flatMap((o) => (o.value ? [o.value] : []))].find((w) => /[\r\n]/.test(w.text));
+  if (crlf) return { unknown: `'curl ${shownWord(crlf.text)}': a value with a line break, which may add lines to the request` };
+  const header = p.options.find((o) => (o.name === 'H' || o.name === 'header') && (!o.value || o.value.dynamic || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:( [^\r\n]*)?$/.test(o.value.text)));
+  if (header) return { unknown: `'curl -H ${shownWord(header.value?.text ?? '')}': only a literal 'Name: value' header is proven` };
   const method = optionValue(p, 'X', 'request');
   if (method && (method.dynamic || !/^(GET|HEAD)$/.test(method.text))) return { looks: `curl -X ${shownWord(method.text)}` };
   const format = optionValue(p, 'w', 'write-out');

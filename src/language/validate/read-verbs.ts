@@ -148,7 +148,8 @@ export function ipFinding(args: Word[]): ReadOnlyFinding {
 export function serviceFinding(args: Word[]): ReadOnlyFinding {
   if (args.length === 1 && args[0]!.text === '--status-all') return undefined;
   const [unit, verb, ...more] = args;
-  if (!unit || !verb || more.length || unit.text.startsWith('-') || mayBeOption(unit) || unit.splits) return { unknown: `'service ${args.map((w) => shownWord(w.text)).join(' ')}': only 'service NAME status' and 'service --status-all' are reviewed as reads` };
+  // service runs /etc/init.d/NAME: a name built from a value may climb out of it (`../../tmp/x`).
+  if (!unit || !verb || more.length || unit.dynamic || unit.pattern || !/^[A-Za-z0-9_@.-]+$/.test(unit.text) || unit.text.startsWith('-') || unit.text.includes('..')) return { unknown: `'service ${args.map((w) => shownWord(w.text)).join(' ')}': only 'service NAME status' and 'service --status-all' are reviewed as reads` };
   if (verb.dynamic || verb.text !== 'status') return { looks: `service ${shownWord(unit.text)} ${shownWord(verb.text)}` };
   return undefined;
 }
@@ -156,7 +157,7 @@ export function serviceFinding(args: Word[]): ReadOnlyFinding {
 /** `pg_ctlcluster VERSION CLUSTER status`. */
 export function pgCtlclusterFinding(args: Word[]): ReadOnlyFinding {
   const [version, cluster, verb, ...more] = args;
-  if (!version || !cluster || !verb || more.length || [version, cluster].some((w) => mayBeOption(w) || w.splits)) return { unknown: "only 'pg_ctlcluster VERSION CLUSTER status' is reviewed as a read" };
+  if (!version || !cluster || !verb || more.length || [version, cluster].some((w) => w.dynamic || w.pattern || !/^[A-Za-z0-9_-]+$/.test(w.text) || w.text.startsWith('-'))) return { unknown: "only 'pg_ctlcluster VERSION CLUSTER status' is reviewed as a read" };
   return verb.text === 'status' && !verb.dynamic ? undefined : { looks: `pg_ctlcluster ${shownWord(verb.text)}` };
 }
 

@@ -15,8 +15,8 @@ export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   // [[ a -eq b ]] evaluates both sides as arithmetic: a name or a value there is evaluated as code
   // (`[[ $x -eq 1 ]]` with x='a[$(cmd)]' runs cmd). Only literal integers are read.
   if (name === '[[') {
-    const k = args.findIndex((w) => !w.quoted && /^-(eq|ne|lt|le|gt|ge)$/.test(w.text));
-    if (k >= 0 && [args[k - 1], args[k + 1]].some((w) => !w || w.dynamic || !/^-?\d+$/.test(w.text))) {
+    const operands = args.flatMap((w, k) => (!w.quoted && /^-(eq|ne|lt|le|gt|ge)$/.test(w.text) ? [args[k - 1], args[k + 1]] : []));
+    if (operands.some((w) => !w || w.dynamic || !/^-?\d+$/.test(w.text))) {
       return { unknown: "'[[ … -eq … ]]' on a name or value: bash evaluates it as arithmetic, running code in a value (compare with [ ] or literal integers)" };
     }
   }

@@ -5,7 +5,7 @@
 // cannot know what such a word becomes. Not a full bash parser — it never needs to run anything — but it
 // loses no command: text it cannot place stays a word of some command.
 
-import { DYNAMIC, HOLE, RESERVED_BEFORE_COMMAND, type ParsedScript, type Redirect, type SimpleCommand, type Token, type Word } from './shell-syntax.js';
+import { DYNAMIC, HOLE, RESERVED_BEFORE_COMMAND, type ParsedScript, type Redirect, type Token, type Word } from './shell-syntax.js';
 import { group } from './shell-commands.js';
 import { ansiC } from './shell-quotes.js';
 

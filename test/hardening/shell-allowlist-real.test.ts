@@ -6,13 +6,15 @@
 // names every step and neither `run` nor `run --dry-run` starts; marked destructive, plain mode without
 // --approve refuses the gate and --dry-run only shows them. The assertion is the markers: nothing changed, no
 // request but GET/HEAD. And the accepted class: proven reads run, dry and real, and change nothing.
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { cli, writeRunbook } from './helpers.js';
+import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
+import { adminQuery } from '../db/helpers.js';
 
 /** Hostile commands; @M@ becomes a marker path, @U@ the listener's URL, @D@ the scratch directory. */
 const HOSTILE = [
@@ -112,3 +114,50 @@ describe('the shell lint, run for real: refused commands change nothing unless a
     assert.deepEqual(net.requests.filter((r) => !/^(GET|HEAD) /.test(r)), []);
   });
 });
+
+/** Database clients writing through every spelling the issue named: @URL@ is the server's URL. */
+const CLIENT_WRITES: Record<'postgres' | 'mysql', string[]> = {
+  postgres: ['psql "@URL@" -c "UPDATE t SET a = a + 1"', 'psql "@URL@" --command="UPDATE t SET a = a + 1"',
+    "psql \"@URL@\" <<'SQL'\nUPDATE t SET a = a + 1\nSQL", 'printf "UPDATE t SET a = a + 1" | psql "@URL@"'],
+  mysql: ['mariadb "--defaults-file=/dev/null" -e "UPDATE t SET a = a + 1" @ARGS@', 'mariadb --execute="UPDATE t SET a = a + 1" @ARGS@',
+    'mariadb --init-command="UPDATE t SET a = a + 1" -e "SELECT 1" @ARGS@', "mysql @ARGS@ <<'SQL'\nUPDATE t SET a = a + 1\nSQL"],
+};
+
+for (const [engine, start] of [['postgres', startPostgres], ['mysql', startMariadb]] as const) {
+  describe(`database clients are never proven by the shell lint (${engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'})`, () => {
+    let server: LabServer;
+    before(async () => {
+      server = await start();
+      await adminQuery(server, 'CREATE TABLE t (a int)');
+      await adminQuery(server, 'INSERT INTO t VALUES (0)');
+    });
+    after(async () => { await server.stop(); });
+    const value = async () => Number((await adminQuery(server, 'SELECT a FROM t'))[0]!.a);
+    /** The client's arguments: a URL for psql; mariadb takes the parts (it has no URL option). */
+    const fillDb = (cmd: string) => {
+      const u = new URL(server.url({ user: server.superuser }));
+      const args = `-h ${u.hostname} -P ${u.port} -u ${decodeURIComponent(u.username)} ${u.password ? `-p${decodeURIComponent(u.password)}` : ''} ${u.pathname.slice(1) || 'mysql'}`;
+      return cmd.replaceAll('@URL@', server.url({ user: server.superuser })).replaceAll('@ARGS@', args);
+    };
+
+    test('each writes when bash runs it; as an unmarked step, validate refuses it and neither run nor --dry-run starts', async (t) => {
+      const dir = scratch(t);
+      for (const c of CLIENT_WRITES[engine]) {
+        const before = await value();
+        await new Promise((resolve) => spawn('bash', ['-c', fillDb(c)], { cwd: dir, stdio: 'ignore', timeout: 30_000 }).on('close', resolve));
+        assert.equal(await value(), before + 1, `bash did not write: ${c}`);
+      }
+      const runbook = writeRunbook(dir, 'client', book('client', CLIENT_WRITES[engine].map(fillDb)));
+      const v = await cli(['validate', runbook]);
+      assert.equal(v.code, 2, v.stdout + v.stderr);
+      CLIENT_WRITES[engine].forEach((_, i) => assert.match(v.stdout + v.stderr, new RegExp(`step 'c${i}' runs a shell command`)));
+      assert.match(v.stdout + v.stderr, /read a database with an 'sql:' step/);
+      const before = await value();
+      for (const flags of [['--dry-run'], []]) {
+        const r = await cli(['run', runbook, '--plain', '--no-transcript', ...flags], { cwd: dir });
+        assert.equal(r.code, 2, r.stdout + r.stderr);
+      }
+      assert.equal(await value(), before, 'nothing was written');
+    });
+  });
+}

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { cli, writeRunbook } from './helpers.js';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
+import { startSshd, type Sshd } from '../targets/sshd.js';
 
 /** Hostile commands; @M@ becomes a marker path, @U@ the listener's URL, @D@ the scratch directory. */
 const HOSTILE = [
@@ -161,3 +162,32 @@ for (const [engine, start] of [['postgres', startPostgres], ['mysql', startMaria
     });
   });
 }
+
+describe('ssh is never proven by the shell lint (the test sshd)', () => {
+  let sshd: Sshd;
+  before(async () => { sshd = await startSshd(); });
+  after(async () => { await sshd?.stop(); });
+  const SSH = ["ssh -F @CFG@ @HOST@ 'touch @M@'", "ssh -F @CFG@ @HOST@ <<'EOF'\ntouch @M@\nEOF", "ssh -F @CFG@ @HOST@ bash -s <<'EOF'\ntouch @M@\nEOF",
+    "printf 'touch @M@' | ssh -F @CFG@ @HOST@ sh"];
+
+  test('each acts on the host when bash runs it; unmarked, validate refuses it (saying target:) and neither run nor --dry-run starts', async (t) => {
+    const dir = scratch(t);
+    const fillSsh = (c: string, i: number) => c.replaceAll('@CFG@', sshd.config).replaceAll('@HOST@', sshd.alias).replaceAll('@M@', join(dir, `m${i}`));
+    for (const [i, c] of SSH.entries()) {
+      await new Promise((resolve) => spawn('bash', ['-c', fillSsh(c, i)], { cwd: dir, stdio: 'ignore', timeout: 60_000 }).on('close', resolve));
+      assert.ok(readdirSync(dir).includes(`m${i}`), `ssh did not act: ${c}`);
+      rmSync(join(dir, `m${i}`));
+    }
+    const runbook = writeRunbook(dir, 'remote', book('remote', SSH.map(fillSsh)));
+    const before = snapshot(dir);
+    const v = await cli(['validate', runbook]);
+    assert.equal(v.code, 2, v.stdout + v.stderr);
+    SSH.forEach((_, i) => assert.match(v.stdout + v.stderr, new RegExp(`step 'c${i}' runs a shell command`)));
+    assert.match(v.stdout + v.stderr, /run on a host with 'target:'/);
+    for (const flags of [['--dry-run'], []]) {
+      const r = await cli(['run', runbook, '--plain', '--no-transcript', ...flags], { cwd: dir });
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+    }
+    assert.deepEqual(snapshot(dir), before, 'nothing was created on the host');
+  });
+});

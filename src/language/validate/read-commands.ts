@@ -64,7 +64,7 @@ export const READS: Record<string, Options> = {
   ls: R({ flags: 'aAbBcCdfFgGhHiklLmnNopqQrRsStuUvxXZ1', valued: 'ITw',
     long: 'all almost-all author escape block-size= ignore-backups color[=] directory dired classify[=] file-type format= full-time group-directories-first no-group human-readable si dereference-command-line dereference-command-line-symlink-to-dir hide= hyperlink[=] indicator-style= inode ignore= kibibytes dereference numeric-uid-gid literal hide-control-chars show-control-chars quote-name quoting-style= reverse recursive size sort= time= time-style= tabsize= width= context zero' }),
   stat: R({ flags: 'LfFt', valued: 'c', long: 'dereference file-system cached= format= printf= terse' }),
-  df: R({ flags: 'ahHiklPTv', valued: 'Btx', long: 'all block-size= human-readable si inodes local no-sync sync output[=] portability print-type type= exclude-type= total' }),
+  df: R({ flags: 'ahHiklPTv', valued: 'Btx', long: 'all block-size= human-readable si inodes local no-sync output[=] portability print-type type= exclude-type= total' }), // not --sync
   du: R({ flags: 'a0bcDhHklLmPsSx', valued: 'BdtX', long: 'null all apparent-size block-size= bytes total dereference-args max-depth= human-readable inodes dereference count-links no-dereference separate-dirs si summarize threshold= time[=] time-style= exclude-from= exclude= one-file-system files0-from=' }),
   realpath: R({ flags: 'eLmPqsz', long: 'canonicalize-existing canonicalize-missing logical physical quiet relative-to= relative-base= strip no-symlinks zero' }),
   readlink: R({ flags: 'femnqsvz', long: 'canonicalize canonicalize-existing canonicalize-missing no-newline quiet silent verbose zero' }),
@@ -86,7 +86,7 @@ export const READS: Record<string, Options> = {
   ps: R({ flags: 'AaCcdeFfHjLlMNnqrSTVvwXxyZ', valued: 'GgOopstUu', long: 'sort= format= pid= ppid= user= cols= columns= forest headers no-headers width= lines= rows= cumulative deselect context group= Group= quick-pid= sid= tty= User= signames info' }),
   pgrep: R({ flags: 'lacfnovwxi', valued: 'dgGPstuUFr', long: 'list-name list-full count delimiter= full newest oldest parent= pgroup= group= session= terminal= euid= uid= inverse lightweight exact pidfile= logpidfile ignore-case ns= nslist= runstates=' }),
   pidof: R({ flags: 'sxcnzq', valued: 'o' }),
-  lsof: R({ flags: 'lnPRtVwbhUQKNOX', valued: 'AcdDegiEFkLmopsSTu', long: '' }),
+  lsof: R({ flags: 'lnPRtVwbhUQKNOX', valued: 'AcdegiEFkLmopsSTu' }), // not -D: it builds and updates a device cache file
   getent: R({ flags: 'i', valued: 's', long: 'service= no-idn' }), locale: R({ flags: 'ackmv' }), tty: R({ flags: 's' }),
   file: { flags: 'bcdEhiklLNnrsSvz0', valued: 'eFfmP', long: 'brief checking-printout exclude= exclude-quiet= extension files-from= separator= mime mime-type mime-encoding keep-going list dereference no-dereference magic-file= no-pad no-buffer raw special-files uncompress uncompress-noreport null print0 parameter=' },
   // network

@@ -5,21 +5,11 @@
 // cannot know what such a word becomes. Not a full bash parser — it never needs to run anything — but it
 // loses no command: text it cannot place stays a word of some command.
 
-export const HOLE = '\u0000';      // a runbook `${{ }}` hole: a value bash receives at run time
-export const DYNAMIC = '\u0001';   // stands in a word's text for what bash computes at run time
+import { DYNAMIC, HOLE, RESERVED_BEFORE_COMMAND, type ParsedScript, type Redirect, type Token, type Word } from './shell-syntax.js';
+import { group } from './shell-commands.js';
+import { ansiC } from './shell-quotes.js';
 
-export interface Word {
-  text: string;        // quotes removed; computed parts are DYNAMIC
-  dynamic: boolean;    // contains a variable, substitution or ${{ }} value
-  pattern: boolean;    // an unquoted glob or brace expansion: bash may turn it into other words
-  quoted: boolean;     // some of it was quoted or escaped (an unquoted reserved word is not)
-}
-export interface Redirect { op: string; target?: Word; body?: { text: string; script: boolean } }
-export interface SimpleCommand { words: Word[]; redirects: Redirect[]; pipedIn: boolean }
-/** problems: syntax bash would refuse (harmless); unreadable: expansions that run code the text does not show. */
-export interface ParsedScript { commands: SimpleCommand[]; problems: string[]; unreadable: string[] }
-
-type Token = { t: 'word'; w: Word } | { t: 'op'; op: string; redirect?: Redirect };
+export { DYNAMIC, HOLE, type ParsedScript, type Redirect, type SimpleCommand, type Word } from './shell-syntax.js';
 
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const OPS = ['&>>', ';;&', '<<<', '<<-', '&&', '||', ';;', ';&', '|&', '<<', '>>', '<&', '>&', '<>', '>|', '&>', ';', '&', '|', '(', ')', '<', '>', '\n'];
@@ -75,6 +65,9 @@ class Lexer {
       }
       const w = this.word();
       tokens.push({ t: 'word', w });
+      // A coprocess runs beside the script with pipes the lint does not follow.
+      if (atCommandStart && !w.quoted && w.text === 'coproc') this.out.unreadable.push("'coproc': a coprocess, which the lint's reader does not follow");
+      if (atCommandStart && !w.quoted && w.text === 'for' && /^\s*\(\(/.test(s.slice(this.i))) this.out.unreadable.push("'for (( … ))': arithmetic, whose variables bash evaluates as code");
       // A reserved word or an assignment leaves the next word in command position.
       atCommandStart = !w.quoted && (RESERVED_BEFORE_COMMAND.has(w.text) || (atCommandStart && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(w.text)));
     }
@@ -176,7 +169,7 @@ class Lexer {
     const s = this.s;
     let text = '';
     let shadow = ''; // unquoted characters only, for brace expansion
-    let dynamic = false, pattern = false, quoted = false;
+    let dynamic = false, pattern = false, quoted = false, splits = false;
     const start = this.i;
     while (this.i < s.length) {
       const c = s[this.i]!;
@@ -226,14 +219,14 @@ class Lexer {
       }
       if (c === '$' || c === '`') {
         const r = this.expansion();
-        if (r) { text += r.text; dynamic = true; continue; }
+        if (r) { text += r.text; dynamic = true; splits = true; continue; }
       }
       if (c === '*' || c === '?') pattern = true;
       text += c; shadow += c;
       this.i++;
     }
     if (/\{[^{}]*(,|\.\.)[^{}]*\}|\[[^\][]+\]/.test(shadow)) pattern = true;
-    return { text, dynamic, pattern, quoted };
+    return { text, dynamic, pattern, quoted, ...(splits ? { splits } : {}) };
   }
 
   /** Inside "…" (i after the opening quote): backslash escapes only $ ` " \ and newline. A here-document
@@ -272,9 +265,12 @@ class Lexer {
     const next = s[this.i + 1] ?? '';
     if (s.startsWith('$((', this.i)) {
       this.i += 1;
-      this.arithmeticCommand();
+      const expr = this.arithmeticCommand().text;
+      // bash evaluates a variable's value as an expression again (`x='a[$(cmd)]'; echo $(( x ))` runs cmd).
+      if (/[A-Za-z_$`]/.test(expr.slice(2, -2))) this.out.unreadable.push(`'$${expr.slice(0, 40)}': arithmetic on a variable, whose value bash evaluates as code`);
       return { text: DYNAMIC };
     }
+    if (next === '[') { this.out.unreadable.push("'$[ … ]': arithmetic, whose variables bash evaluates as code"); }
     if (next === '(') { this.i += 2; this.nested(')'); return { text: DYNAMIC }; }
     if (next === '{') {
       let depth = 0;
@@ -298,6 +294,13 @@ class Lexer {
       }
       // ${x@P} expands the value as a prompt, running any $( … ) in it.
       if (/@P\}$/.test(s.slice(start, this.i))) this.out.unreadable.push(`'${s.slice(start, this.i)}': a value expanded as a prompt, running any code in it`);
+      // An array subscript or a substring offset is arithmetic: a variable in it is evaluated as code.
+      const expansion = s.slice(start, this.i);
+      const subscript = /^\$\{[!#]?[A-Za-z_][A-Za-z0-9_]*\[([^\]]*)\]/.exec(expansion)?.[1];
+      const offset = /^\$\{[!#]?[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?:(?![-=?+])([^}]*)\}$/.exec(expansion)?.[1];
+      if ((subscript !== undefined && !/^\s*(\d+|@|\*)\s*$/.test(subscript)) || (offset !== undefined && /[A-Za-z_$`]/.test(offset))) {
+        this.out.unreadable.push(`'${expansion.slice(0, 40)}': a subscript or offset bash evaluates as arithmetic, running code in a variable's value`);
+      }
       return { text: DYNAMIC };
     }
     const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(s.slice(this.i, this.i + 256));
@@ -314,90 +317,8 @@ const MAX_NESTING = 64;
 /** Text bash would run if it evaluated it as an expression: a substitution or an expansion. */
 export const CODE = /\$\(|`|\$\{|\$\[/;
 
-const RESERVED_BEFORE_COMMAND = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'coproc']);
 
 /** A here-document body as bash hands it on: substitutions parsed (their commands recorded), values DYNAMIC. */
 function expandedText(body: string, out: ParsedScript): string {
   return new Lexer(body, out).doubleQuoted(true).text;
-}
-
-/** $'…' (start is after the opening quote). */
-function ansiC(s: string, start: number): { text: string; end: number } {
-  let i = start, text = '';
-  const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
-  while (i < s.length && s[i] !== "'") {
-    if (s[i] !== '\\') { text += s[i++]; continue; }
-    const e = s[i + 1] ?? '';
-    if (e in SIMPLE) { text += SIMPLE[e]; i += 2; continue; }
-    let m: RegExpExecArray | null;
-    if ((m = /^x([0-9a-fA-F]{1,2})/.exec(s.slice(i + 1, i + 4)))) { text += String.fromCharCode(parseInt(m[1]!, 16)); i += 1 + m[0].length; continue; }
-    if ((m = /^u([0-9a-fA-F]{1,4})/.exec(s.slice(i + 1, i + 6)))) { text += String.fromCodePoint(parseInt(m[1]!, 16)); i += 1 + m[0].length; continue; }
-    if ((m = /^U([0-9a-fA-F]{1,8})/.exec(s.slice(i + 1, i + 10)))) { text += safeCodePoint(parseInt(m[1]!, 16)); i += 1 + m[0].length; continue; }
-    if ((m = /^[0-7]{1,3}/.exec(s.slice(i + 1, i + 4)))) { text += String.fromCharCode(parseInt(m[0], 8) & 0xff); i += 1 + m[0].length; continue; }
-    if (e === 'c' && i + 2 < s.length) { text += String.fromCharCode(s.charCodeAt(i + 2) & 0x1f); i += 3; continue; }
-    text += `\\${e}`; i += 2;
-  }
-  return { text, end: i + 1 };
-}
-
-const safeCodePoint = (n: number) => (n <= 0x10ffff ? String.fromCodePoint(n) : '');
-
-/** Tokens → simple commands. Reserved words and the words that are not commands (for-lists, case patterns,
- *  function names, redirection targets) are left out of `words`; a [[ … ]] test is a command '[[' of its own. */
-function group(tokens: Token[]): SimpleCommand[] {
-  const out: SimpleCommand[] = [];
-  let current: SimpleCommand = { words: [], redirects: [], pipedIn: false };
-  let skipUntil: string | undefined;  // a reserved word that ends a non-command stretch
-  let test: Word[] | undefined;       // the words of a [[ … ]] being read: one command, operators and all
-  let casePatterns = false;
-  let pipe = false;
-  const end = (op?: string) => {
-    if (current.words.length || current.redirects.length) out.push(current);
-    pipe = op === '|' || op === '|&';
-    current = { words: [], redirects: [], pipedIn: pipe };
-  };
-  for (let k = 0; k < tokens.length; k++) {
-    const tok = tokens[k]!;
-    if (test) {
-      // Inside [[ … ]], && || ( ) < > are the test's own operators, and every word is an operand bash may
-      // evaluate (-v, -eq): the lint reads them as the arguments of a command '[['.
-      if (tok.t === 'word') {
-        test.push(tok.w);
-        if (!tok.w.quoted && tok.w.text === ']]') { current.words = test; test = undefined; end(); }
-      }
-      continue;
-    }
-    if (tok.t === 'op') {
-      if (tok.redirect) {
-        const next = tokens[k + 1];
-        if (next?.t === 'word' && tok.redirect.target === undefined) { tok.redirect.target = next.w; k++; }
-        else if (next?.t === 'word' && tok.redirect.target === next.w) k++;
-        current.redirects.push(tok.redirect);
-        continue;
-      }
-      if (casePatterns) { if (tok.op === ')') casePatterns = false; continue; }
-      if (tok.op === ';;' || tok.op === ';&' || tok.op === ';;&') { end(); casePatterns = true; continue; }
-      if (tok.op === '(' && current.words.length === 1 && tokens[k + 1]?.t === 'op' && (tokens[k + 1] as { op: string }).op === ')') {
-        current.words = []; k++; continue; // name() — a function definition
-      }
-      end(tok.op);
-      continue;
-    }
-    const w = tok.w;
-    const bare = w.quoted ? undefined : w.text;
-    if (skipUntil) { if (bare === skipUntil) skipUntil = undefined; continue; }
-    if (casePatterns) { if (bare === 'esac') casePatterns = false; continue; }
-    if (current.words.length === 0 && bare !== undefined) {
-      if (bare === 'time' && tokens[k + 1]?.t === 'word' && /^(-p|--)$/.test((tokens[k + 1] as { w: Word }).w.text)) { k++; continue; }
-      if (RESERVED_BEFORE_COMMAND.has(bare) || ['fi', 'done', 'esac', '}'].includes(bare)) continue;
-      if (bare === 'for' || bare === 'select') { skipUntil = 'do'; continue; }
-      if (bare === 'case') { skipUntil = 'in'; casePatterns = true; continue; }
-      if (bare === '[[') { test = [w]; continue; }
-      if (bare === 'function') { k++; continue; }
-    }
-    current.words.push(w);
-  }
-  if (test) current.words = test; // a [[ never closed: still read
-  end();
-  return out;
 }

@@ -106,9 +106,9 @@ describe('shell safety lint', () => {
       'cat <<EOF\nkill rm and restart are words here\nEOF', "printf '%s\\n' a b", 'test -f x && echo yes', '[ -n "$x" ] || echo none',
       'command -v systemctl >/dev/null 2>&1', 'curl -fsS --max-time 5 http://localhost:8080/health', 'ss -ltnp 2>&1 | grep 5432',
       'units=${{ inputs.units }}; for u in $units; do journalctl -u "$u" -n 40 --no-pager; done', 'x=$(date +%s); echo "$x"',
-      'ip route get "$addr" || true', 'echo hi >&2', 'cat file 2>/dev/null', 'ps aux | grep "[p]ostgres"', 'timeout 5 psql -c "select 1"',
-      'sudo -u postgres psql -Atc "select 1"', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
-      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', "bash -o pipefail -c 'ls | wc -l'", 'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open', 'crontab -l', 'crontab -u postgres -l',
+      'ip route get "$addr" || true', 'echo hi >&2', 'cat file 2>/dev/null', 'ps aux | grep "[p]ostgres"', 'timeout 5 pg_isready -q',
+      'sudo -u postgres pg_lsclusters', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
+      'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', "bash -o pipefail -c 'ls | wc -l'", 'crontab -l', 'crontab -u postgres -l',
     ]) clean(s);
   });
 
@@ -118,6 +118,13 @@ describe('shell safety lint', () => {
       'git -C /srv/app reset --hard', 'rsync -a --delete a/ b/', 'tar xf a.tar', './fix.sh', 'python3 check.py', 'bash ./check.sh',
       'source /etc/default/app', '. ./env.sh', 'pg_ctl promote -D d', 'mysqladmin flush-hosts', 'nc 127.0.0.1 5432 < f', 'wget http://x/',
       'sudo mv a b', 'timeout 5 chmod 0 f', 'xargs -n1 touch', 'echo "$(cp a b)"',
+      // bash's own socket: anything may be written to it once open, whatever the redirection's direction
+      'exec 3<>/dev/tcp/127.0.0.1/5432 && echo open', 'exec 3</dev/tcp/127.0.0.1/6379; echo FLUSHALL >&3', 'echo x > /dev/udp/127.0.0.1/53',
+      // a program at a path is not the reviewed command of that name
+      './cat f', 'bin/grep x f', '/tmp/ls', '~/bin/cat f',
+      // arithmetic bash evaluates on a value read at run time (each ran code from a file's content)
+      'x=$(cat f); echo $(( x ))', 'x=$(cat f); [[ $x -eq 1 ]]', 'x=$(cat f); a=(1); echo "${a[$x]}"', 'x=$(cat f); s=abc; echo "${s:$x}"',
+      'for ((i=0; i<n; i++)); do echo; done', 'echo $[x]', 'a[$i]=1', 'declare -i n=1', 'coproc cat f',
     ]) flagged(s);
   });
 
@@ -132,17 +139,18 @@ describe('shell safety lint', () => {
       'journalctl --vacuum-size=1M', 'openssl x509 -in c -out d', 'pg_ctlcluster 15 main promote',
     ]) flagged(s);
     for (const s of ['curl -X GET http://x', 'curl --request=HEAD http://x', 'sed -n "/error/p" f',
-      "sed 's/e/w/g' f", 'date +%s', 'hostname -f', 'systemctl status pg', 'docker compose ps', 'kubectl config current-context',
-      'journalctl -u pg -n 5 --no-pager', 'openssl s_client -connect h:5432 -starttls postgres', 'service pg status', 'uniq -c f',
+      "sed 's/e/w/g' f", 'date +%s', 'hostname -f', 'systemctl status pg', 'docker container ls', 'kubectl config current-context',
+      'journalctl -u pg -n 5 --no-pager', 'openssl x509 -in c.pem -noout -enddate', 'service pg status', 'uniq -c f',
       'kubectl -n db get pods', 'kubectl --context prod -n db logs postgres-0', 'docker -H unix:///x ps', 'pg_ctl -D /var/lib/pg status',
-      'systemctl -H db1 status pg', 'vault read -field=url secret/app', 'vault kv get secret/app', 'aws ssm get-parameter --name x --with-decryption',
-      'gcloud secrets versions access latest --secret=x', 'az keyvault secret show --name x']) clean(s);
+      'systemctl -H db1 status pg']) clean(s);
     for (const s of ['kubectl -n db delete pod x', 'kubectl --context prod exec p -- ls', 'pg_ctl -D /var/lib/pg promote', 'vault write secret/app x=1', 'aws ssm put-parameter --name x', 'gcloud sql instances delete x', 'az keyvault secret set --name x']) flagged(s);
   });
 
   test('SQL handed to psql or mysql is returned for the SQL classifier; SQL the lint cannot see needs marking', () => {
     const sql = (s: string) => { const out: ShellSql[] = []; const found = shellDanger(s, out); return { found, out }; };
-    assert.deepEqual(sql('psql "$URL" -tAc "select 1"'), { found: undefined, out: [{ engine: 'postgres', text: 'select 1' }] });
+    // A database client is never proven a read by the shell lint (an sql: step is), but its SQL is still classified.
+    assert.deepEqual(sql('psql "$URL" -tAc "select 1"').out, [{ engine: 'postgres', text: 'select 1' }]);
+    assert.match(sql('psql "$URL" -tAc "select 1"').found ?? '', /database client .* 'sql:' step/);
     assert.deepEqual(sql('psql --command="UPDATE t SET a = 1"').out, [{ engine: 'postgres', text: 'UPDATE t SET a = 1' }]);
     assert.deepEqual(sql('mysql -psecret -NBe "SELECT 1"').out, [{ engine: 'mysql', text: 'SELECT 1' }]);
     assert.deepEqual(sql("mariadb --execute 'SELECT 2'").out, [{ engine: 'mysql', text: 'SELECT 2' }]);
@@ -156,7 +164,7 @@ describe('shell safety lint', () => {
   test('validate classifies SQL in psql -c / mysql -e with the engines\' parsers; safe_because cannot vouch for it', async () => {
     const { parseRunbook } = await import('../../src/language/runbook.js');
     const check = (shell: string, extra = '') => parseRunbook(`name: t\ntitle: T\nsteps:\n  - id: s\n    shell: ${JSON.stringify(shell)}\n${extra}  - id: done\n    end: resolved\n`, 't.yaml')
-      .diagnostics.filter((d) => d.code === 'unsafe-unmarked' || d.code === 'sql-one-statement');
+      .diagnostics.filter((d) => (d.code === 'unsafe-unmarked' || d.code === 'sql-one-statement') && !/database client runs what it is given/.test(d.message));
     assert.deepEqual(check('psql "$DATABASE_URL" -Atc "SELECT count(*) FROM pg_stat_activity"'), []);
     assert.deepEqual(check('mysql -NBe "SHOW PROCESSLIST"'), []);
     for (const [shell, words] of [
@@ -276,10 +284,9 @@ describe('#13 audit: a read command that can still run or write, and code bash e
     for (const script of [
       '[[ -f /etc/hostname ]] && echo yes', '[[ $state == stop ]] || echo other', 'test -n "$x"', '[ "$a" -eq 1 ]', 'read -r line < /etc/hostname',
       'read -r -a parts < /etc/hostname', 'printf -v out %s x', "printf '%s %d\\n' \"$a\" 5", 'echo restart', 'unset x y',
-      'ssh -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=accept-new host uptime', 'ssh -p 2222 -l me host uptime',
       "awk '/^(MemTotal|MemAvailable)/ {print $2}' /proc/meminfo", "awk -F'|' '{print $2}' f", "awk '$1 > 5 || $2 < 3' f",
       'find . -name x | xargs cat', 'ls | xargs -n1 basename', 'sort /etc/hosts', 'sort -u -k2 f', 'ss -ltn', 'ss -tanp',
-      'mysqladmin status processlist', "psql -X -c 'SELECT 1'", 'date -Is', 'file /etc/hostname', 'curl -s -w "%{http_code}" http://h/',
+      'date -Is', 'file /etc/hostname', 'curl -s -w "%{http_code}" http://h/',
     ]) clean(script);
   });
 });

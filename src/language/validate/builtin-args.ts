@@ -12,6 +12,14 @@ const PRINTS = new Set(['echo', 'true', 'false', ':']);
 
 export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   if (PRINTS.has(name)) return undefined;
+  // [[ a -eq b ]] evaluates both sides as arithmetic: a name or a value there is evaluated as code
+  // (`[[ $x -eq 1 ]]` with x='a[$(cmd)]' runs cmd). Only literal integers are read.
+  if (name === '[[') {
+    const operands = args.flatMap((w, k) => (!w.quoted && /^-(eq|ne|lt|le|gt|ge)$/.test(w.text) ? [args[k - 1], args[k + 1]] : []));
+    if (operands.some((w) => !w || w.dynamic || !/^-?\d+$/.test(w.text))) {
+      return { unknown: "'[[ … -eq … ]]' on a name or value: bash evaluates it as arithmetic, running code in a value (compare with [ ] or literal integers)" };
+    }
+  }
   const names = nameArgs(name, args);
   // printf's format and values are printed (a %d value is read as a number, not evaluated): only -v NAME counts.
   const code = (name === 'printf' ? names : args).find((w) => CODE.test(w.text));

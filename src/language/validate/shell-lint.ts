@@ -1,11 +1,16 @@
 // Which commands of a shell script change things, read the way bash reads them (language/shell-words.ts):
-// quoting and escapes cannot hide a command, wrappers (sudo, env, xargs, timeout, …) are looked through,
-// code handed to eval / bash -c / ssh is read too, and a command the lint cannot read — its name built from
-// a variable, a glob, eval of a value — counts as dangerous: an author must mark it (fail closed).
+// quoting and escapes cannot hide a command, wrappers (sudo, env, timeout, …) are unwrapped only with their
+// reviewed options (shell-wrappers.ts), code handed to eval / bash -c is read too, and every command must be
+// proven to read (shell-read-only.ts): a command the lint cannot prove — its name built from a variable, an
+// option not reviewed, a client acting elsewhere — is not known to be read-only, so an author must mark it
+// (fail closed). A short list of what certainly acts (rm, kill, `systemctl stop`, a write to /etc) only
+// sharpens the message: safe_because cannot vouch for those.
 import { parseTemplate } from '../expression/index.js';
 import { CODE, DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
-import { readOnlyFinding, type ShellSql } from './shell-read-only.js';
-import { readsAnyArguments } from './read-commands.js';
+import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
+import { find } from './read-programs.js';
+import { parseOptions } from './read-options.js';
+import { assignments, INTERPRETERS, isWrapper, SHELLS, shellDanger as shellCode, wrapperDanger, type Inner } from './shell-wrappers.js';
 
 /** Command names that change things whatever their arguments. */
 const DANGEROUS = new Set([
@@ -23,38 +28,6 @@ const SUBCOMMANDS: Record<string, RegExp> = {
   kubectl: /^(delete|scale|drain|cordon|uncordon|patch|apply|replace|edit|set|annotate|label|taint|rollout|create|expose|autoscale)$/,
   helm: /^(uninstall|delete|rollback|upgrade|install)$/,
 };
-const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox']);
-const INLINE_CODE: Record<string, RegExp> = {
-  python: /^-c$/, python3: /^-c$/, python2: /^-c$/, perl: /^-[a-zA-Z]*[eE]$/, ruby: /^-e$/, node: /^(-e|--eval|-p|--print)$/,
-  php: /^-r$/, lua: /^-e$/, Rscript: /^-e$/,
-};
-/** Prefixes that run the rest of their words as a command; how many option words take a value. */
-const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
-  sudo: { valued: /^-[ughpCDrtUT]$/ },
-  doas: { valued: /^-[uC]$/ },
-  env: { valued: /^-[uC]$|^--(unset|chdir)$/ },
-  command: { valued: /^$/ },
-  builtin: { valued: /^$/ },
-  exec: { valued: /^-a$/ },
-  nohup: { valued: /^$/ },
-  setsid: { valued: /^$/ },
-  time: { valued: /^-[fo]$/ },
-  nice: { valued: /^-n$/ },
-  ionice: { valued: /^-[cnpt]$/ },
-  stdbuf: { valued: /^-[ioe]$/ },
-  chrt: { valued: /^$/, positional: 1 },
-  taskset: { valued: /^$/, positional: 1 },
-  timeout: { valued: /^-[sk]$|^--(signal|kill-after)$/, positional: 1 },
-  xargs: { valued: /^-[IiLlnPsdEa]$|^--(max-args|max-procs|delimiter|arg-file|replace|max-lines|max-chars|eof)$/ },
-  chroot: { valued: /^$/, positional: 1 },
-  flock: { valued: /^-[wEn]$/, positional: 1 },
-  unbuffer: { valued: /^$/ },
-  watch: { valued: /^-[nd]$|^--(interval)$/ },
-  runuser: { valued: /^-[ugl]$/ },
-  su: { valued: /^-[lgG]$/ },
-  'ip': { valued: /^$/ },  // only `ip netns exec NAME cmd`, see below
-};
-
 /** Why the script looks destructive or cannot be read (a short phrase), or undefined. SQL it hands to a
  *  database client goes to `sql`, for the SQL classifier (sql-safety.ts). */
 export function shellDanger(script: string, sql: ShellSql[] = []): string | undefined {
@@ -89,7 +62,10 @@ function scriptDanger(script: string, at: Reading): string | undefined {
   const parsed = parseScript(script);
   // Every command is read even after a finding, so that all the SQL the script hands to a client reaches the
   // SQL classifier, which safe_because cannot silence (a vouched-for finding must not hide a DELETE).
-  let first = parsed.unreadable.length ? cannotRead(parsed.unreadable[0]!) : undefined;
+  // Syntax bash would refuse, or that the reader does not fully understand, is not read as anything: bash runs
+  // the commands before it and may read the rest differently from the lint.
+  const notRead = parsed.unreadable[0] ?? (parsed.problems[0] ? `${parsed.problems[0]}: syntax the lint's reader does not fully understand` : undefined);
+  let first = notRead ? cannotRead(notRead) : undefined;
   for (const cmd of parsed.commands) {
     const found = commandDanger(cmd, at);
     if (found?.startsWith(LOOKS)) at.acting ??= found;
@@ -118,10 +94,14 @@ function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
   }
   const execVar = cmd.words.slice(0, assigned).find(setsExecVar);
   if (execVar) return execVarFinding(execVar);
+  const indexed = cmd.words.slice(0, assigned).find(evaluatedSubscript);
+  if (indexed) return cannotRead(`'${shown(indexed.text.slice(0, indexed.text.indexOf('=') + 1))}…': a subscript bash evaluates as arithmetic, running code in a variable's value`);
   const code = cmd.words.slice(0, assigned).find(holdsCode);
   if (code) return cannotRead(`'${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`);
-  // Words a test or a print only compares or shows (`[[ $state == stop ]]`, `echo restart`) name nothing it does.
-  for (const w of handsSql || DATA_ONLY.has(words[0]?.text ?? '') ? [] : words) {
+  // A command not proven to read that names a change (`service x restart`, `pg_ctl stop`) is reported as acting,
+  // which safe_because cannot vouch for. A proven read is not (`tr --delete`, `command -v rm`), nor are the words a
+  // test or a print only compares or shows (`[[ $state == stop ]]`, `echo restart`).
+  for (const w of !found || handsSql || DATA_ONLY.has(words[0]?.text ?? '') ? [] : words) {
     const verb = VERBS.exec(w.text.replaceAll(DYNAMIC, ' '));
     if (verb && words[0] !== w) return looks(`${words[0]?.text ?? ''} ${verb[0]}`);
   }
@@ -138,7 +118,12 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
   const args = words.slice(1);
   if (DANGEROUS.has(name) || /^mkfs\./.test(name)) return looks(name);
   if (VERBS.test(name)) return looks(name);
-  if (name === 'crontab') return args.some((w) => w.text === '-l') && !args.some((w) => /^-[a-zA-Z]*[rei]/.test(w.text)) ? undefined : looks('crontab');
+  // A program at a relative or unusual path is not the command of that name the tables reviewed (`./cat`).
+  if (head.text.includes('/') && !/^\/(usr\/)?s?bin\/[^/]+$/.test(head.text)) return cannotRead(`'${shown(head.text)}': a program at a path, not the reviewed command looked up on PATH (only /bin, /usr/bin, /sbin, /usr/sbin)`);
+  if (name === 'crontab') {
+    const p = parseOptions('crontab', args, { flags: 'l', valued: 'u' });
+    return !('finding' in p) && p.options.some((o) => o.name === 'l') && !p.operands.length ? undefined : looks('crontab');
+  }
   if (name === 'eval') {
     if (args.some((w) => w.dynamic || w.pattern)) return cannotRead(`'eval ${phrase(args)}': eval of a value`);
     return scriptDanger(args.map((w) => w.text).join(' '), deeper(at));
@@ -161,99 +146,51 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     return scriptDanger(code.text, deeper(at));
   }
   if (['declare', 'typeset', 'local', 'export', 'readonly'].includes(name)) {
+    if (args.some((w) => /^-[a-zA-Z]*i/.test(w.text))) return cannotRead(`'${name} -i': an integer variable, whose assigned values bash evaluates as arithmetic`);
+    const indexed = args.find(evaluatedSubscript);
+    if (indexed) return cannotRead(`'${name} ${shown(indexed.text)}': a subscript bash evaluates as arithmetic`);
     const execVar = args.find(setsExecVar);
     if (execVar) return execVarFinding(execVar);
     const code = args.find(holdsCode);
     return code ? cannotRead(`'${name} ${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`) : undefined;
   }
-  if (SHELLS.has(name)) return shellDanger2(name, args, cmd, at);
-  if (name in INLINE_CODE && args.some((w) => INLINE_CODE[name]!.test(w.text))) return cannotRead(`'${name} ${phrase(args.slice(0, 2))}': inline ${name} code`);
-  if (name in INLINE_CODE && readsStdin(args, cmd)) return cannotRead(`'${name}' reading its program from standard input`);
-  if (name === 'find') return findDanger(args, cmd, at);
+  const inner = innerReader(cmd, at);
+  if (SHELLS.has(name)) return shellCode(name, args, cmd, inner);
+  if (INTERPRETERS.test(name)) return cannotRead(`'${name} ${phrase(args.slice(0, 2))}': a ${name} program, which the lint does not read`);
+  if (name === 'find') {
+    let acting: string | undefined;
+    const found = find(args, (w) => { acting = wordsDanger(w, cmd, at); return acting ? { unknown: acting } : undefined; });
+    return acting ?? (found ? ('looks' in found ? looks(found.looks) : cannotRead(found.unknown)) : undefined);
+  }
   if (name === 'tee') {
-    const file = args.find((w) => !w.text.startsWith('-'));
-    if (file && !harmlessTarget(file)) return looks(`tee ${shown(file.text)}`);
-    return undefined;
+    const p = parseOptions('tee', args, { flags: 'aip', long: 'append ignore-interrupts output-error[=]' });
+    if ('finding' in p) return cannotRead(p.finding && 'unknown' in p.finding ? p.finding.unknown : 'tee');
+    const file = p.operands.find((w) => !harmlessTarget(w));
+    return file ? looks(`tee ${shown(file.text)}`) : undefined;
   }
   if (name === 'ssh') return sshDanger(args, at);
-  const sub = SUBCOMMANDS[name];
-  if (sub) {
-    const verb = args.find((w) => !w.text.startsWith('-'));
-    if (verb?.dynamic || verb?.pattern) return cannotRead(`'${name} ${phrase([verb])}': a sub-command built from a variable`);
-    if (verb && sub.test(verb.text)) return looks(`${name} ${verb.text}`);
+  if (name === 'ip' && args[0]?.text === 'netns' && args[1]?.text === 'exec') {
+    if (!args[2] || args[2].dynamic || args[2].text.startsWith('-')) return cannotRead("'ip netns exec': a namespace name the lint cannot read");
+    return wordsDanger(args.slice(3), cmd, at);
   }
-  if (name === 'ip' && args[0]?.text === 'netns' && args[1]?.text === 'exec') return wordsDanger(args.slice(3), cmd, at);
-  if (name in WRAPPERS && name !== 'ip') return wrapperDanger(name, args, cmd, at);
+  if (isWrapper(name)) return wrapperDanger(name, args, inner, (w) => (setsExecVar(w) ? execVarFinding(w) : undefined));
   const finding = readOnlyFinding(name, args, cmd, at.sql);
   if (!finding) return undefined;
+  // Not proven: a sub-command that changes things is reported as acting (safe_because cannot vouch for it).
+  const sub = SUBCOMMANDS[name];
+  const verb = sub && args.find((w) => !w.text.startsWith('-'));
+  if (verb && !verb.dynamic && sub!.test(verb.text)) return looks(`${name} ${verb.text}`);
   return 'looks' in finding ? looks(finding.looks) : cannotRead(finding.unknown);
 }
 
-/** `sudo -u x rm …`, `env A=1 rm …`, `timeout 5 rm …`, `xargs rm`, `su -c 'rm …'`, `watch 'rm …'`. */
-function wrapperDanger(name: string, args: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
-  const spec = WRAPPERS[name]!;
-  if (name === 'command' && args.some((w) => /^-[a-zA-Z]*[vV]/.test(w.text))) return undefined; // a look-up, runs nothing
-  if (name === 'su' || name === 'runuser' || name === 'flock') {
-    const c = args.findIndex((w) => /^(-c|--command)$/.test(w.text));
-    const code = c < 0 ? undefined : args[c + 1];
-    if (code) return code.dynamic || code.pattern ? cannotRead(`'${name} -c ${phrase([code])}': code built from a variable`) : scriptDanger(code.text, deeper(at));
-    if (name !== 'flock') return undefined; // a login shell reading stdin
-  }
-  let k = 0;
-  for (; k < args.length; k++) {
-    const w = args[k]!;
-    if (w.text === '--') { k++; break; }
-    if (name === 'env' && /^(-S|--split-string)/.test(w.text)) return cannotRead("'env -S': a command line split from a string");
-    if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text)) { if (setsExecVar(w)) return execVarFinding(w); continue; }
-    if (!w.text.startsWith('-') || w.text === '-') break;
-    if (spec.valued.test(w.text)) k++;
-  }
-  k += spec.positional ?? 0;
-  const rest = args.slice(k);
-  if (name === 'xargs') {
-    const token = xargsReplace(args.slice(0, k));
-    if (token && rest[0]?.text.includes(token)) return cannotRead(`'xargs ${phrase(rest.slice(0, 2))}': a command taken from the input`);
-    // The input becomes arguments the lint never sees (`… | xargs curl` given `-X DELETE`): only a command
-    // that reads whatever it is given may take them.
-    const found = wordsDanger(rest, cmd, at);
-    const runs = rest[0]?.text ?? 'echo';
-    if (found || !rest.length) return found;
-    return readsAnyArguments(runs.slice(runs.lastIndexOf('/') + 1)) ? undefined : cannotRead(`'xargs ${phrase(rest.slice(0, 2))}': arguments taken from the input, which may make it act`);
-  }
-  if (name === 'watch') {
-    if (rest.some((w) => w.dynamic || w.pattern)) return cannotRead(`'watch ${phrase(rest)}': a command built from a variable`);
-    return scriptDanger(rest.map((w) => w.text).join(' '), deeper(at));
-  }
-  return wordsDanger(rest, cmd, at);
-}
-
-/** bash -c '…' is linted as the script it is; bash reading stdin from a here-document too; from a pipe it cannot be read. */
-function shellDanger2(name: string, args: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
-  let rest = args;
-  if (name === 'busybox') {
-    if (!rest[0] || !SHELLS.has(rest[0].text)) return wordsDanger(rest, cmd, at);
-    rest = rest.slice(1);
-  }
-  for (let k = 0; k < rest.length; k++) {
-    const w = rest[k]!;
-    if (w.dynamic && /^-/.test(w.text) === false && k === 0) return cannotRead(`'${name} ${phrase([w])}': a script named by a variable`);
-    if (/^[-+][oO]$|^--(rcfile|init-file)$/.test(w.text)) { k++; continue; }
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text)) {
-      const code = rest[k + 1];
-      if (!code) return undefined;
-      if (code.dynamic || code.pattern) return cannotRead(`'${name} -c ${phrase([code])}': code built from a variable`);
-      return scriptDanger(code.text, deeper(at));
-    }
-    if (w.text === '-s' || w.text === '--' || !w.text.startsWith('-')) {
-      if (w.text !== '-s' && w.text !== '--') return cannotRead(`'${name} ${phrase([w])}': a script file the lint cannot see`);
-      break;
-    }
-  }
-  const stdin = cmd.redirects.find((r) => r.body || r.op === '<<<');
-  if (stdin?.body) return scriptDanger(stdin.body.text, deeper(at));
-  if (stdin?.target) return stdin.target.dynamic ? cannotRead(`'${name} <<< ${phrase([stdin.target])}': code built from a variable`) : scriptDanger(stdin.target.text, deeper(at));
-  if (cmd.pipedIn || cmd.redirects.some((r) => r.op === '<')) return cannotRead(`'… | ${name}': a script read from a pipe or file`);
-  return undefined;
+/** What the wrappers and shells use to read the command or code they run. */
+function innerReader(cmd: SimpleCommand, at: Reading): Inner {
+  return {
+    words: (words) => wordsDanger(words, cmd, at),
+    script: (text) => scriptDanger(text, deeper(at)),
+    cannotRead, phrase,
+    isLooks: (found) => found?.startsWith(LOOKS) === true,
+  };
 }
 
 /** `source file` runs a file the lint cannot see, like running a script: it cannot be read. From stdin a
@@ -269,86 +206,31 @@ function sourceDanger(name: string, args: Word[], cmd: SimpleCommand, at: Readin
   return cannotRead(`'${name} ${phrase([file])}': a file of code the lint cannot see`);
 }
 
-/** The replace string of xargs -I / -i / --replace, if any. */
-function xargsReplace(options: Word[]): string | undefined {
-  for (let k = 0; k < options.length; k++) {
-    const t = options[k]!.text;
-    if (t === '-I') return options[k + 1]?.text;
-    if (t.startsWith('-I')) return t.slice(2);
-    if (t === '-i' || t === '--replace') return '{}';
-    if (t.startsWith('-i') || t.startsWith('--replace=')) return t.slice(t.indexOf('=') + 1 || 2);
-  }
-  return undefined;
-}
-
-/** An interpreter with no program file reads its program from stdin: a pipe or a here-document. */
-function readsStdin(args: Word[], cmd: SimpleCommand): boolean {
-  const file = args.find((w) => !w.text.startsWith('-') || w.text === '-');
-  return (!file || file.text === '-') && (cmd.pipedIn || cmd.redirects.some((r) => r.body !== undefined || r.op === '<<<' || r.op === '<'));
-}
-
 /** A literal with code in it, in a name's subscript or its value: bash runs it where it evaluates the word
  *  (`a['$(cmd)']=1`, arithmetic on the name, ${x@P}). */
 const holdsCode = (w: Word) => CODE.test(w.text);
+/** `a[i]=…`, `a[$x]=…`: an indexed array's subscript is arithmetic, where a name's value is evaluated as code. */
+const evaluatedSubscript = (w: Word) => { const m = /^[A-Za-z_][A-Za-z0-9_]*\[([^\]]*)\]\+?=/.exec(w.text); return m !== null && !/^\d+$/.test(m[1]!); };
 
-/** find … -delete / -exec rm {} ; */
-function findDanger(args: Word[], cmd: SimpleCommand, at: Reading): string | undefined {
-  for (let k = 0; k < args.length; k++) {
-    const t = args[k]!.text;
-    if (t === '-delete') return looks('find -delete');
-    if (/^-(exec|execdir|ok|okdir)$/.test(t)) {
-      const end = args.findIndex((w, j) => j > k && (w.text === ';' || w.text === '+'));
-      const found = wordsDanger(args.slice(k + 1, end < 0 ? undefined : end), cmd, at);
-      if (found) return found;
-    }
-    if (/^-(fprint|fprint0|fprintf|fls)$/.test(t)) return looks(`find ${t}`);
-  }
-  return undefined;
-}
-
-/** ssh -o options that only say how to connect: every other one may run a local command (ProxyCommand,
- *  LocalCommand, KnownHostsCommand), load code (PKCS11Provider), write a file or hide the remote command
- *  (RemoteCommand). */
-const SSH_READ_OPTIONS = /^(BatchMode|ConnectTimeout|ConnectionAttempts|ServerAliveInterval|ServerAliveCountMax|StrictHostKeyChecking|LogLevel|Port|User|IdentityFile|IdentitiesOnly|PasswordAuthentication|PubkeyAuthentication|PreferredAuthentications|KbdInteractiveAuthentication|HostKeyAlias|HostName|Compression|AddressFamily|Ciphers|MACs|KexAlgorithms|HostKeyAlgorithms|PubkeyAcceptedAlgorithms|PubkeyAcceptedKeyTypes|RequestTTY|ForwardAgent|NumberOfPasswordPrompts|TCPKeepAlive|CheckHostIP|VisualHostKey|UpdateHostKeys|HashKnownHosts|GlobalKnownHostsFile|ProxyJump|SetEnv|SendEnv|ClearAllForwardings|ExitOnForwardFailure|EscapeChar|IPQoS|Tunnel|GSSAPIAuthentication)$/i;
-
-/** The remote command of `ssh host cmd …` is a script run by the remote shell; its options are checked. */
+/** ssh acts on another host: never proven here (run on a host with `target:`). Its remote command is still
+ *  read, so that one that acts is reported as acting. */
 function sshDanger(args: Word[], at: Reading): string | undefined {
   let k = 0;
   for (; k < args.length; k++) {
     const t = args[k]!.text;
     if (!t.startsWith('-')) break;
-    const option = sshOption(t, args[k + 1]);
-    if (option) return option;
-    if (/^-[BbcDEeFIiJLlmOoPpQRSWw]$/.test(t)) k++;
+    if (/^-[a-zA-Z]*[BbcDEeFIiJLlmOoPpQRSWw]$/.test(t)) k++;
   }
   const remote = args.slice(k + 1);
-  if (!remote.length) return undefined;
-  if (remote.some((w) => w.dynamic || w.pattern)) return cannotRead(`'ssh … ${phrase(remote)}': a remote command built from a variable`);
-  return scriptDanger(remote.map((w) => w.text).join(' '), deeper(at));
-}
-
-/** What an ssh option does that is not connecting: runs or loads something here, or writes a file. Letters may be
- *  clustered (`-tt`), and an option's value attached (`-oProxyCommand=…`) or the next word. */
-function sshOption(t: string, next: Word | undefined): string | undefined {
-  if (t.startsWith('--')) return undefined;
-  for (let i = 1; i < t.length; i++) {
-    const letter = t[i]!;
-    const valued = /[BbcDEeFIiJLlmOoPpQRSWw]/.test(letter);
-    const value = !valued ? undefined : i + 1 < t.length ? { text: t.slice(i + 1), dynamic: false } : next;
-    if (letter === 'o') {
-      const key = value?.text.trim().split(/[=\s]/)[0] ?? '';
-      return value?.dynamic || !SSH_READ_OPTIONS.test(key) ? cannotRead(`'ssh -o ${shown(value?.text ?? '')}': an ssh option that may run a local command`) : undefined;
-    }
-    if (letter === 'F') return cannotRead("'ssh -F': a config file the lint cannot see (it may name a ProxyCommand)");
-    if (letter === 'I') return cannotRead("'ssh -I': a PKCS#11 library loaded into ssh");
-    if (letter === 'E') return `runs a shell command that writes a file ('ssh -E ${shown(value?.text ?? '')}')`;
-    if (letter === 'M' || letter === 'S') return cannotRead(`'ssh -${letter}': a control socket (a lingering master connection)`);
-    if (valued) return undefined; // the rest of the word, or the next one, is its value
-  }
-  return undefined;
+  const found = remote.length && !remote.some((w) => w.dynamic || w.pattern) ? scriptDanger(remote.map((w) => w.text).join(' '), deeper(at)) : undefined;
+  if (found?.startsWith(LOOKS)) return found;
+  const client = clientFinding('ssh');
+  return cannotRead(client && 'unknown' in client ? client.unknown : 'ssh');
 }
 
 function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefined {
+  // bash's /dev/tcp and /dev/udp open a socket, whatever the direction, and anything may then be written to it.
+  if (r.target && /^\/dev\/(tcp|udp)\//.test(r.target.text)) return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': a network connection from bash, which may send anything (read HTTP with curl, check a port with a probe step)`);
   if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;
   const target = r.target;
   if (!target || harmlessTarget(target)) return undefined;
@@ -358,7 +240,7 @@ function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefin
 
 const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/;
 
-const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*|udp\/.*)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
+const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
 /** Variables that decide which code runs (a command looked up on PATH, a file bash sources, a preloaded library,
  *  a prompt or rc file, a config file naming a program: HOME decides ~/.curlrc, ~/.ssh/config, ~/.kube/config):
@@ -366,10 +248,3 @@ const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+|tcp\/.*
 export const EXEC_VARS = /^(PATH|BASH_ENV|ENV|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|PROMPT_COMMAND|PS4|SHELLOPTS|BASHOPTS|BASH_LOADABLES_PATH|IFS|CDPATH|PSQLRC|MYSQL_HOME|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|PERL5LIB|RUBYOPT|GCONV_PATH|PAGER|PSQL_PAGER|SYSTEMD_PAGER|GIT_SSH_COMMAND|BASH_FUNC_\w+%*|HOME|XDG_CONFIG_HOME|CURL_HOME|KUBECONFIG|DOCKER_CONFIG|AWS_CONFIG_FILE|RIPGREP_CONFIG_PATH|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PGSERVICEFILE|PGSYSCONFDIR|MYSQL_TEST_LOGIN_FILE|LESSOPEN|LESSCLOSE)$/;
 const setsExecVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && EXEC_VARS.test(m[1]!); };
 const execVarFinding = (w: Word) => cannotRead(`'${shown(w.text.slice(0, w.text.indexOf('=') + 1))}…': it decides what the commands run`);
-
-/** Leading NAME=value words: assignments, not the command. */
-function assignments(words: Word[]): number {
-  let k = 0;
-  while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(words[k]!.text)) k++;
-  return k;
-}

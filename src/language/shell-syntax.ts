@@ -1,0 +1,23 @@
+// The shapes the shell reader produces (shell-words.ts reads a script into them, shell-commands.ts groups its
+// tokens into simple commands), shared by both.
+
+export const HOLE = '\u0000';      // a runbook `${{ }}` hole: a value bash receives at run time
+export const DYNAMIC = '\u0001';   // stands in a word's text for what bash computes at run time
+
+export interface Word {
+  text: string;        // quotes removed; computed parts are DYNAMIC
+  dynamic: boolean;    // contains a variable, substitution or ${{ }} value
+  pattern: boolean;    // an unquoted glob or brace expansion: bash may turn it into other words
+  quoted: boolean;     // some of it was quoted or escaped (an unquoted reserved word is not)
+  splits?: boolean;    // an unquoted expansion in it: bash may split it into several words
+}
+export interface Redirect { op: string; target?: Word; body?: { text: string; script: boolean } }
+export interface SimpleCommand { words: Word[]; redirects: Redirect[]; pipedIn: boolean }
+/** problems: syntax bash would refuse; unreadable: constructs that run code the text does not show, or that the
+ *  reader does not fully understand. The lint reads both as not proven. */
+export interface ParsedScript { commands: SimpleCommand[]; problems: string[]; unreadable: string[] }
+
+export type Token = { t: 'word'; w: Word } | { t: 'op'; op: string; redirect?: Redirect };
+
+/** Words that leave the next word in command position. */
+export const RESERVED_BEFORE_COMMAND = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'coproc']);

@@ -1,0 +1,191 @@
+// Commands whose operands are programs or addresses (sed and awk scripts, find expressions, curl URLs, date's
+// clock): proven read by construction, with their reviewed options (read-options.ts), or not proven at all.
+import type { SimpleCommand, Word } from '../shell-words.js';
+import type { ReadOnlyFinding } from './read-commands.js';
+import { has, mayBeOption, optionValue, parseOptions, shownWord, type Options, type ParsedOptions } from './read-options.js';
+
+type Check = (args: Word[], cmd: SimpleCommand) => ReadOnlyFinding;
+const parsed = (name: string, args: Word[], spec: Options): ParsedOptions | ReadOnlyFinding => {
+  const p = parseOptions(name, args, spec);
+  return 'finding' in p ? p.finding : p;
+};
+const isParsed = (p: ParsedOptions | ReadOnlyFinding): p is ParsedOptions => p !== undefined && 'operands' in p;
+
+/** `sed` without -i/-f/-s…: its script's `w`/`W` (write a file) and `e` (run a command) commands and flags. */
+export const SED: Options = { flags: 'nErsuz', valued: 'el', long: 'quiet silent regexp-extended expression= separate unbuffered null-data posix line-length= debug sandbox' };
+function sed(args: Word[]): ReadOnlyFinding {
+  if (args.some((w) => /^-[a-zA-Z]*i|^--in-place$/.test(w.text))) return { looks: 'sed -i' };
+  const p = parsed('sed', args, SED);
+  if (!isParsed(p)) return p;
+  const given = p.options.filter((o) => o.name === 'e' || o.name === 'expression').map((o) => o.value);
+  const scripts = given.length ? given : p.operands.slice(0, 1);
+  for (const s of scripts) {
+    if (!s || s.dynamic) return { unknown: `'sed ${shownWord(s?.text ?? '')}': a sed script built from a value` };
+    // Drop the regular expressions and replacements, which may hold any letter; what is left are commands. Any
+    // w, W or e left (a command, a flag, or a letter of a label or text) is refused: sed may read it as one.
+    const commands = s.text.replace(/s(.)(?:\\.|(?!\1)[^\\])*\1(?:\\.|(?!\1)[^\\])*\1/g, 's').replace(/\/(?:\\.|[^\\/])*\//g, '');
+    if (/[wWe]/.test(commands)) return { unknown: `'sed ${shownWord(s.text)}': a sed script that may write a file (w) or run a command (e)` };
+  }
+  return undefined;
+}
+
+/** awk with a program given as text: no program file, extension or option that loads code (-f, -i, -l, -E, -W
+ *  exec), and in the program none of the ways awk runs or writes: `system()`, a pipe (`cmd | getline`,
+ *  `print | cmd`, `|&`), `print > file`, `@load`/`@include` or an indirect call (`@f()`, which may name system). */
+export const AWK: Options = { inOrder: true, flags: 'bcNOPrStU', valued: 'Fv', long: 'field-separator= assign= characters-as-bytes traditional posix re-interval sandbox' };
+function awk(name: string): Check {
+  return (args) => {
+    const p = parsed(name, args, AWK);
+    if (!isParsed(p)) return p;
+    const program = p.operands[0];
+    if (!program) return { unknown: `'${name}' without a program the lint can see` };
+    if (program.dynamic) return { unknown: `'${name} ${shownWord(program.text)}': an awk program built from a value` };
+    const code = awkCode(program.text);
+    if (code === undefined) return { unknown: `'${name} ${shownWord(program.text)}': a '/' in a bracket expression, which awks read differently` };
+    if (/\bsystem\b|@|\|(?!\|)/.test(code.replace(/\|\|/g, ''))) return { looks: `${name} system(), a pipe to a command or an indirect call` };
+    // A `>` after print/printf in the same statement, outside parentheses, is a redirection to a file.
+    for (const m of code.matchAll(/\bprintf?\b([^;{}\n]*)/g)) {
+      let depth = 0;
+      for (const c of m[1]!) {
+        if (c === '(') depth++;
+        else if (c === ')') depth--;
+        else if (c === '>' && depth <= 0) return { looks: `${name} print > file` };
+      }
+    }
+    // The remaining operands are files to read or `var=value` assignments: reads, unless one may be an option.
+    return undefined;
+  };
+}
+
+/** The program with its strings and regular expression literals emptied (they may hold `|`, `>` and any word),
+ *  read in one pass as awk's lexer does. A `/` starts a regular expression where an operand cannot end (after an
+ *  operator, `(`, `,`, `{`, `;`, a newline, or a keyword such as print): after a name, a number or `)` it divides. undefined: a `/` inside a bracket expression, where awks differ. */
+function awkCode(text: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += '""'; i = j; continue;
+    }
+    // Comments are kept: a '#' the lint took for one where awk reads a regular expression would hide code.
+    const before = out.replace(/\s+$/, '');
+    const operandEnds = (/[A-Za-z0-9_)\]$"]$/.test(before) && !/(^|[^A-Za-z0-9_])(print|printf|return|getline|in|case|do|else)$/.test(before)) || /(\+\+|--)$/.test(before);
+    if (c === '/' && !operandEnds) {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '/' && text[j] !== '\n') {
+        if (text[j] === '[') {
+          const close = text.indexOf(']', j + 2);
+          if (close < 0 || text.slice(j, close).includes('/')) return undefined;
+        }
+        j += text[j] === '\\' ? 2 : 1;
+      }
+      if (text[j] === '/') { out += '//'; i = j; continue; }
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** find with reviewed primaries: tests, printing to standard output, and -exec of a proven command. */
+const FIND_VALUED = new Set(['-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-type', '-xtype',
+  '-size', '-perm', '-user', '-group', '-uid', '-gid', '-mtime', '-mmin', '-atime', '-amin', '-ctime', '-cmin', '-newer', '-anewer',
+  '-cnewer', '-links', '-inum', '-samefile', '-lname', '-ilname', '-used', '-fstype', '-maxdepth', '-mindepth', '-regextype', '-printf']);
+const FIND_BARE = new Set(['-empty', '-executable', '-readable', '-writable', '-nouser', '-nogroup', '-true', '-false', '-xdev', '-mount',
+  '-depth', '-daystart', '-follow', '-noleaf', '-ignore_readdir_race', '-noignore_readdir_race', '-prune', '-quit', '-print', '-print0',
+  '-ls', '(', ')', '!', ',', '-a', '-o', '-not', '-and', '-or']);
+
+export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): ReadOnlyFinding {
+  let k = 0;
+  while (k < args.length && /^-[HLP]$/.test(args[k]!.text)) k++;
+  if (args[k]?.text === '--') k++;
+  // Starting points: up to the first word of the expression. One that may become `-delete` at run time is not proven.
+  for (; k < args.length && !/^[-(!,)]/.test(args[k]!.text); k++) {
+    if (mayBeOption(args[k]!)) return { unknown: `'find ${shownWord(args[k]!.text)}': a starting point that may become part of the expression at run time (cd into it and find .)` };
+  }
+  for (; k < args.length; k++) {
+    const w = args[k]!;
+    const t = w.text;
+    if (w.dynamic || w.pattern && !FIND_VALUED.has(args[k - 1]?.text ?? '')) return { unknown: `'find … ${shownWord(t)}': an expression built from a value` };
+    if (t === '-delete') return { looks: 'find -delete' };
+    if (/^-(fprint|fprint0|fprintf|fls)$/.test(t)) return { looks: `find ${t}` };
+    if (/^-(exec|execdir|ok|okdir)$/.test(t)) {
+      const end = args.findIndex((a, j) => j > k && (a.text === ';' || a.text === '+'));
+      const found = inner(args.slice(k + 1, end < 0 ? undefined : end));
+      if (found) return found;
+      if (end < 0) return undefined;
+      k = end;
+      continue;
+    }
+    if (FIND_VALUED.has(t)) { k++; continue; }
+    if (FIND_BARE.has(t) || /^-newer[aBcmt][aBcmt]$/.test(t)) continue;
+    return { unknown: `'find … ${shownWord(t)}': not a primary reviewed for find` };
+  }
+  return undefined;
+}
+
+/** curl, proven read by construction: reviewed GET/HEAD options only, and every URL literally http(s). Never a
+ *  config file (`-K`, which may set any option), a body (`-d`, `--json`, `-F`, `-T`), a method other than GET or
+ *  HEAD, a file written (`-o`, `-D`, `-c`, `%output{}`), or another protocol (gopher, telnet, dict, ftp, smtp…). */
+export const CURL: Options = { flags: 'sSfLkviIGN46#q', valued: 'mHAeuwXrxb', long: 'silent show-error fail fail-with-body fail-early location location-trusted insecure verbose include head get no-buffer ipv4 ipv6 compressed no-progress-meter progress-bar retry-connrefused retry-all-errors http1.0 http1.1 http2 http2-prior-knowledge disable basic digest anyauth netrc netrc-optional no-keepalive no-sessionid path-as-is tcp-nodelay max-time= connect-timeout= header= user-agent= referer= user= write-out= request= range= proxy= cookie= retry= retry-delay= retry-max-time= cacert= capath= resolve= noproxy= max-redirs= unix-socket= oauth2-bearer= connect-to= interface= dns-servers= speed-limit= speed-time= limit-rate= max-filesize= expect100-timeout= keepalive-time= proto= proto-redir= proxy-user= url=' };
+function curl(args: Word[]): ReadOnlyFinding {
+  const p = parsed('curl', args, CURL);
+  if (!isParsed(p)) {
+    const acting = args.find((w) => /^-[a-zA-Z]*[dFTXoOcDK]|^--(data|json|form|upload-file|request|output|config|cookie-jar|dump-header)/.test(w.text));
+    return acting && !/^(-X|--request)$/.test(acting.text) ? { looks: `curl ${shownWord(acting.text)}` } : p;
+  }
+  // Every value is one line of the request: no CR or LF (a second request, or lines for a non-HTTP service), and a
+  // header only as `Name: value` (never `@file`, whose lines the lint cannot see).
+  const crlf = [...p.operands, ...p.options.flatMap((o) => (o.value ? [o.value] : []))].find((w) => /[\r\n]/.test(w.text));
+  if (crlf) return { unknown: `'curl ${shownWord(crlf.text)}': a value with a line break, which may add lines to the request` };
+  const header = p.options.find((o) => (o.name === 'H' || o.name === 'header') && (!o.value || o.value.dynamic || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:( [^\r\n]*)?$/.test(o.value.text)));
+  if (header) return { unknown: `'curl -H ${shownWord(header.value?.text ?? '')}': only a literal 'Name: value' header is proven` };
+  const method = optionValue(p, 'X', 'request');
+  if (method && (method.dynamic || !/^(GET|HEAD)$/.test(method.text))) return { looks: `curl -X ${shownWord(method.text)}` };
+  const format = optionValue(p, 'w', 'write-out');
+  if (format && (format.dynamic || format.text.startsWith('@') || /%output\{/.test(format.text))) return { looks: 'curl --write-out that may write a file (%output{} or @file)' };
+  if (has(p, 'b', 'cookie') && p.options.some((o) => (o.name === 'b' || o.name === 'cookie') && o.value?.dynamic)) return { unknown: "'curl -b $…': a cookie file or value built from a value" };
+  const urls = [...p.operands, ...p.options.filter((o) => o.name === 'url').map((o) => o.value!).filter(Boolean)];
+  for (const o of p.options) {
+    if ((o.name === 'proto' || o.name === 'proto-redir') && (o.value?.dynamic || !/^=?https?(,https?)*$/.test(o.value?.text ?? ''))) return { unknown: `'curl --${o.name} ${shownWord(o.value?.text ?? '')}': protocols other than http(s)` };
+  }
+  // Redirects may lead to another protocol (older curls follow gopher:// and others): only with http(s) allowed.
+  const redirects = optionValue(p, 'proto-redir');
+  if (has(p, 'L', 'location', 'location-trusted') && (!redirects || redirects.dynamic)) return { unknown: "'curl -L' without --proto-redir =http,https: a redirect may lead to a protocol that sends data" };
+  const bad = urls.find((u) => !/^https?:\/\/[^\s]/i.test(u.text));
+  if (bad) return { unknown: `'curl ${shownWord(bad.text)}': not literally an http:// or https:// URL (another protocol may send data)` };
+  return undefined;
+}
+
+/** date reads the clock; an operand that is not `+FORMAT` sets it. */
+export const DATE: Options = { flags: 'uRI', valued: 'dfr', long: 'date= file= iso-8601[=] resolution rfc-email rfc-3339= reference= universal utc debug' };
+function date(args: Word[]): ReadOnlyFinding {
+  if (args.some((w) => /^(-[a-zA-Z]*s|--set)/.test(w.text) && !/^-I/.test(w.text))) return { looks: 'date --set' };
+  // -I takes its value attached (`-Iseconds`), which getopt reads as one option.
+  const p = parsed('date', args.filter((w) => !/^-I[a-z]*$/.test(w.text)), DATE);
+  if (!isParsed(p)) return p;
+  const set = p.operands.find((w) => !w.text.startsWith('+'));
+  return set ? { looks: `date ${shownWord(set.text)} (sets the clock)` } : undefined;
+}
+
+/** hostname reads the name; an operand sets it. */
+export const HOSTNAME: Options = { flags: 'adfiIsAy', long: 'alias domain fqdn long ip-address all-ip-addresses short all-fqdns yp nis' };
+function hostname(args: Word[]): ReadOnlyFinding {
+  const p = parsed('hostname', args, HOSTNAME);
+  if (!isParsed(p)) return args.some((w) => /^(-[a-zA-Z]*[Fb]|--(file|boot))/.test(w.text)) ? { looks: 'hostname --file' } : p;
+  return p.operands.length ? { looks: 'hostname NAME' } : undefined;
+}
+
+/** top only in batch mode: interactively it reads commands (`k` kills) from its input. */
+export const TOP: Options = { flags: 'bcHiS1', valued: 'ndpuUoEe' };
+function top(args: Word[]): ReadOnlyFinding {
+  const p = parsed('top', args, TOP);
+  if (!isParsed(p)) return p;
+  return has(p, 'b') ? undefined : { unknown: "'top' without -b: it reads commands from its input (k kills a process)" };
+}
+
+export const PROGRAMS: Record<string, Check> = {
+  sed: (args) => sed(args), awk: awk('awk'), gawk: awk('gawk'), mawk: awk('mawk'), curl: (args) => curl(args),
+  date: (args) => date(args), hostname: (args) => hostname(args), top: (args) => top(args),
+};

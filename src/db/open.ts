@@ -4,7 +4,8 @@
 // and every other command, never pays for them.
 import { classify, diagnosed } from './classify.js';
 import { pgOffersTls } from './pg-offers-tls.js';
-import { tlsAttempts, tlsFiles, type TlsSettings } from './ssl-options.js';
+import { tlsAttempts, tlsFiles, type TlsAttempt, type TlsSettings } from './ssl-options.js';
+import type { Classification } from '../executors/types.js';
 import type { ConnectionInfo } from './url.js';
 import { withEnvCredentials } from './url-env.js';
 import type { OpenOptions, Session } from './session.js';
@@ -21,7 +22,7 @@ export async function openSession(given: ConnectionInfo, opts: OpenOptions): Pro
       return await open(info, attempt.tls, remaining());
     } catch (err) {
       const retry = attempt.fallbackOn !== undefined && i + 1 < attempts.length && !opts.signal.aborted
-        && Date.now() < deadline && classify(err) === attempt.fallbackOn;
+        && Date.now() < deadline && fallsBack(attempt.fallbackOn, classify(err));
       if (retry) continue;
       if (attempt.tls === null && info.engine !== 'postgres' && classify(err) === 'auth') {
         throw await mysqlAuthOrTransport(info, err, remaining());
@@ -32,6 +33,13 @@ export async function openSession(given: ConnectionInfo, opts: OpenOptions): Pro
       throw err;
     }
   }
+}
+
+/** Failures where no server answered: trying the same address the other way cannot get further. */
+const NO_ANSWER = new Set<Classification>(['refused', 'timeout', 'dns', 'unreachable', 'socket-access']);
+
+function fallsBack(on: NonNullable<TlsAttempt['fallbackOn']>, c: Classification): boolean {
+  return on === 'server-refused' ? !NO_ANSWER.has(c) : c === on;
 }
 
 /**

@@ -16,8 +16,12 @@ export interface TlsSettings {
   verifyHost: boolean;
 }
 
-/** One connection attempt; when it fails with `fallbackOn`, the next attempt is made. */
-export interface TlsAttempt { tls: TlsSettings | null; fallbackOn?: Classification }
+/**
+ * One connection attempt; when it fails with `fallbackOn`, the next attempt is made. 'server-refused': any
+ * failure where the server answered (libpq's prefer/allow retry the other way after any error response
+ * during startup, and after a failed TLS handshake); not refused, timeout, DNS or routing failures.
+ */
+export interface TlsAttempt { tls: TlsSettings | null; fallbackOn?: Classification | 'server-refused' }
 
 const ALIASES: Record<string, SslMode> = {
   disable: 'disable', disabled: 'disable', allow: 'allow', prefer: 'prefer', preferred: 'prefer',
@@ -70,8 +74,10 @@ export function tlsAttempts(info: ConnectionInfo): TlsAttempt[] {
     : { ...files, verifyChain: false, verifyHost: false };
   switch (mode) {
     case 'disable': return [{ tls: null }];
-    case 'allow': return [{ tls: null, fallbackOn: 'ssl-required' }, { tls: unverified }];
-    case 'prefer': return [{ tls: unverified, fallbackOn: 'ssl-unsupported' }, { tls: null }];
+    // libpq retries the other way after any error the server sent; MySQL clients only when the server has no TLS
+    // (a second login would also count against max_password_errors).
+    case 'allow': return [{ tls: null, fallbackOn: info.engine === 'postgres' ? 'server-refused' : 'ssl-required' }, { tls: unverified }];
+    case 'prefer': return [{ tls: unverified, fallbackOn: info.engine === 'postgres' ? 'server-refused' : 'ssl-unsupported' }, { tls: null }];
     case 'require': return [{ tls: unverified }];
     case 'verify-ca': return [{ tls: { ...files, verifyChain: true, verifyHost: false } }];
     case 'verify-full': return [{ tls: { ...files, verifyChain: true, verifyHost: true } }];

@@ -4,7 +4,7 @@ import { Redactor } from '../secrets/redactor.js';
 import type { StepResult } from '../executors/types.js';
 import { checkHeadroom } from './headroom.js';
 import { ProbeRunner } from './probe-runner.js';
-import { CONFIG_SCENARIO, POOL_PRESSURE, scenarioOf } from './scenarios.js';
+import { CONFIG_SCENARIO, POOL_PRESSURE, scenarioOf, TLS_FILE_SCENARIO } from './scenarios.js';
 import { checkConfig, type Source } from './source.js';
 import { tlsVerdict } from './tls-verdict.js';
 import { checkWritable } from './writable.js';
@@ -68,7 +68,7 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const failed = checks.find((c) => c.status === 'failed');
   const pool = checks.find((c) => c.layer === 'pool' && c.status === 'warn');
   const classification = failed?.classification ?? 'ok';
-  const which = failed?.layer === 'config' ? CONFIG_SCENARIO : !failed && pool ? POOL_PRESSURE : scenarioOf(classification);
+  const which = failed?.layer === 'config' ? (failed.details?.tlsFile ? TLS_FILE_SCENARIO : CONFIG_SCENARIO) : !failed && pool ? POOL_PRESSURE : scenarioOf(classification);
   const finding = failed ? `${failed.layer === 'config' ? failed.summary : explain(classification)}`
     : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
       : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';

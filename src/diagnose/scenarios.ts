@@ -64,5 +64,7 @@ export function scenarioOf(c: Classification): Scenario {
 
 /** A URL that does not parse is a config problem; the auth runbook covers encoding special characters. */
 export const CONFIG_SCENARIO: Scenario = { scenario: 'config', runbook: 'auth' };
+/** A TLS file the URL names (sslrootcert, sslcert, sslkey) cannot be read: the ssl runbook walks the files. */
+export const TLS_FILE_SCENARIO: Scenario = { scenario: 'ssl', runbook: 'ssl' };
 /** Connected, but few slots left: the next burst of traffic hits too-many-connections. */
 export const POOL_PRESSURE: Scenario = { scenario: 'pool-pressure', runbook: 'pool-exhausted' };

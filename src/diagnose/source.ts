@@ -24,7 +24,8 @@ export function checkConfig(source: Source): Parsed {
   try {
     const info = parseUrl(source.url);
     const mode = sslMode(info);
-    tlsFiles(info); // an unreadable sslrootcert is a config problem too
+    const files = tlsFileProblem(info); // an unreadable sslrootcert is a config problem, for the ssl runbook
+    if (files) return { ok: false, check: { ...configFailure(files, source.from), details: { tlsFile: true } } };
     const who = info.user ? `${info.user}@` : '';
     return {
       ok: true, info,
@@ -36,6 +37,15 @@ export function checkConfig(source: Source): Parsed {
     };
   } catch (e) {
     return { ok: false, check: configFailure(e, source.from) };
+  }
+}
+
+function tlsFileProblem(info: ConnectionInfo): unknown {
+  try {
+    tlsFiles(info);
+    return undefined;
+  } catch (e) {
+    return e;
   }
 }
 

@@ -15,12 +15,15 @@ describe('sslmode (libpq meanings)', () => {
   const plain = { tls: null };
   const unverified = { tls: { chain: false, host: false, ca: false } };
   it('disable: plain only', () => assert.deepEqual(attempts('postgres://h/d?sslmode=disable'), [plain]));
-  it('allow: plain, then TLS if the server requires it', () =>
-    assert.deepEqual(attempts('postgres://h/d?sslmode=allow'), [{ ...plain, fallbackOn: 'ssl-required' }, unverified]));
-  it('prefer (the default): TLS without verification, then plain if the server has none', () => {
-    const expected = [{ ...unverified, fallbackOn: 'ssl-unsupported' }, plain];
+  it('allow: plain, then TLS after any error the server sent (as libpq)', () =>
+    assert.deepEqual(attempts('postgres://h/d?sslmode=allow'), [{ ...plain, fallbackOn: 'server-refused' }, unverified]));
+  it('prefer (the default): TLS without verification, then plain after any error the server sent (as libpq)', () => {
+    const expected = [{ ...unverified, fallbackOn: 'server-refused' }, plain];
     assert.deepEqual(attempts('postgres://h/d?sslmode=prefer'), expected);
     assert.deepEqual(attempts('postgres://h/d'), expected);
+  });
+  it('MySQL preferred/allow: the other way only when TLS itself decides (no second login to count as a failure)', () => {
+    assert.deepEqual(attempts('mysql://h/d?ssl-mode=PREFERRED'), [{ ...unverified, fallbackOn: 'ssl-unsupported' }, plain]);
   });
   it('require: encrypts without verifying (pg itself would verify)', () =>
     assert.deepEqual(attempts('postgres://h/d?sslmode=require'), [unverified]));

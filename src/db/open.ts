@@ -16,6 +16,7 @@ export async function openSession(given: ConnectionInfo, opts: OpenOptions): Pro
   const attempts = tlsAttempts(info);
   const deadline = Date.now() + opts.timeoutMs; // after loading the driver: the timeout is for the network
   const remaining = (): OpenOptions => ({ ...opts, timeoutMs: Math.max(1, deadline - Date.now()) });
+  let overTls: unknown; // the error of a TLS attempt that was retried in plain text
   for (let i = 0; ; i++) {
     const attempt = attempts[i]!;
     try {
@@ -23,7 +24,13 @@ export async function openSession(given: ConnectionInfo, opts: OpenOptions): Pro
     } catch (err) {
       const retry = attempt.fallbackOn !== undefined && i + 1 < attempts.length && !opts.signal.aborted
         && Date.now() < deadline && fallsBack(attempt.fallbackOn, classify(err));
-      if (retry) continue;
+      if (retry) {
+        if (attempt.tls && !NO_TLS.has(classify(err))) overTls = err; // the server spoke TLS, then refused
+        continue;
+      }
+      // prefer: plain text refused for want of TLS after the TLS login failed further on (a password, a client
+      // certificate): the TLS attempt's error is the one that says what to fix.
+      if (overTls !== undefined && classify(err) === 'ssl-required') throw overTls;
       if (attempt.tls === null && info.engine !== 'postgres' && classify(err) === 'auth') {
         throw await mysqlAuthOrTransport(info, err, remaining());
       }
@@ -37,6 +44,9 @@ export async function openSession(given: ConnectionInfo, opts: OpenOptions): Pro
 
 /** Failures where no server answered: trying the same address the other way cannot get further. */
 const NO_ANSWER = new Set<Classification>(['refused', 'timeout', 'dns', 'unreachable', 'socket-access']);
+
+/** A TLS attempt that failed at TLS itself: the server said nothing about the login. */
+const NO_TLS = new Set<Classification>(['ssl-unsupported', 'tls-handshake']);
 
 function fallsBack(on: NonNullable<TlsAttempt['fallbackOn']>, c: Classification): boolean {
   return on === 'server-refused' ? !NO_ANSWER.has(c) : c === on;

@@ -1,13 +1,23 @@
-// The dry run's sandbox for shell steps: a step that is not marked destructive cannot be proven harmless by
-// reading it, so in a dry run it runs inside bubblewrap (bwrap), where it cannot change anything the real
-// run could see:
-//   --ro-bind / /            every file read-only (writes fail with EROFS);
-//   --tmpfs /tmp, /run       private scratch space; /run also hides the sockets of systemd, D-Bus, docker…
-//                            (a read-only mount does not stop connect() on a socket);
+// The sandbox for shell steps: a dry run runs every non-destructive shell step in it, and a real run the steps
+// the lint proved to read (shell.ts), so that neither can change anything the real run could see:
+//   --ro-bind / /            every file read-only (writes fail with EROFS), /proc and /sys included;
+//   --tmpfs /tmp, /run       private scratch space; /run also hides the sockets of systemd, D-Bus, docker…, /tmp
+//                            those of tmux, ssh-agent and X11 (a read-only mount does not stop connect());
 //   --dev /dev               a minimal /dev: no disks to write to;
-//   --unshare-pid + --proc   a PID namespace: no process outside can be seen or signalled (kill, pkill);
+//   --unshare-pid            a PID namespace: the kernel resolves every pid the step names (kill, tkill, pidfd,
+//                            ptrace, setpriority, prlimit…) among the sandbox's own processes only, so nothing
+//                            outside can be signalled or changed — while /proc stays the host's (read-only, no
+//                            --proc): ps, pgrep, ss -p and /proc walks see the host's processes, as a real run
+//                            does. A pid read there names nothing in the sandbox: `kill -0 <host pid>` answers
+//                            "No such process" (test a host process with `[ -d /proc/<pid> ]`), and the step's own
+//                            $$ is its namespace's number, not its /proc entry (/proc/self is right);
+//   --unshare-user           a user namespace, as root too: the kernel then refuses the step ptrace access to
+//                            every host process (/proc/<pid>/root, cwd, fd, environ, mem) — /proc/<pid>/root of a
+//                            host process is the host's root, writable, not the sandbox's;
 //   --unshare-ipc            no shared memory or semaphores of other processes;
-//   --cap-drop ALL           as root, no capability to remount, change the firewall or load modules;
+//   --cap-drop ALL           no capability at all;
+//   --seccomp                the filter of sandbox-seccomp.ts: no keyring, bpf, ptrace, mounts, modules, new
+//                            namespaces, clock, reboot…; offline also no Unix socket;
 //   --new-session            setsid: no TIOCSTI typing into a terminal;
 //   --die-with-parent        the sandbox dies with the engine.
 // The network is shared only with a step the lint proved to run reads alone (`network: true`), so probes,
@@ -15,19 +25,17 @@
 // holding something the lint cannot read — runs offline:
 //   --unshare-net            a network namespace of its own: loopback only, the host's listeners unreachable
 //                            (a vouched `$c -X ${m}ETE http://…` sent DELETE in a dry run);
-//   --seccomp                no Unix socket can be created (sandbox-seccomp.ts), so a database, docker or ssh
-//                            socket on the filesystem, which a network namespace does not cut, is out of reach
-//                            too, whenever it was bound.
+//   socket families          no Unix socket can be created (the offline filter), so a database, docker or ssh
+//                            socket on the filesystem, which a network namespace does not cut, is out of reach.
 // The step's working directory is bound read-only inside the scratch /tmp when it lives there, so relative
-// reads still work.
-// Not running as root, bwrap creates a user namespace (Linux unprivileged user namespaces); where it cannot
-// run at all, sandboxAvailable() is false and the dry run shows such steps instead of running them.
+// reads still work. Where bwrap cannot run at all (no user namespaces, no bwrap), sandboxAvailable() is false:
+// the dry run shows such steps instead of running them, a real run runs its proven reads unsandboxed.
 import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
-import { printfEscaped, unixSocketFilter } from './sandbox-seccomp.js';
+import { printfEscaped, sandboxFilter } from './sandbox-seccomp.js';
 
 /** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
 export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
@@ -44,22 +52,22 @@ function isRealDir(path: string): boolean {
 const SECCOMP_FD = '9';
 const WITH_FILTER_ON_FD = `exec ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`; // two execs: bash then closes the pipe's own fd
 
-/** What a sandbox needs here, found and tried once per PATH. `filter`: the offline filter, escaped for printf. */
-interface Tools { bwrap: string; bash: string; filter: string }
+/** What a sandbox needs here, found and tried once per PATH: the filters escaped for printf. */
+interface Tools { bwrap: string; bash: string; online: string; offline: string }
 
 function flags(tools: Tools, cwd: string, network: boolean): string[] {
-  const args = [tools.bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  const args = [tools.bwrap, '--unshare-user', '--ro-bind', '/', '/', '--dev', '/dev'];
   for (const dir of HIDDEN) args.push('--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
-  if (!network) args.push('--unshare-net', '--seccomp', SECCOMP_FD);
-  args.push('--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
-  return network ? args : [tools.bash, '-c', WITH_FILTER_ON_FD, tools.filter, ...args];
+  if (!network) args.push('--unshare-net');
+  args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
+  return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
 }
 
 let cached: { key: string; tools: Tools | undefined } | undefined;
 
-/** bwrap, bash and the filter if a trivial offline sandbox runs here (checked once per PATH), else undefined:
+/** bwrap, bash and the filters if a trivial offline sandbox runs here (checked once per PATH), else undefined:
  *  also where this architecture has no filter. */
 function sandboxTools(): Tools | undefined {
   if (process.env[NO_SANDBOX_ENV]) return undefined;
@@ -67,8 +75,9 @@ function sandboxTools(): Tools | undefined {
   if (cached?.key === key) return cached.tools;
   const bwrap = which.sync('bwrap', { nothrow: true }) ?? undefined;
   const bash = which.sync('bash', { nothrow: true }) ?? undefined;
-  const filter = unixSocketFilter();
-  let tools = bwrap && bash && filter ? { bwrap, bash, filter: printfEscaped(filter) } : undefined;
+  const online = sandboxFilter(false);
+  const offline = sandboxFilter(true);
+  let tools = bwrap && bash && online && offline ? { bwrap, bash, online: printfEscaped(online), offline: printfEscaped(offline) } : undefined;
   if (tools) {
     // The offline form (namespace and filter) must start; generous: a loaded machine can take seconds to start a
     // process; idle this takes a few milliseconds.

@@ -10,11 +10,12 @@
 //   fcntl F_SETLEASE  a lease makes every other opener of the file wait for the holder (45 s by default);
 //   syslog            anything but reading the kernel log (clearing it, console levels).
 //
-// Offline (no network, --unshare-net) also: a socket of any family but the three the network namespace holds
-// (AF_INET, AF_INET6: its own loopback; AF_NETLINK: its own interfaces) fails with EACCES. A network namespace
-// cuts TCP and abstract Unix sockets, but a socket on the filesystem (a database's .s.PGSQL.5432, docker.sock, an
-// ssh ControlMaster) is reached by path from any namespace; covering each with a mount was a list taken at one
-// moment. AF_VSOCK (a VM's host) is refused too. socketpair() stays: an unnamed pair reaches nothing outside.
+// Offline (a step the lint could not prove to read) also: no socket but netlink's routing and socket-diagnostic
+// protocols (socket() fails with EACCES), so the step sees the host's interfaces and listeners (ip, ss,
+// /proc/net: the host's network namespace, read) and can reach nothing: no TCP or UDP, no Unix socket (a
+// database's .s.PGSQL.5432, docker.sock, an ssh ControlMaster, abstract ones), no VM host (AF_VSOCK). Netlink
+// changes need CAP_NET_ADMIN over the host's namespace, which the sandbox has not. socketpair() stays for AF_UNIX
+// alone: an unnamed pair reaches nothing outside. io_uring, which opens sockets without socket(), is refused.
 //
 // The program: struct sock_filter { u16 code; u8 jt; u8 jf; u32 k } in little endian (both architectures here).
 import {
@@ -31,9 +32,10 @@ const RET = 0x06;      // BPF_RET | BPF_K
 const ALLOW = 0x7fff0000;
 const ERRNO = 0x00050000;
 const X32_BIT = 0x40000000;
-const AF_INET = 2;
-const AF_INET6 = 10;
+const AF_UNIX = 1;
 const AF_NETLINK = 16;
+const NETLINK_ROUTE = 0;
+const NETLINK_SOCK_DIAG = 4;
 // struct seccomp_data: int nr; u32 arch; u64 instruction_pointer; u64 args[6]. An argument's low half (little
 // endian) is at 16 + 8 * i: every argument looked at is an int or flags whose high half the kernel ignores.
 const NR = 0;
@@ -95,15 +97,16 @@ function program(t: ArchTable, offline: boolean): Item[] {
   for (const action of SYSLOG_READS) items.push({ code: JEQ, k: action, jt: 'allow' });
   items.push(ret(ERRNO | EPERM), { label: 'not-syslog' });
   if (offline) {
-    items.push(isCall(a.socket, 'allow'), load(arg(0)));
-    for (const family of [AF_INET, AF_INET6, AF_NETLINK]) items.push({ code: JEQ, k: family, jt: 'allow' });
-    items.push(ret(ERRNO | EACCES));
+    items.push(isCall(a.socket, 'not-socket'), load(arg(0)), { code: JEQ, k: AF_NETLINK, jf: 'eacces' }, load(arg(2)));
+    for (const protocol of [NETLINK_ROUTE, NETLINK_SOCK_DIAG]) items.push({ code: JEQ, k: protocol, jt: 'allow' });
+    items.push(ret(ERRNO | EACCES), { label: 'not-socket' });
+    items.push(isCall(a.socketpair, 'allow'), load(arg(0)), { code: JEQ, k: AF_UNIX, jt: 'allow' }, { label: 'eacces' }, ret(ERRNO | EACCES));
   }
   items.push({ label: 'allow' }, ret(ALLOW), { label: 'eperm' }, ret(ERRNO | EPERM), { label: 'enosys' }, ret(ERRNO | ENOSYS));
   return items;
 }
 
-/** The filter for this machine's architecture, as bytes: `offline` adds the socket families; undefined where
+/** The filter for this machine's architecture, as bytes: `offline` adds the sockets; undefined where
  *  this architecture has no table (then no sandbox). */
 export function sandboxFilter(offline: boolean, arch: NodeJS.Architecture = process.arch): Buffer | undefined {
   const table = TABLES[arch];

@@ -66,7 +66,7 @@ export const UNAVAILABLE: readonly Entry[] = [
 ];
 
 /** Calls allowed or refused by an argument (sandbox-seccomp.ts reads the argument's low 32 bits). */
-export interface ArgCalls { clone: number; unshare: number; flock: number; fcntl: number; syslog: number; socket: number }
+export interface ArgCalls { clone: number; unshare: number; flock: number; fcntl: number; syslog: number; socket: number; socketpair: number }
 
 export interface ArchTable {
   audit: number;   // AUDIT_ARCH_*: seccomp_data.arch of this architecture's native calls
@@ -81,12 +81,12 @@ const pick = (entries: readonly Entry[], i: 1 | 2): number[] => entries.map((e) 
 export const TABLES: Partial<Record<NodeJS.Architecture, ArchTable>> = {
   x64: {
     audit: 0xc000003e, x32: true,
-    args: { clone: 56, unshare: 272, flock: 73, fcntl: 72, syslog: 103, socket: 41 },
+    args: { clone: 56, unshare: 272, flock: 73, fcntl: 72, syslog: 103, socket: 41, socketpair: 53 },
     refused: pick(REFUSED, 1), unavailable: pick(UNAVAILABLE, 1),
   },
   arm64: {
     audit: 0xc00000b7,
-    args: { clone: 220, unshare: 97, flock: 32, fcntl: 25, syslog: 116, socket: 198 },
+    args: { clone: 220, unshare: 97, flock: 32, fcntl: 25, syslog: 116, socket: 198, socketpair: 199 },
     refused: pick(REFUSED, 2), unavailable: pick(UNAVAILABLE, 2),
   },
 };

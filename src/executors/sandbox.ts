@@ -20,13 +20,12 @@
 //                            namespaces, clock, reboot…; offline also no Unix socket;
 //   --new-session            setsid: no TIOCSTI typing into a terminal;
 //   --die-with-parent        the sandbox dies with the engine.
-// The network is shared only with a step the lint proved to run reads alone (`network: true`), so probes,
+// The network is usable only by a step the lint proved to run reads alone (`network: true`), so probes,
 // psql or curl to a database or a health endpoint work. Any other step — vouched for with safe_because, or
-// holding something the lint cannot read — runs offline:
-//   --unshare-net            a network namespace of its own: loopback only, the host's listeners unreachable
-//                            (a vouched `$c -X ${m}ETE http://…` sent DELETE in a dry run);
-//   socket families          no Unix socket can be created (the offline filter), so a database, docker or ssh
-//                            socket on the filesystem, which a network namespace does not cut, is out of reach.
+// holding something the lint cannot read — runs offline: the offline filter lets it create no socket but the
+// netlink ones that read interfaces and listeners (a vouched `$c -X ${m}ETE http://…` sent DELETE in a dry run;
+// a Unix socket on the filesystem is reached by path from any network namespace). It stays in the host's network
+// namespace, so `ss -ltn` and /proc/net list the host's listeners, as in a real run.
 // The step's working directory is bound read-only inside the scratch /tmp when it lives there, so relative
 // reads still work. Where bwrap cannot run at all (no user namespaces, no bwrap), sandboxAvailable() is false:
 // the dry run shows such steps instead of running them, a real run runs its proven reads unsandboxed.
@@ -60,7 +59,6 @@ function flags(tools: Tools, cwd: string, network: boolean): string[] {
   for (const dir of HIDDEN) args.push('--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
-  if (!network) args.push('--unshare-net');
   args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
   return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
 }
@@ -79,7 +77,7 @@ function sandboxTools(): Tools | undefined {
   const offline = sandboxFilter(true);
   let tools = bwrap && bash && online && offline ? { bwrap, bash, online: printfEscaped(online), offline: printfEscaped(offline) } : undefined;
   if (tools) {
-    // The offline form (namespace and filter) must start; generous: a loaded machine can take seconds to start a
+    // The offline form (namespaces and filter) must start; generous: a loaded machine can take seconds to start a
     // process; idle this takes a few milliseconds.
     const [exe, ...args] = flags(tools, '/', false).concat('true');
     if (spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() }).status !== 0) tools = undefined;

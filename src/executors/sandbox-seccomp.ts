@@ -8,7 +8,12 @@
 //                     they reach: nftables, mounts…);
 //   flock LOCK_EX     an exclusive lock on a host file (opened read-only) would block its real users;
 //   fcntl F_SETLEASE  a lease makes every other opener of the file wait for the holder (45 s by default);
-//   syslog            anything but reading the kernel log (clearing it, console levels).
+//   F_SETOWN…, ioctl  the owner of I/O signals (the kernel would signal that pid);
+//   syslog            anything but reading the kernel log (clearing it, console levels);
+//   signals, priorities, affinity, limits, page migration of another process: the sandbox shares the host's PID
+//                     namespace, so that its pids are /proc's (ps, pgrep, kill -0 read as in a real run), and
+//                     these may only name the caller itself (pid 0), or its own process group for kill; kill and
+//                     tkill with signal 0 (does it exist?) stay, and reading another's limits.
 //
 // Offline (a step the lint could not prove to read) also: no socket but netlink's routing and socket-diagnostic
 // protocols (socket() fails with EACCES), so the step sees the host's interfaces and listeners (ip, ss,
@@ -19,8 +24,8 @@
 //
 // The program: struct sock_filter { u16 code; u8 jt; u8 jf; u32 k } in little endian (both architectures here).
 import {
-  CLONE_NS_FLAGS, EACCES, ENOSYS, EPERM, F_SETLEASE, LOCK_EX, MAX_KNOWN, SYSLOG_READS, TABLES, UNSHARE_NS_FLAGS,
-  type ArchTable,
+  CLONE_NS_FLAGS, EACCES, ENOSYS, EPERM, FCNTL_REFUSED, IOCTL_REFUSED, LOCK_EX, MAX_KNOWN, SIGURG, SYSLOG_READS, TABLES,
+  UNSHARE_NS_FLAGS, type ArchTable,
 } from './sandbox-syscalls.js';
 
 const LD_ABS_W = 0x20; // BPF_LD | BPF_W | BPF_ABS
@@ -72,37 +77,72 @@ function assemble(items: Item[]): Buffer {
 
 const ret = (k: number): Item => ({ code: RET, k });
 const load = (k: number): Item => ({ code: LD_ABS_W, k });
-/** "the call is `nr`" → continue at the next instruction; otherwise → `other`. */
-const isCall = (nr: number, other: string): Item => ({ code: JEQ, k: nr, jf: other });
+
+/** Argument checks that must all hold: [offset in seccomp_data, value]. */
+type Cond = [offset: number, value: number][];
+const low = (i: number, value: number): [number, number] => [arg(i), value];
+const high = (i: number, value: number): [number, number] => [arg(i) + 4, value];
+
+/** For call `nr`: `then` when any of `conds` holds, else `otherwise`; other calls go on to the next rule. Every
+ *  rule returns where it decides, so no jump grows with the program. */
+function when(name: string, nr: number, conds: Cond[], then: number, otherwise: number): Item[] {
+  const items: Item[] = [{ code: JEQ, k: nr, jf: `${name}:end` }];
+  conds.forEach((cond, j) => {
+    for (const [offset, value] of cond) items.push(load(offset), { code: JEQ, k: value, jf: `${name}:${j + 1}` });
+    items.push(ret(then), { label: `${name}:${j + 1}` });
+  });
+  items.push(ret(otherwise), { label: `${name}:end` });
+  return items;
+}
+
+/** For call `nr`: refused when argument `i` has any of `bits`. */
+const unlessFlags = (name: string, nr: number, i: number, bits: number): Item[] =>
+  [{ code: JEQ, k: nr, jf: `${name}:end` }, load(arg(i)), { code: JSET, k: bits, jf: `${name}:ok` }, ret(ERRNO | EPERM),
+    { label: `${name}:ok` }, ret(ALLOW), { label: `${name}:end` }];
+
+const refuse = ERRNO | EPERM;
+/** Only itself (0): a process the sandbox names by pid may be a host process, outside the sandbox. */
+const self = (i: number): Cond[] => [[low(i, 0)]];
 
 function program(t: ArchTable, offline: boolean): Item[] {
   const a = t.args;
   const items: Item[] = [
-    load(ARCH), { code: JEQ, k: t.audit, jf: 'enosys' },
-    load(NR),
-    t.x32 ? { code: JGE, k: X32_BIT, jt: 'enosys' } : { code: JEQ, k: 0xffffffff, jt: 'enosys' },
-    { code: JGT, k: MAX_KNOWN, jt: 'enosys' },
+    load(ARCH), { code: JEQ, k: t.audit, jt: 'arch' }, ret(ERRNO | ENOSYS), { label: 'arch' },
+    load(NR), t.x32 ? { code: JGE, k: X32_BIT, jf: 'native' } : { code: JEQ, k: 0xffffffff, jf: 'native' }, ret(ERRNO | ENOSYS),
+    { label: 'native' }, { code: JGT, k: MAX_KNOWN, jf: 'known' }, ret(ERRNO | ENOSYS), { label: 'known' },
   ];
-  // Each refused number returns right where it matches: no jump grows with the list.
   for (const nr of t.unavailable) items.push({ code: JEQ, k: nr, jf: `u${nr}` }, ret(ERRNO | ENOSYS), { label: `u${nr}` });
-  for (const nr of t.refused) items.push({ code: JEQ, k: nr, jf: `r${nr}` }, ret(ERRNO | EPERM), { label: `r${nr}` });
-  const byFlag = (nr: number, i: number, bits: number, name: string): void => {
-    items.push(isCall(nr, name), load(arg(i)), { code: JSET, k: bits, jt: 'eperm' }, ret(ALLOW), { label: name });
-  };
-  byFlag(a.clone, 0, CLONE_NS_FLAGS, 'not-clone');
-  byFlag(a.unshare, 0, UNSHARE_NS_FLAGS, 'not-unshare');
-  byFlag(a.flock, 1, LOCK_EX, 'not-flock');
-  items.push(isCall(a.fcntl, 'not-fcntl'), load(arg(1)), { code: JEQ, k: F_SETLEASE, jt: 'eperm' }, ret(ALLOW), { label: 'not-fcntl' });
-  items.push(isCall(a.syslog, 'not-syslog'), load(arg(0)));
-  for (const action of SYSLOG_READS) items.push({ code: JEQ, k: action, jt: 'allow' });
-  items.push(ret(ERRNO | EPERM), { label: 'not-syslog' });
+  for (const nr of t.refused) items.push({ code: JEQ, k: nr, jf: `r${nr}` }, ret(refuse), { label: `r${nr}` });
+  items.push(
+    ...unlessFlags('clone', a.clone, 0, CLONE_NS_FLAGS),
+    ...unlessFlags('unshare', a.unshare, 0, UNSHARE_NS_FLAGS),
+    ...unlessFlags('flock', a.flock, 1, LOCK_EX),
+    ...when('fcntl', a.fcntl, FCNTL_REFUSED.map((cmd) => [low(1, cmd)]), refuse, ALLOW),
+    ...when('ioctl', a.ioctl, IOCTL_REFUSED.map((req) => [low(1, req)]), refuse, ALLOW),
+    ...when('syslog', a.syslog, SYSLOG_READS.map((action) => [low(0, action)]), ALLOW, refuse),
+    // Signals: to its own process group (pid 0), or only asking whether a process exists (signal 0). tgkill may
+    // also send SIGURG, which Go's runtime sends its own threads to preempt them (ignored by default elsewhere).
+    ...when('kill', a.kill, [[low(0, 0)], [low(1, 0)]], ALLOW, refuse),
+    ...when('tkill', a.tkill, [[low(1, 0)]], ALLOW, refuse),
+    ...when('tgkill', a.tgkill, [[low(2, 0)], [low(2, SIGURG)]], ALLOW, refuse),
+    // Priorities and limits of itself or its own group only (PRIO_USER 0 would be every process of its user).
+    ...when('setpriority', a.setpriority, [[low(0, 0), low(1, 0)], [low(0, 1), low(1, 0)]], ALLOW, refuse),
+    ...when('ioprio_set', a.ioprio_set, [[low(0, 1), low(1, 0)], [low(0, 2), low(1, 0)]], ALLOW, refuse),
+    ...when('prlimit64', a.prlimit64, [[low(0, 0)], [low(2, 0), high(2, 0)]], ALLOW, refuse), // another's: read only
+    ...when('sched_setparam', a.sched_setparam, self(0), ALLOW, refuse),
+    ...when('sched_setscheduler', a.sched_setscheduler, self(0), ALLOW, refuse),
+    ...when('sched_setaffinity', a.sched_setaffinity, self(0), ALLOW, refuse),
+    ...when('sched_setattr', a.sched_setattr, self(0), ALLOW, refuse),
+    ...when('migrate_pages', a.migrate_pages, self(0), ALLOW, refuse),
+    ...when('move_pages', a.move_pages, self(0), ALLOW, refuse),
+  );
   if (offline) {
-    items.push(isCall(a.socket, 'not-socket'), load(arg(0)), { code: JEQ, k: AF_NETLINK, jf: 'eacces' }, load(arg(2)));
-    for (const protocol of [NETLINK_ROUTE, NETLINK_SOCK_DIAG]) items.push({ code: JEQ, k: protocol, jt: 'allow' });
-    items.push(ret(ERRNO | EACCES), { label: 'not-socket' });
-    items.push(isCall(a.socketpair, 'allow'), load(arg(0)), { code: JEQ, k: AF_UNIX, jt: 'allow' }, { label: 'eacces' }, ret(ERRNO | EACCES));
+    items.push(
+      ...when('socket', a.socket, [NETLINK_ROUTE, NETLINK_SOCK_DIAG].map((p) => [low(0, AF_NETLINK), low(2, p)]), ALLOW, ERRNO | EACCES),
+      ...when('socketpair', a.socketpair, [[low(0, AF_UNIX)]], ALLOW, ERRNO | EACCES),
+    );
   }
-  items.push({ label: 'allow' }, ret(ALLOW), { label: 'eperm' }, ret(ERRNO | EPERM), { label: 'enosys' }, ret(ERRNO | ENOSYS));
+  items.push(ret(ALLOW));
   return items;
 }
 

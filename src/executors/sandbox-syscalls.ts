@@ -19,7 +19,12 @@ export const MAX_KNOWN = 469;
 export const CLONE_NS_FLAGS = 0x7e020000;
 export const UNSHARE_NS_FLAGS = CLONE_NS_FLAGS | 0x80;
 export const LOCK_EX = 2;
-export const F_SETLEASE = 1024;
+/** fcntl commands refused: a lease (every other opener waits for the holder), and the owner and signal of I/O
+ *  notifications (F_SETOWN, F_SETSIG, F_SETOWN_EX: the kernel would signal that pid, outside too). */
+export const FCNTL_REFUSED = [1024, 8, 10, 15];
+/** ioctl requests refused: a socket's owner for SIGIO/SIGURG (FIOSETOWN, SIOCSPGRP), as F_SETOWN. */
+export const IOCTL_REFUSED = [0x8901, 0x8902];
+export const SIGURG = 23;
 /** syslog() actions that only read the kernel log or its size (READ, READ_ALL, SIZE_UNREAD, SIZE_BUFFER). */
 export const SYSLOG_READS = [2, 3, 9, 10];
 
@@ -36,6 +41,9 @@ export const REFUSED: readonly Entry[] = [
   // inside too, and stops strace-like tricks on the step's own children).
   ['ptrace', 101, 117], ['process_vm_readv', 310, 270], ['process_vm_writev', 311, 271], ['pidfd_getfd', 438, 438],
   ['process_madvise', 440, 440], ['process_mrelease', 448, 448],
+  // Signals that carry data, and by pidfd (a /proc/<pid> directory of the host's /proc is one): kill, tkill and
+  // tgkill are decided by their arguments (sandbox-seccomp.ts).
+  ['rt_sigqueueinfo', 129, 138], ['rt_tgsigqueueinfo', 297, 240], ['pidfd_send_signal', 424, 424],
   // Another kernel, kernel modules.
   ['kexec_load', 246, 104], ['kexec_file_load', 320, 294],
   ['init_module', 175, 105], ['finit_module', 313, 273], ['delete_module', 176, 106],
@@ -66,7 +74,14 @@ export const UNAVAILABLE: readonly Entry[] = [
 ];
 
 /** Calls allowed or refused by an argument (sandbox-seccomp.ts reads the argument's low 32 bits). */
-export interface ArgCalls { clone: number; unshare: number; flock: number; fcntl: number; syslog: number; socket: number; socketpair: number }
+export interface ArgCalls {
+  clone: number; unshare: number; flock: number; fcntl: number; ioctl: number; syslog: number; socket: number; socketpair: number;
+  // Calls that name another process: the sandbox shares the host's PID namespace (it reads the host's /proc), so
+  // each may only name the caller itself (0) or, for signals, its own process group (0).
+  kill: number; tkill: number; tgkill: number; setpriority: number; ioprio_set: number; prlimit64: number;
+  sched_setparam: number; sched_setscheduler: number; sched_setaffinity: number; sched_setattr: number;
+  migrate_pages: number; move_pages: number;
+}
 
 export interface ArchTable {
   audit: number;   // AUDIT_ARCH_*: seccomp_data.arch of this architecture's native calls
@@ -81,12 +96,20 @@ const pick = (entries: readonly Entry[], i: 1 | 2): number[] => entries.map((e) 
 export const TABLES: Partial<Record<NodeJS.Architecture, ArchTable>> = {
   x64: {
     audit: 0xc000003e, x32: true,
-    args: { clone: 56, unshare: 272, flock: 73, fcntl: 72, syslog: 103, socket: 41, socketpair: 53 },
+    args: {
+      clone: 56, unshare: 272, flock: 73, fcntl: 72, ioctl: 16, syslog: 103, socket: 41, socketpair: 53,
+      kill: 62, tkill: 200, tgkill: 234, setpriority: 141, ioprio_set: 251, prlimit64: 302,
+      sched_setparam: 142, sched_setscheduler: 144, sched_setaffinity: 203, sched_setattr: 314, migrate_pages: 256, move_pages: 279,
+    },
     refused: pick(REFUSED, 1), unavailable: pick(UNAVAILABLE, 1),
   },
   arm64: {
     audit: 0xc00000b7,
-    args: { clone: 220, unshare: 97, flock: 32, fcntl: 25, syslog: 116, socket: 198, socketpair: 199 },
+    args: {
+      clone: 220, unshare: 97, flock: 32, fcntl: 25, ioctl: 29, syslog: 116, socket: 198, socketpair: 199,
+      kill: 129, tkill: 130, tgkill: 131, setpriority: 140, ioprio_set: 30, prlimit64: 261,
+      sched_setparam: 118, sched_setscheduler: 119, sched_setaffinity: 122, sched_setattr: 274, migrate_pages: 238, move_pages: 239,
+    },
     refused: pick(REFUSED, 2), unavailable: pick(UNAVAILABLE, 2),
   },
 };

@@ -1,25 +1,29 @@
-// The sandbox for shell steps: a dry run runs every non-destructive shell step in it, and a real run the steps
-// the lint proved to read (shell.ts), so that neither can change anything the real run could see:
+// The dry run's sandbox for shell steps: a dry run runs every non-destructive shell step in it, so that none can
+// change anything the real run could see, while it reads the host as the real run does:
 //   --ro-bind / /            every file read-only (writes fail with EROFS), /proc and /sys included;
 //   --tmpfs /tmp, /run       private scratch space; /run also hides the sockets of systemd, D-Bus, docker…, /tmp
 //                            those of tmux, ssh-agent and X11 (a read-only mount does not stop connect());
 //   --dev /dev               a minimal /dev: no disks to write to;
-//   --unshare-pid            a PID namespace: the kernel resolves every pid the step names (kill, tkill, pidfd,
-//                            ptrace, setpriority, prlimit…) among the sandbox's own processes only, so nothing
-//                            outside can be signalled or changed — while /proc stays the host's (read-only, no
-//                            --proc): ps, pgrep, ss -p and /proc walks see the host's processes, as a real run
-//                            does. A pid read there names nothing in the sandbox: `kill -0 <host pid>` answers
-//                            "No such process" (test a host process with `[ -d /proc/<pid> ]`), and the step's own
-//                            $$ is its namespace's number, not its /proc entry (/proc/self is right);
-//   --unshare-user           a user namespace, as root too: the kernel then refuses the step ptrace access to
-//                            every host process (/proc/<pid>/root, cwd, fd, environ, mem) — /proc/<pid>/root of a
-//                            host process is the host's root, writable, not the sandbox's;
+//   the host's PID namespace and /proc (read-only, no --proc): ps, pgrep, kill -0, ss -p and /proc walks see the
+//                            host's processes with their own pids, as a real run does. (A PID namespace of its
+//                            own with the host's /proc was tried: its pids are not /proc's, and ps, which looks
+//                            itself up in /proc by getpid(), failed whenever that number was free on the host.)
+//                            Nothing outside can be signalled or changed: the filter lets kill name only the
+//                            step's own process group (pid 0) or signal 0, and every other call that names a
+//                            process (tkill, tgkill, priorities, affinity, limits…) only the caller itself;
+//                            ptrace and other processes' memory are refused;
+//   a user namespace         as root too: the kernel then refuses the step ptrace access to every host process
+//                            (/proc/<pid>/root, cwd, fd, environ, mem) — /proc/<pid>/root of a host process is
+//                            the host's root, writable, not the sandbox's. As root it maps every user to itself
+//                            (sandbox-userns.ts: owners read as in a real run); otherwise bwrap's own maps the
+//                            user alone, and other users' files and processes read as nobody's;
 //   --unshare-ipc            no shared memory or semaphores of other processes;
 //   --cap-drop ALL           no capability at all;
-//   --seccomp                the filter of sandbox-seccomp.ts: no keyring, bpf, ptrace, mounts, modules, new
-//                            namespaces, clock, reboot…; offline also no Unix socket;
+//   --seccomp                the filter of sandbox-seccomp.ts: no signals outside, no keyring, bpf, ptrace,
+//                            mounts, modules, new namespaces, clock, reboot…; offline also no socket;
 //   --new-session            setsid: no TIOCSTI typing into a terminal;
-//   --die-with-parent        the sandbox dies with the engine.
+//   --die-with-parent        the step's first process dies with bwrap; a stop reaches every descendant anyway
+//                            (the executor signals the whole tree: process-tree.ts).
 // The network is usable only by a step the lint proved to run reads alone (`network: true`), so probes,
 // psql or curl to a database or a health endpoint work. Any other step — vouched for with safe_because, or
 // holding something the lint cannot read — runs offline: the offline filter lets it create no socket but the
@@ -28,13 +32,14 @@
 // namespace, so `ss -ltn` and /proc/net list the host's listeners, as in a real run.
 // The step's working directory is bound read-only inside the scratch /tmp when it lives there, so relative
 // reads still work. Where bwrap cannot run at all (no user namespaces, no bwrap), sandboxAvailable() is false:
-// the dry run shows such steps instead of running them, a real run runs its proven reads unsandboxed.
+// the dry run shows such steps instead of running them. (Real runs do not sandbox: docs/confirmation.md.)
 import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
 import { printfEscaped, sandboxFilter } from './sandbox-seccomp.js';
+import { identityUserns } from './sandbox-userns.js';
 
 /** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
 export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
@@ -47,20 +52,27 @@ function isRealDir(path: string): boolean {
   try { return lstatSync(path).isDirectory(); } catch { return false; }
 }
 
-// bwrap reads the filter from a file descriptor: a pipe that bash fills (printf) as it starts bwrap.
+// bwrap reads the filter from a file descriptor: a pipe that bash fills (printf) as it starts bwrap; as root it
+// joins the identity-mapped user namespace (sandbox-userns.ts) on another.
 const SECCOMP_FD = '9';
+const USERNS_FD = '8';
 const WITH_FILTER_ON_FD = `exec ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`; // two execs: bash then closes the pipe's own fd
+const withUserns = (path: string): string => `exec ${USERNS_FD}<${path} ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`;
 
-/** What a sandbox needs here, found and tried once per PATH: the filters escaped for printf. */
-interface Tools { bwrap: string; bash: string; online: string; offline: string }
+/** What a sandbox needs here, found and tried once per PATH: the filters escaped for printf. `userns`: join the
+ *  identity-mapped namespace (root), else bwrap makes one of its own. */
+interface Tools { bwrap: string; bash: string; online: string; offline: string; userns: boolean }
 
-function flags(tools: Tools, cwd: string, network: boolean): string[] {
-  const args = [tools.bwrap, '--unshare-user', '--ro-bind', '/', '/', '--dev', '/dev'];
+function flags(tools: Tools, cwd: string, network: boolean, ownUserns = false): string[] {
+  // The holder is looked up at each step: one that died is replaced (and a step never joins a stale path).
+  const userns = tools.userns && !ownUserns ? identityUserns() : undefined;
+  if (tools.userns && !ownUserns && !userns) throw new Error('the sandbox\'s user namespace could not be made');
+  const args = [tools.bwrap, ...(userns ? ['--userns', USERNS_FD] : ['--unshare-user']), '--ro-bind', '/', '/', '--dev', '/dev'];
   for (const dir of HIDDEN) args.push('--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
-  args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
-  return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
+  args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
+  return [tools.bash, '-c', userns ? withUserns(userns) : WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
 }
 
 let cached: { key: string; tools: Tools | undefined } | undefined;
@@ -75,23 +87,28 @@ function sandboxTools(): Tools | undefined {
   const bash = which.sync('bash', { nothrow: true }) ?? undefined;
   const online = sandboxFilter(false);
   const offline = sandboxFilter(true);
-  let tools = bwrap && bash && online && offline ? { bwrap, bash, online: printfEscaped(online), offline: printfEscaped(offline) } : undefined;
-  if (tools) {
-    // The offline form (namespaces and filter) must start; generous: a loaded machine can take seconds to start a
-    // process; idle this takes a few milliseconds.
-    const [exe, ...args] = flags(tools, '/', false).concat('true');
-    if (spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() }).status !== 0) tools = undefined;
-  }
+  const found = bwrap && bash && online && offline ? { bwrap, bash, online: printfEscaped(online), offline: printfEscaped(offline) } : undefined;
+  // As root, the identity-mapped namespace first (bwrap ≥ 0.7 has --userns); else bwrap's own.
+  const tools = found && ([true, false] as const).map((userns) => ({ ...found, userns })).find(starts);
   cached = { key, tools };
   return tools;
+}
+
+/** The offline form (namespaces and filter) starts; generous: a loaded machine can take seconds to start a
+ *  process; idle this takes a few milliseconds. */
+function starts(tools: Tools): boolean {
+  if (tools.userns && !identityUserns()) return false;
+  const [exe, ...args] = flags(tools, '/', false).concat('true');
+  return spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() }).status === 0;
 }
 
 export const sandboxAvailable = (): boolean => sandboxTools() !== undefined;
 
 /** The command vector `argv` run inside the sandbox, in `cwd`, with the host's network or offline; throws if
- *  no sandbox is available, so that a step meant to be sandboxed never runs outside one. */
-export function sandboxed(argv: string[], cwd: string, network: boolean): string[] {
+ *  no sandbox is available, so that a step meant to be sandboxed never runs outside one. `userns: 'own'`: the
+ *  form an unprivileged engine runs (bwrap's own user namespace), for tests that start it as another user. */
+export function sandboxed(argv: string[], cwd: string, network: boolean, opts: { userns?: 'own' } = {}): string[] {
   const tools = sandboxTools();
   if (!tools) throw new Error('no sandbox (bwrap) is available to run this step in');
-  return [...flags(tools, resolve(cwd), network), ...argv];
+  return [...flags(tools, resolve(cwd), network, opts.userns === 'own'), ...argv];
 }

@@ -2,12 +2,14 @@
 // the real run found one) and still cannot signal it: with real PostgreSQL and MariaDB servers running here, a
 // script in the sandbox — with the network and offline, as root and as an unprivileged user — finds each server's
 // process by name (pgrep) and in /proc, its listener (ss, /proc/net/tcp), and fails to signal it by every way
-// there is to name it: kill and tkill by its pid, pidfd_open of its pid, pidfd_send_signal on its /proc directory.
+// there is to name it: kill, kill -STOP and tkill by its pid, pidfd_send_signal through a pidfd of it and through
+// its /proc directory; nor can it follow its /proc/<pid>/root (the host's writable root). As root the owners read
+// as outside (the identity-mapped user namespace).
 // The server stays up and keeps answering. Outside the sandbox the same pid is reachable (kill -0), so the
 // refusal inside is the sandbox's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { sandboxed } from '../../src/executors/sandbox.js';
@@ -22,7 +24,7 @@ before(async () => { servers = await Promise.all([startServer('postgres'), start
 after(async () => { await Promise.all(servers.map((s) => s.stop())); });
 
 function inSandbox(script: string, how: { network: boolean; asNobody: boolean }): Promise<string> {
-  let argv = sandboxed(['bash', '-c', script], '/', how.network);
+  let argv = sandboxed(['bash', '-c', script], '/', how.network, how.asNobody ? { userns: 'own' } : {});
   if (how.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -44,8 +46,8 @@ function attempts(pid: number): string {
     'libc = ctypes.CDLL(None, use_errno=True)',
     'def show(name, r): print(name, "ok" if r >= 0 else ctypes.get_errno())',
     'show("tkill", libc.syscall(200 if os.uname().machine == "x86_64" else 130, pid, signal.SIGTERM))',
-    'try: os.pidfd_open(pid); print("pidfd_open ok")',
-    'except OSError as e: print("pidfd_open", e.errno)',
+    'pfd = os.pidfd_open(pid)',
+    'show("pidfd-signal", libc.syscall(424, pfd, signal.SIGTERM, None, 0))',
     'fd = os.open(f"/proc/{pid}", os.O_RDONLY | os.O_DIRECTORY)',
     'show("pidfd_send_signal", libc.syscall(424, fd, signal.SIGTERM, None, 0))',
   ].join('\n');
@@ -73,18 +75,26 @@ describe("the sandbox sees the host's database servers and cannot signal them", 
             `ss -ltnH | awk '{print $4}' | grep -qx 127.0.0.1:${server.port} && echo ss=found`,
             `ss -ltnp | grep -q ':${server.port} ' && echo ss-p=found`,
             `grep -q ':${hex} 00000000:0000 0A' /proc/net/tcp && echo proc-net=found`,
+            `echo "owner=$(stat -c %U /proc/${pid}) $(ps -o user= -p ${pid})"`,
+            `ls /proc/${pid}/root/ >/dev/null 2>&1 && echo root-link=open || echo root-link=refused`,
             attempts(pid),
           ].join('\n');
           const out = await inSandbox(script, { network, asNobody });
           for (const seen of ['pgrep', 'walk', 'ss', 'ss-p', 'proc-net']) assert.match(out, new RegExp(`^${seen}=found$`, 'm'), `${server.engine}: ${out}`);
-          // kill(2) by the host's pid names nothing in the sandbox's PID namespace (or one of its own processes).
+          // As root the sandbox's user namespace maps every user to itself: owners read as outside. An unprivileged
+          // user's sandbox maps that user alone: others read as nobody (the kernel allows no more without privilege).
+          const owner = spawnSync('stat', ['-c', '%U', `/proc/${pid}`], { encoding: 'utf8' }).stdout.trim();
+          assert.match(out, new RegExp(`^owner=${asNobody ? 'nobody nobody' : `${owner} ${owner}`}$`, 'm'), out);
+          // The server's /proc/<pid>/root is the host's root, writable: the user namespace keeps it shut.
+          assert.match(out, /^root-link=refused$/m, out);
+          // The sandbox shares the host's PID namespace: the filter refuses every signal by pid (EPERM).
           assert.match(out, /^kill=refused$/m, out);
           assert.match(out, /^stop=refused$/m, out);
           if (PYTHON) {
-            assert.match(out, /^tkill 3$/m, `ESRCH: ${out}`);
-            assert.match(out, /^pidfd_open 3$/m, `ESRCH: ${out}`);
-            // A /proc directory of a process outside the caller's PID namespace is no pidfd for it.
-            assert.match(out, /^pidfd_send_signal 22$/m, `EINVAL: ${out}`);
+            assert.match(out, /^tkill 1$/m, `EPERM: ${out}`);
+            // A pidfd can be had (it only names the process); sending through it, or through the /proc directory, cannot.
+            assert.match(out, /^pidfd_send_signal 1$/m, `EPERM: ${out}`);
+            assert.match(out, /^pidfd-signal 1$/m, `EPERM: ${out}`);
           }
           process.kill(pid, 0);
           assert.equal(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] === 'T', false, `${server.engine} was stopped`);

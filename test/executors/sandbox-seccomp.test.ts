@@ -67,7 +67,22 @@ for (const arch of ['x64', 'arm64'] as const) {
         assert.equal(run(p, t.audit, a.flock, [3, 1]), ALLOW, 'flock LOCK_SH');
         assert.equal(run(p, t.audit, a.flock, [3, 8]), ALLOW, 'flock LOCK_UN');
         assert.equal(run(p, t.audit, a.fcntl, [3, 1024, 0]), EPERM, 'F_SETLEASE');
-        for (const cmd of [0, 1, 2, 3, 4, 6, 7, 1025]) assert.equal(run(p, t.audit, a.fcntl, [3, cmd]), ALLOW, `fcntl ${cmd}`);
+        for (const cmd of [0, 1, 2, 3, 4, 6, 7, 9, 1025]) assert.equal(run(p, t.audit, a.fcntl, [3, cmd]), ALLOW, `fcntl ${cmd}`);
+        for (const cmd of [8, 10, 15]) assert.equal(run(p, t.audit, a.fcntl, [3, cmd, 1234]), EPERM, `fcntl ${cmd}: I/O signals' owner`);
+        for (const req of [0x8901, 0x8902]) assert.equal(run(p, t.audit, a.ioctl, [3, req]), EPERM, `ioctl ${req.toString(16)}`);
+        for (const req of [0x5401, 0x541b, 0x8903]) assert.equal(run(p, t.audit, a.ioctl, [3, req]), ALLOW, `ioctl ${req.toString(16)}`);
+        // Naming a process: only itself (0), its own group for kill, or signal 0 (and SIGURG by tgkill).
+        const pidRules: [keyof typeof a, number[], Verdict][] = [
+          ['kill', [0, 15], ALLOW], ['kill', [1234, 0], ALLOW], ['kill', [1234, 15], EPERM], ['kill', [-1, 9], EPERM], ['kill', [-1234, 15], EPERM],
+          ['tkill', [1234, 0], ALLOW], ['tkill', [1234, 9], EPERM], ['tgkill', [1234, 1234, 0], ALLOW], ['tgkill', [1234, 1234, 23], ALLOW],
+          ['tgkill', [1234, 1234, 6], EPERM], ['setpriority', [0, 0, 5], ALLOW], ['setpriority', [1, 0, 5], ALLOW],
+          ['setpriority', [2, 0, 5], EPERM], ['setpriority', [0, 1234, 5], EPERM], ['ioprio_set', [1, 0, 4], ALLOW], ['ioprio_set', [2, 0, 4], ALLOW],
+          ['ioprio_set', [3, 0, 4], EPERM], ['ioprio_set', [1, 1234, 4], EPERM], ['prlimit64', [0, 7, 0x7fff1000, 0], ALLOW],
+          ['prlimit64', [1234, 7, 0, 0x7fff1000], ALLOW], ['prlimit64', [1234, 7, 0x7fff1000, 0], EPERM], ['prlimit64', [1234, 7, 2 ** 32, 0], EPERM],
+          ...(['sched_setparam', 'sched_setscheduler', 'sched_setaffinity', 'sched_setattr', 'migrate_pages', 'move_pages'] as const)
+            .flatMap((c) => [[c, [0, 1], ALLOW], [c, [1234, 1], EPERM]] as [keyof typeof a, number[], Verdict][]),
+        ];
+        for (const [call, args, verdict] of pidRules) assert.equal(run(p, t.audit, a[call], args), verdict, `${call}(${args.join(', ')})`);
         for (let action = 0; action <= 10; action++) assert.equal(run(p, t.audit, a.syslog, [action]), [2, 3, 9, 10].includes(action) ? ALLOW : EPERM, `syslog ${action}`);
         const sockets: [number, number, Verdict][] = [[1, 0, EACCES], [2, 0, EACCES], [10, 0, EACCES], [16, 0, ALLOW], [16, 4, ALLOW], [16, 16, EACCES], [16, 9, EACCES], [17, 0, EACCES], [40, 0, EACCES]];
         for (const [family, protocol, verdict] of sockets) assert.equal(run(p, t.audit, a.socket, [family, 3, protocol]), offline ? verdict : ALLOW, `socket(${family}, …, ${protocol})`);

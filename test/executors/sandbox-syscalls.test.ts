@@ -24,8 +24,13 @@ const REFUSED_CALLS = new Map<string, number>([
   ...UNAVAILABLE.map(([name]) => [name, ENOSYS] as const),
   ['unshare-user', EPERM], ['unshare-time', EPERM], ['clone-user', EPERM], ['flock-ex', EPERM], ['fcntl-lease', EPERM],
   ['syslog-console', EPERM],
+  // Naming a process by its pid (here its own: harmless outside; inside it could be a host process).
+  ...['kill-pid', 'tkill-signal', 'tgkill-signal', 'setpriority-pid', 'ioprio-pid', 'prlimit-set', 'sched_setaffinity-pid',
+    'sched_setparam-pid', 'sched_setscheduler-pid', 'sched_setattr-pid', 'migrate_pages-pid', 'move_pages-pid',
+    'fcntl-setown', 'fcntl-setsig', 'ioctl-setown'].map((n) => [n, EPERM] as const),
 ]);
-const LEFT = ['clone-plain', 'unshare-files', 'flock-sh', 'fcntl-getfl', 'syslog-size'];
+const LEFT = ['clone-plain', 'unshare-files', 'flock-sh', 'fcntl-getfl', 'syslog-size', 'kill-group', 'kill-exists',
+  'tkill-exists', 'tgkill-urg', 'setpriority-self', 'prlimit-read', 'sched_setaffinity-self'];
 
 type Answers = Map<string, string>;
 
@@ -45,7 +50,7 @@ function setup(t: { after(fn: () => void): void }) {
 
 /** Runs the probe (asynchronously: other tests' servers keep answering) and reads its "<name> <answer>" lines. */
 function answers(argv: string[], cwd: string, how: { sandbox?: 'network' | 'offline'; asNobody?: boolean }): Promise<Answers> {
-  if (how.sandbox) argv = sandboxed(argv, cwd, how.sandbox === 'network');
+  if (how.sandbox) argv = sandboxed(argv, cwd, how.sandbox === 'network', how.asNobody ? { userns: 'own' } : {});
   if (how.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
   const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -15,7 +15,7 @@ const asRoot = process.getuid?.() === 0;
 
 /** Asynchronous: the test's own loopback server must keep answering meanwhile. */
 function inSandbox(script: string, opts: { cwd: string; asNobody?: boolean; offline?: boolean }): Promise<{ code: number | null; out: string }> {
-  let argv = sandboxed(['bash', '-c', script], opts.cwd, !opts.offline);
+  let argv = sandboxed(['bash', '-c', script], opts.cwd, !opts.offline, opts.asNobody ? { userns: 'own' } : {});
   if (opts.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
   const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -77,6 +77,8 @@ describe("the sandbox sees the host's database servers and cannot signal them", 
             `grep -q ':${hex} 00000000:0000 0A' /proc/net/tcp && echo proc-net=found`,
             `echo "owner=$(stat -c %U /proc/${pid}) $(ps -o user= -p ${pid})"`,
             `ls /proc/${pid}/root/ >/dev/null 2>&1 && echo root-link=open || echo root-link=refused`,
+            // ps looks itself up in /proc by getpid(): under a PID namespace of its own that failed at random.
+            'for i in 1 2 3 4 5; do ps x >/dev/null || exit 1; done && echo ps-self=ok',
             attempts(pid),
           ].join('\n');
           const out = await inSandbox(script, { network, asNobody });
@@ -85,6 +87,7 @@ describe("the sandbox sees the host's database servers and cannot signal them", 
           // user's sandbox maps that user alone: others read as nobody (the kernel allows no more without privilege).
           const owner = spawnSync('stat', ['-c', '%U', `/proc/${pid}`], { encoding: 'utf8' }).stdout.trim();
           assert.match(out, new RegExp(`^owner=${asNobody ? 'nobody nobody' : `${owner} ${owner}`}$`, 'm'), out);
+          assert.match(out, /^ps-self=ok$/m, out);
           // The server's /proc/<pid>/root is the host's root, writable: the user namespace keeps it shut.
           assert.match(out, /^root-link=refused$/m, out);
           // The sandbox shares the host's PID namespace: the filter refuses every signal by pid (EPERM).

@@ -12,11 +12,15 @@
 //                            step's own process group (pid 0) or signal 0, and every other call that names a
 //                            process (tkill, tgkill, priorities, affinity, limits…) only the caller itself;
 //                            ptrace and other processes' memory are refused;
-//   a user namespace         as root too: the kernel then refuses the step ptrace access to every host process
-//                            (/proc/<pid>/root, cwd, fd, environ, mem) — /proc/<pid>/root of a host process is
-//                            the host's root, writable, not the sandbox's. As root it maps every user to itself
-//                            (sandbox-userns.ts: owners read as in a real run); otherwise bwrap's own maps the
-//                            user alone, and other users' files and processes read as nobody's;
+//   --unshare-user           a user namespace of its own, as root too: the kernel then refuses the step ptrace
+//                            access to every process outside it (/proc/<pid>/root, cwd, fd, environ, mem) —
+//                            /proc/<pid>/root of a host process is the host's root, writable, not the sandbox's.
+//                            Nothing else lives in it: bwrap's parent stays outside. (Joining one shared
+//                            namespace that maps every user to itself, so that owners read as outside, was tried
+//                            and dropped: bwrap's parent and the namespace's holder then lived in it without
+//                            capabilities and with the host's root, and the step wrote through their
+//                            /proc/<pid>/root.) It maps the user alone: other users' files and processes read
+//                            as nobody's;
 //   --unshare-ipc            no shared memory or semaphores of other processes;
 //   --cap-drop ALL           no capability at all;
 //   --seccomp                the filter of sandbox-seccomp.ts: no signals outside, no keyring, bpf, ptrace,
@@ -39,7 +43,6 @@ import { resolve } from 'node:path';
 import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
 import { printfEscaped, sandboxFilter } from './sandbox-seccomp.js';
-import { identityUserns } from './sandbox-userns.js';
 
 /** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
 export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
@@ -52,27 +55,20 @@ function isRealDir(path: string): boolean {
   try { return lstatSync(path).isDirectory(); } catch { return false; }
 }
 
-// bwrap reads the filter from a file descriptor: a pipe that bash fills (printf) as it starts bwrap; as root it
-// joins the identity-mapped user namespace (sandbox-userns.ts) on another.
+// bwrap reads the filter from a file descriptor: a pipe that bash fills (printf) as it starts bwrap.
 const SECCOMP_FD = '9';
-const USERNS_FD = '8';
 const WITH_FILTER_ON_FD = `exec ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`; // two execs: bash then closes the pipe's own fd
-const withUserns = (path: string): string => `exec ${USERNS_FD}<${path} ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`;
 
-/** What a sandbox needs here, found and tried once per PATH: the filters escaped for printf. `userns`: join the
- *  identity-mapped namespace (root), else bwrap makes one of its own. */
-interface Tools { bwrap: string; bash: string; online: string; offline: string; userns: boolean }
+/** What a sandbox needs here, found and tried once per PATH: the filters escaped for printf. */
+interface Tools { bwrap: string; bash: string; online: string; offline: string }
 
-function flags(tools: Tools, cwd: string, network: boolean, ownUserns = false): string[] {
-  // The holder is looked up at each step: one that died is replaced (and a step never joins a stale path).
-  const userns = tools.userns && !ownUserns ? identityUserns() : undefined;
-  if (tools.userns && !ownUserns && !userns) throw new Error('the sandbox\'s user namespace could not be made');
-  const args = [tools.bwrap, ...(userns ? ['--userns', USERNS_FD] : ['--unshare-user']), '--ro-bind', '/', '/', '--dev', '/dev'];
+function flags(tools: Tools, cwd: string, network: boolean): string[] {
+  const args = [tools.bwrap, '--unshare-user', '--ro-bind', '/', '/', '--dev', '/dev'];
   for (const dir of HIDDEN) args.push('--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
   args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
-  return [tools.bash, '-c', userns ? withUserns(userns) : WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
+  return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
 }
 
 let cached: { key: string; tools: Tools | undefined } | undefined;
@@ -88,8 +84,7 @@ function sandboxTools(): Tools | undefined {
   const online = sandboxFilter(false);
   const offline = sandboxFilter(true);
   const found = bwrap && bash && online && offline ? { bwrap, bash, online: printfEscaped(online), offline: printfEscaped(offline) } : undefined;
-  // As root, the identity-mapped namespace first (bwrap ≥ 0.7 has --userns); else bwrap's own.
-  const tools = found && ([true, false] as const).map((userns) => ({ ...found, userns })).find(starts);
+  const tools = found && starts(found) ? found : undefined;
   cached = { key, tools };
   return tools;
 }
@@ -97,7 +92,6 @@ function sandboxTools(): Tools | undefined {
 /** The offline form (namespaces and filter) starts; generous: a loaded machine can take seconds to start a
  *  process; idle this takes a few milliseconds. */
 function starts(tools: Tools): boolean {
-  if (tools.userns && !identityUserns()) return false;
   const [exe, ...args] = flags(tools, '/', false).concat('true');
   return spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() }).status === 0;
 }
@@ -105,10 +99,9 @@ function starts(tools: Tools): boolean {
 export const sandboxAvailable = (): boolean => sandboxTools() !== undefined;
 
 /** The command vector `argv` run inside the sandbox, in `cwd`, with the host's network or offline; throws if
- *  no sandbox is available, so that a step meant to be sandboxed never runs outside one. `userns: 'own'`: the
- *  form an unprivileged engine runs (bwrap's own user namespace), for tests that start it as another user. */
-export function sandboxed(argv: string[], cwd: string, network: boolean, opts: { userns?: 'own' } = {}): string[] {
+ *  no sandbox is available, so that a step meant to be sandboxed never runs outside one. */
+export function sandboxed(argv: string[], cwd: string, network: boolean): string[] {
   const tools = sandboxTools();
   if (!tools) throw new Error('no sandbox (bwrap) is available to run this step in');
-  return [...flags(tools, resolve(cwd), network, opts.userns === 'own'), ...argv];
+  return [...flags(tools, resolve(cwd), network), ...argv];
 }

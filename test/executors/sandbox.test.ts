@@ -4,8 +4,8 @@
 // netlink's routing and diagnostic ones can be created (the seccomp filter), in the host's network namespace.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { NO_SANDBOX_ENV, sandboxAvailable, sandboxed } from '../../src/executors/sandbox.js';
@@ -15,7 +15,7 @@ const asRoot = process.getuid?.() === 0;
 
 /** Asynchronous: the test's own loopback server must keep answering meanwhile. */
 function inSandbox(script: string, opts: { cwd: string; asNobody?: boolean; offline?: boolean }): Promise<{ code: number | null; out: string }> {
-  let argv = sandboxed(['bash', '-c', script], opts.cwd, !opts.offline, opts.asNobody ? { userns: 'own' } : {});
+  let argv = sandboxed(['bash', '-c', script], opts.cwd, !opts.offline);
   if (opts.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
   const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -64,6 +64,37 @@ describe('the dry-run sandbox', () => {
       assert.ok(!existsSync('/tmp/scratch') || !asNobody, 'the private /tmp is not the real one');
       assert.equal(victim.exitCode, null);
       assert.equal(victim.signalCode, null);
+    });
+  }
+
+  // The host's /proc is visible, and /proc/<pid>/root and /cwd of a host process lead to the host's writable files.
+  // The class: a process of the same user without capabilities (which the kernel lets its peers reach), a sweep of
+  // every process the step can see (bwrap's own included), and the step's own processes.
+  for (const asNobody of [false, true]) {
+    const skip = !asRoot || !SETPRIV ? 'needs root and setpriv' : false;
+    test(`${asNobody ? 'as an unprivileged user' : 'as root'}: no process's /proc/<pid>/root or cwd leads out of the sandbox`, { skip }, async (t) => {
+      const dir = mkdtempSync('/var/tmp/runbook-sandbox-escape-');
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      chmodSync(dir, 0o777);
+      const user = asNobody ? ['--reuid', '65534', '--regid', '65534', '--clear-groups'] : [];
+      const peer = spawn(SETPRIV!, [...user, '--inh-caps=-all', '--bounding-set=-all', 'sleep', '600'], { cwd: dir, stdio: 'ignore' });
+      t.after(() => peer.kill('SIGKILL'));
+      const script = [
+        `[ -d /proc/${peer.pid} ] && echo PEER-SEEN`,
+        `touch /proc/${peer.pid}/root${dir}/via-root 2>/dev/null && echo ESCAPED-ROOT`,
+        `touch /proc/${peer.pid}/cwd/via-cwd 2>/dev/null && echo ESCAPED-CWD`,
+        `for d in /proc/[0-9]*; do touch "$d/root${dir}/sweep-\${d#/proc/}" 2>/dev/null && echo "ESCAPED-SWEEP \${d#/proc/}"; done`,
+        'echo END',
+      ].join('\n');
+      const r = await inSandbox(script, { cwd: '/', asNobody });
+      assert.match(r.out, /PEER-SEEN/, r.out);
+      assert.match(r.out, /END/, r.out);
+      assert.doesNotMatch(r.out, /ESCAPED/, r.out);
+      assert.deepEqual(readdirSync(dir), []);
+      // Not vacuous: outside, the same user reaches the peer's root and writes through it.
+      const outside = spawnSync(SETPRIV!, [...user, '--inh-caps=-all', '--bounding-set=-all', 'touch', `/proc/${peer.pid}/root${dir}/outside`]);
+      assert.equal(outside.status, 0, String(outside.stderr));
+      assert.ok(existsSync(join(dir, 'outside')));
     });
   }
 

@@ -11,7 +11,7 @@
 //   F_SETOWN…, ioctl  the owner of I/O signals (the kernel would signal that pid);
 //   syslog            anything but reading the kernel log (clearing it, console levels);
 //   signals, priorities, affinity, limits, page migration of another process: the sandbox shares the host's PID
-//                     namespace, so that its pids are /proc's (ps, pgrep, kill -0 read as in a real run), and
+//                     namespace, so that its pids are /proc's (ps looks itself up there; a pid read is the pid tested), and
 //                     these may only name the caller itself (pid 0), or its own process group for kill; kill and
 //                     tkill with signal 0 (does it exist?) stay, and reading another's limits.
 //
@@ -42,7 +42,8 @@ const AF_NETLINK = 16;
 const NETLINK_ROUTE = 0;
 const NETLINK_SOCK_DIAG = 4;
 // struct seccomp_data: int nr; u32 arch; u64 instruction_pointer; u64 args[6]. An argument's low half (little
-// endian) is at 16 + 8 * i: every argument looked at is an int or flags whose high half the kernel ignores.
+// endian) is at 16 + 8 * i: every argument looked at is an int or flags whose high half the kernel ignores, but
+// prlimit64's pointer, whose halves are both read.
 const NR = 0;
 const ARCH = 4;
 const arg = (i: number): number => 16 + 8 * i;

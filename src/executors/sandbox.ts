@@ -1,33 +1,48 @@
-// The dry run's sandbox for shell steps: a step that is not marked destructive cannot be proven harmless by
-// reading it, so in a dry run it runs inside bubblewrap (bwrap), where it cannot change anything the real
-// run could see:
-//   --ro-bind / /            every file read-only (writes fail with EROFS);
-//   --tmpfs /tmp, /run       private scratch space; /run also hides the sockets of systemd, D-Bus, docker…
-//                            (a read-only mount does not stop connect() on a socket);
+// The dry run's sandbox for shell steps: a dry run runs every non-destructive shell step in it, so that none can
+// change anything the real run could see, while it reads the host as the real run does:
+//   --ro-bind / /            every file read-only (writes fail with EROFS), /proc and /sys included;
+//   --tmpfs /tmp, /run       private scratch space; /run also hides the sockets of systemd, D-Bus, docker…, /tmp
+//                            those of tmux, ssh-agent and X11 (a read-only mount does not stop connect());
 //   --dev /dev               a minimal /dev: no disks to write to;
-//   --unshare-pid + --proc   a PID namespace: no process outside can be seen or signalled (kill, pkill);
+//   the host's PID namespace and /proc (read-only, no --proc): ps, pgrep, kill -0, ss -p and /proc walks see the
+//                            host's processes with their own pids, as a real run does. (A PID namespace of its
+//                            own with the host's /proc was tried: its pids are not /proc's, and ps, which looks
+//                            itself up in /proc by getpid(), failed whenever that number was free on the host.)
+//                            Nothing outside can be signalled or changed: the filter lets kill name only the
+//                            step's own process group (pid 0) or signal 0, and every other call that names a
+//                            process (tkill, tgkill, priorities, affinity, limits…) only the caller itself;
+//                            ptrace and other processes' memory are refused;
+//   --unshare-user           a user namespace of its own, as root too: the kernel then refuses the step ptrace
+//                            access to every process outside it (/proc/<pid>/root, cwd, fd, environ, mem) —
+//                            /proc/<pid>/root of a host process is the host's root, writable, not the sandbox's.
+//                            Nothing else lives in it: bwrap's parent stays outside. (Joining one shared
+//                            namespace that maps every user to itself, so that owners read as outside, was tried
+//                            and dropped: bwrap's parent and the namespace's holder then lived in it without
+//                            capabilities and with the host's root, and the step wrote through their
+//                            /proc/<pid>/root.) It maps the user alone: other users' files and processes read
+//                            as nobody's;
 //   --unshare-ipc            no shared memory or semaphores of other processes;
-//   --cap-drop ALL           as root, no capability to remount, change the firewall or load modules;
+//   --cap-drop ALL           no capability at all;
+//   --seccomp                the filter of sandbox-seccomp.ts: no signals outside, no keyring, bpf, ptrace,
+//                            mounts, modules, new namespaces, clock, reboot…; offline also no socket;
 //   --new-session            setsid: no TIOCSTI typing into a terminal;
-//   --die-with-parent        the sandbox dies with the engine.
-// The network is shared only with a step the lint proved to run reads alone (`network: true`), so probes,
+//   --die-with-parent        the step's first process dies with bwrap; a stop reaches every descendant anyway
+//                            (the executor signals the whole tree: process-tree.ts).
+// The network is usable only by a step the lint proved to run reads alone (`network: true`), so probes,
 // psql or curl to a database or a health endpoint work. Any other step — vouched for with safe_because, or
-// holding something the lint cannot read — runs offline:
-//   --unshare-net            a network namespace of its own: loopback only, the host's listeners unreachable
-//                            (a vouched `$c -X ${m}ETE http://…` sent DELETE in a dry run);
-//   --seccomp                no Unix socket can be created (sandbox-seccomp.ts), so a database, docker or ssh
-//                            socket on the filesystem, which a network namespace does not cut, is out of reach
-//                            too, whenever it was bound.
+// holding something the lint cannot read — runs offline: the offline filter lets it create no socket but the
+// netlink ones that read interfaces and listeners (a vouched `$c -X ${m}ETE http://…` sent DELETE in a dry run;
+// a Unix socket on the filesystem is reached by path from any network namespace). It stays in the host's network
+// namespace, so `ss -ltn` and /proc/net list the host's listeners, as in a real run.
 // The step's working directory is bound read-only inside the scratch /tmp when it lives there, so relative
-// reads still work.
-// Not running as root, bwrap creates a user namespace (Linux unprivileged user namespaces); where it cannot
-// run at all, sandboxAvailable() is false and the dry run shows such steps instead of running them.
+// reads still work. Where bwrap cannot run at all (no user namespaces, no bwrap), sandboxAvailable() is false:
+// the dry run shows such steps instead of running them. (Real runs do not sandbox: docs/confirmation.md.)
 import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
-import { printfEscaped, unixSocketFilter } from './sandbox-seccomp.js';
+import { printfEscaped, sandboxFilter } from './sandbox-seccomp.js';
 
 /** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
 export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
@@ -44,22 +59,21 @@ function isRealDir(path: string): boolean {
 const SECCOMP_FD = '9';
 const WITH_FILTER_ON_FD = `exec ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`; // two execs: bash then closes the pipe's own fd
 
-/** What a sandbox needs here, found and tried once per PATH. `filter`: the offline filter, escaped for printf. */
-interface Tools { bwrap: string; bash: string; filter: string }
+/** What a sandbox needs here, found and tried once per PATH: the filters escaped for printf. */
+interface Tools { bwrap: string; bash: string; online: string; offline: string }
 
 function flags(tools: Tools, cwd: string, network: boolean): string[] {
-  const args = [tools.bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  const args = [tools.bwrap, '--unshare-user', '--ro-bind', '/', '/', '--dev', '/dev'];
   for (const dir of HIDDEN) args.push('--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
-  if (!network) args.push('--unshare-net', '--seccomp', SECCOMP_FD);
-  args.push('--chdir', cwd, '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
-  return network ? args : [tools.bash, '-c', WITH_FILTER_ON_FD, tools.filter, ...args];
+  args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
+  return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
 }
 
 let cached: { key: string; tools: Tools | undefined } | undefined;
 
-/** bwrap, bash and the filter if a trivial offline sandbox runs here (checked once per PATH), else undefined:
+/** bwrap, bash and the filters if a trivial offline sandbox runs here (checked once per PATH), else undefined:
  *  also where this architecture has no filter. */
 function sandboxTools(): Tools | undefined {
   if (process.env[NO_SANDBOX_ENV]) return undefined;
@@ -67,16 +81,19 @@ function sandboxTools(): Tools | undefined {
   if (cached?.key === key) return cached.tools;
   const bwrap = which.sync('bwrap', { nothrow: true }) ?? undefined;
   const bash = which.sync('bash', { nothrow: true }) ?? undefined;
-  const filter = unixSocketFilter();
-  let tools = bwrap && bash && filter ? { bwrap, bash, filter: printfEscaped(filter) } : undefined;
-  if (tools) {
-    // The offline form (namespace and filter) must start; generous: a loaded machine can take seconds to start a
-    // process; idle this takes a few milliseconds.
-    const [exe, ...args] = flags(tools, '/', false).concat('true');
-    if (spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() }).status !== 0) tools = undefined;
-  }
+  const online = sandboxFilter(false);
+  const offline = sandboxFilter(true);
+  const found = bwrap && bash && online && offline ? { bwrap, bash, online: printfEscaped(online), offline: printfEscaped(offline) } : undefined;
+  const tools = found && starts(found) ? found : undefined;
   cached = { key, tools };
   return tools;
+}
+
+/** The offline form (namespaces and filter) starts; generous: a loaded machine can take seconds to start a
+ *  process; idle this takes a few milliseconds. */
+function starts(tools: Tools): boolean {
+  const [exe, ...args] = flags(tools, '/', false).concat('true');
+  return spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() }).status === 0;
 }
 
 export const sandboxAvailable = (): boolean => sandboxTools() !== undefined;

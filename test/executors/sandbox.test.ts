@@ -1,11 +1,11 @@
 // The dry-run sandbox (executors/sandbox.ts), run directly: as root and as an unprivileged user (setpriv), the
 // filesystem is read-only, /tmp and /run are private, no outside process can be signalled, capabilities are
-// gone (no remount), and the network is the host's (a loopback listener answers); offline, no Unix socket or
-// io_uring can be created (the seccomp filter).
+// gone (no remount), and the network is the host's (a loopback listener answers); offline, no socket but
+// netlink's routing and diagnostic ones can be created (the seccomp filter), in the host's network namespace.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { NO_SANDBOX_ENV, sandboxAvailable, sandboxed } from '../../src/executors/sandbox.js';
@@ -67,10 +67,41 @@ describe('the dry-run sandbox', () => {
     });
   }
 
+  // The host's /proc is visible, and /proc/<pid>/root and /cwd of a host process lead to the host's writable files.
+  // The class: a process of the same user without capabilities (which the kernel lets its peers reach), a sweep of
+  // every process the step can see (bwrap's own included), and the step's own processes.
+  for (const asNobody of [false, true]) {
+    const skip = !asRoot || !SETPRIV ? 'needs root and setpriv' : false;
+    test(`${asNobody ? 'as an unprivileged user' : 'as root'}: no process's /proc/<pid>/root or cwd leads out of the sandbox`, { skip }, async (t) => {
+      const dir = mkdtempSync('/var/tmp/runbook-sandbox-escape-');
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      chmodSync(dir, 0o777);
+      const user = asNobody ? ['--reuid', '65534', '--regid', '65534', '--clear-groups'] : [];
+      const peer = spawn(SETPRIV!, [...user, '--inh-caps=-all', '--bounding-set=-all', 'sleep', '600'], { cwd: dir, stdio: 'ignore' });
+      t.after(() => peer.kill('SIGKILL'));
+      const script = [
+        `[ -d /proc/${peer.pid} ] && echo PEER-SEEN`,
+        `touch /proc/${peer.pid}/root${dir}/via-root 2>/dev/null && echo ESCAPED-ROOT`,
+        `touch /proc/${peer.pid}/cwd/via-cwd 2>/dev/null && echo ESCAPED-CWD`,
+        `for d in /proc/[0-9]*; do touch "$d/root${dir}/sweep-\${d#/proc/}" 2>/dev/null && echo "ESCAPED-SWEEP \${d#/proc/}"; done`,
+        'echo END',
+      ].join('\n');
+      const r = await inSandbox(script, { cwd: '/', asNobody });
+      assert.match(r.out, /PEER-SEEN/, r.out);
+      assert.match(r.out, /END/, r.out);
+      assert.doesNotMatch(r.out, /ESCAPED/, r.out);
+      assert.deepEqual(readdirSync(dir), []);
+      // Not vacuous: outside, the same user reaches the peer's root and writes through it.
+      const outside = spawnSync(SETPRIV!, [...user, '--inh-caps=-all', '--bounding-set=-all', 'touch', `/proc/${peer.pid}/root${dir}/outside`]);
+      assert.equal(outside.status, 0, String(outside.stderr));
+      assert.ok(existsSync(join(dir, 'outside')));
+    });
+  }
+
   // What the offline filter (sandbox-seccomp.ts) refuses, and what it leaves: each call made for real by python.
   for (const asNobody of [false, true]) {
     const skip = asNobody && (!asRoot || !SETPRIV) ? 'needs root and setpriv to become another user' : false;
-    test(`offline, ${asNobody ? 'as an unprivileged user' : 'as the current user'}: only sockets of its own network namespace, no io_uring; socket pairs still work`, { skip }, async (t) => {
+    test(`offline, ${asNobody ? 'as an unprivileged user' : 'as the current user'}: no socket but netlink's routing and diagnostics; socket pairs still work`, { skip }, async (t) => {
       const dir = mkdtempSync('/var/tmp/runbook-sandbox-filter-');
       t.after(() => rmSync(dir, { recursive: true, force: true }));
       chmodSync(dir, 0o755);
@@ -85,6 +116,8 @@ describe('the dry-run sandbox', () => {
         'attempt("inet", lambda: socket.socket(socket.AF_INET))',
         'attempt("inet6", lambda: socket.socket(socket.AF_INET6))',
         'attempt("netlink", lambda: socket.socket(16, socket.SOCK_RAW, 0))',
+        'attempt("netlink-diag", lambda: socket.socket(16, socket.SOCK_RAW, 4))',
+        'attempt("netlink-generic", lambda: socket.socket(16, socket.SOCK_RAW, 16))',
         'attempt("vsock", lambda: socket.socket(40, socket.SOCK_STREAM))',
         'attempt("packet", lambda: socket.socket(17, socket.SOCK_DGRAM, 0))',
         'libc = ctypes.CDLL(None, use_errno=True)',
@@ -98,16 +131,21 @@ describe('the dry-run sandbox', () => {
       assert.match(offline.out, /^unix 13$/m);
       assert.match(offline.out, /^unix-dgram 13$/m);
       assert.match(offline.out, /^pair ok$/m);
-      assert.match(offline.out, /^inet ok$/m);
-      assert.match(offline.out, /^inet6 ok$/m);
+      assert.match(offline.out, /^inet 13$/m);
+      assert.match(offline.out, /^inet6 13$/m);
       assert.match(offline.out, /^netlink ok$/m);
-      // Families outside the namespace's reach are refused by the filter (EACCES), whatever the kernel offers.
+      assert.match(offline.out, /^netlink-diag ok$/m);
+      assert.match(offline.out, /^netlink-generic 13$/m);
+      // Every other family is refused by the filter (EACCES), whatever the kernel offers.
       assert.match(offline.out, /^vsock 13$/m);
       assert.match(offline.out, /^packet 13$/m);
       assert.match(offline.out, /^io_uring 38$/m);
       const online = await inSandbox(script, { cwd: dir, asNobody });
       assert.match(online.out, /^unix ok$/m, `with the network the same calls work (not vacuous): ${online.out}`);
-      assert.doesNotMatch(online.out, /^io_uring 38$/m, online.out);
+      for (const name of ['inet', 'inet6', 'netlink-generic']) assert.match(online.out, new RegExp(`^${name} ok$`, 'm'), online.out);
+      assert.match(online.out, /^vsock (ok|97)$/m, `with the network the filter leaves socket families to the kernel: ${online.out}`);
+      // io_uring is refused in both forms (sandbox-syscalls.ts); outside it works: sandbox-syscalls.test.ts.
+      assert.match(online.out, /^io_uring 38$/m, online.out);
     });
   }
 

@@ -8,6 +8,8 @@ import { CONFIG_SCENARIO, POOL_PRESSURE, scenarioOf, TLS_FILE_SCENARIO } from '.
 import { checkConfig, type Source } from './source.js';
 import { tlsVerdict } from './tls-verdict.js';
 import { checkWritable } from './writable.js';
+import { sniffEngine } from './engine-sniff.js';
+import { socketPath, type ConnectionInfo } from '../db/url.js';
 import { LAYERS, type Check, type Diagnosis, type Layer } from './types.js';
 import { explain } from '../db/classify.js';
 
@@ -32,11 +34,17 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
       : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms)`));
     if (tcp.status !== 'ok') return done();
     const tls = tlsVerdict(config.info, await runner.probe('tls'));
+    if (tls.status === 'failed') {
+      checks.push(await otherEngine(config.info, opts.timeoutMs, 'tls') ?? tls);
+      return done();
+    }
     checks.push(tls);
-    if (tls.status === 'failed') return done();
     const login = await runner.probe('db-connect');
+    if (login.status !== 'ok') {
+      checks.push(await otherEngine(config.info, opts.timeoutMs, 'connect') ?? fromProbe('connect', login, () => ''));
+      return done();
+    }
     checks.push(fromProbe('connect', login, () => loginSummary(login)));
-    if (login.status !== 'ok') return done();
     const writable = await checkWritable(config.info, runner);
     checks.push(writable);
     if (writable.status === 'failed') return done();
@@ -45,6 +53,18 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
   } finally {
     await runner.close();
   }
+}
+
+/** A TLS or login layer that failed at a port where the other engine answers: a URL naming the wrong engine for the port
+ *  (a timeout or a garbled answer otherwise). Undefined when the port speaks the URL's engine, or nothing known. */
+async function otherEngine(info: ConnectionInfo, timeoutMs: number, layer: 'tls' | 'connect'): Promise<Check | undefined> {
+  if (socketPath(info)) return undefined;
+  const sniffed = await sniffEngine(info.host, info.port, Math.min(timeoutMs, 3000));
+  const wanted = info.engine === 'postgres' ? 'postgres' : 'mysql';
+  if (sniffed.engine === 'unknown' || sniffed.engine === wanted) return undefined;
+  const speaks = sniffed.engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB';
+  return { layer, status: 'failed', classification: 'protocol-mismatch', details: { speaks: sniffed.engine, said: sniffed.said },
+    summary: `protocol-mismatch: ${info.host}:${info.port} speaks ${speaks} (${sniffed.said}), but the URL is ${info.engine}://: fix the scheme or the port` };
 }
 
 function fromProbe(layer: Layer, r: StepResult, ok: () => string): Check {

@@ -1,7 +1,7 @@
 // A step's action with everything filled in: what the executor receives and what the operator is shown.
 import { own } from '../common/own.js';
 import type { Action, RemoteTarget } from '../executors/types.js';
-import { describeRemote } from '../executors/remote.js';
+import { describeRemote } from '../executors/remote-describe.js';
 import { assertEnvNames } from '../language/env-names.js';
 import { targetNameProblem } from '../language/target-names.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';

@@ -9,12 +9,15 @@
 import { connect } from 'node:net';
 import { which } from 'zx/core';
 import { inheritedEnv } from '../secrets/credential-env.js';
-import { identifyContainer } from './container-identity.js';
+import { identifyContainer, samePod } from './container-identity.js';
 import type { TargetFingerprint } from './fingerprint.js';
+import { classifyRemote } from './remote-classify.js';
+import { describeRemote } from './remote-describe.js';
 import { Handshake } from './remote-handshake.js';
-import { classifyRemote, CLIENT, describeRemote, remoteInvocation, type Place } from './remote.js';
+import type { Place } from './remote-place.js';
+import { CLIENT, remoteInvocation } from './remote.js';
 import { SshControl } from './ssh-control.js';
-import { identifySsh } from './ssh-identity.js';
+import { identifySsh, lostReason } from './ssh-identity.js';
 import { abortedResult } from './outcome.js';
 import type { Classification, ExecContext, RemoteTarget, ShellAction, StepResult } from './types.js';
 
@@ -46,20 +49,29 @@ export class RemoteSessions {
   }
 
   /** The target's identity and where its steps go. SSH: checked per step (is the master still there?), and
-   *  reopened, pinned to the key first seen, when it is not. kubectl, docker: once per run. */
+   *  reopened, pinned to the key first seen, when it is not. kubectl, docker: once per run; a pod's UID is
+   *  read again before every later step. */
   identify(t: RemoteTarget, withheld: readonly string[], signal: AbortSignal): Promise<Identity> {
     const env = inheritedEnv(this.baseEnv, withheld);
     if (t.kind !== 'ssh') {
       const { name: _n, standsFor: _s, ...where } = t;
       const key = JSON.stringify(where);
       let known = this.containers.get(key);
+      const fresh = !known;
       if (!known) {
         known = identifyContainer(t, env, signal);
         this.containers.set(key, known);
         void known.then((r) => { if (!r.ok) this.containers.delete(key); }); // a failure is asked again next time
       }
-      // Two targets may name one pod or container: each is described by its own name.
-      return known.then((r) => (r.ok ? { ...r, fingerprint: { ...r.fingerprint, host: describeRemote(t, { place: r.place }) } } : r));
+      return known.then(async (r): Promise<Identity> => {
+        if (!r.ok) return r;
+        if (!fresh && t.kind === 'kubectl' && r.place.kind === 'kubectl') {
+          const gone = await samePod(t, r.place, env, signal);
+          if (gone) return gone;
+        }
+        // Two targets may name one pod or container: each is described by its own name.
+        return { ...r, fingerprint: { ...r.fingerprint, host: describeRemote(t, { place: r.place }) } };
+      });
     }
     const key = JSON.stringify([t.destination, t.port, t.config, t.allowUncheckedHostKey]);
     let entry = this.ssh.get(key);
@@ -91,6 +103,15 @@ export class RemoteSessions {
   close(): void { this.control.close(); }
 }
 
+/** The master's reason when it has lost its connection; it may take a moment to notice after its clients. */
+async function connectionLost(socket: string): Promise<string | undefined> {
+  for (let i = 0; i < 20; i++) {
+    if (!await alive(socket)) return lostReason(socket) ?? 'the master connection ended without saying why';
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
 /** A master answers on its control socket (one that was killed leaves the file behind, refusing). */
 function alive(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -120,10 +141,10 @@ export async function runRemote(
     // Another machine than the one this run (or the run it resumes) identified: nothing was sent to it.
     // For a master reopened mid-run that is what a host key mismatch means.
     const changed = (e as Error).name === 'TargetChanged';
-    return { status: 'failed', durationMs: Date.now() - started, classification: changed && t.kind === 'ssh' ? 'target-hostkey' : 'other', error: ctx.mask((e as Error).message) };
+    return { status: 'failed', durationMs: Date.now() - started, classification: changed && t.kind === 'ssh' ? 'target-hostkey-pinned' : 'other', error: ctx.mask((e as Error).message) };
   }
   const handshake = new Handshake();
-  const inv = remoteInvocation(action, identity.place, handshake.line);
+  const inv = remoteInvocation(action, identity.place, handshake.line, { id: ctx.stepId, ...(ctx.item !== undefined ? { item: ctx.item } : {}) });
   const watched: ExecContext = {
     ...ctx,
     onOutput: (stream, text) => {
@@ -143,8 +164,15 @@ export async function runRemote(
     ...(ran.outputBytes !== undefined && handshake.seen ? { outputBytes: ran.outputBytes - handshake.line.length - 1 } : {}),
   };
   if (result.status !== 'failed' && result.status !== 'ok') return result;
-  const transport = classifyRemote(t, result.exitCode ?? null, result.stderr ?? '', handshake.seen);
+  // A step's own connection trusts only the pinned key: any host key refusal there means another key.
+  const transport = classifyRemote(t, result.exitCode ?? null, result.stderr ?? '', handshake.seen, true);
   if (transport) return { ...result, status: 'failed', classification: transport };
+  if (identity.place.kind === 'ssh' && result.exitCode === 255) {
+    // ssh's 255 with nothing said: a master that lost its connection (sshd killed, the link cut) ends its
+    // clients that way; only the master's log says why. A live master with nothing to say: the script's own 255.
+    const lost = await connectionLost(identity.place.socket);
+    if (lost) return { ...result, status: 'failed', classification: 'target-unreachable', error: ctx.mask(`the connection to ${describeRemote(t)} was lost while the step ran: ${lost}`) };
+  }
   if (handshake.seen) return result;
   const said = (result.stderr ?? '').trim().split('\n').pop() || (result.stdout ?? '').trim().split('\n').pop();
   return {

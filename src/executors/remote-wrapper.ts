@@ -6,10 +6,17 @@
 //   script's own result (remote-handshake.ts).
 // - It reads the values, NUL-terminated, from stdin into read-only variables (the step's ${RUNBOOK_V<n>}, its
 //   env values, its directory): none is ever in the script text or on a command line.
+// - One copy of a step at a time there: where flock exists, the wrapper takes a lock named by the step (its id,
+//   item and script: `lock`) and holds it until that step's process group is gone. A resume after the engine
+//   was killed waits (up to LOCK_WAIT_S) for the interrupted copy's group to be ended instead of running beside it.
 // - The step runs in a subshell that leads a process group of its own (job control on for that one `&`): a
 //   `docker exec` or `kubectl exec` process need not lead its group, which it may share with the container's
 //   main process, so the group to kill is the step's, never `kill 0`. Beside it a watcher reads what is left
-//   of stdin (nothing, until the client here goes away) and then ends that group: TERM, then KILL.
+//   of stdin (nothing, until the client here goes away). Then a killer it starts ends that group: TERM, then
+//   KILL after the grace period, whatever the group's leader does: a leader that dies of the TERM while a child
+//   traps it no longer ends the clean-up (the wrapper used to kill its watcher as soon as the leader was gone).
+//   The killer is a process of its own, so the wrapper's end does not stop it; it holds the lock until the
+//   group is gone.
 // - Like a local step, the script runs under errexit and pipefail.
 import { assertEnvNames } from '../language/env-names.js';
 import { valueVar } from './shell-values.js';
@@ -20,12 +27,19 @@ export interface WrapperSpec {
   envNames: string[];      // then one value per env variable, in this order
   cwd: boolean;            // then the directory, when the step has one
   handshake: string;       // the line printed first
+  lock?: string;           // names the step's lock file there (hex): one copy of the step at a time
 }
+
+/** TERM, then KILL this long after (tenths of a second: bash has no fractions). */
+export const REMOTE_GRACE_TENTHS = 20;
+/** How long a step waits there for an earlier copy of itself to be gone. */
+export const LOCK_WAIT_S = 60;
 
 export function remoteWrapper(w: WrapperSpec): string {
   // Defence in depth: the names are script text here (validate and prepare refuse them first).
   assertEnvNames(w.envNames);
   if (!/^[\w .:-]+$/.test(w.handshake)) throw new Error('the handshake line must be plain text');
+  if (w.lock !== undefined && !/^[0-9a-f]+$/.test(w.lock)) throw new Error('the lock name must be hex');
   const names = [
     ...Array.from({ length: w.values }, (_, i) => valueVar(i + 1)),
     ...w.envNames.map((_, i) => `__runbook_e${i + 1}`),
@@ -39,13 +53,34 @@ export function remoteWrapper(w: WrapperSpec): string {
     read,
     ...w.envNames.map((k, i) => `export ${k}="\${__runbook_e${i + 1}}"`),
     ...(w.cwd ? ['cd -- "${__runbook_cwd}" || { echo "runbook: cannot enter the step\'s directory" >&2; exit 125; }'] : []),
+    ...(w.lock !== undefined ? lockLines(w.lock) : []),
     // set -m for this one job: it gets a process group of its own, which it leads; +m at once, so bash
     // prints no job notices. Inside the subshell job control is off: the script's own jobs stay in its group.
-    `set -m; (set -e -o pipefail\n${w.script}\n) </dev/null & __runbook_step=$!; set +m`,
-    "{ trap '' TERM; while IFS= read -r -n 1 _; do :; done; kill -TERM -- \"-$__runbook_step\"; sleep 2; kill -KILL -- \"-$__runbook_step\"; } <&0 >/dev/null 2>&1 &",
+    // Not fd 9 (the lock): a daemon the step starts must not hold it.
+    `set -m; (set -e -o pipefail\n${w.script}\n) </dev/null 9>&- & __runbook_step=$!; set +m`,
+    `{ trap '' TERM; while IFS= read -r -n 1 _; do :; done; ${KILLER} & } <&0 >/dev/null 2>&1 &`,
     '__runbook_watch=$!; disown "$__runbook_watch"', // disowned: its kill prints no "Killed" notice
     'wait "$__runbook_step"; __runbook_rc=$?',
+    // Only the watcher: a killer it already started goes on until the group is gone.
     'kill -KILL "$__runbook_watch" 2>/dev/null',
     'exit "$__runbook_rc"',
   ].filter(Boolean).join('\n');
+}
+
+/** Ends the step's group: TERM, up to the grace period for it to go, KILL, then waits (bounded) until it is gone. */
+const KILLER = [
+  '( trap \'\' TERM; g="-$__runbook_step"; kill -TERM -- "$g"; i=0',
+  `while kill -0 -- "$g" && [ "$i" -lt ${REMOTE_GRACE_TENTHS} ]; do sleep 0.1; i=$((i+1)); done`,
+  'kill -KILL -- "$g"; i=0',
+  'while kill -0 -- "$g" && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i+1)); done ) </dev/null',
+].join('; ');
+
+function lockLines(lock: string): string[] {
+  return [
+    // Without flock (a minimal image) or a writable temporary directory, the step runs unlocked.
+    `if command -v flock >/dev/null 2>&1 && { exec 9>>"\${TMPDIR:-/tmp}/runbook-step-${lock}.lock"; } 2>/dev/null; then`,
+    '  flock -n 9 || { echo "runbook: an earlier copy of this step still runs here; waiting for it to end" >&2',
+    `    flock -w ${LOCK_WAIT_S} 9 || { echo "runbook: an earlier copy of this step still runs here after ${LOCK_WAIT_S} s; nothing was started" >&2; exit 125; }; }`,
+    'fi',
+  ];
 }

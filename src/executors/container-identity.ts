@@ -67,7 +67,7 @@ async function identifyDocker(t: Docker, env: NodeJS.ProcessEnv, signal: AbortSi
   const got = await run(t, [`--context=${context}`, 'inspect', '--type=container', '--format={{.Id}}', '--', t.container], env, signal);
   if (!got.ok) return got;
   const id = got.stdout.trim();
-  if (!/^[0-9a-f]{12,64}$/.test(id)) return { ok: false, classification: 'target-unreachable', error: `docker inspect named no container ID for ${t.container} (it said '${id.slice(0, 80)}')` };
+  if (!/^[0-9a-f]+$/.test(id)) return { ok: false, classification: 'target-unreachable', error: `docker inspect named no container ID for ${t.container} (it said '${id.slice(0, 80)}')` };
   const place: ContainerPlace = { kind: 'docker', context, container: t.container, id };
   return { ok: true, place, fingerprint: { engine: 'host', host: describeRemote(t, { place }), server: `docker context ${context} (${endpoint}), container ${id}` } };
 }

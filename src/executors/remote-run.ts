@@ -106,7 +106,9 @@ export class RemoteSessions {
 /** The master's reason when it has lost its connection; it may take a moment to notice after its clients. */
 async function connectionLost(socket: string): Promise<string | undefined> {
   for (let i = 0; i < 20; i++) {
-    if (!await alive(socket)) return lostReason(socket) ?? 'the master connection ended without saying why';
+    if (!await alive(socket)) {
+      return lostReason(socket) ?? 'the server closed the connection (sshd stopped or killed, the host rebooting) or the link dropped; the master connection said no more';
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return undefined;
@@ -171,7 +173,7 @@ export async function runRemote(
     // ssh's 255 with nothing said: a master that lost its connection (sshd killed, the link cut) ends its
     // clients that way; only the master's log says why. A live master with nothing to say: the script's own 255.
     const lost = await connectionLost(identity.place.socket);
-    if (lost) return { ...result, status: 'failed', classification: 'target-unreachable', error: ctx.mask(`the connection to ${describeRemote(t)} was lost while the step ran: ${lost}`) };
+    if (lost) return { ...result, status: 'failed', classification: 'target-unreachable', error: ctx.mask(`the connection to ${identity.fingerprint.host} was lost while the step ran: ${lost}`) };
   }
   if (handshake.seen) return result;
   const said = (result.stderr ?? '').trim().split('\n').pop() || (result.stdout ?? '').trim().split('\n').pop();

@@ -138,13 +138,17 @@ function readLog(file: string): string {
   try { return readFileSync(file, 'utf8'); } catch { return ''; }
 }
 
-/** Why the master's connection ended, in its own words, when its log says so. */
+/** Why the master's connection ended, in its own words, when its log says so. Its log also holds every
+ *  command it sent (debug lines that go on over the script's own lines), so only its known words are read. */
 export function lostReason(socket: string): string | undefined {
-  const tail = readLog(masterLog(socket)).split('\n').slice(-400).join('\n');
-  return lastProblem(tail);
+  const said = readLog(masterLog(socket)).split('\n').map((l) => l.replace(/^debug\d: /, '').trim())
+    .filter((l) => LOST.test(l));
+  return said.pop();
 }
+
+const LOST = /^(?:Connection to \S+ closed by remote host|Connection closed by \S+ port \d+|Connection reset by \S+ port \d+|client_loop: |Timeout, server \S+ not responding|Read from remote host |Write failed: |packet_write_wait: |ssh_dispatch_run_fatal: |Control master terminated)/;
 
 /** The client's last line that is not debug chatter: what an operator would have seen on the terminal. */
 function lastProblem(log: string): string | undefined {
-  return log.split('\n').map((l) => l.trim()).filter((l) => l && !/^debug\d:|^OpenSSH_|^Transferred:|^Authenticated to/.test(l)).pop();
+  return log.split('\n').map((l) => l.trim()).filter((l) => l && !/^debug\d:|^OpenSSH_|^Transferred:|^Bytes per second:|^Authenticated to/.test(l)).pop();
 }

@@ -30,13 +30,17 @@ const branch = '  - id: branch\n    end: escalate\n    message: "${{ steps.remot
 const STANDIN = (kind: Kind) => `#!/bin/bash
 { for a in "$@"; do printf '%s' "$a" | tr '\\n' '\\036'; printf '\\037'; done; printf '\\n'; } >> "$FAKE_LOG"
 sub=; for a in "$@"; do case $a in --*=*) ;; *) sub=$a; break;; esac; done
+[ -z "$FAKE_UID_FILE" ] || FAKE_UID=$(cat "$FAKE_UID_FILE")
+[ -z "$FAKE_ID_FILE" ] || FAKE_ID=$(cat "$FAKE_ID_FILE")
 ctx=$FAKE_CONTEXT; for a in "$@"; do case $a in --context=*) ctx=\${a#--context=};; esac; done
 case $sub in
 ${kind === 'kubectl' ? `  config) printf '%s\\t%s\\t%s' "$ctx" "$FAKE_SERVER" "$FAKE_NAMESPACE"; exit 0;;
   get) case " $* " in *" --selector="*) printf "$FAKE_PODS";; *) printf '%s' "$FAKE_UID";; esac; exit 0;;
   exec) while [ "$1" != -- ]; do shift; done; shift;;` : `  context) printf '%s\\t%s\\n' "$ctx" "\${DOCKER_HOST:-unix:///var/run/docker.sock}"; exit 0;;
   inspect) printf '%s\\n' "$FAKE_ID"; exit 0;;
-  exec) while [ "$1" != -- ]; do shift; done; shift 2;;`}
+  exec) while [ "$1" != -- ]; do shift; done; shift
+    [ "$1" = "$FAKE_ID" ] || { echo "Error response from daemon: No such container: $1" >&2; exit 1; }
+    shift;;`}
   *) echo "stand-in ${kind}: unexpected call: $*" >&2; exit 2;;
 esac
 [ -z "$FAKE_EXEC_FAIL" ] || { echo "$FAKE_EXEC_FAIL" >&2; exit 126; }
@@ -110,12 +114,12 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
         ['context', 'inspect', '--format', '{{.Name}}\t{{.Endpoints.docker.Host}}'],
         ['--context=default', 'inspect', '--type=container', '--format={{.Id}}', '--', 'postgres'],
       ],
-      exec: ['--context=default', 'exec', '-i', '--', 'postgres', ...WRAPPER],
+      exec: ['--context=default', 'exec', '-i', '--', 'c0ffee', ...WRAPPER], // by the ID recorded, never the name
       server: 'docker context default (unix:///run/docker-a.sock), container c0ffee',
     },
   } as const;
   for (const kind of ['kubectl', 'docker'] as const) {
-    it(`${kind}: the exact argument vectors; identified once per run by what the client points at; no value in any of them`, async (t) => {
+    it(`${kind}: the exact argument vectors; identified once per run by what the client points at${kind === 'kubectl' ? ', the pod\'s UID read again before each later step' : ''}; no value in any of them`, async (t) => {
       const dir = scratch(t);
       const fake = standIn(dir, kind);
       const transcript = join(dir, 't.jsonl');
@@ -125,13 +129,62 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       assert.equal(finished(transcriptLines(transcript))!.message, "a b'c$(x)");
       const calls = fake.calls();
       assert.deepEqual(calls.slice(0, 2), EXPECTED[kind].identity.map((c) => [...c]), 'the identity queries, once');
-      assert.equal(calls.length, 4, calls.map((c) => c.join(' ')).join('\n'));
-      for (const exec of calls.slice(2)) {
+      const execs = calls.slice(2).filter((c) => c.includes('exec'));
+      if (kind === 'kubectl') assert.deepEqual(calls.slice(3).filter((c) => !c.includes('exec')), [[...EXPECTED.kubectl.identity[1]]], 'the UID, again before the second step');
+      assert.equal(calls.length, kind === 'kubectl' ? 5 : 4, calls.map((c) => c.join(' ')).join('\n'));
+      assert.equal(execs.length, 2);
+      for (const exec of execs) {
         assert.deepEqual(exec.slice(0, EXPECTED[kind].exec.length), [...EXPECTED[kind].exec]);
         assert.equal(exec.length, EXPECTED[kind].exec.length + 2, 'then the wrapper script and its $0 only');
         assert.ok(!exec.some((w) => w.includes("b'c")), 'no value on the command line');
       }
       assert.deepEqual(identified(transcript), [{ engine: 'host', host: identified(transcript)[0]!.host, server: EXPECTED[kind].server }], 'a strong identity');
+    });
+  }
+
+  // A pod or container deleted and created again under the same name while the run waits between two steps.
+  for (const kind of ['kubectl', 'docker'] as const) {
+    it(`${kind}: ${kind === 'kubectl' ? 'a pod' : 'a container'} recreated under the same name mid-run does not receive the later steps`, async (t) => {
+      const dir = scratch(t);
+      const identity = join(dir, 'identity');
+      writeFileSync(identity, kind === 'kubectl' ? 'uid-1' : 'c0ffee');
+      const fake = standIn(dir, kind, kind === 'kubectl' ? { FAKE_UID_FILE: identity } : { FAKE_ID_FILE: identity });
+      const out = join(dir, 'out');
+      const steps = `  - id: one
+    destructive: false
+    safe_because: writes only the test's own marker file
+    target: db_host
+    shell: "echo one >> ${out}"
+  - id: pause
+    destructive: false
+    safe_because: reads only the test's own file
+    shell: "while [ ! -f ${join(dir, 'go')} ]; do sleep 0.05; done"
+  - id: remote
+    destructive: false
+    safe_because: writes only the test's own marker file
+    target: db_host
+    shell: "echo two >> ${out}"
+    on: { error: branch }
+  - id: done
+    end: resolved
+`;
+      const transcript = join(dir, 't.jsonl');
+      const run = cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED[kind].target, steps, branch)), '--plain', '--transcript', transcript], { env: fake.env });
+      await until(() => { try { return readFileSync(out, 'utf8').includes('one'); } catch { return false; } }, 60_000, 'the first step');
+      writeFileSync(identity, kind === 'kubectl' ? 'uid-2' : 'decaf'); // deleted and created again: a new UID / ID
+      writeFileSync(join(dir, 'go'), '');
+      const r = await run;
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(readFileSync(out, 'utf8'), 'one\n', 'the later step did not run in the new one');
+      const message = finished(transcriptLines(transcript))!.message!;
+      const execs = fake.calls().filter((c) => c.includes('exec'));
+      if (kind === 'kubectl') {
+        assert.equal(message, "target-unreachable: pod db/postgres-0 is no longer the one this run identified (uid uid-1; now uid-2): it was recreated. Nothing was sent to it");
+        assert.equal(execs.length, 1, 'no exec after the UID changed');
+      } else {
+        assert.match(message, /^target-unreachable: .*No such container: c0ffee/);
+        assert.deepEqual(execs.map((c) => c[4]), ['c0ffee', 'c0ffee'], 'every exec by the ID recorded, never by the name');
+      }
     });
   }
 

@@ -300,8 +300,8 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
   }
 
   for (const [name, over, classification] of [
-    ['an unknown host key', { UserKnownHostsFile: '/dev/null' }, 'target-hostkey'],
-    ['a changed host key (known_hosts holds another key for the address)', { UserKnownHostsFile: 'changed' }, 'target-hostkey'],
+    ['an unknown host key', { UserKnownHostsFile: '/dev/null' }, 'target-hostkey-unknown'],
+    ['a changed host key (known_hosts holds another key for the address)', { UserKnownHostsFile: 'changed' }, 'target-hostkey-changed'],
     ['a key the server does not accept', { IdentityFile: 'other_key' }, 'target-auth'],
     ['nothing listening', { Port: '1' }, 'target-unreachable'],
   ] as const) {

@@ -62,7 +62,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
   };
   return {
     port, dir, alias, user, config: clientConfig(), clientConfig,
-    stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dir, { recursive: true, force: true }); },
+    stop: async () => { if (proc.exitCode === null && proc.signalCode === null) { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); } rmSync(dir, { recursive: true, force: true }); },
   };
 }
 

@@ -27,7 +27,6 @@ interface SshEntry {
   n: number;
   fingerprint?: TargetFingerprint;
   pin?: string;
-  login?: Parameters<typeof describeRemote>[1];
   busy?: Promise<Identity>;
 }
 
@@ -86,15 +85,11 @@ export class RemoteSessions {
 
   private async sshIdentity(t: Extract<RemoteTarget, { kind: 'ssh' }>, e: SshEntry, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<Identity> {
     const socket = this.control.socket(e.n);
-    // Two targets may share an address (and so a master): each is described by its own name.
-    const ours = (f: TargetFingerprint): Identity => ({
-      ok: true, fingerprint: f.weak ? f : { ...f, host: describeRemote(t, e.login) }, place: { kind: 'ssh', socket, ...(e.pin ? { pin: e.pin } : {}) },
-    });
+    const ours = (f: TargetFingerprint): Identity => ({ ok: true, fingerprint: f, place: { kind: 'ssh', socket, ...(e.pin ? { pin: e.pin } : {}) } });
     if (e.fingerprint && await alive(socket)) return ours(e.fingerprint);
     const found = await identifySsh(t, { socket, pinFile: this.control.pinFile(e.n), env, ...(e.fingerprint ? { pinned: { ...(e.pin ? { pin: e.pin } : {}) } } : {}) }, signal);
     if (!found.ok) return found;
     if (found.pid) this.control.adopt(found.pid);
-    e.login = found.login; // where it logged in this time
     e.fingerprint = found.fingerprint;
     e.pin ??= found.pin;
     return ours(found.fingerprint);

@@ -18,8 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TargetFingerprint } from './fingerprint.js';
 import { classifyRemote } from './remote-classify.js';
-import { describeRemote } from './remote-describe.js';
-import { readSshSettings, uncheckedHostKeys, type SshSettings } from './ssh-config.js';
+import { loginOf, readSshSettings, uncheckedHostKeys, type SshSettings } from './ssh-config.js';
 import { masterOptions, queryOptions, type SshTarget } from './ssh-options.js';
 import type { Classification } from './types.js';
 import { sleep } from '../common/sleep.js';
@@ -64,8 +63,11 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
   const key = /Server host (?:key|certificate): (\S+) (SHA256:[^\s,]+)/.exec(text);
   // Where the config checks no host key the run's trust rests on its first connection: said however often reopened.
   const login = { settings, ...(unchecked ? { unchecked } : {}) };
-  const where = describeRemote(t, login);
-  if (!key) return { ok: true, login, fingerprint: { engine: 'host', host: where, server: where, weak: true }, ...(pid ? { pid } : {}) };
+  // Recorded as where ssh logged in (user@host:port, as ssh -G resolved it), not the alias or the target's name:
+  // a resume that reaches the same host with the same key under another alias goes on (a different login or key
+  // is another target). Without a key (none in the log) the login alone stands in, weakly.
+  const where = `ssh ${loginOf(settings)}${unchecked ? ` — host key NOT checked (${unchecked} in the ssh config; allowed by the runbook)` : ''}`;
+  if (!key) return { ok: true, login, fingerprint: { engine: 'host', host: where, server: `${where} (no host key read)`, weak: true }, ...(pid ? { pid } : {}) };
   const fingerprint: TargetFingerprint = { engine: 'host', host: where, server: `ssh host key ${key[1]!.replace(/-cert-v01@openssh\.com$/, '')} ${key[2]}` };
   const pin = first ? writePin(text, key[2]!, spec.pinFile) : spec.pinned?.pin;
   return { ok: true, login, fingerprint, ...(pid ? { pid } : {}), ...(pin ? { pin } : {}) };

@@ -89,7 +89,7 @@ describe('built-in runbooks with db_ssh, on a real sshd, against the lab Postgre
     for (const id of ['service-status', 'sockets', 'logs']) assert.equal(started(lines, id)?.where, ON_SSHD, id);
     assert.match(output(lines, 'service-status'), /state=running/);
     assert.match(output(lines, 'sockets'), new RegExp(`on port ${pg.port}: 127\\.0\\.0\\.1:${pg.port}\\nlisten=loopback`));
-    assert.match(output(lines, 'sockets'), /database-like listeners:\n.*users:\(\("postgres"/, 'a root login sees the processes');
+    assert.match(output(lines, 'sockets'), /database-like listeners:\n[^]*users:\(\("postgres"/, 'a root login sees the processes');
     assert.ok(answered.has('answer one of: started-it, url-is-wrong, cannot'), 'reached the step that says where the database runs');
     const id = lines.find((l) => l.type === 'target-identified' && l.connection === 'target:db_host') as { target?: { server: string } } | undefined;
     assert.match(id?.target?.server ?? '', /^ssh host key /);

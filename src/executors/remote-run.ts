@@ -163,13 +163,16 @@ export async function runRemote(
   if (result.status !== 'failed' && result.status !== 'ok') return result;
   // A step's own connection trusts only the pinned key: any host key refusal there means another key.
   const transport = classifyRemote(t, result.exitCode ?? null, result.stderr ?? '', handshake.seen, true);
-  if (transport) return { ...result, status: 'failed', classification: transport };
+  const silent = !(result.stderr ?? '').trim();
+  if (transport && !(transport === 'target-unreachable' && silent && identity.place.kind === 'ssh')) return { ...result, status: 'failed', classification: transport };
   if (identity.place.kind === 'ssh' && result.exitCode === 255) {
     // ssh's 255 with nothing said: a master that lost its connection (sshd killed, the link cut) ends its
     // clients that way; only the master's log says why. A live master with nothing to say: the script's own 255.
     const lost = await connectionLost(identity.place.socket);
-    if (lost) return { ...result, status: 'failed', classification: 'target-unreachable', error: ctx.mask(`the connection to ${identity.fingerprint.host} was lost while the step ran: ${lost}`) };
+    const when = handshake.seen ? 'while the step ran' : 'before the step started there';
+    if (lost) return { ...result, status: 'failed', classification: 'target-unreachable', error: ctx.mask(`the connection to ${identity.fingerprint.host} was lost ${when}: ${lost}`) };
   }
+  if (transport) return { ...result, status: 'failed', classification: transport };
   if (handshake.seen) return result;
   const said = (result.stderr ?? '').trim().split('\n').pop() || (result.stdout ?? '').trim().split('\n').pop();
   return {

@@ -98,9 +98,10 @@ export class RemoteSessions {
   close(): void { this.control.close(); }
 }
 
-/** The master's reason when it has lost its connection; it may take a moment to notice after its clients. */
+/** The master's reason when it has lost its connection; it may take a moment to notice after its clients (up to
+ *  5 s under load: only an exit 255 that said nothing waits that long, a script's own `exit 255` included). */
 async function connectionLost(socket: string): Promise<string | undefined> {
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 50; i++) {
     if (!await alive(socket)) {
       return lostReason(socket) ?? 'the server closed the connection (sshd stopped or killed, the host rebooting) or the link dropped; the master connection said no more';
     }

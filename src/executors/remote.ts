@@ -39,11 +39,30 @@ export function remoteInvocation(action: ShellAction & { remote: RemoteTarget },
   const ref = (v: string): string => { local.push(v); return `"\${${valueVar(local.length)}}"`; };
   const client = clientCommand(action.remote, place, ref, wrapper);
   const forward = remoteValues.map((_, i) => `"\${${valueVar(i + 1)}}"`).join(' ');
+  // Values written before the client reads them must fit in the pipe (64 KiB on Linux); larger ones take the
+  // process substitution below, which writes while the client reads. SSH only: ssh hands the channel's end to
+  // sshd, which closes it when the client goes; a client that handed this very pipe on to the step (the
+  // stand-in `docker exec` of the tests does) would leave the step a stdin that never ends.
+  const fits = place.kind === 'ssh' && remoteValues.reduce((n, v) => n + Buffer.byteLength(v) + 1, 0) <= 16_384;
+  const send = remoteValues.length ? [`printf '%s\\0' ${forward} >&4`] : [];
   const script = [
-    // The client's stdin: a pipe this shell holds open (fd 4). The values go in, then silence until the client
-    // exits; if this shell dies first (killed, or an error), the pipe closes and the watcher there ends the remote
-    // tree. Not the step's stdin: the prelude already swapped that for /dev/null. No helper process stays
-    // behind, whatever way the client ends (a `sleep` that fed the pipe used to outlive a failed client).
+    // The client's stdin, without a process of its own: bash (5.1 and later) makes a small here-string a pipe;
+    // reopened read-write (fd 4) it takes the values, and the client, exec'd in this shell's place, holds its
+    // write side through its own stdin, so that stdin never ends while the client lives. When the client dies
+    // (killed, timeout, the engine's death) the channel closes and the watcher there ends the remote tree.
+    ...(fits ? [
+      "exec 5<<<''",
+      'if [ -p /dev/fd/5 ] && { exec 4<>/dev/fd/5; } 2>/dev/null && IFS= read -r -u 4 _; then', // the here-string's newline
+      '  exec 5<&-',
+      ...send.map((l) => `  ${l}`),
+      `  exec ${client} <&4 4<&-`,
+      'fi',
+      'exec 5<&- 4<&-',
+    ] : []),
+    // Otherwise (an older bash: a temporary file; or large values): a pipe this shell holds open (fd 4). The
+    // values go in, then silence until the client exits; if this shell dies first (killed, or an error), the pipe
+    // closes and the watcher there ends the remote tree. Not the step's stdin: the prelude already swapped that
+    // for /dev/null. No helper process stays behind, whatever way the client ends.
     `exec 4> >(exec ${client})`,
     'client=$!',
     // A client that exited before reading them (unreachable, say) must not kill this shell with SIGPIPE: its

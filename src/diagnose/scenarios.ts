@@ -24,7 +24,9 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   // Where a shell step runs, never a database connection: diagnose does not produce these.
   'target-unreachable': { scenario: 'unknown', runbook: null },
   'target-auth': { scenario: 'unknown', runbook: null },
-  'target-hostkey': { scenario: 'unknown', runbook: null },
+  'target-hostkey-changed': { scenario: 'unknown', runbook: null },
+  'target-hostkey-unknown': { scenario: 'unknown', runbook: null },
+  'target-hostkey-pinned': { scenario: 'unknown', runbook: null },
   'target-denied': { scenario: 'unknown', runbook: null },
   'target-client-missing': { scenario: 'unknown', runbook: null },
   // Up but not taking logins: the refused runbook waits for the server and checks it is the right one.

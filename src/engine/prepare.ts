@@ -1,7 +1,8 @@
 // A step's action with everything filled in: what the executor receives and what the operator is shown.
 import { own } from '../common/own.js';
 import type { Action, RemoteTarget } from '../executors/types.js';
-import { describeRemote } from '../executors/remote.js';
+import { describeRemote } from '../executors/remote-describe.js';
+import { sshDestination } from '../executors/ssh-destination.js';
 import { assertEnvNames } from '../language/env-names.js';
 import { targetNameProblem } from '../language/target-names.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
@@ -85,8 +86,10 @@ function remoteTarget(doc: RunbookDoc, name: string, scope: Scope): RemoteTarget
     const s = typeof t.ssh === 'string' ? { destination: t.ssh } : t.ssh;
     const port = s.port === undefined ? undefined : Number(typeof s.port === 'string' ? fill(s.port) : s.port);
     if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error(`target '${name}': '${String(s.port)}' is not a port`);
-    const destination = fill(s.destination)!;
-    if (destination === '') throw new Error(`target '${name}': the ssh destination is empty`);
+    const given = fill(s.destination)!;
+    if (given === '') throw new Error(`target '${name}': the ssh destination is empty`);
+    let destination: string;
+    try { destination = sshDestination(given, port); } catch (e) { throw new Error(`target '${name}': ${(e as Error).message}`); }
     return {
       kind: 'ssh', name, destination, ...(port !== undefined ? { port } : {}), ...opt('config', fill(s.config)),
       ...(typeof t.ssh === 'object' && t.ssh.allow_unchecked_host_key ? { allowUncheckedHostKey: true } : {}),

@@ -5,19 +5,18 @@
 // --retarget.
 //
 // The run then stays where it was identified: every exec names the context (and the pod's namespace) read here,
-// so a context switched in another terminal mid-run does not move the steps.
+// so a context switched in another terminal mid-run does not move the steps. Nor does a container or pod
+// recreated under the same name: docker steps exec by the container ID read here, and a pod's UID is read
+// again before every step (samePod), which fails when it changed.
 import { spawn } from 'node:child_process';
 import type { TargetFingerprint } from './fingerprint.js';
-import { classifyRemote, describeRemote } from './remote.js';
+import { classifyRemote } from './remote-classify.js';
+import { describeRemote } from './remote-describe.js';
+import type { ContainerPlace } from './remote-place.js';
 import type { Classification, RemoteTarget } from './types.js';
 
 type Kube = Extract<RemoteTarget, { kind: 'kubectl' }>;
 type Docker = Extract<RemoteTarget, { kind: 'docker' }>;
-
-/** What every step's exec of this run uses. */
-export type ContainerPlace =
-  | { kind: 'kubectl'; context: string; namespace: string; pod: string }
-  | { kind: 'docker'; context: string; container: string };
 
 export type ContainerIdentity =
   | { ok: true; fingerprint: TargetFingerprint; place: ContainerPlace }
@@ -56,7 +55,7 @@ async function identifyKube(t: Kube, env: NodeJS.ProcessEnv, signal: AbortSignal
     if (!got.ok) return got;
     uid = got.stdout.trim();
   }
-  const place: ContainerPlace = { kind: 'kubectl', context, namespace, pod };
+  const place: ContainerPlace = { kind: 'kubectl', context, namespace, pod, uid };
   return { ok: true, place, fingerprint: { engine: 'host', host: describeRemote(t, { place }), server: `kubectl context ${context} (cluster ${server}), pod ${namespace}/${pod} uid ${uid}` } };
 }
 
@@ -67,8 +66,21 @@ async function identifyDocker(t: Docker, env: NodeJS.ProcessEnv, signal: AbortSi
   if (!context) return { ok: false, classification: 'target-unreachable', error: 'docker names no current context' };
   const got = await run(t, [`--context=${context}`, 'inspect', '--type=container', '--format={{.Id}}', '--', t.container], env, signal);
   if (!got.ok) return got;
-  const place: ContainerPlace = { kind: 'docker', context, container: t.container };
-  return { ok: true, place, fingerprint: { engine: 'host', host: describeRemote(t, { place }), server: `docker context ${context} (${endpoint}), container ${got.stdout.trim()}` } };
+  const id = got.stdout.trim();
+  if (!/^[0-9a-f]+$/.test(id)) return { ok: false, classification: 'target-unreachable', error: `docker inspect named no container ID for ${t.container} (it said '${id.slice(0, 80)}')` };
+  const place: ContainerPlace = { kind: 'docker', context, container: t.container, id };
+  return { ok: true, place, fingerprint: { engine: 'host', host: describeRemote(t, { place }), server: `docker context ${context} (${endpoint}), container ${id}` } };
+}
+
+/** Before a later step: the pod of that name is still the one identified (its UID), or why not. kubectl exec
+ *  takes a name only: a pod recreated between this check and the exec (a second or so) is not caught. */
+export async function samePod(t: Kube, place: Extract<ContainerPlace, { kind: 'kubectl' }>, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<ContainerIdentity | undefined> {
+  const got = await run(t, [`--context=${place.context}`, `--namespace=${place.namespace}`, 'get', 'pod', '-o', 'jsonpath={.metadata.uid}', '--', place.pod], env, signal);
+  if (!got.ok) return got;
+  const uid = got.stdout.trim();
+  if (uid === place.uid) return undefined;
+  return { ok: false, classification: 'target-unreachable', error: `pod ${place.namespace}/${place.pod} is no longer the one this run identified `
+    + `(uid ${place.uid}; now ${uid || 'none'}): it was recreated. Nothing was sent to it` };
 }
 
 type Ran = { ok: true; stdout: string } | { ok: false; classification: Classification; error: string };

@@ -9,12 +9,15 @@
 import { connect } from 'node:net';
 import { which } from 'zx/core';
 import { inheritedEnv } from '../secrets/credential-env.js';
-import { identifyContainer } from './container-identity.js';
+import { identifyContainer, samePod } from './container-identity.js';
 import type { TargetFingerprint } from './fingerprint.js';
+import { classifyRemote } from './remote-classify.js';
+import { describeRemote } from './remote-describe.js';
 import { Handshake } from './remote-handshake.js';
-import { classifyRemote, CLIENT, describeRemote, remoteInvocation, type Place } from './remote.js';
+import type { Place } from './remote-place.js';
+import { CLIENT, remoteInvocation } from './remote.js';
 import { SshControl } from './ssh-control.js';
-import { identifySsh } from './ssh-identity.js';
+import { identifySsh, lostReason } from './ssh-identity.js';
 import { abortedResult } from './outcome.js';
 import type { Classification, ExecContext, RemoteTarget, ShellAction, StepResult } from './types.js';
 
@@ -24,7 +27,6 @@ interface SshEntry {
   n: number;
   fingerprint?: TargetFingerprint;
   pin?: string;
-  login?: Parameters<typeof describeRemote>[1];
   busy?: Promise<Identity>;
 }
 
@@ -46,20 +48,29 @@ export class RemoteSessions {
   }
 
   /** The target's identity and where its steps go. SSH: checked per step (is the master still there?), and
-   *  reopened, pinned to the key first seen, when it is not. kubectl, docker: once per run. */
+   *  reopened, pinned to the key first seen, when it is not. kubectl, docker: once per run; a pod's UID is
+   *  read again before every later step. */
   identify(t: RemoteTarget, withheld: readonly string[], signal: AbortSignal): Promise<Identity> {
     const env = inheritedEnv(this.baseEnv, withheld);
     if (t.kind !== 'ssh') {
       const { name: _n, standsFor: _s, ...where } = t;
       const key = JSON.stringify(where);
       let known = this.containers.get(key);
+      const fresh = !known;
       if (!known) {
         known = identifyContainer(t, env, signal);
         this.containers.set(key, known);
         void known.then((r) => { if (!r.ok) this.containers.delete(key); }); // a failure is asked again next time
       }
-      // Two targets may name one pod or container: each is described by its own name.
-      return known.then((r) => (r.ok ? { ...r, fingerprint: { ...r.fingerprint, host: describeRemote(t, { place: r.place }) } } : r));
+      return known.then(async (r): Promise<Identity> => {
+        if (!r.ok) return r;
+        if (!fresh && t.kind === 'kubectl' && r.place.kind === 'kubectl') {
+          const gone = await samePod(t, r.place, env, signal);
+          if (gone) return gone;
+        }
+        // Two targets may name one pod or container: each is described by its own name.
+        return { ...r, fingerprint: { ...r.fingerprint, host: describeRemote(t, { place: r.place }) } };
+      });
     }
     const key = JSON.stringify([t.destination, t.port, t.config, t.allowUncheckedHostKey]);
     let entry = this.ssh.get(key);
@@ -74,21 +85,29 @@ export class RemoteSessions {
 
   private async sshIdentity(t: Extract<RemoteTarget, { kind: 'ssh' }>, e: SshEntry, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<Identity> {
     const socket = this.control.socket(e.n);
-    // Two targets may share an address (and so a master): each is described by its own name.
-    const ours = (f: TargetFingerprint): Identity => ({
-      ok: true, fingerprint: f.weak ? f : { ...f, host: describeRemote(t, e.login) }, place: { kind: 'ssh', socket, ...(e.pin ? { pin: e.pin } : {}) },
-    });
+    const ours = (f: TargetFingerprint): Identity => ({ ok: true, fingerprint: f, place: { kind: 'ssh', socket, ...(e.pin ? { pin: e.pin } : {}) } });
     if (e.fingerprint && await alive(socket)) return ours(e.fingerprint);
     const found = await identifySsh(t, { socket, pinFile: this.control.pinFile(e.n), env, ...(e.fingerprint ? { pinned: { ...(e.pin ? { pin: e.pin } : {}) } } : {}) }, signal);
     if (!found.ok) return found;
     if (found.pid) this.control.adopt(found.pid);
-    e.login = found.login; // where it logged in this time
     e.fingerprint = found.fingerprint;
     e.pin ??= found.pin;
     return ours(found.fingerprint);
   }
 
   close(): void { this.control.close(); }
+}
+
+/** The master's reason when it has lost its connection; it may take a moment to notice after its clients (up to
+ *  5 s under load: only an exit 255 that said nothing waits that long, a script's own `exit 255` included). */
+async function connectionLost(socket: string): Promise<string | undefined> {
+  for (let i = 0; i < 50; i++) {
+    if (!await alive(socket)) {
+      return lostReason(socket) ?? 'the server closed the connection (sshd stopped or killed, the host rebooting) or the link dropped; the master connection said no more';
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
 }
 
 /** A master answers on its control socket (one that was killed leaves the file behind, refusing). */
@@ -120,10 +139,10 @@ export async function runRemote(
     // Another machine than the one this run (or the run it resumes) identified: nothing was sent to it.
     // For a master reopened mid-run that is what a host key mismatch means.
     const changed = (e as Error).name === 'TargetChanged';
-    return { status: 'failed', durationMs: Date.now() - started, classification: changed && t.kind === 'ssh' ? 'target-hostkey' : 'other', error: ctx.mask((e as Error).message) };
+    return { status: 'failed', durationMs: Date.now() - started, classification: changed && t.kind === 'ssh' ? 'target-hostkey-pinned' : 'other', error: ctx.mask((e as Error).message) };
   }
   const handshake = new Handshake();
-  const inv = remoteInvocation(action, identity.place, handshake.line);
+  const inv = remoteInvocation(action, identity.place, handshake.line, { id: ctx.stepId, ...(ctx.item !== undefined ? { item: ctx.item } : {}) });
   const watched: ExecContext = {
     ...ctx,
     onOutput: (stream, text) => {
@@ -143,7 +162,17 @@ export async function runRemote(
     ...(ran.outputBytes !== undefined && handshake.seen ? { outputBytes: ran.outputBytes - handshake.line.length - 1 } : {}),
   };
   if (result.status !== 'failed' && result.status !== 'ok') return result;
-  const transport = classifyRemote(t, result.exitCode ?? null, result.stderr ?? '', handshake.seen);
+  // A step's own connection trusts only the pinned key: any host key refusal there means another key.
+  const transport = classifyRemote(t, result.exitCode ?? null, result.stderr ?? '', handshake.seen, true);
+  const silent = !(result.stderr ?? '').trim();
+  if (transport && !(transport === 'target-unreachable' && silent && identity.place.kind === 'ssh')) return { ...result, status: 'failed', classification: transport };
+  if (identity.place.kind === 'ssh' && result.exitCode === 255) {
+    // ssh's 255 with nothing said: a master that lost its connection (sshd killed, the link cut) ends its
+    // clients that way; only the master's log says why. A live master with nothing to say: the script's own 255.
+    const lost = await connectionLost(identity.place.socket);
+    const when = handshake.seen ? 'while the step ran' : 'before the step started there';
+    if (lost) return { ...result, status: 'failed', classification: 'target-unreachable', error: ctx.mask(`the connection to ${identity.fingerprint.host} was lost ${when}: ${lost}`) };
+  }
   if (transport) return { ...result, status: 'failed', classification: transport };
   if (handshake.seen) return result;
   const said = (result.stderr ?? '').trim().split('\n').pop() || (result.stdout ?? '').trim().split('\n').pop();

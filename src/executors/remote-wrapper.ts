@@ -6,10 +6,21 @@
 //   script's own result (remote-handshake.ts).
 // - It reads the values, NUL-terminated, from stdin into read-only variables (the step's ${RUNBOOK_V<n>}, its
 //   env values, its directory): none is ever in the script text or on a command line.
-// - The step runs in a subshell that leads a process group of its own (job control on for that one `&`): a
+// - One copy of a step at a time there: the wrapper writes the step's process group to a file named by the step
+//   (its id, item and script: `lock`) and empties it when the step ends (the killer: once the group is gone). A
+//   copy that finds a group there still alive waits for it (up to LOCK_WAIT_S): a resume after the engine was
+//   killed does not run beside the interrupted copy. Builtins only (a flock process cost ~4 ms a step under load).
+//   Best effort against two copies started in the same instant (each may find the file empty).
+// - The step runs in a process group of its own. Over SSH the wrapper already leads one (sshd starts every
+//   session in a new session: /proc says so) and runs the script itself, one process fewer per step. A
 //   `docker exec` or `kubectl exec` process need not lead its group, which it may share with the container's
-//   main process, so the group to kill is the step's, never `kill 0`. Beside it a watcher reads what is left
-//   of stdin (nothing, until the client here goes away) and then ends that group: TERM, then KILL.
+//   main process: there the script runs in a subshell that leads a group of its own (job control on for that one
+//   `&`), so the group to kill is the step's, never `kill 0`. Beside it a watcher reads what is left
+//   of stdin (nothing, until the client here goes away). Then a killer it starts ends that group: TERM, then
+//   KILL after the grace period, whatever the group's leader does: a leader that dies of the TERM while a child
+//   traps it no longer ends the clean-up (the wrapper used to kill its watcher as soon as the leader was gone).
+//   The killer is a process of its own, so the wrapper's end does not stop it; it holds the lock until the
+//   group is gone.
 // - Like a local step, the script runs under errexit and pipefail.
 import { assertEnvNames } from '../language/env-names.js';
 import { valueVar } from './shell-values.js';
@@ -20,12 +31,19 @@ export interface WrapperSpec {
   envNames: string[];      // then one value per env variable, in this order
   cwd: boolean;            // then the directory, when the step has one
   handshake: string;       // the line printed first
+  lock?: string;           // names the step's lock file there (hex): one copy of the step at a time
 }
+
+/** TERM, then KILL this long after (tenths of a second: bash has no fractions). */
+export const REMOTE_GRACE_TENTHS = 20;
+/** How long a step waits there for an earlier copy of itself to be gone. */
+export const LOCK_WAIT_S = 60;
 
 export function remoteWrapper(w: WrapperSpec): string {
   // Defence in depth: the names are script text here (validate and prepare refuse them first).
   assertEnvNames(w.envNames);
   if (!/^[\w .:-]+$/.test(w.handshake)) throw new Error('the handshake line must be plain text');
+  if (w.lock !== undefined && !/^[0-9a-f]+$/.test(w.lock)) throw new Error('the lock name must be hex');
   const names = [
     ...Array.from({ length: w.values }, (_, i) => valueVar(i + 1)),
     ...w.envNames.map((_, i) => `__runbook_e${i + 1}`),
@@ -34,18 +52,70 @@ export function remoteWrapper(w: WrapperSpec): string {
   const read = names.length
     ? `{ ${names.map((n) => `IFS= read -r -d '' ${n}`).join(' && ')}; } || { echo "runbook: the step's values did not arrive" >&2; exit 125; }\nreadonly ${names.join(' ')}`
     : '';
+  const lock = w.lock !== undefined;
   return [
     `printf '%s\\n' '${w.handshake}'`,
     read,
     ...w.envNames.map((k, i) => `export ${k}="\${__runbook_e${i + 1}}"`),
     ...(w.cwd ? ['cd -- "${__runbook_cwd}" || { echo "runbook: cannot enter the step\'s directory" >&2; exit 125; }'] : []),
-    // set -m for this one job: it gets a process group of its own, which it leads; +m at once, so bash
-    // prints no job notices. Inside the subshell job control is off: the script's own jobs stay in its group.
-    `set -m; (set -e -o pipefail\n${w.script}\n) </dev/null & __runbook_step=$!; set +m`,
-    "{ trap '' TERM; while IFS= read -r -n 1 _; do :; done; kill -TERM -- \"-$__runbook_step\"; sleep 2; kill -KILL -- \"-$__runbook_step\"; } <&0 >/dev/null 2>&1 &",
-    '__runbook_watch=$!; disown "$__runbook_watch"', // disowned: its kill prints no "Killed" notice
+    ...(lock ? lockLines(w.lock!) : []),
+    // The script, as a function (`:` first: a script of comments only is still a body): run here or in a subshell.
+    `__runbook_script() { :\n${w.script}\n}`,
+    // Leading a process group of its own (sshd starts every session in a new session), this shell runs the step
+    // itself: its group holds the step's processes only. One process fewer per step than a subshell.
+    '__runbook_pg=; { read -r _ _ _ _ __runbook_pg _ < "/proc/$$/stat"; } 2>/dev/null',
+    'if [ "$__runbook_pg" = "$$" ]; then',
+    '  __runbook_step=$$',
+    ...(lock ? [RECORD] : []),
+    `  { trap '' TERM; while IFS= read -r -n 1 _; do :; done; ${lock ? `${MARK}; ` : ''}${KILLER} & } <&0 >/dev/null 2>&1 &`,
+    '  __runbook_watch=$!; disown "$__runbook_watch"', // disowned: no notice, and the script's `wait` skips it
+    // A normal end: the watcher goes, and the record with it (unless a killer marked it: it ends the group).
+    `  trap 'kill -KILL "$__runbook_watch" 2>/dev/null${lock ? `; ${CLEAR}` : ''}' EXIT`,
+    '  exec </dev/null; set -e -o pipefail',
+    '  __runbook_script',
+    '  exit "$?"',
+    'fi',
+    // Otherwise (a `docker exec` or `kubectl exec` process may share the container's main process's group): set
+    // -m for this one job: it gets a process group of its own, which it leads; +m at once, so bash prints no job
+    // notices. Inside the subshell job control is off: the script's own jobs stay in its group.
+    'set -m; (set -e -o pipefail; __runbook_script) </dev/null & __runbook_step=$!; set +m',
+    ...(lock ? [RECORD] : []),
+    `{ trap '' TERM; while IFS= read -r -n 1 _; do :; done; ${lock ? `${MARK}; ` : ''}${KILLER} & } <&0 >/dev/null 2>&1 &`,
+    '__runbook_watch=$!; disown "$__runbook_watch"',
     'wait "$__runbook_step"; __runbook_rc=$?',
+    // Emptied only once nothing of the group is left: a killer may still be ending a child that outlived its
+    // leader (it empties the file itself). A step that leaves processes in its group makes the next copy wait.
+    ...(lock ? ['kill -0 -- "-$__runbook_step" 2>/dev/null || { : > "$__runbook_lock"; } 2>/dev/null'] : []),
+    // Only the watcher: a killer it already started goes on until the group is gone.
     'kill -KILL "$__runbook_watch" 2>/dev/null',
     'exit "$__runbook_rc"',
   ].filter(Boolean).join('\n');
+}
+
+/** The step's group, recorded for the next copy; marked when a killer starts ending it; cleared if still ours. */
+const RECORD = '{ printf \'%s\\n\' "$__runbook_step" > "$__runbook_lock"; } 2>/dev/null';
+const MARK = '{ printf \'%s ending\\n\' "$__runbook_step" > "$__runbook_lock"; } 2>/dev/null';
+const CLEAR = '{ IFS= read -r __runbook_l < "$__runbook_lock" && [ "$__runbook_l" = "$__runbook_step" ] && : > "$__runbook_lock"; } 2>/dev/null';
+
+/** Ends the step's group: TERM, up to the grace period for it to go, KILL, then waits (bounded) until it is gone. */
+const KILLER = [
+  '( trap \'\' TERM; g="-$__runbook_step"; kill -TERM -- "$g"; i=0',
+  `while kill -0 -- "$g" && [ "$i" -lt ${REMOTE_GRACE_TENTHS} ]; do sleep 0.1; i=$((i+1)); done`,
+  'kill -KILL -- "$g"; i=0',
+  'while kill -0 -- "$g" && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i+1)); done',
+  'kill -0 -- "$g" || { [ -z "${__runbook_lock:-}" ] || : > "$__runbook_lock"; } ) </dev/null',
+].join('; ');
+
+function lockLines(lock: string): string[] {
+  return [
+    `__runbook_lock="\${TMPDIR:-/tmp}/runbook-step-${lock}.pgid"; __runbook_old=`,
+    '{ IFS=" " read -r __runbook_old _ < "$__runbook_lock"; } 2>/dev/null',
+    'if [ -n "$__runbook_old" ] && kill -0 -- "-$__runbook_old" 2>/dev/null; then',
+    '  echo "runbook: an earlier copy of this step still runs here; waiting for it to end" >&2; __runbook_i=0',
+    '  while kill -0 -- "-$__runbook_old" 2>/dev/null; do',
+    `    [ "$__runbook_i" -lt ${LOCK_WAIT_S * 10} ] || { echo "runbook: an earlier copy of this step still runs here after ${LOCK_WAIT_S} s; nothing was started" >&2; exit 125; }`,
+    '    sleep 0.1; __runbook_i=$((__runbook_i+1))',
+    '  done',
+    'fi',
+  ];
 }

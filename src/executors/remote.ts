@@ -12,38 +12,57 @@
 //   watcher in the remote wrapper waits for its end. Killing the local client (timeout, Ctrl-C, the engine's
 //   death through the supervisor) closes the channel, the watcher reads EOF and kills the step's process
 //   group there (TERM, then KILL). No pty: it would echo the values.
-// - Failures of the transport are classified (target-unreachable, target-auth, target-hostkey, target-denied)
-//   so runbooks can branch on them; a host key that is unknown or changed fails, it is never accepted silently
-//   (BatchMode: nothing ever asks).
+// - A docker step execs by the container ID identification recorded, never by its name: a container recreated
+//   under that name mid-run is another ID, and the step fails instead of running in it (a pod's UID is checked
+//   before every step instead: remote-run.ts).
+// - Failures of the transport are classified (remote-classify.ts) so runbooks can branch on them; a host key
+//   that is unknown or changed fails, it is never accepted silently (BatchMode: nothing ever asks).
+import { createHash } from 'node:crypto';
+import type { Place } from './remote-place.js';
 import { remoteWrapper } from './remote-wrapper.js';
 import { valueVar } from './shell-values.js';
-import { loginOf, type SshSettings } from './ssh-config.js';
 import { stepOptions } from './ssh-options.js';
-import type { ContainerPlace } from './container-identity.js';
-import type { Classification, RemoteTarget, ShellAction } from './types.js';
+import type { RemoteTarget, ShellAction } from './types.js';
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Where identification put the run: the master's socket and pin for SSH; the context, namespace and pod for
- *  kubectl; the context for docker. */
-export type Place = { kind: 'ssh'; socket: string; pin?: string } | ContainerPlace;
-
 /** The local script and values that run `action` (which has a remote target) through its client. */
-export function remoteInvocation(action: ShellAction & { remote: RemoteTarget }, place: Place, handshake: string): { script: string; values: string[] } {
+/** `step`: the step's id and item, which with its script name the lock that keeps one copy of it running there. */
+export function remoteInvocation(action: ShellAction & { remote: RemoteTarget }, place: Place, handshake: string, step: { id: string; item?: number }): { script: string; values: string[] } {
   const envNames = Object.keys(action.env);
   // Remote-side values, in this order: the script's own, then env values, then the working directory.
   const remoteValues = [...action.values, ...envNames.map((k) => action.env[k]!), ...(action.cwd !== undefined ? [action.cwd] : [])];
-  const wrapper = remoteWrapper({ script: action.script, values: action.values.length, envNames, cwd: action.cwd !== undefined, handshake });
+  const lock = createHash('sha256').update(JSON.stringify([step.id, step.item ?? null, action.script])).digest('hex').slice(0, 24);
+  const wrapper = remoteWrapper({ script: action.script, values: action.values.length, envNames, cwd: action.cwd !== undefined, handshake, lock });
   // Local values: the remote ones first (forwarded by reference), then the client's own arguments.
   const local = [...remoteValues];
   const ref = (v: string): string => { local.push(v); return `"\${${valueVar(local.length)}}"`; };
   const client = clientCommand(action.remote, place, ref, wrapper);
   const forward = remoteValues.map((_, i) => `"\${${valueVar(i + 1)}}"`).join(' ');
+  // Values written before the client reads them must fit in the pipe (64 KiB on Linux); larger ones take the
+  // process substitution below, which writes while the client reads. SSH only: ssh hands the channel's end to
+  // sshd, which closes it when the client goes; a client that handed this very pipe on to the step (the
+  // stand-in `docker exec` of the tests does) would leave the step a stdin that never ends.
+  const fits = place.kind === 'ssh' && remoteValues.reduce((n, v) => n + Buffer.byteLength(v) + 1, 0) <= 16_384;
+  const send = remoteValues.length ? [`printf '%s\\0' ${forward} >&4`] : [];
   const script = [
-    // The client's stdin: a pipe this shell holds open (fd 4). The values go in, then silence until the client
-    // exits; if this shell dies first (killed, or an error), the pipe closes and the watcher there ends the remote
-    // tree. Not the step's stdin: the prelude already swapped that for /dev/null. No helper process stays
-    // behind, whatever way the client ends (a `sleep` that fed the pipe used to outlive a failed client).
+    // The client's stdin, without a process of its own: bash (5.1 and later) makes a small here-string a pipe;
+    // reopened read-write (fd 4) it takes the values, and the client, exec'd in this shell's place, holds its
+    // write side through its own stdin, so that stdin never ends while the client lives. When the client dies
+    // (killed, timeout, the engine's death) the channel closes and the watcher there ends the remote tree.
+    ...(fits ? [
+      "exec 5<<<''",
+      'if [ -p /dev/fd/5 ] && { exec 4<>/dev/fd/5; } 2>/dev/null && IFS= read -r -u 4 _; then', // the here-string's newline
+      '  exec 5<&-',
+      ...send.map((l) => `  ${l}`),
+      `  exec ${client} <&4 4<&-`,
+      'fi',
+      'exec 5<&- 4<&-',
+    ] : []),
+    // Otherwise (an older bash: a temporary file; or large values): a pipe this shell holds open (fd 4). The
+    // values go in, then silence until the client exits; if this shell dies first (killed, or an error), the pipe
+    // closes and the watcher there ends the remote tree. Not the step's stdin: the prelude already swapped that
+    // for /dev/null. No helper process stays behind, whatever way the client ends.
     `exec 4> >(exec ${client})`,
     'client=$!',
     // A client that exited before reading them (unreachable, say) must not kill this shell with SIGPIPE: its
@@ -72,47 +91,9 @@ function clientCommand(t: RemoteTarget, place: Place, ref: (v: string) => string
     return `kubectl ${ref(`--context=${place.context}`)} exec -i ${ref(`--namespace=${place.namespace}`)} ${ref(place.pod)}`
       + `${t.kind === 'kubectl' && t.container !== undefined ? ` ${ref(`--container=${t.container}`)}` : ''} -- ${words}`;
   }
-  if (place.kind === 'docker') return `docker ${ref(`--context=${place.context}`)} exec -i -- ${ref(place.container)} ${words}`;
+  if (place.kind === 'docker') return `docker ${ref(`--context=${place.context}`)} exec -i -- ${ref(place.id)} ${words}`;
   throw new Error(`target '${t.name}': no place for a ${t.kind} target`);
 }
 
 /** The client each kind needs on this machine. */
 export const CLIENT: Record<RemoteTarget['kind'], string> = { ssh: 'ssh', kubectl: 'kubectl', docker: 'docker' };
-
-/** Transport failures by what the client said; undefined when the failure was the script's own. `started`:
- *  the wrapper's handshake came back, so the transport worked; only a link lost since counts then. */
-export function classifyRemote(t: RemoteTarget, exitCode: number | null, stderr: string, started: boolean): Classification | undefined {
-  if (started) {
-    const lost = t.kind === 'ssh'
-      ? exitCode === 255 && /closed by remote host|Connection to \S+ closed|client_loop:|Timeout, server \S+ not responding|Broken pipe/i.test(stderr)
-      : /lost connection|connection reset by peer|error dialing backend|Cannot connect to the Docker daemon|Unable to connect to the server/i.test(stderr);
-    return lost ? 'target-unreachable' : undefined;
-  }
-  if (t.kind === 'ssh' && exitCode !== 255) return undefined;
-  if (t.kind === 'ssh') {
-    if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \S+ host key is known|host key for .* has changed/i.test(stderr)) return 'target-hostkey';
-    if (/Permission denied \(|Too many authentication failures|no matching host key type/i.test(stderr)) return 'target-auth';
-    return 'target-unreachable';
-  }
-  if (/Unauthorized|You must be logged in|permission denied while trying to connect/i.test(stderr)) return 'target-auth';
-  if (/Forbidden|cannot exec|executable file not found|OCI runtime exec failed/i.test(stderr)) return 'target-denied';
-  if (/NotFound|not found|No such container|No such object|is not running|Unable to connect|connection refused|was refused|dial tcp|Cannot connect to the Docker daemon|no such host|i\/o timeout/i.test(stderr)) return 'target-unreachable';
-  return undefined;
-}
-
-/** How the gate and the transcript name where the step runs; `settings` (ssh -G) adds where ssh logs in,
- *  `place` the pod a selector chose, `unchecked` that the config checks no host key. */
-export function describeRemote(t: RemoteTarget, more: { settings?: SshSettings; place?: Place; unchecked?: string } = {}): string {
-  const name = `[target ${t.name}${t.standsFor ? `, for ${t.standsFor}` : ''}]`;
-  if (t.kind === 'ssh') {
-    const login = more.settings ? ` (${loginOf(more.settings)})` : t.port !== undefined ? ` (port ${t.port})` : '';
-    const unchecked = !more.unchecked ? '' : ` — host key NOT checked (${more.unchecked} in the ssh config; `
-      + `${t.allowUncheckedHostKey ? 'allowed by the runbook)' : 'refused: the target does not allow it)'}`;
-    return `ssh ${t.destination}${login}${unchecked} ${name}`;
-  }
-  if (t.kind === 'kubectl') {
-    const pod = more.place?.kind === 'kubectl' ? more.place.pod : t.pod ?? `<the pod matching ${t.selector ?? '?'}>`;
-    return `kubectl ${[t.context, t.namespace, pod].filter(Boolean).join('/')}${t.container ? ` (container ${t.container})` : ''} ${name}`;
-  }
-  return `docker ${t.container} ${name}`;
-}

@@ -11,13 +11,14 @@
 // fingerprint before any step uses it (the engine's target guard).
 //
 // The log goes to a file (-E), never to a pipe: the master stays in the background and would hold a pipe open.
-// Transport failures are read from it and classified like a step's own.
+// Transport failures are read from it and classified like a step's own; it is kept for the master's life, so
+// that a connection lost mid-step is reported with the master's reason (masterLog, lostReason).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TargetFingerprint } from './fingerprint.js';
-import { classifyRemote, describeRemote } from './remote.js';
-import { readSshSettings, uncheckedHostKeys, type SshSettings } from './ssh-config.js';
+import { classifyRemote } from './remote-classify.js';
+import { loginOf, readSshSettings, uncheckedHostKeys, type SshSettings } from './ssh-config.js';
 import { masterOptions, queryOptions, type SshTarget } from './ssh-options.js';
 import type { Classification } from './types.js';
 import { sleep } from '../common/sleep.js';
@@ -43,7 +44,7 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
   const settings = await readSshSettings(t, spec.env, signal);
   if ('error' in settings) return { ok: false, classification: 'target-unreachable', error: `ssh cannot read its config for ${t.destination}: ${settings.error}` };
   const unchecked = uncheckedHostKeys(settings);
-  if (first && unchecked && !t.allowUncheckedHostKey) return { ok: false, classification: 'target-hostkey', error: refusal(t, unchecked) };
+  if (first && unchecked && !t.allowUncheckedHostKey) return { ok: false, classification: 'target-hostkey-unknown', error: refusal(t, unchecked) };
   let { code, text } = await openMaster(t, spec, signal);
   let tries = 1;
   for (const pause of TURNED_AWAY_PAUSES_MS) {
@@ -54,7 +55,7 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
   }
   if (code !== 0) {
     closeStray(t, spec); // stopped (aborted, timed out) just after the master went to the background
-    const classification = classifyRemote(t, code === null ? 255 : code, text, false) ?? 'target-unreachable';
+    const classification = classifyRemote(t, code === null ? 255 : code, text, false, !first) ?? 'target-unreachable';
     const problem = lastProblem(text) ?? `ssh to ${t.destination} failed (exit ${code ?? 'signal'})`;
     return { ok: false, classification, error: turnedAway(text) ? `${problem}: ${turnedAwayWhy(tries)}` : problem };
   }
@@ -62,8 +63,11 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
   const key = /Server host (?:key|certificate): (\S+) (SHA256:[^\s,]+)/.exec(text);
   // Where the config checks no host key the run's trust rests on its first connection: said however often reopened.
   const login = { settings, ...(unchecked ? { unchecked } : {}) };
-  const where = describeRemote(t, login);
-  if (!key) return { ok: true, login, fingerprint: { engine: 'host', host: where, server: where, weak: true }, ...(pid ? { pid } : {}) };
+  // Recorded as where ssh logged in (user@host:port, as ssh -G resolved it), not the alias or the target's name:
+  // a resume that reaches the same host with the same key under another alias goes on (a different login or key
+  // is another target). Without a key (none in the log) the login alone stands in, weakly.
+  const where = `ssh ${loginOf(settings)}${unchecked ? ` — host key NOT checked (${unchecked} in the ssh config; allowed by the runbook)` : ''}`;
+  if (!key) return { ok: true, login, fingerprint: { engine: 'host', host: where, server: `${where} (no host key read)`, weak: true }, ...(pid ? { pid } : {}) };
   const fingerprint: TargetFingerprint = { engine: 'host', host: where, server: `ssh host key ${key[1]!.replace(/-cert-v01@openssh\.com$/, '')} ${key[2]}` };
   const pin = first ? writePin(text, key[2]!, spec.pinFile) : spec.pinned?.pin;
   return { ok: true, login, fingerprint, ...(pid ? { pid } : {}), ...(pin ? { pin } : {}) };
@@ -79,7 +83,8 @@ const turnedAway = (log: string): boolean => /kex_exchange_identification: (?:Co
 
 async function openMaster(t: SshTarget, spec: MasterSpec, signal: AbortSignal): Promise<{ code: number | null; text: string }> {
   rmSync(spec.socket, { force: true }); // a master killed outright leaves its socket behind
-  const log = `${spec.socket}.log`;
+  const log = masterLog(spec.socket);
+  rmSync(log, { force: true }); // an earlier master's
   const args = ['-v', '-E', log, ...masterOptions(t, spec.socket, spec.pinned?.pin), '--', t.destination];
   const code = await exitOf(spawn('ssh', args, { stdio: 'ignore', detached: true, env: spec.env, signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_LIMIT_MS)]) }));
   return { code, text: readLog(log) };
@@ -128,18 +133,24 @@ function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
   });
 }
 
+/** The master's log (it appends to it for as long as it lives; removed with the control directory). */
+export const masterLog = (socket: string): string => `${socket}.log`;
+
 function readLog(file: string): string {
-  try {
-    // Read now and remove: the background master appends to it for as long as it lives.
-    const text = readFileSync(file, 'utf8');
-    rmSync(file, { force: true });
-    return text;
-  } catch {
-    return '';
-  }
+  try { return readFileSync(file, 'utf8'); } catch { return ''; }
 }
+
+/** Why the master's connection ended, in its own words, when its log says so. Its log also holds every
+ *  command it sent (debug lines that go on over the script's own lines), so only its known words are read. */
+export function lostReason(socket: string): string | undefined {
+  const said = readLog(masterLog(socket)).split('\n').map((l) => l.replace(/^debug\d: /, '').trim())
+    .filter((l) => LOST.test(l));
+  return said.pop();
+}
+
+const LOST = /^(?:Connection to \S+ closed by remote host|Connection closed by \S+ port \d+|Connection reset by \S+ port \d+|client_loop: |Timeout, server \S+ not responding|Read from remote host |Write failed: |packet_write_wait: |ssh_dispatch_run_fatal: |Control master terminated)/;
 
 /** The client's last line that is not debug chatter: what an operator would have seen on the terminal. */
 function lastProblem(log: string): string | undefined {
-  return log.split('\n').map((l) => l.trim()).filter((l) => l && !/^debug\d:|^OpenSSH_|^Transferred:|^Authenticated to/.test(l)).pop();
+  return log.split('\n').map((l) => l.trim()).filter((l) => l && !/^debug\d:|^OpenSSH_|^Transferred:|^Bytes per second:|^Authenticated to/.test(l)).pop();
 }

@@ -15,7 +15,8 @@ export const PROBES = ['dns', 'tcp', 'tls', 'db-connect'] as const;
 export const CLASSIFICATIONS = [
   'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
   'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
-  'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey', 'target-denied', 'target-client-missing',
+  'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey-changed', 'target-hostkey-unknown', 'target-hostkey-pinned',
+  'target-denied', 'target-client-missing',
   'server-starting', 'standby', 'privilege', 'account-locked', 'password-expired',
   'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down',
   'session-timeout', 'read-only-server', 'database-closed', 'host-blocked', 'too-many-login-failures', 'auth-method',

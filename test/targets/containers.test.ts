@@ -1,4 +1,5 @@
-// kubectl and docker targets (issue #19). No cluster or daemon can run here: a stand-in client on PATH records
+// kubectl and docker targets (issue #19), through the stand-in client of standin.ts. No cluster or daemon can run
+// here: a stand-in client on PATH records
 // every argument vector it is given (one line per call) and answers as the real client would: the identity
 // queries (context, API server or endpoint, pod UID or container ID, the pods a selector matches) from
 // FAKE_* variables, and `exec` by running the command after its own arguments here, so the step completes as it
@@ -8,77 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
+import { branch, echo, identified, runbook, standIn } from './standin.js';
 import { eventually } from '../helpers/poll.js';
-
-type Kind = 'kubectl' | 'docker';
-
-const runbook = (target: string, steps: string, extra = '') => `name: remote
-title: A step in a pod or container
-inputs:
-  word: { default: "a b'c$(x)" }
-  pod: { default: postgres-0 }
-targets:
-  db_host: ${target}
-steps:
-${steps}
-${extra}`;
-
-const echo = (id: string, text = 'hello') => `  - id: ${id}\n    target: db_host\n    shell: "echo ${text}"\n`;
-const branch = '  - id: branch\n    end: escalate\n    message: "${{ steps.remote.classification }}: ${{ steps.remote.error }}"\n';
-
-/** The stand-in client. FAKE_CONTAINER (docker): run the command as a container would (see the kill test). */
-const STANDIN = (kind: Kind) => `#!/bin/bash
-{ for a in "$@"; do printf '%s' "$a" | tr '\\n' '\\036'; printf '\\037'; done; printf '\\n'; } >> "$FAKE_LOG"
-sub=; for a in "$@"; do case $a in --*=*) ;; *) sub=$a; break;; esac; done
-ctx=$FAKE_CONTEXT; for a in "$@"; do case $a in --context=*) ctx=\${a#--context=};; esac; done
-case $sub in
-${kind === 'kubectl' ? `  config) printf '%s\\t%s\\t%s' "$ctx" "$FAKE_SERVER" "$FAKE_NAMESPACE"; exit 0;;
-  get) case " $* " in *" --selector="*) printf "$FAKE_PODS";; *) printf '%s' "$FAKE_UID";; esac; exit 0;;
-  exec) while [ "$1" != -- ]; do shift; done; shift;;` : `  context) printf '%s\\t%s\\n' "$ctx" "\${DOCKER_HOST:-unix:///var/run/docker.sock}"; exit 0;;
-  inspect) printf '%s\\n' "$FAKE_ID"; exit 0;;
-  exec) while [ "$1" != -- ]; do shift; done; shift 2;;`}
-  *) echo "stand-in ${kind}: unexpected call: $*" >&2; exit 2;;
-esac
-[ -z "$FAKE_EXEC_FAIL" ] || { echo "$FAKE_EXEC_FAIL" >&2; exit 126; }
-if [ -n "$FAKE_CONTAINER" ]; then
-  # As in a container: the command is no descendant of this client (the local kill of the step cannot reach
-  # it), and it shares a process group with the container's main process, which must outlive every exec.
-  perl -e '
-    use POSIX qw(setsid);
-    my ($dir, @cmd) = @ARGV;
-    exit 0 if fork;
-    setsid();
-    my $main = fork;
-    if (!$main) { open STDIN, "<", "/dev/null"; open STDOUT, ">", "/dev/null"; open STDERR, ">", "/dev/null"; exec "sleep", $ENV{FAKE_MAIN}; }
-    my $cmd = fork;
-    if (!$cmd) { exec @cmd; }
-    open STDIN, "<", "/dev/null"; open STDOUT, ">", "/dev/null"; open STDERR, ">", "/dev/null";
-    open(my $f, ">", "$dir/main.pid"); print $f "$main $cmd\\n"; close $f;
-    waitpid($cmd, 0);
-    open($f, ">", "$dir/status.tmp"); print $f ($? >> 8); close $f; rename "$dir/status.tmp", "$dir/status";
-  ' "$FAKE_CONTAINER" "$@"
-  until [ -f "$FAKE_CONTAINER/status" ]; do sleep 0.05; done
-  exit "$(cat "$FAKE_CONTAINER/status")"
-fi
-exec "$@"
-`;
-
-/** A directory with the stand-in client, and the environment that puts it first on PATH. */
-function standIn(dir: string, kind: Kind, env: Record<string, string> = {}): { env: NodeJS.ProcessEnv; calls: () => string[][] } {
-  const log = join(dir, `${kind}.calls`);
-  writeFileSync(join(dir, kind), STANDIN(kind), { mode: 0o755 });
-  const defaults = kind === 'kubectl'
-    ? { FAKE_CONTEXT: 'prod', FAKE_SERVER: 'https://10.0.0.1:6443', FAKE_NAMESPACE: 'db', FAKE_UID: 'uid-1' }
-    : { FAKE_CONTEXT: 'default', FAKE_ID: 'c0ffee', DOCKER_HOST: 'unix:///run/docker-a.sock' };
-  return {
-    env: { PATH: `${dir}:${process.env.PATH}`, FAKE_LOG: log, ...defaults, ...env },
-    calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean)
-      .map((l) => l.split('\x1f').slice(0, -1).map((w) => w.replaceAll('\x1e', '\n').replace(/\n$/, ''))) : []),
-  };
-}
-
-const identified = (file: string) => transcriptLines(file).filter((l) => l.type === 'target-identified' && l.connection === 'target:db_host')
-  .map((l) => (l as unknown as { target: { host: string; server: string; weak?: boolean } }).target);
 
 describe('kubectl and docker targets', { concurrency: true }, () => {
   for (const kind of ['kubectl', 'docker'] as const) {
@@ -110,12 +42,12 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
         ['context', 'inspect', '--format', '{{.Name}}\t{{.Endpoints.docker.Host}}'],
         ['--context=default', 'inspect', '--type=container', '--format={{.Id}}', '--', 'postgres'],
       ],
-      exec: ['--context=default', 'exec', '-i', '--', 'postgres', ...WRAPPER],
+      exec: ['--context=default', 'exec', '-i', '--', 'c0ffee', ...WRAPPER], // by the ID recorded, never the name
       server: 'docker context default (unix:///run/docker-a.sock), container c0ffee',
     },
   } as const;
   for (const kind of ['kubectl', 'docker'] as const) {
-    it(`${kind}: the exact argument vectors; identified once per run by what the client points at; no value in any of them`, async (t) => {
+    it(`${kind}: the exact argument vectors; identified once per run by what the client points at${kind === 'kubectl' ? ', the pod\'s UID read again before each later step' : ''}; no value in any of them`, async (t) => {
       const dir = scratch(t);
       const fake = standIn(dir, kind);
       const transcript = join(dir, 't.jsonl');
@@ -125,8 +57,11 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       assert.equal(finished(transcriptLines(transcript))!.message, "a b'c$(x)");
       const calls = fake.calls();
       assert.deepEqual(calls.slice(0, 2), EXPECTED[kind].identity.map((c) => [...c]), 'the identity queries, once');
-      assert.equal(calls.length, 4, calls.map((c) => c.join(' ')).join('\n'));
-      for (const exec of calls.slice(2)) {
+      const execs = calls.slice(2).filter((c) => c.includes('exec'));
+      if (kind === 'kubectl') assert.deepEqual(calls.slice(3).filter((c) => !c.includes('exec')), [[...EXPECTED.kubectl.identity[1]]], 'the UID, again before the second step');
+      assert.equal(calls.length, kind === 'kubectl' ? 5 : 4, calls.map((c) => c.join(' ')).join('\n'));
+      assert.equal(execs.length, 2);
+      for (const exec of execs) {
         assert.deepEqual(exec.slice(0, EXPECTED[kind].exec.length), [...EXPECTED[kind].exec]);
         assert.equal(exec.length, EXPECTED[kind].exec.length + 2, 'then the wrapper script and its $0 only');
         assert.ok(!exec.some((w) => w.includes("b'c")), 'no value on the command line');

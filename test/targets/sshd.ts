@@ -1,7 +1,7 @@
 // A real OpenSSH server on loopback for the target tests, started by the test: its own host key, a client key,
 // a client config that pins the host key (StrictHostKeyChecking yes), nothing from the operator's ~/.ssh.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -23,7 +23,9 @@ const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519',
 /** `maxStartups`: sshd's MaxStartups. By default far above what the tests open at once: sshd's own default
  *  (10:30:100) drops connections at random once 10 wait for their login, which a loaded machine running the
  *  tests side by side reaches (a dropped connection is target-unreachable, not the failure a test provokes). */
-export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string } = {}): Promise<Sshd> {
+/** `pam`: UsePAM yes, so that a system account whose password is locked (`!`, as Debian's postgres) may log in
+ *  with a key (without PAM, sshd refuses a locked account outright); its files are then readable by all. */
+export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string; pam?: boolean } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
   const port = await freePort();
   const user = userInfo().username;
@@ -40,11 +42,12 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
   writeFileSync(sshdConfig, [
     `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
+    'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', `UsePAM ${opts.pam ? 'yes' : 'no'}`, 'LogLevel ERROR',
     `MaxStartups ${opts.maxStartups ?? '1000'}`,
     ...(opts.accountRc === false ? ['SetEnv SHLVL=1'] : []), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
   ].join('\n'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // the privilege-separation directory
+  if (opts.pam) chmodSync(dir, 0o755); // sshd reads authorized_keys as the account logging in
   const proc: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
@@ -62,7 +65,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
   };
   return {
     port, dir, alias, user, config: clientConfig(), clientConfig,
-    stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dir, { recursive: true, force: true }); },
+    stop: async () => { if (proc.exitCode === null && proc.signalCode === null) { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); } rmSync(dir, { recursive: true, force: true }); },
   };
 }
 

@@ -13,7 +13,7 @@ export function registerDiagnose(program: Command, lazy: Lazy): void {
     .option('--plain', 'with --run: one line per event, no terminal UI')
     .option('--approve <step-id>', 'with --run: approve this destructive step in plain mode (repeatable)', collect, [])
     .option('--yes', 'with --run: approve every destructive step in plain mode')
-    .option('--db-ssh <[user@]host>', 'then run the host-side checks (service, listeners, logs, resources) on the database host over SSH; with --run, its host steps run there too')
+    .option('--db-ssh <destination>', 'then run the host-side checks (service, listeners, logs, resources) on the database host over SSH ([user@]host, [user@]host:port, ssh://[user@]host[:port] or an ~/.ssh/config alias); with --run, its host steps run there too')
     .option('--ssh-config <file>', 'with --db-ssh: an ssh config file instead of ~/.ssh/config (ssh -F)')
     .option('--db-pod <pod>', 'the host-side checks in the database\'s Kubernetes pod (kubectl exec / logs)')
     .option('--db-namespace <namespace>', 'with --db-pod: its namespace')

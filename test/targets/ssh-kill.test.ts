@@ -1,0 +1,107 @@
+// A remote step whose child traps (here: ignores) SIGTERM, on a real sshd on loopback (issue #30). The wrapper
+// there ends the step's whole process group, TERM then KILL, whatever the group's leader does: the leader dying
+// of the TERM used to end the clean-up (the wrapper killed its watcher), and the child survived Ctrl-C, the step
+// timeout and kill -9 of the engine. And a resume does not run the step beside a survivor: the copy it starts
+// waits there for the earlier one's group to be gone (a lock held until then).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
+import { eventually } from '../helpers/poll.js';
+import { killedStepsGone } from '../helpers/killed-run.js';
+import { SSHD, startSshd, type Sshd } from './sshd.js';
+
+let sshd: Sshd;
+before(async () => { sshd = await startSshd(); });
+after(async () => { await sshd?.stop(); });
+
+/** The pids whose whole command line is `sleep <marker>`: the trapping child, on the "remote" (this machine). */
+const survivors = (marker: string) => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  try { return readFileSync(`/proc/${p}/cmdline`, 'latin1') === `sleep\0${marker}\0`; } catch { return false; }
+});
+
+/** Hang guard: the group goes within the grace period (2 s) idle. */
+const GONE_MS = 60_000;
+
+/** The step: records how many survivors of an earlier copy run as it starts, then (unless told to stop) leaves
+ *  a child that ignores TERM, and waits for it. */
+function runbook(dir: string, marker: string, timeout = ''): string {
+  return writeRunbook(dir, 'remote', `name: remote
+title: A step whose child ignores SIGTERM
+inputs:
+  config: { required: true }
+targets:
+  db_host: { ssh: { destination: runbook-sshd, config: "\${{ inputs.config }}" } }
+steps:
+  - id: remote
+    target: db_host
+    destructive: false
+    safe_because: writes only the test's own marker file
+    shell: |
+      echo "start $(pgrep -xfc 'sleep ${marker}' || true)" >> ${join(dir, 'out')}
+      [ ! -e ${join(dir, 'stop')} ] || exit 0
+      (trap '' TERM; exec sleep ${marker}) &
+      wait
+${timeout}  - id: done
+    end: resolved
+  - id: late
+    end: escalate
+    message: timed out
+`);
+}
+
+describe('a remote child that ignores SIGTERM', { skip: !existsSync(SSHD) && 'openssh-server is not installed', concurrency: true }, () => {
+  for (const how of ['Ctrl-C (SIGINT)', 'the step timeout', 'kill -9 of runbook'] as const) {
+    it(`${how}: the remote process group is ended, the child too`, async (t) => {
+      const dir = scratch(t);
+      const marker = String(20000 + Math.floor(Math.random() * 9000));
+      const timeout = how === 'the step timeout' ? '    timeout: 10s\n    on: { timeout: late }\n' : '';
+      const run = cli(['run', runbook(dir, marker, timeout), '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
+      let ended = false;
+      void run.then(() => { ended = true; });
+      await until(() => ended || survivors(marker).length === 1, 60_000, 'the remote child');
+      assert.ok(!ended, 'the child ran before the run ended');
+      if (how === 'Ctrl-C (SIGINT)') run.child.kill('SIGINT');
+      if (how === 'kill -9 of runbook') run.child.kill('SIGKILL');
+      const r = await run;
+      if (how === 'Ctrl-C (SIGINT)') assert.equal(r.code, 130, r.stdout + r.stderr);
+      if (how === 'the step timeout') assert.match(r.stdout, /timed out/);
+      assert.ok(await eventually(() => survivors(marker).length === 0, GONE_MS), `the child that ignores TERM was killed: ${survivors(marker).join(', ')}`);
+    });
+  }
+
+  it('a resume right after kill -9 does not start the step beside the survivor', async (t) => {
+    const dir = scratch(t);
+    const marker = String(30000 + Math.floor(Math.random() * 9000));
+    const transcript = join(dir, 't.jsonl');
+    const run = cli(['run', runbook(dir, marker), '--plain', '--transcript', transcript, '-i', `config=${sshd.config}`]);
+    await until(() => survivors(marker).length === 1, 60_000, 'the remote child');
+    run.child.kill('SIGKILL');
+    await run;
+    await killedStepsGone(transcript); // the local side only: the remote group is the wrapper's to end
+    writeFileSync(join(dir, 'stop'), '');
+    const r = await cli(['resume', transcript, '--plain']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(finished(transcriptLines(transcript))!.outcome, 'resolved');
+    assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'start 0\nstart 0\n', 'the resumed copy started once no survivor ran');
+    assert.deepEqual(survivors(marker), []);
+  });
+
+  it('a second copy of the step waits there until the first copy\'s group is gone, saying so', async (t) => {
+    const dir = scratch(t);
+    const marker = String(40000 + Math.floor(Math.random() * 9000));
+    const file = runbook(dir, marker);
+    const first = cli(['run', file, '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
+    await until(() => survivors(marker).length === 1, 60_000, 'the remote child');
+    writeFileSync(join(dir, 'stop'), '');
+    const second = cli(['run', file, '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
+    await until(() => second.stdout().includes('an earlier copy of this step still runs here; waiting for it to end') || undefined, 60_000, 'the second copy to wait');
+    assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'start 0\n', 'the second copy has not started');
+    first.child.kill('SIGKILL');
+    await first;
+    const r = await second;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'start 0\nstart 0\n', 'it started once the first copy\'s group was gone');
+  });
+});

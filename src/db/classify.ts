@@ -1,7 +1,7 @@
 // One function from any driver, socket or TLS error to a Classification, read from the error table
 // (db/errors/): codes decide wherever a code exists; English text is read only where one code covers
 // several causes or the driver gives none (noted at each row).
-import type { Classification } from '../executors/types.js';
+import type { Classification } from '../common/classification.js';
 import { lookupError, sqlStateClass, type ErrorFields } from './errors/table.js';
 
 const MAX_DEPTH = 4;

@@ -5,7 +5,7 @@
 import { classify, diagnosed } from './classify.js';
 import { pgOffersTls } from './pg-offers-tls.js';
 import { tlsAttempts, tlsFiles, type TlsAttempt, type TlsSettings } from './ssl-options.js';
-import type { Classification } from '../executors/types.js';
+import type { Classification } from '../common/classification.js';
 import type { ConnectionInfo } from './url.js';
 import { withEnvCredentials } from './url-env.js';
 import type { OpenOptions, Session } from './session.js';

@@ -4,7 +4,7 @@
 // which is not what libpq, psql or the application's other tools do with the same URL.
 import { readFileSync } from 'node:fs';
 import { socketPath, UrlError, type ConnectionInfo } from './url.js';
-import type { Classification } from '../executors/types.js';
+import type { Classification } from '../common/classification.js';
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 

@@ -10,20 +10,8 @@ export const HOLDER_KEY_PATTERN = '^x-';
 export const STEP_ID_PATTERN = '^[a-z][a-z0-9_-]*$';
 export const OUTCOMES = ['resolved', 'escalate', 'failed'] as const;
 export const PROBES = ['dns', 'tcp', 'tls', 'db-connect'] as const;
-/** What kind of failure (or ok) a step saw; `on` branches on these names. The one list: the executors, the
- *  validator and the transcript and cases schemas read it. */
-export const CLASSIFICATIONS = [
-  'ok', 'dns', 'refused', 'timeout', 'unreachable', 'auth', 'database-missing', 'ssl-required',
-  'ssl-unsupported', 'cert-untrusted', 'cert-hostname', 'cert-expired', 'too-many-connections', 'connection-lost',
-  'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey-changed', 'target-hostkey-unknown', 'target-hostkey-pinned',
-  'target-denied', 'target-client-missing',
-  'server-starting', 'standby', 'privilege', 'account-locked', 'password-expired',
-  'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down',
-  'session-timeout', 'read-only-server', 'database-closed', 'host-blocked', 'too-many-login-failures', 'auth-method',
-  'password-missing', 'quota-exceeded', 'init-connect-failed', 'pooler-config', 'protocol-mismatch', 'server-resources',
-  'socket-access', 'tls-handshake', 'client-cert-rejected', 'other',
-] as const;
-
+/** What kind of failure (or ok) a step saw; `on` branches on these names (the one list: common/classification.ts). */
+export { CLASSIFICATIONS } from '../common/classification.js';
 
 const StepId = Type.String({ pattern: STEP_ID_PATTERN, ...doc('A step id: lower case letters, digits, - and _.', ['check-usage']) });
 const Template = (description: string, examples?: unknown[]) => Type.String(doc(description, examples));

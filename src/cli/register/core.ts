@@ -1,7 +1,7 @@
 // The core commands' options and help; each command's code is imported only when it runs.
 import { Option, type Command } from 'commander';
 import { addRunFlags } from '../run-flags.js';
-import type { Lazy } from './index.js';
+import type { Lazy } from './types.js';
 
 export function registerRun(program: Command, lazy: Lazy): void {
   addRunFlags(program.command('run').argument('<runbook>', 'built-in name (see `runbook list`) or path to a .yaml file')

@@ -1,6 +1,6 @@
 // `runbook demo`: options and help; the lab and the runbook engine load only when it runs.
 import { Argument, Option, type Command } from 'commander';
-import type { Lazy } from './index.js';
+import type { Lazy } from './types.js';
 
 import { collect } from '../run-flags.js';
 const SCENARIOS = ['pool-exhausted', 'refused', 'timeout', 'auth', 'ssl', 'pooler'];

@@ -1,6 +1,6 @@
 // `runbook diagnose`: options and help; the code loads only when the command runs.
 import type { Command } from 'commander';
-import type { Lazy } from './index.js';
+import type { Lazy } from './types.js';
 
 import { collect } from '../run-flags.js';
 

@@ -10,8 +10,8 @@ import { registerReport } from './report.js';
 import { registerResume } from './resume.js';
 import { registerTest } from './test.js';
 
-export type Lazy = <M>(load: () => Promise<M>, name: keyof M & string) => (...args: unknown[]) => Promise<void>;
-export type Registrar = (program: Command, lazy: Lazy) => void;
+import type { Lazy, Registrar } from './types.js';
+export type { Lazy, Registrar };
 
 /** In the order `runbook --help` lists them. */
 const REGISTRARS: Record<string, Registrar> = {

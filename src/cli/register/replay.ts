@@ -1,6 +1,6 @@
 // `runbook replay`: show a recorded run again, in the terminal, for reviewing it with the team.
 import { Option, type Command } from 'commander';
-import type { Lazy } from './index.js';
+import type { Lazy } from './types.js';
 
 export function registerReplay(program: Command, lazy: Lazy): void {
   program.command('replay').argument('<transcript>', 'a .jsonl transcript written by run or resume')

@@ -1,6 +1,6 @@
 // `runbook report`: a transcript as a Markdown postmortem (or JSON for tooling).
 import { Option, type Command } from 'commander';
-import type { Lazy } from './index.js';
+import type { Lazy } from './types.js';
 
 export function registerReport(program: Command, lazy: Lazy): void {
   program.command('report').argument('<transcript>', 'a .jsonl transcript written by run or resume')

@@ -1,6 +1,6 @@
 // `runbook resume`: the same flags as `run` (minus where the transcript goes: it is the one resumed), plus --force.
 import type { Command } from 'commander';
-import type { Lazy } from './index.js';
+import type { Lazy } from './types.js';
 import { addRunFlags } from '../run-flags.js';
 
 export function registerResume(program: Command, lazy: Lazy): void {

@@ -1,5 +1,5 @@
 // `runbook test`: options and help; the code loads only when the command runs.
-import type { Registrar } from './index.js';
+import type { Registrar } from './types.js';
 
 export const registerTest: Registrar = (program, lazy) => {
   program.command('test').argument('[runbooks...]', 'names or paths (default: every runbook that has a <name>.cases.yaml next to it)')

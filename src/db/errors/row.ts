@@ -1,7 +1,7 @@
 // One row of the connection-error table: an error a server, pooler, driver or Node can return,
 // the classification it gets, and where the row comes from. The rows are data (errors/*.ts), so
 // the classifier, its test and docs/executors.md's table are all read from the same list.
-import type { Classification } from '../../executors/types.js';
+import type { Classification } from '../../common/classification.js';
 
 export type ErrorFamily = 'postgres' | 'mariadb' | 'mysql' | 'pgbouncer' | 'node' | 'openssl' | 'pg' | 'mysql2';
 

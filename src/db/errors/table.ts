@@ -1,6 +1,6 @@
 // The whole connection-error table, and the one lookup classify() uses: by the server's error number,
 // then by the code (SQLSTATE, Node's, OpenSSL's, the driver's), then by text for errors without a code.
-import type { Classification } from '../../executors/types.js';
+import type { Classification } from '../../common/classification.js';
 import { CLIENT_ROWS, PGBOUNCER_ROWS, TLS_TEXT_ROWS } from './clients.js';
 import { MYSQL_ROWS } from './mysql.js';
 import { POSTGRES_CLASSES, POSTGRES_ROWS } from './postgres.js';

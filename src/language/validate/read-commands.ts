@@ -7,9 +7,7 @@
 // are read in read-programs.ts and read-verbs.ts; everything else is unknown (shell-read-only.ts).
 import type { Options } from './read-options.js';
 
-/** Why a command is not read-only: it acts (`looks`: what), or the lint cannot tell (`unknown`: why, a phrase);
- *  undefined: it only reads. */
-export type ReadOnlyFinding = { looks: string } | { unknown: string } | undefined;
+export type { ReadOnlyFinding } from './read-options.js';
 
 /** Shell builtins: they run in bash itself, which may evaluate their arguments (builtin-args.ts). Their words
  *  are not options in the getopt sense (`test -f`, `echo -e`), so only `hash` is read for options. */

@@ -4,7 +4,10 @@
 // proven. Short letters are split by getopt's rules (`-iS…`: a letter that takes a value takes the rest of the
 // word), and a listed option that takes a value binds the next word, so that word is never an operand or a verb.
 import { DYNAMIC, HOLE, type Word } from '../shell-words.js';
-import type { ReadOnlyFinding } from './read-commands.js';
+
+/** Why a command is not read-only: it acts (`looks`: what), or the lint cannot tell (`unknown`: why, a phrase);
+ *  undefined: it only reads. */
+export type ReadOnlyFinding = { looks: string } | { unknown: string } | undefined;
 
 /** The options reviewed for one command. Long names are written without their dashes; a name ending in '='
  *  takes a value (`--name V` or `--name=V`), one ending in '[=]' an optional one (only `--name=V`). */

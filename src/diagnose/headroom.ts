@@ -2,6 +2,7 @@
 import type { ConnectionInfo } from '../db/url.js';
 import type { ProbeRunner } from './probe-runner.js';
 import type { Check } from './types.js';
+import { mysqlLoginLimits, pgLoginLimits } from './login-limits.js';
 
 const PRESSURE_PERCENT = 90;
 
@@ -18,9 +19,14 @@ export async function checkHeadroom(info: ConnectionInfo, runner: ProbeRunner): 
   if ('error' in usage) return { layer: 'pool', status: 'skipped', summary: `could not read connection usage: ${usage.error}` };
   const { used, usable, max } = usage;
   const pct = usable > 0 ? Math.round((100 * used) / usable) : 100;
-  const details = { used, max, usable, percent: pct };
-  const summary = `${used} of ${usable} usable connections in use (max_connections ${max})`;
-  if (pct >= PRESSURE_PERCENT) return { layer: 'pool', status: 'warn', classification: 'ok', summary: `${summary}: nearly full`, details };
+  const logins = info.engine === 'postgres' ? await pgLoginLimits(runner) : await mysqlLoginLimits(runner);
+  const details = { used, max, usable, percent: pct, loginLimits: logins };
+  const server = `${used} of ${usable} usable connections in use (max_connections ${max})`;
+  const own = logins.map((l) => `${l.used} of ${l.limit} for ${l.what}`);
+  const summary = [server, ...own].join('; ') + (own.length ? ' (counting this check\'s own session)' : '');
+  // The tightest limit decides: a login limit with one slot left is full once the application reconnects.
+  const tight = pct >= PRESSURE_PERCENT || logins.some((l) => l.used >= l.limit || l.limit - l.used <= 1 || (100 * l.used) / l.limit >= PRESSURE_PERCENT);
+  if (tight) return { layer: 'pool', status: 'warn', classification: 'ok', summary: `${summary}: nearly full`, details };
   return { layer: 'pool', status: 'ok', classification: 'ok', summary, details };
 }
 

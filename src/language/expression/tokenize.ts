@@ -36,6 +36,15 @@ export function tokenize(src: string): Token[] {
   return out;
 }
 
+/** The only escapes in a string: newline, tab, and the characters that would otherwise end or start one. */
+const ESCAPES = new Map([['n', '\n'], ['t', '\t'], ['\\', '\\'], ["'", "'"], ['"', '"']]);
+
+function unknownEscape(n: string, quote: string): string {
+  if (n === '') return 'unterminated string';
+  return `unknown escape '\\${n}' in a string (escapes are \\n, \\t, \\\\, \\' and \\"): to keep the backslash, as a `
+    + `pattern after matches needs it, write it twice: ${quote}\\\\${n}${quote}`;
+}
+
 function readString(src: string, start: number): { token: Token; end: number } {
   const quote = src[start];
   let value = '';
@@ -43,8 +52,11 @@ function readString(src: string, start: number): { token: Token; end: number } {
     const c = src[i];
     if (c === quote) return { token: { kind: 'str', value, pos: start }, end: i + 1 };
     if (c === '\\') {
-      const n = src[++i];
-      value += n === 'n' ? '\n' : n === 't' ? '\t' : (n ?? '');
+      const n = src[++i] ?? '';
+      const known = ESCAPES.get(n);
+      // A backslash never disappears: `'^\d+$'` once read as `^d+$` and matched nothing.
+      if (known === undefined) throw new ExpressionError(unknownEscape(n, quote!), n === '' ? start : i - 1);
+      value += known;
       continue;
     }
     value += c;

@@ -2,6 +2,7 @@
 // the command built from it goes wrong quietly. Classic "definitely assigned" analysis over the step graph.
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import { edgesOf, stepKind } from '../flow.js';
+import { edgesNeverTaken } from '../results.js';
 import { childPath } from '../source-map.js';
 import { parseExpression, parseTemplate, references, type Node, type Reference } from '../expression/index.js';
 import { stepSites, type Site } from '../sites.js';
@@ -20,11 +21,13 @@ export function checkCaptureOrder(doc: RunbookDoc, report: Reporter): void {
     const by = captures.get(name)!.map((j) => `'${doc.steps[j]!.id}'`).join(', ');
     const what = name.startsWith('vars.') ? 'computes' : 'captures';
     const fallback = name.startsWith('vars.') ? `default(${name}, <fallback>)` : `default(${name}.<field>, <fallback>)`;
-    report.warn('maybe-unset', path, possible
-      ? `'${name}' may not be set here: some path to ${where} never reaches ${by}, which ${what} it; route every path through it, or read it as ${fallback}`
-      : `'${name}' is never set here: no path to ${where} goes through ${by}, which ${what} it (it runs only later, or elsewhere); move the read after it, or read it as ${fallback}`);
+    // Set on no path at all: the read is always null, a mistake, not a risk.
+    if (possible) report.warn('maybe-unset', path, `'${name}' may not be set here: some path to ${where} never reaches ${by}, which ${what} it; route every path through it, or read it as ${fallback}`);
+    else report.error('never-set', path, `'${name}' is never set here: no path to ${where} goes through ${by}, which ${what} it (it runs only later, or elsewhere); move the read after it, or read it as ${fallback}`);
   };
+  const live = reachable(doc);
   doc.steps.forEach((step, i) => {
+    if (!live.has(i)) return; // an unreachable step is an error of its own; what it reads never runs
     for (const site of stepSites(step, `/steps/${i}`)) {
       // Conditions on the step's own result run after it (its capture is set then, even if it was skipped); a
       // vars value reads the ones above it in its own step (expression-check rejects the ones below).
@@ -67,7 +70,12 @@ function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<str
   const n = doc.steps.length;
   const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
   const preds: number[][] = doc.steps.map(() => []);
-  doc.steps.forEach((_, i) => edgesOf(doc, i).forEach((e) => { const j = ids.get(e.to); if (j !== undefined) preds[j]!.push(i); }));
+  // Only routes some result can take (results.ts, as runbook test's coverage decides them): a path that cannot
+  // happen must not make a capture look unset.
+  doc.steps.forEach((_, i) => {
+    const never = edgesNeverTaken(doc, i);
+    edgesOf(doc, i).forEach((e, k) => { const j = ids.get(e.to); if (j !== undefined && !never[k]) preds[j]!.push(i); });
+  });
   const all = new Set(doc.steps.flatMap(setBy));
   const before = doc.steps.map((_, i) => (i === 0 ? new Set<string>() : new Set(all)));
   // A step skipped by its `if` still records its (skipped) result under its capture: the path went through it.
@@ -89,7 +97,8 @@ function possiblySet(doc: RunbookDoc, preds: number[][]): Set<string>[] {
   const maybe = doc.steps.map(() => new Set<string>());
   for (let changed = true, rounds = 0; changed && rounds < n + 2; rounds++) {
     changed = false;
-    for (let j = 1; j < n; j++) {
+    // From step 0 too: a loop back to the first step brings what the loop set.
+    for (let j = 0; j < n; j++) {
       for (const p of preds[j]!) {
         for (const name of [...maybe[p]!, ...setBy(doc.steps[p]!)]) if (!maybe[j]!.has(name)) { maybe[j]!.add(name); changed = true; }
       }
@@ -98,16 +107,18 @@ function possiblySet(doc: RunbookDoc, preds: number[][]): Set<string>[] {
   return maybe;
 }
 
-/** The steps a run can reach from the first. */
+/** The steps a run can reach from the first, by routes some result takes. */
 function reachable(doc: RunbookDoc): Set<number> {
   const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
   const seen = new Set([0]);
   const todo = [0];
   while (todo.length) {
-    for (const e of edgesOf(doc, todo.pop()!)) {
+    const i = todo.pop()!;
+    const never = edgesNeverTaken(doc, i);
+    edgesOf(doc, i).forEach((e, k) => {
       const j = ids.get(e.to);
-      if (j !== undefined && !seen.has(j)) { seen.add(j); todo.push(j); }
-    }
+      if (j !== undefined && !never[k] && !seen.has(j)) { seen.add(j); todo.push(j); }
+    });
   }
   return seen;
 }

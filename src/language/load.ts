@@ -103,7 +103,11 @@ function indentationHint(text: string, offset: number): { message: string; offse
   const colon = lineStart + m[1]!.length + m[2]!.length;
   if (offset > colon) {
     const value = line.slice(m[0].length).trim();
-    return { offset: lineStart + m[0].length + (line.slice(m[0].length).length - line.slice(m[0].length).trimStart().length),
+    const at = lineStart + m[0].length + (line.slice(m[0].length).length - line.slice(m[0].length).trimStart().length);
+    const quote = quotedThenText(key, value);
+    if (quote) return { offset: at, message: quote };
+    if (!/:(\s|$)/.test(value)) return undefined;
+    return { offset: at,
       message: `the value of '${key}' contains ': ', which YAML reads as the start of another key: quote the value (${key}: "${value.replace(/"/g, '\\"')}")` };
   }
   const before = text.slice(0, Math.max(0, lineStart - 1)).split('\n');
@@ -114,6 +118,25 @@ function indentationHint(text: string, offset: number): { message: string; offse
   if (!prev || prev[1]!.length >= indent) return undefined;
   return { offset: lineStart + indent,
     message: `'${key}' is indented deeper than '${prev[2]}' on line ${above + 1}, so YAML reads it as part of that value: line the keys up (same indentation)` };
+}
+
+/** A value that starts with a quote is a quoted scalar up to its closing quote, and YAML allows nothing after
+ *  that: `title: 'it's broken'` ends at `'it'`. Said as that, with the fix, not as a `: ` it does not have. */
+function quotedThenText(key: string, value: string): string | undefined {
+  const q = value[0];
+  if (q !== "'" && q !== '"') return undefined;
+  let end = -1;
+  for (let i = 1; i < value.length; i++) {
+    if (q === "'" && value[i] === "'" && value[i + 1] === "'") { i++; continue; }
+    if (q === '"' && value[i] === '\\') { i++; continue; }
+    if (value[i] === q) { end = i; break; }
+  }
+  const rest = end < 0 ? '' : value.slice(end + 1).trim();
+  if (end < 0 || rest === '' || rest.startsWith('#')) return undefined;
+  const inner = value.slice(1).replace(/\s*#.*$/, '');
+  const fixed = q === "'" ? `'${inner.replace(/'$/, '').replace(/'/g, "''")}'` : `'${value.replace(/'/g, "''")}'`;
+  return `the value of '${key}' is the quoted text ${value.slice(0, end + 1)} and then more (${rest}): YAML allows nothing after a closing quote. `
+    + (q === "'" ? `Inside single quotes write a quote twice (${key}: ${fixed}), or use double quotes` : `Quote the whole value (${key}: ${fixed})`);
 }
 
 function failed(file: string, text: string, code: string, message: string, offset: number): LoadedDocument {

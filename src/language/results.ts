@@ -94,7 +94,15 @@ export function neverTaken(step: StepDoc, key?: string): string | undefined {
 /** For each edge out of step i (flow.ts edgesOf, same order), why no run can take it, or undefined when some
  *  result does. `runbook test`'s coverage and the validator's path analyses (capture-check.ts) read this one
  *  answer, so a path coverage calls impossible never draws a warning either. */
+const nevers = new WeakMap<RunbookDoc, (string | undefined)[][]>();
+
 export function edgesNeverTaken(doc: RunbookDoc, i: number): (string | undefined)[] {
+  let known = nevers.get(doc);
+  if (!known) nevers.set(doc, known = []);
+  return known[i] ??= edgesNeverFor(doc, i);
+}
+
+function edgesNeverFor(doc: RunbookDoc, i: number): (string | undefined)[] {
   const step = doc.steps[i]!;
   const edges = edgesOf(doc, i);
   // An end step's one edge is its `if` being false: taken whenever that can be.

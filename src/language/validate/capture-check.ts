@@ -77,18 +77,24 @@ function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<str
     edgesOf(doc, i).forEach((e, k) => { const j = ids.get(e.to); if (j !== undefined && !never[k]) preds[j]!.push(i); });
   });
   const all = new Set(doc.steps.flatMap(setBy));
+  const sets = doc.steps.map(setBy);
   const before = doc.steps.map((_, i) => (i === 0 ? new Set<string>() : new Set(all)));
   // A step skipped by its `if` still records its (skipped) result under its capture: the path went through it.
-  const afterOf = (i: number) => new Set([...before[i]!, ...setBy(doc.steps[i]!)]);
+  // Sets only shrink, so after[i] is kept and rebuilt only when before[i] changed (it was rebuilt per
+  // predecessor per step per round: most of validating a long runbook).
+  const afterOf = (i: number) => { const a = new Set(before[i]); for (const name of sets[i]!) a.add(name); return a; };
+  const after = doc.steps.map((_, i) => afterOf(i));
   for (let changed = true, rounds = 0; changed && rounds < n + 2; rounds++) {
     changed = false;
     for (let j = 1; j < n; j++) {
-      if (preds[j]!.length === 0) continue; // unreachable: reported elsewhere
-      const next = preds[j]!.map(afterOf).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
-      if (next.size !== before[j]!.size) { before[j] = next; changed = true; }
+      const from = preds[j]!;
+      if (from.length === 0) continue; // unreachable: reported elsewhere
+      const next = new Set<string>();
+      for (const name of before[j]!) if (from.every((p) => after[p]!.has(name))) next.add(name);
+      if (next.size !== before[j]!.size) { before[j] = next; after[j] = afterOf(j); changed = true; }
     }
   }
-  return { before, after: doc.steps.map((_, i) => afterOf(i)), preds };
+  return { before, after, preds };
 }
 
 /** For each step, the captures set on some path into it: the union over predecessors, growing from nothing. */
@@ -153,18 +159,23 @@ function tested(node: Node): string[] {
   }
 }
 
-/** The node with every default() call's arguments replaced by literals. */
+/** The node with every default() call's arguments replaced by literals; the node itself when it has none (so
+ *  its references are those already worked out for it: references.ts keeps them by tree). */
 function strip(node: Node): Node {
   switch (node.type) {
     case 'call': {
       if (node.callee === 'default') return { type: 'literal', value: null, pos: node.pos };
-      return { ...node, args: node.args.map(strip) };
+      const args = node.args.map(strip);
+      return args.every((a, i) => a === node.args[i]) ? node : { ...node, args };
     }
-    case 'member': return { ...node, object: strip(node.object), property: strip(node.property) };
-    case 'unary': return { ...node, arg: strip(node.arg) };
-    case 'binary': case 'logical': return { ...node, left: strip(node.left), right: strip(node.right) };
-    case 'conditional': return { ...node, test: strip(node.test), then: strip(node.then), else: strip(node.else) };
-    case 'array': return { ...node, items: node.items.map(strip) };
+    case 'member': { const object = strip(node.object); const property = strip(node.property); return object === node.object && property === node.property ? node : { ...node, object, property }; }
+    case 'unary': { const arg = strip(node.arg); return arg === node.arg ? node : { ...node, arg }; }
+    case 'binary': case 'logical': { const left = strip(node.left); const right = strip(node.right); return left === node.left && right === node.right ? node : { ...node, left, right }; }
+    case 'conditional': {
+      const [test, then, otherwise] = [strip(node.test), strip(node.then), strip(node.else)];
+      return test === node.test && then === node.then && otherwise === node.else ? node : { ...node, test, then, else: otherwise };
+    }
+    case 'array': { const items = node.items.map(strip); return items.every((a, i) => a === node.items[i]) ? node : { ...node, items }; }
     default: return node;
   }
 }

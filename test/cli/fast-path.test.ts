@@ -33,8 +33,9 @@ function localCopy(): string {
 function mistakes(): { runbook: string; cases: string } {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-fast-'));
   writeFileSync(join(dir, 'm.yaml'), 'name: m\ntitle: M\nsteps:\n  - id: a\n    shel: echo ${{ inputs.x }}\n    next: b\n');
-  writeFileSync(join(dir, 'm.cases.yaml'), 'cases:\n  - { name: x, path: [a], outcome: resolved }\n');
-  return { runbook: join(dir, 'm.yaml'), cases: join(dir, 'm.cases.yaml') };
+  writeFileSync(join(dir, 'c.yaml'), 'name: c\ntitle: C\nsteps:\n  - id: a\n    shell: echo a\n  - id: done\n    end: resolved\n    message: ok\n');
+  writeFileSync(join(dir, 'c.cases.yaml'), 'cases:\n  - { name: x, path: [a, done], outcome: resolved }\n');
+  return { runbook: join(dir, 'm.yaml'), cases: join(dir, 'c.cases.yaml') };
 }
 
 test('built-ins and local runbooks are answered on the fast path; a cases file is handed over with nothing printed', { skip: !built && 'dist/ not built' }, () => {

@@ -33,7 +33,9 @@ export function checkCaptureOrder(doc: RunbookDoc, report: Reporter): void {
       // vars value reads the ones above it in its own step (expression-check rejects the ones below).
       const set = site.withResult ? new Set([...after[i]!, ...setBy(step)])
         : site.varsBefore ? new Set([...before[i]!, ...site.varsBefore.names.map((n) => `vars.${n}`)]) : before[i]!;
-      const name = readNames(site).find((n) => captures.has(n) && !set.has(n));
+      // A vars value reading one defined below it in its own step is expression-check's error (unknown-var).
+      const own = site.varsBefore ? setBy(step) : [];
+      const name = readNames(site).find((n) => captures.has(n) && !set.has(n) && !own.includes(n));
       // One warning per field is enough.
       if (name) warn(site.path, name, `step '${step.id}'`, site.withResult || maybe(i).has(name));
     }

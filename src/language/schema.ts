@@ -3,7 +3,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ENV_NAME_PATTERN } from './env-names.js';
 import { Expression } from './expression-schema.js';
-
 const doc = (description: string, examples?: unknown[]) => (examples ? { description, examples } : { description });
 
 /** Top-level keys the runbook ignores: holders for YAML anchors that steps merge with `<<: *name`. */

@@ -84,6 +84,10 @@ function yamlFailure(file: string, text: string, e: unknown): LoadedDocument {
     const key = /^["']?([^"':\n]+)/.exec(text.slice(offset))?.[1]?.trim();
     if (key) return failed(file, text, code, `duplicate key '${key}': a key may appear once per mapping (the second would silently win)`, offset);
   }
+  if (/deficient indentation|end of the stream within a (single|double) quoted scalar/.test(reason)) {
+    const open = unclosedQuote(text, offset);
+    if (open) return failed(file, text, 'yaml', open.message, open.offset);
+  }
   if (/^bad indentation of a mapping entry/.test(reason)) {
     const hint = indentationHint(text, offset);
     if (hint) return failed(file, text, 'yaml', hint.message, hint.offset);
@@ -118,6 +122,26 @@ function indentationHint(text: string, offset: number): { message: string; offse
   if (!prev || prev[1]!.length >= indent) return undefined;
   return { offset: lineStart + indent,
     message: `'${key}' is indented deeper than '${prev[2]}' on line ${above + 1}, so YAML reads it as part of that value: line the keys up (same indentation)` };
+}
+
+/** A quoted value left open reads on into the lines below it, and YAML then complains there (deficient
+ *  indentation, end of stream): name the line whose quote is never closed. */
+function unclosedQuote(text: string, offset: number): { message: string; offset: number } | undefined {
+  const lines = text.slice(0, offset).split('\n');
+  let start = offset - (lines[lines.length - 1]?.length ?? 0);
+  for (let i = lines.length - 1; i >= 0 && i >= lines.length - 20; i--) {
+    const line = lines[i]!;
+    start -= i === lines.length - 1 ? 0 : line.length + 1;
+    const m = /^(\s*(?:-\s+)?)([^\s:#'"][^:#]*?):\s+(["'])/.exec(line);
+    if (!m) continue;
+    const q = m[3]!;
+    const rest = line.slice(m[0].length);
+    const closed = q === "'" ? /(^|[^'])'(?!')/.test(rest.replace(/''/g, '')) : /(^|[^\\])"/.test(rest) || rest.startsWith('"');
+    if (closed) return undefined; // the nearest quoted value is closed: the error is something else
+    return { offset: start + m[0].length - 1,
+      message: `the value of '${m[2]!.trim()}' opens a quote (${q}) on line ${i + 1} that is never closed, so YAML reads the lines below as part of it: close it at the end of the value` };
+  }
+  return undefined;
 }
 
 /** A value that starts with a quote is a quoted scalar up to its closing quote, and YAML allows nothing after

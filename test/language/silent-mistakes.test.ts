@@ -238,6 +238,9 @@ test("a YAML error names a quote followed by text as that, not as ': '", (t) => 
   assert.doesNotMatch(bad.out, /': '/);
   const dq = validate(t, 'name: t\ntitle: "Fixed" for now\nsteps:\n  - id: done\n    end: resolved\n');
   assert.match(dq.out, /the value of 'title' is the quoted text "Fixed" and then more \(for now\)/);
+  // A quote never closed is named where it opens, not where YAML gave up.
+  const open = validate(t, 'name: t\ntitle: "unterminated\nsteps:\n  - id: done\n    end: resolved\n');
+  assert.match(open.out, /^rb\.yaml:2:8: error: the value of 'title' opens a quote \("\) on line 2 that is never closed/m);
   // A real ': ' in a plain value keeps its own message.
   const colon = validate(t, 'name: t\ntitle: Check: disk\nsteps:\n  - id: done\n    end: resolved\n');
   assert.match(colon.out, /^rb\.yaml:2:8: error: the value of 'title' contains ': '.*title: "Check: disk"/m);

@@ -1,4 +1,4 @@
-// Loads a CommonJS bundle of dist/ with V8's code cache beside it (`<file>.cache`, written by bin/bundle.mjs),
+// Loads a CommonJS bundle of dist/ with V8's code cache beside it (`<file>.cache`, bin/train-code-cache.js),
 // so the functions a command runs are deserialized instead of parsed and compiled again on every start. Node
 // 20 has no module compile cache (module.enableCompileCache is Node 22), but vm.Script takes V8's cachedData.
 // A cache V8 rejects (another Node or V8 version, other flags) costs nothing but the compile it would have saved.
@@ -11,11 +11,11 @@ import { Script } from 'node:vm';
 
 interface Loaded { exports: unknown; script: Script }
 
-/** The module's exports, and the script (for bin/bundle.mjs, which makes the cache from it after a training run). */
-export function loadWithCodeCache(file: string, useCache = true): Loaded {
+/** The module's exports, and its script (whose cachedDataRejected says whether the cache was taken). */
+export function loadWithCodeCache(file: string): Loaded {
   const source = readFileSync(file, 'utf8');
   let cachedData: Buffer | undefined;
-  if (useCache) { try { cachedData = readFileSync(`${file}.cache`); } catch { /* not built: compile */ } }
+  try { cachedData = readFileSync(`${file}.cache`); } catch { /* not built: compile */ }
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as unknown };
   const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: unknown, f: string, d: string) => void;

@@ -62,3 +62,14 @@ test('fast or handed over, the output and exit code are the full CLI\'s', { skip
     assert.deepEqual([launched.code, launched.stdout, launched.stderr], [source.code, source.stdout, source.stderr], args.join(' '));
   }
 });
+
+test('V8 takes the code caches the build made for the fast path and the validator (a rejected one would silently cost the compile)', { skip: !built && 'dist/ not built' }, () => {
+  for (const name of ['fast.cjs', 'validator.cjs']) {
+    const file = join(ROOT, 'dist', name);
+    const script = "const { Script } = require('node:vm'); const Module = require('node:module'); const fs = require('node:fs');"
+      + `const s = new Script(Module.wrap(fs.readFileSync(${JSON.stringify(file)}, 'utf8')), { filename: ${JSON.stringify(file)}, cachedData: fs.readFileSync(${JSON.stringify(`${file}.cache`)}) });`
+      + 'process.stdout.write(String(s.cachedDataRejected));';
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(r.stdout, 'false', `${name}: ${r.stderr}`);
+  }
+});

@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { basename, dirname, join } from 'node:path';
 
@@ -45,7 +46,10 @@ const result = await build({
 });
 
 const fast = await buildFast();
+await buildValidator();
 await writePrevalidated();
+// After prevalidated.json: the fast path's training run reads it.
+trainCodeCaches();
 writeBuildId();
 if (analyze) { report(result.metafile); reportFast(fast.metafile); }
 
@@ -77,6 +81,33 @@ function buildFast() {
   });
 }
 
+/**
+ * dist/validator.cjs: the validator (src/language/runbook.ts) as one CommonJS file, for the fast path's
+ * `validate` of local runbooks (src/cli/fast/needs-full-cli.ts): loaded with a V8 code cache, it never starts
+ * the ES module loader nor compiles the validator again.
+ */
+async function buildValidator() {
+  await build({
+    entryPoints: [join(root, 'src/language/runbook.ts')], outfile: join(root, 'dist', 'validator.cjs'),
+    bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+    minifyWhitespace: true, minifySyntax: true,
+    banner: { js: "const __rbFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__rbFileUrl' },
+  });
+}
+
+/**
+ * dist/fast.cjs.cache and dist/validator.cjs.cache: V8's code caches for the two CommonJS files every fast start
+ * loads, made by bin/train-code-cache.js after a training run, so the functions a start runs are in them
+ * compiled. Node 20 has no module compile cache (module.enableCompileCache is Node 22); vm.Script takes
+ * cachedData (bin/runbook.js and src/cli/fast/code-cache.ts). A cache V8 rejects (another Node, other flags)
+ * only costs the compile it would have saved.
+ */
+function trainCodeCaches() {
+  const trained = spawnSync(process.execPath, [join(root, 'bin', 'train-code-cache.js')], { stdio: 'inherit', timeout: 120_000 });
+  if (trained.status !== 0) throw new Error('bin/train-code-cache.js failed');
+}
+
 /** What dist/fast.cjs holds: it must stay commander plus a few small modules. */
 function reportFast(meta) {
   const [file, out] = Object.entries(meta.outputs).find(([f]) => f.endsWith('.cjs'));
@@ -96,6 +127,8 @@ async function writePrevalidated() {
         "export { readRunbook } from './src/language/runbook.ts';",
         "export { builtinDir, filesIn } from './src/catalog/discover.ts';",
         "export { indexEntry, PREVALIDATED_FILE } from './src/catalog/prevalidated.ts';",
+        "export { SQL_VERDICTS_FILE, verdictsGiven } from './src/language/sql/known-verdicts.ts';",
+        "export { pgParserFailed } from './src/language/sql/pg-parser.ts';",
       ].join('\n'),
       resolveDir: root, loader: 'ts', sourcefile: 'prevalidate.ts',
     },
@@ -109,6 +142,10 @@ async function writePrevalidated() {
       entries.push(m.indexEntry(readFileSync(file), { valid: runbook !== undefined, title: runbook?.doc.title, summary: runbook?.doc.summary, diagnostics }));
     }
     writeFileSync(join(root, 'dist', m.PREVALIDATED_FILE), `${JSON.stringify({ entries })}\n`);
+    // The verdicts on every SQL text of the shipped runbooks and examples (src/language/sql/known-verdicts.ts).
+    for (const file of m.filesIn(join(m.builtinDir(), 'examples'))) m.readRunbook(file);
+    if (m.pgParserFailed()) throw new Error('the PostgreSQL parser did not answer while dist/ was built');
+    writeFileSync(join(root, 'dist', m.SQL_VERDICTS_FILE), `${JSON.stringify({ verdicts: m.verdictsGiven() })}\n`);
   } finally {
     rmSync(tmp, { force: true });
   }

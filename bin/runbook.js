@@ -13,11 +13,35 @@ function isMissing(e, file) {
   return (e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND') && String(e.message).includes(file);
 }
 
+/**
+ * dist/fast.cjs with V8's code cache beside it (dist/fast.cjs.cache, bin/train-code-cache.js): its functions are
+ * deserialized, not compiled, at every start. Loaded as require would (the same wrapper), through vm.Script,
+ * the one way Node 20 takes a code cache; without the cache (or with one V8 rejects) it is simply compiled.
+ */
+function loadFast() {
+  const { readFileSync } = require('node:fs');
+  const { join } = require('node:path');
+  const file = join(__dirname, '..', 'dist', 'fast.cjs');
+  let source;
+  try { source = readFileSync(file, 'utf8'); } catch (e) {
+    if (e?.code === 'ENOENT') throw Object.assign(new Error(`Cannot find module ${file} (fast.cjs)`), { code: 'MODULE_NOT_FOUND' });
+    throw e;
+  }
+  let cachedData;
+  try { cachedData = readFileSync(`${file}.cache`); } catch { /* not built: compiled */ }
+  const Module = require('node:module');
+  const { Script } = require('node:vm');
+  const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const mod = { exports: {} };
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, join(file, '..'));
+  return mod.exports;
+}
+
 async function main() {
   const fromSource = Boolean(process.env.RUNBOOK_FROM_SOURCE);
   if (!fromSource && FAST.has(process.argv[2])) {
     let fast;
-    try { fast = require('../dist/fast.cjs'); } catch (e) { if (!isMissing(e, 'fast.cjs')) throw e; }
+    try { fast = loadFast(); } catch (e) { if (!isMissing(e, 'fast.cjs')) throw e; }
     if (fast && await fast.fastMain(process.argv)) return;
   }
   let built;

@@ -9,6 +9,7 @@ import type { ReadResult, Runbook } from '../language/runbook.js';
 import { closest } from '../language/suggest.js';
 import { Reporter } from '../language/validate/context.js';
 import { hasOwn } from '../common/own.js';
+import { checkInputValue } from '../language/input-value.js';
 import { catalog, filesIn, isRunbookFile } from './discover.js';
 import { parseExpression, parseTemplate, type Node } from '../language/expression/index.js';
 import { runbookSites } from '../language/sites.js';
@@ -134,6 +135,15 @@ function checkInputs(report: Reporter, i: number, name: string, given: Record<st
     if (hasOwn(declared, key)) continue;
     const guess = closest(key, Object.keys(declared));
     report.error('unknown-input', `/steps/${i}/runbook/inputs/${key}`, `'${key}' is not an input of the called runbook '${name}'${guess ? ` — did you mean '${guess}'?` : ` (its inputs: ${Object.keys(declared).join(', ') || 'none'})`}`, 'key');
+  }
+  for (const [key, value] of Object.entries(given)) {
+    const spec = hasOwn(declared, key) ? declared[key]! : undefined;
+    // A literal is checked as the called run would check it; a template's value is known only at run time.
+    if (!spec || (typeof value === 'string' && value.includes('${{'))) continue;
+    const checked = checkInputValue(key, value as string | number | boolean, spec.type ?? 'string', spec.pattern);
+    if (typeof checked === 'string') {
+      report.error('input-type', `/steps/${i}/runbook/inputs/${key}`, `${checked.replace(/^input '([^']*)'/, `input '$1' of the called runbook '${name}'`)}, got ${JSON.stringify(value)} (the call would fail only when it starts, after the steps before it ran)`);
+    }
   }
   for (const [key, spec] of Object.entries(declared)) {
     // An input with env: may come from the environment at run time; only one nothing can supply is an error.

@@ -1,6 +1,6 @@
 // Name or path → validated runbook, or a UserError listing the diagnostics.
 import { findRunbook, type CatalogEntry } from '../catalog/discover.js';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../language/diagnostic.js';
+import { formatShown, hasErrors, type Diagnostic } from '../language/diagnostic.js';
 import { checkCalls } from '../catalog/called-runbooks.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
 import { closest } from '../language/suggest.js';
@@ -18,8 +18,8 @@ export function loadRunbook(ref: string): { runbook: Runbook; entry: CatalogEntr
   const all = runbook ? [...diagnostics, ...checkCalls(runbook, readRunbook)] : diagnostics;
   // Refused: the errors first, then the warnings. The first line is why (the caller may quote it after 'cannot be
   // loaded'); a warning above the errors, in position order, read as the reason.
-  if (!runbook || hasErrors(all)) throw new UserError([...all.filter(isError), ...all.filter((d) => !isError(d))].map(formatDiagnostic).join('\n'));
-  return { runbook, entry, warnings: all.map(formatDiagnostic) };
+  if (!runbook || hasErrors(all)) throw new UserError([...all.filter(isError), ...all.filter((d) => !isError(d))].map(formatShown).join('\n'));
+  return { runbook, entry, warnings: all.map(formatShown) };
 }
 
 const isError = (d: Diagnostic): boolean => d.severity === 'error';

@@ -10,6 +10,7 @@ import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
 import { runbookCaller, runVariables } from './call-runbook.js';
+import { checkApproveIds } from './approve-ids.js';
 import { isLostTerminal } from '../ui/terminal.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
@@ -33,6 +34,7 @@ export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarke
 const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
 
 export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Partial<RunOptions> = {}, session: SessionOptions = {}): Promise<PreparedRun> {
+  checkApproveIds(runbook, flags.approve);
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
   const redactor = new Redactor();
   for (const name of SECRET_ENV) redactor.add(env[name]);

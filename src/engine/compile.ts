@@ -77,7 +77,11 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
   });
 
   const states: Record<string, object> = {};
-  doc.steps.forEach((step, i) => { states[step.id] = stepState(doc, step, i, taint); });
+  doc.steps.forEach((step, i) => {
+    const { ending, ...state } = stepState(doc, step, i, taint) as { ending?: object };
+    states[step.id] = state;
+    if (ending) states[endingOf(step.id)] = ending;
+  });
   states[FAILED] = { id: FAILED, type: 'final' };
   states[ABORTED] = { id: ABORTED, type: 'final' };
   states[FINISHED] = {
@@ -102,7 +106,8 @@ export type RunbookMachine = ReturnType<typeof compileRunbook>;
 function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefined): object {
   const stepId = step.id;
   if (stepKind(step) === 'end') {
-    return { id: stepId, type: 'final', entry: { type: 'finish', params: { outcome: step.end, stepId, message: step.message ?? '' } } };
+    const final = { type: 'final', entry: { type: 'finish', params: { outcome: step.end, stepId, message: step.message ?? '' } } };
+    return step.if === undefined ? { id: stepId, ...final } : guardedEnd(doc, step, i, final, taint);
   }
   const p = { stepId };
   return {
@@ -135,6 +140,30 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
       },
       [PHASE.route]: { always: routes(doc, step, i, taint) },
     },
+  };
+}
+
+/** An end step with `if`: it ends the run only when `if` holds; otherwise it is skipped like any step and the run
+ *  takes its one edge, to the following step (flow.ts). Final states must be top-level to end the machine, so the
+ *  ending itself is a sibling state, `__end:<id>` (step ids start with a letter). */
+export const endingOf = (stepId: string) => `__end:${stepId}`;
+
+function guardedEnd(doc: RunbookDoc, step: StepDoc, i: number, final: object, taint: Taint | undefined): object {
+  const stepId = step.id;
+  const p = { stepId };
+  const [edge] = edgesOf(doc, i);
+  const to = edge!.to === FALL_OFF ? `#${FINISHED}` : `#${edge!.to}`;
+  return {
+    id: stepId,
+    entry: { type: 'countVisit', params: p },
+    always: [
+      ...brokenGuard(stepId, [step.if!], false, taint),
+      { guard: { type: 'conditionFalse', params: p }, target: to,
+        actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } },
+          { type: 'emitBranch', params: { from: stepId, to: edge!.to, via: 'then' } }] },
+      { target: `#${endingOf(stepId)}` },
+    ],
+    ending: { id: endingOf(stepId), ...final },
   };
 }
 

@@ -2,7 +2,7 @@
 // postmortem report draw. Reading the machine (not the YAML) shows what will really run.
 import type { RunbookDoc } from '../language/schema.js';
 import { stepById, stepKind } from '../language/flow.js';
-import type { RunbookMachine } from './compile.js';
+import { endingOf, type RunbookMachine } from './compile.js';
 import { ABORTED, FAILED, FINISHED, PHASE } from './machine-types.js';
 
 export interface GraphNode { id: string; label: string; kind: string; destructive: boolean; final: boolean; outcome?: string }
@@ -14,15 +14,19 @@ export function machineGraph(machine: RunbookMachine, doc: RunbookDoc): MachineG
   const edges: GraphEdge[] = [];
   for (const [id, node] of Object.entries(machine.root.states)) {
     const step = stepById(doc, id);
+    // An end step with `if` (compile.ts guardedEnd): it ends the run when `if` holds, else goes on.
+    const guardedEnd = step?.end !== undefined && step.if !== undefined;
     nodes.push({
       id, label: step?.title ?? special(id), kind: step ? stepKind(step) ?? '?' : 'outcome',
-      destructive: PHASE.gate in node.states, final: node.type === 'final',
+      destructive: PHASE.gate in node.states, final: node.type === 'final' || guardedEnd,
       ...(step?.end ? { outcome: step.end } : id === FAILED ? { outcome: 'failed' } : id === ABORTED ? { outcome: 'aborted' } : id === FINISHED ? { outcome: 'resolved' } : {}),
     });
-    for (const t of node.states[PHASE.route]?.always ?? []) {
+    for (const t of (guardedEnd ? node.always : node.states[PHASE.route]?.always) ?? []) {
       const guard = t.guard as { type?: string; params?: { key?: string; expression?: string } } | undefined;
       for (const target of t.target ?? []) {
-        const label = guard?.type === 'onMatches' ? `on ${guard.params?.key}` : guard?.type === 'branch' ? guard.params?.expression : undefined;
+        if (target.id === endingOf(id)) continue; // the ending itself: the node is drawn as an end
+        const label = guard?.type === 'onMatches' ? `on ${guard.params?.key}` : guard?.type === 'branch' ? guard.params?.expression
+          : guard?.type === 'conditionFalse' ? `not (${step!.if})` : undefined;
         const failure = guard?.type === 'failed' || guard?.type === 'broken';
         // A step has two ways to fail (its result, a condition that cannot be evaluated): one edge says both.
         if (failure && edges.some((e) => e.from === id && e.failure)) continue;

@@ -1,4 +1,5 @@
 // A located finding about a runbook. Every stage reports problems this way, never by throwing.
+import { isAbsolute, relative } from 'node:path';
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -26,5 +27,17 @@ export function oneLine(message: string): string {
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message} [${d.code}]`;
 }
+
+/** A file as the operator named it: relative to the current directory when it is under it (the docs' and the
+ *  editor's short paths), else as it is. Only for printing: diagnostics keep absolute paths (the validate
+ *  cache replays them from any directory). */
+export function shownPath(file: string, cwd = process.cwd()): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** One diagnostic as the CLI prints it. */
+export const formatShown = (d: Diagnostic): string => formatDiagnostic({ ...d, file: shownPath(d.file) });
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');

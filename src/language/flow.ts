@@ -30,10 +30,12 @@ export function stepKind(step: StepDoc): StepKind | undefined {
 /** Edges out of step i. `then` is the implicit move to the following step. */
 export function edgesOf(doc: RunbookDoc, i: number): Edge[] {
   const step = doc.steps[i];
-  if (!step || stepKind(step) === 'end') return [];
+  if (!step) return [];
   const base = `/steps/${i}`;
-  const edges: Edge[] = Object.entries(step.on ?? {}).map(([label, to]) => ({ to, via: 'on', label, path: `${base}/on/${label}` }));
   const following = doc.steps[i + 1]?.id ?? FALL_OFF;
+  // An end step with `if` is a guard: when it does not hold, the step is skipped and the run goes on.
+  if (stepKind(step) === 'end') return step.if === undefined ? [] : [{ to: following, via: 'then', path: base }];
+  const edges: Edge[] = Object.entries(step.on ?? {}).map(([label, to]) => ({ to, via: 'on', label, path: `${base}/on/${label}` }));
   if (typeof step.next === 'string') {
     edges.push({ to: step.next, via: 'next', path: `${base}/next` });
   } else if (Array.isArray(step.next)) {

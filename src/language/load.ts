@@ -84,6 +84,10 @@ function yamlFailure(file: string, text: string, e: unknown): LoadedDocument {
     const key = /^["']?([^"':\n]+)/.exec(text.slice(offset))?.[1]?.trim();
     if (key) return failed(file, text, code, `duplicate key '${key}': a key may appear once per mapping (the second would silently win)`, offset);
   }
+  if (/deficient indentation|end of the stream within a (single|double) quoted scalar/.test(reason)) {
+    const open = unclosedQuote(text, offset);
+    if (open) return failed(file, text, 'yaml', open.message, open.offset);
+  }
   if (/^bad indentation of a mapping entry/.test(reason)) {
     const hint = indentationHint(text, offset);
     if (hint) return failed(file, text, 'yaml', hint.message, hint.offset);
@@ -103,7 +107,11 @@ function indentationHint(text: string, offset: number): { message: string; offse
   const colon = lineStart + m[1]!.length + m[2]!.length;
   if (offset > colon) {
     const value = line.slice(m[0].length).trim();
-    return { offset: lineStart + m[0].length + (line.slice(m[0].length).length - line.slice(m[0].length).trimStart().length),
+    const at = lineStart + m[0].length + (line.slice(m[0].length).length - line.slice(m[0].length).trimStart().length);
+    const quote = quotedThenText(key, value);
+    if (quote) return { offset: at, message: quote };
+    if (!/:(\s|$)/.test(value)) return undefined;
+    return { offset: at,
       message: `the value of '${key}' contains ': ', which YAML reads as the start of another key: quote the value (${key}: "${value.replace(/"/g, '\\"')}")` };
   }
   const before = text.slice(0, Math.max(0, lineStart - 1)).split('\n');
@@ -114,6 +122,45 @@ function indentationHint(text: string, offset: number): { message: string; offse
   if (!prev || prev[1]!.length >= indent) return undefined;
   return { offset: lineStart + indent,
     message: `'${key}' is indented deeper than '${prev[2]}' on line ${above + 1}, so YAML reads it as part of that value: line the keys up (same indentation)` };
+}
+
+/** A quoted value left open reads on into the lines below it, and YAML then complains there (deficient
+ *  indentation, end of stream): name the line whose quote is never closed. */
+function unclosedQuote(text: string, offset: number): { message: string; offset: number } | undefined {
+  const lines = text.slice(0, offset).split('\n');
+  let start = offset - (lines[lines.length - 1]?.length ?? 0);
+  for (let i = lines.length - 1; i >= 0 && i >= lines.length - 20; i--) {
+    const line = lines[i]!;
+    start -= i === lines.length - 1 ? 0 : line.length + 1;
+    const m = /^(\s*(?:-\s+)?)([^\s:#'"][^:#]*?):\s+(["'])/.exec(line);
+    if (!m) continue;
+    const q = m[3]!;
+    const rest = line.slice(m[0].length);
+    const closed = q === "'" ? /(^|[^'])'(?!')/.test(rest.replace(/''/g, '')) : /(^|[^\\])"/.test(rest) || rest.startsWith('"');
+    if (closed) return undefined; // the nearest quoted value is closed: the error is something else
+    return { offset: start + m[0].length - 1,
+      message: `the value of '${m[2]!.trim()}' opens a quote (${q}) on line ${i + 1} that is never closed, so YAML reads the lines below as part of it: close it at the end of the value` };
+  }
+  return undefined;
+}
+
+/** A value that starts with a quote is a quoted scalar up to its closing quote, and YAML allows nothing after
+ *  that: `title: 'it's broken'` ends at `'it'`. Said as that, with the fix, not as a `: ` it does not have. */
+function quotedThenText(key: string, value: string): string | undefined {
+  const q = value[0];
+  if (q !== "'" && q !== '"') return undefined;
+  let end = -1;
+  for (let i = 1; i < value.length; i++) {
+    if (q === "'" && value[i] === "'" && value[i + 1] === "'") { i++; continue; }
+    if (q === '"' && value[i] === '\\') { i++; continue; }
+    if (value[i] === q) { end = i; break; }
+  }
+  const rest = end < 0 ? '' : value.slice(end + 1).trim();
+  if (end < 0 || rest === '' || rest.startsWith('#')) return undefined;
+  const inner = value.slice(1).replace(/\s*#.*$/, '');
+  const fixed = q === "'" ? `'${inner.replace(/'$/, '').replace(/'/g, "''")}'` : `'${value.replace(/'/g, "''")}'`;
+  return `the value of '${key}' is the quoted text ${value.slice(0, end + 1)} and then more (${rest}): YAML allows nothing after a closing quote. `
+    + (q === "'" ? `Inside single quotes write a quote twice (${key}: ${fixed}), or use double quotes` : `Quote the whole value (${key}: ${fixed})`);
 }
 
 function failed(file: string, text: string, code: string, message: string, offset: number): LoadedDocument {

@@ -2,7 +2,8 @@
 // the compiler (its guards), the validator (which `on` keys can ever match) and `runbook test`'s coverage (which
 // routes a run can take): they cannot disagree about what routes where.
 import { CLASSIFICATIONS, OUTCOMES, type StepDoc } from './schema.js';
-import { stepKind } from './flow.js';
+import { edgesOf, stepKind } from './flow.js';
+import type { RunbookDoc } from './schema.js';
 
 /** The fields of a step result that `on` reads. */
 export interface RoutedResult { status: string; classification?: string | undefined; value?: string | undefined }
@@ -88,4 +89,26 @@ export function neverTaken(step: StepDoc, key?: string): string | undefined {
   if (matching.length === 0) return 'no result of this step can match it';
   const earlier = [...new Set(matching.map((r) => routingKey(step, r)!))];
   return `the earlier \`on\` key${earlier.length > 1 ? 's' : ''} ${earlier.map((k) => `'${k}'`).join(', ')} take${earlier.length > 1 ? '' : 's'} every result it matches; put it first`;
+}
+
+/** For each edge out of step i (flow.ts edgesOf, same order), why no run can take it, or undefined when some
+ *  result does. `runbook test`'s coverage and the validator's path analyses (capture-check.ts) read this one
+ *  answer, so a path coverage calls impossible never draws a warning either. */
+const nevers = new WeakMap<RunbookDoc, (string | undefined)[][]>();
+
+export function edgesNeverTaken(doc: RunbookDoc, i: number): (string | undefined)[] {
+  let known = nevers.get(doc);
+  if (!known) nevers.set(doc, known = []);
+  return known[i] ??= edgesNeverFor(doc, i);
+}
+
+function edgesNeverFor(doc: RunbookDoc, i: number): (string | undefined)[] {
+  const step = doc.steps[i]!;
+  const edges = edgesOf(doc, i);
+  // An end step's one edge is its `if` being false: taken whenever that can be.
+  if (stepKind(step) === 'end') return edges.map(() => undefined);
+  const firstAlways = edges.findIndex((e) => e.via === 'next' && e.label === undefined);
+  return edges.map((edge, j) => (edge.via === 'on' ? neverTaken(step, edge.label!)
+    : firstAlways >= 0 && j > firstAlways ? 'an earlier branch without `if` is always taken first'
+      : neverTaken(step)));
 }

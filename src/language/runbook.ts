@@ -1,5 +1,5 @@
 // A runbook read from disk and validated: the typed document plus where it came from.
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { loadFile, loadText, type LoadedDocument } from './load.js';
 import type { RunbookDoc } from './schema.js';
@@ -29,12 +29,22 @@ export function parseRunbook(text: string, file: string): ReadResult {
 function fromLoaded(loaded: LoadedDocument): ReadResult {
   const diagnostics = validateDocument(loaded);
   if (hasErrors(diagnostics)) return { diagnostics };
-  const runbook: Runbook = {
+  const runbook = {
     doc: loaded.value as RunbookDoc,
     file: loaded.file,
     text: loaded.text,
-    sha256: createHash('sha256').update(loaded.text).digest('hex'),
     map: loaded.map,
-  };
+  } as Runbook;
+  // Worked out when first read (the run's transcript, a resume): `validate` never needs it, and node:crypto is
+  // ~10 ms of a start (src/cli/fast/code-cache.ts). An own, enumerable property once read, as it was.
+  Object.defineProperty(runbook, 'sha256', {
+    configurable: true, enumerable: true,
+    get() {
+      const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+      const sha256 = createHash('sha256').update(loaded.text).digest('hex');
+      Object.defineProperty(runbook, 'sha256', { value: sha256, enumerable: true, writable: true, configurable: true });
+      return sha256;
+    },
+  });
   return { runbook, diagnostics };
 }

@@ -2,7 +2,7 @@
 // (docs/runbook.schema.json, `runbook schema`) and the reference docs all derive from these definitions.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ENV_NAME_PATTERN } from './env-names.js';
-
+import { Expression } from './expression-schema.js';
 const doc = (description: string, examples?: unknown[]) => (examples ? { description, examples } : { description });
 
 /** Top-level keys the runbook ignores: holders for YAML anchors that steps merge with `<<: *name`. */
@@ -42,7 +42,7 @@ export const Connection = Type.Object({
  *  time; when it is false the steps naming the target run on `otherwise` (another target) or on this machine, and
  *  the step and its gate say so. */
 const TargetChoice = {
-  if: Type.Optional(Type.String(doc('Use this target only when this expression holds (e.g. `inputs.db_ssh != null`); otherwise '
+  if: Type.Optional(Expression(doc('Use this target only when this expression holds (e.g. `inputs.db_ssh != null`); otherwise '
     + 'the steps that name it run on `otherwise`, or on this machine. The gate shows which.', ['inputs.db_ssh != null']))),
   otherwise: Type.Optional(Type.String(doc('With `if`: the target to use instead when `if` is false (another name under `targets`). '
     + 'Default: this machine.', ['db_pod']))),
@@ -144,7 +144,7 @@ export const PromptAction = Type.Object({
 }, { additionalProperties: false, ...doc('Ask the operator for a value; the answer is the step result `value`.') });
 
 export const WaitAction = Type.Object({
-  until: Type.String(doc('Expression over `result` (the last poll) that ends the wait when true.', ['result.rows[0].used < 80'])),
+  until: Expression(doc('Expression over `result` (the last poll) that ends the wait when true.', ['result.rows[0].used < 80'])),
   every: Type.Optional(Duration),
   for: Type.Optional(Duration),
   sql: Type.Optional(SqlAction),
@@ -160,7 +160,7 @@ export const RunbookCall = Type.Object({
 }, { additionalProperties: false, ...doc('Run another runbook; branch on its outcome with `on`.') });
 
 export const Branch = Type.Object({
-  if: Type.Optional(Type.String(doc('Condition; the first branch whose condition holds (or that has none) is taken.'))),
+  if: Type.Optional(Expression(doc('Condition; the first branch whose condition holds (or that has none) is taken.'))),
   goto: StepId,
 }, { additionalProperties: false, ...doc('One branch: go to `goto` when `if` holds, or always when there is no `if`.') });
 
@@ -174,7 +174,7 @@ export const DEFAULT_MAX_ITEMS = 100;
 export const LOOP_VAR_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 export const ForEach = Type.Object({
-  in: Type.String(doc('Expression giving the list to go through: the rows of a capture, an input split into a list (split(inputs.hosts)), a literal list. '
+  in: Expression(doc('Expression giving the list to go through: the rows of a capture, an input split into a list (split(inputs.hosts)), a literal list. '
     + 'Evaluated once, before the gate: a destructive step acts on exactly the items its gate listed.', ['idle.rows', "steps['idle-sessions'].rows"])),
   as: Type.Optional(Type.String({ pattern: LOOP_VAR_PATTERN,
     ...doc("Name of the current item in the step's shell, sql, with and `for_each.label` templates. Default item.", ['session']) })),
@@ -187,7 +187,7 @@ export const ForEach = Type.Object({
 export const VAR_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 export const Vars = Type.Record(Type.String({ pattern: VAR_NAME_PATTERN }),
-  Type.String(doc('An expression; it may read the names defined before it in the same step as vars.<name>.', ["round(number(usage.output) / 1024, 1)"])),
+  Expression(doc('An expression; it may read the names defined before it in the same step as vars.<name>.', ["round(number(usage.output) / 1024, 1)"])),
   { additionalProperties: false, ...doc('Named values computed once, in order, when the step runs; later steps read them as vars.<name>. '
     + 'Names are letters, digits and _, each defined by one vars step.', [{ used_gb: 'round(number(usage.output) / 1024, 1)', full: 'vars.used_gb > 90' }]) });
 
@@ -210,7 +210,7 @@ const StepCommon = {
   secret: Type.Optional(Type.Boolean(doc('The step\'s result is a secret from the moment it exists: its output, value and row values are '
     + 'masked wherever they are shown or recorded (output is not streamed), while later steps use the real values '
     + '(a URL fetched from a vault, used as a connection URL).'))),
-  if: Type.Optional(Type.String(doc('Run only when this holds; otherwise the step is skipped.'))),
+  if: Type.Optional(Expression(doc('Run only when this holds; otherwise the step is skipped. On an end step: end only when it holds, else go on to the following step.'))),
   target: Type.Optional(Type.String(doc('Shell steps (and waits polling shell): the name of a target under `targets` to run on. Default: this machine.', ['db_host']))),
   for_each: Type.Optional(ForEach),
   next: Type.Optional(Type.Union([StepId, Type.Array(Branch)], doc('Where to go after the step: a step id or a list of branches.'))),
@@ -260,7 +260,7 @@ export const Runbook = Type.Object({
     { additionalProperties: false, ...doc('Where shell steps can run besides this machine, by name: SSH hosts, pods, containers.') })),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
   outputs: Type.Optional(Type.Record(Type.String({ pattern: VAR_NAME_PATTERN }),
-    Type.String(doc('An expression, evaluated when the runbook ends.', ['steps.check.output'])),
+    Expression(doc('An expression, evaluated when the runbook ends.', ['steps.check.output'])),
     { additionalProperties: false, ...doc('Values this runbook hands to a runbook that calls it, by name (letters, digits, _): each expression is '
       + 'evaluated when the run ends, and the caller reads it as steps.<call>.outputs.<name>.', [{ blockers: 'length(sessions.rows)' }]) })),
 }, {

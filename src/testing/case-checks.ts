@@ -1,5 +1,6 @@
 // What the schema cannot say about a cases file: every step id, input and answer must fit the runbook
 // under test. Each message names the fix.
+import { FILL_IN } from './fill-in.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { stepKind } from '../language/flow.js';
 import { childPath } from '../language/source-map.js';
@@ -84,6 +85,11 @@ function checkAnswer(step: StepDoc, r: ScriptedResultDoc, path: string, label: s
   }
   if (r.value === undefined) return;
   const value = String(r.value);
+  // --from-transcript's stand-in for an answer the run never got: the author must give it.
+  if (value.startsWith(FILL_IN)) {
+    report.error('answer-to-fill-in', `${path}/value`, `the run this case was made from stopped at step '${step.id}' without an answer${label}: replace ${JSON.stringify(value)} with the answer the operator would give, then set path and outcome to where it leads (runbook test prints the path the run takes)`);
+    return;
+  }
   // A secret answer recorded masked (--from-transcript): it stands in for the real one, which no file holds.
   if (value === MASK && step.prompt?.secret) return;
   const choices = typeof step.manual === 'object' ? step.manual.choices : step.prompt?.choices;

@@ -2,7 +2,7 @@
 // branch, each fall-through) that some case takes. The implicit "unhandled failure ends the run" route
 // the compiler adds to every step is not counted: it is engine behaviour, not a branch of the runbook.
 import type { StepResult } from '../executors/types.js';
-import { neverTaken, onMatches } from '../language/results.js';
+import { edgesNeverTaken, onMatches } from '../language/results.js';
 import type { BranchTaken } from '../engine/events.js';
 import { edgesOf, FALL_OFF, type Edge } from '../language/flow.js';
 import type { RunbookDoc } from '../language/schema.js';
@@ -17,14 +17,11 @@ export interface Route {
 
 export function routesOf(doc: RunbookDoc): Route[] {
   return doc.steps.flatMap((step, i) => {
-    const edges = edgesOf(doc, i);
-    const firstAlways = edges.findIndex((e) => e.via === 'next' && e.label === undefined);
-    return edges.map((edge, j) => {
-      // Which results take which route is the compiler's rule (language/results.ts), applied to every result
-      // the step can have; a branch after one without `if` is never reached.
-      const never = edge.via === 'on' ? neverTaken(step, edge.label!)
-        : firstAlways >= 0 && j > firstAlways ? 'an earlier branch without `if` is always taken first'
-          : neverTaken(step);
+    // Which results take which route is the compiler's rule (language/results.ts), applied to every result
+    // the step can have; a branch after one without `if` is never reached.
+    const nevers = edgesNeverTaken(doc, i);
+    return edgesOf(doc, i).map((edge, j) => {
+      const never = nevers[j];
       return { key: `${i}:${j}`, from: step.id, edge, ...(never ? { never } : {}) };
     });
   });

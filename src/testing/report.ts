@@ -1,12 +1,11 @@
 // The text `runbook test` prints: one line per case, the expected and actual path of a failing case,
 // and each route no case takes, at file:line:col so an editor can jump to it.
-import { relative } from 'node:path';
-import { formatDiagnostic } from '../language/diagnostic.js';
+import { formatDiagnostic, shownPath } from '../language/diagnostic.js';
 import { describeRoute } from './coverage.js';
 import type { RunbookTestResult } from './index.js';
 
 export function formatResult(r: RunbookTestResult, cwd = process.cwd()): string[] {
-  const show = (f: string) => { const rel = relative(cwd, f); return rel && !rel.startsWith('..') ? rel : f; };
+  const show = (f: string) => shownPath(f, cwd);
   const out = [`${show(r.runbook.file)}  (cases: ${show(r.casesFile)})`];
   for (const d of r.diagnostics) out.push(`  ${formatDiagnostic({ ...d, file: show(d.file) })}`);
   for (const c of r.cases) {

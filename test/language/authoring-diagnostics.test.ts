@@ -296,9 +296,9 @@ test('action fields written beside the action, script: for run:, a step-level go
     /'sql' in step 'a': expected a mapping, got "SELECT 1"; write it as sql: \{ query: "SELECT 1" \}/);
 });
 
-test('a capture no path sets before it is read says so; an output read where an end may lack it is warned', () => {
-  one(check('  - id: a\n    shell: echo ${{ b.output }}\n  - id: b\n    shell: echo\n    capture: b\n'), 'maybe-unset', HEAD_LINES + 2, 12,
-    /'b' is never set here: no path to step 'a' goes through 'b', which captures it \(it runs only later, or elsewhere\); move the read after it/, 'warning');
+test('a capture no path sets before it is read is an error (#32); an output read where an end may lack it is warned', () => {
+  one(check('  - id: a\n    shell: echo ${{ b.output }}\n  - id: b\n    shell: echo\n    capture: b\n'), 'never-set', HEAD_LINES + 2, 12,
+    /'b' is never set here: no path to step 'a' goes through 'b', which captures it \(it runs only later, or elsewhere\); move the read after it/);
   const outputs = 'outputs:\n  late: later.output\n  safe: "default(later.output, \'none\')"\n';
   one(check('  - id: a\n    shell: echo\n    capture: a\n    next:\n      - if: a.output == "x"\n        goto: done\n  - id: later\n    shell: echo\n    capture: later\n', outputs),
     'maybe-unset', 4, 9, /'later' may not be set here: some path to end 'done' \(where output 'late' is worked out\) never reaches 'later'/, 'warning');

@@ -66,11 +66,15 @@ steps:
     destructive: true
     confirm: Apply the fix?
     shell: echo "replace with the fix"
+    on: { skipped: not-fixed }
   - id: done
     end: resolved
     message: Fixed; \${{ sessions.rows[0].sessions }} sessions were open before.
   - id: escalate
     end: escalate
     message: "Cannot connect: \${{ steps.connect.classification }}. Page the database owner."
+  - id: not-fixed
+    end: escalate
+    message: The fix was skipped at its gate; \${{ sessions.rows[0].sessions }} sessions are open. Hand over to the database owner.
 `;
 }

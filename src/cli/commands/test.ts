@@ -9,7 +9,8 @@ import { updateOutputFile } from '../write-output.js';
 import { EXIT, UserError } from '../../common/errors.js';
 import { dirname, join } from 'node:path';
 import { plural } from '../../common/plural.js';
-import { say } from '../say.js';
+import { say, sayError } from '../say.js';
+import { FILL_IN } from '../../testing/fill-in.js';
 
 export interface TestFlags { cases?: string; requireFullCoverage?: boolean; fromTranscript?: string; output?: string }
 
@@ -61,6 +62,9 @@ async function fromTranscript(refs: string[], file: string, output: string | und
   if (!refs[0] && !existsSync(ref)) throw new UserError(`the runbook the run used (${ref}) is not there any more: name it, runbook test <runbook> --from-transcript ${file}`);
   const { runbook } = loadRunbook(ref);
   const c = caseFromTranscript(transcript, runbook);
+  const toFill = Object.entries(c.steps ?? {}).filter(([, r]) => !Array.isArray(r) && String(r.value ?? '').startsWith(FILL_IN)).map(([id]) => id);
+  // The case is written, but cannot pass until the author says what the operator would have answered.
+  if (toFill.length) sayError(`the run stopped at ${toFill.join(', ')} without an answer: fill in steps.${toFill[0]}.value in the case (and the path and outcome it leads to)\n`);
   const item = dump([c], { lineWidth: 120, noRefs: true } as never).replace(/\n*$/, '\n');
   if (!output) {
     say(`cases:\n${item.replace(/^/gm, '  ').replace(/^ +$/gm, '')}`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { catalog, filesIn, isCasesFile, isRunbookFile } from '../../catalog/discover.js';
 import { prevalidated } from '../../catalog/prevalidated.js';
 import { loadCasesChecker, loadValidator } from '../../catalog/validator.js';
-import { formatDiagnostic, type Diagnostic } from '../../language/diagnostic.js';
+import { formatDiagnostic, formatShown, type Diagnostic } from '../../language/diagnostic.js';
 import { UserError } from '../../common/errors.js';
 import { callDependencies, checkCalls } from '../../catalog/called-runbooks.js';
 import { cacheEnabled, cachedValidation, hashOf, storeValidation } from '../../catalog/validate-cache.js';
@@ -44,7 +44,7 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
   if (opts.json) {
     sayJson({ files: files.length, errors, warnings, diagnostics: all });
   } else {
-    for (const d of all) say(`${formatDiagnostic(d)}\n`);
+    for (const d of all) say(`${formatShown(d)}\n`);
     say(`${plural(files.length, 'runbook')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   }
   return errors ? 2 : 0;

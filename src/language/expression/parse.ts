@@ -13,7 +13,22 @@ const MAX_DEPTH = 64;
  *  the validator walk recursively: `a + a + …` 10,000 times would overflow the stack. */
 const MAX_TOKENS = 2000;
 
+/** Parsed trees by text: the validator's checks each read the same expressions, and the run evaluates the same
+ *  few again and again. Trees are never changed after parsing (every consumer reads them, or copies). A text
+ *  that does not parse is not kept: it throws each time, as before. */
+const parsed = new Map<string, Node>();
+const MAX_PARSED = 5000;
+
 export function parseExpression(src: string): Node {
+  let node = parsed.get(src);
+  if (node) return node;
+  node = parseFresh(src);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(src, node);
+  return node;
+}
+
+function parseFresh(src: string): Node {
   const tokens = tokenize(src);
   if (tokens.length > MAX_TOKENS) throw new ExpressionError(`expression is too long (over ${MAX_TOKENS} tokens)`, tokens[MAX_TOKENS]!.pos);
   const p = new Parser(tokens);

@@ -3,9 +3,17 @@ import type { Node } from './ast.js';
 
 export interface Reference { root: string; member?: string; pos: number }
 
-export function references(node: Node): Reference[] {
-  const out: Reference[] = [];
-  walk(node, out);
+/** By tree: parsed trees are shared and never changed (parse.ts), and the validator's checks each ask. The
+ *  list is shared too: read it, do not change it. */
+const known = new WeakMap<Node, readonly Reference[]>();
+
+export function references(node: Node): readonly Reference[] {
+  let out = known.get(node);
+  if (!out) {
+    const list: Reference[] = [];
+    walk(node, list);
+    known.set(node, out = list);
+  }
   return out;
 }
 

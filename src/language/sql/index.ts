@@ -1,7 +1,8 @@
 // Is this SQL text a plain read on this engine? One entry for the validator's lint and for the run.
 import { classifyMysql } from './mysql-classify.js';
 import { classifyPg } from './pg-classify.js';
-import { askPg } from './pg-parser.js';
+import { askPg, pgParserFailed } from './pg-parser.js';
+import { knownVerdict, remember } from './known-verdicts.js';
 import { unparsed, type SqlEngine, type SqlVerdict } from './verdict.js';
 
 /**
@@ -34,13 +35,21 @@ export function classifyMany(texts: readonly string[], engine: SqlEngine): SqlVe
  * meanwhile (loading it is most of the cost), so the caller can classify MySQL texts in between.
  */
 export function classifyLater(texts: readonly string[], engine: SqlEngine): () => SqlVerdict[] {
-  if (engine === 'mysql') return () => texts.map((t) => tooLong(t, engine) ?? mysqlCached(t));
-  const short = texts.filter((t) => !tooLong(t, engine));
-  const answers = askPg(short);
+  if (engine === 'mysql') return () => texts.map((t) => tooLong(t, engine) ?? knownVerdict(engine, t) ?? mysqlCached(t));
+  // Only texts the build's index does not know reach the parser: none, and it never loads.
+  const short = texts.filter((t) => !tooLong(t, engine) && !knownVerdict(engine, t));
+  const answers = short.length ? askPg(short) : () => [];
   return () => {
     const parsed = new Map(answers().map((p, i) => [short[i]!, p]));
-    return texts.map((t) => tooLong(t, engine) ?? classifyPg(parsed.get(t)!));
+    return texts.map((t) => tooLong(t, engine) ?? knownVerdict(engine, t) ?? pgVerdict(t, parsed.get(t)!));
   };
+}
+
+function pgVerdict(text: string, parsed: Parameters<typeof classifyPg>[0]): SqlVerdict {
+  const v = classifyPg(parsed);
+  // A parser that did not answer gives a verdict about the machine, not the text: never remembered.
+  if (!pgParserFailed()) remember('postgres', text, v);
+  return v;
 }
 
 /** A MySQL text is parsed once per process (a PEG parse takes milliseconds); the run checks every step again. */
@@ -51,6 +60,7 @@ function mysqlCached(text: string): SqlVerdict {
     if (mysqlVerdicts.size >= 1000) mysqlVerdicts.clear();
     v = classifyMysql(text);
     mysqlVerdicts.set(text, v);
+    remember('mysql', text, v);
   }
   return v;
 }

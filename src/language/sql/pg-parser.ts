@@ -5,7 +5,10 @@
 // without SQL never pays for it) and is unref'd, so it never keeps a process alive. A question can be asked
 // early and its answer collected later (askPg), so that the worker loads while the caller does other work.
 import { createRequire } from 'node:module';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+
+/** node:worker_threads when the first SQL text is parsed: a runbook without PostgreSQL SQL never loads it (~8 ms). */
+const threads = () => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
 /** The parse tree as libpg-query returns it (JSON of PostgreSQL's nodes), or the parser's error. */
 export type PgParse = { tree: { stmts?: { stmt: Record<string, unknown> }[] } } | { error: string };
@@ -94,6 +97,7 @@ function open(): Channel | { fatal: string } {
   try {
     const modulePath = createRequire(import.meta.url).resolve('libpg-query');
     const flag = new SharedArrayBuffer(8);
+    const { MessageChannel, Worker } = threads();
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER, { eval: true, workerData: { modulePath, port: port2, flag }, transferList: [port2] });
     worker.unref();
@@ -113,7 +117,7 @@ function wait(c: Channel, ticket: number): unknown {
     const posted = Atomics.load(c.signal, 0);
     // The worker posts an answer before counting it, so a counted answer is already on the port.
     if (posted > c.taken) {
-      c.received.set(++c.taken, receiveMessageOnPort(c.port)?.message);
+      c.received.set(++c.taken, threads().receiveMessageOnPort(c.port)?.message);
       continue;
     }
     if (Atomics.load(c.signal, 1) === 1) return undefined; // the worker exited without answering

@@ -2,6 +2,7 @@
 // the command built from it goes wrong quietly. Classic "definitely assigned" analysis over the step graph.
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import { edgesOf, stepKind } from '../flow.js';
+import { edgesNeverTaken } from '../results.js';
 import { childPath } from '../source-map.js';
 import { parseExpression, parseTemplate, references, type Node, type Reference } from '../expression/index.js';
 import { stepSites, type Site } from '../sites.js';
@@ -20,17 +21,21 @@ export function checkCaptureOrder(doc: RunbookDoc, report: Reporter): void {
     const by = captures.get(name)!.map((j) => `'${doc.steps[j]!.id}'`).join(', ');
     const what = name.startsWith('vars.') ? 'computes' : 'captures';
     const fallback = name.startsWith('vars.') ? `default(${name}, <fallback>)` : `default(${name}.<field>, <fallback>)`;
-    report.warn('maybe-unset', path, possible
-      ? `'${name}' may not be set here: some path to ${where} never reaches ${by}, which ${what} it; route every path through it, or read it as ${fallback}`
-      : `'${name}' is never set here: no path to ${where} goes through ${by}, which ${what} it (it runs only later, or elsewhere); move the read after it, or read it as ${fallback}`);
+    // Set on no path at all: the read is always null, a mistake, not a risk.
+    if (possible) report.warn('maybe-unset', path, `'${name}' may not be set here: some path to ${where} never reaches ${by}, which ${what} it; route every path through it, or read it as ${fallback}`);
+    else report.error('never-set', path, `'${name}' is never set here: no path to ${where} goes through ${by}, which ${what} it (it runs only later, or elsewhere); move the read after it, or read it as ${fallback}`);
   };
+  const live = reachable(doc);
   doc.steps.forEach((step, i) => {
+    if (!live.has(i)) return; // an unreachable step is an error of its own; what it reads never runs
     for (const site of stepSites(step, `/steps/${i}`)) {
       // Conditions on the step's own result run after it (its capture is set then, even if it was skipped); a
       // vars value reads the ones above it in its own step (expression-check rejects the ones below).
       const set = site.withResult ? new Set([...after[i]!, ...setBy(step)])
         : site.varsBefore ? new Set([...before[i]!, ...site.varsBefore.names.map((n) => `vars.${n}`)]) : before[i]!;
-      const name = readNames(site).find((n) => captures.has(n) && !set.has(n));
+      // A vars value reading one defined below it in its own step is expression-check's error (unknown-var).
+      const own = site.varsBefore ? setBy(step) : [];
+      const name = readNames(site).find((n) => captures.has(n) && !set.has(n) && !own.includes(n));
       // One warning per field is enough.
       if (name) warn(site.path, name, `step '${step.id}'`, site.withResult || maybe(i).has(name));
     }
@@ -67,20 +72,31 @@ function definitelySet(doc: RunbookDoc): { before: Set<string>[]; after: Set<str
   const n = doc.steps.length;
   const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
   const preds: number[][] = doc.steps.map(() => []);
-  doc.steps.forEach((_, i) => edgesOf(doc, i).forEach((e) => { const j = ids.get(e.to); if (j !== undefined) preds[j]!.push(i); }));
+  // Only routes some result can take (results.ts, as runbook test's coverage decides them): a path that cannot
+  // happen must not make a capture look unset.
+  doc.steps.forEach((_, i) => {
+    const never = edgesNeverTaken(doc, i);
+    edgesOf(doc, i).forEach((e, k) => { const j = ids.get(e.to); if (j !== undefined && !never[k]) preds[j]!.push(i); });
+  });
   const all = new Set(doc.steps.flatMap(setBy));
+  const sets = doc.steps.map(setBy);
   const before = doc.steps.map((_, i) => (i === 0 ? new Set<string>() : new Set(all)));
   // A step skipped by its `if` still records its (skipped) result under its capture: the path went through it.
-  const afterOf = (i: number) => new Set([...before[i]!, ...setBy(doc.steps[i]!)]);
+  // Sets only shrink, so after[i] is kept and rebuilt only when before[i] changed (it was rebuilt per
+  // predecessor per step per round: most of validating a long runbook).
+  const afterOf = (i: number) => { const a = new Set(before[i]); for (const name of sets[i]!) a.add(name); return a; };
+  const after = doc.steps.map((_, i) => afterOf(i));
   for (let changed = true, rounds = 0; changed && rounds < n + 2; rounds++) {
     changed = false;
     for (let j = 1; j < n; j++) {
-      if (preds[j]!.length === 0) continue; // unreachable: reported elsewhere
-      const next = preds[j]!.map(afterOf).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
-      if (next.size !== before[j]!.size) { before[j] = next; changed = true; }
+      const from = preds[j]!;
+      if (from.length === 0) continue; // unreachable: reported elsewhere
+      const next = new Set<string>();
+      for (const name of before[j]!) if (from.every((p) => after[p]!.has(name))) next.add(name);
+      if (next.size !== before[j]!.size) { before[j] = next; after[j] = afterOf(j); changed = true; }
     }
   }
-  return { before, after: doc.steps.map((_, i) => afterOf(i)), preds };
+  return { before, after, preds };
 }
 
 /** For each step, the captures set on some path into it: the union over predecessors, growing from nothing. */
@@ -89,7 +105,8 @@ function possiblySet(doc: RunbookDoc, preds: number[][]): Set<string>[] {
   const maybe = doc.steps.map(() => new Set<string>());
   for (let changed = true, rounds = 0; changed && rounds < n + 2; rounds++) {
     changed = false;
-    for (let j = 1; j < n; j++) {
+    // From step 0 too: a loop back to the first step brings what the loop set.
+    for (let j = 0; j < n; j++) {
       for (const p of preds[j]!) {
         for (const name of [...maybe[p]!, ...setBy(doc.steps[p]!)]) if (!maybe[j]!.has(name)) { maybe[j]!.add(name); changed = true; }
       }
@@ -98,16 +115,18 @@ function possiblySet(doc: RunbookDoc, preds: number[][]): Set<string>[] {
   return maybe;
 }
 
-/** The steps a run can reach from the first. */
+/** The steps a run can reach from the first, by routes some result takes. */
 function reachable(doc: RunbookDoc): Set<number> {
   const ids = new Map(doc.steps.map((s, i) => [s.id, i]));
   const seen = new Set([0]);
   const todo = [0];
   while (todo.length) {
-    for (const e of edgesOf(doc, todo.pop()!)) {
+    const i = todo.pop()!;
+    const never = edgesNeverTaken(doc, i);
+    edgesOf(doc, i).forEach((e, k) => {
       const j = ids.get(e.to);
-      if (j !== undefined && !seen.has(j)) { seen.add(j); todo.push(j); }
-    }
+      if (j !== undefined && !never[k] && !seen.has(j)) { seen.add(j); todo.push(j); }
+    });
   }
   return seen;
 }
@@ -142,18 +161,23 @@ function tested(node: Node): string[] {
   }
 }
 
-/** The node with every default() call's arguments replaced by literals. */
+/** The node with every default() call's arguments replaced by literals; the node itself when it has none (so
+ *  its references are those already worked out for it: references.ts keeps them by tree). */
 function strip(node: Node): Node {
   switch (node.type) {
     case 'call': {
       if (node.callee === 'default') return { type: 'literal', value: null, pos: node.pos };
-      return { ...node, args: node.args.map(strip) };
+      const args = node.args.map(strip);
+      return args.every((a, i) => a === node.args[i]) ? node : { ...node, args };
     }
-    case 'member': return { ...node, object: strip(node.object), property: strip(node.property) };
-    case 'unary': return { ...node, arg: strip(node.arg) };
-    case 'binary': case 'logical': return { ...node, left: strip(node.left), right: strip(node.right) };
-    case 'conditional': return { ...node, test: strip(node.test), then: strip(node.then), else: strip(node.else) };
-    case 'array': return { ...node, items: node.items.map(strip) };
+    case 'member': { const object = strip(node.object); const property = strip(node.property); return object === node.object && property === node.property ? node : { ...node, object, property }; }
+    case 'unary': { const arg = strip(node.arg); return arg === node.arg ? node : { ...node, arg }; }
+    case 'binary': case 'logical': { const left = strip(node.left); const right = strip(node.right); return left === node.left && right === node.right ? node : { ...node, left, right }; }
+    case 'conditional': {
+      const [test, then, otherwise] = [strip(node.test), strip(node.then), strip(node.else)];
+      return test === node.test && then === node.then && otherwise === node.else ? node : { ...node, test, then, else: otherwise };
+    }
+    case 'array': { const items = node.items.map(strip); return items.every((a, i) => a === node.items[i]) ? node : { ...node, items }; }
     default: return node;
   }
 }

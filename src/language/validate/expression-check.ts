@@ -101,11 +101,18 @@ interface Names { inputs: Set<string>; stepIds: Set<string>; captures: Set<strin
 type CallNode = Extract<Node, { type: 'call' }>;
 
 /** Every engine(…) call in an expression. */
-function engineCalls(node: Node): CallNode[] {
-  const children = node.type === 'binary' || node.type === 'logical' ? [node.left, node.right]
-    : node.type === 'unary' ? [node.arg] : node.type === 'conditional' ? [node.test, node.then, node.else]
-      : node.type === 'call' ? node.args : node.type === 'array' ? node.items : node.type === 'member' ? [node.object, node.property] : [];
-  return [...(node.type === 'call' && node.callee === 'engine' ? [node] : []), ...children.flatMap(engineCalls)];
+function engineCalls(node: Node, out: CallNode[] = []): CallNode[] {
+  if (node.type === 'call' && node.callee === 'engine') out.push(node);
+  switch (node.type) {
+    case 'binary': case 'logical': engineCalls(node.left, out); engineCalls(node.right, out); break;
+    case 'unary': engineCalls(node.arg, out); break;
+    case 'conditional': engineCalls(node.test, out); engineCalls(node.then, out); engineCalls(node.else, out); break;
+    case 'call': for (const a of node.args) engineCalls(a, out); break;
+    case 'array': for (const a of node.items) engineCalls(a, out); break;
+    case 'member': engineCalls(node.object, out); engineCalls(node.property, out); break;
+    default: break;
+  }
+  return out;
 }
 
 /** engine() takes the name of a declared connection, written as text: `engine('db')`. */

@@ -1,0 +1,60 @@
+// Issue #32: what the authoring loop and the first run of a teammate's edited file cost, cold, with the validate
+// cache off (RUNBOOK_NO_CACHE=1): a 3-step local runbook and a local copy of pool-exhausted (one comment line
+// added, so no build index matches the file), validated and run, each against `node -e 0` in the same rounds
+// (paired, interleaved: the machine is shared, so ratios are per round). Runs are `--plain`, with the default
+// transcript (cwd is a scratch folder); pool-exhausted runs against a loopback port nothing listens on, so it
+// connects, is refused and ends escalate (exit 1): the whole CLI, the engine, the probe and the transcript.
+import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { timeToExit } from '../lib/proc.js';
+import { median, paired } from '../lib/stats.js';
+import { ms, times, type Row } from '../lib/table.js';
+
+const TARGET = 1.5;
+
+const THREE_STEPS = `name: three
+title: Three local steps
+steps:
+  - id: look
+    shell: echo looking
+  - id: think
+    shell: echo thinking
+  - id: done
+    end: resolved
+    message: all good
+`;
+
+export async function localRunbook(ctx: BenchContext): Promise<Row[]> {
+  const dir = join(ctx.scratch, 'local-runbook');
+  mkdirSync(dir, { recursive: true });
+  const three = join(dir, 'three.yaml');
+  writeFileSync(three, THREE_STEPS);
+  const pool = join(dir, 'pool-exhausted.yaml');
+  copyFileSync(join(ROOT, 'runbooks', 'pool-exhausted.yaml'), pool);
+  appendFileSync(pool, '# a local copy\n');
+  const env = childEnv({ RUNBOOK_NO_CACHE: '1' });
+  const refused = 'url=postgres://bench@127.0.0.1:1/app';
+  const cases: [string, string, string[], number][] = [
+    ['validate', 'cold validate: 3-step local runbook, cache off', ['validate', three], 0],
+    ['validate-pool', 'cold validate: local copy of pool-exhausted, cache off', ['validate', pool], 0],
+    ['run', 'cold run --plain: 3-step local runbook (2 shell steps), cache off', ['run', three, '--plain'], 0],
+    ['run-pool', 'cold run --plain: local pool-exhausted, server refuses, cache off', ['run', pool, '--plain', '--input', refused], 1],
+  ];
+  const anchor = async () => (await timeToExit(NODE, ['-e', '0'], { env, cwd: dir })).ms;
+  const rows: Row[] = [];
+  for (const [id, figure, args, code] of cases) {
+    const check = await timeToExit(NODE, [BIN, ...args], { env, cwd: dir });
+    if (check.code !== code) throw new Error(`runbook ${args.join(' ')} exited ${check.code}, expected ${code}:\n${check.output}`);
+    const subject = async () => (await timeToExit(NODE, [BIN, ...args], { env, cwd: dir })).ms;
+    const p = await paired(ctx.rounds, anchor, subject, 2);
+    const ratio = median(p.ratios);
+    rows.push({
+      id: `local-${id}`, figure, value: ms(median(p.subject)), anchor: `node -e 0: ${ms(median(p.anchor))}`,
+      ratio: times(ratio), target: `≤ ${TARGET}×`, met: ratio <= TARGET, metric: ratio,
+      samples: { subjectMs: p.subject, anchorMs: p.anchor },
+    });
+    ctx.log(`${figure}: ${times(ratio)}`);
+  }
+  return rows;
+}

@@ -1,0 +1,58 @@
+// Makes V8's code caches for the CommonJS files of dist/ that start every fast command (bin/bundle.mjs runs this
+// in a child process): dist/fast.cjs (the launcher's fast path) and dist/validator.cjs (the validator, which the
+// fast path loads for a local runbook). Each is loaded as bin/runbook.js and src/cli/fast/code-cache.ts load it
+// (same wrapper, same file name), made to do its work once (--version, list, validate of every shipped runbook
+// and of one with mistakes) so that the functions a start runs are compiled, then its cache is written.
+// A plain CommonJS process on purpose: a cache made inside the ES module build script was rejected by V8 in
+// the CLI's process.
+'use strict';
+const { readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname, join } = require('node:path');
+const { tmpdir } = require('node:os');
+const { Script } = require('node:vm');
+
+const root = join(__dirname, '..');
+const dist = join(root, 'dist');
+
+function load(file) {
+  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file });
+  const mod = { exports: {} };
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  return { script, exports: mod.exports };
+}
+
+async function main() {
+  const validator = load(join(dist, 'validator.cjs'));
+  const runbooks = join(root, 'runbooks');
+  const shipped = [runbooks, join(runbooks, 'examples')].flatMap((d) => readdirSync(d)
+    .filter((f) => /\.ya?ml$/.test(f) && !f.includes('.cases.')).map((f) => join(d, f)));
+  for (const f of shipped) validator.exports.readRunbook(f);
+  // The authoring loop's usual case: a runbook with mistakes (diagnostics, did-you-mean).
+  validator.exports.parseRunbook('name: t\ntitle: T\nsteps:\n  - id: a\n    shel: echo ${{ inputs.x }}\n    next: b\n', join(root, 'training.yaml'));
+
+  const fast = load(join(dist, 'fast.cjs'));
+  const scratch = mkdtempSync(join(tmpdir(), 'runbook-train-'));
+  const local = join(scratch, 'local.yaml');
+  writeFileSync(local, 'name: local\ntitle: Local\nsteps:\n  - id: a\n    shell: echo a\n  - id: done\n    end: resolved\n    message: ok\n');
+  const write = process.stdout.write;
+  process.stdout.write = () => true;
+  process.env.RUNBOOK_NO_CACHE = '1';
+  try {
+    for (const args of [['--version'], ['list'], ['validate', join(runbooks, 'auth.yaml')], ['validate', local]]) {
+      await fast.exports.fastMain([process.execPath, 'runbook', ...args]);
+    }
+  } finally {
+    process.stdout.write = write;
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  process.exitCode = 0;
+
+  // V8 rejects a cache made under other flags than those it is read with: the CLI reads them at start, before
+  // the validator turns on the linear-time regexp engine at its first `matches` pattern (linear-regex.ts).
+  require('node:v8').setFlagsFromString('--no-enable-experimental-regexp-engine');
+  writeFileSync(join(dist, 'validator.cjs.cache'), validator.script.createCachedData());
+  writeFileSync(join(dist, 'fast.cjs.cache'), fast.script.createCachedData());
+}
+
+main().catch((e) => { process.stderr.write(`${e.stack ?? e}\n`); process.exitCode = 1; });

@@ -1,0 +1,24 @@
+// Loads a CommonJS bundle of dist/ with V8's code cache beside it (`<file>.cache`, bin/train-code-cache.js),
+// so the functions a command runs are deserialized instead of parsed and compiled again on every start. Node
+// 20 has no module compile cache (module.enableCompileCache is Node 22), but vm.Script takes V8's cachedData.
+// A cache V8 rejects (another Node or V8 version, other flags) costs nothing but the compile it would have saved.
+// V8 checks the flags as they are when the cache is read: the start's, before the validator turns on the
+// linear-time regexp engine (linear-regex.ts), so bin/train-code-cache.js turns it off again before writing.
+import { readFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { Script } from 'node:vm';
+
+interface Loaded { exports: unknown; script: Script }
+
+/** The module's exports, and its script (whose cachedDataRejected says whether the cache was taken). */
+export function loadWithCodeCache(file: string): Loaded {
+  const source = readFileSync(file, 'utf8');
+  let cachedData: Buffer | undefined;
+  try { cachedData = readFileSync(`${file}.cache`); } catch { /* not built: compile */ }
+  const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const module = { exports: {} as unknown };
+  const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: unknown, f: string, d: string) => void;
+  fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, script };
+}

@@ -7,6 +7,8 @@ import { confirmationPage, evidencePage, finishedSteps, helpPage, instructionsPa
 import { fit, seg, type Row } from '../frame/row.js';
 import type { ViewModel } from '../view-model.js';
 import { Rows } from './Rows.js';
+import { functionView } from './gate-keys.js';
+import { useRawInput } from './use-raw-input.js';
 
 const TOGGLE: Partial<Record<Page['kind'], string>> = { help: '?', confirmation: 'c', evidence: 'e', instructions: 'i', results: 'r' };
 
@@ -35,6 +37,12 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
     else if (key.downArrow || key.pageDown) setScroll((n) => Math.min(max, n + (key.pageDown ? rows - 3 : 1)));
     else if (key.home) setScroll(0);
     else if (key.end) setScroll(max);
+  }, { isActive: active });
+  // The function key that opened a view closes it (F1 keys, F2 confirmation, F3 evidence, F4 results).
+  const F_KINDS: Record<string, Page['kind']> = { help: 'help', confirmation: 'confirmation', evidence: 'evidence', results: 'results' };
+  useRawInput((read) => {
+    const view = functionView(read);
+    if (view && F_KINDS[view] === latest.current.kind) setPage(undefined);
   }, { isActive: active });
   if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;
   return shown.kind === 'results' ? <Rows rows={resultsView(vm, selected, rows, width)} /> : null;

@@ -14,6 +14,7 @@ import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 import { taintFor } from '../secrets/taint.js';
 import { plural } from '../common/plural.js';
+import { gateEvidence } from './gate-evidence.js';
 
 /** items: a for_each's list as the gate showed it; an approval covers exactly these (engine/run.ts). */
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested; items?: LoopItem[] }
@@ -65,6 +66,7 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     ...(step.blast_radius ? { blastRadius: fill(step.blast_radius)! } : {}),
     ...(loop ? { items: loop.shown.map((i) => ({ label: redactor.mask(i.label), detail: redactor.mask(i.detail) })) } : {}),
     ...(loop && loop.done ? { itemsDone: loop.done } : {}),
+    ...evidenceOf(doc, step),
   };
   return { stepId, askedAt: Date.now(), event, ...(loop ? { items: loop.items } : {}) };
 }
@@ -119,4 +121,9 @@ function callCommand(step: StepDoc, scope: Scope): string {
   const call = step.runbook!;
   const inputs = Object.entries(call.inputs ?? {}).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? renderTemplate(v, scope) : String(v)}`);
   return [`runbook ${call.name}`, ...(inputs.length ? ['inputs:', ...inputs] : [])].join('\n');
+}
+
+function evidenceOf(doc: RunbookDoc, step: StepDoc): Pick<ConfirmationRequested, 'evidence'> {
+  const evidence = gateEvidence(doc, step);
+  return evidence.length ? { evidence } : {};
 }

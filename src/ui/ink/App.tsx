@@ -11,6 +11,7 @@ import { currentStep, stepOutput, tableStep, type ViewModel } from '../view-mode
 import type { ViewStore } from '../view-store.js';
 import { allocate, need, type Level, type Need, type Part } from '../frame/budget.js';
 import { currentPart } from '../frame/current.js';
+import { evidencePart } from '../frame/evidence.js';
 import { finalRecordRows } from '../frame/final-record.js';
 import { gatePart } from '../frame/gate.js';
 import { headerRows } from '../frame/header.js';
@@ -154,8 +155,11 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
     parts.current = currentPart(step, vm.lastBranch, width, deciding ? 'route' : 'full');
     const running = step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt';
     parts.output = outputPart(output, f.scroll, width, running);
+    // At a gate: the results it acts on (gate-evidence.ts); elsewhere, and at a gate that names none, the latest table.
+    const evidence = vm.gate?.evidence?.length ? evidencePart(vm, vm.gate.evidence, width, vm.gate.risk === 'high' ? 'F3' : 'e') : undefined;
     const table = tableStep(vm);
-    if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? 'e' : 'r');
+    if (evidence) parts.table = evidence;
+    else if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? (vm.gate.risk === 'high' ? 'F3' : 'e') : 'r');
     parts.notes = notesPart(vm.notes, width);
     if (vm.gate) sized.panel = gatePart({ gate: vm.gate, width, keys: 'live', active: true }).need;
     else if (question) {

@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, frame, gate, shell, sql, diagnose, validate, memory, records, remote
+//   npm run bench -- --only=cold,validate  some figures: cold, frame, gate, shell, sql, diagnose, validate, memory, records, remote, views
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import { remoteSteps } from './figures/remote-steps.js';
 import { shellSteps } from './figures/shell-steps.js';
 import { sqlSteps } from './figures/sql-steps.js';
 import { validateLarge, validateLargeChild, validateLimitChild } from './figures/validate-large.js';
+import { viewKeys } from './figures/view-keys.js';
 import { NODE, ROOT, makeScratch, type BenchContext } from './lib/context.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
@@ -28,7 +29,7 @@ type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
   ['cold', coldStart], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
-  ['remote', remoteSteps],
+  ['remote', remoteSteps], ['views', viewKeys],
 ];
 
 function flag(name: string): string | true | undefined {

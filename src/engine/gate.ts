@@ -13,6 +13,7 @@ import { describeSshNow } from '../executors/remote-describe.js';
 import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 import { taintFor } from '../secrets/taint.js';
+import { hostname } from 'node:os';
 import { plural } from '../common/plural.js';
 import { gateEvidence } from './gate-evidence.js';
 
@@ -46,6 +47,9 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
       // An SSH target as the client will reach it (ssh -G: user@host:port, and whether it checks the host key).
       const remote = prepared.action.kind === 'shell' ? prepared.action.remote : undefined;
       if (remote?.kind === 'ssh') where = redactor.mask(describeSshNow(remote));
+      // A script with no target runs here, whatever database the run is about: naming the database's URL read as
+      // "runs on the database host".
+      else if (prepared.action.kind === 'shell' && !remote && !prepared.target) where = `this machine (${hostname()})`;
       shown = actionFields(prepared, redactor);
     }
   } catch (e) {

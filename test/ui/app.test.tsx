@@ -119,7 +119,9 @@ test('gate: shows what will run, where, why, blast radius; y runs the step', asy
   const f = await ui.until('CONFIRM');
   assert.match(f, /CONFIRM +restart-app · Restart the app/);
   assert.match(f, /will run +systemctl restart app/);
-  assert.match(f, /on +postgres:\/\/admin:\*\*\*\*@db\.internal:5432\/app/);
+  // A local script runs here, not on the database host the run is about (issue #30).
+  assert.match(f, /on +this machine \(/);
+  assert.doesNotMatch(f, /on +postgres:/);
   assert.match(f, /why +The pool is exhausted; a restart drops every connection\./);
   assert.match(f, /affects +every app instance restarts/);
   assert.match(f, /Restart the app now\?/);

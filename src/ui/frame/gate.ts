@@ -63,7 +63,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: Ga
     ...(gate.target ? fixedField('on', gateTarget(gate)!) : []),
     ...settings.filter((s) => s.label !== 'env' && s.label !== '').flatMap((s) => fixedField(s.label, s.value)),
   ];
-  const lineMore = (rows: number, units: number) => `… ${plural(rows, 'more line')}${units && units !== rows ? ` (${plural(units, 'line')} of the source)` : ''} (c: see all)`;
+  const lineMore = (rows: number, units: number) => `… ${units === rows ? plural(rows, 'more line') : `${plural(rows, 'more row')} (${plural(units, 'line')})`} (c: see all)`;
   const text = (label: string, t: string, soft: number, tone?: Row[number]['tone'], prose = false): Run => {
     const v = valueRows(t, value, tone, prose);
     return { label, rows: v.rows, unit: v.unit, min: Math.min(v.rows.length, v.rows.length > 1 && label === 'will run' ? 2 : 1), soft, more: lineMore };
@@ -109,7 +109,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: Ga
 }
 
 /** At most r rows of a run; clipped, the last row counts exactly what is left out (rows, and the source lines or
- *  items they hold). */
+ *  items they hold; a line cut by the clip counts among them). */
 function clip(run: Run, r: number): Row[] {
   if (r >= run.rows.length) return run.rows;
   if (r <= 0) return [];
@@ -117,8 +117,9 @@ function clip(run: Run, r: number): Row[] {
   const hiddenRows = run.rows.length - kept;
   const firstHidden = run.unit[kept]!;
   const startsMid = kept > 0 && run.unit[kept - 1] === firstHidden;
-  const units = new Set(run.unit.slice(kept)).size - (startsMid ? 1 : 0);
-  return [...run.rows.slice(0, kept), [seg(run.more(hiddenRows, units) + (startsMid ? ' (the last line shown goes on)' : ''), { tone: 'dim' })]];
+  const units = new Set(run.unit.slice(kept).filter((u) => u >= 0)).size;
+  // ↪: the line above goes on in the rows not shown.
+  return [...run.rows.slice(0, kept), [...(startsMid ? [seg('↪ ', { tone: 'dim' })] : []), seg(run.more(hiddenRows, units), { tone: 'dim' })]];
 }
 
 /** A for_each's items: a heading, then each item's rows; the count of what is hidden is in items. */

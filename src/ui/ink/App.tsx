@@ -89,12 +89,17 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
 
   // A high-risk gate's typed id lives here, not in its panel: a view opened over the gate unmounts the panel,
   // and what was typed must be there when it comes back.
-  const typed = useRef({ gate: '', value: '' });
+  const typed = useRef({ gate: '', value: '', armed: false });
   const gateKey = vm.gate ? `${vm.gate.stepId}@${vm.gateAt ?? 0}` : '';
-  const typedStore: LineStore = useMemo(() => ({
-    get: () => (typed.current.gate === gateKey ? typed.current.value : ''),
-    set: (value: string) => { typed.current = { gate: gateKey, value }; },
-  }), [gateKey]);
+  const typedStore: LineStore = useMemo(() => {
+    const mine = () => (typed.current.gate === gateKey ? typed.current : { gate: gateKey, value: '', armed: false });
+    return {
+      get: () => mine().value,
+      set: (value: string) => { typed.current = { ...mine(), value }; },
+      wasArmed: () => mine().armed,
+      markArmed: () => { typed.current = { ...mine(), armed: true }; },
+    };
+  }, [gateKey]);
 
   const abortRun = useCallback(() => {
     setOverlay('none');

@@ -3,11 +3,11 @@
 // `c`, `n`, `?` too: ids contain them); views open with F1–F5 or Esc and a letter (gate-keys.ts), and what was
 // typed is kept while a view is open (`store`). Keys count only once the gate is armed (type-ahead:
 // use-armed.ts) and only while its keys line is drawn: on a terminal too short for it, nothing answers the gate.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useInput } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
 import { gatePart } from '../frame/gate.js';
-import type { ArmScheduler } from './use-gate-arming.js';
+import { armAfter, type ArmScheduler } from './use-gate-arming.js';
 import { useArmed } from './use-armed.js';
 import { useLineInput, type LineStore } from './use-line-input.js';
 import { useRawInput } from './use-raw-input.js';
@@ -28,7 +28,11 @@ const KEY_ANSWERS: Record<string, ConfirmAnswer> = { y: 'yes', s: 'skip', a: 'ab
 
 export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, onView, frameRows }: GatePanelProps) {
   const high = gate.risk === 'high';
-  const { shown: armedShown, armed } = useArmed(arming);
+  // A high-risk gate the operator has already typed at, back from a view: armed at once (it was read, and keys
+  // typed on the way back belong in its field); any other gate, or one never armed, waits out the window again.
+  const [schedule] = useState(() => (high && store?.wasArmed?.() ? armAfter(0) : arming));
+  const { shown: armedShown, armed } = useArmed(schedule);
+  useEffect(() => { if (armedShown) store?.markArmed?.(); }, [armedShown, store]);
   const [error, setError] = useState('');
   const [escaped, setEscapedState] = useState(false);
   const escRef = useRef(false);

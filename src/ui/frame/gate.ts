@@ -63,7 +63,9 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: Ga
     ...(gate.target ? fixedField('on', gateTarget(gate)!) : []),
     ...settings.filter((s) => s.label !== 'env' && s.label !== '').flatMap((s) => fixedField(s.label, s.value)),
   ];
-  const lineMore = (rows: number, units: number) => `… ${units === rows ? plural(rows, 'more line') : `${plural(rows, 'more row')} (${plural(units, 'line')})`} (c: see all)`;
+  // The key that shows everything: c, or F2 at a high-risk gate (whose letters are the typed id's).
+  const all = high ? 'F2' : 'c';
+  const lineMore = (rows: number, units: number) => `… ${units === rows ? plural(rows, 'more line') : `${plural(rows, 'more row')} (${plural(units, 'line')})`} (${all}: see all)`;
   const text = (label: string, t: string, soft: number, tone?: Row[number]['tone'], prose = false): Run => {
     const v = valueRows(t, value, tone, prose);
     return { label, rows: v.rows, unit: v.unit, min: Math.min(v.rows.length, v.rows.length > 1 && label === 'will run' ? 2 : 1), soft, more: lineMore };
@@ -74,20 +76,20 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: Ga
     ...(env ? [text('env', env, 3)] : []),
     ...(gate.description ? [text('why', gate.description.trim(), 3, undefined, true)] : []),
     ...(gate.blastRadius ? [text('affects', gate.blastRadius, 2, undefined, true)] : []),
-    ...(gate.items ? [itemRun(gate, value)] : []),
+    ...(gate.items ? [itemRun(gate, value, all)] : []),
   ];
   const resumed: Row[] = gate.resumed ? wrapParagraph('⚠ this step was in flight when the run was interrupted; it may have partly run', inner).map((l) => [seg(l, { tone: 'warn', bold: true })]) : [];
   const q = valueRows(gate.question, inner, undefined, true);
   const question: Run = { label: '', rows: q.rows.map((r) => r.map((s) => ({ ...s, bold: true }))), unit: q.unit, min: Math.min(q.rows.length, 2), soft: 4, more: lineMore };
   const keyRows = keyLines(gate.stepId, high, keys, active, inner, typed);
 
-  const all = [...runs, question];
-  const sizes = all.map((r) => r.rows.length);
-  const mins = all.map((r) => r.min);
+  const every = [...runs, question];
+  const sizes = every.map((r) => r.rows.length);
+  const mins = every.map((r) => r.min);
   const fixed = title.length + fixedTop.length + resumed.length + keyRows.length;
   const least = fixed + mins.reduce((a, b) => a + b, 0);
   const full = fixed + 1 + sizes.reduce((a, b) => a + b, 0);
-  const first = all.map((r) => r.soft);
+  const first = every.map((r) => r.soft);
   const softRows = fixed + 1 + share(sizes, mins, Infinity, [first]).reduce((a, b) => a + b, 0);
   const tooSmall = (n: number): Row[] => boxed(wrapParagraph(`${high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'} ${gate.stepId}: this terminal is too short for the confirmation (it needs ${least + 2 + frameRows} rows); make it taller to answer`, inner)
     .slice(0, n - 2).map((l) => [seg(l, { tone })]), width, tone, high);
@@ -102,7 +104,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: Ga
       const got = share(sizes, mins, extra - withBlank, [first, sizes]);
       const body: Row[] = [...title, ...labelled(runs[0]!.label, clip(runs[0]!, got[0]!)), ...fixedTop];
       runs.slice(1).forEach((r, i) => body.push(...labelled(r.label, clip(r, got[i + 1]!))));
-      body.push(...resumed, ...(withBlank ? [blank] : []), ...clip(question, got[all.length - 1]!), ...keyRows);
+      body.push(...resumed, ...(withBlank ? [blank] : []), ...clip(question, got[every.length - 1]!), ...keyRows);
       return boxed(body, width, tone, high);
     },
   };
@@ -123,7 +125,7 @@ function clip(run: Run, r: number): Row[] {
 }
 
 /** A for_each's items: a heading, then each item's rows; the count of what is hidden is in items. */
-function itemRun(gate: ConfirmationRequested, width: number): Run {
+function itemRun(gate: ConfirmationRequested, width: number, all: string): Run {
   const [head, ...items] = gateItemLines(gate.items!, gate.itemsDone, Infinity);
   const rows: Row[] = [];
   const unit: number[] = [];
@@ -131,7 +133,7 @@ function itemRun(gate: ConfirmationRequested, width: number): Run {
   items.forEach((line, i) => valueRows(line, width, 'active').rows.forEach((r) => { rows.push(r); unit.push(i); }));
   return {
     label: 'for each', rows, unit, min: 1, soft: 8,
-    more: (_rows, units) => `… ${plural(units, 'more item')} not shown (c: see all; all are in the transcript)`,
+    more: (_rows, units) => `… ${plural(units, 'more item')} not shown (${all}: see all)`,
   };
 }
 

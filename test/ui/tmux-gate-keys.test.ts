@@ -1,4 +1,5 @@
-// A high-risk gate in a real terminal (issue #30), at 60x20, 80x24 and 132x43: the id `restart-db` (r, e, c, n, and
+// A prompt and a high-risk gate in a real terminal (issue #30), at 60x20, 80x24 and 132x43: `INC-12⌫3⏎` at the
+// prompt is INC-13 whether sent key by key or back to back; the id `restart-db` (r, e, c, n, and
 // a `?` typed by mistake) is typed key by key with pauses and, in another run, in chunks; no key opens a view, a
 // Backspace in a chunk is applied in order, and the step runs. F2 and Esc c open the whole confirmation and Esc
 // comes back with what was typed still there. On the gate: the box's border intact (tabs in why, affects and the
@@ -33,7 +34,10 @@ describe('a high-risk gate in tmux', { skip: !hasTmux && 'tmux not installed', c
     test(`${cols}x${rows}: the id typed key by key with pauses; F2 and Esc c views keep what was typed`, async () => {
       const t = new Terminal('gate-keys.yaml', [], { cols, rows });
       try {
+        await t.until(/Which incident ticket\?[\s\S]*› /);
+        for (const k of ['I', 'N', 'C', '-', '1', '2', 'BSpace', '3', 'Enter']) { t.keys(...(k.length > 1 ? [k] : ['-l', k])); await sleep(60); }
         gateShown(await t.until(/type restart-db and Enter[\s\S]*› /), cols);
+        assert.match(t.screen(), /\(INC-13\)\?/, 'the ticket typed with a Backspace');
         for (const k of ['r', 'e', 's', 't', 'a']) { t.keys('-l', k); await sleep(60); }
         await t.until('› resta');
         t.keys('F2');
@@ -66,7 +70,10 @@ describe('a high-risk gate in tmux', { skip: !hasTmux && 'tmux not installed', c
     test(`${cols}x${rows}: the id in chunks, Backspaces inside a chunk applied in order`, async () => {
       const t = new Terminal('gate-keys.yaml', [], { cols, rows });
       try {
+        await t.until(/Which incident ticket\?[\s\S]*› /);
+        t.keys('INC-12', 'BSpace', '3', 'Enter'); // one send-keys: the Backspace arrives inside a read with the text
         gateShown(await t.until(/type restart-db and Enter[\s\S]*› /), cols);
+        assert.match(t.screen(), /\(INC-13\)\?/, 'the ticket typed with a Backspace');
         // One send-keys: the keys reach the CLI back to back (one read, or a few).
         t.keys('-l', 'rec?n');
         t.keys('BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'r', 'e', 's', 't', 'a', 'r', 't', '-', 'd', 'x', 'BSpace', 'b');

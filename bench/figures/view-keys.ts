@@ -1,9 +1,8 @@
 // Figure: CPU per key in a view over a large result (issue #30: "views over large results render only the
 // visible window: ≤ 5 ms CPU per key at 10,000 rows"). In process: the real ink App (ink-testing-library's
 // terminal, 100 columns, 24 rows) over a real Run whose first step returns N rows and whose second is a gate;
-// the evidence view is opened once, then PgDn/PgUp keys are sent one at a time and the process's CPU time
+// React's production build, as bundled; the evidence view is opened once, then PgDn/PgUp keys are sent one at a time and the process's CPU time
 // (process.cpuUsage) is taken from the key to the frame that shows its effect.
-import { createElement } from 'react';
 import type { BenchContext } from '../lib/context.js';
 import { median } from '../lib/stats.js';
 import { ms, type Row } from '../lib/table.js';
@@ -44,6 +43,10 @@ export async function viewKeys(ctx: BenchContext): Promise<Row[]> {
 }
 
 async function oneSize(n: number): Promise<{ median: number; open: number; samples: number[] }> {
+  // React as the CLI runs it: the bundle defines NODE_ENV=production (bin/bundle.mjs); the development build
+  // checks keys and times every commit, several times the work. Read by react when it is first imported.
+  process.env.NODE_ENV = 'production';
+  const { createElement } = await import('react');
   const { render, cleanup } = await import('ink-testing-library');
   const { App } = await import('../../src/ui/ink/App.js');
   const { createViewStore } = await import('../../src/ui/view-store.js');

@@ -10,7 +10,7 @@ export function keysRow(focus: Focus, width: number, evidence: boolean, high = f
     manual: 'n note · r results · ? keys · Ctrl-C abort',
     prompt: 'Enter submit · Esc clear · Ctrl-C abort',
     gate: high
-      ? `F2 or Esc c whole confirmation · ${evidence ? 'F3/Esc e evidence · ' : ''}F4/Esc r results · F5/Esc n note · F1/Esc ? keys · Ctrl-C abort`
+      ? `F1 keys · F2 all · ${evidence ? 'F3 evidence · ' : ''}F4 results · F5 note · Esc+letter · ^C abort`
       : `c whole confirmation · ${evidence ? 'e evidence · ' : ''}r results · n note · ? keys · Ctrl-C abort`,
     note: 'Enter add note · Esc cancel',
   }[focus as string];

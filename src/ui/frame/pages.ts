@@ -39,11 +39,15 @@ export function confirmationPage(gate: ConfirmationRequested, width: number): Pa
   return { title: `the whole confirmation of ${gate.stepId}`, back: 'Esc, c or F2: back to the confirmation to answer it', lines };
 }
 
-/** Every finished step's evidence, newest first (the gate's own step excluded). */
+/** Every finished step's evidence: first the steps the gate acts on (its evidence), then the rest newest first
+ *  (the gate's own step excluded). */
 export function evidencePage(vm: ViewModel, width: number): PageContent {
-  const shown = finishedSteps(vm).filter((s) => s.id !== vm.gate?.stepId && hasEvidence(vm, s)).reverse();
+  const named = vm.gate?.evidence ?? [];
+  const rank = (id: string) => (named.includes(id) ? named.indexOf(id) : named.length);
+  const shown = finishedSteps(vm).filter((s) => s.id !== vm.gate?.stepId && hasEvidence(vm, s)).reverse()
+    .map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.id) - rank(b.s.id) || a.i - b.i).map(({ s }) => s);
   const lines = shown.flatMap((s, i) => [...(i ? [[] as Row] : []), ...stepEvidence(vm, s, width)]);
-  return { title: `evidence before ${vm.gate?.stepId ?? 'this step'}: earlier results and output, newest first`, back: 'Esc or e: back', lines: lines.length ? lines : [dim('no earlier step has output or a result')] };
+  return { title: `evidence before ${vm.gate?.stepId ?? 'this step'}: ${named.length ? 'what it acts on first, then ' : ''}earlier results and output, newest first`, back: 'Esc, e or F3: back', lines: lines.length ? lines : [dim('no earlier step has output or a result')] };
 }
 
 export function stepPage(vm: ViewModel, stepId: string, width: number, back: string): PageContent {

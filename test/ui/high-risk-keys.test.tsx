@@ -129,3 +129,23 @@ steps:
   const answer = ui.events.find((e) => e.type === 'question-answered');
   assert.equal(answer?.type === 'question-answered' && answer.answer, 'INC-13');
 });
+
+test('too short: the gate names the terminal height at which its keys show, and at that height they do', async () => {
+  const at = async (rows: number) => {
+    const t = testRun(HIGH);
+    mounted.push(t.run);
+    const app = render(<App run={t.run} store={createViewStore(t.run, t.runbook.doc)} gateArmMs={0} transcriptPath="/tmp/t.jsonl" />);
+    Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
+    Object.defineProperty(app.stdout, 'columns', { value: 80, configurable: true });
+    void t.run.start();
+    const f = await waitFor(() => { const s = plain(app.lastFrame()); return /too short|type restart-db and Enter/.test(s) && s; }, `the gate at ${rows} rows`);
+    app.unmount();
+    t.run.abort('the test ended');
+    return f;
+  };
+  const short = await at(8);
+  const need = Number(/it needs (\d+) rows/.exec(short)?.[1]);
+  assert.ok(need > 8, short);
+  assert.match(await at(need), /type restart-db and Enter/);
+  assert.match(await at(need - 1), /too short/);
+});

@@ -179,9 +179,12 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
   const order = ['header', 'page', 'gap:steps', 'steps', 'gap:current', 'current', 'gap:output', 'output', 'gap:table', 'table', 'gap:notes', 'notes', 'gap:panel', 'panel', 'gap:overlay', 'overlay', 'keys'];
   const needs: Record<string, Need> = { ...sized, ...Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.need])) };
   for (const key of order) if (key.startsWith('gap:') && (needs[key.slice(4)]?.want ?? 0) > 0) needs[key] = need(0, 1, 1);
-  const got = allocate(f.height, needs, priorities(deciding));
-  // The terminal rows the rest of the frame needs at least, plus the one the frame leaves free.
-  const frameRows = 1 + Object.entries(needs).filter(([k]) => k !== 'panel' && !k.startsWith('gap:')).reduce((a, [, n]) => a + n.min, 0);
+  const order_ = priorities(deciding);
+  const got = allocate(f.height, needs, order_);
+  // For "too short": the terminal rows at which the panel gets what its keys need — the rows of the parts served
+  // before it, plus the one the frame leaves free.
+  const before = order_.slice(0, order_.findIndex(([k, l]) => k === 'panel' && l === 'min'));
+  const frameRows = 1 + before.reduce((a, [k, l]) => a + (l === 'min' ? needs[k]?.min ?? 0 : 0), 0);
   const rows = Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.rows]));
   // Scrolling back is bounded by the lines the output pane shows (its rows less the label).
   return { order: order.filter((k) => k in needs), got, rows, frameRows, maxScroll: maxBack(output, Math.max(0, (got.output ?? 0) - 1)) };

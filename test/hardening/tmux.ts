@@ -35,8 +35,10 @@ export class Tmux {
 
   tmux(...args: string[]): string { return execFileSync(TMUX!, ['-L', this.socket, ...args], { encoding: 'utf8' }); }
   screen(): string { return this.tmux('capture-pane', '-p', '-t', 'main'); }
-  /** The screen with its colours and attributes as escape sequences (tmux's capture-pane -e). */
-  styled(): string { return this.tmux('capture-pane', '-p', '-e', '-t', 'main'); }
+  /** Screen and scrollback, with colours and attributes as escape sequences (tmux's capture-pane -e). */
+  styled(): string { return this.tmux('capture-pane', '-p', '-e', '-S', '-', '-t', 'main'); }
+  /** Screen and scrollback. */
+  history(): string { return this.tmux('capture-pane', '-p', '-S', '-', '-t', 'main'); }
   keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'main', ...keys); }
   text(s: string): void { this.tmux('send-keys', '-t', 'main', '-l', s); }
   /** Hang guards (issue #20): they also cover the CLI starting in the pane, ~0.5 s idle; 60 s is ≥ 100× that. */

@@ -13,14 +13,16 @@ const SGR = /\u001b\[[0-9;]*m/;
 const args = (dir: string) => ['run', join(FIXTURES, 'create-file.yaml'), '--no-transcript', '-i', `file=${join(dir, 'marker')}`];
 
 describe('plain mode from a terminal', { skip: !TMUX && 'tmux not installed', concurrency: true }, () => {
-  test('piped to tee: one line says why the terminal UI is not drawn', async () => {
+  for (const [cols, rows] of [[60, 20], [80, 24], [132, 43]] as const) {
+  test(`${cols}x${rows}, piped to tee: one line says why the terminal UI is not drawn`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-plain-why-'));
-    const t = new Tmux(dir, args(dir), { piped: true, term: 'xterm-256color' });
+    const t = new Tmux(dir, args(dir), { piped: true, term: 'xterm-256color', cols, rows });
     try {
-      const screen = await t.until('STOPPED');
-      const why = screen.split('\n').filter((l) => l.startsWith('plain mode:'));
-      assert.equal(why.length, 1, screen);
-      assert.match(why[0]!, /the output is not a terminal \(piped, e\.g\. to tee\)/);
+      await t.until('STOPPED');
+      const screen = t.history();
+      // One line of the CLI's (the terminal may wrap it on a narrow screen): said once.
+      assert.equal(screen.split('plain mode:').length - 1, 1, screen);
+      assert.match(screen.replace(/\n/g, ''), /plain mode: the output is not a terminal \(piped, e\.g\. to tee\)/);
       assert.equal(await t.exitCode(), 1);
     } finally {
       t.close();
@@ -29,14 +31,14 @@ describe('plain mode from a terminal', { skip: !TMUX && 'tmux not installed', co
   });
 
   for (const term of ['dumb', 'xterm-256color'] as const) {
-    test(`TERM=${term}, NO_COLOR unset: ${term === 'dumb' ? 'no colour codes at all' : 'the terminal UI, in colour'}`, async () => {
+    test(`${cols}x${rows}, TERM=${term}, NO_COLOR unset: ${term === 'dumb' ? 'no colour codes at all' : 'the terminal UI, in colour'}`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'runbook-plain-why-'));
-      const t = new Tmux(dir, args(dir), { term, color: true });
+      const t = new Tmux(dir, args(dir), { term, color: true, cols, rows });
       try {
         if (term === 'dumb') {
           await t.until('STOPPED');
           assert.doesNotMatch(t.styled(), SGR, `colour codes on a dumb terminal:\n${JSON.stringify(t.styled())}`);
-          assert.match(t.screen(), /plain mode: this terminal \(TERM=dumb\)/);
+          assert.match(t.history().replace(/\n/g, ''), /plain mode: this terminal \(TERM=dumb\)/);
         } else {
           // The control: the same CLI does paint where colour shows.
           await t.until(/y +run/);
@@ -49,5 +51,6 @@ describe('plain mode from a terminal', { skip: !TMUX && 'tmux not installed', co
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  }
   }
 });

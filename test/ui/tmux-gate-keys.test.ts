@@ -22,6 +22,8 @@ function boxIntact(screen: string, cols: number): void {
 
 function gateShown(screen: string, cols: number): void {
   boxIntact(screen, cols);
+  // A tab in the runbook's title: shown, and the header stays the top row.
+  assert.match(screen.split('\n')[0]!, /^runbook Restart⇥the database/, screen);
   assert.match(screen, /CONFIRM \(HIGH RISK\)/);
   assert.match(screen, /·×300/, 'the padded spaces are counted');
   assert.match(screen.replace(/\s*[║│]\s*(↪ )?/g, ' '), /; touch\s+\S*marker/, `the command after the padding is shown:\n${screen}`);

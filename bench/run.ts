@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, local, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox
+//   npm run bench -- --only=cold,validate  some figures: cold, local, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,7 @@ import { sandboxSteps } from './figures/sandbox-steps.js';
 import { shellSteps } from './figures/shell-steps.js';
 import { sqlSteps } from './figures/sql-steps.js';
 import { validateLarge, validateLargeChild, validateLimitChild } from './figures/validate-large.js';
+import { viewKeys } from './figures/view-keys.js';
 import { NODE, ROOT, makeScratch, type BenchContext } from './lib/context.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
@@ -30,7 +31,7 @@ type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
   ['cold', coldStart], ['local', localRunbook], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
-  ['remote', remoteSteps], ['sandbox', sandboxSteps],
+  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys],
 ];
 
 function flag(name: string): string | true | undefined {

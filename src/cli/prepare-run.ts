@@ -65,7 +65,9 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       const { attachUI } = await import('../ui/index.js');
       const interactive = !flags.plain && process.stdin.isTTY === true && process.stdout.isTTY === true;
       const ui = await attachUI(run, {
-        mode: interactive ? 'ink' : 'plain', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
+        // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
+        // the operator is at one (stdin a terminal, output piped to tee).
+        mode: flags.plain ? 'plain' : 'ink', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
         doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
       });
       const stopSignals = onSignals(run, interactive, transcript?.path);

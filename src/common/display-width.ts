@@ -4,10 +4,13 @@
 // (what the terminal draws as one symbol: a base with its marks, a ZWJ emoji sequence, a flag) at a time.
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// One column per UTF-16 unit, no grapheme segmentation needed: ASCII, Latin-1 and Latin Extended (not the soft
+// hyphen), general punctuation (not the spaces, joiners and bidi controls around it), arrows and box drawing — the
+// frame's own characters (│ ─ … · ↪ ⇥ ×), which made every row of it take the slow path.
+const NARROW = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u257f]*$/;
 
 export function displayWidth(text: string): number {
-  if (PRINTABLE_ASCII.test(text)) return text.length;
+  if (NARROW.test(text)) return text.length;
   let width = 0;
   for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
   return width;
@@ -15,7 +18,7 @@ export function displayWidth(text: string): number {
 
 /** At most `max` columns; a cut is marked with '…' (which takes one of them). Never splits a grapheme. */
 export function truncateWidth(text: string, max: number): string {
-  if (PRINTABLE_ASCII.test(text)) return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+  if (NARROW.test(text)) return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
   if (displayWidth(text) <= max) return text;
   let out = '';
   let width = 0;
@@ -30,7 +33,7 @@ export function truncateWidth(text: string, max: number): string {
 
 /** The longest prefix at most `width` columns wide (whole graphemes; at least one, so a caller always advances). */
 export function takeWidth(text: string, width: number): string {
-  if (PRINTABLE_ASCII.test(text)) return text.slice(0, Math.max(1, width));
+  if (NARROW.test(text)) return text.slice(0, Math.max(1, width));
   let out = '';
   let used = 0;
   for (const { segment } of segmenter.segment(text)) {

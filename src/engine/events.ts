@@ -67,6 +67,8 @@ export interface ConfirmationRequested {
   covers?: string;                   // in words: what the one approval covers (retries, wait polls, a call)
   /** A for_each step: every item the approval covers, and how many had already run before a resume. */
   items?: GateItem[]; itemsDone?: number;
+  /** The earlier steps whose results the step acts on (its `evidence:`, else the captures its action reads). */
+  evidence?: string[];
 }
 /** One item of a for_each as the operator sees it: its label and what the step is given for it. */
 export interface GateItem { label: string; detail: string }

@@ -13,7 +13,9 @@ import { describeSshNow } from '../executors/remote-describe.js';
 import { renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 import { taintFor } from '../secrets/taint.js';
+import { hostname } from 'node:os';
 import { plural } from '../common/plural.js';
+import { gateEvidence } from './gate-evidence.js';
 
 /** items: a for_each's list as the gate showed it; an approval covers exactly these (engine/run.ts). */
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested; items?: LoopItem[] }
@@ -45,6 +47,9 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
       // An SSH target as the client will reach it (ssh -G: user@host:port, and whether it checks the host key).
       const remote = prepared.action.kind === 'shell' ? prepared.action.remote : undefined;
       if (remote?.kind === 'ssh') where = redactor.mask(describeSshNow(remote));
+      // A script with no target runs here, whatever database the run is about: naming the database's URL read as
+      // "runs on the database host".
+      else if (prepared.action.kind === 'shell' && !remote && !prepared.target) where = `this machine (${hostname()})`;
       shown = actionFields(prepared, redactor);
     }
   } catch (e) {
@@ -65,6 +70,7 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     ...(step.blast_radius ? { blastRadius: fill(step.blast_radius)! } : {}),
     ...(loop ? { items: loop.shown.map((i) => ({ label: redactor.mask(i.label), detail: redactor.mask(i.detail) })) } : {}),
     ...(loop && loop.done ? { itemsDone: loop.done } : {}),
+    ...evidenceOf(doc, step),
   };
   return { stepId, askedAt: Date.now(), event, ...(loop ? { items: loop.items } : {}) };
 }
@@ -119,4 +125,9 @@ function callCommand(step: StepDoc, scope: Scope): string {
   const call = step.runbook!;
   const inputs = Object.entries(call.inputs ?? {}).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? renderTemplate(v, scope) : String(v)}`);
   return [`runbook ${call.name}`, ...(inputs.length ? ['inputs:', ...inputs] : [])].join('\n');
+}
+
+function evidenceOf(doc: RunbookDoc, step: StepDoc): Pick<ConfirmationRequested, 'evidence'> {
+  const evidence = gateEvidence(doc, step);
+  return evidence.length ? { evidence } : {};
 }

@@ -202,6 +202,8 @@ const StepCommon = {
     doc('high: the operator types the step id to confirm instead of pressing y.'))),
   confirm: Type.Optional(Template('The question asked before a destructive step.')),
   blast_radius: Type.Optional(Template('What the step affects, shown at the gate.', ['terminates ${{ idle.rowCount }} sessions'])),
+  evidence: Type.Optional(Type.Array(StepId, { minItems: 1, ...doc('Destructive steps: the earlier steps whose results this step acts on; '
+    + 'the gate shows them beside the question. Default: the steps whose captures the step\'s SQL params, script or for_each read.', [['find-blockers']]) })),
   timeout: Type.Optional(Duration),
   retry: Type.Optional(Retry),
   max_visits: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000,

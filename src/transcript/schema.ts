@@ -164,6 +164,7 @@ const EVENT_FIELDS = {
     covers: OptStr('In words: what the one approval covers (retries, wait polls, a called runbook).'),
     items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step: every item the approval covers.'))),
     itemsDone: Type.Optional(Type.Integer({ minimum: 0, ...doc('Items that had already run before a resume (not listed, not run again).') })),
+    evidence: Type.Optional(Type.Array(Type.String(), doc('The earlier steps whose results the step acts on, shown beside the question.'))),
   },
   'confirmation-answered': {
     stepId: Id(), answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Id('Who answered.'),

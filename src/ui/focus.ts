@@ -23,7 +23,9 @@ export function focusOf(vm: ViewModel, overlay: Overlay, page?: Page): Focus {
 /** The keys, for the help panel and the footer (and docs/terminal-ui.md). */
 export const KEYS: [string, string][] = [
   ['y / s / a', 'at a confirmation: run the step / skip it / abort the run'],
-  ['step id + Enter', 'at a high-risk confirmation: run it (type skip or abort + Enter for those)'],
+  ['step id + Enter', 'high-risk confirmation: run it (or skip/abort + Enter); every letter is typed'],
+  ['F1-F5, Esc+letter', 'keys, whole confirmation, evidence, results, note (also at a high-risk gate)'],
+  ['Backspace, ^W, ^U', 'in a text field: erase a character, a word, the line'],
   ['d or Enter', 'at a manual step: done (or 1-9 / ↑↓ + Enter to pick a choice)'],
   ['c', 'at a confirmation: the whole confirmation, when it does not fit'],
   ['e', 'at a confirmation: the evidence (earlier results and output, newest first)'],

@@ -31,11 +31,11 @@ export interface UIHandle {
 export async function attachUI(run: Run, opts: UIOptions): Promise<UIHandle> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
-  const color = opts.color ?? colorAllowed(stdout);
+  const env = opts.env ?? process.env;
+  const color = opts.color ?? colorAllowed(stdout, env);
   // ink's useInput needs raw mode: without a terminal on both ends, fall back to plain. A terminal that
   // cannot move the cursor (TERM=dumb, unset, unknown) would show every redraw as new lines: plain too.
   const terminals = opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY === true;
-  const env = opts.env ?? process.env;
   // Before anything changes the terminal: its settings as the operator had them, kept outside this process.
   const guard = guardTerminal(stdin, stdout);
   if (terminals && termCanDraw(env)) {
@@ -44,6 +44,9 @@ export async function attachUI(run: Run, opts: UIOptions): Promise<UIHandle> {
     return released(mountInk(run, { ...opts, stdout, stdin, color, guard }), guard);
   }
   if (terminals) stdout.write(`${dumbTermNotice(env.TERM)}\n`);
+  // A terminal on stdin but not on stdout (`runbook run … | tee log`): the operator is there, so say why the
+  // terminal UI is not. One line, on stderr too when that is the terminal (stdout goes to the pipe and the log).
+  else if (opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY !== true) stdout.write(`${pipedNotice()}\n`);
   const { attachPlain } = await import('./plain/plain-ui.js');
   return released(attachPlain(run, { ...opts, stdout, stdin, color }), guard);
 }
@@ -60,8 +63,14 @@ export function dumbTermNotice(term: string | undefined): string {
   return `plain mode: this terminal (${which}) cannot draw the terminal UI; destructive steps need --approve ID or --yes (or set TERM, e.g. TERM=xterm-256color)`;
 }
 
-/** https://no-color.org: any non-empty NO_COLOR turns colour off; so does output that is not a terminal. */
+/** Why a run from a terminal got plain mode when its output is piped. */
+export function pipedNotice(): string {
+  return 'plain mode: the output is not a terminal (piped, e.g. to tee), so the terminal UI cannot draw; destructive steps need --approve ID or --yes (or run without the pipe)';
+}
+
+/** https://no-color.org: any non-empty NO_COLOR turns colour off; so does output that is not a terminal, and a
+ *  terminal that cannot draw (TERM=dumb, unset or unknown: term-kind.ts), which shows escape codes as text. */
 export function colorAllowed(stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR) return false;
-  return stdout.isTTY === true;
+  return stdout.isTTY === true && termCanDraw(env);
 }

@@ -6,7 +6,8 @@ import { displayWidth, takeWidth } from '../common/display-width.js';
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(1, width);
   const out: string[] = [];
-  for (const paragraph of text.replace(/\r\n/g, '\n').split('\n')) {
+  // A tab is drawn as ⇥ (row.ts): measured as one here, so the row takes the width it was given.
+  for (const paragraph of text.replace(/\r\n/g, '\n').replace(/\t/g, '⇥').split('\n')) {
     let line = '';
     for (const word of paragraph.split(/ +/)) {
       if (word === '') continue;

@@ -22,18 +22,23 @@ export class Tmux {
   private readonly exitFile: string;
 
   /** before: lines printed before the CLI starts (the operator's history); term: $TERM for the CLI; piped: its
-   *  output goes through `| cat` (stdin stays the terminal), its exit status kept (pipefail). */
-  constructor(dir: string, args: string[], opts: { before?: string[]; term?: string; piped?: boolean } = {}) {
+   *  output goes through `| cat` (stdin stays the terminal), its exit status kept (pipefail); color: NO_COLOR is not
+   *  set (the CLI decides). */
+  constructor(dir: string, args: string[], opts: { before?: string[]; term?: string; piped?: boolean; color?: boolean; cols?: number; rows?: number } = {}) {
     this.exitFile = join(dir, `exit-${this.socket}`);
     const before = opts.before?.length ? `printf '%s\\n' ${opts.before.map(q).join(' ')}; ` : '';
     const term = opts.term ? `TERM=${q(opts.term)} ` : '';
     // CI=1 makes ink print only the last frame; the test reads every frame.
-    const command = `${opts.piped ? 'set -o pipefail; ' : ''}${before}cd ${q(ROOT)} && env -u CI NO_COLOR=1 ${term}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}${opts.piped ? ' | cat' : ''}; echo $? > ${q(this.exitFile)}; sleep 600`;
-    this.tmux('new-session', '-d', '-x', '120', '-y', '45', '-s', 'main', command);
+    const command = `${opts.piped ? 'set -o pipefail; ' : ''}${before}cd ${q(ROOT)} && env -u CI ${opts.color ? '-u NO_COLOR' : 'NO_COLOR=1'} ${term}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}${opts.piped ? ' | cat' : ''}; echo $? > ${q(this.exitFile)}; sleep 600`;
+    this.tmux('new-session', '-d', '-x', String(opts.cols ?? 120), '-y', String(opts.rows ?? 45), '-s', 'main', command);
   }
 
   tmux(...args: string[]): string { return execFileSync(TMUX!, ['-L', this.socket, ...args], { encoding: 'utf8' }); }
   screen(): string { return this.tmux('capture-pane', '-p', '-t', 'main'); }
+  /** Screen and scrollback, with colours and attributes as escape sequences (tmux's capture-pane -e). */
+  styled(): string { return this.tmux('capture-pane', '-p', '-e', '-S', '-', '-t', 'main'); }
+  /** Screen and scrollback. */
+  history(): string { return this.tmux('capture-pane', '-p', '-S', '-', '-t', 'main'); }
   keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'main', ...keys); }
   text(s: string): void { this.tmux('send-keys', '-t', 'main', '-l', s); }
   /** Hang guards (issue #20): they also cover the CLI starting in the pane, ~0.5 s idle; 60 s is ≥ 100× that. */

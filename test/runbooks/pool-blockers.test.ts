@@ -38,7 +38,7 @@ async function appConn(server: LabServer): Promise<AppConn> {
 const questionIds = (events: TranscriptEvent[]) =>
   events.filter((e) => e.type === 'question-asked').map((e) => (e as unknown as { question: { stepId: string } }).question.stepId);
 const gateOf = (events: TranscriptEvent[], stepId: string) =>
-  events.find((e) => e.type === 'confirmation-requested' && e.stepId === stepId) as { items?: { label: string }[] } | undefined;
+  events.find((e) => e.type === 'confirmation-requested' && e.stepId === stepId) as { items?: { label: string }[]; evidence?: string[] } | undefined;
 
 async function waiting(server: LabServer): Promise<number> {
   const rows = server.engine === 'postgres'
@@ -75,6 +75,8 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
         const items = gateOf(events, gate)?.items ?? [];
         assert.equal(items.length, 1, JSON.stringify(items));
         assert.match(items[0]!.label, new RegExp(`^(pid|id) ${blocker.id} .*4 waiting`));
+        // The gate names the result it acts on (issue #30): the lock blockers it lists, not the latest result.
+        assert.deepEqual(gateOf(events, gate)?.evidence, ['blockers']);
         await Promise.all(pending);   // the waiters got the lock once the blocker was gone
         // InnoDB's lock tables in information_schema are a cached snapshot (refreshed when over 0.1 s old): a
         // read straight after the waiters finished can still show their old waits.

@@ -84,11 +84,13 @@ test('ink is never rendered without a TTY: mode ink on pipes falls back to plain
   assert.match(text, /approved restart by --yes/);
 });
 
-test('colour: NO_COLOR turns it off; so does a non-TTY', () => {
+test('colour: NO_COLOR turns it off; so do a non-TTY and a terminal that cannot draw (TERM=dumb, unset)', () => {
   const tty = { isTTY: true } as NodeJS.WriteStream;
-  assert.equal(colorAllowed(tty, {}), true);
-  assert.equal(colorAllowed(tty, { NO_COLOR: '1' }), false);
-  assert.equal(colorAllowed({ isTTY: false } as NodeJS.WriteStream, {}), false);
+  assert.equal(colorAllowed(tty, { TERM: 'xterm-256color' }), true);
+  assert.equal(colorAllowed(tty, { TERM: 'xterm-256color', NO_COLOR: '1' }), false);
+  assert.equal(colorAllowed({ isTTY: false } as NodeJS.WriteStream, { TERM: 'xterm-256color' }), false);
+  assert.equal(colorAllowed(tty, { TERM: 'dumb' }), false);
+  assert.equal(colorAllowed(tty, {}), false);
 });
 
 test('plain mode never loads ink or react (start-up time)', () => {

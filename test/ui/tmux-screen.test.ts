@@ -67,7 +67,7 @@ describe('the operator\'s screen in tmux', { skip: !hasTmux && 'tmux not install
         for (const shown of [/\? end-sessions .*awaiting confirmation/, /CONFIRM +end-sessions/, /will run +echo "ending batch 1 of 30/, /y +run +s +skip +a +abort the run/]) {
           assert.match(screen, shown, `${shown} at the gate (${cols}x${rows}):\n${screen}`);
         }
-        if (rows < 40) assert.match(screen, /… \d+ more lines \(c: see all\)/);
+        if (rows < 40) assert.match(screen, /… \d+ more (lines|rows \(\d+ lines\)) \(c: see all\)/);
         if (resizes) {
           for (const [c, r] of [[80, 24], [160, 50], [cols, rows]] as const) {
             t.resize(c, r);

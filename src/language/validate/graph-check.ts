@@ -11,6 +11,10 @@ export function checkGraph(doc: RunbookDoc, report: Reporter): void {
   const edges = doc.steps.map((_, i) => edgesOf(doc, i));
   const unknown = edges.flat().filter((e) => e.to !== FALL_OFF && !ids.has(e.to));
   for (const e of unknown) report.error('unknown-step', e.path, `unknown step '${e.to}'${didYouMean(e.to, ids.keys())}`);
+  // A gate's evidence names earlier steps: a typo would silently show nothing beside the question.
+  doc.steps.forEach((s, i) => s.evidence?.forEach((id, j) => {
+    if (!ids.has(id)) report.error('unknown-step', `/steps/${i}/evidence/${j}`, `unknown step '${id}' in evidence${didYouMean(id, ids.keys())}`);
+  }));
   const next = (i: number) => edges[i]?.map((e) => ids.get(e.to)).filter((j): j is number => j !== undefined) ?? [];
   const reachable = reach([0], next);
   doc.steps.forEach((s, i) => {

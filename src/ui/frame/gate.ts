@@ -1,65 +1,97 @@
 // The confirmation before a destructive step, as rows: exactly what will run, where, with which settings, why,
-// what it affects, the items an approval covers, the question and the keys. It always keeps the question and
-// the keys; on a short terminal the long fields give up rows, each saying how much is left out ("… 26 more
-// lines (c: see all)"); c shows the whole confirmation. Too short even for that, it says so and shows no keys:
+// what it affects, the items an approval covers, the question and the keys. Every value is wrapped to the width,
+// never cut (visible-text.ts: tabs, long runs of spaces and odd spaces shown). On a short terminal the long
+// fields give up rows, each saying how much is left out ("… 26 more lines (c: see all)"); c shows the whole
+// confirmation. Too short even for that, it says so, with the terminal height it needs, and shows no keys:
 // a key whose line is not drawn is never taken.
 import type { ConfirmationRequested } from '../../engine/events.js';
 import { gateSettings, gateTarget, plural } from '../format.js';
 import { gateItemLines } from '../gate-items.js';
-import { wrapText } from '../wrap.js';
+import { displayWidth } from '../../common/display-width.js';
+import { visibleLine, wrapParagraph, wrapVisible } from '../visible-text.js';
 import { need, type PanelPart } from './budget.js';
-import { clipped, share } from './clip.js';
-import { blank, boxed, fit, seg, type Row } from './row.js';
+import { share } from './clip.js';
+import { blank, boxed, rowWidth, seg, type Row } from './row.js';
 
 const LABEL = 10;
 export const READ_FIRST = 'read it first: the keys work in a moment';
 
 /** keys: 'arming' until the gate takes keys (type-ahead), then 'live'. active: the gate owns the keys (not a
- *  note being typed). typed: a high-risk gate's field. */
+ *  note being typed). typed: a high-risk gate's field (escaped: Esc was pressed, a view letter may follow).
+ *  frameRows: the rows the rest of the frame needs at least, plus one (the frame is a row short of the
+ *  terminal), so "too short" names the terminal height that shows the keys. */
 export interface GateInput {
   gate: ConfirmationRequested;
   width: number;
   keys: 'arming' | 'live';
   active: boolean;
-  typed?: { value: string; error: string };
+  typed?: { value: string; error: string; escaped?: boolean };
+  frameRows?: number;
 }
 
-export function gatePart({ gate, width, keys, active, typed }: GateInput): PanelPart {
+/** A field's rows: the first labelled; each row knows which unit (a line of the source, an item) it belongs to. */
+interface Run { label: string; rows: Row[]; unit: number[]; min: number; soft: number; more: (rows: number, units: number) => string }
+
+/** A value's rows (wrapped, never cut); a row continuing the line above starts with ↪. */
+export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false): { rows: Row[]; unit: number[] } {
+  const rows: Row[] = [];
+  const unit: number[] = [];
+  let line = -1;
+  for (const r of wrapVisible(text, width, !prose)) {
+    if (!r.cont) line++;
+    rows.push(r.cont && !prose ? [seg('↪ ', { tone: 'dim' }), seg(r.text, { tone })] : [seg(r.text, { tone })]);
+    unit.push(line);
+  }
+  return { rows, unit };
+}
+
+export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: GateInput): PanelPart {
   const high = gate.risk === 'high';
   const tone = high ? 'bad' : 'warn';
   const inner = Math.max(1, width - 4);
   const value = Math.max(1, inner - LABEL);
-  const field = (label: string, text: string, style: Row[number] = { text: '' }): Row[] =>
-    wrapText(text, value).map((l, i) => [seg(i === 0 ? label.padEnd(LABEL) : ' '.repeat(LABEL), { tone: 'dim' }), { ...style, text: l }]);
   const labelled = (label: string, lines: Row[]): Row[] => lines.map((l, i) => [seg(i === 0 ? label.padEnd(LABEL) : ' '.repeat(LABEL), { tone: 'dim' }), ...l]);
+  const fixedField = (label: string, text: string): Row[] => labelled(label, valueRows(text, value).rows);
 
-  const title: Row = [seg(high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM', { tone, bold: true }), seg('  '), seg(gate.stepId, { bold: true }),
-    ...(gate.title !== gate.stepId ? [seg(` · ${gate.title}`)] : [])];
+  const head = `${high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  `;
+  const titleText = `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`;
+  const title: Row[] = wrapParagraph(titleText, Math.max(1, inner - head.length)).map((l, i) => [
+    i === 0 ? seg(head, { tone, bold: true }) : seg(' '.repeat(head.length)), seg(l, { bold: i === 0 && l.startsWith(gate.stepId) }),
+  ]);
+  const settings = gateSettings(gate);
   const fixedTop: Row[] = [
-    ...(gate.target ? field('on', gateTarget(gate)!).slice(0, 1) : []),
-    ...gateSettings(gate).map((s) => fit([seg((s.label || '').padEnd(LABEL), { tone: 'dim' }), seg(s.value)], inner)),
+    ...(gate.target ? fixedField('on', gateTarget(gate)!) : []),
+    ...settings.filter((s) => s.label !== 'env' && s.label !== '').flatMap((s) => fixedField(s.label, s.value)),
   ];
-  // The long fields: each gives up rows (down to one) before the question or the keys do.
-  // soft: the rows each gets on a small terminal before any gets more.
-  const lines = (n: number) => `… ${plural(n, 'more line')} (c: see all)`;
-  const runs: { lines: Row[]; label: string; soft: number; more: (n: number) => string }[] = [
-    { lines: gate.command.trim().split('\n').map((l) => [seg(l, { tone: 'active' })]), label: 'will run', soft: 5, more: lines },
-    ...(gate.description ? [{ lines: wrapText(gate.description.trim(), value).map((l) => [seg(l)]), label: 'why', soft: 3, more: lines }] : []),
-    ...(gate.blastRadius ? [{ lines: wrapText(gate.blastRadius, value).map((l) => [seg(l)]), label: 'affects', soft: 2, more: lines }] : []),
-    ...(gate.items ? [{ lines: itemRows(gate), label: 'for each', soft: 8, more: (n: number) => `… ${plural(n, 'more item')} not shown (c: see all; all are in the transcript)` }] : []),
+  // The key that shows everything: c, or F2 at a high-risk gate (whose letters are the typed id's).
+  const all = high ? 'F2' : 'c';
+  const lineMore = (rows: number, units: number) => `… ${units === rows ? plural(rows, 'more line') : `${plural(rows, 'more row')} (${plural(units, 'line')})`} (${all}: see all)`;
+  const text = (label: string, t: string, soft: number, tone?: Row[number]['tone'], prose = false): Run => {
+    const v = valueRows(t, value, tone, prose);
+    return { label, rows: v.rows, unit: v.unit, min: Math.min(v.rows.length, v.rows.length > 1 && label === 'will run' ? 2 : 1), soft, more: lineMore };
+  };
+  const env = settings.filter((s) => s.label === 'env' || s.label === '').map((s) => s.value).join('\n');
+  const runs: Run[] = [
+    text('will run', gate.command.replace(/^\n+|\s+$/g, ''), 5, 'active'),
+    ...(env ? [text('env', env, 3)] : []),
+    ...(gate.description ? [text('why', gate.description.trim(), 3, undefined, true)] : []),
+    ...(gate.blastRadius ? [text('affects', gate.blastRadius, 2, undefined, true)] : []),
+    ...(gate.items ? [itemRun(gate, value, all)] : []),
   ];
-  const resumed: Row[] = gate.resumed ? [[seg('⚠ this step was in flight when the run was interrupted; it may have partly run', { tone: 'warn', bold: true })]] : [];
-  const question = wrapText(gate.question, inner).slice(0, 3).map((l) => [seg(l, { bold: true })]);
-  const keyRows = keyLines(gate.stepId, high, keys, active, typed);
+  const resumed: Row[] = gate.resumed ? wrapParagraph('⚠ this step was in flight when the run was interrupted; it may have partly run', inner).map((l) => [seg(l, { tone: 'warn', bold: true })]) : [];
+  const q = valueRows(gate.question, inner, undefined, true);
+  const question: Run = { label: '', rows: q.rows.map((r) => r.map((s) => ({ ...s, bold: true }))), unit: q.unit, min: Math.min(q.rows.length, 2), soft: 4, more: lineMore };
+  const keyRows = keyLines(gate.stepId, high, keys, active, inner, typed);
 
-  const sizes = runs.map((r) => r.lines.length);
-  const mins = sizes.map((s, i) => Math.min(s, i === 0 && s > 1 ? 2 : 1));
-  const fixed = 1 + fixedTop.length + resumed.length + question.length + keyRows.length;
+  const every = [...runs, question];
+  const sizes = every.map((r) => r.rows.length);
+  const mins = every.map((r) => r.min);
+  const fixed = title.length + fixedTop.length + resumed.length + keyRows.length;
   const least = fixed + mins.reduce((a, b) => a + b, 0);
   const full = fixed + 1 + sizes.reduce((a, b) => a + b, 0);
-  const first = runs.map((r) => r.soft);
+  const first = every.map((r) => r.soft);
   const softRows = fixed + 1 + share(sizes, mins, Infinity, [first]).reduce((a, b) => a + b, 0);
-  const tooSmall = (n: number): Row[] => boxed(wrapText(`${high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'} ${gate.stepId}: this terminal is too short for the confirmation (it needs ${least + 2} rows); make it taller to answer`, inner)
+  const tooSmall = (n: number): Row[] => boxed(wrapParagraph(`${high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'} ${gate.stepId}: this terminal is too short for the confirmation (it needs ${least + 2 + frameRows} rows); make it taller to answer`, inner)
     .slice(0, n - 2).map((l) => [seg(l, { tone })]), width, tone, high);
 
   return {
@@ -70,28 +102,64 @@ export function gatePart({ gate, width, keys, active, typed }: GateInput): Panel
       const extra = n - 2 - least;
       const withBlank = extra > 0 ? 1 : 0;
       const got = share(sizes, mins, extra - withBlank, [first, sizes]);
-      const body: Row[] = [title, ...labelled(runs[0]!.label, clipped(runs[0]!.lines, got[0]!, runs[0]!.more)), ...fixedTop];
-      runs.slice(1).forEach((r, i) => body.push(...labelled(r.label, clipped(r.lines, got[i + 1]!, r.more))));
-      body.push(...resumed, ...(withBlank ? [blank] : []), ...question, ...keyRows);
+      const body: Row[] = [...title, ...labelled(runs[0]!.label, clip(runs[0]!, got[0]!)), ...fixedTop];
+      runs.slice(1).forEach((r, i) => body.push(...labelled(r.label, clip(r, got[i + 1]!))));
+      body.push(...resumed, ...(withBlank ? [blank] : []), ...clip(question, got[every.length - 1]!), ...keyRows);
       return boxed(body, width, tone, high);
     },
   };
 }
 
-function itemRows(gate: ConfirmationRequested): Row[] {
-  const [head, ...items] = gateItemLines(gate.items!, gate.itemsDone);
-  return [[seg(head!, { bold: true })], ...items.map((l) => [seg(l, { tone: 'active' })])];
+/** At most r rows of a run; clipped, the last row counts exactly what is left out (rows, and the source lines or
+ *  items they hold; a line cut by the clip counts among them). */
+function clip(run: Run, r: number): Row[] {
+  if (r >= run.rows.length) return run.rows;
+  if (r <= 0) return [];
+  const kept = r - 1;
+  const hiddenRows = run.rows.length - kept;
+  const firstHidden = run.unit[kept]!;
+  const startsMid = kept > 0 && run.unit[kept - 1] === firstHidden;
+  const units = new Set(run.unit.slice(kept).filter((u) => u >= 0)).size;
+  // ↪: the line above goes on in the rows not shown.
+  return [...run.rows.slice(0, kept), [...(startsMid ? [seg('↪ ', { tone: 'dim' })] : []), seg(run.more(hiddenRows, units), { tone: 'dim' })]];
+}
+
+/** A for_each's items: a heading, then each item's rows; the count of what is hidden is in items. */
+function itemRun(gate: ConfirmationRequested, width: number, all: string): Run {
+  const [head, ...items] = gateItemLines(gate.items!, gate.itemsDone, Infinity);
+  const rows: Row[] = [];
+  const unit: number[] = [];
+  wrapParagraph(head!, width).forEach((l) => { rows.push([seg(l, { bold: true })]); unit.push(-1); });
+  items.forEach((line, i) => valueRows(line, width, 'active').rows.forEach((r) => { rows.push(r); unit.push(i); }));
+  return {
+    label: 'for each', rows, unit, min: 1, soft: 8,
+    more: (_rows, units) => `… ${plural(units, 'more item')} not shown (${all}: see all)`,
+  };
 }
 
 const key = (k: string): Row[number] => seg(` ${k} `, { bold: true, inverse: true });
 
-function keyLines(stepId: string, high: boolean, keys: 'arming' | 'live', active: boolean, typed?: { value: string; error: string }): Row[] {
+function keyLines(stepId: string, high: boolean, keys: 'arming' | 'live', active: boolean, inner: number, typed?: GateInput['typed']): Row[] {
   const waiting = active ? [] : [seg('   (finish what is open first)', { tone: 'dim' })];
   if (!high) return [keys === 'arming' ? [seg(READ_FIRST, { tone: 'dim' })] : [key('y'), seg(' run   '), key('s'), seg(' skip   '), key('a'), seg(' abort the run'), ...waiting]];
   if (keys === 'arming') return [[seg(READ_FIRST, { tone: 'dim' })], blank, blank];
+  // Three rows whatever is typed (the frame sizes the panel before anything is typed): a long entry shows its end.
+  const shown = visibleLine(typed?.value ?? '');
+  const room = Math.max(1, inner - 4);
+  const tail = displayWidth(shown) > room ? `…${lastWidth(shown, room - 1)}` : shown;
+  const how: Row = [seg('type '), seg(stepId, { bold: true }), seg(' and Enter to run it · '), seg('skip', { bold: true }), seg(' or '), seg('abort', { bold: true }), seg(' and Enter'), ...waiting];
   return [
-    [seg('type '), seg(stepId, { bold: true }), seg(' and Enter to run it · '), seg('skip', { bold: true }), seg(' or '), seg('abort', { bold: true }), seg(' and Enter'), ...waiting],
-    [seg('› ', { tone: 'warn' }), seg(typed?.value ?? ''), seg(' ', { inverse: true })],
-    typed?.error ? [seg(typed.error, { tone: 'bad' })] : blank,
+    ...(rowWidth(how) <= inner ? [how] : wrapParagraph(how.map((x) => x.text).join(''), inner).map((l) => [seg(l)])),
+    [seg('› ', { tone: 'warn' }), seg(tail), seg(' ', { inverse: true })],
+    typed?.escaped ? [seg('then: ? keys · c all of it · e evidence · r results · n note · Esc clears', { tone: 'accent' })]
+      : typed?.error ? [seg(typed.error, { tone: 'bad' })] : blank,
   ];
+}
+
+/** The last `width` columns of a text. */
+function lastWidth(text: string, width: number): string {
+  const chars = [...text];
+  let out = '';
+  for (let i = chars.length - 1; i >= 0 && displayWidth(chars[i] + out) <= width; i--) out = chars[i] + out;
+  return out;
 }

@@ -1,15 +1,18 @@
-// One row of the keys that work right now (what the open panel shows itself, it does not repeat).
+// The keys that work right now (what the open panel shows itself, it does not repeat), wrapped rather than cut.
 import type { Focus } from '../focus.js';
-import { fit, seg, type Row } from './row.js';
+import { wrapText } from '../wrap.js';
+import { seg, type Row } from './row.js';
 
-/** evidence: e has something to show at this gate. */
-export function keysRow(focus: Focus, width: number, evidence: boolean): Row[] {
+/** evidence: e has something to show at this gate. high: a high-risk gate, whose letters are the typed id's. */
+export function keysRow(focus: Focus, width: number, evidence: boolean, high = false): Row[] {
   const hint = {
     idle: 'n note · r results · ? keys · PgUp/PgDn scroll output · Ctrl-C abort',
     manual: 'n note · r results · ? keys · Ctrl-C abort',
     prompt: 'Enter submit · Esc clear · Ctrl-C abort',
-    gate: `c whole confirmation · ${evidence ? 'e evidence · ' : ''}r results · n note · ? keys · Ctrl-C abort`,
+    gate: high
+      ? `F1 keys · F2 all · ${evidence ? 'F3 evidence · ' : ''}F4 results · F5 note · Esc+letter · ^C abort`
+      : `c whole confirmation · ${evidence ? 'e evidence · ' : ''}r results · n note · ? keys · Ctrl-C abort`,
     note: 'Enter add note · Esc cancel',
   }[focus as string];
-  return hint ? [fit([seg(hint, { tone: 'dim' })], width)] : [];
+  return hint ? wrapText(hint, width).map((l) => [seg(l, { tone: 'dim' })]) : [];
 }

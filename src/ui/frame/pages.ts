@@ -10,6 +10,8 @@ import { markdownLines } from '../markdown.js';
 import { stepStatus } from '../step-status.js';
 import type { StepView, ViewModel } from '../view-model.js';
 import { wrapText } from '../wrap.js';
+import { wrapParagraph } from '../visible-text.js';
+import { valueRows } from './gate.js';
 import { cell, dim, fit, seg, type Row } from './row.js';
 
 export interface PageContent { title: string; lines: Row[]; back: string }
@@ -19,27 +21,33 @@ export function helpPage(width: number): PageContent {
   return { title: 'keys', back: '? or Esc: close', lines };
 }
 
+/** Every character of the gate, wrapped to the width (visible-text.ts): nothing here is cut. */
 export function confirmationPage(gate: ConfirmationRequested, width: number): PageContent {
   const value = Math.max(1, width - 10);
-  const field = (label: string, lines: string[]): Row[] => lines.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), seg(l)]);
+  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false): Row[] =>
+    valueRows(text, value, tone, prose).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
   const lines: Row[] = [
-    [seg(gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM', { bold: true }), seg(`  ${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`)],
-    ...field('will run', gate.command.trim().split('\n')),
-    ...(gate.target ? field('on', [gateTarget(gate)!]) : []),
-    ...gateSettings(gate).flatMap((s) => field(s.label, [s.value])),
-    ...(gate.description ? field('why', wrapText(gate.description.trim(), value)) : []),
-    ...(gate.blastRadius ? field('affects', wrapText(gate.blastRadius, value)) : []),
-    ...(gate.items ? field('for each', gateItemLines(gate.items, gate.itemsDone)) : []),
-    [], [seg(gate.question, { bold: true })],
+    ...wrapParagraph(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  ${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width).map((l) => [seg(l, { bold: true })]),
+    ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active'),
+    ...(gate.target ? field('on', gateTarget(gate)!) : []),
+    ...gateSettings(gate).flatMap((s) => field(s.label, s.value)),
+    ...(gate.description ? field('why', gate.description.trim(), undefined, true) : []),
+    ...(gate.blastRadius ? field('affects', gate.blastRadius, undefined, true) : []),
+    ...(gate.items ? field('for each', gateItemLines(gate.items, gate.itemsDone, Infinity).join('\n')) : []),
+    [], ...valueRows(gate.question, width, undefined, true).rows.map((r) => r.map((x) => ({ ...x, bold: true }))),
   ];
-  return { title: `the whole confirmation of ${gate.stepId}`, back: 'Esc or c: back to the confirmation to answer it', lines };
+  return { title: `the whole confirmation of ${gate.stepId}`, back: 'Esc, c or F2: back to the confirmation to answer it', lines };
 }
 
-/** Every finished step's evidence, newest first (the gate's own step excluded). */
+/** Every finished step's evidence: first the steps the gate acts on (its evidence), then the rest newest first
+ *  (the gate's own step excluded). */
 export function evidencePage(vm: ViewModel, width: number): PageContent {
-  const shown = finishedSteps(vm).filter((s) => s.id !== vm.gate?.stepId && hasEvidence(vm, s)).reverse();
+  const named = vm.gate?.evidence ?? [];
+  const rank = (id: string) => (named.includes(id) ? named.indexOf(id) : named.length);
+  const shown = finishedSteps(vm).filter((s) => s.id !== vm.gate?.stepId && hasEvidence(vm, s)).reverse()
+    .map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.id) - rank(b.s.id) || a.i - b.i).map(({ s }) => s);
   const lines = shown.flatMap((s, i) => [...(i ? [[] as Row] : []), ...stepEvidence(vm, s, width)]);
-  return { title: `evidence before ${vm.gate?.stepId ?? 'this step'}: earlier results and output, newest first`, back: 'Esc or e: back', lines: lines.length ? lines : [dim('no earlier step has output or a result')] };
+  return { title: `evidence before ${vm.gate?.stepId ?? 'this step'}: ${named.length ? 'what it acts on first, then ' : ''}earlier results and output, newest first`, back: 'Esc, e or F3: back', lines: lines.length ? lines : [dim('no earlier step has output or a result')] };
 }
 
 export function stepPage(vm: ViewModel, stepId: string, width: number, back: string): PageContent {

@@ -11,10 +11,15 @@ export const seg = (text: string, style: Omit<Seg, 'text'> = {}): Seg => ({ text
 export const dim = (text: string): Row => [{ text, tone: 'dim' }];
 export const blank: Row = [];
 
-export const rowWidth = (r: Row): number => r.reduce((w, s) => w + displayWidth(s.text), 0);
+/** A row is one line: a tab or a newline left in its text would move the cursor past the box's border (or down
+ *  the screen), so they are drawn as `⇥` and `⏎` wherever a row is measured or drawn. */
+export const flat = (text: string): string => (/[\t\n\r]/.test(text) ? text.replace(/\t/g, '⇥').replace(/\r?\n/g, '⏎').replace(/\r/g, '␍') : text);
+
+export const rowWidth = (r: Row): number => r.reduce((w, s) => w + displayWidth(flat(s.text)), 0);
 
 /** The row cut to `width` columns ('…' marks the cut). */
-export function fit(r: Row, width: number): Row {
+export function fit(row: Row, width: number): Row {
+  const r = row.some((s) => flat(s.text) !== s.text) ? row.map((s) => ({ ...s, text: flat(s.text) })) : row;
   if (rowWidth(r) <= width) return r;
   const out: Row = [];
   let left = width;

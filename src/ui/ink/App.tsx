@@ -3,7 +3,7 @@
 // The frame is built as rows (src/ui/frame): each part gets rows from the terminal's height by priority
 // (budget.ts), so the frame is never taller than the terminal minus one row, whatever it shows, and the
 // decision (gate, question) always gets its rows first.
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Box, useApp } from 'ink';
 import type { Run } from '../../engine/run.js';
 import { focusOf, type Overlay, type Page } from '../focus.js';
@@ -11,6 +11,7 @@ import { currentStep, stepOutput, tableStep, type ViewModel } from '../view-mode
 import type { ViewStore } from '../view-store.js';
 import { allocate, need, type Level, type Need, type Part } from '../frame/budget.js';
 import { currentPart } from '../frame/current.js';
+import { evidencePart } from '../frame/evidence.js';
 import { finalRecordRows } from '../frame/final-record.js';
 import { gatePart } from '../frame/gate.js';
 import { headerRows } from '../frame/header.js';
@@ -29,7 +30,8 @@ import { Pager } from './Pager.js';
 import { QuestionPanel } from './QuestionPanel.js';
 import { Rows } from './Rows.js';
 import { armAfter, type ArmScheduler } from './use-gate-arming.js';
-import { useGlobalKeys } from './use-global-keys.js';
+import { openView, useGlobalKeys } from './use-global-keys.js';
+import type { LineStore } from './use-line-input.js';
 import { useNow } from './use-now.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { terminalText } from '../../common/terminal-text.js';
@@ -85,13 +87,27 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
     if (page?.kind === 'instructions' && question?.question.action.kind !== 'manual') setPage(undefined);
   }, [page, vm.gate, question]);
 
+  // A high-risk gate's typed id lives here, not in its panel: a view opened over the gate unmounts the panel,
+  // and what was typed must be there when it comes back.
+  const typed = useRef({ gate: '', value: '', armed: false });
+  const gateKey = vm.gate ? `${vm.gate.stepId}@${vm.gateAt ?? 0}` : '';
+  const typedStore: LineStore = useMemo(() => {
+    const mine = () => (typed.current.gate === gateKey ? typed.current : { gate: gateKey, value: '', armed: false });
+    return {
+      get: () => mine().value,
+      set: (value: string) => { typed.current = { ...mine(), value }; },
+      wasArmed: () => mine().armed,
+      markArmed: () => { typed.current = { ...mine(), armed: true }; },
+    };
+  }, [gateKey]);
+
   const abortRun = useCallback(() => {
     setOverlay('none');
     run.abort(`Aborted by ${run.operator} (Ctrl-C)${vm.currentStepId ? ` during '${vm.currentStepId}'` : ''}.`);
   }, [run, vm.currentStepId]);
 
   const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice });
-  useGlobalKeys({ active: !vm.finished, focus, overlay, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
+  useGlobalKeys({ active: !vm.finished, focus, highGate: vm.gate?.risk === 'high', overlay, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
 
   if (vm.finished || !frame) {
     return finalFrame ? <Box flexDirection="column"><Rows rows={finalRecordRows(vm, width, transcriptPath)} /></Box> : null;
@@ -100,7 +116,8 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   const got = frame.got;
   const parts: Record<string, ReactNode> = {
     panel: vm.gate
-      ? <GatePanel key={`${vm.gate.stepId}@${vm.gateAt ?? 0}`} gate={vm.gate} rows={got.panel ?? 0} width={width} active={focus === 'gate'} arming={arming} onAnswer={onGate} />
+      ? <GatePanel key={gateKey} gate={vm.gate} rows={got.panel ?? 0} width={width} active={focus === 'gate'} arming={arming} onAnswer={onGate}
+        store={typedStore} onView={(v) => openView(v, 'gate', { setOverlay, openPage: setPage })} frameRows={frame.frameRows} />
       : question ? <QuestionPanel question={question} rows={got.panel ?? 0} width={width} active={focus === 'manual' || focus === 'prompt'} arming={arming} onAnswer={(id, v, how) => run.answer(id, v, how)} /> : null,
     page: page ? <Pager vm={vm} page={page} rows={got.page ?? 0} width={width} active={focus === 'page'} setPage={setPage} /> : null,
     overlay: overlay === 'note'
@@ -125,7 +142,7 @@ interface FrameInput {
 }
 
 /** The frame's parts top to bottom, the rows each got, and how far the output can scroll. */
-function planFrame(f: FrameInput): { order: string[]; got: Record<string, number>; rows: Record<string, (n: number) => Row[]>; maxScroll: number } {
+function planFrame(f: FrameInput): { order: string[]; got: Record<string, number>; rows: Record<string, (n: number) => Row[]>; frameRows: number; maxScroll: number } {
   const { vm, width } = f;
   const header = headerRows({ vm, now: f.now, width, waitingSince: f.waitingSince, transcriptPath: f.transcriptPath, notice: f.notice });
   const parts: Record<string, Part> = { header: { need: need(1, header.length, header.length), rows: (n) => header.slice(0, n) } };
@@ -143,8 +160,11 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
     parts.current = currentPart(step, vm.lastBranch, width, deciding ? 'route' : 'full');
     const running = step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt';
     parts.output = outputPart(output, f.scroll, width, running);
+    // At a gate: the results it acts on (gate-evidence.ts); elsewhere, and at a gate that names none, the latest table.
+    const evidence = vm.gate?.evidence?.length ? evidencePart(vm, vm.gate.evidence, width, vm.gate.risk === 'high' ? 'F3' : 'e') : undefined;
     const table = tableStep(vm);
-    if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? 'e' : 'r');
+    if (evidence) parts.table = evidence;
+    else if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? (vm.gate.risk === 'high' ? 'F3' : 'e') : 'r');
     parts.notes = notesPart(vm.notes, width);
     if (vm.gate) sized.panel = gatePart({ gate: vm.gate, width, keys: 'live', active: true }).need;
     else if (question) {
@@ -153,16 +173,21 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
     }
   }
   if (f.overlay !== 'none') sized.overlay = need(f.overlay === 'note' ? NOTE_ROWS : ABORT_ROWS);
-  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)));
+  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)), vm.gate?.risk === 'high');
   parts.keys = { need: need(keys.length), rows: (n) => keys.slice(0, n) };
 
   const order = ['header', 'page', 'gap:steps', 'steps', 'gap:current', 'current', 'gap:output', 'output', 'gap:table', 'table', 'gap:notes', 'notes', 'gap:panel', 'panel', 'gap:overlay', 'overlay', 'keys'];
   const needs: Record<string, Need> = { ...sized, ...Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.need])) };
   for (const key of order) if (key.startsWith('gap:') && (needs[key.slice(4)]?.want ?? 0) > 0) needs[key] = need(0, 1, 1);
-  const got = allocate(f.height, needs, priorities(deciding));
+  const order_ = priorities(deciding);
+  const got = allocate(f.height, needs, order_);
+  // For "too short": the terminal rows at which the panel gets what its keys need — the rows of the parts served
+  // before it, plus the one the frame leaves free.
+  const before = order_.slice(0, order_.findIndex(([k, l]) => k === 'panel' && l === 'min'));
+  const frameRows = 1 + before.reduce((a, [k, l]) => a + (l === 'min' ? needs[k]?.min ?? 0 : 0), 0);
   const rows = Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.rows]));
   // Scrolling back is bounded by the lines the output pane shows (its rows less the label).
-  return { order: order.filter((k) => k in needs), got, rows, maxScroll: maxBack(output, Math.max(0, (got.output ?? 0) - 1)) };
+  return { order: order.filter((k) => k in needs), got, rows, frameRows, maxScroll: maxBack(output, Math.max(0, (got.output ?? 0) - 1)) };
 }
 
 /** Who gets rows first. Deciding (a gate or question open): the panel, then the evidence; else the running step. */

@@ -1,33 +1,48 @@
 // The confirmation before a destructive step (rows from src/ui/frame/gate.ts). y / s / a answer it; no other key
-// does. High risk: the operator types the step id and Enter. Keys count only once the gate is armed (type-ahead:
+// does. High risk: the operator types the step id and Enter, and every key typed goes to the field (`r`, `e`,
+// `c`, `n`, `?` too: ids contain them); views open with F1–F5 or Esc and a letter (gate-keys.ts), and what was
+// typed is kept while a view is open (`store`). Keys count only once the gate is armed (type-ahead:
 // use-armed.ts) and only while its keys line is drawn: on a terminal too short for it, nothing answers the gate.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useInput } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
 import { gatePart } from '../frame/gate.js';
-import type { ArmScheduler } from './use-gate-arming.js';
+import { armAfter, type ArmScheduler } from './use-gate-arming.js';
 import { useArmed } from './use-armed.js';
-import { useLineInput } from './use-line-input.js';
+import { useLineInput, type LineStore } from './use-line-input.js';
+import { useRawInput } from './use-raw-input.js';
+import { functionView, LETTER_VIEWS, metaView, type View } from './gate-keys.js';
 import { Rows } from './Rows.js';
 
 export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
 
-/** rows: what the frame gave the panel (src/ui/frame/budget.ts). active: the gate owns the keys. */
-export interface GatePanelProps { gate: ConfirmationRequested; rows: number; width: number; active: boolean; arming: ArmScheduler; onAnswer: GateAnswer }
+/** rows: what the frame gave the panel (src/ui/frame/budget.ts). active: the gate owns the keys. store: where a
+ *  high-risk gate's typed text lives (it outlives the panel while a view is open). frameRows: what the rest of
+ *  the frame needs (for "too short": gate.ts). */
+export interface GatePanelProps {
+  gate: ConfirmationRequested; rows: number; width: number; active: boolean; arming: ArmScheduler; onAnswer: GateAnswer;
+  store?: LineStore; onView?(view: View): void; frameRows?: number;
+}
 
 const KEY_ANSWERS: Record<string, ConfirmAnswer> = { y: 'yes', s: 'skip', a: 'abort' };
 
-export function GatePanel({ gate, rows, width, active, arming, onAnswer }: GatePanelProps) {
+export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, onView, frameRows }: GatePanelProps) {
   const high = gate.risk === 'high';
-  const { shown: armedShown, armed } = useArmed(arming);
+  // A high-risk gate the operator has already typed at, back from a view: armed at once (it was read, and keys
+  // typed on the way back belong in its field); any other gate, or one never armed, waits out the window again.
+  const [schedule] = useState(() => (high && store?.wasArmed?.() ? armAfter(0) : arming));
+  const { shown: armedShown, armed } = useArmed(schedule);
+  useEffect(() => { if (armedShown) store?.markArmed?.(); }, [armedShown, store]);
   const [error, setError] = useState('');
+  const [escaped, setEscapedState] = useState(false);
+  const escRef = useRef(false);
+  const setEscaped = (v: boolean) => { escRef.current = v; setEscapedState(v); };
   // Whether the keys line is on screen: the frame drawn last had it (read by the key handlers).
   const drawn = useRef(false);
   const takes = () => armed() && drawn.current;
   const field = useLineInput({
     // Keys typed before the panel was seen go nowhere: not into the field, where a later Enter would send them.
-    isActive: active && high,
-    accepts: takes,
+    isActive: active && high, manual: true, accepts: takes, ...(store ? { store } : {}),
     onSubmit(value) {
       const text = value.trim();
       if (!takes()) { field.clear(); return; }
@@ -36,13 +51,28 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer }: GateP
       else if (text === 'abort') onAnswer('abort', 'typed');
       else { setError(`type ${gate.stepId} exactly to run it`); field.clear(); }
     },
-    onCancel() { field.clear(); setError(''); },
   });
+  // High risk: a view key (F1–F5, Esc then a letter, or Esc+letter in one read) opens a view; every other read
+  // goes to the field, key by key. Esc twice clears the field.
+  useRawInput((read) => {
+    const view = functionView(read) ?? metaView(read);
+    if (view) { setEscaped(false); onView?.(view); return; }
+    if (read === '\u001b') {
+      if (escRef.current) { setEscaped(false); field.clear(); setError(''); } else setEscaped(true);
+      return;
+    }
+    if (escRef.current) {
+      setEscaped(false);
+      const after = LETTER_VIEWS[read[0] ?? ''];
+      if (after && after !== 'instructions') { onView?.(after); read = read.slice(1); }
+    }
+    field.feed(read);
+  }, { isActive: active && high });
   useInput((input) => {
     const answer = KEY_ANSWERS[input];
     if (answer && takes()) onAnswer(answer, 'key');
   }, { isActive: active && !high });
-  const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error } });
+  const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error, escaped }, ...(frameRows !== undefined ? { frameRows } : {}) });
   drawn.current = armedShown && part.keysShown(rows);
   return <Rows rows={part.rows(rows)} />;
 }

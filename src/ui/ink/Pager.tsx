@@ -1,12 +1,14 @@
 // A view in place of the frame's body (src/ui/frame/pages.ts): scrolled with ↑↓ PgUp PgDn Home End, closed with
 // Esc (or the key that opened it). The results list picks a step with ↑↓ and shows it with Enter; Esc goes back.
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useInput } from 'ink';
 import type { Page } from '../focus.js';
 import { confirmationPage, evidencePage, finishedSteps, helpPage, instructionsPage, pageMax, pageRows, resultsRows, stepPage, type PageContent } from '../frame/pages.js';
 import { fit, seg, type Row } from '../frame/row.js';
 import type { ViewModel } from '../view-model.js';
 import { Rows } from './Rows.js';
+import { functionView } from './gate-keys.js';
+import { useRawInput } from './use-raw-input.js';
 
 const TOGGLE: Partial<Record<Page['kind'], string>> = { help: '?', confirmation: 'c', evidence: 'e', instructions: 'i', results: 'r' };
 
@@ -18,7 +20,10 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
   const latest = useRef(shown);
   latest.current = shown;
   const setPage = (p: Page | undefined) => { if (p) latest.current = p; set(p); };
-  const content = contentOf(vm, shown, width);
+  // Built once per view, state and width, not per key: a 10,000-row result is laid out (column widths, cells)
+  // when the view opens or the run changes; a key only moves the window, and only its rows are drawn.
+  const stepId = shown.kind === 'step' ? shown.stepId : '';
+  const content = useMemo(() => contentOf(vm, shown, width), [vm, shown.kind, stepId, width]); // eslint-disable-line react-hooks/exhaustive-deps
   const max = content ? pageMax(content, rows) : 0;
   const results = finishedSteps(vm);
   const selected = shown.kind === 'results' ? (shown.selected < 0 ? results.length - 1 : Math.min(shown.selected, results.length - 1)) : -1;
@@ -35,6 +40,12 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
     else if (key.downArrow || key.pageDown) setScroll((n) => Math.min(max, n + (key.pageDown ? rows - 3 : 1)));
     else if (key.home) setScroll(0);
     else if (key.end) setScroll(max);
+  }, { isActive: active });
+  // The function key that opened a view closes it (F1 keys, F2 confirmation, F3 evidence, F4 results).
+  const F_KINDS: Record<string, Page['kind']> = { help: 'help', confirmation: 'confirmation', evidence: 'evidence', results: 'results' };
+  useRawInput((read) => {
+    const view = functionView(read);
+    if (view && F_KINDS[view] === latest.current.kind) setPage(undefined);
   }, { isActive: active });
   if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;
   return shown.kind === 'results' ? <Rows rows={resultsView(vm, selected, rows, width)} /> : null;

@@ -1,6 +1,6 @@
 // Draws rows built by src/ui/frame: each row one <Text> cut at the terminal's edge, so it is one line, always.
 import { Text } from 'ink';
-import type { Row } from '../frame/row.js';
+import { flat, type Row } from '../frame/row.js';
 import { useColor } from './theme.js';
 
 export function Rows({ rows }: { rows: Row[] }) {
@@ -10,7 +10,7 @@ export function Rows({ rows }: { rows: Row[] }) {
       {rows.map((r, i) => (
         <Text key={i} wrap="truncate-end">
           {r.length ? r.map((s, j) => (
-            <Text key={j} color={s.tone ? color(s.tone) : undefined} bold={s.bold} inverse={s.inverse} underline={s.underline}>{s.text}</Text>
+            <Text key={j} color={s.tone ? color(s.tone) : undefined} bold={s.bold} inverse={s.inverse} underline={s.underline}>{flat(s.text)}</Text>
           )) : ' '}
         </Text>
       ))}

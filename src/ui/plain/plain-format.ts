@@ -7,6 +7,7 @@ import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, gate
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
 import { terminalSafe } from '../../common/terminal-text.js';
+import { visibleLine } from '../visible-text.js';
 import { gateItemLines, itemLine } from '../gate-items.js';
 import { plural } from '../../common/plural.js';
 import { expectedAnswer } from '../../language/pattern-words.js';
@@ -158,7 +159,8 @@ export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
   const e = terminalSafe(raw);
   const field = (name: string, value: string) => `  ${(name ? `${name}:` : '').padEnd(11)}${value}`;
   const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
-  lines.push(...e.command.trim().split('\n').map((l, i) => (i === 0 ? field('would run', l) : field('', l))));
+  // Every character that runs, visible: a tab as ⇥, a run of spaces counted (·×300), odd spaces named (visible-text.ts).
+  lines.push(...e.command.trim().split('\n').map((l, i) => (i === 0 ? field('would run', visibleLine(l)) : field('', visibleLine(l)))));
   if (e.target) lines.push(field('on', gateTarget(e)!));
   for (const l of gateSettings(e)) lines.push(field(l.label, l.value));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));

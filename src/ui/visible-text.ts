@@ -1,0 +1,50 @@
+// What the gate shows of a command, a value or a paragraph: every character that runs, none hidden by layout.
+// A tab is `⇥` (raw, it would move the cursor past the box's border), a long run of spaces is `·×300` (a
+// command padded with spaces must not push `; rm -rf …` out of sight), other Unicode spaces are named
+// (`<U+00A0>`), and lines are wrapped to the width, never cut: `wrapVisible` keeps every character and marks
+// where a line of the source was wrapped, so the operator can tell a wrap from a new line.
+import { displayWidth, takeWidth } from '../common/display-width.js';
+import { terminalText } from '../common/terminal-text.js';
+
+/** A run of more than this many spaces is shown counted (`·×N`); shorter runs (alignment) are kept. */
+const SPACE_RUN = 8;
+// eslint-disable-next-line no-irregular-whitespace
+const ODD_SPACE = /[\u00a0\u1680\u180e\u2000-\u200a\u202f\u205f\u3000]+/g;
+
+/** One line (no newline) made visible: controls as terminalText shows them, tabs, runs of spaces, odd spaces. */
+export function visibleLine(line: string): string {
+  return terminalText(line)
+    .replace(/\t+/g, (t) => (t.length > 3 ? `⇥×${t.length}` : '⇥'.repeat(t.length)))
+    .replace(/ +/g, (run, at: number) => ((at === 0 ? run.length > 2 * SPACE_RUN : run.length > SPACE_RUN) ? ` ·×${run.length} ` : run))
+    .replace(ODD_SPACE, (run) => {
+      const name = `<U+${run.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`;
+      return run.length > 1 && new Set(run).size === 1 ? `${name}×${run.length}` : [...run].map((c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`).join('');
+    });
+}
+
+/** Visible text wrapped to `width` columns: each source line gives one or more rows; `cont` marks a row that
+ *  continues the line above (the gate draws it with a `↪`). A line breaks at its last space that fits, else
+ *  wherever the width ends; the space a line breaks at is the only character not drawn. */
+export function wrapVisible(text: string, width: number, marked = true): { text: string; cont: boolean }[] {
+  const out: { text: string; cont: boolean }[] = [];
+  for (const source of text.replace(/\r\n/g, '\n').split('\n')) {
+    let rest = visibleLine(source);
+    let cont = false;
+    for (;;) {
+      const w = Math.max(1, cont && marked ? width - 2 : width);
+      if (displayWidth(rest) <= w) { out.push({ text: rest, cont }); break; }
+      const head = takeWidth(rest, w);
+      const space = head.lastIndexOf(' ');
+      const cut = space > head.length / 3 ? space : head.length;
+      out.push({ text: rest.slice(0, cut), cont });
+      rest = rest.slice(cut + (space > head.length / 3 ? 1 : 0));
+      cont = true;
+    }
+  }
+  return out;
+}
+
+/** Prose (why, affects, a question): tabs and odd spaces visible, wrapped at spaces, no continuation marks. */
+export function wrapParagraph(text: string, width: number): string[] {
+  return wrapVisible(text, width, false).map((r) => r.text);
+}

@@ -85,6 +85,8 @@ const EXPLANATIONS: Record<Classification, string> = {
   'socket-access': "The Unix socket exists but this user may not open it: the socket directory's or file's permissions (or group) keep this client out; tell whoever runs the host which user the client runs as.",
   'tls-handshake': 'TLS could not be negotiated: no protocol version or cipher both sides accept (an old server that speaks only TLS 1.0/1.1, or a weak key or signature the client refuses). Upgrade the server\'s TLS settings, or (knowingly) relax the client\'s minimum version; tell whoever runs the server which versions the client offers.',
   'client-cert-rejected': "The server's TLS layer rejected the client's certificate (expired, unknown CA, missing, revoked): renew or replace the client certificate, or give the server the CA that signed it; tell whoever issues the client certificates.",
+  'proxy-closed': "Something between the application and the database (a TCP proxy or load balancer: HAProxy, PgBouncer's TCP front, a cloud load balancer) accepts the connection, then closes it without a byte: its backend is down, or its queue is full and timed out. Check the proxy's backend health and its limits (HAProxy: server health checks, maxconn, timeout queue, timeout connect; a cloud balancer: target health), then the database behind it.",
+  'tls-terminator': 'The port expects TLS from the first byte (stunnel, a TLS-terminating load balancer), but the client starts in plain text (PostgreSQL asks for TLS inside its own protocol). Connect with direct TLS (PostgreSQL 17+ clients: sslnegotiation=direct), or to the plain port behind the terminator.',
   other: 'An error without a known cause; read the message.',
 };
 

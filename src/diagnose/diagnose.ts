@@ -8,7 +8,7 @@ import { CONFIG_SCENARIO, POOL_PRESSURE, scenarioOf, TLS_FILE_SCENARIO } from '.
 import { checkConfig, type Source } from './source.js';
 import { tlsVerdict } from './tls-verdict.js';
 import { checkWritable } from './writable.js';
-import { sniffEngine } from './engine-sniff.js';
+import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
 import { socketPath, type ConnectionInfo } from '../db/url.js';
 import { LAYERS, type Check, type Diagnosis, type Layer } from './types.js';
 import { explain } from '../db/classify.js';
@@ -24,6 +24,8 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
   checks.push(config.check);
   if (!config.ok) return done();
   const runner = new ProbeRunner(source.url, opts.timeoutMs, redactor);
+  const stopPeer = new AbortController();
+  let peer: Promise<Peer> | undefined;
   try {
     const dns = await runner.probe('dns');
     checks.push(fromProbe('dns', dns, () => (dns.details?.socket ? `Unix socket ${String(dns.details.socket)}: no DNS involved`
@@ -33,15 +35,18 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     checks.push(fromProbe('tcp', tcp, () => (tcp.details?.socket ? `Unix socket ${String(tcp.details.socket)} accepts connections`
       : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms)`));
     if (tcp.status !== 'ok') return done();
+    // Read what answers on the port beside the TLS and login layers, not after them: a silent server then costs
+    // no more than the layer's own timeout. Consulted only if a layer fails.
+    peer = socketPath(config.info) ? undefined : readPeer(config.info.host, config.info.port, opts.timeoutMs, stopPeer.signal);
     const tls = tlsVerdict(config.info, await runner.probe('tls'));
     if (tls.status === 'failed') {
-      checks.push(await otherEngine(config.info, opts.timeoutMs, 'tls') ?? tls);
+      checks.push(await peerCheck(peer, config.info, 'tls') ?? tls);
       return done();
     }
     checks.push(tls);
     const login = await runner.probe('db-connect');
     if (login.status !== 'ok') {
-      checks.push(await otherEngine(config.info, opts.timeoutMs, 'connect') ?? fromProbe('connect', login, () => ''));
+      checks.push(await peerCheck(peer, config.info, 'connect') ?? fromProbe('connect', login, () => ''));
       return done();
     }
     checks.push(fromProbe('connect', login, () => loginSummary(login)));
@@ -51,20 +56,17 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     checks.push(await checkHeadroom(config.info, runner));
     return done();
   } finally {
+    stopPeer.abort();
     await runner.close();
   }
 }
 
-/** A TLS or login layer that failed at a port where the other engine answers: a URL naming the wrong engine for the port
- *  (a timeout or a garbled answer otherwise). Undefined when the port speaks the URL's engine, or nothing known. */
-async function otherEngine(info: ConnectionInfo, timeoutMs: number, layer: 'tls' | 'connect'): Promise<Check | undefined> {
-  if (socketPath(info)) return undefined;
-  const sniffed = await sniffEngine(info.host, info.port, Math.min(timeoutMs, 3000));
-  const wanted = info.engine === 'postgres' ? 'postgres' : 'mysql';
-  if (sniffed.engine === 'unknown' || sniffed.engine === wanted) return undefined;
-  const speaks = sniffed.engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB';
-  return { layer, status: 'failed', classification: 'protocol-mismatch', details: { speaks: sniffed.engine, said: sniffed.said },
-    summary: `protocol-mismatch: ${info.host}:${info.port} speaks ${speaks} (${sniffed.said}), but the URL is ${info.engine}://: fix the scheme or the port` };
+/** A TLS or login layer that failed where the peer is not the URL's engine (the other engine, a proxy that
+ *  closes, a TLS terminator): that finding replaces the layer's own, which reads as a timeout or a lost link. */
+async function peerCheck(peer: Promise<Peer> | undefined, info: ConnectionInfo, layer: 'tls' | 'connect'): Promise<Check | undefined> {
+  const found = peer && peerFinding(await peer, info.engine, `${info.host}:${info.port}`);
+  if (!found) return undefined;
+  return { layer, status: 'failed', classification: found.classification, summary: `${found.classification}: ${found.summary}` };
 }
 
 function fromProbe(layer: Layer, r: StepResult, ok: () => string): Check {

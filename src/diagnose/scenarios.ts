@@ -57,6 +57,9 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   'socket-access': { scenario: 'socket-access', runbook: null },
   'tls-handshake': { scenario: 'ssl', runbook: null },
   'client-cert-rejected': { scenario: 'ssl', runbook: null },
+  // Something between: the refused runbook's login check ends with the proxy's own settings to check.
+  'proxy-closed': { scenario: 'proxy', runbook: 'refused' },
+  'tls-terminator': { scenario: 'proxy', runbook: 'refused' },
   other: { scenario: 'unknown', runbook: null },
 };
 

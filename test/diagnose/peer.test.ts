@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import { sniffEngine } from '../../src/diagnose/engine-sniff.js';
+import { readPeer } from '../../src/executors/probes/peer.js';
 import { startMariadb, startPostgres, startSilentServer, type LabServer, type SilentServer } from '../../src/lab/index.js';
 
 const run = (url: string) => diagnose({ url, from: 'test' }, { timeoutMs: 3_000 });
@@ -18,8 +18,8 @@ describe('the engine on the port', () => {
   after(async () => { await Promise.all([pg?.stop(), maria?.stop(), silent?.close()]); });
 
   it('sniffs each engine by its own protocol', async () => {
-    assert.equal((await sniffEngine(pg.host, pg.port, 3000)).engine, 'postgres');
-    assert.equal((await sniffEngine(maria.host, maria.port, 3000)).engine, 'mysql');
+    assert.equal((await readPeer(pg.host, pg.port, 3000)).kind, 'postgres');
+    assert.equal((await readPeer(maria.host, maria.port, 3000)).kind, 'mysql');
   });
 
   it('a mysql:// URL at a PostgreSQL port is protocol-mismatch, naming PostgreSQL', async () => {

@@ -1,0 +1,73 @@
+// What answers on a port, read from one exchange: a MySQL/MariaDB server speaks first (its greeting:
+// protocol version 10 and the server version); a PostgreSQL server waits, then answers an SSLRequest with
+// one byte, 'S' or 'N'; a TLS terminator (stunnel, a TLS load balancer) answers it with a TLS alert; a
+// proxy whose backend is down, or whose queue is full, accepts and then closes without a byte. A login
+// alone reads all of these as a timeout, a lost connection or a garbled answer.
+import { connect } from 'node:net';
+
+export type Peer =
+  | { kind: 'postgres' | 'mysql'; said: string }
+  | { kind: 'tls'; said: string }
+  | { kind: 'closed'; afterMs: number; said: string }
+  | { kind: 'unknown'; said: string };
+
+/** The SSLRequest a PostgreSQL client sends first: length 8, code 80877103. */
+const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+/** How long a server that speaks first (MySQL) gets to do so before the client speaks. */
+const GREETING_MS = 300;
+
+export function readPeer(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<Peer> {
+  return new Promise((resolve) => {
+    const startedAt = Date.now();
+    const socket = connect({ host, port });
+    let sent = false;
+    let done = false;
+    const finish = (p: Peer): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(greeting);
+      clearTimeout(overall);
+      socket.destroy();
+      resolve(p);
+    };
+    const greeting = setTimeout(() => { sent = true; socket.write(SSL_REQUEST); }, GREETING_MS);
+    const overall = setTimeout(() => finish({ kind: 'unknown', said: `nothing within ${timeoutMs} ms` }), timeoutMs);
+    signal?.addEventListener('abort', () => finish({ kind: 'unknown', said: 'not waited for' }), { once: true });
+    socket.on('data', (data: Buffer) => finish(read(data, sent)));
+    socket.on('error', (err) => finish({ kind: 'unknown', said: err.message }));
+    socket.on('close', () => {
+      const afterMs = Date.now() - startedAt;
+      finish({ kind: 'closed', afterMs, said: `accepted, then closed after ${(afterMs / 1000).toFixed(1)} s without sending a byte` });
+    });
+  });
+}
+
+function read(data: Buffer, afterRequest: boolean): Peer {
+  // MySQL packet: 3-byte length, sequence 0, then protocol version 10 and a NUL-terminated version string.
+  if (!afterRequest && data.length > 5 && data[3] === 0 && data[4] === 10) {
+    const version = data.subarray(5, Math.max(5, data.indexOf(0, 5))).toString('latin1');
+    return { kind: 'mysql', said: `a MySQL/MariaDB greeting (server ${version})` };
+  }
+  if (afterRequest && data.length === 1 && (data[0] === 0x53 || data[0] === 0x4e)) {
+    return { kind: 'postgres', said: `PostgreSQL's answer to an SSLRequest ('${String.fromCharCode(data[0]!)}')` };
+  }
+  // A TLS record: alert (21) or handshake (22), protocol version 3.x.
+  if (afterRequest && data.length >= 5 && (data[0] === 21 || data[0] === 22) && data[1] === 3) {
+    return { kind: 'tls', said: 'a TLS record in answer to a plain-text request: the port expects TLS from the first byte' };
+  }
+  return { kind: 'unknown', said: `${data.length} bytes starting ${data.subarray(0, 8).toString('hex')}` };
+}
+
+/** What a peer that is not the URL's engine means for the application, or undefined when it is that engine
+ *  (or nothing could be read). */
+export function peerFinding(peer: Peer, engine: 'postgres' | 'mysql' | 'mariadb', where: string): { classification: 'protocol-mismatch' | 'proxy-closed' | 'tls-terminator'; summary: string } | undefined {
+  const wanted = engine === 'postgres' ? 'postgres' : 'mysql';
+  if (peer.kind === 'postgres' || peer.kind === 'mysql') {
+    if (peer.kind === wanted) return undefined;
+    const speaks = peer.kind === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB';
+    return { classification: 'protocol-mismatch', summary: `${where} speaks ${speaks} (${peer.said}), but the URL is ${engine}://: fix the scheme or the port` };
+  }
+  if (peer.kind === 'tls') return { classification: 'tls-terminator', summary: `${where}: ${peer.said}` };
+  if (peer.kind === 'closed') return { classification: 'proxy-closed', summary: `${where} ${peer.said}: something between (a proxy or load balancer) took the connection and had no database to give it` };
+  return undefined;
+}

@@ -80,7 +80,8 @@ export function dependenciesSql(relations: string[][]): string {
   SELECT c.oid, c.relkind FROM rels JOIN pg_catalog.pg_class c ON c.oid ${eq} rels.oid WHERE NOT ${builtin('c.relnamespace')}
 ), trees(tree, rel) AS (
   SELECT x.tree, mine.oid FROM mine, LATERAL (
-    SELECT r.ev_action FROM pg_catalog.pg_rewrite r WHERE r.ev_class ${eq} mine.oid AND r.ev_type ${eq} '1'
+    SELECT r.ev_action FROM pg_catalog.pg_rewrite r
+    WHERE r.ev_class ${eq} mine.oid AND r.ev_type ${eq} '1' AND mine.relkind ${eq} 'v' -- a materialized view's query is not run by a read
     UNION ALL
     SELECT p.polqual FROM pg_catalog.pg_policy p WHERE p.polrelid ${eq} mine.oid AND p.polqual IS NOT NULL
     UNION ALL

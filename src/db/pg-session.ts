@@ -12,6 +12,7 @@ import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.
 import { GuardedSession } from './guarded-session.js';
 import { lastResult, streamQuery } from './pg-stream.js';
 import { checkPin, pinFailed, pinPlan } from './pg-pin.js';
+import { PinRefusal } from './pin-refusal.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
 // `timestamp without time zone` into the local zone, and intervals into objects.
@@ -131,6 +132,7 @@ const DISCONNECT_MS = 500;
 class PgSession extends GuardedSession implements Session {
   readonly flavour = 'postgres';
   protected readonly canceller: Canceller;
+  private unpinnable: PinRefusal | undefined;
 
   constructor(
     private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
@@ -190,8 +192,15 @@ class PgSession extends GuardedSession implements Session {
    * transaction also pins the settings the classifier read the text with (db/pg-pin.ts). See docs/decisions.md.
    */
   private async readOnly(sql: string, params: unknown[], timeout: string[], opts: QueryOptions): Promise<QueryResult> {
+    // A server or pooler that refused the pin once (PgBouncer in statement mode also drops the connection)
+    // refuses it again: every later read on this session says why, not that the connection is gone.
+    if (this.unpinnable) throw this.unpinnable;
     const plan = pinPlan(sql, timeout);
-    const pinned = await this.client.query(plan.message).catch((err: unknown) => { throw pinFailed(err); });
+    const pinned = await this.client.query(plan.message).catch((err: unknown) => {
+      const refusal = pinFailed(err);
+      if (refusal instanceof PinRefusal) this.unpinnable = refusal;
+      throw refusal;
+    });
     checkPin(plan, pinned as unknown as pg.QueryResult[], opts.vouched === true);
     opts.signal.throwIfAborted();
     const result = await streamQuery(this.client, sql, params, true);

@@ -8,17 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createExecutors } from '../../src/executors/index.js';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
-import { parseRunbook } from '../../src/language/runbook.js';
-import { Run } from '../../src/engine/run.js';
-import { Redactor } from '../../src/secrets/redactor.js';
-import type { RunEvent } from '../../src/engine/events.js';
 import { adminQuery } from '../db/helpers.js';
 import { builtinReads } from './builtin-reads.js';
 import { LEXING_ATTACKS, makeHostile } from './pg-hostile.js';
+import { runSteps, setSql, type Step } from './read-steps.js';
 
-interface Step { query: string; params: string[] }
 /** Where the setting comes from; 'session': an earlier destructive step of the same run SET it (real runs only). */
 type Level = 'role' | 'database' | 'PGOPTIONS' | 'session';
 
@@ -29,31 +24,6 @@ const SETTINGS: [string, string][] = [
 const LEVELS: Level[] = ['role', 'database', 'PGOPTIONS', 'session'];
 const OPS = 'ops_user';
 const OPS_PASSWORD = 'ops-password';
-
-const setSql = ([name, value]: [string, string]): string => `SET ${name} = ${value.includes(',') ? value : `'${value}'`}`;
-
-function runbookYaml(url: string, steps: Step[], first?: string): string {
-  const lines = ['name: reads', 'title: Reads', 'connections:', `  db: { url: ${JSON.stringify(url)} }`, 'steps:'];
-  if (first) lines.push('  - id: set', '    destructive: true', `    sql: { query: ${JSON.stringify(first)} }`);
-  steps.forEach((s, i) => lines.push(`  - id: s${i}`, `    sql: { query: ${JSON.stringify(s.query)}, params: ${JSON.stringify(s.params)} }`,
-    `    on: { error: ${i + 1 < steps.length ? `s${i + 1}` : 'done'} }`));
-  lines.push('  - id: done', '    end: resolved', '');
-  return lines.join('\n');
-}
-
-async function runSteps(url: string, steps: Step[], dryRun: boolean, first?: string): Promise<RunEvent[]> {
-  const { runbook, diagnostics } = parseRunbook(runbookYaml(url, steps, first), 'reads.yaml');
-  assert.ok(runbook, diagnostics.map((d) => `${d.line}: ${d.message}`).join('\n'));
-  const executors = createExecutors();
-  const run = new Run({ runbook, inputs: {}, redactor: new Redactor(), executors, dryRun });
-  const events: RunEvent[] = [];
-  run.on((e) => {
-    events.push(e);
-    if (e.type === 'confirmation-requested') queueMicrotask(() => run.confirm(e.stepId, 'yes'));
-  });
-  try { await run.start(); } finally { await executors.close(); }
-  return events;
-}
 
 async function withLevel<T>(server: LabServer, level: Level, [name, value]: [string, string], fn: () => Promise<T>): Promise<T> {
   if (level === 'session') return fn();

@@ -37,6 +37,19 @@ export function pinPlan(sql: string, timeout: string[]): PinPlan {
 
 interface Rows { rows: Record<string, unknown>[] }
 
+/**
+ * A name the statement could not resolve under the pinned path (undefined table 42P01, function 42883, type
+ * 42704): says which path it was, since the role's own may have held it (a schema overloading pg_catalog's
+ * names is left out). The error is the server's, with the reason appended.
+ */
+export function explainUnresolved(err: unknown, results: Rows[], plan: PinPlan): unknown {
+  const e = err as { code?: unknown; message?: unknown };
+  if (!['42P01', '42883', '42704'].includes(String(e.code)) || typeof e.message !== 'string') return err;
+  const path = String(results[plan.before]?.rows[0]?.search_path ?? '');
+  e.message += ` (a read resolves names with search_path = ${path}; a schema holding a function or operator named like one of pg_catalog's is left out: qualify the name)`;
+  return err;
+}
+
 /** Throws PinRefusal unless every setting reads back pinned and the relations' code is known (or vouched for:
  *  safe_because covers code not known to be read-only, never code known to act). */
 export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void {

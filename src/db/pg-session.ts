@@ -11,7 +11,7 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { lastResult, streamQuery } from './pg-stream.js';
-import { checkPin, pinFailed, pinPlan } from './pg-pin.js';
+import { checkPin, explainUnresolved, pinFailed, pinPlan } from './pg-pin.js';
 import { PinRefusal } from './pin-refusal.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
@@ -203,7 +203,9 @@ class PgSession extends GuardedSession implements Session {
     });
     checkPin(plan, pinned as unknown as pg.QueryResult[], opts.vouched === true);
     opts.signal.throwIfAborted();
-    const result = await streamQuery(this.client, sql, params, true);
+    const result = await streamQuery(this.client, sql, params, true).catch((err: unknown) => {
+      throw explainUnresolved(err, pinned as unknown as pg.QueryResult[], plan);
+    });
     // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs
     // next, and its round trip overlaps the engine's own work between steps. A failure breaks the session.
     this.client.query('ROLLBACK').catch(() => { this.broken = true; });

@@ -100,6 +100,21 @@ for (const version of ['system', '18'] as const) {
       await intact('harmless views');
     });
 
+    it('a table in a schema left out of the path (it overloads a pg_catalog name): the error says so; qualified, it reads', async () => {
+      await adminQuery(server, `CREATE SCHEMA shady; CREATE TABLE shady.t (id int); INSERT INTO shady.t VALUES (7);
+        CREATE FUNCTION shady.length(varchar) RETURNS int LANGUAGE sql AS 'SELECT 0';
+        GRANT USAGE ON SCHEMA shady TO PUBLIC; GRANT SELECT ON shady.t TO PUBLIC; ALTER ROLE ${server.appUser} SET search_path = shady, public`);
+      try {
+        const events = await runSteps(server.url(), [{ query: 'SELECT id FROM t', params: [] }, { query: 'SELECT id, length(id::varchar) AS l FROM shady.t', params: [] }], false);
+        const [bare, qualified] = events.flatMap((e) => (e.type === 'step-finished' ? [e.result] : []));
+        assert.equal(bare?.status, 'failed');
+        assert.match(bare?.error ?? '', /relation "t" does not exist \(a read resolves names with search_path = pg_catalog, public, pg_temp; .*qualify the name\)/);
+        assert.deepEqual([qualified?.status, qualified?.rows], ['ok', [{ id: 7, l: 1 }]], 'pg_catalog.length, not shady.length');
+      } finally {
+        await adminQuery(server, `ALTER ROLE ${server.appUser} RESET search_path`);
+      }
+    });
+
     it('behind PgBouncer: transaction mode keeps the pin (a hostile role search_path changes nothing); statement mode refuses the read', { skip: pgbouncerBinary() ? false : 'pgbouncer is not installed' }, async () => {
       const corpus = builtinReads().filter((r) => r.engine === 'postgres' && !r.console).map((r) => r.query);
       const calls = await makeHostile(server, corpus);

@@ -20,9 +20,10 @@ const ne = 'OPERATOR(pg_catalog.<>)';
 
 /**
  * search_path = pg_catalog, then the role's own schemas (so that unqualified tables still resolve as the role
- * expects) except those holding a function or operator with the name of one of pg_catalog's (they could win
- * overload resolution over pg_catalog's: `public.length(varchar)` beats `pg_catalog.length(text)` for a varchar),
- * then pg_temp, which is never searched for functions or operators and last for relations and types.
+ * expects) except those holding a function or operator named like one of pg_catalog's with other argument types
+ * (it could win overload resolution: `public.length(varchar)` beats `pg_catalog.length(text)` for a varchar),
+ * more defaults or another variadic; an exact twin (pgcrypto's gen_random_uuid()) loses to pg_catalog's, which
+ * comes first. Then pg_temp, which is never searched for functions or operators and last for relations and types.
  */
 export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.array_to_string(ARRAY(
   SELECT p.name FROM (
@@ -32,10 +33,14 @@ export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.
     FROM pg_catalog.unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS s(name, i)
     JOIN pg_catalog.pg_namespace n ON n.nspname ${eq} s.name
     WHERE n.oid ${ne} ${CATALOG} AND n.oid ${ne} pg_catalog.pg_my_temp_schema()
-      AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc f WHERE f.pronamespace ${eq} n.oid AND EXISTS (
-        SELECT FROM pg_catalog.pg_proc b WHERE b.proname ${eq} f.proname AND b.pronamespace ${eq} ${CATALOG}))
-      AND NOT EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} n.oid AND EXISTS (
-        SELECT FROM pg_catalog.pg_operator b WHERE b.oprname ${eq} o.oprname AND b.oprnamespace ${eq} ${CATALOG}))
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc f WHERE f.pronamespace ${eq} n.oid
+        AND EXISTS (SELECT FROM pg_catalog.pg_proc b WHERE b.proname ${eq} f.proname AND b.pronamespace ${eq} ${CATALOG})
+        AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc b WHERE b.proname ${eq} f.proname AND b.pronamespace ${eq} ${CATALOG}
+          AND b.proargtypes ${eq} f.proargtypes AND b.provariadic ${eq} f.provariadic AND f.pronargdefaults OPERATOR(pg_catalog.<=) b.pronargdefaults))
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} n.oid
+        AND EXISTS (SELECT FROM pg_catalog.pg_operator b WHERE b.oprname ${eq} o.oprname AND b.oprnamespace ${eq} ${CATALOG})
+        AND NOT EXISTS (SELECT FROM pg_catalog.pg_operator b WHERE b.oprname ${eq} o.oprname AND b.oprnamespace ${eq} ${CATALOG}
+          AND b.oprleft ${eq} o.oprleft AND b.oprright ${eq} o.oprright))
     UNION ALL
     SELECT 9223372036854775807, 'pg_temp') p ORDER BY p.i), ', '), true) AS path`;
 

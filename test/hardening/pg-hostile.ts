@@ -31,15 +31,15 @@ const KILL = `CREATE FUNCTION evil.kill() RETURNS bool LANGUAGE sql SET search_p
   $$ SELECT count(pg_terminate_backend(pid)) >= 0 FROM pg_stat_activity WHERE application_name = 'victim' $$`;
 
 /** Shadows and overloads of `names`, created by the server from its own catalog (plain functions, no pseudo types). */
-const shadowsSql = (names: string[]): string => `DO $do$ DECLARE r record; a text; BEGIN
+const shadowsSql = (names: string[], schema = 'evil', overloads = true): string => `DO $do$ DECLARE r record; a text; BEGIN
   FOR r IN SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args, pg_get_function_result(p.oid) AS ret
     FROM pg_proc p WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind = 'f' AND NOT p.proretset
       AND p.proname = ANY (string_to_array('${names.join(',')}', ','))
       AND NOT EXISTS (SELECT FROM unnest(p.proargtypes::oid[] || p.prorettype) t JOIN pg_type y ON y.oid = t WHERE y.typtype = 'p')
   LOOP
-    FOREACH a IN ARRAY ARRAY[r.args, regexp_replace(r.args, '\\mtext\\M', 'name', 'g'), regexp_replace(r.args, '\\mtext\\M', 'character varying', 'g')] LOOP
+    FOREACH a IN ARRAY ARRAY[r.args${overloads ? ", regexp_replace(r.args, '\\mtext\\M', 'name', 'g'), regexp_replace(r.args, '\\mtext\\M', 'character varying', 'g')" : ''}] LOOP
       BEGIN
-        EXECUTE format('CREATE FUNCTION evil.%I(%s) RETURNS %s LANGUAGE plpgsql AS %L', r.proname, a, r.ret, 'BEGIN PERFORM evil.kill(); RETURN NULL; END');
+        EXECUTE format('CREATE FUNCTION ${schema}.%I(%s) RETURNS %s LANGUAGE plpgsql AS %L', r.proname, a, r.ret, 'BEGIN PERFORM evil.kill(); RETURN NULL; END');
       EXCEPTION WHEN OTHERS THEN NULL; -- the same signature twice
       END;
     END LOOP;
@@ -56,7 +56,9 @@ const operatorsSql = (): string[] => [
 /** Creates the hostile schema; returns the steps that call its code when it is on the path. */
 export async function makeHostile(server: LabServer, corpus: string[]): Promise<string[]> {
   const names = calledNames(corpus);
-  for (const sql of ['CREATE SCHEMA evil', 'GRANT USAGE ON SCHEMA evil TO PUBLIC', KILL, shadowsSql(names), ...operatorsSql()]) await adminQuery(server, sql);
+  // twin: exact twins of pg_catalog's functions only (pg_catalog first makes them lose; the schema stays on the path).
+  for (const sql of ['CREATE SCHEMA evil', 'GRANT USAGE ON SCHEMA evil TO PUBLIC', KILL, shadowsSql(names), ...operatorsSql(),
+    'CREATE SCHEMA twin', 'GRANT USAGE ON SCHEMA twin TO PUBLIC', shadowsSql(names, 'twin', false)]) await adminQuery(server, sql);
   const made = await adminQuery(server, `SELECT p.proname AS name, array_to_string(array(SELECT format_type(t, NULL) FROM unnest(p.proargtypes::oid[]) t), '|') AS args
     FROM pg_proc p WHERE p.pronamespace = 'evil'::regnamespace AND p.proname NOT IN ('kill', 'kill2') ORDER BY 1, 2`);
   const calls = made.map((m) => {

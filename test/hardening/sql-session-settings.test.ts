@@ -18,7 +18,7 @@ import { runSteps, setSql, type Step } from './read-steps.js';
 type Level = 'role' | 'database' | 'PGOPTIONS' | 'session';
 
 const SETTINGS: [string, string][] = [
-  ['search_path', 'evil, public, pg_catalog'], ['search_path', 'pg_catalog, evil, public'],
+  ['search_path', 'evil, public, pg_catalog'], ['search_path', 'pg_catalog, evil, public'], ['search_path', 'twin, public, pg_catalog'],
   ['standard_conforming_strings', 'off'], ['client_encoding', 'SJIS'], ['backslash_quote', 'on'],
 ];
 const LEVELS: Level[] = ['role', 'database', 'PGOPTIONS', 'session'];

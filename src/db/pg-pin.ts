@@ -10,7 +10,6 @@ import { pgRelations } from '../language/sql/pg-relations.js';
 import { PinRefusal } from './pin-refusal.js';
 import { dependenciesSql, PATH_SQL, PINNED, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
 
-
 export interface PinPlan {
   /** The simple-protocol message: BEGIN READ ONLY, the step's SET LOCALs, the pin, the read-back, the check. */
   message: string;

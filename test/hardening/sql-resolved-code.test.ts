@@ -89,6 +89,25 @@ for (const version of ['system', '18'] as const) {
       });
     }
 
+    it('a foreign table (file_fdw running a program), read directly or as an inheritance child: refused, dry and real', async () => {
+      await adminQuery(server, `CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;
+        CREATE FOREIGN TABLE public.ft (x text) SERVER files OPTIONS (program 'echo ran');
+        CREATE TABLE public.parent (x text); CREATE FOREIGN TABLE public.fchild () INHERITS (public.parent) SERVER files OPTIONS (program 'echo ran');
+        GRANT SELECT ON public.ft, public.parent, public.fchild TO PUBLIC`);
+      for (const [query, shown] of [['SELECT x FROM ft', 'ft'], ['SELECT x FROM parent', 'fchild']] as const) {
+        for (const dryRun of [true, false]) {
+          const events = await runSteps(server.url(), [{ query, params: [] }], dryRun);
+          const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+          assert.ok(f?.type === 'step-finished');
+          assert.equal(f.result.classification, 'not-read-only', f.result.error);
+          assert.match(f.result.error ?? '', new RegExp(`${shown} is a foreign table, whose wrapper is not known to be read-only`));
+        }
+      }
+      const plain = await adminQuery(server, 'SELECT x FROM public.parent');
+      assert.deepEqual(plain, [{ x: 'ran' }], 'unchecked, the read runs the program');
+      await intact('foreign tables');
+    });
+
     it('a view of built-ins and casts, and a materialized view, still read', async () => {
       await adminQuery(server, `CREATE VIEW public.v_ok AS SELECT id::text AS t, now() AS at, lower(current_user::text) AS u, id + 1 AS n FROM public.marker;
         CREATE MATERIALIZED VIEW public.mv AS SELECT count(*) AS n FROM pg_stat_activity; GRANT SELECT ON public.v_ok, public.mv TO PUBLIC`);

@@ -10,6 +10,7 @@ import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
+import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   const socket = socketPath(info);
@@ -61,6 +62,9 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
   const config = mysqlConfig(info, tls, opts.timeoutMs);
   const conn = await connectMysql(config, opts.signal);
   try {
+    // The whole session speaks the dialect the classifier reads (db/mysql-pin.ts); reads pin it again.
+    // Best effort here: a server that refuses it still runs destructive steps; a read refuses (pin()).
+    await raceAbort(conn.query(PIN_SQL), opts.signal).catch((err: unknown) => { if (opts.signal.aborted) throw err; });
     const [rows] = await raceAbort(conn.query('SELECT VERSION() AS version'), opts.signal);
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
     return new MysqlSession(conn, config, tls, conn.threadId, version, opts.cancelGraceMs);
@@ -104,6 +108,7 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    if (opts.readOnly) await this.pin();
     await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     opts.signal.throwIfAborted();
@@ -115,6 +120,17 @@ class MysqlSession extends GuardedSession implements Session {
     // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
     await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
     return result;
+  }
+
+  /** Before every read: sql_mode and the client character set as the classifier read the text, read back. */
+  private async pin(): Promise<void> {
+    try {
+      await this.conn.query(PIN_SQL);
+      const [rows] = await this.conn.query(READ_BACK_SQL);
+      checkMysqlPin((rows as { mode?: unknown; charset?: unknown }[])[0]);
+    } catch (err) {
+      throw mysqlPinFailed(err);
+    }
   }
 
   /**

@@ -10,6 +10,9 @@ import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
+import { lastResult, streamQuery } from './pg-stream.js';
+import { checkPin, explainUnresolved, pinFailed, pinPlan } from './pg-pin.js';
+import { PinRefusal } from './pin-refusal.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
 // `timestamp without time zone` into the local zone, and intervals into objects.
@@ -98,10 +101,14 @@ function queuedAfterLogin(err: unknown, waitedMs: number): unknown {
  * and, from PostgreSQL 14, client_connection_check_interval: a backend running a long statement for a client
  * that died (kill -9 of the engine) notices within a second and rolls back, instead of finishing the statement
  * first. (It could not commit either way: COMMIT is its own message, sent only after the result arrived.)
+ * It runs before any pin, under the role's own search_path: every name is qualified with pg_catalog, and its
+ * literals hold no backslash (see db/pg-pin.ts).
  */
-const OPEN_SQL = `SELECT pg_backend_pid() AS pid, current_setting('server_version') AS version,
-  (SELECT extract(epoch FROM backend_start)::text FROM pg_stat_activity WHERE pid = pg_backend_pid()) AS started,
-  CASE WHEN current_setting('server_version_num')::int >= 140000 THEN set_config('client_connection_check_interval', '1000', false) END AS checks`;
+const OPEN_SQL = `SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.current_setting('server_version') AS version,
+  (SELECT extract(epoch FROM a.backend_start)::pg_catalog.text FROM pg_catalog.pg_stat_activity a
+    WHERE a.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()) AS started,
+  CASE WHEN pg_catalog.current_setting('server_version_num')::pg_catalog.int4 OPERATOR(pg_catalog.>=) 140000
+    THEN pg_catalog.set_config('client_connection_check_interval', '1000', false) END AS checks`;
 
 /**
  * PgBouncer's admin console (database "pgbouncer") speaks only its own commands: SELECT fails there. Its
@@ -125,6 +132,7 @@ const DISCONNECT_MS = 500;
 class PgSession extends GuardedSession implements Session {
   readonly flavour = 'postgres';
   protected readonly canceller: Canceller;
+  private unpinnable: PinRefusal | undefined;
 
   constructor(
     private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
@@ -148,7 +156,7 @@ class PgSession extends GuardedSession implements Session {
         } catch { /* fall back to SQL */ }
         if (signal.aborted) return;
         sql ??= await connectPg({ ...config, application_name: 'runbook-cancel' }, AbortSignal.any([signal, AbortSignal.timeout(5000)]));
-        await sql.query('SELECT pg_cancel_backend($1)', [this.backendId]);
+        await sql.query('SELECT pg_catalog.pg_cancel_backend($1)', [this.backendId]); // qualified: the role's search_path may shadow it
       },
       close: async () => { await sql?.end().catch(() => undefined); },
     };
@@ -162,7 +170,7 @@ class PgSession extends GuardedSession implements Session {
     if (this.poolerConsole) return this.consoleCommand(sql, params, opts);
     // SET takes no bind parameters; the value is an integer we computed.
     const timeout = opts.timeoutMs === undefined ? [] : [`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`];
-    if (opts.readOnly) return this.readOnly(sql, params, timeout, opts.signal);
+    if (opts.readOnly) return this.readOnly(sql, params, timeout, opts);
     const prefix = ['BEGIN', ...timeout];
     if (params.length === 0) return this.beforeCommit(prefix, sql, opts.signal);
     // Bind parameters need the extended protocol, one statement per message: three round trips.
@@ -180,12 +188,24 @@ class PgSession extends GuardedSession implements Session {
    * Execute), where the server accepts exactly one statement, inside a READ ONLY transaction we opened, which
    * is then rolled back. So no text can end the transaction and then write (`COMMIT; DELETE …` is refused as
    * "cannot insert multiple commands into a prepared statement"), a write is refused with 25006, and a
-   * vouched-for statement's SET or set_config() does not outlive the step. See docs/decisions.md.
+   * vouched-for statement's SET or set_config() does not outlive the step. The message that opens the
+   * transaction also pins the settings the classifier read the text with (db/pg-pin.ts). See docs/decisions.md.
    */
-  private async readOnly(sql: string, params: unknown[], timeout: string[], signal: AbortSignal): Promise<QueryResult> {
-    await this.client.query(['BEGIN READ ONLY', ...timeout].join('; '));
-    signal.throwIfAborted();
-    const result = await streamQuery(this.client, sql, params, true);
+  private async readOnly(sql: string, params: unknown[], timeout: string[], opts: QueryOptions): Promise<QueryResult> {
+    // A server or pooler that refused the pin once (PgBouncer in statement mode also drops the connection)
+    // refuses it again: every later read on this session says why, not that the connection is gone.
+    if (this.unpinnable) throw this.unpinnable;
+    const plan = pinPlan(sql, timeout);
+    const pinned = await this.client.query(plan.message).catch((err: unknown) => {
+      const refusal = pinFailed(err);
+      if (refusal instanceof PinRefusal) this.unpinnable = refusal;
+      throw refusal;
+    });
+    checkPin(plan, pinned as unknown as pg.QueryResult[], opts.vouched === true);
+    opts.signal.throwIfAborted();
+    const result = await streamQuery(this.client, sql, params, true).catch((err: unknown) => {
+      throw explainUnresolved(err, pinned as unknown as pg.QueryResult[], plan);
+    });
     // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs
     // next, and its round trip overlaps the engine's own work between steps. A failure breaks the session.
     this.client.query('ROLLBACK').catch(() => { this.broken = true; });
@@ -248,37 +268,6 @@ export function consoleReadOnly(sql: string): string {
   const m = /^\s*show\s+([a-z_]+)\s*;?\s*$/i.exec(sql);
   if (!m) throw new ConsoleRefusal(`the PgBouncer admin console takes only SHOW <word> from a step that is not destructive (got: ${sql.trim().slice(0, 60)})`);
   return `SHOW ${m[1]!.toUpperCase()}`;
-}
-
-interface Streamed { result: pg.QueryResult; budget: RowBudget }
-
-/**
- * Runs a query with pg's row events instead of its row array: pg keeps no rows when a 'row' listener is
- * attached, so each row goes through a RowBudget and a result of any size holds only the bounded prefix
- * in memory. One entry per statement of the text, in order.
- */
-function streamQuery(client: pg.Client, text: string, values: unknown[], extended = false): Promise<Streamed[]> {
-  // extended: Parse/Bind/Execute even without values, where the server takes exactly one statement.
-  const config = values.length || extended ? { text, values, ...(extended ? { queryMode: 'extended' } : {}) } : { text };
-  const query = new pg.Query(config as pg.QueryConfig); // queryMode: not in @types/pg
-  const budgets = new Map<unknown, RowBudget>();
-  const budgetOf = (r: unknown): RowBudget => { let b = budgets.get(r); if (!b) budgets.set(r, b = new RowBudget()); return b; };
-  query.on('row', (row: unknown, result: unknown) => budgetOf(result).add(row));
-  return new Promise((resolve, reject) => {
-    query.on('error', reject);
-    query.on('end', (results: pg.QueryResult | pg.QueryResult[]) => {
-      resolve((Array.isArray(results) ? results : [results]).map((result) => ({ result, budget: budgetOf(result) })));
-    });
-    client.query(query);
-  });
-}
-
-/** The last statement's result; a text of only comments has none. */
-function lastResult(results: Streamed[]): QueryResult {
-  const last = results.at(-1);
-  if (!last) return new RowBudget().result([], 0, 'EMPTY');
-  const { result, budget } = last;
-  return budget.result(result.fields.map((f) => f.name), result.rowCount ?? budget.rowsSeen, result.command);
 }
 
 /** pg keeps the BackendKeyData it received (not in its typings). */

@@ -10,6 +10,9 @@ export interface QueryOptions {
   timeoutMs?: number;
   /** On abort the running statement is cancelled on the server, then the transaction rolled back. */
   signal: AbortSignal;
+  /** The step's safe_because: a read whose server-resolved code is not known to be read-only may run
+   *  (code known to act never does). */
+  vouched?: boolean;
 }
 
 export interface QueryResult {

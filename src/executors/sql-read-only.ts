@@ -37,6 +37,8 @@ export function serverRefusal(stepId: string, readOnly: boolean, classification:
   if (!readOnly) return undefined;
   const said = errorLine(err, (s) => s);
   // PgBouncer's admin console: the session refused a command other than SHOW <word> before sending it.
+  // The session would not run it as a read: a setting it could not pin, or code the server resolves that may act.
+  if ((err as { name?: unknown }).name === 'PinRefusal') return `not read-only: step ${stepId}: ${said}; mark it 'destructive: true' so the operator confirms it`;
   if ((err as { name?: unknown }).name === 'ConsoleRefusal') return `not read-only: step ${stepId}: ${said}; mark it 'destructive: true' so the operator confirms it`;
   if (classification === 'not-read-only') return `not read-only: step ${stepId} tried to write (${said})`;
   const code = (err as { code?: unknown }).code;

@@ -18,6 +18,8 @@ export interface PoolerOptions {
   queryWaitTimeout?: number;  // seconds, default 10
   /** Port the pooler sends the database to; default the backend's (another port: backend down). */
   backendPort?: number;
+  /** default session; transaction and statement pooling hand a client's queries to any server connection. */
+  poolMode?: 'session' | 'transaction' | 'statement';
 }
 
 export interface LabPooler {
@@ -84,7 +86,7 @@ function iniFile(backend: LabServer, port: number, dir: string, opts: PoolerOpti
     'auth_type = scram-sha-256',
     `auth_file = ${join(dir, 'userlist.txt')}`,
     `admin_users = ${c.superuser}`,
-    'pool_mode = session',
+    `pool_mode = ${opts.poolMode ?? 'session'}`,
     `max_client_conn = ${opts.maxClientConn ?? 20}`,
     `default_pool_size = ${opts.defaultPoolSize ?? 5}`,
     `query_wait_timeout = ${opts.queryWaitTimeout ?? 10}`,

@@ -2,44 +2,13 @@
 // accepting: each is proven read-only by its engine's parser and runs through the real read-only path (one
 // statement, read-only transaction) on real PostgreSQL and MariaDB servers.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createExecutors } from '../../src/executors/index.js';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
-import { readRunbook } from '../../src/language/runbook.js';
-import { classifySql, type SqlEngine } from '../../src/language/sql/index.js';
-import type { SqlActionDoc } from '../../src/language/schema.js';
+import { classifySql } from '../../src/language/sql/index.js';
+import { builtinReads } from './builtin-reads.js';
 import { pgbouncerBinary, startPgbouncer } from '../../src/lab/pgbouncer.js';
 import { testContext } from '../executors/context.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-interface Read { where: string; engine: SqlEngine; query: string; params: string[]; console: boolean }
-
-/** Every SQL text of a step that is not destructive, per engine, with its params' templates. */
-function builtinReads(): Read[] {
-  const out: Read[] = [];
-  for (const dir of ['runbooks', 'runbooks/examples']) {
-    for (const f of readdirSync(join(ROOT, dir)).filter((n) => n.endsWith('.yaml') && !n.endsWith('.cases.yaml'))) {
-      const { runbook, diagnostics } = readRunbook(join(ROOT, dir, f));
-      assert.ok(runbook, `${f}: ${diagnostics.map((d) => d.message).join('; ')}`);
-      for (const step of runbook.doc.steps) {
-        if (step.destructive === true) continue;
-        for (const sql of [step.sql, step.wait?.sql].filter((s): s is SqlActionDoc => s !== undefined)) {
-          const params = (sql.params ?? []).map(String);
-          const texts: [SqlEngine, string | undefined][] = typeof sql.query === 'string'
-            ? [['postgres', sql.query]] // the examples' plain-string queries are PostgreSQL's
-            : [['postgres', sql.query.postgres], ['mysql', sql.query.mysql]];
-          // pool-exhausted's connection 'pooler' is PgBouncer's admin console: SHOW commands, run against a real PgBouncer below.
-          const console = sql.connection === 'pooler';
-          for (const [engine, query] of texts) if (query !== undefined) out.push({ where: `${f} ${step.id} (${engine})`, engine, query, params, console });
-        }
-      }
-    }
-  }
-  return out;
-}
 
 const reads = builtinReads();
 

@@ -1,0 +1,32 @@
+// One reading, by construction, on MySQL and MariaDB: sql_mode decides what a double quote (ANSI_QUOTES), a
+// backslash (NO_BACKSLASH_ESCAPES), `||` (PIPES_AS_CONCAT), a space before `(` (IGNORE_SPACE) and whole grammars
+// (ORACLE, MSSQL …) mean, and character_set_client how the bytes become characters (gbk, sjis, big5 and cp932
+// hold a backslash inside multibyte characters). The classifier (language/sql/mysql-lexer.ts) reads text as a
+// server with none of those modes and utf8mb4 would. The session is set to exactly that before every read-only
+// step, and read back; `SET STATEMENT sql_mode=… FOR` cannot do it (the statement is parsed under the session's
+// mode before the setting applies), so it is the session's own. See docs/confirmation.md.
+import { PinRefusal } from './pin-refusal.js';
+
+/** No mode that changes lexing or parsing; the common defaults' strictness for what a write would do. */
+export const PINNED_SQL_MODE = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
+export const PINNED_CHARSET = 'utf8mb4';
+
+export const PIN_SQL = `SET NAMES ${PINNED_CHARSET}, sql_mode = '${PINNED_SQL_MODE}'`;
+export const READ_BACK_SQL = 'SELECT @@SESSION.sql_mode AS mode, @@SESSION.character_set_client AS charset';
+
+const modes = (s: string): string => s.split(',').filter(Boolean).sort().join(',');
+
+/** Throws PinRefusal unless the session reads back pinned. */
+export function checkMysqlPin(row: { mode?: unknown; charset?: unknown } | undefined): void {
+  const mode = String(row?.mode ?? '');
+  if (modes(mode) !== modes(PINNED_SQL_MODE)) throw new PinRefusal(`sql_mode could not be pinned to ${PINNED_SQL_MODE} (the session has ${mode}): not run as a read`);
+  const charset = String(row?.charset ?? '');
+  if (charset !== PINNED_CHARSET) throw new PinRefusal(`character_set_client could not be pinned to ${PINNED_CHARSET} (the session has ${charset}): not run as a read`);
+}
+
+/** A server error while pinning (not a lost connection): the session cannot be pinned. */
+export function mysqlPinFailed(err: unknown): unknown {
+  const errno = (err as { errno?: unknown }).errno;
+  if (typeof errno !== 'number' || errno >= 2000) return err; // 2000+: client-side (connection) errors
+  return new PinRefusal(`the session's sql_mode could not be pinned for a read (${errno}: ${String((err as Error).message)}): not run as a read`);
+}

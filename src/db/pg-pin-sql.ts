@@ -1,0 +1,115 @@
+// The SQL that pins a PostgreSQL read (db/pg-pin.ts). It is sent in the same simple-protocol message as BEGIN,
+// so the server lexes all of it under the session's settings as they are before the pin: it is ASCII only
+// (every client encoding reads ASCII alike) and holds no backslash (standard_conforming_strings on or off read
+// it alike). The search_path statement runs under the role's own path, which may put a hostile schema first:
+// every function, operator and type it names is qualified with pg_catalog.
+
+/** What the pin sets, and what current_setting() must then say. */
+export const PINNED = {
+  standard_conforming_strings: 'on',
+  backslash_quote: 'safe_encoding',
+  client_encoding: 'UTF8',
+} as const;
+
+export const SET_PINNED = Object.entries(PINNED).map(([k, v]) => `SET LOCAL ${k} = '${v}'`);
+
+/** pg_catalog's namespace oid: fixed by initdb in every version. */
+const CATALOG = 11;
+const eq = 'OPERATOR(pg_catalog.=)';
+const ne = 'OPERATOR(pg_catalog.<>)';
+
+/**
+ * search_path = pg_catalog, then the role's own schemas (so that unqualified tables still resolve as the role
+ * expects) except those holding a function or operator named like one of pg_catalog's with other argument types
+ * (it could win overload resolution: `public.length(varchar)` beats `pg_catalog.length(text)` for a varchar),
+ * more defaults or another variadic; an exact twin (pgcrypto's gen_random_uuid()) loses to pg_catalog's, which
+ * comes first. Then pg_temp, which is never searched for functions or operators and last for relations and types.
+ */
+export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.array_to_string(ARRAY(
+  SELECT p.name FROM (
+    SELECT 0::pg_catalog.int8 AS i, 'pg_catalog'::pg_catalog.text AS name
+    UNION ALL
+    SELECT s.i, pg_catalog.quote_ident(n.nspname)
+    FROM pg_catalog.unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS s(name, i)
+    JOIN pg_catalog.pg_namespace n ON n.nspname ${eq} s.name
+    WHERE n.oid ${ne} ${CATALOG} AND n.oid ${ne} pg_catalog.pg_my_temp_schema()
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc f WHERE f.pronamespace ${eq} n.oid
+        AND EXISTS (SELECT FROM pg_catalog.pg_proc b WHERE b.proname ${eq} f.proname AND b.pronamespace ${eq} ${CATALOG})
+        AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc b WHERE b.proname ${eq} f.proname AND b.pronamespace ${eq} ${CATALOG}
+          AND b.proargtypes ${eq} f.proargtypes AND b.provariadic ${eq} f.provariadic AND f.pronargdefaults OPERATOR(pg_catalog.<=) b.pronargdefaults))
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} n.oid
+        AND EXISTS (SELECT FROM pg_catalog.pg_operator b WHERE b.oprname ${eq} o.oprname AND b.oprnamespace ${eq} ${CATALOG})
+        AND NOT EXISTS (SELECT FROM pg_catalog.pg_operator b WHERE b.oprname ${eq} o.oprname AND b.oprnamespace ${eq} ${CATALOG}
+          AND b.oprleft ${eq} o.oprleft AND b.oprright ${eq} o.oprright))
+    UNION ALL
+    SELECT 9223372036854775807, 'pg_temp') p ORDER BY p.i), ', '), true) AS path`;
+
+/** Read back under the pin: a server or pooler that took a SET without applying it is caught here. */
+export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}`;
+
+/** A name as a literal whatever it holds: a quoted identifier, hex-encoded (the message stays ASCII, no quotes). */
+function hexName(parts: string[]): string {
+  const quoted = parts.map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+  return `'${Buffer.from(quoted, 'utf8').toString('hex')}'`;
+}
+
+/** The fields of a stored query tree (pg_node_tree) that name code: functions, operators, types, sample methods. */
+const CODE_FIELDS = 'funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|opno|resulttype|tsmhandler';
+
+/**
+ * The code the server will run for the relations a read names that the text does not show: what the SELECT
+ * rules of views (recursively through the views and tables they read, and inheritance children), row-level
+ * security policies and virtual generated columns call, read from the stored trees by OID — the server's own
+ * resolution, whatever the names say. pg_depend cannot be used: it records no dependency on pg_catalog's
+ * objects. Rows: kind (function, operator, domain, foreign table), shown, bare name, builtin, known (a cast or
+ * an operator's function), and the relation whose stored code calls it. Relations of pg_catalog and
+ * information_schema are PostgreSQL's own and not looked into.
+ */
+export function dependenciesSql(relations: string[][]): string {
+  const names = relations.map(hexName).join(', ');
+  const builtin = (ns: string) => `${ns} ${eq} ANY (ARRAY[${CATALOG}::pg_catalog.oid, 'information_schema'::pg_catalog.regnamespace::pg_catalog.oid])`;
+  return `WITH RECURSIVE named(oid) AS (
+  SELECT pg_catalog.to_regclass(pg_catalog.convert_from(pg_catalog.decode(x, 'hex'), 'UTF8'))
+  FROM pg_catalog.unnest(ARRAY[${names}]::pg_catalog.text[]) x
+), rels(oid) AS (
+  SELECT c.oid FROM pg_catalog.pg_class c JOIN named ON c.oid ${eq} named.oid
+  UNION
+  SELECT e.oid FROM rels, LATERAL (
+    SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent ${eq} rels.oid
+    UNION ALL
+    SELECT d.refobjid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_depend d
+      ON d.classid ${eq} 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid ${eq} r.oid
+      AND d.refclassid ${eq} 'pg_catalog.pg_class'::pg_catalog.regclass
+    WHERE r.ev_class ${eq} rels.oid AND r.ev_type ${eq} '1') e(oid)
+), mine AS (
+  SELECT c.oid, c.relkind FROM rels JOIN pg_catalog.pg_class c ON c.oid ${eq} rels.oid WHERE NOT ${builtin('c.relnamespace')}
+), trees(tree, rel) AS (
+  SELECT x.tree, mine.oid FROM mine, LATERAL (
+    SELECT r.ev_action FROM pg_catalog.pg_rewrite r
+    WHERE r.ev_class ${eq} mine.oid AND r.ev_type ${eq} '1' AND mine.relkind ${eq} 'v' -- a materialized view's query is not run by a read
+    UNION ALL
+    SELECT p.polqual FROM pg_catalog.pg_policy p WHERE p.polrelid ${eq} mine.oid AND p.polqual IS NOT NULL
+    UNION ALL
+    SELECT a.adbin FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_attribute t ON t.attrelid ${eq} a.adrelid AND t.attnum ${eq} a.adnum
+    WHERE a.adrelid ${eq} mine.oid AND t.attgenerated ${eq} 'v') x(tree)
+), refs(field, oid, rel) AS (
+  SELECT m[1], m[2]::pg_catalog.oid, t.rel FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
+  UNION ALL
+  SELECT 'opno', pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))::pg_catalog.oid, t.rel
+  FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':opnos [(]o([ 0-9]+)[)]', 'g') m
+)
+SELECT DISTINCT 'function' AS kind, p.oid::pg_catalog.regprocedure::pg_catalog.text AS shown, p.proname::pg_catalog.text AS bare,
+  ${builtin('p.pronamespace')} AS builtin,
+  (EXISTS (SELECT FROM pg_catalog.pg_cast k WHERE k.castfunc ${eq} p.oid) OR EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprcode ${eq} p.oid)) AS known,
+  r.rel::pg_catalog.regclass::pg_catalog.text AS rel
+FROM refs r JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oid WHERE r.field ${ne} 'opno' AND r.field ${ne} 'resulttype'
+UNION
+SELECT 'operator', o.oid::pg_catalog.regoperator::pg_catalog.text, o.oprname::pg_catalog.text, false, false, r.rel::pg_catalog.regclass::pg_catalog.text
+FROM refs r JOIN pg_catalog.pg_operator o ON o.oid ${eq} r.oid WHERE r.field ${eq} 'opno' AND NOT ${builtin('o.oprnamespace')}
+UNION
+SELECT 'domain', t.oid::pg_catalog.regtype::pg_catalog.text, t.typname::pg_catalog.text, false, false, r.rel::pg_catalog.regclass::pg_catalog.text
+FROM refs r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE r.field ${eq} 'resulttype' AND t.typtype ${eq} 'd' AND NOT ${builtin('t.typnamespace')}
+UNION
+SELECT 'foreign table', m.oid::pg_catalog.regclass::pg_catalog.text, '', false, false, m.oid::pg_catalog.regclass::pg_catalog.text
+FROM mine m WHERE m.relkind ${eq} 'f'`;
+}

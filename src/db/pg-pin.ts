@@ -1,0 +1,86 @@
+// One reading, by construction: a PostgreSQL read runs with the settings the classifier assumed, whatever the
+// role, the database or PGOPTIONS say. The pin is part of the read's own transaction (SET LOCAL, in the message
+// that opens it), so it holds behind PgBouncer in transaction mode (the transaction keeps its server connection)
+// and the ROLLBACK that ends the step undoes it; the statement itself cannot undo it first, since its text is
+// parsed (lexed, names resolved) before any of it runs, and SET / set_config are refused by the classifier.
+// The pin is read back in the same message; a setting that did not take, or a message the server or a pooler
+// refused, makes the step refuse to run as a read. See docs/confirmation.md.
+import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
+import { pgRelations } from '../language/sql/pg-relations.js';
+import { PinRefusal } from './pin-refusal.js';
+import { dependenciesSql, PATH_SQL, PINNED, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
+
+export interface PinPlan {
+  /** The simple-protocol message: BEGIN READ ONLY, the step's SET LOCALs, the pin, the read-back, the check. */
+  message: string;
+  /** How many results come before the read-back. */
+  before: number;
+  checksDependencies: boolean;
+}
+
+/** A server error in the pin's message (not a lost connection): the session cannot be pinned. */
+export function pinFailed(err: unknown): unknown {
+  const code = String((err as { code?: unknown }).code ?? '');
+  const said = String((err as { message?: unknown }).message ?? err);
+  if (!/^[0-9A-Z]{5}$/.test(code) || /^(080|57)/.test(code)) return err; // a lost connection stays what it is
+  return new PinRefusal(`the session's settings could not be pinned for a read (${code}: ${said}): not run as a read`);
+}
+
+export function pinPlan(sql: string, timeout: string[]): PinPlan {
+  const relations = pgRelations(sql) ?? [];
+  // jit off: compiling the catalog queries below took ~140 ms per read where JIT is built in (Debian's 15).
+  const head = ['BEGIN READ ONLY', ...timeout, 'SET LOCAL jit = off', ...SET_PINNED, PATH_SQL];
+  const parts = [...head, READ_BACK_SQL, ...(relations.length ? [dependenciesSql(relations)] : [])];
+  return { message: parts.join(';\n'), before: head.length, checksDependencies: relations.length > 0 };
+}
+
+interface Rows { rows: Record<string, unknown>[] }
+
+/**
+ * A name the statement could not resolve under the pinned path (undefined table 42P01, function 42883, type
+ * 42704): says which path it was, since the role's own may have held it (a schema overloading pg_catalog's
+ * names is left out). The error is the server's, with the reason appended.
+ */
+export function explainUnresolved(err: unknown, results: Rows[], plan: PinPlan): unknown {
+  const e = err as { code?: unknown; message?: unknown };
+  if (!['42P01', '42883', '42704'].includes(String(e.code)) || typeof e.message !== 'string') return err;
+  const path = String(results[plan.before]?.rows[0]?.search_path ?? '');
+  e.message += ` (a read resolves names with search_path = ${path}; a schema holding a function or operator named like one of pg_catalog's is left out: qualify the name)`;
+  return err;
+}
+
+/** Throws PinRefusal unless every setting reads back pinned and the relations' code is known (or vouched for:
+ *  safe_because covers code not known to be read-only, never code known to act). */
+export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void {
+  const back = results[plan.before]?.rows[0];
+  if (!back) throw new PinRefusal('the session did not answer the pin of its settings: not run as a read');
+  for (const [name, want] of Object.entries(PINNED)) {
+    if (String(back[name]) !== want) throw new PinRefusal(`${name} could not be pinned to ${want} (the session has ${String(back[name])}): not run as a read`);
+  }
+  const path = String(back.search_path);
+  if (!/^pg_catalog, (.+, )?pg_temp$/.test(path)) throw new PinRefusal(`search_path could not be pinned (the session has ${path}): not run as a read`);
+  if (!plan.checksDependencies) return;
+  const findings = (results[plan.before + 1]?.rows ?? []).map(judge).filter((f) => f !== undefined);
+  const acting = findings.find((f) => f.acts);
+  const refused = acting ?? (vouched ? undefined : findings[0]);
+  if (refused) {
+    throw new PinRefusal(`${refused.why} (code the server runs for a relation the text names, as the server resolves it)`);
+  }
+}
+
+interface Judged { why: string; acts: boolean }
+
+/** One row of dependenciesSql: fine (undefined), not known to be read-only, or known to act. */
+function judge(row: Record<string, unknown>): Judged | undefined {
+  const kind = String(row.kind);
+  const shown = String(row.shown);
+  const at = `${String(row.rel)} `;
+  if (kind === 'foreign table') return { why: `${shown} is a foreign table, whose wrapper is not known to be read-only`, acts: false };
+  if (kind !== 'function') return { why: `${at}uses the ${kind} ${shown}, which is not known to be read-only`, acts: false };
+  const bare = String(row.bare);
+  if (row.builtin === true) {
+    if (pgActs(bare)) return { why: `${at}calls ${shown}, which acts on the server`, acts: true };
+    if (PG_READ_ONLY.has(bare) || row.known === true) return undefined;
+  }
+  return { why: `${at}calls ${shown}, which is not known to be read-only`, acts: false };
+}

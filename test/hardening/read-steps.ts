@@ -1,0 +1,35 @@
+// A run of SQL read steps through the real engine (Run, executors), each step going on to the next whatever
+// it did, so that every step runs; an optional destructive first step (approved) sets something up.
+import assert from 'node:assert/strict';
+import { createExecutors } from '../../src/executors/index.js';
+import { parseRunbook } from '../../src/language/runbook.js';
+import { Run } from '../../src/engine/run.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import type { RunEvent } from '../../src/engine/events.js';
+
+export interface Step { query: string; params: string[]; vouched?: boolean }
+
+export const setSql = ([name, value]: [string, string]): string => `SET ${name} = ${value.includes(',') ? value : `'${value}'`}`;
+
+function runbookYaml(url: string, steps: Step[], first?: string): string {
+  const lines = ['name: reads', 'title: Reads', 'connections:', `  db: { url: ${JSON.stringify(url)} }`, 'steps:'];
+  if (first) lines.push('  - id: set', '    destructive: true', `    sql: { query: ${JSON.stringify(first)} }`);
+  steps.forEach((s, i) => lines.push(`  - id: s${i}`, ...(s.vouched ? ['    destructive: false', '    safe_because: the test vouches for it'] : []), `    sql: { query: ${JSON.stringify(s.query)}, params: ${JSON.stringify(s.params)} }`,
+    `    on: { error: ${i + 1 < steps.length ? `s${i + 1}` : 'done'} }`));
+  lines.push('  - id: done', '    end: resolved', '');
+  return lines.join('\n');
+}
+
+export async function runSteps(url: string, steps: Step[], dryRun: boolean, first?: string): Promise<RunEvent[]> {
+  const { runbook, diagnostics } = parseRunbook(runbookYaml(url, steps, first), 'reads.yaml');
+  assert.ok(runbook, diagnostics.map((d) => `${d.line}: ${d.message}`).join('\n'));
+  const executors = createExecutors();
+  const run = new Run({ runbook, inputs: {}, redactor: new Redactor(), executors, dryRun });
+  const events: RunEvent[] = [];
+  run.on((e) => {
+    events.push(e);
+    if (e.type === 'confirmation-requested') queueMicrotask(() => run.confirm(e.stepId, 'yes'));
+  });
+  try { await run.start(); } finally { await executors.close(); }
+  return events;
+}

@@ -1,13 +1,37 @@
 // db-connect: a real login with the URL's own settings (sslmode included), SELECT 1, disconnect.
 // The classification is the application's problem, in one word.
+import { classify } from '../../db/classify.js';
 import { openSession } from '../../db/open.js';
+import { peerFinding, readPeer } from './peer.js';
 import { sslMode } from '../../db/ssl-options.js';
-import { parseUrl, UrlError } from '../../db/url.js';
+import { parseUrl, socketPath, UrlError } from '../../db/url.js';
 import { withEnvCredentials } from '../../db/url-env.js';
 import { probeFailed, probeOk } from './probe-result.js';
 import { deadline } from './socket.js';
 import type { Session } from '../../db/session.js';
-import type { ExecContext, ProbeAction, StepResult } from '../types.js';
+import type { Classification, ExecContext, ProbeAction, StepResult } from '../types.js';
+
+/** Failures that come fast and say little of what answered: the peer is read once to tell the other engine,
+ *  a proxy that closes, or a TLS terminator from the database itself. A timeout is not read again (a silent
+ *  server would cost the probe twice its timeout; diagnose reads the peer beside the login instead). */
+const READ_PEER_ON = new Set<Classification>(['connection-lost', 'tls-handshake', 'other', 'protocol-mismatch', 'ssl-unsupported']);
+/** A proxy's queue timeout is seconds: long enough to see it close, short beside any step timeout. */
+const PEER_MS = 5_000;
+
+async function whatAnswered(err: unknown, url: string | undefined, details: Record<string, unknown>, timeoutMs: number, signal: AbortSignal): Promise<ReturnType<typeof peerFinding>> {
+  if (signal.aborted || !READ_PEER_ON.has(classify(err)) || typeof details.host !== 'string' || typeof details.port !== 'number') return undefined;
+  if (isSocket(url)) return undefined; // a Unix socket: nothing stands between
+  const engine = details.engine as 'postgres' | 'mysql' | 'mariadb';
+  return peerFinding(await readPeer(details.host, details.port, Math.min(PEER_MS, timeoutMs), signal), engine, `${details.host}:${details.port}`);
+}
+
+function isSocket(url: string | undefined): boolean {
+  try {
+    return url === undefined || socketPath(parseUrl(url)) !== undefined;
+  } catch {
+    return true;
+  }
+}
 
 export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>): Promise<StepResult> {
   const startedAt = Date.now();
@@ -27,6 +51,8 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
     };
     return probeOk(startedAt, details);
   } catch (err) {
+    const peer = await whatAnswered(err, action.url, details, action.timeoutMs, limit.signal);
+    if (peer) return probeFailed(ctx, startedAt, Object.assign(new Error(peer.summary), { cause: err }), { ...details, peer: peer.summary }, peer.classification);
     return probeFailed(ctx, startedAt, err, details);
   } finally {
     await session?.close();

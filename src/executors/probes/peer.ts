@@ -4,6 +4,7 @@
 // proxy whose backend is down, or whose queue is full, accepts and then closes without a byte. A login
 // alone reads all of these as a timeout, a lost connection or a garbled answer.
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 export type Peer =
   | { kind: 'postgres' | 'mysql'; said: string }
@@ -16,7 +17,32 @@ const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 /** How long a server that speaks first (MySQL) gets to do so before the client speaks. */
 const GREETING_MS = 300;
 
-export function readPeer(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<Peer> {
+export async function readPeer(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<Peer> {
+  const startedAt = Date.now();
+  const plain = await exchange(host, port, timeoutMs, signal);
+  // Reset or closed by our plain request, or an answer nobody speaks: a TLS handshake from the first byte tells
+  // a TLS terminator (OpenSSL resets a plain request) from a proxy that had nothing to give.
+  const mayBeTls = plain.kind === 'unknown' && /ECONNRESET|bytes starting/.test(plain.said)
+    || plain.kind === 'closed';
+  if (!mayBeTls || signal?.aborted) return plain;
+  return (await speaksTls(host, port, Math.max(500, timeoutMs - (Date.now() - startedAt)), signal)) ? TLS_FIRST : plain;
+}
+
+const TLS_FIRST: Peer = { kind: 'tls', said: 'a TLS handshake succeeds from the first byte, and a plain-text request is reset: the port expects TLS from the first byte' };
+
+/** Whether a TLS handshake completes on the port (no verification: only the protocol is asked). */
+function speaksTls(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host, port, rejectUnauthorized: false, servername: undefined });
+    const finish = (ok: boolean): void => { clearTimeout(timer); socket.destroy(); resolve(ok); };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    signal?.addEventListener('abort', () => finish(false), { once: true });
+    socket.on('secureConnect', () => finish(true));
+    socket.on('error', () => finish(false));
+  });
+}
+
+function exchange(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<Peer> {
   return new Promise((resolve) => {
     const startedAt = Date.now();
     const socket = connect({ host, port });

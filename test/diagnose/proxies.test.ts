@@ -1,0 +1,80 @@
+// Something between the application and the database, for real: HAProxy whose backend is down, HAProxy
+// whose one backend slot is held (clients queue, then are closed after its queue timeout), and stunnel
+// terminating TLS in front of PostgreSQL. diagnose names each from what the peer did (closed without a
+// byte, after how long; a TLS answer to a plain request), where a login alone read "connection lost".
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { freePort } from '../../src/lab/ports.js';
+import { startHaproxy, startPostgres, startStunnel, type LabProxy, type LabServer } from '../../src/lab/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readEvents } from '../runbooks/helpers.js';
+import { runCliWithAnswers } from '../runbooks/answers.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'runbook-proxies-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** `runbook run refused --plain` at a URL, answering its questions; the run's end and its path. */
+async function refused(url: string, answers: string[]) {
+  const transcript = join(scratch, `refused-${Math.random().toString(36).slice(2)}.jsonl`);
+  const r = await runCliWithAnswers(['run', 'refused', '--plain', '--transcript', transcript, '--input', `url=${url}`], answers);
+  const events = readEvents(transcript);
+  return { code: r.code, output: r.stdout + r.stderr, end: events.find((e) => e.type === 'run-finished'),
+    path: events.filter((e) => e.type === 'step-started').map((e) => e.stepId) };
+}
+
+const run = (url: string) => diagnose({ url, from: 'test' }, { timeoutMs: 8_000 });
+const at = (server: LabServer, port: number): string => server.url().replace(`:${server.port}/`, `:${port}/`);
+
+describe('a proxy between', () => {
+  let server: LabServer;
+  const proxies: LabProxy[] = [];
+  before(async () => { server = await startPostgres(); });
+  after(async () => { await Promise.all([server?.stop(), ...proxies.map((p) => p.stop())]); });
+
+  it('HAProxy whose backend is down: proxy-closed, naming the proxy settings to check', async () => {
+    const down = await startHaproxy({ backendPort: await freePort() });
+    proxies.push(down);
+    const d = await run(at(server, down.port));
+    assert.equal(d.classification, 'proxy-closed', JSON.stringify(d.checks));
+    assert.match(d.checks.find((c) => c.classification === 'proxy-closed')?.summary ?? '', /accepted, then closed after [\d.]+ s without sending a byte/);
+    assert.match(d.finding, /timeout queue/);
+    assert.equal(d.runbook, 'refused');
+  });
+
+  it('HAProxy with its backend slot held: the queued client is closed after the queue timeout', async () => {
+    const queue = await startHaproxy({ backendPort: server.port, backendMaxconn: 1, queueTimeoutMs: 2000 });
+    proxies.push(queue);
+    const held = new pg.Client({ connectionString: at(server, queue.port), connectionTimeoutMillis: 30_000 });
+    await held.connect();
+    try {
+      const d = await run(at(server, queue.port));
+      assert.equal(d.classification, 'proxy-closed', JSON.stringify(d.checks));
+      const seconds = Number(/closed after ([\d.]+) s/.exec(d.checks.find((c) => c.classification === 'proxy-closed')?.summary ?? '')?.[1]);
+      assert.ok(seconds >= 1.9, `closed after ${seconds} s: the queue timeout is 2 s`);
+    } finally {
+      await held.end();
+    }
+  });
+
+  it('the refused runbook, run for real at HAProxy with its backend down, ends naming the proxy\'s settings', async () => {
+    const down = await startHaproxy({ backendPort: await freePort() });
+    proxies.push(down);
+    const r = await refused(at(server, down.port), []);
+    assert.equal(r.code, 1, r.output);
+    assert.equal(r.end?.outcome, 'escalate');
+    assert.equal(r.path.at(-1), 'verify', r.output); // the login check, whose classification routes to the ending
+    assert.match(String(r.end?.message), /Something between the application and the database.*closed after [\d.]+ s without sending a byte.*timeout queue/s);
+  });
+
+  it('stunnel expecting TLS from the first byte: tls-terminator', async () => {
+    const tls = await startStunnel(server.port);
+    proxies.push(tls);
+    const d = await run(at(server, tls.port));
+    assert.equal(d.classification, 'tls-terminator', JSON.stringify(d.checks));
+    assert.match(d.finding, /sslnegotiation=direct/);
+  });
+});

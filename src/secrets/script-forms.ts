@@ -61,7 +61,7 @@ function firstLevel(s: string): string[] {
   const hex = hexForm(s);
   return [...new Set([
     shellSingle(s), jsonBody(s), encodeURIComponent(s), bytes.toString('base64'), bytes.toString('base64url'),
-    hex, hex.toUpperCase(), base32(bytes, B32), htmlEscape(s, '&quot;', '&#39;'), reversed(s),
+    hex, hex.toUpperCase(), base32(bytes, B32), htmlEscape(s, '&quot;', '&#39;'), htmlEscape(s, '&quot;', '&#x27;'), reversed(s),
   ])];
 }
 

@@ -13,11 +13,12 @@ const SEP = '[\\s|│┃┆┊║,;:+=\\-─━┼╋├┤┬┴┌┐└┘═
 const MAX_SEP = 32;
 /** Four characters at least, separated the same way each time. */
 const RUN = new RegExp(`(${TOKEN})(${SEP}{1,${MAX_SEP}}?)(?:${TOKEN}\\2){2,}${TOKEN}`, 'gu');
-/** A run of one character or more, each followed by the separator: what a stream's tail may be. */
-const OPEN_RUN = new RegExp(`(${TOKEN})(${SEP}{1,${MAX_SEP}}?)(?:${TOKEN}\\2)*`, 'gu');
+/** A run that reaches the end of the text: characters and separators, perhaps one more character and part of the
+ *  separator (checked after). */
+const END_RUN = new RegExp(`(${TOKEN})(${SEP}{1,${MAX_SEP}}?)(?:${TOKEN}\\2)*(${TOKEN}${SEP}{0,${MAX_SEP}})?$`, 'u');
 /** How far back a run still arriving is looked for at least (a 64-character secret with a 32-character separator). */
 const SCAN = 64 * (MAX_SEP + 1);
-const ONE_TOKEN = new RegExp(`^${TOKEN}`, 'u');
+const NEAR = 4 * (MAX_SEP + 2);
 
 /** A run read as its characters: `chars`, and where each of them stands in the text. */
 interface Run { chars: string; at: number[]; from: number[] }
@@ -38,18 +39,22 @@ export function spacedRanges(text: string, forms: LiteralMatcher, accept: (chars
  *  so far end in the start of a form. `pieces`: what to mask of it if it is released undecided. */
 export function spacedHold(text: string, from: number, reach: number, prefixes: PrefixIndex): { at: number; piece?: Range } | undefined {
   if (prefixes.longest === 0) return undefined;
-  const start = Math.max(0, text.length - Math.max(reach, SCAN));
-  OPEN_RUN.lastIndex = start;
-  let last: RegExpExecArray | null = null;
-  for (let m = OPEN_RUN.exec(text); m; m = OPEN_RUN.exec(text)) last = m;
-  if (!last) return undefined;
-  const end = last.index + last[0].length;
-  const sep = last[2]!;
-  const rest = text.slice(end);
-  const token = ONE_TOKEN.exec(rest)?.[0];
-  // The run reaches the end: nothing after its last separator, or one more character and part of the separator.
-  if (rest !== '' && !(token && sep.startsWith(rest.slice(token.length)) && rest.length - token.length < sep.length)) return undefined;
-  const run = readRun(text, last.index, end + (token?.length ?? 0), sep.length, true);
+  // The last few characters first: most tails are no run, and a run reaching the end is found there too; only a
+  // run that starts further back is read again from further back.
+  let start = Math.max(0, text.length - NEAR);
+  let m = END_RUN.exec(text.slice(start));
+  if (!m) return undefined;
+  if (m.index === 0 && start > 0) {
+    start = Math.max(0, text.length - Math.max(reach, SCAN));
+    m = END_RUN.exec(text.slice(start));
+    if (!m) return undefined;
+  }
+  const sep = m[2]!;
+  const last = m[3] ?? '';
+  const token = last ? String.fromCodePoint(last.codePointAt(0)!) : '';
+  // What follows the last character must be the start of the separator, not another one.
+  if (last && !sep.startsWith(last.slice(token.length))) return undefined;
+  const run = readRun(text, start + m.index, text.length - last.length + token.length, sep.length, true);
   if (run.at.length < 2) return undefined; // one character before a separator: the end of any line
   // Two characters of the run at least: one character at a line's end is what the raw forms' hold looks at.
   const n = run.chars.length;

@@ -12,34 +12,10 @@ import fc from 'fast-check';
 import { harness } from '../helpers/scripted.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { StreamMasker } from '../../src/secrets/stream-masker.js';
+import { json, leaked, RENDERINGS, sq } from './windows.js';
 
 const ALPHABET = [...'abcXYZ019', "'", '"', '\\', '$', '`', '&', '<', '>', '%', '/', '+', '=', '-', '_', ':', '@', ' ', 'é', 'ß', 'Ω', '日', '本', '🔑'];
 const secretArb = (chars = ALPHABET) => fc.array(fc.constantFrom(...chars), { minLength: 4, maxLength: 64 }).map((a) => a.join(''));
-
-/** The windows that must never be shown: every run of max(8, ⅔ n) code points (all of it when that is longer). */
-export function windowsOf(s: string): string[] {
-  const cps = [...s];
-  const w = Math.max(8, Math.ceil((2 * cps.length) / 3));
-  if (w >= cps.length) return [s];
-  const out: string[] = [];
-  for (let i = 0; i + w <= cps.length; i++) out.push(cps.slice(i, i + w).join(''));
-  return out;
-}
-
-/** A value of 3 characters is masked only where it stands alone (Redactor.add): trim(' abc') in 'xabcx' is not
- *  looked for. */
-export function leaked(outputs: string[], secret: string): string | undefined {
-  if ([...secret].length < 4) return undefined;
-  for (const w of windowsOf(secret)) for (const o of outputs) if (o.includes(w)) return `${JSON.stringify(w)} in ${JSON.stringify(o)}`;
-  return undefined;
-}
-
-// The test's own renderings (what the engine, bash and the usual tools print).
-const sq = (s: string) => s.replace(/'/g, `'\\''`);
-const dq = (s: string) => s.replace(/[\\"$`]/g, '\\$&');
-const json = (s: string) => JSON.stringify(s).slice(1, -1);
-const ansi = (s: string) => s.replace(/[\\']/g, '\\$&');
-const RENDERINGS = [(s: string) => s, sq, dq, json, ansi, (s: string) => sq(json(s)), (s: string) => json(json(s))];
 
 const EXPRESSIONS = [
   'S', 'upper(S)', 'lower(S)', 'trim(S)', 'json(S)', 'string(S)', 'json(json(S))', 'json([S, 1])', "join([S, 'x'], '-')",

@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, frame, gate, shell, sql, diagnose, validate, memory, records, remote
+//   npm run bench -- --only=cold,validate  some figures: cold, frame, gate, shell, sql, diagnose, validate, memory, records, remote, mask
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { coldStart } from './figures/cold-start.js';
 import { diagnoseFaults } from './figures/diagnose.js';
 import { firstFrame } from './figures/first-frame.js';
 import { gateIdle } from './figures/gate-idle.js';
+import { maskChunk } from './figures/mask-chunk.js';
 import { memory } from './figures/memory.js';
 import { records } from './figures/records.js';
 import { remoteSteps } from './figures/remote-steps.js';
@@ -28,7 +29,7 @@ type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
   ['cold', coldStart], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
-  ['remote', remoteSteps],
+  ['remote', remoteSteps], ['mask', maskChunk],
 ];
 
 function flag(name: string): string | true | undefined {

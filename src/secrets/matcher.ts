@@ -19,6 +19,8 @@ export type Range = [number, number];
 export class LiteralMatcher {
   private groups: RegExp[] | undefined;
   private pairs: Map<number, string[]> | undefined;
+  /** A bit per hash of a literal's first two characters: most positions are turned away without a Map lookup. */
+  private pairBits = new Uint8Array(0);
   private readonly literals = new Set<string>();
 
   get size(): number { return this.literals.size; }
@@ -77,8 +79,11 @@ export class LiteralMatcher {
    *  stops when `hit` returns true, and says whether it did. Literals of one character are not indexed. */
   private scan(text: string, hit: (start: number, end: number) => boolean): boolean {
     const pairs = this.indexed();
+    const bits = this.pairBits;
     for (let i = 0; i + 1 < text.length; i++) {
-      const list = pairs.get((text.charCodeAt(i) << 16) | text.charCodeAt(i + 1));
+      const a = text.charCodeAt(i), b = text.charCodeAt(i + 1);
+      if (bits[((a << 5) ^ b) & 0xffff] === 0) continue;
+      const list = pairs.get((a << 16) | b);
       if (!list) continue;
       for (const lit of list) if (text.startsWith(lit, i)) { if (hit(i, i + lit.length)) return true; break; }
     }
@@ -92,8 +97,10 @@ export class LiteralMatcher {
   private indexed(): Map<number, string[]> {
     if (this.pairs) return this.pairs;
     const pairs = new Map<number, string[]>();
+    this.pairBits = new Uint8Array(0x10000);
     for (const lit of [...this.literals].sort((a, b) => b.length - a.length)) {
       if (lit.length < 2) continue;
+      this.pairBits[((lit.charCodeAt(0) << 5) ^ lit.charCodeAt(1)) & 0xffff] = 1;
       const key = (lit.charCodeAt(0) << 16) | lit.charCodeAt(1);
       const list = pairs.get(key);
       if (list) list.push(lit); else pairs.set(key, [lit]);

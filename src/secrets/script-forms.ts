@@ -30,13 +30,16 @@ export function scriptForms(secret: string): ScriptForms {
   const wrappedHex = new Set<string>();
   const rev = reversed(secret);
   for (const f of [...windows(secret), rev, ...windows(rev), ...htmlForms(secret), ...b32]) literal.add(f);
-  // One encoding of another: every first-level rendering, encoded again.
+  // One encoding of another: every first-level rendering, encoded again. Dumps (xxd) are looked for of the JSON
+  // and base64 forms only: each dumped form costs every chunk a probe, and a dump of the others is on one line
+  // (xxd -p of a short form) or not a thing scripts print.
+  const json = jsonBody(secret), b64 = Buffer.from(secret, 'utf8').toString('base64');
   for (const first of firstLevel(secret)) {
     if (first === secret) continue;
     for (const f of [...encodedForms(first), ...htmlForms(first), reversed(first), base32(Buffer.from(first, 'utf8'), B32)]) literal.add(f);
     for (const f of base64Fragments(first)) wrappedB64.add(f);
     for (const f of base32Fragments(first)) if (/^[A-Z2-7]+$/.test(f)) wrappedB64.add(f); else literal.add(f);
-    wrappedHex.add(hexForm(first));
+    if (first === json || first === b64) wrappedHex.add(hexForm(first));
   }
   for (const f of wrappedB64) literal.add(f); // on one line, as they stand
   literal.delete(secret);

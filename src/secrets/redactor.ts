@@ -55,7 +55,8 @@ export class Redactor {
       this.addHex(hexForm(secret));
       this.longestBytes = Math.max(this.longestBytes, Buffer.byteLength(secret));
     }
-    if (!derived && secret.length <= SCRIPT_FORMS_MAX && this.scripted.size < SCRIPT_FORMS_BUDGET && !this.scripted.has(secret)) {
+    // A URL's password has these forms of its own (addUrl); the URL's windows would mask its server where it is shown.
+    if (!derived && !URL_LIKE.test(secret) && secret.length <= SCRIPT_FORMS_MAX && this.scripted.size < SCRIPT_FORMS_BUDGET && !this.scripted.has(secret)) {
       this.scripted.add(secret);
       const more = scriptForms(secret);
       for (const form of more.literal) this.addForm(form);
@@ -85,7 +86,7 @@ export class Redactor {
   addValue(value: string | undefined | null, derived = false): void {
     if (!value) return;
     this.add(value, derived);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) this.addUrl(value);
+    if (URL_LIKE.test(value)) this.addUrl(value);
   }
 
   /** A connection URL as the run's target is shown: a database URL's password's place masked first (whatever its
@@ -235,6 +236,7 @@ function standsAlone(text: string): (start: number, end: number) => boolean {
   return (start, end) => end - start > 3 || (!WORD.test(text[start - 1] ?? '') && !WORD.test(text[end] ?? ''));
 }
 const WORD = /[A-Za-z0-9]/;
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 function safeDecode(s: string): string {
   try { return decodeURIComponent(s); } catch { return s; }

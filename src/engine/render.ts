@@ -23,7 +23,9 @@ export function renderValue(text: string, scope: Scope): unknown {
     shownAsJson(value, scope);
     return value;
   }
-  return renderTemplate(text, scope);
+  const rendered = renderTemplate(text, scope);
+  shownAsJson(rendered, scope);
+  return rendered;
 }
 
 /** The text a value takes in a template; a structure is JSON, so its strings are shown JSON-escaped. */

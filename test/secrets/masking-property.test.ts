@@ -42,12 +42,18 @@ function runbook(): string {
     shell: "echo \${{ c${i}.output }}"
     for_each: { in: "[c${i}.output, ${e}]", as: it, label: "item \${{ it }}" }`;
   });
+  const params = EXPRESSIONS.flatMap((expr) => [`"\${{ ${expr.replaceAll('S', 'inputs.pw')} }}"`, `"p-\${{ ${expr.replaceAll('S', 'inputs.pw')} }}"`]);
   return `name: p
 title: p
 inputs:
   pw: { secret: true }
+connections:
+  db: { url: "postgres://u@127.0.0.1:1/db" }
 steps:
 ${steps.join('\n')}
+  - id: sql
+    destructive: true
+    sql: { connection: db, query: "UPDATE t SET v = v", params: [${params.join(', ')}] }
   - { id: done, end: resolved, message: "m \${{ json(inputs.pw) }} \${{ json(json(inputs.pw)) }}" }
 `;
 }
@@ -65,13 +71,15 @@ test('no window of a secret, of a value computed from it, or of their renderings
     const redactor = new Redactor();
     redactor.addValue(secret); // as resolveInputs does for a secret input
     const echo = async (action: unknown) => ({ stdout: `${(action as { values: string[] }).values.join('\n')}\n` });
-    const script = Object.fromEntries(EXPRESSIONS.flatMap((_, i) => [[`e${i}`, echo], [`f${i}`, echo]]));
+    const script = { ...Object.fromEntries(EXPRESSIONS.flatMap((_, i) => [[`e${i}`, echo], [`f${i}`, echo]])), sql: { rows: [] } };
     const h = harness(YAML, script, { inputs: { pw: secret }, redactor });
     h.run.on((e) => { if (e.type === 'confirmation-requested') queueMicrotask(() => h.run.confirm(e.stepId, 'yes')); });
     const end = await h.run.start();
     assert.equal(end.outcome, 'resolved', end.message);
     const outputs = strings(h.events);
-    const values = new Set([secret, ...h.calls.flatMap((c) => (c.action.kind === 'shell' ? [...c.action.values, ...Object.values(c.action.env)] : []))]);
+    const values = new Set([secret, ...h.calls.flatMap((c) => (c.action.kind === 'shell' ? [...c.action.values, ...Object.values(c.action.env)]
+      : c.action.kind === 'sql' ? c.action.params.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))) : []))]);
+    assert.ok(h.calls.some((c) => c.action.kind === 'sql'), 'the SQL step ran');
     // Values that say nothing of the secret (json(split(S, S)) is '[]') are not looked for.
     for (const v of values) if (v === '/etc/x' || v.replace(/[[\]\s",]/g, '').length < 3) values.delete(v);
     for (const v of values) for (const r of RENDERINGS) {

@@ -7,6 +7,8 @@ const MIN_FRAGMENT = 4;
 
 export function encodedForms(secret: string): string[] {
   const forms = [
+    // The engine trims what it reads back: a step's `output`, each of lines() and split().
+    ...new Set([secret.trim(), secret.trimEnd(), secret.trimStart()].filter((t) => t !== secret)),
     ...collapsedForms(secret),
     ...withLowerEscapes([encodeURIComponent(secret), encodeURI(secret), formEncode(secret)]),
     jsonBody(secret), asciiJsonBody(secret), jsonBody(secret).replaceAll('/', '\\/'),

@@ -21,6 +21,9 @@ const EXPRESSIONS = [
   'S', 'upper(S)', 'lower(S)', 'trim(S)', 'json(S)', 'string(S)', 'json(json(S))', 'json([S, 1])', "join([S, 'x'], '-')",
   "'a' + S + 'b'", "split(S, 'x')", 'lines(S)', 'json(upper(S))', 'upper(json(S))', "default(S, 'x')", 'S + json(S)', '[S]',
   'json(lines(S))', "trim(' ' + json(S) + ' ')", 'string([json(S)])', "S == '' ? 'none' : json(S)", 'json(split(S, S))',
+  // A table a step returned with the secret in it (secret by what it holds): find, top, the rows as text.
+  "json(find(tbl.rows, 'name', 'x'))", "find(tbl.rows, 'name', 'x').v", "upper(top(tbl.rows, 'n').v)", 'string(tbl.rows)',
+  "json([find(tbl.rows, 'name', 'x').v, S])",
 ];
 
 function runbook(): string {
@@ -50,6 +53,9 @@ inputs:
 connections:
   db: { url: "postgres://u@127.0.0.1:1/db" }
 steps:
+  - id: table
+    sql: { connection: db, query: "SELECT name, n, v FROM t" }
+    capture: tbl
 ${steps.join('\n')}
   - id: sql
     destructive: true
@@ -71,7 +77,7 @@ test('no window of a secret, of a value computed from it, or of their renderings
     const redactor = new Redactor();
     redactor.addValue(secret); // as resolveInputs does for a secret input
     const echo = async (action: unknown) => ({ stdout: `${(action as { values: string[] }).values.join('\n')}\n` });
-    const script = { ...Object.fromEntries(EXPRESSIONS.flatMap((_, i) => [[`e${i}`, echo], [`f${i}`, echo]])), sql: { rows: [] } };
+    const script = { ...Object.fromEntries(EXPRESSIONS.flatMap((_, i) => [[`e${i}`, echo], [`f${i}`, echo]])), sql: { rows: [] }, table: { rows: [{ name: 'x', n: 1, v: secret }] } };
     const h = harness(YAML, script, { inputs: { pw: secret }, redactor });
     h.run.on((e) => { if (e.type === 'confirmation-requested') queueMicrotask(() => h.run.confirm(e.stepId, 'yes')); });
     const end = await h.run.start();
@@ -81,7 +87,9 @@ test('no window of a secret, of a value computed from it, or of their renderings
       : c.action.kind === 'sql' ? c.action.params.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))) : []))]);
     assert.ok(h.calls.some((c) => c.action.kind === 'sql'), 'the SQL step ran');
     // Values that say nothing of the secret (json(split(S, S)) is '[]') are not looked for.
-    for (const v of values) if (v === '/etc/x' || v.replace(/[[\]\s",]/g, '').length < 3) values.delete(v);
+    // A row as JSON is mostly structure beside the secret (shown, as it should be): its secret is looked for as the
+    // secret and its renderings.
+    for (const v of values) if (v === '/etc/x' || v.replace(/[[\]\s",]/g, '').length < 3 || v.includes('"name"')) values.delete(v);
     for (const v of values) for (const r of RENDERINGS) {
       const found = leaked(outputs, r(v));
       assert.equal(found, undefined, `secret ${JSON.stringify(secret)}: value ${JSON.stringify(v)} shown: ${found}`);

@@ -14,7 +14,7 @@ export const MASK = '****';
 /** Numbers derived from a secret with fewer digits than this are not masked (Redactor.addDeep). */
 export const MIN_NUMBER_DIGITS = 4;
 /** How many secrets get the forms a script can print (secrets/script-forms.ts); later ones, the encodings only. */
-const SCRIPT_FORMS_BUDGET = 64;
+const SCRIPT_FORMS_BUDGET = 16;
 /** How many values of one structure are registered at most (a secret result of 10,000 rows of 20 columns is
  *  200,000 values); past it the rest of the structure is left to what its strings hold. */
 const DEEP_BUDGET = 200_000;

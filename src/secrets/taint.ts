@@ -45,7 +45,10 @@ function derive(redactor: Redactor, value: unknown, budget: { left: number }): v
     else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
   };
   walk(value);
-  const fresh = strings.filter((s) => !redactor.contains(s));
+  // Also new: one that shows a secret only until it is trimmed, as the engine trims what it reads back (a step's
+  // output, lines(), split()): lower('Zaaaaaaa ') shows the window 'aaaaaaa ' of the secret, 'zaaaaaaa' none.
+  const shows = (s: string) => redactor.contains(s);
+  const fresh = strings.filter((s) => !shows(s) || [s.trim(), s.trimEnd(), s.trimStart()].some((t) => t !== s && t.length >= 3 && !shows(t)));
   for (const s of fresh) redactor.addValue(s, true);
   for (const n of numbers) redactor.addNumber(n);
 }

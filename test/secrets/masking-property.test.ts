@@ -89,7 +89,9 @@ test('no window of a secret, of a value computed from it, or of their renderings
     // Values that say nothing of the secret (json(split(S, S)) is '[]') are not looked for.
     // A row as JSON is mostly structure beside the secret (shown, as it should be): its secret is looked for as the
     // secret and its renderings.
-    for (const v of values) if (v === '/etc/x' || v.replace(/[[\]\s",]/g, '').length < 3 || v.includes('"name"')) values.delete(v);
+    // Lines of fewer than 4 characters each (the trimmed lines of 'aa  ') are not masked by design (Redactor.add).
+    const tiny = (v: string) => v.split('\n').every((l) => [...l.replace(/[[\]\s",]/g, '')].length < 4);
+    for (const v of values) if (v === '/etc/x' || v.replace(/[[\]\s",]/g, '').length < 3 || tiny(v) || v.includes('"name"')) values.delete(v);
     for (const v of values) for (const r of RENDERINGS) {
       const found = leaked(outputs, r(v));
       assert.equal(found, undefined, `secret ${JSON.stringify(secret)}: value ${JSON.stringify(v)} shown: ${found}`);

@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, local, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views
+//   npm run bench -- --only=cold,validate  some figures: cold, local, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { diagnoseFaults } from './figures/diagnose.js';
 import { firstFrame } from './figures/first-frame.js';
 import { gateIdle } from './figures/gate-idle.js';
 import { localRunbook } from './figures/local-runbook.js';
+import { maskChunk } from './figures/mask-chunk.js';
 import { memory } from './figures/memory.js';
 import { records } from './figures/records.js';
 import { remoteSteps } from './figures/remote-steps.js';
@@ -31,7 +32,7 @@ type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
   ['cold', coldStart], ['local', localRunbook], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
-  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys],
+  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk],
 ];
 
 function flag(name: string): string | true | undefined {

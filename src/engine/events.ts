@@ -60,7 +60,8 @@ export interface ConfirmationRequested {
   type: 'confirmation-requested'; stepId: string; title: string; command: string; target?: string;
   description?: string; blastRadius?: string; question: string; risk: 'normal' | 'high'; resumed: boolean;
   connection?: string;               // SQL: the connection's name (target has its masked URL)
-  env?: Record<string, string>;      // shell: the step's env: values, masked
+  env?: Record<string, string>;      // shell: the step's env: values, masked where they hold a secret
+  envNotes?: string[];               // shell: env values shown whose name looks like a credential's
   cwd?: string;                      // shell: the working directory it sets
   timeout?: string;                  // the step's time limit
   attempts?: number;                 // runs of the action one approval covers (retry.attempts, 1 without retry)

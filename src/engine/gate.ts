@@ -4,7 +4,7 @@
 import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import type { Scope } from '../language/expression/index.js';
-import type { Redactor } from '../secrets/redactor.js';
+import { MASK, type Redactor } from '../secrets/redactor.js';
 import type { ConfirmationRequested, GateItem } from './events.js';
 import type { LoopItem, MachineContext } from './machine-types.js';
 import { itemDetails, loopPlan } from './loop.js';
@@ -20,7 +20,9 @@ import { gateEvidence } from './gate-evidence.js';
 /** items: a for_each's list as the gate showed it; an approval covers exactly these (engine/run.ts). */
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested; items?: LoopItem[] }
 
-/** Environment variables whose value is never shown, whatever the redactor knows. */
+/** A name that suggests a credential. It decides nothing about what is shown (a value is masked because it holds
+ *  a secret: it comes from a secret input, answer or capture): it only adds a note when such a value is shown,
+ *  since COMPASS_DIR, AUTHOR_HOME and PRIVATE_DATA are paths the operator must see. */
 const SECRET_NAME = /pass|secret|token|credential|private|api.?key|auth/i;
 
 export function describeGate(doc: RunbookDoc, stepId: string, context: MachineContext, redactor: Redactor, target?: string): PendingGate {
@@ -94,8 +96,13 @@ function actionFields(prepared: Prepared, redactor: Redactor): Partial<Confirmat
   const a = prepared.action;
   if (a.kind === 'sql') return { connection: a.connection };
   if (a.kind !== 'shell') return {};
-  const env = Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, SECRET_NAME.test(k) ? '****' : redactor.mask(v)]));
-  return { ...(Object.keys(env).length ? { env } : {}), ...(a.cwd !== undefined ? { cwd: redactor.mask(a.cwd) } : {}) };
+  const env = Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, redactor.mask(v)]));
+  const notes = Object.entries(env).filter(([k, v]) => SECRET_NAME.test(k) && v !== '' && !v.includes(MASK))
+    .map(([k]) => `${k} is shown: its name looks like a credential's, but its value comes from no secret input or capture`);
+  return {
+    ...(Object.keys(env).length ? { env } : {}), ...(notes.length ? { envNotes: notes } : {}),
+    ...(a.cwd !== undefined ? { cwd: redactor.mask(a.cwd) } : {}),
+  };
 }
 
 /** The time limit and how many runs of the action this one approval covers: it is not asked again per retry

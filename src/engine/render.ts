@@ -1,20 +1,53 @@
 // Templates filled in from the run's data. Shell text never receives a value: each ${{ }} becomes a
 // reference to a shell variable ("${RUNBOOK_V1}", quoted to suit where it stands) and the value travels
 // separately, on the script's stdin (executors/shell-values.ts), never on a command line.
-import { evaluate, parseTemplate, templateString, parseExpression, truthy, type Scope } from '../language/expression/index.js';
+import { evaluate, parseTemplate, templateString, parseExpression, truthy, TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { HOLE, holeContexts } from '../language/shell-holes.js';
 import { valueVar } from '../executors/shell-values.js';
+import { ansiC } from '../secrets/encodings.js';
+
+// Every rendering the engine makes of a value is registered with the run's redactor where it is made (the
+// scope's taint hook, secrets/taint.ts): a structure as JSON text, a value shell-quoted into the command shown,
+// SQL params as JSON. The masker then knows each rendering of a secret, however the renderings compose.
 
 export function renderTemplate(text: string, scope: Scope): string {
-  return parseTemplate(text).map((p) => (p.kind === 'text' ? p.text : templateString(evaluate(p.node, scope)))).join('');
+  return parseTemplate(text).map((p) => (p.kind === 'text' ? p.text : stringOf(evaluate(p.node, scope), scope))).join('');
 }
 
-/** A template that is exactly one ${{ }} keeps the value's type (numbers stay numbers for SQL params). */
+/** A template that is exactly one ${{ }} keeps the value's type (numbers stay numbers for SQL params). Its
+ *  strings are shown as JSON (a for_each item's params, a probe's arguments). */
 export function renderValue(text: string, scope: Scope): unknown {
   const parts = parseTemplate(text);
-  if (parts.length === 1 && parts[0]?.kind === 'expr') return evaluate(parts[0].node, scope);
-  return renderTemplate(text, scope);
+  if (parts.length === 1 && parts[0]?.kind === 'expr') {
+    const value = evaluate(parts[0].node, scope);
+    shownAsJson(value, scope);
+    return value;
+  }
+  const rendered = renderTemplate(text, scope);
+  shownAsJson(rendered, scope);
+  return rendered;
 }
+
+/** The text a value takes in a template; a structure is JSON, so its strings are shown JSON-escaped. */
+function stringOf(value: unknown, scope: Scope): string {
+  if (value !== null && typeof value === 'object') shownAsJson(value, scope);
+  return templateString(value);
+}
+
+const taintOf = (scope: Scope): Taint | undefined => scope[TAINT as unknown as string] as Taint | undefined;
+
+/** Registers each string's JSON-escaped rendering (as far as it shows a secret). */
+function shownAsJson(value: unknown, scope: Scope, budget = { left: 10_000 }): void {
+  const taint = taintOf(scope);
+  if (!taint || --budget.left < 0) return;
+  if (typeof value === 'string') taint.shown(value, jsonBody);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) shownAsJson(v, scope, budget);
+}
+
+const jsonBody = (s: string): string => JSON.stringify(s).slice(1, -1);
+const inDouble = (s: string): string => s.replace(/[\\"$`]/g, '\\$&');
+const inAnsi = (s: string): string => s.replace(/[\\']/g, '\\$&');
+const inSingle = (s: string): string => s.replace(/'/g, `'\\''`);
 
 export interface RenderedShell { script: string; values: string[]; display: string }
 
@@ -28,16 +61,20 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
   const holes = parts.filter((p) => p.kind === 'expr').length;
   for (const p of parts) {
     if (p.kind === 'text') { script += p.text; display += p.text; continue; }
-    const value = templateString(evaluate(p.node, scope));
+    const value = stringOf(evaluate(p.node, scope), scope);
     values.push(value);
     const ref = `\${${valueVar(values.length)}}`;
     const where = contexts.length === holes ? contexts[values.length - 1] : 'word';
+    // The display escapes the value as its place needs, and `set -x` prints the word it is part of quoted as
+    // bash quotes ('…', or $'…' with control characters): each is registered as a rendering of the value.
+    const escape = where === 'double' ? inDouble : where === 'ansi' ? inAnsi : where === 'heredoc' ? undefined : inSingle;
+    for (const e of new Set([escape, inSingle, ansiC])) if (e) taintOf(scope)?.shown(value, e);
     if (where === 'double' || where === 'heredoc') {
       script += ref;
-      display += where === 'double' ? value.replace(/[\\"$`]/g, '\\$&') : value;
+      display += escape ? escape(value) : value;
     } else if (where === 'single' || where === 'ansi') {
       script += `'"${ref}"${where === 'ansi' ? "$'" : "'"}`;
-      display += where === 'ansi' ? value.replace(/[\\']/g, '\\$&') : value.replace(/'/g, `'\\''`);
+      display += escape!(value);
     } else {
       script += `"${ref}"`;
       display += shellQuote(value);
@@ -48,7 +85,7 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
 
 export function shellQuote(v: string): string {
   if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(v)) return v;
-  return `'${v.replace(/'/g, `'\\''`)}'`;
+  return `'${inSingle(v)}'`;
 }
 
 export function test(expression: string, scope: Scope): { value: boolean; raw: unknown } {

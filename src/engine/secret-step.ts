@@ -20,9 +20,12 @@ export function registerSecretResult(redactor: Redactor, result: StepResult, ste
     redactor.addValue(result.stdout.trimEnd());
     redactor.addValue(result.stdout.trim());
   }
+  // A few cells are the secret fetched (a password from a vault table): they get every form a script can print;
+  // the cells of a larger table are data, each masked with its encodings (secrets/script-forms.ts).
+  const cells = (result.rows ?? []).reduce((n, row) => n + Object.keys(row).length, 0);
   for (const row of result.rows ?? []) {
     for (const cell of Object.values(row)) {
-      if (typeof cell === 'string') redactor.addValue(cell);
+      if (typeof cell === 'string') redactor.addValue(cell, cells > 4);
       else if (typeof cell === 'number' || typeof cell === 'bigint') redactor.add(String(cell));
       else if (cell && typeof cell === 'object') { redactor.add(JSON.stringify(cell)); redactor.addDeep(cell); }
     }

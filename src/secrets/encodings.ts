@@ -7,10 +7,12 @@ const MIN_FRAGMENT = 4;
 
 export function encodedForms(secret: string): string[] {
   const forms = [
+    // The engine trims what it reads back: a step's `output`, each of lines() and split().
+    ...new Set([secret.trim(), secret.trimEnd(), secret.trimStart()].filter((t) => t !== secret)),
     ...collapsedForms(secret),
     ...withLowerEscapes([encodeURIComponent(secret), encodeURI(secret), formEncode(secret)]),
     jsonBody(secret), asciiJsonBody(secret), jsonBody(secret).replaceAll('/', '\\/'),
-    secret.replace(/'/g, `'\\''`),                       // inside '…', as set -x prints a word
+    shellSingle(secret),                                  // inside '…', as set -x prints a word
     secret.replace(/[ !"$&'()*;<>?[\\\]`{|}^]/g, '\\$&'),  // printf %q without control characters
     ansiC(secret),                                        // $'…', as printf %q and set -x print control characters
     ...base64Fragments(secret),
@@ -42,7 +44,12 @@ function formEncode(s: string): string {
   return new URLSearchParams({ v: s }).toString().slice(2);
 }
 
-function jsonBody(s: string): string {
+/** Inside '…': each ' closes, is escaped and reopens (shellQuote, set -x). */
+export function shellSingle(s: string): string {
+  return s.replace(/'/g, `'\\''`);
+}
+
+export function jsonBody(s: string): string {
   return JSON.stringify(s).slice(1, -1);
 }
 
@@ -53,7 +60,8 @@ function asciiJsonBody(s: string): string {
 
 const ANSI: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\x1b': '\\E', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', "'": "\\'" };
 
-function ansiC(s: string): string {
+/** Inside $'…', as printf %q and set -x print a word with control characters. */
+export function ansiC(s: string): string {
   return s.replace(/[\x00-\x1f\x7f\\']/g, (c) => ANSI[c] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 }
 

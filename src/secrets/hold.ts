@@ -15,6 +15,7 @@
 import { MIN_PIECE, pieceBefore, type CutForms } from './cuts.js';
 import type { Range } from './matcher.js';
 import type { PrefixIndex } from './prefixes.js';
+import { spacedHold } from './spaced.js';
 import { base64Block, coveredRanges, dumpBlock, MIN_EDGE, type View } from './wrapped.js';
 
 export interface HoldForms {
@@ -60,6 +61,8 @@ export function holdOf(text: string, from: number, forms: HoldForms): Hold {
   rawPiece(forms.raw.earliest(text, 0, end));
   if (end - 3 >= from && forms.triples.has(text.slice(end - 3)) && !WORD.test(text[end - 4] ?? '')) found(end - 3);
   rawPiece(afterCut(text, forms.raw));
+  const spaced = spacedHold(text, from, forms.reach, forms.raw);
+  if (spaced) found(spaced.at, spaced.piece ? [spaced.piece] : undefined);
   wrappedHold(text, forms, hold, found);
   return hold;
 }

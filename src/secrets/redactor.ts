@@ -6,11 +6,15 @@ import { base64Probes, HexProbe, spreadOf, wrappedRanges, type WrappedForms } fr
 import { cutIndex, cutRanges, type CutForms } from './cuts.js';
 import { holdOf, type Hold, type HoldForms } from './hold.js';
 import { PrefixIndex } from './prefixes.js';
+import { SCRIPT_FORMS_MAX, scriptForms } from './script-forms.js';
+import { spacedRanges } from './spaced.js';
 
 export const MASK = '****';
 
 /** Numbers derived from a secret with fewer digits than this are not masked (Redactor.addDeep). */
 export const MIN_NUMBER_DIGITS = 4;
+/** How many secrets get the forms a script can print (secrets/script-forms.ts); later ones, the encodings only. */
+const SCRIPT_FORMS_BUDGET = 16;
 /** How many values of one structure are registered at most (a secret result of 10,000 rows of 20 columns is
  *  200,000 values); past it the rest of the structure is left to what its strings hold. */
 const DEEP_BUDGET = 200_000;
@@ -22,6 +26,7 @@ export class Redactor {
   private readonly b64 = new LiteralMatcher();
   private readonly hex = new LiteralMatcher();
   private readonly registered = new Set<string>(); // what add() was given, each form registered once
+  private readonly scripted = new Set<string>(); // those given the forms a script can print too
   private longestForm = 0;
   private longestBytes = 0;
   private cuts: CutForms | undefined;
@@ -38,30 +43,50 @@ export class Redactor {
 
   /** Registers a secret and the forms it takes when encoded (secrets/encodings.ts). Values shorter than 3 chars
    *  are too common to mask; one of exactly 3 is masked where it stands alone, not inside a longer word or
-   *  number (a secret "app" leaves "application" readable, and masks "app" and "user=app"). */
-  add(secret: string | undefined | null): void {
-    if (!secret || secret.length < 3 || this.registered.has(secret)) return;
-    this.registered.add(secret);
-    for (const form of [secret, safeDecode(secret), ...encodedForms(secret)]) {
-      if (form && form.length >= 3) { this.forms.add(form); this.longestForm = Math.max(this.longestForm, form.length); }
+   *  number (a secret "app" leaves "application" readable, and masks "app" and "user=app"). `derived`: a value
+   *  computed from a secret or one of many in a structure gets the encodings only; the run's own secrets also
+   *  get what a script can print of them (windows, reversed, base32, entities, two encodings: script-forms.ts). */
+  add(secret: string | undefined | null, derived = false): void {
+    if (!secret || secret.length < 3) return;
+    if (!this.registered.has(secret)) {
+      this.registered.add(secret);
+      for (const form of [secret, safeDecode(secret), ...encodedForms(secret)]) this.addForm(form);
+      for (const fragment of base64Fragments(secret)) this.addB64(fragment);
+      this.addHex(hexForm(secret));
+      this.longestBytes = Math.max(this.longestBytes, Buffer.byteLength(secret));
     }
-    for (const fragment of base64Fragments(secret)) {
-      this.b64.add(fragment);
-      for (const probe of base64Probes(fragment)) this.wrapped.b64Probe.add(probe);
+    // A URL's password has these forms of its own (addUrl); the URL's windows would mask its server where it is shown.
+    if (!derived && !URL_LIKE.test(secret) && secret.length <= SCRIPT_FORMS_MAX && this.scripted.size < SCRIPT_FORMS_BUDGET && !this.scripted.has(secret)) {
+      this.scripted.add(secret);
+      const more = scriptForms(secret);
+      for (const form of more.literal) this.addForm(form);
+      for (const fragment of more.wrappedB64) this.addB64(fragment);
+      for (const hex of more.wrappedHex) this.addHex(hex);
     }
-    this.hex.add(hexForm(secret));
-    this.wrapped.hexProbe.add(hexForm(secret));
-    this.longestBytes = Math.max(this.longestBytes, Buffer.byteLength(secret));
     this.cuts = this.b64Cuts = this.hexCuts = undefined;
     this.holdForms = undefined;
   }
 
+  private addForm(form: string): void {
+    if (form && form.length >= 3) { this.forms.add(form); this.longestForm = Math.max(this.longestForm, form.length); }
+  }
+
+  private addB64(fragment: string): void {
+    this.b64.add(fragment);
+    for (const probe of base64Probes(fragment)) this.wrapped.b64Probe.add(probe);
+  }
+
+  private addHex(hex: string): void {
+    this.hex.add(hex);
+    this.wrapped.hexProbe.add(hex);
+  }
+
   /** A value that is a secret as a whole: registered whole and, when it is a connection URL, its password too
    *  (the URL may be rebuilt around it: another host, the password percent-encoded differently). */
-  addValue(value: string | undefined | null): void {
+  addValue(value: string | undefined | null, derived = false): void {
     if (!value) return;
-    this.add(value);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) this.addUrl(value);
+    this.add(value, derived);
+    if (URL_LIKE.test(value)) this.addUrl(value);
   }
 
   /** A connection URL as the run's target is shown: a database URL's password's place masked first (whatever its
@@ -77,7 +102,7 @@ export class Redactor {
    *  digits are not a secret anyone can rely on. */
   addDeep(value: unknown, budget = { left: DEEP_BUDGET }): void {
     if (--budget.left < 0) return;
-    if (typeof value === 'string') this.addValue(value);
+    if (typeof value === 'string') this.addValue(value, true);
     else if (typeof value === 'number' || typeof value === 'bigint') this.addNumber(value);
     else if (value && typeof value === 'object') for (const v of Object.values(value)) this.addDeep(v, budget);
   }
@@ -85,7 +110,7 @@ export class Redactor {
   /** A number from a secret: registered when it has at least MIN_NUMBER_DIGITS digits (see addDeep). */
   addNumber(n: number | bigint): void {
     const text = String(n);
-    if ((text.match(/[0-9]/g) ?? []).length >= MIN_NUMBER_DIGITS) this.add(text);
+    if ((text.match(/[0-9]/g) ?? []).length >= MIN_NUMBER_DIGITS) this.add(text, true);
   }
 
   /** Whether the text holds any registered secret (in any of its forms). */
@@ -135,6 +160,7 @@ export class Redactor {
       for (let i = text.indexOf(`:${pw}@`); i >= 0; i = text.indexOf(`:${pw}@`, i + 1)) ranges.push([i + 1, i + 1 + pw.length]);
     }
     wrappedRanges(text, this.wrapped, ranges, spans, final);
+    spacedRanges(text, this.forms, standsAlone, ranges);
     if (text.includes('…')) cutRanges(text, (this.cuts ??= cutIndex(this.forms.values())), ranges);
     // Each match on its own is a span too (not merged: back-to-back secrets merge into one range of any length).
     return { ranges: merge([...ranges]), spans: [...spans, ...ranges] };
@@ -210,6 +236,7 @@ function standsAlone(text: string): (start: number, end: number) => boolean {
   return (start, end) => end - start > 3 || (!WORD.test(text[start - 1] ?? '') && !WORD.test(text[end] ?? ''));
 }
 const WORD = /[A-Za-z0-9]/;
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 function safeDecode(s: string): string {
   try { return decodeURIComponent(s); } catch { return s; }

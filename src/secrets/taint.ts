@@ -14,6 +14,16 @@ export function taintFor(redactor: Redactor): Taint {
     // structure's strings are each a secret (split(secret, ':')[1], lines(output)[0], a for_each item), and its
     // numbers as Redactor.addNumber says.
     derived: (value) => derive(redactor, value, { left: WALK_BUDGET }),
+    // Each part of the value that is masked, escaped as the engine escapes it: json(secret) shell-quoted into a
+    // command is neither the secret's JSON form nor its shell-quoted one, but this registers exactly what it is.
+    shown: (value, escape) => {
+      if (redactor.size === 0 || value === '') return;
+      for (const [a, b] of redactor.ranges(value, true).ranges) {
+        const piece = value.slice(a, b);
+        const rendered = escape(piece);
+        if (rendered !== piece) redactor.add(rendered, true);
+      }
+    },
   };
 }
 
@@ -35,8 +45,11 @@ function derive(redactor: Redactor, value: unknown, budget: { left: number }): v
     else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
   };
   walk(value);
-  const fresh = strings.filter((s) => !redactor.contains(s));
-  for (const s of fresh) redactor.addValue(s);
+  // Also new: one that shows a secret only until it is trimmed, as the engine trims what it reads back (a step's
+  // output, lines(), split()): lower('Zaaaaaaa ') shows the window 'aaaaaaa ' of the secret, 'zaaaaaaa' none.
+  const shows = (s: string) => redactor.contains(s);
+  const fresh = strings.filter((s) => !shows(s) || [s.trim(), s.trimEnd(), s.trimStart()].some((t) => t !== s && t.length >= 3 && !shows(t)));
+  for (const s of fresh) redactor.addValue(s, true);
   for (const n of numbers) redactor.addNumber(n);
 }
 

@@ -158,6 +158,7 @@ const EVENT_FIELDS = {
     risk: literals(['normal', 'high'] as const, 'high: the answer is typed.'), resumed: Type.Boolean(doc('Asked again after a resume.')),
     connection: OptId('SQL: the name of the connection.'),
     env: Type.Optional(Type.Record(Type.String(), Type.String(), doc("Shell: the step's env: values, secrets masked."))),
+    envNotes: Type.Optional(Type.Array(Type.String(), doc("Shell: env values shown although their name looks like a credential's (a value is masked because it holds a secret, not for its name)."))),
     cwd: OptStr("Shell: the step's working directory."),
     timeout: OptId("The step's time limit."),
     attempts: Type.Optional(Type.Integer({ minimum: 1, ...doc('How many runs of the action the one approval covers (retry.attempts).') })),

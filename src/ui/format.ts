@@ -100,6 +100,7 @@ export function commandLine(command: string, max = 200): string {
 export function gateSettings(e: ConfirmationRequested): { label: string; value: string }[] {
   const out: { label: string; value: string }[] = [];
   for (const [k, v] of Object.entries(e.env ?? {})) out.push({ label: out.some((o) => o.label === 'env') ? '' : 'env', value: `${k}=${v}` });
+  for (const note of e.envNotes ?? []) out.push({ label: 'note', value: note });
   if (e.cwd !== undefined) out.push({ label: 'in dir', value: e.cwd });
   if (e.timeout !== undefined) out.push({ label: 'timeout', value: e.timeout });
   if (e.covers !== undefined) out.push({ label: 'approval', value: e.covers.replace(/^this approval /, '') });

@@ -156,7 +156,7 @@ for (const { name, script } of SPREAD) {
 test('a dump or base64 of other data is left as it is', () => {
   const redactor = new Redactor();
   redactor.add(LONG);
-  for (const script of ['head -c 300 /dev/zero | xxd', 'printf "%s" "$S" | rev | xxd', 'printf "%s" "$S" | rev | base64', 'seq 1 200 | od -tx1 | head -5']) {
+  for (const script of ['head -c 300 /dev/zero | xxd', 'printf "%s" "$S" | tr a-z n-za-m | xxd', 'printf "%s" "$S" | tr a-z n-za-m | base64', 'seq 1 200 | od -tx1 | head -5']) {
     const out = bash(script, LONG);
     assert.equal(redactor.mask(out), out, script);
   }

@@ -16,6 +16,9 @@ export interface Taint {
   /** A value computed from a secret by a function or operator: a string, or a structure (split, lines, an array)
    *  whose every string is then a secret, or a number. */
   derived(value: unknown): void;
+  /** The engine shows `value` through a character-wise escape (shell quoting, JSON): what of the escaped text
+   *  stands for a secret in `value` is registered, so the rendering is masked as the value is. */
+  shown(value: string, escape: (s: string) => string): void;
 }
 
 /** `engine(<connection>)`: the engine a declared connection's URL names. The run supplies the lookup (its URLs

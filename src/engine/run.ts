@@ -236,6 +236,7 @@ export class Run {
       publish: (e) => this.publish(e),
       ask: (q) => this.ask(q),
       dryRun: this.opts.dryRun ?? false,
+      recordingFailed: () => this.fatal !== undefined,
       approvedItems: (stepId) => { const items = this.approved.get(stepId); this.approved.delete(stepId); return items; },
       ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
@@ -315,8 +316,10 @@ export class Run {
     const fatal = this.fatal;
     const event: RunFinished = {
       type: 'run-finished',
-      outcome: fatal ? 'failed' : output.outcome, // stopped for want of a record, not by a person
-      message: this.opts.redactor.mask(fatal ? `${fatal} (the run was stopped)` : output.message),
+      // Stopped for want of a record, not by a person and not by the runbook: interrupted, resumable once the
+      // transcript can be written again (this line itself may not reach it).
+      outcome: fatal ? 'interrupted' : output.outcome,
+      message: this.opts.redactor.mask(fatal ? `${fatal} (the run was stopped; nothing acted after it)` : output.message),
       ...(output.stepId ? { stepId: output.stepId } : {}),
       durationMs: Date.now() - this.started,
       steps: { ...this.counts },
@@ -338,7 +341,7 @@ export class Run {
         if (!this.fatal) {
           this.fatal = `cannot record the run: ${(e as Error).message}`;
           this.listeners.splice(0, this.listeners.length, ...this.listeners.filter((l) => l.fn !== fn));
-          queueMicrotask(() => this.abort(this.fatal, 'failed'));
+          queueMicrotask(() => this.abort(this.fatal, 'interrupted'));
         }
       }
     }

@@ -180,8 +180,8 @@ function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
       if (line.stepId !== walk.current) break;
       walk.loop = { stepId: line.stepId, items: line.items, done: walk.loop?.stepId === line.stepId ? walk.loop.done : {} };
       break;
-    case 'item-finished':
-      if (walk.loop?.stepId === line.stepId) walk.loop.done[line.index] = { index: line.index, label: line.label, result: line.result };
+    case 'item-finished':   // 'aborted' (older transcripts): the stop cut it short, so it is in flight, not done
+      if (walk.loop?.stepId === line.stepId && line.result.status !== 'aborted') walk.loop.done[line.index] = { index: line.index, label: line.label, result: line.result };
       break;
     default:
   }

@@ -76,6 +76,7 @@ export class Run {
   private nestedResume: Map<string, ResumeState>;
   private fatal?: string;
   private stopOutcome?: StopOutcome;
+  private stopReason?: string;
   /** for_each lists approved at their gate, by step id; the runner takes each once (engine/loop.ts). */
   private readonly approved = new Map<string, LoopItem[]>();
 
@@ -138,7 +139,9 @@ export class Run {
     if (Object.keys(addresses).length) this.publish({ type: 'connection-addresses', connections: addresses });
     // What finished before the interruption keeps its recorded result and is not run again: say so.
     for (const [stepId, result] of Object.entries(resume?.context.results ?? {})) this.publish({ type: 'already-ran', stepId, status: result.status });
-    if (this.fatal) return this.finish({ outcome: 'failed', message: this.fatal });
+    if (this.fatal) return this.finish({ outcome: 'interrupted', message: this.fatal });
+    // Told to stop before it began (a signal while it was being set up): recorded, and nothing runs.
+    if (this.stopOutcome) return this.finish({ outcome: this.stopOutcome, message: this.stopReason ?? 'Stopped before the first step.' });
     const snapshot = resume
       ? machine.resolveState({ value: { [resume.stepId]: resume.phase === 'route' ? PHASE.route : PHASE.enter }, context })
       : undefined;
@@ -204,6 +207,7 @@ export class Run {
   abort(reason = `Aborted by ${this.operator}.`, outcome: StopOutcome = 'aborted'): void {
     this.gate = undefined;
     this.stopOutcome ??= outcome;
+    this.stopReason ??= reason;
     this.actor?.send({ type: 'ABORT', reason, outcome });
   }
 

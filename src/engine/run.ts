@@ -342,9 +342,10 @@ export class Run {
         fn(masked);
       } catch (e) {
         if (!critical) continue;
+        // The record stays attached: a step in flight still ends, and its finish and the run's end are
+        // written if they can be (transcript/reserve.ts). Nothing acts after this (StepRunner.recordingFailed).
         if (!this.fatal) {
           this.fatal = `cannot record the run: ${(e as Error).message}`;
-          this.listeners.splice(0, this.listeners.length, ...this.listeners.filter((l) => l.fn !== fn));
           queueMicrotask(() => this.abort(this.fatal, 'interrupted'));
         }
       }

@@ -51,10 +51,10 @@ function openNew(runbook: Runbook, who: Who, opts: AttachOptions): TranscriptWri
     if (fstatSync(fd).size > 0) throw new UserError(`refusing to start: ${path} already holds a transcript; continue it with 'runbook resume ${path}' or give another file with --transcript`);
   } catch (e) { drop(); throw e; }
   // Written under its hidden name, then put in place: the transcript exists only with its header.
-  const writer = new TranscriptWriter(fd, created.partial ?? path);
+  const writer = new TranscriptWriter(fd, created.partial ?? path, 0, undefined, undefined, !created.partial);
   firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target)), path);
   try { publishTranscript(created, path); } catch (e) { writer.close(); if (created.partial) unlinkQuietly(created.partial); throw e; }
-  writer.movedTo(path);
+  if (created.partial) writer.movedTo(path);
   return writer;
 }
 
@@ -104,10 +104,12 @@ function firstLine(writer: TranscriptWriter, resuming: boolean, write: () => voi
   }
 }
 
-interface RecordState { budget: OutputBudget; output: OutputTrack; destructive: Set<string> }
+interface RecordState { budget: OutputBudget; output: OutputTrack; destructive: Set<string>; failed?: boolean }
 
 function record(writer: TranscriptWriter, state: RecordState, event: RunEvent): void {
   const { budget, output } = state;
+  // After a failed write the run is stopping: only what resume needs (finishes, the end) uses the room left.
+  if (state.failed && (event.type === 'step-output' || event.type === 'wait-polled')) return;
   try {
     if (event.type === 'step-started') {
       budget.stepStarted(event.stepId, event.attempt);
@@ -141,6 +143,7 @@ function record(writer: TranscriptWriter, state: RecordState, event: RunEvent): 
     }
     writer.write({ ...event });
   } catch (e) {
+    state.failed = true;
     throw new Error(`transcript ${writer.path}: ${describeFsError(e)}`);
   }
 }

@@ -37,7 +37,9 @@ export function readTranscript(path: string): Transcript {
     if (!lineText.trim()) return;
     const value = parse(lineText);
     if (value === undefined) {
-      if (i === raw.length - 1 || nextIsResume(raw[i + 1])) {
+      // Torn: the last line, one a resume ended, or one a failed write cut off that the run went on after (the
+      // writer starts its next line on a line of its own: writer.ts).
+      if (i === raw.length - 1 || nextIsResume(raw[i + 1]) || (lineText.startsWith('{"type":"') && parse(raw[i + 1] ?? '') !== undefined)) {
         torn.push({ line: i + 1, bytes: Buffer.byteLength(lineText) });
         // A finish cut short still says the step ended (torn-finish.ts).
         const recovered = recoverTornFinish(lineText);

@@ -4,6 +4,7 @@
 // or at the next one after a background sync failed: the run treats the transcript as critical and stops.
 import { fstatSync, fsync, statSync } from 'node:fs';
 import { closeQuietly, isUnsyncable, syncFile, writeAll } from './file.js';
+import { SpaceReserve } from './reserve.js';
 
 /** Synced before write() returns: the run's start and end, and everything a person said (an answer to a gate
  *  is on disk before the step it allows runs; the fsync also covers every line before it). */
@@ -44,19 +45,28 @@ export class TranscriptWriter {
   /** The file the run opened (a regular file only): every line that matters checks the path still leads to it. */
   private readonly identity: { dev: number; ino: number } | undefined;
 
+  private readonly reserve = new SpaceReserve();
+  /** The last write failed part-way: the next line starts on a line of its own. */
+  private cut = false;
+
+  /** `published`: the file is at its final path (not a new transcript still under its hidden name). */
   constructor(
     private readonly fd: number, private where: string, private nextSeq = 0,
-    private readonly now: () => Date = () => new Date(), private readonly sync: Syncer = DISK,
+    private readonly now: () => Date = () => new Date(), private readonly sync: Syncer = DISK, published = true,
   ) {
     const st = fstatSync(fd);
     this.identity = st.isFile() ? { dev: st.dev, ino: st.ino } : undefined;
+    if (this.identity && published) this.reserve.hold(where);
   }
 
   get seq(): number { return this.nextSeq; }
   get path(): string { return this.where; }
 
   /** The file now has this name (a new transcript, written under a hidden name until its header was in). */
-  movedTo(path: string): void { this.where = path; }
+  movedTo(path: string): void {
+    this.where = path;
+    if (this.identity) this.reserve.hold(path);
+  }
 
   private clock(): number { return this.sync.clock?.() ?? Date.now(); }
 
@@ -67,9 +77,18 @@ export class TranscriptWriter {
     if (this.failure) throw this.failure;
     const { type, ...fields } = line;
     if (!UNSYNCED.has(type)) this.checkStillThere();
-    const record = { type, seq: this.nextSeq, ts: this.now().toISOString(), ...fields };
-    writeAll(this.fd, `${JSON.stringify(record)}\n`);
-    this.nextSeq++;
+    const record = { type, seq: this.nextSeq++, ts: this.now().toISOString(), ...fields };
+    try {
+      writeAll(this.fd, `${this.cut ? '\n' : ''}${JSON.stringify(record)}\n`);
+      this.cut = false;
+    } catch (e) {
+      // Perhaps written in part: a reader takes the cut line for torn. The room held for the last lines is
+      // freed now, so that what the run records after this (a finish, its end) fits; this line is lost.
+      this.cut = true;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') this.reserve.release();
+      throw e;
+    }
     if (syncNow || SYNCED_AT_ONCE.has(type)) this.sync.now(this.fd);
     else if (!UNSYNCED.has(type)) this.syncSoon();
   }
@@ -99,6 +118,7 @@ export class TranscriptWriter {
     clearTimeout(this.timer);
     try { this.sync.now(this.fd); } catch { /* the last synced line is what survives */ }
     closeQuietly(this.fd);
+    this.reserve.release();
   }
 
   /** One background fsync at a time, and at most one per SYNC_INTERVAL_MS: a burst of short steps shares one. */

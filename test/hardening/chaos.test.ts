@@ -39,7 +39,19 @@ function problems(t: TrialResult): string[] {
   if (t.resolved) for (const e of EFFECTS) if (!t.counts[e]) out.push(`resolved, but ${e} never happened`);
   const last = t.attempts[t.attempts.length - 1]!;
   if (!t.resolved && t.fault !== 'deleted-dir') out.push(`did not end resolved: last ${last.args} exited ${last.code ?? last.signal}`);
+  if (t.fault === 'deleted-dir' && t.faultAt !== undefined && last.code === 0) {
+    // Resolved although its transcript went away: only if the run had ended by then (nothing after the deletion).
+    if (t.times.some((e) => e.at > t.faultAt! + 50)) out.push('the run went on acting without a transcript and ended resolved');
+  }
   if (t.fault === 'deleted-dir' && !t.resolved && last.code !== 75) out.push(`the deleted transcript directory ended the run with ${last.code ?? last.signal}, not 75`);
+  // A stop signal the launcher could not yet catch (Node still starting) killed a process that had opened nothing.
+  for (const d of t.damaged) out.push(`damaged transcript ${d}`);
+  if (t.diedWithTranscript) out.push(`died of ${t.diedWithTranscript} (not exit 75) with its transcript already written`);
+  // The transcript's directory deleted: the run stops at its next record; only the act in flight then may end.
+  if (t.fault === 'deleted-dir' && t.faultAt !== undefined) {
+    const late = t.times.filter((e) => e.at > t.faultAt! + 50).map((e) => e.what);
+    if (late.length > 1) out.push(`after the transcript's directory was deleted, ${late.length} effects still happened: ${late.join(', ')}`);
+  }
   // No step acted without its record: each effect's step started (and was approved) on the record.
   if (t.fault !== 'deleted-dir') {
     for (const what of Object.keys(t.counts)) {
@@ -89,7 +101,7 @@ describe('chaos: signals and faults at random moments, then resume', () => {
         const p = problems(t);
         const key = `${t.fault}:${t.resolved ? 'resolved' : 'stopped'}`;
         tally[key] = (tally[key] ?? 0) + 1;
-        const line = `seed ${t.seed} ${t.fault}: ${t.log.join(' | ')}; effects ${JSON.stringify(t.counts)}${t.warned.size ? `; re-gated ${[...t.warned].join(',')}` : ''}`;
+        const line = `seed ${t.seed} ${t.fault}: ${t.log.join(' | ')}; effects ${JSON.stringify(t.counts)}${t.warned.size ? `; re-gated ${[...t.warned].join(',')}` : ''}${t.torn.length ? `; torn ${t.torn.length}` : ''}`;
         console.log(`${p.length ? 'FAIL' : 'ok  '} ${engine} ${line}`);
         if (p.length) failures.push(`${line}\n    ${p.join('\n    ')}`);
       }

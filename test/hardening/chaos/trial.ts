@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import type { LabServer } from '../../../src/lab/index.js';
 import { adminQuery } from '../../db/helpers.js';
 import { killedStepsGone } from '../../helpers/killed-run.js';
-import { cli, transcriptLines, type CliResult, type Line } from '../helpers.js';
+import { cli, type CliResult, type Line } from '../helpers.js';
 
 export type Fault = 'signal' | 'startup' | 'resume-signal' | 'full-disk' | 'deleted-dir';
 export const FAULTS: readonly Fault[] = ['signal', 'startup', 'resume-signal', 'full-disk', 'deleted-dir'];
@@ -95,7 +95,11 @@ export interface TrialResult {
   lines: Line[];
   transcript: string;
   /** full-disk / deleted-dir: when the fault hit (epoch ms), and effects after it. */
-  faultAt?: number; effectsAfterFault?: string[];
+  faultAt?: number; endedAt?: number; diedWithTranscript?: string;
+  /** Lines the fault cut short (allowed: the last, or one a resume ended), and lines damaged elsewhere (never). */
+  torn: string[]; damaged: string[];
+  /** When each effect happened (epoch ms), to tell what acted after a fault. */
+  times: { what: string; at: number }[];
   log: string[];
 }
 
@@ -109,10 +113,10 @@ export async function runTrial(server: LabServer, seed: number, fault: Fault, di
   const tdir = disk ?? join(dir, 'transcripts');
   mkdirSync(tdir, { recursive: true });
   const transcript = join(tdir, 't.jsonl');
-  const result: TrialResult = { seed, fault, engine: server.engine, attempts: [], resolved: false, counts: {}, warned: new Set(), lines: [], transcript, log: [] };
+  const result: TrialResult = { seed, fault, engine: server.engine, attempts: [], resolved: false, counts: {}, warned: new Set(), lines: [], transcript, log: [], times: [], torn: [], damaged: [] };
   if (fault === 'full-disk') {
     // Free room somewhere inside the run's transcript (~25-40 KiB): it fills at a random line.
-    const free = 4096 + Math.floor(r() * 28) * 1024;
+    const free = Math.floor(r() * 20) * 1024;
     writeFileSync(join(tdir, 'filler'), Buffer.alloc(Math.max(0, 256 * 1024 - free - 8192)));
     result.log.push(`free ~${free} bytes`);
   }
@@ -133,9 +137,16 @@ export async function runTrial(server: LabServer, seed: number, fault: Fault, di
     if (n === 0 && fault === 'deleted-dir') {
       const delay = 400 + r() * 2500;
       hit = `rm -rf @${Math.round(delay)}ms`;
-      setTimeout(() => { result.faultAt = Date.now(); rmSync(tdir, { recursive: true, force: true }); }, delay);
+      setTimeout(() => {
+        // Before the run made its transcript the deletion is no fault: the run makes the directory again.
+        if (existsSync(transcript)) result.faultAt = Date.now();
+        rmSync(tdir, { recursive: true, force: true });
+      }, delay);
     }
     const end: CliResult = await child;
+    result.endedAt = Date.now();
+    // Only while Node itself starts (before the launcher's first line) may a stop signal kill the run outright.
+    if ((end.signal === 'SIGTERM' || end.signal === 'SIGHUP') && fresh && existsSync(transcript)) result.diedWithTranscript = end.signal;
     result.attempts.push({ args: args[0]!, code: end.code, signal: end.signal, ...(hit ? { hit } : {}) });
     result.log.push(`${args[0]} ${hit ?? ''} → ${end.code ?? end.signal}: ${lastLine(end)}`);
     if (end.code === 0) { result.resolved = true; break; }
@@ -146,27 +157,48 @@ export async function runTrial(server: LabServer, seed: number, fault: Fault, di
     // A refusal other than "still going" is final: the test reads why.
     if (end.code === 2 && !/still going|still running/.test(end.stderr)) break;
   }
-  result.lines = transcriptLines(transcript);
-  result.counts = await countEffects(server, dir, trial);
+  result.lines = readLines(transcript, result);
+  result.times = await effectTimes(server, dir, trial);
+  for (const { what } of result.times) result.counts[what] = (result.counts[what] ?? 0) + 1;
   for (const l of result.lines) if (l.type === 'confirmation-requested' && l.resumed === true && typeof l.stepId === 'string') result.warned.add(l.stepId);
   return result;
 }
 
-const lastLine = (r: CliResult): string => (r.stderr.trim() || r.stdout.trim()).split('\n').pop()?.slice(0, 200) ?? '';
+/** The transcript's lines; a torn one (cut by the fault) must be the last or be followed by a whole line. */
+function readLines(file: string, result: TrialResult): Line[] {
+  if (!existsSync(file)) return [];
+  const raw = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  const out: Line[] = [];
+  raw.forEach((text, i) => {
+    try { out.push(JSON.parse(text) as Line); } catch {
+      let next: Line | undefined;
+      try { next = raw[i + 1] === undefined ? undefined : JSON.parse(raw[i + 1]!) as Line; } catch { /* reported below */ }
+      // …or one a failed write cut off, after which the run wrote on (the writer starts a fresh line).
+      if (i === raw.length - 1 || next?.type === 'resumed' || (text.startsWith('{"type":"') && next !== undefined)) result.torn.push(text.slice(0, 60));
+      else result.damaged.push(`line ${i + 1}: ${text.slice(0, 80)}`);
+    }
+  });
+  return out;
+}
 
-async function countEffects(server: LabServer, dir: string, trial: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
+const lastLine = (r: CliResult): string => {
+  const err = r.stderr.trim().split('\n').filter((l) => !/warning: /.test(l)).pop();
+  return (err || r.stdout.trim().split('\n').pop() || '').slice(0, 160);
+};
+
+async function effectTimes(server: LabServer, dir: string, trial: string): Promise<{ what: string; at: number }[]> {
+  const out: { what: string; at: number }[] = [];
   const file = join(dir, 'effects');
   for (const line of existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []) {
-    const what = line.split(' ')[0]!;
-    counts[what] = (counts[what] ?? 0) + 1;
+    const [what, ns] = line.split(' ');
+    out.push({ what: what!, at: Number(BigInt(ns ?? '0') / 1_000_000n) });
   }
   const table = server.engine === 'postgres' ? 'chaos_effects' : `${server.database}.chaos_effects`;
-  for (const row of await adminQuery(server, `SELECT what FROM ${table} WHERE trial = '${trial}'`)) {
-    const what = String(row.what);
-    counts[what] = (counts[what] ?? 0) + 1;
+  const epoch = server.engine === 'postgres' ? 'extract(epoch FROM at) * 1000' : 'UNIX_TIMESTAMP(at) * 1000';
+  for (const row of await adminQuery(server, `SELECT what, ${epoch} AS at FROM ${table} WHERE trial = '${trial}'`)) {
+    out.push({ what: String(row.what), at: Number(row.at) });
   }
-  return counts;
+  return out;
 }
 
 /** A small tmpfs (root only); undefined where it cannot be mounted. */

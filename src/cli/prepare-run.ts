@@ -10,6 +10,7 @@ import { createExecutors } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
 import { runbookCaller, runVariables } from './call-runbook.js';
+import { calledFiles } from './runbook-files.js';
 import { isLostTerminal } from '../ui/terminal.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
@@ -67,6 +68,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
           ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
+          ...(appendTo ? {} : { calls: calledFiles(runbook) }),
         });
         transcriptPath = transcript?.path;
         ui = await attachUI(run, {

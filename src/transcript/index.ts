@@ -8,14 +8,16 @@ import type { Run } from '../engine/run.js';
 import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { cannotRecord, closeQuietly, describeFsError, openTranscriptFile, publishTranscript, unlinkQuietly } from './file.js';
-import { headerLine, resumedLine, type ResumeMarker, type Who } from './header.js';
+import { headerLine, resumedLine, type CalledFile, type ResumeMarker, type Who } from './header.js';
 import { lockTranscript } from './lock.js';
 import { finishedRecord } from './finished-record.js';
 import { OutputBudget } from './output-budget.js';
 import { OutputTrack, withoutItemOutput } from './output-refs.js';
 import { defaultTranscriptPath } from './paths.js';
 import { readTranscript } from './reader.js';
-import { TranscriptWriter } from './writer.js';
+import { SYNCED_AT_ONCE, TranscriptWriter } from './writer.js';
+import { lockRun, realPath, runIdOf, writeRunState } from './run-state.js';
+import { hostname } from 'node:os';
 
 export interface AttachOptions {
   file?: string | undefined;       // default ./runbook-transcripts/<UTC time>-<runbook>.jsonl
@@ -27,19 +29,28 @@ export interface AttachOptions {
   /** On resume: `file`, already open for appending and locked (see openLockedForResume). */
   locked?: LockedTranscript;
   outputLimitBytes?: number;       // per step visit; default 256 KiB
+  /** Every runbook file below the run's own it may load (header `calls`); see cli/runbook-files.ts. */
+  calls?: CalledFile[];
 }
 
 export interface TranscriptHandle { path: string; close(): void }
 
 export function attachTranscript(run: Run, runbook: Runbook, opts: AttachOptions): TranscriptHandle {
   const who: Who = { operator: run.operator, argv: opts.argv, ...(opts.redactor ? { redactor: opts.redactor } : {}) };
-  const writer = opts.resume ? openForResume(runbook, who, opts, opts.resume) : openNew(runbook, who, opts);
-  const state: RecordState = { budget: new OutputBudget(opts.outputLimitBytes), output: new OutputTrack(), destructive: new Set() };
+  const opened = opts.resume ? openForResume(runbook, who, opts, opts.resume) : openNew(runbook, who, opts, run.runId);
+  const { writer } = opened;
+  const state: RecordState = {
+    budget: new OutputBudget(opts.outputLimitBytes), output: new OutputTrack(), destructive: new Set(),
+    progress: { runId: opened.runId, transcript: realPath(writer.path) },
+  };
+  saveProgress(writer, state);
   run.on((event) => record(writer, state, event), { critical: true });
-  return { path: writer.path, close: () => writer.close() };
+  return { path: writer.path, close: () => { writer.close(); opened.release?.(); } };
 }
 
-function openNew(runbook: Runbook, who: Who, opts: AttachOptions): TranscriptWriter {
+interface Opened { writer: TranscriptWriter; runId: string; release?: () => void }
+
+function openNew(runbook: Runbook, who: Who, opts: AttachOptions, runId: string): Opened {
   const path = opts.file ? resolve(opts.file) : defaultTranscriptPath(runbook.doc.name);
   const created = openTranscriptFile(path, 'new');
   const { fd } = created;
@@ -52,13 +63,14 @@ function openNew(runbook: Runbook, who: Who, opts: AttachOptions): TranscriptWri
   } catch (e) { drop(); throw e; }
   // Written under its hidden name, then put in place: the transcript exists only with its header.
   const writer = new TranscriptWriter(fd, created.partial ?? path, 0, undefined, undefined, !created.partial);
-  firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target)), path);
+  firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target, runId, opts.calls)), path);
   try { publishTranscript(created, path); } catch (e) { writer.close(); if (created.partial) unlinkQuietly(created.partial); throw e; }
   if (created.partial) writer.movedTo(path);
-  return writer;
+  // A fresh id: nobody else holds it; taken so that a resume of a copy meanwhile is refused.
+  return { writer, runId, release: lockRun(runId) };
 }
 
-function openForResume(runbook: Runbook, who: Who, opts: AttachOptions, marker: ResumeMarker): TranscriptWriter {
+function openForResume(runbook: Runbook, who: Who, opts: AttachOptions, marker: ResumeMarker): Opened {
   if (!opts.file) throw new Error('resuming needs the transcript to append to');
   const path = resolve(opts.file);
   const locked = opts.locked ?? openLockedForResume(path);
@@ -73,7 +85,7 @@ function openForResume(runbook: Runbook, who: Who, opts: AttachOptions, marker: 
     if (!before.endsClean) writer.writeRaw('\n');   // end the torn line so the marker starts a line of its own
     writer.write(resumedLine(runbook, who, marker, torn));
   });
-  return writer;
+  return { writer, runId: runIdOf(before) };
 }
 
 /** Opens an existing transcript for appending and takes its lock, before anything of it is read to decide
@@ -104,7 +116,15 @@ function firstLine(writer: TranscriptWriter, resuming: boolean, write: () => voi
   }
 }
 
-interface RecordState { budget: OutputBudget; output: OutputTrack; destructive: Set<string>; failed?: boolean }
+interface RecordState {
+  budget: OutputBudget; output: OutputTrack; destructive: Set<string>; failed?: boolean;
+  progress: { runId: string; transcript: string; outcome?: string };
+}
+
+/** How far the run got, in the per-user state (run-state.ts): the last line known to be on the disk. */
+function saveProgress(writer: TranscriptWriter, state: RecordState): void {
+  writeRunState({ ...state.progress, seq: writer.seq - 1 }, hostname());
+}
 
 function record(writer: TranscriptWriter, state: RecordState, event: RunEvent): void {
   const { budget, output } = state;
@@ -118,6 +138,7 @@ function record(writer: TranscriptWriter, state: RecordState, event: RunEvent): 
       else state.destructive.delete(event.stepId);
       // A destructive step acts only once its start is on the disk.
       writer.write({ ...event }, state.destructive.has(event.stepId));
+      if (state.destructive.has(event.stepId)) saveProgress(writer, state);
       return;
     }
     if (event.type === 'step-output') {
@@ -128,6 +149,7 @@ function record(writer: TranscriptWriter, state: RecordState, event: RunEvent): 
     if (event.type === 'item-finished') {
       const { result, refs } = output.take(event.stepId, event.result);
       writer.write({ ...event, result, ...(refs ? { output: refs } : {}) });
+      saveProgress(writer, state);
       return;
     }
     if (event.type === 'step-finished') {
@@ -139,9 +161,12 @@ function record(writer: TranscriptWriter, state: RecordState, event: RunEvent): 
       const { result: own, refs } = output.take(event.stepId, event.result);
       const { result, itemsOutput } = withoutItemOutput(own);
       writer.write({ ...finishedRecord({ ...event, result, ...(refs ? { output: refs } : {}), ...(itemsOutput ? { itemsOutput } : {}) }) }, state.destructive.has(event.stepId));
+      if (state.destructive.has(event.stepId)) saveProgress(writer, state);
       return;
     }
     writer.write({ ...event });
+    if (event.type === 'run-finished') state.progress.outcome = event.outcome;
+    if (SYNCED_AT_ONCE.has(event.type)) saveProgress(writer, state);
   } catch (e) {
     state.failed = true;
     throw new Error(`transcript ${writer.path}: ${describeFsError(e)}`);

@@ -31,6 +31,8 @@ export interface FindOptions {
   loadCalled?: LoadCalled;
   /** --force: continue inside a called runbook that changed since the run started (told through onForced). */
   force?: boolean;
+  /** --accept-changed: files continued with as they are now (absolute paths). */
+  accepted?: ReadonlySet<string>;
   onForced?(change: { stepId: string; file: string; recordedSha256: string; currentSha256: string }): void;
 }
 
@@ -100,7 +102,7 @@ function nestedPoint(visit: InnerVisit, step: StepDoc, callerFile: string, opts:
   } catch (e) {
     throw new UserError(`cannot resume: the run was inside the runbook called by step '${where}' (${step.runbook?.name ?? '?'}), which cannot be loaded now: ${(e as Error).message}`);
   }
-  if (called && called.sha256 !== now.sha256) {
+  if (called && called.sha256 !== now.sha256 && !opts.accepted?.has(now.file)) {
     if (!opts.force) {
       throw new UserError(`the runbook ${now.file} called by step '${where}' has changed since this run started (sha256 ${called.sha256.slice(0, 12)} → ${now.sha256.slice(0, 12)}); ` +
         'check the change, then resume with --force to continue with it as it is now');

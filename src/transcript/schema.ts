@@ -213,7 +213,12 @@ const EVENT_FIELDS = {
 const RECORD_FIELDS = {
   header: {
     format: Type.Integer({ minimum: 1, ...doc('Transcript format version.') }),
+    runId: OptId('The run this transcript records, the same in every copy of it: a resume refuses a copy the run went further than (per-user state directory), and two resumes of one run at once.'),
     runbook: Type.Object({ name: Id(), title: Str, file: Id('Absolute path of the runbook when the run started.'), sha256: Id() }, { additionalProperties: false }),
+    calls: Type.Optional(Type.Array(Type.Object({
+      file: Id('Absolute path of a called runbook.'), sha256: Id(),
+      calledBy: Type.Array(Id(), doc('The `runbook:` steps that call it (inside a called runbook: `outer/inner`).')),
+    }, { additionalProperties: false }), doc('Every runbook file the run may load below its own, at every depth, as it was when the run started: a resume refuses one that changed unless --accept-changed names it.'))),
     engineVersion: Id(),
     operator: Id(),
     host: Id(),
@@ -231,6 +236,8 @@ const RECORD_FIELDS = {
     forced: Type.Optional(Type.Object({ recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false, ...doc('--force: the runbook had changed since the run started.') })),
     retarget: Type.Optional(Type.Literal(true, doc('--retarget: the run continued on whatever its connections lead to now; the addresses and targets recorded after this line are the ones later resumes compare with.'))),
     tornLines: Type.Optional(Type.Integer({ minimum: 1, ...doc('The interruption left a partly written last line (skipped by readers; its seq is not reused).') })),
+    accepted: Type.Optional(Type.Array(Type.Object({ file: Id(), recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false }),
+      doc('--accept-changed: called runbook files that had changed since they were recorded, continued with as they are now; later resumes compare with these.'))),
   },
   'output-dropped': {
     stepId: Id(), attempt: Type.Integer({ minimum: 1 }),

@@ -129,7 +129,11 @@ function saveProgress(writer: TranscriptWriter, state: RecordState): void {
 function record(writer: TranscriptWriter, state: RecordState, event: RunEvent): void {
   const { budget, output } = state;
   // After a failed write the run is stopping: only what resume needs (finishes, the end) uses the room left.
-  if (state.failed && (event.type === 'step-output' || event.type === 'wait-polled')) return;
+  if (state.failed && (event.type === 'step-output' || event.type === 'wait-polled')) {
+    // Still counted as the step's output: its finish names it (small) and the reader says what is missing.
+    if (event.type === 'step-output') output.add(event.stepId, event.stream, event.chunk);
+    return;
+  }
   try {
     if (event.type === 'step-started') {
       budget.stepStarted(event.stepId, event.attempt);

@@ -39,7 +39,7 @@ export function readTranscript(path: string): Transcript {
     if (value === undefined) {
       // Torn: the last line, one a resume ended, or one a failed write cut off that the run went on after (the
       // writer starts its next line on a line of its own: writer.ts).
-      if (i === raw.length - 1 || nextIsResume(raw[i + 1]) || (lineText.startsWith('{"type":"') && parse(raw[i + 1] ?? '') !== undefined)) {
+      if (i === raw.length - 1 || nextIsResume(raw[i + 1]) || (lineText.startsWith(LINE_START) && raw[i + 1]?.startsWith(LINE_START))) {
         torn.push({ line: i + 1, bytes: Buffer.byteLength(lineText) });
         // A finish cut short still says the step ended (torn-finish.ts).
         const recovered = recoverTornFinish(lineText);
@@ -70,6 +70,9 @@ export function readTranscript(path: string): Transcript {
 export function eventsOf(t: Transcript): EventLine[] {
   return t.lines.filter((l): l is EventLine => EVENT_TYPES.includes(l.type));
 }
+
+/** How every line the writer writes begins. */
+const LINE_START = '{"type":"';
 
 function parse(text: string): unknown {
   try { return JSON.parse(text) as unknown; } catch { return undefined; }

@@ -174,7 +174,7 @@ function readLines(file: string, result: TrialResult): Line[] {
       let next: Line | undefined;
       try { next = raw[i + 1] === undefined ? undefined : JSON.parse(raw[i + 1]!) as Line; } catch { /* reported below */ }
       // …or one a failed write cut off, after which the run wrote on (the writer starts a fresh line).
-      if (i === raw.length - 1 || next?.type === 'resumed' || (text.startsWith('{"type":"') && next !== undefined)) result.torn.push(text.slice(0, 60));
+      if (i === raw.length - 1 || next?.type === 'resumed' || (text.startsWith('{"type":"') && raw[i + 1]?.startsWith('{"type":"'))) result.torn.push(text.slice(0, 60));
       else result.damaged.push(`line ${i + 1}: ${text.slice(0, 80)}`);
     }
   });

@@ -222,7 +222,12 @@ export class Run {
    *  (`call-step/child-step`), and answers for those ids are passed down. */
   adopt(child: Run, callingStep: string): () => void {
     this.children.set(callingStep, child);
-    const off = child.on((e) => { const relabelled = relabel(e, callingStep); if (relabelled) this.publish(relabelled); }, { critical: true });
+    // A record this run could not write is the called run's too: it must act no further either.
+    const off = child.on((e) => {
+      const relabelled = relabel(e, callingStep);
+      if (relabelled) this.publish(relabelled);
+      if (this.fatal) throw new Error(this.fatal);
+    }, { critical: true });
     return () => { off(); this.children.delete(callingStep); };
   }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { readTranscript } from '../../src/transcript/reader.js';
 import { findResumePoint } from '../../src/transcript/resume-point.js';
-import { runWithTranscript, scratch } from './helpers.js';
+import { cli, runWithTranscript, scratch } from './helpers.js';
 
 function runbook(dir: string, yaml: string) {
   const { runbook: rb, diagnostics } = parseRunbook(yaml, join(dir, 'rb.yaml'));
@@ -106,3 +106,36 @@ steps:
     assert.equal(existsSync(join(dir, 'acted')), false, 'a destructive step acted without its record');
   });
 }
+
+test('inside a called runbook too: the transcript deleted by one of its steps stops it before its next act', async (t) => {
+  const dir = scratch(t);
+  const tdir = join(dir, 'transcripts');
+  writeFileSync(join(dir, 'child.yaml'), `name: child
+title: Deletes the record, then would act
+steps:
+  - id: vanish
+    destructive: true
+    shell: rm -rf ${tdir}
+  - id: act
+    destructive: true
+    shell: echo acted > ${dir}/acted
+  - id: fin
+    end: resolved
+`);
+  writeFileSync(join(dir, 'parent.yaml'), `name: parent
+title: Calls the child
+steps:
+  - id: call
+    runbook: { name: child.yaml }
+  - id: after
+    destructive: true
+    shell: echo after > ${dir}/after
+  - id: done
+    end: resolved
+`);
+  const r = await cli(['run', join(dir, 'parent.yaml'), '--plain', '--yes', '--transcript', join(tdir, 't.jsonl')], { built: true });
+  assert.equal(r.code, 75, r.stdout + r.stderr);
+  assert.match(r.stdout, /cannot record the run: .*gone from/);
+  assert.equal(existsSync(join(dir, 'acted')), false, "the called runbook's next step acted without a record");
+  assert.equal(existsSync(join(dir, 'after')), false);
+});

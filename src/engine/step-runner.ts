@@ -349,11 +349,11 @@ type SandboxMode = 'network' | 'offline' | undefined;
 const inSandbox = (p: Prepared, sandbox: SandboxMode): Prepared =>
   sandbox && p.action.kind === 'shell' ? { ...p, action: { ...p.action, sandbox } } : p;
 
-/** A step shown, not run, in a dry run: counted as succeeded with no output, so the plan follows the path a
- *  real, approved run would take. */
 /** A step whose start could not be recorded: it never acted, and a resume runs it. */
 const NOT_STARTED: StepResult = { status: 'aborted', durationMs: 0, error: 'not started: its start could not be recorded' };
 
+/** A step shown, not run, in a dry run: counted as succeeded with no output, so the plan follows the path a
+ *  real, approved run would take. */
 const DRY_RUN_RESULT: StepResult = { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
 
 function stripItems(r: StepResult): Omit<StepResult, 'items'> {

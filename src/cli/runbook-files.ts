@@ -57,18 +57,19 @@ function recordedCalls(t: Transcript): Map<string, { sha256: string; calledBy: S
 }
 
 /** Refuses when a called runbook file changed since the run recorded it, naming the file and the step that
- *  would run it as it is now; the files named by --accept-changed are continued with (and recorded). */
-export function checkCalledFiles(t: Transcript, accept: readonly string[]): AcceptedChange[] {
+ *  would run it as it is now; the files named by --accept-changed (every one with --force) are continued with,
+ *  and recorded. */
+export function checkCalledFiles(t: Transcript, accept: readonly string[], force = false): AcceptedChange[] {
   const accepted = new Set(accept.map((f) => resolve(f)));
   const out: AcceptedChange[] = [];
   for (const [file, rec] of recordedCalls(t)) {
     const now = existsSync(file) ? readRunbook(file).runbook?.sha256 ?? shaOf(file) : undefined;
     if (now === rec.sha256) continue;
     const steps = [...rec.calledBy].map((s) => `'${s}'`).join(', ') || 'a runbook step';
-    if (!accepted.has(file)) {
-      const what = now === undefined ? 'no longer exists' : `has changed since this run recorded it (sha256 ${rec.sha256.slice(0, 12)} → ${now.slice(0, 12)})`;
-      throw new UserError(`refusing to resume: the runbook ${file}, called by step ${steps}, ${what}; ` +
-        `step ${steps} would run it as it is now, not as it was approved. Check the change, then resume with --accept-changed ${file}`);
+    if (!accepted.has(file) && !force) {
+      const what = now === undefined ? 'no longer exists' : `has changed since this run started (sha256 ${rec.sha256.slice(0, 12)} → ${now.slice(0, 12)})`;
+      throw new UserError(`the runbook ${file} called by step ${steps} ${what}; ` +
+        `step ${steps} would run it as it is now, not as it was approved: check the change, then resume with --accept-changed ${file}`);
     }
     if (now === undefined) throw new UserError(`cannot resume: --accept-changed ${file}: the file no longer exists`);
     out.push({ file, recordedSha256: rec.sha256, currentSha256: now });

@@ -94,6 +94,42 @@ async function killedInsideChild(t: { after(fn: () => void): void }, s: LabServe
 }
 
 describe('resume knows every file and copy of its run', { concurrency: true }, () => {
+  test('a callee the run has not reached yet, edited (or deleted) after kill -9: refused naming it and the step that would call it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+    const dir = scratch(t);
+    const env = { XDG_STATE_HOME: join(dir, 'state') };
+    const parent = writeRunbook(dir, 'later', `name: later
+title: Calls the child later
+inputs:
+  dir: { required: true }
+steps:
+  - id: hold
+    destructive: false
+    safe_because: waits for the test's own file
+    shell: while [ ! -e \${{ inputs.dir }}/go ]; do sleep 0.1; done
+  - id: deep
+    runbook: { name: middle.yaml }
+  - id: done
+    end: resolved
+    message: called
+`);
+    writeRunbook(dir, 'middle', 'name: middle\ntitle: Middle\nsteps:\n  - id: inner\n    runbook: { name: leaf.yaml }\n  - id: fin\n    end: resolved\n');
+    const leaf = writeRunbook(dir, 'leaf', 'name: leaf\ntitle: Leaf\nsteps:\n  - id: say\n    destructive: true\n    shell: echo leaf\n  - id: fin\n    end: resolved\n');
+    const transcript = join(dir, 't.jsonl');
+    const run = cli(['run', parent, '--plain', '--yes', '--transcript', transcript, '-i', `dir=${dir}`], { env });
+    await until(() => transcriptLines(transcript).some((l) => l.type === 'step-started' && l.stepId === 'hold'), 60_000, 'the run to wait at hold');
+    run.child.kill('SIGKILL');
+    await run;
+    await killedStepsGone(transcript);
+    writeFileSync(join(dir, 'go'), '');
+    writeFileSync(leaf, readFileSync(leaf, 'utf8').replace('echo leaf', 'echo edited'));
+    const refused = await cli(['resume', transcript, '--plain', '--yes'], { env });
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, new RegExp(`the runbook ${leaf} called by step 'deep/inner' has changed since this run started .*step 'deep/inner' would run it as it is now.*--accept-changed ${leaf}`));
+    const resumed = await cli(['resume', transcript, '--plain', '--yes', '--accept-changed', leaf], { env });
+    assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+    assert.match(resumed.stdout, /edited/);
+  });
+
   for (const engine of ['postgres', 'mariadb'] as const) {
     test(`${engine}: kill -9 inside a called runbook, edit the callee: refused naming it and the calling step; --accept-changed continues and is recorded`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const s = servers[engine]!;
@@ -104,7 +140,7 @@ describe('resume knows every file and copy of its run', { concurrency: true }, (
       const refused = await k.resume(k.transcript);
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
       const child = join(k.dir, 'child.yaml');
-      assert.match(refused.stderr, new RegExp(`the runbook ${child}, called by step 'call', has changed since this run recorded it .*step 'call' would run it as it is now.*--accept-changed ${child}`));
+      assert.match(refused.stderr, new RegExp(`the runbook ${child} called by step 'call' has changed since this run started .*step 'call' would run it as it is now.*--accept-changed ${child}`));
       assert.deepEqual(await rows(s, trial), ['first'], 'nothing ran on the refusal');
       const accepted = await k.resume(k.transcript, '--accept-changed', child);
       assert.equal(accepted.code, 0, accepted.stdout + accepted.stderr);

@@ -44,15 +44,23 @@ async function resumeLocked(path: string, locked: LockedTranscript, flags: Resum
     throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
   }
   // One driver per run, whichever copy of its transcript: the run's own lock, then how far it got elsewhere.
-  lockRun(runIdOf(transcript));
-  checkNotBehind(transcript);
+  const releaseRun = lockRun(runIdOf(transcript));
+  try {
+    checkNotBehind(transcript);
+    return await resumeRun(path, locked, flags, transcript);
+  } finally {
+    releaseRun();
+  }
+}
+
+async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFlags, transcript: Transcript): Promise<number> {
   const accept = (flags.acceptChanged ?? []).map((f) => resolve(f));
   const { runbook, forced } = runbookFor(transcript, (flags.force ?? false) || accept.includes(transcript.header.runbook.file));
-  const accepted = checkCalledFiles(transcript, accept);
-  const point = findResumePoint(transcript, runbook.doc, { // refuses a finished run first
+  const point = findResumePoint(transcript, runbook.doc, { // refuses a finished run first, and a callee in flight that changed
     loadCalled, force: flags.force ?? false, accepted: new Set(accept),
     onForced: (c) => sayError(`runbook: --force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})\n`),
   });
+  const accepted = checkCalledFiles(transcript, accept, flags.force ?? false); // every other runbook the run may still call
   // The lock says no live process writes it; a writer of an older version (without the lock) may still.
   const running = writerStillRunning(transcript);
   if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
@@ -100,7 +108,7 @@ function runbookFor(t: Transcript, force: boolean): { runbook: Runbook; forced?:
   if (recorded.status === 'same') return { runbook: recorded.runbook };
   if (!force) {
     throw new UserError(`the runbook ${recorded.runbook.file} has changed since this run started (sha256 ${short(recorded.recordedSha256)} → ${short(recorded.runbook.sha256)}); ` +
-      `check the change, then resume with --accept-changed ${recorded.runbook.file} (or --force) to continue with the runbook as it is now`);
+      `check the change, then resume with --force (or --accept-changed ${recorded.runbook.file}) to continue with the runbook as it is now`);
   }
   return { runbook: recorded.runbook, forced: { recordedSha256: recorded.recordedSha256, currentSha256: recorded.runbook.sha256 } };
 }

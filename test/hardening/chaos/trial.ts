@@ -148,7 +148,7 @@ export async function runTrial(server: LabServer, seed: number, fault: Fault, di
     // Only while Node itself starts (before the launcher's first line) may a stop signal kill the run outright.
     if ((end.signal === 'SIGTERM' || end.signal === 'SIGHUP') && fresh && existsSync(transcript)) result.diedWithTranscript = end.signal;
     result.attempts.push({ args: args[0]!, code: end.code, signal: end.signal, ...(hit ? { hit } : {}) });
-    result.log.push(`${args[0]} ${hit ?? ''} → ${end.code ?? end.signal}: ${lastLine(end)}`);
+    result.log.push(`${args[0]} ${hit ?? ''} → ${end.code ?? end.signal}: ${end.code === 2 ? end.stderr.trim().replace(/\s+/g, ' ') : lastLine(end)}`);
     if (end.code === 0) { result.resolved = true; break; }
     if (fault === 'deleted-dir' && n === 0) break; // nothing left to resume from
     if (fault === 'full-disk' && n === 0) { rmSync(join(tdir, 'filler'), { force: true }); result.faultAt = Date.now(); }

@@ -3,13 +3,18 @@
 // sha256 instead of repeating them. The finish of a destructive step is what resume trusts to never run it
 // twice; a small line is written (and synced) in one go, where a large one is likelier to be torn by a full
 // disk or a kill. The reader puts the text back (restoreOutputs), so every consumer sees whole results.
-// Output that is not all in the output lines (over the budget, a secret step's, masked differently) stays inline.
+// Short output (INLINE_MAX_BYTES), and output that is not all in the output lines (over the budget, a secret
+// step's, masked differently), stays inline.
 import { createHash } from 'node:crypto';
 import type { OutputRef, OutputRefs } from '../engine/events.js';
 import type { StepResult } from '../executors/types.js';
 import type { TranscriptLine } from './schema.js';
 
 type Stream = 'stdout' | 'stderr';
+
+/** A stream up to this size stays in the finish line (readers of the raw lines see it there, as before); a longer
+ *  one is named. A finish line is so at most a few KiB, whatever the output. */
+export const INLINE_MAX_BYTES = 1024;
 const STREAMS: readonly Stream[] = ['stdout', 'stderr'];
 
 const refOf = (text: string): OutputRef => ({ bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
@@ -35,7 +40,7 @@ export class OutputTrack {
     const refs: OutputRefs = {};
     for (const s of STREAMS) {
       const text = result[s];
-      if (typeof text !== 'string' || text === '' || text !== recorded[s]) continue;
+      if (typeof text !== 'string' || Buffer.byteLength(text) <= INLINE_MAX_BYTES || text !== recorded[s]) continue;
       refs[s] = refOf(text);
       delete out[s];
     }

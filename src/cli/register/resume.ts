@@ -7,7 +7,7 @@ export function registerResume(program: Command, lazy: Lazy): void {
   addRunFlags(program.command('resume').argument('<transcript>', 'the .jsonl transcript of an interrupted run')
     .description('Continue an interrupted run from its transcript: finished steps are not run again.'),
   'an input value (repeatable); secret inputs must be given again', 'continue a dry run (only a dry run can continue a dry run)')
-    .option('--force', 'resume even though the runbook (or a runbook it calls, where the run was inside it) changed since the run started')
+    .option('--force', 'resume even though the runbook or any runbook it calls changed since the run started (every change; --accept-changed names one)')
     .option('--accept-changed <file>', 'continue with this runbook file (the run\'s own or one it calls) as it is now although it changed since the run recorded it; recorded in the transcript (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--retarget', 'continue although another server (or host) answers than the run was started on; every destructive step asks again (not with --yes)')
     .option('--wait-for-orphans', "wait for what the interrupted run's step left running (its processes, its statement's server session), instead of refusing")

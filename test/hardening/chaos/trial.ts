@@ -150,6 +150,8 @@ export async function runTrial(server: LabServer, seed: number, fault: Fault, di
     result.attempts.push({ args: args[0]!, code: end.code, signal: end.signal, ...(hit ? { hit } : {}) });
     result.log.push(`${args[0]} ${hit ?? ''} → ${end.code ?? end.signal}: ${end.code === 2 ? end.stderr.trim().replace(/\s+/g, ' ') : lastLine(end)}`);
     if (end.code === 0) { result.resolved = true; break; }
+    // Killed after its end was written (while it closed up): the record says resolved, and resume says so.
+    if (end.code === 2 && /this run already finished \(resolved/.test(end.stderr)) { result.resolved = true; break; }
     if (fault === 'deleted-dir' && n === 0) break; // nothing left to resume from
     if (fault === 'full-disk' && n === 0) { rmSync(join(tdir, 'filler'), { force: true }); result.faultAt = Date.now(); }
     fresh = !existsSync(transcript);

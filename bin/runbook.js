@@ -37,6 +37,22 @@ function loadFast() {
   return mod.exports;
 }
 
+/** Set by the run once its own handlers stop it cleanly (src/cli/prepare-run.ts). */
+const TAKEN = Symbol.for('runbook.signals-taken');
+
+/** `run` and `resume` take SIGHUP and SIGTERM from the first instant: loading the CLI takes a moment, and a stop
+ *  in it must not kill the process with 129/143. Until the run has its own handlers nothing has acted, and no
+ *  transcript exists or only its header does (resumable): exit 75, interrupted, as a stopped run does. */
+function stopEarly(signal) {
+  if (globalThis[TAKEN]) return;
+  process.stderr.write(`runbook: interrupted by ${signal} before the run started; nothing ran\n`);
+  process.exit(75);
+}
+if (process.argv[2] === 'run' || process.argv[2] === 'resume') {
+  process.on('SIGHUP', stopEarly);
+  process.on('SIGTERM', stopEarly);
+}
+
 async function main() {
   const fromSource = Boolean(process.env.RUNBOOK_FROM_SOURCE);
   if (!fromSource && FAST.has(process.argv[2])) {

@@ -11,6 +11,7 @@ import { exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
 import { runbookCaller, runVariables } from './call-runbook.js';
 import { checkApproveIds } from './approve-ids.js';
+import { calledFiles } from './runbook-files.js';
 import { isLostTerminal } from '../ui/terminal.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
@@ -57,20 +58,33 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
     run, redactor, inputs: values,
     async execute() {
       const { attachTranscript } = await import('../transcript/index.js');
-      const { appendTo } = session;
-      const transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
-        file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
-        ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
-      });
       const { attachUI } = await import('../ui/index.js');
+      const { appendTo } = session;
       const interactive = !flags.plain && process.stdin.isTTY === true && process.stdout.isTTY === true;
-      const ui = await attachUI(run, {
-        // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
-        // the operator is at one (stdin a terminal, output piped to tee).
-        mode: flags.plain ? 'plain' : 'ink', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
-        doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
-      });
-      const stopSignals = onSignals(run, interactive, transcript?.path);
+      // Before the transcript exists: from here a stop is recorded (the run starts, sees it, ends interrupted).
+      let transcriptPath: string | undefined;
+      const stopSignals = onSignals(run, interactive, () => transcriptPath);
+      let transcript: ReturnType<typeof attachTranscript> | undefined;
+      let ui: Awaited<ReturnType<typeof attachUI>>;
+      try {
+        transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
+          file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
+          ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
+          ...(appendTo ? {} : { calls: calledFiles(runbook) }),
+        });
+        transcriptPath = transcript?.path;
+        ui = await attachUI(run, {
+          // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
+          // the operator is at one (stdin a terminal, output piped to tee).
+          mode: flags.plain ? 'plain' : 'ink', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
+          doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
+        });
+      } catch (e) {
+        stopSignals();
+        transcript?.close();
+        await executors.close();
+        throw e;
+      }
       try {
         const finished = await run.start();
         await ui.done;
@@ -92,9 +106,10 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
  * terminal that vanished (EIO or end-of-file on it) are nobody's decision to give up: `interrupted`, which
  * `runbook resume` continues.
  */
-function onSignals(run: Run, interactive: boolean, transcriptPath: string | undefined): () => void {
-  const resume = transcriptPath ? ` Continue with: runbook resume ${transcriptPath}` : '';
-  const interrupt = (why: string) => run.abort(`Interrupted: ${why}.${resume}`, 'interrupted');
+function onSignals(run: Run, interactive: boolean, transcriptPath: () => string | undefined): () => void {
+  (globalThis as Record<symbol, unknown>)[Symbol.for('runbook.signals-taken')] = true; // bin/runbook.js stops handling them
+  const resume = () => { const path = transcriptPath(); return path ? ` Continue with: runbook resume ${path}` : ''; };
+  const interrupt = (why: string) => run.abort(`Interrupted: ${why}.${resume()}`, 'interrupted');
   const handlers: [NodeJS.EventEmitter, string, (...a: unknown[]) => void][] = [
     [process, 'SIGINT', () => run.abort(`Aborted by ${run.operator} (SIGINT).`)],
     [process, 'SIGHUP', () => interrupt('the terminal hung up (SIGHUP)')],

@@ -112,7 +112,14 @@ async function checkConnection(doc: RunbookDoc, name: string, recorded: Required
     return undefined;
   }
   try {
-    const now = await fingerprintSession(session, address, signal);
+    let now: TargetFingerprint;
+    try {
+      now = await fingerprintSession(session, address, signal);
+    } catch (e) {
+      // It did not say who it is in time: left to first contact, as an unreachable one is.
+      opts.say(`connection '${name}' did not say who it is in time (${opts.mask(errorLine(e))}); it is checked when the run first reaches it, before anything is sent there`);
+      return moved ? { connection: name, recorded: wasText, now: `${describeAddress(address)} (did not answer who it is)` } : undefined;
+    }
     if (moved || (before && !sameTarget(before, now))) return { connection: name, recorded: wasText, now: describeTarget(now) };
     await noLiveSessions(session, name, sessions.filter((id) => id.server === now.server), opts);
     return undefined;

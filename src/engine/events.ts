@@ -48,7 +48,14 @@ export interface CalledRunbook { type: 'called-runbook'; stepId: string; runbook
 /** On a resume: a step that finished before the interruption; its recorded result is kept, it is not run again. */
 export interface AlreadyRan { type: 'already-ran'; stepId: string; status: StepResult['status'] }
 export interface StepOutput { type: 'step-output'; stepId: string; stream: 'stdout' | 'stderr'; chunk: string }
-export interface StepFinished { type: 'step-finished'; stepId: string; result: StepResult; attempt: number; willRetry?: boolean }
+/** Set by the transcript only: the result's stdout/stderr are the step's output lines, named by size and sha256
+ *  (the reader puts them back), so a finish line does not grow with the output (transcript/output-refs.ts). */
+export interface OutputRef { bytes: number; sha256: string }
+export interface OutputRefs { stdout?: OutputRef; stderr?: OutputRef }
+export interface StepFinished {
+  type: 'step-finished'; stepId: string; result: StepResult; attempt: number; willRetry?: boolean;
+  output?: OutputRefs; itemsOutput?: true;   // transcript only: see OutputRefs; each item's streams are in its item-finished
+}
 export interface StepSkipped {
   type: 'step-skipped'; stepId: string; reason: 'condition' | 'operator' | 'dry-run'; detail?: string;
   because?: DryRunShownBecause;  // a dry run: why the step was shown, not run
@@ -78,7 +85,7 @@ export interface LoopStarted { type: 'loop-started'; stepId: string; items: { in
 /** One item of a for_each step finished; resume does not run it again. */
 /** A wait step's poll found its condition still false: what it saw, and when the wait gives up. */
 export interface WaitPolled { type: 'wait-polled'; stepId: string; poll: number; condition: string; last: string; nextInMs: number; deadlineAt: string }
-export interface ItemFinished { type: 'item-finished'; stepId: string; index: number; label: string; result: Omit<StepResult, 'items'> }
+export interface ItemFinished { type: 'item-finished'; stepId: string; index: number; label: string; result: Omit<StepResult, 'items'>; output?: OutputRefs }
 export interface ConfirmationAnswered { type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: 'key' | 'typed' | 'flag' | 'dry-run'; waitedMs: number }
 export interface QuestionAsked { type: 'question-asked'; questionId: string; question: Question }
 /** how: a key (a choice), typed text, a line on stdin (plain mode); waitedMs: from the question to the answer. */

@@ -76,6 +76,7 @@ export class Run {
   private nestedResume: Map<string, ResumeState>;
   private fatal?: string;
   private stopOutcome?: StopOutcome;
+  private stopReason?: string;
   /** for_each lists approved at their gate, by step id; the runner takes each once (engine/loop.ts). */
   private readonly approved = new Map<string, LoopItem[]>();
 
@@ -138,7 +139,9 @@ export class Run {
     if (Object.keys(addresses).length) this.publish({ type: 'connection-addresses', connections: addresses });
     // What finished before the interruption keeps its recorded result and is not run again: say so.
     for (const [stepId, result] of Object.entries(resume?.context.results ?? {})) this.publish({ type: 'already-ran', stepId, status: result.status });
-    if (this.fatal) return this.finish({ outcome: 'failed', message: this.fatal });
+    if (this.fatal) return this.finish({ outcome: 'interrupted', message: this.fatal });
+    // Told to stop before it began (a signal while it was being set up): recorded, and nothing runs.
+    if (this.stopOutcome) return this.finish({ outcome: this.stopOutcome, message: this.stopReason ?? 'Stopped before the first step.' });
     const snapshot = resume
       ? machine.resolveState({ value: { [resume.stepId]: resume.phase === 'route' ? PHASE.route : PHASE.enter }, context })
       : undefined;
@@ -204,6 +207,7 @@ export class Run {
   abort(reason = `Aborted by ${this.operator}.`, outcome: StopOutcome = 'aborted'): void {
     this.gate = undefined;
     this.stopOutcome ??= outcome;
+    this.stopReason ??= reason;
     this.actor?.send({ type: 'ABORT', reason, outcome });
   }
 
@@ -218,7 +222,12 @@ export class Run {
    *  (`call-step/child-step`), and answers for those ids are passed down. */
   adopt(child: Run, callingStep: string): () => void {
     this.children.set(callingStep, child);
-    const off = child.on((e) => { const relabelled = relabel(e, callingStep); if (relabelled) this.publish(relabelled); }, { critical: true });
+    // A record this run could not write is the called run's too: it must act no further either.
+    const off = child.on((e) => {
+      const relabelled = relabel(e, callingStep);
+      if (relabelled) this.publish(relabelled);
+      if (this.fatal) throw new Error(this.fatal);
+    }, { critical: true });
     return () => { off(); this.children.delete(callingStep); };
   }
 
@@ -236,6 +245,7 @@ export class Run {
       publish: (e) => this.publish(e),
       ask: (q) => this.ask(q),
       dryRun: this.opts.dryRun ?? false,
+      recordingFailed: () => this.fatal !== undefined,
       approvedItems: (stepId) => { const items = this.approved.get(stepId); this.approved.delete(stepId); return items; },
       ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
@@ -315,8 +325,10 @@ export class Run {
     const fatal = this.fatal;
     const event: RunFinished = {
       type: 'run-finished',
-      outcome: fatal ? 'failed' : output.outcome, // stopped for want of a record, not by a person
-      message: this.opts.redactor.mask(fatal ? `${fatal} (the run was stopped)` : output.message),
+      // Stopped for want of a record, not by a person and not by the runbook: interrupted, resumable once the
+      // transcript can be written again (this line itself may not reach it).
+      outcome: fatal ? 'interrupted' : output.outcome,
+      message: this.opts.redactor.mask(fatal ? `${fatal} (the run was stopped; nothing acted after it)` : output.message),
       ...(output.stepId ? { stepId: output.stepId } : {}),
       durationMs: Date.now() - this.started,
       steps: { ...this.counts },
@@ -335,10 +347,11 @@ export class Run {
         fn(masked);
       } catch (e) {
         if (!critical) continue;
+        // The record stays attached: a step in flight still ends, and its finish and the run's end are
+        // written if they can be (transcript/reserve.ts). Nothing acts after this (StepRunner.recordingFailed).
         if (!this.fatal) {
           this.fatal = `cannot record the run: ${(e as Error).message}`;
-          this.listeners.splice(0, this.listeners.length, ...this.listeners.filter((l) => l.fn !== fn));
-          queueMicrotask(() => this.abort(this.fatal, 'failed'));
+          queueMicrotask(() => this.abort(this.fatal, 'interrupted'));
         }
       }
     }

@@ -48,6 +48,8 @@ export interface StepRunnerDeps {
   liveSessions?(stepId: string, connection: string, live: LiveSession[]): boolean;
   /** The for_each list the operator approved at this step's gate, handed over once; undefined if none was. */
   approvedItems?(stepId: string): LoopItem[] | undefined;
+  /** The transcript could not take a line (a full disk, its directory gone): nothing more may act. */
+  recordingFailed?(): boolean;
 }
 
 export class StepRunner {
@@ -93,6 +95,7 @@ export class StepRunner {
     if (prepared.target) this.deps.redactor.addUrl(prepared.target);
     const dry = this.dryRunOf(step, prepared);
     this.started(step, kind, attempt, prepared.command, scope, dry?.mode, prepared);
+    if (this.deps.recordingFailed?.()) return NOT_STARTED;
     return this.act(step, kind, prepared, context, signal, dry);
   }
 
@@ -153,13 +156,20 @@ export class StepRunner {
       this.deps.publish({ type: 'loop-started', stepId: step.id, items: [...(resumed?.items ?? items)] });
       const outcomes = [...done].sort((a, b) => a.index - b.index);
       for (const [i, item] of items.entries()) {
-        if (signal.aborted) break;   // an abort stops between items; the one running is cancelled by the signal
+        // An abort stops between items (the one running is cancelled by the signal); so does a lost record.
+        if (signal.aborted || this.deps.recordingFailed?.()) break;
         const r = stripItems(await this.item(step, kind, prepared[i]!, item, context, signal));
+        // An item the stop cut short (or that never got to act) did not finish: it is in flight, and a resume
+        // runs it again behind the step's gate, saying it may have partly run. Only what happened is recorded.
+        if (r.status === 'aborted') break;
         outcomes.push({ index: item.index, label: item.label, result: r });
         this.deps.publish({ type: 'item-finished', stepId: step.id, index: item.index, label: item.label, result: r });
       }
       result = loopResult(outcomes, total, Date.now() - started);
-      if (signal.aborted && result.status !== 'aborted') result = { ...result, status: 'aborted', error: result.error ?? `aborted after ${outcomes.length} of ${plural(total, 'item')}` };
+      // Stopped before every item had finished: the step is in flight, not failed.
+      if (outcomes.length < total) {
+        result = { ...result, status: 'aborted', error: `stopped after ${outcomes.length} of ${plural(total, 'item')}; the rest did not finish` };
+      }
     }
     this.deps.publish({ type: 'step-finished', stepId: step.id, result, attempt: 1 });
     return result;
@@ -338,6 +348,9 @@ type SandboxMode = 'network' | 'offline' | undefined;
 
 const inSandbox = (p: Prepared, sandbox: SandboxMode): Prepared =>
   sandbox && p.action.kind === 'shell' ? { ...p, action: { ...p.action, sandbox } } : p;
+
+/** A step whose start could not be recorded: it never acted, and a resume runs it. */
+const NOT_STARTED: StepResult = { status: 'aborted', durationMs: 0, error: 'not started: its start could not be recorded' };
 
 /** A step shown, not run, in a dry run: counted as succeeded with no output, so the plan follows the path a
  *  real, approved run would take. */

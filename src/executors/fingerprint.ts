@@ -67,7 +67,9 @@ export async function fingerprintSession(session: Session, address: TargetAddres
   // Picked field by field: never more than the address (a ConnectionInfo passed here holds the password).
   const base = { host: address.host, ...(address.port !== undefined ? { port: address.port } : {}), database: address.database, user: address.user };
   const one = async (sql: string): Promise<Record<string, unknown> | undefined> => {
-    try { return (await session.query(sql, [], { readOnly: true, signal })).rows[0]; } catch { return undefined; }
+    // A stop while it asks is no answer: thrown, so that no 'unknown' identity is recorded for a resume to
+    // compare with (found by the chaos test: SIGHUP at the first contact, then "another target answers").
+    try { return (await session.query(sql, [], { readOnly: true, signal })).rows[0]; } catch (e) { if (signal.aborted) throw e; return undefined; }
   };
   // PgBouncer's admin console answers no SQL (a read-only step may send it only SHOW <word>): the pooler is
   // named by its version and, weakly, by the address it answers on.

@@ -95,7 +95,8 @@ async function runShell(
     running.delete(kill);
   }
   const result = toResult(output, out, ctx, startedAt);
-  if (!closed || ctx.signal.aborted) return result;
+  // A script that exited 0 did what it does, whatever the run was told meanwhile: recorded as it happened.
+  if (!closed || ctx.signal.aborted || result.status === 'ok') return result;
   const { classification: _unused, ...rest } = result;
   return { ...rest, status: 'aborted', error: 'the run closed while the step ran' };
 }
@@ -189,7 +190,9 @@ function toResult(
     stderr: out.stderr.text(),
     outputBytes: out.stdout.bytes + out.stderr.bytes,
   };
-  if (ctx.signal.aborted) return abortedResult(ctx, startedAt, fields);
+  // Stopped (or timed out) while it ran: what the process says decides. A script that shielded its critical
+  // section (`trap '' TERM`) and exited 0 finished; anything else was cut short and may have partly run.
+  if (ctx.signal.aborted && !(output.exitCode === 0 && !output.signal && !output.cause)) return abortedResult(ctx, startedAt, fields);
   const durationMs = Date.now() - startedAt;
   if (output.exitCode === 0) return { status: 'ok', durationMs, ...fields };
   return { status: 'failed', durationMs, classification: 'other', error: failure(output, fields.stderr, ctx), ...fields };

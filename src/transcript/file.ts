@@ -1,7 +1,8 @@
 // The transcript file itself: opened for appending only, written synchronously, synced on request.
 // A transcript that cannot be written is a reason not to start: nothing runs without a record.
-import { closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, readFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { fileHoldsTranscript } from './detect.js';
 
@@ -31,7 +32,9 @@ export function cannotRecord(path: string, e: unknown, resuming = false): UserEr
  * (/dev/full, a pipe) is a stream, not a file to protect: it is opened as it is.
  * append: continue an existing transcript, never through a symbolic link.
  */
-export function openTranscriptFile(path: string, mode: 'new' | 'append'): number {
+export function openTranscriptFile(path: string, mode: 'append'): number;
+export function openTranscriptFile(path: string, mode: 'new'): NewTranscript;
+export function openTranscriptFile(path: string, mode: 'new' | 'append'): number | NewTranscript {
   const resuming = mode === 'append';
   if (resuming) return openOrRefuse(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW, true);
   try {
@@ -42,20 +45,51 @@ export function openTranscriptFile(path: string, mode: 'new' | 'append'): number
   checkDirectory(dirname(path));
   const existing = lstatQuietly(path);
   if (existing && (existing.isCharacterDevice() || existing.isFIFO())) {
-    return openOrRefuse(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW, false);
+    return { fd: openOrRefuse(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW, false) };
   }
   if (existing) throw existingFile(path, existing.isSymbolicLink());
-  return openOrRefuse(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, false, 0o600);
+  // Written under a hidden name first: the transcript appears at its path only with its header (publishTranscript).
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+  return { fd: openOrRefuse(partial, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, false, 0o600, path), partial };
 }
 
-function openOrRefuse(path: string, flags: number, resuming: boolean, mode?: number): number {
+/** A new transcript's descriptor; `partial`: the hidden file it is written to until its header is in. */
+export interface NewTranscript { fd: number; partial?: string }
+
+/** Puts the hidden file (header written and synced) at the transcript's path, never over an existing file
+ *  (link(2) fails if the name is taken), then drops the hidden name. A death before this leaves no transcript. */
+export function publishTranscript(t: NewTranscript, path: string): void {
+  if (!t.partial) return;
+  try {
+    linkSync(t.partial, path);
+  } catch (e) {
+    unlinkQuietly(t.partial);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw existingFile(path, lstatQuietly(path)?.isSymbolicLink() ?? false);
+    throw cannotRecord(path, e);
+  }
+  unlinkQuietly(t.partial);
+  syncDirectory(dirname(path));
+}
+
+export function unlinkQuietly(path: string): void {
+  try { unlinkSync(path); } catch { /* already gone */ }
+}
+
+/** The directory entry itself on the disk (a power cut after this keeps the name). */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try { fd = openSync(dir, 'r'); fsyncSync(fd); } catch { /* not every file system syncs a directory */ } finally { if (fd !== undefined) closeQuietly(fd); }
+}
+
+/** `shown`: the path the operator gave (a new transcript is opened under a hidden name beside it). */
+function openOrRefuse(path: string, flags: number, resuming: boolean, mode?: number, shown = path): number {
   try {
     return openSync(path, flags, mode);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw symlinkError(path, resuming);
-    if (code === 'EEXIST') throw existingFile(path, lstatQuietly(path)?.isSymbolicLink() ?? false); // created meanwhile
-    throw cannotRecord(path, e, resuming);
+    if (code === 'ELOOP') throw symlinkError(shown, resuming);
+    if (code === 'EEXIST') throw existingFile(shown, lstatQuietly(shown)?.isSymbolicLink() ?? false); // created meanwhile
+    throw cannotRecord(shown, e, resuming);
   }
 }
 
@@ -67,8 +101,24 @@ function existingFile(path: string, symlink: boolean): UserError {
   if (fileHoldsTranscript(path)) {
     return new UserError(`refusing to start: ${path} already holds a transcript; continue it with 'runbook resume ${path}' or give another file with --transcript`);
   }
+  const empty = headerless(path);
+  if (empty) return new UserError(`refusing to start: ${path} ${empty}`);
   return new UserError(`refusing to start: ${path} already exists; a transcript is always a new file: give another file with --transcript`);
 }
+
+/** A file left by a run of an older version that died before writing its header: nothing ran from it. Says so,
+ *  with the one command that clears it; undefined for any other file. */
+export function headerless(path: string): string | undefined {
+  const st = statQuietly(path);
+  if (!st?.isFile()) return undefined;
+  let text = '';
+  try { text = readFileSync(path, 'utf8').slice(0, 64 * 1024); } catch { return undefined; }
+  if (text.trim() !== '' && !/^\s*\{"type":"header"/.test(text)) return undefined;
+  if (text.trim() !== '' && text.includes('\n')) return undefined;
+  return `is ${st.size === 0 ? 'empty' : 'a transcript header cut short'}: a run died before its first line was complete, so nothing ran from it. Remove it with: rm ${shellWord(path)}`;
+}
+
+const shellWord = (s: string): string => (/^[A-Za-z0-9_./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** A directory others can write to (and, without the sticky bit, rename or delete in) is no place for a record. */
 function checkDirectory(dir: string): void {

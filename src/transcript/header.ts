@@ -14,11 +14,13 @@ export interface Who { operator: string; argv: string[]; redactor?: Redactor }
 
 const masked = <T extends { type: string }>(redactor: Redactor | undefined, line: T): T => (redactor ? maskLine(redactor, line) : line);
 
-export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, unknown>, target?: string): Fields<HeaderLine> {
+/** calls: every runbook file the run may load below its own (called runbooks at every depth), as they are now. */
+export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, unknown>, target: string | undefined, runId: string, calls: CalledFile[] = []): Fields<HeaderLine> {
   const { doc } = runbook;
   return masked(who.redactor, {
-    type: 'header', format: FORMAT_VERSION,
+    type: 'header', format: FORMAT_VERSION, runId,
     runbook: { name: doc.name, title: doc.title, file: resolve(runbook.file), sha256: runbook.sha256 },
+    ...(calls.length ? { calls } : {}),
     engineVersion: VERSION, operator: who.operator, host: hostname(), pid: process.pid,
     inputs,
     ...(target ? { target } : {}),
@@ -26,8 +28,17 @@ export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, un
   });
 }
 
+/** A runbook file a `runbook:` step calls (at any depth), and the calling steps (`call`, `outer/inner`). */
+export interface CalledFile { file: string; sha256: string; calledBy: string[] }
+
+/** A changed runbook file the operator accepted with --accept-changed (or --force for the run's own). */
+export interface AcceptedChange { file: string; recordedSha256: string; currentSha256: string }
+
 /** What the resume command decided; the writer adds who, where and how. */
-export interface ResumeMarker { stepId: string; phase: 'enter' | 'route'; forced?: { recordedSha256: string; currentSha256: string }; retarget?: true }
+export interface ResumeMarker {
+  stepId: string; phase: 'enter' | 'route'; forced?: { recordedSha256: string; currentSha256: string }; retarget?: true;
+  accepted?: AcceptedChange[];
+}
 
 export function resumedLine(runbook: Runbook, who: Who, marker: ResumeMarker, tornLines: number): Fields<ResumedLine> {
   return masked(who.redactor, {
@@ -36,6 +47,7 @@ export function resumedLine(runbook: Runbook, who: Who, marker: ResumeMarker, to
     argv: who.argv, sha256: runbook.sha256,
     ...(marker.forced ? { forced: marker.forced } : {}),
     ...(marker.retarget ? { retarget: true as const } : {}),
+    ...(marker.accepted?.length ? { accepted: marker.accepted } : {}),
     ...(tornLines > 0 ? { tornLines } : {}),
   });
 }

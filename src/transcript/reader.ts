@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
 import { checkLine } from './check-line.js';
-import { describeFsError } from './file.js';
+import { describeFsError, headerless } from './file.js';
+import { restoreOutputs } from './output-refs.js';
+import { recoverTornFinish } from './torn-finish.js';
 import { EVENT_TYPES, FORMAT_VERSION, type EventLine, type HeaderLine, type TranscriptLine } from './schema.js';
 
 export interface TornLine { line: number; bytes: number }
@@ -35,8 +37,14 @@ export function readTranscript(path: string): Transcript {
     if (!lineText.trim()) return;
     const value = parse(lineText);
     if (value === undefined) {
-      if (i === raw.length - 1 || nextIsResume(raw[i + 1])) torn.push({ line: i + 1, bytes: Buffer.byteLength(lineText) });
-      else problems.push(`line ${i + 1}: not JSON`);
+      // Torn: the last line, one a resume ended, or one a failed write cut off that the run went on after (the
+      // writer starts its next line on a line of its own: writer.ts).
+      if (i === raw.length - 1 || nextIsResume(raw[i + 1]) || (lineText.startsWith(LINE_START) && raw[i + 1]?.startsWith(LINE_START))) {
+        torn.push({ line: i + 1, bytes: Buffer.byteLength(lineText) });
+        // A finish cut short still says the step ended (torn-finish.ts).
+        const recovered = recoverTornFinish(lineText);
+        if (recovered) parsed.push({ n: i + 1, value: recovered as unknown as Record<string, unknown> });
+      } else problems.push(`line ${i + 1}: not JSON`);
       return;
     }
     const why = checkLine(value);
@@ -45,12 +53,15 @@ export function readTranscript(path: string): Transcript {
   });
   const first = parsed[0];
   if (!first || first.value.type !== 'header' || first.n !== 1) {
-    throw new UserError(`${path} is not a runbook transcript: its first line is not a transcript header`);
+    const empty = headerless(path);
+    throw new UserError(empty ? `${path} ${empty}` : `${path} is not a runbook transcript: its first line is not a transcript header`);
   }
   const header = first.value as unknown as HeaderLine;
   if (header.format > FORMAT_VERSION) problems.unshift(`written in transcript format ${header.format}; this runbook reads format ${FORMAT_VERSION} and may miss details`);
+  const lines = parsed.slice(1).map((p) => p.value as unknown as TranscriptLine);
+  restoreOutputs(lines);
   return {
-    path, header, lines: parsed.slice(1).map((p) => p.value as unknown as TranscriptLine), torn, problems,
+    path, header, lines, torn, problems,
     endsClean: text === '' || text.endsWith('\n'), tornTail: torn[torn.length - 1]?.line === raw.length,
   };
 }
@@ -59,6 +70,9 @@ export function readTranscript(path: string): Transcript {
 export function eventsOf(t: Transcript): EventLine[] {
   return t.lines.filter((l): l is EventLine => EVENT_TYPES.includes(l.type));
 }
+
+/** How every line the writer writes begins. */
+const LINE_START = '{"type":"';
 
 function parse(text: string): unknown {
   try { return JSON.parse(text) as unknown; } catch { return undefined; }

@@ -31,6 +31,8 @@ export interface FindOptions {
   loadCalled?: LoadCalled;
   /** --force: continue inside a called runbook that changed since the run started (told through onForced). */
   force?: boolean;
+  /** --accept-changed: files continued with as they are now (absolute paths). */
+  accepted?: ReadonlySet<string>;
   onForced?(change: { stepId: string; file: string; recordedSha256: string; currentSha256: string }): void;
 }
 
@@ -100,10 +102,10 @@ function nestedPoint(visit: InnerVisit, step: StepDoc, callerFile: string, opts:
   } catch (e) {
     throw new UserError(`cannot resume: the run was inside the runbook called by step '${where}' (${step.runbook?.name ?? '?'}), which cannot be loaded now: ${(e as Error).message}`);
   }
-  if (called && called.sha256 !== now.sha256) {
+  if (called && called.sha256 !== now.sha256 && !opts.accepted?.has(now.file)) {
     if (!opts.force) {
       throw new UserError(`the runbook ${now.file} called by step '${where}' has changed since this run started (sha256 ${called.sha256.slice(0, 12)} → ${now.sha256.slice(0, 12)}); ` +
-        'check the change, then resume with --force to continue with it as it is now');
+        `step '${where}' would run it as it is now, not as it was approved: check the change, then resume with --accept-changed ${now.file} (or --force)`);
     }
     opts.onForced?.({ stepId: where, file: now.file, recordedSha256: called.sha256, currentSha256: now.sha256 });
   }
@@ -180,8 +182,8 @@ function follow(walk: Walk, line: TranscriptLine, doc: RunbookDoc): void {
       if (line.stepId !== walk.current) break;
       walk.loop = { stepId: line.stepId, items: line.items, done: walk.loop?.stepId === line.stepId ? walk.loop.done : {} };
       break;
-    case 'item-finished':
-      if (walk.loop?.stepId === line.stepId) walk.loop.done[line.index] = { index: line.index, label: line.label, result: line.result };
+    case 'item-finished':   // 'aborted' (older transcripts): the stop cut it short, so it is in flight, not done
+      if (walk.loop?.stepId === line.stepId && line.result.status !== 'aborted') walk.loop.done[line.index] = { index: line.index, label: line.label, result: line.result };
       break;
     default:
   }

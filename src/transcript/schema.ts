@@ -85,6 +85,12 @@ const AddressFields = {
 };
 const Address = Type.Object(AddressFields, { additionalProperties: false });
 
+const OutputRef = Type.Object({ bytes: Type.Integer({ minimum: 0 }), sha256: Id() }, { additionalProperties: false });
+const OutputRefsSchema = Type.Optional(Type.Object({ stdout: Type.Optional(OutputRef), stderr: Type.Optional(OutputRef) }, {
+  additionalProperties: false,
+  ...doc("The result's stdout/stderr, left out of it: they are the step's (or item's) step-output lines since it began, of this size and sha256. Readers put them back."),
+}));
+
 /** The fields of each engine event (src/engine/events.ts), without the line's seq and ts. */
 const EVENT_FIELDS = {
   'run-started': {
@@ -143,7 +149,11 @@ const EVENT_FIELDS = {
     status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'Its recorded result.'),
   },
   'step-output': { stepId: Id(), stream: literals(['stdout', 'stderr'] as const, 'Stream.'), chunk: Str },
-  'step-finished': { stepId: Id(), result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()) },
+  'step-finished': {
+    stepId: Id(), result: StepResultSchema, attempt: Type.Integer({ minimum: 1 }), willRetry: Type.Optional(Type.Boolean()),
+    output: OutputRefsSchema,
+    itemsOutput: Type.Optional(Type.Literal(true, doc("A for_each step: each item's stdout/stderr are left out of `result.items`; its item-finished line has them."))),
+  },
   'step-skipped': {
     stepId: Id(), reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
     because: Type.Optional(literals(['destructive', 'no-sandbox', 'safe-because', 'remote'] as const, 'A dry run: why the step was only shown (remote: it runs on a target, where no sandbox can hold it).')),
@@ -193,6 +203,7 @@ const EVENT_FIELDS = {
   'item-finished': {
     stepId: Id(), index: Type.Integer({ minimum: 0 }), label: Str,
     result: Type.Omit(StepResultSchema, ['items'], doc('The item\'s result; resume does not run a finished item again.')),
+    output: OutputRefsSchema,
   },
   'run-finished': {
     outcome: literals(['resolved', 'escalate', 'failed', 'aborted', 'interrupted'] as const, 'How the run ended. interrupted: the terminal went away or the process was told to stop (SIGHUP, SIGTERM); `runbook resume` continues it.'), message: Str, stepId: OptId(),
@@ -204,7 +215,12 @@ const EVENT_FIELDS = {
 const RECORD_FIELDS = {
   header: {
     format: Type.Integer({ minimum: 1, ...doc('Transcript format version.') }),
+    runId: OptId('The run this transcript records, the same in every copy of it: a resume refuses a copy the run went further than (per-user state directory), and two resumes of one run at once.'),
     runbook: Type.Object({ name: Id(), title: Str, file: Id('Absolute path of the runbook when the run started.'), sha256: Id() }, { additionalProperties: false }),
+    calls: Type.Optional(Type.Array(Type.Object({
+      file: Id('Absolute path of a called runbook.'), sha256: Id(),
+      calledBy: Type.Array(Id(), doc('The `runbook:` steps that call it (inside a called runbook: `outer/inner`).')),
+    }, { additionalProperties: false }), doc('Every runbook file the run may load below its own, at every depth, as it was when the run started: a resume refuses one that changed unless --accept-changed names it.'))),
     engineVersion: Id(),
     operator: Id(),
     host: Id(),
@@ -222,6 +238,8 @@ const RECORD_FIELDS = {
     forced: Type.Optional(Type.Object({ recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false, ...doc('--force: the runbook had changed since the run started.') })),
     retarget: Type.Optional(Type.Literal(true, doc('--retarget: the run continued on whatever its connections lead to now; the addresses and targets recorded after this line are the ones later resumes compare with.'))),
     tornLines: Type.Optional(Type.Integer({ minimum: 1, ...doc('The interruption left a partly written last line (skipped by readers; its seq is not reused).') })),
+    accepted: Type.Optional(Type.Array(Type.Object({ file: Id(), recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false }),
+      doc('--accept-changed: called runbook files that had changed since they were recorded, continued with as they are now; later resumes compare with these.'))),
   },
   'output-dropped': {
     stepId: Id(), attempt: Type.Integer({ minimum: 1 }),

@@ -2,8 +2,9 @@
 // it when write() returns, so kill -9 loses nothing). How soon a line is also on the disk (fsync, which is what
 // a power cut needs) depends on its type; see SYNCED_AT_ONCE and UNSYNCED. Any failure throws, at the write
 // or at the next one after a background sync failed: the run treats the transcript as critical and stops.
-import { fsync } from 'node:fs';
+import { fstatSync, fsync, statSync } from 'node:fs';
 import { closeQuietly, isUnsyncable, syncFile, writeAll } from './file.js';
+import { SpaceReserve } from './reserve.js';
 
 /** Synced before write() returns: the run's start and end, and everything a person said (an answer to a gate
  *  is on disk before the step it allows runs; the fsync also covers every line before it). */
@@ -41,25 +42,69 @@ export class TranscriptWriter {
   private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
 
+  /** The file the run opened (a regular file only): every line that matters checks the path still leads to it. */
+  private readonly identity: { dev: number; ino: number } | undefined;
+
+  private readonly reserve = new SpaceReserve();
+  /** The last write failed part-way: the next line starts on a line of its own. */
+  private cut = false;
+
+  /** `published`: the file is at its final path (not a new transcript still under its hidden name). */
   constructor(
-    private readonly fd: number, readonly path: string, private nextSeq = 0,
-    private readonly now: () => Date = () => new Date(), private readonly sync: Syncer = DISK,
-  ) {}
+    private readonly fd: number, private where: string, private nextSeq = 0,
+    private readonly now: () => Date = () => new Date(), private readonly sync: Syncer = DISK, published = true,
+  ) {
+    const st = fstatSync(fd);
+    this.identity = st.isFile() ? { dev: st.dev, ino: st.ino } : undefined;
+    if (this.identity && published) this.reserve.hold(where);
+  }
 
   get seq(): number { return this.nextSeq; }
+  get path(): string { return this.where; }
+
+  /** The file now has this name (a new transcript, written under a hidden name until its header was in). */
+  movedTo(path: string): void {
+    this.where = path;
+    if (this.identity) this.reserve.hold(path);
+  }
 
   private clock(): number { return this.sync.clock?.() ?? Date.now(); }
 
-  /** Writes one line `{type, seq, ts, …fields}`. */
-  write(line: { type: string } & Record<string, unknown>): void {
+  /** Writes one line `{type, seq, ts, …fields}`. `syncNow`: synced before this returns whatever its type (the
+   *  start and finish of a destructive step: nothing acts, and the run does not move on, before they are on disk). */
+  write(line: { type: string } & Record<string, unknown>, syncNow = false): void {
     if (this.closed) throw new Error(`transcript ${this.path} is closed`);
     if (this.failure) throw this.failure;
     const { type, ...fields } = line;
-    const record = { type, seq: this.nextSeq, ts: this.now().toISOString(), ...fields };
-    writeAll(this.fd, `${JSON.stringify(record)}\n`);
-    this.nextSeq++;
-    if (SYNCED_AT_ONCE.has(type)) this.sync.now(this.fd);
+    if (!UNSYNCED.has(type)) this.checkStillThere();
+    const record = { type, seq: this.nextSeq++, ts: this.now().toISOString(), ...fields };
+    try {
+      writeAll(this.fd, `${this.cut ? '\n' : ''}${JSON.stringify(record)}\n`);
+      this.cut = false;
+    } catch (e) {
+      // Perhaps written in part: a reader takes the cut line for torn. The room held for the last lines is
+      // freed now, so that what the run records after this (a finish, its end) fits; this line is lost.
+      this.cut = true;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') this.reserve.release();
+      throw e;
+    }
+    if (syncNow || SYNCED_AT_ONCE.has(type)) this.sync.now(this.fd);
     else if (!UNSYNCED.has(type)) this.syncSoon();
+  }
+
+  /** A line written to a file nobody can find again is no record: the path must still lead to the file the run
+   *  opened (not deleted, its directory not removed, not replaced by another file). */
+  private checkStillThere(): void {
+    if (!this.identity) return;
+    let now;
+    try { now = statSync(this.path); } catch (e) {
+      throw new Error(`the transcript is gone from ${this.path} (deleted, or its directory was: ${(e as NodeJS.ErrnoException).code ?? 'gone'})`);
+    }
+    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino) {
+      throw new Error(`${this.path} is no longer the transcript this run opened (the file was replaced)`);
+    }
+    if (fstatSync(this.fd).nlink === 0) throw new Error(`the transcript ${this.path} was deleted`);
   }
 
   /** Raw text, not a line (ends a torn line on resume); the sync of the next line covers it. */
@@ -73,6 +118,7 @@ export class TranscriptWriter {
     clearTimeout(this.timer);
     try { this.sync.now(this.fd); } catch { /* the last synced line is what survives */ }
     closeQuietly(this.fd);
+    this.reserve.release();
   }
 
   /** One background fsync at a time, and at most one per SYNC_INTERVAL_MS: a burst of short steps shares one. */

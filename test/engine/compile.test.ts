@@ -274,7 +274,7 @@ test('a critical listener that cannot record stops the run before the destructiv
   h.run.on((e) => { if (e.type === 'confirmation-answered') throw new Error('disk full'); }, { critical: true });
   h.run.on((e) => { if (e.type === 'confirmation-requested') setImmediate(() => h.run.confirm(e.stepId, 'yes')); });
   const end = await h.run.start();
-  assert.equal(end.outcome, 'failed');
+  assert.equal(end.outcome, 'interrupted');
   assert.match(end.message, /cannot record the run: disk full/);
   assert.equal(h.calls.some((c) => c.stepId === 'kill'), false);
 });

@@ -1,11 +1,14 @@
 // Shared by the hardening tests: the real CLI as a child process, scratch directories, transcripts read
-// line by line (no engine code involved), process trees from /proc, and a Markdown structure check.
+// line by line (long outputs put back into their finish lines as the format says: output-refs.ts), process trees
+// from /proc, and a Markdown structure check.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { CLI_KILL_MS } from '../helpers/limits.js';
+import { restoreOutputs } from '../../src/transcript/output-refs.js';
+import type { TranscriptLine } from '../../src/transcript/schema.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'runbook.js');
@@ -55,6 +58,8 @@ export function transcriptLines(file: string): Line[] {
   raw.forEach((l, i) => {
     try { out.push(JSON.parse(l) as Line); } catch (e) { if (i !== raw.length - 1) throw new Error(`${file}:${i + 1} is not JSON: ${String(e)}`); }
   });
+  // A finish line names a long output (size, sha256) instead of repeating it: put it back, as every reader does.
+  restoreOutputs(out as unknown as TranscriptLine[]);
   return out;
 }
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { procStat } from '../../src/executors/supervise.js';
 import { cli, scratch, transcriptLines, until, writeRunbook, type CliResult } from './helpers.js';
 
@@ -56,7 +57,8 @@ test(`${PAIRS} pairs of racing resumes of a crashed transcript: 0 double runs, 0
     const h = JSON.parse(header!) as { inputs: Record<string, unknown> };
     const out = join(dir, `out-${n}`);
     const file = join(dir, `t-${n}.jsonl`);
-    writeFileSync(file, [JSON.stringify({ ...h, inputs: { ...h.inputs, out } }), ...rest].join('\n'));
+    // A run of its own (its own run id): copies of one run are refused as such (resume-copies.test.ts).
+    writeFileSync(file, [JSON.stringify({ ...h, runId: randomUUID(), inputs: { ...h.inputs, out } }), ...rest].join('\n'));
     return { file, out };
   });
 

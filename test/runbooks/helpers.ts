@@ -1,5 +1,7 @@
 // Runs the real CLI (bin/runbook.js) as a child process and reads its transcript.
 import { spawn } from 'node:child_process';
+import { restoreOutputs } from '../../src/transcript/output-refs.js';
+import type { TranscriptLine } from '../../src/transcript/schema.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_KILL_MS } from '../helpers/limits.js';
@@ -28,7 +30,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 export type TranscriptEvent = { type: string; stepId?: string; answer?: string; outcome?: string; [k: string]: unknown };
 
 export function readEvents(file: string): TranscriptEvent[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as TranscriptEvent);
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as TranscriptEvent);
+  // A finish line names a long output instead of repeating it: put it back, as every reader does.
+  restoreOutputs(lines as unknown as TranscriptLine[]);
+  return lines;
 }
 
 /** Every gate the run raised was answered, and nothing ran behind an unanswered one. */

@@ -3,7 +3,8 @@
 // (report -o, new) ever overwrites a transcript, or any other file without --force.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { readTranscript } from '../../src/transcript/reader.js';
 import { join } from 'node:path';
 import { Run } from '../../src/engine/run.js';
 import { Redactor } from '../../src/secrets/redactor.js';
@@ -69,9 +70,31 @@ test('an existing file is never written into: a transcript points to resume, any
   writeFileSync(other, 'notes\n');
   refused(other, /already exists; a transcript is always a new file/);
   assert.equal(readFileSync(other, 'utf8'), 'notes\n');
+  // Left by an older version that died between creating the file and writing its header: said so, with the
+  // one command that clears it (a new transcript appears only with its header: see the test below).
   const empty = join(dir, 'empty.jsonl');
   writeFileSync(empty, '');
-  refused(empty, /already exists/);
+  refused(empty, new RegExp(`${empty} is empty: a run died before its first line was complete, so nothing ran from it\\. Remove it with: rm ${empty}$`));
+  const cut = join(dir, 'cut.jsonl');
+  writeFileSync(cut, '{"type":"header","seq":0,"ts":"2026-');
+  refused(cut, /is a transcript header cut short: .* Remove it with: rm /);
+  assert.throws(() => readTranscript(empty), /is empty: .*Remove it with: rm /);
+  assert.equal(readFileSync(empty, 'utf8'), '');
+});
+
+test('a new transcript appears only with its header: written under a hidden name, then linked into place', (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 't.jsonl');
+  const handle = attach(file);
+  // Beside it while the run lasts: the room kept for its last lines (transcript/reserve.ts).
+  assert.deepEqual(readdirSync(dir).sort(), ['.t.jsonl.reserve', 't.jsonl'], 'no hidden partial file is left');
+  assert.equal(readTranscript(file).header.type, 'header');
+  handle.close();
+  assert.deepEqual(readdirSync(dir), ['t.jsonl'], 'the room is given back when the run ends');
+  // A hidden file from a death before the link is no transcript and blocks nothing.
+  writeFileSync(join(dir, '.u.jsonl.1.x.partial'), '');
+  attach(join(dir, 'u.jsonl')).close();
+  assert.equal(readTranscript(join(dir, 'u.jsonl')).header.type, 'header');
 });
 
 test('a directory writable by everyone is refused unless it has the sticky bit (like /tmp)', (t) => {

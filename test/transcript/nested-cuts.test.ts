@@ -5,6 +5,7 @@
 // and the run ends resolved (or is refused as finished when the cut came after its end).
 // The run is the real CLI (bundle); the resumes go through the `resume` command itself, in this process (its
 // output captured), to keep ~80 resumes cheap. Each step appends its own id to a file of its cut.
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -94,7 +95,8 @@ for (const depth of [1, 2]) {
     for (let k = 2; k < text.length; k++) {
       const marks = join(dir, `marks-${k}`);
       const cut = join(dir, `cut-${k}.jsonl`);
-      writeFileSync(cut, `${text.slice(0, k).join('\n').split(out).join(marks)}\n`);
+      // Each cut a crash of its own run (its own run id): cuts of one run are refused as copies it went further than.
+      writeFileSync(cut, `${text.slice(0, k).join('\n').split(out).join(marks).replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`)}\n`);
       const before = text.slice(0, k).map((l) => JSON.parse(l) as Line);
       const finished = finishedShellSteps(before);
       const res = await resumeHere(cut);
@@ -137,7 +139,8 @@ test('a called runbook that changed since the run started is refused unless --fo
   const at = text.findIndex((l) => { const x = JSON.parse(l) as Line; return x.type === 'step-finished' && x.stepId === 'call2/call1/mark'; });
   const cut = (name: string) => {
     const file = join(dir, `${name}.jsonl`);
-    writeFileSync(file, `${text.slice(0, at + 1).join('\n').split(out).join(join(dir, `marks-${name}`))}\n`);
+    // Each cut a crash of its own run (its own run id), not a copy of this one.
+    writeFileSync(file, `${text.slice(0, at + 1).join('\n').split(out).join(join(dir, `marks-${name}`)).replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`)}\n`);
     return file;
   };
   const called = (line: string) => JSON.parse(line) as { type: string; stepId: string; runbook: { file: string; sha256: string } };

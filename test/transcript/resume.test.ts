@@ -1,5 +1,6 @@
 // Rebuilding an interrupted run from its transcript: where it stopped, what it knew, and how a resume
 // continues the same file. Transcripts are real runs cut short at the interesting points.
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,8 @@ function cutAfter(src: { dir: string; text: string[] }, at: (line: Record<string
   const i = src.text.findIndex((l) => at(JSON.parse(l) as Record<string, unknown>));
   assert.ok(i >= 0, 'cut point exists');
   const out = join(src.dir, name);
-  writeFileSync(out, `${src.text.slice(0, i + 1).join('\n')}\n`);
+  // A crash of a run of its own (its own run id): cuts of one finished run would be refused as copies it went further than.
+  writeFileSync(out, `${src.text.slice(0, i + 1).join('\n').replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`)}\n`);
   return out;
 }
 const is = (type: string, stepId?: string, extra: Record<string, unknown> = {}) => (l: Record<string, unknown>) =>

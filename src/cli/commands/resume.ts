@@ -18,8 +18,11 @@ import { recordedTargets } from '../../transcript/recorded-targets.js';
 import { TargetGuard } from '../../engine/target-guard.js';
 import { changedTargets, describeChanges, noOrphans } from '../resume-checks.js';
 import { sayError } from '../say.js';
+import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
+import { checkCalledFiles } from '../runbook-files.js';
+import { resolve } from 'node:path';
 
-export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean }
+export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean; acceptChanged?: string[] }
 
 export async function resumeCommand(path: string, flags: ResumeFlags): Promise<number> {
   if (flags.retarget && flags.yes) {
@@ -40,11 +43,24 @@ async function resumeLocked(path: string, locked: LockedTranscript, flags: Resum
   if (transcript.problems.length) {
     throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
   }
-  const { runbook, forced } = runbookFor(transcript, flags.force ?? false);
-  const point = findResumePoint(transcript, runbook.doc, { // refuses a finished run first
-    loadCalled, force: flags.force ?? false,
+  // One driver per run, whichever copy of its transcript: the run's own lock, then how far it got elsewhere.
+  const releaseRun = lockRun(runIdOf(transcript));
+  try {
+    checkNotBehind(transcript);
+    return await resumeRun(path, locked, flags, transcript);
+  } finally {
+    releaseRun();
+  }
+}
+
+async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFlags, transcript: Transcript): Promise<number> {
+  const accept = (flags.acceptChanged ?? []).map((f) => resolve(f));
+  const { runbook, forced } = runbookFor(transcript, (flags.force ?? false) || accept.includes(transcript.header.runbook.file));
+  const point = findResumePoint(transcript, runbook.doc, { // refuses a finished run first, and a callee in flight that changed
+    loadCalled, force: flags.force ?? false, accepted: new Set(accept),
     onForced: (c) => sayError(`runbook: --force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})\n`),
   });
+  const accepted = checkCalledFiles(transcript, accept, flags.force ?? false); // every other runbook the run may still call
   // The lock says no live process writes it; a writer of an older version (without the lock) may still.
   const running = writerStillRunning(transcript);
   if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
@@ -56,7 +72,11 @@ async function resumeLocked(path: string, locked: LockedTranscript, flags: Resum
   await noOrphans(transcript, flags.waitForOrphans ?? false, (line) => sayError(`runbook: ${line}\n`));
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
   const input = inputsForResume(transcript.header.inputs, runbook.doc, flags.input, env);
-  const marker: ResumeMarker = { stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}), ...(flags.retarget ? { retarget: true as const } : {}) };
+  const marker: ResumeMarker = {
+    stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}), ...(flags.retarget ? { retarget: true as const } : {}),
+    ...(accepted.length ? { accepted } : {}),
+  };
+  for (const a of accepted) sayError(`runbook: --accept-changed: continuing with ${a.file} as it is now (sha256 ${short(a.recordedSha256)} → ${short(a.currentSha256)}); recorded in the transcript\n`);
   const recorded = recordedTargets(transcript);
   const session = await prepareRun(runbook, { ...flags, input, transcript: path }, {
     resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
@@ -88,7 +108,7 @@ function runbookFor(t: Transcript, force: boolean): { runbook: Runbook; forced?:
   if (recorded.status === 'same') return { runbook: recorded.runbook };
   if (!force) {
     throw new UserError(`the runbook ${recorded.runbook.file} has changed since this run started (sha256 ${short(recorded.recordedSha256)} → ${short(recorded.runbook.sha256)}); ` +
-      'check the change, then resume with --force to continue with the runbook as it is now');
+      `check the change, then resume with --force (or --accept-changed ${recorded.runbook.file}) to continue with the runbook as it is now`);
   }
   return { runbook: recorded.runbook, forced: { recordedSha256: recorded.recordedSha256, currentSha256: recorded.runbook.sha256 } };
 }

@@ -7,7 +7,8 @@ export function registerResume(program: Command, lazy: Lazy): void {
   addRunFlags(program.command('resume').argument('<transcript>', 'the .jsonl transcript of an interrupted run')
     .description('Continue an interrupted run from its transcript: finished steps are not run again.'),
   'an input value (repeatable); secret inputs must be given again', 'continue a dry run (only a dry run can continue a dry run)')
-    .option('--force', 'resume even though the runbook (or a runbook it calls, where the run was inside it) changed since the run started')
+    .option('--force', 'resume even though the runbook or any runbook it calls changed since the run started (every change; --accept-changed names one)')
+    .option('--accept-changed <file>', 'continue with this runbook file (the run\'s own or one it calls) as it is now although it changed since the run recorded it; recorded in the transcript (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--retarget', 'continue although another server (or host) answers than the run was started on; every destructive step asks again (not with --yes)')
     .option('--wait-for-orphans', "wait for what the interrupted run's step left running (its processes, its statement's server session), instead of refusing")
     .addHelpText('after', `
@@ -25,8 +26,9 @@ and this host, is the one answering now (the address its URL names and the serve
 it refuses, naming the processes, the session or both targets. A connection it cannot reach then is checked
 when the run first reaches it, before anything is sent there (and it says so).
 
-Exit codes: as for run; 2 also when the run already finished, the runbook changed (see --force), the transcript
-is in use by another runbook process, a process or server session of the interrupted step still runs (see
+Exit codes: as for run; 2 also when the run already finished, the runbook or a runbook it calls changed (see
+--accept-changed), the transcript is in use by another runbook process, the run is being resumed from a copy
+of this transcript, or went further in another copy (or a newer version of this file), a process or server session of the interrupted step still runs (see
 --wait-for-orphans), or another target answers (see --retarget). A refusal at first contact (another target,
 a session still running) ends the run interrupted (75): resume it again.`)
     .action(lazy(() => import('../commands/resume.js'), 'resumeCommand'));

@@ -1,0 +1,81 @@
+// Which runbook files a run may load below its own — the runbooks its `runbook:` steps call, at every depth,
+// resolved as call-runbook.ts resolves them (cases are not runbooks and are not followed) — and, on a resume,
+// which of them changed since the run recorded them. A called runbook edited between an interruption and
+// its resume would run its new text under the old approvals: refused unless the operator accepts the change.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../common/errors.js';
+import { resolveCalled } from '../catalog/called-runbooks.js';
+import { readRunbook, type Runbook } from '../language/runbook.js';
+import type { AcceptedChange, CalledFile } from '../transcript/header.js';
+import type { Transcript } from '../transcript/reader.js';
+import type { HeaderLine } from '../transcript/schema.js';
+
+/** Calls nest at most 5 deep at run time (call-runbook.ts); one more level says nothing new. */
+const MAX_DEPTH = 6;
+
+export function calledFiles(runbook: Runbook): CalledFile[] {
+  const out = new Map<string, CalledFile>();
+  const walk = (rb: Runbook, prefix: string, depth: number, chain: Set<string>) => {
+    if (depth >= MAX_DEPTH) return;
+    for (const step of rb.doc.steps) {
+      const file = step.runbook ? resolveCalled(step.runbook.name, rb.file) : undefined;
+      if (!file) continue;
+      const at = `${prefix}${step.id}`;
+      const { runbook: called } = readRunbook(file);
+      const entry = out.get(file) ?? { file: resolve(file), sha256: called?.sha256 ?? shaOf(file) ?? '', calledBy: [] };
+      if (!entry.calledBy.includes(at)) entry.calledBy.push(at);
+      out.set(file, entry);
+      if (called && !chain.has(file)) walk(called, `${at}/`, depth + 1, new Set([...chain, file]));
+    }
+  };
+  walk(runbook, '', 0, new Set([runbook.file]));
+  return [...out.values()];
+}
+
+function shaOf(file: string): string | undefined {
+  try { return createHash('sha256').update(readFileSync(file, 'utf8')).digest('hex'); } catch { return undefined; }
+}
+
+/** Every called runbook file the run recorded, as it last used it: the header's list, each call's own start,
+ *  and what a resume accepted since. */
+function recordedCalls(t: Transcript): Map<string, { sha256: string; calledBy: Set<string> }> {
+  const out = new Map<string, { sha256: string; calledBy: Set<string> }>();
+  const note = (file: string, sha256: string, by?: string) => {
+    const e = out.get(file) ?? { sha256, calledBy: new Set<string>() };
+    e.sha256 = sha256;
+    if (by) e.calledBy.add(by);
+    out.set(file, e);
+  };
+  for (const c of (t.header as HeaderLine & { calls?: CalledFile[] }).calls ?? []) for (const by of c.calledBy) note(c.file, c.sha256, by);
+  for (const l of t.lines) {
+    if (l.type === 'called-runbook') note(resolve(l.runbook.file), l.runbook.sha256, l.stepId);
+    if (l.type === 'resumed') for (const a of l.accepted ?? []) note(resolve(a.file), a.currentSha256);
+  }
+  return out;
+}
+
+/** Refuses when a called runbook file changed since the run recorded it, naming the file and the step that
+ *  would run it as it is now; the files named by --accept-changed (every one with --force) are continued with,
+ *  and recorded. */
+export function checkCalledFiles(t: Transcript, accept: readonly string[], force = false): AcceptedChange[] {
+  const accepted = new Set(accept.map((f) => resolve(f)));
+  const out: AcceptedChange[] = [];
+  for (const [file, rec] of recordedCalls(t)) {
+    const now = existsSync(file) ? readRunbook(file).runbook?.sha256 ?? shaOf(file) : undefined;
+    if (now === rec.sha256) continue;
+    const steps = [...rec.calledBy].map((s) => `'${s}'`).join(', ') || 'a runbook step';
+    if (!accepted.has(file) && !force) {
+      const what = now === undefined ? 'no longer exists' : `has changed since this run started (sha256 ${rec.sha256.slice(0, 12)} → ${now.slice(0, 12)})`;
+      throw new UserError(`the runbook ${file} called by step ${steps} ${what}; ` +
+        `step ${steps} would run it as it is now, not as it was approved: check the change, then resume with --accept-changed ${file}`);
+    }
+    if (now === undefined) throw new UserError(`cannot resume: --accept-changed ${file}: the file no longer exists`);
+    out.push({ file, recordedSha256: rec.sha256, currentSha256: now });
+  }
+  for (const f of accepted) {
+    if (!out.some((a) => a.file === f) && f !== t.header.runbook.file) throw new UserError(`--accept-changed ${f}: not a runbook of this run that changed (nothing to accept)`);
+  }
+  return out;
+}

@@ -3,15 +3,22 @@
 // a directory (test/run.mjs makes one per suite run and deletes it after), the first
 // process to build a template publishes it there and the others copy from it. The
 // templates bake in the lab credentials, so those are shared the same way.
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const WAIT_FOR_BUILDER_MS = 180_000;
 
+/** The suite's shared dir, when this process may use it: it must belong to the user this process runs as
+ *  (a test that runs the CLI as another user, e.g. `runbook demo` as nobody, builds its own templates). */
 export function sharedLabDir(): string | undefined {
   const dir = process.env.RUNBOOK_LAB_SHARED_DIR;
-  return dir && existsSync(dir) ? dir : undefined;
+  if (!dir) return undefined;
+  try {
+    return statSync(dir).uid === process.getuid?.() ? dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The value stored under `name` by the first process, or `make()`'s, stored for the others. */

@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, ROOT, cli, finished, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
@@ -46,6 +47,13 @@ function setup(t: { after(fn: () => void): void }) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A copy of a transcript as a run of its own (a new run id): copies of one run are refused once the run went
+ *  further elsewhere (resume-copies.test.ts); here each copy stands for a separate run the same way. */
+function asOwnRun(from: string, to: string): void {
+  const [header, ...rest] = readFileSync(from, 'utf8').split('\n');
+  writeFileSync(to, [JSON.stringify({ ...JSON.parse(header!), runId: randomUUID() }), ...rest].join('\n'));
+}
 
 describe('confirmation cannot be bypassed', { concurrency: true }, () => {
   test('no terminal: without --approve/--yes the run stops at the gate (plain by flag and by default)', async (t) => {
@@ -135,7 +143,7 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
 
       // Someone appends an approval for the step to the transcript (as if it had been answered before the kill).
       const forged = join(s.dir, 'forged.jsonl');
-      copyFileSync(s.transcript, forged);
+      asOwnRun(s.transcript, forged);
       const last = lines[lines.length - 1]!;
       appendFileSync(forged, `${JSON.stringify({ type: 'confirmation-answered', seq: (last.seq ?? 0) + 1, ts: new Date().toISOString(), stepId: 'destroy', answer: 'yes', by: 'mallory', how: 'key', waitedMs: 1 })}\n`);
       const dry = join(s.dir, 'dry.jsonl');
@@ -163,7 +171,7 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
       await killedStepsGone(s.transcript); // resume would refuse while the killed step runs (issue #20)
       s.nothingRan('killed mid-step');
       const again = join(s.dir, 'again.jsonl');
-      copyFileSync(s.transcript, again);
+      asOwnRun(s.transcript, again);
       // The earlier approval does not carry over: plain mode without --approve refuses the re-run.
       const refused = await cli(['resume', s.transcript, '--plain', '-i', 'delay=0']);
       assert.equal(refused.code, 1, refused.stdout + refused.stderr);

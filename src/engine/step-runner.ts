@@ -7,7 +7,7 @@ import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { stepById, stepKind } from '../language/flow.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
-import type { DryRunMode, DryRunShownBecause, RunEvent } from './events.js';
+import type { DryRunMode, RunEvent } from './events.js';
 import type { LoopItem, MachineContext } from './machine-types.js';
 import { itemDetails, loopItems, LoopError, loopPlan, loopResult, type LoopPlan } from './loop.js';
 import { scopeOf } from './scope.js';
@@ -16,8 +16,7 @@ import { test } from './render.js';
 import { toMs } from './duration.js';
 import { pollSummary } from './poll-summary.js';
 import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
-import { provenReadOnly } from '../executors/sql-read-only.js';
-import { shellProvenRead } from '../language/validate/safety-lint.js';
+import { dryRunMode, DRY_RUN_RESULT, inSandbox, type SandboxMode } from './dry-run-mode.js';
 import { setSafeTimeout } from './timer.js';
 import { MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate, renderTitle } from './render.js';
@@ -328,33 +327,8 @@ export class StepRunner {
   }
 }
 
-/** What a dry run does with a step's action. Nothing destructive runs; shell runs only inside the sandbox,
- *  with the network only when the lint proved every command of it a read (the sandbox keeps files and
- *  processes, not what a request does to another server); SQL an author vouched for with safe_because (the
- *  lint saw a write) is shown: the read-only transaction does not stop every side effect (pg_terminate_backend
- *  runs in one). */
-export function dryRunMode(step: StepDoc, action: Action, canSandbox: boolean): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
-  if (step.destructive === true) return { mode: 'shown', because: 'destructive' };
-  // The sandbox is on this machine: a script that runs on a target would act there, unsandboxed.
-  if (action.kind === 'shell' && action.remote) return { mode: 'shown', because: 'remote' };
-  if (action.kind === 'shell') return !canSandbox ? { mode: 'shown', because: 'no-sandbox' } : { mode: shellProvenRead(step) ? 'sandboxed' : 'sandboxed-offline' };
-  // SQL that only its safe_because vouches for (the parser could not prove it read-only) is shown, not run.
-  if (action.kind === 'sql') return action.vouched === true && !provenReadOnly(action) ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };
-  if (action.kind === 'probe') return { mode: 'ran' };
-  return undefined; // manual and prompt steps ask, as in a real run
-}
-
-type SandboxMode = 'network' | 'offline' | undefined;
-
-const inSandbox = (p: Prepared, sandbox: SandboxMode): Prepared =>
-  sandbox && p.action.kind === 'shell' ? { ...p, action: { ...p.action, sandbox } } : p;
-
 /** A step whose start could not be recorded: it never acted, and a resume runs it. */
 const NOT_STARTED: StepResult = { status: 'aborted', durationMs: 0, error: 'not started: its start could not be recorded' };
-
-/** A step shown, not run, in a dry run: counted as succeeded with no output, so the plan follows the path a
- *  real, approved run would take. */
-const DRY_RUN_RESULT: StepResult = { status: 'ok', durationMs: 0, value: 'dry-run', details: { dryRun: true } };
 
 function stripItems(r: StepResult): Omit<StepResult, 'items'> {
   const { items: _nested, ...rest } = r;

@@ -1,7 +1,8 @@
 // What answers on a port, read from one exchange: a MySQL/MariaDB server speaks first (its greeting:
 // protocol version 10 and the server version); a PostgreSQL server waits, then answers an SSLRequest with
-// one byte, 'S' or 'N'; a TLS terminator (stunnel, a TLS load balancer) answers it with a TLS alert; a
-// proxy whose backend is down, or whose queue is full, accepts and then closes without a byte. A login
+// one byte, 'S' or 'N'; a TLS terminator (stunnel, a TLS load balancer) resets it or answers with a TLS
+// record, and completes a TLS handshake from the first byte; a proxy whose backend is down, or whose queue
+// is full, accepts and then closes without a byte. A login
 // alone reads all of these as a timeout, a lost connection or a garbled answer.
 import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -28,7 +29,7 @@ export async function readPeer(host: string, port: number, timeoutMs: number, si
   return (await speaksTls(host, port, Math.max(500, timeoutMs - (Date.now() - startedAt)), signal)) ? TLS_FIRST : plain;
 }
 
-const TLS_FIRST: Peer = { kind: 'tls', said: 'a TLS handshake succeeds from the first byte, and a plain-text request is reset: the port expects TLS from the first byte' };
+const TLS_FIRST: Peer = { kind: 'tls', said: 'a TLS handshake succeeds from the first byte, where a plain-text start is refused: the port expects TLS from the first byte' };
 
 /** Whether a TLS handshake completes on the port (no verification: only the protocol is asked). */
 function speaksTls(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {

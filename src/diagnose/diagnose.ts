@@ -13,6 +13,10 @@ import { socketPath, type ConnectionInfo } from '../db/url.js';
 import { LAYERS, type Check, type Diagnosis, type Layer } from './types.js';
 import { explain } from '../db/classify.js';
 
+/** How long a peer read after a failed layer may take (MySQL URLs): a proxy's queue timeout is seconds, and a
+ *  silent server costs this on top of the layer's own timeout. */
+const LATE_PEER_MS = 3_000;
+
 export interface DiagnoseOptions { timeoutMs: number; redactor?: Redactor }
 
 export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<Diagnosis> {
@@ -25,7 +29,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
   if (!config.ok) return done();
   const runner = new ProbeRunner(source.url, opts.timeoutMs, redactor);
   const stopPeer = new AbortController();
-  let peer: Promise<Peer> | undefined;
+  let peer: (() => Promise<Peer>) | undefined;
   try {
     const dns = await runner.probe('dns');
     checks.push(fromProbe('dns', dns, () => (dns.details?.socket ? `Unix socket ${String(dns.details.socket)}: no DNS involved`
@@ -35,9 +39,13 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     checks.push(fromProbe('tcp', tcp, () => (tcp.details?.socket ? `Unix socket ${String(tcp.details.socket)} accepts connections`
       : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms)`));
     if (tcp.status !== 'ok') return done();
-    // Read what answers on the port beside the TLS and login layers, not after them: a silent server then costs
-    // no more than the layer's own timeout. Consulted only if a layer fails.
-    peer = socketPath(config.info) ? undefined : readPeer(config.info.host, config.info.port, opts.timeoutMs, stopPeer.signal);
+    // What answers on the port is read beside the TLS and login layers, not after them, so a silent server costs no
+    // more than their timeout; it is consulted only if a layer fails. Not for a MySQL/MariaDB URL while its own
+    // login may still work: a connection closed after the greeting counts against the host's max_connect_errors
+    // (with name resolution on), so there it is read only after a layer failed, briefly.
+    const readNow = (ms: number) => readPeer(config.info.host, config.info.port, ms, stopPeer.signal);
+    const early = socketPath(config.info) || config.info.engine !== 'postgres' ? undefined : readNow(opts.timeoutMs);
+    peer = socketPath(config.info) ? undefined : () => early ?? readNow(Math.min(opts.timeoutMs, LATE_PEER_MS));
     const tls = tlsVerdict(config.info, await runner.probe('tls'));
     if (tls.status === 'failed') {
       checks.push(await peerCheck(peer, config.info, 'tls') ?? tls);
@@ -63,8 +71,8 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
 
 /** A TLS or login layer that failed where the peer is not the URL's engine (the other engine, a proxy that
  *  closes, a TLS terminator): that finding replaces the layer's own, which reads as a timeout or a lost link. */
-async function peerCheck(peer: Promise<Peer> | undefined, info: ConnectionInfo, layer: 'tls' | 'connect'): Promise<Check | undefined> {
-  const found = peer && peerFinding(await peer, info.engine, `${info.host}:${info.port}`);
+async function peerCheck(peer: (() => Promise<Peer>) | undefined, info: ConnectionInfo, layer: 'tls' | 'connect'): Promise<Check | undefined> {
+  const found = peer && peerFinding(await peer(), info.engine, `${info.host}:${info.port}`);
   if (!found) return undefined;
   return { layer, status: 'failed', classification: found.classification, summary: `${found.classification}: ${found.summary}` };
 }

@@ -15,7 +15,8 @@ import type { Classification, ExecContext, ProbeAction, StepResult } from '../ty
  *  a proxy that closes, or a TLS terminator from the database itself. A timeout is not read again (a silent
  *  server would cost the probe twice its timeout; diagnose reads the peer beside the login instead). */
 const READ_PEER_ON = new Set<Classification>(['connection-lost', 'tls-handshake', 'other', 'protocol-mismatch', 'ssl-unsupported']);
-/** A proxy's queue timeout is seconds: long enough to see it close, short beside any step timeout. */
+/** A proxy's queue timeout is seconds: long enough to see it close, short beside any step timeout. (Against a
+ *  MySQL/MariaDB server the read ends at its greeting: one aborted connection, after a login that failed.) */
 const PEER_MS = 5_000;
 
 async function whatAnswered(err: unknown, url: string | undefined, details: Record<string, unknown>, timeoutMs: number, signal: AbortSignal): Promise<ReturnType<typeof peerFinding>> {

@@ -4,7 +4,7 @@ import { classify } from '../../db/classify.js';
 import { openSession } from '../../db/open.js';
 import { peerFinding, readPeer } from './peer.js';
 import { sslMode } from '../../db/ssl-options.js';
-import { parseUrl, socketPath, UrlError } from '../../db/url.js';
+import { parseUrl, socketPath, UrlError, type ConnectionInfo } from '../../db/url.js';
 import { withEnvCredentials } from '../../db/url-env.js';
 import { probeFailed, probeOk } from './probe-result.js';
 import { deadline } from './socket.js';
@@ -19,19 +19,10 @@ const READ_PEER_ON = new Set<Classification>(['connection-lost', 'tls-handshake'
  *  MySQL/MariaDB server the read ends at its greeting: one aborted connection, after a login that failed.) */
 const PEER_MS = 5_000;
 
-async function whatAnswered(err: unknown, url: string | undefined, details: Record<string, unknown>, timeoutMs: number, signal: AbortSignal): Promise<ReturnType<typeof peerFinding>> {
-  if (signal.aborted || !READ_PEER_ON.has(classify(err)) || typeof details.host !== 'string' || typeof details.port !== 'number') return undefined;
-  if (isSocket(url)) return undefined; // a Unix socket: nothing stands between
-  const engine = details.engine as 'postgres' | 'mysql' | 'mariadb';
-  return peerFinding(await readPeer(details.host, details.port, Math.min(PEER_MS, timeoutMs), signal), engine, `${details.host}:${details.port}`);
-}
-
-function isSocket(url: string | undefined): boolean {
-  try {
-    return url === undefined || socketPath(parseUrl(url)) !== undefined;
-  } catch {
-    return true;
-  }
+async function whatAnswered(err: unknown, info: ConnectionInfo | undefined, timeoutMs: number, signal: AbortSignal): Promise<ReturnType<typeof peerFinding>> {
+  // A Unix socket: nothing stands between.
+  if (!info || socketPath(info) || signal.aborted || !READ_PEER_ON.has(classify(err))) return undefined;
+  return peerFinding(await readPeer(info.host, info.port, Math.min(PEER_MS, timeoutMs), signal), info.engine, `${info.host}:${info.port}`);
 }
 
 export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>): Promise<StepResult> {
@@ -39,9 +30,10 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
   let details: Record<string, unknown> = {};
   const limit = deadline(ctx.signal, action.timeoutMs, 'db-connect');
   let session: Session | undefined;
+  let info: ConnectionInfo | undefined;
   try {
     if (!action.url) throw new UrlError('the db-connect probe needs a connection url');
-    const info = withEnvCredentials(parseUrl(action.url), env ?? process.env); // details name the user that logs in
+    info = withEnvCredentials(parseUrl(action.url), env ?? process.env); // details name the user that logs in
     details = { engine: info.engine, host: info.host, port: info.port, database: info.database, user: info.user, sslmode: sslMode(info) };
     session = await openSession(info, { timeoutMs: action.timeoutMs, signal: limit.signal, ...(env ? { env } : {}) });
     const connectMs = Date.now() - startedAt;
@@ -52,7 +44,7 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
     };
     return probeOk(startedAt, details);
   } catch (err) {
-    const peer = await whatAnswered(err, action.url, details, action.timeoutMs, limit.signal);
+    const peer = await whatAnswered(err, info, action.timeoutMs, limit.signal);
     if (peer) return probeFailed(ctx, startedAt, Object.assign(new Error(peer.summary), { cause: err }), { ...details, peer: peer.summary }, peer.classification);
     return probeFailed(ctx, startedAt, err, details);
   } finally {

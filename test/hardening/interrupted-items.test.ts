@@ -36,7 +36,7 @@ steps:
     shell: |
       trap '' TERM HUP
       touch \${{ inputs.dir }}/writing
-      sleep 1
+      sleep 0.5
       echo written >> \${{ inputs.dir }}/log
   - id: after
     destructive: true

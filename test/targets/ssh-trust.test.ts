@@ -67,8 +67,14 @@ describe('SSH targets: trust', { skip: !existsSync(SSHD) && 'openssh-server is n
         '--plain', '--transcript', transcript, '-i', `config=${config}`],
       { env: { TMPDIR: dir, DATABASE_URL: `postgres://app:${secret}@127.0.0.1/app`, PGPASSWORD: secret } });
       const master = () => processes('ControlMaster=yes', dir);
+      // A run that ended early fails the wait at once, with what it said.
+      let ended: Awaited<typeof run> | undefined;
+      void run.then((r) => { ended = r; });
+      const going = () => { if (ended) throw new Error(`the run ended early: exit ${ended.code}\n${ended.stdout}${ended.stderr}`); return true; };
 
-      await until(() => lines(out).includes('one') && master().length === 1, 60_000, 'the first step and its master');
+      // Step one finished (not only wrote its line): a master killed while its client still waits for the exit
+      // status fails step one as a lost connection, and the run would end there.
+      await until(() => going() && stepResult(transcript, 'one')?.status === 'ok' && master().length === 1, 60_000, 'the first step and its master');
       const first = master()[0]!;
       const environ = readFileSync(`/proc/${first}/environ`, 'latin1');
       assert.match(environ, /(^|\0)PATH=/, 'the environment was read');
@@ -76,7 +82,7 @@ describe('SSH targets: trust', { skip: !existsSync(SSHD) && 'openssh-server is n
       process.kill(Number(first), 'SIGKILL'); // a dropped link; its control socket stays behind
       writeFileSync(join(dir, 'go1'), '');
 
-      await until(() => lines(out).includes('two') && master().length === 1, 60_000, 'the second step, on a reopened master');
+      await until(() => going() && stepResult(transcript, 'two')?.status === 'ok' && master().length === 1, 60_000, 'the second step, on a reopened master');
       assert.notEqual(master()[0], first, 'a new master');
       process.kill(Number(master()[0]), 'SIGKILL');
       copyFileSync(b.clientConfig({ UserKnownHostsFile: kh }), config); // the name now leads to the other sshd

@@ -23,6 +23,16 @@ describe('the terminal UI in tmux', { skip: !hasTmux && 'tmux not installed', co
     } finally { t.close(); }
   });
 
+  test('at the gate, Ctrl-C and y sent together answer the abort question: exit 130, the destructive step never ran', async () => {
+    const t = new Terminal('create-file.yaml');
+    try {
+      await t.until('abort the run');
+      t.keys('C-c', 'y'); // one send-keys: the terminal delivers them back to back, often in one read
+      assert.equal(await t.exitCode(), 130, t.history());
+      assert.equal(existsSync(t.file), false, 'the gated step did not run');
+    } finally { t.close(); }
+  });
+
   test('TERM=dumb in a real terminal: plain lines, no cursor movement, the gate refused and the way to approve it said', async () => {
     const t = new Terminal('create-file.yaml', [], { env: { TERM: 'dumb' }, cols: 80, rows: 24 });
     try {

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { Box, useApp } from 'ink';
 import type { Run } from '../../engine/run.js';
 import { focusOf, type Overlay, type Page } from '../focus.js';
+import { KeyOwnerContext, useKeyOwner } from './key-owner.js';
 import { currentStep, stepOutput, tableStep, type ViewModel } from '../view-model.js';
 import type { ViewStore } from '../view-store.js';
 import { allocate, need, type Level, type Need, type Part } from '../frame/budget.js';
@@ -65,8 +66,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   const width = Math.max(1, size.columns);
   // One row short of the terminal: a frame as tall as the terminal makes ink clear the screen and scrollback.
   const height = Math.max(1, size.rows - 1);
-  const [overlay, setOverlay] = useState<Overlay>('none');
-  const [page, setPage] = useState<Page | undefined>(undefined);
+  const { overlay, setOverlay, page, setPage, owns } = useKeyOwner(store.get);
   const [scroll, setScroll] = useState(0);
   const { exit } = useApp();
   const focus = focusOf(vm, overlay, page);
@@ -107,7 +107,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   }, [run, vm.currentStepId]);
 
   const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice });
-  useGlobalKeys({ active: !vm.finished, focus, highGate: vm.gate?.risk === 'high', overlay, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
+  useGlobalKeys({ active: !vm.finished, owns, highGate: vm.gate?.risk === 'high', setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
 
   if (vm.finished || !frame) {
     return finalFrame ? <Box flexDirection="column"><Rows rows={finalRecordRows(vm, width, transcriptPath)} /></Box> : null;
@@ -122,9 +122,10 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
     page: page ? <Pager vm={vm} page={page} rows={got.page ?? 0} width={width} active={focus === 'page'} setPage={setPage} /> : null,
     overlay: overlay === 'note'
       ? <NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} />
-      : overlay === 'abort' ? <AbortPrompt stepId={vm.currentStepId} width={width} onYes={abortRun} onNo={() => setOverlay('none')} /> : null,
+      : overlay === 'abort' ? <AbortPrompt stepId={vm.currentStepId} width={width} /> : null,
   };
   return (
+    <KeyOwnerContext.Provider value={owns}>
     <Box flexDirection="column" height={height} overflow="hidden">
       {frame.order.map((key) => {
         const n = got[key] ?? 0;
@@ -133,6 +134,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
         return <Box key={key} flexDirection="column" flexShrink={0}>{parts[key] ?? <Rows rows={frame.rows[key]!(n)} />}</Box>;
       })}
     </Box>
+    </KeyOwnerContext.Provider>
   );
 }
 

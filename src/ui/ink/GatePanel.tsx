@@ -8,6 +8,7 @@ import { useInput } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
 import { gatePart } from '../frame/gate.js';
 import { armAfter, type ArmScheduler } from './use-gate-arming.js';
+import { useOwns } from './key-owner.js';
 import { useArmed } from './use-armed.js';
 import { useLineInput, type LineStore } from './use-line-input.js';
 import { useRawInput } from './use-raw-input.js';
@@ -39,7 +40,8 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
   const setEscaped = (v: boolean) => { escRef.current = v; setEscapedState(v); };
   // Whether the keys line is on screen: the frame drawn last had it (read by the key handlers).
   const drawn = useRef(false);
-  const takes = () => armed() && drawn.current;
+  const owns = useOwns();
+  const takes = () => armed() && drawn.current && owns('gate');
   const field = useLineInput({
     // Keys typed before the panel was seen go nowhere: not into the field, where a later Enter would send them.
     isActive: active && high, manual: true, accepts: takes, ...(store ? { store } : {}),
@@ -55,6 +57,7 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
   // High risk: a view key (F1–F5, Esc then a letter, or Esc+letter in one read) opens a view; every other read
   // goes to the field, key by key. Esc twice clears the field.
   useRawInput((read) => {
+    if (!owns('gate')) return; // Ctrl-C or a view took the keys: the question or the view reads this
     const view = functionView(read) ?? metaView(read);
     if (view) { setEscaped(false); onView?.(view); return; }
     if (read === '\u001b') {

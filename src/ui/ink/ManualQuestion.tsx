@@ -6,6 +6,7 @@ import { useInput } from 'ink';
 import type { ManualAction } from '../../executors/types.js';
 import { manualPart } from '../frame/question.js';
 import type { ArmScheduler } from './use-gate-arming.js';
+import { useOwns } from './key-owner.js';
 import { useArmed } from './use-armed.js';
 import { Rows } from './Rows.js';
 
@@ -13,6 +14,7 @@ export interface ManualQuestionProps { stepId: string; action: ManualAction; row
 
 export function ManualQuestion({ stepId, action, rows, width, active, arming, onAnswer: answer }: ManualQuestionProps) {
   const { shown: armedShown, armed } = useArmed(arming);
+  const owns = useOwns();
   const drawn = useRef(false);
   const onAnswer = (value: string) => answer(value, 'key');
   const choices = action.choices ?? [];
@@ -21,7 +23,7 @@ export function ManualQuestion({ stepId, action, rows, width, active, arming, on
   const ref = useRef(0);
   const setSelected = (f: (i: number) => number) => { ref.current = f(ref.current); setSelectedState(ref.current); };
   useInput((input, key) => {
-    if (!armed() || !drawn.current) return; // typed before the question was shown, or not on screen: dropped
+    if (!armed() || !drawn.current || !owns('manual')) return; // typed before the question was shown, not on screen, or another part's: dropped
     if (!choices.length) {
       if (input === 'd' || key.return) onAnswer('done');
       return;

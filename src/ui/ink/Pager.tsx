@@ -8,6 +8,7 @@ import { fit, seg, type Row } from '../frame/row.js';
 import type { ViewModel } from '../view-model.js';
 import { Rows } from './Rows.js';
 import { functionView } from './gate-keys.js';
+import { useOwns } from './key-owner.js';
 import { useRawInput } from './use-raw-input.js';
 
 const TOGGLE: Partial<Record<Page['kind'], string>> = { help: '?', confirmation: 'c', evidence: 'e', instructions: 'i', results: 'r' };
@@ -27,7 +28,9 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
   const max = content ? pageMax(content, rows) : 0;
   const results = finishedSteps(vm);
   const selected = shown.kind === 'results' ? (shown.selected < 0 ? results.length - 1 : Math.min(shown.selected, results.length - 1)) : -1;
+  const owns = useOwns();
   useInput((input, key) => {
+    if (!owns('page')) return;
     const page = latest.current;
     const selected = page.kind === 'results' ? (page.selected < 0 ? results.length - 1 : Math.min(page.selected, results.length - 1)) : -1;
     if (key.escape || input === 'q' || input === TOGGLE[page.kind]) {
@@ -45,7 +48,7 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
   const F_KINDS: Record<string, Page['kind']> = { help: 'help', confirmation: 'confirmation', evidence: 'evidence', results: 'results' };
   useRawInput((read) => {
     const view = functionView(read);
-    if (view && F_KINDS[view] === latest.current.kind) setPage(undefined);
+    if (view && owns('page') && F_KINDS[view] === latest.current.kind) setPage(undefined);
   }, { isActive: active });
   if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;
   return shown.kind === 'results' ? <Rows rows={resultsView(vm, selected, rows, width)} /> : null;

@@ -6,6 +6,7 @@ import type { PromptAction } from '../../executors/types.js';
 import { checkPrompt } from '../answers.js';
 import { promptPart } from '../frame/question.js';
 import type { ArmScheduler } from './use-gate-arming.js';
+import { useOwns } from './key-owner.js';
 import { useArmed } from './use-armed.js';
 import { useLineInput } from './use-line-input.js';
 import { Rows } from './Rows.js';
@@ -14,11 +15,12 @@ export interface PromptQuestionProps { stepId: string; action: PromptAction; row
 
 export function PromptQuestion({ stepId, action, rows, width, active, arming, onAnswer }: PromptQuestionProps) {
   const { shown: armedShown, armed } = useArmed(arming);
+  const owns = useOwns();
   const drawn = useRef(false);
   const [error, setError] = useState('');
   const field = useLineInput({
     isActive: active,
-    accepts: () => armed() && drawn.current, // typed before the question was shown: dropped
+    accepts: () => armed() && drawn.current && owns('prompt'), // typed before the question was shown, or another part's: dropped
     onSubmit(value) {
       const checked = checkPrompt(action, value);
       if ('error' in checked) { setError(checked.error); return; }

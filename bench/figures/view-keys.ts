@@ -8,7 +8,7 @@ import { median } from '../lib/stats.js';
 import { ms, type Row } from '../lib/table.js';
 
 const TARGET_MS = 5;
-const KEYS = 40;
+const KEYS = Number(process.env.VIEW_KEYS ?? 40);
 
 const RUNBOOK = `name: view-keys
 title: View keys bench

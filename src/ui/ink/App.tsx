@@ -126,7 +126,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   };
   return (
     <KeyOwnerContext.Provider value={owns}>
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height}>
       {frame.order.map((key) => {
         const n = got[key] ?? 0;
         if (key.startsWith('gap:')) return n > 0 && (got[key.slice(4)] ?? 0) > 0 ? <Rows key={key} rows={[[]]} /> : null;

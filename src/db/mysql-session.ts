@@ -11,6 +11,7 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
+import { classify } from './classify.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   const socket = socketPath(info);
@@ -63,8 +64,11 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
   const conn = await connectMysql(config, opts.signal);
   try {
     // The whole session speaks the dialect the classifier reads (db/mysql-pin.ts); reads pin it again.
-    // Best effort here: a server that refuses it still runs destructive steps; a read refuses (pin()).
-    await raceAbort(conn.query(PIN_SQL), opts.signal).catch((err: unknown) => { if (opts.signal.aborted) throw err; });
+    // Best effort here: a server that refuses it still runs destructive steps; a read refuses (pin()). A failing
+    // init_connect answers this first statement with 1184 and closes: that error is the one that says why.
+    await raceAbort(conn.query(PIN_SQL), opts.signal).catch((err: unknown) => {
+      if (opts.signal.aborted || classify(err) === 'init-connect-failed') throw err;
+    });
     const [rows] = await raceAbort(conn.query('SELECT VERSION() AS version'), opts.signal);
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
     return new MysqlSession(conn, config, tls, conn.threadId, version, opts.cancelGraceMs);

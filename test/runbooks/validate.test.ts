@@ -7,19 +7,19 @@ import { readRunbook } from '../../src/language/runbook.js';
 import { runCli } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'runbooks');
-const BUILT_INS = ['auth', 'pool-exhausted', 'refused', 'ssl', 'timeout'];
+const BUILT_INS = ['auth', 'pool-exhausted', 'pooler-config', 'read-only', 'refused', 'session-dropped', 'ssl', 'timeout'];
 /** Called by the scenarios (and diagnose) for the database host's evidence: reads only, never resolves. */
 const HELPERS = ['db-host'];
 
 describe('built-in runbooks', () => {
-  it('are the five scenarios and the host checks they call', () => {
+  it('are the scenarios and the host checks they call', () => {
     assert.deepEqual(readdirSync(DIR).filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml')).map((f) => f.replace('.yaml', '')).sort(), [...BUILT_INS, ...HELPERS].sort());
   });
 
   it('`runbook validate runbooks/` exits 0 with no warnings', async () => {
     const r = await runCli(['validate', 'runbooks/']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /6 runbooks checked: 0 errors, 0 warnings/);
+    assert.match(r.stdout, /9 runbooks checked: 0 errors, 0 warnings/);
   });
 
   it('db-host only reads, and never claims to have resolved anything', () => {

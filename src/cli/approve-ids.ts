@@ -1,7 +1,8 @@
-// `--approve <step-id>` names a gate before anything runs: a misspelled id would otherwise be noticed only when
+// `--approve <step-id>` (and `--skip <step-id>`) names a gate before anything runs: a misspelled id would otherwise be noticed only when
 // the run stops at the gate it was meant for, after every step before it ran. A step of a called runbook is
 // named `<calling-step>/<step>`, as its events are (engine/called-run.ts), to any depth.
 import type { Runbook } from '../language/runbook.js';
+import type { StepDoc } from '../language/schema.js';
 import { readRunbook } from '../language/runbook.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
 import { closest } from '../language/suggest.js';
@@ -22,26 +23,36 @@ export function approvableIds(runbook: Runbook, depth = 0): string[] {
   return ids;
 }
 
-/** Throws a usage error (exit 2) naming each --approve id that is no step, with the closest one. */
-export function checkApproveIds(runbook: Runbook, approve: readonly string[], flag = '--approve'): void {
+/** Throws a usage error (exit 2) naming each --approve id that is no step, with the closest one. --skip takes
+ *  any step, so its guess and its hint are over every step rather than the destructive ones. */
+export function checkApproveIds(runbook: Runbook, approve: readonly string[], flag: '--approve' | '--skip' = '--approve'): void {
   if (approve.length === 0) return;
   const ids = approvableIds(runbook);
   const known = new Set(ids);
-  const gated = new Set(ids.filter((id) => isDestructive(runbook, id)));
+  const gated = flag === '--skip' ? new Set<string>() : new Set(ids.filter((id) => isDestructive(runbook, id)));
   const problems = approve.filter((id) => !known.has(id)).map((id) => {
     const guess = closest(id, [...gated].length ? [...gated] : ids) ?? closest(id, ids);
-    return `${flag} ${id}: runbook '${runbook.doc.name}' has no step '${id}'${guess ? ` — did you mean '${guess}'?` : ''}`
-      + (gated.size ? ` (its destructive steps: ${[...gated].join(', ')})` : ' (it has no destructive step)');
+    return `${flag} ${id}: runbook '${runbook.doc.name}' has no step '${id}'${guess ? ` — did you mean '${guess}'?` : ''}` + hint(flag, gated);
   });
+  // An end step ends the run: there is nothing to skip, and no skip route to take.
+  if (flag === '--skip') problems.push(...approve.filter((id) => known.has(id) && stepAt(runbook, id)?.end !== undefined)
+    .map((id) => `--skip ${id}: step '${id}' of runbook '${runbook.doc.name}' is an end step, which cannot be skipped`));
   if (problems.length) throw new UserError(problems.join('\n'));
 }
 
-function isDestructive(runbook: Runbook, id: string): boolean {
+function hint(flag: string, gated: ReadonlySet<string>): string {
+  if (flag === '--skip') return '';
+  return gated.size ? ` (its destructive steps: ${[...gated].join(', ')})` : ' (it has no destructive step)';
+}
+
+const isDestructive = (runbook: Runbook, id: string): boolean => stepAt(runbook, id)?.destructive === true;
+
+/** The step an id names, in this runbook or (`call/step`) a called one. */
+function stepAt(runbook: Runbook, id: string): StepDoc | undefined {
   const [head, ...rest] = id.split('/');
   const step = runbook.doc.steps.find((s) => s.id === head);
-  if (!step) return false;
-  if (rest.length === 0) return step.destructive === true;
+  if (!step || rest.length === 0) return step;
   const file = step.runbook ? resolveCalled(step.runbook.name, runbook.file) : undefined;
   const callee = file ? readRunbook(file).runbook : undefined;
-  return callee ? isDestructive(callee, rest.join('/')) : false;
+  return callee ? stepAt(callee, rest.join('/')) : undefined;
 }

@@ -23,6 +23,7 @@ export interface RunFlags {
   dryRun?: boolean;
   plain?: boolean;
   approve: string[];
+  skip?: string[];   // --skip: steps skipped before the run starts (engine/compile.ts)
   yes?: boolean;
   deadline?: string;
 }
@@ -36,6 +37,7 @@ const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
 
 export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Partial<RunOptions> = {}, session: SessionOptions = {}): Promise<PreparedRun> {
   checkApproveIds(runbook, flags.approve);
+  checkApproveIds(runbook, flags.skip ?? [], '--skip');
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
   const redactor = new Redactor();
   for (const name of SECRET_ENV) redactor.add(env[name]);
@@ -50,7 +52,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
   const run: Run = new Run({
-    runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false, env,
+    runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false, env, skip: flags.skip ?? [],
     callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env, withheld),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });

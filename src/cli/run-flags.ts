@@ -10,6 +10,7 @@ export function addRunFlags(cmd: Command, inputHelp = 'an input value (repeatabl
     .option('--dry-run', dryRunHelp)
     .option('--plain', 'one line per event, no terminal UI (the default when stdin or stdout is not a terminal)')
     .option('--approve <step-id>', 'approve this destructive step in plain mode (repeatable)', collect, [])
+    .option('--skip <step-id>', 'skip this step without running it, as the gate\'s `s` would, and take its skip route (repeatable)', collect, [])
     .option('--yes', 'approve every destructive step in plain mode (use with care)')
     .addOption(new Option('--deadline <duration>', 'stop the whole run after this long, e.g. 15m'));
 }

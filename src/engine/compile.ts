@@ -22,12 +22,13 @@ const stepOf = (doc: RunbookDoc, id: string): StepDoc => stepById(doc, id)!;
 /** Runs one step for the machine; the run supplies it (engine/run.ts). */
 export type ExecuteStep = (input: StepInput, signal: AbortSignal) => Promise<StepResult>;
 
+const NONE: ReadonlySet<string> = new Set();
 const noExecutor: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'no executor provided' });
 
 /** Given at compile time rather than through machine.provide(), which builds every state node again. `taint`
  *  (the run's redactor, secrets/taint.ts): values the machine computes from secrets (a branch value, an end
  *  message) are secrets too. */
-export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExecutor, taint?: Taint) {
+export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExecutor, taint?: Taint, skip: ReadonlySet<string> = NONE) {
   const scopeOf = (context: MachineContext, result?: StepResult) => scopeFor(context, result, taint);
   const machineSetup = setup({
     types: {
@@ -64,7 +65,8 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
         return { visits: context.visits };
       }),
       recordResult: assign(({ context }, p: { stepId: string; result: StepResult }) => record(context, doc, p.stepId, p.result)),
-      emitSkipped: emit((_, p: { stepId: string; reason: 'condition' | 'operator' }) => ({ type: 'step-skipped' as const, stepId: p.stepId, reason: p.reason })),
+      emitSkipped: emit((_, p: { stepId: string; reason: 'condition' | 'operator'; detail?: string }) =>
+        ({ type: 'step-skipped' as const, stepId: p.stepId, reason: p.reason, ...(p.detail ? { detail: p.detail } : {}) })),
       emitBranch: emit(({ context }, p: { from: string; to: string; via: Edge['via'] | 'failure'; expression?: string }) => ({
         type: 'branch' as const, from: p.from, to: p.to, via: p.via,
         ...(p.expression !== undefined ? { expression: p.expression, value: test(p.expression, scopeOf(context, own(context.results, p.from))).raw } : {}),
@@ -78,7 +80,7 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
 
   const states: Record<string, object> = {};
   doc.steps.forEach((step, i) => {
-    const { ending, ...state } = stepState(doc, step, i, taint) as { ending?: object };
+    const { ending, ...state } = stepState(doc, step, i, taint, skip.has(step.id)) as { ending?: object };
     states[step.id] = state;
     if (ending) states[endingOf(step.id)] = ending;
   });
@@ -103,7 +105,7 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
 
 export type RunbookMachine = ReturnType<typeof compileRunbook>;
 
-function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefined): object {
+function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefined, skipped: boolean): object {
   const stepId = step.id;
   if (stepKind(step) === 'end') {
     const final = { type: 'final', entry: { type: 'finish', params: { outcome: step.end, stepId, message: step.message ?? '' } } };
@@ -122,6 +124,8 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
           ...brokenGuard(stepId, step.if === undefined ? [] : [step.if], false, taint),
           { guard: { type: 'conditionFalse', params: p }, target: PHASE.route,
             actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } }] },
+          // --skip: the gate's `s` answer given before the run, for any step; the step never runs, its skip route is taken.
+          ...(skipped ? [{ target: PHASE.route, actions: skippedByOperator(stepId, UP_FRONT) }] : []),
           // A destructive for_each with no items to approve (or a list it cannot act on) has no gate: the runner
           // acts only on items a gate approved, so it runs nothing and reports why.
           ...(step.destructive && step.for_each ? [{ guard: { type: 'loopNeedsNoGate', params: p }, target: PHASE.run }] : []),
@@ -173,11 +177,18 @@ function gateState(stepId: string): object {
       CONFIRM: { guard: ({ event }: { event: { stepId: string } }) => event.stepId === stepId, target: PHASE.run },
       SKIP: {
         guard: ({ event }: { event: { stepId: string } }) => event.stepId === stepId, target: PHASE.route,
-        actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0, value: 'skipped by operator' } } },
-          { type: 'emitSkipped', params: { stepId, reason: 'operator' } }],
+        actions: skippedByOperator(stepId),
       },
     },
   };
+}
+
+/** The `step-skipped` detail of a step skipped with --skip rather than at its gate. */
+const UP_FRONT = 'with --skip';
+
+function skippedByOperator(stepId: string, detail?: string): object[] {
+  return [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0, value: 'skipped by operator' } } },
+    { type: 'emitSkipped', params: { stepId, reason: 'operator', ...(detail ? { detail } : {}) } }];
 }
 
 /** `on` first, then an unhandled failure ends the run, then `next` branches and the fall-through. */

@@ -46,6 +46,8 @@ export interface RunOptions {
   /** The run's environment (with --env-file): credentials and names a connection URL leaves out come from it,
    *  so where each URL leads is recorded as the connection will be made. Default: the process environment. */
   env?: Record<string, string | undefined>;
+  /** --skip: steps skipped before the run starts, as the gate's `s` would (`call/step` for a called runbook's). */
+  skip?: readonly string[];
 }
 
 /** Where an interrupted run continues (rebuilt from its transcript). `nested`: the step in flight is a `runbook:`
@@ -86,7 +88,8 @@ export class Run {
     // Nothing was sent to the other target: the run can go on once the operator decides (resume, --retarget).
     this.targets.onChange((reason) => this.abort(reason, 'interrupted'));
     this.nestedResume = new Map(Object.entries(opts.resume?.nested ?? {}));
-    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal), taintFor(opts.redactor));
+    const skip = new Set((opts.skip ?? []).filter((id) => !id.includes('/')));
+    this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal), taintFor(opts.redactor), skip);
   }
 
   /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
@@ -209,6 +212,12 @@ export class Run {
     this.stopOutcome ??= outcome;
     this.stopReason ??= reason;
     this.actor?.send({ type: 'ABORT', reason, outcome });
+  }
+
+  /** The --skip ids for the runbook called by `stepId`, relative to it. */
+  skipsUnder(stepId: string): string[] {
+    const prefix = `${stepId}/`;
+    return (this.opts.skip ?? []).filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
   }
 
   /** Where the runbook called by `stepId` continues, the first time it is called after a resume (then never). */

@@ -37,7 +37,7 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
     case 'aborted':
       return { icon: '■', text: `aborted${took ? ` ${took}` : ''}`, tone: 'bad', spinning: false };
     case 'skipped': {
-      const why = s.skip?.reason === 'dry-run' ? (s.skip.because === 'no-sandbox' ? 'dry run: shown (no sandbox)' : s.skip.because === 'safe-because' ? 'dry run: shown (safe_because)' : 'dry run: not run') : s.skip?.reason === 'operator' ? 'skipped by you' : s.skip?.reason === 'condition' ? 'skipped: condition false' : 'skipped';
+      const why = s.skip?.reason === 'dry-run' ? (s.skip.because === 'no-sandbox' ? 'dry run: shown (no sandbox)' : s.skip.because === 'safe-because' ? 'dry run: shown (safe_because)' : 'dry run: not run') : s.skip?.reason === 'operator' ? (s.skip.detail ? `skipped by you ${s.skip.detail}` : 'skipped by you') : s.skip?.reason === 'condition' ? 'skipped: condition false' : 'skipped';
       return { icon: '↷', text: why, tone: 'dim', spinning: false };
     }
     case 'reached':

@@ -13,6 +13,7 @@ Examples:
   runbook run pool-exhausted --input url=postgres://admin@db:5432/app
   DATABASE_URL=postgres://… runbook run refused --dry-run
   runbook run ./my-runbook.yaml --plain --approve restart-app
+  runbook run ./my-runbook.yaml --skip restart-app   # never runs it: recorded skipped, its skip route taken
   runbook run refused -i db_ssh=postgres@db-1:2222   # db_ssh: [user@]host[:port], ssh://[user@]host[:port] or an ssh config alias
 Exit codes: 0 resolved, 1 failed or escalated (or stopped at an unapproved step), 2 usage/validation error,
 75 interrupted (SIGHUP, SIGTERM, the terminal went away: continue with runbook resume), 130 aborted.`)

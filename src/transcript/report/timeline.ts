@@ -42,7 +42,7 @@ export function timelineOf(lines: TranscriptLine[]): { timeline: TimelineRow[]; 
       }
       case 'step-skipped': {
         const o = open.get(line.stepId);
-        const detail = line.reason === 'dry-run' ? `dry run: shown, not run${line.because && line.because !== 'destructive' ? ` (${SHOWN_BECAUSE[line.because]})` : ''}` : line.reason === 'operator' ? 'skipped by the operator' : 'its condition did not hold';
+        const detail = line.reason === 'dry-run' ? `dry run: shown, not run${line.because && line.because !== 'destructive' ? ` (${SHOWN_BECAUSE[line.because]})` : ''}` : line.reason === 'operator' ? `skipped by the operator${line.detail ? ` ${line.detail}` : ''}` : 'its condition did not hold';
         if (o) { o.row.status = 'skipped'; o.row.detail = detail; } else timeline.push({ ts: line.ts, stepId: line.stepId, title: line.stepId, what: '(not run)', status: 'skipped', detail });
         break;
       }

@@ -58,7 +58,7 @@ export class PlainFormatter {
       case 'step-skipped': {
         if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '', ...(event.because ? { because: event.because } : {}), ...(event.items ? { items: event.items } : {}) });
         const shown = event.because && event.because !== 'destructive' ? `dry run, ${SHOWN_BECAUSE[event.because]}, shown` : 'dry run, would run';
-        const why = event.reason === 'dry-run' ? `${shown}: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? 'by the operator' : 'its condition is false';
+        const why = event.reason === 'dry-run' ? `${shown}: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? `by the operator${event.detail ? ` ${event.detail}` : ''}` : 'its condition is false';
         const items = event.items ? gateItemLines(event.items).map((l) => `    ${l}`) : [];
         return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`, ...items];
       }

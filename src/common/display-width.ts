@@ -3,7 +3,10 @@
 // twice as wide as its header, and a row "truncated" to 78 characters could fill 150 columns). One grapheme
 // (what the terminal draws as one symbol: a base with its marks, a ZWJ emoji sequence, a flag) at a time.
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: building a segmenter loads ICU's break data, ~8 ms of every start that prints a line
+// (the run's plain output, every error), nearly all of which are ASCII and never reach it.
+let made: Intl.Segmenter | undefined;
+const graphemes = (text: string) => (made ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(text);
 // One column per UTF-16 unit, no grapheme segmentation needed: ASCII, Latin-1 and Latin Extended (not the soft
 // hyphen), general punctuation (not the spaces, joiners and bidi controls around it), arrows and box drawing — the
 // frame's own characters (│ ─ … · ↪ ⇥ ×), which made every row of it take the slow path.
@@ -12,7 +15,7 @@ const NARROW = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\
 export function displayWidth(text: string): number {
   if (NARROW.test(text)) return text.length;
   let width = 0;
-  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
+  for (const { segment } of graphemes(text)) width += graphemeWidth(segment);
   return width;
 }
 
@@ -22,7 +25,7 @@ export function truncateWidth(text: string, max: number): string {
   if (displayWidth(text) <= max) return text;
   let out = '';
   let width = 0;
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of graphemes(text)) {
     const w = graphemeWidth(segment);
     if (width + w > max - 1) break;
     out += segment;
@@ -36,7 +39,7 @@ export function takeWidth(text: string, width: number): string {
   if (NARROW.test(text)) return text.slice(0, Math.max(1, width));
   let out = '';
   let used = 0;
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of graphemes(text)) {
     const w = graphemeWidth(segment);
     if (used + w > width && out) break;
     out += segment;

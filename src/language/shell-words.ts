@@ -8,6 +8,7 @@
 import { DYNAMIC, HOLE, RESERVED_BEFORE_COMMAND, type ParsedScript, type Redirect, type Token, type Word } from './shell-syntax.js';
 import { group } from './shell-commands.js';
 import { ansiC } from './shell-quotes.js';
+import { inertVariable, variableWhy } from './shell-vars.js';
 
 export { DYNAMIC, HOLE, type ParsedScript, type Redirect, type SimpleCommand, type Word } from './shell-syntax.js';
 
@@ -68,6 +69,9 @@ class Lexer {
       // A coprocess runs beside the script with pipes the lint does not follow.
       if (atCommandStart && !w.quoted && w.text === 'coproc') this.out.unreadable.push("'coproc': a coprocess, which the lint's reader does not follow");
       if (atCommandStart && !w.quoted && w.text === 'for' && /^\s*\(\(/.test(s.slice(this.i))) this.out.unreadable.push("'for (( … ))': arithmetic, whose variables bash evaluates as code");
+      // for NAME / select NAME assign NAME each turn.
+      const loopVar = atCommandStart && !w.quoted && (w.text === 'for' || w.text === 'select') ? /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(s.slice(this.i))?.[1] : undefined;
+      if (loopVar && !inertVariable(loopVar)) this.out.unreadable.push(`'${w.text} ${loopVar}': ${variableWhy(loopVar)}`);
       // A reserved word or an assignment leaves the next word in command position.
       atCommandStart = !w.quoted && (RESERVED_BEFORE_COMMAND.has(w.text) || (atCommandStart && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(w.text)));
     }
@@ -292,6 +296,9 @@ class Lexer {
         if (c === '}' && --depth === 0) { this.i++; break; }
         this.i++;
       }
+      // ${NAME:=word} and ${NAME=word} assign: NAME must be one a read may set (shell-vars.ts).
+      const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(s.slice(start, this.i))?.[1];
+      if (assigned && !inertVariable(assigned)) this.out.unreadable.push(`'\${${assigned}:=…}': ${variableWhy(assigned)}`);
       // ${x@P} expands the value as a prompt, running any $( … ) in it.
       if (/@P\}$/.test(s.slice(start, this.i))) this.out.unreadable.push(`'${s.slice(start, this.i)}': a value expanded as a prompt, running any code in it`);
       // An array subscript or a substring offset is arithmetic: a variable in it is evaluated as code.

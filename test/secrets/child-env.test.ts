@@ -83,6 +83,8 @@ steps:
   - id: show
     shell: '${show}'
   - id: declared
+    destructive: false
+    safe_because: it only prints a variable it declares (an uppercase name, which the lint cannot prove inert)
     shell:
       run: 'echo "declared \${PARENT_TOKEN:-unset}"'
       env: { PARENT_TOKEN: "given" }

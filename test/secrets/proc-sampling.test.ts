@@ -76,7 +76,7 @@ steps:
   - id: declared
     shell:
       run: sleep 1; bash -c 'sleep 1'
-      env: { API_TOKEN: "\${{ inputs.pw }}", STEP_MARK: declared }
+      env: { api_token: "\${{ inputs.pw }}", step_mark: declared }
   - id: call
     runbook: { name: ${JSON.stringify(called)} }
   - id: polled
@@ -98,13 +98,13 @@ steps:
     samples++;
     for (const p of sampleAll()) {
       if (p.cmdline.includes('RUNBOOK_V')) scripts.add(p.pid);
-      const declared = p.environ.split('\0').includes('STEP_MARK=declared');
+      const declared = p.environ.split('\0').includes('step_mark=declared');
       if (declared) declaredSeen++;
       for (const secret of ALL) {
         for (const form of FORMS(secret)) {
           if (p.cmdline.includes(form)) leaks.push(`cmdline of ${p.pid} (${p.cmdline.replaceAll('\0', ' ').slice(0, 200)})`);
           if (!p.environ.includes(form) || p.pid === engine || p.cmdline === engineCmdline) continue;
-          if (declared && secret === PW) continue; // the step said so: env: { API_TOKEN: … }
+          if (declared && secret === PW) continue; // the step said so: env: { api_token: … }
           leaks.push(`environ of ${p.pid} (${p.cmdline.replaceAll('\0', ' ').slice(0, 100)}) holds ${JSON.stringify(secret)}`);
         }
       }

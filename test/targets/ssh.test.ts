@@ -68,10 +68,10 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     target: db_host
     shell:
       run: |
-        echo "word=\${{ inputs.word }} pwd=$(pwd) tag=$TAG"
+        echo "word=\${{ inputs.word }} pwd=$(pwd) tag=$tag"
         sleep 1
         printf '%s' "\${{ inputs.token }}" | wc -c
-      env: { TAG: "\${{ inputs.word }}-tag" }
+      env: { tag: "\${{ inputs.word }}-tag" }
       cwd: /tmp`;
     const file = writeRunbook(dir, 'remote', runbook(SSH, step));
     const transcript = join(dir, 't.jsonl');

@@ -6,6 +6,7 @@
 // and values, print it and nothing else); a variable name built from a value is not read either.
 import { CODE, DYNAMIC, HOLE, type Word } from '../shell-words.js';
 import type { ReadOnlyFinding } from './read-commands.js';
+import { inertVariable, variableWhy } from '../shell-vars.js';
 
 /** Builtins whose arguments are only printed or ignored. */
 const PRINTS = new Set(['echo', 'true', 'false', ':']);
@@ -26,8 +27,14 @@ export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   if (code) return { unknown: `'${name} ${shown(code)}': a value holding code, which bash may evaluate (an array subscript, arithmetic)` };
   const built = names.find((w) => w.dynamic);
   if (built) return { unknown: `'${name} ${shown(built)}': a variable name built from a value, whose subscript bash evaluates` };
+  // read, printf -v, getopts and wait -p set the variables they name (test -v and unset do not set one).
+  const sets = SETS_NAMES.has(name) ? names.find((w) => !inertVariable(w.text.replace(/\[.*$/s, ''))) : undefined;
+  if (sets) return { unknown: `'${name} ${shown(sets)}': ${variableWhy(sets.text.replace(/\[.*$/s, ''))}` };
   return undefined;
 }
+
+/** Builtins that assign the variables they name. */
+const SETS_NAMES = new Set(['read', 'printf', 'getopts', 'wait']);
 
 /** The arguments a builtin takes as variable names (each may carry an array subscript bash evaluates). */
 function nameArgs(name: string, args: Word[]): Word[] {
@@ -39,21 +46,30 @@ function nameArgs(name: string, args: Word[]): Word[] {
     case 'wait': return [...after(/^-p$/), ...attached('-p')];
     case 'getopts': return args.slice(1, 2);
     case 'unset': return args.filter((w) => !w.text.startsWith('-'));
-    case 'read': return [...after(/^-a$/), ...attached('-a'), ...readNames(args)];
+    case 'read': return readNames(args);
     default: return [];
   }
 }
 
-/** read's NAME operands: the words after its options (-d -i -n -N -p -t -u take a value). */
+/** The variables read sets: its NAME operands, and the array -a names (alone, in a cluster like -ra, or
+ *  attached: -aNAME). -d -i -n -N -p -t -u take a value, which is not a name. */
 function readNames(args: Word[]): Word[] {
+  const names: Word[] = [];
   let k = 0;
   for (; k < args.length; k++) {
-    const t = args[k]!.text;
+    const w = args[k]!;
+    const t = w.text;
     if (t === '--') { k++; break; }
     if (!t.startsWith('-') || t === '-') break;
-    if (/^-[a-zA-Z]*[adinNptu]$/.test(t)) k++;
+    for (let c = 1; c < t.length; c++) {
+      if (!'adinNptu'.includes(t[c]!)) continue;
+      const rest = t.slice(c + 1);
+      if (t[c] === 'a') names.push(rest ? { ...w, text: rest } : args[k + 1] ?? w);
+      if (!rest) k++;
+      break;
+    }
   }
-  return args.slice(k);
+  return [...names, ...args.slice(k)];
 }
 
 const shown = (w: Word) => w.text.replaceAll(DYNAMIC, '$…').replaceAll(HOLE, '${{ }}').replace(/\s+/g, ' ').trim().slice(0, 40);

@@ -1,7 +1,8 @@
 // A step that changes things must say so: the run stops for the operator before every destructive step.
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
-import { EXEC_VARS, shellFindings } from './shell-lint.js';
+import { shellFindings } from './shell-lint.js';
+import { inertVariable, variableWhy } from '../shell-vars.js';
 import { lintSql } from './sql-safety.js';
 import { classifySql } from '../sql/index.js';
 import type { ShellSql } from './shell-read-only.js';
@@ -39,8 +40,8 @@ function shellOf(step: Pick<StepDoc, 'shell'>, sql?: ShellSql[]): { first?: stri
   if (shell === undefined) return {};
   const found = shellFindings(shell, sql);
   // `env: { PATH: ./bin }` or `BASH_ENV: ./hook.sh` makes the commands the lint read run something else.
-  const execVar = typeof step.shell === 'object' ? Object.keys(step.shell.env ?? {}).find((k) => EXEC_VARS.test(k)) : undefined;
-  return execVar && !found.first ? { ...found, first: `runs a shell command the lint cannot read (env '${execVar}': it decides what the commands run)` } : found;
+  const execVar = typeof step.shell === 'object' ? Object.keys(step.shell.env ?? {}).find((k) => !inertVariable(k)) : undefined;
+  return execVar && !found.first ? { ...found, first: `runs a shell command the lint cannot read (env '${execVar}': ${variableWhy(execVar)})` } : found;
 }
 
 /**

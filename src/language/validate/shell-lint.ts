@@ -6,6 +6,7 @@
 // (fail closed). A short list of what certainly acts (rm, kill, `systemctl stop`, a write to /etc) only
 // sharpens the message: safe_because cannot vouch for those.
 import { parseTemplate } from '../expression/index.js';
+import { inertVariable, variableWhy } from '../shell-vars.js';
 import { CODE, DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
 import { find } from './read-programs.js';
@@ -147,6 +148,11 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
   }
   if (['declare', 'typeset', 'local', 'export', 'readonly'].includes(name)) {
     if (args.some((w) => /^-[a-zA-Z]*i/.test(w.text))) return cannotRead(`'${name} -i': an integer variable, whose assigned values bash evaluates as arithmetic`);
+    // A nameref (-n) makes later assignments to one name set another, which the lint does not follow.
+    if (args.some((w) => /^[-+][a-zA-Z]*n/.test(w.text))) return cannotRead(`'${name} -n': a name that stands for another variable, which the lint does not follow`);
+    // `export NAME` (no value) exports what the step set before: the name itself must be inert.
+    const named = args.find((w) => !w.text.startsWith('-') && !w.text.startsWith('+') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) && !inertVariable(w.text));
+    if (named) return cannotRead(variableWhy(named.text));
     const indexed = args.find(evaluatedSubscript);
     if (indexed) return cannotRead(`'${name} ${shown(indexed.text)}': a subscript bash evaluates as arithmetic`);
     const execVar = args.find(setsExecVar);
@@ -242,9 +248,6 @@ const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|s
 
 const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
-/** Variables that decide which code runs (a command looked up on PATH, a file bash sources, a preloaded library,
- *  a prompt or rc file, a config file naming a program: HOME decides ~/.curlrc, ~/.ssh/config, ~/.kube/config):
- *  set by a step, they make the commands the lint read run something else. */
-export const EXEC_VARS = /^(PATH|BASH_ENV|ENV|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|PROMPT_COMMAND|PS4|SHELLOPTS|BASHOPTS|BASH_LOADABLES_PATH|IFS|CDPATH|PSQLRC|MYSQL_HOME|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|PERL5LIB|RUBYOPT|GCONV_PATH|PAGER|PSQL_PAGER|SYSTEMD_PAGER|GIT_SSH_COMMAND|BASH_FUNC_\w+%*|HOME|XDG_CONFIG_HOME|CURL_HOME|KUBECONFIG|DOCKER_CONFIG|AWS_CONFIG_FILE|RIPGREP_CONFIG_PATH|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PGSERVICEFILE|PGSYSCONFDIR|MYSQL_TEST_LOGIN_FILE|LESSOPEN|LESSCLOSE)$/;
-const setsExecVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && EXEC_VARS.test(m[1]!); };
-const execVarFinding = (w: Word) => cannotRead(`'${shown(w.text.slice(0, w.text.indexOf('=') + 1))}…': it decides what the commands run`);
+/** An assignment (`NAME=…`, `NAME[i]+=…`) to a variable a read may not set (shell-vars.ts). */
+const setsExecVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && !inertVariable(m[1]!); };
+const execVarFinding = (w: Word) => cannotRead(variableWhy(w.text.slice(0, w.text.search(/[[+=]/))));

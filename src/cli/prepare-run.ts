@@ -13,6 +13,7 @@ import { runbookCaller, runVariables } from './call-runbook.js';
 import { checkApproveIds } from './approve-ids.js';
 import { calledFiles } from './runbook-files.js';
 import { isLostTerminal } from '../ui/terminal.js';
+import { storeForRun } from './team-store.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
 
@@ -25,6 +26,8 @@ export interface RunFlags {
   approve: string[];
   yes?: boolean;
   deadline?: string;
+  /** The team store (else RUNBOOK_STORE, else runbook.config.yaml): see cli/team-store.ts. */
+  store?: string;
 }
 
 export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(): Promise<number> }
@@ -66,11 +69,12 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       const stopSignals = onSignals(run, interactive, () => transcriptPath);
       let transcript: ReturnType<typeof attachTranscript> | undefined;
       let ui: Awaited<ReturnType<typeof attachUI>>;
+      const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store);
       try {
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
           ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
-          ...(appendTo ? {} : { calls: calledFiles(runbook) }),
+          ...(appendTo ? {} : { calls: calledFiles(runbook) }), ...(store ? { sink: store.sink } : {}),
         });
         transcriptPath = transcript?.path;
         ui = await attachUI(run, {
@@ -94,6 +98,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         await ui.close(); // no-op after a normal end; after an exception it restores the terminal first
         await executors.close();
         transcript?.close();
+        await store?.finish(transcript?.path);
       }
     },
   };

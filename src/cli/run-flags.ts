@@ -11,5 +11,6 @@ export function addRunFlags(cmd: Command, inputHelp = 'an input value (repeatabl
     .option('--plain', 'one line per event, no terminal UI (the default when stdin or stdout is not a terminal)')
     .option('--approve <step-id>', 'approve this destructive step in plain mode (repeatable)', collect, [])
     .option('--yes', 'approve every destructive step in plain mode (use with care)')
-    .addOption(new Option('--deadline <duration>', 'stop the whole run after this long, e.g. 15m'));
+    .addOption(new Option('--deadline <duration>', 'stop the whole run after this long, e.g. 15m'))
+    .option('--store <url>', 'share the run through this team store (default: RUNBOOK_STORE, then store: in runbook.config.yaml; docs/team.md)');
 }

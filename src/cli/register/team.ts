@@ -17,3 +17,24 @@ Example:
   RUNBOOK_STORE=postgres://runbook_owner@ops-db/ops runbook store migrate`)
     .action(lazy(() => import('../commands/store.js'), 'storeMigrateCommand'));
 }
+
+export function registerRuns(program: Command, lazy: Lazy): void {
+  program.command('runs').description('List the store\'s active and recent runs.')
+    .option('--store <url>', STORE_HELP)
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  runbook runs')
+    .action(lazy(() => import('../commands/runs.js'), 'runsCommand'));
+}
+
+export function registerFollow(program: Command, lazy: Lazy): void {
+  program.command('follow').argument('<run-id>', 'a run id (see `runbook runs`)')
+    .description('Show a teammate\'s run live from the store, as replay shows it.')
+    .option('--store <url>', STORE_HELP)
+    .addHelpText('after', `
+Prints every event so far, then each new one as the driver uploads it; reconnects and catches up after a
+drop; ends when the run ends. A broken hash chain (an event changed in the store) stops it, naming the event.
+
+Example:
+  runbook follow 6f1c…`)
+    .action(lazy(() => import('../commands/follow.js'), 'followCommand'));
+}

@@ -14,6 +14,8 @@ import { checkApproveIds } from './approve-ids.js';
 import { calledFiles } from './runbook-files.js';
 import { isLostTerminal } from '../ui/terminal.js';
 import { storeForRun } from './team-store.js';
+import { attachFourEyes } from './four-eyes-gate.js';
+import { hasApprovalSteps } from './approval-steps.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
 
@@ -28,6 +30,8 @@ export interface RunFlags {
   deadline?: string;
   /** The team store (else RUNBOOK_STORE, else runbook.config.yaml): see cli/team-store.ts. */
   store?: string;
+  /** At a four-eyes gate with the store unreachable (or none configured): go on, recording this reason. */
+  breakGlass?: string;
 }
 
 export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(): Promise<number> }
@@ -77,6 +81,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
           ...(appendTo ? {} : { calls: calledFiles(runbook) }), ...(store ? { sink: store.sink } : {}),
         });
         transcriptPath = transcript?.path;
+        if (!flags.dryRun && hasApprovalSteps(runbook)) attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass });
         ui = await attachUI(run, {
           // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
           // the operator is at one (stdin a terminal, output piped to tee).

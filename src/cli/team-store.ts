@@ -8,7 +8,7 @@ import { sayError } from './say.js';
 /** How long a finished run waits for its last lines to reach the store before it exits anyway. */
 const FINAL_UPLOAD_MS = 3000;
 
-export interface RunStore { sink: TranscriptSink; finish(transcriptPath: string | undefined): Promise<void> }
+export interface RunStore { url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void> }
 
 export async function storeForRun(flag: string | undefined): Promise<RunStore | undefined> {
   const store = findStoreUrl(flag);
@@ -16,7 +16,7 @@ export async function storeForRun(flag: string | undefined): Promise<RunStore | 
   const { Uploader } = await import('../store/uploader.js');
   const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`) });
   return {
-    sink: uploader,
+    url: store.url, sink: uploader, runId: () => uploader.status().runId,
     async finish(transcriptPath) {
       const s = await uploader.drain(FINAL_UPLOAD_MS);
       if (s.pending === 0 || s.state === 'stopped') return;

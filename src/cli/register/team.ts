@@ -38,3 +38,19 @@ Example:
   runbook follow 6f1c…`)
     .action(lazy(() => import('../commands/follow.js'), 'followCommand'));
 }
+
+export function registerApprove(program: Command, lazy: Lazy): void {
+  program.command('approve').argument('<run-id>', 'the run').argument('<step-id>', 'the step waiting for a second person')
+    .description('Approve (or --deny) a four-eyes step of a teammate\'s run; you are who the store says you are.')
+    .option('--store <url>', STORE_HELP)
+    .option('--deny <reason>', 'deny it instead, saying why')
+    .option('--yes', 'decide without showing the gate and asking first')
+    .addHelpText('after', `
+Shows what the driver's gate shows (command or SQL, target, blast radius), then asks. The approver is the
+store role you log in as; the store refuses the run's own operator or driver.
+
+Examples:
+  runbook approve 6f1c… terminate
+  runbook approve 6f1c… terminate --deny "not during the payment batch"`)
+    .action(lazy(() => import('../commands/approve.js'), 'approveCommand'));
+}

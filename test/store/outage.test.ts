@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSwitchProxy, type SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { until } from '../helpers/poll.js';
+import { cli } from '../helpers/cli.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { FIXTURE, fileLines, machineEnv, scratch, startCli, startStoreLab, type StoreLab } from './helpers.js';
 
@@ -58,5 +59,35 @@ describe('store outage', { timeout: E2E_TEST_LIMIT_MS }, () => {
     const runs = await reader.query<{ state: string; operator: string }>('SELECT state, operator FROM runbook.runs');
     assert.deepEqual(runs.map((r) => [r.state, r.operator]), [['resolved', 'alice']]);
     assert.match(driver.err(), /store reachable again/);
+  });
+
+  it('a run that ends with the store down says so; store push uploads it later, and refuses a changed store copy', async (t) => {
+    await proxy.set('refuse');
+    const dir = scratch(t);
+    const file = join(dir, 't.jsonl');
+    for (const go of ['go-hold', 'go-three']) writeFileSync(join(dir, go), '');
+    const env = { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', proxy.port) };
+    const ran = cli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], { env });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stderr, new RegExp(`events were not uploaded .*runbook store push ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
+
+    await proxy.set('forward');
+    // Through the proxy, which lives in this process: the CLI runs asynchronously (spawnSync would freeze it).
+    const push = async () => { const p = startCli(['store', 'push', file], env); const code = await p.exit; return { code, stdout: p.out(), stderr: p.err() }; };
+    const pushed = await push();
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const owner = await lab.as('rb_owner');
+    t.after(() => owner.end());
+    const stored = async () => (await owner.query<{ line: string }>('SELECT line FROM runbook.events WHERE run_id = $1 ORDER BY seq', [runId])).map((r) => r.line);
+    assert.deepEqual(await stored(), fileLines(file));
+    assert.match((await push()).stdout, /the store has all \d+ lines \(0 uploaded now\)/);
+
+    await owner.query('ALTER TABLE runbook.events DISABLE TRIGGER append_only');
+    await owner.query(`UPDATE runbook.events SET line = replace(line, 'echo two', 'echo 2') WHERE run_id = $1 AND line LIKE '%echo two%'`, [runId]);
+    await owner.query('ALTER TABLE runbook.events ENABLE TRIGGER append_only');
+    const refused = await push();
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /differs from this transcript: event \d+ was changed in the store.*nothing in the store was changed/);
   });
 });

@@ -2,7 +2,9 @@
 import { openStore, requireStoreUrl } from '../../store/open.js';
 import { migrateStore } from '../../store/migrate.js';
 import { maskUrl } from '../../db/url.js';
-import { say } from '../say.js';
+import { readFileSync } from 'node:fs';
+import { say, sayError } from '../say.js';
+import { fileLines } from '../../transcript/sink.js';
 import { UserError } from '../../common/errors.js';
 import { storeErrorText } from '../../store/client.js';
 
@@ -22,4 +24,25 @@ export async function storeMigrateCommand(opts: { store?: string }): Promise<num
   } finally {
     await client.end();
   }
+}
+
+/** How long `store push` keeps trying before it gives up (the store may still be coming back). */
+const PUSH_MS = 30_000;
+
+/** `runbook store push <transcript>`: the lines of a transcript the store does not have yet (a run that ended
+ *  while the store was down). The same checks as a live upload: a store copy that differs stops it. */
+export async function storePushCommand(path: string, opts: { store?: string }): Promise<number> {
+  const store = requireStoreUrl(opts.store);
+  const { readTranscript } = await import('../../transcript/reader.js');
+  readTranscript(path); // a clear error for a file that is not a transcript
+  const { Uploader } = await import('../../store/uploader.js');
+  const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`) });
+  const lines = fileLines(readFileSync(path, 'utf8'));
+  for (const l of lines) uploader.line(l.seq, l.text);
+  uploader.synced(lines[lines.length - 1]?.seq ?? -1);
+  const s = await uploader.drain(PUSH_MS);
+  if (s.state === 'stopped') throw new UserError(`store push stopped: ${s.reason ?? 'unknown reason'}`);
+  if (s.pending) throw new UserError(`${s.pending} lines not uploaded: ${s.reason ?? 'the store did not answer'}`, 75);
+  say(`run ${s.runId ?? '?'}: the store has all ${lines.length} lines (${s.uploaded} uploaded now)\n`);
+  return 0;
 }

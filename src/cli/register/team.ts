@@ -16,6 +16,15 @@ schema is newer than this runbook knows.
 Example:
   RUNBOOK_STORE=postgres://runbook_owner@ops-db/ops runbook store migrate`)
     .action(lazy(() => import('../commands/store.js'), 'storeMigrateCommand'));
+  store.command('push').argument('<transcript>', 'a .jsonl transcript').description('Upload the lines of a transcript the store does not have yet.')
+    .option('--store <url>', STORE_HELP)
+    .addHelpText('after', `
+For a run that ended while the store was down (the run says so). Checks the store's copy against the
+transcript first, line by line: a copy that differs stops it, and nothing stored is changed.
+
+Example:
+  runbook store push runbook-transcripts/2024-05-01T12-30-45.123Z-pool-exhausted.jsonl`)
+    .action(lazy(() => import('../commands/store.js'), 'storePushCommand'));
 }
 
 export function registerRuns(program: Command, lazy: Lazy): void {

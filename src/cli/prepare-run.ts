@@ -47,6 +47,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   const redactor = new Redactor();
   for (const name of SECRET_ENV) redactor.add(env[name]);
   if (env.DATABASE_URL) redactor.addUrl(env.DATABASE_URL);
+  if (env.RUNBOOK_STORE) redactor.addUrl(env.RUNBOOK_STORE); // the team store's password, should a step print it
   const { values, problems } = resolveInputs(runbook.doc, parseInputs(flags.input), env, redactor);
   if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
   const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);

@@ -54,7 +54,10 @@ function clientConfig(url: string, opts: ConnectOptions): ClientConfig {
   const ssl = mode === 'disable' || mode === 'allow' || mode === 'prefer' ? false
     : { ...tlsFiles(info), rejectUnauthorized: mode !== 'require', ...(mode === 'verify-full' ? {} : { checkServerIdentity: () => undefined }) };
   return {
-    host: info.host, port: info.port, database: info.database || info.user, user: info.user,
+    // Left out of the URL, the user, password and database come from PGUSER, PGPASSWORD / ~/.pgpass and
+    // PGDATABASE, as for psql: a committed runbook.config.yaml need not hold anyone's credentials.
+    host: info.host, port: info.port,
+    ...(info.user ? { user: info.user } : {}), ...(info.database ? { database: info.database } : {}),
     ...(info.password ? { password: info.password } : {}),
     ssl,
     connectionTimeoutMillis: STORE_TIMEOUT_MS,

@@ -48,7 +48,8 @@ function storeInConfig(file: string): string | undefined {
 /** A PostgreSQL URL, or a one-line error that never repeats its password. */
 function checked(url: string, from: string): StoreUrl {
   try {
-    parseUrl(url);
+    // On a command line a password is visible to every local user (ps) and recorded in the transcript's argv.
+    if (from === '--store' && parseUrl(url).password) throw new UserError('--store must not carry a password (every local user sees a command line, and the transcript records it): use PGPASSWORD, ~/.pgpass or RUNBOOK_STORE');
   } catch (e) {
     if (e instanceof UrlError) throw new UserError(`the store URL from ${from} is not valid: ${e.message}`);
     throw e;

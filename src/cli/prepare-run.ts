@@ -13,6 +13,9 @@ import { runbookCaller, runVariables } from './call-runbook.js';
 import { checkApproveIds } from './approve-ids.js';
 import { calledFiles } from './runbook-files.js';
 import { isLostTerminal } from '../ui/terminal.js';
+import { storeForRun } from './team-store.js';
+import { attachFourEyes } from './four-eyes-gate.js';
+import { hasApprovalSteps } from './approval-steps.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
 
@@ -26,6 +29,10 @@ export interface RunFlags {
   skip?: string[];   // --skip: steps skipped before the run starts (engine/compile.ts)
   yes?: boolean;
   deadline?: string;
+  /** The team store (else RUNBOOK_STORE, else runbook.config.yaml): see cli/team-store.ts. */
+  store?: string;
+  /** At a four-eyes gate with the store unreachable (or none configured): go on, recording this reason. */
+  breakGlass?: string;
 }
 
 export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(): Promise<number> }
@@ -42,6 +49,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   const redactor = new Redactor();
   for (const name of SECRET_ENV) redactor.add(env[name]);
   if (env.DATABASE_URL) redactor.addUrl(env.DATABASE_URL);
+  if (env.RUNBOOK_STORE) redactor.addUrl(env.RUNBOOK_STORE); // the team store's password, should a step print it
   const { values, problems } = resolveInputs(runbook.doc, parseInputs(flags.input), env, redactor);
   if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
   const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);
@@ -68,13 +76,15 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       const stopSignals = onSignals(run, interactive, () => transcriptPath);
       let transcript: ReturnType<typeof attachTranscript> | undefined;
       let ui: Awaited<ReturnType<typeof attachUI>>;
+      const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store);
       try {
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
           ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
-          ...(appendTo ? {} : { calls: calledFiles(runbook) }),
+          ...(appendTo ? {} : { calls: calledFiles(runbook) }), ...(store ? { sink: store.sink } : {}),
         });
         transcriptPath = transcript?.path;
+        if (!flags.dryRun && hasApprovalSteps(runbook)) attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass });
         ui = await attachUI(run, {
           // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
           // the operator is at one (stdin a terminal, output piped to tee).
@@ -96,6 +106,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         await ui.close(); // no-op after a normal end; after an exception it restores the terminal first
         await executors.close();
         transcript?.close();
+        await store?.finish(transcript?.path);
       }
     },
   };

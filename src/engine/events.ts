@@ -77,6 +77,8 @@ export interface ConfirmationRequested {
   items?: GateItem[]; itemsDone?: number;
   /** The earlier steps whose results the step acts on (its `evidence:`, else the captures its action reads). */
   evidence?: string[];
+  /** Four eyes: only a teammate's decision through the team store answers this gate (or a recorded break-glass). */
+  approval?: { by: 'another-person' };
 }
 /** One item of a for_each as the operator sees it: its label and what the step is given for it. */
 export interface GateItem { label: string; detail: string }
@@ -86,7 +88,15 @@ export interface LoopStarted { type: 'loop-started'; stepId: string; items: { in
 /** A wait step's poll found its condition still false: what it saw, and when the wait gives up. */
 export interface WaitPolled { type: 'wait-polled'; stepId: string; poll: number; condition: string; last: string; nextInMs: number; deadlineAt: string }
 export interface ItemFinished { type: 'item-finished'; stepId: string; index: number; label: string; result: Omit<StepResult, 'items'>; output?: OutputRefs }
-export interface ConfirmationAnswered { type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: 'key' | 'typed' | 'flag' | 'dry-run'; waitedMs: number }
+export interface ConfirmationAnswered {
+  type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: ConfirmHow; waitedMs: number;
+  /** Four eyes: the teammate who decided, as the store's database named them, and when; a denial's or break-glass's reason. */
+  approver?: string; decidedAt?: string; reason?: string;
+}
+/** four-eyes: a teammate's decision from the store; break-glass: the driver's own, with a reason, the store being down. */
+export type ConfirmHow = 'key' | 'typed' | 'flag' | 'dry-run' | 'four-eyes' | 'break-glass';
+/** What a four-eyes decision adds to the answer it becomes. */
+export type ConfirmDetails = Pick<ConfirmationAnswered, 'approver' | 'decidedAt' | 'reason'>;
 export interface QuestionAsked { type: 'question-asked'; questionId: string; question: Question }
 /** how: a key (a choice), typed text, a line on stdin (plain mode); waitedMs: from the question to the answer. */
 export type AnswerHow = 'key' | 'typed' | 'stdin';

@@ -73,6 +73,7 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     ...(loop ? { items: loop.shown.map((i) => ({ label: redactor.mask(i.label), detail: redactor.mask(i.detail) })) } : {}),
     ...(loop && loop.done ? { itemsDone: loop.done } : {}),
     ...evidenceOf(doc, step),
+    ...(step.approval ? { approval: { by: step.approval.by } } : {}),
   };
   return { stepId, askedAt: Date.now(), event, ...(loop ? { items: loop.items } : {}) };
 }

@@ -11,7 +11,7 @@ import type { Runbook } from '../language/runbook.js';
 import type { StepDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
-import type { ConfirmAnswer, ConfirmationAnswered, RunEvent, RunEventListener, RunFinished, StopOutcome, AnswerHow } from './events.js';
+import type { ConfirmAnswer, ConfirmationAnswered, ConfirmDetails, RunEvent, RunEventListener, RunFinished, StopOutcome, AnswerHow } from './events.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type LoopItem, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
@@ -22,6 +22,7 @@ import { connectionAddresses } from './connection-addresses.js';
 import { taintFor } from '../secrets/taint.js';
 import { maskLine } from '../secrets/mask-event.js';
 import { operatorName } from '../common/operator-name.js';
+import { fourEyesAllows } from './four-eyes.js';
 import { add as addCount, countSteps } from './step-counts.js';
 
 export interface RunOptions {
@@ -166,12 +167,13 @@ export class Run {
     return this.finish(output);
   }
 
-  confirm(stepId: string, answer: ConfirmAnswer, how: ConfirmationAnswered['how'] = 'key'): boolean {
+  confirm(stepId: string, answer: ConfirmAnswer, how: ConfirmationAnswered['how'] = 'key', details: ConfirmDetails = {}): boolean {
     const gate = this.gate;
-    if (!gate || gate.stepId !== stepId) return this.forChild(stepId, (child, rest) => child.confirm(rest, answer, how));
+    if (!gate || gate.stepId !== stepId) return this.forChild(stepId, (child, rest) => child.confirm(rest, answer, how, details));
+    if (!fourEyesAllows(gate.event, answer, how)) return false;
     this.gate = undefined;
     // Recorded before it takes effect: a destructive step never runs without its answer on disk.
-    this.publish({ type: 'confirmation-answered', stepId, answer, by: this.operator, how, waitedMs: Date.now() - gate.askedAt });
+    this.publish({ type: 'confirmation-answered', stepId, answer, by: this.operator, how, waitedMs: Date.now() - gate.askedAt, ...details });
     if (this.fatal) return true;
     if (answer === 'abort') this.abort(`Aborted by ${this.operator} at the confirmation of '${stepId}'.`);
     else {

@@ -202,6 +202,11 @@ const StepCommon = {
     doc('high: the operator types the step id to confirm instead of pressing y.'))),
   confirm: Type.Optional(Template('The question asked before a destructive step.')),
   blast_radius: Type.Optional(Template('What the step affects, shown at the gate.', ['terminates ${{ idle.rowCount }} sessions'])),
+  approval: Type.Optional(Type.Object({
+    by: Type.Literal('another-person', doc('Who must approve: a teammate, never the run\'s own operator or driver.')),
+  }, { additionalProperties: false, ...doc('Destructive steps: four eyes. The gate waits for a teammate\'s `runbook approve <run-id> <step-id>` '
+    + '(or `--deny`) through the team store; the database says who approved and refuses the operator. Store down: the gate keeps '
+    + 'trying, or the driver records `--break-glass "<reason>"`. See docs/team.md.', [{ by: 'another-person' }]) })),
   evidence: Type.Optional(Type.Array(StepId, { minItems: 1, ...doc('Destructive steps: the earlier steps whose results this step acts on; '
     + 'the gate shows them beside the question. Default: the steps whose captures the step\'s SQL params, script or for_each read.', [['find-blockers']]) })),
   timeout: Type.Optional(Duration),

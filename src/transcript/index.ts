@@ -18,6 +18,8 @@ import { readTranscript } from './reader.js';
 import { SYNCED_AT_ONCE, TranscriptWriter } from './writer.js';
 import { lockRun, realPath, runIdOf, writeRunState } from './run-state.js';
 import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { fileLines, type TranscriptSink } from './sink.js';
 
 export interface AttachOptions {
   file?: string | undefined;       // default ./runbook-transcripts/<UTC time>-<runbook>.jsonl
@@ -31,6 +33,9 @@ export interface AttachOptions {
   outputLimitBytes?: number;       // per step visit; default 256 KiB
   /** Every runbook file below the run's own it may load (header `calls`); see cli/runbook-files.ts. */
   calls?: CalledFile[];
+  /** Also handed every line once it is on the disk (the team store's uploader); a resume hands it the lines
+   *  already in the file first. */
+  sink?: TranscriptSink;
 }
 
 export interface TranscriptHandle { path: string; close(): void }
@@ -63,6 +68,7 @@ function openNew(runbook: Runbook, who: Who, opts: AttachOptions, runId: string)
   } catch (e) { drop(); throw e; }
   // Written under its hidden name, then put in place: the transcript exists only with its header.
   const writer = new TranscriptWriter(fd, created.partial ?? path, 0, undefined, undefined, !created.partial);
+  if (opts.sink) writer.attach(opts.sink);
   firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target, runId, opts.calls)), path);
   try { publishTranscript(created, path); } catch (e) { writer.close(); if (created.partial) unlinkQuietly(created.partial); throw e; }
   if (created.partial) writer.movedTo(path);
@@ -81,6 +87,11 @@ function openForResume(runbook: Runbook, who: Who, opts: AttachOptions, marker: 
   // A torn last line took a seq before it was cut short: skip past it so no seq is used twice.
   const torn = before.tornTail ? 1 : 0;
   const writer = new TranscriptWriter(fd, path, lastSeq + 1 + torn);
+  if (opts.sink) {
+    const sink = opts.sink;
+    for (const l of fileLines(readFileSync(path, 'utf8'))) sink.line(l.seq, l.text);
+    writer.attach(sink); // the resumed line, synced at once, covers everything before it
+  }
   firstLine(writer, true, () => {
     if (!before.endsClean) writer.writeRaw('\n');   // end the torn line so the marker starts a line of its own
     writer.write(resumedLine(runbook, who, marker, torn));

@@ -176,10 +176,14 @@ const EVENT_FIELDS = {
     items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step: every item the approval covers.'))),
     itemsDone: Type.Optional(Type.Integer({ minimum: 0, ...doc('Items that had already run before a resume (not listed, not run again).') })),
     evidence: Type.Optional(Type.Array(Type.String(), doc('The earlier steps whose results the step acts on, shown beside the question.'))),
+    approval: Type.Optional(Type.Object({ by: Type.Literal('another-person') }, { additionalProperties: false, ...doc('Four eyes: only a teammate\'s decision through the team store answers this gate.') })),
   },
   'confirmation-answered': {
     stepId: Id(), answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Id('Who answered.'),
-    how: literals(['key', 'typed', 'flag', 'dry-run'] as const, 'How it was given.'), waitedMs: Type.Number(),
+    how: literals(['key', 'typed', 'flag', 'dry-run', 'four-eyes', 'break-glass'] as const, 'How it was given (four-eyes: a teammate\'s decision from the team store; break-glass: the driver\'s own, the store being down).'), waitedMs: Type.Number(),
+    approver: OptId('Four eyes: the teammate who decided, as the store\'s database named them (their login role).'),
+    decidedAt: OptStr('Four eyes: when the teammate decided (the store\'s clock).'),
+    reason: OptStr('A denial\'s or a break-glass\'s reason.'),
   },
   'question-asked': { questionId: Id(), question: Type.Object({ stepId: Id(), action: Type.Union([ManualAction, PromptAction]) }, { additionalProperties: false }) },
   'question-answered': {

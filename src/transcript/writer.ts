@@ -5,6 +5,7 @@
 import { fstatSync, fsync, statSync } from 'node:fs';
 import { closeQuietly, isUnsyncable, syncFile, writeAll } from './file.js';
 import { SpaceReserve } from './reserve.js';
+import { tell, type TranscriptSink } from './sink.js';
 
 /** Synced before write() returns: the run's start and end, and everything a person said (an answer to a gate
  *  is on disk before the step it allows runs; the fsync also covers every line before it). */
@@ -48,6 +49,8 @@ export class TranscriptWriter {
   private readonly reserve = new SpaceReserve();
   /** The last write failed part-way: the next line starts on a line of its own. */
   private cut = false;
+  /** Told of each line after it is written and after it is synced (the team store's uploader). */
+  private sink: TranscriptSink | undefined;
 
   /** `published`: the file is at its final path (not a new transcript still under its hidden name). */
   constructor(
@@ -70,6 +73,11 @@ export class TranscriptWriter {
 
   private clock(): number { return this.sync.clock?.() ?? Date.now(); }
 
+  /** Lines written from now on are also handed to `sink`, once written and once on the disk. With a sink,
+   *  lines that are otherwise left for the next sync (output) are synced in the background too, so that what
+   *  leaves the machine is never ahead of the local record and a follower sees output as it comes. */
+  attach(sink: TranscriptSink): void { this.sink = sink; }
+
   /** Writes one line `{type, seq, ts, …fields}`. `syncNow`: synced before this returns whatever its type (the
    *  start and finish of a destructive step: nothing acts, and the run does not move on, before they are on disk). */
   write(line: { type: string } & Record<string, unknown>, syncNow = false): void {
@@ -78,8 +86,9 @@ export class TranscriptWriter {
     const { type, ...fields } = line;
     if (!UNSYNCED.has(type)) this.checkStillThere();
     const record = { type, seq: this.nextSeq++, ts: this.now().toISOString(), ...fields };
+    const text = JSON.stringify(record);
     try {
-      writeAll(this.fd, `${this.cut ? '\n' : ''}${JSON.stringify(record)}\n`);
+      writeAll(this.fd, `${this.cut ? '\n' : ''}${text}\n`);
       this.cut = false;
     } catch (e) {
       // Perhaps written in part: a reader takes the cut line for torn. The room held for the last lines is
@@ -89,8 +98,11 @@ export class TranscriptWriter {
       if (code === 'ENOSPC' || code === 'EDQUOT') this.reserve.release();
       throw e;
     }
-    if (syncNow || SYNCED_AT_ONCE.has(type)) this.sync.now(this.fd);
-    else if (!UNSYNCED.has(type)) this.syncSoon();
+    tell(this.sink, (s) => s.line(record.seq, text));
+    if (syncNow || SYNCED_AT_ONCE.has(type)) {
+      this.sync.now(this.fd);
+      tell(this.sink, (s) => s.synced(record.seq));
+    } else if (!UNSYNCED.has(type) || this.sink) this.syncSoon();
   }
 
   /** A line written to a file nobody can find again is no record: the path must still lead to the file the run
@@ -116,9 +128,12 @@ export class TranscriptWriter {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
-    try { this.sync.now(this.fd); } catch { /* the last synced line is what survives */ }
+    let synced = true;
+    try { this.sync.now(this.fd); } catch { synced = false; /* the last synced line is what survives */ }
     closeQuietly(this.fd);
     this.reserve.release();
+    if (synced) tell(this.sink, (s) => s.synced(this.nextSeq - 1));
+    tell(this.sink, (s) => s.closed());
   }
 
   /** One background fsync at a time, and at most one per SYNC_INTERVAL_MS: a burst of short steps shares one. */
@@ -132,10 +147,12 @@ export class TranscriptWriter {
     this.syncing = true;
     this.syncAgain = false; // this sync covers every line written so far
     this.lastSyncAt = this.clock();
+    const upTo = this.nextSeq - 1;
     this.sync.later(this.fd, (err) => {
       this.syncing = false;
       if (this.closed) return; // close() synced; an error here is about a closed descriptor
       if (err && !isUnsyncable(err)) { this.failure = err; return; }
+      tell(this.sink, (s) => s.synced(upTo));
       if (this.syncAgain) this.syncSoon();
     });
   }

@@ -9,6 +9,7 @@ import { registerReplay } from './replay.js';
 import { registerReport } from './report.js';
 import { registerResume } from './resume.js';
 import { registerTest } from './test.js';
+import { registerApprove, registerFollow, registerRuns, registerStore } from './team.js';
 
 import type { Lazy, Registrar } from './types.js';
 export type { Lazy, Registrar };
@@ -18,6 +19,7 @@ const REGISTRARS: Record<string, Registrar> = {
   run: registerRun, list: registerList, show: registerShow, validate: registerValidate, graph: registerGraph,
   schema: registerSchema, new: registerNew, test: registerTest, report: registerReport, resume: registerResume,
   replay: registerReplay, diagnose: registerDiagnose, demo: registerDemo,
+  store: registerStore, runs: registerRuns, follow: registerFollow, approve: registerApprove,
 };
 
 export function registerCommands(program: Command, lazy: Lazy, invoked?: string): void {

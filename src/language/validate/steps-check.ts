@@ -52,6 +52,10 @@ function checkFields(step: StepDoc, base: string, doc: RunbookDoc, report: Repor
   if (step.safe_because !== undefined && step.destructive !== false) {
     report.error('misplaced-key', `${base}/safe_because`, `'safe_because' goes with 'destructive: false' (step '${step.id}')`, 'key');
   }
+  if (step.approval !== undefined && step.destructive !== true) {
+    // An approval asked at a gate the step does not have would silently never be asked.
+    report.error('misplaced-key', `${base}/approval`, `'approval' needs 'destructive: true': only a gated step waits for a second person (step '${step.id}')`, 'key');
+  }
   if ((step.confirm !== undefined || step.risk !== undefined) && step.destructive !== true) {
     const f = step.confirm !== undefined ? 'confirm' : 'risk';
     report.warn('misplaced-key', `${base}/${f}`, `'${f}' only has an effect on a step marked 'destructive: true' (step '${step.id}')`, 'key');

@@ -36,14 +36,16 @@ function describe(l: TranscriptLine): string[] {
     case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed ? ' (again, after the resume)' : ''}: ${l.question}`,
       ...commandLines(l.command), ...(l.target ? [`on ${gateTarget(l)}`] : []),
       ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : []),
-      ...(l.items ? gateItemLines(l.items, l.itemsDone) : [])];
+      ...(l.items ? gateItemLines(l.items, l.itemsDone) : []), ...(l.approval ? ['four eyes: a teammate must approve (runbook approve)'] : [])];
     case 'wait-polled': return [`… ${l.stepId} poll ${l.poll}: not yet (${l.last}); next in ${duration(l.nextInMs)}, gives up at ${clock(l.deadlineAt)}`];
     case 'loop-started': return [`⟳ ${l.stepId}: for each of ${plural(l.items.length, 'item')}`];
     case 'item-finished': {
       const s = summary(l.result);
       return [`  ${l.result.status === 'ok' ? '✓' : '✗'} item ${l.index + 1} ${l.label}: ${l.result.status}${s ? ` (${s})` : ''}`];
     }
-    case 'confirmation-answered': return [`→ ${l.answer} — by ${l.by} (${l.how}) after ${duration(l.waitedMs)}`];
+    case 'confirmation-answered': return [l.approver
+      ? `→ ${l.answer === 'yes' ? 'approved' : 'denied'} by ${l.approver}${l.decidedAt ? ` at ${clock(l.decidedAt)}` : ''} (four eyes; driver ${l.by})${l.reason ? `: ${l.reason}` : ''} after ${duration(l.waitedMs)}`
+      : `→ ${l.answer} — by ${l.by} (${l.how})${l.reason ? `: ${l.reason}` : ''} after ${duration(l.waitedMs)}`];
     case 'question-asked': {
       const a = l.question.action;
       return [`? ${l.question.stepId}: ${a.kind === 'manual' ? a.instructions : a.message}`];

@@ -3,6 +3,7 @@
 import type { TranscriptLine } from '../schema.js';
 import type { ConfirmationRow, NoteRow, QuestionRow } from './model.js';
 import { gateSettings, gateTarget } from '../../ui/format.js';
+import { clock } from './format.js';
 
 export function interactionsOf(lines: TranscriptLine[]): { confirmations: ConfirmationRow[]; questions: QuestionRow[]; notes: NoteRow[] } {
   const confirmations: ConfirmationRow[] = [];
@@ -14,7 +15,9 @@ export function interactionsOf(lines: TranscriptLine[]): { confirmations: Confir
       confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed, settings, ...(line.items ? { items: line.items } : {}) });
     } else if (line.type === 'confirmation-answered') {
       const row = [...confirmations].reverse().find((c) => c.stepId === line.stepId && c.answer === undefined);
-      if (row) Object.assign(row, { answer: line.answer, by: line.by, how: line.how, waitedMs: line.waitedMs });
+      // Four eyes: the teammate the store named, and when; a denial's or break-glass's reason beside how.
+      const by = line.approver ? `${line.answer === 'yes' ? 'approved' : 'denied'} by ${line.approver}${line.decidedAt ? `, ${clock(line.decidedAt)}` : ''} (driver ${line.by})` : line.by;
+      if (row) Object.assign(row, { answer: line.answer, by, how: line.reason ? `${line.how}: ${line.reason}` : line.how, waitedMs: line.waitedMs });
     } else if (line.type === 'question-asked') {
       const a = line.question.action;
       questions.set(line.questionId, { ts: line.ts, stepId: line.question.stepId, question: a.kind === 'manual' ? a.instructions : a.message });

@@ -71,7 +71,8 @@ export class PlainFormatter {
       case 'confirmation-answered':
         // Flag approvals are announced by plain-ui with the flag's name; dry-run gates by the skip line.
         if (event.how === 'flag' || event.how === 'dry-run') return [];
-        return [`${label('confirm')}${event.stepId}: ${event.answer} (${event.how}, ${event.by})`];
+        if (event.approver) return [`${label('confirm')}${event.stepId}: ${event.answer === 'yes' ? 'approved' : 'denied'} by ${event.approver} (four eyes)${event.reason ? `: ${event.reason}` : ''}`];
+        return [`${label('confirm')}${event.stepId}: ${event.answer} (${event.how}, ${event.by})${event.reason ? `: ${event.reason}` : ''}`];
       case 'question-asked':
         return questionLines(event);
       case 'question-answered':

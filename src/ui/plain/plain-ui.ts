@@ -53,6 +53,8 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
 
   const onGate = (e: ConfirmationRequested) => {
     if (opts.dryRun) return; // the engine confirms dry-run gates itself (nothing destructive runs)
+    // Four eyes: a teammate's decision through the team store answers it (cli/four-eyes-gate.ts), never a flag.
+    if (e.approval) return;
     const flag = approvalFlag(e.stepId, opts);
     if (flag) {
       write([p.yellow(`${'approved'.padEnd(9)}${e.stepId} by ${flag}`)]);

@@ -1,0 +1,48 @@
+// `runbook store migrate`: create or upgrade the team store's schema.
+import { openStore, requireStoreUrl } from '../../store/open.js';
+import { migrateStore } from '../../store/migrate.js';
+import { maskUrl } from '../../db/url.js';
+import { readFileSync } from 'node:fs';
+import { say, sayError } from '../say.js';
+import { fileLines } from '../../transcript/sink.js';
+import { UserError } from '../../common/errors.js';
+import { storeErrorText } from '../../store/client.js';
+
+export async function storeMigrateCommand(opts: { store?: string }): Promise<number> {
+  const store = requireStoreUrl(opts.store);
+  // Creating the schema may take longer than a run's statements are allowed.
+  const client = await openStore(store, { migrating: true, statementMs: 30_000 });
+  try {
+    const r = await migrateStore(client).catch((e: unknown) => {
+      if (e instanceof UserError) throw e;
+      throw new UserError(`store migrate failed (as ${client.role}): ${storeErrorText(e)}`);
+    });
+    say(r.applied.length
+      ? `store ${maskUrl(store.url)}: schema runbook migrated from version ${r.from} to ${r.to} (as ${client.role})\n`
+      : `store ${maskUrl(store.url)}: schema runbook is at version ${r.to}; nothing to do\n`);
+    return 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/** How long `store push` keeps trying before it gives up (the store may still be coming back). */
+const PUSH_MS = 30_000;
+
+/** `runbook store push <transcript>`: the lines of a transcript the store does not have yet (a run that ended
+ *  while the store was down). The same checks as a live upload: a store copy that differs stops it. */
+export async function storePushCommand(path: string, opts: { store?: string }): Promise<number> {
+  const store = requireStoreUrl(opts.store);
+  const { readTranscript } = await import('../../transcript/reader.js');
+  readTranscript(path); // a clear error for a file that is not a transcript
+  const { Uploader } = await import('../../store/uploader.js');
+  const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`) });
+  const lines = fileLines(readFileSync(path, 'utf8'));
+  for (const l of lines) uploader.line(l.seq, l.text);
+  uploader.synced(lines[lines.length - 1]?.seq ?? -1);
+  const s = await uploader.drain(PUSH_MS);
+  if (s.state === 'stopped') throw new UserError(`store push stopped: ${s.reason ?? 'unknown reason'}`);
+  if (s.pending) throw new UserError(`${s.pending} lines not uploaded: ${s.reason ?? 'the store did not answer'}`, 75);
+  say(`run ${s.runId ?? '?'}: the store has all ${lines.length} lines (${s.uploaded} uploaded now)\n`);
+  return 0;
+}

@@ -1,0 +1,57 @@
+// The driver's side of a four-eyes gate (a step's `approval:`): a small listener beside the UI, not part of
+// the engine. When such a gate opens it says who may answer and how, waits for a teammate's decision in the
+// store and hands it to the run (recorded like any answer, with the approver the database named). With the
+// store down it says so and keeps trying; `--break-glass "<reason>"` lets the driver go on, recorded as such.
+// Never a silent self-approval: the engine refuses any other yes at such a gate (engine/four-eyes.ts).
+import type { Run } from '../engine/run.js';
+import { sayError } from './say.js';
+
+export interface FourEyesOptions {
+  /** The store URL; undefined when none is configured. */
+  url: string | undefined;
+  /** The run's id in the store (the transcript header's). */
+  runId(): string | undefined;
+  breakGlass?: string | undefined;
+}
+
+export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
+  const waits = new Map<string, AbortController>();
+  const say = (m: string) => sayError(`four eyes: ${m}\n`);
+  const breakGlass = (stepId: string, why: string) => {
+    say(`${why}; BREAK GLASS: ${run.operator} goes on without a second person: ${o.breakGlass}`);
+    queueMicrotask(() => run.confirm(stepId, 'yes', 'break-glass', { reason: o.breakGlass! }));
+  };
+  const open = (stepId: string) => {
+    const runId = o.runId();
+    if (!o.url || !runId) {
+      const why = `'${stepId}' needs a teammate's approval, and no team store is configured`;
+      if (o.breakGlass) return breakGlass(stepId, why);
+      say(`${why} (--store, RUNBOOK_STORE or runbook.config.yaml; docs/team.md), or record --break-glass "<reason>"`);
+      queueMicrotask(() => run.abort(`Step '${stepId}' needs a second person's approval and no team store is configured.`, 'failed'));
+      return;
+    }
+    const stop = new AbortController();
+    waits.set(stepId, stop);
+    say(`'${stepId}' waits for a teammate: runbook approve ${runId} ${stepId}   (or --deny "<reason>")`);
+    void import('../store/approval-wait.js').then(({ waitForDecision }) => waitForDecision({
+      url: o.url!, runId, stepId, signal: stop.signal,
+      onUnreachable: (why) => {
+        if (o.breakGlass) { stop.abort(); breakGlass(stepId, `the store is unreachable (${why})`); return; }
+        say(`the store is unreachable (${why}); '${stepId}' still waits, trying again. The driver may record --break-glass "<reason>" instead.`);
+      },
+      onReachable: () => say(`the store is reachable again; '${stepId}' waits for a teammate`),
+    })).then((d) => {
+      waits.delete(stepId);
+      if (!d || stop.signal.aborted) return;
+      const details = { approver: d.approver, decidedAt: new Date(d.decided_at).toISOString(), ...(d.reason ? { reason: d.reason } : {}) };
+      run.confirm(stepId, d.decision === 'approved' ? 'yes' : 'skip', 'four-eyes', details);
+    }, (e: unknown) => say(`cannot wait for '${stepId}': ${(e as Error).message}`));
+  };
+  const close = (stepId: string) => { waits.get(stepId)?.abort(); waits.delete(stepId); };
+  const off = run.on((e) => {
+    if (e.type === 'confirmation-requested' && e.approval && !run.result) open(e.stepId);
+    else if (e.type === 'confirmation-answered') close(e.stepId);
+    else if (e.type === 'run-finished') for (const id of [...waits.keys()]) close(id);
+  });
+  return () => { off(); for (const id of [...waits.keys()]) close(id); };
+}

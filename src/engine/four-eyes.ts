@@ -1,0 +1,9 @@
+// Four eyes at a gate (a step's `approval:`): the operator may decline or abort as at any gate, but only a
+// teammate's decision (relayed from the team store) or a recorded break-glass lets the step run. A dry run
+// runs nothing destructive, so its automatic answer stands.
+import type { ConfirmAnswer, ConfirmationAnswered, ConfirmationRequested } from './events.js';
+
+export function fourEyesAllows(gate: ConfirmationRequested, answer: ConfirmAnswer, how: ConfirmationAnswered['how']): boolean {
+  if (!gate.approval || answer !== 'yes') return true;
+  return how === 'four-eyes' || how === 'break-glass' || how === 'dry-run';
+}

@@ -1,0 +1,102 @@
+// Following a run in the store: LISTEN for "<run id> <seq>" (the notification carries nothing else), fetch the
+// rows after the last one seen, by seq, checking each one's hash chain. A dropped connection is reconnected
+// and the rows missed meanwhile fetched: a follower sees every line once, in order, or stops at a broken chain.
+import { UserError } from '../common/errors.js';
+import { connectStore, storeErrorText, type StoreClient } from './client.js';
+import { GENESIS } from './chain.js';
+import { checkStoreVersion } from './migrate.js';
+
+export interface FollowOptions {
+  url: string;
+  runId: string;
+  /** Each stored line, in seq order; return true to stop following (the run ended). */
+  onLine(text: string, seq: number): boolean;
+  /** A line about the connection (lost, back). */
+  notify?(message: string): void;
+  signal?: AbortSignal;
+  /** How often an idle connection is checked (a peer that vanished sends no error). */
+  pingMs?: number;
+}
+
+interface Row { seq: number; line: string; prev_hash: string; hash: string; intact: boolean }
+
+const PAGE = 1000;
+
+export async function followRun(opts: FollowOptions): Promise<void> {
+  const state = { seq: -1, hash: GENESIS, done: false };
+  let retryMs = 250;
+  let lost = false;
+  while (!state.done && !opts.signal?.aborted) {
+    let client: StoreClient | undefined;
+    try {
+      client = await connectStore(opts.url, { applicationName: 'runbook follow' });
+      await checkStoreVersion(client);
+      await client.query('LISTEN runbook_events');
+      if (lost) opts.notify?.('reconnected to the store; catching up');
+      lost = false;
+      retryMs = 250;
+      await watch(client, opts, state);
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      if (!lost) opts.notify?.(`lost the store (${storeErrorText(e)}); reconnecting`);
+      lost = true;
+      await pause(retryMs, opts.signal);
+      retryMs = Math.min(retryMs * 2, 2000);
+    } finally {
+      await client?.end();
+    }
+  }
+}
+
+/** Catches up, then fetches again at each notification for this run (and at each ping, in case one was missed
+ *  while a fetch ran), until the run ends, the connection fails, or the follower is stopped. */
+async function watch(client: StoreClient, opts: FollowOptions, state: { seq: number; hash: string; done: boolean }): Promise<void> {
+  let wake: (() => void) | undefined;
+  let failed: Error | undefined;
+  let wanted = true;
+  const poke = () => { wanted = true; wake?.(); };
+  client.raw.on('notification', (n) => { if (n.payload?.startsWith(`${opts.runId} `)) poke(); });
+  client.raw.on('error', (e) => { failed = e; wake?.(); });
+  client.raw.on('end', () => { failed ??= new Error('the store closed the connection'); wake?.(); });
+  opts.signal?.addEventListener('abort', () => wake?.(), { once: true });
+  const ping = setInterval(() => { client.query('SELECT 1').catch((e: Error) => { failed ??= e; wake?.(); }); }, opts.pingMs ?? 5000);
+  try {
+    while (!state.done && !opts.signal?.aborted) {
+      if (failed) throw failed;
+      if (wanted) { wanted = false; await fetchNew(client, opts, state); continue; }
+      await new Promise<void>((resolve) => { wake = resolve; });
+      wake = undefined;
+    }
+  } finally {
+    clearInterval(ping);
+  }
+}
+
+async function fetchNew(client: StoreClient, opts: FollowOptions, state: { seq: number; hash: string; done: boolean }): Promise<void> {
+  for (;;) {
+    const rows = await client.query<Row>(`SELECT seq, line, prev_hash, hash,
+        encode(sha256(convert_to(prev_hash || line, 'UTF8')), 'hex') = hash AS intact
+      FROM runbook.events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`, [opts.runId, state.seq]);
+    for (const r of rows) {
+      if (!r.intact) throw new UserError(`the store's copy of run ${opts.runId} is broken: event ${r.seq} was changed (its line no longer matches its hash). Stopped.`);
+      if (r.prev_hash !== state.hash) throw new UserError(`the store's copy of run ${opts.runId} is broken: event ${r.seq} does not chain to the one before it. Stopped.`);
+      state.seq = r.seq;
+      state.hash = r.hash;
+      if (opts.onLine(r.line, r.seq)) { state.done = true; return; }
+    }
+    if (rows.length < PAGE) return;
+  }
+}
+
+const pause = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
+  const t = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+});
+
+/** The run a (possibly shortened) id names in the store, or a one-line refusal. */
+export async function findRun(client: StoreClient, id: string): Promise<string> {
+  const rows = await client.query<{ run_id: string }>(`SELECT run_id FROM runbook.runs WHERE run_id = $1 OR (length($1) >= 6 AND left(run_id, length($1)) = $1) ORDER BY run_id = $1 DESC LIMIT 2`, [id]);
+  if (rows.length === 0) throw new UserError(`no run ${id} in the store (see \`runbook runs\`)`);
+  if (rows.length > 1 && rows[0]!.run_id !== id) throw new UserError(`${id} names more than one run: give more of its id`);
+  return rows[0]!.run_id;
+}

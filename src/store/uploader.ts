@@ -1,0 +1,247 @@
+// Sends a run's transcript lines to the team store, behind the local record (a TranscriptSink). Nothing here
+// ever waits in the run's way: a line is queued in memory when written, sent once it is on the local disk, in
+// batches, in the background. While the store is down (refusing, or accepting TCP and never answering: every
+// connect and statement gives up after 500 ms) the queue grows and the run goes on; when it is back, the
+// backlog goes in one batch. Every line is hash-chained to the one before; a store whose chain differs from
+// this transcript's stops the uploads and says so: nothing stored is ever overwritten.
+import { hostname } from 'node:os';
+import type { TranscriptSink } from '../transcript/sink.js';
+import { connectStore, storeErrorText, type StoreClient } from './client.js';
+import { checkStoreVersion } from './migrate.js';
+import { chainBreak, chainHash, CHAIN_SQL, GENESIS, type StoredLink } from './chain.js';
+
+export type UploadState = 'connecting' | 'up' | 'down' | 'stopped';
+export interface UploadStatus { state: UploadState; pending: number; uploaded: number; reason?: string; runId?: string }
+
+export interface UploaderOptions {
+  url: string;
+  /** One line about the store's state when it changes (down, back, stopped). */
+  notify?: (message: string) => void;
+  batchMax?: number;
+  /** Back-off between attempts while the store is down. */
+  retryMs?: { first: number; max: number };
+  /** Tells the run's driver it lost the run (taken over): it must stop at its next write. */
+  onTakenOver?: (message: string) => void;
+}
+
+interface Line { seq: number; text: string; hash?: string }
+interface RunHead { runId: string; runbook: string; sha256: string }
+
+export class Uploader implements TranscriptSink {
+  private readonly queue: Line[] = [];
+  private syncedThrough = -1;
+  private head?: RunHead;
+  private client?: StoreClient;
+  private epoch = 0;
+  /** The last line the store holds for this run (seq -1: none) and its hash, once first contact checked it. */
+  private stored?: { seq: number; hash: string };
+  private state: UploadState = 'connecting';
+  private reason?: string;
+  private uploaded = 0;
+  private pumping = false;
+  /** drain() has given up or finished: no more attempts. */
+  private stopAll = false;
+  private closedFile = false;
+  private retry: number;
+  private wake?: () => void;
+  private readonly idle = new Set<() => void>();
+
+  constructor(private readonly opts: UploaderOptions) {
+    this.retry = opts.retryMs?.first ?? 250;
+  }
+
+  line(seq: number, text: string): void {
+    if (!this.head) this.head = headOf(text);
+    this.queue.push({ seq, text });
+  }
+
+  synced(seq: number): void {
+    if (seq <= this.syncedThrough) return;
+    this.syncedThrough = seq;
+    // After the writer's turn: the run's next step starts before anything here runs.
+    setImmediate(() => void this.pump());
+  }
+
+  closed(): void { this.closedFile = true; this.settle(); }
+
+  status(): UploadStatus {
+    return { state: this.state, pending: this.queue.length, uploaded: this.uploaded, ...(this.reason ? { reason: this.reason } : {}), ...(this.head ? { runId: this.head.runId } : {}) };
+  }
+
+  /** Waits until every line is in the store, or `ms` pass, or the uploads stopped; then lets go of the store. */
+  async drain(ms: number): Promise<UploadStatus> {
+    if (this.queue.length && this.state !== 'stopped') {
+      await new Promise<void>((resolve) => {
+        const done = () => { clearTimeout(timer); this.idle.delete(done); resolve(); };
+        const timer = setTimeout(done, ms);
+        this.idle.add(done);
+        this.wake?.(); // skip a back-off in progress: this is the last chance
+        this.settle();
+      });
+    }
+    this.state = this.state === 'stopped' ? 'stopped' : this.queue.length ? 'down' : this.state;
+    const closing = this.client;
+    this.client = undefined;
+    this.stopAll = true;
+    this.wake?.();
+    await closing?.end();
+    return this.status();
+  }
+
+  private stopped(): boolean { return this.state === 'stopped'; }
+
+  private settle(): void {
+    if (this.queue.length === 0 || this.state === 'stopped') for (const f of [...this.idle]) f();
+  }
+
+  private ready(): Line[] {
+    const out: Line[] = [];
+    for (const l of this.queue) {
+      if (l.seq > this.syncedThrough || out.length >= (this.opts.batchMax ?? 500)) break;
+      out.push(l);
+    }
+    return out;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.stopAll && this.state !== 'stopped' && this.ready().length) {
+        try {
+          await this.connect();
+          if (this.stopped()) break;
+          await this.send(this.ready());
+          this.retry = this.opts.retryMs?.first ?? 250;
+        } catch (e) {
+          this.failed(e);
+          if (!this.stopped()) await this.backOff();
+        }
+      }
+    } finally {
+      this.pumping = false;
+      this.settle();
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.client) return;
+    if (!this.head) throw new Error('the transcript has no header line');
+    const client = await connectStore(this.opts.url, { applicationName: 'runbook driver' });
+    try {
+      await checkStoreVersion(client);
+      const rows = await client.query<{ e: number }>('SELECT runbook.begin_run($1, $2, $3, $4) AS e', [this.head.runId, this.head.runbook, this.head.sha256, hostname()]);
+      this.epoch = rows[0]!.e;
+      await this.reconcile(client);
+    } catch (e) {
+      await client.end();
+      throw e;
+    }
+    this.client = client;
+    if (this.state === 'down') this.opts.notify?.(`store reachable again; uploading ${this.queue.length} waiting events`);
+    if (this.state !== 'stopped') this.state = 'up';
+  }
+
+  /** What the store already holds must be exactly this transcript's lines: checked per seq at first contact,
+   *  by the last stored line after a reconnect (a batch may have gone in though its answer was lost). */
+  private async reconcile(client: StoreClient): Promise<void> {
+    const runId = this.head!.runId;
+    if (!this.stored) {
+      const rows = await client.query<StoredLink>(CHAIN_SQL, [runId]);
+      const local = this.hashQueue(GENESIS, rows[rows.length - 1]?.seq ?? -1);
+      const broken = chainBreak(rows, local);
+      if (broken) return this.stop(`the store's copy of run ${runId} differs from this transcript: ${broken}. Uploads stopped; nothing in the store was changed`);
+      const last = rows[rows.length - 1];
+      this.confirm(last ? { seq: last.seq, hash: last.hash } : { seq: -1, hash: GENESIS });
+      return;
+    }
+    const rows = await client.query<{ seq: number; hash: string }>('SELECT seq, hash FROM runbook.events WHERE run_id = $1 ORDER BY seq DESC LIMIT 1', [runId]);
+    const last = rows[0] ?? { seq: -1, hash: GENESIS };
+    if (last.seq === this.stored.seq && last.hash === this.stored.hash) return;
+    const local = this.hashQueue(this.stored.hash, last.seq);
+    if (last.seq < this.stored.seq || local.get(last.seq) !== last.hash) {
+      return this.stop(`the store's copy of run ${runId} changed behind this driver at event ${last.seq}. Uploads stopped; nothing in the store was changed`);
+    }
+    this.confirm({ seq: last.seq, hash: last.hash });
+  }
+
+  /** The chain over the queued lines up to `upTo`, from `prev`; each line keeps its hash. */
+  private hashQueue(prev: string, upTo: number): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const l of this.queue) {
+      if (l.seq > upTo) break;
+      prev = l.hash ??= chainHash(prev, l.text);
+      out.set(l.seq, prev);
+    }
+    return out;
+  }
+
+  /** The store holds everything up to `last`: those lines leave the queue. */
+  private confirm(last: { seq: number; hash: string }): void {
+    let n = 0;
+    while (n < this.queue.length && this.queue[n]!.seq <= last.seq) n++;
+    this.queue.splice(0, n);
+    this.uploaded += this.stored ? n : 0;
+    this.stored = last;
+  }
+
+  private async send(batch: Line[]): Promise<void> {
+    const client = this.client!;
+    let prev = this.stored!.hash;
+    const hashes = batch.map((l) => (prev = chainHash(prev, l.text)));
+    const prevs = [this.stored!.hash, ...hashes.slice(0, -1)];
+    await client.query('SELECT runbook.append_events($1, $2, $3, $4, $5, $6, $7)', [
+      this.head!.runId, this.epoch, batch.map((l) => l.seq), batch.map((l) => tsOf(l.text)), batch.map((l) => l.text), prevs, hashes,
+    ]);
+    this.queue.splice(0, batch.length);
+    this.uploaded += batch.length;
+    this.stored = { seq: batch[batch.length - 1]!.seq, hash: hashes[hashes.length - 1]! };
+  }
+
+  private failed(e: unknown): void {
+    const code = (e as { code?: string }).code;
+    const client = this.client;
+    this.client = undefined;
+    void client?.end();
+    if (code === 'RB009') {
+      this.stop(`this run was taken over in the store (${storeErrorText(e)}); this driver must stop`);
+      this.opts.onTakenOver?.(this.reason!);
+      return;
+    }
+    if (code === 'RB008') { this.stop(storeErrorText(e)); return; }
+    const why = storeErrorText(e);
+    // RB002/RB003: a batch that went in though its answer was lost; the reconnect's reconcile sorts it out.
+    if (this.state !== 'down') this.opts.notify?.(`store unreachable (${why}); ${this.queue.length} events wait here, the run goes on`);
+    this.state = 'down';
+    this.reason = why;
+  }
+
+  private stop(reason: string): void {
+    this.state = 'stopped';
+    this.reason = reason;
+    this.opts.notify?.(reason);
+  }
+
+  private async backOff(): Promise<void> {
+    const ms = this.retry;
+    this.retry = Math.min(ms * 2, this.opts.retryMs?.max ?? 2000);
+    await new Promise<void>((resolve) => {
+      // Unref'd: a back-off never keeps a finished run's process alive (drain() holds it while it waits).
+      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms).unref();
+      this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
+    });
+  }
+}
+
+function headOf(text: string): RunHead | undefined {
+  try {
+    const h = JSON.parse(text) as { type?: string; runId?: string; runbook?: { name?: string; sha256?: string } };
+    if (h.type !== 'header' || typeof h.runId !== 'string') return undefined;
+    return { runId: h.runId, runbook: h.runbook?.name ?? '', sha256: h.runbook?.sha256 ?? '' };
+  } catch { return undefined; }
+}
+
+function tsOf(text: string): string {
+  const m = /"ts":"([^"]+)"/.exec(text);
+  return m?.[1] ?? new Date().toISOString();
+}

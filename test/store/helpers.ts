@@ -1,0 +1,72 @@
+// A lab PostgreSQL with a second database `ops` as the team store, owned by `rb_owner`, and one login role per
+// person: alice drives, bob approves, carol is a third teammate. Each connects as herself or himself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
+import { BIN } from '../helpers/cli.js';
+import { CLI_KILL_MS } from '../helpers/limits.js';
+import { adminSql } from '../../src/lab/admin-sql.js';
+import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { connectStore, type StoreClient } from '../../src/store/client.js';
+import { migrateStore } from '../../src/store/migrate.js';
+
+export const PEOPLE = ['rb_owner', 'alice', 'bob', 'carol'] as const;
+export type Person = (typeof PEOPLE)[number];
+const PASSWORD = 'store-pw-1';
+
+export interface StoreLab { server: LabServer; url(who: Person, port?: number): string; as(who: Person): Promise<StoreClient>; stop(): Promise<void> }
+
+export async function startStoreLab(opts: { migrate?: boolean } = {}): Promise<StoreLab> {
+  const server = await startPostgres();
+  await adminSql(server, [
+    ...PEOPLE.map((p) => `CREATE ROLE ${p} LOGIN PASSWORD '${PASSWORD}'`),
+    'CREATE DATABASE ops OWNER rb_owner',
+  ]);
+  const url = (who: Person, port = server.port) => `postgres://${who}:${PASSWORD}@127.0.0.1:${port}/ops`;
+  // The tests' own connections wait as long as they must (a hang guard), unlike the product's 500 ms.
+  const as = (who: Person) => connectStore(url(who), { statementMs: 30_000 });
+  const lab: StoreLab = { server, url, as, stop: () => server.stop() };
+  if (opts.migrate !== false) {
+    const owner = await lab.as('rb_owner');
+    try { await migrateStore(owner); } finally { await owner.end(); }
+  }
+  return lab;
+}
+
+/** The error a promise rejects with (pg errors carry a code). */
+export async function rejection(p: Promise<unknown>): Promise<{ message: string; code?: string }> {
+  try { await p; } catch (e) { return e as { message: string; code?: string }; }
+  throw new Error('expected a rejection');
+}
+
+/** A CLI process running in the background, as a person at another terminal would start it. */
+export interface Driver { child: ChildProcess; out(): string; err(): string; exit: Promise<number | null> }
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Driver {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const kill = setTimeout(() => child.kill('SIGKILL'), CLI_KILL_MS).unref();
+  void exit.then(() => clearTimeout(kill));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+/** A scratch directory that is also the CLI's HOME (its per-user run state): one "machine" each. */
+export function scratch(t: TestContext, name = 'runbook-store-'): string {
+  const dir = mkdtempSync(join(tmpdir(), name));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export const machineEnv = (home: string): NodeJS.ProcessEnv => ({ HOME: home, XDG_STATE_HOME: join(home, 'state') });
+
+/** The transcript's lines, as text. */
+export const fileLines = (path: string): string[] => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('{')) : []);
+
+export const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'team.yaml');

@@ -11,7 +11,7 @@ export interface ServerFaultSpec {
   /** Options to start a fresh server for this fault. */
   options(engine: LabEngine): LabServerOptions;
   /** Why a given server cannot produce the fault, or undefined if it can. */
-  unsuitable(config: Required<LabServerOptions>): string | undefined;
+  unsuitable(config: Required<LabServerOptions>, engine: LabEngine): string | undefined;
   /** URL changes relative to the healthy URL of the chosen role. */
   url(server: LabServer): UrlOptions;
   describe(server: LabServer): string;
@@ -117,13 +117,18 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
     engines: ['postgres'],
   },
   'client-cert': {
-    // A hostssl cert line for the app: without a client certificate PostgreSQL says "connection requires a valid
-    // client certificate" whatever the password.
-    options: () => ({ tls: 'on', hbaLines: [`hostssl all ${labCredentials().appUser} 127.0.0.1/32 cert`, allLine()] }),
-    unsuitable: (c) => (c.tls !== 'off' && c.hbaLines[0]?.endsWith(' cert') ? undefined : 'needs TLS on and a hostssl … cert line first'),
-    url: () => ({ params: { sslmode: 'require' } }),
-    describe: (s) => `${where(s)}: pg_hba.conf line 2 (hostssl … cert) asks ${s.appUser} for a client certificate; the URL has none`,
-    engines: ['postgres'],
+    // PostgreSQL: a hostssl cert line for the app: without a client certificate PostgreSQL says "connection
+    // requires a valid client certificate" whatever the password. MariaDB: the app's account REQUIRE X509, so a
+    // login without one is a plain 1045. Both servers check a certificate that is sent against the lab CA and its
+    // revocation list (client-certs.ts has one of each kind to send).
+    options: (e) => (e === 'postgres' ? { tls: 'on', hbaLines: [`hostssl all ${labCredentials().appUser} 127.0.0.1/32 cert`, allLine()] } : { tls: 'on' }),
+    unsuitable: (c, e) => (c.tls === 'off' ? 'needs TLS on'
+      : e === 'postgres' && !c.hbaLines[0]?.endsWith(' cert') ? 'needs a hostssl … cert line first' : undefined),
+    url: (s) => ({ params: tlsParams(s.engine, 'no-verify') }),
+    describe: (s) => (s.engine === 'postgres'
+      ? `${where(s)}: pg_hba.conf line 2 (hostssl … cert) asks ${s.appUser} for a client certificate; the URL has none`
+      : `${where(s)}: account '${s.appUser}'@'%' REQUIRE X509; the URL sends no client certificate`),
+    setup: (s) => (s.engine === 'mariadb' ? [`ALTER USER '${s.appUser}'@'%' REQUIRE X509`] : []),
   },
   'anonymous-shadow': {
     // ''@'localhost' is tried before 'app_user'@'%' for a socket client ('localhost'); a TCP client from 127.0.0.1

@@ -110,7 +110,7 @@ function checkReusable(kind: ServerFaultKind, engine: LabEngine, server: LabServ
   if (server.engine !== engine) throw new LabError(`fault ${kind}: server is ${server.engine}, not ${engine}`);
   const config = serverConfig(server);
   if (!config) throw new LabError(`fault ${kind}: server was not started by the lab`);
-  const why = SERVER_FAULTS[kind].unsuitable(config);
+  const why = SERVER_FAULTS[kind].unsuitable(config, engine);
   if (why) throw new LabError(`fault ${kind}: the given server cannot produce it (${why})`);
 }
 

@@ -22,7 +22,12 @@ export interface ServerFaultSpec {
 }
 
 /** Accounts and databases the catalog faults create, beside the lab's own. */
-export const FAULT_NAMES = { locked: 'locked_user', expired: 'expired_user', noConnectDb: 'no_connect_db', otherHost: 'net_user' } as const;
+export const FAULT_NAMES = {
+  locked: 'locked_user', expired: 'expired_user', noConnectDb: 'no_connect_db', otherHost: 'net_user', socketUser: 'sock_user', blocked: 'blocked_user',
+} as const;
+
+/** max_password_errors for login-failures-blocked: the lab fails this many logins, and the next is refused. */
+export const MAX_PASSWORD_ERRORS = 3;
 
 export const ENGINE_NAME: Record<LabEngine, string> = { postgres: 'PostgreSQL', mariadb: 'MariaDB' };
 
@@ -151,6 +156,30 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
     setup: (s) => [`DROP USER IF EXISTS '${FAULT_NAMES.otherHost}'@'10.%'`,
       `CREATE USER '${FAULT_NAMES.otherHost}'@'10.%' IDENTIFIED BY ${sqlString(s.appPassword)}`,
       `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.otherHost}'@'10.%'`],
+  },
+  'unix-socket-account': {
+    // Debian's root: an account that authenticates with the client's OS user over the socket (unix_socket), not a
+    // password. The app sends one over the socket as another OS user: 1698, which no password can pass.
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: (s) => ({ user: FAULT_NAMES.socketUser, password: s.appPassword, params: { socket: join(labServerInfo(s)?.dir ?? '', 'mysqld.sock') } }),
+    describe: (s) => `${where(s)}: account '${FAULT_NAMES.socketUser}'@'localhost' IDENTIFIED VIA unix_socket; the app logs in over the socket with a password, as another OS user`,
+    engines: ['mariadb'],
+    setup: (s) => [`DROP USER IF EXISTS '${FAULT_NAMES.socketUser}'@'localhost'`,
+      `CREATE USER '${FAULT_NAMES.socketUser}'@'localhost' IDENTIFIED VIA unix_socket`,
+      `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.socketUser}'@'localhost'`],
+  },
+  'login-failures-blocked': {
+    // max_password_errors: after that many wrong passwords in a row the account is blocked until FLUSH PRIVILEGES
+    // (or ALTER USER); then the right password gets 4150 too. The lab sends the wrong ones (faults.ts).
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: (s) => ({ user: FAULT_NAMES.blocked, password: s.appPassword }),
+    describe: (s) => `${where(s)}: account '${FAULT_NAMES.blocked}'@'%' blocked after ${MAX_PASSWORD_ERRORS} wrong passwords (max_password_errors = ${MAX_PASSWORD_ERRORS}); the URL has the right one`,
+    engines: ['mariadb'],
+    setup: (s) => [`DROP USER IF EXISTS '${FAULT_NAMES.blocked}'@'%'`,
+      `CREATE USER '${FAULT_NAMES.blocked}'@'%' IDENTIFIED BY ${sqlString(s.appPassword)}`,
+      `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.blocked}'@'%'`, `SET GLOBAL max_password_errors = ${MAX_PASSWORD_ERRORS}`],
   },
   'database-limit': {
     // The server has room (3 of 20 slots), but the database's own CONNECTION LIMIT is reached: 53300 "too many

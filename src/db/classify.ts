@@ -61,7 +61,7 @@ const EXPLANATIONS: Record<Classification, string> = {
   'target-hostkey-pinned': 'The target answered with another SSH host key than the one this run identified it by earlier: a different machine answers now (a failover, a DNS change, a rebuilt host, or someone in the middle). Nothing was sent to it. Find out which machine it is before resuming with --retarget.',
   'target-denied': 'The target does not let the step run (no bash there, a forced command, no exec permission).',
   'target-client-missing': 'The client a target needs (ssh, kubectl, docker) is not installed where runbook runs.',
-  'server-starting': 'The server is up but not taking logins yet: starting, in crash recovery or shutting down. Wait and retry; if it lasts, read the server log.',
+  'server-starting': 'The server is up but not taking logins: starting, in crash recovery, or shutting down. A start or a recovery ends by itself: wait and retry. "Shutting down" does not, if it is a smart shutdown (pg_ctl stop -m smart, SIGTERM): it waits for every client to disconnect, and the application keeps its connections; read the server log, and find who stopped it before finishing it (pg_ctl stop -m fast) or starting it again.',
   standby: 'The server is a standby (replica) that does not take logins (hot_standby off, or not yet consistent): point the application at the primary, or check the failover.',
   privilege: 'The login is valid but the role lacks a privilege: CONNECT on the database (GRANT CONNECT), or on the table or function used.',
   'account-locked': 'The account exists but is disabled (MariaDB/MySQL ACCOUNT LOCK, PostgreSQL NOLOGIN): every password is refused until it is unlocked.',

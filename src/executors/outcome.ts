@@ -1,5 +1,6 @@
 // Small helpers every executor shares: how an aborted signal maps to a status, and how any
 // error becomes one masked line.
+import { serverCodeName } from '../db/errors/table.js';
 import type { Classification, ExecContext, StepResult, StepStatus } from './types.js';
 
 /** 'timeout' when the engine aborted for a timeout (reason.name === 'TimeoutError'), else 'aborted'. */
@@ -25,7 +26,7 @@ function describe(err: unknown): string {
   const message = typeof e.message === 'string' ? e.message : '';
   // Node's dual-stack connect failures are AggregateErrors with an empty message.
   if (!message && Array.isArray(e.errors) && e.errors.length > 0) return e.errors.map(describe).join('; ');
-  const code = typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : '';
+  const code = serverCodeName(e) ?? (typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : '');
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 

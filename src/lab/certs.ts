@@ -18,6 +18,8 @@ export type CertChoice = 'good' | 'wrong-host' | 'expired';
 
 export interface LabCerts {
   caFile: string;
+  /** The CA's key: client-certs.ts signs client certificates with it. */
+  caKey: string;
   files: Record<CertChoice, { cert: string; key: string }>;
 }
 
@@ -50,7 +52,7 @@ async function makeCerts(): Promise<LabCerts> {
   const wrong = await serverCert(openssl, dir, 'wrong-host', caFile, caKey);
   const expired = await serverCert(openssl, dir, 'expired', caFile, caKey);
   chmodSync(caFile, 0o644);
-  return { caFile, files: { good, 'wrong-host': wrong, expired } };
+  return { caFile, caKey, files: { good, 'wrong-host': wrong, expired } };
 }
 
 async function serverCert(openssl: string, dir: string, name: CertChoice, caFile: string, caKey: string) {

@@ -11,7 +11,7 @@ export interface ServerFaultSpec {
   /** Options to start a fresh server for this fault. */
   options(engine: LabEngine): LabServerOptions;
   /** Why a given server cannot produce the fault, or undefined if it can. */
-  unsuitable(config: Required<LabServerOptions>): string | undefined;
+  unsuitable(config: Required<LabServerOptions>, engine: LabEngine): string | undefined;
   /** URL changes relative to the healthy URL of the chosen role. */
   url(server: LabServer): UrlOptions;
   describe(server: LabServer): string;
@@ -22,7 +22,12 @@ export interface ServerFaultSpec {
 }
 
 /** Accounts and databases the catalog faults create, beside the lab's own. */
-export const FAULT_NAMES = { locked: 'locked_user', expired: 'expired_user', noConnectDb: 'no_connect_db', otherHost: 'net_user' } as const;
+export const FAULT_NAMES = {
+  locked: 'locked_user', expired: 'expired_user', noConnectDb: 'no_connect_db', otherHost: 'net_user', socketUser: 'sock_user', blocked: 'blocked_user',
+} as const;
+
+/** max_password_errors for login-failures-blocked: the lab fails this many logins, and the next is refused. */
+export const MAX_PASSWORD_ERRORS = 3;
 
 export const ENGINE_NAME: Record<LabEngine, string> = { postgres: 'PostgreSQL', mariadb: 'MariaDB' };
 
@@ -117,13 +122,18 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
     engines: ['postgres'],
   },
   'client-cert': {
-    // A hostssl cert line for the app: without a client certificate PostgreSQL says "connection requires a valid
-    // client certificate" whatever the password.
-    options: () => ({ tls: 'on', hbaLines: [`hostssl all ${labCredentials().appUser} 127.0.0.1/32 cert`, allLine()] }),
-    unsuitable: (c) => (c.tls !== 'off' && c.hbaLines[0]?.endsWith(' cert') ? undefined : 'needs TLS on and a hostssl … cert line first'),
-    url: () => ({ params: { sslmode: 'require' } }),
-    describe: (s) => `${where(s)}: pg_hba.conf line 2 (hostssl … cert) asks ${s.appUser} for a client certificate; the URL has none`,
-    engines: ['postgres'],
+    // PostgreSQL: a hostssl cert line for the app: without a client certificate PostgreSQL says "connection
+    // requires a valid client certificate" whatever the password. MariaDB: the app's account REQUIRE X509, so a
+    // login without one is a plain 1045. Both servers check a certificate that is sent against the lab CA and its
+    // revocation list (client-certs.ts has one of each kind to send).
+    options: (e) => (e === 'postgres' ? { tls: 'on', hbaLines: [`hostssl all ${labCredentials().appUser} 127.0.0.1/32 cert`, allLine()] } : { tls: 'on' }),
+    unsuitable: (c, e) => (c.tls === 'off' ? 'needs TLS on'
+      : e === 'postgres' && !c.hbaLines[0]?.endsWith(' cert') ? 'needs a hostssl … cert line first' : undefined),
+    url: (s) => ({ params: tlsParams(s.engine, 'no-verify') }),
+    describe: (s) => (s.engine === 'postgres'
+      ? `${where(s)}: pg_hba.conf line 2 (hostssl … cert) asks ${s.appUser} for a client certificate; the URL has none`
+      : `${where(s)}: account '${s.appUser}'@'%' REQUIRE X509; the URL sends no client certificate`),
+    setup: (s) => (s.engine === 'mariadb' ? [`ALTER USER '${s.appUser}'@'%' REQUIRE X509`] : []),
   },
   'anonymous-shadow': {
     // ''@'localhost' is tried before 'app_user'@'%' for a socket client ('localhost'); a TCP client from 127.0.0.1
@@ -146,6 +156,30 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
     setup: (s) => [`DROP USER IF EXISTS '${FAULT_NAMES.otherHost}'@'10.%'`,
       `CREATE USER '${FAULT_NAMES.otherHost}'@'10.%' IDENTIFIED BY ${sqlString(s.appPassword)}`,
       `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.otherHost}'@'10.%'`],
+  },
+  'unix-socket-account': {
+    // Debian's root: an account that authenticates with the client's OS user over the socket (unix_socket), not a
+    // password. The app sends one over the socket as another OS user: 1698, which no password can pass.
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: (s) => ({ user: FAULT_NAMES.socketUser, password: s.appPassword, params: { socket: join(labServerInfo(s)?.dir ?? '', 'mysqld.sock') } }),
+    describe: (s) => `${where(s)}: account '${FAULT_NAMES.socketUser}'@'localhost' IDENTIFIED VIA unix_socket; the app logs in over the socket with a password, as another OS user`,
+    engines: ['mariadb'],
+    setup: (s) => [`DROP USER IF EXISTS '${FAULT_NAMES.socketUser}'@'localhost'`,
+      `CREATE USER '${FAULT_NAMES.socketUser}'@'localhost' IDENTIFIED VIA unix_socket`,
+      `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.socketUser}'@'localhost'`],
+  },
+  'login-failures-blocked': {
+    // max_password_errors: after that many wrong passwords in a row the account is blocked until FLUSH PRIVILEGES
+    // (or ALTER USER); then the right password gets 4150 too. The lab sends the wrong ones (faults.ts).
+    options: () => ({}),
+    unsuitable: anyServer,
+    url: (s) => ({ user: FAULT_NAMES.blocked, password: s.appPassword }),
+    describe: (s) => `${where(s)}: account '${FAULT_NAMES.blocked}'@'%' blocked after ${MAX_PASSWORD_ERRORS} wrong passwords (max_password_errors = ${MAX_PASSWORD_ERRORS}); the URL has the right one`,
+    engines: ['mariadb'],
+    setup: (s) => [`DROP USER IF EXISTS '${FAULT_NAMES.blocked}'@'%'`,
+      `CREATE USER '${FAULT_NAMES.blocked}'@'%' IDENTIFIED BY ${sqlString(s.appPassword)}`,
+      `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.blocked}'@'%'`, `SET GLOBAL max_password_errors = ${MAX_PASSWORD_ERRORS}`],
   },
   'database-limit': {
     // The server has room (3 of 20 slots), but the database's own CONNECTION LIMIT is reached: 53300 "too many

@@ -1,7 +1,8 @@
 // injectFault: produces a real, reproducible connection failure and the URL that hits it.
 import { adminSql } from './admin-sql.js';
 import { labCredentials } from './credentials.js';
-import { DATABASE_LIMIT, ENGINE_NAME, ordinarySlots, SERVER_FAULTS, type ServerFaultKind } from './fault-specs.js';
+import mysql from 'mysql2/promise';
+import { DATABASE_LIMIT, ENGINE_NAME, FAULT_NAMES, MAX_PASSWORD_ERRORS, ordinarySlots, SERVER_FAULTS, type ServerFaultKind } from './fault-specs.js';
 import { holdConnections } from './held-connections.js';
 import { LabError } from './lab-error.js';
 import { serverConfig } from './lab-server.js';
@@ -81,6 +82,7 @@ async function serverFault(kind: ServerFaultKind, engine: LabEngine, opts: Injec
   try {
     checkReusable(kind, engine, server, opts.server !== undefined);
     if (spec.setup) await adminSql(server, spec.setup(server));
+    if (kind === 'login-failures-blocked') await failLogins(server, FAULT_NAMES.blocked, MAX_PASSWORD_ERRORS);
     const held = kind === 'too-many-connections' ? await fillSlots(server)
       : kind === 'database-limit' ? await holdConnections(server.engine, server.url(), DATABASE_LIMIT) : undefined;
     const asSuper = opts.as === 'super' && kind !== 'too-many-connections' && kind !== 'database-limit';
@@ -110,7 +112,7 @@ function checkReusable(kind: ServerFaultKind, engine: LabEngine, server: LabServ
   if (server.engine !== engine) throw new LabError(`fault ${kind}: server is ${server.engine}, not ${engine}`);
   const config = serverConfig(server);
   if (!config) throw new LabError(`fault ${kind}: server was not started by the lab`);
-  const why = SERVER_FAULTS[kind].unsuitable(config);
+  const why = SERVER_FAULTS[kind].unsuitable(config, engine);
   if (why) throw new LabError(`fault ${kind}: the given server cannot produce it (${why})`);
 }
 
@@ -118,6 +120,15 @@ function fillSlots(server: LabServer): Promise<HeldConnections> {
   const config = serverConfig(server);
   if (!config) throw new LabError('too-many-connections: server was not started by the lab');
   return holdConnections(server.engine, server.url(), ordinarySlots(server.engine, config));
+}
+
+/** Wrong passwords for `user`, `times` in a row, as a client with a stale secret sends them. */
+async function failLogins(server: LabServer, user: string, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const refused = await mysql.createConnection(server.url({ user, password: 'wrong-password' })).then(
+      async (c) => { await c.end(); return false; }, () => true);
+    if (!refused) throw new LabError(`login-failures-blocked: a wrong password for ${user} was accepted`);
+  }
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

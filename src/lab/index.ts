@@ -11,6 +11,7 @@ export type {
 } from './types.js';
 export { FAULT_KINDS, RESERVED_ROLE } from './types.js';
 export { LabError } from './lab-error.js';
+export { labClientCerts, type ClientCertChoice, type LabClientCerts } from './client-certs.js';
 export { labServerInfo } from './lab-server.js';
 export { startPostgres } from './postgres.js';
 export { startMariadb } from './mariadb.js';

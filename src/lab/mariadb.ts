@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { findMariadbBinaries } from './binaries.js';
 import { installServerCert, labCerts } from './certs.js';
+import { labClientCerts } from './client-certs.js';
 import { copyTree } from './exec.js';
 import { makeLabServer } from './lab-server.js';
 import { makeServerDir, removeDir } from './lab-root.js';
@@ -51,7 +52,8 @@ async function tlsFlags(config: Required<LabServerOptions>, dir: string): Promis
   if (config.tls === 'off') return { flags: ['--skip-ssl'], caFile: undefined };
   const certs = await labCerts();
   const files = installServerCert(certs, config.cert, dir, serverUser('mariadb'));
-  const flags = [`--ssl-cert=${files.cert}`, `--ssl-key=${files.key}`, `--ssl-ca=${certs.caFile}`];
+  // The CA checks client certificates (REQUIRE X509 accounts), with its revocation list as a real server would.
+  const flags = [`--ssl-cert=${files.cert}`, `--ssl-key=${files.key}`, `--ssl-ca=${certs.caFile}`, `--ssl-crl=${(await labClientCerts()).crlFile}`];
   if (config.tls === 'required') flags.push('--require-secure-transport=ON');
   return { flags, caFile: certs.caFile };
 }

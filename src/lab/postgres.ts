@@ -4,6 +4,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresBinaries } from './usable-binaries.js';
 import { installServerCert, labCerts } from './certs.js';
+import { labClientCerts } from './client-certs.js';
 import { copyTree } from './exec.js';
 import { makeLabServer } from './lab-server.js';
 import { makeServerDir, removeDir } from './lab-root.js';
@@ -84,7 +85,9 @@ async function tlsSettings(
   if (config.tls === 'off') return { settings: { ssl: 'off' }, caFile: undefined };
   const certs = await labCerts();
   const files = installServerCert(certs, config.cert, dir, serverUser('postgres'));
-  const clientCa: Record<string, string> = needsClientCa(config) ? { ssl_ca_file: certs.caFile } : {};
+  // With the lab CA's revocation list, as a server that checks client certificates would have.
+  const clientCa: Record<string, string> = needsClientCa(config)
+    ? { ssl_ca_file: certs.caFile, ssl_crl_file: (await labClientCerts()).crlFile } : {};
   return { settings: { ssl: 'on', ssl_cert_file: files.cert, ssl_key_file: files.key, ...clientCa }, caFile: certs.caFile };
 }
 

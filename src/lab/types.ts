@@ -25,7 +25,9 @@ export type FaultKind =
   | 'anonymous-shadow'
   | 'account-other-host'
   | 'database-limit'
-  | 'server-starting';
+  | 'server-starting'
+  | 'unix-socket-account'
+  | 'login-failures-blocked';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'none',
@@ -51,6 +53,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'account-other-host',
   'database-limit',
   'server-starting',
+  'unix-socket-account',
+  'login-failures-blocked',
 ];
 
 export interface UrlOptions {

@@ -12,7 +12,7 @@ const EXPECTED: Record<FaultKind, string> = {
   standby: 'standby', privilege: 'privilege', 'account-locked': 'account-locked', 'password-expired': 'password-expired',
   'no-hba-entry': 'auth', 'hba-no-match-tls': 'auth', 'hba-reject': 'auth', 'client-cert': 'auth',
   'anonymous-shadow': 'auth', 'account-other-host': 'auth', 'database-limit': 'too-many-connections',
-  'server-starting': 'server-starting',
+  'server-starting': 'server-starting', 'unix-socket-account': 'auth-method', 'login-failures-blocked': 'too-many-login-failures',
 };
 
 export function faultMatrix(engine: LabEngine): void {

@@ -33,3 +33,16 @@ describe('errorLine', () => {
     assert.ok(errorLine('x'.repeat(10_000), (s) => s).length <= 500);
   });
 });
+
+describe('errorLine: the server code name', () => {
+  it("names MariaDB's 4150/4151 as MariaDB does, not by MySQL's meaning of the number that mysql2 gives them", () => {
+    const blocked = Object.assign(new Error("User is blocked because of too many credential errors; unblock with 'ALTER USER / FLUSH PRIVILEGES'"),
+      { errno: 4150, code: 'ER_BULK_PARSER_UNEXPECTED_CHAR_AFTER_COLUMN_TERMINATOR' });
+    assert.match(errorLine(blocked, (s) => s), /^ER_USER_IS_BLOCKED: User is blocked/);
+    const locked = Object.assign(new Error('Access denied, this account is locked'), { errno: 4151, code: 'ER_BULK_PARSER_INCOMPLETE_ESCAPE_SEQUENCE' });
+    assert.match(errorLine(locked, (s) => s), /^ER_ACCOUNT_HAS_BEEN_LOCKED: Access denied/);
+    // MySQL's own 4150 (a bulk-load parser error) keeps its name: the text decides.
+    const bulk = Object.assign(new Error('Unexpected character after column terminator'), { errno: 4150, code: 'ER_BULK_PARSER_UNEXPECTED_CHAR_AFTER_COLUMN_TERMINATOR' });
+    assert.match(errorLine(bulk, (s) => s), /^ER_BULK_PARSER_UNEXPECTED_CHAR_AFTER_COLUMN_TERMINATOR: /);
+  });
+});

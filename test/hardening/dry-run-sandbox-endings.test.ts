@@ -20,7 +20,7 @@ before(async () => {
 });
 after(async () => { await Promise.all(Object.values(servers ?? {}).map((s) => s.stop())); rmSync(dir, { recursive: true, force: true }); });
 
-interface Ending { path: string[]; asked: string[]; found: Record<string, string[]>; end: { outcome?: unknown; endStep?: unknown }; dryRun: string[] }
+interface Ending { path: string[]; asked: string[]; found: Record<string, string[]>; end: { outcome?: unknown; stepId?: unknown }; dryRun: string[] }
 
 /** What a run did and found: the steps it started, where it stopped, the `key=value` facts of its host checks. */
 async function runOf(name: string, inputs: Record<string, string>, dry: boolean, checks: string[], answers?: string): Promise<Ending> {
@@ -37,7 +37,7 @@ async function runOf(name: string, inputs: Record<string, string>, dry: boolean,
     path: started.map((e) => e.stepId!),
     asked: events.filter((e) => e.type === 'question-asked').map((e) => (e as { question?: { stepId?: string } }).question?.stepId ?? ''),
     found: Object.fromEntries(checks.map((id) => [id, (finished(id)?.result?.stdout ?? '').split('\n').filter((l) => /^(state|listen|platform)=/.test(l))])),
-    end: { outcome: end.outcome, endStep: end.endStep },
+    end: { outcome: end.outcome, stepId: end.stepId }, // the ending step: run-finished names it stepId
     dryRun: started.map((e) => `${e.stepId}:${String(e.dryRun)}`),
   };
 }

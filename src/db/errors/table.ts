@@ -33,6 +33,16 @@ export function lookupError(e: ErrorFields): ErrorRow | undefined {
   return TEXT_ROWS.find((r) => r.text?.test(text));
 }
 
+/**
+ * MariaDB's own name for a number MariaDB and MySQL give two meanings (4150, 4151), where mysql2 names it from
+ * MySQL's list (a bulk-load parser error): the row whose text matches says which it is. Undefined otherwise.
+ */
+export function serverCodeName(e: ErrorFields): string | undefined {
+  if (typeof e.errno !== 'number' || e.errno <= 0 || typeof e.code !== 'string') return undefined;
+  const row = lookupError(e);
+  return row?.family === 'mariadb' && row.text && row.code === String(e.errno) && row.name !== e.code ? row.name : undefined;
+}
+
 /** A SQLSTATE the table does not list, by its class (08 connection, 28 authorization, …). */
 export function sqlStateClass(code: unknown): Classification | undefined {
   return typeof code === 'string' && /^[0-9][0-9A-Z]{4}$/.test(code) ? POSTGRES_CLASSES[code.slice(0, 2)] : undefined;

@@ -12,6 +12,7 @@ import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } f
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
 import { classify } from './classify.js';
+import { watchGreeting } from './mysql-greeting.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   const socket = socketPath(info);
@@ -36,15 +37,21 @@ function mysqlSsl(tls: TlsSettings): mysql.SslOptions {
   };
 }
 
-/** Connects with the callback API, so that an abort can destroy the half-open socket. */
+/**
+ * Connects with the callback API, so that an abort can destroy the half-open socket. A failed connect's error
+ * carries the server's greeting (`mysqlGreeting`: version, TLS offered) when one came, read off this connection.
+ */
 export function connectMysql(config: mysql.ConnectionOptions, signal: AbortSignal): Promise<PromiseConnection> {
   const conn = mysql.createConnection(config);
   conn.on('error', () => undefined); // a server-side disconnect must never crash the run
+  const greeting = watchGreeting((conn as unknown as { stream?: NodeJS.EventEmitter }).stream);
   const connected = new Promise<PromiseConnection>((resolve, reject) => {
     conn.connect((err) => (err ? reject(err) : resolve(conn.promise())));
   });
   return raceAbort(connected, signal).catch((err: unknown) => {
     dropConnection(conn);
+    const seen = greeting();
+    if (seen && !signal.aborted && err !== null && typeof err === 'object') Object.assign(err, { mysqlGreeting: seen });
     throw err;
   });
 }

@@ -4,6 +4,7 @@
 // and every other command, never pays for them.
 import { classify, diagnosed } from './classify.js';
 import { pgOffersTls } from './pg-offers-tls.js';
+import { countsFailedLogins, greetingOf } from './mysql-greeting.js';
 import { tlsAttempts, tlsFiles, type TlsAttempt, type TlsSettings } from './ssl-options.js';
 import type { Classification } from '../common/classification.js';
 import type { ConnectionInfo } from './url.js';
@@ -53,13 +54,20 @@ function fallsBack(on: NonNullable<TlsAttempt['fallbackOn']>, c: Classification)
 }
 
 /**
- * MariaDB refuses a plain connection under require_secure_transport with the same 1045 "Access
- * denied" as a wrong password (MySQL 8 says 3159). Trying the same login over TLS tells them apart.
- * The cost: one more login attempt, which counts against max_password_errors when the password
- * really is wrong.
+ * MariaDB refuses a plain connection under require_secure_transport (and any server an account with REQUIRE SSL)
+ * with the same 1045 "Access denied" as a wrong password (MySQL 8 says 3159 for the server setting). The same
+ * login over TLS would tell them apart, but when the password is wrong it is a second failed login, and MariaDB
+ * 10.4+ (max_password_errors) and MySQL 8.0.19+ (FAILED_LOGIN_ATTEMPTS) count it: the retry could block the
+ * account. It is made only where no failure can count (older servers) and the server offers TLS; elsewhere the
+ * error says why not, and the auth runbook reads require_secure_transport and the account's REQUIRE as an admin.
  */
 async function mysqlAuthOrTransport(info: ConnectionInfo, original: unknown, opts: OpenOptions): Promise<unknown> {
-  if (opts.signal.aborted) return original;
+  const greeting = greetingOf(original);
+  if (opts.signal.aborted || greeting?.offersTls === false) return original;
+  if (countsFailedLogins(greeting)) {
+    const server = greeting ? `${/mariadb/i.test(greeting.version) ? 'MariaDB' : 'MySQL'} ${greeting.version.replace(/-.*/, '')}` : 'the server';
+    return diagnosed(original, 'auth', `not retried over TLS, as ${server} counts failed logins: an administrator can read whether TLS is required`);
+  }
   const tls: TlsSettings = { ...tlsFiles(info), verifyChain: false, verifyHost: false };
   try {
     const session = await (await mysqlOpener())(info, tls, opts);

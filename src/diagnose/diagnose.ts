@@ -8,6 +8,8 @@ import { CONFIG_SCENARIO, POOL_PRESSURE, scenarioOf, TLS_FILE_SCENARIO } from '.
 import { checkConfig, type Source } from './source.js';
 import { tlsVerdict } from './tls-verdict.js';
 import { checkWritable } from './writable.js';
+import { checkStartup } from './startup.js';
+import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
 import { socketPath, type ConnectionInfo } from '../db/url.js';
 import { LAYERS, type Check, type Diagnosis, type Layer } from './types.js';
@@ -58,6 +60,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
       return done();
     }
     checks.push(fromProbe('connect', login, () => loginSummary(login)));
+    if (config.info.engine === 'postgres') checks.push(await checkStartup(withEnvCredentials(config.info, process.env), login.details?.tls === true, opts.timeoutMs));
     const writable = await checkWritable(config.info, runner);
     checks.push(writable);
     if (writable.status === 'failed') return done();
@@ -97,11 +100,15 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const all = [...checks, ...LAYERS.filter((l) => !ran.has(l)).map((layer): Check => ({ layer, status: 'skipped', summary: 'not checked' }))];
   const failed = checks.find((c) => c.status === 'failed');
   const pool = checks.find((c) => c.layer === 'pool' && c.status === 'warn');
-  const classification = failed?.classification ?? 'ok';
-  const which = failed?.layer === 'config' ? (failed.details?.tlsFile ? TLS_FILE_SCENARIO : CONFIG_SCENARIO) : !failed && pool ? POOL_PRESSURE : scenarioOf(classification);
+  // A pooler refusing JDBC's startup parameters: this URL works, a Java application's does not. It names its class.
+  const startup = checks.find((c) => c.layer === 'startup' && c.status === 'warn');
+  const classification = failed?.classification ?? startup?.classification ?? 'ok';
+  const which = failed?.layer === 'config' ? (failed.details?.tlsFile ? TLS_FILE_SCENARIO : CONFIG_SCENARIO)
+    : !failed && !startup && pool ? POOL_PRESSURE : scenarioOf(classification);
   const finding = failed ? `${failed.layer === 'config' ? failed.summary : explain(classification)}`
-    : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
-      : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
+    : startup ? `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explain(classification)}`
+      : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
+        : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
   // Data fields only: a layer, a status or a scenario name is never masked, whatever the password is.
   return {
     url: source.url ? redactor.showUrl(source.url) : '(none)', source: source.from, classification,

@@ -20,6 +20,8 @@ export interface PoolerOptions {
   backendPort?: number;
   /** default session; transaction and statement pooling hand a client's queries to any server connection. */
   poolMode?: 'session' | 'transaction' | 'statement';
+  /** ignore_startup_parameters; default extra_float_digits,application_name. '' refuses JDBC's extra_float_digits. */
+  ignoreStartupParameters?: string;
 }
 
 export interface LabPooler {
@@ -96,7 +98,7 @@ function iniFile(backend: LabServer, port: number, dir: string, opts: PoolerOpti
     'server_login_retry = 1',
     'server_connect_timeout = 10',
     'client_login_timeout = 3',
-    'ignore_startup_parameters = extra_float_digits,application_name',
+    ...(opts.ignoreStartupParameters === '' ? [] : [`ignore_startup_parameters = ${opts.ignoreStartupParameters ?? 'extra_float_digits,application_name'}`]),
     '',
   ].join('\n');
 }

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import { classify, explain } from '../../src/db/classify.js';
 import { ERROR_TABLE, type ErrorRow } from '../../src/db/errors/table.js';
 import { scenarioOf } from '../../src/diagnose/scenarios.js';
+import { adviceSteps } from '../../src/diagnose/advice-steps.js';
+import { load } from 'js-yaml';
 import { errorTableMarkdown, withErrorTable } from '../../src/docs/error-table.js';
 import { CLASSIFICATIONS } from '../../src/executors/types.js';
 
@@ -52,6 +54,25 @@ test('every classification has an explanation and a route (a runbook, or words s
     assert.ok(s, c);
     if (s.runbook === null && !/^(ok|other|not-read-only|target-)/.test(c)) assert.match(explain(c), /tell|ask/i, c);
   }
+});
+
+const stepIds = (runbook: string): Set<string> => new Set((load(readFileSync(new URL(`../../runbooks/${runbook}.yaml`, import.meta.url), 'utf8')) as
+  { steps: { id: string }[] }).steps.map((s) => s.id));
+
+test('each row names the step with the advice, and that step exists in the runbook diagnose names', () => {
+  const ids = new Map<string, Set<string>>();
+  for (const c of CLASSIFICATIONS) {
+    const runbook = scenarioOf(c).runbook;
+    for (const row of [undefined, ...ERROR_TABLE.filter((r) => r.classification === c)]) {
+      const steps = adviceSteps(c, row);
+      if (!runbook) { assert.deepEqual(steps, [], `${c}: no runbook, so no step`); continue; }
+      assert.ok(steps.length > 0, `${c}${row ? ` (${row.sample})` : ''}: no step named in ${runbook}`);
+      if (!ids.has(runbook)) ids.set(runbook, stepIds(runbook));
+      for (const step of steps) assert.ok(ids.get(runbook)!.has(step), `${c}: ${runbook} has no step '${step}'`);
+    }
+  }
+  // The auth runbook's own routing by the server's words reaches the more precise step.
+  assert.deepEqual(adviceSteps('auth', { sample: "Host '10.0.0.5' is not allowed to connect to this MariaDB server" }), ['account-hosts']);
 });
 
 test('docs/executors.md carries the generated table as it is', () => {

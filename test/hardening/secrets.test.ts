@@ -6,17 +6,27 @@
 // URL-encoded.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { injectFault, startMariadb, startPostgres, type InjectedFault, type LabEngine, type LabServer } from '../../src/lab/index.js';
+import * as yaml from 'js-yaml';
 import { cli, scratch } from './helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
-const RUNBOOKS = ['auth', 'pool-exhausted', 'refused', 'ssl', 'timeout'] as const;
-type Builtin = (typeof RUNBOOKS)[number];
-const FAULT_FOR: Record<Builtin, Parameters<typeof injectFault>[0]> = {
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Every built-in, from runbooks/*.yaml: a new one is swept (or fails below until it names its fault). */
+const BUILTINS = readdirSync(join(ROOT, 'runbooks')).filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml')).map((f) => f.slice(0, -5)).sort();
+const inputsOf = (name: string): Record<string, { secret?: boolean }> =>
+  (yaml.load(readFileSync(join(ROOT, 'runbooks', `${name}.yaml`), 'utf8')) as { inputs?: Record<string, { secret?: boolean }> }).inputs ?? {};
+/** Those that take the database URL; the others (db-host: a host, a pod or a container) are checked below. */
+const RUNBOOKS = BUILTINS.filter((name) => 'url' in inputsOf(name));
+/** The fault each is written for; 'none' where the lab has no fault to inject for it (the run still logs in and reads). */
+const FAULT_FOR: Record<string, Parameters<typeof injectFault>[0]> = {
   auth: 'auth', 'pool-exhausted': 'too-many-connections', refused: 'refused', ssl: 'ssl-required', timeout: 'timeout',
+  'session-dropped': 'none', 'read-only': 'none', 'pooler-config': 'none',
 };
+const ON_HEALTHY = ['auth', 'database-missing', 'none'];
 type Form = 'env' | 'input' | 'raw' | 'password-env';
 const FORMS: Form[] = ['input', 'raw', 'password-env'];
 
@@ -51,7 +61,7 @@ function given(url: string, form: Form, engine: LabEngine): { args: string[]; en
   }
 }
 
-async function sweep(runbook: Builtin, engine: LabEngine, url: string, form: Form, extra: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<void> {
+async function sweep(runbook: string, engine: LabEngine, url: string, form: Form, extra: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<void> {
   const transcript = join(dir, `${runbook}-${engine}-${form}-${runs++}.jsonl`);
   const { args, env } = given(url, form, engine);
   // Kill timer: a hang guard only. The run ends by its own --deadline (20 s) after a start-up that is ~1 s idle
@@ -74,6 +84,14 @@ async function sweep(runbook: Builtin, engine: LabEngine, url: string, form: For
   assert.ok(r.code !== null && r.code !== 70, `${runbook} exited ${r.code}: ${r.stderr}`); // 70: an internal error
 }
 
+test('every built-in is swept: each that takes a URL names its fault; the others take no secret', () => {
+  assert.ok(RUNBOOKS.length >= 8, RUNBOOKS.join(', '));
+  for (const name of RUNBOOKS) assert.ok(FAULT_FOR[name], `the built-in ${name} has no fault to sweep with: add it to FAULT_FOR`);
+  for (const name of BUILTINS.filter((n) => !RUNBOOKS.includes(n))) {
+    assert.deepEqual(Object.entries(inputsOf(name)).filter(([, i]) => i.secret).map(([k]) => k), [], `${name} takes a secret but no url: sweep it`);
+  }
+});
+
 // Most of a run is spent waiting on sockets and probe timeouts: four at a time.
 describe('the secrets sweep', { concurrency: 4 }, () => {
   for (const runbook of RUNBOOKS) {
@@ -81,7 +99,8 @@ describe('the secrets sweep', { concurrency: 4 }, () => {
       test(`${runbook} on ${engine}: no password in anything written`, { timeout: E2E_TEST_LIMIT_MS }, async () => {
         const server = healthy[engine]!;
         const form = FORMS[(RUNBOOKS.indexOf(runbook) + (engine === 'mariadb' ? 1 : 0)) % FORMS.length]!;
-        const fault = await injectFault(FAULT_FOR[runbook], engine, ['auth', 'database-missing'].includes(FAULT_FOR[runbook]) ? { server } : {});
+        const kind = FAULT_FOR[runbook]!;
+        const fault = await injectFault(kind, engine, ON_HEALTHY.includes(kind) ? { server } : {});
         faults.push(fault);
         const adminEnv = { ADMIN_DATABASE_URL: server.adminUrl() };
         const faultUrl = runbook === 'auth' ? server.url({ password: WRONG }) : fault.url;

@@ -70,7 +70,7 @@ describe('auth: an anonymous MariaDB account shadows the application user', () =
       '--input', `url=${server.url()}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const events = readEvents(transcript);
-    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'account-locks', 'matched-account', 'anonymous-shadow']);
+    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'account-locks', 'secure-transport', 'matched-account', 'anonymous-shadow']);
     // In the server's order: the anonymous '127.0.0.1' (no wildcard) before 'app_user'@'%'; both match the client.
     assert.deepEqual(matchedRows(events), [['', '127.0.0.1', '127.0.0.1', 1], ['app_user', '%', '127.0.0.1', 1]]);
     const text = instructions(events, 'anonymous-shadow');

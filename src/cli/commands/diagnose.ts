@@ -50,8 +50,11 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   for (const w of warnings) sayError(`${w}\n`);
   // The host flags go on to the runbook where it takes them (pool-exhausted, say, does not).
   const declared = new Set(Object.keys(runbook.doc.inputs ?? {}));
+  // What diagnose found that the runbook asks for: the startup parameter a pooler refused (pooler-config).
+  const parameter = result.checks.find((c) => c.layer === 'startup')?.details?.parameter;
+  const found = typeof parameter === 'string' ? [`parameter=${parameter}`] : [];
   const session = await prepareRun(runbook, {
-    input: [`url=${source.url}`, ...host.filter((pair) => declared.has(pair.slice(0, pair.indexOf('='))))],
+    input: [`url=${source.url}`, ...[...host, ...found].filter((pair) => declared.has(pair.slice(0, pair.indexOf('='))))],
     approve: flags.approve, plain: flags.plain, yes: flags.yes,
     ...(flags.transcript !== undefined ? { transcript: flags.transcript } : {}),
   });

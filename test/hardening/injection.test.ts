@@ -34,11 +34,11 @@ steps:
     shell:
       run: |
         printf '%s\\n' \${{ log.output }}
-        printf '%s\\n' "$VAL"
+        printf '%s\\n' "$val"
         cat <<EOF
         \${{ log.output }}
         EOF
-      env: { VAL: "\${{ log.output }}" }
+      env: { val: "\${{ log.output }}" }
     capture: reuse
   - id: sql
     sql:

@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { injectFault, type InjectedFault } from '../../src/lab/index.js';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { startAppHostRelay } from '../../src/lab/app-host.js';
+import { injectFault, startMariadb, type InjectedFault } from '../../src/lab/index.js';
 import { APP_HOST } from '../../src/lab/types.js';
 import { myConnectError, myQuery } from '../lab/helpers.js';
 import { readEvents, runCli } from '../runbooks/helpers.js';
@@ -70,4 +72,24 @@ describe('host-blocked on MariaDB', { skip }, () => {
     const [who] = await myQuery(fault.url, 'SELECT user() AS who');
     assert.equal(who?.['who'], `${fault.server!.appUser}@${APP_HOST.name}`);
   });
+});
+
+// A diagnose must not add connection errors of its own. Today, for a MySQL URL over TCP, the tcp and tls layers
+// each open a connection that ends before a login, and MariaDB counts both against the client's host: with
+// max_connect_errors 2 a diagnose of a working URL blocks the host before its own login. (A successful login resets
+// the count, so a healthy diagnose leaves 0 behind; the harm is a host already near the limit, or a failing login:
+// +2 a run.) The fix is diagnose's (see the live-classes report); this records the behaviour until then.
+describe('diagnose of a working MySQL URL and the host cache', { skip }, () => {
+  it('does not block the application host itself (max_connect_errors 2)',
+    { todo: "needs src/diagnose: no connection that ends before a login for MySQL URLs (the tcp and tls layers' own connections count)" }, async () => {
+      const server = await startMariadb({ nameResolve: true, maxConnectErrors: 2 });
+      const relay = await startAppHostRelay(server);
+      try {
+        const d = await diagnose({ url: server.url({ port: relay.port }), from: 'test' }, { timeoutMs: 30_000 });
+        assert.equal(d.classification, 'ok', JSON.stringify(d.checks.filter((c) => c.status === 'failed')));
+      } finally {
+        await relay.close();
+        await server.stop();
+      }
+    });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labCredentials, sqlString } from './credentials.js';
 import { labServerInfo } from './lab-server.js';
-import type { FaultKind, LabEngine, LabServer, LabServerOptions, UrlOptions } from './types.js';
+import { APP_HOST, type FaultKind, type LabEngine, type LabServer, type LabServerOptions, type UrlOptions } from './types.js';
 
 export type ServerFaultKind = Exclude<FaultKind, 'refused' | 'timeout' | 'dropped'>;
 
@@ -28,6 +28,9 @@ export const FAULT_NAMES = {
 
 /** max_password_errors for login-failures-blocked: the lab fails this many logins, and the next is refused. */
 export const MAX_PASSWORD_ERRORS = 3;
+
+/** max_connect_errors for host-blocked: the lab breaks off this many connections from the application host. */
+export const MAX_CONNECT_ERRORS = 3;
 
 export const ENGINE_NAME: Record<LabEngine, string> = { postgres: 'PostgreSQL', mariadb: 'MariaDB' };
 
@@ -181,6 +184,27 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
       `CREATE USER '${FAULT_NAMES.blocked}'@'%' IDENTIFIED BY ${sqlString(s.appPassword)}`,
       `GRANT ALL ON ${s.database}.* TO '${FAULT_NAMES.blocked}'@'%'`, `SET GLOBAL max_password_errors = ${MAX_PASSWORD_ERRORS}`],
   },
+  'host-blocked': {
+    // Name resolution on (a private hosts file, faults.ts/host-block.ts), and connections from the application host
+    // (a relay from 127.0.0.2: the server never counts 127.0.0.1) broken off after the greeting until it is blocked.
+    // The URL goes through the relay; the administrator's (server.adminUrl()) does not, as from the database host.
+    options: () => ({ nameResolve: true, maxConnectErrors: MAX_CONNECT_ERRORS }),
+    unsuitable: (c) => (c.nameResolve && c.maxConnectErrors > 0 ? undefined : 'needs nameResolve and maxConnectErrors'),
+    url: () => ({}),
+    describe: (s) => `${where(s)} blocks the application host ${APP_HOST.name} (${APP_HOST.address}) after ${MAX_CONNECT_ERRORS} connections closed before logging in (max_connect_errors = ${MAX_CONNECT_ERRORS})`,
+    engines: ['mariadb'],
+  },
+  'socket-access': {
+    // Root opens any socket: the fault is for a client that runs as another OS user (InjectedFault.clientUser).
+    // PostgreSQL: the socket file's mode (unix_socket_permissions 0700) in a directory anyone may traverse;
+    // MariaDB: the socket in the server's own directory, which only the server's OS user may enter (0700).
+    options: (e) => (e === 'postgres' ? { socketPermissions: 0o700 } : {}),
+    unsuitable: (c, e) => (e === 'postgres' && c.socketPermissions === 0 ? 'needs socketPermissions' : undefined),
+    url: (s): UrlOptions => ({ params: s.engine === 'postgres' ? { host: serverDir(s) } : { socket: join(serverDir(s), 'mysqld.sock') } }),
+    describe: (s) => (s.engine === 'postgres'
+      ? `${where(s)}: its socket in ${serverDir(s)} has mode 0700 (unix_socket_permissions): only the server's OS user may connect to it`
+      : `${where(s)}: its socket is in ${serverDir(s)}, a directory (0700) only the server's OS user may enter`),
+  },
   'database-limit': {
     // The server has room (3 of 20 slots), but the database's own CONNECTION LIMIT is reached: 53300 "too many
     // connections for database". The lab holds that many app sessions (faults.ts).
@@ -247,6 +271,8 @@ export const SERVER_FAULTS: Record<ServerFaultKind, ServerFaultSpec> = {
 
 /** The CONNECTION LIMIT the database-limit fault sets (and fills). */
 export const DATABASE_LIMIT = 3;
+
+const serverDir = (s: LabServer): string => labServerInfo(s)?.dir ?? '';
 
 const adminLine = (): string => `host all ${labCredentials().superuser} 127.0.0.1/32 scram-sha-256`;
 const allLine = (): string => 'host all all 127.0.0.1/32 scram-sha-256';

@@ -2,7 +2,9 @@
 import { adminSql } from './admin-sql.js';
 import { labCredentials } from './credentials.js';
 import mysql from 'mysql2/promise';
-import { DATABASE_LIMIT, ENGINE_NAME, FAULT_NAMES, MAX_PASSWORD_ERRORS, ordinarySlots, SERVER_FAULTS, type ServerFaultKind } from './fault-specs.js';
+import { blockAppHost } from './host-block.js';
+import { socketOutsider } from './run-as.js';
+import { DATABASE_LIMIT, ENGINE_NAME, FAULT_NAMES, MAX_CONNECT_ERRORS, MAX_PASSWORD_ERRORS, ordinarySlots, SERVER_FAULTS, type ServerFaultKind } from './fault-specs.js';
 import { holdConnections } from './held-connections.js';
 import { LabError } from './lab-error.js';
 import { serverConfig } from './lab-server.js';
@@ -85,9 +87,12 @@ async function serverFault(kind: ServerFaultKind, engine: LabEngine, opts: Injec
     if (kind === 'login-failures-blocked') await failLogins(server, FAULT_NAMES.blocked, MAX_PASSWORD_ERRORS);
     const held = kind === 'too-many-connections' ? await fillSlots(server)
       : kind === 'database-limit' ? await holdConnections(server.engine, server.url(), DATABASE_LIMIT) : undefined;
+    // host-blocked: the app's URL goes through the blocked application host's relay.
+    const blocked = kind === 'host-blocked' ? await blockAppHost(server, MAX_CONNECT_ERRORS) : undefined;
+    const clientUser = kind === 'socket-access' ? socketOutsider(server.engine) : undefined;
     const asSuper = opts.as === 'super' && kind !== 'too-many-connections' && kind !== 'database-limit';
     const role = asSuper ? { user: server.superuser, password: server.superPassword } : {};
-    const url = server.url({ ...role, ...spec.url(server) });
+    const url = server.url({ ...role, ...spec.url(server), ...(blocked ? { port: blocked.relay.port } : {}) });
     return {
       kind,
       engine,
@@ -96,8 +101,10 @@ async function serverFault(kind: ServerFaultKind, engine: LabEngine, opts: Injec
       ...(server.caFile ? { caFile: server.caFile } : {}),
       describe: spec.describe(server),
       ...(held ? { held } : {}),
+      ...(clientUser ? { clientUser } : {}),
       cleanup: once(async () => {
         await held?.release();
+        await blocked?.relay.close();
         if (ownsServer) await server.stop();
       }),
     };

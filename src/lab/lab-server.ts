@@ -47,7 +47,7 @@ export function makeLabServer(parts: LabServerParts): LabServer {
       buildUrl({
         engine: parts.engine,
         host: LOOPBACK,
-        port: parts.port,
+        port: o.port ?? parts.port,
         user: o.user ?? creds.appUser,
         password: o.password ?? (o.user === creds.superuser ? creds.superPassword : creds.appPassword),
         database: o.database ?? creds.database,

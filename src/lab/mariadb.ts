@@ -9,6 +9,7 @@ import { makeLabServer } from './lab-server.js';
 import { makeServerDir, removeDir } from './lab-root.js';
 import { MARIADB_FAST_FLAGS, mariadbTemplate } from './mariadb-template.js';
 import { freePort, LOOPBACK, PORT_IN_USE } from './ports.js';
+import { labNameFiles } from './private-files.js';
 import { serverUser } from './run-as.js';
 import { resolveOptions, withPortRetry } from './server-options.js';
 import { spawnServer } from './server-process.js';
@@ -34,8 +35,9 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
       cmd: bins.server,
       args: ['--no-defaults', `--datadir=${data}`, `--socket=${join(dir, 'mysqld.sock')}`, `--port=${port}`,
         `--bind-address=${LOOPBACK}`, `--pid-file=${join(dir, 'mysqld.pid')}`, `--tmpdir=${dir}`,
-        `--max-connections=${config.maxConnections}`, ...MARIADB_FAST_FLAGS, ...flags],
+        `--max-connections=${config.maxConnections}`, ...nameFlags(config), ...flags],
       user,
+      ...(config.nameResolve ? { privateFiles: labNameFiles(dir) } : {}),
       readyPattern: /ready for connections/,
       stopSignal: 'SIGKILL', // the datadir is deleted right after, nothing to flush
     });
@@ -44,6 +46,12 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
     removeDir(dir);
     throw err;
   }
+}
+
+/** The lab's fast flags; with nameResolve, without --skip-name-resolve, so the host cache counts broken connections. */
+function nameFlags(config: Required<LabServerOptions>): string[] {
+  const fast = config.nameResolve ? MARIADB_FAST_FLAGS.filter((f) => f !== '--skip-name-resolve') : MARIADB_FAST_FLAGS;
+  return [...fast, ...(config.maxConnectErrors > 0 ? [`--max-connect-errors=${config.maxConnectErrors}`] : [])];
 }
 
 async function tlsFlags(config: Required<LabServerOptions>, dir: string): Promise<{ flags: string[]; caFile: string | undefined }> {

@@ -1,6 +1,6 @@
 // Throwaway PostgreSQL clusters: a copy of the per-process template, its own port,
 // socket dir and pg_hba.conf, listening on 127.0.0.1 only.
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresBinaries } from './usable-binaries.js';
 import { installServerCert, labCerts } from './certs.js';
@@ -40,6 +40,8 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
   const user = serverUser('postgres');
   const template = await postgresTemplate(config.postgresVersion);
   const dir = makeServerDir('pg', user);
+  // With socketPermissions the socket file's mode decides who may connect: anyone may traverse the directory.
+  if (config.socketPermissions > 0) chmodSync(dir, 0o711);
   try {
     const data = join(dir, 'data');
     await copyTree(template, data);
@@ -58,6 +60,7 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
         listen_addresses: LOOPBACK,
         port: String(port),
         unix_socket_directories: dir,
+        ...(config.socketPermissions > 0 ? { unix_socket_permissions: `0${config.socketPermissions.toString(8)}` } : {}),
         hba_file: join(dir, 'pg_hba.conf'),
         max_connections: String(config.maxConnections),
         superuser_reserved_connections: String(config.reservedConnections),

@@ -61,3 +61,14 @@ export function chownTree(path: string, user: OsUser | undefined): void {
   if (!lstatSync(path).isDirectory()) return;
   for (const entry of readdirSync(path)) chownTree(join(path, entry), user);
 }
+
+/**
+ * An OS user that may not open a lab server's socket: neither root (which opens any socket) nor the server's own
+ * user. `nobody`, unless the server itself runs as nobody (a machine without a postgres/mysql account).
+ */
+export function socketOutsider(engine: 'postgres' | 'mariadb'): OsUser {
+  const outsider = lookupUser('nobody');
+  if (!isRoot()) throw new LabError('socket-access needs root to run the client as another OS user');
+  if (!outsider || outsider.uid === serverUser(engine)?.uid) throw new LabError(`socket-access needs an OS user other than root and the ${engine} server's (nobody)`);
+  return outsider;
+}

@@ -15,6 +15,9 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
     hostsslOnly: opts.hostsslOnly ?? false,
     hbaLines: opts.hbaLines ?? [],
     reservedForRoles: opts.reservedForRoles ?? 0,
+    nameResolve: opts.nameResolve ?? false,
+    maxConnectErrors: opts.maxConnectErrors ?? 0,
+    socketPermissions: opts.socketPermissions ?? 0,
   };
   if (resolved.reservedForRoles > 0 && (engine !== 'postgres' || resolved.postgresVersion !== '18')) {
     throw new LabError("reservedForRoles is PostgreSQL 16+ (reserved_connections): use postgresVersion '18'");
@@ -23,6 +26,10 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
   if (engine === 'mariadb' && (resolved.standby || resolved.startingUp || resolved.hostsslOnly || resolved.hbaLines.length > 0)) {
     throw new LabError('standby, startingUp, hostsslOnly and hbaLines are PostgreSQL options');
   }
+  if (engine === 'postgres' && (resolved.nameResolve || resolved.maxConnectErrors > 0)) {
+    throw new LabError('nameResolve and maxConnectErrors are MariaDB options');
+  }
+  if (engine === 'mariadb' && resolved.socketPermissions > 0) throw new LabError('socketPermissions is a PostgreSQL option');
   if (engine === 'postgres' && resolved.reservedConnections + resolved.reservedForRoles >= resolved.maxConnections) {
     throw new LabError('reservedConnections must be less than maxConnections');
   }

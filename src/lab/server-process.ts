@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { trackResource } from './exit-hooks.js';
 import { LabError } from './lab-error.js';
 import { wrapCommand, type OsUser } from './run-as.js';
+import { withPrivateFiles, type PrivateFiles } from './private-files.js';
 import { labEnv } from '../secrets/credential-env.js';
 
 export interface SpawnSpec {
@@ -15,6 +16,8 @@ export interface SpawnSpec {
   /** Signal for a fast stop (data is thrown away, so no clean shutdown needed). */
   stopSignal: NodeJS.Signals;
   startTimeoutMs?: number;
+  /** System files the server sees replaced by the lab's (a private mount namespace; root only). */
+  privateFiles?: PrivateFiles;
 }
 
 export interface ServerProcess {
@@ -44,7 +47,8 @@ function collectLog(child: ChildProcess, onLine: (line: string) => void): () => 
 }
 
 export async function spawnServer(spec: SpawnSpec): Promise<ServerProcess> {
-  const [cmd, args] = wrapCommand(spec.cmd, spec.args, spec.user);
+  const dropped = wrapCommand(spec.cmd, spec.args, spec.user);
+  const [cmd, args] = spec.privateFiles ? withPrivateFiles(...dropped, spec.privateFiles) : dropped;
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: labEnv() });
   let ready = false;
   let markReady: () => void = () => undefined;

@@ -27,7 +27,9 @@ export type FaultKind =
   | 'database-limit'
   | 'server-starting'
   | 'unix-socket-account'
-  | 'login-failures-blocked';
+  | 'login-failures-blocked'
+  | 'host-blocked'
+  | 'socket-access';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'none',
@@ -55,9 +57,13 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'server-starting',
   'unix-socket-account',
   'login-failures-blocked',
+  'host-blocked',
+  'socket-access',
 ];
 
 export interface UrlOptions {
+  /** Another port on the server's host (a relay in front of it); default the server's own. */
+  port?: number;
   user?: string;
   password?: string;
   database?: string;
@@ -120,7 +126,26 @@ export interface LabServerOptions {
    * account would be.
    */
   reservedForRoles?: number;
+  /**
+   * MariaDB only: resolve client addresses (no --skip-name-resolve), so the server keeps its host cache and counts
+   * each host's broken connections against max_connect_errors. The server reads a private /etc/hosts naming the
+   * lab's application host (APP_HOST) and nothing else: no lookup leaves the machine. Needs root (a mount
+   * namespace). Default false.
+   */
+  nameResolve?: boolean;
+  /** MariaDB only: max_connect_errors (default: the server's, 100); it counts only with nameResolve. */
+  maxConnectErrors?: number;
+  /**
+   * PostgreSQL only: unix_socket_permissions (e.g. 0o700: only the server's OS user may connect), with the
+   * server's directory made traversable (0711) so that the socket file's mode, not the directory, decides.
+   * Default: PostgreSQL's 0777, in the server's own 0700 directory.
+   */
+  socketPermissions?: number;
 }
+
+/** The application host as a lab server with nameResolve sees it: clients reach it through a relay that connects
+ *  from this loopback address (the server counts no errors from 127.0.0.1, its own host). */
+export const APP_HOST = { address: '127.0.0.2', name: 'app-host.lab.test' } as const;
 
 /** The operations role a server with reservedForRoles > 0 has (PostgreSQL 16+). */
 export const RESERVED_ROLE = 'lab_ops';
@@ -146,6 +171,8 @@ export interface InjectedFault {
   describe: string;
   /** Only for too-many-connections and database-limit: the connections filling the slots. */
   held?: HeldConnections;
+  /** Only for socket-access: the OS user a client must run as to meet the fault (root may open any socket). */
+  clientUser?: { name: string; uid: number; gid: number };
   /** Idempotent. Stops servers the fault started, never a server passed in. */
   cleanup(): Promise<void>;
 }

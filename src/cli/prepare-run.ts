@@ -16,6 +16,8 @@ import { isLostTerminal } from '../ui/terminal.js';
 import { storeForRun } from './team-store.js';
 import { attachFourEyes } from './four-eyes-gate.js';
 import { hasApprovalSteps } from './approval-steps.js';
+import { createTeamFeed } from '../ui/team-feed.js';
+import { sayError } from './say.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
 
@@ -76,7 +78,9 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       const stopSignals = onSignals(run, interactive, () => transcriptPath);
       let transcript: ReturnType<typeof attachTranscript> | undefined;
       let ui: Awaited<ReturnType<typeof attachUI>>;
-      const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store);
+      // The store's and four eyes' lines: drawn by the terminal UI while it is up, else on stderr.
+      const feed = createTeamFeed((line) => sayError(`${line}\n`));
+      const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store, feed);
       try {
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
@@ -84,12 +88,12 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
           ...(appendTo ? {} : { calls: calledFiles(runbook) }), ...(store ? { sink: store.sink } : {}),
         });
         transcriptPath = transcript?.path;
-        if (!flags.dryRun && hasApprovalSteps(runbook)) attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass });
+        if (!flags.dryRun && hasApprovalSteps(runbook)) attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass, feed });
         ui = await attachUI(run, {
           // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
           // the operator is at one (stdin a terminal, output piped to tee).
           mode: flags.plain ? 'plain' : 'ink', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
-          doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
+          doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}), team: feed,
         });
       } catch (e) {
         stopSignals();

@@ -1,7 +1,8 @@
-// A run with a team store configured: an uploader behind its transcript, a line on stderr when the store goes
-// down, comes back or stops, and at the end, a bounded wait for the last uploads. Without a store: nothing,
+// A run with a team store configured: an uploader behind its transcript, a line (the terminal UI's notice, or
+// stderr) when the store goes down, comes back or stops, and at the end, a bounded wait for the last uploads. Without a store: nothing,
 // and pg is never loaded.
 import type { TranscriptSink } from '../transcript/sink.js';
+import type { TeamFeed } from '../ui/team-feed.js';
 import { findStoreUrl } from '../store/url.js';
 import { sayError } from './say.js';
 
@@ -10,11 +11,12 @@ const FINAL_UPLOAD_MS = 3000;
 
 export interface RunStore { url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void> }
 
-export async function storeForRun(flag: string | undefined): Promise<RunStore | undefined> {
+/** `feed`: where its lines go while the run is on (the terminal UI's header, or stderr). */
+export async function storeForRun(flag: string | undefined, feed: TeamFeed): Promise<RunStore | undefined> {
   const store = findStoreUrl(flag);
   if (!store) return undefined;
   const { Uploader } = await import('../store/uploader.js');
-  const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`) });
+  const uploader = new Uploader({ url: store.url, notify: (m) => feed.say(`store: ${m}`) });
   return {
     url: store.url, sink: uploader, runId: () => uploader.status().runId,
     async finish(transcriptPath) {

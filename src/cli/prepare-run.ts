@@ -20,6 +20,7 @@ import { createTeamFeed } from '../ui/team-feed.js';
 import { sayError } from './say.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
+import type { StoreClient } from '../store/client.js';
 
 export interface RunFlags {
   input: string[];
@@ -37,7 +38,8 @@ export interface RunFlags {
   breakGlass?: string;
 }
 
-export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(): Promise<number> }
+/** `claimed`: resume claimed the run in the team store (resume-store.ts); its connection holds the lock. */
+export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(claimed?: { client: StoreClient; epoch: number }): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
 export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript } }
@@ -58,17 +60,20 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   const target = targetOf(runbook, values, redactor);
   // No script of the run inherits a variable any runbook of it reads an input from (the called ones too).
   const withheld = runVariables(runbook);
-  const executors = createExecutors({ env, withheld });
+  // One driver per run: each action first asks the team store whether this process still drives it (team-store.ts).
+  const driver: { mayAct(): Promise<string | undefined> } = { mayAct: async () => undefined };
+  const beforeAct = () => driver.mayAct();
+  const executors = createExecutors({ env, withheld, beforeAct });
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
   const run: Run = new Run({
     runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false, env, skip: flags.skip ?? [],
-    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env, withheld),
+    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env, withheld, beforeAct),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {
     run, redactor, inputs: values,
-    async execute() {
+    async execute(claimed) {
       const { attachTranscript } = await import('../transcript/index.js');
       const { attachUI } = await import('../ui/index.js');
       const { appendTo } = session;
@@ -80,7 +85,11 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       let ui: Awaited<ReturnType<typeof attachUI>>;
       // The store's and four eyes' lines: drawn by the terminal UI while it is up, else on stderr.
       const feed = createTeamFeed((line) => sayError(`${line}\n`));
-      const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store, feed);
+      const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store, feed, {
+        ...(appendTo ? { resume: { claimed } } : {}),
+        onLost: (message) => run.abort(`Stopped: ${message}. Nothing more runs here.`, 'interrupted'),
+      });
+      if (store) driver.mayAct = () => store.mayAct();
       try {
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,

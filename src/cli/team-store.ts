@@ -3,22 +3,42 @@
 // and pg is never loaded.
 import type { TranscriptSink } from '../transcript/sink.js';
 import type { TeamFeed } from '../ui/team-feed.js';
+import type { StoreClient } from '../store/client.js';
 import { findStoreUrl } from '../store/url.js';
 import { sayError } from './say.js';
 
 /** How long a finished run waits for its last lines to reach the store before it exits anyway. */
 const FINAL_UPLOAD_MS = 3000;
 
-export interface RunStore { url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void> }
+export interface RunStore {
+  url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void>;
+  /** Before each action: why this driver must not act (it lost the run), or undefined. */
+  mayAct(): Promise<string | undefined>;
+  pending(): number;
+}
+
+export interface DriverOptions {
+  /** A resumed run: claimed before its first step (resume-store.ts), or, the store down then, once it answers. */
+  resume?: { claimed?: { client: StoreClient; epoch: number } | undefined };
+  /** This driver lost the run (taken over, or another driver holds it): the run must stop before acting again. */
+  onLost(message: string): void;
+}
 
 /** `feed`: where its lines go while the run is on (the terminal UI's header, or stderr). */
-export async function storeForRun(flag: string | undefined, feed: TeamFeed): Promise<RunStore | undefined> {
+export async function storeForRun(flag: string | undefined, feed: TeamFeed, driver: DriverOptions): Promise<RunStore | undefined> {
   const store = findStoreUrl(flag);
-  if (!store) return undefined;
+  if (!store) {
+    await driver.resume?.claimed?.client.end();
+    return undefined;
+  }
   const { Uploader } = await import('../store/uploader.js');
-  const uploader = new Uploader({ url: store.url, notify: (m) => feed.say(`store: ${m}`) });
+  const claimed = driver.resume?.claimed;
+  const uploader = new Uploader({
+    url: store.url, notify: (m) => feed.say(`store: ${m}`), onTakenOver: driver.onLost,
+    ...(driver.resume ? { mode: 'resume' as const } : {}), ...(claimed ? { claimed } : {}),
+  });
   return {
-    url: store.url, sink: uploader, runId: () => uploader.status().runId,
+    url: store.url, sink: uploader, runId: () => uploader.status().runId, mayAct: () => uploader.mayAct(), pending: () => uploader.status().pending,
     async finish(transcriptPath) {
       const s = await uploader.drain(FINAL_UPLOAD_MS);
       if (s.pending === 0 || s.state === 'stopped') return;

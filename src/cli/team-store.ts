@@ -9,6 +9,8 @@ import { sayError } from './say.js';
 
 /** How long a finished run waits for its last lines to reach the store before it exits anyway. */
 const FINAL_UPLOAD_MS = 3000;
+/** How often the count of lines waiting for the store is looked at. */
+const PENDING_MS = 500;
 
 export interface RunStore {
   url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void>;
@@ -37,9 +39,12 @@ export async function storeForRun(flag: string | undefined, feed: TeamFeed, driv
     url: store.url, notify: (m) => feed.say(`store: ${m}`), onTakenOver: driver.onLost,
     ...(driver.resume ? { mode: 'resume' as const } : {}), ...(claimed ? { claimed } : {}),
   });
+  // While the store is down, how many lines wait for it: the terminal UI's header says so (team-feed.ts).
+  const tick = setInterval(() => { const st = uploader.status(); feed.setPending(st.state === 'down' ? st.pending : 0); }, PENDING_MS).unref();
   return {
     url: store.url, sink: uploader, runId: () => uploader.status().runId, mayAct: () => uploader.mayAct(), pending: () => uploader.status().pending,
     async finish(transcriptPath) {
+      clearInterval(tick);
       const s = await uploader.drain(FINAL_UPLOAD_MS);
       if (s.pending === 0 || s.state === 'stopped') return;
       sayError(`store: ${s.pending} events were not uploaded (${s.reason ?? 'the store did not answer'}); they are in the local transcript${transcriptPath ? `. Upload them with: runbook store push ${transcriptPath}` : ''}\n`);

@@ -112,7 +112,7 @@ test('s skips a four-eyes step, and a high-risk one takes s and a as keys (no ty
   }
 });
 
-test("the store's notices are the header's while the view draws, lines on stderr otherwise", async () => {
+test("the store's notices and the lines waiting for it are the header's while the view draws, lines on stderr otherwise", async () => {
   const { feed, written } = feedLines();
   const ui = mount(FOUR_EYES(), feed);
   await ui.until('FOUR EYES');
@@ -120,6 +120,8 @@ test("the store's notices are the header's while the view draws, lines on stderr
   const f = await ui.until('3 events wait here');
   assert.match(f.split('\n').slice(0, 4).join('\n'), /store: store unreachable/, 'in the header');
   assert.deepEqual(written, []);
+  feed.setPending(12);
+  await ui.until('12 transcript lines not yet in the store');
   ui.app.stdin.write('a');
   await ui.end();
   feed.setDrawn(false);

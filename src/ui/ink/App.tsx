@@ -70,7 +70,8 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
   const transcriptPath = rawPath && terminalText(rawPath);
   const vm = useSyncExternalStore(store.subscribe, store.get);
   const teamView = useSyncExternalStore(team?.subscribe ?? noSubscribe, team?.get ?? noTeam);
-  const notice = flagNotice ?? teamView.notice;
+  const waitingLines = teamView.pending ? `${teamView.pending} transcript lines not yet in the store (kept locally; sent when it is back)` : undefined;
+  const notice = flagNotice ?? ([teamView.notice, waitingLines].filter(Boolean).join('\n') || undefined);
   const wait = vm.gate && teamView.wait?.stepId === vm.gate.stepId ? teamView.wait : undefined;
   const highGate = vm.gate !== undefined && typedGate(vm.gate);
   const size = useTerminalSize();

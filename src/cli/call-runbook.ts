@@ -20,7 +20,7 @@ const MAX_DEPTH = 5;
  *  none of the variables any runbook up or down the calls reads its inputs from (PARENT_TOKEN), as the caller's
  *  own scripts do not. */
 export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0,
-  env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = []) {
+  env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = [], beforeAct?: () => Promise<string | undefined>) {
   const chain = [...new Set([...withheld, ...runVariables(caller)])];
   return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult> => {
     const started = Date.now();
@@ -35,13 +35,13 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     }
     const { values, problems } = resolveInputs(runbook.doc, inputs, env, redactor);
     if (problems.length) return fail(problems.map((p) => p.message).join('; '));
-    const executors = createExecutors({ env, withheld: chain });
+    const executors = createExecutors({ env, withheld: chain, ...(beforeAct ? { beforeAct } : {}) });
     // Continuing an interrupted run inside this called runbook: what finished in it is not run again.
     const resumed = parent().takeNestedResume(step.id);
     const child: Run = new Run({
       runbook, inputs: values, redactor, executors, dryRun, targets: parent().targets.child(step.id), env, skip: parent().skipsUnder(step.id),
       ...(resumed ? { resume: { ...resumed, context: { ...resumed.context, inputs: values } } } : {}),
-      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env, chain),
+      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env, chain, beforeAct),
     });
     const release = parent().adopt(child, step.id);
     // The calling run stopped (aborted, interrupted): the called one stops the same way.

@@ -3,8 +3,10 @@
 // store and hands it to the run (recorded like any answer, with the approver the database named). With the
 // store down it says so and keeps trying; `--break-glass "<reason>"` lets the driver go on, recorded as such.
 // Never a silent self-approval: the engine refuses any other yes at such a gate (engine/four-eyes.ts).
+// What it says goes through the team feed: the terminal UI draws the wait in the gate's panel, plain mode
+// gets the lines on stderr.
 import type { Run } from '../engine/run.js';
-import { sayError } from './say.js';
+import type { GateWait, TeamFeed } from '../ui/team-feed.js';
 
 export interface FourEyesOptions {
   /** The store URL; undefined when none is configured. */
@@ -12,11 +14,12 @@ export interface FourEyesOptions {
   /** The run's id in the store (the transcript header's). */
   runId(): string | undefined;
   breakGlass?: string | undefined;
+  feed: TeamFeed;
 }
 
 export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
   const waits = new Map<string, AbortController>();
-  const say = (m: string) => sayError(`four eyes: ${m}\n`);
+  const say = (m: string, drawnElsewhere = false) => o.feed.say(`four eyes: ${m}`, drawnElsewhere);
   const breakGlass = (stepId: string, why: string) => {
     say(`${why}; BREAK GLASS: ${run.operator} goes on without a second person: ${o.breakGlass}`);
     queueMicrotask(() => run.confirm(stepId, 'yes', 'break-glass', { reason: o.breakGlass! }));
@@ -26,20 +29,35 @@ export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
     if (!o.url || !runId) {
       const why = `'${stepId}' needs a teammate's approval, and no team store is configured`;
       if (o.breakGlass) return breakGlass(stepId, why);
-      say(`${why} (--store, RUNBOOK_STORE or runbook.config.yaml; docs/team.md), or record --break-glass "<reason>"`);
-      queueMicrotask(() => run.abort(`Step '${stepId}' needs a second person's approval and no team store is configured.`, 'failed'));
+      say(`${why} (--store, RUNBOOK_STORE or runbook.config.yaml; docs/team.md), or record --break-glass "<reason>"`, true);
+      queueMicrotask(() => run.abort(`Step '${stepId}' needs a second person's approval and no team store is configured (--store, RUNBOOK_STORE or runbook.config.yaml; docs/team.md); or run again with --break-glass "<reason>".`, 'failed'));
       return;
     }
     const stop = new AbortController();
     waits.set(stepId, stop);
-    say(`'${stepId}' waits for a teammate: runbook approve ${runId} ${stepId}   (or --deny "<reason>")`);
+    const command = `runbook approve ${runId} ${stepId}`;
+    let wait: GateWait = { stepId, command, store: 'connecting' };
+    const show = (w: Partial<GateWait>) => { wait = { ...wait, ...w }; if (!stop.signal.aborted) o.feed.setWait(wait); };
+    show({});
+    say(`'${stepId}' waits for a teammate: ${command}   (or --deny "<reason>")`, true);
+    let down = false;
     void import('../store/approval-wait.js').then(({ waitForDecision }) => waitForDecision({
       url: o.url!, runId, stepId, signal: stop.signal,
       onUnreachable: (why) => {
         if (o.breakGlass) { stop.abort(); breakGlass(stepId, `the store is unreachable (${why})`); return; }
-        say(`the store is unreachable (${why}); '${stepId}' still waits, trying again. The driver may record --break-glass "<reason>" instead.`);
+        down = true;
+        show({ store: 'unreachable', why });
+        say(`the store is unreachable (${why}); '${stepId}' still waits, trying again. The driver may record --break-glass "<reason>" instead.`, true);
       },
-      onReachable: () => say(`the store is reachable again; '${stepId}' waits for a teammate`),
+      onReachable: () => {
+        if (down) say(`the store is reachable again; '${stepId}' waits for a teammate`, true);
+        down = false;
+        show({ store: 'reachable', why: undefined });
+      },
+      onWho: (mayApprove) => {
+        if (wait.mayApprove !== mayApprove) say(`may approve: ${mayApprove}`, true);
+        show({ mayApprove });
+      },
     })).then((d) => {
       waits.delete(stepId);
       if (!d || stop.signal.aborted) return;
@@ -47,7 +65,11 @@ export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
       run.confirm(stepId, d.decision === 'approved' ? 'yes' : 'skip', 'four-eyes', details);
     }, (e: unknown) => say(`cannot wait for '${stepId}': ${(e as Error).message}`));
   };
-  const close = (stepId: string) => { waits.get(stepId)?.abort(); waits.delete(stepId); };
+  const close = (stepId: string) => {
+    waits.get(stepId)?.abort();
+    waits.delete(stepId);
+    if (o.feed.get().wait?.stepId === stepId) o.feed.setWait(undefined);
+  };
   const off = run.on((e) => {
     if (e.type === 'confirmation-requested' && e.approval && !run.result) open(e.stepId);
     else if (e.type === 'confirmation-answered') close(e.stepId);

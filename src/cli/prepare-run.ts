@@ -16,8 +16,11 @@ import { isLostTerminal } from '../ui/terminal.js';
 import { storeForRun } from './team-store.js';
 import { attachFourEyes } from './four-eyes-gate.js';
 import { hasApprovalSteps } from './approval-steps.js';
+import { createTeamFeed } from '../ui/team-feed.js';
+import { sayError } from './say.js';
 import type { ResumeMarker } from '../transcript/header.js';
 import type { LockedTranscript } from '../transcript/index.js';
+import type { StoreClient } from '../store/client.js';
 
 export interface RunFlags {
   input: string[];
@@ -35,7 +38,8 @@ export interface RunFlags {
   breakGlass?: string;
 }
 
-export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(): Promise<number> }
+/** `claimed`: resume claimed the run in the team store (resume-store.ts); its connection holds the lock. */
+export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(claimed?: { client: StoreClient; epoch: number }): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
 export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript } }
@@ -56,17 +60,20 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   const target = targetOf(runbook, values, redactor);
   // No script of the run inherits a variable any runbook of it reads an input from (the called ones too).
   const withheld = runVariables(runbook);
-  const executors = createExecutors({ env, withheld });
+  // One driver per run: each action first asks the team store whether this process still drives it (team-store.ts).
+  const driver: { mayAct(): Promise<string | undefined> } = { mayAct: async () => undefined };
+  const beforeAct = () => driver.mayAct();
+  const executors = createExecutors({ env, withheld, beforeAct });
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
   const run: Run = new Run({
     runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false, env, skip: flags.skip ?? [],
-    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env, withheld),
+    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env, withheld, beforeAct),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {
     run, redactor, inputs: values,
-    async execute() {
+    async execute(claimed) {
       const { attachTranscript } = await import('../transcript/index.js');
       const { attachUI } = await import('../ui/index.js');
       const { appendTo } = session;
@@ -76,7 +83,13 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       const stopSignals = onSignals(run, interactive, () => transcriptPath);
       let transcript: ReturnType<typeof attachTranscript> | undefined;
       let ui: Awaited<ReturnType<typeof attachUI>>;
-      const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store);
+      // The store's and four eyes' lines: drawn by the terminal UI while it is up, else on stderr.
+      const feed = createTeamFeed((line) => sayError(`${line}\n`));
+      const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store, feed, {
+        ...(appendTo ? { resume: { claimed } } : {}),
+        onLost: (message) => run.abort(`Stopped: ${message}. Nothing more runs here.`, 'interrupted'),
+      });
+      if (store) driver.mayAct = () => store.mayAct();
       try {
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
@@ -84,12 +97,12 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
           ...(appendTo ? {} : { calls: calledFiles(runbook) }), ...(store ? { sink: store.sink } : {}),
         });
         transcriptPath = transcript?.path;
-        if (!flags.dryRun && hasApprovalSteps(runbook)) attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass });
+        if (!flags.dryRun && hasApprovalSteps(runbook)) attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass, feed });
         ui = await attachUI(run, {
           // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
           // the operator is at one (stdin a terminal, output piped to tee).
           mode: flags.plain ? 'plain' : 'ink', approve: flags.approve, yes: flags.yes ?? false, dryRun: flags.dryRun ?? false,
-          doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}),
+          doc: runbook.doc, ...(transcript ? { transcriptPath: transcript.path } : {}), team: feed,
         });
       } catch (e) {
         stopSignals();

@@ -1,23 +1,50 @@
-// A run with a team store configured: an uploader behind its transcript, a line on stderr when the store goes
-// down, comes back or stops, and at the end, a bounded wait for the last uploads. Without a store: nothing,
+// A run with a team store configured: an uploader behind its transcript, a line (the terminal UI's notice, or
+// stderr) when the store goes down, comes back or stops, and at the end, a bounded wait for the last uploads. Without a store: nothing,
 // and pg is never loaded.
 import type { TranscriptSink } from '../transcript/sink.js';
+import type { TeamFeed } from '../ui/team-feed.js';
+import type { StoreClient } from '../store/client.js';
 import { findStoreUrl } from '../store/url.js';
 import { sayError } from './say.js';
 
 /** How long a finished run waits for its last lines to reach the store before it exits anyway. */
 const FINAL_UPLOAD_MS = 3000;
+/** How often the count of lines waiting for the store is looked at. */
+const PENDING_MS = 500;
 
-export interface RunStore { url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void> }
+export interface RunStore {
+  url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void>;
+  /** Before each action: why this driver must not act (it lost the run), or undefined. */
+  mayAct(): Promise<string | undefined>;
+  pending(): number;
+}
 
-export async function storeForRun(flag: string | undefined): Promise<RunStore | undefined> {
+export interface DriverOptions {
+  /** A resumed run: claimed before its first step (resume-store.ts), or, the store down then, once it answers. */
+  resume?: { claimed?: { client: StoreClient; epoch: number } | undefined };
+  /** This driver lost the run (taken over, or another driver holds it): the run must stop before acting again. */
+  onLost(message: string): void;
+}
+
+/** `feed`: where its lines go while the run is on (the terminal UI's header, or stderr). */
+export async function storeForRun(flag: string | undefined, feed: TeamFeed, driver: DriverOptions): Promise<RunStore | undefined> {
   const store = findStoreUrl(flag);
-  if (!store) return undefined;
+  if (!store) {
+    await driver.resume?.claimed?.client.end();
+    return undefined;
+  }
   const { Uploader } = await import('../store/uploader.js');
-  const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`) });
+  const claimed = driver.resume?.claimed;
+  const uploader = new Uploader({
+    url: store.url, notify: (m) => feed.say(`store: ${m}`), onTakenOver: driver.onLost,
+    ...(driver.resume ? { mode: 'resume' as const } : {}), ...(claimed ? { claimed } : {}),
+  });
+  // While the store is down, how many lines wait for it: the terminal UI's header says so (team-feed.ts).
+  const tick = setInterval(() => { const st = uploader.status(); feed.setPending(st.state === 'down' ? st.pending : 0); }, PENDING_MS).unref();
   return {
-    url: store.url, sink: uploader, runId: () => uploader.status().runId,
+    url: store.url, sink: uploader, runId: () => uploader.status().runId, mayAct: () => uploader.mayAct(), pending: () => uploader.status().pending,
     async finish(transcriptPath) {
+      clearInterval(tick);
       const s = await uploader.drain(FINAL_UPLOAD_MS);
       if (s.pending === 0 || s.state === 'stopped') return;
       sayError(`store: ${s.pending} events were not uploaded (${s.reason ?? 'the store did not answer'}); they are in the local transcript${transcriptPath ? `. Upload them with: runbook store push ${transcriptPath}` : ''}\n`);

@@ -14,7 +14,9 @@ import type { Action, ExecContext, ExecutorSet, StepResult } from './types.js';
  *  step of this run inherits whatever its runbook declares (a called runbook: its callers' inputs' variables).
  *  cancelGraceMs: how long an aborted SQL statement is cancelled on the server before its connection is dropped
  *  (db/canceller.ts). */
-export function createExecutors(opts: { env?: Record<string, string | undefined>; withheld?: readonly string[]; cancelGraceMs?: number } = {}): ExecutorSet {
+/** beforeAct: asked before a shell, SQL or probe action; a reason returned stops it (the run's driver lost the
+ *  run to another: cli/team-store.ts), and the action is reported aborted without running. */
+export function createExecutors(opts: { env?: Record<string, string | undefined>; withheld?: readonly string[]; cancelGraceMs?: number; beforeAct?: () => Promise<string | undefined> } = {}): ExecutorSet {
   const shell = createShellExecutor(opts.withheld);
   const sql = createSqlExecutor(opts.env, opts.cancelGraceMs);
   const probe = createProbeExecutor(opts.env);
@@ -24,6 +26,10 @@ export function createExecutors(opts: { env?: Record<string, string | undefined>
     async execute(action: Action, ctx: ExecContext): Promise<StepResult> {
       const startedAt = Date.now();
       try {
+        if (opts.beforeAct && (action.kind === 'shell' || action.kind === 'sql' || action.kind === 'probe')) {
+          const refused = await opts.beforeAct();
+          if (refused) return { status: 'aborted', durationMs: Date.now() - startedAt, error: refused };
+        }
         switch (action.kind) {
           case 'shell': return await shell.execute(action, ctx);
           case 'sql': return await sql.execute(action, ctx);

@@ -7,6 +7,7 @@ export const CREDENTIAL_VARS: readonly string[] = [
   'DATABASE_URL', 'ADMIN_DATABASE_URL', 'APP_DATABASE_URL',
   'PGPASSWORD', 'PGPASSFILE', 'PGSERVICEFILE', 'PGSSLKEY', 'PGSSLPASSWORD',
   'MYSQL_PWD', 'MYSQL_TEST_LOGIN_FILE',
+  'RUNBOOK_STORE', // the team store (docs/team.md): its URL may carry a password; no step needs it
 ];
 
 /** Other spellings of the same thing: FOO_DATABASE_URL, DB_PASSWORD, MARIADB_ROOT_PASSWORD, POSTGRES_PASSWD. */

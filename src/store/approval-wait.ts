@@ -12,7 +12,10 @@ export interface WaitOptions {
   signal: AbortSignal;
   /** The store could not be asked (each outage once); `why` in one line. */
   onUnreachable(why: string): void;
+  /** Connected (again). */
   onReachable?(): void;
+  /** Who may approve, in words, once the run is in the store (asked again at each look until it is). */
+  onWho?(mayApprove: string): void;
   pollMs?: number;
 }
 
@@ -28,7 +31,7 @@ export async function waitForDecision(o: WaitOptions): Promise<Decision | undefi
     try {
       client = await connectStore(o.url, { applicationName: 'runbook gate' });
       await client.query('LISTEN runbook_approvals');
-      if (down) o.onReachable?.();
+      o.onReachable?.();
       down = false;
       retryMs = 250;
       const found = await watch(client, o);
@@ -45,6 +48,21 @@ export async function waitForDecision(o: WaitOptions): Promise<Decision | undefi
   return undefined;
 }
 
+const WHO_SQL = `SELECT r.operator, r.driver, to_regrole('runbook_approvers') IS NOT NULL AS limited,
+    ARRAY(SELECT m.rolname::text FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member
+      WHERE a.roleid = to_regrole('runbook_approvers') AND m.rolname NOT IN (r.operator, r.driver) ORDER BY 1) AS members
+  FROM runbook.runs r WHERE r.run_id = $1`;
+
+/** Who the database will let decide (check_approval in migrations.ts), in words: the direct members of
+ *  runbook_approvers when that role exists, else any store role but the run's operator and driver. */
+export async function mayApprove(client: StoreClient, runId: string): Promise<string | undefined> {
+  const r = (await client.query<{ operator: string; driver: string; limited: boolean; members: string[] }>(WHO_SQL, [runId]))[0];
+  if (!r) return undefined;
+  const not = [...new Set([r.operator, r.driver])].join(' or ');
+  if (!r.limited) return `anyone with a store role but ${not}`;
+  return r.members.length ? `${r.members.join(', ')} (runbook_approvers)` : `nobody yet: runbook_approvers has no member but ${not}`;
+}
+
 async function watch(client: StoreClient, o: WaitOptions): Promise<Decision | undefined> {
   let failed: Error | undefined;
   let wake: (() => void) | undefined;
@@ -53,9 +71,11 @@ async function watch(client: StoreClient, o: WaitOptions): Promise<Decision | un
   client.raw.on('end', () => { failed ??= new Error('the store closed the connection'); wake?.(); });
   const onAbort = () => wake?.();
   o.signal.addEventListener('abort', onAbort, { once: true });
+  let who: string | undefined;
   try {
     while (!o.signal.aborted) {
       if (failed) throw failed;
+      if (who === undefined && o.onWho && (who = await mayApprove(client, o.runId)) !== undefined) o.onWho(who);
       const rows = await client.query<Decision>(DECISION_SQL, [o.runId, o.stepId]);
       if (rows[0]) return rows[0];
       await new Promise<void>((resolve) => {

@@ -148,8 +148,93 @@ BEGIN
 END $$;
 `;
 
+// One driver per run. A driver holds a session advisory lock on (run, epoch) for as long as its connection
+// lives (the database drops it when the driver dies, kill -9 included) and says it is alive (heard_at). A new
+// process continuing a run claims it: refused while the lock is held, naming the holder's host and how long
+// ago it was heard from; otherwise, or with an explicit takeover (recorded), the epoch moves on, and every
+// write or heartbeat of the driver before is refused from then on (RB009): it stops at its next one.
+const V2 = String.raw`
+CREATE TABLE runbook.takeovers (
+  run_id text NOT NULL REFERENCES runbook.runs,
+  epoch int NOT NULL,                               -- the epoch the takeover started
+  by_role name NOT NULL DEFAULT session_user,
+  by_host text NOT NULL,
+  from_driver name NOT NULL,
+  from_host text NOT NULL,
+  from_heard_at timestamptz NOT NULL,
+  at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (run_id, epoch)
+);
+REVOKE ALL ON runbook.takeovers FROM PUBLIC;
+GRANT SELECT ON runbook.takeovers TO PUBLIC;
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON runbook.takeovers FOR EACH ROW EXECUTE FUNCTION runbook.refuse_change();
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON runbook.takeovers FOR EACH STATEMENT EXECUTE FUNCTION runbook.refuse_change();
+
+CREATE FUNCTION runbook.driver_lock(p_run_id text, p_epoch int) RETURNS bigint LANGUAGE sql IMMUTABLE
+AS $$ SELECT hashtextextended('runbook.driver:' || p_run_id || ':' || p_epoch, 0) $$;
+
+-- p_mode: 'start' (a new run: p_epoch NULL), 'rejoin' (the same driver after a reconnect: its p_epoch),
+-- 'resume' (a new process continues the run), 'takeover' (the same, whoever holds it; recorded), 'check'
+-- (would a resume be refused? nothing changes).
+-- Returns the driver's epoch and, after a takeover, how long the driver before may still act on what it last
+-- confirmed (ms): the new driver waits that long before its first action.
+CREATE FUNCTION runbook.claim_run(p_run_id text, p_runbook text, p_sha256 text, p_host text, p_mode text, p_epoch int, p_lease_ms int)
+RETURNS TABLE (epoch int, wait_ms int)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE r runbook.runs; held boolean;
+BEGIN
+  INSERT INTO runbook.runs (run_id, runbook, runbook_sha256, driver_host)
+  VALUES (p_run_id, p_runbook, p_sha256, p_host) ON CONFLICT (run_id) DO NOTHING;
+  SELECT * INTO r FROM runbook.runs WHERE run_id = p_run_id FOR UPDATE;
+  IF p_mode IN ('start', 'rejoin') THEN
+    IF r.driver <> session_user OR r.driver_epoch <> coalesce(p_epoch, 1) THEN
+      RAISE EXCEPTION 'run % was taken over (driver % on %, epoch %)', p_run_id, r.driver, r.driver_host, r.driver_epoch USING ERRCODE = 'RB009';
+    END IF;
+    -- Best effort: after a reconnect this driver's old session may hold it still; the epoch is what counts.
+    PERFORM pg_try_advisory_lock(runbook.driver_lock(p_run_id, r.driver_epoch));
+    UPDATE runbook.runs SET heard_at = now() WHERE run_id = p_run_id;
+    RETURN QUERY SELECT r.driver_epoch, 0;
+    RETURN;
+  END IF;
+  IF p_mode NOT IN ('check', 'resume', 'takeover') THEN RAISE EXCEPTION 'claim_run: unknown mode %', p_mode; END IF;
+  held := NOT pg_try_advisory_lock(runbook.driver_lock(p_run_id, r.driver_epoch));
+  IF NOT held THEN PERFORM pg_advisory_unlock(runbook.driver_lock(p_run_id, r.driver_epoch)); END IF;
+  IF p_mode IN ('check', 'resume') AND held THEN
+    RAISE EXCEPTION 'run % is being driven by % on % (last heard from % s ago): a second driver is refused; if that one is gone for good, take the run over with --takeover',
+      p_run_id, r.driver, r.driver_host, floor(extract('epoch' FROM now() - r.heard_at))::bigint USING ERRCODE = 'RB010';
+  END IF;
+  IF p_mode IN ('check', 'resume') AND r.driver <> session_user THEN
+    RAISE EXCEPTION 'run % is driven by %, not %: take it over with --takeover (recorded)', p_run_id, r.driver, session_user USING ERRCODE = 'RB008';
+  END IF;
+  IF p_mode = 'check' THEN RETURN QUERY SELECT r.driver_epoch, 0; RETURN; END IF;
+  UPDATE runbook.runs SET driver = session_user, driver_host = p_host, driver_epoch = r.driver_epoch + 1, heard_at = now(),
+    state = CASE WHEN state IN ('interrupted', 'failed', 'aborted') THEN 'running' ELSE state END
+  WHERE run_id = p_run_id;
+  IF p_mode = 'takeover' THEN
+    INSERT INTO runbook.takeovers (run_id, epoch, by_host, from_driver, from_host, from_heard_at)
+    VALUES (p_run_id, r.driver_epoch + 1, p_host, r.driver, r.driver_host, r.heard_at);
+  END IF;
+  PERFORM pg_try_advisory_lock(runbook.driver_lock(p_run_id, r.driver_epoch + 1));
+  RETURN QUERY SELECT r.driver_epoch + 1,
+    CASE WHEN held THEN greatest(0, p_lease_ms - floor(extract('epoch' FROM now() - r.heard_at) * 1000))::int ELSE 0 END;
+END $$;
+
+-- The driver is alive and still the driver (before each action, and now and then while it waits).
+CREATE FUNCTION runbook.heartbeat(p_run_id text, p_epoch int) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE r runbook.runs;
+BEGIN
+  UPDATE runbook.runs SET heard_at = now() WHERE run_id = p_run_id AND driver = session_user AND driver_epoch = p_epoch RETURNING * INTO r;
+  IF NOT FOUND THEN
+    SELECT * INTO r FROM runbook.runs WHERE run_id = p_run_id;
+    RAISE EXCEPTION 'run % was taken over (driver % on %, epoch %)', p_run_id, r.driver, r.driver_host, r.driver_epoch USING ERRCODE = 'RB009';
+  END IF;
+END $$;
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, what: 'runs, events (append-only, hash-chained), approvals (four eyes)', sql: V1 },
+  { version: 2, what: 'one driver per run: claim_run (advisory lock per epoch), heartbeat, takeovers', sql: V2 },
 ];
 
 export const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,11 +4,15 @@
 // connect and statement gives up after 500 ms) the queue grows and the run goes on; when it is back, the
 // backlog goes in one batch. Every line is hash-chained to the one before; a store whose chain differs from
 // this transcript's stops the uploads and says so: nothing stored is ever overwritten.
-import { hostname } from 'node:os';
 import type { TranscriptSink } from '../transcript/sink.js';
 import { connectStore, storeErrorText, type StoreClient } from './client.js';
 import { checkStoreVersion } from './migrate.js';
 import { chainBreak, chainHash, CHAIN_SQL, GENESIS, type StoredLink } from './chain.js';
+import { claimRun, headOf, LOST, type ClaimMode, type RunHead } from './claim.js';
+
+/** How often a driver says it is alive while nothing is uploaded (a gate, a long step): `runbook runs`, a
+ *  refused second driver and a takeover read it; it also notices a takeover while the run waits. */
+const HEARTBEAT_MS = 2000;
 
 export type UploadState = 'connecting' | 'up' | 'down' | 'stopped';
 export interface UploadStatus { state: UploadState; pending: number; uploaded: number; reason?: string; runId?: string }
@@ -22,10 +26,13 @@ export interface UploaderOptions {
   retryMs?: { first: number; max: number };
   /** Tells the run's driver it lost the run (taken over): it must stop at its next write. */
   onTakenOver?: (message: string) => void;
+  /** How this process first claims the run: a new run (default), or continuing one (resume, takeover). */
+  mode?: 'start' | 'resume';
+  /** Claimed already (resume claims before its first step): the connection that holds the lock, and the epoch. */
+  claimed?: { client: StoreClient; epoch: number };
 }
 
 interface Line { seq: number; text: string; hash?: string }
-interface RunHead { runId: string; runbook: string; sha256: string }
 
 export class Uploader implements TranscriptSink {
   private readonly queue: Line[] = [];
@@ -45,9 +52,28 @@ export class Uploader implements TranscriptSink {
   private retry: number;
   private wake?: () => void;
   private readonly idle = new Set<() => void>();
+  private heartbeat?: NodeJS.Timeout;
+  /** Why this driver may not act any more (taken over, refused as a second driver). */
+  private lost?: string;
 
   constructor(private readonly opts: UploaderOptions) {
     this.retry = opts.retryMs?.first ?? 250;
+    if (opts.claimed) this.epoch = opts.claimed.epoch;
+  }
+
+  /** Before the run acts (each step's action): undefined to go on, or why this driver must not. A round trip
+   *  while the store is up (a takeover made since the last one is seen before anything acts); with the store
+   *  down or not reached yet, at once (local first: a partitioned driver cannot know, docs/team.md). */
+  async mayAct(): Promise<string | undefined> {
+    if (this.lost) return this.lost;
+    const client = this.client;
+    if (!client || this.state !== 'up' || !this.head) return undefined;
+    try {
+      await client.query('SELECT runbook.heartbeat($1, $2)', [this.head.runId, this.epoch]);
+    } catch (e) {
+      if (LOST.has((e as { code?: string }).code ?? '')) this.failed(e);
+    }
+    return this.lost;
   }
 
   line(seq: number, text: string): void {
@@ -83,6 +109,7 @@ export class Uploader implements TranscriptSink {
     const closing = this.client;
     this.client = undefined;
     this.stopAll = true;
+    clearInterval(this.heartbeat);
     this.wake?.();
     await closing?.end();
     return this.status();
@@ -127,17 +154,22 @@ export class Uploader implements TranscriptSink {
   private async connect(): Promise<void> {
     if (this.client) return;
     if (!this.head) throw new Error('the transcript has no header line');
-    const client = await connectStore(this.opts.url, { applicationName: 'runbook driver' });
+    const claimed = this.opts.claimed;
+    this.opts.claimed = undefined;
+    const client = claimed?.client ?? await connectStore(this.opts.url, { applicationName: 'runbook driver' });
     try {
-      await checkStoreVersion(client);
-      const rows = await client.query<{ e: number }>('SELECT runbook.begin_run($1, $2, $3, $4) AS e', [this.head.runId, this.head.runbook, this.head.sha256, hostname()]);
-      this.epoch = rows[0]!.e;
+      if (!claimed) {
+        await checkStoreVersion(client);
+        // After the first claim, a reconnect is this driver again (its epoch); the database refuses it if the run was taken over.
+        this.epoch = (await claimRun(client, this.head, this.epoch ? 'rejoin' : this.opts.mode ?? 'start', this.epoch || undefined)).epoch;
+      }
       await this.reconcile(client);
     } catch (e) {
       await client.end();
       throw e;
     }
     this.client = client;
+    this.beat();
     if (this.state === 'down') this.opts.notify?.(`store reachable again; uploading ${this.queue.length} waiting events`);
     if (this.state !== 'stopped') this.state = 'up';
   }
@@ -198,17 +230,32 @@ export class Uploader implements TranscriptSink {
     this.stored = { seq: batch[batch.length - 1]!.seq, hash: hashes[hashes.length - 1]! };
   }
 
+  /** Says now and then that this driver is alive and still the driver (unref'd: it keeps nothing running). */
+  private beat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      const client = this.client;
+      if (!client || this.stopAll || this.stopped()) { clearInterval(this.heartbeat); return; }
+      client.query('SELECT runbook.heartbeat($1, $2)', [this.head!.runId, this.epoch]).catch((e: unknown) => {
+        if (LOST.has((e as { code?: string }).code ?? '')) this.failed(e);
+      });
+    }, HEARTBEAT_MS).unref();
+  }
+
   private failed(e: unknown): void {
     const code = (e as { code?: string }).code;
     const client = this.client;
     this.client = undefined;
     void client?.end();
-    if (code === 'RB009') {
-      this.stop(`this run was taken over in the store (${storeErrorText(e)}); this driver must stop`);
-      this.opts.onTakenOver?.(this.reason!);
+    if (code && LOST.has(code)) {
+      if (this.lost) return;
+      this.lost = code === 'RB009' ? `this run was taken over in the store (${storeErrorText(e)}); this driver stopped` : `${storeErrorText(e)}; this driver stopped`;
+      clearInterval(this.heartbeat);
+      this.stop(this.lost);
+      this.opts.onTakenOver?.(this.lost);
       return;
     }
-    if (code === 'RB008') { this.stop(storeErrorText(e)); return; }
+    if (this.stopped()) return; // a query cut short by the stop itself
     const why = storeErrorText(e);
     // RB002/RB003: a batch that went in though its answer was lost; the reconnect's reconcile sorts it out.
     if (this.state !== 'down') this.opts.notify?.(`store unreachable (${why}); ${this.queue.length} events wait here, the run goes on`);
@@ -231,14 +278,6 @@ export class Uploader implements TranscriptSink {
       this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
     });
   }
-}
-
-function headOf(text: string): RunHead | undefined {
-  try {
-    const h = JSON.parse(text) as { type?: string; runId?: string; runbook?: { name?: string; sha256?: string } };
-    if (h.type !== 'header' || typeof h.runId !== 'string') return undefined;
-    return { runId: h.runId, runbook: h.runbook?.name ?? '', sha256: h.runbook?.sha256 ?? '' };
-  } catch { return undefined; }
 }
 
 function tsOf(text: string): string {

@@ -6,6 +6,7 @@ import { termCanDraw } from './term-kind.js';
 import { terminalText } from '../common/terminal-text.js';
 import { oneLine } from './format.js';
 import { guardTerminal, type TerminalGuard } from './terminal-guard.js';
+import type { TeamFeed } from './team-feed.js';
 
 export interface UIOptions {
   mode: 'ink' | 'plain';
@@ -19,6 +20,7 @@ export interface UIOptions {
   doc?: RunbookDoc;             // the runbook: lets the UI list steps not reached yet and show their descriptions
   timestamps?: boolean;         // plain mode: prefix each line with the time
   env?: NodeJS.ProcessEnv;      // default process.env: $TERM decides whether the ink UI can draw
+  team?: TeamFeed;              // the team store's state and notices (cli/team-store.ts, cli/four-eyes-gate.ts)
 }
 
 export interface UIHandle {

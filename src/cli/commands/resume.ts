@@ -21,13 +21,21 @@ import { sayError } from '../say.js';
 import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
 import { checkCalledFiles } from '../runbook-files.js';
 import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { findStoreUrl } from '../../store/url.js';
+import { checkNoDriver, claimForResume, fetchTranscript } from '../resume-store.js';
 
-export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean; acceptChanged?: string[] }
+export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean; acceptChanged?: string[]; takeover?: boolean }
 
-export async function resumeCommand(path: string, flags: ResumeFlags): Promise<number> {
+export async function resumeCommand(arg: string, flags: ResumeFlags): Promise<number> {
   if (flags.retarget && flags.yes) {
     throw new UserError('--retarget asks again at every destructive step on the new target: it does not go with --yes (answer the gates, or approve steps by name with --approve)');
   }
+  const store = findStoreUrl(flags.store);
+  if (flags.takeover && !store) throw new UserError('--takeover takes a run over in the team store, and no store is configured (--store, RUNBOOK_STORE or runbook.config.yaml)');
+  // Not a file here: a run id in the team store (another machine drove it); its transcript is fetched first.
+  const path = !existsSync(arg) && store ? await fetchTranscript(store, arg) : arg;
+  if (path !== arg) sayError(`runbook: resuming run ${arg} from the store's copy of its transcript: ${path}\n`);
   readTranscript(path); // a missing or headless file is refused before anything is opened for writing
   // Locked before the state is read: a second resume racing this one is refused here, never both running.
   const locked = openLockedForResume(path, () => lastWriterPid(readTranscript(path)));
@@ -61,8 +69,12 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
     onForced: (c) => sayError(`runbook: --force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})\n`),
   });
   const accepted = checkCalledFiles(transcript, accept, flags.force ?? false); // every other runbook the run may still call
+  // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
+  // the driver before stops at its next write or check (resume-store.ts).
+  const store = findStoreUrl(flags.store);
+  if (store && !flags.takeover) await checkNoDriver(store, readFileSync(path, 'utf8').split('\n', 1)[0] ?? '');
   // The lock says no live process writes it; a writer of an older version (without the lock) may still.
-  const running = writerStillRunning(transcript);
+  const running = flags.takeover ? undefined : writerStillRunning(transcript);
   if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
   if (point.dryRun !== (flags.dryRun ?? false)) {
     throw new UserError(point.dryRun
@@ -90,7 +102,22 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
       'If the run must continue there, resume with --retarget (every destructive step asks again).');
   }
   if (changes.length) sayError(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
-  return session.execute();
+  const claimed = await claimInStore(flags, transcript.path, say);
+  return session.execute(claimed);
+}
+
+/** One driver per run: the run claimed in the team store before its first step (resume-store.ts); after a
+ *  takeover, the driver before may still act on its last confirmation for a moment: that is waited out. */
+async function claimInStore(flags: ResumeFlags, path: string, say: (line: string) => void) {
+  const store = findStoreUrl(flags.store);
+  if (!store) return undefined;
+  const header = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
+  const claim = await claimForResume(store, header, flags.takeover ?? false, say);
+  if (claim && claim.waitMs > 0) {
+    say(`waiting ${claim.waitMs} ms: the driver before may still act on its last confirmation until then`);
+    await new Promise((r) => setTimeout(r, claim.waitMs));
+  }
+  return claim && { client: claim.client, epoch: claim.epoch };
 }
 
 /** The runbook a `runbook:` step calls, as call-runbook loads it; throws saying why it cannot be loaded. */

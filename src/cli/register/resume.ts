@@ -4,12 +4,13 @@ import type { Lazy } from './types.js';
 import { addRunFlags } from '../run-flags.js';
 
 export function registerResume(program: Command, lazy: Lazy): void {
-  addRunFlags(program.command('resume').argument('<transcript>', 'the .jsonl transcript of an interrupted run')
+  addRunFlags(program.command('resume').argument('<transcript>', 'the .jsonl transcript of an interrupted run, or its run id in the team store (fetched from there)')
     .description('Continue an interrupted run from its transcript: finished steps are not run again.'),
   'an input value (repeatable); secret inputs must be given again', 'continue a dry run (only a dry run can continue a dry run)')
     .option('--force', 'resume even though the runbook or any runbook it calls changed since the run started (every change; --accept-changed names one)')
     .option('--accept-changed <file>', 'continue with this runbook file (the run\'s own or one it calls) as it is now although it changed since the run recorded it; recorded in the transcript (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--retarget', 'continue although another server (or host) answers than the run was started on; every destructive step asks again (not with --yes)')
+    .option('--takeover', 'with a team store: take the run over from the driver that holds it (recorded in the store; that driver stops before it acts again)')
     .option('--wait-for-orphans', "wait for what the interrupted run's step left running (its processes, its statement's server session), instead of refusing")
     .addHelpText('after', `
 The run continues where it stopped, appending to the same transcript. The step that was running runs
@@ -20,6 +21,9 @@ password the transcript masks) must be supplied again, by --input or their envir
 Examples:
   runbook resume runbook-transcripts/2024-05-01T12-30-45.123Z-pool-exhausted.jsonl
   PGPASSWORD=… runbook resume ./incident.jsonl --plain --approve restart-app
+  runbook resume 6f1c2a9e     # a run in the team store, driven on a laptop that died: fetched, then resumed
+With a team store (docs/team.md), resume claims the run there first: refused while another driver holds it,
+naming its host and when it was last heard from, unless --takeover.
 Before its first step, resume checks that nothing of the interrupted run still runs (the step's process
 group, the server session of its destructive statement) and that every database the run named or reached,
 and this host, is the one answering now (the address its URL names and the server's own identity); otherwise

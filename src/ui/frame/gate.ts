@@ -5,6 +5,7 @@
 // confirmation. Too short even for that, it says so, with the terminal height it needs, and shows no keys:
 // a key whose line is not drawn is never taken.
 import type { ConfirmationRequested } from '../../engine/events.js';
+import type { GateWait } from '../team-feed.js';
 import { gateSettings, gateTarget, plural } from '../format.js';
 import { gateItemLines } from '../gate-items.js';
 import { displayWidth } from '../../common/display-width.js';
@@ -27,7 +28,14 @@ export interface GateInput {
   active: boolean;
   typed?: { value: string; error: string; escaped?: boolean };
   frameRows?: number;
+  /** A four-eyes gate: the store's side of the wait (team-feed.ts), when known; `refused`: y was pressed. */
+  wait?: GateWait | undefined;
+  refused?: boolean;
 }
+
+/** A gate answered by typing its step id. Not a four-eyes gate: the operator's yes is not theirs to give
+ *  there, so s and a are keys and the letters open views as at any other gate. */
+export const typedGate = (gate: ConfirmationRequested): boolean => gate.risk === 'high' && !gate.approval;
 
 /** A field's rows: the first labelled; each row knows which unit (a line of the source, an item) it belongs to. */
 interface Run { label: string; rows: Row[]; unit: number[]; min: number; soft: number; more: (rows: number, units: number) => string }
@@ -45,15 +53,16 @@ export function valueRows(text: string, width: number, tone?: Row[number]['tone'
   return { rows, unit };
 }
 
-export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: GateInput): PanelPart {
+export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait, refused = false }: GateInput): PanelPart {
   const high = gate.risk === 'high';
+  const typedIn = typedGate(gate);
   const tone = high ? 'bad' : 'warn';
   const inner = Math.max(1, width - 4);
   const value = Math.max(1, inner - LABEL);
   const labelled = (label: string, lines: Row[]): Row[] => lines.map((l, i) => [seg(i === 0 ? label.padEnd(LABEL) : ' '.repeat(LABEL), { tone: 'dim' }), ...l]);
   const fixedField = (label: string, text: string): Row[] => labelled(label, valueRows(text, value).rows);
 
-  const head = `${high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  `;
+  const head = `${gate.approval ? 'FOUR EYES' : 'CONFIRM'}${high ? ' (HIGH RISK)' : ''}  `;
   const titleText = `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`;
   const title: Row[] = wrapParagraph(titleText, Math.max(1, inner - head.length)).map((l, i) => [
     i === 0 ? seg(head, { tone, bold: true }) : seg(' '.repeat(head.length)), seg(l, { bold: i === 0 && l.startsWith(gate.stepId) }),
@@ -64,7 +73,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: Ga
     ...settings.filter((s) => s.label !== 'env' && s.label !== '').flatMap((s) => fixedField(s.label, s.value)),
   ];
   // The key that shows everything: c, or F2 at a high-risk gate (whose letters are the typed id's).
-  const all = high ? 'F2' : 'c';
+  const all = typedIn ? 'F2' : 'c';
   const lineMore = (rows: number, units: number) => `… ${units === rows ? plural(rows, 'more line') : `${plural(rows, 'more row')} (${plural(units, 'line')})`} (${all}: see all)`;
   const text = (label: string, t: string, soft: number, tone?: Row[number]['tone'], prose = false): Run => {
     const v = valueRows(t, value, tone, prose);
@@ -81,7 +90,8 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0 }: Ga
   const resumed: Row[] = gate.resumed ? wrapParagraph('⚠ this step was in flight when the run was interrupted; it may have partly run', inner).map((l) => [seg(l, { tone: 'warn', bold: true })]) : [];
   const q = valueRows(gate.question, inner, undefined, true);
   const question: Run = { label: '', rows: q.rows.map((r) => r.map((s) => ({ ...s, bold: true }))), unit: q.unit, min: Math.min(q.rows.length, 2), soft: 4, more: lineMore };
-  const keyRows = keyLines(gate.stepId, high, keys, active, inner, typed);
+  const keyRows = gate.approval ? fourEyesLines(gate.stepId, wait?.stepId === gate.stepId ? wait : undefined, keys, active, inner, refused)
+    : keyLines(gate.stepId, typedIn, keys, active, inner, typed);
 
   const every = [...runs, question];
   const sizes = every.map((r) => r.rows.length);
@@ -153,6 +163,25 @@ function keyLines(stepId: string, high: boolean, keys: 'arming' | 'live', active
     [seg('› ', { tone: 'warn' }), seg(tail), seg(' ', { inverse: true })],
     typed?.escaped ? [seg('then: ? keys · c all of it · e evidence · r results · n note · Esc clears', { tone: 'accent' })]
       : typed?.error ? [seg(typed.error, { tone: 'bad' })] : blank,
+  ];
+}
+
+/** A four-eyes gate's foot: that it waits for another person and how they answer, who may, the store's state,
+ *  and the keys that are the operator's (s, a); y says why it does nothing. */
+function fourEyesLines(stepId: string, wait: GateWait | undefined, keys: 'arming' | 'live', active: boolean, inner: number, refused: boolean): Row[] {
+  const para = (text: string, tone?: Row[number]['tone'], bold = false): Row[] => wrapParagraph(text, inner).map((l) => [seg(l, { ...(tone ? { tone } : {}), bold })]);
+  const store = !wait || wait.store === 'connecting' ? para('store: connecting…', 'dim')
+    : wait.store === 'reachable' ? para('store: reachable; waiting for a decision', 'ok')
+    : para(`store: unreachable (${wait.why ?? 'no answer'}); retrying. Nothing but a teammate's decision runs the step (or a resume with --break-glass "<reason>")`, 'bad');
+  const waiting = active ? [] : [seg('   (finish what is open first)', { tone: 'dim' })];
+  const keyRow: Row = keys === 'arming' ? [seg(READ_FIRST, { tone: 'dim' })]
+    : [key('s'), seg(' skip   '), key('a'), seg(' abort the run   '),
+      refused ? seg('y: you cannot approve your own step', { tone: 'bad', bold: true }) : seg('y: not yours: another person approves', { tone: 'dim' }), ...waiting];
+  return [
+    ...para(`waiting for approval by another person (${wait?.command ?? `runbook approve <run-id> ${stepId}`})`, 'warn', true),
+    ...para(`may approve: ${wait?.mayApprove ?? '(asking the store)'}`),
+    ...store,
+    keyRow,
   ];
 }
 

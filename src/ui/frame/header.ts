@@ -1,5 +1,6 @@
 // The header: which runbook, its state (running and the elapsed time, waiting since when, or the outcome),
-// then the target, the transcript, a resume and a notice, one row each. The title gives way to the state.
+// then the target, the transcript, a resume and a notice, one row each (a notice of several lines: a row per
+// line). The title gives way to the state.
 import { formatClock } from '../format.js';
 import type { ViewModel } from '../view-model.js';
 import { fit, rowWidth, seg, type Row } from './row.js';
@@ -26,7 +27,7 @@ export function headerRows({ vm, now, width, waitingSince, transcriptPath, notic
   if (vm.target) rows.push([seg('target     ', { tone: 'dim' }), seg(vm.target)]);
   if (transcriptPath) rows.push([seg('transcript ', { tone: 'dim' }), seg(transcriptPath)]);
   if (vm.resumedFrom) rows.push([seg(`resumed at step '${vm.resumedFrom}'`, { tone: 'warn' })]);
-  if (notice) rows.push([seg(notice, { tone: 'warn' })]);
+  if (notice) for (const line of notice.split('\n')) rows.push([seg(line, { tone: 'warn' })]);
   return rows.map((r) => fit(r, width));
 }
 

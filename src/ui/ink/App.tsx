@@ -14,7 +14,8 @@ import { allocate, need, type Level, type Need, type Part } from '../frame/budge
 import { currentPart } from '../frame/current.js';
 import { evidencePart } from '../frame/evidence.js';
 import { finalRecordRows } from '../frame/final-record.js';
-import { gatePart } from '../frame/gate.js';
+import { gatePart, typedGate } from '../frame/gate.js';
+import type { TeamFeed, TeamView } from '../team-feed.js';
 import { headerRows } from '../frame/header.js';
 import { keysRow } from '../frame/keys.js';
 import { notesPart } from '../frame/notes.js';
@@ -52,16 +53,27 @@ export interface AppProps {
   /** Draw the final record as the last frame (default). The CLI prints it after the live view closes instead
    *  (mount.tsx), so the last frame is empty. */
   finalFrame?: boolean;
+  /** The team store's state and notices (team-feed.ts): a four-eyes wait in the gate's panel, notices in the header. */
+  team?: TeamFeed;
 }
+
+const NO_TEAM: TeamView = {};
+const noTeam = () => NO_TEAM;
+const noSubscribe = () => () => undefined;
 
 export const GATE_ARM_MS = 250;
 /** The clock: elapsed times and the spinner move once a second, and only while a step runs (not at a gate). */
 const TICK_MS = 1000;
 
-export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = GATE_ARM_MS, gateArming, finalFrame = true }: AppProps) {
+export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, gateArmMs = GATE_ARM_MS, gateArming, finalFrame = true, team }: AppProps) {
   // Run data arrives terminal-safe through the store (view-store.ts); the path given on the command line is made so here.
   const transcriptPath = rawPath && terminalText(rawPath);
   const vm = useSyncExternalStore(store.subscribe, store.get);
+  const teamView = useSyncExternalStore(team?.subscribe ?? noSubscribe, team?.get ?? noTeam);
+  const waitingLines = teamView.pending ? `${teamView.pending} transcript lines not yet in the store (kept locally; sent when it is back)` : undefined;
+  const notice = flagNotice ?? ([teamView.notice, waitingLines].filter(Boolean).join('\n') || undefined);
+  const wait = vm.gate && teamView.wait?.stepId === vm.gate.stepId ? teamView.wait : undefined;
+  const highGate = vm.gate !== undefined && typedGate(vm.gate);
   const size = useTerminalSize();
   const width = Math.max(1, size.columns);
   // One row short of the terminal: a frame as tall as the terminal makes ink clear the screen and scrollback.
@@ -106,8 +118,8 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
     run.abort(`Aborted by ${run.operator} (Ctrl-C)${vm.currentStepId ? ` during '${vm.currentStepId}'` : ''}.`);
   }, [run, vm.currentStepId]);
 
-  const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice });
-  useGlobalKeys({ active: !vm.finished, owns, highGate: vm.gate?.risk === 'high', setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
+  const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice, wait });
+  useGlobalKeys({ active: !vm.finished, owns, highGate, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
 
   if (vm.finished || !frame) {
     return finalFrame ? <Box flexDirection="column"><Rows rows={finalRecordRows(vm, width, transcriptPath)} /></Box> : null;
@@ -117,7 +129,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
   const parts: Record<string, ReactNode> = {
     panel: vm.gate
       ? <GatePanel key={gateKey} gate={vm.gate} rows={got.panel ?? 0} width={width} active={focus === 'gate'} arming={arming} onAnswer={onGate}
-        store={typedStore} onView={(v) => openView(v, 'gate', { setOverlay, openPage: setPage })} frameRows={frame.frameRows} />
+        store={typedStore} onView={(v) => openView(v, 'gate', { setOverlay, openPage: setPage })} frameRows={frame.frameRows} wait={wait} />
       : question ? <QuestionPanel question={question} rows={got.panel ?? 0} width={width} active={focus === 'manual' || focus === 'prompt'} arming={arming} onAnswer={(id, v, how) => run.answer(id, v, how)} /> : null,
     page: page ? <Pager vm={vm} page={page} rows={got.page ?? 0} width={width} active={focus === 'page'} setPage={setPage} /> : null,
     overlay: overlay === 'note'
@@ -141,6 +153,7 @@ export function App({ run, store, transcriptPath: rawPath, notice, gateArmMs = G
 interface FrameInput {
   vm: ViewModel; now: number; width: number; height: number; focus: ReturnType<typeof focusOf>; overlay: Overlay; page: Page | undefined;
   scroll: number; waitingSince: number | undefined; transcriptPath: string | undefined; notice: string | undefined;
+  wait: TeamView['wait'];
 }
 
 /** The frame's parts top to bottom, the rows each got, and how far the output can scroll. */
@@ -163,19 +176,20 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
     const running = step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt';
     parts.output = outputPart(output, f.scroll, width, running);
     // At a gate: the results it acts on (gate-evidence.ts); elsewhere, and at a gate that names none, the latest table.
-    const evidence = vm.gate?.evidence?.length ? evidencePart(vm, vm.gate.evidence, width, vm.gate.risk === 'high' ? 'F3' : 'e') : undefined;
+    const typed = vm.gate !== undefined && typedGate(vm.gate);
+    const evidence = vm.gate?.evidence?.length ? evidencePart(vm, vm.gate.evidence, width, typed ? 'F3' : 'e') : undefined;
     const table = tableStep(vm);
     if (evidence) parts.table = evidence;
-    else if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? (vm.gate.risk === 'high' ? 'F3' : 'e') : 'r');
+    else if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? (typed ? 'F3' : 'e') : 'r');
     parts.notes = notesPart(vm.notes, width);
-    if (vm.gate) sized.panel = gatePart({ gate: vm.gate, width, keys: 'live', active: true }).need;
+    if (vm.gate) sized.panel = gatePart({ gate: vm.gate, width, keys: 'live', active: true, wait: f.wait }).need;
     else if (question) {
       const a = question.question.action;
       sized.panel = (a.kind === 'manual' ? manualPart(question.question.stepId, a, width, 'live', 0) : promptPart(question.question.stepId, a, width, 'live', '', '')).need;
     }
   }
   if (f.overlay !== 'none') sized.overlay = need(f.overlay === 'note' ? NOTE_ROWS : ABORT_ROWS);
-  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)), vm.gate?.risk === 'high');
+  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)), vm.gate !== undefined && typedGate(vm.gate));
   parts.keys = { need: need(keys.length), rows: (n) => keys.slice(0, n) };
 
   const order = ['header', 'page', 'gap:steps', 'steps', 'gap:current', 'current', 'gap:output', 'output', 'gap:table', 'table', 'gap:notes', 'notes', 'gap:panel', 'panel', 'gap:overlay', 'overlay', 'keys'];

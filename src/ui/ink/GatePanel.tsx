@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useInput } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
-import { gatePart } from '../frame/gate.js';
+import { gatePart, typedGate } from '../frame/gate.js';
+import type { GateWait } from '../team-feed.js';
 import { armAfter, type ArmScheduler } from './use-gate-arming.js';
 import { useOwns } from './key-owner.js';
 import { useArmed } from './use-armed.js';
@@ -23,12 +24,16 @@ export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
 export interface GatePanelProps {
   gate: ConfirmationRequested; rows: number; width: number; active: boolean; arming: ArmScheduler; onAnswer: GateAnswer;
   store?: LineStore; onView?(view: View): void; frameRows?: number;
+  /** A four-eyes gate: the store's side of its wait (team-feed.ts). */
+  wait?: GateWait | undefined;
 }
 
 const KEY_ANSWERS: Record<string, ConfirmAnswer> = { y: 'yes', s: 'skip', a: 'abort' };
 
-export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, onView, frameRows }: GatePanelProps) {
-  const high = gate.risk === 'high';
+export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, onView, frameRows, wait }: GatePanelProps) {
+  const high = typedGate(gate);
+  // Four eyes: y is not the operator's to give (the engine would refuse it); it says so instead of doing nothing.
+  const [refused, setRefused] = useState(false);
   // A high-risk gate the operator has already typed at, back from a view: armed at once (it was read, and keys
   // typed on the way back belong in its field); any other gate, or one never armed, waits out the window again.
   const [schedule] = useState(() => (high && store?.wasArmed?.() ? armAfter(0) : arming));
@@ -73,9 +78,11 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
   }, { isActive: active && high });
   useInput((input) => {
     const answer = KEY_ANSWERS[input];
-    if (answer && takes()) onAnswer(answer, 'key');
+    if (!answer || !takes()) return;
+    if (answer === 'yes' && gate.approval) setRefused(true);
+    else onAnswer(answer, 'key');
   }, { isActive: active && !high });
-  const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error, escaped }, ...(frameRows !== undefined ? { frameRows } : {}) });
+  const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error, escaped }, ...(frameRows !== undefined ? { frameRows } : {}), wait, refused });
   drawn.current = armedShown && part.keysShown(rows);
   return <Rows rows={part.rows(rows)} />;
 }

@@ -30,7 +30,7 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
   const instance = render(
     <TerminalSizeContext.Provider value={screen.size}>
       <ThemeContext.Provider value={{ color: opts.color }}>
-        <App run={run} store={store} transcriptPath={opts.transcriptPath} notice={flagNotice(opts)} finalFrame={false} />
+        <App run={run} store={store} transcriptPath={opts.transcriptPath} notice={flagNotice(opts)} finalFrame={false} {...(opts.team ? { team: opts.team } : {})} />
       </ThemeContext.Provider>
     </TerminalSizeContext.Provider>,
     // No incrementalRendering: ink 6.8's rewinds the cursor one row short when the frame's height changes,
@@ -38,9 +38,12 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
     // small (never taller than the terminal, App.tsx), so rewriting it whole costs little.
     { stdout: screen.inkStdout, stdin: opts.stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false },
   );
+  // The store's lines are drawn from here on, not written over the screen; once the view is gone, written again.
+  opts.team?.setDrawn(true);
   const done = instance.waitUntilExit()
     .then(() => undefined, (err: unknown) => { failure ??= err instanceof Error ? err : new Error(String(err)); })
     .then(() => {
+      opts.team?.setDrawn(false);
       const vm = store.get();
       store.dispose();
       screen.close();

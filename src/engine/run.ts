@@ -20,7 +20,7 @@ import type { TargetFingerprint } from '../executors/fingerprint.js';
 import type { ServerSessionId } from '../db/server-session.js';
 import { connectionAddresses } from './connection-addresses.js';
 import { taintFor } from '../secrets/taint.js';
-import { maskLine } from '../secrets/mask-event.js';
+import { maskLine } from '../events/mask.js';
 import { operatorName } from '../common/operator-name.js';
 import { add as addCount, countSteps } from './step-counts.js';
 

@@ -24,7 +24,7 @@ import type { Scope, Taint } from '../language/expression/index.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
 import type { LiveSession, ServerSessionId } from '../db/server-session.js';
 import { taintFor } from '../secrets/taint.js';
-import { maskResult } from '../secrets/mask-event.js';
+import { maskResult } from '../events/mask.js';
 import { computeVars, varsResult } from './vars.js';
 import { plural } from '../common/plural.js';
 

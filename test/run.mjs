@@ -81,7 +81,9 @@ delete env.CONTINUOUS_INTEGRATION;
 // The reporter the terminal gets by default (spec on a terminal, TAP on a pipe), and the file times beside it.
 const reporters = [`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout',
   `--test-reporter=${join(ROOT, 'test', 'loader', 'times-reporter.mjs')}`, '--test-reporter-destination=/dev/null'];
-const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=300000', ...reporters,
+// Two test files at a time on this 2-core machine; RUNBOOK_TEST_CONCURRENCY=n to try another (docs/performance.md).
+const concurrency = Number(process.env.RUNBOOK_TEST_CONCURRENCY) > 0 ? Number(process.env.RUNBOOK_TEST_CONCURRENCY) : 2;
+const child = spawn(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...reporters,
   ...sources.map((f) => join(compiled, compiledName(f)))], {
   stdio: 'inherit',
   env,

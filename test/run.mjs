@@ -3,10 +3,19 @@
 // and shared by all test processes (src/lab/shared-dir.ts), and the suite's own time at
 // the end. `npm run test:quick [-- DIR…]`: only the in-process test files (no server, no
 // CLI run, no tmux) under DIR (default: all of test/), for the inner loop.
+// The test files are compiled once per run (test/loader/compile.mjs), not by tsx in every
+// test process; the files that took longest last time start first.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compiledName, compileTests } from './loader/compile.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Each file's time in the last run here (test/loader/times-reporter.mjs); else the committed estimate. */
+const TIMES = join(ROOT, 'node_modules', '.cache', 'runbook', 'test-times.json');
+const ESTIMATED_TIMES = join(ROOT, 'test', 'loader', 'estimated-times.json');
 
 const args = process.argv.slice(2);
 const quick = args[0] === '--quick';
@@ -37,8 +46,16 @@ function isSlow(file, seen = new Set()) {
   return helpers.some((f) => isSlow(f, seen));
 }
 
+/** Longest first: two at a time, a long file started last would run alone at the end. Unknown files count as long. */
+function longestFirst(list) {
+  const read = (file) => { try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return {}; } };
+  const times = { ...read(ESTIMATED_TIMES), ...read(TIMES) };
+  const time = (f) => times[relative(ROOT, resolve(f))] ?? Infinity;
+  return [...list].sort((a, b) => time(b) - time(a) || a.localeCompare(b));
+}
+
 const all = (roots.length ? roots : ['test']).flatMap((r) => (statSync(r).isDirectory() ? testFiles(r) : [r])).sort();
-const files = quick ? all.filter((f) => !isSlow(resolve(f))) : all;
+const files = longestFirst(quick ? all.filter((f) => !isSlow(resolve(f))) : all);
 if (files.length === 0) {
   console.error(`test/run.mjs: no ${quick ? 'in-process ' : ''}test files under ${roots.join(' ') || 'test'}`);
   process.exit(2);
@@ -46,17 +63,35 @@ if (files.length === 0) {
 
 const shared = mkdtempSync(join(tmpdir(), 'runbook-lab-shared-'));
 chmodSync(shared, 0o755); // servers run as another user and must reach the templates
-const env = { ...process.env, RUNBOOK_LAB_SHARED_DIR: shared };
+// Under root: the bundles import packages from root/node_modules.
+mkdirSync(join(ROOT, 'node_modules', '.cache', 'runbook'), { recursive: true });
+const compiled = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'runbook', 'test-js-'));
+const compileStarted = Date.now();
+const sources = files.map((f) => relative(ROOT, resolve(f)));
+await compileTests(ROOT, compiled, sources).catch((e) => {
+  for (const dir of [shared, compiled]) rmSync(dir, { recursive: true, force: true });
+  console.error(`test/run.mjs: cannot compile the test files: ${e.message}`);
+  process.exit(2);
+});
+console.log(`test/run.mjs: ${files.length} test files compiled in ${((Date.now() - compileStarted) / 1000).toFixed(1)} s`);
+const env = { ...process.env, RUNBOOK_LAB_SHARED_DIR: shared, RUNBOOK_TEST_JS: compiled, RUNBOOK_TEST_TIMES: TIMES };
 delete env.CI; // the tests decide their own budgets; CI=true changes nothing they check
 delete env.CONTINUOUS_INTEGRATION;
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+// The reporter the terminal gets by default (spec on a terminal, TAP on a pipe), and the file times beside it.
+const reporters = [`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout',
+  `--test-reporter=${join(ROOT, 'test', 'loader', 'times-reporter.mjs')}`, '--test-reporter-destination=/dev/null'];
+// Two test files at a time on this 2-core machine; RUNBOOK_TEST_CONCURRENCY=n to try another (docs/performance.md).
+const concurrency = Number(process.env.RUNBOOK_TEST_CONCURRENCY) > 0 ? Number(process.env.RUNBOOK_TEST_CONCURRENCY) : 2;
+const child = spawn(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...reporters,
+  ...sources.map((f) => join(compiled, compiledName(f)))], {
   stdio: 'inherit',
   env,
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
   rmSync(shared, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  rmSync(compiled, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   console.log(`\nsuite: ${files.length} test files in ${seconds} s${quick ? ' (quick: in-process files only)' : ''}`);
   process.exit(code ?? (signal ? 1 : 0));

@@ -10,7 +10,7 @@ import { resolveCalled } from '../catalog/called-runbooks.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
 import type { AcceptedChange, CalledFile } from '../transcript/header.js';
 import type { Transcript } from '../transcript/reader.js';
-import type { HeaderLine } from '../transcript/schema.js';
+import type { HeaderLine } from '../events/schema.js';
 
 /** Calls nest at most 5 deep at run time (call-runbook.ts); one more level says nothing new. */
 const MAX_DEPTH = 6;

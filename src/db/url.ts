@@ -2,7 +2,9 @@
 // raw '#' or '?' into a fragment or query, so a mistyped DATABASE_URL would connect somewhere else
 // or fail far away. Here each such mistake is one clear line that never repeats the password.
 
-export type Engine = 'postgres' | 'mysql' | 'mariadb';
+import { engineOfScheme, type Engine } from '../common/engine-scheme.js';
+
+export { engineOfScheme, type Engine } from '../common/engine-scheme.js';
 
 export interface ConnectionInfo {
   engine: Engine;            // from the scheme; MySQL vs MariaDB servers are told apart after connecting
@@ -20,19 +22,11 @@ export class UrlError extends Error {
   override name = 'UrlError';
 }
 
-const SCHEMES: Record<string, Engine> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mariadb' };
 export const DEFAULT_PORTS: Record<Engine, number> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
 const EXPECTED = 'expected scheme://user:password@host:port/database?param=value';
 
 /** host[:port][/database][?k=v&…]: what follows the credentials. */
 const TAIL = /^(\[[0-9A-Fa-f:.]+\]|[^/?#@:[\]]*)(?::(\d*))?(?:\/([^/?#@]*))?(?:\?([^#]*))?$/;
-
-/** The engine a URL's scheme names, read without parsing the rest; undefined for any other scheme. */
-export function engineOfScheme(raw: string): Engine | undefined {
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw.trim())?.[1]?.toLowerCase();
-  // Own keys only: 'constructor://' must not find Object's constructor.
-  return scheme !== undefined && Object.hasOwn(SCHEMES, scheme) ? SCHEMES[scheme] : undefined;
-}
 
 export function parseUrl(raw: string): ConnectionInfo {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s.exec(raw.trim());

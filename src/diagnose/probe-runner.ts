@@ -3,7 +3,7 @@ import { createExecutors } from '../executors/index.js';
 import type { Action, ExecContext, ExecutorSet, StepResult } from '../executors/types.js';
 import type { ProbeName } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { maskResult } from '../secrets/mask-event.js';
+import { maskResult } from '../events/mask.js';
 
 export class ProbeRunner {
   private readonly executors: ExecutorSet = createExecutors();

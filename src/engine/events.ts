@@ -4,6 +4,8 @@ import type { StepResult, Question } from '../executors/types.js';
 import type { StepKind } from '../language/schema.js';
 import type { TargetAddress, TargetFingerprint } from '../executors/fingerprint.js';
 import type { ServerSessionId } from '../db/server-session.js';
+import type { Static } from '@sinclair/typebox';
+import type { RunEventSchema, StepResultSchema } from '../events/schema.js';
 
 /** interrupted: the run lost its terminal or was told to stop (SIGHUP, SIGTERM, a vanished tty) without an
  *  operator deciding to abandon it; resume continues it. aborted: an operator ended it (Ctrl-C, abort at a gate). */
@@ -109,3 +111,11 @@ export type RunEvent =
   | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished | LoopStarted | ItemFinished | WaitPolled;
 
 export type RunEventListener = (event: RunEvent) => void;
+
+// Fails to compile when the transcript schema (events/schema.ts) and these events drift apart, in either
+// direction. Key lists are compared too: mutual assignability alone would let an optional field go missing.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SchemaEvent = Static<typeof RunEventSchema>;
+type KeysMatch = { [K in RunEvent['type']]: Same<keyof Extract<RunEvent, { type: K }>, keyof Extract<SchemaEvent, { type: K }>> }[RunEvent['type']];
+const inStep: [Same<SchemaEvent, RunEvent>, Same<KeysMatch, true>, Same<keyof StepResult, keyof Static<typeof StepResultSchema>>] = [true, true, true];
+void inStep;

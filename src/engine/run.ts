@@ -1,64 +1,28 @@
 // A run: the compiled machine as an actor, the step runner behind it, and the operator's answers coming
 // back in. Subscribers see masked events only. The run is the single source of truth for its state.
-import { evaluate, parseExpression } from '../language/expression/index.js';
-import { setOwn } from '../common/own.js';
-import { recomputeVars } from './vars.js';
 import { scopeOf } from './scope.js';
 import { createActor, type Actor } from 'xstate';
 import { randomUUID } from 'node:crypto';
-import type { ExecutorSet, Question, StepResult } from '../executors/types.js';
-import type { Runbook } from '../language/runbook.js';
-import type { StepDoc } from '../language/schema.js';
-import type { Redactor } from '../secrets/redactor.js';
+import type { Question } from '../executors/types.js';
 import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
 import type { ConfirmAnswer, ConfirmationAnswered, ConfirmDetails, RunEvent, RunEventListener, RunFinished, StopOutcome, AnswerHow } from './events.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type LoopItem, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
-import { SessionsStillRunning, TargetChanged, TargetGuard } from './target-guard.js';
+import { TargetGuard } from './target-guard.js';
 import type { TargetFingerprint } from '../executors/fingerprint.js';
 import type { ServerSessionId } from '../db/server-session.js';
 import { connectionAddresses } from './connection-addresses.js';
 import { taintFor } from '../secrets/taint.js';
-import { maskLine } from '../secrets/mask-event.js';
+import { maskLine } from '../events/mask.js';
 import { operatorName } from '../common/operator-name.js';
 import { fourEyesAllows } from './four-eyes.js';
 import { add as addCount, countSteps } from './step-counts.js';
+import { relabel, relabelGate, relabelQuestion } from './relabel.js';
+import { runOutputs, startContext } from './run-data.js';
+import type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 
-export interface RunOptions {
-  runbook: Runbook;
-  inputs: Record<string, unknown>;
-  redactor: Redactor;
-  executors: ExecutorSet;
-  operator?: string;
-  dryRun?: boolean;
-  deadlineMs?: number;                 // whole-run limit
-  /** Continue an interrupted run: at `enter` the step runs again (behind its gate if destructive); at
-   *  `route` it had finished and only its branch is still to be taken. */
-  /** started: false when the step never began (the run was waiting at its gate): the gate need not warn
-   *  that it may have partly run. */
-  resume?: ResumeState;
-  target?: string;                     // shown in the header, already masked
-  callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
-  /** Overrides the sandbox check of a dry run (`runbook test`, whose scripted executors run nothing). */
-  canSandbox?(): boolean;
-  /** Compares every first contact with a target against the recorded one (resume); default: records only. */
-  targets?: TargetGuard;
-  /** The run's environment (with --env-file): credentials and names a connection URL leaves out come from it,
-   *  so where each URL leads is recorded as the connection will be made. Default: the process environment. */
-  env?: Record<string, string | undefined>;
-  /** --skip: steps skipped before the run starts, as the gate's `s` would (`call/step` for a called runbook's). */
-  skip?: readonly string[];
-}
-
-/** Where an interrupted run continues (rebuilt from its transcript). `nested`: the step in flight is a `runbook:`
- *  step, and this is where the called runbook continues (at every depth), so what finished in it is not rerun. */
-export interface ResumeState {
-  stepId: string; context: MachineContext; phase?: 'enter' | 'route'; started?: boolean;
-  nested?: Record<string, ResumeState>;
-}
-
-export interface PendingQuestion { questionId: string; question: Question; askedAt: number; resolve(answer: string): void }
+export type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 
 export class Run {
   readonly runId = randomUUID();
@@ -105,15 +69,14 @@ export class Run {
     if (this.gate) return this.gate;
     for (const [calling, child] of this.children) {
       const g = child.pendingGate;
-      if (g) return { ...g, stepId: `${calling}/${g.stepId}`, event: { ...g.event, stepId: `${calling}/${g.event.stepId}` } };
+      if (g) return relabelGate(g, calling);
     }
     return undefined;
   }
   /** Questions waiting for an answer: this run's and its called runbooks' (step ids under the calling step),
    *  so a UI that checks "is this still asked?" sees a nested question too. */
   get pendingQuestions(): PendingQuestion[] {
-    const nested = [...this.children].flatMap(([calling, child]) => child.pendingQuestions.map((q) =>
-      ({ ...q, question: { ...q.question, stepId: `${calling}/${q.question.stepId}` } })));
+    const nested = [...this.children].flatMap(([calling, child]) => child.pendingQuestions.map((q) => relabelQuestion(q, calling)));
     return [...this.questions.values(), ...nested];
   }
   get result(): RunFinished | undefined { return this.finished; }
@@ -127,12 +90,7 @@ export class Run {
     this.executeStep = (input, signal) => this.track(runner.run(input.stepId, input.context, signal));
     const machine = this.machine;
     const resume = this.opts.resume;
-    const connections = Object.fromEntries(Object.entries(runbook.doc.connections ?? {}).map(([k, c]) => [k, c.url]));
-    const context: MachineContext = resume
-      ? { ...resume.context, dryRun, connections, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) }
-      : { inputs: this.opts.inputs, results: {}, captures: {}, visits: {}, dryRun, connections };
-    // Recorded vars hold masked text where they came from secrets: computed again from the same data.
-    if (resume) recomputeVars(runbook.doc, context.results, (results) => scopeOf({ ...context, results }, undefined, taintFor(this.opts.redactor)));
+    const context = startContext(runbook.doc, this.opts.inputs, dryRun, resume, taintFor(this.opts.redactor));
     this.publish({
       type: 'run-started', runId: this.runId, dryRun,
       runbook: { name: runbook.doc.name, title: runbook.doc.title, file: runbook.file, sha256: runbook.sha256 },
@@ -262,27 +220,17 @@ export class Run {
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),
       ...(this.opts.canSandbox ? { canSandbox: this.opts.canSandbox } : {}),
       identify: (stepId, connection, target) => this.identify(stepId, connection, target),
-      liveSessions: (stepId, connection, live) => this.guarded(() => this.targets.liveSessions(connection, stepId, live)),
+      liveSessions: (stepId, connection, live) => this.targets.guarded(() => this.targets.liveSessions(connection, stepId, live)),
     });
   }
 
   /** First contact with a target: recorded; another target than the run's stops the run (nothing is sent to it).
    *  Returns the interrupted run's server sessions to look for there. */
   private identify(stepId: string, connection: string, target: TargetFingerprint): ServerSessionId[] {
-    return this.guarded(() => {
+    return this.targets.guarded(() => {
       if (this.targets.check(connection, target)) this.publish({ type: 'target-identified', stepId, connection, target });
       return this.targets.sessionsToCheck(connection);
     });
-  }
-
-  /** A refusal of the guard stops the whole run (interrupted: resumable), then is thrown to the executor. */
-  private guarded<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof TargetChanged || e instanceof SessionsStillRunning) queueMicrotask(() => this.targets.stopRun(e.message));
-      throw e;
-    }
   }
 
   private ask(question: Question): Promise<string> {
@@ -314,19 +262,10 @@ export class Run {
     if (this.opts.dryRun) this.confirm(stepId, 'yes', 'dry-run');
   }
 
-  /** The runbook's declared `outputs`, evaluated over the run's data as it ended (real values: the caller's
-   *  publish masks them). A value that cannot be evaluated is null, so one bad output does not hide the others. */
+  /** The runbook's declared `outputs` over the run's data as it ended (run-data.ts: real values, null if bad). */
   outputs(): Record<string, unknown> {
     const context = this.actor?.getSnapshot().context;
-    const out: Record<string, unknown> = {};
-    if (!context) return out;
-    const scope = scopeOf(context, undefined, taintFor(this.opts.redactor));
-    for (const [name, text] of Object.entries(this.opts.runbook.doc.outputs ?? {})) {
-      let value: unknown = null;
-      try { value = evaluate(parseExpression(text), scope) ?? null; } catch { /* null */ }
-      setOwn(out, name, value);
-    }
-    return out;
+    return context ? runOutputs(this.opts.runbook.doc, context, taintFor(this.opts.redactor)) : {};
   }
 
   private finish(output: MachineOutput): RunFinished {
@@ -366,21 +305,6 @@ export class Run {
         }
       }
     }
-  }
-}
-
-/** A child's event as the parent shows it; the child's own start and finish are the calling step's. */
-function relabel(e: RunEvent, prefix: string): RunEvent | undefined {
-  const p = (id: string) => `${prefix}/${id}`;
-  switch (e.type) {
-    // Its start names the file it ran (a resume compares it); its finish is the calling step's.
-    case 'run-started': return { type: 'called-runbook', stepId: prefix, runbook: { name: e.runbook.name, file: e.runbook.file, sha256: e.runbook.sha256 } };
-    case 'run-finished': return undefined;
-    case 'connection-addresses': return { ...e, calledFrom: e.calledFrom ? p(e.calledFrom) : prefix };
-    case 'branch': return { ...e, from: p(e.from), to: p(e.to) };
-    case 'question-asked': return { ...e, question: { ...e.question, stepId: p(e.question.stepId) } };
-    case 'note': return e.stepId ? { ...e, stepId: p(e.stepId) } : e;
-    default: return { ...e, stepId: p(e.stepId) };
   }
 }
 

@@ -1,55 +1,30 @@
 // Carries out one step: prepares its action, applies timeout, retry, wait polling and dry run, and reports
-// what happens as events. The machine decides which step; this decides nothing about routing.
-import { timeoutError } from '../db/abort.js';
-import type { Action, ExecContext, ExecutorSet, Question, StepResult } from '../executors/types.js';
+// what happens as events. The machine decides which step; this decides nothing about routing. How one action
+// runs is execute-action.ts; how a wait step polls, wait-step.ts.
+import type { StepResult } from '../executors/types.js';
 import { sandboxAvailable } from '../executors/sandbox.js';
-import type { RunbookDoc, StepDoc } from '../language/schema.js';
+import type { StepDoc } from '../language/schema.js';
 import { stepById, stepKind } from '../language/flow.js';
-import type { Redactor } from '../secrets/redactor.js';
-import { StreamMasker } from '../secrets/stream-masker.js';
-import type { DryRunMode, RunEvent } from './events.js';
+import { MAX_DURATION_MS } from '../language/duration.js';
+import type { Scope, Taint } from '../language/expression/index.js';
+import { taintFor } from '../secrets/taint.js';
+import { plural } from '../common/plural.js';
+import type { DryRunMode } from './events.js';
 import type { LoopItem, MachineContext } from './machine-types.js';
 import { itemDetails, loopItems, LoopError, loopPlan, loopResult, type LoopPlan } from './loop.js';
 import { scopeOf } from './scope.js';
 import { isSecretStep, registerSecretResult } from './secret-step.js';
-import { test } from './render.js';
 import { toMs } from './duration.js';
-import { pollSummary } from './poll-summary.js';
-import { DEFAULT_TIMEOUT_MS, preparePoll, prepareStep, type Prepared } from './prepare.js';
-import { dryRunMode, DRY_RUN_RESULT, inSandbox, type SandboxMode } from './dry-run-mode.js';
-import { setSafeTimeout } from './timer.js';
-import { MAX_DURATION_MS } from '../language/duration.js';
+import { DEFAULT_TIMEOUT_MS, prepareStep, type Prepared } from './prepare.js';
+import { dryRunMode, DRY_RUN_RESULT, inSandbox } from './dry-run-mode.js';
+import { sleep } from './timer.js';
 import { renderTemplate, renderTitle } from './render.js';
-import type { Scope, Taint } from '../language/expression/index.js';
-import type { TargetFingerprint } from '../executors/fingerprint.js';
-import type { LiveSession, ServerSessionId } from '../db/server-session.js';
-import { taintFor } from '../secrets/taint.js';
-import { maskResult } from '../secrets/mask-event.js';
 import { computeVars, varsResult } from './vars.js';
-import { plural } from '../common/plural.js';
+import { executeAction, publishOutput } from './execute-action.js';
+import { waitStep } from './wait-step.js';
+import type { StepRunnerDeps } from './step-runner-deps.js';
 
-export interface StepRunnerDeps {
-  doc: RunbookDoc;
-  executors: ExecutorSet;
-  redactor: Redactor;
-  /** Masks every event it is given (Run.publish): nothing here masks what it publishes a second time. */
-  publish(event: RunEvent): void;
-  ask(question: Question): Promise<string>;
-  dryRun: boolean;
-  deadline?: number;                      // epoch ms
-  callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
-  /** Whether a dry run can sandbox shell steps (executors/sandbox.ts); `runbook test` scripts them instead. */
-  canSandbox?(): boolean;
-  /** First contact with a target; throws when it is not the run's (see TargetGuard). Returns the interrupted
-   *  run's server sessions to look for on it (a resume). */
-  identify?(stepId: string, connection: string, target: TargetFingerprint): ServerSessionId[] | void;
-  /** Some of those still run: true to wait, else throws (the run stops, resumable). */
-  liveSessions?(stepId: string, connection: string, live: LiveSession[]): boolean;
-  /** The for_each list the operator approved at this step's gate, handed over once; undefined if none was. */
-  approvedItems?(stepId: string): LoopItem[] | undefined;
-  /** The transcript could not take a line (a full disk, its directory gone): nothing more may act. */
-  recordingFailed?(): boolean;
-}
+export type { StepRunnerDeps } from './step-runner-deps.js';
 
 export class StepRunner {
   /** Values computed from secrets are secrets (secrets/taint.ts). */
@@ -119,9 +94,9 @@ export class StepRunner {
       return DRY_RUN_RESULT;
     }
     const sandbox = dry?.mode === 'sandboxed' ? 'network' : dry?.mode === 'sandboxed-offline' ? 'offline' : undefined;
-    if (kind === 'wait') return this.wait(step, context, signal, prepared, sandbox);
+    if (kind === 'wait') return waitStep(this.deps, this.taint, step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
-    return this.execute(step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
+    return executeAction(this.deps, step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
   }
 
   /** A for_each step: the same action once per item, in order, each with the step's timeout and retries. A
@@ -195,7 +170,7 @@ export class StepRunner {
       const retryable = result.status !== 'ok' && result.status !== 'aborted' && !signal.aborted
         && (!retry?.on || retry.on.includes(result.classification ?? result.status));
       if (!retryable || attempt === attempts) break;
-      this.output(step.id, 'stderr', `item ${item.index + 1} (${item.label}) failed: ${result.error ?? result.status}; retrying\n`);
+      publishOutput(this.deps, step.id, 'stderr', `item ${item.index + 1} (${item.label}) failed: ${result.error ?? result.status}; retrying\n`);
       await sleep(Math.min(toMs(retry?.backoff, 1) * 2 ** (attempt - 1), MAX_DURATION_MS), signal);
     }
     return result;
@@ -208,110 +183,6 @@ export class StepRunner {
       destructive: step.destructive === true, ...(command !== undefined ? { command } : {}), ...(dryRun ? { dryRun } : {}),
       ...(where !== undefined ? { where } : {}),
     });
-  }
-
-  /** Runs a prepared action under the step timeout and the run deadline; output is streamed masked. */
-  private async execute(step: StepDoc, prepared: Prepared, outer: AbortSignal, timeoutMs: number | undefined, item?: number): Promise<StepResult> {
-    const limit = this.limit(timeoutMs);
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(outer.reason ?? new Error('aborted'));
-    outer.addEventListener('abort', onAbort, { once: true });
-    if (outer.aborted) onAbort();
-    const cancelTimer = limit === undefined ? undefined : setSafeTimeout(() => controller.abort(timeoutError('step timed out')), limit);
-    const maskers = { stdout: this.masker(step.id, 'stdout'), stderr: this.masker(step.id, 'stderr') };
-    const ctx: ExecContext = {
-      stepId: step.id,
-      ...(item !== undefined ? { item } : {}),
-      signal: controller.signal,
-      ...(limit !== undefined ? { limitMs: limit } : {}),
-      // A secret step's output is not streamed: what it prints is known to be secret only once it has all arrived.
-      onOutput: isSecretStep(step) ? () => undefined : (stream, chunk) => this.output(step.id, stream, maskers[stream].push(chunk)),
-      ask: (q) => this.deps.ask(q),
-      mask: (t) => this.deps.redactor.mask(t),
-      onProcess: (p) => this.deps.publish({ type: 'step-process', stepId: step.id, ...p }),
-      onTarget: (connection, target) => refusing(() => this.deps.identify?.(step.id, connection, target)),
-      onLiveSessions: (connection, live) => refusing(() => this.deps.liveSessions?.(step.id, connection, live) ?? false),
-      onSession: (connection, session) => this.deps.publish({ type: 'step-session', stepId: step.id, connection, session }),
-    };
-    // A target the run refuses (another server, a session of the interrupted run still running) stops the run
-    // before anything is sent: the step did not run, so it is 'aborted' (run again on resume), whatever the
-    // executor made of the refusal.
-    let refused: string | undefined;
-    const refusing = <T>(fn: () => T): T => {
-      try { return fn(); } catch (e) { refused ??= this.deps.redactor.mask((e as Error).message); throw e; }
-    };
-    if (prepared.action.kind === 'sql' && limit !== undefined) prepared.action.timeoutMs = limit;
-    try {
-      // Kept as it is: later steps use the real values (a pasted URL, a fetched secret). Every event that
-      // carries it is masked at the one publish point (Run.publish).
-      const result = await this.deps.executors.execute(prepared.action, ctx);
-      if (refused === undefined) return result;
-      const { classification: _none, ...rest } = result;
-      return { ...rest, status: 'aborted', error: refused };
-    } catch (e) {
-      return { status: 'failed', durationMs: 0, classification: 'other', error: this.deps.redactor.mask(`executor crashed: ${(e as Error).message}`) };
-    } finally {
-      cancelTimer?.();
-      outer.removeEventListener('abort', onAbort);
-      for (const stream of ['stdout', 'stderr'] as const) this.output(step.id, stream, maskers[stream].flush());
-    }
-  }
-
-  private limit(timeoutMs: number | undefined): number | undefined {
-    const left = this.deps.deadline === undefined ? undefined : Math.max(0, this.deps.deadline - Date.now());
-    if (timeoutMs === undefined) return left;
-    return left === undefined ? timeoutMs : Math.min(timeoutMs, left);
-  }
-
-  /** A stream's masker: what it holds back (the start of a secret, perhaps) it releases by itself once the stream
-   *  has been quiet a moment, while the step still runs. */
-  private masker(stepId: string, stream: 'stdout' | 'stderr'): StreamMasker {
-    return new StreamMasker(this.deps.redactor, (text) => this.output(stepId, stream, text));
-  }
-
-  private output(stepId: string, stream: 'stdout' | 'stderr', chunk: string): void {
-    if (chunk) this.deps.publish({ type: 'step-output', stepId, stream, chunk });
-  }
-
-  /** Polls an action until `until` holds or `for` runs out; `first` is the first poll, already announced. */
-  private async wait(step: StepDoc, context: MachineContext, signal: AbortSignal, first: Prepared, sandbox: SandboxMode): Promise<StepResult> {
-    const w = step.wait!;
-    const started = Date.now();
-    const every = toMs(w.every, 5000);
-    // The run's deadline bounds the polling too, not only each poll.
-    const until = Math.min(started + toMs(w.for, 300_000), this.deps.deadline ?? Infinity);
-    const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
-    for (let polls = 1; ; polls++) {
-      let poll: Prepared;
-      try {
-        poll = polls === 1 ? first : preparePoll(this.deps.doc, step, scopeOf(context, undefined, this.taint));
-      } catch (e) {
-        return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: this.deps.redactor.mask(`cannot prepare poll ${polls}: ${(e as Error).message}`) };
-      }
-      if (polls > 1 && poll.target) this.deps.redactor.addUrl(poll.target);
-      const result = await this.execute(step, inSandbox(poll, sandbox), signal, stepTimeout);
-      // A secret wait step's every poll is a secret from the moment it returns: the line that says what it saw is
-      // published below, long before the step's last result is.
-      if (isSecretStep(step)) registerSecretResult(this.deps.redactor, result, step);
-      // The step's time is since its first poll, not the last poll's.
-      if (signal.aborted) return { ...result, status: 'aborted', durationMs: Date.now() - started, details: { ...result.details, polls } };
-      let met = false;
-      try { met = test(w.until, scopeOf(context, result, this.taint)).value; } catch (e) {
-        return { ...result, status: 'failed', error: `wait condition failed: ${(e as Error).message}` };
-      }
-      const elapsed = Date.now() - started;
-      const details = { ...result.details, polls };
-      if (met) return { ...result, status: 'ok', durationMs: elapsed, details };
-      if (Date.now() + every > until) {
-        return { ...result, status: 'timeout', durationMs: elapsed, details, error: `condition '${w.until}' still false after ${plural(polls, 'poll')}` };
-      }
-      // Masked before it is cut to one short line: a secret cut in half no longer matches anything.
-      this.deps.publish({ type: 'wait-polled', stepId: step.id, poll: polls, condition: w.until, last: pollSummary(maskResult(this.deps.redactor, result)),
-        nextInMs: every, deadlineAt: new Date(until).toISOString() });
-      await sleep(every, signal);
-      // Stopped between polls: the last poll's result stands, no poll after the stop.
-      if (signal.aborted) return { ...result, status: 'aborted', durationMs: Date.now() - started, details, error: 'aborted' };
-    }
   }
 
   private async call(step: StepDoc, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
@@ -333,13 +204,4 @@ const NOT_STARTED: StepResult = { status: 'aborted', durationMs: 0, error: 'not 
 function stripItems(r: StepResult): Omit<StepResult, 'items'> {
   const { items: _nested, ...rest } = r;
   return rest;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const cancel = setSafeTimeout(done, ms);
-    function done() { cancel(); signal.removeEventListener('abort', done); resolve(); }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

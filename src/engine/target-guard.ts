@@ -48,6 +48,16 @@ export class TargetGuard {
 
   /** Stops the outermost run (a called runbook's own abort would only fail the calling step). */
   stopRun(reason: string): void { this.shared.stop?.(reason); }
+  /** Runs a check of this guard; a refusal stops the whole run (interrupted: resumable), then is thrown on to
+   *  the executor, which sends nothing. */
+  guarded<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof TargetChanged || e instanceof SessionsStillRunning) queueMicrotask(() => this.stopRun(e.message));
+      throw e;
+    }
+  }
 
   /** Throws TargetChanged for another target; true when this is the first contact (to be recorded). */
   check(connection: string, target: TargetFingerprint): boolean {

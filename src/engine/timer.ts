@@ -14,3 +14,13 @@ export function setSafeTimeout(fn: () => void, ms: number): () => void {
   if (Number.isNaN(ms)) timer = setTimeout(fn, 0); else arm();
   return () => clearTimeout(timer);
 }
+
+/** Waits `ms` (any length), or less if `signal` aborts; never rejects. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const cancel = setSafeTimeout(done, ms);
+    function done() { cancel(); signal.removeEventListener('abort', done); resolve(); }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

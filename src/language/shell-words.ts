@@ -8,9 +8,11 @@
 import { DYNAMIC, HOLE, RESERVED_BEFORE_COMMAND, type ParsedScript, type Redirect, type Token, type Word } from './shell-syntax.js';
 import { group } from './shell-commands.js';
 import { ansiC } from './shell-quotes.js';
-import { inertVariable, variableWhy } from './shell-vars.js';
+import { delimiterQuoted, heredocBody } from './shell-heredoc.js';
+import { arithmeticRisk, CODE, commandWordRisk, parameterRisks } from './shell-unreadable.js';
 
 export { DYNAMIC, HOLE, type ParsedScript, type Redirect, type SimpleCommand, type Word } from './shell-syntax.js';
+export { CODE } from './shell-unreadable.js';
 
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const OPS = ['&>>', ';;&', '<<<', '<<-', '&&', '||', ';;', ';&', '|&', '<<', '>>', '<&', '>&', '<>', '>|', '&>', ';', '&', '|', '(', ')', '<', '>', '\n'];
@@ -66,12 +68,8 @@ class Lexer {
       }
       const w = this.word();
       tokens.push({ t: 'word', w });
-      // A coprocess runs beside the script with pipes the lint does not follow.
-      if (atCommandStart && !w.quoted && w.text === 'coproc') this.out.unreadable.push("'coproc': a coprocess, which the lint's reader does not follow");
-      if (atCommandStart && !w.quoted && w.text === 'for' && /^\s*\(\(/.test(s.slice(this.i))) this.out.unreadable.push("'for (( … ))': arithmetic, whose variables bash evaluates as code");
-      // for NAME / select NAME assign NAME each turn.
-      const loopVar = atCommandStart && !w.quoted && (w.text === 'for' || w.text === 'select') ? /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(s.slice(this.i))?.[1] : undefined;
-      if (loopVar && !inertVariable(loopVar)) this.out.unreadable.push(`'${w.text} ${loopVar}': ${variableWhy(loopVar)}`);
+      const unreadable = atCommandStart && !w.quoted ? commandWordRisk(w.text, s.slice(this.i)) : undefined;
+      if (unreadable) this.out.unreadable.push(unreadable);
       // A reserved word or an assignment leaves the next word in command position.
       atCommandStart = !w.quoted && (RESERVED_BEFORE_COMMAND.has(w.text) || (atCommandStart && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(w.text)));
     }
@@ -105,7 +103,7 @@ class Lexer {
     const raw = this.s.slice(this.i);
     const w = this.word();
     redirect.target = w;
-    const quoted = /^[^\s;&|<>()]*['"\\]/.test(raw);
+    const quoted = delimiterQuoted(raw);
     if (!w.text) { this.i = save; return; }
     this.pendingHeredocs.push({ redirect, delimiter: w.text, quoted, strip });
   }
@@ -113,15 +111,8 @@ class Lexer {
   /** After a newline: the bodies of the here-documents opened on that line. */
   private readHeredocs(): void {
     for (const h of this.pendingHeredocs.splice(0)) {
-      const lines: string[] = [];
-      while (this.i < this.s.length) {
-        const nl = this.s.indexOf('\n', this.i);
-        const line = this.s.slice(this.i, nl < 0 ? this.s.length : nl);
-        this.i = nl < 0 ? this.s.length : nl + 1;
-        if ((h.strip ? line.replace(/^\t+/, '') : line) === h.delimiter) break;
-        lines.push(line);
-      }
-      const text = lines.join('\n') + (lines.length ? '\n' : '');
+      const { text, end } = heredocBody(this.s, this.i, h.delimiter, h.strip);
+      this.i = end;
       // Unquoted, the body is expanded like a "…" string: its substitutions run.
       h.redirect.body = { text: h.quoted ? text : expandedText(text, this.out), script: true };
     }
@@ -269,9 +260,8 @@ class Lexer {
     const next = s[this.i + 1] ?? '';
     if (s.startsWith('$((', this.i)) {
       this.i += 1;
-      const expr = this.arithmeticCommand().text;
-      // bash evaluates a variable's value as an expression again (`x='a[$(cmd)]'; echo $(( x ))` runs cmd).
-      if (/[A-Za-z_$`]/.test(expr.slice(2, -2))) this.out.unreadable.push(`'$${expr.slice(0, 40)}': arithmetic on a variable, whose value bash evaluates as code`);
+      const unreadable = arithmeticRisk(this.arithmeticCommand().text);
+      if (unreadable) this.out.unreadable.push(unreadable);
       return { text: DYNAMIC };
     }
     if (next === '[') { this.out.unreadable.push("'$[ … ]': arithmetic, whose variables bash evaluates as code"); }
@@ -296,18 +286,7 @@ class Lexer {
         if (c === '}' && --depth === 0) { this.i++; break; }
         this.i++;
       }
-      // ${NAME:=word} and ${NAME=word} assign: NAME must be one a read may set (shell-vars.ts).
-      const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(s.slice(start, this.i))?.[1];
-      if (assigned && !inertVariable(assigned)) this.out.unreadable.push(`'\${${assigned}:=…}': ${variableWhy(assigned)}`);
-      // ${x@P} expands the value as a prompt, running any $( … ) in it.
-      if (/@P\}$/.test(s.slice(start, this.i))) this.out.unreadable.push(`'${s.slice(start, this.i)}': a value expanded as a prompt, running any code in it`);
-      // An array subscript or a substring offset is arithmetic: a variable in it is evaluated as code.
-      const expansion = s.slice(start, this.i);
-      const subscript = /^\$\{[!#]?[A-Za-z_][A-Za-z0-9_]*\[([^\]]*)\]/.exec(expansion)?.[1];
-      const offset = /^\$\{[!#]?[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?:(?![-=?+])([^}]*)\}$/.exec(expansion)?.[1];
-      if ((subscript !== undefined && !/^\s*(\d+|@|\*)\s*$/.test(subscript)) || (offset !== undefined && /[A-Za-z_$`]/.test(offset))) {
-        this.out.unreadable.push(`'${expansion.slice(0, 40)}': a subscript or offset bash evaluates as arithmetic, running code in a variable's value`);
-      }
+      this.out.unreadable.push(...parameterRisks(s.slice(start, this.i)));
       return { text: DYNAMIC };
     }
     const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(s.slice(this.i, this.i + 256));
@@ -320,10 +299,6 @@ class Lexer {
 /** Nesting of substitutions being read (the lexer is synchronous: one read at a time). */
 let nesting = 0;
 const MAX_NESTING = 64;
-
-/** Text bash would run if it evaluated it as an expression: a substitution or an expansion. */
-export const CODE = /\$\(|`|\$\{|\$\[/;
-
 
 /** A here-document body as bash hands it on: substitutions parsed (their commands recorded), values DYNAMIC. */
 function expandedText(body: string, out: ParsedScript): string {

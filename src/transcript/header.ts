@@ -1,12 +1,12 @@
 // The first line of a transcript, and the marker a resume writes: who ran what, where, with which inputs.
-// Every data field passes through the run's redactor first (secrets/mask-event.ts says which are data).
+// Every data field passes through the run's redactor first (events/mask.ts says which are data).
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { VERSION } from '../common/version.js';
-import { FORMAT_VERSION, type HeaderLine, type ResumedLine } from './schema.js';
-import { maskLine } from '../secrets/mask-event.js';
+import { FORMAT_VERSION, type HeaderLine, type ResumedLine } from '../events/schema.js';
+import { maskLine } from '../events/mask.js';
 
 type Fields<L> = Omit<L, 'seq' | 'ts'>;
 

@@ -1,6 +1,6 @@
 // The JSON Schema of one transcript line, as published in docs/transcript.schema.json (kept in step by
 // test/transcript/schema.test.ts): the TypeBox definitions, stripped of TypeBox's internal markers.
-import { FORMAT_VERSION, TranscriptLine } from './schema.js';
+import { FORMAT_VERSION, TranscriptLine } from '../events/schema.js';
 
 export const TRANSCRIPT_SCHEMA_ID = 'https://runbook.dev/schema/transcript.schema.json';
 

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { procStat, readBootId } from '../executors/supervise.js';
 import type { Transcript } from './reader.js';
-import type { TranscriptLine } from './schema.js';
+import type { TranscriptLine } from '../events/schema.js';
 
 type ProcessLine = Extract<TranscriptLine, { type: 'step-process' }>;
 

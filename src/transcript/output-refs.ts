@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { OutputRef, OutputRefs } from '../engine/events.js';
 import type { StepResult } from '../executors/types.js';
-import type { TranscriptLine } from './schema.js';
+import type { TranscriptLine } from '../events/schema.js';
 
 type Stream = 'stdout' | 'stderr';
 

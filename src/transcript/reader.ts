@@ -6,7 +6,7 @@ import { checkLine } from './check-line.js';
 import { describeFsError, headerless } from './file.js';
 import { restoreOutputs } from './output-refs.js';
 import { recoverTornFinish } from './torn-finish.js';
-import { EVENT_TYPES, FORMAT_VERSION, type EventLine, type HeaderLine, type TranscriptLine } from './schema.js';
+import { EVENT_TYPES, FORMAT_VERSION, type EventLine, type HeaderLine, type TranscriptLine } from '../events/schema.js';
 
 export interface TornLine { line: number; bytes: number }
 

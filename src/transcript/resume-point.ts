@@ -8,7 +8,7 @@ import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { UserError } from '../common/errors.js';
 import type { Transcript } from './reader.js';
-import type { TranscriptLine } from './schema.js';
+import type { TranscriptLine } from '../events/schema.js';
 import { isNested } from './nested.js';
 import { own, setOwn } from '../common/own.js';
 

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { lockTranscript } from './lock.js';
 import type { Transcript } from './reader.js';
-import type { HeaderLine } from './schema.js';
+import type { HeaderLine } from '../events/schema.js';
 
 export interface RunState {
   runId: string;

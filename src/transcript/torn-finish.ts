@@ -3,7 +3,7 @@
 // unknown", with as much of the outcome as the cut left (its status and exit code come first in the line), and
 // never as "not finished": a resume must not run an action that completed. Recovered lines say they were cut
 // (result.truncated), so a report shows what is known and no more.
-import type { TranscriptLine } from './schema.js';
+import type { TranscriptLine } from '../events/schema.js';
 
 const HEAD = /^\{"type":"(step-finished|item-finished)","seq":(\d+),"ts":"([^"\\]+)","stepId":("(?:[^"\\]|\\.)*")/;
 const STATUSES = ['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const;

@@ -11,7 +11,7 @@ import { parseRunbook } from '../../src/language/runbook.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { findResumePoint } from '../../src/transcript/resume-point.js';
 import type { Transcript } from '../../src/transcript/reader.js';
-import type { TranscriptLine } from '../../src/transcript/schema.js';
+import type { TranscriptLine } from '../../src/events/schema.js';
 import { harness, runbookFrom, scriptedExecutors } from '../helpers/scripted.js';
 
 const diagnostics = (yaml: string) => parseRunbook(yaml, 'test.yaml').diagnostics.filter((d) => d.code !== 'no-end').map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { CLI_KILL_MS } from '../helpers/limits.js';
 import { restoreOutputs } from '../../src/transcript/output-refs.js';
-import type { TranscriptLine } from '../../src/transcript/schema.js';
+import type { TranscriptLine } from '../../src/events/schema.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'runbook.js');

@@ -1,7 +1,7 @@
 // Runs the real CLI (bin/runbook.js) as a child process and reads its transcript.
 import { spawn } from 'node:child_process';
 import { restoreOutputs } from '../../src/transcript/output-refs.js';
-import type { TranscriptLine } from '../../src/transcript/schema.js';
+import type { TranscriptLine } from '../../src/events/schema.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_KILL_MS } from '../helpers/limits.js';

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { isKept, maskLine } from '../../src/secrets/mask-event.js';
+import { isKept, maskLine } from '../../src/events/mask.js';
 import { Redactor } from '../../src/secrets/redactor.js';
-import { EVENT_TYPES } from '../../src/transcript/schema.js';
+import { EVENT_TYPES } from '../../src/events/schema.js';
 import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 

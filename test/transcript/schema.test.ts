@@ -1,4 +1,4 @@
-// docs/transcript.schema.json is generated from src/transcript/schema.ts, and real transcripts validate
+// docs/transcript.schema.json is generated from src/events/schema.ts, and real transcripts validate
 // against it, line by line. Regenerate with: UPDATE_GOLDEN=1 node --import tsx --test test/transcript/schema.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

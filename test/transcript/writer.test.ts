@@ -5,7 +5,7 @@ import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { readTranscript, eventsOf } from '../../src/transcript/reader.js';
 import { DEFAULT_OUTPUT_LIMIT } from '../../src/transcript/output-budget.js';
-import { EVENT_TYPES } from '../../src/transcript/schema.js';
+import { EVENT_TYPES } from '../../src/events/schema.js';
 import { EVERYTHING_SCRIPT, fixture, loadRunbookFile, runWithTranscript, scratch } from './helpers.js';
 
 test('every event type is written and read back', async (t) => {

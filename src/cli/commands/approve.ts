@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../common/errors.js';
 import { renderLine } from '../../transcript/replay/render.js';
-import type { TranscriptLine } from '../../transcript/schema.js';
+import type { TranscriptLine } from '../../events/schema.js';
 import { storeErrorText, type StoreClient } from '../../store/client.js';
 import { findRun } from '../../store/follow.js';
 import { openStore, requireStoreUrl } from '../../store/open.js';

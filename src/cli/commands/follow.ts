@@ -2,7 +2,7 @@
 import { EXIT } from '../../common/errors.js';
 import { checkLine } from '../../transcript/check-line.js';
 import { renderLine } from '../../transcript/replay/render.js';
-import type { TranscriptLine } from '../../transcript/schema.js';
+import type { TranscriptLine } from '../../events/schema.js';
 import { findRun, followRun } from '../../store/follow.js';
 import { openStore, requireStoreUrl } from '../../store/open.js';
 import { say, sayError } from '../say.js';

@@ -1,7 +1,7 @@
 // SQL that a step does not mark destructive must be proven read-only by the engine's own parser
 // (language/sql): one statement, a plain read, calling only functions known to be read-only. The run backs
 // this up (db/: one statement per step, in a read-only transaction), but the lint is what tells the author.
-import { engineOfScheme } from '../../db/url.js';
+import { engineOfScheme } from '../../common/engine-scheme.js';
 import { CANNOT_VOUCH, classifyLater, classifySql, type SqlEngine, type SqlVerdict } from '../sql/index.js';
 import { lexMysql } from '../sql/mysql-lexer.js';
 import type { RunbookDoc, SqlActionDoc, StepDoc } from '../schema.js';

@@ -2,7 +2,7 @@
 // longer than MAX_PAUSE_MS), or one step at a time when the viewer presses Enter. No TTY needed.
 import { duration, msBetween } from '../report/format.js';
 import type { Transcript } from '../reader.js';
-import type { TranscriptLine } from '../schema.js';
+import type { TranscriptLine } from '../../events/schema.js';
 import { renderLine } from './render.js';
 
 export const MAX_PAUSE_MS = 2000;

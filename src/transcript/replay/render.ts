@@ -4,7 +4,7 @@ import { terminalText } from '../../common/terminal-text.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
 import { gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
-import type { TranscriptLine } from '../schema.js';
+import type { TranscriptLine } from '../../events/schema.js';
 import { gateItemLines } from '../../ui/gate-items.js';
 import { plural } from '../../common/plural.js';
 

@@ -3,7 +3,7 @@
 import type { RunbookDoc } from '../../language/schema.js';
 import { loadRecordedRunbook } from '../recorded-runbook.js';
 import type { Transcript } from '../reader.js';
-import type { TranscriptLine } from '../schema.js';
+import type { TranscriptLine } from '../../events/schema.js';
 import { msBetween } from './format.js';
 import { interactionsOf } from './interactions.js';
 import type { ReportModel } from './model.js';

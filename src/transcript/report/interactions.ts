@@ -1,6 +1,6 @@
 // What the operator was asked and said: confirmations (with who answered, how and after how long),
 // questions from manual and prompt steps, and notes.
-import type { TranscriptLine } from '../schema.js';
+import type { TranscriptLine } from '../../events/schema.js';
 import type { ConfirmationRow, NoteRow, QuestionRow } from './model.js';
 import { gateSettings, gateTarget } from '../../ui/format.js';
 import { clock } from './format.js';

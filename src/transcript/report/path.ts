@@ -6,7 +6,7 @@ import { toMermaid } from '../../engine/graph-format.js';
 import { FINISHED } from '../../engine/machine-types.js';
 import { FALL_OFF } from '../../language/flow.js';
 import type { RunbookDoc } from '../../language/schema.js';
-import type { TranscriptLine } from '../schema.js';
+import type { TranscriptLine } from '../../events/schema.js';
 import type { PathTaken } from './model.js';
 import { isNested } from '../nested.js';
 

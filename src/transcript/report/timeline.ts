@@ -1,6 +1,6 @@
 // The timeline (one row per step attempt, skip, resume and the end) and the output each attempt produced.
 import type { StepResult } from '../../executors/types.js';
-import type { TranscriptLine } from '../schema.js';
+import type { TranscriptLine } from '../../events/schema.js';
 import type { OutputBlock, TimelineRow } from './model.js';
 import { SHOWN_BECAUSE } from '../../ui/format.js';
 import { plural } from '../../common/plural.js';

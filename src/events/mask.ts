@@ -1,12 +1,12 @@
 // Masking a run's events and transcript lines: data fields only. Which fields those are is read once from the
-// transcript schema (transcript/schema.ts), the one definition of every line: enumerated fields (a status, an
+// transcript schema (events/schema.ts), the one definition of every line: enumerated fields (a status, an
 // outcome, a line's type), numbers, and strings marked STRUCTURAL there (step ids, times, hashes, column names)
 // are never masked; every other string, and every value of unknown shape, is. A secret that is a short word
 // ("app", "step") then masks it in a step's output, never in `"type":"step-finished"` or a step id `app-url`.
 import { Kind, type TSchema } from '@sinclair/typebox';
-import { STRUCTURAL, StepResultSchema, TranscriptLine } from '../transcript/schema.js';
+import { STRUCTURAL, StepResultSchema, TranscriptLine } from './schema.js';
 import type { StepResult } from '../executors/types.js';
-import type { Redactor } from './redactor.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 /** keep: never masked; data: masked whole (maskDeep); an object or array: masked field by field. */
 type Plan = 'keep' | 'data' | { fields: Map<string, Plan> } | { items: Plan };

@@ -89,7 +89,7 @@ describe('auth: a MariaDB account REQUIRE X509 without a client certificate', ()
     assert.deepEqual(started(events).slice(-3), ['account-locks', 'secure-transport', 'needs-tls'], started(events).join(','));
     assert.ok(!started(events).includes('password-rejected'), started(events).join(','));
     assert.match(instructions(events, 'needs-tls'), /connects with TLS \(sslmode \*\*require\*\*\) but sends no client certificate/);
-    assert.match(instructions(events, 'needs-tls'), /the account requires \*\*% REQUIRE X509\*\*/);
+    assert.match(instructions(events, 'needs-tls'), /the account requires TLS \(\*\*% REQUIRE X509\*\*\)/);
     assert.deepEqual(ending(events), ['escalate', 'escalate']);
   });
 });

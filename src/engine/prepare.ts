@@ -132,10 +132,12 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
   const port = w.port === undefined ? undefined : Number(typeof w.port === 'string' ? renderTemplate(w.port, scope) : w.port);
   const timeoutMs = toMs(w.timeout, Math.min(stepTimeoutMs, 10_000));
   const servername = w.servername !== undefined ? renderTemplate(w.servername, scope) : undefined;
+  const parameter = w.parameter !== undefined ? renderTemplate(w.parameter, scope) : undefined;
   const action: Action = {
     kind: 'probe', probe, timeoutMs,
     ...(url !== undefined ? { url } : {}), ...(host !== undefined ? { host } : {}),
     ...(port !== undefined ? { port } : {}), ...(servername !== undefined ? { servername } : {}),
+    ...(parameter !== undefined ? { parameter } : {}),
   };
   // Shown (and recorded) with the password's place masked, whatever its length; the action keeps the real URL.
   const where = url !== undefined ? displayUrl(url) : `${host ?? ''}${port !== undefined ? `:${port}` : ''}`;

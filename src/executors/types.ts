@@ -62,7 +62,7 @@ export interface SqlAction {
   timeoutMs?: number;          // server-side statement timeout
 }
 export interface ProbeAction {
-  kind: 'probe'; probe: ProbeName; url?: string; host?: string; port?: number; servername?: string; timeoutMs: number;
+  kind: 'probe'; probe: ProbeName; url?: string; host?: string; port?: number; servername?: string; parameter?: string; timeoutMs: number;
 }
 export interface ManualAction { kind: 'manual'; instructions: string; choices?: string[] }
 export interface PromptAction { kind: 'prompt'; message: string; default?: string; pattern?: string; expected?: string; choices?: string[]; secret?: boolean }

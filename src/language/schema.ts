@@ -9,7 +9,7 @@ const doc = (description: string, examples?: unknown[]) => (examples ? { descrip
 export const HOLDER_KEY_PATTERN = '^x-';
 export const STEP_ID_PATTERN = '^[a-z][a-z0-9_-]*$';
 export const OUTCOMES = ['resolved', 'escalate', 'failed'] as const;
-export const PROBES = ['dns', 'tcp', 'tls', 'db-connect'] as const;
+export const PROBES = ['dns', 'tcp', 'tls', 'db-connect', 'startup'] as const;
 /** What kind of failure (or ok) a step saw; `on` branches on these names (the one list: common/classification.ts). */
 export { CLASSIFICATIONS } from '../common/classification.js';
 
@@ -123,6 +123,7 @@ export const ProbeArgs = Type.Object({
   port: Type.Optional(Type.Union([Type.Number(), Type.String()], doc('A port number, or a template giving one; overrides the URL\'s port.', [5432]))),
   timeout: Type.Optional(Duration),
   servername: Type.Optional(Template('TLS server name to verify (tls probe).')),
+  parameter: Type.Optional(Template('startup probe: one more startup parameter to send besides JDBC\'s, `name` or `name=value`.', ['extra_float_digits'])),
 }, { additionalProperties: false, ...doc('Arguments of a probe.') });
 
 export const ManualAction = Type.Union([

@@ -94,7 +94,7 @@ function sqlSites(sql: StepDoc['sql'], path: string, t: Add): void {
 
 function probeSites(w: StepDoc['with'], path: string, t: Add): void {
   if (!w) return;
-  t(`${path}/url`, w.url); t(`${path}/host`, w.host); t(`${path}/servername`, w.servername);
+  t(`${path}/url`, w.url); t(`${path}/host`, w.host); t(`${path}/servername`, w.servername); t(`${path}/parameter`, w.parameter);
   if (typeof w.port === 'string') t(`${path}/port`, w.port);
 }
 

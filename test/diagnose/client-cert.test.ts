@@ -4,7 +4,7 @@
 // server does not know, an expired one, a revoked one, and (the control) a good one. Without one the server's own
 // login answer decides (PostgreSQL 28000 "requires a valid client certificate", MariaDB a plain 1045): auth, the
 // auth runbook. A certificate the server's TLS layer refuses is a TLS alert before any login: client-cert-rejected,
-// no runbook. The same class comes out of `diagnose --json` and of a SQL step in a run.
+// the ssl runbook (its client-cert-rejected step: test/runbooks/ssl-client-cert.test.ts). The same class comes out of `diagnose --json` and of a SQL step in a run.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,9 +66,9 @@ async function sqlStep(url: string, name: string): Promise<{ classification?: st
 
 const CASES: [ClientCertChoice | undefined, string, string | null, string, RegExp][] = [
   [undefined, 'auth', 'auth', 'login-refused', /requires a valid client certificate|Access denied for user 'app_user'/],
-  ['other-ca', 'client-cert-rejected', null, 'cert-rejected', /alert unknown ca/],
-  ['expired', 'client-cert-rejected', null, 'cert-rejected', /alert certificate expired/],
-  ['revoked', 'client-cert-rejected', null, 'cert-rejected', /alert certificate revoked/],
+  ['other-ca', 'client-cert-rejected', 'ssl', 'cert-rejected', /alert unknown ca/],
+  ['expired', 'client-cert-rejected', 'ssl', 'cert-rejected', /alert certificate expired/],
+  ['revoked', 'client-cert-rejected', 'ssl', 'cert-rejected', /alert certificate revoked/],
   ['good', 'ok', null, 'logged-in', /^$/],
 ];
 

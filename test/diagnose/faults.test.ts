@@ -37,10 +37,10 @@ const EXPECTED: [FaultKind, string, string | null][] = [
   ['database-limit', 'too-many-connections', 'pool-exhausted'],
   // Held in startup (a standby without its checkpoint's WAL): 57P03 "starting up", which the refused runbook waits out.
   ['server-starting', 'server-starting', 'refused'],
-  // MariaDB: a unix_socket account given a password (1698), an account blocked by max_password_errors (4150): no
-  // runbook has a path for them yet; the finding says what to change (see docs/runbooks/auth.md's review).
-  ['unix-socket-account', 'auth-method', null],
-  ['login-failures-blocked', 'too-many-login-failures', null],
+  // MariaDB: a unix_socket account given a password (1698), an account blocked by max_password_errors (4150): the
+  // auth runbook's auth-method and login-failures steps (test/runbooks/auth-mariadb-methods.test.ts).
+  ['unix-socket-account', 'auth-method', 'auth'],
+  ['login-failures-blocked', 'too-many-login-failures', 'auth'],
 ];
 
 /**

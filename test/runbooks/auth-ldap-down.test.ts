@@ -1,8 +1,8 @@
 // auth when the pg_hba.conf line for the application uses LDAP and the LDAP server is down (issue #35): nothing
 // listens where ldapserver/ldapport point. The client sees "LDAP authentication failed", the same words as a wrong
 // directory password; resetting the role's own password cannot help. The login's class and words are asserted as
-// they are; the route that should follow (the directory, not "find the current password") waits for an auth.yaml
-// change: that test is `todo` (docs/runbooks/auth.md, "Review").
+// they are, then the route: the external-auth step (the directory and the server log, the pg_hba line named), not
+// "find the current password" (docs/runbooks/auth.md, "Review").
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,10 +37,15 @@ describe('auth: an ldap pg_hba.conf line whose LDAP server is down', () => {
     assert.match(String(login.result?.error), /^28000: LDAP authentication failed for user "app_user"/);
   });
 
-  it('the runbook sends the operator to the directory and the server log, not to the role\'s password',
-    { todo: "needs auth.yaml: account.next routes 'LDAP|RADIUS|PAM authentication failed' to an 'external-auth' step (docs/runbooks/auth.md, Review)" }, () => {
-      const started = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
-      assert.ok(started.includes('external-auth'), started.join(','));
-      assert.ok(!started.includes('password-rejected'), started.join(','));
-    });
+  it('the runbook sends the operator to the directory and the server log, not to the role\'s password', () => {
+    const started = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
+    assert.deepEqual(started, ['parse', 'tcp', 'login', 'account', 'hba-rules', 'external-auth']);
+    const asked = events.find((e) => e.type === 'question-asked') as { question?: { stepId?: string; action?: { instructions?: string } } } | undefined;
+    assert.equal(asked?.question?.stepId, 'external-auth');
+    const text = String(asked?.question?.action?.instructions);
+    assert.match(text, /could not perform initial LDAP bind/);
+    assert.match(text, /line \*\*\d+\*\*: `host all app_user 127\.0\.0\.1 ldap ldapserver=127\.0\.0\.1/);
+    const end = events.find((e) => e.type === 'run-finished') as { outcome?: string; stepId?: string } | undefined;
+    assert.deepEqual([end?.outcome, end?.stepId], ['escalate', 'escalate']);
+  });
 });

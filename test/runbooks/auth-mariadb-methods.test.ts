@@ -1,9 +1,9 @@
 // auth on real MariaDB accounts no password can pass (issue #35): a unix_socket account given a password over the
 // socket (Debian's root; 1698), an account blocked by max_password_errors (4150, the right password refused too),
-// and an account REQUIRE X509 reached without a client certificate (a plain 1045). The login's class and the
-// server's words are asserted as they are. Where the run goes after them is what runbooks/auth.yaml does not yet
-// do: those tests are marked `todo` with the YAML change they wait for (docs/runbooks/auth.md, "Review"); they run
-// and report, and fail nothing, until the change lands (then drop the todo).
+// and an account REQUIRE X509 reached over TLS without a client certificate (a plain 1045). The login's class and
+// the server's words are asserted as they are, then the step whose advice the run reaches (auth-method,
+// unblock-account after the login-failures read, needs-tls after the secure-transport read) and how it ends
+// (docs/runbooks/auth.md, "Review").
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,11 @@ const result = (events: TranscriptEvent[], id: string) =>
 const instructions = (events: TranscriptEvent[], id: string): string =>
   (events.find((e) => e.type === 'question-asked' && (e as { question?: { stepId?: string } }).question?.stepId === id) as
     { question?: { action?: { instructions?: string } } } | undefined)?.question?.action?.instructions ?? '';
+
+const ending = (events: TranscriptEvent[]) => {
+  const end = events.find((e) => e.type === 'run-finished') as { outcome?: string; stepId?: string } | undefined;
+  return [end?.outcome, end?.stepId];
+};
 
 /** One real run of auth against the fault, with the admin URL; every question answered "not-now". */
 function authRun(kind: FaultKind): () => { events: TranscriptEvent[] } {
@@ -46,13 +51,14 @@ describe('auth: a MariaDB unix_socket account given a password', () => {
     assert.equal(login?.classification, 'auth-method');
     assert.match(String(login?.error), /^ER_ACCESS_DENIED_NO_PASSWORD_ERROR: Access denied for user 'sock_user'@'localhost'/);
   });
-  it('the runbook names unix_socket and an account of the application\'s own, not "run the ssl runbook"',
-    { todo: "needs auth.yaml: login.on auth-method → a step 'auth-method' (proposed in docs/runbooks/auth.md)" }, () => {
-      const { events } = run();
-      assert.deepEqual(started(events).slice(0, 4), ['parse', 'tcp', 'login', 'auth-method']);
-      assert.match(instructions(events, 'auth-method'), /unix_socket/);
-      assert.doesNotMatch(String(events.find((e) => e.type === 'run-finished')?.message), /ssl runbook/);
-    });
+  it('the runbook names unix_socket and a password method for the account, not "run the ssl runbook"', () => {
+    const { events } = run();
+    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'auth-method']);
+    assert.match(instructions(events, 'auth-method'), /plugin \*\*unix_socket\*\*/);
+    assert.match(instructions(events, 'auth-method'), /IDENTIFIED VIA mysql_native_password/);
+    assert.deepEqual(ending(events), ['escalate', 'escalate']);
+    assert.doesNotMatch(String(events.find((e) => e.type === 'run-finished')?.message), /ssl runbook/);
+  });
 });
 
 describe('auth: a MariaDB account blocked by max_password_errors', () => {
@@ -62,12 +68,13 @@ describe('auth: a MariaDB account blocked by max_password_errors', () => {
     assert.equal(login?.classification, 'too-many-login-failures');
     assert.match(String(login?.error), /^ER_USER_IS_BLOCKED: User is blocked because of too many credential errors/);
   });
-  it('the runbook says find the client sending the wrong password, then FLUSH PRIVILEGES',
-    { todo: "needs auth.yaml: login.on too-many-login-failures → a step 'login-failures' (proposed in docs/runbooks/auth.md)" }, () => {
-      const { events } = run();
-      assert.deepEqual(started(events).slice(0, 4), ['parse', 'tcp', 'login', 'login-failures']);
-      assert.match(instructions(events, 'login-failures'), /FLUSH PRIVILEGES/);
-    });
+  it('the runbook reads max_password_errors, says find the client sending the wrong password, then FLUSH PRIVILEGES', () => {
+    const { events } = run();
+    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'login-failures', 'unblock-account']);
+    assert.match(instructions(events, 'unblock-account'), /max_password_errors is \*\*\d+\*\*/);
+    assert.match(instructions(events, 'unblock-account'), /Find the client still sending the old password.*FLUSH PRIVILEGES/s);
+    assert.deepEqual(ending(events), ['escalate', 'escalate']);
+  });
 });
 
 describe('auth: a MariaDB account REQUIRE X509 without a client certificate', () => {
@@ -77,11 +84,12 @@ describe('auth: a MariaDB account REQUIRE X509 without a client certificate', ()
     assert.equal(result(events, 'login')?.classification, 'auth');
     assert.deepEqual(result(events, 'account')?.rows?.map((r) => [r.host, r.requires_tls]), [['%', 'X509']]);
   });
-  it('the runbook names the certificate the account requires, not "find the current password"',
-    { todo: "needs auth.yaml: account.next → a step 'tls-account' when requires_tls is X509/SPECIFIED (proposed in docs/runbooks/auth.md)" }, () => {
-      const { events } = run();
-      assert.ok(started(events).includes('tls-account'), started(events).join(','));
-      assert.ok(!started(events).includes('password-rejected'), started(events).join(','));
-      assert.match(instructions(events, 'tls-account'), /REQUIRE X509|client certificate/);
-    });
+  it('the runbook names the certificate the account requires, not "find the current password"', () => {
+    const { events } = run();
+    assert.deepEqual(started(events).slice(-3), ['account-locks', 'secure-transport', 'needs-tls'], started(events).join(','));
+    assert.ok(!started(events).includes('password-rejected'), started(events).join(','));
+    assert.match(instructions(events, 'needs-tls'), /connects with TLS \(sslmode \*\*require\*\*\) but sends no client certificate/);
+    assert.match(instructions(events, 'needs-tls'), /the account requires TLS \(\*\*% REQUIRE X509\*\*\)/);
+    assert.deepEqual(ending(events), ['escalate', 'escalate']);
+  });
 });

@@ -3,8 +3,8 @@
 // runbook's own listener check lists 127.0.0.2:<port>; the advice that follows must use it, not send the operator
 // to Docker, Kubernetes or another VM. The listener is a plain TCP socket on 127.0.0.2 standing in for the bound
 // server (the check reads only ss), beside a real lab server so a database process runs here.
-// The route is what runbooks/refused.yaml does not yet do: that test is `todo` with the change it waits for
-// (docs/runbooks/refused.md, "Review").
+// The sockets step flags the URL's address as not listening, and the run goes to other-address, which shows the
+// listeners (docs/runbooks/refused.md, "Review").
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -44,10 +44,17 @@ describe('refused: the port listens on 127.0.0.2, the URL connects to 127.0.0.1'
     assert.match(String(sockets?.result?.stdout), new RegExp(`on port ${port}: 127\\.0\\.0\\.2:${port}\\n`));
   });
 
-  it('the advice names that address, not Docker, Kubernetes or another VM',
-    { todo: "needs refused.yaml: the sockets step flags url-address=not-listening and logs routes it to an 'other-address' step (docs/runbooks/refused.md, Review)" }, () => {
-      const started = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
-      assert.ok(started.includes('other-address'), started.join(','));
-      assert.ok(!started.includes('elsewhere'), started.join(','));
-    });
+  it('the advice names that address, not Docker, Kubernetes or another VM', () => {
+    const started = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
+    assert.deepEqual(started.slice(-3), ['sockets', 'logs', 'other-address'], started.join(','));
+    assert.ok(!started.includes('elsewhere'), started.join(','));
+    const sockets = events.find((e) => e.type === 'step-finished' && e.stepId === 'sockets') as { result?: { stdout?: string } } | undefined;
+    assert.match(String(sockets?.result?.stdout), /^url-address=not-listening: 127\.0\.0\.1$/m);
+    const asked = events.filter((e) => e.type === 'question-asked').at(-1) as { question?: { stepId?: string; action?: { instructions?: string } } } | undefined;
+    assert.equal(asked?.question?.stepId, 'other-address');
+    assert.match(String(asked?.question?.action?.instructions), new RegExp(`127\\.0\\.0\\.2:${port}`));
+    assert.doesNotMatch(String(asked?.question?.action?.instructions), /Docker|Kubernetes/);
+    const end = events.find((e) => e.type === 'run-finished') as { outcome?: string; stepId?: string } | undefined;
+    assert.deepEqual([end?.outcome, end?.stepId], ['escalate', 'escalate']);
+  });
 });

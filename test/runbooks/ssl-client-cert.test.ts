@@ -1,8 +1,8 @@
 // The ssl runbook against a server whose TLS layer refuses the client's certificate (issue #35): an expired client
 // certificate sent to PostgreSQL (hostssl … cert) and to MariaDB (REQUIRE X509), both checking it against the lab CA.
-// The client step's class is asserted as it is (client-cert-rejected). The run then ends "Not a TLS problem": the
-// route to advice about the certificate waits for an ssl.yaml change, so that test is `todo`
-// (docs/runbooks/ssl.md, "Review").
+// The client step is client-cert-rejected, and the run goes on to the client-cert-rejected step's advice (renew
+// the client certificate, the server's CA for clients, its CRL), never "Not a TLS problem" (docs/runbooks/ssl.md,
+// "Review").
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,11 +37,15 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
       assert.match(String(client.result?.error), /alert certificate expired/);
     });
 
-    it('the runbook advises on the client certificate, never "Not a TLS problem"',
-      { todo: "needs ssl.yaml: client.on client-cert-rejected → a 'client-cert-rejected' step (docs/runbooks/ssl.md, Review)" }, () => {
-        const started = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
-        assert.ok(started.includes('client-cert-rejected'), started.join(','));
-        assert.doesNotMatch(String(events.find((e) => e.type === 'run-finished')?.message), /Not a TLS problem/);
-      });
+    it('the runbook advises on the client certificate, never "Not a TLS problem"', () => {
+      const started = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
+      assert.deepEqual(started.slice(-2), ['client', 'client-cert-rejected'], started.join(','));
+      const asked = events.find((e) => e.type === 'question-asked') as { question?: { stepId?: string; action?: { instructions?: string } } } | undefined;
+      assert.equal(asked?.question?.stepId, 'client-cert-rejected');
+      assert.match(String(asked?.question?.action?.instructions), /certificate expired.*renew the client certificate/s);
+      const end = events.find((e) => e.type === 'run-finished') as { outcome?: string; stepId?: string; message?: string } | undefined;
+      assert.deepEqual([end?.outcome, end?.stepId], ['escalate', 'escalate'], end?.message);
+      assert.doesNotMatch(String(end?.message), /Not a TLS problem/);
+    });
   });
 }

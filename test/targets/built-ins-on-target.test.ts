@@ -80,7 +80,7 @@ describe('built-in runbooks with db_ssh, on a real sshd, against the lab Postgre
     };
     const timer = setInterval(() => {
       answer('answer one of: url-is-wrong, database-runs-here', 'database-runs-here');
-      answer('answer one of: started-it, url-is-wrong, cannot', 'cannot');
+      answer('answer one of: url-is-wrong, changed-config, cannot', 'cannot');
     }, 50);
     const r = await run;
     clearInterval(timer);
@@ -88,9 +88,11 @@ describe('built-in runbooks with db_ssh, on a real sshd, against the lab Postgre
     assert.equal(finished(lines)?.outcome, 'escalate', r.stdout + r.stderr);
     for (const id of ['service-status', 'sockets', 'logs']) assert.equal(started(lines, id)?.where, ON_SSHD, id);
     assert.match(output(lines, 'service-status'), /state=running/);
-    assert.match(output(lines, 'sockets'), new RegExp(`on port ${pg.port}: 127\\.0\\.0\\.1:${pg.port}\\nlisten=loopback`));
+    // The port listens on this host, on 127.0.0.1, not the URL's 127.0.0.2: other-address, not "Docker / another VM" (#35).
+    assert.match(output(lines, 'sockets'), new RegExp(`on port ${pg.port}: 127\\.0\\.0\\.1:${pg.port}\\nurl-address=not-listening: 127\\.0\\.0\\.2\\nlisten=loopback`));
     assert.match(output(lines, 'sockets'), /database-like listeners:\n[^]*users:\(\("postgres"/, 'a root login sees the processes');
-    assert.ok(answered.has('answer one of: started-it, url-is-wrong, cannot'), 'reached the step that says where the database runs');
+    assert.ok(answered.has('answer one of: url-is-wrong, changed-config, cannot'), 'reached other-address, which names the address it listens on');
+    assert.ok(started(lines, 'other-address') && !started(lines, 'elsewhere'), 'other-address, not elsewhere');
     const id = lines.find((l) => l.type === 'target-identified' && l.connection === 'target:db_host') as { target?: { server: string } } | undefined;
     assert.match(id?.target?.server ?? '', /^ssh host key /);
   });

@@ -3,6 +3,7 @@ import { maskingAlso, urlSecrets } from '../masking.js';
 import { failedResult } from '../outcome.js';
 import { dbConnectProbe } from './db-connect.js';
 import { dnsProbe } from './dns.js';
+import { startupProbe } from './startup.js';
 import { tcpProbe } from './tcp.js';
 import { tlsProbe } from './tls.js';
 import type { ProbeName } from '../../language/schema.js';
@@ -14,6 +15,7 @@ const PROBES: Record<ProbeName, (action: ProbeAction, ctx: ExecContext, env?: En
   tcp: tcpProbe,
   tls: tlsProbe,
   'db-connect': dbConnectProbe,
+  startup: startupProbe,
 };
 
 export function createProbeExecutor(env?: Env): Executor<ProbeAction> {

@@ -60,7 +60,7 @@ function checkFields(step: StepDoc, base: string, doc: RunbookDoc, report: Repor
     const f = step.confirm !== undefined ? 'confirm' : 'risk';
     report.warn('misplaced-key', `${base}/${f}`, `'${f}' only has an effect on a step marked 'destructive: true' (step '${step.id}')`, 'key');
   }
-  if (step.probe === 'db-connect' || step.probe === 'tls' || step.probe === 'tcp' || step.probe === 'dns') checkProbeTarget(step, base, report);
+  if (step.probe !== undefined) checkProbeTarget(step, base, report);
   checkConnectionRef(step.sql?.connection ?? step.wait?.sql?.connection, `${base}/${step.sql ? 'sql' : 'wait/sql'}/connection`, doc, report);
   if (step.sql || step.wait?.sql) checkSqlText(step, base, doc, report);
   checkConnectionRef(step.with?.connection ?? step.wait?.with?.connection, `${base}/${step.with ? 'with' : 'wait/with'}/connection`, doc, report);

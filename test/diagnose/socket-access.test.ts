@@ -66,12 +66,8 @@ for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
       assert.ok(!r.stdout.includes(fault.server!.appPassword), 'no password');
     });
 
-    // MariaDB's socket is behind a directory nobody may enter: refused.yaml's socket-file step stops at its `cd` there
-    // (exit 1, "socket=missing") and the run goes on as if the server were down. The fix is in the report of this
-    // branch (a walk up the socket's directories first); runbooks/*.yaml are another engineer's right now.
-    const waits = engine === 'mariadb'
-      ? "needs refused.yaml: socket-file names a directory the user may not enter before it looks for the socket (patch in the live-classes report)" : false;
-    it('`runbook run refused --plain` as nobody reaches its socket-access advice', { todo: waits }, async () => {
+    // MariaDB's socket is behind a directory nobody may enter: the socket-file step names that directory first.
+    it('`runbook run refused --plain` as nobody reaches its socket-access advice', async () => {
       const transcript = join(home, 'refused.jsonl');
       const r = await runCliAs(fault.clientUser!, home, ['run', 'refused', '--plain', '--transcript', transcript, '--input', `url=${fault.url}`], 'cannot\n');
       const events = readEvents(transcript);

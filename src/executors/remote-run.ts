@@ -6,6 +6,7 @@
 // Every process started here for a target (the SSH master, ssh -G, kubectl and docker) gets the environment a
 // local step gets: the engine's without credential variables. The SSH master lives as long as the run and
 // would otherwise hold DATABASE_URL or PGPASSWORD all that time, as would a ProxyCommand it starts.
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { which } from 'zx/core';
 import { inheritedEnv } from '../secrets/credential-env.js';
@@ -15,16 +16,17 @@ import { classifyRemote } from './remote-classify.js';
 import { describeRemote } from './remote-describe.js';
 import { Handshake } from './remote-handshake.js';
 import type { Place } from './remote-place.js';
-import { CLIENT, remoteInvocation } from './remote.js';
+import { CLIENT, remoteInvocation, type DirectCommand, type Invocation } from './remote.js';
 import { SshControl } from './ssh-control.js';
 import { identifySsh, lostReason } from './ssh-identity.js';
-import { abortedResult } from './outcome.js';
+import { abortedResult, failedResult } from './outcome.js';
 import type { Classification, ExecContext, RemoteTarget, ShellAction, StepResult } from './types.js';
 
 type Identity = { ok: true; fingerprint: TargetFingerprint; place: Place } | { ok: false; classification: Classification; error: string };
 
 interface SshEntry {
   n: number;
+  pid?: number;            // the master's, when it told it
   fingerprint?: TargetFingerprint;
   pin?: string;
   busy?: Promise<Identity>;
@@ -86,10 +88,11 @@ export class RemoteSessions {
   private async sshIdentity(t: Extract<RemoteTarget, { kind: 'ssh' }>, e: SshEntry, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<Identity> {
     const socket = this.control.socket(e.n);
     const ours = (f: TargetFingerprint): Identity => ({ ok: true, fingerprint: f, place: { kind: 'ssh', socket, ...(e.pin ? { pin: e.pin } : {}) } });
-    if (e.fingerprint && await alive(socket)) return ours(e.fingerprint);
+    if (e.fingerprint && (e.pid !== undefined ? masterRuns(e.pid, socket) : await alive(socket))) return ours(e.fingerprint);
     const found = await identifySsh(t, { socket, pinFile: this.control.pinFile(e.n), env, ...(e.fingerprint ? { pinned: { ...(e.pin ? { pin: e.pin } : {}) } } : {}) }, signal);
     if (!found.ok) return found;
     if (found.pid) this.control.adopt(found.pid);
+    e.pid = found.pid;
     e.fingerprint = found.fingerprint;
     e.pin ??= found.pin;
     return ours(found.fingerprint);
@@ -110,6 +113,14 @@ async function connectionLost(socket: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** The master still runs (by its pid, checked to be ours by its command line, which names the socket: a later
+ *  process reusing the pid, or a zombie, has not) and its socket is there. Checked before every step: no
+ *  connection to the master, which a connect would wake for nothing. */
+function masterRuns(pid: number, socket: string): boolean {
+  const named = `ControlPath=${socket.replace(/%/g, '%%')}\0`; // as ssh-options.ts passes it
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(named) && existsSync(socket); } catch { return false; }
+}
+
 /** A master answers on its control socket (one that was killed leaves the file behind, refusing). */
 function alive(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -120,7 +131,7 @@ function alive(socket: string): Promise<boolean> {
 
 export async function runRemote(
   action: ShellAction & { remote: RemoteTarget }, ctx: ExecContext, sessions: RemoteSessions,
-  runLocal: (a: ShellAction, ctx: ExecContext) => Promise<StepResult>,
+  runLocal: (a: ShellAction, ctx: ExecContext, direct?: DirectCommand) => Promise<StepResult>,
 ): Promise<StepResult> {
   const t = action.remote;
   const client = CLIENT[t.kind];
@@ -142,7 +153,10 @@ export async function runRemote(
     return { status: 'failed', durationMs: Date.now() - started, classification: changed && t.kind === 'ssh' ? 'target-hostkey-pinned' : 'other', error: ctx.mask((e as Error).message) };
   }
   const handshake = new Handshake();
-  const inv = remoteInvocation(action, identity.place, handshake.line, { id: ctx.stepId, ...(ctx.item !== undefined ? { item: ctx.item } : {}) });
+  let inv: Invocation;
+  try {
+    inv = remoteInvocation(action, identity.place, handshake.line, { id: ctx.stepId, ...(ctx.item !== undefined ? { item: ctx.item } : {}) });
+  } catch (e) { return failedResult(ctx, started, 'other', e); } // a value bash cannot hold: nothing was sent
   const watched: ExecContext = {
     ...ctx,
     onOutput: (stream, text) => {
@@ -153,7 +167,8 @@ export async function runRemote(
   // The step's env and directory apply there (the wrapper sets them); here the client gets the engine's
   // environment without credentials, like any local step.
   const { remote: _remote, cwd: _cwd, ...rest } = action;
-  const ran = await runLocal({ ...rest, script: inv.script, values: inv.values, env: {} }, watched);
+  const ran = 'argv' in inv ? await runLocal({ ...rest, script: '', values: [], env: {} }, watched, inv)
+    : await runLocal({ ...rest, script: inv.script, values: inv.values, env: {} }, watched);
   const held = handshake.flush();
   if (held) { try { ctx.onOutput('stdout', held); } catch { /* a listener's failure is not the step's */ } }
   const result: StepResult = {

@@ -3,6 +3,7 @@
 // reference, so neither the script text nor any command line holds a value. The script's environment is the
 // engine's without credential variables (secrets/credential-env.ts), plus the step's own `env:`.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx/core';
 import { BoundedOutput } from './bounded-output.js';
@@ -16,6 +17,7 @@ import { signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
+import type { DirectCommand } from './remote.js';
 import type { ExecContext, Executor, ShellAction, StepResult } from './types.js';
 
 /** How long a stopped script may take to exit on SIGTERM before the tree gets SIGKILL, when the run is stopped
@@ -45,7 +47,7 @@ export function createShellExecutor(withheld: readonly string[] = []): ShellExec
   return {
     execute: (action, ctx) => {
       if (withheld.length) action = { ...action, withheld: [...withheld, ...(action.withheld ?? [])] };
-      if (action.remote) return runRemote({ ...action, remote: action.remote }, ctx, remotes, (a, c) => runShell(a, c, running, baseEnv));
+      if (action.remote) return runRemote({ ...action, remote: action.remote }, ctx, remotes, (a, c, direct) => runShell(a, c, running, baseEnv, direct));
       try {
         ctx.onTarget?.(HOST_TARGET, host);
         // A target whose `if` was false runs here: recorded as that target, so a resume that reaches it is refused.
@@ -58,14 +60,14 @@ export function createShellExecutor(withheld: readonly string[] = []): ShellExec
 }
 
 async function runShell(
-  action: ShellAction, ctx: ExecContext, running: Set<() => Promise<void>>, baseEnv: NodeJS.ProcessEnv,
+  action: ShellAction, ctx: ExecContext, running: Set<() => Promise<void>>, baseEnv: NodeJS.ProcessEnv, direct?: DirectCommand,
 ): Promise<StepResult> {
   const startedAt = Date.now();
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
   const out = { stdout: new BoundedOutput(), stderr: new BoundedOutput() };
   let p: ProcessPromise;
   try {
-    p = start(action, ctx, out, baseEnv);
+    p = start(action, ctx, out, baseEnv, direct);
   } catch (e) {
     return { status: 'failed', durationMs: Date.now() - startedAt, classification: 'other', error: errorLine(e, ctx.mask) };
   }
@@ -102,9 +104,13 @@ async function runShell(
 }
 
 function start(
-  action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>, baseEnv: NodeJS.ProcessEnv,
+  action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>, baseEnv: NodeJS.ProcessEnv, direct?: DirectCommand,
 ): ProcessPromise {
-  const { script, stdin } = withValues(action.script, action.values);
+  const { script, stdin } = direct ? { script: '', stdin: undefined } : withValues(action.script, action.values);
+  // A direct command's stdin: a stream that never ends by itself (zx ends a Buffer input after writing it).
+  // It runs instead of the script, under the same supervisor (remote.ts: a remote step's ssh client).
+  const held = direct ? new PassThrough() : undefined;
+  held?.write(direct!.input);
   // Every option zx would otherwise take from ZX_* variables or shared $ state is set here.
   const options: Partial<Options> = {
     shell: BASH, prefix: '', postfix: '', quote,
@@ -114,8 +120,8 @@ function start(
     env: { ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
     // fd 3 is the supervisor's lifeline.
-    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
-    ...(stdin ? { input: stdin } : {}),
+    stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
+    ...(held ? { input: held } : stdin ? { input: stdin } : {}),
     quiet: true, verbose: false, nothrow: true, preferLocal: false,
     detached: true, // own process group, led by the supervisor: one kill reaches background jobs too
     timeout: 0, killSignal: 'SIGTERM', timeoutSignal: 'SIGTERM',
@@ -129,8 +135,10 @@ function start(
   try {
     // errexit + pipefail (as CI runners do): a failing command, even mid-pipe (`df | tail`), fails the step
     // instead of letting a later command's exit status hide it; a destructive script stops at its first failure.
-    const argv = [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
-    return $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv)}`;
+    const argv = direct ? direct.argv : [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
+    const p = $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv)}`;
+    if (held) void p.then(() => held.end(), () => held.end()); // ended with the process, not before
+    return p;
   } finally {
     Error.stackTraceLimit = frames;
   }

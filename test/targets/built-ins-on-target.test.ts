@@ -3,8 +3,7 @@
 // steps read there (the lab server's processes, its listening socket) is checked against the lab's own facts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, finished, scratch, transcriptLines, type Line } from '../hardening/helpers.js';
 import { startServer, type LabServer } from '../../src/lab/index.js';
@@ -97,20 +96,8 @@ describe('built-in runbooks with db_ssh, on a real sshd, against the lab Postgre
     assert.match(id?.target?.server ?? '', /^ssh host key /);
   });
 
-  // A login that is not root: ss -p shows it only its own processes, and there is no sudo here to ask. Debian's
-  // postgres account (locked password: the sshd uses PAM so that a key may log in) stands in for it.
-  const postgresLogin = process.getuid?.() === 0 && /^postgres:[^:]*:\d+:\d+:[^:]*:[^:]*:\/bin\/(ba)?sh$/m.test(readFileSync('/etc/passwd', 'utf8'))
-    && spawnSync('sh', ['-c', 'command -v sudo'], { stdio: 'ignore' }).status !== 0;
-  it('db-host as a login that is not root, without sudo: says so instead of an empty process list', { skip: !postgresLogin && 'needs root, a postgres account with a shell, and no sudo' }, async (t) => {
-    const server = await startSshd({ pam: true });
-    t.after(() => server.stop());
-    const transcript = join(scratch(t), 't.jsonl');
-    const r = await cli(['run', 'db-host', '--plain', '--transcript', transcript,
-      '-i', 'db_ssh=runbook-sshd', '-i', `ssh_config=${server.clientConfig({ User: 'postgres' })}`, '-i', `port=${pg.port}`]);
-    const lines = transcriptLines(transcript);
-    assert.equal(finished(lines)?.outcome, 'escalate', r.stdout + r.stderr);
-    assert.match(output(lines, 'listeners'), /\(this login, postgres, is not root and may not use sudo -n: ss -p shows it only its own processes\)\nprocess: /);
-  });
+  // A login that is not root (with and without a sudoers rule): sudo-on-target.test.ts, whose tests run one after
+  // another because a rule one installs changes what the next sees.
 
   it('without db_ssh the host-evidence step is skipped, saying why; nothing runs on this machine in its place', async (t) => {
     const transcript = join(scratch(t), 't.jsonl');

@@ -71,16 +71,10 @@ async function dbHost(t: Parameters<typeof scratch>[0]): Promise<{ lines: Line[]
   return { lines, said: r.stdout + r.stderr };
 }
 
-// The built-ins' probe: db-host.yaml asked `sudo -n true`, which a rule for ss alone refuses (docs/runbooks/
-// issue-30-sudo-proposed.patch asks for ss itself). Until that lands, the least-privilege rule is a todo.
-const probesWithTrue = readFileSync(join(ROOT, 'runbooks', 'db-host.yaml'), 'utf8').includes('sudo -n true 2>/dev/null');
-
+// The built-ins ask sudo for ss itself (not `sudo -n true`, which a rule for ss alone refuses).
 describe('sudo -n on the database host, as a login that is not root', { skip, concurrency: false }, () => {
-  for (const [rule, todo] of [
-    ['NOPASSWD: ALL', false],
-    [`NOPASSWD: ${SS}`, probesWithTrue && 'db-host.yaml probes with `sudo -n true`, which a rule for ss alone refuses: apply docs/runbooks/issue-30-sudo-proposed.patch'],
-  ] as const) {
-    it(`db-host, sudoers "${rule}": the listener list names the other account's process, read with sudo -n`, { todo }, async (t) => {
+  for (const rule of ['NOPASSWD: ALL', `NOPASSWD: ${SS}`]) {
+    it(`db-host, sudoers "${rule}": the listener list names the other account's process, read with sudo -n`, async (t) => {
       sudoRule(t, rule);
       const { lines } = await dbHost(t);
       const said = output(lines, 'listeners');

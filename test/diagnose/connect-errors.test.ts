@@ -12,7 +12,7 @@ import type { ExecContext } from '../../src/executors/types.js';
 import { readPeer } from '../../src/executors/probes/peer.js';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import { until } from '../helpers/poll.js';
-import { myQuery } from '../lab/helpers.js';
+import { mariadbSettled, myQuery } from '../lab/helpers.js';
 
 const ANSWER_MS = 30_000; // must not fire (#20)
 
@@ -21,22 +21,14 @@ async function abortedConnects(server: LabServer): Promise<number> {
   return Number(row?.['v']);
 }
 
-/** The server has finished with every connection but the asker's: whatever it counts is counted. */
-async function settled(server: LabServer): Promise<void> {
-  await until(async () => {
-    const [row] = await myQuery(server.adminUrl(), 'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()');
-    return Number(row?.['n']) === 0;
-  }, 30_000, 'the server to finish with the connections');
-}
-
 /** How many aborted connects `act` adds, once the server has handled them all (at least `atLeast` first: a
  *  connection closed at once may still wait in the accept queue). */
 async function added(server: LabServer, act: () => Promise<unknown>, atLeast = 0): Promise<number> {
-  await settled(server);
+  await mariadbSettled(server.adminUrl());
   const before = await abortedConnects(server);
   await act();
   await until(async () => (await abortedConnects(server)) >= before + atLeast, 30_000, `${atLeast} aborted connects`);
-  await settled(server);
+  await mariadbSettled(server.adminUrl());
   return (await abortedConnects(server)) - before;
 }
 

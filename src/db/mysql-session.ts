@@ -13,6 +13,7 @@ import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
 import { classify } from './classify.js';
 import { watchLink, type MysqlLink } from './mysql-link.js';
+import { plainIfNoTls } from './mysql-prefer.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   const socket = socketPath(info);
@@ -47,9 +48,10 @@ export async function connectMysql(config: mysql.ConnectionOptions, signal: Abor
 }
 
 /** connectMysql, and what the connection showed below the login. */
-export function connectMysqlLink(config: mysql.ConnectionOptions, signal: AbortSignal): Promise<{ conn: PromiseConnection; link: MysqlLink }> {
+export function connectMysqlLink(config: mysql.ConnectionOptions, signal: AbortSignal, tlsIfOffered = false): Promise<{ conn: PromiseConnection; link: MysqlLink }> {
   const conn = mysql.createConnection(config);
   conn.on('error', () => undefined); // a server-side disconnect must never crash the run
+  if (tlsIfOffered) plainIfNoTls(conn);
   const link = watchLink(conn, config.host ?? 'localhost');
   const connected = new Promise<{ conn: PromiseConnection; link: MysqlLink }>((resolve, reject) => {
     conn.connect((err) => (err ? reject(err) : resolve({ conn: conn.promise(), link: link() })));
@@ -76,7 +78,9 @@ export function dropConnection(conn: mysql.Connection | PromiseConnection): void
 
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
   const config = mysqlConfig(info, tls, opts.timeoutMs);
-  const { conn, link } = await connectMysqlLink(config, opts.signal);
+  const { conn, link } = await connectMysqlLink(config, opts.signal, tls?.ifOffered === true);
+  // prefer on a server without TLS went on in plain text (db/mysql-prefer.ts): the session is plain.
+  const used = tls && !link.tlsStarted ? { tls: null, config: { ...config, ssl: undefined } } : { tls, config };
   try {
     // The whole session speaks the dialect the classifier reads (db/mysql-pin.ts); reads pin it again.
     // Best effort here: a server that refuses it still runs destructive steps; a read refuses (pin()). A failing
@@ -86,7 +90,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     });
     const [rows] = await raceAbort(conn.query('SELECT VERSION() AS version'), opts.signal);
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
-    return new MysqlSession(conn, config, tls, conn.threadId, version, link, opts.cancelGraceMs);
+    return new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs);
   } catch (err) {
     dropConnection(conn);
     throw err;

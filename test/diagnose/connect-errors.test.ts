@@ -64,6 +64,20 @@ describe('diagnose of MySQL URLs: no aborted connection of its own', () => {
     assert.match(layer(d!, 'tls')?.summary ?? '', /requires TLS \(sslmode require\) but the server offers none: the server does not offer TLS/);
   });
 
+  it('sslmode=prefer on a server without TLS: plain text on the login\'s own connection (as the mysql client), 0', async () => {
+    let d: Awaited<ReturnType<typeof run>> | undefined;
+    assert.equal(await added(plain, async () => { d = await run(plain.url({ params: { 'ssl-mode': 'PREFERRED' } })); }), 0);
+    assert.equal(d?.classification, 'ok', JSON.stringify(d?.checks));
+    assert.match(layer(d!, 'tls')?.summary ?? '', /^server offers no TLS; sslmode prefer connects in plain text/);
+    assert.match(layer(d!, 'connect')?.summary ?? '', /TLS off\)$/);
+  });
+
+  it('sslmode=prefer on a TLS server: TLS, 0', async () => {
+    let d: Awaited<ReturnType<typeof run>> | undefined;
+    assert.equal(await added(tlsOn, async () => { d = await run(tlsOn.url({ params: { sslmode: 'prefer' } })); }), 0);
+    assert.match(layer(d!, 'connect')?.summary ?? '', /TLS on\)$/);
+  });
+
   it('a plain URL on a TLS server: the certificate from a TLS login after the plain one, 0', async () => {
     let d: Awaited<ReturnType<typeof run>> | undefined;
     assert.equal(await added(tlsOn, async () => { d = await run(tlsOn.url()); }), 0);

@@ -12,7 +12,8 @@ import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } f
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
 import { classify } from './classify.js';
-import { watchGreeting } from './mysql-greeting.js';
+import { watchLink, type MysqlLink } from './mysql-link.js';
+import { plainIfNoTls } from './mysql-prefer.js';
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   const socket = socketPath(info);
@@ -39,19 +40,28 @@ function mysqlSsl(tls: TlsSettings): mysql.SslOptions {
 
 /**
  * Connects with the callback API, so that an abort can destroy the half-open socket. A failed connect's error
- * carries the server's greeting (`mysqlGreeting`: version, TLS offered) when one came, read off this connection.
+ * carries what its connection showed (`mysqlLink`: TCP, the first packet, the certificate; db/mysql-link.ts) and
+ * the server's greeting (`mysqlGreeting`: version, TLS offered) when one came, read off this connection.
  */
-export function connectMysql(config: mysql.ConnectionOptions, signal: AbortSignal): Promise<PromiseConnection> {
+export async function connectMysql(config: mysql.ConnectionOptions, signal: AbortSignal): Promise<PromiseConnection> {
+  return (await connectMysqlLink(config, signal)).conn;
+}
+
+/** connectMysql, and what the connection showed below the login. */
+export function connectMysqlLink(config: mysql.ConnectionOptions, signal: AbortSignal, tlsIfOffered = false): Promise<{ conn: PromiseConnection; link: MysqlLink }> {
   const conn = mysql.createConnection(config);
   conn.on('error', () => undefined); // a server-side disconnect must never crash the run
-  const greeting = watchGreeting((conn as unknown as { stream?: NodeJS.EventEmitter }).stream);
-  const connected = new Promise<PromiseConnection>((resolve, reject) => {
-    conn.connect((err) => (err ? reject(err) : resolve(conn.promise())));
+  if (tlsIfOffered) plainIfNoTls(conn);
+  const link = watchLink(conn, config.host ?? 'localhost');
+  const connected = new Promise<{ conn: PromiseConnection; link: MysqlLink }>((resolve, reject) => {
+    conn.connect((err) => (err ? reject(err) : resolve({ conn: conn.promise(), link: link() })));
   });
   return raceAbort(connected, signal).catch((err: unknown) => {
     dropConnection(conn);
-    const seen = greeting();
-    if (seen && !signal.aborted && err !== null && typeof err === 'object') Object.assign(err, { mysqlGreeting: seen });
+    const seen = link();
+    if (err !== null && typeof err === 'object' && !Object.isFrozen(err)) {
+      Object.assign(err, { mysqlLink: seen, ...(seen.greeting && !signal.aborted ? { mysqlGreeting: seen.greeting } : {}) });
+    }
     throw err;
   });
 }
@@ -68,7 +78,9 @@ export function dropConnection(conn: mysql.Connection | PromiseConnection): void
 
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
   const config = mysqlConfig(info, tls, opts.timeoutMs);
-  const conn = await connectMysql(config, opts.signal);
+  const { conn, link } = await connectMysqlLink(config, opts.signal, tls?.ifOffered === true);
+  // prefer on a server without TLS went on in plain text (db/mysql-prefer.ts): the session is plain.
+  const used = tls && !link.tlsStarted ? { tls: null, config: { ...config, ssl: undefined } } : { tls, config };
   try {
     // The whole session speaks the dialect the classifier reads (db/mysql-pin.ts); reads pin it again.
     // Best effort here: a server that refuses it still runs destructive steps; a read refuses (pin()). A failing
@@ -78,7 +90,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     });
     const [rows] = await raceAbort(conn.query('SELECT VERSION() AS version'), opts.signal);
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
-    return new MysqlSession(conn, config, tls, conn.threadId, version, opts.cancelGraceMs);
+    return new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs);
   } catch (err) {
     dropConnection(conn);
     throw err;
@@ -92,7 +104,7 @@ class MysqlSession extends GuardedSession implements Session {
 
   constructor(
     private readonly conn: PromiseConnection, config: mysql.ConnectionOptions, readonly tls: TlsSettings | null,
-    readonly backendId: number, readonly serverVersion: string, cancelGraceMs?: number,
+    readonly backendId: number, readonly serverVersion: string, readonly mysqlLink: MysqlLink, cancelGraceMs?: number,
   ) {
     super();
     this.flavour = /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql';

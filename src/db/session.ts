@@ -1,4 +1,5 @@
 // A live database connection as the executors see it, whichever the driver.
+import type { MysqlLink } from './mysql-link.js';
 import type { TlsSettings } from './ssl-options.js';
 
 /** The server actually reached; a mysql:// URL may lead to MariaDB and vice versa. */
@@ -32,6 +33,8 @@ export interface Session {
   readonly backendId: number;
   /** The TLS settings the connection was made with (null: plain text). */
   readonly tls: TlsSettings | null;
+  /** MySQL/MariaDB: what the login's connection showed below the login (TCP, greeting, certificate). */
+  readonly mysqlLink?: MysqlLink;
   /** False once the connection broke or was closed; the cache then opens a new one. */
   readonly alive: boolean;
   /** Runs one statement in its own transaction (read-only when asked) and commits. */

@@ -14,6 +14,8 @@ export interface TlsSettings {
   key?: string;
   verifyChain: boolean;
   verifyHost: boolean;
+  /** MySQL prefer: plain text on the same connection when the greeting offers no TLS (db/mysql-prefer.ts). */
+  ifOffered?: boolean;
 }
 
 /**
@@ -77,7 +79,9 @@ export function tlsAttempts(info: ConnectionInfo): TlsAttempt[] {
     // libpq retries the other way after any error the server sent; MySQL clients only when the server has no TLS
     // (a second login would also count against max_password_errors).
     case 'allow': return [{ tls: null, fallbackOn: info.engine === 'postgres' ? 'server-refused' : 'ssl-required' }, { tls: unverified }];
-    case 'prefer': return [{ tls: unverified, fallbackOn: info.engine === 'postgres' ? 'server-refused' : 'ssl-unsupported' }, { tls: null }];
+    // MySQL: the plain attempt is left for a server that refuses TLS after offering it; one without TLS gets plain
+    // text on the first connection (a second would count against max_connect_errors).
+    case 'prefer': return [{ tls: info.engine === 'postgres' ? unverified : { ...unverified, ifOffered: true }, fallbackOn: info.engine === 'postgres' ? 'server-refused' : 'ssl-unsupported' }, { tls: null }];
     case 'require': return [{ tls: unverified }];
     case 'verify-ca': return [{ tls: { ...files, verifyChain: true, verifyHost: false } }];
     case 'verify-full': return [{ tls: { ...files, verifyChain: true, verifyHost: true } }];

@@ -1,5 +1,6 @@
 // The layered diagnosis: config → DNS → TCP → TLS → login → writable → pool headroom, stopping at the first layer
-// that fails. Each layer is the evidence for the next; the first failure names the runbook.
+// that fails. Each layer is the evidence for the next; the first failure names the runbook. (MySQL/MariaDB over
+// TCP: the login runs first and its connection is the TCP and TLS evidence; see login-layers.ts.)
 import { Redactor } from '../secrets/redactor.js';
 import type { StepResult } from '../executors/types.js';
 import { checkHeadroom } from './headroom.js';
@@ -9,6 +10,7 @@ import { checkConfig, type Source } from './source.js';
 import { tlsVerdict } from './tls-verdict.js';
 import { checkWritable } from './writable.js';
 import { checkStartup } from './startup.js';
+import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
 import { socketPath, type ConnectionInfo } from '../db/url.js';
@@ -37,26 +39,29 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     checks.push(fromProbe('dns', dns, () => (dns.details?.socket ? `Unix socket ${String(dns.details.socket)}: no DNS involved`
       : `${config.info.host} → ${list(dns.details?.addresses)}`)));
     if (dns.status !== 'ok') return done();
-    const tcp = await runner.probe('tcp');
+    // MySQL/MariaDB over TCP: the login first, and the tcp and tls layers read off its connection (login-layers.ts).
+    const fromLogin = readsLayersFromLogin(config.info) ? await layersFromLogin(runner, config.info, opts.timeoutMs) : undefined;
+    const tcp = fromLogin?.tcp ?? await runner.probe('tcp');
     checks.push(fromProbe('tcp', tcp, () => (tcp.details?.socket ? `Unix socket ${String(tcp.details.socket)} accepts connections`
-      : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms)`));
+      : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms${fromLogin ? ', the login\'s own connection' : ''})`));
     if (tcp.status !== 'ok') return done();
     // What answers on the port is read beside the TLS and login layers, not after them, so a silent server costs no
-    // more than their timeout; it is consulted only if a layer fails. Not for a MySQL/MariaDB URL while its own
-    // login may still work: a connection closed after the greeting counts against the host's max_connect_errors
-    // (with name resolution on), so there it is read only after a layer failed, briefly.
+    // more than their timeout; it is consulted only if a layer fails. Not for a MySQL/MariaDB URL: a connection
+    // closed after the greeting counts against the host's max_connect_errors, so there it is read only after a layer
+    // failed, briefly, and only when the login's own connection got no MySQL packet (else that is the answer).
     const readNow = (ms: number) => readPeer(config.info.host, config.info.port, ms, stopPeer.signal);
     const early = socketPath(config.info) || config.info.engine !== 'postgres' ? undefined : readNow(opts.timeoutMs);
-    peer = socketPath(config.info) ? undefined : () => early ?? readNow(Math.min(opts.timeoutMs, LATE_PEER_MS));
-    const tls = tlsVerdict(config.info, await runner.probe('tls'));
+    peer = socketPath(config.info) || fromLogin?.reachedMysql ? undefined : () => early ?? readNow(Math.min(opts.timeoutMs, LATE_PEER_MS));
+    const tls = fromLogin?.tls ?? tlsVerdict(config.info, await runner.probe('tls'));
     if (tls.status === 'failed') {
       checks.push(await peerCheck(peer, config.info, 'tls') ?? tls);
       return done();
     }
     checks.push(tls);
-    const login = await runner.probe('db-connect');
+    const login = fromLogin?.login ?? await runner.probe('db-connect');
     if (login.status !== 'ok') {
-      checks.push(await peerCheck(peer, config.info, 'connect') ?? fromProbe('connect', login, () => ''));
+      // A MySQL login read the peer itself where that could tell something (db-connect's whatAnswered).
+      checks.push((fromLogin ? undefined : await peerCheck(peer, config.info, 'connect')) ?? fromProbe('connect', login, () => ''));
       return done();
     }
     checks.push(fromProbe('connect', login, () => loginSummary(login)));

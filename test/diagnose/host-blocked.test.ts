@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import { startAppHostRelay } from '../../src/lab/app-host.js';
-import { injectFault, startMariadb, type InjectedFault } from '../../src/lab/index.js';
+import { startAppHostRelay, type AppHostRelay } from '../../src/lab/app-host.js';
+import { injectFault, startMariadb, type InjectedFault, type LabServer } from '../../src/lab/index.js';
 import { APP_HOST } from '../../src/lab/types.js';
-import { myConnectError, myQuery } from '../lab/helpers.js';
+import { mariadbSettled, myConnectError, myQuery } from '../lab/helpers.js';
 import { readEvents, runCli } from '../runbooks/helpers.js';
 import { runCliWithAnswers } from '../runbooks/answers.js';
 
@@ -74,22 +74,33 @@ describe('host-blocked on MariaDB', { skip }, () => {
   });
 });
 
-// A diagnose must not add connection errors of its own. Today, for a MySQL URL over TCP, the tcp and tls layers
-// each open a connection that ends before a login, and MariaDB counts both against the client's host: with
-// max_connect_errors 2 a diagnose of a working URL blocks the host before its own login. (A successful login resets
-// the count, so a healthy diagnose leaves 0 behind; the harm is a host already near the limit, or a failing login:
-// +2 a run.) The fix is diagnose's (see the live-classes report); this records the behaviour until then.
-describe('diagnose of a working MySQL URL and the host cache', { skip }, () => {
-  it('does not block the application host itself (max_connect_errors 2)',
-    { todo: "needs src/diagnose: no connection that ends before a login for MySQL URLs (the tcp and tls layers' own connections count)" }, async () => {
-      const server = await startMariadb({ nameResolve: true, maxConnectErrors: 2 });
-      const relay = await startAppHostRelay(server);
-      try {
-        const d = await diagnose({ url: server.url({ port: relay.port }), from: 'test' }, { timeoutMs: 30_000 });
-        assert.equal(d.classification, 'ok', JSON.stringify(d.checks.filter((c) => c.status === 'failed')));
-      } finally {
-        await relay.close();
-        await server.stop();
-      }
-    });
+// A diagnose must not add connection errors of its own. For a MySQL URL over TCP its tcp and tls layers are read
+// off the login's own connection (src/diagnose/login-layers.ts); before, each opened a connection that ended before
+// a login, MariaDB counted both against the client's host, and at max_connect_errors 2 a diagnose of a working URL
+// blocked the host before its own login. A failing login never resets the count: diagnoses of a wrong password
+// added 2 a run and blocked the host on the first.
+describe('diagnose of MySQL URLs and the host cache (max_connect_errors 2)', { skip }, () => {
+  let server: LabServer;
+  let relay: AppHostRelay;
+  before(async () => {
+    server = await startMariadb({ nameResolve: true, maxConnectErrors: 2, tls: 'on' });
+    relay = await startAppHostRelay(server);
+  });
+  after(async () => { await relay?.close(); await server?.stop(); });
+
+  it('a working URL does not block the application host itself (its certificate read by a TLS login after the plain one)', async () => {
+    const d = await diagnose({ url: server.url({ port: relay.port }), from: 'test' }, { timeoutMs: 30_000 });
+    assert.equal(d.classification, 'ok', JSON.stringify(d.checks.filter((c) => c.status === 'failed')));
+    assert.match(d.checks.find((c) => c.layer === 'tls')?.summary ?? '', /certificate .*\[read off a TLS login after the plain one\]/);
+  });
+
+  it('three diagnoses of a wrong password, plain and over TLS, stay auth; then the application logs in from its host', async () => {
+    for (const params of [{}, { sslmode: 'require' }, {}] as Record<string, string>[]) {
+      const d = await diagnose({ url: server.url({ port: relay.port, password: 'wrong', params }), from: 'test' }, { timeoutMs: 30_000 });
+      assert.equal(d.classification, 'auth', JSON.stringify(d.checks.filter((c) => c.status === 'failed')));
+    }
+    await mariadbSettled(server.adminUrl()); // every break diagnose might have made is counted by now
+    const [who] = await myQuery(server.url({ port: relay.port }), 'SELECT user() AS who');
+    assert.equal(who?.['who'], `${server.appUser}@${APP_HOST.name}`);
+  });
 });

@@ -62,6 +62,15 @@ export async function myQuery<T = Record<string, unknown>>(url: string, sql: str
 
 export { eventually } from '../helpers/poll.js';
 
+/** A MariaDB server has finished with every connection but the asker's: whatever it counts (Aborted_connects,
+ *  the host cache) is counted. Hang guard 30 s. */
+export async function mariadbSettled(adminUrl: string): Promise<void> {
+  await until(async () => {
+    const [row] = await myQuery(adminUrl, 'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()');
+    return Number(row?.['n']) === 0;
+  }, 30_000, 'the server to finish with the connections');
+}
+
 /** `query` retried until the server lets it in. A slot is free once the ended session's server process or
  *  thread is gone, a moment after the client saw the end, longer on a loaded machine (issue #20). Hang guard:
  *  30 s (~10 ms idle); the last refusal is in the error. */

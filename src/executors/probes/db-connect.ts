@@ -8,6 +8,7 @@ import { parseUrl, socketPath, UrlError, type ConnectionInfo } from '../../db/ur
 import { withEnvCredentials } from '../../db/url-env.js';
 import { probeFailed, probeOk } from './probe-result.js';
 import { deadline } from './socket.js';
+import { linkOf, reachedMysql } from '../../db/mysql-link.js';
 import type { Session } from '../../db/session.js';
 import type { Classification, ExecContext, ProbeAction, StepResult } from '../types.js';
 
@@ -15,13 +16,13 @@ import type { Classification, ExecContext, ProbeAction, StepResult } from '../ty
  *  a proxy that closes, or a TLS terminator from the database itself. A timeout is not read again (a silent
  *  server would cost the probe twice its timeout; diagnose reads the peer beside the login instead). */
 const READ_PEER_ON = new Set<Classification>(['connection-lost', 'tls-handshake', 'other', 'protocol-mismatch', 'ssl-unsupported']);
-/** A proxy's queue timeout is seconds: long enough to see it close, short beside any step timeout. (Against a
- *  MySQL/MariaDB server the read ends at its greeting: one aborted connection, after a login that failed.) */
+/** A proxy's queue timeout is seconds: long enough to see it close, short beside any step timeout. */
 const PEER_MS = 5_000;
 
 async function whatAnswered(err: unknown, info: ConnectionInfo | undefined, timeoutMs: number, signal: AbortSignal): Promise<ReturnType<typeof peerFinding>> {
-  // A Unix socket: nothing stands between.
-  if (!info || socketPath(info) || signal.aborted || !READ_PEER_ON.has(classify(err))) return undefined;
+  // A Unix socket: nothing stands between. A login that got a MySQL/MariaDB packet already knows what answers:
+  // reading it again would be one more connection the server counts against this host (max_connect_errors).
+  if (!info || socketPath(info) || signal.aborted || !READ_PEER_ON.has(classify(err)) || reachedMysql(linkOf(err))) return undefined;
   return peerFinding(await readPeer(info.host, info.port, Math.min(PEER_MS, timeoutMs), signal), info.engine, `${info.host}:${info.port}`);
 }
 
@@ -40,10 +41,12 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
     await session.ping(limit.signal);
     details = {
       ...details, connectMs, server: session.flavour, serverVersion: session.serverVersion,
-      backendId: session.backendId, tls: session.tls !== null,
+      backendId: session.backendId, tls: session.tls !== null, ...(session.mysqlLink ? { link: session.mysqlLink } : {}),
     };
     return probeOk(startedAt, details);
   } catch (err) {
+    const link = linkOf(err);
+    if (link) details = { ...details, link };
     const peer = await whatAnswered(err, info, action.timeoutMs, limit.signal);
     if (peer) return probeFailed(ctx, startedAt, Object.assign(new Error(peer.summary), { cause: err }), { ...details, peer: peer.summary }, peer.classification);
     return probeFailed(ctx, startedAt, err, details);

@@ -5,6 +5,9 @@
 // application itself would make: a wrong password, a certificate the URL rejects. Measured on the server's own
 // Aborted_connects (no root needed; host-blocked.test.ts shows the host cache itself).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { createExecutors } from '../../src/executors/index.js';
@@ -13,6 +16,8 @@ import { readPeer } from '../../src/executors/probes/peer.js';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import { until } from '../helpers/poll.js';
 import { mariadbSettled, myQuery } from '../lab/helpers.js';
+import { runCliWithAnswers } from '../runbooks/answers.js';
+import { readEvents } from '../runbooks/helpers.js';
 
 const ANSWER_MS = 30_000; // must not fire (#20)
 
@@ -55,6 +60,24 @@ describe('diagnose of MySQL URLs: no aborted connection of its own', () => {
     assert.equal(await added(plain, async () => { d = await run(plain.url({ password: 'wrong' })); }, 1), 1);
     assert.equal(d?.classification, 'auth');
     assert.equal(layer(d!, 'tcp')?.status, 'ok');
+  });
+
+  // auth runs because logins fail, and a failed login never resets the host's count: its own steps must add
+  // nothing beside the login (it had a tcp step first, +1 per run).
+  it('`runbook run auth` with a wrong password: 1, the failed login itself (no tcp step before it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-connect-errors-'));
+    try {
+      const transcript = join(dir, 'auth.jsonl');
+      const args = ['run', 'auth', '--plain', '--transcript', transcript, '--input', `url=${plain.url({ password: 'wrong' })}`];
+      let code: number | null = null;
+      assert.equal(await added(plain, async () => { ({ code } = await runCliWithAnswers(args, ['not-now'])); }, 1), 1);
+      assert.equal(code, 1);
+      const events = readEvents(transcript);
+      assert.deepEqual(events.filter((e) => e.type === 'step-started').map((e) => e.stepId), ['parse', 'login', 'password-rejected']);
+      assert.equal(events.find((e) => e.type === 'run-finished')?.outcome, 'escalate');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sslmode=require on a server without TLS: ssl-unsupported at the tls layer, from the login\'s greeting: 1', async () => {

@@ -58,7 +58,7 @@ describe('host-blocked on MariaDB', { skip }, () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const events = readEvents(transcript);
     const started = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
-    assert.deepEqual(started, ['parse', 'tcp', 'login', 'host-blocked', 'unblock-host', 'flush-hosts', 'retry-login', 'dry-run-check']);
+    assert.deepEqual(started, ['parse', 'login', 'host-blocked', 'unblock-host', 'flush-hosts', 'retry-login', 'dry-run-check']);
     const login = events.find((e) => e.type === 'step-finished' && e.stepId === 'login') as { result?: { classification?: string } } | undefined;
     assert.equal(login?.result?.classification, 'host-blocked');
     const advice = questionFor(events, 'unblock-host');

@@ -39,7 +39,7 @@ describe('auth: an ldap pg_hba.conf line whose LDAP server is down', () => {
 
   it('the runbook sends the operator to the directory and the server log, not to the role\'s password', () => {
     const started = events.filter((e) => e.type === 'step-started').map((e) => e.stepId);
-    assert.deepEqual(started, ['parse', 'tcp', 'login', 'account', 'hba-rules', 'external-auth']);
+    assert.deepEqual(started, ['parse', 'login', 'account', 'hba-rules', 'external-auth']);
     const asked = events.find((e) => e.type === 'question-asked') as { question?: { stepId?: string; action?: { instructions?: string } } } | undefined;
     assert.equal(asked?.question?.stepId, 'external-auth');
     const text = String(asked?.question?.action?.instructions);

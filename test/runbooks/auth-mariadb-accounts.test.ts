@@ -38,7 +38,7 @@ describe('auth: MariaDB accounts as mysql.global_priv sees them', () => {
       const login = events.find((e) => e.type === 'step-finished' && e.stepId === 'login') as { result?: { classification?: string; error?: string } };
       assert.equal(login.result?.classification, 'auth', 'not account-locked: the password check comes first');
       assert.match(String(login.result?.error), /Access denied for user 'locked_user'/);
-      assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'account-locks', 'disabled-account']);
+      assert.deepEqual(started(events), ['parse', 'login', 'account', 'account-locks', 'disabled-account']);
       const locks = events.find((e) => e.type === 'step-finished' && e.stepId === 'account-locks') as { result?: { rows?: Record<string, unknown>[] } };
       assert.deepEqual(locks.result?.rows?.map((row) => [row.host, row.locked, row.expired]), [['%', 1, 0]]);
       assert.match(instructions(events, 'disabled-account'), /MariaDB, per host: .*"locked":1/);
@@ -70,7 +70,7 @@ describe('auth: an anonymous MariaDB account shadows the application user', () =
       '--input', `url=${server.url()}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const events = readEvents(transcript);
-    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'account-locks', 'secure-transport', 'matched-account', 'anonymous-shadow']);
+    assert.deepEqual(started(events), ['parse', 'login', 'account', 'account-locks', 'secure-transport', 'matched-account', 'anonymous-shadow']);
     // In the server's order: the anonymous '127.0.0.1' (no wildcard) before 'app_user'@'%'; both match the client.
     assert.deepEqual(matchedRows(events), [['', '127.0.0.1', '127.0.0.1', 1], ['app_user', '%', '127.0.0.1', 1]]);
     const text = instructions(events, 'anonymous-shadow');
@@ -87,7 +87,7 @@ describe('auth: an anonymous MariaDB account shadows the application user', () =
       '--input', `url=${server.url()}`, '--input', `admin_url=${server.adminUrl()}`], ['app-is-fine']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const events = readEvents(transcript);
-    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'works-now', 'dry-run-check']);
+    assert.deepEqual(started(events), ['parse', 'login', 'works-now', 'dry-run-check']);
     assert.equal(events.find((e) => e.type === 'run-finished')?.outcome, 'resolved');
   });
 });

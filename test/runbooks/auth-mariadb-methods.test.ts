@@ -53,7 +53,7 @@ describe('auth: a MariaDB unix_socket account given a password', () => {
   });
   it('the runbook names unix_socket and a password method for the account, not "run the ssl runbook"', () => {
     const { events } = run();
-    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'account', 'auth-method']);
+    assert.deepEqual(started(events), ['parse', 'login', 'account', 'auth-method']);
     assert.match(instructions(events, 'auth-method'), /plugin \*\*unix_socket\*\*/);
     assert.match(instructions(events, 'auth-method'), /IDENTIFIED VIA mysql_native_password/);
     assert.deepEqual(ending(events), ['escalate', 'escalate']);
@@ -70,7 +70,7 @@ describe('auth: a MariaDB account blocked by max_password_errors', () => {
   });
   it('the runbook reads max_password_errors, says find the client sending the wrong password, then FLUSH PRIVILEGES', () => {
     const { events } = run();
-    assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'login-failures', 'unblock-account']);
+    assert.deepEqual(started(events), ['parse', 'login', 'login-failures', 'unblock-account']);
     assert.match(instructions(events, 'unblock-account'), /max_password_errors is \*\*\d+\*\*/);
     assert.match(instructions(events, 'unblock-account'), /Find the client still sending the old password.*FLUSH PRIVILEGES/s);
     assert.deepEqual(ending(events), ['escalate', 'escalate']);

@@ -166,7 +166,7 @@ describe('MariaDB accounts → auth', () => {
       const d = await diagnoseCli(url);
       assert.deepEqual([d.classification, d.runbook], ['too-many-login-failures', 'auth'], JSON.stringify(d.checks));
       const { code, events, out } = await run('auth', { url, admin_url: maria.adminUrl() }, { answers: ['flush-privileges', 'app-is-fine'], yes: true });
-      assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'login-failures', 'unblock-account', 'flush-privileges', 'retry-login', 'dry-run-check'], out);
+      assert.deepEqual(started(events), ['parse', 'login', 'login-failures', 'unblock-account', 'flush-privileges', 'retry-login', 'dry-run-check'], out);
       assert.match(instructions(events, 'unblock-account'), /max_password_errors is \*\*1\*\*/);
       assert.equal(outcome(events), 'resolved');
       assert.equal(code, 0, out);
@@ -204,7 +204,7 @@ describe('MariaDB accounts → auth', () => {
       const d = await diagnoseCli(maria.url());
       assert.deepEqual([d.classification, d.runbook], ['init-connect-failed', 'auth'], JSON.stringify(d.checks));
       const { events } = await run('auth', { url: maria.url(), admin_url: maria.adminUrl() });
-      assert.deepEqual(started(events), ['parse', 'tcp', 'login', 'init-connect', 'init-connect-fix']);
+      assert.deepEqual(started(events), ['parse', 'login', 'init-connect', 'init-connect-fix']);
       assert.match(instructions(events, 'init-connect-fix'), /init_connect is: `SELECT \* FROM no_such_db\.no_such_table`/);
     } finally {
       await adminQuery(maria, "SET GLOBAL init_connect = ''");

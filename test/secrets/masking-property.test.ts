@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { harness } from '../helpers/scripted.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { StreamMasker } from '../../src/secrets/stream-masker.js';
-import { json, leaked, RENDERINGS, sq } from './windows.js';
+import { json, leaked, RENDERINGS, SEPARATORS, sq } from './windows.js';
 
 const ALPHABET = [...'abcXYZ019', "'", '"', '\\', '$', '`', '&', '<', '>', '%', '/', '+', '=', '-', '_', ':', '@', ' ', 'é', 'ß', 'Ω', '日', '本', '🔑'];
 const secretArb = (chars = ALPHABET) => fc.array(fc.constantFrom(...chars), { minLength: 4, maxLength: 64 }).map((a) => a.join(''));
@@ -123,7 +123,6 @@ const SINGLE: Record<string, (s: string) => string> = {
   'xml text': (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;'),
 };
 const COMPOSED = Object.entries(ENCODERS).flatMap(([n1, e1]) => Object.entries(ENCODERS).map(([n2, e2]) => [`${n2} of ${n1}`, (s: string) => e2(e1(s))] as const));
-const SEPARATORS = [' ', '\n', '\r\n', ' | ', '|', ' │ ', ' |\n| ', '\t', ', '];
 
 function streamed(r: Redactor, text: string, cuts: number[]): string {
   const m = new StreamMasker(r);

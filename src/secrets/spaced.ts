@@ -33,8 +33,8 @@ export function spacedRanges(text: string, forms: LiteralMatcher, accept: (chars
   // these faster than a loop over every character), each looked at with every separator, and so is every
   // character after it in a stretch of one character (`=====`: the expression would match at each).
   THREE.lastIndex = 0;
-  while (THREE.test(text)) {
-    let j = THREE.lastIndex; // the expression is a look-ahead: it matches where the reading starts
+  for (let m = THREE.exec(text); m; m = THREE.exec(text)) {
+    let j = m.index;
     do j = readingsAt(text, j, same, forms, accept, out); while (j < same.end - 4);
     THREE.lastIndex = j;
   }
@@ -69,6 +69,7 @@ function readingsAt(text: string, j: number, same: { end: number; pairs: boolean
   for (; len <= MAX_SEP && s + len < n && isSep(text.charCodeAt(s + len - 1)); len++) {
     const at = s + len;
     const u1 = text.charCodeAt(tl === 2 ? j + 1 : at);
+    if (tl === 1 && !(CLASS[u1]! & IS_TOKEN)) continue; // whitespace or a rule: no reading's character
     if (!grams.pair(c, u1)) {
       if (tl === 2) break;
       // Nor does it through the rest of the next character's stretch (a rule line: `+-----+`).
@@ -238,7 +239,7 @@ for (const ch of PUNCT) CLASS[ch.charCodeAt(0)] = IS_TOKEN | IS_SEP;
 /** Whether the code unit `c` can be a run's character (`token`) and a separator's (`sep`). */
 export const classOf = (c: number): { token: boolean; sep: boolean } => ({ token: (CLASS[c]! & IS_TOKEN) !== 0, sep: (CLASS[c]! & IS_SEP) !== 0 });
 /** Three characters with the same separator twice: where a reading that may hold a form starts. */
-const THREE = new RegExp(`(?=${TOKEN_CLASS}(${SEP_CLASS}{1,${MAX_SEP}}?)${TOKEN_CLASS}\\1${TOKEN_CLASS})`, 'gu');
+const THREE = new RegExp(`${TOKEN_CLASS}(${SEP_CLASS}{1,${MAX_SEP}}?)${TOKEN_CLASS}\\1${TOKEN_CLASS}`, 'gu');
 /** From this far before its end, a stretch of one character has no reading whose first three characters are not
  *  all of it (the longest separator, twice, and two characters). */
 const LONG_SAME = 2 * MAX_SEP + 2;

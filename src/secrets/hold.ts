@@ -62,7 +62,7 @@ export function holdOf(text: string, from: number, forms: HoldForms): Hold {
   if (end - 3 >= from && forms.triples.has(text.slice(end - 3)) && !WORD.test(text[end - 4] ?? '')) found(end - 3);
   rawPiece(afterCut(text, forms.raw));
   const spaced = spacedHold(text, from, forms.reach, forms.raw);
-  if (spaced) found(spaced.at, spaced.piece ? [spaced.piece] : undefined);
+  if (spaced) found(spaced.at, spaced.pieces);
   wrappedHold(text, forms, hold, found);
   return hold;
 }

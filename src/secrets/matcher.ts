@@ -4,6 +4,7 @@
 // position is tried (the scan resumes one character after a match, not after its end), so two secrets that
 // overlap are both found and the caller merges them. Past MANY literals (a run's own secret has a few hundred
 // forms), the long ones are found by a scan that skips (secrets/skip-scan.ts), the rest as before.
+import { Grams } from './grams.js';
 import { MIN, SkipScanner } from './skip-scan.js';
 
 /** Alternatives per expression: V8 compiles a very large alternation slowly, or not at all. */
@@ -21,6 +22,8 @@ type Hit = (start: number, end: number) => boolean;
 export class LiteralMatcher {
   private plan: { skip?: SkipScanner; short: string[]; groups?: RegExp[] } | undefined;
   private readonly literals = new Set<string>();
+  private grammed: Grams | undefined;
+  private longestLiteral = 0;
 
   get size(): number { return this.literals.size; }
   values(): IterableIterator<string> { return this.literals.values(); }
@@ -28,8 +31,16 @@ export class LiteralMatcher {
   add(literal: string): void {
     if (!literal || this.literals.has(literal)) return;
     this.literals.add(literal);
+    this.longestLiteral = Math.max(this.longestLiteral, literal.length);
     this.plan = undefined;
+    this.grammed = undefined;
   }
+
+  /** The longest literal's length. */
+  get longest(): number { return this.longestLiteral; }
+
+  /** Which characters stand next to which in the literals (secrets/grams.ts), built when first asked for. */
+  grams(): Grams { return (this.grammed ??= new Grams(this.literals)); }
 
   /** Pushes every occurrence onto `out`; `accept` may refuse one (it is then as if that literal did not match
    *  there; shorter ones at the same position are not tried). */

@@ -1,6 +1,7 @@
 // Which start of a secret's form a stream's tail could be: what a stream masker must hold back (secrets/hold.ts).
 // The forms are indexed by their first characters, so a tail is read in one short pass whatever their number:
 // most positions fail on their first character.
+import { Grams } from './grams.js';
 
 /** Prefixes up to this length are kept whole in a set; longer ones are found through their first HEAD chars. */
 const HEAD = 3;
@@ -10,6 +11,7 @@ export class PrefixIndex {
   private readonly short = new Set<string>();
   private readonly byHead = new Map<string, string[]>();
   private readonly forms: string[] = [];
+  private grammed: Grams | undefined;
   readonly longest: number;
 
   constructor(forms: Iterable<string>) {
@@ -44,6 +46,9 @@ export class PrefixIndex {
     }
     return undefined;
   }
+
+  /** Which characters stand next to which in the forms (secrets/grams.ts), built when first asked for. */
+  grams(): Grams { return (this.grammed ??= new Grams(this.forms)); }
 
   /** Whether `piece` stands inside a longer form: more of the stream may make it a piece of the form's end. */
   inside(piece: string): boolean {

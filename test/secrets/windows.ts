@@ -24,3 +24,7 @@ const dq = (s: string) => s.replace(/[\\"$`]/g, '\\$&');
 export const json = (s: string) => JSON.stringify(s).slice(1, -1);
 const ansi = (s: string) => s.replace(/[\\']/g, '\\$&');
 export const RENDERINGS = [(s: string) => s, sq, dq, json, ansi, (s: string) => sq(json(s)), (s: string) => json(json(s))];
+
+/** The separators a secret printed one character at a time is spaced with in the masking tests: spaces, lines
+ *  (Unix and DOS), table cells with their rules (ASCII and box drawing, one row per line), tabs, a list. */
+export const SEPARATORS = [' ', '\n', '\r\n', ' | ', '|', ' │ ', ' |\n| ', '\t', ', '];

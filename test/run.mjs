@@ -74,13 +74,15 @@ await compileTests(ROOT, compiled, sources).catch((e) => {
   process.exit(2);
 });
 console.log(`test/run.mjs: ${files.length} test files compiled in ${((Date.now() - compileStarted) / 1000).toFixed(1)} s`);
-const env = { ...process.env, RUNBOOK_LAB_SHARED_DIR: shared, RUNBOOK_TEST_JS: compiled, RUNBOOK_TEST_TIMES: TIMES };
+const FAILURES = join(shared, 'failures.txt');
+const env = { ...process.env, RUNBOOK_LAB_SHARED_DIR: shared, RUNBOOK_TEST_JS: compiled, RUNBOOK_TEST_TIMES: TIMES, RUNBOOK_TEST_FAILURES: FAILURES };
 delete env.CI; // the tests decide their own budgets; CI=true changes nothing they check
 delete env.CONTINUOUS_INTEGRATION;
 
 // The reporter the terminal gets by default (spec on a terminal, TAP on a pipe), and the file times beside it.
 const reporters = [`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout',
-  `--test-reporter=${join(ROOT, 'test', 'loader', 'times-reporter.mjs')}`, '--test-reporter-destination=/dev/null'];
+  `--test-reporter=${join(ROOT, 'test', 'loader', 'times-reporter.mjs')}`, '--test-reporter-destination=/dev/null',
+  `--test-reporter=${join(ROOT, 'test', 'loader', 'failures-reporter.mjs')}`, '--test-reporter-destination=/dev/null'];
 // Two test files at a time on this 2-core machine; RUNBOOK_TEST_CONCURRENCY=n to try another (docs/performance.md).
 const concurrency = Number(process.env.RUNBOOK_TEST_CONCURRENCY) > 0 ? Number(process.env.RUNBOOK_TEST_CONCURRENCY) : 2;
 const child = spawn(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...reporters,
@@ -90,6 +92,9 @@ const child = spawn(process.execPath, ['--enable-source-maps', '--test', `--test
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
+  // Last, so that a log cut to its tail still names every failed test.
+  const failures = existsSync(FAILURES) ? readFileSync(FAILURES, 'utf8') : '';
+  if (failures) console.log(`\nfailed tests:\n${failures}`);
   rmSync(shared, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   rmSync(compiled, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);

@@ -2,16 +2,15 @@
 // written when the run ends to the file named by RUNBOOK_TEST_TIMES, so the next run starts the longest files
 // first and no long file is left running alone at the end.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname } from 'node:path';
+import { testFileName } from './test-file-name.mjs';
 
 export default async function* timesReporter(source) {
   const target = process.env.RUNBOOK_TEST_TIMES;
-  const compiled = process.env.RUNBOOK_TEST_JS ?? '';
   const ms = {};
   for await (const event of source) {
     if ((event.type === 'test:pass' || event.type === 'test:fail') && event.data.nesting === 0 && event.data.file) {
-      // A compiled test file (test/loader/compile.mjs) is named after its source: test/x.test.ts.mjs.
-      const file = relative(compiled, event.data.file).replace(/\.mjs$/, '');
+      const file = testFileName(event.data.file);
       ms[file] = (ms[file] ?? 0) + (event.data.details?.duration_ms ?? 0);
     }
   }

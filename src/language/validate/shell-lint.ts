@@ -93,7 +93,7 @@ function commandDanger(cmd: SimpleCommand, at: Reading): string | undefined {
     const write = redirectDanger(r);
     if (write) return write;
   }
-  const execVar = cmd.words.slice(0, assigned).find(setsExecVar);
+  const execVar = cmd.words.slice(0, assigned).find(setsNonInertVar);
   if (execVar) return execVarFinding(execVar);
   const indexed = cmd.words.slice(0, assigned).find(evaluatedSubscript);
   if (indexed) return cannotRead(`'${shown(indexed.text.slice(0, indexed.text.indexOf('=') + 1))}…': a subscript bash evaluates as arithmetic, running code in a variable's value`);
@@ -155,7 +155,7 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     if (named) return cannotRead(variableWhy(named.text));
     const indexed = args.find(evaluatedSubscript);
     if (indexed) return cannotRead(`'${name} ${shown(indexed.text)}': a subscript bash evaluates as arithmetic`);
-    const execVar = args.find(setsExecVar);
+    const execVar = args.find(setsNonInertVar);
     if (execVar) return execVarFinding(execVar);
     const code = args.find(holdsCode);
     return code ? cannotRead(`'${name} ${shown(code.text)}': a value holding code, which bash may run (arithmetic, prompt expansion)`) : undefined;
@@ -179,7 +179,7 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     if (!args[2] || args[2].dynamic || args[2].text.startsWith('-')) return cannotRead("'ip netns exec': a namespace name the lint cannot read");
     return wordsDanger(args.slice(3), cmd, at);
   }
-  if (isWrapper(name)) return wrapperDanger(name, args, inner, (w) => (setsExecVar(w) ? execVarFinding(w) : undefined));
+  if (isWrapper(name)) return wrapperDanger(name, args, inner, (w) => (setsNonInertVar(w) ? execVarFinding(w) : undefined));
   const finding = readOnlyFinding(name, args, cmd, at.sql);
   if (!finding) return undefined;
   // Not proven: a sub-command that changes things is reported as acting (safe_because cannot vouch for it).
@@ -249,5 +249,5 @@ const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|s
 const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
 /** An assignment (`NAME=…`, `NAME[i]+=…`) to a variable a read may not set (shell-vars.ts). */
-const setsExecVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && !inertVariable(m[1]!); };
+const setsNonInertVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && !inertVariable(m[1]!); };
 const execVarFinding = (w: Word) => cannotRead(variableWhy(w.text.slice(0, w.text.search(/[[+=]/))));

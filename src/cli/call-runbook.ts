@@ -9,7 +9,7 @@ import { inputVariables } from '../engine/prepare.js';
 import { readRunbook } from '../language/runbook.js';
 import { Run } from '../engine/run.js';
 import { finishCalled } from '../engine/called-run.js';
-import { createExecutors } from '../executors/index.js';
+import { createExecutors, type BeforeAct } from '../executors/index.js';
 import { loadRunbook } from './load-runbook.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
 
@@ -20,7 +20,7 @@ const MAX_DEPTH = 5;
  *  none of the variables any runbook up or down the calls reads its inputs from (PARENT_TOKEN), as the caller's
  *  own scripts do not. */
 export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0,
-  env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = [], beforeAct?: () => Promise<string | undefined>) {
+  env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = [], beforeAct?: BeforeAct) {
   const chain = [...new Set([...withheld, ...runVariables(caller)])];
   return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult> => {
     const started = Date.now();

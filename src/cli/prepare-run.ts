@@ -6,7 +6,7 @@ import { resolveInputs } from '../engine/inputs.js';
 import { Run, type RunOptions } from '../engine/run.js';
 import { durationMs, MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate } from '../engine/render.js';
-import { createExecutors } from '../executors/index.js';
+import { createExecutors, type BeforeAct } from '../executors/index.js';
 import { exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
 import { runbookCaller, runVariables } from './call-runbook.js';
@@ -61,8 +61,8 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   // No script of the run inherits a variable any runbook of it reads an input from (the called ones too).
   const withheld = runVariables(runbook);
   // One driver per run: each action first asks the team store whether this process still drives it (team-store.ts).
-  const driver: { mayAct(): Promise<string | undefined> } = { mayAct: async () => undefined };
-  const beforeAct = () => driver.mayAct();
+  const driver: { mayAct: BeforeAct } = { mayAct: async () => undefined };
+  const beforeAct: BeforeAct = (action) => driver.mayAct(action);
   const executors = createExecutors({ env, withheld, beforeAct });
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
@@ -88,8 +88,9 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
       const store = flags.transcript === false && !appendTo ? undefined : await storeForRun(flags.store, feed, {
         ...(appendTo ? { resume: { claimed } } : {}),
         onLost: (message) => run.abort(`Stopped: ${message}. Nothing more runs here.`, 'interrupted'),
+        breakGlass: flags.breakGlass,
       });
-      if (store) driver.mayAct = () => store.mayAct();
+      if (store) driver.mayAct = (action) => store.mayAct(action);
       try {
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,

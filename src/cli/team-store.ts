@@ -1,6 +1,7 @@
 // A run with a team store configured: an uploader behind its transcript, a line (the terminal UI's notice, or
 // stderr) when the store goes down, comes back or stops, and at the end, a bounded wait for the last uploads. Without a store: nothing,
 // and pg is never loaded.
+import type { BeforeAct } from '../executors/index.js';
 import type { TranscriptSink } from '../transcript/sink.js';
 import type { TeamFeed } from '../ui/team-feed.js';
 import type { StoreClient } from '../store/client.js';
@@ -15,7 +16,7 @@ const PENDING_MS = 500;
 export interface RunStore {
   url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void>;
   /** Before each action: why this driver must not act (it lost the run), or undefined. */
-  mayAct(): Promise<string | undefined>;
+  mayAct: BeforeAct;
   pending(): number;
 }
 
@@ -24,6 +25,8 @@ export interface DriverOptions {
   resume?: { claimed?: { client: StoreClient; epoch: number } | undefined };
   /** This driver lost the run (taken over, or another driver holds it): the run must stop before acting again. */
   onLost(message: string): void;
+  /** --break-glass: a destructive step may act while the store cannot confirm this driver still holds the run. */
+  breakGlass?: string | undefined;
 }
 
 /** `feed`: where its lines go while the run is on (the terminal UI's header, or stderr). */
@@ -42,7 +45,7 @@ export async function storeForRun(flag: string | undefined, feed: TeamFeed, driv
   // While the store is down, how many lines wait for it: the terminal UI's header says so (team-feed.ts).
   const tick = setInterval(() => { const st = uploader.status(); feed.setPending(st.state === 'down' ? st.pending : 0); }, PENDING_MS).unref();
   return {
-    url: store.url, sink: uploader, runId: () => uploader.status().runId, mayAct: () => uploader.mayAct(), pending: () => uploader.status().pending,
+    url: store.url, sink: uploader, runId: () => uploader.status().runId, mayAct: (action) => uploader.mayAct({ ...action, ...(driver.breakGlass ? { breakGlass: driver.breakGlass } : {}) }), pending: () => uploader.status().pending,
     async finish(transcriptPath) {
       clearInterval(tick);
       const s = await uploader.drain(FINAL_UPLOAD_MS);

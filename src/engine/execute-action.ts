@@ -22,6 +22,7 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
     stepId: step.id,
     ...(item !== undefined ? { item } : {}),
     signal: controller.signal,
+    ...(step.destructive === true ? { destructive: true } : {}),
     ...(limit !== undefined ? { limitMs: limit } : {}),
     // A secret step's output is not streamed: what it prints is known to be secret only once it has all arrived.
     onOutput: isSecretStep(step) ? () => undefined : (stream, chunk) => publishOutput(deps, step.id, stream, maskers[stream].push(chunk)),

@@ -16,7 +16,7 @@ import type { Action, ExecContext, ExecutorSet, StepResult } from './types.js';
  *  (db/canceller.ts). */
 /** beforeAct: asked before a shell, SQL or probe action; a reason returned stops it (the run's driver lost the
  *  run to another: cli/team-store.ts), and the action is reported aborted without running. */
-export function createExecutors(opts: { env?: Record<string, string | undefined>; withheld?: readonly string[]; cancelGraceMs?: number; beforeAct?: () => Promise<string | undefined> } = {}): ExecutorSet {
+export function createExecutors(opts: { env?: Record<string, string | undefined>; withheld?: readonly string[]; cancelGraceMs?: number; beforeAct?: BeforeAct } = {}): ExecutorSet {
   const shell = createShellExecutor(opts.withheld);
   const sql = createSqlExecutor(opts.env, opts.cancelGraceMs);
   const probe = createProbeExecutor(opts.env);
@@ -27,7 +27,7 @@ export function createExecutors(opts: { env?: Record<string, string | undefined>
       const startedAt = Date.now();
       try {
         if (opts.beforeAct && (action.kind === 'shell' || action.kind === 'sql' || action.kind === 'probe')) {
-          const refused = await opts.beforeAct();
+          const refused = await opts.beforeAct({ destructive: ctx.destructive === true, signal: ctx.signal });
           if (refused) return { status: 'aborted', durationMs: Date.now() - startedAt, error: refused };
         }
         switch (action.kind) {
@@ -48,5 +48,8 @@ export function createExecutors(opts: { env?: Record<string, string | undefined>
     },
   };
 }
+
+/** What the check before an action knows of it: whether its step is destructive, and the step's abort signal. */
+export type BeforeAct = (action: { destructive: boolean; signal: AbortSignal }) => Promise<string | undefined>;
 
 export type { Action, ExecContext, Executor, ExecutorSet, StepResult, Classification } from './types.js';

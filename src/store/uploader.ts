@@ -9,6 +9,7 @@ import { connectStore, storeErrorText, type StoreClient } from './client.js';
 import { checkStoreVersion } from './migrate.js';
 import { chainBreak, chainHash, CHAIN_SQL, GENESIS, type StoredLink } from './chain.js';
 import { claimRun, headOf, LOST, type ClaimMode, type RunHead } from './claim.js';
+import { checkBeforeAct, type ActCheck } from './act-check.js';
 
 /** How often a driver says it is alive while nothing is uploaded (a gate, a long step): `runbook runs`, a
  *  refused second driver and a takeover read it; it also notices a takeover while the run waits. */
@@ -53,6 +54,7 @@ export class Uploader implements TranscriptSink {
   private wake?: () => void;
   private readonly idle = new Set<() => void>();
   private heartbeat?: NodeJS.Timeout;
+  private connecting?: Promise<void>;
   /** Why this driver may not act any more (taken over, refused as a second driver). */
   private lost?: string;
 
@@ -61,19 +63,34 @@ export class Uploader implements TranscriptSink {
     if (opts.claimed) this.epoch = opts.claimed.epoch;
   }
 
-  /** Before the run acts (each step's action): undefined to go on, or why this driver must not. A round trip
-   *  while the store is up (a takeover made since the last one is seen before anything acts); with the store
-   *  down or not reached yet, at once (local first: a partitioned driver cannot know, docs/team.md). */
-  async mayAct(): Promise<string | undefined> {
-    if (this.lost) return this.lost;
-    const client = this.client;
-    if (!client || this.state !== 'up' || !this.head) return undefined;
+  /** Before the run acts (each step's action): undefined to go on, or why this driver must not (act-check.ts).
+   *  A round trip while the store is up, so a takeover made since the last one is seen before anything acts. */
+  mayAct(check: ActCheck = {}): Promise<string | undefined> {
+    return checkBeforeAct({
+      confirm: (reconnect) => this.confirmHolder(reconnect),
+      lost: () => this.lost,
+      mayHaveRival: () => this.epoch > 0 || this.opts.mode === 'resume',
+      why: () => this.reason ?? (this.state === 'connecting' ? 'not reached yet' : 'no answer'),
+    }, check, (line) => this.opts.notify?.(line));
+  }
+
+  /** The store says this driver still holds the run (its epoch); `reconnect`: connects first when it was down. */
+  private async confirmHolder(reconnect: boolean): Promise<boolean> {
+    if (this.lost || this.stopAll || this.stopped() || !this.head) return false;
+    if (!reconnect && (this.state !== 'up' || !this.client)) return false;
     try {
+      if (!this.client) {
+        await this.connect();
+        void this.pump(); // the backlog, now that the store answers
+      }
+      const client = this.client;
+      if (!client) return false;
       await client.query('SELECT runbook.heartbeat($1, $2)', [this.head.runId, this.epoch]);
+      return !this.lost;
     } catch (e) {
-      if (LOST.has((e as { code?: string }).code ?? '')) this.failed(e);
+      this.failed(e);
+      return false;
     }
-    return this.lost;
   }
 
   line(seq: number, text: string): void {
@@ -151,8 +168,13 @@ export class Uploader implements TranscriptSink {
     }
   }
 
-  private async connect(): Promise<void> {
-    if (this.client) return;
+  /** One connection at a time: the uploads and a waiting destructive step may both ask for it. */
+  private connect(): Promise<void> {
+    if (this.client) return Promise.resolve();
+    return this.connecting ??= this.open().finally(() => { this.connecting = undefined; });
+  }
+
+  private async open(): Promise<void> {
     if (!this.head) throw new Error('the transcript has no header line');
     const claimed = this.opts.claimed;
     this.opts.claimed = undefined;

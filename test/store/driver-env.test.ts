@@ -40,7 +40,10 @@ describe('a run with a team store', { timeout: E2E_TEST_LIMIT_MS }, () => {
     store.sink.synced(4);
     await until(() => feed.get().pending === 5, GUARD, 'the five waiting lines counted');
     assert.match(said.join('\n'), /store: store unreachable .*5 events wait here, the run goes on/);
-    assert.equal(await store.mayAct(), undefined, 'a store that is down stops nothing (local first)');
+    const signal = new AbortController().signal;
+    assert.equal(await store.mayAct({ destructive: false, signal }), undefined, 'a store that is down stops no read (local first)');
+    assert.equal(await store.mayAct({ destructive: true, signal }), undefined,
+      'nor a destructive step of a new run that never reached the store: no one else can hold a run the store never saw');
     await store.finish(undefined);
   });
 

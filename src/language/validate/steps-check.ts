@@ -55,6 +55,9 @@ function checkFields(step: StepDoc, base: string, doc: RunbookDoc, report: Repor
   if (step.approval !== undefined && step.destructive !== true) {
     // An approval asked at a gate the step does not have would silently never be asked.
     report.error('misplaced-key', `${base}/approval`, `'approval' needs 'destructive: true': only a gated step waits for a second person (step '${step.id}')`, 'key');
+  } else if (step.approval === false && doc.approval === undefined) {
+    // An exemption from nothing: the author may believe the runbook asks for four eyes when it does not.
+    report.error('misplaced-key', `${base}/approval`, `'approval: false' leaves a step out of the runbook's 'approval:', and this runbook has none (step '${step.id}')`, 'key');
   }
   if ((step.confirm !== undefined || step.risk !== undefined) && step.destructive !== true) {
     const f = step.confirm !== undefined ? 'confirm' : 'risk';

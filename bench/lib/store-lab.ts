@@ -4,6 +4,8 @@
 // shape as test/store/helpers.ts; loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { adminSql } from '../../src/lab/admin-sql.js';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { startSwitchProxy, type SwitchProxy } from '../../src/lab/switch-proxy.js';
@@ -49,18 +51,18 @@ export async function startBenchStore(): Promise<BenchStore> {
 }
 
 /** A `runbook` CLI process in the background, its stdout and stderr kept; killed with its group by stop(). */
-export interface CliProcess { child: ChildProcess; out(): string; err(): string; stop(): void }
+export interface CliProcess { child: ChildProcess; out(): string; err(): string; stop(): void; exit: Promise<number | null> }
 
-export function startCli(args: string[], env: Record<string, string>, cwd: string, limitMs = 60_000): CliProcess {
-  const child = spawn(NODE, [BIN, ...args], { cwd, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+export function startCli(args: string[], env: Record<string, string>, cwd: string, limitMs = 60_000, nodeArgs: string[] = []): CliProcess {
+  const child = spawn(NODE, [...nodeArgs, BIN, ...args], { cwd, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   child.stdout!.on('data', (b: Buffer) => { out += b.toString('utf8'); });
   child.stderr!.on('data', (b: Buffer) => { err += b.toString('utf8'); });
   const stop = () => { clearTimeout(guard); try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
   const guard = setTimeout(stop, limitMs); // bounded: a bench run always ends by itself
-  child.on('exit', () => clearTimeout(guard));
-  return { child, out: () => out, err: () => err, stop };
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => { clearTimeout(guard); resolve(code); }));
+  return { child, out: () => out, err: () => err, stop, exit };
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -85,6 +87,27 @@ export function transcriptLines(file: string): Record<string, unknown>[] {
     try { out.push(JSON.parse(l) as Record<string, unknown>); } catch { /* torn: still being written */ }
   }
   return out;
+}
+
+const CPU_AT_LINE = join(dirname(fileURLToPath(import.meta.url)), 'cpu-at-line.mjs');
+let cpuFiles = 0;
+
+/** Spawn until stdout matches `pattern`: wall ms, and the process's CPU ms when it wrote the match (cpu-at-line.mjs);
+ *  then it is killed. */
+export async function timeToLine(args: string[], env: Record<string, string>, cwd: string, pattern: RegExp): Promise<{ ms: number; cpuMs: number }> {
+  const cpuFile = join(cwd, `cpu-at-line-${process.pid}-${cpuFiles++}`);
+  const started = performance.now();
+  const cli = startCli(args, { ...env, BENCH_CPU_AT_PATTERN: pattern.source, BENCH_CPU_AT_FILE: cpuFile }, cwd, 60_000, ['--import', CPU_AT_LINE]);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      cli.child.stdout!.on('data', () => { if (pattern.test(cli.out())) resolve(); });
+      cli.child.on('exit', (code) => reject(new Error(`exited (${code}) before ${pattern}: ${cli.err().slice(-300)}`)));
+    });
+    const ms = performance.now() - started;
+    return { ms, cpuMs: Number(readFileSync(cpuFile, 'utf8')) / 1000 };
+  } finally {
+    cli.stop();
+  }
 }
 
 /** Milliseconds of a line's `ts`. */

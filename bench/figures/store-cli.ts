@@ -54,8 +54,7 @@ export async function startUp(ctx: BenchContext, store: BenchStore): Promise<Row
     into.push(r.cpuMs);
     return r.ms;
   };
-  // Twice the rounds: a pair costs well under a second, and the difference sought is a few ms in a noisy ~200.
-  const p = await paired(ctx.rounds * 2, first({}, cpu.none), first({ RUNBOOK_STORE: store.url('alice') }, cpu.store), 2);
+  const p = await paired(ctx.rounds, first({}, cpu.none), first({ RUNBOOK_STORE: store.url('alice') }, cpu.store), 2);
   const diff = median(p.diffs);
   const cpuDiffs = cpu.store.slice(2).map((c, i) => c - cpu.none[i + 2]!); // the warm-up rounds left out, as paired() does
   const cpuDiff = median(cpuDiffs);

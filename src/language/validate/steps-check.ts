@@ -20,6 +20,10 @@ export function checkSteps(doc: RunbookDoc, report: Reporter): void {
     checkKind(step, base, report);
     checkFields(step, base, doc, report);
   });
+  if (doc.approval !== undefined && !doc.steps.some((s) => s.destructive === true && s.approval !== false)) {
+    // Four eyes asked for and never applied: the author may believe a second person guards something here.
+    report.warn('misplaced-key', '/approval', "'approval' covers this runbook's destructive steps, and it has none that it covers (a runbook it calls follows its own)", 'key');
+  }
 }
 
 function checkKind(step: StepDoc, base: string, report: Reporter): void {

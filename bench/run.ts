@@ -4,7 +4,8 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, local, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask
+//   npm run bench -- --only=cold,validate  some figures: cold, local, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask, store
+//   npm run bench -- store sql             the same, named bare
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { remoteSteps } from './figures/remote-steps.js';
 import { sandboxSteps } from './figures/sandbox-steps.js';
 import { shellSteps } from './figures/shell-steps.js';
 import { sqlSteps } from './figures/sql-steps.js';
+import { teamStore } from './figures/store.js';
 import { validateLarge, validateLargeChild, validateLimitChild } from './figures/validate-large.js';
 import { viewKeys } from './figures/view-keys.js';
 import { NODE, ROOT, makeScratch, type BenchContext } from './lib/context.js';
@@ -32,7 +34,7 @@ type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
   ['cold', coldStart], ['local', localRunbook], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
-  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk],
+  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk], ['store', teamStore],
 ];
 
 function flag(name: string): string | true | undefined {
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
   if (child === 'validate-large') return validateLargeChild(5);
   if (child === 'validate-limit') return validateLimitChild(0);
 
-  const only = typeof flag('only') === 'string' ? String(flag('only')).split(',') : undefined;
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const only = typeof flag('only') === 'string' ? [...String(flag('only')).split(','), ...named] : named.length ? named : undefined;
   const unknown = only?.filter((o) => !FIGURES.some(([n]) => n === o)) ?? [];
   if (unknown.length) throw new Error(`unknown figure(s): ${unknown.join(', ')} (have: ${FIGURES.map(([n]) => n).join(', ')})`);
   const rounds = typeof flag('rounds') === 'string' ? Math.max(3, Number(flag('rounds'))) : flag('quick') ? 5 : 15;

@@ -16,6 +16,7 @@ import { taintFor } from '../secrets/taint.js';
 import { hostname } from 'node:os';
 import { plural } from '../common/plural.js';
 import { gateEvidence } from './gate-evidence.js';
+import { approvalOf } from '../language/approval.js';
 
 /** items: a for_each's list as the gate showed it; an approval covers exactly these (engine/run.ts). */
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested; items?: LoopItem[] }
@@ -73,7 +74,7 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     ...(loop ? { items: loop.shown.map((i) => ({ label: redactor.mask(i.label), detail: redactor.mask(i.detail) })) } : {}),
     ...(loop && loop.done ? { itemsDone: loop.done } : {}),
     ...evidenceOf(doc, step),
-    ...(step.approval ? { approval: { by: step.approval.by } } : {}),
+    ...approvalField(doc, step),
   };
   return { stepId, askedAt: Date.now(), event, ...(loop ? { items: loop.items } : {}) };
 }
@@ -138,4 +139,10 @@ function callCommand(step: StepDoc, scope: Scope): string {
 function evidenceOf(doc: RunbookDoc, step: StepDoc): Pick<ConfirmationRequested, 'evidence'> {
   const evidence = gateEvidence(doc, step);
   return evidence.length ? { evidence } : {};
+}
+
+/** Four eyes at this gate: the step's `approval:`, or its runbook's (language/approval.ts). */
+function approvalField(doc: RunbookDoc, step: StepDoc): Partial<ConfirmationRequested> {
+  const approval = approvalOf(doc, step);
+  return approval ? { approval: { by: approval.by } } : {};
 }

@@ -192,6 +192,13 @@ export const Vars = Type.Record(Type.String({ pattern: VAR_NAME_PATTERN }),
   { additionalProperties: false, ...doc('Named values computed once, in order, when the step runs; later steps read them as vars.<name>. '
     + 'Names are letters, digits and _, each defined by one vars step.', [{ used_gb: 'round(number(usage.output) / 1024, 1)', full: 'vars.used_gb > 90' }]) });
 
+/** Four eyes: a teammate approves through the team store (docs/team.md). On a step, or for every destructive step of a runbook. */
+export const Approval = Type.Object({
+  by: Type.Literal('another-person', doc('Who must approve: a teammate, never the run\'s own operator or driver.')),
+}, { additionalProperties: false, ...doc('Four eyes. The gate waits for a teammate\'s `runbook approve <run-id> <step-id>` '
+  + '(or `--deny`) through the team store; the database says who approved and refuses the operator. Store down: the gate keeps '
+  + 'trying, or the driver records `--break-glass "<reason>"`. See docs/team.md.', [{ by: 'another-person' }]) });
+
 /** Fields every step may carry. */
 const StepCommon = {
   id: StepId,
@@ -203,11 +210,10 @@ const StepCommon = {
     doc('high: the operator types the step id to confirm instead of pressing y.'))),
   confirm: Type.Optional(Template('The question asked before a destructive step.')),
   blast_radius: Type.Optional(Template('What the step affects, shown at the gate.', ['terminates ${{ idle.rowCount }} sessions'])),
-  approval: Type.Optional(Type.Object({
-    by: Type.Literal('another-person', doc('Who must approve: a teammate, never the run\'s own operator or driver.')),
-  }, { additionalProperties: false, ...doc('Destructive steps: four eyes. The gate waits for a teammate\'s `runbook approve <run-id> <step-id>` '
-    + '(or `--deny`) through the team store; the database says who approved and refuses the operator. Store down: the gate keeps '
-    + 'trying, or the driver records `--break-glass "<reason>"`. See docs/team.md.', [{ by: 'another-person' }]) })),
+  approval: Type.Optional(Type.Union([Approval, Type.Literal(false, doc('This step needs no second person, though the runbook\'s `approval:` asks one for every destructive step.'))],
+    doc('Destructive steps: four eyes. `{ by: another-person }`: the gate waits for a teammate\'s `runbook approve <run-id> <step-id>` (or `--deny`) '
+      + 'through the team store; the database says who approved and refuses the operator; store down, the gate keeps trying, or the driver records '
+      + '`--break-glass "<reason>"`. `false`: this step is left out of the runbook\'s `approval:`. See docs/team.md.', [{ by: 'another-person' }, false]))),
   evidence: Type.Optional(Type.Array(StepId, { minItems: 1, ...doc('Destructive steps: the earlier steps whose results this step acts on; '
     + 'the gate shows them beside the question. Default: the steps whose captures the step\'s SQL params, script or for_each read.', [['find-blockers']]) })),
   timeout: Type.Optional(Duration),
@@ -266,6 +272,9 @@ export const Runbook = Type.Object({
     { additionalProperties: false, ...doc('Databases the runbook talks to, by name (letters, digits, _ and -); SQL steps and probes refer to them.') })),
   targets: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Target,
     { additionalProperties: false, ...doc('Where shell steps can run besides this machine, by name: SSH hosts, pods, containers.') })),
+  approval: Type.Optional(Type.Object(Approval.properties, { additionalProperties: false, ...doc('Four eyes for every destructive step of this runbook: '
+    + 'each one\'s gate waits for a teammate\'s approval through the team store, unless the step says `approval: false`. '
+    + 'Steps of a runbook it calls follow that runbook\'s own setting. See docs/team.md.', [{ by: 'another-person' }]) })),
   steps: Type.Array(Step, { minItems: 1, ...doc('Steps run in order unless next / on branch.') }),
   outputs: Type.Optional(Type.Record(Type.String({ pattern: VAR_NAME_PATTERN }),
     Expression(doc('An expression, evaluated when the runbook ends.', ['steps.check.output'])),

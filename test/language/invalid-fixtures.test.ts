@@ -47,6 +47,8 @@ const EXPECTED: Record<string, [number, number, string, string, ('error' | 'warn
   'misplaced-with.yaml': [6, 5, 'misplaced-key', "'with' only belongs on probe steps"],
   'empty-steps.yaml': [3, 8, 'schema', 'needs at least 1 item'],
   'end-with-next.yaml': [6, 5, 'misplaced-key', "'next' has no meaning on an end step"],
+  'approval-covers-nothing.yaml': [3, 1, 'misplaced-key', "'approval' covers this runbook's destructive steps, and it has none that it covers", 'warning'],
+  'approval-exempt-from-nothing.yaml': [6, 5, 'misplaced-key', "'approval: false' leaves a step out of the runbook's 'approval:', and this runbook has none"],
   'unknown-probe.yaml': [5, 12, 'schema', 'must be one of dns, tcp, tls, db-connect'],
   'reserved-capture.yaml': [6, 14, 'reserved-name', "capture name 'inputs' is reserved"],
   'bad-yaml-syntax.yaml': [3, 1, 'yaml', 'invalid YAML'],

@@ -1,7 +1,7 @@
 // Four eyes through the store, on a real PostgreSQL with one login role per person: the gate waits for a
 // teammate's decision; the database names the approver and refuses the operator, a forged name, and an
 // approver outside runbook_approvers; a denial skips the step; a store down at the gate is said and retried,
-// and --break-glass is recorded, never a silent self-approval.
+// and --break-glass is recorded, never a silent self-approval; a runbook-wide approval covers its destructive steps.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { fileLines, machineEnv, rejection, scratch, startCli, startStoreLab, typ
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 const FIXTURE = fileURLToPath(new URL('fixtures/four-eyes.yaml', import.meta.url));
+const RUNBOOK_WIDE = fileURLToPath(new URL('fixtures/four-eyes-runbook.yaml', import.meta.url));
 const answered = (file: string) => fileLines(file).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'confirmation-answered');
 
 describe('four eyes', { timeout: E2E_TEST_LIMIT_MS }, () => {
@@ -23,10 +24,10 @@ describe('four eyes', { timeout: E2E_TEST_LIMIT_MS }, () => {
   after(async () => { await lab?.stop(); });
 
   /** alice drives the fixture until its gate is in the store; returns the run id. */
-  async function driveToGate(t: Parameters<typeof scratch>[0], extra: string[] = [], storeUrl = lab.url('alice')) {
+  async function driveToGate(t: Parameters<typeof scratch>[0], extra: string[] = [], storeUrl = lab.url('alice'), fixture = FIXTURE) {
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');
-    const driver = startCli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file, ...extra], { ...machineEnv(dir), RUNBOOK_STORE: storeUrl });
+    const driver = startCli(['run', fixture, '--plain', '-i', `dir=${dir}`, '--transcript', file, ...extra], { ...machineEnv(dir), RUNBOOK_STORE: storeUrl });
     t.after(() => { driver.child.kill('SIGKILL'); });
     await until(() => existsSync(file) && fileLines(file).some((l) => l.includes('"type":"confirmation-requested"')), GUARD, 'the four-eyes gate');
     const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
@@ -101,6 +102,24 @@ describe('four eyes', { timeout: E2E_TEST_LIMIT_MS }, () => {
     assert.match(carol.stderr, /carol is not a member of runbook_approvers/);
     assert.equal(approve('bob', runId).code, 0);
     assert.equal(await driver.exit, 0, driver.err());
+  });
+
+  it("a runbook's approval: every destructive step waits for a teammate but one that says approval: false; others do not wait", async (t) => {
+    // --yes approves every destructive step the operator may approve: drain (left out); terminate is not the operator's.
+    const { dir, file, driver, runId } = await driveToGate(t, ['--yes'], lab.url('alice'), RUNBOOK_WIDE);
+    await gateStored(runId);
+    const events = () => fileLines(file).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requested = events().filter((e) => e.type === 'confirmation-requested');
+    assert.deepEqual(requested.map((e) => [e.stepId, e.approval]), [['drain', undefined], ['terminate', { by: 'another-person' }]]);
+    assert.equal(readFileSync(join(dir, 'steps'), 'utf8'), 'look\ndrain\n', 'the non-destructive and the left-out steps ran without a teammate; terminate waits');
+    assert.match(driver.err(), new RegExp(`runbook approve ${runId} terminate`));
+
+    const ok = approve('bob', runId);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(await driver.exit, 0, driver.err());
+    assert.equal(readFileSync(join(dir, 'steps'), 'utf8'), 'look\ndrain\nterminate\n');
+    const answers = events().filter((e) => e.type === 'confirmation-answered').map(pick);
+    assert.deepEqual(answers.map((a) => [a.how, a.approver]), [['flag', undefined], ['four-eyes', 'bob']]);
   });
 
   describe('the store down at the gate', () => {

@@ -10,6 +10,7 @@ import { BIN } from '../helpers/cli.js';
 import { CLI_KILL_MS } from '../helpers/limits.js';
 import { adminSql } from '../../src/lab/admin-sql.js';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { startSwitchProxy, type ProxyMode, type SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { connectStore, type StoreClient } from '../../src/store/client.js';
 import { migrateStore } from '../../src/store/migrate.js';
 
@@ -34,6 +35,22 @@ export async function startStoreLab(opts: { migrate?: boolean } = {}): Promise<S
     try { await migrateStore(owner); } finally { await owner.end(); }
   }
   return lab;
+}
+
+/** The store lab with a switch proxy in front of it (forward, refuse, silent: an outage the test controls);
+ *  stop() closes the proxy, then the lab. */
+export interface ProxiedStoreLab extends StoreLab { proxy: SwitchProxy }
+
+export async function startStoreLabWithProxy(initial: ProxyMode = 'forward'): Promise<ProxiedStoreLab> {
+  const lab = await startStoreLab();
+  let proxy: SwitchProxy;
+  try {
+    proxy = await startSwitchProxy({ host: '127.0.0.1', port: lab.server.port }, initial);
+  } catch (e) {
+    await lab.stop();
+    throw e;
+  }
+  return { ...lab, proxy, stop: async () => { await proxy.close(); await lab.stop(); } };
 }
 
 /** The error a promise rejects with (pg errors carry a code). */

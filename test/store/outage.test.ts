@@ -5,22 +5,19 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSwitchProxy, type SwitchProxy } from '../../src/lab/switch-proxy.js';
+import type { SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { until } from '../helpers/poll.js';
 import { cli } from '../helpers/cli.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { FIXTURE, fileLines, machineEnv, scratch, startCli, startStoreLab, type StoreLab } from './helpers.js';
+import { FIXTURE, fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 
 describe('store outage', { timeout: E2E_TEST_LIMIT_MS }, () => {
-  let lab: StoreLab;
+  let lab: ProxiedStoreLab;
   let proxy: SwitchProxy;
-  before(async () => {
-    lab = await startStoreLab();
-    proxy = await startSwitchProxy({ host: '127.0.0.1', port: lab.server.port }, 'refuse');
-  });
-  after(async () => { await proxy?.close(); await lab?.stop(); });
+  before(async () => { lab = await startStoreLabWithProxy('refuse'); proxy = lab.proxy; });
+  after(async () => { await lab?.stop(); });
 
   it('refusing, then silent: the run goes on; the backlog is uploaded once the store is back', async (t) => {
     const dir = scratch(t);

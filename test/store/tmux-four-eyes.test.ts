@@ -6,21 +6,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSwitchProxy, type SwitchProxy } from '../../src/lab/switch-proxy.js';
+import type { SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { hasTmux, Terminal } from '../ui/terminal.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { fileLines, machineEnv, scratch, startCli, startStoreLab, type StoreLab } from './helpers.js';
+import { fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
 
 const GUARD = 60_000; // a hang guard: each change reaches the screen well under a second idle
 
 describe('a four-eyes gate in tmux', { skip: !hasTmux && 'tmux not installed', timeout: E2E_TEST_LIMIT_MS }, () => {
-  let lab: StoreLab;
+  let lab: ProxiedStoreLab;
   let proxy: SwitchProxy;
-  before(async () => {
-    lab = await startStoreLab();
-    proxy = await startSwitchProxy({ host: '127.0.0.1', port: lab.server.port });
-  });
-  after(async () => { await proxy?.close(); await lab?.stop(); });
+  before(async () => { lab = await startStoreLabWithProxy(); proxy = lab.proxy; });
+  after(async () => { await lab?.stop(); });
 
   it('waits for another person, shows the store as it is, and runs the step on a teammate\'s approval', async (ctx) => {
     const home = scratch(ctx);

@@ -20,6 +20,10 @@ export function checkSteps(doc: RunbookDoc, report: Reporter): void {
     checkKind(step, base, report);
     checkFields(step, base, doc, report);
   });
+  if (doc.approval !== undefined && !doc.steps.some((s) => s.destructive === true && s.approval !== false)) {
+    // Four eyes asked for and never applied: the author may believe a second person guards something here.
+    report.warn('misplaced-key', '/approval', "'approval' covers this runbook's destructive steps, and it has none that it covers (a runbook it calls follows its own)", 'key');
+  }
 }
 
 function checkKind(step: StepDoc, base: string, report: Reporter): void {
@@ -55,6 +59,9 @@ function checkFields(step: StepDoc, base: string, doc: RunbookDoc, report: Repor
   if (step.approval !== undefined && step.destructive !== true) {
     // An approval asked at a gate the step does not have would silently never be asked.
     report.error('misplaced-key', `${base}/approval`, `'approval' needs 'destructive: true': only a gated step waits for a second person (step '${step.id}')`, 'key');
+  } else if (step.approval === false && doc.approval === undefined) {
+    // An exemption from nothing: the author may believe the runbook asks for four eyes when it does not.
+    report.error('misplaced-key', `${base}/approval`, `'approval: false' leaves a step out of the runbook's 'approval:', and this runbook has none (step '${step.id}')`, 'key');
   }
   if ((step.confirm !== undefined || step.risk !== undefined) && step.destructive !== true) {
     const f = step.confirm !== undefined ? 'confirm' : 'risk';

@@ -7,23 +7,20 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startSwitchProxy, type SwitchProxy } from '../../src/lab/switch-proxy.js';
+import type { SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { fileLines, machineEnv, scratch, startCli, startStoreLab, type StoreLab } from './helpers.js';
+import { fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 const FIXTURE = fileURLToPath(new URL('fixtures/partition.yaml', import.meta.url));
 const WAITS = /a destructive step waits: the store cannot confirm that this driver still holds the run/;
 
 describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, () => {
-  let lab: StoreLab;
+  let lab: ProxiedStoreLab;
   let proxy: SwitchProxy;
-  before(async () => {
-    lab = await startStoreLab();
-    proxy = await startSwitchProxy({ host: '127.0.0.1', port: lab.server.port });
-  });
-  after(async () => { await proxy?.close(); await lab?.stop(); });
+  before(async () => { lab = await startStoreLabWithProxy(); proxy = lab.proxy; });
+  after(async () => { await lab?.stop(); });
 
   const steps = (dir: string) => (existsSync(join(dir, 'steps')) ? readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n') : []);
   const stored = async (runId: string) => {

@@ -1,0 +1,176 @@
+// The routes that only `runbook test` cases compared between a dry run and a real run (issue #35), now against
+// real faults: refused at a standby, at HAProxy whose backend is down, at a Unix socket path where nothing
+// listens, and at a PostgreSQL in a smart shutdown that a session holds open; pool-exhausted behind PgBouncer
+// with its pool full; ssl with a certificate for another host name and with an expired one. No destructive step
+// stands between the fault and the ending in any of them, so the dry run must take the same steps, find the
+// same classes, print the same from its sandboxed shell steps, ask the same questions and end at the same step.
+// Each case also asserts what the real run found and where it ended, so that an agreement is about the fault.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import pg from 'pg';
+import {
+  injectFault, labServerInfo, startBusyPooler, startHaproxy, startServer, type LabEngine, type LabServer,
+} from '../../src/lab/index.js';
+import { pgbouncerBinary } from '../../src/lab/pgbouncer.js';
+import { freePort } from '../../src/lab/ports.js';
+import { until } from '../helpers/poll.js';
+import { assertSameRun, runOf, type Run } from './dry-real.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'runbook-dry-routes-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Setup { inputs: Record<string, string>; cleanup(): Promise<void> }
+
+interface Case {
+  name: string; runbook: string; engines: LabEngine[];
+  setup: (s: Record<LabEngine, LabServer>, e: LabEngine) => Promise<Setup>;
+  answers: string[]; shells?: string[];
+  /** What of a shell step's output is about the fault: the machine's other servers come and go between two runs. */
+  facts?: (printed: string, s: Record<LabEngine, LabServer>, e: LabEngine) => string[];
+  /** What the real run must show: the class that routed it, the question, the ending. */
+  expect: (real: Run) => void;
+  /** Run the dry run first, then the real one: both would otherwise queue behind the same pooler. */
+  sequential?: boolean;
+  skip?: string | false;
+}
+
+const at = (server: LabServer, port: number): string => server.url().replace(`:${server.port}/`, `:${port}/`);
+const none = async (): Promise<void> => undefined;
+
+/** A server of its own, with `url` built from it; stopped afterwards. */
+async function own(engine: LabEngine, opts: Parameters<typeof startServer>[1], url: (s: LabServer) => string): Promise<Setup> {
+  const server = await startServer(engine, opts);
+  return { inputs: { url: url(server) }, cleanup: () => server.stop() };
+}
+
+/** A URL that verifies the server's certificate with the lab CA (verify-full / verifyIdentity). */
+function verifying(server: LabServer): string {
+  if (server.engine === 'postgres') return server.url({ params: { sslmode: 'verify-full', sslrootcert: server.caFile! } });
+  return server.url({ params: { ssl: JSON.stringify({ ca: readFileSync(server.caFile!, 'utf8'), rejectUnauthorized: true, verifyIdentity: true }) } });
+}
+
+/** The URL of the server's Unix socket, in a directory that does not exist. */
+function missingSocket(server: LabServer): string {
+  const u = encodeURIComponent(server.appUser), p = encodeURIComponent(server.appPassword);
+  const nowhere = encodeURIComponent(join(dir, 'no-such-dir'));
+  return server.engine === 'postgres'
+    ? `postgresql://${u}:${p}@/${server.database}?host=${nowhere}&port=${server.port}`
+    : `mysql://${u}:${p}@localhost/${server.database}?socket=${encodeURIComponent(join(dir, 'no-such-dir', 'mysqld.sock'))}`;
+}
+
+function ownSocket(server: LabServer): string {
+  const home = labServerInfo(server)!.dir;
+  return server.engine === 'postgres' ? join(home, `.s.PGSQL.${server.port}`) : join(home, 'mysqld.sock');
+}
+
+/** PostgreSQL told to stop (SIGTERM: a smart shutdown) while an application session holds it open. */
+async function smartShutdown(): Promise<Setup> {
+  const server = await startServer('postgres');
+  const held = new pg.Client({ connectionString: server.url() });
+  held.on('error', () => undefined); // the server's stop at the end cuts it
+  await held.connect();
+  process.kill(labServerInfo(server)!.pid, 'SIGTERM');
+  await until(async () => {
+    const probe = new pg.Client({ connectionString: server.url(), connectionTimeoutMillis: 10_000 });
+    const refused = await probe.connect().then(() => false, (err: Error) => /shutting down/.test(err.message));
+    await probe.end().catch(() => undefined);
+    return refused || undefined;
+  }, 60_000, 'logins refused while the server shuts down', 100);
+  return { inputs: { url: server.url() }, cleanup: async () => { await held.end().catch(() => undefined); await server.stop(); } };
+}
+
+const CASES: Case[] = [
+  { name: 'refused: a standby that takes no logins', runbook: 'refused', engines: ['postgres'], answers: [],
+    setup: async (_s, e) => { const f = await injectFault('standby', e); return { inputs: { url: f.url }, cleanup: () => f.cleanup() }; },
+    expect: (real) => { assert.equal(real.classes.verify, 'standby'); assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'standby']); } },
+  { name: 'refused: HAProxy whose backend is down', runbook: 'refused', engines: ['postgres', 'mariadb'], answers: [],
+    setup: async (s, e) => {
+      const proxy = await startHaproxy({ backendPort: await freePort() });
+      return { inputs: { url: at(s[e], proxy.port) }, cleanup: () => proxy.stop() };
+    },
+    expect: (real) => {
+      assert.equal(real.classes.verify, 'proxy-closed');
+      assert.equal(real.end.stepId, 'proxy-between');
+      assert.match(real.end.message, /closed after [\d.]+ s without sending a byte.*timeout queue/s);
+    } },
+  { name: 'refused: a Unix socket path where nothing listens, while the server listens on its own socket', runbook: 'refused',
+    engines: ['postgres', 'mariadb'], answers: ['cannot'], shells: ['socket-file'],
+    // Both runs see this server's own socket among those listening on the machine (the dry run's sandbox too).
+    facts: (out, s, e) => [...out.split('\n').filter((l) => /^(socket|access)=/.test(l)), `own socket listed: ${out.includes(ownSocket(s[e]))}`],
+    setup: async (s, e) => ({ inputs: { url: missingSocket(s[e]) }, cleanup: none }),
+    expect: (real) => {
+      assert.deepEqual(real.asked, ['socket-elsewhere']);
+      assert.deepEqual(real.printed['socket-file'], 'socket=missing\nown socket listed: true');
+      assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'escalate']);
+    } },
+  { name: 'refused: a smart shutdown held open by a session', runbook: 'refused', engines: ['postgres'], answers: ['not-now'],
+    setup: () => smartShutdown(),
+    expect: (real) => {
+      assert.equal(real.classes.verify, 'server-starting');
+      // Not a wait for logins (wait-login is skipped by its `if`): a smart shutdown never ends by itself.
+      assert.deepEqual(real.path.slice(-2), ['verify', 'shutting-down'], real.path.join(' '));
+      assert.deepEqual(real.asked, ['shutting-down']);
+      assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'escalate']);
+      assert.match(real.end.message, /refuses logins while it shuts down, and it was not started again here/);
+    } },
+  { name: 'pool-exhausted: PgBouncer\'s pool full, a client queued at the pooler (the server has room)', runbook: 'pool-exhausted',
+    engines: ['postgres'], answers: ['continue'], sequential: true, skip: pgbouncerBinary() ? false : 'pgbouncer is not installed',
+    setup: async (s) => {
+      const busy = await startBusyPooler(s.postgres, { poolSize: 2, waiting: 1, queryWaitTimeout: 90 });
+      return {
+        inputs: { url: s.postgres.adminUrl(), pooler_admin_url: busy.pooler.adminUrl(), app_url: busy.url, app_processes: '0' },
+        cleanup: () => busy.cleanup(),
+      };
+    },
+    expect: (real) => {
+      assert.ok(real.path.includes('pooler-pool-full'), real.path.join(' '));
+      assert.equal(real.classes['final-check'], 'pooler-wait-timeout');
+      assert.equal(real.end.outcome, 'escalate');
+      assert.match(real.end.message, /With the application's URL a new connection fails with pooler-wait-timeout/);
+    } },
+  { name: 'ssl: a trusted certificate for another host name, verified', runbook: 'ssl', engines: ['postgres', 'mariadb'], answers: ['not-now'],
+    setup: async (_s, e) => { const f = await injectFault('cert-hostname', e); return { inputs: { url: f.url }, cleanup: () => f.cleanup() }; },
+    expect: (real) => {
+      assert.equal(real.classes.client, 'cert-hostname');
+      assert.deepEqual(real.asked, ['hostname']);
+      assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'escalate']);
+    } },
+  { name: 'ssl: an expired certificate, verified', runbook: 'ssl', engines: ['postgres', 'mariadb'], answers: ['not-now'],
+    setup: (_s, e) => own(e, { tls: 'on', cert: 'expired' }, verifying),
+    expect: (real) => {
+      assert.equal(real.classes.client, 'cert-expired');
+      assert.deepEqual(real.asked, ['expired']);
+      assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'escalate']);
+    } },
+];
+
+let servers: Record<LabEngine, LabServer>;
+before(async () => {
+  const [postgres, mariadb] = await Promise.all([startServer('postgres'), startServer('mariadb')]);
+  servers = { postgres, mariadb };
+});
+after(async () => { await Promise.all(Object.values(servers ?? {}).map((s) => s.stop())); });
+
+describe('a dry run and a real run take the same route to the same ending', { concurrency: true }, () => {
+  for (const c of CASES) for (const engine of c.engines) {
+    test(`${c.name} (${engine})`, { skip: c.skip ?? false }, async () => {
+      const { inputs, cleanup } = await c.setup(servers, engine);
+      try {
+        const opts = { answers: c.answers, ...(c.shells ? { shells: c.shells } : {}) };
+        const [real, dry] = c.sequential
+          ? await runOf(dir, c.runbook, inputs, true, opts).then(async (d) => [await runOf(dir, c.runbook, inputs, false, opts), d] as const)
+          : await Promise.all([runOf(dir, c.runbook, inputs, false, opts), runOf(dir, c.runbook, inputs, true, opts)]);
+        for (const r of c.facts ? [real, dry] : []) {
+          r.printed = Object.fromEntries(Object.entries(r.printed).map(([id, out]) => [id, c.facts!(out, servers, engine).join('\n')]));
+        }
+        c.expect(real);
+        assertSameRun(real, dry);
+      } finally {
+        await cleanup();
+      }
+    });
+  }
+});

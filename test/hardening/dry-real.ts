@@ -14,10 +14,13 @@ export interface Run {
   /** destructive stepId → 'dry-run' (shown, not run), 'ran', or 'skipped'. */
   acted: Record<string, string>;
   end: { outcome?: unknown; stepId?: unknown; message: string };
+  /** stepId → the instructions a question showed (the advice). */
+  said: Record<string, string>;
 }
 
 export interface RunOptions { answers: string[]; approve?: string[]; shells?: string[]; env?: NodeJS.ProcessEnv }
 
+type Asked = { question?: { stepId?: string; action?: { instructions?: string } } };
 type Result = { status?: string; classification?: string; value?: unknown; stdout?: string };
 
 /** Runs `runbook run <name>` (--plain, answers on stdin, destructive steps approved by name) into a transcript in `dir`. */
@@ -38,7 +41,9 @@ export async function runOf(dir: string, name: string, inputs: Record<string, st
   }
   return {
     path: events.filter((e) => e.type === 'step-started').map((e) => e.stepId!),
-    asked: events.filter((e) => e.type === 'question-asked').map((e) => (e as { question?: { stepId?: string } }).question?.stepId ?? ''),
+    asked: events.filter((e) => e.type === 'question-asked').map((e) => (e as Asked).question?.stepId ?? ''),
+    said: Object.fromEntries(events.filter((e) => e.type === 'question-asked')
+      .map((e) => [(e as Asked).question?.stepId ?? '', (e as Asked).question?.action?.instructions ?? ''])),
     classes: Object.fromEntries(finished.filter((e) => !gated.has(e.stepId!)).map((e) => [e.stepId!, e.result.classification ?? e.result.status ?? ''])),
     printed: Object.fromEntries((opts.shells ?? []).map((id) => [id, String(finished.find((e) => e.stepId === id)?.result.stdout ?? '')])),
     acted,

@@ -11,8 +11,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
+import { diagnose } from '../../src/diagnose/diagnose.js';
 import {
-  injectFault, labServerInfo, startBusyPooler, startHaproxy, startServer, type LabEngine, type LabServer,
+  fillLockTable, injectFault, labServerInfo, startBusyPooler, startHaproxy, startServer, type LabEngine, type LabServer,
 } from '../../src/lab/index.js';
 import { pgbouncerBinary } from '../../src/lab/pgbouncer.js';
 import { freePort } from '../../src/lab/ports.js';
@@ -30,6 +31,8 @@ interface Case {
   answers: string[]; shells?: string[];
   /** What of a shell step's output is about the fault: the machine's other servers come and go between two runs. */
   facts?: (printed: string, s: Record<LabEngine, LabServer>, e: LabEngine) => string[];
+  /** What `diagnose` says of the URL: the class and the runbook it names (the one run here). */
+  diagnosed?: [string, string];
   /** What the real run must show: the class that routed it, the question, the ending. */
   expect: (real: Run) => void;
   /** Run the dry run first, then the real one: both would otherwise queue behind the same pooler. */
@@ -66,6 +69,24 @@ function ownSocket(server: LabServer): string {
   return server.engine === 'postgres' ? join(home, `.s.PGSQL.${server.port}`) : join(home, 'mysqld.sock');
 }
 
+/** The app user's URL over the server's own Unix socket. */
+function socketUrl(server: LabServer): string {
+  const u = encodeURIComponent(server.appUser), p = encodeURIComponent(server.appPassword);
+  return `postgresql://${u}:${p}@/${server.database}?host=${encodeURIComponent(labServerInfo(server)!.dir)}&port=${server.port}`;
+}
+
+/** A URL that asks for TLS without checking the certificate. */
+const tlsUnchecked = (server: LabServer): string => server.url({
+  params: server.engine === 'postgres' ? { sslmode: 'require' } : { ssl: JSON.stringify({ rejectUnauthorized: false }) },
+});
+
+/** PostgreSQL whose lock table a session's advisory locks fill: every login gets 53200 "out of shared memory". */
+async function lockTableFull(): Promise<Setup> {
+  const server = await startServer('postgres');
+  const holder = await fillLockTable(server);
+  return { inputs: { url: server.url() }, cleanup: async () => { await holder.release(); await server.stop(); } };
+}
+
 /** PostgreSQL told to stop (SIGTERM: a smart shutdown) while an application session holds it open. */
 async function smartShutdown(): Promise<Setup> {
   const server = await startServer('postgres');
@@ -92,7 +113,7 @@ const CASES: Case[] = [
       return { inputs: { url: at(s[e], proxy.port) }, cleanup: () => proxy.stop() };
     },
     expect: (real) => {
-      assert.equal(real.classes.verify, 'proxy-closed');
+      assert.equal(real.classes.verify, 'proxy-closed', real.end.message);
       assert.equal(real.end.stepId, 'proxy-between');
       assert.match(real.end.message, /closed after [\d.]+ s without sending a byte.*timeout queue/s);
     } },
@@ -145,6 +166,54 @@ const CASES: Case[] = [
       assert.deepEqual(real.asked, ['expired']);
       assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'escalate']);
     } },
+  // #31: the classes whose routes only cases walked, each from a fault the server itself produces.
+  { name: 'pool-exhausted: the lock table full (53200 out of shared memory), the host\'s owners told', runbook: 'pool-exhausted',
+    engines: ['postgres'], answers: ['tell-owners'], diagnosed: ['server-resources', 'pool-exhausted'],
+    setup: () => lockTableFull(),
+    expect: (real) => {
+      assert.equal(real.classes.connect, 'server-resources');
+      assert.deepEqual(real.asked, ['server-resources']);
+      // The lock table, not the host's memory: who holds the locks, and the setting.
+      assert.match(real.said['server-resources']!, /lock table being full.*not the host out of RAM.*pg_locks.*max_locks_per_transaction/s);
+      assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'resources-end']);
+      assert.match(real.end.message, /until the session holding the lock table ends/);
+    } },
+  { name: 'ssl: a server that speaks only TLS 1.0', runbook: 'ssl', engines: ['postgres', 'mariadb'], answers: ['not-now'],
+    diagnosed: ['tls-handshake', 'ssl'],
+    setup: (_s, e) => own(e, { tls: 'on', tlsVersion: '1.0' }, tlsUnchecked),
+    expect: (real) => {
+      assert.equal(real.classes.client, 'tls-handshake');
+      assert.deepEqual(real.asked, ['tls-versions']);
+      assert.match(real.said['tls-versions']!, /protocol version/);
+      assert.match(real.said['tls-versions']!, /allow TLS 1\.2 and 1\.3/);
+      assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'escalate']);
+    } },
+  { name: 'auth: pg_hba.conf says peer for the socket, the OS user is not the role', runbook: 'auth', engines: ['postgres'],
+    answers: ['not-now'], diagnosed: ['auth-method', 'auth'],
+    setup: async () => {
+      const server = await startServer('postgres', { localLines: ['local all app_user peer'] });
+      return { inputs: { url: socketUrl(server), admin_url: server.adminUrl() }, cleanup: () => server.stop() };
+    },
+    expect: (real) => {
+      assert.equal(real.classes.login, 'auth-method');
+      assert.deepEqual(real.asked, ['auth-method']);
+      assert.match(real.said['auth-method']!, /Peer authentication failed for user "app_user"/);
+      assert.match(real.said['auth-method']!, /line \*\*1\*\*: `local all app_user/);
+      assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'escalate']);
+    } },
+  { name: 'auth: pg_hba.conf says ident for TCP, no ident server answers', runbook: 'auth', engines: ['postgres'],
+    answers: ['not-now'], diagnosed: ['auth-method', 'auth'],
+    setup: async () => {
+      const server = await startServer('postgres', { hbaLines: ['host all app_user 127.0.0.1/32 ident', 'host all all 127.0.0.1/32 scram-sha-256'] });
+      return { inputs: { url: server.url(), admin_url: server.adminUrl() }, cleanup: () => server.stop() };
+    },
+    expect: (real) => {
+      assert.equal(real.classes.login, 'auth-method');
+      assert.deepEqual(real.asked, ['auth-method']);
+      assert.match(real.said['auth-method']!, /Ident authentication failed for user "app_user"/);
+      // Line 1 is the lab's own `local all all trust`.
+      assert.match(real.said['auth-method']!, /line \*\*2\*\*: `host all app_user 127\.0\.0\.1 ident`/);
+    } },
 ];
 
 let servers: Record<LabEngine, LabServer>;
@@ -168,6 +237,10 @@ describe('a dry run and a real run take the same route to the same ending', { co
         }
         c.expect(real);
         assertSameRun(real, dry);
+        if (c.diagnosed) {
+          const d = await diagnose({ url: inputs.url!, from: 'test' }, { timeoutMs: 10_000 });
+          assert.deepEqual([d.classification, d.runbook], c.diagnosed, JSON.stringify(d.checks));
+        }
       } finally {
         await cleanup();
       }

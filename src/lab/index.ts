@@ -24,3 +24,4 @@ export { pgbouncerBinary, startPgbouncer, type LabPooler, type PoolerOptions } f
 export { injectPoolerFault, POOLER_FAULT_KINDS, startBusyPooler, type BusyPooler, type BusyPoolerOptions, type PoolerFault, type PoolerFaultKind } from './pooler-faults.js';
 export { startHaproxy, startStunnel, type HaproxyOptions, type LabProxy } from './proxies.js';
 export { fillLockTable, type LockTableHolder } from './lock-table.js';
+export { capThreads, type ThreadLimit } from './thread-limit.js';

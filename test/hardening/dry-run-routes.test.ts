@@ -237,7 +237,8 @@ before(async () => {
 });
 after(async () => { await Promise.all(Object.values(servers ?? {}).map((s) => s.stop())); });
 
-describe('a dry run and a real run take the same route to the same ending', { concurrency: true }, () => {
+// Six at a time: most cases start servers of their own.
+describe('a dry run and a real run take the same route to the same ending', { concurrency: 6 }, () => {
   for (const c of CASES) for (const engine of c.engines) {
     test(`${c.name} (${engine})`, { skip: c.skip ?? false }, async () => {
       const { inputs, cleanup } = await c.setup(servers, engine);

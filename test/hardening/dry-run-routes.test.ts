@@ -202,6 +202,14 @@ const CASES: Case[] = [
       assert.match(real.said['tls-versions']!, /allow TLS 1\.2 and 1\.3/);
       assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'escalate']);
     } },
+  { name: 'ssl: a TLS 1.3-only server, the URL pins TLS 1.2 at most', runbook: 'ssl', engines: ['postgres', 'mariadb'], answers: ['not-now'],
+    diagnosed: ['tls-handshake', 'ssl'],
+    setup: (_s, e) => own(e, { tls: 'on', tlsVersion: '1.3' }, (s) => s.url({ params: s.engine === 'postgres'
+      ? { sslmode: 'require', ssl_max_protocol_version: 'TLSv1.2' } : { ssl: JSON.stringify({ rejectUnauthorized: false, maxVersion: 'TLSv1.2' }) } })),
+    expect: (real) => {
+      assert.equal(real.classes.client, 'tls-handshake');
+      assert.match(real.said['tls-versions']!, /A default TLS client does get through \(TLSv1\.3.*what the application offers is narrower/s);
+    } },
   { name: 'auth: pg_hba.conf says peer for the socket, the OS user is not the role', runbook: 'auth', engines: ['postgres'],
     answers: ['not-now'], diagnosed: ['auth-method', 'auth'],
     setup: async () => {

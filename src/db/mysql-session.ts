@@ -35,6 +35,7 @@ function mysqlSsl(tls: TlsSettings): mysql.SslOptions {
     ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}),
     rejectUnauthorized: tls.verifyChain,
     verifyIdentity: tls.verifyHost,
+    ...(tls.minVersion ? { minVersion: tls.minVersion } : {}), ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
   };
 }
 

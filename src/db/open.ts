@@ -5,7 +5,7 @@
 import { classify, diagnosed } from './classify.js';
 import { pgOffersTls } from './pg-offers-tls.js';
 import { countsFailedLogins, greetingOf } from './mysql-greeting.js';
-import { tlsAttempts, tlsFiles, type TlsAttempt, type TlsSettings } from './ssl-options.js';
+import { tlsAttempts, tlsFiles, tlsVersions, type TlsAttempt, type TlsSettings } from './ssl-options.js';
 import type { Classification } from '../common/classification.js';
 import type { ConnectionInfo } from './url.js';
 import { withEnvCredentials } from './url-env.js';
@@ -68,7 +68,7 @@ async function mysqlAuthOrTransport(info: ConnectionInfo, original: unknown, opt
     const server = greeting ? `${/mariadb/i.test(greeting.version) ? 'MariaDB' : 'MySQL'} ${greeting.version.replace(/-.*/, '')}` : 'the server';
     return diagnosed(original, 'auth', `not retried over TLS, as ${server} counts failed logins: an administrator can read whether TLS is required`);
   }
-  const tls: TlsSettings = { ...tlsFiles(info), verifyChain: false, verifyHost: false };
+  const tls: TlsSettings = { ...tlsFiles(info), ...tlsVersions(info), verifyChain: false, verifyHost: false };
   try {
     const session = await (await mysqlOpener())(info, tls, opts);
     await session.close();
@@ -93,7 +93,7 @@ async function pgNoEncryption(info: ConnectionInfo, original: unknown, opts: Ope
   if (offers === false) {
     return diagnosed(original, 'auth', 'the server offers no TLS, so no hostssl line can match: pg_hba.conf has no entry for this client');
   }
-  const tls: TlsSettings = { ...tlsFiles(info), verifyChain: false, verifyHost: false };
+  const tls: TlsSettings = { ...tlsFiles(info), ...tlsVersions(info), verifyChain: false, verifyHost: false };
   try {
     const session = await (await import('./pg-session.js')).openPgSession(info, tls, opts);
     await session.close();

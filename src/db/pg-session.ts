@@ -44,6 +44,7 @@ function pgSsl(tls: TlsSettings | null): pg.ClientConfig['ssl'] {
     ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}),
     rejectUnauthorized: tls.verifyChain,
     ...(tls.verifyHost ? {} : { checkServerIdentity: () => undefined }),
+    ...(tls.minVersion ? { minVersion: tls.minVersion } : {}), ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
   };
 }
 

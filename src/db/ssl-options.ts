@@ -16,7 +16,13 @@ export interface TlsSettings {
   verifyHost: boolean;
   /** MySQL prefer: plain text on the same connection when the greeting offers no TLS (db/mysql-prefer.ts). */
   ifOffered?: boolean;
+  /** The TLS versions the URL pins (libpq ssl_min/max_protocol_version, mysql2 ssl={"minVersion","maxVersion"}). */
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
 }
+
+const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersion = typeof TLS_VERSIONS[number];
 
 /**
  * One connection attempt; when it fails with `fallbackOn`, the next attempt is made. 'server-refused': any
@@ -56,7 +62,7 @@ function fromSslParam(ssl: string): SslMode {
   return options.verifyIdentity === false ? 'verify-ca' : 'verify-full';
 }
 
-function sslJson(ssl: string): { rejectUnauthorized?: unknown; verifyIdentity?: unknown; ca?: unknown } {
+function sslJson(ssl: string): { rejectUnauthorized?: unknown; verifyIdentity?: unknown; ca?: unknown; minVersion?: unknown; maxVersion?: unknown } {
   try {
     const parsed: unknown = JSON.parse(ssl);
     if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
@@ -69,7 +75,7 @@ export function tlsAttempts(info: ConnectionInfo): TlsAttempt[] {
   const mode = sslMode(info);
   // libpq ignores sslmode on a Unix socket, and a local socket needs no encryption on either engine.
   if (socketPath(info)) return [{ tls: null }];
-  const files = tlsFiles(info);
+  const files = { ...tlsFiles(info), ...tlsVersions(info) };
   // libpq: with an explicit root certificate, `require` verifies the chain like verify-ca.
   const unverified: TlsSettings = files.ca && mode === 'require' && info.engine === 'postgres'
     ? { ...files, verifyChain: true, verifyHost: false }
@@ -103,6 +109,23 @@ export function tlsFiles(info: ConnectionInfo): Omit<TlsSettings, 'verifyChain' 
     if (typeof json.ca === 'string' && json.ca) out.ca = json.ca;
   }
   return out;
+}
+
+/**
+ * The TLS versions the URL pins, as the application's driver reads them: the application fails the handshake
+ * with a server outside them, so the login here must too. The TLS probe leaves them out on purpose: it asks
+ * what a default client gets.
+ */
+export function tlsVersions(info: ConnectionInfo): Pick<TlsSettings, 'minVersion' | 'maxVersion'> {
+  const json = info.params.ssl?.startsWith('{') ? sslJson(info.params.ssl) : {};
+  const pick = (name: string, value: unknown): TlsVersion | undefined => {
+    if (value === undefined || value === '') return undefined;
+    if (TLS_VERSIONS.includes(value as TlsVersion)) return value as TlsVersion;
+    throw new UrlError(`invalid ${name} value "${String(value)}" (one of ${TLS_VERSIONS.join(', ')})`);
+  };
+  const min = pick('ssl_min_protocol_version', info.params.ssl_min_protocol_version) ?? pick('minVersion', json.minVersion);
+  const max = pick('ssl_max_protocol_version', info.params.ssl_max_protocol_version) ?? pick('maxVersion', json.maxVersion);
+  return { ...(min ? { minVersion: min } : {}), ...(max ? { maxVersion: max } : {}) };
 }
 
 function readPem(path: string, what: string): string {

@@ -23,3 +23,5 @@ export { findMariadbBinaries, findPostgresBinaries } from './binaries.js';
 export { pgbouncerBinary, startPgbouncer, type LabPooler, type PoolerOptions } from './pgbouncer.js';
 export { injectPoolerFault, POOLER_FAULT_KINDS, startBusyPooler, type BusyPooler, type BusyPoolerOptions, type PoolerFault, type PoolerFaultKind } from './pooler-faults.js';
 export { startHaproxy, startStunnel, type HaproxyOptions, type LabProxy } from './proxies.js';
+export { fillLockTable, type LockTableHolder } from './lock-table.js';
+export { capThreads, type ThreadLimit } from './thread-limit.js';

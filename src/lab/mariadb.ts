@@ -63,5 +63,6 @@ async function tlsFlags(config: Required<LabServerOptions>, dir: string): Promis
   // The CA checks client certificates (REQUIRE X509 accounts), with its revocation list as a real server would.
   const flags = [`--ssl-cert=${files.cert}`, `--ssl-key=${files.key}`, `--ssl-ca=${certs.caFile}`, `--ssl-crl=${(await labClientCerts()).crlFile}`];
   if (config.tls === 'required') flags.push('--require-secure-transport=ON');
+  if (config.tlsVersion !== 'any') flags.push(`--tls-version=TLSv${config.tlsVersion}`);
   return { flags, caFile: certs.caFile };
 }

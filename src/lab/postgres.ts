@@ -29,7 +29,7 @@ export async function startPostgres(opts?: LabServerOptions): Promise<LabServer>
 function hbaFile(config: Required<LabServerOptions>): string {
   const kind = config.tls === 'required' || config.hostsslOnly ? 'hostssl' : 'host';
   const tcp = config.hbaLines.length > 0 ? config.hbaLines : [`${kind} all all 127.0.0.1/32 scram-sha-256`];
-  return ['local all all trust', ...tcp, ''].join('\n');
+  return [...config.localLines, 'local all all trust', ...tcp, ''].join('\n');
 }
 
 /** A pg_hba.conf line with the `cert` method (or clientcert=) is ignored unless the server has a CA for client certs. */
@@ -91,7 +91,9 @@ async function tlsSettings(
   // With the lab CA's revocation list, as a server that checks client certificates would have.
   const clientCa: Record<string, string> = needsClientCa(config)
     ? { ssl_ca_file: certs.caFile, ssl_crl_file: (await labClientCerts()).crlFile } : {};
-  return { settings: { ssl: 'on', ssl_cert_file: files.cert, ssl_key_file: files.key, ...clientCa }, caFile: certs.caFile };
+  const only = config.tlsVersion === 'any' ? undefined : `TLSv${config.tlsVersion === '1.0' ? '1' : config.tlsVersion}`;
+  const versions: Record<string, string> = only ? { ssl_min_protocol_version: only, ssl_max_protocol_version: only } : {};
+  return { settings: { ssl: 'on', ssl_cert_file: files.cert, ssl_key_file: files.key, ...clientCa, ...versions }, caFile: certs.caFile };
 }
 
 /**

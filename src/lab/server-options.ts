@@ -18,6 +18,8 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
     nameResolve: opts.nameResolve ?? false,
     maxConnectErrors: opts.maxConnectErrors ?? 0,
     socketPermissions: opts.socketPermissions ?? 0,
+    localLines: opts.localLines ?? [],
+    tlsVersion: opts.tlsVersion ?? 'any',
   };
   if (resolved.reservedForRoles > 0 && (engine !== 'postgres' || resolved.postgresVersion !== '18')) {
     throw new LabError("reservedForRoles is PostgreSQL 16+ (reserved_connections): use postgresVersion '18'");
@@ -30,6 +32,8 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
     throw new LabError('nameResolve and maxConnectErrors are MariaDB options');
   }
   if (engine === 'mariadb' && resolved.socketPermissions > 0) throw new LabError('socketPermissions is a PostgreSQL option');
+  if (engine === 'mariadb' && resolved.localLines.length > 0) throw new LabError('localLines is a PostgreSQL option');
+  if (resolved.tlsVersion !== 'any' && resolved.tls === 'off') throw new LabError('tlsVersion needs tls on');
   if (engine === 'postgres' && resolved.reservedConnections + resolved.reservedForRoles >= resolved.maxConnections) {
     throw new LabError('reservedConnections must be less than maxConnections');
   }

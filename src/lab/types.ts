@@ -141,6 +141,16 @@ export interface LabServerOptions {
    * Default: PostgreSQL's 0777, in the server's own 0700 directory.
    */
   socketPermissions?: number;
+  /**
+   * PostgreSQL only: pg_hba.conf lines for the Unix socket, above the lab's `local all all trust` (e.g.
+   * `local all app_user peer`: the role must log in as the OS user of its name). Default: none.
+   */
+  localLines?: string[];
+  /**
+   * With TLS on: the one TLS version the server speaks ('1.0' … '1.3'). PostgreSQL ssl_min/max_protocol_version,
+   * MariaDB --tls-version. Default 'any': the server's own range.
+   */
+  tlsVersion?: 'any' | '1.0' | '1.1' | '1.2' | '1.3';
 }
 
 /** The application host as a lab server with nameResolve sees it: clients reach it through a relay that connects

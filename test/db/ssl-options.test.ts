@@ -64,3 +64,19 @@ describe('ssl-mode (MySQL names) and mysql2 ssl options', () => {
     assert.equal(a?.tls?.ca, 'PEM TEXT');
   });
 });
+
+describe('TLS versions the URL pins', () => {
+  const pinned = (url: string) => tlsAttempts(parseUrl(url)).map((a) => a.tls && [a.tls.minVersion, a.tls.maxVersion]);
+  it('libpq ssl_min/max_protocol_version on every TLS attempt', () => {
+    assert.deepEqual(pinned('postgres://h/d?sslmode=prefer&ssl_max_protocol_version=TLSv1.2'), [[undefined, 'TLSv1.2'], null]);
+    assert.deepEqual(pinned('postgres://h/d?sslmode=verify-full&ssl_min_protocol_version=TLSv1.3'), [['TLSv1.3', undefined]]);
+  });
+  it('mysql2 ssl={"minVersion","maxVersion"}', () => {
+    const url = `mysql://h/d?${new URLSearchParams({ ssl: JSON.stringify({ rejectUnauthorized: false, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }) })}`;
+    assert.deepEqual(pinned(url), [['TLSv1.2', 'TLSv1.2']]);
+  });
+  it('a version no client knows is a URL error naming the parameter', () => {
+    assert.throws(() => tlsAttempts(parseUrl('postgres://h/d?ssl_max_protocol_version=TLS1.2')), (e: Error) =>
+      e instanceof UrlError && /invalid ssl_max_protocol_version value "TLS1\.2"/.test(e.message));
+  });
+});

@@ -12,6 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEvents } from '../runbooks/helpers.js';
+import { dbConnectProbe } from '../../src/executors/probes/db-connect.js';
+import { testContext } from '../executors/context.js';
 import { runCliWithAnswers } from '../runbooks/answers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'runbook-proxies-'));
@@ -68,6 +70,17 @@ describe('a proxy between', () => {
     assert.equal(r.end?.outcome, 'escalate');
     assert.equal(r.path.at(-1), 'verify', r.output); // the login check, whose classification routes to the ending
     assert.match(String(r.end?.message), /Something between the application and the database.*closed after [\d.]+ s without sending a byte.*timeout queue/s);
+  });
+
+  it('the login step reads the proxy even when the login took most of its timeout', async () => {
+    // sslmode prefer behind HAProxy with its backend down: the TLS attempt and the plain one each wait for the
+    // proxy's close (3 s here: its retries), as libpq's do. The peer read used to get only what those left of the
+    // probe's timeout, so on a loaded machine the runbook saw "connection-lost" and ended at other-layer.
+    const down = await startHaproxy({ backendPort: await freePort() });
+    proxies.push(down);
+    const r = await dbConnectProbe({ kind: 'probe', probe: 'db-connect', url: at(server, down.port), timeoutMs: 7_000 }, testContext());
+    assert.equal(r.classification, 'proxy-closed', `${r.error}`);
+    assert.match(String(r.details?.peer), /accepted, then closed after [\d.]+ s without sending a byte/);
   });
 
   it('stunnel expecting TLS from the first byte: tls-terminator', async () => {

@@ -47,7 +47,9 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
   } catch (err) {
     const link = linkOf(err);
     if (link) details = { ...details, link };
-    const peer = await whatAnswered(err, info, action.timeoutMs, limit.signal);
+    // The peer gets its own PEER_MS, not what the login left of the deadline: behind a proxy whose backend is down a
+    // prefer login spends two of the proxy's closes (TLS, then plain), and on a loaded machine the read was cut off.
+    const peer = await whatAnswered(err, info, action.timeoutMs, ctx.signal);
     if (peer) return probeFailed(ctx, startedAt, Object.assign(new Error(peer.summary), { cause: err }), { ...details, peer: peer.summary }, peer.classification);
     return probeFailed(ctx, startedAt, err, details);
   } finally {

@@ -63,11 +63,12 @@ const TARGETS: { engine: LabEngine; name: string; postgresVersion?: '18' }[] = [
 ];
 
 // One parent so the three servers' groups run side by side: they share no server, and most of their time is
-// waiting for servers to start and for probes (each group's own tests still run one at a time).
+// waiting for servers to start and for probes. Each group's own tests still run one at a time (concurrency 1:
+// a describe takes its parent's otherwise), as the faults that share its servers need.
 describe('diagnose on real servers', { concurrency: true }, () => {
   for (const { engine, name, postgresVersion } of TARGETS) {
     const version = postgresVersion ? { postgresVersion } : {};
-    describe(`diagnose on ${name}`, () => {
+    describe(`diagnose on ${name}`, { concurrency: 1 }, () => {
       let healthy: LabServer;
       let tlsOn: LabServer;
       before(async () => { [healthy, tlsOn] = await Promise.all([startServer(engine, version), startServer(engine, { tls: 'on', ...version })]); });

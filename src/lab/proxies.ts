@@ -24,6 +24,8 @@ export interface HaproxyOptions {
   backendMaxconn?: number;
   /** How long a client waits in the queue before HAProxy closes it. */
   queueTimeoutMs?: number;
+  /** HAProxy's connect timeout, which is also its pause between retries (three) to a backend that refuses. */
+  connectTimeoutMs?: number;
 }
 
 export async function startHaproxy(opts: HaproxyOptions): Promise<LabProxy> {
@@ -32,7 +34,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<LabProxy> {
   const port = await freePort();
   const config = [
     'global',
-    'defaults', '  mode tcp', '  timeout connect 1s', '  timeout client 60s', '  timeout server 60s',
+    'defaults', '  mode tcp', `  timeout connect ${opts.connectTimeoutMs ?? 1000}ms`, '  timeout client 60s', '  timeout server 60s',
     `  timeout queue ${opts.queueTimeoutMs ?? 2000}ms`,
     'frontend fe', `  bind ${LOOPBACK}:${port}`, '  default_backend be',
     'backend be', `  server db ${LOOPBACK}:${opts.backendPort} maxconn ${opts.backendMaxconn ?? 100}`, '',

@@ -62,55 +62,60 @@ const TARGETS: { engine: LabEngine; name: string; postgresVersion?: '18' }[] = [
   { engine: 'postgres', name: 'postgres' }, { engine: 'postgres', name: 'postgres 18', postgresVersion: '18' }, { engine: 'mariadb', name: 'mariadb' },
 ];
 
-for (const { engine, name, postgresVersion } of TARGETS) {
-  const version = postgresVersion ? { postgresVersion } : {};
-  describe(`diagnose on ${name}`, () => {
-    let healthy: LabServer;
-    let tlsOn: LabServer;
-    before(async () => { [healthy, tlsOn] = await Promise.all([startServer(engine, version), startServer(engine, { tls: 'on', ...version })]); });
-    after(async () => { await Promise.all([healthy?.stop(), tlsOn?.stop()]); });
+// One parent so the three servers' groups run side by side: they share no server, and most of their time is
+// waiting for servers to start and for probes. Each group's own tests still run one at a time (concurrency 1:
+// a describe takes its parent's otherwise), as the faults that share its servers need.
+describe('diagnose on real servers', { concurrency: true }, () => {
+  for (const { engine, name, postgresVersion } of TARGETS) {
+    const version = postgresVersion ? { postgresVersion } : {};
+    describe(`diagnose on ${name}`, { concurrency: 1 }, () => {
+      let healthy: LabServer;
+      let tlsOn: LabServer;
+      before(async () => { [healthy, tlsOn] = await Promise.all([startServer(engine, version), startServer(engine, { tls: 'on', ...version })]); });
+      after(async () => { await Promise.all([healthy?.stop(), tlsOn?.stop()]); });
 
-    const expected = EXPECTED.map(([k, c, r]): [FaultKind, string, string | null] => (engine === 'mariadb' && MARIADB_EXPECTED[k] ? [k, ...MARIADB_EXPECTED[k]] : [k, c, r]));
-    for (const [kind, classification, runbook] of expected.filter(([k]) => faultKindsFor(engine).includes(k))) {
-      if (postgresVersion && NO_SERVER.has(kind)) continue;
-      it(`${kind} → ${classification}, runbook ${runbook ?? 'none'}`, async () => {
-        const server = ON_HEALTHY.has(kind) ? healthy : kind === 'cert-untrusted' ? tlsOn : undefined;
-        const fault = await injectFault(kind, engine, server ? { server } : version);
-        try {
-          // The probes' timeout is short only where it is the answer expected (a silent or dropping listener,
-          // nothing else can come back); elsewhere 30 s, which the server's answer must beat under load (#20).
-          const timesOut = kind === 'timeout' || kind === 'dropped';
-          const started = Date.now();
-          const d = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: timesOut ? 2000 : 30_000 });
-          assert.equal(d.classification, classification, JSON.stringify(d.checks));
-          assert.equal(d.runbook, runbook);
-          // Hang guard: idle value ~2.1 s for the silent server (the 2 s timeout); without the timeout it would wait
-          // for ever. How fast diagnose answers is bench/'s `diagnose` rows.
-          if (timesOut) assert.ok(Date.now() - started < 30_000, 'a silent server is named within the timeout, not waited on for ever');
-          const secret = new URL(fault.url.replace(/^mysql:/, 'http:').replace(/^postgres:/, 'http:')).password;
-          assert.ok(!JSON.stringify(d).includes(decodeURIComponent(secret)), 'the password never appears');
-          if (kind === 'none') assert.equal(d.checks.find((c) => c.layer === 'pool')?.status, 'ok');
-          if (engine === 'mariadb' && kind === 'ssl-required') {
-            assert.match(d.checks.find((c) => c.layer === 'connect')?.summary ?? '', /not retried over TLS, as MariaDB 10\.\d+\.\d+ counts failed logins/);
+      const expected = EXPECTED.map(([k, c, r]): [FaultKind, string, string | null] => (engine === 'mariadb' && MARIADB_EXPECTED[k] ? [k, ...MARIADB_EXPECTED[k]] : [k, c, r]));
+      for (const [kind, classification, runbook] of expected.filter(([k]) => faultKindsFor(engine).includes(k))) {
+        if (postgresVersion && NO_SERVER.has(kind)) continue;
+        it(`${kind} → ${classification}, runbook ${runbook ?? 'none'}`, async () => {
+          const server = ON_HEALTHY.has(kind) ? healthy : kind === 'cert-untrusted' ? tlsOn : undefined;
+          const fault = await injectFault(kind, engine, server ? { server } : version);
+          try {
+            // The probes' timeout is short only where it is the answer expected (a silent or dropping listener,
+            // nothing else can come back); elsewhere 30 s, which the server's answer must beat under load (#20).
+            const timesOut = kind === 'timeout' || kind === 'dropped';
+            const started = Date.now();
+            const d = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: timesOut ? 2000 : 30_000 });
+            assert.equal(d.classification, classification, JSON.stringify(d.checks));
+            assert.equal(d.runbook, runbook);
+            // Hang guard: idle value ~2.1 s for the silent server (the 2 s timeout); without the timeout it would wait
+            // for ever. How fast diagnose answers is bench/'s `diagnose` rows.
+            if (timesOut) assert.ok(Date.now() - started < 30_000, 'a silent server is named within the timeout, not waited on for ever');
+            const secret = new URL(fault.url.replace(/^mysql:/, 'http:').replace(/^postgres:/, 'http:')).password;
+            assert.ok(!JSON.stringify(d).includes(decodeURIComponent(secret)), 'the password never appears');
+            if (kind === 'none') assert.equal(d.checks.find((c) => c.layer === 'pool')?.status, 'ok');
+            if (engine === 'mariadb' && kind === 'ssl-required') {
+              assert.match(d.checks.find((c) => c.layer === 'connect')?.summary ?? '', /not retried over TLS, as MariaDB 10\.\d+\.\d+ counts failed logins/);
+            }
+            if (postgresVersion && kind === 'none') assert.match(JSON.stringify(d.checks), /18\.\d/, 'the server is PostgreSQL 18');
+          } finally {
+            await fault.cleanup();
           }
-          if (postgresVersion && kind === 'none') assert.match(JSON.stringify(d.checks), /18\.\d/, 'the server is PostgreSQL 18');
-        } finally {
-          await fault.cleanup();
-        }
-      });
-    }
+        });
+      }
 
-    it('CLI: `diagnose <url> --json` prints classification, scenario, runbook and checks', async () => {
-      const fault = await injectFault('auth', engine, { server: healthy });
-      const r = await runCli(['diagnose', fault.url, '--json', '--timeout', '30s']); // must not fire (#20)
-      assert.equal(r.code, 1, r.stderr);
-      const out = JSON.parse(r.stdout) as { classification: string; scenario: string; runbook: string; checks: { layer: string }[] };
-      assert.deepEqual([out.classification, out.scenario, out.runbook], ['auth', 'auth', 'auth']);
-      assert.deepEqual(out.checks.map((c) => c.layer), ['config', 'dns', 'tcp', 'tls', 'connect', 'startup', 'writable', 'pool']);
-      assert.ok(!r.stdout.includes(healthy.appPassword) && !r.stdout.includes(encodeURIComponent(healthy.appPassword)));
+      it('CLI: `diagnose <url> --json` prints classification, scenario, runbook and checks', async () => {
+        const fault = await injectFault('auth', engine, { server: healthy });
+        const r = await runCli(['diagnose', fault.url, '--json', '--timeout', '30s']); // must not fire (#20)
+        assert.equal(r.code, 1, r.stderr);
+        const out = JSON.parse(r.stdout) as { classification: string; scenario: string; runbook: string; checks: { layer: string }[] };
+        assert.deepEqual([out.classification, out.scenario, out.runbook], ['auth', 'auth', 'auth']);
+        assert.deepEqual(out.checks.map((c) => c.layer), ['config', 'dns', 'tcp', 'tls', 'connect', 'startup', 'writable', 'pool']);
+        assert.ok(!r.stdout.includes(healthy.appPassword) && !r.stdout.includes(encodeURIComponent(healthy.appPassword)));
+      });
     });
-  });
-}
+  }
+});
 
 describe('diagnose without a server', () => {
   it('names the character to encode in a malformed URL and sends it to the auth runbook', async () => {

@@ -28,6 +28,10 @@ async function refused(url: string, answers: string[]) {
     path: events.filter((e) => e.type === 'step-started').map((e) => e.stepId) };
 }
 
+/** HAProxy's pause between its three retries to a down backend (1 s by default): it closes the client after ~4 × this
+ *  instead of ~3 s per attempt, of which diagnose makes three (TLS check, login, peer read). Closed is closed. */
+const FAST_RETRY_MS = 200;
+
 const run = (url: string) => diagnose({ url, from: 'test' }, { timeoutMs: 8_000 });
 const at = (server: LabServer, port: number): string => server.url().replace(`:${server.port}/`, `:${port}/`);
 
@@ -38,7 +42,7 @@ describe('a proxy between', () => {
   after(async () => { await Promise.all([server?.stop(), ...proxies.map((p) => p.stop())]); });
 
   it('HAProxy whose backend is down: proxy-closed, naming the proxy settings to check', async () => {
-    const down = await startHaproxy({ backendPort: await freePort() });
+    const down = await startHaproxy({ backendPort: await freePort(), connectTimeoutMs: FAST_RETRY_MS });
     proxies.push(down);
     const d = await run(at(server, down.port));
     assert.equal(d.classification, 'proxy-closed', JSON.stringify(d.checks));
@@ -48,7 +52,7 @@ describe('a proxy between', () => {
   });
 
   it('HAProxy with its backend slot held: the queued client is closed after the queue timeout', async () => {
-    const queue = await startHaproxy({ backendPort: server.port, backendMaxconn: 1, queueTimeoutMs: 2000 });
+    const queue = await startHaproxy({ backendPort: server.port, backendMaxconn: 1, queueTimeoutMs: 1000 });
     proxies.push(queue);
     const held = new pg.Client({ connectionString: at(server, queue.port), connectionTimeoutMillis: 30_000 });
     await held.connect();
@@ -56,14 +60,15 @@ describe('a proxy between', () => {
       const d = await run(at(server, queue.port));
       assert.equal(d.classification, 'proxy-closed', JSON.stringify(d.checks));
       const seconds = Number(/closed after ([\d.]+) s/.exec(d.checks.find((c) => c.classification === 'proxy-closed')?.summary ?? '')?.[1]);
-      assert.ok(seconds >= 1.9, `closed after ${seconds} s: the queue timeout is 2 s`);
+      // HAProxy never closes a queued client before its queue timeout; load only makes it later.
+      assert.ok(seconds >= 0.9, `closed after ${seconds} s: the queue timeout is 1 s`);
     } finally {
       await held.end();
     }
   });
 
   it('the refused runbook, run for real at HAProxy with its backend down, ends naming the proxy\'s settings', async () => {
-    const down = await startHaproxy({ backendPort: await freePort() });
+    const down = await startHaproxy({ backendPort: await freePort(), connectTimeoutMs: FAST_RETRY_MS });
     proxies.push(down);
     const r = await refused(at(server, down.port), []);
     assert.equal(r.code, 1, r.output);

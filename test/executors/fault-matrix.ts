@@ -1,8 +1,8 @@
 // Every lab fault through the db-connect probe: the classification must name the fault.
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { createExecutors } from '../../src/executors/index.js';
-import { faultKindsFor, injectFault, type FaultKind, type LabEngine } from '../../src/lab/index.js';
+import { faultKindsFor, injectFault, startServer, type FaultKind, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { testContext } from './context.js';
 
 const EXPECTED: Record<FaultKind, string> = {
@@ -27,11 +27,27 @@ const OTHER_USER: Partial<Record<FaultKind, string>> = {
 /** MariaDB 10.4+ counts failed logins: its 1045 under require_secure_transport is not tried again over TLS (#31). */
 const MARIADB: Partial<Record<FaultKind, string>> = { 'ssl-required': 'auth' };
 
+/** Faults the lab sets up on a running server with the default options (a URL, a role or an account of their own):
+ *  they share one server, in this order, as test/diagnose/faults.test.ts's do; the rest need a server of their own. */
+const ON_HEALTHY = new Set<FaultKind>(['none', 'auth', 'database-missing', 'ssl-unsupported', 'privilege', 'account-locked', 'password-expired',
+  'anonymous-shadow', 'account-other-host', 'unix-socket-account']);
+
+/** The matrix of one engine, in a describe that may run its cases side by side (most of a case is a server of its
+ *  own starting): the cases on the shared server still run one after another, in order. */
 export function faultMatrix(engine: LabEngine): void {
+  let healthy: LabServer | undefined;
+  before(async () => { healthy = await startServer(engine); });
+  after(async () => { await healthy?.stop(); });
+  let shared: Promise<unknown> = Promise.resolve();
+  const inTurn = (fn: () => Promise<void>): Promise<void> => {
+    const mine = shared.then(fn);
+    shared = mine.catch(() => undefined);
+    return mine;
+  };
   for (const kind of faultKindsFor(engine)) {
     const expected = (engine === 'mariadb' ? MARIADB[kind] : undefined) ?? EXPECTED[kind];
-    it(`db-connect classifies ${kind} as ${expected}`, { skip: OTHER_USER[kind] ?? false }, async () => {
-      const fault = await injectFault(kind, engine);
+    const check = async (): Promise<void> => {
+      const fault = await injectFault(kind, engine, ON_HEALTHY.has(kind) ? { server: healthy! } : {});
       const executors = createExecutors();
       try {
         // Short only where the timeout is the answer expected (a silent or dropping listener: nothing else can
@@ -47,6 +63,7 @@ export function faultMatrix(engine: LabEngine): void {
         await executors.close();
         await fault.cleanup();
       }
-    });
+    };
+    it(`db-connect classifies ${kind} as ${expected}`, { skip: OTHER_USER[kind] ?? false }, () => (ON_HEALTHY.has(kind) ? inTurn(check) : check()));
   }
 }

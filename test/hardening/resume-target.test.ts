@@ -5,7 +5,7 @@
 // - kill -9 of the engine while a slow destructive UPDATE runs on the server: the server does not commit it
 //   (COMMIT is a message of its own, sent after the result); the server session was recorded before the
 //   statement, and resume refuses while it still runs (or waits, --wait-for-orphans); the row changes once.
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
@@ -51,13 +51,18 @@ before(async () => {
 });
 after(async () => { await Promise.all(Object.values(servers).flat().map((s) => s.stop())); });
 
+/** Each engine's cases, registered in order below; the two engines' run side by side (at the end of the file):
+ *  they share no server, and most of a case is waiting (a statement sleeping on the server, resumes polling).
+ *  One engine's cases run one at a time, in order (concurrency 1: a describe takes its parent's otherwise). */
+const cases: Record<'postgres' | 'mariadb', (() => void)[]> = { postgres: [], mariadb: [] };
+
 const groupAlive = (pgid: number) => readdirSync('/proc').some((p) => { const st = /^\d+$/.test(p) ? procStat(p) : undefined; return st?.pgid === pgid && st.state !== 'Z'; });
 const hasTable = async (s: LabServer) => (await adminQuery(s, s.engine === 'postgres'
   ? "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'resumed_here'"
   : `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'resumed_here' AND table_schema = '${s.database}'`))[0]!.n;
 
 for (const engine of ['postgres', 'mariadb'] as const) {
-  test(`${engine}: resumed with DATABASE_URL naming another server: refused with both named; --retarget continues there and asks again`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  cases[engine].push(() => test(`${engine}: resumed with DATABASE_URL naming another server: refused with both named; --retarget continues there and asks again`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     const [a, b] = servers[engine]!;
     const dir = scratch(t);
     const out = join(dir, 'out');
@@ -101,7 +106,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     const now = tail.find((l) => l.type === 'target-identified' && (l as { connection?: string }).connection === 'db') as unknown as { target: { port: number } };
     assert.equal(now.target.port, b.port, 'the new target is recorded for the next resume');
     assert.deepEqual([Number(await hasTable(a)), Number(await hasTable(b))], [0, 1], 'the destructive step ran on B only');
-  });
+  }));
 }
 
 const KILL_RUNBOOK = `name: bump
@@ -152,7 +157,7 @@ async function sleeper(s: LabServer): Promise<{ backend: number; started: string
 }
 
 for (const engine of ['postgres', 'mariadb'] as const) {
-  test(`${engine}: kill -9 during a slow destructive UPDATE: the server does not commit it; resume refuses while its session runs, waits with --wait-for-orphans; the row changes once`, { timeout: 300_000 }, async (t) => {
+  cases[engine].push(() => test(`${engine}: kill -9 during a slow destructive UPDATE: the server does not commit it; resume refuses while its session runs, waits with --wait-for-orphans; the row changes once`, { timeout: 300_000 }, async (t) => {
     const [a] = servers[engine]!;
     await adminQuery(a, engine === 'postgres'
       ? `DROP TABLE IF EXISTS acct_kill; CREATE TABLE acct_kill (n int); INSERT INTO acct_kill VALUES (0); GRANT ALL ON acct_kill TO ${a.appUser}`
@@ -205,7 +210,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     const checked = schemaProblems(transcript);
     assert.deepEqual(checked.problems, [], 'every line validates against the published schema');
     assert.ok(checked.types.has('step-session') && checked.types.has('connection-addresses'));
-  });
+  }));
 }
 
 const ENV_TOP = `name: envcreds
@@ -269,7 +274,7 @@ const hasTableNamed = async (s: LabServer, table: string) => Number((await admin
   : `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = '${table}' AND table_schema = '${s.database}'`))[0]!.n);
 
 for (const engine of ['postgres', 'mariadb'] as const) {
-  test(`${engine}: the password in --env-file: resume's target check connects with it; a refusal at first contact ends the run interrupted, and --retarget continues and asks again`, { timeout: 300_000 }, async (t) => {
+  cases[engine].push(() => test(`${engine}: the password in --env-file: resume's target check connects with it; a refusal at first contact ends the run interrupted, and --retarget continues and asks again`, { timeout: 300_000 }, async (t) => {
     const [a, b] = servers[engine]!;
     const dir = scratch(t);
     const variable = engine === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PWD';
@@ -313,7 +318,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     const tail = transcriptLines(nested.transcript).slice(lines.length);
     assert.ok(tail.some((l) => l.type === 'confirmation-requested' && l.stepId === 'call/wipe'), 'the destructive step asked again');
     assert.deepEqual([await hasTableNamed(a, 'wiped_inner'), await hasTableNamed(b, 'wiped_inner')], [0, 1], 'it ran on B, once');
-  });
+  }));
 }
 
 const TWO_CONNECTIONS = `name: two
@@ -341,7 +346,7 @@ steps:
 `;
 
 for (const engine of ['postgres', 'mariadb'] as const) {
-  test(`${engine}: the address is part of the target: a connection never reached is compared with where it led at run start; the same server under another host name is refused until --retarget`, { timeout: 300_000 }, async (t) => {
+  cases[engine].push(() => test(`${engine}: the address is part of the target: a connection never reached is compared with where it led at run start; the same server under another host name is refused until --retarget`, { timeout: 300_000 }, async (t) => {
     const [a, b] = servers[engine]!;
     const dir = scratch(t);
     const out = join(dir, 'out');
@@ -380,5 +385,9 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     const tail = transcriptLines(transcript).slice(lines.length);
     const now = tail.find((l) => l.type === 'connection-addresses') as unknown as { connections: Record<string, { host: string }> };
     assert.equal(now.connections.db!.host, '127.1', 'the new addresses are recorded for the next resume');
-  });
+  }));
 }
+
+describe('on both engines at once', { concurrency: true }, () => {
+  for (const engine of ['postgres', 'mariadb'] as const) describe(engine, { concurrency: 1 }, () => { for (const register of cases[engine]) register(); });
+});

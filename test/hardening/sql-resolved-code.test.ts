@@ -42,152 +42,162 @@ const CASES = (version: string): [string, string, string, boolean][] => [
     CREATE RULE "_RETURN" AS ON SELECT TO public.ruled DO INSTEAD SELECT ${KILLED} AS t`, 'SELECT t FROM ruled', true] as [string, string, string, boolean]] : []),
 ];
 
-for (const version of ['system', '18'] as const) {
-  describe(`PostgreSQL ${version === '18' ? '18' : '15'}: code the server resolves for a read`, () => {
-    let server: LabServer;
-    let victim: pg.Client;
-    const connectVictim = async () => {
-      victim = new pg.Client({ connectionString: server.url(), application_name: 'victim' });
-      victim.on('error', () => undefined);
-      await victim.connect();
-    };
-    async function intact(what: string): Promise<void> {
-      assert.ok(await victim.query('SELECT 1').then(() => true, () => false), `${what}: the victim session survives`);
-      assert.deepEqual(await adminQuery(server, 'SELECT id FROM public.marker ORDER BY id'), [{ id: 1 }, { id: 2 }], `${what}: marker rows`);
-    }
-    before(async () => {
-      server = await startPostgres({ postgresVersion: version });
-      await adminQuery(server, 'CREATE TABLE public.marker (id int PRIMARY KEY); INSERT INTO public.marker VALUES (1), (2); GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC');
-      await connectVictim();
-    });
-    after(async () => {
-      await victim?.end().catch(() => undefined);
-      await server?.stop();
-    });
-
-    for (const [what, setup, query, acts] of CASES(version)) {
-      it(`${what}: refused${acts ? ' even vouched for' : ''}, dry and real; it is real through a plain connection`, async () => {
-        await adminQuery(server, setup);
-        await adminQuery(server, 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC');
-        const vouchings = acts ? [false, true] : [false];
-        for (const vouched of vouchings) {
-          for (const dryRun of [true, false]) {
-            const events = await runSteps(server.url(), [{ query, params: [], vouched }], dryRun);
-            const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
-            assert.ok(f?.type === 'step-finished');
-            assert.deepEqual([f.result.status, f.result.classification], ['failed', 'not-read-only'], `${what}: ${f.result.error}`);
-            assert.match(f.result.error ?? '', /^not read-only: step s0: .*(acts on the server|not known to be read-only).*as the server resolves it/);
-            await intact(what);
-          }
-        }
-        const plain = new pg.Client({ connectionString: server.url() });
-        await plain.connect();
-        await plain.query(query).catch(() => undefined);
-        await plain.end();
-        assert.equal(await victim.query('SELECT 1').then(() => true, () => false), false, `${what} terminates the victim unchecked`);
+// One parent so the two majors run side by side: each has its own server and roles, and much of a case is waiting
+// on the CLI's runs and probes. Within a major one case at a time, in order (concurrency 1: a describe takes its
+// parent's otherwise): the cases build on the server's schema and roles as the earlier ones left them.
+describe('code the server resolves for a read, on both majors', { concurrency: true }, () => {
+  for (const version of ['system', '18'] as const) {
+    describe(`PostgreSQL ${version === '18' ? '18' : '15'}: code the server resolves for a read`, { concurrency: 1 }, () => {
+      let server: LabServer;
+      let victim: pg.Client;
+      const connectVictim = async () => {
+        victim = new pg.Client({ connectionString: server.url(), application_name: 'victim' });
+        victim.on('error', () => undefined);
+        await victim.connect();
+      };
+      async function intact(what: string): Promise<void> {
+        assert.ok(await victim.query('SELECT 1').then(() => true, () => false), `${what}: the victim session survives`);
+        assert.deepEqual(await adminQuery(server, 'SELECT id FROM public.marker ORDER BY id'), [{ id: 1 }, { id: 2 }], `${what}: marker rows`);
+      }
+      before(async () => {
+        server = await startPostgres({ postgresVersion: version });
+        await adminQuery(server, 'CREATE TABLE public.marker (id int PRIMARY KEY); INSERT INTO public.marker VALUES (1), (2); GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC');
         await connectVictim();
       });
-    }
-
-    it('a foreign table (file_fdw running a program), read directly or as an inheritance child: refused, dry and real', async () => {
-      await adminQuery(server, `CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;
-        CREATE FOREIGN TABLE public.ft (x text) SERVER files OPTIONS (program 'echo ran');
-        CREATE TABLE public.parent (x text); CREATE FOREIGN TABLE public.fchild () INHERITS (public.parent) SERVER files OPTIONS (program 'echo ran');
-        GRANT SELECT ON public.ft, public.parent, public.fchild TO PUBLIC`);
-      for (const [query, shown] of [['SELECT x FROM ft', 'ft'], ['SELECT x FROM parent', 'fchild']] as const) {
-        for (const dryRun of [true, false]) {
-          const events = await runSteps(server.url(), [{ query, params: [] }], dryRun);
-          const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
-          assert.ok(f?.type === 'step-finished');
-          assert.equal(f.result.classification, 'not-read-only', f.result.error);
-          assert.match(f.result.error ?? '', new RegExp(`${shown} is a foreign table, whose wrapper is not known to be read-only`));
-        }
-      }
-      const plain = await adminQuery(server, 'SELECT x FROM public.parent');
-      assert.deepEqual(plain, [{ x: 'ran' }], 'unchecked, the read runs the program');
-      await intact('foreign tables');
-    });
-
-    it('a view of built-ins and casts, and a materialized view, still read', async () => {
-      await adminQuery(server, `CREATE VIEW public.v_ok AS SELECT id::text AS t, now() AS at, lower(current_user::text) AS u, id + 1 AS n FROM public.marker;
-        CREATE MATERIALIZED VIEW public.mv AS SELECT count(*) AS n FROM pg_stat_activity; GRANT SELECT ON public.v_ok, public.mv TO PUBLIC`);
-      for (const dryRun of [true, false]) {
-        const events = await runSteps(server.url(), [{ query: 'SELECT t, n FROM v_ok ORDER BY n', params: [] }, { query: 'SELECT n FROM mv', params: [] }], dryRun);
-        const finished = events.filter((e) => e.type === 'step-finished');
-        for (const f of finished) if (f.type === 'step-finished') assert.equal(f.result.status, 'ok', f.result.error);
-      }
-      await intact('harmless views');
-    });
-
-    it('a table in a schema left out of the path (it overloads a pg_catalog name): the error says so; qualified, it reads', async () => {
-      await adminQuery(server, `CREATE SCHEMA shady; CREATE TABLE shady.t (id int); INSERT INTO shady.t VALUES (7);
-        CREATE FUNCTION shady.length(varchar) RETURNS int LANGUAGE sql AS 'SELECT 0';
-        GRANT USAGE ON SCHEMA shady TO PUBLIC; GRANT SELECT ON shady.t TO PUBLIC; ALTER ROLE ${server.appUser} SET search_path = shady, public`);
-      try {
-        const events = await runSteps(server.url(), [{ query: 'SELECT id FROM t', params: [] }, { query: 'SELECT id, length(id::varchar) AS l FROM shady.t', params: [] }], false);
-        const [bare, qualified] = events.flatMap((e) => (e.type === 'step-finished' ? [e.result] : []));
-        assert.equal(bare?.status, 'failed');
-        assert.match(bare?.error ?? '', /relation "t" does not exist \(a read resolves names with search_path = pg_catalog, public, pg_temp; .*qualify the name\)/);
-        assert.deepEqual([qualified?.status, qualified?.rows], ['ok', [{ id: 7, l: 1 }]], 'pg_catalog.length, not shady.length');
-      } finally {
-        await adminQuery(server, `ALTER ROLE ${server.appUser} RESET search_path`);
-      }
-    });
-
-    it('behind PgBouncer: transaction mode keeps the pin (a hostile role search_path changes nothing); statement mode refuses the read', { skip: pgbouncerBinary() ? false : 'pgbouncer is not installed' }, async () => {
-      const corpus = builtinReads().filter((r) => r.engine === 'postgres' && !r.console).map((r) => r.query);
-      const calls = await makeHostile(server, corpus);
-      await adminQuery(server, `ALTER ROLE ${server.appUser} SET search_path = evil, public, pg_catalog`);
-      try {
-        const steps: Step[] = [...calls.slice(0, 40).map((q) => ({ query: q, params: [] })), { query: 'SELECT now(), current_setting($1)', params: ['search_path'] }];
-        const tx = await startPgbouncer(server, { poolMode: 'transaction' });
-        try {
-          for (const dryRun of [true, false]) {
-            const events = await runSteps(tx.url(), steps, dryRun);
-            for (const f of events) if (f.type === 'step-finished') assert.equal(f.result.status, 'ok', `${f.stepId}: ${f.result.error}`);
-            await intact(`transaction pooling${dryRun ? ', dry run' : ''}`);
-          }
-        } finally { await tx.stop(); }
-        const st = await startPgbouncer(server, { poolMode: 'statement' });
-        try {
-          const events = await runSteps(st.url(), [{ query: 'SELECT now()', params: [] }], false);
-          const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
-          assert.ok(f?.type === 'step-finished');
-          assert.equal(f.result.classification, 'not-read-only', f.result.error);
-          assert.match(f.result.error ?? '', /could not be pinned for a read .*not run as a read/);
-          await intact('statement pooling');
-        } finally { await st.stop(); }
-      } finally {
-        await adminQuery(server, `ALTER ROLE ${server.appUser} RESET search_path`);
-      }
-    });
-
-    it('the built-in runbooks\' dry runs and diagnose, as a role whose search_path puts the hostile schema first, change nothing', async () => {
-      await adminQuery(server, `CREATE ROLE ${OPS} LOGIN SUPERUSER PASSWORD '${OPS_PASSWORD}'`);
-      await adminQuery(server, `DO $$ BEGIN IF to_regnamespace('evil') IS NULL THEN RAISE EXCEPTION 'no evil schema'; END IF; END $$`).catch(async () => {
-        await makeHostile(server, builtinReads().filter((r) => r.engine === 'postgres' && !r.console).map((r) => r.query));
+      after(async () => {
+        await victim?.end().catch(() => undefined);
+        await server?.stop();
       });
-      await adminQuery(server, `ALTER ROLE ${OPS} SET search_path = evil, public, pg_catalog`);
-      const url = server.url({ user: OPS, password: OPS_PASSWORD });
-      // Real: the role's own session calls the hostile now() (the built-ins' reads call it unqualified).
-      const plain = new pg.Client({ connectionString: url });
-      await plain.connect();
-      await plain.query('SELECT now()');
-      await plain.end();
-      assert.equal(await victim.query('SELECT 1').then(() => true, () => false), false, 'the role\'s unqualified now() terminates the victim');
-      await connectVictim();
-      const extra: Record<string, string[]> = { 'pool-exhausted': ['--input', 'app_processes=0'], auth: ['--input', `admin_url=${url}`] };
-      for (const name of ['pool-exhausted', 'auth', 'ssl', 'timeout', 'refused']) {
-        const r = await cli(['run', name, '--plain', '--dry-run', '--no-transcript', '--input', `url=${url}`, ...(extra[name] ?? [])], { timeoutMs: 120_000 });
-        assert.ok(r.code !== null && r.code <= 2, `${name}: ${r.stdout}${r.stderr}`);
-        assert.doesNotMatch(r.stdout + r.stderr, /Error: |at .*\.js:\d+/, `${name}: no stack trace`);
-        // pool-exhausted's reads call now() unqualified: they ran, and read (the role's now() would have terminated the victim).
-        if (name === 'pool-exhausted') assert.match(r.stdout, /^ok +sessions /m, r.stdout);
-        await intact(`${name} --dry-run`);
+
+      for (const [what, setup, query, acts] of CASES(version)) {
+        it(`${what}: refused${acts ? ' even vouched for' : ''}, dry and real; it is real through a plain connection`, async () => {
+          await adminQuery(server, setup);
+          await adminQuery(server, 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC');
+          const vouchings = acts ? [false, true] : [false];
+          for (const vouched of vouchings) {
+            for (const dryRun of [true, false]) {
+              const events = await runSteps(server.url(), [{ query, params: [], vouched }], dryRun);
+              const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+              assert.ok(f?.type === 'step-finished');
+              assert.deepEqual([f.result.status, f.result.classification], ['failed', 'not-read-only'], `${what}: ${f.result.error}`);
+              assert.match(f.result.error ?? '', /^not read-only: step s0: .*(acts on the server|not known to be read-only).*as the server resolves it/);
+              await intact(what);
+            }
+          }
+          const plain = new pg.Client({ connectionString: server.url() });
+          await plain.connect();
+          await plain.query(query).catch(() => undefined);
+          await plain.end();
+          assert.equal(await victim.query('SELECT 1').then(() => true, () => false), false, `${what} terminates the victim unchecked`);
+          await connectVictim();
+        });
       }
-      const d = await cli(['diagnose', url, '--timeout', '5s'], { timeoutMs: 120_000 });
-      assert.ok(d.code !== null, d.stdout + d.stderr);
-      await intact('diagnose');
+
+      it('a foreign table (file_fdw running a program), read directly or as an inheritance child: refused, dry and real', async () => {
+        await adminQuery(server, `CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;
+          CREATE FOREIGN TABLE public.ft (x text) SERVER files OPTIONS (program 'echo ran');
+          CREATE TABLE public.parent (x text); CREATE FOREIGN TABLE public.fchild () INHERITS (public.parent) SERVER files OPTIONS (program 'echo ran');
+          GRANT SELECT ON public.ft, public.parent, public.fchild TO PUBLIC`);
+        for (const [query, shown] of [['SELECT x FROM ft', 'ft'], ['SELECT x FROM parent', 'fchild']] as const) {
+          for (const dryRun of [true, false]) {
+            const events = await runSteps(server.url(), [{ query, params: [] }], dryRun);
+            const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+            assert.ok(f?.type === 'step-finished');
+            assert.equal(f.result.classification, 'not-read-only', f.result.error);
+            assert.match(f.result.error ?? '', new RegExp(`${shown} is a foreign table, whose wrapper is not known to be read-only`));
+          }
+        }
+        const plain = await adminQuery(server, 'SELECT x FROM public.parent');
+        assert.deepEqual(plain, [{ x: 'ran' }], 'unchecked, the read runs the program');
+        await intact('foreign tables');
+      });
+
+      it('a view of built-ins and casts, and a materialized view, still read', async () => {
+        await adminQuery(server, `CREATE VIEW public.v_ok AS SELECT id::text AS t, now() AS at, lower(current_user::text) AS u, id + 1 AS n FROM public.marker;
+          CREATE MATERIALIZED VIEW public.mv AS SELECT count(*) AS n FROM pg_stat_activity; GRANT SELECT ON public.v_ok, public.mv TO PUBLIC`);
+        for (const dryRun of [true, false]) {
+          const events = await runSteps(server.url(), [{ query: 'SELECT t, n FROM v_ok ORDER BY n', params: [] }, { query: 'SELECT n FROM mv', params: [] }], dryRun);
+          const finished = events.filter((e) => e.type === 'step-finished');
+          for (const f of finished) if (f.type === 'step-finished') assert.equal(f.result.status, 'ok', f.result.error);
+        }
+        await intact('harmless views');
+      });
+
+      it('a table in a schema left out of the path (it overloads a pg_catalog name): the error says so; qualified, it reads', async () => {
+        await adminQuery(server, `CREATE SCHEMA shady; CREATE TABLE shady.t (id int); INSERT INTO shady.t VALUES (7);
+          CREATE FUNCTION shady.length(varchar) RETURNS int LANGUAGE sql AS 'SELECT 0';
+          GRANT USAGE ON SCHEMA shady TO PUBLIC; GRANT SELECT ON shady.t TO PUBLIC; ALTER ROLE ${server.appUser} SET search_path = shady, public`);
+        try {
+          const events = await runSteps(server.url(), [{ query: 'SELECT id FROM t', params: [] }, { query: 'SELECT id, length(id::varchar) AS l FROM shady.t', params: [] }], false);
+          const [bare, qualified] = events.flatMap((e) => (e.type === 'step-finished' ? [e.result] : []));
+          assert.equal(bare?.status, 'failed');
+          assert.match(bare?.error ?? '', /relation "t" does not exist \(a read resolves names with search_path = pg_catalog, public, pg_temp; .*qualify the name\)/);
+          assert.deepEqual([qualified?.status, qualified?.rows], ['ok', [{ id: 7, l: 1 }]], 'pg_catalog.length, not shady.length');
+        } finally {
+          await adminQuery(server, `ALTER ROLE ${server.appUser} RESET search_path`);
+        }
+      });
+
+      it('behind PgBouncer: transaction mode keeps the pin (a hostile role search_path changes nothing); statement mode refuses the read', { skip: pgbouncerBinary() ? false : 'pgbouncer is not installed' }, async () => {
+        const corpus = builtinReads().filter((r) => r.engine === 'postgres' && !r.console).map((r) => r.query);
+        const calls = await makeHostile(server, corpus);
+        await adminQuery(server, `ALTER ROLE ${server.appUser} SET search_path = evil, public, pg_catalog`);
+        try {
+          const steps: Step[] = [...calls.slice(0, 40).map((q) => ({ query: q, params: [] })), { query: 'SELECT now(), current_setting($1)', params: ['search_path'] }];
+          const tx = await startPgbouncer(server, { poolMode: 'transaction' });
+          try {
+            for (const dryRun of [true, false]) {
+              const events = await runSteps(tx.url(), steps, dryRun);
+              for (const f of events) if (f.type === 'step-finished') assert.equal(f.result.status, 'ok', `${f.stepId}: ${f.result.error}`);
+              await intact(`transaction pooling${dryRun ? ', dry run' : ''}`);
+            }
+          } finally { await tx.stop(); }
+          const st = await startPgbouncer(server, { poolMode: 'statement' });
+          try {
+            const events = await runSteps(st.url(), [{ query: 'SELECT now()', params: [] }], false);
+            const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+            assert.ok(f?.type === 'step-finished');
+            assert.equal(f.result.classification, 'not-read-only', f.result.error);
+            assert.match(f.result.error ?? '', /could not be pinned for a read .*not run as a read/);
+            await intact('statement pooling');
+          } finally { await st.stop(); }
+        } finally {
+          await adminQuery(server, `ALTER ROLE ${server.appUser} RESET search_path`);
+        }
+      });
+
+      it('the built-in runbooks\' dry runs and diagnose, as a role whose search_path puts the hostile schema first, change nothing', async () => {
+        await adminQuery(server, `CREATE ROLE ${OPS} LOGIN SUPERUSER PASSWORD '${OPS_PASSWORD}'`);
+        await adminQuery(server, `DO $$ BEGIN IF to_regnamespace('evil') IS NULL THEN RAISE EXCEPTION 'no evil schema'; END IF; END $$`).catch(async () => {
+          await makeHostile(server, builtinReads().filter((r) => r.engine === 'postgres' && !r.console).map((r) => r.query));
+        });
+        await adminQuery(server, `ALTER ROLE ${OPS} SET search_path = evil, public, pg_catalog`);
+        const url = server.url({ user: OPS, password: OPS_PASSWORD });
+        // Real: the role's own session calls the hostile now() (the built-ins' reads call it unqualified).
+        const plain = new pg.Client({ connectionString: url });
+        await plain.connect();
+        await plain.query('SELECT now()');
+        await plain.end();
+        assert.equal(await victim.query('SELECT 1').then(() => true, () => false), false, 'the role\'s unqualified now() terminates the victim');
+        await connectVictim();
+        // timeout: every login counts as slow, so its 20 s watch of logins (a db-connect probe every 2 s) stops at the
+        // first one, which logs in as the role as the other nine would; the reads before it (load) run as before.
+        // The full watch is test/hardening/dry-run-every-builtin.test.ts's and test/runbooks/endings-network.test.ts's.
+        const extra: Record<string, string[]> = { 'pool-exhausted': ['--input', 'app_processes=0'], auth: ['--input', `admin_url=${url}`],
+          timeout: ['--input', 'slow_login_ms=-1'] };
+        for (const name of ['pool-exhausted', 'auth', 'ssl', 'timeout', 'refused']) {
+          const r = await cli(['run', name, '--plain', '--dry-run', '--no-transcript', '--input', `url=${url}`, ...(extra[name] ?? [])], { timeoutMs: 120_000 });
+          assert.ok(r.code !== null && r.code <= 2, `${name}: ${r.stdout}${r.stderr}`);
+          assert.doesNotMatch(r.stdout + r.stderr, /Error: |at .*\.js:\d+/, `${name}: no stack trace`);
+          // pool-exhausted's reads call now() unqualified: they ran, and read (the role's now() would have terminated the victim).
+          if (name === 'pool-exhausted') assert.match(r.stdout, /^ok +sessions /m, r.stdout);
+          if (name === 'timeout') assert.match(r.stdout, /^ok +load [\s\S]*^ok +flaky-watch /m, r.stdout);
+          await intact(`${name} --dry-run`);
+        }
+        const d = await cli(['diagnose', url, '--timeout', '5s'], { timeoutMs: 120_000 });
+        assert.ok(d.code !== null, d.stdout + d.stderr);
+        await intact('diagnose');
+      });
     });
-  });
-}
+  }
+});

@@ -51,44 +51,49 @@ async function snapshot(server: LabServer, tls: boolean): Promise<Snapshot> {
  *  minute (nothing was freed), since every target is met at once with a target of 1000%. */
 const EXTRA: Record<string, Record<string, string>> = { 'pool-exhausted': { target_percent: '1000' } };
 
-for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
-  describe(`a dry run of every built-in on ${engine} leaves the server as it was`, () => {
-    let bystander: LabServer;
-    before(async () => { bystander = await startServer(engine); });
-    after(async () => { await bystander?.stop(); });
+// One parent so the two engines' groups run side by side: each snapshots only servers of its own (its faults' and
+// its bystander), and most of a case is waiting (servers starting, probe timeouts, the CLI's logins). Within a
+// group one case at a time (concurrency 1: a describe takes its parent's otherwise): a snapshot sees every session.
+describe('a dry run of every built-in leaves the server as it was', { concurrency: true }, () => {
+  for (const engine of ['postgres', 'mariadb'] as LabEngine[]) {
+    describe(`a dry run of every built-in on ${engine} leaves the server as it was`, { concurrency: 1 }, () => {
+      let bystander: LabServer;
+      before(async () => { bystander = await startServer(engine); });
+      after(async () => { await bystander?.stop(); });
 
-    // The pooler scenario builds its own PgBouncer: its dry run is in test/runbooks/pool-pooler.test.ts.
-    for (const [name, scenario] of Object.entries(SCENARIOS).filter(([, s]) => !s.start)) {
-      it(`${name} (${scenario.fault})`, async () => {
-        const fault = await injectFault(scenario.fault, engine);
-        try {
-          const server = fault.server ?? bystander;
-          const tls = scenario.fault === 'ssl-required' && server === fault.server;
-          const beforeSnap = await snapshot(server, tls);
-          if (fault.held) assert.ok(fault.held.opened > 0 && beforeSnap.sessions.length >= fault.held.opened);
-          const transcript = join(dir, `${engine}-${name}.jsonl`);
-          const inputs = { ...scenario.inputs(fault), ...EXTRA[name] };
-          const r = await runCli(['run', scenario.runbook, '--dry-run', '--plain', '--transcript', transcript,
-            ...Object.entries(inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`])]);
-          const text = readFileSync(transcript, 'utf8');
-          assert.match(text, /"type":"run-finished"/, `the dry run finished (exit ${r.code}):\n${r.stdout}${r.stderr}`);
-          assert.ok(!text.includes('"item-finished"') && !text.includes('"loop-started"'), 'no for_each acted');
+      // The pooler scenario builds its own PgBouncer: its dry run is in test/runbooks/pool-pooler.test.ts.
+      for (const [name, scenario] of Object.entries(SCENARIOS).filter(([, s]) => !s.start)) {
+        it(`${name} (${scenario.fault})`, async () => {
+          const fault = await injectFault(scenario.fault, engine);
+          try {
+            const server = fault.server ?? bystander;
+            const tls = scenario.fault === 'ssl-required' && server === fault.server;
+            const beforeSnap = await snapshot(server, tls);
+            if (fault.held) assert.ok(fault.held.opened > 0 && beforeSnap.sessions.length >= fault.held.opened);
+            const transcript = join(dir, `${engine}-${name}.jsonl`);
+            const inputs = { ...scenario.inputs(fault), ...EXTRA[name] };
+            const r = await runCli(['run', scenario.runbook, '--dry-run', '--plain', '--transcript', transcript,
+              ...Object.entries(inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`])]);
+            const text = readFileSync(transcript, 'utf8');
+            assert.match(text, /"type":"run-finished"/, `the dry run finished (exit ${r.code}):\n${r.stdout}${r.stderr}`);
+            assert.ok(!text.includes('"item-finished"') && !text.includes('"loop-started"'), 'no for_each acted');
 
-          // The runbook's own connections close as it exits; the server may take a moment to notice.
-          // (MariaDB keeps one extra slot for an administrator: until the runbook's is free, a snapshot cannot log in.)
-          // 30 s only stops a test that would hang: a closed connection is gone within milliseconds when idle.
-          let afterSnap: Snapshot = { sessions: ['(no snapshot)'], settings: {} };
-          await until(async () => {
-            try { afterSnap = await snapshot(server, tls); } catch { return false; }
-            return afterSnap.sessions.length <= beforeSnap.sessions.length;
-          }, 30_000, 'the runbook\'s own connections to be gone', 100).catch(() => undefined);
-          assert.deepEqual(afterSnap.sessions, beforeSnap.sessions, 'the same sessions, by id');
-          assert.deepEqual(afterSnap.settings, beforeSnap.settings, 'every setting unchanged');
-          if (fault.held) assert.equal(fault.held.alive(), fault.held.opened, 'every held session is still connected');
-        } finally {
-          await fault.cleanup();
-        }
-      });
-    }
-  });
-}
+            // The runbook's own connections close as it exits; the server may take a moment to notice.
+            // (MariaDB keeps one extra slot for an administrator: until the runbook's is free, a snapshot cannot log in.)
+            // 30 s only stops a test that would hang: a closed connection is gone within milliseconds when idle.
+            let afterSnap: Snapshot = { sessions: ['(no snapshot)'], settings: {} };
+            await until(async () => {
+              try { afterSnap = await snapshot(server, tls); } catch { return false; }
+              return afterSnap.sessions.length <= beforeSnap.sessions.length;
+            }, 30_000, 'the runbook\'s own connections to be gone', 100).catch(() => undefined);
+            assert.deepEqual(afterSnap.sessions, beforeSnap.sessions, 'the same sessions, by id');
+            assert.deepEqual(afterSnap.settings, beforeSnap.settings, 'every setting unchanged');
+            if (fault.held) assert.equal(fault.held.alive(), fault.held.opened, 'every held session is still connected');
+          } finally {
+            await fault.cleanup();
+          }
+        });
+      }
+    });
+  }
+});

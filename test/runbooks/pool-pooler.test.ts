@@ -26,12 +26,31 @@ const question = (events: TranscriptEvent[], id: string): string => {
 };
 const end = (events: TranscriptEvent[]) => events.find((e) => e.type === 'run-finished');
 
-describe('pool-exhausted with PgBouncer in front', { skip: pgbouncerBinary() ? false : 'pgbouncer is not installed' }, () => {
+/** Turns on the one backend. The two cases that only read it and wait out the final check's 10 s login timeout in
+ *  the full pool run side by side; a case that ends sessions on the backend, or whose route depends on its free
+ *  slots, runs alone (each waits for every case declared before it). */
+function turns(): { beside: (fn: () => Promise<void>) => Promise<void>; alone: (fn: () => Promise<void>) => Promise<void> } {
+  let last: Promise<unknown> = Promise.resolve();
+  let since: Promise<unknown>[] = [];
+  const settle = (p: Promise<unknown>) => p.catch(() => undefined);
+  return {
+    beside: (fn) => { const mine = last.then(fn); since.push(settle(mine)); return mine; },
+    alone: (fn) => {
+      const mine = Promise.all([last, ...since]).then(fn);
+      last = settle(mine);
+      since = [];
+      return mine;
+    },
+  };
+}
+
+describe('pool-exhausted with PgBouncer in front', { concurrency: true, skip: pgbouncerBinary() ? false : 'pgbouncer is not installed' }, () => {
+  const { beside, alone } = turns();
   let backend: LabServer;
   before(async () => { backend = await startServer('postgres'); });
   after(async () => { await backend?.stop(); });
 
-  it('a full pool with a client waiting: the numbers from SHOW POOLS/CONFIG, the pool-full advice, then escalate while the pool stays full', async () => {
+  it('a full pool with a client waiting: the numbers from SHOW POOLS/CONFIG, the pool-full advice, then escalate while the pool stays full', () => beside(async () => {
     const busy = await startBusyPooler(backend, { poolSize: 2, waiting: 1, queryWaitTimeout: 90 });
     try {
       const transcript = join(dir, 'pool-full.jsonl');
@@ -64,58 +83,9 @@ describe('pool-exhausted with PgBouncer in front', { skip: pgbouncerBinary() ? f
     } finally {
       await busy.cleanup();
     }
-  });
+  }));
 
-  it('url is the database directly as the application user, pooler_admin_url given, no app_url: the direct login works, a client still waits in PgBouncer: escalate, never resolved', async () => {
-    const busy = await startBusyPooler(backend, { poolSize: 2, waiting: 1 }); // query_wait_timeout 120 s, PgBouncer's default
-    try {
-      const transcript = join(dir, 'direct-app-url.jsonl');
-      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
-        '--input', `url=${backend.url()}`, '--input', `pooler_admin_url=${busy.pooler.adminUrl()}`, '--input', 'app_processes=0'], ['continue']);
-      const events = readEvents(transcript);
-      assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.equal(finished(events, 'final-check')?.result?.status, 'ok', 'straight to the database the application user gets in');
-      const path = started(events);
-      assert.deepEqual(path.slice(-3), ['final-check', 'app-headroom', 'pooler-queue']);
-      const e = end(events);
-      assert.equal(e?.outcome, 'escalate');
-      assert.equal(e?.stepId, 'pooler-still-waiting');
-      assert.match(String(e?.message), /clients still wait in PgBouncer for a server connection \(1 waiting, the oldest\s+for \d+ s, in pool app_db\/app_user\s+with 2 server connections active\)/);
-      assert.match(String(e?.message), /The database itself has room \(\d+ ordinary slots free\)/);
-      // Nothing was changed in the pooler: the holders hold, the queued client still waits.
-      const pg = await import('pg');
-      const admin = new pg.default.Client({ connectionString: busy.pooler.adminUrl() });
-      await admin.connect();
-      try {
-        const app = (await admin.query('SHOW POOLS')).rows.find((p: { database: string }) => p.database === 'app_db') as Record<string, unknown>;
-        assert.deepEqual([Number(app.cl_waiting), Number(app.sv_active)], [1, 2]);
-      } finally { await admin.end(); }
-    } finally {
-      await busy.cleanup();
-    }
-  });
-
-  it('the same full pool, fixed for real: the held transactions are terminated behind the gate, the queued client proceeds, resolved', async () => {
-    const busy = await startBusyPooler(backend, { poolSize: 2, waiting: 1, queryWaitTimeout: 90 });
-    try {
-      const transcript = join(dir, 'pool-full-fixed.jsonl');
-      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--approve', 'terminate-idle-tx-pg', '--transcript', transcript,
-        '--input', `url=${backend.adminUrl()}`, '--input', `pooler_admin_url=${busy.pooler.adminUrl()}`,
-        '--input', `app_url=${busy.url}`, '--input', 'app_processes=0', '--input', 'idle_tx_minutes=0'], ['continue']);
-      const events = readEvents(transcript);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      const ended = finished(events, 'terminate-idle-tx-pg')?.result;
-      assert.equal(ended?.status, 'ok');
-      assert.equal(ended?.rows?.length, 2, 'both holders of the pool');
-      assert.equal(end(events)?.outcome, 'resolved');
-      // The queued client got its server connection once the holders were gone.
-      assert.equal((await busy.waiting[0]!.query('SELECT 1 AS one')).rows[0]?.one, 1);
-    } finally {
-      await busy.cleanup();
-    }
-  });
-
-  it('a dry run against the full pool: the SHOW commands run, nothing is terminated, the pool and its config are as they were', async () => {
+  it('a dry run against the full pool: the SHOW commands run, nothing is terminated, the pool and its config are as they were', () => beside(async () => {
     const busy = await startBusyPooler(backend, { poolSize: 2, waiting: 1, queryWaitTimeout: 90 });
     try {
       const transcript = join(dir, 'pool-full-dry.jsonl');
@@ -145,9 +115,58 @@ describe('pool-exhausted with PgBouncer in front', { skip: pgbouncerBinary() ? f
     } finally {
       await busy.cleanup();
     }
-  });
+  }));
 
-  it('max_client_conn reached, the runbook given only the admin console: the client-limit advice, then escalate', async () => {
+  it('url is the database directly as the application user, pooler_admin_url given, no app_url: the direct login works, a client still waits in PgBouncer: escalate, never resolved', () => alone(async () => {
+    const busy = await startBusyPooler(backend, { poolSize: 2, waiting: 1 }); // query_wait_timeout 120 s, PgBouncer's default
+    try {
+      const transcript = join(dir, 'direct-app-url.jsonl');
+      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+        '--input', `url=${backend.url()}`, '--input', `pooler_admin_url=${busy.pooler.adminUrl()}`, '--input', 'app_processes=0'], ['continue']);
+      const events = readEvents(transcript);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(finished(events, 'final-check')?.result?.status, 'ok', 'straight to the database the application user gets in');
+      const path = started(events);
+      assert.deepEqual(path.slice(-3), ['final-check', 'app-headroom', 'pooler-queue']);
+      const e = end(events);
+      assert.equal(e?.outcome, 'escalate');
+      assert.equal(e?.stepId, 'pooler-still-waiting');
+      assert.match(String(e?.message), /clients still wait in PgBouncer for a server connection \(1 waiting, the oldest\s+for \d+ s, in pool app_db\/app_user\s+with 2 server connections active\)/);
+      assert.match(String(e?.message), /The database itself has room \(\d+ ordinary slots free\)/);
+      // Nothing was changed in the pooler: the holders hold, the queued client still waits.
+      const pg = await import('pg');
+      const admin = new pg.default.Client({ connectionString: busy.pooler.adminUrl() });
+      await admin.connect();
+      try {
+        const app = (await admin.query('SHOW POOLS')).rows.find((p: { database: string }) => p.database === 'app_db') as Record<string, unknown>;
+        assert.deepEqual([Number(app.cl_waiting), Number(app.sv_active)], [1, 2]);
+      } finally { await admin.end(); }
+    } finally {
+      await busy.cleanup();
+    }
+  }));
+
+  it('the same full pool, fixed for real: the held transactions are terminated behind the gate, the queued client proceeds, resolved', () => alone(async () => {
+    const busy = await startBusyPooler(backend, { poolSize: 2, waiting: 1, queryWaitTimeout: 90 });
+    try {
+      const transcript = join(dir, 'pool-full-fixed.jsonl');
+      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--approve', 'terminate-idle-tx-pg', '--transcript', transcript,
+        '--input', `url=${backend.adminUrl()}`, '--input', `pooler_admin_url=${busy.pooler.adminUrl()}`,
+        '--input', `app_url=${busy.url}`, '--input', 'app_processes=0', '--input', 'idle_tx_minutes=0'], ['continue']);
+      const events = readEvents(transcript);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const ended = finished(events, 'terminate-idle-tx-pg')?.result;
+      assert.equal(ended?.status, 'ok');
+      assert.equal(ended?.rows?.length, 2, 'both holders of the pool');
+      assert.equal(end(events)?.outcome, 'resolved');
+      // The queued client got its server connection once the holders were gone.
+      assert.equal((await busy.waiting[0]!.query('SELECT 1 AS one')).rows[0]?.one, 1);
+    } finally {
+      await busy.cleanup();
+    }
+  }));
+
+  it('max_client_conn reached, the runbook given only the admin console: the client-limit advice, then escalate', () => alone(async () => {
     // max_client_conn 3: two application clients, and the console itself takes the third.
     const busy = await startBusyPooler(backend, { poolSize: 5, maxClientConn: 3, hold: 2, waiting: 0 });
     try {
@@ -168,5 +187,5 @@ describe('pool-exhausted with PgBouncer in front', { skip: pgbouncerBinary() ? f
     } finally {
       await busy.cleanup();
     }
-  });
+  }));
 });

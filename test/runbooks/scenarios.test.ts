@@ -44,7 +44,9 @@ const instructions = (events: TranscriptEvent[], id: string): string => {
   return q?.question?.action?.instructions ?? '';
 };
 
-describe('auth', () => {
+// Three at a time: most of a case is waiting (a server of its own starting, a CLI run's probes). The cases that
+// share a server each set up a fault of their own there (a role, a database, a wrong password in the URL).
+describe('auth', { concurrency: 3 }, () => {
   for (const { name, engine, server: serverOf } of TARGETS) {
     it(`${name}: a wrong password is told apart from an unknown user with the admin connection`, async () => {
       const server = serverOf();

@@ -6,8 +6,8 @@
 //   script's own result (remote-handshake.ts).
 // - It reads the values, NUL-terminated, from stdin into read-only variables (the step's ${RUNBOOK_V<n>}, its
 //   env values, its directory): none is ever in the script text or on a command line.
-// - One copy of a step at a time there: the wrapper writes the step's process group to a file named by the step
-//   (its id, item and script: `lock`) and empties it when the step ends (the killer: once the group is gone). A
+// - One copy of a step at a time there: the wrapper records the step's process group in a file named by the step
+//   (its id, item and script: `lock`) and blanks it when the step ends (the killer: once the group is gone). A
 //   copy that finds a group there still alive waits for it (up to LOCK_WAIT_S): a resume after the engine was
 //   killed does not run beside the interrupted copy. Builtins only (a flock process cost ~4 ms a step under load).
 //   Best effort against two copies started in the same instant (each may find the file empty).

@@ -4,6 +4,7 @@
 // sessions already open keep working. Only the soft limit is lowered, so release() can raise it again.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { labEnv } from '../secrets/credential-env.js';
 import { adminSql } from './admin-sql.js';
 import { findTool } from './binaries.js';
 import { LabError } from './lab-error.js';
@@ -33,5 +34,5 @@ function setSoftLimit(pid: number, value: string): void {
   const prlimit = findTool('prlimit');
   if (!prlimit) throw new LabError('prlimit is not installed: apt-get install -y util-linux');
   const [cmd, args] = wrapCommand(prlimit, ['--pid', String(pid), `--nproc=${value}:`], serverUser('mariadb'));
-  execFileSync(cmd, args, { stdio: 'pipe' });
+  execFileSync(cmd, args, { stdio: 'pipe', env: labEnv() });
 }

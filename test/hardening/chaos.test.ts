@@ -44,7 +44,10 @@ function problems(t: TrialResult): string[] {
     // Resolved although its transcript went away: only if the run had ended by then (nothing after the deletion).
     if (t.times.some((e) => e.at > t.faultAt! + 50)) out.push('the run went on acting without a transcript and ended resolved');
   }
-  if (t.fault === 'deleted-dir' && !t.resolved && last.code !== 75) out.push(`the deleted transcript directory ended the run with ${last.code ?? last.signal}, not 75`);
+  // Deleted while the run was making its transcript (before its first step): a refusal to start is honest,
+  // as long as nothing acted.
+  const refusedCleanly = last.refusedToStart === true && Object.keys(t.counts).length === 0;
+  if (t.fault === 'deleted-dir' && !t.resolved && last.code !== 75 && !refusedCleanly) out.push(`the deleted transcript directory ended the run with ${last.code ?? last.signal}, not 75`);
   // A stop signal the launcher could not yet catch (Node still starting) killed a process that had opened nothing.
   for (const d of t.damaged) out.push(`damaged transcript ${d}`);
   if (t.diedWithTranscript) out.push(`died of ${t.diedWithTranscript} (not exit 75) with its transcript already written`);

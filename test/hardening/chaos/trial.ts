@@ -86,7 +86,9 @@ export function rng(seed: number): () => number {
 
 export interface TrialResult {
   seed: number; fault: Fault; engine: string;
-  attempts: { args: string; code: number | null; signal: string | null; hit?: string }[];
+  /** refusedToStart: exit 2 before the run's first step, its transcript unwritable (its directory deleted while
+   *  the run was making the file): nothing ran, and there is nothing to resume. */
+  attempts: { args: string; code: number | null; signal: string | null; hit?: string; refusedToStart?: boolean }[];
   resolved: boolean;
   /** Side effects by name: how many times each happened (file and table together). */
   counts: Record<string, number>;
@@ -147,7 +149,8 @@ export async function runTrial(server: LabServer, seed: number, fault: Fault, di
     result.endedAt = Date.now();
     // Only while Node itself starts (before the launcher's first line) may a stop signal kill the run outright.
     if ((end.signal === 'SIGTERM' || end.signal === 'SIGHUP') && fresh && existsSync(transcript)) result.diedWithTranscript = end.signal;
-    result.attempts.push({ args: args[0]!, code: end.code, signal: end.signal, ...(hit ? { hit } : {}) });
+    const refusedToStart = end.code === 2 && /refusing to start: cannot write the transcript/.test(end.stderr);
+    result.attempts.push({ args: args[0]!, code: end.code, signal: end.signal, ...(hit ? { hit } : {}), ...(refusedToStart ? { refusedToStart } : {}) });
     result.log.push(`${args[0]} ${hit ?? ''} → ${end.code ?? end.signal}: ${end.code === 2 ? end.stderr.trim().replace(/\s+/g, ' ') : lastLine(end)}`);
     if (end.code === 0) { result.resolved = true; break; }
     // Killed after its end was written (while it closed up): the record says resolved, and resume says so.

@@ -41,15 +41,25 @@ function setup(t: { after(fn: () => void): void }) {
   const exe = join(dir, 'probe');
   const cc = spawnSync(CC!, ['-O1', '-o', exe, join(import.meta.dirname, 'fixtures', 'syscall-probe.c')], { encoding: 'utf8' });
   assert.equal(cc.status, 0, cc.stderr);
-  // The file the lock and lease probes open: owned by the unprivileged user, so that user may lease it outside.
-  const lockfile = join(dir, 'lockfile');
-  writeFileSync(lockfile, 'x');
-  if (asRoot) chownSync(lockfile, 65534, 65534);
-  return { dir, argv: [exe, lockfile, ...REFUSED_CALLS.keys(), ...LEFT, 'past-table'] };
+  return { dir, argv: [exe, LOCKFILE, ...REFUSED_CALLS.keys(), ...LEFT, 'past-table'] };
+}
+
+/** Stands for the file the lock and lease probes open; each run of the probe gets one of its own (lockFor). */
+const LOCKFILE = '<lockfile>';
+
+/** A run's own file for the lock and lease probes: the runs of one test go side by side, and a probe that took
+ *  `flock-ex` holds it until it exits, so a shared file made another run's `flock-sh` answer EWOULDBLOCK. Owned by
+ *  the unprivileged user, so that user may lease it outside. */
+function lockFor(cwd: string, how: { sandbox?: 'network' | 'offline'; asNobody?: boolean }): string {
+  const file = join(cwd, `lockfile-${how.sandbox ?? 'outside'}-${how.asNobody ? 'nobody' : 'self'}`);
+  writeFileSync(file, 'x');
+  if (asRoot) chownSync(file, 65534, 65534);
+  return file;
 }
 
 /** Runs the probe (asynchronously: other tests' servers keep answering) and reads its "<name> <answer>" lines. */
 function answers(argv: string[], cwd: string, how: { sandbox?: 'network' | 'offline'; asNobody?: boolean }): Promise<Answers> {
+  argv = argv.map((a) => (a === LOCKFILE ? lockFor(cwd, how) : a));
   if (how.sandbox) argv = sandboxed(argv, cwd, how.sandbox === 'network');
   if (how.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
   const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,6 +3,7 @@
 // store has confirmed, just now, that this driver still holds the run: a driver cut off from the store cannot
 // know whether a teammate took the run over meanwhile, and two drivers must never both act on the target. It
 // waits for the store, saying so, until it answers, the step is stopped, or the driver broke glass.
+import { sleep } from '../common/sleep.js';
 
 /** What the check knows of the action (executors/index.ts's BeforeAct) and the driver's --break-glass. */
 export interface ActCheck { destructive?: boolean; signal?: AbortSignal; breakGlass?: string }
@@ -34,9 +35,10 @@ export async function checkBeforeAct(link: HolderLink, check: ActCheck, notify: 
     return undefined;
   }
   notify(`a destructive step waits: the store cannot confirm that this driver still holds the run (${link.why()}), and a teammate may have taken it over. It acts once the store answers; or stop here and resume with --break-glass "<reason>"`);
-  while (!check.signal?.aborted) {
-    await pause(RETRY_MS, check.signal);
-    if (check.signal?.aborted) break;
+  const signal = check.signal ?? new AbortController().signal;
+  while (!signal.aborted) {
+    await sleep(RETRY_MS, signal);
+    if (signal.aborted) break;
     if (await link.confirm(true)) {
       notify('the store confirmed this driver still holds the run; the destructive step acts');
       return undefined;
@@ -44,12 +46,4 @@ export async function checkBeforeAct(link: HolderLink, check: ActCheck, notify: 
     if (link.lost()) return link.lost();
   }
   return 'stopped while the destructive step waited for the team store to confirm this driver still holds the run';
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

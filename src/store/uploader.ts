@@ -14,6 +14,8 @@ import { checkBeforeAct, type ActCheck } from './act-check.js';
 /** How often a driver says it is alive while nothing is uploaded (a gate, a long step): `runbook runs`, a
  *  refused second driver and a takeover read it; it also notices a takeover while the run waits. */
 const HEARTBEAT_MS = 2000;
+/** This driver is alive and still holds the run (its epoch); refused with RB009 once it was taken over. */
+const HEARTBEAT_SQL = 'SELECT runbook.heartbeat($1, $2)';
 
 export type UploadState = 'connecting' | 'up' | 'down' | 'stopped';
 export interface UploadStatus { state: UploadState; pending: number; uploaded: number; reason?: string; runId?: string }
@@ -85,7 +87,7 @@ export class Uploader implements TranscriptSink {
       }
       const client = this.client;
       if (!client) return false;
-      await client.query('SELECT runbook.heartbeat($1, $2)', [this.head.runId, this.epoch]);
+      await client.query(HEARTBEAT_SQL, [this.head.runId, this.epoch]);
       return !this.lost;
     } catch (e) {
       this.failed(e);
@@ -258,7 +260,7 @@ export class Uploader implements TranscriptSink {
     this.heartbeat = setInterval(() => {
       const client = this.client;
       if (!client || this.stopAll || this.stopped()) { clearInterval(this.heartbeat); return; }
-      client.query('SELECT runbook.heartbeat($1, $2)', [this.head!.runId, this.epoch]).catch((e: unknown) => {
+      client.query(HEARTBEAT_SQL, [this.head!.runId, this.epoch]).catch((e: unknown) => {
         if (LOST.has((e as { code?: string }).code ?? '')) this.failed(e);
       });
     }, HEARTBEAT_MS).unref();

@@ -9,7 +9,7 @@ import { UserError } from '../common/errors.js';
 import { maskUrl } from '../db/url.js';
 import { chainBreak, CHAIN_SQL, type StoredLink } from '../store/chain.js';
 import { storeErrorText, type StoreClient } from '../store/client.js';
-import { claimRun, headOf, LOST, type Claim } from '../store/claim.js';
+import { claimRun, headOf, LOST, type Claim, type RunHead } from '../store/claim.js';
 import { findRun } from '../store/follow.js';
 import { openStore } from '../store/open.js';
 import type { StoreUrl } from '../store/url.js';
@@ -50,9 +50,7 @@ export async function fetchTranscript(store: StoreUrl, id: string): Promise<stri
 
 /** Refuses, as a resume would be refused, while another driver holds the run; changes nothing. Quiet when the
  *  store cannot be reached (the claim says so). Asked before the local checks: the store knows other machines. */
-export async function checkNoDriver(store: StoreUrl, headerLine: string): Promise<void> {
-  const head = headOf(headerLine);
-  if (!head) return;
+export async function checkNoDriver(store: StoreUrl, head: RunHead): Promise<void> {
   let client: StoreClient;
   try { client = await openStore(store); } catch { return; }
   try {
@@ -69,9 +67,7 @@ export interface ResumeClaim extends Claim { client: StoreClient }
 
 /** Claims the run before its first step. undefined when the store cannot be reached (a resume goes on, local
  *  first, and the uploader claims it once the store answers); a takeover needs the store. */
-export async function claimForResume(store: StoreUrl, headerLine: string, takeover: boolean, say: (line: string) => void): Promise<ResumeClaim | undefined> {
-  const head = headOf(headerLine);
-  if (!head) return undefined;
+export async function claimForResume(store: StoreUrl, head: RunHead, takeover: boolean, say: (line: string) => void): Promise<ResumeClaim | undefined> {
   let client: StoreClient;
   try {
     client = await openStore(store);

@@ -22,11 +22,14 @@ export async function claimRun(client: StoreClient, head: RunHead, mode: ClaimMo
  *  driver alive (RB010). */
 export const LOST = new Set(['RB008', 'RB009', 'RB010']);
 
-/** The run's head from a transcript's header line. */
+type HeaderFields = { type?: string; runId?: unknown; runbook?: { name?: string; sha256?: string } };
+
+/** The run's head from a transcript's header (read already, or a line of text). */
+export function headOfHeader(h: HeaderFields): RunHead | undefined {
+  if (h.type !== 'header' || typeof h.runId !== 'string') return undefined;
+  return { runId: h.runId, runbook: h.runbook?.name ?? '', sha256: h.runbook?.sha256 ?? '' };
+}
+
 export function headOf(text: string): RunHead | undefined {
-  try {
-    const h = JSON.parse(text) as { type?: string; runId?: string; runbook?: { name?: string; sha256?: string } };
-    if (h.type !== 'header' || typeof h.runId !== 'string') return undefined;
-    return { runId: h.runId, runbook: h.runbook?.name ?? '', sha256: h.runbook?.sha256 ?? '' };
-  } catch { return undefined; }
+  try { return headOfHeader(JSON.parse(text) as HeaderFields); } catch { return undefined; }
 }

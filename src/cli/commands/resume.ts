@@ -21,8 +21,9 @@ import { sayError } from '../say.js';
 import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
 import { checkCalledFiles } from '../runbook-files.js';
 import { resolve } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
-import { findStoreUrl } from '../../store/url.js';
+import { existsSync } from 'node:fs';
+import { findStoreUrl, type StoreUrl } from '../../store/url.js';
+import { headOfHeader, type RunHead } from '../../store/claim.js';
 import { checkNoDriver, claimForResume, fetchTranscript } from '../resume-store.js';
 
 export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean; acceptChanged?: string[]; takeover?: boolean }
@@ -72,7 +73,8 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
   // the driver before stops at its next write or check (resume-store.ts).
   const store = findStoreUrl(flags.store);
-  if (store && !flags.takeover) await checkNoDriver(store, readFileSync(path, 'utf8').split('\n', 1)[0] ?? '');
+  const head = headOfHeader(transcript.header);
+  if (store && head && !flags.takeover) await checkNoDriver(store, head);
   // The lock says no live process writes it; a writer of an older version (without the lock) may still.
   const running = flags.takeover ? undefined : writerStillRunning(transcript);
   if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
@@ -102,17 +104,14 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
       'If the run must continue there, resume with --retarget (every destructive step asks again).');
   }
   if (changes.length) sayError(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
-  const claimed = await claimInStore(flags, transcript.path, say);
+  const claimed = store && head ? await claimInStore(store, head, flags.takeover ?? false, say) : undefined;
   return session.execute(claimed);
 }
 
 /** One driver per run: the run claimed in the team store before its first step (resume-store.ts); after a
  *  takeover, the driver before may still act on its last confirmation for a moment: that is waited out. */
-async function claimInStore(flags: ResumeFlags, path: string, say: (line: string) => void) {
-  const store = findStoreUrl(flags.store);
-  if (!store) return undefined;
-  const header = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
-  const claim = await claimForResume(store, header, flags.takeover ?? false, say);
+async function claimInStore(store: StoreUrl, head: RunHead, takeover: boolean, say: (line: string) => void) {
+  const claim = await claimForResume(store, head, takeover, say);
   if (claim && claim.waitMs > 0) {
     say(`waiting ${claim.waitMs} ms: the driver before may still act on its last confirmation until then`);
     await new Promise((r) => setTimeout(r, claim.waitMs));

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { cli } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
@@ -14,8 +13,7 @@ const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 
 describe('follow', { timeout: E2E_TEST_LIMIT_MS }, () => {
   let lab: ProxiedStoreLab;
-  let proxy: SwitchProxy;
-  before(async () => { lab = await startStoreLabWithProxy(); proxy = lab.proxy; });
+  before(async () => { lab = await startStoreLabWithProxy(); });
   after(async () => { await lab?.stop(); });
 
   it('every event in order, across a dropped connection', async (t) => {
@@ -33,17 +31,17 @@ describe('follow', { timeout: E2E_TEST_LIMIT_MS }, () => {
     assert.match(listed.stdout, new RegExp(`${runId}\\s+team\\s+alice\\s+alice@\\S+\\s+running\\s+hold`));
 
     const followerHome = scratch(t);
-    const follower = startCli(['follow', runId.slice(0, 8)], { ...machineEnv(followerHome), RUNBOOK_STORE: lab.url('carol', proxy.port) });
+    const follower = startCli(['follow', runId.slice(0, 8)], { ...machineEnv(followerHome), RUNBOOK_STORE: lab.url('carol', lab.proxy.port) });
     await until(() => follower.out().includes('● hold'), GUARD, 'the follower to show the hold step');
 
-    await proxy.set('refuse');
+    await lab.proxy.set('refuse');
     await until(() => /lost the store/.test(follower.err()), GUARD, 'the follower to notice the drop');
     writeFileSync(join(dir, 'go-hold'), '');
     await until(() => steps().includes('three'), GUARD, 'step three to start');
     await until(async () => (await carol.query(`SELECT 1 FROM runbook.events WHERE run_id = $1 AND event->>'type' = 'step-started' AND event->>'stepId' = 'three'`, [runId])).length > 0, GUARD, 'step three in the store');
     assert.ok(!follower.out().includes('● three'), 'the follower could not have seen it yet');
 
-    await proxy.set('forward');
+    await lab.proxy.set('forward');
     await until(() => follower.out().includes('● three'), GUARD, 'the follower to catch up');
     writeFileSync(join(dir, 'go-three'), '');
     assert.equal(await driver.exit, 0, driver.err());

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { until } from '../helpers/poll.js';
 import { cli } from '../helpers/cli.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
@@ -15,15 +14,14 @@ const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 
 describe('store outage', { timeout: E2E_TEST_LIMIT_MS }, () => {
   let lab: ProxiedStoreLab;
-  let proxy: SwitchProxy;
-  before(async () => { lab = await startStoreLabWithProxy('refuse'); proxy = lab.proxy; });
+  before(async () => { lab = await startStoreLabWithProxy('refuse'); });
   after(async () => { await lab?.stop(); });
 
   it('refusing, then silent: the run goes on; the backlog is uploaded once the store is back', async (t) => {
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');
     const driver = startCli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file],
-      { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', proxy.port) });
+      { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', lab.proxy.port) });
     const reader = await lab.as('carol');
     t.after(() => reader.end());
     const stored = async () => (await reader.query<{ line: string }>('SELECT line FROM runbook.events ORDER BY run_id, seq')).map((r) => r.line);
@@ -36,15 +34,15 @@ describe('store outage', { timeout: E2E_TEST_LIMIT_MS }, () => {
     await until(() => /store unreachable/.test(driver.err()), GUARD, 'the driver to say the store is unreachable');
 
     // Silent (TCP accepted, no answer): the run moves on to the next step all the same.
-    await proxy.set('silent');
-    const acceptedBefore = proxy.accepted();
+    await lab.proxy.set('silent');
+    const acceptedBefore = lab.proxy.accepted();
     writeFileSync(join(dir, 'go-hold'), '');
     await until(() => steps().includes('three'), GUARD, 'step three to start while the store is silent');
-    await until(() => proxy.accepted() > acceptedBefore, GUARD, 'the uploader to try the silent store');
+    await until(() => lab.proxy.accepted() > acceptedBefore, GUARD, 'the uploader to try the silent store');
     assert.deepEqual(await stored(), []);
 
     // Back: the backlog arrives, exactly the local lines, in order.
-    await proxy.set('forward');
+    await lab.proxy.set('forward');
     await until(async () => (await stored()).length >= fileLines(file).length, GUARD, 'the backlog to be uploaded');
     assert.deepEqual(await stored(), fileLines(file).slice(0, (await stored()).length));
 
@@ -59,17 +57,17 @@ describe('store outage', { timeout: E2E_TEST_LIMIT_MS }, () => {
   });
 
   it('a run that ends with the store down says so; store push uploads it later, and refuses a changed store copy', async (t) => {
-    await proxy.set('refuse');
+    await lab.proxy.set('refuse');
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');
     for (const go of ['go-hold', 'go-three']) writeFileSync(join(dir, go), '');
-    const env = { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', proxy.port) };
+    const env = { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', lab.proxy.port) };
     const ran = cli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], { env });
     assert.equal(ran.code, 0, ran.stderr);
     assert.match(ran.stderr, new RegExp(`events were not uploaded .*runbook store push ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
 
-    await proxy.set('forward');
+    await lab.proxy.set('forward');
     // Through the proxy, which lives in this process: the CLI runs asynchronously (spawnSync would freeze it).
     const push = async () => { const p = startCli(['store', 'push', file], env); const code = await p.exit; return { code, stdout: p.out(), stderr: p.err() }; };
     const pushed = await push();

@@ -7,7 +7,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
@@ -18,8 +17,7 @@ const WAITS = /a destructive step waits: the store cannot confirm that this driv
 
 describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, () => {
   let lab: ProxiedStoreLab;
-  let proxy: SwitchProxy;
-  before(async () => { lab = await startStoreLabWithProxy(); proxy = lab.proxy; });
+  before(async () => { lab = await startStoreLabWithProxy(); });
   after(async () => { await lab?.stop(); });
 
   const steps = (dir: string) => (existsSync(join(dir, 'steps')) ? readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n') : []);
@@ -31,16 +29,16 @@ describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, 
   /** alice drives the fixture through the proxy to its hold step, with the run in the store; then the proxy cuts
    *  her off, hold is let go, and her driver reaches the destructive step. */
   async function partitionedAtAct(t: TestContext, extra: string[] = []) {
-    await proxy.set('forward');
+    await lab.proxy.set('forward');
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');
     const driver = startCli(['run', FIXTURE, '--plain', '--approve', 'act', '-i', `dir=${dir}`, '--transcript', file, ...extra],
-      { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', proxy.port) });
+      { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', lab.proxy.port) });
     t.after(() => { driver.child.kill('SIGKILL'); });
     await until(() => steps(dir).includes('hold'), GUARD, 'the hold step to start');
     const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
     await until(async () => (await stored(runId)) === 1, GUARD, 'the run in the store');
-    await proxy.set('refuse');
+    await lab.proxy.set('refuse');
     writeFileSync(join(dir, 'go-hold'), '');
     return { dir, file, driver, runId };
   }
@@ -55,7 +53,7 @@ describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, 
     assert.equal(await taker.exit, 0, taker.err());
     assert.deepEqual(steps(dir).filter((s) => s === 'act'), ['act'], 'the new driver acted once');
 
-    await proxy.set('forward');
+    await lab.proxy.set('forward');
     assert.equal(await driver.exit, 75, driver.err());
     assert.match(driver.err(), /taken over/);
     assert.deepEqual(steps(dir).filter((s) => s === 'act'), ['act'], 'the old driver never acted');
@@ -67,7 +65,7 @@ describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, 
     const { dir, driver } = await partitionedAtAct(t);
     await until(() => WAITS.test(driver.err()), GUARD, 'the driver to wait at its destructive step');
     assert.ok(!steps(dir).includes('act'));
-    await proxy.set('forward');
+    await lab.proxy.set('forward');
     assert.equal(await driver.exit, 0, driver.err());
     assert.match(driver.err(), /the store confirmed this driver still holds the run; the destructive step acts/);
     assert.deepEqual(steps(dir), ['one', 'hold', 'act']);

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { hasTmux, Terminal } from '../ui/terminal.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
@@ -15,13 +14,12 @@ const GUARD = 60_000; // a hang guard: each change reaches the screen well under
 
 describe('a four-eyes gate in tmux', { skip: !hasTmux && 'tmux not installed', timeout: E2E_TEST_LIMIT_MS }, () => {
   let lab: ProxiedStoreLab;
-  let proxy: SwitchProxy;
-  before(async () => { lab = await startStoreLabWithProxy(); proxy = lab.proxy; });
+  before(async () => { lab = await startStoreLabWithProxy(); });
   after(async () => { await lab?.stop(); });
 
   it('waits for another person, shows the store as it is, and runs the step on a teammate\'s approval', async (ctx) => {
     const home = scratch(ctx);
-    const t = new Terminal('four-eyes.yaml', [], { transcript: true, rows: 40, cols: 140, env: { HOME: home, XDG_STATE_HOME: join(home, 'state'), RUNBOOK_STORE: lab.url('alice', proxy.port) } });
+    const t = new Terminal('four-eyes.yaml', [], { transcript: true, rows: 40, cols: 140, env: { HOME: home, XDG_STATE_HOME: join(home, 'state'), RUNBOOK_STORE: lab.url('alice', lab.proxy.port) } });
     try {
       const transcript = join(t.dir, 'incident.jsonl');
       // The run reaches the store in the background (a first connect may time out under load): who may approve
@@ -35,9 +33,9 @@ describe('a four-eyes gate in tmux', { skip: !hasTmux && 'tmux not installed', t
       await t.until('you cannot approve your own step', GUARD);
       assert.ok(!existsSync(t.file), 'y ran nothing');
 
-      await proxy.set('refuse');
+      await lab.proxy.set('refuse');
       await t.until(/store: unreachable \(.*\); retrying/, GUARD);
-      await proxy.set('forward');
+      await lab.proxy.set('forward');
       await t.until(/store: reachable; waiting for a decision/, GUARD);
 
       const bob = startCli(['approve', runId, 'terminate', '--yes'], { ...machineEnv(home), RUNBOOK_STORE: lab.url('bob') });

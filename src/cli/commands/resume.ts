@@ -41,13 +41,13 @@ export async function resumeCommand(arg: string, flags: ResumeFlags): Promise<nu
   // Locked before the state is read: a second resume racing this one is refused here, never both running.
   const locked = openLockedForResume(path, () => lastWriterPid(readTranscript(path)));
   try {
-    return await resumeLocked(path, locked, flags);
+    return await resumeLocked(path, locked, flags, store);
   } finally {
     releaseUntaken(locked); // a run that started closed it itself
   }
 }
 
-async function resumeLocked(path: string, locked: LockedTranscript, flags: ResumeFlags): Promise<number> {
+async function resumeLocked(path: string, locked: LockedTranscript, flags: ResumeFlags, store: StoreUrl | undefined): Promise<number> {
   const transcript = readTranscript(path);
   if (transcript.problems.length) {
     throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
@@ -56,13 +56,13 @@ async function resumeLocked(path: string, locked: LockedTranscript, flags: Resum
   const releaseRun = lockRun(runIdOf(transcript));
   try {
     checkNotBehind(transcript);
-    return await resumeRun(path, locked, flags, transcript);
+    return await resumeRun(path, locked, flags, transcript, store);
   } finally {
     releaseRun();
   }
 }
 
-async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFlags, transcript: Transcript): Promise<number> {
+async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFlags, transcript: Transcript, store: StoreUrl | undefined): Promise<number> {
   const accept = (flags.acceptChanged ?? []).map((f) => resolve(f));
   const { runbook, forced } = runbookFor(transcript, (flags.force ?? false) || accept.includes(transcript.header.runbook.file));
   const point = findResumePoint(transcript, runbook.doc, { // refuses a finished run first, and a callee in flight that changed
@@ -72,7 +72,6 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   const accepted = checkCalledFiles(transcript, accept, flags.force ?? false); // every other runbook the run may still call
   // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
   // the driver before stops at its next write or check (resume-store.ts).
-  const store = findStoreUrl(flags.store);
   const head = headOfHeader(transcript.header);
   if (store && head && !flags.takeover) await checkNoDriver(store, head);
   // The lock says no live process writes it; a writer of an older version (without the lock) may still.

@@ -25,7 +25,7 @@ export interface DriverOptions {
   resume?: { claimed?: { client: StoreClient; epoch: number } | undefined };
   /** This driver lost the run (taken over, or another driver holds it): the run must stop before acting again. */
   onLost(message: string): void;
-  /** --break-glass: a destructive step may act while the store cannot confirm this driver still holds the run. */
+  /** --break-glass: a step not proven to only read may act while the store cannot confirm this driver holds the run. */
   breakGlass?: string | undefined;
 }
 

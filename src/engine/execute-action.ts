@@ -4,7 +4,7 @@ import { timeoutError } from '../db/abort.js';
 import type { ExecContext, StepResult } from '../executors/types.js';
 import type { StepDoc } from '../language/schema.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
-import type { Prepared } from './prepare.js';
+import { vouchedFor, type Prepared } from './prepare.js';
 import { isSecretStep } from './secret-step.js';
 import type { StepRunnerDeps } from './step-runner-deps.js';
 import { setSafeTimeout } from './timer.js';
@@ -22,7 +22,7 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
     stepId: step.id,
     ...(item !== undefined ? { item } : {}),
     signal: controller.signal,
-    ...(step.destructive === true ? { destructive: true } : {}),
+    ...(step.destructive !== true && !vouchedFor(step) ? { provenRead: true as const } : {}),
     ...(limit !== undefined ? { limitMs: limit } : {}),
     // A secret step's output is not streamed: what it prints is known to be secret only once it has all arrived.
     onOutput: isSecretStep(step) ? () => undefined : (stream, chunk) => publishOutput(deps, step.id, stream, maskers[stream].push(chunk)),

@@ -27,7 +27,7 @@ export function createExecutors(opts: { env?: Record<string, string | undefined>
       const startedAt = Date.now();
       try {
         if (opts.beforeAct && (action.kind === 'shell' || action.kind === 'sql' || action.kind === 'probe')) {
-          const refused = await opts.beforeAct({ destructive: ctx.destructive === true, signal: ctx.signal });
+          const refused = await opts.beforeAct({ provenRead: ctx.provenRead === true, signal: ctx.signal });
           if (refused) return { status: 'aborted', durationMs: Date.now() - startedAt, error: refused };
         }
         switch (action.kind) {
@@ -49,7 +49,8 @@ export function createExecutors(opts: { env?: Record<string, string | undefined>
   };
 }
 
-/** What the check before an action knows of it: whether its step is destructive, and the step's abort signal. */
-export type BeforeAct = (action: { destructive: boolean; signal: AbortSignal }) => Promise<string | undefined>;
+/** What the check before an action knows of it: whether its step is proven to only read (ExecContext), and the
+ *  step's abort signal. */
+export type BeforeAct = (action: { provenRead: boolean; signal: AbortSignal }) => Promise<string | undefined>;
 
 export type { Action, ExecContext, Executor, ExecutorSet, StepResult, Classification } from './types.js';

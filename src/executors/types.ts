@@ -79,8 +79,9 @@ export interface ExecContext {
   /** The time limit the step runs under (its timeout, or what is left of the run's deadline): a timeout's
    *  clean-up (a script's SIGTERM grace) fits inside the limit's budget. */
   limitMs?: number;
-  /** The step is destructive (its gate was answered): a team store's driver must know it still holds the run. */
-  destructive?: boolean;
+  /** The step is proven to only read: not destructive, and not vouched for (`safe_because`) instead of proven.
+   *  Anything else may change the target, and a team store's driver must know it still holds the run first. */
+  provenRead?: true;
   onOutput(stream: 'stdout' | 'stderr', chunk: string): void; // raw chunks: the engine masks the stream whole
   ask(question: Question): Promise<string>;
   mask(text: string): string;  // redacts every known secret

@@ -1,12 +1,13 @@
-// Before an action, a driver with a team store asks whether it still drives the run. Reads never wait for the
-// store (local first: the run keeps its pace while the store is down). A destructive step acts only once the
-// store has confirmed, just now, that this driver still holds the run: a driver cut off from the store cannot
-// know whether a teammate took the run over meanwhile, and two drivers must never both act on the target. It
-// waits for the store, saying so, until it answers, the step is stopped, or the driver broke glass.
+// Before an action, a driver with a team store asks whether it still drives the run. A step proven to only read
+// never waits for the store (local first: the run keeps its pace while the store is down). Any other step (a
+// destructive one, or one vouched for with safe_because rather than proven: unknown is not proven) acts only
+// once the store has confirmed, just now, that this driver still holds the run: a driver cut off from the store
+// cannot know whether a teammate took the run over meanwhile, and two drivers must never both act on the
+// target. It waits for the store, saying so, until it answers, the step is stopped, or the driver broke glass.
 import { sleep } from '../common/sleep.js';
 
 /** What the check knows of the action (executors/index.ts's BeforeAct) and the driver's --break-glass. */
-export interface ActCheck { destructive?: boolean; signal?: AbortSignal; breakGlass?: string }
+export interface ActCheck { provenRead?: boolean; signal?: AbortSignal; breakGlass?: string }
 
 /** The driver's side of it (uploader.ts). */
 export interface HolderLink {
@@ -21,29 +22,29 @@ export interface HolderLink {
   why(): string;
 }
 
-/** How often a waiting destructive step asks the store again. */
+/** How often a waiting step asks the store again. */
 const RETRY_MS = 500;
 
 export async function checkBeforeAct(link: HolderLink, check: ActCheck, notify: (line: string) => void): Promise<string | undefined> {
   if (link.lost()) return link.lost();
-  const mustKnow = check.destructive === true && link.mayHaveRival();
+  const mustKnow = check.provenRead !== true && link.mayHaveRival();
   const confirmed = await link.confirm(mustKnow);
   if (link.lost()) return link.lost();
   if (confirmed || !mustKnow) return undefined;
   if (check.breakGlass) {
-    notify(`cannot confirm that this driver still holds the run (${link.why()}); BREAK GLASS: the destructive step acts anyway: ${check.breakGlass}`);
+    notify(`cannot confirm that this driver still holds the run (${link.why()}); BREAK GLASS: the step acts anyway: ${check.breakGlass}`);
     return undefined;
   }
-  notify(`a destructive step waits: the store cannot confirm that this driver still holds the run (${link.why()}), and a teammate may have taken it over. It acts once the store answers; or stop here and resume with --break-glass "<reason>"`);
+  notify(`a step that may change the target (destructive, or vouched for, not proven to only read) waits: the store cannot confirm that this driver still holds the run (${link.why()}), and a teammate may have taken it over. It acts once the store answers; or stop here and resume with --break-glass "<reason>"`);
   const signal = check.signal ?? new AbortController().signal;
   while (!signal.aborted) {
     await sleep(RETRY_MS, signal);
     if (signal.aborted) break;
     if (await link.confirm(true)) {
-      notify('the store confirmed this driver still holds the run; the destructive step acts');
+      notify('the store confirmed this driver still holds the run; the step acts');
       return undefined;
     }
     if (link.lost()) return link.lost();
   }
-  return 'stopped while the destructive step waited for the team store to confirm this driver still holds the run';
+  return 'stopped while the step waited for the team store to confirm this driver still holds the run';
 }

@@ -170,7 +170,7 @@ export class Uploader implements TranscriptSink {
     }
   }
 
-  /** One connection at a time: the uploads and a waiting destructive step may both ask for it. */
+  /** One connection at a time: the uploads and a step waiting for the store may both ask for it. */
   private connect(): Promise<void> {
     if (this.client) return Promise.resolve();
     return this.connecting ??= this.open().finally(() => { this.connecting = undefined; });

@@ -41,9 +41,9 @@ describe('a run with a team store', { timeout: E2E_TEST_LIMIT_MS }, () => {
     await until(() => feed.get().pending === 5, GUARD, 'the five waiting lines counted');
     assert.match(said.join('\n'), /store: store unreachable .*5 events wait here, the run goes on/);
     const signal = new AbortController().signal;
-    assert.equal(await store.mayAct({ destructive: false, signal }), undefined, 'a store that is down stops no read (local first)');
-    assert.equal(await store.mayAct({ destructive: true, signal }), undefined,
-      'nor a destructive step of a new run that never reached the store: no one else can hold a run the store never saw');
+    assert.equal(await store.mayAct({ provenRead: true, signal }), undefined, 'a store that is down stops no proven read (local first)');
+    assert.equal(await store.mayAct({ provenRead: false, signal }), undefined,
+      'nor any other step of a new run that never reached the store: no one else can hold a run the store never saw');
     await store.finish(undefined);
   });
 

@@ -1,6 +1,8 @@
 // The store's schema, as numbered migrations. A migration is never edited once released: a change is a new
 // one. Every write goes through a SECURITY DEFINER function (tables are read-only to everyone else), so who
 // wrote what is the database's word (session_user), not the client's.
+import { V3 } from './migration-v3.js';
+
 export interface Migration { version: number; what: string; sql: string }
 
 /** The hash a run's first event chains to. */
@@ -232,57 +234,10 @@ BEGIN
 END $$;
 `;
 
-// A driver acts on the store's last word that it holds the run for a while without asking again (lease.ts): so a
-// run continued by another process waits out what is left of the old driver's lease, by this server's clock from
-// the old driver's last confirmation (heard_at), whether or not its lock is still held. A driver whose connection
-// dropped (its lock released with it) may still be alive and within its lease: before V3 a resume or takeover then
-// did not wait at all.
-const V3 = String.raw`
-CREATE OR REPLACE FUNCTION runbook.claim_run(p_run_id text, p_runbook text, p_sha256 text, p_host text, p_mode text, p_epoch int, p_lease_ms int)
-RETURNS TABLE (epoch int, wait_ms int)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE r runbook.runs; held boolean;
-BEGIN
-  INSERT INTO runbook.runs (run_id, runbook, runbook_sha256, driver_host)
-  VALUES (p_run_id, p_runbook, p_sha256, p_host) ON CONFLICT (run_id) DO NOTHING;
-  SELECT * INTO r FROM runbook.runs WHERE run_id = p_run_id FOR UPDATE;
-  IF p_mode IN ('start', 'rejoin') THEN
-    IF r.driver <> session_user OR r.driver_epoch <> coalesce(p_epoch, 1) THEN
-      RAISE EXCEPTION 'run % was taken over (driver % on %, epoch %)', p_run_id, r.driver, r.driver_host, r.driver_epoch USING ERRCODE = 'RB009';
-    END IF;
-    PERFORM pg_try_advisory_lock(runbook.driver_lock(p_run_id, r.driver_epoch));
-    UPDATE runbook.runs SET heard_at = now() WHERE run_id = p_run_id;
-    RETURN QUERY SELECT r.driver_epoch, 0;
-    RETURN;
-  END IF;
-  IF p_mode NOT IN ('check', 'resume', 'takeover') THEN RAISE EXCEPTION 'claim_run: unknown mode %', p_mode; END IF;
-  held := NOT pg_try_advisory_lock(runbook.driver_lock(p_run_id, r.driver_epoch));
-  IF NOT held THEN PERFORM pg_advisory_unlock(runbook.driver_lock(p_run_id, r.driver_epoch)); END IF;
-  IF p_mode IN ('check', 'resume') AND held THEN
-    RAISE EXCEPTION 'run % is being driven by % on % (last heard from % s ago): a second driver is refused; if that one is gone for good, take the run over with --takeover',
-      p_run_id, r.driver, r.driver_host, floor(extract('epoch' FROM now() - r.heard_at))::bigint USING ERRCODE = 'RB010';
-  END IF;
-  IF p_mode IN ('check', 'resume') AND r.driver <> session_user THEN
-    RAISE EXCEPTION 'run % is driven by %, not %: take it over with --takeover (recorded)', p_run_id, r.driver, session_user USING ERRCODE = 'RB008';
-  END IF;
-  IF p_mode = 'check' THEN RETURN QUERY SELECT r.driver_epoch, 0; RETURN; END IF;
-  UPDATE runbook.runs SET driver = session_user, driver_host = p_host, driver_epoch = r.driver_epoch + 1, heard_at = now(),
-    state = CASE WHEN state IN ('interrupted', 'failed', 'aborted') THEN 'running' ELSE state END
-  WHERE run_id = p_run_id;
-  IF p_mode = 'takeover' THEN
-    INSERT INTO runbook.takeovers (run_id, epoch, by_host, from_driver, from_host, from_heard_at)
-    VALUES (p_run_id, r.driver_epoch + 1, p_host, r.driver, r.driver_host, r.heard_at);
-  END IF;
-  PERFORM pg_try_advisory_lock(runbook.driver_lock(p_run_id, r.driver_epoch + 1));
-  -- The lease runs from heard_at, which the old driver's last confirmation set after it sent its request: held or not.
-  RETURN QUERY SELECT r.driver_epoch + 1, greatest(0, p_lease_ms - floor(extract('epoch' FROM clock_timestamp() - r.heard_at) * 1000))::int;
-END $$;
-`;
-
 export const MIGRATIONS: Migration[] = [
   { version: 1, what: 'runs, events (append-only, hash-chained), approvals (four eyes)', sql: V1 },
   { version: 2, what: 'one driver per run: claim_run (advisory lock per epoch), heartbeat, takeovers', sql: V2 },
-  { version: 3, what: 'a resume or takeover waits out the driver before\'s lease, its lock held or not', sql: V3 },
+  { version: 3, what: 'a resume or takeover waits out the driver before\'s lease, its lock held or not; append_events reads only its batch', sql: V3 },
 ];
 
 export const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -36,7 +36,7 @@ const result = await build({
   alias: { 'react-devtools-core': join(root, 'src/ui/devtools-stub.ts') },
   // CommonJS dependencies (pg, mysql2) call require(); give the ESM bundle one.
   banner,
-  plugins: [yogaWithoutFetch(), commanderLazyChildProcess()],
+  plugins: [yogaWithoutFetch(), commanderLazyChildProcess(), pgWithoutWorkerProbe()],
   define: {
     'process.env.DEV': '"false"',
     // React and react-reconciler ship a development and a production build behind this test; without the
@@ -185,6 +185,25 @@ function yogaWithoutFetch() {
         contents: `var fetch = undefined;\n${readFileSync(args.path, 'utf8')}`,
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * pg asks at load whether it runs in a Cloudflare Worker (lib/stream.js): without `navigator.userAgent` it
+ * builds a `new Response(…)`, and in Node 20 the first touch of Response loads undici: ~12 ms of CPU in every
+ * process that loads pg (a SQL step, the team store's uploader, diagnose), to learn it is not a Worker.
+ * Shadowing both names in that one file gives the same answer for Node and loads nothing.
+ */
+function pgWithoutWorkerProbe() {
+  return {
+    name: 'pg-without-worker-probe',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('function isCloudflareRuntime()')) throw new Error(`${args.path}: expected isCloudflareRuntime() (pg changed; update bin/bundle.mjs)`);
+        return { contents: `var navigator = undefined, Response = undefined;\n${text}`, loader: 'js' };
+      });
     },
   };
 }

@@ -51,9 +51,11 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   checkApproveIds(runbook, flags.skip ?? [], '--skip');
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
   const redactor = new Redactor();
-  for (const name of SECRET_ENV) redactor.add(env[name]);
-  if (env.DATABASE_URL) redactor.addUrl(env.DATABASE_URL);
-  if (env.RUNBOOK_STORE) redactor.addUrl(env.RUNBOOK_STORE); // the team store's password, should a step print it
+  // Credential variables no step inherits (secrets/credential-env.ts): what a script could print of them is
+  // registered before the first action (beforeAct below), not before the first step is shown.
+  for (const name of SECRET_ENV) redactor.addLater(env[name]);
+  if (env.DATABASE_URL) redactor.addUrl(env.DATABASE_URL, { later: true });
+  if (env.RUNBOOK_STORE) redactor.addUrl(env.RUNBOOK_STORE, { later: true }); // the team store's password, should a step print it
   const { values, problems } = resolveInputs(runbook.doc, parseInputs(flags.input), env, redactor);
   if (problems.length) throw new UserError(problems.map((p) => p.message).join('\n'));
   const deadlineMs = flags.deadline === undefined ? undefined : parseDeadline(flags.deadline);
@@ -62,7 +64,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   const withheld = runVariables(runbook);
   // One driver per run: each action first asks the team store whether this process still drives it (team-store.ts).
   const driver: { mayAct: BeforeAct } = { mayAct: async () => undefined };
-  const beforeAct: BeforeAct = (action) => driver.mayAct(action);
+  const beforeAct: BeforeAct = (action) => { redactor.scriptFormsNow(); return driver.mayAct(action); };
   const executors = createExecutors({ env, withheld, beforeAct });
   // A resumed run reads the inputs resolved now: secrets masked in the transcript were supplied again.
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};

@@ -6,6 +6,7 @@ import type { TranscriptSink } from '../transcript/sink.js';
 import type { TeamFeed } from '../ui/team-feed.js';
 import type { StoreClient } from '../store/client.js';
 import { findStoreUrl } from '../store/url.js';
+import { LazyUploader } from '../store/lazy-uploader.js';
 import { sayError } from './say.js';
 
 /** How long a finished run waits for its last lines to reach the store before it exits anyway. */
@@ -36,9 +37,9 @@ export async function storeForRun(flag: string | undefined, feed: TeamFeed, driv
     await driver.resume?.claimed?.client.end();
     return undefined;
   }
-  const { Uploader } = await import('../store/uploader.js');
   const claimed = driver.resume?.claimed;
-  const uploader = new Uploader({
+  // The uploader itself is loaded once the first step has started (lazy-uploader.ts): start-up stays as without a store.
+  const uploader = new LazyUploader({
     url: store.url, notify: (m) => feed.say(`store: ${m}`), onTakenOver: driver.onLost,
     ...(driver.resume ? { mode: 'resume' as const } : {}), ...(claimed ? { claimed } : {}),
   });

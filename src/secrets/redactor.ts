@@ -40,6 +40,8 @@ export class Redactor {
   };
   /** URL passwords of one or two characters: masked only between ':' and '@' (addShortPassword). */
   private readonly shortPasswords = new Set<string>();
+  /** Secrets no script is given whose script forms wait for the first script (addLater, scriptFormsNow). */
+  private readonly later = new Set<string>();
 
   /** Registers a secret and the forms it takes when encoded (secrets/encodings.ts). Values shorter than 3 chars
    *  are too common to mask; one of exactly 3 is masked where it stands alone, not inside a longer word or
@@ -65,6 +67,23 @@ export class Redactor {
     }
     this.cuts = this.b64Cuts = this.hexCuts = undefined;
     this.holdForms = undefined;
+  }
+
+  /** A secret no script of the run is given (a credential variable steps do not inherit, secrets/credential-env.ts):
+   *  its encodings now, the forms a script can print of it (script-forms.ts: most of a secret's cost, ~3 ms at
+   *  start-up) only before the first script may print them (scriptFormsNow). */
+  addLater(secret: string | undefined | null): void {
+    this.add(secret, true);
+    if (secret && secret.length >= 3) this.later.add(secret);
+  }
+
+  /** The forms addLater held back, now: called before any action runs (executors' beforeAct, cli/prepare-run.ts)
+   *  and by every stream of a script's output as it starts (stream-masker.ts). */
+  scriptFormsNow(): void {
+    if (this.later.size === 0) return;
+    const secrets = [...this.later];
+    this.later.clear();
+    for (const secret of secrets) this.add(secret);
   }
 
   private addForm(form: string): void {
@@ -120,15 +139,16 @@ export class Redactor {
     return false;
   }
 
-  /** Registers the password of a connection URL, if it has one. */
-  addUrl(url: string): void {
-    for (const raw of passwordCandidates(url)) { this.add(raw); this.add(safeDecode(raw)); this.addShortPassword(url, raw); }
+  /** Registers the password of a connection URL, if it has one. `later`: no script is given the URL (addLater). */
+  addUrl(url: string, opts: { later?: boolean } = {}): void {
+    const add = (secret: string) => (opts.later ? this.addLater(secret) : this.add(secret));
+    for (const raw of passwordCandidates(url)) { add(raw); add(safeDecode(raw)); this.addShortPassword(url, raw); }
     // Passwords can also ride in the query string (mysql2 and libpq both accept them there). A raw '#' or '&'
     // in one is a common typo, so the value is also taken to run up to the next `&key=` or the end.
     for (const m of url.matchAll(/[?&](?:password|sslpassword|pass)=([^&]*)/gis)) {
       const start = (m.index ?? 0) + m[0].length - (m[1] ?? '').length;
       const long = /^.*?(?=&[A-Za-z0-9_.%-]+=|$)/s.exec(url.slice(start))?.[0] ?? '';
-      for (const raw of [m[1] ?? '', (m[1] ?? '').split('#')[0] ?? '', long]) { this.add(raw); this.add(safeDecode(raw)); }
+      for (const raw of [m[1] ?? '', (m[1] ?? '').split('#')[0] ?? '', long]) { add(raw); add(safeDecode(raw)); }
     }
   }
 

@@ -20,7 +20,9 @@ export class StreamMasker {
   private timer: NodeJS.Timeout | undefined;
 
   /** `emit` receives what a quiet stream releases; without it, a held tail waits for the next chunk or flush(). */
-  constructor(private readonly redactor: Redactor, private readonly emit?: (text: string) => void, private readonly quietMs = QUIET_MS) {}
+  constructor(private readonly redactor: Redactor, private readonly emit?: (text: string) => void, private readonly quietMs = QUIET_MS) {
+    redactor.scriptFormsNow(); // a script's output: what it can print of every secret (Redactor.addLater)
+  }
 
   /** What is held back now. */
   get held(): string { return this.buffer.slice(this.released); }

@@ -1,6 +1,7 @@
 // The hash chain over a run's lines: each line's hash covers the one before it, so changing, dropping or
 // reordering any stored line shows at the next check. The database computes the same (migrations.ts).
 import { createHash } from 'node:crypto';
+import type { StoreClient } from './client.js';
 import { GENESIS } from './migrations.js';
 export { GENESIS };
 
@@ -25,4 +26,40 @@ export function chainBreak(rows: StoredLink[], local?: Map<number, string>): str
     prev = r.hash;
   }
   return undefined;
+}
+
+/** A line of the transcript waiting for the store; `hash` once computed. */
+export interface ChainLine { seq: number; text: string; hash?: string }
+
+export type Stored = { seq: number; hash: string };
+
+/** The chain over `lines` up to `upTo`, from `prev`; each line keeps its hash. */
+export function hashLines(lines: ChainLine[], prev: string, upTo: number): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const l of lines) {
+    if (l.seq > upTo) break;
+    prev = l.hash ??= chainHash(prev, l.text);
+    out.set(l.seq, prev);
+  }
+  return out;
+}
+
+/** What the store holds of a run must be exactly this transcript's lines (`queued`, from the first one not known
+ *  to be stored): checked per seq at first contact (`stored` undefined), by the last stored line after a
+ *  reconnect (a batch may have gone in though its answer was lost). The last stored line, or why to stop. */
+export async function reconcile(client: StoreClient, runId: string, queued: ChainLine[], stored: Stored | undefined): Promise<{ last: Stored } | { broken: string }> {
+  if (!stored) {
+    const rows = await client.query<StoredLink>(CHAIN_SQL, [runId]);
+    const broken = chainBreak(rows, hashLines(queued, GENESIS, rows[rows.length - 1]?.seq ?? -1));
+    if (broken) return { broken: `the store's copy of run ${runId} differs from this transcript: ${broken}. Uploads stopped; nothing in the store was changed` };
+    const last = rows[rows.length - 1];
+    return { last: last ? { seq: last.seq, hash: last.hash } : { seq: -1, hash: GENESIS } };
+  }
+  const rows = await client.query<Stored>('SELECT seq, hash FROM runbook.events WHERE run_id = $1 ORDER BY seq DESC LIMIT 1', [runId]);
+  const last = rows[0] ?? { seq: -1, hash: GENESIS };
+  if (last.seq === stored.seq && last.hash === stored.hash) return { last };
+  if (last.seq < stored.seq || hashLines(queued, stored.hash, last.seq).get(last.seq) !== last.hash) {
+    return { broken: `the store's copy of run ${runId} changed behind this driver at event ${last.seq}. Uploads stopped; nothing in the store was changed` };
+  }
+  return { last };
 }

@@ -1,6 +1,8 @@
 // The store's schema, as numbered migrations. A migration is never edited once released: a change is a new
 // one. Every write goes through a SECURITY DEFINER function (tables are read-only to everyone else), so who
 // wrote what is the database's word (session_user), not the client's.
+import { V3 } from './migration-v3.js';
+
 export interface Migration { version: number; what: string; sql: string }
 
 /** The hash a run's first event chains to. */
@@ -235,6 +237,7 @@ END $$;
 export const MIGRATIONS: Migration[] = [
   { version: 1, what: 'runs, events (append-only, hash-chained), approvals (four eyes)', sql: V1 },
   { version: 2, what: 'one driver per run: claim_run (advisory lock per epoch), heartbeat, takeovers', sql: V2 },
+  { version: 3, what: 'a resume or takeover waits out the driver before\'s lease, its lock held or not; append_events reads only its batch', sql: V3 },
 ];
 
 export const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -7,9 +7,10 @@
 import type { TranscriptSink } from '../transcript/sink.js';
 import { connectStore, storeErrorText, type StoreClient } from './client.js';
 import { checkStoreVersion } from './migrate.js';
-import { chainBreak, chainHash, CHAIN_SQL, GENESIS, type StoredLink } from './chain.js';
+import { chainHash, reconcile, type ChainLine } from './chain.js';
 import { claimRun, headOf, LOST, type ClaimMode, type RunHead } from './claim.js';
 import { checkBeforeAct, type ActCheck } from './act-check.js';
+import { HolderLease } from './lease.js';
 
 /** How often a driver says it is alive while nothing is uploaded (a gate, a long step): `runbook runs`, a
  *  refused second driver and a takeover read it; it also notices a takeover while the run waits. */
@@ -35,7 +36,7 @@ export interface UploaderOptions {
   claimed?: { client: StoreClient; epoch: number };
 }
 
-interface Line { seq: number; text: string; hash?: string }
+type Line = ChainLine;
 
 export class Uploader implements TranscriptSink {
   private readonly queue: Line[] = [];
@@ -59,6 +60,8 @@ export class Uploader implements TranscriptSink {
   private connecting?: Promise<void>;
   /** Why this driver may not act any more (taken over, refused as a second driver). */
   private lost?: string;
+  /** Until when the store's last confirmation lets this driver act without asking again (lease.ts). */
+  private readonly lease = new HolderLease();
 
   constructor(private readonly opts: UploaderOptions) {
     this.retry = opts.retryMs?.first ?? 250;
@@ -66,7 +69,8 @@ export class Uploader implements TranscriptSink {
   }
 
   /** Before the run acts (each step's action): undefined to go on, or why this driver must not (act-check.ts).
-   *  A round trip while the store is up, so a takeover made since the last one is seen before anything acts. */
+   *  A round trip while the store is up, unless its last confirmation is fresh (lease.ts): a takeover made since
+   *  waits that confirmation out before it acts. */
   mayAct(check: ActCheck = {}): Promise<string | undefined> {
     return checkBeforeAct({
       confirm: (reconnect) => this.confirmHolder(reconnect),
@@ -80,6 +84,7 @@ export class Uploader implements TranscriptSink {
   private async confirmHolder(reconnect: boolean): Promise<boolean> {
     if (this.lost || this.stopAll || this.stopped() || !this.head) return false;
     if (!reconnect && (this.state !== 'up' || !this.client)) return false;
+    if (this.state === 'up' && this.client && this.lease.fresh()) return true;
     try {
       if (!this.client) {
         await this.connect();
@@ -87,7 +92,9 @@ export class Uploader implements TranscriptSink {
       }
       const client = this.client;
       if (!client) return false;
+      const sentAt = performance.now();
       await client.query(HEARTBEAT_SQL, [this.head.runId, this.epoch]);
+      this.lease.confirmed(sentAt);
       return !this.lost;
     } catch (e) {
       this.failed(e);
@@ -185,7 +192,11 @@ export class Uploader implements TranscriptSink {
       if (!claimed) {
         await checkStoreVersion(client);
         // After the first claim, a reconnect is this driver again (its epoch); the database refuses it if the run was taken over.
-        this.epoch = (await claimRun(client, this.head, this.epoch ? 'rejoin' : this.opts.mode ?? 'start', this.epoch || undefined)).epoch;
+        const claim = await claimRun(client, this.head, this.epoch ? 'rejoin' : this.opts.mode ?? 'start', this.epoch || undefined);
+        this.epoch = claim.epoch;
+        // A resume claimed only now (the store was down before its first step): the driver before may still act
+        // on its last confirmation for this long; nothing here acts, or says it may, until then.
+        if (claim.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, claim.waitMs));
       }
       await this.reconcile(client);
     } catch (e) {
@@ -193,43 +204,19 @@ export class Uploader implements TranscriptSink {
       throw e;
     }
     this.client = client;
+    // Cut off (a partition, the store restarted): ask again before the next action, as a driver that never had a lease.
+    const drop = () => { if (this.client === client) this.lease.drop(); };
+    client.raw.on('end', drop).on('error', drop);
     this.beat();
     if (this.state === 'down') this.opts.notify?.(`store reachable again; uploading ${this.queue.length} waiting events`);
     if (this.state !== 'stopped') this.state = 'up';
   }
 
-  /** What the store already holds must be exactly this transcript's lines: checked per seq at first contact,
-   *  by the last stored line after a reconnect (a batch may have gone in though its answer was lost). */
+  /** What the store already holds must be exactly this transcript's lines (chain.ts). */
   private async reconcile(client: StoreClient): Promise<void> {
-    const runId = this.head!.runId;
-    if (!this.stored) {
-      const rows = await client.query<StoredLink>(CHAIN_SQL, [runId]);
-      const local = this.hashQueue(GENESIS, rows[rows.length - 1]?.seq ?? -1);
-      const broken = chainBreak(rows, local);
-      if (broken) return this.stop(`the store's copy of run ${runId} differs from this transcript: ${broken}. Uploads stopped; nothing in the store was changed`);
-      const last = rows[rows.length - 1];
-      this.confirm(last ? { seq: last.seq, hash: last.hash } : { seq: -1, hash: GENESIS });
-      return;
-    }
-    const rows = await client.query<{ seq: number; hash: string }>('SELECT seq, hash FROM runbook.events WHERE run_id = $1 ORDER BY seq DESC LIMIT 1', [runId]);
-    const last = rows[0] ?? { seq: -1, hash: GENESIS };
-    if (last.seq === this.stored.seq && last.hash === this.stored.hash) return;
-    const local = this.hashQueue(this.stored.hash, last.seq);
-    if (last.seq < this.stored.seq || local.get(last.seq) !== last.hash) {
-      return this.stop(`the store's copy of run ${runId} changed behind this driver at event ${last.seq}. Uploads stopped; nothing in the store was changed`);
-    }
-    this.confirm({ seq: last.seq, hash: last.hash });
-  }
-
-  /** The chain over the queued lines up to `upTo`, from `prev`; each line keeps its hash. */
-  private hashQueue(prev: string, upTo: number): Map<number, string> {
-    const out = new Map<number, string>();
-    for (const l of this.queue) {
-      if (l.seq > upTo) break;
-      prev = l.hash ??= chainHash(prev, l.text);
-      out.set(l.seq, prev);
-    }
-    return out;
+    const r = await reconcile(client, this.head!.runId, this.queue, this.stored);
+    if ('broken' in r) return this.stop(r.broken);
+    this.confirm(r.last);
   }
 
   /** The store holds everything up to `last`: those lines leave the queue. */
@@ -246,9 +233,11 @@ export class Uploader implements TranscriptSink {
     let prev = this.stored!.hash;
     const hashes = batch.map((l) => (prev = chainHash(prev, l.text)));
     const prevs = [this.stored!.hash, ...hashes.slice(0, -1)];
+    const sentAt = performance.now();
     await client.query('SELECT runbook.append_events($1, $2, $3, $4, $5, $6, $7)', [
       this.head!.runId, this.epoch, batch.map((l) => l.seq), batch.map((l) => tsOf(l.text)), batch.map((l) => l.text), prevs, hashes,
     ]);
+    this.lease.confirmed(sentAt); // refused (RB009) had this driver lost the run
     this.queue.splice(0, batch.length);
     this.uploaded += batch.length;
     this.stored = { seq: batch[batch.length - 1]!.seq, hash: hashes[hashes.length - 1]! };
@@ -260,7 +249,8 @@ export class Uploader implements TranscriptSink {
     this.heartbeat = setInterval(() => {
       const client = this.client;
       if (!client || this.stopAll || this.stopped()) { clearInterval(this.heartbeat); return; }
-      client.query(HEARTBEAT_SQL, [this.head!.runId, this.epoch]).catch((e: unknown) => {
+      const sentAt = performance.now();
+      client.query(HEARTBEAT_SQL, [this.head!.runId, this.epoch]).then(() => this.lease.confirmed(sentAt), (e: unknown) => {
         if (LOST.has((e as { code?: string }).code ?? '')) this.failed(e);
       });
     }, HEARTBEAT_MS).unref();
@@ -270,6 +260,7 @@ export class Uploader implements TranscriptSink {
     const code = (e as { code?: string }).code;
     const client = this.client;
     this.client = undefined;
+    this.lease.drop();
     void client?.end();
     if (code && LOST.has(code)) {
       if (this.lost) return;

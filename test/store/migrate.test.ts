@@ -71,4 +71,30 @@ describe('store schema', () => {
       assert.deepEqual(stored.map((r) => [r.seq, r.event.type]), [[0, 'header'], [1, 'run-started']]);
     } finally { await alice.end(); await owner.end(); }
   });
+
+  it('each batch keeps the run\'s state, step and waiting gate, from its own lines and the batches before', async () => {
+    const alice = await lab.as('alice');
+    try {
+      const epoch = (await alice.query<{ e: number }>(`SELECT runbook.begin_run('r2', 'demo', 'abc', 'laptop') AS e`))[0]!.e;
+      let seq = 0, last = GENESIS;
+      /** One append_events call of lines of these types; then what runbook.runs says of the run. */
+      const batch = async (...types: string[]) => {
+        const first = seq;
+        const lines = types.map((type) => JSON.stringify({ type, seq: seq++, stepId: `s${seq}`, outcome: 'resolved' }));
+        let prev = last;
+        const hashes = lines.map((l) => (prev = hash(prev, l)));
+        await alice.query('SELECT runbook.append_events($1, $2, $3, $4, $5, $6, $7)',
+          ['r2', epoch, lines.map((_, i) => first + i), lines.map(() => new Date()), lines, [last, ...hashes.slice(0, -1)], hashes]);
+        last = prev;
+        const [run] = await alice.query<{ state: string; current_step: string | null; waiting_gate: string | null }>(`SELECT state, current_step, waiting_gate FROM runbook.runs WHERE run_id = 'r2'`);
+        return [run!.state, run!.current_step, run!.waiting_gate];
+      };
+      assert.deepEqual(await batch('header', 'run-started', 'step-started'), ['running', 's3', null]);
+      assert.deepEqual(await batch('step-finished', 'confirmation-requested'), ['running', 's5', 's5'], 'at a gate');
+      assert.deepEqual(await batch('note'), ['running', 's5', 's5'], 'a batch without a gate line keeps the gate');
+      assert.deepEqual(await batch('confirmation-answered', 'step-started'), ['running', 's8', null], 'answered');
+      assert.deepEqual(await batch('confirmation-requested', 'confirmation-answered', 'confirmation-requested'), ['running', 's11', 's11'], 'the last gate line of the batch counts');
+      assert.deepEqual(await batch('run-finished'), ['resolved', 's11', null]);
+    } finally { await alice.end(); }
+  });
 });

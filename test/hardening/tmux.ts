@@ -17,6 +17,10 @@ export function oneFrame(screen: string): string {
   return screen;
 }
 
+/** How often a wait looks at the screen: each look starts a tmux client (a process), so not as often as a
+ *  wait on something in this process. */
+export const SCREEN_POLL_MS = 50;
+
 export class Tmux {
   readonly socket = `runbook-hardening-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly exitFile: string;
@@ -44,7 +48,7 @@ export class Tmux {
   /** Hang guards (issue #20): they also cover the CLI starting in the pane, ~0.5 s idle; 60 s is ≥ 100× that. */
   until(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
     const hit = (s: string) => (typeof text === 'string' ? s.includes(text) : text.test(s));
-    return until(() => { const s = this.screen(); return hit(s) ? s : undefined; }, timeoutMs, `${String(text)} on screen`).then(oneFrame, (e: Error) => {
+    return until(() => { const s = this.screen(); return hit(s) ? s : undefined; }, timeoutMs, `${String(text)} on screen`, SCREEN_POLL_MS).then(oneFrame, (e: Error) => {
       throw new Error(`${e.message}; the screen:\n${this.screen()}`);
     });
   }

@@ -4,10 +4,13 @@
 // CPU per test file). What a module reads of its own location (import.meta.url, .dirname, .filename) is written in
 // as the .ts file's, so every path a test or src/ derives from it is unchanged. Inline source maps: with
 // --enable-source-maps a failure points at the .ts line.
+// The options are the shipped CLI's (bin/esbuild-options.mjs, shared with bin/bundle.mjs) but for what a test
+// must see differently, each said below.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sharedEsmOptions } from '../../bin/esbuild-options.mjs';
 
 /** The compiled form of test file `file` (relative to root) in `out`; timesReporter maps it back. */
 export function compiledName(file) {
@@ -18,18 +21,22 @@ export function compiledName(file) {
  *  import packages from root/node_modules). */
 export async function compileTests(root, out, files) {
   await build({
+    ...sharedEsmOptions(),
     absWorkingDir: root,
     entryPoints: files.map((file) => ({ in: file, out: file })),
     outdir: out,
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
+    // Packages load from node_modules as they are installed: bundling them into every test file would cost
+    // more CPU than tsx did, and src/lab finds the server binaries through require.resolve of a package.
+    // So the shipped build's package patches (commander's lazy child_process, yoga without fetch, the
+    // react-devtools stub) are not in the tests' code; they only change start-up time, and the CLI tests run
+    // dist/ itself. React, ink and the rest read NODE_ENV from the test's environment, not the define.
     packages: 'external',
+    // dist/ links its maps; a test bundle lives only for the run, so its maps are inline.
     sourcemap: 'inline',
-    logLevel: 'warning',
+    // No minifyWhitespace: it has no meaning, and a failed assert(…) without a message quotes the compiled
+    // line, which must stay readable. The shipped build minifies it for start-up time only.
+    // Where the code is: the .ts file's location, not the bundle's (the shipped build's is dist/).
     plugins: [ownLocation(root)],
   });
 }

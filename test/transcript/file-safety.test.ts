@@ -12,12 +12,10 @@ import { createExecutors } from '../../src/executors/index.js';
 import { attachTranscript } from '../../src/transcript/index.js';
 import { UserError } from '../../src/common/errors.js';
 import { startsLikeTranscript } from '../../src/transcript/detect.js';
-import { cli as cliFrom, fixture, loadRunbookFile, runWithTranscript, scratch } from './helpers.js';
+import { cli, fixture, loadRunbookFile, runWithTranscript, scratch } from './helpers.js';
 
-// Eleven CLI calls: the built CLI (what an operator runs), not the sources through tsx, whose start-up CPU
-// time made this file time out on a loaded machine (issue #20). `npm test` builds dist/ first; after editing
-// src/, run `node bin/bundle.mjs` before this file.
-const cli = (args: string[], opts: Parameters<typeof cliFrom>[1] = {}) => cliFrom(args, { ...opts, built: true });
+// Eleven CLI calls on the built CLI, what an operator runs (helpers.ts). `npm test` builds dist/ first; after
+// editing src/, run `node bin/bundle.mjs` before this file.
 
 const crash = loadRunbookFile(fixture('crash'));
 process.env.SLEEP = '0';

@@ -73,13 +73,12 @@ export async function runWithTranscript(runbook: Runbook, given: Record<string, 
 
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-/** `node bin/runbook.js …` from the repository root: the TypeScript sources through tsx (~1.9 s of CPU a
- *  call), or with `built`, the bundle in dist/ when there is one (~0.25 s; `npm test` builds it first, and
- *  bin/runbook.js falls back to the sources without it). A test of many calls uses `built`: from source, its
- *  CPU time alone ran into the per-test limit on a loaded machine (issue #20). */
-export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string; built?: boolean } = {}): Promise<CliResult> & { pid: () => number | undefined; kill: (s: NodeJS.Signals) => void } {
+/** `node bin/runbook.js …` from the repository root, as every other CLI helper runs it: the bundle in dist/, what
+ *  ships (`npm test` builds it first; bin/runbook.js falls back to the sources without it), ~0.2 s of CPU a call.
+ *  With `source`, the TypeScript sources through tsx (0.5–1.9 s a call), for a test about that path. */
+export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string; source?: boolean } = {}): Promise<CliResult> & { pid: () => number | undefined; kill: (s: NodeJS.Signals) => void } {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'runbook.js'), ...args], {
-    cwd: opts.cwd ?? ROOT, env: { ...process.env, RUNBOOK_FROM_SOURCE: opts.built ? '' : '1', NO_COLOR: '1', ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: opts.cwd ?? ROOT, env: { ...process.env, RUNBOOK_FROM_SOURCE: opts.source ? '1' : '', NO_COLOR: '1', ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';

@@ -79,7 +79,7 @@ for (const depth of [1, 2]) {
     const top = runbooks(dir, depth);
     const out = join(dir, 'marks');
     const full = join(dir, 'full.jsonl');
-    const r = await cli(['run', top, '--plain', '--yes', '--transcript', full, '--input', `out=${out}`], { built: true });
+    const r = await cli(['run', top, '--plain', '--yes', '--transcript', full, '--input', `out=${out}`]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const text = readFileSync(full, 'utf8').trimEnd().split('\n');
     const checked = schemaProblems(full);
@@ -133,7 +133,7 @@ test('a called runbook that changed since the run started is refused unless --fo
   const top = runbooks(dir, 2);
   const out = join(dir, 'marks');
   const full = join(dir, 'full.jsonl');
-  const r = await cli(['run', top, '--plain', '--yes', '--transcript', full, '--input', `out=${out}`], { built: true });
+  const r = await cli(['run', top, '--plain', '--yes', '--transcript', full, '--input', `out=${out}`]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const text = readFileSync(full, 'utf8').trimEnd().split('\n');
   const at = text.findIndex((l) => { const x = JSON.parse(l) as Line; return x.type === 'step-finished' && x.stepId === 'call2/call1/mark'; });

@@ -134,7 +134,7 @@ steps:
   - id: done
     end: resolved
 `);
-  const r = await cli(['run', join(dir, 'parent.yaml'), '--plain', '--yes', '--transcript', join(tdir, 't.jsonl')], { built: true });
+  const r = await cli(['run', join(dir, 'parent.yaml'), '--plain', '--yes', '--transcript', join(tdir, 't.jsonl')]);
   assert.equal(r.code, 75, r.stdout + r.stderr);
   assert.match(r.stdout, /cannot record the run: .*gone from/);
   assert.equal(existsSync(join(dir, 'acted')), false, "the called runbook's next step acted without a record");

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_START_MS, FIXTURES, ROOT, waitFor } from './helpers.js';
-import { oneFrame } from '../hardening/tmux.js';
+import { oneFrame, SCREEN_POLL_MS } from '../hardening/tmux.js';
+import { until } from '../helpers/poll.js';
 
 export const TMUX = '/usr/bin/tmux';
 export const hasTmux = existsSync(TMUX);
@@ -52,7 +53,8 @@ export class Terminal {
   /** The default is a hang guard that also covers the CLI starting in the pane (issue #20). */
   async until(text: string | RegExp, timeoutMs = CLI_START_MS): Promise<string> {
     const hit = (screen: string) => (typeof text === 'string' ? screen.includes(text) : text.test(screen));
-    await waitFor(() => hit(this.screen()), `${typeof text === 'string' ? `"${text}"` : String(text)} on screen:\n${this.screen()}`, timeoutMs);
+    // Each look at the screen starts a tmux client: every 50 ms, not waitFor's 10 (CPU the suite needs elsewhere).
+    await until(() => hit(this.screen()), timeoutMs, `${typeof text === 'string' ? `"${text}"` : String(text)} on screen:\n${this.screen()}`, SCREEN_POLL_MS);
     return oneFrame(this.screen());
   }
   async exitCode(timeoutMs = CLI_START_MS): Promise<number> {

@@ -73,6 +73,7 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
   const waitingLines = teamView.pending ? `${teamView.pending} transcript lines not yet in the store (kept locally; sent when it is back)` : undefined;
   const notice = flagNotice ?? ([teamView.notice, waitingLines].filter(Boolean).join('\n') || undefined);
   const wait = vm.gate && teamView.wait?.stepId === vm.gate.stepId ? teamView.wait : undefined;
+  // A high-risk gate is answered by typing its id: the keys, the panel's hints and the global keys all follow it.
   const highGate = vm.gate !== undefined && typedGate(vm.gate);
   const size = useTerminalSize();
   const width = Math.max(1, size.columns);
@@ -118,7 +119,7 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
     run.abort(`Aborted by ${run.operator} (Ctrl-C)${vm.currentStepId ? ` during '${vm.currentStepId}'` : ''}.`);
   }, [run, vm.currentStepId]);
 
-  const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice, wait });
+  const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice, wait, highGate });
   useGlobalKeys({ active: !vm.finished, owns, highGate, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
 
   if (vm.finished || !frame) {
@@ -153,7 +154,7 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
 interface FrameInput {
   vm: ViewModel; now: number; width: number; height: number; focus: ReturnType<typeof focusOf>; overlay: Overlay; page: Page | undefined;
   scroll: number; waitingSince: number | undefined; transcriptPath: string | undefined; notice: string | undefined;
-  wait: TeamView['wait'];
+  wait: TeamView['wait']; highGate: boolean;
 }
 
 /** The frame's parts top to bottom, the rows each got, and how far the output can scroll. */
@@ -176,11 +177,10 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
     const running = step?.state === 'running' && step.kind !== 'manual' && step.kind !== 'prompt';
     parts.output = outputPart(output, f.scroll, width, running);
     // At a gate: the results it acts on (gate-evidence.ts); elsewhere, and at a gate that names none, the latest table.
-    const typed = vm.gate !== undefined && typedGate(vm.gate);
-    const evidence = vm.gate?.evidence?.length ? evidencePart(vm, vm.gate.evidence, width, typed ? 'F3' : 'e') : undefined;
+    const evidence = vm.gate?.evidence?.length ? evidencePart(vm, vm.gate.evidence, width, f.highGate ? 'F3' : 'e') : undefined;
     const table = tableStep(vm);
     if (evidence) parts.table = evidence;
-    else if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? (typed ? 'F3' : 'e') : 'r');
+    else if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? (f.highGate ? 'F3' : 'e') : 'r');
     parts.notes = notesPart(vm.notes, width);
     if (vm.gate) sized.panel = gatePart({ gate: vm.gate, width, keys: 'live', active: true, wait: f.wait }).need;
     else if (question) {
@@ -189,7 +189,7 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
     }
   }
   if (f.overlay !== 'none') sized.overlay = need(f.overlay === 'note' ? NOTE_ROWS : ABORT_ROWS);
-  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)), vm.gate !== undefined && typedGate(vm.gate));
+  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)), f.highGate);
   parts.keys = { need: need(keys.length), rows: (n) => keys.slice(0, n) };
 
   const order = ['header', 'page', 'gap:steps', 'steps', 'gap:current', 'current', 'gap:output', 'output', 'gap:table', 'table', 'gap:notes', 'notes', 'gap:panel', 'panel', 'gap:overlay', 'overlay', 'keys'];

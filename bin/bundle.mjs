@@ -49,6 +49,7 @@ const fast = await buildFast();
 await buildValidator();
 await buildRun();
 await writePrevalidated();
+assertAscii(['fast.cjs', 'validator.cjs', 'run.cjs']);
 // After prevalidated.json: the fast path's training run reads it.
 trainCodeCaches();
 writeBuildId();
@@ -123,6 +124,16 @@ async function buildRun() {
       },
     }],
   });
+}
+
+/** The launcher and code-cache.ts read the CommonJS builds as latin1 (no UTF-8 decoding at start): that is
+ *  only right while esbuild escapes every non-ASCII character (its default charset), so the build says so. */
+function assertAscii(files) {
+  for (const f of files) {
+    const bytes = readFileSync(join(root, 'dist', f));
+    const at = bytes.findIndex((b) => b > 0x7f);
+    if (at >= 0) throw new Error(`dist/${f} holds a non-ASCII byte at ${at}: the launcher reads it as latin1 (keep esbuild's charset: ascii)`);
+  }
 }
 
 /**

@@ -23,7 +23,9 @@ function loadCached(name) {
   const { join } = require('node:path');
   const file = join(__dirname, '..', 'dist', name);
   let source;
-  try { source = readFileSync(file, 'utf8'); } catch (e) {
+  // latin1: the build makes these files ASCII only (bin/bundle.mjs checks), and a one-byte read skips UTF-8
+  // decoding of 2.4 MB (~1.5 ms of a cold run).
+  try { source = readFileSync(file, 'latin1'); } catch (e) {
     if (e?.code === 'ENOENT') throw Object.assign(new Error(`Cannot find module ${file} (${name})`), { code: 'MODULE_NOT_FOUND' });
     throw e;
   }

@@ -16,7 +16,7 @@ const root = join(__dirname, '..');
 const dist = join(root, 'dist');
 
 function load(file) {
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file });
+  const script = new Script(Module.wrap(readFileSync(file, 'latin1')), { filename: file });
   const mod = { exports: {} };
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
   return { script, exports: mod.exports };

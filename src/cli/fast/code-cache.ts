@@ -13,7 +13,8 @@ interface Loaded { exports: unknown; script: Script }
 
 /** The module's exports, and its script (whose cachedDataRejected says whether the cache was taken). */
 export function loadWithCodeCache(file: string): Loaded {
-  const source = readFileSync(file, 'utf8');
+  // latin1: the build makes these files ASCII only (bin/bundle.mjs checks); a one-byte read skips UTF-8 decoding.
+  const source = readFileSync(file, 'latin1');
   let cachedData: Buffer | undefined;
   try { cachedData = readFileSync(`${file}.cache`); } catch { /* not built: compile */ }
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });

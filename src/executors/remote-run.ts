@@ -8,7 +8,7 @@
 // would otherwise hold DATABASE_URL or PGPASSWORD all that time, as would a ProxyCommand it starts.
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { findExecutable } from './find-executable.js';
+import { which } from 'zx/core';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { identifyContainer, samePod } from './container-identity.js';
 import type { TargetFingerprint } from './fingerprint.js';
@@ -44,7 +44,7 @@ export class RemoteSessions {
   /** Whether the client is installed here (looked up once per run once found: a PATH walk per step adds up). */
   hasClient(client: string): boolean {
     if (this.clients.has(client)) return true;
-    const found = findExecutable(client) !== undefined;
+    const found = Boolean(which.sync(client, { nothrow: true }));
     if (found) this.clients.add(client);
     return found;
   }

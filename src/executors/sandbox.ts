@@ -40,7 +40,7 @@
 import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findExecutable } from './find-executable.js';
+import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
 import { printfEscaped, sandboxFilter } from './sandbox-seccomp.js';
 
@@ -79,8 +79,8 @@ function sandboxTools(): Tools | undefined {
   if (process.env[NO_SANDBOX_ENV]) return undefined;
   const key = process.env.PATH ?? '';
   if (cached?.key === key) return cached.tools;
-  const bwrap = findExecutable('bwrap');
-  const bash = findExecutable('bash');
+  const bwrap = which.sync('bwrap', { nothrow: true }) ?? undefined;
+  const bash = which.sync('bash', { nothrow: true }) ?? undefined;
   const online = sandboxFilter(false);
   const offline = sandboxFilter(true);
   const found = bwrap && bash && online && offline ? { bwrap, bash, online: printfEscaped(online), offline: printfEscaped(offline) } : undefined;

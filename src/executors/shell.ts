@@ -1,16 +1,17 @@
-// Runs a step's bash script under the supervisor (step-spawn.ts). Values reach the script only on its stdin, read into shell variables
+// Runs a step's bash script through zx. Values reach the script only on its stdin, read into shell variables
 // by a prelude (shell-values.ts): the engine already replaced each `${{ }}` with a quoted "${RUNBOOK_V<n>}"
 // reference, so neither the script text nor any command line holds a value. The script's environment is the
 // engine's without credential variables (secrets/credential-env.ts), plus the step's own `env:`.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx/core';
 import { BoundedOutput } from './bounded-output.js';
 import { settlesWithin } from '../db/abort.js';
 import { abortStatus, abortedResult, errorLine, failedResult } from './outcome.js';
-import { spawnStep, type StepChild, type StepExit } from './step-spawn.js';
-import { findExecutable } from './find-executable.js';
+import { discardingStore } from './zx-store.js';
 import { sandboxed } from './sandbox.js';
-import { holdLifeline, stepProcess, supervisedArgv } from './supervise.js';
+import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
 import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
 import { signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
@@ -28,7 +29,7 @@ export const timeoutGraceMs = (limitMs: number): number => Math.max(1, Math.min(
 /** After SIGKILL, stop waiting for a stray holder of our pipes (at most this, and never longer than the grace). */
 const KILL_GRACE_MS = 300;
 
-const BASH = findExecutable('bash') ?? '/bin/bash';
+const BASH = which.sync('bash', { nothrow: true }) ?? '/bin/bash';
 
 export interface ShellExecutor extends Executor<ShellAction> {
   /** Kills every script still running (crash paths: the engine normally aborts each step first). */
@@ -64,14 +65,14 @@ async function runShell(
   const startedAt = Date.now();
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
   const out = { stdout: new BoundedOutput(), stderr: new BoundedOutput() };
-  let p: StepChild;
+  let p: ProcessPromise;
   try {
     p = start(action, ctx, out, baseEnv, direct);
   } catch (e) {
     return { status: 'failed', durationMs: Date.now() - startedAt, classification: 'other', error: errorLine(e, ctx.mask) };
   }
   holdLifeline(p.child);
-  const settled = p.exited;
+  const settled = p.then(() => true, () => true);
   let closed = false;
   const kill = (): Promise<void> => { closed = true; return terminate(p, settled, STOP_GRACE_MS); };
   const onAbort = (): void => void terminate(p, settled, graceFor(ctx));
@@ -80,7 +81,7 @@ async function runShell(
   // After the listener: a stop raised while the process is recorded reaches it; and if recording it fails (a
   // transcript that cannot be written), the process is stopped before the error goes up, not left unwatched.
   try {
-    if (p.child.pid !== undefined) ctx.onProcess?.(stepProcess(p.child.pid));
+    if (p.pid !== undefined) ctx.onProcess?.(stepProcess(p.pid));
   } catch (e) {
     if (!ctx.signal.aborted) void terminate(p, settled, STOP_GRACE_MS);
     await settled;
@@ -88,9 +89,9 @@ async function runShell(
     ctx.signal.removeEventListener('abort', onAbort);
     throw e;
   }
-  let output: StepExit;
+  let output: ProcessOutput;
   try {
-    output = await settled;
+    output = await p;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     running.delete(kill);
@@ -104,30 +105,51 @@ async function runShell(
 
 function start(
   action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>, baseEnv: NodeJS.ProcessEnv, direct?: DirectCommand,
-): StepChild {
+): ProcessPromise {
   const { script, stdin } = direct ? { script: '', stdin: undefined } : withValues(action.script, action.values);
-  // A direct command's stdin: a stream that never ends by itself (a Buffer input is ended once written).
+  // A direct command's stdin: a stream that never ends by itself (zx ends a Buffer input after writing it).
   // It runs instead of the script, under the same supervisor (remote.ts: a remote step's ssh client).
   const held = direct ? new PassThrough() : undefined;
   held?.write(direct!.input);
-  const cwd = action.cwd ?? process.cwd();
-  // errexit + pipefail (as CI runners do): a failing command, even mid-pipe (`df | tail`), fails the step
-  // instead of letting a later command's exit status hide it; a destructive script stops at its first failure.
-  const argv = direct ? direct.argv : [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
-  const p = spawnStep(supervisedArgv(BASH, action.sandbox ? sandboxed(argv, cwd, action.sandbox === 'network') : argv), {
-    cwd,
+  // Every option zx would otherwise take from ZX_* variables or shared $ state is set here.
+  const options: Partial<Options> = {
+    shell: BASH, prefix: '', postfix: '', quote,
+    spawn: spawnQuietStdin,
+    cwd: action.cwd ?? process.cwd(),
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
     env: { ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
     // fd 3 is the supervisor's lifeline.
     stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
     ...(held ? { input: held } : stdin ? { input: stdin } : {}),
-    onStdout: forward('stdout', out.stdout, ctx),
-    onStderr: forward('stderr', out.stderr, ctx),
-  });
-  if (held) void p.exited.then(() => held.end()); // ended with the process, not before
-  return p;
+    quiet: true, verbose: false, nothrow: true, preferLocal: false,
+    detached: true, // own process group, led by the supervisor: one kill reaches background jobs too
+    timeout: 0, killSignal: 'SIGTERM', timeoutSignal: 'SIGTERM',
+    store: discardingStore({ stdout: forward('stdout', out.stdout, ctx), stderr: forward('stderr', out.stderr, ctx) }),
+  };
+  // exec: the supervisor replaces the wrapper, so the pid zx kills leads the step's process group.
+  // zx formats a stack trace on every call to name its caller in its own error messages, which are never
+  // shown here; with no frames to format that costs nothing.
+  const frames = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    // errexit + pipefail (as CI runners do): a failing command, even mid-pipe (`df | tail`), fails the step
+    // instead of letting a later command's exit status hide it; a destructive script stops at its first failure.
+    const argv = direct ? direct.argv : [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
+    const p = $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv)}`;
+    if (held) void p.then(() => held.end(), () => held.end()); // ended with the process, not before
+    return p;
+  } finally {
+    Error.stackTraceLimit = frames;
+  }
 }
+
+/** The values' pipe: a script that exits before reading them must not turn into an EPIPE crash here. */
+const spawnQuietStdin = ((...args: unknown[]) => {
+  const child = (spawn as unknown as (...a: unknown[]) => ChildProcess)(...args);
+  child.stdin?.on('error', () => undefined);
+  return child;
+}) as typeof spawn;
 
 function forward(stream: 'stdout' | 'stderr', keep: BoundedOutput, ctx: ExecContext): (chunk: Buffer) => void {
   const decoder = new StringDecoder('utf8'); // chunks may split a multi-byte character
@@ -150,23 +172,23 @@ function graceFor(ctx: ExecContext): number {
 }
 
 /** SIGTERM to the whole tree (the group and every descendant: process-tree.ts), then, after graceMs, SIGKILL. */
-async function terminate(p: StepChild, settled: Promise<unknown>, graceMs: number): Promise<void> {
+async function terminate(p: ProcessPromise, settled: Promise<unknown>, graceMs: number): Promise<void> {
   killTree(p, 'SIGTERM');
   if (await settlesWithin(settled, graceMs)) return;
   killTree(p, 'SIGKILL');
   if (await settlesWithin(settled, Math.min(graceMs, KILL_GRACE_MS))) return;
   // Something outside our group still holds the pipes open; stop waiting for it.
-  p.child.stdout?.destroy();
-  p.child.stderr?.destroy();
+  p.stdout?.destroy();
+  p.stderr?.destroy();
 }
 
-function killTree(p: StepChild, signal: NodeJS.Signals): void {
-  const pid = p.child.pid;
+function killTree(p: ProcessPromise, signal: NodeJS.Signals): void {
+  const pid = p.child?.pid;
   if (pid !== undefined) signalTree(pid, signal);
 }
 
 function toResult(
-  output: StepExit, out: Record<'stdout' | 'stderr', BoundedOutput>, ctx: ExecContext, startedAt: number,
+  output: ProcessOutput, out: Record<'stdout' | 'stderr', BoundedOutput>, ctx: ExecContext, startedAt: number,
 ): StepResult {
   // The real output: later steps read it (a secret a step fetched is still usable); every display masks it.
   const fields = {
@@ -185,7 +207,7 @@ function toResult(
 }
 
 /** "exit code 2: <last stderr line>", or why the script never ran. */
-function failure(output: StepExit, stderr: string, ctx: ExecContext): string {
+function failure(output: ProcessOutput, stderr: string, ctx: ExecContext): string {
   if (output.cause) return errorLine(output.cause, ctx.mask);
   const how = output.exitCode === null ? `killed by ${output.signal ?? 'a signal'}` : `exit code ${output.exitCode}`;
   const cutOff = output.exitCode === SIGPIPE_EXIT || output.signal === 'SIGPIPE';

@@ -2,7 +2,7 @@
 // by a prelude (shell-values.ts): the engine already replaced each `${{ }}` with a quoted "${RUNBOOK_V<n>}"
 // reference, so neither the script text nor any command line holds a value. The script's environment is the
 // engine's without credential variables (secrets/credential-env.ts), plus the step's own `env:`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { $, quote, which, type Options, type ProcessOutput, type ProcessPromise } from 'zx/core';
@@ -114,7 +114,6 @@ function start(
   // Every option zx would otherwise take from ZX_* variables or shared $ state is set here.
   const options: Partial<Options> = {
     shell: BASH, prefix: '', postfix: '', quote,
-    spawn: spawnQuietStdin,
     cwd: action.cwd ?? process.cwd(),
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
     env: { ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
@@ -127,7 +126,6 @@ function start(
     timeout: 0, killSignal: 'SIGTERM', timeoutSignal: 'SIGTERM',
     store: discardingStore({ stdout: forward('stdout', out.stdout, ctx), stderr: forward('stderr', out.stderr, ctx) }),
   };
-  // exec: the supervisor replaces the wrapper, so the pid zx kills leads the step's process group.
   // zx formats a stack trace on every call to name its caller in its own error messages, which are never
   // shown here; with no frames to format that costs nothing.
   const frames = Error.stackTraceLimit;
@@ -136,7 +134,10 @@ function start(
     // errexit + pipefail (as CI runners do): a failing command, even mid-pipe (`df | tail`), fails the step
     // instead of letting a later command's exit status hide it; a destructive script stops at its first failure.
     const argv = direct ? direct.argv : [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
-    const p = $(options)`exec ${supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv)}`;
+    const supervised = supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv);
+    // zx runs the step, and the pid it kills leads the step's process group: the supervisor itself, spawned
+    // from its argv (the command text zx is given says the same, for its own messages only).
+    const p = $({ ...options, spawn: spawnArgv(supervised) })`exec ${supervised}`;
     if (held) void p.then(() => held.end(), () => held.end()); // ended with the process, not before
     return p;
   } finally {
@@ -144,12 +145,16 @@ function start(
   }
 }
 
-/** The values' pipe: a script that exits before reading them must not turn into an EPIPE crash here. */
-const spawnQuietStdin = ((...args: unknown[]) => {
-  const child = (spawn as unknown as (...a: unknown[]) => ChildProcess)(...args);
-  child.stdin?.on('error', () => undefined);
-  return child;
-}) as typeof spawn;
+/** What zx spawns for a step: the argv itself, not zx's `bash -c 'exec …'` of it (one process a step less: #32),
+ *  with the options zx built (stdio, env, cwd, detached, its abort signal). And the values' pipe: a script that
+ *  exits before reading them must not turn into an EPIPE crash here. */
+function spawnArgv(argv: string[]): typeof spawn {
+  return ((_cmd: string, _args: unknown, opts: SpawnOptions) => {
+    const child = spawn(argv[0]!, argv.slice(1), { ...opts, shell: false });
+    child.stdin?.on('error', () => undefined);
+    return child;
+  }) as unknown as typeof spawn;
+}
 
 function forward(stream: 'stdout' | 'stderr', keep: BoundedOutput, ctx: ExecContext): (chunk: Buffer) => void {
   const decoder = new StringDecoder('utf8'); // chunks may split a multi-byte character

@@ -46,10 +46,16 @@ function load(): Map<number, Stored[]> | null {
 
 /** What validating `file` would report, if its bytes are exactly a built-in runbook's; otherwise undefined. */
 export function prevalidated(file: string): Prevalidated | undefined {
-  const bySize = load();
-  if (!bySize) return undefined;
+  if (!load()) return undefined;
   let bytes: Buffer;
   try { bytes = readFileSync(file); } catch { return undefined; }
+  return prevalidatedBytes(bytes, file);
+}
+
+/** The same for bytes already read (`run` parses exactly the bytes it compared: no second read to race). */
+export function prevalidatedBytes(bytes: Buffer, file: string): Prevalidated | undefined {
+  const bySize = load();
+  if (!bySize) return undefined;
   const hit = bySize.get(bytes.length)?.find((e) => Buffer.from(e.bytes, 'base64').equals(bytes));
   if (!hit) return undefined;
   const { valid, title, summary } = hit;

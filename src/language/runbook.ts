@@ -1,7 +1,7 @@
 // A runbook read from disk and validated: the typed document plus where it came from.
 import { createRequire } from 'node:module';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
-import { loadFile, loadText, type LoadedDocument } from './load.js';
+import { loadBytes, loadFile, loadText, type LoadedDocument } from './load.js';
 import type { RunbookDoc } from './schema.js';
 import type { SourceMap } from './source-map.js';
 import { validateDocument } from './validate/index.js';
@@ -26,8 +26,15 @@ export function parseRunbook(text: string, file: string): ReadResult {
   return fromLoaded(loadText(text, file));
 }
 
-function fromLoaded(loaded: LoadedDocument): ReadResult {
-  const diagnostics = validateDocument(loaded);
+/** A runbook from bytes whose validation is already known: a built-in file byte for byte, validated when dist/
+ *  was built (catalog/prevalidated.ts). Validation depends on the bytes alone, so `known` is exactly what
+ *  validating them would say; without it the bytes are validated as readRunbook does. */
+export function runbookFromBytes(bytes: Buffer, file: string, known?: Diagnostic[]): ReadResult {
+  return fromLoaded(loadBytes(bytes, file), known);
+}
+
+function fromLoaded(loaded: LoadedDocument, known?: Diagnostic[]): ReadResult {
+  const diagnostics = known && !loaded.diagnostics.length ? known : validateDocument(loaded);
   if (hasErrors(diagnostics)) return { diagnostics };
   const runbook = {
     doc: loaded.value as RunbookDoc,

@@ -30,3 +30,25 @@ test('a changed copy of a built-in is validated, not looked up', { skip: !hasInd
   const out = JSON.parse(r.stdout) as { diagnostics: { code: string; file: string }[] };
   assert.ok(out.diagnostics.some((d) => d.code === 'unknown-key' && d.file === join(dir, name)), r.stdout);
 });
+
+// `run` takes the stored validation too (a built-in byte for byte is not validated again at every start); a copy
+// that differs is validated before anything runs, so an edit that breaks it is refused with its location.
+test('run: a changed copy of a built-in is validated before anything runs; an exact copy runs as the built-in does', { skip: !hasIndex && 'dist/ not built' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-prevalidated-run-'));
+  const exact = join(dir, 'pool-exhausted.yaml');
+  copyFileSync(join(ROOT, 'runbooks', 'pool-exhausted.yaml'), exact);
+  const refused = ['--plain', '--no-transcript', '--input', 'url=postgres://probe@127.0.0.1:1/app'];
+  const builtin = cli(['run', 'pool-exhausted', ...refused]);
+  const copy = cli(['run', exact, ...refused]);
+  assert.equal(copy.code, builtin.code, copy.stderr);
+  assert.match(copy.stdout, /FAILED\s+connect .*refused/);
+  assert.equal(copy.stdout.replace(exact, 'pool-exhausted').replace(/\d+ms/g, 'N'), builtin.stdout.replace(/\S*pool-exhausted\.yaml/, 'pool-exhausted').replace(/\d+ms/g, 'N'));
+
+  const edited = join(dir, 'edited.yaml');
+  copyFileSync(exact, edited);
+  appendFileSync(edited, 'bogus_key: 1\n');
+  const r = cli(['run', edited, ...refused]);
+  assert.equal(r.code, 2, r.stdout);
+  assert.match(r.stderr, new RegExp(`${edited.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: unknown key 'bogus_key'`));
+  assert.doesNotMatch(r.stdout, /start\s+connect/, 'nothing ran');
+});

@@ -137,7 +137,8 @@ function start(
     const supervised = supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv);
     // zx runs the step, and the pid it kills leads the step's process group: the supervisor itself, spawned
     // from its argv (the command text zx is given says the same, for its own messages only).
-    const p = $({ ...options, spawn: spawnArgv(supervised) })`exec ${supervised}`;
+    options.spawn = spawnArgv(supervised);
+    const p = $(options)`exec ${supervised}`;
     if (held) void p.then(() => held.end(), () => held.end()); // ended with the process, not before
     return p;
   } finally {
@@ -150,7 +151,8 @@ function start(
  *  exits before reading them must not turn into an EPIPE crash here. */
 function spawnArgv(argv: string[]): typeof spawn {
   return ((_cmd: string, _args: unknown, opts: SpawnOptions) => {
-    const child = spawn(argv[0]!, argv.slice(1), { ...opts, shell: false });
+    // env: the options' own (inheritedEnv above), as zx would have passed it to its shell.
+    const child = spawn(argv[0]!, argv.slice(1), { ...opts, env: opts.env, shell: false });
     child.stdin?.on('error', () => undefined);
     return child;
   }) as unknown as typeof spawn;

@@ -3,6 +3,7 @@
 // or fail far away. Here each such mistake is one clear line that never repeats the password.
 
 import { engineOfScheme, type Engine } from '../common/engine-scheme.js';
+import { unreadParameter } from './url-params.js';
 
 export { engineOfScheme, type Engine } from '../common/engine-scheme.js';
 
@@ -38,6 +39,8 @@ export function parseUrl(raw: string): ConnectionInfo {
   if (!t) throw new UrlError(`the URL is not valid: ${EXPECTED}`);
   const [user, password] = splitUserinfo(userinfo);
   const params = parseParams(t[4] ?? '');
+  const unread = unreadParameter(params, engine);
+  if (unread) throw new UrlError(unread);
   // A socket directory may stand in the host's place percent-encoded (libpq: postgres://u@%2Ftmp/db).
   const host = params.host ?? decode((t[1] ?? '').replace(/^\[(.*)\]$/, '$1'), 'host');
   return {

@@ -43,7 +43,7 @@ describe('parseUrl', () => {
     assert.equal(info.host, 'h');
     assert.equal(info.password, 'pw');
     assert.deepEqual(info.params, { application_name: 'a@b', sslrootcert: '/etc/ssl/ca.pem' });
-    assert.equal(parseUrl('postgres://h/db?x=a@b').user, '');
+    assert.equal(parseUrl('postgres://h/db?application_name=a@b').user, '');
   });
 
   it("reads '+' in query values as a space, as URLSearchParams writes it", () => {

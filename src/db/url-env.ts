@@ -16,7 +16,13 @@ export function connectionFromEnv(env: Env = process.env): EnvConnection | undef
   return undefined;
 }
 
+/** libpq variables that pick another server or session than PGHOST/PGPORT say, which runbook does not read: as a
+ *  URL parameter of the same meaning is refused (url-params.ts), so is the variable, rather than connect elsewhere. */
+const UNREAD_PG_VARIABLES = ['PGHOSTADDR', 'PGSERVICE', 'PGSERVICEFILE', 'PGTARGETSESSIONATTRS'];
+
 function fromPg(env: Env): EnvConnection {
+  const unread = UNREAD_PG_VARIABLES.find((name) => env[name]);
+  if (unread) throw new UrlError(`${unread} is set: runbook does not read it, and libpq would connect elsewhere or otherwise than PGHOST says; unset it, or give the URL as DATABASE_URL or --input url=…`);
   const params: Record<string, string> = {};
   if (env.PGSSLMODE) params.sslmode = env.PGSSLMODE;
   if (env.PGSSLROOTCERT) params.sslrootcert = env.PGSSLROOTCERT;

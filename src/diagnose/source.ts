@@ -5,7 +5,7 @@ import { sslMode, tlsFiles } from '../db/ssl-options.js';
 import { maskUrl, parseUrl, UrlError, type ConnectionInfo } from '../db/url.js';
 import type { Check } from './types.js';
 
-export interface Source { url: string; from: string }
+export interface Source { url: string; from: string; problem?: UrlError }
 export type Parsed = { ok: true; info: ConnectionInfo; check: Check } | { ok: false; check: Check };
 
 /** The URL to diagnose: the argument, else DATABASE_URL, PG* or MYSQL_* (as the application would build it).
@@ -15,12 +15,14 @@ export function findSource(arg: string | undefined, env: NodeJS.ProcessEnv = pro
   try {
     const found = connectionFromEnv(env);
     return found ? { url: found.url, from: found.source } : undefined;
-  } catch {
-    return env.DATABASE_URL ? { url: env.DATABASE_URL, from: 'DATABASE_URL' } : { url: '', from: 'PG*/MYSQL_* variables' };
+  } catch (e) {
+    if (env.DATABASE_URL) return { url: env.DATABASE_URL, from: 'DATABASE_URL' };
+    return { url: '', from: 'PG*/MYSQL_* variables', ...(e instanceof UrlError ? { problem: e } : {}) };
   }
 }
 
 export function checkConfig(source: Source): Parsed {
+  if (source.problem) return { ok: false, check: configFailure(source.problem, source.from) };
   try {
     const info = parseUrl(source.url);
     const mode = sslMode(info);

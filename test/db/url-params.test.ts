@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseUrl, UrlError } from '../../src/db/url.js';
+import { connectionFromEnv } from '../../src/db/url-env.js';
 import { INERT, READ } from '../../src/db/url-params.js';
 import { cli } from '../helpers/cli.js';
 
@@ -71,5 +72,16 @@ describe('URL parameters: an allowlist', () => {
       assert.match(diagnose.stdout, new RegExp(`config .*the URL parameter '${key}' is not one runbook reads`));
       assert.match(diagnose.stdout, /tcp\s+not checked/);
     }
+  });
+  it("libpq's variables that pick another server are refused too when the connection comes from PG* variables", () => {
+    for (const name of ['PGHOSTADDR', 'PGSERVICE', 'PGSERVICEFILE', 'PGTARGETSESSIONATTRS']) {
+      assert.throws(() => connectionFromEnv({ PGHOST: 'db.internal', PGPASSWORD: 'S3cret-pw', [name]: 'x' }), (e: unknown) =>
+        e instanceof UrlError && e.message.startsWith(`${name} is set`) && !e.message.includes('S3cret-pw'));
+    }
+    assert.equal(connectionFromEnv({ PGHOST: 'db.internal', PGPORT: '6543' })?.info.port, 6543);
+    const diagnose = cli(['diagnose'], { env: { DATABASE_URL: '', PGHOST: '127.0.0.1', PGPORT: '1', PGHOSTADDR: '127.0.0.2' } });
+    assert.notEqual(diagnose.code, 0);
+    assert.match(diagnose.stdout, /config .*PGHOSTADDR is set: runbook does not read it/);
+    assert.match(diagnose.stdout, /tcp\s+not checked/);
   });
 });

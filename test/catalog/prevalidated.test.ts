@@ -31,8 +31,8 @@ test('a changed copy of a built-in is validated, not looked up', { skip: !hasInd
   assert.ok(out.diagnostics.some((d) => d.code === 'unknown-key' && d.file === join(dir, name)), r.stdout);
 });
 
-// `run` takes the stored validation too (a built-in byte for byte is not validated again at every start); a copy
-// that differs is validated before anything runs, so an edit that breaks it is refused with its location.
+// `run` of a built-in takes the stored validation too (not validated again at every start); a copy elsewhere is
+// validated in full and runs the same, and one that differs is refused with its location before anything runs.
 test('run: a changed copy of a built-in is validated before anything runs; an exact copy runs as the built-in does', { skip: !hasIndex && 'dist/ not built' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-prevalidated-run-'));
   const exact = join(dir, 'pool-exhausted.yaml');

@@ -6,6 +6,7 @@ import { loopVar } from '../sites.js';
 import { RESERVED_ROOTS } from './expression-check.js';
 import { didYouMean } from '../suggest.js';
 import type { Reporter } from './context.js';
+import { approvalOf } from '../approval.js';
 
 export function checkSteps(doc: RunbookDoc, report: Reporter): void {
   const seen = new Map<string, number>();
@@ -20,7 +21,7 @@ export function checkSteps(doc: RunbookDoc, report: Reporter): void {
     checkKind(step, base, report);
     checkFields(step, base, doc, report);
   });
-  if (doc.approval !== undefined && !doc.steps.some((s) => s.destructive === true && s.approval !== false)) {
+  if (doc.approval !== undefined && !doc.steps.some((s) => approvalOf(doc, s) !== undefined)) {
     // Four eyes asked for and never applied: the author may believe a second person guards something here.
     report.warn('misplaced-key', '/approval', "'approval' covers this runbook's destructive steps, and it has none that it covers (a runbook it calls follows its own)", 'key');
   }

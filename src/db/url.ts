@@ -117,7 +117,9 @@ function parseParams(query: string): Record<string, string> {
     const key = decode(eq < 0 ? pair : pair.slice(0, eq), 'parameter name');
     if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new UrlError(`the URL has a malformed parameter: ${EXPECTED}`);
     // '+' is a space in a query, as URLSearchParams (node-postgres, mysql2) read it; libpq would keep it.
-    params[key] = eq < 0 ? '' : decode(pair.slice(eq + 1).replace(/\+/g, ' '), `parameter '${key}'`);
+    // Defined, not assigned: `__proto__=` is then a parameter like any other (assigned, it vanished unchecked).
+    const value = eq < 0 ? '' : decode(pair.slice(eq + 1).replace(/\+/g, ' '), `parameter '${key}'`);
+    Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return params;
 }

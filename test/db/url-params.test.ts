@@ -31,7 +31,9 @@ describe('URL parameters: an allowlist', () => {
   it("libpq's parameters that pick another server, login or session reading are among the refused", () => {
     for (const p of ['hostaddr=127.0.0.2', 'service=prod', 'passfile=/tmp/p', 'options=-c%20search_path%3Devil',
       'target_session_attrs=read-write', 'load_balance_hosts=random', 'requirepeer=postgres', 'gssencmode=require',
-      'channel_binding=require', 'krbsrvname=x', 'sslaccept=accept_invalid_certs', 'schema=app']) {
+      'channel_binding=require', 'krbsrvname=x', 'sslaccept=accept_invalid_certs', 'schema=app',
+      // Names on Object.prototype (the generated case found __proto__ vanishing when assigned).
+      '__proto__=', 'constructor=x', 'toString=x', 'hasOwnProperty=x']) {
       assert.throws(() => parseUrl(url('postgres', p)), UrlError, p);
     }
   });
@@ -56,17 +58,19 @@ describe('URL parameters: an allowlist', () => {
     assert.throws(() => parseUrl(url('postgres', 'charset=utf8')), UrlError);
   });
 
-  it('run fails its first connect naming the parameter, connects nowhere and escalates; diagnose stops at config (both engines)', () => {
+  it('run (real and dry) fails its first connect naming the parameter, connects nowhere and escalates; diagnose stops at config (both engines)', () => {
     for (const [scheme, param] of [['postgres', 'hostaddr=127.0.0.2'], ['mysql', 'localAddress=127.0.0.3']] as const) {
       const key = param.split('=')[0]!;
       const bad = `${scheme}://app:S3cret-pw@127.0.0.1:1/app?${param}`;
-      const run = cli(['run', 'pool-exhausted', '--plain', '--no-transcript', '--input', `url=${bad}`]);
-      assert.equal(run.code, 1, run.stdout + run.stderr);
-      assert.match(run.stdout, new RegExp(`FAILED\\s+connect \\(\\d+ms, other\\): the URL parameter '${key}' is not one runbook reads`));
-      assert.doesNotMatch(run.stdout, /refused|ECONNREFUSED/, 'nothing was connected to');
-      assert.match(run.stdout, /finished escalate/);
-      assert.equal((run.stdout.match(/^start /gm) ?? []).length, 1, 'only the connect step started');
-      assert.doesNotMatch(run.stdout + run.stderr, /S3cret-pw/);
+      for (const dry of [[], ['--dry-run']]) {
+        const run = cli(['run', 'pool-exhausted', '--plain', '--no-transcript', ...dry, '--input', `url=${bad}`]);
+        assert.equal(run.code, 1, run.stdout + run.stderr);
+        assert.match(run.stdout, new RegExp(`FAILED\\s+connect \\(\\d+ms, other\\): the URL parameter '${key}' is not one runbook reads`));
+        assert.doesNotMatch(run.stdout, /refused|ECONNREFUSED/, 'nothing was connected to');
+        assert.match(run.stdout, /finished escalate/);
+        assert.equal((run.stdout.match(/^start /gm) ?? []).length, 1, 'only the connect step started');
+        assert.doesNotMatch(run.stdout + run.stderr, /S3cret-pw/);
+      }
       const diagnose = cli(['diagnose', bad]);
       assert.notEqual(diagnose.code, 0);
       assert.match(diagnose.stdout, new RegExp(`config .*the URL parameter '${key}' is not one runbook reads`));

@@ -3,7 +3,7 @@
 // approver outside runbook_approvers; a denial skips the step; a store down at the gate is said and retried,
 // and --break-glass is recorded, never a silent self-approval; a runbook-wide approval covers its destructive steps.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,27 @@ describe('four eyes', { timeout: E2E_TEST_LIMIT_MS }, () => {
     assert.match(carol.stderr, /carol is not a member of runbook_approvers/);
     assert.equal(approve('bob', runId).code, 0);
     assert.equal(await driver.exit, 0, driver.err());
+  });
+
+  it('a dry run with the store: the four-eyes step is shown, never run, never waits for a decision, records none in the store', async (t) => {
+    const dir = scratch(t);
+    const file = join(dir, 't.jsonl');
+    // The fixture's first step writes its marker, which the dry run's read-only sandbox refuses: a read instead.
+    const runbook = join(dir, 'four-eyes-dry.yaml');
+    writeFileSync(runbook, readFileSync(FIXTURE, 'utf8').replace(/    destructive: false\n    safe_because: .*\n    shell: echo look >> .*\n/, '    shell: echo look\n'));
+    assert.doesNotMatch(readFileSync(runbook, 'utf8'), /echo look >>/);
+    const r = cli(['run', runbook, '--plain', '--dry-run', '-i', `dir=${dir}`, '--transcript', file], { env: { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice') } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /skipped\s+terminate \(dry run, would run: echo terminate/);
+    assert.ok(!existsSync(join(dir, 'steps')), 'the gated step did not run');
+    // The gate is passed as a dry run's (shown, not run), never as a teammate's decision.
+    const pass = answered(file);
+    assert.equal(pass?.how, 'dry-run');
+    assert.equal(pass?.approver, undefined);
+    const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
+    const c = await lab.as('carol');
+    t.after(() => c.end());
+    assert.deepEqual(await c.query('SELECT step_id FROM runbook.approvals WHERE run_id = $1', [runId]), []);
   });
 
   it("a runbook's approval: every destructive step waits for a teammate but one that says approval: false; others do not wait", async (t) => {

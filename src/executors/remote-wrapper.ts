@@ -11,6 +11,9 @@
 //   copy that finds a group there still alive waits for it (up to LOCK_WAIT_S): a resume after the engine was
 //   killed does not run beside the interrupted copy. Builtins only (a flock process cost ~4 ms a step under load).
 //   Best effort against two copies started in the same instant (each may find the file empty).
+// - Nothing starts once the engine is gone: the channel's stdin has ended by then (a client that connected late,
+//   a copy that waited for the lock). Over SSH that is the whole of the engine's side: the client has no local
+//   supervisor (executors/shell.ts).
 // - The step runs in a process group of its own. Over SSH the wrapper already leads one (sshd starts every
 //   session in a new session: /proc says so) and runs the script itself, one process fewer per step. A
 //   `docker exec` or `kubectl exec` process need not lead its group, which it may share with the container's
@@ -61,6 +64,10 @@ export function remoteWrapper(w: WrapperSpec): string {
     ...(lock ? lockLines(w.lock!) : []),
     // The script, as a function (`:` first: a script of comments only is still a body): run here or in a subshell.
     `__runbook_script() { :\n${w.script}\n}`,
+    // The engine is already gone (the channel's stdin ended: only the engine holds the other end, and it never
+    // writes after the values): a client that connected late, or a copy that waited above, starts nothing.
+    // `read -t 0` reads nothing; it succeeds on data or end of file.
+    GONE,
     // Leading a process group of its own (sshd starts every session in a new session), this shell runs the step
     // itself: its group holds the step's processes only. One process fewer per step than a subshell.
     '__runbook_pg=; { read -r _ _ _ _ __runbook_pg _ < "/proc/$$/stat"; } 2>/dev/null',
@@ -91,6 +98,8 @@ export function remoteWrapper(w: WrapperSpec): string {
     'exit "$__runbook_rc"',
   ].filter(Boolean).join('\n');
 }
+
+const GONE = 'if read -t 0; then echo "runbook: the engine that started this step is gone; nothing was started" >&2; exit 125; fi';
 
 /** The step's group, recorded for the next copy; marked when a killer starts ending it; cleared if still ours. */
 // Written in place, one fixed-width line (`1<>`: no truncation): truncating a file and writing it again makes ext4

@@ -11,9 +11,9 @@
 //   them is a secret (validation refuses target fields that read a secret: language/validate/target-check.ts).
 // - The remote process tree dies with the step. After the values, the client's stdin stays open but silent (the
 //   engine, or the local script, holds its other end); a watcher in the remote wrapper waits for its end.
-//   Killing the local client (timeout, Ctrl-C, the engine's death through the supervisor), or the engine's death
-//   alone, closes the channel's stdin, the watcher reads EOF and kills the step's process group there (TERM,
-//   then KILL). No pty: it would echo the values.
+//   Killing the local client (timeout, Ctrl-C), or the engine's death alone, closes the channel's stdin, the
+//   watcher reads EOF and kills the step's process group there (TERM, then KILL); a wrapper that starts after
+//   it ended starts nothing. So the ssh client runs without a local supervisor. No pty: it would echo the values.
 // - A docker step execs by the container ID identification recorded, never by its name: a container recreated
 //   under that name mid-run is another ID, and the step fails instead of running in it (a pod's UID is checked
 //   before every step instead: remote-run.ts).

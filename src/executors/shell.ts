@@ -108,7 +108,7 @@ function start(
 ): ProcessPromise {
   const { script, stdin } = direct ? { script: '', stdin: undefined } : withValues(action.script, action.values);
   // A direct command's stdin: a stream that never ends by itself (zx ends a Buffer input after writing it).
-  // It runs instead of the script, under the same supervisor (remote.ts: a remote step's ssh client).
+  // It runs instead of the script (remote.ts: a remote step's ssh client), without the supervisor: see below.
   const held = direct ? new PassThrough() : undefined;
   held?.write(direct!.input);
   // Every option zx would otherwise take from ZX_* variables or shared $ state is set here.
@@ -118,8 +118,8 @@ function start(
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
     env: { ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
-    // fd 3 is the supervisor's lifeline.
-    stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
+    // fd 3 is the supervisor's lifeline (a direct command has none).
+    stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(direct ? [] : ['pipe' as const])],
     ...(held ? { input: held } : stdin ? { input: stdin } : {}),
     quiet: true, verbose: false, nothrow: true, preferLocal: false,
     detached: true, // own process group, led by the supervisor: one kill reaches background jobs too
@@ -133,8 +133,13 @@ function start(
   try {
     // errexit + pipefail (as CI runners do): a failing command, even mid-pipe (`df | tail`), fails the step
     // instead of letting a later command's exit status hide it; a destructive script stops at its first failure.
+    // A direct command (an SSH step's client) needs no supervisor here: it leads its group itself, and the
+    // engine's death already reaches the step there. The client's stdin is a pipe only the engine holds: when
+    // the engine dies, the channel's stdin ends and the wrapper's watcher there ends the step's group, and a
+    // wrapper that starts after that starts nothing (remote-wrapper.ts). A bash supervisor would only add a
+    // process start and two forks to every remote step (#30).
     const argv = direct ? direct.argv : [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
-    const supervised = supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv);
+    const supervised = direct ? argv : supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv);
     // zx runs the step, and the pid it kills leads the step's process group: the supervisor itself, spawned
     // from its argv (the command text zx is given says the same, for its own messages only).
     options.spawn = spawnArgv(supervised);

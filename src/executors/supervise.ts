@@ -12,6 +12,8 @@
 // when its stdin is a socket, taking it for an ssh session.) While the engine lives, the supervisor waits for the
 // command and exits as it did: same status, or the same signal.
 //
+// Not for a remote step's ssh client (shell.ts): there the engine's death ends the step through the channel.
+//
 // What escapes: a process that leaves the group on purpose (setsid, `set -m`, a daemon that double-forks). That
 // is outside every step's group anyway; resume checks the group only.
 import { readFileSync } from 'node:fs';

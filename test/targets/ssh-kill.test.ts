@@ -21,6 +21,12 @@ const survivors = (marker: string) => readdirSync('/proc').filter((p) => /^\d+$/
   try { return readFileSync(`/proc/${p}/cmdline`, 'latin1') === `sleep\0${marker}\0`; } catch { return false; }
 });
 
+/** The pids of any process whose command line names the marker: the step's ssh client here, its wrapper there
+ *  (both carry the script's text) and the trapping child. */
+const anyOf = (marker: string) => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  try { return readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(`sleep ${marker}`) || readFileSync(`/proc/${p}/cmdline`, 'latin1') === `sleep\0${marker}\0`; } catch { return false; }
+});
+
 /** Hang guard: the group goes within the grace period (2 s) idle. */
 const GONE_MS = 60_000;
 
@@ -86,6 +92,26 @@ describe('a remote child that ignores SIGTERM', { skip: !existsSync(SSHD) && 'op
     assert.equal(finished(transcriptLines(transcript))!.outcome, 'resolved');
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'start 0\nstart 0\n', 'the resumed copy started once no survivor ran');
     assert.deepEqual(survivors(marker), []);
+  });
+
+  // The engine's death reaches the step there through the channel only (the ssh client has no supervisor
+  // here): a copy that was still waiting for the lock when its engine died must not start once the lock frees.
+  it('a copy whose engine was killed while it waited there for the lock starts nothing', async (t) => {
+    const dir = scratch(t);
+    const marker = String(50000 + Math.floor(Math.random() * 9000));
+    // Its first command a builtin: a copy that starts at all gets as far as that line.
+    const file = runbook(dir, marker);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/echo "start \$\(pgrep[^\n]*/, `echo start >> ${join(dir, 'out')}`));
+    const first = cli(['run', file, '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
+    await until(() => survivors(marker).length === 1, 60_000, 'the remote child');
+    const second = cli(['run', file, '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
+    await until(() => second.stdout().includes('an earlier copy of this step still runs here; waiting for it to end') || undefined, 60_000, 'the second copy to wait');
+    second.child.kill('SIGKILL');
+    await second;
+    first.child.kill('SIGKILL');
+    await first;
+    assert.ok(await eventually(() => anyOf(marker).length === 0, GONE_MS), `nothing of either copy is left: ${anyOf(marker).join(', ')}`);
+    assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'start\n', 'the copy whose engine had died never started');
   });
 
   it('a second copy of the step waits there until the first copy\'s group is gone, saying so', async (t) => {

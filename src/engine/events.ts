@@ -6,6 +6,7 @@ import type { TargetAddress, TargetFingerprint } from '../executors/fingerprint.
 import type { ServerSessionId } from '../db/server-session.js';
 import type { Static } from '@sinclair/typebox';
 import type { RunEventSchema, StepResultSchema } from '../events/schema.js';
+import type { StepCounts } from './step-counts.js';
 
 /** interrupted: the run lost its terminal or was told to stop (SIGHUP, SIGTERM, a vanished tty) without an
  *  operator deciding to abandon it; resume continues it. aborted: an operator ended it (Ctrl-C, abort at a gate). */
@@ -104,7 +105,7 @@ export interface QuestionAsked { type: 'question-asked'; questionId: string; que
 export type AnswerHow = 'key' | 'typed' | 'stdin';
 export interface QuestionAnswered { type: 'question-answered'; questionId: string; stepId: string; answer: string; how?: AnswerHow; waitedMs?: number }
 export interface OperatorNote { type: 'note'; text: string; by: string; stepId?: string }
-export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; message: string; stepId?: string; durationMs: number; steps: { ok: number; failed: number; skipped: number } }
+export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; message: string; stepId?: string; durationMs: number; steps: StepCounts }
 
 export type RunEvent =
   | RunStarted | StepStarted | StepProcessStarted | TargetIdentified | StepSession | ConnectionAddresses | CalledRunbook | AlreadyRan | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested

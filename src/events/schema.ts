@@ -211,7 +211,10 @@ const EVENT_FIELDS = {
   },
   'run-finished': {
     outcome: literals(['resolved', 'escalate', 'failed', 'aborted', 'interrupted'] as const, 'How the run ended. interrupted: the terminal went away or the process was told to stop (SIGHUP, SIGTERM); `runbook resume` continues it.'), message: Str, stepId: OptId(),
-    durationMs: Type.Number(), steps: Type.Object({ ok: Type.Number(), failed: Type.Number(), skipped: Type.Number() }, { additionalProperties: false }),
+    durationMs: Type.Number(), steps: Type.Object({
+      ok: Type.Number(), failed: Type.Number(), skipped: Type.Number(),
+      shown: Type.Optional(Type.Number(doc('Steps a dry run only showed (not run, not counted ok); absent when none.'))),
+    }, { additionalProperties: false }),
   },
 } satisfies Record<string, TProperties>;
 

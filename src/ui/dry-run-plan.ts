@@ -5,9 +5,13 @@ import { commandLine, SHOWN_BECAUSE } from './format.js';
 import { gateItemLines } from './gate-items.js';
 
 /** The dry run's plan: which steps ran for real, which in the sandbox, which were only shown and why. */
-export function dryRunPlan(modes: [string, DryRunMode][], shown: { stepId: string; command: string; because?: DryRunShownBecause; items?: GateItem[] }[]): string[] {
+/** `outcome`: how the run ended. A dry run that ends resolved after only showing steps fixed nothing: said first. */
+export function dryRunPlan(modes: [string, DryRunMode][], shown: { stepId: string; command: string; because?: DryRunShownBecause; items?: GateItem[] }[], outcome?: string): string[] {
   const ids = (m: DryRunMode) => modes.filter(([, mode]) => mode === m).map(([id]) => id);
   const lines: string[] = [];
+  if (outcome === 'resolved' && shown.length) {
+    lines.push(`nothing was fixed: ${shown.map((a) => a.stepId).join(', ')} only shown; a real run ends resolved here only if ${shown.length === 1 ? 'it works' : 'they work'}`);
+  }
   if (ids('ran').length) lines.push(`ran for real (read-only): ${ids('ran').join(', ')}`);
   if (ids('sandboxed').length) lines.push(`ran in the sandbox (read-only files, no signals): ${ids('sandboxed').join(', ')}`);
   if (ids('sandboxed-offline').length) lines.push(`ran in the sandbox offline (read-only files, no signals, no network: not every command is a proven read): ${ids('sandboxed-offline').join(', ')}`);

@@ -111,3 +111,16 @@ test('final record: every row fits the width; the transcript path is printed who
     assert.equal(rows.filter((r) => rowWidth(r) > width).length, 0);
   }
 });
+
+test('final record of a dry run: a shown step is counted as shown, and an ending of resolved says nothing was fixed', () => {
+  const vm = play([
+    { type: 'run-started', runId: 'r', dryRun: true, runbook: { name: 'n', title: 'fix', file: 'f', sha256: 's' }, inputs: {} },
+    { type: 'step-started', stepId: 'restart', title: 'Restart', kind: 'shell', attempt: 1, destructive: true },
+    { type: 'step-skipped', stepId: 'restart', reason: 'dry-run', detail: 'systemctl restart app' },
+    { type: 'step-finished', stepId: 'restart', result: { status: 'ok', durationMs: 0, value: 'dry-run' }, attempt: 1 },
+    { type: 'run-finished', outcome: 'resolved', message: 'the app works again', durationMs: 30, steps: { ok: 0, failed: 0, skipped: 0, shown: 1 } },
+  ]);
+  const t = text(finalRecordRows(vm, 100)).join('\n');
+  assert.match(t, /resolved in \S+ \(0 ok, 1 shown, not run, 0 failed, 0 skipped\): the app works again/);
+  assert.match(t, /dry run: nothing was fixed: restart only shown; a real run ends resolved here only if it works/);
+});

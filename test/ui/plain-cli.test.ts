@@ -1,7 +1,7 @@
 // The real CLI in plain mode (stdin a pipe, not a TTY): destructive steps run only when approved by flag.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, runCli } from './helpers.js';
@@ -58,10 +58,17 @@ describe('plain mode through the CLI', { concurrency: true }, () => {
   test('--dry-run: nothing destructive runs; the end lists what a real run would ask about', async () => {
     const m = marker();
     try {
-      const r = await runCli(['run', CREATE, '--no-transcript', '-i', `file=${m.file}`, '--dry-run']);
+      const transcript = `${m.file}.jsonl`;
+      const r = await runCli(['run', CREATE, '--transcript', transcript, '-i', `file=${m.file}`, '--dry-run']);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.equal(existsSync(m.file), false);
       assert.match(r.stdout, /a real run would ask you to confirm:\n {2}- create-marker: touch /);
+      // The screen and the record say the same: the step a dry run only showed is not "ok", and an ending of
+      // "resolved" after it is said to have fixed nothing (the fixture's message claims the marker exists).
+      assert.match(r.stdout, /finished resolved in \S+ \(1 ok, 1 shown, not run, 0 failed, 0 skipped\)/);
+      assert.match(r.stdout, /dry run {2}nothing was fixed: create-marker only shown; a real run ends resolved here only if it works/);
+      const finished = readFileSync(transcript, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.type === 'run-finished');
+      assert.deepEqual(finished.steps, { ok: 1, failed: 0, skipped: 0, shown: 1 });
     } finally { m.cleanup(); }
   });
 

@@ -7,6 +7,7 @@ import { gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
 import type { TranscriptLine } from '../../events/schema.js';
 import { gateItemLines } from '../../ui/gate-items.js';
 import { plural } from '../../common/plural.js';
+import { countsText } from '../../engine/step-counts.js';
 
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
 const pad = ' '.repeat(10);
@@ -52,7 +53,7 @@ function describe(l: TranscriptLine): string[] {
     }
     case 'question-answered': return [`→ answered: ${l.answer}`];
     case 'note': return [`✎ ${l.by}${l.stepId ? ` at ${l.stepId}` : ''}: ${l.text}`];
-    case 'run-finished': return [`■ run finished: ${l.outcome.toUpperCase()} — ${l.message.trim()} (${duration(l.durationMs)}; ${l.steps.ok} ok, ${l.steps.failed} failed, ${l.steps.skipped} skipped)`];
+    case 'run-finished': return [`■ run finished: ${l.outcome.toUpperCase()} — ${l.message.trim()} (${duration(l.durationMs)}; ${countsText(l.steps)})`];
     default: return [];
   }
 }

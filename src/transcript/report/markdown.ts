@@ -5,6 +5,7 @@ import { cell, clip, code, codeCell, fenced, inline } from './markdown-text.js';
 import { gateItemLines } from '../../ui/gate-items.js';
 import type { ConfirmationRow, OutputBlock, ReportModel } from './model.js';
 import { plural } from '../../common/plural.js';
+import { countsText } from '../../engine/step-counts.js';
 
 export function renderMarkdown(m: ReportModel): string {
   return [
@@ -38,7 +39,7 @@ function summary(m: ReportModel): string[] {
     ['Duration', `${duration(m.durationMs)}${m.resumes.length ? ` (wall clock, including the interruption; resumed ${m.resumes.length}×)` : ''}`],
     ['Outcome', `**${m.outcome}**`],
     ['Message', cell(m.message, 1000)],
-    ['Steps', `${m.steps.ok} ok, ${m.steps.failed} failed, ${m.steps.skipped} skipped`],
+    ['Steps', countsText(m.steps)],
     ...(inputs ? [['Inputs', inputs] as [string, string]] : []),
     ['Engine', `runbook ${inline(m.engineVersion)}`],
   ];

@@ -10,6 +10,7 @@ import { hardWrap, wrapText } from '../wrap.js';
 import { branchRow } from './current.js';
 import { headerRows } from './header.js';
 import { blank, fit, seg, type Row } from './row.js';
+import { countsText } from '../../engine/step-counts.js';
 import { stepColumns, stepRow } from './steps.js';
 
 const TONE = { resolved: 'ok', escalate: 'warn', failed: 'bad', aborted: 'bad', interrupted: 'warn' } as const;
@@ -26,10 +27,10 @@ export function finalRecordRows(vm: ViewModel, width: number, transcriptPath?: s
     ...(vm.lastBranch ? [blank, fit(branchRow(vm.lastBranch), width)] : []),
     blank,
   ];
-  const outcome = `${f.outcome} in ${formatDuration(f.durationMs)} (${f.steps.ok} ok, ${f.steps.failed} failed, ${f.steps.skipped} skipped)${f.message ? `: ${f.message}` : ''}`;
+  const outcome = `${f.outcome} in ${formatDuration(f.durationMs)} (${countsText(f.steps)})${f.message ? `: ${f.message}` : ''}`;
   wrapText(outcome, width).forEach((l, i) => rows.push(i === 0 ? [seg(l.slice(0, f.outcome.length), { tone: TONE[f.outcome], bold: true }), seg(l.slice(f.outcome.length))] : [seg(l)]));
   if (vm.dryRun) {
-    dryRunPlan(vm.dryRunModes, vm.dryRunActions).forEach((l, i) => rows.push(fit([seg(i === 0 ? `dry run: ${l}` : `  ${l}`, { tone: i === 0 ? 'warn' : undefined })], width)));
+    dryRunPlan(vm.dryRunModes, vm.dryRunActions, f.outcome).forEach((l, i) => rows.push(fit([seg(i === 0 ? `dry run: ${l}` : `  ${l}`, { tone: i === 0 ? 'warn' : undefined })], width)));
   } else {
     rows.push(...destructiveRows(vm, width));
   }

@@ -10,6 +10,7 @@ import { terminalSafe } from '../../common/terminal-text.js';
 import { visibleLine } from '../visible-text.js';
 import { gateItemLines, itemLine } from '../gate-items.js';
 import { plural } from '../../common/plural.js';
+import { countsText } from '../../engine/step-counts.js';
 import { expectedAnswer } from '../../language/pattern-words.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
@@ -142,10 +143,10 @@ export class PlainFormatter {
 
   private summary(e: RunFinished): string[] {
     const colour = e.outcome === 'resolved' ? this.p.green : e.outcome === 'escalate' || e.outcome === 'interrupted' ? this.p.yellow : this.p.red;
-    const counts = `${e.steps.ok} ok, ${e.steps.failed} failed, ${e.steps.skipped} skipped`;
+    const counts = countsText(e.steps);
     const lines = [colour(`${label('finished')}${e.outcome} in ${formatDuration(e.durationMs)} (${counts})${e.message ? `: ${e.message}` : ''}`)];
     if (!this.dryRun) return lines;
-    return [...lines, ...dryRunPlan([...this.dryRunModes], this.dryRunActions).map((l, i) => (i === 0 ? `${label('dry run')}${l}` : l.startsWith('  ') ? l : `${' '.repeat(9)}${l}`))];
+    return [...lines, ...dryRunPlan([...this.dryRunModes], this.dryRunActions, e.outcome).map((l, i) => (i === 0 ? `${label('dry run')}${l}` : l.startsWith('  ') ? l : `${' '.repeat(9)}${l}`))];
   }
 }
 

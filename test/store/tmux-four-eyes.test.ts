@@ -1,6 +1,6 @@
 // A four-eyes gate in a real terminal (tmux) against a real team store: the panel says the gate waits for
 // another person, with the command that answers it and who may; y explains it cannot approve one's own step;
-// the store cut (reset, refused) and back is shown in the panel and the header, never as lines written over
+// (alone or in a chunk with Enter); the store cut (reset, refused) and back is shown in the panel and the header, never as lines written over
 // the screen; bob's approval from another terminal runs the step.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,6 +32,10 @@ describe('a four-eyes gate in tmux', { skip: !hasTmux && 'tmux not installed', t
       t.keys('y');
       await t.until('you cannot approve your own step', GUARD);
       assert.ok(!existsSync(t.file), 'y ran nothing');
+      // In chunks too (a laggy ssh, a key held down): one read of y's and Enters approves nothing. Were any of
+      // them taken, the step would run before bob answers and the answer below would not be bob's four-eyes.
+      t.keys('-l', 'yYy');
+      t.keys('y', 'Enter', 'y', 'Enter', 'Y');
 
       await lab.proxy.set('refuse');
       await t.until(/store: unreachable \(.*\); retrying/, GUARD);

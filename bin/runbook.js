@@ -18,7 +18,7 @@ function isMissing(e, file) {
  * deserialized, not compiled, at every start. Loaded as require would (the same wrapper), through vm.Script,
  * the one way Node 20 takes a code cache; without the cache (or with one V8 rejects) it is simply compiled.
  */
-function loadCached(name) {
+function loadCached(name, cache = `${name}.cache`) {
   const { readFileSync } = require('node:fs');
   const { join } = require('node:path');
   const file = join(__dirname, '..', 'dist', name);
@@ -30,7 +30,7 @@ function loadCached(name) {
     throw e;
   }
   let cachedData;
-  try { cachedData = readFileSync(`${file}.cache`); } catch { /* not built: compiled */ }
+  try { cachedData = readFileSync(join(file, '..', cache)); } catch { /* not built: compiled */ }
   const Module = require('node:module');
   const { Script } = require('node:vm');
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
@@ -49,6 +49,20 @@ function plainRun(argv) {
   if (argv[2] !== 'run' && argv[2] !== 'resume') return false;
   const options = argv.slice(3, argv.includes('--') ? argv.indexOf('--') : undefined);
   return options.includes('--plain') || process.stdin.isTTY !== true || process.stdout.isTTY !== true;
+}
+
+/**
+ * Which of run.cjs's two code caches to read (bin/train-code-cache.js). V8 deserializes the whole cache at every
+ * start: the full one also holds what a database runbook runs (its validation, probes, pg), ~15 % more than a run of
+ * shell steps needs. A local runbook whose text names no SQL, probe, call or connection takes the smaller one. Only a cost: a
+ * function missing from the cache is compiled when first called, so a wrong guess is slower, never different.
+ */
+function runCache(argv) {
+  const file = argv[2] === 'run' ? argv.slice(3).find((a) => /\.ya?ml$/.test(a)) : undefined;
+  if (!file) return undefined;
+  let text;
+  try { text = require('node:fs').readFileSync(file, 'latin1'); } catch { return undefined; }
+  return /^[\t -]*(?:sql|probe|call|connections)[\t ]*:/m.test(text) ? undefined : 'run.cjs.shell.cache';
 }
 
 /** Set by the run once its own handlers stop it cleanly (src/cli/prepare-run.ts). */
@@ -76,7 +90,7 @@ async function main() {
   }
   if (!fromSource && plainRun(process.argv)) {
     let plain;
-    try { plain = loadCached('run.cjs'); } catch (e) { if (!isMissing(e, 'run.cjs')) throw e; }
+    try { plain = loadCached('run.cjs', runCache(process.argv)); } catch (e) { if (!isMissing(e, 'run.cjs')) throw e; }
     if (plain) return plain.main(process.argv);
   }
   let built;

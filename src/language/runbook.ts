@@ -43,7 +43,7 @@ function fromLoaded(loaded: LoadedDocument, known?: Diagnostic[]): ReadResult {
     map: loaded.map,
   } as Runbook;
   // Worked out when first read (the run's transcript, a resume): `validate` never needs it, and node:crypto is
-  // ~10 ms of a start (src/cli/fast/code-cache.ts). An own, enumerable property once read, as it was.
+  // ~10 ms of a start (src/common/code-cache.ts). An own, enumerable property once read, as it was.
   Object.defineProperty(runbook, 'sha256', {
     configurable: true, enumerable: true,
     get() {

@@ -18,7 +18,7 @@ test('npm pack includes what an installed runbook runs from', { skip: !built && 
   assert.equal(pack!.name, 'runbook');
   const files = new Set(pack!.files.map((f) => f.path));
   for (const need of ['package.json', 'bin/runbook.js', 'bin/package.json', 'dist/runbook.mjs', 'dist/fast.cjs', 'dist/prevalidated.json', 'dist/build-id',
-    'dist/fast.cjs.cache', 'dist/validator.cjs', 'dist/validator.cjs.cache', 'dist/run.cjs', 'dist/run.cjs.cache', 'dist/sql-verdicts.json',
+    'dist/fast.cjs.cache', 'dist/validator.cjs', 'dist/validator.cjs.cache', 'dist/run.cjs', 'dist/run.cjs.cache', 'dist/run.cjs.shell.cache', 'dist/mysql2.cjs', 'dist/mysql2.cjs.cache', 'dist/sql-verdicts.json',
     'bin/train-code-cache.js',
     'runbooks/refused.yaml', 'runbooks/timeout.yaml', 'runbooks/auth.yaml', 'runbooks/pool-exhausted.yaml']) {
     assert.ok(files.has(need), `${need} is not in the tarball`);

@@ -1,12 +1,12 @@
 // Stands in for catalog/validator.ts in dist/fast.cjs (bin/bundle.mjs swaps it in). A runbook that the build's
 // index does not cover needs the validator: dist/validator.cjs, the same sources as one CommonJS file, loaded
-// with its V8 code cache (code-cache.ts), so validating a local runbook never starts the ES module loader nor
+// with its V8 code cache (src/common/code-cache.ts), so validating a local runbook never starts the ES module loader nor
 // compiles the validator again (issue #32). A cases file needs runbook test's checks, which only the full CLI
 // loads: the fast path gives up (list and validate ask before they print anything, so nothing is written twice).
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { loadCasesChecker as realLoadCasesChecker, loadValidator as realLoadValidator } from '../../catalog/validator.js';
-import { loadWithCodeCache } from './code-cache.js';
+import { loadWithCodeCache } from '../../common/code-cache.js';
 
 export class NeedsFullCli extends Error {
   constructor() { super('this command needs the full CLI'); }

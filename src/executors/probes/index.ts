@@ -1,26 +1,15 @@
-// The built-in probes, by name. None shells out (no nc, psql or dig needed on the host).
+// The probe executor. None of the probes shells out (no nc, psql or dig needed on the host); they are loaded at the
+// first probe step (table.ts).
 import { maskingAlso, urlSecrets } from '../masking.js';
 import { failedResult } from '../outcome.js';
-import { dbConnectProbe } from './db-connect.js';
-import { dnsProbe } from './dns.js';
-import { startupProbe } from './startup.js';
-import { tcpProbe } from './tcp.js';
-import { tlsProbe } from './tls.js';
 import type { ProbeName } from '../../language/schema.js';
-import type { ExecContext, Executor, ProbeAction, StepResult } from '../types.js';
-
-type Env = Record<string, string | undefined>;
-const PROBES: Record<ProbeName, (action: ProbeAction, ctx: ExecContext, env?: Env) => Promise<StepResult>> = {
-  dns: dnsProbe,
-  tcp: tcpProbe,
-  tls: tlsProbe,
-  'db-connect': dbConnectProbe,
-  startup: startupProbe,
-};
+import type { Executor, ProbeAction } from '../types.js';
+import type { Env } from './table.js';
 
 export function createProbeExecutor(env?: Env): Executor<ProbeAction> {
   return {
     async execute(action, ctx) {
+      const { PROBES } = await import('./table.js');
       const probe = PROBES[action.probe] as (typeof PROBES)[ProbeName] | undefined;
       if (!probe) return failedResult(ctx, Date.now(), 'other', `unknown probe '${String(action.probe)}'`);
       return probe(action, maskingAlso(ctx, urlSecrets(action.url)), env);

@@ -4,14 +4,11 @@
 // the text, by construction. That engine has no backreferences, lookaround or large counted repeats (the limit
 // is on the expanded size: a{1,16} compiles, a{1,20} does not); a pattern using them is refused with that reason
 // (by `validate` where it is a literal, else when the branch is read, which fails the run).
-import { createRequire } from 'node:module';
-
-let enabled = false;
+import { linearEngineOn } from '../../common/v8-regexp-flag.js';
 
 /** The pattern compiled for linear-time matching; throws a SyntaxError naming why it cannot be. */
 export function linearRegExp(pattern: string, flags = ''): RegExp {
-  // node:v8 on first use only: loading it is ~5 ms of every start (src/cli/fast/code-cache.ts).
-  if (!enabled) { (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--enable-experimental-regexp-engine'); enabled = true; }
+  linearEngineOn();
   try {
     return new RegExp(pattern, `${flags}l`);
   } catch (e) {

@@ -2,12 +2,13 @@
 // so the functions a command runs are deserialized instead of parsed and compiled again on every start. Node
 // 20 has no module compile cache (module.enableCompileCache is Node 22), but vm.Script takes V8's cachedData.
 // A cache V8 rejects (another Node or V8 version, other flags) costs nothing but the compile it would have saved.
-// V8 checks the flags as they are when the cache is read: the start's, before the validator turns on the
-// linear-time regexp engine (linear-regex.ts), so bin/train-code-cache.js turns it off again before writing.
+// V8 checks the flags as they are when the cache is read: bin/train-code-cache.js writes with the start's, before
+// the validator turns on the linear-time regexp engine (v8-regexp-flag.ts), which is off again while a file is read.
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { withStartFlags } from './v8-regexp-flag.js';
 
 interface Loaded { exports: unknown; script: Script }
 
@@ -17,7 +18,7 @@ export function loadWithCodeCache(file: string): Loaded {
   const source = readFileSync(file, 'latin1');
   let cachedData: Buffer | undefined;
   try { cachedData = readFileSync(`${file}.cache`); } catch { /* not built: compile */ }
-  const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const script = withStartFlags(() => new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) }));
   const module = { exports: {} as unknown };
   const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: unknown, f: string, d: string) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));

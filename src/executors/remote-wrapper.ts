@@ -99,7 +99,8 @@ export function remoteWrapper(w: WrapperSpec): string {
   ].filter(Boolean).join('\n');
 }
 
-const GONE = 'if read -t 0; then echo "runbook: the engine that started this step is gone; nothing was started" >&2; exit 125; fi';
+// bash 4.0 made `read -t 0` a test for input; an older bash (3.2, as on macOS) would wait for a line instead.
+const GONE = 'if [ "${BASH_VERSINFO[0]}" -ge 4 ] && read -t 0; then echo "runbook: the engine that started this step is gone; nothing was started" >&2; exit 125; fi';
 
 /** The step's group, recorded for the next copy; marked when a killer starts ending it; cleared if still ours. */
 // Written in place, one fixed-width line (`1<>`: no truncation): truncating a file and writing it again makes ext4

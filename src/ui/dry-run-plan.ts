@@ -4,8 +4,8 @@ import type { DryRunMode, DryRunShownBecause, GateItem } from '../engine/events.
 import { commandLine, SHOWN_BECAUSE } from './format.js';
 import { gateItemLines } from './gate-items.js';
 
-/** The dry run's plan: which steps ran for real, which in the sandbox, which were only shown and why. */
-/** `outcome`: how the run ended. A dry run that ends resolved after only showing steps fixed nothing: said first. */
+/** The dry run's plan: which steps ran for real, which in the sandbox, which were only shown and why. `outcome`:
+ *  how the run ended; a dry run that ends resolved after only showing steps fixed nothing, and says so first. */
 export function dryRunPlan(modes: [string, DryRunMode][], shown: { stepId: string; command: string; because?: DryRunShownBecause; items?: GateItem[] }[], outcome?: string): string[] {
   const ids = (m: DryRunMode) => modes.filter(([, mode]) => mode === m).map(([id]) => id);
   const lines: string[] = [];

@@ -28,6 +28,8 @@ const HOSTILE = [
   "printf 'touch @M@' | bash", 'date -d now +%s -r /dev/null >/dev/null; sort -o @M@ /dev/null',
   'curl -s -X POST @U@/post', "curl -s --json '{}' @U@/json", 'curl -s -d a=1 @U@/data', "curl -s -K - @U@/config <<'EOF'\nrequest = PATCH\nEOF",
   'curl -s -T /dev/null @U@/upload', 'curl -s --request DELETE @U@/delete',
+  // Shell options that change how bash reads the lines after them (shell-options.ts).
+  "set -k\nbash -c true BASH_ENV=/dev/stdin <<< 'touch @M@'", "set -o history -H\necho '$(touch @M@)' >/dev/null\necho \"!!:1\" >/dev/null",
 ];
 
 /** Proven reads: they run dry and real, and change nothing. */

@@ -7,6 +7,7 @@
 import type { SimpleCommand, Word } from '../shell-words.js';
 import { mayBeOption, parseOptions, type Options } from './read-options.js';
 import { readsAnyArguments } from './read-commands.js';
+import { SET_NAMES, SHOPT_NAMES } from './shell-options.js';
 
 /** How the lint reads what a wrapper runs: `words` a command given as words, `script` code given as text. */
 export interface Inner {
@@ -94,7 +95,8 @@ export function wrapperDanger(name: string, args: Word[], inner: Inner, execVar:
 }
 
 export const SHELLS = new Set(['bash', 'sh', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
-const SHELL_OPTIONS = /^(pipefail|errexit|nounset|xtrace|noglob|noclobber|noexec|verbose|extglob|nullglob|globstar|failglob|dotglob|nocaseglob|lastpipe|inherit_errexit|posix)$/;
+/** `bash -o NAME` / `-O NAME`: the options `set -o` and `shopt -s` may name in a script (shell-options.ts). */
+const SHELL_OPTIONS = { test: (name: string) => SET_NAMES.has(name) || SHOPT_NAMES.has(name) };
 
 /** bash/sh: `-c CODE` is read as the script it is, a here-document or here-string on its input too. A script
  *  file, a script from a pipe or file, rc or profile files (-i, -l, --rcfile) are not proven. */

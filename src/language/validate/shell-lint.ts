@@ -235,13 +235,28 @@ function sshDanger(args: Word[], at: Reading): string | undefined {
 }
 
 function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefined {
-  // bash's /dev/tcp and /dev/udp open a socket, whatever the direction, and anything may then be written to it.
-  if (r.target && /^\/dev\/(tcp|udp)\//.test(r.target.text)) return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': a network connection from bash, which may send anything (read HTTP with curl, check a port with a probe step)`);
+  // bash's /dev/tcp and /dev/udp open a socket, whatever the direction, and anything may then be written to it
+  // (`printf … <"$x" >&0` sent its bytes to a TCP service). A path bash computes at run time may be one.
+  if (r.target && maySocket(r.target)) {
+    return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': ${r.target.dynamic || r.target.pattern || r.target.text.startsWith('~') ? 'a path built at run time, which may be /dev/tcp/… or /dev/udp/…: ' : ''}a network connection from bash, which may send anything (name the file literally or pass it to the command, cat -- "$f"; read HTTP with curl, check a port with a probe step)`);
+  }
   if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;
   const target = r.target;
   if (!target || harmlessTarget(target)) return undefined;
   // A write to a system path acts; any other file (a scratch file, "$out") is a write the author may vouch for.
   return SYSTEM_PATH.test(target.text) ? looks(`${r.op} ${target.text}`) : `runs a shell command that writes a file ('${shown(`${r.op} ${target.text}`)}')`;
+}
+
+const SOCKETS = ['/dev/tcp/', '/dev/udp/'];
+/** Whether a redirection's target may name bash's /dev/tcp or /dev/udp: a literal one, or one whose literal
+ *  beginning (before a value, a ${{ }} hole, a tilde or a glob) does not rule them out. An allowlist of sorts:
+ *  only a target proven to name something else is a file. */
+function maySocket(w: Word): boolean {
+  if (/^\d+-?$|^-$/.test(w.text) && !w.dynamic) return false; // a descriptor (>&2, <&-)
+  const computed = w.text.startsWith('~') ? 0 : w.text.search(w.pattern ? /[\u0000\u0001*?[{]/ : /[\u0000\u0001]/);
+  if (computed < 0) return SOCKETS.some((s) => w.text.startsWith(s));
+  const known = w.text.slice(0, computed);
+  return SOCKETS.some((s) => s.startsWith(known) || known.startsWith(s));
 }
 
 const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/;

@@ -85,22 +85,29 @@ class Lexer extends ExpansionReader {
     redirect.target = w;
     const quoted = delimiterQuoted(raw);
     if (!w.text) { this.i = save; return; }
+    // bash takes `$x` in a delimiter literally (no expansion); the word read here has a value in its place.
+    if (w.dynamic) this.out.unreadable.push(`'<<${raw.split(/[\s;&|<>()]/)[0]!.slice(0, 30)}': a here-document delimiter with $ or a \${{ }} in it, which bash takes literally (write a plain word: EOF)`);
     this.pendingHeredocs.push({ redirect, delimiter: w.text, quoted, strip });
   }
 
   /** After a newline: the bodies of the here-documents opened on that line. */
   private readHeredocs(): void {
     for (const h of this.pendingHeredocs.splice(0)) {
-      const { text, end } = heredocBody(this.s, this.i, h.delimiter, h.strip);
+      const { text, end, uncertain } = heredocBody(this.s, this.i, h.delimiter, h.strip, { joined: !h.quoted, nested: this.nestedIn });
       this.i = end;
+      if (uncertain !== undefined) this.out.unreadable.push(`a here-document line '${uncertain.slice(0, 30)}' inside $( … ) that begins with its delimiter '${h.delimiter.slice(0, 20)}': bash ends the body there and runs the rest of the line`);
       // Unquoted, the body is expanded like a "…" string: its substitutions run.
       h.redirect.body = { text: h.quoted ? text : expandedText(text, this.out), script: true };
     }
   }
 
+  /** Inside $( … ) or <( … ), where bash ends a here-document at a line that begins with its delimiter. */
+  private nestedIn = false;
+
   protected nestedRead(end: ')'): void {
     const inner = new Lexer(this.s, this.out);
     inner.i = this.i;
+    inner.nestedIn = true;
     this.out.commands.push(...group(inner.tokens(end)));
     this.i = inner.i;
   }
@@ -121,6 +128,7 @@ class Lexer extends ExpansionReader {
         if (c === '(' && (/=$/.test(text) && this.i > start || /[@!+*?]$/.test(shadow) && shadow.length > 0)) {
           this.i++;
           const inner = new Lexer(s, this.out);
+          inner.nestedIn = this.nestedIn;
           inner.i = this.i;
           // `a=([ '…' ]=1)`: bash evaluates a subscript's quoted text as code.
           if (inner.tokens(')').some((t) => t.t === 'word' && CODE.test(t.w.text))) this.out.unreadable.push(`'${text}( … )': quoted code in an array assignment, which bash may run (a subscript)`);

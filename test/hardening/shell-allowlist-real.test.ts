@@ -31,6 +31,8 @@ const HOSTILE = [
   // Shell options that change how bash reads the lines after them (shell-options.ts).
   "set -k\nbash -c true BASH_ENV=/dev/stdin <<< 'touch @M@'", "set -o history -H\necho '$(touch @M@)' >/dev/null\necho \"!!:1\" >/dev/null",
   // A socket named at run time, opened by an input redirection (a socket goes both ways; head waits for the answer).
+  // A here-document's end as bash finds it inside $( … ): a line that only begins with the delimiter.
+  "x=$(cat <<EOF\nx\nEOF)\ntouch @M@\nEOF\n)",
   "u=@U@; u=${u#http://}; x=/dev/tc; exec 3<\"${x}p/${u%:*}/${u##*:}\"; printf 'POST /sock HTTP/1.0\\r\\n\\r\\n' >&3; head -c 1 <&3 >/dev/null",
 ];
 

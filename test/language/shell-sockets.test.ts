@@ -51,6 +51,8 @@ describe('a redirection bash may turn into a socket is not proven', () => {
       const script = `cat ${'<'}${prefix}${computed}`;
       assert.equal(shellDanger(script), undefined, script);
     }), { numRuns: 200 });
+    // A here-string's word and a here-document's delimiter are text, not paths.
+    for (const s of ['cat <<< "$x"', 'cat <<< "$(echo /dev/tcp/h/1)"', 'cat <<< /dev/tcp/h/1', 'cat <<EOF\n$x\nEOF\n']) assert.equal(shellDanger(s), undefined, s);
     for (const s of ['cat <&0', 'exec 3<&-', 'echo x >&2', 'read -r a < /etc/hostname', 'cat f 2>/dev/null', 'cat -- "$f"']) assert.equal(shellDanger(s), undefined, s);
   });
 });

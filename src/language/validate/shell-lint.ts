@@ -237,7 +237,7 @@ function sshDanger(args: Word[], at: Reading): string | undefined {
 function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefined {
   // bash's /dev/tcp and /dev/udp open a socket, whatever the direction, and anything may then be written to it
   // (`printf … <"$x" >&0` sent its bytes to a TCP service). A path bash computes at run time may be one.
-  if (r.target && maySocket(r.target)) {
+  if (r.target && !/^<<[<-]?$/.test(r.op) && maySocket(r.target)) { // a here-string or -document's word is text, not a path
     return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': ${r.target.dynamic || r.target.pattern || r.target.text.startsWith('~') ? 'a path built at run time, which may be /dev/tcp/… or /dev/udp/…: ' : ''}a network connection from bash, which may send anything (name the file literally or pass it to the command, cat -- "$f"; read HTTP with curl, check a port with a probe step)`);
   }
   if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;

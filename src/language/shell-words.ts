@@ -40,7 +40,8 @@ class Lexer extends ExpansionReader {
       if (c === ' ' || c === '\t') { this.i++; continue; }
       if (c === '\\' && s[this.i + 1] === '\n') { this.i += 2; continue; }
       if (c === '#') { while (this.i < s.length && s[this.i] !== '\n') this.i++; continue; }
-      if (c === ')' && end === ')' && this.depth === 0) { this.i++; return tokens; }
+      // A case pattern's `)` does not close $( … ): `$(case a in a) …; esac)`.
+      if (c === ')' && end === ')' && this.depth === 0 && this.caseState() !== 'pattern') { this.i++; return tokens; }
       if (atCommandStart && s.startsWith('((', this.i)) { tokens.push({ t: 'word', w: this.arithmeticCommand() }); atCommandStart = false; continue; }
       const fd = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})(?=[<>])/.exec(s.slice(this.i, this.i + 40));
       if (fd) this.i += fd[0].length;
@@ -55,8 +56,9 @@ class Lexer extends ExpansionReader {
           continue;
         }
         this.i += op.length;
-        if (op === '(') this.depth++;
-        if (op === ')') this.depth = Math.max(0, this.depth - 1);
+        const inCase = this.caseOp(op);
+        if (op === '(' && !inCase) this.depth++;
+        if (op === ')' && !inCase) this.depth = Math.max(0, this.depth - 1);
         const token: Token = { t: 'op', op };
         if (REDIRECTS.has(op)) token.redirect = { op };
         tokens.push(token);
@@ -67,6 +69,7 @@ class Lexer extends ExpansionReader {
       }
       const w = this.word();
       tokens.push({ t: 'word', w });
+      this.caseWord(w, atCommandStart);
       const unreadable = atCommandStart && !w.quoted ? commandWordRisk(w.text, s.slice(this.i)) : undefined;
       if (unreadable) this.out.unreadable.push(unreadable);
       // A reserved word or an assignment leaves the next word in command position.
@@ -76,6 +79,27 @@ class Lexer extends ExpansionReader {
   }
 
   private depth = 0;
+
+  /** The case statements being read, innermost last: before `in`, in a pattern list, or in a body. */
+  private cases: ('subject' | 'pattern' | 'body')[] = [];
+  private caseState() { return this.cases[this.cases.length - 1]; }
+
+  private caseWord(w: Word, atCommandStart: boolean): void {
+    if (w.quoted) return;
+    const state = this.caseState();
+    if (w.text === 'case' && atCommandStart && state !== 'pattern') this.cases.push('subject');
+    else if (state === 'subject' && w.text === 'in') this.cases[this.cases.length - 1] = 'pattern';
+    else if (w.text === 'esac' && (state === 'pattern' || (state === 'body' && atCommandStart))) this.cases.pop();
+  }
+
+  /** Whether `op` belongs to a case statement's patterns (their optional `(` and their `)`), and moves on. */
+  private caseOp(op: string): boolean {
+    const state = this.caseState();
+    if (state === 'body' && (op === ';;' || op === ';&' || op === ';;&')) this.cases[this.cases.length - 1] = 'pattern';
+    if (state !== 'pattern' || (op !== '(' && op !== ')')) return false;
+    if (op === ')') this.cases[this.cases.length - 1] = 'body';
+    return true;
+  }
 
   private expectHeredoc(redirect: Redirect, strip: boolean): void {
     const save = this.i;

@@ -155,7 +155,10 @@ class Lexer extends ExpansionReader {
           inner.nestedIn = this.nestedIn;
           inner.i = this.i;
           // `a=([ '…' ]=1)`: bash evaluates a subscript's quoted text as code.
-          if (inner.tokens(')').some((t) => t.t === 'word' && CODE.test(t.w.text))) this.out.unreadable.push(`'${text}( … )': quoted code in an array assignment, which bash may run (a subscript)`);
+          const elements = inner.tokens(')').flatMap((t) => (t.t === 'word' ? [t.w] : []));
+          if (elements.some((w) => CODE.test(w.text))) this.out.unreadable.push(`'${text}( … )': quoted code in an array assignment, which bash may run (a subscript)`);
+          // `b=([$x]=1)`: an indexed array's subscript is arithmetic, where bash evaluates the value as code.
+          if (elements.some((w) => /^\[[^\]]*[\u0000\u0001]/.test(w.text))) this.out.unreadable.push(`'${text}( [ … ]= )': a subscript built from a value, which bash evaluates as arithmetic`);
           text += `(${DYNAMIC})`; this.i = inner.i; dynamic = true;
           if (!/=$/.test(text)) pattern = true;
           continue;

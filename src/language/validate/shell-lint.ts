@@ -10,6 +10,7 @@ import { inertVariable, variableWhy } from '../shell-vars.js';
 import { CODE, DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
 import { find } from './read-programs.js';
+import { declareValueRisk } from './declare-values.js';
 import { parseOptions } from './read-options.js';
 import { assignments, INTERPRETERS, isWrapper, SHELLS, shellDanger as shellCode, wrapperDanger, type Inner } from './shell-wrappers.js';
 
@@ -153,6 +154,8 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     // `export NAME` (no value) exports what the step set before: the name itself must be inert.
     const named = args.find((w) => !w.text.startsWith('-') && !w.text.startsWith('+') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) && !inertVariable(w.text));
     if (named) return cannotRead(variableWhy(named.text));
+    const reread = declareValueRisk(name, args);
+    if (reread) return cannotRead(reread);
     const indexed = args.find(evaluatedSubscript);
     if (indexed) return cannotRead(`'${name} ${shown(indexed.text)}': a subscript bash evaluates as arithmetic`);
     const execVar = args.find(setsNonInertVar);

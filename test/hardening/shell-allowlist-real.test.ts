@@ -38,7 +38,7 @@ const HOSTILE = [
 
 /** Proven reads: they run dry and real, and change nothing. */
 const READS = ['cat @D@/data', 'grep -c x @D@/data', 'sort -u @D@/data', "sed -n '1p' @D@/data", "awk '{ print $1 }' @D@/data", 'ls -la @D@', 'wc -l @D@/data',
-  'find @D@ -maxdepth 1 -name data', 'date +%s', 'head -n 1 @D@/data | tr -dc a-z', 'curl -fsS @U@/get', 'curl -sI @U@/head', 'curl -s -X GET @U@/get2'];
+  'find @D@ -maxdepth 1 -name data', 'date +%s', 'head -n 1 @D@/data | tr -dc a-z', 'curl -q -fsS @U@/get', 'curl -q -sI @U@/head', 'curl -q -s -X GET @U@/get2'];
 
 async function listener(t: { after(fn: () => void): void }) {
   const requests: string[] = [];

@@ -130,6 +130,10 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
  *  HEAD, a file written (`-o`, `-D`, `-c`, `%output{}`), or another protocol (gopher, telnet, dict, ftp, smtp…). */
 export const CURL: Options = { flags: 'sSfLkviIGN46#q', valued: 'mHAeuwXrxb', long: 'silent show-error fail fail-with-body fail-early location location-trusted insecure verbose include head get no-buffer ipv4 ipv6 compressed no-progress-meter progress-bar retry-connrefused retry-all-errors http1.0 http1.1 http2 http2-prior-knowledge disable basic digest anyauth netrc netrc-optional no-keepalive no-sessionid path-as-is tcp-nodelay max-time= connect-timeout= header= user-agent= referer= user= write-out= request= range= proxy= cookie= retry= retry-delay= retry-max-time= cacert= capath= resolve= noproxy= max-redirs= unix-socket= oauth2-bearer= connect-to= interface= dns-servers= speed-limit= speed-time= limit-rate= max-filesize= expect100-timeout= keepalive-time= proto= proto-redir= proxy-user= url=' };
 function curl(args: Word[]): ReadOnlyFinding {
+  // Without -q (or --disable) as its first argument curl reads ~/.curlrc ($CURL_HOME, $XDG_CONFIG_HOME): a line
+  // `request = DELETE` or `data = …` there made a proven GET send a DELETE with a body.
+  const first = args[0];
+  if (!first || first.dynamic || (first.text !== '-q' && first.text !== '--disable')) return { unknown: "'curl' without -q as its first argument: it reads ~/.curlrc, whose options (request = DELETE, data, output) the lint cannot see; write curl -q …" };
   const p = parsed('curl', args, CURL);
   if (!isParsed(p)) {
     const acting = args.find((w) => /^-[a-zA-Z]*[dFTXoOcDK]|^--(data|json|form|upload-file|request|output|config|cookie-jar|dump-header)/.test(w.text));

@@ -12,7 +12,7 @@ import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only
 import { find } from './read-programs.js';
 import { declareValueRisk } from './declare-values.js';
 import { parseOptions } from './read-options.js';
-import { assignments, INTERPRETERS, isWrapper, SHELLS, shellDanger as shellCode, wrapperDanger, type Inner } from './shell-wrappers.js';
+import { assignments, codeFromValue, HEREDOC_VALUE, INTERPRETERS, isWrapper, SHELLS, shellDanger as shellCode, wrapperDanger, type Inner } from './shell-wrappers.js';
 
 /** Command names that change things whatever their arguments. */
 const DANGEROUS = new Set([
@@ -209,7 +209,7 @@ function sourceDanger(name: string, args: Word[], cmd: SimpleCommand, at: Readin
   if (!file) return undefined;
   if (file.dynamic || /^\/(dev\/(stdin|fd\/)|proc\/)/.test(file.text)) {
     const body = cmd.redirects.find((r) => r.body)?.body;
-    if (body && /^\/dev\/stdin$/.test(file.text)) return scriptDanger(body.text, deeper(at));
+    if (body && /^\/dev\/stdin$/.test(file.text)) return codeFromValue(body.text) ? cannotRead(`'${name} /dev/stdin <<EOF': ${HEREDOC_VALUE}`) : scriptDanger(body.text, deeper(at));
     return cannotRead(`'${name} ${phrase([file])}': code read from a stream or built from a variable`);
   }
   return cannotRead(`'${name} ${phrase([file])}': a file of code the lint cannot see`);

@@ -112,13 +112,23 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
     if (/^-(fprint|fprint0|fprintf|fls)$/.test(t)) return { looks: `find ${t}` };
     if (/^-(exec|execdir|ok|okdir)$/.test(t)) {
       const end = args.findIndex((a, j) => j > k && (a.text === ';' || a.text === '+'));
+      // A word bash splits may hold the `;` that ends the command, and primaries after it (`… ; -delete`).
+      const split = args.slice(k + 1, end < 0 ? undefined : end).find((a) => a.splits || a.pattern);
+      if (split) return { unknown: `'find ${t} … ${shownWord(split.text)}': a word bash may split into several, which may end the command and add primaries (-delete): quote it` };
       const found = inner(args.slice(k + 1, end < 0 ? undefined : end));
       if (found) return found;
       if (end < 0) return undefined;
       k = end;
       continue;
     }
-    if (FIND_VALUED.has(t)) { k++; continue; }
+    if (FIND_VALUED.has(t)) {
+      // `-name $x` with x = 'a -o -delete' deleted files: bash splits the value (or a glob expands to several
+      // names), and find reads the words after the first as its expression.
+      const value = args[k + 1];
+      if (value && (value.splits || value.pattern)) return { unknown: `'find ${t} ${shownWord(value.text)}': a value bash may split or expand into several words, the rest of which find reads as its expression (-o -delete): quote it` };
+      k++;
+      continue;
+    }
     if (FIND_BARE.has(t) || /^-newer[aBcmt][aBcmt]$/.test(t)) continue;
     return { unknown: `'find … ${shownWord(t)}': not a primary reviewed for find` };
   }

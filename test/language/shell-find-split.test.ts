@@ -1,7 +1,8 @@
 // find reads every word after its starting points as one expression, so a value bash splits into several words
 // adds primaries: `find . -name $x` with x = 'zzz -o -delete' (a line read from a file) deleted the directory's
 // files in a step the lint proved a read, and `-exec cat $x {} +` can end the command early (`… ; -delete`).
-// Generated over find's valued primaries and the values that split or glob; each first run by bash in a
+// A file name is a value too: `-exec sh -c 'echo {}' \;` ran a file named '$(touch M)' as code. Generated over
+// find's valued primaries and the values that split or glob; each first run by bash in a
 // scratch directory, where it must really delete the victim file.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +42,26 @@ describe('find: a value bash may split is not proven', () => {
     const script = 'find . -type f -exec cat $x {} +';
     assert.ok(deletes(script, '/dev/null ; -delete -exec cat'), 'bash did not delete');
     assert.ok(shellDanger(script), script);
+  });
+
+  test('generated: -exec code with {} inside a word runs a file name as code; the $1 form does not', () => {
+    const names = ['$(touch MARK)', '`touch MARK`', 'a;touch MARK', "a';touch MARK;'"];
+    const code = ["sh -c 'echo {}'", "bash -c 'cat \"{}\" 2>/dev/null'", "sh -c 'test -f {}'", "sh -c 'ls -- {}'"];
+    const runs = (name: string, script: string) => {
+      const dir = mkdtempSync(join(root, 'x-'));
+      writeFileSync(join(dir, name), 'x');
+      spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd: dir, stdio: 'ignore', timeout: 10_000, input: '' });
+      return existsSync(join(dir, 'MARK'));
+    };
+    fc.assert(fc.property(fc.constantFrom(...names), fc.constantFrom(...code), fc.constantFrom('-exec', '-execdir'), (name, c, exec) => {
+      const script = `find . -type f ${exec} ${c} \\;`;
+      if (!runs(name, script)) return; // this name is not code in this command (quoted by it): nothing to show
+      assert.ok(shellDanger(script), `should not be proven: ${script}`);
+    }), { numRuns: 40 });
+    assert.ok(runs('$(touch MARK)', "find . -type f -exec sh -c 'echo {}' \\;"), 'bash ran the file name (the case is real)');
+    const safe = "find . -type f -exec sh -c 'printf \"%s\\n\" \"$1\"' _ {} \\;";
+    assert.equal(shellDanger(safe), undefined, safe);
+    assert.ok(!runs('$(touch MARK)', safe), safe);
   });
 
   test('quoted values, and a glob quoted for find, stay proven reads and delete nothing', () => {

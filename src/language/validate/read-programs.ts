@@ -1,6 +1,6 @@
 // Commands whose operands are programs or addresses (sed and awk scripts, find expressions, curl URLs, date's
 // clock): proven read by construction, with their reviewed options (read-options.ts), or not proven at all.
-import type { SimpleCommand, Word } from '../shell-words.js';
+import { DYNAMIC, type SimpleCommand, type Word } from '../shell-words.js';
 import type { ReadOnlyFinding } from './read-commands.js';
 import { has, mayBeOption, optionValue, parseOptions, shownWord, type Options, type ParsedOptions } from './read-options.js';
 
@@ -115,7 +115,9 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
       // A word bash splits may hold the `;` that ends the command, and primaries after it (`… ; -delete`).
       const split = args.slice(k + 1, end < 0 ? undefined : end).find((a) => a.splits || a.pattern);
       if (split) return { unknown: `'find ${t} … ${shownWord(split.text)}': a word bash may split into several, which may end the command and add primaries (-delete): quote it` };
-      const found = inner(args.slice(k + 1, end < 0 ? undefined : end));
+      // find puts the file name where {} stands, inside a word too: `sh -c 'echo {}'` ran a file named
+      // '$(touch M)' as code. A word with {} in it is a value there.
+      const found = inner(args.slice(k + 1, end < 0 ? undefined : end).map((a) => (a.text !== '{}' && a.text.includes('{}') ? { ...a, text: a.text.replaceAll('{}', DYNAMIC), dynamic: true } : a)));
       if (found) return found;
       if (end < 0) return undefined;
       k = end;

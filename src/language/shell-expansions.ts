@@ -58,6 +58,8 @@ export abstract class ExpansionReader {
     this.i++;
     let body = '';
     while (this.i < this.s.length && this.s[this.i] !== '`') {
+      // bash reads the body as text first, joining lines at a backslash-newline (inside quotes too: `'a\⏎b'` is ab).
+      if (this.s[this.i] === '\\' && this.s[this.i + 1] === '\n') { this.i += 2; continue; }
       if (this.s[this.i] === '\\' && /[`\\$]/.test(this.s[this.i + 1] ?? '')) this.i++;
       body += this.s[this.i++];
     }

@@ -31,6 +31,11 @@ export function parameterRisks(expansion: string): string[] {
   // ${NAME:=word} and ${NAME=word} assign: only a name a read may set (shell-vars.ts).
   const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(expansion)?.[1];
   if (assigned && !inertVariable(assigned)) risks.push(`'\${${assigned}:=…}': ${variableWhy(assigned)}`);
+  // ${!x}, ${!x:-…}, ${!a[0]}: the value names the variable to expand, and a subscript in that name is
+  // evaluated as arithmetic (x='a[$(cmd)]' runs cmd). Only the lists of keys and names (${!a[@]}, ${!p*}) do not.
+  if (/^\$\{![A-Za-z_][A-Za-z0-9_]*/.test(expansion) && !/^\$\{![A-Za-z_][A-Za-z0-9_]*(\[[@*]\]|[@*])\}$/.test(expansion)) {
+    risks.push(`'${expansion.slice(0, 40)}': an indirect expansion, whose value names a variable and any subscript in it bash evaluates as code`);
+  }
   // ${x@P} expands the value as a prompt, running any $( … ) in it.
   if (/@P\}$/.test(expansion)) risks.push(`'${expansion}': a value expanded as a prompt, running any code in it`);
   // An array subscript or a substring offset is arithmetic: a variable in it is evaluated as code.

@@ -40,7 +40,8 @@ class Lexer extends ExpansionReader {
       if (c === ' ' || c === '\t') { this.i++; continue; }
       if (c === '\\' && s[this.i + 1] === '\n') { this.i += 2; continue; }
       if (c === '#') { while (this.i < s.length && s[this.i] !== '\n') this.i++; continue; }
-      if (c === ')' && end === ')' && this.depth === 0) { this.i++; return tokens; }
+      // A case pattern's `)` does not close $( … ): `$(case a in a) …; esac)`.
+      if (c === ')' && end === ')' && this.depth === 0 && this.caseState() !== 'pattern') { this.i++; return tokens; }
       if (atCommandStart && s.startsWith('((', this.i)) { tokens.push({ t: 'word', w: this.arithmeticCommand() }); atCommandStart = false; continue; }
       const fd = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})(?=[<>])/.exec(s.slice(this.i, this.i + 40));
       if (fd) this.i += fd[0].length;
@@ -55,8 +56,9 @@ class Lexer extends ExpansionReader {
           continue;
         }
         this.i += op.length;
-        if (op === '(') this.depth++;
-        if (op === ')') this.depth = Math.max(0, this.depth - 1);
+        const inCase = this.caseOp(op);
+        if (op === '(' && !inCase) this.depth++;
+        if (op === ')' && !inCase) this.depth = Math.max(0, this.depth - 1);
         const token: Token = { t: 'op', op };
         if (REDIRECTS.has(op)) token.redirect = { op };
         tokens.push(token);
@@ -67,6 +69,7 @@ class Lexer extends ExpansionReader {
       }
       const w = this.word();
       tokens.push({ t: 'word', w });
+      this.caseWord(w, atCommandStart);
       const unreadable = atCommandStart && !w.quoted ? commandWordRisk(w.text, s.slice(this.i)) : undefined;
       if (unreadable) this.out.unreadable.push(unreadable);
       // A reserved word or an assignment leaves the next word in command position.
@@ -77,6 +80,27 @@ class Lexer extends ExpansionReader {
 
   private depth = 0;
 
+  /** The case statements being read, innermost last: before `in`, in a pattern list, or in a body. */
+  private cases: ('subject' | 'pattern' | 'body')[] = [];
+  private caseState() { return this.cases[this.cases.length - 1]; }
+
+  private caseWord(w: Word, atCommandStart: boolean): void {
+    if (w.quoted) return;
+    const state = this.caseState();
+    if (w.text === 'case' && atCommandStart && state !== 'pattern') this.cases.push('subject');
+    else if (state === 'subject' && w.text === 'in') this.cases[this.cases.length - 1] = 'pattern';
+    else if (w.text === 'esac' && (state === 'pattern' || (state === 'body' && atCommandStart))) this.cases.pop();
+  }
+
+  /** Whether `op` belongs to a case statement's patterns (their optional `(` and their `)`), and moves on. */
+  private caseOp(op: string): boolean {
+    const state = this.caseState();
+    if (state === 'body' && (op === ';;' || op === ';&' || op === ';;&')) this.cases[this.cases.length - 1] = 'pattern';
+    if (state !== 'pattern' || (op !== '(' && op !== ')')) return false;
+    if (op === ')') this.cases[this.cases.length - 1] = 'body';
+    return true;
+  }
+
   private expectHeredoc(redirect: Redirect, strip: boolean): void {
     const save = this.i;
     while (this.s[this.i] === ' ' || this.s[this.i] === '\t') this.i++;
@@ -85,22 +109,29 @@ class Lexer extends ExpansionReader {
     redirect.target = w;
     const quoted = delimiterQuoted(raw);
     if (!w.text) { this.i = save; return; }
+    // bash takes `$x` in a delimiter literally (no expansion); the word read here has a value in its place.
+    if (w.dynamic) this.out.unreadable.push(`'<<${raw.split(/[\s;&|<>()]/)[0]!.slice(0, 30)}': a here-document delimiter with $ or a \${{ }} in it, which bash takes literally (write a plain word: EOF)`);
     this.pendingHeredocs.push({ redirect, delimiter: w.text, quoted, strip });
   }
 
   /** After a newline: the bodies of the here-documents opened on that line. */
   private readHeredocs(): void {
     for (const h of this.pendingHeredocs.splice(0)) {
-      const { text, end } = heredocBody(this.s, this.i, h.delimiter, h.strip);
+      const { text, end, uncertain } = heredocBody(this.s, this.i, h.delimiter, h.strip, { joined: !h.quoted, nested: this.nestedIn });
       this.i = end;
+      if (uncertain !== undefined) this.out.unreadable.push(`a here-document line '${uncertain.slice(0, 30)}' inside $( … ) that begins with its delimiter '${h.delimiter.slice(0, 20)}': bash ends the body there and runs the rest of the line`);
       // Unquoted, the body is expanded like a "…" string: its substitutions run.
       h.redirect.body = { text: h.quoted ? text : expandedText(text, this.out), script: true };
     }
   }
 
+  /** Inside $( … ) or <( … ), where bash ends a here-document at a line that begins with its delimiter. */
+  private nestedIn = false;
+
   protected nestedRead(end: ')'): void {
     const inner = new Lexer(this.s, this.out);
     inner.i = this.i;
+    inner.nestedIn = true;
     this.out.commands.push(...group(inner.tokens(end)));
     this.i = inner.i;
   }
@@ -121,9 +152,13 @@ class Lexer extends ExpansionReader {
         if (c === '(' && (/=$/.test(text) && this.i > start || /[@!+*?]$/.test(shadow) && shadow.length > 0)) {
           this.i++;
           const inner = new Lexer(s, this.out);
+          inner.nestedIn = this.nestedIn;
           inner.i = this.i;
           // `a=([ '…' ]=1)`: bash evaluates a subscript's quoted text as code.
-          if (inner.tokens(')').some((t) => t.t === 'word' && CODE.test(t.w.text))) this.out.unreadable.push(`'${text}( … )': quoted code in an array assignment, which bash may run (a subscript)`);
+          const elements = inner.tokens(')').flatMap((t) => (t.t === 'word' ? [t.w] : []));
+          if (elements.some((w) => CODE.test(w.text))) this.out.unreadable.push(`'${text}( … )': quoted code in an array assignment, which bash may run (a subscript)`);
+          // `b=([$x]=1)`: an indexed array's subscript is arithmetic, where bash evaluates the value as code.
+          if (elements.some((w) => /^\[[^\]]*[\u0000\u0001]/.test(w.text))) this.out.unreadable.push(`'${text}( [ … ]= )': a subscript built from a value, which bash evaluates as arithmetic`);
           text += `(${DYNAMIC})`; this.i = inner.i; dynamic = true;
           if (!/=$/.test(text)) pattern = true;
           continue;

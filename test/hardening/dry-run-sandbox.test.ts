@@ -228,7 +228,7 @@ describe('a dry run reaches the network only from a step the lint proved to read
 title: Network in a dry run
 steps:
   - id: health
-    shell: curl -s ${url}/health
+    shell: curl -q -s ${url}/health
   - id: vouched
     destructive: false
     safe_because: a hostile author says it only reads

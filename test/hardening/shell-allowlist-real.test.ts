@@ -28,11 +28,17 @@ const HOSTILE = [
   "printf 'touch @M@' | bash", 'date -d now +%s -r /dev/null >/dev/null; sort -o @M@ /dev/null',
   'curl -s -X POST @U@/post', "curl -s --json '{}' @U@/json", 'curl -s -d a=1 @U@/data', "curl -s -K - @U@/config <<'EOF'\nrequest = PATCH\nEOF",
   'curl -s -T /dev/null @U@/upload', 'curl -s --request DELETE @U@/delete',
+  // Shell options that change how bash reads the lines after them (shell-options.ts).
+  "set -k\nbash -c true BASH_ENV=/dev/stdin <<< 'touch @M@'", "set -o history -H\necho '$(touch @M@)' >/dev/null\necho \"!!:1\" >/dev/null",
+  // A socket named at run time, opened by an input redirection (a socket goes both ways; head waits for the answer).
+  // A here-document's end as bash finds it inside $( … ): a line that only begins with the delimiter.
+  "x=$(cat <<EOF\nx\nEOF)\ntouch @M@\nEOF\n)",
+  "u=@U@; u=${u#http://}; x=/dev/tc; exec 3<\"${x}p/${u%:*}/${u##*:}\"; printf 'POST /sock HTTP/1.0\\r\\n\\r\\n' >&3; head -c 1 <&3 >/dev/null",
 ];
 
 /** Proven reads: they run dry and real, and change nothing. */
 const READS = ['cat @D@/data', 'grep -c x @D@/data', 'sort -u @D@/data', "sed -n '1p' @D@/data", "awk '{ print $1 }' @D@/data", 'ls -la @D@', 'wc -l @D@/data',
-  'find @D@ -maxdepth 1 -name data', 'date +%s', 'head -n 1 @D@/data | tr -dc a-z', 'curl -fsS @U@/get', 'curl -sI @U@/head', 'curl -s -X GET @U@/get2'];
+  'find @D@ -maxdepth 1 -name data', 'date +%s', 'head -n 1 @D@/data | tr -dc a-z', 'curl -q -fsS @U@/get', 'curl -q -sI @U@/head', 'curl -q -s -X GET @U@/get2'];
 
 async function listener(t: { after(fn: () => void): void }) {
   const requests: string[] = [];

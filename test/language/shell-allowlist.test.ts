@@ -21,7 +21,7 @@ function reviewed(): Reviewed[] {
   return [
     ...Object.entries(READS).map(([name, options]) => ({ words: [name], options, operands: name === 'hash' || name === 'sleep' ? [] : ['f'] })),
     { words: ['sed'], options: SED, operands: ['-n', 'p', 'f'] }, { words: ['awk'], options: AWK, operands: ["'{ print $1 }'", 'f'] },
-    { words: ['gawk'], options: AWK, operands: ["'{ print $1 }'"] }, { words: ['curl'], options: CURL, operands: ['--proto-redir=https', URL] },
+    { words: ['gawk'], options: AWK, operands: ["'{ print $1 }'"] }, { words: ['curl', '-q'], options: CURL, operands: ['--proto-redir=https', URL] },
     { words: ['date'], options: DATE, operands: ['+%s'] }, { words: ['hostname'], options: HOSTNAME, operands: [] },
     { words: ['top', '-b'], options: TOP, operands: [] }, { words: ['ip'], options: IP_GLOBAL, operands: ['route', 'show'] },
     { words: ['journalctl'], options: JOURNALCTL, operands: [] },
@@ -166,15 +166,17 @@ describe('wrappers, code from text, and clients', () => {
   });
 
   test('curl is proven only with GET/HEAD and literal http(s) URLs', () => {
-    for (const scheme of ['gopher', 'telnet', 'dict', 'ftp', 'ftps', 'smtp', 'smtps', 'imap', 'pop3', 'ldap', 'mqtt', 'scp', 'sftp', 'tftp', 'file', 'rtsp', 'ws']) refused(`curl -s ${scheme}://127.0.0.1/_POST`);
-    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', '$m']) { refused(`curl -X ${m} ${URL}`); refused(`curl --request=${m} ${URL}`); refused(`curl -sX${m} ${URL}`); }
+    for (const scheme of ['gopher', 'telnet', 'dict', 'ftp', 'ftps', 'smtp', 'smtps', 'imap', 'pop3', 'ldap', 'mqtt', 'scp', 'sftp', 'tftp', 'file', 'rtsp', 'ws']) refused(`curl -q -s ${scheme}://127.0.0.1/_POST`);
+    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', '$m']) { refused(`curl -q -X ${m} ${URL}`); refused(`curl -q --request=${m} ${URL}`); refused(`curl -q -sX${m} ${URL}`); }
     for (const o of ['--json {}', '-d a=1', '--data-raw x', '--data-binary @f', '--data-urlencode a=b', '-F a=b', '--form a=b', '-T f', '--upload-file f',
       '-K -', '--config -', '-o f', '-O', '--output f', '-c jar', '--cookie-jar jar', '-D h', '--dump-header h', "-w '%output{f}x'", '-w @fmt',
       '--proto =gopher', '--url gopher://x', '-q -K f', '-L', '--location', '-L --proto-redir =all', '-L --proto-redir "$p"',
-      '-H @headers', '-H "$h"', "-H 'flush_all'", "-H $'X: 1\\r\\nSET a b'", "-A $'x\\nSET a b'"]) refused(`curl ${o} ${URL}`);
-    for (const u of ['"$url"', '$u', 'http://$h', '"http://$h"$p', 'localhost', '127.0.0.1', '{gopher://a,http://b}', 'HTTP']) refused(`curl -s ${u}`);
-    for (const s of [`curl -fsS ${URL}`, `curl -I ${URL}`, `curl -X HEAD ${URL}`, `curl --request GET ${URL}`, `curl -s "http://$host:8080/health"`,
-      `curl -s -w '%{http_code}' ${URL}`, `curl -sS --max-time 5 -H 'Accept: application/json' https://127.0.0.1/`]) clean(s);
+      '-H @headers', '-H "$h"', "-H 'flush_all'", "-H $'X: 1\\r\\nSET a b'", "-A $'x\\nSET a b'"]) refused(`curl -q ${o} ${URL}`);
+    for (const u of ['"$url"', '$u', 'http://$h', '"http://$h"$p', 'localhost', '127.0.0.1', '{gopher://a,http://b}', 'HTTP']) refused(`curl -q -s ${u}`);
+    for (const s of [`curl -q -fsS ${URL}`, `curl -q -I ${URL}`, `curl -q -X HEAD ${URL}`, `curl --disable --request GET ${URL}`, `curl -q -s "http://$host:8080/health"`,
+      `curl -q -s -w '%{http_code}' ${URL}`, `curl -q -sS --max-time 5 -H 'Accept: application/json' https://127.0.0.1/`]) clean(s);
+    // Without -q (or --disable) first, curl reads ~/.curlrc, which may set any option: not proven.
+    for (const s of [`curl -fsS ${URL}`, `curl -s -q ${URL}`, `curl -qs ${URL}`, `curl "$q" -s ${URL}`, `curl --disable=1 ${URL}`, `curl -- -q ${URL}`]) refused(s);
   });
 });
 

@@ -31,8 +31,9 @@ export function lexMysql(text: string, backslashEscapes = true, keep: (c: Condit
       // Only a literal with an escape or a doubled quote could be read differently by the grammar.
       out += c === '`' || !/[\\]/.test(literal.slice(1, -1)) && !literal.slice(1, -1).includes(c) ? literal : `${c}s${c}`;
       i = end + 1;
-    } else if (c === '#' || (c === '-' && next === '-' && /^(?:[\s\x00-\x1f]|$)/.test(text.slice(i + 2, i + 3)))) {
-      // `--` starts a comment only before a space or control character (`1--1` is arithmetic).
+    } else if (c === '#' || (c === '-' && next === '-' && /^(?:[\x00-\x20\x7f]|$)/.test(text.slice(i + 2, i + 3)))) {
+      // `--` starts a comment only before an ASCII space or control character (`1--1` is arithmetic). Not before
+      // U+00A0, U+2028, U+3000, U+FEFF… (JavaScript's \s): the server reads `--\u00a0, GET_LOCK(…)` as code.
       const nl = text.indexOf('\n', i);
       out += ' ';
       i = nl < 0 ? text.length : nl + 1;

@@ -7,12 +7,16 @@
 import { CODE, DYNAMIC, HOLE, type Word } from '../shell-words.js';
 import type { ReadOnlyFinding } from './read-commands.js';
 import { inertVariable, variableWhy } from '../shell-vars.js';
+import { setFinding, shoptFinding } from './shell-options.js';
 
 /** Builtins whose arguments are only printed or ignored. */
 const PRINTS = new Set(['echo', 'true', 'false', ':']);
 
 export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   if (PRINTS.has(name)) return undefined;
+  // set and shopt change how bash reads the rest of the script: only reviewed options (shell-options.ts).
+  const option = name === 'set' ? setFinding(args) : name === 'shopt' ? shoptFinding(args) : undefined;
+  if (option) return option;
   // [[ a -eq b ]] evaluates both sides as arithmetic: a name or a value there is evaluated as code
   // (`[[ $x -eq 1 ]]` with x='a[$(cmd)]' runs cmd). Only literal integers are read.
   if (name === '[[') {

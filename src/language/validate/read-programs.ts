@@ -1,6 +1,6 @@
 // Commands whose operands are programs or addresses (sed and awk scripts, find expressions, curl URLs, date's
 // clock): proven read by construction, with their reviewed options (read-options.ts), or not proven at all.
-import type { SimpleCommand, Word } from '../shell-words.js';
+import { DYNAMIC, type SimpleCommand, type Word } from '../shell-words.js';
 import type { ReadOnlyFinding } from './read-commands.js';
 import { has, mayBeOption, optionValue, parseOptions, shownWord, type Options, type ParsedOptions } from './read-options.js';
 
@@ -112,13 +112,25 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
     if (/^-(fprint|fprint0|fprintf|fls)$/.test(t)) return { looks: `find ${t}` };
     if (/^-(exec|execdir|ok|okdir)$/.test(t)) {
       const end = args.findIndex((a, j) => j > k && (a.text === ';' || a.text === '+'));
-      const found = inner(args.slice(k + 1, end < 0 ? undefined : end));
+      // A word bash splits may hold the `;` that ends the command, and primaries after it (`… ; -delete`).
+      const split = args.slice(k + 1, end < 0 ? undefined : end).find((a) => a.splits || a.pattern);
+      if (split) return { unknown: `'find ${t} … ${shownWord(split.text)}': a word bash may split into several, which may end the command and add primaries (-delete): quote it` };
+      // find puts the file name where {} stands, inside a word too: `sh -c 'echo {}'` ran a file named
+      // '$(touch M)' as code. A word with {} in it is a value there.
+      const found = inner(args.slice(k + 1, end < 0 ? undefined : end).map((a) => (a.text !== '{}' && a.text.includes('{}') ? { ...a, text: a.text.replaceAll('{}', DYNAMIC), dynamic: true } : a)));
       if (found) return found;
       if (end < 0) return undefined;
       k = end;
       continue;
     }
-    if (FIND_VALUED.has(t)) { k++; continue; }
+    if (FIND_VALUED.has(t)) {
+      // `-name $x` with x = 'a -o -delete' deleted files: bash splits the value (or a glob expands to several
+      // names), and find reads the words after the first as its expression.
+      const value = args[k + 1];
+      if (value && (value.splits || value.pattern)) return { unknown: `'find ${t} ${shownWord(value.text)}': a value bash may split or expand into several words, the rest of which find reads as its expression (-o -delete): quote it` };
+      k++;
+      continue;
+    }
     if (FIND_BARE.has(t) || /^-newer[aBcmt][aBcmt]$/.test(t)) continue;
     return { unknown: `'find … ${shownWord(t)}': not a primary reviewed for find` };
   }
@@ -130,6 +142,10 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
  *  HEAD, a file written (`-o`, `-D`, `-c`, `%output{}`), or another protocol (gopher, telnet, dict, ftp, smtp…). */
 export const CURL: Options = { flags: 'sSfLkviIGN46#q', valued: 'mHAeuwXrxb', long: 'silent show-error fail fail-with-body fail-early location location-trusted insecure verbose include head get no-buffer ipv4 ipv6 compressed no-progress-meter progress-bar retry-connrefused retry-all-errors http1.0 http1.1 http2 http2-prior-knowledge disable basic digest anyauth netrc netrc-optional no-keepalive no-sessionid path-as-is tcp-nodelay max-time= connect-timeout= header= user-agent= referer= user= write-out= request= range= proxy= cookie= retry= retry-delay= retry-max-time= cacert= capath= resolve= noproxy= max-redirs= unix-socket= oauth2-bearer= connect-to= interface= dns-servers= speed-limit= speed-time= limit-rate= max-filesize= expect100-timeout= keepalive-time= proto= proto-redir= proxy-user= url=' };
 function curl(args: Word[]): ReadOnlyFinding {
+  // Without -q (or --disable) as its first argument curl reads ~/.curlrc ($CURL_HOME, $XDG_CONFIG_HOME): a line
+  // `request = DELETE` or `data = …` there made a proven GET send a DELETE with a body.
+  const first = args[0];
+  if (!first || first.dynamic || (first.text !== '-q' && first.text !== '--disable')) return { unknown: "'curl' without -q as its first argument: it reads ~/.curlrc, whose options (request = DELETE, data, output) the lint cannot see; write curl -q …" };
   const p = parsed('curl', args, CURL);
   if (!isParsed(p)) {
     const acting = args.find((w) => /^-[a-zA-Z]*[dFTXoOcDK]|^--(data|json|form|upload-file|request|output|config|cookie-jar|dump-header)/.test(w.text));

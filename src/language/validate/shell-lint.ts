@@ -10,8 +10,9 @@ import { inertVariable, variableWhy } from '../shell-vars.js';
 import { CODE, DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
 import { find } from './read-programs.js';
+import { declareValueRisk } from './declare-values.js';
 import { parseOptions } from './read-options.js';
-import { assignments, INTERPRETERS, isWrapper, SHELLS, shellDanger as shellCode, wrapperDanger, type Inner } from './shell-wrappers.js';
+import { assignments, codeFromValue, HEREDOC_VALUE, INTERPRETERS, isWrapper, SHELLS, shellDanger as shellCode, wrapperDanger, type Inner } from './shell-wrappers.js';
 
 /** Command names that change things whatever their arguments. */
 const DANGEROUS = new Set([
@@ -153,6 +154,8 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     // `export NAME` (no value) exports what the step set before: the name itself must be inert.
     const named = args.find((w) => !w.text.startsWith('-') && !w.text.startsWith('+') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) && !inertVariable(w.text));
     if (named) return cannotRead(variableWhy(named.text));
+    const reread = declareValueRisk(name, args);
+    if (reread) return cannotRead(reread);
     const indexed = args.find(evaluatedSubscript);
     if (indexed) return cannotRead(`'${name} ${shown(indexed.text)}': a subscript bash evaluates as arithmetic`);
     const execVar = args.find(setsNonInertVar);
@@ -206,7 +209,7 @@ function sourceDanger(name: string, args: Word[], cmd: SimpleCommand, at: Readin
   if (!file) return undefined;
   if (file.dynamic || /^\/(dev\/(stdin|fd\/)|proc\/)/.test(file.text)) {
     const body = cmd.redirects.find((r) => r.body)?.body;
-    if (body && /^\/dev\/stdin$/.test(file.text)) return scriptDanger(body.text, deeper(at));
+    if (body && /^\/dev\/stdin$/.test(file.text)) return codeFromValue(body.text) ? cannotRead(`'${name} /dev/stdin <<EOF': ${HEREDOC_VALUE}`) : scriptDanger(body.text, deeper(at));
     return cannotRead(`'${name} ${phrase([file])}': code read from a stream or built from a variable`);
   }
   return cannotRead(`'${name} ${phrase([file])}': a file of code the lint cannot see`);
@@ -235,13 +238,28 @@ function sshDanger(args: Word[], at: Reading): string | undefined {
 }
 
 function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefined {
-  // bash's /dev/tcp and /dev/udp open a socket, whatever the direction, and anything may then be written to it.
-  if (r.target && /^\/dev\/(tcp|udp)\//.test(r.target.text)) return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': a network connection from bash, which may send anything (read HTTP with curl, check a port with a probe step)`);
+  // bash's /dev/tcp and /dev/udp open a socket, whatever the direction, and anything may then be written to it
+  // (`printf … <"$x" >&0` sent its bytes to a TCP service). A path bash computes at run time may be one.
+  if (r.target && !/^<<[<-]?$/.test(r.op) && maySocket(r.target)) { // a here-string or -document's word is text, not a path
+    return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': ${r.target.dynamic || r.target.pattern || r.target.text.startsWith('~') ? 'a path built at run time, which may be /dev/tcp/… or /dev/udp/…: ' : ''}a network connection from bash, which may send anything (name the file literally or pass it to the command, cat -- "$f"; read HTTP with curl, check a port with a probe step)`);
+  }
   if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;
   const target = r.target;
   if (!target || harmlessTarget(target)) return undefined;
   // A write to a system path acts; any other file (a scratch file, "$out") is a write the author may vouch for.
   return SYSTEM_PATH.test(target.text) ? looks(`${r.op} ${target.text}`) : `runs a shell command that writes a file ('${shown(`${r.op} ${target.text}`)}')`;
+}
+
+const SOCKETS = ['/dev/tcp/', '/dev/udp/'];
+/** Whether a redirection's target may name bash's /dev/tcp or /dev/udp: a literal one, or one whose literal
+ *  beginning (before a value, a ${{ }} hole, a tilde or a glob) does not rule them out. An allowlist of sorts:
+ *  only a target proven to name something else is a file. */
+function maySocket(w: Word): boolean {
+  if (/^\d+-?$|^-$/.test(w.text) && !w.dynamic) return false; // a descriptor (>&2, <&-)
+  const computed = w.text.startsWith('~') ? 0 : w.text.search(w.pattern ? /[\u0000\u0001*?[{]/ : /[\u0000\u0001]/);
+  if (computed < 0) return SOCKETS.some((s) => w.text.startsWith(s));
+  const known = w.text.slice(0, computed);
+  return SOCKETS.some((s) => s.startsWith(known) || known.startsWith(s));
 }
 
 const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/;

@@ -7,6 +7,7 @@
 import type { SimpleCommand, Word } from '../shell-words.js';
 import { mayBeOption, parseOptions, type Options } from './read-options.js';
 import { readsAnyArguments } from './read-commands.js';
+import { SET_NAMES, SHOPT_NAMES } from './shell-options.js';
 
 /** How the lint reads what a wrapper runs: `words` a command given as words, `script` code given as text. */
 export interface Inner {
@@ -94,7 +95,8 @@ export function wrapperDanger(name: string, args: Word[], inner: Inner, execVar:
 }
 
 export const SHELLS = new Set(['bash', 'sh', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
-const SHELL_OPTIONS = /^(pipefail|errexit|nounset|xtrace|noglob|noclobber|noexec|verbose|extglob|nullglob|globstar|failglob|dotglob|nocaseglob|lastpipe|inherit_errexit|posix)$/;
+/** `bash -o NAME` / `-O NAME`: the options `set -o` and `shopt -s` may name in a script (shell-options.ts). */
+const SHELL_OPTIONS = { test: (name: string) => SET_NAMES.has(name) || SHOPT_NAMES.has(name) };
 
 /** bash/sh: `-c CODE` is read as the script it is, a here-document or here-string on its input too. A script
  *  file, a script from a pipe or file, rc or profile files (-i, -l, --rcfile) are not proven. */
@@ -134,11 +136,16 @@ export function shellDanger(name: string, args: Word[], cmd: SimpleCommand, inne
   }
   if (operand) return inner.cannotRead(`'${name} ${inner.phrase([operand])}': a script file the lint cannot see`);
   const stdin = cmd.redirects.find((r) => r.body || r.op === '<<<');
-  if (stdin?.body) return inner.script(stdin.body.text);
+  if (stdin?.body) return codeFromValue(stdin.body.text) ? inner.cannotRead(`'${name} <<EOF': ${HEREDOC_VALUE}`) : inner.script(stdin.body.text);
   if (stdin?.target) return stdin.target.dynamic ? inner.cannotRead(`'${name} <<< ${inner.phrase([stdin.target])}': code built from a variable`) : inner.script(stdin.target.text);
   if (cmd.pipedIn || cmd.redirects.some((r) => r.op === '<' || r.op === '<&' || r.op === '<>')) return inner.cannotRead(`'… | ${name}': a script read from a pipe or file`);
   return undefined;
 }
+
+/** An unquoted here-document puts each expansion's value into the text the shell then reads as code: `bash <<EOF`
+ *  with `echo $x` in it ran x = '; touch M' (and a ${{ }} value the same way). */
+export const codeFromValue = (body: string): boolean => /[\u0000\u0001]/.test(body);
+export const HEREDOC_VALUE = "code built from a value: an unquoted here-document puts each $… (and ${{ }}) into the code the shell reads; quote the delimiter (<<'EOF') and pass values by env: or an exported variable";
 
 /** Interpreters: their programs (inline, from a file or from standard input) are not read by the lint. */
 export const INTERPRETERS = /^(python[0-9.]*|perl[0-9.]*|ruby|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit|Rscript|R|tclsh|wish|expect|osascript|pwsh|powershell|julia|guile|racket|scheme|sbcl|ghci|irb|groovy|jshell)$/;

@@ -97,7 +97,7 @@ name: loop
 title: Loop
 steps:
   - id: flaky
-    shell: curl -fsS http://localhost/health
+    shell: curl -q -fsS http://localhost/health
     retry: { attempts: 3, backoff: 1h }
   - id: poll
     shell: cat /tmp/state

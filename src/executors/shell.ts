@@ -15,6 +15,7 @@ import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './sup
 import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
 import { signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
+import { absolutePath } from './path-entries.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
 import type { DirectCommand } from './remote.js';
@@ -40,8 +41,10 @@ export interface ShellExecutor extends Executor<ShellAction> {
  *  the variables of every runbook up the call chain). */
 export function createShellExecutor(withheld: readonly string[] = []): ShellExecutor {
   const running = new Set<() => Promise<void>>();
-  // Copied once: reading process.env goes through a native lookup per variable, on every step.
+  // Copied once: reading process.env goes through a native lookup per variable, on every step. Its PATH without
+  // relative entries, which would name the step's working directory (path-entries.ts).
   const baseEnv = { ...process.env };
+  if (baseEnv.PATH !== undefined) baseEnv.PATH = absolutePath(baseEnv.PATH);
   const host = hostFingerprint();
   const remotes = new RemoteSessions(baseEnv);
   return {

@@ -1,0 +1,13 @@
+// A step finds its commands through the operator's PATH, but only through its absolute entries. An empty entry
+// (`:/usr/bin`, `/usr/bin:`, `a::b`), `.` or any relative one names the step's own working directory, which the
+// runbook's `cwd:` chooses: a `cat` placed there would run in place of the `cat` the lint proved a read.
+
+/** Where bash looks when nothing absolute is left (bash's own default ends in `.`). */
+const FALLBACK = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** PATH without its relative entries (undefined stays undefined). */
+export function absolutePath(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  const kept = path.split(':').filter((entry) => entry.startsWith('/'));
+  return kept.length ? kept.join(':') : FALLBACK;
+}

@@ -118,6 +118,11 @@ export function dependenciesSql(relations: string[][]): string {
 ), refs(field, oid, rel) AS (
   SELECT 'funcid', f.oid, types.rel FROM types JOIN pg_catalog.pg_range g ON g.rngtypid ${eq} types.oid,
     LATERAL (VALUES (g.rngsubdiff::pg_catalog.oid), (g.rngcanonical::pg_catalog.oid)) f(oid) WHERE f.oid ${ne} 0
+  UNION ALL -- a cast from or to a user type (its owner may create one): \`col::text\`, to_json(col) call it
+  SELECT 'funcid', k.castfunc, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid AND NOT ${builtin('t.typnamespace')}
+    JOIN pg_catalog.pg_cast k ON (k.castsource ${eq} t.oid OR k.casttarget ${eq} t.oid) AND k.castfunc ${ne} 0
+    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_depend d ON d.objid ${eq} p.oid -- made by CREATE TYPE (a multirange's constructor)
+      AND d.classid ${eq} 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype ${eq} 'i' WHERE p.oid ${eq} k.castfunc AND p.prolang ${eq} 12)
   UNION ALL
   SELECT m[1], m[2]::pg_catalog.oid, t.rel FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
   UNION ALL

@@ -1,7 +1,8 @@
 // Code a read runs for the TYPES of the columns it reads, which neither its text nor the relation's stored
 // trees show: a range type's subtype_diff (called by the planner's selectivity estimate for `&&`, `<`, `@>` …
-// once the column has statistics) and a domain's CHECK (run when a literal is coerced to the column's domain,
-// as array_position(ARRAY[d], 'x') does). Each calls a user function that terminates the victim; each must be refused as
+// once the column has statistics, even for EXPLAIN), a domain's CHECK (run when a literal is coerced to the
+// column's domain, as array_position(ARRAY[d], 'x') does), and a cast from a user type that its owner created
+// (`col::text`, to_json(col)). Each calls a user function that terminates the victim; each must be refused as
 // not read-only, dry and real, and the victim survives; plain, the same read terminates it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -14,9 +15,9 @@ import { runSteps } from './read-steps.js';
 const KILLED = "(SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'victim')";
 
 /** A column type built around a core by wrappers, outermost last: the code the core carries must be found through any nesting. */
-type Core = 'check' | 'subdiff' | 'multirange' | 'base' | 'builtin-check' | 'builtin-range' | 'enum';
+type Core = 'check' | 'subdiff' | 'multirange' | 'base' | 'cast' | 'builtin-check' | 'builtin-range' | 'enum';
 type Wrapper = 'domain' | 'array' | 'composite';
-const HOSTILE: Core[] = ['check', 'subdiff', 'multirange', 'base'];
+const HOSTILE: Core[] = ['check', 'subdiff', 'multirange', 'base', 'cast'];
 
 /** The DDL of schema s (the type, then table s.t (c <type>)) and the read of it. */
 function chain(s: string, core: Core, wrappers: Wrapper[]): string {
@@ -28,6 +29,8 @@ function chain(s: string, core: Core, wrappers: Wrapper[]): string {
     case 'subdiff': ddl.push(`CREATE TYPE ${s}.k AS RANGE (subtype = int, subtype_diff = public.user_diff)`); type = `${s}.k`; break;
     case 'multirange': ddl.push(`CREATE TYPE ${s}.k AS RANGE (subtype = int, subtype_diff = public.user_diff, multirange_type_name = ${s}.km)`); type = `${s}.km`; break;
     case 'builtin-range': ddl.push(`CREATE TYPE ${s}.k AS RANGE (subtype = int, subtype_diff = pg_catalog.int4range_subdiff)`); type = `${s}.k`; break;
+    case 'cast': ddl.push(`CREATE TYPE ${s}.k AS ENUM ('a', 'b')`, `CREATE FUNCTION ${s}.user_cast(${s}.k) RETURNS int LANGUAGE sql AS 'SELECT 1'`,
+      `CREATE CAST (${s}.k AS int) WITH FUNCTION ${s}.user_cast(${s}.k)`); type = `${s}.k`; break;
     case 'enum': ddl.push(`CREATE TYPE ${s}.k AS ENUM ('a', 'b')`); type = `${s}.k`; break;
     case 'base': type = 'ext.ltree'; break; // an extension's base type: its input and output are C
   }
@@ -61,6 +64,16 @@ const CASES: [string, string, string][] = [
   ['a composite column holding that domain', `
     CREATE TYPE public.pair AS (d public.tag, n int); CREATE TABLE public.pairs (p public.pair); INSERT INTO public.pairs VALUES (ROW('a', 1))`,
   "SELECT array_position(ARRAY[(p).d], 'x') AS d FROM pairs"],
+  ['an enum column with a user cast to text', `
+    CREATE TYPE public.mood AS ENUM ('ok', 'sad');
+    CREATE FUNCTION public.mood_text(m public.mood) RETURNS text LANGUAGE plpgsql AS $$ BEGIN PERFORM ${KILLED}; RETURN m::name::text; END $$;
+    CREATE CAST (public.mood AS text) WITH FUNCTION public.mood_text(public.mood);
+    CREATE TABLE public.moods (m public.mood); INSERT INTO public.moods VALUES ('ok')`, 'SELECT m::text AS m FROM moods'],
+  ['a composite column holding it, read as JSON (a user cast to json)', `
+    CREATE FUNCTION public.mood_json(m public.mood) RETURNS json LANGUAGE plpgsql AS $$ BEGIN PERFORM ${KILLED}; RETURN '1'::json; END $$;
+    CREATE CAST (public.mood AS json) WITH FUNCTION public.mood_json(public.mood);
+    CREATE TYPE public.feeling AS (m public.mood); CREATE TABLE public.feelings (f public.feeling); INSERT INTO public.feelings VALUES (ROW('ok'))`,
+  'SELECT to_json(f) AS j FROM feelings'],
   ['a row-level security policy reading a table with that range column', `
     CREATE TABLE public.guarded (id int); INSERT INTO public.guarded VALUES (1);
     ALTER TABLE public.guarded ENABLE ROW LEVEL SECURITY; ALTER TABLE public.guarded FORCE ROW LEVEL SECURITY;
@@ -116,7 +129,7 @@ describe('code run for the types of the columns a read reads, on both majors', {
           CREATE FUNCTION public.user_diff(int, int) RETURNS float8 LANGUAGE sql IMMUTABLE AS 'SELECT ($1 - $2)::float8'`);
         let n = 0;
         await fc.assert(fc.asyncProperty(
-          fc.constantFrom<Core>('check', 'subdiff', 'multirange', 'base', 'builtin-check', 'builtin-range', 'enum'),
+          fc.constantFrom<Core>('check', 'subdiff', 'multirange', 'base', 'cast', 'builtin-check', 'builtin-range', 'enum'),
           fc.array(fc.constantFrom<Wrapper>('domain', 'array', 'composite'), { maxLength: 3 }),
           async (core, wrappers) => {
             const s = `gen${n++}`;
@@ -127,7 +140,7 @@ describe('code run for the types of the columns a read reads, on both majors', {
             const what = `${core} in ${wrappers.join(' in ') || 'nothing'}`;
             if (HOSTILE.includes(core)) {
               assert.equal(f.result.classification, 'not-read-only', `${what}: ${f.result.error}`);
-              assert.match(f.result.error ?? '', /(user_check|user_diff|type ext\.ltree).*not known to be read-only/, what);
+              assert.match(f.result.error ?? '', /(user_check|user_diff|user_cast|type ext\.ltree).*not known to be read-only/, what);
             } else {
               assert.equal(f.result.status, 'ok', `${what}: ${f.result.error}`);
             }
@@ -135,13 +148,13 @@ describe('code run for the types of the columns a read reads, on both majors', {
       });
 
       it('columns of built-in types, enums, and ranges and domains of built-in code still read', async () => {
-        await adminQuery(server, `CREATE TYPE public.mood AS ENUM ('ok', 'sad'); CREATE TYPE public.fspan AS RANGE (subtype = float8);
+        await adminQuery(server, `CREATE TYPE public.calm AS ENUM ('ok', 'sad'); CREATE TYPE public.fspan AS RANGE (subtype = float8);
           CREATE DOMAIN public.pos AS int CHECK (VALUE > 0);
-          CREATE TABLE public.plain_cols (i int, m public.mood, f public.fspan, p public.pos, ps public.pos[]);
+          CREATE TABLE public.plain_cols (i int, m public.calm, f public.fspan, p public.pos, ps public.pos[]);
           INSERT INTO public.plain_cols SELECT i, 'ok', public.fspan(i, i + 1), i, ARRAY[i]::public.pos[] FROM generate_series(1, 500) i;
           ANALYZE public.plain_cols; GRANT SELECT ON public.plain_cols TO PUBLIC`);
         for (const dryRun of [true, false]) {
-          const events = await runSteps(server.url(), [{ query: "SELECT count(*) AS n FROM plain_cols WHERE f && '[10,20)' AND m = 'ok' AND COALESCE(p, '1') > 0", params: [] }], dryRun);
+          const events = await runSteps(server.url(), [{ query: "SELECT count(*) AS n FROM plain_cols WHERE f && '[10,20)' AND m::text = 'ok' AND to_json(m)::text = to_json('ok'::text)::text AND COALESCE(p, '1') > 0", params: [] }], dryRun);
           const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
           assert.ok(f?.type === 'step-finished');
           assert.deepEqual([f.result.status, f.result.rows], ['ok', [{ n: 10 }]], f.result.error);

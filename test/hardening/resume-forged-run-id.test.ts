@@ -1,14 +1,11 @@
-// NOT FIXED (probe2, found 2026-11-24): a hand-edited transcript makes resume run a finished destructive step
-// again. The run-state record ($XDG_STATE_HOME/runbook/runs/<run id>.json, transcript/run-state.ts) catches a
-// transcript cut back to an older version ("this transcript is behind its run"), but it is found by the run id
-// the transcript itself states: cut the lines of the finished step off AND change the run id in the header and
-// run-started line, and resume finds no record, rebuilds "stopped before `wipe`" and runs it again (its gate
-// asks again, as for a step that never ran; --yes approves it). Observed by hand: the counter file holds two
-// lines. What should happen: a transcript whose file (real path, or inode) the state directory already knows
-// under another run id, or whose header (host, pid, ts, runbook sha256) matches a known run's under another id,
-// is refused naming the run; a hostile edit that also moves the file and rewrites the header is beyond anything
-// local (the store's hash chain, store/chain.ts, is what detects that). Every cut point inside the finished
-// step is tried. Skipped until that exists; remove the skip to see it fail.
+// A hand-edited transcript must not make resume run a finished destructive step again. The run-state record
+// ($XDG_STATE_HOME/runbook/runs/<run id>.json, transcript/run-state.ts) refuses a transcript cut back to an older
+// version ("this transcript is behind its run"), but it was found only by the run id the transcript states: cut
+// the lines of the finished step off AND change the run id in the header and run-started line, and resume found
+// no record, rebuilt "stopped before `wipe`" and ran it again (its gate asked again, as for a step that never ran;
+// --yes approved it). Now a run the state directory does not know, in a file another run last wrote, is refused
+// naming that run. Every cut point inside the finished step is tried. (A hostile edit that also moves the file is
+// beyond anything local: the store's hash chain, store/chain.ts, is what detects that.)
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +13,7 @@ import { test } from 'node:test';
 import { cli, scratch, writeRunbook } from './helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
-test('resume of a transcript cut inside a finished destructive step, its run id rewritten: the step does not run again', { timeout: E2E_TEST_LIMIT_MS, skip: 'not fixed: the run-state record is looked up by the run id the transcript states' }, async (t) => {
+test('resume of a transcript cut inside a finished destructive step, its run id rewritten: refused, the step does not run again', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = scratch(t);
   const env = { XDG_STATE_HOME: join(dir, 'state') };
   const count = join(dir, 'count');
@@ -41,5 +38,8 @@ steps:
     writeFileSync(file, `${lines.slice(0, cut).join('\n').replaceAll(runId, forged)}\n`);
     const r = await cli(['resume', file, '--plain', '--yes'], { cwd: dir, env });
     assert.equal(readFileSync(count, 'utf8'), 'wiped\n', `cut after line ${cut}: wipe ran again\n${r.stdout}${r.stderr}`);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr.trim(), new RegExp(`^runbook: refusing to resume: this file was last written by run ${runId} .*it now says it is run ${forged}`));
+    assert.equal(r.stderr.trim().split('\n').length, 1, 'one line, no stack trace');
   }
 });

@@ -59,10 +59,15 @@ const CODE_FIELDS = 'funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|opno
 /**
  * The code the server will run for the relations a read names that the text does not show: what the SELECT
  * rules of views (recursively through the views and tables they read, and inheritance children), row-level
- * security policies and virtual generated columns call, read from the stored trees by OID — the server's own
- * resolution, whatever the names say. pg_depend cannot be used: it records no dependency on pg_catalog's
- * objects. Rows: kind (function, operator, domain, foreign table), shown, bare name, builtin, known (a cast or
- * an operator's function), and the relation whose stored code calls it. Relations of pg_catalog and
+ * security policies (and the relations a policy reads) and virtual generated columns call, read from the stored
+ * trees by OID — the server's own resolution, whatever the names say — and the code of their columns' types
+ * (through domains, arrays, composites, ranges and multiranges): a domain's CHECK runs when a literal is coerced
+ * to it (`array_position(ARRAY[col], 'x')`), a range's subtype_diff when the planner estimates `col && '[1,2)'`
+ * from the column's statistics (even in EXPLAIN), and a base type or a range's operator class outside
+ * pg_catalog is an extension's or a superuser's C code. pg_depend cannot be used for code: it records no
+ * dependency on pg_catalog's objects. Rows: kind (function, operator, domain, type, foreign table), shown, bare
+ * name, builtin, known (a cast, an operator's function or a range's diff or canonical function), and the
+ * relation whose stored code calls it. Relations of pg_catalog and
  * information_schema are PostgreSQL's own and not looked into.
  */
 export function dependenciesSql(relations: string[][]): string {
@@ -80,9 +85,25 @@ export function dependenciesSql(relations: string[][]): string {
     SELECT d.refobjid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_depend d
       ON d.classid ${eq} 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid ${eq} r.oid
       AND d.refclassid ${eq} 'pg_catalog.pg_class'::pg_catalog.regclass
-    WHERE r.ev_class ${eq} rels.oid AND r.ev_type ${eq} '1') e(oid)
+    WHERE r.ev_class ${eq} rels.oid AND r.ev_type ${eq} '1'
+    UNION ALL
+    SELECT d.refobjid FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_depend d
+      ON d.classid ${eq} 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objid ${eq} p.oid
+      AND d.refclassid ${eq} 'pg_catalog.pg_class'::pg_catalog.regclass
+    WHERE p.polrelid ${eq} rels.oid) e(oid)
 ), mine AS (
   SELECT c.oid, c.relkind FROM rels JOIN pg_catalog.pg_class c ON c.oid ${eq} rels.oid WHERE NOT ${builtin('c.relnamespace')}
+), types(oid, rel) AS (
+  SELECT a.atttypid, mine.oid FROM mine JOIN pg_catalog.pg_attribute a ON a.attrelid ${eq} mine.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+  UNION
+  SELECT n.oid, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid, LATERAL (
+    SELECT t.typbasetype WHERE t.typtype ${eq} 'd'
+    UNION ALL SELECT t.typelem WHERE t.typelem ${ne} 0
+    UNION ALL SELECT a.atttypid FROM pg_catalog.pg_attribute a
+      WHERE t.typrelid ${ne} 0 AND a.attrelid ${eq} t.typrelid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+    UNION ALL SELECT g.rngsubtype FROM pg_catalog.pg_range g WHERE g.rngtypid ${eq} t.oid
+    UNION ALL SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE t.typtype ${eq} 'm' -- a multirange's range (14+; no column before)
+      AND d.classid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid ${eq} t.oid AND d.refclassid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass) n(oid)
 ), trees(tree, rel) AS (
   SELECT x.tree, mine.oid FROM mine, LATERAL (
     SELECT r.ev_action FROM pg_catalog.pg_rewrite r
@@ -92,7 +113,17 @@ export function dependenciesSql(relations: string[][]): string {
     UNION ALL
     SELECT a.adbin FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_attribute t ON t.attrelid ${eq} a.adrelid AND t.attnum ${eq} a.adnum
     WHERE a.adrelid ${eq} mine.oid AND t.attgenerated ${eq} 'v') x(tree)
+  UNION ALL
+  SELECT k.conbin, types.rel FROM types JOIN pg_catalog.pg_constraint k ON k.contypid ${eq} types.oid WHERE k.contype ${eq} 'c'
 ), refs(field, oid, rel) AS (
+  SELECT 'funcid', f.oid, types.rel FROM types JOIN pg_catalog.pg_range g ON g.rngtypid ${eq} types.oid,
+    LATERAL (VALUES (g.rngsubdiff::pg_catalog.oid), (g.rngcanonical::pg_catalog.oid)) f(oid) WHERE f.oid ${ne} 0
+  UNION ALL -- a cast from or to a user type (its owner may create one): \`col::text\`, to_json(col) call it
+  SELECT 'funcid', k.castfunc, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid AND NOT ${builtin('t.typnamespace')}
+    JOIN pg_catalog.pg_cast k ON (k.castsource ${eq} t.oid OR k.casttarget ${eq} t.oid) AND k.castfunc ${ne} 0
+    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_depend d ON d.objid ${eq} p.oid -- made by CREATE TYPE (a multirange's constructor)
+      AND d.classid ${eq} 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype ${eq} 'i' WHERE p.oid ${eq} k.castfunc AND p.prolang ${eq} 12)
+  UNION ALL
   SELECT m[1], m[2]::pg_catalog.oid, t.rel FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
   UNION ALL
   SELECT 'opno', pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))::pg_catalog.oid, t.rel
@@ -100,7 +131,8 @@ export function dependenciesSql(relations: string[][]): string {
 )
 SELECT DISTINCT 'function' AS kind, p.oid::pg_catalog.regprocedure::pg_catalog.text AS shown, p.proname::pg_catalog.text AS bare,
   ${builtin('p.pronamespace')} AS builtin,
-  (EXISTS (SELECT FROM pg_catalog.pg_cast k WHERE k.castfunc ${eq} p.oid) OR EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprcode ${eq} p.oid)) AS known,
+  (EXISTS (SELECT FROM pg_catalog.pg_cast k WHERE k.castfunc ${eq} p.oid) OR EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprcode ${eq} p.oid)
+    OR EXISTS (SELECT FROM pg_catalog.pg_range g WHERE g.rngsubdiff::pg_catalog.oid ${eq} p.oid OR g.rngcanonical::pg_catalog.oid ${eq} p.oid)) AS known,
   r.rel::pg_catalog.regclass::pg_catalog.text AS rel
 FROM refs r JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oid WHERE r.field ${ne} 'opno' AND r.field ${ne} 'resulttype'
 UNION
@@ -109,6 +141,11 @@ FROM refs r JOIN pg_catalog.pg_operator o ON o.oid ${eq} r.oid WHERE r.field ${e
 UNION
 SELECT 'domain', t.oid::pg_catalog.regtype::pg_catalog.text, t.typname::pg_catalog.text, false, false, r.rel::pg_catalog.regclass::pg_catalog.text
 FROM refs r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE r.field ${eq} 'resulttype' AND t.typtype ${eq} 'd' AND NOT ${builtin('t.typnamespace')}
+UNION
+SELECT 'type', t.oid::pg_catalog.regtype::pg_catalog.text, t.typname::pg_catalog.text, false, false, r.rel::pg_catalog.regclass::pg_catalog.text
+FROM types r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE NOT ${builtin('t.typnamespace')}
+  AND (t.typtype ${eq} 'b' AND NOT EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray ${eq} t.oid) OR EXISTS (SELECT FROM pg_catalog.pg_range g JOIN pg_catalog.pg_opclass c ON c.oid ${eq} g.rngsubopc
+    WHERE g.rngtypid ${eq} t.oid AND NOT ${builtin('c.opcnamespace')}))
 UNION
 SELECT 'foreign table', m.oid::pg_catalog.regclass::pg_catalog.text, '', false, false, m.oid::pg_catalog.regclass::pg_catalog.text
 FROM mine m WHERE m.relkind ${eq} 'f'`;

@@ -4,7 +4,7 @@
 // (default ~/.local/state/runbook/runs), one small JSON file per run id, replaced atomically as the run goes.
 // A lock on the run id (not on a transcript path) keeps two copies from being driven at the same time.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
@@ -83,13 +83,31 @@ export function lockRun(runId: string): () => void {
 export function checkNotBehind(t: Transcript): void {
   const runId = runIdOf(t);
   const state = readRunState(runId);
-  if (!state) return;
-  const last = Math.max(t.header.seq, ...t.lines.map((l) => l.seq));
   const here = realPath(t.path);
+  if (!state) return checkNotRenamed(runId, here);
+  const last = Math.max(t.header.seq, ...t.lines.map((l) => l.seq));
   if (state.seq <= last) return;
   const where = state.transcript === here ? 'this file, in a later version than the one here' : state.transcript;
   const ended = state.outcome && state.outcome !== 'interrupted' ? `, and ended ${state.outcome}` : state.outcome === 'interrupted' ? ', and was interrupted there' : '';
   throw new UserError(`refusing to resume: this transcript is behind its run (${runId}). The run went further in ${where} ` +
     `(line ${state.seq}, ${state.updatedAt} by pid ${state.pid} on ${state.host}${ended}), so steps it finished there would run again here. ` +
     `${state.transcript === here ? 'Restore the newer file' : `Resume that one: runbook resume ${state.transcript}`}`);
+}
+
+/**
+ * A run this machine does not know, in a file another run last wrote: the run id in it was changed (by hand, or
+ * a file put in its place), and the record that would refuse it as behind is under that other id. Refused
+ * rather than started over: the steps the other run finished in this file would run again.
+ */
+function checkNotRenamed(runId: string, here: string): void {
+  let names: string[];
+  try { names = readdirSync(stateDir()).filter((n) => n.endsWith('.json')); } catch { return; }
+  for (const name of names) {
+    let other: RunState;
+    try { other = JSON.parse(readFileSync(join(stateDir(), name), 'utf8')) as RunState; } catch { continue; }
+    if (other.transcript !== here || other.runId === runId) continue;
+    throw new UserError(`refusing to resume: this file was last written by run ${other.runId} (line ${other.seq}, ${other.updatedAt} by pid ` +
+      `${other.pid} on ${other.host}), but it now says it is run ${runId}: it was edited or replaced, so steps that run finished here ` +
+      'would run again. Restore the file that run wrote');
+  }
 }

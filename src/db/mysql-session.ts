@@ -11,6 +11,8 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
+import { checkRelations, isSystemSchema, relationsQuery } from './mysql-relations-check.js';
+import { mysqlRelations } from '../language/sql/mysql-relations.js';
 import { classify } from './classify.js';
 import { watchLink, type MysqlLink } from './mysql-link.js';
 import { plainIfNoTls } from './mysql-prefer.js';
@@ -132,7 +134,7 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
-    if (opts.readOnly) await this.pin();
+    if (opts.readOnly) { await this.pin(); await this.relations(sql, opts.vouched === true); }
     await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     opts.signal.throwIfAborted();
@@ -155,6 +157,18 @@ class MysqlSession extends GuardedSession implements Session {
     } catch (err) {
       throw mysqlPinFailed(err);
     }
+  }
+
+  /** Before every read: the relations it names, as the server resolves them (mysql-relations-check.ts). */
+  private async relations(sql: string, vouched: boolean): Promise<void> {
+    // A text the grammars cannot read never gets here as a read: the executor's classifier refuses it first
+    // (executors/sql-read-only.ts), and the read-only transaction still stands behind that.
+    const named = mysqlRelations(sql) ?? [];
+    const asked = named.filter(([schema]) => !isSystemSchema(schema));
+    if (!asked.length) return; // the server's own schemas only (the built-ins' reads): nothing to ask
+    const q = relationsQuery(asked);
+    const [rows] = await this.conn.query(q.sql, q.values);
+    checkRelations(rows as { s?: unknown; n?: unknown; t?: unknown; e?: unknown }[], vouched);
   }
 
   /**

@@ -8,7 +8,7 @@ import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
 import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 
 type Node = Record<string, unknown>;
-interface Grammar { astify(sql: string, opt: { database: string }): unknown }
+export interface Grammar { astify(sql: string, opt: { database: string }): unknown; tableList(sql: string, opt: { database: string }): string[] }
 
 /** Statements other than SELECT that can appear nested; any of them is not a read. */
 const WRITES = new Set(['insert', 'replace', 'update', 'delete', 'create', 'drop', 'alter', 'truncate', 'rename',
@@ -33,7 +33,7 @@ export function classifyMysql(text: string): SqlVerdict {
  * step is all there is. Without this, `/*!999999 SELECT 1 AS *\/ KILL /*!999999 FROM DUAL WHERE 1 = *\/ 5` was
  * a read to the lint and `KILL 5` to the server.
  */
-function serverReadings(conditions: Condition[]): ((c: Condition) => boolean)[] | undefined {
+export function serverReadings(conditions: Condition[]): ((c: Condition) => boolean)[] | undefined {
   const versions = [...new Set(conditions.flatMap((c) => (c.version === undefined ? [] : [c.version])))].sort((x, y) => x - y);
   if (versions.length > MAX_VERSIONS) return undefined;
   const readings: ((c: Condition) => boolean)[] = [];
@@ -185,7 +185,7 @@ function functionName(node: Node): { bare: string; shown: string; builtin: boole
 
 let loaded: [string, () => Grammar][] | undefined;
 /** MariaDB's dialect first (the lab's and most deployments' server), then MySQL's; each loaded on first use. */
-function grammars(): [string, () => Grammar][] {
+export function grammars(): [string, () => Grammar][] {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
   const lazy = (path: string): (() => Grammar) => {

@@ -6,13 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
-import mysql from 'mysql2/promise';
 import { startMariadb, startPostgres, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { cli } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { fileLines, machineEnv, scratch, startCli, startStoreLab, type StoreLab } from './helpers.js';
+import { fileLines, machineEnv, scratch, startCli, startStoreLab, tableExists, type StoreLab } from './helpers.js';
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 
@@ -43,16 +41,6 @@ steps:
   return file;
 }
 
-/** Whether the table exists, asked of the server as the application. */
-async function tableExists(server: LabServer, table: string): Promise<boolean> {
-  if (server.engine === 'postgres') {
-    const c = new pg.Client({ connectionString: server.url() });
-    await c.connect();
-    try { return (await c.query('SELECT to_regclass($1) AS t', [table])).rows[0].t !== null; } finally { await c.end(); }
-  }
-  const c = await mysql.createConnection(server.url());
-  try { const [rows] = await c.query('SHOW TABLES LIKE ?', [table]); return (rows as unknown[]).length > 0; } finally { await c.end(); }
-}
 
 const answered = (file: string) => fileLines(file).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'confirmation-answered');
 

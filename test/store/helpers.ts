@@ -9,6 +9,8 @@ import type { TestContext } from 'node:test';
 import { BIN } from '../helpers/cli.js';
 import { CLI_KILL_MS } from '../helpers/limits.js';
 import { adminSql } from '../../src/lab/admin-sql.js';
+import pg from 'pg';
+import mysql from 'mysql2/promise';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { startSwitchProxy, type ProxyMode, type SwitchProxy } from '../../src/lab/switch-proxy.js';
 import { connectStore, type StoreClient } from '../../src/store/client.js';
@@ -87,3 +89,15 @@ export const machineEnv = (home: string): NodeJS.ProcessEnv => ({ HOME: home, XD
 export const fileLines = (path: string): string[] => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('{')) : []);
 
 export const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'team.yaml');
+
+/** Whether the table exists, asked of a lab server (PostgreSQL or MariaDB) as its application: whether a
+ *  destructive statement of a test ran. */
+export async function tableExists(server: LabServer, table: string): Promise<boolean> {
+  if (server.engine === 'postgres') {
+    const c = new pg.Client({ connectionString: server.url() });
+    await c.connect();
+    try { return (await c.query('SELECT to_regclass($1) AS t', [table])).rows[0].t !== null; } finally { await c.end(); }
+  }
+  const c = await mysql.createConnection(server.url());
+  try { const [rows] = await c.query('SHOW TABLES LIKE ?', [table]); return (rows as unknown[]).length > 0; } finally { await c.end(); }
+}

@@ -5,12 +5,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
-import mysql from 'mysql2/promise';
 import { startMariadb, startPostgres, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
+import { fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, tableExists, type ProxiedStoreLab } from './helpers.js';
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 const WAITS = /a step that may change the target \(destructive, or vouched for, not proven to only read\) waits: the store cannot confirm that this driver still holds the run/;
@@ -46,15 +44,6 @@ steps:
   return file;
 }
 
-async function tableExists(server: LabServer, table: string): Promise<boolean> {
-  if (server.engine === 'postgres') {
-    const c = new pg.Client({ connectionString: server.url() });
-    await c.connect();
-    try { return (await c.query('SELECT to_regclass($1) AS t', [table])).rows[0].t !== null; } finally { await c.end(); }
-  }
-  const c = await mysql.createConnection(server.url());
-  try { const [rows] = await c.query('SHOW TABLES LIKE ?', [table]); return (rows as unknown[]).length > 0; } finally { await c.end(); }
-}
 
 describe('a driver partitioned from its store, SQL steps', { timeout: E2E_TEST_LIMIT_MS }, () => {
   let lab: ProxiedStoreLab;

@@ -4,6 +4,9 @@
 export const HOLE = '\u0000';      // a runbook `${{ }}` hole: a value bash receives at run time
 export const DYNAMIC = '\u0001';   // stands in a word's text for what bash computes at run time
 
+/** Whether text the reader produced holds a value: a `${{ }}` hole or a part bash computes at run time. */
+export const holdsValue = (text: string): boolean => text.includes(HOLE) || text.includes(DYNAMIC);
+
 export interface Word {
   text: string;        // quotes removed; computed parts are DYNAMIC
   dynamic: boolean;    // contains a variable, substitution or ${{ }} value

@@ -12,7 +12,7 @@ import { delimiterQuoted, heredocBody } from './shell-heredoc.js';
 import { CODE, commandWordRisk } from './shell-unreadable.js';
 import { ExpansionReader } from './shell-expansions.js';
 
-export { DYNAMIC, HOLE, type ParsedScript, type Redirect, type SimpleCommand, type Word } from './shell-syntax.js';
+export { DYNAMIC, HOLE, holdsValue, type ParsedScript, type Redirect, type SimpleCommand, type Word } from './shell-syntax.js';
 export { CODE } from './shell-unreadable.js';
 
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);

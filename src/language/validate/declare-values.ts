@@ -3,16 +3,15 @@
 // given to a variable that is an array (by -a/-A, or from an earlier `b=(…)` the lint does not track) is read
 // again as a compound assignment, `([k]=v …)`, expanding any $( … ) in it. Both ran code read from a file in a
 // step the lint proved a read. export and readonly do not re-read a value, unless they make an array (-a, -A).
-import { DYNAMIC, HOLE, type Word } from '../shell-words.js';
+import { holdsValue, type Word } from '../shell-words.js';
 
 const NAME_FIRST = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
-const computed = (text: string) => text.includes(DYNAMIC) || text.includes(HOLE);
 
 /** Why an argument of the declare family is not proven (a phrase for the lint's finding), or undefined. */
 export function declareValueRisk(name: string, args: Word[]): string | undefined {
   const options = args.filter((w) => /^[-+]/.test(w.text) && !w.dynamic).map((w) => w.text).join('');
   for (const w of args) {
-    if (!w.dynamic || /^[-+]/.test(w.text) && !computed(w.text.slice(0, 2))) continue;
+    if (!w.dynamic || /^[-+]/.test(w.text) && !holdsValue(w.text.slice(0, 2))) continue;
     if (!NAME_FIRST.test(w.text)) return `'${name}' of a name built from a value: bash evaluates a subscript in it as arithmetic, running code`;
     const rereads = ['declare', 'typeset', 'local'].includes(name) || /[aA]/.test(options);
     if (rereads) return `'${name} NAME=<value>': when NAME is an array bash reads the value again as a compound assignment, running any $( … ) in it (assign it plainly: NAME=<value>)`;

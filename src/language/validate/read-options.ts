@@ -3,7 +3,7 @@
 // unambiguous prefix of a long option (`sort --ou=F` is `--output`): a prefix is not listed, so it is not
 // proven. Short letters are split by getopt's rules (`-iS…`: a letter that takes a value takes the rest of the
 // word), and a listed option that takes a value binds the next word, so that word is never an operand or a verb.
-import { DYNAMIC, HOLE, type Word } from '../shell-words.js';
+import { DYNAMIC, HOLE, holdsValue, type Word } from '../shell-words.js';
 
 /** Why a command is not read-only: it acts (`looks`: what), or the lint cannot tell (`unknown`: why, a phrase);
  *  undefined: it only reads. */
@@ -85,7 +85,7 @@ export function parseOptions(name: string, args: Word[], spec: Options): ParsedO
     if (long !== undefined && (t.startsWith('--') || names.bare.has(long.split('=')[0]!) || names.valued.has(long.split('=')[0]!) || names.optional.has(long.split('=')[0]!))) {
       const eq = long.indexOf('=');
       const option = eq < 0 ? long : long.slice(0, eq);
-      if (option.includes(DYNAMIC) || option.includes(HOLE)) return { finding: notReviewed(name, t) };
+      if (holdsValue(option)) return { finding: notReviewed(name, t) };
       if (names.valued.has(option)) {
         const value = eq >= 0 ? { ...w, text: long.slice(eq + 1) } : args[++k];
         out.options.push({ name: option, word: w, ...(value ? { value } : {}) });

@@ -21,6 +21,9 @@ export const SET_NAMES = new Set(['errexit', 'nounset', 'xtrace', 'verbose', 'no
 export const SHOPT_NAMES = new Set(['extglob', 'nullglob', 'globstar', 'failglob', 'dotglob', 'nocaseglob', 'nocasematch', 'lastpipe',
   'inherit_errexit', 'xpg_echo', 'globasciiranges', 'checkwinsize']);
 
+/** What `bash -o NAME` / `-O NAME` may name: the reviewed `set -o` and `shopt` names. */
+export const reviewedShellOption = (name: string): boolean => SET_NAMES.has(name) || SHOPT_NAMES.has(name);
+
 const notProven = (what: string): ReadOnlyFinding => ({ unknown: `'${what}': a shell option not reviewed (it may change how bash reads or runs the rest of the script: set -k, set -H)` });
 const unreadable = (w: Word) => w.dynamic || w.pattern;
 

@@ -5,7 +5,7 @@
 // system (database clients, ssh, cloud CLIs) are never proven here: a runbook reads a database with an `sql:`
 // step and runs on a host with `target:`. SQL handed to psql or mysql is still returned for the engines' own
 // parsers (sql-safety.ts), so that safe_because cannot vouch for a `psql -c "DELETE …"`.
-import { DYNAMIC, HOLE, type SimpleCommand, type Word } from '../shell-words.js';
+import { holdsValue, type SimpleCommand, type Word } from '../shell-words.js';
 import { builtinFinding } from './builtin-args.js';
 import { BUILTINS, READS, WRITES_SECOND_FILE, type ReadOnlyFinding } from './read-commands.js';
 import { parseOptions, shownWord } from './read-options.js';
@@ -104,7 +104,7 @@ function sqlClient(engine: ShellSql['engine'], name: string, args: Word[], cmd: 
   const body = stdin?.body ? { text: stdin.body.text, dynamic: stdin.body.script && /[$`\u0001]/.test(stdin.body.text) } : stdin?.target;
   if (body) texts.push({ text: body.text, dynamic: body.dynamic, pattern: false, quoted: true });
   for (const w of texts) {
-    if (w.dynamic || w.text.includes(HOLE) || w.text.includes(DYNAMIC)) return { unknown: `'${name}' with SQL built from a value` };
+    if (w.dynamic || holdsValue(w.text)) return { unknown: `'${name}' with SQL built from a value` };
     if (clientCommand(engine, w.text)) return { unknown: `'${name} ${shown(w)}': a client command (they run programs and write files)` };
     sql.push({ engine, text: w.text });
   }

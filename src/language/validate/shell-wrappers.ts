@@ -4,10 +4,10 @@
 // bash are read as the scripts they are; anything else (su, runuser, flock, chroot, `env -S`, a script file,
 // a piped script, an interpreter's program) is not proven. What such code does is still read where the lint
 // can see it, so that a command that acts inside it stays one that safe_because cannot vouch for.
-import type { SimpleCommand, Word } from '../shell-words.js';
+import { holdsValue, type SimpleCommand, type Word } from '../shell-words.js';
 import { mayBeOption, parseOptions, type Options } from './read-options.js';
 import { readsAnyArguments } from './read-commands.js';
-import { SET_NAMES, SHOPT_NAMES } from './shell-options.js';
+import { reviewedShellOption } from './shell-options.js';
 
 /** How the lint reads what a wrapper runs: `words` a command given as words, `script` code given as text. */
 export interface Inner {
@@ -95,8 +95,6 @@ export function wrapperDanger(name: string, args: Word[], inner: Inner, execVar:
 }
 
 export const SHELLS = new Set(['bash', 'sh', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
-/** `bash -o NAME` / `-O NAME`: the options `set -o` and `shopt -s` may name in a script (shell-options.ts). */
-const SHELL_OPTIONS = { test: (name: string) => SET_NAMES.has(name) || SHOPT_NAMES.has(name) };
 
 /** bash/sh: `-c CODE` is read as the script it is, a here-document or here-string on its input too. A script
  *  file, a script from a pipe or file, rc or profile files (-i, -l, --rcfile) are not proven. */
@@ -122,7 +120,7 @@ export function shellDanger(name: string, args: Word[], cmd: SimpleCommand, inne
       if (letter === 'c') { code = true; continue; }
       if (letter === 'o' || letter === 'O') {
         const value = rest[++k];
-        if (!value || value.dynamic || !SHELL_OPTIONS.test(value.text)) return inner.cannotRead(`'${name} -${letter} ${inner.phrase(value ? [value] : [])}': a shell option not reviewed`);
+        if (!value || value.dynamic || !reviewedShellOption(value.text)) return inner.cannotRead(`'${name} -${letter} ${inner.phrase(value ? [value] : [])}': a shell option not reviewed`);
         continue;
       }
       if (!/[euxvfnChBs]/.test(letter)) return inner.cannotRead(`'${name} ${t}': a shell option not reviewed (-i and -l run rc and profile files)`);
@@ -144,7 +142,7 @@ export function shellDanger(name: string, args: Word[], cmd: SimpleCommand, inne
 
 /** An unquoted here-document puts each expansion's value into the text the shell then reads as code: `bash <<EOF`
  *  with `echo $x` in it ran x = '; touch M' (and a ${{ }} value the same way). */
-export const codeFromValue = (body: string): boolean => /[\u0000\u0001]/.test(body);
+export const codeFromValue = holdsValue;
 export const HEREDOC_VALUE = "code built from a value: an unquoted here-document puts each $… (and ${{ }}) into the code the shell reads; quote the delimiter (<<'EOF') and pass values by env: or an exported variable";
 
 /** Interpreters: their programs (inline, from a file or from standard input) are not read by the lint. */

@@ -38,3 +38,11 @@ export const CANCEL_LANDS_MS = 30_000;
 
 /** An abort reason the executors read as the step's timeout (the engine's timer gives the same). */
 export const timedOut = (): Error => Object.assign(new Error('step timed out'), { name: 'TimeoutError' });
+
+/** A plain session as the application, named `victim`: a read that kills backends or takes locks shows on it. */
+export async function victimSession(server: LabServer): Promise<pg.Client> {
+  const victim = new pg.Client({ connectionString: server.url(), application_name: 'victim' });
+  victim.on('error', () => undefined);
+  await victim.connect();
+  return victim;
+}

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
-import { adminQuery } from '../db/helpers.js';
+import { adminQuery, victimSession } from '../db/helpers.js';
 import { runSteps } from './read-steps.js';
 
 const KILLED = "(SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'victim')";
@@ -85,11 +85,7 @@ describe('code run for the types of the columns a read reads, on both majors', {
     describe(`PostgreSQL ${version === '18' ? '18' : '15'}: code run for column types`, { concurrency: 1 }, () => {
       let server: LabServer;
       let victim: pg.Client;
-      const connectVictim = async () => {
-        victim = new pg.Client({ connectionString: server.url(), application_name: 'victim' });
-        victim.on('error', () => undefined);
-        await victim.connect();
-      };
+      const connectVictim = async () => { victim = await victimSession(server); };
       const alive = () => victim.query('SELECT 1').then(() => true, () => false);
       before(async () => {
         server = await startPostgres({ postgresVersion: version });

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { pgbouncerBinary, startPgbouncer } from '../../src/lab/pgbouncer.js';
-import { adminQuery } from '../db/helpers.js';
+import { adminQuery, victimSession } from '../db/helpers.js';
 import { cli } from './helpers.js';
 import { builtinReads } from './builtin-reads.js';
 import { makeHostile } from './pg-hostile.js';
@@ -50,11 +50,7 @@ describe('code the server resolves for a read, on both majors', { concurrency: t
     describe(`PostgreSQL ${version === '18' ? '18' : '15'}: code the server resolves for a read`, { concurrency: 1 }, () => {
       let server: LabServer;
       let victim: pg.Client;
-      const connectVictim = async () => {
-        victim = new pg.Client({ connectionString: server.url(), application_name: 'victim' });
-        victim.on('error', () => undefined);
-        await victim.connect();
-      };
+      const connectVictim = async () => { victim = await victimSession(server); };
       async function intact(what: string): Promise<void> {
         assert.ok(await victim.query('SELECT 1').then(() => true, () => false), `${what}: the victim session survives`);
         assert.deepEqual(await adminQuery(server, 'SELECT id FROM public.marker ORDER BY id'), [{ id: 1 }, { id: 2 }], `${what}: marker rows`);

@@ -6,8 +6,8 @@
 // (fail closed). A short list of what certainly acts (rm, kill, `systemctl stop`, a write to /etc) only
 // sharpens the message: safe_because cannot vouch for those.
 import { parseTemplate } from '../expression/index.js';
-import { inertVariable, variableWhy } from '../shell-vars.js';
-import { CODE, DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
+import { inertSetting, inertVariable, localeVariable, variableWhy } from '../shell-vars.js';
+import { CODE, DYNAMIC, HOLE, holdsValue, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
 import { find } from './read-programs.js';
 import { declareValueRisk } from './declare-values.js';
@@ -152,7 +152,8 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     // A nameref (-n) makes later assignments to one name set another, which the lint does not follow.
     if (args.some((w) => /^[-+][a-zA-Z]*n/.test(w.text))) return cannotRead(`'${name} -n': a name that stands for another variable, which the lint does not follow`);
     // `export NAME` (no value) exports what the step set before: the name itself must be inert.
-    const named = args.find((w) => !w.text.startsWith('-') && !w.text.startsWith('+') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) && !inertVariable(w.text));
+    // A locale variable's value was checked where it was set (inertSetting).
+    const named = args.find((w) => !w.text.startsWith('-') && !w.text.startsWith('+') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) && !inertVariable(w.text) && !localeVariable(w.text));
     if (named) return cannotRead(variableWhy(named.text));
     const reread = declareValueRisk(name, args);
     if (reread) return cannotRead(reread);
@@ -266,6 +267,12 @@ const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|s
 
 const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
-/** An assignment (`NAME=…`, `NAME[i]+=…`) to a variable a read may not set (shell-vars.ts). */
-const setsNonInertVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && !inertVariable(m[1]!); };
+/** An assignment (`NAME=…`, `NAME[i]+=…`) to a variable a read may not set, or not to that value (shell-vars.ts):
+ *  the value counts only as a whole literal (not appended, not from a value or a ${{ }} hole). */
+const setsNonInertVar = (w: Word) => {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?)=/.exec(w.text);
+  if (!m) return false;
+  const literal = !m[2] && !m[3] && !w.dynamic && !w.pattern && !holdsValue(w.text) ? w.text.slice(m[0].length) : undefined;
+  return !inertSetting(m[1]!, literal);
+};
 const execVarFinding = (w: Word) => cannotRead(variableWhy(w.text.slice(0, w.text.search(/[[+=]/))));

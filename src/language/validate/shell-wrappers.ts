@@ -82,9 +82,9 @@ export function wrapperDanger(name: string, args: Word[], inner: Inner, execVar:
     return undefined; // env prints, exec only redirects, xargs runs echo, the others print their usage
   }
   if (name === 'watch' && !p.options.some((o) => o.name === 'x' || o.name === 'exec')) {
-    // watch joins its words and runs them with sh -c.
+    // watch joins its words and runs them with sh -c: code for sh, read but never proven (notBash).
     if (rest.some((w) => w.dynamic || w.pattern)) return inner.cannotRead(`'watch ${inner.phrase(rest)}': a command built from a variable`);
-    return inner.script(rest.map((w) => w.text).join(' '));
+    return notBash('watch', inner.script(rest.map((w) => w.text).join(' ')), inner);
   }
   const found = inner.words(rest);
   if (name !== 'xargs' || found) return found;
@@ -108,6 +108,9 @@ export function shellDanger(name: string, args: Word[], cmd: SimpleCommand, inne
     rest = rest.slice(1);
   }
   if (!['bash', 'sh', 'dash', 'ash'].includes(name) && name !== 'busybox') return inner.cannotRead(`'${name}': a shell whose options are not reviewed`);
+  // The lint reads code as bash does: code for another shell is read (what acts in it is reported) but not proven.
+  const shell = name === 'busybox' ? `busybox ${args[0]!.text}` : name;
+  const read = (text: string) => (name === 'bash' ? inner.script(text) : notBash(shell, inner.script(text), inner));
   let code = false;
   let k = 0;
   for (; k < rest.length; k++) {
@@ -130,14 +133,22 @@ export function shellDanger(name: string, args: Word[], cmd: SimpleCommand, inne
   if (code) {
     if (!operand) return undefined;
     if (operand.dynamic || operand.pattern) return inner.cannotRead(`'${name} -c ${inner.phrase([operand])}': code built from a variable`);
-    return inner.script(operand.text);
+    return read(operand.text);
   }
   if (operand) return inner.cannotRead(`'${name} ${inner.phrase([operand])}': a script file the lint cannot see`);
   const stdin = cmd.redirects.find((r) => r.body || r.op === '<<<');
-  if (stdin?.body) return codeFromValue(stdin.body.text) ? inner.cannotRead(`'${name} <<EOF': ${HEREDOC_VALUE}`) : inner.script(stdin.body.text);
-  if (stdin?.target) return stdin.target.dynamic ? inner.cannotRead(`'${name} <<< ${inner.phrase([stdin.target])}': code built from a variable`) : inner.script(stdin.target.text);
+  if (stdin?.body) return codeFromValue(stdin.body.text) ? inner.cannotRead(`'${name} <<EOF': ${HEREDOC_VALUE}`) : read(stdin.body.text);
+  if (stdin?.target) return stdin.target.dynamic ? inner.cannotRead(`'${name} <<< ${inner.phrase([stdin.target])}': code built from a variable`) : read(stdin.target.text);
   if (cmd.pipedIn || cmd.redirects.some((r) => r.op === '<' || r.op === '<&' || r.op === '<>')) return inner.cannotRead(`'… | ${name}': a script read from a pipe or file`);
   return undefined;
+}
+
+/** Code for sh, dash, ash or busybox sh (watch runs its command with sh -c): the lint reads it as bash does, and
+ *  those shells read some text otherwise. dash has no $'…' quoting, so `sh -c "echo \$'a\\'; touch M; #'"` is one
+ *  echo to bash and an echo, then touch, to dash; `[[ a > f ]]` compares in bash and truncates f in dash. Read for
+ *  what acts in it, never proven: bash -c (or watch -x) is. */
+function notBash(shell: string, found: string | undefined, inner: Inner): string | undefined {
+  return inner.isLooks(found) ? found : inner.cannotRead(`'${shell}': code for ${shell}, which reads some text otherwise than bash, the lint's reader ($'…' is no quoting in dash, [[ a > f ]] writes f): run it with bash -c${shell === 'watch' ? ' or watch -x' : ''}`);
 }
 
 /** An unquoted here-document puts each expansion's value into the text the shell then reads as code: `bash <<EOF`

@@ -8,6 +8,7 @@ import { holdsValue, type SimpleCommand, type Word } from '../shell-words.js';
 import { mayBeOption, parseOptions, type Options } from './read-options.js';
 import { readsAnyArguments } from './read-commands.js';
 import { reviewedShellOption } from './shell-options.js';
+import { inertSetting } from '../shell-vars.js';
 
 /** How the lint reads what a wrapper runs: `words` a command given as words, `script` code given as text. */
 export interface Inner {
@@ -23,10 +24,13 @@ export interface Inner {
 export const WRAPPERS: Record<string, { options: Options; operands?: number }> = {
   sudo: { options: { inOrder: true, flags: 'nHPSEbk', valued: 'ugCDhpTrt', long: 'user= group= non-interactive preserve-env[=] set-home stdin close-from= chdir= prompt= command-timeout= role= type=' } },
   doas: { options: { inOrder: true, flags: 'n', valued: 'u' } },
+  // not -i, -u NAME or '-' unless the names are inert (below): a bash started without PATH searches '.'.
   env: { options: { inOrder: true, flags: 'i0', valued: 'uC', long: 'ignore-environment null unset= chdir= ignore-signal[=] default-signal[=] block-signal[=]' } },
   command: { options: { inOrder: true, flags: 'pvV' } },
   builtin: { options: { inOrder: true } },
-  exec: { options: { inOrder: true, flags: 'cl', valued: 'a' } },
+  // not -a NAME: argv[0] chooses what some programs are (-bash a login shell running profile files, sudoedit)
+  // nor -c (a command without PATH: bash then searches '.'), nor -l (argv[0] '-bash').
+  exec: { options: { inOrder: true } },
   nohup: { options: { inOrder: true } },
   setsid: { options: { inOrder: true, flags: 'cfw', long: 'ctty fork wait' } },
   time: { options: { inOrder: true, flags: 'pvq', valued: 'f', long: 'portability verbose quiet format=' } },
@@ -68,7 +72,10 @@ export function wrapperDanger(name: string, args: Word[], inner: Inner, execVar:
   if (name === 'command' && p.options.some((o) => o.name === 'v' || o.name === 'V')) return undefined; // a look-up, runs nothing
   let rest = p.operands;
   if (name === 'env') {
-    if (rest[0]?.text === '-') rest = rest.slice(1);
+    // Removing a variable sets it too: `env -i bash -c 'rg x'` ran ./rg (bash's default PATH ends in '.').
+    const cleared = rest[0]?.text === '-' || p.options.some((o) => o.name === 'i' || o.name === 'ignore-environment');
+    const unset = p.options.find((o) => (o.name === 'u' || o.name === 'unset') && (!o.value || o.value.dynamic || !inertSetting(o.value.text, '')));
+    if (cleared || unset) return inner.cannotRead(`'env ${cleared ? '-i' : `-u ${inner.phrase(unset!.value ? [unset!.value] : [])}`}': a command without ${cleared ? 'its environment' : 'that variable'} (unsetting is setting: a bash without PATH searches '.', the step's directory)`);
     const n = assignments(rest);
     for (const w of rest.slice(0, n)) { const f = execVar(w); if (f) return f; }
     rest = rest.slice(n);

@@ -42,9 +42,9 @@ export interface ShellExecutor extends Executor<ShellAction> {
 export function createShellExecutor(withheld: readonly string[] = []): ShellExecutor {
   const running = new Set<() => Promise<void>>();
   // Copied once: reading process.env goes through a native lookup per variable, on every step. Its PATH without
-  // relative entries, which would name the step's working directory (path-entries.ts).
+  // relative entries, which would name the step's working directory (path-entries.ts); none at all is a fixed one.
   const baseEnv = { ...process.env };
-  if (baseEnv.PATH !== undefined) baseEnv.PATH = absolutePath(baseEnv.PATH);
+  baseEnv.PATH = absolutePath(baseEnv.PATH);
   const host = hostFingerprint();
   const remotes = new RemoteSessions(baseEnv);
   return {

@@ -16,6 +16,7 @@ import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
 import { signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
 import { absolutePath } from './path-entries.js';
+import { withParseLocale } from './parse-locale.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
 import type { DirectCommand } from './remote.js';
@@ -119,7 +120,8 @@ function start(
     shell: BASH, prefix: '', postfix: '', quote,
     cwd: action.cwd ?? process.cwd(),
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
-    env: { ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
+    // The character set bash reads the script in is one the lint reads it in (parse-locale.ts).
+    env: withParseLocale({ ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) }),
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
     // fd 3 is the supervisor's lifeline (a direct command has none).
     stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(direct ? [] : ['pipe' as const])],

@@ -35,6 +35,8 @@ const LOCALE_NAMES = /^(LANG|LC_[A-Z]+)$/;
 const PROVEN_LOCALE = /^$|^(C|POSIX)$|^[A-Za-z]+(_[A-Za-z]+)?\.(UTF-8|utf8|UTF8|utf-8)(@[A-Za-z0-9]+)?$/;
 
 export const localeVariable = (name: string): boolean => LOCALE_NAMES.test(name);
+/** Whether the locale name reads a script's bytes as the lint does (executors/parse-locale.ts asks too). */
+export const provenLocale = (value: string): boolean => PROVEN_LOCALE.test(value);
 
 /** Whether a step that is not destructive may set `name` to the literal `value` (undefined: a value the lint
  *  cannot see, or one added to the old value). */

@@ -123,7 +123,7 @@ export function shellDanger(name: string, args: Word[], cmd: SimpleCommand, inne
   for (; k < rest.length; k++) {
     const t = rest[k]!.text;
     if (t === '--' || t === '-') { k++; break; }
-    if (/^--(norc|noprofile|posix|noediting)$/.test(t)) continue;
+    if (/^--(norc|noprofile|noediting)$/.test(t)) continue; // not --posix: alias expansion (shell-options.ts)
     if (!/^[-+]/.test(t) || rest[k]!.dynamic) break;
     for (let c = 1; c < t.length; c++) {
       const letter = t[c]!;

@@ -17,6 +17,7 @@ import { signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
 import { absolutePath } from './path-entries.js';
 import { withParseLocale } from './parse-locale.js';
+import { withoutBashStartup } from './bash-startup-env.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
 import type { DirectCommand } from './remote.js';
@@ -120,8 +121,9 @@ function start(
     shell: BASH, prefix: '', postfix: '', quote,
     cwd: action.cwd ?? process.cwd(),
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
-    // The character set bash reads the script in is one the lint reads it in (parse-locale.ts).
-    env: withParseLocale({ ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) }),
+    // The character set bash reads the script in is one the lint reads it in (parse-locale.ts), and nothing of
+    // the operator's environment makes bash run other code than the script (bash-startup-env.ts).
+    env: withParseLocale(withoutBashStartup({ ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) })),
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
     // fd 3 is the supervisor's lifeline (a direct command has none).
     stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(direct ? [] : ['pipe' as const])],

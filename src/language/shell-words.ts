@@ -189,6 +189,9 @@ class Lexer extends ExpansionReader {
         continue;
       }
       if (c === '"' || (c === '$' && s[this.i + 1] === '"')) {
+        // $"…" is looked up in the message catalog TEXTDOMAIN and TEXTDOMAINDIR name, and bash expands the
+        // translation as if written in "…": its $(…) runs. The translation is text from outside the script.
+        if (c === '$') this.out.unreadable.push(`'$"${s.slice(this.i + 2, this.i + 30).split('"')[0]}"': a translated string, whose translation from a message catalog bash expands as code (write "…")`);
         quoted = true;
         this.i += c === '"' ? 1 : 2;
         const r = this.doubleQuoted();

@@ -34,6 +34,6 @@ test("through the CLI: nothing of the operator's environment makes a proven read
 
 test('withoutBashStartup drops only what bash reads to run other code', () => {
   const env = { PATH: '/usr/bin', HOME: '/h', LANG: 'C.UTF-8', PS1: 'x', BASH_ENV: 'f', ENV: 'f', SHELLOPTS: 'xtrace', BASHOPTS: 'expand_aliases',
-    POSIXLY_CORRECT: '1', PS4: '$(x)', 'BASH_FUNC_ls%%': '() { :; }', BASH_FUNCTIONS: 'kept', MY_BASH_ENV: 'kept' };
+    POSIXLY_CORRECT: '1', PS4: '$(x)', TEXTDOMAIN: 'd', TEXTDOMAINDIR: '/t', 'BASH_FUNC_ls%%': '() { :; }', BASH_FUNCTIONS: 'kept', MY_BASH_ENV: 'kept' };
   assert.deepEqual(withoutBashStartup(env), { PATH: '/usr/bin', HOME: '/h', LANG: 'C.UTF-8', PS1: 'x', BASH_FUNCTIONS: 'kept', MY_BASH_ENV: 'kept' });
 });

@@ -13,7 +13,7 @@ const CATEGORIES = ['LC_COLLATE', 'LC_MESSAGES', 'LC_MONETARY', 'LC_NUMERIC', 'L
 /** `env`, or a copy whose character set is proven: LC_ALL's other categories kept, LC_CTYPE C.UTF-8. */
 export function withParseLocale(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const ctype = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  if (provenLocale(ctype)) return env;
+  if (ctype === '' || provenLocale(ctype)) return env; // none set: the C locale
   const out = { ...env };
   if (env.LC_ALL) {
     for (const c of CATEGORIES) out[c] = env.LC_ALL;

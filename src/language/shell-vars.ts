@@ -30,9 +30,10 @@ export function inertVariable(name: string): boolean {
 // touch, in zh_TW.BIG5 (the UTF-8 of 两 ends in 0xA4, and A4 5C is one BIG5 character). So these names are set
 // only to a literal naming the C locale or a UTF-8 one, where every ASCII byte is the character the lint read.
 const LOCALE_NAMES = /^(LANG|LC_[A-Z]+)$/;
-/** A locale name proven to read the script's bytes as the lint does: C, POSIX, or a UTF-8 codeset; empty falls
- *  back to the next variable. A name without a codeset (zh_TW is BIG5) or a path (a locale directory) is not. */
-const PROVEN_LOCALE = /^$|^(C|POSIX)$|^[A-Za-z]+(_[A-Za-z]+)?\.(UTF-8|utf8|UTF8|utf-8)(@[A-Za-z0-9]+)?$/;
+/** A locale name proven to read the script's bytes as the lint does: C, POSIX, or a UTF-8 codeset. Not a name
+ *  without a codeset (zh_TW is BIG5), a path (a locale directory), nor empty or unset: bash then falls back to the
+ *  next variable, which may be the operator's LANG=zh_TW.BIG5 the engine pinned LC_CTYPE against. */
+const PROVEN_LOCALE = /^(C|POSIX)$|^[A-Za-z]+(_[A-Za-z]+)?\.(UTF-8|utf8|UTF8|utf-8)(@[A-Za-z0-9]+)?$/;
 
 export const localeVariable = (name: string): boolean => LOCALE_NAMES.test(name);
 /** Whether the locale name reads a script's bytes as the lint does (executors/parse-locale.ts asks too). */

@@ -68,7 +68,7 @@ describe('a locale variable is proven only with a value naming C or a UTF-8 loca
   });
 
   test('the value counts only as a literal: names without a codeset, paths, values and holes are not proven', () => {
-    const values = ['zh_TW', 'zh_CN.GBK', 'en_US', 'en_US.ISO-8859-1', '/usr/lib/locale/zh_TW.BIG5', 'ja_JP.SJIS', 'C.UTF-8x', '"$x"', '${{ inputs.l }}'];
+    const values = ['', 'zh_TW', 'zh_CN.GBK', 'en_US', 'en_US.ISO-8859-1', '/usr/lib/locale/zh_TW.BIG5', 'ja_JP.SJIS', 'C.UTF-8x', '"$x"', '${{ inputs.l }}'];
     for (const v of values) {
       for (const setter of SETTERS) {
         const [env, prefix] = setter(v);
@@ -82,15 +82,29 @@ describe('a locale variable is proven only with a value naming C or a UTF-8 loca
   });
 
   test('C, POSIX and UTF-8 locales stay proven, and bash reads the script as the lint does under them', () => {
-    for (const locale of ['C', 'POSIX', 'C.UTF-8', 'C.utf8', 'en_US.UTF-8', 'de_DE.utf8@euro', '']) {
+    for (const locale of ['C', 'POSIX', 'C.UTF-8', 'C.utf8', 'en_US.UTF-8', 'de_DE.utf8@euro']) {
       for (const setter of SETTERS) {
         const [env, prefix] = setter(locale);
         const marker = join(dir, 'M');
         const script = prefix + CONTEXTS[0]!('两', marker);
         assert.equal(dangerIn(step(env, script)).first, undefined, `should be proven: env ${JSON.stringify(env)}: ${script}`);
-        assert.equal(bashActs(env, script, marker), false, `bash under ${locale || '(empty)'} reads it as one echo: ${script}`);
+        assert.equal(bashActs(env, script, marker), false, `bash under ${locale} reads it as one echo: ${script}`);
       }
     }
-    for (const s of ['LC_ALL=C.UTF-8; export LC_ALL', 'export LANG', 'unset LC_ALL']) assert.equal(dangerIn(step({}, s)).first, undefined, s);
+    for (const s of ['LC_ALL=C.UTF-8; export LC_ALL', 'export LANG']) assert.equal(dangerIn(step({}, s)).first, undefined, s);
+  });
+
+  test("emptied or unset, a locale variable falls back to the operator's: not proven", () => {
+    // The engine pins LC_CTYPE when the operator's LANG is zh_TW.BIG5 (parse-locale.ts); unsetting it, or giving it
+    // an empty value, brings BIG5 back for the lines after.
+    const marker = join(dir, 'M');
+    for (const undo of ['unset LC_CTYPE', 'unset -v LC_CTYPE', 'LC_CTYPE=', "LC_CTYPE=''", 'export LC_CTYPE=', 'declare LC_CTYPE=""']) {
+      for (const locale of MULTIBYTE.map((m) => m[0])) {
+        const script = `${undo}\n${CONTEXTS[0]!(charFor(locale), marker)}`;
+        assert.ok(bashActs({ LANG: locale, LC_CTYPE: 'C.UTF-8' }, script, marker), `bash did not fall back to ${locale} (the case is not real): ${script}`);
+        assert.ok(dangerIn(step({}, script)).first, `should not be proven: ${script}`);
+      }
+    }
+    assert.ok(dangerIn(step({ LC_ALL: '' }, 'echo hi')).first, "env: { LC_ALL: '' }");
   });
 });

@@ -199,8 +199,9 @@ class Lexer extends ExpansionReader {
         continue;
       }
       if (c === '$' || c === '`') {
+        const at = this.i;
         const r = this.expansion();
-        if (r) { text += r.text; dynamic = true; splits = true; continue; }
+        if (r) { text += r.text; dynamic = true; splits = true; (this.out.unquoted ??= []).push(s.slice(at, this.i)); continue; }
       }
       if (c === '*' || c === '?') pattern = true;
       text += c; shadow += c;

@@ -20,8 +20,10 @@ const UNQUOTED = "stands where bash reads the engine's reference to it outside q
  *  a "…" string and wrote a bare ${V}, which bash split: `find . -name ${{ x }}` with x = 'a -o -delete' deleted
  *  files in a step that validated clean. The lint's own reader (the one tested against bash) decides. */
 function unquotedReference(marked: string, contexts: HoleContext[]): boolean {
+  // As render.ts: the contexts only when there is one per hole.
+  const holes = marked.split('\u0000').length - 1;
   let k = 0;
-  const rendered = marked.replace(/\u0000/g, () => holeReference(contexts[k++] ?? 'word', `\${RUNBOOK_V${k}}`));
+  const rendered = marked.replace(/\u0000/g, () => holeReference((contexts.length === holes ? contexts[k++] : (k++, 'word')) ?? 'word', `\${RUNBOOK_V${k}}`));
   return (parseScript(rendered).unquoted ?? []).some((e) => /RUNBOOK_V\d/.test(e));
 }
 

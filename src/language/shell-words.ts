@@ -178,14 +178,19 @@ class Lexer extends ExpansionReader {
         const close = s.indexOf("'", this.i + 1);
         const end = close < 0 ? s.length : close;
         if (close < 0) this.out.problems.push('an unterminated single quote');
-        text += s.slice(this.i + 1, end);
+        // A ${{ }} inside '…' is a value spliced into the text (the engine closes the quotes around it): the word
+        // is computed, as with "…". Read as literal text, `bash -c 'echo ${{ x }}'` ran x = '; touch M' as code.
+        const body = s.slice(this.i + 1, end);
+        if (body.includes(HOLE)) dynamic = true;
+        text += body.replaceAll(HOLE, DYNAMIC);
         this.i = end + 1;
         continue;
       }
       if (c === '$' && s[this.i + 1] === "'") {
         quoted = true;
         const r = ansiC(s, this.i + 2);
-        text += r.text; this.i = r.end;
+        if (r.text.includes(HOLE)) dynamic = true; // as in '…'
+        text += r.text.replaceAll(HOLE, DYNAMIC); this.i = r.end;
         continue;
       }
       if (c === '"' || (c === '$' && s[this.i + 1] === '"')) {

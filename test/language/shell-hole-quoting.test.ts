@@ -40,7 +40,9 @@ describe("a value's reference never stands where bash reads it unquoted", () => 
   });
 
   test('a comment on a line of its own, or quoted text, keeps the value quoted and the step valid', () => {
-    for (const script of ['# say "hello\nfind . -name ${{ inputs.v }}', 'echo "a;# b"\nfind . -name ${{ inputs.v }}', "echo 'it''s'\nprintf '%s\\n' \"${{ inputs.v }}\"", 'echo; # note\ncat -- ${{ inputs.v }}']) {
+    for (const script of ['# say "hello\nfind . -name ${{ inputs.v }}', 'echo "a;# b"\nfind . -name ${{ inputs.v }}', "echo 'it''s'\nprintf '%s\\n' \"${{ inputs.v }}\"", 'echo; # note\ncat -- ${{ inputs.v }}',
+      'echo ${y:-${{ inputs.v }}}', 'echo $(cat -- ${{ inputs.v }})', 'x=$(echo ${{ inputs.v }}); echo "$x"', 'echo `echo ${{ inputs.v }}`', 'echo "${y:-"a ${{ inputs.v }}"}"',
+      'echo;# "\necho $(echo ${{ inputs.v }})']) {
       const found = parseRunbook(yaml(script).replace('steps:', 'inputs:\n  v: { description: v }\nsteps:'), 't.yaml').diagnostics.filter((d) => d.severity === 'error');
       assert.deepEqual(found.map((d) => d.message), [], script);
     }

@@ -24,8 +24,11 @@ function unquotedReference(marked: string, contexts: HoleContext[]): boolean {
   const holes = marked.split('\u0000').length - 1;
   let k = 0;
   const rendered = marked.replace(/\u0000/g, () => holeReference((contexts.length === holes ? contexts[k++] : (k++, 'word')) ?? 'word', `\${RUNBOOK_V${k}}`));
-  return (parseScript(rendered).unquoted ?? []).some((e) => /RUNBOOK_V\d/.test(e));
+  // A substitution's own words are read (and recorded) by the nested parse; in ${…} a reference stands quoted
+  // only right inside "…" (the engine writes "${V}" there).
+  return (parseScript(rendered).unquoted ?? []).some((e) => !/^(\$\(|`)/.test(e) && BARE.test(e));
 }
+const BARE = /(^|[^"])\$\{RUNBOOK_V\d+\}|\$\{RUNBOOK_V\d+\}(?!")/;
 
 export function checkShellHoles(doc: RunbookDoc, report: Reporter): void {
   doc.steps.forEach((step, i) => {

@@ -121,9 +121,7 @@ function start(
     shell: BASH, prefix: '', postfix: '', quote,
     cwd: action.cwd ?? process.cwd(),
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
-    // The character set bash reads the script in is one the lint reads it in (parse-locale.ts), and nothing of
-    // the operator's environment makes bash run other code than the script (bash-startup-env.ts).
-    env: withParseLocale(withoutBashStartup({ ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) })),
+    env: { ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
     // fd 3 is the supervisor's lifeline (a direct command has none).
     stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(direct ? [] : ['pipe' as const])],
@@ -133,6 +131,9 @@ function start(
     timeout: 0, killSignal: 'SIGTERM', timeoutSignal: 'SIGTERM',
     store: discardingStore({ stdout: forward('stdout', out.stdout, ctx), stderr: forward('stderr', out.stderr, ctx) }),
   };
+  // The character set bash reads the script in is one the lint reads it in (parse-locale.ts), and nothing of the
+  // operator's environment makes bash run other code than the script (bash-startup-env.ts).
+  options.env = withParseLocale(withoutBashStartup(options.env!));
   // zx formats a stack trace on every call to name its caller in its own error messages, which are never
   // shown here; with no frames to format that costs nothing.
   const frames = Error.stackTraceLimit;

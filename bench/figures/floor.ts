@@ -2,25 +2,15 @@
 // names (zx, xstate, js-yaml) and the run's guarantees (a locked, hashed, fsynced transcript) force, with none of
 // runbook's own code. Each program in bench/floor/ is bundled and loaded with a V8 code cache, as dist/run.cjs is,
 // and timed paired with `node -e 0`, so the `local` rows can be read against what no implementation can go below.
-import { mkdirSync, writeFileSync, copyFileSync, appendFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
+import { writeLocalRunbooks } from '../lib/runbooks.js';
 import { median, paired } from '../lib/stats.js';
 import { ms, times, type Row } from '../lib/table.js';
 
-const THREE_STEPS = `name: three
-title: Three local steps
-steps:
-  - id: look
-    shell: echo looking
-  - id: think
-    shell: echo thinking
-  - id: done
-    end: resolved
-    message: all good
-`;
 
 interface Floor { id: string; figure: string; program: string; args: (dir: string) => string[] }
 
@@ -30,7 +20,7 @@ const FLOORS: Floor[] = [
     id: 'run', figure: 'floor: 3-step run with zx, xstate, js-yaml, a flock, sha256, 2 fsyncs, 2 zx steps',
     program: 'three-steps.cjs', args: (dir) => [join(dir, 'three.yaml'), join(dir, 'floor.jsonl')],
   },
-  { id: 'yaml', figure: 'floor: js-yaml reads the local pool-exhausted copy', program: 'yaml-read.cjs', args: (dir) => [join(dir, 'pool.yaml')] },
+  { id: 'yaml', figure: 'floor: js-yaml reads the local pool-exhausted copy', program: 'yaml-read.cjs', args: (dir) => [join(dir, 'pool-exhausted.yaml')] },
 ];
 
 /** One CommonJS file per program, as bin/bundle.mjs makes run.cjs, then one training run for its code cache. */
@@ -49,9 +39,7 @@ async function prepare(dir: string, floor: Floor, env: NodeJS.ProcessEnv): Promi
 export async function floor(ctx: BenchContext): Promise<Row[]> {
   const dir = join(ctx.scratch, 'floor');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'three.yaml'), THREE_STEPS);
-  copyFileSync(join(ROOT, 'runbooks', 'pool-exhausted.yaml'), join(dir, 'pool.yaml'));
-  appendFileSync(join(dir, 'pool.yaml'), '# a local copy\n');
+  writeLocalRunbooks(dir, ROOT);
   const env = childEnv();
   const anchor = async () => (await timeToExit(NODE, ['-e', '0'], { env, cwd: dir })).ms;
   const rows: Row[] = [];

@@ -1,0 +1,127 @@
+// A step's result is a record, read through its fields: `check.output == 'ok'`, `find.rowCount > 0`. Two slips
+// went through validate and failed in silence at run time, where they decide a route:
+// - the whole record where a value belongs (`check == 'ok'`, `out matches '^\\d+$'`, `out > 3`): never equal, never
+//   matching, so `if: check != 'error'` holds every time and can route to `resolved` when nothing works;
+// - a field the result never has (`check.outptu`, `find.output` of an SQL step): null, or '' for output.
+// Both are located errors now. Comparing with null (`steps.x != null`: did it run?) and passing the record on whole
+// (json(out), a template showing it, `if: out`) stay as they are.
+import type { RunbookDoc, StepDoc, StepKind } from '../schema.js';
+import { parseExpression, parseTemplate, ExpressionError, type Node } from '../expression/index.js';
+import { stepKind } from '../flow.js';
+import { runbookSites, type Site } from '../sites.js';
+import { didYouMean } from '../suggest.js';
+import type { Reporter } from './context.js';
+import { columnShift } from './expression-check.js';
+
+/** Every result has these (a skipped or dry-run result carries `value`, a dry run `details`). */
+const ANY_KIND = ['status', 'ok', 'durationMs', 'classification', 'error', 'truncated', 'items', 'value', 'details'];
+const SHELL = ['exitCode', 'signal', 'stdout', 'stderr', 'output', 'outputBytes'];
+const SQL = ['rows', 'rowCount', 'rowsOmitted', 'bytesOmitted', 'columns'];
+const BY_KIND: Record<Exclude<StepKind, 'end'>, string[]> = {
+  shell: SHELL, sql: SQL, probe: [], manual: [], prompt: [], vars: ['vars'],
+  runbook: ['outputs', 'stdout', 'output'], // stdout: the called runbook's end message (engine/called-run.ts)
+  wait: [...SHELL, ...SQL], // the last poll's result, of whichever kind the wait polls
+};
+/** Every field a result can have (executors/types.ts StepResult, and `output`/`ok` the engine adds):
+ *  test/language/result-shape.test.ts holds it to the transcript's StepResultSchema. */
+export const RESULT_FIELDS: readonly string[] = [...new Set([...ANY_KIND, ...Object.values(BY_KIND).flat()])];
+
+/** The field to compare instead of the whole record, by kind. */
+const SUGGESTED: Record<Exclude<StepKind, 'end'>, string> = {
+  shell: 'output', sql: 'rowCount', probe: 'classification', manual: 'value', prompt: 'value', vars: 'vars.<name>', runbook: 'value', wait: 'ok',
+};
+
+/** Operators and functions that read a value (text, number, list), never a whole record. */
+const VALUE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', 'in', 'contains', 'matches']);
+const RECORD_OK_FUNCTIONS = new Set(['json', 'string', 'default', 'engine']);
+
+interface Ref { name: string; step: StepDoc }
+type Problem = { code: string; message: string; pos: number };
+
+export function checkResultShapes(doc: RunbookDoc, report: Reporter): void {
+  const byId = new Map(doc.steps.map((s) => [s.id, s]));
+  const byCapture = new Map(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [[s.capture, s] as const])));
+  for (const site of runbookSites(doc)) {
+    const own = /^\/steps\/(\d+)\//.exec(site.path);
+    const self = own ? doc.steps[Number(own[1])] : undefined;
+    const refOf = (node: Node): Ref | undefined => resultRef(node, site, byId, byCapture, self);
+    for (const { node, offset } of parsed(site)) {
+      for (const p of problems(node, refOf)) report.at('error', p.code, site.path, p.message, 'value', columnShift(site, offset + p.pos, report));
+    }
+  }
+}
+
+function parsed(site: Site): { node: Node; offset: number }[] {
+  try {
+    if (site.kind === 'expression') return [{ node: parseExpression(site.text), offset: 0 }];
+    return parseTemplate(site.text).flatMap((p) => (p.kind === 'expr' ? [{ node: p.node, offset: p.offset }] : []));
+  } catch (e) {
+    if (e instanceof ExpressionError) return []; // expression-check.ts reports it
+    throw e;
+  }
+}
+
+/** The step whose whole result `node` is: a capture name, steps.<id> / steps['<id>'], or `result`. */
+function resultRef(node: Node, site: Site, byId: Map<string, StepDoc>, byCapture: Map<string, StepDoc>, self: StepDoc | undefined): Ref | undefined {
+  if (node.type === 'ident') {
+    if (node.name === site.item) return undefined; // a loop's item shadows a capture of that name
+    if (node.name === 'result' && site.withResult && self) return { name: 'result', step: self };
+    const step = byCapture.get(node.name);
+    return step ? { name: node.name, step } : undefined;
+  }
+  if (node.type === 'member' && node.object.type === 'ident' && node.object.name === 'steps' && node.property.type === 'literal' && typeof node.property.value === 'string') {
+    const step = byId.get(node.property.value);
+    return step ? { name: node.computed ? `steps['${step.id}']` : `steps.${step.id}`, step } : undefined;
+  }
+  return undefined;
+}
+
+function problems(node: Node, refOf: (n: Node) => Ref | undefined, out: Problem[] = []): Problem[] {
+  const whole = (operand: Node, other?: Node): void => {
+    const ref = refOf(operand);
+    if (!ref || (other?.type === 'literal' && other.value === null)) return;
+    const kind = kindOf(ref.step);
+    out.push({ code: 'whole-result', pos: operand.pos, message: `${ref.name} is the whole result of step '${ref.step.id}' (a record), which never equals, matches or counts as a value: `
+      + `compare one of its fields, e.g. ${ref.name}.${kind ? SUGGESTED[kind] : 'output'}` });
+  };
+  switch (node.type) {
+    case 'member': {
+      const ref = refOf(node.object);
+      if (ref && node.property.type === 'literal' && typeof node.property.value === 'string') {
+        const p = unknownField(ref, node.property.value, node.property.pos);
+        if (p) out.push(p);
+      }
+      problems(node.object, refOf, out);
+      if (node.computed) problems(node.property, refOf, out);
+      break;
+    }
+    case 'binary':
+      if (VALUE_OPS.has(node.op)) { whole(node.left, node.right); whole(node.right, node.left); }
+      problems(node.left, refOf, out); problems(node.right, refOf, out);
+      break;
+    case 'unary': if (node.op === '-') whole(node.arg); problems(node.arg, refOf, out); break;
+    case 'call':
+      if (!RECORD_OK_FUNCTIONS.has(node.callee)) node.args.forEach((a) => whole(a));
+      node.args.forEach((a) => problems(a, refOf, out));
+      break;
+    case 'logical': problems(node.left, refOf, out); problems(node.right, refOf, out); break;
+    case 'conditional': problems(node.test, refOf, out); problems(node.then, refOf, out); problems(node.else, refOf, out); break;
+    case 'array': node.items.forEach((i) => problems(i, refOf, out)); break;
+    default: break;
+  }
+  return out;
+}
+
+function kindOf(step: StepDoc): Exclude<StepKind, 'end'> | undefined {
+  const kind = stepKind(step);
+  return kind === 'end' ? undefined : kind;
+}
+
+function unknownField(ref: Ref, field: string, pos: number): Problem | undefined {
+  const kind = kindOf(ref.step);
+  const fields = kind ? [...ANY_KIND, ...BY_KIND[kind]] : RESULT_FIELDS;
+  if (fields.includes(field)) return undefined;
+  const what = kind ? `a ${kind} step's result` : 'a step result';
+  const elsewhere = RESULT_FIELDS.includes(field) ? ` ('${field}' is another kind's)` : '';
+  return { code: 'unknown-field', pos, message: `${ref.name}.${field}: ${what} has no field '${field}'${elsewhere}, so it reads null (its fields: ${fields.join(', ')})${didYouMean(field, fields)}` };
+}

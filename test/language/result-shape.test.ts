@@ -69,6 +69,17 @@ test("a field the step's kind never has is an error; its own fields and every ki
   }), { numRuns: 300 });
 });
 
+test("stdout or stderr compared with a text that ends no line, or matched with $, is a warning; output is not", () => {
+  const warned = (expr: string) => parseRunbook(runbook('shell', expr), 'rb.yaml').diagnostics.filter((d) => d.code === 'raw-output').length > 0;
+  fc.assert(fc.property(fc.constantFrom(...REFS), fc.constantFrom('stdout', 'stderr'), fc.constantFrom('==', '!=', 'matches'), fc.stringMatching(/^[a-z0-9 ]{1,8}$/), (ref, field, op, text) => {
+    const literal = op === 'matches' ? `${text}$` : text;
+    assert.ok(warned(`${ref}.${field} ${op} '${literal}'`), `${ref}.${field} ${op} '${literal}'`);
+    if (op !== 'matches') assert.ok(warned(`'${literal}' ${op} ${ref}.${field}`), 'either side');
+    assert.equal(warned(`${ref}.output ${op} '${literal}'`), false);
+  }), { numRuns: 200 });
+  for (const expr of ["c.stdout == ''", 'c.stdout contains \'x\'', "c.stdout matches 'x'", "c.stdout == 'x\\n'"]) assert.equal(warned(expr), false, expr);
+});
+
 test("the fields validate knows are the transcript's result fields, and the two the engine adds", () => {
   const recorded = Object.keys(StepResultSchema.properties);
   assert.deepEqual([...RESULT_FIELDS].sort(), [...recorded, 'output', 'ok'].sort());

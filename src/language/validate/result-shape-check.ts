@@ -36,7 +36,7 @@ const VALUE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/',
 const RECORD_OK_FUNCTIONS = new Set(['json', 'string', 'default', 'engine']);
 
 interface Ref { name: string; step: StepDoc }
-type Problem = { code: string; message: string; pos: number };
+type Problem = { code: string; message: string; pos: number; severity?: 'warning' };
 
 export function checkResultShapes(doc: RunbookDoc, report: Reporter): void {
   const byId = new Map(doc.steps.map((s) => [s.id, s]));
@@ -46,7 +46,7 @@ export function checkResultShapes(doc: RunbookDoc, report: Reporter): void {
     const self = own ? doc.steps[Number(own[1])] : undefined;
     const refOf = (node: Node): Ref | undefined => resultRef(node, site, byId, byCapture, self);
     for (const { node, offset } of parsed(site)) {
-      for (const p of problems(node, refOf)) report.at('error', p.code, site.path, p.message, 'value', columnShift(site, offset + p.pos, report));
+      for (const p of problems(node, refOf)) report.at(p.severity ?? 'error', p.code, site.path, p.message, 'value', columnShift(site, offset + p.pos, report));
     }
   }
 }
@@ -97,6 +97,7 @@ function problems(node: Node, refOf: (n: Node) => Ref | undefined, out: Problem[
     }
     case 'binary':
       if (VALUE_OPS.has(node.op)) { whole(node.left, node.right); whole(node.right, node.left); }
+      rawOutput(node, refOf, out);
       problems(node.left, refOf, out); problems(node.right, refOf, out);
       break;
     case 'unary': if (node.op === '-') whole(node.arg); problems(node.arg, refOf, out); break;
@@ -110,6 +111,23 @@ function problems(node: Node, refOf: (n: Node) => Ref | undefined, out: Problem[
     default: break;
   }
   return out;
+}
+
+/** `out.stdout == 'ok'`, `out.stdout matches '^ok$'`: stdout keeps the command's final newline, so a command that
+ *  prints `ok` and a line end never equals nor matches it; `output` is stdout without trailing whitespace. A
+ *  warning: a command that prints no newline (printf) does match. */
+function rawOutput(node: Extract<Node, { type: 'binary' }>, refOf: (n: Node) => Ref | undefined, out: Problem[]): void {
+  if (!['==', '!=', 'matches'].includes(node.op)) return;
+  for (const [side, other] of [[node.left, node.right], [node.right, node.left]] as const) {
+    if (side.type !== 'member' || side.property.type !== 'literal' || !['stdout', 'stderr'].includes(String(side.property.value))) continue;
+    const ref = refOf(side.object);
+    const text = other.type === 'literal' && typeof other.value === 'string' ? other.value : undefined;
+    if (!ref || text === undefined || text === '' || text.endsWith('\n') || (node.op === 'matches' && !text.endsWith('$'))) continue;
+    const field = String(side.property.value);
+    out.push({ code: 'raw-output', severity: 'warning', pos: side.property.pos, message: `${ref.name}.${field} keeps the command's final newline, so '${text}' `
+      + `${node.op === 'matches' ? 'matches' : 'equals'} it only when nothing ends the line: compare `
+      + (field === 'stdout' ? `${ref.name}.output (stdout without trailing whitespace)` : `trim(${ref.name}.stderr)`) });
+  }
 }
 
 function kindOf(step: StepDoc): Exclude<StepKind, 'end'> | undefined {

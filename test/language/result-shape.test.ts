@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { RESULT_FIELDS } from '../../src/language/validate/result-shape-check.js';
 import { StepResultSchema } from '../../src/events/schema.js';
+import { CLASSIFICATIONS, STEP_STATUSES } from '../../src/common/classification.js';
 import { cli } from '../helpers/cli.js';
 
 const KINDS: Record<string, { step: string; fields: string[] }> = {
@@ -78,6 +79,19 @@ test("stdout or stderr compared with a text that ends no line, or matched with $
     assert.equal(warned(`${ref}.output ${op} '${literal}'`), false);
   }), { numRuns: 200 });
   for (const expr of ["c.stdout == ''", 'c.stdout contains \'x\'', "c.stdout matches 'x'", "c.stdout == 'x\\n'"]) assert.equal(warned(expr), false, expr);
+});
+
+test('a status or classification compared with a word no result can hold is an error, with did-you-mean', () => {
+  const found = (expr: string) => parseRunbook(runbook('sql', expr), 'rb.yaml').diagnostics.filter((d) => d.code.startsWith('unknown-s') || d.code.startsWith('unknown-c')).map((d) => d.message);
+  const word = fc.stringMatching(/^[a-z][a-z_-]{1,20}$/);
+  fc.assert(fc.property(fc.constantFrom(...REFS), fc.constantFrom('status', 'classification'), fc.constantFrom('==', '!=', 'in'), word, (ref, field, op, w) => {
+    const known: readonly string[] = field === 'status' ? STEP_STATUSES : CLASSIFICATIONS;
+    const expr = op === 'in' ? `${ref}.${field} in ['${known[0]}', '${w}']` : `${ref}.${field} ${op} '${w}'`;
+    assert.equal(found(expr).length > 0, !known.includes(w), expr);
+  }), { numRuns: 400 });
+  assert.match(found("c.classification == 'too_many_connections'")[0]!, /did you mean 'too-many-connections'/);
+  assert.match(found("c.status != 'success'")[0]!, /always holds/);
+  for (const c of CLASSIFICATIONS) assert.deepEqual(found(`'${c}' == c.classification`), [], c);
 });
 
 test("the fields validate knows are the transcript's result fields, and the two the engine adds", () => {

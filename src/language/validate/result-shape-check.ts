@@ -5,7 +5,8 @@
 // - a field the result never has (`check.outptu`, `find.output` of an SQL step): null, or '' for output.
 // Both are located errors now. Comparing with null (`steps.x != null`: did it run?) and passing the record on whole
 // (json(out), a template showing it, `if: out`) stay as they are.
-import type { RunbookDoc, StepDoc, StepKind } from '../schema.js';
+import { CLASSIFICATIONS, type RunbookDoc, type StepDoc, type StepKind } from '../schema.js';
+import { STEP_STATUSES } from '../../common/classification.js';
 import { parseExpression, parseTemplate, ExpressionError, type Node } from '../expression/index.js';
 import { stepKind } from '../flow.js';
 import { runbookSites, type Site } from '../sites.js';
@@ -98,6 +99,7 @@ function problems(node: Node, refOf: (n: Node) => Ref | undefined, out: Problem[
     case 'binary':
       if (VALUE_OPS.has(node.op)) { whole(node.left, node.right); whole(node.right, node.left); }
       rawOutput(node, refOf, out);
+      unknownWord(node, refOf, out);
       problems(node.left, refOf, out); problems(node.right, refOf, out);
       break;
     case 'unary': if (node.op === '-') whole(node.arg); problems(node.arg, refOf, out); break;
@@ -127,6 +129,25 @@ function rawOutput(node: Extract<Node, { type: 'binary' }>, refOf: (n: Node) => 
     out.push({ code: 'raw-output', severity: 'warning', pos: side.property.pos, message: `${ref.name}.${field} keeps the command's final newline, so '${text}' `
       + `${node.op === 'matches' ? 'matches' : 'equals'} it only when nothing ends the line: compare `
       + (field === 'stdout' ? `${ref.name}.output (stdout without trailing whitespace)` : `trim(${ref.name}.stderr)`) });
+  }
+}
+
+/** The words a result's status and classification can hold: comparing with another (`c.status == 'success'`,
+ *  `c.classification == 'too_many_connections'`) never holds. Checked for ==, != and `in [ … ]`. */
+const WORDS: Record<string, readonly string[]> = { status: STEP_STATUSES, classification: CLASSIFICATIONS };
+
+function unknownWord(node: Extract<Node, { type: 'binary' }>, refOf: (n: Node) => Ref | undefined, out: Problem[]): void {
+  const pairs: [Node, Node[]][] = node.op === '==' || node.op === '!=' ? [[node.left, [node.right]], [node.right, [node.left]]]
+    : node.op === 'in' && node.right.type === 'array' ? [[node.left, node.right.items]] : [];
+  for (const [side, others] of pairs) {
+    if (side.type !== 'member' || side.property.type !== 'literal' || !refOf(side.object)) continue;
+    const field = String(side.property.value);
+    const words = WORDS[field];
+    if (!words) continue;
+    for (const o of others) {
+      if (o.type !== 'literal' || typeof o.value !== 'string' || words.includes(o.value)) continue;
+      out.push({ code: `unknown-${field}`, pos: o.pos, message: `'${o.value}' is not a ${field} a result can have, so this ${node.op === '!=' ? 'always' : 'never'} holds${didYouMean(o.value, words)} (${field === 'status' ? words.join(', ') : 'docs/reference.md lists the classifications'})` });
+    }
   }
 }
 

@@ -8,7 +8,6 @@ import { checkSteps } from './steps-check.js';
 import { checkGraph } from './graph-check.js';
 import { checkBranches } from './branch-check.js';
 import { checkExpressions } from './expression-check.js';
-import { checkResultShapes } from './result-shape-check.js';
 import { lintSafety } from './safety-lint.js';
 import { checkPatterns } from './pattern-check.js';
 import { checkPlainFields } from './plain-field-check.js';
@@ -54,7 +53,6 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   checkBranches(doc, report);
   checkGateSkips(doc, report);
   checkExpressions(doc, report);
-  checkResultShapes(doc, report);
   checkLoopLists(doc, report);
   checkPatterns(doc, report);
   checkPlainFields(doc, report);

@@ -7,12 +7,10 @@
 // (json(out), a template showing it, `if: out`) stay as they are.
 import { CLASSIFICATIONS, type RunbookDoc, type StepDoc, type StepKind } from '../schema.js';
 import { STEP_STATUSES } from '../../common/classification.js';
-import { parseExpression, parseTemplate, ExpressionError, type Node } from '../expression/index.js';
+import type { Node } from '../expression/index.js';
 import { stepKind } from '../flow.js';
-import { runbookSites, type Site } from '../sites.js';
+import type { Site } from '../sites.js';
 import { didYouMean } from '../suggest.js';
-import type { Reporter } from './context.js';
-import { columnShift } from './expression-check.js';
 
 /** Every result has these (a skipped or dry-run result carries `value`, a dry run `details`). */
 const ANY_KIND = ['status', 'ok', 'durationMs', 'classification', 'error', 'truncated', 'items', 'value', 'details'];
@@ -37,29 +35,19 @@ const VALUE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/',
 const RECORD_OK_FUNCTIONS = new Set(['json', 'string', 'default', 'engine']);
 
 interface Ref { name: string; step: StepDoc }
-type Problem = { code: string; message: string; pos: number; severity?: 'warning' };
+export type ShapeProblem = { code: string; message: string; pos: number; severity?: 'warning' };
+type Problem = ShapeProblem;
 
-export function checkResultShapes(doc: RunbookDoc, report: Reporter): void {
+/** The check, made once per runbook: what is wrong in one parsed expression of a site (positions in the
+ *  expression; expression-check.ts, which parsed it, reports them at the source's column). */
+export function resultShapeCheck(doc: RunbookDoc): (site: Site, node: Node) => ShapeProblem[] {
   const byId = new Map(doc.steps.map((s) => [s.id, s]));
   const byCapture = new Map(doc.steps.flatMap((s) => (s.capture === undefined ? [] : [[s.capture, s] as const])));
-  for (const site of runbookSites(doc)) {
+  return (site, node) => {
     const own = /^\/steps\/(\d+)\//.exec(site.path);
     const self = own ? doc.steps[Number(own[1])] : undefined;
-    const refOf = (node: Node): Ref | undefined => resultRef(node, site, byId, byCapture, self);
-    for (const { node, offset } of parsed(site)) {
-      for (const p of problems(node, refOf)) report.at(p.severity ?? 'error', p.code, site.path, p.message, 'value', columnShift(site, offset + p.pos, report));
-    }
-  }
-}
-
-function parsed(site: Site): { node: Node; offset: number }[] {
-  try {
-    if (site.kind === 'expression') return [{ node: parseExpression(site.text), offset: 0 }];
-    return parseTemplate(site.text).flatMap((p) => (p.kind === 'expr' ? [{ node: p.node, offset: p.offset }] : []));
-  } catch (e) {
-    if (e instanceof ExpressionError) return []; // expression-check.ts reports it
-    throw e;
-  }
+    return problems(node, (n) => resultRef(n, site, byId, byCapture, self));
+  };
 }
 
 /** The step whose whole result `node` is: a capture name, steps.<id> / steps['<id>'], or `result`. */

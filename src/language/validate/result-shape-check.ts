@@ -1,9 +1,11 @@
-// A step's result is a record, read through its fields: `check.output == 'ok'`, `find.rowCount > 0`. Two slips
+// A step's result is a record, read through its fields: `check.output == 'ok'`, `find.rowCount > 0`. These slips
 // went through validate and failed in silence at run time, where they decide a route:
 // - the whole record where a value belongs (`check == 'ok'`, `out matches '^\\d+$'`, `out > 3`): never equal, never
 //   matching, so `if: check != 'error'` holds every time and can route to `resolved` when nothing works;
-// - a field the result never has (`check.outptu`, `find.output` of an SQL step): null, or '' for output.
-// Both are located errors now. Comparing with null (`steps.x != null`: did it run?) and passing the record on whole
+// - a field the result never has (`check.outptu`, `find.output` of an SQL step): null, or '' for output;
+// - a status or classification no result holds (`c.status == 'success'`, 'too_many_connections');
+// - stdout compared with a text that ends no line (stdout keeps the newline: a warning, printf matches).
+// They are located errors (the last a warning) now. Comparing with null (`steps.x != null`: did it run?) and passing the record on whole
 // (json(out), a template showing it, `if: out`) stay as they are.
 import { CLASSIFICATIONS, type RunbookDoc, type StepDoc, type StepKind } from '../schema.js';
 import { STEP_STATUSES } from '../../common/classification.js';
@@ -36,7 +38,6 @@ const RECORD_OK_FUNCTIONS = new Set(['json', 'string', 'default', 'engine']);
 
 interface Ref { name: string; step: StepDoc }
 export type ShapeProblem = { code: string; message: string; pos: number; severity?: 'warning' };
-type Problem = ShapeProblem;
 
 /** The check, made once per runbook: what is wrong in one parsed expression of a site (positions in the
  *  expression; expression-check.ts, which parsed it, reports them at the source's column). */
@@ -65,7 +66,7 @@ function resultRef(node: Node, site: Site, byId: Map<string, StepDoc>, byCapture
   return undefined;
 }
 
-function problems(node: Node, refOf: (n: Node) => Ref | undefined, out: Problem[] = []): Problem[] {
+function problems(node: Node, refOf: (n: Node) => Ref | undefined, out: ShapeProblem[] = []): ShapeProblem[] {
   const whole = (operand: Node, other?: Node): void => {
     const ref = refOf(operand);
     if (!ref || (other?.type === 'literal' && other.value === null)) return;
@@ -106,7 +107,7 @@ function problems(node: Node, refOf: (n: Node) => Ref | undefined, out: Problem[
 /** `out.stdout == 'ok'`, `out.stdout matches '^ok$'`: stdout keeps the command's final newline, so a command that
  *  prints `ok` and a line end never equals nor matches it; `output` is stdout without trailing whitespace. A
  *  warning: a command that prints no newline (printf) does match. */
-function rawOutput(node: Extract<Node, { type: 'binary' }>, refOf: (n: Node) => Ref | undefined, out: Problem[]): void {
+function rawOutput(node: Extract<Node, { type: 'binary' }>, refOf: (n: Node) => Ref | undefined, out: ShapeProblem[]): void {
   if (!['==', '!=', 'matches'].includes(node.op)) return;
   for (const [side, other] of [[node.left, node.right], [node.right, node.left]] as const) {
     if (side.type !== 'member' || side.property.type !== 'literal' || !['stdout', 'stderr'].includes(String(side.property.value))) continue;
@@ -124,7 +125,7 @@ function rawOutput(node: Extract<Node, { type: 'binary' }>, refOf: (n: Node) => 
  *  `c.classification == 'too_many_connections'`) never holds. Checked for ==, != and `in [ … ]`. */
 const WORDS: Record<string, readonly string[]> = { status: STEP_STATUSES, classification: CLASSIFICATIONS };
 
-function unknownWord(node: Extract<Node, { type: 'binary' }>, refOf: (n: Node) => Ref | undefined, out: Problem[]): void {
+function unknownWord(node: Extract<Node, { type: 'binary' }>, refOf: (n: Node) => Ref | undefined, out: ShapeProblem[]): void {
   const pairs: [Node, Node[]][] = node.op === '==' || node.op === '!=' ? [[node.left, [node.right]], [node.right, [node.left]]]
     : node.op === 'in' && node.right.type === 'array' ? [[node.left, node.right.items]] : [];
   for (const [side, others] of pairs) {
@@ -144,7 +145,7 @@ function kindOf(step: StepDoc): Exclude<StepKind, 'end'> | undefined {
   return kind === 'end' ? undefined : kind;
 }
 
-function unknownField(ref: Ref, field: string, pos: number): Problem | undefined {
+function unknownField(ref: Ref, field: string, pos: number): ShapeProblem | undefined {
   const kind = kindOf(ref.step);
   const fields = kind ? [...ANY_KIND, ...BY_KIND[kind]] : RESULT_FIELDS;
   if (fields.includes(field)) return undefined;

@@ -147,6 +147,34 @@ describe('MariaDB: every relation a read names is asked about, wherever the gram
     });
   });
 
+  it('a schema named like the server\'s own in another case (SYS, Mysql …) is not the server\'s: its views are asked about, dry and real', async () => {
+    // lower_case_table_names = 0 (Linux): database names are case-sensitive, so `SYS` is an author's database.
+    const variants = (word: string): string[] => [...Array(2 ** word.length).keys()].map((mask) =>
+      [...word].map((c, i) => (mask & (1 << i) ? c.toUpperCase() : c)).join('')).filter((v) => v !== word);
+    const schemas = [...variants('sys'), ...variants('mysql')];
+    for (const schema of schemas) {
+      await adminQuery(server, `CREATE DATABASE \`${schema}\``);
+      await adminQuery(server, `CREATE VIEW \`${schema}\`.v AS SELECT ${server.database}.grab() AS g`);
+      await adminQuery(server, `GRANT SELECT ON \`${schema}\`.* TO '${server.appUser}'@'%'`);
+    }
+    const reads = schemas.map((schema, i) => (i % 2 ? `SELECT g FROM \`${schema}\`.v` : `SELECT g FROM ${schema}.v`));
+    // Real: a plain connection reads the view, and its function runs.
+    const conn = await mysql.createConnection({ uri: server.url() });
+    try {
+      await conn.query(reads[0]!);
+      const [rows] = await conn.query('SELECT @p4 AS h');
+      assert.equal((rows as { h: unknown }[])[0]!.h, 1, 'the plain read ran grab()');
+    } finally { await conn.end(); }
+    for (const dryRun of [true, false]) {
+      const events = await runSteps(server.url(), [...reads.map((query) => ({ query, params: [] })), { query: 'SELECT @p4 AS h', params: [] },
+        { query: 'SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TABLES', params: [] }, { query: 'SELECT COUNT(*) AS n FROM Information_Schema.Tables', params: [] }], dryRun);
+      const result = (i: number) => { const f = events.find((e) => e.type === 'step-finished' && e.stepId === `s${i}`); assert.ok(f?.type === 'step-finished', `s${i} finished`); return f.result; };
+      reads.forEach((q, i) => assert.deepEqual([result(i).status, result(i).classification], ['failed', 'not-read-only'], `${dryRun ? 'dry run: ' : ''}${q}: ${result(i).error}`));
+      assert.deepEqual(result(reads.length).rows, [{ h: null }], 'grab() never ran in the read\'s session');
+      for (const i of [1, 2]) assert.equal(result(reads.length + i).status, 'ok', `the server's own information_schema, any case: ${result(reads.length + i).error}`);
+    }
+  });
+
   it('SHOW … WHERE: the server\'s WHERE, not the word inside a quoted name, decides what is checked', async () => {
     const db = server.database;
     const named = ['WHERE 1 #', 'x WHERE 1 #', 'where 1 -- x', 'WHERE 1 /* */'];

@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, local, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask, store
+//   npm run bench -- --only=cold,validate  some figures: cold, local, floor, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask, store
 //   npm run bench -- store sql             the same, named bare
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { coldStart } from './figures/cold-start.js';
 import { diagnoseFaults } from './figures/diagnose.js';
 import { firstFrame } from './figures/first-frame.js';
+import { floor } from './figures/floor.js';
 import { gateIdle } from './figures/gate-idle.js';
 import { localRunbook } from './figures/local-runbook.js';
 import { maskChunk } from './figures/mask-chunk.js';
@@ -32,7 +33,7 @@ import { markdownTable, textTable, type Row } from './lib/table.js';
 
 type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
-  ['cold', coldStart], ['local', localRunbook], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
+  ['cold', coldStart], ['local', localRunbook], ['floor', floor], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
   ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk], ['store', teamStore],
 ];

@@ -4,35 +4,21 @@
 // (paired, interleaved: the machine is shared, so ratios are per round). Runs are `--plain`, with the default
 // transcript (cwd is a scratch folder); pool-exhausted runs against a loopback port nothing listens on, so it
 // connects, is refused and ends escalate (exit 1): the whole CLI, the engine, the probe and the transcript.
-import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
+import { writeLocalRunbooks } from '../lib/runbooks.js';
 import { median, paired } from '../lib/stats.js';
 import { ms, times, type Row } from '../lib/table.js';
 
 const TARGET = 1.5;
 
-const THREE_STEPS = `name: three
-title: Three local steps
-steps:
-  - id: look
-    shell: echo looking
-  - id: think
-    shell: echo thinking
-  - id: done
-    end: resolved
-    message: all good
-`;
 
 export async function localRunbook(ctx: BenchContext): Promise<Row[]> {
   const dir = join(ctx.scratch, 'local-runbook');
   mkdirSync(dir, { recursive: true });
-  const three = join(dir, 'three.yaml');
-  writeFileSync(three, THREE_STEPS);
-  const pool = join(dir, 'pool-exhausted.yaml');
-  copyFileSync(join(ROOT, 'runbooks', 'pool-exhausted.yaml'), pool);
-  appendFileSync(pool, '# a local copy\n');
+  const { three, pool } = writeLocalRunbooks(dir, ROOT);
   const env = childEnv({ RUNBOOK_NO_CACHE: '1' });
   const refused = 'url=postgres://bench@127.0.0.1:1/app';
   const cases: [string, string, string[], number][] = [

@@ -1,5 +1,7 @@
 // Runbooks generated for the benchmarks: written as YAML text, the way an author would, so each
 // figure goes through the real loader, validator and compiler.
+import { appendFileSync, copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const header = (name: string, title: string) => [`name: ${name}`, `title: ${title}`];
 
@@ -9,6 +11,28 @@ export function shellRunbook(n: number, command = "'true'"): string {
   for (let i = 1; i <= n; i++) lines.push(`  - id: s${i}`, `    shell: ${command}`);
   lines.push('  - id: done', '    end: resolved', '    message: all steps ran');
   return `${lines.join('\n')}\n`;
+}
+
+/** Issue #32's 3-step local runbook (two `echo` shell steps and an end), and the local copy of pool-exhausted
+ *  (one comment line added, so no build index matches it): the `local` figure's subjects and the `floor`'s. */
+export const THREE_STEPS = `name: three
+title: Three local steps
+steps:
+  - id: look
+    shell: echo looking
+  - id: think
+    shell: echo thinking
+  - id: done
+    end: resolved
+    message: all good
+`;
+export function writeLocalRunbooks(dir: string, root: string): { three: string; pool: string } {
+  const three = join(dir, 'three.yaml');
+  writeFileSync(three, THREE_STEPS);
+  const pool = join(dir, 'pool-exhausted.yaml');
+  copyFileSync(join(root, 'runbooks', 'pool-exhausted.yaml'), pool);
+  appendFileSync(pool, '# a local copy\n');
+  return { three, pool };
 }
 
 /** n read-only `SELECT 1` steps on one connection given by the url input, then resolved. */

@@ -13,3 +13,7 @@ export const CLASSIFICATIONS = [
 ] as const;
 
 export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/** How a step ends: its result's `status`. */
+export const STEP_STATUSES = ['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];

@@ -9,20 +9,36 @@ import { PinRefusal } from './pin-refusal.js';
 
 /** The server's own schemas: their tables and views are the server's code, not an author's. */
 const SYSTEM = ['information_schema', 'performance_schema', 'mysql', 'sys'];
-/** A name qualified with one of the server's own schemas (unqualified: the session's database decides). */
-export const isSystemSchema = (schema: string | undefined): boolean => schema !== undefined && SYSTEM.includes(schema.toLowerCase());
+/**
+ * A name qualified with one of the server's own schemas, written exactly as the server names it (unqualified:
+ * the session's database decides). Database names are case-sensitive where lower_case_table_names is 0 (Linux):
+ * `SYS` and `Mysql` are an author's databases, and their views ran unchecked when this compared in any case.
+ * Another spelling is asked about, and the server's answer is judged by the schema it names (relationsQuery).
+ */
+export const isSystemSchema = (schema: string | undefined): boolean => schema !== undefined && SYSTEM.includes(schema);
 
 /** Storage engines that only store rows here. */
 const PLAIN = new Set(['innodb', 'aria', 'myisam', 'memory', 'sequence', 'csv', 'archive', 'mrg_myisam', 'blackhole']);
 
-/** The query and its values: which of the named relations are views or tables of another engine. */
+/**
+ * The query and its values: which of the named relations are views or tables of another engine. One SELECT per
+ * schema (unqualified names: the session's database), each with the schema by equality, which the server's
+ * information_schema uses to look in that schema only (a read may name many words: each is a possible name).
+ * information_schema compares names in any case: a row is the server's own only when the schema it stands in is
+ * named exactly as the server's (BINARY), so `SYS` matches the real sys where names fold, and is judged otherwise.
+ */
 export function relationsQuery(relations: MysqlRelation[]): { sql: string; values: (string | null)[] } {
-  const one = '(TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?)';
-  return {
-    sql: `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, TABLE_TYPE AS t, ENGINE AS e FROM information_schema.TABLES
-      WHERE TABLE_SCHEMA NOT IN (${SYSTEM.map(() => '?').join(', ')}) AND (${relations.map(() => one).join(' OR ')})`,
-    values: [...SYSTEM, ...relations.flatMap(([schema, name]) => [schema ?? null, name])],
-  };
+  const bySchema = new Map<string | undefined, string[]>();
+  for (const [schema, name] of relations) bySchema.set(schema, [...(bySchema.get(schema) ?? []), name]);
+  const parts: string[] = [];
+  const values: (string | null)[] = [];
+  for (const [schema, names] of bySchema) {
+    parts.push(`SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, TABLE_TYPE AS t, ENGINE AS e FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND BINARY TABLE_SCHEMA NOT IN (${SYSTEM.map(() => '?').join(', ')})
+      AND TABLE_NAME IN (${names.map(() => '?').join(', ')})`);
+    values.push(...(schema === undefined ? [] : [schema]), ...SYSTEM, ...names);
+  }
+  return { sql: parts.join('\nUNION ALL\n'), values };
 }
 
 /** Throws PinRefusal for a view or a table of an engine not reviewed, unless the step vouches for it. */

@@ -150,3 +150,13 @@ UNION
 SELECT 'foreign table', m.oid::pg_catalog.regclass::pg_catalog.text, '', false, false, m.oid::pg_catalog.regclass::pg_catalog.text
 FROM mine m WHERE m.relkind ${eq} 'f'`;
 }
+
+/**
+ * Which of the names a read calls (unqualified, or qualified with pg_catalog) are pg_catalog's functions: the
+ * server's own answer, under the pinned path, where pg_catalog comes first and a schema overloading its names
+ * is left out, so such a call runs the built-in.
+ */
+export function builtinCallsSql(names: string[]): string {
+  return `SELECT DISTINCT p.proname::pg_catalog.text AS name FROM pg_catalog.pg_proc p
+WHERE p.pronamespace ${eq} ${CATALOG} AND p.proname::pg_catalog.text ${eq} ANY (ARRAY[${names.map((n) => `pg_catalog.convert_from(pg_catalog.decode('${Buffer.from(n, 'utf8').toString('hex')}', 'hex'), 'UTF8')`).join(', ')}])`;
+}

@@ -6,9 +6,10 @@
 // The pin is read back in the same message; a setting that did not take, or a message the server or a pooler
 // refused, makes the step refuse to run as a read. See docs/confirmation.md.
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
+import { pgCalledNames } from '../language/sql/pg-calls.js';
 import { pgRelations } from '../language/sql/pg-relations.js';
 import { PinRefusal } from './pin-refusal.js';
-import { dependenciesSql, PATH_SQL, PINNED, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
+import { builtinCallsSql, dependenciesSql, PATH_SQL, PINNED, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
 
 export interface PinPlan {
   /** The simple-protocol message: BEGIN READ ONLY, the step's SET LOCALs, the pin, the read-back, the check. */
@@ -16,6 +17,8 @@ export interface PinPlan {
   /** How many results come before the read-back. */
   before: number;
   checksDependencies: boolean;
+  /** The names the text calls that are not reviewed read-only: asked whether they are pg_catalog's. */
+  checksCalls: boolean;
 }
 
 /** A server error in the pin's message (not a lost connection): the session cannot be pinned. */
@@ -28,10 +31,12 @@ export function pinFailed(err: unknown): unknown {
 
 export function pinPlan(sql: string, timeout: string[]): PinPlan {
   const relations = pgRelations(sql) ?? [];
+  // A reviewed name needs no question (the reads the lint proved call only those).
+  const calls = (pgCalledNames(sql) ?? []).filter((n) => !PG_READ_ONLY.has(n));
   // jit off: compiling the catalog queries below took ~140 ms per read where JIT is built in (Debian's 15).
   const head = ['BEGIN READ ONLY', ...timeout, 'SET LOCAL jit = off', ...SET_PINNED, PATH_SQL];
-  const parts = [...head, READ_BACK_SQL, ...(relations.length ? [dependenciesSql(relations)] : [])];
-  return { message: parts.join(';\n'), before: head.length, checksDependencies: relations.length > 0 };
+  const parts = [...head, READ_BACK_SQL, ...(relations.length ? [dependenciesSql(relations)] : []), ...(calls.length ? [builtinCallsSql(calls)] : [])];
+  return { message: parts.join(';\n'), before: head.length, checksDependencies: relations.length > 0, checksCalls: calls.length > 0 };
 }
 
 interface Rows { rows: Record<string, unknown>[] }
@@ -59,6 +64,10 @@ export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void
   }
   const path = String(back.search_path);
   if (!/^pg_catalog, (.+, )?pg_temp$/.test(path)) throw new PinRefusal(`search_path could not be pinned (the session has ${path}): not run as a read`);
+  const calls = plan.checksCalls ? results[plan.before + 1 + (plan.checksDependencies ? 1 : 0)] : undefined;
+  if (plan.checksCalls && !calls) throw new PinRefusal('the session did not answer which functions the read calls are built-ins: not run as a read');
+  const builtin = calls?.rows[0];
+  if (builtin) throw new PinRefusal(`it calls ${String(builtin.name)}(), a PostgreSQL built-in not reviewed as read-only, which safe_because cannot vouch for (it vouches for the author's own code; some built-ins run SQL given as text or read a relation named by a value)`);
   if (!plan.checksDependencies) return;
   const findings = (results[plan.before + 1]?.rows ?? []).map(judge).filter((f) => f !== undefined);
   const acting = findings.find((f) => f.acts);
@@ -81,6 +90,7 @@ function judge(row: Record<string, unknown>): Judged | undefined {
   if (row.builtin === true) {
     if (pgActs(bare)) return { why: `${at}calls ${shown}, which acts on the server`, acts: true };
     if (PG_READ_ONLY.has(bare) || row.known === true) return undefined;
+    return { why: `${at}calls ${shown}, a PostgreSQL built-in not reviewed as read-only`, acts: true };
   }
   return { why: `${at}calls ${shown}, which is not known to be read-only`, acts: false };
 }

@@ -5,7 +5,7 @@
 // step with the engine's RunEvent union.
 import { Type, type Static, type TLiteral, type TObject, type TProperties } from '@sinclair/typebox';
 import { STEP_KINDS } from '../language/schema.js';
-import { CLASSIFICATIONS } from '../common/classification.js';
+import { CLASSIFICATIONS, STEP_STATUSES } from '../common/classification.js';
 
 /** Bumped when a change would make an older reader misread a transcript (new fields are not such a change). */
 export const FORMAT_VERSION = 1;
@@ -34,7 +34,7 @@ const Anything = Type.Record(Type.String(), Type.Unknown());
 const Classification = literals(CLASSIFICATIONS, 'What went wrong, as a scenario name.');
 
 const ResultFields = {
-  status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'How the step ended.'),
+  status: literals(STEP_STATUSES, 'How the step ended.'),
   durationMs: Type.Number(),
   exitCode: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
   signal: Type.Optional(Type.Union([Id(), Type.Null()])),
@@ -146,7 +146,7 @@ const EVENT_FIELDS = {
   },
   'already-ran': {
     stepId: Id('A step that finished before the interruption (inside a called runbook: `call/inner`): not run again.'),
-    status: literals(['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const, 'Its recorded result.'),
+    status: literals(STEP_STATUSES, 'Its recorded result.'),
   },
   'step-output': { stepId: Id(), stream: literals(['stdout', 'stderr'] as const, 'Stream.'), chunk: Str },
   'step-finished': {

@@ -1,7 +1,7 @@
 // The one interface between the engine and whatever does the work. The engine prepares an action
 // (templates rendered, values bound) and an executor carries it out; neither knows the other's internals.
 import type { ProbeName } from '../language/schema.js';
-import { CLASSIFICATIONS, type Classification } from '../common/classification.js';
+import { CLASSIFICATIONS, type Classification, type StepStatus } from '../common/classification.js';
 import type { StepProcess } from './supervise.js';
 import type { TargetFingerprint } from './fingerprint.js';
 import type { LiveSession, ServerSessionId } from '../db/server-session.js';
@@ -9,7 +9,7 @@ import type { LiveSession, ServerSessionId } from '../db/server-session.js';
 /** What kind of failure (or ok) a step saw (common/classification.ts: the language, db and executors name them). */
 export { CLASSIFICATIONS, type Classification };
 
-export type StepStatus = 'ok' | 'failed' | 'timeout' | 'aborted' | 'skipped';
+export type { StepStatus };
 
 export interface StepResult {
   status: StepStatus;

@@ -25,8 +25,20 @@ export function arithmeticRisk(expr: string): string | undefined {
   return /[A-Za-z_$`]/.test(expr.slice(2, -2)) ? `'$${expr.slice(0, 40)}': arithmetic on a variable, whose value bash evaluates as code` : undefined;
 }
 
+/** `${` as bash 5.2 starts a parameter: `${#}` or `${!}`; a length `${#…}` of a name (or an element) or of a
+ *  special parameter; an indirection `${!…}`; or a name, digits or a special parameter, then the end, a subscript
+ *  (after a name only) or an operator. */
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+const OPERATOR = '[}:\\-=?+#%/^,@*]';
+const PARAMETER_START = new RegExp(`^\\$\\{(?:[#!]\\}|#(?:${NAME}[}[]|(?:[0-9]+|[@*?$!#-])\\})`
+  + `|!(?:${NAME}[}[:\\-=?+#%/^,@*]|(?:[0-9]+|[@*?$#-])\\})|${NAME}[[]|${NAME}${OPERATOR}|(?:[0-9]+|[@*?$#-])${OPERATOR})`);
+
 /** `${ … }` as written: a prompt expansion, or a subscript or offset (arithmetic) over a variable. */
 export function parameterRisks(expansion: string): string[] {
+  // Only the forms bash 5.2 expands: `${` then a name, a digit or a special parameter, with `#` or `!` before it.
+  // Anything else is a "bad substitution" there, and bash 5.3 runs `${ list; }` and `${| list; }` as commands
+  // in the script's own shell: one text, two readings, so it is not proven whatever follows.
+  if (!PARAMETER_START.test(expansion)) return [`'${expansion.slice(0, 40)}': not a parameter expansion (bash 5.3 runs \${ … } and \${| … } as commands)`];
   const risks: string[] = [];
   // ${NAME:=word} and ${NAME=word} assign: only a name a read may set (shell-vars.ts).
   const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(expansion)?.[1];

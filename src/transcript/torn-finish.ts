@@ -4,9 +4,9 @@
 // never as "not finished": a resume must not run an action that completed. Recovered lines say they were cut
 // (result.truncated), so a report shows what is known and no more.
 import type { TranscriptLine } from '../events/schema.js';
+import { STEP_STATUSES as STATUSES } from '../common/classification.js';
 
 const HEAD = /^\{"type":"(step-finished|item-finished)","seq":(\d+),"ts":"([^"\\]+)","stepId":("(?:[^"\\]|\\.)*")/;
-const STATUSES = ['ok', 'failed', 'timeout', 'aborted', 'skipped'] as const;
 
 /** The finish line a torn text was, as far as it can be told; undefined when it is not one (or too short). */
 export function recoverTornFinish(text: string): TranscriptLine | undefined {

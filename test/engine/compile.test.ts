@@ -7,9 +7,11 @@ import { until } from '../helpers/poll.js';
 const BRANCHING = `
 name: branching
 title: Branching
+connections:
+  db: { url: "postgres://app@127.0.0.1:5432/app" }
 steps:
   - id: usage
-    shell: echo
+    sql: { query: "SELECT 95 AS used, 100 AS max" }
     capture: usage
     next:
       - if: usage.rows[0].used >= usage.rows[0].max * 0.9

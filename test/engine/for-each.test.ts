@@ -19,9 +19,11 @@ const diagnostics = (yaml: string) => parseRunbook(yaml, 'test.yaml').diagnostic
 const LOOP = (extra = '', forEach = 'in: names.rows') => `
 name: loop
 title: Loop
+connections:
+  db: { url: "postgres://app@127.0.0.1:5432/app" }
 steps:
   - id: list
-    shell: echo
+    sql: { query: "SELECT name FROM users" }
     capture: names
   - id: each
     destructive: true

@@ -243,8 +243,13 @@ describe('non-destructive SQL cannot write: PostgreSQL', () => {
         await assert.rejects(session.query(text, [], { readOnly: true, signal: new AbortController().signal }),
           (e: { code?: string; message?: string }) => e.code === '42601' && /multiple commands/.test(e.message ?? ''), text);
       }
-      // A vouched-for set_config is rolled back with the step: the next step is read-only as ever.
-      await session.query("SELECT set_config('default_transaction_read_only', 'off', false)", [], { readOnly: true, signal: new AbortController().signal });
+      // set_config itself, a built-in not reviewed as read-only, is refused by the session before it runs
+      // (sql-pg-builtin-vouch.test.ts); the author's own function calling it runs vouched for, and what it set is
+      // rolled back with the step: the next step is read-only as ever.
+      await assert.rejects(session.query("SELECT set_config('default_transaction_read_only', 'off', false)", [], { readOnly: true, signal: new AbortController().signal }),
+        { name: 'PinRefusal' });
+      await adminQuery(server, "CREATE OR REPLACE FUNCTION public.flip_read_only() RETURNS text LANGUAGE sql AS $$ SELECT set_config('default_transaction_read_only', 'off', false) $$");
+      await session.query('SELECT public.flip_read_only()', [], { readOnly: true, vouched: true, signal: new AbortController().signal });
       await assert.rejects(session.query('DELETE FROM marker', [], { readOnly: true, signal: new AbortController().signal }), { code: '25006' });
       const after = await session.query("SELECT current_setting('default_transaction_read_only') AS ro", [], { readOnly: false, signal: new AbortController().signal });
       assert.deepEqual(after.rows, [{ ro: 'off' }]); // the server's default, never changed by the step

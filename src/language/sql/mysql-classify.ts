@@ -4,6 +4,7 @@
 // counts as acting, like every statement that is not a plain read.
 import { createRequire } from 'node:module';
 import { lexMysql, type Condition } from './mysql-lexer.js';
+import { whereKeyword } from './mysql-names.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
 import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 
@@ -82,10 +83,12 @@ function classifyReading(text: string, keep: (c: Condition) => boolean): SqlVerd
 function statementFindings(statement: string, into: Finding[]): string | undefined {
   const show = /^\s*SHOW\b([\s\S]*)$/i.exec(statement);
   // SHOW only reads; node-sql-parser knows few of its forms. Its one place for an expression is WHERE,
-  // which is checked as a SELECT's would be.
+  // which is checked as a SELECT's would be: the keyword the server reads, not the word in a quoted name
+  // (`SHOW TABLES FROM \`WHERE 1 #\` WHERE f()` was checked as `WHERE 1`).
   if (show) {
-    const where = /\bWHERE\b([\s\S]*)$/i.exec(show[1]!);
-    return where ? statementFindings(`SELECT 1 FROM DUAL WHERE ${where[1]}`, into) : undefined;
+    const at = whereKeyword(statement);
+    if (at === null) return 'a quote in it is left open';
+    return at === undefined ? undefined : statementFindings(`SELECT 1 FROM DUAL WHERE ${statement.slice(at + 'WHERE'.length)}`, into);
   }
   let problem = '';
   for (const [database, grammar] of grammars()) {

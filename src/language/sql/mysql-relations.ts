@@ -1,50 +1,47 @@
-// The relations a MySQL/MariaDB text names, in every server's reading of it (executable comments expanded per
+// The relations a MySQL/MariaDB text may name, in every server reading of it (executable comments expanded per
 // flavour and version, as the classifier reads it), as [schema or undefined, name]. The session asks the server
 // which of them are views or tables of an engine that is not a plain store (db/mysql-relations-check.ts): a view
 // runs its definition, and a stored function it calls may take a lock or sleep inside a read-only transaction.
+//
+// Closed by construction, not by a grammar's table list: node-sql-parser's left out the tables of a
+// parenthesized join (`FROM t JOIN (t2 JOIN v ON 1) ON 1`), and the view ran in a proven read. Every identifier
+// of the text is a name to ask about (bare, and with the name before its '.'), but the reserved words, which
+// never name a relation unquoted; a column or alias asked about finds nothing.
 import { lexMysql } from './mysql-lexer.js';
-import { grammars, serverReadings } from './mysql-classify.js';
+import { serverReadings } from './mysql-classify.js';
+import { nameTokens } from './mysql-names.js';
 
 export type MysqlRelation = [schema: string | undefined, name: string];
 
-/** Undefined when a reading cannot be parsed or a name cannot be told apart: the read is then not proven. */
+/**
+ * Words MariaDB and MySQL reserve: unquoted and not after a '.', they never name a relation (each is checked
+ * against the lab's MariaDB, test/hardening/sql-mariadb-view-names.test.ts). Only to ask less; any word left
+ * out is asked about.
+ */
+export const RESERVED = new Set(`SELECT FROM WHERE AND OR NOT AS ON JOIN LEFT RIGHT INNER OUTER CROSS STRAIGHT_JOIN
+  NATURAL USING IN IS NULL LIKE BY ORDER GROUP HAVING LIMIT UNION ALL DISTINCT CASE WHEN THEN ELSE EXISTS BETWEEN
+  INTERVAL DESC ASC WITH RECURSIVE FOR INTO DIV MOD XOR REGEXP RLIKE TRUE FALSE CONVERT DISTINCTROW
+  SHOW DESCRIBE EXPLAIN DATABASES INDEX KEYS IGNORE FORCE USE LOCK COLLATE BINARY`.split(/\s+/));
+
+/** Undefined when a reading cannot be lexed: the read is then not proven (the classifier refuses it). */
 export function mysqlRelations(text: string): MysqlRelation[] | undefined {
   const all = lexMysql(text, true);
   if (all.error) return undefined;
   const readings = serverReadings(all.conditions);
   if (!readings) return undefined;
   const out = new Map<string, MysqlRelation>();
+  const add = (r: MysqlRelation) => out.set(JSON.stringify(r), r);
   for (const keep of readings) {
     const lexed = lexMysql(text, true, keep);
     if (lexed.error) return undefined;
     for (const statement of lexed.statements) {
-      if (!addStatement(statement, out)) return undefined;
+      const tokens = nameTokens(statement);
+      if (!tokens) return undefined;
+      for (const t of tokens) {
+        if (t.qualifier !== undefined) add([t.qualifier, t.name]);
+        else if (t.quoted || !RESERVED.has(t.name.toUpperCase())) add([undefined, t.name]);
+      }
     }
   }
   return [...out.values()];
-}
-
-/** Every dialect that parses the statement adds its table list; false when none does or a name is ambiguous. */
-function addStatement(statement: string, out: Map<string, MysqlRelation>): boolean {
-  // SHOW runs no view (SHOW COLUMNS FROM v reads its definition, not its rows); its one expression is WHERE,
-  // read as a SELECT's would be, as the classifier reads it (mysql-classify.ts).
-  const show = /^\s*SHOW\b([\s\S]*)$/i.exec(statement);
-  if (show) {
-    const where = /\bWHERE\b([\s\S]*)$/i.exec(show[1]!);
-    return where ? addStatement(`SELECT 1 FROM DUAL WHERE ${where[1]}`, out) : true;
-  }
-  let parsed = false;
-  for (const [dialect, grammar] of grammars()) {
-    let list: string[];
-    try { list = grammar().tableList(statement, { database: dialect }); } catch { continue; }
-    parsed = true;
-    for (const entry of list) {
-      const parts = entry.split('::'); // "select::db::table": a name holding "::" cannot be told apart
-      if (parts.length !== 3) return false;
-      const [, db, name] = parts as [string, string, string];
-      // "null" is an unqualified name, or a schema really named null: both are asked about.
-      for (const schema of db === 'null' ? [undefined, 'null'] : [db]) out.set(JSON.stringify([schema, name]), [schema, name]);
-    }
-  }
-  return parsed;
 }

@@ -43,7 +43,8 @@ export const PG_READ_ONLY = words(`
   pg_encoding_to_char pg_client_encoding pg_stat_get_activity pg_stat_get_backend_idset
   pg_stat_get_backend_pid pg_stat_get_numscans pg_control_checkpoint pg_control_system
   pg_control_recovery pg_wal_summary_contents pg_get_keywords pg_sleep
-  similar_to_escape like_escape overlaps is_normalized collation_for xmlexists xpath xpath_exists xmlconcat
+  similar_to_escape like_escape overlaps is_normalized collation_for pg_collation_for system_user xmlexists xpath
+  xpath_exists xmlconcat
 `);
 
 /**

@@ -6,6 +6,7 @@ import { didYouMean } from '../suggest.js';
 import { childPath } from '../source-map.js';
 import type { Reporter } from './context.js';
 import { linearRegExp } from '../expression/linear-regex.js';
+import { resultShapeCheck } from './result-shape-check.js';
 
 export const RESERVED_ROOTS = ['inputs', 'steps', 'result', 'run', 'vars'] as const;
 /** What `run.<name>` offers: facts about the run itself, not about any step. */
@@ -24,9 +25,11 @@ export function checkExpressions(doc: RunbookDoc, report: Reporter): void {
     }
   });
   const used = new Set<string>();
+  const shapes = resultShapeCheck(doc);
   for (const site of runbookSites(doc)) {
     const dashed = dashedStepIds(site, names, report);
     for (const { node, offset } of parseSite(site, report)) {
+      for (const p of shapes(site, node)) report.at(p.severity ?? 'error', p.code, site.path, p.message, 'value', columnShift(site, offset + p.pos, report));
       const regex = badRegex(node);
       if (regex) report.at('error', 'expression', site.path, `invalid regular expression after 'matches': ${regex.message}`, 'value', columnShift(site, offset + regex.pos, report));
       const calls = engineCalls(node);

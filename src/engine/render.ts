@@ -2,7 +2,7 @@
 // reference to a shell variable ("${RUNBOOK_V1}", quoted to suit where it stands) and the value travels
 // separately, on the script's stdin (executors/shell-values.ts), never on a command line.
 import { evaluate, parseTemplate, templateString, parseExpression, truthy, TAINT, type Scope, type Taint } from '../language/expression/index.js';
-import { HOLE, holeContexts } from '../language/shell-holes.js';
+import { HOLE, holeContexts, holeReference } from '../language/shell-holes.js';
 import { valueVar } from '../executors/shell-values.js';
 import { ansiC } from '../secrets/encodings.js';
 
@@ -69,16 +69,10 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
     // bash quotes ('…', or $'…' with control characters): each is registered as a rendering of the value.
     const escape = where === 'double' ? inDouble : where === 'ansi' ? inAnsi : where === 'heredoc' ? undefined : inSingle;
     for (const e of new Set([escape, inSingle, ansiC])) if (e) taintOf(scope)?.shown(value, e);
-    if (where === 'double' || where === 'heredoc') {
-      script += ref;
-      display += escape ? escape(value) : value;
-    } else if (where === 'single' || where === 'ansi') {
-      script += `'"${ref}"${where === 'ansi' ? "$'" : "'"}`;
-      display += escape!(value);
-    } else {
-      script += `"${ref}"`;
-      display += shellQuote(value);
-    }
+    script += holeReference(where ?? 'word', ref);
+    if (where === 'double' || where === 'heredoc') display += escape ? escape(value) : value;
+    else if (where === 'single' || where === 'ansi') display += escape!(value);
+    else display += shellQuote(value);
   }
   return { script, values, display };
 }

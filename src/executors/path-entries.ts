@@ -5,9 +5,9 @@
 /** Where bash looks when nothing absolute is left (bash's own default ends in `.`). */
 const FALLBACK = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** PATH without its relative entries (undefined stays undefined). */
-export function absolutePath(path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
+/** PATH without its relative entries. No PATH at all is the fallback too: bash would search its own default. */
+export function absolutePath(path: string | undefined): string {
+  if (path === undefined) return FALLBACK;
   const kept = path.split(':').filter((entry) => entry.startsWith('/'));
   return kept.length ? kept.join(':') : FALLBACK;
 }

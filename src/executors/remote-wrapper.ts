@@ -62,6 +62,9 @@ export function remoteWrapper(w: WrapperSpec): string {
     ...w.envNames.map((k, i) => `export ${k}="\${__runbook_e${i + 1}}"`),
     ...(w.cwd ? ['cd -- "${__runbook_cwd}" || { echo "runbook: cannot enter the step\'s directory" >&2; exit 125; }'] : []),
     ...(lock ? lockLines(w.lock!) : []),
+    // Before bash reads the step's code: the character set it reads it in, and where it finds commands (below).
+    ...PARSE_LOCALE,
+    ABSOLUTE_PATH,
     // The script, as a function (`:` first: a script of comments only is still a body): run here or in a subshell.
     `__runbook_script() { :\n${w.script}\n}`,
     // The engine is already gone (the channel's stdin ended: only the engine holds the other end, and it never
@@ -98,6 +101,31 @@ export function remoteWrapper(w: WrapperSpec): string {
     'exit "$__runbook_rc"',
   ].filter(Boolean).join('\n');
 }
+
+// The character set bash reads the step's code in, as a local step's (parse-locale.ts): the lint reads UTF-8, and in
+// BIG5, GBK or GB18030 a byte >= 0x80 and the '\' after it are one character ('echo "两\"; touch M; #"' ran touch
+// there). A locale not proven (C, POSIX, *.UTF-8) keeps every category but LC_CTYPE, which becomes C.UTF-8, or C
+// where the host has no C.UTF-8 (é is then two characters). bash reads each command of `bash -c` after running
+// the ones before it, so the function below is read in the new one.
+const PARSE_LOCALE = [
+  `__runbook_re='^(C|POSIX|)$|^[A-Za-z]+(_[A-Za-z]+)?[.](UTF-8|utf8|UTF8|utf-8)(@[A-Za-z0-9]+)?$'`,
+  'if ! [[ ${LC_ALL:-${LC_CTYPE:-${LANG:-}}} =~ $__runbook_re ]]; then',
+  '  if [ -n "${LC_ALL:-}" ]; then',
+  '    for __runbook_c in COLLATE MESSAGES MONETARY NUMERIC TIME PAPER NAME ADDRESS TELEPHONE MEASUREMENT IDENTIFICATION; do export "LC_$__runbook_c=$LC_ALL"; done',
+  '    unset LC_ALL',
+  '  fi',
+  '  export LC_CTYPE=C.UTF-8 2>/dev/null; __runbook_u=$\'\\xc3\\xa9\'; [ "${#__runbook_u}" = 1 ] || export LC_CTYPE=C 2>/dev/null',
+  'fi',
+];
+
+// The target's PATH without its relative entries, as a local step's (path-entries.ts): an empty entry, '.' or any
+// relative one names the step's directory, which the runbook's cwd: chooses, and so does bash's own default when
+// there is no PATH at all. A `cat` there would run in place of the cat the lint proved a read.
+const ABSOLUTE_PATH = [
+  '__runbook_p=; __runbook_r="${PATH-}:"',
+  'while [ -n "$__runbook_r" ]; do __runbook_x=${__runbook_r%%:*}; __runbook_r=${__runbook_r#*:}; case $__runbook_x in /*) __runbook_p=${__runbook_p:+$__runbook_p:}$__runbook_x;; esac; done',
+  'export PATH="${__runbook_p:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"',
+].join('\n');
 
 // bash 4.0 made `read -t 0` a test for input; an older bash (3.2, as on macOS) would wait for a line instead.
 const GONE = 'if [ "${BASH_VERSINFO[0]}" -ge 4 ] && read -t 0; then echo "runbook: the engine that started this step is gone; nothing was started" >&2; exit 125; fi';

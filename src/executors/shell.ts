@@ -16,6 +16,8 @@ import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
 import { signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
 import { absolutePath } from './path-entries.js';
+import { withParseLocale } from './parse-locale.js';
+import { withoutBashStartup } from './bash-startup-env.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
 import type { DirectCommand } from './remote.js';
@@ -42,9 +44,9 @@ export interface ShellExecutor extends Executor<ShellAction> {
 export function createShellExecutor(withheld: readonly string[] = []): ShellExecutor {
   const running = new Set<() => Promise<void>>();
   // Copied once: reading process.env goes through a native lookup per variable, on every step. Its PATH without
-  // relative entries, which would name the step's working directory (path-entries.ts).
+  // relative entries, which would name the step's working directory (path-entries.ts); none at all is a fixed one.
   const baseEnv = { ...process.env };
-  if (baseEnv.PATH !== undefined) baseEnv.PATH = absolutePath(baseEnv.PATH);
+  baseEnv.PATH = absolutePath(baseEnv.PATH);
   const host = hostFingerprint();
   const remotes = new RemoteSessions(baseEnv);
   return {
@@ -129,6 +131,9 @@ function start(
     timeout: 0, killSignal: 'SIGTERM', timeoutSignal: 'SIGTERM',
     store: discardingStore({ stdout: forward('stdout', out.stdout, ctx), stderr: forward('stderr', out.stderr, ctx) }),
   };
+  // The character set bash reads the script in is one the lint reads it in (parse-locale.ts), and nothing of the
+  // operator's environment makes bash run other code than the script (bash-startup-env.ts).
+  options.env = withParseLocale(withoutBashStartup(options.env!));
   // zx formats a stack trace on every call to name its caller in its own error messages, which are never
   // shown here; with no frames to format that costs nothing.
   const frames = Error.stackTraceLimit;

@@ -68,6 +68,7 @@ export abstract class ExpansionReader {
     this.out.commands.push(...inner.commands);
     this.out.problems.push(...inner.problems);
     this.out.unreadable.push(...inner.unreadable);
+    if (inner.unquoted) (this.out.unquoted ??= []).push(...inner.unquoted);
   }
 
   /** Inside "…" (i after the opening quote): backslash escapes only $ ` " \ and newline. A here-document

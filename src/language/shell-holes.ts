@@ -106,3 +106,11 @@ export function holeContexts(s: string): HoleContext[] {
   }
   return out;
 }
+
+/** How the engine writes the reference `ref` (`${RUNBOOK_V1}`) to a value where a hole stands: "${V}" outside
+ *  quotes, ${V} inside "…" or a here-document, '"${V}"' inside '…' (and $'…'). */
+export function holeReference(where: HoleContext, ref: string): string {
+  if (where === 'double' || where === 'heredoc') return ref;
+  if (where === 'single' || where === 'ansi') return `'"${ref}"${where === 'ansi' ? "$'" : "'"}`;
+  return `"${ref}"`;
+}

@@ -18,7 +18,9 @@ export interface Redirect { op: string; target?: Word; body?: { text: string; sc
 export interface SimpleCommand { words: Word[]; redirects: Redirect[]; pipedIn: boolean }
 /** problems: syntax bash would refuse; unreadable: constructs that run code the text does not show, or that the
  *  reader does not fully understand. The lint reads both as not proven. */
-export interface ParsedScript { commands: SimpleCommand[]; problems: string[]; unreadable: string[] }
+/** `unquoted`: each expansion bash reads outside quotes, as written (it splits and globs): how validate checks
+ *  that a ${{ }} value's reference stands quoted where the engine puts it (shell-check.ts). */
+export interface ParsedScript { commands: SimpleCommand[]; problems: string[]; unreadable: string[]; unquoted?: string[] }
 
 export type Token = { t: 'word'; w: Word } | { t: 'op'; op: string; redirect?: Redirect };
 

@@ -11,18 +11,42 @@
  *  client connects (libpq's and the mysql client's own variables; not PGOPTIONS or PGSERVICEFILE, which set the
  *  session's settings: a search_path can put the author's function in place of a built-in one). */
 const REVIEWED = new Set([
-  'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'LC_COLLATE', 'LC_MESSAGES', 'LC_NUMERIC', 'LC_TIME', 'LC_MONETARY',
+  'LANGUAGE',
   'TZ', 'COLUMNS', 'LINES', 'NO_COLOR',
   'PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGCONNECT_TIMEOUT', 'PGAPPNAME', 'PGSSLMODE',
   'MYSQL_PWD', 'MYSQL_HOST', 'MYSQL_TCP_PORT',
 ]);
 
-/** Whether a step that is not destructive may set the variable `name` (an array subscript aside). */
+/** Whether a step that is not destructive may set the variable `name` to any value (an array subscript aside).
+ *  The locale's variables are not: their value is checked (inertSetting). */
 export function inertVariable(name: string): boolean {
   if (REVIEWED.has(name)) return true;
   return /^[a-z_][a-z0-9_]*$/.test(name) && !/(^|_)proxy$/.test(name);
 }
 
+// The locale's variables choose the character set bash reads the script's bytes in, from the next line on (or
+// from the start, given in env:). In BIG5, BIG5-HKSCS, GBK or GB18030 a byte >= 0x80 and the ASCII byte after it
+// (\, `, [, {, |, @…) are one character: 'echo "两\"; touch M; #"' is one echo as UTF-8, and an echo, then
+// touch, in zh_TW.BIG5 (the UTF-8 of 两 ends in 0xA4, and A4 5C is one BIG5 character). So these names are set
+// only to a literal naming the C locale or a UTF-8 one, where every ASCII byte is the character the lint read.
+const LOCALE_NAMES = /^(LANG|LC_[A-Z]+)$/;
+/** A locale name proven to read the script's bytes as the lint does: C, POSIX, or a UTF-8 codeset. Not a name
+ *  without a codeset (zh_TW is BIG5), a path (a locale directory), nor empty or unset: bash then falls back to the
+ *  next variable, which may be the operator's LANG=zh_TW.BIG5 the engine pinned LC_CTYPE against. */
+const PROVEN_LOCALE = /^(C|POSIX)$|^[A-Za-z]+(_[A-Za-z]+)?\.(UTF-8|utf8|UTF8|utf-8)(@[A-Za-z0-9]+)?$/;
+
+export const localeVariable = (name: string): boolean => LOCALE_NAMES.test(name);
+/** Whether the locale name reads a script's bytes as the lint does (executors/parse-locale.ts asks too). */
+export const provenLocale = (value: string): boolean => PROVEN_LOCALE.test(value);
+
+/** Whether a step that is not destructive may set `name` to the literal `value` (undefined: a value the lint
+ *  cannot see, or one added to the old value). */
+export function inertSetting(name: string, value: string | undefined): boolean {
+  if (localeVariable(name)) return value !== undefined && PROVEN_LOCALE.test(value);
+  return inertVariable(name);
+}
+
 /** The finding's words for a variable that is not inert. */
-export const variableWhy = (name: string): string =>
-  `it sets '${name}', which the commands may read: only lowercase names (not *_proxy) and a reviewed few uppercase ones (LANG, LC_*, TZ, COLUMNS, PGHOST, PGPASSWORD, …: docs/confirmation.md) are proven inert`;
+export const variableWhy = (name: string): string => localeVariable(name)
+  ? `it sets '${name}' to a locale not proven to read the script's bytes as UTF-8 (in BIG5, GBK, GB18030 a byte and the '\\' or quote after it are one character): only a literal C, POSIX or *.UTF-8 given as a value`
+  : `it sets '${name}', which the commands may read: only lowercase names (not *_proxy), a locale variable set to C or *.UTF-8, and a reviewed few uppercase ones (TZ, COLUMNS, PGHOST, PGPASSWORD, …: docs/confirmation.md) are proven inert`;

@@ -178,17 +178,25 @@ class Lexer extends ExpansionReader {
         const close = s.indexOf("'", this.i + 1);
         const end = close < 0 ? s.length : close;
         if (close < 0) this.out.problems.push('an unterminated single quote');
-        text += s.slice(this.i + 1, end);
+        // A ${{ }} inside '…' is a value spliced into the text (the engine closes the quotes around it): the word
+        // is computed, as with "…". Read as literal text, `bash -c 'echo ${{ x }}'` ran x = '; touch M' as code.
+        const body = s.slice(this.i + 1, end);
+        if (body.includes(HOLE)) dynamic = true;
+        text += body.replaceAll(HOLE, DYNAMIC);
         this.i = end + 1;
         continue;
       }
       if (c === '$' && s[this.i + 1] === "'") {
         quoted = true;
         const r = ansiC(s, this.i + 2);
-        text += r.text; this.i = r.end;
+        if (r.text.includes(HOLE)) dynamic = true; // as in '…'
+        text += r.text.replaceAll(HOLE, DYNAMIC); this.i = r.end;
         continue;
       }
       if (c === '"' || (c === '$' && s[this.i + 1] === '"')) {
+        // $"…" is looked up in the message catalog TEXTDOMAIN and TEXTDOMAINDIR name, and bash expands the
+        // translation as if written in "…": its $(…) runs. The translation is text from outside the script.
+        if (c === '$') this.out.unreadable.push(`'$"${s.slice(this.i + 2, this.i + 30).split('"')[0]}"': a translated string, whose translation from a message catalog bash expands as code (write "…")`);
         quoted = true;
         this.i += c === '"' ? 1 : 2;
         const r = this.doubleQuoted();
@@ -196,8 +204,9 @@ class Lexer extends ExpansionReader {
         continue;
       }
       if (c === '$' || c === '`') {
+        const at = this.i;
         const r = this.expansion();
-        if (r) { text += r.text; dynamic = true; splits = true; continue; }
+        if (r) { text += r.text; dynamic = true; splits = true; (this.out.unquoted ??= []).push(s.slice(at, this.i)); continue; }
       }
       if (c === '*' || c === '?') pattern = true;
       text += c; shadow += c;

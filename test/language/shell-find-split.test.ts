@@ -59,7 +59,7 @@ describe('find: a value bash may split is not proven', () => {
       assert.ok(shellDanger(script), `should not be proven: ${script}`);
     }), { numRuns: 40 });
     assert.ok(runs('$(touch MARK)', "find . -type f -exec sh -c 'echo {}' \\;"), 'bash ran the file name (the case is real)');
-    const safe = "find . -type f -exec sh -c 'printf \"%s\\n\" \"$1\"' _ {} \\;";
+    const safe = "find . -type f -exec bash -c 'printf \"%s\\n\" \"$1\"' _ {} \\;";
     assert.equal(shellDanger(safe), undefined, safe);
     assert.ok(!runs('$(touch MARK)', safe), safe);
   });

@@ -37,7 +37,8 @@ describe('an unquoted here-document fed to a shell is code built from a value', 
   });
 
   test('generated: a quoted delimiter keeps the text as written; such a step is proven and the value stays data', () => {
-    fc.assert(fc.property(fc.constantFrom(...SHELLS), fc.constantFrom(...VALUES), fc.constantFrom(...LINES), (shell, [, seen], line) => {
+    // Code for sh (dash) is never proven: shell-other-shells.test.ts.
+    fc.assert(fc.property(fc.constantFrom(...SHELLS.filter((s) => !/^sh\b/.test(s))), fc.constantFrom(...VALUES), fc.constantFrom(...LINES), (shell, [, seen], line) => {
       const script = doc(shell, line(seen), true);
       assert.equal(shellDanger(`read -r x < v; ${script}`), undefined, script);
       assert.ok(!run(script), `bash ran the value: ${script}`);

@@ -97,7 +97,9 @@ describe('shell safety lint', () => {
   test('code in aliases, traps and sourced here-documents is read like any script', () => {
     for (const s of ['shopt -s expand_aliases; alias x="r\'\'m"; x -rf d', "trap 'rm -rf x' EXIT", 'source /dev/stdin <<EOF\nkill 1\nEOF',
       'time -p shred x', 'builtin eval "shred x"', 'command -p shred x']) flagged(s);
-    for (const s of ["trap 'echo bye' EXIT", 'alias ll="ls -l"', 'command -v shred']) clean(s);
+    for (const s of ["trap 'echo bye' EXIT", 'alias', 'command -v shred']) clean(s);
+    // An alias definition is never proven (shell-alias.test.ts): its text joins the lines after it.
+    assert.ok(shellDanger('alias ll="ls -l"'));
   });
 
   test('ordinary read-only scripts stay clean', () => {

@@ -72,7 +72,7 @@ steps:
       EOF
       sleep 1
   - id: children
-    shell: sh -c 'sleep 1' "\${{ 'not-the-secret' }}"; bash -c 'sleep 1 & wait'; printf '%s' "\${{ inputs.pw }}" | cat >/dev/null
+    shell: bash -c 'sleep 1' "\${{ 'not-the-secret' }}"; bash -c 'sleep 1 & wait'; printf '%s' "\${{ inputs.pw }}" | cat >/dev/null
   - id: declared
     shell:
       run: sleep 1; bash -c 'sleep 1'

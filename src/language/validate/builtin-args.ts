@@ -6,7 +6,7 @@
 // and values, print it and nothing else); a variable name built from a value is not read either.
 import { CODE, DYNAMIC, HOLE, type Word } from '../shell-words.js';
 import type { ReadOnlyFinding } from './read-commands.js';
-import { inertVariable, variableWhy } from '../shell-vars.js';
+import { inertSetting, inertVariable, variableWhy } from '../shell-vars.js';
 import { setFinding, shoptFinding } from './shell-options.js';
 
 /** Builtins whose arguments are only printed or ignored. */
@@ -34,6 +34,12 @@ export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   // read, printf -v, getopts and wait -p set the variables they name (test -v and unset do not set one).
   const sets = SETS_NAMES.has(name) ? names.find((w) => !inertVariable(w.text.replace(/\[.*$/s, ''))) : undefined;
   if (sets) return { unknown: `'${name} ${shown(sets)}': ${variableWhy(sets.text.replace(/\[.*$/s, ''))}` };
+  // Unsetting a variable sets it too: with PATH unset bash looks commands up in its default path, which ends in
+  // '.', the step's directory (a `./rg` there ran for `unset PATH; rg x`). Only names a read may set (an empty
+  // value); `unset -f` removes functions.
+  const functions = args.some((w) => /^-[a-z]*f/.test(w.text)) && !args.some((w) => /^-[a-z]*v/.test(w.text));
+  const unsets = name === 'unset' && !functions ? names.find((w) => !inertSetting(w.text.replace(/\[.*$/s, ''), '')) : undefined;
+  if (unsets) return { unknown: `'unset ${shown(unsets)}': unsetting is setting (with PATH unset bash searches '.', the step's directory): ${variableWhy(unsets.text.replace(/\[.*$/s, ''))}` };
   return undefined;
 }
 

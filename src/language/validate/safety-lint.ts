@@ -2,7 +2,7 @@
 import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 import { shellFindings } from './shell-lint.js';
-import { inertVariable, variableWhy } from '../shell-vars.js';
+import { inertSetting, variableWhy } from '../shell-vars.js';
 import { lintSql } from './sql-safety.js';
 import { classifySql } from '../sql/index.js';
 import type { ShellSql } from './shell-read-only.js';
@@ -40,7 +40,8 @@ function shellOf(step: Pick<StepDoc, 'shell'>, sql?: ShellSql[]): { first?: stri
   if (shell === undefined) return {};
   const found = shellFindings(shell, sql);
   // `env: { PATH: ./bin }` or `BASH_ENV: ./hook.sh` makes the commands the lint read run something else.
-  const execVar = typeof step.shell === 'object' ? Object.keys(step.shell.env ?? {}).find((k) => !inertVariable(k)) : undefined;
+  // A value with a ${{ }} in it is not a literal the lint can check (a locale's name).
+  const execVar = typeof step.shell === 'object' ? Object.entries(step.shell.env ?? {}).find(([k, v]) => !inertSetting(k, typeof v === 'string' && !v.includes('${{') ? v : undefined))?.[0] : undefined;
   return execVar && !found.first ? { ...found, first: `runs a shell command the lint cannot read (env '${execVar}': ${variableWhy(execVar)})` } : found;
 }
 

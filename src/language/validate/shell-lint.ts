@@ -6,8 +6,8 @@
 // (fail closed). A short list of what certainly acts (rm, kill, `systemctl stop`, a write to /etc) only
 // sharpens the message: safe_because cannot vouch for those.
 import { parseTemplate } from '../expression/index.js';
-import { inertVariable, variableWhy } from '../shell-vars.js';
-import { CODE, DYNAMIC, HOLE, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
+import { inertSetting, inertVariable, localeVariable, variableWhy } from '../shell-vars.js';
+import { CODE, DYNAMIC, HOLE, holdsValue, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
 import { find } from './read-programs.js';
 import { declareValueRisk } from './declare-values.js';
@@ -132,12 +132,17 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
   }
   if (name === 'source' || name === '.') return sourceDanger(name, args, cmd, at);
   if (name === 'alias') {
+    // An alias's text is read in place of the word and joined to what follows it: `alias cat='cat <<true'` made the
+    // next lines (read here as commands, `echo '$(touch M)'`) the body of a here-document bash expands. Expansion
+    // is off in a script, but posix mode or the environment (POSIXLY_CORRECT, SHELLOPTS, BASHOPTS) turns it on.
+    // So a definition is read for what acts in it, and never proven; listing aliases is a read.
     for (const a of args) {
       const eq = a.text.indexOf('=');
       if (eq < 0) continue;
       if (a.dynamic) return cannotRead(`'alias ${phrase([a])}': an alias built from a variable`);
       const found = scriptDanger(a.text.slice(eq + 1), deeper(at));
-      if (found) return found;
+      if (found?.startsWith(LOOKS)) return found;
+      return cannotRead(`'alias ${phrase([a])}': an alias's text is joined to the words and lines after it where bash expands it (posix mode, or SHELLOPTS/BASHOPTS from the environment), which the lint does not follow: call a function instead`);
     }
     return undefined;
   }
@@ -152,7 +157,8 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     // A nameref (-n) makes later assignments to one name set another, which the lint does not follow.
     if (args.some((w) => /^[-+][a-zA-Z]*n/.test(w.text))) return cannotRead(`'${name} -n': a name that stands for another variable, which the lint does not follow`);
     // `export NAME` (no value) exports what the step set before: the name itself must be inert.
-    const named = args.find((w) => !w.text.startsWith('-') && !w.text.startsWith('+') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) && !inertVariable(w.text));
+    // A locale variable's value was checked where it was set (inertSetting).
+    const named = args.find((w) => !w.text.startsWith('-') && !w.text.startsWith('+') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) && !inertVariable(w.text) && !localeVariable(w.text));
     if (named) return cannotRead(variableWhy(named.text));
     const reread = declareValueRisk(name, args);
     if (reread) return cannotRead(reread);
@@ -266,6 +272,12 @@ const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|s
 
 const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
-/** An assignment (`NAME=…`, `NAME[i]+=…`) to a variable a read may not set (shell-vars.ts). */
-const setsNonInertVar = (w: Word) => { const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/.exec(w.text); return m !== null && !inertVariable(m[1]!); };
+/** An assignment (`NAME=…`, `NAME[i]+=…`) to a variable a read may not set, or not to that value (shell-vars.ts):
+ *  the value counts only as a whole literal (not appended, not from a value or a ${{ }} hole). */
+const setsNonInertVar = (w: Word) => {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?)=/.exec(w.text);
+  if (!m) return false;
+  const literal = !m[2] && !m[3] && !w.dynamic && !w.pattern && !holdsValue(w.text) ? w.text.slice(m[0].length) : undefined;
+  return !inertSetting(m[1]!, literal);
+};
 const execVarFinding = (w: Word) => cannotRead(variableWhy(w.text.slice(0, w.text.search(/[[+=]/))));

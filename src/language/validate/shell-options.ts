@@ -13,9 +13,10 @@ import { shownWord } from './read-options.js';
  *  braceexpand, notify, physical, errtrace, functrace. Not -a, -H, -k, -m, -p, -t. */
 const SET_LETTERS = 'euxvfnChBbPET';
 /** `set -o` names reviewed (either sign); also what `bash -o` may name. Not allexport, history, histexpand,
- *  keyword, monitor, onecmd, privileged, emacs, vi, ignoreeof. */
+ *  keyword, monitor, onecmd, privileged, emacs, vi, ignoreeof, posix (it turns alias expansion on, and an
+ *  alias's text joins the lines after it: `alias cat='cat <<true'` made them a here-document's body). */
 export const SET_NAMES = new Set(['errexit', 'nounset', 'xtrace', 'verbose', 'noglob', 'noexec', 'noclobber', 'hashall', 'braceexpand',
-  'notify', 'physical', 'errtrace', 'functrace', 'pipefail', 'posix']);
+  'notify', 'physical', 'errtrace', 'functrace', 'pipefail']);
 /** `shopt` names reviewed for -s and -u (globbing and matching, pipelines, echo); also what `bash -O` may name.
  *  The lint reads extglob patterns. Not expand_aliases, sourcepath, extdebug, execfail, histexpand… */
 export const SHOPT_NAMES = new Set(['extglob', 'nullglob', 'globstar', 'failglob', 'dotglob', 'nocaseglob', 'nocasematch', 'lastpipe',

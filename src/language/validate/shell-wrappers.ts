@@ -8,6 +8,7 @@ import { holdsValue, type SimpleCommand, type Word } from '../shell-words.js';
 import { mayBeOption, parseOptions, type Options } from './read-options.js';
 import { readsAnyArguments } from './read-commands.js';
 import { reviewedShellOption } from './shell-options.js';
+import { inertSetting } from '../shell-vars.js';
 
 /** How the lint reads what a wrapper runs: `words` a command given as words, `script` code given as text. */
 export interface Inner {
@@ -23,10 +24,13 @@ export interface Inner {
 export const WRAPPERS: Record<string, { options: Options; operands?: number }> = {
   sudo: { options: { inOrder: true, flags: 'nHPSEbk', valued: 'ugCDhpTrt', long: 'user= group= non-interactive preserve-env[=] set-home stdin close-from= chdir= prompt= command-timeout= role= type=' } },
   doas: { options: { inOrder: true, flags: 'n', valued: 'u' } },
+  // not -i, -u NAME or '-' unless the names are inert (below): a bash started without PATH searches '.'.
   env: { options: { inOrder: true, flags: 'i0', valued: 'uC', long: 'ignore-environment null unset= chdir= ignore-signal[=] default-signal[=] block-signal[=]' } },
   command: { options: { inOrder: true, flags: 'pvV' } },
   builtin: { options: { inOrder: true } },
-  exec: { options: { inOrder: true, flags: 'cl', valued: 'a' } },
+  // not -a NAME: argv[0] chooses what some programs are (-bash a login shell running profile files, sudoedit)
+  // nor -c (a command without PATH: bash then searches '.'), nor -l (argv[0] '-bash').
+  exec: { options: { inOrder: true } },
   nohup: { options: { inOrder: true } },
   setsid: { options: { inOrder: true, flags: 'cfw', long: 'ctty fork wait' } },
   time: { options: { inOrder: true, flags: 'pvq', valued: 'f', long: 'portability verbose quiet format=' } },
@@ -68,7 +72,10 @@ export function wrapperDanger(name: string, args: Word[], inner: Inner, execVar:
   if (name === 'command' && p.options.some((o) => o.name === 'v' || o.name === 'V')) return undefined; // a look-up, runs nothing
   let rest = p.operands;
   if (name === 'env') {
-    if (rest[0]?.text === '-') rest = rest.slice(1);
+    // Removing a variable sets it too: `env -i bash -c 'rg x'` ran ./rg (bash's default PATH ends in '.').
+    const cleared = rest[0]?.text === '-' || p.options.some((o) => o.name === 'i' || o.name === 'ignore-environment');
+    const unset = p.options.find((o) => (o.name === 'u' || o.name === 'unset') && (!o.value || o.value.dynamic || !inertSetting(o.value.text, '')));
+    if (cleared || unset) return inner.cannotRead(`'env ${cleared ? '-i' : `-u ${inner.phrase(unset!.value ? [unset!.value] : [])}`}': a command without ${cleared ? 'its environment' : 'that variable'} (unsetting is setting: a bash without PATH searches '.', the step's directory)`);
     const n = assignments(rest);
     for (const w of rest.slice(0, n)) { const f = execVar(w); if (f) return f; }
     rest = rest.slice(n);
@@ -82,9 +89,9 @@ export function wrapperDanger(name: string, args: Word[], inner: Inner, execVar:
     return undefined; // env prints, exec only redirects, xargs runs echo, the others print their usage
   }
   if (name === 'watch' && !p.options.some((o) => o.name === 'x' || o.name === 'exec')) {
-    // watch joins its words and runs them with sh -c.
+    // watch joins its words and runs them with sh -c: code for sh, read but never proven (notBash).
     if (rest.some((w) => w.dynamic || w.pattern)) return inner.cannotRead(`'watch ${inner.phrase(rest)}': a command built from a variable`);
-    return inner.script(rest.map((w) => w.text).join(' '));
+    return notBash('watch', inner.script(rest.map((w) => w.text).join(' ')), inner);
   }
   const found = inner.words(rest);
   if (name !== 'xargs' || found) return found;
@@ -108,12 +115,15 @@ export function shellDanger(name: string, args: Word[], cmd: SimpleCommand, inne
     rest = rest.slice(1);
   }
   if (!['bash', 'sh', 'dash', 'ash'].includes(name) && name !== 'busybox') return inner.cannotRead(`'${name}': a shell whose options are not reviewed`);
+  // The lint reads code as bash does: code for another shell is read (what acts in it is reported) but not proven.
+  const shell = name === 'busybox' ? `busybox ${args[0]!.text}` : name;
+  const read = (text: string) => (name === 'bash' ? inner.script(text) : notBash(shell, inner.script(text), inner));
   let code = false;
   let k = 0;
   for (; k < rest.length; k++) {
     const t = rest[k]!.text;
     if (t === '--' || t === '-') { k++; break; }
-    if (/^--(norc|noprofile|posix|noediting)$/.test(t)) continue;
+    if (/^--(norc|noprofile|noediting)$/.test(t)) continue; // not --posix: alias expansion (shell-options.ts)
     if (!/^[-+]/.test(t) || rest[k]!.dynamic) break;
     for (let c = 1; c < t.length; c++) {
       const letter = t[c]!;
@@ -130,14 +140,22 @@ export function shellDanger(name: string, args: Word[], cmd: SimpleCommand, inne
   if (code) {
     if (!operand) return undefined;
     if (operand.dynamic || operand.pattern) return inner.cannotRead(`'${name} -c ${inner.phrase([operand])}': code built from a variable`);
-    return inner.script(operand.text);
+    return read(operand.text);
   }
   if (operand) return inner.cannotRead(`'${name} ${inner.phrase([operand])}': a script file the lint cannot see`);
   const stdin = cmd.redirects.find((r) => r.body || r.op === '<<<');
-  if (stdin?.body) return codeFromValue(stdin.body.text) ? inner.cannotRead(`'${name} <<EOF': ${HEREDOC_VALUE}`) : inner.script(stdin.body.text);
-  if (stdin?.target) return stdin.target.dynamic ? inner.cannotRead(`'${name} <<< ${inner.phrase([stdin.target])}': code built from a variable`) : inner.script(stdin.target.text);
+  if (stdin?.body) return codeFromValue(stdin.body.text) ? inner.cannotRead(`'${name} <<EOF': ${HEREDOC_VALUE}`) : read(stdin.body.text);
+  if (stdin?.target) return stdin.target.dynamic ? inner.cannotRead(`'${name} <<< ${inner.phrase([stdin.target])}': code built from a variable`) : read(stdin.target.text);
   if (cmd.pipedIn || cmd.redirects.some((r) => r.op === '<' || r.op === '<&' || r.op === '<>')) return inner.cannotRead(`'… | ${name}': a script read from a pipe or file`);
   return undefined;
+}
+
+/** Code for sh, dash, ash or busybox sh (watch runs its command with sh -c): the lint reads it as bash does, and
+ *  those shells read some text otherwise. dash has no $'…' quoting, so `sh -c "echo \$'a\\'; touch M; #'"` is one
+ *  echo to bash and an echo, then touch, to dash; `[[ a > f ]]` compares in bash and truncates f in dash. Read for
+ *  what acts in it, never proven: bash -c (or watch -x) is. */
+function notBash(shell: string, found: string | undefined, inner: Inner): string | undefined {
+  return inner.isLooks(found) ? found : inner.cannotRead(`'${shell}': code for ${shell}, which reads some text otherwise than bash, the lint's reader ($'…' is no quoting in dash, [[ a > f ]] writes f): run it with bash -c${shell === 'watch' ? ' or watch -x' : ''}`);
 }
 
 /** An unquoted here-document puts each expansion's value into the text the shell then reads as code: `bash <<EOF`

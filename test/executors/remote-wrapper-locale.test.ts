@@ -1,0 +1,72 @@
+// A remote step's bash reads the step's code in the target's locale (its own default, or the LANG/LC_* ssh
+// sends). In BIG5, BIG5-HKSCS, GBK or GB18030 a byte >= 0x80 and the '\' after it are one character, so
+// 'echo "两\"; touch M; #"' (one echo to the lint) ran touch there. The wrapper now reads the step's code in
+// C.UTF-8 when the target's locale is not proven (parse-locale.ts does the same locally). The wrapper runs here
+// under a real bash as sshd would start it, with the locales built by localedef; generated over the locales, the
+// variable carrying them and the quoting contexts, each first shown acting in bash.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { remoteWrapper } from '../../src/executors/remote-wrapper.js';
+
+const MULTIBYTE: [string, string, string][] = [['zh_TW.BIG5', 'BIG5', 'zh_TW'], ['zh_HK.BIG5-HKSCS', 'BIG5-HKSCS', 'zh_HK'], ['zh_CN.GBK', 'GBK', 'zh_CN'], ['zh_CN.GB18030', 'GB18030', 'zh_CN']];
+/** A character whose UTF-8 ends in a byte the locale pairs with '\' (see parse-locale.test.ts). */
+const charFor = (locale: string) => (locale === 'zh_CN.GBK' ? '丁' : '两');
+const CONTEXTS = [(c: string, m: string) => `echo "${c}\\"; touch ${m}; #"`, (c: string, m: string) => `echo $'${c}\\'; touch ${m}; #'`, (c: string, m: string) => `x="${c}\\"; touch ${m}; #"; echo "$x"`];
+const CARRIERS = ['LC_ALL', 'LC_CTYPE', 'LANG'];
+
+describe("the remote wrapper reads the step's code in a character set the lint reads it in", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-rlocale-'));
+  const locales = join(dir, 'locales');
+  before(() => {
+    mkdirSync(locales);
+    for (const [name, charmap, source] of MULTIBYTE) {
+      const r = spawnSync('localedef', ['-f', charmap, '-i', source, join(locales, name)], { encoding: 'utf8', timeout: 120_000 });
+      assert.ok(existsSync(join(locales, name, 'LC_CTYPE')), `localedef could not build ${name}: ${r.stderr}`);
+    }
+  });
+
+  /** The wrapper around `script`, as sshd would run it; stdin held open until it exits (the engine's side). */
+  async function wrapped(script: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const w = remoteWrapper({ script, values: 0, envNames: [], cwd: false, handshake: 'hs' });
+    const child = spawn('setsid', ['-w', 'bash', '-c', w, 'runbook'], { env: { PATH: process.env.PATH, HOME: dir, SHLVL: '2', LOCPATH: locales, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000); // a hang guard, not a synchronisation
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    clearTimeout(guard);
+    child.stdin!.end();
+    return { status, stdout, stderr };
+  }
+
+  test('generated: a target in a multibyte locale runs the echo the lint read, not a touch', async () => {
+    const marker = join(dir, 'M');
+    const cases = fc.sample(fc.tuple(fc.constantFrom(...MULTIBYTE.map((m) => m[0])), fc.constantFrom(...CARRIERS), fc.constantFrom(...CONTEXTS)), { numRuns: 16, seed: 59 });
+    for (const [locale, carrier, context] of cases) {
+      const script = context(charFor(locale), marker);
+      rmSync(marker, { force: true });
+      spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, LOCPATH: locales, [carrier]: locale }, stdio: 'ignore', timeout: 30_000 });
+      assert.ok(existsSync(marker), `bash in ${locale} did not act (the case is not real): ${script}`);
+      rmSync(marker, { force: true });
+      const r = await wrapped(script, { [carrier]: locale });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(existsSync(marker), false, `${carrier}=${locale}: the wrapped step ran touch: ${script}`);
+      assert.equal(r.stderr, '', 'no locale warning on the step\'s stderr');
+    }
+  });
+
+  test("a proven locale is left as it is; an unproven LC_ALL keeps its other categories", async () => {
+    const show = 'printf "%s|%s|%s|%s\\n" "${LC_ALL-unset}" "${LC_CTYPE-unset}" "${LC_TIME-unset}" "${LANG-unset}"';
+    assert.match((await wrapped(show, { LANG: 'C.UTF-8' })).stdout, /^hs\nunset\|unset\|unset\|C\.UTF-8\n$/);
+    assert.match((await wrapped(show, { LC_ALL: 'C', LANG: 'zh_TW.BIG5' })).stdout, /^hs\nC\|unset\|unset\|zh_TW\.BIG5\n$/);
+    assert.match((await wrapped(show, { LC_ALL: 'zh_TW.BIG5' })).stdout, /^hs\nunset\|C\.UTF-8\|zh_TW\.BIG5\|unset\n$/);
+    assert.match((await wrapped(show, { LANG: 'zh_CN.GBK' })).stdout, /^hs\nunset\|C\.UTF-8\|unset\|zh_CN\.GBK\n$/);
+  });
+
+  test.after(() => rmSync(dir, { recursive: true, force: true }));
+});

@@ -10,9 +10,6 @@ const STARTUP = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'POSIXLY_CO
 
 /** `env` without the variables bash would read to run something else than the script. */
 export function withoutBashStartup(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (!STARTUP.has(name) && !name.startsWith('BASH_FUNC_')) out[name] = value;
-  }
-  return out;
+  // fromEntries defines each key (an assignment to a variable named __proto__ would set the prototype instead).
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !STARTUP.has(name) && !name.startsWith('BASH_FUNC_')));
 }

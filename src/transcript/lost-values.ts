@@ -14,6 +14,7 @@ import type { StepResult } from '../executors/types.js';
 import { resultView, scopeOf, varsOf } from '../engine/scope.js';
 import { recomputeVars } from '../engine/vars.js';
 import { MASK } from '../secrets/redactor.js';
+import { PARTIAL_OUTPUT } from './output-refs.js';
 import { UserError } from '../common/errors.js';
 import { own } from '../common/own.js';
 
@@ -34,8 +35,8 @@ export function checkNothingLost(doc: RunbookDoc, point: Point, inputs: Record<s
   const lost = lostReads(doc, point, inputs, called);
   if (!lost.length) return;
   const list = lost.slice(0, 3).map((l) => `${l.path} reads ${l.reads}`).join('; ');
-  throw new UserError(`refusing to resume: the transcript holds a value masked (${MASK}) that the rest of the run would act on or route by, `
-    + `and a resumed run would use the four characters in its place: ${list}${lost.length > 3 ? ` (and ${lost.length - 3} more)` : ''}. `
+  throw new UserError(`refusing to resume: the rest of the run would act on or route by a value the transcript does not hold (masked as ${MASK}, `
+    + `or lost from a record cut short), and a resumed run would use what is left in its place: ${list}${lost.length > 3 ? ` (and ${lost.length - 3} more)` : ''}. `
     + 'Nothing was run; start a new run');
 }
 
@@ -140,21 +141,39 @@ function valueAt(chain: Chain, site: Site, point: Point, results: Record<string,
   else if (site.item === chain.root) { const loop = point.context.resumedLoop; value = loop && loop.stepId === siteStep(site, doc) ? loop.items : undefined; }
   else if (own(point.context.captures, chain.root) !== undefined) value = resultView(own(results, own(point.context.captures, chain.root)!));
   else return undefined; // inputs, run: given afresh
-  for (const part of chain.parts) {
+  // A result whose record was cut (over the line limit, unserialisable, a torn finish): what it lost is lost.
+  const cut = (r: StepResult | undefined, part: string | number | undefined) => {
+    const fields = r?.truncated?.fields ?? [];
+    if (!fields.length) return false;
+    return part === undefined || fields.includes(String(part)) || (part === 'output' && fields.includes('stdout'));
+  };
+  const parts = chain.parts;
+  if (chain.root === 'steps') {
+    const ids = parts[0] === undefined ? Object.keys(results) : [String(parts[0])];
+    if (ids.some((id) => cut(own(results, id), parts[1]))) return LOST;
+  } else if (chain.root !== 'vars' && chain.root !== site.item) {
+    const recordedResult = site.withResult && point.phase === 'route' && siteStep(site, doc) === point.stepId;
+    const id = chain.root === 'result' ? (recordedResult ? point.stepId : undefined) : own(point.context.captures, chain.root);
+    if (id !== undefined && cut(own(results, id), parts[0])) return LOST;
+  }
+  for (const part of parts) {
     if (part === undefined || value === null || typeof value !== 'object') break;
     value = own(value as Record<string, unknown>, String(part));
   }
   return value;
 }
 
+const LOST = Symbol('lost');
+
 function siteStep(site: Site, doc: RunbookDoc): string | undefined {
   const m = /^\/steps\/(\d+)/.exec(site.path);
   return m ? doc.steps[Number(m[1])]?.id : undefined;
 }
 
+/** A mask, a stream restored in part, or a field its record lost. */
 function holdsMask(value: unknown, budget = { left: 100_000 }): boolean {
-  if (--budget.left < 0) return true;
-  if (typeof value === 'string') return value.includes(MASK);
+  if (--budget.left < 0 || value === LOST) return true;
+  if (typeof value === 'string') return value.includes(MASK) || value.includes(PARTIAL_OUTPUT);
   if (!value || typeof value !== 'object') return false;
   return Object.values(value).some((v) => holdsMask(v, budget));
 }

@@ -67,6 +67,7 @@ export async function changedTargets(doc: RunbookDoc, recorded: Required<Recorde
   if (host) {
     const now = hostFingerprint();
     if (!sameTarget(host, now)) changes.push({ connection: HOST_TARGET, recorded: describeTarget(host), now: describeTarget(now) });
+    else if (!sameLifetime(host, now)) changes.push({ connection: HOST_TARGET, recorded: describeTarget(host), now: restartedText(host, now) });
   }
   const scope = scopeOf(context);
   for (const name of Object.keys(doc.connections ?? {})) {

@@ -54,7 +54,9 @@ export const HOST_TARGET = '$host';
 export function hostFingerprint(): TargetFingerprint {
   const name = hostname();
   const id = firstReadable(['/etc/machine-id', '/var/lib/dbus/machine-id']);
-  return { engine: 'host', host: name, server: id ? `machine-id ${id}` : `hostname ${name}`, ...(id ? {} : { weak: true }) };
+  // The kernel's boot: after a reboot the pids a step listed name other processes (started: a restart of it).
+  const boot = firstReadable(['/proc/sys/kernel/random/boot_id']);
+  return { engine: 'host', host: name, server: id ? `machine-id ${id}` : `hostname ${name}`, ...(id ? {} : { weak: true }), ...(boot ? { started: `boot ${boot}` } : {}) };
 }
 
 /** Where a URL leads, as the connection will be made: the run's environment fills in what the URL leaves out
@@ -101,7 +103,8 @@ export async function fingerprintSession(session: Session, address: TargetAddres
  *  uptime, whole seconds that two asks may read a second apart; a restart takes longer than that. */
 export function sameLifetime(a: TargetFingerprint, b: TargetFingerprint): boolean {
   if (a.started === undefined || b.started === undefined) return true;
-  return Math.abs(Number(a.started) - Number(b.started)) <= 1;
+  const [x, y] = [Number(a.started), Number(b.started)];
+  return Number.isFinite(x) && Number.isFinite(y) ? Math.abs(x - y) <= 1 : a.started === b.started; // a boot id: equal
 }
 
 /** The same server, restarted since the run last reached it: a pid or connection id the run read from it may
@@ -114,7 +117,7 @@ export function restartedText(before: TargetFingerprint, now: TargetFingerprint)
 /** When the server started, for a person: an ISO time. */
 export function startedText(t: TargetFingerprint): string {
   const n = Number(t.started);
-  return Number.isFinite(n) ? new Date(n * 1000).toISOString() : 'unknown';
+  return Number.isFinite(n) ? new Date(n * 1000).toISOString() : t.started ?? 'unknown';
 }
 
 /** Same target: the same server identity at the same address (host, port, database, user). */

@@ -83,3 +83,10 @@ test('a restart of the same server: refused on a resume (what the run read from 
     assert.equal(TargetGuard.create({ fingerprints: new Map([['db', make()]]) }).check('db', make({ started: '1795535100' })), true);
   }
 });
+
+test('the host of shell steps: another kernel boot is another run of it (pids name other processes)', () => {
+  const host = (boot: string): TargetFingerprint => ({ engine: 'host', host: 'vm', server: 'machine-id 3d12', started: `boot ${boot}` });
+  assert.equal(TargetGuard.create({ fingerprints: new Map([['$host', host('2d19-a')]]) }).check('$host', host('2d19-a')), true);
+  assert.throws(() => TargetGuard.create({ fingerprints: new Map([['$host', host('2d19-a')]]) }).check('$host', host('2d19-b')),
+    (e: unknown) => e instanceof TargetChanged && /boot 2d19-a then, boot 2d19-b now/.test(e.message));
+});

@@ -138,7 +138,12 @@ function valueAt(chain: Chain, site: Site, point: Point, results: Record<string,
   if (chain.root === 'steps') value = views();
   else if (chain.root === 'vars') value = varsOf(results);
   else if (chain.root === 'result') value = site.withResult && point.phase === 'route' && siteStep(site, doc) === point.stepId ? resultView(own(results, point.stepId)) : undefined;
-  else if (site.item === chain.root) { const loop = point.context.resumedLoop; value = loop && loop.stepId === siteStep(site, doc) ? loop.items : undefined; }
+  else if (site.item === chain.root) {
+    // A resumed for_each acts on the recorded list: each item's value, read as the chain reads it.
+    const loop = point.context.resumedLoop;
+    if (!loop || loop.stepId !== siteStep(site, doc)) return undefined;
+    return loop.items.some((i) => holdsMask(follow(i.value, chain.parts))) ? LOST : undefined;
+  }
   else if (own(point.context.captures, chain.root) !== undefined) value = resultView(own(results, own(point.context.captures, chain.root)!));
   else return undefined; // inputs, run: given afresh
   // A result whose record was cut (over the line limit, unserialisable, a torn finish): what it lost is lost.
@@ -156,6 +161,11 @@ function valueAt(chain: Chain, site: Site, point: Point, results: Record<string,
     const id = chain.root === 'result' ? (recordedResult ? point.stepId : undefined) : own(point.context.captures, chain.root);
     if (id !== undefined && cut(own(results, id), parts[0])) return LOST;
   }
+  return follow(value, parts);
+}
+
+/** The value the members lead to, as far as they are known (a computed one: the whole value there). */
+function follow(value: unknown, parts: Chain['parts']): unknown {
   for (const part of parts) {
     if (part === undefined || value === null || typeof value !== 'object') break;
     value = own(value as Record<string, unknown>, String(part));

@@ -5,14 +5,14 @@
 // decision counts only if it was made after the last one this run acted on for that step: the second visit
 // waits for a new decision (carol's; a person decides once per step, the store's key), and runs on it.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { cli } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { fileLines, machineEnv, scratch, startCli, startStoreLab, type Person, type StoreLab } from './helpers.js';
+import { fileLines, machineEnv, rejection, scratch, startCli, startStoreLab, type Person, type StoreLab } from './helpers.js';
 
 const GUARD = 60_000;
 const FIXTURE = fileURLToPath(new URL('fixtures/four-eyes-loop.yaml', import.meta.url));
@@ -58,5 +58,42 @@ describe('four eyes at every visit of a step', { timeout: E2E_TEST_LIMIT_MS }, (
     assert.deepEqual(answers.map((a) => [a.how, a.approver]), [['four-eyes', 'bob'], ['four-eyes', 'carol']]);
     assert.ok(Date.parse(answers[1]!.decidedAt!) >= Date.parse(secondGate.ts) - 1000, 'the second decision was made at the second gate');
     assert.deepEqual(readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n'), ['terminate', 'terminate']);
+  });
+
+  it('a decision on a step the run has not reached (made with SQL, past `runbook approve`) is refused by the database', async (t) => {
+    const dir = scratch(t);
+    const file = join(dir, 't.jsonl');
+    writeFileSync(join(dir, 'steps'), '');
+    // The first step waits at a gate of its own (terminate comes after): bob decides on terminate ahead of it.
+    const rb = join(dir, 'ahead.yaml');
+    writeFileSync(rb, readFileSync(fileURLToPath(new URL('fixtures/four-eyes.yaml', import.meta.url)), 'utf8').replace('steps:\n', `steps:
+  - id: first
+    destructive: true
+    approval: { by: another-person }
+    blast_radius: the test's marker file only
+    shell: echo first >> \${{ inputs.dir }}/steps
+    on: { skipped: not-approved }
+`));
+    const driver = startCli(['run', rb, '--plain', '-i', `dir=${dir}`, '--transcript', file], { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice') });
+    t.after(() => { driver.child.kill('SIGKILL'); });
+    await until(() => existsSync(file) && fileLines(file).some((l) => l.includes('"type":"confirmation-requested"')), GUARD, 'the first gate');
+    const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
+    await until(async () => {
+      const c = await lab.as('carol');
+      try { return (await c.query(`SELECT 1 FROM runbook.runs WHERE run_id = $1 AND waiting_gate = 'first'`, [runId])).length > 0; } finally { await c.end(); }
+    }, GUARD, 'the first gate in the store');
+    const bob = await lab.as('bob');
+    t.after(() => bob.end());
+    const ahead = await rejection(bob.query(`SELECT runbook.decide($1, 'terminate', 'approved', NULL)`, [runId]));
+    assert.equal(ahead.code, 'RB011', ahead.message);
+    assert.match(ahead.message, /does not wait at a gate of terminate now/);
+    // The gate it waits at is decided as before.
+    const first = cli(['approve', runId, 'first', '--yes'], { env: { RUNBOOK_STORE: lab.url('carol') } });
+    assert.equal(first.code, 0, first.stderr);
+    await gateStored(runId, 2);
+    assert.ok(!readFileSync(join(dir, 'steps'), 'utf8').includes('terminate'), 'terminate waits for a decision of its own');
+    const now = approve('bob', runId);
+    assert.equal(now.code, 0, now.stderr);
+    assert.equal(await driver.exit, 0, driver.err());
   });
 });

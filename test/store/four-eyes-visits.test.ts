@@ -60,6 +60,24 @@ describe('four eyes at every visit of a step', { timeout: E2E_TEST_LIMIT_MS }, (
     assert.deepEqual(readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n'), ['terminate', 'terminate']);
   });
 
+  it('one decision per gate: a second teammate deciding on a gate that has one is refused (it would be left for the next visit)', async (t) => {
+    const dir = scratch(t);
+    const file = join(dir, 't.jsonl');
+    const one = fileURLToPath(new URL('fixtures/four-eyes.yaml', import.meta.url));
+    const driver = startCli(['run', one, '--plain', '-i', `dir=${dir}`, '--transcript', file], { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice') });
+    t.after(() => { driver.child.kill('SIGKILL'); });
+    await until(() => existsSync(file) && fileLines(file).some((l) => l.includes('"type":"confirmation-requested"')), GUARD, 'the gate');
+    const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
+    await gateStored(runId, 1);
+    const [bob, carol] = [await lab.as('bob'), await lab.as('carol')];
+    t.after(async () => { await bob.end(); await carol.end(); });
+    await bob.query(`SELECT runbook.decide($1, 'terminate', 'approved', NULL)`, [runId]);
+    // At once, or once the run took bob's and moved on: refused either way, never kept for a later gate.
+    const second = await rejection(carol.query(`SELECT runbook.decide($1, 'terminate', 'approved', NULL)`, [runId]));
+    assert.ok(second.code === 'RB012' || second.code === 'RB011', `${second.code}: ${second.message}`);
+    assert.equal(await driver.exit, 0, driver.err());
+  });
+
   it('a decision on a step the run has not reached (made with SQL, past `runbook approve`) is refused by the database', async (t) => {
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');

@@ -51,7 +51,13 @@ const ACT = (condition: string) => `  - id: kill
     shell: echo x
   - id: done
     end: resolved
-    message: "\${{ sessions.rows[0].user }}"
+    message: done
+`;
+const SHELL_LIST = `  - id: list
+    destructive: false
+    safe_because: prints a constant
+    shell: echo x
+    capture: sessions
 `;
 
 test('reads of recorded results: by capture, by steps.<id>, by a computed id; only what the run may still reach', () => {
@@ -72,6 +78,6 @@ test('a record cut short: the fields it names are lost, the rest is read as reco
   assert.deepEqual(lostReads(d, { stepId: 'kill', phase: 'enter', context: context({ list: cut }) }, {}), [], 'counts and status were kept');
   const rows = doc(LIST + ACT('length(sessions.rows) > 0'));
   assert.equal(lostReads(rows, { stepId: 'kill', phase: 'enter', context: context({ list: cut }) }, {}).length, 1, 'the rows were cut');
-  const output = doc(LIST + ACT("sessions.output != ''"));
+  const output = doc(SHELL_LIST + ACT("sessions.output != ''"));
   assert.equal(lostReads(output, { stepId: 'kill', phase: 'enter', context: context({ list: cut }) }, {}).length, 1, 'output is stdout');
 });

@@ -86,6 +86,7 @@ export async function changedTargets(doc: RunbookDoc, recorded: Required<Recorde
       continue; // its if needs what is not known yet: compared at first contact
     }
     if (now && !sameTarget(before, now)) changes.push({ connection: key, recorded: describeTarget(before), now: describeTarget(now) });
+    else if (now && !sameLifetime(before, now)) changes.push({ connection: key, recorded: describeTarget(before), now: restartedText(before, now) });
   }
   return changes;
 }

@@ -15,10 +15,14 @@ export interface FourEyesOptions {
   runId(): string | undefined;
   breakGlass?: string | undefined;
   feed: TeamFeed;
+  /** A resumed run: by step, the time of the last teammate's decision the run acted on before (its transcript). */
+  decided?: ReadonlyMap<string, string>;
 }
 
 export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
   const waits = new Map<string, AbortController>();
+  // The decision acted on last, per step: a later gate of the step waits for one made after it.
+  const decided = new Map(o.decided ?? []);
   const say = (m: string, drawnElsewhere = false) => o.feed.say(`four eyes: ${m}`, drawnElsewhere);
   const breakGlass = (stepId: string, why: string) => {
     say(`${why}; BREAK GLASS: ${run.operator} goes on without a second person: ${o.breakGlass}`);
@@ -42,7 +46,7 @@ export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
     say(`'${stepId}' waits for a teammate: ${command}   (or --deny "<reason>")`, true);
     let down = false;
     void import('../store/approval-wait.js').then(({ waitForDecision }) => waitForDecision({
-      url: o.url!, runId, stepId, signal: stop.signal,
+      url: o.url!, runId, stepId, signal: stop.signal, ...(decided.has(stepId) ? { after: decided.get(stepId)! } : {}),
       onUnreachable: (why) => {
         if (o.breakGlass) { stop.abort(); breakGlass(stepId, `the store is unreachable (${why})`); return; }
         down = true;
@@ -72,7 +76,10 @@ export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
   };
   const off = run.on((e) => {
     if (e.type === 'confirmation-requested' && e.approval && !run.result) open(e.stepId);
-    else if (e.type === 'confirmation-answered') close(e.stepId);
+    else if (e.type === 'confirmation-answered') {
+      if (e.how === 'four-eyes' && e.decidedAt) decided.set(e.stepId, e.decidedAt);
+      close(e.stepId);
+    }
     else if (e.type === 'run-finished') for (const id of [...waits.keys()]) close(id);
   });
   return () => { off(); for (const id of [...waits.keys()]) close(id); };

@@ -15,6 +15,7 @@ import { calledFiles } from './runbook-files.js';
 import { isLostTerminal } from '../ui/terminal.js';
 import { storeForRun } from './team-store.js';
 import { attachFourEyes } from './four-eyes-gate.js';
+import { readTranscript } from '../transcript/reader.js';
 import { hasApprovalSteps } from './approval-steps.js';
 import { createTeamFeed } from '../ui/team-feed.js';
 import { sayError } from './say.js';
@@ -100,7 +101,9 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
           ...(appendTo ? {} : { calls: calledFiles(runbook) }), ...(store ? { sink: store.sink } : {}),
         });
         transcriptPath = transcript?.path;
-        if (!flags.dryRun && hasApprovalSteps(runbook)) attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass, feed });
+        if (!flags.dryRun && hasApprovalSteps(runbook)) {
+          attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass, feed, ...(appendTo ? { decided: decidedBefore(appendTo.path) } : {}) });
+        }
         ui = await attachUI(run, {
           // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
           // the operator is at one (stdin a terminal, output piped to tee).
@@ -211,4 +214,14 @@ function targetOf(runbook: Runbook, inputs: Record<string, unknown>, redactor: R
   } catch {
     return undefined;
   }
+}
+
+/** A resumed run's teammates' decisions it acted on, by step (the last one's time): a gate asked again (the step
+ *  in flight, a later visit) waits for a decision made after it (four-eyes-gate.ts). */
+function decidedBefore(path: string): Map<string, string> {
+  const decided = new Map<string, string>();
+  for (const l of readTranscript(path).lines) {
+    if (l.type === 'confirmation-answered' && l.how === 'four-eyes' && l.decidedAt) decided.set(l.stepId, l.decidedAt);
+  }
+  return decided;
 }

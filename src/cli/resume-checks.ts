@@ -14,7 +14,7 @@ import type { RecordedTargets } from '../engine/target-guard.js';
 import type { MachineContext } from '../engine/machine-types.js';
 import type { Scope } from '../language/expression/index.js';
 import {
-  describeAddress, describeTarget, fingerprintSession, HOST_TARGET, hostFingerprint, sameAddress, sameTarget, type TargetAddress, type TargetFingerprint,
+  describeAddress, describeTarget, fingerprintSession, HOST_TARGET, hostFingerprint, restartedText, sameAddress, sameLifetime, sameTarget, type TargetAddress, type TargetFingerprint,
 } from '../executors/fingerprint.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { describeOrphans, liveOrphans } from '../transcript/orphans.js';
@@ -67,6 +67,7 @@ export async function changedTargets(doc: RunbookDoc, recorded: Required<Recorde
   if (host) {
     const now = hostFingerprint();
     if (!sameTarget(host, now)) changes.push({ connection: HOST_TARGET, recorded: describeTarget(host), now: describeTarget(now) });
+    else if (!sameLifetime(host, now)) changes.push({ connection: HOST_TARGET, recorded: describeTarget(host), now: restartedText(host, now) });
   }
   const scope = scopeOf(context);
   for (const name of Object.keys(doc.connections ?? {})) {
@@ -85,6 +86,7 @@ export async function changedTargets(doc: RunbookDoc, recorded: Required<Recorde
       continue; // its if needs what is not known yet: compared at first contact
     }
     if (now && !sameTarget(before, now)) changes.push({ connection: key, recorded: describeTarget(before), now: describeTarget(now) });
+    else if (now && !sameLifetime(before, now)) changes.push({ connection: key, recorded: describeTarget(before), now: restartedText(before, now) });
   }
   return changes;
 }
@@ -121,6 +123,7 @@ async function checkConnection(doc: RunbookDoc, name: string, recorded: Required
       return moved ? { connection: name, recorded: wasText, now: `${describeAddress(address)} (did not answer who it is)` } : undefined;
     }
     if (moved || (before && !sameTarget(before, now))) return { connection: name, recorded: wasText, now: describeTarget(now) };
+    if (before && !sameLifetime(before, now)) return { connection: name, recorded: wasText, now: restartedText(before, now) };
     await noLiveSessions(session, name, sessions.filter((id) => id.server === now.server), opts);
     return undefined;
   } finally {

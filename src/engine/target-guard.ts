@@ -5,7 +5,7 @@
 // sessions the interrupted run left running a destructive statement are looked for at first contact.
 //
 // Keys are scoped like step ids: a called runbook's connection `db`, called from step `call`, is `call/db`.
-import { describeAddress, describeTarget, HOST_TARGET, sameAddress, sameTarget, type TargetAddress, type TargetFingerprint } from '../executors/fingerprint.js';
+import { describeAddress, describeTarget, HOST_TARGET, sameAddress, restartedText, sameLifetime, sameTarget, type TargetAddress, type TargetFingerprint } from '../executors/fingerprint.js';
 import { describeLive, type LiveSession, type ServerSessionId } from '../db/server-session.js';
 
 export class TargetChanged extends Error {
@@ -65,11 +65,15 @@ export class TargetGuard {
     const seen = this.shared.seen.get(key);
     if (seen) {
       if (!sameTarget(seen, target)) throw changed(this.named(connection), `this run first reached ${describeTarget(seen)}`, target, false);
-      return false;
+      if (sameLifetime(seen, target)) return false;
+      // The run saw the server restart (it may have restarted it): recorded again, what a resume compares with.
+      this.shared.seen.set(key, target);
+      return true;
     }
     if (!this.shared.retarget) {
       const recorded = this.shared.recorded.fingerprints.get(key);
       if (recorded && !sameTarget(recorded, target)) throw changed(this.named(connection), `the run was started on ${describeTarget(recorded)}`, target, true);
+      if (recorded && !sameLifetime(recorded, target)) throw restarted(this.named(connection), recorded, target);
       const address = this.shared.recorded.addresses.get(key);
       if (!recorded && address && !sameAddress(address, target)) throw changed(this.named(connection), `the run was started with it naming ${describeAddress(address)}`, target, true);
     }
@@ -112,6 +116,11 @@ export function targetKey(scope: string, connection: string): string {
 /** The key of a recorded line whose stepId is relabelled `call/inner`. */
 export function recordedKey(stepId: string, connection: string): string {
   return targetKey(stepId.slice(0, stepId.lastIndexOf('/') + 1), connection);
+}
+
+function restarted(what: string, before: TargetFingerprint, now: TargetFingerprint): TargetChanged {
+  return new TargetChanged(`another run of the server for ${what}: ${restartedText(before, now)}. Nothing was sent to it. `
+    + 'Resume with --retarget to continue there (every destructive step asks again)');
 }
 
 function changed(what: string, before: string, now: TargetFingerprint, resumable: boolean): TargetChanged {

@@ -123,6 +123,7 @@ const EVENT_FIELDS = {
       host: Id(), port: Type.Optional(Type.Integer()), database: OptId(), user: OptId(),
       server: Id('The server\'s own identity (PostgreSQL system_identifier, MySQL server_uuid, MariaDB hostname/port/datadir, machine-id).'),
       weak: Type.Optional(Type.Boolean(doc('The identity could not be read; addresses stand in for it.'))),
+      started: OptId('When the server started (epoch seconds), or the host\'s kernel boot (`boot <boot_id>`): a resume refuses a server restarted (a host rebooted) since, whose pids and connection ids name others.'),
     }, { additionalProperties: false }),
   },
   'step-session': {

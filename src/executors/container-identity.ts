@@ -38,9 +38,10 @@ async function identifyKube(t: Kube, env: NodeJS.ProcessEnv, signal: AbortSignal
   const at = [`--context=${context}`, `--namespace=${namespace}`];
   let pod: string;
   let uid: string;
+  let restarts: string;
   if (t.selector !== undefined) {
     const list = await run(t, [...at, 'get', 'pods', `--selector=${t.selector}`, '--field-selector=status.phase=Running',
-      '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.metadata.uid}{"\\n"}{end}'], env, signal);
+      '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.metadata.uid}{"\\t"}{.status.containerStatuses[*].restartCount}{"\\n"}{end}'], env, signal);
     if (!list.ok) return list;
     const pods = list.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
     if (pods.length === 0) return { ok: false, classification: 'target-unreachable', error: `no running pod in ${context}/${namespace} matches the selector ${t.selector}` };
@@ -48,15 +49,17 @@ async function identifyKube(t: Kube, env: NodeJS.ProcessEnv, signal: AbortSignal
       return { ok: false, classification: 'other', error: `${pods.length} running pods in ${context}/${namespace} match the selector ${t.selector} `
         + `(${pods.map((p) => p[0]).join(', ')}): it must pick one (add a label, e.g. the primary's role)` };
     }
-    [pod = '', uid = ''] = pods[0]!;
+    [pod = '', uid = '', restarts = ''] = pods[0]!;
   } else {
     pod = t.pod ?? '';
-    const got = await run(t, [...at, 'get', 'pod', '-o', 'jsonpath={.metadata.uid}', '--', pod], env, signal);
+    const got = await run(t, [...at, 'get', 'pod', '-o', 'jsonpath={.metadata.uid}{"\\t"}{.status.containerStatuses[*].restartCount}', '--', pod], env, signal);
     if (!got.ok) return got;
-    uid = got.stdout.trim();
+    [uid = '', restarts = ''] = got.stdout.trim().split('\t');
   }
   const place: ContainerPlace = { kind: 'kubectl', context, namespace, pod, uid };
-  return { ok: true, place, fingerprint: { engine: 'host', host: describeRemote(t, { place }), server: `kubectl context ${context} (cluster ${server}), pod ${namespace}/${pod} uid ${uid}` } };
+  // A container of the pod restarted (same UID) runs new processes: its restart counts are the pod's start.
+  return { ok: true, place, fingerprint: { engine: 'host', host: describeRemote(t, { place }), server: `kubectl context ${context} (cluster ${server}), pod ${namespace}/${pod} uid ${uid}`,
+    ...(restarts.trim() ? { started: `restarts ${restarts.trim()}` } : {}) } };
 }
 
 async function identifyDocker(t: Docker, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<ContainerIdentity> {
@@ -64,12 +67,14 @@ async function identifyDocker(t: Docker, env: NodeJS.ProcessEnv, signal: AbortSi
   if (!ctx.ok) return ctx;
   const [context = '', endpoint = ''] = ctx.stdout.trim().split('\t');
   if (!context) return { ok: false, classification: 'target-unreachable', error: 'docker names no current context' };
-  const got = await run(t, [`--context=${context}`, 'inspect', '--type=container', '--format={{.Id}}', '--', t.container], env, signal);
+  const got = await run(t, [`--context=${context}`, 'inspect', '--type=container', '--format={{.Id}}\t{{.State.StartedAt}}', '--', t.container], env, signal);
   if (!got.ok) return got;
-  const id = got.stdout.trim();
+  // A restarted container keeps its ID and runs new processes: when it started is part of what a resume compares.
+  const [id = '', startedAt = ''] = got.stdout.trim().split('\t');
   if (!/^[0-9a-f]+$/.test(id)) return { ok: false, classification: 'target-unreachable', error: `docker inspect named no container ID for ${t.container} (it said '${id.slice(0, 80)}')` };
   const place: ContainerPlace = { kind: 'docker', context, container: t.container, id };
-  return { ok: true, place, fingerprint: { engine: 'host', host: describeRemote(t, { place }), server: `docker context ${context} (${endpoint}), container ${id}` } };
+  return { ok: true, place, fingerprint: { engine: 'host', host: describeRemote(t, { place }), server: `docker context ${context} (${endpoint}), container ${id}`,
+    ...(startedAt ? { started: `started ${startedAt}` } : {}) } };
 }
 
 /** Before a later step: the pod of that name is still the one identified (its UID), or why not. kubectl exec

@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Session } from '../db/session.js';
+import { serverStartSql } from '../db/server-start.js';
 import { socketPath, type ConnectionInfo } from '../db/url.js';
 import { withEnvCredentials } from '../db/url-env.js';
 
@@ -42,6 +43,9 @@ export interface TargetFingerprint {
   server: string;
   /** The server's identity could not be read; addresses stand in for it. */
   weak?: boolean;
+  /** When the server (process) started, epoch seconds: what a run read from it (a pid, a MariaDB connection id)
+   *  names something else after a restart, though the server is the same. */
+  started?: string;
 }
 
 /** The connection key under which the host running shell steps is recorded. */
@@ -50,7 +54,9 @@ export const HOST_TARGET = '$host';
 export function hostFingerprint(): TargetFingerprint {
   const name = hostname();
   const id = firstReadable(['/etc/machine-id', '/var/lib/dbus/machine-id']);
-  return { engine: 'host', host: name, server: id ? `machine-id ${id}` : `hostname ${name}`, ...(id ? {} : { weak: true }) };
+  // The kernel's boot: after a reboot the pids a step listed name other processes (started: a restart of it).
+  const boot = firstReadable(['/proc/sys/kernel/random/boot_id']);
+  return { engine: 'host', host: name, server: id ? `machine-id ${id}` : `hostname ${name}`, ...(id ? {} : { weak: true }), ...(boot ? { started: `boot ${boot}` } : {}) };
 }
 
 /** Where a URL leads, as the connection will be made: the run's environment fills in what the URL leaves out
@@ -75,18 +81,43 @@ export async function fingerprintSession(session: Session, address: TargetAddres
   // named by its version and, weakly, by the address it answers on.
   if (/^PgBouncer\b/i.test(session.serverVersion)) return { engine: 'postgres', ...base, weak: true, server: session.serverVersion };
   if (session.flavour === 'postgres') {
+    const start = await one('SELECT floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text AS started');
+    const started = start?.started != null ? { started: String(start.started) } : {};
     const sys = await one('SELECT system_identifier::text AS id, host(inet_server_addr()) AS addr, inet_server_port() AS port FROM pg_control_system()');
-    if (sys?.id) return { engine: 'postgres', ...base, server: `system_identifier ${String(sys.id)} at ${String(sys.addr ?? 'local socket')}:${String(sys.port ?? '-')}` };
+    if (sys?.id) return { engine: 'postgres', ...base, server: `system_identifier ${String(sys.id)} at ${String(sys.addr ?? 'local socket')}:${String(sys.port ?? '-')}`, ...started };
     const weak = await one('SELECT host(inet_server_addr()) AS addr, inet_server_port() AS port, (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid');
-    return { engine: 'postgres', ...base, weak: true, server: `address ${String(weak?.addr ?? 'local socket')}:${String(weak?.port ?? '?')} database oid ${String(weak?.oid ?? '?')}` };
+    return { engine: 'postgres', ...base, weak: true, server: `address ${String(weak?.addr ?? 'local socket')}:${String(weak?.port ?? '?')} database oid ${String(weak?.oid ?? '?')}`, ...started };
   }
+  const start = await one(serverStartSql(session.flavour));
+  const started = start?.started != null ? { started: String(start.started) } : {};
   if (session.flavour === 'mysql') {
     const row = await one('SELECT @@server_uuid AS id');
-    if (row?.id) return { engine: 'mysql', ...base, server: `server_uuid ${String(row.id)}` };
+    if (row?.id) return { engine: 'mysql', ...base, server: `server_uuid ${String(row.id)}`, ...started };
   }
   const row = await one('SELECT @@hostname AS h, @@port AS p, @@datadir AS d');
-  if (!row) return { engine: session.flavour, ...base, weak: true, server: 'unknown' };
-  return { engine: session.flavour, ...base, server: `hostname ${String(row.h)} port ${String(row.p)} datadir ${String(row.d)}` };
+  if (!row) return { engine: session.flavour, ...base, weak: true, server: 'unknown', ...started };
+  return { engine: session.flavour, ...base, server: `hostname ${String(row.h)} port ${String(row.p)} datadir ${String(row.d)}`, ...started };
+}
+
+/** The same run of the server: no restart between the two. MySQL/MariaDB give their start as now less the
+ *  uptime, whole seconds that two asks may read a second apart; a restart takes longer than that. */
+export function sameLifetime(a: TargetFingerprint, b: TargetFingerprint): boolean {
+  if (a.started === undefined || b.started === undefined) return true;
+  const [x, y] = [Number(a.started), Number(b.started)];
+  return Number.isFinite(x) && Number.isFinite(y) ? Math.abs(x - y) <= 1 : a.started === b.started; // a boot id: equal
+}
+
+/** The same server, restarted since the run last reached it: a pid or connection id the run read from it may
+ *  name another session now (MariaDB numbers connections from 1 again), so what it recorded is not acted on. */
+export function restartedText(before: TargetFingerprint, now: TargetFingerprint): string {
+  return `${describeTarget(now)} restarted since the run last reached it (started ${startedText(before)} then, ${startedText(now)} now): `
+    + 'sessions, pids and connection ids the run read from it may name others now';
+}
+
+/** When the server started, for a person: an ISO time. */
+export function startedText(t: TargetFingerprint): string {
+  const n = Number(t.started);
+  return Number.isFinite(n) ? new Date(n * 1000).toISOString() : t.started ?? 'unknown';
 }
 
 /** Same target: the same server identity at the same address (host, port, database, user). */

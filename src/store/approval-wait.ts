@@ -16,13 +16,19 @@ export interface WaitOptions {
   onReachable?(): void;
   /** Who may approve, in words, once the run is in the store (asked again at each look until it is). */
   onWho?(mayApprove: string): void;
+  /** The decision the run last acted on at a gate of this step (ISO time, ms): only a later one is for this gate. */
+  after?: string;
   pollMs?: number;
 }
 
+// A decision is for one gate: a step the run comes back to (a loop) or a resume re-asks is another gate, and the
+// decision the run already acted on is not an answer to it. Compared in ms, as the run records decidedAt.
 const DECISION_SQL = `SELECT approver, decision, reason, decided_at FROM runbook.approvals
-  WHERE run_id = $1 AND step_id = $2 ORDER BY decided_at, approver LIMIT 1`;
+  WHERE run_id = $1 AND step_id = $2 AND ($3::timestamptz IS NULL OR date_trunc('milliseconds', decided_at) > $3::timestamptz)
+  ORDER BY decided_at, approver LIMIT 1`;
 
-/** The first decision on this step of this run (given before or during this wait), or undefined if stopped. */
+/** The first decision on this step of this run (given before or during this wait) after the one the run last
+ *  acted on there, or undefined if stopped. */
 export async function waitForDecision(o: WaitOptions): Promise<Decision | undefined> {
   let retryMs = 250;
   let down = false;
@@ -76,7 +82,7 @@ async function watch(client: StoreClient, o: WaitOptions): Promise<Decision | un
     while (!o.signal.aborted) {
       if (failed) throw failed;
       if (who === undefined && o.onWho && (who = await mayApprove(client, o.runId)) !== undefined) o.onWho(who);
-      const rows = await client.query<Decision>(DECISION_SQL, [o.runId, o.stepId]);
+      const rows = await client.query<Decision>(DECISION_SQL, [o.runId, o.stepId, o.after ?? null]);
       if (rows[0]) return rows[0];
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, o.pollMs ?? 1000);

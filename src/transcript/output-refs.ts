@@ -12,6 +12,9 @@ import type { TranscriptLine } from '../events/schema.js';
 
 type Stream = 'stdout' | 'stderr';
 
+/** How a stream restored only in part says so (lost-values.ts: a resumed run does not act on it). */
+export const PARTIAL_OUTPUT = '[the transcript holds only part of this output: ';
+
 /** A stream up to this size stays in the finish line (readers of the raw lines see it there, as before); a longer
  *  one is named. A finish line is so at most a few KiB, whatever the output. */
 export const INLINE_MAX_BYTES = 1024;
@@ -99,6 +102,6 @@ function restore(result: Omit<StepResult, 'items'>, refs: OutputRefs | undefined
     const ref = refs[s];
     if (!ref) continue;
     const text = recorded[s];
-    result[s] = same(ref, text) ? text : `${text}\n[the transcript holds only part of this output: ${Buffer.byteLength(text)} of ${ref.bytes} bytes]`;
+    result[s] = same(ref, text) ? text : `${text}\n${PARTIAL_OUTPUT}${Buffer.byteLength(text)} of ${ref.bytes} bytes]`;
   }
 }

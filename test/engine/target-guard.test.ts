@@ -60,3 +60,33 @@ test('a connection\'s first recorded address holds across resumes; only a resume
   assert.equal(of([addresses(1, 'db-a'), resumed(2, false), addresses(3, 'db-b')]), 'db-a');
   assert.equal(of([addresses(1, 'db-a'), resumed(2, false), addresses(3, 'db-b'), resumed(4, true), addresses(5, 'db-b')]), 'db-b');
 });
+
+test('a restart of the same server: refused on a resume (what the run read from it names other sessions now); seen by the run itself, recorded again', () => {
+  for (const make of [pg, maria]) {
+    const before = make({ started: '1795535005' });
+    // Read as now less uptime, two asks of one run of a MariaDB/MySQL server may be a second apart.
+    for (const same of ['1795535005', '1795535004', '1795535006']) {
+      assert.equal(TargetGuard.create({ fingerprints: new Map([['db', before]]) }).check('db', make({ started: same })), true, same);
+    }
+    for (const later of ['1795535007', '1795538605', '1795535003']) {
+      assert.throws(() => TargetGuard.create({ fingerprints: new Map([['db', before]]) }).check('db', make({ started: later })),
+        (e: unknown) => e instanceof TargetChanged && /restarted since the run last reached it/.test(e.message) && /--retarget/.test(e.message), later);
+      assert.equal(TargetGuard.create({ fingerprints: new Map([['db', before]]) }, { retarget: true }).check('db', make({ started: later })), true, '--retarget lets it go');
+    }
+    // The run restarts its own server: the next contact is recorded again (a later resume compares with it).
+    const guard = TargetGuard.create();
+    assert.equal(guard.check('db', before), true);
+    assert.equal(guard.check('db', make({ started: '1795535006' })), false, 'the same run of the server: not recorded again');
+    assert.equal(guard.check('db', make({ started: '1795535100' })), true, 'restarted: recorded again');
+    assert.equal(guard.check('db', make({ started: '1795535100' })), false);
+    // Recorded before this field existed: nothing to compare.
+    assert.equal(TargetGuard.create({ fingerprints: new Map([['db', make()]]) }).check('db', make({ started: '1795535100' })), true);
+  }
+});
+
+test('the host of shell steps: another kernel boot is another run of it (pids name other processes)', () => {
+  const host = (boot: string): TargetFingerprint => ({ engine: 'host', host: 'vm', server: 'machine-id 3d12', started: `boot ${boot}` });
+  assert.equal(TargetGuard.create({ fingerprints: new Map([['$host', host('2d19-a')]]) }).check('$host', host('2d19-a')), true);
+  assert.throws(() => TargetGuard.create({ fingerprints: new Map([['$host', host('2d19-a')]]) }).check('$host', host('2d19-b')),
+    (e: unknown) => e instanceof TargetChanged && /boot 2d19-a then, boot 2d19-b now/.test(e.message));
+});

@@ -31,7 +31,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       target: '{ kubectl: { context: prod-ctx, namespace: db, pod: "${{ inputs.pod }}", container: pg } }',
       identity: [
         ['--context=prod-ctx', 'config', 'view', '--minify', '-o', 'jsonpath={.current-context}{"\\t"}{.clusters[0].cluster.server}{"\\t"}{.contexts[0].context.namespace}'],
-        ['--context=prod-ctx', '--namespace=db', 'get', 'pod', '-o', 'jsonpath={.metadata.uid}', '--', 'postgres-0'],
+        ['--context=prod-ctx', '--namespace=db', 'get', 'pod', '-o', 'jsonpath={.metadata.uid}{"\\t"}{.status.containerStatuses[*].restartCount}', '--', 'postgres-0'],
       ],
       exec: ['--context=prod-ctx', 'exec', '-i', '--namespace=db', 'postgres-0', '--container=pg', '--', ...WRAPPER],
       server: 'kubectl context prod-ctx (cluster https://10.0.0.1:6443), pod db/postgres-0 uid uid-1',
@@ -40,7 +40,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       target: '{ docker: { container: postgres } }',
       identity: [
         ['context', 'inspect', '--format', '{{.Name}}\t{{.Endpoints.docker.Host}}'],
-        ['--context=default', 'inspect', '--type=container', '--format={{.Id}}', '--', 'postgres'],
+        ['--context=default', 'inspect', '--type=container', '--format={{.Id}}\t{{.State.StartedAt}}', '--', 'postgres'],
       ],
       exec: ['--context=default', 'exec', '-i', '--', 'c0ffee', ...WRAPPER], // by the ID recorded, never the name
       server: 'docker context default (unix:///run/docker-a.sock), container c0ffee',
@@ -58,7 +58,9 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       const calls = fake.calls();
       assert.deepEqual(calls.slice(0, 2), EXPECTED[kind].identity.map((c) => [...c]), 'the identity queries, once');
       const execs = calls.slice(2).filter((c) => c.includes('exec'));
-      if (kind === 'kubectl') assert.deepEqual(calls.slice(3).filter((c) => !c.includes('exec')), [[...EXPECTED.kubectl.identity[1]]], 'the UID, again before the second step');
+      if (kind === 'kubectl') {
+        assert.deepEqual(calls.slice(3).filter((c) => !c.includes('exec')), [['--context=prod-ctx', '--namespace=db', 'get', 'pod', '-o', 'jsonpath={.metadata.uid}', '--', 'postgres-0']], 'the UID, again before the second step');
+      }
       assert.equal(calls.length, kind === 'kubectl' ? 5 : 4, calls.map((c) => c.join(' ')).join('\n'));
       assert.equal(execs.length, 2);
       for (const exec of execs) {
@@ -124,6 +126,50 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
     });
   }
 
+  // The same container or pod, restarted between the run and its resume (docker restart; a pod's container
+  // crashed and came back, same UID): its processes are new, so pids a step listed there name others now.
+  const RESTART = {
+    kubectl: { target: '{ kubectl: { pod: postgres-0 } }', before: { FAKE_RESTARTS: '0 0' }, after: { FAKE_RESTARTS: '1 0' } },
+    docker: { target: '{ docker: { container: postgres } }', before: { FAKE_STARTED: '2026-11-24T15:00:00.1Z' }, after: { FAKE_STARTED: '2026-11-24T16:00:00.2Z' } },
+  } as const;
+  for (const kind of ['kubectl', 'docker'] as const) {
+    it(`${kind}: a resume after the ${kind === 'kubectl' ? 'pod\'s container' : 'container'} restarted is refused; unchanged, it resumes`, async (t) => {
+      const dir = scratch(t);
+      const out = join(dir, 'out');
+      const first = standIn(dir, kind, RESTART[kind].before);
+      const steps = `  - id: first
+    destructive: false
+    safe_because: writes only the test's own marker file
+    target: db_host
+    shell: "echo first >> ${out}"
+  - id: slow
+    destructive: false
+    safe_because: writes only the test's own marker file
+    shell: "echo slow >> ${out}; sleep \${PAUSE:-120}"
+  - id: remote
+    destructive: true
+    target: db_host
+    shell: "echo second >> ${out}"
+  - id: done
+    end: resolved
+`;
+      const transcript = join(dir, 't.jsonl');
+      const run = cli(['run', writeRunbook(dir, 'remote', runbook(RESTART[kind].target, steps)), '--plain', '--yes', '--transcript', transcript], { env: first.env });
+      await until(() => { try { return readFileSync(out, 'utf8').includes('slow'); } catch { return false; } }, 60_000, 'the slow step');
+      run.child.kill('SIGKILL');
+      await run;
+      const size = readFileSync(transcript).length;
+      const refused = await cli(['resume', transcript, '--plain', '--yes'], { env: { ...first.env, ...RESTART[kind].after, PAUSE: '0' } });
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, /restarted since the run last reached it/);
+      assert.equal(readFileSync(transcript).length, size, 'the transcript is untouched');
+      assert.equal(readFileSync(out, 'utf8'), 'first\nslow\n', 'nothing ran');
+      const same = await cli(['resume', transcript, '--plain', '--yes'], { env: { ...first.env, PAUSE: '0' } });
+      assert.equal(same.code, 0, same.stdout + same.stderr);
+      assert.equal(readFileSync(out, 'utf8'), 'first\nslow\nslow\nsecond\n');
+    });
+  }
+
   for (const [name, pods, expect] of [
     ['one running pod matches: the step runs in it', 'pg-1\\tuid-1\\n', /^ok$/],
     ['several match: refused, naming them', 'pg-0\\tuid-0\\npg-1\\tuid-1\\n', /^other: 2 running pods in prod\/db match the selector app=pg,role=primary \(pg-0, pg-1\): it must pick one/],
@@ -138,7 +184,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       assert.match(finished(transcriptLines(transcript))!.message, expect);
       const calls = fake.calls();
       assert.deepEqual(calls[1], ['--context=prod', '--namespace=db', 'get', 'pods', '--selector=app=pg,role=primary', '--field-selector=status.phase=Running',
-        '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.metadata.uid}{"\\n"}{end}']);
+        '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.metadata.uid}{"\\t"}{.status.containerStatuses[*].restartCount}{"\\n"}{end}']);
       const execs = calls.filter((c) => c.includes('exec'));
       assert.deepEqual(execs.map((c) => c[4]), expect.source === '^ok$' ? ['pg-1'] : [], 'exec only in the one pod');
     });

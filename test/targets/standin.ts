@@ -32,9 +32,9 @@ sub=; for a in "$@"; do case $a in --*=*) ;; *) sub=$a; break;; esac; done
 ctx=$FAKE_CONTEXT; for a in "$@"; do case $a in --context=*) ctx=\${a#--context=};; esac; done
 case $sub in
 ${kind === 'kubectl' ? `  config) printf '%s\\t%s\\t%s' "$ctx" "$FAKE_SERVER" "$FAKE_NAMESPACE"; exit 0;;
-  get) case " $* " in *" --selector="*) printf "$FAKE_PODS";; *) printf '%s' "$FAKE_UID";; esac; exit 0;;
+  get) case " $* " in *" --selector="*) printf "$FAKE_PODS";; *" jsonpath={.metadata.uid} "*) printf '%s' "$FAKE_UID";; *) printf '%s\\t%s' "$FAKE_UID" "$FAKE_RESTARTS";; esac; exit 0;;
   exec) while [ "$1" != -- ]; do shift; done; shift;;` : `  context) printf '%s\\t%s\\n' "$ctx" "\${DOCKER_HOST:-unix:///var/run/docker.sock}"; exit 0;;
-  inspect) printf '%s\\n' "$FAKE_ID"; exit 0;;
+  inspect) printf '%s\\t%s\\n' "$FAKE_ID" "$FAKE_STARTED"; exit 0;;
   exec) while [ "$1" != -- ]; do shift; done; shift
     [ "$1" = "$FAKE_ID" ] || { echo "Error response from daemon: No such container: $1" >&2; exit 1; }
     shift;;`}

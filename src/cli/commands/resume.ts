@@ -6,6 +6,7 @@ import { prepareRun, readEnvFile, type RunFlags } from '../prepare-run.js';
 import { readTranscript, type Transcript } from '../../transcript/reader.js';
 import { loadRecordedRunbook } from '../../transcript/recorded-runbook.js';
 import { findResumePoint } from '../../transcript/resume-point.js';
+import { checkNothingLost } from '../../transcript/lost-values.js';
 import { inputsForResume } from '../../transcript/resume-inputs.js';
 import { lastWriterPid, writerStillRunning } from '../../transcript/still-running.js';
 import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../../transcript/index.js';
@@ -95,6 +96,8 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
     resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
     targets: TargetGuard.create(recorded, { retarget: flags.retarget ?? false, waitForSessions: flags.waitForOrphans ?? false }),
   }, { appendTo: { path: transcript.path, marker, locked } });
+  // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.
+  checkNothingLost(runbook.doc, point, session.inputs, { load: loadCalled, file: runbook.file });
   const say = (line: string) => sayError(`runbook: ${line}\n`);
   const changes = await changedTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs },
     { env, waitForSessions: flags.waitForOrphans ?? false, say, mask: (text) => session.redactor.mask(text) });

@@ -16,7 +16,7 @@ import { OutputTrack, withoutItemOutput } from './output-refs.js';
 import { defaultTranscriptPath } from './paths.js';
 import { readTranscript } from './reader.js';
 import { SYNCED_AT_ONCE, TranscriptWriter } from './writer.js';
-import { lockRun, realPath, runIdOf, writeRunState } from './run-state.js';
+import { lockRun, notePath, realPath, runIdOf, writeRunState } from './run-state.js';
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { fileLines, type TranscriptSink } from './sink.js';
@@ -49,6 +49,7 @@ export function attachTranscript(run: Run, runbook: Runbook, opts: AttachOptions
     progress: { runId: opened.runId, transcript: realPath(writer.path) },
   };
   saveProgress(writer, state);
+  notePath(opened.runId, state.progress.transcript);
   run.on((event) => record(writer, state, event), { critical: true });
   return { path: writer.path, close: () => { writer.close(); opened.release?.(); } };
 }

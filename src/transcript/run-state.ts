@@ -4,7 +4,7 @@
 // (default ~/.local/state/runbook/runs), one small JSON file per run id, replaced atomically as the run goes.
 // A lock on the run id (not on a transcript path) keeps two copies from being driven at the same time.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
@@ -43,14 +43,47 @@ export function readRunState(runId: string): RunState | undefined {
 
 /** Best effort: a state directory that cannot be written must not stop a run (its transcript is the record). */
 export function writeRunState(state: Omit<RunState, 'host' | 'pid' | 'updatedAt'>, host: string): void {
-  const file = fileOf(state.runId);
+  writeAtomically(fileOf(state.runId), { ...state, host, pid: process.pid, updatedAt: new Date().toISOString() });
+}
+
+function writeAtomically(file: string, value: unknown): void {
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ ...state, host, pid: process.pid, updatedAt: new Date().toISOString() })}\n`, { mode: 0o600 });
+    writeFileSync(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
     renameSync(tmp, file);
-  } catch { /* see above */ }
+  } catch { /* best effort, as writeRunState */ }
 }
+
+// Which run last wrote a transcript, by the file's real path: what checkNotRenamed asks, in one read. It used to
+// read every run's record, and a state directory holds one per run ever made (99,000 on a test machine: ~0.35 s
+// a resume). Written when a run opens the file (a run or resume starts writing there); built once by a scan from
+// the run records when the directory predates it (a run made by an earlier build is indexed too).
+const byPathDir = () => join(stateDir(), 'by-path');
+const byPathOf = (path: string) => join(byPathDir(), `${createHash('sha256').update(path).digest('hex').slice(0, 40)}.json`);
+
+/** Records that run `runId` writes the transcript at real path `path` now. */
+export function notePath(runId: string, path: string): void {
+  indexed();
+  writeAtomically(byPathOf(path), { runId, transcript: path });
+}
+
+/** The by-path index exists (built from the run records the first time it is needed). */
+function indexed(): void {
+  if (existsSync(join(byPathDir(), READY))) return;
+  let names: string[];
+  try { names = readdirSync(stateDir()).filter((n) => n.endsWith('.json')); } catch { names = []; }
+  const latest = new Map<string, RunState>();
+  for (const name of names) {
+    let r: RunState;
+    try { r = JSON.parse(readFileSync(join(stateDir(), name), 'utf8')) as RunState; } catch { continue; }
+    const seen = latest.get(r.transcript);
+    if (!seen || seen.updatedAt < r.updatedAt) latest.set(r.transcript, r);
+  }
+  for (const r of latest.values()) writeAtomically(byPathOf(r.transcript), { runId: r.runId, transcript: r.transcript });
+  writeAtomically(join(byPathDir(), READY), { builtAt: new Date().toISOString() });
+}
+const READY = 'index-built.json';
 
 export const realPath = (path: string): string => { try { return realpathSync(path); } catch { return resolve(path); } };
 
@@ -100,12 +133,13 @@ export function checkNotBehind(t: Transcript): void {
  * rather than started over: the steps the other run finished in this file would run again.
  */
 function checkNotRenamed(runId: string, here: string): void {
-  let names: string[];
-  try { names = readdirSync(stateDir()).filter((n) => n.endsWith('.json')); } catch { return; }
-  for (const name of names) {
-    let other: RunState;
-    try { other = JSON.parse(readFileSync(join(stateDir(), name), 'utf8')) as RunState; } catch { continue; }
-    if (other.transcript !== here || other.runId === runId) continue;
+  if (!existsSync(stateDir())) return;
+  indexed();
+  let last: { runId: string; transcript: string };
+  try { last = JSON.parse(readFileSync(byPathOf(here), 'utf8')) as typeof last; } catch { return; }
+  // The run that last wrote here, if its own record still says so (it may have gone on in another file since).
+  const other = last.transcript === here && last.runId !== runId ? readRunState(last.runId) : undefined;
+  if (other && other.transcript === here) {
     throw new UserError(`refusing to resume: this file was last written by run ${other.runId} (line ${other.seq}, ${other.updatedAt} by pid ` +
       `${other.pid} on ${other.host}), but it now says it is run ${runId}: it was edited or replaced, so steps that run finished here ` +
       'would run again. Restore the file that run wrote');

@@ -5,9 +5,10 @@
 // no record, rebuilt "stopped before `wipe`" and ran it again (its gate asked again, as for a step that never ran;
 // --yes approved it). Now a run the state directory does not know, in a file another run last wrote, is refused
 // naming that run. Every cut point inside the finished step is tried. (A hostile edit that also moves the file is
-// beyond anything local: the store's hash chain, store/chain.ts, is what detects that.)
+// beyond anything local: the store's hash chain, store/chain.ts, is what detects that.) The file's last run is
+// found through the by-path index (one read, not one per run ever made), or the records when it is missing.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, scratch, writeRunbook } from './helpers.js';
@@ -33,6 +34,9 @@ steps:
   const started = lines.findIndex((l) => l.includes('"type":"step-started"'));
   const finished = lines.findIndex((l) => l.includes('"type":"step-finished"'));
   for (let cut = started + 1; cut <= finished + 1; cut++) {
+    // Every other cut, as if the state directory were made by a build before the by-path index: it is built from
+    // the run records, so the refusal does not depend on which build wrote them.
+    if (cut % 2) rmSync(join(env.XDG_STATE_HOME, 'runbook', 'runs', 'by-path'), { recursive: true, force: true });
     writeFileSync(count, 'wiped\n');
     const forged = `${runId.slice(0, -4)}${String(cut).padStart(4, '0')}`;
     writeFileSync(file, `${lines.slice(0, cut).join('\n').replaceAll(runId, forged)}\n`);

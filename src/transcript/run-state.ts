@@ -60,6 +60,8 @@ function writeAtomically(file: string, value: unknown): void {
 // a resume). Written when a run opens the file (a run or resume starts writing there); built once by a scan from
 // the run records when the directory predates it (a run made by an earlier build is indexed too).
 const byPathDir = () => join(stateDir(), 'by-path');
+/** In by-path once the index is complete. */
+const READY = 'index-built.json';
 const byPathOf = (path: string) => join(byPathDir(), `${createHash('sha256').update(path).digest('hex').slice(0, 40)}.json`);
 
 /** Records that run `runId` writes the transcript at real path `path` now. */
@@ -83,7 +85,6 @@ function indexed(): void {
   for (const r of latest.values()) writeAtomically(byPathOf(r.transcript), { runId: r.runId, transcript: r.transcript });
   writeAtomically(join(byPathDir(), READY), { builtAt: new Date().toISOString() });
 }
-const READY = 'index-built.json';
 
 export const realPath = (path: string): string => { try { return realpathSync(path); } catch { return resolve(path); } };
 

@@ -20,9 +20,18 @@ function runbookYaml(url: string, steps: Step[], first?: string): string {
   return lines.join('\n');
 }
 
-export async function runSteps(url: string, steps: Step[], dryRun: boolean, first?: string): Promise<RunEvent[]> {
-  const { runbook, diagnostics } = parseRunbook(runbookYaml(url, steps, first), 'reads.yaml');
+/**
+ * `pastValidate`: each step's text is swapped in after validate passed a harmless stand-in, as for SQL validate
+ * does not know to refuse (a built-in a later major adds): what the run's own checks do on their own.
+ */
+export async function runSteps(url: string, steps: Step[], dryRun: boolean, first?: string, pastValidate = false): Promise<RunEvent[]> {
+  const written = pastValidate ? steps.map((s) => ({ ...s, query: 'SELECT 1 AS stand_in' })) : steps;
+  const { runbook, diagnostics } = parseRunbook(runbookYaml(url, written, first), 'reads.yaml');
   assert.ok(runbook, diagnostics.map((d) => `${d.line}: ${d.message}`).join('\n'));
+  if (pastValidate) {
+    const offset = first ? 1 : 0;
+    steps.forEach((s, i) => { (runbook.doc.steps[i + offset]!.sql as { query: string }).query = s.query; });
+  }
   const executors = createExecutors();
   const run = new Run({ runbook, inputs: {}, redactor: new Redactor(), executors, dryRun });
   const events: RunEvent[] = [];

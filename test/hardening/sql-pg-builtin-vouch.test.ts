@@ -12,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { PG_READ_ONLY, pgActs } from '../../src/language/sql/read-only-functions.js';
+import { pgCatalogFunctions } from '../../src/language/sql/pg-catalog-functions.js';
+import { classifySql } from '../../src/language/sql/index.js';
 import { adminQuery, victimSession } from '../db/helpers.js';
 import { runSteps, type Step } from './read-steps.js';
 
@@ -51,7 +53,8 @@ describe('safe_because does not cover PostgreSQL built-ins that are not reviewed
 
       for (const [what, query] of NAMED) {
         it(`${what}: refused vouched for, the victim survives; through a plain connection it terminates the victim`, async () => {
-          const events = await runSteps(server.url(), [{ query, params: [], vouched: true }], false);
+          // validate refuses it (below); here the run's own check, for a name validate's list would not know.
+          const events = await runSteps(server.url(), [{ query, params: [], vouched: true }], false, undefined, true);
           const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
           assert.ok(f?.type === 'step-finished');
           assert.deepEqual([f.result.status, f.result.classification], ['failed', 'not-read-only'], f.result.error);
@@ -70,11 +73,17 @@ describe('safe_because does not cover PostgreSQL built-ins that are not reviewed
         // Known to act: the lint refuses them vouched for already (sql-read-only.test.ts).
         const names = rows.map((r) => String(r.name)).filter((n) => !PG_READ_ONLY.has(n) && !pgActs(n));
         assert.ok(names.length > 1500, `${names.length} names`);
+        // validate knows them too (language/sql/pg-catalog-functions.ts): every name of this catalog is listed, and
+        // each, called unqualified or through pg_catalog, is refused vouched for before anything connects.
+        assert.deepEqual(rows.map((r) => String(r.name)).filter((n) => !pgCatalogFunctions().has(n)), [], 'names missing from pg-catalog-functions.ts');
+        const vouchable = names.flatMap((n) => [`SELECT "${n}"()`, `SELECT pg_catalog."${n}"(1)`])
+          .filter((q) => { const v = classifySql(q, 'postgres'); return !v.parsed || !v.acts; });
+        assert.deepEqual(vouchable.slice(0, 10), [], `${vouchable.length} calls validate would let safe_because vouch for`);
         const wrong: string[] = [];
         for (let from = 0; from < names.length; from += 1000) { // a runbook holds up to 2000 steps
           const chunk = names.slice(from, from + 1000);
           const steps: Step[] = chunk.map((n) => ({ query: `SELECT "${n.replace(/"/g, '""')}"()`, params: [], vouched: true }));
-          const events = await runSteps(server.url(), steps, false);
+          const events = await runSteps(server.url(), steps, false, undefined, true);
           chunk.forEach((n, i) => {
             const f = events.find((e) => e.type === 'step-finished' && e.stepId === `s${i}`);
             const r = f?.type === 'step-finished' ? f.result : undefined;

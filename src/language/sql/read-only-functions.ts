@@ -20,7 +20,8 @@ export const PG_READ_ONLY = words(`
   now clock_timestamp statement_timestamp transaction_timestamp date_trunc date_part extract age make_interval
   make_date make_timestamp timezone justify_interval justify_days justify_hours isfinite
   json_build_object jsonb_build_object json_build_array jsonb_build_array to_json to_jsonb row_to_json
-  array_to_json json_array_length jsonb_array_length jsonb_pretty json_typeof jsonb_typeof json_each
+  array_to_json json_array_length jsonb_array_length jsonb_pretty json_typeof jsonb_typeof json_to_record
+  json_to_recordset jsonb_to_record jsonb_to_recordset json_each
   jsonb_each json_each_text jsonb_each_text json_object_keys jsonb_object_keys jsonb_path_query
   array_length array_upper array_lower array_position array_positions cardinality unnest generate_series
   generate_subscripts

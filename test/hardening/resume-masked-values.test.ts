@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resumeCommand } from '../../src/cli/commands/resume.js';
+import { resumeHere } from '../transcript/resume-here.js';
 import { cli, scratch } from '../transcript/helpers.js';
 
 const SECRET = 'Rotat3d-S3cret-4711';
@@ -57,26 +57,6 @@ function runbookOf(dir: string, way: Way): string {
   return file;
 }
 
-async function resumeHere(file: string, input: string[]): Promise<{ code: number | undefined; refused?: string; output: string }> {
-  let output = '';
-  const writes = { out: process.stdout.write, err: process.stderr.write };
-  const capture = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    output += chunk.toString();
-    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    if (done) queueMicrotask(done);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    return { code: await resumeCommand(file, { input, approve: [], plain: true, yes: true }), output };
-  } catch (e) {
-    return { code: undefined, refused: (e as Error).message, output };
-  } finally {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-  }
-}
 
 type Line = { type: string; stepId?: string; willRetry?: boolean; seq?: number };
 

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resumeCommand } from '../../src/cli/commands/resume.js';
+import { resumeHere } from './resume-here.js';
 import { cli, scratch } from './helpers.js';
 import { schemaProblems } from '../helpers/transcript-schema.js';
 
@@ -50,28 +50,6 @@ function finishedShellSteps(lines: Line[]): Set<string> {
   return done;
 }
 
-/** Runs `resume` in this process with its plain output captured. */
-async function resumeHere(file: string): Promise<{ code: number | undefined; refused?: string; output: string }> {
-  let output = '';
-  const writes = { out: process.stdout.write, err: process.stderr.write };
-  // The UI waits for its last write's callback (flushed): called, as the stream would.
-  const capture = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    output += chunk.toString();
-    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    if (done) queueMicrotask(done);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    return { code: await resumeCommand(file, { input: [], approve: [], plain: true, yes: true }), output };
-  } catch (e) {
-    return { code: undefined, refused: (e as Error).message, output };
-  } finally {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-  }
-}
 
 for (const depth of [1, 2]) {
   test(`depth ${depth}: cut after every line of a real nested run and resumed, no finished step runs again, the rest run once`, { timeout: 300_000 }, async (t) => {
@@ -177,27 +155,8 @@ test('a called runbook that changed since the run started is refused unless --fo
 
   writeFileSync(level0, original.replace('title: Innermost', 'title: Innermost, edited'));
   const forced = cut('forced');
-  const done = await resumeCommandForced(forced);
+  const done = await resumeHere(forced, [], { force: true });
   assert.equal(done.code, 0, done.output);
   assert.match(done.output, /--force: continuing inside .*level0\.yaml \(called by step 'call2\/call1'\), changed since the run started/);
   assert.deepEqual(readFileSync(join(dir, 'marks-forced'), 'utf8').trim().split('\n'), ['check', 'after1', 'after2'], 'mark did not run again');
 });
-
-async function resumeCommandForced(file: string): Promise<{ code: number | undefined; output: string }> {
-  let output = '';
-  const writes = { out: process.stdout.write, err: process.stderr.write };
-  const capture = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    output += chunk.toString();
-    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    if (done) queueMicrotask(done);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    return { code: await resumeCommand(file, { input: [], approve: [], plain: true, yes: true, force: true }), output };
-  } finally {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-  }
-}

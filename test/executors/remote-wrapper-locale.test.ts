@@ -6,12 +6,12 @@
 // variable carrying them and the quoting contexts, each first shown acting in bash.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { remoteWrapper } from '../../src/executors/remote-wrapper.js';
+import { runWrapped } from './wrapped.js';
 
 const MULTIBYTE: [string, string, string][] = [['zh_TW.BIG5', 'BIG5', 'zh_TW'], ['zh_HK.BIG5-HKSCS', 'BIG5-HKSCS', 'zh_HK'], ['zh_CN.GBK', 'GBK', 'zh_CN'], ['zh_CN.GB18030', 'GB18030', 'zh_CN']];
 /** A character whose UTF-8 ends in a byte the locale pairs with '\' (see parse-locale.test.ts). */
@@ -30,19 +30,8 @@ describe("the remote wrapper reads the step's code in a character set the lint r
     }
   });
 
-  /** The wrapper around `script`, as sshd would run it; stdin held open until it exits (the engine's side). */
-  async function wrapped(script: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const w = remoteWrapper({ script, values: 0, envNames: [], cwd: false, handshake: 'hs' });
-    const child = spawn('setsid', ['-w', 'bash', '-c', w, 'runbook'], { env: { PATH: process.env.PATH, HOME: dir, SHLVL: '2', LOCPATH: locales, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000); // a hang guard, not a synchronisation
-    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    clearTimeout(guard);
-    child.stdin!.end();
-    return { status, stdout, stderr };
-  }
+  const wrapped = (script: string, env: NodeJS.ProcessEnv) => runWrapped(script, { PATH: process.env.PATH, HOME: dir, SHLVL: '2', LOCPATH: locales, ...env });
+
 
   test('generated: a target in a multibyte locale runs the echo the lint read, not a touch', async () => {
     const marker = join(dir, 'M');

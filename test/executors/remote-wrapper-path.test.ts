@@ -5,11 +5,10 @@
 // host lacks, for every way to write a relative entry; first shown to run it on the wrapper before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { remoteWrapper } from '../../src/executors/remote-wrapper.js';
+import { runWrapped } from './wrapped.js';
 import { BUILTINS, READS } from '../../src/language/validate/read-commands.js';
 
 const SYSTEM = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
@@ -17,20 +16,8 @@ const MISSING = Object.keys(READS).filter((n) => /^[a-z0-9_]+$/.test(n) && !BUIL
 const SYS = '/usr/local/bin:/usr/bin:/bin';
 const RELATIVE: (string | undefined)[] = [`:${SYS}`, `${SYS}:`, `/usr/local/bin::/usr/bin:/bin`, `.:${SYS}`, `${SYS}:.`, `bin/..:${SYS}`, `./:${SYS}`, '', undefined];
 
-/** The wrapper around `script` in `cwd`, as sshd would run it; stdin held open until it exits (the engine's side). */
-async function wrapped(script: string, cwd: string, path: string | undefined): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const w = remoteWrapper({ script, values: 0, envNames: [], cwd: false, handshake: 'hs' });
-  const env: NodeJS.ProcessEnv = { HOME: cwd, SHLVL: '2', ...(path !== undefined ? { PATH: path } : {}) };
-  const child = spawn('/usr/bin/setsid', ['-w', '/bin/bash', '-c', w, 'runbook'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
-  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000); // a hang guard, not a synchronisation
-  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  clearTimeout(guard);
-  child.stdin!.end();
-  return { status, stdout, stderr };
-}
+/** The wrapper around `script` in `cwd`, with the target's PATH (none: unset). */
+const wrapped = (script: string, cwd: string, path: string | undefined) => runWrapped(script, { HOME: cwd, SHLVL: '2', ...(path !== undefined ? { PATH: path } : {}) }, cwd);
 
 test("a remote step never runs a program from its directory, whatever the target's PATH says", async () => {
   assert.ok(MISSING.length >= 1, 'a reviewed command missing on this host');

@@ -4,7 +4,6 @@
 import mysql from 'mysql2';
 import type { Connection as PromiseConnection, FieldPacket } from 'mysql2/promise';
 import { raceAbort } from './abort.js';
-import { serverStartSql } from './server-start.js';
 import { Canceller } from './canceller.js';
 import { RowBudget } from './row-budget.js';
 import { socketPath, type ConnectionInfo } from './url.js';
@@ -245,6 +244,11 @@ class MysqlSession extends GuardedSession implements Session {
   }
 }
 
+/** When the server started, in whole seconds since the epoch (now less its uptime; ±1 s between two asks). */
+export function serverStartSql(flavour: ServerFlavour): string {
+  const table = flavour === 'mysql' ? 'performance_schema.global_status' : 'information_schema.GLOBAL_STATUS';
+  return `SELECT UNIX_TIMESTAMP() - CAST(VARIABLE_VALUE AS SIGNED) AS started FROM ${table} WHERE VARIABLE_NAME = 'Uptime'`;
+}
 
 /** The engine passes strings, numbers, booleans and null; anything else is bound as its JSON text. */
 function bindable(value: unknown): string | number | boolean | null {
@@ -273,5 +277,3 @@ export function statementSettings(sql: string, flavour: ServerFlavour, opts: Pic
   if (!select) return sql;
   return `${select[1]}SELECT /*+ MAX_EXECUTION_TIME(${ms}) */${sql.slice(select[0].length)}`;
 }
-
-export { serverStartSql };

@@ -19,7 +19,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Session } from '../db/session.js';
-import { serverStartSql } from '../db/server-start.js';
 import { socketPath, type ConnectionInfo } from '../db/url.js';
 import { withEnvCredentials } from '../db/url-env.js';
 
@@ -88,8 +87,8 @@ export async function fingerprintSession(session: Session, address: TargetAddres
     const weak = await one('SELECT host(inet_server_addr()) AS addr, inet_server_port() AS port, (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid');
     return { engine: 'postgres', ...base, weak: true, server: `address ${String(weak?.addr ?? 'local socket')}:${String(weak?.port ?? '?')} database oid ${String(weak?.oid ?? '?')}`, ...started };
   }
-  const start = await one(serverStartSql(session.flavour));
-  const started = start?.started != null ? { started: String(start.started) } : {};
+  // The session already asks when the server started (its connection ids restart with it), once: asked of it.
+  const started = await serverStarted(session, signal);
   if (session.flavour === 'mysql') {
     const row = await one('SELECT @@server_uuid AS id');
     if (row?.id) return { engine: 'mysql', ...base, server: `server_uuid ${String(row.id)}`, ...started };
@@ -97,6 +96,17 @@ export async function fingerprintSession(session: Session, address: TargetAddres
   const row = await one('SELECT @@hostname AS h, @@port AS p, @@datadir AS d');
   if (!row) return { engine: session.flavour, ...base, weak: true, server: 'unknown', ...started };
   return { engine: session.flavour, ...base, server: `hostname ${String(row.h)} port ${String(row.p)} datadir ${String(row.d)}`, ...started };
+}
+
+/** MySQL/MariaDB: when the server started, from the session's own record of it; {} when it cannot tell. */
+async function serverStarted(session: Session, signal: AbortSignal): Promise<{ started?: string }> {
+  try {
+    const { started } = await session.serverSession(signal);
+    return started ? { started } : {};
+  } catch (e) {
+    if (signal.aborted) throw e; // as one(): a stop is no answer
+    return {};
+  }
 }
 
 /** The same run of the server: no restart between the two. MySQL/MariaDB give their start as now less the

@@ -15,7 +15,6 @@ import { calledFiles } from './runbook-files.js';
 import { isLostTerminal } from '../ui/terminal.js';
 import { storeForRun } from './team-store.js';
 import { attachFourEyes } from './four-eyes-gate.js';
-import { readTranscript } from '../transcript/reader.js';
 import { hasApprovalSteps } from './approval-steps.js';
 import { createTeamFeed } from '../ui/team-feed.js';
 import { sayError } from './say.js';
@@ -43,7 +42,10 @@ export interface RunFlags {
 export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(claimed?: { client: StoreClient; epoch: number }): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
-export interface SessionOptions { appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript } }
+export interface SessionOptions {
+  /** `decided`: by step, when the teammate's decision the run last acted on was made (four-eyes-gate.ts). */
+  appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript; decided?: ReadonlyMap<string, string> };
+}
 
 const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
 
@@ -102,7 +104,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         });
         transcriptPath = transcript?.path;
         if (!flags.dryRun && hasApprovalSteps(runbook)) {
-          attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass, feed, ...(appendTo ? { decided: decidedBefore(appendTo.path) } : {}) });
+          attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass, feed, ...(appendTo?.decided ? { decided: appendTo.decided } : {}) });
         }
         ui = await attachUI(run, {
           // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when
@@ -214,14 +216,4 @@ function targetOf(runbook: Runbook, inputs: Record<string, unknown>, redactor: R
   } catch {
     return undefined;
   }
-}
-
-/** A resumed run's teammates' decisions it acted on, by step (the last one's time): a gate asked again (the step
- *  in flight, a later visit) waits for a decision made after it (four-eyes-gate.ts). */
-function decidedBefore(path: string): Map<string, string> {
-  const decided = new Map<string, string>();
-  for (const l of readTranscript(path).lines) {
-    if (l.type === 'confirmation-answered' && l.how === 'four-eyes' && l.decidedAt) decided.set(l.stepId, l.decidedAt);
-  }
-  return decided;
 }

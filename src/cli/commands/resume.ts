@@ -7,6 +7,7 @@ import { readTranscript, type Transcript } from '../../transcript/reader.js';
 import { loadRecordedRunbook } from '../../transcript/recorded-runbook.js';
 import { findResumePoint } from '../../transcript/resume-point.js';
 import { checkNothingLost } from '../../transcript/lost-values.js';
+import { decisionsActedOn } from '../four-eyes-gate.js';
 import { inputsForResume } from '../../transcript/resume-inputs.js';
 import { lastWriterPid, writerStillRunning } from '../../transcript/still-running.js';
 import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../../transcript/index.js';
@@ -95,7 +96,7 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   const session = await prepareRun(runbook, { ...flags, input, transcript: path }, {
     resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
     targets: TargetGuard.create(recorded, { retarget: flags.retarget ?? false, waitForSessions: flags.waitForOrphans ?? false }),
-  }, { appendTo: { path: transcript.path, marker, locked } });
+  }, { appendTo: { path: transcript.path, marker, locked, decided: decisionsActedOn(transcript.lines) } });
   // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.
   checkNothingLost(runbook.doc, point, session.inputs, { load: loadCalled, file: runbook.file });
   const say = (line: string) => sayError(`runbook: ${line}\n`);

@@ -12,6 +12,24 @@ import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '..
 import { branch, echo, identified, runbook, standIn } from './standin.js';
 import { eventually } from '../helpers/poll.js';
 
+/**
+ * A run killed (-9) while its local step `slow` runs: `first` ran on db_host (identifying it), `remote` is still to
+ * run there, destructive (approved with --yes) or a vouched read. Returns the transcript.
+ */
+async function killedAtSlow(dir: string, out: string, target: string, destructive: boolean, env: NodeJS.ProcessEnv): Promise<string> {
+  const safe = "    destructive: false\n    safe_because: writes only the test's own marker file\n";
+  const steps = `  - id: first\n${safe}    target: db_host\n    shell: "echo first >> ${out}"\n`
+    + `  - id: slow\n${safe}    shell: "echo slow >> ${out}; sleep \${PAUSE:-120}"\n`
+    + `  - id: remote\n${destructive ? '    destructive: true\n' : safe}    target: db_host\n    shell: "echo second >> ${out}"\n`
+    + '  - id: done\n    end: resolved\n';
+  const transcript = join(dir, 't.jsonl');
+  const run = cli(['run', writeRunbook(dir, 'remote', runbook(target, steps)), '--plain', ...(destructive ? ['--yes'] : []), '--transcript', transcript], { env });
+  await until(() => { try { return readFileSync(out, 'utf8').includes('slow'); } catch { return false; } }, 60_000, 'the slow step');
+  run.child.kill('SIGKILL');
+  await run;
+  return transcript;
+}
+
 describe('kubectl and docker targets', { concurrency: true }, () => {
   for (const kind of ['kubectl', 'docker'] as const) {
     it(`${kind} not installed: a clear error naming what is missing, classified target-client-missing`, async (t) => {
@@ -85,28 +103,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       const dir = scratch(t);
       const out = join(dir, 'out');
       const first = standIn(dir, kind);
-      const steps = `  - id: first
-    destructive: false
-    safe_because: writes only the test's own marker file
-    target: db_host
-    shell: "echo first >> ${out}"
-  - id: slow
-    destructive: false
-    safe_because: writes only the test's own marker file
-    shell: "echo slow >> ${out}; sleep \${PAUSE:-120}"
-  - id: remote
-    destructive: false
-    safe_because: writes only the test's own marker file
-    target: db_host
-    shell: "echo second >> ${out}"
-  - id: done
-    end: resolved
-`;
-      const transcript = join(dir, 't.jsonl');
-      const run = cli(['run', writeRunbook(dir, 'remote', runbook(SWITCH[kind].target, steps)), '--plain', '--transcript', transcript], { env: first.env });
-      await until(() => { try { return readFileSync(out, 'utf8').includes('slow'); } catch { return false; } }, 60_000, 'the slow step');
-      run.child.kill('SIGKILL');
-      await run;
+      const transcript = await killedAtSlow(dir, out, SWITCH[kind].target, false, first.env);
       // Within the run, every exec named the context it was identified with.
       assert.ok(first.calls().some((c) => c[0] === `--context=${first.env.FAKE_CONTEXT}` && c.includes('exec')), first.calls().map((c) => c.join(' ')).join('\n'));
       const moved = { ...first.env, ...SWITCH[kind].after, PAUSE: '0' };
@@ -137,27 +134,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       const dir = scratch(t);
       const out = join(dir, 'out');
       const first = standIn(dir, kind, RESTART[kind].before);
-      const steps = `  - id: first
-    destructive: false
-    safe_because: writes only the test's own marker file
-    target: db_host
-    shell: "echo first >> ${out}"
-  - id: slow
-    destructive: false
-    safe_because: writes only the test's own marker file
-    shell: "echo slow >> ${out}; sleep \${PAUSE:-120}"
-  - id: remote
-    destructive: true
-    target: db_host
-    shell: "echo second >> ${out}"
-  - id: done
-    end: resolved
-`;
-      const transcript = join(dir, 't.jsonl');
-      const run = cli(['run', writeRunbook(dir, 'remote', runbook(RESTART[kind].target, steps)), '--plain', '--yes', '--transcript', transcript], { env: first.env });
-      await until(() => { try { return readFileSync(out, 'utf8').includes('slow'); } catch { return false; } }, 60_000, 'the slow step');
-      run.child.kill('SIGKILL');
-      await run;
+      const transcript = await killedAtSlow(dir, out, RESTART[kind].target, true, first.env);
       const size = readFileSync(transcript).length;
       const refused = await cli(['resume', transcript, '--plain', '--yes'], { env: { ...first.env, ...RESTART[kind].after, PAUSE: '0' } });
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);

@@ -7,32 +7,17 @@
 // withParseLocale: a proven locale is left alone, any other keeps every category but the character set.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { withParseLocale } from '../../src/executors/parse-locale.js';
+import { assertBashActs, buildLocales, CARRIERS, CONTEXTS, charFor, MULTIBYTE } from '../helpers/multibyte-locales.js';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
 
-const MULTIBYTE: [string, string, string][] = [['zh_TW.BIG5', 'BIG5', 'zh_TW'], ['zh_HK.BIG5-HKSCS', 'BIG5-HKSCS', 'zh_HK'], ['zh_CN.GBK', 'GBK', 'zh_CN'], ['zh_CN.GB18030', 'GB18030', 'zh_CN']];
-/** A character whose UTF-8 ends in a byte the locale reads as the first of a pair with '\' (两 ends in A4: A4 5C is
- *  BIG5's 許; GBK has no A4 5C, but 丁 ends in 81, and 81 5C is a GBK character). */
-const charFor = (locale: string) => (locale === 'zh_CN.GBK' ? '丁' : '两');
-/** Scripts where the '\' after the character escapes as UTF-8 and not in those locales. */
-const CONTEXTS = [(c: string, m: string) => `echo "${c}\\"; touch ${m}; #"`, (c: string, m: string) => `echo $'${c}\\'; touch ${m}; #'`, (c: string, m: string) => `x="${c}\\"; touch ${m}; #"; echo "$x"`];
-const CARRIERS = ['LC_ALL', 'LC_CTYPE', 'LANG'];
 
 describe("a step's bash reads its script in a character set the lint reads it in, whatever the operator's locale", () => {
   let locales = '';
-  before(() => {
-    locales = join(process.env.TMPDIR ?? '/tmp', `runbook-oplocale-${process.pid}`);
-    mkdirSync(locales, { recursive: true });
-    for (const [name, charmap, source] of MULTIBYTE) {
-      const r = spawnSync('localedef', ['-f', charmap, '-i', source, join(locales, name)], { encoding: 'utf8', timeout: 120_000 });
-      assert.ok(existsSync(join(locales, name, 'LC_CTYPE')), `localedef could not build ${name}: ${r.stderr}`);
-    }
-  });
-  process.on('exit', () => { if (locales) rmSync(locales, { recursive: true, force: true }); });
+  before(() => { locales = buildLocales(join(process.env.TMPDIR ?? '/tmp', `runbook-oplocale-${process.pid}`)); });
 
   test('generated through the CLI: the operator\'s multibyte locale does not turn a proven read into a touch', async (t) => {
     const dir = scratch(t);
@@ -40,11 +25,7 @@ describe("a step's bash reads its script in a character set the lint reads it in
     const cases = fc.sample(fc.tuple(fc.constantFrom(...MULTIBYTE.map((m) => m[0])), fc.constantFrom(...CARRIERS), fc.constantFrom(...CONTEXTS)), { numRuns: 6, seed: 53 });
     for (const [locale, carrier, context] of cases) {
       const script = context(charFor(locale), marker);
-      // The case is real: bash in that locale runs the touch.
-      rmSync(marker, { force: true });
-      spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, LOCPATH: locales, [carrier]: locale }, stdio: 'ignore', timeout: 30_000 });
-      assert.ok(existsSync(marker), `bash in ${locale} did not act (the case is not real): ${script}`);
-      rmSync(marker, { force: true });
+      assertBashActs(script, locale, carrier, locales, marker);
       const file = writeRunbook(dir, 'loc', `name: loc\ntitle: Print a name\nsteps:\n  - id: show\n    shell: '${script.replaceAll("'", "''")}'\n  - id: done\n    end: resolved\n`);
       const env: NodeJS.ProcessEnv = { LOCPATH: locales, LC_ALL: undefined, LC_CTYPE: undefined, LANG: undefined, [carrier]: locale };
       const r = await cli(['run', file, '--plain', '--no-transcript'], { env });

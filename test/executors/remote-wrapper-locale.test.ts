@@ -6,29 +6,18 @@
 // variable carrying them and the quoting contexts, each first shown acting in bash.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { runWrapped } from './wrapped.js';
+import { assertBashActs, buildLocales, CARRIERS, CONTEXTS, charFor, MULTIBYTE } from '../helpers/multibyte-locales.js';
 
-const MULTIBYTE: [string, string, string][] = [['zh_TW.BIG5', 'BIG5', 'zh_TW'], ['zh_HK.BIG5-HKSCS', 'BIG5-HKSCS', 'zh_HK'], ['zh_CN.GBK', 'GBK', 'zh_CN'], ['zh_CN.GB18030', 'GB18030', 'zh_CN']];
-/** A character whose UTF-8 ends in a byte the locale pairs with '\' (see parse-locale.test.ts). */
-const charFor = (locale: string) => (locale === 'zh_CN.GBK' ? '丁' : '两');
-const CONTEXTS = [(c: string, m: string) => `echo "${c}\\"; touch ${m}; #"`, (c: string, m: string) => `echo $'${c}\\'; touch ${m}; #'`, (c: string, m: string) => `x="${c}\\"; touch ${m}; #"; echo "$x"`];
-const CARRIERS = ['LC_ALL', 'LC_CTYPE', 'LANG'];
 
 describe("the remote wrapper reads the step's code in a character set the lint reads it in", () => {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-rlocale-'));
   const locales = join(dir, 'locales');
-  before(() => {
-    mkdirSync(locales);
-    for (const [name, charmap, source] of MULTIBYTE) {
-      const r = spawnSync('localedef', ['-f', charmap, '-i', source, join(locales, name)], { encoding: 'utf8', timeout: 120_000 });
-      assert.ok(existsSync(join(locales, name, 'LC_CTYPE')), `localedef could not build ${name}: ${r.stderr}`);
-    }
-  });
+  before(() => { buildLocales(locales); });
 
   const wrapped = (script: string, env: NodeJS.ProcessEnv) => runWrapped(script, { PATH: process.env.PATH, HOME: dir, SHLVL: '2', LOCPATH: locales, ...env });
 
@@ -38,10 +27,7 @@ describe("the remote wrapper reads the step's code in a character set the lint r
     const cases = fc.sample(fc.tuple(fc.constantFrom(...MULTIBYTE.map((m) => m[0])), fc.constantFrom(...CARRIERS), fc.constantFrom(...CONTEXTS)), { numRuns: 16, seed: 59 });
     for (const [locale, carrier, context] of cases) {
       const script = context(charFor(locale), marker);
-      rmSync(marker, { force: true });
-      spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, LOCPATH: locales, [carrier]: locale }, stdio: 'ignore', timeout: 30_000 });
-      assert.ok(existsSync(marker), `bash in ${locale} did not act (the case is not real): ${script}`);
-      rmSync(marker, { force: true });
+      assertBashActs(script, locale, carrier, locales, marker);
       const r = await wrapped(script, { [carrier]: locale });
       assert.equal(r.status, 0, r.stderr);
       assert.equal(existsSync(marker), false, `${carrier}=${locale}: the wrapped step ran touch: ${script}`);

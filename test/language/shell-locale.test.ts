@@ -14,20 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { dangerIn } from '../../src/language/validate/safety-lint.js';
+import { buildLocales, charFor, CONTEXTS as SHARED_CONTEXTS, MULTIBYTE } from '../helpers/multibyte-locales.js';
 import type { StepDoc } from '../../src/language/schema.js';
 
-/** Locales whose multibyte characters take an ASCII byte as their second: [locale, charmap, source]. */
-const MULTIBYTE: [string, string, string][] = [['zh_TW.BIG5', 'BIG5', 'zh_TW'], ['zh_HK.BIG5-HKSCS', 'BIG5-HKSCS', 'zh_HK'], ['zh_CN.GBK', 'GBK', 'zh_CN'], ['zh_CN.GB18030', 'GB18030', 'zh_CN']];
-/** A character whose UTF-8 ends in a byte the locale reads as the first of a pair with '\' (两: E4 B8 A4, and A4 5C is
- *  BIG5's 許; GBK has no A4 5C, but 丁 ends in 81, and 81 5C is a GBK character). */
-const charFor = (locale: string) => (locale === 'zh_CN.GBK' ? '丁' : '两');
 /** Scripts where a '\' after the character escapes what follows as UTF-8, and runs `touch M` when it does not. */
-const CONTEXTS: ((c: string, m: string) => string)[] = [
-  (c, m) => `echo "${c}\\"; touch ${m}; #"`,
-  (c, m) => `echo $'${c}\\'; touch ${m}; #'`,
-  (c, m) => `echo ${c}\\; touch ${m}`,
-  (c, m) => `x="${c}\\"; touch ${m}; #"; echo "$x"`,
-];
+const CONTEXTS: ((c: string, m: string) => string)[] = [...SHARED_CONTEXTS, (c, m) => `echo ${c}\\; touch ${m}`];
 /** Ways a step sets the locale: [env: map, script prefix]. */
 const SETTERS: ((l: string) => [Record<string, string>, string])[] = [
   (l) => [{ LC_ALL: l }, ''], (l) => [{ LC_CTYPE: l }, ''], (l) => [{ LANG: l }, ''],
@@ -38,14 +29,7 @@ const step = (env: Record<string, string>, run: string): StepDoc => ({ id: 's', 
 
 describe('a locale variable is proven only with a value naming C or a UTF-8 locale', () => {
   let dir = '';
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'runbook-locale-'));
-    for (const [name, charmap, source] of MULTIBYTE) {
-      const r = spawnSync('localedef', ['-f', charmap, '-i', source, join(dir, name)], { encoding: 'utf8', timeout: 120_000 });
-      assert.ok(existsSync(join(dir, name, 'LC_CTYPE')), `localedef could not build ${name}: ${r.stderr}`);
-    }
-  });
-  process.on('exit', () => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  before(() => { dir = buildLocales(mkdtempSync(join(tmpdir(), 'runbook-locale-'))); });
 
   /** Whether bash, given the step's env and script, ran the touch (LOCPATH: the locales are installed). */
   const bashActs = (env: Record<string, string>, script: string, marker: string): boolean => {

@@ -133,9 +133,10 @@ function walk(node: Node, out: Chain[], text: string): void {
 
 /** What the chain reads from the recorded data, as far as its members are known; undefined for what is fresh. */
 function valueAt(chain: Chain, site: Site, point: Point, results: Record<string, StepResult>, doc: RunbookDoc): unknown {
-  const views = (): Record<string, unknown> => Object.fromEntries(Object.entries(results).map(([id, r]) => [id, resultView(r)]));
+  // steps.<id>: that step's view only (every step's, for a computed id), not all of them for every read.
+  const views = (ids: string[]): Record<string, unknown> => Object.fromEntries(ids.map((id) => [id, resultView(own(results, id))]));
   let value: unknown;
-  if (chain.root === 'steps') value = views();
+  if (chain.root === 'steps') value = views(chain.parts[0] === undefined ? Object.keys(results) : [String(chain.parts[0])]);
   else if (chain.root === 'vars') value = varsOf(results);
   else if (chain.root === 'result') value = site.withResult && point.phase === 'route' && siteStep(site, doc) === point.stepId ? resultView(own(results, point.stepId)) : undefined;
   else if (site.item === chain.root) {

@@ -6,8 +6,7 @@
 // The pin is read back in the same message; a setting that did not take, or a message the server or a pooler
 // refused, makes the step refuse to run as a read. See docs/confirmation.md.
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
-import { pgCalledNames } from '../language/sql/pg-calls.js';
-import { pgRelations } from '../language/sql/pg-relations.js';
+import { pgReferences } from '../language/sql/pg-references.js';
 import { PinRefusal } from './pin-refusal.js';
 import { builtinCallsSql, dependenciesSql, PATH_SQL, PINNED, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
 
@@ -30,9 +29,10 @@ export function pinFailed(err: unknown): unknown {
 }
 
 export function pinPlan(sql: string, timeout: string[]): PinPlan {
-  const relations = pgRelations(sql) ?? [];
+  const refs = pgReferences(sql);
+  const relations = refs?.relations ?? [];
   // A reviewed name needs no question (the reads the lint proved call only those).
-  const calls = (pgCalledNames(sql) ?? []).filter((n) => !PG_READ_ONLY.has(n));
+  const calls = (refs?.calls ?? []).filter((n) => !PG_READ_ONLY.has(n));
   // jit off: compiling the catalog queries below took ~140 ms per read where JIT is built in (Debian's 15).
   const head = ['BEGIN READ ONLY', ...timeout, 'SET LOCAL jit = off', ...SET_PINNED, PATH_SQL];
   const parts = [...head, READ_BACK_SQL, ...(relations.length ? [dependenciesSql(relations)] : []), ...(calls.length ? [builtinCallsSql(calls)] : [])];

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { pinPlan } from '../../src/db/pg-pin.js';
-import { pgRelations } from '../../src/language/sql/pg-relations.js';
+import { pgRelations } from '../../src/language/sql/pg-references.js';
 import { parsePg } from '../../src/language/sql/pg-parser.js';
 
 const ALPHABET = ['a', 'Z', '_', '1', '"', "'", '\\', '$', ' ', ';', '-', '/', '*', 'é', 'ぁ', '中', '\u00a0', '😀'];

@@ -1,0 +1,54 @@
+// What a PostgreSQL text refers to outside itself, from one walk of its parse tree:
+// - the relations it names (every RangeVar, CTE names included), as [schema, name] or [name]. The session asks the
+//   server what these resolve to and which code their views, row-level security policies and virtual columns call
+//   (db/pg-pin.ts): that code is outside the text the classifier read. A CTE name that is no relation resolves to
+//   nothing; one that is checks a relation for nothing.
+// - the functions it calls by a name that resolves to pg_catalog's under the read's pinned search_path (pg_catalog
+//   first): every FuncCall, unqualified or qualified with pg_catalog (also db.pg_catalog.f), as the bare name. The
+//   session asks which are built-ins: one not reviewed as read-only is not the author's own code to vouch for, and
+//   some run SQL given as text (query_to_xml, ts_stat) or read a relation named by a value (table_to_xml).
+import { parsePg } from './pg-parser.js';
+
+export interface PgReferences { relations: string[][]; calls: string[] }
+
+/** Undefined when the parser rejects the text (the classifier has refused it already). */
+export function pgReferences(text: string): PgReferences | undefined {
+  const parsed = parsePg([text])[0]!;
+  if ('error' in parsed) return undefined;
+  const relations = new Map<string, string[]>();
+  const calls = new Set<string>();
+  collect(parsed.tree, relations, calls);
+  return { relations: [...relations.values()], calls: [...calls] };
+}
+
+/** The relations alone. */
+export const pgRelations = (text: string): string[][] | undefined => pgReferences(text)?.relations;
+
+function collect(value: unknown, relations: Map<string, string[]>, calls: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const v of value) collect(v, relations, calls);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    // A RangeVar is written with its key as a node, and without it where a field holds one (IntoClause.rel).
+    if (key === 'RangeVar' || key === 'relation' || key === 'rel') addRangeVar(child, relations);
+    if (key === 'FuncCall') addCall(child, calls);
+    collect(child, relations, calls);
+  }
+}
+
+function addRangeVar(node: unknown, into: Map<string, string[]>): void {
+  const r = node as { schemaname?: unknown; relname?: unknown } | null;
+  if (!r || typeof r.relname !== 'string') return;
+  const name = typeof r.schemaname === 'string' && r.schemaname !== '' ? [r.schemaname, r.relname] : [r.relname];
+  into.set(JSON.stringify(name), name);
+}
+
+function addCall(node: unknown, into: Set<string>): void {
+  const parts = ((node as { funcname?: unknown } | null)?.funcname ?? []) as { String?: { sval?: unknown } }[];
+  const name = parts.map((p) => p.String?.sval);
+  if (!name.every((n): n is string => typeof n === 'string')) return;
+  // Unqualified, or pg_catalog.f, or db.pg_catalog.f (a catalog-qualified name in the session's own database).
+  if (name.length === 1 || name.at(-2) === 'pg_catalog') into.add(name.at(-1)!);
+}

@@ -4,6 +4,10 @@
 
 const words = (s: string): ReadonlySet<string> => new Set(s.trim().split(/\s+/));
 
+/** A function name the pinned search_path sends to pg_catalog: unqualified, pg_catalog.f, or db.pg_catalog.f (a
+ *  catalog-qualified name in the session's own database). The classifier and the run's question agree on it. */
+export const resolvesToCatalog = (name: readonly string[]): boolean => name.length === 1 || name.at(-2) === 'pg_catalog';
+
 /** Operators of the built-in types (comparison, arithmetic, text, JSON, arrays, ranges, network, geometry). */
 export const PG_READ_ONLY_OPERATORS: ReadonlySet<string> = new Set([...words(`
   = <> != < > <= >= + - * / % ^ || ~~ !~~ ~~* !~~* ~ ~* !~ !~* @> <@ && -> ->> #> #>> ? ?| ?& << >> <<= >>=

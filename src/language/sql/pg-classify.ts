@@ -7,7 +7,7 @@
 // read may hold (KNOWN_NODES) and, in each, every field that holds a name (NAME_FIELDS). A node type or a name
 // field it does not know — a position a newer grammar adds, or one overlooked — is "not known to be read-only".
 import { PG_READ_ONLY, pgActs } from './read-only-functions.js';
-import { PG_BUILTIN_TYPES, PG_READ_ONLY_OPERATORS } from './pg-builtins.js';
+import { PG_BUILTIN_TYPES, PG_READ_ONLY_OPERATORS, resolvesToCatalog } from './pg-builtins.js';
 import { pgCatalogFunctions } from './pg-catalog-functions.js';
 import { aStatement, notRead, read, statementWords, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 import type { PgParse } from './pg-parser.js';
@@ -204,5 +204,3 @@ function names(list: unknown): string[] {
 
 /** Unqualified, or qualified with pg_catalog: another schema's `count` is someone's own function. */
 const isBuiltin = (name: string[]): boolean => name.length === 1 || (name.length === 2 && name[0] === 'pg_catalog');
-/** A call the pinned path sends to pg_catalog: unqualified, pg_catalog.f, or db.pg_catalog.f (db/pg-pin.ts asks the same). */
-const resolvesToCatalog = (name: string[]): boolean => isBuiltin(name) || (name.length === 3 && name[1] === 'pg_catalog');

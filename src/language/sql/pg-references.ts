@@ -8,6 +8,7 @@
 //   session asks which are built-ins: one not reviewed as read-only is not the author's own code to vouch for, and
 //   some run SQL given as text (query_to_xml, ts_stat) or read a relation named by a value (table_to_xml).
 import { parsePg } from './pg-parser.js';
+import { resolvesToCatalog } from './pg-builtins.js';
 
 export interface PgReferences { relations: string[][]; calls: string[] }
 
@@ -49,6 +50,5 @@ function addCall(node: unknown, into: Set<string>): void {
   const parts = ((node as { funcname?: unknown } | null)?.funcname ?? []) as { String?: { sval?: unknown } }[];
   const name = parts.map((p) => p.String?.sval);
   if (!name.every((n): n is string => typeof n === 'string')) return;
-  // Unqualified, or pg_catalog.f, or db.pg_catalog.f (a catalog-qualified name in the session's own database).
-  if (name.length === 1 || name.at(-2) === 'pg_catalog') into.add(name.at(-1)!);
+  if (resolvesToCatalog(name)) into.add(name.at(-1)!);
 }

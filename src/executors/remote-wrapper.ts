@@ -27,6 +27,7 @@
 // - Like a local step, the script runs under errexit and pipefail.
 import { assertEnvNames } from '../language/env-names.js';
 import { valueVar } from './shell-values.js';
+import { FALLBACK_PATH } from './path-entries.js';
 
 export interface WrapperSpec {
   script: string;
@@ -124,7 +125,7 @@ const PARSE_LOCALE = [
 const ABSOLUTE_PATH = [
   '__runbook_p=; __runbook_r="${PATH-}:"',
   'while [ -n "$__runbook_r" ]; do __runbook_x=${__runbook_r%%:*}; __runbook_r=${__runbook_r#*:}; case $__runbook_x in /*) __runbook_p=${__runbook_p:+$__runbook_p:}$__runbook_x;; esac; done',
-  'export PATH="${__runbook_p:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"',
+  `export PATH="\${__runbook_p:-${FALLBACK_PATH}}"`,
 ].join('\n');
 
 // bash 4.0 made `read -t 0` a test for input; an older bash (3.2, as on macOS) would wait for a line instead.

@@ -43,7 +43,7 @@ test('on a bare machine the plan names every package with why, one line each, an
 });
 
 test('without root or sudo it stops at once with one line naming the exact command', () => {
-  for (const env of [{ RUNBOOK_PROVISION: 'check' }, { RUNBOOK_PROVISION_AS: 'user' }]) {
+  for (const env of [{ RUNBOOK_PROVISION: 'check' }, { RUNBOOK_PROVISION_AS: 'user' }] as Record<string, string>[]) {
     const r = provision([], { RUNBOOK_PROVISION_DIRS: bare(), ...env });
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');

@@ -76,7 +76,7 @@ export function unlinkQuietly(path: string): void {
 }
 
 /** The directory entry itself on the disk (a power cut after this keeps the name). */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try { fd = openSync(dir, 'r'); fsyncSync(fd); } catch { /* not every file system syncs a directory */ } finally { if (fd !== undefined) closeQuietly(fd); }
 }
@@ -133,7 +133,7 @@ const statQuietly = (path: string): Stats | undefined => { try { return statSync
 
 /** mkdir -p, one level at a time, each new level 0700: Node's recursive mkdir loops forever where mkdir
  *  keeps failing with ENOENT under an existing parent (e.g. /proc/x/y), and a run must refuse, not hang. */
-function makeDirs(dir: string): void {
+export function makeDirs(dir: string): void {
   const missing: string[] = [];
   for (let d = dir; !existsSync(d); d = dirname(d)) {
     missing.unshift(d);

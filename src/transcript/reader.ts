@@ -39,7 +39,7 @@ export function readTranscript(path: string): Transcript {
     if (value === undefined) {
       // Torn: the last line, one a resume ended, or one a failed write cut off that the run went on after (the
       // writer starts its next line on a line of its own: writer.ts).
-      if (i === raw.length - 1 || nextIsResume(raw[i + 1]) || (lineText.startsWith(LINE_START) && raw[i + 1]?.startsWith(LINE_START))) {
+      if (i === raw.length - 1 || nextIsResume(raw[i + 1]) || (isLineStart(lineText) && raw[i + 1]?.startsWith(LINE_START))) {
         torn.push({ line: i + 1, bytes: Buffer.byteLength(lineText) });
         // A finish cut short still says the step ended (torn-finish.ts).
         const recovered = recoverTornFinish(lineText);
@@ -73,6 +73,9 @@ export function eventsOf(t: Transcript): EventLine[] {
 
 /** How every line the writer writes begins. */
 const LINE_START = '{"type":"';
+
+/** A line the writer began: its start, or only the first bytes of it (`{"`), as a failed write leaves it. */
+const isLineStart = (text: string): boolean => text.startsWith(LINE_START) || LINE_START.startsWith(text);
 
 function parse(text: string): unknown {
   try { return JSON.parse(text) as unknown; } catch { return undefined; }

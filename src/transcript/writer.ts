@@ -2,9 +2,11 @@
 // it when write() returns, so kill -9 loses nothing). How soon a line is also on the disk (fsync, which is what
 // a power cut needs) depends on its type; see SYNCED_AT_ONCE and UNSYNCED. Any failure throws, at the write
 // or at the next one after a background sync failed: the run treats the transcript as critical and stops.
-import { fstatSync, fsync, statSync } from 'node:fs';
+import { fstatSync, fsync, ftruncateSync, statSync } from 'node:fs';
 import { closeQuietly, isUnsyncable, syncFile, writeAll } from './file.js';
+import { lockTranscript } from './lock.js';
 import { SpaceReserve } from './reserve.js';
+import { restoreFromDescriptor } from './restore.js';
 import { tell, type TranscriptSink } from './sink.js';
 
 /** Synced before write() returns: the run's start and end, and everything a person said (an answer to a gate
@@ -44,21 +46,29 @@ export class TranscriptWriter {
   private failure: unknown;
 
   /** The file the run opened (a regular file only): every line that matters checks the path still leads to it. */
-  private readonly identity: { dev: number; ino: number } | undefined;
+  private identity: { dev: number; ino: number } | undefined;
 
   private readonly reserve = new SpaceReserve();
-  /** The last write failed part-way: the next line starts on a line of its own. */
+  /** The last write failed part-way and could not be cut back: the next line starts on a line of its own. */
   private cut = false;
+  /** Bytes of whole records in the file (regular files): where a failed write is cut back to. */
+  private size: number;
+  /** Records whose write failed (a full disk), cut back out of the file: written, in order, before the next
+   *  line, so that a finish that failed for want of room is still recorded once room is freed. */
+  private pending: string[] = [];
+  /** The file was deleted under the run and copied back from the open descriptor to this path. */
+  restoredTo: string | undefined;
   /** Told of each line after it is written and after it is synced (the team store's uploader). */
   private sink: TranscriptSink | undefined;
 
   /** `published`: the file is at its final path (not a new transcript still under its hidden name). */
   constructor(
-    private readonly fd: number, private where: string, private nextSeq = 0,
+    private fd: number, private where: string, private nextSeq = 0,
     private readonly now: () => Date = () => new Date(), private readonly sync: Syncer = DISK, published = true,
   ) {
     const st = fstatSync(fd);
     this.identity = st.isFile() ? { dev: st.dev, ino: st.ino } : undefined;
+    this.size = st.size;
     if (this.identity && published) this.reserve.hold(where);
   }
 
@@ -84,20 +94,11 @@ export class TranscriptWriter {
     if (this.closed) throw new Error(`transcript ${this.path} is closed`);
     if (this.failure) throw this.failure;
     const { type, ...fields } = line;
-    if (!UNSYNCED.has(type)) this.checkStillThere();
+    const lost = UNSYNCED.has(type) ? undefined : this.lostRecord();
     const record = { type, seq: this.nextSeq++, ts: this.now().toISOString(), ...fields };
     const text = JSON.stringify(record);
-    try {
-      writeAll(this.fd, `${this.cut ? '\n' : ''}${text}\n`);
-      this.cut = false;
-    } catch (e) {
-      // Perhaps written in part: a reader takes the cut line for torn. The room held for the last lines is
-      // freed now, so that what the run records after this (a finish, its end) fits; this line is lost.
-      this.cut = true;
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EDQUOT') this.reserve.release();
-      throw e;
-    }
+    this.append(`${text}\n`, !UNSYNCED.has(type));
+    if (lost) { this.failure = lost; throw lost; }
     tell(this.sink, (s) => s.line(record.seq, text));
     if (syncNow || SYNCED_AT_ONCE.has(type)) {
       this.sync.now(this.fd);
@@ -105,29 +106,71 @@ export class TranscriptWriter {
     } else if (!UNSYNCED.has(type) || this.sink) this.syncSoon();
   }
 
-  /** A line written to a file nobody can find again is no record: the path must still lead to the file the run
-   *  opened (not deleted, its directory not removed, not replaced by another file). */
-  private checkStillThere(): void {
-    if (!this.identity) return;
+  /** Writes the records that failed before, then `line`. A write that fails part-way is cut back to the last
+   *  whole record (a torn fragment in the middle of the file would stop every reader at it); where it cannot be
+   *  (not a regular file), the next line starts on a line of its own and readers skip the torn one. `keep`: a
+   *  record that failed is written again before the next line (not output: the room freed is for the records
+   *  that say what happened, and a chunk of output may not fit in it). */
+  private append(line: string, keep: boolean): void {
+    const text = `${this.cut ? '\n' : ''}${this.pending.join('')}${line}`;
+    try {
+      writeAll(this.fd, text);
+      this.size += Buffer.byteLength(text);
+      this.cut = false;
+      this.pending = [];
+    } catch (e) {
+      // The room held for the last lines is freed now, so that what the run records after this (a finish, its
+      // end) fits; this line is written with them.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') this.reserve.release();
+      if (!this.cutBack()) this.cut = true;
+      else if (keep) this.pending.push(line);
+      throw e;
+    }
+  }
+
+  private cutBack(): boolean {
+    if (!this.identity) return false;
+    try { ftruncateSync(this.fd, this.size); return true; } catch { return false; }
+  }
+
+  /**
+   * A line written to a file nobody can find again is no record: the path must still lead to the file the run
+   * opened. When it does not, the error that stops the run (returned). A file deleted under the run (or its
+   * directory) is copied back from the open descriptor first (restore.ts) and written on there: the lines that
+   * record what already happened (the finish of the step that deleted it) are kept for the resume.
+   */
+  private lostRecord(): Error | undefined {
+    if (!this.identity) return undefined;
     let now;
-    try { now = statSync(this.path); } catch (e) {
-      throw new Error(`the transcript is gone from ${this.path} (deleted, or its directory was: ${(e as NodeJS.ErrnoException).code ?? 'gone'})`);
-    }
-    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino) {
-      throw new Error(`${this.path} is no longer the transcript this run opened (the file was replaced)`);
-    }
-    if (fstatSync(this.fd).nlink === 0) throw new Error(`the transcript ${this.path} was deleted`);
+    try { now = statSync(this.path); } catch { now = undefined; }
+    if (now && now.dev === this.identity.dev && now.ino === this.identity.ino && fstatSync(this.fd).nlink > 0) return undefined;
+    if (fstatSync(this.fd).nlink > 0) return new Error(`${this.path} is no longer the transcript this run opened (the file was replaced or moved)`);
+    const was = this.path;
+    const restored = restoreFromDescriptor(this.fd, was);
+    if (!restored) return new Error(`the transcript ${was} was deleted (or its directory was), and could not be restored`);
+    try { lockTranscript(restored.fd, restored.path); } catch { /* the run's own lock (run-state.ts) still holds */ }
+    closeQuietly(this.fd);
+    this.fd = restored.fd;
+    this.where = restored.path;
+    this.restoredTo = restored.path;
+    const st = fstatSync(this.fd);
+    this.identity = { dev: st.dev, ino: st.ino };
+    this.reserve.hold(this.where);
+    return new Error(`the transcript ${was} was deleted (or its directory was) during the run; its record is restored at ${restored.path}`);
   }
 
   /** Raw text, not a line (ends a torn line on resume); the sync of the next line covers it. */
   writeRaw(text: string): void {
     writeAll(this.fd, text);
+    this.size += Buffer.byteLength(text);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    if (this.pending.length > 0) { try { this.append('', false); } catch { /* still no room: they are lost with the disk */ } }
     let synced = true;
     try { this.sync.now(this.fd); } catch { synced = false; /* the last synced line is what survives */ }
     closeQuietly(this.fd);

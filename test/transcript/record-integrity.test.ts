@@ -136,7 +136,7 @@ steps:
 `);
   const r = await cli(['run', join(dir, 'parent.yaml'), '--plain', '--yes', '--transcript', join(tdir, 't.jsonl')]);
   assert.equal(r.code, 75, r.stdout + r.stderr);
-  assert.match(r.stdout, /cannot record the run: .*gone from/);
+  assert.match(r.stdout, /cannot record the run: .*was deleted \(or its directory was\) during the run; its record is restored at /);
   assert.equal(existsSync(join(dir, 'acted')), false, "the called runbook's next step acted without a record");
   assert.equal(existsSync(join(dir, 'after')), false);
 });

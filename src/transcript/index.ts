@@ -15,7 +15,7 @@ import { OutputBudget } from './output-budget.js';
 import { OutputTrack, withoutItemOutput } from './output-refs.js';
 import { defaultTranscriptPath } from './paths.js';
 import { readTranscript } from './reader.js';
-import { SYNCED_AT_ONCE, TranscriptWriter } from './writer.js';
+import { SYNCED_AT_ONCE, TranscriptWriter, type Syncer } from './writer.js';
 import { lockRun, notePath, realPath, runIdOf, writeRunState } from './run-state.js';
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -36,6 +36,8 @@ export interface AttachOptions {
   /** Also handed every line once it is on the disk (the team store's uploader); a resume hands it the lines
    *  already in the file first. */
   sink?: TranscriptSink;
+  /** How lines reach the disk (default: fsync); tests see which lines are synced when. */
+  sync?: Syncer;
 }
 
 export interface TranscriptHandle { path: string; close(): void }
@@ -68,7 +70,7 @@ function openNew(runbook: Runbook, who: Who, opts: AttachOptions, runId: string)
     if (fstatSync(fd).size > 0) throw new UserError(`refusing to start: ${path} already holds a transcript; continue it with 'runbook resume ${path}' or give another file with --transcript`);
   } catch (e) { drop(); throw e; }
   // Written under its hidden name, then put in place: the transcript exists only with its header.
-  const writer = new TranscriptWriter(fd, created.partial ?? path, 0, undefined, undefined, !created.partial);
+  const writer = new TranscriptWriter(fd, created.partial ?? path, 0, undefined, opts.sync, !created.partial);
   if (opts.sink) writer.attach(opts.sink);
   firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target, runId, opts.calls)), path);
   try { publishTranscript(created, path); } catch (e) { writer.close(); if (created.partial) unlinkQuietly(created.partial); throw e; }
@@ -87,7 +89,7 @@ function openForResume(runbook: Runbook, who: Who, opts: AttachOptions, marker: 
   const lastSeq = Math.max(before.header.seq, ...before.lines.map((l) => l.seq));
   // A torn last line took a seq before it was cut short: skip past it so no seq is used twice.
   const torn = before.tornTail ? 1 : 0;
-  const writer = new TranscriptWriter(fd, path, lastSeq + 1 + torn);
+  const writer = new TranscriptWriter(fd, path, lastSeq + 1 + torn, undefined, opts.sync);
   if (opts.sink) {
     const sink = opts.sink;
     for (const l of fileLines(readFileSync(path, 'utf8'))) sink.line(l.seq, l.text);
@@ -163,9 +165,12 @@ function record(writer: TranscriptWriter, state: RecordState, event: RunEvent): 
       return;
     }
     if (event.type === 'item-finished') {
+      // Group commit: an item of a destructive loop is on the disk before the next item acts; the items of a read
+      // share the background syncs (a power cut may run a read again, never an act).
       const { result, refs } = output.take(event.stepId, event.result);
-      writer.write({ ...event, result, ...(refs ? { output: refs } : {}) });
-      saveProgress(writer, state);
+      const acted = state.destructive.has(event.stepId);
+      writer.write({ ...event, result, ...(refs ? { output: refs } : {}) }, acted);
+      if (acted) saveProgress(writer, state);
       return;
     }
     if (event.type === 'step-finished') {

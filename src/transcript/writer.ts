@@ -13,8 +13,9 @@ import { tell, type TranscriptSink } from './sink.js';
  *  is on disk before the step it allows runs; the fsync also covers every line before it). */
 export const SYNCED_AT_ONCE = new Set(['header', 'resumed', 'run-started', 'run-finished', 'confirmation-requested',
   'confirmation-answered', 'question-asked', 'question-answered', 'note',
-  // A for_each's list and each finished item: resume must never act on a finished item again.
-  'loop-started', 'item-finished',
+  // A for_each's list: resume goes on with the same items. (Each finished item of a destructive loop is synced by
+  // its writer, transcript/index.ts: resume must never act on a finished item again. A read's items share syncs.)
+  'loop-started',
   // The server session a destructive statement is about to be sent on: resume asks whether it still runs.
   'step-session']);
 

@@ -5,15 +5,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, fsync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseRunbook } from '../../src/language/runbook.js';
 import { TranscriptWriter, type Syncer } from '../../src/transcript/writer.js';
-import { scratch, until } from './helpers.js';
+import { runWithTranscript, scratch, until } from './helpers.js';
 
 /** Syncs for real, and notes which line was the last one written when each sync was asked for. */
-function recordingSyncer(file: string, log: string[]): Syncer {
-  const lastType = () => JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)!).type as string;
+function recordingSyncer(log: string[]): Syncer {
+  // Through the descriptor: a new transcript is written under a hidden name until its header is in.
+  const lastType = (fd: number) => JSON.parse(readFileSync(`/proc/self/fd/${fd}`, 'utf8').trimEnd().split('\n').at(-1)!).type as string;
   return {
-    now: (fd) => { log.push(`now:${lastType()}`); fsyncSync(fd); },
-    later: (fd, done) => { log.push(`later:${lastType()}`); fsync(fd, done); },
+    now: (fd) => { log.push(`now:${lastType(fd)}`); fsyncSync(fd); },
+    later: (fd, done) => { log.push(`later:${lastType(fd)}`); fsync(fd, done); },
   };
 }
 
@@ -21,7 +23,7 @@ test('answers are synced before write() returns; step boundaries in the backgrou
   const file = join(scratch(t), 't.jsonl');
   const log: string[] = [];
   const fd = openSync(file, 'a');
-  const writer = new TranscriptWriter(fd, file, 0, () => new Date(), recordingSyncer(file, log));
+  const writer = new TranscriptWriter(fd, file, 0, () => new Date(), recordingSyncer(log));
   writer.write({ type: 'header' });
   writer.write({ type: 'step-started', stepId: 'a' });
   writer.write({ type: 'step-output', stepId: 'a', chunk: 'x' });
@@ -44,7 +46,7 @@ test('close() syncs what a pending background sync would have, and cancels it', 
   for (const pending of ['in flight', 'waiting for its timer'] as const) {
     const file = join(scratch(t), 't.jsonl');
     const log: string[] = [];
-    const real = recordingSyncer(file, log);
+    const real = recordingSyncer(log);
     let release: (() => void) | undefined;
     let finished = false;
     let time = 1_000_000;
@@ -93,4 +95,29 @@ test('a target that cannot sync (/dev/null) is not a failure', async () => {
   await new Promise((resolve) => setTimeout(resolve, 20));
   writer.write({ type: 'step-finished', stepId: 'a' });
   writer.close();
+});
+
+test('group commit: each item of a destructive loop is on the disk before the next acts; the items of a read share syncs', async (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 't.jsonl');
+  const log: string[] = [];
+  const { runbook, diagnostics } = parseRunbook(`name: loops
+title: A read's loop, then an act's
+steps:
+  - id: read
+    for_each: { in: "split('a,b,c,d,e', ',')", as: x }
+    shell: echo \${{ x }}
+  - id: act
+    destructive: true
+    for_each: { in: "split('a,b,c', ',')", as: x }
+    shell: echo \${{ x }} >> ${dir}/acted
+  - id: done
+    end: resolved
+`, join(dir, 'loops.yaml'));
+  assert.ok(runbook, JSON.stringify(diagnostics));
+  const end = await runWithTranscript(runbook, {}, file, {}, { attach: { sync: recordingSyncer(log) } });
+  assert.equal(end.outcome, 'resolved', end.message);
+  const items = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; stepId?: string }).filter((l) => l.type === 'item-finished');
+  assert.deepEqual(items.map((l) => l.stepId), ['read', 'read', 'read', 'read', 'read', 'act', 'act', 'act']);
+  assert.equal(log.filter((l) => l === 'now:item-finished').length, 3, `one sync before returning per acting item: ${log.join(' ')}`);
 });

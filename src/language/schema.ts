@@ -133,7 +133,7 @@ export const ForEach = Type.Object({
     ...doc("Name of the current item in the step's shell, sql, with and `for_each.label` templates. Default item.", ['session']) })),
   label: Type.Optional(Template('One line naming an item at the gate, in the transcript and the report; templates over the item. '
     + "Default: the item's fields.", ['${{ session.id }} ${{ session.user }}@${{ session.client }}, idle ${{ session.idle_s }}s'])),
-  max_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000,
+  max_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000,
     ...doc(`The most items the step may act on; a longer list fails the step before anything runs. Default ${DEFAULT_MAX_ITEMS}.`) })),
 }, { additionalProperties: false, ...doc('Run the step once per item of a list (shell, sql and probe steps). A destructive for_each has one gate listing every item.') });
 

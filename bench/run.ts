@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, local, floor, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask, store
+//   npm run bench -- --only=cold,validate  some figures: cold, local, floor, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask, store, loops
 //   npm run bench -- store sql             the same, named bare
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
@@ -18,6 +18,7 @@ import { firstFrame } from './figures/first-frame.js';
 import { floor } from './figures/floor.js';
 import { gateIdle } from './figures/gate-idle.js';
 import { localRunbook } from './figures/local-runbook.js';
+import { loops } from './figures/loops.js';
 import { maskChunk } from './figures/mask-chunk.js';
 import { memory } from './figures/memory.js';
 import { records } from './figures/records.js';
@@ -35,7 +36,7 @@ type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
   ['cold', coldStart], ['local', localRunbook], ['floor', floor], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
-  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk], ['store', teamStore],
+  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk], ['store', teamStore], ['loops', loops],
 ];
 
 function flag(name: string): string | true | undefined {

@@ -29,3 +29,20 @@ Examples:
 Exit codes: 0 every layer works, 1 a problem was found (or the --run runbook did not resolve), 2 usage error.`)
     .action(lazy(() => import('../commands/diagnose.js'), 'diagnoseCommand'));
 }
+
+export function registerExplain(program: Command, lazy: Lazy): void {
+  program.command('explain').argument('[text...]', 'the error text (default: --file, else standard input)')
+    .description('Explain what an application or a database server logged: the kind of connection failure, the side it came from, and the runbook to run.')
+    .option('--file <log>', 'read this file (- for standard input)')
+    .option('-f, --follow', 'follow standard input or --file as it grows; print each new kind of error at once, the summary at the end (Ctrl-C)')
+    .option('--json', 'print {records, errors: [{class, side, stack, why, count, first, last, facts, runbook, command, …}]} (docs/explain.md)')
+    .addHelpText('after', `
+Examples:
+  runbook explain 'FATAL:  sorry, too many clients already'
+  runbook explain --file app.log
+  kubectl logs -f deploy/app | runbook explain -f
+  journalctl -fu app | runbook explain -f
+  runbook explain --file /var/log/postgresql/postgresql-15-main.log --json
+Exit codes: 0 an error was recognised, 1 none was, 2 usage error.`)
+    .action(lazy(() => import('../commands/explain.js'), 'explainCommand'));
+}

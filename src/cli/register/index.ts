@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { registerGraph, registerList, registerNew, registerRun, registerSchema, registerShow, registerValidate } from './core.js';
 import { registerDemo } from './demo.js';
-import { registerDiagnose } from './diagnose.js';
+import { registerDiagnose, registerExplain } from './diagnose.js';
 import { registerReplay } from './replay.js';
 import { registerReport } from './report.js';
 import { registerResume } from './resume.js';
@@ -18,7 +18,7 @@ export type { Lazy, Registrar };
 const REGISTRARS: Record<string, Registrar> = {
   run: registerRun, list: registerList, show: registerShow, validate: registerValidate, graph: registerGraph,
   schema: registerSchema, new: registerNew, test: registerTest, report: registerReport, resume: registerResume,
-  replay: registerReplay, diagnose: registerDiagnose, demo: registerDemo,
+  replay: registerReplay, diagnose: registerDiagnose, explain: registerExplain, demo: registerDemo,
   store: registerStore, runs: registerRuns, follow: registerFollow, approve: registerApprove,
 };
 

@@ -1,0 +1,48 @@
+// Lines → records: one error as its program printed it, with the lines that continue it (a Java stack trace and
+// its "Caused by" chain, a Python traceback through its "The above exception…" chain, libpq's indented hint,
+// PostgreSQL's DETAIL/HINT lines). A line that starts with a timestamp, or a new traceback, starts a record.
+// Streaming: a record is handed on when the next one starts (or at the end), and is cut at MAX_LINES lines.
+const MAX_LINES = 200;
+const MAX_CHARS = 64 * 1024;
+
+/** Lines that go on with the record before them. */
+const CONTINUES = /^(?:\s|Caused by:|\.\.\. \d+ more|The above exception|During handling of the above|DETAIL:|HINT:|CONTEXT:|STATEMENT:|Is the server running|connection to server .* failed:|[\w.]+(?:Error|Exception)\b.*:|\^|\)|\}|\{\s*$|$)/;
+/** Lines that start a record of their own whatever came before: a timestamped log line, a new traceback. */
+const STARTS = /^(?:\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d|Traceback \(most recent call last\):|\[\d{4}-\d\d-\d\d|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\{"timestamp")/;
+
+export interface TextRecord { line: number; text: string }
+
+export class RecordSplitter {
+  private current: string[] = [];
+  private chars = 0;
+  private startLine = 0;
+  private lineNo = 0;
+
+  constructor(private readonly emit: (r: TextRecord) => void) {}
+
+  push(line: string): void {
+    this.lineNo++;
+    const text = line.length > MAX_CHARS ? line.slice(0, MAX_CHARS) : line;
+    const continues = this.current.length > 0 && (this.chained(text) || (!STARTS.test(text) && CONTINUES.test(text)))
+      && this.current.length < MAX_LINES && this.chars < MAX_CHARS;
+    if (!continues) this.flush();
+    if (this.current.length === 0) this.startLine = this.lineNo;
+    this.current.push(text);
+    this.chars += text.length;
+  }
+
+  /** Python's chained exceptions: the next traceback belongs to the same error. */
+  private chained(text: string): boolean {
+    if (!text.startsWith('Traceback (')) return false;
+    const last = [...this.current].reverse().find((l) => l.trim() !== '');
+    return last !== undefined && /^(?:The above exception|During handling of the above)/.test(last);
+  }
+
+  flush(): void {
+    if (this.current.length === 0) return;
+    const text = this.current.join('\n');
+    this.current = [];
+    this.chars = 0;
+    if (text.trim()) this.emit({ line: this.startLine, text });
+  }
+}

@@ -1,0 +1,60 @@
+// The real client stacks the explain corpus is made with: each connects to a URL the way an application would,
+// and what it prints (stderr and stdout, as the operator would see them in its log) is the corpus entry. Each is
+// a program run as a child process, never a text typed here.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface Client {
+  name: string;
+  engine: 'postgres' | 'mysql';
+  /** The program and its arguments for `url`; `pool`: exhaust the application's own pool instead of connecting once. */
+  argv(url: string, root: string): string[];
+  /** Whether the machine has it (a Python module, a program). */
+  available(): boolean;
+}
+
+const ok = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const pyHas = (mod: string) => () => ok('/usr/bin/python3', ['-c', `import ${mod}`]);
+const nodeScript = (root: string, body: string) => [process.execPath, '--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(root, 'package.json'))}); ${body}`];
+
+function mysqlParts(url: string) {
+  const u = new URL(url);
+  return { host: u.hostname, port: u.port || '3306', user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: u.pathname.slice(1) };
+}
+
+const PY_MYSQL = (mod: string, call: string) => (url: string) => {
+  const p = mysqlParts(url);
+  return ['/usr/bin/python3', '-c', `import ${mod}\n${call}(host=${JSON.stringify(p.host)}, port=${p.port}, user=${JSON.stringify(p.user)}, password=${JSON.stringify(p.password)}, database=${JSON.stringify(p.database)}, connect_timeout=2, read_timeout=2)`];
+};
+
+export const CLIENTS: Client[] = [
+  { name: 'node-postgres', engine: 'postgres', available: () => true,
+    argv: (url, root) => nodeScript(root, `const pg = require('pg'); const c = new pg.Client({ connectionString: ${JSON.stringify(url)}, connectionTimeoutMillis: 2000 }); await c.connect(); await c.end();`) },
+  { name: 'mysql2', engine: 'mysql', available: () => true,
+    argv: (url, root) => nodeScript(root, `const mysql = require('mysql2/promise'); const c = await mysql.createConnection({ uri: ${JSON.stringify(url)}, connectTimeout: 2000 }); await c.end();`) },
+  { name: 'psql', engine: 'postgres', available: () => ok('psql', ['--version']),
+    argv: (url) => ['env', 'PGCONNECT_TIMEOUT=2', 'psql', url, '-c', 'SELECT 1'] },
+  { name: 'mariadb client', engine: 'mysql', available: () => ok('mariadb', ['--version']),
+    argv: (url) => { const p = mysqlParts(url); return ['mariadb', `--host=${p.host}`, `--port=${p.port}`, `--user=${p.user}`, `--password=${p.password}`, '--connect-timeout=2', p.database, '-e', 'SELECT 1']; } },
+  { name: 'psycopg2', engine: 'postgres', available: pyHas('psycopg2'),
+    argv: (url) => ['/usr/bin/python3', '-c', `import psycopg2\npsycopg2.connect(${JSON.stringify(url)}, connect_timeout=2)`] },
+  { name: 'SQLAlchemy over psycopg2', engine: 'postgres', available: pyHas('sqlalchemy'),
+    argv: (url) => ['/usr/bin/python3', '-c', `import sqlalchemy\nsqlalchemy.create_engine(${JSON.stringify(url.replace(/^postgres:/, 'postgresql+psycopg2:'))}, connect_args={'connect_timeout': 2}).connect()`] },
+  { name: 'PyMySQL', engine: 'mysql', available: pyHas('pymysql'), argv: PY_MYSQL('pymysql', 'pymysql.connect') },
+];
+
+/** The application's own pool exhausted while the server has room: the pool holds its one connection and asks again. */
+export const POOL_CLIENTS: Client[] = [
+  { name: 'node-postgres pg-pool', engine: 'postgres', available: () => true,
+    argv: (url, root) => nodeScript(root, `const pg = require('pg'); const pool = new pg.Pool({ connectionString: ${JSON.stringify(url)}, max: 1, connectionTimeoutMillis: 500 }); const held = await pool.connect(); await pool.connect();`) },
+  { name: 'mysql2 pool', engine: 'mysql', available: () => true,
+    argv: (url, root) => nodeScript(root, `const mysql = require('mysql2/promise'); const pool = mysql.createPool({ uri: ${JSON.stringify(url)}, connectionLimit: 1, waitForConnections: false }); const held = await pool.getConnection(); await pool.getConnection();`) },
+  { name: 'SQLAlchemy QueuePool', engine: 'postgres', available: pyHas('sqlalchemy'),
+    argv: (url) => ['/usr/bin/python3', '-c', `import sqlalchemy\ne = sqlalchemy.create_engine(${JSON.stringify(url.replace(/^postgres:/, 'postgresql+psycopg2:'))}, pool_size=1, max_overflow=0, pool_timeout=1)\nheld = e.connect()\ne.connect()`] },
+];
+
+/** What the client printed, both streams, as a log would hold them. */
+export function runClient(argv: string[]): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20_000, env: { ...process.env, PGPASSWORD: '', NODE_NO_WARNINGS: '1' } });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+}

@@ -1,0 +1,57 @@
+// Regenerates test/explain/corpus.json: every client stack of clients.ts against real faults from the lab, and
+// what each printed. The expected class and side come from the fault the lab injected, not from explain.
+//   node --import tsx test/explain/make-corpus.ts
+// A client the machine lacks is reported and left out (install: apt-get install python3-psycopg2
+// python3-pymysql python3-sqlalchemy postgresql-client mariadb-client).
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { injectFault, startMariadb, startPostgres, type FaultKind, type LabEngine } from '../../src/lab/index.js';
+import { CLIENTS, POOL_CLIENTS, runClient } from './clients.js';
+import type { CorpusEntry } from './corpus-entry.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Each fault, and what explain must call it: the class and the side the error comes from. MariaDB answers an
+ *  account that REQUIRE SSL without TLS with the same 1045 "Access denied" as a wrong password, so its text can
+ *  only say auth (the auth runbook checks the account's TLS requirement). A missing database is 1044 there. */
+const FAULTS: Record<LabEngine, [FaultKind, string, string][]> = {
+  postgres: [['refused', 'refused', 'network'], ['timeout', 'timeout', 'network'], ['auth', 'auth', 'server'],
+    ['database-missing', 'database-missing', 'server'], ['too-many-connections', 'too-many-connections', 'server'], ['ssl-required', 'ssl-required', 'server']],
+  mariadb: [['refused', 'refused', 'network'], ['timeout', 'timeout', 'network'], ['auth', 'auth', 'server'],
+    ['database-missing', 'database-missing', 'server'], ['too-many-connections', 'too-many-connections', 'server'], ['ssl-required', 'auth', 'server']],
+};
+
+async function faultEntries(engine: LabEngine): Promise<CorpusEntry[]> {
+  const out: CorpusEntry[] = [];
+  for (const [kind, cls, side] of FAULTS[engine]) {
+    const fault = await injectFault(kind, engine);
+    try {
+      for (const c of CLIENTS.filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
+        if (!c.available()) { console.error(`make-corpus: ${c.name} is not installed here: left out`); continue; }
+        const output = runClient(c.argv(fault.url, ROOT));
+        // The mariadb client negotiates TLS on its own: an account that requires it lets it in. Nothing to explain.
+        if (!/error|exception|fatal|failed|denied|refused|timed? ?out|too many/i.test(output)) { console.error(`make-corpus: ${c.name} met no error under ${kind}: left out`); continue; }
+        out.push({ client: c.name, engine, fault: kind, expect: { class: cls, side }, port: new URL(fault.url).port, output });
+      }
+    } finally { await fault.cleanup(); }
+  }
+  return out;
+}
+
+async function poolEntries(): Promise<CorpusEntry[]> {
+  const out: CorpusEntry[] = [];
+  for (const engine of ['postgres', 'mariadb'] as const) {
+    const server = engine === 'postgres' ? await startPostgres() : await startMariadb();
+    try {
+      for (const c of POOL_CLIENTS.filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
+        if (!c.available()) { console.error(`make-corpus: ${c.name} is not installed here: left out`); continue; }
+        out.push({ client: c.name, engine, fault: 'app-pool-exhausted', expect: { class: 'app-pool-timeout', side: 'application pool' }, port: String(server.port), output: runClient(c.argv(server.url(), ROOT)) });
+      }
+    } finally { await server.stop(); }
+  }
+  return out;
+}
+
+const entries = [...await faultEntries('postgres'), ...await faultEntries('mariadb'), ...await poolEntries()];
+writeFileSync(join(import.meta.dirname, 'corpus.json'), `${JSON.stringify({ generatedBy: 'node --import tsx test/explain/make-corpus.ts', entries }, null, 1)}\n`);
+console.log(`make-corpus: ${entries.length} entries`);

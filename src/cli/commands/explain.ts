@@ -42,13 +42,15 @@ async function follow(flags: ExplainFlags): Promise<Summary> {
   const explainer = new Explainer(flags.json ? undefined : (g) => say(`${renderGroup(g).join('\n')}\n\n`));
   let idle: NodeJS.Timeout | undefined;
   const line = (text: string) => { explainer.line(text); clearTimeout(idle); idle = setTimeout(() => explainer.end(), IDLE_MS); };
-  const stop = new Promise<void>((resolve) => { for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve()); });
-  if (flags.file && flags.file !== '-') await Promise.race([tail(flags.file, line), stop]);
+  const stopped = { now: false };
+  const stop = new Promise<void>((resolve) => { for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { stopped.now = true; resolve(); }); });
+  if (flags.file && flags.file !== '-') await Promise.race([tail(flags.file, line, stopped), stop]);
   else {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     rl.on('line', line);
     await Promise.race([new Promise<void>((resolve) => rl.once('close', () => resolve())), stop]);
     rl.close();
+    process.stdin.destroy(); // nothing more is read: the process may end
   }
   clearTimeout(idle);
   explainer.end();
@@ -56,13 +58,13 @@ async function follow(flags: ExplainFlags): Promise<Summary> {
 }
 
 /** tail -f: the file's lines, then those appended to it, until stopped. */
-async function tail(file: string, line: (text: string) => void): Promise<void> {
+async function tail(file: string, line: (text: string) => void, stopped: { now: boolean }): Promise<void> {
   let fd: number;
   try { fd = openSync(file, 'r'); } catch (e) { throw new UserError(`explain: cannot read ${file}: ${describeFsError(e)}`); }
   const buf = Buffer.alloc(64 * 1024);
   let rest = '';
   try {
-    for (;;) {
+    while (!stopped.now) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) { await new Promise((r) => setTimeout(r, POLL_MS)); continue; }
       const parts = (rest + buf.toString('utf8', 0, n)).split(/\r?\n/);

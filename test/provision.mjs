@@ -33,6 +33,7 @@ export const REQUIREMENTS = [
   { pkg: 'gcc', any: ['cc'], why: 'the sandbox tests compile their syscall probe' },
   { pkg: 'libc6-dev', header: 'stdio.h', why: 'C headers for that probe' },
   { pkg: 'sudo', any: ['sudo', 'visudo'], all: true, why: "the built-ins' sudo -n lines as a login that is not root" },
+  { pkg: 'iproute2', any: ['ip'], why: 'network namespaces the vantage tests make (diagnose --from-pid)' },
 ];
 
 function isExecutable(file) {

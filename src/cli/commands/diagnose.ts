@@ -22,6 +22,8 @@ export interface DiagnoseFlags {
   dbPod?: string;
   dbNamespace?: string;
   dbContainer?: string;
+  /** Probe from where the application runs: its network namespace, hosts file and resolver (diagnose/vantage.ts). */
+  fromPid?: string;
 }
 
 /** The host flags as runbook inputs (the built-ins and db-host declare these names). */
@@ -38,6 +40,7 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   const host = hostInputs(flags);
   if (host.length && flags.json) throw new UserError('the host checks (--db-ssh, --db-pod, --db-container) print step by step; leave out --json, or run: runbook run db-host --plain');
   const redactor = new Redactor();
+  if (flags.fromPid !== undefined) return fromVantage(Number(flags.fromPid), source, flags, timeoutMs, redactor);
   const result = await diagnose(source, { timeoutMs, redactor });
   // Server and driver messages are data: shown terminal-safe (common/terminal-text.ts).
   if (flags.json) sayJson(result); else say(renderDiagnosis(result, !flags.run));
@@ -59,6 +62,18 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
     ...(flags.transcript !== undefined ? { transcript: flags.transcript } : {}),
   });
   return session.execute();
+}
+
+/** The probes from the application's place and from here, side by side; the exit code is the application's. */
+async function fromVantage(pid: number, source: NonNullable<ReturnType<typeof findSource>>, flags: DiagnoseFlags, timeoutMs: number, redactor: Redactor): Promise<number> {
+  if (flags.run) throw new UserError('--from-pid shows where the application stands; run the runbook it names from here: leave out --run');
+  const { vantageOf, diagnoseFrom } = await import('../../diagnose/vantage.js');
+  const { renderVantage, differences } = await import('../../diagnose/vantage-render.js');
+  const v = vantageOf(pid);
+  const [there, here] = await Promise.all([diagnoseFrom(v, source.url, flags.timeout, process.argv[1]!), diagnose(source, { timeoutMs, redactor })]);
+  if (flags.json) sayJson({ from: v, there, here, differs: there.classification !== here.classification || differences(there, here).length > 0 });
+  else say(renderVantage(v, there, here));
+  return there.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
 }
 
 // Loaded only for the host checks and --run: the diagnosis itself needs neither the runbook language nor the engine.

@@ -1,0 +1,58 @@
+// Where a probe runs from. `diagnose --from-pid PID` runs the same layered probes from the application's own
+// place: its network namespace (its `localhost`, its routes, its firewall), its /etc/hosts and its resolver
+// configuration, read through /proc/PID/root — without installing anything inside its container. This process
+// re-runs itself as `diagnose --json` under nsenter (the network namespace) and unshare (a private mount
+// namespace where the application's two files are bound over ours), so the probes are the ones this build has.
+import { spawn } from 'node:child_process';
+import { existsSync, readlinkSync } from 'node:fs';
+import { UserError } from '../common/errors.js';
+import type { Diagnosis } from './types.js';
+
+export interface Vantage {
+  pid: number;
+  /** The process's network namespace, and whether it is this process's own (then only its files differ). */
+  netns: string;
+  sameNetns: boolean;
+  /** Its files bound over ours for the probes: what it resolves names with. */
+  files: string[];
+}
+
+const FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/nsswitch.conf'];
+
+/** The place of process `pid`, or a one-line error naming why it cannot be entered. */
+export function vantageOf(pid: number): Vantage {
+  if (!Number.isInteger(pid) || pid <= 0) throw new UserError(`--from-pid takes a process id, got '${pid}'`);
+  if (!existsSync(`/proc/${pid}`)) throw new UserError(`--from-pid ${pid}: no such process here`);
+  if (process.getuid?.() !== 0) throw new UserError(`--from-pid ${pid}: entering another process's network namespace needs root (run it with sudo)`);
+  let netns: string;
+  try { netns = readlinkSync(`/proc/${pid}/ns/net`); } catch (e) { throw new UserError(`--from-pid ${pid}: cannot read its network namespace (${(e as Error).message})`); }
+  const files = FILES.filter((f) => existsSync(`/proc/${pid}/root${f}`));
+  return { pid, netns, sameNetns: netns === readlinkSync('/proc/self/ns/net'), files };
+}
+
+/** The script run inside the private mount namespace: copies of the application's files bound over ours, then
+ *  the probes. Copies, not binds of /proc/PID/root/…: a bind of that path can reach the file under the
+ *  application's own bind mount (seen under gVisor), and a copy is what the application reads now anyway. The
+ *  copies live on a tmpfs mounted in that namespace only: nothing is left on the host. */
+const BIND = 'pid=$1; shift; d=/mnt; mount -t tmpfs -o size=1m,mode=700 vantage "$d" || exit 97; for f in /etc/hosts /etc/resolv.conf /etc/nsswitch.conf; do '
+  + 'if [ -e "/proc/$pid/root$f" ] && [ -e "$f" ]; then c="$d/${f##*/}"; cat "/proc/$pid/root$f" > "$c" && mount --bind "$c" "$f" || exit 97; fi; done; exec "$@"';
+
+/** Runs `diagnose <url> --json` from the vantage; the diagnosis it printed. */
+export function diagnoseFrom(v: Vantage, url: string, timeout: string, bin: string): Promise<Diagnosis> {
+  const argv = ['nsenter', `--net=/proc/${v.pid}/ns/net`, '--', 'unshare', '--mount', '--propagation', 'private', '--',
+    'sh', '-c', BIND, 'vantage', String(v.pid), process.execPath, bin, 'diagnose', '--json', '--timeout', timeout];
+  return new Promise((resolve, reject) => {
+    // The URL (and its password) by the environment, never the command line another user can read in /proc.
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: url } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('error', (e) => reject(new UserError(`--from-pid ${v.pid}: cannot start nsenter (${e.message}): install util-linux`)));
+    child.on('close', (code) => {
+      try { resolve(JSON.parse(out) as Diagnosis); } catch {
+        reject(new UserError(`--from-pid ${v.pid}: the probes could not run from there (exit ${code}): ${err.trim().split('\n').pop() ?? 'no output'}`));
+      }
+    });
+  });
+}

@@ -1,0 +1,94 @@
+// `diagnose --from-pid`: the probes run from the application's place, in network namespaces this test makes
+// (ip netns) with an "application" process whose /etc/hosts is its own. The host's view and the application's
+// differ exactly where a real application's do: its localhost is not the host's, its hosts file names a database
+// the host cannot resolve.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { BIN } from '../helpers/cli.js';
+import { until } from '../helpers/poll.js';
+
+const isRoot = process.getuid?.() === 0;
+const canNetns = isRoot && spawnSync('ip', ['netns', 'list']).status === 0;
+const NS = `rb-vantage-${process.pid}`;
+const dir = mkdtempSync(join(tmpdir(), 'vantage-'));
+let server: LabServer;
+let app: ChildProcess;
+let appPid = 0;
+
+/** An application: a process in its own network namespace (loopback up, nothing listening) with its own /etc/hosts. */
+function startApp(): ChildProcess {
+  const hosts = join(dir, 'hosts');
+  writeFileSync(hosts, '127.0.0.1 localhost\n127.0.0.1 db.app.internal\n');
+  const child = spawn('ip', ['netns', 'exec', NS, 'unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c',
+    `mount --bind ${hosts} /etc/hosts && echo ready && exec sleep 600`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return child;
+}
+
+before(async () => {
+  if (!canNetns) return;
+  spawnSync('ip', ['netns', 'add', NS]);
+  spawnSync('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', 'lo', 'up']);
+  server = await startPostgres();
+  app = startApp();
+  let out = '';
+  app.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  await until(() => out.includes('ready'), 20_000, 'the application process');
+  // The sleep is the application: `ip netns exec` and `unshare` exec into it, so its pid is the child's.
+  appPid = app.pid!;
+});
+
+after(async () => {
+  app?.kill('SIGKILL');
+  await server?.stop();
+  if (canNetns) spawnSync('ip', ['netns', 'delete', NS]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function diagnoseFrom(url: string, pid: number) {
+  const r = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(pid), '--json', '--timeout', '2'],
+    { encoding: 'utf8', env: { ...process.env, DATABASE_URL: url, NO_COLOR: '1' }, timeout: 120_000 });
+  assert.ok(r.stdout.trim().startsWith('{'), `${r.status}: ${r.stdout}${r.stderr}`);
+  return { code: r.status, out: JSON.parse(r.stdout) as { from: { sameNetns: boolean; files: string[] }; there: { classification: string; url: string }; here: { classification: string }; differs: boolean }, stderr: r.stderr };
+}
+
+test('the localhost trap: the database listens on the host\'s 127.0.0.1; from the application\'s namespace it is refused', { skip: !canNetns && 'needs root and ip netns' }, () => {
+  const r = diagnoseFrom(server.url(), appPid);
+  assert.equal(r.out.from.sameNetns, false);
+  assert.equal(r.out.here.classification, 'ok');
+  assert.equal(r.out.there.classification, 'refused');
+  assert.equal(r.out.differs, true);
+  assert.equal(r.code, 1, 'the exit code is the application\'s view');
+  assert.ok(!r.out.there.url.includes(new URL(server.url()).password), 'the password is masked');
+});
+
+test('its hosts file names a database the host cannot resolve: dns here, refused there (its own loopback)', { skip: !canNetns && 'needs root and ip netns' }, () => {
+  const url = new URL(server.url());
+  url.hostname = 'db.app.internal';
+  const r = diagnoseFrom(url.href, appPid);
+  assert.equal(r.out.here.classification, 'dns');
+  assert.equal(r.out.there.classification, 'refused', 'resolved through the application\'s /etc/hosts');
+  assert.ok(r.out.from.files.includes('/etc/hosts'));
+});
+
+test('a process in this namespace with the same files: the same answer, said so', { skip: !canNetns && 'needs root and ip netns' }, () => {
+  const r = diagnoseFrom(server.url(), process.pid);
+  assert.equal(r.out.from.sameNetns, true);
+  assert.deepEqual([r.out.here.classification, r.out.there.classification, r.out.differs], ['ok', 'ok', false]);
+  const text = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(process.pid), '--timeout', '2'],
+    { encoding: 'utf8', env: { ...process.env, DATABASE_URL: server.url(), NO_COLOR: '1' } });
+  assert.match(text.stdout, /Same answer from here and from pid \d+/);
+});
+
+test('mistakes are one line: no such process, not a number', () => {
+  for (const [pid, why] of [['999999999', /no such process/], ['abc', /takes a process id/]] as const) {
+    const r = spawnSync(process.execPath, [BIN, 'diagnose', 'postgres://a@127.0.0.1:1/x', '--from-pid', pid], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, why);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});

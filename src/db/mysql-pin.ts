@@ -7,8 +7,11 @@
 // mode before the setting applies), so it is the session's own. See docs/confirmation.md.
 import { PinRefusal } from './pin-refusal.js';
 
-/** No mode that changes lexing or parsing; the common defaults' strictness for what a write would do. */
-export const PINNED_SQL_MODE = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
+/** The common defaults' strictness for what a write would do, and IGNORE_SPACE: without it the server reads a
+ *  built-in's name followed by a space or a comment before `(` (`COUNT (1)`, `NOW/**\/()`) as a call of the current
+ *  database's stored function of that name, where the classifier reads the built-in. With it, a built-in name is
+ *  always the built-in (test/hardening/sql-mariadb-name-space.test.ts). No other mode that changes lexing. */
+export const PINNED_SQL_MODE = 'IGNORE_SPACE,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
 export const PINNED_CHARSET = 'utf8mb4';
 
 export const PIN_SQL = `SET NAMES ${PINNED_CHARSET}, sql_mode = '${PINNED_SQL_MODE}'`;

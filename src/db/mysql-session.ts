@@ -13,6 +13,7 @@ import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
 import { checkRelations, isSystemSchema, relationsQuery } from './mysql-relations-check.js';
 import { mysqlRelations } from '../language/sql/mysql-relations.js';
+import { withoutPlainComments } from '../language/sql/mysql-lexer.js';
 import { classify } from './classify.js';
 import { watchLink, type MysqlLink } from './mysql-link.js';
 import { plainIfNoTls } from './mysql-prefer.js';
@@ -133,7 +134,10 @@ class MysqlSession extends GuardedSession implements Session {
     return { backend: this.backendId, started: await this.serverStart };
   }
 
-  protected async transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+  protected async transaction(written: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    // A read is sent without its plain comments: a comment before `(` is the one spacing IGNORE_SPACE does not
+    // cover (mysql-lexer.ts). What runs is then what the classifier read.
+    const sql = opts.readOnly ? withoutPlainComments(written) ?? written : written;
     if (opts.readOnly) { await this.pin(); await this.relations(sql, opts.vouched === true); }
     await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');

@@ -94,3 +94,42 @@ function quoteEnd(text: string, start: number, quote: string, backslash: boolean
   }
   return -1;
 }
+
+/**
+ * The text a pinned read sends: every plain comment (`#`, `-- `, `/* *\/`) replaced by one space, strings, quoted
+ * identifiers and executable comments kept byte for byte. Under IGNORE_SPACE a space before `(` leaves a built-in
+ * name the built-in, but a comment there does not: MariaDB reads `COUNT/**\/(1)` as the current database's stored
+ * function (issue #45). Read as the pinned session reads it (backslash escapes on). undefined when unterminated.
+ */
+export function withoutPlainComments(text: string): string | undefined {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    const next = text[i + 1] ?? '';
+    if (c === "'" || c === '"' || c === '`') {
+      const end = quoteEnd(text, i, c, c !== '`');
+      if (end < 0) return undefined;
+      out += text.slice(i, end + 1);
+      i = end + 1;
+    } else if (c === '#' || (c === '-' && next === '-' && /^(?:[\x00-\x20\x7f]|$)/.test(text.slice(i + 2, i + 3)))) {
+      const nl = text.indexOf('\n', i);
+      out += ' ';
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (c === '/' && next === '*' && !/^\/\*M?!/.test(text.slice(i, i + 4))) {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return undefined;
+      out += ' ';
+      i = close + 2;
+    } else if (c === '/' && next === '*') {
+      const close = codeEnd(text, i + 2, true);
+      if (close < 0) return undefined;
+      out += text.slice(i, close + 2);
+      i = close + 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}

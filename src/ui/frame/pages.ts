@@ -10,7 +10,7 @@ import { markdownLines } from '../markdown.js';
 import { stepStatus } from '../step-status.js';
 import type { StepView, ViewModel } from '../view-model.js';
 import { wrapText } from '../wrap.js';
-import { wrapParagraph } from '../visible-text.js';
+import { exactText, wrapParagraph } from '../visible-text.js';
 import { valueRows } from './gate.js';
 import { cell, dim, fit, seg, type Row } from './row.js';
 
@@ -24,16 +24,16 @@ export function helpPage(width: number): PageContent {
 /** Every character of the gate, wrapped to the width (visible-text.ts): nothing here is cut. */
 export function confirmationPage(gate: ConfirmationRequested, width: number): PageContent {
   const value = Math.max(1, width - 10);
-  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false): Row[] =>
-    valueRows(text, value, tone, prose).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
+  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false, exact = false): Row[] =>
+    valueRows(text, value, tone, prose, exact).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
   const lines: Row[] = [
     ...wrapParagraph(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  ${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width).map((l) => [seg(l, { bold: true })]),
-    ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active'),
-    ...(gate.target ? field('on', gateTarget(gate)!) : []),
-    ...gateSettings(gate).flatMap((s) => field(s.label, s.value)),
+    ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active', false, true),
+    ...(gate.target ? field('on', gateTarget(gate)!, undefined, false, true) : []),
+    ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, s.label === 'env' || s.label === '' || s.label === 'in dir')),
     ...(gate.description ? field('why', gate.description.trim(), undefined, true) : []),
     ...(gate.blastRadius ? field('affects', gate.blastRadius, undefined, true) : []),
-    ...(gate.items ? field('for each', gateItemLines(gate.items, gate.itemsDone, Infinity).join('\n')) : []),
+    ...(gate.items ? field('for each', gateItemLines(gate.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), gate.itemsDone, Infinity).join('\n')) : []),
     [], ...valueRows(gate.question, width, undefined, true).rows.map((r) => r.map((x) => ({ ...x, bold: true }))),
   ];
   return { title: `the whole confirmation of ${gate.stepId}`, back: 'Esc, c or F2: back to the confirmation to answer it', lines };

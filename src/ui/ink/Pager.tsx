@@ -1,6 +1,6 @@
 // A view in place of the frame's body (src/ui/frame/pages.ts): scrolled with ↑↓ PgUp PgDn Home End, closed with
 // Esc (or the key that opened it). The results list picks a step with ↑↓ and shows it with Enter; Esc goes back.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useInput } from 'ink';
 import type { Page } from '../focus.js';
 import { confirmationPage, evidencePage, finishedSteps, helpPage, instructionsPage, pageMax, pageRows, resultsRows, stepPage, type PageContent } from '../frame/pages.js';
@@ -13,9 +13,10 @@ import { useRawInput } from './use-raw-input.js';
 
 const TOGGLE: Partial<Record<Page['kind'], string>> = { help: '?', confirmation: 'c', evidence: 'e', instructions: 'i', results: 'r' };
 
-export interface PagerProps { vm: ViewModel; page: Page; rows: number; width: number; active: boolean; setPage(p: Page | undefined): void }
+/** onSeenAll: the whole confirmation has been on screen, to its last line (a gate's y is live from then on). */
+export interface PagerProps { vm: ViewModel; page: Page; rows: number; width: number; active: boolean; setPage(p: Page | undefined): void; onSeenAll?(): void }
 
-export function Pager({ vm, page: shown, rows, width, active, setPage: set }: PagerProps) {
+export function Pager({ vm, page: shown, rows, width, active, setPage: set, onSeenAll }: PagerProps) {
   const [scroll, setScroll] = useState(0);
   // Keys of one chunk (↑ and Enter typed fast) see the page the keys before them chose, before a re-render.
   const latest = useRef(shown);
@@ -50,6 +51,15 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
     const view = functionView(read);
     if (view && owns('page') && F_KINDS[view] === latest.current.kind) setPage(undefined);
   }, { isActive: active });
+  // Every line of the confirmation has been drawn, with no gap (End jumps over the middle: those lines count only
+  // once scrolled through): the gate's y may be given even where the frame cannot show it all.
+  const reach = useRef(-1);
+  if (shown.kind === 'confirmation' && content && rows > 2) {
+    const top = Math.min(scroll, max);
+    if (top <= reach.current + 1) reach.current = Math.max(reach.current, Math.min(content.lines.length, top + rows - 2) - 1);
+  }
+  const seenAll = shown.kind === 'confirmation' && content !== undefined && reach.current >= content.lines.length - 1;
+  useEffect(() => { if (seenAll) onSeenAll?.(); }, [seenAll, onSeenAll]);
   if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;
   return shown.kind === 'results' ? <Rows rows={resultsView(vm, selected, rows, width)} /> : null;
 }

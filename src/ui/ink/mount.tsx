@@ -12,7 +12,7 @@ import type { ViewModel } from '../view-model.js';
 import { finalRecordRows } from '../frame/final-record.js';
 import { termHasAlternateScreen } from '../term-kind.js';
 import { Rows } from './Rows.js';
-import { openScreen } from './screen.js';
+import { openScreen, type Screen } from './screen.js';
 import type { TerminalGuard } from '../terminal-guard.js';
 import { TerminalSizeContext } from './use-terminal-size.js';
 import { App } from './App.js';
@@ -40,9 +40,11 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
   );
   // The store's lines are drawn from here on, not written over the screen; once the view is gone, written again.
   opts.team?.setDrawn(true);
+  const stopContinue = onContinue(opts.stdin, screen);
   const done = instance.waitUntilExit()
     .then(() => undefined, (err: unknown) => { failure ??= err instanceof Error ? err : new Error(String(err)); })
     .then(() => {
+      stopContinue();
       opts.team?.setDrawn(false);
       const vm = store.get();
       store.dispose();
@@ -56,6 +58,21 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
       return run.result ? undefined : attachPlain(run, { ...opts, approve: [], yes: false }).done;
     });
   return { done, close: () => { instance.unmount(); return done; } };
+}
+
+/** Job control: stopped (kill -TSTP, or the terminal's suspend key where raw mode leaves it one) and continued
+ *  (`fg`), the view finds the terminal as the shell left it: cooked mode (keys echoed, taken a line at a time:
+ *  no gate answerable by one key) and its "[1]+ Stopped" and "fg" written over the frame. On SIGCONT raw mode is
+ *  set again (off then on: libuv skips a mode it believes is already set) and the whole frame drawn anew. */
+function onContinue(stdin: NodeJS.ReadStream, screen: Screen): () => void {
+  const resume = () => {
+    if (stdin.isTTY && stdin.isRaw) {
+      try { stdin.setRawMode(false); stdin.setRawMode(true); } catch { /* the terminal is gone: its own handlers end the run */ }
+    }
+    screen.redraw();
+  };
+  process.on('SIGCONT', resume);
+  return () => { process.off('SIGCONT', resume); };
 }
 
 /** The final record as text, for the terminal's width (src/ui/frame/final-record.ts). */

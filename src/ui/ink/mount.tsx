@@ -19,7 +19,7 @@ import { App } from './App.js';
 import { ThemeContext } from './theme.js';
 import { terminalText } from '../../common/terminal-text.js';
 
-type InkOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean; guard?: TerminalGuard };
+type InkOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean; ascii: boolean; guard?: TerminalGuard };
 
 export function mountInk(run: Run, opts: InkOptions): UIHandle {
   let failure: Error | undefined;
@@ -29,7 +29,7 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
   const transcriptPath = opts.transcriptPath && terminalText(opts.transcriptPath);
   const instance = render(
     <TerminalSizeContext.Provider value={screen.size}>
-      <ThemeContext.Provider value={{ color: opts.color }}>
+      <ThemeContext.Provider value={{ color: opts.color, ascii: opts.ascii }}>
         <App run={run} store={store} transcriptPath={opts.transcriptPath} notice={flagNotice(opts)} finalFrame={false} {...(opts.team ? { team: opts.team } : {})} />
       </ThemeContext.Provider>
     </TerminalSizeContext.Provider>,
@@ -51,7 +51,7 @@ export function mountInk(run: Run, opts: InkOptions): UIHandle {
       screen.close();
       if (!failure) {
         // Drawn in place (no alternate screen), the last, empty frame left the cursor one row below the view.
-        if (vm.finished) opts.stdout.write(`${screen.alternate ? '' : '\x1b[1A'}${finalRecord(vm, opts.stdout.columns || 80, transcriptPath, opts.color)}\n`);
+        if (vm.finished) opts.stdout.write(`${screen.alternate ? '' : '\x1b[1A'}${finalRecord(vm, opts.stdout.columns || 80, transcriptPath, opts.color, opts.ascii)}\n`);
         return undefined;
       }
       opts.stdout.write(`\nrunbook: the terminal UI failed (${terminalText(failure.message)}); continuing in plain mode\n`);
@@ -76,8 +76,8 @@ function onContinue(stdin: NodeJS.ReadStream, screen: Screen): () => void {
 }
 
 /** The final record as text, for the terminal's width (src/ui/frame/final-record.ts). */
-function finalRecord(vm: ViewModel, columns: number, transcriptPath: string | undefined, color: boolean): string {
-  return renderToString(<ThemeContext.Provider value={{ color }}><Rows rows={finalRecordRows(vm, columns, transcriptPath)} /></ThemeContext.Provider>, { columns });
+function finalRecord(vm: ViewModel, columns: number, transcriptPath: string | undefined, color: boolean, ascii: boolean): string {
+  return renderToString(<ThemeContext.Provider value={{ color, ascii }}><Rows rows={finalRecordRows(vm, columns, transcriptPath)} /></ThemeContext.Provider>, { columns });
 }
 
 /** --approve / --yes are for plain mode: here every destructive step is confirmed by the operator. */

@@ -13,6 +13,7 @@ import { wrapText } from '../wrap.js';
 import { exactText, wrapParagraph } from '../visible-text.js';
 import { valueRows } from './gate.js';
 import { cell, dim, fit, seg, type Row } from './row.js';
+import { expandedRows, tableWindow } from './table-window.js';
 
 export interface PageContent { title: string; lines: Row[]; back: string }
 
@@ -50,9 +51,23 @@ export function evidencePage(vm: ViewModel, width: number): PageContent {
   return { title: `evidence before ${vm.gate?.stepId ?? 'this step'}: ${named.length ? 'what it acts on first, then ' : ''}earlier results and output, newest first`, back: 'Esc, e or F3: back', lines: lines.length ? lines : [dim('no earlier step has output or a result')] };
 }
 
-export function stepPage(vm: ViewModel, stepId: string, width: number, back: string): PageContent {
+/** How a result is looked at in the `r` view: from which column, or every cell in full (expanded). */
+export interface TableView { col: number; expanded: boolean }
+
+export function stepPage(vm: ViewModel, stepId: string, width: number, back: string, view?: TableView): PageContent {
   const step = vm.steps.find((s) => s.id === stepId);
-  return { title: `result of ${stepId}`, back, lines: step ? stepEvidence(vm, step, width) : [dim('no such step')] };
+  if (!step) return { title: `result of ${stepId}`, back, lines: [dim('no such step')] };
+  const r = step.result;
+  if (!view || !(r?.columns?.length || r?.rows?.length)) return { title: `result of ${stepId}`, back, lines: stepEvidence(vm, step, width) };
+  // A table: a window of its columns (←/→), or every cell in full (x); the title says which columns are shown.
+  const rest = stepEvidence(vm, { ...step, result: { ...r, columns: [], rows: [] } }, width).slice(1).filter((l) => l.map((x) => x.text).join('') !== '(no output, no result rows)');
+  if (view.expanded) {
+    return { title: `result of ${stepId}: every cell in full`, back: `x: back to the table · ${back}`, lines: [...expandedRows(r.columns ?? [], r.rows ?? [], width), ...rest] };
+  }
+  const t = tableWindow(r.columns ?? [], r.rows ?? [], r.rowCount, view.col, width);
+  const where = t.total > 1 ? `columns ${t.first + 1}–${t.last + 1} of ${t.total}` : `${plural(t.total, 'column')}`;
+  const keys = [t.first > 0 || t.last < t.total - 1 ? '←→ columns' : '', 'x every cell in full'].filter(Boolean).join(' · ');
+  return { title: `result of ${stepId}: ${where} · ${keys}`, back, lines: [...t.rows, ...rest] };
 }
 
 export function instructionsPage(stepId: string, instructions: string, width: number): PageContent {

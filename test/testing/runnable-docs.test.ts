@@ -34,7 +34,7 @@ const normalize = (text: string, dir: string) => text.split(dir).join('').replac
 
 function sh(command: string, dir: string): { code: number | null; out: string } {
   // `runbook` is the checkout's CLI; CI unset, as on a reader's machine (it would require full coverage).
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.CI;
   const r = spawnSync('bash', ['-c', `runbook() { ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"; }\n${command}`], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };

@@ -97,7 +97,9 @@ function describe(path: string, message: string, schema: TSchema, actual: unknow
   }
   const got = secretValue(path, root) ? 'a value not shown (the input is secret)' : show(actual);
   const form = /^\/steps\/\d+\/(?:wait\/)?sql$/.test(path) && typeof actual === 'string' ? `; write it as sql: { query: ${show(actual)} }` : '';
-  report.error('schema', path, `${subject(path, name)}${where}: ${expected(schema, message)}, got ${got}${form}${typedHint(schema, actual)}${stepIdHint(path, actual, root)}`);
+  // A secret's value is never quoted back, not even in the hint that says to quote it.
+  const hint = secretValue(path, root) ? '' : `${typedHint(schema, actual)}${stepIdHint(path, actual, root)}`;
+  report.error('schema', path, `${subject(path, name)}${where}: ${expected(schema, message)}, got ${got}${form}${hint}`);
 }
 
 /** What the message is about: the key, or for an item of a list the list's key and the item's place in it

@@ -58,6 +58,21 @@ const CASES: [string, string, string[]][] = [
 `, [
     `8:14 duration-zero: wait.every 0s in step 'poll' would poll without a pause, hundreds of times a second: give the interval between polls, e.g. 5s`,
   ]],
+  ['destructive: false without a reason', `  - id: look
+    shell: for i in 1 2; do echo $((i*100)); done
+    destructive: false
+    next: done
+  - { id: done, end: resolved }
+`, [
+    `6:18 unsafe-unmarked: step 'look' runs a shell command the lint cannot read ('$((i*100))': arithmetic on a variable, whose value bash evaluates as code) but is marked 'destructive: false' without 'safe_because: <why>': say why it cannot change anything in safe_because, or mark it 'destructive: true' so the operator confirms it`,
+  ]],
+  ['a file written, unmarked', `  - id: look
+    shell: echo x >> file
+    next: done
+  - { id: done, end: resolved }
+`, [
+    `4:9 unsafe-unmarked: step 'look' runs a shell command that writes a file ('>> file'): mark it 'destructive: true' so the operator confirms it, or 'destructive: false' with 'safe_because'`,
+  ]],
   ['an integer', `  - id: look
     shell: echo hi
     retry: { attempts: many }

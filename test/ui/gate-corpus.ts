@@ -3,18 +3,7 @@
 // fillers and blanks that draw nothing (Hangul fillers, Braille blank, U+034F, Mongolian selectors, Khmer vowels),
 // wide and ambiguous-width blocks, other spaces and controls, and lookalikes of the engine's own marks (↪ … ⇥ · ×
 // ‹ › ⏎ │) and of its words in ASCII. Fixed seed: the same corpus every run.
-
-/** mulberry32: small, seeded, good enough to pick samples. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const every = (re: RegExp, from = 0, to = 0x10ffff): number[] => {
   const out: number[] = [];
@@ -32,7 +21,7 @@ const sample = (from: number[], n: number, rand: () => number): number[] => {
 export interface Corpus { chars: number[]; ascii: string[] }
 
 export function gateCorpus(seed = 44): Corpus {
-  const rand = seeded(seed);
+  const rand = rng(seed);
   const format = every(/\p{Cf}/u);
   const marks = sample(every(/[\p{Mn}\p{Me}]/u), 120, rand);
   const selectors = [...range(0xfe00, 0xfe0f), ...sample(range(0xe0100, 0xe01ef), 16, rand)];

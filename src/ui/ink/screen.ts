@@ -71,7 +71,7 @@ export function openScreen(stdout: NodeJS.WriteStream, alternate: boolean, onAlt
       for (const l of [...listeners]) l();
       // ink's patched console (mount.tsx: patchConsole) rewrites the frame around what is logged; an empty line at
       // the top scrolls out as the frame fills the rows below it.
-      console.log(''); // eslint-disable-line no-console
+      console.log('');
     },
   };
 }

@@ -7,26 +7,19 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after } from 'node:test';
 import { Tmux, TMUX } from '../hardening/tmux.js';
-import { scratch, writeRunbook } from '../hardening/helpers.js';
+import { scratch } from '../hardening/helpers.js';
+import { join } from 'node:path';
+import { FIXTURES } from './helpers.js';
 import { hasTmux, Terminal } from './terminal.js';
 
 const dir = scratch({ after });
-const rb = writeRunbook(dir, 'caps', `name: caps
-title: What the terminal can show
-steps:
-  - id: look
-    shell: echo looked
-  - id: act
-    destructive: true
-    shell: echo acted
-  - { id: done, end: resolved }
-`);
+const rb = join(FIXTURES, 'create-file.yaml');
 // A colour escape: SGR 30-37, 90-97, 38;5;n (foreground).
 const COLOUR = /\u001b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;5;\d+)(?:;[0-9;]*)?m/;
 
 for (const [term, coloured] of [['xterm-mono', false], ['xterm-256color', true]] as const) {
   test(`TERM=${term}: ${coloured ? 'colour' : 'no colour'} (terminfo colors), NO_COLOR unset`, { skip: !TMUX && 'tmux not installed', timeout: 60_000 }, async (t) => {
-    const term_ = new Tmux(dir, ['run', rb, '--no-transcript'], { term, color: true, cols: 80, rows: 24 });
+    const term_ = new Tmux(dir, ['run', rb, '--no-transcript', '-i', `file=${join(dir, `marker-${term}`)}`], { term, color: true, cols: 80, rows: 24 });
     t.after(() => term_.close());
     await term_.until(/y +run +s +skip/);
     const styled = term_.styled();

@@ -12,7 +12,7 @@ import { setOwn } from '../common/own.js';
 import { runbookCaller, runVariables } from './call-runbook.js';
 import { checkApproveIds } from './approve-ids.js';
 import { calledFiles } from './runbook-files.js';
-import { isLostTerminal } from '../ui/terminal.js';
+import { isLostTerminal, releaseDeadTerminal } from '../ui/terminal.js';
 import { storeForRun } from './team-store.js';
 import { attachFourEyes } from './four-eyes-gate.js';
 import { hasApprovalSteps } from './approval-steps.js';
@@ -159,6 +159,9 @@ function onSignals(run: Run, interactive: boolean, transcriptPath: () => string 
   // In raw mode Ctrl-D is a key, so the terminal UI's stdin ends only when the terminal is gone.
   if (interactive) handlers.push([process.stdin, 'end', () => interrupt('the terminal went away (end of input)')]);
   for (const [emitter, name, fn] of handlers) emitter.on(name, fn);
+  // A terminal that hung up must not turn the run's exit 75 into Node's abort (134) as the process ends.
+  const wasTty: [boolean, boolean, boolean] = [process.stdin.isTTY === true, process.stdout.isTTY === true, process.stderr.isTTY === true];
+  process.once('exit', () => releaseDeadTerminal(wasTty));
   return () => {
     for (const [emitter, name, fn] of handlers) emitter.off(name, fn);
     // A terminal lost at the very end must not turn into a crash while the process exits.

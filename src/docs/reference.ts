@@ -11,6 +11,7 @@ import {
 } from '../language/schema.js';
 import { publishedSchema } from '../language/json-schema.js';
 import { Case, CasesFile, ScriptedResult, publishedCasesSchema } from '../testing/cases-schema.js';
+import { AUTHORING_SECTIONS } from './reference-authoring.js';
 
 interface Section { title: string; schema: TSchema; where?: string }
 
@@ -62,6 +63,9 @@ export function referenceMarkdown(): string {
     'run must have; see [tutorial.md](tutorial.md). Its schema is [runbook-cases.schema.json](runbook-cases.schema.json).',
     '',
     ...CASES.flatMap((s) => section(s, CASES)),
+    '',
+    '# Validation output and decisions',
+    ...AUTHORING_SECTIONS,
   ];
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

@@ -3,6 +3,7 @@
 // acts after it (StepRunner.recordingFailed).
 import type { Redactor } from '../secrets/redactor.js';
 import { maskLine } from '../events/mask.js';
+import { maskCommandText } from '../events/command-mask.js';
 import type { RunEvent, RunEventListener } from './events.js';
 import { add as addCount, countSteps } from './step-counts.js';
 
@@ -27,7 +28,7 @@ export class RunPublisher {
   publish(event: RunEvent): void {
     // A step that finished before a resume counts as it ended then, as the report counts it from that line.
     addCount(this.counts, event.type === 'already-ran' ? { type: 'step-finished', stepId: event.stepId, result: { status: event.status } } : event);
-    const masked = maskLine(this.redactor, event);
+    const masked = maskLine(this.redactor, maskCommandText(this.redactor, event));
     for (const { fn, critical } of [...this.listeners]) {
       try {
         fn(masked);

@@ -4,7 +4,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let bestDist = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
     if (Math.abs(word.length - c.length) >= bestDist) continue; // the distance is at least the length difference
-    const d = distance(word, c);
+    // Case folded first: `Done` for `done` and `Check-DB` for `check-db` are the same name typed differently.
+    const d = word.toLowerCase() === c.toLowerCase() ? 0 : distance(word, c);
     if (d < bestDist) { best = c; bestDist = d; }
   }
   return best;

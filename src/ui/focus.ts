@@ -31,6 +31,8 @@ export const KEYS: [string, string][] = [
   ['e', 'at a confirmation: the evidence (earlier results and output, newest first)'],
   ['i', 'at a manual step: all of its instructions, when they do not fit'],
   ['r', 'the results of finished steps: pick one to see its output and table'],
+  ['← / →', 'in a result: its columns, one at a time (the title says which of how many)'],
+  ['x', 'in a result: every cell in full, row by row (again: back to the table)'],
   ['n', 'add a note to the transcript (type, Enter; Esc cancels); at a gate too'],
   ['PgUp / PgDn / ↑ / ↓', 'scroll the output, or the open view; End follows the output again'],
   ['?', 'show or hide these keys (at a gate too: it does not answer it)'],

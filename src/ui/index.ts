@@ -3,6 +3,7 @@
 import type { Run } from '../engine/run.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { termCanDraw } from './term-kind.js';
+import { termColors, utf8Locale } from './term-caps.js';
 import { terminalText } from '../common/terminal-text.js';
 import { oneLine } from './format.js';
 import { guardTerminal, type TerminalGuard } from './terminal-guard.js';
@@ -16,7 +17,8 @@ export interface UIOptions {
   transcriptPath?: string;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
-  color?: boolean;              // default: NO_COLOR unset and stdout a TTY
+  color?: boolean;              // default: NO_COLOR unset, stdout a TTY, and terminfo gives the terminal colours
+  ascii?: boolean;              // default: the locale's character set is not UTF-8 (term-caps.ts)
   doc?: RunbookDoc;             // the runbook: lets the UI list steps not reached yet and show their descriptions
   timestamps?: boolean;         // plain mode: prefix each line with the time
   env?: NodeJS.ProcessEnv;      // default process.env: $TERM decides whether the ink UI can draw
@@ -34,7 +36,9 @@ export async function attachUI(run: Run, opts: UIOptions): Promise<UIHandle> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const env = opts.env ?? process.env;
+  // Chosen once, here: what the terminal can show does not change during a run.
   const color = opts.color ?? colorAllowed(stdout, env);
+  const ascii = opts.ascii ?? !utf8Locale(env);
   // ink's useInput needs raw mode: without a terminal on both ends, fall back to plain. A terminal that
   // cannot move the cursor (TERM=dumb, unset, unknown) would show every redraw as new lines: plain too.
   const terminals = opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY === true;
@@ -43,14 +47,15 @@ export async function attachUI(run: Run, opts: UIOptions): Promise<UIHandle> {
   if (terminals && termCanDraw(env)) {
     const { withoutCiFlags } = await import('./ink/load-ink.js');
     const { mountInk } = await withoutCiFlags(() => import('./ink/mount.js'));
-    return released(mountInk(run, { ...opts, stdout, stdin, color, guard }), guard);
+    return released(mountInk(run, { ...opts, stdout, stdin, color, ascii, guard }), guard);
   }
   if (terminals) stdout.write(`${dumbTermNotice(env.TERM)}\n`);
   // A terminal on stdin but not on stdout (`runbook run … | tee log`): the operator is there, so say why the
   // terminal UI is not. One line, on stderr too when that is the terminal (stdout goes to the pipe and the log).
   else if (opts.mode === 'ink' && stdin.isTTY === true && stdout.isTTY !== true) stdout.write(`${pipedNotice()}\n`);
   const { attachPlain } = await import('./plain/plain-ui.js');
-  return released(attachPlain(run, { ...opts, stdout, stdin, color }), guard);
+  // Plain lines going to a file or a pipe keep their characters: whoever reads the log reads it in their locale.
+  return released(attachPlain(run, { ...opts, stdout, stdin, color, ascii: ascii && stdout.isTTY === true }), guard);
 }
 
 /** The guardian is released once the UI has restored the terminal itself. */
@@ -74,5 +79,6 @@ export function pipedNotice(): string {
  *  terminal that cannot draw (TERM=dumb, unset or unknown: term-kind.ts), which shows escape codes as text. */
 export function colorAllowed(stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR) return false;
-  return stdout.isTTY === true && termCanDraw(env);
+  // terminfo's `colors` (xterm-mono: -1): a terminal that has none gets none. Not known (no tput): as before.
+  return stdout.isTTY === true && termCanDraw(env) && (termColors(env) ?? 8) > 0;
 }

@@ -3,6 +3,7 @@
 // Output chunks are coalesced (one re-render per OUTPUT_BATCH_MS, however chatty the step); every other
 // event is shown at once.
 import type { Run } from '../engine/run.js';
+import type { RunEvent } from '../engine/events.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { initialViewModel, reduce, type ViewModel } from './view-model.js';
 import { terminalSafe } from '../common/terminal-text.js';
@@ -14,6 +15,17 @@ export interface ViewStore {
 }
 
 export const OUTPUT_BATCH_MS = 30;
+
+/** An event as the view keeps it: terminal-safe, except a gate's command text (command, target, env, directory,
+ *  items), kept as it runs: the gate names every character of it outside printable ASCII itself (visible-text.ts
+ *  exactText), which terminalSafe would have turned into ASCII (`<U+202E>`, indistinguishable from the same
+ *  characters typed) or kept (the joiners). Nothing draws those fields but through exactText. */
+function shownEvent(event: RunEvent): RunEvent {
+  const safe = terminalSafe(event);
+  if (event.type !== 'confirmation-requested' || safe.type !== 'confirmation-requested') return safe;
+  const { command, target, env, cwd, items } = event;
+  return { ...safe, command, ...(target !== undefined ? { target } : {}), ...(env ? { env } : {}), ...(cwd !== undefined ? { cwd } : {}), ...(items ? { items } : {}) };
+}
 
 /** `onError`: the reducer threw. The run swallows a listener's errors, so without this the view would
  *  silently freeze (a gate could open unseen). */
@@ -31,7 +43,7 @@ export function createViewStore(run: Pick<Run, 'on'>, doc?: RunbookDoc, onError:
     for (const l of [...listeners]) l();
   };
   const off = run.on((event) => {
-    try { latest = reduce(latest, terminalSafe(event), clock()); } catch (e) { off(); onError(e as Error); return; }
+    try { latest = reduce(latest, shownEvent(event), clock()); } catch (e) { off(); onError(e as Error); return; }
     if (event.type !== 'step-output') publish();
     else timer ??= setTimeout(publish, OUTPUT_BATCH_MS);
   });

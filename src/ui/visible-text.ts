@@ -13,29 +13,55 @@ const ODD_SPACE = /[\u00a0\u1680\u180e\u2000-\u200a\u202f\u205f\u3000]+/g;
 
 /** One line (no newline) made visible: controls as terminalText shows them, tabs, runs of spaces, odd spaces. */
 export function visibleLine(line: string): string {
-  return terminalText(line)
-    .replace(/\t+/g, (t) => (t.length > 3 ? `⇥×${t.length}` : '⇥'.repeat(t.length)))
-    .replace(/ +/g, (run, at: number) => ((at === 0 ? run.length > 2 * SPACE_RUN : run.length > SPACE_RUN) ? ` ·×${run.length} ` : run))
+  return spaced(terminalText(line))
     .replace(ODD_SPACE, (run) => {
       const name = `<U+${run.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`;
       return run.length > 1 && new Set(run).size === 1 ? `${name}×${run.length}` : [...run].map((c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`).join('');
     });
 }
 
+/** What the gate draws of command text (the command, env, directory, target, a for_each's items): every character
+ *  outside printable ASCII is named, whatever its category or width (`‹U+200D›`, a run of one as `‹U+200B›×3`):
+ *  joiners, fillers, combining marks, variation selectors, wide and ambiguous-width letters, lookalikes of the
+ *  engine's own marks (↪ … ⇥ · ‹). What is left is one column per character in every terminal, so the width the
+ *  frame counts is the width the terminal draws, and no text of the command can pass for a mark: the marks and the
+ *  escapes' own brackets are never ASCII. Decided: ASCII only, not "letters of unambiguous width" beyond it —
+ *  Latin-1's é and most Greek and Cyrillic letters are East Asian Ambiguous, Hangul jamo and Arabic letters are
+ *  drawn zero-wide or reordered by some terminals; a rule the reader can state in one line beats a table. */
+export function exactLine(line: string): string {
+  return spaced(line.replace(/([^\x20-\x7e\t])\1*/gu, (run, c: string) => {
+    const n = [...run].length;
+    return `‹U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}›${n > 1 ? `×${n}` : ''}`;
+  }));
+}
+
+/** Command text with newlines, each line drawn exactly (exactLine). */
+export const exactText = (text: string): string => text.split('\n').map(exactLine).join('\n');
+
+/** Tabs and long runs of spaces made visible (the gate's ⇥ and ·×N). */
+function spaced(line: string): string {
+  return line
+    .replace(/\t+/g, (t) => (t.length > 3 ? `⇥×${t.length}` : '⇥'.repeat(t.length)))
+    .replace(/ +/g, (run, at: number) => ((at === 0 ? run.length > 2 * SPACE_RUN : run.length > SPACE_RUN) ? ` ·×${run.length} ` : run));
+}
+
 /** Visible text wrapped to `width` columns: each source line gives one or more rows; `cont` marks a row that
  *  continues the line above (the gate draws it with a `↪`). A line breaks at its last space that fits, else
  *  wherever the width ends; the space a line breaks at is the only character not drawn. */
-export function wrapVisible(text: string, width: number, marked = true): { text: string; cont: boolean }[] {
+export function wrapVisible(text: string, width: number, marked = true, exact = false): { text: string; cont: boolean }[] {
   const out: { text: string; cont: boolean }[] = [];
   for (const source of text.replace(/\r\n/g, '\n').split('\n')) {
-    let rest = visibleLine(source);
+    let rest = exact ? exactLine(source) : visibleLine(source);
     let cont = false;
     for (;;) {
       const w = Math.max(1, cont && marked ? width - 2 : width);
       if (displayWidth(rest) <= w) { out.push({ text: rest, cont }); break; }
       const head = takeWidth(rest, w);
       const space = head.lastIndexOf(' ');
-      const cut = space > head.length / 3 ? space : head.length;
+      // A cut never splits an escape (‹U+200D›) when the row can start it instead.
+      const open = head.lastIndexOf('‹');
+      const mid = open > 0 && head.indexOf('›', open) < 0 ? open : head.length;
+      const cut = space > head.length / 3 ? space : mid;
       out.push({ text: rest.slice(0, cut), cont });
       rest = rest.slice(cut + (space > head.length / 3 ? 1 : 0));
       cont = true;

@@ -190,7 +190,7 @@ test('section 5: the dry run, exactly as the page writes it, against PostgreSQL 
   // page says, with df's message on one line.
   const here = w.sh(command.replace(' --input data_dir=/', ''), { env: { DATABASE_URL: monitorUrl } });
   assert.match(here.out, /branch +disk → cannot-measure/);
-  assert.match(here.out, /finished escalate .*\(df: \/var\/lib\/postgresql\/data: No such file or directory\)\. …\n/);
+  assert.match(here.out, /finished escalate .*\(df: \/var\/lib\/postgresql\/data: No such file or directory\)\. Run this on the database host/);
 });
 
 test('every SQL statement of the runbook is valid on PostgreSQL (the destructive one fails only for want of a slot)', async () => {

@@ -83,13 +83,20 @@ test('at 80x24 the gate still shows the question and keys; items that do not fit
   assert.ok(more, f);
   const listed = [...f.matchAll(/^\s*│?\s+(?:for each\s+)?\s*(\d+)\. id /gm)].length;
   assert.equal(listed + Number(more[1]), 12, f);
-  assert.match(f, /y  run/);
+  // Items off screen: y is dead, and the keys row says how much is unseen and how to see it.
+  const unseen = /y: see all first \(c\): (\d+) rows unseen/.exec(f);
+  assert.ok(unseen && Number(unseen[1]) > 0, f);
+  assert.doesNotMatch(f, /y  run/);
+  ui.app.stdin.write('y');
+  await sleep(50);
+  assert.equal(ui.run.pendingGate?.stepId, 'kill-idle', 'y answered a gate part of which was never seen');
   assert.ok(f.split('\n').length <= 23, `the frame fits the terminal:\n${f}`);
   // c: the whole confirmation, every item, scrolled; y does nothing there (its keys are not on screen).
   ui.app.stdin.write('c');
   let all = await ui.until('the whole confirmation of kill-idle');
   ui.app.stdin.write('y');
-  for (let i = 0; i < 3 && !all.includes('12. id 111'); i++) { ui.app.stdin.write('\u001b[6~'); await sleep(20); all = ui.frame(); } // PgDn
+  // PgDn to the end (the question is its last line): every line seen, so y is live back at the gate.
+  for (let i = 0; i < 6 && !all.includes('Kill these 12 sessions?'); i++) { ui.app.stdin.write('\u001b[6~'); await sleep(20); all = ui.frame(); }
   assert.match(all, /12\. id 111 app@10\.0\.0\.11/);
   assert.equal(ui.run.pendingGate?.stepId, 'kill-idle', 'y on the view did not answer the gate');
   ui.app.stdin.write('c');

@@ -67,14 +67,24 @@ test('gate: at every height from its least, the question and keys are drawn and 
     fitsWidth(rows, 80);
     const t = text(rows).join('\n');
     assert.match(t, /Run the 30-line fix now\?/);
-    assert.match(t, /y +run +s +skip +a +abort the run/);
     assert.ok(part.keysShown(n));
+    // y is live only when nothing of the confirmation is off the panel; else the row counts what is unseen.
+    const unseen = part.unseen(n);
+    if (unseen === 0) assert.match(t, /y +run +s +skip +a +abort the run/);
+    else assert.match(t, new RegExp(`s +skip +a +abort +y: see all first \\(c\\): ${unseen} rows? unseen`));
+    assert.equal(part.yesLive(n), unseen === 0, `${n} rows`);
+    assert.equal(gatePart({ gate: GATE, width: 80, keys: 'live', active: true, seen: true }).yesLive(n), true, 'seen in the c view: live');
     const hidden = /… (\d+) more lines? \(c: see all\)/.exec(t.split('why')[0]!);
     assert.equal([...t.matchAll(/echo step \d+ of/g)].length + Number(hidden?.[1] ?? 0), 30, `${n} rows: the script's lines shown + counted`);
   }
   const short = part.rows(part.need.min - 1);
   assert.equal(part.keysShown(part.need.min - 1), false);
   assert.doesNotMatch(text(short).join('\n'), /y +run/, 'no keys drawn when they do not fit');
+  assert.equal(part.unseen(part.need.want), 0);
+  assert.ok(part.unseen(part.need.min) > 0);
+  // The count is the rows behind the clips: shown + unseen = all of them.
+  const all = part.rows(part.need.want).length;
+  for (let n = part.need.min; n < part.need.want; n++) assert.ok(part.unseen(n) >= all - n, `${n}: ${part.unseen(n)} unseen of ${all}`);
 });
 
 test('manual: the choices and keys at every height from its least; the instructions counted when clipped', () => {

@@ -94,9 +94,18 @@ test('the panel keeps its question and keys; a long command is counted, and too 
   const command = Array.from({ length: 30 }, (_, i) => `echo step ${i + 1} of the long remediation script`).join('\n');
   const gate: ConfirmationRequested = { type: 'confirmation-requested', stepId: 'fix', title: 'Run the long fix', command, question: 'Run the 30-line fix now?', risk: 'normal', resumed: false };
   const answers: string[] = [];
-  const panel = (rows: number) => <GatePanel gate={gate} rows={rows} width={80} active arming={armAfter(0)} onAnswer={(a) => answers.push(a)} />;
+  let seen = false;
+  const store = { get: () => '', set: () => undefined, wasSeen: () => seen };
+  const panel = (rows: number) => <GatePanel gate={gate} rows={rows} width={80} active arming={armAfter(0)} onAnswer={(a) => answers.push(a)} store={store} />;
   const app = render(panel(12));
-  let f = await waitFor(() => { const x = plain(app.lastFrame()); return /y +run/.test(x) && x; }, 'the armed panel');
+  // Lines off the panel: y is dead until they were seen (the c view), and the row says how many.
+  let f = await waitFor(() => { const x = plain(app.lastFrame()); return /y: see all first \(c\): \d+ rows unseen/.test(x) && x; }, 'the armed panel');
+  app.stdin.write('y');
+  await sleep(20);
+  assert.deepEqual(answers, [], 'y answered a gate with unseen lines');
+  seen = true;
+  app.rerender(panel(12));
+  f = await waitFor(() => { const x = plain(app.lastFrame()); return /y +run/.test(x) && x; }, 'y live once seen');
   assert.equal(f.split('\n').length, 12, f);
   assert.match(f, /will run +echo step 1 of/);
   const more = /… (\d+) more lines \(c: see all\)/.exec(f);

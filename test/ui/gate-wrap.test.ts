@@ -68,7 +68,7 @@ test('tabs, newlines and odd spaces in the script, why, affects and question nev
     }
     const all = rows.join('\n');
     assert.match(all, /⇥×5systemctl/);
-    assert.match(all, /<U\+00A0>×2now/);
+    assert.match(all, /‹U\+00A0›×2now/, "command text: named exactly (visible-text.ts exactLine)");
     assert.match(all, /a<U\+2003>b/);
   }
 });

@@ -57,6 +57,20 @@ export class Terminal {
     await until(() => hit(this.screen()), timeoutMs, `${typeof text === 'string' ? `"${text}"` : String(text)} on screen:\n${this.screen()}`, SCREEN_POLL_MS);
     return oneFrame(this.screen());
   }
+  /** Reads the whole confirmation to its last line in its view (c, or F2 at a high-risk gate) and goes back to the
+   *  gate: a gate part of which is off screen takes y only after that (docs/terminal-ui.md). */
+  async readAll(key = 'c'): Promise<string[]> {
+    this.keys(key);
+    const pages = [await this.until('the whole confirmation of')];
+    for (let i = 0; i < 100; i++) {
+      const where = /lines (\d+)–(\d+) of (\d+)/.exec(pages[pages.length - 1]!);
+      if (!where || where[2] === where[3]) break;
+      this.keys('NPage');
+      pages.push(await this.until(new RegExp(`lines \\d+–(?!${where[2]} )\\d+ of ${where[3]}`)));
+    }
+    this.keys('Escape');
+    return pages;
+  }
   async exitCode(timeoutMs = CLI_START_MS): Promise<number> {
     const line = await waitFor(() => existsSync(this.exitFile) && readFileSync(this.exitFile, 'utf8').trim(), 'the run to exit', timeoutMs);
     return Number(line.replace('EXIT=', ''));

@@ -81,6 +81,15 @@ describe('a high-risk gate in tmux', { skip: !hasTmux && 'tmux not installed', c
         t.keys('BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'r', 'e', 's', 't', 'a', 'r', 't', '-', 'd', 'x', 'BSpace', 'b');
         const s = await t.until('› restart-db');
         assert.doesNotMatch(s, VIEWS);
+        // Part of the confirmation off screen (60x20): the id is refused until it was all seen (F2, to its end).
+        if (/rows unseen/.test(s)) {
+          t.keys('Enter');
+          await t.until(/see all of it first \(F2\): \d+ rows unseen/);
+          assert.equal(existsSync(t.file), false, 'the id ran a gate with rows unseen');
+          t.keys('-l', 'restart-db');
+          await t.readAll('F2');
+          await t.until(/CONFIRM \(HIGH RISK\)[\s\S]*› restart-db/);
+        }
         t.keys('Enter');
         assert.equal(await t.exitCode(), 0);
         assert.ok(existsSync(t.file), 'the step ran');

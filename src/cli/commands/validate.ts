@@ -10,9 +10,17 @@ import { cacheEnabled, cachedValidation, hashOf, storeValidation } from '../../c
 import { plural } from '../../common/plural.js';
 import { say, sayJson } from '../say.js';
 
+/** With --json, stdout is always one JSON document of the shape in docs/validate.schema.json, also when a path is
+ *  missing or a directory holds no runbook: those are diagnostics of their own (`no-such-path`, `no-runbooks`). */
 export async function validateCommand(paths: string[], opts: { json?: boolean }): Promise<number> {
-  const files = paths.length ? paths.flatMap(expand) : [...catalog().values()].map((e) => e.file);
   const all: Diagnostic[] = [];
+  const files = paths.length ? paths.flatMap((path) => {
+    try { return expand(path); } catch (e) {
+      if (!opts.json || !(e instanceof UserError)) throw e;
+      all.push(pathDiagnostic(path, e.message));
+      return [];
+    }
+  }) : [...catalog().values()].map((e) => e.file);
   for (const file of files) {
     // An unchanged built-in was validated when dist/ was built; anything else loads the validator.
     const known = prevalidated(file);
@@ -48,6 +56,10 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
     say(`${plural(files.length, 'runbook')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   }
   return errors ? 2 : 0;
+}
+
+function pathDiagnostic(path: string, message: string): Diagnostic {
+  return { severity: 'error', code: /^no \.yaml/.test(message) ? 'no-runbooks' : 'no-such-path', file: resolve(path), line: 1, col: 1, message };
 }
 
 function expand(path: string): string[] {

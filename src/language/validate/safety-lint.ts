@@ -17,7 +17,7 @@ export function lintSafety(doc: RunbookDoc, report: Reporter): void {
       if (acting && step.safe_because?.trim()) {
         report.error('unsafe-unmarked', `${base}/safe_because`, `step '${step.id}' ${acting}: mark it 'destructive: true' so the operator confirms it ('safe_because' cannot vouch for a command that acts, only for one the lint cannot read)`);
       } else if (!step.safe_because?.trim()) {
-        report.error('unsafe-unmarked', `${base}/destructive`, `step '${step.id}' ${first} but is marked 'destructive: false' without 'safe_because: <why>'`);
+        report.error('unsafe-unmarked', `${base}/destructive`, `step '${step.id}' ${first} but is marked 'destructive: false' without 'safe_because: <why>': say why it cannot change anything in safe_because, or mark it 'destructive: true' so the operator confirms it`);
       }
       return;
     }

@@ -97,7 +97,33 @@ function describe(path: string, message: string, schema: TSchema, actual: unknow
   }
   const got = secretValue(path, root) ? 'a value not shown (the input is secret)' : show(actual);
   const form = /^\/steps\/\d+\/(?:wait\/)?sql$/.test(path) && typeof actual === 'string' ? `; write it as sql: { query: ${show(actual)} }` : '';
-  report.error('schema', path, `'${name || 'runbook'}'${where}: ${expected(schema, message)}, got ${got}${form}`);
+  // A secret's value is never quoted back, not even in the hint that says to quote it.
+  const hint = secretValue(path, root) ? '' : `${typedHint(schema, actual)}${stepIdHint(path, actual, root)}`;
+  report.error('schema', path, `${subject(path, name)}${where}: ${expected(schema, message)}, got ${got}${form}${hint}`);
+}
+
+/** What the message is about: the key, or for an item of a list the list's key and the item's place in it
+ *  (`choices: [true, false]` is about 'choices', not about '0'). */
+function subject(path: string, name: string): string {
+  if (!/^\d+$/.test(name)) return `'${name || 'runbook'}'`;
+  const list = path.split('/').slice(-2, -1)[0] ?? '';
+  return /^\d+$/.test(list) || !list ? `'${name}'` : `item ${Number(name) + 1} of '${list}'`;
+}
+
+/** Text expected, and YAML read a bare true, no, 10 or null as another type: say so, and how to keep it text. */
+function typedHint(schema: TSchema, actual: unknown): string {
+  if ((schema as { type?: string }).type !== 'string' || !(typeof actual === 'boolean' || typeof actual === 'number' || actual === null)) return '';
+  const as = actual === null ? 'null' : typeof actual === 'boolean' ? 'a boolean' : 'a number';
+  return ` — YAML reads a bare ${actual === null ? 'null or ~' : String(actual)} as ${as}, not text: quote it ("${String(actual)}")`;
+}
+
+/** A step id written in the wrong case (`next: Done`) fails the id's form before it can be looked up: name the
+ *  step it means, case folded. */
+function stepIdHint(path: string, actual: unknown, root: unknown): string {
+  if (typeof actual !== 'string' || !/\/(next|goto|otherwise|on\/[^/]+)$/.test(path)) return '';
+  const ids = ((root as { steps?: { id?: unknown }[] }).steps ?? []).map((st) => st?.id).filter((id): id is string => typeof id === 'string');
+  const hint = didYouMean(actual, ids);
+  return hint ? `${hint} (step ids are lower-case)` : '';
 }
 
 /** Fields of an action written beside it, on the step (`env:` next to `shell:`), and the habits of other tools
@@ -153,7 +179,7 @@ function expected(schema: TSchema, fallback: string): string {
   if (s.pattern && s.description?.includes(':')) return `must be ${s.description.replace(/^[^:]*:\s*/, '').replace(/\.$/, '')}`;
   if (s.pattern) return `must match ${s.pattern}`;
   if (s.anyOf && s.description) return `expected ${lowerFirst(s.description.replace(/\.$/, ''))}`;
-  if (s.type) return `expected ${s.type === 'object' ? 'a mapping' : s.type === 'array' ? 'a list' : `a ${s.type}`}`;
+  if (s.type) return `expected ${s.type === 'object' ? 'a mapping' : s.type === 'array' ? 'a list' : `${/^[aeiou]/.test(s.type) ? 'an' : 'a'} ${s.type}`}`;
   return lowerFirst(fallback);
 }
 

@@ -10,6 +10,7 @@ import type { ReportModel } from './model.js';
 import { pathMermaid, pathOf } from './path.js';
 import { timelineOf } from './timeline.js';
 import { countSteps } from '../../engine/step-counts.js';
+import { renderTemplate } from '../../engine/render.js';
 
 export function buildReport(t: Transcript): ReportModel {
   const { header, lines } = t;
@@ -50,9 +51,19 @@ function lastSegmentFinish(lines: TranscriptLine[]) {
 
 function titlesOf(lines: TranscriptLine[], doc: RunbookDoc | undefined): Map<string, string> {
   const titles = new Map<string, string>();
-  for (const s of doc?.steps ?? []) if (s.title) titles.set(s.id, s.title);
+  // A step that never started (skipped by its condition, not reached) has no rendered title in the record: its
+  // template is rendered with the run's inputs (as recorded, masked), or, when it reads more than the inputs, the
+  // step's id stands in. A raw `${{ … }}` is never shown.
+  const started = lines.find((l) => l.type === 'run-started');
+  const inputs = started?.type === 'run-started' ? started.inputs : {};
+  for (const s of doc?.steps ?? []) if (s.title) titles.set(s.id, templateTitle(s.title, s.id, inputs));
   for (const l of lines) if (l.type === 'step-started' || l.type === 'confirmation-requested') titles.set(l.stepId, l.title);
   return titles;
+}
+
+function templateTitle(title: string, id: string, inputs: Record<string, unknown>): string {
+  if (!title.includes('${{')) return title;
+  try { return renderTemplate(title, { inputs, steps: {} }).replace(/\s*\n\s*/g, ' '); } catch { return id; }
 }
 
 function firstStepOf(lines: TranscriptLine[]): string | undefined {

@@ -9,7 +9,7 @@ import type { GateWait } from '../team-feed.js';
 import { gateSettings, gateTarget, plural } from '../format.js';
 import { gateItemLines } from '../gate-items.js';
 import { displayWidth } from '../../common/display-width.js';
-import { visibleLine, wrapParagraph, wrapVisible } from '../visible-text.js';
+import { exactText, visibleLine, wrapParagraph, wrapVisible } from '../visible-text.js';
 import { need, type PanelPart } from './budget.js';
 import { share } from './clip.js';
 import { blank, boxed, rowWidth, seg, type Row } from './row.js';
@@ -31,6 +31,9 @@ export interface GateInput {
   /** A four-eyes gate: the store's side of the wait (team-feed.ts), when known; `refused`: y was pressed. */
   wait?: GateWait | undefined;
   refused?: boolean;
+  /** The operator has seen every line of the confirmation (the c view to its end): y is live even when the
+   *  frame cannot show all of it. */
+  seen?: boolean;
 }
 
 /** A gate answered by typing its step id. Not a four-eyes gate: the operator's yes is not theirs to give
@@ -40,12 +43,13 @@ export const typedGate = (gate: ConfirmationRequested): boolean => gate.risk ===
 /** A field's rows: the first labelled; each row knows which unit (a line of the source, an item) it belongs to. */
 interface Run { label: string; rows: Row[]; unit: number[]; min: number; soft: number; more: (rows: number, units: number) => string }
 
-/** A value's rows (wrapped, never cut); a row continuing the line above starts with ↪. */
-export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false): { rows: Row[]; unit: number[] } {
+/** A value's rows (wrapped, never cut); a row continuing the line above starts with ↪. exact: command text, every
+ *  character outside printable ASCII named (visible-text.ts exactLine). */
+export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false, exact = false): { rows: Row[]; unit: number[] } {
   const rows: Row[] = [];
   const unit: number[] = [];
   let line = -1;
-  for (const r of wrapVisible(text, width, !prose)) {
+  for (const r of wrapVisible(text, width, !prose, exact)) {
     if (!r.cont) line++;
     rows.push(r.cont && !prose ? [seg('↪ ', { tone: 'dim' }), seg(r.text, { tone })] : [seg(r.text, { tone })]);
     unit.push(line);
@@ -53,14 +57,23 @@ export function valueRows(text: string, width: number, tone?: Row[number]['tone'
   return { rows, unit };
 }
 
-export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait, refused = false }: GateInput): PanelPart {
+/** A gate's panel: also how many of its rows a height leaves unseen, and whether y is live there. */
+export interface GatePart extends PanelPart {
+  /** Rows of the confirmation not drawn at n rows (0: all of it is on screen). */
+  unseen(n: number): number;
+  /** Whether yes can be given at n rows: the keys are drawn, and every line was seen (here or in the c view). */
+  yesLive(n: number): boolean;
+}
+
+export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait, refused = false, seen = false }: GateInput): GatePart {
   const high = gate.risk === 'high';
   const typedIn = typedGate(gate);
   const tone = high ? 'bad' : 'warn';
   const inner = Math.max(1, width - 4);
   const value = Math.max(1, inner - LABEL);
   const labelled = (label: string, lines: Row[]): Row[] => lines.map((l, i) => [seg(i === 0 ? label.padEnd(LABEL) : ' '.repeat(LABEL), { tone: 'dim' }), ...l]);
-  const fixedField = (label: string, text: string): Row[] => labelled(label, valueRows(text, value).rows);
+  // Command text (where it runs, its directory) is drawn exactly; settings the engine words (timeout) as prose.
+  const fixedField = (label: string, text: string, exact = false): Row[] => labelled(label, valueRows(text, value, undefined, false, exact).rows);
 
   const head = `${gate.approval ? 'FOUR EYES' : 'CONFIRM'}${high ? ' (HIGH RISK)' : ''}  `;
   const titleText = `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`;
@@ -69,20 +82,20 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   ]);
   const settings = gateSettings(gate);
   const fixedTop: Row[] = [
-    ...(gate.target ? fixedField('on', gateTarget(gate)!) : []),
-    ...settings.filter((s) => s.label !== 'env' && s.label !== '').flatMap((s) => fixedField(s.label, s.value)),
+    ...(gate.target ? fixedField('on', gateTarget(gate)!, true) : []),
+    ...settings.filter((s) => s.label !== 'env' && s.label !== '').flatMap((s) => fixedField(s.label, s.value, s.label === 'in dir')),
   ];
   // The key that shows everything: c, or F2 at a high-risk gate (whose letters are the typed id's).
   const all = typedIn ? 'F2' : 'c';
   const lineMore = (rows: number, units: number) => `… ${units === rows ? plural(rows, 'more line') : `${plural(rows, 'more row')} (${plural(units, 'line')})`} (${all}: see all)`;
-  const text = (label: string, t: string, soft: number, tone?: Row[number]['tone'], prose = false): Run => {
-    const v = valueRows(t, value, tone, prose);
+  const text = (label: string, t: string, soft: number, tone?: Row[number]['tone'], prose = false, exact = false): Run => {
+    const v = valueRows(t, value, tone, prose, exact);
     return { label, rows: v.rows, unit: v.unit, min: Math.min(v.rows.length, v.rows.length > 1 && label === 'will run' ? 2 : 1), soft, more: lineMore };
   };
   const env = settings.filter((s) => s.label === 'env' || s.label === '').map((s) => s.value).join('\n');
   const runs: Run[] = [
-    text('will run', gate.command.replace(/^\n+|\s+$/g, ''), 5, 'active'),
-    ...(env ? [text('env', env, 3)] : []),
+    text('will run', gate.command.replace(/^\n+|\s+$/g, ''), 5, 'active', false, true),
+    ...(env ? [text('env', env, 3, undefined, false, true)] : []),
     ...(gate.description ? [text('why', gate.description.trim(), 3, undefined, true)] : []),
     ...(gate.blastRadius ? [text('affects', gate.blastRadius, 2, undefined, true)] : []),
     ...(gate.items ? [itemRun(gate, value, all)] : []),
@@ -90,13 +103,14 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   const resumed: Row[] = gate.resumed ? wrapParagraph('⚠ this step was in flight when the run was interrupted; it may have partly run', inner).map((l) => [seg(l, { tone: 'warn', bold: true })]) : [];
   const q = valueRows(gate.question, inner, undefined, true);
   const question: Run = { label: '', rows: q.rows.map((r) => r.map((s) => ({ ...s, bold: true }))), unit: q.unit, min: Math.min(q.rows.length, 2), soft: 4, more: lineMore };
-  const keyRows = gate.approval ? fourEyesLines(gate.stepId, wait?.stepId === gate.stepId ? wait : undefined, keys, active, inner, refused)
-    : keyLines(gate.stepId, typedIn, keys, active, inner, typed);
+  // The keys' rows (their number never depends on `unseen`): y says what is unseen while it is dead.
+  const keyRows = (unseen: number): Row[] => gate.approval ? fourEyesLines(gate.stepId, wait?.stepId === gate.stepId ? wait : undefined, keys, active, inner, refused)
+    : keyLines(gate.stepId, typedIn, keys, active, inner, typed, seen ? 0 : unseen, all);
 
   const every = [...runs, question];
   const sizes = every.map((r) => r.rows.length);
   const mins = every.map((r) => r.min);
-  const fixed = title.length + fixedTop.length + resumed.length + keyRows.length;
+  const fixed = title.length + fixedTop.length + resumed.length + keyRows(0).length;
   const least = fixed + mins.reduce((a, b) => a + b, 0);
   const full = fixed + 1 + sizes.reduce((a, b) => a + b, 0);
   const first = every.map((r) => r.soft);
@@ -104,17 +118,29 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   const tooSmall = (n: number): Row[] => boxed(wrapParagraph(`${high ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'} ${gate.stepId}: this terminal is too short for the confirmation (it needs ${least + 2 + frameRows} rows); make it taller to answer`, inner)
     .slice(0, n - 2).map((l) => [seg(l, { tone })]), width, tone, high);
 
+  const layout = (n: number) => {
+    const extra = n - 2 - least;
+    const withBlank = extra > 0 ? 1 : 0;
+    return { withBlank, got: share(sizes, mins, extra - withBlank, [first, sizes]) };
+  };
+  // A clipped run of r rows draws r - 1 of them and the count: the rows behind the count are unseen.
+  const unseen = (n: number): number => {
+    if (n < least + 2) return sizes.reduce((a, b) => a + b, 0);
+    const { got } = layout(n);
+    return sizes.reduce((a, size, i) => a + (got[i]! >= size ? 0 : size - Math.max(0, got[i]! - 1)), 0);
+  };
+  const keysShown = (n: number) => n >= least + 2;
   return {
     need: need(least + 2, softRows + 2, full + 2),
-    keysShown: (n) => n >= least + 2,
+    keysShown,
+    unseen,
+    yesLive: (n) => keysShown(n) && (seen || unseen(n) === 0),
     rows(n) {
       if (n < least + 2) return n >= 3 ? tooSmall(n) : [];
-      const extra = n - 2 - least;
-      const withBlank = extra > 0 ? 1 : 0;
-      const got = share(sizes, mins, extra - withBlank, [first, sizes]);
+      const { withBlank, got } = layout(n);
       const body: Row[] = [...title, ...labelled(runs[0]!.label, clip(runs[0]!, got[0]!)), ...fixedTop];
       runs.slice(1).forEach((r, i) => body.push(...labelled(r.label, clip(r, got[i + 1]!))));
-      body.push(...resumed, ...(withBlank ? [blank] : []), ...clip(question, got[every.length - 1]!), ...keyRows);
+      body.push(...resumed, ...(withBlank ? [blank] : []), ...clip(question, got[every.length - 1]!), ...keyRows(unseen(n)));
       return boxed(body, width, tone, high);
     },
   };
@@ -136,7 +162,9 @@ function clip(run: Run, r: number): Row[] {
 
 /** A for_each's items: a heading, then each item's rows; the count of what is hidden is in items. */
 function itemRun(gate: ConfirmationRequested, width: number, all: string): Run {
-  const [head, ...items] = gateItemLines(gate.items!, gate.itemsDone, Infinity);
+  // Items are command text: drawn exactly, named before the list is laid out.
+  const exact = gate.items!.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) }));
+  const [head, ...items] = gateItemLines(exact, gate.itemsDone, Infinity);
   const rows: Row[] = [];
   const unit: number[] = [];
   wrapParagraph(head!, width).forEach((l) => { rows.push([seg(l, { bold: true })]); unit.push(-1); });
@@ -149,9 +177,22 @@ function itemRun(gate: ConfirmationRequested, width: number, all: string): Run {
 
 const key = (k: string): Row[number] => seg(` ${k} `, { bold: true, inverse: true });
 
-function keyLines(stepId: string, high: boolean, keys: 'arming' | 'live', active: boolean, inner: number, typed?: GateInput['typed']): Row[] {
+/** unseen: rows of the confirmation not yet seen; y is dead until they are, and the row says so instead of y. */
+function keyLines(stepId: string, high: boolean, keys: 'arming' | 'live', active: boolean, inner: number, typed: GateInput['typed'], unseen: number, all: string): Row[] {
   const waiting = active ? [] : [seg('   (finish what is open first)', { tone: 'dim' })];
-  if (!high) return [keys === 'arming' ? [seg(READ_FIRST, { tone: 'dim' })] : [key('y'), seg(' run   '), key('s'), seg(' skip   '), key('a'), seg(' abort the run'), ...waiting]];
+  // The longest wording that fits: the count of unseen rows and the key that shows them are never cut off.
+  const blockedAt = (room: number): Row[number] | undefined => {
+    if (unseen <= 0) return undefined;
+    const words = [`y: see all first (${all}): ${plural(unseen, 'row')} unseen`, `y: ${all} first, ${unseen} unseen`, `${all}:${unseen}`];
+    return seg(words.find((w) => displayWidth(w) <= room) ?? words[words.length - 1]!, { tone: 'warn', bold: true });
+  };
+  const blocked = blockedAt(inner);
+  if (!high) {
+    if (keys === 'arming') return [[seg(READ_FIRST, { tone: 'dim' })]];
+    const sa: Row = [key('s'), seg(' skip   '), key('a'), seg(' abort   ')];
+    return [unseen > 0 ? [...sa, blockedAt(inner - rowWidth(sa))!, ...waiting]
+      : [key('y'), seg(' run   '), key('s'), seg(' skip   '), key('a'), seg(' abort the run'), ...waiting]];
+  }
   if (keys === 'arming') return [[seg(READ_FIRST, { tone: 'dim' })], blank, blank];
   // Three rows whatever is typed (the frame sizes the panel before anything is typed): a long entry shows its end.
   const shown = visibleLine(typed?.value ?? '');
@@ -162,7 +203,7 @@ function keyLines(stepId: string, high: boolean, keys: 'arming' | 'live', active
     ...(rowWidth(how) <= inner ? [how] : wrapParagraph(how.map((x) => x.text).join(''), inner).map((l) => [seg(l)])),
     [seg('› ', { tone: 'warn' }), seg(tail), seg(' ', { inverse: true })],
     typed?.escaped ? [seg('then: ? keys · c all of it · e evidence · r results · n note · Esc clears', { tone: 'accent' })]
-      : typed?.error ? [seg(typed.error, { tone: 'bad' })] : blank,
+      : typed?.error ? [seg(typed.error, { tone: 'bad' })] : blocked ? [blocked] : blank,
   ];
 }
 

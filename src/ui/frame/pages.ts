@@ -10,9 +10,10 @@ import { markdownLines } from '../markdown.js';
 import { stepStatus } from '../step-status.js';
 import type { StepView, ViewModel } from '../view-model.js';
 import { wrapText } from '../wrap.js';
-import { wrapParagraph } from '../visible-text.js';
+import { exactText, wrapParagraph } from '../visible-text.js';
 import { valueRows } from './gate.js';
 import { cell, dim, fit, seg, type Row } from './row.js';
+import { expandedRows, tableWindow } from './table-window.js';
 
 export interface PageContent { title: string; lines: Row[]; back: string }
 
@@ -24,16 +25,16 @@ export function helpPage(width: number): PageContent {
 /** Every character of the gate, wrapped to the width (visible-text.ts): nothing here is cut. */
 export function confirmationPage(gate: ConfirmationRequested, width: number): PageContent {
   const value = Math.max(1, width - 10);
-  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false): Row[] =>
-    valueRows(text, value, tone, prose).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
+  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false, exact = false): Row[] =>
+    valueRows(text, value, tone, prose, exact).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
   const lines: Row[] = [
     ...wrapParagraph(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  ${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width).map((l) => [seg(l, { bold: true })]),
-    ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active'),
-    ...(gate.target ? field('on', gateTarget(gate)!) : []),
-    ...gateSettings(gate).flatMap((s) => field(s.label, s.value)),
+    ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active', false, true),
+    ...(gate.target ? field('on', gateTarget(gate)!, undefined, false, true) : []),
+    ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, s.label === 'env' || s.label === '' || s.label === 'in dir')),
     ...(gate.description ? field('why', gate.description.trim(), undefined, true) : []),
     ...(gate.blastRadius ? field('affects', gate.blastRadius, undefined, true) : []),
-    ...(gate.items ? field('for each', gateItemLines(gate.items, gate.itemsDone, Infinity).join('\n')) : []),
+    ...(gate.items ? field('for each', gateItemLines(gate.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), gate.itemsDone, Infinity).join('\n')) : []),
     [], ...valueRows(gate.question, width, undefined, true).rows.map((r) => r.map((x) => ({ ...x, bold: true }))),
   ];
   return { title: `the whole confirmation of ${gate.stepId}`, back: 'Esc, c or F2: back to the confirmation to answer it', lines };
@@ -50,9 +51,23 @@ export function evidencePage(vm: ViewModel, width: number): PageContent {
   return { title: `evidence before ${vm.gate?.stepId ?? 'this step'}: ${named.length ? 'what it acts on first, then ' : ''}earlier results and output, newest first`, back: 'Esc, e or F3: back', lines: lines.length ? lines : [dim('no earlier step has output or a result')] };
 }
 
-export function stepPage(vm: ViewModel, stepId: string, width: number, back: string): PageContent {
+/** How a result is looked at in the `r` view: from which column, or every cell in full (expanded). */
+export interface TableView { col: number; expanded: boolean }
+
+export function stepPage(vm: ViewModel, stepId: string, width: number, back: string, view?: TableView): PageContent {
   const step = vm.steps.find((s) => s.id === stepId);
-  return { title: `result of ${stepId}`, back, lines: step ? stepEvidence(vm, step, width) : [dim('no such step')] };
+  if (!step) return { title: `result of ${stepId}`, back, lines: [dim('no such step')] };
+  const r = step.result;
+  if (!view || !(r?.columns?.length || r?.rows?.length)) return { title: `result of ${stepId}`, back, lines: stepEvidence(vm, step, width) };
+  // A table: a window of its columns (←/→), or every cell in full (x); the title says which columns are shown.
+  const rest = stepEvidence(vm, { ...step, result: { ...r, columns: [], rows: [] } }, width).slice(1).filter((l) => l.map((x) => x.text).join('') !== '(no output, no result rows)');
+  if (view.expanded) {
+    return { title: `result of ${stepId}: every cell in full`, back: `x: back to the table · ${back}`, lines: [...expandedRows(r.columns ?? [], r.rows ?? [], width), ...rest] };
+  }
+  const t = tableWindow(r.columns ?? [], r.rows ?? [], r.rowCount, view.col, width);
+  const where = t.total > 1 ? `columns ${t.first + 1}–${t.last + 1} of ${t.total}` : `${plural(t.total, 'column')}`;
+  const keys = [t.first > 0 || t.last < t.total - 1 ? '←→ columns' : '', 'x every cell in full'].filter(Boolean).join(' · ');
+  return { title: `result of ${stepId}: ${where} · ${keys}`, back, lines: [...t.rows, ...rest] };
 }
 
 export function instructionsPage(stepId: string, instructions: string, width: number): PageContent {

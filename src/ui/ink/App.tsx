@@ -102,15 +102,17 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
 
   // A high-risk gate's typed id lives here, not in its panel: a view opened over the gate unmounts the panel,
   // and what was typed must be there when it comes back.
-  const typed = useRef({ gate: '', value: '', armed: false });
+  const typed = useRef({ gate: '', value: '', armed: false, seen: false });
   const gateKey = vm.gate ? `${vm.gate.stepId}@${vm.gateAt ?? 0}` : '';
-  const typedStore: LineStore = useMemo(() => {
-    const mine = () => (typed.current.gate === gateKey ? typed.current : { gate: gateKey, value: '', armed: false });
+  const typedStore: LineStore & { markSeen(): void } = useMemo(() => {
+    const mine = () => (typed.current.gate === gateKey ? typed.current : { gate: gateKey, value: '', armed: false, seen: false });
     return {
       get: () => mine().value,
       set: (value: string) => { typed.current = { ...mine(), value }; },
       wasArmed: () => mine().armed,
       markArmed: () => { typed.current = { ...mine(), armed: true }; },
+      wasSeen: () => mine().seen,
+      markSeen: () => { typed.current = { ...mine(), seen: true }; },
     };
   }, [gateKey]);
 
@@ -132,7 +134,7 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
       ? <GatePanel key={gateKey} gate={vm.gate} rows={got.panel ?? 0} width={width} active={focus === 'gate'} arming={arming} onAnswer={onGate}
         store={typedStore} onView={(v) => openView(v, 'gate', { setOverlay, openPage: setPage })} frameRows={frame.frameRows} wait={wait} />
       : question ? <QuestionPanel question={question} rows={got.panel ?? 0} width={width} active={focus === 'manual' || focus === 'prompt'} arming={arming} onAnswer={(id, v, how) => run.answer(id, v, how)} /> : null,
-    page: page ? <Pager vm={vm} page={page} rows={got.page ?? 0} width={width} active={focus === 'page'} setPage={setPage} /> : null,
+    page: page ? <Pager vm={vm} page={page} rows={got.page ?? 0} width={width} active={focus === 'page'} setPage={setPage} onSeenAll={typedStore.markSeen} /> : null,
     overlay: overlay === 'note'
       ? <NoteInput active={focus === 'note'} onSubmit={(text) => { run.note(text, vm.currentStepId); setOverlay('none'); }} onCancel={() => setOverlay('none')} />
       : overlay === 'abort' ? <AbortPrompt stepId={vm.currentStepId} width={width} /> : null,

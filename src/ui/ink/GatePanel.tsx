@@ -45,15 +45,18 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
   const setEscaped = (v: boolean) => { escRef.current = v; setEscapedState(v); };
   // Whether the keys line is on screen: the frame drawn last had it (read by the key handlers).
   const drawn = useRef(false);
+  // Whether yes can be given: the frame drawn last showed all of the confirmation, or it was all seen in the c view.
+  const yesLive = useRef(false);
   const owns = useOwns();
   const takes = () => armed() && drawn.current && owns('gate');
+  const unseenError = () => `see all of it first (F2): ${part.unseen(rows)} rows unseen`;
   const field = useLineInput({
     // Keys typed before the panel was seen go nowhere: not into the field, where a later Enter would send them.
     isActive: active && high, manual: true, accepts: takes, ...(store ? { store } : {}),
     onSubmit(value) {
       const text = value.trim();
       if (!takes()) { field.clear(); return; }
-      if (text === gate.stepId) onAnswer('yes', 'typed');
+      if (text === gate.stepId && !yesLive.current) { setError(unseenError()); field.clear(); } else if (text === gate.stepId) onAnswer('yes', 'typed');
       else if (text === 'skip') onAnswer('skip', 'typed');
       else if (text === 'abort') onAnswer('abort', 'typed');
       else { setError(`type ${gate.stepId} exactly to run it`); field.clear(); }
@@ -80,9 +83,11 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
     const answer = KEY_ANSWERS[input];
     if (!answer || !takes()) return;
     if (answer === 'yes' && gate.approval) setRefused(true);
+    else if (answer === 'yes' && !yesLive.current) return; // the keys row says what is unseen and how to see it
     else onAnswer(answer, 'key');
   }, { isActive: active && !high });
-  const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error, escaped }, ...(frameRows !== undefined ? { frameRows } : {}), wait, refused });
+  const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error, escaped }, ...(frameRows !== undefined ? { frameRows } : {}), wait, refused, seen: store?.wasSeen?.() ?? false });
   drawn.current = armedShown && part.keysShown(rows);
+  yesLive.current = part.yesLive(rows);
   return <Rows rows={part.rows(rows)} />;
 }

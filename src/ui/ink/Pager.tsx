@@ -1,9 +1,9 @@
 // A view in place of the frame's body (src/ui/frame/pages.ts): scrolled with ↑↓ PgUp PgDn Home End, closed with
 // Esc (or the key that opened it). The results list picks a step with ↑↓ and shows it with Enter; Esc goes back.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useInput } from 'ink';
 import type { Page } from '../focus.js';
-import { confirmationPage, evidencePage, finishedSteps, helpPage, instructionsPage, pageMax, pageRows, resultsRows, stepPage, type PageContent } from '../frame/pages.js';
+import { confirmationPage, evidencePage, finishedSteps, helpPage, instructionsPage, pageMax, pageRows, resultsRows, stepPage, type PageContent, type TableView } from '../frame/pages.js';
 import { fit, seg, type Row } from '../frame/row.js';
 import type { ViewModel } from '../view-model.js';
 import { Rows } from './Rows.js';
@@ -13,9 +13,10 @@ import { useRawInput } from './use-raw-input.js';
 
 const TOGGLE: Partial<Record<Page['kind'], string>> = { help: '?', confirmation: 'c', evidence: 'e', instructions: 'i', results: 'r' };
 
-export interface PagerProps { vm: ViewModel; page: Page; rows: number; width: number; active: boolean; setPage(p: Page | undefined): void }
+/** onSeenAll: the whole confirmation has been on screen, to its last line (a gate's y is live from then on). */
+export interface PagerProps { vm: ViewModel; page: Page; rows: number; width: number; active: boolean; setPage(p: Page | undefined): void; onSeenAll?(): void }
 
-export function Pager({ vm, page: shown, rows, width, active, setPage: set }: PagerProps) {
+export function Pager({ vm, page: shown, rows, width, active, setPage: set, onSeenAll }: PagerProps) {
   const [scroll, setScroll] = useState(0);
   // Keys of one chunk (↑ and Enter typed fast) see the page the keys before them chose, before a re-render.
   const latest = useRef(shown);
@@ -24,7 +25,11 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
   // Built once per view, state and width, not per key: a 10,000-row result is laid out (column widths, cells)
   // when the view opens or the run changes; a key only moves the window, and only its rows are drawn.
   const stepId = shown.kind === 'step' ? shown.stepId : '';
-  const content = useMemo(() => contentOf(vm, shown, width), [vm, shown.kind, stepId, width]); // eslint-disable-line react-hooks/exhaustive-deps
+  // A result's table: the first column shown (←/→) and whether every cell is shown in full (x).
+  const [table, setTable] = useState<TableView>({ col: 0, expanded: false });
+  const content = useMemo(() => contentOf(vm, shown, width, table), [vm, shown.kind, stepId, width, table]); // eslint-disable-line react-hooks/exhaustive-deps
+  const columns = shown.kind === 'step' ? columnCount(vm, shown.stepId) : 0;
+  useEffect(() => { setTable({ col: 0, expanded: false }); }, [stepId]);
   const max = content ? pageMax(content, rows) : 0;
   const results = finishedSteps(vm);
   const selected = shown.kind === 'results' ? (shown.selected < 0 ? results.length - 1 : Math.min(shown.selected, results.length - 1)) : -1;
@@ -39,6 +44,11 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
       if (key.upArrow) setPage({ kind: 'results', selected: Math.max(0, selected - 1) });
       else if (key.downArrow) setPage({ kind: 'results', selected: Math.min(results.length - 1, selected + 1) });
       else if (key.return && results[selected]) setPage({ kind: 'step', stepId: results[selected]!.id, from: 'results' });
+    } else if (page.kind === 'step' && columns > 0 && (key.leftArrow || key.rightArrow)) {
+      setTable((t) => ({ ...t, col: Math.max(0, Math.min(columns - 1, t.col + (key.rightArrow ? 1 : -1))) }));
+    } else if (page.kind === 'step' && columns > 0 && input === 'x') {
+      setTable((t) => ({ ...t, expanded: !t.expanded }));
+      setScroll(0);
     } else if (key.upArrow || key.pageUp) setScroll((n) => Math.max(0, Math.min(max, n) - (key.pageUp ? rows - 3 : 1)));
     else if (key.downArrow || key.pageDown) setScroll((n) => Math.min(max, n + (key.pageDown ? rows - 3 : 1)));
     else if (key.home) setScroll(0);
@@ -50,11 +60,26 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set }: Pa
     const view = functionView(read);
     if (view && owns('page') && F_KINDS[view] === latest.current.kind) setPage(undefined);
   }, { isActive: active });
+  // Every line of the confirmation has been drawn, with no gap (End jumps over the middle: those lines count only
+  // once scrolled through): the gate's y may be given even where the frame cannot show it all.
+  const reach = useRef(-1);
+  if (shown.kind === 'confirmation' && content && rows > 2) {
+    const top = Math.min(scroll, max);
+    if (top <= reach.current + 1) reach.current = Math.max(reach.current, Math.min(content.lines.length, top + rows - 2) - 1);
+  }
+  const seenAll = shown.kind === 'confirmation' && content !== undefined && reach.current >= content.lines.length - 1;
+  useEffect(() => { if (seenAll) onSeenAll?.(); }, [seenAll, onSeenAll]);
   if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;
   return shown.kind === 'results' ? <Rows rows={resultsView(vm, selected, rows, width)} /> : null;
 }
 
-function contentOf(vm: ViewModel, page: Page, width: number): PageContent | undefined {
+/** How many columns a step's result has (0: no table to scroll). */
+function columnCount(vm: ViewModel, stepId: string): number {
+  const r = vm.steps.find((s) => s.id === stepId)?.result;
+  return r?.columns?.length || Object.keys(r?.rows?.[0] ?? {}).length;
+}
+
+function contentOf(vm: ViewModel, page: Page, width: number, table: TableView): PageContent | undefined {
   switch (page.kind) {
     case 'help': return helpPage(width);
     case 'confirmation': return vm.gate ? confirmationPage(vm.gate, width) : undefined;
@@ -63,7 +88,7 @@ function contentOf(vm: ViewModel, page: Page, width: number): PageContent | unde
       const q = vm.questions[0]?.question;
       return q?.action.kind === 'manual' ? instructionsPage(q.stepId, q.action.instructions, width) : undefined;
     }
-    case 'step': return stepPage(vm, page.stepId, width, page.from === 'results' ? 'Esc: back to the list' : 'Esc: back');
+    case 'step': return stepPage(vm, page.stepId, width, page.from === 'results' ? 'Esc: back to the list' : 'Esc: back', table);
     case 'results': return undefined;
   }
 }

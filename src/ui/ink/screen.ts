@@ -25,6 +25,11 @@ export interface Screen {
   alternate: boolean;
   /** Back to the operator's screen; idempotent. */
   close(): void;
+  /** The whole frame drawn again from the top, over whatever another program wrote on the screen (job control:
+   *  mount.tsx). The alternate screen entered again (a shell may have left it), the screen below the cursor
+   *  erased (never ESC[2J or ESC[3J), and ink made to write its whole last frame: a console line (ink clears its
+   *  frame, writes the line, and writes the frame again below it) of nothing. */
+  redraw(): void;
 }
 
 /** `onAlternate`: told when the alternate screen is entered and left (the terminal guard leaves it for a
@@ -60,5 +65,13 @@ export function openScreen(stdout: NodeJS.WriteStream, alternate: boolean, onAlt
     size: { get: size, subscribe(l) { listeners.add(l); return () => listeners.delete(l); } },
     alternate,
     close: leave,
+    redraw() {
+      if (!open) return;
+      try { stdout.write(alternate ? `${ENTER}\x1b[J` : '\r\x1b[J'); } catch { return; /* the terminal is gone */ }
+      for (const l of [...listeners]) l();
+      // ink's patched console (mount.tsx: patchConsole) rewrites the frame around what is logged; an empty line at
+      // the top scrolls out as the frame fills the rows below it.
+      console.log('');
+    },
   };
 }

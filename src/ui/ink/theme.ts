@@ -3,7 +3,10 @@
 import { createContext, useContext } from 'react';
 import type { Tone } from '../step-status.js';
 
-export const ThemeContext = createContext<{ color: boolean }>({ color: true });
+/** ascii: the locale is not UTF-8, so every row is drawn in ASCII (ascii-text.ts). */
+export const ThemeContext = createContext<{ color: boolean; ascii?: boolean }>({ color: true });
+
+export const useAscii = (): boolean => useContext(ThemeContext).ascii === true;
 
 const TONES: Record<Tone, string | undefined> = { ok: 'green', bad: 'red', warn: 'yellow', active: 'cyan', dim: 'gray', plain: undefined };
 

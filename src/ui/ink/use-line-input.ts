@@ -10,7 +10,11 @@ import { useRawInput } from './use-raw-input.js';
 
 export interface LineInput { value: string; clear(): void; feed(read: string): void }
 /** Where a field's text lives when it must outlive the component; a gate's also says whether it was armed. */
-export interface LineStore { get(): string; set(v: string): void; wasArmed?(): boolean; markArmed?(): void }
+export interface LineStore {
+  get(): string; set(v: string): void; wasArmed?(): boolean; markArmed?(): void;
+  /** A gate: whether the operator has seen every line of it (the c view scrolled to its end). */
+  wasSeen?(): boolean;
+}
 
 /** accepts: whether keys count now, asked per read (default: always). A field that drops keys for a while stays
  *  active and says no here, rather than toggling isActive (a listener attached in an effect may run after the

@@ -7,7 +7,7 @@ import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, gate
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
 import { terminalSafe } from '../../common/terminal-text.js';
-import { visibleLine } from '../visible-text.js';
+import { exactLine, exactText, visibleLine } from '../visible-text.js';
 import { gateItemLines, itemLine } from '../gate-items.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
@@ -161,13 +161,14 @@ export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
   const e = terminalSafe(raw);
   const field = (name: string, value: string) => `  ${(name ? `${name}:` : '').padEnd(11)}${value}`;
   const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
-  // Every character that runs, visible: a tab as ⇥, a run of spaces counted (·×300), odd spaces named (visible-text.ts).
-  lines.push(...e.command.trim().split('\n').map((l, i) => (i === 0 ? field('would run', visibleLine(l)) : field('', visibleLine(l)))));
-  if (e.target) lines.push(field('on', gateTarget(e)!));
-  for (const l of gateSettings(e)) lines.push(field(l.label, l.value));
+  // Every character that runs, exactly as the terminal UI's gate draws it: a tab as ⇥, a run of spaces counted
+  // (·×300), everything outside printable ASCII named (visible-text.ts exactLine) — from the raw command text.
+  lines.push(...raw.command.trim().split('\n').map((l, i) => field(i === 0 ? 'would run' : '', exactLine(l))));
+  if (raw.target) lines.push(field('on', exactLine(gateTarget(raw)!)));
+  for (const l of gateSettings(raw)) lines.push(field(l.label, ['env', '', 'in dir'].includes(l.label) ? exactLine(l.value) : visibleLine(l.value)));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
   if (e.blastRadius) lines.push(field('affects', e.blastRadius));
-  if (e.items) lines.push(...gateItemLines(e.items, e.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
+  if (raw.items) lines.push(...gateItemLines(raw.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), raw.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
   if (e.resumed) lines.push(p.yellow(field('resumed', 'this step was in flight when the run was interrupted; it may have partly run')));
   return lines;
 }

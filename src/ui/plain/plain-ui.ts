@@ -6,6 +6,7 @@ import type { UIHandle, UIOptions } from '../index.js';
 import { checkAnswer } from '../answers.js';
 import { commandLine } from '../format.js';
 import { gateLines, PlainFormatter } from './plain-format.js';
+import { asciiText } from '../ascii-text.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { echoOff } from './no-echo.js';
 import { paint, type Paint } from './paint.js';
@@ -35,7 +36,9 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
   const p = paint(opts.color);
   const formatter = new PlainFormatter(p);
   const stamp = () => (opts.timestamps ? `${new Date().toISOString().slice(11, 19)} ` : '');
-  const write = (lines: string[]) => { if (lines.length) opts.stdout.write(lines.map((l) => stamp() + l).join('\n') + '\n'); };
+  // A locale that is not UTF-8 (LANG=C): the lines in ASCII, as the terminal UI's (ascii-text.ts).
+  const chars = opts.ascii ? asciiText : (l: string) => l;
+  const write = (lines: string[]) => { if (lines.length) opts.stdout.write(lines.map((l) => chars(stamp() + l)).join('\n') + '\n'); };
   let reader: LineReader | undefined;
   let asking = Promise.resolve();
   let resolveDone!: () => void;

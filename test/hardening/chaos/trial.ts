@@ -8,6 +8,7 @@ import type { LabServer } from '../../../src/lab/index.js';
 import { adminQuery } from '../../db/helpers.js';
 import { killedStepsGone } from '../../helpers/killed-run.js';
 import { cli, type CliResult, type Line } from '../helpers.js';
+import { rng } from '../../helpers/rng.js';
 
 export type Fault = 'signal' | 'startup' | 'resume-signal' | 'full-disk' | 'deleted-dir';
 export const FAULTS: readonly Fault[] = ['signal', 'startup', 'resume-signal', 'full-disk', 'deleted-dir'];
@@ -72,17 +73,8 @@ export async function prepareTable(s: LabServer): Promise<void> {
     : `CREATE TABLE IF NOT EXISTS ${s.database}.chaos_effects (trial varchar(64), what varchar(64), at datetime(6) DEFAULT NOW(6))`);
 }
 
-/** mulberry32: the same seed gives the same trial. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed gives the same trial (mulberry32). */
+export { rng };
 
 export interface TrialResult {
   seed: number; fault: Fault; engine: string;

@@ -1,0 +1,52 @@
+// Credentials written into a command's own text: `PGPASSWORD=x psql`, `postgres://u:pw@h/db`, `mysql -pSECRET`,
+// `--password=…`. No input declared them secret, so the redactor does not know them; but they are credentials all
+// the same, and a start line, a status line, the gate and the transcript are read by more people than the runbook.
+// Each is masked where it stands (whatever its length: `PGPASSWORD=x` shows `PGPASSWORD=****`), and the values
+// long enough to mask by value are handed to the run's redactor, so output that echoes them is masked too.
+// Masking only: what runs is never changed.
+import { isCredentialVar } from './credential-env.js';
+import { MASK } from './redactor.js';
+
+/** A value as a shell word reads it: quoted, or up to a blank or a command separator. */
+const WORD = String.raw`(?:'[^'\n]*'|"(?:[^"\\\n]|\\.)*"|[^\s;&|()<>'"]+)`;
+// NAME=value as a command's prefix or an export; the name decides (credential-env.ts, and a few usual spellings).
+// Upper-case names only, where a word starts: `WHERE auth=1` in a SQL step is not an assignment.
+const ASSIGN = new RegExp(String.raw`(?<=^|[\s;&|(])([A-Z_][A-Z0-9_]*)=(${WORD})`, 'g');
+const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|AUTH)(_|$)/i;
+// scheme://user:password@host: the password's place, as a URL parser finds it (up to the last '@' of the authority).
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@'"]*:)([^\s/?#'"]*)@/gi;
+// --password=x, --passwd=x, --pass=x (any program); -pSECRET of the mysql and mariadb clients (attached only:
+// their -p never takes the next word); -a of redis-cli, -p of sshpass (the next word).
+const LONG_OPTION = new RegExp(String.raw`(?<=\s|^)(--(?:password|passwd|pass|token|secret)=)(${WORD})`, 'gi');
+const MYSQL_P = new RegExp(String.raw`(\b(?:mysql|mysqldump|mysqladmin|mysqlcheck|mysqlimport|mysqlshow|mariadb[a-z-]*)\b[^;&|\n]*?\s-p)(${WORD})`, 'g');
+const NEXT_WORD = new RegExp(String.raw`(\b(?:redis-cli\b[^;&|\n]*?\s-a|sshpass\s+-p)\s+)(${WORD})`, 'g');
+
+const isSecretVar = (name: string): boolean => name !== 'PWD' && name !== 'OLDPWD' && (isCredentialVar(name) || SECRET_NAME.test(name));
+
+/** The credentials a command's text holds, as written (quotes removed). */
+export function commandCredentials(text: string): string[] {
+  const found: string[] = [];
+  scan(text, (value) => { found.push(unquote(value)); return value; });
+  return found.filter((v) => v !== '' && v !== MASK);
+}
+
+/** The command's text with each credential it holds shown as ****. */
+export function maskCommandCredentials(text: string): string {
+  if (!/[=:@]|-p|-a/.test(text)) return text;
+  return scan(text, (value) => (value.startsWith("'") ? `'${MASK}'` : value.startsWith('"') ? `"${MASK}"` : MASK));
+}
+
+function scan(text: string, each: (value: string) => string): string {
+  return text
+    .replace(URL_PASSWORD, (_m, head: string, pw: string) => `${head}${pw ? each(pw) : pw}@`)
+    .replace(ASSIGN, (m, name: string, value: string) => (isSecretVar(name) && !/^\$/.test(value) ? `${name}=${each(value)}` : m))
+    .replace(LONG_OPTION, (m, head: string, value: string) => (value.startsWith('$') ? m : `${head}${each(value)}`))
+    .replace(MYSQL_P, (m, head: string, value: string) => (value.startsWith('$') ? m : `${head}${each(value)}`))
+    .replace(NEXT_WORD, (m, head: string, value: string) => (value.startsWith('$') ? m : `${head}${each(value)}`));
+}
+
+function unquote(value: string): string {
+  if (value.startsWith("'")) return value.slice(1, -1);
+  if (value.startsWith('"')) return value.slice(1, -1).replace(/\\(.)/g, '$1');
+  return value;
+}

@@ -3,7 +3,7 @@
 // acts after it (StepRunner.recordingFailed).
 import type { Redactor } from '../secrets/redactor.js';
 import { maskLine } from '../events/mask.js';
-import { maskCommandText } from '../events/command-mask.js';
+import { maskCommandText } from './command-mask.js';
 import type { RunEvent, RunEventListener } from './events.js';
 import { add as addCount, countSteps } from './step-counts.js';
 

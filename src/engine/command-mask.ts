@@ -2,7 +2,7 @@
 // not a step's env:, whose values the gate shows with a note when their name looks like a credential's, engine/gate.ts), with the credentials written into it masked (secrets/command-credentials.ts) and handed to
 // the run's redactor, so output that echoes them is masked too. Applied at the run's one publish point, before
 // the data masking every event gets: the terminal UI, plain mode, the transcript and the store see the same.
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent } from './events.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { commandCredentials, maskCommandCredentials } from '../secrets/command-credentials.js';
 

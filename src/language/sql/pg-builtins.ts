@@ -11,16 +11,20 @@ export const resolvesToCatalog = (name: readonly string[]): boolean => name.leng
 /** Operators of the built-in types (comparison, arithmetic, text, JSON, arrays, ranges, network, geometry). */
 export const PG_READ_ONLY_OPERATORS: ReadonlySet<string> = new Set([...words(`
   = <> != < > <= >= + - * / % ^ || ~~ !~~ ~~* !~~* ~ ~* !~ !~* @> <@ && -> ->> #> #>> ? ?| ?& << >> <<= >>=
-  & | # ! @ @@ <-> |/ ||/ -|- @? #- *= *<>`),
+  & | # @ @@ <-> |/ ||/ -|- @? #- *= *<>`),
   'BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC']);
 
 /**
  * Types a cast may name unqualified (`x::text`, `CAST(x AS interval)`): their input functions and casts are
  * PostgreSQL's. SQL spellings such as `int`, `bigint`, `varchar` or `timestamp with time zone` reach the
- * parse tree as `pg_catalog.int4` and so on, which any pg_catalog type passes.
+ * parse tree as `pg_catalog.int4` and so on, which any pg_catalog type passes. Only pg_catalog's own type names
+ * (test/hardening/sql-pg-catalog-names.test.ts holds them to the catalogs of 15 and 18): a quoted SQL spelling
+ * (`5::"integer"`, `CAST(5 AS "bigint")`) is looked up as written, and pg_catalog has no type "integer", so the
+ * server finds it in the role's own schemas (issue #45). For the same reason no `!`: PostgreSQL 14 dropped its
+ * factorial operators, and `! 5` finds an operator of that name anywhere on the path.
  */
 export const PG_BUILTIN_TYPES = words(`
-  bool boolean int2 int4 int8 smallint integer bigint float4 float8 real numeric decimal money
+  bool int2 int4 int8 float4 float8 numeric money
   text varchar bpchar char name
   bytea uuid json jsonb jsonpath xml
   date time timetz timestamp timestamptz interval

@@ -164,6 +164,10 @@ function codeFinding(kind: string, node: Node): Finding | undefined {
       return { why: `calls ${name.join('.')}(), a PostgreSQL built-in not reviewed as read-only, which safe_because cannot vouch for (it vouches for the author's own code)` };
     }
     if (!isBuiltin(name) || !PG_READ_ONLY.has(last)) return unknownCode(`calls ${name.join('.')}(), which is not known to be read-only`);
+    // A reviewed name that is syntax, not a function, in pg_catalog (GREATEST, LEAST, CURRENT_CATALOG,
+    // COLLATION FOR): written as a call (`"greatest"(1, 2)`), the server finds no such function in pg_catalog and
+    // resolves it in the role's own schemas, where anyone may have created one (issue #45).
+    if (!pgCatalogFunctions().has(last)) return unknownCode(`calls "${last}"(), a name pg_catalog has no function of, so the server would look for it in other schemas`);
   }
   // An operator stands in A_Expr (`a + b`, `a = ANY (…)`, `OPERATOR(s.op)`), in a subquery comparison
   // (`a OPERATOR(s.op) ANY (SELECT …)`) and in ORDER BY … USING op.

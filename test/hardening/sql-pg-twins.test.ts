@@ -1,0 +1,89 @@
+// A hostile twin for every reviewed PostgreSQL name (issue #45), generated from the read lists themselves: for every
+// function name on PG_READ_ONLY, every type name a cast may use, and every operator name, a same-named object in
+// the application's schema (public) whose code the server counts when it runs (track_functions = all, read back
+// from pg_stat_user_functions). Each name is used as a call, a quoted call, a cast, a quoted cast and a prefix
+// operator; every text the classifier proves a read runs for real and dry, on PostgreSQL 15 and 18. No twin runs.
+// Adding a name to a list adds its twin.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { PG_READ_ONLY } from '../../src/language/sql/read-only-functions.js';
+import { PG_BUILTIN_TYPES, PG_READ_ONLY_OPERATORS } from '../../src/language/sql/pg-builtins.js';
+import { classifySql } from '../../src/language/sql/index.js';
+import { adminQuery } from '../db/helpers.js';
+import { runSteps, type Step } from './read-steps.js';
+
+/** The SQL spellings a quoted name reaches the server as written (they were on the type list before). */
+const TYPE_NAMES = [...PG_BUILTIN_TYPES, 'integer', 'bigint', 'smallint', 'boolean', 'real', 'decimal'];
+const OPERATORS = [...PG_READ_ONLY_OPERATORS, '!'].filter((o) => !/^[A-Z ]+$/.test(o) && o !== '!=');
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The twins: plpgsql (counted by track_functions; an SQL function would be inlined and not counted). */
+async function plantTwins(server: LabServer): Promise<number> {
+  await adminQuery(server, "ALTER SYSTEM SET track_functions = 'all'");
+  await adminQuery(server, 'SELECT pg_reload_conf()');
+  await adminQuery(server, 'CREATE FUNCTION public.twin_mark(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$');
+  let planted = 0;
+  const plant = async (sql: string) => { try { await adminQuery(server, sql); planted++; } catch { /* a name the server will not take */ } };
+  for (const f of PG_READ_ONLY) await plant(`CREATE FUNCTION public.${quote(f)}(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$`);
+  for (const t of TYPE_NAMES) await plant(`CREATE DOMAIN public.${quote(t)} AS int CHECK (public.twin_mark(VALUE) > -1)`);
+  for (const o of OPERATORS) await plant(`CREATE OPERATOR public.${o} (RIGHTARG = int, FUNCTION = public.twin_mark)`);
+  await adminQuery(server, 'GRANT USAGE ON SCHEMA public TO PUBLIC; GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC');
+  return planted;
+}
+
+/** Calls of public's functions the server counted (after the sessions that made them ended). */
+async function twinCalls(server: LabServer): Promise<number> {
+  const rows = await adminQuery(server, "SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_user_functions WHERE schemaname = 'public'");
+  return Number(rows[0]?.n ?? 0);
+}
+
+function texts(): string[] {
+  return [
+    ...[...PG_READ_ONLY].flatMap((f) => [`SELECT ${quote(f)}(1) AS x`, `SELECT ${f}(1) AS x`]),
+    ...TYPE_NAMES.flatMap((t) => [`SELECT 5::${quote(t)} AS x`, `SELECT CAST(5 AS ${quote(t)}) AS x`, `SELECT 5::${t} AS x`]),
+    ...OPERATORS.map((o) => `SELECT ${o} 5 AS x`),
+  ];
+}
+
+describe('PostgreSQL: a reviewed name never reaches a same-named object of the application\'s schema', { concurrency: true }, () => {
+  for (const version of ['system', '18'] as const) {
+    describe(`PostgreSQL ${version === '18' ? '18' : '15'}`, { concurrency: 1 }, () => {
+      let server: LabServer;
+      let baseline = 0;
+      before(async () => {
+        server = await startPostgres({ postgresVersion: version });
+        assert.ok(await plantTwins(server) > PG_READ_ONLY.size, 'the twins were planted');
+      });
+      after(() => server?.stop());
+
+      it('the lists hold pg_catalog\'s own names only: every type and operator a read may name unqualified exists there', async () => {
+        const types = new Set((await adminQuery(server, "SELECT typname FROM pg_type WHERE typnamespace = 'pg_catalog'::regnamespace")).map((r) => String(r.typname)));
+        const ops = new Set((await adminQuery(server, "SELECT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace")).map((r) => String(r.oprname)));
+        assert.deepEqual([...PG_BUILTIN_TYPES].filter((t) => !types.has(t)), []);
+        assert.deepEqual(OPERATORS.filter((o) => o !== '!' && !ops.has(o)), []);
+        assert.equal(ops.has('!'), false, 'PostgreSQL 14+ has no ! operator');
+      });
+
+      it('the twins are real: called through their schema, the server counts them', async () => {
+        for (const q of ['SELECT public."greatest"(1)', 'SELECT 5::public."integer"', 'SELECT OPERATOR(public.!) 5']) await adminQuery(server, q);
+        await new Promise((r) => setTimeout(r, 1500)); // the admin session's stats reach the shared view within a second
+        baseline = await twinCalls(server);
+        assert.ok(baseline >= 3, `counted ${baseline}`);
+      });
+
+      for (const dryRun of [false, true]) {
+        it(`${dryRun ? 'dry run' : 'real run'}: every text the classifier proves a read runs no twin`, async () => {
+          const proven: Step[] = texts().filter((t) => classifySql(t, 'postgres').readOnly).map((query) => ({ query, params: [] }));
+          assert.ok(proven.length > 100, `${proven.length} proven texts: too few to say anything`);
+          for (const q of ['SELECT "greatest"(1) AS x', 'SELECT 5::"integer" AS x', 'SELECT CAST(5 AS "bigint") AS x', 'SELECT ! 5 AS x', 'SELECT "current_catalog"(1) AS x']) {
+            assert.equal(proven.some((s) => s.query === q), false, `${q} is proven a read`);
+          }
+          const events = await runSteps(server.url(), proven, dryRun);
+          assert.equal(events.filter((e) => e.type === 'step-finished').length, proven.length, 'every step ran to its end');
+          assert.equal(await twinCalls(server), baseline, 'a twin ran');
+        });
+      }
+    });
+  }
+});

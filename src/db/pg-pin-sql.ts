@@ -44,6 +44,24 @@ export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.
     UNION ALL
     SELECT 9223372036854775807, 'pg_temp') p ORDER BY p.i), ', '), true) AS path`;
 
+/** The first OID initdb leaves to objects created later (FirstNormalObjectId): below it, PostgreSQL's own. */
+export const FIRST_USER_OID = 16384;
+const userMade = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_USER_OID}::pg_catalog.oid`;
+
+/**
+ * Objects someone created where every read resolves names by the server's own rules (issue #45): a function,
+ * operator or type inside pg_catalog (an exact-type overload there wins over PostgreSQL's own), or a cast between
+ * two of PostgreSQL's types (`CREATE CAST (bigint AS text) WITH FUNCTION …` runs on `count(*)::text`, and an
+ * implicit one without any cast written). A read on a server holding one is not proven. One row, or none.
+ */
+export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
+  SELECT 'cast' AS kind, pg_catalog.format('(%s AS %s)', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL)) AS shown
+  FROM pg_catalog.pg_cast k WHERE ${userMade('k.oid')} AND NOT ${userMade('k.castsource')} AND NOT ${userMade('k.casttarget')}
+  UNION ALL SELECT 'function', pg_catalog.format('%s', p.oid::pg_catalog.regprocedure) FROM pg_catalog.pg_proc p WHERE p.pronamespace ${eq} ${CATALOG} AND ${userMade('p.oid')}
+  UNION ALL SELECT 'operator', pg_catalog.format('%s', o.oid::pg_catalog.regoperator) FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} ${CATALOG} AND ${userMade('o.oid')}
+  UNION ALL SELECT 'type', pg_catalog.format('%s', t.oid::pg_catalog.regtype) FROM pg_catalog.pg_type t WHERE t.typnamespace ${eq} ${CATALOG} AND ${userMade('t.oid')}
+) x LIMIT 1`;
+
 /** Read back under the pin: a server or pooler that took a SET without applying it is caught here. */
 export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}`;
 
@@ -68,11 +86,13 @@ const CODE_FIELDS = 'funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|opno
  * dependency on pg_catalog's objects. Rows: kind (function, operator, domain, type, foreign table), shown, bare
  * name, builtin, known (a cast, an operator's function or a range's diff or canonical function), and the
  * relation whose stored code calls it. Relations of pg_catalog and
- * information_schema are PostgreSQL's own and not looked into.
+ * information_schema that initdb made are PostgreSQL's own and not looked into; one created there later is.
  */
 export function dependenciesSql(relations: string[][]): string {
   const names = relations.map(hexName).join(', ');
-  const builtin = (ns: string) => `${ns} ${eq} ANY (ARRAY[${CATALOG}::pg_catalog.oid, 'information_schema'::pg_catalog.regnamespace::pg_catalog.oid])`;
+  // PostgreSQL's own: in pg_catalog or information_schema AND made by initdb (a superuser can create a view in
+  // information_schema, or a function in pg_catalog: issue #45).
+  const builtin = (ns: string) => `(${ns} ${eq} ANY (ARRAY[${CATALOG}::pg_catalog.oid, 'information_schema'::pg_catalog.regnamespace::pg_catalog.oid]) AND NOT ${userMade(ns.replace(/\.\w+$/, '.oid'))})`;
   return `WITH RECURSIVE named(oid) AS (
   SELECT pg_catalog.to_regclass(pg_catalog.convert_from(pg_catalog.decode(x, 'hex'), 'UTF8'))
   FROM pg_catalog.unnest(ARRAY[${names}]::pg_catalog.text[]) x

@@ -8,7 +8,7 @@
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgReferences } from '../language/sql/pg-references.js';
 import { PinRefusal } from './pin-refusal.js';
-import { builtinCallsSql, dependenciesSql, PATH_SQL, PINNED, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
+import { builtinCallsSql, dependenciesSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
 
 export interface PinPlan {
   /** The simple-protocol message: BEGIN READ ONLY, the step's SET LOCALs, the pin, the read-back, the check. */
@@ -35,7 +35,7 @@ export function pinPlan(sql: string, timeout: string[]): PinPlan {
   const calls = (refs?.calls ?? []).filter((n) => !PG_READ_ONLY.has(n));
   // jit off: compiling the catalog queries below took ~140 ms per read where JIT is built in (Debian's 15).
   const head = ['BEGIN READ ONLY', ...timeout, 'SET LOCAL jit = off', ...SET_PINNED, PATH_SQL];
-  const parts = [...head, READ_BACK_SQL, ...(relations.length ? [dependenciesSql(relations)] : []), ...(calls.length ? [builtinCallsSql(calls)] : [])];
+  const parts = [...head, READ_BACK_SQL, PLANTED_SQL, ...(relations.length ? [dependenciesSql(relations)] : []), ...(calls.length ? [builtinCallsSql(calls)] : [])];
   return { message: parts.join(';\n'), before: head.length, checksDependencies: relations.length > 0, checksCalls: calls.length > 0 };
 }
 
@@ -64,12 +64,16 @@ export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void
   }
   const path = String(back.search_path);
   if (!/^pg_catalog, (.+, )?pg_temp$/.test(path)) throw new PinRefusal(`search_path could not be pinned (the session has ${path}): not run as a read`);
-  const calls = plan.checksCalls ? results[plan.before + 1 + (plan.checksDependencies ? 1 : 0)] : undefined;
+  const planted = results[plan.before + 1];
+  if (!planted) throw new PinRefusal('the session did not answer whether the server holds objects someone planted among PostgreSQL\'s own: not run as a read');
+  const found = planted.rows[0];
+  if (found) throw new PinRefusal(`the server holds a ${String(found.kind)} someone created among PostgreSQL's own, ${String(found.shown)}: the server applies it by its own rules wherever it fits, so no read is proven on this server (safe_because cannot vouch for it); not run as a read`);
+  const calls = plan.checksCalls ? results[plan.before + 2 + (plan.checksDependencies ? 1 : 0)] : undefined;
   if (plan.checksCalls && !calls) throw new PinRefusal('the session did not answer which functions the read calls are built-ins: not run as a read');
   const builtin = calls?.rows[0];
   if (builtin) throw new PinRefusal(`it calls ${String(builtin.name)}(), a PostgreSQL built-in not reviewed as read-only, which safe_because cannot vouch for (it vouches for the author's own code; some built-ins run SQL given as text or read a relation named by a value)`);
   if (!plan.checksDependencies) return;
-  const findings = (results[plan.before + 1]?.rows ?? []).map(judge).filter((f) => f !== undefined);
+  const findings = (results[plan.before + 2]?.rows ?? []).map(judge).filter((f) => f !== undefined);
   const acting = findings.find((f) => f.acts);
   const refused = acting ?? (vouched ? undefined : findings[0]);
   if (refused) {

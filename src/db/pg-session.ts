@@ -103,12 +103,13 @@ function queuedAfterLogin(err: unknown, waitedMs: number): unknown {
  * that died (kill -9 of the engine) notices within a second and rolls back, instead of finishing the statement
  * first. (It could not commit either way: COMMIT is its own message, sent only after the result arrived.)
  * It runs before any pin, under the role's own search_path: every name is qualified with pg_catalog, and its
- * literals hold no backslash (see db/pg-pin.ts).
+ * literals hold no backslash (see db/pg-pin.ts). No casts between text and numbers: those are I/O conversions a
+ * superuser can replace with CREATE CAST … WITH FUNCTION (issue #45); format() and int4in() are the types' own.
  */
 const OPEN_SQL = `SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.current_setting('server_version') AS version,
-  (SELECT extract(epoch FROM a.backend_start)::pg_catalog.text FROM pg_catalog.pg_stat_activity a
+  (SELECT pg_catalog.format('%s', extract(epoch FROM a.backend_start)) FROM pg_catalog.pg_stat_activity a
     WHERE a.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()) AS started,
-  CASE WHEN pg_catalog.current_setting('server_version_num')::pg_catalog.int4 OPERATOR(pg_catalog.>=) 140000
+  CASE WHEN pg_catalog.int4in(pg_catalog.textout(pg_catalog.current_setting('server_version_num'))) OPERATOR(pg_catalog.>=) 140000
     THEN pg_catalog.set_config('client_connection_check_interval', '1000', false) END AS checks`;
 
 /**

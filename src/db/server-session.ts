@@ -34,7 +34,8 @@ export async function liveSessions(session: Session, recorded: ServerSessionId[]
 
 async function livePg(session: Session, id: ServerSessionId, signal: AbortSignal): Promise<LiveSession | undefined> {
   const r = await session.query(
-    "SELECT state, left(query, 120) AS query FROM pg_stat_activity WHERE pid = $1 AND extract(epoch FROM backend_start)::text = $2",
+    // format(), not ::text: a cast to text is one a superuser can plant (issue #45).
+    "SELECT state, pg_catalog.left(query, 120) AS query FROM pg_catalog.pg_stat_activity WHERE pid OPERATOR(pg_catalog.=) $1 AND pg_catalog.format('%s', extract(epoch FROM backend_start)) OPERATOR(pg_catalog.=) $2",
     [id.backend, id.started], { readOnly: true, signal });
   const row = r.rows[0];
   return row ? { id, state: String(row.state ?? '?'), query: String(row.query ?? '') } : undefined;

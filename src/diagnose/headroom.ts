@@ -6,10 +6,14 @@ import { mysqlLoginLimits, pgLoginLimits } from './login-limits.js';
 
 const PRESSURE_PERCENT = 90;
 
-const PG_USAGE = `SELECT count(*)::int AS used, current_setting('max_connections')::int AS max,
-  current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
-    - coalesce(current_setting('reserved_connections', true)::int, 0) AS usable
-  FROM pg_stat_activity WHERE backend_type = 'client backend'`;
+/** A setting as a number through int4's own input function: a text-to-int cast is one a superuser can plant
+ *  (CREATE CAST (text AS integer) WITH FUNCTION …, issue #45). */
+const int = (setting: string, missingOk = false) =>
+  `pg_catalog.int4in(pg_catalog.textout(pg_catalog.current_setting('${setting}'${missingOk ? ', true' : ''})))`;
+const PG_USAGE = `SELECT pg_catalog.count(*)::pg_catalog.int4 AS used, ${int('max_connections')} AS max,
+  ${int('max_connections')} OPERATOR(pg_catalog.-) ${int('superuser_reserved_connections')}
+    OPERATOR(pg_catalog.-) coalesce(${int('reserved_connections', true)}, 0) AS usable
+  FROM pg_catalog.pg_stat_activity WHERE backend_type OPERATOR(pg_catalog.=) 'client backend'`;
 // Threads_connected is global and needs no PROCESS privilege, unlike counting the processlist.
 const MY_USED = `SHOW GLOBAL STATUS LIKE 'Threads_connected'`;
 const MY_MAX = 'SELECT @@max_connections AS max, @@max_user_connections AS max_per_user';

@@ -80,11 +80,13 @@ export async function fingerprintSession(session: Session, address: TargetAddres
   // named by its version and, weakly, by the address it answers on.
   if (/^PgBouncer\b/i.test(session.serverVersion)) return { engine: 'postgres', ...base, weak: true, server: session.serverVersion };
   if (session.flavour === 'postgres') {
-    const start = await one('SELECT floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text AS started');
+    // No casts to text: a text form from a cast is one a superuser can plant (CREATE CAST (numeric AS text) WITH
+    // FUNCTION …, issue #45); format() calls the type's own output function. Every name qualified.
+    const start = await one("SELECT pg_catalog.format('%s', pg_catalog.floor(extract(epoch FROM pg_catalog.pg_postmaster_start_time()))) AS started");
     const started = start?.started != null ? { started: String(start.started) } : {};
-    const sys = await one('SELECT system_identifier::text AS id, host(inet_server_addr()) AS addr, inet_server_port() AS port FROM pg_control_system()');
+    const sys = await one("SELECT pg_catalog.format('%s', system_identifier) AS id, pg_catalog.host(pg_catalog.inet_server_addr()) AS addr, pg_catalog.inet_server_port() AS port FROM pg_catalog.pg_control_system()");
     if (sys?.id) return { engine: 'postgres', ...base, server: `system_identifier ${String(sys.id)} at ${String(sys.addr ?? 'local socket')}:${String(sys.port ?? '-')}`, ...started };
-    const weak = await one('SELECT host(inet_server_addr()) AS addr, inet_server_port() AS port, (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid');
+    const weak = await one("SELECT pg_catalog.host(pg_catalog.inet_server_addr()) AS addr, pg_catalog.inet_server_port() AS port, pg_catalog.format('%s', (SELECT oid FROM pg_catalog.pg_database WHERE datname OPERATOR(pg_catalog.=) pg_catalog.current_database())) AS oid");
     return { engine: 'postgres', ...base, weak: true, server: `address ${String(weak?.addr ?? 'local socket')}:${String(weak?.port ?? '?')} database oid ${String(weak?.oid ?? '?')}`, ...started };
   }
   // The session already asks when the server started (its connection ids restart with it), once: asked of it.

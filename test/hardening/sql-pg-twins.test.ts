@@ -5,6 +5,7 @@
 // operator; every text the classifier proves a read runs for real and dry, on PostgreSQL 15 and 18. No twin runs.
 // Adding a name to a list adds its twin.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { PG_READ_ONLY } from '../../src/language/sql/read-only-functions.js';
@@ -12,6 +13,7 @@ import { PG_BUILTIN_TYPES, PG_READ_ONLY_OPERATORS } from '../../src/language/sql
 import { classifySql } from '../../src/language/sql/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { runSteps, type Step } from './read-steps.js';
+import { BIN } from '../helpers/cli.js';
 
 /** The SQL spellings a quoted name reaches the server as written (they were on the type list before). */
 const TYPE_NAMES = [...PG_BUILTIN_TYPES, 'integer', 'bigint', 'smallint', 'boolean', 'real', 'decimal'];
@@ -83,6 +85,56 @@ describe('PostgreSQL: a reviewed name never reaches a same-named object of the a
           assert.equal(events.filter((e) => e.type === 'step-finished').length, proven.length, 'every step ran to its end');
           assert.equal(await twinCalls(server), baseline, 'a twin ran');
         });
+      }
+    });
+  }
+});
+
+/** [what a superuser planted, how to remove it, a read it would take over]. */
+const PLANTED: [string, string, string, RegExp][] = [
+  ['CREATE CAST (bigint AS text) WITH FUNCTION public.twin_cast(bigint)', 'DROP CAST (bigint AS text)', 'SELECT count(*)::text AS n FROM pg_class', /cast someone created .*\(bigint AS text\)/],
+  ['CREATE VIEW information_schema.twin_view AS SELECT public.twin_mark(1) AS x', 'DROP VIEW information_schema.twin_view', 'SELECT x FROM information_schema.twin_view', /twin_mark/],
+  ['CREATE FUNCTION pg_catalog.lower(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN public.twin_mark($1); END $$', 'DROP FUNCTION pg_catalog.lower(int)', 'SELECT lower(1) AS x', /function someone created .*lower\(integer\)/],
+];
+
+describe('PostgreSQL: objects a superuser planted among PostgreSQL\'s own make no read proven', { concurrency: true }, () => {
+  for (const version of ['system', '18'] as const) {
+    describe(`PostgreSQL ${version === '18' ? '18' : '15'}`, { concurrency: 1 }, () => {
+      let server: LabServer;
+      before(async () => {
+        server = await startPostgres({ postgresVersion: version });
+        await adminQuery(server, "ALTER SYSTEM SET track_functions = 'all'");
+        await adminQuery(server, 'SELECT pg_reload_conf()');
+        await adminQuery(server, 'CREATE FUNCTION public.twin_mark(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$');
+        await adminQuery(server, "CREATE FUNCTION public.twin_cast(bigint) RETURNS text LANGUAGE plpgsql AS $$ BEGIN PERFORM public.twin_mark(1); RETURN 'twin'; END $$");
+        await adminQuery(server, 'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC');
+      });
+      after(() => server?.stop());
+
+      it('the built-in pool-exhausted, dry run, with a cast planted: nothing of the planted code runs (its fingerprint and reads included)', async () => {
+        await adminQuery(server, PLANTED[0]![0]);
+        try {
+          const r = spawnSync(process.execPath, [BIN, 'run', 'pool-exhausted', '--dry-run', '--plain', '--no-transcript', '-i', `url=${server.adminUrl()}`],
+            { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+          assert.ok(r.status !== null, `${r.stdout}${r.stderr}`);
+        } finally { await adminQuery(server, PLANTED[0]![1]); }
+        assert.equal(await twinCalls(server), 0, 'the planted cast ran');
+      });
+
+      for (const [plant, remove, read, why] of PLANTED) {
+        for (const dryRun of [false, true]) {
+          it(`${plant.split(' AS ')[0]}${dryRun ? ', dry run' : ''}: the read is refused, naming it; the planted code never runs`, async () => {
+            await adminQuery(server, plant);
+            try {
+              const events = await runSteps(server.url(), [{ query: read, params: [] }], dryRun);
+              const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+              assert.ok(finished && finished.type === 'step-finished', 'the step finished');
+              assert.equal(finished.result.status, 'failed', JSON.stringify(finished.result));
+              assert.match(String(finished.result.error ?? ''), why);
+            } finally { await adminQuery(server, remove); }
+            assert.equal(await twinCalls(server), 0, 'the planted code ran');
+          });
+        }
       }
     });
   }

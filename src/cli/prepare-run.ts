@@ -1,4 +1,5 @@
 // Everything `run` and `resume` share: inputs, secrets, executors, transcript, UI, signals, exit code.
+import { placeOf } from '../transcript/run-place.js';
 import { readFileSync } from 'node:fs';
 import type { Runbook } from '../language/runbook.js';
 import { Redactor } from '../secrets/redactor.js';
@@ -100,7 +101,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
           ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
-          ...(appendTo ? {} : { calls: calledFiles(runbook) }), ...(store ? { sink: store.sink } : {}),
+          ...(appendTo ? {} : { calls: calledFiles(runbook), place: placeOf(env) }), ...(store ? { sink: store.sink } : {}),
         });
         transcriptPath = transcript?.path;
         if (!flags.dryRun && hasApprovalSteps(runbook)) {

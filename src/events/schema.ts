@@ -236,6 +236,8 @@ const RECORD_FIELDS = {
     inputs: Type.Record(Type.String(), Type.Unknown(), doc('Input values; secrets masked as ****.')),
     target: OptStr(),
     argv: Type.Array(Str, doc('The command line, secrets masked.')),
+    cwd: OptStr('The working directory the run started in: its relative paths and `cwd:` steps act there; a resume from another is refused unless --retarget.'),
+    serverEnv: Type.Optional(Type.Record(Type.String(), Str, doc('Environment variables (and --env-file entries) that named a database server when the run started, without passwords: a resume where one names another server is refused unless --retarget.'))),
   },
   resumed: {
     stepId: Id('Where the run continues.'),

@@ -7,6 +7,7 @@ import type { Redactor } from '../secrets/redactor.js';
 import { VERSION } from '../common/version.js';
 import { FORMAT_VERSION, type HeaderLine, type ResumedLine } from '../events/schema.js';
 import { maskLine } from '../events/mask.js';
+import type { RunPlace } from './run-place.js';
 
 type Fields<L> = Omit<L, 'seq' | 'ts'>;
 
@@ -14,8 +15,9 @@ export interface Who { operator: string; argv: string[]; redactor?: Redactor }
 
 const masked = <T extends { type: string }>(redactor: Redactor | undefined, line: T): T => (redactor ? maskLine(redactor, line) : line);
 
-/** calls: every runbook file the run may load below its own (called runbooks at every depth), as they are now. */
-export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, unknown>, target: string | undefined, runId: string, calls: CalledFile[] = []): Fields<HeaderLine> {
+/** calls: every runbook file the run may load below its own (called runbooks at every depth), as they are now.
+ *  place: where it acts besides its connections (run-place.ts). */
+export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, unknown>, target: string | undefined, runId: string, calls: CalledFile[] = [], place?: RunPlace): Fields<HeaderLine> {
   const { doc } = runbook;
   return masked(who.redactor, {
     type: 'header', format: FORMAT_VERSION, runId,
@@ -25,6 +27,7 @@ export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, un
     inputs,
     ...(target ? { target } : {}),
     argv: who.argv,
+    ...(place ? { cwd: place.cwd, serverEnv: place.serverEnv } : {}),
   });
 }
 

@@ -16,6 +16,7 @@ import { OutputTrack, withoutItemOutput } from './output-refs.js';
 import { defaultTranscriptPath } from './paths.js';
 import { readTranscript } from './reader.js';
 import { SYNCED_AT_ONCE, TranscriptWriter, type Syncer } from './writer.js';
+import type { RunPlace } from './run-place.js';
 import { lockRun, notePath, realPath, runIdOf, writeRunState } from './run-state.js';
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -36,6 +37,8 @@ export interface AttachOptions {
   /** Also handed every line once it is on the disk (the team store's uploader); a resume hands it the lines
    *  already in the file first. */
   sink?: TranscriptSink;
+  /** Where the run acts besides its connections: recorded in the header for resume to compare. */
+  place?: RunPlace;
   /** How lines reach the disk (default: fsync); tests see which lines are synced when. */
   sync?: Syncer;
 }
@@ -72,7 +75,7 @@ function openNew(runbook: Runbook, who: Who, opts: AttachOptions, runId: string)
   // Written under its hidden name, then put in place: the transcript exists only with its header.
   const writer = new TranscriptWriter(fd, created.partial ?? path, 0, undefined, opts.sync, !created.partial);
   if (opts.sink) writer.attach(opts.sink);
-  firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target, runId, opts.calls)), path);
+  firstLine(writer, false, () => writer.write(headerLine(runbook, who, opts.inputs ?? {}, opts.target, runId, opts.calls, opts.place)), path);
   try { publishTranscript(created, path); } catch (e) { writer.close(); if (created.partial) unlinkQuietly(created.partial); throw e; }
   if (created.partial) writer.movedTo(path);
   // A fresh id: nobody else holds it; taken so that a resume of a copy meanwhile is refused.

@@ -22,6 +22,7 @@ import { changedTargets, describeChanges, noOrphans } from '../resume-checks.js'
 import { sayError } from '../say.js';
 import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
 import { checkCalledFiles } from '../runbook-files.js';
+import { placeChanges, placeOf } from '../../transcript/run-place.js';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { findStoreUrl, type StoreUrl } from '../../store/url.js';
@@ -86,6 +87,7 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   }
   await noOrphans(transcript, flags.waitForOrphans ?? false, (line) => sayError(`runbook: ${line}\n`));
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
+  checkSamePlace(transcript, env, flags.retarget ?? false);
   const input = inputsForResume(transcript.header.inputs, runbook.doc, flags.input, env);
   const marker: ResumeMarker = {
     stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}), ...(flags.retarget ? { retarget: true as const } : {}),
@@ -109,6 +111,18 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   if (changes.length) sayError(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
   const claimed = store && head ? await claimInStore(store, head, flags.takeover ?? false, say) : undefined;
   return session.execute(claimed);
+}
+
+/** The place the run acts in besides its connections (run-place.ts): the same, or a refusal naming what moved;
+ *  --retarget continues there, every destructive step asking again. */
+function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, retarget: boolean): void {
+  const moved = placeChanges(t.header, placeOf(env));
+  if (moved.length === 0) return;
+  if (!retarget) {
+    throw new UserError(`refusing to resume: this run would act somewhere else than it started; nothing was run: ${moved.join('; ')}. ` +
+      `Resume from the same place${t.header.cwd ? ` (cd ${t.header.cwd})` : ''} with the same environment, or with --retarget (every destructive step asks again).`);
+  }
+  sayError(`runbook: --retarget: ${moved.join('; ')}; every destructive step asks again\n`);
 }
 
 /** One driver per run: the run claimed in the team store before its first step (resume-store.ts); after a

@@ -1,0 +1,94 @@
+// A resumed run acts where, and on what, it started (issue #46): resumed from another working directory, its
+// relative paths and `cwd:` would act there; resumed with another DATABASE_URL or --env-file, a shell step's
+// `psql "$DATABASE_URL"` would write to another server. Each is refused, naming the difference, before anything
+// runs; --retarget continues, asking again at every gate. Real CLI runs, stopped by SIGTERM (interrupted, 75).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, scratch, until } from './helpers.js';
+
+const RUNBOOK = (go: string) => `name: place
+title: Acts in the working directory
+steps:
+  - id: first
+    destructive: true
+    shell: mkdir -p ./work && echo started > ./work/started
+  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+  - id: act
+    destructive: true
+    shell: mkdir -p ./work && echo acted >> ./work/acted
+  - id: done
+    end: resolved
+    message: acted
+`;
+
+/** A run in `a`, stopped at its wait step by SIGTERM: its transcript. */
+async function interruptedIn(dir: string, a: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []): Promise<string> {
+  const go = join(dir, 'go');
+  const rb = join(dir, 'place.yaml');
+  writeFileSync(rb, RUNBOOK(go));
+  const transcript = join(dir, 't.jsonl');
+  const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript, ...extra], { cwd: a, env });
+  await until(() => existsSync(join(a, 'work', 'started')), 30_000, 'the first step');
+  await new Promise((r) => setTimeout(r, 300)); // into the wait step
+  run.kill('SIGTERM');
+  const r = await run;
+  assert.equal(r.code, 75, r.stdout + r.stderr);
+  writeFileSync(go, '');
+  return transcript;
+}
+
+function places(t: Parameters<typeof scratch>[0]) {
+  const dir = scratch(t);
+  const a = join(dir, 'a');
+  const b = join(dir, 'b');
+  mkdirSync(a); mkdirSync(b);
+  return { dir, a, b };
+}
+
+test('resumed from another working directory: refused, naming both; from the same one it acts there', async (t) => {
+  const { dir, a, b } = places(t);
+  const transcript = await interruptedIn(dir, a);
+  const elsewhere = await cli(['resume', transcript, '--plain', '--yes'], { cwd: b });
+  assert.equal(elsewhere.code, 2, elsewhere.stdout + elsewhere.stderr);
+  assert.match(elsewhere.stderr, new RegExp(`refusing to resume: .*the run started in ${a}, and this is ${b}`));
+  assert.equal(existsSync(join(b, 'work')) || existsSync(join(a, 'work', 'acted')), false, 'nothing acted');
+  const same = await cli(['resume', transcript, '--plain', '--yes'], { cwd: a });
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.equal(existsSync(join(a, 'work', 'acted')), true);
+});
+
+test('resumed from another working directory with --retarget: continues there, asking at the gate', async (t) => {
+  const { dir, a, b } = places(t);
+  const transcript = await interruptedIn(dir, a);
+  const r = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'act'], { cwd: b });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stderr, /--retarget: the run started in/);
+  assert.equal(existsSync(join(b, 'work', 'acted')), true, 'it acted where it was resumed, as the operator said');
+});
+
+for (const [what, runWith, resumeWith] of [
+  ['DATABASE_URL', { env: { DATABASE_URL: 'postgres://app:pw-a@127.0.0.1:5433/a' } }, { env: { DATABASE_URL: 'postgres://app:pw-b@127.0.0.1:5434/b' } }],
+  ['--env-file', { file: 'DATABASE_URL=mysql://app:pw-a@127.0.0.1:3307/a\n' }, { file: 'DATABASE_URL=mysql://app:pw-a@127.0.0.1:3308/a\n' }],
+  ['PGHOST', { env: { PGHOST: 'db-a.internal' } }, { env: { PGHOST: 'db-b.internal' } }],
+] as const) {
+  test(`resumed with another server in ${what}: refused, naming the variable and both servers, without passwords`, async (t) => {
+    const { dir, a } = places(t);
+    const envArgs = (w: { env?: unknown; file?: string }, name: string) => {
+      if (!w.file) return [];
+      writeFileSync(join(dir, name), w.file);
+      return ['--env-file', join(dir, name)];
+    };
+    const transcript = await interruptedIn(dir, a, 'env' in runWith ? runWith.env : {}, envArgs(runWith, 'run.env'));
+    const r = await cli(['resume', transcript, '--plain', '--yes', ...envArgs(resumeWith, 'resume.env')], { cwd: a, env: 'env' in resumeWith ? resumeWith.env : {} });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    const name = what === '--env-file' ? 'DATABASE_URL' : what;
+    assert.match(r.stderr, new RegExp(`refusing to resume: .*${name} named \\S+ when the run started, and names \\S+ now`));
+    assert.doesNotMatch(r.stderr, /pw-a|pw-b/);
+    assert.equal(existsSync(join(a, 'work', 'acted')), false, 'nothing acted');
+  });
+}

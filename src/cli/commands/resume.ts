@@ -87,7 +87,6 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   }
   await noOrphans(transcript, flags.waitForOrphans ?? false, (line) => sayError(`runbook: ${line}\n`));
   const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
-  checkSamePlace(transcript, env, flags.retarget ?? false);
   const input = inputsForResume(transcript.header.inputs, runbook.doc, flags.input, env);
   const marker: ResumeMarker = {
     stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}), ...(flags.retarget ? { retarget: true as const } : {}),
@@ -109,6 +108,8 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
       'If the run must continue there, resume with --retarget (every destructive step asks again).');
   }
   if (changes.length) sayError(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
+  // After the connections' own check (it compares the servers themselves): what else the run acts on.
+  checkSamePlace(transcript, env, flags.retarget ?? false);
   const claimed = store && head ? await claimInStore(store, head, flags.takeover ?? false, say) : undefined;
   return session.execute(claimed);
 }

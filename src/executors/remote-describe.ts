@@ -12,7 +12,7 @@ export function describeRemote(t: RemoteTarget, more: { settings?: SshSettings; 
   const name = `[target ${t.name}${t.standsFor ? `, for ${t.standsFor}` : ''}]`;
   if (t.kind === 'ssh') {
     const login = more.settings ? ` (${loginOf(more.settings)})` : t.port !== undefined ? ` (port ${t.port})` : '';
-    const unchecked = !more.unchecked ? '' : ` — host key NOT checked (${more.unchecked} in the ssh config; `
+    const unchecked = !more.unchecked ? '' : `: host key NOT checked (${more.unchecked} in the ssh config; `
       + `${t.allowUncheckedHostKey ? 'allowed by the runbook)' : 'refused: the target does not allow it)'}`;
     return `ssh ${t.destination}${login}${unchecked} ${name}`;
   }

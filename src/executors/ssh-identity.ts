@@ -66,7 +66,7 @@ export async function identifySsh(t: SshTarget, spec: MasterSpec, signal: AbortS
   // Recorded as where ssh logged in (user@host:port, as ssh -G resolved it), not the alias or the target's name:
   // a resume that reaches the same host with the same key under another alias goes on (a different login or key
   // is another target). Without a key (none in the log) the login alone stands in, weakly.
-  const where = `ssh ${loginOf(settings)}${unchecked ? ` — host key NOT checked (${unchecked} in the ssh config; allowed by the runbook)` : ''}`;
+  const where = `ssh ${loginOf(settings)}${unchecked ? `: host key NOT checked (${unchecked} in the ssh config; allowed by the runbook)` : ''}`;
   if (!key) return { ok: true, login, fingerprint: { engine: 'host', host: where, server: `${where} (no host key read)`, weak: true }, ...(pid ? { pid } : {}) };
   const fingerprint: TargetFingerprint = { engine: 'host', host: where, server: `ssh host key ${key[1]!.replace(/-cert-v01@openssh\.com$/, '')} ${key[2]}` };
   const pin = first ? writePin(text, key[2]!, spec.pinFile) : spec.pinned?.pin;

@@ -127,7 +127,7 @@ describe('SSH targets: trust', { skip: !existsSync(SSHD) && 'openssh-server is n
           assert.equal(readFileSync(kh, 'utf8'), '', 'not even a connection: no key was learnt');
         } else {
           assert.equal(existsSync(flag), true);
-          assert.ok(r.stdout.includes(`  on:        ssh runbook-sshd (${sshd.user}@127.0.0.1:${sshd.port}) — ${note} [target h]`), r.stdout);
+          assert.ok(r.stdout.includes(`  on:        ssh runbook-sshd (${sshd.user}@127.0.0.1:${sshd.port}): ${note} [target h]`), r.stdout);
           const id = transcriptLines(transcript).find((l) => l.type === 'target-identified' && l.connection === 'target:h') as unknown as { target: { host: string; server: string } };
           assert.ok(id.target.host.includes(note), id.target.host);
           assert.match(id.target.server, /^ssh host key ssh-ed25519 SHA256:/);

@@ -4,6 +4,7 @@
 import type { Client, ClientConfig, QueryResultRow } from 'pg';
 import { parseUrl } from '../db/url.js';
 import { sslMode, tlsFiles } from '../db/ssl-options.js';
+import { findPassword, passFile } from './pgpass.js';
 
 export const STORE_TIMEOUT_MS = 500;
 
@@ -58,13 +59,22 @@ function clientConfig(url: string, opts: ConnectOptions): ClientConfig {
     // PGDATABASE, as for psql: a committed runbook.config.yaml need not hold anyone's credentials.
     host: info.host, port: info.port,
     ...(info.user ? { user: info.user } : {}), ...(info.database ? { database: info.database } : {}),
-    ...(info.password ? { password: info.password } : {}),
+    password: info.password ? info.password : () => passwordFor(info),
     ssl,
     connectionTimeoutMillis: STORE_TIMEOUT_MS,
     statement_timeout: statementMs, query_timeout: statementMs + 100,
     keepAlive: true,
     application_name: opts.applicationName ?? 'runbook',
   };
+}
+
+/** Asked by pg only when the server wants a password: PGPASSWORD or the password file, else one line naming
+ *  where a password is looked for (pg would otherwise fail deep in SASL, or warn that its own reading is deprecated). */
+function passwordFor(info: ReturnType<typeof parseUrl>): string {
+  const found = findPassword({ host: info.host, port: info.port, database: info.database || undefined, user: info.user || undefined });
+  if (found.password !== undefined) return found.password;
+  const why = found.ignored ? `; ${found.ignored}` : '';
+  throw new Error(`the store asks for a password and none was found: not in the store URL, PGPASSWORD, or ${passFile()}${why}`);
 }
 
 /** The first line of a pg error, without a password (pg's messages never hold the URL). */

@@ -93,10 +93,23 @@ const pause = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) 
   signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
 });
 
-/** The run a (possibly shortened) id names in the store, or a one-line refusal. */
+/** Shortest prefix of a run id that may name it (docs/team.md shows `follow 6f1c`). */
+export const MIN_PREFIX = 4;
+const LISTED = 10;
+
+/** The run a (possibly shortened) id names in the store, or a one-line refusal; an ambiguous prefix lists the
+ *  runs it matches (up to LISTED), so the person can pick one without `runbook runs`. */
 export async function findRun(client: StoreClient, id: string): Promise<string> {
-  const rows = await client.query<{ run_id: string }>(`SELECT run_id FROM runbook.runs WHERE run_id = $1 OR (length($1) >= 6 AND left(run_id, length($1)) = $1) ORDER BY run_id = $1 DESC LIMIT 2`, [id]);
-  if (rows.length === 0) throw new UserError(`no run ${id} in the store (see \`runbook runs\`)`);
-  if (rows.length > 1 && rows[0]!.run_id !== id) throw new UserError(`${id} names more than one run: give more of its id`);
+  const rows = await client.query<{ run_id: string; runbook: string }>(
+    `SELECT run_id, runbook FROM runbook.runs WHERE run_id = $1 OR (length($1) >= $2 AND left(run_id, length($1)) = $1)
+     ORDER BY run_id = $1 DESC, run_id LIMIT $3`, [id, MIN_PREFIX, LISTED + 1]);
+  if (rows.length === 0) {
+    const short = id.length < MIN_PREFIX ? ` (give at least ${MIN_PREFIX} characters of its id)` : '';
+    throw new UserError(`no run ${id} in the store${short} (see \`runbook runs\`)`);
+  }
+  if (rows.length > 1 && rows[0]!.run_id !== id) {
+    const list = rows.slice(0, LISTED).map((r) => `${r.run_id} (${r.runbook})`).join(', ');
+    throw new UserError(`${id} names more than one run: ${list}${rows.length > LISTED ? ', …' : ''}; give more of its id`);
+  }
   return rows[0]!.run_id;
 }

@@ -1,0 +1,49 @@
+// The store's password when its URL has none, found as psql finds it: PGPASSWORD, then the password file
+// (PGPASSFILE, else ~/.pgpass) read by libpq's rules. Read here rather than by pg, whose own reading prints a
+// deprecation warning on every command, and whose absence of a password ends in a SASL message that names
+// nothing a person can fix.
+import { readFileSync, statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface PassQuery { host: string; port: number; database?: string | undefined; user?: string | undefined }
+
+/** The file libpq reads: PGPASSFILE, else ~/.pgpass. */
+export const passFile = (env: NodeJS.ProcessEnv = process.env): string => env.PGPASSFILE || join(homedir(), '.pgpass');
+
+/** The password for this connection, or undefined; `ignored` says why a password file that exists was not read. */
+export function findPassword(q: PassQuery, env: NodeJS.ProcessEnv = process.env): { password?: string; ignored?: string } {
+  if (env.PGPASSWORD !== undefined) return { password: env.PGPASSWORD };
+  const file = passFile(env);
+  let mode: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return { ignored: `${file} is not a plain file` };
+    mode = st.mode;
+  } catch { return {}; }
+  // libpq ignores a password file others may read or write, and so does this.
+  if (mode & 0o077) return { ignored: `${file} may be read by others (chmod 0600 it)` };
+  const user = q.user ?? env.PGUSER ?? userInfo().username;
+  const want = [q.host, String(q.port), q.database ?? env.PGDATABASE ?? user, user];
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    if (line === '' || line.startsWith('#')) continue;
+    const fields = splitLine(line);
+    if (fields.length < 5) continue;
+    if (want.every((w, i) => fields[i] === '*' || fields[i] === w)) return { password: fields.slice(4).join(':') };
+  }
+  return {};
+}
+
+/** A line's fields: `:` separates them, `\` escapes the next character (libpq's reading). */
+function splitLine(line: string): string[] {
+  const fields: string[] = [];
+  let cur = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '\\' && i + 1 < line.length) cur += line[++i];
+    else if (c === ':' && fields.length < 4) { fields.push(cur); cur = ''; }
+    else cur += c;
+  }
+  fields.push(cur);
+  return fields;
+}

@@ -79,3 +79,22 @@ export function checkCalledFiles(t: Transcript, accept: readonly string[], force
   }
   return out;
 }
+
+/**
+ * Refuses when a `runbook:` step would now load another file than the run recorded (issue #46): a callee is found
+ * by name beside its caller, then in ./runbooks and RUNBOOK_PATH, so a resume from another directory or with
+ * another RUNBOOK_PATH would run a different file of the same name. Names the step and both files.
+ */
+export function checkSameCallees(t: Transcript, runbook: Runbook): void {
+  const recorded = new Map<string, string>();
+  for (const c of t.header.calls ?? []) for (const at of c.calledBy) recorded.set(at, resolve(c.file));
+  const now = new Map<string, string>();
+  for (const c of calledFiles(runbook)) for (const at of c.calledBy) now.set(at, resolve(c.file));
+  for (const [at, file] of recorded) {
+    const there = now.get(at);
+    if (there === file) continue;
+    throw new UserError(`refusing to resume: step '${at}' would now load ${there ?? 'no runbook'} where the run loaded ${file} ` +
+      '(a called runbook is found by name beside its caller, then in ./runbooks and RUNBOOK_PATH); nothing was run. ' +
+      'Resume from the directory and with the RUNBOOK_PATH the run started with');
+  }
+}

@@ -4,7 +4,7 @@
 // runs; --retarget continues, asking again at every gate. Real CLI runs, stopped by SIGTERM (interrupted, 75).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, scratch, until } from './helpers.js';
 
@@ -92,3 +92,43 @@ for (const [what, runWith, resumeWith] of [
     assert.equal(existsSync(join(a, 'work', 'acted')), false, 'nothing acted');
   });
 }
+
+test('a called runbook found by name through RUNBOOK_PATH: resumed with another RUNBOOK_PATH, refused naming both files', async (t) => {
+  const { dir, a } = places(t);
+  const go = join(dir, 'go');
+  const [p1, p2] = [join(dir, 'p1'), join(dir, 'p2')];
+  for (const [p, said] of [[p1, 'one'], [p2, 'two']] as const) {
+    mkdirSync(p);
+    writeFileSync(join(p, 'helper.yaml'), `name: helper\ntitle: Says ${said}\nsteps:\n  - id: say\n    destructive: true\n    shell: echo ${said} >> ${join(dir, 'said')}\n  - id: done\n    end: resolved\n`);
+  }
+  const rb = join(dir, 'caller.yaml');
+  writeFileSync(rb, `name: caller
+title: Calls a helper found by name
+steps:
+  - id: first
+    destructive: true
+    shell: mkdir -p ./work && echo started > ./work/started
+  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+  - id: call
+    runbook: { name: helper }
+  - id: done
+    end: resolved
+`);
+  const transcript = join(dir, 't.jsonl');
+  const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: a, env: { RUNBOOK_PATH: p1 } });
+  await until(() => existsSync(join(a, 'work', 'started')), 30_000, 'the first step');
+  await new Promise((r) => setTimeout(r, 300));
+  run.kill('SIGTERM');
+  assert.equal((await run).code, 75);
+  writeFileSync(go, '');
+  const other = await cli(['resume', transcript, '--plain', '--yes'], { cwd: a, env: { RUNBOOK_PATH: p2 } });
+  assert.equal(other.code, 2, other.stdout + other.stderr);
+  assert.match(other.stderr, new RegExp(`step 'call' would now load ${join(p2, 'helper.yaml')} where the run loaded ${join(p1, 'helper.yaml')}`));
+  assert.equal(existsSync(join(dir, 'said')), false, 'nothing ran');
+  const same = await cli(['resume', transcript, '--plain', '--yes'], { cwd: a, env: { RUNBOOK_PATH: p1 } });
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.equal(readFileSync(join(dir, 'said'), 'utf8'), 'one\n');
+});

@@ -21,7 +21,7 @@ import { TargetGuard } from '../../engine/target-guard.js';
 import { changedTargets, describeChanges, noOrphans } from '../resume-checks.js';
 import { sayError } from '../say.js';
 import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
-import { checkCalledFiles } from '../runbook-files.js';
+import { checkCalledFiles, checkSameCallees } from '../runbook-files.js';
 import { placeChanges, placeOf } from '../../transcript/run-place.js';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -73,6 +73,7 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
     onForced: (c) => sayError(`runbook: --force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})\n`),
   });
   const accepted = checkCalledFiles(transcript, accept, flags.force ?? false); // every other runbook the run may still call
+  checkSameCallees(transcript, runbook); // and by the same files: a name found elsewhere now is another runbook
   // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
   // the driver before stops at its next write or check (resume-store.ts).
   const head = headOfHeader(transcript.header);

@@ -79,7 +79,7 @@ const CASES: [string, string, string[]][] = [
     next: done
   - { id: done, end: resolved }
 `, [
-    `6:24 schema: 'attempts' in step 'look': expected an integer, got "many"`,
+    `6:24 schema: 'attempts' in step 'look': expected an integer from 1 to 100, got "many"`,
   ]],
 ];
 

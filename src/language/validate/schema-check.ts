@@ -179,8 +179,16 @@ function expected(schema: TSchema, fallback: string): string {
   if (s.pattern && s.description?.includes(':')) return `must be ${s.description.replace(/^[^:]*:\s*/, '').replace(/\.$/, '')}`;
   if (s.pattern) return `must match ${s.pattern}`;
   if (s.anyOf && s.description) return `expected ${lowerFirst(s.description.replace(/\.$/, ''))}`;
-  if (s.type) return `expected ${s.type === 'object' ? 'a mapping' : s.type === 'array' ? 'a list' : `${/^[aeiou]/.test(s.type) ? 'an' : 'a'} ${s.type}`}`;
+  if (s.type) return `expected ${s.type === 'object' ? 'a mapping' : s.type === 'array' ? 'a list' : `${/^[aeiou]/.test(s.type) ? 'an' : 'a'} ${s.type}`}${bounds(schema)}`;
   return lowerFirst(fallback);
+}
+
+/** A number's range, when the schema gives one: "an integer" alone reads wrong for 20000 against a maximum. */
+function bounds(schema: TSchema): string {
+  const { minimum: min, maximum: max } = schema as { minimum?: number; maximum?: number };
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` of at least ${min}`;
+  return max !== undefined ? ` of at most ${max}` : '';
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

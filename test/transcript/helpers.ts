@@ -90,3 +90,22 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: str
 }
 
 export { until } from '../helpers/poll.js';
+
+/** A run whose first step takes its own transcript away (`act`, with $D its directory), then would act. */
+export function vanishRunbook(tdir: string, act: string): string {
+  return `name: vanish
+title: The transcript goes away
+inputs:
+  dir: { required: true }
+steps:
+  - id: vanish
+    destructive: true
+    shell: D=${tdir}; ${act}
+  - id: act
+    destructive: true
+    shell: echo acted >> \${{ inputs.dir }}/acted
+  - id: done
+    end: resolved
+    message: acted
+`;
+}

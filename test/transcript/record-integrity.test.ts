@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { readTranscript } from '../../src/transcript/reader.js';
 import { findResumePoint } from '../../src/transcript/resume-point.js';
-import { cli, runWithTranscript, scratch } from './helpers.js';
+import { cli, runWithTranscript, scratch, vanishRunbook } from './helpers.js';
 
 function runbook(dir: string, yaml: string) {
   const { runbook: rb, diagnostics } = parseRunbook(yaml, join(dir, 'rb.yaml'));
@@ -85,21 +85,7 @@ for (const [what, act] of [
   test(`the transcript ${what} mid-run: the run stops interrupted, saying why, and the destructive step after never acts`, async (t) => {
     const dir = scratch(t);
     const tdir = join(dir, 'transcripts');
-    const rb = runbook(dir, `name: vanish
-title: The transcript goes away
-inputs:
-  dir: { required: true }
-steps:
-  - id: vanish
-    destructive: true
-    shell: D=${tdir}; ${act}
-  - id: act
-    destructive: true
-    shell: echo acted > \${{ inputs.dir }}/acted
-  - id: done
-    end: resolved
-    message: acted
-`);
+    const rb = runbook(dir, vanishRunbook(tdir, act));
     const end = await runWithTranscript(rb, { dir }, join(tdir, 't.jsonl'));
     assert.equal(end.outcome, 'interrupted', end.message);
     assert.match(end.message, /cannot record the run: .*(gone from|no longer the transcript this run opened|was deleted)/);

@@ -8,16 +8,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, scratch, until } from './helpers.js';
 
-const RUNBOOK = (go: string) => `name: place
-title: Acts in the working directory
-steps:
+/** The first two steps of every runbook here: one that acts in the working directory, then a wait the test ends. */
+const FIRST_STEPS = (go: string) => `steps:
   - id: first
     destructive: true
     shell: mkdir -p ./work && echo started > ./work/started
   - id: wait
     destructive: false
     safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done`;
+
+const RUNBOOK = (go: string) => `name: place
+title: Acts in the working directory
+${FIRST_STEPS(go)}
   - id: act
     destructive: true
     shell: mkdir -p ./work && echo acted >> ./work/acted
@@ -104,14 +107,7 @@ test('a called runbook found by name through RUNBOOK_PATH: resumed with another 
   const rb = join(dir, 'caller.yaml');
   writeFileSync(rb, `name: caller
 title: Calls a helper found by name
-steps:
-  - id: first
-    destructive: true
-    shell: mkdir -p ./work && echo started > ./work/started
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+${FIRST_STEPS(go)}
   - id: call
     runbook: { name: helper }
   - id: done

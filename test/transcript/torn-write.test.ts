@@ -11,7 +11,7 @@ import { readTranscript } from '../../src/transcript/reader.js';
 import { findResumePoint } from '../../src/transcript/resume-point.js';
 import { TranscriptWriter } from '../../src/transcript/writer.js';
 import { tinyDisk } from '../hardening/chaos/trial.js';
-import { runWithTranscript, scratch } from './helpers.js';
+import { runWithTranscript, scratch, vanishRunbook } from './helpers.js';
 
 const PAGE = 4096;
 const FIXED = new Date('2026-11-25T03:00:00.000Z');
@@ -94,21 +94,7 @@ for (const [what, act] of [['its directory deleted', 'rm -rf $D'], ['the file de
   test(`the transcript ${what} under the run: restored from the open file, with the finish of the step that deleted it; it resumes past that step`, async (t) => {
     const dir = scratch(t);
     const tdir = join(dir, 'transcripts');
-    const rb = parse(dir, `name: vanish
-title: The transcript goes away
-inputs:
-  dir: { required: true }
-steps:
-  - id: vanish
-    destructive: true
-    shell: D=${tdir}; ${act}
-  - id: act
-    destructive: true
-    shell: echo acted >> \${{ inputs.dir }}/acted
-  - id: done
-    end: resolved
-    message: acted
-`);
+    const rb = parse(dir, vanishRunbook(tdir, act));
     const file = join(tdir, 't.jsonl');
     const end = await runWithTranscript(rb, { dir }, file);
     assert.equal(end.outcome, 'interrupted', end.message);

@@ -14,6 +14,10 @@ export interface RunPlace {
 const SERVER_VARIABLES = new Set(['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGSERVICE', 'PGSERVICEFILE',
   'MYSQL_HOST', 'MYSQL_TCP_PORT', 'MYSQL_UNIX_PORT']);
 
+/** The engine's own servers, which no step is given: the team store holds the run itself (a resume from another
+ *  store finds another run, or none), and a replica of the store is still the same run. */
+const ENGINE_OWN = new Set(['RUNBOOK_STORE']);
+
 const URL_START = /^(?:postgres(?:ql)?|mysql|mariadb):\/\//i;
 
 /** A database URL without its password; undefined for anything else. */
@@ -30,7 +34,7 @@ function serverOf(value: string): string | undefined {
 export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd()): RunPlace {
   const serverEnv: Record<string, string> = {};
   for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
-    if (value === undefined) continue;
+    if (value === undefined || ENGINE_OWN.has(name)) continue;
     const server = SERVER_VARIABLES.has(name) ? value : serverOf(value);
     if (server !== undefined) serverEnv[name] = server;
   }
@@ -43,6 +47,7 @@ export function placeChanges(recorded: Partial<RunPlace>, now: RunPlace): string
   if (recorded.cwd !== undefined && recorded.cwd !== now.cwd) out.push(`the run started in ${recorded.cwd}, and this is ${now.cwd} (its relative paths and cwd: steps would act here)`);
   if (recorded.serverEnv) {
     for (const name of new Set([...Object.keys(recorded.serverEnv), ...Object.keys(now.serverEnv)])) {
+      if (ENGINE_OWN.has(name)) continue; // recorded by a run before it was left out
       const was = recorded.serverEnv[name];
       const is = now.serverEnv[name];
       if (was === is) continue;

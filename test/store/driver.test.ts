@@ -1,5 +1,5 @@
-// One driver per run, on a real PostgreSQL store, each "machine" a process with its own home directory and
-// working directory (its own transcripts and run state): the driver killed (-9) while its four-eyes gate waits,
+// One driver per run, on a real PostgreSQL store, each "machine" a process with its own home directory (its
+// own transcripts and run state), in the run's working directory: the driver killed (-9) while its four-eyes gate waits,
 // the run resumed by id on a second machine from the store's copy, with no step run again and the approval
 // given meanwhile kept; a second driver refused while the first lives, naming its host and when it was last
 // heard from; a takeover of a driver frozen by SIGSTOP, which, continued, stops without acting.
@@ -38,7 +38,7 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
   async function toGate(t: TestContext) {
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');
-    const driver = startCli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], env(dir));
+    const driver = startCli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], env(dir), dir);
     t.after(() => { driver.child.kill('SIGCONT'); driver.child.kill('SIGKILL'); });
     await until(() => lines(file).some((l) => l.type === 'confirmation-requested'), GUARD, 'the four-eyes gate');
     const runId = (lines(file)[0] as { runId: string }).runId;
@@ -52,12 +52,14 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
     await driver.exit;
     await approve(runId); // given while nobody drives the run
 
-    const second = scratch(t); // another machine: its own home, state and working directory, no transcript
-    const resumed = startCli(['resume', runId.slice(0, 8), '--plain'], env(second), second);
+    // Another machine: its own home and state, no transcript; the same working directory (a resume acts where
+    // the run started, docs/reliability.md), as a team's shared checkout path gives it.
+    const second = scratch(t);
+    const resumed = startCli(['resume', runId.slice(0, 8), '--plain'], env(second), dir);
     assert.equal(await resumed.exit, 0, resumed.err());
     assert.match(resumed.err(), /resuming run \S+ from the store's copy of its transcript/);
     assert.deepEqual(steps(dir), ['look', 'terminate'], 'look ran once (before the kill), terminate once (after the resume)');
-    const copy = lines(fetchedPath(runId, second));
+    const copy = lines(fetchedPath(runId, dir));
     assert.ok(copy.some((l) => l.type === 'resumed'));
     const answer = copy.find((l) => l.type === 'confirmation-answered');
     assert.deepEqual([answer?.how, answer?.approver], ['four-eyes', 'bob']);
@@ -68,7 +70,7 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
     const c = await lab.as('carol');
     t.after(() => c.end());
     const inStore = (await c.query<{ line: string }>('SELECT line FROM runbook.events WHERE run_id = $1 ORDER BY seq', [runId])).map((r) => r.line);
-    assert.deepEqual(inStore, fileLines(fetchedPath(runId, second)));
+    assert.deepEqual(inStore, fileLines(fetchedPath(runId, dir)));
   });
 
   it('a second driver is refused; SIGSTOP, --takeover, SIGCONT: the old driver stops without acting', async (t) => {
@@ -81,7 +83,7 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
     driver.child.kill('SIGSTOP');
     // Approved while the old driver is frozen: continued, it would see the approval and run the step, if it could.
     await approve(runId);
-    const taker = startCli(['resume', runId, '--plain', '--takeover'], env(second), second);
+    const taker = startCli(['resume', runId, '--plain', '--takeover'], env(second), dir);
     assert.equal(await taker.exit, 0, taker.err());
     assert.match(taker.err(), new RegExp(`--takeover: run ${runId} taken over from alice on ${hostname()} \\(last heard from \\d+ s before\\)`));
     assert.deepEqual(steps(dir), ['look', 'terminate'], 'the new driver ran the step once');

@@ -34,7 +34,7 @@ describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, 
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');
     const driver = startCli(['run', FIXTURE, '--plain', '--approve', 'act', '-i', `dir=${dir}`, '--transcript', file, ...extra],
-      { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', lab.proxy.port) });
+      { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', lab.proxy.port) }, dir);
     t.after(() => { driver.child.kill('SIGKILL'); });
     await until(() => steps(dir).includes('hold'), GUARD, 'the hold step to start');
     const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
@@ -53,8 +53,8 @@ describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, 
     assert.ok(finishedOk(file, 'look'), 'the proven read ran while the store could not be reached (local first)');
     assert.deepEqual([count(dir, 'vouched'), count(dir, 'act')], [0, 0], 'neither the vouched-for step nor the destructive one ran while cut off');
 
-    const second = scratch(t); // another machine, straight to the store
-    const taker = startCli(['resume', runId, '--plain', '--takeover', '--approve', 'act'], { ...machineEnv(second), RUNBOOK_STORE: lab.url('alice') }, second);
+    const second = scratch(t); // another machine (its own home), straight to the store, in the run's directory
+    const taker = startCli(['resume', runId, '--plain', '--takeover', '--approve', 'act'], { ...machineEnv(second), RUNBOOK_STORE: lab.url('alice') }, dir);
     assert.equal(await taker.exit, 0, taker.err());
     assert.deepEqual([count(dir, 'vouched'), count(dir, 'act')], [1, 1], 'the new driver ran each once');
 

@@ -8,15 +8,17 @@ import type { DryRunMode, DryRunShownBecause } from './events.js';
 import type { Prepared } from './prepare.js';
 
 /** What a dry run does with a step's action. Nothing destructive runs; shell runs only inside the sandbox,
- *  with the network only when the lint proved every command of it a read (the sandbox keeps files and
- *  processes, not what a request does to another server); SQL an author vouched for with safe_because (the
+ *  and only when the lint proved every command of it a read (the sandbox keeps files and processes, not what
+ *  a request does to another server); SQL an author vouched for with safe_because (the
  *  lint saw a write) is shown: the read-only transaction does not stop every side effect (pg_terminate_backend
  *  runs in one). */
 export function dryRunMode(step: StepDoc, action: Action, canSandbox: boolean): { mode: DryRunMode; because?: DryRunShownBecause } | undefined {
   if (step.destructive === true) return { mode: 'shown', because: 'destructive' };
   // The sandbox is on this machine: a script that runs on a target would act there, unsandboxed.
   if (action.kind === 'shell' && action.remote) return { mode: 'shown', because: 'remote' };
-  if (action.kind === 'shell') return !canSandbox ? { mode: 'shown', because: 'no-sandbox' } : { mode: shellProvenRead(step) ? 'sandboxed' : 'sandboxed-offline' };
+  // Shell outside the proven subset (vouched for with safe_because) is shown, not run: the sandbox keeps files
+  // and processes, not what a program the lint did not prove does through a FIFO, a lock or a socket (#44).
+  if (action.kind === 'shell') return !shellProvenRead(step) ? { mode: 'shown', because: 'safe-because' } : !canSandbox ? { mode: 'shown', because: 'no-sandbox' } : { mode: 'sandboxed' };
   // SQL that only its safe_because vouches for (the parser could not prove it read-only) is shown, not run.
   if (action.kind === 'sql') return action.vouched === true && !provenReadOnly(action) ? { mode: 'shown', because: 'safe-because' } : { mode: 'ran' };
   if (action.kind === 'probe') return { mode: 'ran' };

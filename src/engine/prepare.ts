@@ -8,6 +8,9 @@ import { targetNameProblem } from '../language/target-names.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue, test } from './render.js';
+import { planOfTemplate } from '../language/shell-plan.js';
+import { planText, valueAsOption } from '../language/shell-plan-text.js';
+import { valueVar } from '../executors/shell-values.js';
 import { toMs } from './duration.js';
 import { displayUrl, engineOfScheme } from '../db/url.js';
 
@@ -29,12 +32,18 @@ export function inputVariables(doc: RunbookDoc): string[] {
   return Object.values(doc.inputs ?? {}).flatMap((spec) => (spec.env ? [spec.env] : []));
 }
 
-export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scope, targetName?: string): Prepared {
+/** `unconfirmed`: the step runs without the operator's yes and without an author's vouching (a proven read). */
+export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scope, targetName?: string, unconfirmed = false): Prepared {
   const spec = typeof shell === 'string' ? { run: shell } : shell;
   const r = renderShell(spec.run, scope);
+  // In the proven subset, bash is handed the plan's own text, never the author's: what was read is what runs.
+  const plan = planOfTemplate(spec.run);
+  const misread = plan && unconfirmed ? valueAsOption(plan, r.values) : undefined;
+  if (misread) throw new Error(`not proven to read: ${misread}`);
+  const script = plan ? planText(plan, (n) => `"\${${valueVar(n)}}"`) : r.script;
   assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
-  const action = { kind: 'shell' as const, script: r.script, values: r.values, env, withheld: inputVariables(doc) };
+  const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
   return {
     action: {
@@ -149,7 +158,7 @@ export function preparePoll(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
   const w = step.wait!;
   const stepTimeout = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
   if (w.sql) return prepareSql(doc, w.sql, scope, step.destructive !== true, stepTimeout, vouchedFor(step));
-  if (w.shell !== undefined) return prepareShell(doc, w.shell, scope, step.target);
+  if (w.shell !== undefined) return prepareShell(doc, w.shell, scope, step.target, unconfirmed(step));
   return prepareProbe(doc, w.probe!, w.with, scope, stepTimeout);
 }
 
@@ -165,11 +174,13 @@ export const duration = (d: string | number | undefined, fallback: string): stri
 /** `destructive: false` with a reason: the author vouches that what the lint could not prove is harmless. */
 export const vouchedFor = (step: StepDoc): boolean => step.destructive === false && !!step.safe_because?.trim();
 
+const unconfirmed = (step: StepDoc): boolean => step.destructive !== true && !vouchedFor(step);
+
 /** The action of a step that has one (every kind but runbook calls and end steps). */
 export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
   const timeoutMs = toMs(step.timeout, DEFAULT_TIMEOUT_MS);
   if (step.wait) return prepareWait(doc, step, scope);
-  if (step.shell !== undefined) return prepareShell(doc, step.shell, scope, step.target);
+  if (step.shell !== undefined) return prepareShell(doc, step.shell, scope, step.target, unconfirmed(step));
   if (step.sql) return prepareSql(doc, step.sql, scope, step.destructive !== true, timeoutMs, vouchedFor(step));
   if (step.probe) return prepareProbe(doc, step.probe, step.with, scope, timeoutMs);
   if (step.manual !== undefined) {

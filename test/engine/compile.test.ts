@@ -246,7 +246,8 @@ steps:
   await h.run.start();
   const action = h.calls[0]!.action;
   assert.ok(action.kind === 'shell');
-  assert.equal(action.script, 'systemctl status "${RUNBOOK_V1}" --no-pager');
+  // A proven read runs the plan's own text (language/shell-plan-text.ts): every word quoted, the value a reference.
+  assert.equal(action.script, `'systemctl' 'status' "\${RUNBOOK_V1}" '--no-pager'`);
   assert.deepEqual(action.values, ["'; rm -rf / #"]);
 });
 

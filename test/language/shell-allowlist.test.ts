@@ -3,12 +3,14 @@
 // spelling is accepted, and every proper prefix of a listed long option that is not itself listed, every short
 // letter that is not listed, a generated set of unlisted long options, and a value that may become an option
 // where the command has options that act, are refused. Every wrapper around an acting command is refused, and
-// every client that acts on another system. Thousands of cases, in this one process.
+// every client that acts on another system. Thousands of cases, in this one process. These test the tables
+// (allowlistFindings, the author's text read as bash would); a step is proven only when its text is also in the
+// subset the engine runs as its own reading (shell-plan.ts, test/language/shell-plan*.test.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shellDanger } from '../../src/language/validate/shell-lint.js';
+import { allowlistFindings as shellDanger, shellDanger as stepDanger } from '../../src/language/validate/shell-lint.js';
 import { READS } from '../../src/language/validate/read-commands.js';
-import { AWK, CURL, DATE, HOSTNAME, SED, TOP } from '../../src/language/validate/read-programs.js';
+import { AWK, DATE, HOSTNAME, SED, TOP } from '../../src/language/validate/read-programs.js';
 import { IP_GLOBAL, JOURNALCTL, reviewedVerbs } from '../../src/language/validate/read-verbs.js';
 import { WRAPPERS } from '../../src/language/validate/shell-wrappers.js';
 import type { Options } from '../../src/language/validate/read-options.js';
@@ -21,7 +23,7 @@ function reviewed(): Reviewed[] {
   return [
     ...Object.entries(READS).map(([name, options]) => ({ words: [name], options, operands: name === 'hash' || name === 'sleep' ? [] : ['f'] })),
     { words: ['sed'], options: SED, operands: ['-n', 'p', 'f'] }, { words: ['awk'], options: AWK, operands: ["'{ print $1 }'", 'f'] },
-    { words: ['gawk'], options: AWK, operands: ["'{ print $1 }'"] }, { words: ['curl', '-q'], options: CURL, operands: ['--proto-redir=https', URL] },
+    { words: ['gawk'], options: AWK, operands: ["'{ print $1 }'"] }, 
     { words: ['date'], options: DATE, operands: ['+%s'] }, { words: ['hostname'], options: HOSTNAME, operands: [] },
     { words: ['top', '-b'], options: TOP, operands: [] }, { words: ['ip'], options: IP_GLOBAL, operands: ['route', 'show'] },
     { words: ['journalctl'], options: JOURNALCTL, operands: [] },
@@ -145,10 +147,10 @@ describe('wrappers, code from text, and clients', () => {
       'bash --rcfile <(cat f) -i', 'bash -i', 'bash -l -c "cat f"', 'bash script.sh', 'cat s | bash', 'bash < s', "awk -W exec /dev/stdin", "awk -f p.awk f",
       "awk 'BEGIN { system(\"id\") }'", "awk 'BEGIN { f = \"system\"; @f(\"id\") }'", "awk '{ print > \"out\" }' f", "awk '{ print | \"sh\" }' f",
       "awk '/x/ { \"id\" | getline }' f", "gawk '@load \"x\"'", 'ip -batch -', 'ip -b f', '/usr/bin/time -o F cat f', 'flock F cat f', 'ionice -c 3 -p 1',
-      'ionice -p 1', 'xargs -I{} cat {}', 'xargs sed -n p', 'xargs curl -s', 'timeout 5 $cmd', 'python3 -c "print(1)"', 'perl -e 1', 'node -e 1',
+      'ionice -p 1', 'setsid -w cat f', 'setsid -f cat f', 'xargs -I{} cat {}', 'xargs sed -n p', 'xargs curl -s', 'timeout 5 $cmd', 'python3 -c "print(1)"', 'perl -e 1', 'node -e 1',
       'python3 <<EOF\nprint(1)\nEOF', 'sort --compress-program=sh f', "sh -ec 'ls | wc -l'", "watch -n 1 'cat f'", 'nice cat <(touch M)', 'stdbuf -oL $x', 'chrt -p 5 1', 'taskset -p 1 1']) refused(s);
     for (const s of ["bash -c 'cat f'", 'bash <<EOF\ncat f\nEOF', "bash -ec 'ls | wc -l'", 'timeout 5 cat f', 'nice -n 5 cat f', 'env LANG=C df -h',
-      'sudo -u postgres ls', 'xargs cat', 'ionice -c 3 cat f', 'watch -n 1 -x cat f', 'stdbuf -oL grep x f', 'setsid -w cat f', 'command -v rm']) clean(s);
+      'sudo -u postgres ls', 'xargs cat', 'ionice -c 3 cat f', 'watch -n 1 -x cat f', 'stdbuf -oL grep x f', 'command -v rm']) clean(s);
   });
 
   test('every client that acts on another system is refused, and the message says where it belongs', () => {
@@ -165,7 +167,10 @@ describe('wrappers, code from text, and clients', () => {
     assert.match(shellDanger('ssh db1 rm -rf /srv')!, /looks destructive/, 'what acts remotely is still seen acting');
   });
 
-  test('curl is proven only with GET/HEAD and literal http(s) URLs', () => {
+  test('curl is never proven (a network client); only a GET/HEAD of literal http(s) URLs may be vouched for', () => {
+    const acting = (s: string) => assert.match(shellDanger(s) ?? '', /looks destructive/, `should be seen acting: ${s}`);
+    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) acting(`curl -q -X ${m} ${URL}`);
+    for (const o of ['-d a=1', '-o f', '--upload-file f']) acting(`curl -q ${o} ${URL}`);
     for (const scheme of ['gopher', 'telnet', 'dict', 'ftp', 'ftps', 'smtp', 'smtps', 'imap', 'pop3', 'ldap', 'mqtt', 'scp', 'sftp', 'tftp', 'file', 'rtsp', 'ws']) refused(`curl -q -s ${scheme}://127.0.0.1/_POST`);
     for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', '$m']) { refused(`curl -q -X ${m} ${URL}`); refused(`curl -q --request=${m} ${URL}`); refused(`curl -q -sX${m} ${URL}`); }
     for (const o of ['--json {}', '-d a=1', '--data-raw x', '--data-binary @f', '--data-urlencode a=b', '-F a=b', '--form a=b', '-T f', '--upload-file f',
@@ -174,7 +179,11 @@ describe('wrappers, code from text, and clients', () => {
       '-H @headers', '-H "$h"', "-H 'flush_all'", "-H $'X: 1\\r\\nSET a b'", "-A $'x\\nSET a b'"]) refused(`curl -q ${o} ${URL}`);
     for (const u of ['"$url"', '$u', 'http://$h', '"http://$h"$p', 'localhost', '127.0.0.1', '{gopher://a,http://b}', 'HTTP']) refused(`curl -q -s ${u}`);
     for (const s of [`curl -q -fsS ${URL}`, `curl -q -I ${URL}`, `curl -q -X HEAD ${URL}`, `curl --disable --request GET ${URL}`, `curl -q -s "http://$host:8080/health"`,
-      `curl -q -s -w '%{http_code}' ${URL}`, `curl -q -sS --max-time 5 -H 'Accept: application/json' https://127.0.0.1/`]) clean(s);
+      `curl -q -s -w '%{http_code}' ${URL}`, `curl -q -sS --max-time 5 -H 'Accept: application/json' https://127.0.0.1/`]) {
+      assert.match(shellDanger(s) ?? '', /a network client/, `never proven: ${s}`);
+      assert.doesNotMatch(shellDanger(s) ?? '', /looks destructive/, `and safe_because may vouch for it: ${s}`);
+    }
+    for (const s of ['pg_isready -h 127.0.0.1', 'dig @127.0.0.1 -p 9999 +tcp example.org', 'host example.org 127.0.0.1', 'nslookup -vc example.org 127.0.0.1']) assert.match(stepDanger(s) ?? '', /a network client/, s);
     // Without -q (or --disable) first, curl reads ~/.curlrc, which may set any option: not proven.
     for (const s of [`curl -fsS ${URL}`, `curl -s -q ${URL}`, `curl -qs ${URL}`, `curl "$q" -s ${URL}`, `curl --disable=1 ${URL}`, `curl -- -q ${URL}`]) refused(s);
   });

@@ -97,6 +97,8 @@ name: loop
 title: Loop
 steps:
   - id: flaky
+    destructive: false
+    safe_because: a GET of the health endpoint
     shell: curl -q -fsS http://localhost/health
     retry: { attempts: 3, backoff: 1h }
   - id: poll

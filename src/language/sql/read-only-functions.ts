@@ -26,6 +26,7 @@ export const PG_READ_ONLY = words(`
   array_length array_upper array_lower array_position array_positions cardinality unnest generate_series
   generate_subscripts
   num_nulls num_nonnulls
+  int4in int8in textout
   version current_setting current_database current_catalog current_schema current_schemas current_user
   session_user inet_client_addr inet_client_port inet_server_addr inet_server_port
   pg_backend_pid pg_blocking_pids pg_safe_snapshot_blocking_pids pg_is_in_recovery pg_is_wal_replay_paused

@@ -25,6 +25,10 @@ export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
       return { unknown: "'[[ … -eq … ]]' on a name or value: bash evaluates it as arithmetic, running code in a value (compare with [ ] or literal integers)" };
     }
   }
+  // printf's format is proven only as a literal the lint saw: a value there is read as options (`-v …`) and
+  // as a format (`%(…)T`, `%q`) by printf's own parser, not by the lint's.
+  const format = name === 'printf' ? args.find((w) => w.text !== '--') : undefined;
+  if (format && (format.dynamic || format.text.includes(HOLE) || format.text.includes(DYNAMIC))) return { unknown: "'printf' with a value as its format: only a literal format is proven (printf '%s\\n' \"${{ v }}\")" };
   const names = nameArgs(name, args);
   // printf's format and values are printed (a %d value is read as a number, not evaluated): only -v NAME counts.
   const code = (name === 'printf' ? names : args).find((w) => CODE.test(w.text));

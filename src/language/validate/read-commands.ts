@@ -56,7 +56,9 @@ export const READS: Record<string, Options> = {
   rg: { flags: 'iSsvwxclFHIoqUuLzN0', valued: 'egtTmABCMjfr', numeric: false,
     long: 'ignore-case smart-case case-sensitive invert-match word-regexp line-regexp count count-matches files-with-matches files-without-match fixed-strings with-filename no-filename no-heading heading line-number no-line-number only-matching quiet hidden no-ignore follow json color= colors= glob= iglob= type= type-not= max-count= after-context= before-context= context= max-depth= max-columns= replace= regexp= file= files sort= sortr= trim vimgrep null multiline pcre2 text search-zip no-messages' },
   sort: { flags: 'bdfgiMhnRrVcCmsuz', valued: 'kS', long: 'ignore-leading-blanks dictionary-order ignore-case general-numeric-sort ignore-nonprinting month-sort human-numeric-sort numeric-sort random-sort reverse version-sort sort= check[=] merge key= field-separator= stable unique zero-terminated buffer-size= parallel= debug' },
-  xxd: R({ flags: 'abCeEiprud', valued: 'cglosn' }),
+  // xxd reads single-dash long options by their leading letters (`-ps` is -postscript, not -p -s): only whole
+  // words of its manual are proven, never a cluster. -r (revert) writes binary: not listed.
+  xxd: R({ singleDash: true, long: 'a autoskip b bits C capitalize d decimal e E EBCDIC i include p ps postscript plain u c= cols= g= groupsize= l= len= o= offset= s= seek= n= name=' }),
   uniq: R({ flags: 'cdDiuz', valued: 'fsw', long: 'count repeated all-repeated[=] ignore-case unique zero-terminated skip-fields= skip-chars= check-chars= group[=]' }),
   // files and the system
   ls: R({ flags: 'aAbBcCdfFgGhHiklLmnNopqQrRsStuUvxXZ1', valued: 'ITw',
@@ -92,11 +94,10 @@ export const READS: Record<string, Options> = {
   netstat: R({ flags: 'acCeFgilMnNoprstTuvwWxZ46', long: 'route interfaces groups statistics masquerade all listening program numeric numeric-hosts numeric-ports numeric-users extend verbose continuous timers tcp udp udplite raw unix wide' }),
   // ping only sends echo requests: no option writes or runs anything (-f floods, as root; a load, not a change).
   ping: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }), ping6: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }),
-  host: R({ flags: 'aCdlirTUvw46', valued: 'cNRtW' }), dig: R({ flags: '46hmruv', valued: 'bcfkpqtxy' }),
-  nslookup: R({ singleDash: true, long: 'type= query= debug nodebug port= timeout= retry= class= domain= search nosearch vc novc recurse norecurse all' }),
+  // (host, dig, nslookup and pg_isready send what they are given to a server the step names: network clients,
+  // never proven: shell-read-only.ts)
   traceroute: { flags: '46dFInrUTeAV', valued: 'fgimNpqstwzM' }, tracepath: { flags: '46nb', valued: 'lmp' },
-  // databases: local look-ups (pg_isready only asks whether the server accepts connections)
-  pg_isready: R({ flags: 'q', valued: 'dhptU', long: 'dbname= host= port= quiet timeout= username=' }),
+  // databases: local look-ups
   pg_lsclusters: R({ flags: 'hjs', long: 'no-header json start-conf' }), pg_controldata: R({ valued: 'D', long: 'pgdata=' }),
   pg_config: R({ long: 'bindir docdir htmldir includedir pkgincludedir includedir-server libdir pkglibdir localedir mandir sharedir sysconfdir pgxs configure cc cppflags cflags cflags_sl ldflags ldflags_ex ldflags_sl libs version' }),
 };

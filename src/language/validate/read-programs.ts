@@ -137,8 +137,9 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
   return undefined;
 }
 
-/** curl, proven read by construction: reviewed GET/HEAD options only, and every URL literally http(s). Never a
- *  config file (`-K`, which may set any option), a body (`-d`, `--json`, `-F`, `-T`), a method other than GET or
+/** curl is never proven a read (shell-read-only.ts: a network client); this tells an acting curl, which
+ *  safe_because cannot vouch for, from one the author may vouch for: reviewed GET/HEAD options only, and every
+ *  URL literally http(s). Never a config file (`-K`, which may set any option), a body (`-d`, `--json`, `-F`, `-T`), a method other than GET or
  *  HEAD, a file written (`-o`, `-D`, `-c`, `%output{}`), or another protocol (gopher, telnet, dict, ftp, smtp…). */
 export const CURL: Options = { flags: 'sSfLkviIGN46#q', valued: 'mHAeuwXrxb', long: 'silent show-error fail fail-with-body fail-early location location-trusted insecure verbose include head get no-buffer ipv4 ipv6 compressed no-progress-meter progress-bar retry-connrefused retry-all-errors http1.0 http1.1 http2 http2-prior-knowledge disable basic digest anyauth netrc netrc-optional no-keepalive no-sessionid path-as-is tcp-nodelay max-time= connect-timeout= header= user-agent= referer= user= write-out= request= range= proxy= cookie= retry= retry-delay= retry-max-time= cacert= capath= resolve= noproxy= max-redirs= unix-socket= oauth2-bearer= connect-to= interface= dns-servers= speed-limit= speed-time= limit-rate= max-filesize= expect100-timeout= keepalive-time= proto= proto-redir= proxy-user= url=' };
 function curl(args: Word[]): ReadOnlyFinding {

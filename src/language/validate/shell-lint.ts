@@ -5,7 +5,9 @@
 // option not reviewed, a client acting elsewhere — is not known to be read-only, so an author must mark it
 // (fail closed). A short list of what certainly acts (rm, kill, `systemctl stop`, a write to /etc) only
 // sharpens the message: safe_because cannot vouch for those.
-import { parseTemplate } from '../expression/index.js';
+import { appendFileSync } from 'node:fs';
+import { readPlan, withHoles } from '../shell-plan.js';
+import { holeSpelling, planText } from '../shell-plan-text.js';
 import { inertSetting, inertVariable, localeVariable, variableWhy } from '../shell-vars.js';
 import { CODE, DYNAMIC, HOLE, holdsValue, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
@@ -40,22 +42,25 @@ export function shellDanger(script: string, sql: ShellSql[] = []): string | unde
  *  vouch for that one, only for what the lint cannot read. */
 export function shellFindings(script: string, sql: ShellSql[] = []): { first?: string; acting?: string } {
   const at: Reading = { depth: 0, sql };
-  const first = scriptDanger(withHoles(script), at);
+  // Proven only in the subset the engine runs as its own text (shell-plan.ts): that text is what is read here.
+  // Outside it, the author's text is read for what it certainly does (`rm`), and the step is not proven anyway.
+  const holed = withHoles(script);
+  const reading = readPlan(holed);
+  const first = 'plan' in reading ? scriptDanger(planText(reading.plan, holeSpelling), at)
+    : scriptDanger(holed, at) ?? `runs a shell command outside the proven subset (${reading.outside}; docs/confirmation.md)`;
+  if (process.env.RUNBOOK_TRACE_OUTSIDE && 'outside' in reading && first?.includes('outside the proven subset')) appendFileSync(process.env.RUNBOOK_TRACE_OUTSIDE, `${JSON.stringify(script)}\n`);
   return { ...(first ? { first } : {}), ...(at.acting ? { acting: at.acting } : {}) };
+}
+
+/** The allowlist's reading of the author's text alone, without the subset (shell-plan.ts): what the tables
+ *  prove of each command. A step is proven only when this holds of its plan's text (shellFindings). */
+export function allowlistFindings(script: string, sql: ShellSql[] = []): string | undefined {
+  return scriptDanger(withHoles(script), { depth: 0, sql });
 }
 
 /** Where the lint is in a script: how deep in nested code, the SQL found so far, the first acting command. */
 interface Reading { depth: number; sql: ShellSql[]; acting?: string }
 const deeper = (at: Reading): Reading => ({ ...at, depth: at.depth + 1 });
-
-/** Each `${{ }}` becomes HOLE: a value bash receives at run time, never script text. */
-function withHoles(script: string): string {
-  try {
-    return parseTemplate(script).map((p) => (p.kind === 'text' ? p.text.replaceAll(HOLE, '') : HOLE)).join('');
-  } catch {
-    return script.replace(/\$\{\{[\s\S]*?\}\}/g, HOLE); // expression-check reports the template
-  }
-}
 
 const MAX_DEPTH = 8;
 

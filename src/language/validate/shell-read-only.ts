@@ -23,21 +23,30 @@ const DATABASE_CLIENTS = new Set(['psql', 'mysql', 'mariadb', 'pg_dump', 'pg_dum
   'reindexdb', 'clusterdb', 'createdb', 'dropdb', 'createuser', 'dropuser', 'mysqldump', 'mysqladmin', 'mariadb-dump', 'mariadb-admin',
   'mysqlcheck', 'mariadb-check', 'mysqlimport', 'mongo', 'mongosh', 'redis-cli', 'sqlite3', 'cqlsh', 'clickhouse-client', 'pgbouncer']);
 const HOST_CLIENTS = new Set(['ssh', 'scp', 'sftp', 'rsync', 'slogin', 'mosh', 'telnet', 'ftp', 'nc', 'ncat', 'netcat', 'socat', 'wget']);
+/** Clients that send bytes the author controls (a URL, a header, a name to look up) to whatever listens at the
+ *  address: a reviewed curl GET to HAProxy's runtime socket ran `disable server`. Never a proven read: a check
+ *  of a service is a probe (which sends only its protocol's fixed bytes) or a vouched step. */
+const NETWORK_CLIENTS = new Set(['curl', 'pg_isready', 'dig', 'host', 'nslookup']);
 const CLOUD_CLIENTS = new Set(['aws', 'gcloud', 'az', 'gsutil', 'vault', 'helm', 'podman', 'nerdctl', 'crictl', 'oc', 'terraform', 'ansible']);
 
 /** Why a client that acts on another system is not proven, and what to use instead. */
 export function clientFinding(name: string): ReadOnlyFinding {
   if (DATABASE_CLIENTS.has(name)) return { unknown: `'${name}': a database client runs what it is given on the server, which the shell lint never proves a read; read a database with an 'sql:' step (the engine's read-only session)` };
-  if (HOST_CLIENTS.has(name)) return { unknown: `'${name}': a client that acts on another host, which the shell lint never proves a read; run on a host with 'target:' (the engine's gates), fetch over HTTP with curl` };
+  if (HOST_CLIENTS.has(name)) return { unknown: `'${name}': a client that acts on another host, which the shell lint never proves a read; run on a host with 'target:' (the engine's gates)` };
+  if (NETWORK_CLIENTS.has(name)) return { unknown: `'${name}': a network client sends what the step gives it to whatever listens at the address (a line protocol reads it as commands), which the shell lint never proves a read; check a service with a probe step, or vouch for this one with safe_because (shown, not run, in a dry run)` };
   return { unknown: `'${name}': a client that acts on another system, which the shell lint never proves a read` };
 }
-export const isClient = (name: string): boolean => DATABASE_CLIENTS.has(name) || HOST_CLIENTS.has(name) || CLOUD_CLIENTS.has(name);
+export const isClient = (name: string): boolean => DATABASE_CLIENTS.has(name) || HOST_CLIENTS.has(name) || CLOUD_CLIENTS.has(name) || NETWORK_CLIENTS.has(name);
 
 /** The read-only verdict for `name args…` (a command, not a wrapper, builtin with code, shell or interpreter). */
 export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, sql: ShellSql[]): ReadOnlyFinding {
   if (BUILTINS.has(name)) {
     if (name === 'hash') { const p = parseOptions('hash', args, READS.hash!); if ('finding' in p) return p.finding; }
     return builtinFinding(name, args);
+  }
+  if (NETWORK_CLIENTS.has(name)) {
+    const acts = PROGRAMS[name]?.(args, cmd); // curl -X DELETE, -d, -o: acting, which safe_because cannot vouch for
+    return acts && 'looks' in acts ? acts : clientFinding(name);
   }
   const program = PROGRAMS[name];
   if (program) return program(args, cmd);

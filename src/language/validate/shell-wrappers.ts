@@ -32,7 +32,6 @@ export const WRAPPERS: Record<string, { options: Options; operands?: number }> =
   // nor -c (a command without PATH: bash then searches '.'), nor -l (argv[0] '-bash').
   exec: { options: { inOrder: true } },
   nohup: { options: { inOrder: true } },
-  setsid: { options: { inOrder: true, flags: 'cfw', long: 'ctty fork wait' } },
   time: { options: { inOrder: true, flags: 'pvq', valued: 'f', long: 'portability verbose quiet format=' } },
   nice: { options: { inOrder: true, valued: 'n', numeric: true, long: 'adjustment=' } },
   ionice: { options: { inOrder: true, flags: 't', valued: 'cn', long: 'class= classdata= ignore' } },
@@ -46,6 +45,7 @@ export const WRAPPERS: Record<string, { options: Options; operands?: number }> =
 const NOT_UNWRAPPED: Record<string, string> = {
   su: 'runs code from a string or its input as another user', runuser: 'runs code from a string or its input as another user',
   flock: 'creates its lock file and runs code from a string', chroot: 'runs in another root', unbuffer: 'runs through an expect interpreter',
+  setsid: 'forks into the background when it leads its process group (and with -f): its command outlives the step',
   chrt: 'its options change another process (-p)', taskset: 'its options change another process (-p)', pkexec: 'runs as another user',
 };
 export const isWrapper = (name: string): boolean => name in WRAPPERS || name in NOT_UNWRAPPED;

@@ -1,0 +1,207 @@
+// The proven subset of bash (issue #44), read into the plan the engine runs: a proven-read step never hands the
+// author's text to bash, only the plan's own text (shell-plan-text.ts), so bash cannot read it another way than
+// the lint did. The subset is small on purpose, and every construct in it is one the canonical text spells
+// without ambiguity:
+//   simple commands of literal words, 'single' and "double" quoted (no $, `, \ or ! inside), a ${{ }} value as
+//   a whole word; pipelines (|); lists (&&, ||, ;, newline); comments; input from a file (< FILE); output to
+//   /dev/null (>, 1>, 2>, &>) and 2>&1.
+// Everything else (variables, substitutions, globs, braces, loops, tests, functions, assignments, here-docs,
+// background jobs, subshells, escapes…) is outside: such a step is not proven, and its author marks it.
+import { parseTemplate } from './expression/index.js';
+import { HOLE } from './shell-syntax.js';
+
+/** A word of a command: literal text, or the n-th ${{ }} value of the script (from 1). */
+export type PlanWord = { text: string } | { value: number };
+export type PlanRedirect = { op: '<'; target: PlanWord } | { op: '>' | '2>' } | { op: '2>&1' };
+export interface PlanCommand { words: PlanWord[]; redirects: PlanRedirect[] }
+/** One pipeline, and how it joins the one before it (undefined for the first). */
+export interface PlanPipeline { join?: '&&' | '||' | ';'; line: number; commands: PlanCommand[] }
+export interface Plan { pipelines: PlanPipeline[] }
+
+export type PlanReading = { plan: Plan } | { outside: string };
+
+/** Characters a word may hold outside quotes: none of them means anything else to bash (no glob, brace,
+ *  tilde, expansion, escape, history or operator). */
+const PLAIN = /[A-Za-z0-9_.\/:=@%+,-]/;
+/** Words bash reserves in command position; never a command name in the subset. */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'select',
+  'function', 'time', 'coproc', 'in', '{', '}', '!', '[[', ']]']);
+const NAME = /^(?:[A-Za-z0-9_./+-]+|\[)$/;
+
+/** Each `${{ }}` becomes HOLE: a value bash receives at run time, never script text. */
+export function withHoles(script: string): string {
+  try {
+    return parseTemplate(script).map((p) => (p.kind === 'text' ? p.text.replaceAll(HOLE, '') : HOLE)).join('');
+  } catch {
+    return script.replace(/\$\{\{[\s\S]*?\}\}/g, HOLE); // expression-check reports the template
+  }
+}
+
+/** The plan of a step's script as written (with its `${{ }}`), if it is in the subset. */
+export function planOfTemplate(script: string): Plan | undefined {
+  const r = readPlan(withHoles(script));
+  return 'plan' in r ? r.plan : undefined;
+}
+
+class Outside extends Error {}
+const outside = (why: string): never => { throw new Outside(why); };
+
+type Tok = { t: 'word'; w: PlanWord; raw: string } | { t: 'op'; op: string } | { t: 'nl' };
+
+/** The plan of `script` (its `${{ }}` holes as HOLE), or why it is outside the proven subset. */
+export function readPlan(script: string): PlanReading {
+  try {
+    return { plan: parse(tokens(script)) };
+  } catch (e) {
+    if (e instanceof Outside) return { outside: e.message };
+    throw e;
+  }
+}
+
+function tokens(s: string): Array<Tok & { line: number }> {
+  const out: Array<Tok & { line: number }> = [];
+  let line = 1;
+  let holes = 0;
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === ' ' || c === '\t') { i++; continue; }
+    if (c === '\n') { out.push({ t: 'nl', line }); line++; i++; continue; }
+    if (c === '#') { while (i < s.length && s[i] !== '\n') i++; continue; }
+    const op = ['&&', '||', '2>&1', '&>', '2>', '1>', ';', '|', '<', '>'].find((o) => s.startsWith(o, i));
+    // `2>` and `1>` only as whole tokens: `12>x` or `a2>x` is another thing to bash.
+    if (op && !(/^[12]/.test(op) && i > 0 && /[^\s;|&]/.test(s[i - 1]!))) {
+      const next = s[i + op.length];
+      if (op === '|' && next === '&') outside("'|&' (stderr into the pipe)");
+      if (['<', '>', '2>', '&>'].includes(op) && next !== undefined && '(&<>|'.includes(next)) outside(`'${op}${next}' (a redirection outside the subset)`);
+      if (op === '2>&1' && next !== undefined && /[^\s;|&]/.test(next)) outside(`'2>&1${next}'`);
+      if (op === ';' && next === ';') outside("';;'");
+      out.push({ t: 'op', op: op === '1>' ? '>' : op, line });
+      i += op.length;
+      continue;
+    }
+    if (c === '&' || c === '(' || c === ')') outside(c === '&' ? "'&' (a background job)" : `'${c}' (a subshell or group)`);
+    const start = i;
+    const word = readWord(s, i, () => ++holes);
+    line += s.slice(start, word.end).split('\n').length - 1;
+    out.push({ t: 'word', w: word.w, raw: s.slice(start, word.end), line });
+    i = word.end;
+  }
+  return out;
+}
+
+function readWord(s: string, from: number, nextHole: () => number): { w: PlanWord; end: number } {
+  // A value stands alone: ${{ v }} or "${{ v }}", ending where the word ends.
+  const hole = s[from] === HOLE ? 1 : s.startsWith(`"${HOLE}"`, from) ? 3 : 0;
+  if (hole) {
+    const end = from + hole;
+    if (end < s.length && !/[\s;|&<>]/.test(s[end]!)) outside('a ${{ }} value that is part of a word (only whole-word values are proven)');
+    return { w: { value: nextHole() }, end };
+  }
+  let text = '';
+  let i = from;
+  while (i < s.length && !/[\s;|&<>()]/.test(s[i]!)) {
+    const c = s[i]!;
+    // `12>f`: digits just before a redirection name a file descriptor, not a word.
+    if (/^\d$/.test(c) && i === from && /^\d+[<>]/.test(s.slice(i, i + 12))) outside('a redirection of a numbered file descriptor');
+    if (c === "'") {
+      const close = s.indexOf("'", i + 1);
+      if (close < 0) outside('an unclosed quote');
+      const body = s.slice(i + 1, close);
+      if (body.includes(HOLE)) outside("a ${{ }} value inside '…' (only whole-word values are proven)");
+      text += body;
+      i = close + 1;
+    } else if (c === '"') {
+      const close = s.indexOf('"', i + 1);
+      if (close < 0) outside('an unclosed quote');
+      const body = s.slice(i + 1, close);
+      const bad = /[$`\\!]/.exec(body);
+      if (bad) outside(`'${bad[0]}' inside "…" (expanded or escaped by bash)`);
+      if (body.includes(HOLE)) outside('a ${{ }} value that is part of a word (only whole-word values are proven)');
+      text += body;
+      i = close + 1;
+    } else if (c === HOLE) {
+      outside('a ${{ }} value that is part of a word (only whole-word values are proven)');
+    } else if (PLAIN.test(c)) {
+      text += c;
+      i++;
+    } else if ((c === '[' || c === ']') && (i === from) && (i + 1 >= s.length || /[\s;|&<>]/.test(s[i + 1]!))) {
+      text += c; // `[` and `]` alone are words, no pattern
+      i++;
+    } else {
+      outside(describe(c));
+    }
+  }
+  return { w: { text }, end: i };
+}
+
+function describe(c: string): string {
+  const what: Record<string, string> = {
+    $: 'a variable or substitution', '`': 'a command substitution', '\\': 'a backslash escape', '*': 'a glob', '?': 'a glob',
+    '[': 'a glob', ']': 'a glob', '{': 'a brace expansion or group', '}': 'a brace expansion or group', '~': 'a tilde expansion', '!': "'!'",
+  };
+  const code = c.codePointAt(0)!;
+  return `'${code < 0x20 || code > 0x7e ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : c}'${what[c] ? ` (${what[c]})` : ' outside quotes'}`;
+}
+
+function parse(toks: Array<Tok & { line: number }>): Plan {
+  const pipelines: PlanPipeline[] = [];
+  let k = 0;
+  const skipNewlines = (): void => { while (toks[k]?.t === 'nl') k++; };
+  let join: PlanPipeline['join'];
+  skipNewlines();
+  while (k < toks.length) {
+    const line = toks[k]!.line;
+    const commands: PlanCommand[] = [readCommand()];
+    while (isOp(toks[k], '|')) { k++; skipNewlines(); commands.push(readCommand()); }
+    pipelines.push({ ...(join ? { join } : {}), line, commands });
+    const next = toks[k];
+    if (next === undefined) break;
+    if (isOp(next, '&&') || isOp(next, '||')) {
+      join = next.op as '&&' | '||';
+      k++;
+      skipNewlines();
+      if (k >= toks.length) outside(`'${join}' with nothing after it`);
+    } else if (isOp(next, ';') || next.t === 'nl') {
+      join = ';';
+      k++;
+      skipNewlines();
+    } else {
+      outside(`'${opText(next)}' where a command ends`);
+    }
+  }
+  if (pipelines.length === 0) outside('no command');
+  return { pipelines };
+
+  function readCommand(): PlanCommand {
+    const words: PlanWord[] = [];
+    const redirects: PlanRedirect[] = [];
+    for (;;) {
+      const tok = toks[k];
+      if (tok?.t === 'word') { words.push(tok.w); k++; continue; }
+      if (tok?.t === 'op' && ['<', '>', '2>', '&>', '2>&1'].includes(tok.op)) { k++; redirects.push(...redirect(tok.op)); continue; }
+      break;
+    }
+    if (words.length === 0) outside(redirects.length ? 'a redirection without a command' : `'${opText(toks[k])}' where a command starts`);
+    const name = words[0]!;
+    if ('value' in name) return outside('a ${{ }} value as the command name');
+    const first = toks.find((t) => t.t === 'word' && t.w === name) as { raw: string } | undefined;
+    if (!NAME.test(name.text) || first?.raw !== name.text) outside(`the command name '${name.text}' (only a plain unquoted name is proven)`);
+    if (RESERVED.has(name.text)) outside(`'${name.text}' (a reserved word of bash)`);
+    return { words, redirects };
+  }
+
+  function redirect(op: string): PlanRedirect[] {
+    if (op === '2>&1') return [{ op: '2>&1' }];
+    const tok = toks[k];
+    if (tok?.t !== 'word') return outside(`'${op}' without a file`);
+    const target = tok;
+    k++;
+    if (op === '<') return [{ op: '<', target: target.w }];
+    if ('value' in target.w || target.w.text !== '/dev/null') outside(`output to a file ('${op} ${'value' in target.w ? '${{ }}' : target.w.text}'): only /dev/null is proven`);
+    return op === '&>' ? [{ op: '>' }, { op: '2>&1' }] : [{ op: op as '>' | '2>' }];
+  }
+}
+
+const isOp = (t: Tok | undefined, op: string): t is Tok & { t: 'op'; op: string } => t?.t === 'op' && t.op === op;
+const opText = (t: Tok | undefined): string => (t === undefined ? 'the end' : t.t === 'op' ? t.op : t.t === 'word' ? 'a word' : 'a newline');

@@ -33,3 +33,14 @@ export function signalTree(pid: number, signal: NodeJS.Signals): void {
     try { process.kill(target, signal); } catch { /* gone */ }
   }
 }
+
+/** The live (not zombie) processes of the process group `pgid`, read from /proc. */
+export function groupMembers(pgid: number): number[] {
+  let entries: string[];
+  try { entries = readdirSync('/proc'); } catch { return []; }
+  return entries.flatMap((name) => {
+    if (!/^\d+$/.test(name)) return [];
+    const stat = procStat(name);
+    return stat && stat.pgid === pgid && stat.state !== 'Z' ? [stat.pid] : [];
+  });
+}

@@ -13,7 +13,7 @@ import { discardingStore } from './zx-store.js';
 import { sandboxed } from './sandbox.js';
 import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
 import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
-import { signalTree } from './process-tree.js';
+import { groupMembers, signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
 import { absolutePath } from './path-entries.js';
 import { withParseLocale } from './parse-locale.js';
@@ -101,6 +101,7 @@ async function runShell(
     ctx.signal.removeEventListener('abort', onAbort);
     running.delete(kill);
   }
+  if (!direct && p.child?.pid !== undefined) endLeftovers(p.child.pid, out.stderr, ctx);
   const result = toResult(output, out, ctx, startedAt);
   // A script that exited 0 did what it does, whatever the run was told meanwhile: recorded as it happened.
   if (!closed || ctx.signal.aborted || result.status === 'ok') return result;
@@ -169,6 +170,20 @@ function spawnArgv(argv: string[]): typeof spawn {
     child.stdin?.on('error', () => undefined);
     return child;
   }) as unknown as typeof spawn;
+}
+
+const LEFTOVERS = 'runbook: the step left processes running in its process group; they were ended (SIGKILL) with the step\n';
+
+/** What the step left running in its process group (a `cmd &` it did not wait for) ends with it, and the step's
+ *  output says so: nothing of a finished step acts later, unseen. (A process that left the group on purpose,
+ *  setsid or a daemon, is outside it: the proven subset cannot start one.) */
+function endLeftovers(pgid: number, stderr: BoundedOutput, ctx: ExecContext): void {
+  try { process.kill(-pgid, 0); } catch { return; } // the group is empty: the usual case, one system call
+  // Only zombies (a child the step did not wait for, not yet reaped by init) are nothing left running.
+  if (groupMembers(pgid).length === 0) return;
+  try { process.kill(-pgid, 'SIGKILL'); } catch { return; }
+  stderr.push(Buffer.from(LEFTOVERS));
+  try { ctx.onOutput('stderr', LEFTOVERS); } catch { /* a failing listener must not take the step down */ }
 }
 
 function forward(stream: 'stdout' | 'stderr', keep: BoundedOutput, ctx: ExecContext): (chunk: Buffer) => void {

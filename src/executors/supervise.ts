@@ -24,10 +24,11 @@ const SUPERVISOR = [
   // was reported as dying of that SIGTERM even when it ignored it and only the SIGKILL ended it.
   'trap : TERM INT HUP QUIT',                           // the engine's kill reaches the group; wait for the step
   '"$@" <&0 3<&- & child=$!',  // fd 3: the lifeline, not the step's; stdin (the values) kept: a background job would get /dev/null
-  '{ while read -r -u 3 _; do :; done; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!; disown "$watcher"', // disowned: no "Killed" notice
+  '{ while read -r -u 3 _; do :; done; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!',
   'exec 3<&-',
   'while :; do wait "$child"; status=$?; if [ "$status" -gt 128 ] && kill -0 "$child" 2>/dev/null; then continue; fi; break; done',
-  'kill -KILL "$watcher" 2>/dev/null',
+  // Reaped here (its "Killed" notice goes to /dev/null): whatever is left in the group after this is the step's.
+  'kill -KILL "$watcher" 2>/dev/null; until wait "$watcher" 2>/dev/null; [ $? -le 128 ] || ! kill -0 "$watcher" 2>/dev/null; do :; done',
   // Died of a signal (or exited 129-159, which bash cannot tell apart): end the same way.
   'if [ "$status" -gt 128 ] && [ "$status" -lt 160 ]; then trap - TERM INT HUP QUIT; kill -n "$((status - 128))" $$; fi',
   'exit "$status"',

@@ -3,7 +3,7 @@
 // HOLE), and the executor runs it (with values as references to the variables the prelude fills): what was
 // proven is what runs. Each pipeline stays on its source line, so bash's line numbers are the author's.
 import { HOLE } from './shell-syntax.js';
-import type { Plan, PlanCommand, PlanRedirect, PlanWord } from './shell-plan.js';
+import { literalOf, type Plan, type PlanCommand, type PlanRedirect, type PlanWord } from './shell-plan.js';
 
 /** How a value word is spelled: for the lint, `"HOLE"`; for bash, `"${RUNBOOK_Vn}"`. */
 export type ValueSpelling = (n: number) => string;
@@ -11,12 +11,16 @@ export const holeSpelling: ValueSpelling = () => `"${HOLE}"`;
 
 export function planText(plan: Plan, value: ValueSpelling): string {
   let out = '';
-  let line = 1;
+  let line = 1; // the line `out` ends on: a quoted word may hold line breaks of its own
+  const emit = (text: string): void => { out += text; line += text.split('\n').length - 1; };
+  const breaks = (to: number): string => '\n'.repeat(Math.max(0, to - line));
   for (const p of plan.pipelines) {
-    if (p.join === '&&' || p.join === '||') out += ` ${p.join}${p.line > line ? '' : ' '}`;
-    else if (p.join === ';' && p.line <= line) out += '; ';
-    if (p.join && p.line > line) { out += '\n'.repeat(p.line - line); line = p.line; }
-    out += p.commands.map((c) => commandText(c, value)).join(' | ');
+    if (p.join === '&&' || p.join === '||') emit(p.line > line ? ` ${p.join}${breaks(p.line)}` : ` ${p.join} `);
+    else if (p.join === ';') emit(p.line > line ? breaks(p.line) : '; ');
+    p.commands.forEach((c, i) => {
+      if (i > 0) emit(c.line > line ? ` |${breaks(c.line)}` : ' | ');
+      emit(commandText(c, value));
+    });
   }
   return out;
 }
@@ -25,11 +29,15 @@ function commandText(c: PlanCommand, value: ValueSpelling): string {
   return [...c.words.map((w) => wordText(w, value)), ...c.redirects.map((r) => redirectText(r, value))].join(' ');
 }
 
-const wordText = (w: PlanWord, value: ValueSpelling): string => ('value' in w ? value(w.value) : singleQuoted(w.text));
+/** Each literal part single-quoted, each value its reference, side by side: bash joins them into one word. */
+const wordText = (w: PlanWord, value: ValueSpelling): string => {
+  const parts = w.parts.filter((p) => p !== '');
+  return parts.length === 0 ? "''" : parts.map((p) => (typeof p === 'string' ? singleQuoted(p) : value(p.value))).join('');
+};
 
 function redirectText(r: PlanRedirect, value: ValueSpelling): string {
   if (r.op === '<') return `<${wordText(r.target, value)}`;
-  return r.op === '2>&1' ? '2>&1' : `${r.op}/dev/null`;
+  return r.op === '2>&1' || r.op === '>&2' ? r.op : `${r.op}/dev/null`;
 }
 
 export const singleQuoted = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
@@ -42,15 +50,18 @@ const PRINT_ONLY = new Set(['echo', 'true', 'false']);
 export function valueAsOption(plan: Plan, values: readonly string[]): string | undefined {
   for (const p of plan.pipelines) {
     for (const c of p.commands) {
-      if (PRINT_ONLY.has((c.words[0] as { text: string }).text)) continue;
+      const name = literalOf(c.words[0]!) ?? '';
+      if (PRINT_ONLY.has(name)) continue;
       let ended = false;
       for (const w of c.words) {
-        if (!('value' in w)) { if (w.text === '--') ended = true; continue; }
-        const v = values[w.value - 1] ?? '';
-        if (!ended && v.startsWith('-')) {
-          const name = (c.words[0] as { text: string }).text;
+        if (literalOf(w) === '--') { ended = true; continue; }
+        const first = w.parts.find((p) => p !== '');
+        if (ended || first === undefined || typeof first === 'string') continue;
+        // The word's text as bash will pass it begins with this value (and a value may be empty: then the next).
+        const text = w.parts.map((p) => (typeof p === 'string' ? p : values[p.value - 1] ?? '')).join('');
+        if (text.startsWith('-')) {
           // The value itself is not named: it may be a secret.
-          return `its value ${w.value} begins with '-' and would reach ${name} as an option; put '--' before it where ${name} reads one`;
+          return `its value ${first.value} begins with '-' and would reach ${name} as an option; put '--' before it where ${name} reads one`;
         }
       }
     }

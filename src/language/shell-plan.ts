@@ -2,18 +2,22 @@
 // author's text to bash, only the plan's own text (shell-plan-text.ts), so bash cannot read it another way than
 // the lint did. The subset is small on purpose, and every construct in it is one the canonical text spells
 // without ambiguity:
-//   simple commands of literal words, 'single' and "double" quoted (no $, `, \ or ! inside), a ${{ }} value as
-//   a whole word; pipelines (|); lists (&&, ||, ;, newline); comments; input from a file (< FILE); output to
-//   /dev/null (>, 1>, 2>, &>) and 2>&1.
+//   simple commands of literal words, 'single' and "double" quoted (no $, `, \ or ! inside), with ${{ }} values
+//   anywhere in a word but the command name; pipelines (|); lists (&&, ||, ;, newline); comments; input from a file (< FILE); output to
+//   /dev/null (>, 1>, 2>, &>), 2>&1 and >&2.
 // Everything else (variables, substitutions, globs, braces, loops, tests, functions, assignments, here-docs,
 // background jobs, subshells, escapes…) is outside: such a step is not proven, and its author marks it.
 import { parseTemplate } from './expression/index.js';
 import { HOLE } from './shell-syntax.js';
 
-/** A word of a command: literal text, or the n-th ${{ }} value of the script (from 1). */
-export type PlanWord = { text: string } | { value: number };
-export type PlanRedirect = { op: '<'; target: PlanWord } | { op: '>' | '2>' } | { op: '2>&1' };
-export interface PlanCommand { words: PlanWord[]; redirects: PlanRedirect[] }
+/** A word of a command: literal text and the script's ${{ }} values (the n-th, from 1), joined into one word. */
+export type PlanPart = string | { value: number };
+export interface PlanWord { parts: PlanPart[] }
+/** The word's text when it holds no value. */
+export const literalOf = (w: PlanWord): string | undefined => (w.parts.every((p) => typeof p === 'string') ? w.parts.join('') : undefined);
+export type PlanRedirect = { op: '<'; target: PlanWord } | { op: '>' | '2>' } | { op: '2>&1' | '>&2' };
+/** `line`: where the command starts in the script (bash names it in its messages). */
+export interface PlanCommand { words: PlanWord[]; redirects: PlanRedirect[]; line: number }
 /** One pipeline, and how it joins the one before it (undefined for the first). */
 export interface PlanPipeline { join?: '&&' | '||' | ';'; line: number; commands: PlanCommand[] }
 export interface Plan { pipelines: PlanPipeline[] }
@@ -68,15 +72,15 @@ function tokens(s: string): Array<Tok & { line: number }> {
     if (c === ' ' || c === '\t') { i++; continue; }
     if (c === '\n') { out.push({ t: 'nl', line }); line++; i++; continue; }
     if (c === '#') { while (i < s.length && s[i] !== '\n') i++; continue; }
-    const op = ['&&', '||', '2>&1', '&>', '2>', '1>', ';', '|', '<', '>'].find((o) => s.startsWith(o, i));
+    const op = ['&&', '||', '2>&1', '1>&2', '>&2', '&>', '2>', '1>', ';', '|', '<', '>'].find((o) => s.startsWith(o, i));
     // `2>` and `1>` only as whole tokens: `12>x` or `a2>x` is another thing to bash.
     if (op && !(/^[12]/.test(op) && i > 0 && /[^\s;|&]/.test(s[i - 1]!))) {
       const next = s[i + op.length];
       if (op === '|' && next === '&') outside("'|&' (stderr into the pipe)");
       if (['<', '>', '2>', '&>'].includes(op) && next !== undefined && '(&<>|'.includes(next)) outside(`'${op}${next}' (a redirection outside the subset)`);
-      if (op === '2>&1' && next !== undefined && /[^\s;|&]/.test(next)) outside(`'2>&1${next}'`);
+      if (op.endsWith('&1') || op.endsWith('&2')) { if (next !== undefined && /[^\s;|&]/.test(next)) outside(`'${op}${next}'`); }
       if (op === ';' && next === ';') outside("';;'");
-      out.push({ t: 'op', op: op === '1>' ? '>' : op, line });
+      out.push({ t: 'op', op: op === '1>' ? '>' : op === '1>&2' ? '>&2' : op, line });
       i += op.length;
       continue;
     }
@@ -91,37 +95,27 @@ function tokens(s: string): Array<Tok & { line: number }> {
 }
 
 function readWord(s: string, from: number, nextHole: () => number): { w: PlanWord; end: number } {
-  // A value stands alone: ${{ v }} or "${{ v }}", ending where the word ends.
-  const hole = s[from] === HOLE ? 1 : s.startsWith(`"${HOLE}"`, from) ? 3 : 0;
-  if (hole) {
-    const end = from + hole;
-    if (end < s.length && !/[\s;|&<>]/.test(s[end]!)) outside('a ${{ }} value that is part of a word (only whole-word values are proven)');
-    return { w: { value: nextHole() }, end };
-  }
+  const parts: PlanPart[] = [];
   let text = '';
+  const hole = (): void => { if (text) parts.push(text); text = ''; parts.push({ value: nextHole() }); };
+  /** Literal text, with each HOLE in it a value. */
+  const quoted = (body: string): void => { for (const c of body) { if (c === HOLE) hole(); else text += c; } };
   let i = from;
   while (i < s.length && !/[\s;|&<>()]/.test(s[i]!)) {
     const c = s[i]!;
     // `12>f`: digits just before a redirection name a file descriptor, not a word.
     if (/^\d$/.test(c) && i === from && /^\d+[<>]/.test(s.slice(i, i + 12))) outside('a redirection of a numbered file descriptor');
-    if (c === "'") {
-      const close = s.indexOf("'", i + 1);
+    if (c === "'" || c === '"') {
+      const close = s.indexOf(c, i + 1);
       if (close < 0) outside('an unclosed quote');
       const body = s.slice(i + 1, close);
-      if (body.includes(HOLE)) outside("a ${{ }} value inside '…' (only whole-word values are proven)");
-      text += body;
-      i = close + 1;
-    } else if (c === '"') {
-      const close = s.indexOf('"', i + 1);
-      if (close < 0) outside('an unclosed quote');
-      const body = s.slice(i + 1, close);
-      const bad = /[$`\\!]/.exec(body);
+      const bad = c === '"' ? /[$`\\!]/.exec(body) : null;
       if (bad) outside(`'${bad[0]}' inside "…" (expanded or escaped by bash)`);
-      if (body.includes(HOLE)) outside('a ${{ }} value that is part of a word (only whole-word values are proven)');
-      text += body;
+      quoted(body);
       i = close + 1;
     } else if (c === HOLE) {
-      outside('a ${{ }} value that is part of a word (only whole-word values are proven)');
+      hole();
+      i++;
     } else if (PLAIN.test(c)) {
       text += c;
       i++;
@@ -132,7 +126,8 @@ function readWord(s: string, from: number, nextHole: () => number): { w: PlanWor
       outside(describe(c));
     }
   }
-  return { w: { text }, end: i };
+  if (text || parts.length === 0) parts.push(text);
+  return { w: { parts }, end: i };
 }
 
 function describe(c: string): string {
@@ -174,31 +169,33 @@ function parse(toks: Array<Tok & { line: number }>): Plan {
   return { pipelines };
 
   function readCommand(): PlanCommand {
+    const line = toks[k]?.line ?? 1;
     const words: PlanWord[] = [];
     const redirects: PlanRedirect[] = [];
     for (;;) {
       const tok = toks[k];
       if (tok?.t === 'word') { words.push(tok.w); k++; continue; }
-      if (tok?.t === 'op' && ['<', '>', '2>', '&>', '2>&1'].includes(tok.op)) { k++; redirects.push(...redirect(tok.op)); continue; }
+      if (tok?.t === 'op' && ['<', '>', '2>', '&>', '2>&1', '>&2'].includes(tok.op)) { k++; redirects.push(...redirect(tok.op)); continue; }
       break;
     }
     if (words.length === 0) outside(redirects.length ? 'a redirection without a command' : `'${opText(toks[k])}' where a command starts`);
-    const name = words[0]!;
-    if ('value' in name) return outside('a ${{ }} value as the command name');
-    const first = toks.find((t) => t.t === 'word' && t.w === name) as { raw: string } | undefined;
-    if (!NAME.test(name.text) || first?.raw !== name.text) outside(`the command name '${name.text}' (only a plain unquoted name is proven)`);
-    if (RESERVED.has(name.text)) outside(`'${name.text}' (a reserved word of bash)`);
-    return { words, redirects };
+    const name = literalOf(words[0]!);
+    if (name === undefined) return outside('a ${{ }} value in the command name');
+    const first = toks.find((t) => t.t === 'word' && t.w === words[0]) as { raw: string } | undefined;
+    if (!NAME.test(name) || first?.raw !== name) outside(`the command name '${name}' (only a plain unquoted name is proven)`);
+    if (RESERVED.has(name)) outside(`'${name}' (a reserved word of bash)`);
+    return { words, redirects, line };
   }
 
   function redirect(op: string): PlanRedirect[] {
-    if (op === '2>&1') return [{ op: '2>&1' }];
+    if (op === '2>&1' || op === '>&2') return [{ op }];
     const tok = toks[k];
     if (tok?.t !== 'word') return outside(`'${op}' without a file`);
     const target = tok;
     k++;
     if (op === '<') return [{ op: '<', target: target.w }];
-    if ('value' in target.w || target.w.text !== '/dev/null') outside(`output to a file ('${op} ${'value' in target.w ? '${{ }}' : target.w.text}'): only /dev/null is proven`);
+    const file = literalOf(target.w);
+    if (file !== '/dev/null') outside(`output to a file ('${op} ${file ?? '${{ }}'}'): only /dev/null is proven`);
     return op === '&>' ? [{ op: '>' }, { op: '2>&1' }] : [{ op: op as '>' | '2>' }];
   }
 }

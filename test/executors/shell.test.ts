@@ -128,6 +128,16 @@ describe('shell executor', () => {
     for (const n of [1, 2, 3, 4]) assert.equal(existsSync(`${marker}-${n}`), false);
   });
 
+  it('what a finished step left running in its group ends with it, and its output says so (#44)', async () => {
+    const marker = unique();
+    const r = await shell.execute(action(`(exec -a ${marker}-bg sleep 600) >/dev/null 2>&1 & echo started`), testContext());
+    assert.equal(r.status, 'ok');
+    assert.match(r.stderr ?? '', /the step left processes running in its process group; they were ended/);
+    await until(() => processesWith(marker).length === 0, 10_000, 'the background job to be gone'); // a hang guard
+    const clean = await shell.execute(action('sleep 0.01; echo done'), testContext());
+    assert.equal(clean.stderr, '', 'a step that leaves nothing says nothing');
+  });
+
   it('times out a hung script and kills its whole tree, grandchildren included', async () => {
     const marker = unique();
     const script = [

@@ -34,7 +34,7 @@ function reviewed(): Reviewed[] {
 const longNames = (o: Options) => (o.long ?? '').split(/\s+/).filter(Boolean).map((n) => ({ name: n.replace(/\[?=\]?$/, ''), valued: n.endsWith('=') && !n.endsWith('[=]') }));
 const dash = (o: Options) => (o.singleDash ? '-' : '--');
 /** Values a reviewed option accepts where the lint checks them (curl's method, protocols). */
-const VALUE: Record<string, string> = { H: "'X-A: 1'", header: "'X-A: 1'", X: 'GET', request: 'GET', proto: 'https', 'proto-redir': 'https', url: URL, 'write-out': '%{http_code}', w: '%{http_code}' };
+const VALUE: Record<string, string> = { e: 'p', expression: 'p', H: "'X-A: 1'", header: "'X-A: 1'", X: 'GET', request: 'GET', proto: 'https', 'proto-redir': 'https', url: URL, 'write-out': '%{http_code}', w: '%{http_code}' };
 const value = (name: string) => VALUE[name] ?? 'v1';
 
 /** `words option operands`, with the option before the operands (where the tool stops reading options). */

@@ -65,17 +65,20 @@ describe('a locale variable is proven only with a value naming C or a UTF-8 loca
     }
   });
 
+  /** No finding but the subset's (shell-plan.ts): assignments and escapes are outside it, the locale is not. */
+  const readsButOutside = (first: string | undefined) => first === undefined || /outside the proven subset/.test(first);
+
   test('C, POSIX and UTF-8 locales stay proven, and bash reads the script as the lint does under them', () => {
     for (const locale of ['C', 'POSIX', 'C.UTF-8', 'C.utf8', 'en_US.UTF-8', 'de_DE.utf8@euro']) {
       for (const setter of SETTERS) {
         const [env, prefix] = setter(locale);
         const marker = join(dir, 'M');
         const script = prefix + CONTEXTS[0]!('两', marker);
-        assert.equal(dangerIn(step(env, script)).first, undefined, `should be proven: env ${JSON.stringify(env)}: ${script}`);
+        assert.ok(readsButOutside(dangerIn(step(env, script)).first), `the locale is proven (the script may be outside the subset): env ${JSON.stringify(env)}: ${script}`);
         assert.equal(bashActs(env, script, marker), false, `bash under ${locale} reads it as one echo: ${script}`);
       }
     }
-    for (const s of ['LC_ALL=C.UTF-8; export LC_ALL', 'export LANG']) assert.equal(dangerIn(step({}, s)).first, undefined, s);
+    for (const s of ['LC_ALL=C.UTF-8; export LC_ALL', 'export LANG']) assert.ok(readsButOutside(dangerIn(step({}, s)).first), s);
   });
 
   test("emptied or unset, a locale variable falls back to the operator's: not proven", () => {

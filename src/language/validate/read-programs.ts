@@ -2,6 +2,8 @@
 // clock): proven read by construction, with their reviewed options (read-options.ts), or not proven at all.
 import { DYNAMIC, type SimpleCommand, type Word } from '../shell-words.js';
 import type { ReadOnlyFinding } from './read-commands.js';
+import { sedScriptProblem } from './sed-script.js';
+import { awkProgramProblem } from './awk-program.js';
 import { has, mayBeOption, optionValue, parseOptions, shownWord, type Options, type ParsedOptions } from './read-options.js';
 
 type Check = (args: Word[], cmd: SimpleCommand) => ReadOnlyFinding;
@@ -21,11 +23,10 @@ function sed(args: Word[]): ReadOnlyFinding {
   const scripts = given.length ? given : p.operands.slice(0, 1);
   for (const s of scripts) {
     if (!s || s.dynamic) return { unknown: `'sed ${shownWord(s?.text ?? '')}': a sed script built from a value` };
-    // Drop the regular expressions and replacements, which may hold any letter; what is left are commands. Any
-    // w, W or e left (a command, a flag, or a letter of a label or text) is refused: sed may read it as one.
-    const commands = s.text.replace(/s(.)(?:\\.|(?!\1)[^\\])*\1(?:\\.|(?!\1)[^\\])*\1/g, 's').replace(/\/(?:\\.|[^\\/])*\//g, '');
-    if (/[wWe]/.test(commands)) return { unknown: `'sed ${shownWord(s.text)}': a sed script that may write a file (w) or run a command (e)` };
   }
+  // GNU sed joins its -e scripts with line breaks, and reads the whole by its own grammar (sed-script.ts).
+  const problem = sedScriptProblem(scripts.map((s) => s!.text).join('\n'));
+  if (problem) return { unknown: `'sed ${shownWord(scripts[0]!.text)}': ${problem}` };
   return undefined;
 }
 
@@ -40,53 +41,14 @@ function awk(name: string): Check {
     const program = p.operands[0];
     if (!program) return { unknown: `'${name}' without a program the lint can see` };
     if (program.dynamic) return { unknown: `'${name} ${shownWord(program.text)}': an awk program built from a value` };
-    const code = awkCode(program.text);
-    if (code === undefined) return { unknown: `'${name} ${shownWord(program.text)}': a '/' in a bracket expression, which awks read differently` };
-    if (/\bsystem\b|@|\|(?!\|)/.test(code.replace(/\|\|/g, ''))) return { looks: `${name} system(), a pipe to a command or an indirect call` };
-    // A `>` after print/printf in the same statement, outside parentheses, is a redirection to a file.
-    for (const m of code.matchAll(/\bprintf?\b([^;{}\n]*)/g)) {
-      let depth = 0;
-      for (const c of m[1]!) {
-        if (c === '(') depth++;
-        else if (c === ')') depth--;
-        else if (c === '>' && depth <= 0) return { looks: `${name} print > file` };
-      }
-    }
+    // Read by awk's grammar (awk-program.ts), never by patterns over its text.
+    const problem = awkProgramProblem(program.text);
+    if (problem) return /system|pipes|writes a file|getline/.test(problem) ? { looks: `${name}: ${problem}` } : { unknown: `'${name} ${shownWord(program.text)}': ${problem}` };
     // The remaining operands are files to read or `var=value` assignments: reads, unless one may be an option.
     return undefined;
   };
 }
 
-/** The program with its strings and regular expression literals emptied (they may hold `|`, `>` and any word),
- *  read in one pass as awk's lexer does. A `/` starts a regular expression where an operand cannot end (after an
- *  operator, `(`, `,`, `{`, `;`, a newline, or a keyword such as print): after a name, a number or `)` it divides. undefined: a `/` inside a bracket expression, where awks differ. */
-function awkCode(text: string): string | undefined {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += '""'; i = j; continue;
-    }
-    // Comments are kept: a '#' the lint took for one where awk reads a regular expression would hide code.
-    const before = out.replace(/\s+$/, '');
-    const operandEnds = (/[A-Za-z0-9_)\]$"]$/.test(before) && !/(^|[^A-Za-z0-9_])(print|printf|return|getline|in|case|do|else)$/.test(before)) || /(\+\+|--)$/.test(before);
-    if (c === '/' && !operandEnds) {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '/' && text[j] !== '\n') {
-        if (text[j] === '[') {
-          const close = text.indexOf(']', j + 2);
-          if (close < 0 || text.slice(j, close).includes('/')) return undefined;
-        }
-        j += text[j] === '\\' ? 2 : 1;
-      }
-      if (text[j] === '/') { out += '//'; i = j; continue; }
-    }
-    out += c;
-  }
-  return out;
-}
 
 /** find with reviewed primaries: tests, printing to standard output, and -exec of a proven command. */
 const FIND_VALUED = new Set(['-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-type', '-xtype',

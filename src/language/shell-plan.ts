@@ -25,8 +25,9 @@ export interface Plan { pipelines: PlanPipeline[] }
 export type PlanReading = { plan: Plan } | { outside: string };
 
 /** Characters a word may hold outside quotes: none of them means anything else to bash (no glob, brace,
- *  tilde, expansion, escape, history or operator). */
-const PLAIN = /[A-Za-z0-9_.\/:=@%+,-]/;
+ *  tilde, expansion, escape or operator; '!' is a reserved word only as a command name, which the subset
+ *  refuses, and history expansion is off in a script). */
+const PLAIN = /[A-Za-z0-9_.\/:=@%+,!-]/;
 /** Words bash reserves in command position; never a command name in the subset. */
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'select',
   'function', 'time', 'coproc', 'in', '{', '}', '!', '[[', ']]']);

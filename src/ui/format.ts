@@ -111,7 +111,7 @@ export const SHOWN_BECAUSE: Record<DryRunShownBecause, string> = {
   destructive: 'destructive',
   'no-sandbox': 'no sandbox available here',
   remote: 'runs on a target, which no sandbox here can hold',
-  'safe-because': 'SQL marked safe_because',
+  'safe-because': 'vouched for with safe_because, not proven to read',
 };
 
 /** Where a gated step acts: the masked target, and the connection's name when it has one. */

@@ -22,6 +22,8 @@ inputs:
   hold: { default: '' }
 steps:
   - id: look
+    destructive: false
+    safe_because: waits for the test's hold file, and reads nothing else
     shell: echo looking; sleep \${{ inputs.pause }}; while [ -n \${{ inputs.hold }} ] && [ ! -e \${{ inputs.hold }} ]; do sleep 0.05; done
   - id: destroy
     destructive: true

@@ -1,9 +1,10 @@
-// A dry run reaches the same ending as a real run wherever no destructive step intervenes (issue #35): the
-// sandbox reads the host's processes and listeners as the real run does. Against the same fault, with real
-// database servers running on this host, `refused` (its service check walks /proc, its listener check reads ss)
-// and `db-host` (the same, for a given port) run for real and with --dry-run; the steps they pass, the question
-// they stop at (stdin closes after the answers given), what their host checks found and how they end must agree. Before, the dry run's
-// sandbox had a /proc of its own: "no database process runs", and another path.
+// The host checks of `refused` (its service check walks /proc, its listener check reads ss) and `db-host` (the
+// same, for a given port), against the same fault with real database servers running on this host. Issue #35
+// made the dry run reach the real run's ending by running them in the sandbox; since #44 they are outside the
+// proven subset (loops, variables, substitutions), vouched for with safe_because, and a dry run shows them
+// instead of running them: the real run finds the facts, the dry run says which checks it did not run and why.
+// (The sandbox's own view of the host is tested in test/executors/sandbox-host-view.test.ts; rewriting these
+// checks into the subset, or as probes, would give the dry run its findings back.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,15 +46,15 @@ async function runOf(name: string, inputs: Record<string, string>, dry: boolean,
 async function compare(name: string, inputs: Record<string, string>, checks: string[], expect: (e: Ending) => void, answers?: string): Promise<void> {
   const [real, dry] = await Promise.all([runOf(name, inputs, false, checks, answers), runOf(name, inputs, true, checks, answers)]);
   expect(real);
-  assert.deepEqual(dry.found, real.found, `${name}: what the host checks found (dry run vs real): ${dry.dryRun.join(' ')}`);
-  assert.deepEqual(dry.path, real.path, `${name}: the steps run`);
-  assert.deepEqual(dry.asked, real.asked, `${name}: the question it stopped at`);
-  assert.deepEqual(dry.end, real.end, `${name}: the ending`);
-  // The host checks did run in the sandbox (not shown, not for real).
-  for (const id of checks) assert.ok(dry.dryRun.some((m) => m === `${id}:sandboxed` || m === `${id}:sandboxed-offline`), `${id} ran in the sandbox: ${dry.dryRun.join(' ')}`);
+  // Shown, not run, because vouched for: recorded so, with no output of theirs.
+  for (const id of checks) {
+    assert.ok(dry.dryRun.includes(`${id}:shown`), `${id} is shown in the dry run: ${dry.dryRun.join(' ')}`);
+    assert.deepEqual(dry.found[id], [], `${id} found nothing in the dry run: it did not run`);
+  }
+  assert.ok(dry.end.outcome, `${name}: the dry run ends`);
 }
 
-describe('dry run and real run end the same against the same fault', { concurrency: true }, () => {
+describe('host checks outside the proven subset: found by the real run, shown by the dry run', { concurrency: true }, () => {
   for (const engine of ['postgres', 'mariadb'] as const) {
     test(`refused (${engine}): nothing on the URL's port while database servers run here`, async () => {
       const fault = await injectFault('refused', engine);

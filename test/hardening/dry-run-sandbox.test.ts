@@ -1,7 +1,8 @@
 // A dry run cannot act, even through a step that claims to be harmless: a non-destructive (safe_because) shell
 // step — or a wait polling one — that removes a file, writes files, kills a process the test started and pkills
-// by name runs inside the sandbox in a dry run: the file survives, nothing is written, the process lives. Where no
-// sandbox is available (RUNBOOK_NO_SANDBOX, or no bwrap on PATH) the step is shown, not run. The same runbook
+// by name is not proven, so a dry run shows it and does not run it (#44: until then it ran offline in the
+// sandbox, where a background job outlived it and a host FIFO took its writes): the file survives, nothing is
+// written, the process lives. Proven steps run in the sandbox (tested below with the sandbox itself). The same runbook
 // run for real does act, so the dry-run assertions are not vacuous. Shell steps run with errexit, so the hostile
 // steps start with `set +e` to try every line. The commands are spelled through variables: safe_because cannot
 // vouch for a command the lint sees act (`rm`, `kill`), only for one it cannot read.
@@ -89,25 +90,21 @@ describe('the dry run cannot act through a non-destructive shell step', { concur
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
-  test('--dry-run runs it in the sandbox: file kept, nothing written, the process lives', async (t) => {
+  test('--dry-run shows it and does not run it: file kept, nothing written, the process lives', async (t) => {
     const s = setup(t);
     const r = await cli(['run', s.runbook, '--plain', '--dry-run', '--transcript', s.transcript, ...s.args], { cwd: s.dir });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     s.untouched('dry run');
-    // The working directory is the real one (read-only), and the hidden /tmp one too (bound back read-only).
     const inTmp = scratch(t, 'runbook-sandbox-cwd-');
     const r2 = await cli(['run', s.runbook, '--plain', '--dry-run', '--no-transcript', ...s.args], { cwd: inTmp });
     assert.equal(r2.code, 0, r2.stdout + r2.stderr);
-    assert.match(r2.stdout, /touch: cannot touch 'relative': Read-only file system/);
     assert.ok(!existsSync(join(inTmp, 'relative')));
     s.untouched('dry run in /tmp');
-    // It did run — inside the sandbox, where each action failed.
-    assert.match(r.stdout, /Read-only file system/);
-    // Vouched for, not proven: offline too.
-    assert.match(r.stdout, /start {4}harm \[shell\] \(sandboxed, offline\)/);
-    assert.match(r.stdout, /ran in the sandbox offline \(read-only files, no signals, no network: not every command is a proven read\): harm, harm-wait/);
-    const modes = transcriptLines(s.transcript).filter((l) => l.type === 'step-started').map((l) => [l.stepId, l.dryRun]);
-    assert.deepEqual(modes, [['harm', 'sandboxed-offline'], ['harm-wait', 'sandboxed-offline']]);
+    assert.doesNotMatch(r.stdout, /Read-only file system|done\n/, 'it did not run at all');
+    assert.match(r.stdout, /skipped  harm \(dry run, vouched for with safe_because, not proven to read, shown: set \+e/);
+    assert.match(r.stdout, /shown, not run \(vouched for with safe_because, not proven to read\): harm, harm-wait/);
+    const shown = transcriptLines(s.transcript).filter((l) => l.type === 'step-skipped').map((l) => [l.stepId, l.because]);
+    assert.deepEqual(shown, [['harm', 'safe-because'], ['harm-wait', 'safe-because']]);
   });
 
   test('with no sandbox available the steps are shown, not run (RUNBOOK_NO_SANDBOX, and no bwrap on PATH)', async (t) => {
@@ -120,10 +117,9 @@ describe('the dry run cannot act through a non-destructive shell step', { concur
       const r = await cli(['run', s.runbook, '--plain', '--dry-run', '--transcript', file, ...s.args], { env });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       s.untouched(JSON.stringify(env));
-      assert.match(r.stdout, /skipped  harm \(dry run, no sandbox available here, shown: set \+e/);
-      assert.match(r.stdout, /shown, not run \(no sandbox available here\): harm, harm-wait/);
+      assert.match(r.stdout, /skipped  harm \(dry run, vouched for with safe_because, not proven to read, shown: set \+e/);
       const shown = transcriptLines(file).filter((l) => l.type === 'step-skipped').map((l) => [l.stepId, l.because]);
-      assert.deepEqual(shown, [['harm', 'no-sandbox'], ['harm-wait', 'no-sandbox']]);
+      assert.deepEqual(shown, [['harm', 'safe-because'], ['harm-wait', 'safe-because']]);
     }
   });
 
@@ -173,14 +169,14 @@ describe("a destructive command spelled to hide from the lint (r''m -r dir)", { 
     }
   });
 
-  test('spelled so the lint cannot read it and vouched for, the dry run runs it sandboxed and the directory survives', async (t) => {
+  test('spelled so the lint cannot read it and vouched for, the dry run shows it and the directory survives', async (t) => {
     const dir = mkdtempSync('/var/tmp/runbook-hidden-');
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'victim'));
     const runbook = writeRunbook(dir, 'hidden', book('    destructive: false\n    safe_because: trust me\n').replace("r''m -r", 'r=rm; $r -r'));
     const dry = await cli(['run', runbook, '--plain', '--dry-run', '--no-transcript', '-i', `dir=${dir}`]);
     assert.ok(existsSync(join(dir, 'victim')), 'the dry run removed the directory');
-    assert.match(dry.stdout, /Read-only file system/);
+    assert.match(dry.stdout, /skipped  hide \(dry run, vouched for with safe_because/);
     const real = await cli(['run', runbook, '--plain', '--no-transcript', '-i', `dir=${dir}`]);
     assert.equal(real.code, 0, real.stdout);
     assert.ok(!existsSync(join(dir, 'victim')), 'run for real it acts: safe_because is the author\'s word');
@@ -228,7 +224,7 @@ describe('a dry run reaches the network only from a step the lint proved to read
 title: Network in a dry run
 steps:
   - id: health
-    shell: curl -q -s ${url}/health
+    shell: ss -ltn
   - id: vouched
     destructive: false
     safe_because: a hostile author says it only reads
@@ -245,19 +241,18 @@ steps:
     end: resolved
 `;
 
-  test('--dry-run: the proven read reaches the listener, the vouched steps run offline and send nothing; the plan says so', async (t) => {
+  test('--dry-run: the proven read runs in the sandbox, the vouched steps are shown and send nothing; the plan says so', async (t) => {
     const net = await listener(t);
     const dir = scratch(t);
     const runbook = writeRunbook(dir, 'net', book(net.url));
     const transcript = join(dir, 'run.jsonl');
     const r = await cli(['run', runbook, '--plain', '--dry-run', '--transcript', transcript]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.deepEqual(net.requests, ['GET /health'], 'only the proven read reached the network');
+    assert.deepEqual(net.requests, [], 'nothing reached the network');
     assert.match(r.stdout, /ran in the sandbox \(read-only files, no signals\): health\n/);
-    assert.match(r.stdout, /ran in the sandbox offline \(read-only files, no signals, no network: not every command is a proven read\): vouched, vouched-wait/);
-    assert.match(r.stdout, /start {4}vouched \[shell\] \(sandboxed, offline\)/);
+    assert.match(r.stdout, /shown, not run \(vouched for with safe_because, not proven to read\): vouched, vouched-wait/);
     const modes = transcriptLines(transcript).filter((l) => l.type === 'step-started').map((l) => [l.stepId, l.dryRun]);
-    assert.deepEqual(modes, [['health', 'sandboxed'], ['vouched', 'sandboxed-offline'], ['vouched-wait', 'sandboxed-offline']]);
+    assert.deepEqual(modes, [['health', 'sandboxed'], ['vouched', 'shown'], ['vouched-wait', 'shown']]);
   });
 
   test('run for real, the vouched steps do reach it (the dry-run check is not vacuous)', async (t) => {
@@ -265,7 +260,7 @@ steps:
     const runbook = writeRunbook(scratch(t), 'net', book(net.url));
     const r = await cli(['run', runbook, '--plain', '--no-transcript']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.deepEqual(net.requests, ['GET /health', 'DELETE /accounts/all', 'POST /accounts/reset']);
+    assert.deepEqual(net.requests, ['DELETE /accounts/all', 'POST /accounts/reset']);
   });
 
   test("an unmarked step hiding a POST in an argument bash evaluates is refused, dry or not: nothing is sent", async (t) => {

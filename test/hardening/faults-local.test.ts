@@ -179,6 +179,8 @@ inputs:
   marker: { required: true }
 steps:
   - id: chatty
+    destructive: false
+    safe_because: prints lines, and reads nothing
     shell: for i in $(seq 1 400); do echo "line $i of output that takes some room in the transcript"; done
   - id: destroy
     destructive: true

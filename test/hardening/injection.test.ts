@@ -30,6 +30,8 @@ steps:
     shell: cat \${{ inputs.payload_file }}
     capture: log
   - id: reuse
+    destructive: false
+    safe_because: prints the values, and reads nothing
     title: Reuse \${{ log.output }}
     shell:
       run: |

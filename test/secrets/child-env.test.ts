@@ -81,6 +81,8 @@ inputs:
   g: { env: GRANDCHILD_TOKEN, secret: true }
 steps:
   - id: show
+    destructive: false
+    safe_because: prints what it inherited
     shell: '${show}'
   - id: declared
     destructive: false
@@ -96,6 +98,8 @@ inputs:
   c: { env: CHILD_TOKEN, secret: true }
 steps:
   - id: show
+    destructive: false
+    safe_because: prints what it inherited
     shell: '${show}'
   - id: deeper
     runbook: { name: ${JSON.stringify(grandchild)} }
@@ -107,6 +111,8 @@ inputs:
   p: { env: PARENT_TOKEN, secret: true }
 steps:
   - id: show
+    destructive: false
+    safe_because: prints what it inherited
     shell: '${show}'
   - id: call
     runbook: { name: ${JSON.stringify(child)} }

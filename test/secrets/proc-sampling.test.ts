@@ -63,9 +63,13 @@ steps:
   - id: word
     shell: printf '%s' \${{ inputs.pw }} >/dev/null; sleep 1
   - id: quoted
+    destructive: false
+    safe_because: assigns and sleeps, and reads nothing
     shell: |
       x="before \${{ inputs.pw }} after"; y='\${{ upper(inputs.pw) }}'; z=$'\${{ vault.output }}'; sleep 1
   - id: heredoc
+    destructive: false
+    safe_because: assigns and sleeps, and reads nothing
     shell: |
       cat <<EOF >/dev/null
       \${{ json(inputs.pw) }} \${{ vault.output }}

@@ -48,6 +48,8 @@ steps:
     sql: { query: "SELECT upper('${ROW_SOURCE}') AS token" }
     capture: tok
   - id: script
+    destructive: false
+    safe_because: prints whether the URL looks right
     title: Use both in a script
     shell: |
       case "\${{ fetched.output }}" in ${engine === 'postgres' ? 'postgres' : 'mysql'}://*) echo "url ok" ;; *) echo "url wrong"; exit 1 ;; esac

@@ -64,6 +64,8 @@ outputs:
   token: "steps.get.output"
 steps:
   - id: get
+    destructive: false
+    safe_because: prints a text, and reads nothing
     shell: printf '%s' "CallOutput-$((6*7))-SECRET"
   - { id: done, end: resolved }
 `);

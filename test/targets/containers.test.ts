@@ -237,7 +237,7 @@ steps:
     const main = String(Number(marker) + 5000);
     const fake = standIn(dir, 'docker', { FAKE_CONTAINER: dir, FAKE_MAIN: main });
     t.after(() => { for (const p of marked(`sleep ${main}`)) { try { process.kill(Number(p), 'SIGKILL'); } catch { /* gone */ } } });
-    const steps = `  - id: remote\n    target: db_host\n    shell: "sleep ${marker} & sleep ${marker}; echo never"\n    timeout: 8s\n    on: { timeout: late }\n  - id: late\n    end: escalate\n    message: timed out\n`;
+    const steps = `  - id: remote\n    destructive: false\n    safe_because: sleeps, and reads nothing\n    target: db_host\n    shell: "sleep ${marker} & sleep ${marker}; echo never"\n    timeout: 8s\n    on: { timeout: late }\n  - id: late\n    end: escalate\n    message: timed out\n`;
     const transcript = join(dir, 't.jsonl');
     const run = cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED.docker.target, steps)), '--plain', '--transcript', transcript], { env: fake.env });
     await until(() => marked(`sleep ${marker}`).length >= 2, 60_000, 'the step\'s sleeps in the container');

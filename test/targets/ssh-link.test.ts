@@ -84,7 +84,7 @@ ${steps}`;
       const dir = scratch(t);
       const transcript = join(dir, 't.jsonl');
       const destination = `${form.startsWith('ssh://') ? 'ssh://' : ''}${server.user}@127.0.0.1:${server.port}`;
-      const steps = '  - id: remote\n    target: db_host\n    shell: \'echo "over-${SSH_CONNECTION##* }"\'\n  - id: done\n    end: resolved\n    message: "${{ steps.remote.output }}"\n';
+      const steps = '  - id: remote\n    destructive: false\n    safe_because: prints where it ran\n    target: db_host\n    shell: \'echo "over-${SSH_CONNECTION##* }"\'\n  - id: done\n    end: resolved\n    message: "${{ steps.remote.output }}"\n';
       const r = await cli(['run', writeRunbook(dir, 'optional', OPTIONAL(steps)), '--plain', '--transcript', transcript,
         '-i', `db_ssh=${destination}`, '-i', `config=${config(dir, server)}`]);
       assert.equal(r.code, 0, r.stdout + r.stderr);

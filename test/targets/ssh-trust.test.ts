@@ -144,7 +144,7 @@ describe('SSH targets: trust', { skip: !existsSync(SSHD) && 'openssh-server is n
       LocalForward: `127.0.0.1:${sshd.port} 127.0.0.1:22`, ExitOnForwardFailure: 'yes', // that port is sshd's own: it cannot bind
     });
     const transcript = join(dir, 't.jsonl');
-    const steps = `  - id: remote\n    target: h\n    shell: 'printf "out[%s]\\\\n" "\${{ inputs.word }}"; echo err-line >&2'\n  - id: done\n    end: resolved\n`;
+    const steps = `  - id: remote\n    destructive: false\n    safe_because: prints its value\n    target: h\n    shell: 'printf "out[%s]\\\\n" "\${{ inputs.word }}"; echo err-line >&2'\n  - id: done\n    end: resolved\n`;
     const r = await cli(['run', writeRunbook(dir, 'trust', runbook(TARGET(), steps)), '--plain', '--transcript', transcript, '-i', `config=${config}`]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const result = stepResult(transcript, 'remote')!;

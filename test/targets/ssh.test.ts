@@ -66,6 +66,8 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     const dir = scratch(t);
     const step = `  - id: remote
     target: db_host
+    destructive: false
+    safe_because: prints its values and where it runs
     shell:
       run: |
         echo "word=\${{ inputs.word }} pwd=$(pwd) tag=$tag"
@@ -170,6 +172,8 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     // a secret input: a line that can be no part of it is still shown at once (stream-masker.ts), however short.
     const step = `  - id: remote
     target: db_host
+    destructive: false
+    safe_because: prints and waits for the test's go file
     shell: 'echo "line-$((0+1))"; while [ ! -f ${go} ]; do sleep 0.05; done; echo "line-$((1+1))"'`;
     const run = cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step)), '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
     await until(() => run.stdout().includes('line-1'), 60_000, 'the first line while the step still runs');
@@ -206,7 +210,7 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     const dir = scratch(t);
     // What sshd tells each session: the client's address and port. One port for every step: one TCP
     // connection, the one master the identity probe opened.
-    const echo = (id: string) => `  - id: ${id}\n    target: db_host\n    shell: 'echo "\${SSH_CLIENT% *}"'\n`;
+    const echo = (id: string) => `  - id: ${id}\n    target: db_host\n    destructive: false\n    safe_because: prints where it connected from\n    shell: 'echo "\${SSH_CLIENT% *}"'\n`;
     const steps = `${echo('a')}${echo('b')}${echo('c')}  - id: remote
     target: db_host
     shell: "exit 3"
@@ -236,6 +240,8 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     const marker = String(3000 + Math.floor(Math.random() * 5000));
     const step = `  - id: remote
     target: db_host
+    destructive: false
+    safe_because: sleeps, and reads nothing
     shell: "sleep ${marker} & sleep ${marker}; echo never"
     timeout: 10s
     on: { timeout: late }`;
@@ -285,6 +291,8 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
       const marker = String(8000 + Math.floor(Math.random() * 5000));
       const step = `  - id: remote
     target: db_host
+    destructive: false
+    safe_because: sleeps, and reads nothing
     shell: "sleep ${marker} & sleep ${marker}; echo never"`;
       const run = cli(['run', writeRunbook(dir, 'remote', runbook(SSH, step)), '--plain', '--no-transcript', '-i', `config=${sshd.config}`], { env: { TMPDIR: dir } });
       await until(() => marked(`sleep ${marker}`).length >= 2, 60_000, 'the remote sleeps');

@@ -42,10 +42,17 @@ export function withHoles(script: string): string {
   }
 }
 
-/** The plan of a step's script as written (with its `${{ }}`), if it is in the subset. */
+const planned = new Map<string, Plan | undefined>();
+
+/** The plan of a step's script as written (with its `${{ }}`), if it is in the subset. Read once per text: a
+ *  loop prepares the same step for every item. */
 export function planOfTemplate(script: string): Plan | undefined {
+  if (planned.has(script)) return planned.get(script);
   const r = readPlan(withHoles(script));
-  return 'plan' in r ? r.plan : undefined;
+  const plan = 'plan' in r ? r.plan : undefined;
+  if (planned.size >= 512) planned.clear();
+  planned.set(script, plan);
+  return plan;
 }
 
 class Outside extends Error {}

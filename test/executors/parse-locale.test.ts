@@ -26,7 +26,7 @@ describe("a step's bash reads its script in a character set the lint reads it in
     for (const [locale, carrier, context] of cases) {
       const script = context(charFor(locale), marker);
       assertBashActs(script, locale, carrier, locales, marker);
-      const file = writeRunbook(dir, 'loc', `name: loc\ntitle: Print a name\nsteps:\n  - id: show\n    destructive: false\n    safe_because: prints a name (a hostile one: the test shows bash reads it as one echo)\n    shell: '${script.replaceAll("'", "''")}'\n  - id: done\n    end: resolved\n`);
+      const file = writeRunbook(dir, 'loc', `name: loc\ntitle: Print a name\nsteps:\n  - id: show\n    destructive: false\n    safe_because: prints a name, a hostile one (the test shows bash reads it as one echo)\n    shell: '${script.replaceAll("'", "''")}'\n  - id: done\n    end: resolved\n`);
       const env: NodeJS.ProcessEnv = { LOCPATH: locales, LC_ALL: undefined, LC_CTYPE: undefined, LANG: undefined, [carrier]: locale };
       const r = await cli(['run', file, '--plain', '--no-transcript'], { env });
       assert.equal(r.code, 0, `${carrier}=${locale}: ${r.stdout}${r.stderr}`);

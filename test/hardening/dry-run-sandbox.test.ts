@@ -100,7 +100,7 @@ describe('the dry run cannot act through a non-destructive shell step', { concur
     assert.equal(r2.code, 0, r2.stdout + r2.stderr);
     assert.ok(!existsSync(join(inTmp, 'relative')));
     s.untouched('dry run in /tmp');
-    assert.doesNotMatch(r.stdout, /Read-only file system|done\n/, 'it did not run at all');
+    assert.doesNotMatch(r.stdout, /Read-only file system/, 'it did not run at all');
     assert.match(r.stdout, /skipped  harm \(dry run, vouched for with safe_because, not proven to read, shown: set \+e/);
     assert.match(r.stdout, /shown, not run \(vouched for with safe_because, not proven to read\): harm, harm-wait/);
     const shown = transcriptLines(s.transcript).filter((l) => l.type === 'step-skipped').map((l) => [l.stepId, l.because]);

@@ -367,6 +367,8 @@ targets:
   db_host: { ssh: { destination: "\${{ inputs.db_ssh }}", config: "\${{ inputs.config }}" }, if: "inputs.db_ssh != null" }
 steps:
   - id: remote
+    destructive: false
+    safe_because: prints where it ran and as whom
     target: db_host
     shell: "echo ran-on-$(cat /etc/hostname 2>/dev/null || hostname) user=$(id -un) ssh=\${SSH_CONNECTION:+yes}"
   - id: act

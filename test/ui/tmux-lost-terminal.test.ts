@@ -32,6 +32,8 @@ inputs:
   file: { description: the marker, required: true }
 steps:
   - id: chatter
+    destructive: false
+    safe_because: prints lines, and reads nothing
     title: Prints for a while
     shell: for i in $(seq 1 150); do echo "line $i of the chatter"; sleep 0.02; done
   - id: act

@@ -5,7 +5,6 @@
 // option not reviewed, a client acting elsewhere — is not known to be read-only, so an author must mark it
 // (fail closed). A short list of what certainly acts (rm, kill, `systemctl stop`, a write to /etc) only
 // sharpens the message: safe_because cannot vouch for those.
-import { appendFileSync } from 'node:fs';
 import { readPlan, withHoles } from '../shell-plan.js';
 import { holeSpelling, planText } from '../shell-plan-text.js';
 import { inertSetting, inertVariable, localeVariable, variableWhy } from '../shell-vars.js';
@@ -48,7 +47,6 @@ export function shellFindings(script: string, sql: ShellSql[] = []): { first?: s
   const reading = readPlan(holed);
   const first = 'plan' in reading ? scriptDanger(planText(reading.plan, holeSpelling), at)
     : scriptDanger(holed, at) ?? `runs a shell command outside the proven subset (${reading.outside}; docs/confirmation.md)`;
-  if (process.env.RUNBOOK_TRACE_OUTSIDE && 'outside' in reading && first?.includes('outside the proven subset')) appendFileSync(process.env.RUNBOOK_TRACE_OUTSIDE, `${JSON.stringify(script)}\n`);
   return { ...(first ? { first } : {}), ...(at.acting ? { acting: at.acting } : {}) };
 }
 

@@ -166,7 +166,9 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
 
     test('resume after a kill in the middle of an approved destructive step asks again before rerunning it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const s = setup(t);
-      const run = cli(['run', s.runbook, '--plain', '--approve', 'destroy', '--transcript', s.transcript, '-i', `marker=${s.marker}`, '-i', 'delay=30']);
+      const run = cli(['run', s.runbook, '--plain', '--approve', 'destroy', '--transcript', s.transcript, '-i', `marker=${s.marker}`, '-i', 'delay=300']);
+      // The step sleeps 300 s before it acts: on a loaded machine the test's own loop may stall for many seconds
+      // between seeing the step start and killing the run (30 s was not enough, twice in CI).
       await until(() => transcriptLines(s.transcript).some((l) => l.type === 'step-started' && l.stepId === 'destroy'), 30_000, 'the approved step to start');
       run.child.kill('SIGKILL');
       await run;

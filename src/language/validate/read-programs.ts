@@ -43,7 +43,7 @@ function awk(name: string): Check {
     if (program.dynamic) return { unknown: `'${name} ${shownWord(program.text)}': an awk program built from a value` };
     // Read by awk's grammar (awk-program.ts), never by patterns over its text.
     const problem = awkProgramProblem(program.text);
-    if (problem) return /system|pipes|writes a file|getline/.test(problem) ? { looks: `${name}: ${problem}` } : { unknown: `'${name} ${shownWord(program.text)}': ${problem}` };
+    if (problem) return problem.acts ? { looks: `${name}: ${problem.why}` } : { unknown: `'${name} ${shownWord(program.text)}': ${problem.why}` };
     // The remaining operands are files to read or `var=value` assignments: reads, unless one may be an option.
     return undefined;
   };

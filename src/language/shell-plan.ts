@@ -42,17 +42,24 @@ export function withHoles(script: string): string {
   }
 }
 
-const planned = new Map<string, Plan | undefined>();
+const read = new Map<string, PlanReading>();
 
-/** The plan of a step's script as written (with its `${{ }}`), if it is in the subset. Read once per text: a
- *  loop prepares the same step for every item. */
+/** The reading of a step's script as written (with its `${{ }}`): its plan, or why it is outside the subset.
+ *  Read once per text: the lint, the dry run's check and every item of a loop ask for the same step's. */
+export function readTemplate(script: string): PlanReading {
+  let r = read.get(script);
+  if (r === undefined) {
+    r = readPlan(withHoles(script));
+    if (read.size >= 512) read.clear();
+    read.set(script, r);
+  }
+  return r;
+}
+
+/** The plan of a step's script as written, if it is in the subset. */
 export function planOfTemplate(script: string): Plan | undefined {
-  if (planned.has(script)) return planned.get(script);
-  const r = readPlan(withHoles(script));
-  const plan = 'plan' in r ? r.plan : undefined;
-  if (planned.size >= 512) planned.clear();
-  planned.set(script, plan);
-  return plan;
+  const r = readTemplate(script);
+  return 'plan' in r ? r.plan : undefined;
 }
 
 class Outside extends Error {}

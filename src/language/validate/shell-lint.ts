@@ -5,7 +5,7 @@
 // option not reviewed, a client acting elsewhere — is not known to be read-only, so an author must mark it
 // (fail closed). A short list of what certainly acts (rm, kill, `systemctl stop`, a write to /etc) only
 // sharpens the message: safe_because cannot vouch for those.
-import { readPlan, withHoles } from '../shell-plan.js';
+import { readTemplate, withHoles } from '../shell-plan.js';
 import { holeSpelling, planText } from '../shell-plan-text.js';
 import { inertSetting, inertVariable, localeVariable, variableWhy } from '../shell-vars.js';
 import { CODE, DYNAMIC, HOLE, holdsValue, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
@@ -43,10 +43,9 @@ export function shellFindings(script: string, sql: ShellSql[] = []): { first?: s
   const at: Reading = { depth: 0, sql };
   // Proven only in the subset the engine runs as its own text (shell-plan.ts): that text is what is read here.
   // Outside it, the author's text is read for what it certainly does (`rm`), and the step is not proven anyway.
-  const holed = withHoles(script);
-  const reading = readPlan(holed);
+  const reading = readTemplate(script);
   const first = 'plan' in reading ? scriptDanger(planText(reading.plan, holeSpelling), at)
-    : scriptDanger(holed, at) ?? `runs a shell command outside the proven subset (${reading.outside}; docs/confirmation.md)`;
+    : scriptDanger(withHoles(script), at) ?? `runs a shell command outside the proven subset (${reading.outside}; docs/confirmation.md)`;
   return { ...(first ? { first } : {}), ...(at.acting ? { acting: at.acting } : {}) };
 }
 

@@ -39,6 +39,8 @@ test("the issue's cases are outside the subset (not proven), or refused by the l
   // Inside the subset, the tables decide; these the lint refuses.
   assert.match(shellDanger('xxd -ps IN OUT') ?? '', /xxd writing its second operand/, 'xxd reads -ps as -postscript, not -p -s');
   assert.match(shellDanger('printf "${{ inputs.v }}" x') ?? '', /a value as its format/);
+  for (const s of ['printf -v x "${{ inputs.v }}"', 'printf -vx -- "${{ inputs.v }}"', 'printf -- "${{ inputs.v }}" a']) assert.match(shellDanger(s) ?? '', /a value as its format/, s);
+  assert.equal(shellDanger("printf -- '%s' \"${{ inputs.v }}\""), undefined, 'a literal format after --');
   assert.match(shellDanger("curl -q -s -H 'X-A: 1' http://127.0.0.1:9/") ?? '', /a network client/);
   assert.match(shellDanger("sed -n 's|a|b|w out' f") ?? '', /writes a file/);
 });

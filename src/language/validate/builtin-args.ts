@@ -27,7 +27,7 @@ export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   }
   // printf's format is proven only as a literal the lint saw: a value there is read as options (`-v …`) and
   // as a format (`%(…)T`, `%q`) by printf's own parser, not by the lint's.
-  const format = name === 'printf' ? args.find((w) => w.text !== '--') : undefined;
+  const format = name === 'printf' ? printfFormat(args) : undefined;
   if (format && (format.dynamic || format.text.includes(HOLE) || format.text.includes(DYNAMIC))) return { unknown: "'printf' with a value as its format: only a literal format is proven (printf '%s\\n' \"${{ v }}\")" };
   const names = nameArgs(name, args);
   // printf's format and values are printed (a %d value is read as a number, not evaluated): only -v NAME counts.
@@ -45,6 +45,18 @@ export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   const unsets = name === 'unset' && !functions ? names.find((w) => !inertSetting(w.text.replace(/\[.*$/s, ''), '')) : undefined;
   if (unsets) return { unknown: `'unset ${shown(unsets)}': unsetting is setting (with PATH unset bash searches '.', the step's directory): ${variableWhy(unsets.text.replace(/\[.*$/s, ''))}` };
   return undefined;
+}
+
+/** printf's format: its first argument after `-v NAME` (or `-vNAME`) and `--`. */
+function printfFormat(args: Word[]): Word | undefined {
+  let k = 0;
+  for (;;) {
+    const t = args[k]?.text;
+    if (t === '-v') k += 2;
+    else if (t !== undefined && /^-v./s.test(t)) k++;
+    else if (t === '--') return args[k + 1];
+    else return args[k];
+  }
 }
 
 /** Builtins that assign the variables they name. */

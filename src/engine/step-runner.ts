@@ -93,7 +93,7 @@ export class StepRunner {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: prepared.command, because: dry.because });
       return DRY_RUN_RESULT;
     }
-    const sandbox = dry?.mode === 'sandboxed' ? 'network' : dry?.mode === 'sandboxed-offline' ? 'offline' : undefined;
+    const sandbox = dry?.mode === 'sandboxed' ? 'network' : undefined;
     if (kind === 'wait') return waitStep(this.deps, this.taint, step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
     return executeAction(this.deps, step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);

@@ -105,7 +105,7 @@ const EVENT_FIELDS = {
     stepId: Id(), title: Str, kind: literals(STEP_KINDS, 'Step kind.'), attempt: Type.Integer({ minimum: 1 }),
     command: OptStr('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
     where: OptStr('A shell step that names a target: where it ran (`ssh db-1 [target db_host]`, or this machine and why).'),
-    dryRun: Type.Optional(literals(['ran', 'sandboxed', 'sandboxed-offline', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox with the network (shell the lint proved to read only), ran in the sandbox offline (any other shell), or only shown.')),
+    dryRun: Type.Optional(literals(['ran', 'sandboxed', 'sandboxed-offline', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox with the network (shell the lint proved to read only), ran in the sandbox offline (any other shell; only in transcripts written before #44, which shows such steps), or only shown.')),
   },
   'step-process': {
     stepId: Id(),

@@ -1,5 +1,5 @@
 // The dry run's closing plan, shared by plain mode and the terminal UI: what ran for real, what ran in the
-// sandbox (with the network, or offline), what was only shown and why, and what a real run would ask to confirm (a for_each with its items).
+// sandbox, what was only shown and why, and what a real run would ask to confirm (a for_each with its items).
 import type { DryRunMode, DryRunShownBecause, GateItem } from '../engine/events.js';
 import { commandLine, SHOWN_BECAUSE } from './format.js';
 import { gateItemLines } from './gate-items.js';
@@ -14,7 +14,6 @@ export function dryRunPlan(modes: [string, DryRunMode][], shown: { stepId: strin
   }
   if (ids('ran').length) lines.push(`ran for real (read-only): ${ids('ran').join(', ')}`);
   if (ids('sandboxed').length) lines.push(`ran in the sandbox (read-only files, no signals): ${ids('sandboxed').join(', ')}`);
-  if (ids('sandboxed-offline').length) lines.push(`ran in the sandbox offline (read-only files, no signals, no network: not every command is a proven read): ${ids('sandboxed-offline').join(', ')}`);
   for (const because of ['no-sandbox', 'safe-because', 'remote'] as const) {
     const these = shown.filter((a) => a.because === because);
     if (these.length) lines.push(`shown, not run (${SHOWN_BECAUSE[because]}): ${these.map((a) => a.stepId).join(', ')}`);

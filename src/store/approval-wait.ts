@@ -1,7 +1,7 @@
 // Waiting at a four-eyes gate for a teammate's decision in the store: LISTEN for "<run id> <step id>", and
 // look again every second in case a notification was missed (a reconnect). The store being unreachable is
 // said (once per outage) and retried; it is never taken for an answer.
-import { connectStore, storeErrorText, type StoreClient } from './client.js';
+import { connectStore, FOREGROUND_CONNECT_MS, storeErrorText, type StoreClient } from './client.js';
 
 export interface Decision { approver: string; decision: 'approved' | 'denied'; reason: string | null; decided_at: Date }
 
@@ -35,7 +35,7 @@ export async function waitForDecision(o: WaitOptions): Promise<Decision | undefi
   while (!o.signal.aborted) {
     let client: StoreClient | undefined;
     try {
-      client = await connectStore(o.url, { applicationName: 'runbook gate' });
+      client = await connectStore(o.url, { applicationName: 'runbook gate', connectMs: FOREGROUND_CONNECT_MS });
       await client.query('LISTEN runbook_approvals');
       o.onReachable?.();
       down = false;

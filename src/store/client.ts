@@ -1,12 +1,14 @@
 // One connection to the store. pg is imported here, on first use only: a run without a store never loads
 // it. Every connect and statement is bounded (STORE_TIMEOUT_MS): a store that accepts TCP and never answers
-// costs a background upload 500 ms, never the run.
+// costs a background upload 500 ms, never the run. A command the operator waits on (approve, follow, runs)
+// connects with FOREGROUND_CONNECT_MS: a store across a network, or a loaded one, may take seconds to log in.
 import type { Client, ClientConfig, QueryResultRow } from 'pg';
 import { parseUrl } from '../db/url.js';
 import { sslMode, tlsFiles } from '../db/ssl-options.js';
 import { findPassword, passFile } from './pgpass.js';
 
 export const STORE_TIMEOUT_MS = 500;
+export const FOREGROUND_CONNECT_MS = 10_000;
 
 export interface StoreClient {
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -20,6 +22,8 @@ export interface ConnectOptions {
   /** Statements that wait for something (LISTEN needs none): default STORE_TIMEOUT_MS. */
   statementMs?: number;
   applicationName?: string;
+  /** The bound on connecting and logging in: default STORE_TIMEOUT_MS. */
+  connectMs?: number;
 }
 
 export async function connectStore(url: string, opts: ConnectOptions = {}): Promise<StoreClient> {
@@ -61,7 +65,7 @@ function clientConfig(url: string, opts: ConnectOptions): ClientConfig {
     ...(info.user ? { user: info.user } : {}), ...(info.database ? { database: info.database } : {}),
     password: info.password ? info.password : () => passwordFor(info),
     ssl,
-    connectionTimeoutMillis: STORE_TIMEOUT_MS,
+    connectionTimeoutMillis: opts.connectMs ?? STORE_TIMEOUT_MS,
     statement_timeout: statementMs, query_timeout: statementMs + 100,
     keepAlive: true,
     application_name: opts.applicationName ?? 'runbook',

@@ -2,7 +2,7 @@
 // rows after the last one seen, by seq, checking each one's hash chain. A dropped connection is reconnected
 // and the rows missed meanwhile fetched: a follower sees every line once, in order, or stops at a broken chain.
 import { UserError } from '../common/errors.js';
-import { connectStore, storeErrorText, type StoreClient } from './client.js';
+import { connectStore, FOREGROUND_CONNECT_MS, storeErrorText, type StoreClient } from './client.js';
 import { GENESIS } from './chain.js';
 import { checkStoreVersion } from './migrate.js';
 
@@ -29,7 +29,7 @@ export async function followRun(opts: FollowOptions): Promise<void> {
   while (!state.done && !opts.signal?.aborted) {
     let client: StoreClient | undefined;
     try {
-      client = await connectStore(opts.url, { applicationName: 'runbook follow' });
+      client = await connectStore(opts.url, { applicationName: 'runbook follow', connectMs: FOREGROUND_CONNECT_MS });
       await checkStoreVersion(client);
       await client.query('LISTEN runbook_events');
       if (lost) opts.notify?.('reconnected to the store; catching up');

@@ -2,7 +2,7 @@
 // or one clear line saying why not. The URL's password is never shown (maskUrl).
 import { UserError } from '../common/errors.js';
 import { maskUrl } from '../db/url.js';
-import { connectStore, storeErrorText, type ConnectOptions, type StoreClient } from './client.js';
+import { connectStore, FOREGROUND_CONNECT_MS, storeErrorText, type ConnectOptions, type StoreClient } from './client.js';
 import { checkStoreVersion } from './migrate.js';
 import { findStoreUrl, type StoreUrl } from './url.js';
 
@@ -16,7 +16,7 @@ export function requireStoreUrl(flag: string | undefined): StoreUrl {
 export async function openStore(store: StoreUrl, opts: ConnectOptions & { migrating?: boolean } = {}): Promise<StoreClient> {
   let client: StoreClient;
   try {
-    client = await connectStore(store.url, opts);
+    client = await connectStore(store.url, { connectMs: FOREGROUND_CONNECT_MS, statementMs: FOREGROUND_CONNECT_MS, ...opts });
   } catch (e) {
     throw new UserError(`cannot reach the store ${maskUrl(store.url)} (from ${store.from}): ${storeErrorText(e)}`);
   }

@@ -25,7 +25,10 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
     ...(step.destructive !== true && !vouchedFor(step) ? { provenRead: true as const } : {}),
     ...(limit !== undefined ? { limitMs: limit } : {}),
     // A secret step's output is not streamed: what it prints is known to be secret only once it has all arrived.
-    onOutput: isSecretStep(step) ? () => undefined : (stream, chunk) => publishOutput(deps, step.id, stream, maskers[stream].push(chunk)),
+    // A step given a secret prints nothing to the record: its output goes to the screen's withheld view alone.
+    onOutput: isSecretStep(step) ? () => undefined
+      : prepared.given ? (stream, chunk) => deps.withheldOutput?.(step.id, stream, deps.redactor.mask(chunk))
+      : (stream, chunk) => publishOutput(deps, step.id, stream, maskers[stream].push(chunk)),
     ask: (q) => deps.ask(q),
     mask: (t) => deps.redactor.mask(t),
     onProcess: (p) => deps.publish({ type: 'step-process', stepId: step.id, ...p }),

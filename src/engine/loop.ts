@@ -11,6 +11,7 @@ import { prepareStep, type Prepared } from './prepare.js';
 import { renderTemplate, shellQuote, test } from './render.js';
 import { scopeOf } from './scope.js';
 import { plural } from '../common/plural.js';
+import { recordedResult } from '../secrets/step-taint.js';
 
 export type { ItemOutcome, LoopItem, ResumedLoop } from './machine-types.js';
 
@@ -128,8 +129,10 @@ export function loopResult(outcomes: ItemOutcome[], total: number, durationMs: n
   const aborted = count('aborted');
   const failedItems = outcomes.filter((o) => o.result.status !== 'ok' && o.result.status !== 'skipped');
   const notRun = total - outcomes.length;
+  // What an item given a secret returned is not in the table (its record says what was withheld).
+  const shown = (r: StepResult) => recordedResult(r);
   const rows = outcomes.map((o) => ({
-    '#': o.index + 1, item: o.label, status: o.result.status, result: brief(o.result), error: o.result.error ?? '',
+    '#': o.index + 1, item: o.label, status: o.result.status, result: brief(shown(o.result)), error: shown(o.result).error ?? '',
   }));
   const details = { items: total, ok, failed: failedItems.length - aborted, aborted, notRun };
   const first = failedItems[0];
@@ -138,8 +141,11 @@ export function loopResult(outcomes: ItemOutcome[], total: number, durationMs: n
     status, durationMs, rows, rowCount: rows.length, columns: ['#', 'item', 'status', 'result', 'error'], details,
     items: outcomes.map((o) => ({ index: o.index, label: o.label, ...o.result })),
   };
+  // An item given a secret makes the items a flow of it (expressions reading steps.<id>.items are tainted).
+  const because = [...new Set(outcomes.flatMap((o) => o.result.withheld?.because ?? []))];
+  if (because.length) result.withheld = { because };
   if (first) {
-    result.error = `${failedItems.length} of ${plural(total, 'item')} ${aborted ? 'did not finish' : 'failed'}${notRun ? ` (${notRun} not run)` : ''}; first: ${first.label}: ${first.result.error ?? first.result.status}`;
+    result.error = `${failedItems.length} of ${plural(total, 'item')} ${aborted ? 'did not finish' : 'failed'}${notRun ? ` (${notRun} not run)` : ''}; first: ${first.label}: ${shown(first.result).error ?? first.result.status}`;
     if (first.result.classification) result.classification = first.result.classification;
   }
   return result;

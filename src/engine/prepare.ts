@@ -6,7 +6,7 @@ import { sshDestination } from '../executors/ssh-destination.js';
 import { assertEnvNames } from '../language/env-names.js';
 import { targetNameProblem } from '../language/target-names.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
-import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
+import { parseTemplate, TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import { planText, valueAsOption } from '../language/shell-plan-text.js';
@@ -16,7 +16,15 @@ import { displayUrl, engineOfScheme } from '../db/url.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-export interface Prepared { action: Action; command: string; target?: string }
+/** given: what of a secret the step's code is handed (secrets/step-taint.ts); what it returns is then withheld. */
+export interface Prepared { action: Action; command: string; target?: string; given?: string[] }
+
+/** The places (named as the runbook names them) whose values hold a secret, by the scope's taint hook. */
+function givenSecrets(scope: Scope, places: [string, unknown][]): { given?: string[] } {
+  const taint = scope[TAINT as unknown as string] as Taint | undefined;
+  const given = taint ? places.filter(([, v]) => v !== undefined && taint.secret(v)).map(([where]) => where) : [];
+  return given.length ? { given } : {};
+}
 
 
 export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: Scope): { name: string; url: string } {
@@ -45,12 +53,16 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
   const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
+  const cwd = spec.cwd ? renderTemplate(spec.cwd, scope) : undefined;
+  const holes = parseTemplate(spec.run).flatMap((p) => (p.kind === 'expr' ? [p.source] : []));
   return {
     action: {
-      ...action, ...(spec.cwd ? { cwd: renderTemplate(spec.cwd, scope) } : {}),
+      ...action, ...(cwd !== undefined ? { cwd } : {}),
       ...(where?.remote ? { remote: where.remote } : where ? { localFor: targetName } : {}),
     },
     command: r.display,
+    ...givenSecrets(scope, [...r.values.map((v, i): [string, unknown] => [`\${{ ${holes[i] ?? '?'} }}`, v]),
+      ...Object.entries(env).map(([k, v]): [string, unknown] => [`env ${k}`, v]), ['cwd', cwd]]),
     ...(where ? { target: where.remote ? describeRemote(where.remote) : `this machine [target ${targetName} not used: ${where.why}]` } : {}),
   };
 }
@@ -131,7 +143,8 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   const params = (sql.params ?? []).map((p) => (typeof p === 'string' ? renderValue(p, scope) : p));
   const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(params)}` : query.trim();
   const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}) };
-  return { action, command: shown, target: url };
+  const given = givenSecrets(scope, params.map((v, i): [string, unknown] => [`param ${i + 1}${typeof sql.params?.[i] === 'string' ? ` (${String(sql.params[i])})` : ''}`, v]));
+  return { action, command: shown, target: url, ...given };
 }
 
 export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsDoc | undefined, scope: Scope, stepTimeoutMs: number): Prepared {

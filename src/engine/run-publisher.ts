@@ -5,7 +5,15 @@ import type { Redactor } from '../secrets/redactor.js';
 import { maskLine } from '../events/mask.js';
 import { maskCommandText } from './command-mask.js';
 import type { RunEvent, RunEventListener } from './events.js';
+import { recordedResult } from '../secrets/step-taint.js';
 import { add as addCount, countSteps } from './step-counts.js';
+
+/** A result of a step given a secret is published with what its code returned withheld (secrets/step-taint.ts):
+ *  here, the one publish point, so that no listener (the transcript, the store, the screen) ever gets it. */
+function withheldFields(event: RunEvent): RunEvent {
+  if (event.type === 'step-finished' || event.type === 'item-finished') return { ...event, result: recordedResult(event.result) } as RunEvent;
+  return event;
+}
 
 export class RunPublisher {
   private readonly listeners: { fn: RunEventListener; critical: boolean }[] = [];
@@ -28,7 +36,7 @@ export class RunPublisher {
   publish(event: RunEvent): void {
     // A step that finished before a resume counts as it ended then, as the report counts it from that line.
     addCount(this.counts, event.type === 'already-ran' ? { type: 'step-finished', stepId: event.stepId, result: { status: event.status } } : event);
-    const masked = maskLine(this.redactor, maskCommandText(this.redactor, event));
+    const masked = maskLine(this.redactor, maskCommandText(this.redactor, withheldFields(event)));
     for (const { fn, critical } of [...this.listeners]) {
       try {
         fn(masked);

@@ -23,6 +23,8 @@ import type { PendingQuestion, ResumeState, RunOptions } from './run-options.js'
 
 export type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 
+export type WithheldOutputListener = (stepId: string, stream: 'stdout' | 'stderr', chunk: string) => void;
+
 export class Run {
   readonly runId = randomUUID();
   readonly operator: string;
@@ -32,6 +34,7 @@ export class Run {
   private readonly questions = new Map<string, PendingQuestion>();
   private inFlight = new Set<Promise<unknown>>();
   private readonly children = new Map<string, Run>();
+  private readonly withheldListeners = new Set<WithheldOutputListener>();
   private started = 0;
   private executeStep: ExecuteStep = async () => ({ status: 'failed', durationMs: 0, error: 'the run has not started' });
   private finished?: RunFinished;
@@ -57,6 +60,16 @@ export class Run {
   }
 
   /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
+  /** What steps given a secret printed (secrets/step-taint.ts), for the screen alone: never an event, never recorded. */
+  onWithheldOutput(fn: WithheldOutputListener): () => void {
+    this.withheldListeners.add(fn);
+    return () => { this.withheldListeners.delete(fn); };
+  }
+
+  private withheldOutput(stepId: string, stream: 'stdout' | 'stderr', chunk: string): void {
+    for (const fn of [...this.withheldListeners]) fn(stepId, stream, chunk);
+  }
+
   on(fn: RunEventListener, options: { critical?: boolean } = {}): () => void {
     return this.events.on(fn, options);
   }
@@ -194,7 +207,8 @@ export class Run {
       if (relabelled) this.publish(relabelled);
       if (this.fatal) throw new Error(this.fatal);
     }, { critical: true });
-    return () => { off(); this.children.delete(callingStep); };
+    const offWithheld = child.onWithheldOutput((stepId, stream, chunk) => this.withheldOutput(`${callingStep}/${stepId}`, stream, chunk));
+    return () => { off(); offWithheld(); this.children.delete(callingStep); };
   }
 
   private forChild(stepId: string, fn: (child: Run, rest: string) => boolean): boolean {
@@ -209,6 +223,7 @@ export class Run {
       executors: this.opts.executors,
       redactor: this.opts.redactor,
       publish: (e) => this.publish(e),
+      withheldOutput: (stepId, stream, chunk) => this.withheldOutput(stepId, stream, chunk),
       ask: (q) => this.ask(q),
       dryRun: this.opts.dryRun ?? false,
       recordingFailed: () => this.fatal !== undefined,

@@ -5,6 +5,7 @@ import { engineOfScheme } from '../db/url.js';
 import { renderTemplate } from './render.js';
 import { own } from '../common/own.js';
 import { withTaint } from '../secrets/taint.js';
+import { WITHHELD_VIEW } from '../secrets/step-taint.js';
 import { setOwn } from '../common/own.js';
 
 export interface RunData {
@@ -20,7 +21,9 @@ export function resultView(r: StepResult | undefined): Record<string, unknown> |
   if (!r) return undefined;
   // trimEnd, not .replace(/\s+$/, ''): same characters, but the regex retries from every position of a
   // whitespace run and went quadratic (3.7 s for 100 KB of blank lines followed by text).
-  return { ...r, output: (r.stdout ?? '').trimEnd(), ok: r.status === 'ok' };
+  const view = { ...r, output: (r.stdout ?? '').trimEnd(), ok: r.status === 'ok' };
+  if (r.withheld) Object.defineProperty(view, WITHHELD_VIEW, { value: true, enumerable: false });
+  return view;
 }
 
 /** `taint` (secrets/taint.ts) makes every value computed from a secret a secret too; the run always passes it. */

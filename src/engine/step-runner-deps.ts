@@ -27,6 +27,9 @@ export interface StepRunnerDeps {
   liveSessions?(stepId: string, connection: string, live: LiveSession[]): boolean;
   /** The for_each list the operator approved at this step's gate, handed over once; undefined if none was. */
   approvedItems?(stepId: string): LoopItem[] | undefined;
+  /** What a step given a secret printed (secrets/step-taint.ts), exact secrets masked: for the screen alone, shown
+   *  when the operator asks. Never published as an event, so never recorded. */
+  withheldOutput?(stepId: string, stream: 'stdout' | 'stderr', chunk: string): void;
   /** The transcript could not take a line (a full disk, its directory gone): nothing more may act. */
   recordingFailed?(): boolean;
 }

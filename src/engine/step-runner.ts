@@ -8,6 +8,7 @@ import { stepById, stepKind } from '../language/flow.js';
 import { MAX_DURATION_MS } from '../language/duration.js';
 import type { Scope, Taint } from '../language/expression/index.js';
 import { taintFor } from '../secrets/taint.js';
+import { taintResult } from '../secrets/step-taint.js';
 import { plural } from '../common/plural.js';
 import type { DryRunMode } from './events.js';
 import type { LoopItem, MachineContext } from './machine-types.js';
@@ -96,7 +97,19 @@ export class StepRunner {
     const sandbox = dry?.mode === 'sandboxed' ? 'network' : undefined;
     if (kind === 'wait') return waitStep(this.deps, this.taint, step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
-    return executeAction(this.deps, step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
+    const result = await executeAction(this.deps, step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
+    const tainted = taintResult(result, prepared.given ?? []);
+    if (tainted.withheld && prepared.action.kind !== 'shell') this.showWithheld(step.id, tainted);
+    return tainted;
+  }
+
+  /** What a step given a secret returned besides its streams (an SQL step's rows, the server's error), for the
+   *  screen's withheld view alone: the exact secrets in it masked. */
+  private showWithheld(stepId: string, r: StepResult): void {
+    const say = (stream: 'stdout' | 'stderr', text: string) => this.deps.withheldOutput?.(stepId, stream, `${this.deps.redactor.mask(text)}\n`);
+    for (const row of (r.rows ?? []).slice(0, 200)) say('stdout', JSON.stringify(row));
+    if (r.value) say('stdout', r.value);
+    if (r.error) say('stderr', r.error);
   }
 
   /** A for_each step: the same action once per item, in order, each with the step's timeout and retries. A

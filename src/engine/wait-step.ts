@@ -4,6 +4,7 @@ import type { StepResult } from '../executors/types.js';
 import type { Taint } from '../language/expression/index.js';
 import type { StepDoc } from '../language/schema.js';
 import { maskResult } from '../events/mask.js';
+import { recordedResult, taintResult } from '../secrets/step-taint.js';
 import { plural } from '../common/plural.js';
 import { inSandbox, type SandboxMode } from './dry-run-mode.js';
 import { toMs } from './duration.js';
@@ -33,7 +34,7 @@ export async function waitStep(deps: StepRunnerDeps, taint: Taint, step: StepDoc
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: deps.redactor.mask(`cannot prepare poll ${polls}: ${(e as Error).message}`) };
     }
     if (polls > 1 && poll.target) deps.redactor.addUrl(poll.target);
-    const result = await executeAction(deps, step, inSandbox(poll, sandbox), signal, stepTimeout);
+    const result = taintResult(await executeAction(deps, step, inSandbox(poll, sandbox), signal, stepTimeout), poll.given ?? []);
     // A secret wait step's every poll is a secret from the moment it returns: the line that says what it saw is
     // published below, long before the step's last result is.
     if (isSecretStep(step)) registerSecretResult(deps.redactor, result, step);
@@ -50,7 +51,7 @@ export async function waitStep(deps: StepRunnerDeps, taint: Taint, step: StepDoc
       return { ...result, status: 'timeout', durationMs: elapsed, details, error: `condition '${w.until}' still false after ${plural(polls, 'poll')}` };
     }
     // Masked before it is cut to one short line: a secret cut in half no longer matches anything.
-    deps.publish({ type: 'wait-polled', stepId: step.id, poll: polls, condition: w.until, last: pollSummary(maskResult(deps.redactor, result)),
+    deps.publish({ type: 'wait-polled', stepId: step.id, poll: polls, condition: w.until, last: pollSummary(maskResult(deps.redactor, recordedResult(result))),
       nextInMs: every, deadlineAt: new Date(until).toISOString() });
     await sleep(every, signal);
     // Stopped between polls: the last poll's result stands, no poll after the stop.

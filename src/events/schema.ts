@@ -33,6 +33,17 @@ const Anything = Type.Record(Type.String(), Type.Unknown());
 
 const Classification = literals(CLASSIFICATIONS, 'What went wrong, as a scenario name.');
 
+const Digest = Type.Object({ bytes: Type.Integer({ minimum: 0 }), sha256: Id() }, { additionalProperties: false });
+/** A step given a secret (secrets/step-taint.ts): what its code printed or returned is withheld, by where it flowed. */
+const WithheldSchema = Type.Optional(Type.Object({
+  because: Type.Array(Id(), doc("What the step was given that holds a secret: a template value (its expression), an env: variable, an SQL parameter, the working directory.")),
+  stdout: Type.Optional(Digest), stderr: Type.Optional(Digest), error: Type.Optional(Digest), value: Type.Optional(Digest),
+  rows: Type.Optional(Digest), outputs: Type.Optional(Digest),
+}, {
+  additionalProperties: false,
+  ...doc('The step was given a secret, so everything its code or the server could print from it is withheld: each field kept here is its size and sha256 (of its JSON for rows and outputs); in the result it reads ****. Column names, counts, status and exit code stay.'),
+}));
+
 const ResultFields = {
   status: literals(STEP_STATUSES, 'How the step ended.'),
   durationMs: Type.Number(),
@@ -50,6 +61,7 @@ const ResultFields = {
   value: OptStr('Prompt answer or manual choice.'),
   error: OptStr('One line, secrets masked.'),
   details: Type.Optional(Anything),
+  withheld: WithheldSchema,
   truncated: Type.Optional(Type.Object({
     fields: Type.Array(Id(), doc('The result fields left out of this record.')),
     reason: Type.String(doc('Why: the record was over the line limit, or could not be serialised.')),

@@ -28,12 +28,17 @@ export interface StepResult {
   value?: string;              // prompt answer or manual choice
   error?: string;              // one line, secrets already masked
   details?: Record<string, unknown>; // probe evidence (addresses, cipher, cert expiry, …)
+  /** The step was given a secret: what it printed or returned is withheld from every record (secrets/step-taint.ts). */
+  withheld?: Withheld;
   /** Set only in a transcript whose step-finished record could not be written whole: what was cut, why. */
   truncated?: { fields: string[]; reason: string };
   items?: ItemResult[];        // a for_each step: one result per item it ran
   vars?: Record<string, unknown>;    // a vars step: the values it computed, by name (expressions: vars.<name>)
   outputs?: Record<string, unknown>; // a runbook step: the called runbook's declared outputs
 }
+
+export interface Digest { bytes: number; sha256: string }
+export interface Withheld { because: string[]; stdout?: Digest; stderr?: Digest; error?: Digest; value?: Digest; rows?: Digest; outputs?: Digest }
 
 /** The result of one item of a for_each step. */
 export type ItemResult = Omit<StepResult, 'items'> & { index: number; label: string };

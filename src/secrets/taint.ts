@@ -3,6 +3,7 @@
 // upper(secret), json(secret) or 'x' + trim(secret) are masked wherever they are shown.
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import type { Redactor } from './redactor.js';
+import { WITHHELD_FIELDS, WITHHELD_VIEW } from './step-taint.js';
 
 /** How many values of a structure are looked at before it is taken to hold a secret anyway. */
 const WALK_BUDGET = 10_000;
@@ -16,6 +17,7 @@ export function taintFor(redactor: Redactor): Taint {
     derived: (value) => derive(redactor, value, { left: WALK_BUDGET }),
     // Each part of the value that is masked, escaped as the engine escapes it: json(secret) shell-quoted into a
     // command is neither the secret's JSON form nor its shell-quoted one, but this registers exactly what it is.
+    flowed: (obj, key) => obj !== null && typeof obj === 'object' && WITHHELD_VIEW in obj && typeof key === 'string' && WITHHELD_FIELDS.has(key),
     shown: (value, escape) => {
       if (redactor.size === 0 || value === '') return;
       for (const [a, b] of redactor.ranges(value, true).ranges) {

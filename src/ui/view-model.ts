@@ -9,6 +9,7 @@ import type { RunbookDoc, StepKind } from '../language/schema.js';
 import { stepKind } from '../language/flow.js';
 import { cleanLine } from './format.js';
 import { plural } from '../common/plural.js';
+import { withheldLine } from '../secrets/step-taint.js';
 
 export type StepState = 'pending' | 'awaiting' | 'running' | 'ok' | 'failed' | 'timeout' | 'aborted' | 'skipped' | 'reached';
 
@@ -66,6 +67,10 @@ export interface ViewModel {
   dryRunModes: [string, DryRunMode][];  // what the dry run did with each step's action, latest per step
   finished?: RunFinished;
   finishedAt?: number;
+  /** What steps given a secret printed (secrets/step-taint.ts): never an event, so in no record; shown only while
+   *  the operator has asked for it (the w key). */
+  withheld: Record<string, { stream: 'stdout' | 'stderr'; text: string }[]>;
+  showWithheld: boolean;
 }
 
 /** How many output lines the view keeps; older ones scroll away for good (the transcript has them all). */
@@ -83,7 +88,7 @@ export function initialViewModel(doc?: RunbookDoc): ViewModel {
     ...(stepKind(s) ? { kind: stepKind(s)! } : {}),
     ...(s.description ? { description: s.description } : {}),
   }));
-  return { title: doc?.title ?? '', ...(doc ? { name: doc.name } : {}), dryRun: false, steps, output: [], outputTotal: 0, partial: {}, questions: [], notes: [], dryRunActions: [], dryRunModes: [] };
+  return { title: doc?.title ?? '', ...(doc ? { name: doc.name } : {}), dryRun: false, steps, output: [], outputTotal: 0, partial: {}, questions: [], notes: [], dryRunActions: [], dryRunModes: [], withheld: {}, showWithheld: false };
 }
 
 export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
@@ -243,7 +248,37 @@ export function currentStep(vm: ViewModel): StepView | undefined {
 }
 
 export function stepOutput(vm: ViewModel, stepId: string | undefined): OutputLine[] {
-  return stepId === undefined ? [] : vm.output.filter((l) => l.stepId === stepId);
+  if (stepId === undefined) return [];
+  const lines = vm.output.filter((l) => l.stepId === stepId);
+  const kept = vm.withheld[stepId];
+  const w = vm.steps.find((s) => s.id === stepId)?.result?.withheld;
+  if (!kept && !w) return lines;
+  if (vm.showWithheld && kept) {
+    return [...lines, ...runsOf(kept).flatMap((c) => c.text.replace(/\n$/, '').split('\n').map((text) => ({ stepId, stream: c.stream, text: cleanLine(text) })))];
+  }
+  const what = `withheld: ${w ? withheldLine(w) : 'the step was given a secret'}`;
+  return [...lines, { stepId, stream: 'stdout', text: cleanLine(`${what}${kept ? ' — w shows it on this screen only (never recorded)' : ''}`) }];
+}
+
+/** Consecutive chunks of one stream as one text: a line may come in pieces. */
+function runsOf(chunks: { stream: 'stdout' | 'stderr'; text: string }[]): { stream: 'stdout' | 'stderr'; text: string }[] {
+  const out: { stream: 'stdout' | 'stderr'; text: string }[] = [];
+  for (const c of chunks) {
+    const last = out[out.length - 1];
+    if (last?.stream === c.stream) last.text += c.text;
+    else out.push({ ...c });
+  }
+  return out;
+}
+
+/** Bytes of withheld output kept per step for the screen (the rest is dropped, as the view drops old lines). */
+const WITHHELD_KEEP = 256 * 1024;
+
+/** A chunk a step given a secret printed, kept for the w key. */
+export function addWithheld(vm: ViewModel, stepId: string, stream: 'stdout' | 'stderr', text: string): ViewModel {
+  const kept = vm.withheld[stepId] ?? [];
+  if (kept.reduce((n, c) => n + c.text.length, 0) > WITHHELD_KEEP) return vm;
+  return { ...vm, withheld: { ...vm.withheld, [stepId]: [...kept, { stream, text }] } };
 }
 
 const hasTable = (s: StepView | undefined): boolean => Boolean(s?.result?.columns?.length || s?.result?.rows?.length);

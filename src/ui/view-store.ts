@@ -5,11 +5,13 @@
 import type { Run } from '../engine/run.js';
 import type { RunEvent } from '../engine/events.js';
 import type { RunbookDoc } from '../language/schema.js';
-import { initialViewModel, reduce, type ViewModel } from './view-model.js';
+import { addWithheld, initialViewModel, reduce, type ViewModel } from './view-model.js';
 import { terminalSafe } from '../common/terminal-text.js';
 
 export interface ViewStore {
   get(): ViewModel;
+  /** The w key: show or hide what steps given a secret printed (on this screen only). */
+  toggleWithheld(): void;
   subscribe(listener: () => void): () => void;
   dispose(): void;
 }
@@ -29,7 +31,7 @@ function shownEvent(event: RunEvent): RunEvent {
 
 /** `onError`: the reducer threw. The run swallows a listener's errors, so without this the view would
  *  silently freeze (a gate could open unseen). */
-export function createViewStore(run: Pick<Run, 'on'>, doc?: RunbookDoc, onError: (err: Error) => void = () => {}, clock: () => number = Date.now): ViewStore {
+export function createViewStore(run: Pick<Run, 'on'> & Partial<Pick<Run, 'onWithheldOutput'>>, doc?: RunbookDoc, onError: (err: Error) => void = () => {}, clock: () => number = Date.now): ViewStore {
   // Everything shown comes through here: the runbook's titles, and each event with its output, cells and
   // messages, made terminal-safe (common/terminal-text.ts). The run keeps the raw values.
   let latest = initialViewModel(doc && terminalSafe(doc));
@@ -47,12 +49,17 @@ export function createViewStore(run: Pick<Run, 'on'>, doc?: RunbookDoc, onError:
     if (event.type !== 'step-output') publish();
     else timer ??= setTimeout(publish, OUTPUT_BATCH_MS);
   });
+  const offWithheld = run.onWithheldOutput?.((stepId, stream, chunk) => {
+    latest = addWithheld(latest, stepId, stream, terminalSafe(chunk));
+    if (latest.showWithheld) timer ??= setTimeout(publish, OUTPUT_BATCH_MS);
+  });
   return {
     get: () => shown,
+    toggleWithheld() { latest = { ...latest, showWithheld: !latest.showWithheld }; publish(); },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    dispose() { off(); if (timer) clearTimeout(timer); listeners.clear(); },
+    dispose() { off(); offWithheld?.(); if (timer) clearTimeout(timer); listeners.clear(); },
   };
 }

@@ -19,6 +19,8 @@ export interface Taint {
   /** The engine shows `value` through a character-wise escape (shell quoting, JSON): what of the escaped text
    *  stands for a secret in `value` is registered, so the rendering is masked as the value is. */
   shown(value: string, escape: (s: string) => string): void;
+  /** Whether `obj[key]` is a secret by where it came from (a step given a secret returned it), whatever it holds. */
+  flowed?(obj: unknown, key: unknown): boolean;
 }
 
 /** `engine(<connection>)`: the engine a declared connection's URL names. The run supplies the lookup (its URLs
@@ -75,7 +77,10 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
     case 'member': {
       const [obj] = sub(node.object, scope, t);
       const key = node.computed ? sub(node.property, scope, t)[0] : (node.property as { value: string }).value;
-      return source(read(obj, key), t);
+      const value = read(obj, key);
+      // Read out of a withheld result: a secret as a whole, registered so that every use of it is one.
+      if (t?.hook.flowed?.(obj, key)) return computed(value, true, t);
+      return source(value, t);
     }
     case 'call': {
       const fn = FUNCTIONS.get(node.callee);

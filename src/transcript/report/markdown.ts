@@ -87,6 +87,7 @@ function outputs(list: OutputBlock[]): string[] {
 
 function outputBlock(o: OutputBlock): string[] {
   const out = [`### ${code(o.stepId)}${o.title !== o.stepId ? ` — ${inline(o.title)}` : ''}${o.attempt > 1 ? ` (attempt ${o.attempt})` : ''}`, ''];
+  if (o.withheld) out.push(`_Withheld: ${inline(o.withheld)}. Everything the step printed or returned is left out of the record (docs/secrets.md)._`, '');
   if (o.error) out.push(`Error: ${cell(o.error, 500)}`, '');
   if (o.stdout.trim()) out.push(fenced(clip(o.stdout), 'text'), '');
   if (o.stderr.trim()) out.push('stderr:', '', fenced(clip(o.stderr), 'text'), '');

@@ -33,6 +33,7 @@ export interface OutputBlock {
   rows?: Record<string, unknown>[]; rowCount?: number;
   items?: { index: number; label: string; status: string; summary: string }[];   // a for_each: every item's result
   error?: string;
+  withheld?: string;   // the step was given a secret: what of its output the transcript withholds, and why
 }
 
 export interface ResumeRow { ts: string; stepId: string; phase: 'enter' | 'route'; operator: string; forced: boolean }

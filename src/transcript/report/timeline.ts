@@ -2,6 +2,7 @@
 import type { StepResult } from '../../executors/types.js';
 import type { TranscriptLine } from '../../events/schema.js';
 import type { OutputBlock, TimelineRow } from './model.js';
+import { withheldLine } from '../../secrets/step-taint.js';
 import { SHOWN_BECAUSE } from '../../ui/format.js';
 import { plural } from '../../common/plural.js';
 
@@ -71,6 +72,7 @@ function finish(o: Open, r: StepResult, willRetry: boolean): void {
   if (r.items) o.output.items = r.items.map((i) => ({ index: i.index, label: i.label, status: i.status, summary: summary(i) }));
   else if (r.rows) { o.output.rows = r.rows; o.output.rowCount = r.rowCount ?? r.rows.length; }
   if (r.error) o.output.error = r.error;
+  if (r.withheld) o.output.withheld = withheldLine(r.withheld);
   // Output not streamed (an executor that only returns it) is still worth showing.
   if (!o.output.stdout && r.stdout) o.output.stdout = r.stdout;
   if (!o.output.stderr && r.stderr) o.output.stderr = r.stderr;
@@ -101,4 +103,4 @@ function itemsSummary(r: StepResult): string {
   return `${plural(total, 'item')}: ${counts || 'none run'}${r.error ? `; ${r.error}` : ''}`;
 }
 
-const hasContent = (o: OutputBlock) => Boolean(o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.items?.length || o.error || o.droppedBytes);
+const hasContent = (o: OutputBlock) => Boolean(o.withheld || o.stdout.trim() || o.stderr.trim() || o.rows?.length || o.items?.length || o.error || o.droppedBytes);

@@ -2,7 +2,7 @@
 // captures its action reads: src/engine/gate-evidence.ts), a SQL table or a script's output each, named. Each
 // gets one summary row first (how many rows or lines, and that `e` shows them), then the free rows in order.
 import { plural } from '../format.js';
-import type { StepView, ViewModel } from '../view-model.js';
+import { stepOutput, type StepView, type ViewModel } from '../view-model.js';
 import { need, type Part } from './budget.js';
 import { share } from './clip.js';
 import { outputRows } from './output.js';
@@ -35,7 +35,7 @@ export function evidencePart(vm: ViewModel, ids: string[], width: number, key: s
 function blockOf(vm: ViewModel, s: StepView, width: number, key: string): Part | undefined {
   const name = s.title !== s.id ? s.title : s.id;
   if (s.result?.columns?.length || s.result?.rows?.length) return tablePart(s.result, width, name, key);
-  const lines = vm.output.filter((l) => l.stepId === s.id);
+  const lines = stepOutput(vm, s.id); // with what was withheld, as a notice or (w) shown
   if (!lines.length) return undefined;
   const summary: Row = [seg(`output of ${name}: ${plural(lines.length, 'line')}  (${key} to see ${lines.length === 1 ? 'it' : 'them'})`, { tone: 'dim' })];
   return {

@@ -122,7 +122,7 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
   }, [run, vm.currentStepId]);
 
   const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice, wait, highGate });
-  useGlobalKeys({ active: !vm.finished, owns, highGate, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll });
+  useGlobalKeys({ active: !vm.finished, owns, highGate, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll, toggleWithheld: store.toggleWithheld });
 
   if (vm.finished || !frame) {
     return finalFrame ? <Box flexDirection="column"><Rows rows={finalRecordRows(vm, width, transcriptPath)} /></Box> : null;
@@ -191,7 +191,8 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
     }
   }
   if (f.overlay !== 'none') sized.overlay = need(f.overlay === 'note' ? NOTE_ROWS : ABORT_ROWS);
-  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)), f.highGate);
+  const keys = f.page ? [] : keysRow(f.focus, width, vm.gate !== undefined && finishedSteps(vm).some((s) => hasEvidence(vm, s)), f.highGate,
+    Object.keys(vm.withheld).length ? (vm.showWithheld ? 'hide' : 'show') : undefined);
   parts.keys = { need: need(keys.length), rows: (n) => keys.slice(0, n) };
 
   const order = ['header', 'page', 'gap:steps', 'steps', 'gap:current', 'current', 'gap:output', 'output', 'gap:table', 'table', 'gap:notes', 'notes', 'gap:panel', 'panel', 'gap:overlay', 'overlay', 'keys'];

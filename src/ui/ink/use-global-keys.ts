@@ -20,6 +20,8 @@ export interface GlobalKeys {
   abortRun(): void;
   maxScroll: number;
   setScroll(f: (n: number) => number): void;
+  /** w: show or hide what steps given a secret printed (on this screen only). */
+  toggleWithheld?(): void;
 }
 
 /** Opens a view by name where it applies (c and e at a gate, i at a manual step). */
@@ -40,6 +42,7 @@ export function useGlobalKeys(k: GlobalKeys): void {
     if (key.ctrl && input === 'c') return; // read below, from the raw read
     const f = k.owns.read(); // not the last frame's focus: a key of this read or the last may have moved it
     if (!viewsHere(f) || (f === 'gate' && k.highGate)) return;
+    if (input === 'w' && k.toggleWithheld) { k.toggleWithheld(); return; }
     const view = LETTERS[input];
     if (view && (view !== 'instructions' || f === 'manual') && (view !== 'confirmation' && view !== 'evidence' || f === 'gate')) openView(view, f, k);
     else scroll(key, f === 'idle', k.maxScroll, k.setScroll);

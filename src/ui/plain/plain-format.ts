@@ -1,5 +1,6 @@
 // Plain mode's text: one line per event (plus the output lines and tables they carry), no cursor codes.
 // Stateful only where the events are: partial output lines wait for their newline.
+import { withheldLine } from '../../secrets/step-taint.js';
 import type { ConfirmationRequested, DryRunMode, DryRunShownBecause, GateItem, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
 import type { StepResult } from '../../executors/types.js';
 import { dryRunPlan } from '../dry-run-plan.js';
@@ -54,7 +55,8 @@ export class PlainFormatter {
       case 'step-finished': {
         // A dry-run step was already reported as skipped; its "ok" adds nothing.
         const dry = this.dryRunActions.some((a) => a.stepId === event.stepId) && event.result.value === 'dry-run';
-        return [...this.flush(event.stepId), ...(dry ? [] : this.finished(event.stepId, event.result, event.willRetry === true))];
+        const withheld = event.result.withheld ? [this.p.dim(`${label('withheld')}${event.stepId}: ${withheldLine(event.result.withheld)} (the live view shows it with w)`)] : [];
+        return [...this.flush(event.stepId), ...withheld, ...(dry ? [] : this.finished(event.stepId, event.result, event.willRetry === true))];
       }
       case 'step-skipped': {
         if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '', ...(event.because ? { because: event.because } : {}), ...(event.items ? { items: event.items } : {}) });

@@ -1,0 +1,56 @@
+// Secrets by where they flowed (issue #46). A step whose code is given a secret (a template value in its script,
+// an env: variable, its working directory, an SQL parameter) may print it in any encoding at all: od -c, rot13,
+// upper($1) in a server's error. No list of encodings covers that, so everything such a step's code or server
+// returned is withheld from every record (transcript, report, --json, store): the record keeps its size and
+// sha256 and says which secret the step was given. The engine still reads the real values (to branch, to fill
+// later templates), and whatever it reads from them is tainted in turn (language/expression/evaluate.ts: a
+// withheld result is a whole source). The engine's own use of a secret (a driver's login, a probe's URL) gives
+// no step's code anything, so it taints nothing.
+import { createHash } from 'node:crypto';
+import type { Digest, ItemResult, StepResult, Withheld } from '../executors/types.js';
+import { MASK } from './redactor.js';
+
+/** Marks the view expressions read of a withheld result (engine/scope.ts): reading one of WITHHELD_FIELDS from it
+ *  is reading a secret. */
+export const WITHHELD_VIEW: unique symbol = Symbol('withheld view');
+/** The fields of a result (and its view's `output`) that come from the step's code or server. */
+export const WITHHELD_FIELDS: ReadonlySet<string> = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows', 'outputs', 'items']);
+
+export function digestOf(text: string): Digest {
+  return { bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
+}
+
+/** The result of a step given the secrets `because` names: real values kept (the engine reads them), and what
+ *  each withheld field was, for the record. Status, exit code, classification, counts and column names stay. */
+export function taintResult<R extends StepResult | ItemResult>(result: R, because: string[]): R {
+  if (because.length === 0 || result.details?.dryRun === true) return result;
+  const w: Withheld = { because };
+  for (const field of ['stdout', 'stderr', 'error', 'value'] as const) {
+    const v = result[field];
+    if (typeof v === 'string' && v !== '') w[field] = digestOf(v);
+  }
+  if (result.rows?.length) w.rows = digestOf(JSON.stringify(result.rows));
+  if (result.outputs && Object.keys(result.outputs).length) w.outputs = digestOf(JSON.stringify(result.outputs));
+  const items = 'items' in result && result.items ? { items: result.items.map((i) => taintResult(i, because)) } : {};
+  return { ...result, ...items, withheld: w };
+}
+
+/** The result as it is recorded and shown: each withheld field reads MASK (a resume that would act on one refuses,
+ *  transcript/lost-values.ts); a row keeps its columns, each cell masked. */
+export function recordedResult<R extends StepResult | ItemResult>(result: R): R {
+  const w = result.withheld;
+  const items = 'items' in result && result.items ? { items: result.items.map(recordedResult) } : {};
+  if (!w) return Object.keys(items).length ? { ...result, ...items } : result;
+  const out: R = { ...result, ...items };
+  for (const field of ['stdout', 'stderr', 'error', 'value'] as const) if (w[field]) out[field] = MASK;
+  if (w.rows && result.rows) out.rows = result.rows.map((row) => Object.fromEntries(Object.keys(row).map((k) => [k, MASK])));
+  if (w.outputs && result.outputs) out.outputs = Object.fromEntries(Object.keys(result.outputs).map((k) => [k, MASK]));
+  return out;
+}
+
+/** What was withheld and why, in one line for the screen and the plain log (after 'withheld'). */
+export function withheldLine(w: Withheld): string {
+  const sizes = (['stdout', 'stderr', 'error', 'value', 'rows', 'outputs'] as const)
+    .flatMap((f) => (w[f] ? [`${f} ${w[f]!.bytes} B sha256 ${w[f]!.sha256.slice(0, 12)}`] : []));
+  return `given a secret (${w.because.join(', ')})${sizes.length ? `; ${sizes.join(', ')}` : '; it printed nothing'}`;
+}

@@ -1,0 +1,158 @@
+// Secrets by where they flowed (issue #46). A generated corpus (fixed seed) of scripts that print a secret input
+// spread out, byte-escaped, transformed and split across stdout and stderr, in forms no list of encodings holds;
+// a step that reads one of their outputs; and SQL that the server answers with a bound secret transformed, in its
+// rows and in its error text, on PostgreSQL and MariaDB. The oracle is bash itself: each script is run here with
+// the same secret, and what it really printed (each line of it) is in no transcript, report or screen line; the
+// record says what was withheld, why, and the size and sha256 of exactly what bash printed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
+import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+
+const SEED = 4646;
+const SCRIPTS = 40;
+
+/** Each reads the previous output on stdin and prints a form of it. */
+const TRANSFORMS = [
+  'od -c', 'od -b', 'od -tu1', 'od -An -tx1', 'fold -w5', 'xxd -b', 'xxd -p', 'xxd', 'tr a-z A-Z', "tr 'A-Za-z' 'N-ZA-Mn-za-m'",
+  'rev', 'base64', 'base32', 'basenc --base16', 'gzip -n | base64', 'iconv -f UTF-8 -t UTF-16LE | xxd -p', "sed 's/./&\\n/g'",
+  "xxd -p | tr -d '\\n' | sed 's/../%&/g'", "xxd -p | tr -d '\\n' | sed 's/../\\\\x&/g'", "xxd -p | tr -d '\\n' | sed 's/../\\\\u00&/g'",
+  "od -An -tu1 | tr -s ' ' ','", "sed 's/./&-/g'", 'cat',
+];
+/** Where the result goes: stdout, stderr, or half to each. */
+const ENDINGS = ['', ' >&2', ' | { v=$(cat); printf "%s\\n" "${v:0:${#v}/2}"; printf "%s\\n" "${v:${#v}/2}" >&2; }'];
+
+const scripts = fc.sample(fc.tuple(fc.subarray(TRANSFORMS, { minLength: 1, maxLength: 2 }), fc.constantFrom(...ENDINGS)), { seed: SEED, numRuns: SCRIPTS })
+  .map(([ts, end]) => `printf '%s' "$S" | ${ts.join(' | ')}${end}; true`);
+const SECRET = fc.sample(fc.stringMatching(/^[a-zA-Z0-9]{14,20}$/), { seed: SEED, numRuns: 1 })[0]!;
+
+/** What bash prints for the script, with S set: the oracle. */
+function bashPrints(script: string): { stdout: string; stderr: string } {
+  // stdin not a socket (as node's pipes are): bash would take itself for a remote shell and read ~/.bashrc.
+  const r = spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, S: SECRET, LC_ALL: 'C' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+/** The lines of what was printed that say anything (od's bare offsets do not). */
+const telling = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l.length >= 10);
+
+type Finished = { type: string; stepId: string; result: { stdout?: string; stderr?: string; error?: string; rows?: Record<string, string>[]; withheld?: { because: string[]; stdout?: { bytes: number; sha256: string }; stderr?: { bytes: number; sha256: string } } } };
+const finishedOf = (lines: Record<string, unknown>[], id: string) => lines.find((l) => l.type === 'step-finished' && l.stepId === id) as Finished | undefined;
+
+describe('a step given a secret: what it printed is withheld, by where the secret went', () => {
+  it(`${SCRIPTS} generated scripts (seed ${SEED}): bash's own output of each is in no record; the record names the secret and digests the output`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+    const dir = scratch(t);
+    const steps = scripts.map((s, i) => `  - id: s${i}
+    destructive: false
+    safe_because: prints a form of the secret, writes nothing
+    shell:
+      run: ${JSON.stringify(s)}
+      env: { S: "\${{ inputs.pw }}", LC_ALL: C }
+`).join('');
+    const file = writeRunbook(dir, 'corpus', `name: corpus
+title: Forms of a secret
+inputs:
+  pw: { secret: true }
+steps:
+${steps}  - id: reuse
+    destructive: false
+    safe_because: prints what an earlier step printed
+    shell: printf '%s\\n' "\${{ upper(steps.s0.output) }}" | rev
+  - id: plain
+    shell: echo nothing secret here
+  - id: done
+    end: resolved
+    message: "first: \${{ steps.s1.output }}; plain: \${{ steps.plain.output }}"
+`);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', file, '--plain', '--transcript', transcript, '-i', `pw=${SECRET}`], { timeoutMs: 100_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const report = await cli(['report', transcript]);
+    assert.equal(report.code, 0, report.stderr);
+    const lines = transcriptLines(transcript);
+    const records = { screen: r.stdout + r.stderr, transcript: readFileSync(transcript, 'utf8'), report: report.stdout };
+    let printed = 0;
+    for (const [i, script] of scripts.entries()) {
+      const real = bashPrints(script);
+      const f = finishedOf(lines, `s${i}`);
+      assert.ok(f, `s${i} finished`);
+      assert.deepEqual(f.result.withheld?.because, ['env S'], script);
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (!real[stream]) continue;
+        printed++;
+        assert.equal(f.result[stream], '****', `${script}: ${stream}`);
+        assert.deepEqual(f.result.withheld?.[stream], { bytes: Buffer.byteLength(real[stream]), sha256: sha(real[stream]) }, `${script}: ${stream} digested as bash printed it`);
+        for (const line of telling(real[stream])) {
+          for (const [where, text] of Object.entries(records)) assert.ok(!text.includes(line), `${script}: ${JSON.stringify(line)} is on the ${where}`);
+        }
+      }
+      assert.ok(!lines.some((l) => l.type === 'step-output' && l.stepId === `s${i}`), `${script}: nothing streamed to the record`);
+    }
+    assert.ok(printed >= SCRIPTS, 'the scripts printed something');
+    // A value read from a withheld result is a secret in turn: the step given it withholds too; the message masks it.
+    assert.deepEqual(finishedOf(lines, 'reuse')?.result.withheld?.because, ['${{ upper(steps.s0.output) }}']);
+    const upperRev = [...bashPrints(scripts[0]!).stdout.trimEnd().toUpperCase()].reverse().join('');
+    for (const [where, text] of Object.entries(records)) if (upperRev.length >= 10) assert.ok(!text.includes(upperRev), `the reuse step's output is on the ${where}`);
+    assert.equal(finishedOf(lines, 'plain')?.result.stdout, 'nothing secret here\n', 'a step given no secret is recorded as it printed');
+    assert.match(records.report, /_Withheld: given a secret \(env S\); /);
+    assert.match(records.screen, /withheld s0: given a secret \(env S\)/);
+  });
+});
+
+describe('SQL given a secret: rows and the server\'s error text are withheld', () => {
+  let servers: { postgres: LabServer; mariadb: LabServer };
+  before(async () => { const [postgres, mariadb] = await Promise.all([startPostgres(), startMariadb()]); servers = { postgres, mariadb }; });
+  after(async () => { await Promise.all(Object.values(servers ?? {}).map((s) => s.stop())); });
+
+  for (const engine of ['postgres', 'mariadb'] as const) {
+    it(`on ${engine}: upper(), translate() and a cast the server refuses, each of a bound secret`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+      const dir = scratch(t);
+      const pg = engine === 'postgres';
+      const p = pg ? '$1' : '?';
+      const file = writeRunbook(dir, `sql-${engine}`, `name: sql-${engine}
+title: The server prints a bound secret
+inputs:
+  pw: { secret: true }
+  url: { required: true }
+connections:
+  db: { url: "\${{ inputs.url }}" }
+steps:
+  - id: rows
+    destructive: false
+    safe_because: selects a transformed parameter
+    sql: { query: "SELECT upper(${p}) AS u, reverse(${p}) AS r, ${pg ? `translate(${p}, 'abcdefghij', '0123456789')` : `replace(${p}, 'a', '0')`} AS t", params: ["\${{ inputs.pw }}"${pg ? '' : ', "${{ inputs.pw }}", "${{ inputs.pw }}"'}] }
+  - id: table
+    destructive: true
+    sql: { query: "CREATE TABLE IF NOT EXISTS taint_i (i INT)" }
+  - id: refused
+    destructive: true
+    sql: { query: "${pg ? 'INSERT INTO taint_i VALUES (upper($1)::int)' : 'INSERT INTO taint_i VALUES (UPPER(?))'}", params: ["\${{ inputs.pw }}"] }
+    on: { error: done }
+  - id: done
+    end: resolved
+`);
+      const transcript = join(dir, 't.jsonl');
+      const r = await cli(['run', file, '--plain', '--yes', '--transcript', transcript, '-i', `pw=${SECRET}`, '-i', `url=${servers[engine].url()}`], { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const lines = transcriptLines(transcript);
+      const rows = finishedOf(lines, 'rows')!.result;
+      assert.deepEqual(rows.rows, [{ u: '****', r: '****', t: '****' }]);
+      assert.deepEqual(rows.withheld?.because, pg ? ['param 1 (${{ inputs.pw }})'] : ['param 1 (${{ inputs.pw }})', 'param 2 (${{ inputs.pw }})', 'param 3 (${{ inputs.pw }})']);
+      const refused = finishedOf(lines, 'refused')!.result;
+      assert.equal(refused.error, '****', 'the server quoted the value back in its error: withheld');
+      assert.ok(finishedOf(lines, 'table')!.result.withheld === undefined, 'a statement given no secret is recorded as it is');
+      const report = await cli(['report', transcript]);
+      const forms = [SECRET, SECRET.toUpperCase(), [...SECRET].reverse().join(''), pg ? SECRET.replace(/[a-j]/g, (c) => String(c.charCodeAt(0) - 97)) : SECRET.replaceAll('a', '0')];
+      for (const [where, text] of Object.entries({ screen: r.stdout + r.stderr, transcript: readFileSync(transcript, 'utf8'), report: report.stdout })) {
+        for (const form of forms) assert.ok(!text.includes(form), `${form} is on the ${where}`);
+      }
+    });
+  }
+});

@@ -37,3 +37,23 @@ export async function settles<T>(p: Promise<T>, timeoutMs: number, what: string)
   });
   try { return await Promise.race([p, guard]); } finally { clearTimeout(timer); }
 }
+
+/** A step timeout a test provokes: the shortest of `limits` (seconds) under which the step got as far as
+ *  `started()` before its timeout ended it. On a starved machine the step may not even start its children
+ *  within a short limit; that says nothing of what the test checks, so the next, longer limit is tried. Throws,
+ *  with the last run's output, when no limit was long enough. */
+export async function withStepTimeout<R extends { code: number | null; stdout: string; stderr: string }>(
+  limits: number[], start: (limitS: number) => PromiseLike<R>, started: () => boolean, what: string,
+): Promise<{ run: R; limitS: number }> {
+  let last: R | undefined;
+  for (const limitS of limits) {
+    let done: R | undefined;
+    const run = start(limitS);
+    void Promise.resolve(run).then((r) => { done = r; });
+    const end = Date.now() + limitS * 1000 + 60_000;
+    while (!done && !started() && Date.now() < end) await pause(25);
+    if (started()) return { run: await run, limitS };
+    last = done ?? await run;
+  }
+  throw new Error(`${what} never started within a step timeout of ${limits.join(', ')} s: ${last?.stdout ?? ''}${last?.stderr ?? ''}`);
+}

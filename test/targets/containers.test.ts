@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
 import { branch, echo, identified, runbook, standIn } from './standin.js';
-import { eventually } from '../helpers/poll.js';
+import { eventually, withStepTimeout } from '../helpers/poll.js';
 
 /**
  * A run killed (-9) while its local step `slow` runs: `first` ran on db_host (identifying it), `remote` is still to
@@ -237,14 +237,25 @@ steps:
     const main = String(Number(marker) + 5000);
     const fake = standIn(dir, 'docker', { FAKE_CONTAINER: dir, FAKE_MAIN: main });
     t.after(() => { for (const p of marked(`sleep ${main}`)) { try { process.kill(Number(p), 'SIGKILL'); } catch { /* gone */ } } });
-    const steps = `  - id: remote\n    destructive: false\n    safe_because: sleeps, and reads nothing\n    target: db_host\n    shell: "sleep ${marker} & sleep ${marker}; echo never"\n    timeout: 8s\n    on: { timeout: late }\n  - id: late\n    end: escalate\n    message: timed out\n`;
+    const steps = (limitS: number) => `  - id: remote\n    destructive: false\n    safe_because: sleeps, and reads nothing\n    target: db_host\n    shell: "sleep ${marker} & sleep ${marker}; echo never"\n    timeout: ${limitS}s\n    on: { timeout: late }\n  - id: late\n    end: escalate\n    message: timed out\n`;
     const transcript = join(dir, 't.jsonl');
-    const run = cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED.docker.target, steps)), '--plain', '--transcript', transcript], { env: fake.env });
-    await until(() => marked(`sleep ${marker}`).length >= 2, 60_000, 'the step\'s sleeps in the container');
-    const [mainPid, execPid] = readFileSync(join(dir, 'main.pid'), 'utf8').trim().split(' ').map(Number);
-    assert.equal(pgid(execPid!), pgid(mainPid!), 'the exec\'d wrapper shares the main process\'s group');
-    assert.notEqual(pgid(execPid!), execPid, 'and does not lead it');
-    const r = await run;
+    // Read while the step runs: the container's main process and the exec'd wrapper (the stand-in records
+    // both), and their process groups.
+    let seen: { mainPid: number; execPid: number; mainGroup: number; execGroup: number } | undefined;
+    const sleeping = () => {
+      if (seen) return true;
+      if (marked(`sleep ${marker}`).length < 2) return false;
+      try {
+        const [mainPid, execPid] = readFileSync(join(dir, 'main.pid'), 'utf8').trim().split(' ').map(Number);
+        seen = { mainPid: mainPid!, execPid: execPid!, mainGroup: pgid(mainPid!), execGroup: pgid(execPid!) };
+      } catch { return false; }
+      return true;
+    };
+    const { run: r } = await withStepTimeout([8, 60], (limitS) => cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED.docker.target, steps(limitS))), '--plain', '--transcript', transcript], { env: fake.env }),
+      sleeping, 'the step\'s sleeps in the container');
+    const { mainPid, execPid, mainGroup, execGroup } = seen!;
+    assert.equal(execGroup, mainGroup, 'the exec\'d wrapper shares the main process\'s group');
+    assert.notEqual(execGroup, execPid, 'and does not lead it');
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.equal(finished(transcriptLines(transcript))!.message, 'timed out');
     // A hang guard (the watcher acts at once), not a speed check.

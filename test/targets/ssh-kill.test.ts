@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
-import { eventually } from '../helpers/poll.js';
+import { eventually, withStepTimeout } from '../helpers/poll.js';
 import { killedStepsGone } from '../helpers/killed-run.js';
 import { SSHD, startSshd, type Sshd } from './sshd.js';
 
@@ -62,16 +62,20 @@ describe('a remote child that ignores SIGTERM', { skip: !existsSync(SSHD) && 'op
     it(`${how}: the remote process group is ended, the child too`, async (t) => {
       const dir = scratch(t);
       const marker = String(20000 + Math.floor(Math.random() * 9000));
-      // 30 s: the SSH connection and the step's start on a loaded machine come out of it (10 s failed in CI).
-      const timeout = how === 'the step timeout' ? '    timeout: 30s\n    on: { timeout: late }\n' : '';
-      const run = cli(['run', runbook(dir, marker, timeout), '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
-      let ended = false;
-      void run.then(() => { ended = true; });
-      await until(() => ended || survivors(marker).length === 1, 60_000, 'the remote child');
-      assert.ok(!ended, 'the child ran before the run ended');
-      if (how === 'Ctrl-C (SIGINT)') run.child.kill('SIGINT');
-      if (how === 'kill -9 of runbook') run.child.kill('SIGKILL');
-      const r = await run;
+      const start = (limitS?: number) => cli(['run', runbook(dir, marker, limitS ? `    timeout: ${limitS}s\n    on: { timeout: late }\n` : ''), '--plain', '--no-transcript', '-i', `config=${sshd.config}`]);
+      let r: Awaited<ReturnType<typeof start>>;
+      if (how === 'the step timeout') {
+        // The SSH connection and the step's start come out of the limit: a starved machine gets a longer one.
+        ({ run: r } = await withStepTimeout([15, 90], start, () => survivors(marker).length === 1, 'the remote child'));
+      } else {
+        const run = start();
+        let ended = false;
+        void run.then(() => { ended = true; });
+        await until(() => ended || survivors(marker).length === 1, 60_000, 'the remote child');
+        assert.ok(!ended, `the run ended before the child ran: ${(await run).stdout}${(await run).stderr}`);
+        run.child.kill(how === 'Ctrl-C (SIGINT)' ? 'SIGINT' : 'SIGKILL');
+        r = await run;
+      }
       if (how === 'Ctrl-C (SIGINT)') assert.equal(r.code, 130, r.stdout + r.stderr);
       if (how === 'the step timeout') assert.match(r.stdout, /timed out/);
       assert.ok(await eventually(() => survivors(marker).length === 0, GONE_MS), `the child that ignores TERM was killed: ${survivors(marker).join(', ')}`);
@@ -83,7 +87,10 @@ describe('a remote child that ignores SIGTERM', { skip: !existsSync(SSHD) && 'op
     const marker = String(30000 + Math.floor(Math.random() * 9000));
     const transcript = join(dir, 't.jsonl');
     const run = cli(['run', runbook(dir, marker), '--plain', '--transcript', transcript, '-i', `config=${sshd.config}`]);
-    await until(() => survivors(marker).length === 1, 60_000, 'the remote child');
+    let ended = false;
+    void run.then(() => { ended = true; });
+    await until(() => ended || survivors(marker).length === 1, 60_000, 'the remote child');
+    assert.ok(!ended, `the run ended before the child ran: ${(await run).stdout}${(await run).stderr}`);
     run.child.kill('SIGKILL');
     await run;
     await killedStepsGone(transcript); // the local side only: the remote group is the wrapper's to end

@@ -219,8 +219,9 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     const r = await cli(['run', writeRunbook(dir, 'remote', runbook(SSH, steps, '  - id: failed-end\n    end: escalate\n    message: "${{ steps.a.output }}|${{ steps.b.output }}|${{ steps.c.output }}"\n')),
       '--plain', '--transcript', join(dir, 't.jsonl'), '-i', `config=${sshd.config}`], { env: { RUNBOOK_TEST_MARK: mark, TMPDIR: dir } });
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    const clients = finished(transcriptLines(join(dir, 't.jsonl')))!.message.split('|').map((o) => o.trim().split('\n').pop());
-    assert.equal(clients.length, 3);
+    const message = finished(transcriptLines(join(dir, 't.jsonl')))!.message;
+    const clients = message.split('|').map((o) => o.trim().split('\n').pop());
+    assert.equal(clients.length, 3, `each step printed its client: ${message}\n${r.stdout}${r.stderr}`);
     for (const c of clients) assert.match(c ?? '', /^127\.0\.0\.1 \d+$/);
     assert.equal(new Set(clients).size, 1, `one connection for every step: ${clients.join(', ')}`);
     // Every process the run started here carries the mark in its environment: the master connection, the

@@ -15,7 +15,7 @@ import type { Site } from '../sites.js';
 import { didYouMean } from '../suggest.js';
 
 /** Every result has these (a skipped or dry-run result carries `value`, a dry run `details`). */
-const ANY_KIND = ['status', 'ok', 'durationMs', 'classification', 'error', 'truncated', 'items', 'value', 'details'];
+const ANY_KIND = ['status', 'ok', 'durationMs', 'classification', 'error', 'truncated', 'items', 'value', 'details', 'withheld'];
 const SHELL = ['exitCode', 'signal', 'stdout', 'stderr', 'output', 'outputBytes'];
 const SQL = ['rows', 'rowCount', 'rowsOmitted', 'bytesOmitted', 'columns'];
 const BY_KIND: Record<Exclude<StepKind, 'end'>, string[]> = {

@@ -1,0 +1,58 @@
+// Which steps of the built-in runbooks withhold what (docs/secrets.md): none. Their secrets (database URLs,
+// admin URLs, a pasted password) are used by the engine alone, through connections, probes and target checks,
+// which give no step's code anything; so every built-in's evidence stays readable in the postmortem. Checked
+// here from the runbooks themselves: no script, env: value, working directory or SQL parameter of any built-in
+// reads a secret input, a secret step's result, or a value computed from one (a vars step that reads one).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadRunbook } from '../../src/cli/load-runbook.js';
+import { parseTemplate, references } from '../../src/language/expression/index.js';
+import { runbookSites } from '../../src/language/sites.js';
+import type { RunbookDoc } from '../../src/language/schema.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', 'runbooks');
+const BUILTINS = readdirSync(ROOT).filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+
+/** Sites whose values a step's code or its server is handed. */
+const GIVEN = /^\/steps\/\d+\/(wait\/)?(shell(\/run|\/env\/[^/]+|\/cwd)?|sql\/params\/\d+)$/;
+
+test('no built-in step is given a secret: nothing of theirs is withheld', () => {
+  assert.ok(BUILTINS.length >= 8, BUILTINS.join(', '));
+  for (const name of BUILTINS) assert.deepEqual(givenSites(loadRunbook(join(ROOT, `${name}.yaml`)).runbook.doc), [], `${name}: these would be withheld; say so in docs/secrets.md`);
+});
+
+test('the check finds a step that is given one (an env: value, a value computed from a secret step)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-taint-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'given.yaml');
+  writeFileSync(file, `name: given
+title: given
+inputs:
+  pw: { secret: true }
+steps:
+  - { id: ask, secret: true, prompt: { message: token }, capture: tok }
+  - { id: v, vars: { t2: "upper(tok.value)" } }
+  - { id: a, destructive: true, shell: { run: "true", env: { P: "\${{ inputs.pw }}" } } }
+  - { id: b, destructive: true, shell: "echo \${{ vars.t2 }}" }
+  - { id: c, destructive: true, shell: "echo \${{ inputs.pw == null }}" }
+  - { id: done, end: resolved }
+`);
+  assert.deepEqual(givenSites(loadRunbook(file).runbook.doc), ['/steps/2/shell/env/P', '/steps/3/shell', '/steps/4/shell']);
+});
+
+/** The sites of `doc` a step's code or server is handed that read a secret (statically: a comparison counts too). */
+function givenSites(doc: RunbookDoc): string[] {
+  const secretInputs = new Set(Object.entries(doc.inputs ?? {}).filter(([, s]) => s.secret).map(([k]) => k));
+  // A secret step's id and capture; and a vars step's names computed from any of these (transitively).
+  const secret = new Set<string>();
+  for (const s of doc.steps) if (s.secret || s.prompt?.secret) { secret.add(s.id); if (s.capture) secret.add(s.capture); }
+  const readsSecret = (text: string) => parseTemplate(text).some((p) => p.kind === 'expr' && references(p.node).some((r) =>
+    (r.root === 'inputs' && secretInputs.has(r.member ?? '')) || secret.has(r.root) || (r.root === 'steps' && secret.has(r.member ?? '')) || (r.root === 'vars' && secret.has(`vars.${r.member}`))));
+  for (const s of doc.steps) {
+    for (const [k, v] of Object.entries(s.vars ?? {})) if (readsSecret(`\${{ ${v} }}`)) secret.add(`vars.${k}`);
+  }
+  return runbookSites(doc).filter((site) => GIVEN.test(site.path) && readsSecret(site.kind === 'expression' ? `\${{ ${site.text} }}` : site.text)).map((g) => g.path);
+}

@@ -98,6 +98,10 @@ await compileTests(ROOT, compiled, sources).catch((e) => {
 console.log(`test/run.mjs: ${files.length} test files compiled in ${((Date.now() - compileStarted) / 1000).toFixed(1)} s`);
 const FAILURES = join(shared, 'failures.txt');
 const env = { ...process.env, ...(labTmp ? { RUNBOOK_LAB_TMPDIR: labTmp } : {}), RUNBOOK_LAB_SHARED_DIR: shared, RUNBOOK_TEST_JS: compiled, RUNBOOK_TEST_TIMES: TIMES, RUNBOOK_TEST_FAILURES: FAILURES };
+// At shell level 1 (SHLVL unset or 0 here) a bash whose stdin is a socket, as Node's pipes are, sources ~/.bashrc:
+// every oracle's bash then ran the account's rc (pyenv init: 3 s a bash on a loaded machine). The engine sets it
+// for its own steps (executors/shell.ts); the tests' own bash get it here.
+env.SHLVL = String(Math.max(1, Number(process.env.SHLVL) || 0));
 delete env.CI; // the tests decide their own budgets; CI=true changes nothing they check
 delete env.CONTINUOUS_INTEGRATION;
 

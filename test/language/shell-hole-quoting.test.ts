@@ -31,7 +31,7 @@ describe("a value's reference never stands where bash reads it unquoted", () => 
       const marked = `${comment(quote)}\n${line(HOLE)}`;
       const contexts = holeContexts(marked);
       const rendered = marked.replace(HOLE, holeReference(contexts[0] ?? 'word', '${RUNBOOK_V1}'));
-      const r = spawnSync('bash', ['-c', rendered], { env: { PATH: process.env.PATH, RUNBOOK_V1: 'a b' }, encoding: 'utf8', timeout: 30_000 });
+      const r = spawnSync('bash', ['-c', rendered], { env: { PATH: process.env.PATH, RUNBOOK_V1: 'a b' }, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
       assert.match(r.stdout, /\[[x']?a\]\n\[b[y']?\]/, `bash did not split the value (the case is not real): ${JSON.stringify(rendered)} -> ${r.stdout}`);
       const script = `${comment(quote)}\n${line('${{ inputs.v }}')}`;
       const found = parseRunbook(yaml(script).replace('steps:', 'inputs:\n  v: { description: v }\nsteps:'), 't.yaml').diagnostics.filter((d) => d.code === 'shell-hole');

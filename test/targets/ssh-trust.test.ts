@@ -19,7 +19,7 @@ import { cli, finished, scratch, transcriptLines, until, writeRunbook, type Line
 import { SSHD, startSshd, type Sshd } from './sshd.js';
 
 let sshd: Sshd;
-before(async () => { sshd = await startSshd({ accountRc: false, forced: { echo: 'echo forced-answer', nologin: '/usr/sbin/nologin' } }); });
+before(async () => { sshd = await startSshd({ forced: { echo: 'echo forced-answer', nologin: '/usr/sbin/nologin' } }); });
 after(async () => { await sshd?.stop(); });
 
 const runbook = (target: string, steps: string, extra = '') => `name: trust
@@ -49,8 +49,8 @@ describe('SSH targets: trust', { skip: !existsSync(SSHD) && 'openssh-server is n
       const dir = scratch(t);
       const caKey = join(dir, 'ca');
       if (ca) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', caKey], { stdio: 'ignore' });
-      const a = ca ? await startSshd({ accountRc: false, ca: caKey }) : sshd;
-      const b = await startSshd({ accountRc: false, ...(ca ? { ca: caKey } : {}) });
+      const a = ca ? await startSshd({ ca: caKey }) : sshd;
+      const b = await startSshd({ ...(ca ? { ca: caKey } : {}) });
       t.after(async () => { await b.stop(); if (a !== sshd) await a.stop(); });
       // The operator's known_hosts trusts both: only the config decides where the name leads.
       const kh = join(dir, 'known_hosts');

@@ -13,10 +13,11 @@ export interface Sshd { port: number; dir: string; config: string; alias: string
 
 const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { stdio: 'ignore' });
 
-/** `accountRc: false`: the account's login shell there skips its ~/.bashrc. bash reads that file for a command
- *  run by sshd only at shell level 1, so the server sets SHLVL=1 (sshd_config SetEnv): a server account whose
- *  rc returns early for a non-interactive shell, as Debian's does. The bench measures runbook's own cost with
- *  it; whatever the account here (root, say) does in its rc (pyenv init: 150-400 ms) is not runbook's. */
+/** `accountRc: true`: the account's login shell there reads its ~/.bashrc for each command. By default it does
+ *  not: bash reads that file for a command run by sshd only at shell level 1, so the server sets SHLVL=1
+ *  (sshd_config SetEnv), as for a server account whose rc returns early for a non-interactive shell (Debian's
+ *  does). Whatever the account here (root, say) does in its rc (pyenv init: 150-400 ms idle, seconds on a loaded
+ *  machine, for every step) is not runbook's, and made the SSH tests' step limits a measure of it. */
 /** `forced`: client keys (by name, `forced_<name>` in dir) whose authorized_keys line carries `command="…"`: a
  *  login that runs that instead of what the client asks. `ca`: a host CA's private key file; the host key gets a
  *  certificate from it (known_hosts then needs only `@cert-authority`). */
@@ -44,7 +45,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
     'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', `UsePAM ${opts.pam ? 'yes' : 'no'}`, 'LogLevel ERROR',
     `MaxStartups ${opts.maxStartups ?? '1000'}`,
-    ...(opts.accountRc === false ? ['SetEnv SHLVL=1'] : []), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
+    ...(opts.accountRc === true ? [] : ['SetEnv SHLVL=1']), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
   ].join('\n'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // the privilege-separation directory
   if (opts.pam) chmodSync(dir, 0o755); // sshd reads authorized_keys as the account logging in

@@ -22,7 +22,7 @@ export interface Prepared { action: Action; command: string; target?: string; gi
 /** The places (named as the runbook names them) whose values hold a secret, by the scope's taint hook. */
 function givenSecrets(scope: Scope, places: [string, unknown][]): { given?: string[] } {
   const taint = scope[TAINT as unknown as string] as Taint | undefined;
-  const given = taint ? places.filter(([, v]) => v !== undefined && taint.secret(v)).map(([where]) => where) : [];
+  const given = taint ? [...new Set(places.filter(([, v]) => v !== undefined && taint.secret(v)).map(([where]) => where))] : [];
   return given.length ? { given } : {};
 }
 

@@ -23,7 +23,7 @@ const KINDS: Record<string, { step: string; fields: string[] }> = {
   vars: { step: 'vars: { a: "1" }', fields: ['vars'] },
   wait: { step: 'wait: { shell: "echo up", until: "result.output == \'up\'", every: 1s, for: 5s }', fields: ['output', 'rows', 'rowCount'] },
 };
-const ANY = ['status', 'ok', 'durationMs', 'classification', 'error', 'value', 'details', 'items', 'truncated'];
+const ANY = ['status', 'ok', 'durationMs', 'classification', 'error', 'value', 'details', 'items', 'truncated', 'withheld'];
 
 /** The result of step `a` (capture `c`), read as `ref`, inside the expression `expr` of a later step's `if`. */
 function runbook(kind: string, expr: string, site: 'if' | 'next' = 'if'): string {

@@ -54,7 +54,14 @@ steps:
     wait: { shell: "printf 'status P%sll-S%sCRET-%s\\\\n' o E 42", until: "false", every: 1s, for: 2500ms }
     on: { error: long }
   - id: long
-    wait: { shell: "printf '%0100d%s-tail\\\\n' 0 \${{ inputs.token }}", until: "false", every: 1s, for: 1500ms }
+    destructive: false
+    safe_because: prints
+    wait:
+      shell: |
+        printf '%0100d%s-tail\\n' 0 "$(printf 'status P%sll-S%sCRET-%s' o E 42)"
+      until: "false"
+      every: 1s
+      for: 1500ms
     on: { error: each }
   - id: each
     for_each: { in: "split('a,b', ',')", as: it, label: "${'x'.repeat(190)}\${{ inputs.token }}" }
@@ -90,20 +97,26 @@ steps:
   const lines = transcriptLines(transcript);
   // What was shown instead: masks where the secrets were, the structure around them readable.
   const polled = lines.filter((l) => l.type === 'wait-polled') as unknown as { stepId: string; last: string }[];
-  assert.deepEqual(polled.filter((p) => p.stepId === 'poll').map((p) => p.last), ['output: ****', 'output: ****'], 'a secret wait step: what each poll printed is the secret');
+  // At least one poll (a loaded machine may fit only one in the step's time), each the secret.
+  const polls = polled.filter((p) => p.stepId === 'poll').map((p) => p.last);
+  assert.ok(polls.length >= 1 && polls.every((l) => l === 'output: ****'), `a secret wait step: what each poll printed is the secret: ${polls.join(' | ')}`);
   // Masked before it is cut to 120 characters: the secret that stood across the cut is one mask, the line fits.
+  // (This step is given no secret: it prints the one the secret step returned, found by value.)
   assert.equal(polled.find((p) => p.stepId === 'long')!.last, `output: ${'0'.repeat(100)}****-tail`);
   const loop = lines.find((l) => l.type === 'loop-started') as unknown as { items: { label: string }[] };
   assert.deepEqual(loop.items.map((i) => i.label), [`${'x'.repeat(190)}****…`, `${'x'.repeat(190)}****…`]);
-  const childOut = lines.filter((l) => l.type === 'step-output' && l.stepId === 'call/show').map((l) => l.chunk).join('');
-  assert.equal(childOut, '****\n****\n', 'the value passed to the called runbook is a secret there, whole and upper-cased');
+  // The value passed to the called runbook is a secret there: the step given it streams nothing, and its
+  // result says what it was given.
+  assert.ok(!lines.some((l) => l.type === 'step-output' && l.stepId === 'call/show'), 'the called step given the secret streams nothing');
+  const given = (id: string) => (lines.find((l) => l.type === 'step-finished' && l.stepId === id) as unknown as { result: { withheld?: { because: string[] } } } | undefined)?.result.withheld?.because;
+  assert.deepEqual(given('call/show'), ['${{ inputs.x }}', '${{ upper(inputs.x) }}']);
   const header = lines[0] as unknown as { inputs: Record<string, unknown> };
   assert.deepEqual(header.inputs, { hook: '****', token: '****' });
   assert.match(r.stdout, /start {4}post \[shell\]: echo "\*\*\*\*"/);
   assert.match(r.stdout, /FAILED   dns .*\*\*\*\*\.invalid/);
   // The output lines, joined: a finish line no longer repeats long output, and a chunk may end mid-line.
-  const bigOut = lines.filter((l) => l.type === 'step-output' && l.stepId === 'big').map((l) => l.chunk).join('');
-  assert.match(bigOut, /tok=\*\*\*\*/);
+  assert.ok(!lines.some((l) => l.type === 'step-output' && l.stepId === 'big'), 'a step given the token streams nothing, whatever form it printed it in');
+  assert.deepEqual(given('big'), ['${{ inputs.token }}']);
   assert.equal(report.code, 0, report.stderr);
   assert.equal(replay.code, 0, replay.stderr);
 });

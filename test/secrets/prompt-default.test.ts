@@ -3,6 +3,7 @@
 // default (an empty answer) gets the real value. Validation and `runbook test` never quote it, worded as a
 // secret input's default is.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -35,7 +36,11 @@ steps:
   }
   const asked = transcriptLines(transcript).filter((l) => l.type === 'question-asked') as unknown as { question: { action: { default?: string } } }[];
   assert.deepEqual(asked.map((q) => q.question.action.default), ['****', '****']);
-  assert.match(r.stdout, /\| same as \*\*\*\*/, 'the step got the default (the test in the script passed)');
+  // The step was given the secret, so what it printed is withheld; it printed (the test in the script passed, and
+  // only then does it echo) exactly "same as <the default>".
+  const use = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'use') as unknown as { result: { status: string; withheld?: { stdout?: { sha256: string } } } };
+  assert.equal(use.result.status, 'ok', 'the step got the default (the test in the script passed)');
+  assert.equal(use.result.withheld?.stdout?.sha256, createHash('sha256').update(`same as ${DEFAULT}\n`).digest('hex'));
 });
 
 test('validate and runbook test never quote a secret prompt\'s default or scripted answer', async () => {

@@ -251,13 +251,14 @@ steps:
       } catch { return false; }
       return true;
     };
-    const { run: r } = await withStepTimeout([8, 60], (limitS) => cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED.docker.target, steps(limitS))), '--plain', '--transcript', transcript], { env: fake.env }),
+    // Each try its own transcript: a second run may not write to the first one's.
+    const { run: r, limitS } = await withStepTimeout([8, 60], (limit) => cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED.docker.target, steps(limit))), '--plain', '--transcript', `${transcript}.${limit}`], { env: fake.env }),
       sleeping, 'the step\'s sleeps in the container');
     const { mainPid, execPid, mainGroup, execGroup } = seen!;
     assert.equal(execGroup, mainGroup, 'the exec\'d wrapper shares the main process\'s group');
     assert.notEqual(execGroup, execPid, 'and does not lead it');
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.equal(finished(transcriptLines(transcript))!.message, 'timed out');
+    assert.equal(finished(transcriptLines(`${transcript}.${limitS}`))!.message, 'timed out');
     // A hang guard (the watcher acts at once), not a speed check.
     assert.ok(await eventually(() => marked(`sleep ${marker}`).length === 0, 10_000), 'the step\'s sleeps in the container were ended');
     assert.deepEqual(marked(`sleep ${main}`).map(Number), [mainPid], 'the container\'s main process lives on');

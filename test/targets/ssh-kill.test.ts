@@ -72,7 +72,7 @@ describe('a remote child that ignores SIGTERM', { skip: !existsSync(SSHD) && 'op
         let ended = false;
         void run.then(() => { ended = true; });
         await until(() => ended || survivors(marker).length === 1, 60_000, 'the remote child');
-        assert.ok(!ended, `the run ended before the child ran: ${(await run).stdout}${(await run).stderr}`);
+        if (ended) { const early = await run; assert.fail(`the run ended before the child ran: ${early.stdout}${early.stderr}`); }
         run.child.kill(how === 'Ctrl-C (SIGINT)' ? 'SIGINT' : 'SIGKILL');
         r = await run;
       }
@@ -90,7 +90,7 @@ describe('a remote child that ignores SIGTERM', { skip: !existsSync(SSHD) && 'op
     let ended = false;
     void run.then(() => { ended = true; });
     await until(() => ended || survivors(marker).length === 1, 60_000, 'the remote child');
-    assert.ok(!ended, `the run ended before the child ran: ${(await run).stdout}${(await run).stderr}`);
+    if (ended) { const early = await run; assert.fail(`the run ended before the child ran: ${early.stdout}${early.stderr}`); }
     run.child.kill('SIGKILL');
     await run;
     await killedStepsGone(transcript); // the local side only: the remote group is the wrapper's to end

@@ -215,8 +215,10 @@ inputs:
 outputs:
   said: steps.use.output
 steps:
+  - id: check
+    shell: test -n "\${{ inputs.whole }}" && test -n "\${{ inputs.longer }}"
   - id: use
-    shell: test -n "\${{ inputs.whole }}" && test -n "\${{ inputs.longer }}" && echo "\${{ inputs.named }}"
+    shell: echo "\${{ inputs.named }}"
   - id: done
     end: resolved
     message: used

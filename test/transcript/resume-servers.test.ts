@@ -1,0 +1,109 @@
+// A resumed run acts on what it started on (issue #46), against real servers of both engines. The run's database
+// comes from the environment (DATABASE_URL, or the same line in an --env-file): resumed with the variable naming
+// another database, the resume is refused before anything runs, naming both servers without their passwords
+// (the connection made from it answers as another database; test/transcript/resume-place.test.ts has the same
+// variable used by shell steps alone, refused by name); with --retarget it continues there, the destructive step asking again (approved here by name),
+// and the write lands where the operator now pointed it, once.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
+import pg from 'pg';
+import { adminQuery } from '../db/helpers.js';
+import { cli, scratch, until } from './helpers.js';
+
+const RUNBOOK = (go: string) => `name: servers
+title: Writes to the database the environment names
+inputs:
+  db: { secret: true, env: DATABASE_URL }
+connections:
+  app: { url: "\${{ inputs.db }}" }
+steps:
+  - id: first
+    destructive: true
+    sql: { query: "INSERT INTO place_marks (step) VALUES ('first')" }
+  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+  - id: act
+    destructive: true
+    sql: { query: "INSERT INTO place_marks (step) VALUES ('act')" }
+  - id: done
+    end: resolved
+`;
+
+const servers: Partial<Record<'postgres' | 'mariadb', LabServer>> = {};
+before(async () => { [servers.postgres, servers.mariadb] = await Promise.all([startPostgres(), startMariadb()]); });
+after(async () => { await Promise.all(Object.values(servers).map((s) => s.stop())); });
+
+/** A query on one database of the server, as its app user (PostgreSQL) or the superuser naming it (MariaDB). */
+async function onDatabase(server: LabServer, db: string, sql: string): Promise<Record<string, unknown>[]> {
+  if (server.engine !== 'postgres') return adminQuery(server, sql.replaceAll('place_marks', `${db}.place_marks`));
+  const c = new pg.Client({ connectionString: server.url({ database: db }) });
+  await c.connect();
+  try { return (await c.query(sql)).rows as Record<string, unknown>[]; } finally { await c.end(); }
+}
+
+/** Two databases on the server, A and B, each with the marks table the app user may write. */
+async function twoDatabases(server: LabServer, tag: string): Promise<[string, string]> {
+  const names = [`place_a_${tag}`, `place_b_${tag}`];
+  for (const db of names) {
+    if (server.engine === 'postgres') await adminQuery(server, `CREATE DATABASE ${db} OWNER ${server.appUser}`);
+    else {
+      await adminQuery(server, `CREATE DATABASE ${db}`);
+      await adminQuery(server, `GRANT ALL ON ${db}.* TO '${server.appUser}'@'%'`);
+    }
+    await onDatabase(server, db, 'CREATE TABLE place_marks (step VARCHAR(20))');
+  }
+  return [server.url({ database: names[0] }), server.url({ database: names[1] })];
+}
+
+const marks = async (server: LabServer, url: string): Promise<string[]> =>
+  (await onDatabase(server, new URL(url).pathname.slice(1), 'SELECT step FROM place_marks')).map((r) => String(r.step)).sort();
+
+describe('resumed with the environment naming another database: refused; --retarget continues there', () => {
+  for (const engine of ['postgres', 'mariadb'] as const) {
+    for (const how of ['DATABASE_URL', '--env-file'] as const) {
+      it(`${engine}, ${how}`, async (t) => {
+        const server = servers[engine]!;
+        const [urlA, urlB] = await twoDatabases(server, `${how === 'DATABASE_URL' ? 'e' : 'f'}${Math.random().toString(36).slice(2, 7)}`);
+        const dir = scratch(t);
+        const go = join(dir, 'go');
+        const rb = join(dir, 'servers.yaml');
+        writeFileSync(rb, RUNBOOK(go));
+        const envFor = (url: string, name: string): { env: NodeJS.ProcessEnv; args: string[] } => {
+          if (how === 'DATABASE_URL') return { env: { DATABASE_URL: url }, args: [] };
+          writeFileSync(join(dir, name), `DATABASE_URL=${url}\n`);
+          return { env: {}, args: ['--env-file', join(dir, name)] };
+        };
+        const transcript = join(dir, 't.jsonl');
+        const started = envFor(urlA, 'a.env');
+        const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript, ...started.args], { cwd: dir, env: started.env });
+        await until(async () => (await marks(server, urlA)).includes('first'), 60_000, 'the first write');
+        await new Promise((r) => setTimeout(r, 300)); // into the wait step
+        run.kill('SIGTERM');
+        assert.equal((await run).code, 75);
+        writeFileSync(go, '');
+
+        const moved = envFor(urlB, 'b.env');
+        const refused = await cli(['resume', transcript, '--plain', '--yes', ...moved.args], { cwd: dir, env: moved.env });
+        assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+        // The connection made from it is checked first: the server that answers names the other database.
+        assert.match(refused.stderr, /refusing to resume: another target answers now/);
+        assert.match(refused.stderr, /recorded: .*\/place_a_\S+/);
+        assert.match(refused.stderr, /now: +.*\/place_b_\S+/);
+        assert.doesNotMatch(refused.stdout + refused.stderr, new RegExp(server.appPassword));
+        assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], []], 'nothing ran');
+
+        const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'act', ...moved.args], { cwd: dir, env: moved.env });
+        assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
+        assert.match(retarget.stderr, /--retarget: /);
+        assert.match(retarget.stdout, /confirm\? .*act/, 'the destructive step asked again');
+        assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], ['act']], 'the rest ran once, where the operator pointed it');
+        assert.ok(existsSync(transcript));
+      });
+    }
+  }
+});

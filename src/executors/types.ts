@@ -1,5 +1,6 @@
 // The one interface between the engine and whatever does the work. The engine prepares an action
 // (templates rendered, values bound) and an executor carries it out; neither knows the other's internals.
+import type { Withheld } from '../secrets/step-taint.js';
 import type { ProbeName } from '../language/schema.js';
 import { CLASSIFICATIONS, type Classification, type StepStatus } from '../common/classification.js';
 import type { StepProcess } from './supervise.js';
@@ -36,9 +37,6 @@ export interface StepResult {
   vars?: Record<string, unknown>;    // a vars step: the values it computed, by name (expressions: vars.<name>)
   outputs?: Record<string, unknown>; // a runbook step: the called runbook's declared outputs
 }
-
-export interface Digest { bytes: number; sha256: string }
-export interface Withheld { because: string[]; stdout?: Digest; stderr?: Digest; error?: Digest; value?: Digest; rows?: Digest; outputs?: Digest }
 
 /** The result of one item of a for_each step. */
 export type ItemResult = Omit<StepResult, 'items'> & { index: number; label: string };

@@ -7,8 +7,20 @@
 // withheld result is a whole source). The engine's own use of a secret (a driver's login, a probe's URL) gives
 // no step's code anything, so it taints nothing.
 import { createHash } from 'node:crypto';
-import type { Digest, ItemResult, StepResult, Withheld } from '../executors/types.js';
 import { MASK } from './redactor.js';
+
+/** A size and sha256: what the record keeps of a field it withholds. */
+export interface Digest { bytes: number; sha256: string }
+/** What a step given a secret returned, withheld from every record: what it was given, and each field's digest. */
+export interface Withheld { because: string[]; stdout?: Digest; stderr?: Digest; error?: Digest; value?: Digest; rows?: Digest; outputs?: Digest }
+
+/** The fields of a step's result (executors/types.ts StepResult, an item's too) that this reads: described here,
+ *  below the executors, which import this folder. */
+interface TaintableResult {
+  stdout?: string; stderr?: string; error?: string; value?: string;
+  rows?: Record<string, unknown>[]; outputs?: Record<string, unknown>; details?: Record<string, unknown>;
+  items?: TaintableResult[]; withheld?: Withheld;
+}
 
 /** Marks the view expressions read of a withheld result (engine/scope.ts): reading one of WITHHELD_FIELDS from it
  *  is reading a secret. */
@@ -22,7 +34,7 @@ export function digestOf(text: string): Digest {
 
 /** The result of a step given the secrets `because` names: real values kept (the engine reads them), and what
  *  each withheld field was, for the record. Status, exit code, classification, counts and column names stay. */
-export function taintResult<R extends StepResult | ItemResult>(result: R, because: string[]): R {
+export function taintResult<R extends TaintableResult>(result: R, because: string[]): R {
   if (because.length === 0 || result.details?.dryRun === true) return result;
   const w: Withheld = { because };
   for (const field of ['stdout', 'stderr', 'error', 'value'] as const) {
@@ -37,7 +49,7 @@ export function taintResult<R extends StepResult | ItemResult>(result: R, becaus
 
 /** The result as it is recorded and shown: each withheld field reads MASK (a resume that would act on one refuses,
  *  transcript/lost-values.ts); a row keeps its columns, each cell masked. */
-export function recordedResult<R extends StepResult | ItemResult>(result: R): R {
+export function recordedResult<R extends TaintableResult>(result: R): R {
   const w = result.withheld;
   const items = 'items' in result && result.items ? { items: result.items.map(recordedResult) } : {};
   if (!w) return Object.keys(items).length ? { ...result, ...items } : result;

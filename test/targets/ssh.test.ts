@@ -96,7 +96,7 @@ describe('shell steps on an SSH target', { skip: !existsSync(SSHD) && 'openssh-s
     const end = finished(transcriptLines(transcript))!;
     assert.match(end.message, /word=a b'c\$\(x\) pwd=\/tmp tag=a b'c\$\(x\)-tag/);
     // Given the token, the count's output is withheld (docs/secrets.md): its digest is of what it printed there.
-    const count = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'count') as { result: { withheld?: { stdout?: { sha256: string } } } };
+    const count = transcriptLines(transcript).find((l) => l.type === 'step-finished' && l.stepId === 'count') as unknown as { result: { withheld?: { stdout?: { sha256: string } } } };
     assert.equal(count.result.withheld?.stdout?.sha256, createHash('sha256').update(`${token.length}\n`).digest('hex'));
     const id = transcriptLines(transcript).find((l) => l.type === 'target-identified' && l.connection === 'target:db_host') as { target?: Record<string, unknown> } | undefined;
     assert.equal(id?.target?.server, hostKey(sshd), 'the transcript records the host key the client verified');

@@ -12,7 +12,7 @@ import { exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
 import { runbookCaller, runVariables } from './call-runbook.js';
 import { checkApproveIds } from './approve-ids.js';
-import { calledFiles } from './runbook-files.js';
+import { calledFiles } from '../catalog/called-files.js';
 import { isLostTerminal, releaseDeadTerminal } from '../ui/terminal.js';
 import { storeForRun } from './team-store.js';
 import { attachFourEyes } from './four-eyes-gate.js';

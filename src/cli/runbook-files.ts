@@ -1,42 +1,14 @@
-// Which runbook files a run may load below its own — the runbooks its `runbook:` steps call, at every depth,
-// resolved as call-runbook.ts resolves them (cases are not runbooks and are not followed) — and, on a resume,
-// which of them changed since the run recorded them. A called runbook edited between an interruption and
+// On a resume, which of the runbook files the run may load below its own (catalog/called-files.ts) changed
+// since the run recorded them. A called runbook edited between an interruption and
 // its resume would run its new text under the old approvals: refused unless the operator accepts the change.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
-import { resolveCalled } from '../catalog/called-runbooks.js';
+import { calledFiles, shaOf, type CalledFile } from '../catalog/called-files.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
-import type { AcceptedChange, CalledFile } from '../transcript/header.js';
+import type { AcceptedChange } from '../transcript/header.js';
 import type { Transcript } from '../transcript/reader.js';
 import type { HeaderLine } from '../events/schema.js';
-
-/** Calls nest at most 5 deep at run time (call-runbook.ts); one more level says nothing new. */
-const MAX_DEPTH = 6;
-
-export function calledFiles(runbook: Runbook): CalledFile[] {
-  const out = new Map<string, CalledFile>();
-  const walk = (rb: Runbook, prefix: string, depth: number, chain: Set<string>) => {
-    if (depth >= MAX_DEPTH) return;
-    for (const step of rb.doc.steps) {
-      const file = step.runbook ? resolveCalled(step.runbook.name, rb.file) : undefined;
-      if (!file) continue;
-      const at = `${prefix}${step.id}`;
-      const { runbook: called } = readRunbook(file);
-      const entry = out.get(file) ?? { file: resolve(file), sha256: called?.sha256 ?? shaOf(file) ?? '', calledBy: [] };
-      if (!entry.calledBy.includes(at)) entry.calledBy.push(at);
-      out.set(file, entry);
-      if (called && !chain.has(file)) walk(called, `${at}/`, depth + 1, new Set([...chain, file]));
-    }
-  };
-  walk(runbook, '', 0, new Set([runbook.file]));
-  return [...out.values()];
-}
-
-function shaOf(file: string): string | undefined {
-  try { return createHash('sha256').update(readFileSync(file, 'utf8')).digest('hex'); } catch { return undefined; }
-}
 
 /** Every called runbook file the run recorded, as it last used it: the header's list, each call's own start,
  *  and what a resume accepted since. */

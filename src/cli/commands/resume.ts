@@ -15,7 +15,7 @@ import type { ResumeMarker } from '../../transcript/header.js';
 import type { Runbook } from '../../language/runbook.js';
 import type { RunbookDoc, StepDoc } from '../../language/schema.js';
 import { resolveCalled } from '../../catalog/called-runbooks.js';
-import { loadRunbook } from '../load-runbook.js';
+import { loadRunbook } from '../../catalog/load-runbook.js';
 import { recordedTargets } from '../../transcript/recorded-targets.js';
 import { TargetGuard } from '../../engine/target-guard.js';
 import { changedTargets, describeChanges, noOrphans } from '../resume-checks.js';

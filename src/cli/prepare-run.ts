@@ -39,7 +39,7 @@ export interface RunFlags {
   breakGlass?: string;
 }
 
-/** `claimed`: resume claimed the run in the team store (resume-store.ts); its connection holds the lock. */
+/** `claimed`: resume claimed the run in the team store (resume/lease.ts); its connection holds the lock. */
 export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(claimed?: { client: StoreClient; epoch: number }): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */

@@ -18,7 +18,7 @@ import { resolveCalled } from '../../catalog/called-runbooks.js';
 import { loadRunbook } from '../../catalog/load-runbook.js';
 import { recordedTargets } from '../../transcript/recorded-targets.js';
 import { TargetGuard } from '../../engine/target-guard.js';
-import { changedTargets, describeChanges, noOrphans } from '../resume-checks.js';
+import { checkSameTargets, noOrphans } from '../../resume/targets.js';
 import { sayError } from '../say.js';
 import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
 import { checkCalledFiles, checkSameCallees } from '../runbook-files.js';
@@ -26,8 +26,8 @@ import { placeChanges, placeOf } from '../../transcript/run-place.js';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { findStoreUrl, type StoreUrl } from '../../store/url.js';
-import { headOfHeader, type RunHead } from '../../store/claim.js';
-import { checkNoDriver, claimForResume, fetchTranscript } from '../resume-store.js';
+import { headOfHeader } from '../../store/claim.js';
+import { checkNoDriver, claimInStore, fetchTranscript } from '../../resume/lease.js';
 
 export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean; acceptChanged?: string[]; takeover?: boolean }
 
@@ -75,7 +75,7 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   const accepted = checkCalledFiles(transcript, accept, flags.force ?? false); // every other runbook the run may still call
   checkSameCallees(transcript, runbook); // and by the same files: a name found elsewhere now is another runbook
   // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
-  // the driver before stops at its next write or check (resume-store.ts).
+  // the driver before stops at its next write or check (resume/lease.ts).
   const head = headOfHeader(transcript.header);
   if (store && head && !flags.takeover) await checkNoDriver(store, head);
   // The lock says no live process writes it; a writer of an older version (without the lock) may still.
@@ -102,13 +102,8 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.
   checkNothingLost(runbook.doc, point, session.inputs, { load: loadCalled, file: runbook.file });
   const say = (line: string) => sayError(`runbook: ${line}\n`);
-  const changes = await changedTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs },
-    { env, waitForSessions: flags.waitForOrphans ?? false, say, mask: (text) => session.redactor.mask(text) });
-  if (changes.length && !flags.retarget) {
-    throw new UserError(`refusing to resume: another target answers now than the one this run was started on; nothing was run.${describeChanges(changes)}\n` +
-      'If the run must continue there, resume with --retarget (every destructive step asks again).');
-  }
-  if (changes.length) sayError(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
+  await checkSameTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs },
+    { env, waitForSessions: flags.waitForOrphans ?? false, say, mask: (text) => session.redactor.mask(text) }, flags.retarget ?? false);
   // After the connections' own check (it compares the servers themselves): what else the run acts on.
   checkSamePlace(transcript, env, flags.retarget ?? false);
   const claimed = store && head ? await claimInStore(store, head, flags.takeover ?? false, say) : undefined;
@@ -125,17 +120,6 @@ function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, retarget: boolean
       `Resume from the same place${t.header.cwd ? ` (cd ${t.header.cwd})` : ''} with the same environment, or with --retarget (every destructive step asks again).`);
   }
   sayError(`runbook: --retarget: ${moved.join('; ')}; every destructive step asks again\n`);
-}
-
-/** One driver per run: the run claimed in the team store before its first step (resume-store.ts); after a
- *  takeover, the driver before may still act on its last confirmation for a moment: that is waited out. */
-async function claimInStore(store: StoreUrl, head: RunHead, takeover: boolean, say: (line: string) => void) {
-  const claim = await claimForResume(store, head, takeover, say);
-  if (claim && claim.waitMs > 0) {
-    say(`waiting ${claim.waitMs} ms: the driver before may still act on its last confirmation until then`);
-    await new Promise((r) => setTimeout(r, claim.waitMs));
-  }
-  return claim && { client: claim.client, epoch: claim.epoch };
 }
 
 /** The runbook a `runbook:` step calls, as call-runbook loads it; throws saying why it cannot be loaded. */

@@ -4,7 +4,6 @@
 import { UserError } from '../../common/errors.js';
 import { prepareRun, readEnvFile, type RunFlags } from '../prepare-run.js';
 import { readTranscript, type Transcript } from '../../transcript/reader.js';
-import { loadRecordedRunbook } from '../../transcript/recorded-runbook.js';
 import { findResumePoint } from '../../resume/point.js';
 import { checkNothingLost } from '../../resume/lost-values.js';
 import { decisionsActedOn } from '../four-eyes-gate.js';
@@ -12,16 +11,12 @@ import { inputsForResume } from '../../resume/inputs.js';
 import { lastWriterPid, writerStillRunning } from '../../transcript/still-running.js';
 import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../../transcript/index.js';
 import type { ResumeMarker } from '../../transcript/header.js';
-import type { Runbook } from '../../language/runbook.js';
-import type { RunbookDoc, StepDoc } from '../../language/schema.js';
-import { resolveCalled } from '../../catalog/called-runbooks.js';
-import { loadRunbook } from '../../catalog/load-runbook.js';
 import { recordedTargets } from '../../transcript/recorded-targets.js';
 import { TargetGuard } from '../../engine/target-guard.js';
 import { checkSameTargets, noOrphans } from '../../resume/targets.js';
 import { sayError } from '../say.js';
 import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
-import { checkCalledFiles, checkSameCallees } from '../runbook-files.js';
+import { checkCalledFiles, checkSameCallees, loadCalled, runbookFor, tellAccepted, tellForced } from '../../resume/callees.js';
 import { placeChanges, placeOf } from '../../transcript/run-place.js';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -66,11 +61,12 @@ async function resumeLocked(path: string, locked: LockedTranscript, flags: Resum
 }
 
 async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFlags, transcript: Transcript, store: StoreUrl | undefined): Promise<number> {
+  const say = (line: string) => sayError(`runbook: ${line}\n`);
   const accept = (flags.acceptChanged ?? []).map((f) => resolve(f));
   const { runbook, forced } = runbookFor(transcript, (flags.force ?? false) || accept.includes(transcript.header.runbook.file));
   const point = findResumePoint(transcript, runbook.doc, { // refuses a finished run first, and a callee in flight that changed
     loadCalled, force: flags.force ?? false, accepted: new Set(accept),
-    onForced: (c) => sayError(`runbook: --force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})\n`),
+    onForced: tellForced(say),
   });
   const accepted = checkCalledFiles(transcript, accept, flags.force ?? false); // every other runbook the run may still call
   checkSameCallees(transcript, runbook); // and by the same files: a name found elsewhere now is another runbook
@@ -93,7 +89,7 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
     stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}), ...(flags.retarget ? { retarget: true as const } : {}),
     ...(accepted.length ? { accepted } : {}),
   };
-  for (const a of accepted) sayError(`runbook: --accept-changed: continuing with ${a.file} as it is now (sha256 ${short(a.recordedSha256)} → ${short(a.currentSha256)}); recorded in the transcript\n`);
+  tellAccepted(accepted, say);
   const recorded = recordedTargets(transcript);
   const session = await prepareRun(runbook, { ...flags, input, transcript: path }, {
     resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
@@ -101,7 +97,6 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   }, { appendTo: { path: transcript.path, marker, locked, decided: decisionsActedOn(transcript.lines) } });
   // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.
   checkNothingLost(runbook.doc, point, session.inputs, { load: loadCalled, file: runbook.file });
-  const say = (line: string) => sayError(`runbook: ${line}\n`);
   await checkSameTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs },
     { env, waitForSessions: flags.waitForOrphans ?? false, say, mask: (text) => session.redactor.mask(text) }, flags.retarget ?? false);
   // After the connections' own check (it compares the servers themselves): what else the run acts on.
@@ -121,25 +116,3 @@ function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, retarget: boolean
   }
   sayError(`runbook: --retarget: ${moved.join('; ')}; every destructive step asks again\n`);
 }
-
-/** The runbook a `runbook:` step calls, as call-runbook loads it; throws saying why it cannot be loaded. */
-function loadCalled(step: StepDoc, callerFile: string): { doc: RunbookDoc; file: string; sha256: string } {
-  const name = step.runbook?.name;
-  if (!name) throw new UserError(`step '${step.id}' calls no runbook`);
-  const { runbook } = loadRunbook(resolveCalled(name, callerFile) ?? name); // throws saying why not
-
-  return { doc: runbook.doc, file: runbook.file, sha256: runbook.sha256 };
-}
-
-function runbookFor(t: Transcript, force: boolean): { runbook: Runbook; forced?: ResumeMarker['forced'] } {
-  const recorded = loadRecordedRunbook(t);
-  if (recorded.status === 'unavailable') throw new UserError(`cannot resume: ${recorded.reason}`);
-  if (recorded.status === 'same') return { runbook: recorded.runbook };
-  if (!force) {
-    throw new UserError(`the runbook ${recorded.runbook.file} has changed since this run started (sha256 ${short(recorded.recordedSha256)} → ${short(recorded.runbook.sha256)}); ` +
-      `check the change, then resume with --force (or --accept-changed ${recorded.runbook.file}) to continue with the runbook as it is now`);
-  }
-  return { runbook: recorded.runbook, forced: { recordedSha256: recorded.recordedSha256, currentSha256: recorded.runbook.sha256 } };
-}
-
-const short = (sha: string) => sha.slice(0, 12);

@@ -17,7 +17,7 @@ import { checkSameTargets, noOrphans } from '../../resume/targets.js';
 import { sayError } from '../say.js';
 import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
 import { checkCalledFiles, checkSameCallees, loadCalled, runbookFor, tellAccepted, tellForced } from '../../resume/callees.js';
-import { placeChanges, placeOf } from '../../transcript/run-place.js';
+import { checkSamePlace } from '../../resume/place.js';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { findStoreUrl, type StoreUrl } from '../../store/url.js';
@@ -100,19 +100,7 @@ async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFl
   await checkSameTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs },
     { env, waitForSessions: flags.waitForOrphans ?? false, say, mask: (text) => session.redactor.mask(text) }, flags.retarget ?? false);
   // After the connections' own check (it compares the servers themselves): what else the run acts on.
-  checkSamePlace(transcript, env, flags.retarget ?? false);
+  checkSamePlace(transcript, env, flags.retarget ?? false, say);
   const claimed = store && head ? await claimInStore(store, head, flags.takeover ?? false, say) : undefined;
   return session.execute(claimed);
-}
-
-/** The place the run acts in besides its connections (run-place.ts): the same, or a refusal naming what moved;
- *  --retarget continues there, every destructive step asking again. */
-function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, retarget: boolean): void {
-  const moved = placeChanges(t.header, placeOf(env));
-  if (moved.length === 0) return;
-  if (!retarget) {
-    throw new UserError(`refusing to resume: this run would act somewhere else than it started; nothing was run: ${moved.join('; ')}. ` +
-      `Resume from the same place${t.header.cwd ? ` (cd ${t.header.cwd})` : ''} with the same environment, or with --retarget (every destructive step asks again).`);
-  }
-  sayError(`runbook: --retarget: ${moved.join('; ')}; every destructive step asks again\n`);
 }

@@ -44,7 +44,7 @@ export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<stri
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
 export interface SessionOptions {
-  /** `decided`: by step, when the teammate's decision the run last acted on was made (four-eyes-gate.ts). */
+  /** `decided`: by step, when the teammate's decision the run last acted on was made (resume/decisions.ts). */
   appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript; decided?: ReadonlyMap<string, string> };
 }
 

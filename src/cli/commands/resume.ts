@@ -6,7 +6,7 @@ import { prepareRun, readEnvFile, type RunFlags } from '../prepare-run.js';
 import { readTranscript, type Transcript } from '../../transcript/reader.js';
 import { findResumePoint } from '../../resume/point.js';
 import { checkNothingLost } from '../../resume/lost-values.js';
-import { decisionsActedOn } from '../four-eyes-gate.js';
+import { decisionsActedOn } from '../../resume/decisions.js';
 import { inputsForResume } from '../../resume/inputs.js';
 import { lastWriterPid, writerStillRunning } from '../../transcript/still-running.js';
 import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../../transcript/index.js';

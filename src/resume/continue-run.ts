@@ -1,7 +1,7 @@
 // An interrupted run continued where it stopped, appending to the same transcript: finished steps are never run
-// again; the step in flight runs again, behind its confirmation gate if it is destructive. Everything a run needs
-// to continue is checked here, in this order (docs/architecture.md lists it); each refusal is one UserError and
-// leaves the transcript as it was. The CLI parses the flags and starts the run (ResumeHost).
+// again; the step in flight runs again, behind its confirmation gate if it is destructive. What a run needs to
+// continue is checked here, in this order (docs/architecture.md lists it), each refusal a UserError before any
+// step runs. The CLI parses the flags and starts the run (ResumeHost): src/resume does not import it.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
@@ -51,7 +51,7 @@ export interface PreparedResume {
   execute(lease?: Lease): Promise<number>;
 }
 
-/** What resume needs of the command it runs under; src/resume does not import the CLI. */
+/** What resume needs of the command it runs under. */
 export interface ResumeHost {
   /** One line for the operator (standard error). */
   say: (line: string) => void;

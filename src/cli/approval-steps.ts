@@ -1,7 +1,7 @@
 // Whether a run may meet a four-eyes gate: a step of its runbook (or the runbook, for its destructive steps), or of a runbook it calls, says `approval:`.
 import { approvalOf } from '../language/approval.js';
 import type { Runbook } from '../language/runbook.js';
-import { calledFiles } from './runbook-files.js';
+import { calledFiles } from '../catalog/called-files.js';
 import { readFileSync } from 'node:fs';
 
 export function hasApprovalSteps(runbook: Runbook): boolean {

@@ -10,7 +10,7 @@ import { readRunbook } from '../language/runbook.js';
 import { Run } from '../engine/run.js';
 import { finishCalled } from '../engine/called-run.js';
 import { createExecutors, type BeforeAct } from '../executors/index.js';
-import { loadRunbook } from './load-runbook.js';
+import { loadRunbook } from '../catalog/load-runbook.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
 
 const MAX_DEPTH = 5;

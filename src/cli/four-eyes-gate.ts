@@ -6,7 +6,6 @@
 // What it says goes through the team feed: the terminal UI draws the wait in the gate's panel, plain mode
 // gets the lines on stderr.
 import type { Run } from '../engine/run.js';
-import type { TranscriptLine } from '../events/schema.js';
 import type { GateWait, TeamFeed } from '../ui/team-feed.js';
 
 export interface FourEyesOptions {
@@ -84,14 +83,4 @@ export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
     else if (e.type === 'run-finished') for (const id of [...waits.keys()]) close(id);
   });
   return () => { off(); for (const id of [...waits.keys()]) close(id); };
-}
-
-/** A resumed run's teammates' decisions it acted on, by step (the last one's time), from its transcript: a gate
- *  asked again (the step in flight, a later visit) waits for a decision made after it. */
-export function decisionsActedOn(lines: readonly TranscriptLine[]): Map<string, string> {
-  const decided = new Map<string, string>();
-  for (const l of lines) {
-    if (l.type === 'confirmation-answered' && l.how === 'four-eyes' && l.decidedAt) decided.set(l.stepId, l.decidedAt);
-  }
-  return decided;
 }

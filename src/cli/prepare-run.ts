@@ -12,7 +12,7 @@ import { exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
 import { runbookCaller, runVariables } from './call-runbook.js';
 import { checkApproveIds } from './approve-ids.js';
-import { calledFiles } from './runbook-files.js';
+import { calledFiles } from '../catalog/called-files.js';
 import { isLostTerminal, releaseDeadTerminal } from '../ui/terminal.js';
 import { storeForRun } from './team-store.js';
 import { attachFourEyes } from './four-eyes-gate.js';
@@ -39,12 +39,12 @@ export interface RunFlags {
   breakGlass?: string;
 }
 
-/** `claimed`: resume claimed the run in the team store (resume-store.ts); its connection holds the lock. */
+/** `claimed`: resume claimed the run in the team store (resume/lease.ts); its connection holds the lock. */
 export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<string, unknown>; execute(claimed?: { client: StoreClient; epoch: number }): Promise<number> }
 
 /** `resume`: append to this existing transcript, after a marker saying where the run continues. */
 export interface SessionOptions {
-  /** `decided`: by step, when the teammate's decision the run last acted on was made (four-eyes-gate.ts). */
+  /** `decided`: by step, when the teammate's decision the run last acted on was made (resume/decisions.ts). */
   appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript; decided?: ReadonlyMap<string, string> };
 }
 

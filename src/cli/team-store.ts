@@ -22,7 +22,7 @@ export interface RunStore {
 }
 
 export interface DriverOptions {
-  /** A resumed run: claimed before its first step (resume-store.ts), or, the store down then, once it answers. */
+  /** A resumed run: claimed before its first step (resume/lease.ts), or, the store down then, once it answers. */
   resume?: { claimed?: { client: StoreClient; epoch: number } | undefined };
   /** This driver lost the run (taken over, or another driver holds it): the run must stop before acting again. */
   onLost(message: string): void;

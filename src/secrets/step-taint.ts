@@ -48,7 +48,7 @@ export function taintResult<R extends TaintableResult>(result: R, because: strin
 }
 
 /** The result as it is recorded and shown: each withheld field reads MASK (a resume that would act on one refuses,
- *  transcript/lost-values.ts); a row keeps its columns, each cell masked. */
+ *  resume/lost-values.ts); a row keeps its columns, each cell masked. */
 export function recordedResult<R extends TaintableResult>(result: R): R {
   const w = result.withheld;
   const items = 'items' in result && result.items ? { items: result.items.map(recordedResult) } : {};

@@ -8,6 +8,7 @@ import { VERSION } from '../common/version.js';
 import { FORMAT_VERSION, type HeaderLine, type ResumedLine } from '../events/schema.js';
 import { maskLine } from '../events/mask.js';
 import type { RunPlace } from './run-place.js';
+import type { CalledFile } from '../catalog/called-files.js';
 
 type Fields<L> = Omit<L, 'seq' | 'ts'>;
 
@@ -30,9 +31,6 @@ export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, un
     ...(place ? { cwd: place.cwd, serverEnv: place.serverEnv } : {}),
   });
 }
-
-/** A runbook file a `runbook:` step calls (at any depth), and the calling steps (`call`, `outer/inner`). */
-export interface CalledFile { file: string; sha256: string; calledBy: string[] }
 
 /** A changed runbook file the operator accepted with --accept-changed (or --force for the run's own). */
 export interface AcceptedChange { file: string; recordedSha256: string; currentSha256: string }

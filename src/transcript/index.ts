@@ -8,7 +8,8 @@ import type { Run } from '../engine/run.js';
 import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { cannotRecord, closeQuietly, describeFsError, openTranscriptFile, publishTranscript, unlinkQuietly } from './file.js';
-import { headerLine, resumedLine, type CalledFile, type ResumeMarker, type Who } from './header.js';
+import { headerLine, resumedLine, type ResumeMarker, type Who } from './header.js';
+import type { CalledFile } from '../catalog/called-files.js';
 import { lockTranscript } from './lock.js';
 import { finishedRecord } from './finished-record.js';
 import { OutputBudget } from './output-budget.js';
@@ -32,7 +33,7 @@ export interface AttachOptions {
   /** On resume: `file`, already open for appending and locked (see openLockedForResume). */
   locked?: LockedTranscript;
   outputLimitBytes?: number;       // per step visit; default 256 KiB
-  /** Every runbook file below the run's own it may load (header `calls`); see cli/runbook-files.ts. */
+  /** Every runbook file below the run's own it may load (header `calls`); see catalog/called-files.ts. */
   calls?: CalledFile[];
   /** Also handed every line once it is on the disk (the team store's uploader); a resume hands it the lines
    *  already in the file first. */

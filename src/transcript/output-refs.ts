@@ -12,7 +12,7 @@ import type { TranscriptLine } from '../events/schema.js';
 
 type Stream = 'stdout' | 'stderr';
 
-/** How a stream restored only in part says so (lost-values.ts: a resumed run does not act on it). */
+/** How a stream restored only in part says so (resume/lost-values.ts: a resumed run does not act on it). */
 export const PARTIAL_OUTPUT = '[the transcript holds only part of this output: ';
 
 /** A stream up to this size stays in the finish line (readers of the raw lines see it there, as before); a longer

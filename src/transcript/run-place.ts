@@ -1,7 +1,7 @@
 // Where a run acts, besides its connections (issue #46): the working directory its relative paths and `cwd:`
 // steps resolve against, and the database servers its environment names (DATABASE_URL, PG*/MYSQL_* variables,
 // --env-file entries), which shell steps use without declaring them (`psql "$DATABASE_URL"`). Recorded in the
-// header, password-free; a resume compares them before anything runs.
+// header, password-free; a resume compares them before anything runs (resume/place.ts).
 import { parseUrl } from '../db/url.js';
 
 export interface RunPlace {
@@ -16,7 +16,7 @@ const SERVER_VARIABLES = new Set(['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE'
 
 /** The engine's own servers, which no step is given: the team store holds the run itself (a resume from another
  *  store finds another run, or none), and a replica of the store is still the same run. */
-const ENGINE_OWN = new Set(['RUNBOOK_STORE']);
+export const ENGINE_OWN: ReadonlySet<string> = new Set(['RUNBOOK_STORE']);
 
 const URL_START = /^(?:postgres(?:ql)?|mysql|mariadb):\/\//i;
 
@@ -39,22 +39,4 @@ export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd()): RunPlace {
     if (server !== undefined) serverEnv[name] = server;
   }
   return { cwd, serverEnv };
-}
-
-/** What differs between the place a run recorded and the one a resume would act in, one phrase each. */
-export function placeChanges(recorded: Partial<RunPlace>, now: RunPlace): string[] {
-  const out: string[] = [];
-  if (recorded.cwd !== undefined && recorded.cwd !== now.cwd) out.push(`the run started in ${recorded.cwd}, and this is ${now.cwd} (its relative paths and cwd: steps would act here)`);
-  if (recorded.serverEnv) {
-    for (const name of new Set([...Object.keys(recorded.serverEnv), ...Object.keys(now.serverEnv)])) {
-      if (ENGINE_OWN.has(name)) continue; // recorded by a run before it was left out
-      const was = recorded.serverEnv[name];
-      const is = now.serverEnv[name];
-      if (was === is) continue;
-      out.push(was === undefined ? `${name} now names ${is}, and the run had no ${name}`
-        : is === undefined ? `${name} named ${was} when the run started, and is not set now`
-          : `${name} named ${was} when the run started, and names ${is} now`);
-    }
-  }
-  return out;
 }

@@ -9,7 +9,7 @@ import type { MachineContext } from '../../src/engine/machine-types.js';
 import { StepRunner } from '../../src/engine/step-runner.js';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { Redactor } from '../../src/secrets/redactor.js';
-import { findResumePoint } from '../../src/transcript/resume-point.js';
+import { findResumePoint } from '../../src/resume/point.js';
 import type { Transcript } from '../../src/transcript/reader.js';
 import type { TranscriptLine } from '../../src/events/schema.js';
 import { harness, runbookFrom, scriptedExecutors } from '../helpers/scripted.js';

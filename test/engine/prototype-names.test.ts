@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { readRunbook } from '../../src/language/runbook.js';
 import { readTranscript } from '../../src/transcript/reader.js';
-import { findResumePoint } from '../../src/transcript/resume-point.js';
+import { findResumePoint } from '../../src/resume/point.js';
 import { buildReport } from '../../src/transcript/report/build.js';
-import { inputsForResume } from '../../src/transcript/resume-inputs.js';
+import { inputsForResume } from '../../src/resume/inputs.js';
 import { runWithTranscript } from '../transcript/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 

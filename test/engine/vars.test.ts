@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { readTranscript } from '../../src/transcript/reader.js';
-import { findResumePoint } from '../../src/transcript/resume-point.js';
+import { findResumePoint } from '../../src/resume/point.js';
 import { loadRunbookFile, runWithTranscript, scratch } from '../transcript/helpers.js';
 
 const RUNBOOK = `name: vars-demo

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startPostgres } from '../../src/lab/index.js';
-import { loadRunbook } from '../../src/cli/load-runbook.js';
+import { loadRunbook } from '../../src/catalog/load-runbook.js';
 import { runbookCaller } from '../../src/cli/call-runbook.js';
 import { Run } from '../../src/engine/run.js';
 import type { RunEvent } from '../../src/engine/events.js';

@@ -1,5 +1,5 @@
 // After a kill -9 of runbook: `resume` refuses while the killed run's step still runs. The step's watcher stops
-// it a moment after the kill, and resume allows for that (3 s, src/cli/resume-checks.ts), but a loaded machine
+// it a moment after the kill, and resume allows for that (3 s, src/resume/targets.ts), but a loaded machine
 // can take longer (issue #20). Tests that resume a killed run wait for the state resume itself checks.
 import { readTranscript } from '../../src/transcript/reader.js';
 import { liveOrphans } from '../../src/transcript/orphans.js';

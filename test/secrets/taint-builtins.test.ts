@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadRunbook } from '../../src/cli/load-runbook.js';
+import { loadRunbook } from '../../src/catalog/load-runbook.js';
 import { parseTemplate, references } from '../../src/language/expression/index.js';
 import { runbookSites } from '../../src/language/sites.js';
 import type { RunbookDoc } from '../../src/language/schema.js';

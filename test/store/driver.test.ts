@@ -11,7 +11,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { fetchedPath } from '../../src/cli/resume-store.js';
+import { fetchedPath } from '../../src/resume/lease.js';
 import { fileLines, machineEnv, scratch, startCli, startStoreLab, type Person, type StoreLab } from './helpers.js';
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle

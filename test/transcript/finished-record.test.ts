@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { finishedRecord, MAX_FINISHED_BYTES } from '../../src/transcript/finished-record.js';
 import { readTranscript } from '../../src/transcript/reader.js';
-import { findResumePoint } from '../../src/transcript/resume-point.js';
+import { findResumePoint } from '../../src/resume/point.js';
 import { createExecutors } from '../../src/executors/index.js';
 import type { ExecutorSet, StepResult } from '../../src/executors/types.js';
 import type { StepFinished } from '../../src/engine/events.js';

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRunbook } from '../../src/language/runbook.js';
-import { lostReads } from '../../src/transcript/lost-values.js';
+import { lostReads } from '../../src/resume/lost-values.js';
 import type { MachineContext } from '../../src/engine/machine-types.js';
 import type { StepResult } from '../../src/executors/types.js';
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { readTranscript } from '../../src/transcript/reader.js';
-import { findResumePoint } from '../../src/transcript/resume-point.js';
+import { findResumePoint } from '../../src/resume/point.js';
 import { cli, runWithTranscript, scratch, vanishRunbook } from './helpers.js';
 
 function runbook(dir: string, yaml: string) {

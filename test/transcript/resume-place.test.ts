@@ -130,7 +130,8 @@ ${FIRST_STEPS(go)}
 });
 
 test('the team store\'s URL is the engine\'s own, not a place: no step is given it, and another store is no other target', async () => {
-  const { placeOf, placeChanges } = await import('../../src/transcript/run-place.js');
+  const { placeOf } = await import('../../src/transcript/run-place.js');
+  const { placeChanges } = await import('../../src/resume/place.js');
   const then = placeOf({ RUNBOOK_STORE: 'postgres://alice@127.0.0.1:1/ops', DATABASE_URL: 'postgres://app:pw@127.0.0.1:2/app' }, '/w');
   assert.deepEqual(then.serverEnv, { DATABASE_URL: 'postgres://app@127.0.0.1:2/app' });
   const recordedByAnOlderRun = { ...then, serverEnv: { ...then.serverEnv, RUNBOOK_STORE: 'postgres://alice@127.0.0.1:1/ops' } };

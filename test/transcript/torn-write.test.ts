@@ -8,7 +8,7 @@ import { closeSync, constants, existsSync, openSync, readFileSync, rmSync, statS
 import { join } from 'node:path';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { readTranscript } from '../../src/transcript/reader.js';
-import { findResumePoint } from '../../src/transcript/resume-point.js';
+import { findResumePoint } from '../../src/resume/point.js';
 import { TranscriptWriter } from '../../src/transcript/writer.js';
 import { tinyDisk } from '../hardening/chaos/trial.js';
 import { runWithTranscript, scratch, vanishRunbook } from './helpers.js';

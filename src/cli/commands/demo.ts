@@ -5,7 +5,7 @@ import { injectFault, startBusyPooler, startServer, type FaultKind, type Injecte
 import { defaultTranscriptPath } from '../../transcript/paths.js';
 import { maskUrl } from '../../db/url.js';
 import { UserError } from '../../common/errors.js';
-import { loadRunbook } from '../load-runbook.js';
+import { loadRunbook } from '../../catalog/load-runbook.js';
 import { prepareRun } from '../prepare-run.js';
 import { say as print, sayError } from '../say.js';
 

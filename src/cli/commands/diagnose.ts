@@ -77,7 +77,7 @@ async function fromVantage(pid: number, source: NonNullable<ReturnType<typeof fi
 }
 
 // Loaded only for the host checks and --run: the diagnosis itself needs neither the runbook language nor the engine.
-const engine = () => Promise.all([import('../load-runbook.js'), import('../prepare-run.js')]);
+const engine = () => Promise.all([import('../../catalog/load-runbook.js'), import('../prepare-run.js')]);
 
 /** The db-host runbook (reads only) on the database host, in plain mode, with no transcript: evidence, not a run. */
 async function hostChecks(host: string[], url: string): Promise<void> {

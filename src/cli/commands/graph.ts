@@ -1,4 +1,4 @@
-import { loadRunbook } from '../load-runbook.js';
+import { loadRunbook } from '../../catalog/load-runbook.js';
 import { compileRunbook } from '../../engine/compile.js';
 import { machineGraph } from '../../engine/graph.js';
 import { toDot, toMermaid } from '../../engine/graph-format.js';

@@ -1,33 +1,10 @@
-// `runbook resume <transcript>`: continue an interrupted run where it stopped, appending to the same
-// transcript. Finished steps are never run again; the step in flight runs again, behind its confirmation
-// gate if it is destructive.
+// `runbook resume <transcript>`: the flags, parsed into what src/resume needs to continue an interrupted run
+// (resume/continue-run.ts), which this command starts through prepareRun, as `run` does.
 import { UserError } from '../../common/errors.js';
+import { continueRun } from '../../resume/continue-run.js';
+import { findStoreUrl } from '../../store/url.js';
 import { prepareRun, readEnvFile, type RunFlags } from '../prepare-run.js';
-import { readTranscript, type Transcript } from '../../transcript/reader.js';
-import { loadRecordedRunbook } from '../../transcript/recorded-runbook.js';
-import { findResumePoint } from '../../transcript/resume-point.js';
-import { checkNothingLost } from '../../transcript/lost-values.js';
-import { decisionsActedOn } from '../four-eyes-gate.js';
-import { inputsForResume } from '../../transcript/resume-inputs.js';
-import { lastWriterPid, writerStillRunning } from '../../transcript/still-running.js';
-import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../../transcript/index.js';
-import type { ResumeMarker } from '../../transcript/header.js';
-import type { Runbook } from '../../language/runbook.js';
-import type { RunbookDoc, StepDoc } from '../../language/schema.js';
-import { resolveCalled } from '../../catalog/called-runbooks.js';
-import { loadRunbook } from '../load-runbook.js';
-import { recordedTargets } from '../../transcript/recorded-targets.js';
-import { TargetGuard } from '../../engine/target-guard.js';
-import { changedTargets, describeChanges, noOrphans } from '../resume-checks.js';
 import { sayError } from '../say.js';
-import { checkNotBehind, lockRun, runIdOf } from '../../transcript/run-state.js';
-import { checkCalledFiles, checkSameCallees } from '../runbook-files.js';
-import { placeChanges, placeOf } from '../../transcript/run-place.js';
-import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
-import { findStoreUrl, type StoreUrl } from '../../store/url.js';
-import { headOfHeader, type RunHead } from '../../store/claim.js';
-import { checkNoDriver, claimForResume, fetchTranscript } from '../resume-store.js';
 
 export interface ResumeFlags extends Omit<RunFlags, 'transcript'> { force?: boolean; retarget?: boolean; waitForOrphans?: boolean; acceptChanged?: string[]; takeover?: boolean }
 
@@ -37,125 +14,10 @@ export async function resumeCommand(arg: string, flags: ResumeFlags): Promise<nu
   }
   const store = findStoreUrl(flags.store);
   if (flags.takeover && !store) throw new UserError('--takeover takes a run over in the team store, and no store is configured (--store, RUNBOOK_STORE or runbook.config.yaml)');
-  // Not a file here: a run id in the team store (another machine drove it); its transcript is fetched first.
-  const path = !existsSync(arg) && store ? await fetchTranscript(store, arg) : arg;
-  if (path !== arg) sayError(`runbook: resuming run ${arg} from the store's copy of its transcript: ${path}\n`);
-  readTranscript(path); // a missing or headless file is refused before anything is opened for writing
-  // Locked before the state is read: a second resume racing this one is refused here, never both running.
-  const locked = openLockedForResume(path, () => lastWriterPid(readTranscript(path)));
-  try {
-    return await resumeLocked(path, locked, flags, store);
-  } finally {
-    releaseUntaken(locked); // a run that started closed it itself
-  }
-}
-
-async function resumeLocked(path: string, locked: LockedTranscript, flags: ResumeFlags, store: StoreUrl | undefined): Promise<number> {
-  const transcript = readTranscript(path);
-  if (transcript.problems.length) {
-    throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
-  }
-  // One driver per run, whichever copy of its transcript: the run's own lock, then how far it got elsewhere.
-  const releaseRun = lockRun(runIdOf(transcript));
-  try {
-    checkNotBehind(transcript);
-    return await resumeRun(path, locked, flags, transcript, store);
-  } finally {
-    releaseRun();
-  }
-}
-
-async function resumeRun(path: string, locked: LockedTranscript, flags: ResumeFlags, transcript: Transcript, store: StoreUrl | undefined): Promise<number> {
-  const accept = (flags.acceptChanged ?? []).map((f) => resolve(f));
-  const { runbook, forced } = runbookFor(transcript, (flags.force ?? false) || accept.includes(transcript.header.runbook.file));
-  const point = findResumePoint(transcript, runbook.doc, { // refuses a finished run first, and a callee in flight that changed
-    loadCalled, force: flags.force ?? false, accepted: new Set(accept),
-    onForced: (c) => sayError(`runbook: --force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})\n`),
+  const { input, dryRun, force, acceptChanged, retarget, takeover, waitForOrphans } = flags;
+  return continueRun(arg, { store, input, dryRun, force, acceptChanged, retarget, takeover, waitForOrphans }, {
+    say: (line) => sayError(`runbook: ${line}\n`),
+    env: () => ({ ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) }),
+    prepare: (runbook, start) => prepareRun(runbook, { ...flags, input: start.input, transcript: start.transcript }, start.options, { appendTo: start.appendTo }),
   });
-  const accepted = checkCalledFiles(transcript, accept, flags.force ?? false); // every other runbook the run may still call
-  checkSameCallees(transcript, runbook); // and by the same files: a name found elsewhere now is another runbook
-  // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
-  // the driver before stops at its next write or check (resume-store.ts).
-  const head = headOfHeader(transcript.header);
-  if (store && head && !flags.takeover) await checkNoDriver(store, head);
-  // The lock says no live process writes it; a writer of an older version (without the lock) may still.
-  const running = flags.takeover ? undefined : writerStillRunning(transcript);
-  if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
-  if (point.dryRun !== (flags.dryRun ?? false)) {
-    throw new UserError(point.dryRun
-      ? 'this transcript is of a dry run: its destructive steps never ran. Resume it with --dry-run, or start a real run'
-      : 'this transcript is of a real run; a dry run cannot continue it (drop --dry-run)');
-  }
-  await noOrphans(transcript, flags.waitForOrphans ?? false, (line) => sayError(`runbook: ${line}\n`));
-  const env = { ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) };
-  const input = inputsForResume(transcript.header.inputs, runbook.doc, flags.input, env);
-  const marker: ResumeMarker = {
-    stepId: point.stepId, phase: point.phase, ...(forced ? { forced } : {}), ...(flags.retarget ? { retarget: true as const } : {}),
-    ...(accepted.length ? { accepted } : {}),
-  };
-  for (const a of accepted) sayError(`runbook: --accept-changed: continuing with ${a.file} as it is now (sha256 ${short(a.recordedSha256)} → ${short(a.currentSha256)}); recorded in the transcript\n`);
-  const recorded = recordedTargets(transcript);
-  const session = await prepareRun(runbook, { ...flags, input, transcript: path }, {
-    resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
-    targets: TargetGuard.create(recorded, { retarget: flags.retarget ?? false, waitForSessions: flags.waitForOrphans ?? false }),
-  }, { appendTo: { path: transcript.path, marker, locked, decided: decisionsActedOn(transcript.lines) } });
-  // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.
-  checkNothingLost(runbook.doc, point, session.inputs, { load: loadCalled, file: runbook.file });
-  const say = (line: string) => sayError(`runbook: ${line}\n`);
-  const changes = await changedTargets(runbook.doc, recorded, { ...point.context, inputs: session.inputs },
-    { env, waitForSessions: flags.waitForOrphans ?? false, say, mask: (text) => session.redactor.mask(text) });
-  if (changes.length && !flags.retarget) {
-    throw new UserError(`refusing to resume: another target answers now than the one this run was started on; nothing was run.${describeChanges(changes)}\n` +
-      'If the run must continue there, resume with --retarget (every destructive step asks again).');
-  }
-  if (changes.length) sayError(`runbook: --retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}\n`);
-  // After the connections' own check (it compares the servers themselves): what else the run acts on.
-  checkSamePlace(transcript, env, flags.retarget ?? false);
-  const claimed = store && head ? await claimInStore(store, head, flags.takeover ?? false, say) : undefined;
-  return session.execute(claimed);
 }
-
-/** The place the run acts in besides its connections (run-place.ts): the same, or a refusal naming what moved;
- *  --retarget continues there, every destructive step asking again. */
-function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, retarget: boolean): void {
-  const moved = placeChanges(t.header, placeOf(env));
-  if (moved.length === 0) return;
-  if (!retarget) {
-    throw new UserError(`refusing to resume: this run would act somewhere else than it started; nothing was run: ${moved.join('; ')}. ` +
-      `Resume from the same place${t.header.cwd ? ` (cd ${t.header.cwd})` : ''} with the same environment, or with --retarget (every destructive step asks again).`);
-  }
-  sayError(`runbook: --retarget: ${moved.join('; ')}; every destructive step asks again\n`);
-}
-
-/** One driver per run: the run claimed in the team store before its first step (resume-store.ts); after a
- *  takeover, the driver before may still act on its last confirmation for a moment: that is waited out. */
-async function claimInStore(store: StoreUrl, head: RunHead, takeover: boolean, say: (line: string) => void) {
-  const claim = await claimForResume(store, head, takeover, say);
-  if (claim && claim.waitMs > 0) {
-    say(`waiting ${claim.waitMs} ms: the driver before may still act on its last confirmation until then`);
-    await new Promise((r) => setTimeout(r, claim.waitMs));
-  }
-  return claim && { client: claim.client, epoch: claim.epoch };
-}
-
-/** The runbook a `runbook:` step calls, as call-runbook loads it; throws saying why it cannot be loaded. */
-function loadCalled(step: StepDoc, callerFile: string): { doc: RunbookDoc; file: string; sha256: string } {
-  const name = step.runbook?.name;
-  if (!name) throw new UserError(`step '${step.id}' calls no runbook`);
-  const { runbook } = loadRunbook(resolveCalled(name, callerFile) ?? name); // throws saying why not
-
-  return { doc: runbook.doc, file: runbook.file, sha256: runbook.sha256 };
-}
-
-function runbookFor(t: Transcript, force: boolean): { runbook: Runbook; forced?: ResumeMarker['forced'] } {
-  const recorded = loadRecordedRunbook(t);
-  if (recorded.status === 'unavailable') throw new UserError(`cannot resume: ${recorded.reason}`);
-  if (recorded.status === 'same') return { runbook: recorded.runbook };
-  if (!force) {
-    throw new UserError(`the runbook ${recorded.runbook.file} has changed since this run started (sha256 ${short(recorded.recordedSha256)} → ${short(recorded.runbook.sha256)}); ` +
-      `check the change, then resume with --force (or --accept-changed ${recorded.runbook.file}) to continue with the runbook as it is now`);
-  }
-  return { runbook: recorded.runbook, forced: { recordedSha256: recorded.recordedSha256, currentSha256: recorded.runbook.sha256 } };
-}
-
-const short = (sha: string) => sha.slice(0, 12);

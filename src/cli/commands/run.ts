@@ -1,5 +1,5 @@
 // `runbook run`: resolve the runbook and its inputs, open the transcript, attach the UI, run, exit.
-import { loadRunbook } from '../load-runbook.js';
+import { loadRunbook } from '../../catalog/load-runbook.js';
 import { prepareRun, type RunFlags } from '../prepare-run.js';
 import { sayError } from '../say.js';
 

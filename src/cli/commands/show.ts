@@ -1,5 +1,5 @@
 import { stepKind } from '../../language/flow.js';
-import { loadRunbook } from '../load-runbook.js';
+import { loadRunbook } from '../../catalog/load-runbook.js';
 import { say } from '../say.js';
 
 export async function showCommand(ref: string): Promise<number> {

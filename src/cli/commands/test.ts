@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { catalog } from '../../catalog/discover.js';
 import { defaultCasesFile, testRunbook, type RunbookTestResult } from '../../testing/index.js';
 import { formatResult, isFullyCovered } from '../../testing/report.js';
-import { loadRunbook } from '../load-runbook.js';
+import { loadRunbook } from '../../catalog/load-runbook.js';
 import { updateOutputFile } from '../write-output.js';
 import { EXIT, UserError } from '../../common/errors.js';
 import { dirname, join } from 'node:path';

@@ -1,8 +1,8 @@
-// `resume` with a team store: one driver per run. `runbook resume <run-id>` on a machine without the transcript
-// fetches it from the store (every line checked against its hash chain) and resumes that copy; any resume first
-// claims the run in the store: refused while another driver holds it (naming its host and when it was last
-// heard from), unless --takeover, which is recorded and moves the epoch on, so the driver before stops at its
-// next write or check. The claim's connection, holding the lock, becomes the uploader's.
+// A resumed run's lease with a team store: one driver per run. `runbook resume <run-id>` on a machine without
+// the transcript fetches it from the store (every line checked against its hash chain) and resumes that copy;
+// any resume first claims the run in the store: refused while another driver holds it (naming its host and
+// when it was last heard from), unless --takeover, which is recorded and moves the epoch on, so the driver
+// before stops at its next write or check. The claim's connection, holding the lock, becomes the uploader's.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
@@ -64,6 +64,20 @@ export async function checkNoDriver(store: StoreUrl, head: RunHead): Promise<voi
 }
 
 export interface ResumeClaim extends Claim { client: StoreClient }
+
+/** What the run drives under once claimed: the claim's connection (it holds the lock) and its epoch. */
+export interface Lease { client: StoreClient; epoch: number }
+
+/** One driver per run: the run claimed in the team store before its first step; after a takeover, the driver
+ *  before may still act on its last confirmation for a moment: that is waited out. */
+export async function claimInStore(store: StoreUrl, head: RunHead, takeover: boolean, say: (line: string) => void): Promise<Lease | undefined> {
+  const claim = await claimForResume(store, head, takeover, say);
+  if (claim && claim.waitMs > 0) {
+    say(`waiting ${claim.waitMs} ms: the driver before may still act on its last confirmation until then`);
+    await new Promise((r) => setTimeout(r, claim.waitMs));
+  }
+  return claim && { client: claim.client, epoch: claim.epoch };
+}
 
 /** Claims the run before its first step. undefined when the store cannot be reached (a resume goes on, local
  *  first, and the uploader claims it once the store answers); a takeover needs the store. */

@@ -1,41 +1,39 @@
-// Which runbook files a run may load below its own — the runbooks its `runbook:` steps call, at every depth,
-// resolved as call-runbook.ts resolves them (cases are not runbooks and are not followed) — and, on a resume,
-// which of them changed since the run recorded them. A called runbook edited between an interruption and
-// its resume would run its new text under the old approvals: refused unless the operator accepts the change.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+// The runbooks a resumed run continues with: its own, as it recorded it, and the ones its `runbook:` steps call
+// (catalog/called-files.ts), each the file the run loaded and unchanged since. A runbook edited between an
+// interruption and its resume would run its new text under the old approvals: refused unless the operator
+// accepts the change (--accept-changed, or --force for every one).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
+import { calledFiles, shaOf, type CalledFile } from '../catalog/called-files.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
+import { loadRunbook } from '../catalog/load-runbook.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
-import type { AcceptedChange, CalledFile } from '../transcript/header.js';
+import type { RunbookDoc, StepDoc } from '../language/schema.js';
+import type { AcceptedChange, ResumeMarker } from '../transcript/header.js';
+import { loadRecordedRunbook } from '../transcript/recorded-runbook.js';
 import type { Transcript } from '../transcript/reader.js';
 import type { HeaderLine } from '../events/schema.js';
 
-/** Calls nest at most 5 deep at run time (call-runbook.ts); one more level says nothing new. */
-const MAX_DEPTH = 6;
-
-export function calledFiles(runbook: Runbook): CalledFile[] {
-  const out = new Map<string, CalledFile>();
-  const walk = (rb: Runbook, prefix: string, depth: number, chain: Set<string>) => {
-    if (depth >= MAX_DEPTH) return;
-    for (const step of rb.doc.steps) {
-      const file = step.runbook ? resolveCalled(step.runbook.name, rb.file) : undefined;
-      if (!file) continue;
-      const at = `${prefix}${step.id}`;
-      const { runbook: called } = readRunbook(file);
-      const entry = out.get(file) ?? { file: resolve(file), sha256: called?.sha256 ?? shaOf(file) ?? '', calledBy: [] };
-      if (!entry.calledBy.includes(at)) entry.calledBy.push(at);
-      out.set(file, entry);
-      if (called && !chain.has(file)) walk(called, `${at}/`, depth + 1, new Set([...chain, file]));
-    }
-  };
-  walk(runbook, '', 0, new Set([runbook.file]));
-  return [...out.values()];
+/** The run's own runbook; one changed since the run started only when forced (--force or --accept-changed),
+ *  and then what changed, for the resume marker. */
+export function runbookFor(t: Transcript, force: boolean): { runbook: Runbook; forced?: ResumeMarker['forced'] } {
+  const recorded = loadRecordedRunbook(t);
+  if (recorded.status === 'unavailable') throw new UserError(`cannot resume: ${recorded.reason}`);
+  if (recorded.status === 'same') return { runbook: recorded.runbook };
+  if (!force) {
+    throw new UserError(`the runbook ${recorded.runbook.file} has changed since this run started (sha256 ${short(recorded.recordedSha256)} → ${short(recorded.runbook.sha256)}); ` +
+      `check the change, then resume with --force (or --accept-changed ${recorded.runbook.file}) to continue with the runbook as it is now`);
+  }
+  return { runbook: recorded.runbook, forced: { recordedSha256: recorded.recordedSha256, currentSha256: recorded.runbook.sha256 } };
 }
 
-function shaOf(file: string): string | undefined {
-  try { return createHash('sha256').update(readFileSync(file, 'utf8')).digest('hex'); } catch { return undefined; }
+/** The runbook a `runbook:` step calls, as call-runbook loads it; throws saying why it cannot be loaded. */
+export function loadCalled(step: StepDoc, callerFile: string): { doc: RunbookDoc; file: string; sha256: string } {
+  const name = step.runbook?.name;
+  if (!name) throw new UserError(`step '${step.id}' calls no runbook`);
+  const { runbook } = loadRunbook(resolveCalled(name, callerFile) ?? name); // throws saying why not
+  return { doc: runbook.doc, file: runbook.file, sha256: runbook.sha256 };
 }
 
 /** Every called runbook file the run recorded, as it last used it: the header's list, each call's own start,
@@ -98,3 +96,14 @@ export function checkSameCallees(t: Transcript, runbook: Runbook): void {
       'Resume from the directory and with the RUNBOOK_PATH the run started with');
   }
 }
+
+/** Says that --force continues inside a called runbook in flight that changed (findResumePoint's onForced). */
+export const tellForced = (say: (line: string) => void) => (c: { stepId: string; file: string; recordedSha256: string; currentSha256: string }): void =>
+  say(`--force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})`);
+
+/** Says which changed runbooks --accept-changed continues with (the resume marker records them). */
+export function tellAccepted(accepted: readonly AcceptedChange[], say: (line: string) => void): void {
+  for (const a of accepted) say(`--accept-changed: continuing with ${a.file} as it is now (sha256 ${short(a.recordedSha256)} → ${short(a.currentSha256)}); recorded in the transcript`);
+}
+
+const short = (sha: string) => sha.slice(0, 12);

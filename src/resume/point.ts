@@ -7,9 +7,9 @@ import type { ResumeState } from '../engine/run.js';
 import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { UserError } from '../common/errors.js';
-import type { Transcript } from './reader.js';
+import type { Transcript } from '../transcript/reader.js';
 import type { TranscriptLine } from '../events/schema.js';
-import { isNested } from './nested.js';
+import { isNested } from '../transcript/nested.js';
 import { own, setOwn } from '../common/own.js';
 
 export interface ResumePoint {

@@ -147,6 +147,17 @@ async function noLiveSessions(session: Session, name: string, recorded: ServerSe
   }
 }
 
+/** Refuses when another target answers now than the run was started on, naming both; with --retarget the run
+ *  continues there, every destructive step asking again. */
+export async function checkSameTargets(doc: RunbookDoc, recorded: Required<RecordedTargets>, context: MachineContext, opts: TargetCheckOptions, retarget: boolean): Promise<void> {
+  const changes = await changedTargets(doc, recorded, context, opts);
+  if (changes.length && !retarget) {
+    throw new UserError(`refusing to resume: another target answers now than the one this run was started on; nothing was run.${describeChanges(changes)}\n` +
+      'If the run must continue there, resume with --retarget (every destructive step asks again).');
+  }
+  if (changes.length) opts.say(`--retarget: continuing on another target; every destructive step asks again.${describeChanges(changes)}`);
+}
+
 export function describeChanges(changes: TargetChange[]): string {
   const what = (c: TargetChange) => c.connection === HOST_TARGET ? 'shell steps (this host)'
     : c.connection.startsWith('target:') ? `target '${c.connection.slice('target:'.length)}'` : `connection '${c.connection}'`;

@@ -14,7 +14,7 @@ import type { StepResult } from '../executors/types.js';
 import { resultView, scopeOf, varsOf } from '../engine/scope.js';
 import { recomputeVars } from '../engine/vars.js';
 import { MASK } from '../secrets/redactor.js';
-import { PARTIAL_OUTPUT } from './output-refs.js';
+import { PARTIAL_OUTPUT } from '../transcript/output-refs.js';
 import { UserError } from '../common/errors.js';
 import { own } from '../common/own.js';
 
@@ -22,7 +22,7 @@ export interface LostRead { path: string; reads: string }
 
 interface Point { stepId: string; phase?: 'enter' | 'route'; context: MachineContext; nested?: Record<string, Point> }
 
-/** The runbook a `runbook:` step calls, as the resume continues in it (resume.ts's loader; it throws saying why
+/** The runbook a `runbook:` step calls, as the resume continues in it (callees.ts's loadCalled; it throws saying why
  *  one cannot be loaded, and findResumePoint has refused that already). */
 export type CalledDoc = (step: StepDoc, callerFile: string) => { doc: RunbookDoc; file: string };
 

@@ -1,12 +1,12 @@
 // Name or path → validated runbook, or a UserError listing the diagnostics.
-import { findRunbook, type CatalogEntry } from '../catalog/discover.js';
+import { findRunbook, type CatalogEntry } from './discover.js';
 import { formatShown, hasErrors, type Diagnostic } from '../language/diagnostic.js';
-import { checkCalls } from '../catalog/called-runbooks.js';
+import { checkCalls } from './called-runbooks.js';
 import { readFileSync } from 'node:fs';
-import { prevalidatedBytes } from '../catalog/prevalidated.js';
+import { prevalidatedBytes } from './prevalidated.js';
 import { readRunbook, runbookFromBytes, type ReadResult, type Runbook } from '../language/runbook.js';
 import { closest } from '../language/suggest.js';
-import { catalog } from '../catalog/discover.js';
+import { catalog } from './discover.js';
 import { UserError } from '../common/errors.js';
 
 export function loadRunbook(ref: string): { runbook: Runbook; entry: CatalogEntry; warnings: string[] } {

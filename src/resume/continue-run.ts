@@ -1,0 +1,148 @@
+// An interrupted run continued where it stopped, appending to the same transcript: finished steps are never run
+// again; the step in flight runs again, behind its confirmation gate if it is destructive. What a run needs to
+// continue is checked here, in this order (docs/architecture.md lists it), each refusal a UserError before any
+// step runs. The CLI parses the flags and starts the run (ResumeHost): src/resume does not import it.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../common/errors.js';
+import { TargetGuard } from '../engine/target-guard.js';
+import type { RunOptions } from '../engine/run-options.js';
+import type { Runbook } from '../language/runbook.js';
+import { headOfHeader, type RunHead } from '../store/claim.js';
+import type { StoreUrl } from '../store/url.js';
+import type { AcceptedChange, ResumeMarker } from '../transcript/header.js';
+import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../transcript/index.js';
+import { readTranscript, type Transcript } from '../transcript/reader.js';
+import { recordedTargets } from '../transcript/recorded-targets.js';
+import { checkNotBehind, lockRun, runIdOf } from '../transcript/run-state.js';
+import { lastWriterPid, writerStillRunning } from '../transcript/still-running.js';
+import { checkCalledFiles, checkSameCallees, loadCalled, runbookFor, tellAccepted, tellForced } from './callees.js';
+import { decisionsActedOn } from './decisions.js';
+import { inputsForResume } from './inputs.js';
+import { checkNoDriver, claimInStore, fetchTranscript, type Lease } from './lease.js';
+import { checkNothingLost } from './lost-values.js';
+import { checkSamePlace } from './place.js';
+import { findResumePoint, type ResumePoint } from './point.js';
+import { checkSameTargets, noOrphans } from './targets.js';
+
+/** What the operator asked for, from the command's flags. */
+export interface ResumeRequest {
+  /** The team store (--store, RUNBOOK_STORE or runbook.config.yaml); undefined without one. */
+  store: StoreUrl | undefined;
+  input: string[];
+  dryRun?: boolean;
+  force?: boolean;
+  acceptChanged?: string[];
+  retarget?: boolean;
+  takeover?: boolean;
+  waitForOrphans?: boolean;
+}
+
+/** Where the resumed run writes: after the marker, into the transcript locked here. */
+export interface AppendTo { path: string; marker: ResumeMarker; locked: LockedTranscript; decided: ReadonlyMap<string, string> }
+
+/** What the run is started with: its --input pairs, its transcript, where it continues and what it appends. */
+export interface RunStart { input: string[]; transcript: string; options: Pick<RunOptions, 'resume' | 'targets'>; appendTo: AppendTo }
+
+/** A run prepared to continue (cli/prepare-run.ts): its inputs as resolved now, not started until execute. */
+export interface PreparedResume {
+  inputs: Record<string, unknown>;
+  redactor: { mask(text: string): string };
+  execute(lease?: Lease): Promise<number>;
+}
+
+/** What resume needs of the command it runs under. */
+export interface ResumeHost {
+  /** One line for the operator (standard error). */
+  say: (line: string) => void;
+  /** The run's environment (the process's, --env-file on top): read when the order below reaches it. */
+  env(): NodeJS.ProcessEnv;
+  prepare(runbook: Runbook, start: RunStart): Promise<PreparedResume>;
+}
+
+/** `arg`: a transcript file, or a run id in the team store (another machine drove it): fetched first. */
+export async function continueRun(arg: string, req: ResumeRequest, host: ResumeHost): Promise<number> {
+  const path = !existsSync(arg) && req.store ? await fetchTranscript(req.store, arg) : arg;
+  if (path !== arg) host.say(`resuming run ${arg} from the store's copy of its transcript: ${path}`);
+  readTranscript(path); // a missing or headless file is refused before anything is opened for writing
+  // Locked before the state is read: a second resume racing this one is refused here, never both running.
+  const locked = openLockedForResume(path, () => lastWriterPid(readTranscript(path)));
+  try {
+    return await continueLocked(path, locked, req, host);
+  } finally {
+    releaseUntaken(locked); // a run that started closed it itself
+  }
+}
+
+async function continueLocked(path: string, locked: LockedTranscript, req: ResumeRequest, host: ResumeHost): Promise<number> {
+  const transcript = readTranscript(path);
+  if (transcript.problems.length) {
+    throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
+  }
+  // One driver per run, whichever copy of its transcript: the run's own lock, then how far it got elsewhere.
+  const releaseRun = lockRun(runIdOf(transcript));
+  try {
+    checkNotBehind(transcript);
+    return await continueFrom(path, locked, transcript, req, host);
+  } finally {
+    releaseRun();
+  }
+}
+
+/** What the checks before the run is prepared found: the run's runbooks, where it continues, its head in the store. */
+interface Found { runbook: Runbook; forced?: ResumeMarker['forced']; point: ResumePoint; accepted: AcceptedChange[]; head: RunHead | undefined }
+
+async function continueFrom(path: string, locked: LockedTranscript, t: Transcript, req: ResumeRequest, host: ResumeHost): Promise<number> {
+  const found = await checkBeforePrepare(t, req, host);
+  const { runbook, point } = found;
+  const env = host.env();
+  const input = inputsForResume(t.header.inputs, runbook.doc, req.input, env);
+  const marker: ResumeMarker = {
+    stepId: point.stepId, phase: point.phase, ...(found.forced ? { forced: found.forced } : {}), ...(req.retarget ? { retarget: true as const } : {}),
+    ...(found.accepted.length ? { accepted: found.accepted } : {}),
+  };
+  tellAccepted(found.accepted, host.say);
+  const recorded = recordedTargets(t);
+  const run = await host.prepare(runbook, {
+    input, transcript: path,
+    options: {
+      resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
+      targets: TargetGuard.create(recorded, { retarget: req.retarget ?? false, waitForSessions: req.waitForOrphans ?? false }),
+    },
+    appendTo: { path: t.path, marker, locked, decided: decisionsActedOn(t.lines) },
+  });
+  // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.
+  checkNothingLost(runbook.doc, point, run.inputs, { load: loadCalled, file: runbook.file });
+  await checkSameTargets(runbook.doc, recorded, { ...point.context, inputs: run.inputs },
+    { env, waitForSessions: req.waitForOrphans ?? false, say: host.say, mask: (text) => run.redactor.mask(text) }, req.retarget ?? false);
+  // After the connections' own check (it compares the servers themselves): what else the run acts on.
+  checkSamePlace(t, env, req.retarget ?? false, host.say);
+  const lease = req.store && found.head ? await claimInStore(req.store, found.head, req.takeover ?? false, host.say) : undefined;
+  return run.execute(lease);
+}
+
+/** The runbooks, the resume point, the store's driver, a writer still running, the kind of run, its orphans. */
+async function checkBeforePrepare(t: Transcript, req: ResumeRequest, host: ResumeHost): Promise<Found> {
+  const force = req.force ?? false;
+  const accept = (req.acceptChanged ?? []).map((f) => resolve(f));
+  const { runbook, forced } = runbookFor(t, force || accept.includes(t.header.runbook.file));
+  const point = findResumePoint(t, runbook.doc, { // refuses a finished run first, and a callee in flight that changed
+    loadCalled, force, accepted: new Set(accept), onForced: tellForced(host.say),
+  });
+  const accepted = checkCalledFiles(t, accept, force); // every other runbook the run may still call
+  checkSameCallees(t, runbook); // and by the same files: a name found elsewhere now is another runbook
+  // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
+  // the driver before stops at its next write or check (lease.ts).
+  const head = headOfHeader(t.header);
+  if (req.store && head && !req.takeover) await checkNoDriver(req.store, head);
+  // The lock says no live process writes it; a writer of an older version (without the lock) may still.
+  const running = req.takeover ? undefined : writerStillRunning(t);
+  if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);
+  if (point.dryRun !== (req.dryRun ?? false)) {
+    throw new UserError(point.dryRun
+      ? 'this transcript is of a dry run: its destructive steps never ran. Resume it with --dry-run, or start a real run'
+      : 'this transcript is of a real run; a dry run cannot continue it (drop --dry-run)');
+  }
+  await noOrphans(t, req.waitForOrphans ?? false, host.say);
+  return { runbook, ...(forced ? { forced } : {}), point, accepted, head };
+}

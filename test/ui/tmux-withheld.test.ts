@@ -1,0 +1,36 @@
+// What a step given a secret printed is withheld on screen too, and shown only when the operator asks with `w`
+// (issue #46, docs/secrets.md): at the gate that names it as evidence, tmux draws the notice (what it was given,
+// how much it printed), not the text; `w` shows the text, `w` again hides it; the transcript never holds it.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasTmux, Terminal } from './terminal.js';
+
+/** What the step prints: made from the fixture's secret default in a form no masking by value knows. */
+const PRINTED = createHash('sha1').update('Tr0ub4dor-and-3').digest('hex').slice(0, 16);
+
+describe('withheld output in tmux', { skip: !hasTmux && 'tmux not installed' }, () => {
+  test('the gate shows the notice; w shows what the step printed and hides it again; the record never has it', async () => {
+    const t = new Terminal('withheld.yaml', [], { cols: 100, rows: 30, transcript: true });
+    try {
+      const gate = await t.until(/withheld: given a secret \(env T\); stdout \d+ B/);
+      assert.ok(!gate.includes(PRINTED), gate);
+      assert.match(gate, /w show withheld/, 'the keys row offers w');
+      t.keys('-l', 'w');
+      const shown = await t.until(`seen ${PRINTED}`);
+      assert.match(shown, /w hide withheld/);
+      t.keys('-l', 'w');
+      await t.until(/withheld: given a secret \(env T\)/);
+      assert.ok(!t.screen().includes(PRINTED), 'hidden again');
+      t.keys('-l', 's');
+      assert.equal(await t.exitCode(), 0);
+      const record = readFileSync(join(t.dir, 'incident.jsonl'), 'utf8');
+      assert.ok(!record.includes(PRINTED) && !record.includes('Tr0ub4dor'), 'the transcript never holds it');
+      assert.match(record, /"withheld":\{"because":\["env T"\]/);
+    } finally {
+      t.close();
+    }
+  });
+});

@@ -59,7 +59,6 @@ export class Run {
     this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal), taintFor(opts.redactor), skip);
   }
 
-  /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
   /** What steps given a secret printed (secrets/step-taint.ts), for the screen alone: never an event, never recorded. */
   onWithheldOutput(fn: WithheldOutputListener): () => void {
     this.withheldListeners.add(fn);
@@ -70,6 +69,7 @@ export class Run {
     for (const fn of [...this.withheldListeners]) fn(stepId, stream, chunk);
   }
 
+  /** critical listeners (the transcript) stop the run if they fail: nothing runs without a record. */
   on(fn: RunEventListener, options: { critical?: boolean } = {}): () => void {
     return this.events.on(fn, options);
   }

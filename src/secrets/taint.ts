@@ -15,9 +15,10 @@ export function taintFor(redactor: Redactor): Taint {
     // structure's strings are each a secret (split(secret, ':')[1], lines(output)[0], a for_each item), and its
     // numbers as Redactor.addNumber says.
     derived: (value) => derive(redactor, value, { left: WALK_BUDGET }),
+    // Read out of a withheld result (a step given a secret returned it): a secret by where it came from.
+    flowed: (obj, key) => obj !== null && typeof obj === 'object' && WITHHELD_VIEW in obj && typeof key === 'string' && WITHHELD_FIELDS.has(key),
     // Each part of the value that is masked, escaped as the engine escapes it: json(secret) shell-quoted into a
     // command is neither the secret's JSON form nor its shell-quoted one, but this registers exactly what it is.
-    flowed: (obj, key) => obj !== null && typeof obj === 'object' && WITHHELD_VIEW in obj && typeof key === 'string' && WITHHELD_FIELDS.has(key),
     shown: (value, escape) => {
       if (redactor.size === 0 || value === '') return;
       for (const [a, b] of redactor.ranges(value, true).ranges) {

@@ -1,0 +1,56 @@
+// Taint by flow through the engine (issue #46, docs/secrets.md): what a step given a secret returned stays secret
+// wherever the engine carries it. A for_each over its lines gives each item a secret (each item withheld); a vars
+// step computed from it, a later step's value and the end message are masked; a branch still sees the real value;
+// and a step given nothing secret is recorded as it printed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness } from '../helpers/scripted.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+
+const RUNBOOK = `
+name: flow
+title: flow
+inputs:
+  pw: { secret: true, default: x }
+steps:
+  - id: fetch
+    shell: { run: "cat keys.txt", env: { token: "\${{ inputs.pw }}" } }
+  - id: each
+    for_each: { in: "lines(steps.fetch.output)", as: key }
+    shell: "echo \${{ key }}"
+  - id: pick
+    vars: { first: "upper(lines(steps.fetch.output)[0])" }
+  - id: route
+    if: "steps.fetch.output matches 'alpha-key'"
+    shell: "echo routed on the real value"
+  - id: plain
+    shell: "echo nothing secret"
+  - id: done
+    end: resolved
+    message: "first \${{ vars.first }}"
+`;
+
+test('what a step given a secret returned is a secret wherever it flows; the engine still branches on it', async () => {
+  const redactor = new Redactor();
+  redactor.add('hunter2-token');
+  const h = harness(RUNBOOK, {
+    fetch: { stdout: 'alpha-key-771\nbeta-key-882\n' },
+    each: async (a) => ({ stdout: `used ${(a as { values?: string[] }).values?.[0] ?? ''}\n` }),
+    route: { stdout: 'routed on the real value\n' },
+    plain: { stdout: 'nothing secret\n' },
+  }, { inputs: { pw: 'hunter2-token' }, redactor });
+  await h.run.start();
+  const all = JSON.stringify(h.events);
+  for (const s of ['alpha-key-771', 'beta-key-882', 'ALPHA-KEY-771', 'hunter2']) assert.ok(!all.includes(s), `${s} in ${all}`);
+  const finished = (id: string) => h.events.find((e) => e.type === 'step-finished' && e.stepId === id);
+  const result = (id: string) => { const f = finished(id); return f?.type === 'step-finished' ? f.result : undefined; };
+  assert.deepEqual(result('fetch')?.withheld?.because, ['env token']);
+  // Each item was given a line of the withheld output: each item's own record withholds what it printed.
+  const items = h.events.filter((e) => e.type === 'item-finished');
+  assert.equal(items.length, 2);
+  for (const i of items) assert.ok(i.type === 'item-finished' && i.result.stdout === '****' && i.result.withheld?.because[0] === '${{ key }}', JSON.stringify(i));
+  assert.equal(result('route')?.stdout, 'routed on the real value\n', 'the branch read the real value (the step ran), and it was given nothing secret');
+  assert.equal(result('plain')?.stdout, 'nothing secret\n');
+  const end = h.events.find((e) => e.type === 'run-finished');
+  assert.ok(end?.type === 'run-finished' && end.message === 'first ****', JSON.stringify(end));
+});

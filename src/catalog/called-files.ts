@@ -32,6 +32,10 @@ export function calledFiles(runbook: Runbook): CalledFile[] {
   return [...out.values()];
 }
 
+/** How a resumed run names one call: the calling runbook's file and the calling step's id (a step path such as
+ *  `outer/inner` is this at each depth). */
+export const calleeKey = (callerFile: string, stepId: string): string => `${resolve(callerFile)}\0${stepId}`;
+
 /** The sha256 of a file that is no valid runbook (its text as read); undefined when it cannot be read. */
 export function shaOf(file: string): string | undefined {
   try { return createHash('sha256').update(readFileSync(file, 'utf8')).digest('hex'); } catch { return undefined; }

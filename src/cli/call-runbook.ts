@@ -12,6 +12,7 @@ import { finishCalled } from '../engine/called-run.js';
 import { createExecutors, type BeforeAct } from '../executors/index.js';
 import { loadRunbook } from '../catalog/load-runbook.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
+import { calleeKey } from '../catalog/called-files.js';
 
 const MAX_DEPTH = 5;
 
@@ -19,8 +20,10 @@ const MAX_DEPTH = 5;
  *  withheld: the input variables of every runbook of the run (runVariables): a called runbook's scripts inherit
  *  none of the variables any runbook up or down the calls reads its inputs from (PARENT_TOKEN), as the caller's
  *  own scripts do not. */
+/** pinned: a resumed run's callees (catalog/called-files.ts calleeKey → file): the files the run loaded, never
+ *  looked up by name again (resume/callees.ts). */
 export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0,
-  env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = [], beforeAct?: BeforeAct) {
+  env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = [], beforeAct?: BeforeAct, pinned?: ReadonlyMap<string, string>) {
   const chain = [...new Set([...withheld, ...runVariables(caller)])];
   return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult> => {
     const started = Date.now();
@@ -29,7 +32,7 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     let runbook: Runbook;
     try {
       const name = step.runbook!.name;
-      runbook = loadRunbook(resolveCalled(name, caller.file) ?? name).runbook;
+      runbook = loadRunbook(pinned?.get(calleeKey(caller.file, step.id)) ?? resolveCalled(name, caller.file) ?? name).runbook;
     } catch (e) {
       return fail(`cannot load runbook '${step.runbook!.name}': ${(e as Error).message}`);
     }
@@ -41,7 +44,7 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     const child: Run = new Run({
       runbook, inputs: values, redactor, executors, dryRun, targets: parent().targets.child(step.id), env, skip: parent().skipsUnder(step.id),
       ...(resumed ? { resume: { ...resumed, context: { ...resumed.context, inputs: values } } } : {}),
-      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env, chain, beforeAct),
+      callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env, chain, beforeAct, pinned),
     });
     const release = parent().adopt(child, step.id);
     // The calling run stopped (aborted, interrupted): the called one stops the same way.

@@ -46,6 +46,8 @@ export interface PreparedRun { run: Run; redactor: Redactor; inputs: Record<stri
 export interface SessionOptions {
   /** `decided`: by step, when the teammate's decision the run last acted on was made (resume/decisions.ts). */
   appendTo?: { path: string; marker: ResumeMarker; locked?: LockedTranscript; decided?: ReadonlyMap<string, string> };
+  /** A resumed run: the file each `runbook:` step loaded (calleeKey → file), loaded again as recorded, not by name. */
+  callees?: ReadonlyMap<string, string>;
 }
 
 const SECRET_ENV = ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD', 'DB_PASSWORD'];
@@ -74,7 +76,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   const resume = extra.resume ? { resume: { ...extra.resume, context: { ...extra.resume.context, inputs: values } } } : {};
   const run: Run = new Run({
     runbook, inputs: values, redactor, executors, dryRun: flags.dryRun ?? false, env, skip: flags.skip ?? [],
-    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env, withheld, beforeAct),
+    callRunbook: runbookCaller(() => run, runbook, redactor, flags.dryRun ?? false, 0, env, withheld, beforeAct, session.callees),
     ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(target ? { target } : {}), ...extra, ...resume,
   });
   return {

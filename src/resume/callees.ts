@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
-import { calledFiles, shaOf, type CalledFile } from '../catalog/called-files.js';
+import { calledFiles, calleeKey, shaOf, type CalledFile } from '../catalog/called-files.js';
 import { resolveCalled } from '../catalog/called-runbooks.js';
 import { loadRunbook } from '../catalog/load-runbook.js';
 import { readRunbook, type Runbook } from '../language/runbook.js';
@@ -28,12 +28,29 @@ export function runbookFor(t: Transcript, force: boolean): { runbook: Runbook; f
   return { runbook: recorded.runbook, forced: { recordedSha256: recorded.recordedSha256, currentSha256: recorded.runbook.sha256 } };
 }
 
-/** The runbook a `runbook:` step calls, as call-runbook loads it; throws saying why it cannot be loaded. */
-export function loadCalled(step: StepDoc, callerFile: string): { doc: RunbookDoc; file: string; sha256: string } {
-  const name = step.runbook?.name;
-  if (!name) throw new UserError(`step '${step.id}' calls no runbook`);
-  const { runbook } = loadRunbook(resolveCalled(name, callerFile) ?? name); // throws saying why not
-  return { doc: runbook.doc, file: runbook.file, sha256: runbook.sha256 };
+/** The file each `runbook:` step of the run loaded (calleeKey → file), from the header: a resumed run loads these
+ *  again, never a file found by name now (issue #46). A path `outer/inner` is called from the file `outer` loaded. */
+export function recordedCallees(t: Transcript): Map<string, string> {
+  const byPath = new Map<string, string>();
+  for (const c of t.header.calls ?? []) for (const at of c.calledBy) byPath.set(at, resolve(c.file));
+  const out = new Map<string, string>();
+  for (const [at, file] of byPath) {
+    const cut = at.lastIndexOf('/');
+    const caller = cut < 0 ? t.header.runbook.file : byPath.get(at.slice(0, cut));
+    if (caller) out.set(calleeKey(caller, at.slice(cut + 1)), file);
+  }
+  return out;
+}
+
+/** How a resumed run loads the runbook a `runbook:` step calls: the recorded file, else as call-runbook finds it;
+ *  throws saying why it cannot be loaded. */
+export function calledLoader(pinned: ReadonlyMap<string, string>) {
+  return (step: StepDoc, callerFile: string): { doc: RunbookDoc; file: string; sha256: string } => {
+    const name = step.runbook?.name;
+    if (!name) throw new UserError(`step '${step.id}' calls no runbook`);
+    const { runbook } = loadRunbook(pinned.get(calleeKey(callerFile, step.id)) ?? resolveCalled(name, callerFile) ?? name); // throws saying why not
+    return { doc: runbook.doc, file: runbook.file, sha256: runbook.sha256 };
+  };
 }
 
 /** Every called runbook file the run recorded, as it last used it: the header's list, each call's own start,
@@ -83,7 +100,7 @@ export function checkCalledFiles(t: Transcript, accept: readonly string[], force
  * by name beside its caller, then in ./runbooks and RUNBOOK_PATH, so a resume from another directory or with
  * another RUNBOOK_PATH would run a different file of the same name. Names the step and both files.
  */
-export function checkSameCallees(t: Transcript, runbook: Runbook): void {
+export function checkSameCallees(t: Transcript, runbook: Runbook, retarget: boolean, say: (line: string) => void): void {
   const recorded = new Map<string, string>();
   for (const c of t.header.calls ?? []) for (const at of c.calledBy) recorded.set(at, resolve(c.file));
   const now = new Map<string, string>();
@@ -91,9 +108,13 @@ export function checkSameCallees(t: Transcript, runbook: Runbook): void {
   for (const [at, file] of recorded) {
     const there = now.get(at);
     if (there === file) continue;
+    if (retarget) {
+      say(`--retarget: step '${at}' loads ${file}, as the run did (by name it would now load ${there ?? 'no runbook'}); every destructive step asks again`);
+      continue;
+    }
     throw new UserError(`refusing to resume: step '${at}' would now load ${there ?? 'no runbook'} where the run loaded ${file} ` +
       '(a called runbook is found by name beside its caller, then in ./runbooks and RUNBOOK_PATH); nothing was run. ' +
-      'Resume from the directory and with the RUNBOOK_PATH the run started with');
+      'Resume from the directory and with the RUNBOOK_PATH the run started with, or with --retarget to continue with the files the run loaded (every destructive step asks again)');
   }
 }
 

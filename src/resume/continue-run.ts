@@ -16,7 +16,7 @@ import { readTranscript, type Transcript } from '../transcript/reader.js';
 import { recordedTargets } from '../transcript/recorded-targets.js';
 import { checkNotBehind, lockRun, runIdOf } from '../transcript/run-state.js';
 import { lastWriterPid, writerStillRunning } from '../transcript/still-running.js';
-import { checkCalledFiles, checkSameCallees, loadCalled, runbookFor, tellAccepted, tellForced } from './callees.js';
+import { calledLoader, checkCalledFiles, checkSameCallees, recordedCallees, runbookFor, tellAccepted, tellForced } from './callees.js';
 import { decisionsActedOn } from './decisions.js';
 import { inputsForResume } from './inputs.js';
 import { checkNoDriver, claimInStore, fetchTranscript, type Lease } from './lease.js';
@@ -42,7 +42,11 @@ export interface ResumeRequest {
 export interface AppendTo { path: string; marker: ResumeMarker; locked: LockedTranscript; decided: ReadonlyMap<string, string> }
 
 /** What the run is started with: its --input pairs, its transcript, where it continues and what it appends. */
-export interface RunStart { input: string[]; transcript: string; options: Pick<RunOptions, 'resume' | 'targets'>; appendTo: AppendTo }
+export interface RunStart {
+  input: string[]; transcript: string; options: Pick<RunOptions, 'resume' | 'targets'>; appendTo: AppendTo;
+  /** The file each `runbook:` step loaded (catalog/called-files.ts calleeKey → file): loaded again, not found by name. */
+  callees: ReadonlyMap<string, string>;
+}
 
 /** A run prepared to continue (cli/prepare-run.ts): its inputs as resolved now, not started until execute. */
 export interface PreparedResume {
@@ -90,7 +94,7 @@ async function continueLocked(path: string, locked: LockedTranscript, req: Resum
 }
 
 /** What the checks before the run is prepared found: the run's runbooks, where it continues, its head in the store. */
-interface Found { runbook: Runbook; forced?: ResumeMarker['forced']; point: ResumePoint; accepted: AcceptedChange[]; head: RunHead | undefined }
+interface Found { runbook: Runbook; forced?: ResumeMarker['forced']; point: ResumePoint; accepted: AcceptedChange[]; head: RunHead | undefined; callees: ReadonlyMap<string, string> }
 
 async function continueFrom(path: string, locked: LockedTranscript, t: Transcript, req: ResumeRequest, host: ResumeHost): Promise<number> {
   const found = await checkBeforePrepare(t, req, host);
@@ -110,9 +114,10 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
       targets: TargetGuard.create(recorded, { retarget: req.retarget ?? false, waitForSessions: req.waitForOrphans ?? false }),
     },
     appendTo: { path: t.path, marker, locked, decided: decisionsActedOn(t.lines) },
+    callees: found.callees,
   });
   // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.
-  checkNothingLost(runbook.doc, point, run.inputs, { load: loadCalled, file: runbook.file });
+  checkNothingLost(runbook.doc, point, run.inputs, { load: calledLoader(found.callees), file: runbook.file });
   await checkSameTargets(runbook.doc, recorded, { ...point.context, inputs: run.inputs },
     { env, waitForSessions: req.waitForOrphans ?? false, say: host.say, mask: (text) => run.redactor.mask(text) }, req.retarget ?? false);
   // After the connections' own check (it compares the servers themselves): what else the run acts on.
@@ -126,11 +131,13 @@ async function checkBeforePrepare(t: Transcript, req: ResumeRequest, host: Resum
   const force = req.force ?? false;
   const accept = (req.acceptChanged ?? []).map((f) => resolve(f));
   const { runbook, forced } = runbookFor(t, force || accept.includes(t.header.runbook.file));
+  const callees = recordedCallees(t); // loaded as the run loaded them, never found by name again
   const point = findResumePoint(t, runbook.doc, { // refuses a finished run first, and a callee in flight that changed
-    loadCalled, force, accepted: new Set(accept), onForced: tellForced(host.say),
+    loadCalled: calledLoader(callees), force, accepted: new Set(accept), onForced: tellForced(host.say),
   });
   const accepted = checkCalledFiles(t, accept, force); // every other runbook the run may still call
-  checkSameCallees(t, runbook); // and by the same files: a name found elsewhere now is another runbook
+  // and by the same files: a name found elsewhere now is another runbook (--retarget: the recorded ones run)
+  checkSameCallees(t, runbook, req.retarget ?? false, host.say);
   // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
   // the driver before stops at its next write or check (lease.ts).
   const head = headOfHeader(t.header);
@@ -144,5 +151,5 @@ async function checkBeforePrepare(t: Transcript, req: ResumeRequest, host: Resum
       : 'this transcript is of a real run; a dry run cannot continue it (drop --dry-run)');
   }
   await noOrphans(t, req.waitForOrphans ?? false, host.say);
-  return { runbook, ...(forced ? { forced } : {}), point, accepted, head };
+  return { runbook, ...(forced ? { forced } : {}), point, accepted, head, callees };
 }

@@ -96,7 +96,9 @@ for (const [what, runWith, resumeWith] of [
   });
 }
 
-test('a called runbook found by name through RUNBOOK_PATH: resumed with another RUNBOOK_PATH, refused naming both files', async (t) => {
+/** A run that calls `helper` by name, found through RUNBOOK_PATH=p1 (p2 has another helper of the same name),
+ *  stopped by SIGTERM at its wait step: its transcript. */
+async function interruptedCaller(t: Parameters<typeof scratch>[0]) {
   const { dir, a } = places(t);
   const go = join(dir, 'go');
   const [p1, p2] = [join(dir, 'p1'), join(dir, 'p2')];
@@ -120,13 +122,27 @@ ${FIRST_STEPS(go)}
   run.kill('SIGTERM');
   assert.equal((await run).code, 75);
   writeFileSync(go, '');
+  return { a, p1, p2, transcript, said: join(dir, 'said') };
+}
+
+test('a called runbook found by name through RUNBOOK_PATH: resumed with another RUNBOOK_PATH, refused naming both files', async (t) => {
+  const { a, p1, p2, transcript, said } = await interruptedCaller(t);
   const other = await cli(['resume', transcript, '--plain', '--yes'], { cwd: a, env: { RUNBOOK_PATH: p2 } });
   assert.equal(other.code, 2, other.stdout + other.stderr);
   assert.match(other.stderr, new RegExp(`step 'call' would now load ${join(p2, 'helper.yaml')} where the run loaded ${join(p1, 'helper.yaml')}`));
-  assert.equal(existsSync(join(dir, 'said')), false, 'nothing ran');
+  assert.equal(existsSync(said), false, 'nothing ran');
   const same = await cli(['resume', transcript, '--plain', '--yes'], { cwd: a, env: { RUNBOOK_PATH: p1 } });
   assert.equal(same.code, 0, same.stdout + same.stderr);
-  assert.equal(readFileSync(join(dir, 'said'), 'utf8'), 'one\n');
+  assert.equal(readFileSync(said, 'utf8'), 'one\n');
+});
+
+test('with --retarget and another RUNBOOK_PATH: the file the run loaded runs, never the one found by name now, asking again', async (t) => {
+  const { a, p1, p2, transcript, said } = await interruptedCaller(t);
+  const r = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'call/say'], { cwd: a, env: { RUNBOOK_PATH: p2 } });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.ok(r.stderr.includes(`--retarget: step 'call' loads ${join(p1, 'helper.yaml')}, as the run did (by name it would now load ${join(p2, 'helper.yaml')})`), r.stderr);
+  assert.match(r.stdout, /confirm\? .*say/, 'the destructive step asked again');
+  assert.equal(readFileSync(said, 'utf8'), 'one\n', 'the helper the run loaded said it, once');
 });
 
 test('the team store\'s URL is the engine\'s own, not a place: no step is given it, and another store is no other target', async () => {

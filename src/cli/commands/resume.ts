@@ -18,6 +18,6 @@ export async function resumeCommand(arg: string, flags: ResumeFlags): Promise<nu
   return continueRun(arg, { store, input, dryRun, force, acceptChanged, retarget, takeover, waitForOrphans }, {
     say: (line) => sayError(`runbook: ${line}\n`),
     env: () => ({ ...process.env, ...(flags.envFile ? readEnvFile(flags.envFile) : {}) }),
-    prepare: (runbook, start) => prepareRun(runbook, { ...flags, input: start.input, transcript: start.transcript }, start.options, { appendTo: start.appendTo }),
+    prepare: (runbook, start) => prepareRun(runbook, { ...flags, input: start.input, transcript: start.transcript }, start.options, { appendTo: start.appendTo, callees: start.callees }),
   });
 }

@@ -34,6 +34,7 @@ export const KEYS: [string, string][] = [
   ['← / →', 'in a result: its columns, one at a time (the title says which of how many)'],
   ['x', 'in a result: every cell in full, row by row (again: back to the table)'],
   ['n', 'add a note to the transcript (type, Enter; Esc cancels); at a gate too'],
+  ['w', 'show or hide what steps given a secret printed: on this screen only, never recorded'],
   ['PgUp / PgDn / ↑ / ↓', 'scroll the output, or the open view; End follows the output again'],
   ['?', 'show or hide these keys (at a gate too: it does not answer it)'],
   ['Esc', 'close the open view'],

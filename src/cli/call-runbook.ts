@@ -19,9 +19,8 @@ const MAX_DEPTH = 5;
 /** env: the run's environment (with --env-file), for the called runbook's inputs and database credentials.
  *  withheld: the input variables of every runbook of the run (runVariables): a called runbook's scripts inherit
  *  none of the variables any runbook up or down the calls reads its inputs from (PARENT_TOKEN), as the caller's
- *  own scripts do not. */
-/** pinned: a resumed run's callees (catalog/called-files.ts calleeKey → file): the files the run loaded, never
- *  looked up by name again (resume/callees.ts). */
+ *  own scripts do not. pinned: a resumed run's callees (catalog/called-files.ts calleeKey → file), the files the
+ *  run loaded, never looked up by name again (resume/callees.ts). */
 export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0,
   env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = [], beforeAct?: BeforeAct, pinned?: ReadonlyMap<string, string>) {
   const chain = [...new Set([...withheld, ...runVariables(caller)])];

@@ -130,10 +130,10 @@ export function loopResult(outcomes: ItemOutcome[], total: number, durationMs: n
   const failedItems = outcomes.filter((o) => o.result.status !== 'ok' && o.result.status !== 'skipped');
   const notRun = total - outcomes.length;
   // What an item given a secret returned is not in the table (its record says what was withheld).
-  const shown = (r: StepResult) => recordedResult(r);
-  const rows = outcomes.map((o) => ({
-    '#': o.index + 1, item: o.label, status: o.result.status, result: brief(shown(o.result)), error: shown(o.result).error ?? '',
-  }));
+  const rows = outcomes.map((o) => {
+    const shown = recordedResult(o.result);
+    return { '#': o.index + 1, item: o.label, status: o.result.status, result: brief(shown), error: shown.error ?? '' };
+  });
   const details = { items: total, ok, failed: failedItems.length - aborted, aborted, notRun };
   const first = failedItems[0];
   const status: StepResult['status'] = aborted ? 'aborted' : failedItems.length ? (failedItems.every((o) => o.result.status === 'timeout') ? 'timeout' : 'failed') : 'ok';
@@ -145,7 +145,7 @@ export function loopResult(outcomes: ItemOutcome[], total: number, durationMs: n
   const because = [...new Set(outcomes.flatMap((o) => o.result.withheld?.because ?? []))];
   if (because.length) result.withheld = { because };
   if (first) {
-    result.error = `${failedItems.length} of ${plural(total, 'item')} ${aborted ? 'did not finish' : 'failed'}${notRun ? ` (${notRun} not run)` : ''}; first: ${first.label}: ${shown(first.result).error ?? first.result.status}`;
+    result.error = `${failedItems.length} of ${plural(total, 'item')} ${aborted ? 'did not finish' : 'failed'}${notRun ? ` (${notRun} not run)` : ''}; first: ${first.label}: ${recordedResult(first.result).error ?? first.result.status}`;
     if (first.result.classification) result.classification = first.result.classification;
   }
   return result;

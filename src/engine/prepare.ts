@@ -6,7 +6,7 @@ import { sshDestination } from '../executors/ssh-destination.js';
 import { assertEnvNames } from '../language/env-names.js';
 import { targetNameProblem } from '../language/target-names.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
-import { parseTemplate, TAINT, type Scope, type Taint } from '../language/expression/index.js';
+import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import { planText, valueAsOption } from '../language/shell-plan-text.js';
@@ -54,14 +54,13 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
   const cwd = spec.cwd ? renderTemplate(spec.cwd, scope) : undefined;
-  const holes = parseTemplate(spec.run).flatMap((p) => (p.kind === 'expr' ? [p.source] : []));
   return {
     action: {
       ...action, ...(cwd !== undefined ? { cwd } : {}),
       ...(where?.remote ? { remote: where.remote } : where ? { localFor: targetName } : {}),
     },
     command: r.display,
-    ...givenSecrets(scope, [...r.values.map((v, i): [string, unknown] => [`\${{ ${holes[i] ?? '?'} }}`, v]),
+    ...givenSecrets(scope, [...r.values.map((v, i): [string, unknown] => [`\${{ ${r.sources[i]} }}`, v]),
       ...Object.entries(env).map(([k, v]): [string, unknown] => [`env ${k}`, v]), ['cwd', cwd]]),
     ...(where ? { target: where.remote ? describeRemote(where.remote) : `this machine [target ${targetName} not used: ${where.why}]` } : {}),
   };

@@ -49,10 +49,12 @@ const inDouble = (s: string): string => s.replace(/[\\"$`]/g, '\\$&');
 const inAnsi = (s: string): string => s.replace(/[\\']/g, '\\$&');
 const inSingle = (s: string): string => s.replace(/'/g, `'\\''`);
 
-export interface RenderedShell { script: string; values: string[]; display: string }
+/** sources: each value's expression as written, in order (what the step is given, named as the runbook names it). */
+export interface RenderedShell { script: string; values: string[]; sources: string[]; display: string }
 
 export function renderShell(text: string, scope: Scope): RenderedShell {
   const values: string[] = [];
+  const sources: string[] = [];
   let script = '', display = '';
   const parts = parseTemplate(text);
   // Each reference suits where the hole stands (language/shell-holes.ts): "${V}" outside quotes, ${V} inside
@@ -63,6 +65,7 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
     if (p.kind === 'text') { script += p.text; display += p.text; continue; }
     const value = stringOf(evaluate(p.node, scope), scope);
     values.push(value);
+    sources.push(p.source);
     const ref = `\${${valueVar(values.length)}}`;
     const where = contexts.length === holes ? contexts[values.length - 1] : 'word';
     // The display escapes the value as its place needs, and `set -x` prints the word it is part of quoted as
@@ -74,7 +77,7 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
     else if (where === 'single' || where === 'ansi') display += escape!(value);
     else display += shellQuote(value);
   }
-  return { script, values, display };
+  return { script, values, sources, display };
 }
 
 export function shellQuote(v: string): string {

@@ -4,10 +4,10 @@
 // here from the runbooks themselves: no script, env: value, working directory or SQL parameter of any built-in
 // reads a secret input, a secret step's result, or a value computed from one (a vars step that reads one).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { scratch, writeRunbook } from '../hardening/helpers.js';
 import { loadRunbook } from '../../src/catalog/load-runbook.js';
 import { parseTemplate, references } from '../../src/language/expression/index.js';
 import { runbookSites } from '../../src/language/sites.js';
@@ -25,10 +25,7 @@ test('no built-in step is given a secret: nothing of theirs is withheld', () => 
 });
 
 test('the check finds a step that is given one (an env: value, a value computed from a secret step)', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'runbook-taint-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'given.yaml');
-  writeFileSync(file, `name: given
+  const file = writeRunbook(scratch(t), 'given', `name: given
 title: given
 inputs:
   pw: { secret: true }

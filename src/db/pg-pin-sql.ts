@@ -178,5 +178,27 @@ FROM mine m WHERE m.relkind ${eq} 'f'`;
  */
 export function builtinCallsSql(names: string[]): string {
   return `SELECT DISTINCT p.proname::pg_catalog.text AS name FROM pg_catalog.pg_proc p
-WHERE p.pronamespace ${eq} ${CATALOG} AND p.proname::pg_catalog.text ${eq} ANY (ARRAY[${names.map((n) => `pg_catalog.convert_from(pg_catalog.decode('${Buffer.from(n, 'utf8').toString('hex')}', 'hex'), 'UTF8')`).join(', ')}])`;
+WHERE p.pronamespace ${eq} ${CATALOG} AND p.proname::pg_catalog.text ${eq} ANY (${textArray(names)})`;
 }
+
+/**
+ * The functions a name in attribute position could call (`t.f` and `(t).f` are f(t) when t has no column f):
+ * named so, in a schema the pinned path searches (pg_catalog included), callable with one argument, and taking
+ * a row there (a composite, a domain, or a pseudo-type: record, anyelement, "any"), or variadic. Rows: shown
+ * (its signature, schema-qualified), bare name, builtin (pg_catalog's, made by initdb).
+ */
+export function attributeCallsSql(names: string[]): string {
+  return `SELECT p.oid::pg_catalog.regprocedure::pg_catalog.text AS shown, n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS bare,
+  (p.pronamespace ${eq} ${CATALOG} AND NOT ${userMade('p.oid')}) AS builtin
+FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid ${eq} p.pronamespace
+WHERE p.proname::pg_catalog.text ${eq} ANY (${textArray(names)})
+  AND n.nspname ${eq} ANY (pg_catalog.current_schemas(true))
+  AND p.pronargs OPERATOR(pg_catalog.>=) 1
+  AND (p.provariadic ${ne} 0 OR p.pronargs OPERATOR(pg_catalog.-) p.pronargdefaults OPERATOR(pg_catalog.<=) 1
+    AND EXISTS (SELECT FROM pg_catalog.pg_type t WHERE t.oid ${eq} p.proargtypes[0] AND (t.typtype ${eq} 'c' OR t.typtype ${eq} 'd' OR t.typtype ${eq} 'p')))
+ORDER BY p.pronamespace ${eq} ${CATALOG}, 1`;
+}
+
+/** Names as a text[] whatever they hold: hex-encoded, so the message stays ASCII and quote-free. */
+const textArray = (names: string[]) =>
+  `ARRAY[${names.map((n) => `pg_catalog.convert_from(pg_catalog.decode('${Buffer.from(n, 'utf8').toString('hex')}', 'hex'), 'UTF8')`).join(', ')}]::pg_catalog.text[]`;

@@ -8,16 +8,13 @@
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgReferences } from '../language/sql/pg-references.js';
 import { PinRefusal } from './pin-refusal.js';
-import { builtinCallsSql, dependenciesSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
+import { attributeCallsSql, builtinCallsSql, dependenciesSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
 
 export interface PinPlan {
-  /** The simple-protocol message: BEGIN READ ONLY, the step's SET LOCALs, the pin, the read-back, the check. */
+  /** The simple-protocol message: BEGIN READ ONLY, the step's SET LOCALs, the pin, the read-back, the checks. */
   message: string;
-  /** How many results come before the read-back. */
-  before: number;
-  checksDependencies: boolean;
-  /** The names the text calls that are not reviewed read-only: asked whether they are pg_catalog's. */
-  checksCalls: boolean;
+  /** Where each check's result is among the message's results; absent: the text gives it nothing to ask. */
+  at: { readBack: number; planted: number; dependencies?: number; calls?: number; attributes?: number };
 }
 
 /** A server error in the pin's message (not a lost connection): the session cannot be pinned. */
@@ -33,10 +30,16 @@ export function pinPlan(sql: string, timeout: string[]): PinPlan {
   const relations = refs?.relations ?? [];
   // A reviewed name needs no question (the reads the lint proved call only those).
   const calls = (refs?.calls ?? []).filter((n) => !PG_READ_ONLY.has(n));
+  const attributes = refs?.attributes ?? [];
   // jit off: compiling the catalog queries below took ~140 ms per read where JIT is built in (Debian's 15).
   const head = ['BEGIN READ ONLY', ...timeout, 'SET LOCAL jit = off', ...SET_PINNED, PATH_SQL];
-  const parts = [...head, READ_BACK_SQL, PLANTED_SQL, ...(relations.length ? [dependenciesSql(relations)] : []), ...(calls.length ? [builtinCallsSql(calls)] : [])];
-  return { message: parts.join(';\n'), before: head.length, checksDependencies: relations.length > 0, checksCalls: calls.length > 0 };
+  const parts = [...head];
+  const add = (query: string) => parts.push(query) - 1;
+  const at: PinPlan['at'] = { readBack: add(READ_BACK_SQL), planted: add(PLANTED_SQL) };
+  if (relations.length) at.dependencies = add(dependenciesSql(relations));
+  if (calls.length) at.calls = add(builtinCallsSql(calls));
+  if (attributes.length) at.attributes = add(attributeCallsSql(attributes));
+  return { message: parts.join(';\n'), at };
 }
 
 interface Rows { rows: Record<string, unknown>[] }
@@ -49,7 +52,7 @@ interface Rows { rows: Record<string, unknown>[] }
 export function explainUnresolved(err: unknown, results: Rows[], plan: PinPlan): unknown {
   const e = err as { code?: unknown; message?: unknown };
   if (!['42P01', '42883', '42704'].includes(String(e.code)) || typeof e.message !== 'string') return err;
-  const path = String(results[plan.before]?.rows[0]?.search_path ?? '');
+  const path = String(results[plan.at.readBack]?.rows[0]?.search_path ?? '');
   e.message += ` (a read resolves names with search_path = ${path}; a schema holding a function or operator named like one of pg_catalog's is left out: qualify the name)`;
   return err;
 }
@@ -57,29 +60,44 @@ export function explainUnresolved(err: unknown, results: Rows[], plan: PinPlan):
 /** Throws PinRefusal unless every setting reads back pinned and the relations' code is known (or vouched for:
  *  safe_because covers code not known to be read-only, never code known to act). */
 export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void {
-  const back = results[plan.before]?.rows[0];
+  const back = results[plan.at.readBack]?.rows[0];
   if (!back) throw new PinRefusal('the session did not answer the pin of its settings: not run as a read');
   for (const [name, want] of Object.entries(PINNED)) {
     if (String(back[name]) !== want) throw new PinRefusal(`${name} could not be pinned to ${want} (the session has ${String(back[name])}): not run as a read`);
   }
   const path = String(back.search_path);
   if (!/^pg_catalog, (.+, )?pg_temp$/.test(path)) throw new PinRefusal(`search_path could not be pinned (the session has ${path}): not run as a read`);
-  const planted = results[plan.before + 1];
-  if (!planted) throw new PinRefusal('the session did not answer whether the server holds objects someone planted among PostgreSQL\'s own: not run as a read');
+  const planted = answer(results, plan.at.planted, 'whether the server holds objects someone planted among PostgreSQL\'s own');
   const found = planted.rows[0];
   if (found) throw new PinRefusal(`the server holds a ${String(found.kind)} someone created among PostgreSQL's own, ${String(found.shown)}: the server applies it by its own rules wherever it fits, so no read is proven on this server (safe_because cannot vouch for it); not run as a read`);
-  const calls = plan.checksCalls ? results[plan.before + 2 + (plan.checksDependencies ? 1 : 0)] : undefined;
-  if (plan.checksCalls && !calls) throw new PinRefusal('the session did not answer which functions the read calls are built-ins: not run as a read');
-  const builtin = calls?.rows[0];
+  const builtin = answer(results, plan.at.calls, 'which functions the read calls are built-ins')?.rows[0];
   if (builtin) throw new PinRefusal(`it calls ${String(builtin.name)}(), a PostgreSQL built-in not reviewed as read-only, which safe_because cannot vouch for (it vouches for the author's own code; some built-ins run SQL given as text or read a relation named by a value)`);
-  if (!plan.checksDependencies) return;
-  const findings = (results[plan.before + 2]?.rows ?? []).map(judge).filter((f) => f !== undefined);
+  const attribute = answer(results, plan.at.attributes, 'which functions its names in attribute position could call')?.rows.find(unreviewedAttributeCall);
+  if (attribute) {
+    throw new PinRefusal(`.${String(attribute.bare)} could call ${String(attribute.shown)} (schema ${String(attribute.schema)}): PostgreSQL reads t.${String(attribute.bare)} and (t).${String(attribute.bare)} as a call of that function wherever t has no column of that name (attribute notation), and no read of a function by that notation is proven, vouched for or not; not run as a read`);
+  }
+  if (plan.at.dependencies === undefined) return;
+  const findings = answer(results, plan.at.dependencies, 'which code the relations it names run').rows.map(judge).filter((f) => f !== undefined);
   const acting = findings.find((f) => f.acts);
   const refused = acting ?? (vouched ? undefined : findings[0]);
   if (refused) {
     throw new PinRefusal(`${refused.why} (code the server runs for a relation the text names, as the server resolves it)`);
   }
 }
+
+/** The result of one check, or a refusal when the session gave none: a check asked is a check answered. */
+function answer(results: Rows[], at: number, what: string): Rows;
+function answer(results: Rows[], at: number | undefined, what: string): Rows | undefined;
+function answer(results: Rows[], at: number | undefined, what: string): Rows | undefined {
+  if (at === undefined) return undefined;
+  const rows = results[at];
+  if (!rows) throw new PinRefusal(`the session did not answer ${what}: not run as a read`);
+  return rows;
+}
+
+/** A function that attribute notation reaches is fine only as a pg_catalog built-in reviewed read-only. */
+const unreviewedAttributeCall = (row: Record<string, unknown>) =>
+  !(row.builtin === true && PG_READ_ONLY.has(String(row.bare)) && !pgActs(String(row.bare)));
 
 interface Judged { why: string; acts: boolean }
 

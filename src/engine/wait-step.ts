@@ -40,6 +40,8 @@ export async function waitStep(deps: StepRunnerDeps, taint: Taint, step: StepDoc
     if (isSecretStep(step)) registerSecretResult(deps.redactor, result, step);
     // The step's time is since its first poll, not the last poll's.
     if (signal.aborted) return { ...result, status: 'aborted', durationMs: Date.now() - started, details: { ...result.details, polls } };
+    // A poll refused as not a read is refused again every time: the wait ends with the reason, not a timeout later.
+    if (result.classification === 'not-read-only') return { ...result, durationMs: Date.now() - started, details: { ...result.details, polls } };
     let met = false;
     try { met = test(w.until, scopeOf(context, result, taint)).value; } catch (e) {
       return { ...result, status: 'failed', error: `wait condition failed: ${(e as Error).message}` };

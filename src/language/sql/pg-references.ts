@@ -7,10 +7,14 @@
 //   first): every FuncCall, unqualified or qualified with pg_catalog (also db.pg_catalog.f), as the bare name. The
 //   session asks which are built-ins: one not reviewed as read-only is not the author's own code to vouch for, and
 //   some run SQL given as text (query_to_xml, ts_stat) or read a relation named by a value (table_to_xml).
+// - the names written in attribute position: every field after the first of a ColumnRef (`t.f`, `s.t.f`) and
+//   every field an indirection selects (`(t).f`). The server reads `t.f` as a call of a function f(t) when t has
+//   no column f (attribute notation), so the session asks which functions of those names could take a row
+//   (issue #45): the classifier saw a column, the server may run code.
 import { parsePg } from './pg-parser.js';
 import { resolvesToCatalog } from './pg-builtins.js';
 
-export interface PgReferences { relations: string[][]; calls: string[] }
+export interface PgReferences { relations: string[][]; calls: string[]; attributes: string[] }
 
 /** Undefined when the parser rejects the text (the classifier has refused it already). */
 export function pgReferences(text: string): PgReferences | undefined {
@@ -18,24 +22,37 @@ export function pgReferences(text: string): PgReferences | undefined {
   if ('error' in parsed) return undefined;
   const relations = new Map<string, string[]>();
   const calls = new Set<string>();
-  collect(parsed.tree, relations, calls);
-  return { relations: [...relations.values()], calls: [...calls] };
+  const attributes = new Set<string>();
+  collect(parsed.tree, { relations, calls, attributes });
+  return { relations: [...relations.values()], calls: [...calls], attributes: [...attributes] };
 }
 
 /** The relations alone. */
 export const pgRelations = (text: string): string[][] | undefined => pgReferences(text)?.relations;
 
-function collect(value: unknown, relations: Map<string, string[]>, calls: Set<string>): void {
+interface Found { relations: Map<string, string[]>; calls: Set<string>; attributes: Set<string> }
+
+function collect(value: unknown, found: Found): void {
   if (Array.isArray(value)) {
-    for (const v of value) collect(v, relations, calls);
+    for (const v of value) collect(v, found);
     return;
   }
   if (value === null || typeof value !== 'object') return;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     // A RangeVar is written with its key as a node, and without it where a field holds one (IntoClause.rel).
-    if (key === 'RangeVar' || key === 'relation' || key === 'rel') addRangeVar(child, relations);
-    if (key === 'FuncCall') addCall(child, calls);
-    collect(child, relations, calls);
+    if (key === 'RangeVar' || key === 'relation' || key === 'rel') addRangeVar(child, found.relations);
+    if (key === 'FuncCall') addCall(child, found.calls);
+    if (key === 'ColumnRef') addFields((child as { fields?: unknown } | null)?.fields, 1, found.attributes);
+    if (key === 'A_Indirection') addFields((child as { indirection?: unknown } | null)?.indirection, 0, found.attributes);
+    collect(child, found);
+  }
+}
+
+/** The String fields from the index on (`*` and subscripts are not names). */
+function addFields(fields: unknown, from: number, into: Set<string>): void {
+  if (!Array.isArray(fields)) return;
+  for (const f of fields.slice(from) as { String?: { sval?: unknown } }[]) {
+    if (typeof f?.String?.sval === 'string') into.add(f.String.sval);
   }
 }
 

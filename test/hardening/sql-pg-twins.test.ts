@@ -9,49 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { PG_READ_ONLY } from '../../src/language/sql/read-only-functions.js';
-import { PG_BUILTIN_TYPES, PG_READ_ONLY_OPERATORS } from '../../src/language/sql/pg-builtins.js';
+import { PG_BUILTIN_TYPES } from '../../src/language/sql/pg-builtins.js';
 import { classifySql } from '../../src/language/sql/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { runSteps, type Step } from './read-steps.js';
 import { BIN } from '../helpers/cli.js';
-
-/** The SQL spellings a quoted name reaches the server as written (they were on the type list before). */
-const TYPE_NAMES = [...PG_BUILTIN_TYPES, 'integer', 'bigint', 'smallint', 'boolean', 'real', 'decimal'];
-const OPERATORS = [...PG_READ_ONLY_OPERATORS, '!'].filter((o) => !/^[A-Z ]+$/.test(o) && o !== '!=');
-/** SQL/JSON syntax of PostgreSQL 16–18 that 15 reads as function calls. */
-const JSON_SYNTAX = [`SELECT JSON_OBJECT('a': 1) AS x`, `SELECT JSON_ARRAY(1, 2) AS x`, `SELECT JSON_VALUE('{"a":1}', '$.a') AS x`,
-  `SELECT JSON_QUERY('{"a":1}', '$.a') AS x`, `SELECT JSON_EXISTS('{"a":1}', '$.a') AS x`, `SELECT JSON_SCALAR(1) AS x`,
-  `SELECT JSON_SERIALIZE('{}') AS x`, `SELECT JSON('{}') AS x`, `SELECT JSON_ARRAYAGG(1) AS x`, `SELECT JSON_OBJECTAGG('a': 1) AS x`,
-  `SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a int PATH '$')) AS t`];
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** The twins: plpgsql (counted by track_functions; an SQL function would be inlined and not counted). */
-async function plantTwins(server: LabServer): Promise<number> {
-  await adminQuery(server, "ALTER SYSTEM SET track_functions = 'all'");
-  await adminQuery(server, 'SELECT pg_reload_conf()');
-  await adminQuery(server, 'CREATE FUNCTION public.twin_mark(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$');
-  let planted = 0;
-  const plant = async (sql: string) => { try { await adminQuery(server, sql); planted++; } catch { /* a name the server will not take */ } };
-  for (const f of PG_READ_ONLY) await plant(`CREATE FUNCTION public.${quote(f)}(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$`);
-  for (const t of TYPE_NAMES) await plant(`CREATE DOMAIN public.${quote(t)} AS int CHECK (public.twin_mark(VALUE) > -1)`);
-  for (const o of OPERATORS) await plant(`CREATE OPERATOR public.${o} (RIGHTARG = int, FUNCTION = public.twin_mark)`);
-  await adminQuery(server, 'GRANT USAGE ON SCHEMA public TO PUBLIC; GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC');
-  return planted;
-}
-
-/** Calls of public's functions the server counted (after the sessions that made them ended). */
-async function twinCalls(server: LabServer): Promise<number> {
-  const rows = await adminQuery(server, "SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_user_functions WHERE schemaname = 'public'");
-  return Number(rows[0]?.n ?? 0);
-}
-
-function texts(): string[] {
-  return [
-    ...[...PG_READ_ONLY].flatMap((f) => [`SELECT ${quote(f)}(1) AS x`, `SELECT ${f}(1) AS x`]),
-    ...TYPE_NAMES.flatMap((t) => [`SELECT 5::${quote(t)} AS x`, `SELECT CAST(5 AS ${quote(t)}) AS x`, `SELECT 5::${t} AS x`]),
-    ...OPERATORS.map((o) => `SELECT ${o} 5 AS x`),
-  ];
-}
+import { JSON_SYNTAX, OPERATORS, plantTwins, texts, twinCalls } from './pg-twins.js';
 
 describe('PostgreSQL: a reviewed name never reaches a same-named object of the application\'s schema', { concurrency: true }, () => {
   for (const version of ['system', '18'] as const) {

@@ -1,0 +1,143 @@
+// The server as the oracle (issue #45): for every text of a generated corpus that the classifier proves a read
+// and the engine's pin lets run (the built-ins' reads, every reviewed name as a call, a quoted call, a cast and an
+// operator, the lexing attacks), PostgreSQL's own EXPLAIN (VERBOSE) says which functions and operators the
+// statement resolved to. The hostile twins are planted (pg-twins.ts), so a resolution the proof missed shows up
+// here as a schema-qualified call. The statement is prepared under the read's pinned path, exactly as the
+// engine sends it, and explained with an empty search_path: PostgreSQL then shows every object outside
+// pg_catalog qualified with its schema. Each call it shows must be pg_catalog's and on the reviewed list, and
+// track_functions counts no call of a twin through all of it. PostgreSQL 15 and 18.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { checkPin, pinPlan } from '../../src/db/pg-pin.js';
+import { classifySql } from '../../src/language/sql/index.js';
+import { PG_READ_ONLY } from '../../src/language/sql/read-only-functions.js';
+import { builtinReads } from './builtin-reads.js';
+import { LEXING_ATTACKS } from './pg-hostile.js';
+import { plantTwins, texts, twinCalls } from './pg-twins.js';
+
+interface Text { query: string; params: string[] }
+
+/** Calls as EXPLAIN's deparser writes them: a lowercase name (or a quoted one), maybe schema-qualified, then `(`. */
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)`;
+const CALL = new RegExp(String.raw`(?<![\w."$:])(?:(${IDENT})\.)?(${IDENT})\(`, 'g');
+/** String literals hold any text (a lexing attack's whole statement): out before names are read. A type's
+ *  modifier after :: (`::character(1)`) is not a call either (the lookbehind above). */
+const withoutLiterals = (plan: string) => plan.replace(/'(?:[^']|'')*'/g, "''");
+/** User-defined operators are shown as OPERATOR(schema.op). */
+const OPERATOR = /OPERATOR\(([^.)]+)\.([^)]+)\)/g;
+const unquote = (name: string) => (name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name);
+/** Words the deparser writes before a parenthesis that are syntax, not a call of a function so named. */
+const SYNTAX = new Set(['varying', 'any', 'all', 'row', 'array', 'exists', 'in', 'values', 'subplan', 'initplan', 'hashed', 'returns']);
+
+/** The unqualified names a plan calls (with an empty search_path, pg_catalog's only). */
+const bareCalls = (plan: string): string[] => [...withoutLiterals(plan).matchAll(CALL)].filter(([, schema]) => schema === undefined).map(([, , name]) => unquote(name!));
+
+/**
+ * What the plan calls that is not a reviewed pg_catalog function: qualified calls, unreviewed names, user
+ * operators. `own`: what PostgreSQL's own views call inside (pg_settings is pg_show_all_settings()), which a
+ * read of such a view runs as PostgreSQL's own code; a direct call of one is the read list's and the twins'
+ * tests' to refuse.
+ */
+function unreviewed(plan: string, own: ReadonlySet<string> = new Set()): string[] {
+  const found: string[] = [];
+  for (const [, schema, name] of withoutLiterals(plan).matchAll(CALL)) {
+    const bare = unquote(name!);
+    if (schema !== undefined && unquote(schema) !== 'pg_catalog') found.push(`${unquote(schema)}.${bare}()`);
+    else if (schema === undefined && !PG_READ_ONLY.has(bare) && !SYNTAX.has(bare) && !own.has(bare)) found.push(`${bare}()`);
+  }
+  for (const [, schema, op] of withoutLiterals(plan).matchAll(OPERATOR)) if (schema !== 'pg_catalog') found.push(`OPERATOR(${schema}.${op})`);
+  return found;
+}
+
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** The plan of a text as the engine would run it, or undefined when the engine's pin refuses it. */
+/** What the views initdb made in pg_catalog and information_schema call, by the server's own plans of them. */
+async function viewInternals(client: pg.Client): Promise<Set<string>> {
+  const views = (await client.query(`SELECT format('%I.%I', n.nspname, c.relname) AS v FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'v' AND c.oid < 16384 AND n.nspname IN ('pg_catalog', 'information_schema')`)).rows.map((r) => String(r.v));
+  const own = new Set<string>();
+  for (const view of views) {
+    const plan = await client.query(`BEGIN READ ONLY; SET LOCAL search_path = ''; EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM ${view}`)
+      .then((r) => (r as unknown as pg.QueryResult[])[2]!.rows.map((x) => String(x['QUERY PLAN'])).join('\n'), () => '')
+      .finally(() => client.query('ROLLBACK'));
+    for (const name of bareCalls(plan)) own.add(name);
+  }
+  return own;
+}
+
+async function explained(client: pg.Client, text: Text): Promise<string | undefined> {
+  const plan = pinPlan(text.query, []);
+  await client.query('ROLLBACK');
+  const results = await client.query(plan.message) as unknown as pg.QueryResult[];
+  try { checkPin(plan, results, false); } catch { return undefined; }
+  try {
+    await client.query(`PREPARE oracle AS ${text.query}`);
+    await client.query("SET LOCAL search_path = ''");
+    const args = text.params.length ? `(${text.params.map(literal).join(', ')})` : '';
+    const rows = (await client.query(`EXPLAIN (VERBOSE, COSTS OFF) EXECUTE oracle${args}`)).rows;
+    return rows.map((r) => String(r['QUERY PLAN'])).join('\n');
+  } catch {
+    return undefined; // the server refused the text itself (a name it cannot resolve under the pinned path)
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('DEALLOCATE ALL').catch(() => undefined);
+  }
+}
+
+describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolves to is reviewed and pg_catalog\'s', { concurrency: true }, () => {
+  it('the oracle sees a twin: a call that reaches the application\'s schema is shown qualified and reported', () => {
+    assert.deepEqual(unreviewed('Output: public.total(a.*), lower(a.name), pg_catalog.upper(x)'), ['public.total()']);
+    assert.deepEqual(unreviewed('Filter: (a.id OPERATOR(public.===) 1)'), ['OPERATOR(public.===)']);
+    assert.deepEqual(unreviewed('Output: "my schema"."f"(1), pg_terminate_backend(s.pid)'), ['my schema.f()', 'pg_terminate_backend()']);
+    assert.deepEqual(unreviewed("Output: '5'::character(1), ('x'' f(1)'::text)::character varying(3)"), [], 'types and literals are not calls');
+  });
+
+  for (const version of ['system', '18'] as const) {
+    describe(`PostgreSQL ${version === '18' ? '18' : '15'}`, { concurrency: 1 }, () => {
+      let server: LabServer;
+      let client: pg.Client;
+      let own: Set<string>;
+      before(async () => {
+        server = await startPostgres({ postgresVersion: version });
+        await plantTwins(server);
+        client = new pg.Client({ connectionString: server.url() });
+        await client.connect();
+        own = await viewInternals(client);
+      });
+      after(async () => {
+        await client?.end().catch(() => undefined);
+        await server?.stop();
+      });
+
+      it('every proven text of the corpus: each call and operator in its plan is a reviewed pg_catalog one; no twin runs', async () => {
+        const corpus: Text[] = [
+          ...builtinReads().filter((r) => r.engine === 'postgres' && !r.console)
+            .map((r) => ({ query: r.query, params: r.params.map((p) => (/\.user\b/.test(p) ? server.appUser : '1')) })),
+          ...texts().map((query) => ({ query, params: [] })),
+          ...LEXING_ATTACKS.map((query) => ({ query, params: [] })),
+        ].filter((t) => classifySql(t.query, 'postgres').readOnly);
+        const baseline = await twinCalls(server);
+        let planned = 0;
+        const wrong: string[] = [];
+        for (const text of corpus) {
+          const plan = await explained(client, text);
+          if (plan === undefined) continue;
+          planned++;
+          const found = unreviewed(plan, own);
+          if (found.length) wrong.push(`${text.query}: ${found.join(', ')}\n${plan}`);
+        }
+        await client.end();
+        await new Promise((r) => setTimeout(r, 1500)); // the session's counts reach the shared view within a second
+        assert.deepEqual(wrong, []);
+        assert.ok(own.has('pg_show_all_settings') && own.size > 20, `what PostgreSQL's own views call: ${[...own].join(' ')}`);
+        assert.ok(planned > 200, `${planned} of ${corpus.length} proven texts planned: too few to say anything`);
+        assert.ok(corpus.some((t) => /pg_stat_activity/.test(t.query)), 'the built-ins\' reads are in the corpus');
+        assert.equal(await twinCalls(server), baseline, 'a twin ran');
+      });
+    });
+  }
+});

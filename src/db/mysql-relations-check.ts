@@ -3,19 +3,27 @@
 // stops writes only; a table of an engine that is not a plain store (CONNECT, FEDERATED, SPIDER …) reaches another
 // server or file. An allowlist, as on PostgreSQL (pg-pin-sql.ts): a read may name base tables of the reviewed
 // engines, and the server's own schemas; anything else is not known to be read-only (safe_because may vouch for
-// it). Unqualified names are resolved in the session's database, as the statement will be.
-import type { MysqlRelation } from '../language/sql/mysql-relations.js';
+// it). Unqualified names are resolved in the session's database, as the statement will be. The server's own
+// schemas hold views an administrator may add or replace: there a view's own definition must be a proven read.
+import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
+import { classifyViewDefinition } from '../language/sql/index.js';
 import { PinRefusal } from './pin-refusal.js';
 
-/** The server's own schemas: their tables and views are the server's code, not an author's. */
-const SYSTEM = ['information_schema', 'performance_schema', 'mysql', 'sys'];
 /**
- * A name qualified with one of the server's own schemas, written exactly as the server names it (unqualified:
+ * Schemas the server makes up itself: it refuses any object created there (tested), so what they hold is the
+ * server's own and is not asked about.
+ */
+const VIRTUAL = ['information_schema', 'performance_schema'];
+/** Schemas that hold the server's own views (mysql.user on MariaDB, sys's) and any an administrator adds: a view
+ *  there counts as the server's own only when its code is proven a read (checkServerView). */
+const SERVER_OWN = ['mysql', 'sys'];
+/**
+ * A name qualified with one of the server's virtual schemas, written exactly as the server names it (unqualified:
  * the session's database decides). Database names are case-sensitive where lower_case_table_names is 0 (Linux):
  * `SYS` and `Mysql` are an author's databases, and their views ran unchecked when this compared in any case.
  * Another spelling is asked about, and the server's answer is judged by the schema it names (relationsQuery).
  */
-export const isSystemSchema = (schema: string | undefined): boolean => schema !== undefined && SYSTEM.includes(schema);
+export const isVirtualSchema = (schema: string | undefined): boolean => schema !== undefined && VIRTUAL.includes(schema);
 
 /** Storage engines that only store rows here. */
 const PLAIN = new Set(['innodb', 'aria', 'myisam', 'memory', 'sequence', 'csv', 'archive', 'mrg_myisam', 'blackhole']);
@@ -33,24 +41,54 @@ export function relationsQuery(relations: MysqlRelation[]): { sql: string; value
   const parts: string[] = [];
   const values: (string | null)[] = [];
   for (const [schema, names] of bySchema) {
-    parts.push(`SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, TABLE_TYPE AS t, ENGINE AS e FROM information_schema.TABLES
-      WHERE TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND BINARY TABLE_SCHEMA NOT IN (${SYSTEM.map(() => '?').join(', ')})
-      AND TABLE_NAME IN (${names.map(() => '?').join(', ')})`);
-    values.push(...(schema === undefined ? [] : [schema]), ...SYSTEM, ...names);
+    parts.push(`SELECT T.TABLE_SCHEMA AS s, T.TABLE_NAME AS n, T.TABLE_TYPE AS t, T.ENGINE AS e, V.VIEW_DEFINITION AS d,
+      BINARY T.TABLE_SCHEMA IN (${SERVER_OWN.map(() => '?').join(', ')}) AS own
+      FROM information_schema.TABLES T LEFT JOIN information_schema.VIEWS V ON V.TABLE_SCHEMA = T.TABLE_SCHEMA AND V.TABLE_NAME = T.TABLE_NAME
+      WHERE T.TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND BINARY T.TABLE_SCHEMA NOT IN (${VIRTUAL.map(() => '?').join(', ')})
+      AND T.TABLE_NAME IN (${names.map(() => '?').join(', ')})`);
+    values.push(...SERVER_OWN, ...(schema === undefined ? [] : [schema]), ...VIRTUAL, ...names);
   }
   return { sql: parts.join('\nUNION ALL\n'), values };
 }
 
-/** Throws PinRefusal for a view or a table of an engine not reviewed, unless the step vouches for it. */
-export function checkRelations(rows: { s?: unknown; n?: unknown; t?: unknown; e?: unknown }[], vouched: boolean): void {
-  if (vouched) return;
+export interface RelationRow { s?: unknown; n?: unknown; t?: unknown; e?: unknown; d?: unknown; own?: unknown }
+/** A view in one of the server's own schemas, with its definition as the server keeps it ('' when not shown). */
+export interface ServerView { what: string; schema: string; definition: string }
+
+/**
+ * Throws PinRefusal for a view or a table of an engine not reviewed, unless the step vouches for it. A view in
+ * the server's own schemas is handed back, vouched or not: its code decides (checkServerView).
+ */
+export function checkRelations(rows: RelationRow[], vouched: boolean): ServerView[] {
+  const views: ServerView[] = [];
   for (const r of rows) {
     const what = `${String(r.s)}.${String(r.n)}`;
-    if (String(r.t).toUpperCase() !== 'BASE TABLE') {
+    const view = String(r.t).toUpperCase() !== 'BASE TABLE';
+    if (view && Number(r.own) === 1) { views.push({ what, schema: String(r.s), definition: typeof r.d === 'string' ? r.d : '' }); continue; }
+    if (vouched) continue;
+    if (view) {
       throw new PinRefusal(`it reads ${what}, a view: the server runs its definition, and a stored function there may act (a lock, a sleep), so it is not known to be read-only: not run as a read`);
     }
     if (!PLAIN.has(String(r.e).toLowerCase())) {
       throw new PinRefusal(`it reads ${what}, a table of the ${String(r.e)} engine, which may reach another server or file: not known to be read-only: not run as a read`);
     }
   }
+  return views;
+}
+
+/**
+ * A view in mysql or sys is the server's own (mysql.user on MariaDB) only when its definition, as the server
+ * keeps it, is itself proven a read: an administrator can create one there, or replace mysql.user, with any
+ * definer, and a function it calls then runs inside every read of it (issue #45). Vouching does not cover it:
+ * it is not the author's code. Gives back the relations the definition reads, to be asked about in turn.
+ */
+export function checkServerView(view: ServerView): MysqlRelation[] {
+  const refuse = (why: string) => new PinRefusal(`it reads ${view.what}, a view in the server's own schema whose definition ${why}; a view there counts as the server's own only when its code is proven a read (safe_because cannot vouch for it): not run as a read`);
+  if (view.definition.trim() === '') throw refuse('this account cannot see (SHOW VIEW)');
+  const verdict = classifyViewDefinition(view.definition);
+  if (!verdict.readOnly) throw refuse(`is not proven a read (${verdict.why ?? 'not read-only'})`);
+  const relations = mysqlRelations(view.definition);
+  if (!relations) throw refuse('cannot be read');
+  // A name the definition leaves unqualified is the view's own schema's (the server stores them qualified).
+  return relations.map(([schema, name]): MysqlRelation => [schema ?? view.schema, name]).filter(([schema]) => !isVirtualSchema(schema));
 }

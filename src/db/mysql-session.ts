@@ -11,12 +11,16 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
-import { checkRelations, isSystemSchema, relationsQuery } from './mysql-relations-check.js';
-import { mysqlRelations } from '../language/sql/mysql-relations.js';
+import { checkRelations, checkServerView, isVirtualSchema, relationsQuery, type RelationRow } from './mysql-relations-check.js';
+import { PinRefusal } from './pin-refusal.js';
+import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
 import { withoutPlainComments } from '../language/sql/mysql-lexer.js';
 import { classify } from './classify.js';
 import { watchLink, type MysqlLink } from './mysql-link.js';
 import { plainIfNoTls } from './mysql-prefer.js';
+
+/** The server's own views read views in turn (sys's do, a few deep): a chain longer than this is not followed. */
+const MAX_VIEW_DEPTH = 8;
 
 export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
   const socket = socketPath(info);
@@ -163,16 +167,21 @@ class MysqlSession extends GuardedSession implements Session {
     }
   }
 
-  /** Before every read: the relations it names, as the server resolves them (mysql-relations-check.ts). */
+  /** Before every read: the relations it names, as the server resolves them (mysql-relations-check.ts), and
+   *  those the server's own views among them read, in turn. */
   private async relations(sql: string, vouched: boolean): Promise<void> {
     // A text the grammars cannot read never gets here as a read: the executor's classifier refuses it first
     // (executors/sql-read-only.ts), and the read-only transaction still stands behind that.
-    const named = mysqlRelations(sql) ?? [];
-    const asked = named.filter(([schema]) => !isSystemSchema(schema));
-    if (!asked.length) return; // the server's own schemas only (the built-ins' reads): nothing to ask
-    const q = relationsQuery(asked);
-    const [rows] = await this.conn.query(q.sql, q.values);
-    checkRelations(rows as { s?: unknown; n?: unknown; t?: unknown; e?: unknown }[], vouched);
+    const seen = new Set<string>();
+    const fresh = (rs: MysqlRelation[]) => rs.filter((r) => !isVirtualSchema(r[0]) && !seen.has(JSON.stringify(r)) && seen.add(JSON.stringify(r)));
+    let asked = fresh(mysqlRelations(sql) ?? []);
+    for (let depth = 0; asked.length; depth++) {
+      if (depth === MAX_VIEW_DEPTH) throw new PinRefusal(`the server's own views it reads nest deeper than ${MAX_VIEW_DEPTH}: not run as a read`);
+      const q = relationsQuery(asked);
+      const [rows] = await this.conn.query(q.sql, q.values);
+      // The step vouches for what its own text names, not for what a server view's definition reads.
+      asked = fresh(checkRelations(rows as RelationRow[], vouched && depth === 0).flatMap(checkServerView));
+    }
   }
 
   /**

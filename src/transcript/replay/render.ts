@@ -8,6 +8,7 @@ import type { TranscriptLine } from '../../events/schema.js';
 import { gateItemLines } from '../../ui/gate-items.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
+import { withheldLine } from '../../secrets/step-taint.js';
 
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
 const pad = ' '.repeat(10);
@@ -29,7 +30,9 @@ function describe(l: TranscriptLine): string[] {
     case 'output-dropped': return [`… ${bytes(l.droppedBytes)} more output of ${l.stepId} was not recorded`];
     case 'step-finished': {
       const s = summary(l.result);
-      return [`${l.result.status === 'ok' ? '✓' : '✗'} ${l.stepId} ${l.result.status}${s ? ` (${s})` : ''} ${duration(l.result.durationMs)}${l.willRetry ? ' — will retry' : ''}`];
+      // What a step given a secret printed was never recorded: say so, as the live screen did.
+      const withheld = l.result.withheld ? [`  withheld: ${withheldLine(l.result.withheld)}`] : [];
+      return [`${l.result.status === 'ok' ? '✓' : '✗'} ${l.stepId} ${l.result.status}${s ? ` (${s})` : ''} ${duration(l.result.durationMs)}${l.willRetry ? ' — will retry' : ''}`, ...withheld];
     }
     case 'already-ran': return [`✓ ${l.stepId}: already ran (${l.status}), not run again`];
     case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.detail}` : ''}`];

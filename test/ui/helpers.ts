@@ -60,6 +60,20 @@ export const CLI_RUN_MS = 120_000;
 export const ends = <T>(finished: Promise<T>, what = 'the run to end'): Promise<T> => settles(finished, 20_000, what);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Types `text` until `shown` holds. A key written before the input's handler is attached (React runs effects
+ * after the frame that shows the input, later on a loaded machine) is lost; it is typed again only while
+ * `received` says none of it arrived, so nothing is typed twice.
+ */
+export async function typeUntil(stdin: { write(s: string): unknown }, text: string, shown: () => boolean, received: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  stdin.write(text);
+  for (let last = Date.now(); !shown(); await sleep(25)) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - last > 1000 && !received()) { stdin.write(text); last = Date.now(); }
+  }
+}
 export const plain = (s: string | undefined) => stripVTControlCharacters(s ?? '');
 
 export interface Spawned { code: number | null; stdout: string; stderr: string }

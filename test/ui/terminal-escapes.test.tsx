@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../src/ui/ink/App.js';
 import { createViewStore } from '../../src/ui/view-store.js';
-import { ask, ends, sleep, testRun, waitFor } from './helpers.js';
+import { ask, ends, sleep, testRun, typeUntil, waitFor } from './helpers.js';
 import type { ExecContext } from '../../src/executors/types.js';
 
 afterEach(() => cleanup());
@@ -62,8 +62,8 @@ test('ink: no frame carries a raw escape, C1 or bidi character from the data; ea
   await waitFor(() => app.lastFrame()?.includes('Say something about'), 'the prompt');
   await sleep(10);
   // Typed or pasted: control keys do nothing, a bidi override or C1 character is shown, not hidden.
-  app.stdin.write('ans\u202eX\u009b');
-  await waitFor(() => app.lastFrame()?.includes('ans<U+202E>X<U+009B>'), 'the typed answer, shown visibly');
+  await typeUntil(app.stdin, 'ans\u202eX\u009b', () => app.lastFrame()?.includes('ans<U+202E>X<U+009B>') === true,
+    () => app.lastFrame()?.includes('ans<U+202E>') === true, 'the typed answer, shown visibly');
   app.stdin.write('\r');
   await waitFor(() => app.lastFrame()?.includes('CONFIRM'), 'the gate');
   await sleep(10);

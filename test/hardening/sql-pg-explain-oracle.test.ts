@@ -5,7 +5,9 @@
 // here as a schema-qualified call. The statement is prepared under the read's pinned path, exactly as the
 // engine sends it, and explained with an empty search_path: PostgreSQL then shows every object outside
 // pg_catalog qualified with its schema. Each call it shows must be pg_catalog's and on the reviewed list, and
-// track_functions counts no call of a twin through all of it. PostgreSQL 15 and 18.
+// track_functions counts no call of a twin through all of it. The corpus holds attribute notation too (`s.f`,
+// `(s).f`, a call of f(s) where s has no column f) over every reviewed name, with row-taking twins planted.
+// PostgreSQL 15 and 18.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -15,7 +17,8 @@ import { classifySql } from '../../src/language/sql/index.js';
 import { PG_READ_ONLY } from '../../src/language/sql/read-only-functions.js';
 import { builtinReads } from './builtin-reads.js';
 import { LEXING_ATTACKS } from './pg-hostile.js';
-import { plantTwins, texts, twinCalls } from './pg-twins.js';
+import { plantTwins, quote, texts, twinCalls } from './pg-twins.js';
+import { adminQuery } from '../db/helpers.js';
 
 interface Text { query: string; params: string[] }
 
@@ -52,6 +55,14 @@ function unreviewed(plan: string, own: ReadonlySet<string> = new Set()): string[
 }
 
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** Names planted in the application's schema as functions of pg_stat_activity's row: `s.upper` is then a call of
+ *  public.upper(s) to PostgreSQL, which the pin must refuse (attribute notation). */
+const ROW_TWINS = ['twin_row', 'upper', 'lower', 'length'];
+/** Attribute notation over pg_stat_activity with every reviewed name and each row twin: what the server makes of
+ *  `s.f` where s has no column f. */
+const attributeTexts = (): string[] => [...new Set([...PG_READ_ONLY, ...ROW_TWINS])].filter((f) => /^[a-z_][a-z0-9_]*$/.test(f))
+  .flatMap((f) => [`SELECT s.${quote(f)} AS x FROM pg_catalog.pg_stat_activity s`, `SELECT (s).${quote(f)} AS x FROM pg_catalog.pg_stat_activity s`]);
 
 /** The plan of a text as the engine would run it, or undefined when the engine's pin refuses it. */
 /** What the views initdb made in pg_catalog and information_schema call, by the server's own plans of them. */
@@ -104,6 +115,7 @@ describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolve
       before(async () => {
         server = await startPostgres({ postgresVersion: version });
         await plantTwins(server);
+        for (const f of ROW_TWINS) await adminQuery(server, `CREATE FUNCTION public.${quote(f)}(pg_catalog.pg_stat_activity) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$`);
         client = new pg.Client({ connectionString: server.url() });
         await client.connect();
         own = await viewInternals(client);
@@ -119,14 +131,18 @@ describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolve
             .map((r) => ({ query: r.query, params: r.params.map((p) => (/\.user\b/.test(p) ? server.appUser : '1')) })),
           ...texts().map((query) => ({ query, params: [] })),
           ...LEXING_ATTACKS.map((query) => ({ query, params: [] })),
+          ...attributeTexts().map((query) => ({ query, params: [] })),
         ].filter((t) => classifySql(t.query, 'postgres').readOnly);
         const baseline = await twinCalls(server);
         let planned = 0;
         const wrong: string[] = [];
+        const attributes: string[] = [];
+        const attributeSet = new Set(attributeTexts());
         for (const text of corpus) {
           const plan = await explained(client, text);
           if (plan === undefined) continue;
           planned++;
+          if (attributeSet.has(text.query)) attributes.push(`${text.query}\n${plan}`);
           const found = unreviewed(plan, own);
           if (found.length) wrong.push(`${text.query}: ${found.join(', ')}\n${plan}`);
         }
@@ -137,6 +153,9 @@ describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolve
         assert.ok(planned > 200, `${planned} of ${corpus.length} proven texts planned: too few to say anything`);
         assert.ok(corpus.some((t) => /pg_stat_activity/.test(t.query)), 'the built-ins\' reads are in the corpus');
         assert.equal(await twinCalls(server), baseline, 'a twin ran');
+        // Attribute notation the pin let run did resolve to a function somewhere (`s.count` is count(ROW(s.…))):
+        // pg_catalog's and reviewed, by the check above; every row twin's was refused, or its call would be in `wrong`.
+        assert.ok(attributes.some((plan) => /\w\((ROW\(s\.|s\.\*\))/.test(plan)), `no attribute text resolved to a call: ${attributes.length} planned`);
       });
     });
   }

@@ -3,7 +3,9 @@
 // a step that reads one of their outputs; and SQL that the server answers with a bound secret transformed, in its
 // rows and in its error text, on PostgreSQL and MariaDB. The oracle is bash itself: each script is run here with
 // the same secret, and what it really printed (each line of it) is in no transcript, report or screen line; the
-// record says what was withheld, why, and the size and sha256 of exactly what bash printed.
+// record says what was withheld, why, and the size and sha256 of exactly what bash printed. Each output is
+// decoded the way its transforms encoded it, one at a time, back to the secret (decoders.ts), and no form on
+// the way is in a record.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,6 +16,7 @@ import fc from 'fast-check';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+import { decodesTo, INVERSE } from './decoders.js';
 
 const SEED = 4646;
 const SCRIPTS = 40;
@@ -28,9 +31,32 @@ const TRANSFORMS = [
 /** Where the result goes: stdout, stderr, or half to each. */
 const ENDINGS = ['', ' >&2', ' | { v=$(cat); printf "%s\\n" "${v:0:${#v}/2}"; printf "%s\\n" "${v:${#v}/2}" >&2; }'];
 
-const scripts = fc.sample(fc.tuple(fc.subarray(TRANSFORMS, { minLength: 1, maxLength: 2 }), fc.constantFrom(...ENDINGS)), { seed: SEED, numRuns: SCRIPTS })
-  .map(([ts, end]) => `printf '%s' "$S" | ${ts.join(' | ')}${end}; true`);
+const corpus = fc.sample(fc.tuple(fc.subarray(TRANSFORMS, { minLength: 1, maxLength: 2 }), fc.constantFrom(...ENDINGS)), { seed: SEED, numRuns: SCRIPTS });
+const scripts = corpus.map(([ts, end]) => `printf '%s' "$S" | ${ts.join(' | ')}${end}; true`);
 const SECRET = fc.sample(fc.stringMatching(/^[a-zA-Z0-9]{14,20}$/), { seed: SEED, numRuns: 1 })[0]!;
+
+/** What bash prints for the secret through the first transforms, read byte for byte (C locale). */
+function form(transforms: string[]): string {
+  const script = `printf '%s' "$S"${transforms.map((t) => ` | ${t}`).join('')}`;
+  return spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, S: SECRET, LC_ALL: 'C' }, encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] }).stdout;
+}
+
+/**
+ * Every form the script printed the secret in, each decoded back the way its transform encoded it (decoders.ts)
+ * to the form before it, down to the secret: the corpus provably prints the secret, in these forms.
+ */
+function decodedForms([transforms, ending]: [string[], string], printed: { stdout: string; stderr: string }): string[] {
+  const forms = transforms.map((_, k) => form(transforms.slice(0, k + 1)));
+  const last = forms.at(-1)!;
+  // The ending put the form on stdout, on stderr, or half on each (each half with a newline, trailing ones cut).
+  const shown = ending === '' ? printed.stdout : ending === ' >&2' ? printed.stderr : printed.stdout.slice(0, -1) + printed.stderr.slice(0, -1);
+  assert.equal(shown, ending.includes('$(cat)') ? last.replace(/\n+$/, '') : last, `${transforms.join(' | ')}: what the step printed is the last form`);
+  transforms.forEach((t, k) => {
+    const before = k ? forms[k - 1]! : SECRET;
+    assert.ok(decodesTo(t, INVERSE[t]!(forms[k]!), before), `${t} decodes back to ${JSON.stringify(before.slice(0, 40))}`);
+  });
+  return forms;
+}
 
 /** What bash prints for the script, with S set: the oracle. */
 function bashPrints(script: string): { stdout: string; stderr: string } {
@@ -94,6 +120,10 @@ ${steps}  - id: reuse
         }
       }
       assert.ok(!lines.some((l) => l.type === 'step-output' && l.stepId === `s${i}`), `${script}: nothing streamed to the record`);
+      // Each form on the way, decoded back to the secret: none of it is in a record either.
+      for (const f of decodedForms(corpus[i]!, real)) {
+        for (const line of telling(f)) for (const [where, text] of Object.entries(records)) assert.ok(!text.includes(line), `${script}: the form ${JSON.stringify(line)} is on the ${where}`);
+      }
     }
     assert.ok(printed >= SCRIPTS, 'the scripts printed something');
     // A value read from a withheld result is a secret in turn: the step given it withholds too; the message masks it.

@@ -13,6 +13,14 @@ export function shellRunbook(n: number, command = "'true'"): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The same steps outside the proven subset (a brace group), vouched for: bash runs the author's text (issue #44). */
+export function vouchedShellRunbook(n: number): string {
+  const lines = [...header('bench-shell-vouched', 'Vouched shell steps'), 'steps:'];
+  for (let i = 1; i <= n; i++) lines.push(`  - id: s${i}`, '    destructive: false', '    safe_because: a bench step that does nothing', `    shell: '{ true; }'`);
+  lines.push('  - id: done', '    end: resolved', '    message: all steps ran');
+  return `${lines.join('\n')}\n`;
+}
+
 /** Issue #32's 3-step local runbook (two `echo` shell steps and an end), and the local copy of pool-exhausted
  *  (one comment line added, so no build index matches it): the `local` figure's subjects and the `floor`'s. */
 export const THREE_STEPS = `name: three

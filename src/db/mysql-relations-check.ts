@@ -84,7 +84,7 @@ export function checkRelations(rows: RelationRow[], vouched: boolean): ServerVie
  */
 export function checkServerView(view: ServerView): MysqlRelation[] {
   const refuse = (why: string) => new PinRefusal(`it reads ${view.what}, a view in the server's own schema whose definition ${why}; a view there counts as the server's own only when its code is proven a read (safe_because cannot vouch for it): not run as a read`);
-  if (view.definition.trim() === '') throw refuse('this account cannot see (SHOW VIEW)');
+  if (view.definition.trim() === '') throw refuse(`this account cannot see (GRANT SHOW VIEW ON ${view.schema}.* to it lets the engine read it)`);
   const verdict = classifyViewDefinition(view.definition);
   if (!verdict.readOnly) throw refuse(`is not proven a read (${verdict.why ?? 'not read-only'})`);
   const relations = mysqlRelations(view.definition);

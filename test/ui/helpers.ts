@@ -67,12 +67,13 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * `received` says none of it arrived, so nothing is typed twice.
  */
 export async function typeUntil(stdin: { write(s: string): unknown }, text: string, shown: () => boolean, received: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
   stdin.write(text);
-  for (let last = Date.now(); !shown(); await sleep(25)) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  let last = Date.now();
+  await until(() => {
+    if (shown()) return true;
     if (Date.now() - last > 1000 && !received()) { stdin.write(text); last = Date.now(); }
-  }
+    return false;
+  }, timeoutMs, what);
 }
 export const plain = (s: string | undefined) => stripVTControlCharacters(s ?? '');
 

@@ -12,10 +12,10 @@ import { unparsed, type SqlEngine, type SqlVerdict } from './verdict.js';
  */
 const MAX_BYTES: Record<SqlEngine, number> = { postgres: 32 * 1024, mysql: 4 * 1024 };
 
-const tooLong = (text: string, engine: SqlEngine): SqlVerdict | undefined => {
+const tooLong = (text: string, engine: SqlEngine, max = MAX_BYTES[engine], what = 'SQL of a step that is not destructive'): SqlVerdict | undefined => {
   const bytes = Buffer.byteLength(text);
-  if (bytes <= MAX_BYTES[engine]) return undefined;
-  return unparsed(`it is ${(bytes / 1024).toFixed(1)} KiB, and SQL of a step that is not destructive is checked up to ${MAX_BYTES[engine] / 1024} KiB`);
+  if (bytes <= max) return undefined;
+  return unparsed(`it is ${(bytes / 1024).toFixed(1)} KiB, and ${what} is checked up to ${max / 1024} KiB`);
 };
 
 export type { SqlEngine, SqlVerdict } from './verdict.js';
@@ -28,9 +28,7 @@ export function classifySql(text: string, engine: SqlEngine): SqlVerdict {
 /** A server view's own definition (db/mysql-relations-check.ts): MariaDB's mysql.user is 4.4 KiB, longer than
  *  any step's SQL; what a server stores is checked up to 64 KiB (a stored definition, not an author's input). */
 export function classifyViewDefinition(text: string): SqlVerdict {
-  const bytes = Buffer.byteLength(text);
-  if (bytes > 64 * 1024) return unparsed(`it is ${(bytes / 1024).toFixed(1)} KiB, and a view's definition is checked up to 64 KiB`);
-  return knownVerdict('mysql', text) ?? mysqlCached(text);
+  return tooLong(text, 'mysql', 64 * 1024, "a view's definition") ?? knownVerdict('mysql', text) ?? mysqlCached(text);
 }
 
 /** Several texts at once: PostgreSQL's parser answers them in one exchange with its worker. */

@@ -240,7 +240,7 @@ const RECORD_FIELDS = {
     calls: Type.Optional(Type.Array(Type.Object({
       file: Id('Absolute path of a called runbook.'), sha256: Id(),
       calledBy: Type.Array(Id(), doc('The `runbook:` steps that call it (inside a called runbook: `outer/inner`).')),
-    }, { additionalProperties: false }), doc('Every runbook file the run may load below its own, at every depth, as it was when the run started: a resume refuses one that changed unless --accept-changed names it.'))),
+    }, { additionalProperties: false }), doc('Every runbook file the run may load below its own, at every depth, as it was when the run started: a resume refuses one that changed unless --accept-changed names it (or --force, or --retarget).'))),
     engineVersion: Id(),
     operator: Id(),
     host: Id(),
@@ -261,7 +261,7 @@ const RECORD_FIELDS = {
     retarget: Type.Optional(Type.Literal(true, doc('--retarget: the run continued on whatever its connections lead to now; the addresses and targets recorded after this line are the ones later resumes compare with.'))),
     tornLines: Type.Optional(Type.Integer({ minimum: 1, ...doc('The interruption left a partly written last line (skipped by readers; its seq is not reused).') })),
     accepted: Type.Optional(Type.Array(Type.Object({ file: Id(), recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false }),
-      doc('--accept-changed: called runbook files that had changed since they were recorded, continued with as they are now; later resumes compare with these.'))),
+      doc('--accept-changed (or --force, or --retarget): called runbook files that had changed since they were recorded, continued with as they are now; later resumes compare with these.'))),
   },
   'output-dropped': {
     stepId: Id(), attempt: Type.Integer({ minimum: 1 }),

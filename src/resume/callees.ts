@@ -1,7 +1,8 @@
 // The runbooks a resumed run continues with: its own, as it recorded it, and the ones its `runbook:` steps call
 // (catalog/called-files.ts), each the file the run loaded and unchanged since. A runbook edited between an
 // interruption and its resume would run its new text under the old approvals: refused unless the operator
-// accepts the change (--accept-changed, or --force for every one).
+// accepts the change (--accept-changed, or --force for every one; --retarget for called ones, every gate asking
+// again).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
@@ -72,21 +73,23 @@ function recordedCalls(t: Transcript): Map<string, { sha256: string; calledBy: S
 }
 
 /** Refuses when a called runbook file changed since the run recorded it, naming the file and the step that
- *  would run it as it is now; the files named by --accept-changed (every one with --force) are continued with,
- *  and recorded. */
-export function checkCalledFiles(t: Transcript, accept: readonly string[], force = false): AcceptedChange[] {
+ *  would run it as it is now; the files named by --accept-changed (every one with --force, or with --retarget,
+ *  given `retarget` to say so) are continued with, and recorded. */
+export function checkCalledFiles(t: Transcript, accept: readonly string[], force = false, retarget?: (line: string) => void): AcceptedChange[] {
   const accepted = new Set(accept.map((f) => resolve(f)));
   const out: AcceptedChange[] = [];
   for (const [file, rec] of recordedCalls(t)) {
     const now = existsSync(file) ? readRunbook(file).runbook?.sha256 ?? shaOf(file) : undefined;
     if (now === rec.sha256) continue;
     const steps = [...rec.calledBy].map((s) => `'${s}'`).join(', ') || 'a runbook step';
-    if (!accepted.has(file) && !force) {
-      const what = now === undefined ? 'no longer exists' : `has changed since this run started (sha256 ${rec.sha256.slice(0, 12)} → ${now.slice(0, 12)})`;
+    const what = now === undefined ? 'no longer exists' : `has changed since this run started (sha256 ${rec.sha256.slice(0, 12)} → ${now.slice(0, 12)})`;
+    if (!accepted.has(file) && !force && !retarget) {
       throw new UserError(`the runbook ${file} called by step ${steps} ${what}; ` +
-        `step ${steps} would run it as it is now, not as it was approved: check the change, then resume with --accept-changed ${file}`);
+        `step ${steps} would run it as it is now, not as it was approved: check the change, then resume with --accept-changed ${file} ` +
+        '(or --retarget, which asks again at every destructive step)');
     }
-    if (now === undefined) throw new UserError(`cannot resume: --accept-changed ${file}: the file no longer exists`);
+    if (now === undefined) throw new UserError(`cannot resume: the runbook ${file} called by step ${steps} no longer exists`);
+    if (!accepted.has(file) && !force) retarget?.(`--retarget: step ${steps} runs ${file} as it is now, ${what.replace('has changed', 'changed')}; every destructive step asks again`);
     out.push({ file, recordedSha256: rec.sha256, currentSha256: now });
   }
   for (const f of accepted) {
@@ -118,9 +121,9 @@ export function checkSameCallees(t: Transcript, runbook: Runbook, retarget: bool
   }
 }
 
-/** Says that --force continues inside a called runbook in flight that changed (findResumePoint's onForced). */
-export const tellForced = (say: (line: string) => void) => (c: { stepId: string; file: string; recordedSha256: string; currentSha256: string }): void =>
-  say(`--force: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})`);
+/** Says that --force (or --retarget) continues inside a called runbook in flight that changed (findResumePoint's onForced). */
+export const tellForced = (say: (line: string) => void, flag = '--force') => (c: { stepId: string; file: string; recordedSha256: string; currentSha256: string }): void =>
+  say(`${flag}: continuing inside ${c.file} (called by step '${c.stepId}'), changed since the run started (sha256 ${short(c.recordedSha256)} → ${short(c.currentSha256)})`);
 
 /** Says which changed runbooks --accept-changed continues with (the resume marker records them). */
 export function tellAccepted(accepted: readonly AcceptedChange[], say: (line: string) => void): void {

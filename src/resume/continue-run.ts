@@ -132,10 +132,11 @@ async function checkBeforePrepare(t: Transcript, req: ResumeRequest, host: Resum
   const accept = (req.acceptChanged ?? []).map((f) => resolve(f));
   const { runbook, forced } = runbookFor(t, force || accept.includes(t.header.runbook.file));
   const callees = recordedCallees(t); // loaded as the run loaded them, never found by name again
+  const retarget = req.retarget ?? false; // continues with a callee edited since, too: every gate asks again
   const point = findResumePoint(t, runbook.doc, { // refuses a finished run first, and a callee in flight that changed
-    loadCalled: calledLoader(callees), force, accepted: new Set(accept), onForced: tellForced(host.say),
+    loadCalled: calledLoader(callees), force: force || retarget, accepted: new Set(accept), onForced: tellForced(host.say, force ? '--force' : '--retarget'),
   });
-  const accepted = checkCalledFiles(t, accept, force); // every other runbook the run may still call
+  const accepted = checkCalledFiles(t, accept, force, retarget ? host.say : undefined); // every other runbook the run may still call
   // and by the same files: a name found elsewhere now is another runbook (--retarget: the recorded ones run)
   checkSameCallees(t, runbook, req.retarget ?? false, host.say);
   // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and

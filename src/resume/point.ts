@@ -105,7 +105,7 @@ function nestedPoint(visit: InnerVisit, step: StepDoc, callerFile: string, opts:
   if (called && called.sha256 !== now.sha256 && !opts.accepted?.has(now.file)) {
     if (!opts.force) {
       throw new UserError(`the runbook ${now.file} called by step '${where}' has changed since this run started (sha256 ${called.sha256.slice(0, 12)} → ${now.sha256.slice(0, 12)}); ` +
-        `step '${where}' would run it as it is now, not as it was approved: check the change, then resume with --accept-changed ${now.file} (or --force)`);
+        `step '${where}' would run it as it is now, not as it was approved: check the change, then resume with --accept-changed ${now.file} (or --force, or --retarget, which asks again at every destructive step)`);
     }
     opts.onForced?.({ stepId: where, file: now.file, recordedSha256: called.sha256, currentSha256: now.sha256 });
   }

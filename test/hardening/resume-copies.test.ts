@@ -90,7 +90,9 @@ async function killedInsideChild(t: { after(fn: () => void): void }, s: LabServe
   await run;
   await killedStepsGone(transcript);
   const resume = (file: string, ...more: string[]) => cli(args('resume', file, ...more), { env });
-  return { dir, transcript, resume, go: () => writeFileSync(join(dir, 'go'), '') };
+  /** A resume without --yes (--retarget refuses it): `more` says what it approves. */
+  const unapproved = (file: string, ...more: string[]) => cli(['resume', file, ...more, '--plain', '-i', `url=${s.url()}`], { env });
+  return { dir, transcript, resume, unapproved, go: () => writeFileSync(join(dir, 'go'), '') };
 }
 
 describe('resume knows every file and copy of its run', { concurrency: true }, () => {
@@ -148,6 +150,25 @@ steps:
       assert.deepEqual(await rows(s, trial), ['edited', 'first'], 'each statement once; the edited one as accepted');
       const marker = transcriptLines(k.transcript).filter((l) => l.type === 'resumed').pop()!;
       assert.equal((marker.accepted as { file: string }[])[0]!.file, child);
+    });
+
+    test(`${engine}: kill -9 inside a called runbook, edit the callee: --retarget continues with it as it is now, asking again at its gate, and records it`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+      const s = servers[engine]!;
+      const trial = `retarget-${engine}`;
+      const k = await killedInsideChild(t, s, trial);
+      writeRunbook(k.dir, 'child', CHILD('edited'));
+      k.go();
+      const child = join(k.dir, 'child.yaml');
+      const refused = await k.resume(k.transcript);
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, /or --retarget, which asks again at every destructive step/);
+      const retargeted = await k.unapproved(k.transcript, '--retarget', '--approve', 'call/write');
+      assert.equal(retargeted.code, 0, retargeted.stdout + retargeted.stderr);
+      assert.match(retargeted.stderr, /--retarget: continuing inside .*child\.yaml \(called by step 'call'\), changed since the run started/);
+      assert.match(retargeted.stdout, /confirm\? .*write/, 'the destructive step asked again');
+      assert.deepEqual(await rows(s, trial), ['edited', 'first'], 'each statement once; the edited one as approved now');
+      const marker = transcriptLines(k.transcript).filter((l) => l.type === 'resumed').pop()!;
+      assert.equal(marker.retarget, true);
     });
 
     test(`${engine}: a copy of the transcript and the original, both resumed: the second is refused while the first drives, and after it`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {

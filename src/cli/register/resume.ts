@@ -9,7 +9,7 @@ export function registerResume(program: Command, lazy: Lazy): void {
   'an input value (repeatable); secret inputs must be given again', 'continue a dry run (only a dry run can continue a dry run)')
     .option('--force', 'resume even though the runbook or any runbook it calls changed since the run started (every change; --accept-changed names one)')
     .option('--accept-changed <file>', 'continue with this runbook file (the run\'s own or one it calls) as it is now although it changed since the run recorded it; recorded in the transcript (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
-    .option('--retarget', 'continue although another server (or host) answers than the run was started on; every destructive step asks again (not with --yes)')
+    .option('--retarget', 'continue although another server (or host) answers than the run was started on, from another directory, or with a called runbook found elsewhere or edited since; every destructive step asks again (not with --yes)')
     .option('--takeover', 'with a team store: take the run over from the driver that holds it (recorded in the store; that driver stops before it acts again)')
     .option('--wait-for-orphans', "wait for what the interrupted run's step left running (its processes, its statement's server session), instead of refusing")
     .addHelpText('after', `

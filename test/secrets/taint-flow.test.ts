@@ -7,67 +7,13 @@
 // decoded the way its transforms encoded it, one at a time, back to the secret (decoders.ts), and no form on
 // the way is in a record.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import fc from 'fast-check';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { decodesTo, INVERSE } from './decoders.js';
-
-const SEED = 4646;
-const SCRIPTS = 40;
-
-/** Each reads the previous output on stdin and prints a form of it. */
-const TRANSFORMS = [
-  'od -c', 'od -b', 'od -tu1', 'od -An -tx1', 'fold -w5', 'xxd -b', 'xxd -p', 'xxd', 'tr a-z A-Z', "tr 'A-Za-z' 'N-ZA-Mn-za-m'",
-  'rev', 'base64', 'base32', 'basenc --base16', 'gzip -n | base64', 'iconv -f UTF-8 -t UTF-16LE | xxd -p', "sed 's/./&\\n/g'",
-  "xxd -p | tr -d '\\n' | sed 's/../%&/g'", "xxd -p | tr -d '\\n' | sed 's/../\\\\x&/g'", "xxd -p | tr -d '\\n' | sed 's/../\\\\u00&/g'",
-  "od -An -tu1 | tr -s ' ' ','", "sed 's/./&-/g'", 'cat',
-];
-/** Where the result goes: stdout, stderr, or half to each. */
-const ENDINGS = ['', ' >&2', ' | { v=$(cat); printf "%s\\n" "${v:0:${#v}/2}"; printf "%s\\n" "${v:${#v}/2}" >&2; }'];
-
-const corpus = fc.sample(fc.tuple(fc.subarray(TRANSFORMS, { minLength: 1, maxLength: 2 }), fc.constantFrom(...ENDINGS)), { seed: SEED, numRuns: SCRIPTS });
-const scripts = corpus.map(([ts, end]) => `printf '%s' "$S" | ${ts.join(' | ')}${end}; true`);
-const SECRET = fc.sample(fc.stringMatching(/^[a-zA-Z0-9]{14,20}$/), { seed: SEED, numRuns: 1 })[0]!;
-
-/** What bash prints for the secret through the first transforms, read byte for byte (C locale). */
-function form(transforms: string[]): string {
-  const script = `printf '%s' "$S"${transforms.map((t) => ` | ${t}`).join('')}`;
-  return spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, S: SECRET, LC_ALL: 'C' }, encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] }).stdout;
-}
-
-/**
- * Every form the script printed the secret in, each decoded back the way its transform encoded it (decoders.ts)
- * to the form before it, down to the secret: the corpus provably prints the secret, in these forms.
- */
-function decodedForms([transforms, ending]: [string[], string], printed: { stdout: string; stderr: string }): string[] {
-  const forms = transforms.map((_, k) => form(transforms.slice(0, k + 1)));
-  const last = forms.at(-1)!;
-  // The ending put the form on stdout, on stderr, or half on each (each half with a newline, trailing ones cut).
-  const shown = ending === '' ? printed.stdout : ending === ' >&2' ? printed.stderr : printed.stdout.slice(0, -1) + printed.stderr.slice(0, -1);
-  assert.equal(shown, ending.includes('$(cat)') ? last.replace(/\n+$/, '') : last, `${transforms.join(' | ')}: what the step printed is the last form`);
-  transforms.forEach((t, k) => {
-    const before = k ? forms[k - 1]! : SECRET;
-    assert.ok(decodesTo(t, INVERSE[t]!(forms[k]!), before), `${t} decodes back to ${JSON.stringify(before.slice(0, 40))}`);
-  });
-  return forms;
-}
-
-/** What bash prints for the script, with S set: the oracle. */
-function bashPrints(script: string): { stdout: string; stderr: string } {
-  // stdin not a socket (as node's pipes are): bash would take itself for a remote shell and read ~/.bashrc.
-  const r = spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, S: SECRET, LC_ALL: 'C' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return { stdout: r.stdout, stderr: r.stderr };
-}
-
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-/** The lines of what was printed that say anything (od's bare offsets do not). */
-const telling = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l.length >= 10);
+import { bashPrints, corpus, corpusSteps, decodedForms, scripts, SCRIPTS, SECRET, SEED, sha, telling } from './taint-corpus.js';
 
 type Finished = { type: string; stepId: string; result: { stdout?: string; stderr?: string; error?: string; rows?: Record<string, string>[]; withheld?: { because: string[]; stdout?: { bytes: number; sha256: string }; stderr?: { bytes: number; sha256: string } } } };
 const finishedOf = (lines: Record<string, unknown>[], id: string) => lines.find((l) => l.type === 'step-finished' && l.stepId === id) as Finished | undefined;
@@ -75,13 +21,7 @@ const finishedOf = (lines: Record<string, unknown>[], id: string) => lines.find(
 describe('a step given a secret: what it printed is withheld, by where the secret went', () => {
   it(`${SCRIPTS} generated scripts (seed ${SEED}): bash's own output of each is in no record; the record names the secret and digests the output`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     const dir = scratch(t);
-    const steps = scripts.map((s, i) => `  - id: s${i}
-    destructive: false
-    safe_because: prints a form of the secret, writes nothing
-    shell:
-      run: ${JSON.stringify(s)}
-      env: { S: "\${{ inputs.pw }}", LC_ALL: C }
-`).join('');
+    const steps = corpusSteps();
     const file = writeRunbook(dir, 'corpus', `name: corpus
 title: Forms of a secret
 inputs:

@@ -3,7 +3,9 @@
 // another database, the resume is refused before anything runs, naming both servers without their passwords
 // (the connection made from it answers as another database; test/transcript/resume-place.test.ts has the same
 // variable used by shell steps alone, refused by name); with --retarget it continues there, the destructive step asking again (approved here by name),
-// and the write lands where the operator now pointed it, once.
+// and the write lands where the operator now pointed it, once. The same with the writes made by the database's
+// own client in destructive shell steps (psql "$DATABASE_URL", mariadb with the URL's parts): the engine makes no
+// connection of it, and still refuses by the variable, naming both servers; --retarget writes once, there.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,35 @@ steps:
   - id: act
     destructive: true
     sql: { query: "INSERT INTO place_marks (step) VALUES ('act')" }
+  - id: done
+    end: resolved
+`;
+
+/** A write by the database's own client in a shell step, given the URL as DATABASE_URL (mariadb has no URL
+ *  option: the shell takes the URL apart, and decodes the password's %XX). */
+const CLIENT_WRITE = (step: string) => `
+    shell:
+      run: |
+        case "$DATABASE_URL" in
+          postgres*) psql -X -q "$DATABASE_URL" -c "INSERT INTO place_marks (step) VALUES ('${step}')" ;;
+          *) u=\${DATABASE_URL#*://}; who=\${u%%@*}; hp=\${u#*@}; hp=\${hp%%/*}; pw=\${who#*:}
+             mariadb --defaults-file=/dev/null -u "\${who%%:*}" -p"$(printf '%b' "\${pw//%/\\\\x}")" -h "\${hp%%:*}" -P "\${hp##*:}" "\${u##*/}" -e "INSERT INTO place_marks (step) VALUES ('${step}')" ;;
+        esac
+      env: { DATABASE_URL: "\${{ inputs.db }}" }`;
+
+const SHELL_RUNBOOK = (go: string) => `name: client-servers
+title: Writes with the database's own client to the database the environment names
+inputs:
+  db: { secret: true, env: DATABASE_URL }
+steps:
+  - id: first
+    destructive: true${CLIENT_WRITE('first')}
+  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+  - id: act
+    destructive: true${CLIENT_WRITE('act')}
   - id: done
     end: resolved
 `;
@@ -65,14 +96,14 @@ const marks = async (server: LabServer, url: string): Promise<string[]> =>
 
 describe('resumed with the environment naming another database: refused; --retarget continues there', () => {
   for (const engine of ['postgres', 'mariadb'] as const) {
-    for (const how of ['DATABASE_URL', '--env-file'] as const) {
-      it(`${engine}, ${how}`, async (t) => {
+    for (const [how, through] of [['DATABASE_URL', 'sql'], ['--env-file', 'sql'], ['DATABASE_URL', 'client'], ['--env-file', 'client']] as const) {
+      it(`${engine}, ${how}, written by ${through === 'sql' ? 'sql: steps' : 'the database\'s own client in shell steps'}`, async (t) => {
         const server = servers[engine]!;
-        const [urlA, urlB] = await twoDatabases(server, `${how === 'DATABASE_URL' ? 'e' : 'f'}${Math.random().toString(36).slice(2, 7)}`);
+        const [urlA, urlB] = await twoDatabases(server, `${how === 'DATABASE_URL' ? 'e' : 'f'}${through[0]}${Math.random().toString(36).slice(2, 7)}`);
         const dir = scratch(t);
         const go = join(dir, 'go');
         const rb = join(dir, 'servers.yaml');
-        writeFileSync(rb, RUNBOOK(go));
+        writeFileSync(rb, (through === 'sql' ? RUNBOOK : SHELL_RUNBOOK)(go));
         const envFor = (url: string, name: string): { env: NodeJS.ProcessEnv; args: string[] } => {
           if (how === 'DATABASE_URL') return { env: { DATABASE_URL: url }, args: [] };
           writeFileSync(join(dir, name), `DATABASE_URL=${url}\n`);
@@ -90,10 +121,15 @@ describe('resumed with the environment naming another database: refused; --retar
         const moved = envFor(urlB, 'b.env');
         const refused = await cli(['resume', transcript, '--plain', '--yes', ...moved.args], { cwd: dir, env: moved.env });
         assert.equal(refused.code, 2, refused.stdout + refused.stderr);
-        // The connection made from it is checked first: the server that answers names the other database.
-        assert.match(refused.stderr, /refusing to resume: another target answers now/);
-        assert.match(refused.stderr, /recorded: .*\/place_a_\S+/);
-        assert.match(refused.stderr, /now: +.*\/place_b_\S+/);
+        if (through === 'sql') {
+          // The connection made from it is checked first: the server that answers names the other database.
+          assert.match(refused.stderr, /refusing to resume: another target answers now/);
+          assert.match(refused.stderr, /recorded: .*\/place_a_\S+/);
+          assert.match(refused.stderr, /now: +.*\/place_b_\S+/);
+        } else {
+          // No connection of the engine's: the variable the shell steps are given is compared, by the server it names.
+          assert.match(refused.stderr, /refusing to resume: .*DATABASE_URL named \S+\/place_a_\S+ when the run started, and names \S+\/place_b_\S+ now/);
+        }
         assert.doesNotMatch(refused.stdout + refused.stderr, new RegExp(server.appPassword));
         assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], []], 'nothing ran');
 

@@ -12,6 +12,7 @@ import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.
 import { GuardedSession } from './guarded-session.js';
 import { lastResult, streamQuery } from './pg-stream.js';
 import { checkPin, explainUnresolved, pinFailed, pinPlan } from './pg-pin.js';
+import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
@@ -197,6 +198,7 @@ class PgSession extends GuardedSession implements Session {
     // A server or pooler that refused the pin once (PgBouncer in statement mode also drops the connection)
     // refuses it again: every later read on this session says why, not that the connection is gone.
     if (this.unpinnable) throw this.unpinnable;
+    if (!opts.vouched) sql = proven(sql); // the engine's own text of what it proved; a vouched one runs as written
     const plan = pinPlan(sql, timeout);
     const pinned = await this.client.query(plan.message).catch((err: unknown) => {
       const refusal = pinFailed(err);
@@ -289,4 +291,11 @@ async function endWithin(client: pg.Client, ms: number): Promise<void> {
   const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), ms); });
   const outcome = await Promise.race([ended, late]).finally(() => clearTimeout(timer));
   if (outcome === 'late') streamOf(client)?.destroy();
+}
+
+/** The statement as the engine writes it from its own parse (pg-parser.ts); refused as a read when it cannot. */
+function proven(sql: string): string {
+  const r = regeneratePg(sql);
+  if ('error' in r) throw new PinRefusal(`the engine could not write this statement from its own reading (${r.error}): not run as a read`);
+  return r.text;
 }

@@ -59,6 +59,6 @@ steps:
   assert.deepEqual(result('use')?.withheld?.because, ['env F']);
   assert.equal(result('use')?.stdout, '****');
   assert.equal(result('route')?.stdout, 'routed\n', 'the branch read the real value');
-  const end = lines.find((l) => l.type === 'run-finished') as { message: string };
+  const end = lines.find((l) => l.type === 'run-finished') as unknown as { message: string };
   assert.equal(end.message, 'handed back ****');
 });

@@ -36,9 +36,26 @@ const { port, flag } = workerData;
 const signal = new Int32Array(flag);
 process.on('exit', () => { Atomics.store(signal, 1, 1); Atomics.notify(signal, 0); });
 const answer = (message) => { port.postMessage(message); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0); };
-const serve = (parse) => port.on('message', (texts) => answer(texts.map((text) => {
-  try { return { tree: parse(text) }; } catch (e) { return { error: String(e && e.message || e) }; }
-})));
+const failed = (e) => ({ error: String(e && e.message || e) });
+const parseAll = (parse, texts) => texts.map((text) => { try { return { tree: parse(text) }; } catch (e) { return failed(e); } });
+// A statement written again from its parse tree, then parsed again: the text is the engine's only if the tree
+// it parses to is the one the classifier read (every field but source positions).
+// Every source position PostgreSQL 18's nodes carry (ParseLoc fields, and the statement's length).
+const PLACES = new Set(['location', 'stmt_location', 'stmt_len', 'name_location', 'list_start', 'list_end', 'rexpr_list_start', 'rexpr_list_end']);
+const unplaced = (tree) => JSON.stringify(tree, (k, v) => (PLACES.has(k) ? undefined : v));
+let deparser;
+const regenerate = (parse, text) => {
+  const tree = parse(text);
+  const count = (tree.stmts || []).length;
+  if (count === 0) return ''; // only comments or blanks: the server answers an empty query either way
+  if (count !== 1) throw new Error('it is not exactly one statement');
+  deparser = deparser || require(workerData.deparserPath);
+  const again = deparser.deparseSync(tree, { pretty: false }).replace(/;\s*$/, '');
+  if (unplaced(parse(again)) !== unplaced(tree)) throw new Error('the statement written again from its parse reads differently');
+  return again;
+};
+const regenerateAll = (parse, texts) => texts.map((text) => { try { return { text: regenerate(parse, text) }; } catch (e) { return failed(e); } });
+const serve = (parse) => port.on('message', (m) => answer(Array.isArray(m) ? parseAll(parse, m) : regenerateAll(parse, m.regenerate)));
 const fail = (e) => serve(() => { throw new Error('the PostgreSQL parser could not load (' + String(e && e.message || e) + ')'); });
 try {
   const pg = require(workerData.modulePath);
@@ -78,14 +95,32 @@ export function askPg(texts: readonly string[]): () => PgParse[] {
   };
 }
 
-function ask(texts: string[]): () => PgParse[] {
+/** A statement as the engine writes it from its own parse tree (pgsql-deparser), or why it cannot be. */
+export type PgRegenerated = { text: string } | { error: string };
+const regenerated = new Map<string, PgRegenerated>();
+
+/**
+ * The statement the engine sends for a proven read (issue #45: run what you proved): written again from the
+ * tree PostgreSQL's own parser made of `text`, and kept only when that text parses back to the same tree. The
+ * server then executes the engine's reading, not the author's spelling of it. Never throws.
+ */
+export function regeneratePg(text: string): PgRegenerated {
+  const known = regenerated.get(text);
+  if (known) return known;
+  const [answer] = ask<PgRegenerated>([text], { regenerate: [text] })();
+  if (regenerated.size >= MAX_CACHED) regenerated.clear();
+  regenerated.set(text, answer!);
+  return answer!;
+}
+
+function ask<T extends { error: string } | object = PgParse>(texts: string[], message: unknown = texts): () => (T | { error: string })[] {
   const c = open();
   const failed = (why: string) => texts.map(() => ({ error: why }));
   if ('fatal' in c) return () => failed(c.fatal);
-  c.port.postMessage(texts);
+  c.port.postMessage(message);
   const ticket = ++c.asked;
   return () => {
-    const reply = wait(c, ticket) as PgParse[] | undefined;
+    const reply = wait(c, ticket) as T[] | undefined;
     if (reply) return reply;
     channel = { fatal: 'the PostgreSQL parser did not answer' }; // a late answer must never be taken for another question's
     return failed(channel.fatal);
@@ -95,11 +130,13 @@ function ask(texts: string[]): () => PgParse[] {
 function open(): Channel | { fatal: string } {
   if (channel) return channel;
   try {
-    const modulePath = createRequire(import.meta.url).resolve('libpg-query');
+    const require = createRequire(import.meta.url);
+    const modulePath = require.resolve('libpg-query');
+    const deparserPath = require.resolve('pgsql-deparser');
     const flag = new SharedArrayBuffer(8);
     const { MessageChannel, Worker } = threads();
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER, { eval: true, workerData: { modulePath, port: port2, flag }, transferList: [port2] });
+    const worker = new Worker(WORKER, { eval: true, workerData: { modulePath, deparserPath, port: port2, flag }, transferList: [port2] });
     worker.unref();
     port1.unref();
     channel = { port: port1, signal: new Int32Array(flag), asked: 0, taken: 0, received: new Map() };

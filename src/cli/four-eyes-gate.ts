@@ -15,20 +15,16 @@ export interface FourEyesOptions {
   runId(): string | undefined;
   breakGlass?: string | undefined;
   feed: TeamFeed;
-  /** A resumed run: by step, the time of the last teammate's decision the run acted on before (its transcript). */
-  decided?: ReadonlyMap<string, string>;
 }
 
 export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
   const waits = new Map<string, AbortController>();
-  // The decision acted on last, per step: a later gate of the step waits for one made after it.
-  const decided = new Map(o.decided ?? []);
   const say = (m: string, drawnElsewhere = false) => o.feed.say(`four eyes: ${m}`, drawnElsewhere);
   const breakGlass = (stepId: string, why: string) => {
     say(`${why}; BREAK GLASS: ${run.operator} goes on without a second person: ${o.breakGlass}`);
     queueMicrotask(() => run.confirm(stepId, 'yes', 'break-glass', { reason: o.breakGlass! }));
   };
-  const open = (stepId: string) => {
+  const open = (stepId: string, gate: string) => {
     const runId = o.runId();
     if (!o.url || !runId) {
       const why = `'${stepId}' needs a teammate's approval, and no team store is configured`;
@@ -46,7 +42,7 @@ export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
     say(`'${stepId}' waits for a teammate: ${command}   (or --deny "<reason>")`, true);
     let down = false;
     void import('../store/approval-wait.js').then(({ waitForDecision }) => waitForDecision({
-      url: o.url!, runId, stepId, signal: stop.signal, ...(decided.has(stepId) ? { after: decided.get(stepId)! } : {}),
+      url: o.url!, runId, stepId, gate, signal: stop.signal,
       onUnreachable: (why) => {
         if (o.breakGlass) { stop.abort(); breakGlass(stepId, `the store is unreachable (${why})`); return; }
         down = true;
@@ -65,7 +61,7 @@ export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
     })).then((d) => {
       waits.delete(stepId);
       if (!d || stop.signal.aborted) return;
-      const details = { approver: d.approver, decidedAt: new Date(d.decided_at).toISOString(), ...(d.reason ? { reason: d.reason } : {}) };
+      const details = { approver: d.approver, decidedAt: new Date(d.decided_at).toISOString(), gate: d.gate, ...(d.reason ? { reason: d.reason } : {}) };
       run.confirm(stepId, d.decision === 'approved' ? 'yes' : 'skip', 'four-eyes', details);
     }, (e: unknown) => say(`cannot wait for '${stepId}': ${(e as Error).message}`));
   };
@@ -75,11 +71,8 @@ export function attachFourEyes(run: Run, o: FourEyesOptions): () => void {
     if (o.feed.get().wait?.stepId === stepId) o.feed.setWait(undefined);
   };
   const off = run.on((e) => {
-    if (e.type === 'confirmation-requested' && e.approval && !run.result) open(e.stepId);
-    else if (e.type === 'confirmation-answered') {
-      if (e.how === 'four-eyes' && e.decidedAt) decided.set(e.stepId, e.decidedAt);
-      close(e.stepId);
-    }
+    if (e.type === 'confirmation-requested' && e.approval && e.gate && !run.result) open(e.stepId, e.gate);
+    else if (e.type === 'confirmation-answered') close(e.stepId);
     else if (e.type === 'run-finished') for (const id of [...waits.keys()]) close(id);
   });
   return () => { off(); for (const id of [...waits.keys()]) close(id); };

@@ -107,7 +107,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         });
         transcriptPath = transcript?.path;
         if (!flags.dryRun && hasApprovalSteps(runbook)) {
-          attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass, feed, ...(appendTo?.decided ? { decided: appendTo.decided } : {}) });
+          attachFourEyes(run, { url: store?.url, runId: () => store?.runId(), breakGlass: flags.breakGlass, feed });
         }
         ui = await attachUI(run, {
           // 'ink' unless --plain: the UI falls back to plain itself without a terminal on both ends, and says why when

@@ -68,6 +68,8 @@ export type DryRunShownBecause = 'destructive' | 'no-sandbox' | 'safe-because' |
 export interface BranchTaken { type: 'branch'; from: string; to: string; via: 'on' | 'next' | 'then' | 'failure'; expression?: string; value?: unknown }
 export interface ConfirmationRequested {
   type: 'confirmation-requested'; stepId: string; title: string; command: string; target?: string;
+  /** Four eyes: this gate visit (`<visit>-<nonce>`): a teammate's decision names it and answers no other. */
+  gate?: string;
   description?: string; blastRadius?: string; question: string; risk: 'normal' | 'high'; resumed: boolean;
   connection?: string;               // SQL: the connection's name (target has its masked URL)
   env?: Record<string, string>;      // shell: the step's env: values, masked where they hold a secret
@@ -95,11 +97,13 @@ export interface ConfirmationAnswered {
   type: 'confirmation-answered'; stepId: string; answer: ConfirmAnswer; by: string; how: ConfirmHow; waitedMs: number;
   /** Four eyes: the teammate who decided, as the store's database named them, and when; a denial's or break-glass's reason. */
   approver?: string; decidedAt?: string; reason?: string;
+  /** Four eyes: the gate visit the teammate's decision named (the request's `gate`). */
+  gate?: string;
 }
 /** four-eyes: a teammate's decision from the store; break-glass: the driver's own, with a reason, the store being down. */
 export type ConfirmHow = 'key' | 'typed' | 'flag' | 'dry-run' | 'four-eyes' | 'break-glass';
 /** What a four-eyes decision adds to the answer it becomes. */
-export type ConfirmDetails = Pick<ConfirmationAnswered, 'approver' | 'decidedAt' | 'reason'>;
+export type ConfirmDetails = Pick<ConfirmationAnswered, 'approver' | 'decidedAt' | 'reason' | 'gate'>;
 export interface QuestionAsked { type: 'question-asked'; questionId: string; question: Question }
 /** how: a key (a choice), typed text, a line on stdin (plain mode); waitedMs: from the question to the answer. */
 export type AnswerHow = 'key' | 'typed' | 'stdin';

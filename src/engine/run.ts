@@ -2,7 +2,7 @@
 // back in. Subscribers see masked events only. The run is the single source of truth for its state.
 import { scopeOf } from './scope.js';
 import { createActor, type Actor } from 'xstate';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Question } from '../executors/types.js';
 import { compileRunbook, type ExecuteStep, type RunbookMachine } from './compile.js';
 import type { ConfirmAnswer, ConfirmationAnswered, ConfirmDetails, RunEvent, RunEventListener, RunFinished, StopOutcome, AnswerHow } from './events.js';
@@ -138,7 +138,7 @@ export class Run {
   confirm(stepId: string, answer: ConfirmAnswer, how: ConfirmationAnswered['how'] = 'key', details: ConfirmDetails = {}): boolean {
     const gate = this.gate;
     if (!gate || gate.stepId !== stepId) return this.forChild(stepId, (child, rest) => child.confirm(rest, answer, how, details));
-    if (!fourEyesAllows(gate.event, answer, how)) return false;
+    if (!fourEyesAllows(gate.event, answer, how, details)) return false;
     this.gate = undefined;
     // Recorded before it takes effect: a destructive step never runs without its answer on disk.
     this.publish({ type: 'confirmation-answered', stepId, answer, by: this.operator, how, waitedMs: Date.now() - gate.askedAt, ...details });
@@ -269,10 +269,20 @@ export class Run {
     const [stepId, phase] = Object.entries(value as Record<string, string>)[0] ?? [];
     if (!stepId || phase !== PHASE.gate || this.gate?.stepId === stepId) return;
     const gate = describeGate(this.opts.runbook.doc, stepId, context, this.opts.redactor, this.opts.target);
+    // A four-eyes gate's visit: a decision names it, and the engine takes no other (four-eyes.ts).
+    if (gate.event.approval) gate.event.gate = this.gateVisit(stepId);
     this.gate = gate;
     this.publish(gate.event);
     if (this.opts.dryRun) this.confirm(stepId, 'yes', 'dry-run');
   }
+
+  /** `<visit>-<nonce>`: the step's gates opened by this process, counted, and 48 random bits. */
+  private gateVisit(stepId: string): string {
+    const visit = (this.gateVisits.get(stepId) ?? 0) + 1;
+    this.gateVisits.set(stepId, visit);
+    return `${visit}-${randomBytes(6).toString('hex')}`;
+  }
+  private readonly gateVisits = new Map<string, number>();
 
   /** The runbook's declared `outputs` over the run's data as it ended (run-data.ts: real values, null if bad). */
   outputs(): Record<string, unknown> {

@@ -190,6 +190,7 @@ const EVENT_FIELDS = {
     itemsDone: Type.Optional(Type.Integer({ minimum: 0, ...doc('Items that had already run before a resume (not listed, not run again).') })),
     evidence: Type.Optional(Type.Array(Type.String(), doc('The earlier steps whose results the step acts on, shown beside the question.'))),
     approval: Type.Optional(Type.Object({ by: Type.Literal('another-person') }, { additionalProperties: false, ...doc('Four eyes: only a teammate\'s decision through the team store answers this gate.') })),
+    gate: OptStr('Four eyes: this gate visit, `<visit>-<nonce>` (the step\'s gates opened by this process, counted, and a nonce made when it opened): a teammate\'s decision names it, and answers no other visit.'),
   },
   'confirmation-answered': {
     stepId: Id(), answer: literals(['yes', 'skip', 'abort'] as const, 'The answer.'), by: Id('Who answered.'),
@@ -197,6 +198,7 @@ const EVENT_FIELDS = {
     approver: OptId('Four eyes: the teammate who decided, as the store\'s database named them (their login role).'),
     decidedAt: OptStr('Four eyes: when the teammate decided (the store\'s clock).'),
     reason: OptStr('A denial\'s or a break-glass\'s reason.'),
+    gate: OptStr('Four eyes: the gate visit the teammate\'s decision named.'),
   },
   'question-asked': { questionId: Id(), question: Type.Object({ stepId: Id(), action: Type.Union([ManualAction, PromptAction]) }, { additionalProperties: false }) },
   'question-answered': {

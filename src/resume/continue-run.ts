@@ -17,7 +17,6 @@ import { recordedTargets } from '../transcript/recorded-targets.js';
 import { checkNotBehind, lockRun, runIdOf } from '../transcript/run-state.js';
 import { lastWriterPid, writerStillRunning } from '../transcript/still-running.js';
 import { calledLoader, checkCalledFiles, checkSameCallees, recordedCallees, runbookFor, tellAccepted, tellForced } from './callees.js';
-import { decisionsActedOn } from './decisions.js';
 import { inputsForResume } from './inputs.js';
 import { checkNoDriver, claimInStore, fetchTranscript, type Lease } from './lease.js';
 import { checkNothingLost } from './lost-values.js';
@@ -39,7 +38,7 @@ export interface ResumeRequest {
 }
 
 /** Where the resumed run writes: after the marker, into the transcript locked here. */
-export interface AppendTo { path: string; marker: ResumeMarker; locked: LockedTranscript; decided: ReadonlyMap<string, string> }
+export interface AppendTo { path: string; marker: ResumeMarker; locked: LockedTranscript }
 
 /** What the run is started with: its --input pairs, its transcript, where it continues and what it appends. */
 export interface RunStart {
@@ -113,7 +112,7 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
       resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
       targets: TargetGuard.create(recorded, { retarget: req.retarget ?? false, waitForSessions: req.waitForOrphans ?? false }),
     },
-    appendTo: { path: t.path, marker, locked, decided: decisionsActedOn(t.lines) },
+    appendTo: { path: t.path, marker, locked },
     callees: found.callees,
   });
   // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.

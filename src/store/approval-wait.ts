@@ -3,7 +3,7 @@
 // said (once per outage) and retried; it is never taken for an answer.
 import { connectStore, FOREGROUND_CONNECT_MS, storeErrorText, type StoreClient } from './client.js';
 
-export interface Decision { approver: string; decision: 'approved' | 'denied'; reason: string | null; decided_at: Date }
+export interface Decision { approver: string; decision: 'approved' | 'denied'; reason: string | null; decided_at: Date; gate: string }
 
 export interface WaitOptions {
   url: string;
@@ -16,19 +16,18 @@ export interface WaitOptions {
   onReachable?(): void;
   /** Who may approve, in words, once the run is in the store (asked again at each look until it is). */
   onWho?(mayApprove: string): void;
-  /** The decision the run last acted on at a gate of this step (ISO time, ms): only a later one is for this gate. */
-  after?: string;
+  /** The gate visit waited at (the confirmation-requested line's `gate`): only a decision naming it answers. */
+  gate: string;
   pollMs?: number;
 }
 
-// A decision is for one gate: a step the run comes back to (a loop) or a resume re-asks is another gate, and the
-// decision the run already acted on is not an answer to it. Compared in ms, as the run records decidedAt.
-const DECISION_SQL = `SELECT approver, decision, reason, decided_at FROM runbook.approvals
-  WHERE run_id = $1 AND step_id = $2 AND ($3::timestamptz IS NULL OR date_trunc('milliseconds', decided_at) > $3::timestamptz)
-  ORDER BY decided_at, approver LIMIT 1`;
+// A decision is for one gate visit: a step the run comes back to (a loop) or a resume re-asks is another visit
+// with another nonce, and a decision made on an earlier one (even one the driver never saw: a cut link) is not
+// an answer to it.
+const DECISION_SQL = `SELECT approver, decision, reason, decided_at, gate FROM runbook.approvals
+  WHERE run_id = $1 AND step_id = $2 AND gate = $3 ORDER BY decided_at, approver LIMIT 1`;
 
-/** The first decision on this step of this run (given before or during this wait) after the one the run last
- *  acted on there, or undefined if stopped. */
+/** The decision on this gate visit of this run (given before or during this wait), or undefined if stopped. */
 export async function waitForDecision(o: WaitOptions): Promise<Decision | undefined> {
   let retryMs = 250;
   let down = false;
@@ -82,7 +81,7 @@ async function watch(client: StoreClient, o: WaitOptions): Promise<Decision | un
     while (!o.signal.aborted) {
       if (failed) throw failed;
       if (who === undefined && o.onWho && (who = await mayApprove(client, o.runId)) !== undefined) o.onWho(who);
-      const rows = await client.query<Decision>(DECISION_SQL, [o.runId, o.stepId, o.after ?? null]);
+      const rows = await client.query<Decision>(DECISION_SQL, [o.runId, o.stepId, o.gate]);
       if (rows[0]) return rows[0];
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, o.pollMs ?? 1000);

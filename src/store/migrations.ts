@@ -3,6 +3,7 @@
 // wrote what is the database's word (session_user), not the client's.
 import { V3 } from './migration-v3.js';
 import { V4 } from './migration-v4.js';
+import { V5 } from './migration-v5.js';
 
 export interface Migration { version: number; what: string; sql: string }
 
@@ -240,6 +241,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, what: 'one driver per run: claim_run (advisory lock per epoch), heartbeat, takeovers', sql: V2 },
   { version: 3, what: 'a resume or takeover waits out the driver before\'s lease, its lock held or not; append_events reads only its batch', sql: V3 },
   { version: 4, what: 'a four-eyes decision is taken only while the run waits at a gate of that step, one per gate', sql: V4 },
+  { version: 5, what: 'a four-eyes decision names the gate visit it answers (runs.waiting_visit, approvals.gate)', sql: V5 },
 ];
 
 export const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

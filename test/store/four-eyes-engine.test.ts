@@ -42,12 +42,19 @@ test("the operator's own yes is refused at a four-eyes gate; a decline is taken"
   assert.deepEqual(events.find((e) => e.type === 'confirmation-requested' && e.approval !== undefined) !== undefined, true);
 });
 
-test('a four-eyes answer runs the step, recording the approver', async (t) => {
+test('a four-eyes answer naming the gate visit runs the step, recording the approver; one naming another visit, or none, is refused', async (t) => {
+  let visit: string | undefined;
   const { finished, events, steps } = await gateRun(t, (run) => {
-    assert.equal(run.confirm('terminate', 'yes', 'four-eyes', { approver: 'bob', decidedAt: '2024-05-01T14:02:31.000Z' }), true);
+    visit = run.pendingGate?.event.gate;
+    assert.match(visit ?? '', /^1-[0-9a-f]{12}$/);
+    const decision = { approver: 'bob', decidedAt: '2024-05-01T14:02:31.000Z' };
+    for (const gate of [undefined, '1-000000000000', `2-${visit!.slice(2)}`]) {
+      for (const answer of ['yes', 'skip'] as const) assert.equal(run.confirm('terminate', answer, 'four-eyes', { ...decision, ...(gate ? { gate } : {}) }), false, `${answer} for ${gate}`);
+    }
+    assert.equal(run.confirm('terminate', 'yes', 'four-eyes', { ...decision, gate: visit! }), true);
   });
   assert.equal(finished.outcome, 'resolved');
   assert.ok(steps.includes('terminate'));
-  const a = events.find((e): e is ConfirmationAnswered => e.type === 'confirmation-answered')!;
-  assert.deepEqual([a.how, a.approver, a.by], ['four-eyes', 'bob', 'alice']);
+  const answers = events.filter((e): e is ConfirmationAnswered => e.type === 'confirmation-answered');
+  assert.deepEqual(answers.map((a) => [a.how, a.approver, a.by, a.gate]), [['four-eyes', 'bob', 'alice', visit]]);
 });

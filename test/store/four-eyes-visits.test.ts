@@ -2,8 +2,9 @@
 // `approval:` that the run comes back to (a loop, max_visits 2) asked the store for the first decision ever
 // made on that step of that run: the one bob gave at the first visit. The second visit then ran at once, on bob's
 // old word, with no second person seeing it (a four-eyes gate passed with nobody's decision for it). Now a
-// decision counts only if it was made after the last one this run acted on for that step: the second visit
-// waits for a new decision (carol's; a person decides once per step, the store's key), and runs on it.
+// decision names the gate visit it answers (issue #47; schema version 5): the second visit waits for a decision
+// naming it, and runs on it; bob may decide it again (one decision per person per visit). A decision naming a
+// visit the run no longer waits at is refused (RB013). The cut link is tmux-four-eyes.test.ts's.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { fileLines, machineEnv, rejection, scratch, startCli, startStoreLab, typ
 
 const GUARD = 60_000;
 const FIXTURE = fileURLToPath(new URL('fixtures/four-eyes-loop.yaml', import.meta.url));
-type L = { type: string; stepId?: string; seq: number; ts: string; approver?: string; decidedAt?: string; how?: string };
+type L = { type: string; stepId?: string; seq: number; ts: string; approver?: string; decidedAt?: string; how?: string; gate?: string };
 
 describe('four eyes at every visit of a step', { timeout: E2E_TEST_LIMIT_MS }, () => {
   let lab: StoreLab;
@@ -34,7 +35,7 @@ describe('four eyes at every visit of a step', { timeout: E2E_TEST_LIMIT_MS }, (
     } finally { await c.end(); }
   }, GUARD, `gate ${n} in the store`);
 
-  it('the second visit waits for a decision made for it, and runs on that one', async (t) => {
+  it('the second visit waits for a decision naming it, and runs on that one; a decision naming the first is refused', async (t) => {
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');
     const driver = startCli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice') });
@@ -51,11 +52,22 @@ describe('four eyes at every visit of a step', { timeout: E2E_TEST_LIMIT_MS }, (
     const early = lines().filter((l) => l.type === 'confirmation-answered')[1];
     assert.equal(early, undefined, `the second visit was answered without a decision made for it: ${JSON.stringify(early)}`);
     await gateStored(runId, 2);
-    const second = approve('carol', runId);
+    await until(async () => {
+      const c = await lab.as('carol');
+      try { return (await c.query(`SELECT 1 FROM runbook.runs WHERE run_id = $1 AND waiting_visit = $2`, [runId, secondGate.gate])).length > 0; } finally { await c.end(); }
+    }, GUARD, 'the second visit in the store');
+    // A decision naming the first visit, which the run no longer waits at: refused by the database.
+    const bobSql = await lab.as('bob');
+    t.after(() => bobSql.end());
+    const stale = await rejection(bobSql.query(`SELECT runbook.decide($1, 'terminate', $2, 'approved', NULL)`, [runId, lines().find((l) => l.type === 'confirmation-requested')!.gate]));
+    assert.equal(stale.code, 'RB013', stale.message);
+    assert.match(stale.message, /waits at another visit of the gate of terminate now/);
+    // bob decides the second visit too: one decision per person per visit.
+    const second = approve('bob', runId);
     assert.equal(second.code, 0, `${second.stderr}${second.stdout}`);
     assert.equal(await driver.exit, 0, driver.err());
     const answers = lines().filter((l) => l.type === 'confirmation-answered');
-    assert.deepEqual(answers.map((a) => [a.how, a.approver]), [['four-eyes', 'bob'], ['four-eyes', 'carol']]);
+    assert.deepEqual(answers.map((a) => [a.how, a.approver, a.gate]), [['four-eyes', 'bob', lines().filter((l) => l.type === 'confirmation-requested')[0]!.gate], ['four-eyes', 'bob', secondGate.gate]]);
     assert.ok(Date.parse(answers[1]!.decidedAt!) >= Date.parse(secondGate.ts) - 1000, 'the second decision was made at the second gate');
     assert.deepEqual(readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n'), ['terminate', 'terminate']);
   });
@@ -71,9 +83,9 @@ describe('four eyes at every visit of a step', { timeout: E2E_TEST_LIMIT_MS }, (
     await gateStored(runId, 1);
     const [bob, carol] = [await lab.as('bob'), await lab.as('carol')];
     t.after(async () => { await bob.end(); await carol.end(); });
-    await bob.query(`SELECT runbook.decide($1, 'terminate', 'approved', NULL)`, [runId]);
+    await bob.query(`SELECT runbook.decide($1, 'terminate', (SELECT waiting_visit FROM runbook.runs WHERE run_id = $1), 'approved', NULL)`, [runId]);
     // At once, or once the run took bob's and moved on: refused either way, never kept for a later gate.
-    const second = await rejection(carol.query(`SELECT runbook.decide($1, 'terminate', 'approved', NULL)`, [runId]));
+    const second = await rejection(carol.query(`SELECT runbook.decide($1, 'terminate', (SELECT waiting_visit FROM runbook.runs WHERE run_id = $1), 'approved', NULL)`, [runId]));
     assert.ok(second.code === 'RB012' || second.code === 'RB011', `${second.code}: ${second.message}`);
     assert.equal(await driver.exit, 0, driver.err());
   });
@@ -102,7 +114,7 @@ describe('four eyes at every visit of a step', { timeout: E2E_TEST_LIMIT_MS }, (
     }, GUARD, 'the first gate in the store');
     const bob = await lab.as('bob');
     t.after(() => bob.end());
-    const ahead = await rejection(bob.query(`SELECT runbook.decide($1, 'terminate', 'approved', NULL)`, [runId]));
+    const ahead = await rejection(bob.query(`SELECT runbook.decide($1, 'terminate', (SELECT waiting_visit FROM runbook.runs WHERE run_id = $1), 'approved', NULL)`, [runId]));
     assert.equal(ahead.code, 'RB011', ahead.message);
     assert.match(ahead.message, /does not wait at a gate of terminate now/);
     // The gate it waits at is decided as before.

@@ -1,6 +1,8 @@
 // `runbook approve <run-id> <step-id> [--deny "<reason>"]`: a teammate's decision at a four-eyes gate. The
 // approver first sees what the driver's gate shows (from the store's copy of the gate line); the decision is
-// signed by the store role they log in as (the database fills it in and refuses the run's operator).
+// signed by the store role they log in as (the database fills it in and refuses the run's operator). It names the
+// gate visit shown (the line's `gate`), so it answers that visit and no later one: a run that moved on meanwhile
+// refuses it (RB013), and the approver looks again.
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../../common/errors.js';
 import { renderLine } from '../../transcript/replay/render.js';
@@ -22,8 +24,8 @@ export async function approveCommand(id: string, stepId: string, opts: { store?:
       say('nothing decided\n');
       return 1;
     }
-    const rows = await client.query<{ who: string }>('SELECT runbook.decide($1, $2, $3, $4) AS who',
-      [runId, stepId, opts.deny !== undefined ? 'denied' : 'approved', opts.deny ?? null]).catch((e: unknown) => { throw refusal(e, stepId); });
+    const rows = await client.query<{ who: string }>('SELECT runbook.decide($1, $2, $3, $4, $5) AS who',
+      [runId, stepId, gate.gate, opts.deny !== undefined ? 'denied' : 'approved', opts.deny ?? null]).catch((e: unknown) => { throw refusal(e, stepId); });
     say(`${verb === 'deny' ? 'denied' : 'approved'} '${stepId}' of run ${runId} as ${rows[0]?.who ?? client.role}\n`);
     return 0;
   } finally {
@@ -31,17 +33,23 @@ export async function approveCommand(id: string, stepId: string, opts: { store?:
   }
 }
 
-/** The four-eyes gate of this step the run waits at now, as the store has it. */
-async function waitingGate(client: StoreClient, runId: string, stepId: string): Promise<TranscriptLine & { type: 'confirmation-requested' }> {
-  const rows = await client.query<{ seq: number; line: string }>(`SELECT seq, line FROM runbook.events
-    WHERE run_id = $1 AND event->>'type' = 'confirmation-requested' AND event->>'stepId' = $2 ORDER BY seq DESC LIMIT 1`, [runId, stepId]);
+type GateLine = TranscriptLine & { type: 'confirmation-requested'; gate: string };
+
+/** The four-eyes gate visit of this step the run waits at now, as the store has it (runs.waiting_visit). */
+async function waitingGate(client: StoreClient, runId: string, stepId: string): Promise<GateLine> {
+  const rows = await client.query<{ line: string | null; waiting_gate: string | null }>(`SELECT r.waiting_gate,
+      (SELECT e.line FROM runbook.events e WHERE e.run_id = r.run_id AND e.event->>'type' = 'confirmation-requested'
+        AND e.event->>'stepId' = $2 AND e.event->>'gate' = r.waiting_visit ORDER BY e.seq DESC LIMIT 1) AS line
+    FROM runbook.runs r WHERE r.run_id = $1`, [runId, stepId]);
   const row = rows[0];
-  if (!row) throw new UserError(`run ${runId} is not waiting at a gate of '${stepId}' (no such gate in the store yet)`);
-  const gate = JSON.parse(row.line) as TranscriptLine & { type: 'confirmation-requested' };
+  if (!row?.line) {
+    const ordinary = row?.waiting_gate === stepId;
+    throw new UserError(ordinary
+      ? `'${stepId}' is an ordinary gate: its driver answers it, not a second person`
+      : `run ${runId} is not waiting at a gate of '${stepId}' now${row?.waiting_gate ? ` (it waits at '${row.waiting_gate}')` : ''}: a decision is made at the gate`);
+  }
+  const gate = JSON.parse(row.line) as GateLine;
   if (!gate.approval) throw new UserError(`'${stepId}' is an ordinary gate: its driver answers it, not a second person`);
-  const answered = await client.query(`SELECT 1 FROM runbook.events WHERE run_id = $1 AND seq > $2
-    AND ((event->>'type' = 'confirmation-answered' AND event->>'stepId' = $3) OR event->>'type' = 'run-finished') LIMIT 1`, [runId, row.seq, stepId]);
-  if (answered.length) throw new UserError(`the gate of '${stepId}' in run ${runId} was already answered (or the run ended)`);
   return gate;
 }
 
@@ -53,6 +61,7 @@ async function ask(question: string): Promise<boolean> {
 
 function refusal(e: unknown, stepId: string): UserError {
   const code = (e as { code?: string }).code;
-  if (code === '23505') return new UserError(`you already decided on '${stepId}'; a decision is final`);
+  if (code === '23505') return new UserError(`you already decided on this gate of '${stepId}'; a decision is final`);
+  if (code === 'RB013') return new UserError(`the run moved on: it no longer waits at the gate of '${stepId}' you were shown (${storeErrorText(e)}); nothing decided`);
   return new UserError(`the store refused: ${storeErrorText(e)}`);
 }

@@ -92,7 +92,7 @@ export async function claimForResume(store: StoreUrl, head: RunHead, takeover: b
   }
   try {
     const claim = await claimRun(client, head, takeover ? 'takeover' : 'resume');
-    if (takeover) await sayTakeover(client, head.runId, claim.epoch, say);
+    await sayTakeover(client, head.runId, claim.epoch, takeover, say); // a plain resume of another's run too
     return { ...claim, client };
   } catch (e) {
     await client.end();
@@ -102,9 +102,11 @@ export async function claimForResume(store: StoreUrl, head: RunHead, takeover: b
   }
 }
 
-async function sayTakeover(client: StoreClient, runId: string, epoch: number, say: (line: string) => void): Promise<void> {
+/** Says who the run was taken over from, when the claim was a takeover (recorded in runbook.takeovers). */
+async function sayTakeover(client: StoreClient, runId: string, epoch: number, flag: boolean, say: (line: string) => void): Promise<void> {
   const rows = await client.query<{ from_driver: string; from_host: string; ago: number }>(`SELECT from_driver, from_host,
     floor(extract('epoch' FROM at - from_heard_at))::int AS ago FROM runbook.takeovers WHERE run_id = $1 AND epoch = $2`, [runId, epoch]);
   const r = rows[0];
-  say(`--takeover: run ${runId} taken over from ${r ? `${r.from_driver} on ${r.from_host} (last heard from ${r.ago} s before)` : 'its driver'}, as ${client.role}; recorded in the store`);
+  if (!r && !flag) return;
+  say(`${flag ? '--takeover: ' : ''}run ${runId} taken over from ${r ? `${r.from_driver} on ${r.from_host} (last heard from ${r.ago} s before)` : 'its driver'}, as ${client.role}; recorded in the store`);
 }

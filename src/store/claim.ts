@@ -18,9 +18,9 @@ export async function claimRun(client: StoreClient, head: RunHead, mode: ClaimMo
   return { epoch: rows[0]!.epoch, waitMs: rows[0]!.wait_ms };
 }
 
-/** The codes of a claim or write this driver may not make: taken over (RB009), another's run (RB008), another
- *  driver alive (RB010). */
-export const LOST = new Set(['RB008', 'RB009', 'RB010']);
+/** The codes of a claim or write this driver may not make: taken over (RB009), another's run (RB008, before
+ *  schema 6), another driver alive (RB010), not allowed to take runs over (RB014). */
+export const LOST = new Set(['RB008', 'RB009', 'RB010', 'RB014']);
 
 type HeaderFields = { type?: string; runId?: unknown; runbook?: { name?: string; sha256?: string } };
 

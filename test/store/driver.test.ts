@@ -46,16 +46,23 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
     return { dir, file, driver, runId };
   }
 
-  it('kill -9 at the approval wait, resume by id on a second machine: nothing runs twice, the approval is kept', async (t) => {
+  it('kill -9 at the approval wait, resume by id on a second machine: nothing runs twice, the gate is a new visit that needs its own decision', async (t) => {
     const { dir, driver, runId } = await toGate(t);
     driver.child.kill('SIGKILL');
     await driver.exit;
-    await approve(runId); // given while nobody drives the run
+    await approve(runId); // given while nobody drives the run: for the visit the dead driver waited at
 
     // Another machine: its own home and state, no transcript; the same working directory (a resume acts where
     // the run started, docs/reliability.md), as a team's shared checkout path gives it.
     const second = scratch(t);
     const resumed = startCli(['resume', runId.slice(0, 8), '--plain'], env(second), dir);
+    // The resume asks at the gate again (a new visit): the decision made for the dead driver's visit does not answer it.
+    const visits = async () => { const c = await lab.as('carol'); try { return (await c.query<{ v: string | null }>('SELECT waiting_visit AS v FROM runbook.runs WHERE run_id = $1', [runId]))[0]?.v; } finally { await c.end(); } };
+    const first = (lines(join(dir, 't.jsonl')).find((l) => l.type === 'confirmation-requested') as { gate: string }).gate;
+    await until(async () => { const v = await visits(); return v !== undefined && v !== null && v !== first; }, GUARD, 'the resumed gate in the store', 250).catch((e: Error) => { throw new Error(`${e.message}: ${resumed.err()}`); });
+    await new Promise((r) => setTimeout(r, 1500)); // more than the waiter's poll
+    assert.deepEqual(steps(dir), ['look'], 'the old visit\'s decision did not run the resumed gate');
+    await approve(runId);
     assert.equal(await resumed.exit, 0, resumed.err());
     assert.match(resumed.err(), /resuming run \S+ from the store's copy of its transcript/);
     assert.deepEqual(steps(dir), ['look', 'terminate'], 'look ran once (before the kill), terminate once (after the resume)');

@@ -37,10 +37,17 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
     case 'aborted':
       return { icon: '■', text: `aborted${took ? ` ${took}` : ''}`, tone: 'bad', spinning: false };
     case 'skipped': {
-      const why = s.skip?.reason === 'dry-run' ? (s.skip.because === 'no-sandbox' ? 'dry run: shown (no sandbox)' : s.skip.because === 'safe-because' ? 'dry run: shown (safe_because)' : 'dry run: not run') : s.skip?.reason === 'operator' ? (s.skip.detail ? `skipped by you ${s.skip.detail}` : 'skipped by you') : s.skip?.reason === 'condition' ? 'skipped: condition false' : 'skipped';
+      const why = s.skip?.reason === 'dry-run' ? (s.skip.because === 'no-sandbox' ? 'dry run: shown (no sandbox)' : s.skip.because === 'safe-because' ? 'dry run: shown (safe_because)' : 'dry run: not run') : s.skip?.reason === 'operator' ? skippedBy(s) : s.skip?.reason === 'condition' ? 'skipped: condition false' : 'skipped';
       return { icon: '↷', text: why, tone: 'dim', spinning: false };
     }
     case 'reached':
       return { icon: '◆', text: 'end', tone: 'plain', spinning: false };
   }
+}
+
+/** Who skipped a step at its gate: a teammate's four-eyes denial names them (and why), not the driver. */
+function skippedBy(s: StepView): string {
+  const c = s.confirmation;
+  if (c?.how === 'four-eyes' && c.approver) return `denied by ${c.approver}${c.reason ? `: ${c.reason}` : ''}`;
+  return s.skip?.detail ? `skipped by you ${s.skip.detail}` : 'skipped by you';
 }

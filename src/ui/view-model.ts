@@ -32,7 +32,7 @@ export interface StepView {
   skip?: { reason: 'condition' | 'operator' | 'dry-run'; detail?: string; because?: DryRunShownBecause };
   dryRun?: DryRunMode;                 // a dry run: what it did with this step's action
   where?: string;                      // a shell step naming a target: where it runs (and why, when its `if` sent it here)
-  confirmation?: { answer: ConfirmAnswer; how: ConfirmationAnswered['how']; by: string };
+  confirmation?: { answer: ConfirmAnswer; how: ConfirmationAnswered['how']; by: string; approver?: string; reason?: string };
   branch?: BranchView;
   wait?: WaitView;                     // a wait step between polls: how far it got, when it gives up
 }
@@ -141,7 +141,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
       return {
         ...vm, ...(vm.gate?.stepId === event.stepId ? { gate: undefined, gateAt: undefined } : {}),
         steps: upsert(vm.steps, event.stepId, (s) => ({
-          ...s, confirmation: { answer: event.answer, how: event.how, by: event.by },
+          ...s, confirmation: { answer: event.answer, how: event.how, by: event.by, ...(event.approver ? { approver: event.approver } : {}), ...(event.reason ? { reason: event.reason } : {}) },
           state: event.answer === 'abort' ? 'aborted' : s.state === 'awaiting' ? 'pending' : s.state,
         })),
       };

@@ -81,5 +81,8 @@ test('step status words', () => {
   assert.equal(stepStatus({ ...base, state: 'ok', durationMs: 12 }, 0, false).text, 'ok 12ms');
   assert.equal(stepStatus({ ...base, state: 'failed', durationMs: 5, result: { status: 'failed', durationMs: 5, exitCode: 2 } }, 0, false).text, 'failed 5ms: exit code 2');
   assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'operator' } }, 0, false).text, 'skipped by you');
+  // A teammate's four-eyes denial is theirs, with their reason, not the driver's skip (#47).
+  const denied = { answer: 'skip', how: 'four-eyes', by: 'alice', approver: 'carol', reason: 'not during the batch' } as const;
+  assert.equal(stepStatus({ ...base, state: 'skipped', skip: { reason: 'operator' }, confirmation: denied }, 0, false).text, 'denied by carol: not during the batch');
   assert.equal(stepStatus({ ...base, state: 'awaiting' }, 0, false).text, 'awaiting confirmation');
 });

@@ -27,7 +27,7 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
   const steps = (dir: string) => (existsSync(join(dir, 'steps')) ? readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n') : []);
   const run = async (runId: string) => {
     const c = await lab.as('carol');
-    try { return (await c.query<{ driver_epoch: number; state: string; waiting_gate: string | null; driver_host: string }>('SELECT * FROM runbook.runs WHERE run_id = $1', [runId]))[0]; } finally { await c.end(); }
+    try { return (await c.query<{ driver_epoch: number; state: string; waiting_gate: string | null; waiting_visit: string | null; driver_host: string }>('SELECT * FROM runbook.runs WHERE run_id = $1', [runId]))[0]; } finally { await c.end(); }
   };
   const approve = async (runId: string) => {
     const bob = startCli(['approve', runId, 'terminate', '--yes'], env(process.cwd(), 'bob'));
@@ -90,7 +90,11 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
     driver.child.kill('SIGSTOP');
     // Approved while the old driver is frozen: continued, it would see the approval and run the step, if it could.
     await approve(runId);
+    const oldVisit = (await run(runId))?.waiting_visit;
     const taker = startCli(['resume', runId, '--plain', '--takeover'], env(second), dir);
+    // The taker's gate is a visit of its own: it needs a decision naming it.
+    await until(async () => { const v = (await run(runId))?.waiting_visit; return !!v && v !== oldVisit; }, GUARD, "the taker's gate in the store");
+    await approve(runId);
     assert.equal(await taker.exit, 0, taker.err());
     assert.match(taker.err(), new RegExp(`--takeover: run ${runId} taken over from alice on ${hostname()} \\(last heard from \\d+ s before\\)`));
     assert.deepEqual(steps(dir), ['look', 'terminate'], 'the new driver ran the step once');

@@ -88,7 +88,9 @@ test('the gate says it waits for another person, who may approve, and the store;
   assert.match(f, /store: unreachable \(connect ECONNREFUSED 127\.0\.0\.1:5433\); retrying/);
 
   // The teammate's decision, as cli/four-eyes-gate.ts relays it from the store.
-  assert.equal(ui.run.confirm('terminate', 'yes', 'four-eyes', { approver: 'bob', decidedAt: new Date().toISOString() }), true);
+  // It names the gate visit it answers (the gate's own `gate`); without it the run takes none (#47).
+  assert.equal(ui.run.confirm('terminate', 'yes', 'four-eyes', { approver: 'bob', decidedAt: new Date().toISOString() }), false);
+  assert.equal(ui.run.confirm('terminate', 'yes', 'four-eyes', { approver: 'bob', decidedAt: new Date().toISOString(), gate: ui.run.pendingGate!.event.gate! }), true);
   const done = await ui.end();
   assert.equal(done.outcome, 'resolved');
   assert.ok(ui.executed.includes('terminate'));

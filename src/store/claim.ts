@@ -19,8 +19,8 @@ export async function claimRun(client: StoreClient, head: RunHead, mode: ClaimMo
 }
 
 /** The codes of a claim or write this driver may not make: taken over (RB009), another's run (RB008, before
- *  schema 6), another driver alive (RB010), not allowed to take runs over (RB014). */
-export const LOST = new Set(['RB008', 'RB009', 'RB010', 'RB014']);
+ *  schema 6), another driver alive (RB010), not allowed to take runs over (RB014), the run ended (RB015). */
+export const LOST = new Set(['RB008', 'RB009', 'RB010', 'RB014', 'RB015']);
 
 type HeaderFields = { type?: string; runId?: unknown; runbook?: { name?: string; sha256?: string } };
 

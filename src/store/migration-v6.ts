@@ -4,7 +4,9 @@
 // though the docs showed it without. Now, when the role runbook_operators exists, only its members may take over
 // another role's run (RB014), like runbook_approvers for decisions; and a resume by another role of a run whose
 // driver holds no lock is a takeover too, recorded in runbook.takeovers (who from whom), after the old driver's
-// lease is waited out. A driver still holding its lock is refused without --takeover, as before (RB010).
+// lease is waited out. A driver still holding its lock is refused without --takeover, as before (RB010). A run
+// the store has as ended is never claimed again (RB015): in a race of takeovers, one taker finished the run while
+// another, holding a copy fetched before, claimed it after and ran its steps again.
 export const V6 = String.raw`
 CREATE OR REPLACE FUNCTION runbook.claim_run(p_run_id text, p_runbook text, p_sha256 text, p_host text, p_mode text, p_epoch int, p_lease_ms int)
 RETURNS TABLE (epoch int, wait_ms int)
@@ -24,6 +26,10 @@ BEGIN
     RETURN;
   END IF;
   IF p_mode NOT IN ('check', 'resume', 'takeover') THEN RAISE EXCEPTION 'claim_run: unknown mode %', p_mode; END IF;
+  -- A run that ended is not continued, whatever a copy fetched before it ended says (a taker's, in a race).
+  IF r.state IN ('resolved', 'escalate', 'failed', 'aborted') THEN
+    RAISE EXCEPTION 'run % already ended (%) in the store: nothing to resume', p_run_id, r.state USING ERRCODE = 'RB015';
+  END IF;
   held := NOT pg_try_advisory_lock(runbook.driver_lock(p_run_id, r.driver_epoch));
   IF NOT held THEN PERFORM pg_advisory_unlock(runbook.driver_lock(p_run_id, r.driver_epoch)); END IF;
   IF p_mode IN ('check', 'resume') AND held THEN

@@ -5,6 +5,9 @@
 // nonce made when it opened, in the uploaded confirmation-requested line); runs.waiting_visit is the visit the
 // run waits at, a decision must name it (RB013 otherwise), one decision per visit (RB012), and the driver takes
 // only a decision naming the visit it waits at. A person may decide once per visit (the key holds the visit).
+// And the store is the witness of four eyes: an uploaded or pushed line saying a teammate decided must match
+// that teammate's row (RB016): a --break-glass transcript edited to name an approver was taken, and follow and
+// the report named that teammate as the approver, with no row behind it.
 export const V5 = String.raw`
 ALTER TABLE runbook.runs ADD COLUMN waiting_visit text;
 ALTER TABLE runbook.approvals ADD COLUMN gate text NOT NULL DEFAULT '';
@@ -13,7 +16,7 @@ ALTER TABLE runbook.approvals ADD PRIMARY KEY (run_id, step_id, gate, approver);
 
 CREATE OR REPLACE FUNCTION runbook.append_events(p_run_id text, p_epoch int, p_seq int[], p_ts timestamptz[], p_line text[], p_prev text[], p_hash text[]) RETURNS int
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE r runbook.runs; gate_type text; gate_step text; gate_visit text;
+DECLARE r runbook.runs; gate_type text; gate_step text; gate_visit text; forged_seq int; forged_who text; forged_step text;
 BEGIN
   SELECT * INTO r FROM runbook.runs WHERE run_id = p_run_id FOR UPDATE;
   IF NOT FOUND THEN RAISE EXCEPTION 'no run % in the store', p_run_id USING ERRCODE = 'RB005'; END IF;
@@ -22,6 +25,17 @@ BEGIN
   END IF;
   INSERT INTO runbook.events (run_id, seq, ts, line, prev_hash, hash)
   SELECT p_run_id, s, t, l, p, h FROM unnest(p_seq, p_ts, p_line, p_prev, p_hash) WITH ORDINALITY AS u(s, t, l, p, h, n) ORDER BY n;
+  -- The store is the witness of four eyes: a line saying a teammate decided stands only on that teammate's own
+  -- row in approvals (the gate visit, the step, the decision). A transcript edited to say so is refused.
+  SELECT e.seq, e.event->>'approver', e.event->>'stepId' INTO forged_seq, forged_who, forged_step FROM runbook.events e
+    WHERE e.run_id = p_run_id AND e.seq = ANY(p_seq) AND e.event->>'type' = 'confirmation-answered' AND e.event->>'how' = 'four-eyes'
+      AND NOT EXISTS (SELECT 1 FROM runbook.approvals a WHERE a.run_id = p_run_id AND a.step_id = e.event->>'stepId'
+        AND a.approver::text = e.event->>'approver' AND a.gate = coalesce(e.event->>'gate', '')
+        AND a.decision = CASE WHEN e.event->>'answer' = 'yes' THEN 'approved' ELSE 'denied' END)
+    ORDER BY e.seq LIMIT 1;
+  IF forged_seq IS NOT NULL THEN
+    RAISE EXCEPTION 'event % of run % says % decided at the gate of %, and the store holds no such decision: a four-eyes answer the store did not witness is refused', forged_seq, p_run_id, coalesce(forged_who, 'nobody'), forged_step USING ERRCODE = 'RB016';
+  END IF;
   SELECT e.event->>'type', e.event->>'stepId', e.event->>'gate' INTO gate_type, gate_step, gate_visit FROM runbook.events e
     WHERE e.run_id = p_run_id AND e.seq = ANY(p_seq) AND e.event->>'type' IN ('confirmation-requested', 'confirmation-answered', 'run-finished')
     ORDER BY e.seq DESC LIMIT 1;

@@ -8,7 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { until } from '../helpers/poll.js';
 import { cli } from '../helpers/cli.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { FIXTURE, fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
+import { FIXTURE, fileLines, machineEnv, scratch, startCli, startStoreLab, startStoreLabWithProxy, type ProxiedStoreLab, type StoreLab } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+
+const FOUR_EYES = fileURLToPath(new URL('fixtures/four-eyes.yaml', import.meta.url));
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 
@@ -84,5 +87,39 @@ describe('store outage', { timeout: E2E_TEST_LIMIT_MS }, () => {
     const refused = await push();
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /differs from this transcript: event \d+ was changed in the store.*nothing in the store was changed/);
+  });
+});
+
+describe('the store is the witness of four eyes', { timeout: E2E_TEST_LIMIT_MS }, () => {
+  let lab: StoreLab;
+  before(async () => { lab = await startStoreLab(); });
+  after(async () => { await lab?.stop(); });
+
+  it('a --break-glass transcript edited to say a teammate approved is refused by store push; the honest one is taken, labelled break-glass', async (t) => {
+    const dir = scratch(t);
+    const file = join(dir, 't.jsonl');
+    const home = { ...machineEnv(dir) };
+    // No store reachable while the run goes on: the driver breaks the glass, recorded as such.
+    const ran = cli(['run', FOUR_EYES, '--plain', '-i', `dir=${dir}`, '--transcript', file, '--break-glass', 'the pool is full'], { env: home });
+    assert.equal(ran.code, 0, ran.stderr);
+    const forged = join(dir, 'forged.jsonl');
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /"how":"break-glass"/);
+    writeFileSync(forged, text.replace(/"how":"break-glass"/, '"how":"four-eyes","approver":"bob","decidedAt":"2026-11-25T03:00:00.000Z"'));
+    const env = { ...home, RUNBOOK_STORE: lab.url('alice') };
+    const refused = cli(['store', 'push', forged], { env });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /store push stopped: the store refused this transcript: event \d+ of run \S+ says bob decided at the gate of terminate, and the store holds no such decision/);
+    const owner = await lab.as('rb_owner');
+    t.after(() => owner.end());
+    const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
+    const stored = async () => (await owner.query<{ line: string }>('SELECT line FROM runbook.events WHERE run_id = $1 ORDER BY seq', [runId])).map((r) => r.line);
+    assert.ok(!(await stored()).some((l) => l.includes('"approver":"bob"')), 'the forged answer is not in the store');
+    const honest = cli(['store', 'push', file], { env });
+    assert.equal(honest.code, 0, honest.stderr);
+    assert.deepEqual(await stored(), fileLines(file));
+    const followed = cli(['follow', runId], { env: { ...machineEnv(scratch(t)), RUNBOOK_STORE: lab.url('carol') } });
+    assert.equal(followed.code, 0, followed.stderr);
+    assert.match(followed.stdout, /→ yes — by \S+ \(break-glass\): the pool is full/);
   });
 });

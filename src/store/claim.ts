@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import type { StoreClient } from './client.js';
 
-export type ClaimMode = 'start' | 'rejoin' | 'resume' | 'takeover' | 'check';
+export type ClaimMode = 'start' | 'rejoin' | 'resume' | 'push' | 'takeover' | 'check';
 
 /** How long a driver's last confirmation lets it act: a takeover waits out what is left of it. */
 export const LEASE_MS = 1000;

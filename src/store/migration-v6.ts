@@ -25,14 +25,15 @@ BEGIN
     RETURN QUERY SELECT r.driver_epoch, 0;
     RETURN;
   END IF;
-  IF p_mode NOT IN ('check', 'resume', 'takeover') THEN RAISE EXCEPTION 'claim_run: unknown mode %', p_mode; END IF;
-  -- A run that ended is not continued, whatever a copy fetched before it ended says (a taker's, in a race).
-  IF r.state IN ('resolved', 'escalate', 'failed', 'aborted') THEN
+  IF p_mode NOT IN ('check', 'resume', 'takeover', 'push') THEN RAISE EXCEPTION 'claim_run: unknown mode %', p_mode; END IF;
+  -- A run that ended is not continued, whatever a copy fetched before it ended says (a taker's, in a race);
+  -- 'push' (store push) only adds the lines of a run that ended while the store was down, and may.
+  IF p_mode <> 'push' AND r.state IN ('resolved', 'escalate', 'failed', 'aborted') THEN
     RAISE EXCEPTION 'run % already ended (%) in the store: nothing to resume', p_run_id, r.state USING ERRCODE = 'RB015';
   END IF;
   held := NOT pg_try_advisory_lock(runbook.driver_lock(p_run_id, r.driver_epoch));
   IF NOT held THEN PERFORM pg_advisory_unlock(runbook.driver_lock(p_run_id, r.driver_epoch)); END IF;
-  IF p_mode IN ('check', 'resume') AND held THEN
+  IF p_mode IN ('check', 'resume', 'push') AND held THEN
     RAISE EXCEPTION 'run % is being driven by % on % (last heard from % s ago): a second driver is refused; if that one is gone for good, take the run over with --takeover',
       p_run_id, r.driver, r.driver_host, floor(extract('epoch' FROM now() - r.heard_at))::bigint USING ERRCODE = 'RB010';
   END IF;

@@ -31,7 +31,7 @@ export interface UploaderOptions {
   /** Tells the run's driver it lost the run (taken over): it must stop at its next write. */
   onTakenOver?: (message: string) => void;
   /** How this process first claims the run: a new run (default), or continuing one (resume, takeover). */
-  mode?: 'start' | 'resume';
+  mode?: 'start' | 'resume' | 'push';
   /** Claimed already (resume claims before its first step): the connection that holds the lock, and the epoch. */
   claimed?: { client: StoreClient; epoch: number };
 }
@@ -75,7 +75,7 @@ export class Uploader implements TranscriptSink {
     return checkBeforeAct({
       confirm: (reconnect) => this.confirmHolder(reconnect),
       lost: () => this.lost,
-      mayHaveRival: () => this.epoch > 0 || this.opts.mode === 'resume',
+      mayHaveRival: () => this.epoch > 0 || (this.opts.mode ?? 'start') !== 'start',
       why: () => this.reason ?? (this.state === 'connecting' ? 'not reached yet' : 'no answer'),
     }, check, (line) => this.opts.notify?.(line));
   }

@@ -28,7 +28,7 @@ describe('follow', { timeout: E2E_TEST_LIMIT_MS }, () => {
 
     const listed = cli(['runs'], { env: { ...machineEnv(dir), RUNBOOK_STORE: lab.url('carol') } });
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, new RegExp(`${runId}\\s+team\\s+alice\\s+alice@\\S+\\s+running\\s+hold`));
+    assert.match(listed.stdout, new RegExp(`${runId.slice(0, 8)}\\s+team\\s+alice\\s+running\\s+hold`));
 
     const followerHome = scratch(t);
     const follower = startCli(['follow', runId.slice(0, 8)], { ...machineEnv(followerHome), RUNBOOK_STORE: lab.url('carol', lab.proxy.port) });

@@ -33,7 +33,7 @@ describe('taking over a run is for runbook_operators', { timeout: E2E_TEST_LIMIT
     const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
     const c = await lab.as('rb_owner');
     t.after(() => c.end());
-    await until(async () => (await c.query('SELECT 1 FROM runbook.runs WHERE run_id = $1', [runId])).length > 0, GUARD, 'the run in the store');
+    await until(async () => (await c.query(`SELECT 1 FROM runbook.events WHERE run_id = $1 AND event->>'type' = 'step-started' AND event->>'stepId' = 'hold'`, [runId])).length > 0, GUARD, 'the hold step in the store');
     driver.child.kill('SIGKILL');
     await driver.exit;
     writeFileSync(join(dir, 'go-hold'), '');

@@ -56,6 +56,8 @@ export class Uploader implements TranscriptSink {
   private retry: number;
   private wake?: () => void;
   private readonly idle = new Set<() => void>();
+  /** drain() waits: the next failure to reach the store ends the wait (failed()). */
+  private draining = false;
   private heartbeat?: NodeJS.Timeout;
   private connecting?: Promise<void>;
   /** Why this driver may not act any more (taken over, refused as a second driver). */
@@ -123,6 +125,7 @@ export class Uploader implements TranscriptSink {
   /** Waits until every line is in the store, or `ms` pass, or the uploads stopped; then lets go of the store. */
   async drain(ms: number): Promise<UploadStatus> {
     if (this.queue.length && this.state !== 'stopped') {
+      this.draining = true; // a last try that fails ends the wait: a store that is down is not waited on
       await new Promise<void>((resolve) => {
         const done = () => { clearTimeout(timer); this.idle.delete(done); resolve(); };
         const timer = setTimeout(done, ms);
@@ -278,6 +281,7 @@ export class Uploader implements TranscriptSink {
     if (this.state !== 'down') this.opts.notify?.(`store unreachable (${why}); ${this.queue.length} events wait here, the run goes on`);
     this.state = 'down';
     this.reason = why;
+    if (this.draining) for (const f of [...this.idle]) f();
   }
 
   private stop(reason: string): void {

@@ -11,7 +11,12 @@ export async function followCommand(id: string, opts: { store?: string }): Promi
   const store = requireStoreUrl(opts.store);
   const client = await openStore(store);
   let runId: string;
-  try { runId = await findRun(client, id); } finally { await client.end(); }
+  let operator: string | undefined;
+  try {
+    runId = await findRun(client, id);
+    // Who started it, as the store knows them (their login role): the header's own name is the OS user's.
+    operator = (await client.query<{ operator: string }>('SELECT operator FROM runbook.runs WHERE run_id = $1', [runId]))[0]?.operator;
+  } finally { await client.end(); }
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
@@ -23,7 +28,7 @@ export async function followCommand(id: string, opts: { store?: string }): Promi
       onLine: (text, seq) => {
         const line = parse(text, seq);
         if (!line) return false;
-        for (const shown of renderLine(line)) say(`${shown}\n`);
+        for (const shown of renderLine(line, operator ? { storeRole: operator } : {})) say(`${shown}\n`);
         if (line.type === 'resumed') waiting = false;
         if (line.type !== 'run-finished') return false;
         if (line.outcome !== 'interrupted') return true;
@@ -47,3 +52,4 @@ function parse(text: string, seq: number): TranscriptLine | undefined {
   if (why) { sayError(`follow: event ${seq} skipped: ${why}\n`); return undefined; }
   return value as TranscriptLine;
 }
+

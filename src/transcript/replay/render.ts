@@ -13,8 +13,11 @@ import { withheldLine } from '../../secrets/step-taint.js';
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
 const pad = ' '.repeat(10);
 
-export function renderLine(line: TranscriptLine): string[] {
-  const text = describe(line);
+/** `storeRole`: who started the run as the team store knows them (follow): the header names them first. */
+export function renderLine(line: TranscriptLine, opts: { storeRole?: string } = {}): string[] {
+  const text = line.type === 'header' && opts.storeRole
+    ? [`${line.runbook.title} (${line.runbook.name}) — ${opts.storeRole} (store role; ${line.operator} on ${line.host})${line.target ? `, target ${line.target}` : ''}`]
+    : describe(line);
   if (!text.length) return [];
   return text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${terminalText(t)}`);
 }

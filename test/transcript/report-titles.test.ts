@@ -1,6 +1,7 @@
 // The report names a step by its rendered title (issue 49): a step that never started (skipped by its condition)
 // has no rendered title in the record, and showed its raw `${{ … }}` template. Now its template is rendered with
-// the run's inputs, or, when it reads more than the inputs, its id stands in; never the raw template.
+// the run's inputs, or, when it reads more than the inputs, its id stands in; never the raw template, in the
+// timeline or in the path's diagram.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -33,10 +34,11 @@ steps:
 `);
   const transcript = join(dir, 'titles.jsonl');
   await runWithTranscript(loadRunbookFile(file), {}, transcript);
-  // The path's diagram is the runbook's own graph (as `runbook graph` draws it: templates as written); the
-  // timeline is the run's, and names steps as the run would have.
-  const markdown = renderMarkdown(buildReport(readTranscript(transcript))).replace(/```mermaid[\s\S]*?```/g, '');
+  // The timeline and the path's diagram both name steps as the run would have (the diagram is the runbook's
+  // graph, its titles the run's).
+  const markdown = renderMarkdown(buildReport(readTranscript(transcript)));
   assert.doesNotMatch(markdown, /\$\{\{/, markdown);
+  assert.match(markdown, /restart\["restart: Restart checkout"\]/, 'the diagram too');
   assert.match(markdown, /Restart checkout/, 'rendered with the run\'s inputs');
   assert.match(markdown, /`scale`/, 'a title that reads a capture: the id stands in');
 });

@@ -29,8 +29,14 @@ export function pathOf(lines: TranscriptLine[], firstStep: string | undefined): 
 export function pathMermaid(path: PathTaken, doc: RunbookDoc | undefined, titles: Map<string, string>): string {
   const nodes = new Set(path.steps.map(nodeId));
   const edges = new Set(path.branches.map((b) => `${b.from}->${nodeId(b.to)}`));
-  const graph = doc ? machineGraph(compileRunbook(doc), doc) : pathAlone(path, titles);
+  const graph = doc ? withRunTitles(machineGraph(compileRunbook(doc), doc), titles) : pathAlone(path, titles);
   return toMermaid(graph, { nodes, edges });
+}
+
+/** The runbook's graph with each step's title as the run rendered it (masked); a step it never started keeps its
+ *  written title with each `${{ … }}` shown as `…`, never the raw template (#49). */
+function withRunTitles(graph: MachineGraph, titles: Map<string, string>): MachineGraph {
+  return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, label: titles.get(n.id) ?? n.label.replace(/\$\{\{[\s\S]*?\}\}/g, '…') })) };
 }
 
 function pathAlone(path: PathTaken, titles: Map<string, string>): MachineGraph {

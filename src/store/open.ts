@@ -12,8 +12,22 @@ export function requireStoreUrl(flag: string | undefined): StoreUrl {
   return found;
 }
 
-/** `migrating`: the schema may be missing or old (migrate is what fixes that). */
-export async function openStore(store: StoreUrl, opts: ConnectOptions & { migrating?: boolean } = {}): Promise<StoreClient> {
+/** How long a person waits on the store before being told so (the bound itself is FOREGROUND_CONNECT_MS). */
+const SAY_SLOW_MS = 1000;
+
+/** `migrating`: the schema may be missing or old (migrate is what fixes that). `onSlow`: told once when the store
+ *  has not answered within a second (stderr by default): a person waits, and sees why. */
+export async function openStore(store: StoreUrl, opts: ConnectOptions & { migrating?: boolean; onSlow?: (line: string) => void } = {}): Promise<StoreClient> {
+  const onSlow = opts.onSlow ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const slow = setTimeout(() => onSlow(`runbook: waiting for the store ${maskUrl(store.url)} (from ${store.from}); giving up after ${FOREGROUND_CONNECT_MS / 1000} s`), SAY_SLOW_MS);
+  try {
+    return await connectAndCheck(store, opts);
+  } finally {
+    clearTimeout(slow);
+  }
+}
+
+async function connectAndCheck(store: StoreUrl, opts: ConnectOptions & { migrating?: boolean }): Promise<StoreClient> {
   let client: StoreClient;
   try {
     client = await connectStore(store.url, { connectMs: FOREGROUND_CONNECT_MS, statementMs: FOREGROUND_CONNECT_MS, ...opts });

@@ -20,6 +20,16 @@ describe('store outage', { timeout: E2E_TEST_LIMIT_MS }, () => {
   before(async () => { lab = await startStoreLabWithProxy('refuse'); });
   after(async () => { await lab?.stop(); });
 
+  it('a person running a command against a silent store is told after a second that it waits, then why it gave up', async (t) => {
+    await lab.proxy.set('silent');
+    t.after(() => lab.proxy.set('refuse'));
+    const runs = startCli(['runs'], { ...machineEnv(scratch(t)), RUNBOOK_STORE: lab.url('carol', lab.proxy.port) });
+    await until(() => /waiting for the store postgres:\/\/carol:\*\*\*\*@127\.0\.0\.1:\d+\/ops \(from RUNBOOK_STORE\); giving up after 10 s/.test(runs.err()), GUARD, 'the notice').catch((e: Error) => { throw new Error(`${e.message}: ${runs.err()}`); });
+    assert.equal(await runs.exit, 2, runs.err());
+    assert.match(runs.err(), /cannot reach the store .*\(from RUNBOOK_STORE\)/);
+    assert.doesNotMatch(runs.err(), /carol:[^*]/, 'no password');
+  });
+
   it('refusing, then silent: the run goes on; the backlog is uploaded once the store is back', async (t) => {
     const dir = scratch(t);
     const file = join(dir, 't.jsonl');

@@ -52,4 +52,3 @@ function parse(text: string, seq: number): TranscriptLine | undefined {
   if (why) { sayError(`follow: event ${seq} skipped: ${why}\n`); return undefined; }
   return value as TranscriptLine;
 }
-

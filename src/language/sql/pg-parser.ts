@@ -38,12 +38,12 @@ process.on('exit', () => { Atomics.store(signal, 1, 1); Atomics.notify(signal, 0
 const answer = (message) => { port.postMessage(message); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0); };
 const failed = (e) => ({ error: String(e && e.message || e) });
 const parseAll = (parse, texts) => texts.map((text) => { try { return { tree: parse(text) }; } catch (e) { return failed(e); } });
-// A statement written again from its parse tree, then parsed again: the text is the engine's only if the tree
-// it parses to is the one the classifier read (every field but source positions).
 // Every source position PostgreSQL 18's nodes carry (ParseLoc fields, and the statement's length).
 const PLACES = new Set(['location', 'stmt_location', 'stmt_len', 'name_location', 'list_start', 'list_end', 'rexpr_list_start', 'rexpr_list_end']);
 const unplaced = (tree) => JSON.stringify(tree, (k, v) => (PLACES.has(k) ? undefined : v));
 let deparser;
+// A statement written again from its parse tree, then parsed again: the text is the engine's only if the tree
+// it parses to is the one the classifier read (every field but source positions).
 const regenerate = (parse, text) => {
   const tree = parse(text);
   const count = (tree.stmts || []).length;
@@ -113,7 +113,7 @@ export function regeneratePg(text: string): PgRegenerated {
   return answer!;
 }
 
-function ask<T extends { error: string } | object = PgParse>(texts: string[], message: unknown = texts): () => (T | { error: string })[] {
+function ask<T = PgParse>(texts: string[], message: unknown = texts): () => (T | { error: string })[] {
   const c = open();
   const failed = (why: string) => texts.map(() => ({ error: why }));
   if ('fatal' in c) return () => failed(c.fatal);

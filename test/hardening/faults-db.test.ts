@@ -23,7 +23,7 @@ steps:
     shell: echo started
   - id: slow
     sql:
-      query: { postgres: "SELECT pg_sleep($1) AS slept /* ${tag} */", mysql: "SELECT SLEEP(?) AS slept, '${tag}' AS tag" }
+      query: { postgres: "SELECT pg_sleep($1) AS slept, '${tag}' AS tag", mysql: "SELECT SLEEP(?) AS slept, '${tag}' AS tag" }
       params: ["\${{ inputs.seconds }}"]
     timeout: 5m
     on: { error: lost }

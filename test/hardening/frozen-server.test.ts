@@ -25,7 +25,7 @@ steps:
     sql: { query: "SELECT 1 AS one" }
   - id: slow
     sql:
-      query: { postgres: "SELECT pg_sleep(60) AS slept /* ${tag} */", mysql: "SELECT SLEEP(60) AS slept, '${tag}' AS tag" }
+      query: { postgres: "SELECT pg_sleep(60) AS slept, '${tag}' AS tag", mysql: "SELECT SLEEP(60) AS slept, '${tag}' AS tag" }
     timeout: ${timeout}
     on: { timeout: late, error: lost }
   - id: done

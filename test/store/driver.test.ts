@@ -57,9 +57,9 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
     const second = scratch(t);
     const resumed = startCli(['resume', runId.slice(0, 8), '--plain'], env(second), dir);
     // The resume asks at the gate again (a new visit): the decision made for the dead driver's visit does not answer it.
-    const visits = async () => { const c = await lab.as('carol'); try { return (await c.query<{ v: string | null }>('SELECT waiting_visit AS v FROM runbook.runs WHERE run_id = $1', [runId]))[0]?.v; } finally { await c.end(); } };
     const first = (lines(join(dir, 't.jsonl')).find((l) => l.type === 'confirmation-requested') as { gate: string }).gate;
-    await until(async () => { const v = await visits(); return v !== undefined && v !== null && v !== first; }, GUARD, 'the resumed gate in the store', 250).catch((e: Error) => { throw new Error(`${e.message}: ${resumed.err()}`); });
+    await until(async () => { const v = (await run(runId))?.waiting_visit; return !!v && v !== first; }, GUARD, 'the resumed gate in the store')
+      .catch((e: Error) => { throw new Error(`${e.message}: ${resumed.err()}`); });
     await new Promise((r) => setTimeout(r, 1500)); // more than the waiter's poll
     assert.deepEqual(steps(dir), ['look'], 'the old visit\'s decision did not run the resumed gate');
     await approve(runId);

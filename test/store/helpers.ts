@@ -30,7 +30,7 @@ export async function startStoreLab(opts: { migrate?: boolean } = {}): Promise<S
   ]);
   const url = (who: Person, port = server.port) => `postgres://${who}:${PASSWORD}@127.0.0.1:${port}/ops`;
   // The tests' own connections wait as long as they must (a hang guard), unlike the product's 500 ms.
-  const as = (who: Person) => connectStore(url(who), { statementMs: 30_000 });
+  const as = (who: Person) => connectStore(url(who), { connectMs: 30_000, statementMs: 30_000 });
   const lab: StoreLab = { server, url, as, stop: () => server.stop() };
   if (opts.migrate !== false) {
     const owner = await lab.as('rb_owner');

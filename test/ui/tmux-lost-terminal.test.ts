@@ -62,7 +62,8 @@ async function loseTerminal(when: 'gate' | 'output'): Promise<void> {
     const wanted = when === 'gate' ? /y +run +s +skip/ : /line (2\d|[3-9]\d) of the chatter/;
     await until(() => (wanted.test(screen()) ? true : undefined), 60_000, `${when} on screen`, 50);
     tmux('kill-session', '-t', 'ui');
-    await until(() => (existsSync(join(dir, 'ended')) ? true : undefined), 60_000, 'the CLI to end');
+    // The wrapper creates the file, then writes the code: an existing file may still be empty for a moment.
+    await until(() => (existsSync(join(dir, 'ended')) && readFileSync(join(dir, 'ended'), 'utf8') !== '' ? true : undefined), 60_000, 'the CLI to end');
     assert.equal(readFileSync(join(dir, 'ended'), 'utf8'), '75', `${when}: how the CLI ended`);
     const lines = readFileSync(transcript, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome?: string });
     assert.equal(lines.at(-1)?.type, 'run-finished');

@@ -42,15 +42,10 @@ async function waitingGate(client: StoreClient, runId: string, stepId: string): 
         AND e.event->>'stepId' = $2 AND e.event->>'gate' = r.waiting_visit ORDER BY e.seq DESC LIMIT 1) AS line
     FROM runbook.runs r WHERE r.run_id = $1`, [runId, stepId]);
   const row = rows[0];
-  if (!row?.line) {
-    const ordinary = row?.waiting_gate === stepId;
-    throw new UserError(ordinary
-      ? `'${stepId}' is an ordinary gate: its driver answers it, not a second person`
-      : `run ${runId} is not waiting at a gate of '${stepId}' now${row?.waiting_gate ? ` (it waits at '${row.waiting_gate}')` : ''}: a decision is made at the gate`);
-  }
-  const gate = JSON.parse(row.line) as GateLine;
-  if (!gate.approval) throw new UserError(`'${stepId}' is an ordinary gate: its driver answers it, not a second person`);
-  return gate;
+  const gate = row?.line ? JSON.parse(row.line) as GateLine : undefined;
+  if (gate?.approval) return gate;
+  if (gate || row?.waiting_gate === stepId) throw new UserError(`'${stepId}' is an ordinary gate: its driver answers it, not a second person`);
+  throw new UserError(`run ${runId} is not waiting at a gate of '${stepId}' now${row?.waiting_gate ? ` (it waits at '${row.waiting_gate}')` : ''}: a decision is made at the gate`);
 }
 
 async function ask(question: string): Promise<boolean> {

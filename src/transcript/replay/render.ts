@@ -15,16 +15,19 @@ const pad = ' '.repeat(10);
 
 /** `storeRole`: who started the run as the team store knows them (follow): the header names them first. */
 export function renderLine(line: TranscriptLine, opts: { storeRole?: string } = {}): string[] {
-  const text = line.type === 'header' && opts.storeRole
-    ? [`${line.runbook.title} (${line.runbook.name}) — ${opts.storeRole} (store role; ${line.operator} on ${line.host})${line.target ? `, target ${line.target}` : ''}`]
-    : describe(line);
+  const text = line.type === 'header' ? [headerText(line, opts.storeRole)] : describe(line);
   if (!text.length) return [];
   return text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${terminalText(t)}`);
 }
 
+function headerText(l: Extract<TranscriptLine, { type: 'header' }>, storeRole?: string): string {
+  const who = storeRole ? `${storeRole} (store role; ${l.operator} on ${l.host})` : `${l.operator} on ${l.host}`;
+  return `${l.runbook.title} (${l.runbook.name}) — ${who}${l.target ? `, target ${l.target}` : ''}`;
+}
+
 function describe(l: TranscriptLine): string[] {
   switch (l.type) {
-    case 'header': return [`${l.runbook.title} (${l.runbook.name}) — ${l.operator} on ${l.host}${l.target ? `, target ${l.target}` : ''}`];
+    case 'header': return [headerText(l)];
     case 'resumed': return [`▶ resumed by ${l.operator} at ${l.stepId}${l.phase === 'route' ? ' (finished; taking its branch)' : ''}${l.forced ? ' — forced: the runbook had changed' : ''}`];
     case 'run-started': return [`▶ run started${l.resumedFrom ? ` (resumed at ${l.resumedFrom})` : ''}${l.dryRun ? ' — DRY RUN' : ''}${inputs(l.inputs)}`];
     case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}${l.dryRun === 'sandboxed' ? ' (dry run: sandboxed)' : l.dryRun === 'sandboxed-offline' ? ' (dry run: sandboxed, offline)' : ''}${l.where ? ` on ${l.where}` : ''}`,

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { BIN } from '../helpers/cli.js';
+import { until } from '../helpers/poll.js';
 import { CLI_KILL_MS } from '../helpers/limits.js';
 import { adminSql } from '../../src/lab/admin-sql.js';
 import pg from 'pg';
@@ -100,4 +101,26 @@ export async function tableExists(server: LabServer, table: string): Promise<boo
   }
   const c = await mysql.createConnection(server.url());
   try { const [rows] = await c.query('SHOW TABLES LIKE ?', [table]); return (rows as unknown[]).length > 0; } finally { await c.end(); }
+}
+
+/** The steps of FIXTURE that started in `dir`, in order. */
+export const fixtureSteps = (dir: string): string[] => (existsSync(join(dir, 'steps')) ? readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n') : []);
+
+const HOLD_GUARD = 120_000;
+
+/** Starts `fixture` (FIXTURE, or one with the same hold step) in a fresh directory (its home too) with `env` and `extra` flags, and waits until the run's lines
+ *  to its hold step are in the store: its row alone comes first, before any line, and a resume by id of a run
+ *  with no lines in the store finds no header. The driver is killed when the test ends. */
+export async function driveToHold(t: TestContext, lab: StoreLab, env: (home: string) => NodeJS.ProcessEnv, extra: string[] = [], fixture = FIXTURE): Promise<{ dir: string; file: string; runId: string; driver: Driver }> {
+  const dir = scratch(t);
+  const file = join(dir, 't.jsonl');
+  const driver = startCli(['run', fixture, '--plain', '-i', `dir=${dir}`, '--transcript', file, ...extra], env(dir), dir);
+  t.after(() => { driver.child.kill('SIGCONT'); driver.child.kill('SIGKILL'); });
+  await until(() => fixtureSteps(dir).includes('hold'), HOLD_GUARD, 'the hold step to start');
+  const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
+  const c = await lab.as('rb_owner');
+  try {
+    await until(async () => (await c.query(`SELECT 1 FROM runbook.events WHERE run_id = $1 AND event->>'type' = 'step-started' AND event->>'stepId' = 'hold'`, [runId])).length > 0, HOLD_GUARD, 'the run, to its hold step, in the store');
+  } finally { await c.end(); }
+  return { dir, file, runId, driver };
 }

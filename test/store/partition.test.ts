@@ -10,7 +10,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { fileLines, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
+import { driveToHold, fileLines, fixtureSteps, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 const FIXTURE = fileURLToPath(new URL('fixtures/partition.yaml', import.meta.url));
@@ -21,26 +21,12 @@ describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, 
   before(async () => { lab = await startStoreLabWithProxy(); });
   after(async () => { await lab?.stop(); });
 
-  const steps = (dir: string) => (existsSync(join(dir, 'steps')) ? readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n') : []);
-  /** The run's lines up to its hold step are in the store (its row alone comes first, before any line: a resume
-   *  by id then finds no header). */
-  const stored = async (runId: string) => {
-    const c = await lab.as('carol');
-    try { return (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM runbook.events WHERE run_id = $1 AND event->>'type' = 'step-started' AND event->>'stepId' = 'hold'`, [runId]))[0]!.n; } finally { await c.end(); }
-  };
-
+  const steps = fixtureSteps;
   /** alice drives the fixture through the proxy to its hold step, with the run in the store; then the proxy cuts
    *  her off, hold is let go, and her driver reads (look) and reaches the steps that may change the target. */
   async function partitionedAtAct(t: TestContext, extra: string[] = []) {
     await lab.proxy.set('forward');
-    const dir = scratch(t);
-    const file = join(dir, 't.jsonl');
-    const driver = startCli(['run', FIXTURE, '--plain', '--approve', 'act', '-i', `dir=${dir}`, '--transcript', file, ...extra],
-      { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice', lab.proxy.port) }, dir);
-    t.after(() => { driver.child.kill('SIGKILL'); });
-    await until(() => steps(dir).includes('hold'), GUARD, 'the hold step to start');
-    const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
-    await until(async () => (await stored(runId)) === 1, GUARD, 'the run, to its hold step, in the store');
+    const { dir, file, driver, runId } = await driveToHold(t, lab, (home) => ({ ...machineEnv(home), RUNBOOK_STORE: lab.url('alice', lab.proxy.port) }), ['--approve', 'act', ...extra], FIXTURE);
     await lab.proxy.set('refuse');
     writeFileSync(join(dir, 'go-hold'), '');
     return { dir, file, driver, runId };

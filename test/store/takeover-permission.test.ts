@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { adminSql } from '../../src/lab/admin-sql.js';
-import { FIXTURE, fileLines, machineEnv, scratch, startCli, startStoreLab, type Person, type StoreLab } from './helpers.js';
+import { driveToHold, FIXTURE, fileLines, fixtureSteps, machineEnv, scratch, startCli, startStoreLab, type Person, type StoreLab } from './helpers.js';
 
 const GUARD = 60_000;
 
@@ -22,18 +22,11 @@ describe('taking over a run is for runbook_operators', { timeout: E2E_TEST_LIMIT
   after(async () => { await lab?.stop(); });
 
   const env = (home: string, who: Person) => ({ ...machineEnv(home), RUNBOOK_STORE: lab.url(who) });
-  const steps = (dir: string) => (existsSync(join(dir, 'steps')) ? readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n') : []);
 
   it("a non-operator's resume or --takeover of another's run is refused; an operator's plain resume takes it over, recorded", async (t) => {
-    const dir = scratch(t);
-    const file = join(dir, 't.jsonl');
-    const driver = startCli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], env(dir, 'alice'), dir);
-    t.after(() => { driver.child.kill('SIGKILL'); });
-    await until(() => steps(dir).includes('hold'), GUARD, 'the hold step');
-    const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
+    const { dir, file, runId, driver } = await driveToHold(t, lab, (home) => env(home, 'alice'));
     const c = await lab.as('rb_owner');
     t.after(() => c.end());
-    await until(async () => (await c.query(`SELECT 1 FROM runbook.events WHERE run_id = $1 AND event->>'type' = 'step-started' AND event->>'stepId' = 'hold'`, [runId])).length > 0, GUARD, 'the hold step in the store');
     driver.child.kill('SIGKILL');
     await driver.exit;
     writeFileSync(join(dir, 'go-hold'), '');
@@ -45,12 +38,12 @@ describe('taking over a run is for runbook_operators', { timeout: E2E_TEST_LIMIT
       assert.match(bob.err(), new RegExp(`refusing to resume: bob may not take over run ${runId} from alice: taking over a run is for members of runbook_operators`));
     }
     assert.equal((await c.query('SELECT 1 FROM runbook.takeovers WHERE run_id = $1', [runId])).length, 0, 'no takeover recorded');
-    assert.deepEqual(steps(dir), ['one', 'two', 'hold'], 'nothing ran on a refusal');
+    assert.deepEqual(fixtureSteps(dir), ['one', 'two', 'hold'], 'nothing ran on a refusal');
 
     const carol = startCli(['resume', runId, '--plain'], env(scratch(t), 'carol'), dir);
     assert.equal(await carol.exit, 0, carol.err());
     assert.match(carol.err(), new RegExp(`run ${runId} taken over from alice on \\S+ \\(last heard from \\d+ s before\\), as carol; recorded in the store`));
-    assert.ok(steps(dir).includes('three'), steps(dir).join(' '));
+    assert.ok(fixtureSteps(dir).includes('three'), fixtureSteps(dir).join(' '));
     const rows = await c.query<{ by_role: string; from_driver: string }>('SELECT by_role, from_driver FROM runbook.takeovers WHERE run_id = $1', [runId]);
     assert.deepEqual(rows.map((r) => [r.by_role, r.from_driver]), [['carol', 'alice']]);
     const run = (await c.query<{ driver: string; state: string }>('SELECT driver, state FROM runbook.runs WHERE run_id = $1', [runId]))[0]!;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { FIXTURE, fileLines, machineEnv, scratch, startCli, startStoreLab, type StoreLab } from './helpers.js';
+import { driveToHold, FIXTURE, fileLines, fixtureSteps, machineEnv, scratch, startCli, startStoreLab, type StoreLab } from './helpers.js';
 
 const GUARD = 120_000;
 const TAKERS = 20;
@@ -18,19 +18,12 @@ describe('simultaneous takeovers', { timeout: E2E_TEST_LIMIT_MS }, () => {
   before(async () => { lab = await startStoreLab(); });
   after(async () => { await lab?.stop(); });
 
-  const steps = (dir: string) => (existsSync(join(dir, 'steps')) ? readFileSync(join(dir, 'steps'), 'utf8').trim().split('\n') : []);
 
   it(`${TAKERS} at once: one driver finishes, every other exits on its own within 2 s, none waits forever`, async (t) => {
-    const dir = scratch(t);
-    const file = join(dir, 't.jsonl');
     const env = (home: string) => ({ ...machineEnv(home), RUNBOOK_STORE: lab.url('alice') });
-    const driver = startCli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], env(dir), dir);
-    t.after(() => { driver.child.kill('SIGCONT'); driver.child.kill('SIGKILL'); });
-    await until(() => steps(dir).includes('hold'), GUARD, 'the hold step');
-    const runId = (JSON.parse(fileLines(file)[0]!) as { runId: string }).runId;
+    const { dir, file, runId, driver } = await driveToHold(t, lab, env);
     const c = await lab.as('carol');
     t.after(() => c.end());
-    await until(async () => (await c.query(`SELECT 1 FROM runbook.events WHERE run_id = $1 AND event->>'type' = 'step-started' AND event->>'stepId' = 'hold'`, [runId])).length > 0, GUARD, 'the hold step in the store');
     driver.child.kill('SIGSTOP');
     writeFileSync(join(dir, 'go-hold'), '');
     writeFileSync(join(dir, 'go-three'), '');
@@ -49,7 +42,7 @@ describe('simultaneous takeovers', { timeout: E2E_TEST_LIMIT_MS }, () => {
     }
     // 'three' is vouched for (not destructive): a taker whose copy of the run was fetched before an earlier taker's
     // lines about it reached the store runs it again (docs/team.md, "Resume from the store resumes what reached it").
-    assert.ok(steps(dir).includes('three'), steps(dir).join(' '));
+    assert.ok(fixtureSteps(dir).includes('three'), fixtureSteps(dir).join(' '));
     // Each one taken over stops within 2 s of the last takeover (none waits for a store that will not confirm it).
     const last = (await c.query<{ at: Date }>('SELECT max(at) AS at FROM runbook.takeovers WHERE run_id = $1', [runId]))[0]!.at.getTime();
     const late = exitedAt.map((at, i) => ({ i, after: at - last })).filter((r) => r.i !== won[0]!.i && r.after > 2000);
@@ -57,9 +50,9 @@ describe('simultaneous takeovers', { timeout: E2E_TEST_LIMIT_MS }, () => {
     const run = (await c.query<{ state: string; driver_epoch: number }>('SELECT state, driver_epoch FROM runbook.runs WHERE run_id = $1', [runId]))[0]!;
     assert.equal(run.state, 'resolved');
 
-    const before = steps(dir).length;
+    const before = fixtureSteps(dir).length;
     driver.child.kill('SIGCONT');
     assert.equal(await driver.exit, 75, driver.err());
-    assert.equal(steps(dir).length, before, 'the frozen driver, continued, ran nothing');
+    assert.equal(fixtureSteps(dir).length, before, 'the frozen driver, continued, ran nothing');
   });
 });

@@ -11,7 +11,8 @@ import type { MessagePort } from 'node:worker_threads';
 const threads = () => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
 /** The parse tree as libpg-query returns it (JSON of PostgreSQL's nodes), or the parser's error. */
-export type PgParse = { tree: { stmts?: { stmt: Record<string, unknown> }[] } } | { error: string };
+export type PgParse = { tree: PgTree } | { error: string };
+export interface PgTree { stmts?: { stmt: Record<string, unknown> }[] }
 
 /**
  * Loading the WASM module takes ~0.1 s of CPU idle; a parse is microseconds. The wait gives up (every text
@@ -47,14 +48,16 @@ let deparser;
 const regenerate = (parse, text) => {
   const tree = parse(text);
   const count = (tree.stmts || []).length;
-  if (count === 0) return ''; // only comments or blanks: the server answers an empty query either way
+  if (count === 0) return { text: '', tree }; // only comments or blanks: the server answers an empty query either way
   if (count !== 1) throw new Error('it is not exactly one statement');
   deparser = deparser || require(workerData.deparserPath);
   const again = deparser.deparseSync(tree, { pretty: false }).replace(/;\s*$/, '');
-  if (unplaced(parse(again)) !== unplaced(tree)) throw new Error('the statement written again from its parse reads differently');
-  return again;
+  const itsTree = parse(again);
+  if (unplaced(itsTree) !== unplaced(tree)) throw new Error('the statement written again from its parse reads differently');
+  return { text: again, tree: itsTree };
 };
-const regenerateAll = (parse, texts) => texts.map((text) => { try { return { text: regenerate(parse, text) }; } catch (e) { return failed(e); } });
+// With the regenerated text's own tree: the caller's parse cache takes it, so the pin reads it without a third parse.
+const regenerateAll = (parse, texts) => texts.map((text) => { try { return regenerate(parse, text); } catch (e) { return failed(e); } });
 const serve = (parse) => port.on('message', (m) => answer(Array.isArray(m) ? parseAll(parse, m) : regenerateAll(parse, m.regenerate)));
 const fail = (e) => serve(() => { throw new Error('the PostgreSQL parser could not load (' + String(e && e.message || e) + ')'); });
 try {
@@ -89,10 +92,14 @@ export function askPg(texts: readonly string[]): () => PgParse[] {
   const collect = missing.length ? ask(missing) : () => [];
   return () => {
     const answers = collect();
-    if (cache.size + missing.length > MAX_CACHED) cache.clear(); // a fuzzer's texts; a runbook has dozens
-    missing.forEach((t, i) => { cache.set(t, answers[i]!); known.set(t, answers[i]!); });
+    missing.forEach((t, i) => { remember(t, answers[i]!); known.set(t, answers[i]!); });
     return texts.map((t) => known.get(t)!);
   };
+}
+
+function remember(text: string, parse: PgParse): void {
+  if (cache.size >= MAX_CACHED) cache.clear(); // a fuzzer's texts; a runbook has dozens
+  cache.set(text, parse);
 }
 
 /** A statement as the engine writes it from its own parse tree (pgsql-deparser), or why it cannot be. */
@@ -107,10 +114,12 @@ const regenerated = new Map<string, PgRegenerated>();
 export function regeneratePg(text: string): PgRegenerated {
   const known = regenerated.get(text);
   if (known) return known;
-  const [answer] = ask<PgRegenerated>([text], { regenerate: [text] })();
+  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text] })()[0]!;
+  const answer: PgRegenerated = 'error' in reply ? reply : { text: reply.text };
+  if (!('error' in reply)) remember(reply.text, { tree: reply.tree });
   if (regenerated.size >= MAX_CACHED) regenerated.clear();
-  regenerated.set(text, answer!);
-  return answer!;
+  regenerated.set(text, answer);
+  return answer;
 }
 
 function ask<T = PgParse>(texts: string[], message: unknown = texts): () => (T | { error: string })[] {

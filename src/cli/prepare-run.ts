@@ -1,5 +1,5 @@
 // Everything `run` and `resume` share: inputs, secrets, executors, transcript, UI, signals, exit code.
-import { placeOf } from '../transcript/run-place.js';
+import { placeOf } from '../resume/place.js';
 import { readFileSync } from 'node:fs';
 import type { Runbook } from '../language/runbook.js';
 import { Redactor } from '../secrets/redactor.js';

@@ -252,6 +252,10 @@ const RECORD_FIELDS = {
     argv: Type.Array(Str, doc('The command line, secrets masked.')),
     cwd: OptStr('The working directory the run started in: its relative paths and `cwd:` steps act there; a resume from another is refused unless --retarget.'),
     serverEnv: Type.Optional(Type.Record(Type.String(), Str, doc('Environment variables (and --env-file entries) that named a database server when the run started, without passwords: a resume where one names another server is refused unless --retarget.'))),
+    envDigest: Type.Optional(Type.Object({
+      salt: Str,
+      digests: Type.Record(Type.String(), Str),
+    }, { additionalProperties: false, ...doc('Every environment variable (and --env-file entry) a step may be given, but the operator\'s session (terminal, SSH link, locale), as a digest salted per run, never its value: a resume where one differs, is new or is gone is refused, naming it, unless --retarget.') })),
   },
   resumed: {
     stepId: Id('Where the run continues.'),

@@ -1,31 +1,106 @@
 // Whether a resumed run acts where the run started, besides its connections (issue #46): the working directory
-// and the servers its environment names, as the header recorded them (transcript/run-place.ts), against now.
+// and the whole environment its steps may be given, recorded in the header (transcript/run-place.ts) and
+// compared with now before anything runs. The environment is compared by allowlist: every variable must be the
+// same except the operator's session (session-env.ts), so a target spelled in no form the engine knows
+// (`host=db-b dbname=x`, a jdbc: URL, ORDERS_HOST, another HOME's ~/.pg_service.conf) still counts.
+import { createHash, randomBytes } from 'node:crypto';
 import { UserError } from '../common/errors.js';
-import { ENGINE_OWN, placeOf, type RunPlace } from '../transcript/run-place.js';
+import { parseUrl } from '../db/url.js';
+import type { EnvDigest, RunPlace } from '../transcript/run-place.js';
 import type { Transcript } from '../transcript/reader.js';
+import { isSessionVariable } from './session-env.js';
+
+/** The engine's own servers, which no step is given: the team store holds the run itself (a resume from another
+ *  store finds another run, or none), and a replica of the store is still the same run. */
+const ENGINE_OWN: ReadonlySet<string> = new Set(['RUNBOOK_STORE']);
+
+/** libpq's and the MySQL client's own variables that choose a server without a URL: a refusal shows their values
+ *  (none is a credential). Which variables are compared does not depend on this list: every one is. */
+export const SHOWN_SERVER_VARIABLES: ReadonlySet<string> = new Set(['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGSERVICE',
+  'MYSQL_HOST', 'MYSQL_TCP_PORT', 'MYSQL_UNIX_PORT']);
+
+const URL_START = /^(?:postgres(?:ql)?|mysql|mariadb):\/\//i;
+const PASSWORD_IN_URL = /(:\/\/[^:@/]*):[^@/]*@/;
+
+/** A database URL without its password, as a refusal may show it; undefined for any other value. */
+function serverOf(value: string): string | undefined {
+  if (!URL_START.test(value.trim())) return undefined;
+  try {
+    const u = parseUrl(value);
+    return `${u.engine}://${u.user}@${u.host}:${u.port}/${u.database}`;
+  } catch {
+    return value.replace(PASSWORD_IN_URL, '$1:****@'); // unparsable: still compared, never with its password
+  }
+}
+
+/** A value's digest, salted per run and bound to its name. A URL's password is left out: rotated, it names the
+ *  same server (the connections' own check compares the server itself). */
+function digestOf(salt: string, name: string, value: string): string {
+  const compared = URL_START.test(value.trim()) ? value.replace(PASSWORD_IN_URL, '$1@') : value;
+  return createHash('sha256').update(`${salt}\0${name}\0${compared}`).digest('hex').slice(0, 32);
+}
+
+const compared = (name: string) => !ENGINE_OWN.has(name) && !isSessionVariable(name);
+
+/** The place a run acts in now; `salt`: the recorded run's, to compare with it (a new run makes its own). */
+export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = randomBytes(16).toString('hex')): RunPlace {
+  const serverEnv: Record<string, string> = {};
+  const digests: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (value === undefined || !compared(name)) continue;
+    const server = SHOWN_SERVER_VARIABLES.has(name) ? value : serverOf(value);
+    if (server !== undefined) serverEnv[name] = server;
+    digests[name] = digestOf(salt, name, value);
+  }
+  return { cwd, serverEnv, envDigest: { salt, digests } };
+}
 
 /** What differs between the place a run recorded and the one a resume would act in, one phrase each. */
 export function placeChanges(recorded: Partial<RunPlace>, now: RunPlace): string[] {
   const out: string[] = [];
   if (recorded.cwd !== undefined && recorded.cwd !== now.cwd) out.push(`the run started in ${recorded.cwd}, and this is ${now.cwd} (its relative paths and cwd: steps would act here)`);
-  if (recorded.serverEnv) {
-    for (const name of new Set([...Object.keys(recorded.serverEnv), ...Object.keys(now.serverEnv)])) {
-      if (ENGINE_OWN.has(name)) continue; // recorded by a run before it was left out
-      const was = recorded.serverEnv[name];
-      const is = now.serverEnv[name];
-      if (was === is) continue;
-      out.push(was === undefined ? `${name} now names ${is}, and the run had no ${name}`
-        : is === undefined ? `${name} named ${was} when the run started, and is not set now`
-          : `${name} named ${was} when the run started, and names ${is} now`);
-    }
-  }
+  const servers = serverChanges(recorded.serverEnv ?? {}, now.serverEnv);
+  out.push(...servers.phrases);
+  if (recorded.envDigest) out.push(...environmentChanges(recorded.envDigest, now.envDigest, servers.named));
   return out;
+}
+
+/** Variables that name another database server, shown password-free. */
+function serverChanges(was: Record<string, string>, is: Record<string, string>): { phrases: string[]; named: Set<string> } {
+  const phrases: string[] = [];
+  const named = new Set<string>();
+  for (const name of new Set([...Object.keys(was), ...Object.keys(is)])) {
+    if (!compared(name) || was[name] === is[name]) continue; // a run before the allowlist recorded RUNBOOK_STORE
+    named.add(name);
+    phrases.push(was[name] === undefined ? `${name} now names ${is[name]}, and the run had no ${name}`
+      : is[name] === undefined ? `${name} named ${was[name]} when the run started, and is not set now`
+        : `${name} named ${was[name]} when the run started, and names ${is[name]} now`);
+  }
+  return { phrases, named };
+}
+
+/** Every other variable that differs, by name only: any value may be a secret. */
+function environmentChanges(was: EnvDigest, now: EnvDigest | undefined, said: Set<string>): string[] {
+  const is = now?.digests ?? {};
+  const changed: string[] = [];
+  const added: string[] = [];
+  const gone: string[] = [];
+  for (const name of new Set([...Object.keys(was.digests), ...Object.keys(is)])) {
+    if (said.has(name) || !compared(name) || was.digests[name] === is[name]) continue;
+    (was.digests[name] === undefined ? added : is[name] === undefined ? gone : changed).push(name);
+  }
+  const parts = [
+    changed.length ? `${changed.sort().join(', ')} changed` : '',
+    added.length ? `${added.sort().join(', ')} ${added.length === 1 ? 'is' : 'are'} set now and ${added.length === 1 ? 'was' : 'were'} not` : '',
+    gone.length ? `${gone.sort().join(', ')} ${gone.length === 1 ? 'was' : 'were'} set and ${gone.length === 1 ? 'is' : 'are'} not now` : '',
+  ].filter(Boolean);
+  return parts.length ? [`the environment is not the run's: ${parts.join('; ')} (values not shown; any may choose where a step acts)`] : [];
 }
 
 /** The place the run acts in besides its connections: the same, or a refusal naming what moved; --retarget
  *  continues there, every destructive step asking again. */
 export function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, retarget: boolean, say: (line: string) => void): void {
-  const moved = placeChanges(t.header, placeOf(env));
+  const moved = placeChanges(t.header, placeOf(env, process.cwd(), t.header.envDigest?.salt));
   if (moved.length === 0) return;
   if (!retarget) {
     throw new UserError(`refusing to resume: this run would act somewhere else than it started; nothing was run: ${moved.join('; ')}. ` +

@@ -28,7 +28,7 @@ export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, un
     inputs,
     ...(target ? { target } : {}),
     argv: who.argv,
-    ...(place ? { cwd: place.cwd, serverEnv: place.serverEnv } : {}),
+    ...(place ? { cwd: place.cwd, serverEnv: place.serverEnv, ...(place.envDigest ? { envDigest: place.envDigest } : {}) } : {}),
   });
 }
 

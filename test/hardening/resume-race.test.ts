@@ -25,7 +25,7 @@ steps:
   - id: write
     destructive: true
     shell: |
-      for i in $(seq 1 \${REPS:-30}); do echo "$$ $i" >> \${{ inputs.out }}; sleep 0.2; done
+      for i in $(seq 1 $(cat \${{ inputs.out }}.reps 2>/dev/null || echo 30)); do echo "$$ $i" >> \${{ inputs.out }}; sleep 0.2; done
   - id: done
     end: resolved
     message: written
@@ -57,6 +57,7 @@ test(`${PAIRS} pairs of racing resumes of a crashed transcript: 0 double runs, 0
     const h = JSON.parse(header!) as { inputs: Record<string, unknown> };
     const out = join(dir, `out-${n}`);
     const file = join(dir, `t-${n}.jsonl`);
+    writeFileSync(`${out}.reps`, '1'); // a short write: resumed in the same environment, which a resume requires
     // A run of its own (its own run id): copies of one run are refused as such (resume-copies.test.ts).
     writeFileSync(file, [JSON.stringify({ ...h, runId: randomUUID(), inputs: { ...h.inputs, out } }), ...rest].join('\n'));
     return { file, out };
@@ -65,7 +66,7 @@ test(`${PAIRS} pairs of racing resumes of a crashed transcript: 0 double runs, 0
   const tally = { ran: 0, refusedLocked: 0, refusedFinished: 0, otherRefusal: 0, doubleRuns: 0, duplicateSeq: 0, extraResumedLines: 0 };
   const odd: string[] = [];
   const race = async ({ file, out }: { file: string; out: string }) => {
-    const both = await Promise.all([0, 1].map(() => cli(['resume', file, '--plain', '--yes'], { env: { REPS: '1' } })));
+    const both = await Promise.all([0, 1].map(() => cli(['resume', file, '--plain', '--yes'])));
     const ok = both.filter((r) => r.code === 0);
     tally.ran += ok.length;
     for (const r of both.filter((x) => x.code !== 0) as CliResult[]) {

@@ -19,6 +19,10 @@ function groupMembers(pgid: number): number[] {
 
 const lines = (file: string): string[] => { try { return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean); } catch { return []; } };
 
+/** How many lines a writer appends: 15, or the number a test writes to <out>.reps before resuming (a file, not an
+ *  environment variable: a resume in another environment is refused). */
+const REPS = '$(cat ${{ inputs.out }}.reps 2>/dev/null || echo 15)';
+
 /** Each writer appends "<its pid> <i>" with a child `sleep` between lines. */
 const WRITER = (reps: string) => `
       for i in $(seq 1 ${reps}); do echo "$$ $i" >> \${{ inputs.out }}; sleep 0.2; done`;
@@ -34,7 +38,7 @@ steps:
     shell: echo first >> \${{ inputs.out }}
   - id: write
     destructive: true
-    shell: |${WRITER('${REPS:-15}')}
+    shell: |${WRITER(REPS)}
   - id: done
     end: resolved
     message: written
@@ -88,7 +92,8 @@ test('kill -9 during a slow destructive step: its process group dies with the en
   await until(() => groupMembers(pgid).length === 0, 30_000, `process group ${pgid} to die with the engine`);
   const killedAt = writers(out).counts;
 
-  const resumed = await cli(['resume', transcript, '--plain', '--yes'], { env: { REPS: '5' } });
+  writeFileSync(`${out}.reps`, '5');
+  const resumed = await cli(['resume', transcript, '--plain', '--yes']);
   assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
   assert.match(resumed.stdout, /first: already ran \(ok\), not run again/);
   const w = writers(out);
@@ -119,14 +124,16 @@ test('resume refuses while a process of the interrupted step\'s group lives, nam
   writeFileSync(transcript, text);
   const size = text.length;
 
-  const refused = await cli(['resume', transcript, '--plain', '--yes'], { env: { REPS: '1' } });
+  writeFileSync(`${out}.reps`, '1');
+  const refused = await cli(['resume', transcript, '--plain', '--yes']);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, new RegExp(`step 'write': process group ${survivor.pid} \\(${survivor.pid} sleep\\)`));
   assert.match(refused.stderr, /--wait-for-orphans/);
   assert.equal(refused.stderr.trim().split('\n').length, 1, 'one line');
   assert.equal(readFileSync(transcript, 'utf8').length, size, 'the transcript is untouched');
 
-  const waiting = cli(['resume', transcript, '--plain', '--yes', '--wait-for-orphans'], { env: { REPS: '1' } });
+  writeFileSync(`${out}.reps`, '1');
+  const waiting = cli(['resume', transcript, '--plain', '--yes', '--wait-for-orphans']);
   let said = '';
   waiting.child.stderr.on('data', (d: Buffer) => { said += d.toString(); });
   await until(() => said.includes("waiting for the interrupted run's step to end"), 60_000, 'resume to say it waits');
@@ -151,7 +158,7 @@ steps:
     shell: echo "mark $$" >> \${{ inputs.out }}.marks
   - id: write
     destructive: true
-    shell: |${WRITER('${REPS:-15}')}
+    shell: |${WRITER(REPS)}
   - id: done
     end: resolved
     message: inner done
@@ -186,7 +193,8 @@ for (const depth of [1, 2]) {
     await until(() => groupMembers(pgid).length === 0, 30_000, `process group ${pgid} to die`);
     assert.equal(lines(`${out}.marks`).filter((l) => l.startsWith('mark ')).length, 1);
 
-    const resumed = await cli(['resume', transcript, '--plain', '--yes'], { env: { REPS: '3' } });
+    writeFileSync(`${out}.reps`, '3');
+    const resumed = await cli(['resume', transcript, '--plain', '--yes']);
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
     assert.equal(lines(`${out}.marks`).filter((l) => l.startsWith('mark ')).length, 1, 'the finished destructive step inside the called runbook did not run again');
     assert.equal(lines(`${out}.marks`).filter((l) => l.startsWith('before')).length, depth, 'nor did the steps before the calls');

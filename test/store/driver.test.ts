@@ -55,7 +55,7 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
     // Another machine: its own home and state, no transcript; the same working directory (a resume acts where
     // the run started, docs/reliability.md), as a team's shared checkout path gives it.
     const second = scratch(t);
-    const resumed = startCli(['resume', runId.slice(0, 8), '--plain'], env(second), dir);
+    const resumed = startCli(['resume', runId.slice(0, 8), '--plain', '--retarget'], env(second), dir); // another machine's HOME: --retarget
     // The resume asks at the gate again (a new visit): the decision made for the dead driver's visit does not answer it.
     const first = (lines(join(dir, 't.jsonl')).find((l) => l.type === 'confirmation-requested') as { gate: string }).gate;
     await until(async () => { const v = (await run(runId))?.waiting_visit; return !!v && v !== first; }, GUARD, 'the resumed gate in the store')
@@ -91,7 +91,7 @@ describe('one driver per run', { timeout: E2E_TEST_LIMIT_MS }, () => {
     // Approved while the old driver is frozen: continued, it would see the approval and run the step, if it could.
     await approve(runId);
     const oldVisit = (await run(runId))?.waiting_visit;
-    const taker = startCli(['resume', runId, '--plain', '--takeover'], env(second), dir);
+    const taker = startCli(['resume', runId, '--plain', '--takeover', '--retarget'], env(second), dir);
     // The taker's gate is a visit of its own: it needs a decision naming it.
     await until(async () => { const v = (await run(runId))?.waiting_visit; return !!v && v !== oldVisit; }, GUARD, "the taker's gate in the store");
     await approve(runId);

@@ -19,7 +19,7 @@ import { eventually, withStepTimeout } from '../helpers/poll.js';
 async function killedAtSlow(dir: string, out: string, target: string, destructive: boolean, env: NodeJS.ProcessEnv): Promise<string> {
   const safe = "    destructive: false\n    safe_because: writes only the test's own marker file\n";
   const steps = `  - id: first\n${safe}    target: db_host\n    shell: "echo first >> ${out}"\n`
-    + `  - id: slow\n${safe}    shell: "echo slow >> ${out}; sleep \${PAUSE:-120}"\n`
+    + `  - id: slow\n${safe}    shell: "echo slow >> ${out}; sleep $(cat ${out}.pause 2>/dev/null || echo 120)"\n`
     + `  - id: remote\n${destructive ? '    destructive: true\n' : safe}    target: db_host\n    shell: "echo second >> ${out}"\n`
     + '  - id: done\n    end: resolved\n';
   const transcript = join(dir, 't.jsonl');
@@ -27,6 +27,7 @@ async function killedAtSlow(dir: string, out: string, target: string, destructiv
   await until(() => { try { return readFileSync(out, 'utf8').includes('slow'); } catch { return false; } }, 60_000, 'the slow step');
   run.child.kill('SIGKILL');
   await run;
+  writeFileSync(`${out}.pause`, '0'); // the slow step, run again, is quick (a file: a resume's environment must be the run's)
   return transcript;
 }
 
@@ -106,7 +107,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       const transcript = await killedAtSlow(dir, out, SWITCH[kind].target, false, first.env);
       // Within the run, every exec named the context it was identified with.
       assert.ok(first.calls().some((c) => c[0] === `--context=${first.env.FAKE_CONTEXT}` && c.includes('exec')), first.calls().map((c) => c.join(' ')).join('\n'));
-      const moved = { ...first.env, ...SWITCH[kind].after, PAUSE: '0' };
+      const moved = { ...first.env, ...SWITCH[kind].after };
       const size = readFileSync(transcript).length;
       const refused = await cli(['resume', transcript, '--plain'], { env: moved });
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
@@ -136,12 +137,12 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       const first = standIn(dir, kind, RESTART[kind].before);
       const transcript = await killedAtSlow(dir, out, RESTART[kind].target, true, first.env);
       const size = readFileSync(transcript).length;
-      const refused = await cli(['resume', transcript, '--plain', '--yes'], { env: { ...first.env, ...RESTART[kind].after, PAUSE: '0' } });
+      const refused = await cli(['resume', transcript, '--plain', '--yes'], { env: { ...first.env, ...RESTART[kind].after } });
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
       assert.match(refused.stderr, /restarted since the run last reached it/);
       assert.equal(readFileSync(transcript).length, size, 'the transcript is untouched');
       assert.equal(readFileSync(out, 'utf8'), 'first\nslow\n', 'nothing ran');
-      const same = await cli(['resume', transcript, '--plain', '--yes'], { env: { ...first.env, PAUSE: '0' } });
+      const same = await cli(['resume', transcript, '--plain', '--yes'], { env: { ...first.env } });
       assert.equal(same.code, 0, same.stdout + same.stderr);
       assert.equal(readFileSync(out, 'utf8'), 'first\nslow\nslow\nsecond\n');
     });

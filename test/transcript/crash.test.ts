@@ -2,7 +2,7 @@
 // kill, and the resumed run finishes without running a finished step again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTranscript, eventsOf } from '../../src/transcript/reader.js';
 import { buildReport } from '../../src/transcript/report/build.js';
@@ -19,9 +19,11 @@ test('a run killed with SIGKILL mid-step is recorded up to the kill and resumes 
   const counter = join(dir, 'counter');
   const transcript = join(dir, 'crash.jsonl');
 
-  // The slow step is held (on a file never created) until the kill: with a 30 s sleep, a loaded machine let it
-  // finish before the test's 'resume' ran, and the run was no longer "still going" (issue #20).
-  const child = cli(['run', runbook, '--plain', '--yes', '--transcript', transcript, '--input', `counter=${counter}`], { env: { HOLD: join(dir, 'never') } });
+  // The slow step is held (until a go file the test creates after the kill): with a 30 s sleep, a loaded machine
+  // let it finish before the test's 'resume' ran, and the run was no longer "still going" (issue #20). Files, not
+  // variables: a resume in another environment than the run's is refused.
+  writeFileSync(`${counter}.hold`, '');
+  const child = cli(['run', runbook, '--plain', '--yes', '--transcript', transcript, '--input', `counter=${counter}`]);
   await until(() => lines(`${counter}.pid`).length > 0 && readFileSync(transcript, 'utf8').includes('"chunk":"restarting'), 60_000, 'the slow step to start sleeping');
   const meanwhile = await cli(['resume', transcript, '--plain', '--yes']);
   assert.equal(meanwhile.code, 2);
@@ -48,14 +50,15 @@ test('a run killed with SIGKILL mid-step is recorded up to the kill and resumes 
   // The runbook changed since: resume refuses, and leaves the transcript alone.
   appendFileSync(runbook, '# edited after the incident started\n');
   const size = statSync(transcript).size;
-  const refused = await cli(['resume', transcript, '--plain', '--yes'], { env: { SLEEP: '0' } });
+  writeFileSync(`${counter}.go`, ''); // the slow step, run again, is quick
+  const refused = await cli(['resume', transcript, '--plain', '--yes']);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /has changed since this run started .* resume with --force/);
   assert.equal(statSync(transcript).size, size);
 
   // --force continues it; the sleep is quick this time.
   await killedStepsGone(transcript); // resume would refuse while the killed step runs (issue #20)
-  const resumed = await cli(['resume', transcript, '--plain', '--yes', '--force'], { env: { SLEEP: '0' } });
+  const resumed = await cli(['resume', transcript, '--plain', '--yes', '--force']);
   assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
   assert.deepEqual(lines(counter), ['one', 'two', 'slow', 'slow', 'three'], 'finished steps ran once; the step in flight ran again');
 

@@ -146,10 +146,9 @@ test('with --retarget and another RUNBOOK_PATH: the file the run loaded runs, ne
 });
 
 test('the team store\'s URL is the engine\'s own, not a place: no step is given it, and another store is no other target', async () => {
-  const { placeOf } = await import('../../src/transcript/run-place.js');
-  const { placeChanges } = await import('../../src/resume/place.js');
+  const { placeChanges, placeOf } = await import('../../src/resume/place.js');
   const then = placeOf({ RUNBOOK_STORE: 'postgres://alice@127.0.0.1:1/ops', DATABASE_URL: 'postgres://app:pw@127.0.0.1:2/app' }, '/w');
   assert.deepEqual(then.serverEnv, { DATABASE_URL: 'postgres://app@127.0.0.1:2/app' });
   const recordedByAnOlderRun = { ...then, serverEnv: { ...then.serverEnv, RUNBOOK_STORE: 'postgres://alice@127.0.0.1:1/ops' } };
-  assert.deepEqual(placeChanges(recordedByAnOlderRun, placeOf({ RUNBOOK_STORE: 'postgres://alice@127.0.0.1:3/ops', DATABASE_URL: 'postgres://app@127.0.0.1:2/app' }, '/w')), []);
+  assert.deepEqual(placeChanges(recordedByAnOlderRun, placeOf({ RUNBOOK_STORE: 'postgres://alice@127.0.0.1:3/ops', DATABASE_URL: 'postgres://app@127.0.0.1:2/app' }, '/w', then.envDigest!.salt)), []);
 });

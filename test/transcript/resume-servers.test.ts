@@ -8,7 +8,7 @@
 // connection of it, and still refuses by the variable, naming both servers; --retarget writes once, there.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import pg from 'pg';
@@ -141,5 +141,92 @@ describe('resumed with the environment naming another database: refused; --retar
         assert.ok(existsSync(transcript));
       });
     }
+  }
+});
+
+/** A database named as its parts, for the spellings below. */
+interface Parts { host: string; port: string; db: string; user: string; password: string }
+const partsOf = (url: string): Parts => {
+  const u = new URL(url);
+  return { host: u.hostname, port: u.port, db: u.pathname.slice(1), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+};
+
+/** A target spelled in a form the engine has no reading of: the variables (and files under HOME) a run is given to
+ *  write to database `p`, and the shell that writes with the database's own client. */
+interface Spelling { engine: 'postgres' | 'mariadb'; name: string; changed: string; env(p: Parts, home: string): NodeJS.ProcessEnv; write: string }
+const INSERT = (step: string) => `"INSERT INTO place_marks (step) VALUES ('${step}')"`;
+const SPELLINGS: Spelling[] = [
+  { engine: 'postgres', name: 'a libpq keyword string', changed: 'ORDERS_DSN',
+    env: (p) => ({ ORDERS_DSN: `host=${p.host} port=${p.port} dbname=${p.db} user=${p.user} password=${p.password}` }),
+    write: `psql -X -q "$ORDERS_DSN" -c` },
+  { engine: 'postgres', name: 'a jdbc: URL', changed: 'ORDERS_JDBC',
+    env: (p) => ({ ORDERS_JDBC: `jdbc:postgresql://${p.host}:${p.port}/${p.db}?user=${p.user}&password=${encodeURIComponent(p.password)}` }),
+    write: `psql -X -q "\${ORDERS_JDBC#jdbc:}" -c` },
+  { engine: 'postgres', name: "HOME's ~/.pg_service.conf", changed: 'HOME',
+    env: (p, home) => {
+      writeFileSync(join(home, '.pg_service.conf'), `[orders]\nhost=${p.host}\nport=${p.port}\ndbname=${p.db}\nuser=${p.user}\npassword=${p.password}\n`);
+      return { HOME: home };
+    },
+    write: `psql -X -q "service=orders" -c` },
+  { engine: 'mariadb', name: 'a database name alone in its own variable', changed: 'ORDERS_DB',
+    env: (p) => ({ ORDERS_HOST: p.host, ORDERS_PORT: p.port, ORDERS_USER: p.user, ORDERS_PW: p.password, ORDERS_DB: p.db }),
+    write: `mariadb --defaults-file=/dev/null -h "$ORDERS_HOST" -P "$ORDERS_PORT" -u "$ORDERS_USER" -p"$ORDERS_PW" "$ORDERS_DB" -e` },
+  { engine: 'mariadb', name: "HOME's ~/.my.cnf", changed: 'HOME',
+    env: (p, home) => {
+      writeFileSync(join(home, '.my.cnf'), `[client]\nhost=${p.host}\nport=${p.port}\nuser=${p.user}\npassword="${p.password}"\n[mysql]\ndatabase=${p.db}\n`);
+      return { HOME: home };
+    },
+    write: 'mariadb -e' },
+];
+
+const SPELLED_RUNBOOK = (go: string, write: string) => `name: spelled
+title: Writes with the database's own client to a database named in no URL
+steps:
+  - id: first
+    destructive: true
+    shell: ${write} ${INSERT('first')}
+  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+  - id: act
+    destructive: true
+    shell: ${write} ${INSERT('act')}
+  - id: done
+    end: resolved
+`;
+
+describe('resumed with a target spelled in no form the engine knows, naming another database: refused by the variable; --retarget continues there', () => {
+  for (const s of SPELLINGS) {
+    it(`${s.engine}: ${s.name}`, async (t) => {
+      const server = servers[s.engine]!;
+      const [urlA, urlB] = await twoDatabases(server, `s${Math.random().toString(36).slice(2, 8)}`);
+      const dir = scratch(t);
+      const go = join(dir, 'go');
+      const rb = join(dir, 'spelled.yaml');
+      writeFileSync(rb, SPELLED_RUNBOOK(go, s.write));
+      const homes = [join(dir, 'home-a'), join(dir, 'home-b')];
+      for (const h of homes) mkdirSync(h);
+      const [envA, envB] = [s.env(partsOf(urlA), homes[0]!), s.env(partsOf(urlB), homes[1]!)];
+      if (s.changed !== 'HOME') { envA.HOME = homes[0]; envB.HOME = homes[0]; } // only the spelling differs
+      const transcript = join(dir, 't.jsonl');
+      const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: dir, env: envA });
+      await until(async () => (await marks(server, urlA)).includes('first'), 60_000, 'the first write');
+      await new Promise((r) => setTimeout(r, 300)); // into the wait step
+      run.kill('SIGTERM');
+      assert.equal((await run).code, 75);
+      writeFileSync(go, '');
+
+      const refused = await cli(['resume', transcript, '--plain', '--yes'], { cwd: dir, env: envB });
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, new RegExp(`refusing to resume: .*the environment is not the run's: .*\\b${s.changed}\\b`));
+      assert.doesNotMatch(refused.stdout + refused.stderr, new RegExp(`${server.appPassword}|place_[ab]_s`), 'no value shown');
+      assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], []], 'nothing ran');
+
+      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'act'], { cwd: dir, env: envB });
+      assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
+      assert.match(retarget.stdout, /confirm\? .*act/, 'the destructive step asked again');
+      assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], ['act']], 'the rest ran once, where the operator pointed it');
+    });
   }
 });

@@ -69,7 +69,7 @@ async function loseTerminal(when: 'gate' | 'output'): Promise<void> {
     assert.equal(lines.at(-1)?.type, 'run-finished');
     assert.equal(lines.at(-1)?.outcome, 'interrupted');
     assert.equal(existsSync(marker), false, 'nothing destructive ran');
-    const resumed = cli(['resume', transcript, '--plain', '--yes']);
+    const resumed = cli(['resume', transcript, '--plain', '--yes'], { env: { CI: 'true' } }); // the run's environment: a resume compares it
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     assert.ok(existsSync(marker), 'the resumed run acted');
   } finally {

@@ -6,6 +6,9 @@
 // and the write lands where the operator now pointed it, once. The same with the writes made by the database's
 // own client in destructive shell steps (psql "$DATABASE_URL", mariadb with the URL's parts): the engine makes no
 // connection of it, and still refuses by the variable, naming both servers; --retarget writes once, there.
+// Then targets spelled in no form the engine knows (a libpq keyword string, a jdbc: URL, a name alone, another
+// HOME's client config), refused by the variable; and the run's other places on real servers: another working
+// directory whose relative file names another database, another RUNBOOK_PATH that finds another helper.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -40,13 +43,16 @@ steps:
  *  option: the shell takes the URL apart, and decodes the password's %XX). */
 const CLIENT_WRITE = (step: string) => `
     shell:
-      run: |
+      run: |${CLIENT_CASE(step)}
+      env: { DATABASE_URL: "\${{ inputs.db }}" }`;
+
+/** The shell that writes `step` with the database's own client to the database $DATABASE_URL names. */
+const CLIENT_CASE = (step: string) => `
         case "$DATABASE_URL" in
           postgres*) psql -X -q "$DATABASE_URL" -c "INSERT INTO place_marks (step) VALUES ('${step}')" ;;
           *) u=\${DATABASE_URL#*://}; who=\${u%%@*}; hp=\${u#*@}; hp=\${hp%%/*}; pw=\${who#*:}
              mariadb --defaults-file=/dev/null -u "\${who%%:*}" -p"$(printf '%b' "\${pw//%/\\\\x}")" -h "\${hp%%:*}" -P "\${hp##*:}" "\${u##*/}" -e "INSERT INTO place_marks (step) VALUES ('${step}')" ;;
-        esac
-      env: { DATABASE_URL: "\${{ inputs.db }}" }`;
+        esac`;
 
 const SHELL_RUNBOOK = (go: string) => `name: client-servers
 title: Writes with the database's own client to the database the environment names
@@ -227,6 +233,120 @@ describe('resumed with a target spelled in no form the engine knows, naming anot
       assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
       assert.match(retarget.stdout, /confirm\? .*act/, 'the destructive step asked again');
       assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], ['act']], 'the rest ran once, where the operator pointed it');
+    });
+  }
+});
+
+/** Two places on each engine: the database a relative file names (./target, read from the working directory),
+ *  and a called runbook found by name through RUNBOOK_PATH, each writing with its own connection. */
+const DIRECTORY_RUNBOOK = (go: string) => `name: directory
+title: Writes to the database a file in the working directory names
+steps:
+  - id: first
+    destructive: true
+    shell: |
+      DATABASE_URL=$(cat ./target)${CLIENT_CASE('first')}
+  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+  - id: act
+    destructive: true
+    shell: |
+      DATABASE_URL=$(cat ./target)${CLIENT_CASE('act')}
+  - id: done
+    end: resolved
+`;
+
+const HELPER = (said: string) => `name: helper
+title: Says ${said} in the database
+inputs:
+  db: { secret: true, env: DATABASE_URL }
+connections:
+  app: { url: "\${{ inputs.db }}" }
+steps:
+  - id: say
+    destructive: true
+    sql: { query: "INSERT INTO place_marks (step) VALUES ('${said}')" }
+  - id: done
+    end: resolved
+`;
+
+const CALLER_RUNBOOK = (go: string) => `name: caller
+title: Calls a helper found by name
+inputs:
+  db: { secret: true, env: DATABASE_URL }
+connections:
+  app: { url: "\${{ inputs.db }}" }
+steps:
+  - id: first
+    destructive: true
+    sql: { query: "INSERT INTO place_marks (step) VALUES ('first')" }
+  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+  - id: call
+    runbook: { name: helper }
+  - id: done
+    end: resolved
+`;
+
+describe('resumed from another directory or with another RUNBOOK_PATH, on real servers: refused; --retarget continues', () => {
+  for (const engine of ['postgres', 'mariadb'] as const) {
+    it(`${engine}: another working directory, whose ./target names another database`, async (t) => {
+      const server = servers[engine]!;
+      const [urlA, urlB] = await twoDatabases(server, `d${Math.random().toString(36).slice(2, 8)}`);
+      const dir = scratch(t);
+      const [a, b] = [join(dir, 'a'), join(dir, 'b')];
+      for (const [d, url] of [[a, urlA], [b, urlB]] as const) { mkdirSync(d); writeFileSync(join(d, 'target'), url); }
+      const go = join(dir, 'go');
+      const rb = join(dir, 'directory.yaml');
+      writeFileSync(rb, DIRECTORY_RUNBOOK(go));
+      const transcript = join(dir, 't.jsonl');
+      const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: a });
+      await until(async () => (await marks(server, urlA)).includes('first'), 60_000, 'the first write');
+      await new Promise((r) => setTimeout(r, 300)); // into the wait step
+      run.kill('SIGTERM');
+      assert.equal((await run).code, 75);
+      writeFileSync(go, '');
+
+      const refused = await cli(['resume', transcript, '--plain', '--yes'], { cwd: b });
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.ok(refused.stderr.includes(`the run started in ${a}, and this is ${b}`), refused.stderr);
+      assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], []], 'nothing ran');
+      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'act'], { cwd: b });
+      assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
+      assert.match(retarget.stdout, /confirm\? .*act/, 'the destructive step asked again');
+      assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], ['act']], 'the rest ran once, where the operator now is');
+    });
+
+    it(`${engine}: another RUNBOOK_PATH, which finds another helper of the same name`, async (t) => {
+      const server = servers[engine]!;
+      const [url] = await twoDatabases(server, `p${Math.random().toString(36).slice(2, 8)}`);
+      const dir = scratch(t);
+      const [p1, p2] = [join(dir, 'p1'), join(dir, 'p2')];
+      for (const [p, said] of [[p1, 'one'], [p2, 'two']] as const) { mkdirSync(p); writeFileSync(join(p, 'helper.yaml'), HELPER(said)); }
+      const go = join(dir, 'go');
+      const rb = join(dir, 'caller.yaml');
+      writeFileSync(rb, CALLER_RUNBOOK(go));
+      const transcript = join(dir, 't.jsonl');
+      const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: dir, env: { DATABASE_URL: url, RUNBOOK_PATH: p1 } });
+      await until(async () => (await marks(server, url!)).includes('first'), 60_000, 'the first write');
+      await new Promise((r) => setTimeout(r, 300));
+      run.kill('SIGTERM');
+      assert.equal((await run).code, 75);
+      writeFileSync(go, '');
+
+      const env = { DATABASE_URL: url, RUNBOOK_PATH: p2 };
+      const refused = await cli(['resume', transcript, '--plain', '--yes'], { cwd: dir, env });
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.ok(refused.stderr.includes(`step 'call' would now load ${join(p2, 'helper.yaml')} where the run loaded ${join(p1, 'helper.yaml')}`), refused.stderr);
+      assert.deepEqual(await marks(server, url!), ['first'], 'nothing ran');
+      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'call/say'], { cwd: dir, env });
+      assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
+      assert.match(retarget.stdout, /confirm\? .*say/, 'the destructive step asked again');
+      assert.deepEqual(await marks(server, url!), ['first', 'one'], 'the helper the run loaded wrote, once');
     });
   }
 });

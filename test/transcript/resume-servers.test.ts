@@ -18,8 +18,17 @@ import pg from 'pg';
 import { adminQuery } from '../db/helpers.js';
 import { cli, scratch, until } from './helpers.js';
 
-const RUNBOOK = (go: string) => `name: servers
-title: Writes to the database the environment names
+/** The step every runbook here is stopped in: it waits for the test's go file. */
+const WAIT = (go: string) => `  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done`;
+
+/** `last`: the step after the wait (a write, or a call). */
+const RUNBOOK = (go: string, title = 'Writes to the database the environment names', last = `  - id: act
+    destructive: true
+    sql: { query: "INSERT INTO place_marks (step) VALUES ('act')" }`) => `name: servers
+title: ${title}
 inputs:
   db: { secret: true, env: DATABASE_URL }
 connections:
@@ -28,13 +37,8 @@ steps:
   - id: first
     destructive: true
     sql: { query: "INSERT INTO place_marks (step) VALUES ('first')" }
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go} ]; do sleep 0.1; done
-  - id: act
-    destructive: true
-    sql: { query: "INSERT INTO place_marks (step) VALUES ('act')" }
+${WAIT(go)}
+${last}
   - id: done
     end: resolved
 `;
@@ -61,10 +65,7 @@ inputs:
 steps:
   - id: first
     destructive: true${CLIENT_WRITE('first')}
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+${WAIT(go)}
   - id: act
     destructive: true${CLIENT_WRITE('act')}
   - id: done
@@ -100,6 +101,17 @@ async function twoDatabases(server: LabServer, tag: string): Promise<[string, st
 const marks = async (server: LabServer, url: string): Promise<string[]> =>
   (await onDatabase(server, new URL(url).pathname.slice(1), 'SELECT step FROM place_marks')).map((r) => String(r.step)).sort();
 
+/** Runs `rb` until its first write reached `url`, stops it by SIGTERM in its wait step (interrupted, 75), and lets
+ *  the wait go for the resume. */
+async function interruptedAfterFirst(server: LabServer, url: string, go: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+  const run = cli(['run', ...args, '--plain', '--yes'], opts);
+  await until(async () => (await marks(server, url)).includes('first'), 60_000, 'the first write');
+  await new Promise((r) => setTimeout(r, 300)); // into the wait step
+  run.kill('SIGTERM');
+  assert.equal((await run).code, 75);
+  writeFileSync(go, '');
+}
+
 describe('resumed with the environment naming another database: refused; --retarget continues there', () => {
   for (const engine of ['postgres', 'mariadb'] as const) {
     for (const [how, through] of [['DATABASE_URL', 'sql'], ['--env-file', 'sql'], ['DATABASE_URL', 'client'], ['--env-file', 'client']] as const) {
@@ -117,12 +129,7 @@ describe('resumed with the environment naming another database: refused; --retar
         };
         const transcript = join(dir, 't.jsonl');
         const started = envFor(urlA, 'a.env');
-        const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript, ...started.args], { cwd: dir, env: started.env });
-        await until(async () => (await marks(server, urlA)).includes('first'), 60_000, 'the first write');
-        await new Promise((r) => setTimeout(r, 300)); // into the wait step
-        run.kill('SIGTERM');
-        assert.equal((await run).code, 75);
-        writeFileSync(go, '');
+        await interruptedAfterFirst(server, urlA, go, [rb, '--transcript', transcript, ...started.args], { cwd: dir, env: started.env });
 
         const moved = envFor(urlB, 'b.env');
         const refused = await cli(['resume', transcript, '--plain', '--yes', ...moved.args], { cwd: dir, env: moved.env });
@@ -191,10 +198,7 @@ steps:
   - id: first
     destructive: true
     shell: ${write} ${INSERT('first')}
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+${WAIT(go)}
   - id: act
     destructive: true
     shell: ${write} ${INSERT('act')}
@@ -216,12 +220,7 @@ describe('resumed with a target spelled in no form the engine knows, naming anot
       const [envA, envB] = [s.env(partsOf(urlA), homes[0]!), s.env(partsOf(urlB), homes[1]!)];
       if (s.changed !== 'HOME') { envA.HOME = homes[0]; envB.HOME = homes[0]; } // only the spelling differs
       const transcript = join(dir, 't.jsonl');
-      const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: dir, env: envA });
-      await until(async () => (await marks(server, urlA)).includes('first'), 60_000, 'the first write');
-      await new Promise((r) => setTimeout(r, 300)); // into the wait step
-      run.kill('SIGTERM');
-      assert.equal((await run).code, 75);
-      writeFileSync(go, '');
+      await interruptedAfterFirst(server, urlA, go, [rb, '--transcript', transcript], { cwd: dir, env: envA });
 
       const refused = await cli(['resume', transcript, '--plain', '--yes'], { cwd: dir, env: envB });
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
@@ -246,10 +245,7 @@ steps:
     destructive: true
     shell: |
       DATABASE_URL=$(cat ./target)${CLIENT_CASE('first')}
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go} ]; do sleep 0.1; done
+${WAIT(go)}
   - id: act
     destructive: true
     shell: |
@@ -272,25 +268,8 @@ steps:
     end: resolved
 `;
 
-const CALLER_RUNBOOK = (go: string) => `name: caller
-title: Calls a helper found by name
-inputs:
-  db: { secret: true, env: DATABASE_URL }
-connections:
-  app: { url: "\${{ inputs.db }}" }
-steps:
-  - id: first
-    destructive: true
-    sql: { query: "INSERT INTO place_marks (step) VALUES ('first')" }
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go} ]; do sleep 0.1; done
-  - id: call
-    runbook: { name: helper }
-  - id: done
-    end: resolved
-`;
+const CALLER_RUNBOOK = (go: string) => RUNBOOK(go, 'Calls a helper found by name', `  - id: call
+    runbook: { name: helper }`);
 
 describe('resumed from another directory or with another RUNBOOK_PATH, on real servers: refused; --retarget continues', () => {
   for (const engine of ['postgres', 'mariadb'] as const) {
@@ -304,12 +283,7 @@ describe('resumed from another directory or with another RUNBOOK_PATH, on real s
       const rb = join(dir, 'directory.yaml');
       writeFileSync(rb, DIRECTORY_RUNBOOK(go));
       const transcript = join(dir, 't.jsonl');
-      const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: a });
-      await until(async () => (await marks(server, urlA)).includes('first'), 60_000, 'the first write');
-      await new Promise((r) => setTimeout(r, 300)); // into the wait step
-      run.kill('SIGTERM');
-      assert.equal((await run).code, 75);
-      writeFileSync(go, '');
+      await interruptedAfterFirst(server, urlA, go, [rb, '--transcript', transcript], { cwd: a });
 
       const refused = await cli(['resume', transcript, '--plain', '--yes'], { cwd: b });
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
@@ -331,12 +305,7 @@ describe('resumed from another directory or with another RUNBOOK_PATH, on real s
       const rb = join(dir, 'caller.yaml');
       writeFileSync(rb, CALLER_RUNBOOK(go));
       const transcript = join(dir, 't.jsonl');
-      const run = cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: dir, env: { DATABASE_URL: url, RUNBOOK_PATH: p1 } });
-      await until(async () => (await marks(server, url!)).includes('first'), 60_000, 'the first write');
-      await new Promise((r) => setTimeout(r, 300));
-      run.kill('SIGTERM');
-      assert.equal((await run).code, 75);
-      writeFileSync(go, '');
+      await interruptedAfterFirst(server, url!, go, [rb, '--transcript', transcript], { cwd: dir, env: { DATABASE_URL: url, RUNBOOK_PATH: p1 } });
 
       const env = { DATABASE_URL: url, RUNBOOK_PATH: p2 };
       const refused = await cli(['resume', transcript, '--plain', '--yes'], { cwd: dir, env });

@@ -198,7 +198,7 @@ class PgSession extends GuardedSession implements Session {
     // A server or pooler that refused the pin once (PgBouncer in statement mode also drops the connection)
     // refuses it again: every later read on this session says why, not that the connection is gone.
     if (this.unpinnable) throw this.unpinnable;
-    if (!opts.vouched) sql = proven(sql); // the engine's own text of what it proved; a vouched one runs as written
+    if (!opts.vouched) sql = proven(sql, majorOf(this.serverVersion)); // the engine's own text of what it proved; a vouched one runs as written
     const plan = pinPlan(sql, timeout);
     const pinned = await this.client.query(plan.message).catch((err: unknown) => {
       const refusal = pinFailed(err);
@@ -284,6 +284,13 @@ function streamOf(client: pg.Client): { destroy(): void } | undefined {
   return (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
 }
 
+/** The major of a server_version ('15.8 (Debian 15.8-1)', '18.0'); 0 when unreadable: no grammar the engine
+ *  reads, so a proven read is refused. */
+function majorOf(version: string): number {
+  const m = /^(\d+)/.exec(version);
+  return m ? Number(m[1]) : 0;
+}
+
 /** end() waits for the server's goodbye; a dead peer must not hold close() forever. */
 async function endWithin(client: pg.Client, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -293,9 +300,10 @@ async function endWithin(client: pg.Client, ms: number): Promise<void> {
   if (outcome === 'late') streamOf(client)?.destroy();
 }
 
-/** The statement as the engine writes it from its own parse (pg-parser.ts); refused as a read when it cannot. */
-function proven(sql: string): string {
-  const r = regeneratePg(sql);
+/** The statement as the engine writes it from its own parse (pg-parser.ts), read the same by the server's major's
+ *  grammar; refused as a read when it cannot be. */
+function proven(sql: string, major: number): string {
+  const r = regeneratePg(sql, major);
   if ('error' in r) throw new PinRefusal(`the engine could not write this statement from its own reading (${r.error}): not run as a read`);
   return r.text;
 }

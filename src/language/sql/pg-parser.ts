@@ -41,7 +41,17 @@ const failed = (e) => ({ error: String(e && e.message || e) });
 const parseAll = (parse, texts) => texts.map((text) => { try { return { tree: parse(text) }; } catch (e) { return failed(e); } });
 // Every source position PostgreSQL 18's nodes carry (ParseLoc fields, and the statement's length).
 const PLACES = new Set(['location', 'stmt_location', 'stmt_len', 'name_location', 'list_start', 'list_end', 'rexpr_list_start', 'rexpr_list_end']);
-const unplaced = (tree) => JSON.stringify(tree, (k, v) => (PLACES.has(k) ? undefined : v));
+// Another major's parser (libpg-query built from that major's grammar), loaded on the first question for it.
+const majors = new Map();
+const majorParser = async (major) => {
+  if (!majors.has(major)) {
+    const path = workerData.majorPaths[major];
+    majors.set(major, path ? (async () => { const m = require(path); await m.loadModule(); return m.parseSync; })() : Promise.resolve(undefined));
+  }
+  return majors.get(major);
+};
+// Without the parser's own version at the top either: trees of two majors' parsers are compared.
+const unplaced = (tree) => JSON.stringify({ ...tree, version: undefined }, (k, v) => (PLACES.has(k) ? undefined : v));
 let deparser;
 // A statement written again from its parse tree, then parsed again: the text is the engine's only if the tree
 // it parses to is the one the classifier read (every field but source positions).
@@ -56,9 +66,26 @@ const regenerate = (parse, text) => {
   if (unplaced(itsTree) !== unplaced(tree)) throw new Error('the statement written again from its parse reads differently');
   return { text: again, tree: itsTree };
 };
+// The server's own major reads the text the engine sends as the engine did, or it is not the engine's reading:
+// PostgreSQL 15 reads JSON_SCALAR(1) as a call of a function of that name, 18 as syntax.
+const sameOnMajor = (major, parseMajor, r) => {
+  if (major === 18 || r.text === '') return r;
+  if (!parseMajor) throw new Error('the engine reads the grammars of PostgreSQL 15 to 18, and this server is PostgreSQL ' + (major > 0 ? major : 'of a version it did not say'));
+  let theirs;
+  try { theirs = parseMajor(r.text); } catch (e) { throw new Error('PostgreSQL ' + major + "'s grammar does not read it (" + (e && e.message || e) + ')'); }
+  if (unplaced(theirs) !== unplaced(r.tree)) throw new Error('PostgreSQL ' + major + "'s grammar reads it differently from the engine's reading");
+  return r;
+};
 // With the regenerated text's own tree: the caller's parse cache takes it, so the pin reads it without a third parse.
-const regenerateAll = (parse, texts) => texts.map((text) => { try { return regenerate(parse, text); } catch (e) { return failed(e); } });
-const serve = (parse) => port.on('message', (m) => answer(Array.isArray(m) ? parseAll(parse, m) : regenerateAll(parse, m.regenerate)));
+const regenerateAll = async (parse, texts, major) => {
+  const parseMajor = major === undefined || major === 18 ? undefined : await majorParser(major);
+  return texts.map((text) => { try { const r = regenerate(parse, text); return major === undefined ? r : sameOnMajor(major, parseMajor, r); } catch (e) { return failed(e); } });
+};
+// Answered in question order: a question for another major's parser waits for it to load, and those after it wait too.
+let queue = Promise.resolve();
+const serve = (parse) => port.on('message', (m) => {
+  queue = queue.then(async () => answer(Array.isArray(m) ? parseAll(parse, m) : await regenerateAll(parse, m.regenerate, m.major))).catch((e) => answer((Array.isArray(m) ? m : m.regenerate).map(() => failed(e))));
+});
 const fail = (e) => serve(() => { throw new Error('the PostgreSQL parser could not load (' + String(e && e.message || e) + ')'); });
 try {
   const pg = require(workerData.modulePath);
@@ -102,23 +129,28 @@ function remember(text: string, parse: PgParse): void {
   cache.set(text, parse);
 }
 
+/** The majors whose own grammar the engine can read besides 18's (package.json: libpg-query-15 … -17). */
+const OTHER_MAJORS = [15, 16, 17];
+
 /** A statement as the engine writes it from its own parse tree (pgsql-deparser), or why it cannot be. */
 export type PgRegenerated = { text: string } | { error: string };
 const regenerated = new Map<string, PgRegenerated>();
 
 /**
  * The statement the engine sends for a proven read (issue #45: run what you proved): written again from the
- * tree PostgreSQL's own parser made of `text`, and kept only when that text parses back to the same tree. The
- * server then executes the engine's reading, not the author's spelling of it. Never throws.
+ * tree PostgreSQL's own parser made of `text`, and kept only when that text parses back to the same tree, and,
+ * given the server's major, when that major's own grammar reads it to the same tree too (15 to 18; another major
+ * is refused). The server then executes the engine's reading, not the author's spelling of it. Never throws.
  */
-export function regeneratePg(text: string): PgRegenerated {
-  const known = regenerated.get(text);
+export function regeneratePg(text: string, serverMajor?: number): PgRegenerated {
+  const key = `${serverMajor ?? ''}\0${text}`;
+  const known = regenerated.get(key);
   if (known) return known;
-  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text] })()[0]!;
+  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text], major: serverMajor })()[0]!;
   const answer: PgRegenerated = 'error' in reply ? reply : { text: reply.text };
   if (!('error' in reply)) remember(reply.text, { tree: reply.tree });
   if (regenerated.size >= MAX_CACHED) regenerated.clear();
-  regenerated.set(text, answer);
+  regenerated.set(key, answer);
   return answer;
 }
 
@@ -142,10 +174,11 @@ function open(): Channel | { fatal: string } {
     const require = createRequire(import.meta.url);
     const modulePath = require.resolve('libpg-query');
     const deparserPath = require.resolve('pgsql-deparser');
+    const majorPaths = Object.fromEntries(OTHER_MAJORS.flatMap((m) => { try { return [[m, require.resolve(`libpg-query-${m}`)]]; } catch { return []; } }));
     const flag = new SharedArrayBuffer(8);
     const { MessageChannel, Worker } = threads();
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER, { eval: true, workerData: { modulePath, deparserPath, port: port2, flag }, transferList: [port2] });
+    const worker = new Worker(WORKER, { eval: true, workerData: { modulePath, deparserPath, majorPaths, port: port2, flag }, transferList: [port2] });
     worker.unref();
     port1.unref();
     channel = { port: port1, signal: new Int32Array(flag), asked: 0, taken: 0, received: new Map() };

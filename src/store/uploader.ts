@@ -5,7 +5,7 @@
 // backlog goes in one batch. Every line is hash-chained to the one before; a store whose chain differs from
 // this transcript's stops the uploads and says so: nothing stored is ever overwritten.
 import type { TranscriptSink } from '../transcript/sink.js';
-import { connectStore, storeErrorText, type StoreClient } from './client.js';
+import { connectStore, FOREGROUND_CONNECT_MS, storeErrorText, type StoreClient } from './client.js';
 import { checkStoreVersion } from './migrate.js';
 import { chainHash, reconcile, type ChainLine } from './chain.js';
 import { claimRun, headOf, LOST, type ClaimMode, type RunHead } from './claim.js';
@@ -34,6 +34,9 @@ export interface UploaderOptions {
   mode?: 'start' | 'resume' | 'push';
   /** Claimed already (resume claims before its first step): the connection that holds the lock, and the epoch. */
   claimed?: { client: StoreClient; epoch: number };
+  /** A person waits for it (store push), not a running operator: each connect and statement may take the
+   *  foreground budget, and drain() keeps trying for its whole time instead of ending at the first failure. */
+  foreground?: boolean;
 }
 
 type Line = ChainLine;
@@ -125,7 +128,7 @@ export class Uploader implements TranscriptSink {
   /** Waits until every line is in the store, or `ms` pass, or the uploads stopped; then lets go of the store. */
   async drain(ms: number): Promise<UploadStatus> {
     if (this.queue.length && this.state !== 'stopped') {
-      this.draining = true; // a last try that fails ends the wait: a store that is down is not waited on
+      this.draining = !this.opts.foreground; // a last try that fails ends a run's wait: a store that is down is not waited on
       await new Promise<void>((resolve) => {
         const done = () => { clearTimeout(timer); this.idle.delete(done); resolve(); };
         const timer = setTimeout(done, ms);
@@ -190,7 +193,8 @@ export class Uploader implements TranscriptSink {
     if (!this.head) throw new Error('the transcript has no header line');
     const claimed = this.opts.claimed;
     this.opts.claimed = undefined;
-    const client = claimed?.client ?? await connectStore(this.opts.url, { applicationName: 'runbook driver' });
+    const budget = this.opts.foreground ? { connectMs: FOREGROUND_CONNECT_MS, statementMs: FOREGROUND_CONNECT_MS } : {};
+    const client = claimed?.client ?? await connectStore(this.opts.url, { applicationName: 'runbook driver', ...budget });
     try {
       if (!claimed) {
         await checkStoreVersion(client);

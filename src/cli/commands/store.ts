@@ -37,7 +37,7 @@ export async function storePushCommand(path: string, opts: { store?: string }): 
   readTranscript(path); // a clear error for a file that is not a transcript
   const { Uploader } = await import('../../store/uploader.js');
   // Like a resume: refused while a driver holds the run; otherwise this push is its driver until it is done.
-  const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`), mode: 'push' });
+  const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`), mode: 'push', foreground: true });
   const lines = fileLines(readFileSync(path, 'utf8'));
   for (const l of lines) uploader.line(l.seq, l.text);
   uploader.synced(lines[lines.length - 1]?.seq ?? -1);

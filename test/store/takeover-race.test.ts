@@ -46,7 +46,7 @@ describe('simultaneous takeovers', { timeout: E2E_TEST_LIMIT_MS }, () => {
     // Each one taken over stops within 2 s of the last takeover (none waits for a store that will not confirm it).
     const last = (await c.query<{ at: Date }>('SELECT max(at) AS at FROM runbook.takeovers WHERE run_id = $1', [runId]))[0]!.at.getTime();
     const late = exitedAt.map((at, i) => ({ i, after: at - last })).filter((r) => r.i !== won[0]!.i && r.after > 2000);
-    assert.deepEqual(late, [], 'takers that stopped more than 2 s after the last takeover');
+    assert.deepEqual(late, [], `takers that stopped more than 2 s after the last takeover:\n${late.map((r) => `taker ${r.i} (exit ${codes[r.i]}):\n${takers[r.i]!.err()}`).join('\n---\n')}`);
     const run = (await c.query<{ state: string; driver_epoch: number }>('SELECT state, driver_epoch FROM runbook.runs WHERE run_id = $1', [runId]))[0]!;
     assert.equal(run.state, 'resolved');
 

@@ -103,7 +103,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
           ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
-          ...(appendTo ? {} : { calls: calledFiles(runbook), place: placeOf(env) }), ...(store ? { sink: store.sink } : {}),
+          ...(appendTo ? {} : { calls: calledFiles(runbook), place: placeOf(env) }), ...(store ? { sink: store.sink, storeRole: store.role } : {}),
         });
         transcriptPath = transcript?.path;
         if (!flags.dryRun && hasApprovalSteps(runbook)) {

@@ -5,7 +5,7 @@ import type { BeforeAct } from '../executors/index.js';
 import type { TranscriptSink } from '../transcript/sink.js';
 import type { TeamFeed } from '../ui/team-feed.js';
 import type { StoreClient } from '../store/client.js';
-import { findStoreUrl } from '../store/url.js';
+import { findStoreUrl, storeRoleOf } from '../store/url.js';
 import { LazyUploader } from '../store/lazy-uploader.js';
 import { sayError } from './say.js';
 
@@ -15,7 +15,7 @@ const FINAL_UPLOAD_MS = 3000;
 const PENDING_MS = 500;
 
 export interface RunStore {
-  url: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void>;
+  url: string; /** the store role the run is driven as */ role: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void>;
   /** Before each action: why this driver must not act (it lost the run), or undefined. */
   mayAct: BeforeAct;
   pending(): number;
@@ -46,7 +46,7 @@ export async function storeForRun(flag: string | undefined, feed: TeamFeed, driv
   // While the store is down, how many lines wait for it: the terminal UI's header says so (team-feed.ts).
   const tick = setInterval(() => { const st = uploader.status(); feed.setPending(st.state === 'down' ? st.pending : 0); }, PENDING_MS).unref();
   return {
-    url: store.url, sink: uploader, runId: () => uploader.status().runId, mayAct: (action) => uploader.mayAct({ ...action, ...(driver.breakGlass ? { breakGlass: driver.breakGlass } : {}) }), pending: () => uploader.status().pending,
+    url: store.url, role: storeRoleOf(store.url), sink: uploader, runId: () => uploader.status().runId, mayAct: (action) => uploader.mayAct({ ...action, ...(driver.breakGlass ? { breakGlass: driver.breakGlass } : {}) }), pending: () => uploader.status().pending,
     async finish(transcriptPath) {
       clearInterval(tick);
       const s = await uploader.drain(FINAL_UPLOAD_MS);

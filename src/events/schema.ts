@@ -244,7 +244,8 @@ const RECORD_FIELDS = {
       calledBy: Type.Array(Id(), doc('The `runbook:` steps that call it (inside a called runbook: `outer/inner`).')),
     }, { additionalProperties: false }), doc('Every runbook file the run may load below its own, at every depth, as it was when the run started: a resume refuses one that changed unless --accept-changed names it (or --force, or --retarget).'))),
     engineVersion: Id(),
-    operator: Id(),
+    operator: Id('The OS user ($USER).'),
+    storeRole: OptId('The team store role the run was driven as (the store URL\'s login): who the team knows; the OS user is a detail.'),
     host: Id(),
     pid: Type.Integer(doc('Process id of the run: resume refuses while it is still alive on this host.')),
     inputs: Type.Record(Type.String(), Type.Unknown(), doc('Input values; secrets masked as ****.')),
@@ -260,7 +261,7 @@ const RECORD_FIELDS = {
   resumed: {
     stepId: Id('Where the run continues.'),
     phase: literals(['enter', 'route'] as const, 'enter: the step runs again; route: it had finished, only its branch is taken.'),
-    operator: Id(), host: Id(), pid: Type.Integer(), engineVersion: Id(),
+    operator: Id(), storeRole: OptId('The team store role the resume drives as.'), host: Id(), pid: Type.Integer(), engineVersion: Id(),
     argv: Type.Array(Str),
     sha256: Id('Of the runbook as it is now.'),
     forced: Type.Optional(Type.Object({ recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false, ...doc('--force: the runbook had changed since the run started.') })),

@@ -1,6 +1,7 @@
 // Where the team's store is: --store, else RUNBOOK_STORE, else `store:` in runbook.config.yaml (the nearest one
 // in this directory or a parent: the file a team commits beside its runbooks). No store is the default: a
 // run is then exactly as it was, local only.
+import { userInfo } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { load } from 'js-yaml';
@@ -43,6 +44,11 @@ function storeInConfig(file: string): string | undefined {
   if (store === undefined || store === null) return undefined;
   if (typeof store !== 'string') throw new UserError(`${file}: 'store' must be a postgres:// URL`);
   return store;
+}
+
+/** The store role a URL logs in as: its user, else PGUSER, else the OS user (as libpq does). */
+export function storeRoleOf(url: string): string {
+  try { return parseUrl(url).user || process.env.PGUSER || userInfo().username; } catch { return process.env.PGUSER || userInfo().username; }
 }
 
 /** A PostgreSQL URL, or a one-line error that never repeats its password. */

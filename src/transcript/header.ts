@@ -12,7 +12,8 @@ import type { CalledFile } from '../catalog/called-files.js';
 
 type Fields<L> = Omit<L, 'seq' | 'ts'>;
 
-export interface Who { operator: string; argv: string[]; redactor?: Redactor }
+/** operator: the OS user; storeRole: the team store role the run is driven as, when it has a store. */
+export interface Who { operator: string; storeRole?: string; argv: string[]; redactor?: Redactor }
 
 const masked = <T extends { type: string }>(redactor: Redactor | undefined, line: T): T => (redactor ? maskLine(redactor, line) : line);
 
@@ -24,7 +25,7 @@ export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, un
     type: 'header', format: FORMAT_VERSION, runId,
     runbook: { name: doc.name, title: doc.title, file: resolve(runbook.file), sha256: runbook.sha256 },
     ...(calls.length ? { calls } : {}),
-    engineVersion: VERSION, operator: who.operator, host: hostname(), pid: process.pid,
+    engineVersion: VERSION, operator: who.operator, ...(who.storeRole ? { storeRole: who.storeRole } : {}), host: hostname(), pid: process.pid,
     inputs,
     ...(target ? { target } : {}),
     argv: who.argv,
@@ -44,7 +45,7 @@ export interface ResumeMarker {
 export function resumedLine(runbook: Runbook, who: Who, marker: ResumeMarker, tornLines: number): Fields<ResumedLine> {
   return masked(who.redactor, {
     type: 'resumed', stepId: marker.stepId, phase: marker.phase,
-    operator: who.operator, host: hostname(), pid: process.pid, engineVersion: VERSION,
+    operator: who.operator, ...(who.storeRole ? { storeRole: who.storeRole } : {}), host: hostname(), pid: process.pid, engineVersion: VERSION,
     argv: who.argv, sha256: runbook.sha256,
     ...(marker.forced ? { forced: marker.forced } : {}),
     ...(marker.retarget ? { retarget: true as const } : {}),

@@ -40,6 +40,8 @@ export interface AttachOptions {
   sink?: TranscriptSink;
   /** Where the run acts besides its connections: recorded in the header for resume to compare. */
   place?: RunPlace;
+  /** The team store role the run is driven as (header and resume marker): who the team knows, not the OS user. */
+  storeRole?: string;
   /** How lines reach the disk (default: fsync); tests see which lines are synced when. */
   sync?: Syncer;
 }
@@ -47,7 +49,7 @@ export interface AttachOptions {
 export interface TranscriptHandle { path: string; close(): void }
 
 export function attachTranscript(run: Run, runbook: Runbook, opts: AttachOptions): TranscriptHandle {
-  const who: Who = { operator: run.operator, argv: opts.argv, ...(opts.redactor ? { redactor: opts.redactor } : {}) };
+  const who: Who = { operator: run.operator, ...(opts.storeRole ? { storeRole: opts.storeRole } : {}), argv: opts.argv, ...(opts.redactor ? { redactor: opts.redactor } : {}) };
   const opened = opts.resume ? openForResume(runbook, who, opts, opts.resume) : openNew(runbook, who, opts, run.runId);
   const { writer } = opened;
   const state: RecordState = {

@@ -9,6 +9,7 @@ import { gateItemLines } from '../../ui/gate-items.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
 import { withheldLine } from '../../secrets/step-taint.js';
+import { whoDrove } from '../who-drove.js';
 
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
 const pad = ' '.repeat(10);
@@ -21,14 +22,15 @@ export function renderLine(line: TranscriptLine, opts: { storeRole?: string } = 
 }
 
 function headerText(l: Extract<TranscriptLine, { type: 'header' }>, storeRole?: string): string {
-  const who = storeRole ? `${storeRole} (store role; ${l.operator} on ${l.host})` : `${l.operator} on ${l.host}`;
+  const role = storeRole ?? l.storeRole;
+  const who = role ? `${role} (store role; ${l.operator} on ${l.host})` : `${l.operator} on ${l.host}`;
   return `${l.runbook.title} (${l.runbook.name}) — ${who}${l.target ? `, target ${l.target}` : ''}`;
 }
 
 function describe(l: TranscriptLine): string[] {
   switch (l.type) {
     case 'header': return [headerText(l)];
-    case 'resumed': return [`▶ resumed by ${l.operator} at ${l.stepId}${l.phase === 'route' ? ' (finished; taking its branch)' : ''}${l.forced ? ' — forced: the runbook had changed' : ''}`];
+    case 'resumed': return [`▶ resumed by ${whoDrove(l)} at ${l.stepId}${l.phase === 'route' ? ' (finished; taking its branch)' : ''}${l.forced ? ' — forced: the runbook had changed' : ''}`];
     case 'run-started': return [`▶ run started${l.resumedFrom ? ` (resumed at ${l.resumedFrom})` : ''}${l.dryRun ? ' — DRY RUN' : ''}${inputs(l.inputs)}`];
     case 'step-started': return [`● ${l.stepId} ${l.title !== l.stepId ? `“${l.title}” ` : ''}[${l.kind}]${l.attempt > 1 ? ` attempt ${l.attempt}` : ''}${l.destructive ? ' ⚠' : ''}${l.dryRun === 'sandboxed' ? ' (dry run: sandboxed)' : l.dryRun === 'sandboxed-offline' ? ' (dry run: sandboxed, offline)' : ''}${l.where ? ` on ${l.where}` : ''}`,
       ...(l.command ? commandLines(l.command) : [])];

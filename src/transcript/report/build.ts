@@ -1,5 +1,6 @@
 // Transcript → postmortem model. Reads only what the transcript recorded (already masked); the runbook,
 // when still the same text, only adds the full graph to draw the path on.
+import { whoDrove } from '../who-drove.js';
 import type { RunbookDoc } from '../../language/schema.js';
 import { loadRecordedRunbook } from '../recorded-runbook.js';
 import type { Transcript } from '../reader.js';
@@ -21,7 +22,7 @@ export function buildReport(t: Transcript): ReportModel {
   for (const row of timeline) row.title = titles.get(row.stepId) ?? row.title;
   const path = pathOf(lines, doc?.steps[0]?.id ?? firstStepOf(lines));
   const finished = lastSegmentFinish(lines);
-  const resumes = lines.filter((l) => l.type === 'resumed').map((l) => ({ ts: l.ts, stepId: l.stepId, phase: l.phase, operator: l.operator, forced: l.forced !== undefined }));
+  const resumes = lines.filter((l) => l.type === 'resumed').map((l) => ({ ts: l.ts, stepId: l.stepId, phase: l.phase, operator: whoDrove(l), forced: l.forced !== undefined }));
   const started = lines.find((l) => l.type === 'run-started');
   const endedAt = finished?.ts ?? lines[lines.length - 1]?.ts ?? header.ts;
   const startedAt = started?.ts ?? header.ts;
@@ -29,7 +30,7 @@ export function buildReport(t: Transcript): ReportModel {
     transcript: { path: t.path, format: header.format, lines: lines.length + 1, tornLines: t.torn.length, problems: t.problems },
     runbook: { ...header.runbook, now: recorded.status },
     ...(header.target ? { target: header.target } : {}),
-    operator: header.operator,
+    operator: whoDrove(header),
     resumedBy: [...new Set(resumes.map((r) => r.operator))],
     host: header.host, engineVersion: header.engineVersion, inputs: header.inputs,
     dryRun: started?.dryRun ?? false,

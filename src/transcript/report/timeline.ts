@@ -1,4 +1,5 @@
 // The timeline (one row per step attempt, skip, resume and the end) and the output each attempt produced.
+import { whoDrove } from '../who-drove.js';
 import type { StepResult } from '../../executors/types.js';
 import type { TranscriptLine } from '../../events/schema.js';
 import type { OutputBlock, TimelineRow } from './model.js';
@@ -50,7 +51,7 @@ export function timelineOf(lines: TranscriptLine[]): { timeline: TimelineRow[]; 
       case 'resumed':
         interrupt();
         timeline.push({ ts: line.ts, stepId: line.stepId, title: line.stepId, status: 'resumed',
-          what: `resumed by ${line.operator}${line.phase === 'route' ? ' (step had finished; taking its branch)' : ''}${line.forced ? ' with --force: the runbook had changed' : ''}` });
+          what: `resumed by ${whoDrove(line)}${line.phase === 'route' ? ' (step had finished; taking its branch)' : ''}${line.forced ? ' with --force: the runbook had changed' : ''}` });
         break;
       case 'run-finished':
         interrupt();

@@ -90,6 +90,16 @@ const PromptAction = Type.Object({
   choices: Type.Optional(Type.Array(Str)), secret: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
+/** Where a run acts besides its connections (resume/place.ts): in the header, and in a resume with --retarget. */
+const PLACE_FIELDS = {
+    cwd: OptStr('The working directory the run started in: its relative paths and `cwd:` steps act there; a resume from another is refused unless --retarget.'),
+    serverEnv: Type.Optional(Type.Record(Type.String(), Str, doc('Environment variables (and --env-file entries) that named a database server when the run started, without passwords: a resume where one names another server is refused unless --retarget.'))),
+    envDigest: Type.Optional(Type.Object({
+      salt: Str,
+      digests: Type.Record(Type.String(), Str),
+    }, { additionalProperties: false, ...doc('Every environment variable (and --env-file entry) a step may be given, but the operator\'s session (terminal, SSH link, locale), as a digest salted per run, never its value: a resume where one differs, is new or is gone is refused, naming it, unless --retarget.') })),
+};
+
 const AddressFields = {
   engine: literals(['postgres', 'mysql', 'mariadb'] as const, 'From the URL\'s scheme.'),
   host: Id('The host the URL names (or the Unix socket\'s path).'), port: Type.Optional(Type.Integer()),
@@ -251,12 +261,7 @@ const RECORD_FIELDS = {
     inputs: Type.Record(Type.String(), Type.Unknown(), doc('Input values; secrets masked as ****.')),
     target: OptStr(),
     argv: Type.Array(Str, doc('The command line, secrets masked.')),
-    cwd: OptStr('The working directory the run started in: its relative paths and `cwd:` steps act there; a resume from another is refused unless --retarget.'),
-    serverEnv: Type.Optional(Type.Record(Type.String(), Str, doc('Environment variables (and --env-file entries) that named a database server when the run started, without passwords: a resume where one names another server is refused unless --retarget.'))),
-    envDigest: Type.Optional(Type.Object({
-      salt: Str,
-      digests: Type.Record(Type.String(), Str),
-    }, { additionalProperties: false, ...doc('Every environment variable (and --env-file entry) a step may be given, but the operator\'s session (terminal, SSH link, locale), as a digest salted per run, never its value: a resume where one differs, is new or is gone is refused, naming it, unless --retarget.') })),
+    ...PLACE_FIELDS,
   },
   resumed: {
     stepId: Id('Where the run continues.'),
@@ -266,6 +271,7 @@ const RECORD_FIELDS = {
     sha256: Id('Of the runbook as it is now.'),
     forced: Type.Optional(Type.Object({ recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false, ...doc('--force: the runbook had changed since the run started.') })),
     retarget: Type.Optional(Type.Literal(true, doc('--retarget: the run continued on whatever its connections lead to now; the addresses and targets recorded after this line are the ones later resumes compare with.'))),
+    ...PLACE_FIELDS, // with --retarget: the place the run continues in, which later resumes compare with
     tornLines: Type.Optional(Type.Integer({ minimum: 1, ...doc('The interruption left a partly written last line (skipped by readers; its seq is not reused).') })),
     accepted: Type.Optional(Type.Array(Type.Object({ file: Id(), recordedSha256: Id(), currentSha256: Id() }, { additionalProperties: false }),
       doc('--accept-changed (or --force, or --retarget): called runbook files that had changed since they were recorded, continued with as they are now; later resumes compare with these.'))),

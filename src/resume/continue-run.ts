@@ -20,7 +20,7 @@ import { calledLoader, checkCalledFiles, checkSameCallees, recordedCallees, runb
 import { inputsForResume } from './inputs.js';
 import { checkNoDriver, claimInStore, fetchTranscript, type Lease } from './lease.js';
 import { checkNothingLost } from './lost-values.js';
-import { checkSamePlace } from './place.js';
+import { checkSamePlace, placeOf } from './place.js';
 import { findResumePoint, type ResumePoint } from './point.js';
 import { checkSameTargets, noOrphans } from './targets.js';
 
@@ -101,7 +101,7 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
   const env = host.env();
   const input = inputsForResume(t.header.inputs, runbook.doc, req.input, env);
   const marker: ResumeMarker = {
-    stepId: point.stepId, phase: point.phase, ...(found.forced ? { forced: found.forced } : {}), ...(req.retarget ? { retarget: true as const } : {}),
+    stepId: point.stepId, phase: point.phase, ...(found.forced ? { forced: found.forced } : {}), ...(req.retarget ? { retarget: true as const, place: placeOf(env) } : {}),
     ...(found.accepted.length ? { accepted: found.accepted } : {}),
   };
   tellAccepted(found.accepted, host.say);

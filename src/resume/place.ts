@@ -56,9 +56,10 @@ export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = rand
 }
 
 /** What differs between the place a run recorded and the one a resume would act in, one phrase each. */
-export function placeChanges(recorded: Partial<RunPlace>, now: RunPlace): string[] {
+export function placeChanges(recorded: Partial<RunPlace> & { type?: string }, now: RunPlace): string[] {
   const out: string[] = [];
-  if (recorded.cwd !== undefined && recorded.cwd !== now.cwd) out.push(`the run started in ${recorded.cwd}, and this is ${now.cwd} (its relative paths and cwd: steps would act here)`);
+  const was = 'type' in recorded && recorded.type === 'resumed' ? 'the run was last resumed with --retarget in' : 'the run started in';
+  if (recorded.cwd !== undefined && recorded.cwd !== now.cwd) out.push(`${was} ${recorded.cwd}, and this is ${now.cwd} (its relative paths and cwd: steps would act here)`);
   const servers = serverChanges(recorded.serverEnv ?? {}, now.serverEnv);
   out.push(...servers.phrases);
   if (recorded.envDigest) out.push(...environmentChanges(recorded.envDigest, now.envDigest, servers.named));
@@ -97,14 +98,24 @@ function environmentChanges(was: EnvDigest, now: EnvDigest | undefined, said: Se
   return parts.length ? [`the environment is not the run's: ${parts.join('; ')} (values not shown; any may choose where a step acts)`] : [];
 }
 
+/** Where the run last acted: the place a resume with --retarget moved it to, else where it started. */
+function lastPlace(t: Transcript): Partial<RunPlace> & { type: string } {
+  for (let i = t.lines.length - 1; i >= 0; i--) {
+    const l = t.lines[i]!;
+    if (l.type === 'resumed' && l.cwd !== undefined) return l;
+  }
+  return t.header;
+}
+
 /** The place the run acts in besides its connections: the same, or a refusal naming what moved; --retarget
  *  continues there, every destructive step asking again. */
 export function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, retarget: boolean, say: (line: string) => void): void {
-  const moved = placeChanges(t.header, placeOf(env, process.cwd(), t.header.envDigest?.salt));
+  const recorded = lastPlace(t);
+  const moved = placeChanges(recorded, placeOf(env, process.cwd(), recorded.envDigest?.salt));
   if (moved.length === 0) return;
   if (!retarget) {
     throw new UserError(`refusing to resume: this run would act somewhere else than it started; nothing was run: ${moved.join('; ')}. ` +
-      `Resume from the same place${t.header.cwd ? ` (cd ${t.header.cwd})` : ''} with the same environment, or with --retarget (every destructive step asks again).`);
+      `Resume from the same place${recorded.cwd ? ` (cd ${recorded.cwd})` : ''} with the same environment, or with --retarget (every destructive step asks again).`);
   }
   say(`--retarget: ${moved.join('; ')}; every destructive step asks again`);
 }

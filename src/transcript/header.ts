@@ -29,9 +29,11 @@ export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, un
     inputs,
     ...(target ? { target } : {}),
     argv: who.argv,
-    ...(place ? { cwd: place.cwd, serverEnv: place.serverEnv, ...(place.envDigest ? { envDigest: place.envDigest } : {}) } : {}),
+    ...(place ? placeFields(place) : {}),
   });
 }
+
+const placeFields = (place: RunPlace) => ({ cwd: place.cwd, serverEnv: place.serverEnv, ...(place.envDigest ? { envDigest: place.envDigest } : {}) });
 
 /** A changed runbook file the operator accepted with --accept-changed (or --force for the run's own). */
 export interface AcceptedChange { file: string; recordedSha256: string; currentSha256: string }
@@ -40,6 +42,8 @@ export interface AcceptedChange { file: string; recordedSha256: string; currentS
 export interface ResumeMarker {
   stepId: string; phase: 'enter' | 'route'; forced?: { recordedSha256: string; currentSha256: string }; retarget?: true;
   accepted?: AcceptedChange[];
+  /** With --retarget: the place the run continues in, which later resumes compare with. */
+  place?: RunPlace;
 }
 
 export function resumedLine(runbook: Runbook, who: Who, marker: ResumeMarker, tornLines: number): Fields<ResumedLine> {
@@ -49,6 +53,7 @@ export function resumedLine(runbook: Runbook, who: Who, marker: ResumeMarker, to
     argv: who.argv, sha256: runbook.sha256,
     ...(marker.forced ? { forced: marker.forced } : {}),
     ...(marker.retarget ? { retarget: true as const } : {}),
+    ...(marker.place ? placeFields(marker.place) : {}),
     ...(marker.accepted?.length ? { accepted: marker.accepted } : {}),
     ...(tornLines > 0 ? { tornLines } : {}),
   });

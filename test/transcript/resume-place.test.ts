@@ -152,3 +152,51 @@ test('the team store\'s URL is the engine\'s own, not a place: no step is given 
   const recordedByAnOlderRun = { ...then, serverEnv: { ...then.serverEnv, RUNBOOK_STORE: 'postgres://alice@127.0.0.1:1/ops' } };
   assert.deepEqual(placeChanges(recordedByAnOlderRun, placeOf({ RUNBOOK_STORE: 'postgres://alice@127.0.0.1:3/ops', DATABASE_URL: 'postgres://app@127.0.0.1:2/app' }, '/w', then.envDigest!.salt)), []);
 });
+
+test('a resume with --retarget moves the place: interrupted again, the next resume compares with where it was moved', async (t) => {
+  const { dir, a, b } = places(t);
+  const [go1, go2] = [join(dir, 'go1'), join(dir, 'go2')];
+  const rb = join(dir, 'twice.yaml');
+  writeFileSync(rb, `name: twice
+title: Waits twice
+steps:
+  - id: first
+    destructive: true
+    shell: mkdir -p ./work && echo started > ./work/started
+  - id: wait1
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go1} ]; do sleep 0.1; done
+  - id: mark
+    destructive: false
+    safe_because: writes only the test's own marker file
+    shell: mkdir -p ./work && echo moved > ./work/moved
+  - id: wait2
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go2} ]; do sleep 0.1; done
+  - id: act
+    destructive: true
+    shell: mkdir -p ./work && echo acted >> ./work/acted
+  - id: done
+    end: resolved
+`);
+  const transcript = join(dir, 't.jsonl');
+  const stopWhen = async (run: ReturnType<typeof cli>, file: string) => {
+    await until(() => existsSync(file), 30_000, file);
+    await new Promise((r) => setTimeout(r, 300));
+    run.kill('SIGTERM');
+    assert.equal((await run).code, 75);
+  };
+  await stopWhen(cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: a }), join(a, 'work', 'started'));
+  writeFileSync(go1, '');
+  await stopWhen(cli(['resume', transcript, '--plain', '--retarget'], { cwd: b }), join(b, 'work', 'moved'));
+  writeFileSync(go2, '');
+  const back = await cli(['resume', transcript, '--plain', '--yes'], { cwd: a });
+  assert.equal(back.code, 2, back.stdout + back.stderr);
+  assert.ok(back.stderr.includes(`the run was last resumed with --retarget in ${b}, and this is ${a}`), back.stderr);
+  const there = await cli(['resume', transcript, '--plain', '--yes'], { cwd: b });
+  assert.equal(there.code, 0, there.stdout + there.stderr);
+  assert.equal(readFileSync(join(b, 'work', 'acted'), 'utf8'), 'acted\n', 'it acted where --retarget moved it, once');
+  assert.equal(existsSync(join(a, 'work', 'acted')), false);
+});

@@ -58,7 +58,7 @@ export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = rand
 /** What differs between the place a run recorded and the one a resume would act in, one phrase each. */
 export function placeChanges(recorded: Partial<RunPlace> & { type?: string }, now: RunPlace): string[] {
   const out: string[] = [];
-  const was = 'type' in recorded && recorded.type === 'resumed' ? 'the run was last resumed with --retarget in' : 'the run started in';
+  const was = recorded.type === 'resumed' ? 'the run was last resumed with --retarget in' : 'the run started in';
   if (recorded.cwd !== undefined && recorded.cwd !== now.cwd) out.push(`${was} ${recorded.cwd}, and this is ${now.cwd} (its relative paths and cwd: steps would act here)`);
   const servers = serverChanges(recorded.serverEnv ?? {}, now.serverEnv);
   out.push(...servers.phrases);

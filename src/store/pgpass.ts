@@ -8,6 +8,9 @@ import { join } from 'node:path';
 
 export interface PassQuery { host: string; port: number; database?: string | undefined; user?: string | undefined }
 
+/** The user libpq logs in as: the URL's, else PGUSER, else the OS user. */
+export const libpqUser = (user: string | undefined, env: NodeJS.ProcessEnv = process.env): string => user || env.PGUSER || userInfo().username;
+
 /** The file libpq reads: PGPASSFILE, else ~/.pgpass. */
 export const passFile = (env: NodeJS.ProcessEnv = process.env): string => env.PGPASSFILE || join(homedir(), '.pgpass');
 
@@ -23,7 +26,7 @@ export function findPassword(q: PassQuery, env: NodeJS.ProcessEnv = process.env)
   } catch { return {}; }
   // libpq ignores a password file others may read or write, and so does this.
   if (mode & 0o077) return { ignored: `${file} may be read by others (chmod 0600 it)` };
-  const user = q.user ?? env.PGUSER ?? userInfo().username;
+  const user = libpqUser(q.user, env);
   const want = [q.host, String(q.port), q.database ?? env.PGDATABASE ?? user, user];
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     if (line === '' || line.startsWith('#')) continue;

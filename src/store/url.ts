@@ -1,12 +1,12 @@
 // Where the team's store is: --store, else RUNBOOK_STORE, else `store:` in runbook.config.yaml (the nearest one
 // in this directory or a parent: the file a team commits beside its runbooks). No store is the default: a
 // run is then exactly as it was, local only.
-import { userInfo } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { UserError } from '../common/errors.js';
 import { engineOfScheme, maskUrl, parseUrl, UrlError } from '../db/url.js';
+import { libpqUser } from './pgpass.js';
 
 export const CONFIG_FILE = 'runbook.config.yaml';
 export const STORE_ENV = 'RUNBOOK_STORE';
@@ -46,9 +46,11 @@ function storeInConfig(file: string): string | undefined {
   return store;
 }
 
-/** The store role a URL logs in as: its user, else PGUSER, else the OS user (as libpq does). */
+/** The store role a URL logs in as (libpq's rule: its user, else PGUSER, else the OS user). */
 export function storeRoleOf(url: string): string {
-  try { return parseUrl(url).user || process.env.PGUSER || userInfo().username; } catch { return process.env.PGUSER || userInfo().username; }
+  let user: string | undefined;
+  try { user = parseUrl(url).user; } catch { /* checked where the store is found; the default user stands */ }
+  return libpqUser(user);
 }
 
 /** A PostgreSQL URL, or a one-line error that never repeats its password. */

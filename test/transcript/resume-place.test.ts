@@ -8,15 +8,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, scratch, until } from './helpers.js';
 
+/** A step that waits for the test's go file. */
+const WAIT = (id: string, go: string) => `  - id: ${id}
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: while [ ! -e ${go} ]; do sleep 0.1; done`;
+
 /** The first two steps of every runbook here: one that acts in the working directory, then a wait the test ends. */
 const FIRST_STEPS = (go: string) => `steps:
   - id: first
     destructive: true
     shell: mkdir -p ./work && echo started > ./work/started
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go} ]; do sleep 0.1; done`;
+${WAIT('wait', go)}`;
 
 const RUNBOOK = (go: string) => `name: place
 title: Acts in the working directory
@@ -163,18 +166,12 @@ steps:
   - id: first
     destructive: true
     shell: mkdir -p ./work && echo started > ./work/started
-  - id: wait1
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go1} ]; do sleep 0.1; done
+${WAIT('wait1', go1)}
   - id: mark
     destructive: false
     safe_because: writes only the test's own marker file
     shell: mkdir -p ./work && echo moved > ./work/moved
-  - id: wait2
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: while [ ! -e ${go2} ]; do sleep 0.1; done
+${WAIT('wait2', go2)}
   - id: act
     destructive: true
     shell: mkdir -p ./work && echo acted >> ./work/acted
@@ -199,4 +196,35 @@ steps:
   assert.equal(there.code, 0, there.stdout + there.stderr);
   assert.equal(readFileSync(join(b, 'work', 'acted'), 'utf8'), 'acted\n', 'it acted where --retarget moved it, once');
   assert.equal(existsSync(join(a, 'work', 'acted')), false);
+});
+
+test('a dry run resumed in another environment is refused the same way; in its own it continues', async (t) => {
+  const { dir, a } = places(t);
+  const rb = join(dir, 'dry.yaml');
+  // A dry run runs proven reads (in its sandbox) and shows the rest: the step it is stopped in is a proven one.
+  writeFileSync(rb, `name: dry
+title: Stopped in a dry run
+steps:
+  - id: first
+    destructive: true
+    shell: mkdir -p ./work && echo acted > ./work/acted
+  - id: wait
+    destructive: false
+    shell: sleep 5
+  - id: done
+    end: resolved
+`);
+  const transcript = join(dir, 't.jsonl');
+  const env = { ORDERS_DSN: 'host=db-a.internal dbname=orders' };
+  const run = cli(['run', rb, '--plain', '--dry-run', '--transcript', transcript], { cwd: a, env });
+  await until(() => existsSync(transcript) && /"type":"step-started"[^\n]*"stepId":"wait"/.test(readFileSync(transcript, 'utf8')), 30_000, 'the wait step');
+  run.kill('SIGTERM');
+  assert.equal((await run).code, 75);
+  const other = await cli(['resume', transcript, '--plain', '--dry-run'], { cwd: a, env: { ORDERS_DSN: 'host=db-b.internal dbname=orders' } });
+  assert.equal(other.code, 2, other.stdout + other.stderr);
+  assert.match(other.stderr, /refusing to resume: .*the environment is not the run's: ORDERS_DSN changed/);
+  assert.doesNotMatch(other.stderr, /db-[ab]\.internal/, 'no value shown');
+  const same = await cli(['resume', transcript, '--plain', '--dry-run'], { cwd: a, env });
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.equal(existsSync(join(a, 'work')), false, 'a dry run acted nowhere');
 });

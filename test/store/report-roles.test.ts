@@ -37,7 +37,7 @@ describe('the report names store roles', { timeout: E2E_TEST_LIMIT_MS }, () => {
     assert.ok(report.stdout.includes(`resumed by carol (store role; OS user ${os})`), report.stdout);
     const replay = cli(['replay', copy]);
     assert.equal(replay.code, 0, replay.stderr);
-    assert.ok(replay.stdout.includes(`alice (store role; ${os} on `), replay.stdout);
+    assert.ok(replay.stdout.includes(`alice (store role; OS user ${os}) on `), replay.stdout);
     assert.ok(replay.stdout.includes(`▶ resumed by carol (store role; OS user ${os})`), replay.stdout);
   });
 });

@@ -22,8 +22,7 @@ export function renderLine(line: TranscriptLine, opts: { storeRole?: string } = 
 }
 
 function headerText(l: Extract<TranscriptLine, { type: 'header' }>, storeRole?: string): string {
-  const role = storeRole ?? l.storeRole;
-  const who = role ? `${role} (store role; ${l.operator} on ${l.host})` : `${l.operator} on ${l.host}`;
+  const who = `${whoDrove({ operator: l.operator, storeRole: storeRole ?? l.storeRole })} on ${l.host}`;
   return `${l.runbook.title} (${l.runbook.name}) — ${who}${l.target ? `, target ${l.target}` : ''}`;
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { alive, cli, finished, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
 import { execFileSync } from 'node:child_process';
 import { BIN, ROOT, descendants } from './helpers.js';
-import { TMUX, Tmux } from './tmux.js';
+import { TEST_SHELL, TMUX, Tmux } from './tmux.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const RUNBOOK = `name: hangup
@@ -147,7 +147,7 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       // setsid: the process keeps the pane as stdin/stdout (the terminal UI runs) but has no controlling
       // terminal, so closing the pane sends it no SIGHUP: only failing reads and writes tell it.
       const args = ['run', s.runbook, '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60'];
-      const command = `cd ${q(ROOT)} && env -u CI NO_COLOR=1 setsid -w ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; sleep 600`;
+      const command = `${TEST_SHELL}cd ${q(ROOT)} && env -u CI NO_COLOR=1 setsid -w ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; sleep 600`;
       const tmux = (...a: string[]) => execFileSync(TMUX!, ['-L', socket, ...a], { encoding: 'utf8' });
       tmux('new-session', '-d', '-x', '120', '-y', '45', '-s', 'main', command);
       t.after(() => { try { tmux('kill-server'); } catch { /* gone */ } });

@@ -9,6 +9,10 @@ export const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find(existsSync);
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** A shell prefix giving the pane the test's own SHELL: tmux sets SHELL in every pane it opens, and a run started
+ *  there and resumed outside would be refused for it (SHELL may choose a program: not a session variable). */
+export const TEST_SHELL = process.env.SHELL ? `export SHELL=${q(process.env.SHELL)}; ` : 'unset SHELL; ';
+
 /** The screen shows one frame: the header line once. Stale frames left by a renderer that lost track of the
  *  cursor (issue #20) show the header again and again, with text the UI no longer holds. */
 export function oneFrame(screen: string): string {
@@ -33,7 +37,7 @@ export class Tmux {
     const before = opts.before?.length ? `printf '%s\\n' ${opts.before.map(q).join(' ')}; ` : '';
     const term = opts.term ? `TERM=${q(opts.term)} ` : '';
     // CI=1 makes ink print only the last frame; the test reads every frame.
-    const command = `${opts.piped ? 'set -o pipefail; ' : ''}${before}cd ${q(ROOT)} && env -u CI ${opts.color ? '-u NO_COLOR' : 'NO_COLOR=1'} ${term}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}${opts.piped ? ' | cat' : ''}; echo $? > ${q(this.exitFile)}; sleep 600`;
+    const command = `${TEST_SHELL}${opts.piped ? 'set -o pipefail; ' : ''}${before}cd ${q(ROOT)} && env -u CI ${opts.color ? '-u NO_COLOR' : 'NO_COLOR=1'} ${term}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}${opts.piped ? ' | cat' : ''}; echo $? > ${q(this.exitFile)}; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(opts.cols ?? 120), '-y', String(opts.rows ?? 45), '-s', 'main', command);
   }
 

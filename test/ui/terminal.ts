@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_START_MS, FIXTURES, ROOT, waitFor } from './helpers.js';
-import { oneFrame, SCREEN_POLL_MS } from '../hardening/tmux.js';
+import { oneFrame, SCREEN_POLL_MS, TEST_SHELL } from '../hardening/tmux.js';
 import { until } from '../helpers/poll.js';
 
 export const TMUX = '/usr/bin/tmux';
@@ -29,7 +29,7 @@ export class Terminal {
     const hold = opts.held ? `until [ -e ${quote(join(this.dir, 'start'))} ]; do sleep 0.05; done; ` : '';
     const before = opts.before?.length ? `printf '%s\\n' ${opts.before.map(quote).join(' ')}; ` : '';
     // The exit line goes to the terminal too: the shell's next output must start on a line of its own.
-    const command = `${hold}${before}cd ${quote(ROOT)} && env CI=true NO_COLOR=1 ${env} ${quote(process.execPath)} bin/runbook.js ${args}; e=$?; echo EXIT=$e > ${quote(this.exitFile)}; echo "EXIT=$e"; sleep 600`;
+    const command = `${TEST_SHELL}${hold}${before}cd ${quote(ROOT)} && env CI=true NO_COLOR=1 ${env} ${quote(process.execPath)} bin/runbook.js ${args}; e=$?; echo EXIT=$e > ${quote(this.exitFile)}; echo "EXIT=$e"; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 40), '-s', 'ui', command);
   }
 

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TMUX } from '../hardening/tmux.js';
+import { TEST_SHELL, TMUX } from '../hardening/tmux.js';
 import { until } from '../helpers/poll.js';
 import { cli } from '../helpers/cli.js';
 import { BIN, ROOT } from './helpers.js';
@@ -56,7 +56,7 @@ async function loseTerminal(when: 'gate' | 'output'): Promise<void> {
     const marker = join(dir, 'marker');
     writeFileSync(rb, RUNBOOK);
     const args = [BIN, 'run', rb, '--transcript', transcript, '-i', `file=${marker}`];
-    const command = `cd ${q(ROOT)} && env CI=true NO_COLOR=1 ${q(process.execPath)} -e ${q(WRAPPER)} ${q(join(dir, 'ended'))} ${args.map(q).join(' ')}; sleep 600`;
+    const command = `${TEST_SHELL}cd ${q(ROOT)} && env CI=true NO_COLOR=1 ${q(process.execPath)} -e ${q(WRAPPER)} ${q(join(dir, 'ended'))} ${args.map(q).join(' ')}; sleep 600`;
     tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'ui', command);
     const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
     const wanted = when === 'gate' ? /y +run +s +skip/ : /line (2\d|[3-9]\d) of the chatter/;

@@ -9,7 +9,7 @@ export const CLASSIFICATIONS = [
   'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down',
   'session-timeout', 'read-only-server', 'database-closed', 'host-blocked', 'too-many-login-failures', 'auth-method',
   'password-missing', 'quota-exceeded', 'init-connect-failed', 'pooler-config', 'protocol-mismatch', 'server-resources',
-  'socket-access', 'tls-handshake', 'client-cert-rejected', 'proxy-closed', 'tls-terminator', 'other',
+  'socket-access', 'tls-handshake', 'client-cert-rejected', 'proxy-closed', 'tls-terminator', 'statement-timeout', 'other',
 ] as const;
 
 export type Classification = (typeof CLASSIFICATIONS)[number];

@@ -88,6 +88,7 @@ const EXPLANATIONS: Record<Classification, string> = {
   'client-cert-rejected': "The server's TLS layer rejected the client's certificate (expired, unknown CA, missing, revoked): renew or replace the client certificate, or give the server the CA that signed it; tell whoever issues the client certificates.",
   'proxy-closed': "Something between the application and the database (a TCP proxy or load balancer: HAProxy, PgBouncer's TCP front, a cloud load balancer) accepts the connection, then closes it without a byte: its backend is down, or its queue is full and timed out. Check the proxy's backend health and its limits (HAProxy: server health checks, maxconn, timeout queue, timeout connect; a cloud balancer: target health), then the database behind it.",
   'tls-terminator': 'The port expects TLS from the first byte (stunnel, a TLS-terminating load balancer), but the client starts in plain text (PostgreSQL asks for TLS inside its own protocol). Connect with direct TLS (PostgreSQL 17+ clients: sslnegotiation=direct), or to the plain port behind the terminator.',
+  'statement-timeout': "The connection works, but the server cancels every statement that runs longer than a limit set for this role, database or account, or for the whole server (PostgreSQL statement_timeout, 57014; MariaDB max_statement_time, 1969). The finding names the setting and where it is set: tell whoever set it and the application's owners; raising a pool or a timeout in the application does nothing.",
   other: 'An error without a known cause; read the message.',
 };
 

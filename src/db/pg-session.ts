@@ -71,7 +71,13 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
     const console = info.database === 'pgbouncer' ? await pgbouncerConsole(client, opts.signal) : undefined;
     if (console) return new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, true, '', opts.cancelGraceMs);
     const loggedIn = Date.now();
-    const r = await raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal).catch((err: unknown) => {
+    const open = () => raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal);
+    const r = await open().catch(async (err: unknown) => {
+      // The role's own statement_timeout cancelled it (a DBA's 1 ms): every step sets its own limit (SET LOCAL),
+      // so the session's is lifted once for this query; its value stays readable (pg_settings.reset_val).
+      if ((err as { code?: unknown }).code === '57014') return client.query('SET statement_timeout = 0').then(open);
+      throw err;
+    }).catch((err: unknown) => {
       throw queuedAfterLogin(err, Date.now() - loggedIn);
     });
     const row = r.rows[0]!;

@@ -6,7 +6,7 @@ import type { Classification } from '../common/classification.js';
 import type { ErrorRow } from '../db/errors/row.js';
 
 const BY_CLASSIFICATION: Record<Classification, readonly string[]> = {
-  ok: [], other: [], 'not-read-only': [],
+  ok: [], other: [], 'not-read-only': [], 'statement-timeout': [],
   'target-unreachable': [], 'target-auth': [], 'target-hostkey-changed': [], 'target-hostkey-unknown': [],
   'target-hostkey-pinned': [], 'target-denied': [], 'target-client-missing': [],
   // refused

@@ -10,6 +10,8 @@ import { checkConfig, type Source } from './source.js';
 import { tlsVerdict } from './tls-verdict.js';
 import { checkWritable } from './writable.js';
 import { checkStartup } from './startup.js';
+import { checkSessionSettings } from './session-settings.js';
+import { limitScope } from './limit-scope.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
@@ -59,13 +61,17 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     }
     checks.push(tls);
     const login = fromLogin?.login ?? await runner.probe('db-connect');
-    if (login.status !== 'ok') {
+    // The server cancelled a statement (only a logged-in session runs one): no connection failure, the session's own limit
+    // (the session layer names it).
+    const cancelled = login.status !== 'ok' && CANCELLED.has(String(login.details?.sqlState));
+    if (login.status !== 'ok' && !cancelled) {
       // A MySQL login read the peer itself where that could tell something (db-connect's whatAnswered).
       checks.push((fromLogin ? undefined : await peerCheck(peer, config.info, 'connect')) ?? fromProbe('connect', login, () => ''));
       return done();
     }
-    checks.push(fromProbe('connect', login, () => loginSummary(login)));
+    checks.push(cancelled ? cancelledLogin(login) : fromProbe('connect', login, () => loginSummary(login)));
     if (config.info.engine === 'postgres') checks.push(await checkStartup(withEnvCredentials(config.info, process.env), login.details?.tls === true, opts.timeoutMs));
+    checks.push(await sessionCheck(config.info, runner, cancelled ? login : undefined));
     const writable = await checkWritable(config.info, runner);
     checks.push(writable);
     if (writable.status === 'failed') return done();
@@ -92,12 +98,29 @@ function fromProbe(layer: Layer, r: StepResult, ok: () => string): Check {
   return { ...base, status: 'failed', classification: c, summary: `${c}: ${r.error ?? r.status}` };
 }
 
+/** A statement cancelled by the server's own limit: PostgreSQL 57014, MariaDB 1969 (ER_STATEMENT_TIMEOUT). */
+const CANCELLED = new Set(['57014', 'ER_STATEMENT_TIMEOUT']);
+
+function cancelledLogin(r: StepResult): Check {
+  return { layer: 'connect', status: 'ok', classification: 'ok', durationMs: r.durationMs, ...(r.details ? { details: r.details } : {}),
+    summary: `logged in, but the server cancelled the first statement (${r.durationMs} ms in all): ${r.error ?? ''}` };
+}
+
+/** The session layer; where the first statement was cancelled, that is the finding even if the settings read
+ *  shows no limit short enough (the limit may come from elsewhere). */
+async function sessionCheck(info: ConnectionInfo, runner: ProbeRunner, cancelled: StepResult | undefined): Promise<Check> {
+  const check = await checkSessionSettings(info, runner);
+  if (!cancelled || check.classification === 'statement-timeout') return check;
+  return { ...check, status: 'warn', classification: 'statement-timeout', summary: `statement-timeout: not a connection problem: the server cancelled the login's first statement (${cancelled.error ?? ''}); ${check.summary}` };
+}
+
 function loginSummary(r: StepResult): string {
   const d = r.details ?? {};
   return `logged in as ${String(d.user)} to ${String(d.database)} on ${String(d.server)} ${String(d.serverVersion)}`
     + ` (${String(d.connectMs)} ms, TLS ${d.tls ? 'on' : 'off'})`;
 }
 
+const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : String(v ?? '?'));
 
 function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosis {
@@ -105,15 +128,22 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const all = [...checks, ...LAYERS.filter((l) => !ran.has(l)).map((layer): Check => ({ layer, status: 'skipped', summary: 'not checked' }))];
   const failed = checks.find((c) => c.status === 'failed');
   const pool = checks.find((c) => c.layer === 'pool' && c.status === 'warn');
-  // A pooler refusing JDBC's startup parameters: this URL works, a Java application's does not. It names its class.
+  // A pooler refusing JDBC's startup parameters: this URL works, a Java application's does not. A role's statement
+  // or idle limit: the login works, the application's queries or pooled connections do not. Each names its class.
   const startup = checks.find((c) => c.layer === 'startup' && c.status === 'warn');
-  const classification = failed?.classification ?? startup?.classification ?? 'ok';
+  const session = checks.find((c) => c.layer === 'session' && c.status === 'warn');
+  const warned = startup ?? session;
+  const classification = failed?.classification ?? warned?.classification ?? 'ok';
   const which = failed?.layer === 'config' ? (failed.details?.tlsFile ? TLS_FILE_SCENARIO : CONFIG_SCENARIO)
-    : !failed && !startup && pool ? POOL_PRESSURE : scenarioOf(classification);
-  const finding = failed ? `${failed.layer === 'config' ? failed.summary : explain(classification)}`
+    : !failed && !warned && pool ? POOL_PRESSURE : scenarioOf(classification);
+  // A login refused for slots: whose limit it was (the server's, or one role's, database's or account's).
+  const limit = failed?.classification === 'too-many-connections' ? limitScope(failed) : undefined;
+  if (failed && limit) failed.details = { ...failed.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) };
+  const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? explain(classification)}`
     : startup ? `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explain(classification)}`
-      : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
-        : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
+      : session ? `${capitalized(session.summary.replace(/^[a-z-]+: /, ''))}. ${explain(classification)}`
+        : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
+          : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
   // Data fields only: a layer, a status or a scenario name is never masked, whatever the password is.
   return {
     url: source.url ? redactor.showUrl(source.url) : '(none)', source: source.from, classification,

@@ -61,6 +61,8 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   // Something between: the refused runbook's login check ends with the proxy's own settings to check.
   'proxy-closed': { scenario: 'proxy', runbook: 'refused' },
   'tls-terminator': { scenario: 'proxy', runbook: 'refused' },
+  // Not a connection failure: diagnose names the setting and where it is set; no runbook changes it.
+  'statement-timeout': { scenario: 'statement-timeout', runbook: null },
   other: { scenario: 'unknown', runbook: null },
 };
 

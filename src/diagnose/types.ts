@@ -1,12 +1,13 @@
 // What `runbook diagnose` finds: one check per layer, in the order a connection climbs them.
 import type { Classification } from '../executors/types.js';
 
-export type Layer = 'config' | 'dns' | 'tcp' | 'tls' | 'connect' | 'startup' | 'writable' | 'pool';
-export const LAYERS: readonly Layer[] = ['config', 'dns', 'tcp', 'tls', 'connect', 'startup', 'writable', 'pool'];
+export type Layer = 'config' | 'dns' | 'tcp' | 'tls' | 'connect' | 'startup' | 'session' | 'writable' | 'pool';
+export const LAYERS: readonly Layer[] = ['config', 'dns', 'tcp', 'tls', 'connect', 'startup', 'session', 'writable', 'pool'];
 
 export interface Check {
   layer: Layer;
-  /** warn: works, but worth fixing (plain-text fallback, certificate near expiry, a pooler refusing JDBC, pool near full). */
+  /** warn: works, but worth fixing (plain-text fallback, certificate near expiry, a pooler refusing JDBC, a role's
+   *  statement or idle limit, pool near full). */
   status: 'ok' | 'failed' | 'warn' | 'skipped';
   classification?: Classification;
   summary: string;               // one line, password-free

@@ -110,7 +110,7 @@ describe('diagnose on real servers', { concurrency: true }, () => {
         assert.equal(r.code, 1, r.stderr);
         const out = JSON.parse(r.stdout) as { classification: string; scenario: string; runbook: string; checks: { layer: string }[] };
         assert.deepEqual([out.classification, out.scenario, out.runbook], ['auth', 'auth', 'auth']);
-        assert.deepEqual(out.checks.map((c) => c.layer), ['config', 'dns', 'tcp', 'tls', 'connect', 'startup', 'writable', 'pool']);
+        assert.deepEqual(out.checks.map((c) => c.layer), ['config', 'dns', 'tcp', 'tls', 'connect', 'startup', 'session', 'writable', 'pool']);
         assert.ok(!r.stdout.includes(healthy.appPassword) && !r.stdout.includes(encodeURIComponent(healthy.appPassword)));
       });
     });

@@ -181,3 +181,26 @@ describe("pool-exhausted on postgres: the runbook's URL is a non-privileged oper
     }
   });
 });
+
+describe('pool-exhausted on postgres: the application\'s role at CONNECTION LIMIT 0, with no session at all (#48)', () => {
+  it('role-limits lists the role with its limit of 0 and 0 sessions (an inner join of sessions missed it), and the run escalates naming it', async () => {
+    const server = await startServer('postgres');
+    try {
+      await adminQuery(server, `ALTER ROLE ${server.appUser} CONNECTION LIMIT 0`);
+      const transcript = join(dir, 'role-limit-zero.jsonl');
+      const r = await runCliWithAnswers(['run', 'pool-exhausted', '--plain', '--transcript', transcript,
+        '--input', `url=${server.adminUrl()}`, '--input', `app_url=${server.url()}`, '--input', 'app_processes=0'], ['continue']);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const events = readEvents(transcript);
+      assert.deepEqual(questionIds(events), ['role-limit'], 'no session to lower thresholds for: the limit is the question');
+      const limits = events.find((e) => e.type === 'step-finished' && e.stepId === 'role-limits') as { result?: { rows?: Record<string, unknown>[] } } | undefined;
+      const row = limits?.result?.rows?.find((x) => x.name === server.appUser);
+      assert.deepEqual([row?.kind, Number(row?.limit), Number(row?.sessions)], ['user', 0, 0], JSON.stringify(limits?.result?.rows));
+      const end = events.find((e) => e.type === 'run-finished');
+      assert.equal(end?.outcome, 'escalate');
+      assert.doesNotMatch(String(end?.message), /raise max_connections/);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -38,6 +38,9 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
     details = { engine: info.engine, host: info.host, port: info.port, database: info.database, user: info.user, sslmode: sslMode(info) };
     session = await openSession(info, { timeoutMs: action.timeoutMs, signal: limit.signal, ...(env ? { env } : {}) });
     const connectMs = Date.now() - startedAt;
+    // Logged in: a failure from here on is the first statement's (a role's statement_timeout cancels it), which
+    // diagnose tells apart from a connection failure.
+    details = { ...details, loggedIn: true, connectMs };
     await session.ping(limit.signal);
     details = {
       ...details, connectMs, server: session.flavour, serverVersion: session.serverVersion,
@@ -47,6 +50,8 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
   } catch (err) {
     const link = linkOf(err);
     if (link) details = { ...details, link };
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === 'string') details = { ...details, sqlState: code };
     // The peer gets its own PEER_MS, not what the login left of the deadline: behind a proxy whose backend is down a
     // prefer login spends two of the proxy's closes (TLS, then plain), and on a loaded machine the read was cut off.
     const peer = await whatAnswered(err, info, action.timeoutMs, ctx.signal);

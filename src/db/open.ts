@@ -38,6 +38,9 @@ export async function openSession(given: ConnectionInfo, opts: OpenOptions): Pro
       if (attempt.tls === null && info.engine === 'postgres' && classify(err) === 'ssl-required') {
         throw await pgNoEncryption(info, err, remaining());
       }
+      if (attempt.tls === null && info.engine === 'postgres' && REJECTED_PLAIN.test(messageOf(err))) {
+        throw await pgRejectedPlain(info, err, remaining());
+      }
       throw err;
     }
   }
@@ -103,6 +106,28 @@ async function pgNoEncryption(info: ConnectionInfo, original: unknown, opts: Ope
     return /no pg_hba\.conf entry/i.test(message)
       ? diagnosed(original, 'auth', 'over TLS too no pg_hba.conf line matches this client: an access rule, not TLS')
       : original;
+  }
+}
+
+/** A reject line that matched a plain-text connection ("…, no encryption"). */
+const REJECTED_PLAIN = /pg_hba\.conf rejects connection.*no encryption/i;
+const messageOf = (err: unknown): string => String((err as { message?: unknown } | null)?.message ?? '');
+
+/**
+ * "pg_hba.conf rejects connection …, no encryption": a reject line matched this plain-text login. When it is a
+ * `hostnossl … reject` ahead of a `hostssl` line (a policy: TLS only), the fix is TLS on the client, not removing
+ * the reject line. The same login over TLS, unverified, tells: it succeeds, so TLS is what is missing. Anything
+ * else leaves the reject line as the finding. PostgreSQL counts no failed logins, so the second try costs nothing.
+ */
+async function pgRejectedPlain(info: ConnectionInfo, original: unknown, opts: OpenOptions): Promise<unknown> {
+  if (opts.signal.aborted || (await pgOffersTls(info, opts.timeoutMs)) === false) return original;
+  const tls: TlsSettings = { ...tlsFiles(info), ...tlsVersions(info), verifyChain: false, verifyHost: false };
+  try {
+    const session = await (await import('./pg-session.js')).openPgSession(info, tls, opts);
+    await session.close();
+    return diagnosed(original, 'ssl-required', 'the same login succeeds over TLS: the reject line is for plain-text connections only');
+  } catch {
+    return original;
   }
 }
 

@@ -21,6 +21,10 @@ export const POSTGRES_ROWS: ErrorRow[] = [
   // Class 28: who may log in. 28000 covers pg_hba.conf, roles and the method a line names.
   row('28000', 'invalid_authorization_specification', 'ssl-required',
     'no pg_hba.conf entry for host "127.0.0.1", user "app", database "db", no encryption', /no pg_hba\.conf entry.*no encryption/i),
+  // A reject line matched. When the line is hostnossl and a hostssl line admits the client, TLS is what is missing:
+  // open.ts asks (pgRejectedPlain).
+  row('28000', 'invalid_authorization_specification', 'auth',
+    'pg_hba.conf rejects connection for host "127.0.0.1", user "app", database "db", no encryption', /pg_hba\.conf rejects connection/i),
   row('28000', 'invalid_authorization_specification', 'account-locked', 'role "app" is not permitted to log in', /is not permitted to log in/i),
   row('28000', 'invalid_authorization_specification', 'auth-method', 'Peer authentication failed for user "app"',
     /(peer|ident) authentication failed/i),

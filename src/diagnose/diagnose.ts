@@ -12,10 +12,11 @@ import { checkWritable } from './writable.js';
 import { checkStartup } from './startup.js';
 import { checkSessionSettings } from './session-settings.js';
 import { limitScope } from './limit-scope.js';
+import { handshakeFinding } from './handshake.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
-import { socketPath, type ConnectionInfo } from '../db/url.js';
+import { parseUrl, socketPath, type ConnectionInfo } from '../db/url.js';
 import { LAYERS, type Check, type Diagnosis, type Layer } from './types.js';
 import { explain } from '../db/classify.js';
 
@@ -139,7 +140,8 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   // A login refused for slots: whose limit it was (the server's, or one role's, database's or account's).
   const limit = failed?.classification === 'too-many-connections' ? limitScope(failed) : undefined;
   if (failed && limit) failed.details = { ...failed.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) };
-  const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? explain(classification)}`
+  const handshake = classification === 'tls-handshake' && failed ? handshakeFinding(parseUrl(source.url), checks) : undefined;
+  const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? handshake ?? explain(classification)}`
     : startup ? `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explain(classification)}`
       : session ? `${capitalized(session.summary.replace(/^[a-z-]+: /, ''))}. ${explain(classification)}`
         : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`

@@ -13,6 +13,7 @@ import { checkStartup } from './startup.js';
 import { checkSessionSettings } from './session-settings.js';
 import { limitScope } from './limit-scope.js';
 import { handshakeFinding } from './handshake.js';
+import { PATIENCE, slowFinding, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
@@ -53,11 +54,13 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     // closed after the greeting counts against the host's max_connect_errors, so there it is read only after a layer
     // failed, briefly, and only when the login's own connection got no MySQL packet (else that is the answer).
     const readNow = (ms: number) => readPeer(config.info.host, config.info.port, ms, stopPeer.signal);
-    const early = socketPath(config.info) || config.info.engine !== 'postgres' ? undefined : readNow(opts.timeoutMs);
+    // It listens PATIENCE times the limit: a layer that timed out is "silent" only after a silence longer than the
+    // wait, and a server that answers after the limit is slow, named with its time (slow.ts).
+    const early = socketPath(config.info) || config.info.engine !== 'postgres' ? undefined : readNow(opts.timeoutMs * PATIENCE);
     peer = socketPath(config.info) || fromLogin?.reachedMysql ? undefined : () => early ?? readNow(Math.min(opts.timeoutMs, LATE_PEER_MS));
     const tls = fromLogin?.tls ?? tlsVerdict(config.info, await runner.probe('tls'));
     if (tls.status === 'failed') {
-      checks.push(await peerCheck(peer, config.info, 'tls') ?? tls);
+      checks.push(await peerCheck(peer, config.info, tls, opts.timeoutMs) ?? tls);
       return done();
     }
     checks.push(tls);
@@ -67,7 +70,8 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     const cancelled = login.status !== 'ok' && CANCELLED.has(String(login.details?.sqlState));
     if (login.status !== 'ok' && !cancelled) {
       // A MySQL login read the peer itself where that could tell something (db-connect's whatAnswered).
-      checks.push((fromLogin ? undefined : await peerCheck(peer, config.info, 'connect')) ?? fromProbe('connect', login, () => ''));
+      const failedLogin = fromProbe('connect', login, () => '');
+      checks.push((fromLogin ? undefined : await peerCheck(peer, config.info, failedLogin, opts.timeoutMs)) ?? failedLogin);
       return done();
     }
     checks.push(cancelled ? cancelledLogin(login) : fromProbe('connect', login, () => loginSummary(login)));
@@ -86,10 +90,12 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
 
 /** A TLS or login layer that failed where the peer is not the URL's engine (the other engine, a proxy that
  *  closes, a TLS terminator): that finding replaces the layer's own, which reads as a timeout or a lost link. */
-async function peerCheck(peer: (() => Promise<Peer>) | undefined, info: ConnectionInfo, layer: 'tls' | 'connect'): Promise<Check | undefined> {
-  const found = peer && peerFinding(await peer(), info.engine, `${info.host}:${info.port}`);
-  if (!found) return undefined;
-  return { layer, status: 'failed', classification: found.classification, summary: `${found.classification}: ${found.summary}` };
+async function peerCheck(peer: (() => Promise<Peer>) | undefined, info: ConnectionInfo, failed: Check, timeoutMs: number): Promise<Check | undefined> {
+  if (!peer) return undefined;
+  const read = await peer();
+  const found = peerFinding(read, info.engine, `${info.host}:${info.port}`);
+  if (!found) return failed.classification === 'timeout' ? slowOrSilent(failed, read, timeoutMs) : undefined;
+  return { layer: failed.layer, status: 'failed', classification: found.classification, summary: `${found.classification}: ${found.summary}` };
 }
 
 function fromProbe(layer: Layer, r: StepResult, ok: () => string): Check {
@@ -141,7 +147,8 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const limit = failed?.classification === 'too-many-connections' ? limitScope(failed) : undefined;
   if (failed && limit) failed.details = { ...failed.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) };
   const handshake = classification === 'tls-handshake' && failed ? handshakeFinding(parseUrl(source.url), checks) : undefined;
-  const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? handshake ?? explain(classification)}`
+  const slow = typeof failed?.details?.answeredMs === 'number' ? slowFinding(failed.details.answeredMs) : undefined;
+  const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? handshake ?? slow ?? explain(classification)}`
     : startup ? `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explain(classification)}`
       : session ? `${capitalized(session.summary.replace(/^[a-z-]+: /, ''))}. ${explain(classification)}`
         : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`

@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
 export type Peer =
-  | { kind: 'postgres' | 'mysql'; said: string }
+  /** answeredMs: how long after the client's first byte (or after connecting, for a greeting) the answer came. */
+  | { kind: 'postgres' | 'mysql'; said: string; answeredMs?: number }
   | { kind: 'tls'; said: string }
   | { kind: 'closed'; afterMs: number; said: string }
   | { kind: 'unknown'; said: string };
@@ -60,7 +61,11 @@ function exchange(host: string, port: number, timeoutMs: number, signal?: AbortS
     const greeting = setTimeout(() => { sent = true; socket.write(SSL_REQUEST); }, GREETING_MS);
     const overall = setTimeout(() => finish({ kind: 'unknown', said: `nothing within ${timeoutMs} ms` }), timeoutMs);
     signal?.addEventListener('abort', () => finish({ kind: 'unknown', said: 'not waited for' }), { once: true });
-    socket.on('data', (data: Buffer) => finish(read(data, sent)));
+    socket.on('data', (data: Buffer) => {
+      const peer = read(data, sent);
+      const answeredMs = Date.now() - startedAt - (sent ? GREETING_MS : 0);
+      finish(peer.kind === 'postgres' || peer.kind === 'mysql' ? { ...peer, answeredMs } : peer);
+    });
     socket.on('error', (err) => finish({ kind: 'unknown', said: err.message }));
     socket.on('close', () => {
       const afterMs = Date.now() - startedAt;

@@ -13,6 +13,7 @@ import { checkStartup } from './startup.js';
 import { checkSessionSettings } from './session-settings.js';
 import { limitScope } from './limit-scope.js';
 import { handshakeFinding } from './handshake.js';
+import { tryAddresses, withAddressWalk } from './addresses.js';
 import { PATIENCE, slowFinding, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
@@ -46,8 +47,11 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     // MySQL/MariaDB over TCP: the login first, and the tcp and tls layers read off its connection (login-layers.ts).
     const fromLogin = readsLayersFromLogin(config.info) ? await layersFromLogin(runner, config.info, opts.timeoutMs) : undefined;
     const tcp = fromLogin?.tcp ?? await runner.probe('tcp');
-    checks.push(fromProbe('tcp', tcp, () => (tcp.details?.socket ? `Unix socket ${String(tcp.details.socket)} accepts connections`
-      : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms${fromLogin ? ', the login\'s own connection' : ''})`));
+    const tcpCheck = fromProbe('tcp', tcp, () => (tcp.details?.socket ? `Unix socket ${String(tcp.details.socket)} accepts connections`
+      : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms${fromLogin ? ', the login\'s own connection' : ''})`);
+    const addresses = Array.isArray(dns.details?.addresses) ? dns.details.addresses.map(String) : [];
+    checks.push(tcp.status === 'ok' && addresses.length > 1 && !dns.details?.socket
+      ? withAddressWalk(tcpCheck, await tryAddresses(addresses, config.info.port, opts.timeoutMs), config.info.port) : tcpCheck);
     if (tcp.status !== 'ok') return done();
     // What answers on the port is read beside the TLS and login layers, not after them, so a silent server costs no
     // more than their timeout; it is consulted only if a layer fails. Not for a MySQL/MariaDB URL: a connection
@@ -139,7 +143,9 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   // or idle limit: the login works, the application's queries or pooled connections do not. Each names its class.
   const startup = checks.find((c) => c.layer === 'startup' && c.status === 'warn');
   const session = checks.find((c) => c.layer === 'session' && c.status === 'warn');
-  const warned = startup ?? session;
+  // A dead first address of a name: diagnose got through a later one, the application's client waits on it.
+  const path = checks.find((c) => c.layer === 'tcp' && c.status === 'warn');
+  const warned = path ?? startup ?? session;
   const classification = failed?.classification ?? warned?.classification ?? 'ok';
   const which = failed?.layer === 'config' ? (failed.details?.tlsFile ? TLS_FILE_SCENARIO : CONFIG_SCENARIO)
     : !failed && !warned && pool ? POOL_PRESSURE : scenarioOf(classification);
@@ -148,11 +154,13 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   if (failed && limit) failed.details = { ...failed.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) };
   const handshake = classification === 'tls-handshake' && failed ? handshakeFinding(parseUrl(source.url), checks) : undefined;
   const slow = typeof failed?.details?.answeredMs === 'number' ? slowFinding(failed.details.answeredMs) : undefined;
-  const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? handshake ?? slow ?? explain(classification)}`
-    : startup ? `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explain(classification)}`
-      : session ? `${capitalized(session.summary.replace(/^[a-z-]+: /, ''))}. ${explain(classification)}`
-        : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
-          : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
+  const explained = explain(classification);
+  const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? handshake ?? slow ?? explained}`
+    : path ? `Connected through a later address, but ${path.summary.replace(/^timeout: /, '')}. ${explained}`
+      : startup ? `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explained}`
+        : session ? `${capitalized(session.summary.replace(/^[a-z-]+: /, ''))}. ${explained}`
+          : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
+            : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
   // Data fields only: a layer, a status or a scenario name is never masked, whatever the password is.
   return {
     url: source.url ? redactor.showUrl(source.url) : '(none)', source: source.from, classification,

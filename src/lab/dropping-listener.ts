@@ -12,7 +12,7 @@ import { labEnv } from '../secrets/credential-env.js';
 const LISTENER = `
 import socket, sys
 s = socket.socket()
-s.bind((${JSON.stringify(LOOPBACK)}, 0))
+s.bind((sys.argv[1], int(sys.argv[2])))
 s.listen(0)
 print(s.getsockname()[1], flush=True)
 sys.stdin.read()  # lives until the lab closes our stdin (or dies)
@@ -20,12 +20,14 @@ sys.stdin.read()  # lives until the lab closes our stdin (or dies)
 
 export interface DroppingListener { port: number; close(): Promise<void> }
 
-export async function startDroppingListener(): Promise<DroppingListener> {
+/** host and port: where it listens (default: the lab's loopback address, any free port). */
+export async function startDroppingListener(at: { host?: string; port?: number } = {}): Promise<DroppingListener> {
   const python = findTool('python3');
   if (!python) throw new LabError('the dropped-packets fault needs python3 (apt-get install -y python3)');
-  const child = spawn(python, ['-c', LISTENER], { stdio: ['pipe', 'pipe', 'inherit'], env: labEnv() });
+  const host = at.host ?? LOOPBACK;
+  const child = spawn(python, ['-c', LISTENER, host, String(at.port ?? 0)], { stdio: ['pipe', 'pipe', 'inherit'], env: labEnv() });
   const port = await firstLine(child);
-  const filler = await fillQueue(port);
+  const filler = await fillQueue(host, port);
   return {
     port,
     close: async () => {
@@ -51,9 +53,9 @@ function firstLine(child: ChildProcess): Promise<number> {
 }
 
 /** Takes the one queued slot so that the next SYN is dropped. */
-function fillQueue(port: number): Promise<Socket> {
+function fillQueue(host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = connect({ host: LOOPBACK, port });
+    const s = connect({ host, port });
     s.on('error', () => undefined);
     s.once('connect', () => resolve(s));
     setTimeout(() => reject(new LabError('could not fill the dropped-packets listener queue')), 5000).unref();

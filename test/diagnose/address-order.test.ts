@@ -1,0 +1,68 @@
+// The client's own path (issue #48): a name with two addresses, the first one dead (SYNs dropped). libpq tries the
+// addresses in getaddrinfo's order and waits on the dead one; diagnose, whose own TCP check races them, said "every
+// layer works". Now it walks the addresses in that order and names the dead one. The name lives in a private
+// /etc/hosts (a mount namespace: the machine's file is never touched), so the test needs root.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startDroppingListener, startPostgres, type DroppingListener, type LabServer } from '../../src/lab/index.js';
+import { withPrivateFiles } from '../../src/lab/private-files.js';
+import { BIN } from '../hardening/helpers.js';
+
+const ROOT_ONLY = process.getuid?.() !== 0 && 'needs root: a mount namespace for a private /etc/hosts';
+const NAME = 'two-addresses.test';
+// glibc sorts a name's IPv4 addresses by the longest prefix shared with the source (RFC 6724 rule 9): from
+// 127.0.0.1, 127.0.0.1 comes first and 127.0.0.3 second, whatever order the hosts file gives.
+const DEAD = '127.0.0.1';
+const LIVE = '127.0.0.3';
+
+/** A plain TCP relay on `host:port` to the server. */
+function relay(host: string, port: number, target: number): Promise<{ close(): void }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port: target });
+    for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => s.destroy()); }
+    client.pipe(upstream).pipe(client);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve({ close: () => { for (const s of sockets) s.destroy(); server.close(); } }));
+  });
+}
+
+describe('a name whose first address is dead', { skip: ROOT_ONLY }, () => {
+  let server: LabServer;
+  let dead: DroppingListener;
+  let live: { close(): void };
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-addresses-'));
+  before(async () => {
+    server = await startPostgres();
+    dead = await startDroppingListener({ host: DEAD });
+    live = await relay(LIVE, dead.port, server.port);
+  });
+  after(async () => { live?.close(); await Promise.all([dead?.close(), server?.stop()]); rmSync(dir, { recursive: true, force: true }); });
+
+  it('diagnose walks the addresses in the order the client does and names the dead first one; the timeout runbook', async () => {
+    const hosts = join(dir, 'hosts');
+    const nsswitch = join(dir, 'nsswitch.conf');
+    writeFileSync(hosts, `127.0.0.1 localhost\n${LIVE} ${NAME}\n${DEAD} ${NAME}\n`);
+    writeFileSync(nsswitch, 'hosts: files\n');
+    for (const f of [hosts, nsswitch]) chmodSync(f, 0o644);
+    const url = server.url().replace(`@127.0.0.1:${server.port}/`, `@${NAME}:${dead.port}/`);
+    const [cmd, args] = withPrivateFiles(process.execPath, [BIN, 'diagnose', url, '--json', '--timeout', '2s'], { '/etc/hosts': hosts, '/etc/nsswitch.conf': nsswitch });
+    const out = await new Promise<string>((resolve) => execFile(cmd, args, { timeout: 120_000 }, (_e, stdout, stderr) => resolve(`${stdout}${stderr ? `\n${stderr}` : ''}`)));
+    const d = JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as { classification: string; runbook: string; finding: string; checks: { layer: string; status: string; details?: Record<string, unknown> }[] };
+    const dns = d.checks.find((c) => c.layer === 'dns');
+    assert.deepEqual(dns?.details?.addresses, [DEAD, LIVE], 'the order getaddrinfo gives, the client\'s');
+    const tcp = d.checks.find((c) => c.layer === 'tcp');
+    const walk = tcp?.details?.addressWalk as { address: string; ok: boolean; classification?: string }[];
+    assert.deepEqual(walk.map((w) => [w.address, w.ok, w.classification]), [[DEAD, false, 'timeout'], [LIVE, true, undefined]], out);
+    assert.equal(tcp?.status, 'warn');
+    assert.deepEqual([d.classification, d.runbook], ['timeout', 'timeout'], out);
+    assert.match(d.finding, new RegExp(`^Connected through a later address, but ${DEAD.replaceAll('.', '\\.')}:${dead.port} \\(tried first, in the order the name resolves\\) never answers`));
+  });
+});

@@ -24,6 +24,16 @@ const MYSQL_NUMBER = [
 ];
 const NODE_CODE = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|EPIPE|ECONNABORTED|EADDRNOTAVAIL)\b/;
 
+/**
+ * The class as the application met it. `not-read-only` is the engine's own read-only session refusing a runbook
+ * step's write; an application that gets a read-only transaction (PostgreSQL 25006, MySQL 1792) has a server, a
+ * database or a role that takes no writes: a standby after a failover, or default_transaction_read_only /
+ * transaction_read_only set. That is read-only-server, and the read-only runbook.
+ */
+function asApplication(c: Classification): Classification {
+  return c === 'not-read-only' ? 'read-only-server' : c;
+}
+
 function firstMatch(patterns: RegExp[], text: string): string | undefined {
   for (const p of patterns) { const m = p.exec(text); if (m) return m[1]; }
   return undefined;
@@ -34,8 +44,9 @@ export function sqlStateHit(text: string): CodeHit | undefined {
   const code = firstMatch(SQLSTATE, text);
   if (!code || /^(HY000|42000|00000)$/.test(code)) return undefined; // MySQL's catch-alls say nothing: its number does
   const row = lookupError({ code, message: text });
-  const classification = row?.classification ?? sqlStateClass(code);
-  if (!classification || classification === 'other') return undefined;
+  const found = row?.classification ?? sqlStateClass(code);
+  if (!found || found === 'other') return undefined;
+  const classification = asApplication(found);
   return { classification, why: `SQLSTATE ${code}${row ? ` (${row.name})` : ''}`, ...(row ? { row } : {}), engine: 'postgres', server: true };
 }
 
@@ -45,7 +56,7 @@ export function mysqlNumberHit(text: string): CodeHit | undefined {
   if (!n) return undefined;
   const row = lookupError({ errno: Number(n), message: text });
   if (!row || row.classification === 'other') return undefined;
-  return { classification: row.classification, why: `MySQL/MariaDB error ${n} (${row.name})`, row, engine: 'mysql', server: Number(n) < 2000 };
+  return { classification: asApplication(row.classification), why: `MySQL/MariaDB error ${n} (${row.name})`, row, engine: 'mysql', server: Number(n) < 2000 };
 }
 
 /** Node's socket or resolver code (node-postgres, mysql2 and anything on Node print them). */

@@ -99,6 +99,7 @@ describe('read-only-server → read-only', () => {
       const { events } = await run('read-only', { url: pgServer.url() });
       assert.deepEqual(askedStep(events), ['read-only-setting']);
       assert.match(instructions(events, 'read-only-setting'), new RegExp(`ALTER DATABASE ${pgServer.database} RESET default_transaction_read_only`));
+      assert.match(instructions(events, 'read-only-setting'), /Sessions the pool already holds keep the old value/);
     } finally {
       const admin = new pg.Client({ connectionString: pgServer.adminUrl(), connectionTimeoutMillis: HANG_GUARD_MS });
       await admin.connect();
@@ -116,6 +117,9 @@ describe('read-only-server → read-only', () => {
       const { events } = await run('read-only', { url: maria.url() });
       assert.deepEqual(askedStep(events), ['read-only-setting']);
       assert.match(instructions(events, 'read-only-setting'), /SET GLOBAL read_only = OFF/);
+      // MariaDB's global read_only holds for every session at once: no advice to reconnect (#48).
+      assert.match(instructions(events, 'read-only-setting'), /read_only applies to every session at once/);
+      assert.doesNotMatch(instructions(events, 'read-only-setting'), /keep the old value/);
     } finally {
       await adminQuery(maria, 'SET GLOBAL read_only = 0');
     }

@@ -1,5 +1,6 @@
 // Layer 4, TLS: what the server offers, judged by what the URL asks for. A certificate the URL does not
-// verify is a warning, not a failure: the application connects anyway.
+// verify is neither a failure nor a warning: the application connects anyway; the summary says what a verifying
+// client would see.
 import { sslMode, tlsAttempts } from '../db/ssl-options.js';
 import type { ConnectionInfo } from '../db/url.js';
 import type { StepResult } from '../executors/types.js';
@@ -30,8 +31,10 @@ export function tlsVerdict(info: ConnectionInfo, probe: StepResult): Check {
   const verified = (c === 'cert-hostname' && verifiesHost) || ((c === 'cert-untrusted' || c === 'cert-expired') && verifiesChain);
   const problem = `${c}: ${probe.error ?? ''}${d.issuer ? ` (issuer ${String(d.issuer)}${Array.isArray(d.sans) ? `, names ${d.sans.join(', ')}` : ''})` : ''}`;
   if (verified) return { ...base, status: 'failed', classification: c, summary: `sslmode ${mode} rejects the server certificate - ${problem}` };
+  // Not a warning (#48): the URL does not verify, so nothing the application does fails; the summary says what a
+  // verifying client would see.
   if (c === 'cert-untrusted' || c === 'cert-hostname' || c === 'cert-expired') {
-    return { ...base, status: 'warn', classification: 'ok', summary: `certificate would fail verification (${problem}); sslmode ${mode} does not check it` };
+    return { ...base, status: 'ok', classification: 'ok', summary: `certificate would fail verification (${problem}); sslmode ${mode} does not check it` };
   }
   // The probe speaks the database's own first bytes: silence here is the server not answering at all.
   if (c === 'timeout') {

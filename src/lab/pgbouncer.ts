@@ -22,6 +22,9 @@ export interface PoolerOptions {
   poolMode?: 'session' | 'transaction' | 'statement';
   /** ignore_startup_parameters; default extra_float_digits,application_name. '' refuses JDBC's extra_float_digits. */
   ignoreStartupParameters?: string;
+  /** More connection parameters on the [databases] line, as the pooler's own login to the server uses them
+   *  (`password=stale`, `user=…`, `dbname=…`): the pooler's side of a failure. */
+  serverParams?: string;
 }
 
 export interface LabPooler {
@@ -79,7 +82,7 @@ function iniFile(backend: LabServer, port: number, dir: string, opts: PoolerOpti
   const c = labCredentials();
   return [
     '[databases]',
-    `${c.database} = host=${LOOPBACK} port=${opts.backendPort ?? backend.port} dbname=${c.database}`,
+    `${c.database} = host=${LOOPBACK} port=${opts.backendPort ?? backend.port} dbname=${c.database}${opts.serverParams ? ` ${opts.serverParams}` : ''}`,
     '[pgbouncer]',
     `listen_addr = ${LOOPBACK}`,
     `listen_port = ${port}`,

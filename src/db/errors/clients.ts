@@ -11,13 +11,26 @@ const textual = (family: ErrorFamily, source: string) => (name: string, classifi
   ({ family, code: '', name, classification, sample, source, text });
 
 export const PGBOUNCER_ROWS: ErrorRow[] = [
+  // The server's own refusal of the pooler's login, relayed to the waiting client with 08P01 and the server's text
+  // (PgBouncer's kill_pool_logins): PgBouncer accepted the client; the pooler's login to the server is what failed.
+  // First: their texts are the server's, and one ("password authentication failed for user") would otherwise read
+  // as the pooler refusing the client.
+  bouncer('relayed: the server refused the pooler\'s login', 'pooler-backend-down', 'password authentication failed for user "app"',
+    /(password|SASL) authentication failed for user "|no pg_hba\.conf entry for host|pg_hba\.conf rejects connection|role "[^"]*" does not exist/i),
+  bouncer('relayed: too many connections for a role, a database, or the server', 'too-many-connections', 'too many connections for role "app"',
+    /too many connections for (role|database)|sorry, too many clients already|remaining connection slots are reserved/i),
+  bouncer('relayed: the server\'s database missing', 'database-missing', 'database "app" does not exist', /database "[^"]*" does not exist/i),
+  bouncer('relayed: the role may not log in', 'account-locked', 'role "app" is not permitted to log in', /is not permitted to log in/i),
+  bouncer('relayed: the server starting, in recovery or shutting down', 'server-starting', 'the database system is starting up',
+    /the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)/i),
   bouncer('max_client_conn', 'pooler-client-limit', 'no more connections allowed (max_client_conn)',
     /no more connections allowed \(max_client_conn\)|max_client_conn/i),
   bouncer('max_db_client_connections / max_user_client_connections', 'pooler-client-limit',
     'client connections exceeded (max_db_client_connections)', /max_(db|user)_client_connections|max_db_connections|max_user_connections/i),
   bouncer('query_wait_timeout', 'pooler-wait-timeout', 'query_wait_timeout', /query[_ ]wait[_ ]timeout/i),
+  // client_login_timeout alone: the client's login waited on the server (auth_query needs a server connection).
   bouncer('server login failing', 'pooler-backend-down', 'server login has been failing, try again later (server_login_retry)',
-    /server login has been failing|cannot connect to server|client_login_timeout \(server down\)|server[_ ]login[_ ]retry/i),
+    /server login has been failing|cannot connect to server|client_login_timeout|server[_ ]login[_ ]retry/i),
   bouncer('auth failed', 'pooler-auth', 'password authentication failed',
     /SASL authentication failed|password authentication failed|auth failed|no such user|login rejected/i),
   bouncer('SSL required', 'ssl-required', 'SSL required', /SSL required/i),

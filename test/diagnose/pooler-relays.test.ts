@@ -1,0 +1,64 @@
+// PgBouncer relays the server's refusal of its own login to the waiting client, as 08P01 with the server's text
+// (issue #48): a stale server password in its [databases] line read as the application's wrong password; a role at
+// its limit, a missing database, a role that may not log in and a server starting up read as "other". Real
+// PgBouncer (Debian's, 1.18) in front of real PostgreSQL; the pooler's own login is set on its [databases] line.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { pgbouncerBinary, startPgbouncer, startPostgres, type LabServer } from '../../src/lab/index.js';
+import { adminQuery } from '../db/helpers.js';
+
+const run = (url: string) => diagnose({ url, from: 'test' }, { timeoutMs: 10_000 });
+const NO_POOLER = !pgbouncerBinary() && 'pgbouncer is not installed';
+
+async function throughPooler(backend: LabServer, serverParams: string) {
+  const pooler = await startPgbouncer(backend, { serverParams });
+  try {
+    return await run(pooler.url());
+  } finally {
+    await pooler.stop();
+  }
+}
+
+describe('PgBouncer relaying the server\'s refusal of its own login', { skip: NO_POOLER }, () => {
+  let server: LabServer;
+  before(async () => {
+    server = await startPostgres();
+    await adminQuery(server, `CREATE ROLE barred LOGIN PASSWORD 'pw' CONNECTION LIMIT 0`);
+    await adminQuery(server, `CREATE ROLE shut NOLOGIN PASSWORD 'pw'`);
+  });
+  after(async () => { await server?.stop(); });
+
+  it('a stale server password on the [databases] line: the pooler\'s login to the server, not the application\'s password', async () => {
+    const d = await throughPooler(server, `user=${server.appUser} password=stale`);
+    assert.deepEqual([d.classification, d.runbook], ['pooler-backend-down', 'refused'], JSON.stringify(d.checks));
+    assert.match(d.finding, /cannot log in to the database server behind it/);
+  });
+
+  it('the server\'s role at CONNECTION LIMIT 0: too-many-connections, that role\'s own limit', async () => {
+    const d = await throughPooler(server, 'user=barred password=pw');
+    assert.deepEqual([d.classification, d.runbook], ['too-many-connections', 'pool-exhausted'], JSON.stringify(d.checks));
+    assert.equal(d.checks.find((c) => c.layer === 'connect')?.details?.limitScope, 'role');
+  });
+
+  it('the [databases] line names a database the server lacks: database-missing', async () => {
+    const d = await throughPooler(server, 'dbname=nosuchdb');
+    assert.deepEqual([d.classification, d.runbook], ['database-missing', 'auth'], JSON.stringify(d.checks));
+  });
+
+  it('the pooler logs in as a NOLOGIN role: account-locked', async () => {
+    const d = await throughPooler(server, 'user=shut password=pw');
+    assert.deepEqual([d.classification, d.runbook], ['account-locked', 'auth'], JSON.stringify(d.checks));
+  });
+});
+
+describe('PgBouncer in front of a server still starting up', { skip: NO_POOLER }, () => {
+  let starting: LabServer;
+  before(async () => { starting = await startPostgres({ startingUp: true }); });
+  after(async () => { await starting?.stop(); });
+
+  it('the relayed "the database system is starting up": server-starting, the refused runbook (which waits for it)', async () => {
+    const d = await throughPooler(starting, '');
+    assert.deepEqual([d.classification, d.runbook], ['server-starting', 'refused'], JSON.stringify(d.checks));
+  });
+});

@@ -14,6 +14,7 @@ import { checkSessionSettings } from './session-settings.js';
 import { limitScope } from './limit-scope.js';
 import { handshakeFinding } from './handshake.js';
 import { tryAddresses, withAddressWalk } from './addresses.js';
+import { withPoolerConsole } from './pooler-console.js';
 import { PATIENCE, slowFinding, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
@@ -74,8 +75,12 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     const cancelled = login.status !== 'ok' && CANCELLED.has(String(login.details?.sqlState));
     if (login.status !== 'ok' && !cancelled) {
       // A MySQL login read the peer itself where that could tell something (db-connect's whatAnswered).
-      const failedLogin = fromProbe('connect', login, () => '');
-      checks.push((fromLogin ? undefined : await peerCheck(peer, config.info, failedLogin, opts.timeoutMs)) ?? failedLogin);
+      const failed = fromProbe('connect', login, () => '');
+      const read = (fromLogin ? undefined : await peerCheck(peer, config.info, failed, opts.timeoutMs)) ?? failed;
+      // A pooler's queue, or a login that waited though the port answered at once: a full pool or a PAUSEd
+      // database behind PgBouncer, which only its console tells apart.
+      const waited = read.classification === 'pooler-wait-timeout' || (read.classification === 'timeout' && typeof read.details?.portAnsweredMs === 'number');
+      checks.push(waited ? await withPoolerConsole(read, source.url, config.info.database, opts.timeoutMs, redactor) : read);
       return done();
     }
     checks.push(cancelled ? cancelledLogin(login) : fromProbe('connect', login, () => loginSummary(login)));

@@ -16,6 +16,11 @@ export function slowOrSilent(failed: Check, peer: Peer, timeoutMs: number): Chec
       summary: `timeout: the server answers, but slowly: its first answer came ${seconds(peer.answeredMs)} after the request, past the ${seconds(timeoutMs)} limit (${peer.said})`,
     };
   }
+  // The port answered its first request in time, the layer did not: the wait is behind the protocol's first step
+  // (a pooler waiting for a server connection, an authentication that hangs), which pooler-console.ts reads on.
+  if ((peer.kind === 'postgres' || peer.kind === 'mysql') && typeof peer.answeredMs === 'number') {
+    return { ...failed, details: { ...failed.details, portAnsweredMs: peer.answeredMs } };
+  }
   if (peer.kind === 'unknown' && /^nothing within/.test(peer.said)) {
     return { ...failed, details: { ...failed.details, silentMs: timeoutMs * PATIENCE }, summary: `${failed.summary}; nothing came back within ${seconds(timeoutMs * PATIENCE)} either (${PATIENCE}× the limit): silence, not a slow answer` };
   }

@@ -25,6 +25,8 @@ export interface PoolerOptions {
   /** More connection parameters on the [databases] line, as the pooler's own login to the server uses them
    *  (`password=stale`, `user=…`, `dbname=…`): the pooler's side of a failure. */
   serverParams?: string;
+  /** stats_users: users (besides the admin) the console answers SHOW commands for, e.g. the application's. */
+  statsUsers?: string[];
 }
 
 export interface LabPooler {
@@ -91,6 +93,7 @@ function iniFile(backend: LabServer, port: number, dir: string, opts: PoolerOpti
     'auth_type = scram-sha-256',
     `auth_file = ${join(dir, 'userlist.txt')}`,
     `admin_users = ${c.superuser}`,
+    ...(opts.statsUsers?.length ? [`stats_users = ${opts.statsUsers.join(', ')}`] : []),
     `pool_mode = ${opts.poolMode ?? 'session'}`,
     `max_client_conn = ${opts.maxClientConn ?? 20}`,
     `default_pool_size = ${opts.defaultPoolSize ?? 5}`,

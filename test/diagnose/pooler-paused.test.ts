@@ -1,0 +1,74 @@
+// A database PgBouncer holds PAUSEd is not a full pool (issue #48): both let a client log in and make its first
+// query wait, and diagnose advised a bigger pool for both. PgBouncer's console tells them apart; diagnose reads it
+// with the URL's own credentials (stats_users), and says what it could not see when the console refuses them.
+// Real PgBouncer, a real PAUSE, a pool really held full.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { pgbouncerBinary, startPgbouncer, startPostgres, type LabPooler, type LabServer, type PoolerOptions } from '../../src/lab/index.js';
+
+const run = (url: string) => diagnose({ url, from: 'test' }, { timeoutMs: 3_000 });
+const NO_POOLER = !pgbouncerBinary() && 'pgbouncer is not installed';
+const connectCheck = (d: Awaited<ReturnType<typeof run>>) => d.checks.find((c) => c.layer === 'connect');
+
+describe('PgBouncer: a PAUSEd database against a full pool', { skip: NO_POOLER }, () => {
+  const started: { stop(): Promise<void> }[] = [];
+  after(async () => { for (const s of started.reverse()) await s.stop(); });
+  let backend: LabServer | undefined;
+  async function pooler(opts: PoolerOptions): Promise<LabPooler> {
+    if (!backend) { backend = await startPostgres(); started.push(backend); }
+    const p = await startPgbouncer(backend, { queryWaitTimeout: 30, ...opts });
+    started.push(p);
+    return p;
+  }
+  async function onConsole(p: LabPooler, command: string): Promise<void> {
+    const c = new pg.Client({ connectionString: p.adminUrl() });
+    await c.connect();
+    try { await c.query(command); } finally { await c.end(); }
+  }
+  async function holdTheOnlyServerConnection(p: LabPooler): Promise<pg.Client> {
+    const c = new pg.Client({ connectionString: p.url() });
+    await c.connect();
+    await c.query('SELECT 1'); // session mode: this client keeps its server connection until it leaves
+    return c;
+  }
+
+  it('PAUSE app_db, the application a stats user: database-closed, RESUME named, never a bigger pool', async () => {
+    const p = await pooler({ statsUsers: [backend?.appUser ?? 'app_user'] });
+    await onConsole(p, `PAUSE ${p.backend.database}`);
+    try {
+      const d = await run(p.url());
+      assert.deepEqual([d.classification, d.runbook], ['database-closed', 'read-only'], JSON.stringify(d.checks));
+      const connect = connectCheck(d);
+      assert.equal((connect?.details?.poolerConsole as { paused?: number })?.paused, 1);
+      assert.match(connect?.summary ?? '', /PgBouncer holds database app_db PAUSEd .*RESUME app_db on the console/);
+    } finally {
+      await onConsole(p, `RESUME ${p.backend.database}`);
+    }
+  });
+
+  it('the pool held full, the application a stats user: pooler-wait-timeout, the console says not paused and who waits', async () => {
+    const p = await pooler({ defaultPoolSize: 1, statsUsers: [backend?.appUser ?? 'app_user'] });
+    const held = await holdTheOnlyServerConnection(p);
+    try {
+      const d = await run(p.url());
+      assert.equal(d.classification, 'pooler-wait-timeout', JSON.stringify(d.checks));
+      assert.match(connectCheck(d)?.summary ?? '', /PgBouncer's console: database app_db is not paused; \d+ clients wait, 1 server connections active of a pool of 1/);
+    } finally {
+      await held.end();
+    }
+  });
+
+  it('the pool held full, the console refusing the application\'s user: the finding says a PAUSE would look the same', async () => {
+    const p = await pooler({ defaultPoolSize: 1 });
+    const held = await holdTheOnlyServerConnection(p);
+    try {
+      const d = await run(p.url());
+      assert.equal(d.classification, 'pooler-wait-timeout', JSON.stringify(d.checks));
+      assert.match(connectCheck(d)?.summary ?? '', /PgBouncer's console did not answer this user .*a database it holds PAUSEd looks the same/);
+    } finally {
+      await held.end();
+    }
+  });
+});

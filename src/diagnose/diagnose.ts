@@ -15,12 +15,13 @@ import { limitScope } from './limit-scope.js';
 import { handshakeFinding } from './handshake.js';
 import { tryAddresses, withAddressWalk } from './addresses.js';
 import { withPoolerConsole } from './pooler-console.js';
+import { againstClientTimeout, phasesOf } from './phases.js';
 import { PATIENCE, slowFinding, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
 import { parseUrl, socketPath, type ConnectionInfo } from '../db/url.js';
-import { LAYERS, type Check, type Diagnosis, type Layer } from './types.js';
+import { LAYERS, type Check, type Diagnosis, type Layer, type Phases } from './types.js';
 import { explain } from '../db/classify.js';
 
 /** How long a peer read after a failed layer may take (MySQL URLs): a proxy's queue timeout is seconds, and a
@@ -83,7 +84,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
       checks.push(waited ? await withPoolerConsole(read, source.url, config.info.database, opts.timeoutMs, redactor) : read);
       return done();
     }
-    checks.push(cancelled ? cancelledLogin(login) : fromProbe('connect', login, () => loginSummary(login)));
+    checks.push(cancelled ? cancelledLogin(login) : againstClientTimeout(fromProbe('connect', login, () => loginSummary(login)), config.info));
     if (config.info.engine === 'postgres') checks.push(await checkStartup(withEnvCredentials(config.info, process.env), login.details?.tls === true, opts.timeoutMs));
     checks.push(await sessionCheck(config.info, runner, cancelled ? login : undefined));
     const writable = await checkWritable(config.info, runner);
@@ -136,6 +137,10 @@ function loginSummary(r: StepResult): string {
     + ` (${String(d.connectMs)} ms, TLS ${d.tls ? 'on' : 'off'})`;
 }
 
+function phasesFor(source: Source, checks: Check[]): Phases {
+  try { return source.url ? phasesOf(parseUrl(source.url), checks) : {}; } catch { return {}; }
+}
+
 const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : String(v ?? '?'));
 
@@ -148,8 +153,9 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   // or idle limit: the login works, the application's queries or pooled connections do not. Each names its class.
   const startup = checks.find((c) => c.layer === 'startup' && c.status === 'warn');
   const session = checks.find((c) => c.layer === 'session' && c.status === 'warn');
-  // A dead first address of a name: diagnose got through a later one, the application's client waits on it.
-  const path = checks.find((c) => c.layer === 'tcp' && c.status === 'warn');
+  // A dead first address of a name, or a login longer than the client's own timeout: diagnose got through, the
+  // application's client does not.
+  const path = checks.find((c) => (c.layer === 'tcp' || c.layer === 'connect') && c.status === 'warn');
   const warned = path ?? startup ?? session;
   const classification = failed?.classification ?? warned?.classification ?? 'ok';
   const which = failed?.layer === 'config' ? (failed.details?.tlsFile ? TLS_FILE_SCENARIO : CONFIG_SCENARIO)
@@ -161,7 +167,7 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const slow = typeof failed?.details?.answeredMs === 'number' ? slowFinding(failed.details.answeredMs) : undefined;
   const explained = explain(classification);
   const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? handshake ?? slow ?? explained}`
-    : path ? `Connected through a later address, but ${path.summary.replace(/^timeout: /, '')}. ${explained}`
+    : path ? `${path.layer === 'tcp' ? 'Connected through a later address, but ' : 'Connected, but slower than the client allows: '}${path.summary.replace(/^timeout: /, '')}. ${explained}`
       : startup ? `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explained}`
         : session ? `${capitalized(session.summary.replace(/^[a-z-]+: /, ''))}. ${explained}`
           : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
@@ -170,6 +176,7 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   return {
     url: source.url ? redactor.showUrl(source.url) : '(none)', source: source.from, classification,
     scenario: which.scenario, runbook: which.runbook, finding: redactor.mask(finding),
+    phases: phasesFor(source, checks),
     checks: all.map((c) => ({ ...c, summary: redactor.mask(c.summary), ...(c.details ? { details: redactor.maskDeep(c.details) } : {}) })),
   };
 }

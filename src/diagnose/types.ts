@@ -15,6 +15,12 @@ export interface Check {
   details?: Record<string, unknown>;
 }
 
+/** Milliseconds per phase, where the phase ran; the client's own connect timeout when the URL sets one. */
+export interface Phases {
+  dnsMs?: number; tcpMs?: number; tlsMs?: number; loginMs?: number; firstQueryMs?: number;
+  clientTimeoutMs?: number; clientTimeoutFrom?: string;
+}
+
 export interface Diagnosis {
   url: string;                   // masked
   source: string;                // where the URL came from
@@ -22,5 +28,7 @@ export interface Diagnosis {
   scenario: string;
   runbook: string | null;
   finding: string;
+  /** Milliseconds per phase, and the client's own connect timeout where the URL sets one (docs/diagnose.md). */
+  phases: Phases;
   checks: Check[];
 }

@@ -3,31 +3,13 @@
 // time, and keep "sends nothing back" for a listener that stays silent longer than it waited. The delay is a relay
 // on loopback that holds every chunk 2 s in each direction; the silent one is the lab's listener that never speaks.
 import assert from 'node:assert/strict';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startPostgres, startSilentServer, type LabServer, type SilentServer } from '../../src/lab/index.js';
+import { delayingRelay } from './delaying-relay.js';
 
 const DELAY_MS = 2_000;
 const LIMIT_MS = 3_000;
-
-/** A relay that delivers every chunk DELAY_MS late, both ways, in order. */
-function delayingRelay(target: number): Promise<{ port: number; close(): void }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect({ host: '127.0.0.1', port: target });
-    for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => undefined); }
-    const later = (to: Socket) => (chunk: Buffer) => { setTimeout(() => { if (!to.destroyed) to.write(chunk); }, DELAY_MS); };
-    client.on('data', later(upstream));
-    upstream.on('data', later(client));
-    client.on('close', () => setTimeout(() => upstream.destroy(), DELAY_MS));
-    upstream.on('close', () => setTimeout(() => client.destroy(), DELAY_MS));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const addr = server.address();
-    resolve({ port: typeof addr === 'object' && addr ? addr.port : 0, close: () => { for (const s of sockets) s.destroy(); server.close(); } });
-  }));
-}
 
 describe('a slow path is not a silent server', () => {
   let server: LabServer;
@@ -36,7 +18,7 @@ describe('a slow path is not a silent server', () => {
   after(async () => { await Promise.all([server?.stop(), silent?.close()]); });
 
   it('2 s each way, a 3 s limit: timeout, named slow with the time the answer came, never "sends nothing back"', async () => {
-    const relay = await delayingRelay(server.port);
+    const relay = await delayingRelay(server.port, DELAY_MS);
     try {
       const d = await diagnose({ url: server.url({ port: relay.port }), from: 'test' }, { timeoutMs: LIMIT_MS });
       assert.equal(d.classification, 'timeout', JSON.stringify(d.checks));

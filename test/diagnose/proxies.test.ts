@@ -88,6 +88,14 @@ describe('a proxy between', () => {
     assert.match(String(r.details?.peer), /accepted, then closed after [\d.]+ s without sending a byte/);
   });
 
+  it('stunnel in front of a dead backend: proxy-closed (what is behind it is down), not a TLS matter (#48)', async () => {
+    const dead = await startStunnel(await freePort());
+    proxies.push(dead);
+    const d = await run(at(server, dead.port));
+    assert.deepEqual([d.classification, d.runbook], ['proxy-closed', 'refused'], JSON.stringify(d.checks));
+    assert.match(d.checks.find((c) => c.classification === 'proxy-closed')?.summary ?? '', /TLS handshake succeeds from the first byte.*then it closed the TLS session at once.*the service behind the terminator is down/);
+  });
+
   it('stunnel expecting TLS from the first byte: tls-terminator', async () => {
     const tls = await startStunnel(server.port);
     proxies.push(tls);

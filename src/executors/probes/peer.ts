@@ -10,7 +10,8 @@ import { connect as tlsConnect } from 'node:tls';
 export type Peer =
   /** answeredMs: how long after the client's first byte (or after connecting, for a greeting) the answer came. */
   | { kind: 'postgres' | 'mysql'; said: string; answeredMs?: number }
-  | { kind: 'tls'; said: string }
+  /** behindClosed: the TLS session closed right after the handshake, with no answer to our request (#48). */
+  | { kind: 'tls'; said: string; behindClosed?: boolean }
   | { kind: 'closed'; afterMs: number; said: string }
   | { kind: 'unknown'; said: string };
 
@@ -27,20 +28,38 @@ export async function readPeer(host: string, port: number, timeoutMs: number, si
   const mayBeTls = plain.kind === 'unknown' && /ECONNRESET|bytes starting/.test(plain.said)
     || plain.kind === 'closed';
   if (!mayBeTls || signal?.aborted) return plain;
-  return (await speaksTls(host, port, Math.max(500, timeoutMs - (Date.now() - startedAt)), signal)) ? TLS_FIRST : plain;
+  const tls = await speaksTls(host, port, Math.max(500, timeoutMs - (Date.now() - startedAt)), signal);
+  if (tls === 'no') return plain;
+  return tls === 'closed' ? { ...TLS_FIRST, behindClosed: true, said: `${TLS_FIRST.said}; then it closed the TLS session at once, with no answer to a request: the service behind the terminator is down or refuses it` } : TLS_FIRST;
 }
 
-const TLS_FIRST: Peer = { kind: 'tls', said: 'a TLS handshake succeeds from the first byte, where a plain-text start is refused: the port expects TLS from the first byte' };
+const TLS_FIRST: Extract<Peer, { kind: 'tls' }> = { kind: 'tls', said: 'a TLS handshake succeeds from the first byte, where a plain-text start is refused: the port expects TLS from the first byte' };
 
-/** Whether a TLS handshake completes on the port (no verification: only the protocol is asked). */
-function speaksTls(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+/** How long, after a TLS handshake, the service behind a terminator gets to answer (or the terminator to close). */
+const BEHIND_MS = 2_000;
+
+/**
+ * Whether a TLS handshake completes on the port (no verification: only the protocol is asked), and then what is
+ * behind it: a terminator (stunnel) handshakes first and connects its backend after, closing the session at once
+ * when that backend is down. An SSLRequest inside the session gets PostgreSQL's answer (a MySQL server greets
+ * first): 'alive'; a close: 'closed'; neither in time: 'open'.
+ */
+function speaksTls(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<'no' | 'alive' | 'closed' | 'open'> {
   return new Promise((resolve) => {
     const socket = tlsConnect({ host, port, rejectUnauthorized: false, servername: undefined });
-    const finish = (ok: boolean): void => { clearTimeout(timer); socket.destroy(); resolve(ok); };
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    signal?.addEventListener('abort', () => finish(false), { once: true });
-    socket.on('secureConnect', () => finish(true));
-    socket.on('error', () => finish(false));
+    let shook = false;
+    let timer = setTimeout(() => finish('no'), timeoutMs);
+    function finish(r: 'no' | 'alive' | 'closed' | 'open'): void { clearTimeout(timer); socket.destroy(); resolve(r); }
+    signal?.addEventListener('abort', () => finish(shook ? 'open' : 'no'), { once: true });
+    socket.on('secureConnect', () => {
+      shook = true;
+      clearTimeout(timer);
+      timer = setTimeout(() => finish('open'), Math.min(BEHIND_MS, timeoutMs));
+      socket.write(SSL_REQUEST);
+    });
+    socket.on('data', () => finish('alive'));
+    socket.on('close', () => finish(shook ? 'closed' : 'no'));
+    socket.on('error', () => finish(shook ? 'closed' : 'no'));
   });
 }
 
@@ -99,6 +118,7 @@ export function peerFinding(peer: Peer, engine: 'postgres' | 'mysql' | 'mariadb'
     const speaks = peer.kind === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB';
     return { classification: 'protocol-mismatch', summary: `${where} speaks ${speaks} (${peer.said}), but the URL is ${engine}://: fix the scheme or the port` };
   }
+  if (peer.kind === 'tls' && peer.behindClosed) return { classification: 'proxy-closed', summary: `${where}: ${peer.said}` };
   if (peer.kind === 'tls') return { classification: 'tls-terminator', summary: `${where}: ${peer.said}` };
   if (peer.kind === 'closed') return { classification: 'proxy-closed', summary: `${where} ${peer.said}: something between (a proxy or load balancer) took the connection and had no database to give it` };
   return undefined;

@@ -16,7 +16,7 @@ import { handshakeFinding } from './handshake.js';
 import { tryAddresses, withAddressWalk } from './addresses.js';
 import { withPoolerConsole } from './pooler-console.js';
 import { againstClientTimeout, phasesOf } from './phases.js';
-import { PATIENCE, slowFinding, slowOrSilent } from './slow.js';
+import { PATIENCE, slowFinding, slowOrSilent, waitedFinding } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
@@ -164,7 +164,8 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const limit = failed?.classification === 'too-many-connections' ? limitScope(failed) : undefined;
   if (failed && limit) failed.details = { ...failed.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) };
   const handshake = classification === 'tls-handshake' && failed ? handshakeFinding(parseUrl(source.url), checks) : undefined;
-  const slow = typeof failed?.details?.answeredMs === 'number' ? slowFinding(failed.details.answeredMs) : undefined;
+  const slow = typeof failed?.details?.answeredMs === 'number' ? slowFinding(failed.details.answeredMs)
+    : failed?.classification === 'timeout' && typeof failed.details?.portAnsweredMs === 'number' ? waitedFinding(failed.details.portAnsweredMs) : undefined;
   const explained = explain(classification);
   const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? handshake ?? slow ?? explained}`
     : path ? `${path.layer === 'tcp' ? 'Connected through a later address, but ' : 'Connected, but slower than the client allows: '}${path.summary.replace(/^timeout: /, '')}. ${explained}`

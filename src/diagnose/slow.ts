@@ -34,4 +34,12 @@ export function slowFinding(answeredMs: number): string {
     + 'Measure the round trip (ping, mtr) and the server\'s load; a client whose connect timeout is shorter than that answer fails every connection.';
 }
 
+/** The finding for a login that timed out where the port answered its first request at once. */
+export function waitedFinding(answeredMs: number): string {
+  return `The port answered its first request at once (${answeredMs} ms), so nothing on the path drops packets: the login itself `
+    + 'waited. A pooler waiting for a server connection (a full pool, a PAUSEd database, a server login that failed and is '
+    + 'retried after server_login_retry), or an authentication that hangs (LDAP, RADIUS, PAM). Read the pooler\'s log and '
+    + 'SHOW POOLS, or the server\'s log at the time of the login.';
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

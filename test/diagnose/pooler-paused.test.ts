@@ -60,6 +60,19 @@ describe('PgBouncer: a PAUSEd database against a full pool', { skip: NO_POOLER }
     }
   });
 
+  it('PAUSE app_db, the console refusing the application\'s user: a timeout whose finding says the port answered, no firewall', async () => {
+    const p = await pooler({});
+    await onConsole(p, `PAUSE ${p.backend.database}`);
+    try {
+      const d = await run(p.url());
+      assert.equal(d.classification, 'timeout', JSON.stringify(d.checks));
+      assert.match(d.finding, /^The port answered its first request at once \(\d+ ms\), so nothing on the path drops packets: the login itself waited\. .*PAUSEd database/);
+      assert.match(connectCheck(d)?.summary ?? '', /PgBouncer's console did not answer this user/);
+    } finally {
+      await onConsole(p, `RESUME ${p.backend.database}`);
+    }
+  });
+
   it('the pool held full, the console refusing the application\'s user: the finding says a PAUSE would look the same', async () => {
     const p = await pooler({ defaultPoolSize: 1 });
     const held = await holdTheOnlyServerConnection(p);

@@ -11,18 +11,16 @@ import { tlsVerdict } from './tls-verdict.js';
 import { checkWritable } from './writable.js';
 import { checkStartup } from './startup.js';
 import { checkSessionSettings } from './session-settings.js';
-import { limitScope } from './limit-scope.js';
-import { handshakeFinding } from './handshake.js';
+import { findingOf } from './finding.js';
 import { tryAddresses, withAddressWalk } from './addresses.js';
 import { withPoolerConsole } from './pooler-console.js';
 import { againstClientTimeout, phasesOf } from './phases.js';
-import { PATIENCE, slowFinding, slowOrSilent, waitedFinding } from './slow.js';
+import { PATIENCE, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
 import { parseUrl, socketPath, type ConnectionInfo } from '../db/url.js';
 import { LAYERS, type Check, type Diagnosis, type Layer, type Phases } from './types.js';
-import { explain } from '../db/classify.js';
 
 /** How long a peer read after a failed layer may take (MySQL URLs): a proxy's queue timeout is seconds, and a
  *  silent server costs this on top of the layer's own timeout. */
@@ -141,7 +139,6 @@ function phasesFor(source: Source, checks: Check[]): Phases {
   try { return source.url ? phasesOf(parseUrl(source.url), checks) : {}; } catch { return {}; }
 }
 
-const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : String(v ?? '?'));
 
 function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosis {
@@ -160,19 +157,7 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const classification = failed?.classification ?? warned?.classification ?? 'ok';
   const which = failed?.layer === 'config' ? (failed.details?.tlsFile ? TLS_FILE_SCENARIO : CONFIG_SCENARIO)
     : !failed && !warned && pool ? POOL_PRESSURE : scenarioOf(classification);
-  // A login refused for slots: whose limit it was (the server's, or one role's, database's or account's).
-  const limit = failed?.classification === 'too-many-connections' ? limitScope(failed) : undefined;
-  if (failed && limit) failed.details = { ...failed.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) };
-  const handshake = classification === 'tls-handshake' && failed ? handshakeFinding(parseUrl(source.url), checks) : undefined;
-  const slow = typeof failed?.details?.answeredMs === 'number' ? slowFinding(failed.details.answeredMs)
-    : failed?.classification === 'timeout' && typeof failed.details?.portAnsweredMs === 'number' ? waitedFinding(failed.details.portAnsweredMs) : undefined;
-  const explained = explain(classification);
-  const finding = failed ? `${failed.layer === 'config' ? failed.summary : limit?.finding ?? handshake ?? slow ?? explained}`
-    : path ? `${path.layer === 'tcp' ? 'Connected through a later address, but ' : 'Connected, but slower than the client allows: '}${path.summary.replace(/^timeout: /, '')}. ${explained}`
-      : startup ? `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explained}`
-        : session ? `${capitalized(session.summary.replace(/^[a-z-]+: /, ''))}. ${explained}`
-          : pool ? `Connected, but the server is nearly out of connection slots: ${pool.summary}.`
-            : 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
+  const finding = findingOf({ failed, path, startup, session, pool }, classification, checks, () => parseUrl(source.url));
   // Data fields only: a layer, a status or a scenario name is never masked, whatever the password is.
   return {
     url: source.url ? redactor.showUrl(source.url) : '(none)', source: source.from, classification,

@@ -1,0 +1,40 @@
+// The finding: one paragraph, from the first failed check, else the first warning, else the pool's pressure. Each
+// specific reading (whose limit, which side of a TLS handshake, slow or waited) is built from the check's evidence;
+// the classification's one-line explanation is the fallback.
+import { explain } from '../db/classify.js';
+import type { ConnectionInfo } from '../db/url.js';
+import type { Classification } from '../common/classification.js';
+import { handshakeFinding } from './handshake.js';
+import { limitScope } from './limit-scope.js';
+import { slowFinding, waitedFinding } from './slow.js';
+import type { Check } from './types.js';
+
+/** The checks conclude() found: the first failed one, and the warnings it reads in order. */
+export interface Found { failed?: Check; path?: Check; startup?: Check; session?: Check; pool?: Check }
+
+export function findingOf(found: Found, classification: Classification, checks: Check[], info: () => ConnectionInfo): string {
+  const { failed, path, startup, session, pool } = found;
+  const explained = explain(classification);
+  if (failed) return failed.layer === 'config' ? failed.summary : failedFinding(failed, classification, checks, info) ?? explained;
+  if (path) return `${path.layer === 'tcp' ? 'Connected through a later address, but ' : 'Connected, but slower than the client allows: '}${path.summary.replace(/^timeout: /, '')}. ${explained}`;
+  if (startup) return `Connected, but ${startup.summary.replace(/^pooler-config: this URL logs in, but /, '')}. ${explained}`;
+  if (session) return `${capitalized(session.summary.replace(/^[a-z-]+: /, ''))}. ${explained}`;
+  if (pool) return `Connected, but the server is nearly out of connection slots: ${pool.summary}.`;
+  return 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
+}
+
+/** A failed check's own reading, where its evidence says more than its class. Records whose limit refused a login
+ *  on the check (details.limitScope, limitOf). */
+function failedFinding(failed: Check, classification: Classification, checks: Check[], info: () => ConnectionInfo): string | undefined {
+  if (classification === 'too-many-connections') {
+    const limit = limitScope(failed);
+    failed.details = { ...failed.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) };
+    return limit.finding;
+  }
+  if (classification === 'tls-handshake') return handshakeFinding(info(), checks);
+  if (typeof failed.details?.answeredMs === 'number') return slowFinding(failed.details.answeredMs);
+  if (classification === 'timeout' && typeof failed.details?.portAnsweredMs === 'number') return waitedFinding(failed.details.portAnsweredMs);
+  return undefined;
+}
+
+const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

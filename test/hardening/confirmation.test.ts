@@ -21,13 +21,17 @@ inputs:
   delay: { default: 0, type: number }
   hold: { default: '' }
 steps:
+  # Both wait on the test (its hold file, a 300 s delay before acting): their own limit is far beyond any wait, so a
+  # loaded machine that stalls the test's loop never turns a wait into a timed-out step (CI, twice).
   - id: look
     destructive: false
     safe_because: waits for the test's hold file, and reads nothing else
+    timeout: 20m
     shell: echo looking; sleep \${{ inputs.pause }}; while [ -n \${{ inputs.hold }} ] && [ ! -e \${{ inputs.hold }} ]; do sleep 0.05; done
   - id: destroy
     destructive: true
     confirm: Create the marker?
+    timeout: 20m
     shell: sleep \${{ inputs.delay }}; touch \${{ inputs.marker }}
   - id: destroy-high
     destructive: true

@@ -78,7 +78,9 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
       const read = (fromLogin ? undefined : await peerCheck(peer, config.info, failed, opts.timeoutMs)) ?? failed;
       // A pooler's queue, or a login that waited though the port answered at once: a full pool or a PAUSEd
       // database behind PgBouncer, which only its console tells apart.
-      const waited = read.classification === 'pooler-wait-timeout' || (read.classification === 'timeout' && typeof read.details?.portAnsweredMs === 'number');
+      // PostgreSQL URLs only: PgBouncer pools PostgreSQL, and a MySQL server would answer SHOW DATABASES itself.
+      const waited = config.info.engine === 'postgres'
+        && (read.classification === 'pooler-wait-timeout' || (read.classification === 'timeout' && typeof read.details?.portAnsweredMs === 'number'));
       checks.push(waited ? await withPoolerConsole(read, source.url, config.info.database, opts.timeoutMs, redactor) : read);
       return done();
     }

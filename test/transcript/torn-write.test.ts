@@ -103,7 +103,8 @@ for (const [what, act] of [['its directory deleted', 'rm -rf $D'], ['the file de
     assert.equal(statSync(tdir).mode & 0o777, 0o700);
     const read = readTranscript(file);
     assert.deepEqual(read.problems, []);
-    assert.ok(read.lines.some((l) => l.type === 'step-finished' && l.stepId === 'vanish'), 'the finish of the step that deleted it is kept');
+    assert.ok(read.lines.some((l) => l.type === 'step-finished' && l.stepId === 'vanish'),
+      `the finish of the step that deleted it is kept; the record: ${read.lines.map((l) => { const id = (l as { stepId?: unknown }).stepId; return `${l.type}${id ? `:${String(id)}` : ''}`; }).join(' ')}; the end: ${end.message}`);
     const point = findResumePoint(read, rb.doc);
     assert.deepEqual([point.stepId, point.phase], ['vanish', 'route'], 'resume takes its branch; it does not run it again');
   });

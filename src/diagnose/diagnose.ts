@@ -12,6 +12,7 @@ import { checkWritable } from './writable.js';
 import { checkStartup } from './startup.js';
 import { checkSessionSettings } from './session-settings.js';
 import { findingOf } from './finding.js';
+import { withLimitScope } from './limit-scope.js';
 import { tryAddresses, withAddressWalk } from './addresses.js';
 import { withPoolerConsole } from './pooler-console.js';
 import { againstClientTimeout, phasesOf } from './phases.js';
@@ -19,7 +20,7 @@ import { PATIENCE, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
-import { parseUrl, socketPath, type ConnectionInfo } from '../db/url.js';
+import { socketPath, type ConnectionInfo } from '../db/url.js';
 import { LAYERS, type Check, type Diagnosis, type Layer, type Phases } from './types.js';
 
 /** How long a peer read after a failed layer may take (MySQL URLs): a proxy's queue timeout is seconds, and a
@@ -32,8 +33,8 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
   const redactor = opts.redactor ?? new Redactor();
   redactor.addUrl(source.url);
   const checks: Check[] = [];
-  const done = (): Diagnosis => conclude(source, checks, redactor);
   const config = checkConfig(source);
+  const done = (): Diagnosis => conclude(source, config.ok ? config.info : undefined, checks, redactor);
   checks.push(config.check);
   if (!config.ok) return done();
   const runner = new ProbeRunner(source.url, opts.timeoutMs, redactor);
@@ -75,7 +76,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     if (login.status !== 'ok' && !cancelled) {
       // A MySQL login read the peer itself where that could tell something (db-connect's whatAnswered).
       const failed = fromProbe('connect', login, () => '');
-      const read = (fromLogin ? undefined : await peerCheck(peer, config.info, failed, opts.timeoutMs)) ?? failed;
+      const read = withLimitScope((fromLogin ? undefined : await peerCheck(peer, config.info, failed, opts.timeoutMs)) ?? failed);
       // A pooler's queue, or a login that waited though the port answered at once: a full pool or a PAUSEd
       // database behind PgBouncer, which only its console tells apart.
       // PostgreSQL URLs only: PgBouncer pools PostgreSQL, and a MySQL server would answer SHOW DATABASES itself.
@@ -137,13 +138,9 @@ function loginSummary(r: StepResult): string {
     + ` (${String(d.connectMs)} ms, TLS ${d.tls ? 'on' : 'off'})`;
 }
 
-function phasesFor(source: Source, checks: Check[]): Phases {
-  try { return source.url ? phasesOf(parseUrl(source.url), checks) : {}; } catch { return {}; }
-}
-
 const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : String(v ?? '?'));
 
-function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosis {
+function conclude(source: Source, info: ConnectionInfo | undefined, checks: Check[], redactor: Redactor): Diagnosis {
   const ran = new Set(checks.map((c) => c.layer));
   const all = [...checks, ...LAYERS.filter((l) => !ran.has(l)).map((layer): Check => ({ layer, status: 'skipped', summary: 'not checked' }))];
   const failed = checks.find((c) => c.status === 'failed');
@@ -159,12 +156,12 @@ function conclude(source: Source, checks: Check[], redactor: Redactor): Diagnosi
   const classification = failed?.classification ?? warned?.classification ?? 'ok';
   const which = failed?.layer === 'config' ? (failed.details?.tlsFile ? TLS_FILE_SCENARIO : CONFIG_SCENARIO)
     : !failed && !warned && pool ? POOL_PRESSURE : scenarioOf(classification);
-  const finding = findingOf({ failed, path, startup, session, pool }, classification, checks, () => parseUrl(source.url));
+  const finding = findingOf({ failed, path, startup, session, pool }, classification, checks, info);
   // Data fields only: a layer, a status or a scenario name is never masked, whatever the password is.
   return {
     url: source.url ? redactor.showUrl(source.url) : '(none)', source: source.from, classification,
     scenario: which.scenario, runbook: which.runbook, finding: redactor.mask(finding),
-    phases: phasesFor(source, checks),
+    phases: info ? phasesOf(info, checks) : {},
     checks: all.map((c) => ({ ...c, summary: redactor.mask(c.summary), ...(c.details ? { details: redactor.maskDeep(c.details) } : {}) })),
   };
 }

@@ -12,7 +12,7 @@ import type { Check } from './types.js';
 /** The checks conclude() found: the first failed one, and the warnings it reads in order. */
 export interface Found { failed?: Check; path?: Check; startup?: Check; session?: Check; pool?: Check }
 
-export function findingOf(found: Found, classification: Classification, checks: Check[], info: () => ConnectionInfo): string {
+export function findingOf(found: Found, classification: Classification, checks: Check[], info: ConnectionInfo | undefined): string {
   const { failed, path, startup, session, pool } = found;
   const explained = explain(classification);
   if (failed) return failed.layer === 'config' ? failed.summary : failedFinding(failed, classification, checks, info) ?? explained;
@@ -23,15 +23,10 @@ export function findingOf(found: Found, classification: Classification, checks: 
   return 'Every layer works: the URL parses, resolves, accepts TCP, and logs in.';
 }
 
-/** A failed check's own reading, where its evidence says more than its class. Records whose limit refused a login
- *  on the check (details.limitScope, limitOf). */
-function failedFinding(failed: Check, classification: Classification, checks: Check[], info: () => ConnectionInfo): string | undefined {
-  if (classification === 'too-many-connections') {
-    const limit = limitScope(failed);
-    failed.details = { ...failed.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) };
-    return limit.finding;
-  }
-  if (classification === 'tls-handshake') return handshakeFinding(info(), checks);
+/** A failed check's own reading, where its evidence says more than its class. */
+function failedFinding(failed: Check, classification: Classification, checks: Check[], info: ConnectionInfo | undefined): string | undefined {
+  if (classification === 'too-many-connections') return limitScope(failed).finding;
+  if (classification === 'tls-handshake' && info) return handshakeFinding(info, checks);
   if (typeof failed.details?.answeredMs === 'number') return slowFinding(failed.details.answeredMs);
   if (classification === 'timeout' && typeof failed.details?.portAnsweredMs === 'number') return waitedFinding(failed.details.portAnsweredMs);
   return undefined;

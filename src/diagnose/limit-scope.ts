@@ -21,6 +21,13 @@ export function limitScope(check: Check): { scope: LimitScope; name?: string; fi
   return { scope: 'server' };
 }
 
+/** A too-many-connections check with its scope recorded (details.limitScope, limitOf); any other check as it is. */
+export function withLimitScope(check: Check): Check {
+  if (check.classification !== 'too-many-connections') return check;
+  const limit = limitScope(check);
+  return { ...check, details: { ...check.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) } };
+}
+
 function findingFor(scope: LimitScope, name: string): string {
   const own = scope === 'role' ? `role ${name}'s own CONNECTION LIMIT (ALTER ROLE "${name}" CONNECTION LIMIT <n>)`
     : scope === 'database' ? `database ${name}'s own CONNECTION LIMIT (ALTER DATABASE "${name}" CONNECTION LIMIT <n>)`

@@ -2,6 +2,7 @@
 // CONNECTION LIMIT, MariaDB/MySQL's per-account MAX_USER_CONNECTIONS and the global max_user_connections.
 // A server with free slots can still refuse this application every one (53300 "too many connections for
 // role", 1203/1226), and diagnose's own session holds one of them while it looks.
+import { accountDefinition, accountOption } from './mysql-account.js';
 import type { ProbeRunner } from './probe-runner.js';
 
 export interface LoginLimit { what: string; used: number; limit: number }
@@ -14,7 +15,6 @@ const PG_LIMITS = `SELECT r.rolconnlimit AS role_limit, d.datconnlimit AS db_lim
 // Without PROCESS, an account sees its own threads only: exactly the ones its limit counts.
 const MY_OWN = `SELECT COUNT(*) AS used, CURRENT_USER() AS account, @@max_user_connections AS global_limit
   FROM information_schema.PROCESSLIST WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)`;
-const MY_ACCOUNT = 'SHOW CREATE USER CURRENT_USER';
 
 export async function pgLoginLimits(runner: ProbeRunner): Promise<LoginLimit[]> {
   const row = (await runner.sql(PG_LIMITS)).rows?.[0];
@@ -30,15 +30,9 @@ export async function mysqlLoginLimits(runner: ProbeRunner): Promise<LoginLimit[
   if (!own) return [];
   const used = Number(own.used);
   const limits: LoginLimit[] = [];
-  const account = accountLimit(Object.values((await runner.sql(MY_ACCOUNT)).rows?.[0] ?? {}).map(String).join(' '));
+  const account = accountOption(await accountDefinition(runner), 'MAX_USER_CONNECTIONS');
   // The account's own limit applies where set; the global one where it is not (0 means none).
   if (account > 0) limits.push({ what: `account ${String(own.account)}'s MAX_USER_CONNECTIONS`, used, limit: account });
   else if (Number(own.global_limit) > 0) limits.push({ what: 'max_user_connections (per account)', used, limit: Number(own.global_limit) });
   return limits;
-}
-
-/** MAX_USER_CONNECTIONS n in SHOW CREATE USER's text; 0 when none is set. */
-function accountLimit(createUser: string): number {
-  const m = /MAX_USER_CONNECTIONS\s+(-?\d+)/i.exec(createUser);
-  return m ? Number(m[1]) : 0;
 }

@@ -25,11 +25,10 @@ export async function withPoolerConsole(login: Check, url: string, database: str
   const runner = new ProbeRunner(at, timeoutMs, redactor);
   try {
     const dbs = await runner.sql('SHOW DATABASES');
+    // Unreadable: the finding (waitedFinding) says what the port's quick answer means; the summary, what was not seen.
     if (dbs.status !== 'ok' || !dbs.rows) {
-      const prompt = typeof login.details?.portAnsweredMs === 'number'
-        ? ` The port answered its first request at once (${String(login.details.portAnsweredMs)} ms), yet the login got no answer: a pooler waiting for a server connection (a full pool, a PAUSEd database) or an authentication that hangs.` : '';
       return { ...login, details: { ...login.details, poolerConsole: 'unreadable' },
-        summary: `${login.summary}.${prompt} PgBouncer's console did not answer this user (${dbs.error ?? dbs.status}): a database it holds PAUSEd looks the same as a full pool; SHOW DATABASES as a user in admin_users or stats_users tells` };
+        summary: `${login.summary}. PgBouncer's console did not answer this user (${dbs.error ?? dbs.status}): a database it holds PAUSEd looks the same as a full pool; SHOW DATABASES as a user in admin_users or stats_users tells` };
     }
     const row = dbs.rows.find((r) => r.name === database);
     const pools = (await runner.sql('SHOW POOLS')).rows?.filter((r) => r.database === database) ?? [];

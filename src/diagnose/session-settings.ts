@@ -4,7 +4,9 @@
 // the login gets and where they come from (role, database, account, or the whole server), and names them.
 import type { Classification } from '../common/classification.js';
 import type { ConnectionInfo } from '../db/url.js';
+import { accountDefinition, accountOption } from './mysql-account.js';
 import type { ProbeRunner } from './probe-runner.js';
+import { spokenDuration as duration } from './spoken-duration.js';
 import type { Check } from './types.js';
 
 /** A statement limit below this cancels queries an application runs every day. */
@@ -31,7 +33,6 @@ const PG_SETTINGS = `SELECT s.name, s.reset_val AS value, current_user AS role, 
 // is not read. wait_timeout ends a non-interactive client's idle connection (seconds). MySQL has no
 // max_statement_time: skipped there.
 const MY_SETTINGS = 'SELECT @@global.max_statement_time AS global_statement_time, @@wait_timeout AS wait_timeout, CURRENT_USER() AS account';
-const MY_ACCOUNT = 'SHOW CREATE USER CURRENT_USER';
 
 /** One setting the login gets, in milliseconds, and where it was set ("role app in database app_db"). */
 export interface SessionSetting { name: string; ms: number; scope: string }
@@ -90,8 +91,7 @@ async function mysqlSettings(runner: ProbeRunner): Promise<Read> {
   const r = await runner.sql(MY_SETTINGS);
   const row = r.rows?.[0];
   if (r.status !== 'ok' || !row) return { error: r.error ?? r.status };
-  const created = Object.values((await runner.sql(MY_ACCOUNT)).rows?.[0] ?? {}).map(String).join(' ');
-  const own = Number(/MAX_STATEMENT_TIME\s+([\d.]+)/i.exec(created)?.[1] ?? 0);
+  const own = accountOption(await accountDefinition(runner), 'MAX_STATEMENT_TIME');
   const server = 'the server (SET GLOBAL, my.cnf)';
   return {
     settings: [
@@ -101,8 +101,4 @@ async function mysqlSettings(runner: ProbeRunner): Promise<Read> {
       { name: 'wait_timeout', ms: Math.round(Number(row.wait_timeout) * 1000), scope: server },
     ],
   };
-}
-
-function duration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }

@@ -3,6 +3,7 @@
 // runs beside it for PATIENCE times the limit: an answer after the limit is a slow server or path, named with its
 // time; only a silence longer than that wait is "sends nothing".
 import type { Peer } from '../executors/probes/peer.js';
+import { spokenDuration as seconds } from './spoken-duration.js';
 import type { Check } from './types.js';
 
 /** How many times the layer's limit the peer read listens before a silence counts as silence. */
@@ -41,5 +42,3 @@ export function waitedFinding(answeredMs: number): string {
     + 'retried after server_login_retry), or an authentication that hangs (LDAP, RADIUS, PAM). Read the pooler\'s log and '
     + 'SHOW POOLS, or the server\'s log at the time of the login.';
 }
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

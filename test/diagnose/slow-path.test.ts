@@ -25,7 +25,7 @@ describe('a slow path is not a silent server', () => {
       const failed = d.checks.find((c) => c.status === 'failed');
       const answered = Number(failed?.details?.answeredMs);
       assert.ok(answered > LIMIT_MS && answered < LIMIT_MS * 3, `the answer's time: ${answered} ms`);
-      assert.match(failed?.summary ?? '', /the server answers, but slowly: its first answer came \d+\.\d s after the request, past the 3\.0 s limit/);
+      assert.match(failed?.summary ?? '', /the server answers, but slowly: its first answer came \d+(\.\d)? s after the request, past the 3 s limit/);
       assert.match(d.finding, /^The server answers, but slowly/);
       assert.doesNotMatch(`${d.finding} ${failed?.summary}`, /sends nothing|firewall .*dropping packets:/);
     } finally {
@@ -37,7 +37,7 @@ describe('a slow path is not a silent server', () => {
     const d = await diagnose({ url: `postgres://app:pw@127.0.0.1:${silent.port}/db`, from: 'test' }, { timeoutMs: LIMIT_MS });
     assert.equal(d.classification, 'timeout', JSON.stringify(d.checks));
     const failed = d.checks.find((c) => c.status === 'failed');
-    assert.match(failed?.summary ?? '', /sends nothing back.*nothing came back within 9\.0 s either \(3× the limit\): silence, not a slow answer/);
+    assert.match(failed?.summary ?? '', /sends nothing back.*nothing came back within 9 s either \(3× the limit\): silence, not a slow answer/);
     assert.equal(failed?.details?.answeredMs, undefined);
   });
 });

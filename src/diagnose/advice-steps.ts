@@ -17,7 +17,7 @@ const BY_CLASSIFICATION: Record<Classification, readonly string[]> = {
   'pooler-backend-down': ['pooler-backend'],
   'protocol-mismatch': ['wrong-service'],
   'socket-access': ['socket-access'],
-  'proxy-closed': ['proxy-between'],
+  'proxy-closed': ['proxy-unknown', 'proxy-queue', 'proxy-backend-down'],
   'tls-terminator': ['tls-terminator'],
   // timeout
   dns: ['dns-failed'],

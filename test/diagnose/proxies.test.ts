@@ -20,9 +20,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'runbook-proxies-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** `runbook run refused --plain` at a URL, answering its questions; the run's end and its path. */
-async function refused(url: string, answers: string[]) {
+async function refused(url: string, answers: string[], backendUrl?: string) {
   const transcript = join(scratch, `refused-${Math.random().toString(36).slice(2)}.jsonl`);
-  const r = await runCliWithAnswers(['run', 'refused', '--plain', '--transcript', transcript, '--input', `url=${url}`], answers);
+  const backend = backendUrl ? ['--input', `backend_url=${backendUrl}`] : [];
+  const r = await runCliWithAnswers(['run', 'refused', '--plain', '--transcript', transcript, '--input', `url=${url}`, ...backend], answers);
   const events = readEvents(transcript);
   return { code: r.code, output: r.stdout + r.stderr, end: events.find((e) => e.type === 'run-finished'),
     path: events.filter((e) => e.type === 'step-started').map((e) => e.stepId) };
@@ -73,8 +74,34 @@ describe('a proxy between', () => {
     const r = await refused(at(server, down.port), []);
     assert.equal(r.code, 1, r.output);
     assert.equal(r.end?.outcome, 'escalate');
-    assert.equal(r.path.at(-1), 'verify', r.output); // the login check, whose classification routes to the ending
-    assert.match(String(r.end?.message), /Something between the application and the database.*closed after [\d.]+ s without sending a byte.*timeout queue/s);
+    assert.equal(r.path.at(-1), 'verify', r.output); // the login check routes on its class; behind-proxy is skipped
+    assert.match(String(r.end?.message), /Something between the application and the database.*closed after [\d.]+ s without sending a byte.*backend_url.*timeout queue/s);
+  });
+
+  // From the client, a proxy's full queue and its down backend look the same (accepted, closed without a byte); the
+  // database's own URL tells them apart, and each ending says what the login behind the proxy showed.
+  it('the refused runbook with backend_url, at HAProxy whose backend slot is held: the proxy\'s queue, the database works', async () => {
+    const queue = await startHaproxy({ backendPort: server.port, backendMaxconn: 1, queueTimeoutMs: 1000 });
+    proxies.push(queue);
+    const held = new pg.Client({ connectionString: at(server, queue.port), connectionTimeoutMillis: 30_000 });
+    await held.connect();
+    try {
+      const r = await refused(at(server, queue.port), [], server.url());
+      assert.equal(r.end?.outcome, 'escalate', r.output);
+      assert.deepEqual(r.path.slice(-2), ['verify', 'behind-proxy'], r.output);
+      assert.match(String(r.end?.message), /The database behind the proxy works \(a login took \d+ ms\).*closed after [\d.]+ s without sending a byte.*qcur and scur/s);
+    } finally {
+      await held.end();
+    }
+  });
+
+  it('the refused runbook with backend_url, at HAProxy whose backend is down: the database behind it fails too', async () => {
+    const deadPort = await freePort();
+    const down = await startHaproxy({ backendPort: deadPort, connectTimeoutMs: FAST_RETRY_MS });
+    proxies.push(down);
+    const r = await refused(at(server, down.port), [], at(server, deadPort));
+    assert.equal(r.end?.outcome, 'escalate', r.output);
+    assert.match(String(r.end?.message), /and the database behind it fails too \(.*ECONNREFUSED.*\)/s);
   });
 
   it('the login step reads the proxy even when the login took most of its timeout', async () => {

@@ -6,7 +6,7 @@ export const CLASSIFICATIONS = [
   'not-read-only', 'target-unreachable', 'target-auth', 'target-hostkey-changed', 'target-hostkey-unknown', 'target-hostkey-pinned',
   'target-denied', 'target-client-missing',
   'server-starting', 'standby', 'privilege', 'account-locked', 'password-expired',
-  'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down',
+  'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-auth-query', 'pooler-backend-down',
   'session-timeout', 'read-only-server', 'database-closed', 'host-blocked', 'too-many-login-failures', 'auth-method',
   'password-missing', 'quota-exceeded', 'init-connect-failed', 'pooler-config', 'protocol-mismatch', 'server-resources',
   'socket-access', 'tls-handshake', 'client-cert-rejected', 'proxy-closed', 'tls-terminator', 'statement-timeout', 'other',

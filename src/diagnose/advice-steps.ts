@@ -30,6 +30,7 @@ const BY_CLASSIFICATION: Record<Classification, readonly string[]> = {
   'account-locked': ['locked-account'],
   'password-expired': ['locked-account'],
   'pooler-auth': ['pooler-auth'],
+  'pooler-auth-query': ['pooler-auth-query'],
   'host-blocked': ['unblock-host'],
   'too-many-login-failures': ['unblock-account'],
   'auth-method': ['auth-method'],

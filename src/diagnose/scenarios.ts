@@ -39,6 +39,7 @@ const BY_CLASSIFICATION: Record<Classification, Scenario> = {
   'pooler-client-limit': { scenario: 'pooler', runbook: 'pool-exhausted' },
   'pooler-wait-timeout': { scenario: 'pooler', runbook: 'pool-exhausted' },
   'pooler-auth': { scenario: 'pooler', runbook: 'auth' },
+  'pooler-auth-query': { scenario: 'pooler', runbook: 'auth' },
   'pooler-backend-down': { scenario: 'pooler', runbook: 'refused' },
   // The classes of #31, each with a path in a built-in runbook whose advice says what to change and whom to tell.
   'session-timeout': { scenario: 'session-timeout', runbook: 'session-dropped' },

@@ -27,6 +27,8 @@ export interface PoolerOptions {
   serverParams?: string;
   /** stats_users: users (besides the admin) the console answers SHOW commands for, e.g. the application's. */
   statsUsers?: string[];
+  /** auth_user: the login PgBouncer looks up users not in its auth_file with (auth_query, default: pg_shadow). */
+  authUser?: string;
 }
 
 export interface LabPooler {
@@ -93,6 +95,7 @@ function iniFile(backend: LabServer, port: number, dir: string, opts: PoolerOpti
     'auth_type = scram-sha-256',
     `auth_file = ${join(dir, 'userlist.txt')}`,
     `admin_users = ${c.superuser}`,
+    ...(opts.authUser ? [`auth_user = ${opts.authUser}`] : []),
     ...(opts.statsUsers?.length ? [`stats_users = ${opts.statsUsers.join(', ')}`] : []),
     `pool_mode = ${opts.poolMode ?? 'session'}`,
     `max_client_conn = ${opts.maxClientConn ?? 20}`,

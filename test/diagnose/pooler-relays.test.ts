@@ -7,6 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { pgbouncerBinary, startPgbouncer, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliWithAnswers } from '../runbooks/answers.js';
+import { readEvents } from '../runbooks/helpers.js';
 
 const run = (url: string) => diagnose({ url, from: 'test' }, { timeoutMs: 10_000 });
 const NO_POOLER = !pgbouncerBinary() && 'pgbouncer is not installed';
@@ -60,5 +65,40 @@ describe('PgBouncer in front of a server still starting up', { skip: NO_POOLER }
   it('the relayed "the database system is starting up": server-starting, the refused runbook (which waits for it)', async () => {
     const d = await throughPooler(starting, '');
     assert.deepEqual([d.classification, d.runbook], ['server-starting', 'refused'], JSON.stringify(d.checks));
+  });
+});
+
+// A user missing from PgBouncer's auth_file is looked up on the server with auth_query, as auth_user; an auth_user
+// that may not read pg_shadow fails the lookup, and PgBouncer answers only "bouncer config error" (08P01). Not the
+// application's password (never checked), not "other".
+describe('PgBouncer whose auth_query lookup is denied', { skip: NO_POOLER }, () => {
+  let server: LabServer;
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-auth-query-'));
+  before(async () => {
+    server = await startPostgres();
+    await adminQuery(server, `CREATE ROLE newapp LOGIN PASSWORD 'np'`);
+  });
+  after(async () => { await server?.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('diagnose: pooler-auth-query, the auth runbook, whose advice names the lookup and not the password; a dry run leaves it so', async () => {
+    // The application's role as auth_user: a login role without access to pg_shadow.
+    const pooler = await startPgbouncer(server, { authUser: server.appUser });
+    try {
+      const url = pooler.url({ user: 'newapp', password: 'np' });
+      const d = await run(url);
+      assert.deepEqual([d.classification, d.runbook], ['pooler-auth-query', 'auth'], JSON.stringify(d.checks));
+      assert.match(d.finding, /could not look this user up.*auth_query.*password was never checked/);
+      const transcript = join(dir, 'auth.jsonl');
+      const r = await runCliWithAnswers(['run', 'auth', '--dry-run', '--plain', '--transcript', transcript, '--input', `url=${url}`], ['not-now']);
+      const events = readEvents(transcript);
+      const asked = events.find((e) => e.type === 'question-asked') as { question?: { stepId?: string; action?: { instructions?: string } } } | undefined;
+      assert.equal(asked?.question?.stepId, 'pooler-auth-query', r.stdout + r.stderr);
+      const advice = String(asked?.question?.action?.instructions);
+      assert.match(advice, /bouncer config error".*auth_query.*do not rotate it/s);
+      assert.doesNotMatch(advice, /password the application sends|wrong password/);
+      assert.equal((await run(url)).classification, 'pooler-auth-query'); // the dry run changed nothing
+    } finally {
+      await pooler.stop();
+    }
   });
 });

@@ -31,6 +31,10 @@ export const PGBOUNCER_ROWS: ErrorRow[] = [
   // client_login_timeout alone: the client's login waited on the server (auth_query needs a server connection).
   bouncer('server login failing', 'pooler-backend-down', 'server login has been failing, try again later (server_login_retry)',
     /server login has been failing|cannot connect to server|client_login_timeout|server[_ ]login[_ ]retry/i),
+  // PgBouncer's one text for a login its own configuration cannot serve: the auth_query lookup failed (auth_user's
+  // query denied or its server login refused before the client's), auth_type=any without a forced user, an
+  // unconfigured auth_dbname. Never the client's password: that is not checked yet.
+  bouncer('bouncer config error (auth_query lookup)', 'pooler-auth-query', 'bouncer config error', /bouncer config error/i),
   bouncer('auth failed', 'pooler-auth', 'password authentication failed',
     /SASL authentication failed|password authentication failed|auth failed|no such user|login rejected/i),
   bouncer('SSL required', 'ssl-required', 'SSL required', /SSL required/i),

@@ -33,10 +33,14 @@ const hasInner = (e: { errors?: unknown; cause?: unknown }): boolean => Array.is
 
 /** The same error, carrying a classification found by further checks (one line, same codes). */
 export function diagnosed(err: unknown, classification: Classification, why: string): Error {
-  const e = (err ?? {}) as { message?: unknown; code?: unknown; errno?: unknown; mysqlLink?: unknown };
+  const e = (err ?? {}) as { message?: unknown; code?: unknown; errno?: unknown; mysqlLink?: unknown; loginTimeline?: unknown };
   const message = typeof e.message === 'string' ? e.message : String(err);
-  // What the connection showed below the login (db/mysql-link.ts) stays with it: diagnose's tcp and tls layers.
-  return Object.assign(new Error(`${message} (${why})`), { code: e.code, errno: e.errno, classification, ...(e.mysqlLink ? { mysqlLink: e.mysqlLink } : {}) });
+  // What the connection showed below the login (db/mysql-link.ts, db/login-timeline.ts) stays with it: diagnose's
+  // tcp and tls layers, and its phase times.
+  return Object.assign(new Error(`${message} (${why})`), {
+    code: e.code, errno: e.errno, classification,
+    ...(e.mysqlLink ? { mysqlLink: e.mysqlLink } : {}), ...(e.loginTimeline ? { loginTimeline: e.loginTimeline } : {}),
+  });
 }
 
 const EXPLANATIONS: Record<Classification, string> = {

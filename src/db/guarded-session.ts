@@ -1,10 +1,13 @@
 // What both drivers' sessions share: one statement at a time in its own transaction, cancelled on the server
 // when the step is aborted, rolled back when it fails, and a close() that first stops whatever still runs.
 import type { Canceller } from './canceller.js';
+import type { LoginTimeline } from './login-timeline.js';
 import type { QueryOptions, QueryResult } from './session.js';
 
 export abstract class GuardedSession {
   protected broken = false;
+  /** How long each phase of the login took, set by the opener. */
+  timeline: LoginTimeline | undefined;
   private inflight: Promise<unknown> | undefined;
   protected abstract readonly canceller: Canceller;
   /** What ping() sends: SELECT 1, or a console command where SQL is not spoken (PgBouncer's admin console). */

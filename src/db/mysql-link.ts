@@ -7,6 +7,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import { certFacts, type CertFacts } from './cert-facts.js';
 import { parseGreeting, type MysqlGreeting } from './mysql-greeting.js';
+import type { LoginClock } from './login-timeline.js';
 
 export interface MysqlLink {
   /** From the connect call until TCP was up; absent when it never was. */
@@ -33,13 +34,14 @@ interface Mysql2Core { stream?: net.Socket; startTLS?: (onSecure: (err?: Error) 
  * reader, and the certificate of the TLS it starts. mysql2 creates the TLS socket inside startTLS and keeps it as
  * its `stream`; the certificate is read as the handshake ends, before Node's verification may destroy the socket.
  */
-export function watchLink(conn: object, hostname: string): () => MysqlLink {
+export function watchLink(conn: object, hostname: string, clock?: LoginClock): () => MysqlLink {
   const startedAt = Date.now();
   const link: MysqlLink = {};
   const core = conn as Mysql2Core;
   const stream = core.stream;
   stream?.once('connect', () => {
     link.tcpMs = Date.now() - startedAt;
+    clock?.mark('tcp');
     if (stream.remoteAddress) Object.assign(link, { address: stream.remoteAddress, family: stream.remoteFamily });
   });
   let seen = Buffer.alloc(0);
@@ -48,6 +50,7 @@ export function watchLink(conn: object, hostname: string): () => MysqlLink {
     const greeting = parseGreeting(seen);
     if (greeting === undefined) return;
     stream?.off('data', onData);
+    clock?.mark('greeting');
     link.firstPacket = greeting ? 'greeting' : seen[4] === 0xff ? 'error' : 'not-mysql';
     if (greeting) link.greeting = greeting;
   };
@@ -61,7 +64,7 @@ export function watchLink(conn: object, hostname: string): () => MysqlLink {
       startTls.call(core, onSecure);
       secure = core.stream as tls.TLSSocket;
       // Before Node's own 'secure' handler, which destroys the socket of a certificate it rejects.
-      secure.prependListener('secure', () => { facts = certFacts(secure!, hostname); });
+      secure.prependListener('secure', () => { clock?.mark('tls'); facts = certFacts(secure!, hostname); });
     };
   }
   return () => (facts && secure ? { ...link, tls: { ...facts, ...judged(secure, facts) } } : { ...link });

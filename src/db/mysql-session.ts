@@ -16,6 +16,7 @@ import { PinRefusal } from './pin-refusal.js';
 import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
 import { withoutPlainComments } from '../language/sql/mysql-lexer.js';
 import { classify } from './classify.js';
+import { LoginClock, withTimeline, type LoginTimeline } from './login-timeline.js';
 import { watchLink, type MysqlLink } from './mysql-link.js';
 import { plainIfNoTls } from './mysql-prefer.js';
 
@@ -56,13 +57,22 @@ export async function connectMysql(config: mysql.ConnectionOptions, signal: Abor
 }
 
 /** connectMysql, and what the connection showed below the login. */
-export function connectMysqlLink(config: mysql.ConnectionOptions, signal: AbortSignal, tlsIfOffered = false): Promise<{ conn: PromiseConnection; link: MysqlLink }> {
+export function connectMysqlLink(config: mysql.ConnectionOptions, signal: AbortSignal, tlsIfOffered = false): Promise<{ conn: PromiseConnection; link: MysqlLink; timeline: LoginTimeline }> {
   const conn = mysql.createConnection(config);
   conn.on('error', () => undefined); // a server-side disconnect must never crash the run
   if (tlsIfOffered) plainIfNoTls(conn);
-  const link = watchLink(conn, config.host ?? 'localhost');
-  const connected = new Promise<{ conn: PromiseConnection; link: MysqlLink }>((resolve, reject) => {
-    conn.connect((err) => (err ? reject(err) : resolve({ conn: conn.promise(), link: link() })));
+  const clock = new LoginClock();
+  const link = watchLink(conn, config.host ?? 'localhost', clock);
+  // The server speaks first (its greeting); TLS only where the login started it; auth ends with the handshake.
+  const timeline = (seen: MysqlLink, finished: boolean): LoginTimeline =>
+    clock.read(['tcp', 'greeting', ...(seen.tlsStarted ? ['tls' as const] : []), 'auth'], finished);
+  const connected = new Promise<{ conn: PromiseConnection; link: MysqlLink; timeline: LoginTimeline }>((resolve, reject) => {
+    conn.connect((err) => {
+      if (err) return reject(err);
+      clock.mark('auth');
+      const seen = link();
+      resolve({ conn: conn.promise(), link: seen, timeline: timeline(seen, true) });
+    });
   });
   return raceAbort(connected, signal).catch((err: unknown) => {
     dropConnection(conn);
@@ -70,7 +80,7 @@ export function connectMysqlLink(config: mysql.ConnectionOptions, signal: AbortS
     if (err !== null && typeof err === 'object' && !Object.isFrozen(err)) {
       Object.assign(err, { mysqlLink: seen, ...(seen.greeting && !signal.aborted ? { mysqlGreeting: seen.greeting } : {}) });
     }
-    throw err;
+    throw withTimeline(err, timeline(seen, false));
   });
 }
 
@@ -86,7 +96,7 @@ export function dropConnection(conn: mysql.Connection | PromiseConnection): void
 
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
   const config = mysqlConfig(info, tls, opts.timeoutMs);
-  const { conn, link } = await connectMysqlLink(config, opts.signal, tls?.ifOffered === true);
+  const { conn, link, timeline } = await connectMysqlLink(config, opts.signal, tls?.ifOffered === true);
   // prefer on a server without TLS went on in plain text (db/mysql-prefer.ts): the session is plain.
   const used = tls && !link.tlsStarted ? { tls: null, config: { ...config, ssl: undefined } } : { tls, config };
   try {
@@ -98,7 +108,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     });
     const [rows] = await raceAbort(conn.query('SELECT VERSION() AS version'), opts.signal);
     const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
-    return new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs);
+    return Object.assign(new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs), { timeline });
   } catch (err) {
     dropConnection(conn);
     throw err;

@@ -10,6 +10,7 @@ import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
+import { LoginClock, withTimeline, type LoginPhase, type LoginTimeline } from './login-timeline.js';
 import { lastResult, streamQuery } from './pg-stream.js';
 import { checkPin, explainUnresolved, pinFailed, pinPlan } from './pg-pin.js';
 import { regeneratePg } from '../language/sql/pg-parser.js';
@@ -52,24 +53,45 @@ function pgSsl(tls: TlsSettings | null): pg.ClientConfig['ssl'] {
 /** Connects; on abort or failure the half-open client is torn down: its socket destroyed, since end() waits
  *  for a server that may never answer (a frozen one kept the process alive for the full connect timeout). */
 export async function connectPg(config: pg.ClientConfig, signal: AbortSignal): Promise<pg.Client> {
+  return (await connectPgTimed(config, signal)).client;
+}
+
+/** connectPg, and how long each phase of the login took (a failed one's error carries its timeline). */
+export async function connectPgTimed(config: pg.ClientConfig, signal: AbortSignal): Promise<{ client: pg.Client; timeline: LoginTimeline }> {
   const client = new pg.Client(config);
   client.on('error', () => undefined); // a server-side disconnect must never crash the run
+  const read = watchLogin(client, config.ssl ? PHASES_TLS : PHASES_PLAIN);
   try {
     await raceAbort(client.connect(), signal);
-    return client;
+    return { client, timeline: read(true) };
   } catch (err) {
     streamOf(client)?.destroy();
     void client.end().catch(() => undefined);
-    throw err;
+    throw withTimeline(err, read(false));
   }
+}
+
+const PHASES_TLS = ['tcp', 'tls', 'auth', 'startup'] as const;
+const PHASES_PLAIN = ['tcp', 'auth', 'startup'] as const;
+
+/** pg's connection emits each protocol step: socket up, TLS up, AuthenticationOk, the first ReadyForQuery. */
+function watchLogin(client: pg.Client, order: readonly LoginPhase[]): (finished: boolean) => LoginTimeline {
+  const clock = new LoginClock();
+  const connection = (client as unknown as { connection?: NodeJS.EventEmitter }).connection;
+  const marks: [string, LoginPhase][] = [['connect', 'tcp'], ['sslconnect', 'tls'], ['authenticationOk', 'auth'], ['readyForQuery', 'startup']];
+  for (const [event, phase] of marks) connection?.once(event, () => clock.mark(phase));
+  for (const asked of ['authenticationCleartextPassword', 'authenticationMD5Password', 'authenticationSASL']) {
+    connection?.once(asked, () => clock.mark('auth-asked'));
+  }
+  return (finished) => clock.read(order, finished);
 }
 
 export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
   const config = pgConfig(info, tls, opts.timeoutMs);
-  const client = await connectPg(config, opts.signal);
+  const { client, timeline } = await connectPgTimed(config, opts.signal);
   try {
     const console = info.database === 'pgbouncer' ? await pgbouncerConsole(client, opts.signal) : undefined;
-    if (console) return new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, true, '', opts.cancelGraceMs);
+    if (console) return Object.assign(new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, true, '', opts.cancelGraceMs), { timeline });
     const loggedIn = Date.now();
     const open = () => raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal);
     const r = await open().catch(async (err: unknown) => {
@@ -81,7 +103,7 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
       throw queuedAfterLogin(err, Date.now() - loggedIn);
     });
     const row = r.rows[0]!;
-    return new PgSession(client, config, tls, row.pid, row.version, false, row.started ?? '', opts.cancelGraceMs);
+    return Object.assign(new PgSession(client, config, tls, row.pid, row.version, false, row.started ?? '', opts.cancelGraceMs), { timeline });
   } catch (err) {
     void client.end().catch(() => undefined);
     throw err;

@@ -1,4 +1,5 @@
 // A live database connection as the executors see it, whichever the driver.
+import type { LoginTimeline } from './login-timeline.js';
 import type { MysqlLink } from './mysql-link.js';
 import type { TlsSettings } from './ssl-options.js';
 
@@ -35,6 +36,8 @@ export interface Session {
   readonly tls: TlsSettings | null;
   /** MySQL/MariaDB: what the login's connection showed below the login (TCP, greeting, certificate). */
   readonly mysqlLink?: MysqlLink;
+  /** How long each phase of this connection's login took (db/login-timeline.ts). */
+  readonly timeline?: LoginTimeline;
   /** False once the connection broke or was closed; the cache then opens a new one. */
   readonly alive: boolean;
   /** Runs one statement in its own transaction (read-only when asked) and commits. */

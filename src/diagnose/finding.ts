@@ -5,6 +5,7 @@ import { explain } from '../db/classify.js';
 import type { ConnectionInfo } from '../db/url.js';
 import type { Classification } from '../common/classification.js';
 import { handshakeFinding } from './handshake.js';
+import { authWaitFinding } from './phases.js';
 import { limitScope } from './limit-scope.js';
 import { slowFinding, waitedFinding } from './slow.js';
 import type { Check } from './types.js';
@@ -28,6 +29,8 @@ function failedFinding(failed: Check, classification: Classification, checks: Ch
   if (classification === 'too-many-connections') return limitScope(failed).finding;
   if (classification === 'tls-handshake' && info) return handshakeFinding(info, checks);
   if (typeof failed.details?.answeredMs === 'number') return slowFinding(failed.details.answeredMs);
+  const authWait = authWaitFinding(failed, explain(classification));
+  if (authWait) return authWait;
   if (classification === 'timeout' && typeof failed.details?.portAnsweredMs === 'number') return waitedFinding(failed.details.portAnsweredMs);
   return undefined;
 }

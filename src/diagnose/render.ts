@@ -19,11 +19,17 @@ export function renderDiagnosis(d: Diagnosis, canRun: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-const PHASES: [keyof Diagnosis['phases'], string][] = [['dnsMs', 'DNS'], ['tcpMs', 'TCP'], ['tlsMs', 'TLS'], ['loginMs', 'login'], ['firstQueryMs', 'first query']];
+type TimedPhase = 'dnsMs' | 'tcpMs' | 'greetingMs' | 'tlsMs' | 'authMs' | 'startupMs' | 'loginMs' | 'firstQueryMs';
+const PHASES: [TimedPhase, string][] = [
+  ['dnsMs', 'DNS'], ['tcpMs', 'TCP'], ['greetingMs', 'greeting'], ['tlsMs', 'TLS'], ['authMs', 'auth'], ['startupMs', 'backend start'],
+  ['loginMs', 'login in all'], ['firstQueryMs', 'first query'],
+];
 
-/** "DNS 1 ms · TCP 2 ms · … (the client gives up at 2000 ms: connect_timeout=2)". */
+/** "DNS 1 ms · TCP 2 ms · … · stopped in auth after 3012 ms (the client gives up at 2000 ms: connect_timeout=2)". */
 function phaseLine(d: Diagnosis): string {
-  const parts = PHASES.filter(([k]) => d.phases?.[k] !== undefined).map(([k, name]) => `${name} ${String(d.phases[k])} ms`);
-  const limit = d.phases?.clientTimeoutMs !== undefined ? ` (the client gives up at ${d.phases.clientTimeoutMs} ms: ${d.phases.clientTimeoutFrom ?? ''})` : '';
+  const p = d.phases ?? {};
+  const parts = PHASES.filter(([k]) => p[k] !== undefined).map(([k, name]) => `${name} ${String(p[k])} ms`);
+  if (p.stalledIn) parts.push(`stopped in ${p.stalledIn} after ${String(p.stalledMs)} ms`);
+  const limit = p.clientTimeoutMs !== undefined ? ` (the client gives up at ${p.clientTimeoutMs} ms: ${p.clientTimeoutFrom ?? ''})` : '';
   return parts.length ? `${parts.join(' · ')}${limit}` : '';
 }

@@ -1,4 +1,5 @@
 // What `runbook diagnose` finds: one check per layer, in the order a connection climbs them.
+import type { LoginPhase } from '../db/login-timeline.js';
 import type { Classification } from '../executors/types.js';
 
 export type Layer = 'config' | 'dns' | 'tcp' | 'tls' | 'connect' | 'startup' | 'session' | 'writable' | 'pool';
@@ -18,6 +19,9 @@ export interface Check {
 /** Milliseconds per phase, where the phase ran; the client's own connect timeout when the URL sets one. */
 export interface Phases {
   dnsMs?: number; tcpMs?: number; tlsMs?: number; loginMs?: number; firstQueryMs?: number;
+  /** Inside the login, on its own connection (db/login-timeline.ts): the server's greeting (MySQL/MariaDB),
+   *  authentication, PostgreSQL's backend start after it; a login that did not finish: where it stopped. */
+  greetingMs?: number; authMs?: number; startupMs?: number; stalledIn?: LoginPhase; stalledMs?: number;
   clientTimeoutMs?: number; clientTimeoutFrom?: string;
 }
 

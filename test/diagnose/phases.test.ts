@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { createSocket, type Socket } from 'node:dgram';
+import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
+import { renderDiagnosis } from '../../src/diagnose/render.js';
 import { delayingRelay } from './delaying-relay.js';
 
 describe('phase times', () => {
@@ -15,10 +17,14 @@ describe('phase times', () => {
   it('a healthy login: every phase timed, no client timeout in the URL, every layer works', async () => {
     const d = await diagnose({ url: server.url(), from: 'test' }, { timeoutMs: 10_000 });
     assert.equal(d.classification, 'ok', JSON.stringify(d.checks));
-    for (const phase of ['dnsMs', 'tcpMs', 'tlsMs', 'loginMs', 'firstQueryMs'] as const) {
+    for (const phase of ['dnsMs', 'tcpMs', 'tlsMs', 'authMs', 'startupMs', 'loginMs', 'firstQueryMs'] as const) {
       assert.ok(typeof d.phases[phase] === 'number' && d.phases[phase]! >= 0, `${phase}: ${JSON.stringify(d.phases)}`);
     }
+    // The login's own phases are inside it.
+    assert.ok(d.phases.tcpMs! + d.phases.tlsMs! + d.phases.authMs! + d.phases.startupMs! <= d.phases.loginMs! + 2, JSON.stringify(d.phases));
     assert.equal(d.phases.clientTimeoutMs, undefined);
+    assert.equal(d.phases.stalledIn, undefined);
+    assert.match(renderDiagnosis(d, false), /Phases: {3}DNS \d+ ms · TCP \d+ ms · TLS \d+ ms · auth \d+ ms · backend start \d+ ms · login in all \d+ ms/);
   });
 
   it('500 ms each way and connect_timeout=2: the login works for diagnose and outlasts the client: timeout, the timeout runbook', async () => {
@@ -33,5 +39,47 @@ describe('phase times', () => {
     } finally {
       relay.close();
     }
+  });
+});
+
+// Authentication timed apart from TCP and TLS (#48): a RADIUS server that never answers holds PostgreSQL's
+// authentication for its RADIUS timeout (3 s, fixed), on a path that is quick up to it. Diagnose names where the
+// login sat, not a slow path or a firewall.
+describe('a login that sits in authentication', () => {
+  let server: LabServer;
+  let radius: Socket;
+  before(async () => {
+    radius = createSocket('udp4'); // bound and silent: takes PostgreSQL's requests, answers none
+    await new Promise<void>((resolve) => radius.bind(0, '127.0.0.1', resolve));
+    const port = radius.address().port;
+    server = await startPostgres({ hbaLines: [
+      `host all app_user 127.0.0.1/32 radius radiusservers=127.0.0.1 radiussecrets=s3cret radiusports=${port}`,
+      'host all all 127.0.0.1/32 scram-sha-256'] });
+  });
+  after(async () => { await server?.stop(); radius?.close(); });
+
+  it('TCP and TLS quick, then seconds in authentication: auth, the wait named with its phase', async () => {
+    const d = await diagnose({ url: server.url(), from: 'test' }, { timeoutMs: 10_000 });
+    assert.deepEqual([d.classification, d.runbook], ['auth', 'auth'], JSON.stringify(d.checks));
+    assert.equal(d.phases.stalledIn, 'auth', JSON.stringify(d.phases));
+    assert.ok(d.phases.stalledMs! >= 2_500, JSON.stringify(d.phases));
+    assert.ok(d.phases.tcpMs! < d.phases.stalledMs!, JSON.stringify(d.phases));
+    assert.match(d.finding, /^The login sat \d+(\.\d)? s in authentication before the server refused it, where TCP( and TLS)? took \d+ ms: .*RADIUS/);
+    assert.match(renderDiagnosis(d, false), /stopped in auth after \d+ ms/);
+  });
+});
+
+describe('phase times on MariaDB', () => {
+  let server: LabServer;
+  before(async () => { server = await startMariadb(); });
+  after(async () => { await server?.stop(); });
+
+  it('the greeting and the authentication are timed on the login\'s own connection', async () => {
+    const d = await diagnose({ url: server.url(), from: 'test' }, { timeoutMs: 10_000 });
+    assert.equal(d.classification, 'ok', JSON.stringify(d.checks));
+    for (const phase of ['tcpMs', 'greetingMs', 'authMs', 'loginMs'] as const) {
+      assert.ok(typeof d.phases[phase] === 'number' && d.phases[phase]! >= 0, `${phase}: ${JSON.stringify(d.phases)}`);
+    }
+    assert.equal(d.phases.startupMs, undefined); // PostgreSQL's backend start only
   });
 });

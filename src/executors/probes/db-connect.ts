@@ -9,6 +9,7 @@ import { withEnvCredentials } from '../../db/url-env.js';
 import { probeFailed, probeOk } from './probe-result.js';
 import { deadline } from './socket.js';
 import { linkOf, reachedMysql } from '../../db/mysql-link.js';
+import { timelineOf } from '../../db/login-timeline.js';
 import type { Session } from '../../db/session.js';
 import type { Classification, ExecContext, ProbeAction, StepResult } from '../types.js';
 
@@ -43,13 +44,15 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
     details = { ...details, loggedIn: true, connectMs };
     await session.ping(limit.signal);
     details = {
-      ...details, connectMs, server: session.flavour, serverVersion: session.serverVersion,
+      ...details, connectMs, ...(session.timeline ? { timeline: session.timeline } : {}), server: session.flavour, serverVersion: session.serverVersion,
       backendId: session.backendId, tls: session.tls !== null, ...(session.mysqlLink ? { link: session.mysqlLink } : {}),
     };
     return probeOk(startedAt, details);
   } catch (err) {
     const link = linkOf(err);
     if (link) details = { ...details, link };
+    const timeline = timelineOf(err);
+    if (timeline) details = { ...details, timeline };
     const code = (err as { code?: unknown } | null)?.code;
     if (typeof code === 'string') details = { ...details, sqlState: code };
     // The peer gets its own PEER_MS, not what the login left of the deadline: behind a proxy whose backend is down a

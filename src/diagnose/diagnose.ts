@@ -16,7 +16,7 @@ import { withLimitScope } from './limit-scope.js';
 import { tryAddresses, withAddressWalk } from './addresses.js';
 import { withPoolerConsole } from './pooler-console.js';
 import { againstClientTimeout, phasesOf } from './phases.js';
-import { PATIENCE, slowOrSilent } from './slow.js';
+import { greetedThenTimedOut, PATIENCE, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
@@ -39,7 +39,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
   if (!config.ok) return done();
   const runner = new ProbeRunner(source.url, opts.timeoutMs, redactor);
   const stopPeer = new AbortController();
-  let peer: (() => Promise<Peer>) | undefined;
+  let peer: PeerRead | undefined;
   try {
     const dns = await runner.probe('dns');
     checks.push(fromProbe('dns', dns, () => (dns.details?.socket ? `Unix socket ${String(dns.details.socket)}: no DNS involved`
@@ -61,8 +61,13 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     const readNow = (ms: number) => readPeer(config.info.host, config.info.port, ms, stopPeer.signal);
     // It listens PATIENCE times the limit: a layer that timed out is "silent" only after a silence longer than the
     // wait, and a server that answers after the limit is slow, named with its time (slow.ts).
-    const early = socketPath(config.info) || config.info.engine !== 'postgres' ? undefined : readNow(opts.timeoutMs * PATIENCE);
-    peer = socketPath(config.info) || fromLogin?.reachedMysql ? undefined : () => early ?? readNow(Math.min(opts.timeoutMs, LATE_PEER_MS));
+    // MySQL's late read: PATIENCE times the limit after a timeout too, or its silence would be claimed unmeasured.
+    const patience = opts.timeoutMs * PATIENCE;
+    const early = socketPath(config.info) || config.info.engine !== 'postgres' ? undefined : readNow(patience);
+    peer = socketPath(config.info) || fromLogin?.reachedMysql ? undefined : (timedOut) => {
+      const listenMs = early ? patience : timedOut ? patience : Math.min(opts.timeoutMs, LATE_PEER_MS);
+      return { read: early ?? readNow(listenMs), listenMs };
+    };
     const tls = fromLogin?.tls ?? tlsVerdict(config.info, await runner.probe('tls'));
     if (tls.status === 'failed') {
       checks.push(await peerCheck(peer, config.info, tls, opts.timeoutMs) ?? tls);
@@ -76,7 +81,8 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     if (login.status !== 'ok' && !cancelled) {
       // A MySQL login read the peer itself where that could tell something (db-connect's whatAnswered).
       const failed = fromProbe('connect', login, () => '');
-      const read = withLimitScope((fromLogin ? undefined : await peerCheck(peer, config.info, failed, opts.timeoutMs)) ?? failed);
+      // A MySQL login's own connection is the evidence: a greeting came, then the login timed out (greetedThenTimedOut).
+      const read = withLimitScope(fromLogin ? greetedThenTimedOut(failed, opts.timeoutMs) : await peerCheck(peer, config.info, failed, opts.timeoutMs) ?? failed);
       // A pooler's queue, or a login that waited though the port answered at once: a full pool or a PAUSEd
       // database behind PgBouncer, which only its console tells apart.
       // PostgreSQL URLs only: PgBouncer pools PostgreSQL, and a MySQL server would answer SHOW DATABASES itself.
@@ -99,13 +105,17 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
   }
 }
 
+/** What answers on the port, read for how long: the early read's promise, or a late read started on demand. */
+type PeerRead = (timedOut: boolean) => { read: Promise<Peer>; listenMs: number };
+
 /** A TLS or login layer that failed where the peer is not the URL's engine (the other engine, a proxy that
  *  closes, a TLS terminator): that finding replaces the layer's own, which reads as a timeout or a lost link. */
-async function peerCheck(peer: (() => Promise<Peer>) | undefined, info: ConnectionInfo, failed: Check, timeoutMs: number): Promise<Check | undefined> {
+async function peerCheck(peer: PeerRead | undefined, info: ConnectionInfo, failed: Check, timeoutMs: number): Promise<Check | undefined> {
   if (!peer) return undefined;
-  const read = await peer();
-  const found = peerFinding(read, info.engine, `${info.host}:${info.port}`);
-  if (!found) return failed.classification === 'timeout' ? slowOrSilent(failed, read, timeoutMs) : undefined;
+  const { read, listenMs } = peer(failed.classification === 'timeout');
+  const seen = await read;
+  const found = peerFinding(seen, info.engine, `${info.host}:${info.port}`);
+  if (!found) return failed.classification === 'timeout' ? slowOrSilent(failed, seen, timeoutMs, listenMs) : undefined;
   return { layer: failed.layer, status: 'failed', classification: found.classification, summary: `${found.classification}: ${found.summary}` };
 }
 

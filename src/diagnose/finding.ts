@@ -28,10 +28,11 @@ export function findingOf(found: Found, classification: Classification, checks: 
 function failedFinding(failed: Check, classification: Classification, checks: Check[], info: ConnectionInfo | undefined): string | undefined {
   if (classification === 'too-many-connections') return limitScope(failed).finding;
   if (classification === 'tls-handshake' && info) return handshakeFinding(info, checks);
-  if (typeof failed.details?.answeredMs === 'number') return slowFinding(failed.details.answeredMs);
+  const d = failed.details ?? {};
+  if (typeof d.answeredMs === 'number' || typeof d.greetedMs === 'number') return slowFinding(d as { answeredMs?: number; greetedMs?: number });
   const authWait = authWaitFinding(failed, explain(classification));
   if (authWait) return authWait;
-  if (classification === 'timeout' && typeof failed.details?.portAnsweredMs === 'number') return waitedFinding(failed.details.portAnsweredMs);
+  if (classification === 'timeout' && typeof d.portAnsweredMs === 'number') return waitedFinding(d.portAnsweredMs, info?.engine);
   return undefined;
 }
 

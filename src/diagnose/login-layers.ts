@@ -47,7 +47,10 @@ async function tlsLayer(info: ConnectionInfo, login: StepResult, link: MysqlLink
   if (link?.tls) return verdict(certResult(link.tls, details, login.durationMs));
   // No greeting (silence, a close, an error packet in its place), or a TLS handshake that failed: the login's own
   // failure, as the tls probe met it on its connection.
-  if (!link?.greeting || link.tlsStarted) return verdict({ ...failureOf(login), details });
+  if (!link?.greeting || link.tlsStarted) {
+    const timeline = login.details?.timeline; // the phase times (diagnose's phases) stay with the failed layer
+    return verdict({ ...failureOf(login), details: { ...details, ...(timeline ? { timeline } : {}) } });
+  }
   if (!link.greeting.offersTls) {
     return verdict({ status: 'failed', classification: 'ssl-unsupported', durationMs: login.durationMs, error: 'the server does not offer TLS (have_ssl = DISABLED)', details });
   }

@@ -23,10 +23,11 @@ export function phasesOf(info: ConnectionInfo, checks: Check[]): Phases {
   const firstQueryMs = login?.status === 'ok' && loginMs !== undefined && login.durationMs !== undefined ? login.durationMs - loginMs : undefined;
   const limit = clientTimeout(info);
   // The login's own connection is the client's path: its TCP and TLS times stand before the probes' own.
-  const own = (login?.details?.timeline ?? {}) as LoginTimeline;
+  // Where the login has a timeline, TLS is timed there alone: a MySQL tls layer read off the login lasts the login.
+  const own = (login ?? at('tls'))?.details?.timeline as LoginTimeline | undefined;
   const phases: Phases = {
-    dnsMs: at('dns')?.durationMs, tcpMs: own.tcpMs ?? num(at('tcp')?.details?.connectMs), tlsMs: own.tlsMs ?? at('tls')?.durationMs,
-    loginMs, firstQueryMs, greetingMs: own.greetingMs, authMs: own.authMs, startupMs: own.startupMs, stalledIn: own.stalledIn, stalledMs: own.stalledMs,
+    dnsMs: at('dns')?.durationMs, tcpMs: own?.tcpMs ?? num(at('tcp')?.details?.connectMs), tlsMs: own ? own.tlsMs : at('tls')?.durationMs,
+    loginMs, firstQueryMs, greetingMs: own?.greetingMs, authMs: own?.authMs, startupMs: own?.startupMs, stalledIn: own?.stalledIn, stalledMs: own?.stalledMs,
     ...(limit ? { clientTimeoutMs: limit.ms, clientTimeoutFrom: limit.from } : {}),
   };
   return Object.fromEntries(Object.entries(phases).filter(([, v]) => v !== undefined)) as Phases;

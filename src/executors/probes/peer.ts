@@ -82,7 +82,8 @@ function exchange(host: string, port: number, timeoutMs: number, signal?: AbortS
     signal?.addEventListener('abort', () => finish({ kind: 'unknown', said: 'not waited for' }), { once: true });
     socket.on('data', (data: Buffer) => {
       const peer = read(data, sent);
-      const answeredMs = Date.now() - startedAt - (sent ? GREETING_MS : 0);
+      // A greeting is timed from the connect (the server speaks first); an answer, from our request.
+      const answeredMs = Date.now() - startedAt - (sent && peer.kind !== 'mysql' ? GREETING_MS : 0);
       finish(peer.kind === 'postgres' || peer.kind === 'mysql' ? { ...peer, answeredMs } : peer);
     });
     socket.on('error', (err) => finish({ kind: 'unknown', said: err.message }));
@@ -94,8 +95,10 @@ function exchange(host: string, port: number, timeoutMs: number, signal?: AbortS
 }
 
 function read(data: Buffer, afterRequest: boolean): Peer {
-  // MySQL packet: 3-byte length, sequence 0, then protocol version 10 and a NUL-terminated version string.
-  if (!afterRequest && data.length > 5 && data[3] === 0 && data[4] === 10) {
+  // MySQL packet: 3-byte length, sequence 0, then protocol version 10 and a NUL-terminated version string. A slow
+  // server's greeting may come after our request was sent (#48): it is still a greeting, never PostgreSQL's answer
+  // (one byte).
+  if (data.length > 5 && data[3] === 0 && data[4] === 10 && data.indexOf(0, 5) > 5) {
     const version = data.subarray(5, Math.max(5, data.indexOf(0, 5))).toString('latin1');
     return { kind: 'mysql', said: `a MySQL/MariaDB greeting (server ${version})` };
   }

@@ -45,7 +45,8 @@ const BY_CLASSIFICATION: Record<Classification, readonly string[]> = {
   'tls-handshake': ['tls-versions'],
   'client-cert-rejected': ['client-cert-rejected'],
   // pool-exhausted
-  'too-many-connections': ['shrink-pools', 'role-limit'],
+  // The endings hand over with the slots' numbers where nothing was freed (a dry run, sessions that refill).
+  'too-many-connections': ['shrink-pools', 'role-limit', 'still-full', 'no-room'],
   'pooler-client-limit': ['pooler-client-limit'],
   'pooler-wait-timeout': ['pooler-pool-full'],
   'quota-exceeded': ['quota'],

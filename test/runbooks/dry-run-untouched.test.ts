@@ -3,6 +3,10 @@
 // pool-exhausted once killed 14 of 15) and the same value for every setting. The runbook's own connections
 // are excluded while it runs and must be gone once it has finished.
 //
+// One evidence record, two readers (#48): diagnose's classification of the fault and the runbook's advice agree. The
+// runbook diagnose names is the scenario's, its dry run reaches the step that advises on that classification (the
+// same table the error docs show: src/diagnose/advice-steps.ts), and diagnose reads the same fault after it.
+//
 // refused and timeout have no server behind their fault URL: there the snapshot is of a lab server of the same
 // engine running on this host (one a runbook acting on "the database on this host" could reach).
 import assert from 'node:assert/strict';
@@ -15,6 +19,9 @@ import pg from 'pg';
 import { SCENARIOS } from '../../src/cli/commands/demo.js';
 import { injectFault, startServer, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { until } from '../helpers/poll.js';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { adviceSteps } from '../../src/diagnose/advice-steps.js';
+import { readEvents } from './helpers.js';
 import { runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runbook-dry-untouched-'));
@@ -64,6 +71,8 @@ async function settledSnapshot(server: LabServer, tls: boolean): Promise<Snapsho
 /** Inputs beyond the scenario's own that keep a dry run short: pool-exhausted's recheck would otherwise poll for a
  *  minute (nothing was freed), since every target is met at once with a target of 1000%. */
 const EXTRA: Record<string, Record<string, string>> = { 'pool-exhausted': { target_percent: '1000' } };
+/** diagnose's limit: the timeout fault's silent listener costs 4 times it (the limit, then a read of 3 times it). */
+const DIAGNOSE_MS = 2_000;
 
 // One parent so the two engines' groups run side by side: each snapshots only servers of its own (its faults' and
 // its bystander), and most of a case is waiting (servers starting, probe timeouts, the CLI's logins). Within a
@@ -82,11 +91,24 @@ describe('a dry run of every built-in leaves the server as it was', { concurrenc
           try {
             const server = fault.server ?? bystander;
             const tls = scenario.fault === 'ssl-required' && server === fault.server;
+            const found = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: DIAGNOSE_MS });
+            // MariaDB answers a plain login under require_secure_transport as it answers a wrong password. diagnose
+            // cannot tell without a second failed login, names both, and sends the operator to the auth runbook with
+            // admin_url, whose secure-transport step reads it and advises TLS (src/diagnose/finding.ts).
+            const ambiguous = engine === 'mariadb' && scenario.fault === 'ssl-required';
+            if (ambiguous) {
+              assert.deepEqual([found.classification, found.runbook], ['auth', 'auth'], found.finding);
+              assert.match(found.finding, /require_secure_transport.*Run the auth runbook with admin_url/);
+            } else {
+              assert.equal(found.runbook, scenario.runbook, `diagnose names the scenario's runbook: ${found.classification}: ${found.finding}`);
+            }
             const beforeSnap = await settledSnapshot(server, tls);
             if (fault.held) assert.ok(fault.held.opened > 0 && beforeSnap.sessions.length >= fault.held.opened);
             const transcript = join(dir, `${engine}-${name}.jsonl`);
-            const inputs = { ...scenario.inputs(fault), ...EXTRA[name] };
-            const r = await runCli(['run', scenario.runbook, '--dry-run', '--plain', '--transcript', transcript,
+            // The administrator's login needs TLS too there, as the finding says.
+            const adminTls = (u: string) => `${u}${u.includes('?') ? '&' : '?'}sslmode=require`;
+            const inputs = { ...scenario.inputs(fault), ...EXTRA[name], ...(ambiguous ? { admin_url: adminTls(fault.server!.adminUrl()) } : {}) };
+            const r = await runCli(['run', found.runbook!, '--dry-run', '--plain', '--transcript', transcript,
               ...Object.entries(inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`])]);
             const text = readFileSync(transcript, 'utf8');
             assert.match(text, /"type":"run-finished"/, `the dry run finished (exit ${r.code}):\n${r.stdout}${r.stderr}`);
@@ -103,6 +125,15 @@ describe('a dry run of every built-in leaves the server as it was', { concurrenc
             assert.deepEqual(afterSnap.sessions, beforeSnap.sessions, 'the same sessions, by id');
             assert.deepEqual(afterSnap.settings, beforeSnap.settings, 'every setting unchanged');
             if (fault.held) assert.equal(fault.held.alive(), fault.held.opened, 'every held session is still connected');
+
+            // The advice agrees with the evidence: the run reached a step that advises on diagnose's class.
+            const events = readEvents(transcript);
+            const ended = events.find((e) => e.type === 'run-finished') as { stepId?: string } | undefined;
+            const started = [...events.filter((e) => e.type === 'step-started').map((e) => String(e.stepId)), String(ended?.stepId)];
+            const advising = ambiguous ? ['needs-tls'] : adviceSteps(found.classification);
+            assert.ok(started.some((s) => advising.includes(s)), `${found.classification}: the dry run took ${started.join(' → ')}, none of ${advising.join(', ')}`);
+            const again = await diagnose({ url: fault.url, from: 'test' }, { timeoutMs: DIAGNOSE_MS });
+            assert.equal(again.classification, found.classification, 'the fault is as diagnose found it');
           } finally {
             await fault.cleanup();
           }

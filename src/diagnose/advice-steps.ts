@@ -21,7 +21,7 @@ const BY_CLASSIFICATION: Record<Classification, readonly string[]> = {
   'tls-terminator': ['tls-terminator'],
   // timeout
   dns: ['dns-failed'],
-  timeout: ['firewall', 'silent-server'],
+  timeout: ['firewall', 'silent-server', 'slow-path'],
   unreachable: ['firewall'],
   // auth
   auth: ['password-rejected', 'unknown-user'],

@@ -18,7 +18,14 @@ export function slowOrSilent(failed: Check, peer: Peer, timeoutMs: number, liste
       summary: `timeout: the server answers, but slowly: its first answer came ${seconds(peer.answeredMs)} after the request, past the ${seconds(timeoutMs)} limit (${peer.said})`,
     };
   }
-  // The port answered its first request in time, the layer did not: the wait is behind the protocol's first step
+  // In time, but slowly: a login needs several round trips of that length, and ran out of the limit.
+  if ((peer.kind === 'postgres' || peer.kind === 'mysql') && typeof peer.answeredMs === 'number' && isSlow(peer.answeredMs, timeoutMs)) {
+    return {
+      ...failed, details: { ...failed.details, answeredMs: peer.answeredMs },
+      summary: `timeout: the server answers, but slowly: its first answer came ${seconds(peer.answeredMs)} after the request, and a login needs several such round trips: it did not finish within the ${seconds(timeoutMs)} limit (${peer.said})`,
+    };
+  }
+  // The port answered its first request at once, the layer did not: the wait is behind the protocol's first step
   // (a pooler waiting for a server connection, an authentication that hangs), which pooler-console.ts reads on.
   if ((peer.kind === 'postgres' || peer.kind === 'mysql') && typeof peer.answeredMs === 'number') {
     return { ...failed, details: { ...failed.details, portAnsweredMs: peer.answeredMs } };
@@ -36,21 +43,23 @@ export function slowOrSilent(failed: Check, peer: Peer, timeoutMs: number, liste
 export function greetedThenTimedOut(failed: Check, timeoutMs: number): Check {
   const greetingMs = (failed.details?.timeline as LoginTimeline | undefined)?.greetingMs;
   if (failed.classification !== 'timeout' || greetingMs === undefined) return failed;
-  if (greetingMs < Math.min(SLOW_GREETING_MS, timeoutMs / PATIENCE)) return { ...failed, details: { ...failed.details, portAnsweredMs: greetingMs } };
+  if (!isSlow(greetingMs, timeoutMs)) return { ...failed, details: { ...failed.details, portAnsweredMs: greetingMs } };
   return {
     ...failed, details: { ...failed.details, greetedMs: greetingMs },
     summary: `timeout: the server answers, but slowly: its greeting came ${seconds(greetingMs)} after TCP was up, and the login did not finish within the ${seconds(timeoutMs)} limit`,
   };
 }
 
-/** A greeting later than this (or a third of the limit) is slow: a server sends it as soon as TCP is up. */
-const SLOW_GREETING_MS = 1_000;
+/** A first answer (an SSLRequest's, a greeting) later than this, or than a third of the limit, is slow: a server
+ *  gives it as soon as it reads the request (or TCP is up), and a login needs several round trips. */
+const SLOW_ANSWER_MS = 1_000;
+const isSlow = (answeredMs: number, timeoutMs: number): boolean => answeredMs >= Math.min(SLOW_ANSWER_MS, timeoutMs / PATIENCE);
 
 /** The finding for a layer whose answer came late (answeredMs), or whose login ran out after a slow greeting. */
 export function slowFinding(d: { answeredMs?: number; greetedMs?: number }): string {
   const what = d.greetedMs !== undefined
     ? `its greeting came ${seconds(d.greetedMs)} after TCP was up, and the login ran out of time`
-    : `its first answer came ${seconds(d.answeredMs ?? 0)} after the request, past the limit`;
+    : `its first answer came ${seconds(d.answeredMs ?? 0)} after the request, where a server answers in milliseconds`;
   return `The server answers, but slowly: ${what}. `
     + 'Not a firewall dropping packets, and not a silent server: a slow network path (a VPN, a congested or distant link) or an overloaded server. '
     + 'Measure the round trip (ping, mtr) and the server\'s load; a client whose connect timeout is shorter than that answer fails every connection.';

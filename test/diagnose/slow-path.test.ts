@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startMariadb, startPostgres, startSilentServer, type LabServer, type SilentServer } from '../../src/lab/index.js';
 import { delayingRelay } from './delaying-relay.js';
+import { assertAdviceAgrees } from './advice-agrees.js';
 
 const DELAY_MS = 2_000;
 const LIMIT_MS = 3_000;
@@ -33,12 +34,32 @@ describe('a slow path is not a silent server', () => {
     }
   });
 
-  it('a listener that never answers: silence, listened to for 3× the limit', async () => {
-    const d = await diagnose({ url: `postgres://app:pw@127.0.0.1:${silent.port}/db`, from: 'test' }, { timeoutMs: LIMIT_MS });
+  it('a listener that never answers: silence, listened to for 3× the limit; the timeout runbook calls it silent', async () => {
+    const url = `postgres://app:pw@127.0.0.1:${silent.port}/db`;
+    const d = await diagnose({ url, from: 'test' }, { timeoutMs: LIMIT_MS });
     assert.equal(d.classification, 'timeout', JSON.stringify(d.checks));
     const failed = d.checks.find((c) => c.status === 'failed');
     assert.match(failed?.summary ?? '', /sends nothing back.*nothing came back within 9 s either \(3× the limit\): silence, not a slow answer/);
     assert.equal(failed?.details?.answeredMs, undefined);
+    const path = await assertAdviceAgrees(url, d, { steps: ['silent-server'], timeoutMs: LIMIT_MS });
+    assert.ok(path.includes('patient-login'), path.join(' → ')); // given 20 s, still nothing
+  });
+
+  // Within the limit but slowly (1 s each way: the first answer at 2 s of a 3 s limit): a login needs several such
+  // round trips. Diagnose names it slow, and the timeout runbook, whose login given 20 s finishes, ends at
+  // slow-path: never the silent server's or the firewall's advice (#48).
+  it('1 s each way: slow within the limit; the timeout runbook\'s dry run ends at slow-path', async () => {
+    const relay = await delayingRelay(server.port, 1_000);
+    try {
+      const url = server.url({ port: relay.port });
+      const d = await diagnose({ url, from: 'test' }, { timeoutMs: LIMIT_MS });
+      assert.deepEqual([d.classification, d.runbook], ['timeout', 'timeout'], JSON.stringify(d.checks));
+      assert.match(d.finding, /^The server answers, but slowly: its first answer came \d+(\.\d)? s after the request/);
+      const path = await assertAdviceAgrees(url, d, { steps: ['slow-path'], timeoutMs: LIMIT_MS });
+      assert.ok(!path.includes('silent-server') && !path.includes('firewall'), path.join(' → '));
+    } finally {
+      relay.close();
+    }
   });
 });
 

@@ -2,13 +2,14 @@
 // named must reach a step that advises on that class (src/diagnose/advice-steps.ts), and diagnose must read the same
 // fault afterwards. Each real setup in test/diagnose calls this with its own URL.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adviceSteps } from '../../src/diagnose/advice-steps.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import type { Diagnosis } from '../../src/diagnose/types.js';
-import { readEvents, runCli } from '../runbooks/helpers.js';
+import { runCliWithAnswers } from '../runbooks/answers.js';
+import { readEvents } from '../runbooks/helpers.js';
 
 export interface AdviceOptions {
   /** Inputs beside url (admin_url, backend_url, …). */
@@ -17,6 +18,8 @@ export interface AdviceOptions {
   timeoutMs?: number;
   /** The advising steps, where the class's own are not the ones this setup reaches (say why at the call). */
   steps?: readonly string[];
+  /** Answers to the run's questions, in order (plain mode reads them from stdin); none: the first question stops it. */
+  answers?: string[];
 }
 
 /** Runs the named runbook's dry run at `url` and checks that its path reaches the class's advice; returns that path. */
@@ -26,9 +29,9 @@ export async function assertAdviceAgrees(url: string, found: Diagnosis, opts: Ad
   try {
     const transcript = join(dir, 'dry-run.jsonl');
     const inputs = { url, ...opts.inputs };
-    const r = await runCli(['run', found.runbook, '--dry-run', '--plain', '--transcript', transcript,
-      ...Object.entries(inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`])]);
-    const events = readEvents(transcript);
+    const r = await runCliWithAnswers(['run', found.runbook, '--dry-run', '--plain', '--transcript', transcript,
+      ...Object.entries(inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`])], opts.answers ?? []);
+    const events = existsSync(transcript) ? readEvents(transcript) : [];
     const ended = events.find((e) => e.type === 'run-finished') as { stepId?: string } | undefined;
     assert.ok(ended, `the dry run finished (exit ${r.code}):\n${r.stdout}${r.stderr}`);
     const path = [...events.filter((e) => e.type === 'step-started').map((e) => String(e.stepId)), String(ended.stepId)];

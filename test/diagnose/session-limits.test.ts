@@ -1,6 +1,7 @@
 // What the server does to a working login's sessions, and whose connection limit refused one (issue #48): a role's
 // statement_timeout is no firewall, an idle_session_timeout no healthy server, a role's CONNECTION LIMIT 0 no full
 // server. Real servers, each setting made where a DBA makes it; diagnose must name the setting and its scope.
+import { assertAdviceAgrees } from './advice-agrees.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -35,10 +36,12 @@ describe('session limits on PostgreSQL', () => {
   });
 
   it('idle_session_timeout of 1 s on the role in this database: session-timeout, the session-dropped runbook, the scope named', async () => {
-    const d = await run(await role('idler', 'ALTER ROLE $ROLE IN DATABASE $DB SET idle_session_timeout = 1000'));
+    const url = await role('idler', 'ALTER ROLE $ROLE IN DATABASE $DB SET idle_session_timeout = 1000');
+    const d = await run(url);
     assert.deepEqual([d.classification, d.runbook], ['session-timeout', 'session-dropped'], shown(d));
     assert.match(d.finding, new RegExp(`idle_session_timeout = 1 s on role idler in database ${server.database} \\(ALTER ROLE … IN DATABASE … SET\\)`));
     assert.match(d.finding, /a pool's idle connections fail when taken/);
+    await assertAdviceAgrees(url, d);
   });
 
   it('a statement_timeout of 30 s on the database is what a DBA sets on purpose: every layer works, the limit listed', async () => {
@@ -52,8 +55,11 @@ describe('session limits on PostgreSQL', () => {
   });
 
   it("a role with CONNECTION LIMIT 0 and no session: that role's own limit, never \"no free slots\" on a nearly empty server", async () => {
-    const d = await run(await role('barred', 'ALTER ROLE $ROLE CONNECTION LIMIT 0'));
+    const url = await role('barred', 'ALTER ROLE $ROLE CONNECTION LIMIT 0');
+    const d = await run(url);
     assert.deepEqual([d.classification, d.runbook], ['too-many-connections', 'pool-exhausted'], shown(d));
+    // The role itself cannot log in: the runbook asks for an administrator's URL, reads the limits, and names the role.
+    await assertAdviceAgrees(url, d, { inputs: { target_percent: '1000' }, answers: [server.adminUrl()], steps: ['role-limit'] });
     const connect = layer(d, 'connect');
     assert.deepEqual([connect?.details?.limitScope, connect?.details?.limitOf], ['role', 'barred']);
     assert.match(d.finding, /role barred's own CONNECTION LIMIT .*not by the server's max_connections: the server may have free slots/);
@@ -86,6 +92,8 @@ describe('session limits on MariaDB', () => {
       assert.deepEqual([d.classification, d.runbook], ['too-many-connections', 'pool-exhausted'], shown(d));
       assert.equal(layer(d, 'connect')?.details?.limitScope, 'account');
       assert.match(d.finding, /account capped1's own limit \(MAX_USER_CONNECTIONS/);
+      // The held session is idle but young: the runbook offers to lower the idle threshold first (Enter: no).
+      await assertAdviceAgrees(url, d, { inputs: { target_percent: '1000' }, answers: [server.adminUrl(), ''], steps: ['role-limit'] });
     } finally {
       await held.end();
     }
@@ -96,5 +104,6 @@ describe('session limits on MariaDB', () => {
     const d = await run(server.url());
     assert.deepEqual([d.classification, d.runbook], ['session-timeout', 'session-dropped'], shown(d));
     assert.match(d.finding, /wait_timeout = 5 s on the server \(SET GLOBAL, my\.cnf\)/);
+    await assertAdviceAgrees(server.url(), d);
   });
 });

@@ -1,0 +1,13 @@
+import { startMariadb } from '../src/lab/index.js';
+import mysql from 'mysql2/promise';
+import { adminQuery } from '../test/db/helpers.js';
+import { runCliWithAnswers } from '../test/runbooks/answers.js';
+import { readFileSync } from 'node:fs';
+const server = await startMariadb();
+await adminQuery(server, `CREATE USER 'capped1'@'%' IDENTIFIED BY 'pw' WITH MAX_USER_CONNECTIONS 1`);
+await adminQuery(server, `GRANT SELECT ON ${server.database}.* TO 'capped1'@'%'`);
+const url = server.url({ user: 'capped1', password: 'pw' });
+const held = await mysql.createConnection({ uri: url });
+await runCliWithAnswers(['run', 'pool-exhausted', '--dry-run', '--plain', '--transcript', '/tmp/rl.jsonl', '--input', `url=${url}`, '--input', 'target_percent=1000'], [server.adminUrl()]);
+for (const l of readFileSync('/tmp/rl.jsonl', 'utf8').split('\n')) if (l.includes('"role-limits"') && l.includes('step-finished')) console.log(l.slice(0, 1500));
+await held.end(); await server.stop();

@@ -63,6 +63,7 @@ const BY_TEXT: [RegExp, readonly string[]][] = [
   [/is not allowed to connect/i, ['account-hosts']],
   [/no pg_hba\.conf entry|pg_hba\.conf rejects connection/i, ['fix-hba']],
   [/certificate authentication failed|requires a valid client certificate/i, ['client-cert']],
+  [/(LDAP|RADIUS|PAM|BSD) authentication failed/i, ['external-auth', 'hba-rules']],
 ];
 
 export function adviceSteps(classification: Classification, row?: Pick<ErrorRow, 'sample'>): readonly string[] {

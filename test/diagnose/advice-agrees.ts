@@ -22,8 +22,12 @@ export interface AdviceOptions {
   answers?: string[];
 }
 
-/** Runs the named runbook's dry run at `url` and checks that its path reaches the class's advice; returns that path. */
-export async function assertAdviceAgrees(url: string, found: Diagnosis, opts: AdviceOptions = {}): Promise<string[]> {
+/** What the dry run did: the steps it took (its ending last), and the advice it gave (questions' texts, the ending's
+ *  message), for the caller to hold against its own evidence. */
+export interface AdviceRun { path: string[]; advice: string }
+
+/** Runs the named runbook's dry run at `url` and checks that its path reaches the class's advice. */
+export async function assertAdviceAgrees(url: string, found: Diagnosis, opts: AdviceOptions = {}): Promise<AdviceRun> {
   assert.ok(found.runbook, `diagnose named no runbook for ${found.classification}`);
   const dir = mkdtempSync(join(tmpdir(), 'runbook-advice-'));
   try {
@@ -32,14 +36,18 @@ export async function assertAdviceAgrees(url: string, found: Diagnosis, opts: Ad
     const r = await runCliWithAnswers(['run', found.runbook, '--dry-run', '--plain', '--transcript', transcript,
       ...Object.entries(inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`])], opts.answers ?? []);
     const events = existsSync(transcript) ? readEvents(transcript) : [];
-    const ended = events.find((e) => e.type === 'run-finished') as { stepId?: string } | undefined;
+    const ended = events.find((e) => e.type === 'run-finished') as { stepId?: string; message?: string } | undefined;
     assert.ok(ended, `the dry run finished (exit ${r.code}):\n${r.stdout}${r.stderr}`);
     const path = [...events.filter((e) => e.type === 'step-started').map((e) => String(e.stepId)), String(ended.stepId)];
-    const advising = opts.steps ?? adviceSteps(found.classification);
+    // The error's own text may name a more precise step than its class (an access rule's line): the table says which.
+    const failed = found.checks.find((c) => c.status === 'failed');
+    const advising = opts.steps ?? adviceSteps(found.classification, failed ? { sample: failed.summary } : undefined);
     assert.ok(path.some((s) => advising.includes(s)), `${found.classification}: the dry run of ${found.runbook} took ${path.join(' → ')}, none of ${advising.join(', ')}`);
     const again = await diagnose({ url, from: 'test' }, { timeoutMs: opts.timeoutMs ?? 10_000 });
     assert.equal(again.classification, found.classification, `the fault is as diagnose found it: ${again.finding}`);
-    return path;
+    const asked = events.filter((e) => e.type === 'question-asked')
+      .map((e) => { const q = (e as { question?: { action?: { instructions?: string; message?: string } } }).question; return q?.action?.instructions ?? q?.action?.message ?? ''; });
+    return { path, advice: [...asked, ended.message ?? ''].join('\n') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { renderDiagnosis } from '../../src/diagnose/render.js';
 import { delayingRelay } from './delaying-relay.js';
+import { assertAdviceAgrees } from './advice-agrees.js';
 
 describe('phase times', () => {
   let server: LabServer;
@@ -79,6 +80,10 @@ describe('a login that sits in authentication', () => {
     assert.ok(d.phases.tcpMs! < d.phases.stalledMs!, JSON.stringify(d.phases));
     assert.match(d.finding, /^The login sat \d+(\.\d)? s in authentication before the server refused it, where TCP( and TLS)? took \d+ ms: .*RADIUS/);
     assert.match(renderDiagnosis(d, false), /stopped in auth after \d+ ms/);
+    // The auth runbook sends the operator to the external service, never to the role's password.
+    const { advice } = await assertAdviceAgrees(server.url(), d);
+    assert.match(advice, /RADIUS/);
+    assert.doesNotMatch(advice, /Find the current password/);
   });
 });
 

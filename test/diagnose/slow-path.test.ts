@@ -41,7 +41,7 @@ describe('a slow path is not a silent server', () => {
     const failed = d.checks.find((c) => c.status === 'failed');
     assert.match(failed?.summary ?? '', /sends nothing back.*nothing came back within 9 s either \(3× the limit\): silence, not a slow answer/);
     assert.equal(failed?.details?.answeredMs, undefined);
-    const path = await assertAdviceAgrees(url, d, { steps: ['silent-server'], timeoutMs: LIMIT_MS });
+    const { path } = await assertAdviceAgrees(url, d, { steps: ['silent-server'], timeoutMs: LIMIT_MS });
     assert.ok(path.includes('patient-login'), path.join(' → ')); // given 20 s, still nothing
   });
 
@@ -55,7 +55,7 @@ describe('a slow path is not a silent server', () => {
       const d = await diagnose({ url, from: 'test' }, { timeoutMs: LIMIT_MS });
       assert.deepEqual([d.classification, d.runbook], ['timeout', 'timeout'], JSON.stringify(d.checks));
       assert.match(d.finding, /^The server answers, but slowly: its first answer came \d+(\.\d)? s after the request/);
-      const path = await assertAdviceAgrees(url, d, { steps: ['slow-path'], timeoutMs: LIMIT_MS });
+      const { path } = await assertAdviceAgrees(url, d, { steps: ['slow-path'], timeoutMs: LIMIT_MS });
       assert.ok(!path.includes('silent-server') && !path.includes('firewall'), path.join(' → '));
     } finally {
       relay.close();

@@ -86,8 +86,10 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
       // A pooler's queue, or a login that waited though the port answered at once: a full pool or a PAUSEd
       // database behind PgBouncer, which only its console tells apart.
       // PostgreSQL URLs only: PgBouncer pools PostgreSQL, and a MySQL server would answer SHOW DATABASES itself.
+      // PgBouncer's own client_login_timeout ("server down") ends a login held by a PAUSE just the same.
       const waited = config.info.engine === 'postgres'
-        && (read.classification === 'pooler-wait-timeout' || (read.classification === 'timeout' && typeof read.details?.portAnsweredMs === 'number'));
+        && (read.classification === 'pooler-wait-timeout' || (read.classification === 'timeout' && typeof read.details?.portAnsweredMs === 'number')
+          || (read.classification === 'pooler-backend-down' && /client_login_timeout/.test(read.summary)));
       checks.push(waited ? await withPoolerConsole(read, source.url, config.info.database, opts.timeoutMs, redactor) : read);
       return done();
     }

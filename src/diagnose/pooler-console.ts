@@ -40,9 +40,10 @@ export async function withPoolerConsole(login: Check, url: string, database: str
       return { ...login, details, classification: 'database-closed',
         summary: `database-closed: PgBouncer holds database ${database} ${state} (SHOW DATABASES): clients log in and their queries wait, whatever the pool's size. Ask who paused it (a maintenance, a failover), then ${state === 'PAUSEd' ? 'RESUME' : 'ENABLE'} ${database} on the console` };
     }
-    // The console answered: this is PgBouncer, and the login waited in its queue.
-    return { ...login, details, classification: 'pooler-wait-timeout',
-      summary: `${login.summary}. PgBouncer's console: database ${database} is not paused; ${waiting} clients wait, ${active} server connections active of a pool of ${String(row?.pool_size ?? '?')}` };
+    // The console answered: this is PgBouncer, and the login waited in its queue (or, timed out by PgBouncer itself,
+    // for a server login that does not come: that class stays).
+    const queue = `PgBouncer's console: database ${database} is not paused; ${waiting} clients wait, ${active} server connections active of a pool of ${String(row?.pool_size ?? '?')}`;
+    return { ...login, details, classification: login.classification === 'pooler-backend-down' ? 'pooler-backend-down' : 'pooler-wait-timeout', summary: `${login.summary}. ${queue}` };
   } finally {
     await runner.close();
   }

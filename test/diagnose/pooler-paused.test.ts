@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
+import { assertAdviceAgrees } from './advice-agrees.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { pgbouncerBinary, startPgbouncer, startPostgres, type LabPooler, type LabServer, type PoolerOptions } from '../../src/lab/index.js';
 
@@ -43,6 +44,23 @@ describe('PgBouncer: a PAUSEd database against a full pool', { skip: NO_POOLER }
       const connect = connectCheck(d);
       assert.equal((connect?.details?.poolerConsole as { paused?: number })?.paused, 1);
       assert.match(connect?.summary ?? '', /PgBouncer holds database app_db PAUSEd .*RESUME app_db on the console/);
+      const { advice } = await assertAdviceAgrees(p.url(), d, { timeoutMs: 3_000, answers: [p.adminUrl()] });
+      assert.match(advice, /RESUME/);
+    } finally {
+      await onConsole(p, `RESUME ${p.backend.database}`);
+    }
+  });
+
+  // PgBouncer ends a login it holds for a PAUSE after its client_login_timeout (3 s in the lab), saying "server down":
+  // given longer than that, diagnose hears PgBouncer's own words, and still reads the console before believing them.
+  it('PAUSE app_db, diagnose patient past client_login_timeout: still database-closed, not a server down', async () => {
+    const p = await pooler({ statsUsers: [backend?.appUser ?? 'app_user'] });
+    await onConsole(p, `PAUSE ${p.backend.database}`);
+    try {
+      const d = await diagnose({ url: p.url(), from: 'test' }, { timeoutMs: 10_000 });
+      assert.deepEqual([d.classification, d.runbook], ['database-closed', 'read-only'], JSON.stringify(d.checks));
+      assert.equal(connectCheck(d)?.details?.sqlState, '08P01', 'PgBouncer\'s own error came first'); // not diagnose's timeout
+      assert.match(connectCheck(d)?.summary ?? '', /PgBouncer holds database app_db PAUSEd/);
     } finally {
       await onConsole(p, `RESUME ${p.backend.database}`);
     }
@@ -55,6 +73,7 @@ describe('PgBouncer: a PAUSEd database against a full pool', { skip: NO_POOLER }
       const d = await run(p.url());
       assert.equal(d.classification, 'pooler-wait-timeout', JSON.stringify(d.checks));
       assert.match(connectCheck(d)?.summary ?? '', /PgBouncer's console: database app_db is not paused; \d+ clients wait, 1 server connections active of a pool of 1/);
+      await assertAdviceAgrees(p.url(), d, { timeoutMs: 3_000, inputs: { pooler_admin_url: p.adminUrl(), target_percent: '1000' } });
     } finally {
       await held.end();
     }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startServer, type LabEngine, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
+import { assertAdviceAgrees } from './advice-agrees.js';
 
 const TARGETS: { engine: LabEngine; name: string; postgresVersion?: '18' }[] = [
   { engine: 'postgres', name: 'postgres' }, { engine: 'postgres', name: 'postgres 18', postgresVersion: '18' }, { engine: 'mariadb', name: 'mariadb' },
@@ -48,6 +49,9 @@ for (const { engine, name, postgresVersion } of TARGETS) {
         assert.match(layer?.summary ?? '', engine === 'mariadb' ? /read_only is ON/ : /default_transaction_read_only is on/);
         assert.match(d.finding, /takes no writes/);
         assert.equal(d.checks.find((c) => c.layer === 'pool')?.status, 'skipped');
+        // The read-only runbook names the same setting; on MariaDB its advice is the server's global, not a pool's.
+        const { advice } = await assertAdviceAgrees(server.url(), d);
+        assert.match(advice, engine === 'mariadb' ? /read_only/ : /default_transaction_read_only/);
       } finally {
         await undo();
       }

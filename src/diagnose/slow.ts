@@ -12,24 +12,19 @@ export const PATIENCE = 3;
 
 /** The timed-out layer's check, told slow (with the answer's time) or silent (with how long was listened). */
 export function slowOrSilent(failed: Check, peer: Peer, timeoutMs: number, listenedMs: number): Check {
-  if ((peer.kind === 'postgres' || peer.kind === 'mysql') && typeof peer.answeredMs === 'number' && peer.answeredMs > timeoutMs) {
+  const answered = peer.kind === 'postgres' || peer.kind === 'mysql' ? peer.answeredMs : undefined;
+  // Past the limit, or in time but slowly: a login needs several round trips of that length.
+  if (answered !== undefined && isSlow(answered, timeoutMs)) {
+    const why = answered > timeoutMs ? `past the ${seconds(timeoutMs)} limit`
+      : `and a login needs several such round trips: it did not finish within the ${seconds(timeoutMs)} limit`;
     return {
-      ...failed, details: { ...failed.details, answeredMs: peer.answeredMs },
-      summary: `timeout: the server answers, but slowly: its first answer came ${seconds(peer.answeredMs)} after the request, past the ${seconds(timeoutMs)} limit (${peer.said})`,
-    };
-  }
-  // In time, but slowly: a login needs several round trips of that length, and ran out of the limit.
-  if ((peer.kind === 'postgres' || peer.kind === 'mysql') && typeof peer.answeredMs === 'number' && isSlow(peer.answeredMs, timeoutMs)) {
-    return {
-      ...failed, details: { ...failed.details, answeredMs: peer.answeredMs },
-      summary: `timeout: the server answers, but slowly: its first answer came ${seconds(peer.answeredMs)} after the request, and a login needs several such round trips: it did not finish within the ${seconds(timeoutMs)} limit (${peer.said})`,
+      ...failed, details: { ...failed.details, answeredMs: answered },
+      summary: `timeout: the server answers, but slowly: its first answer came ${seconds(answered)} after the request, ${why} (${peer.said})`,
     };
   }
   // The port answered its first request at once, the layer did not: the wait is behind the protocol's first step
   // (a pooler waiting for a server connection, an authentication that hangs), which pooler-console.ts reads on.
-  if ((peer.kind === 'postgres' || peer.kind === 'mysql') && typeof peer.answeredMs === 'number') {
-    return { ...failed, details: { ...failed.details, portAnsweredMs: peer.answeredMs } };
-  }
+  if (answered !== undefined) return { ...failed, details: { ...failed.details, portAnsweredMs: answered } };
   if (peer.kind === 'unknown' && /^nothing within/.test(peer.said)) {
     if (listenedMs <= timeoutMs) return failed; // no longer than the wait: not a measured silence
     return { ...failed, details: { ...failed.details, silentMs: listenedMs }, summary: `${failed.summary}; nothing came back within ${seconds(listenedMs)} either (${Math.round(listenedMs / timeoutMs)}× the limit): silence, not a slow answer` };

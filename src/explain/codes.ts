@@ -43,6 +43,9 @@ function firstMatch(patterns: RegExp[], text: string): string | undefined {
 export function sqlStateHit(text: string): CodeHit | undefined {
   const code = firstMatch(SQLSTATE, text);
   if (!code || /^(HY000|42000|00000)$/.test(code)) return undefined; // MySQL's catch-alls say nothing: its number does
+  // A wrapper's 08006 over libpq's own words (PHP PDO: "SQLSTATE[08006] [7] connection to server … failed: …") is
+  // the wrapper's code for any failed connect: libpq's words say which.
+  if (code === '08006' && /connection to server .* failed:/.test(text)) return undefined;
   const row = lookupError({ code, message: text });
   const found = row?.classification ?? sqlStateClass(code);
   if (!found || found === 'other') return undefined;

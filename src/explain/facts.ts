@@ -9,6 +9,11 @@ const RULES: [RegExp, Pick][] = [
     (m) => ({ ...(m[1] ? { user: m[1] } : {}), host: m[2]!, ...(m[3] ? { port: m[3] } : {}), ...(m[4] ? { database: m[4] } : {}) })],
   [/jdbc:(?:postgresql|mariadb|mysql):\/\/([\w.-]+)(?::(\d+))?\/([\w.-]+)/, (m) => ({ host: m[1]!, ...(m[2] ? { port: m[2] } : {}), database: m[3]! })],
   [/connection to server at "([^"]+)"(?: \([^)]*\))?, port (\d+)/, (m) => ({ host: m[1]!, port: m[2]! })],
+  // PgJDBC "Connection to h:p refused", MariaDB Connector/J "address=(host=h)(port=p)", asyncpg's "Connect call
+  // failed ('h', p)".
+  [/Connection to ([\w.-]+|\[[0-9a-f:]+\]):(\d+) refused/, (m) => ({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2]! })],
+  [/address=\(host=([\w.:-]+)\)\(port=(\d+)\)/, (m) => ({ host: m[1]!, port: m[2]! })],
+  [/Connect call failed \('([\w.:-]+)', (\d+)\)/, (m) => ({ host: m[1]!, port: m[2]! })],
   [/could not connect to server: [^\n]*\n?[^\n]*?on host "([^"]+)"[^\n]*?port (\d+)/, (m) => ({ host: m[1]!, port: m[2]! })],
   [/\bdial tcp ([\w.-]+|\[[0-9a-f:]+\]):(\d+)/, (m) => ({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2]! })],
   [/\bconnect E[A-Z]+ ([\d.]+|[0-9a-f:]+):(\d+)/, (m) => ({ host: m[1]!, port: m[2]! })],

@@ -47,7 +47,9 @@ function tablePhrases(): Phrase[] {
       why: `${r.family === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'} says "${r.sample}" (${r.name}${r.code ? ` ${r.code}` : ''})`, engine: engineOf(r)! }));
   const pooler = ERROR_TABLE.filter((r) => r.family === 'pgbouncer' && POOLER_ONLY.has(r.name))
     .map((r) => ({ classification: r.classification, side: 'pooler' as const, text: r.text!, why: `PgBouncer: ${r.name}`, engine: 'postgres' as const }));
-  return [...pooler, ...server];
+  // The longest first: a row whose words begin another's ("Access denied for user 'u'@'h'", 1698) must not take
+  // the longer one's text ("… to database 'd'", 1044).
+  return [...pooler, ...server.sort((a, b) => b.text.source.length - a.text.source.length)];
 }
 
 const net = (classification: Classification, text: RegExp, why: string, side: Side = 'network'): Phrase => ({ classification, side, text, why });
@@ -56,9 +58,10 @@ const net = (classification: Classification, text: RegExp, why: string, side: Si
 const CLIENT_PHRASES: Phrase[] = [
   net('socket-access', /Can't connect to local (?:MySQL |MariaDB )?server through socket '[^']*' \(13\)/, 'the socket file is not open to this user (errno 13)'),
   net('dns', /could not translate host name|Name or service not known|nodename nor servname|no such host|Temporary failure in name resolution|UnknownHostException|getaddrinfo failed|Unknown (?:MySQL|MariaDB) server host/i, 'the name does not resolve'),
-  net('refused', /Connection refused|ConnectException: Connection refused|connect: connection refused/i, 'connection refused: nothing listens there'),
+  net('refused', /Connection refused|ConnectException: Connection refused|connect: connection refused|ConnectionRefusedError/i, 'connection refused: nothing listens there'),
   net('unreachable', /No route to host|Network is unreachable|NoRouteToHostException/i, 'no route to the host'),
-  net('timeout', /timeout expired|Connection timed out|connect timed out|i\/o timeout|SocketTimeoutException|Connect timed out|connection timeout/i, 'the connection timed out'),
+  // Python's bare TimeoutError (asyncpg's wait_for) ends its traceback on a line of its own.
+  net('timeout', /timeout expired|Connection timed out|connect timed out|i\/o timeout|SocketTimeoutException|Connect timed out|connection timeout|Connection attempt timed out|^(?:asyncio\.exceptions\.)?TimeoutError\s*$/im, 'the connection timed out'),
   net('connection-lost', /server closed the connection unexpectedly|Connection reset by peer|Lost connection to (?:MySQL |MariaDB )?server|server has gone away|Connection terminated unexpectedly|EOFException|unexpected EOF/i, 'the connection was cut'),
   net('cert-untrusted', /certificate verify failed|unable to get local issuer certificate|self[- ]signed certificate|PKIX path building failed|unable to verify the first certificate/i, 'the server certificate is not trusted', 'tls'),
   net('cert-expired', /certificate has expired|CertificateExpiredException/i, 'the server certificate has expired', 'tls'),

@@ -10,6 +10,9 @@ const CONTINUES = /^(?:\s|Caused by:|\.\.\. \d+ more|The above exception|During 
 /** Lines that start a record of their own whatever came before: a timestamped log line, a new traceback. */
 const STARTS = /^(?:\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d|Traceback \(most recent call last\):|\[\d{4}-\d\d-\d\d|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\{"timestamp")/;
 
+/** A Java exception's header: the uncaught one's, a cause's, or a logged one's fully qualified name. */
+const JAVA_HEADER = /^(?:Exception in thread "[^"]*" |Caused by: )?(?:java|javax|org|com)\.[\w.$]+(?:Exception|Error)\b/;
+
 export interface TextRecord { line: number; text: string }
 
 export class RecordSplitter {
@@ -23,12 +26,19 @@ export class RecordSplitter {
   push(line: string): void {
     this.lineNo++;
     const text = line.length > MAX_CHARS ? line.slice(0, MAX_CHARS) : line;
-    const continues = this.current.length > 0 && (this.chained(text) || (!STARTS.test(text) && CONTINUES.test(text)))
+    const continues = this.current.length > 0 && (this.chained(text) || (!STARTS.test(text) && (CONTINUES.test(text) || this.javaMessageGoesOn(text))))
       && this.current.length < MAX_LINES && this.chars < MAX_CHARS;
     if (!continues) this.flush();
     if (this.current.length === 0) this.startLine = this.lineNo;
     this.current.push(text);
     this.chars += text.length;
+  }
+
+  /** A Java exception's message may span lines (MariaDB Connector/J adds "Current charset is …"): a line right after
+   *  the exception's header that is neither a frame nor another exception is its message going on. */
+  private javaMessageGoesOn(text: string): boolean {
+    const last = this.current[this.current.length - 1] ?? '';
+    return JAVA_HEADER.test(last) && !JAVA_HEADER.test(text) && !/^\s*at /.test(text);
   }
 
   /** Python's chained exceptions: the next traceback belongs to the same error. */

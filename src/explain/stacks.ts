@@ -10,7 +10,7 @@ export const STACKS: Stack[] = [
   { name: 'HikariCP', text: /com\.zaxxer\.hikari|HikariPool-\d+ - / },
   { name: 'psycopg2', text: /psycopg2\.(?:errors\.)?\w+/, engine: 'postgres' },
   { name: 'psycopg 3', text: /psycopg\.(?:errors\.)?\w*(?:Error|Exception)\b|psycopg_pool/, engine: 'postgres' },
-  { name: 'asyncpg', text: /asyncpg\.(?:exceptions\.)?\w+/, engine: 'postgres' },
+  { name: 'asyncpg', text: /asyncpg\.(?:exceptions\.)?\w+|[/\\]asyncpg[/\\]\w+\.py/, engine: 'postgres' },
   { name: 'PyMySQL', text: /pymysql\.err\.\w+/, engine: 'mysql' },
   { name: 'mysqlclient', text: /MySQLdb\.(?:_exceptions\.)?\w+/, engine: 'mysql' },
   { name: 'PgJDBC', text: /org\.postgresql\.util\.PSQLException|org\.postgresql\./, engine: 'postgres' },

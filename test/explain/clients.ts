@@ -2,6 +2,7 @@
 // and what it prints (stderr and stdout, as the operator would see them in its log) is the corpus entry. Each is
 // a program run as a child process, never a text typed here.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Client {
@@ -22,6 +23,20 @@ function mysqlParts(url: string) {
   return { host: u.hostname, port: u.port || '3306', user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: u.pathname.slice(1) };
 }
 
+/** host, port and database of a URL, for the stacks that take them apart (PDO's DSN, JDBC's URL). */
+function parts(url: string) {
+  const u = new URL(url);
+  return { host: u.hostname, port: u.port, user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: u.pathname.slice(1) };
+}
+
+const JAVA_SOURCE = join(import.meta.dirname, 'fixtures', 'Connect.java');
+const jar = (name: string) => `/usr/share/java/${name}.jar`;
+const javaClient = (driverJar: string, scheme: string, timeout: string) => (url: string) => {
+  const p = parts(url);
+  return ['java', '-cp', jar(driverJar), JAVA_SOURCE, `jdbc:${scheme}://${p.host}:${p.port}/${p.database}?${timeout}`, p.user, p.password];
+};
+const withParam = (url: string, param: string) => `${url}${url.includes('?') ? '&' : '?'}${param}`;
+
 const PY_MYSQL = (mod: string, call: string) => (url: string) => {
   const p = mysqlParts(url);
   return ['/usr/bin/python3', '-c', `import ${mod}\n${call}(host=${JSON.stringify(p.host)}, port=${p.port}, user=${JSON.stringify(p.user)}, password=${JSON.stringify(p.password)}, database=${JSON.stringify(p.database)}, connect_timeout=2, read_timeout=2)`];
@@ -41,6 +56,22 @@ export const CLIENTS: Client[] = [
   { name: 'SQLAlchemy over psycopg2', engine: 'postgres', available: pyHas('sqlalchemy'),
     argv: (url) => ['/usr/bin/python3', '-c', `import sqlalchemy\nsqlalchemy.create_engine(${JSON.stringify(url.replace(/^postgres:/, 'postgresql+psycopg2:'))}, connect_args={'connect_timeout': 2}).connect()`] },
   { name: 'PyMySQL', engine: 'mysql', available: pyHas('pymysql'), argv: PY_MYSQL('pymysql', 'pymysql.connect') },
+  { name: 'psycopg 3', engine: 'postgres', available: pyHas('psycopg'),
+    argv: (url) => ['/usr/bin/python3', '-c', `import psycopg\npsycopg.connect(${JSON.stringify(url)}, connect_timeout=2)`] },
+  { name: 'asyncpg', engine: 'postgres', available: pyHas('asyncpg'),
+    argv: (url) => ['/usr/bin/python3', '-c', `import asyncio, asyncpg\nasyncio.run(asyncpg.connect(${JSON.stringify(url)}, timeout=2))`] },
+  { name: 'mysqlclient', engine: 'mysql', available: pyHas('MySQLdb'),
+    argv: (url) => { const p = mysqlParts(url); return ['/usr/bin/python3', '-c', `import MySQLdb\nMySQLdb.connect(host=${JSON.stringify(p.host)}, port=${p.port}, user=${JSON.stringify(p.user)}, passwd=${JSON.stringify(p.password)}, db=${JSON.stringify(p.database)}, connect_timeout=2)`]; } },
+  { name: 'Ruby pg', engine: 'postgres', available: () => ok('ruby', ['-e', 'require "pg"']),
+    argv: (url) => ['ruby', '-e', 'require "pg"; PG.connect(ARGV[0])', withParam(url, 'connect_timeout=2')] },
+  { name: 'PHP PDO pgsql', engine: 'postgres', available: () => ok('php', ['-r', 'exit(extension_loaded("pdo_pgsql") ? 0 : 1);']),
+    argv: (url) => { const p = parts(url); return ['php', '-r', '$a = $argv; new PDO($a[1], $a[2], $a[3]);', `pgsql:host=${p.host};port=${p.port};dbname=${p.database};connect_timeout=2`, p.user, p.password]; } },
+  { name: 'PHP PDO mysql', engine: 'mysql', available: () => ok('php', ['-r', 'exit(extension_loaded("pdo_mysql") ? 0 : 1);']),
+    argv: (url) => { const p = parts(url); return ['php', '-r', '$a = $argv; new PDO($a[1], $a[2], $a[3], [PDO::ATTR_TIMEOUT => 2]);', `mysql:host=${p.host};port=${p.port};dbname=${p.database}`, p.user, p.password]; } },
+  { name: 'PgJDBC', engine: 'postgres', available: () => ok('java', ['-version']) && existsSync(jar('postgresql')),
+    argv: javaClient('postgresql', 'postgresql', 'connectTimeout=2&socketTimeout=2&loginTimeout=2') },
+  { name: 'MariaDB Connector/J', engine: 'mysql', available: () => ok('java', ['-version']) && existsSync(jar('mariadb-java-client')),
+    argv: javaClient('mariadb-java-client', 'mariadb', 'connectTimeout=2000&socketTimeout=2000') },
 ];
 
 /** The application's own pool exhausted while the server has room: the pool holds its one connection and asks again. */

@@ -24,6 +24,8 @@ const RULES: [RegExp, Pick][] = [
   [/Access denied for user '([^']+)'@'([^']*)'/, (m) => ({ user: m[1]! })],
   [/database "([^"]+)"/, (m) => ({ database: m[1]! })],
   [/Unknown database '([^']+)'/, (m) => ({ database: m[1]! })],
+  // journalctl's short and short-iso lines and syslog's: "Nov 26 03:12:07 host app[4711]: …".
+  [/^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?) \S+ [^\s[\]]+\[(\d+)\]: /m, (m) => ({ pid: Number(m[1]) })],
 ];
 
 /** Every fact the record gives; the first rule to give a fact wins. */

@@ -19,6 +19,8 @@ export interface Facts {
   pool?: string;
   poolSize?: number;
   timeoutMs?: number;
+  /** The process that logged it, where the line names one (journald's and syslog's `app[4711]:`). */
+  pid?: number;
 }
 
 export interface Finding {

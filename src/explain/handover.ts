@@ -1,5 +1,6 @@
 // A finding → the runbook to run, as a command the operator can copy, filled in with what the text gave away,
 // and what to run first when the text cannot tell two causes apart.
+import { existsSync } from 'node:fs';
 import { scenarioOf } from '../diagnose/scenarios.js';
 import type { Facts, Finding } from './finding.js';
 
@@ -11,6 +12,8 @@ export interface Handover {
   tellApart?: string;
   /** Not a connection problem, or nothing built in handles it: what to do instead. */
   note?: string;
+  /** The process that logged the error runs on this machine: diagnose from where it stands (its namespace). */
+  fromPid?: string;
 }
 
 /** A URL of the facts, without a password (the runbook asks for it, or reads it from the environment). */
@@ -22,8 +25,19 @@ export function urlOf(f: Facts): string {
 
 const quote = (s: string): string => (/^[\w@%+=:,./<>-]+$/.test(s) && !/[<>]/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-export function handoverOf(f: Finding): Handover {
+export function handoverOf(f: Finding, alive: (pid: number) => boolean = running): Handover {
   const url = urlOf(f.facts);
+  const from = f.facts.pid !== undefined && f.class !== 'app-pool-timeout' && alive(f.facts.pid)
+    ? { fromPid: `sudo runbook diagnose ${quote(url)} --from-pid ${f.facts.pid}` } : {};
+  return { ...handoverFor(f, url), ...from };
+}
+
+/** Whether a process of that id runs here (a log read on another machine names its own). */
+function running(pid: number): boolean {
+  return existsSync(`/proc/${pid}`);
+}
+
+function handoverFor(f: Finding, url: string): Handover {
   if (f.class === 'app-pool-timeout') {
     const size = f.facts.poolSize !== undefined ? ` -i pool_size=${f.facts.poolSize}` : '';
     return {

@@ -25,6 +25,7 @@ function handoverLines(h: Handover): string[] {
     ...(h.command ? [`  run: ${h.command}`] : []),
     ...(h.tellApart ? [`  note: ${h.tellApart}`] : []),
     ...(h.note ? [`  note: ${h.note}`] : []),
+    ...(h.fromPid ? [`  from the application: ${h.fromPid}   (it logged this and runs here: the same probes from its network namespace, resolver and hosts file)`] : []),
   ];
 }
 
@@ -38,7 +39,8 @@ export function renderSummary(s: Summary): string {
 export interface ExplainJson {
   records: number;
   errors: { class: string; side: string; stack: string | null; why: string; count: number; first: string | null; last: string | null;
-    line: number; excerpt: string; facts: Finding['facts']; runbook: string | null; command: string | null; tellApart: string | null; note: string | null }[];
+    line: number; excerpt: string; facts: Finding['facts']; runbook: string | null; command: string | null; tellApart: string | null; note: string | null;
+    fromPid: string | null }[];
 }
 
 export function summaryJson(s: Summary): ExplainJson {
@@ -48,7 +50,8 @@ export function summaryJson(s: Summary): ExplainJson {
       const f = g.example;
       const h = handoverOf(f);
       return { class: f.class, side: f.side, stack: f.stack ?? null, why: f.why, count: g.count, first: g.first ?? null, last: g.last ?? null,
-        line: f.line, excerpt: f.excerpt, facts: f.facts, runbook: h.runbook, command: h.command ?? null, tellApart: h.tellApart ?? null, note: h.note ?? null };
+        line: f.line, excerpt: f.excerpt, facts: f.facts, runbook: h.runbook, command: h.command ?? null, tellApart: h.tellApart ?? null, note: h.note ?? null,
+        fromPid: h.fromPid ?? null };
     }),
   };
 }

@@ -33,7 +33,7 @@ test('--json: the documented shape', () => {
   const r = cli(['explain', '--json', HIKARI]);
   const out = JSON.parse(r.stdout) as { records: number; errors: Record<string, unknown>[] };
   assert.equal(out.records, 1);
-  assert.deepEqual(Object.keys(out.errors[0]!).sort(), ['class', 'command', 'count', 'excerpt', 'facts', 'first', 'last', 'line', 'note', 'runbook', 'side', 'stack', 'tellApart', 'why']);
+  assert.deepEqual(Object.keys(out.errors[0]!).sort(), ['class', 'command', 'count', 'excerpt', 'facts', 'first', 'fromPid', 'last', 'line', 'note', 'runbook', 'side', 'stack', 'tellApart', 'why']);
   assert.deepEqual(out.errors[0]!['facts'], { pool: 'HikariPool-1', timeoutMs: 30000, poolSize: 10 });
 });
 
@@ -64,4 +64,26 @@ test('-f on a file that grows: each new kind of error printed as it comes, the s
   child.kill('SIGINT');
   assert.equal(await exited, 0);
   assert.match(out, /summary:\n2 × too-many-connections[\s\S]*1 × the application's pool/);
+});
+
+// A journald or syslog line names the process that logged it (`app[4711]:`). When that process runs on this machine,
+// explain offers diagnose from where it stands (--from-pid); a process that is gone, or one of another machine, is
+// not offered. The pids are real: a process kept running, and one that has ended.
+test('a journald line of a process running here: diagnose --from-pid offered; of one gone: not', async () => {
+  const refused = 'psycopg2.OperationalError: connection to server at "127.0.0.1", port 5432 failed: Connection refused';
+  const live = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    const line = (pid: number) => `Nov 26 03:12:07 vm app[${pid}]: ${refused}`;
+    const here = cli(['explain', '--json'], { input: `${line(live.pid!)}\n` });
+    const out = JSON.parse(here.stdout) as { errors: { facts: { pid?: number }; fromPid: string | null }[] };
+    assert.equal(out.errors[0]?.facts.pid, live.pid);
+    assert.equal(out.errors[0]?.fromPid, `sudo runbook diagnose 'postgres://<user>@127.0.0.1:5432/<database>' --from-pid ${live.pid}`);
+    assert.match(cli(['explain'], { input: `${line(live.pid!)}\n` }).stdout, /from the application: sudo runbook diagnose .* --from-pid \d+/);
+    const gone = spawn('true', [], { stdio: 'ignore' });
+    await new Promise((resolve) => gone.on('exit', resolve));
+    const there = JSON.parse(cli(['explain', '--json'], { input: `${line(gone.pid!)}\n` }).stdout) as typeof out;
+    assert.equal(there.errors[0]?.fromPid, null);
+  } finally {
+    live.kill();
+  }
 });

@@ -183,7 +183,7 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
       // The earlier approval does not carry over: plain mode without --approve refuses the re-run.
       const refused = await cli(['resume', s.transcript, '--plain', '-i', 'delay=0']);
       assert.equal(refused.code, 1, refused.stdout + refused.stderr);
-      assert.match(refused.stdout, /'destroy' is destructive and was not approved/);
+      assert.match(refused.stdout, /'destroy' was in flight when the run was interrupted and may have partly run; it was not approved, so it did not run again/);
       const gate = transcriptLines(s.transcript).filter((l) => l.type === 'confirmation-requested' && l.stepId === 'destroy').pop();
       assert.equal(gate?.resumed, true, 'the gate says the step was in flight');
       s.nothingRan('resume without approval');

@@ -119,7 +119,7 @@ const CASES: Case[] = [
     },
     expect: (real) => {
       assert.equal(real.classes.verify, 'proxy-closed', real.end.message);
-      assert.equal(real.end.stepId, 'proxy-between');
+      assert.equal(real.end.stepId, 'proxy-unknown'); // no backend_url: the ending says how to tell a down backend from a full queue
       assert.match(real.end.message, /closed after [\d.]+ s without sending a byte.*timeout queue/s);
     } },
   { name: 'refused: a Unix socket path where nothing listens, while the server listens on its own socket', runbook: 'refused',

@@ -11,7 +11,6 @@ import type { Taint } from '../language/expression/index.js';
 import { renderTemplate, test } from './render.js';
 import { own, setOwn } from '../common/own.js';
 import { loopNeedsNoGate } from './loop.js';
-import { vouchedFor } from './prepare.js';
 import { FAILING, onMatches } from '../language/results.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 import { plural } from '../common/plural.js';
@@ -46,7 +45,6 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
       overVisited: ({ context }, p: { stepId: string }) =>
         (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
       loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context),
-      resumedInFlight: ({ context }, p: { stepId: string }) => context.resumedStep === p.stepId,
       conditionFalse: ({ context }, p: { stepId: string }) => {
         const cond = stepOf(doc, p.stepId).if;
         return cond !== undefined && !test(cond, scopeOf(context)).value;
@@ -131,13 +129,10 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
           // A destructive for_each with no items to approve (or a list it cannot act on) has no gate: the runner
           // acts only on items a gate approved, so it runs nothing and reports why.
           ...(step.destructive && step.for_each ? [{ guard: { type: 'loopNeedsNoGate', params: p }, target: PHASE.run }] : []),
-          // A vouched-for step (destructive: false with safe_because: not proven a read) that was in flight when the
-          // run stopped may have acted: a resume asks before running it again, as it asks for a destructive one.
-          ...(vouchedFor(step) ? [{ guard: { type: 'resumedInFlight', params: p }, target: PHASE.gate }] : []),
           { target: step.destructive ? PHASE.gate : PHASE.run },
         ],
       },
-      ...(step.destructive || vouchedFor(step) ? { [PHASE.gate]: gateState(stepId) } : {}),
+      ...(step.destructive ? { [PHASE.gate]: gateState(stepId) } : {}),
       [PHASE.run]: {
         invoke: {
           id: `step:${stepId}`,

@@ -303,46 +303,6 @@ test('resume starts at the given step with the recorded context', async () => {
   assert.ok(gate?.type === 'confirmation-requested' && gate.resumed && gate.question === 'Terminate 9 sessions?');
 });
 
-// A vouched-for step (destructive: false with safe_because) is not proven a read: in flight when the run stopped, it
-// may have acted, so a resume asks before running it again, as for a destructive step (#47: resume never runs a
-// step twice unasked). Run fresh, it has no gate.
-const VOUCHED = `
-name: vouched
-title: vouched
-steps:
-  - id: rotate
-    destructive: false
-    safe_because: the log rotation is idempotent
-    shell: logrotate -f /etc/logrotate.d/app
-    on: { skipped: skipped }
-  - id: done
-    end: resolved
-  - id: skipped
-    end: escalate
-    message: operator skipped
-`;
-
-test('a vouched-for step in flight at the interruption is asked again on resume; fresh, it runs without a gate', async () => {
-  const fresh = harness(VOUCHED, {});
-  assert.equal((await fresh.run.start()).outcome, 'resolved');
-  assert.deepEqual(fresh.calls.map((c) => c.stepId), ['rotate']);
-  assert.ok(!fresh.events.some((e) => e.type === 'confirmation-requested'), 'no gate on a fresh run');
-
-  const resumed = (answer: 'yes' | 'skip') => {
-    const h = harness(VOUCHED, {}, { resume: { stepId: 'rotate', context: { inputs: {}, results: {}, captures: {}, visits: {} } } });
-    h.run.on((e) => { if (e.type === 'confirmation-requested') setImmediate(() => h.run.confirm(e.stepId, answer)); });
-    return h;
-  };
-  const yes = resumed('yes');
-  assert.equal((await yes.run.start()).outcome, 'resolved');
-  const gate = yes.events.find((e) => e.type === 'confirmation-requested');
-  assert.ok(gate?.type === 'confirmation-requested' && gate.stepId === 'rotate' && gate.resumed, JSON.stringify(gate));
-  assert.deepEqual(yes.calls.map((c) => c.stepId), ['rotate']);
-  const skip = resumed('skip');
-  assert.equal((await skip.run.start()).outcome, 'escalate');
-  assert.deepEqual(skip.calls.map((c) => c.stepId), [], 'skipped at its gate: not run again');
-});
-
 test('dry run: destructive steps are shown, not run; read-only steps run', async () => {
   const h = harness(GATED, { count: { stdout: '2\n' } }, { inputs: { n: '3' }, dryRun: true });
   const end = await h.run.start();

@@ -30,7 +30,7 @@ describe('simultaneous takeovers', { timeout: E2E_TEST_LIMIT_MS }, () => {
 
     // Twenty machines: each its own home and working directory (the run's fetched copy lives there), so only the
     // store orders them; --retarget lets a run continue from another directory (its steps name absolute paths).
-    const takers = Array.from({ length: TAKERS }, () => { const home = scratch(t); return startCli(['resume', runId, '--plain', '--takeover', '--retarget', '--approve', 'hold', '--approve', 'three'], env(home), home); });
+    const takers = Array.from({ length: TAKERS }, () => { const home = scratch(t); return startCli(['resume', runId, '--plain', '--takeover', '--retarget'], env(home), home); });
     t.after(() => { for (const k of takers) k.child.kill('SIGKILL'); });
     const exitedAt: number[] = [];
     const codes = await Promise.all(takers.map((k, i) => k.exit.then((code) => { exitedAt[i] = Date.now(); return code; })));
@@ -41,8 +41,7 @@ describe('simultaneous takeovers', { timeout: E2E_TEST_LIMIT_MS }, () => {
       assert.match(k.err(), /taken over|being driven by|already ended \(resolved\) in the store/, `taker ${i} (exit ${codes[i]}) says why it stopped:\n${k.err()}`);
     }
     // 'three' is vouched for (not destructive): a taker whose copy of the run was fetched before an earlier taker's
-    // lines about it reached the store has it in flight, and is asked again (--approve here; docs/team.md, "Resume
-    // from the store resumes what reached it").
+    // lines about it reached the store runs it again (docs/team.md, "Resume from the store resumes what reached it").
     assert.ok(fixtureSteps(dir).includes('three'), fixtureSteps(dir).join(' '));
     // Each one taken over stops within 2 s of the last takeover (none waits for a store that will not confirm it).
     const last = (await c.query<{ at: Date }>('SELECT max(at) AS at FROM runbook.takeovers WHERE run_id = $1', [runId]))[0]!.at.getTime();

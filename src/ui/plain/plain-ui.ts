@@ -26,7 +26,7 @@ export function approvalFlag(stepId: string, opts: Pick<UIOptions, 'approve' | '
 export function refusalLines(raw: ConfirmationRequested, p: Paint): string[] {
   const e = terminalSafe(raw);
   return [
-    // A resumed gate may be a vouched-for step's (not destructive): it asks because the step may have partly run.
+    // A resumed gate asks again because the step may have partly run before the interruption.
     p.red(`${'STOPPED'.padEnd(9)}'${e.stepId}' ${e.resumed ? 'was in flight when the run was interrupted and may have partly run; it' : 'is destructive and'} was not approved, so it did not run${e.resumed ? ' again' : ''}.`),
     `  it would run: ${commandLine(e.command)}${e.target ? ` on ${e.target}` : ''}`,
     `  to run it: add --approve ${e.stepId} (or --yes to approve every destructive step), or run in a terminal to confirm it`,

@@ -14,11 +14,12 @@ import { checkSessionSettings } from './session-settings.js';
 import { findingOf } from './finding.js';
 import { withLimitScope } from './limit-scope.js';
 import { tryAddresses, withAddressWalk } from './addresses.js';
-import { withPoolerConsole } from './pooler-console.js';
+import { poolerLoginTimedOut, withPoolerConsole } from './pooler-console.js';
 import { againstClientTimeout, phasesOf } from './phases.js';
 import { greetedThenTimedOut, PATIENCE, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
+import type { LoginTimeline } from '../db/login-timeline.js';
 import { peerFinding, readPeer, type Peer } from '../executors/probes/peer.js';
 import { socketPath, type ConnectionInfo } from '../db/url.js';
 import { LAYERS, type Check, type Diagnosis, type Layer, type Phases } from './types.js';
@@ -34,7 +35,9 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
   redactor.addUrl(source.url);
   const checks: Check[] = [];
   const config = checkConfig(source);
-  const done = (): Diagnosis => conclude(source, config.ok ? config.info : undefined, checks, redactor);
+  // The login's own timeline, whichever layer its failure is reported at (a MySQL login without a greeting: tls).
+  let timeline: LoginTimeline | undefined;
+  const done = (): Diagnosis => conclude(source, config.ok ? config.info : undefined, checks, redactor, timeline);
   checks.push(config.check);
   if (!config.ok) return done();
   const runner = new ProbeRunner(source.url, opts.timeoutMs, redactor);
@@ -47,6 +50,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     if (dns.status !== 'ok') return done();
     // MySQL/MariaDB over TCP: the login first, and the tcp and tls layers read off its connection (login-layers.ts).
     const fromLogin = readsLayersFromLogin(config.info) ? await layersFromLogin(runner, config.info, opts.timeoutMs) : undefined;
+    timeline = timelineOf(fromLogin?.login);
     const tcp = fromLogin?.tcp ?? await runner.probe('tcp');
     const tcpCheck = fromProbe('tcp', tcp, () => (tcp.details?.socket ? `Unix socket ${String(tcp.details.socket)} accepts connections`
       : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms${fromLogin ? ', the login\'s own connection' : ''})`);
@@ -75,6 +79,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     }
     checks.push(tls);
     const login = fromLogin?.login ?? await runner.probe('db-connect');
+    timeline = timelineOf(login);
     // The server cancelled a statement (only a logged-in session runs one): no connection failure, the session's own limit
     // (the session layer names it).
     const cancelled = login.status !== 'ok' && CANCELLED.has(String(login.details?.sqlState));
@@ -89,7 +94,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
       // PgBouncer's own client_login_timeout ("server down") ends a login held by a PAUSE just the same.
       const waited = config.info.engine === 'postgres'
         && (read.classification === 'pooler-wait-timeout' || (read.classification === 'timeout' && typeof read.details?.portAnsweredMs === 'number')
-          || (read.classification === 'pooler-backend-down' && /client_login_timeout/.test(read.summary)));
+          || (read.classification === 'pooler-backend-down' && poolerLoginTimedOut(login)));
       checks.push(waited ? await withPoolerConsole(read, source.url, config.info.database, opts.timeoutMs, redactor) : read);
       return done();
     }
@@ -152,7 +157,9 @@ function loginSummary(r: StepResult): string {
 
 const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : String(v ?? '?'));
 
-function conclude(source: Source, info: ConnectionInfo | undefined, checks: Check[], redactor: Redactor): Diagnosis {
+const timelineOf = (login: StepResult | undefined): LoginTimeline | undefined => login?.details?.timeline as LoginTimeline | undefined;
+
+function conclude(source: Source, info: ConnectionInfo | undefined, checks: Check[], redactor: Redactor, timeline: LoginTimeline | undefined): Diagnosis {
   const ran = new Set(checks.map((c) => c.layer));
   const all = [...checks, ...LAYERS.filter((l) => !ran.has(l)).map((layer): Check => ({ layer, status: 'skipped', summary: 'not checked' }))];
   const failed = checks.find((c) => c.status === 'failed');
@@ -173,7 +180,7 @@ function conclude(source: Source, info: ConnectionInfo | undefined, checks: Chec
   return {
     url: source.url ? redactor.showUrl(source.url) : '(none)', source: source.from, classification,
     scenario: which.scenario, runbook: which.runbook, finding: redactor.mask(finding),
-    phases: info ? phasesOf(info, checks) : {},
+    phases: info ? phasesOf(info, checks, timeline) : {},
     checks: all.map((c) => ({ ...c, summary: redactor.mask(c.summary), ...(c.details ? { details: redactor.maskDeep(c.details) } : {}) })),
   };
 }

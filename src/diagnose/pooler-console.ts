@@ -3,6 +3,9 @@
 // them apart (SHOW DATABASES' paused column, SHOW POOLS' waiting clients). Diagnose asks it with the URL's own
 // credentials, which it answers for users in admin_users or stats_users; otherwise the finding says what it could
 // not see, instead of advising a bigger pool.
+import { lookupError } from '../db/errors/table.js';
+import { CLIENT_LOGIN_TIMEOUT } from '../db/errors/clients.js';
+import type { StepResult } from '../executors/types.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { ProbeRunner } from './probe-runner.js';
 import type { Check } from './types.js';
@@ -16,6 +19,12 @@ function consoleUrl(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The login ended at PgBouncer's own client_login_timeout, read by the error table's row (a PAUSE ends a held
+ *  login with it too, so the console is asked as for a wait). */
+export function poolerLoginTimedOut(login: StepResult): boolean {
+  return lookupError({ code: login.details?.sqlState, message: login.error })?.name === CLIENT_LOGIN_TIMEOUT;
 }
 
 /** The login check of a pooler-wait-timeout, told paused (database-closed) or full from the console. */

@@ -10,6 +10,9 @@ const coded = (family: ErrorFamily, source: string) => (code: string, classifica
 const textual = (family: ErrorFamily, source: string) => (name: string, classification: Cls, text: RegExp, sample: string): ErrorRow =>
   ({ family, code: '', name, classification, sample, source, text });
 
+/** The row of PgBouncer's own login timeout, by name. */
+export const CLIENT_LOGIN_TIMEOUT = 'client_login_timeout';
+
 export const PGBOUNCER_ROWS: ErrorRow[] = [
   // The server's own refusal of the pooler's login, relayed to the waiting client with 08P01 and the server's text
   // (PgBouncer's kill_pool_logins): PgBouncer accepted the client; the pooler's login to the server is what failed.
@@ -28,9 +31,11 @@ export const PGBOUNCER_ROWS: ErrorRow[] = [
   bouncer('max_db_client_connections / max_user_client_connections', 'pooler-client-limit',
     'client connections exceeded (max_db_client_connections)', /max_(db|user)_client_connections|max_db_connections|max_user_connections/i),
   bouncer('query_wait_timeout', 'pooler-wait-timeout', 'query_wait_timeout', /query[_ ]wait[_ ]timeout/i),
-  // client_login_timeout alone: the client's login waited on the server (auth_query needs a server connection).
+  // client_login_timeout: the client's login waited on the server (auth_query needs a server connection), or on
+  // a database PgBouncer holds PAUSEd. Its own row: diagnose reads the pooler's console for it (by this name).
+  bouncer(CLIENT_LOGIN_TIMEOUT, 'pooler-backend-down', 'client_login_timeout (server down)', /client_login_timeout/i),
   bouncer('server login failing', 'pooler-backend-down', 'server login has been failing, try again later (server_login_retry)',
-    /server login has been failing|cannot connect to server|client_login_timeout|server[_ ]login[_ ]retry/i),
+    /server login has been failing|cannot connect to server|server[_ ]login[_ ]retry/i),
   // PgBouncer's one text for a login its own configuration cannot serve: the auth_query lookup failed (auth_user's
   // query denied or its server login refused before the client's), auth_type=any without a forced user, an
   // unconfigured auth_dbname. Never the client's password: that is not checked yet.

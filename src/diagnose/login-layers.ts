@@ -48,8 +48,7 @@ async function tlsLayer(info: ConnectionInfo, login: StepResult, link: MysqlLink
   // No greeting (silence, a close, an error packet in its place), or a TLS handshake that failed: the login's own
   // failure, as the tls probe met it on its connection.
   if (!link?.greeting || link.tlsStarted) {
-    const timeline = login.details?.timeline; // the phase times (diagnose's phases) stay with the failed layer
-    return verdict({ ...failureOf(login), details: { ...details, ...(timeline ? { timeline } : {}) } });
+    return verdict({ ...failureOf(login), details });
   }
   if (!link.greeting.offersTls) {
     return verdict({ status: 'failed', classification: 'ssl-unsupported', durationMs: login.durationMs, error: 'the server does not offer TLS (have_ssl = DISABLED)', details });

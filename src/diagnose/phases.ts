@@ -15,16 +15,16 @@ export function clientTimeout(info: ConnectionInfo): { ms: number; from: string 
   return undefined;
 }
 
-export function phasesOf(info: ConnectionInfo, checks: Check[]): Phases {
+/** The phases from the probes' checks and the login's own timeline (`own`: its connection is the client's path,
+ *  so its TCP and TLS times stand before the probes' own; where it has one, TLS is timed there alone: a MySQL tls
+ *  layer read off the login lasts the whole login). */
+export function phasesOf(info: ConnectionInfo, checks: Check[], own: LoginTimeline | undefined): Phases {
   const at = (layer: string) => checks.find((c) => c.layer === layer && c.status !== 'skipped');
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   const login = at('connect');
   const loginMs = num(login?.details?.connectMs);
   const firstQueryMs = login?.status === 'ok' && loginMs !== undefined && login.durationMs !== undefined ? login.durationMs - loginMs : undefined;
   const limit = clientTimeout(info);
-  // The login's own connection is the client's path: its TCP and TLS times stand before the probes' own.
-  // Where the login has a timeline, TLS is timed there alone: a MySQL tls layer read off the login lasts the login.
-  const own = (login ?? at('tls'))?.details?.timeline as LoginTimeline | undefined;
   const phases: Phases = {
     dnsMs: at('dns')?.durationMs, tcpMs: own?.tcpMs ?? num(at('tcp')?.details?.connectMs), tlsMs: own ? own.tlsMs : at('tls')?.durationMs,
     loginMs, firstQueryMs, greetingMs: own?.greetingMs, authMs: own?.authMs, startupMs: own?.startupMs, stalledIn: own?.stalledIn, stalledMs: own?.stalledMs,
@@ -54,7 +54,9 @@ export function authWaitFinding(failed: Check, explained: string): string | unde
   if (failed.classification !== 'auth' || t.stalledIn !== 'auth' || (t.stalledMs ?? 0) < AUTH_WAIT_MS) return undefined;
   const before = (t.tcpMs ?? 0) + (t.greetingMs ?? 0) + (t.tlsMs ?? 0);
   if (before >= t.stalledMs!) return undefined; // the path was as slow as the wait: a slow path, not the authentication
-  return `The login sat ${spokenDuration(t.stalledMs!)} in authentication before the server refused it, where TCP${t.tlsMs !== undefined ? ' and TLS' : ''} took ${before} ms: `
+  const path = ['TCP', ...(t.greetingMs !== undefined ? ["the server's greeting"] : []), ...(t.tlsMs !== undefined ? ['TLS'] : [])];
+  const named = path.length > 1 ? `${path.slice(0, -1).join(', ')} and ${path[path.length - 1]}` : path[0];
+  return `The login sat ${spokenDuration(t.stalledMs!)} in authentication before the server refused it, where ${named} took ${before} ms: `
     + 'the path is quick, and the server waited on its own authentication - an external service (LDAP, RADIUS, PAM, Kerberos) '
     + `answering slowly or not at all. Read the server's log at that time. ${explained}`;
 }

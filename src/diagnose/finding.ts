@@ -7,7 +7,7 @@ import type { ConnectionInfo } from '../db/url.js';
 import type { Classification } from '../common/classification.js';
 import { handshakeFinding } from './handshake.js';
 import { authWaitFinding } from './phases.js';
-import { limitScope } from './limit-scope.js';
+import { limitFinding } from './limit-scope.js';
 import { slowFinding, waitedFinding } from './slow.js';
 import type { Check } from './types.js';
 
@@ -27,7 +27,7 @@ export function findingOf(found: Found, classification: Classification, checks: 
 
 /** A failed check's own reading, where its evidence says more than its class. */
 function failedFinding(failed: Check, classification: Classification, checks: Check[], info: ConnectionInfo | undefined): string | undefined {
-  if (classification === 'too-many-connections') return limitScope(failed).finding;
+  if (classification === 'too-many-connections') return limitFinding(failed);
   if (classification === 'tls-handshake' && info) return handshakeFinding(info, checks);
   if (classification === 'auth' && plainWhereTlsOffered(failed)) return PLAIN_REFUSED_TLS_OFFERED;
   const d = failed.details ?? {};

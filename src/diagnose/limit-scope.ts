@@ -12,11 +12,11 @@ const SCOPES: [RegExp, LimitScope][] = [
   [/User '?([^' ]*)'? (?:already has more than|has exceeded the) 'max_user_connections'/i, 'account'],
 ];
 
-/** The scope of a too-many-connections failure and the finding that names it; the server's for any other text. */
-export function limitScope(check: Check): { scope: LimitScope; name?: string; finding?: string } {
+/** The scope of a too-many-connections failure read from its text, and whose limit it is; the server's for any other text. */
+function limitScope(check: Check): { scope: LimitScope; name?: string } {
   for (const [re, scope] of SCOPES) {
     const m = re.exec(check.summary);
-    if (m) return { scope, ...(m[1] ? { name: m[1] } : {}), finding: findingFor(scope, m[1] ?? '') };
+    if (m) return { scope, ...(m[1] ? { name: m[1] } : {}) };
   }
   return { scope: 'server' };
 }
@@ -26,6 +26,12 @@ export function withLimitScope(check: Check): Check {
   if (check.classification !== 'too-many-connections') return check;
   const limit = limitScope(check);
   return { ...check, details: { ...check.details, limitScope: limit.scope, ...(limit.name ? { limitOf: limit.name } : {}) } };
+}
+
+/** The finding of a check withLimitScope read: the limit it names, unless it is the server's (the class says that). */
+export function limitFinding(check: Check): string | undefined {
+  const scope = check.details?.limitScope as LimitScope | undefined;
+  return scope && scope !== 'server' ? findingFor(scope, String(check.details?.limitOf ?? '')) : undefined;
 }
 
 function findingFor(scope: LimitScope, name: string): string {

@@ -25,9 +25,9 @@ export function urlOf(f: Facts): string {
 
 const quote = (s: string): string => (/^[\w@%+=:,./<>-]+$/.test(s) && !/[<>]/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-export function handoverOf(f: Finding, alive: (pid: number) => boolean = running): Handover {
+export function handoverOf(f: Finding): Handover {
   const url = urlOf(f.facts);
-  const from = f.facts.pid !== undefined && f.class !== 'app-pool-timeout' && alive(f.facts.pid)
+  const from = f.facts.pid !== undefined && f.class !== 'app-pool-timeout' && running(f.facts.pid)
     ? { fromPid: `sudo runbook diagnose ${quote(url)} --from-pid ${f.facts.pid}` } : {};
   return { ...handoverFor(f, url), ...from };
 }

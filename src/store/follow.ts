@@ -5,6 +5,7 @@ import { UserError } from '../common/errors.js';
 import { connectStore, FOREGROUND_CONNECT_MS, storeErrorText, type StoreClient } from './client.js';
 import { GENESIS } from './chain.js';
 import { checkStoreVersion } from './migrate.js';
+import { prunedMatching } from './prune.js';
 
 export interface FollowOptions {
   url: string;
@@ -104,6 +105,12 @@ export async function findRun(client: StoreClient, id: string): Promise<string> 
     `SELECT run_id, runbook FROM runbook.runs WHERE run_id = $1 OR (length($1) >= $2 AND left(run_id, length($1)) = $1)
      ORDER BY run_id = $1 DESC, run_id LIMIT $3`, [id, MIN_PREFIX, LISTED + 1]);
   if (rows.length === 0) {
+    const pruned = await prunedMatching(client, id, MIN_PREFIX);
+    const gone = pruned[0]?.run_id === id || pruned.length === 1 ? pruned[0] : undefined;
+    if (gone) {
+      throw new UserError(`run ${gone.run_id} (${gone.runbook}) was pruned from the store on ${gone.pruned_at.toISOString().slice(0, 16).replace('T', ' ')} UTC `
+        + `by ${gone.pruned_by}, with its ${gone.events} events: its transcript is the record now`);
+    }
     const short = id.length < MIN_PREFIX ? ` (give at least ${MIN_PREFIX} characters of its id)` : '';
     throw new UserError(`no run ${id} in the store${short} (see \`runbook runs\`)`);
   }

@@ -5,6 +5,7 @@ import { V3 } from './migration-v3.js';
 import { V4 } from './migration-v4.js';
 import { V5 } from './migration-v5.js';
 import { V6 } from './migration-v6.js';
+import { V7 } from './migration-v7.js';
 
 export interface Migration { version: number; what: string; sql: string }
 
@@ -244,6 +245,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, what: 'a four-eyes decision is taken only while the run waits at a gate of that step, one per gate', sql: V4 },
   { version: 5, what: 'a four-eyes decision names the gate visit it answers (runs.waiting_visit, approvals.gate)', sql: V5 },
   { version: 6, what: 'taking over a run is for runbook_operators (when that role exists); a resume by another role once the driver is gone is a recorded takeover', sql: V6 },
+  { version: 7, what: 'retention: prune_runs removes whole runs that ended long ago, recorded in runbook.pruned (never stored again); indexes for runs', sql: V7 },
 ];
 
 export const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

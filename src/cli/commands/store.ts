@@ -3,7 +3,7 @@ import { openStore, requireStoreUrl } from '../../store/open.js';
 import { migrateStore } from '../../store/migrate.js';
 import { maskUrl } from '../../db/url.js';
 import { readFileSync } from 'node:fs';
-import { say, sayError } from '../say.js';
+import { say, sayError, sayJson } from '../say.js';
 import { fileLines } from '../../transcript/sink.js';
 import { UserError } from '../../common/errors.js';
 import { storeErrorText } from '../../store/client.js';
@@ -46,4 +46,30 @@ export async function storePushCommand(path: string, opts: { store?: string }): 
   if (s.pending) throw new UserError(`${s.pending} lines not uploaded: ${s.reason ?? 'the store did not answer'}`, 75);
   say(`run ${s.runId ?? '?'}: the store has all ${lines.length} lines (${s.uploaded} uploaded now)\n`);
   return 0;
+}
+
+/** `runbook store prune --older-than 90d`: whole runs that ended before then leave the store (docs/team.md). */
+export async function storePruneCommand(opts: { store?: string; olderThan: string; dryRun?: boolean; json?: boolean }): Promise<number> {
+  const { pruneAge, pruneRuns } = await import('../../store/prune.js');
+  const age = pruneAge(opts.olderThan);
+  const store = requireStoreUrl(opts.store);
+  // A batch deletes up to PRUNE_BATCH runs' events: longer than a run's statements are allowed.
+  const client = await openStore(store, { statementMs: 120_000 });
+  try {
+    const s = await pruneRuns(client, age, opts.dryRun === true);
+    if (opts.json) { sayJson({ ...s, dryRun: opts.dryRun === true, role: client.role }); return 0; }
+    const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const span = s.first && s.last ? ` (last heard from ${when(s.first)} to ${when(s.last)})` : '';
+    say(`${opts.dryRun ? 'would prune' : 'pruned'} ${s.runs} run${s.runs === 1 ? '' : 's'} and ${s.events} events that ended before ${when(s.cutoff)}${span}`
+      + `${opts.dryRun ? '' : `, as ${client.role}; each is recorded in runbook.pruned`}
+`);
+    if (s.kept) say(`kept ${s.kept} older run${s.kept === 1 ? '' : 's'} that did not end (running or interrupted): resume or end ${s.kept === 1 ? 'it' : 'them'} first
+`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`store prune failed (as ${client.role}): ${storeErrorText(e)}`);
+  } finally {
+    await client.end();
+  }
 }

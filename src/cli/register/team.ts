@@ -25,6 +25,22 @@ transcript first, line by line: a copy that differs stops it, and nothing stored
 Example:
   runbook store push runbook-transcripts/2024-05-01T12-30-45.123Z-pool-exhausted.jsonl`)
     .action(lazy(() => import('../commands/store.js'), 'storePushCommand'));
+  store.command('prune').description('Remove runs that ended long ago from the store (retention).')
+    .requiredOption('--older-than <age>', 'runs last heard from longer ago than this: 90d, 12h, 2w, 30m')
+    .option('--dry-run', 'say what would be pruned; change nothing')
+    .option('--store <url>', STORE_HELP)
+    .option('--json', 'print JSON')
+    .addHelpText('after', `
+Only whole runs that ended (resolved, escalate, failed, aborted) go; a run still running or interrupted
+stays however old. Each pruned run is recorded in runbook.pruned (who, when, its event count and the head
+of its hash chain) before its rows are deleted, and its id is never stored again. The chains of the runs
+that remain are untouched. Runs as the store's owner, or a role the owner granted
+EXECUTE ON FUNCTION runbook.prune_runs(interval, int).
+
+Examples:
+  runbook store prune --older-than 90d --dry-run
+  runbook store prune --older-than 90d`)
+    .action(lazy(() => import('../commands/store.js'), 'storePruneCommand'));
 }
 
 export function registerRuns(program: Command, lazy: Lazy): void {

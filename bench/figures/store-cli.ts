@@ -191,9 +191,11 @@ export async function approval(ctx: BenchContext, store: BenchStore): Promise<Ro
         // "may approve" is said once the gate's connection LISTENs and has read the run: the gate waits.
         await until(() => (/may approve:/.test(driver.err()) ? true : undefined), `the four-eyes gate (stderr: ${driver.err().slice(-300)})`);
         const runId = String(transcriptLines(transcript)[0]?.runId);
+        // The gate visit the run waits at, as `runbook approve` reads it (runs.waiting_visit) before deciding.
+        const visit = await until(async () => (await bob.query<{ v: string | null }>('SELECT waiting_visit AS v FROM runbook.runs WHERE run_id = $1', [runId]))[0]?.v ?? undefined, 'the gate visit in the store');
         const t0 = Date.now();
         if (r % 2 === 0) {
-          await bob.query('SELECT runbook.decide($1, $2, $3, $4)', [runId, 'terminate', 'approved', null]);
+          await bob.query('SELECT runbook.decide($1, $2, $3, $4, $5)', [runId, 'terminate', visit, 'approved', null]);
         } else {
           startCli(['approve', runId, 'terminate', '--yes'], { ...w.state, RUNBOOK_STORE: store.url('bob') }, w.dir);
         }

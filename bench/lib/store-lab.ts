@@ -18,14 +18,17 @@ const PASSWORD = 'bench-store-pw';
 
 export interface BenchStore {
   url(who: Person, port?: number): string;
+  /** The lab's superuser on the store's database (filling a big store past its triggers). */
+  superUrl: string;
   as(who: Person): Promise<StoreClient>;
   refusing: SwitchProxy;
   silent: SwitchProxy;
   stop(): Promise<void>;
 }
 
-export async function startBenchStore(): Promise<BenchStore> {
-  const server: LabServer = await startPostgres();
+/** `maxConnections`: room for many followers at once (the big store's 50), each its own login. */
+export async function startBenchStore(maxConnections?: number): Promise<BenchStore> {
+  const server: LabServer = await startPostgres(maxConnections ? { maxConnections } : {});
   const stopAll: (() => Promise<void>)[] = [() => server.stop()];
   const stop = async () => { for (const f of stopAll.reverse()) await f().catch(() => undefined); };
   try {
@@ -43,7 +46,8 @@ export async function startBenchStore(): Promise<BenchStore> {
     stopAll.push(() => refusing.close());
     const silent = await startSwitchProxy(target, 'silent');
     stopAll.push(() => silent.close());
-    return { url, as, refusing, silent, stop };
+    const superUrl = server.url({ user: server.superuser, password: server.superPassword, database: 'ops' });
+    return { url, superUrl, as, refusing, silent, stop };
   } catch (e) {
     await stop();
     throw e;

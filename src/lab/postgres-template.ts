@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { postgresBinaries } from './usable-binaries.js';
+import type { PostgresVersion } from './types.js';
 import { labCredentials, sqlString } from './credentials.js';
 import { runCommand } from './exec.js';
 import { makeNamedDir } from './lab-root.js';
@@ -26,13 +27,13 @@ export function settingArgs(settings: Record<string, string>): string[] {
   return Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 }
 
-const pending = new Map<'system' | '18', Promise<string>>();
+const pending = new Map<PostgresVersion, Promise<string>>();
 
 /** Path of the template data dir for these binaries (created on first call). */
-export function postgresTemplate(version: 'system' | '18' = 'system'): Promise<string> {
+export function postgresTemplate(version: PostgresVersion = 'system'): Promise<string> {
   let template = pending.get(version);
   if (!template) {
-    const name = version === '18' ? 'pg18-template' : 'pg-template';
+    const name = version === 'system' ? 'pg-template' : `pg${version}-template`;
     template = sharedTemplate(name, () => buildTemplate(name, version), (dir) => join(dir, 'data'));
     pending.set(version, template);
   }
@@ -40,7 +41,7 @@ export function postgresTemplate(version: 'system' | '18' = 'system'): Promise<s
 }
 
 /** Builds the template in this process's lab root; returns its directory. */
-async function buildTemplate(name: string, version: 'system' | '18'): Promise<string> {
+async function buildTemplate(name: string, version: PostgresVersion): Promise<string> {
   const bins = postgresBinaries(version);
   const user = serverUser('postgres');
   const dir = makeNamedDir(name, user);

@@ -21,8 +21,8 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
     localLines: opts.localLines ?? [],
     tlsVersion: opts.tlsVersion ?? 'any',
   };
-  if (resolved.reservedForRoles > 0 && (engine !== 'postgres' || resolved.postgresVersion !== '18')) {
-    throw new LabError("reservedForRoles is PostgreSQL 16+ (reserved_connections): use postgresVersion '18'");
+  if (resolved.reservedForRoles > 0 && (engine !== 'postgres' || !['16', '17', '18'].includes(resolved.postgresVersion))) {
+    throw new LabError("reservedForRoles is PostgreSQL 16+ (reserved_connections): use postgresVersion '16', '17' or '18'");
   }
   if (engine === 'mariadb' && resolved.postgresVersion !== 'system') throw new LabError('postgresVersion is for PostgreSQL servers');
   if (engine === 'mariadb' && (resolved.standby || resolved.startingUp || resolved.hostsslOnly || resolved.hbaLines.length > 0)) {

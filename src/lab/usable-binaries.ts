@@ -4,18 +4,19 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { findPostgres18Binaries, findPostgresBinaries, type PostgresBinaries } from './binaries.js';
+import { findNpmPostgresBinaries, findPostgresBinaries, type PostgresBinaries } from './binaries.js';
+import type { PostgresVersion } from './types.js';
 import { trackDir } from './exit-hooks.js';
 import { labTmpdir } from './lab-root.js';
 import { serverUser, type OsUser } from './run-as.js';
 import { labEnv } from '../secrets/credential-env.js';
 
-const cached = new Map<'system' | '18', PostgresBinaries>();
+const cached = new Map<PostgresVersion, PostgresBinaries>();
 
-export function postgresBinaries(version: 'system' | '18' = 'system'): PostgresBinaries {
+export function postgresBinaries(version: PostgresVersion = 'system'): PostgresBinaries {
   let bins = cached.get(version);
   if (!bins) {
-    bins = usableBy(version === '18' ? findPostgres18Binaries() : findPostgresBinaries(), serverUser('postgres'));
+    bins = usableBy(version === 'system' ? findPostgresBinaries() : findNpmPostgresBinaries(version), serverUser('postgres'));
     cached.set(version, bins);
   }
   return bins;

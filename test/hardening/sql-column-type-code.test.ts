@@ -11,6 +11,7 @@ import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery, victimSession } from '../db/helpers.js';
 import { runSteps } from './read-steps.js';
+import { majorOf, PG_EDGE_MAJORS } from '../helpers/pg-majors.js';
 
 const KILLED = "(SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'victim')";
 
@@ -81,8 +82,8 @@ const CASES: [string, string, string][] = [
 ];
 
 describe('code run for the types of the columns a read reads, on both majors', { concurrency: true }, () => {
-  for (const version of ['system', '18'] as const) {
-    describe(`PostgreSQL ${version === '18' ? '18' : '15'}: code run for column types`, { concurrency: 1 }, () => {
+  for (const version of PG_EDGE_MAJORS) {
+    describe(`PostgreSQL ${majorOf(version)}: code run for column types`, { concurrency: 1 }, () => {
       let server: LabServer;
       let victim: pg.Client;
       const connectVictim = async () => { victim = await victimSession(server); };

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { cli, scratch, writeRunbook } from './helpers.js';
+import { majorOf, PG_EDGE_MAJORS } from '../helpers/pg-majors.js';
 
 const READ = { postgres: "SELECT now() AS t, 'a' AS x", mysql: 'SELECT NOW() AS t, "a" AS x' };
 const query = `{ postgres: ${JSON.stringify(READ.postgres)}, mysql: ${JSON.stringify(READ.mysql)} }`;
@@ -41,8 +42,8 @@ async function runBoth(t: TestContext, url: string, alive: () => Promise<boolean
   }
 }
 
-for (const version of ['system', '18'] as const) {
-  describe(`PostgreSQL ${version === '18' ? '18' : '15'}: wait polls, for_each items and called runbooks read pinned`, () => {
+for (const version of PG_EDGE_MAJORS) {
+  describe(`PostgreSQL ${majorOf(version)}: wait polls, for_each items and called runbooks read pinned`, () => {
     let server: LabServer;
     let victim: pg.Client;
     before(async () => {

@@ -41,7 +41,7 @@ BEGIN
   SELECT * INTO p FROM runbook.pruned WHERE run_id = NEW.run_id;
   IF FOUND THEN
     RAISE EXCEPTION 'run % was pruned from the store at % by % (% events): it is not stored again', p.run_id, p.pruned_at, p.pruned_by, p.events
-      USING ERRCODE = 'RB016';
+      USING ERRCODE = 'RB017';
   END IF;
   RETURN NEW;
 END $$;

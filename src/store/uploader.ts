@@ -278,8 +278,8 @@ export class Uploader implements TranscriptSink {
       return;
     }
     if (this.stopped()) return; // a query cut short by the stop itself
-    // A line the store will never take (a four-eyes answer it did not witness): stop, never retry.
-    if (code === 'RB016') { clearInterval(this.heartbeat); this.stop(`the store refused this transcript: ${storeErrorText(e)}`); return; }
+    // A line the store will never take (a four-eyes answer it did not witness), or a run it pruned: stop, never retry.
+    if (code === 'RB016' || code === 'RB017') { clearInterval(this.heartbeat); this.stop(`the store refused this transcript: ${storeErrorText(e)}`); return; }
     const why = storeErrorText(e);
     // RB002/RB003: a batch that went in though its answer was lost; the reconnect's reconcile sorts it out.
     if (this.state !== 'down') this.opts.notify?.(`store unreachable (${why}); ${this.queue.length} events wait here, the run goes on`);

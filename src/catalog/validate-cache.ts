@@ -43,6 +43,11 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'runbook', 'validate');
 }
 
+/** Where validate keeps its per-statement SQL verdicts (language/sql/verdict-cache.ts), when the cache is on. */
+export function sqlCachePlace(env: NodeJS.ProcessEnv = process.env): { dir: string; buildId: string } | undefined {
+  return cacheEnabled(env) ? { dir: join(dirname(cacheDir(env)), 'sql'), buildId: currentBuildId()! } : undefined;
+}
+
 export function cacheEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   const off = env.RUNBOOK_NO_CACHE;
   return (off === undefined || off === '' || off === '0') && currentBuildId() !== null;

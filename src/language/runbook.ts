@@ -7,6 +7,7 @@ import type { SourceMap } from './source-map.js';
 import { validateDocument } from './validate/index.js';
 
 export { pgParserFailed } from './sql/pg-parser.js';
+export { useVerdictCache } from './sql/verdict-cache.js';
 
 export interface Runbook {
   doc: RunbookDoc;

@@ -6,7 +6,7 @@ import { loadCasesChecker, loadValidator } from '../../catalog/validator.js';
 import { formatDiagnostic, formatShown, type Diagnostic } from '../../language/diagnostic.js';
 import { UserError } from '../../common/errors.js';
 import { callDependencies, checkCalls } from '../../catalog/called-runbooks.js';
-import { cacheEnabled, cachedValidation, hashOf, storeValidation } from '../../catalog/validate-cache.js';
+import { cacheEnabled, cachedValidation, hashOf, sqlCachePlace, storeValidation } from '../../catalog/validate-cache.js';
 import { plural } from '../../common/plural.js';
 import { say, sayJson } from '../say.js';
 
@@ -28,7 +28,10 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
     // A local runbook validated before, unchanged and with unchanged callees (validate-cache.ts).
     const cached = cachedValidation(file);
     if (cached) { all.push(...cached); continue; }
-    const { readRunbook, pgParserFailed } = await loadValidator();
+    const { readRunbook, pgParserFailed, useVerdictCache } = await loadValidator();
+    // Each statement's verdict is kept too: an edit that leaves the SQL alone loads no parser (verdict-cache.ts).
+    const sqlCache = sqlCachePlace();
+    if (sqlCache) useVerdictCache(sqlCache.dir, sqlCache.buildId);
     // A cases file named on the command line (validate *.yaml): checked against its runbook, as runbook test does.
     if (isCasesFile(file)) { all.push(...(await casesDiagnostics(file, readRunbook))); continue; }
     const bytes = readBytes(file);

@@ -3,6 +3,7 @@ import { classifyMysql } from './mysql-classify.js';
 import { classifyPg } from './pg-classify.js';
 import { askPg, pgParserFailed } from './pg-parser.js';
 import { knownVerdict, remember } from './known-verdicts.js';
+import { cachedVerdict, storeVerdict } from './verdict-cache.js';
 import { unparsed, type SqlEngine, type SqlVerdict } from './verdict.js';
 
 /**
@@ -41,20 +42,27 @@ export function classifyMany(texts: readonly string[], engine: SqlEngine): SqlVe
  * meanwhile (loading it is most of the cost), so the caller can classify MySQL texts in between.
  */
 export function classifyLater(texts: readonly string[], engine: SqlEngine): () => SqlVerdict[] {
-  if (engine === 'mysql') return () => texts.map((t) => tooLong(t, engine) ?? knownVerdict(engine, t) ?? mysqlCached(t));
-  // Only texts the build's index does not know reach the parser: none, and it never loads.
-  const short = texts.filter((t) => !tooLong(t, engine) && !knownVerdict(engine, t));
+  if (engine === 'mysql') return () => texts.map((t) => tooLong(t, engine) ?? stored(engine, t) ?? mysqlCached(t));
+  // Only texts neither the build's index nor validate's cache knows reach the parser: none, and it never loads.
+  const before = new Map(texts.map((t) => [t, tooLong(t, engine) ?? stored(engine, t)]));
+  const short = texts.filter((t) => !before.get(t));
   const answers = short.length ? askPg(short) : () => [];
   return () => {
     const parsed = new Map(answers().map((p, i) => [short[i]!, p]));
-    return texts.map((t) => tooLong(t, engine) ?? knownVerdict(engine, t) ?? pgVerdict(t, parsed.get(t)!));
+    return texts.map((t) => before.get(t) ?? pgVerdict(t, parsed.get(t)!));
   };
 }
+
+/** A verdict known without a parser: the build's index of the shipped SQL, then (validate only) its disk cache. */
+const stored = (engine: SqlEngine, text: string): SqlVerdict | undefined => knownVerdict(engine, text) ?? cachedVerdict(engine, text);
 
 function pgVerdict(text: string, parsed: Parameters<typeof classifyPg>[0]): SqlVerdict {
   const v = classifyPg(parsed);
   // A parser that did not answer gives a verdict about the machine, not the text: never remembered.
-  if (!pgParserFailed()) remember('postgres', text, v);
+  if (!pgParserFailed()) {
+    remember('postgres', text, v);
+    storeVerdict('postgres', text, v);
+  }
   return v;
 }
 
@@ -67,6 +75,7 @@ function mysqlCached(text: string): SqlVerdict {
     v = classifyMysql(text);
     mysqlVerdicts.set(text, v);
     remember('mysql', text, v);
+    storeVerdict('mysql', text, v);
   }
   return v;
 }

@@ -77,6 +77,11 @@ async function runShell(
     return { status: 'failed', durationMs: Date.now() - startedAt, classification: 'other', error: errorLine(e, ctx.mask) };
   }
   holdLifeline(p.child);
+  // The step ends when its script does: what it left running (a `cmd &` it did not wait for) would hold the
+  // output pipes open, and the step with them, until its timeout. Ended LEFTOVER_GRACE_MS after the exit.
+  let leftovers: NodeJS.Timeout | undefined;
+  const leader = direct ? undefined : p.child?.pid;
+  if (leader !== undefined) p.child?.once('exit', () => { leftovers = setTimeout(() => endLeftovers(leader, out.stderr, ctx), LEFTOVER_GRACE_MS); });
   const settled = p.then(() => true, () => true);
   let closed = false;
   const kill = (): Promise<void> => { closed = true; return terminate(p, settled, STOP_GRACE_MS); };
@@ -98,10 +103,11 @@ async function runShell(
   try {
     output = await p;
   } finally {
+    clearTimeout(leftovers);
     ctx.signal.removeEventListener('abort', onAbort);
     running.delete(kill);
   }
-  if (!direct && p.child?.pid !== undefined) endLeftovers(p.child.pid, out.stderr, ctx);
+  if (leader !== undefined) endLeftovers(leader, out.stderr, ctx);
   const result = toResult(output, out, ctx, startedAt);
   // A script that exited 0 did what it does, whatever the run was told meanwhile: recorded as it happened.
   if (!closed || ctx.signal.aborted || result.status === 'ok') return result;
@@ -173,6 +179,9 @@ function spawnArgv(argv: string[]): typeof spawn {
 }
 
 const LEFTOVERS = 'runbook: the step left processes running in its process group; they were ended (SIGKILL) with the step\n';
+
+/** How long a step's output may still come after its script exited (what is in the pipes is read anyway). */
+export const LEFTOVER_GRACE_MS = 500;
 
 /** What the step left running in its process group (a `cmd &` it did not wait for) ends with it, and the step's
  *  output says so: nothing of a finished step acts later, unseen. (A process that left the group on purpose,

@@ -138,6 +138,17 @@ describe('shell executor', () => {
     assert.equal(clean.stderr, '', 'a step that leaves nothing says nothing');
   });
 
+  it('a job left running with the output pipes held does not hold the step to its timeout: the step ends when its script does (#44)', async () => {
+    const marker = unique();
+    // The job inherits stdout and stderr: the pipes stay open as long as it lives.
+    const r = await shell.execute(action(`(exec -a ${marker}-held sleep 600) & echo started`), testContext());
+    assert.equal(r.status, 'ok');
+    assert.equal(r.stdout, 'started\n');
+    assert.match(r.stderr ?? '', /the step left processes running in its process group; they were ended/);
+    assert.ok(r.durationMs < 60_000, `the step lasted ${r.durationMs} ms: it waited on the job's pipes`);
+    await until(() => processesWith(marker).length === 0, 10_000, 'the job to be gone');
+  });
+
   it('times out a hung script and kills its whole tree, grandchildren included', async () => {
     const marker = unique();
     const script = [

@@ -26,6 +26,8 @@ const REQUIRED: Record<string, Record<string, Kind>> = {
   'run-finished': { outcome: 'string', message: 'string', durationMs: 'number', steps: 'object' },
 };
 
+const RUNBOOK_FIELDS = ['name', 'title', 'file', 'sha256'] as const;
+
 const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /** undefined when the line is usable, else why not. */
@@ -38,5 +40,10 @@ export function checkLine(value: unknown): string | undefined {
     if (kindOf(line[field]) !== kind) return `${line.type}: ${field} should be a ${kind}`;
   }
   if (line.type === 'step-finished' && typeof (line.result as { status?: unknown }).status !== 'string') return 'step-finished: result has no status';
+  // What every reader shows of the runbook (report, replay, resume): a header without it is no header.
+  if (line.type === 'header') {
+    const runbook = line.runbook as Record<string, unknown>;
+    for (const field of RUNBOOK_FIELDS) if (typeof runbook[field] !== 'string') return `header: runbook.${field} should be a string`;
+  }
   return undefined;
 }

@@ -60,36 +60,48 @@ export function withoutItemOutput(result: StepResult): { result: StepResult; ite
 /** Puts the streams back into the finish lines that name them, from the output lines before each; a stream
  *  whose lines do not add up (some were torn or lost) is restored as far as they go and said to be partial. */
 export function restoreOutputs(lines: TranscriptLine[]): void {
-  const track = new Map<string, Record<Stream, string>>();
-  const items = new Map<string, Map<number, Omit<StepResult, 'items'>>>();
-  const pending = (id: string) => track.get(id) ?? { stdout: '', stderr: '' };
-  for (const line of lines) {
+  const restorer = new OutputRestorer();
+  for (const line of lines) restorer.take(line);
+}
+
+/** restoreOutputs one line at a time, for a reader that streams (reader.ts). It holds the output of the steps
+ *  not finished yet (each visit's is bounded: output-budget.ts) and, with `itemOutput`, every finished item's
+ *  output until its loop finishes; without it (replay, which shows each item's output as it came), none. */
+export class OutputRestorer {
+  private readonly track = new Map<string, Record<Stream, string>>();
+  private readonly items = new Map<string, Map<number, Omit<StepResult, 'items'>>>();
+
+  constructor(private readonly itemOutput = true) {}
+
+  private pending(id: string): Record<Stream, string> { return this.track.get(id) ?? { stdout: '', stderr: '' }; }
+
+  take(line: TranscriptLine): void {
     switch (line.type) {
       case 'step-started':
-        track.set(line.stepId, { stdout: '', stderr: '' });
-        if (line.attempt === 1) items.set(line.stepId, new Map());
+        this.track.set(line.stepId, { stdout: '', stderr: '' });
+        if (line.attempt === 1) this.items.set(line.stepId, new Map());
         break;
       case 'step-output': {
-        const t = pending(line.stepId);
+        const t = this.pending(line.stepId);
         t[line.stream] += line.chunk;
-        track.set(line.stepId, t);
+        this.track.set(line.stepId, t);
         break;
       }
       case 'item-finished':
-        restore(line.result, line.output, pending(line.stepId));
-        track.set(line.stepId, { stdout: '', stderr: '' });
-        (items.get(line.stepId) ?? items.set(line.stepId, new Map()).get(line.stepId)!).set(line.index, line.result);
+        restore(line.result, line.output, this.pending(line.stepId));
+        this.track.set(line.stepId, { stdout: '', stderr: '' });
+        if (this.itemOutput) (this.items.get(line.stepId) ?? this.items.set(line.stepId, new Map()).get(line.stepId)!).set(line.index, line.result);
         break;
       case 'step-finished':
-        restore(line.result, line.output, pending(line.stepId));
-        if (line.itemsOutput && line.result.items) {
-          const done = items.get(line.stepId);
+        restore(line.result, line.output, this.pending(line.stepId));
+        if (this.itemOutput && line.itemsOutput && line.result.items) {
+          const done = this.items.get(line.stepId);
           line.result.items = line.result.items.map((i) => {
             const r = done?.get(i.index);
             return { ...i, ...(r?.stdout !== undefined ? { stdout: r.stdout } : {}), ...(r?.stderr !== undefined ? { stderr: r.stderr } : {}) };
           });
         }
-        track.set(line.stepId, { stdout: '', stderr: '' });
+        this.track.set(line.stepId, { stdout: '', stderr: '' });
         break;
       default:
     }

@@ -1,11 +1,9 @@
 // Reads a transcript back for report, resume and replay. Tolerant by design: a run killed mid-write leaves
 // a torn last line, which is skipped and reported, never fatal. Only a missing or headless file is an error.
-import { readFileSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
-import { checkLine } from './check-line.js';
 import { describeFsError, headerless } from './file.js';
-import { restoreOutputs } from './output-refs.js';
-import { recoverTornFinish } from './torn-finish.js';
+import { scanLines, type ScanEnd, type Scanned } from './line-scan.js';
+import { OutputRestorer, restoreOutputs } from './output-refs.js';
 import { EVENT_TYPES, FORMAT_VERSION, type EventLine, type HeaderLine, type TranscriptLine } from '../events/schema.js';
 
 export interface TornLine { line: number; bytes: number }
@@ -26,62 +24,85 @@ export interface Transcript {
 }
 
 export function readTranscript(path: string): Transcript {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UserError(`cannot read transcript ${path}: ${describeFsError(e)}`); }
-  const raw = text.split('\n');
-  if (raw[raw.length - 1] === '') raw.pop();
-  const torn: TornLine[] = [];
-  const problems: string[] = [];
-  const parsed: { n: number; value: Record<string, unknown> }[] = [];
-  raw.forEach((lineText, i) => {
-    if (!lineText.trim()) return;
-    const value = parse(lineText);
-    if (value === undefined) {
-      // Torn: the last line, one a resume ended, or one a failed write cut off that the run went on after (the
-      // writer starts its next line on a line of its own: writer.ts).
-      if (i === raw.length - 1 || nextIsResume(raw[i + 1]) || (isLineStart(lineText) && raw[i + 1]?.startsWith(LINE_START))) {
-        torn.push({ line: i + 1, bytes: Buffer.byteLength(lineText) });
-        // A finish cut short still says the step ended (torn-finish.ts).
-        const recovered = recoverTornFinish(lineText);
-        if (recovered) parsed.push({ n: i + 1, value: recovered as unknown as Record<string, unknown> });
-      } else problems.push(`line ${i + 1}: not JSON`);
-      return;
-    }
-    const why = checkLine(value);
-    if (why) problems.push(`line ${i + 1}: ${why}`);
-    else parsed.push({ n: i + 1, value: value as Record<string, unknown> });
-  });
-  const first = parsed[0];
-  if (!first || first.value.type !== 'header' || first.n !== 1) {
-    const empty = headerless(path);
-    throw new UserError(empty ? `${path} ${empty}` : `${path} is not a runbook transcript: its first line is not a transcript header`);
-  }
-  const header = first.value as unknown as HeaderLine;
-  if (header.format > FORMAT_VERSION) problems.unshift(`written in transcript format ${header.format}; this runbook reads format ${FORMAT_VERSION} and may miss details`);
-  const lines = parsed.slice(1).map((p) => p.value as unknown as TranscriptLine);
+  const read = lineEvents(path);
+  const lines: TranscriptLine[] = [];
+  let step = read.next();
+  for (; !step.done; step = read.next()) lines.push(step.value);
   restoreOutputs(lines);
-  return {
-    path, header, lines, torn, problems,
-    endsClean: text === '' || text.endsWith('\n'), tornTail: torn[torn.length - 1]?.line === raw.length,
-  };
+  const [header, ...rest] = lines as [HeaderLine, ...TranscriptLine[]];
+  return { path, header, lines: rest, ...step.value };
+}
+
+/** What a reader that streams learns at the end: what was skipped, and how the file ends. */
+export type TranscriptEnd = Omit<Transcript, 'path' | 'header' | 'lines'>;
+
+/**
+ * The transcript at `path` one line at a time, in memory bounded by its longest line and the output of the steps
+ * still open, whatever the file's size (replay of a transcript of gigabytes): the header first, then each usable
+ * line with its output restored as readTranscript restores it (but a loop's finish line without its items'
+ * output: each item's came before it). What was skipped comes at the end. The same reading as readTranscript,
+ * line for line: both are lineEvents.
+ */
+export function* streamTranscript(path: string): Generator<TranscriptLine, TranscriptEnd> {
+  const restorer = new OutputRestorer(false);
+  const read = lineEvents(path);
+  for (let step = read.next(); ; step = read.next()) {
+    if (step.done) return step.value;
+    restorer.take(step.value);
+    yield step.value;
+  }
+}
+
+/** The header, then every usable line, in file order (nothing restored yet); returns what was skipped. */
+function* lineEvents(path: string): Generator<TranscriptLine, TranscriptEnd> {
+  const scan = scanLines(path);
+  const state = new LineState(path);
+  for (;;) {
+    let step: IteratorResult<Scanned, ScanEnd>;
+    try { step = scan.next(); } catch (e) { throw new UserError(`cannot read transcript ${path}: ${describeFsError(e)}`); }
+    if (step.done) return state.end(step.value);
+    const line = state.take(step.value);
+    if (line) yield line;
+  }
+}
+
+/** The reading of the scanned lines: the first usable one must be the header, on line 1. */
+class LineState {
+  private readonly torn: TornLine[] = [];
+  private readonly problems: string[] = [];
+  private header: HeaderLine | undefined;
+  /** Why a line before the header was skipped: said when there is no header. */
+  private firstProblem: string | undefined;
+
+  constructor(private readonly path: string) {}
+
+  /** The line to hand on (the header first), if the scanned one is usable. */
+  take(s: Scanned): TranscriptLine | undefined {
+    if (s.kind === 'problem') { this.problems.push(s.text); if (!this.header) this.firstProblem ??= s.text; return undefined; }
+    if (s.kind === 'torn') this.torn.push({ line: s.n, bytes: s.bytes });
+    const value = s.kind === 'line' ? s.value : s.recovered;
+    if (!value) return undefined;
+    if (!this.header) {
+      if (value.type !== 'header' || s.n !== 1) this.headerless();
+      this.header = value as unknown as HeaderLine;
+      if (this.header.format > FORMAT_VERSION) this.problems.unshift(`written in transcript format ${this.header.format}; this runbook reads format ${FORMAT_VERSION} and may miss details`);
+    }
+    return value as unknown as TranscriptLine;
+  }
+
+  end(scan: ScanEnd): TranscriptEnd {
+    if (!this.header) this.headerless();
+    return { torn: this.torn, problems: this.problems, endsClean: scan.endsClean, tornTail: this.torn[this.torn.length - 1]?.line === scan.count };
+  }
+
+  private headerless(): never {
+    const empty = headerless(this.path);
+    const why = this.firstProblem?.startsWith('line 1: ') ? ` (${this.firstProblem.slice(8)})` : '';
+    throw new UserError(empty ? `${this.path} ${empty}` : `${this.path} is not a runbook transcript: its first line is not a transcript header${why}`);
+  }
 }
 
 /** The engine's events only (no header, resumed or output-dropped records). */
 export function eventsOf(t: Transcript): EventLine[] {
   return t.lines.filter((l): l is EventLine => EVENT_TYPES.includes(l.type));
-}
-
-/** How every line the writer writes begins. */
-const LINE_START = '{"type":"';
-
-/** A line the writer began: its start, or only the first bytes of it (`{"`), as a failed write leaves it. */
-const isLineStart = (text: string): boolean => text.startsWith(LINE_START) || LINE_START.startsWith(text);
-
-function parse(text: string): unknown {
-  try { return JSON.parse(text) as unknown; } catch { return undefined; }
-}
-
-function nextIsResume(text: string | undefined): boolean {
-  const next = text === undefined ? undefined : parse(text);
-  return (next as { type?: unknown } | undefined)?.type === 'resumed';
 }

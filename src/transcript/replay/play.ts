@@ -1,7 +1,7 @@
 // Plays a transcript back: its lines in order, with the original pauses divided by `speed` (and never
 // longer than MAX_PAUSE_MS), or one step at a time when the viewer presses Enter. No TTY needed.
 import { duration, msBetween } from '../report/format.js';
-import type { Transcript } from '../reader.js';
+import type { Transcript, TranscriptEnd } from '../reader.js';
 import type { TranscriptLine } from '../../events/schema.js';
 import { renderLine } from './render.js';
 
@@ -15,17 +15,28 @@ export interface ReplayOptions {
   nextStep(): Promise<void>;             // resolves when the viewer asks for the next step
 }
 
-export async function replay(t: Transcript, opts: ReplayOptions): Promise<void> {
-  const lines: TranscriptLine[] = [t.header, ...t.lines];
+/** Plays a transcript read whole, or one streamed line by line (streamTranscript: a transcript of any size). */
+export async function replay(t: Transcript | Generator<TranscriptLine, TranscriptEnd>, opts: ReplayOptions): Promise<void> {
+  const lines = 'header' in t ? wholeLines(t) : t;
   let previous: string | undefined;
   const steps = new StepTracker();
-  for (const line of lines) {
+  for (let next = lines.next(); ; next = lines.next()) {
+    if (next.done) {
+      if (next.value.torn.length) opts.write(`(${next.value.torn.length} partly written line(s) at the end of the transcript were skipped)\n`);
+      return;
+    }
+    const line = next.value;
     if (opts.step && steps.startsNew(line)) await opts.nextStep();
     else if (!opts.step && previous) await pause(msBetween(previous, line.ts), opts);
     for (const text of renderLine(line)) opts.write(`${text}\n`);
     previous = line.ts;
   }
-  if (t.torn.length) opts.write(`(${t.torn.length} partly written line(s) at the end of the transcript were skipped)\n`);
+}
+
+function* wholeLines(t: Transcript): Generator<TranscriptLine, TranscriptEnd> {
+  yield t.header;
+  yield* t.lines;
+  return t;
 }
 
 /** One step = its confirmation, start, output, retries and branch: a new one begins when a line names a

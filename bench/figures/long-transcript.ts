@@ -1,0 +1,77 @@
+// Issue #51, long transcripts: `runbook replay` of a 1 GiB transcript in bounded memory. The transcript is
+// written here as a run writes one: a header, then 4,096 step visits, each with its 256 KiB of output (the
+// per-visit budget, output-budget.ts) in 4 KiB chunks, its start and finish. Replay streams it line by line
+// (transcript/line-scan.ts); its peak RSS and time are measured with its output going to /dev/null.
+// `runbook report` is measured on a 64 MiB transcript of the same shape: it still reads the whole file.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { mib, ms, type Row } from '../lib/table.js';
+
+const CHUNK = 'x'.repeat(4095) + '\n';
+const CHUNKS_PER_VISIT = 64;
+const RSS_TARGET = 150 * 2 ** 20;
+
+/** A transcript of `visits` step visits, each with 256 KiB of output; its size in bytes. */
+function writeTranscript(file: string, visits: number): number {
+  const fd = openSync(file, 'w');
+  const ts = '2026-11-26T07:00:00.000Z';
+  let seq = 0;
+  const line = (o: Record<string, unknown>) => `${JSON.stringify({ ...o, seq: seq++, ts })}\n`;
+  try {
+    const runbook = { name: 'long', title: 'Long', file: file.replace(/\.jsonl$/, '.yaml'), sha256: '0'.repeat(64) };
+    writeSync(fd, line({ type: 'header', format: 1, runId: 'bench-long', runbook, inputs: {}, operator: 'bench', host: 'bench', engineVersion: '0' }));
+    writeSync(fd, line({ type: 'run-started', runId: 'bench-long', runbook, inputs: {}, dryRun: false }));
+    for (let v = 0; v < visits; v++) {
+      const id = `s${v}`;
+      let block = line({ type: 'step-started', stepId: id, title: id, kind: 'shell', attempt: 1, destructive: false });
+      for (let c = 0; c < CHUNKS_PER_VISIT; c++) block += line({ type: 'step-output', stepId: id, stream: 'stdout', chunk: CHUNK });
+      block += line({ type: 'step-finished', stepId: id, attempt: 1, result: { status: 'ok', durationMs: 5, exitCode: 0 } });
+      writeSync(fd, block);
+    }
+    writeSync(fd, line({ type: 'run-finished', outcome: 'resolved', message: 'done', durationMs: visits * 5, steps: { ok: visits, failed: 0, skipped: 0 } }));
+  } finally {
+    closeSync(fd);
+  }
+  return statSync(file).size;
+}
+
+/** The command's peak RSS and wall time, its stdout to /dev/null. */
+function measure(ctx: BenchContext, args: string[], tag: string): Promise<{ rss: number; ms: number; code: number | null; err: string }> {
+  const out = join(ctx.scratch, `maxrss-${tag}`);
+  const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'maxrss.mjs')).href;
+  const devNull = openSync('/dev/null', 'w');
+  const t = performance.now();
+  const child = spawn(NODE, ['--import', preload, BIN, ...args], { env: childEnv({ BENCH_MAXRSS_FILE: out, NO_COLOR: '1' }), stdio: ['ignore', devNull, 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => { err = (err + b.toString()).slice(-2000); });
+  const limit = setTimeout(() => child.kill('SIGKILL'), 900_000);
+  return new Promise((resolve) => child.on('close', (code) => {
+    clearTimeout(limit);
+    closeSync(devNull);
+    let rss = Number.NaN;
+    try { rss = Number(readFileSync(out, 'utf8')); } catch { /* it died before exit */ }
+    resolve({ rss, ms: performance.now() - t, code, err });
+  }));
+}
+
+export async function longTranscript(ctx: BenchContext): Promise<Row[]> {
+  const big = join(ctx.scratch, 'long-1g.jsonl');
+  const size = writeTranscript(big, 4096);
+  const replay = await measure(ctx, ['replay', big, '--speed', '0'], 'replay');
+  if (replay.code !== 0) throw new Error(`replay exited ${replay.code}: ${replay.err}`);
+  ctx.log(`replay of ${mib(size)}: ${mib(replay.rss)} peak, ${ms(replay.ms)}`);
+  const small = join(ctx.scratch, 'long-64m.jsonl');
+  const smallSize = writeTranscript(small, 256);
+  const report = await measure(ctx, ['report', small], 'report');
+  if (report.code !== 0) throw new Error(`report exited ${report.code}: ${report.err}`);
+  return [
+    { id: 'replay-1g-rss', figure: `runbook replay --speed 0 of a ${mib(size)} transcript, peak RSS`, value: mib(replay.rss),
+      anchor: `${ms(replay.ms)} in all (${(size / 2 ** 20 / (replay.ms / 1000)).toFixed(0)} MiB/s)`, ratio: '—', target: `≤ ${mib(RSS_TARGET)}`, met: replay.rss <= RSS_TARGET, metric: replay.rss },
+    { id: 'report-64m-rss', figure: `runbook report of a ${mib(smallSize)} transcript (still read whole), peak RSS`, value: mib(report.rss),
+      anchor: `${ms(report.ms)} in all`, ratio: '—', target: '—', met: null, metric: report.rss,
+      note: 'report reads the whole transcript and builds the report in memory (a few times the file): a 1 GiB transcript is not reported' },
+  ];
+}

@@ -32,18 +32,22 @@ export async function localRunbook(ctx: BenchContext): Promise<Row[]> {
   for (const [id, figure, args, code] of cases) {
     const check = await timeToExit(NODE, [BIN, ...args], { env, cwd: dir });
     if (check.code !== code) throw new Error(`runbook ${args.join(' ')} exited ${check.code}, expected ${code}:\n${check.output}`);
-    const subject = async () => (await timeToExit(NODE, [BIN, ...args], { env, cwd: dir })).ms;
-    const p = await paired(ctx.rounds, anchor, subject, 2);
-    const ratio = median(p.ratios);
-    rows.push({
-      id: `local-${id}`, figure, value: ms(median(p.subject)), anchor: `node -e 0: ${ms(median(p.anchor))}`,
-      ratio: times(ratio), target: `≤ ${TARGET}×`, met: ratio <= TARGET, metric: ratio,
-      samples: { subjectMs: p.subject, anchorMs: p.anchor },
-    });
-    ctx.log(`${figure}: ${times(ratio)}`);
+    rows.push(await pairedRow(ctx, id, figure, anchor, async () => (await timeToExit(NODE, [BIN, ...args], { env, cwd: dir })).ms));
   }
   rows.push(...await sqlEdits(ctx, dir, anchor));
   return rows;
+}
+
+/** `subject` against `anchor` (node -e 0) in the same rounds, as a row with the ≤ TARGET× target. */
+async function pairedRow(ctx: BenchContext, id: string, figure: string, anchor: () => Promise<number>, subject: () => Promise<number>): Promise<Row> {
+  const p = await paired(ctx.rounds, anchor, subject, 2);
+  const ratio = median(p.ratios);
+  ctx.log(`${figure}: ${times(ratio)}`);
+  return {
+    id: `local-${id}`, figure, value: ms(median(p.subject)), anchor: `node -e 0: ${ms(median(p.anchor))}`,
+    ratio: times(ratio), target: `≤ ${TARGET}×`, met: ratio <= TARGET, metric: ratio,
+    samples: { subjectMs: p.subject, anchorMs: p.anchor },
+  };
 }
 
 /** Issue #51: a local runbook whose SQL no build index knows, validated cold with every cache off (the parser
@@ -65,15 +69,6 @@ async function sqlEdits(ctx: BenchContext, dir: string, anchor: () => Promise<nu
     }],
   ];
   const rows: Row[] = [];
-  for (const [id, figure, subject] of cases) {
-    const p = await paired(ctx.rounds, anchor, subject, 2);
-    const ratio = median(p.ratios);
-    rows.push({
-      id: `local-${id}`, figure, value: ms(median(p.subject)), anchor: `node -e 0: ${ms(median(p.anchor))}`,
-      ratio: times(ratio), target: `≤ ${TARGET}×`, met: ratio <= TARGET, metric: ratio,
-      samples: { subjectMs: p.subject, anchorMs: p.anchor },
-    });
-    ctx.log(`${figure}: ${times(ratio)}`);
-  }
+  for (const [id, figure, subject] of cases) rows.push(await pairedRow(ctx, id, figure, anchor, subject));
   return rows;
 }

@@ -17,7 +17,7 @@ import { Run } from '../../src/engine/run.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { adminQuery } from '../db/helpers.js';
 import { runSteps, type Step } from './read-steps.js';
-import { majorOf, PG_MAJORS } from '../helpers/pg-majors.js';
+import { majorOf, PG_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
 
 /** A fixed-seed stream (the suite's inputs are generated, never hand-picked, and the same every run). */
 function seeded(seed: number): () => number {
@@ -91,7 +91,7 @@ async function runWait(url: string, query: string, dryRun: boolean): Promise<{ s
   return result;
 }
 
-describe('PostgreSQL: a name in attribute position never calls a function', { concurrency: true }, () => {
+describe('PostgreSQL: a name in attribute position never calls a function', { concurrency: PG_MAJORS_AT_ONCE }, () => {
   for (const version of PG_MAJORS.filter((v) => majorOf(v) >= 15)) {
     describe(`PostgreSQL ${majorOf(version)}`, { concurrency: 1 }, () => {
       let server: LabServer;

@@ -21,7 +21,7 @@ import { builtinReads } from './builtin-reads.js';
 import { LEXING_ATTACKS } from './pg-hostile.js';
 import { plantTwins, quote, texts, twinCalls } from './pg-twins.js';
 import { adminQuery } from '../db/helpers.js';
-import { majorOf, PG_MAJORS } from '../helpers/pg-majors.js';
+import { majorOf, PG_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
 
 interface Text { query: string; params: string[] }
 
@@ -102,7 +102,7 @@ async function explained(client: pg.Client, text: Text): Promise<string | undefi
   }
 }
 
-describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolves to is reviewed and pg_catalog\'s', { concurrency: true }, () => {
+describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolves to is reviewed and pg_catalog\'s', { concurrency: PG_MAJORS_AT_ONCE }, () => {
   it('the oracle sees a twin: a call that reaches the application\'s schema is shown qualified and reported', () => {
     assert.deepEqual(unreviewed('Output: public.total(a.*), lower(a.name), pg_catalog.upper(x)'), ['public.total()']);
     assert.deepEqual(unreviewed('Filter: (a.id OPERATOR(public.===) 1)'), ['OPERATOR(public.===)']);

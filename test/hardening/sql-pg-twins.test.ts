@@ -14,10 +14,10 @@ import { classifySql } from '../../src/language/sql/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { runSteps, type Step } from './read-steps.js';
 import { BIN } from '../helpers/cli.js';
-import { majorOf, PG_MAJORS } from '../helpers/pg-majors.js';
+import { majorOf, PG_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
 import { JSON_SYNTAX, OPERATORS, plantTwins, texts, twinCalls } from './pg-twins.js';
 
-describe('PostgreSQL: a reviewed name never reaches a same-named object of the application\'s schema', { concurrency: true }, () => {
+describe('PostgreSQL: a reviewed name never reaches a same-named object of the application\'s schema', { concurrency: PG_MAJORS_AT_ONCE }, () => {
   for (const version of PG_MAJORS) {
     describe(`PostgreSQL ${majorOf(version)}`, { concurrency: 1 }, () => {
       let server: LabServer;
@@ -68,7 +68,7 @@ const PLANTED: [string, string, string, RegExp][] = [
   ['CREATE FUNCTION pg_catalog.lower(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN public.twin_mark($1); END $$', 'DROP FUNCTION pg_catalog.lower(int)', 'SELECT lower(1) AS x', /function someone created .*lower\(integer\)/],
 ];
 
-describe('PostgreSQL: objects a superuser planted among PostgreSQL\'s own make no read proven', { concurrency: true }, () => {
+describe('PostgreSQL: objects a superuser planted among PostgreSQL\'s own make no read proven', { concurrency: PG_MAJORS_AT_ONCE }, () => {
   for (const version of PG_MAJORS) {
     describe(`PostgreSQL ${majorOf(version)}`, { concurrency: 1 }, () => {
       let server: LabServer;

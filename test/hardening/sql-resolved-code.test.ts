@@ -16,7 +16,7 @@ import { cli } from './helpers.js';
 import { builtinReads } from './builtin-reads.js';
 import { makeHostile } from './pg-hostile.js';
 import { runSteps, type Step } from './read-steps.js';
-import { majorOf, PG_MAJORS } from '../helpers/pg-majors.js';
+import { majorOf, PG_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
 import type { PostgresVersion } from '../../src/lab/types.js';
 
 const KILL = "pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'victim'";
@@ -47,7 +47,7 @@ const CASES = (version: string): [string, string, string, boolean][] => [
 // One parent so the two majors run side by side: each has its own server and roles, and much of a case is waiting
 // on the CLI's runs and probes. Within a major one case at a time, in order (concurrency 1: a describe takes its
 // parent's otherwise): the cases build on the server's schema and roles as the earlier ones left them.
-describe('code the server resolves for a read, on every major the engine reads', { concurrency: true }, () => {
+describe('code the server resolves for a read, on every major the engine reads', { concurrency: PG_MAJORS_AT_ONCE }, () => {
   for (const version of PG_MAJORS.filter((v) => majorOf(v) >= 15)) {
     describe(`PostgreSQL ${majorOf(version)}: code the server resolves for a read`, { concurrency: 1 }, () => {
       let server: LabServer;

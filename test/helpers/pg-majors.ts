@@ -10,3 +10,7 @@ export const majorOf = (v: PostgresVersion): number => (v === 'system' ? 15 : Nu
 
 /** The oldest and newest major the engine reads (15 and 18): for tests whose subject does not change between them. */
 export const PG_EDGE_MAJORS: readonly PostgresVersion[] = ['system', '18'];
+
+/** How many majors' servers a test file runs side by side: four at once, beside the rest of the suite, starved
+ *  a 2-core machine until the engine's own connect timeout expired (clean-clone CI). */
+export const PG_MAJORS_AT_ONCE = 2;

@@ -11,12 +11,12 @@
 // temporary file and renamed; an entry that cannot be read or parsed, or does not match its key, is ignored.
 // Off when RUNBOOK_NO_CACHE is set (to anything but '' or '0'), or when running from source (no build id).
 // This module must stay light: dist/fast.cjs loads it (node:crypto, node:fs, nothing of the validator).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../language/diagnostic.js';
+import { readCacheEntry, sha256, writeCacheEntry } from '../common/cache-entry.js';
 
 export const BUILD_ID_FILE = 'build-id';
 const FORMAT = 1;
@@ -53,14 +53,6 @@ export function cacheEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return (off === undefined || off === '' || off === '0') && currentBuildId() !== null;
 }
 
-// node:crypto is loaded on first use, not with this module: `validate runbooks/` of unchanged built-ins (the
-// fast path's common case, prevalidated.ts) never hashes anything and should not pay for loading it.
-let crypto: typeof import('node:crypto') | undefined;
-const sha256 = (data: Buffer | string) => {
-  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
-  return crypto.createHash('sha256').update(data).digest('hex');
-};
-
 function hashOf(file: string): string | null {
   try { return sha256(readFileSync(file)); } catch { return null; }
 }
@@ -79,12 +71,7 @@ export function cachedValidation(file: string, env: NodeJS.ProcessEnv = process.
   const bytes = readBytes(file);
   if (!bytes) return undefined;
   const key = keyOf(file, bytes);
-  let entry: Entry;
-  try {
-    entry = JSON.parse(readFileSync(join(cacheDir(env), `${key}.json`), 'utf8')) as Entry;
-  } catch {
-    return undefined; // absent, unreadable or corrupt: validate in full
-  }
+  const entry = readCacheEntry(cacheDir(env), key) as Entry | undefined; // absent or corrupt: validate in full
   if (!entry || entry.format !== FORMAT || entry.key !== key || !Array.isArray(entry.diagnostics) || !Array.isArray(entry.deps)) return undefined;
   for (const dep of entry.deps) {
     if (typeof dep?.file !== 'string' || hashOf(dep.file) !== dep.sha256) return undefined;
@@ -95,18 +82,8 @@ export function cachedValidation(file: string, env: NodeJS.ProcessEnv = process.
 /** Stores what validating `file` reported; `deps` from callDependencies(). Never fails the command. */
 export function storeValidation(file: string, bytes: Buffer, diagnostics: Diagnostic[], deps: Dependency[], env: NodeJS.ProcessEnv = process.env): void {
   if (!cacheEnabled(env)) return;
-  try {
-    const dir = cacheDir(env);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const key = keyOf(file, bytes);
-    const entry: Entry = { format: FORMAT, key, diagnostics, deps };
-    const final = join(dir, `${key}.json`);
-    const temp = `${final}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temp, JSON.stringify(entry), { mode: 0o600, flag: 'wx' }); // a new file: never through a planted link
-    renameSync(temp, final);
-  } catch {
-    // a read-only or full disk: the next run validates again
-  }
+  const key = keyOf(file, bytes);
+  writeCacheEntry(cacheDir(env), key, { format: FORMAT, key, diagnostics, deps } satisfies Entry);
 }
 
 export { hashOf };

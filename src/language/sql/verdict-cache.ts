@@ -6,11 +6,9 @@
 // Off until the validate command turns it on (useVerdictCache): a run never takes a verdict from disk. The run
 // parses every statement itself (and writes it again from its own parse), so a cache file someone edited can
 // at most change what validate reports, never what runs unasked.
-// Stored beside validate's cache ($XDG_CACHE_HOME/runbook/sql), directory 0700 and files 0600, each written to
-// a temporary file and renamed; an entry that cannot be read, or does not hold its key, is a miss.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+// Stored beside validate's cache ($XDG_CACHE_HOME/runbook/sql) as common/cache-entry.ts writes entries; an entry
+// that cannot be read, or does not hold its key, is a miss.
+import { readCacheEntry, sha256, writeCacheEntry } from '../../common/cache-entry.js';
 import type { SqlEngine, SqlVerdict } from './verdict.js';
 
 const FORMAT = 1;
@@ -22,11 +20,8 @@ export function useVerdictCache(dir: string, buildId: string): void {
   place = { dir, buildId };
 }
 
-let crypto: typeof import('node:crypto') | undefined;
-
 function keyOf(engine: SqlEngine, text: string): string {
-  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
-  return crypto.createHash('sha256').update(`runbook-sql ${FORMAT}\0${place!.buildId}\0${engine}\0${text}`).digest('hex');
+  return sha256(`runbook-sql ${FORMAT}\0${place!.buildId}\0${engine}\0${text}`);
 }
 
 interface Entry { key: string; verdict: SqlVerdict }
@@ -38,23 +33,13 @@ const isVerdict = (v: unknown): v is SqlVerdict => typeof v === 'object' && v !=
 export function cachedVerdict(engine: SqlEngine, text: string): SqlVerdict | undefined {
   if (!place) return undefined;
   const key = keyOf(engine, text);
-  try {
-    const entry = JSON.parse(readFileSync(join(place.dir, `${key}.json`), 'utf8')) as Entry;
-    return entry.key === key && isVerdict(entry.verdict) ? entry.verdict : undefined;
-  } catch {
-    return undefined;
-  }
+  const entry = readCacheEntry(place.dir, key) as Partial<Entry> | undefined;
+  return entry?.key === key && isVerdict(entry.verdict) ? entry.verdict : undefined;
 }
 
 /** Keeps a verdict a parser gave (never one about a parser that did not answer: the caller sees to that). */
 export function storeVerdict(engine: SqlEngine, text: string, verdict: SqlVerdict): void {
   if (!place) return;
   const key = keyOf(engine, text);
-  try {
-    mkdirSync(place.dir, { recursive: true, mode: 0o700 });
-    const file = join(place.dir, `${key}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ key, verdict } satisfies Entry), { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch { /* a cache that cannot be written is only slower */ }
+  writeCacheEntry(place.dir, key, { key, verdict } satisfies Entry);
 }

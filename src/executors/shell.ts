@@ -181,7 +181,7 @@ function spawnArgv(argv: string[]): typeof spawn {
 const LEFTOVERS = 'runbook: the step left processes running in its process group; they were ended (SIGKILL) with the step\n';
 
 /** How long a step's output may still come after its script exited (what is in the pipes is read anyway). */
-export const LEFTOVER_GRACE_MS = 500;
+const LEFTOVER_GRACE_MS = 500;
 
 /** What the step left running in its process group (a `cmd &` it did not wait for) ends with it, and the step's
  *  output says so: nothing of a finished step acts later, unseen. (A process that left the group on purpose,

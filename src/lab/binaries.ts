@@ -59,7 +59,6 @@ export function findNpmPostgresBinaries(major: NpmPostgresMajor): PostgresBinari
   return locatePostgres([dir]);
 }
 
-
 export interface PostgresBinaries {
   initdb: string;
   postgres: string;

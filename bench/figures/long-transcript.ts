@@ -3,11 +3,11 @@
 // per-visit budget, output-budget.ts) in 4 KiB chunks, its start and finish. Replay streams it line by line
 // (transcript/line-scan.ts); its peak RSS and time are measured with its output going to /dev/null.
 // `runbook report` is measured on a 64 MiB transcript of the same shape: it still reads the whole file.
-import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { timeToExit } from '../lib/proc.js';
 import { mib, ms, type Row } from '../lib/table.js';
 
 const CHUNK = 'x'.repeat(4095) + '\n';
@@ -38,23 +38,21 @@ function writeTranscript(file: string, visits: number): number {
   return statSync(file).size;
 }
 
-/** The command's peak RSS and wall time, its stdout to /dev/null. */
-function measure(ctx: BenchContext, args: string[], tag: string): Promise<{ rss: number; ms: number; code: number | null; err: string }> {
+/** The command's peak RSS and wall time, its stdout to /dev/null (a gigabyte through a pipe would time the bench too). */
+async function measure(ctx: BenchContext, args: string[], tag: string): Promise<{ rss: number; ms: number; code: number | null; err: string }> {
   const out = join(ctx.scratch, `maxrss-${tag}`);
   const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'maxrss.mjs')).href;
   const devNull = openSync('/dev/null', 'w');
-  const t = performance.now();
-  const child = spawn(NODE, ['--import', preload, BIN, ...args], { env: childEnv({ BENCH_MAXRSS_FILE: out, NO_COLOR: '1' }), stdio: ['ignore', devNull, 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (b: Buffer) => { err = (err + b.toString()).slice(-2000); });
-  const limit = setTimeout(() => child.kill('SIGKILL'), 900_000);
-  return new Promise((resolve) => child.on('close', (code) => {
-    clearTimeout(limit);
-    closeSync(devNull);
+  try {
+    const r = await timeToExit(NODE, ['--import', preload, BIN, ...args], {
+      env: childEnv({ BENCH_MAXRSS_FILE: out, NO_COLOR: '1' }), stdio: ['ignore', devNull, 'pipe'], limitMs: 900_000,
+    });
     let rss = Number.NaN;
-    try { rss = Number(readFileSync(out, 'utf8')); } catch { /* it died before exit */ }
-    resolve({ rss, ms: performance.now() - t, code, err });
-  }));
+    try { rss = Number(readFileSync(out, 'utf8')); } catch { /* it died before exit: the caller reports its code */ }
+    return { rss, ms: r.ms, code: r.code, err: r.output };
+  } finally {
+    closeSync(devNull);
+  }
 }
 
 export async function longTranscript(ctx: BenchContext): Promise<Row[]> {

@@ -94,7 +94,8 @@ function tokens(s: string): Array<Tok & { line: number }> {
       if (op === '|' && next === '&') outside("'|&' (stderr into the pipe)");
       if (['<', '>', '2>', '&>'].includes(op) && next !== undefined && '(&<>|'.includes(next)) outside(`'${op}${next}' (a redirection outside the subset)`);
       if (op.endsWith('&1') || op.endsWith('&2')) { if (next !== undefined && /[^\s;|&]/.test(next)) outside(`'${op}${next}'`); }
-      if (op === ';' && next === ';') outside("';;'");
+      // `;;`, and `;&` even before `>` (`;&>`): bash's lexer takes the longest operator, a case terminator.
+      if (op === ';' && (next === ';' || next === '&')) outside(`';${next}' (a case terminator)`);
       out.push({ t: 'op', op: op === '1>' ? '>' : op === '1>&2' ? '>&2' : op, line });
       i += op.length;
       continue;

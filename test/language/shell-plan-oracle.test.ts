@@ -1,6 +1,7 @@
 // The differential oracle of the proven subset (issue #44): bash is the reader that counts. Scripts are generated
 // from a grammar that reaches well past the subset (quotes of every kind, expansions, globs, braces, reserved
-// words, assignments, numbered and other redirections, background jobs, subshells, comments, line breaks); for
+// words, assignments, numbered and other redirections, background jobs, subshells, comments, line breaks, every
+// compound command of bash, and the builtins that change the shell's state as command names); for
 // each one the plan reader accepts, bash runs the author's text and, separately, the plan's own text (what the
 // engine hands it), with PATH holding only recorder programs that log their argv and the stdin they were given,
 // print to both streams and fail when their name says so. Any difference in the log, either stream or the exit
@@ -50,20 +51,49 @@ function generator(rand: () => number) {
   const word = (): string => (rand() < 0.5 ? plain() : rand() < 0.08 ? pick([HOLE, `"${HOLE}"`, `a${HOLE}`, `"${HOLE}b"`, `'${HOLE}'`]) : Array.from({ length: 1 + Math.floor(rand() * 2) }, part).join(''));
   const redirect = (): string => (rand() < 0.7 ? pick(['>/dev/null', '2>/dev/null', '2>&1', '&>/dev/null', '< in.txt', '<in.txt', '1>/dev/null', '2> /dev/null', '> /dev/null', '<"in.txt"', "<'in.txt'"])
     : pick(['>f', '>>/dev/null', '12>/dev/null', '<<<x', '2>&1x', '2>&-', '<&0', '>/dev/null2', '0</dev/null', '2>>/dev/null']));
-  const name = (): string => (rand() < 0.8 ? pick(['ok', 'ok2', 'no', 'rd', 'echo', 'true', 'false']) : pick(['if', 'for', '!', '{', 'x=1', "'ok'", 'o"k"', '[', '(ok)', 'time', 'ok\\', '\\ok']));
-  // echo writes into a pipe that its reader may have closed (SIGPIPE, at bash's timing): only last in a pipeline.
+  // Builtins that change the shell's own state are plain names to a reader of words: bash must still read the
+  // plan's text of them as it reads the author's (kill, suspend, read and wait are left out: they reach the
+  // test's own process group or wait on it; times, which prints CPU times).
+  const BUILTINS = ['set', 'shopt', 'exec', 'eval', 'command', 'builtin', 'enable', 'alias', 'unalias', 'hash', 'trap',
+    'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'cd', 'pushd', 'popd', 'source', '.', 'type', 'printf', 'test', 'let',
+    'exit', 'return', 'break', 'continue', 'shift', 'getopts', 'umask', 'ulimit', 'caller', 'complete', 'compgen', 'mapfile', 'history'];
+  const builtin = (): string => pick(BUILTINS);
+  const name = (): string => (rand() < 0.72 ? pick(['ok', 'ok2', 'no', 'rd', 'echo', 'true', 'false']) : rand() < 0.35 ? builtin()
+    : pick(['if', 'for', '!', '{', 'x=1', "'ok'", 'o"k"', '[', '(ok)', 'time', 'ok\\', '\\ok', 'ok=', 'a[1]=x', 'f()', 'coproc', 'select', '[[', '((']));
+  // echo and the builtins write into a pipe that its reader may have closed (SIGPIPE, at bash's timing): only
+  // last in a pipeline.
   const command = (last: boolean): string => {
     let first = name();
-    while (!last && first === 'echo') first = name();
+    while (!last && (first === 'echo' || BUILTINS.includes(first))) first = name();
     const parts = [first];
     const n = Math.floor(rand() * 4);
     for (let i = 0; i < n; i++) parts.push(rand() < 0.15 ? redirect() : word());
     if (rand() < 0.08) parts.unshift(redirect());
     return parts.join(pick([' ', ' ', '  ', '\t']));
   };
+  /** Every compound form of bash's grammar (and its other words of structure), around generated commands: the
+   *  subset has none of them, so each must be refused, or read as bash reads it. */
+  const compound = (depth: number): string => {
+    const c = (): string => (depth > 1 ? command(true) : element(depth + 1, true));
+    const forms: Array<() => string> = [
+      () => `for x in ${word()} ${word()}; do ${c()}; done`, () => `for x in 1; { ${c()}; }`, () => `for ((i=0; i<2; i++)); do ${c()}; done`,
+      () => `while ${c()}; do ${c()}; break; done`, () => `until ${c()}; do ${c()}; break; done`, () => `select x in a; do ${c()}; break; done <in.txt`,
+      () => `if ${c()}; then ${c()}; elif ${c()}; then ${c()}; else ${c()}; fi`, () => `case ${word()} in a|-*) ${c()};; *) ${c()};& x) ${c()};;& esac`,
+      () => `{ ${c()}; }`, () => `( ${c()} )`, () => `((${c()}); ${c()})`, () => `(( 1 + ${pick(['1', 'x', 'a[$(ok)]'])} ))`, () => `[[ -n ${word()} || ${word()} ]]`,
+      () => `f() { ${c()}; }; f ${word()}`, () => `function f { ${c()}; }; f`, () => `f() ( ${c()} ); f`,
+      () => `a=(${word()} ${word()}); ok "\${a[@]}"`, () => `set -- ${word()} ${word()}; ok "$@" $#`, () => `x=${word()} ${c()}`,
+      () => `${c()} <<EOF\n${text(4).replace(/EOF/g, '')}\nEOF`, () => `${c()} <<-'EOF'\n\t${text(3)}\n\tEOF`, () => `${c()} <<< ${word()}`,
+      () => `${c()} < <(ok)`, () => `ok >(rd)`, () => `coproc ${c()}`, () => `time ${c()}`, () => `! ${c()}`, () => `${c()} & wait`,
+      () => `ok $(${c()})`, () => `ok "\`${c()}\`"`, () => `ok \${x:-${word()}} \${#x} \${x/a/b}`, () => `ok $'\\x41' $"a"`, () => `ok {a,b}{1..2}`,
+      () => `ok ~ ~+ ~-`, () => `ok *.txt ?n.txt [i]n.txt`, () => `ok 3>/dev/null 4<in.txt 5<>in.txt`, () => `ok >|/dev/null &>>/dev/null`,
+    ];
+    return pick(forms)();
+  };
+  /** A command of a pipeline: mostly simple, now and then a compound one. */
+  const element = (depth: number, last: boolean): string => (rand() < 0.15 ? compound(depth) : command(last));
   const pipeline = (): string => {
     const length = 1 + (rand() < 0.3 ? 1 : 0) + (rand() < 0.1 ? 1 : 0);
-    return Array.from({ length }, (_, i) => command(i === length - 1)).join(rand() < 0.9 ? pick([' | ', '|', ' |\n']) : ' |& ');
+    return Array.from({ length }, (_, i) => element(0, i === length - 1)).join(rand() < 0.9 ? pick([' | ', '|', ' |\n']) : ' |& ');
   };
   return (): string => {
     let s = pipeline();
@@ -87,7 +117,10 @@ function runBash(dir: string, bin: string, script: string, values: string[]): Pr
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
     // The commands of a pipeline run at once: their lines are compared as sets, in order within each.
     const lines = (text: string) => text.split('\n').sort().join('\n');
-    child.on('close', (code) => { const l = readFileSync(log, 'latin1'); rmSync(log); resolve({ log: lines(l), stdout, stderr: lines(stderr), code }); });
+    // What differs by design: the script's own text (BASH_EXECUTION_STRING, which set and declare print) and
+    // the log's name (in the environment export and declare print).
+    const same = (text: string) => text.split('\n').filter((l) => !l.includes('BASH_EXECUTION_STRING')).join('\n').replaceAll(log, 'LOG');
+    child.on('close', (code) => { const l = readFileSync(log, 'latin1'); rmSync(log); resolve({ log: lines(l), stdout: same(stdout), stderr: lines(same(stderr)), code }); });
   });
 }
 

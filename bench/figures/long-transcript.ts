@@ -1,8 +1,8 @@
 // Issue #51, long transcripts: `runbook replay` of a 1 GiB transcript in bounded memory. The transcript is
 // written here as a run writes one: a header, then 4,096 step visits, each with its 256 KiB of output (the
 // per-visit budget, output-budget.ts) in 4 KiB chunks, its start and finish. Replay streams it line by line
-// (transcript/line-scan.ts); its peak RSS and time are measured with its output going to /dev/null.
-// `runbook report` is measured on a 64 MiB transcript of the same shape: it still reads the whole file.
+// (transcript/line-scan.ts); `runbook report` writes its postmortem in passes over the file
+// (transcript/report/stream.ts). Peak RSS and time of each, its output going to /dev/null.
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,15 +61,13 @@ export async function longTranscript(ctx: BenchContext): Promise<Row[]> {
   const replay = await measure(ctx, ['replay', big, '--speed', '0'], 'replay');
   if (replay.code !== 0) throw new Error(`replay exited ${replay.code}: ${replay.err}`);
   ctx.log(`replay of ${mib(size)}: ${mib(replay.rss)} peak, ${ms(replay.ms)}`);
-  const small = join(ctx.scratch, 'long-64m.jsonl');
-  const smallSize = writeTranscript(small, 256);
-  const report = await measure(ctx, ['report', small], 'report');
+  const report = await measure(ctx, ['report', big], 'report');
   if (report.code !== 0) throw new Error(`report exited ${report.code}: ${report.err}`);
+  ctx.log(`report of ${mib(size)}: ${mib(report.rss)} peak, ${ms(report.ms)}`);
   return [
     { id: 'replay-1g-rss', figure: `runbook replay --speed 0 of a ${mib(size)} transcript, peak RSS`, value: mib(replay.rss),
       anchor: `${ms(replay.ms)} in all (${(size / 2 ** 20 / (replay.ms / 1000)).toFixed(0)} MiB/s)`, ratio: '—', target: `≤ ${mib(RSS_TARGET)}`, met: replay.rss <= RSS_TARGET, metric: replay.rss },
-    { id: 'report-64m-rss', figure: `runbook report of a ${mib(smallSize)} transcript (still read whole), peak RSS`, value: mib(report.rss),
-      anchor: `${ms(report.ms)} in all`, ratio: '—', target: '—', met: null, metric: report.rss,
-      note: 'report reads the whole transcript and builds the report in memory (a few times the file): a 1 GiB transcript is not reported' },
+    { id: 'report-1g-rss', figure: `runbook report of a ${mib(size)} transcript, peak RSS`, value: mib(report.rss),
+      anchor: `${ms(report.ms)} in all (three passes over the file)`, ratio: '—', target: `≤ ${mib(RSS_TARGET)}`, met: report.rss <= RSS_TARGET, metric: report.rss },
   ];
 }

@@ -2,7 +2,7 @@
 // overwritten, whatever the flags: it is the record of an incident, and `report t.jsonl -o t.jsonl` is an
 // easy slip. Any other existing file is replaced only with --force; a symbolic link at the path is refused
 // (O_NOFOLLOW), so a planted link cannot redirect the write.
-import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { fdHoldsTranscript } from '../transcript/detect.js';
@@ -34,6 +34,43 @@ export function updateOutputFile(path: string, update: (existing: string | undef
   } finally {
     closeSync(fd.fd);
   }
+}
+
+/**
+ * Writes `pieces` (a document made as it is written: report of a long transcript) under writeOutputFile's rules.
+ * The first piece is made before the file is opened, so a command that fails at once (not a transcript) leaves
+ * no file behind; a file this call created is removed again when a later piece fails.
+ */
+export function writeOutputPieces(path: string, pieces: Iterable<string>, opts: WriteOptions = {}): void {
+  const it = pieces[Symbol.iterator]();
+  let next = it.next();
+  const fd = openForOutput(path);
+  try {
+    if (fd.existed) refuseOverwrite(path, fd.fd, opts.force === true);
+    ftruncateSync(fd.fd, 0);
+    let at = 0;
+    for (const chunk of batched(next, it)) {
+      const bytes = Buffer.from(chunk, 'utf8');
+      for (let off = 0; off < bytes.length;) off += writeSync(fd.fd, bytes, off, bytes.length - off, at + off);
+      at += bytes.length;
+    }
+  } catch (e) {
+    if (!fd.existed) rmSync(path, { force: true });
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot write ${path}: ${describeFsError(e)}`);
+  } finally {
+    closeSync(fd.fd);
+  }
+}
+
+/** Pieces joined into writes of about 64 KiB: one system call per piece would be one per line of a report. */
+export function* batched(first: IteratorResult<string>, rest: Iterator<string>): Generator<string> {
+  let buffer = '';
+  for (let step = first; !step.done; step = rest.next()) {
+    buffer += step.value;
+    if (buffer.length >= 65536) { yield buffer; buffer = ''; }
+  }
+  if (buffer) yield buffer;
 }
 
 /** Opens without truncating (the content is checked first) and without following a symbolic link. */

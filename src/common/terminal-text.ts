@@ -63,7 +63,14 @@ function isPlain(value: object): boolean {
  *  leaves raw (DEL, C1, format characters, U+2028/U+2029) written as \u escapes. Lossless: a parser reads
  *  back the same strings. (JSON.stringify already escapes C0, ESC included.) */
 export function terminalJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
+  return terminalJsonText(JSON.stringify(value, null, indent));
+}
+
+/** JSON text with the characters a terminal would act on or hide written as \u escapes (inside its strings:
+ *  outside them JSON has only its own whitespace). Per character, so a document escaped piece by piece reads as
+ *  the whole escaped at once. */
+export function terminalJsonText(json: string): string {
+  return json.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
     const code = c.codePointAt(0)!;
     if (code < 0x20) return c; // only JSON's own whitespace can still be here (indentation newlines)
     return code > 0xffff

@@ -18,8 +18,11 @@ export function recordedSha256(t: Transcript): string {
 }
 
 export function loadRecordedRunbook(t: Transcript): RecordedRunbook {
-  const file = t.header.runbook.file;
-  const sha256 = recordedSha256(t);
+  return loadRecordedRunbookAt(t.header.runbook.file, recordedSha256(t));
+}
+
+/** The runbook at `file`, and whether it is still the text whose sha256 the run last used. */
+export function loadRecordedRunbookAt(file: string, sha256: string): RecordedRunbook {
   if (!existsSync(file)) return { status: 'unavailable', reason: `the runbook ${file} no longer exists` };
   const { runbook, diagnostics } = readRunbook(file);
   if (!runbook) return { status: 'unavailable', reason: `the runbook ${file} no longer validates:\n${diagnostics.map(formatDiagnostic).join('\n')}` };

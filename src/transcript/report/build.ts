@@ -1,76 +1,35 @@
 // Transcript → postmortem model. Reads only what the transcript recorded (already masked); the runbook,
-// when still the same text, only adds the full graph to draw the path on.
-import { whoDrove } from '../who-drove.js';
-import type { RunbookDoc } from '../../language/schema.js';
-import { loadRecordedRunbook } from '../recorded-runbook.js';
+// when still the same text, only adds the full graph to draw the path on. The model in memory, for a
+// transcript already read; `runbook report` writes the same report from the file in passes (stream.ts).
 import type { Transcript } from '../reader.js';
 import type { TranscriptLine } from '../../events/schema.js';
-import { msBetween } from './format.js';
-import { interactionsOf } from './interactions.js';
-import type { ReportModel } from './model.js';
-import { pathMermaid, pathOf } from './path.js';
-import { timelineOf } from './timeline.js';
-import { countSteps } from '../../engine/step-counts.js';
-import { renderTemplate } from '../../engine/render.js';
+import { FactsFold, type ReportHead } from './facts.js';
+import type { OutputBlock, ReportModel, TimelineRow } from './model.js';
+import { pathBranches, pathSteps } from './path.js';
+import { timelineEntries } from './timeline.js';
 
 export function buildReport(t: Transcript): ReportModel {
-  const { header, lines } = t;
-  const recorded = loadRecordedRunbook(t);
-  const doc: RunbookDoc | undefined = recorded.status === 'same' ? recorded.runbook.doc : undefined;
-  const titles = titlesOf(lines, doc);
-  const { timeline, outputs } = timelineOf(lines);
-  for (const row of timeline) row.title = titles.get(row.stepId) ?? row.title;
-  const path = pathOf(lines, doc?.steps[0]?.id ?? firstStepOf(lines));
-  const finished = lastSegmentFinish(lines);
-  const resumes = lines.filter((l) => l.type === 'resumed').map((l) => ({ ts: l.ts, stepId: l.stepId, phase: l.phase, operator: whoDrove(l), forced: l.forced !== undefined }));
-  const started = lines.find((l) => l.type === 'run-started');
-  const endedAt = finished?.ts ?? lines[lines.length - 1]?.ts ?? header.ts;
-  const startedAt = started?.ts ?? header.ts;
-  return {
-    transcript: { path: t.path, format: header.format, lines: lines.length + 1, tornLines: t.torn.length, problems: t.problems },
-    runbook: { ...header.runbook, now: recorded.status },
-    ...(header.target ? { target: header.target } : {}),
-    operator: whoDrove(header),
-    resumedBy: [...new Set(resumes.map((r) => r.operator))],
-    host: header.host, engineVersion: header.engineVersion, inputs: header.inputs,
-    dryRun: started?.dryRun ?? false,
-    startedAt, endedAt, durationMs: Math.max(0, msBetween(startedAt, endedAt)),
-    outcome: finished?.outcome ?? 'interrupted',
-    message: finished?.message ?? 'The transcript ends before the run finished (the process was killed or the machine went down). `runbook resume` can continue it.',
-    // Every resume's steps (a run-finished line counts its segment), counted as the run counts them.
-    steps: countSteps(lines),
-    resumes, timeline, outputs, ...interactionsOf(lines), path,
-    mermaid: pathMermaid(path, doc, titles),
-  };
+  const head = reportHead(t);
+  const timeline: TimelineRow[] = [];
+  const outputs: OutputBlock[] = [];
+  for (const e of timelineEntries(t.lines, head.titles, true)) { timeline.push(e.row); if (e.output) outputs.push(e.output); }
+  return reportModel(head, timeline, outputs, { steps: [...pathSteps(t.lines, head.firstStep)], branches: [...pathBranches(t.lines)], ...(head.pathEndedAt ? { endedAt: head.pathEndedAt } : {}) });
 }
 
-/** The run-finished line, if the last run (after the last resume) has one. */
-function lastSegmentFinish(lines: TranscriptLine[]) {
-  const last = lines[lines.length - 1 - [...lines].reverse().findIndex((l) => l.type === 'resumed' || l.type === 'run-finished')];
-  return last?.type === 'run-finished' ? last : undefined;
+/** The first pass over a transcript read whole. */
+export function reportHead(t: Transcript): ReportHead {
+  return headOf(t.lines, t);
 }
 
-function titlesOf(lines: TranscriptLine[], doc: RunbookDoc | undefined): Map<string, string> {
-  const titles = new Map<string, string>();
-  // A step that never started (skipped by its condition, not reached) has no rendered title in the record: its
-  // template is rendered with the run's inputs (as recorded, masked), or, when it reads more than the inputs, the
-  // step's id stands in. A raw `${{ … }}` is never shown.
-  const started = lines.find((l) => l.type === 'run-started');
-  const inputs = started?.type === 'run-started' ? started.inputs : {};
-  for (const s of doc?.steps ?? []) if (s.title) titles.set(s.id, templateTitle(s.title, s.id, inputs));
-  for (const l of lines) if (l.type === 'step-started' || l.type === 'confirmation-requested') titles.set(l.stepId, l.title);
-  return titles;
+export function headOf(lines: Iterable<TranscriptLine>, t: Omit<Transcript, 'lines'>): ReportHead {
+  const facts = new FactsFold();
+  for (const line of lines) facts.take(line);
+  return facts.head(t.path, t.header, t);
 }
 
-function templateTitle(title: string, id: string, inputs: Record<string, unknown>): string {
-  if (!title.includes('${{')) return title;
-  try { return renderTemplate(title, { inputs, steps: {} }).replace(/\s*\n\s*/g, ' '); } catch { return id; }
-}
-
-function firstStepOf(lines: TranscriptLine[]): string | undefined {
-  for (const l of lines) {
-    if (l.type === 'branch') return l.from;
-    if (l.type === 'step-started' || l.type === 'step-skipped' || l.type === 'confirmation-requested') return l.stepId;
-  }
-  return undefined;
+/** The model in its keys' order (the JSON report's), the long lists as given: arrays, or what stream.ts writes
+ *  as it reads them. */
+export function reportModel<T, O, P>(head: ReportHead, timeline: T, outputs: O, path: P) {
+  const { resumes, confirmations, questions, notes, mermaid, ...top } = head.model;
+  return { ...top, resumes, timeline, outputs, confirmations, questions, notes, path, mermaid };
 }

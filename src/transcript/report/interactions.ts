@@ -5,28 +5,33 @@ import type { ConfirmationRow, NoteRow, QuestionRow } from './model.js';
 import { gateSettings, gateTarget } from '../../ui/format.js';
 import { clock } from './format.js';
 
-export function interactionsOf(lines: TranscriptLine[]): { confirmations: ConfirmationRow[]; questions: QuestionRow[]; notes: NoteRow[] } {
-  const confirmations: ConfirmationRow[] = [];
-  const questions = new Map<string, QuestionRow>();
-  const notes: NoteRow[] = [];
-  for (const line of lines) {
+export interface Interactions { confirmations: ConfirmationRow[]; questions: QuestionRow[]; notes: NoteRow[] }
+
+/** What the operator was asked and said, one line at a time (a run asks a person: these stay few). */
+export class InteractionsFold {
+  private readonly confirmations: ConfirmationRow[] = [];
+  private readonly questions = new Map<string, QuestionRow>();
+  private readonly notes: NoteRow[] = [];
+
+  take(line: TranscriptLine): void {
     if (line.type === 'confirmation-requested') {
       const settings = [...(line.target ? [`on: ${gateTarget(line)}`] : []), ...gateSettings(line).map((s) => `${s.label || 'env'}: ${s.value}`)];
-      confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed, settings, ...(line.items ? { items: line.items } : {}) });
+      this.confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: line.command, risk: line.risk, askedAgainAfterResume: line.resumed, settings, ...(line.items ? { items: line.items } : {}) });
     } else if (line.type === 'confirmation-answered') {
-      const row = [...confirmations].reverse().find((c) => c.stepId === line.stepId && c.answer === undefined);
+      const row = [...this.confirmations].reverse().find((c) => c.stepId === line.stepId && c.answer === undefined);
       // Four eyes: the teammate the store named, and when; a denial's or break-glass's reason beside how.
       const by = line.approver ? `${line.answer === 'yes' ? 'approved' : 'denied'} by ${line.approver}${line.decidedAt ? `, ${clock(line.decidedAt)}` : ''} (driver ${line.by})` : line.by;
       if (row) Object.assign(row, { answer: line.answer, by, how: line.reason ? `${line.how}: ${line.reason}` : line.how, waitedMs: line.waitedMs });
     } else if (line.type === 'question-asked') {
       const a = line.question.action;
-      questions.set(line.questionId, { ts: line.ts, stepId: line.question.stepId, question: a.kind === 'manual' ? a.instructions : a.message });
+      this.questions.set(line.questionId, { ts: line.ts, stepId: line.question.stepId, question: a.kind === 'manual' ? a.instructions : a.message });
     } else if (line.type === 'question-answered') {
-      const row = questions.get(line.questionId);
+      const row = this.questions.get(line.questionId);
       if (row) row.answer = line.answer;
     } else if (line.type === 'note') {
-      notes.push({ ts: line.ts, by: line.by, text: line.text, ...(line.stepId ? { stepId: line.stepId } : {}) });
+      this.notes.push({ ts: line.ts, by: line.by, text: line.text, ...(line.stepId ? { stepId: line.stepId } : {}) });
     }
   }
-  return { confirmations, questions: [...questions.values()], notes };
+
+  result(): Interactions { return { confirmations: this.confirmations, questions: [...this.questions.values()], notes: this.notes }; }
 }

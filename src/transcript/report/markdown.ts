@@ -3,31 +3,41 @@
 import { bytes, clock, dateTime, duration } from './format.js';
 import { cell, clip, code, codeCell, fenced, inline } from './markdown-text.js';
 import { gateItemLines } from '../../ui/gate-items.js';
-import type { ConfirmationRow, OutputBlock, ReportModel } from './model.js';
+import type { ConfirmationRow, OutputBlock, ReportModel, TimelineRow } from './model.js';
+import type { ReportHead } from './facts.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
 
+type Head = ReportHead['model'];
+
 export function renderMarkdown(m: ReportModel): string {
-  return [
-    `# Postmortem: ${inline(m.runbook.title)} (${code(m.runbook.name)})`, '',
-    ...warnings(m), ...summary(m), ...timeline(m), ...confirmations(m.confirmations), ...questions(m), ...notes(m),
-    ...outputs(m.outputs), ...path(m), ...source(m),
-  ].join('\n');
+  const endRecorded = m.timeline.at(-1)?.what === 'run finished';
+  return [...markdownLines(m, endRecorded, m.timeline, m.outputs)].join('\n');
 }
 
-const table = (head: string[], rows: string[][]): string[] =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+/** The report's lines, in order; the timeline and the outputs are read only as their sections are written, so a
+ *  caller that reads them from the file as they are asked for (stream.ts) holds neither. */
+export function* markdownLines(m: Head, endRecorded: boolean, rows: Iterable<TimelineRow>, blocks: Iterable<OutputBlock>): Generator<string> {
+  yield* [`# Postmortem: ${inline(m.runbook.title)} (${code(m.runbook.name)})`, '', ...warnings(m, endRecorded), ...summary(m)];
+  yield* timeline(rows);
+  yield* [...confirmations(m.confirmations), ...questions(m), ...notes(m)];
+  yield* outputs(blocks);
+  yield* [...path(m), ...source(m)];
+}
 
-function warnings(m: ReportModel): string[] {
+const table = (head: string[], rows: string[][]): string[] => [tableHead(head), ...rows.map(tableRow)];
+const tableHead = (head: string[]): string => `| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`;
+const tableRow = (r: string[]): string => `| ${r.join(' | ')} |`;
+
+function warnings(m: Head, recordedEnd: boolean): string[] {
   const out: string[] = [];
-  const recordedEnd = m.timeline.at(-1)?.what === 'run finished';
   if (m.outcome === 'interrupted' && recordedEnd) out.push(`> **This run was interrupted** (${cell(m.message, 300)}); \`runbook resume\` can continue it.`, '');
   else if (m.outcome === 'interrupted') out.push('> **This run did not finish.** The transcript ends while it was running; the last step shown as interrupted has no recorded result.', '');
   if (m.dryRun) out.push('> This was a **dry run**: destructive steps were shown, not run.', '');
   return out;
 }
 
-function summary(m: ReportModel): string[] {
+function summary(m: Head): string[] {
   const runbookNow = m.runbook.now === 'same' ? '' : m.runbook.now === 'changed' ? ' (changed since)' : ' (no longer available)';
   const resumed = m.resumedBy.length ? `; resumed by ${m.resumedBy.map(inline).join(', ')}` : '';
   const inputs = Object.entries(m.inputs).map(([k, v]) => `${code(k)} = ${code(typeof v === 'string' ? v : JSON.stringify(v))}`).join(', ');
@@ -46,16 +56,21 @@ function summary(m: ReportModel): string[] {
   return ['## Summary', '', ...items.map(([k, v]) => `- **${k}:** ${v}`), ''];
 }
 
-function timeline(m: ReportModel): string[] {
-  const rows = m.timeline.map((r) => [
-    clock(r.ts),
-    `${code(r.stepId || '—')}${r.title && r.title !== r.stepId ? ` ${cell(r.title, 60)}` : ''}${r.attempt && r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}${r.destructive ? ' ⚠' : ''}`,
-    r.command !== undefined ? codeCell(r.command, 120) : cell(r.what, 120),
-    `**${cell(r.status)}**${r.detail ? ` ${cell(r.detail, 200)}` : ''}`,
-    duration(r.durationMs),
-  ]);
-  const legend = m.timeline.some((r) => r.destructive) ? ['⚠ destructive step', ''] : [];
-  return ['## Timeline', '', ...table(['Time (UTC)', 'Step', 'What ran', 'Result', 'Duration'], rows), '', ...legend];
+function* timeline(rows: Iterable<TimelineRow>): Generator<string> {
+  yield* ['## Timeline', '', tableHead(['Time (UTC)', 'Step', 'What ran', 'Result', 'Duration'])];
+  let destructive = false;
+  for (const r of rows) {
+    destructive ||= r.destructive === true;
+    yield tableRow([
+      clock(r.ts),
+      `${code(r.stepId || '—')}${r.title && r.title !== r.stepId ? ` ${cell(r.title, 60)}` : ''}${r.attempt && r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}${r.destructive ? ' ⚠' : ''}`,
+      r.command !== undefined ? codeCell(r.command, 120) : cell(r.what, 120),
+      `**${cell(r.status)}**${r.detail ? ` ${cell(r.detail, 200)}` : ''}`,
+      duration(r.durationMs),
+    ]);
+  }
+  yield '';
+  if (destructive) yield* ['⚠ destructive step', ''];
 }
 
 function confirmations(list: ConfirmationRow[]): string[] {
@@ -69,20 +84,25 @@ function confirmations(list: ConfirmationRow[]): string[] {
   return ['## Confirmations', '', ...table(['Asked', 'Step', 'Question', 'Answer', 'By', 'How', 'Waited'], rows), '', ...commands, ''];
 }
 
-function questions(m: ReportModel): string[] {
+function questions(m: Head): string[] {
   if (!m.questions.length) return [];
   const rows = m.questions.map((q) => [clock(q.ts), code(q.stepId), cell(q.question, 200), q.answer === undefined ? '_no answer recorded_' : cell(q.answer)]);
   return ['## Questions answered', '', ...table(['Asked', 'Step', 'Question', 'Answer'], rows), ''];
 }
 
-function notes(m: ReportModel): string[] {
+function notes(m: Head): string[] {
   const items = m.notes.map((n) => `- ${clock(n.ts)} — ${inline(n.by)}${n.stepId ? ` (at ${code(n.stepId)})` : ''}: ${cell(n.text, 2000)}`);
   return ['## Operator notes', '', ...(items.length ? items : ['No notes were recorded.']), ''];
 }
 
-function outputs(list: OutputBlock[]): string[] {
-  if (!list.length) return [];
-  return ['## Key outputs', '', ...list.flatMap(outputBlock)];
+/** Written only when there is a first block. */
+function* outputs(blocks: Iterable<OutputBlock>): Generator<string> {
+  let first = true;
+  for (const o of blocks) {
+    if (first) yield* ['## Key outputs', ''];
+    first = false;
+    yield* outputBlock(o);
+  }
 }
 
 function outputBlock(o: OutputBlock): string[] {
@@ -102,12 +122,12 @@ function outputBlock(o: OutputBlock): string[] {
   return out;
 }
 
-function path(m: ReportModel): string[] {
+function path(m: Head): string[] {
   const how = m.runbook.now === 'same' ? 'The runbook, with the path this run took highlighted.' : 'The path this run took (the runbook has changed or is gone, so only the path is drawn).';
   return ['## Path taken', '', how, '', fenced(m.mermaid, 'mermaid'), ''];
 }
 
-function source(m: ReportModel): string[] {
+function source(m: Head): string[] {
   const t = m.transcript;
   const extra = [t.tornLines ? `${plural(t.tornLines, 'partly written line')} skipped` : '', ...t.problems.map((p) => `skipped ${p}`)].filter(Boolean);
   return ['---', '', `Transcript ${code(t.path)}: ${plural(t.lines, 'line')}, format ${t.format}${extra.length ? `; ${extra.map((e) => inline(e)).join('; ')}` : ''}.`, ''];

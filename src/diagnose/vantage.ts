@@ -15,6 +15,9 @@ export interface Vantage {
   sameNetns: boolean;
   /** Its files bound over ours for the probes: what it resolves names with. */
   files: string[];
+  /** The TLS files the URL names (its trust: sslrootcert, and sslcert, sslkey), each as the application reads it:
+   *  the path in its own root, or from its working directory. */
+  tlsFiles: { param: string; path: string; read: string }[];
 }
 
 const FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/nsswitch.conf'];
@@ -27,7 +30,30 @@ export function vantageOf(pid: number): Vantage {
   let netns: string;
   try { netns = readlinkSync(`/proc/${pid}/ns/net`); } catch (e) { throw new UserError(`--from-pid ${pid}: cannot read its network namespace (${(e as Error).message})`); }
   const files = FILES.filter((f) => existsSync(`/proc/${pid}/root${f}`));
-  return { pid, netns, sameNetns: netns === readlinkSync('/proc/self/ns/net'), files };
+  return { pid, netns, sameNetns: netns === readlinkSync('/proc/self/ns/net'), files, tlsFiles: [] };
+}
+
+/** URL parameters that name a file the client reads (PostgreSQL's and MySQL's spellings: db/ssl-options.ts). */
+const TLS_PARAMS = ['sslrootcert', 'sslcert', 'sslkey', 'ssl-ca', 'ssl-cert', 'ssl-key', 'sslca'];
+
+/**
+ * The URL with each TLS file it names read where the application reads it: `/etc/app/ca.pem` is the file in the
+ * application's own root (/proc/PID/root/etc/app/ca.pem: another one, or none, in a container), a relative path
+ * is from its working directory (/proc/PID/cwd). Without this the probes from its place judged its connection
+ * with this host's trust. A URL that is not a URL (a libpq keyword string) is left as it is.
+ */
+export function withApplicationFiles(v: Vantage, url: string): { url: string; vantage: Vantage } {
+  let u: URL;
+  try { u = new URL(url); } catch { return { url, vantage: v }; }
+  const tlsFiles: Vantage['tlsFiles'] = [];
+  for (const param of TLS_PARAMS) {
+    const path = u.searchParams.get(param);
+    if (!path || path === 'system') continue;
+    const read = path.startsWith('/') ? `/proc/${v.pid}/root${path}` : `/proc/${v.pid}/cwd/${path}`;
+    u.searchParams.set(param, read);
+    tlsFiles.push({ param, path, read });
+  }
+  return tlsFiles.length ? { url: u.href, vantage: { ...v, tlsFiles } } : { url, vantage: v };
 }
 
 /** The script run inside the private mount namespace: copies of the application's files bound over ours, then

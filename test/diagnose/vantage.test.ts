@@ -4,7 +4,7 @@
 // the host cannot resolve.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -53,7 +53,7 @@ function diagnoseFrom(url: string, pid: number) {
   const r = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(pid), '--json', '--timeout', '2'],
     { encoding: 'utf8', env: { ...process.env, DATABASE_URL: url, NO_COLOR: '1' }, timeout: 120_000 });
   assert.ok(r.stdout.trim().startsWith('{'), `${r.status}: ${r.stdout}${r.stderr}`);
-  return { code: r.status, out: JSON.parse(r.stdout) as { from: { sameNetns: boolean; files: string[] }; there: { classification: string; url: string }; here: { classification: string }; differs: boolean }, stderr: r.stderr };
+  return { code: r.status, out: JSON.parse(r.stdout) as { from: { sameNetns: boolean; files: string[]; tlsFiles: { param: string; path: string; read: string }[] }; there: { classification: string; url: string; finding: string }; here: { classification: string }; differs: boolean }, stderr: r.stderr };
 }
 
 test('the localhost trap: the database listens on the host\'s 127.0.0.1; from the application\'s namespace it is refused', { skip: !canNetns && 'needs root and ip netns' }, () => {
@@ -82,6 +82,31 @@ test('a process in this namespace with the same files: the same answer, said so'
   const text = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(process.pid), '--timeout', '2'],
     { encoding: 'utf8', env: { ...process.env, DATABASE_URL: server.url(), NO_COLOR: '1' } });
   assert.match(text.stdout, /Same answer from here and from pid \d+/);
+});
+
+test('its trust is its own: the CA file the URL names is read in the application\'s root, not this host\'s', { skip: !canNetns && 'needs root and ip netns' }, async (t) => {
+  const tls = await startPostgres({ tls: 'on' });
+  t.after(() => tls.stop());
+  // The application (in this network namespace) sees a CA file at a path where this host has none: a container's
+  // /etc/app/ca.pem. Its mount namespace holds a tmpfs there; the host's directory stays empty.
+  const etc = join(dir, 'app-etc');
+  mkdirSync(etc);
+  const ca = join(etc, 'ca.pem');
+  const app = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c',
+    `mount -t tmpfs app-etc ${etc} && cp ${tls.caFile} ${ca} && echo ready && exec sleep 600`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => app.kill('SIGKILL'));
+  let out = '';
+  app.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  await until(() => out.includes('ready'), 20_000, 'the application process');
+  assert.ok(!existsSync(ca), 'the host has no such file');
+  const r = diagnoseFrom(tls.url({ params: { sslmode: 'verify-full', sslrootcert: ca } }), app.pid!);
+  assert.equal(r.out.there.classification, 'ok', `verified with the application's own CA file: ${r.out.there.finding}`);
+  assert.notEqual(r.out.here.classification, 'ok', 'from here the file is missing');
+  assert.equal(r.out.differs, true);
+  assert.deepEqual(r.out.from.tlsFiles, [{ param: 'sslrootcert', path: ca, read: `/proc/${app.pid}/root${ca}` }]);
+  // A relative path is from its working directory.
+  const rel = diagnoseFrom(tls.url({ params: { sslmode: 'verify-full', sslrootcert: 'ca.pem' } }), app.pid!);
+  assert.equal(rel.out.from.tlsFiles[0]?.read, `/proc/${app.pid}/cwd/ca.pem`);
 });
 
 test('mistakes are one line: no such process, not a number', () => {

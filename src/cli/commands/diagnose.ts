@@ -67,10 +67,10 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
 /** The probes from the application's place and from here, side by side; the exit code is the application's. */
 async function fromVantage(pid: number, source: NonNullable<ReturnType<typeof findSource>>, flags: DiagnoseFlags, timeoutMs: number, redactor: Redactor): Promise<number> {
   if (flags.run) throw new UserError('--from-pid shows where the application stands; run the runbook it names from here: leave out --run');
-  const { vantageOf, diagnoseFrom } = await import('../../diagnose/vantage.js');
+  const { vantageOf, diagnoseFrom, withApplicationFiles } = await import('../../diagnose/vantage.js');
   const { renderVantage, differences } = await import('../../diagnose/vantage-render.js');
-  const v = vantageOf(pid);
-  const [there, here] = await Promise.all([diagnoseFrom(v, source.url, flags.timeout, process.argv[1]!), diagnose(source, { timeoutMs, redactor })]);
+  const { url, vantage: v } = withApplicationFiles(vantageOf(pid), source.url);
+  const [there, here] = await Promise.all([diagnoseFrom(v, url, flags.timeout, process.argv[1]!), diagnose(source, { timeoutMs, redactor })]);
   if (flags.json) sayJson({ from: v, there, here, differs: there.classification !== here.classification || differences(there, here).length > 0 });
   else say(renderVantage(v, there, here));
   return there.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;

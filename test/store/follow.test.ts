@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
-import { FIXTURE, machineEnv, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
+import { FIXTURE, machineEnv, pushWhole, scratch, startCli, startStoreLabWithProxy, type ProxiedStoreLab } from './helpers.js';
 
 const GUARD = 60_000; // a hang guard: each wait takes well under a second idle
 
@@ -66,6 +66,7 @@ describe('follow', { timeout: E2E_TEST_LIMIT_MS }, () => {
     const env = { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice') };
     const ran = cli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], { env });
     assert.equal(ran.code, 0, ran.stderr);
+    pushWhole(file, env);
     const runId = (JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { runId: string }).runId;
     const owner = await lab.as('rb_owner');
     t.after(() => owner.end());

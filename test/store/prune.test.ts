@@ -10,7 +10,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { cli } from '../helpers/cli.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { chainHash, GENESIS } from '../../src/store/chain.js';
-import { FIXTURE, driveToHold, machineEnv, rejection, scratch, startStoreLab, type Person, type StoreLab } from './helpers.js';
+import { FIXTURE, driveToHold, machineEnv, pushWhole, rejection, scratch, startStoreLab, type Person, type StoreLab } from './helpers.js';
 
 describe('store prune', { timeout: E2E_TEST_LIMIT_MS }, () => {
   let lab: StoreLab;
@@ -26,10 +26,7 @@ describe('store prune', { timeout: E2E_TEST_LIMIT_MS }, () => {
     for (const go of ['go-hold', 'go-three']) writeFileSync(join(dir, go), '');
     const ran = cli(['run', FIXTURE, '--plain', '-i', `dir=${dir}`, '--transcript', file], { env: as('alice', dir) });
     assert.equal(ran.code, 0, ran.stderr);
-    // On a loaded machine the driver's uploads may miss their 500 ms budget (the run goes on, its lines kept in the
-    // transcript): push uploads what the store lacks, so the run is whole in the store, as the test needs.
-    const pushed = cli(['store', 'push', file], { env: as('alice', dir) });
-    assert.equal(pushed.code, 0, pushed.stderr);
+    pushWhole(file, as('alice', dir));
     return { runId: (JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { runId: string }).runId, file, dir };
   }
 

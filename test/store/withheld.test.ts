@@ -11,7 +11,7 @@ import { cli } from '../helpers/cli.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { writeRunbook } from '../hardening/helpers.js';
 import { bashPrints, corpus, corpusSteps, decodedForms, scripts, SCRIPTS, SECRET as CORPUS_SECRET, SEED, telling } from '../secrets/taint-corpus.js';
-import { fileLines, machineEnv, scratch, startStoreLab, type StoreLab } from './helpers.js';
+import { fileLines, machineEnv, pushWhole, scratch, startStoreLab, type StoreLab } from './helpers.js';
 
 const SECRET = 'Kq7vWm2xTz9pLr4s';
 /** Each form a step below prints the secret in, as bash or the server prints it. */
@@ -54,6 +54,7 @@ steps:
     const env = { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice') };
     const ran = cli(['run', file, '--plain', '--transcript', transcript, '-i', `pw=${SECRET}`, '-i', `url=${lab.server.url()}`], { env });
     assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    pushWhole(transcript, env);
     const runId = (JSON.parse(fileLines(transcript)[0]!) as { runId: string }).runId;
 
     const carol = await lab.as('carol');
@@ -88,8 +89,10 @@ ${corpusSteps()}  - id: done
     end: resolved
 `);
     const transcript = join(dir, 't.jsonl');
-    const ran = cli(['run', file, '--plain', '--transcript', transcript, '-i', `pw=${CORPUS_SECRET}`], { env: { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice') } });
+    const env = { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice') };
+    const ran = cli(['run', file, '--plain', '--transcript', transcript, '-i', `pw=${CORPUS_SECRET}`], { env });
     assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    pushWhole(transcript, env);
     const runId = (JSON.parse(fileLines(transcript)[0]!) as { runId: string }).runId;
     const carol = await lab.as('carol');
     t.after(() => carol.end());

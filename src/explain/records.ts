@@ -10,6 +10,10 @@ const CONTINUES = /^(?:\s|Caused by:|\.\.\. \d+ more|The above exception|During 
 /** Lines that start a record of their own whatever came before: a timestamped log line, a new traceback. */
 const STARTS = /^(?:\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d|Traceback \(most recent call last\):|\[\d{4}-\d\d-\d\d|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\{"timestamp")/;
 
+/** Ruby's uncaught exception: `file.rb:83:in `method': message (ActiveRecord::ConnectionNotEstablished)`. Ruby (3.1+)
+ *  prints each cause the same way after the backtrace's `from` lines. */
+const RUBY_HEADER = /^\S+\.rb:\d+:in [`'][^']*': .* \([A-Z][\w:]*\)$/;
+
 /** A Java exception's header: the uncaught one's, a cause's, or a logged one's fully qualified name. */
 const JAVA_HEADER = /^(?:Exception in thread "[^"]*" |Caused by: )?(?:java|javax|org|com)\.[\w.$]+(?:Exception|Error)\b/;
 
@@ -26,7 +30,7 @@ export class RecordSplitter {
   push(line: string): void {
     this.lineNo++;
     const text = line.length > MAX_CHARS ? line.slice(0, MAX_CHARS) : line;
-    const continues = this.current.length > 0 && (this.chained(text) || (!STARTS.test(text) && (CONTINUES.test(text) || this.javaMessageGoesOn(text))))
+    const continues = this.current.length > 0 && (this.chained(text) || this.rubyCause(text) || (!STARTS.test(text) && (CONTINUES.test(text) || this.javaMessageGoesOn(text))))
       && this.current.length < MAX_LINES && this.chars < MAX_CHARS;
     if (!continues) this.flush();
     if (this.current.length === 0) this.startLine = this.lineNo;
@@ -39,6 +43,11 @@ export class RecordSplitter {
   private javaMessageGoesOn(text: string): boolean {
     const last = this.current[this.current.length - 1] ?? '';
     return JAVA_HEADER.test(last) && !JAVA_HEADER.test(text) && !/^\s*at /.test(text);
+  }
+
+  /** Ruby's chained exceptions: a cause's header right after the backtrace of a Ruby exception is the same error. */
+  private rubyCause(text: string): boolean {
+    return RUBY_HEADER.test(text) && RUBY_HEADER.test(this.current[0] ?? '') && /^\s+from /.test(this.current[this.current.length - 1] ?? '');
   }
 
   /** Python's chained exceptions: the next traceback belongs to the same error. */

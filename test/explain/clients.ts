@@ -42,6 +42,21 @@ const PY_MYSQL = (mod: string, call: string) => (url: string) => {
   return ['/usr/bin/python3', '-c', `import ${mod}\n${call}(host=${JSON.stringify(p.host)}, port=${p.port}, user=${JSON.stringify(p.user)}, password=${JSON.stringify(p.password)}, database=${JSON.stringify(p.database)}, connect_timeout=2, read_timeout=2)`];
 };
 
+/** Django with its own settings only (no project): the first query opens the connection, as a view's would. */
+const django = (engine: 'postgresql' | 'mysql') => (url: string) => {
+  const p = parts(url);
+  const db = { ENGINE: `django.db.backends.${engine}`, HOST: p.host, PORT: p.port, NAME: p.database, USER: p.user, PASSWORD: p.password, OPTIONS: { connect_timeout: 2 } };
+  return ['/usr/bin/python3', '-c', `import django\nfrom django.conf import settings\nsettings.configure(DATABASES={'default': ${JSON.stringify(db)}})\ndjango.setup()\nfrom django.db import connection\nconnection.cursor().execute('SELECT 1')`];
+};
+
+/** ActiveRecord on its PostgreSQL adapter, the connection opened as a model's first query would. */
+const activeRecord = (extra: string, body: string) => (url: string) => {
+  const p = parts(url);
+  return ['ruby', '-e', `require "active_record"; ActiveRecord::Base.establish_connection(adapter: "postgresql", host: ARGV[0], port: ARGV[1].to_i, database: ARGV[2], username: ARGV[3], password: ARGV[4], connect_timeout: 2${extra}); ${body}`,
+    p.host, p.port, p.database, p.user, p.password];
+};
+const hasActiveRecord = () => ok('ruby', ['-e', 'require "active_record"; require "pg"']);
+
 export const CLIENTS: Client[] = [
   { name: 'node-postgres', engine: 'postgres', available: () => true,
     argv: (url, root) => nodeScript(root, `const pg = require('pg'); const c = new pg.Client({ connectionString: ${JSON.stringify(url)}, connectionTimeoutMillis: 2000 }); await c.connect(); await c.end();`) },
@@ -72,10 +87,19 @@ export const CLIENTS: Client[] = [
     argv: javaClient('postgresql', 'postgresql', 'connectTimeout=2&socketTimeout=2&loginTimeout=2') },
   { name: 'MariaDB Connector/J', engine: 'mysql', available: () => ok('java', ['-version']) && existsSync(jar('mariadb-java-client')),
     argv: javaClient('mariadb-java-client', 'mariadb', 'connectTimeout=2000&socketTimeout=2000') },
+  { name: 'Django (PostgreSQL)', engine: 'postgres', available: pyHas('django, psycopg2'), argv: django('postgresql') },
+  { name: 'Django (MySQL)', engine: 'mysql', available: pyHas('django, MySQLdb'), argv: django('mysql') },
+  { name: 'ActiveRecord', engine: 'postgres', available: hasActiveRecord, argv: activeRecord('', 'ActiveRecord::Base.connection.execute("SELECT 1")') },
 ];
 
 /** The application's own pool exhausted while the server has room: the pool holds its one connection and asks again. */
+const HIKARI_SOURCE = join(import.meta.dirname, 'fixtures', 'HikariPool.java');
+
 export const POOL_CLIENTS: Client[] = [
+  { name: 'HikariCP', engine: 'postgres', available: () => ok('java', ['-version']) && ['HikariCP', 'slf4j-api', 'postgresql'].every((j) => existsSync(jar(j))),
+    argv: (url) => { const p = parts(url); return ['java', '-cp', ['HikariCP', 'slf4j-api', 'postgresql'].map(jar).join(':'), HIKARI_SOURCE, `jdbc:postgresql://${p.host}:${p.port}/${p.database}`, p.user, p.password]; } },
+  { name: 'ActiveRecord pool', engine: 'postgres', available: hasActiveRecord,
+    argv: activeRecord(', pool: 1, checkout_timeout: 1', 'held = ActiveRecord::Base.connection_pool.checkout; Thread.new { ActiveRecord::Base.connection_pool.checkout }.join') },
   { name: 'node-postgres pg-pool', engine: 'postgres', available: () => true,
     argv: (url, root) => nodeScript(root, `const pg = require('pg'); const pool = new pg.Pool({ connectionString: ${JSON.stringify(url)}, max: 1, connectionTimeoutMillis: 500 }); const held = await pool.connect(); await pool.connect();`) },
   { name: 'mysql2 pool', engine: 'mysql', available: () => true,

@@ -16,7 +16,8 @@ test('the corpus covers every client stack on the faults, both engines, and the 
   const clients = new Set(corpus.entries.map((e) => e.client));
   for (const c of ['node-postgres', 'psql', 'psycopg2', 'SQLAlchemy over psycopg2', 'mysql2', 'mariadb client', 'PyMySQL',
     'node-postgres pg-pool', 'mysql2 pool', 'SQLAlchemy QueuePool', 'psycopg 3', 'asyncpg', 'mysqlclient', 'Ruby pg',
-    'PHP PDO pgsql', 'PHP PDO mysql', 'PgJDBC', 'MariaDB Connector/J']) assert.ok(clients.has(c), `no entry from ${c}`);
+    'PHP PDO pgsql', 'PHP PDO mysql', 'PgJDBC', 'MariaDB Connector/J', 'Django (PostgreSQL)', 'Django (MySQL)', 'ActiveRecord',
+    'HikariCP', 'ActiveRecord pool']) assert.ok(clients.has(c), `no entry from ${c}`);
   assert.ok(corpus.entries.every((e) => e.output.length > 0), 'an entry with no output');
 });
 

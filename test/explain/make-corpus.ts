@@ -2,8 +2,9 @@
 // what each printed. The expected class and side come from the fault the lab injected, not from explain.
 //   node --import tsx test/explain/make-corpus.ts
 // A client the machine lacks is reported and left out (install: apt-get install python3-psycopg2 python3-psycopg
-// python3-asyncpg python3-pymysql python3-mysqldb python3-sqlalchemy ruby-pg php-cli php-pgsql php-mysql
-// libpostgresql-jdbc-java libmariadb-java default-jdk-headless postgresql-client mariadb-client).
+// python3-asyncpg python3-pymysql python3-mysqldb python3-sqlalchemy python3-django ruby-pg ruby-activerecord php-cli
+// php-pgsql php-mysql libpostgresql-jdbc-java libmariadb-java libhikaricp-java default-jdk-headless postgresql-client
+// mariadb-client).
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { injectFault, startMariadb, startPostgres, type FaultKind, type LabEngine } from '../../src/lab/index.js';

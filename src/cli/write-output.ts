@@ -43,13 +43,13 @@ export function updateOutputFile(path: string, update: (existing: string | undef
  */
 export function writeOutputPieces(path: string, pieces: Iterable<string>, opts: WriteOptions = {}): void {
   const it = pieces[Symbol.iterator]();
-  let next = it.next();
+  const first = it.next();
   const fd = openForOutput(path);
   try {
     if (fd.existed) refuseOverwrite(path, fd.fd, opts.force === true);
     ftruncateSync(fd.fd, 0);
     let at = 0;
-    for (const chunk of batched(next, it)) {
+    for (const chunk of batched(first, it)) {
       const bytes = Buffer.from(chunk, 'utf8');
       for (let off = 0; off < bytes.length;) off += writeSync(fd.fd, bytes, off, bytes.length - off, at + off);
       at += bytes.length;

@@ -2,7 +2,6 @@
 // when still the same text, only adds the full graph to draw the path on. The model in memory, for a
 // transcript already read; `runbook report` writes the same report from the file in passes (stream.ts).
 import type { Transcript } from '../reader.js';
-import type { TranscriptLine } from '../../events/schema.js';
 import { FactsFold, type ReportHead } from './facts.js';
 import type { OutputBlock, ReportModel, TimelineRow } from './model.js';
 import { pathBranches, pathSteps } from './path.js';
@@ -17,13 +16,9 @@ export function buildReport(t: Transcript): ReportModel {
 }
 
 /** The first pass over a transcript read whole. */
-export function reportHead(t: Transcript): ReportHead {
-  return headOf(t.lines, t);
-}
-
-export function headOf(lines: Iterable<TranscriptLine>, t: Omit<Transcript, 'lines'>): ReportHead {
+function reportHead(t: Transcript): ReportHead {
   const facts = new FactsFold();
-  for (const line of lines) facts.take(line);
+  for (const line of t.lines) facts.take(line);
   return facts.head(t.path, t.header, t);
 }
 

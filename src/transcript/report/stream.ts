@@ -19,22 +19,20 @@ export function* reportPieces(path: string, format: 'markdown' | 'json'): Genera
   // Every later pass reads the lines the first one counted, and no more: a run still writing the file adds
   // lines the summary did not see.
   const lines = (): Iterable<TranscriptLine> => bodyOf(path, count);
-  const entries = (withOutput: boolean) => timelineEntries(lines(), head.titles, withOutput);
+  // The timeline's pass keeps no output; the outputs' pass keeps each open step's.
+  const rows = function* () { for (const e of timelineEntries(lines(), head.titles, false)) yield e.row; };
+  const blocks = function* () { for (const e of timelineEntries(lines(), head.titles, true)) if (e.output) yield e.output; };
   if (format === 'markdown') {
-    const rows = (function* () { for (const e of entries(false)) yield e.row; })();
-    const blocks = (function* () { for (const e of entries(true)) if (e.output) yield e.output; })();
     let previous: string | undefined;
     // Line by line, each with the break after it, the last without: the text renderMarkdown joins.
-    for (const line of markdownLines(head.model, head.endRecorded, rows, blocks)) {
+    for (const line of markdownLines(head.model, head.endRecorded, rows(), blocks())) {
       if (previous !== undefined) yield `${previous}\n`;
       previous = line;
     }
     if (previous !== undefined) yield previous;
     return;
   }
-  const model = reportModel(head,
-    new Lazy(function* () { for (const e of entries(false)) yield e.row; }),
-    new Lazy(function* () { for (const e of entries(true)) if (e.output) yield e.output; }),
+  const model = reportModel(head, new Lazy(rows), new Lazy(blocks),
     { steps: new Lazy(() => pathSteps(lines(), head.firstStep)), branches: new Lazy(() => pathBranches(lines())), ...(head.pathEndedAt ? { endedAt: head.pathEndedAt } : {}) });
   // terminalJson's escapes are per character: each piece escaped alone reads as the whole escaped at once.
   for (const piece of jsonPieces(model)) yield terminalJsonText(piece);

@@ -11,6 +11,7 @@ import type { Transcript } from '../transcript/reader.js';
 import type { TranscriptLine } from '../events/schema.js';
 import { isNested } from '../transcript/nested.js';
 import { own, setOwn } from '../common/own.js';
+import { whoDrove } from '../transcript/who-drove.js';
 
 export interface ResumePoint {
   stepId: string;
@@ -51,14 +52,27 @@ interface Walk {
 
 export function findResumePoint(t: Transcript, doc: RunbookDoc, options: FindOptions | LoadCalled = {}, file = t.header.runbook.file): ResumePoint {
   const opts = typeof options === 'function' ? { loadCalled: options } : options;
-  return pointOf(t.lines, doc, opts, file, undefined);
+  try {
+    return pointOf(t.lines, doc, opts, file, undefined);
+  } catch (e) {
+    if (!(e instanceof RunFinished)) throw e;
+    // Who drove it to its end: the last resume's driver, or the one who started it (a takeover that came
+    // too late is told whose run it was).
+    const last = [...t.lines].reverse().find((l) => l.type === 'resumed');
+    throw new UserError(`this run already finished (${e.outcome} at ${e.ts}, driven by ${whoDrove(last?.type === 'resumed' ? last : t.header)}); start a new run instead`);
+  }
+}
+
+/** The run (or a called runbook's) has its finish line. */
+class RunFinished extends Error {
+  constructor(readonly outcome: string, readonly ts: string) { super(`this run already finished (${outcome} at ${ts}); start a new run instead`); }
 }
 
 /** `calledBy`: this is the run of a runbook called by that step, rebuilt from its own lines. */
 function pointOf(lines: TranscriptLine[], doc: RunbookDoc, opts: FindOptions, file: string, calledBy: string | undefined): ResumePoint {
   const walk: Walk = { settled: false, started: false, results: {}, captures: {}, visits: {}, dryRun: false };
   for (const line of lines) follow(walk, line, doc);
-  if (walk.finished) throw new UserError(`this run already finished (${walk.finished.outcome} at ${walk.finished.ts}); start a new run instead`);
+  if (walk.finished) throw new RunFinished(walk.finished.outcome, walk.finished.ts);
   let stepId = walk.current ?? doc.steps[0]!.id;
   if (walk.current === undefined) setOwn(walk.visits, stepId, 1);
   let step = stepById(doc, stepId);

@@ -75,7 +75,9 @@ test('retries, operator skips and captures are rebuilt like the machine records 
 
 test('a finished run, or one that reached its end step, is not resumed', async (t) => {
   const src = await recorded(t, 'crash');
-  assert.throws(() => point(src.file), /this run already finished \(resolved at /);
+  // Named with who drove it to its end (a taker that came too late is told whose run it was).
+  const header = JSON.parse(readFileSync(src.file, 'utf8').split('\n')[0]!) as { operator: string };
+  assert.throws(() => point(src.file), new RegExp(`this run already finished \\(resolved at [^,]+, driven by ${header.operator}\\); start a new run instead`));
   assert.throws(() => point(cutAfter(src, is('branch', 'three'))), /already reached its end step 'done'/);
 });
 

@@ -13,6 +13,7 @@ import { msBetween } from './format.js';
 import { InteractionsFold } from './interactions.js';
 import type { ReportModel, ResumeRow } from './model.js';
 import { PathFold, pathMermaid } from './path.js';
+import { TimelineFold } from './timeline.js';
 
 type RunStarted = Extract<TranscriptLine, { type: 'run-started' }>;
 type RunFinished = Extract<TranscriptLine, { type: 'run-finished' }>;
@@ -42,8 +43,8 @@ export class FactsFold {
   private firstNamed: string | undefined;
   private readonly interactions = new InteractionsFold();
   private readonly path = new PathFold();
-  /** Steps whose row is open, and whether the last row begun is the finish (as the timeline makes rows). */
-  private readonly open = new Set<string>();
+  /** The timeline's rows, made and let go (no output kept): whether its last row is the run's finish. */
+  private readonly rows = new TimelineFold(new Map(), false);
   private lastRowIsEnd = false;
 
   take(line: TranscriptLine): void {
@@ -52,20 +53,14 @@ export class FactsFold {
     add(this.counts, line);
     this.interactions.take(line);
     this.path.take(line);
-    switch (line.type) {
-      case 'run-started': this.started ??= line; break;
-      case 'resumed':
-        this.lastMark = line;
-        this.sha256 = line.sha256 ?? this.sha256;
-        this.resumes.push({ ts: line.ts, stepId: line.stepId, phase: line.phase, operator: whoDrove(line), forced: line.forced !== undefined });
-        this.open.clear();
-        this.lastRowIsEnd = false;
-        break;
-      case 'run-finished': this.lastMark = line; this.open.clear(); this.lastRowIsEnd = true; break;
-      case 'step-started': this.open.add(line.stepId); this.lastRowIsEnd = false; break;
-      case 'step-finished': this.open.delete(line.stepId); break;
-      case 'step-skipped': if (!this.open.has(line.stepId)) this.lastRowIsEnd = false; break;
-      default:
+    this.rows.take(line);
+    this.drainRows();
+    if (line.type === 'run-started') this.started ??= line;
+    if (line.type === 'run-finished') this.lastMark = line;
+    if (line.type === 'resumed') {
+      this.lastMark = line;
+      this.sha256 = line.sha256 ?? this.sha256;
+      this.resumes.push({ ts: line.ts, stepId: line.stepId, phase: line.phase, operator: whoDrove(line), forced: line.forced !== undefined });
     }
     if (line.type === 'step-started' || line.type === 'confirmation-requested') this.lineTitles.set(line.stepId, line.title);
     if (this.firstNamed === undefined) {
@@ -74,8 +69,14 @@ export class FactsFold {
     }
   }
 
+  private drainRows(): void {
+    for (const { row } of this.rows.drain()) this.lastRowIsEnd = row.what === 'run finished';
+  }
+
   /** The head of the report of the transcript at `path`, once every line was taken. */
   head(path: string, header: HeaderLine, end: TranscriptEnd): ReportHead {
+    this.rows.end();
+    this.drainRows();
     const recorded = loadRecordedRunbookAt(header.runbook.file, this.sha256 ?? header.runbook.sha256);
     const doc: RunbookDoc | undefined = recorded.status === 'same' ? recorded.runbook.doc : undefined;
     const titles = this.titles(doc);

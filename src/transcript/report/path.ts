@@ -30,13 +30,13 @@ export function* pathSteps(lines: Iterable<TranscriptLine>, firstStep: string | 
   }
 }
 
+type BranchLine = Extract<TranscriptLine, { type: 'branch' }>;
+const branchOf = (line: BranchLine): Branch =>
+  ({ from: line.from, to: line.to, via: line.via, ...(line.expression !== undefined ? { expression: line.expression, value: line.value } : {}) });
+
 /** Every branch the run took, in order. */
 export function* pathBranches(lines: Iterable<TranscriptLine>): Generator<Branch> {
-  for (const line of lines) {
-    if (line.type === 'branch' && !isNested(line.from)) {
-      yield { from: line.from, to: line.to, via: line.via, ...(line.expression !== undefined ? { expression: line.expression, value: line.value } : {}) };
-    }
-  }
+  for (const line of lines) if (line.type === 'branch' && !isNested(line.from)) yield branchOf(line);
 }
 
 /** The path's shape, one line at a time; the first step is known only at the end (from the runbook, or the
@@ -49,7 +49,7 @@ export class PathFold {
   take(line: TranscriptLine): void {
     if (line.type === 'run-started' && !line.resumedFrom) this.nodes.add(FIRST);
     if (line.type === 'branch' && !isNested(line.from)) {
-      const b: Branch = { from: line.from, to: line.to, via: line.via, ...(line.expression !== undefined ? { expression: line.expression, value: line.value } : {}) };
+      const b = branchOf(line);
       this.nodes.add(nodeId(line.to));
       if (!this.edges.has(edgeKey(b))) this.edges.set(edgeKey(b), b);
     }

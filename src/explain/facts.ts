@@ -16,6 +16,8 @@ const RULES: [RegExp, Pick][] = [
   [/Connect call failed \('([\w.:-]+)', (\d+)\)/, (m) => ({ host: m[1]!, port: m[2]! })],
   [/could not connect to server: [^\n]*\n?[^\n]*?on host "([^"]+)"[^\n]*?port (\d+)/, (m) => ({ host: m[1]!, port: m[2]! })],
   [/\bdial tcp ([\w.-]+|\[[0-9a-f:]+\]):(\d+)/, (m) => ({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2]! })],
+  // Go on a connection it had: "read tcp 10.0.0.5:38000->10.0.0.9:5432: i/o timeout" (the server is after the arrow).
+  [/\b(?:read|write) tcp \S+->([\d.]+|\[[0-9a-f:]+\]):(\d+)/, (m) => ({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2]! })],
   [/\bconnect E[A-Z]+ ([\d.]+|[0-9a-f:]+):(\d+)/, (m) => ({ host: m[1]!, port: m[2]! })],
   [/getaddrinfo E[A-Z_]+ ([\w.-]+)/, (m) => ({ host: m[1]! })],
   [/(?:MySQL|MariaDB) server (?:on|host) '([\w.-]+)(?::(\d+))?'/, (m) => ({ host: m[1]!, ...(m[2] ? { port: m[2] } : {}) })],

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { scenarioOf } from '../diagnose/scenarios.js';
 import type { Facts, Finding } from './finding.js';
+import { POOL_PHRASES } from './pool-phrases.js';
 
 export interface Handover {
   runbook: string | null;
@@ -32,6 +33,12 @@ export function handoverOf(f: Finding): Handover {
   return { ...handoverFor(f, url), ...from };
 }
 
+/** What else the pool's words can mean, where its phrase says (pool-phrases.ts). */
+function alikeOf(stack: string | undefined): string {
+  const alike = POOL_PHRASES.find((p) => p.stack === stack)?.alike;
+  return alike ? ` ${alike}` : '';
+}
+
 /** Whether a process of that id runs here (a log read on another machine names its own). */
 function running(pid: number): boolean {
   return existsSync(`/proc/${pid}`);
@@ -45,7 +52,8 @@ function handoverFor(f: Finding, url: string): Handover {
       command: `runbook run pool-exhausted -i url=${quote(url)}${size}`,
       tellApart: `This is the application's own pool (${f.stack ?? 'its pool'}) timing out while it waits for one of its connections, ` +
         `not the server's max_connections: the server may have room. \`runbook diagnose ${quote(url)}\` shows the server's free slots; ` +
-        'if there are some, the pool is too small or its connections are held too long (leaks, long transactions).',
+        'if there are some, the pool is too small or its connections are held too long (leaks, long transactions).'
+        + alikeOf(f.stack),
     };
   }
   const { runbook } = scenarioOf(f.class);

@@ -7,6 +7,10 @@ export interface PoolPhrase {
   text: RegExp;
   /** Facts the phrase carries (pool name, size, the wait), from its named groups. */
   facts?: (m: RegExpExecArray) => Facts;
+  /** Records where the same words are someone else's (Go's HTTP and gRPC clients end a context the same way). */
+  not?: RegExp;
+  /** Where the same words can also mean another cause: said with the finding, and what tells them apart. */
+  alike?: string;
 }
 
 const ms = (s: string | undefined, unit = 1): number | undefined => (s === undefined ? undefined : Math.round(Number(s) * unit));
@@ -29,6 +33,12 @@ export const POOL_PHRASES: PoolPhrase[] = [
   { stack: 'psycopg_pool', text: /couldn't get a connection after (?<wait>[\d.]+) sec/, facts: (m) => ({ timeoutMs: ms(m.groups!['wait'], 1000)! }) },
   // asyncpg's pool acquire timeout surfaces as asyncio.TimeoutError in pool.acquire().
   { stack: 'asyncpg pool', text: /in (?:_acquire|acquire)[\s\S]{0,200}TimeoutError|asyncpg\.pool[\s\S]{0,200}TimeoutError/ },
+  // Go's database/sql: a request whose context ends while SetMaxOpenConns' connections are all in use gets the
+  // context's own error, nothing more (lib/pq and go-sql-driver/mysql alike). A dial that runs out says "dial tcp
+  // …: i/o timeout" instead.
+  { stack: 'Go database/sql', text: /\bcontext deadline exceeded\b/, not: /\bdial (?:tcp|unix)\b|https?:\/\/|rpc error|\b(?:Get|Post|Put|Patch|Delete|Head) "/,
+    alike: "Go says the same words when the context ends during a query rather than in the pool's queue (go-sql-driver/mysql then closes the connection); "
+      + "the service's db.Stats() tells them apart: WaitCount and WaitDuration grow only while requests queue for a connection." },
   // MariaDB Connector/J's own pool.
   { stack: 'MariaDB Connector/J pool', text: /No connection available within the specified time \(option 'connectTimeout': (?<wait>[\d,]+) ms\)/,
     facts: (m) => ({ timeoutMs: Number(m.groups!['wait']!.replace(/,/g, '')) }) },

@@ -8,7 +8,8 @@ import { POOL_PHRASES } from './pool-phrases.js';
 import { stacksOf } from './stacks.js';
 import type { TextRecord } from './records.js';
 
-const TIMESTAMP = /\b(\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d:\d\d(?:\.\d+)?(?: ?(?:UTC|Z|[+-]\d\d:?\d\d))?)/;
+// ISO dates, and Go's log package's 2026/11/26.
+const TIMESTAMP = /\b(\d{4}[-/]\d\d[-/]\d\d[ T]\d{1,2}:\d\d:\d\d(?:\.\d+)?(?: ?(?:UTC|Z|[+-]\d\d:?\d\d))?)/;
 
 /** The line an excerpt shows: the one that says what went wrong, not a traceback's first line. */
 const TELLING = /error|exception|fatal|failed|refused|timed? ?out|denied|too many|not available|limit/i;
@@ -27,7 +28,7 @@ const fromCode = (c: CodeHit, side: Side): Hit => ({ classification: c.classific
 function hitOf(text: string, pooler: boolean): Hit | undefined {
   for (const p of POOL_PHRASES) {
     const m = p.text.exec(text);
-    if (m) return { classification: 'app-pool-timeout', side: 'application pool', why: `${p.stack}: "${m[0].slice(0, 80)}"`, stack: p.stack, ...(p.facts ? { facts: p.facts(m) } : {}) };
+    if (m && !p.not?.test(text)) return { classification: 'app-pool-timeout', side: 'application pool', why: `${p.stack}: "${m[0].slice(0, 80)}"`, stack: p.stack, ...(p.facts ? { facts: p.facts(m) } : {}) };
   }
   const poolerPhrase = PHRASES.find((p) => p.side === 'pooler' && p.text.test(text));
   if (poolerPhrase) return { classification: poolerPhrase.classification, side: 'pooler', why: poolerPhrase.why, engine: 'postgres' };

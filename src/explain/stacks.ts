@@ -28,7 +28,7 @@ export const STACKS: Stack[] = [
   { name: 'MariaDB log', text: /^\d{4}-\d\d-\d\d\s+\d{1,2}:\d\d:\d\d \d+ \[(?:Warning|ERROR|Note)\] /m, engine: 'mysql', log: true },
   { name: 'Node.js', text: /\bat (?:TCPConnectWrap|Socket|GetAddrInfoReqWrap)\.|Error: (?:connect|getaddrinfo|read|write) E[A-Z]+/ },
   { name: 'Java', text: /\bat [\w$.]+\([\w$]+\.java:\d+\)|java\.(?:net|sql)\.\w+Exception/ },
-  { name: 'Go', text: /\bdial tcp |\bdial unix / },
+  { name: 'Go', text: /\bdial tcp |\bdial unix |\b(?:read|write) tcp \S+->/ },
 ];
 
 /** Every stack the record names, most specific first (a wrapper, then the driver inside it). */

@@ -2,7 +2,8 @@
 // and what it prints (stderr and stdout, as the operator would see them in its log) is the corpus entry. Each is
 // a program run as a child process, never a text typed here.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Client {
@@ -57,6 +58,30 @@ const activeRecord = (extra: string, body: string) => (url: string) => {
 };
 const hasActiveRecord = () => ok('ruby', ['-e', 'require "active_record"; require "pg"']);
 
+/** Go with Debian's drivers (golang-github-lib-pq-dev, golang-github-go-sql-driver-mysql-dev), in GOPATH mode:
+ *  the machine has no module proxy to reach. Each program is built once and run as a service's binary would be
+ *  (`go run` would add its own "exit status 1" to what the service printed). */
+const GO_ENV = { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOCACHE: join(tmpdir(), 'runbook-corpus-gocache') };
+const goBuilt = new Map<string, string>();
+function goBinary(name: 'connect' | 'pool'): string {
+  let bin = goBuilt.get(name);
+  if (!bin) {
+    bin = join(mkdtempSync(join(tmpdir(), 'runbook-corpus-go-')), name);
+    const r = spawnSync('go', ['build', '-o', bin, join(import.meta.dirname, 'fixtures', 'go', `${name}.go`)], { env: GO_ENV, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`go build ${name}.go: ${r.stderr}`);
+    goBuilt.set(name, bin);
+  }
+  return bin;
+}
+const hasGo = () => ok('go', ['version']) && ['lib/pq', 'go-sql-driver/mysql'].every((d) => existsSync(`/usr/share/gocode/src/github.com/${d}`));
+/** The DSN each Go driver takes: lib/pq a URL (its default sslmode is require: a service sets it), go-sql-driver its own form. */
+function goDsn(url: string): [string, string] {
+  if (url.startsWith('postgres')) return ['postgres', withParam(url.includes('sslmode=') ? url : withParam(url, 'sslmode=disable'), 'connect_timeout=2')];
+  const p = mysqlParts(url);
+  return ['mysql', `${p.user}:${p.password}@tcp(${p.host}:${p.port})/${p.database}?timeout=2s&readTimeout=2s`];
+}
+const goClient = (name: 'connect' | 'pool') => (url: string) => [goBinary(name), ...goDsn(url)];
+
 export const CLIENTS: Client[] = [
   { name: 'node-postgres', engine: 'postgres', available: () => true,
     argv: (url, root) => nodeScript(root, `const pg = require('pg'); const c = new pg.Client({ connectionString: ${JSON.stringify(url)}, connectionTimeoutMillis: 2000 }); await c.connect(); await c.end();`) },
@@ -90,6 +115,8 @@ export const CLIENTS: Client[] = [
   { name: 'Django (PostgreSQL)', engine: 'postgres', available: pyHas('django, psycopg2'), argv: django('postgresql') },
   { name: 'Django (MySQL)', engine: 'mysql', available: pyHas('django, MySQLdb'), argv: django('mysql') },
   { name: 'ActiveRecord', engine: 'postgres', available: hasActiveRecord, argv: activeRecord('', 'ActiveRecord::Base.connection.execute("SELECT 1")') },
+  { name: 'Go lib/pq', engine: 'postgres', available: hasGo, argv: goClient('connect') },
+  { name: 'Go go-sql-driver/mysql', engine: 'mysql', available: hasGo, argv: goClient('connect') },
 ];
 
 /** The application's own pool exhausted while the server has room: the pool holds its one connection and asks again. */
@@ -104,12 +131,15 @@ export const POOL_CLIENTS: Client[] = [
     argv: (url, root) => nodeScript(root, `const pg = require('pg'); const pool = new pg.Pool({ connectionString: ${JSON.stringify(url)}, max: 1, connectionTimeoutMillis: 500 }); const held = await pool.connect(); await pool.connect();`) },
   { name: 'mysql2 pool', engine: 'mysql', available: () => true,
     argv: (url, root) => nodeScript(root, `const mysql = require('mysql2/promise'); const pool = mysql.createPool({ uri: ${JSON.stringify(url)}, connectionLimit: 1, waitForConnections: false }); const held = await pool.getConnection(); await pool.getConnection();`) },
+  { name: 'Go database/sql pool (lib/pq)', engine: 'postgres', available: hasGo, argv: goClient('pool') },
+  { name: 'Go database/sql pool (go-sql-driver/mysql)', engine: 'mysql', available: hasGo, argv: goClient('pool') },
   { name: 'SQLAlchemy QueuePool', engine: 'postgres', available: pyHas('sqlalchemy'),
     argv: (url) => ['/usr/bin/python3', '-c', `import sqlalchemy\ne = sqlalchemy.create_engine(${JSON.stringify(url.replace(/^postgres:/, 'postgresql+psycopg2:'))}, pool_size=1, max_overflow=0, pool_timeout=1)\nheld = e.connect()\ne.connect()`] },
 ];
 
-/** What the client printed, both streams, as a log would hold them. */
-export function runClient(argv: string[]): string {
+/** What the client printed, both streams, as a log would hold them; `failed`: it did not exit 0 (an
+ *  application that met an error dies of it; one that exits 0 met none, whatever it printed). */
+export function runClient(argv: string[]): { output: string; failed: boolean } {
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20_000, env: { ...process.env, PGPASSWORD: '', NODE_NO_WARNINGS: '1' } });
-  return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  return { output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim(), failed: r.status !== 0 };
 }

@@ -17,7 +17,8 @@ test('the corpus covers every client stack on the faults, both engines, and the 
   for (const c of ['node-postgres', 'psql', 'psycopg2', 'SQLAlchemy over psycopg2', 'mysql2', 'mariadb client', 'PyMySQL',
     'node-postgres pg-pool', 'mysql2 pool', 'SQLAlchemy QueuePool', 'psycopg 3', 'asyncpg', 'mysqlclient', 'Ruby pg',
     'PHP PDO pgsql', 'PHP PDO mysql', 'PgJDBC', 'MariaDB Connector/J', 'Django (PostgreSQL)', 'Django (MySQL)', 'ActiveRecord',
-    'HikariCP', 'ActiveRecord pool']) assert.ok(clients.has(c), `no entry from ${c}`);
+    'HikariCP', 'ActiveRecord pool', 'Go lib/pq', 'Go go-sql-driver/mysql', 'Go database/sql pool (lib/pq)',
+    'Go database/sql pool (go-sql-driver/mysql)']) assert.ok(clients.has(c), `no entry from ${c}`);
   assert.ok(corpus.entries.every((e) => e.output.length > 0), 'an entry with no output');
 });
 
@@ -35,3 +36,14 @@ for (const e of corpus.entries) {
     if (new RegExp(`\\b${e.port}\\b`).test(e.output)) assert.match(found!.command ?? '', new RegExp(`@127\\.0\\.0\\.1:${e.port}/`));
   });
 }
+
+test("Go's bare context deadline is database/sql's pool only where nothing else in the record claims it", () => {
+  const pool = summaryJson(explainText('2026/11/26 03:12:07 request failed: context deadline exceeded')).errors;
+  assert.deepEqual(pool.map((e) => [e.class, e.stack]), [['app-pool-timeout', 'Go database/sql']]);
+  assert.match(pool[0]!.tellApart ?? '', /WaitCount/, 'the other reading of the same words, and what tells them apart');
+  // An HTTP or gRPC client's deadline is not a database's; a dial that ran out is the network's.
+  for (const other of ['Get "http://inventory:8080/items": context deadline exceeded', 'rpc error: code = DeadlineExceeded desc = context deadline exceeded'])
+    assert.deepEqual(summaryJson(explainText(other)).errors, [], other);
+  const dial = summaryJson(explainText('2026/11/26 03:12:07 dial tcp 10.0.0.9:5432: i/o timeout (context deadline exceeded)')).errors;
+  assert.deepEqual(dial.map((e) => [e.class, e.side]), [['timeout', 'network']]);
+});

@@ -1,17 +1,24 @@
 // Regenerates test/explain/corpus.json: every client stack of clients.ts against real faults from the lab, and
 // what each printed. The expected class and side come from the fault the lab injected, not from explain.
-//   node --import tsx test/explain/make-corpus.ts
+//   node --import tsx test/explain/make-corpus.ts                      (every client)
+//   node --import tsx test/explain/make-corpus.ts --only='Go lib/pq,…'  (those clients again; the rest kept)
 // A client the machine lacks is reported and left out (install: apt-get install python3-psycopg2 python3-psycopg
 // python3-asyncpg python3-pymysql python3-mysqldb python3-sqlalchemy python3-django ruby-pg ruby-activerecord php-cli
 // php-pgsql php-mysql libpostgresql-jdbc-java libmariadb-java libhikaricp-java default-jdk-headless postgresql-client
-// mariadb-client).
-import { writeFileSync } from 'node:fs';
+// mariadb-client golang-go golang-github-lib-pq-dev golang-github-go-sql-driver-mysql-dev).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { injectFault, startMariadb, startPostgres, type FaultKind, type LabEngine } from '../../src/lab/index.js';
 import { CLIENTS, POOL_CLIENTS, runClient } from './clients.js';
 import type { CorpusEntry } from './corpus-entry.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
+const CORPUS = join(import.meta.dirname, 'corpus.json');
+
+/** --only=NAME,NAME: record those clients again and keep every other entry as it is. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').map((s) => s.trim());
+const chosen = (c: { name: string }) => !only || only.includes(c.name);
+if (only) for (const name of only) if (![...CLIENTS, ...POOL_CLIENTS].some((c) => c.name === name)) throw new Error(`make-corpus: no client '${name}'`);
 
 /** Each fault, and what explain must call it: the class and the side the error comes from. MariaDB answers an
  *  account that REQUIRE SSL without TLS with the same 1045 "Access denied" as a wrong password, so its text can
@@ -28,11 +35,11 @@ async function faultEntries(engine: LabEngine): Promise<CorpusEntry[]> {
   for (const [kind, cls, side] of FAULTS[engine]) {
     const fault = await injectFault(kind, engine);
     try {
-      for (const c of CLIENTS.filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
+      for (const c of CLIENTS.filter(chosen).filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
         if (!c.available()) { console.error(`make-corpus: ${c.name} is not installed here: left out`); continue; }
-        const output = runClient(c.argv(fault.url, ROOT));
+        const { output, failed } = runClient(c.argv(fault.url, ROOT));
         // The mariadb client negotiates TLS on its own: an account that requires it lets it in. Nothing to explain.
-        if (!/error|exception|fatal|failed|denied|refused|timed? ?out|too many/i.test(output)) { console.error(`make-corpus: ${c.name} met no error under ${kind}: left out`); continue; }
+        if (!failed) { console.error(`make-corpus: ${c.name} met no error under ${kind}: left out`); continue; }
         out.push({ client: c.name, engine, fault: kind, expect: { class: cls, side }, port: new URL(fault.url).port, output });
       }
     } finally { await fault.cleanup(); }
@@ -45,15 +52,16 @@ async function poolEntries(): Promise<CorpusEntry[]> {
   for (const engine of ['postgres', 'mariadb'] as const) {
     const server = engine === 'postgres' ? await startPostgres() : await startMariadb();
     try {
-      for (const c of POOL_CLIENTS.filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
+      for (const c of POOL_CLIENTS.filter(chosen).filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
         if (!c.available()) { console.error(`make-corpus: ${c.name} is not installed here: left out`); continue; }
-        out.push({ client: c.name, engine, fault: 'app-pool-exhausted', expect: { class: 'app-pool-timeout', side: 'application pool' }, port: String(server.port), output: runClient(c.argv(server.url(), ROOT)) });
+        out.push({ client: c.name, engine, fault: 'app-pool-exhausted', expect: { class: 'app-pool-timeout', side: 'application pool' }, port: String(server.port), output: runClient(c.argv(server.url(), ROOT)).output });
       }
     } finally { await server.stop(); }
   }
   return out;
 }
 
-const entries = [...await faultEntries('postgres'), ...await faultEntries('mariadb'), ...await poolEntries()];
-writeFileSync(join(import.meta.dirname, 'corpus.json'), `${JSON.stringify({ generatedBy: 'node --import tsx test/explain/make-corpus.ts', entries }, null, 1)}\n`);
+const kept = only ? (JSON.parse(readFileSync(CORPUS, 'utf8')) as { entries: CorpusEntry[] }).entries.filter((e) => !only.includes(e.client)) : [];
+const entries = [...kept, ...await faultEntries('postgres'), ...await faultEntries('mariadb'), ...await poolEntries()];
+writeFileSync(CORPUS, `${JSON.stringify({ generatedBy: 'node --import tsx test/explain/make-corpus.ts', entries }, null, 1)}\n`);
 console.log(`make-corpus: ${entries.length} entries`);

@@ -15,7 +15,7 @@ export function differences(there: Diagnosis, here: Diagnosis): string[] {
 
 export function renderVantage(v: Vantage, there: Diagnosis, here: Diagnosis): string {
   const place = v.sameNetns ? 'this network namespace' : `its network namespace ${v.netns}`;
-  const named = [...v.files, ...v.tlsFiles.map((f) => `${f.path} (${f.param})`)];
+  const named = [...v.files, ...v.tlsFiles.map((f) => `${f.path} (${f.from ?? f.param})`)];
   const files = named.length ? `, its ${named.join(', ')}` : '';
   const diff = differences(there, here);
   const verdict = there.classification === here.classification && diff.length === 0

@@ -6,6 +6,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
+import { sslMode } from '../db/ssl-options.js';
+import { parseUrl } from '../db/url.js';
+import { applicationTrust } from './vantage-trust.js';
 import type { Diagnosis } from './types.js';
 
 export interface Vantage {
@@ -16,8 +19,9 @@ export interface Vantage {
   /** Its files bound over ours for the probes: what it resolves names with. */
   files: string[];
   /** The TLS files the URL names (its trust: sslrootcert, and sslcert, sslkey), each as the application reads it:
-   *  the path in its own root, or from its working directory. */
-  tlsFiles: { param: string; path: string; read: string }[];
+   *  the path in its own root, or from its working directory; `from`: a trust the URL does not name, found where
+   *  the application's client looks (vantage-trust.ts). */
+  tlsFiles: { param: string; path: string; read: string; from?: string }[];
 }
 
 const FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/nsswitch.conf'];
@@ -48,12 +52,22 @@ export function withApplicationFiles(v: Vantage, url: string): { url: string; va
   const tlsFiles: Vantage['tlsFiles'] = [];
   for (const param of TLS_PARAMS) {
     const path = u.searchParams.get(param);
-    if (!path || path === 'system') continue;
+    if (!path || path === 'system') continue; // `system`: the application's own store (vantage-trust.ts)
     const read = path.startsWith('/') ? `/proc/${v.pid}/root${path}` : `/proc/${v.pid}/cwd/${path}`;
     u.searchParams.set(param, read);
     tlsFiles.push({ param, path, read });
   }
+  const trust = verifies(url) ? applicationTrust(v.pid, u) : undefined;
+  if (trust) {
+    u.searchParams.set(trust.param, trust.read);
+    tlsFiles.push(trust);
+  }
   return tlsFiles.length ? { url: u.href, vantage: { ...v, tlsFiles } } : { url, vantage: v };
+}
+
+/** Whether the URL's client checks the server's certificate: only then does whom it trusts decide anything. */
+function verifies(url: string): boolean {
+  try { return sslMode(parseUrl(url)).startsWith('verify'); } catch { return false; }
 }
 
 /** The script run inside the private mount namespace: copies of the application's files bound over ours, then

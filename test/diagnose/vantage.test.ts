@@ -4,7 +4,7 @@
 // the host cannot resolve.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -53,7 +53,7 @@ function diagnoseFrom(url: string, pid: number) {
   const r = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(pid), '--json', '--timeout', '2'],
     { encoding: 'utf8', env: { ...process.env, DATABASE_URL: url, NO_COLOR: '1' }, timeout: 120_000 });
   assert.ok(r.stdout.trim().startsWith('{'), `${r.status}: ${r.stdout}${r.stderr}`);
-  return { code: r.status, out: JSON.parse(r.stdout) as { from: { sameNetns: boolean; files: string[]; tlsFiles: { param: string; path: string; read: string }[] }; there: { classification: string; url: string; finding: string }; here: { classification: string }; differs: boolean }, stderr: r.stderr };
+  return { code: r.status, out: JSON.parse(r.stdout) as { from: { sameNetns: boolean; files: string[]; tlsFiles: { param: string; path: string; read: string; from?: string }[] }; there: { classification: string; url: string; finding: string }; here: { classification: string }; differs: boolean }, stderr: r.stderr };
 }
 
 test('the localhost trap: the database listens on the host\'s 127.0.0.1; from the application\'s namespace it is refused', { skip: !canNetns && 'needs root and ip netns' }, () => {
@@ -107,6 +107,55 @@ test('its trust is its own: the CA file the URL names is read in the application
   // A relative path is from its working directory.
   const rel = diagnoseFrom(tls.url({ params: { sslmode: 'verify-full', sslrootcert: 'ca.pem' } }), app.pid!);
   assert.equal(rel.out.from.tlsFiles[0]?.read, `/proc/${app.pid}/cwd/ca.pem`);
+});
+
+/** An application in this network namespace whose own mount namespace runs `setup` first, with `env` added. */
+async function tlsApp(t: { after: (fn: () => void) => void }, setup: string, env: Record<string, string> = {}): Promise<number> {
+  const app = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', `${setup} && echo ready && exec sleep 600`],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  t.after(() => app.kill('SIGKILL'));
+  let out = '';
+  app.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  await until(() => out.includes('ready'), 20_000, 'the application process');
+  return app.pid!;
+}
+
+test('a URL that verifies but names no CA: the trust is what the application\'s client reads, in its root', { skip: !canNetns && 'needs root and ip netns' }, async (t) => {
+  const tls = await startPostgres({ tls: 'on' });
+  t.after(() => tls.stop());
+  const verify = tls.url({ params: { sslmode: 'verify-full' } });
+  // libpq's default: ~/.postgresql/root.crt of the user it runs as, its HOME a directory only its mounts fill.
+  const home = join(dir, 'app-home');
+  mkdirSync(home);
+  const withRoot = await tlsApp(t, `mount -t tmpfs app-home ${home} && mkdir ${home}/.postgresql && cp ${tls.caFile} ${home}/.postgresql/root.crt`, { HOME: home });
+  const r = diagnoseFrom(verify, withRoot);
+  assert.equal(r.out.there.classification, 'ok', `trusted through its own root.crt: ${r.out.there.finding} ${JSON.stringify(r.out.from)}`);
+  assert.notEqual(r.out.here.classification, 'ok', 'from here nothing trusts the lab\'s CA');
+  assert.deepEqual(r.out.from.tlsFiles, [{ param: 'sslrootcert', path: `${home}/.postgresql/root.crt`, read: `/proc/${withRoot}/root${home}/.postgresql/root.crt`, from: "libpq's default ~/.postgresql/root.crt" }]);
+  // PGSSLROOTCERT in its environment comes first.
+  const etc = join(dir, 'app-env-etc');
+  mkdirSync(etc);
+  const withEnv = await tlsApp(t, `mount -t tmpfs app-env-etc ${etc} && cp ${tls.caFile} ${etc}/ca.pem`, { PGSSLROOTCERT: `${etc}/ca.pem`, HOME: home });
+  const e = diagnoseFrom(verify, withEnv);
+  assert.equal(e.out.there.classification, 'ok', e.out.there.finding);
+  assert.equal(e.out.from.tlsFiles[0]?.from, 'its PGSSLROOTCERT');
+  // Neither: its system store, which does not hold the lab's CA: untrusted there too, and said whose store it was.
+  const bare = await tlsApp(t, 'true', { HOME: join(dir, 'nowhere') });
+  const b = diagnoseFrom(verify, bare);
+  assert.equal(b.out.there.classification, 'cert-untrusted', b.out.there.finding);
+  assert.equal(b.out.from.tlsFiles[0]?.from, 'its system store');
+});
+
+test('sslrootcert=system is the application\'s own system store, not this host\'s', { skip: (!canNetns || !existsSync('/etc/ssl/certs/ca-certificates.crt')) && 'needs root, ip netns and a system store' }, async (t) => {
+  const tls = await startPostgres({ tls: 'on' });
+  t.after(() => tls.stop());
+  const store = join(dir, 'app-store.crt');
+  writeFileSync(store, readFileSync(tls.caFile!));
+  const app = await tlsApp(t, `mount --bind ${store} /etc/ssl/certs/ca-certificates.crt`);
+  const r = diagnoseFrom(tls.url({ params: { sslmode: 'verify-full', sslrootcert: 'system' } }), app);
+  assert.equal(r.out.there.classification, 'ok', r.out.there.finding);
+  assert.notEqual(r.out.here.classification, 'ok');
+  assert.deepEqual(r.out.from.tlsFiles.map((f) => [f.path, f.from]), [['/etc/ssl/certs/ca-certificates.crt', 'its system store']]);
 });
 
 test('mistakes are one line: no such process, not a number', () => {

@@ -1,0 +1,48 @@
+// Whom the application trusts when its URL verifies the server but names no CA file of its own: what its client
+// reads then, in the application's root (a container's files, not this host's). libpq (and every stack on it:
+// psql, psycopg, Ruby pg, PHP) reads PGSSLROOTCERT, else ~/.postgresql/root.crt of the user it runs as;
+// `sslrootcert=system` and most other clients (Go, Python's ssl, the MariaDB client) use the system store.
+// Node's and Java's bundled stores are their own and not looked for: the probes then trust Node's, as from here.
+import { existsSync, readFileSync } from 'node:fs';
+
+export interface Trust { param: string; path: string; read: string; from: string }
+
+/** The system stores of the common distributions, as the application's root holds them. */
+const SYSTEM_STORES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+
+/** The CA file the application's client would read for URL `u`, or undefined when the URL names one itself. */
+export function applicationTrust(pid: number, u: URL): Trust | undefined {
+  const postgres = u.protocol.startsWith('postgres');
+  const param = postgres ? 'sslrootcert' : 'ssl-ca';
+  const named = ['sslrootcert', 'ssl-ca', 'sslca'].map((p) => u.searchParams.get(p)).find((p) => p);
+  const ssl = u.searchParams.get('ssl');
+  if ((named && named !== 'system') || ssl?.includes('"ca"')) return undefined;
+  const root = (path: string) => `/proc/${pid}/root${path}`;
+  const found = (path: string, from: string): Trust | undefined => (existsSync(root(path)) ? { param, path, read: root(path), from } : undefined);
+  const system = () => SYSTEM_STORES.map((s) => found(s, 'its system store')).find(Boolean);
+  if (named === 'system' || !postgres) return system();
+  const env = environOf(pid);
+  const fromEnv = env.get('PGSSLROOTCERT');
+  if (fromEnv) {
+    const read = fromEnv.startsWith('/') ? root(fromEnv) : `/proc/${pid}/cwd/${fromEnv}`;
+    return { param, path: fromEnv, read, from: 'its PGSSLROOTCERT' };
+  }
+  const home = env.get('HOME') ?? homeOf(pid);
+  return (home ? found(`${home.replace(/\/$/, '')}/.postgresql/root.crt`, "libpq's default ~/.postgresql/root.crt") : undefined) ?? system();
+}
+
+/** The process's environment as it started (/proc/PID/environ: NUL-separated). */
+function environOf(pid: number): Map<string, string> {
+  let text = '';
+  try { text = readFileSync(`/proc/${pid}/environ`, 'latin1'); } catch { return new Map(); }
+  return new Map(text.split('\0').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}
+
+/** The home directory of the user the process runs as, from the passwd file in its root. */
+function homeOf(pid: number): string | undefined {
+  try {
+    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const line = readFileSync(`/proc/${pid}/root/etc/passwd`, 'utf8').split('\n').find((l) => l.split(':')[2] === uid);
+    return line?.split(':')[5] || undefined;
+  } catch { return undefined; }
+}

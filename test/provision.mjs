@@ -34,6 +34,9 @@ export const REQUIREMENTS = [
   { pkg: 'libc6-dev', header: 'stdio.h', why: 'C headers for that probe' },
   { pkg: 'sudo', any: ['sudo', 'visudo'], all: true, why: "the built-ins' sudo -n lines as a login that is not root" },
   { pkg: 'iproute2', any: ['ip'], why: 'network namespaces the vantage tests make (diagnose --from-pid)' },
+  { pkg: 'podman', any: ['podman'], why: 'a real container for diagnose --from-container' },
+  { pkg: 'runc', any: ['runc'], why: "podman's runtime where crun cannot set the container's limits (this VM)" },
+  { pkg: 'busybox-static', any: ['busybox'], why: "the container's whole root: one static binary, no image registry needed" },
 ];
 
 function isExecutable(file) {

@@ -13,16 +13,20 @@ export function differences(there: Diagnosis, here: Diagnosis): string[] {
   });
 }
 
+/** How the place is named: the container the operator named, else the process. */
+export const placeOf = (v: Vantage): string => (v.container ? `container ${v.container.name} (${v.container.runtime} ${v.container.id}, pid ${v.pid})` : `pid ${v.pid}`);
+
 export function renderVantage(v: Vantage, there: Diagnosis, here: Diagnosis): string {
   const place = v.sameNetns ? 'this network namespace' : `its network namespace ${v.netns}`;
+  const from = placeOf(v);
   const named = [...v.files, ...v.tlsFiles.map((f) => `${f.path} (${f.from ?? f.param})`)];
   const files = named.length ? `, its ${named.join(', ')}` : '';
   const diff = differences(there, here);
   const verdict = there.classification === here.classification && diff.length === 0
-    ? `Same answer from here and from pid ${v.pid}: the application's place is not the difference.`
-    : [`The application's view differs: here ${here.scenario} (${here.classification}), from pid ${v.pid} ${there.scenario} (${there.classification}).`,
+    ? `Same answer from here and from ${from}: the application's place is not the difference.`
+    : [`The application's view differs: here ${here.scenario} (${here.classification}), from ${from} ${there.scenario} (${there.classification}).`,
       ...diff.map((d) => `  ${d}`),
       'Fix it from the application\'s side: the address it is given (a container\'s localhost is its own), its resolver and hosts file, its routes.'].join('\n');
-  return [`From pid ${v.pid} (${place}${files}):`, renderDiagnosis(there, false).trimEnd(), '',
+  return [`From ${from} (${place}${files}):`, renderDiagnosis(there, false).trimEnd(), '',
     `From here, for comparison: ${here.scenario} (${here.classification}) - ${here.finding}`, '', verdict, ''].join('\n');
 }

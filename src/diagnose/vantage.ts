@@ -13,6 +13,8 @@ import type { Diagnosis } from './types.js';
 
 export interface Vantage {
   pid: number;
+  /** Where the pid came from when the operator named a container (--from-container). */
+  container?: { name: string; runtime: string; id: string };
   /** The process's network namespace, and whether it is this process's own (then only its files differ). */
   netns: string;
   sameNetns: boolean;
@@ -26,13 +28,14 @@ export interface Vantage {
 
 const FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/nsswitch.conf'];
 
-/** The place of process `pid`, or a one-line error naming why it cannot be entered. */
-export function vantageOf(pid: number): Vantage {
+/** The place of process `pid`, or a one-line error naming why it cannot be entered (`flag`: as the operator
+ *  asked for it, `--from-pid 4711` or `--from-container app`). */
+export function vantageOf(pid: number, flag = `--from-pid ${pid}`): Vantage {
   if (!Number.isInteger(pid) || pid <= 0) throw new UserError(`--from-pid takes a process id, got '${pid}'`);
-  if (!existsSync(`/proc/${pid}`)) throw new UserError(`--from-pid ${pid}: no such process here`);
-  if (process.getuid?.() !== 0) throw new UserError(`--from-pid ${pid}: entering another process's network namespace needs root (run it with sudo)`);
+  if (!existsSync(`/proc/${pid}`)) throw new UserError(`${flag}: no such process here`);
+  if (process.getuid?.() !== 0) throw new UserError(`${flag}: entering another process's network namespace needs root (run it with sudo)`);
   let netns: string;
-  try { netns = readlinkSync(`/proc/${pid}/ns/net`); } catch (e) { throw new UserError(`--from-pid ${pid}: cannot read its network namespace (${(e as Error).message})`); }
+  try { netns = readlinkSync(`/proc/${pid}/ns/net`); } catch (e) { throw new UserError(`${flag}: cannot read its network namespace (${(e as Error).message})`); }
   const files = FILES.filter((f) => existsSync(`/proc/${pid}/root${f}`));
   return { pid, netns, sameNetns: netns === readlinkSync('/proc/self/ns/net'), files, tlsFiles: [] };
 }
@@ -88,10 +91,11 @@ export function diagnoseFrom(v: Vantage, url: string, timeout: string, bin: stri
     let err = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', (e) => reject(new UserError(`--from-pid ${v.pid}: cannot start nsenter (${e.message}): install util-linux`)));
+    const flag = v.container ? `--from-container ${v.container.name}` : `--from-pid ${v.pid}`;
+    child.on('error', (e) => reject(new UserError(`${flag}: cannot start nsenter (${e.message}): install util-linux`)));
     child.on('close', (code) => {
       try { resolve(JSON.parse(out) as Diagnosis); } catch {
-        reject(new UserError(`--from-pid ${v.pid}: the probes could not run from there (exit ${code}): ${err.trim().split('\n').pop() ?? 'no output'}`));
+        reject(new UserError(`${flag}: the probes could not run from there (exit ${code}): ${err.trim().split('\n').pop() ?? 'no output'}`));
       }
     });
   });

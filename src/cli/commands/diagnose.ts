@@ -24,6 +24,8 @@ export interface DiagnoseFlags {
   dbContainer?: string;
   /** Probe from where the application runs: its network namespace, hosts file and resolver (diagnose/vantage.ts). */
   fromPid?: string;
+  /** The same from a container, found by its runtime (diagnose/container-pid.ts). */
+  fromContainer?: string;
 }
 
 /** The host flags as runbook inputs (the built-ins and db-host declare these names). */
@@ -40,7 +42,8 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   const host = hostInputs(flags);
   if (host.length && flags.json) throw new UserError('the host checks (--db-ssh, --db-pod, --db-container) print step by step; leave out --json, or run: runbook run db-host --plain');
   const redactor = new Redactor();
-  if (flags.fromPid !== undefined) return fromVantage(Number(flags.fromPid), source, flags, timeoutMs, redactor);
+  if (flags.fromPid !== undefined && flags.fromContainer !== undefined) throw new UserError('--from-pid and --from-container name one place each: give one');
+  if (flags.fromPid !== undefined || flags.fromContainer !== undefined) return fromVantage(flags, source, timeoutMs, redactor);
   const result = await diagnose(source, { timeoutMs, redactor });
   // Server and driver messages are data: shown terminal-safe (common/terminal-text.ts).
   if (flags.json) sayJson(result); else say(renderDiagnosis(result, !flags.run));
@@ -65,15 +68,26 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
 }
 
 /** The probes from the application's place and from here, side by side; the exit code is the application's. */
-async function fromVantage(pid: number, source: NonNullable<ReturnType<typeof findSource>>, flags: DiagnoseFlags, timeoutMs: number, redactor: Redactor): Promise<number> {
-  if (flags.run) throw new UserError('--from-pid shows where the application stands; run the runbook it names from here: leave out --run');
-  const { vantageOf, diagnoseFrom, withApplicationFiles } = await import('../../diagnose/vantage.js');
+async function fromVantage(flags: DiagnoseFlags, source: NonNullable<ReturnType<typeof findSource>>, timeoutMs: number, redactor: Redactor): Promise<number> {
+  const flag = flags.fromContainer !== undefined ? '--from-container' : '--from-pid';
+  if (flags.run) throw new UserError(`${flag} shows where the application stands; run the runbook it names from here: leave out --run`);
+  const { diagnoseFrom, withApplicationFiles } = await import('../../diagnose/vantage.js');
   const { renderVantage, differences } = await import('../../diagnose/vantage-render.js');
-  const { url, vantage: v } = withApplicationFiles(vantageOf(pid), source.url);
+  const place = await placeOf(flags);
+  const { url, vantage: v } = withApplicationFiles(place, source.url);
   const [there, here] = await Promise.all([diagnoseFrom(v, url, flags.timeout, process.argv[1]!), diagnose(source, { timeoutMs, redactor })]);
   if (flags.json) sayJson({ from: v, there, here, differs: there.classification !== here.classification || differences(there, here).length > 0 });
   else say(renderVantage(v, there, here));
   return there.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
+}
+
+/** The process the probes run beside: the pid given, or the container's first process. */
+async function placeOf(flags: DiagnoseFlags) {
+  const { vantageOf } = await import('../../diagnose/vantage.js');
+  if (flags.fromContainer === undefined) return vantageOf(Number(flags.fromPid));
+  const { containerOf } = await import('../../diagnose/container-pid.js');
+  const c = containerOf(flags.fromContainer);
+  return { ...vantageOf(c.pid, `--from-container ${c.name}`), container: { name: c.name, runtime: c.runtime, id: c.id } };
 }
 
 // Loaded only for the host checks and --run: the diagnosis itself needs neither the runbook language nor the engine.

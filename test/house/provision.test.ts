@@ -55,7 +55,7 @@ test('without root or sudo it stops at once with one line naming the exact comma
 
 test('only what is missing is named: a machine without MariaDB and tmux', () => {
   const everything = ['postgres', 'openssl', 'bwrap', 'flock', 'setpriv', 'sshd', 'ssh', 'pgbouncer', 'haproxy',
-    'stunnel4', 'cc', 'sudo', 'visudo', 'stdio.h', 'ip'];
+    'stunnel4', 'cc', 'sudo', 'visudo', 'stdio.h', 'ip', 'podman', 'runc', 'busybox'];
   const r = provision([], { RUNBOOK_PROVISION_DIRS: toolDir(everything), RUNBOOK_PROVISION: 'check' });
   assert.equal(r.status, 2);
   assert.match(r.stderr.trim(), /lacks mariadb-server, tmux; run: sudo apt-get install -y mariadb-server tmux {2}\(then npm test again\)$/);

@@ -4,6 +4,10 @@ import { renderDiagnosis } from './render.js';
 import type { Diagnosis } from './types.js';
 import type { Vantage } from './vantage.js';
 
+/** How a place is named in the text: `pid 4711`, `container app (podman 1a2b…, pid 4711)`, `host app-1 over SSH`,
+ *  and what of it the probes used. */
+export interface PlaceName { label: string; detail: string }
+
 /** The layers whose answer differs between the two places. */
 export function differences(there: Diagnosis, here: Diagnosis): string[] {
   const at = new Map(here.checks.map((c) => [c.layer, c]));
@@ -13,20 +17,23 @@ export function differences(there: Diagnosis, here: Diagnosis): string[] {
   });
 }
 
-/** How the place is named: the container the operator named, else the process. */
-export const placeOf = (v: Vantage): string => (v.container ? `container ${v.container.name} (${v.container.runtime} ${v.container.id}, pid ${v.pid})` : `pid ${v.pid}`);
-
-export function renderVantage(v: Vantage, there: Diagnosis, here: Diagnosis): string {
+/** A process's place (--from-pid, --from-container). */
+export function processPlace(v: Vantage): PlaceName {
   const place = v.sameNetns ? 'this network namespace' : `its network namespace ${v.netns}`;
-  const from = placeOf(v);
   const named = [...v.files, ...v.tlsFiles.map((f) => `${f.path} (${f.from ?? f.param})`)];
-  const files = named.length ? `, its ${named.join(', ')}` : '';
+  return {
+    label: v.container ? `container ${v.container.name} (${v.container.runtime} ${v.container.id}, pid ${v.pid})` : `pid ${v.pid}`,
+    detail: `${place}${named.length ? `, its ${named.join(', ')}` : ''}`,
+  };
+}
+
+export function renderVantage(place: PlaceName, there: Diagnosis, here: Diagnosis): string {
   const diff = differences(there, here);
   const verdict = there.classification === here.classification && diff.length === 0
-    ? `Same answer from here and from ${from}: the application's place is not the difference.`
-    : [`The application's view differs: here ${here.scenario} (${here.classification}), from ${from} ${there.scenario} (${there.classification}).`,
+    ? `Same answer from here and from ${place.label}: the application's place is not the difference.`
+    : [`The application's view differs: here ${here.scenario} (${here.classification}), from ${place.label} ${there.scenario} (${there.classification}).`,
       ...diff.map((d) => `  ${d}`),
       'Fix it from the application\'s side: the address it is given (a container\'s localhost is its own), its resolver and hosts file, its routes.'].join('\n');
-  return [`From ${from} (${place}${files}):`, renderDiagnosis(there, false).trimEnd(), '',
+  return [`From ${place.label} (${place.detail}):`, renderDiagnosis(there, false).trimEnd(), '',
     `From here, for comparison: ${here.scenario} (${here.classification}) - ${here.finding}`, '', verdict, ''].join('\n');
 }

@@ -4,11 +4,21 @@
 // `sslrootcert=system` and most other clients (Go, Python's ssl, the MariaDB client) use the system store.
 // Node's and Java's bundled stores are their own and not looked for: the probes then trust Node's, as from here.
 import { existsSync, readFileSync } from 'node:fs';
+import { sslMode } from '../db/ssl-options.js';
+import { parseUrl } from '../db/url.js';
+
+/** URL parameters that name a file the client reads (PostgreSQL's and MySQL's spellings: db/ssl-options.ts). */
+export const TLS_PARAMS = ['sslrootcert', 'sslcert', 'sslkey', 'ssl-ca', 'ssl-cert', 'ssl-key', 'sslca'];
+
+/** Whether the URL's client checks the server's certificate: only then does whom it trusts decide anything. */
+export function verifies(url: string): boolean {
+  try { return sslMode(parseUrl(url)).startsWith('verify'); } catch { return false; }
+}
 
 export interface Trust { param: string; path: string; read: string; from: string }
 
 /** The system stores of the common distributions, as the application's root holds them. */
-const SYSTEM_STORES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+export const SYSTEM_STORES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
 
 /** The CA file the application's client would read for URL `u`, or undefined when the URL names one itself. */
 export function applicationTrust(pid: number, u: URL): Trust | undefined {

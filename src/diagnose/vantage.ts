@@ -3,12 +3,10 @@
 // configuration, read through /proc/PID/root — without installing anything inside its container. This process
 // re-runs itself as `diagnose --json` under nsenter (the network namespace) and unshare (a private mount
 // namespace where the application's two files are bound over ours), so the probes are the ones this build has.
-import { spawn } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
-import { sslMode } from '../db/ssl-options.js';
-import { parseUrl } from '../db/url.js';
-import { applicationTrust } from './vantage-trust.js';
+import { applicationTrust, TLS_PARAMS, verifies } from './vantage-trust.js';
+import { diagnoseArgv, probesFrom } from './probes-child.js';
 import type { Diagnosis } from './types.js';
 
 export interface Vantage {
@@ -40,8 +38,6 @@ export function vantageOf(pid: number, flag = `--from-pid ${pid}`): Vantage {
   return { pid, netns, sameNetns: netns === readlinkSync('/proc/self/ns/net'), files, tlsFiles: [] };
 }
 
-/** URL parameters that name a file the client reads (PostgreSQL's and MySQL's spellings: db/ssl-options.ts). */
-const TLS_PARAMS = ['sslrootcert', 'sslcert', 'sslkey', 'ssl-ca', 'ssl-cert', 'ssl-key', 'sslca'];
 
 /**
  * The URL with each TLS file it names read where the application reads it: `/etc/app/ca.pem` is the file in the
@@ -68,11 +64,6 @@ export function withApplicationFiles(v: Vantage, url: string): { url: string; va
   return tlsFiles.length ? { url: u.href, vantage: { ...v, tlsFiles } } : { url, vantage: v };
 }
 
-/** Whether the URL's client checks the server's certificate: only then does whom it trusts decide anything. */
-function verifies(url: string): boolean {
-  try { return sslMode(parseUrl(url)).startsWith('verify'); } catch { return false; }
-}
-
 /** The script run inside the private mount namespace: copies of the application's files bound over ours, then
  *  the probes. Copies, not binds of /proc/PID/root/…: a bind of that path can reach the file under the
  *  application's own bind mount (seen under gVisor), and a copy is what the application reads now anyway. The
@@ -83,20 +74,6 @@ const BIND = 'pid=$1; shift; d=/mnt; mount -t tmpfs -o size=1m,mode=700 vantage 
 /** Runs `diagnose <url> --json` from the vantage; the diagnosis it printed. */
 export function diagnoseFrom(v: Vantage, url: string, timeout: string, bin: string): Promise<Diagnosis> {
   const argv = ['nsenter', `--net=/proc/${v.pid}/ns/net`, '--', 'unshare', '--mount', '--propagation', 'private', '--',
-    'sh', '-c', BIND, 'vantage', String(v.pid), process.execPath, bin, 'diagnose', '--json', '--timeout', timeout];
-  return new Promise((resolve, reject) => {
-    // The URL (and its password) by the environment, never the command line another user can read in /proc.
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: url } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    const flag = v.container ? `--from-container ${v.container.name}` : `--from-pid ${v.pid}`;
-    child.on('error', (e) => reject(new UserError(`${flag}: cannot start nsenter (${e.message}): install util-linux`)));
-    child.on('close', (code) => {
-      try { resolve(JSON.parse(out) as Diagnosis); } catch {
-        reject(new UserError(`${flag}: the probes could not run from there (exit ${code}): ${err.trim().split('\n').pop() ?? 'no output'}`));
-      }
-    });
-  });
+    'sh', '-c', BIND, 'vantage', String(v.pid), ...diagnoseArgv(bin, timeout)];
+  return probesFrom(argv, url, v.container ? `--from-container ${v.container.name}` : `--from-pid ${v.pid}`);
 }

@@ -26,7 +26,9 @@ const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519',
  *  tests side by side reaches (a dropped connection is target-unreachable, not the failure a test provokes). */
 /** `pam`: UsePAM yes, so that a system account whose password is locked (`!`, as Debian's postgres) may log in
  *  with a key (without PAM, sshd refuses a locked account outright); its files are then readable by all. */
-export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string; pam?: boolean } = {}): Promise<Sshd> {
+/** `netns`: the server runs in that network namespace (one the test made), with `hosts` bound over its
+ *  /etc/hosts: another host, as the client reaches it through a ProxyCommand into the namespace. */
+export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string; pam?: boolean; netns?: { name: string; hosts?: string } } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
   const port = await freePort();
   const user = userInfo().username;
@@ -49,17 +51,27 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
   ].join('\n'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // the privilege-separation directory
   if (opts.pam) chmodSync(dir, 0o755); // sshd reads authorized_keys as the account logging in
-  const proc: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ns = opts.netns;
+  const argv = [SSHD, '-D', '-e', '-f', sshdConfig];
+  const proc: ChildProcess = ns
+    ? spawn('ip', ['netns', 'exec', ns.name, 'unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c',
+      `${ns.hosts ? 'mount --bind "$0" /etc/hosts && ' : ''}exec "$@"`, ns.hosts ?? 'sh', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-  await waitForPort(port, () => err);
+  // Into the namespace: a relay of the client's stdio to the server's port there. Node's, for its half-close: a
+  // shell relay's reading half outlives the client and holds the session (and whoever reads its stderr) open.
+  const relay = `const s = require('net').connect(${port}, '127.0.0.1'); process.stdin.pipe(s); s.pipe(process.stdout);`;
+  const proxy = ns ? `ip netns exec ${ns.name} ${process.execPath} -e "${relay}"` : undefined;
+  if (ns) await waitInNetns(ns.name, port, () => err); else await waitForPort(port, () => err);
   writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${readFileSync(join(dir, 'host_key.pub'), 'utf8')}`);
   const alias = 'runbook-sshd';
   const clientConfig = (over: Record<string, string> = {}) => {
     const file = join(dir, `client_config_${Math.random().toString(36).slice(2, 8)}`);
     const settings: Record<string, string> = {
       HostName: '127.0.0.1', Port: String(port), User: user, IdentityFile: join(dir, 'client_key'), IdentitiesOnly: 'yes',
-      UserKnownHostsFile: join(dir, 'known_hosts'), GlobalKnownHostsFile: '/dev/null', StrictHostKeyChecking: 'yes', ...over,
+      UserKnownHostsFile: join(dir, 'known_hosts'), GlobalKnownHostsFile: '/dev/null', StrictHostKeyChecking: 'yes',
+      ...(proxy ? { ProxyCommand: proxy } : {}), ...over,
     };
     writeFileSync(file, [`Host ${alias}`, ...Object.entries(settings).map(([k, v]) => `  ${k} ${v}`), ''].join('\n'));
     return file;
@@ -68,6 +80,14 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
     port, dir, alias, user, config: clientConfig(), clientConfig,
     stop: async () => { if (proc.exitCode === null && proc.signalCode === null) { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); } rmSync(dir, { recursive: true, force: true }); },
   };
+}
+
+async function waitInNetns(netns: string, port: number, log: () => string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (spawnSync('ip', ['netns', 'exec', netns, 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd did not start on port ${port} in ${netns}: ${log()}`);
 }
 
 async function waitForPort(port: number, log: () => string): Promise<void> {

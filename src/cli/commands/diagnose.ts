@@ -7,6 +7,8 @@ import { findSource } from '../../diagnose/source.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { EXIT, UserError } from '../../common/errors.js';
 import { say, sayError, sayJson } from '../say.js';
+import { VIA_SSH_ENV } from '../../diagnose/ssh-vantage.js';
+import type { SshRoute } from '../../diagnose/ssh-route.js';
 
 export interface DiagnoseFlags {
   json?: boolean;
@@ -26,11 +28,14 @@ export interface DiagnoseFlags {
   fromPid?: string;
   /** The same from a container, found by its runtime (diagnose/container-pid.ts). */
   fromContainer?: string;
+  /** The same with every connection opened by another host over SSH (diagnose/ssh-vantage.ts). */
+  fromSsh?: string;
 }
 
 /** The host flags as runbook inputs (the built-ins and db-host declare these names). */
 function hostInputs(flags: DiagnoseFlags): string[] {
-  const pairs: [string, string | undefined][] = [['db_ssh', flags.dbSsh], ['ssh_config', flags.sshConfig], ['db_pod', flags.dbPod],
+  // --ssh-config alone is --from-ssh's: the host checks take it only beside --db-ssh.
+  const pairs: [string, string | undefined][] = [['db_ssh', flags.dbSsh], ['ssh_config', flags.dbSsh !== undefined ? flags.sshConfig : undefined], ['db_pod', flags.dbPod],
     ['db_namespace', flags.dbNamespace], ['db_container', flags.dbContainer]];
   return pairs.flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
 }
@@ -42,8 +47,13 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   const host = hostInputs(flags);
   if (host.length && flags.json) throw new UserError('the host checks (--db-ssh, --db-pod, --db-container) print step by step; leave out --json, or run: runbook run db-host --plain');
   const redactor = new Redactor();
-  if (flags.fromPid !== undefined && flags.fromContainer !== undefined) throw new UserError('--from-pid and --from-container name one place each: give one');
-  if (flags.fromPid !== undefined || flags.fromContainer !== undefined) return fromVantage(flags, source, timeoutMs, redactor);
+  // This process is the probes of `--from-ssh` (ssh-vantage.ts started it): its connections are the host's.
+  const via = process.env[VIA_SSH_ENV];
+  if (via) (await import('../../diagnose/ssh-route.js')).routeThroughSsh(JSON.parse(via) as SshRoute);
+  const places = [flags.fromPid, flags.fromContainer, flags.fromSsh].filter((f) => f !== undefined).length;
+  if (places > 1) throw new UserError('--from-pid, --from-container and --from-ssh name one place each: give one');
+  if (flags.fromSsh !== undefined) return fromSsh(flags.fromSsh, source, flags, timeoutMs, redactor);
+  if (places) return fromVantage(flags, source, timeoutMs, redactor);
   const result = await diagnose(source, { timeoutMs, redactor });
   // Server and driver messages are data: shown terminal-safe (common/terminal-text.ts).
   if (flags.json) sayJson(result); else say(renderDiagnosis(result, !flags.run));
@@ -72,13 +82,28 @@ async function fromVantage(flags: DiagnoseFlags, source: NonNullable<ReturnType<
   const flag = flags.fromContainer !== undefined ? '--from-container' : '--from-pid';
   if (flags.run) throw new UserError(`${flag} shows where the application stands; run the runbook it names from here: leave out --run`);
   const { diagnoseFrom, withApplicationFiles } = await import('../../diagnose/vantage.js');
-  const { renderVantage, differences } = await import('../../diagnose/vantage-render.js');
+  const { renderVantage, differences, processPlace } = await import('../../diagnose/vantage-render.js');
   const place = await placeOf(flags);
   const { url, vantage: v } = withApplicationFiles(place, source.url);
   const [there, here] = await Promise.all([diagnoseFrom(v, url, flags.timeout, process.argv[1]!), diagnose(source, { timeoutMs, redactor })]);
   if (flags.json) sayJson({ from: v, there, here, differs: there.classification !== here.classification || differences(there, here).length > 0 });
-  else say(renderVantage(v, there, here));
+  else say(renderVantage(processPlace(v), there, here));
   return there.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
+}
+
+/** The probes with another host's connections and names, and from here; the exit code is that host's view. */
+async function fromSsh(destination: string, source: NonNullable<ReturnType<typeof findSource>>, flags: DiagnoseFlags, timeoutMs: number, redactor: Redactor): Promise<number> {
+  if (flags.run) throw new UserError('--from-ssh shows where the application stands; run the runbook it names from here: leave out --run');
+  const { sshRouteOf, withHostFiles, diagnoseOverSsh, sshPlace } = await import('../../diagnose/ssh-vantage.js');
+  const { renderVantage, differences } = await import('../../diagnose/vantage-render.js');
+  const route = sshRouteOf(destination, flags.sshConfig);
+  const { url, vantage, cleanup } = withHostFiles(route, source.url);
+  try {
+    const [there, here] = await Promise.all([diagnoseOverSsh(route, url, flags.timeout, process.argv[1]!, destination), diagnose(source, { timeoutMs, redactor })]);
+    if (flags.json) sayJson({ from: vantage, there, here, differs: there.classification !== here.classification || differences(there, here).length > 0 });
+    else say(renderVantage(sshPlace(vantage), there, here));
+    return there.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
+  } finally { cleanup(); }
 }
 
 /** The process the probes run beside: the pid given, or the container's first process. */

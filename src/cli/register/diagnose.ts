@@ -14,12 +14,13 @@ export function registerDiagnose(program: Command, lazy: Lazy): void {
     .option('--approve <step-id>', 'with --run: approve this destructive step in plain mode (repeatable)', collect, [])
     .option('--yes', 'with --run: approve every destructive step in plain mode')
     .option('--db-ssh <destination>', 'then run the host-side checks (service, listeners, logs, resources) on the database host over SSH ([user@]host, [user@]host:port, ssh://[user@]host[:port] or an ~/.ssh/config alias); with --run, its host steps run there too')
-    .option('--ssh-config <file>', 'with --db-ssh: an ssh config file instead of ~/.ssh/config (ssh -F)')
+    .option('--ssh-config <file>', 'with --db-ssh or --from-ssh: an ssh config file instead of ~/.ssh/config (ssh -F)')
     .option('--db-pod <pod>', 'the host-side checks in the database\'s Kubernetes pod (kubectl exec / logs)')
     .option('--db-namespace <namespace>', 'with --db-pod: its namespace')
     .option('--db-container <name>', 'the host-side checks in the database\'s Docker container (docker exec / logs)')
     .option('--from-pid <pid>', "probe from where the application runs: process PID's network namespace, /etc/hosts and resolver (needs root); shown beside the view from here")
     .option('--from-container <name>', 'the same from a Docker or Podman container on this machine (its running process, as the runtime reports it; needs root)')
+    .option('--from-ssh <destination>', "the same from another host: every connection opened by it (ssh -W), names resolved by it (getent), the URL's TLS files read there; nothing installed on it")
     .option('--transcript <file>', 'with --run: write the transcript here')
     .option('--no-transcript', 'with --run: do not write a transcript')
     .addHelpText('after', `
@@ -30,6 +31,7 @@ Examples:
   runbook diagnose --db-ssh postgres@db-1.internal   # and read the service, listeners and log there
   sudo runbook diagnose postgres://app@localhost:5432/app --from-pid $(pgrep -f app-server)   # the application's own localhost
   sudo runbook diagnose postgres://app@db:5432/app --from-container app-web   # from the app's container
+  runbook diagnose postgres://app@db:5432/app --from-ssh deploy@app-1.internal       # from the app's host
 Exit codes: 0 every layer works, 1 a problem was found (or the --run runbook did not resolve), 2 usage error.`)
     .action(lazy(() => import('../commands/diagnose.js'), 'diagnoseCommand'));
 }

@@ -24,8 +24,10 @@ const PASSWORD = 'store-pw-1';
 
 export interface StoreLab { server: LabServer; url(who: Person, port?: number): string; as(who: Person): Promise<StoreClient>; stop(): Promise<void> }
 
+/** The store's server allows PostgreSQL's default 100 connections, as a team's would: the lab's 20 (sized for
+ *  the faults) was reached by twenty simultaneous takeovers, each a connection or two (53300 for one taker). */
 export async function startStoreLab(opts: { migrate?: boolean } = {}): Promise<StoreLab> {
-  const server = await startPostgres();
+  const server = await startPostgres({ maxConnections: 100 });
   await adminSql(server, [
     ...PEOPLE.map((p) => `CREATE ROLE ${p} LOGIN PASSWORD '${PASSWORD}'`),
     'CREATE DATABASE ops OWNER rb_owner',

@@ -23,7 +23,8 @@ let appPid = 0;
 /** An application: a process in its own network namespace (loopback up, nothing listening) with its own /etc/hosts. */
 function startApp(): ChildProcess {
   const hosts = join(dir, 'hosts');
-  writeFileSync(hosts, '127.0.0.1 localhost\n127.0.0.1 db.app.internal\n');
+  // db.replica.internal: an address only this namespace has a route for, and that route is blocked (below).
+  writeFileSync(hosts, '127.0.0.1 localhost\n127.0.0.1 db.app.internal\n10.99.0.5 db.replica.internal\n');
   const child = spawn('ip', ['netns', 'exec', NS, 'unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c',
     `mount --bind ${hosts} /etc/hosts && echo ready && exec sleep 600`], { stdio: ['ignore', 'pipe', 'inherit'] });
   return child;
@@ -33,6 +34,8 @@ before(async () => {
   if (!canNetns) return;
   spawnSync('ip', ['netns', 'add', NS]);
   spawnSync('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', 'lo', 'up']);
+  // The application's route to the replica's network is blocked: nothing leaves the namespace, the kernel answers.
+  spawnSync('ip', ['netns', 'exec', NS, 'ip', 'route', 'add', 'unreachable', '10.99.0.0/16']);
   server = await startPostgres();
   app = startApp();
   let out = '';
@@ -73,6 +76,15 @@ test('its hosts file names a database the host cannot resolve: dns here, refused
   assert.equal(r.out.here.classification, 'dns');
   assert.equal(r.out.there.classification, 'refused', 'resolved through the application\'s /etc/hosts');
   assert.ok(r.out.from.files.includes('/etc/hosts'));
+});
+
+test('its route is blocked: a name the host cannot resolve, and from the application no route to it', { skip: !canNetns && 'needs root and ip netns' }, () => {
+  const url = new URL(server.url());
+  url.hostname = 'db.replica.internal';
+  const r = diagnoseFrom(url.href, appPid);
+  assert.equal(r.out.here.classification, 'dns', 'this host sends nothing: the name is the application\'s alone');
+  assert.equal(r.out.there.classification, 'unreachable', r.out.there.finding);
+  assert.equal(r.out.differs, true);
 });
 
 test('a process in this namespace with the same files: the same answer, said so', { skip: !canNetns && 'needs root and ip netns' }, () => {

@@ -14,6 +14,8 @@ const RULES: [RegExp, Pick][] = [
   [/Connection to ([\w.-]+|\[[0-9a-f:]+\]):(\d+) refused/, (m) => ({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2]! })],
   [/address=\(host=([\w.:-]+)\)\(port=(\d+)\)/, (m) => ({ host: m[1]!, port: m[2]! })],
   [/Connect call failed \('([\w.:-]+)', (\d+)\)/, (m) => ({ host: m[1]!, port: m[2]! })],
+  // asyncpg: 'PostgreSQL server at "127.0.0.1:5432" rejected SSL upgrade'.
+  [/PostgreSQL server at "([\w.-]+|\[[0-9a-f:]+\]):(\d+)"/, (m) => ({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2]! })],
   [/could not connect to server: [^\n]*\n?[^\n]*?on host "([^"]+)"[^\n]*?port (\d+)/, (m) => ({ host: m[1]!, port: m[2]! })],
   [/\bdial tcp ([\w.-]+|\[[0-9a-f:]+\]):(\d+)/, (m) => ({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2]! })],
   // Go on a connection it had: "read tcp 10.0.0.5:38000->10.0.0.9:5432: i/o timeout" (the server is after the arrow).

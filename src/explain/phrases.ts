@@ -63,10 +63,15 @@ const CLIENT_PHRASES: Phrase[] = [
   // Python's bare TimeoutError (asyncpg's wait_for) ends its traceback on a line of its own.
   net('timeout', /timeout expired|Connection timed out|connect timed out|i\/o timeout|SocketTimeoutException|Connect timed out|connection timeout|Connection attempt timed out|^(?:asyncio\.exceptions\.)?TimeoutError\s*$/im, 'the connection timed out'),
   net('connection-lost', /server closed the connection unexpectedly|Connection reset by peer|Lost connection to (?:MySQL |MariaDB )?server|server has gone away|Connection terminated unexpectedly|EOFException|unexpected EOF/i, 'the connection was cut'),
-  net('cert-untrusted', /certificate verify failed|unable to get local issuer certificate|self[- ]signed certificate|PKIX path building failed|unable to verify the first certificate/i, 'the server certificate is not trusted', 'tls'),
-  net('cert-expired', /certificate has expired|CertificateExpiredException/i, 'the server certificate has expired', 'tls'),
-  net('cert-hostname', /does not match host name|server certificate for "[^"]*" does not match|altnames|No subject alternative (?:DNS )?names? matching/i, 'the certificate is for another name', 'tls'),
-  net('ssl-unsupported', /server does not support SSL|SSL is not enabled on the server|does not support SSL connections|SSL connection error: SSL is required but the server doesn't support it/i, 'the server does not speak TLS', 'tls'),
+  // Before "certificate verify failed": Python's ssl says both ("…: IP address mismatch, certificate is not valid for").
+  // Go's crypto/x509: "x509: certificate is valid for db.internal, not db", "… because it doesn't contain any IP SANs".
+  net('cert-hostname', /does not match host name|server certificate for "[^"]*" does not match|altnames|No subject alternative (?:DNS )?names? matching|IP address mismatch|Hostname mismatch|certificate is not valid for|x509: certificate is valid for|doesn't contain any IP SANs/i, 'the certificate is for another name', 'tls'),
+  net('cert-expired', /certificate has expired|CertificateExpiredException|x509: certificate has expired/i, 'the server certificate has expired', 'tls'),
+  net('cert-untrusted', /certificate verify failed|unable to get local issuer certificate|self[- ]signed certificate|PKIX path building failed|unable to verify the first certificate|x509: certificate signed by unknown authority/i, 'the server certificate is not trusted', 'tls'),
+  // libpq (psql, psycopg, Ruby pg, asyncpg's reading of the same rule) verifying with no CA file at all.
+  net('cert-untrusted', /root certificate file "[^"]*" does not exist/, "the client has no CA file to verify the server's certificate with (libpq: sslrootcert, by default ~/.postgresql/root.crt)", 'tls'),
+  // asyncpg: "rejected SSL upgrade"; mysql2: "Server does not support secure connection" (HANDSHAKE_NO_SSL_SUPPORT).
+  net('ssl-unsupported', /server does not support SSL|SSL is not enabled on the server|does not support SSL connections|SSL connection error: SSL is required but the server doesn't support it|rejected SSL upgrade|Server does not support secure connection|HANDSHAKE_NO_SSL_SUPPORT/i, 'the server does not speak TLS', 'tls'),
   net('password-missing', /no password supplied|client password must be a string/i, 'the client sent no password', 'driver'),
 ];
 

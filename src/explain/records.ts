@@ -6,7 +6,7 @@ const MAX_LINES = 200;
 const MAX_CHARS = 64 * 1024;
 
 /** Lines that go on with the record before them. */
-const CONTINUES = /^(?:\s|Caused by:|\.\.\. \d+ more|The above exception|During handling of the above|DETAIL:|HINT:|CONTEXT:|STATEMENT:|Is the server running|connection to server .* failed:|[\w.]+(?:Error|Exception)\b.*:|\^|\)|\}|\{\s*$|$)/;
+const CONTINUES = /^(?:\s|Caused by:|Either provide the file or change sslmode|\.\.\. \d+ more|The above exception|During handling of the above|DETAIL:|HINT:|CONTEXT:|STATEMENT:|Is the server running|connection to server .* failed:|[\w.]+(?:Error|Exception)\b.*:|\^|\)|\}|\{\s*$|$)/;
 /** Lines that start a record of their own whatever came before: a timestamped log line, a new traceback. */
 const STARTS = /^(?:\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d|Traceback \(most recent call last\):|\[\d{4}-\d\d-\d\d|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\{"timestamp")/;
 
@@ -16,6 +16,10 @@ const RUBY_HEADER = /^\S+\.rb:\d+:in [`'][^']*': .* \([A-Z][\w:]*\)$/;
 
 /** A Java exception's header: the uncaught one's, a cause's, or a logged one's fully qualified name. */
 const JAVA_HEADER = /^(?:Exception in thread "[^"]*" |Caused by: )?(?:java|javax|org|com)\.[\w.$]+(?:Exception|Error)\b/;
+
+/** Node's uncaught exception: the throwing file and line, its source line and a caret, then the error itself. The
+ *  source line can hold the message too (pg's `new Error('The server does not support SSL connections')`). */
+const NODE_HEADER = /^(?:file:\/\/)?\/\S+\.[cm]?[jt]s:\d+$/;
 
 export interface TextRecord { line: number; text: string }
 
@@ -30,7 +34,7 @@ export class RecordSplitter {
   push(line: string): void {
     this.lineNo++;
     const text = line.length > MAX_CHARS ? line.slice(0, MAX_CHARS) : line;
-    const continues = this.current.length > 0 && (this.chained(text) || this.rubyCause(text) || (!STARTS.test(text) && (CONTINUES.test(text) || this.javaMessageGoesOn(text))))
+    const continues = this.current.length > 0 && (this.chained(text) || this.rubyCause(text) || this.nodeError(text) || (!STARTS.test(text) && (CONTINUES.test(text) || this.javaMessageGoesOn(text))))
       && this.current.length < MAX_LINES && this.chars < MAX_CHARS;
     if (!continues) this.flush();
     if (this.current.length === 0) this.startLine = this.lineNo;
@@ -43,6 +47,11 @@ export class RecordSplitter {
   private javaMessageGoesOn(text: string): boolean {
     const last = this.current[this.current.length - 1] ?? '';
     return JAVA_HEADER.test(last) && !JAVA_HEADER.test(text) && !/^\s*at /.test(text);
+  }
+
+  /** The error line after Node's header, source line and caret is the same error. */
+  private nodeError(text: string): boolean {
+    return /^\w*Error(?: \[\w+\])?: /.test(text) && NODE_HEADER.test(this.current[0] ?? '') && this.current.some((l) => /^\s*\^+\s*$/.test(l));
   }
 
   /** Ruby's chained exceptions: a cause's header right after the backtrace of a Ruby exception is the same error. */

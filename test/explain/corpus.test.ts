@@ -20,6 +20,10 @@ test('the corpus covers every client stack on the faults, both engines, and the 
     'HikariCP', 'ActiveRecord pool', 'Go lib/pq', 'Go go-sql-driver/mysql', 'Go database/sql pool (lib/pq)',
     'Go database/sql pool (go-sql-driver/mysql)']) assert.ok(clients.has(c), `no entry from ${c}`);
   assert.ok(corpus.entries.every((e) => e.output.length > 0), 'an entry with no output');
+  const faults = new Set(corpus.entries.map((e) => `${e.engine} ${e.fault}`));
+  for (const f of ['refused', 'timeout', 'auth', 'database-missing', 'too-many-connections', 'ssl-required', 'ssl-unsupported', 'cert-untrusted', 'cert-hostname'])
+    for (const engine of ['postgres', 'mariadb']) assert.ok(faults.has(`${engine} ${f}`), `no entry for ${f} on ${engine}`);
+  for (const f of ['database-limit', 'server-starting', 'app-pool-exhausted']) assert.ok(faults.has(`postgres ${f}`), `no entry for ${f}`);
 });
 
 for (const e of corpus.entries) {

@@ -3,6 +3,7 @@
 // and the MySQL client library say about the network and TLS.
 import type { Classification } from '../common/classification.js';
 import { ERROR_TABLE, type ErrorRow } from '../db/errors/table.js';
+import { CLIENT_LOGIN_TIMEOUT } from '../db/errors/clients.js';
 import type { Side } from './finding.js';
 
 export interface Phrase { classification: Classification; side: Side; text: RegExp; why: string; engine?: 'postgres' | 'mysql' }
@@ -26,6 +27,13 @@ const PG_FULL: Phrase[] = [
     text: /remaining connection slots are reserved for|too many connections for (?:role|database) "[^"]*"/ },
 ];
 
+/** PgBouncer's own refusal of a client's SCRAM login (its auth_file or auth_query): bare, where the server says
+ *  'password authentication failed for user "…"'. */
+const POOLER_AUTH: Phrase[] = [
+  { classification: 'pooler-auth', side: 'pooler', engine: 'postgres', text: /\bSASL authentication failed\b(?! for user)/,
+    why: "PgBouncer: the client's password failed at the pooler (its auth_file or auth_query), before any server login" },
+];
+
 /** A row's sample as a pattern: quoted names and numbers stand for any. */
 function fromSample(sample: string): RegExp {
   const escaped = sample.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -38,7 +46,7 @@ const engineOf = (row: ErrorRow): 'postgres' | 'mysql' | undefined =>
 
 /** PgBouncer rows whose words only PgBouncer uses (its relays of a server's "password authentication failed"
  *  or "no such database" read the same as the server's own, and are told by the code or the log instead). */
-const POOLER_ONLY = new Set(['max_client_conn', 'max_db_client_connections / max_user_client_connections', 'query_wait_timeout',
+const POOLER_ONLY = new Set([CLIENT_LOGIN_TIMEOUT, 'max_client_conn', 'max_db_client_connections / max_user_client_connections', 'query_wait_timeout',
   'server login failing', 'database disabled / paused', 'unsupported startup parameter', 'client_idle_timeout / idle_transaction_timeout', 'server gone']);
 
 function tablePhrases(): Phrase[] {
@@ -75,4 +83,4 @@ const CLIENT_PHRASES: Phrase[] = [
   net('password-missing', /no password supplied|client password must be a string/i, 'the client sent no password', 'driver'),
 ];
 
-export const PHRASES: Phrase[] = [...tablePhrases(), ...PG_FULL, ...CLIENT_PHRASES];
+export const PHRASES: Phrase[] = [...POOLER_AUTH, ...tablePhrases(), ...PG_FULL, ...CLIENT_PHRASES];

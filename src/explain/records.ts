@@ -34,7 +34,7 @@ export class RecordSplitter {
   push(line: string): void {
     this.lineNo++;
     const text = line.length > MAX_CHARS ? line.slice(0, MAX_CHARS) : line;
-    const continues = this.current.length > 0 && (this.chained(text) || this.rubyCause(text) || this.nodeError(text) || (!STARTS.test(text) && (CONTINUES.test(text) || this.javaMessageGoesOn(text))))
+    const continues = this.current.length > 0 && (this.chained(text) || this.rubyCause(text) || this.nodeError(text) || this.closedAfterFatal(text) || (!STARTS.test(text) && (CONTINUES.test(text) || this.javaMessageGoesOn(text))))
       && this.current.length < MAX_LINES && this.chars < MAX_CHARS;
     if (!continues) this.flush();
     if (this.current.length === 0) this.startLine = this.lineNo;
@@ -47,6 +47,14 @@ export class RecordSplitter {
   private javaMessageGoesOn(text: string): boolean {
     const last = this.current[this.current.length - 1] ?? '';
     return JAVA_HEADER.test(last) && !JAVA_HEADER.test(text) && !/^\s*at /.test(text);
+  }
+
+  /** libpq's account of a connection the server (or PgBouncer) closed right after the FATAL it sent: psql prints
+   *  "server closed the connection unexpectedly … connection to server was lost" under it, Ruby pg under its
+   *  `PQconsumeInput() FATAL:  …` header. The same error. */
+  private closedAfterFatal(text: string): boolean {
+    return /^(?:server closed the connection unexpectedly|connection to server was lost)/.test(text)
+      && this.current.some((l) => /\bFATAL:  /.test(l));
   }
 
   /** The error line after Node's header, source line and caret is the same error. */

@@ -9,7 +9,7 @@
 // mariadb-client golang-go golang-github-lib-pq-dev golang-github-go-sql-driver-mysql-dev).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { injectFault, startMariadb, startPostgres, type FaultKind, type LabEngine } from '../../src/lab/index.js';
+import { injectFault, injectPoolerFault, startMariadb, startPostgres, type FaultKind, type LabEngine, type PoolerFaultKind } from '../../src/lab/index.js';
 import { CLIENTS, POOL_CLIENTS, runClient } from './clients.js';
 import type { CorpusEntry } from './corpus-entry.js';
 
@@ -56,6 +56,51 @@ async function faultEntries(engine: LabEngine): Promise<CorpusEntry[]> {
   return out;
 }
 
+/** PgBouncer's own refusals, a real PgBouncer in front of a healthy PostgreSQL: what explain must call them, all
+ *  from the pooler. (A queue that outlasts the client's own timeout reads as the client's timeout: left out.) */
+const POOLER_FAULTS: [PoolerFaultKind, string][] = [['pooler-client-limit', 'pooler-client-limit'], ['pooler-wait-timeout', 'pooler-wait-timeout'],
+  ['pooler-auth', 'pooler-auth'], ['pooler-backend-down', 'pooler-backend-down']];
+
+/** Where a client's words cannot carry what PgBouncer did: what they do carry, decided by how the client is set up,
+ *  never by its text. undefined: the pooler's own class. null: nothing to expect (left out, with the reason). */
+function carried(kind: PoolerFaultKind, client: string): { class: string; side: string } | null | undefined {
+  // PgBouncer holds a login while its server is down until client_login_timeout (3 s in the lab); a client whose
+  // own connect timeout (2 s here) ends first reports only that timeout (diagnose tells them apart through the
+  // pooler's console). PDO sets libpq's connect_timeout from its own ATTR_TIMEOUT (30 s), over the DSN's: it waits.
+  if (kind === 'pooler-backend-down' && client !== 'PHP PDO pgsql') return { class: 'timeout', side: 'network' };
+  if (kind === 'pooler-wait-timeout') {
+    // psycopg2 under SQLAlchemy and Django meets the FATAL in the query they run at connect (SQLAlchemy's hstore
+    // lookup, Django's first query); libpq then reports only the closed connection.
+    if (client === 'SQLAlchemy over psycopg2' || client === 'Django (PostgreSQL)') return { class: 'connection-lost', side: 'network' };
+    // Go's database/sql retries a bad connection and prints only "driver: bad connection": nothing to recognise.
+    if (client === 'Go lib/pq') return null;
+  }
+  return undefined;
+}
+
+async function poolerEntries(): Promise<CorpusEntry[]> {
+  const out: CorpusEntry[] = [];
+  const kinds = POOLER_FAULTS.filter(([kind]) => faultChosen(kind));
+  if (!kinds.length) return out;
+  const backend = await startPostgres();
+  try {
+    for (const [kind, cls] of kinds) {
+      const fault = await injectPoolerFault(kind, backend);
+      try {
+        for (const c of CLIENTS.filter(chosen).filter((c) => c.engine === 'postgres')) {
+          if (!c.available()) continue;
+          const { output, failed } = runClient(c.argv(fault.url, ROOT));
+          if (!failed) { console.error(`make-corpus: ${c.name} met no error under ${kind}: left out`); continue; }
+          const expect = carried(kind, c.name);
+          if (expect === null) { console.error(`make-corpus: ${c.name}'s words carry nothing of ${kind}: left out`); continue; }
+          out.push({ client: c.name, engine: 'postgres', fault: kind, expect: expect ?? { class: cls, side: 'pooler' }, port: new URL(fault.url).port, output });
+        }
+      } finally { await fault.cleanup(); }
+    }
+  } finally { await backend.stop(); }
+  return out;
+}
+
 async function poolEntries(): Promise<CorpusEntry[]> {
   const out: CorpusEntry[] = [];
   if (!faultChosen('app-pool-exhausted')) return out;
@@ -72,6 +117,6 @@ async function poolEntries(): Promise<CorpusEntry[]> {
 }
 
 const kept = only || faults ? (JSON.parse(readFileSync(CORPUS, 'utf8')) as { entries: CorpusEntry[] }).entries.filter((e) => !(chosen({ name: e.client }) && faultChosen(e.fault))) : [];
-const entries = [...kept, ...await faultEntries('postgres'), ...await faultEntries('mariadb'), ...await poolEntries()];
+const entries = [...kept, ...await faultEntries('postgres'), ...await faultEntries('mariadb'), ...await poolerEntries(), ...await poolEntries()];
 writeFileSync(CORPUS, `${JSON.stringify({ generatedBy: 'node --import tsx test/explain/make-corpus.ts', entries }, null, 1)}\n`);
 console.log(`make-corpus: ${entries.length} entries`);

@@ -52,7 +52,8 @@ export const PGBOUNCER_ROWS: ErrorRow[] = [
   bouncer('client_idle_timeout / idle_transaction_timeout', 'session-timeout', 'client_idle_timeout',
     /client[_ ]idle[_ ]timeout|idle[_ ]transaction[_ ]timeout/i),
   bouncer('server gone', 'connection-lost', 'server conn crashed?',
-    /server conn crashed|database configuration changed|database removed|server closed the connection/i),
+    // Not libpq's own "server closed the connection unexpectedly": any closed connection, pooler or not.
+    /server conn crashed|database configuration changed|database removed|server closed the connection(?! unexpectedly)/i),
 ];
 
 const node = coded('node', 'node doc/api/errors.md, libuv errno');

@@ -46,7 +46,7 @@ export const MYSQL_ROWS: ErrorRow[] = [
   both(1053, 'ER_SERVER_SHUTDOWN', 'server-starting', 'Server shutdown in progress'),
   row('mysql', 3032, 'ER_SERVER_OFFLINE_MODE', 'database-closed', 'The server is currently in offline mode'),
   both(1184, 'ER_NEW_ABORTING_CONNECTION', 'init-connect-failed',
-    "Aborted connection 12 to db: 'app' user: 'app' host: 'localhost' (init_connect command failed)", /init_connect/i),
+    "Aborted connection 12 to db: 'app' user: 'app' host: 'localhost' (init_connect command failed)", /\binit_connect\b/i),
   both(1184, 'ER_NEW_ABORTING_CONNECTION', 'connection-lost', "Aborted connection 12 to db: 'app' user: 'app' host: 'localhost' (Got an error reading communication packets)"),
   both(1152, 'ER_ABORTING_CONNECTION', 'connection-lost', "Aborted connection 12 to db: 'app' user: 'app' (Got timeout reading communication packets)"),
   row('mariadb', 1927, 'ER_CONNECTION_KILLED', 'connection-lost', 'Connection was killed'),

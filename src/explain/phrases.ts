@@ -70,7 +70,7 @@ const CLIENT_PHRASES: Phrase[] = [
   net('unreachable', /No route to host|Network is unreachable|NoRouteToHostException/i, 'no route to the host'),
   // Python's bare TimeoutError (asyncpg's wait_for) ends its traceback on a line of its own.
   net('timeout', /timeout expired|Connection timed out|connect timed out|i\/o timeout|SocketTimeoutException|Connect timed out|connection timeout|Connection attempt timed out|^(?:asyncio\.exceptions\.)?TimeoutError\s*$/im, 'the connection timed out'),
-  net('connection-lost', /server closed the connection unexpectedly|Connection reset by peer|Lost connection to (?:MySQL |MariaDB )?server|server has gone away|Connection terminated unexpectedly|EOFException|unexpected EOF/i, 'the connection was cut'),
+  net('connection-lost', /server closed the connection unexpectedly|Connection lost: The server closed the connection|PROTOCOL_CONNECTION_LOST|Connection reset by peer|Lost connection to (?:MySQL |MariaDB )?server|server has gone away|Connection terminated unexpectedly|EOFException|unexpected EOF/i, 'the connection was cut'),
   // Before "certificate verify failed": Python's ssl says both ("…: IP address mismatch, certificate is not valid for").
   // Go's crypto/x509: "x509: certificate is valid for db.internal, not db", "… because it doesn't contain any IP SANs".
   net('cert-hostname', /does not match host name|server certificate for "[^"]*" does not match|altnames|No subject alternative (?:DNS )?names? matching|IP address mismatch|Hostname mismatch|certificate is not valid for|x509: certificate is valid for|doesn't contain any IP SANs/i, 'the certificate is for another name', 'tls'),

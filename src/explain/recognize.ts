@@ -23,22 +23,28 @@ export function maskSecrets(text: string): string {
 
 interface Hit { classification: Finding['class']; side: Side; why: string; engine?: 'postgres' | 'mysql'; facts?: Facts; stack?: string }
 
+/** The client library's numbers for the connection itself (2013 lost, 2006 gone, …) are the network's side: the
+ *  library only reports what happened to the connection. */
+const CONNECTION_CLASSES = new Set(['connection-lost', 'timeout', 'refused', 'unreachable']);
+
 const fromCode = (c: CodeHit, side: Side): Hit => ({ classification: c.classification, side, why: c.why, ...(c.engine ? { engine: c.engine } : {}) });
 
-function hitOf(text: string, pooler: boolean): Hit | undefined {
+/** `mysql`: the record is a MySQL client's (its stack says so): PgBouncer's words are not looked for. */
+function hitOf(text: string, pooler: boolean, mysql: boolean): Hit | undefined {
   for (const p of POOL_PHRASES) {
     const m = p.text.exec(text);
     if (m && !p.not?.test(text)) return { classification: 'app-pool-timeout', side: 'application pool', why: `${p.stack}: "${m[0].slice(0, 80)}"`, stack: p.stack, ...(p.facts ? { facts: p.facts(m) } : {}) };
   }
-  const poolerPhrase = PHRASES.find((p) => p.side === 'pooler' && p.text.test(text));
+  const poolerPhrase = mysql ? undefined : PHRASES.find((p) => p.side === 'pooler' && p.text.test(text));
   if (poolerPhrase) return { classification: poolerPhrase.classification, side: 'pooler', why: poolerPhrase.why, engine: 'postgres' };
   const early = BEFORE_CODES.find((p) => p.text.test(text));
   if (early) return { classification: early.classification, side: early.side, why: early.why, ...(early.engine ? { engine: early.engine } : {}) };
   const state = sqlStateHit(text);
   if (state) return fromCode(state, pooler ? 'pooler' : 'server');
   const number = mysqlNumberHit(text);
-  if (number) return fromCode(number, number.server ? 'server' : 'driver');
-  const phrase = PHRASES.find((p) => p.text.test(text));
+  if (number) return fromCode(number, number.server ? 'server' : CONNECTION_CLASSES.has(number.classification) ? 'network' : 'driver');
+  // PgBouncer's own words were looked for first (or not at all, for a MySQL client's record).
+  const phrase = PHRASES.find((p) => p.side !== 'pooler' && p.text.test(text));
   if (phrase) return { classification: phrase.classification, side: pooler && phrase.side === 'server' ? 'pooler' : phrase.side, why: phrase.why, ...(phrase.engine ? { engine: phrase.engine } : {}) };
   const node = nodeCodeHit(text);
   return node ? fromCode(node, node.classification.startsWith('cert') || node.classification.startsWith('ssl') ? 'tls' : 'network') : undefined;
@@ -48,7 +54,7 @@ function hitOf(text: string, pooler: boolean): Hit | undefined {
 export function recognize(record: TextRecord): Finding | undefined {
   const stacks = stacksOf(record.text);
   const pooler = stacks.some((s) => s.name === 'PgBouncer log');
-  const hit = hitOf(record.text, pooler);
+  const hit = hitOf(record.text, pooler, !pooler && stacks.some((s) => s.engine === 'mysql'));
   if (!hit) return undefined;
   const facts: Facts = { ...factsOf(record.text), ...hit.facts };
   const engine = hit.engine ?? stacks.find((s) => s.engine)?.engine;

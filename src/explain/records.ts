@@ -49,12 +49,12 @@ export class RecordSplitter {
     return JAVA_HEADER.test(last) && !JAVA_HEADER.test(text) && !/^\s*at /.test(text);
   }
 
-  /** libpq's account of a connection the server (or PgBouncer) closed right after the FATAL it sent: psql prints
-   *  "server closed the connection unexpectedly … connection to server was lost" under it, Ruby pg under its
-   *  `PQconsumeInput() FATAL:  …` header. The same error. */
+  /** libpq's account of a connection the server (or PgBouncer) closed, on lines of its own under the message it
+   *  goes with: psql's "FATAL:  …", Ruby pg's `PQconsumeInput() FATAL:  …`, psycopg 3's "consuming input failed:
+   *  …". Never the first line of an error of its own: the same error. */
   private closedAfterFatal(text: string): boolean {
     return /^(?:server closed the connection unexpectedly|connection to server was lost)/.test(text)
-      && this.current.some((l) => /\bFATAL:  /.test(l));
+      && (this.current[this.current.length - 1] ?? '').trim() !== '';
   }
 
   /** The error line after Node's header, source line and caret is the same error. */

@@ -137,6 +137,30 @@ export const POOL_CLIENTS: Client[] = [
     argv: (url) => ['/usr/bin/python3', '-c', `import sqlalchemy\ne = sqlalchemy.create_engine(${JSON.stringify(url.replace(/^postgres:/, 'postgresql+psycopg2:'))}, pool_size=1, max_overflow=0, pool_timeout=1)\nheld = e.connect()\ne.connect()`] },
 ];
 
+/** A session ended by the server while it runs a query: each stack runs a long sleep, which the lab then
+ *  terminates (pg_terminate_backend, KILL CONNECTION). */
+export const SLEEP_SQL = { postgres: 'SELECT pg_sleep(30)', mysql: 'SELECT SLEEP(30)' } as const;
+
+export const SLEEP_CLIENTS: Client[] = [
+  { name: 'node-postgres', engine: 'postgres', available: () => true,
+    argv: (url, root) => nodeScript(root, `const pg = require('pg'); const c = new pg.Client({ connectionString: ${JSON.stringify(url)} }); await c.connect(); await c.query(${JSON.stringify(SLEEP_SQL.postgres)});`) },
+  { name: 'psql', engine: 'postgres', available: () => ok('psql', ['--version']), argv: (url) => ['psql', url, '-c', SLEEP_SQL.postgres] },
+  { name: 'psycopg2', engine: 'postgres', available: pyHas('psycopg2'),
+    argv: (url) => ['/usr/bin/python3', '-c', `import psycopg2\npsycopg2.connect(${JSON.stringify(url)}).cursor().execute(${JSON.stringify(SLEEP_SQL.postgres)})`] },
+  { name: 'psycopg 3', engine: 'postgres', available: pyHas('psycopg'),
+    argv: (url) => ['/usr/bin/python3', '-c', `import psycopg\npsycopg.connect(${JSON.stringify(url)}).execute(${JSON.stringify(SLEEP_SQL.postgres)})`] },
+  { name: 'Ruby pg', engine: 'postgres', available: () => ok('ruby', ['-e', 'require "pg"']),
+    argv: (url) => ['ruby', '-e', `require "pg"; PG.connect(ARGV[0]).exec(${JSON.stringify(SLEEP_SQL.postgres)})`, url] },
+  { name: 'Go lib/pq', engine: 'postgres', available: hasGo, argv: (url) => [...goClient('connect')(url), SLEEP_SQL.postgres] },
+  { name: 'mysql2', engine: 'mysql', available: () => true,
+    argv: (url, root) => nodeScript(root, `const mysql = require('mysql2/promise'); const c = await mysql.createConnection({ uri: ${JSON.stringify(url)} }); await c.query(${JSON.stringify(SLEEP_SQL.mysql)});`) },
+  { name: 'mariadb client', engine: 'mysql', available: () => ok('mariadb', ['--version']),
+    argv: (url) => { const p = mysqlParts(url); return ['mariadb', `--host=${p.host}`, `--port=${p.port}`, `--user=${p.user}`, `--password=${p.password}`, p.database, '-e', SLEEP_SQL.mysql]; } },
+  { name: 'PyMySQL', engine: 'mysql', available: pyHas('pymysql'),
+    argv: (url) => { const p = mysqlParts(url); return ['/usr/bin/python3', '-c', `import pymysql\npymysql.connect(host=${JSON.stringify(p.host)}, port=${p.port}, user=${JSON.stringify(p.user)}, password=${JSON.stringify(p.password)}, database=${JSON.stringify(p.database)}).cursor().execute(${JSON.stringify(SLEEP_SQL.mysql)})`]; } },
+  { name: 'Go go-sql-driver/mysql', engine: 'mysql', available: hasGo, argv: (url) => [...goClient('connect')(url), SLEEP_SQL.mysql] },
+];
+
 /** What the client printed, both streams, as a log would hold them; `failed`: it did not exit 0 (an
  *  application that met an error dies of it; one that exits 0 met none, whatever it printed). */
 export function runClient(argv: string[]): { output: string; failed: boolean } {

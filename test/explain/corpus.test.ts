@@ -23,6 +23,7 @@ test('the corpus covers every client stack on the faults, both engines, and the 
   const faults = new Set(corpus.entries.map((e) => `${e.engine} ${e.fault}`));
   for (const f of ['refused', 'timeout', 'auth', 'database-missing', 'too-many-connections', 'ssl-required', 'ssl-unsupported', 'cert-untrusted', 'cert-hostname'])
     for (const engine of ['postgres', 'mariadb']) assert.ok(faults.has(`${engine} ${f}`), `no entry for ${f} on ${engine}`);
+  assert.ok(faults.has('postgres session-killed') && faults.has('mariadb session-killed'), 'no session killed mid-query');
   for (const f of ['database-limit', 'server-starting', 'app-pool-exhausted', 'pooler-client-limit', 'pooler-wait-timeout', 'pooler-auth', 'pooler-backend-down']) assert.ok(faults.has(`postgres ${f}`), `no entry for ${f}`);
 });
 

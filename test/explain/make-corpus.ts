@@ -7,10 +7,13 @@
 // python3-asyncpg python3-pymysql python3-mysqldb python3-sqlalchemy python3-django ruby-pg ruby-activerecord php-cli
 // php-pgsql php-mysql libpostgresql-jdbc-java libmariadb-java libhikaricp-java default-jdk-headless postgresql-client
 // mariadb-client golang-go golang-github-lib-pq-dev golang-github-go-sql-driver-mysql-dev).
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { join, resolve } from 'node:path';
 import { injectFault, injectPoolerFault, startMariadb, startPostgres, type FaultKind, type LabEngine, type PoolerFaultKind } from '../../src/lab/index.js';
-import { CLIENTS, POOL_CLIENTS, runClient } from './clients.js';
+import { CLIENTS, POOL_CLIENTS, runClient, SLEEP_CLIENTS, SLEEP_SQL } from './clients.js';
 import type { CorpusEntry } from './corpus-entry.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -22,7 +25,7 @@ const only = listArg('--only');
 const faults = listArg('--faults');
 const chosen = (c: { name: string }) => !only || only.includes(c.name);
 const faultChosen = (kind: string) => !faults || faults.includes(kind);
-if (only) for (const name of only) if (![...CLIENTS, ...POOL_CLIENTS].some((c) => c.name === name)) throw new Error(`make-corpus: no client '${name}'`);
+if (only) for (const name of only) if (![...CLIENTS, ...POOL_CLIENTS, ...SLEEP_CLIENTS].some((c) => c.name === name)) throw new Error(`make-corpus: no client '${name}'`);
 
 /** Each fault, and what explain must call it: the class and the side the error comes from. MariaDB answers an
  *  account that REQUIRE SSL without TLS with the same 1045 "Access denied" as a wrong password, so its text can
@@ -101,6 +104,68 @@ async function poolerEntries(): Promise<CorpusEntry[]> {
   return out;
 }
 
+/** Ends the session that runs the sleep, as an administrator would, once the server shows it running. */
+async function killSleeper(engine: LabEngine, adminUrl: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  if (engine === 'postgres') {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      while (Date.now() < deadline) {
+        const r = await admin.query("SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()", [SLEEP_SQL.postgres]);
+        if (r.rows.some((row: { done: boolean }) => row.done)) return;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    } finally { await admin.end(); }
+    throw new Error('make-corpus: no session ran the sleep');
+  }
+  const admin = await mysql.createConnection(adminUrl);
+  try {
+    while (Date.now() < deadline) {
+      const [rows] = await admin.query('SELECT id FROM information_schema.processlist WHERE info = ? AND id <> CONNECTION_ID()', [SLEEP_SQL.mysql]);
+      const ids = (rows as { id: number }[]).map((r) => r.id);
+      for (const id of ids) await admin.query(`KILL CONNECTION ${Number(id)}`);
+      if (ids.length) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  } finally { await admin.end(); }
+  throw new Error('make-corpus: no session ran the sleep');
+}
+
+/** What a killed session's client can say: PostgreSQL sends 57P01 before it closes, which every PostgreSQL stack
+ *  here shows but psycopg2 (it reports libpq's closed connection only); MariaDB's KILL CONNECTION closes without a
+ *  packet the clients show: each reports the lost connection. Decided by engine and client, never by the text. */
+function killedCarries(engine: LabEngine, client: string): { class: string; side: string } {
+  return engine === 'postgres' && client !== 'psycopg2' ? { class: 'connection-lost', side: 'server' } : { class: 'connection-lost', side: 'network' };
+}
+
+/** A session ended under a running query (an administrator's terminate, a failover's cut): the server says so
+ *  where its protocol can (PostgreSQL's 57P01 "terminating connection due to administrator command", MariaDB's
+ *  1927 "Connection was killed"), and the client reports the connection lost. */
+async function killedEntries(): Promise<CorpusEntry[]> {
+  const out: CorpusEntry[] = [];
+  if (!faultChosen('session-killed')) return out;
+  for (const engine of ['postgres', 'mariadb'] as const) {
+    const server = engine === 'postgres' ? await startPostgres() : await startMariadb();
+    try {
+      for (const c of SLEEP_CLIENTS.filter(chosen).filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
+        if (!c.available()) continue;
+        const argv = c.argv(server.url(), ROOT);
+        const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+        let output = '';
+        child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+        child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+        const exited = new Promise<number | null>((res) => child.on('close', res));
+        await killSleeper(engine, server.adminUrl());
+        const code = await exited;
+        if (code === 0) { console.error(`make-corpus: ${c.name} met no error when its session was killed: left out`); continue; }
+        out.push({ client: c.name, engine, fault: 'session-killed', expect: killedCarries(engine, c.name), port: String(server.port), output: output.trim() });
+      }
+    } finally { await server.stop(); }
+  }
+  return out;
+}
+
 async function poolEntries(): Promise<CorpusEntry[]> {
   const out: CorpusEntry[] = [];
   if (!faultChosen('app-pool-exhausted')) return out;
@@ -117,6 +182,6 @@ async function poolEntries(): Promise<CorpusEntry[]> {
 }
 
 const kept = only || faults ? (JSON.parse(readFileSync(CORPUS, 'utf8')) as { entries: CorpusEntry[] }).entries.filter((e) => !(chosen({ name: e.client }) && faultChosen(e.fault))) : [];
-const entries = [...kept, ...await faultEntries('postgres'), ...await faultEntries('mariadb'), ...await poolerEntries(), ...await poolEntries()];
+const entries = [...kept, ...await faultEntries('postgres'), ...await faultEntries('mariadb'), ...await poolerEntries(), ...await killedEntries(), ...await poolEntries()];
 writeFileSync(CORPUS, `${JSON.stringify({ generatedBy: 'node --import tsx test/explain/make-corpus.ts', entries }, null, 1)}\n`);
 console.log(`make-corpus: ${entries.length} entries`);

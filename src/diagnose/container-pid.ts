@@ -3,6 +3,7 @@
 // the first runtime that knows the container wins. Nothing runs inside the container.
 import { spawnSync } from 'node:child_process';
 import { UserError } from '../common/errors.js';
+import { inheritedEnv } from '../secrets/credential-env.js';
 
 export interface ContainerRef { name: string; runtime: string; id: string; pid: number }
 
@@ -14,7 +15,7 @@ export function containerOf(name: string): ContainerRef {
   if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) throw new UserError(`--from-container takes a container name or ID, got '${name.slice(0, 80)}'`);
   const tried: string[] = [];
   for (const runtime of RUNTIMES) {
-    const r = spawnSync(runtime, ['inspect', '--type', 'container', '--format', '{{.State.Pid}} {{.State.Status}} {{.Id}}', '--', name], { encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(runtime, ['inspect', '--type', 'container', '--format', '{{.State.Pid}} {{.State.Status}} {{.Id}}', '--', name], { encoding: 'utf8', timeout: 20_000, env: inheritedEnv(process.env, []) });
     if (r.error) { tried.push(`${runtime}: not installed`); continue; }
     const [pid, status, id] = r.stdout.trim().split(/\s+/);
     if (r.status !== 0 || !id) { tried.push(`${runtime}: ${lastLine(r.stderr) || `exit ${r.status}`}`); continue; }

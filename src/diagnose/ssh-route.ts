@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inheritedEnv } from '../secrets/credential-env.js';
 
 /** What ssh prints when the host could not open the connection (OpenSSH: "channel 0: open failed: connect failed:
  *  <strerror or gai_strerror>"), as the errno a local connect would have given. */
@@ -31,6 +32,9 @@ export interface SshRoute { ssh: string[]; destination: string }
 const sysError = (message: string, code: string, syscall: string, extra: Record<string, unknown> = {}): Error =>
   Object.assign(new Error(message), { code, syscall, ...extra });
 
+/** ssh gets the operator's agent and config, never the URL this process was handed (nor any other credential). */
+const sshEnv = (): NodeJS.ProcessEnv => inheritedEnv(process.env, []);
+
 /** A host name as getent may be given it on the remote command line; anything else resolves to nothing. */
 const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})$/;
 
@@ -38,7 +42,7 @@ const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})$/;
 export function remoteLookup(route: SshRoute, host: string): Promise<{ address: string; family: number }[]> {
   if (!HOST_NAME.test(host)) return Promise.reject(sysError(`getaddrinfo ENOTFOUND ${host}`, 'ENOTFOUND', 'getaddrinfo', { hostname: host }));
   return new Promise((resolve, reject) => {
-    const child = spawn(route.ssh[0]!, [...route.ssh.slice(1), '--', route.destination, `getent ahosts ${host}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(route.ssh[0]!, [...route.ssh.slice(1), '--', route.destination, `getent ahosts ${host}`], { stdio: ['ignore', 'pipe', 'pipe'], env: sshEnv() });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
@@ -62,7 +66,7 @@ export function remoteLookup(route: SshRoute, host: string): Promise<{ address: 
  *  succeeded; its failure is the error a local connect would have raised. */
 function openThrough(route: SshRoute, socket: net.Socket, host: string, port: number, connect: (path: string) => void): void {
   const forward = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const child = spawn(route.ssh[0]!, [...route.ssh.slice(1), '-vv', '-W', forward, '--', route.destination], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(route.ssh[0]!, [...route.ssh.slice(1), '-vv', '-W', forward, '--', route.destination], { stdio: ['pipe', 'pipe', 'pipe'], env: sshEnv() });
   let err = '';
   let settled = false;
   const dir = mkdtempSync(join(tmpdir(), 'runbook-via-ssh-'));

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../common/errors.js';
+import { inheritedEnv } from '../secrets/credential-env.js';
 import { parseUrl, socketPath } from '../db/url.js';
 import { sshDestination } from '../executors/ssh-destination.js';
 import { diagnoseArgv, probesFrom } from './probes-child.js';
@@ -35,7 +36,7 @@ function sshBase(config: string | undefined): string[] {
 const quoted = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function onHost(route: SshRoute, command: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(route.ssh[0]!, [...route.ssh.slice(1), '--', route.destination, command], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(route.ssh[0]!, [...route.ssh.slice(1), '--', route.destination, command], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024, env: inheritedEnv(process.env, []) });
   return { status: r.error ? null : r.status, stdout: r.stdout ?? '', stderr: r.error ? r.error.message : r.stderr ?? '' };
 }
 

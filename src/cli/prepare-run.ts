@@ -8,7 +8,7 @@ import { Run, type RunOptions } from '../engine/run.js';
 import { durationMs, MAX_DURATION_MS } from '../language/duration.js';
 import { renderTemplate } from '../engine/render.js';
 import { createExecutors, type BeforeAct } from '../executors/index.js';
-import { exitCodeFor, UserError } from '../common/errors.js';
+import { EXIT, exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
 import { runbookCaller, runVariables } from './call-runbook.js';
 import { checkApproveIds } from './approve-ids.js';
@@ -121,17 +121,26 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         await executors.close();
         throw e;
       }
+      let code: number;
+      let lost: string | undefined;
       try {
         const finished = await run.start();
         await ui.done;
-        return exitCodeFor(finished.outcome);
+        code = exitCodeFor(finished.outcome);
       } finally {
         stopSignals();
         await ui.close(); // no-op after a normal end; after an exception it restores the terminal first
         await executors.close();
         transcript?.close();
-        await store?.finish(transcript?.path);
+        lost = await store?.finish(transcript?.path);
       }
+      // The run ended here, but the store gave it to another driver before this end reached it: this driver's end
+      // is not the run's (the winner's is), and it exits as every other driver that lost the run does.
+      if (lost && code !== EXIT.interrupted) {
+        sayError(`store: ${lost}; this copy of the run ended here (${transcript?.path ?? 'no local transcript'}), but the store's run is the other driver's\n`);
+        return EXIT.interrupted;
+      }
+      return code;
     },
   };
 }

@@ -15,7 +15,9 @@ const FINAL_UPLOAD_MS = 3000;
 const PENDING_MS = 500;
 
 export interface RunStore {
-  url: string; /** the store role the run is driven as */ role: string; sink: TranscriptSink; runId(): string | undefined; finish(transcriptPath: string | undefined): Promise<void>;
+  url: string; /** the store role the run is driven as */ role: string; sink: TranscriptSink; runId(): string | undefined;
+  /** Waits for the last lines; says why the store did not take this driver's end of the run (another took it over). */
+  finish(transcriptPath: string | undefined): Promise<string | undefined>;
   /** Before each action: why this driver must not act (it lost the run), or undefined. */
   mayAct: BeforeAct;
   pending(): number;
@@ -50,8 +52,10 @@ export async function storeForRun(flag: string | undefined, feed: TeamFeed, driv
     async finish(transcriptPath) {
       clearInterval(tick);
       const s = await uploader.drain(FINAL_UPLOAD_MS);
-      if (s.pending === 0 || s.state === 'stopped') return;
+      if (s.lost) return s.lost;
+      if (s.pending === 0 || s.state === 'stopped') return undefined;
       sayError(`store: ${s.pending} events were not uploaded (${s.reason ?? 'the store did not answer'}); they are in the local transcript${transcriptPath ? `. Upload them with: runbook store push ${transcriptPath}` : ''}\n`);
+      return undefined;
     },
   };
 }

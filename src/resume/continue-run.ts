@@ -2,7 +2,7 @@
 // again; the step in flight runs again, behind its confirmation gate if it is destructive. What a run needs to
 // continue is checked here, in this order (docs/architecture.md lists it), each refusal a UserError before any
 // step runs. The CLI parses the flags and starts the run (ResumeHost): src/resume does not import it.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { TargetGuard } from '../engine/target-guard.js';
@@ -13,12 +13,13 @@ import type { StoreUrl } from '../store/url.js';
 import type { AcceptedChange, ResumeMarker } from '../transcript/header.js';
 import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../transcript/index.js';
 import { readTranscript, type Transcript } from '../transcript/reader.js';
+import { fileLines } from '../transcript/sink.js';
 import { recordedTargets } from '../transcript/recorded-targets.js';
 import { checkNotBehind, lockRun, runIdOf } from '../transcript/run-state.js';
 import { lastWriterPid, writerStillRunning } from '../transcript/still-running.js';
 import { calledLoader, checkCalledFiles, checkSameCallees, recordedCallees, runbookFor, tellAccepted, tellForced } from './callees.js';
 import { inputsForResume } from './inputs.js';
-import { checkNoDriver, claimInStore, fetchTranscript, type Lease } from './lease.js';
+import { checkNoDriver, claimInStore, fetchedPath, fetchTranscript, storeMovedOn, type Lease } from './lease.js';
 import { checkNothingLost } from './lost-values.js';
 import { checkSamePlace, placeOf } from './place.js';
 import { findResumePoint, type ResumePoint } from './point.js';
@@ -35,6 +36,8 @@ export interface ResumeRequest {
   retarget?: boolean;
   takeover?: boolean;
   waitForOrphans?: boolean;
+  /** This resume holds the run in the store already: its copy is being brought up to the store's (below). */
+  claimed?: Lease;
 }
 
 /** Where the resumed run writes: after the marker, into the transcript locked here. */
@@ -121,7 +124,16 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
     { env, waitForSessions: req.waitForOrphans ?? false, say: host.say, mask: (text) => run.redactor.mask(text) }, req.retarget ?? false);
   // After the connections' own check (it compares the servers themselves): what else the run acts on.
   checkSamePlace(t, env, req.retarget ?? false, host.say);
-  const lease = req.store && found.head ? await claimInStore(req.store, found.head, req.takeover ?? false, host.say) : undefined;
+  const lease = req.claimed ?? (req.store && found.head ? await claimInStore(req.store, found.head, req.takeover ?? false, host.say) : undefined);
+  // Another driver's lines may have reached the store between this copy's fetch and this claim (simultaneous
+  // takeovers): with the claim held none can follow, so the copy is brought up to the store's and read again.
+  // Without this, this driver ran from a stale copy, its lines conflicted with the store's, and it waited forever.
+  const fetched = found.head && resolve(path) === fetchedPath(found.head.runId);
+  if (lease && req.store && found.head && fetched && !req.claimed && await storeMovedOn(lease, found.head.runId, fileLines(readFileSync(path, 'utf8')).length)) {
+    host.say(`the store's copy of run ${found.head.runId} moved on while this resume got ready: continuing from it`);
+    await fetchTranscript(req.store, found.head.runId);
+    return continueFrom(path, locked, readTranscript(path), { ...req, claimed: lease }, host);
+  }
   return run.execute(lease);
 }
 
@@ -141,7 +153,7 @@ async function checkBeforePrepare(t: Transcript, req: ResumeRequest, host: Resum
   // One driver per run: the team store's word first (it knows other machines); --takeover overrides it, and
   // the driver before stops at its next write or check (lease.ts).
   const head = headOfHeader(t.header);
-  if (req.store && head && !req.takeover) await checkNoDriver(req.store, head);
+  if (req.store && head && !req.takeover && !req.claimed) await checkNoDriver(req.store, head);
   // The lock says no live process writes it; a writer of an older version (without the lock) may still.
   const running = req.takeover ? undefined : writerStillRunning(t);
   if (running !== undefined) throw new UserError(`this run is still going (pid ${running} on this host); stop it first, or let it finish`);

@@ -63,6 +63,13 @@ export async function checkNoDriver(store: StoreUrl, head: RunHead): Promise<voi
   }
 }
 
+/** Whether the store holds more lines of the run than `local` (the lines of the copy this resume read): another
+ *  driver wrote after the fetch. Asked once the claim is held, when none can write any more. */
+export async function storeMovedOn(lease: Lease, runId: string, local: number): Promise<boolean> {
+  const rows = await lease.client.query<{ n: number }>('SELECT count(*)::int AS n FROM runbook.events WHERE run_id = $1', [runId]);
+  return (rows[0]?.n ?? 0) > local;
+}
+
 export interface ResumeClaim extends Claim { client: StoreClient }
 
 /** What the run drives under once claimed: the claim's connection (it holds the lock) and its epoch. */

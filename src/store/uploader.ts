@@ -19,7 +19,8 @@ const HEARTBEAT_MS = 2000;
 const HEARTBEAT_SQL = 'SELECT runbook.heartbeat($1, $2)';
 
 export type UploadState = 'connecting' | 'up' | 'down' | 'stopped';
-export interface UploadStatus { state: UploadState; pending: number; uploaded: number; reason?: string; runId?: string }
+/** `lost`: the store says another driver holds the run (taken over) or this one may not: its lines stop here. */
+export interface UploadStatus { state: UploadState; pending: number; uploaded: number; reason?: string; runId?: string; lost?: string }
 
 export interface UploaderOptions {
   url: string;
@@ -122,7 +123,8 @@ export class Uploader implements TranscriptSink {
   closed(): void { this.closedFile = true; this.settle(); }
 
   status(): UploadStatus {
-    return { state: this.state, pending: this.queue.length, uploaded: this.uploaded, ...(this.reason ? { reason: this.reason } : {}), ...(this.head ? { runId: this.head.runId } : {}) };
+    return { state: this.state, pending: this.queue.length, uploaded: this.uploaded, ...(this.reason ? { reason: this.reason } : {}), ...(this.head ? { runId: this.head.runId } : {}),
+      ...(this.lost ? { lost: this.lost } : {}) };
   }
 
   /** Waits until every line is in the store, or `ms` pass, or the uploads stopped; then lets go of the store. */

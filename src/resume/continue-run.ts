@@ -131,8 +131,13 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
   const fetched = found.head && resolve(path) === fetchedPath(found.head.runId);
   if (lease && req.store && found.head && fetched && !req.claimed && await storeMovedOn(lease, found.head.runId, fileLines(readFileSync(path, 'utf8')).length)) {
     host.say(`the store's copy of run ${found.head.runId} moved on while this resume got ready: continuing from it`);
-    await fetchTranscript(req.store, found.head.runId);
-    return continueFrom(path, locked, readTranscript(path), { ...req, claimed: lease }, host);
+    try {
+      await fetchTranscript(req.store, found.head.runId);
+      return await continueFrom(path, locked, readTranscript(path), { ...req, claimed: lease }, host);
+    } catch (e) {
+      await lease.client.end().catch(() => undefined); // a refusal lets go of the claim's connection: the process can end
+      throw e;
+    }
   }
   return run.execute(lease);
 }

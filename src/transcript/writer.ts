@@ -99,7 +99,10 @@ export class TranscriptWriter {
     const record = { type, seq: this.nextSeq++, ts: this.now().toISOString(), ...fields };
     const text = JSON.stringify(record);
     this.append(`${text}\n`, !UNSYNCED.has(type));
-    if (lost) { this.failure = lost; throw lost; }
+    // The run stops at this error. A record restored at its path takes the lines that say what already happened
+    // (the finish of the step that deleted it, when the deletion is seen at its process's start on a loaded
+    // machine, and the run's end); any other loss refuses every line after it.
+    if (lost) { if (!this.restoredTo) this.failure = lost; throw lost; }
     tell(this.sink, (s) => s.line(record.seq, text));
     if (syncNow || SYNCED_AT_ONCE.has(type)) {
       this.sync.now(this.fd);

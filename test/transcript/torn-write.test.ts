@@ -109,3 +109,16 @@ for (const [what, act] of [['its directory deleted', 'rm -rf $D'], ['the file de
     assert.deepEqual([point.stepId, point.phase], ['vanish', 'route'], 'resume takes its branch; it does not run it again');
   });
 }
+
+test('deleted before the step\'s process is recorded (a loaded machine): that line stops the run, and the step\'s finish and the run\'s end still reach the restored file', (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 't.jsonl');
+  const writer = new TranscriptWriter(openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600), file, 0, () => FIXED, { now: () => undefined, later: (_fd, done) => done(null) });
+  writer.write({ type: 'step-started', stepId: 'vanish' });
+  rmSync(file); // the step's process ran to its end before the engine wrote that it had started it
+  assert.throws(() => writer.write({ type: 'step-process', stepId: 'vanish', pid: 4711 }), /its record is restored at/);
+  writer.write({ type: 'step-finished', stepId: 'vanish', result: { status: 'ok', exitCode: 0, durationMs: 3 }, attempt: 1 });
+  writer.write({ type: 'run-finished', outcome: 'interrupted', message: 'the record was deleted', durationMs: 5, steps: {} });
+  writer.close();
+  assert.deepEqual(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { type: string }).type), ['step-started', 'step-process', 'step-finished', 'run-finished']);
+});

@@ -71,10 +71,12 @@ function openThrough(route: SshRoute, socket: net.Socket, host: string, port: nu
   let settled = false;
   const dir = mkdtempSync(join(tmpdir(), 'runbook-via-ssh-'));
   const server = net.createServer({ pauseOnConnect: true });
-  const cleanup = (): void => { server.close(); rmSync(dir, { recursive: true, force: true }); };
+  let cleaned = false;
+  // Once: the listener must not outlive the connection (it would keep the probes' process alive).
+  const cleanup = (): void => { if (cleaned) return; cleaned = true; server.close(); rmSync(dir, { recursive: true, force: true }); };
   const fail = (e: Error): void => { if (settled) return; settled = true; cleanup(); child.kill('SIGKILL'); socket.destroy(e); };
-  // The probe gave up (its deadline) or the driver closed: the forward goes with it.
-  socket.once('close', () => { child.kill('SIGKILL'); if (!settled) { settled = true; cleanup(); } });
+  // The probe gave up (its deadline) or the driver closed, whenever: the forward and the listener go with it.
+  socket.once('close', () => { child.kill('SIGKILL'); settled = true; cleanup(); });
   child.on('error', (e) => fail(sysError(`cannot start ssh (${e.message})`, 'ESSH', 'connect')));
   child.stderr.on('data', (d: Buffer) => {
     err += d.toString();

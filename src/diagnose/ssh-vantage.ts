@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../common/errors.js';
+import { shellQuote } from '../common/shell-quote.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { parseUrl, socketPath } from '../db/url.js';
 import { sshDestination } from '../executors/ssh-destination.js';
@@ -14,7 +15,7 @@ import { diagnoseArgv, probesFrom } from './probes-child.js';
 import type { SshRoute } from './ssh-route.js';
 import type { Diagnosis } from './types.js';
 import type { PlaceName } from './vantage-render.js';
-import { SYSTEM_STORES, TLS_PARAMS, verifies } from './vantage-trust.js';
+import { ownCa, SYSTEM_STORES, TLS_PARAMS, verifies } from './vantage-trust.js';
 
 /** The environment variable that hands the route to the probes' process (read by the diagnose command). */
 export const VIA_SSH_ENV = 'RUNBOOK_DIAGNOSE_VIA_SSH';
@@ -31,9 +32,6 @@ function sshBase(config: string | undefined): string[] {
   return ['ssh', '-T', '-e', 'none', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ControlMaster=no', '-o', 'ControlPath=none',
     '-o', 'ClearAllForwardings=yes', '-o', 'RemoteCommand=none', '-o', 'PermitLocalCommand=no', ...(config ? ['-F', config] : [])];
 }
-
-/** A word for the host's shell: single-quoted. */
-const quoted = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function onHost(route: SshRoute, command: string): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(route.ssh[0]!, [...route.ssh.slice(1), '--', route.destination, command], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024, env: inheritedEnv(process.env, []) });
@@ -63,9 +61,10 @@ export function withHostFiles(route: SshRoute, url: string): { url: string; vant
   const vantage: SshVantage = { ssh: route.destination, tlsFiles: [] };
   let u: URL;
   try { u = new URL(url); } catch { return { url, vantage, cleanup }; }
+  const own = ownCa(u); // before the loop below names local copies
   let n = 0;
   const fetch = (param: string, path: string, from?: string): void => {
-    const r = onHost(route, `cat -- ${quoted(path)}`);
+    const r = onHost(route, `cat -- ${shellQuote(path)}`);
     const local = join(dir, `${n++}.pem`);
     // A file the host lacks is kept missing here too: the probes then say what the application's client says.
     if (r.status === 0) writeFileSync(local, r.stdout, { mode: 0o600 });
@@ -76,29 +75,33 @@ export function withHostFiles(route: SshRoute, url: string): { url: string; vant
     const path = u.searchParams.get(param);
     if (path && path !== 'system') fetch(param, path);
   }
-  const trust = verifies(url) && !vantage.tlsFiles.some((f) => /ca|rootcert/.test(f.param)) ? hostTrust(route, u) : undefined;
+  const trust = verifies(url) && (own === undefined || own === 'system') ? hostTrust(route, u, own === 'system') : undefined;
   if (trust) fetch(trust.param, trust.path, trust.from);
   return { url: u.href, vantage, cleanup };
 }
 
 /** libpq's ~/.postgresql/root.crt of the login (a PostgreSQL URL without sslrootcert=system), else the host's
  *  system store: the first of the distributions' paths the host has. */
-function hostTrust(route: SshRoute, u: URL): { param: string; path: string; from: string } | undefined {
+function hostTrust(route: SshRoute, u: URL, systemOnly: boolean): { param: string; path: string; from: string } | undefined {
   const postgres = u.protocol.startsWith('postgres');
   const param = postgres ? 'sslrootcert' : 'ssl-ca';
-  if (u.searchParams.get('ssl')?.includes('"ca"')) return undefined;
-  const candidates = [...(postgres && u.searchParams.get('sslrootcert') !== 'system' ? ['.postgresql/root.crt'] : []), ...SYSTEM_STORES];
-  const r = onHost(route, `for f in ${candidates.map(quoted).join(' ')}; do [ -r "$f" ] && { echo "$f"; exit 0; }; done; exit 1`);
+  const candidates = [...(postgres && !systemOnly ? ['.postgresql/root.crt'] : []), ...SYSTEM_STORES];
+  const r = onHost(route, `for f in ${candidates.map(shellQuote).join(' ')}; do [ -r "$f" ] && { echo "$f"; exit 0; }; done; exit 1`);
   const path = r.status === 0 ? r.stdout.trim() : undefined;
   if (!path) return undefined;
   return { param, path, from: path.startsWith('/') ? "the host's system store" : "libpq's default ~/.postgresql/root.crt of the login" };
 }
 
+/** A Unix socket URL names a file on that host: refused before anything logs in (a URL that does not parse is the
+ *  probes' config layer to report). */
+export function refuseSocketUrl(url: string, destination: string): void {
+  let socket: string | undefined;
+  try { socket = socketPath(parseUrl(url)); } catch { socket = undefined; }
+  if (socket) throw new UserError(`--from-ssh ${destination}: a Unix socket URL names a file on that host; give its TCP address (the probes open TCP connections from there)`);
+}
+
 /** Runs the probes with HOST's connections and names; the diagnosis. */
 export function diagnoseOverSsh(route: SshRoute, url: string, timeout: string, bin: string, destination: string): Promise<Diagnosis> {
-  try {
-    if (socketPath(parseUrl(url))) throw new UserError(`--from-ssh ${destination}: a Unix socket URL names a file on that host; give its TCP address (the probes open TCP connections from there)`);
-  } catch (e) { if (e instanceof UserError) throw e; }
   return probesFrom(diagnoseArgv(bin, timeout), url, `--from-ssh ${destination}`, { [VIA_SSH_ENV]: JSON.stringify(route) });
 }
 

@@ -17,6 +17,14 @@ export function verifies(url: string): boolean {
 
 export interface Trust { param: string; path: string; read: string; from: string }
 
+/** Whose CA the URL says to trust: a file it names (sslrootcert, ssl-ca, sslca), the system store
+ *  (`sslrootcert=system`), mysql2's `ssl` JSON with its own "ca", or nothing (the client's default). */
+export function ownCa(u: URL): 'file' | 'system' | 'inline' | undefined {
+  const named = ['sslrootcert', 'ssl-ca', 'sslca'].map((p) => u.searchParams.get(p)).find((p) => p);
+  if (named) return named === 'system' ? 'system' : 'file';
+  return u.searchParams.get('ssl')?.includes('"ca"') ? 'inline' : undefined;
+}
+
 /** The system stores of the common distributions, as the application's root holds them. */
 export const SYSTEM_STORES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
 
@@ -24,13 +32,12 @@ export const SYSTEM_STORES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tl
 export function applicationTrust(pid: number, u: URL): Trust | undefined {
   const postgres = u.protocol.startsWith('postgres');
   const param = postgres ? 'sslrootcert' : 'ssl-ca';
-  const named = ['sslrootcert', 'ssl-ca', 'sslca'].map((p) => u.searchParams.get(p)).find((p) => p);
-  const ssl = u.searchParams.get('ssl');
-  if ((named && named !== 'system') || ssl?.includes('"ca"')) return undefined;
+  const own = ownCa(u);
+  if (own === 'file' || own === 'inline') return undefined;
   const root = (path: string) => `/proc/${pid}/root${path}`;
   const found = (path: string, from: string): Trust | undefined => (existsSync(root(path)) ? { param, path, read: root(path), from } : undefined);
   const system = () => SYSTEM_STORES.map((s) => found(s, 'its system store')).find(Boolean);
-  if (named === 'system' || !postgres) return system();
+  if (own === 'system' || !postgres) return system();
   const env = environOf(pid);
   const fromEnv = env.get('PGSSLROOTCERT');
   if (fromEnv) {

@@ -8,7 +8,8 @@ import { DEFAULT_MAX_ITEMS, type RunbookDoc, type StepDoc } from '../language/sc
 import { loopExpression, loopVar } from '../language/sites.js';
 import type { ItemOutcome, LoopItem, MachineContext } from './machine-types.js';
 import { prepareStep, type Prepared } from './prepare.js';
-import { renderTemplate, shellQuote, test } from './render.js';
+import { renderTemplate, test } from './render.js';
+import { shellQuote } from '../common/shell-quote.js';
 import { scopeOf } from './scope.js';
 import { plural } from '../common/plural.js';
 import { recordedResult } from '../secrets/step-taint.js';

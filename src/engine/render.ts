@@ -2,6 +2,7 @@
 // reference to a shell variable ("${RUNBOOK_V1}", quoted to suit where it stands) and the value travels
 // separately, on the script's stdin (executors/shell-values.ts), never on a command line.
 import { evaluate, parseTemplate, templateString, parseExpression, truthy, TAINT, type Scope, type Taint } from '../language/expression/index.js';
+import { shellQuote } from '../common/shell-quote.js';
 import { HOLE, holeContexts, holeReference } from '../language/shell-holes.js';
 import { valueVar } from '../executors/shell-values.js';
 import { ansiC } from '../secrets/encodings.js';
@@ -78,11 +79,6 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
     else display += shellQuote(value);
   }
   return { script, values, sources, display };
-}
-
-export function shellQuote(v: string): string {
-  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(v)) return v;
-  return `'${inSingle(v)}'`;
 }
 
 export function test(expression: string, scope: Scope): { value: boolean; raw: unknown } {

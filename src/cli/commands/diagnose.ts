@@ -9,6 +9,8 @@ import { EXIT, UserError } from '../../common/errors.js';
 import { say, sayError, sayJson } from '../say.js';
 import { VIA_SSH_ENV } from '../../diagnose/ssh-vantage.js';
 import type { SshRoute } from '../../diagnose/ssh-route.js';
+import type { Diagnosis } from '../../diagnose/types.js';
+import type { PlaceName } from '../../diagnose/vantage-render.js';
 
 export interface DiagnoseFlags {
   json?: boolean;
@@ -77,33 +79,40 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   return session.execute();
 }
 
-/** The probes from the application's place and from here, side by side; the exit code is the application's. */
-async function fromVantage(flags: DiagnoseFlags, source: NonNullable<ReturnType<typeof findSource>>, timeoutMs: number, redactor: Redactor): Promise<number> {
-  const flag = flags.fromContainer !== undefined ? '--from-container' : '--from-pid';
-  if (flags.run) throw new UserError(`${flag} shows where the application stands; run the runbook it names from here: leave out --run`);
+type FoundSource = NonNullable<ReturnType<typeof findSource>>;
+
+/** The probes from the application's place (a process or a container) and from here. */
+async function fromVantage(flags: DiagnoseFlags, source: FoundSource, timeoutMs: number, redactor: Redactor): Promise<number> {
+  refuseRun(flags, flags.fromContainer !== undefined ? '--from-container' : '--from-pid');
   const { diagnoseFrom, withApplicationFiles } = await import('../../diagnose/vantage.js');
-  const { renderVantage, differences, processPlace } = await import('../../diagnose/vantage-render.js');
-  const place = await placeOf(flags);
-  const { url, vantage: v } = withApplicationFiles(place, source.url);
-  const [there, here] = await Promise.all([diagnoseFrom(v, url, flags.timeout, process.argv[1]!), diagnose(source, { timeoutMs, redactor })]);
-  if (flags.json) sayJson({ from: v, there, here, differs: there.classification !== here.classification || differences(there, here).length > 0 });
-  else say(renderVantage(processPlace(v), there, here));
-  return there.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
+  const { processPlace } = await import('../../diagnose/vantage-render.js');
+  const { url, vantage } = withApplicationFiles(await placeOf(flags), source.url);
+  return sideBySide(vantage, processPlace(vantage), diagnoseFrom(vantage, url, flags.timeout, process.argv[1]!), source, flags, timeoutMs, redactor);
 }
 
-/** The probes with another host's connections and names, and from here; the exit code is that host's view. */
-async function fromSsh(destination: string, source: NonNullable<ReturnType<typeof findSource>>, flags: DiagnoseFlags, timeoutMs: number, redactor: Redactor): Promise<number> {
-  if (flags.run) throw new UserError('--from-ssh shows where the application stands; run the runbook it names from here: leave out --run');
-  const { sshRouteOf, withHostFiles, diagnoseOverSsh, sshPlace } = await import('../../diagnose/ssh-vantage.js');
-  const { renderVantage, differences } = await import('../../diagnose/vantage-render.js');
+/** The probes with another host's connections and names, and from here. */
+async function fromSsh(destination: string, source: FoundSource, flags: DiagnoseFlags, timeoutMs: number, redactor: Redactor): Promise<number> {
+  refuseRun(flags, '--from-ssh');
+  const { refuseSocketUrl, sshRouteOf, withHostFiles, diagnoseOverSsh, sshPlace } = await import('../../diagnose/ssh-vantage.js');
+  refuseSocketUrl(source.url, destination);
   const route = sshRouteOf(destination, flags.sshConfig);
   const { url, vantage, cleanup } = withHostFiles(route, source.url);
   try {
-    const [there, here] = await Promise.all([diagnoseOverSsh(route, url, flags.timeout, process.argv[1]!, destination), diagnose(source, { timeoutMs, redactor })]);
-    if (flags.json) sayJson({ from: vantage, there, here, differs: there.classification !== here.classification || differences(there, here).length > 0 });
-    else say(renderVantage(sshPlace(vantage), there, here));
-    return there.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
+    return await sideBySide(vantage, sshPlace(vantage), diagnoseOverSsh(route, url, flags.timeout, process.argv[1]!, destination), source, flags, timeoutMs, redactor);
   } finally { cleanup(); }
+}
+
+function refuseRun(flags: DiagnoseFlags, flag: string): void {
+  if (flags.run) throw new UserError(`${flag} shows where the application stands; run the runbook it names from here: leave out --run`);
+}
+
+/** The diagnosis from the application's place beside the one from here; the exit code is the application's. */
+async function sideBySide(from: object, place: PlaceName, there: Promise<Diagnosis>, source: FoundSource, flags: DiagnoseFlags, timeoutMs: number, redactor: Redactor): Promise<number> {
+  const { renderVantage, differences } = await import('../../diagnose/vantage-render.js');
+  const [t, here] = await Promise.all([there, diagnose(source, { timeoutMs, redactor })]);
+  if (flags.json) sayJson({ from, there: t, here, differs: t.classification !== here.classification || differences(t, here).length > 0 });
+  else say(renderVantage(place, t, here));
+  return t.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
 }
 
 /** The process the probes run beside: the pid given, or the container's first process. */

@@ -13,7 +13,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { join, resolve } from 'node:path';
 import { injectFault, injectPoolerFault, startMariadb, startPostgres, type FaultKind, type LabEngine, type PoolerFaultKind } from '../../src/lab/index.js';
-import { CLIENTS, POOL_CLIENTS, runClient, SLEEP_CLIENTS, SLEEP_SQL } from './clients.js';
+import { CLIENTS, POOL_CLIENTS, runClient, SLEEP_CLIENTS, SLEEP_SQL, type Client } from './clients.js';
 import type { CorpusEntry } from './corpus-entry.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -42,13 +42,21 @@ const FAULTS: Record<LabEngine, [FaultKind, string, string][]> = {
     ...TLS_FAULTS],
 };
 
+/** The chosen clients of `list` that speak to `engine` and are installed here (the others said, and left out). */
+function clientsFor(list: Client[], engine: LabEngine): Client[] {
+  return list.filter(chosen).filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql')).filter((c) => {
+    const here = c.available(); // a program run: asked once
+    if (!here) console.error(`make-corpus: ${c.name} is not installed here: left out`);
+    return here;
+  });
+}
+
 async function faultEntries(engine: LabEngine): Promise<CorpusEntry[]> {
   const out: CorpusEntry[] = [];
   for (const [kind, cls, side] of FAULTS[engine].filter(([kind]) => faultChosen(kind))) {
     const fault = await injectFault(kind, engine);
     try {
-      for (const c of CLIENTS.filter(chosen).filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
-        if (!c.available()) { console.error(`make-corpus: ${c.name} is not installed here: left out`); continue; }
+      for (const c of clientsFor(CLIENTS, engine)) {
         const { output, failed } = runClient(c.argv(fault.url, ROOT));
         // The mariadb client negotiates TLS on its own: an account that requires it lets it in. Nothing to explain.
         if (!failed) { console.error(`make-corpus: ${c.name} met no error under ${kind}: left out`); continue; }
@@ -90,8 +98,7 @@ async function poolerEntries(): Promise<CorpusEntry[]> {
     for (const [kind, cls] of kinds) {
       const fault = await injectPoolerFault(kind, backend);
       try {
-        for (const c of CLIENTS.filter(chosen).filter((c) => c.engine === 'postgres')) {
-          if (!c.available()) continue;
+        for (const c of clientsFor(CLIENTS, 'postgres')) {
           const { output, failed } = runClient(c.argv(fault.url, ROOT));
           if (!failed) { console.error(`make-corpus: ${c.name} met no error under ${kind}: left out`); continue; }
           const expect = carried(kind, c.name);
@@ -148,8 +155,7 @@ async function killedEntries(): Promise<CorpusEntry[]> {
   for (const engine of ['postgres', 'mariadb'] as const) {
     const server = engine === 'postgres' ? await startPostgres() : await startMariadb();
     try {
-      for (const c of SLEEP_CLIENTS.filter(chosen).filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
-        if (!c.available()) continue;
+      for (const c of clientsFor(SLEEP_CLIENTS, engine)) {
         const argv = c.argv(server.url(), ROOT);
         const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
         let output = '';
@@ -172,8 +178,7 @@ async function poolEntries(): Promise<CorpusEntry[]> {
   for (const engine of ['postgres', 'mariadb'] as const) {
     const server = engine === 'postgres' ? await startPostgres() : await startMariadb();
     try {
-      for (const c of POOL_CLIENTS.filter(chosen).filter((c) => c.engine === (engine === 'postgres' ? 'postgres' : 'mysql'))) {
-        if (!c.available()) { console.error(`make-corpus: ${c.name} is not installed here: left out`); continue; }
+      for (const c of clientsFor(POOL_CLIENTS, engine)) {
         out.push({ client: c.name, engine, fault: 'app-pool-exhausted', expect: { class: 'app-pool-timeout', side: 'application pool' }, port: String(server.port), output: runClient(c.argv(server.url(), ROOT)).output });
       }
     } finally { await server.stop(); }

@@ -24,6 +24,7 @@ import { computeVars, varsResult } from './vars.js';
 import { executeAction, publishOutput } from './execute-action.js';
 import { waitStep } from './wait-step.js';
 import type { StepRunnerDeps } from './step-runner-deps.js';
+import { favourMemory } from '../common/v8-flags.js';
 
 export type { StepRunnerDeps } from './step-runner-deps.js';
 
@@ -116,6 +117,9 @@ export class StepRunner {
    *  destructive one acts only on the list approved at its gate; a resumed one skips the items that finished. */
   private async loop(step: StepDoc, kind: string, context: MachineContext, signal: AbortSignal): Promise<StepResult> {
     const started = Date.now();
+    // A loop may run for minutes: from its plan on (10,000 prepared items would grow V8's young generation for
+    // good), the process keeps its heap small rather than collect less often (common/v8-flags.ts).
+    favourMemory();
     const scope = scopeOf(context, undefined, this.taint);
     const resumed = context.resumedLoop?.stepId === step.id ? context.resumedLoop : undefined;
     const done = Object.values(resumed?.done ?? {});

@@ -2,20 +2,15 @@
 // code cache when a run first opens a MariaDB/MySQL connection (src/db/mysql2-cjs.ts, issue #32). That a MariaDB run
 // works through it is test/runbooks/pool-exhausted.test.ts (`run pool-exhausted --plain` on both engines, through
 // bin/runbook.js and so run.cjs); here: a shell-only run never reads it (and takes run.cjs's cache trained on shell
-// steps alone), V8 takes every cache the build made, and a cache read after the first `matches` pattern (which
-// turns on V8's linear-time regexp engine) is still taken.
+// steps alone), V8 takes every cache the build made, and a cache read after the engine changed V8's flags (the
+// first `matches` pattern, the PostgreSQL parser, a for_each: common/v8-flags.ts) is still taken.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Script } from 'node:vm';
-import { readFileSync } from 'node:fs';
-import Module from 'node:module';
 import { BIN, ROOT } from '../helpers/cli.js';
-import { loadWithCodeCache } from '../../src/common/code-cache.js';
-import { linearRegExp } from '../../src/language/expression/linear-regex.js';
 
 const DIST = join(ROOT, 'dist');
 const built = existsSync(join(DIST, 'mysql2.cjs'));
@@ -52,16 +47,41 @@ test('a plain run of shell steps never reads dist/mysql2.cjs; run.cjs is read', 
   assert.ok(!reads.some((f) => f.includes('mysql2.cjs')), `mysql2.cjs not read: ${reads.join(', ')}`);
 });
 
-test('a cache read after the first `matches` pattern is still taken (V8 checks the flags it was made under)', { skip: !built && 'dist/ not built' }, () => {
+/** In a fresh process (V8's flags are the process's): a cache read after `turnOn` has changed them. */
+function readAfter(turnOn: string): { direct: boolean; loaded: boolean; stillOn: boolean } {
   const file = join(DIST, 'mysql2.cjs');
-  linearRegExp('^a+$'); // turns on the linear-time engine for the rest of this process, as a run's first `matches` does
-  // The control: read directly under the changed flags, V8 refuses the cache the build made.
-  const direct = new Script(Module.wrap(readFileSync(file, 'latin1')), { filename: file, cachedData: readFileSync(`${file}.cache`) });
-  assert.equal(direct.cachedDataRejected, true, 'the flag changes what V8 accepts (else this test shows nothing)');
-  const { script } = loadWithCodeCache(file);
-  assert.equal(script.cachedDataRejected, false);
-  assert.ok(linearRegExp('^a+$').flags.includes('l'), 'the engine is on again afterwards');
-});
+  const script = `import { readFileSync } from 'node:fs'; import Module from 'node:module'; import { Script } from 'node:vm';
+    import * as flags from './src/common/v8-flags.ts'; import { loadWithCodeCache } from './src/common/code-cache.ts';
+    import { linearRegExp } from './src/language/expression/linear-regex.ts';
+    const file = ${JSON.stringify(file)};
+    const direct = (f) => new Script(Module.wrap(readFileSync(f, 'latin1')), { filename: f, cachedData: readFileSync(f + '.cache') }).cachedDataRejected;
+    ${turnOn};
+    const rejectedDirect = direct(file);
+    const { script } = loadWithCodeCache(file);
+    // Another bundle: V8 keeps a script it compiled once, and would not look at the cache again.
+    const stillOn = direct(${JSON.stringify(join(DIST, 'run.cjs'))});
+    process.stdout.write(JSON.stringify({ direct: rejectedDirect, loaded: !script.cachedDataRejected, stillOn }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { direct: boolean; loaded: boolean; stillOn: boolean };
+}
+
+// Each setting the engine turns on after start (common/v8-flags.ts): the first `matches` pattern (V8's linear-time
+// regexp engine), the PostgreSQL parser's worker (WASM's baseline compiler only), a for_each (memory over speed).
+for (const [what, turnOn] of [
+  ['the first `matches` pattern', "linearRegExp('^a+$')"],
+  ['the PostgreSQL parser', 'flags.wasmBaselineOnly()'],
+  ['a for_each step', 'flags.favourMemory()'],
+  ['all three', "linearRegExp('^a+$'); flags.wasmBaselineOnly(); flags.favourMemory()"],
+] as const) {
+  test(`a cache read after ${what} changed V8's flags is still taken (V8 checks the flags it was made under)`, { skip: !built && 'dist/ not built' }, () => {
+    const r = readAfter(turnOn);
+    // The control: read directly under the changed flags, V8 refuses the cache the build made.
+    assert.equal(r.direct, true, 'the flag changes what V8 accepts (else this test shows nothing)');
+    assert.equal(r.loaded, true, 'read with the start\'s flags, the cache is taken');
+    assert.equal(r.stillOn, true, 'the setting is on again afterwards');
+  });
+}
 
 test('a runbook with SQL takes run.cjs\'s full cache, and runs', { skip: !built && 'dist/ not built' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-split-'));

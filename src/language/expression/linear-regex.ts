@@ -4,7 +4,7 @@
 // the text, by construction. That engine has no backreferences, lookaround or large counted repeats (the limit
 // is on the expanded size: a{1,16} compiles, a{1,20} does not); a pattern using them is refused with that reason
 // (by `validate` where it is a literal, else when the branch is read, which fails the run).
-import { linearEngineOn } from '../../common/v8-regexp-flag.js';
+import { linearEngineOn } from '../../common/v8-flags.js';
 
 /** The pattern compiled for linear-time matching; throws a SyntaxError naming why it cannot be. */
 export function linearRegExp(pattern: string, flags = ''): RegExp {

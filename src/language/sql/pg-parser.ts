@@ -5,7 +5,8 @@
 // without SQL never pays for it) and is unref'd, so it never keeps a process alive. A question can be asked
 // early and its answer collected later (askPg), so that the worker loads while the caller does other work.
 import { createRequire } from 'node:module';
-import type { MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { wasmBaselineOnly } from '../../common/v8-flags.js';
 
 /** node:worker_threads when the first SQL text is parsed: a runbook without PostgreSQL SQL never loads it (~8 ms). */
 const threads = () => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
@@ -94,11 +95,13 @@ try {
 `;
 
 interface Channel {
+  worker: Worker;
   port: MessagePort;
   signal: Int32Array;    // [0]: answers posted so far, counted by the worker; [1]: 1 once the worker exits
   asked: number;         // questions posted so far
   taken: number;         // answers taken off the port so far
   received: Map<number, unknown>; // answers taken off the port, by question number, not yet collected
+  idle?: NodeJS.Timeout; // ends the worker once it has had nothing to answer for IDLE_MS
 }
 let channel: Channel | { fatal: string } | undefined;
 const cache = new Map<string, PgParse>();
@@ -108,6 +111,9 @@ const MAX_CACHED = 2000;
 export function parsePg(texts: readonly string[]): PgParse[] {
   return askPg(texts)();
 }
+
+/** Whether a parser worker is alive now (it ends once idle: restWhenIdle). */
+export const pgParserRunning = (): boolean => channel !== undefined && !('fatal' in channel);
 
 /** Whether the parser failed to start or to answer: results made meanwhile depend on the machine, not the text. */
 export const pgParserFailed = (): boolean => channel !== undefined && 'fatal' in channel;
@@ -158,14 +164,32 @@ function ask<T = PgParse>(texts: string[], message: unknown = texts): () => (T |
   const c = open();
   const failed = (why: string) => texts.map(() => ({ error: why }));
   if ('fatal' in c) return () => failed(c.fatal);
+  clearTimeout(c.idle);
   c.port.postMessage(message);
   const ticket = ++c.asked;
   return () => {
     const reply = wait(c, ticket) as T[] | undefined;
-    if (reply) return reply;
+    if (reply) { restWhenIdle(c); return reply; }
     channel = { fatal: 'the PostgreSQL parser did not answer' }; // a late answer must never be taken for another question's
     return failed(channel.fatal);
   };
+}
+
+/**
+ * A run reads each statement once, when it starts, and once more when it first meets the server (regeneratePg);
+ * a long loop then runs for minutes with the parser's worker idle, holding its isolate and each major's WASM
+ * (~25 MiB). So a worker with nothing to answer for IDLE_MS ends, and the next question starts another. The
+ * answers already given stay in this side's caches.
+ */
+const IDLE_MS = 5_000;
+
+function restWhenIdle(c: Channel): void {
+  if (c.taken !== c.asked || c.received.size > 0) return; // a question asked early is still to be collected
+  clearTimeout(c.idle);
+  c.idle = setTimeout(() => {
+    if (channel === c) channel = undefined;
+    void c.worker.terminate();
+  }, IDLE_MS).unref();
 }
 
 function open(): Channel | { fatal: string } {
@@ -176,12 +200,13 @@ function open(): Channel | { fatal: string } {
     const deparserPath = require.resolve('pgsql-deparser');
     const majorPaths = Object.fromEntries(OTHER_MAJORS.flatMap((m) => { try { return [[m, require.resolve(`libpg-query-${m}`)]]; } catch { return []; } }));
     const flag = new SharedArrayBuffer(8);
+    wasmBaselineOnly(); // before the worker compiles the WASM: TurboFan's second copy costs ~40 MiB (v8-flags.ts)
     const { MessageChannel, Worker } = threads();
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER, { eval: true, workerData: { modulePath, deparserPath, majorPaths, port: port2, flag }, transferList: [port2] });
     worker.unref();
     port1.unref();
-    channel = { port: port1, signal: new Int32Array(flag), asked: 0, taken: 0, received: new Map() };
+    channel = { worker, port: port1, signal: new Int32Array(flag), asked: 0, taken: 0, received: new Map() };
   } catch (err) {
     channel = { fatal: `the PostgreSQL parser could not start (${err instanceof Error ? err.message : String(err)})` };
   }

@@ -2,8 +2,11 @@
 // reads then, in the application's root (a container's files, not this host's). libpq (and every stack on it:
 // psql, psycopg, Ruby pg, PHP) reads PGSSLROOTCERT, else ~/.postgresql/root.crt of the user it runs as;
 // `sslrootcert=system` and most other clients (Go, Python's ssl, the MariaDB client) use the system store.
-// Node's and Java's bundled stores are their own and not looked for: the probes then trust Node's, as from here.
-import { existsSync, readFileSync } from 'node:fs';
+// A Node.js application (pg, mysql2) trusts Node's bundled store and the file its NODE_EXTRA_CA_CERTS names (the
+// system store under --use-openssl-ca): the probes run in Node too, and take that file the same way. Java's
+// keystores are not read (PgJDBC's default factory reads ~/.postgresql/root.crt as libpq does).
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { basename } from 'node:path';
 import { sslMode } from '../db/ssl-options.js';
 import { parseUrl } from '../db/url.js';
 
@@ -37,8 +40,10 @@ export function applicationTrust(pid: number, u: URL): Trust | undefined {
   const root = (path: string) => `/proc/${pid}/root${path}`;
   const found = (path: string, from: string): Trust | undefined => (existsSync(root(path)) ? { param, path, read: root(path), from } : undefined);
   const system = () => SYSTEM_STORES.map((s) => found(s, 'its system store')).find(Boolean);
-  if (own === 'system' || !postgres) return system();
+  if (own === 'system') return system();
   const env = environOf(pid);
+  if (isNode(pid)) return nodeTrust(pid, env, system);
+  if (!postgres) return system();
   const fromEnv = env.get('PGSSLROOTCERT');
   if (fromEnv) {
     const read = fromEnv.startsWith('/') ? root(fromEnv) : `/proc/${pid}/cwd/${fromEnv}`;
@@ -46,6 +51,28 @@ export function applicationTrust(pid: number, u: URL): Trust | undefined {
   }
   const home = env.get('HOME') ?? homeOf(pid);
   return (home ? found(`${home.replace(/\/$/, '')}/.postgresql/root.crt`, "libpq's default ~/.postgresql/root.crt") : undefined) ?? system();
+}
+
+/** The variable through which a Node.js application's extra CAs reach the probes (they run in Node too). */
+export const NODE_EXTRA = 'NODE_EXTRA_CA_CERTS';
+
+/** Whether the process is Node.js: its executable, as its own root names it. */
+function isNode(pid: number): boolean {
+  try { return /^node(js)?[\d.]*$/.test(basename(readlinkSync(`/proc/${pid}/exe`))); } catch { return false; }
+}
+
+/** Node's trust: its bundled store and NODE_EXTRA_CA_CERTS, or the system store under --use-openssl-ca. */
+function nodeTrust(pid: number, env: Map<string, string>, system: () => Trust | undefined): Trust | undefined {
+  let argv = '';
+  try { argv = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' '); } catch { /* gone: judged by its environment */ }
+  if (/--use-openssl-ca\b/.test(`${argv} ${env.get('NODE_OPTIONS') ?? ''}`)) {
+    const store = system();
+    return store && { ...store, from: 'its system store (node --use-openssl-ca)' };
+  }
+  const extra = env.get(NODE_EXTRA);
+  if (!extra) return undefined; // Node's bundled store alone: the probes' own
+  const read = extra.startsWith('/') ? `/proc/${pid}/root${extra}` : `/proc/${pid}/cwd/${extra}`;
+  return { param: NODE_EXTRA, path: extra, read, from: "Node's bundled store and its NODE_EXTRA_CA_CERTS" };
 }
 
 /** The process's environment as it started (/proc/PID/environ: NUL-separated). */

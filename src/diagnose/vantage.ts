@@ -5,7 +5,7 @@
 // namespace where the application's two files are bound over ours), so the probes are the ones this build has.
 import { existsSync, readlinkSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
-import { applicationTrust, TLS_PARAMS, verifies } from './vantage-trust.js';
+import { applicationTrust, NODE_EXTRA, TLS_PARAMS, verifies } from './vantage-trust.js';
 import { diagnoseArgv, probesFrom } from './probes-child.js';
 import type { Diagnosis } from './types.js';
 
@@ -58,7 +58,7 @@ export function withApplicationFiles(v: Vantage, url: string): { url: string; va
   }
   const trust = verifies(url) ? applicationTrust(v.pid, u) : undefined;
   if (trust) {
-    u.searchParams.set(trust.param, trust.read);
+    if (trust.param !== NODE_EXTRA) u.searchParams.set(trust.param, trust.read); // Node's reaches the probes' own Node
     tlsFiles.push(trust);
   }
   return tlsFiles.length ? { url: u.href, vantage: { ...v, tlsFiles } } : { url, vantage: v };
@@ -75,5 +75,7 @@ const BIND = 'pid=$1; shift; d=/mnt; mount -t tmpfs -o size=1m,mode=700 vantage 
 export function diagnoseFrom(v: Vantage, url: string, timeout: string, bin: string): Promise<Diagnosis> {
   const argv = ['nsenter', `--net=/proc/${v.pid}/ns/net`, '--', 'unshare', '--mount', '--propagation', 'private', '--',
     'sh', '-c', BIND, 'vantage', String(v.pid), ...diagnoseArgv(bin, timeout)];
-  return probesFrom(argv, url, v.container ? `--from-container ${v.container.name}` : `--from-pid ${v.pid}`);
+  // The application's extra CAs when it is Node.js, and never the operator's (an empty value is none to Node).
+  const extra = v.tlsFiles.find((f) => f.param === NODE_EXTRA)?.read ?? '';
+  return probesFrom(argv, url, v.container ? `--from-container ${v.container.name}` : `--from-pid ${v.pid}`, { [NODE_EXTRA]: extra });
 }

@@ -121,9 +121,10 @@ test('its trust is its own: the CA file the URL names is read in the application
   assert.equal(rel.out.from.tlsFiles[0]?.read, `/proc/${app.pid}/cwd/ca.pem`);
 });
 
-/** An application in this network namespace whose own mount namespace runs `setup` first, with `env` added. */
-async function tlsApp(t: { after: (fn: () => void) => void }, setup: string, env: Record<string, string> = {}): Promise<number> {
-  const app = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', `${setup} && echo ready && exec sleep 600`],
+/** An application in this network namespace whose own mount namespace runs `setup` first, with `env` added;
+ *  `sleep` unless `program` says which. */
+async function tlsApp(t: { after: (fn: () => void) => void }, setup: string, env: Record<string, string> = {}, program = 'sleep 600'): Promise<number> {
+  const app = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', `${setup} && echo ready && exec ${program}`],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   t.after(() => app.kill('SIGKILL'));
   let out = '';
@@ -156,6 +157,32 @@ test('a URL that verifies but names no CA: the trust is what the application\'s 
   const b = diagnoseFrom(verify, bare);
   assert.equal(b.out.there.classification, 'cert-untrusted', b.out.there.finding);
   assert.equal(b.out.from.tlsFiles[0]?.from, 'its system store');
+});
+
+test('a Node.js application trusts Node\'s store and its NODE_EXTRA_CA_CERTS, not libpq\'s root.crt', { skip: !canNetns && 'needs root and ip netns' }, async (t) => {
+  const tls = await startPostgres({ tls: 'on' });
+  t.after(() => tls.stop());
+  const verify = tls.url({ params: { sslmode: 'verify-full' } });
+  const node = `${process.execPath} -e "setInterval(() => {}, 1e9)"`;
+  // Its extra CAs in a file only its mount namespace holds, named relative to its working directory too.
+  const etc = join(dir, 'node-app-etc');
+  mkdirSync(etc);
+  const withExtra = await tlsApp(t, `mount -t tmpfs node-app-etc ${etc} && cp ${tls.caFile} ${etc}/ca.pem`, { NODE_EXTRA_CA_CERTS: `${etc}/ca.pem` }, node);
+  const r = diagnoseFrom(verify, withExtra);
+  assert.equal(r.out.there.classification, 'ok', `trusted through its NODE_EXTRA_CA_CERTS: ${r.out.there.finding} ${JSON.stringify(r.out.from)}`);
+  assert.notEqual(r.out.here.classification, 'ok', 'from here nothing trusts the lab\'s CA');
+  assert.deepEqual(r.out.from.tlsFiles, [{ param: 'NODE_EXTRA_CA_CERTS', path: `${etc}/ca.pem`, read: `/proc/${withExtra}/root${etc}/ca.pem`, from: "Node's bundled store and its NODE_EXTRA_CA_CERTS" }]);
+  // A ~/.postgresql/root.crt is libpq's, not Node's: the same application without the variable does not trust the CA.
+  const home = join(dir, 'node-app-home');
+  mkdirSync(home);
+  const withRoot = await tlsApp(t, `mount -t tmpfs node-app-home ${home} && mkdir ${home}/.postgresql && cp ${tls.caFile} ${home}/.postgresql/root.crt`, { HOME: home, NODE_EXTRA_CA_CERTS: '' }, node);
+  // The operator's own extra CAs are never the application's.
+  const mine = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(withRoot), '--json', '--timeout', '2'],
+    { encoding: 'utf8', env: { ...process.env, DATABASE_URL: verify, NO_COLOR: '1', NODE_EXTRA_CA_CERTS: tls.caFile! }, timeout: 120_000 });
+  const o = JSON.parse(mine.stdout) as { there: { classification: string; finding: string }; here: { classification: string }; from: { tlsFiles: unknown[] } };
+  assert.equal(o.there.classification, 'cert-untrusted', o.there.finding);
+  assert.equal(o.here.classification, 'ok', 'from here, the operator\'s NODE_EXTRA_CA_CERTS trusts it');
+  assert.deepEqual(o.from.tlsFiles, []);
 });
 
 test('sslrootcert=system is the application\'s own system store, not this host\'s', { skip: (!canNetns || !existsSync('/etc/ssl/certs/ca-certificates.crt')) && 'needs root, ip netns and a system store' }, async (t) => {

@@ -3,8 +3,8 @@
 // 20 has no module compile cache (module.enableCompileCache is Node 22), but vm.Script takes V8's cachedData.
 // A cache V8 rejects (another Node or V8 version, other flags) costs nothing but the compile it would have saved.
 // V8 checks the flags as they are when the cache is read: bin/train-code-cache.js writes with the start's, before
-// the validator turns on the linear-time regexp engine and the PostgreSQL parser WASM's baseline compiler only
-// (v8-flags.ts); both are off again while a file is read.
+// the engine changes any (v8-flags.ts: the linear-time regexp engine, WASM's baseline compiler only, memory over
+// speed in a loop); each is off again while a file is read.
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';

@@ -15,7 +15,7 @@ import { diagnoseArgv, probesFrom } from './probes-child.js';
 import type { SshRoute } from './ssh-route.js';
 import type { Diagnosis } from './types.js';
 import type { PlaceName } from './vantage-render.js';
-import { ownCa, SYSTEM_STORES, TLS_PARAMS, verifies } from './vantage-trust.js';
+import { fileNames, ownCa, SYSTEM_STORES, TLS_PARAMS, verifies, type TlsFile } from './vantage-trust.js';
 
 /** The environment variable that hands the route to the probes' process (read by the diagnose command). */
 export const VIA_SSH_ENV = 'RUNBOOK_DIAGNOSE_VIA_SSH';
@@ -23,7 +23,7 @@ export const VIA_SSH_ENV = 'RUNBOOK_DIAGNOSE_VIA_SSH';
 export interface SshVantage {
   ssh: string;
   /** Each TLS file as the URL names it (or the trust found for it on the host), and where it was read. */
-  tlsFiles: { param: string; path: string; read: string; from?: string }[];
+  tlsFiles: TlsFile[];
 }
 
 /** The ssh options of every call: the operator's config (keys, agent, ProxyJump, known hosts), never a question,
@@ -106,6 +106,6 @@ export function diagnoseOverSsh(route: SshRoute, url: string, timeout: string, b
 }
 
 export function sshPlace(v: SshVantage): PlaceName {
-  const files = v.tlsFiles.map((f) => `${f.path} (${f.from ?? f.param})`);
+  const files = fileNames(v.tlsFiles);
   return { label: `host ${v.ssh} over SSH`, detail: `its resolver and hosts file through getent, its routes${files.length ? `, its ${files.join(', ')}` : ''}` };
 }

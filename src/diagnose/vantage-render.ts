@@ -3,6 +3,7 @@
 import { renderDiagnosis } from './render.js';
 import type { Diagnosis } from './types.js';
 import type { Vantage } from './vantage.js';
+import { fileNames } from './vantage-trust.js';
 
 /** How a place is named in the text: `pid 4711`, `container app (podman 1a2b…, pid 4711)`, `host app-1 over SSH`,
  *  and what of it the probes used. */
@@ -20,7 +21,7 @@ export function differences(there: Diagnosis, here: Diagnosis): string[] {
 /** A process's place (--from-pid, --from-container). */
 export function processPlace(v: Vantage): PlaceName {
   const place = v.sameNetns ? 'this network namespace' : `its network namespace ${v.netns}`;
-  const named = [...v.files, ...v.tlsFiles.map((f) => `${f.path} (${f.from ?? f.param})`)];
+  const named = [...v.files, ...fileNames(v.tlsFiles)];
   return {
     label: v.container ? `container ${v.container.name} (${v.container.runtime} ${v.container.id}, pid ${v.pid})` : `pid ${v.pid}`,
     detail: `${place}${named.length ? `, its ${named.join(', ')}` : ''}`,

@@ -18,7 +18,16 @@ export function verifies(url: string): boolean {
   try { return sslMode(parseUrl(url)).startsWith('verify'); } catch { return false; }
 }
 
-export interface Trust { param: string; path: string; read: string; from: string }
+/** A TLS file the probes read for a place: the URL's parameter (or the variable) that names it, the path as the
+ *  place names it, where it was read, and for a trust the URL does not name, whose it is. */
+export interface TlsFile { param: string; path: string; read: string; from?: string }
+export interface Trust extends TlsFile { from: string }
+
+/** How a process reads a path it is given: an absolute one in its own root, a relative one from its working directory. */
+export const asProcessReads = (pid: number, path: string): string => (path.startsWith('/') ? `/proc/${pid}/root${path}` : `/proc/${pid}/cwd/${path}`);
+
+/** A place's files as the text names them: `path (whose, or the parameter)`. */
+export const fileNames = (files: TlsFile[]): string[] => files.map((f) => `${f.path} (${f.from ?? f.param})`);
 
 /** Whose CA the URL says to trust: a file it names (sslrootcert, ssl-ca, sslca), the system store
  *  (`sslrootcert=system`), mysql2's `ssl` JSON with its own "ca", or nothing (the client's default). */
@@ -46,8 +55,7 @@ export function applicationTrust(pid: number, u: URL): Trust | undefined {
   if (!postgres) return system();
   const fromEnv = env.get('PGSSLROOTCERT');
   if (fromEnv) {
-    const read = fromEnv.startsWith('/') ? root(fromEnv) : `/proc/${pid}/cwd/${fromEnv}`;
-    return { param, path: fromEnv, read, from: 'its PGSSLROOTCERT' };
+    return { param, path: fromEnv, read: asProcessReads(pid, fromEnv), from: 'its PGSSLROOTCERT' };
   }
   const home = env.get('HOME') ?? homeOf(pid);
   return (home ? found(`${home.replace(/\/$/, '')}/.postgresql/root.crt`, "libpq's default ~/.postgresql/root.crt") : undefined) ?? system();
@@ -71,8 +79,7 @@ function nodeTrust(pid: number, env: Map<string, string>, system: () => Trust | 
   }
   const extra = env.get(NODE_EXTRA);
   if (!extra) return undefined; // Node's bundled store alone: the probes' own
-  const read = extra.startsWith('/') ? `/proc/${pid}/root${extra}` : `/proc/${pid}/cwd/${extra}`;
-  return { param: NODE_EXTRA, path: extra, read, from: "Node's bundled store and its NODE_EXTRA_CA_CERTS" };
+  return { param: NODE_EXTRA, path: extra, read: asProcessReads(pid, extra), from: "Node's bundled store and its NODE_EXTRA_CA_CERTS" };
 }
 
 /** The process's environment as it started (/proc/PID/environ: NUL-separated). */

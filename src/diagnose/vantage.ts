@@ -5,7 +5,7 @@
 // namespace where the application's two files are bound over ours), so the probes are the ones this build has.
 import { existsSync, readlinkSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
-import { applicationTrust, NODE_EXTRA, TLS_PARAMS, verifies } from './vantage-trust.js';
+import { applicationTrust, asProcessReads, NODE_EXTRA, TLS_PARAMS, verifies, type TlsFile } from './vantage-trust.js';
 import { diagnoseArgv, probesFrom } from './probes-child.js';
 import type { Diagnosis } from './types.js';
 
@@ -21,7 +21,7 @@ export interface Vantage {
   /** The TLS files the URL names (its trust: sslrootcert, and sslcert, sslkey), each as the application reads it:
    *  the path in its own root, or from its working directory; `from`: a trust the URL does not name, found where
    *  the application's client looks (vantage-trust.ts). */
-  tlsFiles: { param: string; path: string; read: string; from?: string }[];
+  tlsFiles: TlsFile[];
 }
 
 const FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/nsswitch.conf'];
@@ -38,7 +38,6 @@ export function vantageOf(pid: number, flag = `--from-pid ${pid}`): Vantage {
   return { pid, netns, sameNetns: netns === readlinkSync('/proc/self/ns/net'), files, tlsFiles: [] };
 }
 
-
 /**
  * The URL with each TLS file it names read where the application reads it: `/etc/app/ca.pem` is the file in the
  * application's own root (/proc/PID/root/etc/app/ca.pem: another one, or none, in a container), a relative path
@@ -52,7 +51,7 @@ export function withApplicationFiles(v: Vantage, url: string): { url: string; va
   for (const param of TLS_PARAMS) {
     const path = u.searchParams.get(param);
     if (!path || path === 'system') continue; // `system`: the application's own store (vantage-trust.ts)
-    const read = path.startsWith('/') ? `/proc/${v.pid}/root${path}` : `/proc/${v.pid}/cwd/${path}`;
+    const read = asProcessReads(v.pid, path);
     u.searchParams.set(param, read);
     tlsFiles.push({ param, path, read });
   }

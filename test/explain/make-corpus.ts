@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { join, resolve } from 'node:path';
-import { injectFault, injectPoolerFault, startMariadb, startPostgres, type FaultKind, type LabEngine, type PoolerFaultKind } from '../../src/lab/index.js';
+import { injectFault, injectPoolerFault, startMariadb, startPostgres, type FaultKind, type LabEngine, type LabServer, type PoolerFaultKind } from '../../src/lab/index.js';
 import { CLIENTS, POOL_CLIENTS, runClient, SLEEP_CLIENTS, SLEEP_SQL, type Client } from './clients.js';
 import type { CorpusEntry } from './corpus-entry.js';
 
@@ -150,38 +150,38 @@ function killedCarries(engine: LabEngine, client: string): { class: string; side
  *  where its protocol can (PostgreSQL's 57P01 "terminating connection due to administrator command", MariaDB's
  *  1927 "Connection was killed"), and the client reports the connection lost. */
 async function killedEntries(): Promise<CorpusEntry[]> {
-  const out: CorpusEntry[] = [];
-  if (!faultChosen('session-killed')) return out;
-  for (const engine of ['postgres', 'mariadb'] as const) {
-    const server = engine === 'postgres' ? await startPostgres() : await startMariadb();
-    try {
-      for (const c of clientsFor(SLEEP_CLIENTS, engine)) {
-        const argv = c.argv(server.url(), ROOT);
-        const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
-        let output = '';
-        child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-        child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
-        const exited = new Promise<number | null>((res) => child.on('close', res));
-        await killSleeper(engine, server.adminUrl());
-        const code = await exited;
-        if (code === 0) { console.error(`make-corpus: ${c.name} met no error when its session was killed: left out`); continue; }
-        out.push({ client: c.name, engine, fault: 'session-killed', expect: killedCarries(engine, c.name), port: String(server.port), output: output.trim() });
-      }
-    } finally { await server.stop(); }
-  }
-  return out;
+  return onEachEngine('session-killed', async (engine, server) => {
+    const out: CorpusEntry[] = [];
+    for (const c of clientsFor(SLEEP_CLIENTS, engine)) {
+      const argv = c.argv(server.url(), ROOT);
+      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+      const exited = new Promise<number | null>((res) => child.on('close', res));
+      await killSleeper(engine, server.adminUrl());
+      const code = await exited;
+      if (code === 0) { console.error(`make-corpus: ${c.name} met no error when its session was killed: left out`); continue; }
+      out.push({ client: c.name, engine, fault: 'session-killed', expect: killedCarries(engine, c.name), port: String(server.port), output: output.trim() });
+    }
+    return out;
+  });
 }
 
 async function poolEntries(): Promise<CorpusEntry[]> {
+  return onEachEngine('app-pool-exhausted', async (engine, server) => clientsFor(POOL_CLIENTS, engine).map((c) => ({
+    client: c.name, engine, fault: 'app-pool-exhausted', expect: { class: 'app-pool-timeout', side: 'application pool' }, port: String(server.port),
+    output: runClient(c.argv(server.url(), ROOT)).output,
+  })));
+}
+
+/** A fault's entries from each engine's lab server, started for it alone (when the fault is chosen). */
+async function onEachEngine(fault: string, entries: (engine: LabEngine, server: LabServer) => Promise<CorpusEntry[]>): Promise<CorpusEntry[]> {
   const out: CorpusEntry[] = [];
-  if (!faultChosen('app-pool-exhausted')) return out;
+  if (!faultChosen(fault)) return out;
   for (const engine of ['postgres', 'mariadb'] as const) {
     const server = engine === 'postgres' ? await startPostgres() : await startMariadb();
-    try {
-      for (const c of clientsFor(POOL_CLIENTS, engine)) {
-        out.push({ client: c.name, engine, fault: 'app-pool-exhausted', expect: { class: 'app-pool-timeout', side: 'application pool' }, port: String(server.port), output: runClient(c.argv(server.url(), ROOT)).output });
-      }
-    } finally { await server.stop(); }
+    try { out.push(...await entries(engine, server)); } finally { await server.stop(); }
   }
   return out;
 }

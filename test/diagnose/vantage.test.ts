@@ -185,6 +185,24 @@ test('a Node.js application trusts Node\'s store and its NODE_EXTRA_CA_CERTS, no
   assert.deepEqual(o.from.tlsFiles, []);
 });
 
+test('a Node.js application started with --use-openssl-ca trusts its own system store', { skip: (!canNetns || !existsSync('/etc/ssl/certs/ca-certificates.crt')) && 'needs root, ip netns and a system store' }, async (t) => {
+  const tls = await startPostgres({ tls: 'on' });
+  t.after(() => tls.stop());
+  const store = join(dir, 'node-openssl-store.crt');
+  writeFileSync(store, readFileSync(tls.caFile!));
+  // On its command line, and in NODE_OPTIONS: both are Node's own reading of the flag.
+  for (const [program, env] of [
+    [`${process.execPath} --use-openssl-ca -e "setInterval(() => {}, 1e9)"`, {}],
+    [`${process.execPath} -e "setInterval(() => {}, 1e9)"`, { NODE_OPTIONS: '--use-openssl-ca' }],
+  ] as const) {
+    const app = await tlsApp(t, `mount --bind ${store} /etc/ssl/certs/ca-certificates.crt`, { ...env, NODE_EXTRA_CA_CERTS: '' }, program);
+    const r = diagnoseFrom(tls.url({ params: { sslmode: 'verify-full' } }), app);
+    assert.equal(r.out.there.classification, 'ok', `${program} ${JSON.stringify(env)}: ${r.out.there.finding}`);
+    assert.notEqual(r.out.here.classification, 'ok');
+    assert.deepEqual(r.out.from.tlsFiles.map((f) => [f.path, f.from]), [['/etc/ssl/certs/ca-certificates.crt', 'its system store (node --use-openssl-ca)']]);
+  }
+});
+
 test('sslrootcert=system is the application\'s own system store, not this host\'s', { skip: (!canNetns || !existsSync('/etc/ssl/certs/ca-certificates.crt')) && 'needs root, ip netns and a system store' }, async (t) => {
   const tls = await startPostgres({ tls: 'on' });
   t.after(() => tls.stop());

@@ -105,7 +105,19 @@ async function main() {
   return fromTs(process.argv);
 }
 
-main().catch((e) => {
+/**
+ * A run that took the stop signals has closed its record when main returns: the process ends now, with its code.
+ * Left to Node's own teardown, the signal handlers close a few milliseconds before the process is gone, and a
+ * SIGTERM or SIGHUP then killed it by the signal (not 75, not its code) after its end was written
+ * (test/cli/exit-signal.test.ts). Output is written synchronously by then (terminals and files are; the CLI makes
+ * pipes blocking), so nothing printed is lost. Here, not in the CLI: bin/train-code-cache.js runs runs in-process.
+ */
+function ended() {
+  if (globalThis[TAKEN]) process.exit(process.exitCode ?? 0);
+}
+
+main().then(ended, (e) => {
   process.stderr.write(`runbook: internal error: ${e?.stack ?? e}\n`);
   process.exitCode = 70;
+  ended();
 });

@@ -88,12 +88,15 @@ test('MySQL/MariaDB: executable comments are code, strings and comments are read
     assert.equal(v.acts === true, vouchable !== true, `${q}: acts`);
   }
   for (const q of [
-    "SELECT '/*! DROP TABLE t */' AS s", "SELECT '; DROP TABLE t' AS s", 'SELECT 1--1', 'SELECT 1 -- ; DROP TABLE t',
+    "SELECT '/*! DROP TABLE t */' AS s", "SELECT '; DROP TABLE t' AS s", 'SELECT 1 -- ; DROP TABLE t',
     'SHOW PROCESSLIST', 'SHOW FULL PROCESSLIST', "SHOW GLOBAL STATUS LIKE 'Threads%'", "SHOW SESSION STATUS WHERE Variable_name IN ('Ssl_version')",
     'SELECT NOW(), CURRENT_TIMESTAMP, CONNECTION_ID(), TIMESTAMPDIFF(SECOND, NOW(), NOW()), CAST(1 AS SIGNED)',
     'SELECT COUNT(*) OVER () AS total FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()', "SELECT 'it''s' AS s",
     'SELECT `weird;name` FROM t', "SELECT X'DEAD' AS bin",
   ]) assert.deepEqual([verdict('mysql', q).readOnly, verdict('mysql', q).why], [true, undefined], q);
+  // The grammar takes `--1` for a comment, the server for arithmetic: where the two readers disagree, nothing is
+  // proven (it hid a call of f from the classifier).
+  for (const q of ['SELECT 1--1', 'SELECT 1--1, f(1) AS x']) assert.match(verdict('mysql', q).why ?? '', /reads it otherwise than the server splits it \(at "-"\)/, q);
 });
 
 test('a text too long to check quickly is not proven, without being parsed', () => {

@@ -5,11 +5,16 @@
 import { createRequire } from 'node:module';
 import { lexMysql, type Condition } from './mysql-lexer.js';
 import { whereKeyword } from './mysql-names.js';
+import { mysqlTokens, sameTokens, tokenNear } from './mysql-tokens.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
 import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 
 type Node = Record<string, unknown>;
-export interface Grammar { astify(sql: string, opt: { database: string }): unknown; tableList(sql: string, opt: { database: string }): string[] }
+export interface Grammar {
+  astify(sql: string, opt: { database: string }): unknown;
+  sqlify(ast: unknown, opt: { database: string }): string;
+  tableList(sql: string, opt: { database: string }): string[];
+}
 
 /** Statements other than SELECT that can appear nested; any of them is not a read. */
 const WRITES = new Set(['insert', 'replace', 'update', 'delete', 'create', 'drop', 'alter', 'truncate', 'rename',
@@ -100,6 +105,9 @@ function statementFindings(statement: string, into: Finding[]): string | undefin
       continue;
     }
     const list = Array.isArray(ast) ? ast as Node[] : [ast as Node];
+    // What the grammar reads as a write is not a read whatever the server reads; a read must be the server's too.
+    const differs = list.every((top) => top.type === 'select') ? otherwiseRead(statement, ast, grammar(), database) : undefined;
+    if (differs) { problem = differs; continue; }
     if (list.length !== 1) into.push({ why: 'holds more than one statement' });
     for (const top of list) topFindings(top, into);
     return undefined;
@@ -120,6 +128,23 @@ function actingCall(statement: string): string | undefined {
     if (MYSQL_ACTING.has(name.toUpperCase())) return name;
   }
   return undefined;
+}
+
+/**
+ * Why the grammar's reading is not the server's, if it is not: the grammar's parse written back must be the
+ * statement token for token as the server splits it (mysql-tokens.ts). node-sql-parser takes `--1` for a comment
+ * (`SELECT 1--1, f(1)` was `SELECT 1` to it and a call of f to the server), `_utf8mb4'x'` for a name and an alias.
+ */
+function otherwiseRead(statement: string, ast: unknown, grammar: Grammar, database: string): string | undefined {
+  let written: string;
+  try {
+    written = grammar.sqlify(ast, { database });
+  } catch {
+    return `the ${database} grammar cannot write back what it parsed`;
+  }
+  const theirs = mysqlTokens(statement) ?? [];
+  const ours = mysqlTokens(written) ?? [];
+  return sameTokens(theirs, ours) ? undefined : `the ${database} grammar reads it otherwise than the server splits it${tokenNear(theirs, ours)}`;
 }
 
 /** The grammar's error lists every token it expected; where it stopped is what helps. */

@@ -14,7 +14,7 @@ import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-p
 import { checkRelations, checkServerView, isVirtualSchema, relationsQuery, type RelationRow } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
 import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
-import { withoutPlainComments } from '../language/sql/mysql-lexer.js';
+import { mysqlVersionNumber, regenerateMysql } from '../language/sql/mysql-regenerate.js';
 import { classify } from './classify.js';
 import { LoginClock, withTimeline, type LoginTimeline } from './login-timeline.js';
 import { watchLink, type MysqlLink } from './mysql-link.js';
@@ -149,9 +149,8 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   protected async transaction(written: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
-    // A read is sent without its plain comments: a comment before `(` is the one spacing IGNORE_SPACE does not
-    // cover (mysql-lexer.ts). What runs is then what the classifier read.
-    const sql = opts.readOnly ? withoutPlainComments(written) ?? written : written;
+    // A proven read runs as the engine writes it from its own parse (mysql-regenerate.ts); a vouched one as written.
+    const sql = opts.readOnly && !opts.vouched ? this.proven(written) : written;
     if (opts.readOnly) { await this.pin(); await this.relations(sql, opts.vouched === true); }
     await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
@@ -164,6 +163,12 @@ class MysqlSession extends GuardedSession implements Session {
     // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
     await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
     return result;
+  }
+
+  private proven(sql: string): string {
+    const r = regenerateMysql(sql, { mariadb: this.flavour === 'mariadb', version: mysqlVersionNumber(this.serverVersion) });
+    if ('error' in r) throw new PinRefusal(`the engine could not write this statement from its own reading (${r.error}): not run as a read`);
+    return r.text;
   }
 
   /** Before every read: sql_mode and the client character set as the classifier read the text, read back. */

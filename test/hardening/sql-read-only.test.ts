@@ -358,7 +358,11 @@ describe('non-destructive SQL cannot write: MariaDB', () => {
     const id = Number((rows as { id: number }[])[0]!.id);
     const session = await openSession(parseUrl(server.url()), { timeoutMs: 5000, signal: AbortSignal.timeout(10_000) });
     try {
-      await session.query(`/*!999999 SELECT 1 AS */ KILL /*!999999 FROM DUAL WHERE 1 = */ ${id}`, [], { readOnly: true, signal: new AbortController().signal });
+      const text = `/*!999999 SELECT 1 AS */ KILL /*!999999 FROM DUAL WHERE 1 = */ ${id}`;
+      // A proven read never sends the author's text: the engine's own reading of it is refused first.
+      await assert.rejects(session.query(text, [], { readOnly: true, signal: new AbortController().signal }), /could not write this statement from its own reading/);
+      // Sent as written (a vouched read), the server reads KILL.
+      await session.query(text, [], { readOnly: true, vouched: true, signal: new AbortController().signal });
       await assert.rejects(throwaway.query('SELECT 1'), 'a read-only transaction does not stop KILL');
     } finally {
       await session.close();
@@ -369,7 +373,8 @@ describe('non-destructive SQL cannot write: MariaDB', () => {
 
   it('the server refuses a second statement and DDL in a read-only step without the parser', async () => {
     const session = await openSession(parseUrl(server.url()), { timeoutMs: 5000, signal: AbortSignal.timeout(10_000) });
-    const opts = { readOnly: true, signal: new AbortController().signal };
+    // Vouched: sent as written, as a step whose author vouches for it is (a proven read is the engine's text).
+    const opts = { readOnly: true, vouched: true, signal: new AbortController().signal };
     try {
       await assert.rejects(session.query('SELECT 1; DROP TABLE marker', [], opts), { errno: 1064 });
       for (const ddl of ['/*! DROP TABLE marker */', 'CREATE TABLE intruder (id int)', 'RENAME TABLE marker TO gone']) {

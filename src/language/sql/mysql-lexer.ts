@@ -96,12 +96,13 @@ function quoteEnd(text: string, start: number, quote: string, backslash: boolean
 }
 
 /**
- * The text a pinned read sends: every plain comment (`#`, `-- `, `/* *\/`) replaced by one space, strings, quoted
- * identifiers and executable comments kept byte for byte. Under IGNORE_SPACE a space before `(` leaves a built-in
- * name the built-in, but a comment there does not: MariaDB reads `COUNT/**\/(1)` as the current database's stored
- * function (issue #45). Read as the pinned session reads it (backslash escapes on). undefined when unterminated.
+ * The text one server reads before its grammar: every plain comment (`#`, `-- `, `/* *\/`) one space, each
+ * executable comment its code where `keep` says that server expands it and one space where it does not;
+ * strings and quoted identifiers byte for byte. Read as the pinned session reads it (backslash escapes on).
+ * undefined when something is left open or a comment nests in code. The engine regenerates a read from this
+ * (mysql-regenerate.ts).
  */
-export function withoutPlainComments(text: string): string | undefined {
+export function serverText(text: string, keep: (c: Condition) => boolean): string | undefined {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -116,16 +117,14 @@ export function withoutPlainComments(text: string): string | undefined {
       const nl = text.indexOf('\n', i);
       out += ' ';
       i = nl < 0 ? text.length : nl + 1;
-    } else if (c === '/' && next === '*' && !/^\/\*M?!/.test(text.slice(i, i + 4))) {
-      const close = text.indexOf('*/', i + 2);
-      if (close < 0) return undefined;
-      out += ' ';
-      i = close + 2;
     } else if (c === '/' && next === '*') {
-      const close = codeEnd(text, i + 2, true);
+      const exec = /^\/\*(M?!)(\d{5,6})?/.exec(text.slice(i, i + 10));
+      const close = exec ? codeEnd(text, i + exec[0].length, true) : text.indexOf('*/', i + 2);
       if (close < 0) return undefined;
-      out += text.slice(i, close + 2);
-      i = close + 2;
+      const expanded = exec && keep({ mariadb: exec[1] === 'M!', ...(exec[2] ? { version: Number(exec[2]) } : {}) });
+      // Its code is read on as part of the text: it may hold strings, never a comment (codeEnd refused one).
+      if (expanded) text = `${text.slice(0, i)} ${text.slice(i + exec[0].length, close)} ${text.slice(close + 2)}`;
+      else { out += ' '; i = close + 2; }
     } else {
       out += c;
       i++;

@@ -41,7 +41,7 @@ export function relationsQuery(relations: MysqlRelation[]): { sql: string; value
   const parts: string[] = [];
   const values: (string | null)[] = [];
   for (const [schema, names] of bySchema) {
-    parts.push(`SELECT T.TABLE_SCHEMA AS s, T.TABLE_NAME AS n, T.TABLE_TYPE AS t, T.ENGINE AS e, V.VIEW_DEFINITION AS d,
+    parts.push(`SELECT T.TABLE_SCHEMA AS s, T.TABLE_NAME AS n, T.TABLE_TYPE AS t, T.ENGINE AS e, V.VIEW_DEFINITION AS d, V.DEFINER AS w,
       BINARY T.TABLE_SCHEMA IN (${SERVER_OWN.map(() => '?').join(', ')}) AS own
       FROM information_schema.TABLES T LEFT JOIN information_schema.VIEWS V ON V.TABLE_SCHEMA = T.TABLE_SCHEMA AND V.TABLE_NAME = T.TABLE_NAME
       WHERE T.TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND BINARY T.TABLE_SCHEMA NOT IN (${VIRTUAL.map(() => '?').join(', ')})
@@ -51,9 +51,13 @@ export function relationsQuery(relations: MysqlRelation[]): { sql: string; value
   return { sql: parts.join('\nUNION ALL\n'), values };
 }
 
-export interface RelationRow { s?: unknown; n?: unknown; t?: unknown; e?: unknown; d?: unknown; own?: unknown }
-/** A view in one of the server's own schemas, with its definition as the server keeps it ('' when not shown). */
-export interface ServerView { what: string; schema: string; definition: string }
+export interface RelationRow { s?: unknown; n?: unknown; t?: unknown; e?: unknown; d?: unknown; w?: unknown; own?: unknown }
+/** A view in one of the server's own schemas, with its definition as the server keeps it ('' when not shown) and
+ *  its definer ('user@host'). */
+export interface ServerView { what: string; schema: string; definition: string; definer: string }
+
+/** The accounts a fresh install's views in mysql and sys are defined by: MariaDB's, MySQL's. */
+const SERVER_DEFINERS = new Set(['mariadb.sys@localhost', 'mysql.sys@localhost']);
 
 /**
  * Throws PinRefusal for a view or a table of an engine not reviewed, unless the step vouches for it. A view in
@@ -64,7 +68,10 @@ export function checkRelations(rows: RelationRow[], vouched: boolean): ServerVie
   for (const r of rows) {
     const what = `${String(r.s)}.${String(r.n)}`;
     const view = String(r.t).toUpperCase() !== 'BASE TABLE';
-    if (view && Number(r.own) === 1) { views.push({ what, schema: String(r.s), definition: typeof r.d === 'string' ? r.d : '' }); continue; }
+    if (view && Number(r.own) === 1) {
+      views.push({ what, schema: String(r.s), definition: typeof r.d === 'string' ? r.d : '', definer: typeof r.w === 'string' ? r.w : '' });
+      continue;
+    }
     if (vouched) continue;
     if (view) {
       throw new PinRefusal(`it reads ${what}, a view: the server runs its definition, and a stored function there may act (a lock, a sleep), so it is not known to be read-only: not run as a read`);
@@ -77,14 +84,18 @@ export function checkRelations(rows: RelationRow[], vouched: boolean): ServerVie
 }
 
 /**
- * A view in mysql or sys is the server's own (mysql.user on MariaDB) only when its definition, as the server
- * keeps it, is itself proven a read: an administrator can create one there, or replace mysql.user, with any
- * definer, and a function it calls then runs inside every read of it (issue #45). Vouching does not cover it:
- * it is not the author's code. Gives back the relations the definition reads, to be asked about in turn.
+ * A view in mysql or sys is the server's own (mysql.user on MariaDB) only when it is defined by the account a
+ * fresh install defines them by, and its definition, as the server keeps it, is itself proven a read: an
+ * administrator can create one there, or replace mysql.user, with any definer (that account's name too), and a
+ * function it calls then runs inside every read of it (issue #45). Vouching does not cover it: it is not the
+ * author's code. Gives back the relations the definition reads, to be asked about in turn.
  */
 export function checkServerView(view: ServerView): MysqlRelation[] {
   const refuse = (why: string) => new PinRefusal(`it reads ${view.what}, a view in the server's own schema whose definition ${why}; a view there counts as the server's own only when its code is proven a read (safe_because cannot vouch for it): not run as a read`);
   if (view.definition.trim() === '') throw refuse(`this account cannot see (GRANT SHOW VIEW ON ${view.schema}.* to it lets the engine read it)`);
+  if (!SERVER_DEFINERS.has(view.definer)) {
+    throw new PinRefusal(`it reads ${view.what}, a view in the server's own schema defined by ${view.definer || 'an account not shown'}, not by the server (${[...SERVER_DEFINERS].join(' or ')}) (safe_because cannot vouch for it): not run as a read`);
+  }
   const verdict = classifyViewDefinition(view.definition);
   if (!verdict.readOnly) throw refuse(`is not proven a read (${verdict.why ?? 'not read-only'})`);
   const relations = mysqlRelations(view.definition);

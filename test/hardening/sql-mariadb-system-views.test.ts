@@ -2,8 +2,9 @@
 // took every relation there as the server's code, never asked about. But an administrator (a hostile database
 // owner) can create a view there, or replace mysql.user, with any definer, even 'mariadb.sys'@'localhost': a
 // read of it ran the view's stored function, which changed a global setting, in real runs and dry runs (issue
-// #45). Now a view in mysql or sys counts as the server's own only when its definition, as the server keeps it,
-// is itself proven a read, and what that definition reads is asked about in turn (db/mysql-relations-check.ts).
+// #45). Now a view in mysql or sys counts as the server's own only when a fresh install's account defined it
+// and its definition, as the server keeps it, is itself proven a read, and what that definition reads is asked
+// about in turn (db/mysql-relations-check.ts).
 // Generated: each planted view under every spelling, in every query context; the server's own mysql.user
 // still reads.
 import assert from 'node:assert/strict';
@@ -35,7 +36,7 @@ describe('MariaDB: a view in the server\'s own schemas (mysql, sys) is the serve
   let server: LabServer;
   let savedUser = '';
   /** The planted views: [schema, name]. */
-  const planted: [string, string][] = [['mysql', 'twin_v'], ['sys', 'twin_v'], ['mysql', 'twin_sys_definer'], ['sys', 'twin_nested'], ['mysql', 'twin_proven_outer'], ['mysql', 'user']];
+  const planted: [string, string][] = [['mysql', 'twin_v'], ['sys', 'twin_v'], ['mysql', 'twin_sys_definer'], ['sys', 'twin_nested'], ['mysql', 'twin_proven_outer'], ['mysql', 'user'], ['mysql', 'twin_plain_root']];
   const maxConnections = async () => Number((await adminQuery(server, GLOBAL) as { m: unknown }[])[0]!.m);
 
   before(async () => {
@@ -50,6 +51,10 @@ describe('MariaDB: a view in the server\'s own schemas (mysql, sys) is the serve
     await adminQuery(server, `CREATE VIEW sys.twin_nested AS SELECT x FROM mysql.twin_v`);
     // Its own definition is a plain read; what it reads is an application's view that calls the function.
     await adminQuery(server, `CREATE VIEW mysql.twin_proven_outer AS SELECT x FROM ${db}.app_v`);
+    // A plain read, but defined by another account than a fresh install's views are.
+    await adminQuery(server, 'CREATE VIEW mysql.twin_plain_root AS SELECT 1 AS x FROM DUAL');
+    await adminQuery(server, "CREATE DEFINER = 'mariadb.sys'@'localhost' SQL SECURITY INVOKER VIEW mysql.plain_sys_definer AS SELECT 1 AS x FROM DUAL");
+    await adminQuery(server, `GRANT SELECT ON mysql.plain_sys_definer TO ${app}`);
     savedUser = String((await adminQuery(server, 'SHOW CREATE VIEW mysql.user') as Record<string, unknown>[])[0]!['Create View']);
     await adminQuery(server, `CREATE OR REPLACE VIEW mysql.user AS SELECT 'localhost' AS Host, 'root' AS User FROM DUAL WHERE ${db}.twin_set() = 1`);
     for (const [schema, name] of planted) await adminQuery(server, `GRANT SELECT ON ${schema}.${name} TO ${app}`);
@@ -94,6 +99,16 @@ describe('MariaDB: a view in the server\'s own schemas (mysql, sys) is the serve
       });
       assert.equal(await maxConnections(), 151, 'no read changed max_connections');
     });
+  });
+
+  it('a view there defined by another account than the server\'s is refused with its definer named, however plain its code; the same code by the server\'s account reads', async () => {
+    for (const dryRun of [true, false]) {
+      const events = await runSteps(server.adminUrl(), [{ query: 'SELECT x FROM mysql.twin_plain_root', params: [] }, { query: 'SELECT x FROM mysql.plain_sys_definer', params: [] }], dryRun);
+      const result = (id: string) => { const f = events.find((e) => e.type === 'step-finished' && e.stepId === id); assert.ok(f?.type === 'step-finished', id); return f.result; };
+      assert.equal(result('s0').status, 'failed');
+      assert.match(result('s0').error ?? '', /mysql\.twin_plain_root, a view in the server's own schema defined by lab_admin@%, not by the server/);
+      assert.equal(result('s1').status, 'ok', result('s1').error);
+    }
   });
 
   it('the server\'s own mysql.user still reads, dry and real, once it is the server\'s again', async () => {

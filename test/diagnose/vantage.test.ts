@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { BIN } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
 
@@ -201,6 +201,27 @@ test('a Node.js application started with --use-openssl-ca trusts its own system 
     assert.notEqual(r.out.here.classification, 'ok');
     assert.deepEqual(r.out.from.tlsFiles.map((f) => [f.path, f.from]), [['/etc/ssl/certs/ca-certificates.crt', 'its system store (node --use-openssl-ca)']]);
   }
+});
+
+test('a Node.js application against MariaDB, its NODE_EXTRA_CA_CERTS relative to its working directory: read from there', { skip: !canNetns && 'needs root and ip netns' }, async (t) => {
+  const tls = await startMariadb({ tls: 'on' });
+  t.after(() => tls.stop());
+  const verify = tls.url({ params: { 'ssl-mode': 'VERIFY_IDENTITY' } });
+  // Node reads a relative NODE_EXTRA_CA_CERTS from the directory it started in: the application's, only its mounts fill.
+  const work = join(dir, 'node-mysql-work');
+  mkdirSync(work);
+  const node = `${process.execPath} -e "setInterval(() => {}, 1e9)"`;
+  const app = await tlsApp(t, `mount -t tmpfs node-mysql-work ${work} && cp ${tls.caFile} ${work}/ca.pem && cd ${work}`, { NODE_EXTRA_CA_CERTS: 'ca.pem' }, node);
+  assert.ok(!existsSync(join(work, 'ca.pem')), 'the host has no such file');
+  const r = diagnoseFrom(verify, app);
+  assert.equal(r.out.there.classification, 'ok', `trusted through its NODE_EXTRA_CA_CERTS: ${r.out.there.finding} ${JSON.stringify(r.out.from)}`);
+  assert.notEqual(r.out.here.classification, 'ok', 'from here nothing trusts the lab\'s CA');
+  assert.deepEqual(r.out.from.tlsFiles, [{ param: 'NODE_EXTRA_CA_CERTS', path: 'ca.pem', read: `/proc/${app}/cwd/ca.pem`, from: "Node's bundled store and its NODE_EXTRA_CA_CERTS" }]);
+  // The same application without the variable trusts Node's bundled store alone: untrusted there too.
+  const bare = await tlsApp(t, 'true', { NODE_EXTRA_CA_CERTS: '' }, node);
+  const b = diagnoseFrom(verify, bare);
+  assert.equal(b.out.there.classification, 'cert-untrusted', b.out.there.finding);
+  assert.deepEqual(b.out.from.tlsFiles, []);
 });
 
 test('sslrootcert=system is the application\'s own system store, not this host\'s', { skip: (!canNetns || !existsSync('/etc/ssl/certs/ca-certificates.crt')) && 'needs root, ip netns and a system store' }, async (t) => {

@@ -4,11 +4,12 @@
 //    loop, its events and the transcript's records) — for an SQL step and for a shell step (the two differ
 //    in how the engine prepares the action: template rendering, the pinned-read plan);
 //  - end to end, informational: the same loops with the real executors (a lab PostgreSQL, bash);
-//  - peak RSS of `runbook run` of a 10,000-item read-only SQL loop (the CLI, plain mode, transcript written).
+//  - peak RSS of `runbook run` of a 10,000-item read-only SQL loop (the CLI, transcript written): plain mode on
+//    PostgreSQL and on MariaDB, and the terminal UI on a pseudo-terminal on PostgreSQL.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { Run } from '../../src/engine/run.js';
 import { createExecutors } from '../../src/executors/index.js';
 import { Redactor } from '../../src/secrets/redactor.js';
@@ -16,7 +17,7 @@ import { attachTranscript } from '../../src/transcript/index.js';
 import type { Runbook } from '../../src/language/runbook.js';
 import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { mustParse, NOOP_EXECUTORS } from '../lib/engine.js';
-import { timeToExit } from '../lib/proc.js';
+import { shellQuote, timeToExit, underPty } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
 import { mib, ms, type Row } from '../lib/table.js';
 
@@ -26,8 +27,9 @@ const SQL_TARGET_MS = 1;
 const SHELL_TARGET_MS = 2;
 const RSS_TARGET = 120 * 1024 * 1024;
 
-function loopRunbook(kind: 'sql' | 'shell', items: number): string {
-  const action = kind === 'sql' ? '    sql: { query: "SELECT $1::int AS n", params: ["${{ x }}"] }' : '    shell: echo ${{ x }}';
+function loopRunbook(kind: 'sql' | 'shell', items: number, engine: 'postgres' | 'mariadb' = 'postgres'): string {
+  const query = engine === 'postgres' ? 'SELECT $1::int AS n' : 'SELECT CAST(? AS SIGNED) AS n';
+  const action = kind === 'sql' ? `    sql: { query: "${query}", params: ["\${{ x }}"] }` : '    shell: echo ${{ x }}';
   return [
     'name: bench-loop', 'title: A long read loop',
     'inputs:', '  url: { type: url, default: "postgres://bench@127.0.0.1:1/bench" }',
@@ -76,31 +78,45 @@ async function perItem(ctx: BenchContext, kind: 'sql' | 'shell', url: string): P
   }];
 }
 
-async function bigLoopRss(ctx: BenchContext, url: string): Promise<Row> {
-  const file = join(ctx.scratch, 'loop-10000.yaml');
-  writeFileSync(file, loopRunbook('sql', BIG));
-  const out = join(ctx.scratch, 'maxrss-loop');
-  const cpu = join(ctx.scratch, 'cpu-loop');
+/** How the 10,000-item loop is run: which server, and the plain renderer on a pipe or the terminal UI on a pty. */
+interface BigLoop { engine: 'postgres' | 'mariadb'; ui: boolean }
+
+async function bigLoopRss(ctx: BenchContext, url: string, how: BigLoop): Promise<Row> {
+  const name = `loop-10000-${how.engine}${how.ui ? '-ui' : ''}`;
+  const file = join(ctx.scratch, `${name}.yaml`);
+  writeFileSync(file, loopRunbook('sql', BIG, how.engine));
+  const out = join(ctx.scratch, `maxrss-${name}`);
+  const cpu = join(ctx.scratch, `cpu-${name}`);
   const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'maxrss.mjs')).href;
-  const r = await timeToExit(NODE, ['--import', preload, BIN, 'run', file, '--plain', '-i', `url=${url}`, '--transcript', join(ctx.scratch, 'loop-10000.jsonl')], {
-    env: childEnv({ BENCH_MAXRSS_FILE: out, BENCH_CPU_FILE: cpu }), cwd: ctx.scratch, limitMs: 600_000,
+  const args = ['--import', preload, BIN, 'run', file, ...(how.ui ? [] : ['--plain']), '-i', `url=${url}`, '--transcript', join(ctx.scratch, `${name}.jsonl`)];
+  const [cmd, argv] = how.ui ? underPty(`stty cols 120 rows 40; exec ${[NODE, ...args].map(shellQuote).join(' ')}`) : [NODE, args];
+  const r = await timeToExit(cmd, argv, {
+    env: childEnv({ BENCH_MAXRSS_FILE: out, BENCH_CPU_FILE: cpu, ...(how.ui ? { TERM: 'xterm-256color' } : {}) }), cwd: ctx.scratch, limitMs: 600_000,
   });
-  if (r.code !== 0) throw new Error(`the 10,000-item loop exited ${r.code}:\n${r.output.slice(-2000)}`);
+  if (r.code !== 0) throw new Error(`the 10,000-item loop (${name}) exited ${r.code}:\n${r.output.slice(-2000)}`);
   const rss = Number(readFileSync(out, 'utf8'));
+  const where = `${how.engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'}, ${how.ui ? 'the terminal UI on a pty' : 'plain'}`;
   return {
-    id: 'loop-sql-10000-rss', figure: `runbook run: for_each of ${BIG} read-only SQL items, peak RSS`, value: mib(rss),
+    id: `loop-sql-10000-rss${how.engine === 'mariadb' ? '-mariadb' : ''}${how.ui ? '-ui' : ''}`,
+    figure: `runbook run: for_each of ${BIG} read-only SQL items (${where}), peak RSS`, value: mib(rss),
     anchor: `${ms(r.ms)} in all (${(r.ms / BIG).toFixed(2)} ms/item)`, ratio: '—', target: `≤ ${mib(RSS_TARGET)}`, met: rss <= RSS_TARGET, metric: rss,
   };
 }
 
 export async function loops(ctx: BenchContext): Promise<Row[]> {
   let server: LabServer | undefined;
+  let mariadb: LabServer | undefined;
   try {
-    ctx.log('starting a lab PostgreSQL…');
-    server = await startPostgres();
+    ctx.log('starting a lab PostgreSQL and a lab MariaDB…');
+    [server, mariadb] = await Promise.all([startPostgres(), startMariadb()]);
     const url = server.url();
-    return [...await perItem(ctx, 'sql', url), ...await perItem(ctx, 'shell', url), await bigLoopRss(ctx, url)];
+    return [
+      ...await perItem(ctx, 'sql', url), ...await perItem(ctx, 'shell', url),
+      await bigLoopRss(ctx, url, { engine: 'postgres', ui: false }),
+      await bigLoopRss(ctx, mariadb.url(), { engine: 'mariadb', ui: false }),
+      await bigLoopRss(ctx, url, { engine: 'postgres', ui: true }),
+    ];
   } finally {
-    await server?.stop();
+    await Promise.all([server?.stop(), mariadb?.stop()]);
   }
 }

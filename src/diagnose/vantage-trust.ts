@@ -3,12 +3,14 @@
 // psql, psycopg, Ruby pg, PHP) reads PGSSLROOTCERT, else ~/.postgresql/root.crt of the user it runs as;
 // `sslrootcert=system` and most other clients (Go, Python's ssl, the MariaDB client) use the system store.
 // A Node.js application (pg, mysql2) trusts Node's bundled store and the file its NODE_EXTRA_CA_CERTS names (the
-// system store under --use-openssl-ca): the probes run in Node too, and take that file the same way. Java's
-// keystores are not read (PgJDBC's default factory reads ~/.postgresql/root.crt as libpq does).
+// system store under --use-openssl-ca): the probes run in Node too, and take that file the same way. A Java
+// application against MySQL/MariaDB trusts its JSSE keystore (java-trust.ts); PgJDBC's default factory reads
+// ~/.postgresql/root.crt as libpq does.
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sslMode } from '../db/ssl-options.js';
 import { parseUrl } from '../db/url.js';
+import { javaTrust } from './java-trust.js';
 
 /** URL parameters that name a file the client reads (PostgreSQL's and MySQL's spellings: db/ssl-options.ts). */
 export const TLS_PARAMS = ['sslrootcert', 'sslcert', 'sslkey', 'ssl-ca', 'ssl-cert', 'ssl-key', 'sslca'];
@@ -21,7 +23,8 @@ export function verifies(url: string): boolean {
 /** A TLS file the probes read for a place: the URL's parameter (or the variable) that names it, the path as the
  *  place names it, where it was read, and for a trust the URL does not name, whose it is. */
 export interface TlsFile { param: string; path: string; read: string; from?: string }
-export interface Trust extends TlsFile { from: string }
+/** `given`: the file the probes are given when it is not `read` (a Java keystore, as PEM). */
+export interface Trust extends TlsFile { from: string; given?: string }
 
 /** How a process reads a path it is given: an absolute one in its own root, a relative one from its working directory. */
 export const asProcessReads = (pid: number, path: string): string => (path.startsWith('/') ? `/proc/${pid}/root${path}` : `/proc/${pid}/cwd/${path}`);
@@ -52,6 +55,10 @@ export function applicationTrust(pid: number, u: URL): Trust | undefined {
   if (own === 'system') return system();
   const env = environOf(pid);
   if (isNode(pid)) return nodeTrust(pid, env, system);
+  if (!postgres && isJava(pid)) {
+    const java = javaTrust(pid, argvOf(pid), env);
+    return java && { param, path: java.path, read: java.read, from: java.from, given: java.pem };
+  }
   if (!postgres) return system();
   const fromEnv = env.get('PGSSLROOTCERT');
   if (fromEnv) {
@@ -69,10 +76,19 @@ function isNode(pid: number): boolean {
   try { return /^node(js)?[\d.]*$/.test(basename(readlinkSync(`/proc/${pid}/exe`))); } catch { return false; }
 }
 
+/** Whether the process is a JVM: its executable is `java`. */
+function isJava(pid: number): boolean {
+  try { return basename(readlinkSync(`/proc/${pid}/exe`)) === 'java'; } catch { return false; }
+}
+
+/** Its command line, one argument each ([] once it is gone: judged by its environment). */
+function argvOf(pid: number): string[] {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean); } catch { return []; }
+}
+
 /** Node's trust: its bundled store and NODE_EXTRA_CA_CERTS, or the system store under --use-openssl-ca. */
 function nodeTrust(pid: number, env: Map<string, string>, system: () => Trust | undefined): Trust | undefined {
-  let argv = '';
-  try { argv = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' '); } catch { /* gone: judged by its environment */ }
+  const argv = argvOf(pid).join(' ');
   if (/--use-openssl-ca\b/.test(`${argv} ${env.get('NODE_OPTIONS') ?? ''}`)) {
     const store = system();
     return store && { ...store, from: 'its system store (node --use-openssl-ca)' };

@@ -57,8 +57,9 @@ export function withApplicationFiles(v: Vantage, url: string): { url: string; va
   }
   const trust = verifies(url) ? applicationTrust(v.pid, u) : undefined;
   if (trust) {
-    if (trust.param !== NODE_EXTRA) u.searchParams.set(trust.param, trust.read); // Node's reaches the probes' own Node
-    tlsFiles.push(trust);
+    const { given, ...shown } = trust;
+    if (trust.param !== NODE_EXTRA) u.searchParams.set(trust.param, given ?? trust.read); // Node's reaches the probes' own Node
+    tlsFiles.push(shown);
   }
   return tlsFiles.length ? { url: u.href, vantage: { ...v, tlsFiles } } : { url, vantage: v };
 }

@@ -224,6 +224,52 @@ test('a Node.js application against MariaDB, its NODE_EXTRA_CA_CERTS relative to
   assert.deepEqual(b.out.from.tlsFiles, []);
 });
 
+const hasJava = spawnSync('java', ['-version']).status === 0 && spawnSync('keytool', ['-help']).status === 0;
+
+test('a Java application against MariaDB trusts its JSSE store: a javax.net.ssl.trustStore (PKCS12, JKS), else its JVM\'s cacerts', { skip: (!canNetns || !hasJava) && 'needs root, ip netns and a JDK' }, async (t) => {
+  const tls = await startMariadb({ tls: 'on' });
+  t.after(() => tls.stop());
+  const verify = tls.url({ params: { 'ssl-mode': 'VERIFY_IDENTITY' } });
+  const stores = join(dir, 'java-stores');
+  mkdirSync(stores);
+  const keystore = (file: string, type: string) => {
+    const r = spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'lab', '-file', tls.caFile!, '-keystore', join(stores, file), '-storetype', type, '-storepass', 'app-secret']);
+    assert.equal(r.status, 0, String(r.stderr));
+  };
+  keystore('ts.p12', 'PKCS12');
+  keystore('ts.jks', 'JKS');
+  writeFileSync(join(dir, 'Wait.java'), 'class Wait { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }');
+  const java = (options: string) => `java ${options} ${join(dir, 'Wait.java')}`;
+  // Its stores where only its own mount namespace has them.
+  const etc = join(dir, 'java-app-etc');
+  mkdirSync(etc);
+  const setup = `mount -t tmpfs java-app-etc ${etc} && cp ${stores}/ts.p12 ${stores}/ts.jks ${etc}/`;
+  const p12 = await tlsApp(t, setup, {}, java(`-Djavax.net.ssl.trustStore=${etc}/ts.p12 -Djavax.net.ssl.trustStorePassword=app-secret`));
+  const r = diagnoseFrom(verify, p12);
+  assert.equal(r.out.there.classification, 'ok', `trusted through its PKCS12 trustStore: ${r.out.there.finding} ${JSON.stringify(r.out.from)}`);
+  assert.notEqual(r.out.here.classification, 'ok', 'from here nothing trusts the lab\'s CA');
+  assert.deepEqual(r.out.from.tlsFiles, [{ param: 'ssl-ca', path: `${etc}/ts.p12`, read: `/proc/${p12}/root${etc}/ts.p12`, from: 'its javax.net.ssl.trustStore' }]);
+  // JKS, named in JAVA_TOOL_OPTIONS (the JVM reads it as its own options).
+  const jks = await tlsApp(t, setup, { JAVA_TOOL_OPTIONS: `-Djavax.net.ssl.trustStore=${etc}/ts.jks` }, java(''));
+  const j = diagnoseFrom(verify, jks);
+  assert.equal(j.out.there.classification, 'ok', `trusted through its JKS trustStore: ${j.out.there.finding}`);
+  assert.equal(j.out.from.tlsFiles[0]?.path, `${etc}/ts.jks`);
+  // No trustStore: its JVM's cacerts, a link to /etc/ssl/certs/java/cacerts followed in its own root. This host's
+  // holds no lab CA: untrusted there. The application's own, with the lab CA bound over it: trusted.
+  const bare = await tlsApp(t, 'true', {}, java(''));
+  const b = diagnoseFrom(verify, bare);
+  assert.equal(b.out.there.classification, 'cert-untrusted', b.out.there.finding);
+  assert.match(b.out.from.tlsFiles[0]?.from ?? '', /^its JVM's cacerts$/);
+  const own = await tlsApp(t, `mount --bind ${stores}/ts.jks /etc/ssl/certs/java/cacerts`, {}, java(''));
+  const o = diagnoseFrom(verify, own);
+  assert.equal(o.out.there.classification, 'ok', `its own cacerts holds the CA: ${o.out.there.finding} ${JSON.stringify(o.out.from)}`);
+  // A store it cannot read is said in one line, not judged with another trust.
+  const wrong = await tlsApp(t, setup, {}, java(`-Djavax.net.ssl.trustStore=${etc}/ts.p12 -Djavax.net.ssl.trustStorePassword=not-it`));
+  const w = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(wrong), '--json', '--timeout', '2'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: verify, NO_COLOR: '1' }, timeout: 120_000 });
+  assert.equal(w.status, 2, w.stdout + w.stderr);
+  assert.match(w.stderr, new RegExp(`its Java trust store ${etc}/ts.p12 cannot be read \\(openssl pkcs12: .*\\), so whom it trusts is not known`));
+});
+
 test('sslrootcert=system is the application\'s own system store, not this host\'s', { skip: (!canNetns || !existsSync('/etc/ssl/certs/ca-certificates.crt')) && 'needs root, ip netns and a system store' }, async (t) => {
   const tls = await startPostgres({ tls: 'on' });
   t.after(() => tls.stop());

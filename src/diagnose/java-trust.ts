@@ -24,7 +24,7 @@ export function javaTrust(pid: number, argv: string[], env: Map<string, string>)
   try {
     pem = pemOf(readFileSync(read), read, props.get('javax.net.ssl.trustStorePassword'));
   } catch (e) {
-    throw new UserError(`--from-pid ${pid}: its Java trust store ${store.path} cannot be read (${(e as Error).message.split('\n')[0]}), so whom it trusts is not known`);
+    throw new UserError(`process ${pid}: its Java trust store ${store.path} cannot be read (${(e as Error).message.split('\n')[0]}), so whom it trusts is not known`);
   }
   return { path: store.path, read, from: store.from, pem: privatePem(pem) };
 }

@@ -56,3 +56,17 @@ export function spell(tokens: string[], random: () => number): string {
 function mixedCase(word: string, random: () => number): string {
   return [...word].map((c) => (random() < 0.5 ? c.toLowerCase() : c.toUpperCase())).join('');
 }
+
+/** Pieces of MySQL's lexical grammar where two readers may split the same text apart: number forms, strings in
+ *  both quotes, character-set introducers, hex and bit literals, signs and `--` without a space, COLLATE. */
+const ATOMS = ['1', '42', '1.5', '1.', '.5', '1e3', '1.e2', '2E-1', '0x41', "X'41'", "x'4a'", '0b101', "b'01'", "'a'", '"b"', "'it''s'",
+  "'a\\'b'", "N'x'", "_utf8mb4'x'", "_latin1'y'", "_binary'z'", "_utf8mb4 'x'", 'NULL', 'TRUE'];
+const JOINS = [' ', '', ' + ', '+', '-', '--', ' - -', '*', ' || ', ' COLLATE utf8mb4_bin ', ', ', '\n', ' -- x\n', '#x\n'];
+
+/** A select-list expression of one to three atoms joined any way: generated, not picked. */
+export function literalForm(random: () => number): string {
+  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
+  let out = pick(ATOMS);
+  for (let n = Math.floor(random() * 3); n > 0; n--) out += pick(JOINS) + pick(ATOMS);
+  return out;
+}

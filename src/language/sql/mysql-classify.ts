@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { lexMysql, type Condition } from './mysql-lexer.js';
 import { whereKeyword } from './mysql-names.js';
-import { mysqlTokens, sameTokens, tokenNear } from './mysql-tokens.js';
+import { readOtherwise } from './mysql-tokens.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
 import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 
@@ -142,9 +142,7 @@ function otherwiseRead(statement: string, ast: unknown, grammar: Grammar, databa
   } catch {
     return `the ${database} grammar cannot write back what it parsed`;
   }
-  const theirs = mysqlTokens(statement) ?? [];
-  const ours = mysqlTokens(written) ?? [];
-  return sameTokens(theirs, ours) ? undefined : `the ${database} grammar reads it otherwise than the server splits it${tokenNear(theirs, ours)}`;
+  return readOtherwise(statement, written, database);
 }
 
 /** The grammar's error lists every token it expected; where it stopped is what helps. */

@@ -7,7 +7,7 @@
 import { classifyMysql, grammars, type Grammar } from './mysql-classify.js';
 import { serverText, type Condition } from './mysql-lexer.js';
 import { whereKeyword } from './mysql-names.js';
-import { mysqlTokens, sameTokens, tokenNear, type Token } from './mysql-tokens.js';
+import { mysqlTokens, readOtherwise, type Token } from './mysql-tokens.js';
 
 /** The server the text goes to: its flavour, and its version as `/*!NNNNN` compares it (10.11.6: 101106). */
 export interface MysqlServer { mariadb: boolean; version: number }
@@ -44,8 +44,6 @@ function regenerate(text: string, server: MysqlServer): string {
   const read = serverText(text, keep);
   if (read === undefined) throw new Error('a quote or a comment in it is left open');
   const statement = read.trim().replace(/\s*;$/, '');
-  const theirs = mysqlTokens(statement);
-  if (!theirs) throw new Error('a quote in it is left open');
   // The server's flavour's grammar first; the classifier took either (a MariaDB reads what MySQL's grammar parses).
   const mine = server.mariadb ? 'MariaDB' : 'MySQL';
   const order = [...grammars()].sort(([a], [b]) => Number(b === mine) - Number(a === mine));
@@ -54,9 +52,9 @@ function regenerate(text: string, server: MysqlServer): string {
   for (const [name, grammar] of order) {
     try {
       const text = /^SHOW\b/i.test(statement) ? show(statement, grammar(), name) : written(statement, grammar(), name);
-      const ours = mysqlTokens(text) ?? [];
-      if (sameTokens(theirs, ours)) { again = text; break; }
-      why ||= `the ${name} grammar reads it otherwise than the server splits it${tokenNear(theirs, ours)}`;
+      const otherwise = readOtherwise(statement, text, name);
+      if (!otherwise) { again = text; break; }
+      why ||= otherwise;
     } catch (err) {
       why ||= (err as Error).message;
     }

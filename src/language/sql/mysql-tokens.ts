@@ -79,8 +79,14 @@ function quoted(text: string, start: number, quote: string): { value: string; en
   return undefined;
 }
 
-/** Where the author's tokens and the engine's first differ, for a refusal: ' (at "-")'. */
-export function tokenNear(theirs: Token[], ours: Token[]): string {
+/**
+ * Why `written` (what a grammar wrote back from its parse of `statement`) is not the statement the server reads,
+ * naming the first token that differs; undefined when it is the same, token for token.
+ */
+export function readOtherwise(statement: string, written: string, grammar: string): string | undefined {
+  const theirs = mysqlTokens(statement) ?? [];
+  const ours = mysqlTokens(written) ?? [];
+  if (sameTokens(theirs, ours)) return undefined;
   const at = theirs.findIndex((t, j) => !ours[j] || !sameTokens([t], [ours[j]!]));
-  return at < 0 ? '' : ` (at ${JSON.stringify(theirs[at]!.text)})`;
+  return `the ${grammar} grammar reads it otherwise than the server splits it${at < 0 ? '' : ` (at ${JSON.stringify(theirs[at]!.text)})`}`;
 }

@@ -88,10 +88,14 @@ describe('MySQL/MariaDB: a proven read runs as the engine writes it from its own
   describe('on a real MariaDB', () => {
     let server: LabServer;
     let conn: mysql.Connection;
+    /** The lab server as the engine sees it: its flavour and its version number. */
+    let here: MysqlServer;
     before(async () => {
       server = await startMariadb();
       conn = await mysql.createConnection({ uri: server.adminUrl(), charset: 'utf8mb4' });
       await conn.query(PIN_SQL);
+      const [v] = await conn.query('SELECT VERSION() AS v') as [{ v: string }[], unknown];
+      here = { mariadb: true, version: mysqlVersionNumber(v[0]!.v) };
     });
     after(async () => {
       await conn?.end().catch(() => undefined);
@@ -108,8 +112,6 @@ describe('MySQL/MariaDB: a proven read runs as the engine writes it from its own
     };
 
     it('the server as the oracle: where the author\'s text runs, the engine\'s text gives the same rows', async () => {
-      const [v] = await conn.query('SELECT VERSION() AS v') as [{ v: string }[], unknown];
-      const here: MysqlServer = { mariadb: true, version: mysqlVersionNumber(v[0]!.v) };
       const random = rng(SEED + 1);
       let compared = 0;
       let authorFailed = 0;
@@ -129,8 +131,6 @@ describe('MySQL/MariaDB: a proven read runs as the engine writes it from its own
     });
 
     it('generated literal forms: each is refused, or gives the server\'s rows', async () => {
-      const [v] = await conn.query('SELECT VERSION() AS v') as [{ v: string }[], unknown];
-      const here: MysqlServer = { mariadb: true, version: mysqlVersionNumber(v[0]!.v) };
       const random = rng(SEED + 2);
       let refused = 0;
       let same = 0;

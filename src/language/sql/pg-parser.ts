@@ -178,8 +178,8 @@ function ask<T = PgParse>(texts: string[], message: unknown = texts): () => (T |
 /**
  * A run reads each statement once, when it starts, and once more when it first meets the server (regeneratePg);
  * a long loop then runs for minutes with the parser's worker idle, holding its isolate and each major's WASM
- * (7 MiB of a 10,000-item loop's peak: docs/performance.md). So a worker with nothing to answer for IDLE_MS ends, and the next question starts another. The
- * answers already given stay in this side's caches.
+ * (7 MiB of a 10,000-item loop's peak: docs/performance.md). So a worker with nothing to answer for IDLE_MS
+ * ends, and the next question starts another. The answers already given stay in this side's caches.
  */
 const IDLE_MS = 5_000;
 

@@ -37,8 +37,8 @@ export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.
         AND EXISTS (SELECT FROM pg_catalog.pg_proc b WHERE b.proname ${eq} f.proname AND b.pronamespace ${eq} ${CATALOG})
         AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc b WHERE b.proname ${eq} f.proname AND b.pronamespace ${eq} ${CATALOG}
           AND b.proargtypes ${eq} f.proargtypes AND b.provariadic ${eq} f.provariadic AND f.pronargdefaults OPERATOR(pg_catalog.<=) b.pronargdefaults))
-      AND NOT EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} n.oid
-        AND EXISTS (SELECT FROM pg_catalog.pg_operator b WHERE b.oprname ${eq} o.oprname AND b.oprnamespace ${eq} ${CATALOG})
+      AND NOT EXISTS (SELECT FROM (SELECT o.* FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} n.oid OFFSET 0) o -- the schema's few first
+        WHERE EXISTS (SELECT FROM pg_catalog.pg_operator b WHERE b.oprname ${eq} o.oprname AND b.oprnamespace ${eq} ${CATALOG})
         AND NOT EXISTS (SELECT FROM pg_catalog.pg_operator b WHERE b.oprname ${eq} o.oprname AND b.oprnamespace ${eq} ${CATALOG}
           AND b.oprleft ${eq} o.oprleft AND b.oprright ${eq} o.oprright))
     UNION ALL
@@ -85,8 +85,8 @@ const CODE_FIELDS = 'funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|opno
  * pg_catalog is an extension's or a superuser's C code. pg_depend cannot be used for code: it records no
  * dependency on pg_catalog's objects. Rows: kind (function, operator, domain, type, foreign table), shown, bare
  * name, builtin, known (a cast, an operator's function or a range's diff or canonical function), and the
- * relation whose stored code calls it. Relations of pg_catalog and
- * information_schema that initdb made are PostgreSQL's own and not looked into; one created there later is.
+ * relation whose stored code calls it. PostgreSQL's own relations are read too: a superuser can replace a view of
+ * pg_catalog in place (same columns, same OID) or give an information_schema table a policy or a column type.
  */
 export function dependenciesSql(relations: string[][]): string {
   const names = relations.map(hexName).join(', ');
@@ -111,10 +111,10 @@ export function dependenciesSql(relations: string[][]): string {
       ON d.classid ${eq} 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objid ${eq} p.oid
       AND d.refclassid ${eq} 'pg_catalog.pg_class'::pg_catalog.regclass
     WHERE p.polrelid ${eq} rels.oid) e(oid)
-), mine AS (
-  SELECT c.oid, c.relkind FROM rels JOIN pg_catalog.pg_class c ON c.oid ${eq} rels.oid WHERE NOT ${builtin('c.relnamespace')}
+), kinds(oid, relkind) AS (
+  SELECT c.oid, c.relkind FROM rels JOIN pg_catalog.pg_class c ON c.oid ${eq} rels.oid
 ), types(oid, rel) AS (
-  SELECT a.atttypid, mine.oid FROM mine JOIN pg_catalog.pg_attribute a ON a.attrelid ${eq} mine.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+  SELECT a.atttypid, kinds.oid FROM kinds JOIN pg_catalog.pg_attribute a ON a.attrelid ${eq} kinds.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
   UNION
   SELECT n.oid, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid, LATERAL (
     SELECT t.typbasetype WHERE t.typtype ${eq} 'd'
@@ -125,14 +125,14 @@ export function dependenciesSql(relations: string[][]): string {
     UNION ALL SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE t.typtype ${eq} 'm' -- a multirange's range (14+; no column before)
       AND d.classid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid ${eq} t.oid AND d.refclassid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass) n(oid)
 ), trees(tree, rel) AS (
-  SELECT x.tree, mine.oid FROM mine, LATERAL (
+  SELECT x.tree, kinds.oid FROM kinds, LATERAL (
     SELECT r.ev_action FROM pg_catalog.pg_rewrite r
-    WHERE r.ev_class ${eq} mine.oid AND r.ev_type ${eq} '1' AND mine.relkind ${eq} 'v' -- a materialized view's query is not run by a read
+    WHERE r.ev_class ${eq} kinds.oid AND r.ev_type ${eq} '1' AND kinds.relkind ${eq} 'v' -- a materialized view's query is not run by a read
     UNION ALL
-    SELECT p.polqual FROM pg_catalog.pg_policy p WHERE p.polrelid ${eq} mine.oid AND p.polqual IS NOT NULL
+    SELECT p.polqual FROM pg_catalog.pg_policy p WHERE p.polrelid ${eq} kinds.oid AND p.polqual IS NOT NULL
     UNION ALL
     SELECT a.adbin FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_attribute t ON t.attrelid ${eq} a.adrelid AND t.attnum ${eq} a.adnum
-    WHERE a.adrelid ${eq} mine.oid AND t.attgenerated ${eq} 'v') x(tree)
+    WHERE a.adrelid ${eq} kinds.oid AND t.attgenerated ${eq} 'v') x(tree)
   UNION ALL
   SELECT k.conbin, types.rel FROM types JOIN pg_catalog.pg_constraint k ON k.contypid ${eq} types.oid WHERE k.contype ${eq} 'c'
 ), refs(field, oid, rel) AS (
@@ -151,8 +151,9 @@ export function dependenciesSql(relations: string[][]): string {
 )
 SELECT DISTINCT 'function' AS kind, p.oid::pg_catalog.regprocedure::pg_catalog.text AS shown, p.proname::pg_catalog.text AS bare,
   ${builtin('p.pronamespace')} AS builtin,
-  (EXISTS (SELECT FROM pg_catalog.pg_cast k WHERE k.castfunc ${eq} p.oid) OR EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprcode ${eq} p.oid)
-    OR EXISTS (SELECT FROM pg_catalog.pg_range g WHERE g.rngsubdiff::pg_catalog.oid ${eq} p.oid OR g.rngcanonical::pg_catalog.oid ${eq} p.oid)) AS known,
+  -- = ANY inside OR: each list is hashed once, not scanned for every function (pg_operator has no index on oprcode)
+  (p.oid ${eq} ANY (SELECT k.castfunc FROM pg_catalog.pg_cast k) OR p.oid ${eq} ANY (SELECT o.oprcode::pg_catalog.oid FROM pg_catalog.pg_operator o)
+    OR p.oid ${eq} ANY (SELECT g.rngsubdiff::pg_catalog.oid FROM pg_catalog.pg_range g UNION ALL SELECT g.rngcanonical::pg_catalog.oid FROM pg_catalog.pg_range g)) AS known,
   r.rel::pg_catalog.regclass::pg_catalog.text AS rel
 FROM refs r JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oid WHERE r.field ${ne} 'opno' AND r.field ${ne} 'resulttype'
 UNION
@@ -168,7 +169,7 @@ FROM types r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE NOT ${builtin(
     WHERE g.rngtypid ${eq} t.oid AND NOT ${builtin('c.opcnamespace')}))
 UNION
 SELECT 'foreign table', m.oid::pg_catalog.regclass::pg_catalog.text, '', false, false, m.oid::pg_catalog.regclass::pg_catalog.text
-FROM mine m WHERE m.relkind ${eq} 'f'`;
+FROM kinds m WHERE m.relkind ${eq} 'f'`;
 }
 
 /**

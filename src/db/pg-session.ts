@@ -134,10 +134,11 @@ function queuedAfterLogin(err: unknown, waitedMs: number): unknown {
  * It runs before any pin, under the role's own search_path: every name is qualified with pg_catalog, and its
  * literals hold no backslash (see db/pg-pin.ts). No casts between text and numbers: those are I/O conversions a
  * superuser can replace with CREATE CAST … WITH FUNCTION (issue #45); format() and int4in() are the types' own.
+ * The start comes from the function, not the pg_stat_activity view: a superuser can replace a view of pg_catalog
+ * in place, and this query is not checked as a read's relations are.
  */
 const OPEN_SQL = `SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.current_setting('server_version') AS version,
-  (SELECT pg_catalog.format('%s', extract(epoch FROM a.backend_start)) FROM pg_catalog.pg_stat_activity a
-    WHERE a.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()) AS started,
+  (SELECT pg_catalog.format('%s', extract(epoch FROM a.backend_start)) FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a) AS started,
   CASE WHEN pg_catalog.int4in(pg_catalog.textout(pg_catalog.current_setting('server_version_num'))) OPERATOR(pg_catalog.>=) 140000
     THEN pg_catalog.set_config('client_connection_check_interval', '1000', false) END AS checks`;
 

@@ -32,6 +32,6 @@ it('the pin message is ASCII, holds no backslash and parses whole, whatever the 
     assert.ok(!plan.message.includes('\\'), `no backslash: ${text}`);
     const parsed = parsePg([plan.message])[0]!;
     assert.ok(!('error' in parsed), `parses: ${'error' in parsed ? parsed.error : ''}`);
-    assert.equal(parsed.tree.stmts?.length, plan.at.attributes + 1, 'BEGIN, the SETs, the path, the read-back, the planted-objects, dependencies and attribute checks');
+    assert.equal(parsed.tree.stmts?.length, plan.at.attributes + 3, 'BEGIN, the SETs, the path, the read-back, the planted-objects, dependencies and attribute checks, the planner set back');
   }
 });

@@ -61,11 +61,30 @@ describe('PostgreSQL: a reviewed name never reaches a same-named object of the a
   }
 });
 
+/** [plant, remove]: a view of pg_catalog replaced in place (its columns, its OID) by one that also calls twin_mark. */
+function replaceView(view: string): [string, string] {
+  const saved = `public.saved_${view}`;
+  const replace = (body: string) => `DO $$ BEGIN EXECUTE 'CREATE OR REPLACE VIEW pg_catalog.${view} AS ' || ${body}; END $$`;
+  return [`CREATE TABLE ${saved} AS SELECT pg_get_viewdef('pg_catalog.${view}'::regclass) AS d;
+    ${replace(`rtrim((SELECT d FROM ${saved}), '; ' || chr(10)) || ' WHERE public.twin_mark(1) = 1'`)}`,
+  `${replace(`(SELECT d FROM ${saved})`)}; DROP TABLE ${saved}`];
+}
+
 /** [what a superuser planted, how to remove it, a read it would take over]. */
 const PLANTED: [string, string, string, RegExp][] = [
   ['CREATE CAST (bigint AS text) WITH FUNCTION public.twin_cast(bigint)', 'DROP CAST (bigint AS text)', 'SELECT count(*)::text AS n FROM pg_class', /cast someone created .*\(bigint AS text\)/],
   ['CREATE VIEW information_schema.twin_view AS SELECT public.twin_mark(1) AS x', 'DROP VIEW information_schema.twin_view', 'SELECT x FROM information_schema.twin_view', /twin_mark/],
   ['CREATE FUNCTION pg_catalog.lower(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN public.twin_mark($1); END $$', 'DROP FUNCTION pg_catalog.lower(int)', 'SELECT lower(1) AS x', /function someone created .*lower\(integer\)/],
+  // PostgreSQL's own relations, changed in place: their OIDs stay those initdb gave them.
+  [...replaceView('pg_settings'), 'SELECT name FROM pg_settings LIMIT 1', /pg_settings calls twin_mark/],
+  [`ALTER TABLE information_schema.sql_features ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY twin ON information_schema.sql_features USING (public.twin_mark(1) = 1)`,
+  'DROP POLICY twin ON information_schema.sql_features; ALTER TABLE information_schema.sql_features DISABLE ROW LEVEL SECURITY',
+  'SELECT feature_id FROM information_schema.sql_features LIMIT 1', /sql_features calls twin_mark/],
+  [`CREATE DOMAIN public.twin_text AS text CHECK (VALUE IS DISTINCT FROM 'x' OR public.twin_mark(1) = 1);
+    ALTER TABLE information_schema.sql_features ALTER COLUMN comments TYPE public.twin_text`,
+  'ALTER TABLE information_schema.sql_features ALTER COLUMN comments TYPE information_schema.character_data; DROP DOMAIN public.twin_text',
+  "SELECT array_position(ARRAY[comments], 'x') AS p FROM information_schema.sql_features LIMIT 1", /twin_mark/],
 ];
 
 describe('PostgreSQL: objects a superuser planted among PostgreSQL\'s own make no read proven', { concurrency: PG_MAJORS_AT_ONCE }, () => {
@@ -90,6 +109,20 @@ describe('PostgreSQL: objects a superuser planted among PostgreSQL\'s own make n
           assert.ok(r.status !== null, `${r.stdout}${r.stderr}`);
         } finally { await adminQuery(server, PLANTED[0]![1]); }
         assert.equal(await twinCalls(server), 0, 'the planted cast ran');
+      });
+
+      it('pg_stat_activity replaced in place: the built-in pool-exhausted, dry and real, runs nothing of it (its session opening, fingerprint and reads included)', async () => {
+        const [plant, remove] = replaceView('pg_stat_activity');
+        await adminQuery(server, plant);
+        try {
+          for (const dry of [['--dry-run'], []]) {
+            const r = spawnSync(process.execPath, [BIN, 'run', 'pool-exhausted', ...dry, '--plain', '--no-transcript', '-i', `url=${server.url()}`],
+              { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+            assert.ok(r.status !== null, `${r.stdout}${r.stderr}`);
+            if (majorOf(version) >= 15) assert.match(r.stdout + r.stderr, /pg_stat_activity calls twin_mark/, 'a read of the view is refused, naming what it calls');
+          }
+        } finally { await adminQuery(server, remove); }
+        assert.equal(await twinCalls(server), 0, 'the replaced view\'s code ran');
       });
 
       for (const [plant, remove, read, why] of PLANTED) {

@@ -1,0 +1,75 @@
+// PostgreSQL's own views are read like any other relation (issue #45): a superuser can replace one in place (its
+// columns, its OID) so that every read of it calls their code, and the engine's own queries read some of them. So
+// the stored code of every relation a read names is checked, and a built-in called there passes when it is on the
+// read list, a cast's or an operator's function, or one PostgreSQL's own views call (pg-system-view-calls.ts).
+// Held to fresh servers of every major the engine reads: the list names every function their views call that no
+// other rule admits, and a read of each of their views is proven by the run's own check (pinPlan and checkPin, as
+// the session sends them) — except the one view that calls a function known to act.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { checkPin, pinPlan } from '../../src/db/pg-pin.js';
+import { PG_READ_ONLY, pgActs } from '../../src/language/sql/read-only-functions.js';
+import { pgSystemViewCalls } from '../../src/language/sql/pg-system-view-calls.js';
+import { classifySql } from '../../src/language/sql/index.js';
+import { majorOf, PG_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
+
+/** Every function the stored trees of PostgreSQL's own views call, with whether a cast or an operator uses it. */
+const VIEW_CALLS = `WITH trees AS (
+  SELECT r.ev_action::text AS tree FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+  WHERE c.relnamespace IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) AND r.ev_type = '1' AND c.relkind = 'v'
+)
+SELECT DISTINCT p.proname::text AS name,
+  EXISTS (SELECT FROM pg_cast k WHERE k.castfunc = p.oid) OR EXISTS (SELECT FROM pg_operator o WHERE o.oprcode = p.oid) AS known
+FROM trees, regexp_matches(tree, ':(?:funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|tsmhandler) ([0-9]+)', 'g') m
+JOIN pg_proc p ON p.oid = m[1]::oid`;
+
+/** The views whose reads are refused, and why: they call a function known to act. */
+const ACTING_VIEWS = new Map([['pg_catalog.pg_sequences', 'pg_sequence_last_value']]);
+
+describe('PostgreSQL\'s own views: read like any relation, and every one of a fresh server is proven a read', { concurrency: PG_MAJORS_AT_ONCE }, () => {
+  for (const version of PG_MAJORS.filter((v) => majorOf(v) >= 15)) {
+    describe(`PostgreSQL ${majorOf(version)}`, () => {
+      let server: LabServer;
+      let client: pg.Client;
+      before(async () => {
+        server = await startPostgres({ postgresVersion: version });
+        client = new pg.Client({ connectionString: server.url() });
+        await client.connect();
+      });
+      after(async () => {
+        await client?.end().catch(() => undefined);
+        await server?.stop();
+      });
+
+      it('the list names every function their views call that no other rule admits, and none known to act', async () => {
+        const rows = (await client.query<{ name: string; known: boolean }>(VIEW_CALLS)).rows;
+        assert.ok(rows.length > 150, `${rows.length} functions: the trees were read`);
+        const missing = rows.filter((r) => !r.known && !PG_READ_ONLY.has(r.name) && !pgActs(r.name) && !pgSystemViewCalls().has(r.name));
+        assert.deepEqual(missing.map((r) => r.name), []);
+        assert.deepEqual([...pgSystemViewCalls()].filter(pgActs), []);
+      });
+
+      it('a read of each view is proven by the run\'s own check, but for the views that call a function known to act', async () => {
+        const views = (await client.query<{ name: string }>(`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
+          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('pg_catalog', 'information_schema') AND c.relkind = 'v' ORDER BY 1`)).rows.map((r) => r.name);
+        assert.ok(views.length > 130, `${views.length} views`);
+        const refused: string[] = [];
+        for (const view of views) {
+          const sql = `SELECT 1 AS x FROM ${view}`;
+          assert.ok(classifySql(sql, 'postgres').readOnly, `${sql}: proven by the lint`);
+          const plan = pinPlan(sql, []);
+          const results = (await client.query(plan.message)) as unknown as pg.QueryResult[];
+          await client.query('ROLLBACK');
+          try { checkPin(plan, results, false); } catch (err) {
+            const acts = ACTING_VIEWS.get(view);
+            assert.ok(acts && String((err as Error).message).includes(`calls ${acts}`), `${view}: ${(err as Error).message}`);
+            refused.push(view);
+          }
+        }
+        assert.deepEqual(refused, [...ACTING_VIEWS.keys()]);
+      });
+    });
+  }
+});

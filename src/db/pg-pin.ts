@@ -36,8 +36,8 @@ export function pinPlan(sql: string, timeout: string[]): PinPlan {
   const attributes = refs?.attributes ?? [];
   // jit off: compiling the catalog queries below took ~140 ms per read where JIT is built in (Debian's 15).
   // Nested loops: the planner guesses hundreds of rows for each recursive step where there are a few, and hashed
-  // all of pg_proc, pg_attribute and pg_type for them (8 ms a read, 1.5 ms with index lookups). The statement
-  // itself is planned with the session's own choice again (a planner setting changes no result).
+  // all of pg_proc, pg_attribute and pg_type for them (8 ms a read, 1.5 ms with index lookups). They are set back
+  // to their defaults (what they are in a session that set nothing) before the statement: a plan, not a result.
   const head = ['BEGIN READ ONLY', ...timeout, 'SET LOCAL jit = off', ...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...SET_PINNED, PATH_SQL];
   const parts = [...head];
   const add = (query: string) => parts.push(query) - 1;

@@ -48,11 +48,18 @@ export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.
 export const FIRST_USER_OID = 16384;
 const userMade = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_USER_OID}::pg_catalog.oid`;
 
+/** Code written in SQL or a procedural language: not the server's own C, as an extension's members are (pg_trgm's
+ *  operator classes over text). C can only be installed with the server's files, beyond any reading of SQL. */
+const notServerCode = (lang: string) => `${lang} ${ne} ALL (ARRAY[12, 13]::pg_catalog.oid[])`; // internal, c
+
 /**
  * Objects someone created where every read resolves names by the server's own rules (issue #45): a function,
- * operator or type inside pg_catalog (an exact-type overload there wins over PostgreSQL's own), or a cast between
+ * operator or type inside pg_catalog (an exact-type overload there wins over PostgreSQL's own), a cast between
  * two of PostgreSQL's types (`CREATE CAST (bigint AS text) WITH FUNCTION …` runs on `count(*)::text`, and an
- * implicit one without any cast written). A read on a server holding one is not proven. One row, or none.
+ * implicit one without any cast written), or a support function or operator added to an operator family over
+ * PostgreSQL's types (`ALTER OPERATOR FAMILY integer_ops USING btree ADD FUNCTION 3 (int8, int4) f(…)`: the
+ * planner calls f for `ORDER BY x RANGE BETWEEN 1 PRECEDING …` on a bigint; a family's operators also make
+ * clauses the text does not hold). A read on a server holding one is not proven. One row, or none.
  */
 export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
   SELECT 'cast' AS kind, pg_catalog.format('(%s AS %s)', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL)) AS shown
@@ -60,6 +67,14 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
   UNION ALL SELECT 'function', pg_catalog.format('%s', p.oid::pg_catalog.regprocedure) FROM pg_catalog.pg_proc p WHERE p.pronamespace ${eq} ${CATALOG} AND ${userMade('p.oid')}
   UNION ALL SELECT 'operator', pg_catalog.format('%s', o.oid::pg_catalog.regoperator) FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} ${CATALOG} AND ${userMade('o.oid')}
   UNION ALL SELECT 'type', pg_catalog.format('%s', t.oid::pg_catalog.regtype) FROM pg_catalog.pg_type t WHERE t.typnamespace ${eq} ${CATALOG} AND ${userMade('t.oid')}
+  UNION ALL SELECT 'operator family member', pg_catalog.format('%s for (%s, %s) in %s', a.amproc::pg_catalog.regprocedure,
+    pg_catalog.format_type(a.amproclefttype, NULL), pg_catalog.format_type(a.amprocrighttype, NULL), f.opfname)
+  FROM pg_catalog.pg_amproc a JOIN pg_catalog.pg_opfamily f ON f.oid ${eq} a.amprocfamily JOIN pg_catalog.pg_proc p ON p.oid ${eq} a.amproc
+  WHERE ${userMade('a.oid')} AND NOT ${userMade('a.amproclefttype')} AND NOT ${userMade('a.amprocrighttype')} AND ${notServerCode('p.prolang')}
+  UNION ALL SELECT 'operator family member', pg_catalog.format('%s in %s', o.amopopr::pg_catalog.regoperator, f.opfname)
+  FROM pg_catalog.pg_amop o JOIN pg_catalog.pg_opfamily f ON f.oid ${eq} o.amopfamily
+    JOIN pg_catalog.pg_operator r ON r.oid ${eq} o.amopopr JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oprcode
+  WHERE ${userMade('o.oid')} AND NOT ${userMade('o.amoplefttype')} AND NOT ${userMade('o.amoprighttype')} AND ${notServerCode('p.prolang')}
 ) x LIMIT 1`;
 
 /** Read back under the pin: a server or pooler that took a SET without applying it is caught here. */

@@ -76,7 +76,7 @@ export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void
   if (!/^pg_catalog, (.+, )?pg_temp$/.test(path)) throw new PinRefusal(`search_path could not be pinned (the session has ${path}): not run as a read`);
   const planted = answer(results, plan.at.planted, 'whether the server holds objects someone planted among PostgreSQL\'s own');
   const found = planted.rows[0];
-  if (found) throw new PinRefusal(`the server holds a ${String(found.kind)} someone created among PostgreSQL's own, ${String(found.shown)}: the server applies it by its own rules wherever it fits, so no read is proven on this server (safe_because cannot vouch for it); not run as a read`);
+  if (found) throw new PinRefusal(`the server holds ${/^[aeiou]/.test(String(found.kind)) ? 'an' : 'a'} ${String(found.kind)} someone created among PostgreSQL's own, ${String(found.shown)}: the server applies it by its own rules wherever it fits, so no read is proven on this server (safe_because cannot vouch for it); not run as a read`);
   const builtin = answer(results, plan.at.calls, 'which functions the read calls are built-ins')?.rows[0];
   if (builtin) throw new PinRefusal(`it calls ${String(builtin.name)}(), a PostgreSQL built-in not reviewed as read-only, which safe_because cannot vouch for (it vouches for the author's own code; some built-ins run SQL given as text or read a relation named by a value)`);
   const attribute = answer(results, plan.at.attributes, 'which functions its names in attribute position could call')?.rows.find(unreviewedAttributeCall);

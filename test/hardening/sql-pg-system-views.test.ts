@@ -14,6 +14,7 @@ import { PG_READ_ONLY, pgActs } from '../../src/language/sql/read-only-functions
 import { pgSystemViewCalls } from '../../src/language/sql/pg-system-view-calls.js';
 import { classifySql } from '../../src/language/sql/index.js';
 import { majorOf, PG_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
+import { adminQuery } from '../db/helpers.js';
 
 /** Every function the stored trees of PostgreSQL's own views call, with whether a cast or an operator uses it. */
 const VIEW_CALLS = `WITH trees AS (
@@ -69,6 +70,26 @@ describe('PostgreSQL\'s own views: read like any relation, and every one of a fr
           }
         }
         assert.deepEqual(refused, [...ACTING_VIEWS.keys()]);
+      });
+
+      // Operator classes an extension installs over PostgreSQL's types are the server's own C code: a member added
+      // by hand in SQL refuses every read (sql-pg-twins.test.ts), these must not.
+      it('extensions with operator classes over PostgreSQL\'s types (pg_trgm, btree_gist, btree_gin, intarray) leave reads proven', async (t) => {
+        const wanted = ['pg_trgm', 'btree_gist', 'btree_gin', 'intarray'];
+        const have = (await adminQuery(server, 'SELECT name FROM pg_available_extensions WHERE name = ANY ($1)', [wanted])).map((r) => String(r.name));
+        if (have.length === 0) return t.skip('this server has none of them');
+        for (const name of have) await adminQuery(server, `CREATE EXTENSION ${name}`);
+        try {
+          const members = await adminQuery(server, 'SELECT count(*)::int AS n FROM pg_amproc WHERE oid >= 16384');
+          assert.ok(Number(members[0]!.n) > 10, 'their operator families hold members the server made for them');
+          const sql = "SELECT name FROM pg_settings WHERE name LIKE 'max%' ORDER BY name";
+          const plan = pinPlan(sql, []);
+          const results = (await client.query(plan.message)) as unknown as pg.QueryResult[];
+          await client.query('ROLLBACK');
+          checkPin(plan, results, false);
+        } finally {
+          for (const name of have.reverse()) await adminQuery(server, `DROP EXTENSION ${name}`);
+        }
       });
     });
   }

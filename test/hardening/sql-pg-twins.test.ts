@@ -81,6 +81,13 @@ const PLANTED: [string, string, string, RegExp][] = [
     CREATE POLICY twin ON information_schema.sql_features USING (public.twin_mark(1) = 1)`,
   'DROP POLICY twin ON information_schema.sql_features; ALTER TABLE information_schema.sql_features DISABLE ROW LEVEL SECURITY',
   'SELECT feature_id FROM information_schema.sql_features LIMIT 1', /sql_features calls twin_mark/],
+  // A support function added to one of PostgreSQL's operator families: in_range for (bigint, integer), which
+  // integer_ops lacks; a window frame over a bigint with an integer offset calls it.
+  [`CREATE FUNCTION public.twin_in_range(int8, int8, int4, bool, bool) RETURNS bool LANGUAGE plpgsql AS $$ BEGIN PERFORM public.twin_mark(1); RETURN true; END $$;
+    ALTER OPERATOR FAMILY integer_ops USING btree ADD FUNCTION 3 (int8, int4) public.twin_in_range(int8, int8, int4, bool, bool)`,
+  'ALTER OPERATOR FAMILY integer_ops USING btree DROP FUNCTION 3 (int8, int4); DROP FUNCTION public.twin_in_range(int8, int8, int4, bool, bool)',
+  'SELECT sum(x) OVER (ORDER BY x RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM (VALUES (1::int8), (2::int8)) v(x)',
+  /an operator family member someone created .*twin_in_range.* for \(bigint, integer\) in integer_ops/],
   [`CREATE DOMAIN public.twin_text AS text CHECK (VALUE IS DISTINCT FROM 'x' OR public.twin_mark(1) = 1);
     ALTER TABLE information_schema.sql_features ALTER COLUMN comments TYPE public.twin_text`,
   'ALTER TABLE information_schema.sql_features ALTER COLUMN comments TYPE information_schema.character_data; DROP DOMAIN public.twin_text',

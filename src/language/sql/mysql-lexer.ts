@@ -19,50 +19,62 @@ export function lexMysql(text: string, backslashEscapes = true, keep: (c: Condit
   let out = '';
   const statements: string[] = [];
   const conditions: Condition[] = [];
-  const failed = (error: string): Lexed => ({ statements: [], error, conditions });
+  const error = scan(text, backslashEscapes, keep, (piece) => {
+    if (piece.kind === 'condition') conditions.push(piece.condition);
+    else if (piece.kind === 'comment') out += ' ';
+    else if (piece.kind === 'code') out += piece.text;
+    else if (piece.kind === 'end') { statements.push(out); out = ''; }
+    // Only a literal with an escape or a doubled quote could be read differently by the grammar.
+    else out += piece.quote === '`' || !/[\\]/.test(piece.text.slice(1, -1)) && !piece.text.slice(1, -1).includes(piece.quote) ? piece.text : `${piece.quote}s${piece.quote}`;
+  });
+  if (error) return { statements: [], error, conditions };
+  statements.push(out);
+  return { statements: statements.filter((s) => s.trim() !== ''), conditions };
+}
+
+/** What the server reads, piece by piece: a quoted literal or identifier, a comment (one space to it), a `;`,
+ *  code, and each executable comment's condition as it is met (expanded or not). */
+type Piece = { kind: 'quoted'; text: string; quote: string } | { kind: 'comment' } | { kind: 'end' } | { kind: 'code'; text: string }
+  | { kind: 'condition'; condition: Condition };
+
+/** Scans `text` as the server lexes it, handing each piece to `piece`; says what is left open, if anything. */
+function scan(text: string, backslash: boolean, keep: (c: Condition) => boolean, piece: (p: Piece) => void): string | undefined {
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
     const next = text[i + 1] ?? '';
     if (c === "'" || c === '"' || c === '`') {
-      const end = quoteEnd(text, i, c, backslashEscapes && c !== '`');
-      if (end < 0) return failed(`an unterminated ${c === '`' ? 'quoted identifier' : 'string literal'}`);
-      const literal = text.slice(i, end + 1);
-      // Only a literal with an escape or a doubled quote could be read differently by the grammar.
-      out += c === '`' || !/[\\]/.test(literal.slice(1, -1)) && !literal.slice(1, -1).includes(c) ? literal : `${c}s${c}`;
+      const end = quoteEnd(text, i, c, backslash && c !== '`');
+      if (end < 0) return `an unterminated ${c === '`' ? 'quoted identifier' : 'string literal'}`;
+      piece({ kind: 'quoted', text: text.slice(i, end + 1), quote: c });
       i = end + 1;
     } else if (c === '#' || (c === '-' && next === '-' && /^(?:[\x00-\x20\x7f]|$)/.test(text.slice(i + 2, i + 3)))) {
       // `--` starts a comment only before an ASCII space or control character (`1--1` is arithmetic). Not before
       // U+00A0, U+2028, U+3000, U+FEFF… (JavaScript's \s): the server reads `--\u00a0, GET_LOCK(…)` as code.
       const nl = text.indexOf('\n', i);
-      out += ' ';
+      piece({ kind: 'comment' });
       i = nl < 0 ? text.length : nl + 1;
     } else if (c === '/' && next === '*') {
       const exec = /^\/\*(M?!)(\d{5,6})?/.exec(text.slice(i, i + 10));
       // The server lexes an executable comment's inside as code: a '*/' inside a string there does not end it.
-      const close = exec ? codeEnd(text, i + exec[0].length, backslashEscapes) : text.indexOf('*/', i + 2);
-      if (close === NESTED) return failed('a comment inside an executable comment');
-      if (close < 0) return failed('an unterminated /* comment');
+      const close = exec ? codeEnd(text, i + exec[0].length, backslash) : text.indexOf('*/', i + 2);
+      if (close === NESTED) return 'a comment inside an executable comment';
+      if (close < 0) return 'an unterminated /* comment';
       const condition: Condition | undefined = exec ? { mariadb: exec[1] === 'M!', ...(exec[2] ? { version: Number(exec[2]) } : {}) } : undefined;
-      if (condition) conditions.push(condition);
+      if (condition) piece({ kind: 'condition', condition });
       if (exec && condition && keep(condition)) {
         // Code for the server: lex its inside as part of the text (a comment cannot nest in MySQL).
         text = `${text.slice(0, i)} ${text.slice(i + exec[0].length, close)} ${text.slice(close + 2)}`;
         continue;
       }
-      out += ' ';
+      piece({ kind: 'comment' });
       i = close + 2;
-    } else if (c === ';') {
-      statements.push(out);
-      out = '';
-      i++;
     } else {
-      out += c;
+      piece(c === ';' ? { kind: 'end' } : { kind: 'code', text: c });
       i++;
     }
   }
-  statements.push(out);
-  return { statements: statements.filter((s) => s.trim() !== ''), conditions };
+  return undefined;
 }
 
 const NESTED = -2;
@@ -104,31 +116,10 @@ function quoteEnd(text: string, start: number, quote: string, backslash: boolean
  */
 export function serverText(text: string, keep: (c: Condition) => boolean): string | undefined {
   let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    const next = text[i + 1] ?? '';
-    if (c === "'" || c === '"' || c === '`') {
-      const end = quoteEnd(text, i, c, c !== '`');
-      if (end < 0) return undefined;
-      out += text.slice(i, end + 1);
-      i = end + 1;
-    } else if (c === '#' || (c === '-' && next === '-' && /^(?:[\x00-\x20\x7f]|$)/.test(text.slice(i + 2, i + 3)))) {
-      const nl = text.indexOf('\n', i);
-      out += ' ';
-      i = nl < 0 ? text.length : nl + 1;
-    } else if (c === '/' && next === '*') {
-      const exec = /^\/\*(M?!)(\d{5,6})?/.exec(text.slice(i, i + 10));
-      const close = exec ? codeEnd(text, i + exec[0].length, true) : text.indexOf('*/', i + 2);
-      if (close < 0) return undefined;
-      const expanded = exec && keep({ mariadb: exec[1] === 'M!', ...(exec[2] ? { version: Number(exec[2]) } : {}) });
-      // Its code is read on as part of the text: it may hold strings, never a comment (codeEnd refused one).
-      if (expanded) text = `${text.slice(0, i)} ${text.slice(i + exec[0].length, close)} ${text.slice(close + 2)}`;
-      else { out += ' '; i = close + 2; }
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
+  const error = scan(text, true, keep, (piece) => {
+    if (piece.kind === 'comment') out += ' ';
+    else if (piece.kind === 'end') out += ';';
+    else if (piece.kind !== 'condition') out += piece.text;
+  });
+  return error ? undefined : out;
 }

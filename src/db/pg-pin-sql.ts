@@ -13,6 +13,12 @@ export const PINNED = {
 
 export const SET_PINNED = Object.entries(PINNED).map(([k, v]) => `SET LOCAL ${k} = '${v}'`);
 
+/** A value as text by its type's own output function, an oid from text by oid's own input function: never a cast
+ *  (regclass, regprocedure, regtype and regoperator have none to text, nor text to oid, so a superuser can create
+ *  one, and it would run inside these very queries, before the client reads the planted-objects answer). */
+const asText = (expr: string) => `pg_catalog.format('%s', ${expr})`;
+const asOid = (expr: string) => `pg_catalog.oidin(pg_catalog.textout(${expr}))`;
+
 /** pg_catalog's namespace oid: fixed by initdb in every version. */
 const CATALOG = 11;
 const eq = 'OPERATOR(pg_catalog.=)';
@@ -159,31 +165,31 @@ export function dependenciesSql(relations: string[][]): string {
     WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_depend d ON d.objid ${eq} p.oid -- made by CREATE TYPE (a multirange's constructor)
       AND d.classid ${eq} 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype ${eq} 'i' WHERE p.oid ${eq} k.castfunc AND p.prolang ${eq} 12)
   UNION ALL
-  SELECT m[1], m[2]::pg_catalog.oid, t.rel FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
+  SELECT m[1], ${asOid('m[2]')}, t.rel FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
   UNION ALL
-  SELECT 'opno', pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))::pg_catalog.oid, t.rel
+  SELECT 'opno', ${asOid("pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))")}, t.rel
   FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':opnos [(]o([ 0-9]+)[)]', 'g') m
 )
-SELECT DISTINCT 'function' AS kind, p.oid::pg_catalog.regprocedure::pg_catalog.text AS shown, p.proname::pg_catalog.text AS bare,
+SELECT DISTINCT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} AS shown, p.proname::pg_catalog.text AS bare,
   ${builtin('p.pronamespace')} AS builtin,
   -- = ANY inside OR: each list is hashed once, not scanned for every function (pg_operator has no index on oprcode)
   (p.oid ${eq} ANY (SELECT k.castfunc FROM pg_catalog.pg_cast k) OR p.oid ${eq} ANY (SELECT o.oprcode::pg_catalog.oid FROM pg_catalog.pg_operator o)
     OR p.oid ${eq} ANY (SELECT g.rngsubdiff::pg_catalog.oid FROM pg_catalog.pg_range g UNION ALL SELECT g.rngcanonical::pg_catalog.oid FROM pg_catalog.pg_range g)) AS known,
-  r.rel::pg_catalog.regclass::pg_catalog.text AS rel
+  ${asText('r.rel::pg_catalog.regclass')} AS rel
 FROM refs r JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oid WHERE r.field ${ne} 'opno' AND r.field ${ne} 'resulttype'
 UNION
-SELECT 'operator', o.oid::pg_catalog.regoperator::pg_catalog.text, o.oprname::pg_catalog.text, false, false, r.rel::pg_catalog.regclass::pg_catalog.text
+SELECT 'operator', ${asText('o.oid::pg_catalog.regoperator')}, o.oprname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}
 FROM refs r JOIN pg_catalog.pg_operator o ON o.oid ${eq} r.oid WHERE r.field ${eq} 'opno' AND NOT ${builtin('o.oprnamespace')}
 UNION
-SELECT 'domain', t.oid::pg_catalog.regtype::pg_catalog.text, t.typname::pg_catalog.text, false, false, r.rel::pg_catalog.regclass::pg_catalog.text
+SELECT 'domain', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}
 FROM refs r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE r.field ${eq} 'resulttype' AND t.typtype ${eq} 'd' AND NOT ${builtin('t.typnamespace')}
 UNION
-SELECT 'type', t.oid::pg_catalog.regtype::pg_catalog.text, t.typname::pg_catalog.text, false, false, r.rel::pg_catalog.regclass::pg_catalog.text
+SELECT 'type', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}
 FROM types r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE NOT ${builtin('t.typnamespace')}
   AND (t.typtype ${eq} 'b' AND NOT EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray ${eq} t.oid) OR EXISTS (SELECT FROM pg_catalog.pg_range g JOIN pg_catalog.pg_opclass c ON c.oid ${eq} g.rngsubopc
     WHERE g.rngtypid ${eq} t.oid AND NOT ${builtin('c.opcnamespace')}))
 UNION
-SELECT 'foreign table', m.oid::pg_catalog.regclass::pg_catalog.text, '', false, false, m.oid::pg_catalog.regclass::pg_catalog.text
+SELECT 'foreign table', ${asText('m.oid::pg_catalog.regclass')}, '', false, false, ${asText('m.oid::pg_catalog.regclass')}
 FROM kinds m WHERE m.relkind ${eq} 'f'`;
 }
 
@@ -204,7 +210,7 @@ WHERE p.pronamespace ${eq} ${CATALOG} AND p.proname::pg_catalog.text ${eq} ANY (
  * (its signature, schema-qualified), bare name, builtin (pg_catalog's, made by initdb).
  */
 export function attributeCallsSql(names: string[]): string {
-  return `SELECT p.oid::pg_catalog.regprocedure::pg_catalog.text AS shown, n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS bare,
+  return `SELECT ${asText('p.oid::pg_catalog.regprocedure')} AS shown, n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS bare,
   (p.pronamespace ${eq} ${CATALOG} AND NOT ${userMade('p.oid')}) AS builtin
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid ${eq} p.pronamespace
 WHERE p.proname::pg_catalog.text ${eq} ANY (${textArray(names)})

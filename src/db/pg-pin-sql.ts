@@ -92,6 +92,17 @@ function hexName(parts: string[]): string {
   return `'${Buffer.from(quoted, 'utf8').toString('hex')}'`;
 }
 
+/**
+ * What each relation a read names resolves to under the pinned path, as the server resolves it: its position in
+ * `relations` (from 1), OID, kind, schema and name. A name that resolves to nothing has no row.
+ */
+export function resolvedSql(relations: string[][]): string {
+  return `SELECT x.i, ${asText('c.oid')} AS oid, ${asText('c.relkind')} AS kind, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name
+FROM pg_catalog.unnest(ARRAY[${relations.map(hexName).join(', ')}]::pg_catalog.text[]) WITH ORDINALITY AS x(h, i)
+JOIN pg_catalog.pg_class c ON c.oid ${eq} pg_catalog.to_regclass(pg_catalog.convert_from(pg_catalog.decode(x.h, 'hex'), 'UTF8'))
+JOIN pg_catalog.pg_namespace n ON n.oid ${eq} c.relnamespace`;
+}
+
 /** The fields of a stored query tree (pg_node_tree) that name code: functions, operators, types, sample methods. */
 const CODE_FIELDS = 'funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|opno|resulttype|tsmhandler';
 

@@ -7,15 +7,17 @@
 // refused, makes the step refuse to run as a read. See docs/confirmation.md.
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgReferences } from '../language/sql/pg-references.js';
-import { pgSystemViewCalls } from '../language/sql/pg-system-view-calls.js';
 import { PinRefusal } from './pin-refusal.js';
-import { attributeCallsSql, builtinCallsSql, dependenciesSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, SET_PINNED } from './pg-pin-sql.js';
+import { attributeCallsSql, builtinCallsSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, resolvedSql, SET_PINNED } from './pg-pin-sql.js';
 
 export interface PinPlan {
   /** The simple-protocol message: BEGIN READ ONLY, the step's SET LOCALs, the pin, the read-back, the checks. */
   message: string;
   /** Where each check's result is among the message's results; absent: the text gives it nothing to ask. */
-  at: { readBack: number; planted: number; dependencies?: number; calls?: number; attributes?: number };
+  at: { readBack: number; planted: number; resolved?: number; calls?: number; attributes?: number };
+  /** The relations the text names (as written) and its WITH queries' names (pg-pin-relations.ts). */
+  relations: string[][];
+  ctes: string[];
 }
 
 /** A server error in the pin's message (not a lost connection): the session cannot be pinned. */
@@ -26,7 +28,8 @@ export function pinFailed(err: unknown): unknown {
   return new PinRefusal(`the session's settings could not be pinned for a read (${code}: ${said}): not run as a read`);
 }
 
-const PLANNER = ['enable_hashjoin', 'enable_mergejoin'];
+/** Planner settings the pin's catalog queries turn off, and set back before the statement (see pinPlan). */
+export const PLANNER = ['enable_hashjoin', 'enable_mergejoin'];
 
 export function pinPlan(sql: string, timeout: string[]): PinPlan {
   const refs = pgReferences(sql);
@@ -42,14 +45,14 @@ export function pinPlan(sql: string, timeout: string[]): PinPlan {
   const parts = [...head];
   const add = (query: string) => parts.push(query) - 1;
   const at: PinPlan['at'] = { readBack: add(READ_BACK_SQL), planted: add(PLANTED_SQL) };
-  if (relations.length) at.dependencies = add(dependenciesSql(relations));
+  if (relations.length) at.resolved = add(resolvedSql(relations));
   if (calls.length) at.calls = add(builtinCallsSql(calls));
   if (attributes.length) at.attributes = add(attributeCallsSql(attributes));
   parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`));
-  return { message: parts.join(';\n'), at };
+  return { message: parts.join(';\n'), at, relations, ctes: refs?.ctes ?? [] };
 }
 
-interface Rows { rows: Record<string, unknown>[] }
+export interface Rows { rows: Record<string, unknown>[] }
 
 /**
  * A name the statement could not resolve under the pinned path (undefined table 42P01, function 42883, type
@@ -64,8 +67,8 @@ export function explainUnresolved(err: unknown, results: Rows[], plan: PinPlan):
   return err;
 }
 
-/** Throws PinRefusal unless every setting reads back pinned and the relations' code is known (or vouched for:
- *  safe_because covers code not known to be read-only, never code known to act). */
+/** Throws PinRefusal unless every setting reads back pinned, nothing is planted among PostgreSQL's own, and every
+ *  call it names is reviewed. The relations are checked by a second message (pg-pin-relations.ts). */
 export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void {
   const back = results[plan.at.readBack]?.rows[0];
   if (!back) throw new PinRefusal('the session did not answer the pin of its settings: not run as a read');
@@ -83,19 +86,12 @@ export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void
   if (attribute) {
     throw new PinRefusal(`.${String(attribute.bare)} could call ${String(attribute.shown)} (schema ${String(attribute.schema)}): PostgreSQL reads t.${String(attribute.bare)} and (t).${String(attribute.bare)} as a call of that function wherever t has no column of that name (attribute notation), and no read of a function by that notation is proven, vouched for or not; not run as a read`);
   }
-  if (plan.at.dependencies === undefined) return;
-  const findings = answer(results, plan.at.dependencies, 'which code the relations it names run').rows.map(judge).filter((f) => f !== undefined);
-  const acting = findings.find((f) => f.acts);
-  const refused = acting ?? (vouched ? undefined : findings[0]);
-  if (refused) {
-    throw new PinRefusal(`${refused.why} (code the server runs for a relation the text names, as the server resolves it)`);
-  }
 }
 
 /** The result of one check, or a refusal when the session gave none: a check asked is a check answered. */
-function answer(results: Rows[], at: number, what: string): Rows;
-function answer(results: Rows[], at: number | undefined, what: string): Rows | undefined;
-function answer(results: Rows[], at: number | undefined, what: string): Rows | undefined {
+export function answer(results: Rows[], at: number, what: string): Rows;
+export function answer(results: Rows[], at: number | undefined, what: string): Rows | undefined;
+export function answer(results: Rows[], at: number | undefined, what: string): Rows | undefined {
   if (at === undefined) return undefined;
   const rows = results[at];
   if (!rows) throw new PinRefusal(`the session did not answer ${what}: not run as a read`);
@@ -105,21 +101,3 @@ function answer(results: Rows[], at: number | undefined, what: string): Rows | u
 /** A function that attribute notation reaches is fine only as a pg_catalog built-in reviewed read-only. */
 const unreviewedAttributeCall = (row: Record<string, unknown>) =>
   !(row.builtin === true && PG_READ_ONLY.has(String(row.bare)) && !pgActs(String(row.bare)));
-
-interface Judged { why: string; acts: boolean }
-
-/** One row of dependenciesSql: fine (undefined), not known to be read-only, or known to act. */
-function judge(row: Record<string, unknown>): Judged | undefined {
-  const kind = String(row.kind);
-  const shown = String(row.shown);
-  const at = `${String(row.rel)} `;
-  if (kind === 'foreign table') return { why: `${shown} is a foreign table, whose wrapper is not known to be read-only`, acts: false };
-  if (kind !== 'function') return { why: `${at}uses the ${kind} ${shown}, which is not known to be read-only`, acts: false };
-  const bare = String(row.bare);
-  if (row.builtin === true) {
-    if (pgActs(bare)) return { why: `${at}calls ${shown}, which acts on the server`, acts: true };
-    if (PG_READ_ONLY.has(bare) || row.known === true || pgSystemViewCalls().has(bare)) return undefined;
-    return { why: `${at}calls ${shown}, a PostgreSQL built-in not reviewed as read-only`, acts: true };
-  }
-  return { why: `${at}calls ${shown}, which is not known to be read-only`, acts: false };
-}

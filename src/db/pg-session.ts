@@ -12,7 +12,8 @@ import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.
 import { GuardedSession } from './guarded-session.js';
 import { LoginClock, withTimeline, type LoginPhase, type LoginTimeline } from './login-timeline.js';
 import { lastResult, streamQuery } from './pg-stream.js';
-import { checkPin, explainUnresolved, pinFailed, pinPlan } from './pg-pin.js';
+import { explainUnresolved, type Rows } from './pg-pin.js';
+import { checkRead } from './pg-checked-read.js';
 import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 
@@ -227,17 +228,13 @@ class PgSession extends GuardedSession implements Session {
     // A server or pooler that refused the pin once (PgBouncer in statement mode also drops the connection)
     // refuses it again: every later read on this session says why, not that the connection is gone.
     if (this.unpinnable) throw this.unpinnable;
-    if (!opts.vouched) sql = proven(sql, majorOf(this.serverVersion)); // the engine's own text of what it proved; a vouched one runs as written
-    const plan = pinPlan(sql, timeout);
-    const pinned = await this.client.query(plan.message).catch((err: unknown) => {
-      const refusal = pinFailed(err);
-      if (refusal instanceof PinRefusal) this.unpinnable = refusal;
-      throw refusal;
-    });
-    checkPin(plan, pinned as unknown as pg.QueryResult[], opts.vouched === true);
+    const major = majorOf(this.serverVersion);
+    if (!opts.vouched) sql = proven(sql, major); // the engine's own text of what it proved; a vouched one runs as written
+    const send = async (message: string) => (await this.client.query(message)) as unknown as Rows[];
+    const checked = await checkRead(send, sql, { timeout, vouched: opts.vouched === true, major, unpinnable: (r) => { this.unpinnable = r; } });
     opts.signal.throwIfAborted();
-    const result = await streamQuery(this.client, sql, params, true).catch((err: unknown) => {
-      throw explainUnresolved(err, pinned as unknown as pg.QueryResult[], plan);
+    const result = await streamQuery(this.client, checked.text, params, true).catch((err: unknown) => {
+      throw explainUnresolved(err, checked.pinned, checked.plan);
     });
     // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs
     // next, and its round trip overlaps the engine's own work between steps. A failure breaks the session.

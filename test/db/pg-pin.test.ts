@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { pinPlan } from '../../src/db/pg-pin.js';
+import { relationsPlan } from '../../src/db/pg-pin-relations.js';
 import { pgRelations } from '../../src/language/sql/pg-references.js';
 import { parsePg } from '../../src/language/sql/pg-parser.js';
 
@@ -27,11 +28,19 @@ it('the pin message is ASCII, holds no backslash and parses whole, whatever the 
     const text = `SELECT t.${quoted(b)}, (t).${quoted(a)} FROM ${quoted(a)} JOIN ${quoted(b)}.${quoted(a)} t ON true`;
     assert.deepEqual(pgRelations(text), [[a], [b, a]], text);
     const plan = pinPlan(text, ['SET LOCAL statement_timeout = 5000']);
-    assert.ok(plan.at.dependencies !== undefined && plan.at.attributes !== undefined);
+    assert.ok(plan.at.resolved !== undefined && plan.at.attributes !== undefined);
     assert.match(plan.message, /^[\x20-\x7e\n]*$/, `ASCII only: ${text}`);
     assert.ok(!plan.message.includes('\\'), `no backslash: ${text}`);
     const parsed = parsePg([plan.message])[0]!;
     assert.ok(!('error' in parsed), `parses: ${'error' in parsed ? parsed.error : ''}`);
-    assert.equal(parsed.tree.stmts?.length, plan.at.attributes + 3, 'BEGIN, the SETs, the path, the read-back, the planted-objects, dependencies and attribute checks, the planner set back');
+    assert.equal(parsed.tree.stmts?.length, plan.at.attributes + 3, 'BEGIN, the SETs, the path, the read-back, the planted-objects, relations and attribute checks, the planner set back');
+    // The second message, after the pin: the names as the server spelled them, locked and checked.
+    const found = [{ named: [a], oid: '16390', kind: 'v', schema: b, name: a }, { named: [b, a], oid: '16391', kind: 'r', schema: b, name: a }];
+    const second = relationsPlan(found);
+    const again = parsePg([second.message])[0]!;
+    assert.ok(!('error' in again), `the second message parses: ${'error' in again ? again.error : ''}`);
+    assert.equal(again.tree.stmts?.length, second.at.dependencies + 3, 'planner off, the lock, resolved again, the code, planner back');
+    const lock = again.tree.stmts![2]!.stmt as { LockStmt?: { relations: { RangeVar: { schemaname: string; relname: string } }[] } };
+    assert.deepEqual(lock.LockStmt?.relations.map((r) => [r.RangeVar.schemaname, r.RangeVar.relname]), [[b, a]], 'one lock per relation, the names as they are');
   }
 });

@@ -76,7 +76,7 @@ function replaceView(view: string): [string, string] {
 /** [what a superuser planted, how to remove it, a read it would take over]. */
 const PLANTED: [string, string, string, RegExp][] = [
   ['CREATE CAST (bigint AS text) WITH FUNCTION public.twin_cast(bigint)', 'DROP CAST (bigint AS text)', 'SELECT count(*)::text AS n FROM pg_class', /cast someone created .*\(bigint AS text\)/],
-  ['CREATE VIEW information_schema.twin_view AS SELECT public.twin_mark(1) AS x', 'DROP VIEW information_schema.twin_view', 'SELECT x FROM information_schema.twin_view', /twin_mark/],
+  ['CREATE VIEW information_schema.twin_view AS SELECT public.twin_mark(1) AS x; GRANT SELECT ON information_schema.twin_view TO PUBLIC', 'DROP VIEW information_schema.twin_view', 'SELECT x FROM information_schema.twin_view', /twin_mark/],
   ['CREATE FUNCTION pg_catalog.lower(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN public.twin_mark($1); END $$', 'DROP FUNCTION pg_catalog.lower(int)', 'SELECT lower(1) AS x', /function someone created .*lower\(integer\)/],
   // PostgreSQL's own relations, changed in place: their OIDs stay those initdb gave them.
   [...replaceView('pg_settings'), 'SELECT name FROM pg_settings LIMIT 1', /pg_settings calls twin_mark/],

@@ -53,18 +53,41 @@ const majorParser = async (major) => {
 };
 // Without the parser's own version at the top either: trees of two majors' parsers are compared.
 const unplaced = (tree) => JSON.stringify({ ...tree, version: undefined }, (k, v) => (PLACES.has(k) ? undefined : v));
+// Keys in order: a field the engine adds (a relation's schema) lands where the parser would put it.
+const ordered = (tree) => JSON.stringify(tree, (k, v) => (PLACES.has(k) || k === 'version' ? undefined
+  : v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((x) => [x, v[x]])) : v));
+// The names the server would look up along the path, written with their schema (db/pg-checked-read.ts), so that
+// nothing created in the path after the checks can take their place: every relation named without a schema,
+// given the schema the server resolved it to (a WITH query named like one of them is refused: which one a
+// reference reads would be the server's to say); every function called and operator applied by a bare name, as
+// pg_catalog's (a proven read calls only reviewed built-ins). LIKE, IN, BETWEEN, IS DISTINCT FROM and NULLIF keep
+// their bare operator: the deparser cannot write those forms qualified.
+const QUALIFIED_OPERATORS = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL']);
+const catalog = (names) => { if (Array.isArray(names) && names.length === 1) names.unshift({ String: { sval: 'pg_catalog' } }); };
+const qualify = (tree, schemas) => {
+  const walk = (v, visit) => { if (Array.isArray(v)) v.forEach((x) => walk(x, visit)); else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) { visit(k, c); walk(c, visit); } };
+  walk(tree, (k, c) => { if (k === 'ctename' && Object.hasOwn(schemas, c)) throw new Error('a WITH query is named like the relation ' + schemas[c] + '.' + c + ': rename it'); });
+  walk(tree, (k, c) => {
+    if (!c || typeof c !== 'object') return;
+    if ((k === 'RangeVar' || k === 'relation' || k === 'rel') && typeof c.relname === 'string' && !c.schemaname && !c.catalogname && Object.hasOwn(schemas, c.relname)) c.schemaname = schemas[c.relname];
+    if (k === 'FuncCall') catalog(c.funcname);
+    if (k === 'A_Expr' && QUALIFIED_OPERATORS.has(c.kind)) catalog(c.name);
+  });
+  return tree;
+};
 let deparser;
 // A statement written again from its parse tree, then parsed again: the text is the engine's only if the tree
-// it parses to is the one the classifier read (every field but source positions).
-const regenerate = (parse, text) => {
+// it parses to is the one the classifier read (every field but source positions), with the schemas given added.
+const regenerate = (parse, text, schemas) => {
   const tree = parse(text);
   const count = (tree.stmts || []).length;
   if (count === 0) return { text: '', tree }; // only comments or blanks: the server answers an empty query either way
   if (count !== 1) throw new Error('it is not exactly one statement');
+  if (schemas) qualify(tree, schemas);
   deparser = deparser || require(workerData.deparserPath);
   const again = deparser.deparseSync(tree, { pretty: false }).replace(/;\s*$/, '');
   const itsTree = parse(again);
-  if (unplaced(itsTree) !== unplaced(tree)) throw new Error('the statement written again from its parse reads differently');
+  if ((schemas ? ordered : unplaced)(itsTree) !== (schemas ? ordered : unplaced)(tree)) throw new Error('the statement written again from its parse reads differently');
   return { text: again, tree: itsTree };
 };
 // The server's own major reads the text the engine sends as the engine did, or it is not the engine's reading:
@@ -78,14 +101,14 @@ const sameOnMajor = (major, parseMajor, r) => {
   return r;
 };
 // With the regenerated text's own tree: the caller's parse cache takes it, so the pin reads it without a third parse.
-const regenerateAll = async (parse, texts, major) => {
+const regenerateAll = async (parse, texts, major, schemas) => {
   const parseMajor = major === undefined || major === 18 ? undefined : await majorParser(major);
-  return texts.map((text) => { try { const r = regenerate(parse, text); return major === undefined ? r : sameOnMajor(major, parseMajor, r); } catch (e) { return failed(e); } });
+  return texts.map((text) => { try { const r = regenerate(parse, text, schemas); return major === undefined ? r : sameOnMajor(major, parseMajor, r); } catch (e) { return failed(e); } });
 };
 // Answered in question order: a question for another major's parser waits for it to load, and those after it wait too.
 let queue = Promise.resolve();
 const serve = (parse) => port.on('message', (m) => {
-  queue = queue.then(async () => answer(Array.isArray(m) ? parseAll(parse, m) : await regenerateAll(parse, m.regenerate, m.major))).catch((e) => answer((Array.isArray(m) ? m : m.regenerate).map(() => failed(e))));
+  queue = queue.then(async () => answer(Array.isArray(m) ? parseAll(parse, m) : await regenerateAll(parse, m.regenerate, m.major, m.schemas))).catch((e) => answer((Array.isArray(m) ? m : m.regenerate).map(() => failed(e))));
 });
 const fail = (e) => serve(() => { throw new Error('the PostgreSQL parser could not load (' + String(e && e.message || e) + ')'); });
 try {
@@ -146,13 +169,15 @@ const regenerated = new Map<string, PgRegenerated>();
  * The statement the engine sends for a proven read (issue #45: run what you proved): written again from the
  * tree PostgreSQL's own parser made of `text`, and kept only when that text parses back to the same tree, and,
  * given the server's major, when that major's own grammar reads it to the same tree too (15 to 18; another major
- * is refused). The server then executes the engine's reading, not the author's spelling of it. Never throws.
+ * is refused). The server then executes the engine's reading, not the author's spelling of it. `schemas`: the
+ * names the server would look up are written qualified: each relation named without a schema with the one given
+ * for its name, functions and operators with pg_catalog (db/pg-checked-read.ts). Never throws.
  */
-export function regeneratePg(text: string, serverMajor?: number): PgRegenerated {
-  const key = `${serverMajor ?? ''}\0${text}`;
+export function regeneratePg(text: string, serverMajor?: number, schemas?: Readonly<Record<string, string>>): PgRegenerated {
+  const key = `${serverMajor ?? ''}\0${text}\0${schemas ? JSON.stringify(schemas) : ''}`;
   const known = regenerated.get(key);
   if (known) return known;
-  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text], major: serverMajor })()[0]!;
+  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text], major: serverMajor, ...(schemas ? { schemas } : {}) })()[0]!;
   const answer: PgRegenerated = 'error' in reply ? reply : { text: reply.text };
   if (!('error' in reply)) remember(reply.text, { tree: reply.tree });
   if (regenerated.size >= MAX_CACHED) regenerated.clear();

@@ -7,6 +7,7 @@
 //   first): every FuncCall, unqualified or qualified with pg_catalog (also db.pg_catalog.f), as the bare name. The
 //   session asks which are built-ins: one not reviewed as read-only is not the author's own code to vouch for, and
 //   some run SQL given as text (query_to_xml, ts_stat) or read a relation named by a value (table_to_xml).
+// - the names of its WITH queries: a relation name that resolves to nothing is one of them, or the read is refused.
 // - the names written in attribute position: every field after the first of a ColumnRef (`t.f`, `s.t.f`) and
 //   every field an indirection selects (`(t).f`). The server reads `t.f` as a call of a function f(t) when t has
 //   no column f (attribute notation), so the session asks which functions of those names could take a row
@@ -14,7 +15,7 @@
 import { parsePg } from './pg-parser.js';
 import { resolvesToCatalog } from './pg-builtins.js';
 
-export interface PgReferences { relations: string[][]; calls: string[]; attributes: string[] }
+export interface PgReferences { relations: string[][]; calls: string[]; attributes: string[]; ctes: string[] }
 
 /** Undefined when the parser rejects the text (the classifier has refused it already). */
 export function pgReferences(text: string): PgReferences | undefined {
@@ -23,14 +24,15 @@ export function pgReferences(text: string): PgReferences | undefined {
   const relations = new Map<string, string[]>();
   const calls = new Set<string>();
   const attributes = new Set<string>();
-  collect(parsed.tree, { relations, calls, attributes });
-  return { relations: [...relations.values()], calls: [...calls], attributes: [...attributes] };
+  const ctes = new Set<string>();
+  collect(parsed.tree, { relations, calls, attributes, ctes });
+  return { relations: [...relations.values()], calls: [...calls], attributes: [...attributes], ctes: [...ctes] };
 }
 
 /** The relations alone. */
 export const pgRelations = (text: string): string[][] | undefined => pgReferences(text)?.relations;
 
-interface Found { relations: Map<string, string[]>; calls: Set<string>; attributes: Set<string> }
+interface Found { relations: Map<string, string[]>; calls: Set<string>; attributes: Set<string>; ctes: Set<string> }
 
 function collect(value: unknown, found: Found): void {
   if (Array.isArray(value)) {
@@ -44,6 +46,7 @@ function collect(value: unknown, found: Found): void {
     if (key === 'FuncCall') addCall(child, found.calls);
     if (key === 'ColumnRef') addFields((child as { fields?: unknown } | null)?.fields, 1, found.attributes);
     if (key === 'A_Indirection') addFields((child as { indirection?: unknown } | null)?.indirection, 0, found.attributes);
+    if (key === 'ctename' && typeof child === 'string') found.ctes.add(child);
     collect(child, found);
   }
 }

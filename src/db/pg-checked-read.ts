@@ -1,0 +1,52 @@
+// Everything a PostgreSQL read is checked against before its statement is sent, in the read's own transaction:
+// the pin's message (settings, planted objects, calls; db/pg-pin.ts), then its relations', locked first
+// (db/pg-pin-relations.ts). The session sends the text this returns; the tests drive the same steps.
+import { regeneratePg } from '../language/sql/pg-parser.js';
+import { PinRefusal } from './pin-refusal.js';
+import { checkPin, explainUnresolved, pinFailed, pinPlan, type PinPlan, type Rows } from './pg-pin.js';
+import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf } from './pg-pin-relations.js';
+
+export interface CheckedRead { text: string; plan: PinPlan; pinned: Rows[] }
+
+export interface ReadCheck {
+  /** SET LOCALs of the step (its statement_timeout), sent in the pin's message. */
+  timeout: string[];
+  /** Vouched for: code not known to be read-only is allowed, and the text runs as written. */
+  vouched: boolean;
+  /** The text runs as written, not with its relations' schemas (vouched for, or a test's author's text). */
+  asWritten?: boolean;
+  /** The server's major, whose grammar reads the text the engine writes. */
+  major: number;
+  /** Told when the pin's message itself was refused: every later read on the session would be. */
+  unpinnable?: (refusal: PinRefusal) => void;
+}
+
+/** `send`: one simple-protocol message on the read's connection, its results in order. */
+export async function checkRead(send: (message: string) => Promise<Rows[]>, sql: string, check: ReadCheck): Promise<CheckedRead> {
+  const plan = pinPlan(sql, check.timeout);
+  const pinned = await send(plan.message).catch((err: unknown) => {
+    const refusal = pinFailed(err);
+    if (refusal instanceof PinRefusal) check.unpinnable?.(refusal);
+    throw refusal;
+  });
+  checkPin(plan, pinned, check.vouched);
+  const found = (() => {
+    try { return resolvedRelations(plan, pinned); } catch (err) { throw explainUnresolved(err, pinned, plan); }
+  })();
+  const text = check.vouched || check.asWritten ? sql : qualified(sql, schemasOf(found), check.major);
+  if (found.length) {
+    const second = relationsPlan(found);
+    const results = await send(second.message).catch((err: unknown) => { throw relationsFailed(err); });
+    checkRelations(second, results, found, check.vouched);
+  }
+  return { text, plan, pinned };
+}
+
+/** The engine's text with what the server would look up along the path written qualified (pg-parser.ts): its
+ *  relations with the schemas they resolved to, its functions and operators with pg_catalog. */
+function qualified(sql: string, schemas: Record<string, string>, major: number): string {
+  if (sql.trim() === '') return sql; // only comments: the engine's text of it is empty
+  const r = regeneratePg(sql, major, schemas);
+  if ('error' in r) throw new PinRefusal(`the engine could not write this statement with the schemas its names resolved to (${r.error}): not run as a read`);
+  return r.text;
+}

@@ -1,0 +1,89 @@
+// A read's relations, held still while their code is read (issue #45). The pin's message resolved each relation
+// the text names under the pinned path (pg-pin.ts); this second message, in the same transaction, locks them in
+// ACCESS SHARE mode, so no session can replace a view, add a policy or change a column type until the read ends
+// (every such change waits for ACCESS EXCLUSIVE); a view's lock takes the relations it reads with it. It then
+// resolves them again (the same OIDs) and reads the code the server will run for them (dependenciesSql). The
+// engine writes the statement with each relation's schema, so a relation created meanwhile earlier in the path
+// cannot take a name's place. Before, the code was read a message ahead of the statement, and a session
+// replacing a view in a loop ran its code in 44 of 200 reads.
+import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
+import { pgSystemViewCalls } from '../language/sql/pg-system-view-calls.js';
+import { PinRefusal } from './pin-refusal.js';
+import { dependenciesSql, resolvedSql } from './pg-pin-sql.js';
+import { answer, PLANNER, type PinPlan, type Rows } from './pg-pin.js';
+
+/** A relation the read names, as the server resolved it. */
+export interface Resolved { named: string[]; oid: string; kind: string; schema: string; name: string }
+
+/** Kinds LOCK TABLE takes: tables, partitioned tables, views. A sequence or a materialized view runs no code on a
+ *  read; a foreign table is never proven (its wrapper). */
+const LOCKABLE = new Set(['r', 'p', 'v']);
+
+/** The relations as the pin's message resolved them. A name that resolved to nothing and is no WITH query is
+ *  refused as the server refuses the statement (42P01), before a relation of that name can appear. */
+export function resolvedRelations(plan: PinPlan, results: Rows[]): Resolved[] {
+  const rows = answer(results, plan.at.resolved, 'what the relations it names are')?.rows ?? [];
+  const found = rows.map((r) => ({ named: plan.relations[Number(r.i) - 1]!, oid: String(r.oid), kind: String(r.kind), schema: String(r.schema), name: String(r.name) }));
+  const missing = plan.relations.find((n) => !found.some((f) => f.named === n) && !(n.length === 1 && plan.ctes.includes(n[0]!)));
+  if (missing) throw Object.assign(new Error(`relation "${missing.join('.')}" does not exist`), { code: '42P01' });
+  return found;
+}
+
+/** The schema each relation named without one resolved to: the engine writes the statement with it. */
+export const schemasOf = (found: Resolved[]): Record<string, string> =>
+  Object.fromEntries(found.filter((f) => f.named.length === 1).map((f) => [f.named[0]!, f.schema]));
+
+export interface RelationsPlan { message: string; at: { again: number; dependencies: number } }
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Sent after the pin (UTF8, standard strings): names from the server may be written as they are. */
+export function relationsPlan(found: Resolved[]): RelationsPlan {
+  const qualified = found.map((f) => [f.schema, f.name]);
+  const lock = [...new Set(found.filter((f) => LOCKABLE.has(f.kind)).map((f) => `${quoted(f.schema)}.${quoted(f.name)}`))];
+  const parts = [...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...(lock.length ? [`LOCK TABLE ${lock.join(', ')} IN ACCESS SHARE MODE`] : [])];
+  const add = (query: string) => parts.push(query) - 1;
+  const at = { again: add(resolvedSql(qualified)), dependencies: add(dependenciesSql(qualified)) };
+  parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`));
+  return { message: parts.join(';\n'), at };
+}
+
+/** A server error in the second message: this read is refused, the session stays usable. What the statement
+ *  itself would have met (no privilege on a relation, 42501; a relation gone, 42P01) and a lost connection stay
+ *  what they are. */
+export function relationsFailed(err: unknown): unknown {
+  const code = String((err as { code?: unknown }).code ?? '');
+  const said = String((err as { message?: unknown }).message ?? err);
+  if (!/^[0-9A-Z]{5}$/.test(code) || /^(080|57)/.test(code) || code === '42501' || code === '42P01') return err;
+  return new PinRefusal(`the relations it names could not be locked and checked (${code}: ${said}): not run as a read`);
+}
+
+/** Throws PinRefusal unless the relations are the ones resolved before and their code is known (or vouched for:
+ *  safe_because covers code not known to be read-only, never code known to act). */
+export function checkRelations(plan: RelationsPlan, results: Rows[], found: Resolved[], vouched: boolean): void {
+  const again = answer(results, plan.at.again, 'what the relations it names are now').rows;
+  const moved = found.find((f, i) => String(again.find((r) => Number(r.i) === i + 1)?.oid) !== f.oid);
+  if (moved) throw new PinRefusal(`${moved.schema}.${moved.name} changed while the read was being checked (another relation now has its name): not run as a read`);
+  const findings = answer(results, plan.at.dependencies, 'which code the relations it names run').rows.map(judge).filter((f) => f !== undefined);
+  const acting = findings.find((f) => f.acts);
+  const refused = acting ?? (vouched ? undefined : findings[0]);
+  if (refused) throw new PinRefusal(`${refused.why} (code the server runs for a relation the text names, as the server resolves it)`);
+}
+
+interface Judged { why: string; acts: boolean }
+
+/** One row of dependenciesSql: fine (undefined), not known to be read-only, or known to act. */
+function judge(row: Record<string, unknown>): Judged | undefined {
+  const kind = String(row.kind);
+  const shown = String(row.shown);
+  const at = `${String(row.rel)} `;
+  if (kind === 'foreign table') return { why: `${shown} is a foreign table, whose wrapper is not known to be read-only`, acts: false };
+  if (kind !== 'function') return { why: `${at}uses the ${kind} ${shown}, which is not known to be read-only`, acts: false };
+  const bare = String(row.bare);
+  if (row.builtin === true) {
+    if (pgActs(bare)) return { why: `${at}calls ${shown}, which acts on the server`, acts: true };
+    if (PG_READ_ONLY.has(bare) || row.known === true || pgSystemViewCalls().has(bare)) return undefined;
+    return { why: `${at}calls ${shown}, a PostgreSQL built-in not reviewed as read-only`, acts: true };
+  }
+  return { why: `${at}calls ${shown}, which is not known to be read-only`, acts: false };
+}

@@ -60,9 +60,11 @@ const ordered = (tree) => JSON.stringify(tree, (k, v) => (PLACES.has(k) || k ===
 // nothing created in the path after the checks can take their place: every relation named without a schema,
 // given the schema the server resolved it to (a WITH query named like one of them is refused: which one a
 // reference reads would be the server's to say); every function called and operator applied by a bare name, as
-// pg_catalog's (a proven read calls only reviewed built-ins). LIKE, IN, BETWEEN, IS DISTINCT FROM and NULLIF keep
-// their bare operator: the deparser cannot write those forms qualified.
+// pg_catalog's (a proven read calls only reviewed built-ins). LIKE, ILIKE and SIMILAR TO are their operators to
+// the server (~~, !~~, ~~*, !~~*, ~, !~ with the pattern as written), so they are written as those, qualified. IN,
+// BETWEEN, IS DISTINCT FROM and NULLIF keep their bare operator: the deparser cannot write those forms qualified.
 const QUALIFIED_OPERATORS = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL']);
+const OPERATOR_FORMS = new Set(['AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR']);
 const catalog = (names) => { if (Array.isArray(names) && names.length === 1) names.unshift({ String: { sval: 'pg_catalog' } }); };
 const qualify = (tree, schemas) => {
   const walk = (v, visit) => { if (Array.isArray(v)) v.forEach((x) => walk(x, visit)); else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) { visit(k, c); walk(c, visit); } };
@@ -71,6 +73,7 @@ const qualify = (tree, schemas) => {
     if (!c || typeof c !== 'object') return;
     if ((k === 'RangeVar' || k === 'relation' || k === 'rel') && typeof c.relname === 'string' && !c.schemaname && !c.catalogname && Object.hasOwn(schemas, c.relname)) c.schemaname = schemas[c.relname];
     if (k === 'FuncCall') catalog(c.funcname);
+    if (k === 'A_Expr' && OPERATOR_FORMS.has(c.kind)) c.kind = 'AEXPR_OP';
     if (k === 'A_Expr' && QUALIFIED_OPERATORS.has(c.kind)) catalog(c.name);
   });
   return tree;

@@ -29,7 +29,7 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
     if (refusal instanceof PinRefusal) check.unpinnable?.(refusal);
     throw refusal;
   });
-  checkPin(plan, pinned, check.vouched);
+  checkPin(plan, pinned);
   const found = (() => {
     try { return resolvedRelations(plan, pinned); } catch (err) { throw explainUnresolved(err, pinned, plan); }
   })();

@@ -10,7 +10,7 @@ import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgSystemViewCalls } from '../language/sql/pg-system-view-calls.js';
 import { PinRefusal } from './pin-refusal.js';
 import { dependenciesSql, resolvedSql } from './pg-pin-sql.js';
-import { answer, PLANNER, type PinPlan, type Rows } from './pg-pin.js';
+import { answer, checkFailed, PLANNER, type PinPlan, type Rows } from './pg-pin.js';
 
 /** A relation the read names, as the server resolved it. */
 export interface Resolved { named: string[]; oid: string; kind: string; schema: string; name: string }
@@ -49,14 +49,9 @@ export function relationsPlan(found: Resolved[]): RelationsPlan {
 }
 
 /** A server error in the second message: this read is refused, the session stays usable. What the statement
- *  itself would have met (no privilege on a relation, 42501; a relation gone, 42P01) and a lost connection stay
- *  what they are. */
-export function relationsFailed(err: unknown): unknown {
-  const code = String((err as { code?: unknown }).code ?? '');
-  const said = String((err as { message?: unknown }).message ?? err);
-  if (!/^[0-9A-Z]{5}$/.test(code) || /^(080|57)/.test(code) || code === '42501' || code === '42P01') return err;
-  return new PinRefusal(`the relations it names could not be locked and checked (${code}: ${said}): not run as a read`);
-}
+ *  itself would have met (no privilege on a relation, 42501; a relation gone, 42P01) stays what it is. */
+export const relationsFailed = (err: unknown): unknown =>
+  checkFailed(err, 'the relations it names could not be locked and checked', ['42501', '42P01']);
 
 /** Throws PinRefusal unless the relations are the ones resolved before and their code is known (or vouched for:
  *  safe_because covers code not known to be read-only, never code known to act). */

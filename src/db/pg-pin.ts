@@ -20,13 +20,17 @@ export interface PinPlan {
   ctes: string[];
 }
 
-/** A server error in the pin's message (not a lost connection): the session cannot be pinned. */
-export function pinFailed(err: unknown): unknown {
+/** A server error in one of a read's check messages, as a refusal saying `what` failed. A lost connection, and
+ *  the codes in `asTheyAre`, stay what they are. */
+export function checkFailed(err: unknown, what: string, asTheyAre: readonly string[] = []): unknown {
   const code = String((err as { code?: unknown }).code ?? '');
   const said = String((err as { message?: unknown }).message ?? err);
-  if (!/^[0-9A-Z]{5}$/.test(code) || /^(080|57)/.test(code)) return err; // a lost connection stays what it is
-  return new PinRefusal(`the session's settings could not be pinned for a read (${code}: ${said}): not run as a read`);
+  if (!/^[0-9A-Z]{5}$/.test(code) || /^(080|57)/.test(code) || asTheyAre.includes(code)) return err;
+  return new PinRefusal(`${what} (${code}: ${said}): not run as a read`);
 }
+
+/** A server error in the pin's message (not a lost connection): the session cannot be pinned. */
+export const pinFailed = (err: unknown): unknown => checkFailed(err, 'the session\'s settings could not be pinned for a read');
 
 /** Planner settings the pin's catalog queries turn off, and set back before the statement (see pinPlan). */
 export const PLANNER = ['enable_hashjoin', 'enable_mergejoin'];
@@ -69,7 +73,7 @@ export function explainUnresolved(err: unknown, results: Rows[], plan: PinPlan):
 
 /** Throws PinRefusal unless every setting reads back pinned, nothing is planted among PostgreSQL's own, and every
  *  call it names is reviewed. The relations are checked by a second message (pg-pin-relations.ts). */
-export function checkPin(plan: PinPlan, results: Rows[], vouched: boolean): void {
+export function checkPin(plan: PinPlan, results: Rows[]): void {
   const back = results[plan.at.readBack]?.rows[0];
   if (!back) throw new PinRefusal('the session did not answer the pin of its settings: not run as a read');
   for (const [name, want] of Object.entries(PINNED)) {

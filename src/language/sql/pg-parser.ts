@@ -51,10 +51,9 @@ const majorParser = async (major) => {
   }
   return majors.get(major);
 };
-// Without the parser's own version at the top either: trees of two majors' parsers are compared.
-const unplaced = (tree) => JSON.stringify({ ...tree, version: undefined }, (k, v) => (PLACES.has(k) ? undefined : v));
-// Keys in order: a field the engine adds (a relation's schema) lands where the parser would put it.
-const ordered = (tree) => JSON.stringify(tree, (k, v) => (PLACES.has(k) || k === 'version' ? undefined
+// Without the parser's own version at the top either: trees of two majors' parsers are compared. Keys in order: a
+// field the engine adds (a relation's schema) compares equal to the parser's own where it puts it.
+const unplaced = (tree) => JSON.stringify({ ...tree, version: undefined }, (k, v) => (PLACES.has(k) ? undefined
   : v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((x) => [x, v[x]])) : v));
 // The names the server would look up along the path, written with their schema (db/pg-checked-read.ts), so that
 // nothing created in the path after the checks can take their place: every relation named without a schema,
@@ -90,7 +89,7 @@ const regenerate = (parse, text, schemas) => {
   deparser = deparser || require(workerData.deparserPath);
   const again = deparser.deparseSync(tree, { pretty: false }).replace(/;\s*$/, '');
   const itsTree = parse(again);
-  if ((schemas ? ordered : unplaced)(itsTree) !== (schemas ? ordered : unplaced)(tree)) throw new Error('the statement written again from its parse reads differently');
+  if (unplaced(itsTree) !== unplaced(tree)) throw new Error('the statement written again from its parse reads differently');
   return { text: again, tree: itsTree };
 };
 // The server's own major reads the text the engine sends as the engine did, or it is not the engine's reading:

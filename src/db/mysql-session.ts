@@ -11,8 +11,10 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
-import { checkRelations, checkServerView, isVirtualSchema, relationsQuery, type RelationRow } from './mysql-relations-check.js';
+import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
+import { answered, holdFailed, holdSql, lockFailed, lockSql, sameRelations } from './mysql-hold.js';
+import { mysqlReadRelations } from '../language/sql/mysql-read-relations.js';
 import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
 import { mysqlVersionNumber, regenerateMysql } from '../language/sql/mysql-regenerate.js';
 import { classify } from './classify.js';
@@ -151,18 +153,47 @@ class MysqlSession extends GuardedSession implements Session {
   protected async transaction(written: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
     // A proven read runs as the engine writes it from its own parse (mysql-regenerate.ts); a vouched one as written.
     const sql = opts.readOnly && !opts.vouched ? this.proven(written) : written;
-    if (opts.readOnly) { await this.pin(); await this.relations(sql, opts.vouched === true); }
+    if (opts.readOnly) await this.pin();
     await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
+    // Checked inside the read's transaction: what holds its relations still lasts until it ends (mysql-hold.ts).
+    const serverView = opts.readOnly ? await this.relations(sql, opts.vouched === true, false) : undefined;
+    if (serverView) {
+      await this.conn.query('ROLLBACK');
+      return this.underLock(sql, params, opts, serverView);
+    }
+    const result = await this.statement(sql, params, opts);
+    // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
+    await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
+    return result;
+  }
+
+  private async statement(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
     opts.signal.throwIfAborted();
     const text = statementSettings(sql, this.flavour, opts);
     // execute() binds server-side; query() without values allows statements that cannot be prepared.
     // Neither accepts two statements: the connection has multipleStatements off.
     const result = params.length > 0 ? await this.execute(text, params) : await this.stream(text);
     opts.signal.throwIfAborted(); // SLEEP() returns normally when killed: roll back rather than commit
-    // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
-    await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
     return result;
+  }
+
+  /**
+   * A read of a view of the server's own: LOCK TABLES holds what it reads (the view, and what the view reads)
+   * before it is checked, until the read ends (mysql-hold.ts). No transaction: the lock would end with it; the
+   * statement is read-only by itself (statementSettings; MySQL: the session, sessionReadOnly).
+   */
+  private async underLock(sql: string, params: unknown[], opts: QueryOptions, view: string): Promise<QueryResult> {
+    const lock = lockSql(mysqlReadRelations(sql, this.flavour === 'mariadb') ?? []);
+    if (!lock) throw new PinRefusal(`it reads ${view}, a view of the server's own, and the engine's parse of the statement does not say what to hold still while it checks it: not run as a read`);
+    await this.conn.query(lock).catch((err: unknown) => lockFailed(err, view));
+    try {
+      await this.relations(sql, opts.vouched === true, true);
+      return await this.statement(sql, params, opts);
+    } finally {
+      // A session that could not let go of its locks is not used again.
+      await this.conn.query('UNLOCK TABLES').catch(() => { this.broken = true; });
+    }
   }
 
   private proven(sql: string): string {
@@ -182,9 +213,14 @@ class MysqlSession extends GuardedSession implements Session {
     }
   }
 
-  /** Before every read: the relations it names, as the server resolves them (mysql-relations-check.ts), and
-   *  those the server's own views among them read, in turn. */
-  private async relations(sql: string, vouched: boolean): Promise<void> {
+  /**
+   * Before every read: the relations it names, as the server resolves them (mysql-relations-check.ts), and those
+   * the server's own views among them read, in turn. In the read's transaction, each round is judged, its base
+   * tables held (mysql-hold.ts) and asked about again: an answer that changed in between is refused. A view of
+   * the server's own cannot be held there: its name is given back, and the read is checked again under
+   * LOCK TABLES (`locked`), where everything it reads is already held.
+   */
+  private async relations(sql: string, vouched: boolean, locked: boolean): Promise<string | undefined> {
     // A text the grammars cannot read never gets here as a read: the executor's classifier refuses it first
     // (executors/sql-read-only.ts), and the read-only transaction still stands behind that.
     const seen = new Set<string>();
@@ -192,11 +228,44 @@ class MysqlSession extends GuardedSession implements Session {
     let asked = fresh(mysqlRelations(sql) ?? []);
     for (let depth = 0; asked.length; depth++) {
       if (depth === MAX_VIEW_DEPTH) throw new PinRefusal(`the server's own views it reads nest deeper than ${MAX_VIEW_DEPTH}: not run as a read`);
-      const q = relationsQuery(asked);
-      const [rows] = await this.conn.query(q.sql, q.values);
+      const rows = await this.relationRows(asked);
       // The step vouches for what its own text names, not for what a server view's definition reads.
-      asked = fresh(checkRelations(rows as RelationRow[], vouched && depth === 0).flatMap(checkServerView));
+      const views = checkRelations(rows, vouched && depth === 0);
+      if (views.length && !locked) return views[0]!.what;
+      // Only the first round gets here unlocked (a server view is the only way to a second). Asked again only when
+      // something was held: what was not is absent (and failed the read) or a vouched view.
+      if (!locked && await this.holdRound(rows, vouched ? [] : this.written(sql))) {
+        sameRelations(rows, await this.relationRows(asked));
+      }
+      asked = fresh(views.flatMap(checkServerView));
     }
+    return undefined;
+  }
+
+  /** What a proven read writes as relations (not information_schema's or performance_schema's). */
+  private written(sql: string): MysqlRelation[] {
+    return (mysqlReadRelations(sql, this.flavour === 'mariadb') ?? []).map((r) => r.relation).filter(([schema]) => !isVirtualSchema(schema));
+  }
+
+  /** Holds a round's base tables, and opens each relation the read writes that was not shown: nothing holds a
+   *  name that does not exist, and one created after the check would be read unchecked. True when it held any. */
+  private async holdRound(rows: RelationRow[], written: MysqlRelation[]): Promise<boolean> {
+    const probes: [string, string][] = [
+      ...rows.filter(isBaseTable).map((r): [string, string] => [holdSql(r), `${String(r.s)}.${String(r.n)}`]),
+      ...written.filter((w) => !answered(rows, w)).map((r): [string, string] => [holdSql(r), r.filter(Boolean).join('.')]),
+    ];
+    let held = false;
+    for (const [sql, what] of probes) held = await this.conn.query(sql).then(() => true, (err: unknown) => holdFailed(err, what)) || held;
+    return held;
+  }
+
+  private async relationRows(asked: MysqlRelation[]): Promise<RelationRow[]> {
+    const q = relationsQuery(asked);
+    const rows = (await this.conn.query(q.sql, q.values))[0] as RelationRow[];
+    const views = rows.filter((r) => !isBaseTable(r));
+    if (!views.length) return rows;
+    const v = viewsQuery(views);
+    return withDefinitions(rows, (await this.conn.query(v.sql, v.values))[0] as RelationRow[]);
   }
 
   /**

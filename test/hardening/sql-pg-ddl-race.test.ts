@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
-import { runSteps } from './read-steps.js';
+import { raceReads } from './ddl-race.js';
 import { PG_EDGE_MAJORS, majorOf } from '../helpers/pg-majors.js';
 
 const READS = 150;
@@ -50,18 +50,13 @@ for (const version of PG_EDGE_MAJORS) {
           const baseline = await calls();
           const admin = new pg.Client({ connectionString: server.adminUrl() });
           await admin.connect();
-          let stop = false;
-          let rounds = 0;
-          const loop = (async () => { while (!stop) { await admin.query(change); await admin.query(back); rounds++; } })();
-          let events;
+          let race;
           try {
-            events = await runSteps(server.url(), Array.from({ length: READS }, () => ({ query: read, params: [] })), dryRun);
+            race = await raceReads({ exec: (sql) => admin.query(sql), change, back, url: server.url(), read, reads: READS, dryRun });
           } finally {
-            stop = true;
-            await loop.catch(() => undefined);
             await admin.end();
           }
-          const finished = events.flatMap((e) => (e.type === 'step-finished' ? [e.result] : []));
+          const { finished, rounds } = race;
           assert.equal(finished.length, READS);
           const ok = finished.filter((r) => r.status === 'ok').length;
           assert.ok(rounds > 20, `the loop changed it ${rounds} times: no race`);

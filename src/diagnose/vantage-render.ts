@@ -18,12 +18,13 @@ export function differences(there: Diagnosis, here: Diagnosis): string[] {
   });
 }
 
-/** A process's place (--from-pid, --from-container). */
+/** A process's place (--from-pid, --from-container, --from-pod). */
 export function processPlace(v: Vantage): PlaceName {
   const place = v.sameNetns ? 'this network namespace' : `its network namespace ${v.netns}`;
   const named = [...v.files, ...fileNames(v.tlsFiles)];
   return {
-    label: v.container ? `container ${v.container.name} (${v.container.runtime} ${v.container.id}, pid ${v.pid})` : `pid ${v.pid}`,
+    label: v.pod ? `pod ${v.pod.namespace}/${v.pod.name} (container ${v.pod.container} ${v.pod.id}, pid ${v.pid})`
+      : v.container ? `container ${v.container.name} (${v.container.runtime} ${v.container.id}, pid ${v.pid})` : `pid ${v.pid}`,
     detail: `${place}${named.length ? `, its ${named.join(', ')}` : ''}`,
   };
 }

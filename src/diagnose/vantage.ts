@@ -13,6 +13,8 @@ export interface Vantage {
   pid: number;
   /** Where the pid came from when the operator named a container (--from-container). */
   container?: { name: string; runtime: string; id: string };
+  /** Where the pid came from when the operator named a pod (--from-pod): its container on this node. */
+  pod?: { namespace: string; name: string; container: string; node: string; id: string };
   /** The process's network namespace, and whether it is this process's own (then only its files differ). */
   netns: string;
   sameNetns: boolean;

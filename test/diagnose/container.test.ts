@@ -3,42 +3,22 @@
 // host's 127.0.0.1 is refused from the container's own localhost. Podman's `inspect` answers as Docker's does.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { BIN } from '../helpers/cli.js';
+import { canRunPodman, inspect, PODMAN_SKIP, podman, startContainer } from './podman.js';
 
-const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const canRun = process.getuid?.() === 0 && has('podman', ['--version']) && has('busybox', ['true']);
-const skip = !canRun && 'needs root, podman and busybox-static (node test/provision.mjs installs them)';
+const canRun = canRunPodman;
+const skip = PODMAN_SKIP;
 const NAME = `rb-app-${process.pid}`;
 const STOPPED = `rb-stopped-${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'container-'));
 let server: LabServer;
 
-/** podman as this VM allows it: runc where crun cannot set limits, limits below the machine's hard ones. */
-function podman(args: string[]) {
-  const runtime = has('runc', ['--version']) ? ['--runtime', 'runc'] : [];
-  return spawnSync('podman', [...runtime, ...args], { encoding: 'utf8', timeout: 120_000 });
-}
-
-/** A root of its own with one static busybox: sleep is the application. */
-function rootfs(name: string): string {
-  const root = join(dir, name);
-  for (const d of ['bin', 'etc', 'proc', 'sys', 'dev', 'tmp']) mkdirSync(join(root, d), { recursive: true });
-  const busybox = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
-  copyFileSync(busybox, join(root, 'bin', 'busybox'));
-  for (const tool of ['sh', 'sleep']) symlinkSync('busybox', join(root, 'bin', tool));
-  writeFileSync(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
-  return root;
-}
-
-function start(name: string, command: string[]) {
-  const r = podman(['run', '-d', '--name', name, '--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1000:1000', '--rootfs', rootfs(name), ...command]);
-  assert.equal(r.status, 0, `podman run: ${r.stderr}`);
-}
+const start = (name: string, command: string[]) => startContainer(dir, name, command);
 
 before(async () => {
   if (!canRun) return;
@@ -61,7 +41,7 @@ test('the container found by its name: the host\'s 127.0.0.1 answers here, the c
   const r = diagnose(['--from-container', NAME, '--json'], server.url());
   assert.ok(r.stdout.trim().startsWith('{'), `${r.status}: ${r.stdout}${r.stderr}`);
   const out = JSON.parse(r.stdout) as { from: { pid: number; sameNetns: boolean; container: { name: string; runtime: string; id: string } }; there: { classification: string }; here: { classification: string } };
-  const pid = Number(podman(['inspect', '--format', '{{.State.Pid}}', NAME]).stdout.trim());
+  const pid = Number(inspect(NAME, '{{.State.Pid}}'));
   assert.deepEqual([out.from.pid, out.from.container.name, out.from.container.runtime, out.from.sameNetns], [pid, NAME, 'podman', false]);
   assert.deepEqual([out.here.classification, out.there.classification], ['ok', 'refused']);
   assert.equal(r.status, 1, 'the exit code is the container\'s view');

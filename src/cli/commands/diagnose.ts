@@ -30,6 +30,7 @@ export interface DiagnoseFlags {
   fromPid?: string;
   /** The same from a container, found by its runtime (diagnose/container-pid.ts). */
   fromContainer?: string;
+  fromPod?: string;
   /** The same with every connection opened by another host over SSH (diagnose/ssh-vantage.ts). */
   fromSsh?: string;
 }
@@ -52,8 +53,8 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   // This process is the probes of `--from-ssh` (ssh-vantage.ts started it): its connections are the host's.
   const via = process.env[VIA_SSH_ENV];
   if (via) (await import('../../diagnose/ssh-route.js')).routeThroughSsh(JSON.parse(via) as SshRoute);
-  const places = [flags.fromPid, flags.fromContainer, flags.fromSsh].filter((f) => f !== undefined).length;
-  if (places > 1) throw new UserError('--from-pid, --from-container and --from-ssh name one place each: give one');
+  const places = [flags.fromPid, flags.fromContainer, flags.fromPod, flags.fromSsh].filter((f) => f !== undefined).length;
+  if (places > 1) throw new UserError('--from-pid, --from-container, --from-pod and --from-ssh name one place each: give one');
   if (flags.fromSsh !== undefined) return fromSsh(flags.fromSsh, source, flags, timeoutMs, redactor);
   if (places) return fromVantage(flags, source, timeoutMs, redactor);
   const result = await diagnose(source, { timeoutMs, redactor });
@@ -83,7 +84,7 @@ type FoundSource = NonNullable<ReturnType<typeof findSource>>;
 
 /** The probes from the application's place (a process or a container) and from here. */
 async function fromVantage(flags: DiagnoseFlags, source: FoundSource, timeoutMs: number, redactor: Redactor): Promise<number> {
-  refuseRun(flags, flags.fromContainer !== undefined ? '--from-container' : '--from-pid');
+  refuseRun(flags, flags.fromContainer !== undefined ? '--from-container' : flags.fromPod !== undefined ? '--from-pod' : '--from-pid');
   const { diagnoseFrom, withApplicationFiles } = await import('../../diagnose/vantage.js');
   const { processPlace } = await import('../../diagnose/vantage-render.js');
   const { url, vantage } = withApplicationFiles(await placeOf(flags), source.url);
@@ -115,9 +116,14 @@ async function sideBySide(from: object, place: PlaceName, there: Promise<Diagnos
   return t.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
 }
 
-/** The process the probes run beside: the pid given, or the container's first process. */
+/** The process the probes run beside: the pid given, or the first process of the container or the pod's container. */
 async function placeOf(flags: DiagnoseFlags) {
   const { vantageOf } = await import('../../diagnose/vantage.js');
+  if (flags.fromPod !== undefined) {
+    const { podOf } = await import('../../diagnose/pod-pid.js');
+    const { pid, ...pod } = podOf(flags.fromPod);
+    return { ...vantageOf(pid, `--from-pod ${flags.fromPod}`), pod };
+  }
   if (flags.fromContainer === undefined) return vantageOf(Number(flags.fromPid));
   const { containerOf } = await import('../../diagnose/container-pid.js');
   const c = containerOf(flags.fromContainer);

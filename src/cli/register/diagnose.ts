@@ -20,6 +20,7 @@ export function registerDiagnose(program: Command, lazy: Lazy): void {
     .option('--db-container <name>', 'the host-side checks in the database\'s Docker container (docker exec / logs)')
     .option('--from-pid <pid>', "probe from where the application runs: process PID's network namespace, /etc/hosts and resolver (needs root); shown beside the view from here")
     .option('--from-container <name>', 'the same from a Docker or Podman container on this machine (its running process, as the runtime reports it; needs root)')
+    .option('--from-pod <namespace/pod>', "the same from a Kubernetes pod on this node: its first running container's process (kubectl names the container, its cgroup the process; needs root)")
     .option('--from-ssh <destination>', "the same from another host: every connection opened by it (ssh -W), names resolved by it (getent), the URL's TLS files read there; nothing installed on it")
     .option('--transcript <file>', 'with --run: write the transcript here')
     .option('--no-transcript', 'with --run: do not write a transcript')
@@ -31,6 +32,7 @@ Examples:
   runbook diagnose --db-ssh postgres@db-1.internal   # and read the service, listeners and log there
   sudo runbook diagnose postgres://app@localhost:5432/app --from-pid $(pgrep -f app-server)   # the application's own localhost
   sudo runbook diagnose postgres://app@db:5432/app --from-container app-web   # from the app's container
+  sudo runbook diagnose postgres://app@db:5432/app --from-pod shop/web-7d9f-x2k4   # from the app's pod, on its node
   runbook diagnose postgres://app@db:5432/app --from-ssh deploy@app-1.internal       # from the app's host
 Exit codes: 0 every layer works, 1 a problem was found (or the --run runbook did not resolve), 2 usage error.`)
     .action(lazy(() => import('../commands/diagnose.js'), 'diagnoseCommand'));

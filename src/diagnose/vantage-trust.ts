@@ -5,7 +5,8 @@
 // A Node.js application (pg, mysql2) trusts Node's bundled store and the file its NODE_EXTRA_CA_CERTS names (the
 // system store under --use-openssl-ca): the probes run in Node too, and take that file the same way. A Java
 // application against MySQL/MariaDB trusts its JSSE keystore (java-trust.ts); PgJDBC's default factory reads
-// ~/.postgresql/root.crt as libpq does.
+// ~/.postgresql/root.crt as libpq does, and its Java factory (a JDBC URL with sslfactory=DefaultJavaSSLFactory,
+// where the engine can see one: its command line, its environment) the JSSE keystore.
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sslMode } from '../db/ssl-options.js';
@@ -55,9 +56,10 @@ export function applicationTrust(pid: number, u: URL): Trust | undefined {
   if (own === 'system') return system();
   const env = environOf(pid);
   if (isNode(pid)) return nodeTrust(pid, env, system);
-  if (!postgres && isJava(pid)) {
+  if (isJava(pid) && (!postgres || pgjdbcTrustsJsse(argvOf(pid), env))) {
     const java = javaTrust(pid, argvOf(pid), env);
-    return java && { param, path: java.path, read: java.read, from: java.from, given: java.pem };
+    const factory = postgres ? ' (PgJDBC with sslfactory=DefaultJavaSSLFactory)' : '';
+    return java && { param, path: java.path, read: java.read, from: `${java.from}${factory}`, given: java.pem };
   }
   if (!postgres) return system();
   const fromEnv = env.get('PGSSLROOTCERT');
@@ -74,6 +76,21 @@ export const NODE_EXTRA = 'NODE_EXTRA_CA_CERTS';
 /** Whether the process is Node.js: its executable, as its own root names it. */
 function isNode(pid: number): boolean {
   try { return /^node(js)?[\d.]*$/.test(basename(readlinkSync(`/proc/${pid}/exe`))); } catch { return false; }
+}
+
+/**
+ * Whether a JVM's PgJDBC verifies with JSSE: a JDBC URL on its command line or in its environment (Spring's
+ * `spring.datasource.url`, `JDBC_DATABASE_URL`, …) names `sslfactory=…DefaultJavaSSLFactory`. Its default factory
+ * (LibPQFactory) reads libpq's files instead.
+ */
+export function pgjdbcTrustsJsse(argv: string[], env: Map<string, string>): boolean {
+  return [...argv, ...env.values()].some((text) => {
+    const at = text.indexOf('jdbc:postgresql:');
+    if (at < 0) return false;
+    const query = text.slice(at).split(/[?]/)[1] ?? '';
+    const factory = new URLSearchParams(query.split(/\s/)[0]).get('sslfactory') ?? '';
+    return /(^|\.)DefaultJavaSSLFactory$/.test(factory);
+  });
 }
 
 /** Whether the process is a JVM: its executable is `java`. */

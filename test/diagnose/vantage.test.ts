@@ -4,9 +4,9 @@
 // the host cannot resolve.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { BIN } from '../helpers/cli.js';
@@ -226,7 +226,7 @@ test('a Node.js application against MariaDB, its NODE_EXTRA_CA_CERTS relative to
 
 const hasJava = spawnSync('java', ['-version']).status === 0 && spawnSync('keytool', ['-help']).status === 0;
 
-test('a Java application against MariaDB trusts its JSSE store: a javax.net.ssl.trustStore (PKCS12, JKS), else its JVM\'s cacerts', { skip: (!canNetns || !hasJava) && 'needs root, ip netns and a JDK' }, async (t) => {
+test('a Java application against MariaDB trusts its JSSE store: a javax.net.ssl.trustStore (PKCS12, JKS, JCEKS), else its JVM\'s jssecacerts, else cacerts', { skip: (!canNetns || !hasJava) && 'needs root, ip netns and a JDK' }, async (t) => {
   const tls = await startMariadb({ tls: 'on' });
   t.after(() => tls.stop());
   const verify = tls.url({ params: { 'ssl-mode': 'VERIFY_IDENTITY' } });
@@ -238,12 +238,13 @@ test('a Java application against MariaDB trusts its JSSE store: a javax.net.ssl.
   };
   keystore('ts.p12', 'PKCS12');
   keystore('ts.jks', 'JKS');
+  keystore('ts.jceks', 'JCEKS');
   writeFileSync(join(dir, 'Wait.java'), 'class Wait { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }');
   const java = (options: string) => `java ${options} ${join(dir, 'Wait.java')}`;
   // Its stores where only its own mount namespace has them.
   const etc = join(dir, 'java-app-etc');
   mkdirSync(etc);
-  const setup = `mount -t tmpfs java-app-etc ${etc} && cp ${stores}/ts.p12 ${stores}/ts.jks ${etc}/`;
+  const setup = `mount -t tmpfs java-app-etc ${etc} && cp ${stores}/ts.p12 ${stores}/ts.jks ${stores}/ts.jceks ${etc}/`;
   const p12 = await tlsApp(t, setup, {}, java(`-Djavax.net.ssl.trustStore=${etc}/ts.p12 -Djavax.net.ssl.trustStorePassword=app-secret`));
   const r = diagnoseFrom(verify, p12);
   assert.equal(r.out.there.classification, 'ok', `trusted through its PKCS12 trustStore: ${r.out.there.finding} ${JSON.stringify(r.out.from)}`);
@@ -254,6 +255,20 @@ test('a Java application against MariaDB trusts its JSSE store: a javax.net.ssl.
   const j = diagnoseFrom(verify, jks);
   assert.equal(j.out.there.classification, 'ok', `trusted through its JKS trustStore: ${j.out.there.finding}`);
   assert.equal(j.out.from.tlsFiles[0]?.path, `${etc}/ts.jks`);
+  // JCEKS (the JVM is told the type; the engine reads it by its magic number, as JKS).
+  const jceks = await tlsApp(t, setup, {}, java(`-Djavax.net.ssl.trustStore=${etc}/ts.jceks -Djavax.net.ssl.trustStoreType=JCEKS`));
+  const c = diagnoseFrom(verify, jceks);
+  assert.equal(c.out.there.classification, 'ok', `trusted through its JCEKS trustStore: ${c.out.there.finding}`);
+  assert.equal(c.out.from.tlsFiles[0]?.path, `${etc}/ts.jceks`);
+  // No trustStore, and its JVM has a jssecacerts (only in its own mount namespace): that, before cacerts.
+  const security = join(dirname(dirname(realpathSync(spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim()))), 'lib', 'security');
+  const copy = join(dir, 'jvm-security');
+  const withJsse = `cp -a ${security} ${copy} && mount -t tmpfs jvm-security ${security} && cp -a ${copy}/. ${security}/ && cp ${stores}/ts.jceks ${security}/jssecacerts`;
+  const jsse = await tlsApp(t, withJsse, {}, java(''));
+  const e = diagnoseFrom(verify, jsse);
+  assert.equal(e.out.there.classification, 'ok', `trusted through its JVM's jssecacerts: ${e.out.there.finding} ${JSON.stringify(e.out.from)}`);
+  assert.deepEqual([e.out.from.tlsFiles[0]?.path, e.out.from.tlsFiles[0]?.from], [`${security}/jssecacerts`, 'its JVM\'s jssecacerts']);
+  assert.ok(!existsSync(join(security, 'jssecacerts')), 'this host\'s JVM was left as it was');
   // No trustStore: its JVM's cacerts, a link to /etc/ssl/certs/java/cacerts followed in its own root. This host's
   // holds no lab CA: untrusted there. The application's own, with the lab CA bound over it: trusted.
   const bare = await tlsApp(t, 'true', {}, java(''));
@@ -268,6 +283,33 @@ test('a Java application against MariaDB trusts its JSSE store: a javax.net.ssl.
   const w = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(wrong), '--json', '--timeout', '2'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: verify, NO_COLOR: '1' }, timeout: 120_000 });
   assert.equal(w.status, 2, w.stdout + w.stderr);
   assert.match(w.stderr, new RegExp(`its Java trust store ${etc}/ts.p12 cannot be read \\(openssl pkcs12: .*\\), so whom it trusts is not known`));
+});
+
+test('a Java application against PostgreSQL: PgJDBC reads libpq\'s files, or its JSSE store where its JDBC URL names the Java factory', { skip: (!canNetns || !hasJava) && 'needs root, ip netns and a JDK' }, async (t) => {
+  const tls = await startPostgres({ tls: 'on' });
+  t.after(() => tls.stop());
+  const verify = tls.url({ params: { sslmode: 'verify-full' } });
+  const store = join(dir, 'pgjdbc.p12');
+  const k = spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'lab', '-file', tls.caFile!, '-keystore', store, '-storetype', 'PKCS12', '-storepass', 'app-secret']);
+  assert.equal(k.status, 0, String(k.stderr));
+  writeFileSync(join(dir, 'Idle.java'), 'class Idle { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }');
+  const jsse = `-Djavax.net.ssl.trustStore=${store} -Djavax.net.ssl.trustStorePassword=app-secret`;
+  const java = (options: string) => `java ${jsse} ${options} ${join(dir, 'Idle.java')}`;
+  // The Java factory, named in a JDBC URL on its command line: its JSSE store, which holds the lab's CA.
+  const factory = await tlsApp(t, 'true', {}, java(`'-Dspring.datasource.url=jdbc:postgresql://db:5432/app?ssl=true&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory'`));
+  const f = diagnoseFrom(verify, factory);
+  assert.equal(f.out.there.classification, 'ok', `trusted through its JSSE store: ${f.out.there.finding} ${JSON.stringify(f.out.from)}`);
+  assert.deepEqual([f.out.from.tlsFiles[0]?.path, f.out.from.tlsFiles[0]?.from], [store, 'its javax.net.ssl.trustStore (PgJDBC with sslfactory=DefaultJavaSSLFactory)']);
+  // The same named in its environment.
+  const fromEnv = await tlsApp(t, 'true', { JDBC_DATABASE_URL: 'jdbc:postgresql://db/app?sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory&sslmode=verify-full' }, java(''));
+  assert.equal(diagnoseFrom(verify, fromEnv).out.there.classification, 'ok');
+  // Its default factory (no sslfactory, or LibPQFactory): libpq's ~/.postgresql/root.crt, which it does not have.
+  for (const url of ['jdbc:postgresql://db/app?ssl=true', 'jdbc:postgresql://db/app?sslfactory=org.postgresql.ssl.LibPQFactory']) {
+    const libpq = await tlsApp(t, 'true', { HOME: join(dir, 'no-home'), JDBC_DATABASE_URL: url }, java(''));
+    const l = diagnoseFrom(verify, libpq);
+    assert.equal(l.out.there.classification, 'cert-untrusted', `${url}: ${l.out.there.finding} ${JSON.stringify(l.out.from)}`);
+    assert.ok(!l.out.from.tlsFiles.some((x) => x.path === store), `${url}: its JSSE store is not PgJDBC's default trust`);
+  }
 });
 
 test('sslrootcert=system is the application\'s own system store, not this host\'s', { skip: (!canNetns || !existsSync('/etc/ssl/certs/ca-certificates.crt')) && 'needs root, ip netns and a system store' }, async (t) => {

@@ -26,9 +26,21 @@ function rootfs(dir: string, name: string): string {
   return root;
 }
 
-/** Starts container `name` running `command` in a root of its own under `dir`. */
-export function startContainer(dir: string, name: string, command: string[]): void {
-  const r = podman(['run', '-d', '--name', name, '--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1000:1000', '--rootfs', rootfs(dir, name), ...command]);
+/** A root of its own in `dir` for an application of this host (node, java): this host's /usr read-only (this
+ *  machine's / links bin and lib there), its own /etc and /app, which hold `files`. */
+export function appRootfs(dir: string, name: string, files: Record<string, string | Buffer>): string {
+  const root = join(dir, name);
+  for (const d of ['usr', 'etc', 'proc', 'sys', 'dev', 'tmp', 'app']) mkdirSync(join(root, d), { recursive: true });
+  for (const link of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${link}`, join(root, link));
+  writeFileSync(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  for (const [path, content] of Object.entries(files)) writeFileSync(join(root, path), content);
+  return root;
+}
+
+/** Starts container `name` running `command` in a root of its own under `dir` (or `root`), with `options`
+ *  (default: no network of its own but its loopback). */
+export function startContainer(dir: string, name: string, command: string[], options: string[] = ['--network=none'], root = rootfs(dir, name)): void {
+  const r = podman(['run', '-d', '--name', name, ...options, '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1000:1000', '--rootfs', root, ...command]);
   assert.equal(r.status, 0, `podman run: ${r.stderr}`);
 }
 

@@ -1,5 +1,6 @@
 // Runbook → xstate machine. One state per step; a destructive step gets an awaitingConfirmation state
-// (CONFIRM / SKIP / ABORT); end steps and the failed/aborted/finished states are final.
+// (CONFIRM / SKIP / ABORT), and so does a vouched one, entered only when a resume finds it in flight; end steps
+// and the failed/aborted/finished states are final.
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
@@ -11,6 +12,7 @@ import type { Taint } from '../language/expression/index.js';
 import { renderTemplate, test } from './render.js';
 import { own, setOwn } from '../common/own.js';
 import { loopNeedsNoGate } from './loop.js';
+import { vouchedFor } from '../language/vouched.js';
 import { FAILING, onMatches } from '../language/results.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 import { plural } from '../common/plural.js';
@@ -45,6 +47,7 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
       overVisited: ({ context }, p: { stepId: string }) =>
         (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
       loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context),
+      resumedHere: ({ context }, p: { stepId: string }) => context.resumedStep === p.stepId,
       conditionFalse: ({ context }, p: { stepId: string }) => {
         const cond = stepOf(doc, p.stepId).if;
         return cond !== undefined && !test(cond, scopeOf(context)).value;
@@ -64,7 +67,9 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
         setOwn(context.visits, p.stepId, (own(context.visits, p.stepId) ?? 0) + 1);
         return { visits: context.visits };
       }),
-      recordResult: assign(({ context }, p: { stepId: string; result: StepResult }) => record(context, doc, p.stepId, p.result)),
+      // The step that was in flight is an ordinary step again once it has a result: a later visit is not resumed.
+      recordResult: assign(({ context }, p: { stepId: string; result: StepResult }) =>
+        ({ ...record(context, doc, p.stepId, p.result), ...(context.resumedStep === p.stepId ? { resumedStep: undefined } : {}) })),
       emitSkipped: emit((_, p: { stepId: string; reason: 'condition' | 'operator'; detail?: string }) =>
         ({ type: 'step-skipped' as const, stepId: p.stepId, reason: p.reason, ...(p.detail ? { detail: p.detail } : {}) })),
       emitBranch: emit(({ context }, p: { from: string; to: string; via: Edge['via'] | 'failure'; expression?: string }) => ({
@@ -112,6 +117,7 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
     return step.if === undefined ? { id: stepId, ...final } : guardedEnd(doc, step, i, final, taint);
   }
   const p = { stepId };
+  const vouched = vouchedFor(step);
   return {
     id: stepId,
     initial: PHASE.enter,
@@ -129,10 +135,13 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
           // A destructive for_each with no items to approve (or a list it cannot act on) has no gate: the runner
           // acts only on items a gate approved, so it runs nothing and reports why.
           ...(step.destructive && step.for_each ? [{ guard: { type: 'loopNeedsNoGate', params: p }, target: PHASE.run }] : []),
+          // A vouched step (not proven to only read) that was in flight when the run stopped may have partly
+          // run: resume asks before running it again, as for a destructive one. A proven read just runs again.
+          ...(vouched ? [{ guard: { type: 'resumedHere', params: p }, target: PHASE.gate }] : []),
           { target: step.destructive ? PHASE.gate : PHASE.run },
         ],
       },
-      ...(step.destructive ? { [PHASE.gate]: gateState(stepId) } : {}),
+      ...(step.destructive || vouched ? { [PHASE.gate]: gateState(stepId) } : {}),
       [PHASE.run]: {
         invoke: {
           id: `step:${stepId}`,

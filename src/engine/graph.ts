@@ -18,7 +18,8 @@ export function machineGraph(machine: RunbookMachine, doc: RunbookDoc): MachineG
     const guardedEnd = step?.end !== undefined && step.if !== undefined;
     nodes.push({
       id, label: step?.title ?? special(id), kind: step ? stepKind(step) ?? '?' : 'outcome',
-      destructive: PHASE.gate in node.states, final: node.type === 'final' || guardedEnd,
+      // A vouched step has a gate too, for a resume that finds it in flight: destructive is the runbook's word.
+      destructive: step?.destructive === true, final: node.type === 'final' || guardedEnd,
       ...(step?.end ? { outcome: step.end } : id === FAILED ? { outcome: 'failed' } : id === ABORTED ? { outcome: 'aborted' } : id === FINISHED ? { outcome: 'resolved' } : {}),
     });
     for (const t of (guardedEnd ? node.always : node.states[PHASE.route]?.always) ?? []) {

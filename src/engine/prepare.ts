@@ -5,6 +5,7 @@ import { describeRemote } from '../executors/remote-describe.js';
 import { sshDestination } from '../executors/ssh-destination.js';
 import { assertEnvNames } from '../language/env-names.js';
 import { targetNameProblem } from '../language/target-names.js';
+import { vouchedFor } from '../language/vouched.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue, test } from './render.js';
@@ -184,7 +185,7 @@ export function prepareWait(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
 export const duration = (d: string | number | undefined, fallback: string): string => (d === undefined ? fallback : typeof d === 'number' ? `${d}s` : d);
 
 /** `destructive: false` with a reason: the author vouches that what the lint could not prove is harmless. */
-export const vouchedFor = (step: StepDoc): boolean => step.destructive === false && !!step.safe_because?.trim();
+export { vouchedFor };
 
 const unconfirmed = (step: StepDoc): boolean => step.destructive !== true && !vouchedFor(step);
 

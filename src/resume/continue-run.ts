@@ -1,7 +1,7 @@
 // An interrupted run continued where it stopped, appending to the same transcript: finished steps are never run
-// again; the step in flight runs again, behind its confirmation gate if it is destructive. What a run needs to
-// continue is checked here, in this order (docs/architecture.md lists it), each refusal a UserError before any
-// step runs. The CLI parses the flags and starts the run (ResumeHost): src/resume does not import it.
+// again; the step in flight runs again, behind its confirmation gate if it is destructive or vouched for. What a
+// run needs to continue is checked here, in this order (docs/architecture.md lists it), each refusal a UserError
+// before any step runs. The CLI parses the flags and starts the run (ResumeHost): src/resume does not import it.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../common/errors.js';

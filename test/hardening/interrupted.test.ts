@@ -86,6 +86,30 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
     });
   }
 
+  test('a vouched step in flight is asked about again on resume: not approved, it does not run again; approved, it does', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+    const interrupted = async () => {
+      const s = setup(t);
+      const run = cli(['run', s.runbook, '--plain', '--yes', '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60']);
+      await until(() => slowRunning(s)() && started(s.transcript, 'slow')(), 30_000, 'the slow step to start');
+      run.child.kill('SIGTERM');
+      assert.equal((await run).code, 75);
+      return s;
+    };
+    // Not approved: the step that may have partly run is not run again (in plain mode the run stops there).
+    const a = await interrupted();
+    const refused = await cli(['resume', a.transcript, '--plain', '-i', 'delay=0']);
+    assert.notEqual(refused.code, 0, refused.stdout + refused.stderr);
+    assert.match(refused.stdout + refused.stderr, /'slow' was in flight when the run was interrupted and may have partly run; it was not approved, so it did not run again/);
+    assert.deepEqual(a.counter(), ['look', 'slow-started'], 'nothing ran again without the operator');
+    const gate = transcriptLines(a.transcript).filter((l) => l.type === 'confirmation-requested').pop();
+    assert.deepEqual([gate?.stepId, gate?.resumed], ['slow', true]);
+    // Approved: it runs again, once, and the run goes on (the step before it does not run again).
+    const b = await interrupted();
+    const approved = await cli(['resume', b.transcript, '--plain', '--approve', 'slow', '--approve', 'destroy', '-i', 'delay=0']);
+    assert.equal(approved.code, 0, approved.stdout + approved.stderr);
+    assert.deepEqual(b.counter(), ['look', 'slow-started', 'slow-started', 'slow-finished', 'destroy']);
+  });
+
   test('SIGINT is the operator\'s abort: aborted (exit 130), and resume refuses it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     const s = setup(t);
     const run = cli(['run', s.runbook, '--plain', '--yes', '--transcript', s.transcript, '-i', `dir=${s.dir}`, '-i', 'delay=60']);

@@ -162,7 +162,7 @@ steps:
       const refused = await k.resume(k.transcript);
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
       assert.match(refused.stderr, /or --retarget, which asks again at every destructive step/);
-      const retargeted = await k.unapproved(k.transcript, '--retarget', '--approve', 'call/write');
+      const retargeted = await k.unapproved(k.transcript, '--retarget', '--approve', 'call/hold', '--approve', 'call/write');
       assert.equal(retargeted.code, 0, retargeted.stdout + retargeted.stderr);
       assert.match(retargeted.stderr, /--retarget: continuing inside .*child\.yaml \(called by step 'call'\), changed since the run started/);
       assert.match(retargeted.stdout, /confirm\? .*write/, 'the destructive step asked again');

@@ -98,7 +98,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     assert.equal(withYes.code, 2);
     assert.match(withYes.stderr, /--retarget .* does not go with --yes/);
 
-    const retargeted = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'mark'], { env: { DATABASE_URL: b.url(), PAUSE: '0' } });
+    const retargeted = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'slow', '--approve', 'mark'], { env: { DATABASE_URL: b.url(), PAUSE: '0' } });
     assert.equal(retargeted.code, 0, retargeted.stderr + retargeted.stdout);
     assert.match(retargeted.stderr, /--retarget: continuing on another target/);
     const tail = transcriptLines(transcript).slice(transcriptLines(transcript).findIndex((l) => l.type === 'resumed'));
@@ -311,7 +311,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     assert.equal(readFileSync(nested.transcript).length, nestedSize, 'the transcript is untouched');
     assert.deepEqual([await hasTableNamed(a, 'wiped_inner'), await hasTableNamed(b, 'wiped_inner')], [0, 0], 'nothing was sent');
 
-    const retargeted = await cli(['resume', nested.transcript, '--plain', '--retarget', '--approve', 'call/wipe', '--env-file', envB],
+    const retargeted = await cli(['resume', nested.transcript, '--plain', '--retarget', '--approve', 'call/slow', '--approve', 'call/wipe', '--env-file', envB],
       { env: { ...CLEAN_CREDS, DATABASE_URL: noPassword(b.url()), PAUSE: '0' } });
     assert.equal(retargeted.code, 0, retargeted.stderr + retargeted.stdout);
     const tail = transcriptLines(nested.transcript).slice(lines.length);
@@ -378,7 +378,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     assert.equal(readFileSync(transcript).length, size, 'the transcript is untouched');
     assert.equal(readFileSync(out, 'utf8').trim(), 'slow', 'nothing ran');
 
-    const moved = await cli(['resume', transcript, '--plain', '--retarget', '-i', `later=${alias(a.url())}`], { env: { DATABASE_URL: alias(a.url()), PAUSE: '0' } });
+    const moved = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'slow', '-i', `later=${alias(a.url())}`], { env: { DATABASE_URL: alias(a.url()), PAUSE: '0' } });
     assert.equal(moved.code, 0, moved.stderr + moved.stdout);
     assert.match(moved.stderr, /--retarget: continuing on another target/);
     const tail = transcriptLines(transcript).slice(lines.length);

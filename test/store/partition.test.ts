@@ -42,7 +42,7 @@ describe('a driver partitioned from its store', { timeout: E2E_TEST_LIMIT_MS }, 
     assert.deepEqual([count(dir, 'vouched'), count(dir, 'act')], [0, 0], 'neither the vouched-for step nor the destructive one ran while cut off');
 
     const second = scratch(t); // another machine (its own home), straight to the store, in the run's directory
-    const taker = startCli(['resume', runId, '--plain', '--takeover', '--retarget', '--approve', 'act'], { ...machineEnv(second), RUNBOOK_STORE: lab.url('alice') }, dir);
+    const taker = startCli(['resume', runId, '--plain', '--takeover', '--retarget', '--approve', 'hold', '--approve', 'act'], { ...machineEnv(second), RUNBOOK_STORE: lab.url('alice') }, dir);
     assert.equal(await taker.exit, 0, taker.err());
     assert.deepEqual([count(dir, 'vouched'), count(dir, 'act')], [1, 1], 'the new driver ran each once');
 

@@ -23,7 +23,7 @@ describe('the report names store roles', { timeout: E2E_TEST_LIMIT_MS }, () => {
     await driver.exit;
     writeFileSync(join(dir, 'go-hold'), '');
     writeFileSync(join(dir, 'go-three'), '');
-    const carol = startCli(['resume', runId, '--plain', '--retarget'], env(scratch(t), 'carol'), dir);
+    const carol = startCli(['resume', runId, '--plain', '--retarget', '--approve', 'hold'], env(scratch(t), 'carol'), dir);
     assert.equal(await carol.exit, 0, carol.err());
 
     const os = userInfo().username;

@@ -33,14 +33,14 @@ describe('taking over a run is for runbook_operators', { timeout: E2E_TEST_LIMIT
     writeFileSync(join(dir, 'go-three'), '');
 
     for (const flags of [[], ['--takeover']]) {
-      const bob = startCli(['resume', runId, '--plain', '--retarget', ...flags], env(scratch(t), 'bob'), dir);
+      const bob = startCli(['resume', runId, '--plain', '--retarget', '--approve', 'hold', ...flags], env(scratch(t), 'bob'), dir);
       assert.equal(await bob.exit, 2, bob.err());
       assert.match(bob.err(), new RegExp(`refusing to resume: bob may not take over run ${runId} from alice: taking over a run is for members of runbook_operators`));
     }
     assert.equal((await c.query('SELECT 1 FROM runbook.takeovers WHERE run_id = $1', [runId])).length, 0, 'no takeover recorded');
     assert.deepEqual(fixtureSteps(dir), ['one', 'two', 'hold'], 'nothing ran on a refusal');
 
-    const carol = startCli(['resume', runId, '--plain', '--retarget'], env(scratch(t), 'carol'), dir); // her own HOME: --retarget
+    const carol = startCli(['resume', runId, '--plain', '--retarget', '--approve', 'hold'], env(scratch(t), 'carol'), dir); // her own HOME: --retarget
     assert.equal(await carol.exit, 0, carol.err());
     assert.match(carol.err(), new RegExp(`run ${runId} taken over from alice on \\S+ \\(last heard from \\d+ s before\\), as carol; recorded in the store`));
     assert.ok(fixtureSteps(dir).includes('three'), fixtureSteps(dir).join(' '));

@@ -30,7 +30,7 @@ describe('simultaneous takeovers', { timeout: E2E_TEST_LIMIT_MS }, () => {
 
     // Twenty machines: each its own home and working directory (the run's fetched copy lives there), so only the
     // store orders them; --retarget lets a run continue from another directory (its steps name absolute paths).
-    const takers = Array.from({ length: TAKERS }, () => { const home = scratch(t); return startCli(['resume', runId, '--plain', '--takeover', '--retarget'], env(home), home); });
+    const takers = Array.from({ length: TAKERS }, () => { const home = scratch(t); return startCli(['resume', runId, '--plain', '--takeover', '--retarget', '--approve', 'hold'], env(home), home); });
     t.after(() => { for (const k of takers) k.child.kill('SIGKILL'); });
     const exitedAt: number[] = [];
     const codes = await Promise.all(takers.map((k, i) => k.exit.then((code) => { exitedAt[i] = Date.now(); return code; })));

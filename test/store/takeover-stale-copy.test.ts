@@ -41,12 +41,13 @@ describe('a takeover from a copy the store has moved past', { timeout: E2E_TEST_
     assert.ok(storeLines > staleLines, `the store (${storeLines} lines) is ahead of the copy (${staleLines})`);
     writeFileSync(join(dir, 'go-three'), '');
 
-    const taker = startCli(['resume', stale, '--plain', '--takeover', '--retarget'], env(other), other);
+    const taker = startCli(['resume', stale, '--plain', '--takeover', '--retarget', '--approve', 'three'], env(other), other);
     t.after(() => taker.child.kill('SIGKILL'));
     assert.equal(await taker.exit, 0, `${taker.out()}\n${taker.err()}`);
     assert.match(taker.err() + taker.out(), /moved on while this resume got ready: continuing from it/);
-    // `hold` ran once: the stale copy had it in flight, the store had it finished. `three` was in flight in the
-    // store too, and is vouched for (not destructive): it runs again, as docs/team.md says a resume does.
+    // `hold` ran once: the stale copy had it in flight, the store had it finished (the taker's --approve hold
+    // is not asked for). `three` was in flight in the store, and is vouched for (not proven to only read): the
+    // taker is asked before it runs again (docs/team.md), and approves it.
     assert.deepEqual(fixtureSteps(dir), ['one', 'two', 'hold', 'three', 'three']);
     const run = (await owner.query<{ state: string }>('SELECT state FROM runbook.runs WHERE run_id = $1', [runId]))[0]!;
     assert.equal(run.state, 'resolved');

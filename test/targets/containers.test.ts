@@ -116,7 +116,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       assert.ok(refused.stderr.includes(`\n    now:      host ${kind} `) && refused.stderr.includes(SWITCH[kind].now), refused.stderr);
       assert.equal(readFileSync(transcript).length, size, 'the transcript is untouched');
       assert.equal(readFileSync(out, 'utf8'), 'first\nslow\n', 'nothing ran');
-      const retarget = await cli(['resume', transcript, '--plain', '--retarget'], { env: moved });
+      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'slow'], { env: moved });
       assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
       assert.match(retarget.stderr, /--retarget: continuing on another target/);
       assert.equal(readFileSync(out, 'utf8'), 'first\nslow\nslow\nsecond\n');

@@ -95,7 +95,7 @@ describe('a remote child that ignores SIGTERM', { skip: !existsSync(SSHD) && 'op
     await run;
     await killedStepsGone(transcript); // the local side only: the remote group is the wrapper's to end
     writeFileSync(join(dir, 'stop'), '');
-    const r = await cli(['resume', transcript, '--plain']);
+    const r = await cli(['resume', transcript, '--plain', '--approve', 'remote']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(finished(transcriptLines(transcript))!.outcome, 'resolved');
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'start 0\nstart 0\n', 'the resumed copy started once no survivor ran');

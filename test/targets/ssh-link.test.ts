@@ -112,7 +112,7 @@ ${steps}`;
     await run;
     await killedStepsGone(transcript);
     writeFileSync(`${out}.pause`, '0'); // the slow step, run again, is quick (a file: a resume's environment must be the run's)
-    const r = await cli(['resume', transcript, '--plain', '-i', 'db_ssh=alias-b']);
+    const r = await cli(['resume', transcript, '--plain', '--approve', 'slow', '-i', 'db_ssh=alias-b']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(readFileSync(out, 'utf8'), 'first\nslow\nslow\nsecond\n');
     const [before, now] = identified(transcript);

@@ -71,7 +71,7 @@ test('resumed from another working directory: refused, naming both; from the sam
 test('resumed from another working directory with --retarget: continues there, asking at the gate', async (t) => {
   const { dir, a, b } = places(t);
   const transcript = await interruptedIn(dir, a);
-  const r = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'act'], { cwd: b });
+  const r = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'wait', '--approve', 'act'], { cwd: b });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stderr, /--retarget: the run started in/);
   assert.equal(existsSync(join(b, 'work', 'acted')), true, 'it acted where it was resumed, as the operator said');
@@ -141,7 +141,7 @@ test('a called runbook found by name through RUNBOOK_PATH: resumed with another 
 
 test('with --retarget and another RUNBOOK_PATH: the file the run loaded runs, never the one found by name now, asking again', async (t) => {
   const { a, p1, p2, transcript, said } = await interruptedCaller(t);
-  const r = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'call/say'], { cwd: a, env: { RUNBOOK_PATH: p2 } });
+  const r = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'wait', '--approve', 'call/say'], { cwd: a, env: { RUNBOOK_PATH: p2 } });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.ok(r.stderr.includes(`--retarget: step 'call' loads ${join(p1, 'helper.yaml')}, as the run did (by name it would now load ${join(p2, 'helper.yaml')})`), r.stderr);
   assert.match(r.stdout, /confirm\? .*say/, 'the destructive step asked again');
@@ -187,7 +187,7 @@ ${WAIT('wait2', go2)}
   };
   await stopWhen(cli(['run', rb, '--plain', '--yes', '--transcript', transcript], { cwd: a }), join(a, 'work', 'started'));
   writeFileSync(go1, '');
-  await stopWhen(cli(['resume', transcript, '--plain', '--retarget'], { cwd: b }), join(b, 'work', 'moved'));
+  await stopWhen(cli(['resume', transcript, '--plain', '--retarget', '--approve', 'wait1'], { cwd: b }), join(b, 'work', 'moved'));
   writeFileSync(go2, '');
   const back = await cli(['resume', transcript, '--plain', '--yes'], { cwd: a });
   assert.equal(back.code, 2, back.stdout + back.stderr);

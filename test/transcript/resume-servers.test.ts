@@ -146,7 +146,7 @@ describe('resumed with the environment naming another database: refused; --retar
         assert.doesNotMatch(refused.stdout + refused.stderr, new RegExp(server.appPassword));
         assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], []], 'nothing ran');
 
-        const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'act', ...moved.args], { cwd: dir, env: moved.env });
+        const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'wait', '--approve', 'act', ...moved.args], { cwd: dir, env: moved.env });
         assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
         assert.match(retarget.stderr, /--retarget: /);
         assert.match(retarget.stdout, /confirm\? .*act/, 'the destructive step asked again');
@@ -228,7 +228,7 @@ describe('resumed with a target spelled in no form the engine knows, naming anot
       assert.doesNotMatch(refused.stdout + refused.stderr, new RegExp(`${server.appPassword}|place_[ab]_s`), 'no value shown');
       assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], []], 'nothing ran');
 
-      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'act'], { cwd: dir, env: envB });
+      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'wait', '--approve', 'act'], { cwd: dir, env: envB });
       assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
       assert.match(retarget.stdout, /confirm\? .*act/, 'the destructive step asked again');
       assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], ['act']], 'the rest ran once, where the operator pointed it');
@@ -289,7 +289,7 @@ describe('resumed from another directory or with another RUNBOOK_PATH, on real s
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
       assert.ok(refused.stderr.includes(`the run started in ${a}, and this is ${b}`), refused.stderr);
       assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], []], 'nothing ran');
-      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'act'], { cwd: b });
+      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'wait', '--approve', 'act'], { cwd: b });
       assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
       assert.match(retarget.stdout, /confirm\? .*act/, 'the destructive step asked again');
       assert.deepEqual([await marks(server, urlA), await marks(server, urlB)], [['first'], ['act']], 'the rest ran once, where the operator now is');
@@ -312,7 +312,7 @@ describe('resumed from another directory or with another RUNBOOK_PATH, on real s
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
       assert.ok(refused.stderr.includes(`step 'call' would now load ${join(p2, 'helper.yaml')} where the run loaded ${join(p1, 'helper.yaml')}`), refused.stderr);
       assert.deepEqual(await marks(server, url!), ['first'], 'nothing ran');
-      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'call/say'], { cwd: dir, env });
+      const retarget = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'wait', '--approve', 'call/say'], { cwd: dir, env });
       assert.equal(retarget.code, 0, retarget.stdout + retarget.stderr);
       assert.match(retarget.stdout, /confirm\? .*say/, 'the destructive step asked again');
       assert.deepEqual(await marks(server, url!), ['first', 'one'], 'the helper the run loaded wrote, once');

@@ -67,7 +67,8 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
       return;
     }
     write(refusalLines(e, p));
-    const message = `Step '${e.stepId}' is destructive and was not approved: rerun with --approve ${e.stepId} (or --yes), or in a terminal to confirm it.`;
+    const why = e.resumed ? 'was in flight when the run was interrupted (it may have partly run)' : 'is destructive';
+    const message = `Step '${e.stepId}' ${why} and was not approved: rerun with --approve ${e.stepId} (or --yes), or in a terminal to confirm it.`;
     queueMicrotask(() => run.abort(message, 'failed'));
   };
 

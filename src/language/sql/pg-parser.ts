@@ -60,12 +60,39 @@ const unplaced = (tree) => JSON.stringify({ ...tree, version: undefined }, (k, v
 // given the schema the server resolved it to (a WITH query named like one of them is refused: which one a
 // reference reads would be the server's to say); every function called and operator applied by a bare name, as
 // pg_catalog's (a proven read calls only reviewed built-ins). LIKE, ILIKE and SIMILAR TO are their operators to
-// the server (~~, !~~, ~~*, !~~*, ~, !~ with the pattern as written), so they are written as those, qualified. IN,
-// BETWEEN, IS DISTINCT FROM and NULLIF keep their bare operator: the deparser cannot write those forms qualified.
+// the server (~~, !~~, ~~*, !~~*, ~, !~ with the pattern as written), so they are written as those, qualified.
+// BETWEEN (each of its four forms) is written as the comparisons PostgreSQL's own parse analysis makes of it
+// (transformAExprBetween: the same operators, the same copies of its operands, the same AND and OR), qualified.
+// IN, IS DISTINCT FROM and NULLIF keep their bare operator: the deparser cannot write those forms qualified, and
+// written otherwise they would not be the server's reading of them (IN's array takes its operand's type).
 const QUALIFIED_OPERATORS = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL']);
 const OPERATOR_FORMS = new Set(['AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR']);
 const catalog = (names) => { if (Array.isArray(names) && names.length === 1) names.unshift({ String: { sval: 'pg_catalog' } }); };
+const op = (name, lexpr, rexpr) => ({ A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: 'pg_catalog' } }, { String: { sval: name } }], lexpr, rexpr } });
+const bool = (boolop, args) => ({ BoolExpr: { boolop, args } });
+const copy = (node) => JSON.parse(JSON.stringify(node));
+const BETWEEN = {
+  AEXPR_BETWEEN: (a, b, c) => bool('AND_EXPR', [op('>=', a, b), op('<=', copy(a), c)]),
+  AEXPR_NOT_BETWEEN: (a, b, c) => bool('OR_EXPR', [op('<', a, b), op('>', copy(a), c)]),
+  AEXPR_BETWEEN_SYM: (a, b, c) => bool('OR_EXPR', [bool('AND_EXPR', [op('>=', a, b), op('<=', copy(a), c)]),
+    bool('AND_EXPR', [op('>=', copy(a), copy(c)), op('<=', copy(a), copy(b))])]),
+  AEXPR_NOT_BETWEEN_SYM: (a, b, c) => bool('AND_EXPR', [bool('OR_EXPR', [op('<', a, b), op('>', copy(a), c)]),
+    bool('OR_EXPR', [op('<', copy(a), copy(c)), op('>', copy(a), copy(b))])]),
+};
+// Children first, so that a BETWEEN inside another's operand is rewritten in each copy. Then each AND or OR whose
+// first argument is the same operation is flattened, as the parser flattens \`(p AND q) AND r\` on reading it.
+const unbetween = (v) => {
+  if (Array.isArray(v)) return v.map(unbetween);
+  if (!v || typeof v !== 'object') return v;
+  for (const k of Object.keys(v)) v[k] = unbetween(v[k]);
+  const e = v.A_Expr;
+  if (e && Object.hasOwn(BETWEEN, e.kind)) { const [b, c] = e.rexpr.List.items; return BETWEEN[e.kind](e.lexpr, b, c); }
+  const b = v.BoolExpr;
+  if (b && b.boolop !== 'NOT_EXPR') while (b.args[0] && b.args[0].BoolExpr && b.args[0].BoolExpr.boolop === b.boolop) b.args.splice(0, 1, ...b.args[0].BoolExpr.args);
+  return v;
+};
 const qualify = (tree, schemas) => {
+  unbetween(tree);
   const walk = (v, visit) => { if (Array.isArray(v)) v.forEach((x) => walk(x, visit)); else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) { visit(k, c); walk(c, visit); } };
   walk(tree, (k, c) => { if (k === 'ctename' && Object.hasOwn(schemas, c)) throw new Error('a WITH query is named like the relation ' + schemas[c] + '.' + c + ': rename it'); });
   walk(tree, (k, c) => {

@@ -1,9 +1,9 @@
 // The relations a proven MySQL/MariaDB read reads, as the grammar that wrote its text parses it: each table
 // reference of a FROM (joins, parenthesized joins, derived tables and subqueries anywhere included), without the
-// common table expressions the statement defines. mysql-relations.ts asks the server about every word of the text
-// instead (a column asked about finds nothing); that cannot say which words must be relations. The session needs
-// this to refuse a read of a relation the server did not show when asked: one could be created between the check
-// and the statement, and nothing holds a name that does not exist (db/mysql-hold.ts).
+// WITH queries in scope there. mysql-relations.ts asks the server about every word of the text instead (a column
+// asked about finds nothing); that cannot say which words must be relations. The session opens each one the
+// server did not show when asked (one could be created between the check and the statement, and nothing holds a
+// name that does not exist), and locks them all for a read of a server view (db/mysql-hold.ts).
 import { grammars, type Grammar } from './mysql-classify.js';
 import { whereKeyword } from './mysql-names.js';
 import type { MysqlRelation } from './mysql-relations.js';
@@ -14,8 +14,21 @@ export interface ReadRelation { relation: MysqlRelation; alias: string | undefin
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null;
 
-/** Undefined when no grammar parses it (a proven read's text always parses: the grammar wrote it). */
+const cache = new Map<string, ReadRelation[] | undefined>();
+const MAX_CACHED = 500;
+
+/** Undefined when no grammar parses it (a proven read's text always parses: the grammar wrote it). Read once
+ *  per text: a loop's items send the same text with other values. */
 export function mysqlReadRelations(text: string, mariadb: boolean): ReadRelation[] | undefined {
+  const key = `${mariadb ? 'M' : ''}\0${text}`;
+  if (cache.has(key)) return cache.get(key);
+  const found = readRelations(text, mariadb);
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, found);
+  return found;
+}
+
+function readRelations(text: string, mariadb: boolean): ReadRelation[] | undefined {
   const select = selectOf(text);
   if (select === undefined) return [];
   const mine = mariadb ? 'MariaDB' : 'MySQL';

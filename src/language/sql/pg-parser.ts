@@ -63,8 +63,12 @@ const unplaced = (tree) => JSON.stringify({ ...tree, version: undefined }, (k, v
 // the server (~~, !~~, ~~*, !~~*, ~, !~ with the pattern as written), so they are written as those, qualified.
 // BETWEEN (each of its four forms) is written as the comparisons PostgreSQL's own parse analysis makes of it
 // (transformAExprBetween: the same operators, the same copies of its operands, the same AND and OR), qualified.
-// IN, IS DISTINCT FROM and NULLIF keep their bare operator: the deparser cannot write those forms qualified, and
-// written otherwise they would not be the server's reading of them (IN's array takes its operand's type).
+// IN and NOT IN over string literals and NULLs alone are written as that analysis makes them too
+// (transformAExprIn): one item is one comparison; more are one comparison with ANY (ALL) of an array of the left
+// operand's own type, which an untyped array literal is coerced to. Any other IN (a column, a number, a cast
+// among its items, whose common type can differ from its operand's), IS DISTINCT FROM and NULLIF keep their bare
+// operator: the deparser cannot write those forms qualified, and written otherwise they would not be the server's
+// reading of them.
 const QUALIFIED_OPERATORS = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL']);
 const OPERATOR_FORMS = new Set(['AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR']);
 const catalog = (names) => { if (Array.isArray(names) && names.length === 1) names.unshift({ String: { sval: 'pg_catalog' } }); };
@@ -79,6 +83,16 @@ const BETWEEN = {
   AEXPR_NOT_BETWEEN_SYM: (a, b, c) => bool('AND_EXPR', [bool('OR_EXPR', [op('<', a, b), op('>', copy(a), c)]),
     bool('OR_EXPR', [op('<', copy(a), copy(c)), op('>', copy(a), copy(b))])]),
 };
+const unknownConst = (n) => !!(n && n.A_Const && (n.A_Const.isnull === true || (n.A_Const.sval && typeof n.A_Const.sval.sval === 'string')));
+const element = (n) => (n.A_Const.isnull ? 'NULL' : '"' + n.A_Const.sval.sval.replace(/[\\\\"]/g, (c) => '\\\\' + c) + '"');
+const inList = (e) => {
+  const items = e.rexpr && e.rexpr.List && e.rexpr.List.items;
+  const name = Array.isArray(e.name) && e.name.length === 1 && e.name[0].String && e.name[0].String.sval;
+  if (!Array.isArray(items) || !items.every(unknownConst) || (e.lexpr && e.lexpr.A_Const) || (name !== '=' && name !== '<>')) return undefined;
+  if (items.length === 1) return op(name, e.lexpr, items[0]);
+  const array = { A_Const: { sval: { sval: '{' + items.map(element).join(',') + '}' } } };
+  return { A_Expr: { kind: name === '=' ? 'AEXPR_OP_ANY' : 'AEXPR_OP_ALL', name: [{ String: { sval: 'pg_catalog' } }, { String: { sval: name } }], lexpr: e.lexpr, rexpr: array } };
+};
 // Children first, so that a BETWEEN inside another's operand is rewritten in each copy. Then each AND or OR whose
 // first argument is the same operation is flattened, as the parser flattens \`(p AND q) AND r\` on reading it.
 const unbetween = (v) => {
@@ -87,6 +101,7 @@ const unbetween = (v) => {
   for (const k of Object.keys(v)) v[k] = unbetween(v[k]);
   const e = v.A_Expr;
   if (e && Object.hasOwn(BETWEEN, e.kind)) { const [b, c] = e.rexpr.List.items; return BETWEEN[e.kind](e.lexpr, b, c); }
+  if (e && e.kind === 'AEXPR_IN') { const written = inList(e); if (written) return written; }
   const b = v.BoolExpr;
   if (b && b.boolop !== 'NOT_EXPR') while (b.args[0] && b.args[0].BoolExpr && b.args[0].BoolExpr.boolop === b.boolop) b.args.splice(0, 1, ...b.args[0].BoolExpr.args);
   return v;

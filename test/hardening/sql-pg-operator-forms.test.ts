@@ -1,9 +1,11 @@
-// BETWEEN as the engine writes it (issue #45): the comparisons PostgreSQL's own parse analysis makes of it, each
-// operator qualified with pg_catalog (src/language/sql/pg-parser.ts). Written bare, its operators are looked up
-// along the search path when the statement runs: an operator created for the column's type in a schema on the
-// path after the engine's checks (here planted, and the path set to reach it) took its place, and its function
-// ran. Generated reads (the four forms of BETWEEN over columns of several types, expressions, subqueries and NULL
-// bounds, in WHERE, the select list, CASE and under NOT/AND/OR), each on a real server, 15 and 18:
+// BETWEEN and IN over literals as the engine writes them (issue #45): the comparisons PostgreSQL's own parse
+// analysis makes of them, each operator qualified with pg_catalog (src/language/sql/pg-parser.ts). Written bare,
+// their operators are looked up along the search path when the statement runs: an operator created for the
+// column's type in a schema on the path after the engine's checks (here planted, and the path set to reach it)
+// took its place, and its function ran. Generated reads (the four forms of BETWEEN over columns of several types,
+// expressions, subqueries and NULL bounds; IN and NOT IN over string literals with quotes, backslashes, commas,
+// braces, blanks and NULLs, one item or many; IN lists the engine leaves bare, over numbers and columns), in
+// WHERE, the select list, CASE and under NOT/AND/OR, each on a real server, 15 and 18:
 // - the author's text, with the planted operators on the path, calls them (the attack is live);
 // - the engine's text calls none of them, and gives the same rows as the author's text without them;
 // - without them, the server plans the engine's text exactly as the author's (EXPLAIN VERBOSE, word for word).
@@ -16,8 +18,8 @@ import { adminQuery } from '../db/helpers.js';
 import { majorOf, PG_EDGE_MAJORS } from '../helpers/pg-majors.js';
 import { rng } from '../helpers/rng.js';
 
-const SEED = Number(process.env.SQL_BETWEEN_SEED ?? 5150);
-const COUNT = Number(process.env.SQL_BETWEENS ?? 200);
+const SEED = Number(process.env.SQL_OPERATOR_FORMS_SEED ?? 5150);
+const COUNT = Number(process.env.SQL_OPERATOR_FORMS ?? 300);
 
 const FORMS = ['BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC'];
 /** [operand, two bounds of its type]: varchar's have planted operators. */
@@ -30,16 +32,37 @@ const OPERANDS: [string, string[]][] = [
   ['x', ['0.5', '2', 'n']],
 ];
 
+/** [operand, literals IN lists it]: string literals (which the engine writes as an array of the operand's type). */
+const IN_OPERANDS: [string, string[]][] = [
+  ['v', ["'a'", "'c'", "'it''s'", `'a"b'`, "'back\\slash'", "' e '", "''", "'{x}'", "'a,b'", 'NULL']],
+  ['lower(w)', ["'c'", "'z'", "'B'", 'NULL']],
+  ['d', ["'2024-01-01'", "'2024-03-01 00:00+00'", 'NULL']],
+  ['x', ["'0.5'", "'2.5'", "'7'", 'NULL']],
+];
+/** IN lists the engine leaves bare (a number or a column among the items): over types with no planted operator. */
+const BARE_IN = ['n IN (1, 2)', 'n NOT IN (3, n)', 'x IN (0.5, n)', 'd IN (d, now())'];
+
 function generate(random: () => number): string[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-  const between = () => { const [operand, bounds] = pick(OPERANDS); return `${operand} ${pick(FORMS)} ${pick(bounds)} AND ${pick(bounds)}`; };
+  const inList = () => {
+    const [operand, literals] = pick(IN_OPERANDS);
+    const items = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(literals));
+    return `${operand} ${random() < 0.3 ? 'NOT IN' : 'IN'} (${items.join(', ')})`;
+  };
+  const comparison = () => {
+    const r = random();
+    if (r < 0.3) return inList();
+    if (r < 0.4) return pick(BARE_IN);
+    const [operand, bounds] = pick(OPERANDS);
+    return `${operand} ${pick(FORMS)} ${pick(bounds)} AND ${pick(bounds)}`;
+  };
   const condition = (depth: number): string => {
     const r = random();
-    if (depth > 1 || r < 0.4) return between();
-    if (r < 0.55) return `NOT ${between()}`;
+    if (depth > 1 || r < 0.4) return comparison();
+    if (r < 0.55) return `NOT ${comparison()}`;
     if (r < 0.75) return `${condition(depth + 1)} AND ${condition(depth + 1)}`;
     if (r < 0.9) return `${condition(depth + 1)} OR ${condition(depth + 1)}`;
-    return `(${between()}) IS TRUE`; // (NOT …) IS TRUE is refused whatever it holds: the deparser drops its parentheses
+    return `(${comparison()}) IS TRUE`; // (NOT …) IS TRUE is refused whatever it holds: the deparser drops its parentheses
   };
   const out: string[] = [];
   for (let i = 0; i < COUNT; i++) {
@@ -54,12 +77,12 @@ function generate(random: () => number): string[] {
   return out;
 }
 
-/** The operators BETWEEN applies, planted for varchar in schema `a`: each calls a function that counts itself. */
-const PLANT = ['>=', '<=', '<', '>'].map((o, i) => `CREATE FUNCTION a.twin${i}(varchar, varchar) RETURNS bool LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;
+/** The operators BETWEEN and IN apply, planted for varchar in schema `a`: each calls a function that counts itself. */
+const PLANT = ['>=', '<=', '<', '>', '=', '<>'].map((o, i) => `CREATE FUNCTION a.twin${i}(varchar, varchar) RETURNS bool LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;
   CREATE OPERATOR a.${o} (LEFTARG = varchar, RIGHTARG = varchar, FUNCTION = a.twin${i});`).join('\n');
 
 for (const version of PG_EDGE_MAJORS) {
-  describe(`PostgreSQL ${majorOf(version)}: BETWEEN is written as its qualified comparisons`, () => {
+  describe(`PostgreSQL ${majorOf(version)}: BETWEEN and IN over literals are written as their qualified comparisons`, () => {
     let server: LabServer;
     let client: pg.Client;
     before(async () => {
@@ -92,6 +115,7 @@ for (const version of PG_EDGE_MAJORS) {
         const r = regeneratePg(text, majorOf(version), { t: 'public' });
         assert.ok('text' in r, `${text}: ${'error' in r ? r.error : ''}`);
         assert.doesNotMatch(r.text, /BETWEEN/, 'written as its comparisons');
+        assert.doesNotMatch(r.text.replace(/'(?:[^']|'')*'/g, "''"), /\b(?:v|lower\(w\)) (?:NOT )?IN\b/, 'IN over literals written as its comparison');
         return r.text;
       });
       // The author's text, with the planted operators first on the path: they run (the attack is live).

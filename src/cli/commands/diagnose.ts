@@ -30,6 +30,7 @@ export interface DiagnoseFlags {
   fromPid?: string;
   /** The same from a container, found by its runtime (diagnose/container-pid.ts). */
   fromContainer?: string;
+  /** The same from a Kubernetes pod's container on this node, found by its cgroup (diagnose/pod-pid.ts). */
   fromPod?: string;
   /** The same with every connection opened by another host over SSH (diagnose/ssh-vantage.ts). */
   fromSsh?: string;

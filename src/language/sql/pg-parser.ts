@@ -93,12 +93,13 @@ const inList = (e) => {
   const array = { A_Const: { sval: { sval: '{' + items.map(element).join(',') + '}' } } };
   return { A_Expr: { kind: name === '=' ? 'AEXPR_OP_ANY' : 'AEXPR_OP_ALL', name: [{ String: { sval: 'pg_catalog' } }, { String: { sval: name } }], lexpr: e.lexpr, rexpr: array } };
 };
-// Children first, so that a BETWEEN inside another's operand is rewritten in each copy. Then each AND or OR whose
-// first argument is the same operation is flattened, as the parser flattens \`(p AND q) AND r\` on reading it.
-const unbetween = (v) => {
-  if (Array.isArray(v)) return v.map(unbetween);
+// BETWEEN and IN over literals as their comparisons. Children first, so that a BETWEEN inside another's operand is
+// rewritten in each copy. Then each AND or OR whose first argument is the same operation is flattened, as the
+// parser flattens \`(p AND q) AND r\` on reading it.
+const asComparisons = (v) => {
+  if (Array.isArray(v)) return v.map(asComparisons);
   if (!v || typeof v !== 'object') return v;
-  for (const k of Object.keys(v)) v[k] = unbetween(v[k]);
+  for (const k of Object.keys(v)) v[k] = asComparisons(v[k]);
   const e = v.A_Expr;
   if (e && Object.hasOwn(BETWEEN, e.kind)) { const [b, c] = e.rexpr.List.items; return BETWEEN[e.kind](e.lexpr, b, c); }
   if (e && e.kind === 'AEXPR_IN') { const written = inList(e); if (written) return written; }
@@ -107,7 +108,7 @@ const unbetween = (v) => {
   return v;
 };
 const qualify = (tree, schemas) => {
-  unbetween(tree);
+  asComparisons(tree);
   const walk = (v, visit) => { if (Array.isArray(v)) v.forEach((x) => walk(x, visit)); else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) { visit(k, c); walk(c, visit); } };
   walk(tree, (k, c) => { if (k === 'ctename' && Object.hasOwn(schemas, c)) throw new Error('a WITH query is named like the relation ' + schemas[c] + '.' + c + ': rename it'); });
   walk(tree, (k, c) => {

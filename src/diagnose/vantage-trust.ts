@@ -6,12 +6,14 @@
 // system store under --use-openssl-ca): the probes run in Node too, and take that file the same way. A Java
 // application against MySQL/MariaDB trusts its JSSE keystore (java-trust.ts); PgJDBC's default factory reads
 // ~/.postgresql/root.crt as libpq does, and its Java factory (a JDBC URL with sslfactory=DefaultJavaSSLFactory,
-// where the engine can see one: its command line, its environment) the JSSE keystore.
+// where the engine can see one: its command line, its environment) the JSSE keystore; another factory is not
+// known, and said so.
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sslMode } from '../db/ssl-options.js';
 import { parseUrl } from '../db/url.js';
 import { javaTrust } from './java-trust.js';
+import { UserError } from '../common/errors.js';
 
 /** URL parameters that name a file the client reads (PostgreSQL's and MySQL's spellings: db/ssl-options.ts). */
 export const TLS_PARAMS = ['sslrootcert', 'sslcert', 'sslkey', 'ssl-ca', 'ssl-cert', 'ssl-key', 'sslca'];
@@ -56,7 +58,11 @@ export function applicationTrust(pid: number, u: URL): Trust | undefined {
   if (own === 'system') return system();
   const env = environOf(pid);
   if (isNode(pid)) return nodeTrust(pid, env, system);
-  if (isJava(pid) && (!postgres || pgjdbcTrustsJsse(argvOf(pid), env))) {
+  const pgjdbc = postgres && isJava(pid) ? pgjdbcTrust(argvOf(pid), env) : undefined;
+  if (typeof pgjdbc === 'object') {
+    throw new UserError(`process ${pid}: its PgJDBC verifies with sslfactory ${pgjdbc.unknown.slice(0, 200)}, whose trust the engine does not know (it reads LibPQFactory's and DefaultJavaSSLFactory's), so whom it trusts is not known`);
+  }
+  if (isJava(pid) && (!postgres || pgjdbc === 'jsse')) {
     const java = javaTrust(pid, argvOf(pid), env);
     const factory = postgres ? ' (PgJDBC with sslfactory=DefaultJavaSSLFactory)' : '';
     return java && { param, path: java.path, read: java.read, from: `${java.from}${factory}`, given: java.pem };
@@ -78,19 +84,40 @@ function isNode(pid: number): boolean {
   try { return /^node(js)?[\d.]*$/.test(basename(readlinkSync(`/proc/${pid}/exe`))); } catch { return false; }
 }
 
+/** PgJDBC's factories whose trust the engine knows: its default reads libpq's files, the Java one JSSE's store. */
+const LIBPQ_FACTORIES = new Set(['org.postgresql.ssl.LibPQFactory', 'org.postgresql.ssl.jdbc4.LibPQFactory']);
+const JSSE_FACTORY = 'org.postgresql.ssl.DefaultJavaSSLFactory';
+
+/** The `sslfactory` a JDBC URL names, read as PgJDBC's Driver.parseURL reads it: the query after the first `?`,
+ *  split on `&`, each value URL-decoded (`+` a space), the last of a name winning; undefined when it names none.
+ *  test/diagnose/pgjdbc-url.test.ts holds this to PgJDBC's own parser on generated URLs. */
+export function jdbcSslFactory(url: string): string | undefined {
+  const at = url.indexOf('?');
+  let factory: string | undefined;
+  if (at < 0) return undefined;
+  for (const pair of url.slice(at + 1).split('&')) {
+    const eq = pair.indexOf('=');
+    if ((eq < 0 ? pair : pair.slice(0, eq)) !== 'sslfactory') continue;
+    const raw = eq < 0 ? '' : pair.slice(eq + 1); // a name without a value is set to the empty string
+    try { factory = decodeURIComponent(raw.replace(/\+/g, ' ')); } catch { factory = raw; } // PgJDBC refuses such a URL
+  }
+  return factory;
+}
+
 /**
- * Whether a JVM's PgJDBC verifies with JSSE: a JDBC URL on its command line or in its environment (Spring's
- * `spring.datasource.url`, `JDBC_DATABASE_URL`, …) names `sslfactory=…DefaultJavaSSLFactory`. Its default factory
- * (LibPQFactory) reads libpq's files instead.
+ * Which trust a JVM's PgJDBC verifies with, from the JDBC URLs on its command line or in its environment (Spring's
+ * `spring.datasource.url`, `JDBC_DATABASE_URL`, …): `jsse` when each names the Java factory, `libpq` when none
+ * names a factory or each its default; any other factory (NonValidatingFactory trusts every certificate, a
+ * custom one is its own code), or URLs that disagree, is not known.
  */
-export function pgjdbcTrustsJsse(argv: string[], env: Map<string, string>): boolean {
-  return [...argv, ...env.values()].some((text) => {
+export function pgjdbcTrust(argv: string[], env: Map<string, string>): 'jsse' | 'libpq' | { unknown: string } {
+  const factories = new Set([...argv, ...env.values()].flatMap((text) => {
     const at = text.indexOf('jdbc:postgresql:');
-    if (at < 0) return false;
-    const query = text.slice(at).split(/[?]/)[1] ?? '';
-    const factory = new URLSearchParams(query.split(/\s/)[0]).get('sslfactory') ?? '';
-    return /(^|\.)DefaultJavaSSLFactory$/.test(factory);
-  });
+    return at < 0 ? [] : [jdbcSslFactory(text.slice(at).split(/\s/)[0]!) ?? 'org.postgresql.ssl.LibPQFactory'];
+  }).map((f) => (LIBPQ_FACTORIES.has(f) ? 'libpq' : f === JSSE_FACTORY ? 'jsse' : f)));
+  if (factories.size === 0) return 'libpq';
+  if (factories.size === 1 && (factories.has('libpq') || factories.has('jsse'))) return [...factories][0] as 'libpq' | 'jsse';
+  return { unknown: [...factories].join(', ') };
 }
 
 /** Whether the process is a JVM: its executable is `java`. */

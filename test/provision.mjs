@@ -33,6 +33,8 @@ export const REQUIREMENTS = [
   { pkg: 'gcc', any: ['cc'], why: 'the sandbox tests compile their syscall probe' },
   { pkg: 'libc6-dev', header: 'stdio.h', why: 'C headers for that probe' },
   { pkg: 'sudo', any: ['sudo', 'visudo'], all: true, why: "the built-ins' sudo -n lines as a login that is not root" },
+  { pkg: 'default-jdk-headless', any: ['java', 'keytool'], all: true, why: "real JVMs for diagnose from a Java application (its JSSE trust store)" },
+  { pkg: 'libpostgresql-jdbc-java', file: 'java/postgresql.jar', why: "PgJDBC's own URL parser, the oracle for what the engine reads of a JDBC URL" },
   { pkg: 'iproute2', any: ['ip'], why: 'network namespaces the vantage tests make (diagnose --from-pid)' },
   { pkg: 'podman', any: ['podman'], why: 'a real container for diagnose --from-container' },
   { pkg: 'runc', any: ['runc'], why: "podman's runtime where crun cannot set the container's limits (this VM)" },
@@ -58,6 +60,7 @@ function postgresDirs(env) {
 
 function present(req, dirs, env) {
   if (req.header) return [...dirs, ...(env.RUNBOOK_PROVISION_DIRS === undefined ? ['/usr/include'] : [])].some((d) => existsSync(join(d, req.header)));
+  if (req.file) return [...dirs, ...(env.RUNBOOK_PROVISION_DIRS === undefined ? ['/usr/share'] : [])].some((d) => existsSync(join(d, req.file)));
   const where = req.pg ? [...dirs, ...postgresDirs(env)] : dirs;
   const found = (name) => where.some((d) => isExecutable(join(d, name)));
   return req.all ? req.any.every(found) : req.any.some(found);

@@ -3,9 +3,9 @@
 // RUNBOOK_PROVISION_DIRS, the only directories it then searches.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -27,6 +27,7 @@ function provision(args: string[], env: Record<string, string>) {
 function toolDir(names: string[]): string {
   const dir = mkdtempSync(join(scratch, 'bin-'));
   for (const name of names) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true }); // a file some package installs below a directory
     writeFileSync(join(dir, name), '#!/bin/sh\nexit 0\n');
     chmodSync(join(dir, name), 0o755);
   }
@@ -55,11 +56,12 @@ test('without root or sudo it stops at once with one line naming the exact comma
 
 test('only what is missing is named: a machine without MariaDB and tmux', () => {
   const everything = ['postgres', 'openssl', 'bwrap', 'flock', 'setpriv', 'sshd', 'ssh', 'pgbouncer', 'haproxy',
-    'stunnel4', 'cc', 'sudo', 'visudo', 'stdio.h', 'ip', 'podman', 'runc', 'busybox'];
-  const r = provision([], { RUNBOOK_PROVISION_DIRS: toolDir(everything), RUNBOOK_PROVISION: 'check' });
+    'stunnel4', 'cc', 'sudo', 'visudo', 'stdio.h', 'java', 'keytool', 'ip', 'podman', 'runc', 'busybox'];
+  const share = toolDir(['java/postgresql.jar']); // beside the programs, as /usr/share is beside /usr/bin
+  const r = provision([], { RUNBOOK_PROVISION_DIRS: `${toolDir(everything)}:${share}`, RUNBOOK_PROVISION: 'check' });
   assert.equal(r.status, 2);
   assert.match(r.stderr.trim(), /lacks mariadb-server, tmux; run: sudo apt-get install -y mariadb-server tmux {2}\(then npm test again\)$/);
-  const all = provision([], { RUNBOOK_PROVISION_DIRS: toolDir([...everything, 'mariadbd', 'tmux']), RUNBOOK_PROVISION: 'check' });
+  const all = provision([], { RUNBOOK_PROVISION_DIRS: `${toolDir([...everything, 'mariadbd', 'tmux'])}:${share}`, RUNBOOK_PROVISION: 'check' });
   assert.deepEqual([all.status, all.stdout, all.stderr], [0, '', '']);
 });
 

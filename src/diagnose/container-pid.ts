@@ -25,4 +25,5 @@ export function containerOf(name: string): ContainerRef {
   throw new UserError(`--from-container ${name}: no running container of that name here (${tried.join('; ')})`);
 }
 
-const lastLine = (s: string): string => s.trim().split('\n').pop()?.replace(/^Error:\s*/i, '').slice(0, 160) ?? '';
+/** What a container or cluster client said last, without its `Error:` (kubectl's `Error from server (NotFound):`). */
+export const lastLine = (s: string): string => s.trim().split('\n').pop()?.replace(/^Error( from server)?( \(\w+\))?:\s*/i, '').slice(0, 160) ?? '';

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
+import { lastLine } from './container-pid.js';
 
 export interface PodRef { namespace: string; name: string; container: string; node: string; id: string; pid: number }
 
@@ -71,5 +72,3 @@ export function processOfContainer(id: string): number | undefined {
   const first = [...members].filter(([, parent]) => !members.has(parent)).map(([pid]) => pid).sort((a, b) => a - b);
   return first[0];
 }
-
-const lastLine = (s: string): string => s.trim().split('\n').pop()?.replace(/^Error( from server)?( \(\w+\))?:\s*/i, '').slice(0, 160) ?? '';

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { BIN } from '../helpers/cli.js';
 import { appRootfs, canRunPodman, inspect, PODMAN_SKIP, podman, startContainer } from './podman.js';
+import { hasJava, keystore } from './java-stores.js';
 
 const canRun = canRunPodman;
 const skip = PODMAN_SKIP;
@@ -59,8 +60,6 @@ function appContainer(t: { after: (fn: () => void) => void }, name: string, file
   startContainer(dir, name, command, ['--network=host', '--volume', '/usr:/usr:ro', ...options], appRootfs(dir, name, files));
 }
 
-const hasJava = spawnSync('java', ['-version']).status === 0 && spawnSync('keytool', ['-help']).status === 0;
-
 test('a Node.js application in the container: its NODE_EXTRA_CA_CERTS, a file only the container has, is its trust', { skip }, async (t) => {
   const tls = await startPostgres({ tls: 'on' });
   t.after(() => tls.stop());
@@ -78,8 +77,7 @@ test('a Java application in the container against MariaDB: its javax.net.ssl.tru
   const tls = await startMariadb({ tls: 'on' });
   t.after(() => tls.stop());
   const store = join(dir, 'app.p12');
-  const k = spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'lab', '-file', tls.caFile!, '-keystore', store, '-storetype', 'PKCS12', '-storepass', 'app-secret']);
-  assert.equal(k.status, 0, String(k.stderr));
+  keystore(tls.caFile!, store, 'PKCS12');
   const name = `rb-java-${process.pid}`;
   const java = realpathSync(spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim());
   // Debian's JDK keeps its configuration under /etc (its conf/security/java.security links there): this host's.

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { BIN } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
+import { hasJava, keystore } from './java-stores.js';
 
 const isRoot = process.getuid?.() === 0;
 const canNetns = isRoot && spawnSync('ip', ['netns', 'list']).status === 0;
@@ -224,21 +225,13 @@ test('a Node.js application against MariaDB, its NODE_EXTRA_CA_CERTS relative to
   assert.deepEqual(b.out.from.tlsFiles, []);
 });
 
-const hasJava = spawnSync('java', ['-version']).status === 0 && spawnSync('keytool', ['-help']).status === 0;
-
 test('a Java application against MariaDB trusts its JSSE store: a javax.net.ssl.trustStore (PKCS12, JKS, JCEKS), else its JVM\'s jssecacerts, else cacerts', { skip: (!canNetns || !hasJava) && 'needs root, ip netns and a JDK' }, async (t) => {
   const tls = await startMariadb({ tls: 'on' });
   t.after(() => tls.stop());
   const verify = tls.url({ params: { 'ssl-mode': 'VERIFY_IDENTITY' } });
   const stores = join(dir, 'java-stores');
   mkdirSync(stores);
-  const keystore = (file: string, type: string) => {
-    const r = spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'lab', '-file', tls.caFile!, '-keystore', join(stores, file), '-storetype', type, '-storepass', 'app-secret']);
-    assert.equal(r.status, 0, String(r.stderr));
-  };
-  keystore('ts.p12', 'PKCS12');
-  keystore('ts.jks', 'JKS');
-  keystore('ts.jceks', 'JCEKS');
+  for (const [file, type] of [['ts.p12', 'PKCS12'], ['ts.jks', 'JKS'], ['ts.jceks', 'JCEKS']]) keystore(tls.caFile!, join(stores, file!), type!);
   writeFileSync(join(dir, 'Wait.java'), 'class Wait { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }');
   const java = (options: string) => `java ${options} ${join(dir, 'Wait.java')}`;
   // Its stores where only its own mount namespace has them.
@@ -290,8 +283,7 @@ test('a Java application against PostgreSQL: PgJDBC reads libpq\'s files, or its
   t.after(() => tls.stop());
   const verify = tls.url({ params: { sslmode: 'verify-full' } });
   const store = join(dir, 'pgjdbc.p12');
-  const k = spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'lab', '-file', tls.caFile!, '-keystore', store, '-storetype', 'PKCS12', '-storepass', 'app-secret']);
-  assert.equal(k.status, 0, String(k.stderr));
+  keystore(tls.caFile!, store, 'PKCS12');
   writeFileSync(join(dir, 'Idle.java'), 'class Idle { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }');
   const jsse = `-Djavax.net.ssl.trustStore=${store} -Djavax.net.ssl.trustStorePassword=app-secret`;
   const java = (options: string) => `java ${jsse} ${options} ${join(dir, 'Idle.java')}`;

@@ -14,5 +14,5 @@ export function addRunFlags(cmd: Command, inputHelp = 'an input value (repeatabl
     .option('--yes', 'approve every destructive step in plain mode (use with care)')
     .addOption(new Option('--deadline <duration>', 'stop the whole run after this long, e.g. 15m'))
     .option('--break-glass <reason>', 'go on without the team store, recorded and reported: at a four-eyes step whose store is unreachable (or not configured), without a second person; at a step not proven to only read, without the store confirming this driver still holds the run')
-    .option('--store <url>', 'share the run through this team store (default: RUNBOOK_STORE, then store: in runbook.config.yaml; docs/team.md)');
+    .option('--store <url>', 'share the run through this team store (default: RUNBOOK_STORE, then store: in runbook.config.yaml; its uploads are signed with RUNBOOK_SIGNING_KEY when set; docs/team.md)');
 }

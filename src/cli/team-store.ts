@@ -7,6 +7,7 @@ import type { TeamFeed } from '../ui/team-feed.js';
 import type { StoreClient } from '../store/client.js';
 import { findStoreUrl, storeRoleOf } from '../store/url.js';
 import { LazyUploader } from '../store/lazy-uploader.js';
+import { findSigningKey, findTrust } from '../store/signing.js';
 import { sayError } from './say.js';
 
 /** How long a finished run waits for its last lines to reach the store before it exits anyway. */
@@ -40,10 +41,12 @@ export async function storeForRun(flag: string | undefined, feed: TeamFeed, driv
     return undefined;
   }
   const claimed = driver.resume?.claimed;
+  const signingKey = findSigningKey();
+  const trust = findTrust();
   // The uploader itself is loaded once the first step has started (lazy-uploader.ts): start-up stays as without a store.
   const uploader = new LazyUploader({
     url: store.url, notify: (m) => feed.say(`store: ${m}`), onTakenOver: driver.onLost,
-    ...(driver.resume ? { mode: 'resume' as const } : {}), ...(claimed ? { claimed } : {}),
+    ...(driver.resume ? { mode: 'resume' as const } : {}), ...(claimed ? { claimed } : {}), ...(signingKey ? { signingKey } : {}), ...(trust ? { trust } : {}),
   });
   // While the store is down, how many lines wait for it: the terminal UI's header says so (team-feed.ts).
   const tick = setInterval(() => { const st = uploader.status(); feed.setPending(st.state === 'down' ? st.pending : 0); }, PENDING_MS).unref();

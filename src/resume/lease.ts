@@ -7,7 +7,9 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, wr
 import { join, resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { maskUrl } from '../db/url.js';
-import { chainBreak, CHAIN_SQL, type StoredLink } from '../store/chain.js';
+import { chainBreak, CHAIN_SQL, hashLines, GENESIS, type StoredLink } from '../store/chain.js';
+import { checkSignatures, storedSignatures } from '../store/signed-chain.js';
+import { findTrust } from '../store/signing.js';
 import { storeErrorText, type StoreClient } from '../store/client.js';
 import { claimRun, headOf, LOST, type Claim, type RunHead } from '../store/claim.js';
 import { findRun } from '../store/follow.js';
@@ -30,6 +32,7 @@ export async function fetchTranscript(store: StoreUrl, id: string): Promise<stri
     const broken = chainBreak(rows);
     if (broken) throw new UserError(`the store's copy of run ${runId} is broken: ${broken}. Nothing was fetched`);
     if (!rows.length || !headOf(rows[0]!.line)) throw new UserError(`the store has no transcript header for run ${runId}: nothing to resume`);
+    await checkSigned(client, runId, rows);
     // An earlier fetch (or resume) here: the store's lines it lacks are added; a copy that differs is refused.
     const local = existsSync(path) ? fileLines(readFileSync(path, 'utf8')) : [];
     const differs = local.findIndex((l, i) => rows[i] !== undefined && rows[i]!.line !== l.text);
@@ -45,6 +48,21 @@ export async function fetchTranscript(store: StoreUrl, id: string): Promise<stri
     return path;
   } finally {
     await client.end();
+  }
+}
+
+/** A fetched copy's signatures, checked as follow and store push check them (signed-chain.ts), over hashes
+ *  computed here. With the team's allowed signers, a resume takes only lines a trusted key signed: the store's
+ *  owner could have written the others (a step's end, so that it is never asked again). */
+async function checkSigned(client: StoreClient, runId: string, rows: Array<{ seq: number; line: string }>): Promise<void> {
+  const trust = findTrust();
+  const hashes = hashLines(rows.map((r) => ({ seq: r.seq, text: r.line })), GENESIS, Infinity);
+  const v = await checkSignatures(trust, runId, hashes, await storedSignatures(client, runId));
+  if ('broken' in v) throw new UserError(`the store's copy of run ${runId} does not hold: ${v.broken}. Nothing was fetched`);
+  const last = rows[rows.length - 1]!.seq;
+  if (trust && v.signedThrough < last) {
+    throw new UserError(`events ${v.signedThrough + 1}–${last} of run ${runId} are not signed by a key in ${trust.file} (from ${trust.from}): `
+      + 'the store\'s owner could have written them. Nothing was fetched; resume from the driver\'s own transcript');
   }
 }
 

@@ -8,6 +8,7 @@ export const CREDENTIAL_VARS: readonly string[] = [
   'PGPASSWORD', 'PGPASSFILE', 'PGSERVICEFILE', 'PGSSLKEY', 'PGSSLPASSWORD',
   'MYSQL_PWD', 'MYSQL_TEST_LOGIN_FILE',
   'RUNBOOK_STORE', // the team store (docs/team.md): its URL may carry a password; no step needs it
+  'RUNBOOK_SIGNING_KEY', // the driver's key for signing its runs (docs/team.md): a step must not sign with it
 ];
 
 /** Other spellings of the same thing: FOO_DATABASE_URL, DB_PASSWORD, MARIADB_ROOT_PASSWORD, POSTGRES_PASSWD. */

@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { StoreClient } from './client.js';
 import { GENESIS } from './migrations.js';
+import { checkSignatures, storedSignatures } from './signed-chain.js';
+import type { Trust } from './signing.js';
 export { GENESIS };
 
 export const chainHash = (prev: string, line: string): string => createHash('sha256').update(prev + line, 'utf8').digest('hex');
@@ -47,11 +49,15 @@ export function hashLines(lines: ChainLine[], prev: string, upTo: number): Map<n
 /** What the store holds of a run must be exactly this transcript's lines (`queued`, from the first one not known
  *  to be stored): checked per seq at first contact (`stored` undefined), by the last stored line after a
  *  reconnect (a batch may have gone in though its answer was lost). The last stored line, or why to stop. */
-export async function reconcile(client: StoreClient, runId: string, queued: ChainLine[], stored: Stored | undefined): Promise<{ last: Stored } | { broken: string }> {
+export async function reconcile(client: StoreClient, runId: string, queued: ChainLine[], stored: Stored | undefined, trust?: Trust): Promise<{ last: Stored } | { broken: string }> {
   if (!stored) {
     const rows = await client.query<StoredLink>(CHAIN_SQL, [runId]);
-    const broken = chainBreak(rows, hashLines(queued, GENESIS, rows[rows.length - 1]?.seq ?? -1));
+    const local = hashLines(queued, GENESIS, rows[rows.length - 1]?.seq ?? -1);
+    const broken = chainBreak(rows, local);
     if (broken) return { broken: `the store's copy of run ${runId} differs from this transcript: ${broken}. Uploads stopped; nothing in the store was changed` };
+    // The same check of its signatures as follow makes (signed-chain.ts): a copy rewritten to match an edited transcript still fails it.
+    const signed = await checkSignatures(trust, runId, local, await storedSignatures(client, runId));
+    if ('broken' in signed) return { broken: `the store's copy of run ${runId} does not hold: ${signed.broken}. Uploads stopped; nothing in the store was changed` };
     const last = rows[rows.length - 1];
     return { last: last ? { seq: last.seq, hash: last.hash } : { seq: -1, hash: GENESIS } };
   }

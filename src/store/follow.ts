@@ -3,7 +3,9 @@
 // and the rows missed meanwhile fetched: a follower sees every line once, in order, or stops at a broken chain.
 import { UserError } from '../common/errors.js';
 import { connectStore, FOREGROUND_CONNECT_MS, storeErrorText, type StoreClient } from './client.js';
-import { GENESIS } from './chain.js';
+import { chainHash, GENESIS } from './chain.js';
+import { checkSignatures, storedSignatures } from './signed-chain.js';
+import type { Trust } from './signing.js';
 import { checkStoreVersion } from './migrate.js';
 import { prunedMatching } from './prune.js';
 
@@ -17,14 +19,19 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** How often an idle connection is checked (a peer that vanished sends no error). */
   pingMs?: number;
+  /** The team's allowed signers: each page's signatures are checked before its lines are shown. */
+  trust?: Trust;
 }
 
-interface Row { seq: number; line: string; prev_hash: string; hash: string; intact: boolean }
+interface Row { seq: number; line: string; prev_hash: string; hash: string }
+
+/** Where following has got to: the last line shown, and what its signatures said (told once each). */
+interface FollowState { seq: number; hash: string; done: boolean; signer?: string; unsignedFrom?: number; toldUnchecked?: boolean }
 
 const PAGE = 1000;
 
 export async function followRun(opts: FollowOptions): Promise<void> {
-  const state = { seq: -1, hash: GENESIS, done: false };
+  const state: FollowState = { seq: -1, hash: GENESIS, done: false };
   let retryMs = 250;
   let lost = false;
   while (!state.done && !opts.signal?.aborted) {
@@ -51,7 +58,7 @@ export async function followRun(opts: FollowOptions): Promise<void> {
 
 /** Catches up, then fetches again at each notification for this run (and at each ping, in case one was missed
  *  while a fetch ran), until the run ends, the connection fails, or the follower is stopped. */
-async function watch(client: StoreClient, opts: FollowOptions, state: { seq: number; hash: string; done: boolean }): Promise<void> {
+async function watch(client: StoreClient, opts: FollowOptions, state: FollowState): Promise<void> {
   let wake: (() => void) | undefined;
   let failed: Error | undefined;
   let wanted = true;
@@ -73,20 +80,46 @@ async function watch(client: StoreClient, opts: FollowOptions, state: { seq: num
   }
 }
 
-async function fetchNew(client: StoreClient, opts: FollowOptions, state: { seq: number; hash: string; done: boolean }): Promise<void> {
+async function fetchNew(client: StoreClient, opts: FollowOptions, state: FollowState): Promise<void> {
   for (;;) {
-    const rows = await client.query<Row>(`SELECT seq, line, prev_hash, hash,
-        encode(sha256(convert_to(prev_hash || line, 'UTF8')), 'hex') = hash AS intact
-      FROM runbook.events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`, [opts.runId, state.seq]);
+    const rows = await client.query<Row>(`SELECT seq, line, prev_hash, hash FROM runbook.events
+      WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`, [opts.runId, state.seq]);
+    // Each hash computed here from the line, not taken from the store; then the page's signatures, before a line is shown.
+    const hashes = new Map<number, string>();
+    let prev = state.hash;
     for (const r of rows) {
-      if (!r.intact) throw new UserError(`the store's copy of run ${opts.runId} is broken: event ${r.seq} was changed (its line no longer matches its hash). Stopped.`);
-      if (r.prev_hash !== state.hash) throw new UserError(`the store's copy of run ${opts.runId} is broken: event ${r.seq} does not chain to the one before it. Stopped.`);
+      if (r.prev_hash !== prev) throw new UserError(`the store's copy of run ${opts.runId} is broken: event ${r.seq} does not chain to the one before it. Stopped.`);
+      if (chainHash(prev, r.line) !== r.hash) throw new UserError(`the store's copy of run ${opts.runId} is broken: event ${r.seq} was changed (its line no longer matches its hash). Stopped.`);
+      hashes.set(r.seq, prev = r.hash);
+    }
+    if (rows.length) await checkPage(client, opts, state, hashes);
+    for (const r of rows) {
       state.seq = r.seq;
       state.hash = r.hash;
       if (opts.onLine(r.line, r.seq)) { state.done = true; return; }
     }
     if (rows.length < PAGE) return;
   }
+}
+
+/** The page's signatures (signed-chain.ts, as store push checks them): a signature that does not hold stops the
+ *  follower; lines no checked signature covers are shown, and said once to be unsigned. */
+async function checkPage(client: StoreClient, opts: FollowOptions, state: FollowState, hashes: Map<number, string>): Promise<void> {
+  const v = await checkSignatures(opts.trust, opts.runId, hashes, await storedSignatures(client, opts.runId, state.seq));
+  if ('broken' in v) throw new UserError(`the store's copy of run ${opts.runId} does not hold: ${v.broken}. Stopped.`);
+  if (v.unchecked && v.signedThrough >= 0 && !state.toldUnchecked) {
+    state.toldUnchecked = true;
+    opts.notify?.(`run ${opts.runId} is signed; its signatures are not checked here: no allowed signers (set RUNBOOK_ALLOWED_SIGNERS, or allowed_signers: in runbook.config.yaml)`);
+  }
+  if (v.principal && v.principal !== state.signer) {
+    state.signer = v.principal;
+    opts.notify?.(`events up to ${v.signedThrough} signed by ${v.principal} (checked against ${opts.trust!.file})`);
+  }
+  if (v.signedThrough >= 0) state.unsignedFrom = undefined;
+  const last = Math.max(...hashes.keys());
+  if (!opts.trust || v.later || v.signedThrough === last || state.unsignedFrom !== undefined) return;
+  state.unsignedFrom = v.signedThrough + 1 || Math.min(...hashes.keys());
+  opts.notify?.(`events from ${state.unsignedFrom} on are not signed by a key in ${opts.trust.file}: the store's owner could have written or changed them`);
 }
 
 const pause = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {

@@ -6,6 +6,7 @@ import { V4 } from './migration-v4.js';
 import { V5 } from './migration-v5.js';
 import { V6 } from './migration-v6.js';
 import { V7 } from './migration-v7.js';
+import { V8 } from './migration-v8.js';
 
 export interface Migration { version: number; what: string; sql: string }
 
@@ -246,6 +247,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, what: 'a four-eyes decision names the gate visit it answers (runs.waiting_visit, approvals.gate)', sql: V5 },
   { version: 6, what: 'taking over a run is for runbook_operators (when that role exists); a resume by another role once the driver is gone is a recorded takeover', sql: V6 },
   { version: 7, what: 'retention: prune_runs removes whole runs that ended long ago, recorded in runbook.pruned (never stored again); indexes for runs', sql: V7 },
+  { version: 8, what: 'signed chains: a driver with an SSH key signs the head of each batch it uploads (runbook.signatures, append_signed)', sql: V8 },
 ];
 
 export const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;

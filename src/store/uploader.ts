@@ -11,6 +11,7 @@ import { chainHash, reconcile, type ChainLine } from './chain.js';
 import { claimRun, headOf, LOST, type ClaimMode, type RunHead } from './claim.js';
 import { checkBeforeAct, type ActCheck } from './act-check.js';
 import { HolderLease } from './lease.js';
+import { signHead, type Trust } from './signing.js';
 
 /** How often a driver says it is alive while nothing is uploaded (a gate, a long step): `runbook runs`, a
  *  refused second driver and a takeover read it; it also notices a takeover while the run waits. */
@@ -38,6 +39,10 @@ export interface UploaderOptions {
   /** A person waits for it (store push), not a running operator: each connect and statement may take the
    *  foreground budget, and drain() keeps trying for its whole time instead of ending at the first failure. */
   foreground?: boolean;
+  /** An SSH key: the head of each batch sent is signed with it (signing.ts). */
+  signingKey?: string;
+  /** The team's allowed signers: the store's signatures are checked at first contact, as follow checks them. */
+  trust?: Trust;
 }
 
 type Line = ChainLine;
@@ -68,6 +73,7 @@ export class Uploader implements TranscriptSink {
   private lost?: string;
   /** Until when the store's last confirmation lets this driver act without asking again (lease.ts). */
   private readonly lease = new HolderLease();
+  private signFailed = false;
 
   constructor(private readonly opts: UploaderOptions) {
     this.retry = opts.retryMs?.first ?? 250;
@@ -223,7 +229,7 @@ export class Uploader implements TranscriptSink {
 
   /** What the store already holds must be exactly this transcript's lines (chain.ts). */
   private async reconcile(client: StoreClient): Promise<void> {
-    const r = await reconcile(client, this.head!.runId, this.queue, this.stored);
+    const r = await reconcile(client, this.head!.runId, this.queue, this.stored, this.opts.trust);
     if ('broken' in r) return this.stop(r.broken);
     this.confirm(r.last);
   }
@@ -242,14 +248,29 @@ export class Uploader implements TranscriptSink {
     let prev = this.stored!.hash;
     const hashes = batch.map((l) => (prev = chainHash(prev, l.text)));
     const prevs = [this.stored!.hash, ...hashes.slice(0, -1)];
+    const signature = await this.sign(batch[batch.length - 1]!.seq, hashes[hashes.length - 1]!);
     const sentAt = performance.now();
-    await client.query('SELECT runbook.append_events($1, $2, $3, $4, $5, $6, $7)', [
-      this.head!.runId, this.epoch, batch.map((l) => l.seq), batch.map((l) => tsOf(l.text)), batch.map((l) => l.text), prevs, hashes,
+    await client.query('SELECT runbook.append_signed($1, $2, $3, $4, $5, $6, $7, $8)', [
+      this.head!.runId, this.epoch, batch.map((l) => l.seq), batch.map((l) => tsOf(l.text)), batch.map((l) => l.text), prevs, hashes, signature,
     ]);
     this.lease.confirmed(sentAt); // refused (RB009) had this driver lost the run
     this.queue.splice(0, batch.length);
     this.uploaded += batch.length;
     this.stored = { seq: batch[batch.length - 1]!.seq, hash: hashes[hashes.length - 1]! };
+  }
+
+  /** The batch's signature, or null without a key. A key that fails (an encrypted key without its agent) leaves the
+   *  lines unsigned, said once: the run goes on, and a follower holding the allowed signers sees them unsigned. */
+  private async sign(seq: number, hash: string): Promise<string | null> {
+    const key = this.opts.signingKey;
+    if (!key || this.signFailed) return null;
+    try {
+      return await signHead(key, this.head!.runId, seq, hash);
+    } catch (e) {
+      this.signFailed = true;
+      this.opts.notify?.(`${(e as Error).message}; the lines go to the store unsigned`);
+      return null;
+    }
   }
 
   /** Says now and then that this driver is alive and still the driver (unref'd: it keeps nothing running). */

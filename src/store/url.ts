@@ -18,10 +18,16 @@ export function findStoreUrl(flag: string | undefined, env: NodeJS.ProcessEnv = 
   if (flag !== undefined && flag !== '') return checked(flag, '--store');
   const fromEnv = env[STORE_ENV];
   if (fromEnv) return checked(fromEnv, STORE_ENV);
+  const found = configEntry('store', cwd);
+  return found && checked(found.value, found.file);
+}
+
+/** A string setting of the nearest runbook.config.yaml (`store`, `allowed_signers`) and the file it is in. */
+export function configEntry(name: string, cwd = process.cwd()): { value: string; file: string } | undefined {
   const file = nearestConfig(cwd);
   if (!file) return undefined;
-  const url = storeInConfig(file);
-  return url === undefined ? undefined : checked(url, file);
+  const value = entryInConfig(file, name);
+  return value === undefined ? undefined : { value, file };
 }
 
 function nearestConfig(cwd: string): string | undefined {
@@ -32,7 +38,7 @@ function nearestConfig(cwd: string): string | undefined {
   }
 }
 
-function storeInConfig(file: string): string | undefined {
+function entryInConfig(file: string, name: string): string | undefined {
   let doc: unknown;
   try { doc = load(readFileSync(file, 'utf8')); } catch (e) {
     const mark = (e as { mark?: { line: number; column: number } }).mark;
@@ -40,10 +46,10 @@ function storeInConfig(file: string): string | undefined {
   }
   if (doc === null || doc === undefined) return undefined;
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${file}:1:1: expected a mapping (store: postgres://…)`);
-  const store = (doc as Record<string, unknown>).store;
-  if (store === undefined || store === null) return undefined;
-  if (typeof store !== 'string') throw new UserError(`${file}: 'store' must be a postgres:// URL`);
-  return store;
+  const value = (doc as Record<string, unknown>)[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new UserError(`${file}: '${name}' must be ${name === 'store' ? 'a postgres:// URL' : 'a path'}`);
+  return value;
 }
 
 /** The store role a URL logs in as (libpq's rule: its user, else PGUSER, else the OS user). */

@@ -5,10 +5,12 @@ import { renderLine } from '../../transcript/replay/render.js';
 import type { TranscriptLine } from '../../events/schema.js';
 import { findRun, followRun } from '../../store/follow.js';
 import { openStore, requireStoreUrl } from '../../store/open.js';
+import { findTrust } from '../../store/signing.js';
 import { say, sayError } from '../say.js';
 
 export async function followCommand(id: string, opts: { store?: string }): Promise<number> {
   const store = requireStoreUrl(opts.store);
+  const trust = findTrust();
   const client = await openStore(store);
   let runId: string;
   let operator: string | undefined;
@@ -23,7 +25,7 @@ export async function followCommand(id: string, opts: { store?: string }): Promi
   let waiting = false;
   try {
     await followRun({
-      url: store.url, runId, signal: stop.signal,
+      url: store.url, runId, signal: stop.signal, ...(trust ? { trust } : {}),
       notify: (m) => sayError(`follow: ${m}\n`),
       onLine: (text, seq) => {
         const line = parse(text, seq);

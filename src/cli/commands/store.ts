@@ -36,8 +36,12 @@ export async function storePushCommand(path: string, opts: { store?: string }): 
   const { readTranscript } = await import('../../transcript/reader.js');
   readTranscript(path); // a clear error for a file that is not a transcript
   const { Uploader } = await import('../../store/uploader.js');
+  const { findSigningKey, findTrust } = await import('../../store/signing.js');
+  const signingKey = findSigningKey();
+  const trust = findTrust();
   // Like a resume: refused while a driver holds the run; otherwise this push is its driver until it is done.
-  const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`), mode: 'push', foreground: true });
+  const uploader = new Uploader({ url: store.url, notify: (m) => sayError(`store: ${m}\n`), mode: 'push', foreground: true,
+    ...(signingKey ? { signingKey } : {}), ...(trust ? { trust } : {}) });
   const lines = fileLines(readFileSync(path, 'utf8'));
   for (const l of lines) uploader.line(l.seq, l.text);
   uploader.synced(lines[lines.length - 1]?.seq ?? -1);

@@ -58,6 +58,8 @@ export function registerFollow(program: Command, lazy: Lazy): void {
     .addHelpText('after', `
 Prints every event so far, then each new one as the driver uploads it; reconnects and catches up after a
 drop; ends when the run ends. A broken hash chain (an event changed in the store) stops it, naming the event.
+With the team's allowed signers (RUNBOOK_ALLOWED_SIGNERS, or allowed_signers: in runbook.config.yaml), the
+run's signatures are checked too: one that does not hold stops it, unsigned events are said so (docs/team.md).
 
 Example:
   runbook follow 6f1c…`)

@@ -12,16 +12,16 @@ import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { chainHash, GENESIS } from '../../src/store/chain.js';
 import { signHead } from '../../src/store/signing.js';
 import type { StoreClient } from '../../src/store/client.js';
-import { FIXTURE, fileLines, machineEnv, pushWhole, scratch, startStoreLab, type StoreLab } from './helpers.js';
+import { driveToHold, FIXTURE, fileLines, fixtureSteps, machineEnv, pushWhole, scratch, startCli, startStoreLab, type Person, type StoreLab } from './helpers.js';
 
-interface Keys { dir: string; alice: string; mallory: string; locked: string; allowed: string }
+interface Keys { dir: string; alice: string; carol: string; mallory: string; locked: string; allowed: string }
 
-/** alice's key is in the team's allowed signers; mallory's (the owner's own) and a passphrase-locked one are not. */
+/** alice's and carol's keys are in the team's allowed signers; mallory's (the owner's own) and a passphrase-locked one are not. */
 function makeKeys(dir: string): Keys {
   const key = (name: string, pass = '') => { const f = join(dir, name); execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', pass, '-C', name, '-f', f]); return f; };
-  const keys = { dir, alice: key('alice'), mallory: key('mallory'), locked: key('locked', 'a passphrase'), allowed: join(dir, 'allowed_signers') };
-  const pub = readFileSync(`${keys.alice}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
-  writeFileSync(keys.allowed, `alice@ops namespaces="runbook-store" ${pub}\n`);
+  const keys = { dir, alice: key('alice'), carol: key('carol'), mallory: key('mallory'), locked: key('locked', 'a passphrase'), allowed: join(dir, 'allowed_signers') };
+  const pub = (f: string) => readFileSync(`${f}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  writeFileSync(keys.allowed, `alice@ops namespaces="runbook-store" ${pub(keys.alice)}\ncarol@ops namespaces="runbook-store" ${pub(keys.carol)}\n`);
   return keys;
 }
 
@@ -157,5 +157,27 @@ describe('signed chains: an owner rewrite is seen by follow, store push and resu
     const pruned = await owner.query<{ run_id: string }>("SELECT run_id FROM runbook.prune_runs('0 seconds', 100)");
     assert.ok(pruned.some((r) => r.run_id === signed.runId));
     assert.equal(await count(signed.runId), 0);
+  });
+
+  it('a run taken over is signed by each driver in turn: the resume takes the copy alice signed, and carol\'s last signature covers the whole run', async (t) => {
+    const keys = makeKeys(scratch(t));
+    const env = (home: string, who: Person, key?: string) => ({ ...machineEnv(home), RUNBOOK_STORE: lab.url(who), RUNBOOK_ALLOWED_SIGNERS: keys.allowed, ...(key ? { RUNBOOK_SIGNING_KEY: key } : {}) });
+    const { dir, runId, driver } = await driveToHold(t, lab, (home) => env(home, 'alice', keys.alice));
+    driver.child.kill('SIGKILL');
+    await driver.exit;
+    for (const go of ['go-hold', 'go-three']) writeFileSync(join(dir, go), '');
+    const carol = startCli(['resume', runId, '--plain', '--retarget', '--approve', 'hold'], env(scratch(t), 'carol', keys.carol), dir);
+    assert.equal(await carol.exit, 0, carol.err());
+    assert.ok(fixtureSteps(dir).includes('three'), fixtureSteps(dir).join(' '));
+    const followed = cli(['follow', runId], { env: env(scratch(t), 'bob') });
+    assert.equal(followed.code, 0, followed.stderr);
+    const owner = await lab.as('rb_owner');
+    t.after(() => owner.end());
+    const by = await owner.query<{ signed_by: string; seq: number }>('SELECT signed_by, max(seq) AS seq FROM runbook.signatures WHERE run_id = $1 GROUP BY signed_by ORDER BY 2', [runId]);
+    assert.deepEqual(by.map((r) => r.signed_by), ['alice', 'carol']);
+    const last = (await owner.query<{ seq: number }>('SELECT max(seq) AS seq FROM runbook.events WHERE run_id = $1', [runId]))[0]!.seq;
+    // The newest signature covers every line before it (the chain): carol vouches for the copy she resumed.
+    assert.match(followed.stderr, new RegExp(`events up to ${last} signed by carol@ops`));
+    assert.doesNotMatch(followed.stderr, /not signed/);
   });
 });

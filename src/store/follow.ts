@@ -84,20 +84,24 @@ async function fetchNew(client: StoreClient, opts: FollowOptions, state: FollowS
   for (;;) {
     const rows = await client.query<Row>(`SELECT seq, line, prev_hash, hash FROM runbook.events
       WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`, [opts.runId, state.seq]);
-    // Each hash computed here from the line, not taken from the store; then the page's signatures, before a line is shown.
+    // Each hash computed here from the line, not taken from the store; then the page's signatures, before a line
+    // is shown. The lines before a break are shown, then it stops there.
     const hashes = new Map<number, string>();
     let prev = state.hash;
+    let broken: string | undefined;
     for (const r of rows) {
-      if (r.prev_hash !== prev) throw new UserError(`the store's copy of run ${opts.runId} is broken: event ${r.seq} does not chain to the one before it. Stopped.`);
-      if (chainHash(prev, r.line) !== r.hash) throw new UserError(`the store's copy of run ${opts.runId} is broken: event ${r.seq} was changed (its line no longer matches its hash). Stopped.`);
+      if (r.prev_hash !== prev) broken = `event ${r.seq} does not chain to the one before it`;
+      else if (chainHash(prev, r.line) !== r.hash) broken = `event ${r.seq} was changed (its line no longer matches its hash)`;
+      if (broken) break;
       hashes.set(r.seq, prev = r.hash);
     }
-    if (rows.length) await checkPage(client, opts, state, hashes);
-    for (const r of rows) {
+    if (hashes.size) await checkPage(client, opts, state, hashes);
+    for (const r of rows.slice(0, hashes.size)) {
       state.seq = r.seq;
       state.hash = r.hash;
       if (opts.onLine(r.line, r.seq)) { state.done = true; return; }
     }
+    if (broken) throw new UserError(`the store's copy of run ${opts.runId} is broken: ${broken}. Stopped.`);
     if (rows.length < PAGE) return;
   }
 }

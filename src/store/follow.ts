@@ -95,7 +95,7 @@ async function fetchNew(client: StoreClient, opts: FollowOptions, state: FollowS
       if (broken) break;
       hashes.set(r.seq, prev = r.hash);
     }
-    if (hashes.size) await checkPage(client, opts, state, hashes);
+    if (hashes.size) await checkPage(client, opts, state, hashes, rows.length === PAGE && !broken);
     for (const r of rows.slice(0, hashes.size)) {
       state.seq = r.seq;
       state.hash = r.hash;
@@ -107,8 +107,10 @@ async function fetchNew(client: StoreClient, opts: FollowOptions, state: FollowS
 }
 
 /** The page's signatures (signed-chain.ts, as store push checks them): a signature that does not hold stops the
- *  follower; lines no checked signature covers are shown, and said once to be unsigned. */
-async function checkPage(client: StoreClient, opts: FollowOptions, state: FollowState, hashes: Map<number, string>): Promise<void> {
+ *  follower; lines no checked signature covers are shown, and said once to be unsigned. `more`: the page is
+ *  full, so a signature after it may cover its last lines (a batch is signed at its end). Otherwise a
+ *  signature past the last line covers nothing: its batch is not in the store. */
+async function checkPage(client: StoreClient, opts: FollowOptions, state: FollowState, hashes: Map<number, string>, more: boolean): Promise<void> {
   const v = await checkSignatures(opts.trust, opts.runId, hashes, await storedSignatures(client, opts.runId, state.seq));
   if ('broken' in v) throw new UserError(`the store's copy of run ${opts.runId} does not hold: ${v.broken}. Stopped.`);
   if (v.unchecked && v.signedThrough >= 0 && !state.toldUnchecked) {
@@ -121,7 +123,7 @@ async function checkPage(client: StoreClient, opts: FollowOptions, state: Follow
   }
   if (v.signedThrough >= 0) state.unsignedFrom = undefined;
   const last = Math.max(...hashes.keys());
-  if (!opts.trust || v.later || v.signedThrough === last || state.unsignedFrom !== undefined) return;
+  if (!opts.trust || (v.later && more) || v.signedThrough === last || state.unsignedFrom !== undefined) return;
   state.unsignedFrom = v.signedThrough + 1 || Math.min(...hashes.keys());
   opts.notify?.(`events from ${state.unsignedFrom} on are not signed by a key in ${opts.trust.file}: the store's owner could have written or changed them`);
 }

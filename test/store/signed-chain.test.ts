@@ -153,6 +153,16 @@ describe('signed chains: an owner rewrite is seen by follow, store push and resu
     assert.equal(tail.code, 0, tail.stderr);
     assert.match(tail.stderr, new RegExp(`events from ${before + 1} on are not signed by a key in`));
 
+    // The owner appends a line of its own after the last signature, and a signature row past it to pass it off as
+    // a batch still being signed: a signature after the last line covers nothing.
+    const head = (await owner.query<{ seq: number; hash: string }>('SELECT seq, hash FROM runbook.events WHERE run_id = $1 ORDER BY seq DESC LIMIT 1', [signed.runId]))[0]!;
+    const forgedLine = JSON.stringify({ type: 'note', ts: new Date().toISOString(), text: 'written by the owner' });
+    await owner.query('INSERT INTO runbook.events (run_id, seq, ts, line, prev_hash, hash) VALUES ($1, $2, now(), $3, $4, $5)',
+      [signed.runId, head.seq + 1, forgedLine, head.hash, chainHash(head.hash, forgedLine)]);
+    await asOwnerOnSignatures(owner, "INSERT INTO runbook.signatures (run_id, seq, hash, signature) VALUES ($1, $2, 'x', 'x')", [signed.runId, head.seq + 100]);
+    const appended = cli(['follow', signed.runId], { env: env(scratch(t)) });
+    assert.match(appended.stderr, new RegExp(`events from ${before + 1} on are not signed by a key in`));
+
     // Retention takes a signed run whole, its signatures with it.
     const pruned = await owner.query<{ run_id: string }>("SELECT run_id FROM runbook.prune_runs('0 seconds', 100)");
     assert.ok(pruned.some((r) => r.run_id === signed.runId));

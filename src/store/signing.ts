@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { configEntry } from './url.js';
 
@@ -27,13 +27,13 @@ export function findSigningKey(env: NodeJS.ProcessEnv = process.env): string | u
 }
 
 /** The team's allowed-signers file (ssh-keygen's format), from RUNBOOK_ALLOWED_SIGNERS or `allowed_signers:` in
- *  runbook.config.yaml (relative to that file); none when neither is set. */
+ *  runbook.config.yaml (absolute, or relative to that file); none when neither is set. */
 export interface Trust { file: string; from: string }
 export function findTrust(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Trust | undefined {
   const fromEnv = env[ALLOWED_SIGNERS_ENV];
   const found = fromEnv ? { value: fromEnv, file: ALLOWED_SIGNERS_ENV } : configEntry('allowed_signers', cwd);
   if (!found) return undefined;
-  const file = found.file === ALLOWED_SIGNERS_ENV ? found.value : join(found.file, '..', found.value);
+  const file = found.file === ALLOWED_SIGNERS_ENV ? found.value : resolve(dirname(found.file), found.value);
   if (!existsSync(file)) throw new UserError(`the allowed signers file ${file} (from ${found.file}) does not exist`);
   return { file, from: found.file };
 }

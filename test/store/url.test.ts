@@ -42,6 +42,8 @@ test('the allowed signers: RUNBOOK_ALLOWED_SIGNERS, then allowed_signers: relati
   const mine = join(root, 'mine');
   writeFileSync(mine, '');
   assert.deepEqual(findTrust({ RUNBOOK_ALLOWED_SIGNERS: mine }, deep), { file: mine, from: 'RUNBOOK_ALLOWED_SIGNERS' });
+  writeFileSync(join(root, 'team', 'runbook.config.yaml'), `allowed_signers: ${mine}\n`);
+  assert.equal(findTrust({}, deep)?.file, mine, 'an absolute path stands as it is');
   assert.equal(findSigningKey({}), undefined);
   assert.throws(() => findSigningKey({ RUNBOOK_SIGNING_KEY: join(root, 'absent') }), /RUNBOOK_SIGNING_KEY names .*absent, which does not exist/);
   writeFileSync(join(root, 'team', 'runbook.config.yaml'), 'allowed_signers: [a]\n');

@@ -109,16 +109,18 @@ const CODE_FIELDS = 'funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|opno
 /**
  * The code the server will run for the relations a read names that the text does not show: what the SELECT
  * rules of views (recursively through the views and tables they read, and inheritance children), row-level
- * security policies (and the relations a policy reads) and virtual generated columns call, read from the stored
- * trees by OID — the server's own resolution, whatever the names say — and the code of their columns' types
+ * security policies (and the relations a policy reads), virtual generated columns, and what the planner
+ * folds (index expressions and predicates, statistics expressions, partition keys, CHECK constraints) call,
+ * read from the stored trees by OID — the server's own resolution, whatever the names say — and the code of their columns' types
  * (through domains, arrays, composites, ranges and multiranges): a domain's CHECK runs when a literal is coerced
  * to it (`array_position(ARRAY[col], 'x')`), a range's subtype_diff when the planner estimates `col && '[1,2)'`
  * from the column's statistics (even in EXPLAIN), and a base type or a range's operator class outside
  * pg_catalog is an extension's or a superuser's C code. pg_depend cannot be used for code: it records no
  * dependency on pg_catalog's objects. Rows: kind (function, operator, domain, type, foreign table), shown, bare
- * name, builtin, known (a cast, an operator's function or a range's diff or canonical function), and the
- * relation whose stored code calls it. PostgreSQL's own relations are read too: a superuser can replace a view of
- * pg_catalog in place (same columns, same OID) or give an information_schema table a policy or a column type.
+ * name, builtin, known (a cast, an operator's function or a range's diff or canonical function), the
+ * relation whose stored code calls it, and planned (only the planner folds it: IMMUTABLE code of constants).
+ * PostgreSQL's own relations are read too: a superuser can replace a view of pg_catalog in place (same
+ * columns, same OID) or give an information_schema table a policy or a column type.
  */
 export function dependenciesSql(relations: string[][]): string {
   const names = relations.map(hexName).join(', ');
@@ -156,29 +158,42 @@ export function dependenciesSql(relations: string[][]): string {
     UNION ALL SELECT g.rngsubtype FROM pg_catalog.pg_range g WHERE g.rngtypid ${eq} t.oid
     UNION ALL SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE t.typtype ${eq} 'm' -- a multirange's range (14+; no column before)
       AND d.classid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid ${eq} t.oid AND d.refclassid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass) n(oid)
-), trees(tree, rel) AS (
-  SELECT x.tree, kinds.oid FROM kinds, LATERAL (
-    SELECT r.ev_action FROM pg_catalog.pg_rewrite r
+), trees(tree, rel, planned) AS (
+  SELECT x.tree, kinds.oid, x.planned FROM kinds, LATERAL (
+    SELECT r.ev_action, false FROM pg_catalog.pg_rewrite r
     WHERE r.ev_class ${eq} kinds.oid AND r.ev_type ${eq} '1' AND kinds.relkind ${eq} 'v' -- a materialized view's query is not run by a read
     UNION ALL
-    SELECT p.polqual FROM pg_catalog.pg_policy p WHERE p.polrelid ${eq} kinds.oid AND p.polqual IS NOT NULL
+    SELECT p.polqual, false FROM pg_catalog.pg_policy p WHERE p.polrelid ${eq} kinds.oid AND p.polqual IS NOT NULL
     UNION ALL
-    SELECT a.adbin FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_attribute t ON t.attrelid ${eq} a.adrelid AND t.attnum ${eq} a.adnum
-    WHERE a.adrelid ${eq} kinds.oid AND t.attgenerated ${eq} 'v') x(tree)
+    SELECT a.adbin, false FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_attribute t ON t.attrelid ${eq} a.adrelid AND t.attnum ${eq} a.adnum
+    WHERE a.adrelid ${eq} kinds.oid AND t.attgenerated ${eq} 'v'
+    -- What the planner folds for every relation it reads, in a plain SELECT and in EXPLAIN alike: an IMMUTABLE
+    -- function of constants there runs at plan time. Index expressions and predicates (a materialized view's
+    -- too), extended statistics' expressions, partition keys, and CHECK constraints (constraint exclusion).
+    -- Only IMMUTABLE code is folded: a built-in there is PostgreSQL's own and acts on nothing (planned).
+    UNION ALL
+    SELECT y.tree, true FROM pg_catalog.pg_index i, LATERAL (VALUES (i.indexprs), (i.indpred)) y(tree)
+    WHERE i.indrelid ${eq} kinds.oid AND y.tree IS NOT NULL
+    UNION ALL
+    SELECT s.stxexprs, true FROM pg_catalog.pg_statistic_ext s WHERE s.stxrelid ${eq} kinds.oid AND s.stxexprs IS NOT NULL
+    UNION ALL
+    SELECT k.partexprs, true FROM pg_catalog.pg_partitioned_table k WHERE k.partrelid ${eq} kinds.oid AND k.partexprs IS NOT NULL
+    UNION ALL
+    SELECT k.conbin, true FROM pg_catalog.pg_constraint k WHERE k.conrelid ${eq} kinds.oid AND k.contype ${eq} 'c') x(tree, planned)
   UNION ALL
-  SELECT k.conbin, types.rel FROM types JOIN pg_catalog.pg_constraint k ON k.contypid ${eq} types.oid WHERE k.contype ${eq} 'c'
-), refs(field, oid, rel) AS (
-  SELECT 'funcid', f.oid, types.rel FROM types JOIN pg_catalog.pg_range g ON g.rngtypid ${eq} types.oid,
+  SELECT k.conbin, types.rel, false FROM types JOIN pg_catalog.pg_constraint k ON k.contypid ${eq} types.oid WHERE k.contype ${eq} 'c'
+), refs(field, oid, rel, planned) AS (
+  SELECT 'funcid', f.oid, types.rel, false FROM types JOIN pg_catalog.pg_range g ON g.rngtypid ${eq} types.oid,
     LATERAL (VALUES (g.rngsubdiff::pg_catalog.oid), (g.rngcanonical::pg_catalog.oid)) f(oid) WHERE f.oid ${ne} 0
   UNION ALL -- a cast from or to a user type (its owner may create one): \`col::text\`, to_json(col) call it
-  SELECT 'funcid', k.castfunc, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid AND NOT ${builtin('t.typnamespace')}
+  SELECT 'funcid', k.castfunc, types.rel, false FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid AND NOT ${builtin('t.typnamespace')}
     JOIN pg_catalog.pg_cast k ON (k.castsource ${eq} t.oid OR k.casttarget ${eq} t.oid) AND k.castfunc ${ne} 0
     WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_depend d ON d.objid ${eq} p.oid -- made by CREATE TYPE (a multirange's constructor)
       AND d.classid ${eq} 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype ${eq} 'i' WHERE p.oid ${eq} k.castfunc AND p.prolang ${eq} 12)
   UNION ALL
-  SELECT m[1], ${asOid('m[2]')}, t.rel FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
+  SELECT m[1], ${asOid('m[2]')}, t.rel, t.planned FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
   UNION ALL
-  SELECT 'opno', ${asOid("pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))")}, t.rel
+  SELECT 'opno', ${asOid("pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))")}, t.rel, t.planned
   FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':opnos [(]o([ 0-9]+)[)]', 'g') m
 )
 SELECT DISTINCT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} AS shown, p.proname::pg_catalog.text AS bare,
@@ -186,21 +201,21 @@ SELECT DISTINCT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} 
   -- = ANY inside OR: each list is hashed once, not scanned for every function (pg_operator has no index on oprcode)
   (p.oid ${eq} ANY (SELECT k.castfunc FROM pg_catalog.pg_cast k) OR p.oid ${eq} ANY (SELECT o.oprcode::pg_catalog.oid FROM pg_catalog.pg_operator o)
     OR p.oid ${eq} ANY (SELECT g.rngsubdiff::pg_catalog.oid FROM pg_catalog.pg_range g UNION ALL SELECT g.rngcanonical::pg_catalog.oid FROM pg_catalog.pg_range g)) AS known,
-  ${asText('r.rel::pg_catalog.regclass')} AS rel
+  ${asText('r.rel::pg_catalog.regclass')} AS rel, r.planned
 FROM refs r JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oid WHERE r.field ${ne} 'opno' AND r.field ${ne} 'resulttype'
 UNION
-SELECT 'operator', ${asText('o.oid::pg_catalog.regoperator')}, o.oprname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}
+SELECT 'operator', ${asText('o.oid::pg_catalog.regoperator')}, o.oprname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}, false
 FROM refs r JOIN pg_catalog.pg_operator o ON o.oid ${eq} r.oid WHERE r.field ${eq} 'opno' AND NOT ${builtin('o.oprnamespace')}
 UNION
-SELECT 'domain', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}
+SELECT 'domain', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}, false
 FROM refs r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE r.field ${eq} 'resulttype' AND t.typtype ${eq} 'd' AND NOT ${builtin('t.typnamespace')}
 UNION
-SELECT 'type', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}
+SELECT 'type', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}, false
 FROM types r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE NOT ${builtin('t.typnamespace')}
   AND (t.typtype ${eq} 'b' AND NOT EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray ${eq} t.oid) OR EXISTS (SELECT FROM pg_catalog.pg_range g JOIN pg_catalog.pg_opclass c ON c.oid ${eq} g.rngsubopc
     WHERE g.rngtypid ${eq} t.oid AND NOT ${builtin('c.opcnamespace')}))
 UNION
-SELECT 'foreign table', ${asText('m.oid::pg_catalog.regclass')}, '', false, false, ${asText('m.oid::pg_catalog.regclass')}
+SELECT 'foreign table', ${asText('m.oid::pg_catalog.regclass')}, '', false, false, ${asText('m.oid::pg_catalog.regclass')}, false
 FROM kinds m WHERE m.relkind ${eq} 'f'`;
 }
 

@@ -8,6 +8,7 @@ import { whereKeyword } from './mysql-names.js';
 import { readOtherwise } from './mysql-tokens.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
 import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
+import { asciiUpper } from './ascii-case.js';
 
 type Node = Record<string, unknown>;
 export interface Grammar {
@@ -125,7 +126,7 @@ function actingCall(statement: string): string | undefined {
   const call = /(`[^`]*`|"[^"]*"|[A-Za-z_$][\w$]*)\s*\(/g;
   for (const m of text.matchAll(call)) {
     const name = m[1]!.replace(/^[`"]|[`"]$/g, '');
-    if (MYSQL_ACTING.has(name.toUpperCase())) return name;
+    if (MYSQL_ACTING.has(asciiUpper(name))) return name;
   }
   return undefined;
 }
@@ -193,16 +194,17 @@ function nodeUnsafe(node: Node): Finding | undefined {
 
 /**
  * A called name, normalised as the server compares it: `bare` is its last part without quotes, in upper case
+ * (ASCII letters only, as the server's: ascii-case.ts)
  * (function names are case-insensitive, and the server resolves a quoted or qualified name of a native
  * function to that function: `` `GET_LOCK`( `` is GET_LOCK). `builtin`: plain and unqualified, the only
  * spelling the read-only list vouches for.
  */
 function functionName(node: Node): { bare: string; shown: string; builtin: boolean } {
-  if (typeof node.name === 'string') return { bare: node.name.toUpperCase(), shown: node.name, builtin: true };
+  if (typeof node.name === 'string') return { bare: asciiUpper(node.name), shown: node.name, builtin: true };
   const name = node.name as { name?: { type?: string; value?: string }[]; schema?: { value?: string } } | undefined;
   const parts = name?.name ?? [];
   const last = parts.at(-1);
-  const bare = String(last?.value ?? '').toUpperCase();
+  const bare = asciiUpper(String(last?.value ?? ''));
   // 'default': a plain name; 'origin': a keyword such as CURRENT_TIMESTAMP; anything else is quoted.
   const plain = parts.length === 1 && (last?.type === 'default' || last?.type === 'origin');
   const shown = [name?.schema?.value, ...parts.map((p) => (p.type === 'default' || p.type === 'origin' ? p.value : `\`${p.value}\``))].filter(Boolean).join('.');

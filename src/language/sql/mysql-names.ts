@@ -3,6 +3,7 @@
 // executable comments expanded, escaped strings made neutral), so a quote starts a string or a name and ends
 // at the next one. Used where a grammar's reading may miss a place (a parenthesized join held tables
 // node-sql-parser's table list left out): anything that could name a relation is found here.
+import { asciiUpper } from './ascii-case.js';
 
 export interface NameToken {
   /** The name as the server compares it (a backquoted one unquoted). */
@@ -81,5 +82,5 @@ function closing(text: string, start: number, quote: string): number {
 export function whereKeyword(statement: string): number | undefined | null {
   const tokens = nameTokens(statement);
   if (!tokens) return null;
-  return tokens.find((t) => !t.quoted && !t.afterDot && t.name.toUpperCase() === 'WHERE')?.at;
+  return tokens.find((t) => !t.quoted && !t.afterDot && asciiUpper(t.name) === 'WHERE')?.at;
 }

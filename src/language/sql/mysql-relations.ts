@@ -10,6 +10,7 @@
 import { lexMysql } from './mysql-lexer.js';
 import { serverReadings } from './mysql-classify.js';
 import { nameTokens } from './mysql-names.js';
+import { asciiUpper } from './ascii-case.js';
 
 export type MysqlRelation = [schema: string | undefined, name: string];
 
@@ -39,7 +40,7 @@ export function mysqlRelations(text: string): MysqlRelation[] | undefined {
       if (!tokens) return undefined;
       for (const t of tokens) {
         if (t.qualifier !== undefined) add([t.qualifier, t.name]);
-        else if (t.quoted || !RESERVED.has(t.name.toUpperCase())) add([undefined, t.name]);
+        else if (t.quoted || !RESERVED.has(asciiUpper(t.name))) add([undefined, t.name]);
       }
     }
   }

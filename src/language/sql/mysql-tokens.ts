@@ -3,6 +3,7 @@
 // backquoted or not, a keyword in any case. Used to check that the text the engine regenerated from the grammar's
 // parse is the author's statement token for token (mysql-regenerate.ts): where the grammar read a token another
 // way than the server does (`_utf8mb4'x'`, `1e3`, `'a' 'b'`), the two differ.
+import { asciiUpper } from './ascii-case.js';
 
 /** `quoted`: a backquoted name. `alias`: right after AS, where a string is a name (`AS "user"`). */
 export type Token = { kind: 'string' | 'name' | 'number' | 'mark'; text: string; quoted?: boolean; alias?: boolean };
@@ -35,7 +36,7 @@ export function mysqlTokens(text: string): Token[] | undefined {
     if (number) { push({ kind: 'number', text: number[0].toLowerCase() }); i += number[0].length; continue; }
     const word = WORD.exec(text.slice(i));
     if (word) {
-      const upper = word[0].toUpperCase();
+      const upper = asciiUpper(word[0]);
       if (!NOISE.has(upper)) push({ kind: 'name', text: word[0] });
       else alias = upper === 'AS';
       i += word[0].length;
@@ -53,7 +54,7 @@ export function mysqlTokens(text: string): Token[] | undefined {
 export function sameTokens(a: Token[], b: Token[]): boolean {
   const kind = (x: Token, y: Token) => x.kind === y.kind || (x.alias === true && x.kind === 'string' && y.quoted === true);
   const same = (x: Token, y: Token) => kind(x, y)
-    && (x.text === y.text || (x.kind === 'name' && !x.quoted && !y.quoted && x.text.toUpperCase() === y.text.toUpperCase()));
+    && (x.text === y.text || (x.kind === 'name' && !x.quoted && !y.quoted && asciiUpper(x.text) === asciiUpper(y.text)));
   return a.length === b.length && a.every((t, i) => same(t, b[i]!));
 }
 

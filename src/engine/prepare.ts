@@ -10,7 +10,7 @@ import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, P
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
-import { planText, valueAsOption } from '../language/shell-plan-text.js';
+import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
 import { valueVar } from '../executors/shell-values.js';
 import { toMs } from './duration.js';
 import { displayUrl, engineOfScheme } from '../db/url.js';
@@ -47,7 +47,7 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const r = renderShell(spec.run, scope);
   // In the proven subset, bash is handed the plan's own text, never the author's: what was read is what runs.
   const plan = planOfTemplate(spec.run);
-  const misread = plan && unconfirmed ? valueAsOption(plan, r.values) : undefined;
+  const misread = plan && unconfirmed ? valueAsOption(plan, r.values) ?? valueAsFindSyntax(plan, r.values) : undefined;
   if (misread) throw new Error(`not proven to read: ${misread}`);
   const script = plan ? planText(plan, (n) => `"\${${valueVar(n)}}"`) : r.script;
   assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here

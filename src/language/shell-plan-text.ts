@@ -68,3 +68,23 @@ export function valueAsOption(plan: Plan, values: readonly string[]): string | u
   }
   return undefined;
 }
+
+/** Words find reads as its own syntax: the end of an -exec command (`;`, `{} +`), the file name's place, groups. */
+const FIND_SYNTAX = new Set([';', '+', '{}', '(', ')', '!', ',']);
+
+/** A value that find would read as its own syntax: in a command that runs find (after any wrapper), a value word
+ *  that is `;` or `+` ends an -exec command early, so the words the lint read as the command's arguments become
+ *  primaries (`-exec grep "${{ v }}" -delete {} ;` with v = ';' deletes). Checked on the values at run time. */
+export function valueAsFindSyntax(plan: Plan, values: readonly string[]): string | undefined {
+  for (const p of plan.pipelines) {
+    for (const c of p.commands) {
+      if (!c.words.some((w) => /^(.*\/)?find$/.test(literalOf(w) ?? ''))) continue;
+      for (const w of c.words) {
+        if (w.parts.every((part) => typeof part === 'string')) continue;
+        const text = w.parts.map((part) => (typeof part === 'string' ? part : values[part.value - 1] ?? '')).join('');
+        if (FIND_SYNTAX.has(text)) return `a value makes the word '${text}', which find reads as its own syntax (the end of -exec, or a group)`;
+      }
+    }
+  }
+  return undefined;
+}

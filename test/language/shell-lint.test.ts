@@ -145,8 +145,11 @@ describe('shell safety lint', () => {
     for (const s of ['sed -n "/error/p" f',
       "sed 's/e/w/g' f", 'date +%s', 'hostname -f', 'systemctl status pg', 'docker container ls', 'kubectl config current-context',
       'journalctl -u pg -n 5 --no-pager', 'openssl x509 -in c.pem -noout -enddate', 'service pg status', 'uniq -c f',
-      'kubectl -n db get pods', 'kubectl --context prod -n db logs postgres-0', 'docker -H unix:///x ps', 'pg_ctl -D /var/lib/pg status',
-      'systemctl -H db1 status pg']) clean(s);
+      'kubectl -n db get pods', 'kubectl --context prod -n db logs postgres-0', 'pg_ctl -D /var/lib/pg status']) clean(s);
+    // A client sent to an address the author writes is a network client (ssh://, tcp://: whatever listens), and
+    // sudo -b leaves the command running in a group of its own: not proven (a probe's findings).
+    for (const s of ['docker -H unix:///x ps', 'docker --host=tcp://127.0.0.1:1 inspect x', 'systemctl -H db1 status pg', 'systemctl --machine=c status pg',
+      'kubectl -s http://127.0.0.1:1 get pods', 'kubectl --server=http://127.0.0.1:1 get pods', 'sudo -b sleep 1']) flagged(s);
     for (const s of ['kubectl -n db delete pod x', 'kubectl --context prod exec p -- ls', 'pg_ctl -D /var/lib/pg promote', 'vault write secret/app x=1', 'aws ssm put-parameter --name x', 'gcloud sql instances delete x', 'az keyvault secret set --name x']) flagged(s);
   });
 

@@ -73,7 +73,9 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
     if (t === '-delete') return { looks: 'find -delete' };
     if (/^-(fprint|fprint0|fprintf|fls)$/.test(t)) return { looks: `find ${t}` };
     if (/^-(exec|execdir|ok|okdir)$/.test(t)) {
-      const end = args.findIndex((a, j) => j > k && (a.text === ';' || a.text === '+'));
+      // GNU find ends the command at `;`, or (-exec and -execdir) at a `+` right after a `{}` word: any other `+`
+      // is the command's argument. Ending at every `+` ran `-exec sed -e s/a/b/ + -iname F ;` as `sed -i`.
+      const end = args.findIndex((a, j) => j > k && (a.text === ';' || (a.text === '+' && /^-exec/.test(t) && j - 1 > k && args[j - 1]!.text === '{}')));
       // A word bash splits may hold the `;` that ends the command, and primaries after it (`… ; -delete`).
       const split = args.slice(k + 1, end < 0 ? undefined : end).find((a) => a.splits || a.pattern);
       if (split) return { unknown: `'find ${t} … ${shownWord(split.text)}': a word bash may split into several, which may end the command and add primaries (-delete): quote it` };
@@ -85,7 +87,8 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
       k = end;
       continue;
     }
-    if (FIND_VALUED.has(t)) {
+    // -newerXY takes a reference file or (Y = t) a date: the word after it is its value, never a primary.
+    if (FIND_VALUED.has(t) || /^-newer[aBcm][aBcmt]$/.test(t)) {
       // `-name $x` with x = 'a -o -delete' deleted files: bash splits the value (or a glob expands to several
       // names), and find reads the words after the first as its expression.
       const value = args[k + 1];
@@ -93,7 +96,7 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
       k++;
       continue;
     }
-    if (FIND_BARE.has(t) || /^-newer[aBcmt][aBcmt]$/.test(t)) continue;
+    if (FIND_BARE.has(t)) continue;
     return { unknown: `'find … ${shownWord(t)}': not a primary reviewed for find` };
   }
   return undefined;

@@ -27,15 +27,17 @@ const merge = (a: Options, b: Options): Options => ({
   ...(b.anyOptionReads ? { anyOptionReads: true } : {}), ...(b.numeric ? { numeric: true } : {}),
 });
 
-const SYSTEMCTL_OPTIONS: Options = { flags: 'alqr', valued: 'tpnoHM', long: 'type= state= property= all full recursive no-pager no-legend lines= output= quiet plain value host= machine= user system failed reverse after before with-dependencies show-types timestamp= no-ask-password' };
+// Not -H/--host (ssh to another machine) nor -M/--machine (a container's manager): the local manager only.
+const SYSTEMCTL_OPTIONS: Options = { flags: 'alqr', valued: 'tpno', long: 'type= state= property= all full recursive no-pager no-legend lines= output= quiet plain value user system failed reverse after before with-dependencies show-types timestamp= no-ask-password' };
 const systemctl: VerbTool = {
   global: SYSTEMCTL_OPTIONS, anywhere: true, bareReads: true,
   verbs: Object.fromEntries(['status', 'is-active', 'is-enabled', 'is-failed', 'is-system-running', 'show', 'cat', 'list-units', 'list-unit-files',
     'list-sockets', 'list-timers', 'list-dependencies', 'list-jobs'].map((v) => [v, { ...SYSTEMCTL_OPTIONS, anyOptionReads: true }])),
 };
 
-// kubectl: --kubeconfig names credential plugins it runs, --cache-dir writes: not reviewed.
-const KUBECTL_GLOBAL: Options = { valued: 'nsv', long: 'namespace= context= cluster= user= server= request-timeout= token= insecure-skip-tls-verify certificate-authority= v=' };
+// kubectl: --kubeconfig names credential plugins it runs, --cache-dir writes, -s/--server sends the request to
+// any address the author writes (a network client, whatever listens there): not reviewed.
+const KUBECTL_GLOBAL: Options = { valued: 'nv', long: 'namespace= context= cluster= user= request-timeout= token= insecure-skip-tls-verify certificate-authority= v=' };
 const KUBECTL_GET: Options = { flags: 'Aw', valued: 'loL', long: 'all-namespaces output= selector= field-selector= show-labels no-headers sort-by= label-columns= chunk-size= ignore-not-found show-kind watch output-watch-events' };
 const KUBECTL_LOGS: Options = { flags: 'fp', valued: 'cl', long: 'container= all-containers follow previous since= since-time= tail= timestamps prefix selector= limit-bytes= max-log-requests= ignore-errors pod-running-timeout=' };
 const kubectl: VerbTool = {
@@ -52,8 +54,9 @@ const kubectl: VerbTool = {
   },
 };
 
-// docker: --config names credential helpers it runs. Global options come before the verb only.
-const DOCKER_GLOBAL: Options = { flags: 'D', valued: 'Hcl', long: 'host= context= log-level= debug tls tlsverify tlscacert= tlscert= tlskey=' };
+// docker: --config names credential helpers it runs, -H/--host any daemon address (ssh:// runs ssh, tcp:// sends
+// the request to whatever listens): not reviewed. Global options come before the verb only.
+const DOCKER_GLOBAL: Options = { flags: 'D', valued: 'cl', long: 'context= log-level= debug tls tlsverify tlscacert= tlscert= tlskey=' };
 const DOCKER_PS: Options = { flags: 'aqsl', valued: 'fn', long: 'all quiet size latest last= filter= format= no-trunc' };
 const DOCKER_LOGS: Options = { flags: 'ft', valued: 'n', long: 'follow timestamps tail= since= until= details' };
 const DOCKER_INSPECT: Options = { flags: 's', valued: 'f', long: 'format= size type=' };

@@ -22,7 +22,8 @@ export interface Inner {
 /** The wrappers unwrapped, with their reviewed options; `operands`: words before the command (timeout's
  *  DURATION, ip netns exec's NAME). */
 export const WRAPPERS: Record<string, { options: Options; operands?: number }> = {
-  sudo: { options: { inOrder: true, flags: 'nHPSEbk', valued: 'ugCDhpTrt', long: 'user= group= non-interactive preserve-env[=] set-home stdin close-from= chdir= prompt= command-timeout= role= type=' } },
+  // not -b: the command runs in the background, in a process group of its own that outlives the step.
+  sudo: { options: { inOrder: true, flags: 'nHPSEk', valued: 'ugCDhpTrt', long: 'user= group= non-interactive preserve-env[=] set-home stdin close-from= chdir= prompt= command-timeout= role= type=' } },
   doas: { options: { inOrder: true, flags: 'n', valued: 'u' } },
   // not -i, -u NAME or '-' unless the names are inert (below): a bash started without PATH searches '.'.
   env: { options: { inOrder: true, flags: 'i0', valued: 'uC', long: 'ignore-environment null unset= chdir= ignore-signal[=] default-signal[=] block-signal[=]' } },

@@ -24,7 +24,8 @@
 //   --unshare-ipc            no shared memory or semaphores of other processes;
 //   --cap-drop ALL           no capability at all;
 //   --seccomp                the filter of sandbox-seccomp.ts: no signals outside, no keyring, bpf, ptrace,
-//                            mounts, modules, new namespaces, clock, reboot…; offline also no socket;
+//                            mounts, modules, new namespaces, clock, reboot…, no leaving the step's session or
+//                            process group (setsid, setpgid: what left them outlived the step); offline also no socket;
 //   --new-session            setsid: no TIOCSTI typing into a terminal;
 //   --die-with-parent        the step's first process dies with bwrap; a stop reaches every descendant anyway
 //                            (the executor signals the whole tree: process-tree.ts).

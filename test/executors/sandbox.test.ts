@@ -149,6 +149,19 @@ describe('the dry-run sandbox', () => {
     });
   }
 
+  for (const offline of [false, true]) {
+    test(`${offline ? 'offline' : 'with the network'}: nothing leaves the step's session or process group (setsid -f, a new group); nothing outlives it`, async (t) => {
+      const cwd = mkdtempSync('/var/tmp/runbook-sandbox-');
+      t.after(() => rmSync(cwd, { recursive: true, force: true }));
+      const marker = `runbook-escape-${process.pid}-${offline ? 'off' : 'on'}`;
+      const r = await inSandbox(`setsid -f sleep 300 ${marker} 2>&1; echo "setsid=$?"; perl -e 'exit(setpgrp(0, 0) ? 0 : 1)' 2>/dev/null; echo "setpgrp=$?"`, { cwd, offline });
+      // setsid -f forks first (its parent exits 0); the child's setsid is refused, so sleep never starts.
+      assert.match(r.out, /setsid failed: Operation not permitted/, r.out);
+      assert.match(r.out, /setpgrp=1/, r.out);
+      assert.equal(spawnSync('pgrep', ['-f', marker]).status, 1, 'no process of the step is left running');
+    });
+  }
+
   test(`${NO_SANDBOX_ENV} makes it unavailable, and then nothing is wrapped (the caller must not run the step)`, () => {
     const saved = process.env[NO_SANDBOX_ENV];
     process.env[NO_SANDBOX_ENV] = '1';

@@ -7,9 +7,14 @@ import type { LabServer } from '../../src/lab/index.js';
 /** Connect timeout of the independent checks: it must not fire (~20 ms idle; a hang guard, issue #20). */
 const CONNECT_MS = 30_000;
 
-export async function adminQuery(server: LabServer, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+export const adminQuery = (server: LabServer, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => queryAt(server, server.adminUrl(), sql, params);
+
+/** The same as the application's own role (the lab's app user): what a hostile database owner can do. */
+export const appQuery = (server: LabServer, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => queryAt(server, server.url(), sql, params);
+
+async function queryAt(server: LabServer, url: string, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   if (server.engine === 'postgres') {
-    const client = new pg.Client({ connectionString: server.adminUrl(), connectionTimeoutMillis: CONNECT_MS });
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_MS });
     await client.connect();
     try {
       return (await client.query(sql, params)).rows as Record<string, unknown>[];
@@ -17,7 +22,7 @@ export async function adminQuery(server: LabServer, sql: string, params: unknown
       await client.end();
     }
   }
-  const conn = await mysql.createConnection({ uri: server.adminUrl(), connectTimeout: CONNECT_MS });
+  const conn = await mysql.createConnection({ uri: url, connectTimeout: CONNECT_MS });
   try {
     const [rows] = await conn.query(sql, params);
     return rows as Record<string, unknown>[];

@@ -7,8 +7,8 @@
 // each place (the attack is live); the same reads of the same relations without the plant still run.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { appQuery } from '../db/helpers.js';
 import { runSteps } from './read-steps.js';
 import { majorOf, PG_EDGE_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
 
@@ -37,12 +37,6 @@ const READS: ((t: string) => string)[] = [
   (t) => `SELECT (SELECT max(a) FROM ${t}) AS m`,
 ];
 
-async function query(url: string, sql: string): Promise<unknown> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try { return (await c.query(sql)).rows; } finally { await c.end(); }
-}
-
 describe('code the planner runs for a relation', { concurrency: PG_MAJORS_AT_ONCE }, () => {
   for (const version of PG_EDGE_MAJORS) {
     describe(`PostgreSQL ${majorOf(version)}`, { concurrency: 1 }, () => {
@@ -51,12 +45,12 @@ describe('code the planner runs for a relation', { concurrency: PG_MAJORS_AT_ONC
         server = await startPostgres({ postgresVersion: version });
         const role = new URL(server.url()).username;
         // As the application's role: its own function, armed by a row of its own table, and its own setting.
-        await query(server.url(), `CREATE TABLE public.armed (on_ bool);
+        await appQuery(server, `CREATE TABLE public.armed (on_ bool);
           CREATE FUNCTION public.planted(int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS
             $$ BEGIN IF EXISTS (SELECT 1 FROM public.armed) THEN RAISE EXCEPTION '${RAN}'; END IF; RETURN $1; END $$;
           ALTER ROLE "${role}" SET constraint_exclusion = on`);
-        for (const [i, [, plant]] of PLACES.entries()) await query(server.url(), `${plant(`planted_${i}`)}; ${plant(`clean_${i}`).replaceAll('public.planted(1)', '1')}`);
-        await query(server.url(), 'INSERT INTO public.armed VALUES (true)');
+        for (const [i, [, plant]] of PLACES.entries()) await appQuery(server, `${plant(`planted_${i}`)}; ${plant(`clean_${i}`).replaceAll('public.planted(1)', '1')}`);
+        await appQuery(server, 'INSERT INTO public.armed VALUES (true)');
       });
       after(async () => { await server?.stop(); });
 
@@ -66,7 +60,7 @@ describe('code the planner runs for a relation', { concurrency: PG_MAJORS_AT_ONC
           for (const read of READS) {
             const text = read(`planted_${i}`);
             // Not every way of reading plans every place (a partition key without a WHERE): counted, not required.
-            if (await query(server.url(), text).then(() => false, (e: Error) => new RegExp(RAN).test(e.message))) live++;
+            if (await appQuery(server, text).then(() => false, (e: Error) => new RegExp(RAN).test(e.message))) live++;
             for (const dryRun of [true, false]) {
               const events = await runSteps(server.url(), [{ query: text, params: [] }, { query: read(`clean_${i}`), params: [] }], dryRun);
               const finished = (id: string) => events.find((e) => e.type === 'step-finished' && e.stepId === id);

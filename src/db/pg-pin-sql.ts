@@ -149,6 +149,8 @@ export function dependenciesSql(relations: string[][]): string {
   SELECT c.oid, c.relkind FROM rels JOIN pg_catalog.pg_class c ON c.oid ${eq} rels.oid
 ), types(oid, rel) AS (
   SELECT a.atttypid, kinds.oid FROM kinds JOIN pg_catalog.pg_attribute a ON a.attrelid ${eq} kinds.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+  UNION -- the relation's own row type: a whole-row reference (\`t1::text\`, \`length(t1)\`) has it, and its owner may give it casts
+  SELECT c.reltype, kinds.oid FROM kinds JOIN pg_catalog.pg_class c ON c.oid ${eq} kinds.oid WHERE c.reltype ${ne} 0
   UNION
   SELECT n.oid, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid, LATERAL (
     SELECT t.typbasetype WHERE t.typtype ${eq} 'd'
@@ -236,7 +238,8 @@ WHERE p.pronamespace ${eq} ${CATALOG} AND p.proname::pg_catalog.text ${eq} ANY (
  * (its signature, schema-qualified), bare name, builtin (pg_catalog's, made by initdb).
  */
 export function attributeCallsSql(names: string[]): string {
-  return `SELECT ${asText('p.oid::pg_catalog.regprocedure')} AS shown, n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS bare,
+  return `SELECT x.kind, x.shown, x.schema, x.bare, x.builtin FROM (
+SELECT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} AS shown, n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS bare,
   (p.pronamespace ${eq} ${CATALOG} AND NOT ${userMade('p.oid')}) AS builtin
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid ${eq} p.pronamespace
 WHERE p.proname::pg_catalog.text ${eq} ANY (${textArray(names)})
@@ -244,7 +247,11 @@ WHERE p.proname::pg_catalog.text ${eq} ANY (${textArray(names)})
   AND p.pronargs OPERATOR(pg_catalog.>=) 1
   AND (p.provariadic ${ne} 0 OR p.pronargs OPERATOR(pg_catalog.-) p.pronargdefaults OPERATOR(pg_catalog.<=) 1
     AND EXISTS (SELECT FROM pg_catalog.pg_type t WHERE t.oid ${eq} p.proargtypes[0] AND (t.typtype ${eq} 'c' OR t.typtype ${eq} 'd' OR t.typtype ${eq} 'p')))
-ORDER BY p.pronamespace ${eq} ${CATALOG}, 1`;
+UNION ALL -- where no function fits exactly, (x).name is a conversion to a type of that name, which runs a domain's CHECK
+SELECT 'type', ${asText('t.oid::pg_catalog.regtype')}, n.nspname::pg_catalog.text, t.typname::pg_catalog.text, false
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid ${eq} t.typnamespace
+WHERE t.typname::pg_catalog.text ${eq} ANY (${textArray(names)}) AND n.nspname ${eq} ANY (pg_catalog.current_schemas(true)) AND t.typtype ${eq} 'd'
+) x ORDER BY x.builtin, x.shown`;
 }
 
 /** Names as a text[] whatever they hold: hex-encoded, so the message stays ASCII and quote-free. */

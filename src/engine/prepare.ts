@@ -11,6 +11,7 @@ import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { renderShell, renderTemplate, renderValue, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
+import { provenWithValues } from '../language/validate/shell-lint.js';
 import { valueVar } from '../executors/shell-values.js';
 import { toMs } from './duration.js';
 import { displayUrl, engineOfScheme } from '../db/url.js';
@@ -47,7 +48,9 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const r = renderShell(spec.run, scope);
   // In the proven subset, bash is handed the plan's own text, never the author's: what was read is what runs.
   const plan = planOfTemplate(spec.run);
-  const misread = plan && unconfirmed ? valueAsOption(plan, r.values) ?? valueAsFindSyntax(plan, r.values) : undefined;
+  // With its values written in, the command must still read as proven: what runs is what the lint read.
+  const misread = plan && unconfirmed ? valueAsOption(plan, r.values) ?? valueAsFindSyntax(plan, r.values)
+    ?? (provenWithValues(plan, r.values) ? undefined : 'with the values it was given, the engine\'s reading of it is not a read (a value there makes an option, a test operator, a name bash evaluates or find syntax)') : undefined;
   if (misread) throw new Error(`not proven to read: ${misread}`);
   const script = plan ? planText(plan, (n) => `"\${${valueVar(n)}}"`) : r.script;
   assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here

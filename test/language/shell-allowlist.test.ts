@@ -62,6 +62,8 @@ describe('every reviewed command: its listed options prove a read, nothing else 
       assert.deepEqual(both, [], `${r.words.join(' ')}: a letter both with and without a value`);
       for (const letter of o.flags ?? '') { clean(line(r, [`-${letter}`])); n++; }
       for (const letter of o.valued ?? '') { clean(line(r, [`-${letter}`, value(letter)])); clean(line(r, [`-${letter}${value(letter)}`])); n += 2; }
+      // An optional value is only the rest of the word (getopt's `n::`).
+      for (const letter of o.optional ?? '') { clean(line(r, [`-${letter}`])); clean(line(r, [`-${letter}${value(letter)}`])); n += 2; }
       for (const { name, valued } of longNames(o)) {
         clean(line(r, valued ? [`${dash(o)}${name}=${value(name)}`] : [`${dash(o)}${name}`]));
         if (valued) clean(line(r, [`${dash(o)}${name}`, value(name)]));
@@ -93,7 +95,7 @@ describe('every reviewed command: its listed options prove a read, nothing else 
       const o = r.options;
       const names = new Set(longNames(o).map((l) => l.name));
       for (const letter of letters) {
-        if ((o.flags ?? '').includes(letter) || (o.valued ?? '').includes(letter) || (o.numeric && /\d/.test(letter))) continue;
+        if ((o.flags ?? '').includes(letter) || (o.valued ?? '').includes(letter) || (o.optional ?? '').includes(letter) || (o.numeric && /\d/.test(letter))) continue;
         if (o.singleDash && names.has(letter)) continue;
         refused(line(r, [`-${letter}`])); n++;
         const flag = o.flags?.[0];

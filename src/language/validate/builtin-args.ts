@@ -35,6 +35,10 @@ export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   if (code) return { unknown: `'${name} ${shown(code)}': a value holding code, which bash may evaluate (an array subscript, arithmetic)` };
   const built = names.find((w) => w.dynamic);
   if (built) return { unknown: `'${name} ${shown(built)}': a variable name built from a value, whose subscript bash evaluates` };
+  // A subscript is arithmetic: a variable named there is evaluated too, and its value may hold code (`[ -v
+  // 'x[RUNBOOK_V1]' ]` ran a value's `$(…)`). Only a literal integer subscript is read.
+  const subscript = names.find((w) => w.text.includes('[') && !/^[A-Za-z_][A-Za-z0-9_]*\[[0-9]+\]$/.test(w.text));
+  if (subscript) return { unknown: `'${name} ${shown(subscript)}': an array subscript other than a number, which bash evaluates as arithmetic (a variable named there is evaluated as code)` };
   // read, printf -v, getopts and wait -p set the variables they name (test -v and unset do not set one).
   const sets = SETS_NAMES.has(name) ? names.find((w) => !inertVariable(w.text.replace(/\[.*$/s, ''))) : undefined;
   if (sets) return { unknown: `'${name} ${shown(sets)}': ${variableWhy(sets.text.replace(/\[.*$/s, ''))}` };
@@ -69,12 +73,32 @@ function nameArgs(name: string, args: Word[]): Word[] {
   switch (name) {
     case 'test': case '[': case '[[': return after(/^-[vR]$/);
     case 'printf': return [...after(/^-v$/), ...attached('-v')];
-    case 'wait': return [...after(/^-p$/), ...attached('-p')];
+    case 'wait': return clusterNames(args, 'p', 'fn');
     case 'getopts': return args.slice(1, 2);
     case 'unset': return args.filter((w) => !w.text.startsWith('-'));
     case 'read': return readNames(args);
     default: return [];
   }
+}
+
+/** The names a builtin's option `letter` takes, in any cluster of its `flags` (`wait -fp NAME`, `-npNAME`): getopt
+ *  gives the option the rest of the word, or the next word. `wait -fp PATH` unset PATH where only `-p` was looked
+ *  at. A letter neither knows makes the word a name too (not read: it is not a name a read may set). */
+function clusterNames(args: Word[], letter: string, flags: string): Word[] {
+  const names: Word[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const w = args[k]!;
+    if (w.text === '--' || !w.text.startsWith('-') || w.text === '-') break;
+    for (let c = 1; c < w.text.length; c++) {
+      const l = w.text[c]!;
+      if (flags.includes(l)) continue;
+      const rest = w.text.slice(c + 1);
+      names.push(l === letter ? (rest ? { ...w, text: rest } : args[k + 1] ?? w) : w);
+      if (l === letter && !rest) k++;
+      break;
+    }
+  }
+  return names;
 }
 
 /** The variables read sets: its NAME operands, and the array -a names (alone, in a cluster like -ra, or

@@ -64,7 +64,9 @@ export const READS: Record<string, Options> = {
   ls: R({ flags: 'aAbBcCdfFgGhHiklLmnNopqQrRsStuUvxXZ1', valued: 'ITw',
     long: 'all almost-all author escape block-size= ignore-backups color[=] directory dired classify[=] file-type format= full-time group-directories-first no-group human-readable si dereference-command-line dereference-command-line-symlink-to-dir hide= hyperlink[=] indicator-style= inode ignore= kibibytes dereference numeric-uid-gid literal hide-control-chars show-control-chars quote-name quoting-style= reverse recursive size sort= time= time-style= tabsize= width= context zero' }),
   stat: R({ flags: 'LfFt', valued: 'c', long: 'dereference file-system cached= format= printf= terse' }),
-  df: R({ flags: 'ahHiklPTv', valued: 'Btx', long: 'all block-size= human-readable si inodes local no-sync output[=] portability print-type type= exclude-type= total' }), // not --sync
+  // not --sync (listed options only; a value that becomes --sync fails the step: the run re-reads the command
+  // with its values, engine/prepare.ts; from xargs' input it flushes the write cache, changing no data).
+  df: R({ flags: 'ahHiklPTv', valued: 'Btx', long: 'all block-size= human-readable si inodes local no-sync output[=] portability print-type type= exclude-type= total' }),
   du: R({ flags: 'a0bcDhHklLmPsSx', valued: 'BdtX', long: 'null all apparent-size block-size= bytes total dereference-args max-depth= human-readable inodes dereference count-links no-dereference separate-dirs si summarize threshold= time[=] time-style= exclude-from= exclude= one-file-system files0-from=' }),
   realpath: R({ flags: 'eLmPqsz', long: 'canonicalize-existing canonicalize-missing logical physical quiet relative-to= relative-base= strip no-symlinks zero' }),
   readlink: R({ flags: 'femnqsvz', long: 'canonicalize canonicalize-existing canonicalize-missing no-newline quiet silent verbose zero' }),
@@ -87,7 +89,8 @@ export const READS: Record<string, Options> = {
   pgrep: R({ flags: 'lacfnovwxi', valued: 'dgGPstuUFr', long: 'list-name list-full count delimiter= full newest oldest parent= pgroup= group= session= terminal= euid= uid= inverse lightweight exact pidfile= logpidfile ignore-case ns= nslist= runstates=' }),
   pidof: R({ flags: 'sxcnzq', valued: 'o' }),
   lsof: R({ flags: 'lnPRtVwbhUQKNOX', valued: 'AcdegiEFkLmopsSTu' }), // not -D: it builds and updates a device cache file
-  getent: R({ flags: 'i', valued: 's', long: 'service= no-idn' }), locale: R({ flags: 'ackmv' }), tty: R({ flags: 's' }),
+  // not -s/--service: glibc loads libnss_<service>.so.2, and a service with a '/' is a library path (code).
+  getent: { flags: 'i', long: 'no-idn' }, locale: R({ flags: 'ackmv' }), tty: R({ flags: 's' }),
   file: { flags: 'bcdEhiklLNnrsSvz0', valued: 'eFfmP', long: 'brief checking-printout exclude= exclude-quiet= extension files-from= separator= mime mime-type mime-encoding keep-going list dereference no-dereference magic-file= no-pad no-buffer raw special-files uncompress uncompress-noreport null print0 parameter=' },
   // network
   ss: { flags: 'hbeEHinrapmoOsZzNtuwxSdl046M', valued: 'FfA', long: 'numeric resolve all listening options extended memory processes threads info tos cgroup summary events bpf context contexts no-header oneline family= query= socket= filter= tcp udp dccp raw unix sctp vsock xdp mptcp ipv4 ipv6 packet' },

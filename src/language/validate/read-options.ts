@@ -16,6 +16,8 @@ export interface Options {
   flags?: string;
   /** Short letters that take a value (the rest of the word, or the next word). */
   valued?: string;
+  /** Short letters that take an optional value: only the rest of the word (getopt's `n::`); the next word is not it. */
+  optional?: string;
   /** Long options (see above), space-separated. */
   long?: string;
   /** `-NUM` as a count (`head -20`). */
@@ -103,6 +105,10 @@ export function parseOptions(name: string, args: Word[], spec: Options): ParsedO
       if (spec.valued?.includes(letter) && letter !== DYNAMIC && letter !== HOLE) {
         const value = c + 1 < t.length ? { ...w, text: t.slice(c + 1) } : args[++k];
         out.options.push({ name: letter, word: w, ...(value ? { value } : {}) });
+        break;
+      }
+      if (spec.optional?.includes(letter) && letter !== DYNAMIC && letter !== HOLE) {
+        out.options.push({ name: letter, word: w, ...(c + 1 < t.length ? { value: { ...w, text: t.slice(c + 1) } } : {}) });
         break;
       }
       return { finding: notReviewed(name, c === 1 ? t : `-${letter} (in ${t})`) };

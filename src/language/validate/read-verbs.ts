@@ -164,11 +164,29 @@ export function pgCtlclusterFinding(args: Word[]): ReadOnlyFinding {
   return verb.text === 'status' && !verb.dynamic ? undefined : { looks: `pg_ctlcluster ${shownWord(verb.text)}` };
 }
 
-/** journalctl: reading the journal; vacuuming, rotating, flushing or a cursor file write. */
-export const JOURNALCTL: Options = { flags: 'aefklmNqrxb', valued: 'nouptSUgDMFi',
-  long: 'unit= user-unit= identifier= priority= since= until= lines= boot[=] grep= case-sensitive[=] output= output-fields= no-pager pager-end follow reverse all full no-full no-tail quiet merge system user directory= file= machine= field= fields catalog utc no-hostname show-cursor after-cursor= cursor= dmesg list-boots disk-usage facility= namespace= header' };
+/** journalctl: reading the journal; vacuuming, rotating, flushing or a cursor file write. -n/--lines take an
+ *  optional value: journalctl takes the next word as it only when that word is a number (linesArgs). */
+export const JOURNALCTL: Options = { flags: 'aefklmNqrxb', valued: 'ouptSUgDMFi', optional: 'n',
+  long: 'unit= user-unit= identifier= priority= since= until= lines[=] boot[=] grep= case-sensitive[=] output= output-fields= no-pager pager-end follow reverse all full no-full no-tail quiet merge system user directory= file= machine= field= fields catalog utc no-hostname show-cursor after-cursor= cursor= dmesg list-boots disk-usage facility= namespace= header' };
 export function journalctlFinding(args: Word[], _cmd: SimpleCommand): ReadOnlyFinding {
   if (args.some((w) => /^--(vacuum-\w+|rotate|flush|sync|relinquish-var|smart-relinquish-var|setup-keys|update-catalog|cursor-file)/.test(w.text))) return { looks: `journalctl ${args.find((w) => w.text.startsWith('--vacuum') || /^--(rotate|flush|sync|relinquish|smart|setup|update|cursor-file)/.test(w.text))!.text}` };
-  const p = parseOptions('journalctl', args, JOURNALCTL);
+  const p = parseOptions('journalctl', linesArgs(args), JOURNALCTL);
   return 'finding' in p ? p.finding : undefined;
+}
+
+/** journalctl reads `-n 5` and `--lines 5` as `-n5`: the next word is the count only when it is a number (a
+ *  literal one: `-n --rot` is -n, then --rotate, which the lint read as -n's value). Joined so, the rest is
+ *  getopt's reading of an optional value. */
+function linesArgs(args: Word[]): Word[] {
+  const out: Word[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const w = args[k]!;
+    const next = args[k + 1];
+    const takes = /^(-[aefklmNqrxb]*n|--lines)$/.test(w.text) && !w.dynamic; // flags, then n
+    if (takes && next && !next.dynamic && !next.pattern && /^([+-]?\d+|all)$/.test(next.text)) {
+      out.push({ ...w, text: `${w.text}${w.text.startsWith('--') ? '=' : ''}${next.text}` });
+      k++;
+    } else out.push(w);
+  }
+  return out;
 }

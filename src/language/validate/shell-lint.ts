@@ -5,8 +5,8 @@
 // option not reviewed, a client acting elsewhere — is not known to be read-only, so an author must mark it
 // (fail closed). A short list of what certainly acts (rm, kill, `systemctl stop`, a write to /etc) only
 // sharpens the message: safe_because cannot vouch for those.
-import { readTemplate, withHoles } from '../shell-plan.js';
-import { holeSpelling, planText } from '../shell-plan-text.js';
+import { readTemplate, withHoles, type Plan } from '../shell-plan.js';
+import { holeSpelling, planText, singleQuoted } from '../shell-plan-text.js';
 import { inertSetting, inertVariable, localeVariable, variableWhy } from '../shell-vars.js';
 import { CODE, DYNAMIC, HOLE, holdsValue, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
@@ -47,6 +47,14 @@ export function shellFindings(script: string, sql: ShellSql[] = []): { first?: s
   const first = 'plan' in reading ? scriptDanger(planText(reading.plan, holeSpelling), at)
     : scriptDanger(withHoles(script), at) ?? `runs a shell command outside the proven subset (${reading.outside}; docs/confirmation.md)`;
   return { ...(first ? { first } : {}), ...(at.acting ? { acting: at.acting } : {}) };
+}
+
+/** Whether a proven plan is still proven with the values it runs with, written in as literal words: the lint then
+ *  reads what bash will be handed (a value that makes an option, a test operator, a name with a subscript or
+ *  find syntax), by the same tables. Not the finding itself: it may quote a value, which may be a secret. */
+export function provenWithValues(plan: Plan, values: readonly string[]): boolean {
+  // As validate reads the plan's text (shellFindings), with each value a literal word where HOLE stood.
+  return values.length === 0 || scriptDanger(planText(plan, (n) => singleQuoted(values[n - 1] ?? '')), { depth: 0, sql: [] }) === undefined;
 }
 
 /** The allowlist's reading of the author's text alone, without the subset (shell-plan.ts): what the tables

@@ -87,6 +87,9 @@ function tokens(s: string): Array<Tok & { line: number }> {
     if (c === ' ' || c === '\t') { i++; continue; }
     if (c === '\n') { out.push({ t: 'nl', line }); line++; i++; continue; }
     if (c === '#') { while (i < s.length && s[i] !== '\n') i++; continue; }
+    // Other whitespace (CR, VT, FF, U+2028…): bash reads it as part of a word, the words below end at it. A
+    // `\r` here made no word and no progress, and validate ran until it ran out of memory.
+    if (/\s/.test(c)) outside(describe(c));
     const op = ['&&', '||', '2>&1', '1>&2', '>&2', '&>', '2>', '1>', ';', '|', '<', '>'].find((o) => s.startsWith(o, i));
     // `2>` and `1>` only as whole tokens: `12>x` or `a2>x` is another thing to bash.
     if (op && !(/^[12]/.test(op) && i > 0 && /[^\s;|&]/.test(s[i - 1]!))) {
@@ -142,6 +145,7 @@ function readWord(s: string, from: number, nextHole: () => number): { w: PlanWor
       outside(describe(c));
     }
   }
+  if (i === from) outside(describe(s[i] ?? ''));
   if (text || parts.length === 0) parts.push(text);
   return { w: { parts }, end: i };
 }

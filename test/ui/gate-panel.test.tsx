@@ -17,6 +17,9 @@ function hand(): { scheduler: ArmScheduler; arm(): void } {
 
 afterEach(() => cleanup());
 
+/** Past a yes's settle (GatePanel: a yes waits for a resize already on its way): an answer not given by then is not given. */
+const SETTLED_MS = 300;
+
 test('the ink gate lists connection, env, cwd, timeout and the attempts one approval covers', () => {
   const gate: ConfirmationRequested = {
     type: 'confirmation-requested', stepId: 'wipe', title: 'Wipe', command: 'rm -rf "$TARGET"/*', question: 'Wipe?', risk: 'normal',
@@ -52,13 +55,13 @@ test('keys typed while the gate is unarmed are dropped, and the armed gate takes
     await sleep(20);
     app.stdin.write(risk === 'high' ? 'wipe' : 'y');
     if (risk === 'high') app.stdin.write('\r');
-    await sleep(20);
+    await sleep(SETTLED_MS);
     assert.deepEqual(answers, [], `${risk}: type-ahead answered the gate`);
     h.arm();
     await waitFor(() => /y +run|type wipe and Enter/.test(plain(app.lastFrame())), 'the keys');
     if (risk === 'high') {
       app.stdin.write('\r'); // the field is empty: the unarmed 'wipe' was not kept
-      await sleep(20);
+      await sleep(SETTLED_MS);
       assert.deepEqual(answers, [], 'high: an Enter after arming answered with the type-ahead');
       app.stdin.write('wipe');
       await sleep(20);
@@ -66,7 +69,7 @@ test('keys typed while the gate is unarmed are dropped, and the armed gate takes
     } else {
       app.stdin.write('y');
     }
-    await sleep(20);
+    await waitFor(() => answers.length > 0, 'the answer');
     assert.deepEqual(answers, [risk === 'high' ? 'yes/typed' : 'yes/key'], `${risk}: the armed gate takes the answer`);
     app.unmount();
   }
@@ -83,7 +86,7 @@ test('a high-risk gate takes keys typed the moment its field is shown', async ()
   await waitFor(() => /type wipe and Enter/.test(plain(app.lastFrame())), 'the field');
   app.stdin.write('wipe');
   app.stdin.write('\r');
-  await sleep(20);
+  await waitFor(() => answers.length > 0, 'the answer');
   assert.deepEqual(answers, ['yes/typed']);
   app.unmount();
 });
@@ -101,7 +104,7 @@ test('the panel keeps its question and keys; a long command is counted, and too 
   // Lines off the panel: y is dead until they were seen (the c view), and the row says how many.
   let f = await waitFor(() => { const x = plain(app.lastFrame()); return /y: see all first \(c\): \d+ rows unseen/.test(x) && x; }, 'the armed panel');
   app.stdin.write('y');
-  await sleep(20);
+  await sleep(SETTLED_MS);
   assert.deepEqual(answers, [], 'y answered a gate with unseen lines');
   seen = true;
   app.rerender(panel(12));
@@ -118,12 +121,12 @@ test('the panel keeps its question and keys; a long command is counted, and too 
   assert.match(f, /too short for the confirmation/);
   assert.doesNotMatch(f, /y +run/);
   app.stdin.write('y');
-  await sleep(20);
+  await sleep(SETTLED_MS);
   assert.deepEqual(answers, [], 'y answered a gate whose keys were not on screen');
   app.rerender(panel(12));
   await waitFor(() => /y +run/.test(plain(app.lastFrame())), 'the keys again');
   app.stdin.write('y');
-  await sleep(20);
+  await waitFor(() => answers.length > 0, 'the answer');
   assert.deepEqual(answers, ['yes']);
   app.unmount();
 });

@@ -4,7 +4,7 @@
 // typed is kept while a view is open (`store`). Keys count only once the gate is armed (type-ahead:
 // use-armed.ts) and only while its keys line is drawn: on a terminal too short for it, nothing answers the gate.
 import { useEffect, useRef, useState } from 'react';
-import { useInput } from 'ink';
+import { useInput, useStdout } from 'ink';
 import type { ConfirmAnswer, ConfirmationRequested } from '../../engine/events.js';
 import { gatePart, typedGate } from '../frame/gate.js';
 import type { GateWait } from '../team-feed.js';
@@ -15,6 +15,7 @@ import { useLineInput, type LineStore } from './use-line-input.js';
 import { useRawInput } from './use-raw-input.js';
 import { functionView, LETTER_VIEWS, metaView, type View } from './gate-keys.js';
 import { Rows } from './Rows.js';
+import { useTerminalSize } from './use-terminal-size.js';
 
 export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
 
@@ -29,6 +30,8 @@ export interface GatePanelProps {
 }
 
 const KEY_ANSWERS: Record<string, ConfirmAnswer> = { y: 'yes', s: 'skip', a: 'abort' };
+/** How long a yes waits for a resize already on its way (tmux applies a pane's new size within milliseconds). */
+const YES_SETTLE_MS = 150;
 
 export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, onView, frameRows, wait }: GatePanelProps) {
   const high = typedGate(gate);
@@ -48,7 +51,31 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
   // Whether yes can be given: the frame drawn last showed all of the confirmation, or it was all seen in the c view.
   const yesLive = useRef(false);
   const owns = useOwns();
-  const takes = () => armed() && drawn.current && owns('gate');
+  // The terminal's size when this frame was made: a key read after a resize the frame has not caught up with
+  // answers nothing. The size is asked of the terminal itself (TIOCGWINSZ), not of Node's last SIGWINCH. And a
+  // yes waits YES_SETTLE_MS for a resize on its way: tmux resized the window and sent y in one command, the y
+  // reached the step before the pane's new size did, and y ran with 17 of 30 command lines off screen.
+  const { stdout } = useStdout();
+  const size = useTerminalSize();
+  const drawnSize = useRef('');
+  drawnSize.current = `${size.columns}x${size.rows}`;
+  const sameSize = () => {
+    const live = (stdout as { getWindowSize?: () => [number, number] }).getWindowSize?.();
+    return !live || `${live[0]}x${live[1]}` === drawnSize.current;
+  };
+  const takes = () => armed() && drawn.current && owns('gate') && sameSize();
+  const pendingYes = useRef(false);
+  const mounted = useRef(true);
+  useEffect(() => () => { mounted.current = false; }, []);
+  const settledYes = (how: 'key' | 'typed') => {
+    if (pendingYes.current) return;
+    pendingYes.current = true;
+    const at = drawnSize.current;
+    setTimeout(() => {
+      pendingYes.current = false;
+      if (mounted.current && drawnSize.current === at && takes() && yesLive.current) onAnswer('yes', how);
+    }, YES_SETTLE_MS);
+  };
   const unseenError = () => `see all of it first (F2): ${part.unseen(rows)} rows unseen`;
   const field = useLineInput({
     // Keys typed before the panel was seen go nowhere: not into the field, where a later Enter would send them.
@@ -56,7 +83,7 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
     onSubmit(value) {
       const text = value.trim();
       if (!takes()) { field.clear(); return; }
-      if (text === gate.stepId && !yesLive.current) { setError(unseenError()); field.clear(); } else if (text === gate.stepId) onAnswer('yes', 'typed');
+      if (text === gate.stepId && !yesLive.current) { setError(unseenError()); field.clear(); } else if (text === gate.stepId) settledYes('typed');
       else if (text === 'skip') onAnswer('skip', 'typed');
       else if (text === 'abort') onAnswer('abort', 'typed');
       else { setError(`type ${gate.stepId} exactly to run it`); field.clear(); }
@@ -84,6 +111,7 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
     if (!answer || !takes()) return;
     if (answer === 'yes' && gate.approval) setRefused(true);
     else if (answer === 'yes' && !yesLive.current) return; // the keys row says what is unseen and how to see it
+    else if (answer === 'yes') settledYes('key');
     else onAnswer(answer, 'key');
   }, { isActive: active && !high });
   const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error, escaped }, ...(frameRows !== undefined ? { frameRows } : {}), wait, refused, seen: store?.wasSeen?.() ?? false });

@@ -8,7 +8,9 @@ import { commandCredentials, maskCommandCredentials } from '../secrets/command-c
 
 export function maskCommandText(redactor: Redactor, event: RunEvent): RunEvent {
   const m = (text: string): string => {
-    for (const value of commandCredentials(text)) redactor.add(value);
+    // By value too (output that echoes it), unless the command holds the same text elsewhere: the redactor would
+    // mask it there as well, and the gate would hide code (`PGPASSWORD='rm -rf d' true; rm -rf d` showed `****`).
+    for (const value of commandCredentials(text)) if (occurrences(text, value) === 1) redactor.add(value);
     return maskCommandCredentials(text);
   };
   switch (event.type) {
@@ -21,3 +23,5 @@ export function maskCommandText(redactor: Redactor, event: RunEvent): RunEvent {
     default: return event;
   }
 }
+
+const occurrences = (text: string, value: string): number => text.split(value).length - 1;

@@ -36,13 +36,18 @@ export function maskCommandCredentials(text: string): string {
   return scan(text, (value) => (value.startsWith("'") ? `'${MASK}'` : value.startsWith('"') ? `"${MASK}"` : MASK));
 }
 
+/** A value bash takes as written: single-quoted, or holding no expansion ($, backticks; a backslash outside
+ *  quotes). Only such a value is a credential to mask: `--password="$(touch f)"` shown as `"****"` hid a command
+ *  the gate's y then ran (a probe). */
+const literal = (value: string): boolean => value.startsWith("'") || (!/[$`]/.test(value) && (value.startsWith('"') || !value.includes('\\')));
+
 function scan(text: string, each: (value: string) => string): string {
   return text
-    .replace(URL_PASSWORD, (_m, head: string, pw: string) => `${head}${pw ? each(pw) : pw}@`)
-    .replace(ASSIGN, (m, name: string, value: string) => (isSecretVar(name) && !/^\$/.test(value) ? `${name}=${each(value)}` : m))
-    .replace(LONG_OPTION, (m, head: string, value: string) => (value.startsWith('$') ? m : `${head}${each(value)}`))
-    .replace(MYSQL_P, (m, head: string, value: string) => (value.startsWith('$') ? m : `${head}${each(value)}`))
-    .replace(NEXT_WORD, (m, head: string, value: string) => (value.startsWith('$') ? m : `${head}${each(value)}`));
+    .replace(URL_PASSWORD, (m, head: string, pw: string) => (!pw ? m : literal(pw) ? `${head}${each(pw)}@` : m))
+    .replace(ASSIGN, (m, name: string, value: string) => (isSecretVar(name) && literal(value) ? `${name}=${each(value)}` : m))
+    .replace(LONG_OPTION, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m))
+    .replace(MYSQL_P, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m))
+    .replace(NEXT_WORD, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m));
 }
 
 function unquote(value: string): string {

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { commandCredentials, maskCommandCredentials } from '../../src/secrets/command-credentials.js';
+import { maskCommandText } from '../../src/engine/command-mask.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 
 const CASES: [string, string, string[]][] = [
   ["PGPASSWORD=x psql -c 'select 1'", "PGPASSWORD=**** psql -c 'select 1'", ['x']],
@@ -23,6 +26,13 @@ const CASES: [string, string, string[]][] = [
   ['SELECT * FROM t WHERE auth=1', 'SELECT * FROM t WHERE auth=1', []],
   ['mysql --port 3306 -P 3306', 'mysql --port 3306 -P 3306', []],
   ['echo http://host:8080/path@x', 'echo http://host:8080/path@x', []],
+  // Code is not a credential: a value bash expands is shown as written (a probe's gate showed `"****"` and ran it).
+  ['echo --password="$(touch ran-hidden)" done', 'echo --password="$(touch ran-hidden)" done', []],
+  ['PGPASSWORD="$(touch r; echo x)" true', 'PGPASSWORD="$(touch r; echo x)" true', []],
+  ['echo mysql -p"$(touch r)"', 'echo mysql -p"$(touch r)"', []],
+  ['PGPASSWORD=a`id`b true', 'PGPASSWORD=a`id`b true', []],
+  ['psql postgres://u:$(id)@h/db', 'psql postgres://u:$(id)@h/db', []],
+  ["PGPASSWORD='$(not code)' psql", "PGPASSWORD='****' psql", ['$(not code)']],
 ];
 
 test('command credentials: each form masked where it stands, its value found; other text unchanged', () => {
@@ -54,4 +64,15 @@ test('a run shows and records none of them: start line, gate, plan, output and t
     }
     assert.ok(readdirSync(dir).length >= 3);
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a credential whose text the command holds elsewhere is masked where it stands only: the code there stays shown', () => {
+  const redactor = new Redactor();
+  const command = "PGPASSWORD='rm -rf ./victim-dir' true; mkdir -p victim-dir; rm -rf ./victim-dir; touch ran";
+  const event = maskCommandText(redactor, { type: 'step-started', stepId: 'a', command } as unknown as RunEvent) as { command: string };
+  assert.equal(redactor.mask(event.command), "PGPASSWORD='****' true; mkdir -p victim-dir; rm -rf ./victim-dir; touch ran");
+  // A credential written once is masked by value too, wherever output echoes it.
+  const once = maskCommandText(redactor, { type: 'step-started', stepId: 'b', command: 'PGPASSWORD=hunter22 psql' } as unknown as RunEvent) as { command: string };
+  assert.equal(redactor.mask(once.command), 'PGPASSWORD=**** psql');
+  assert.equal(redactor.mask('the output says hunter22'), 'the output says ****');
 });

@@ -29,11 +29,15 @@ export function visibleLine(line: string): string {
  *  Latin-1's é and most Greek and Cyrillic letters are East Asian Ambiguous, Hangul jamo and Arabic letters are
  *  drawn zero-wide or reordered by some terminals; a rule the reader can state in one line beats a table. */
 export function exactLine(line: string): string {
-  return spaced(line.replace(/([^\x20-\x7e\t])\1*/gu, (run, c: string) => {
+  return trailing(spaced(line.replace(/([^\x20-\x7e\t])\1*/gu, (run, c: string) => {
     const n = [...run].length;
     return `‹U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}›${n > 1 ? `×${n}` : ''}`;
-  }));
+  })));
 }
+
+/** Spaces that end a line drawn as ·: `echo keep \` and `echo keep \ ` (the space makes the next line a
+ *  command of its own) looked the same. */
+const trailing = (line: string): string => line.replace(/ +$/, (run) => (run.length > SPACE_RUN ? ` ·×${run.length}` : '·'.repeat(run.length)));
 
 /** Command text with newlines, each line drawn exactly (exactLine). */
 export const exactText = (text: string): string => text.split('\n').map(exactLine).join('\n');
@@ -47,7 +51,8 @@ function spaced(line: string): string {
 
 /** Visible text wrapped to `width` columns: each source line gives one or more rows; `cont` marks a row that
  *  continues the line above (the gate draws it with a `↪`). A line breaks at its last space that fits, else
- *  wherever the width ends; the space a line breaks at is the only character not drawn. */
+ *  wherever the width ends; the space a line breaks at is drawn as · in command text (`exact`), and not drawn in
+ *  prose. */
 export function wrapVisible(text: string, width: number, marked = true, exact = false): { text: string; cont: boolean }[] {
   const out: { text: string; cont: boolean }[] = [];
   for (const source of text.replace(/\r\n/g, '\n').split('\n')) {
@@ -61,9 +66,12 @@ export function wrapVisible(text: string, width: number, marked = true, exact = 
       // A cut never splits an escape (‹U+200D›) when the row can start it instead.
       const open = head.lastIndexOf('‹');
       const mid = open > 0 && head.indexOf('›', open) < 0 ? open : head.length;
-      const cut = space > head.length / 3 ? space : mid;
-      out.push({ text: rest.slice(0, cut), cont });
-      rest = rest.slice(cut + (space > head.length / 3 ? 1 : 0));
+      const atSpace = space > head.length / 3;
+      const cut = atSpace ? space : mid;
+      // Command text keeps the space it breaks at, drawn as ·: a row cut at a space and one cut before an escape
+      // (nothing dropped) were drawn alike, for two commands that differ by that space.
+      out.push({ text: rest.slice(0, cut) + (atSpace && exact ? '·' : ''), cont });
+      rest = rest.slice(cut + (atSpace ? 1 : 0));
       cont = true;
     }
   }

@@ -9,8 +9,9 @@ import { confirmationPage } from '../../src/ui/frame/pages.js';
 import { rowWidth, type Row } from '../../src/ui/frame/row.js';
 
 const text = (rows: Row[]) => rows.map((r) => r.map((s) => s.text).join(''));
-/** What the rows say, joined: the box and labels gone, wrapped lines put back together. */
-const said = (rows: Row[]) => text(rows).map((l) => l.replace(/^[│║] /, '').replace(/ *[│║]$/, '').replace(/^ {10}(↪ )?/, '').replace(/^(will run|on|env|why|affects|for each|in dir) +/, '')).join(' ').replace(/\s+/g, ' ');
+/** What the rows say, joined: the box and labels gone, wrapped lines put back together (the · a command's row
+ *  ends with is the space it broke at). */
+const said = (rows: Row[]) => text(rows).map((l) => l.replace(/^[│║] /, '').replace(/ *[│║]$/, '').replace(/^ {10}(↪ )?/, '').replace(/^(will run|on|env|why|affects|for each|in dir) +/, '').replace(/·$/, '')).join(' ').replace(/\s+/g, ' ');
 const compact = (s: string) => s.replace(/\s+/g, '');
 
 // The flagship's terminate SQL (runbooks/pool-exhausted.yaml, terminate-idle-pg) as the engine shows it.
@@ -42,7 +43,7 @@ test('80x24: at the rows the frame gives the gate, the flagship SQL is readable 
   const part = gatePart({ gate: FLAGSHIP, width: 80, keys: 'live', active: true });
   // 24 rows: the frame leaves one free, the header takes two, a step row, a gap and the keys row one each.
   const rows = text(part.rows(18));
-  assert.match(compact(rows.join(' ').replace(/[│↪]/g, '')), /WHEREpid=\$1ANDbackend_start=\$2::timestamptz/);
+  assert.match(compact(rows.join(' ').replace(/[│↪·]/g, '')), /WHEREpid=\$1ANDbackend_start=\$2::timestamptz/);
 });
 
 test('a command padded with 300 spaces shows the run and what follows it, at every height the keys show', () => {
@@ -98,4 +99,26 @@ test('"too short" names the terminal height at which the keys show', () => {
   assert.equal(part.keysShown(min - 1), false);
   const msg = text(part.rows(min - 1)).join(' ');
   assert.match(msg, new RegExp(`it needs ${min + 6} rows`));
+});
+
+// Two commands that differ by one space must not draw alike (a probe in tmux: a row cut at a space, whose space was
+// not drawn, matched a row cut before an escape; and a line's trailing space was invisible, while after a
+// backslash it makes the next line a command of its own). Generated: each pair differs by a space at a wrap point
+// or at a line's end, at several widths.
+test('a command and the same command with one space more or less never draw the same rows', () => {
+  const drawn = (command: string, width: number) => {
+    const part = gatePart({ gate: { ...FLAGSHIP, items: undefined, command }, width, keys: 'live', active: true });
+    return text(part.rows(part.need.want)).join('\n');
+  };
+  let pairs = 0;
+  for (const width of [40, 60, 80]) {
+    for (let n = 20; n < width; n++) {
+      const stem = `rm -rf ./${'p'.repeat(n)}`;
+      for (const [a, b] of [[`${stem}x\u00e9-old`, `${stem}x \u00e9-old`], [`${stem} x`, `${stem}x`], ['echo keep \\\nrm -rf ./v', 'echo keep \\ \nrm -rf ./v'], [`echo ${stem} \necho b`, `echo ${stem}\necho b`]]) {
+        assert.notEqual(drawn(a!, width), drawn(b!, width), `${JSON.stringify(a)} and ${JSON.stringify(b)} at ${width}`);
+        pairs++;
+      }
+    }
+  }
+  assert.ok(pairs > 300, `${pairs}`);
 });

@@ -26,7 +26,7 @@ function gateShown(screen: string, cols: number): void {
   assert.match(screen.split('\n')[0]!, /^runbook Restart⇥the database/, screen);
   assert.match(screen, /CONFIRM \(HIGH RISK\)/);
   assert.match(screen, /·×300/, 'the padded spaces are counted');
-  assert.match(screen.replace(/\s*[║│]\s*(↪ )?/g, ' '), /; touch\s+\S*marker/, `the command after the padding is shown:\n${screen}`);
+  assert.match(screen.replace(/\s*[║│]\s*(↪ )?/g, ' '), /; touch·?\s+\S*marker/, `the command after the padding is shown:\n${screen}`);
   assert.match(screen, /on +this machine/);
   assert.match(screen, /output of Look at the service|result of Look at the service|Look at the service: 2 lines/, `the shell evidence is named:\n${screen}`);
 }

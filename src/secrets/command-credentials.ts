@@ -8,18 +8,27 @@ import { isCredentialVar } from './credential-env.js';
 import { MASK } from './redactor.js';
 
 /** A value as a shell word reads it: quoted, or up to a blank or a command separator. */
-const WORD = String.raw`(?:'[^'\n]*'|"(?:[^"\\\n]|\\.)*"|[^\s;&|()<>'"]+)`;
+const WORD = String.raw`(?:\$'(?:[^'\\\n]|\\.)*'|'[^'\n]*'|"(?:[^"\\\n]|\\.)*"|[^\s;&|()<>'"]+)`;
 // NAME=value as a command's prefix or an export; the name decides (credential-env.ts, and a few usual spellings).
 // Upper-case names only, where a word starts: `WHERE auth=1` in a SQL step is not an assignment.
 const ASSIGN = new RegExp(String.raw`(?<=^|[\s;&|(])([A-Z_][A-Z0-9_]*)=(${WORD})`, 'g');
-const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|AUTH)(_|$)/i;
+const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|AUTH)(_|$)/i;
+// 'NAME=value' or "NAME=value" as one quoted word (env 'PGPASSWORD=…' psql).
+const QUOTED_ASSIGN = /(?<=^|[\s;&|(])(['"])([A-Z_][A-Z0-9_]*)=([^'"\n]*)\1/g;
+// libpq's keyword/value connection strings and URL queries: password=… (up to a blank, a quote or '&').
+const KEYWORD = /(?<=[\s'"?&]|^)(password\s*=\s*)([^\s'"&;|]+)/gi;
+// curl -u/--user user:password; an Authorization header's credentials (Basic, Bearer, a token).
+const CURL_USER = new RegExp(String.raw`(\bcurl\b[^;&|\n]*?\s(?:-u\s*|--user[=\s]\s*)['"]?[^\s:'"]*:)([^\s'"]+)`, 'g');
+const AUTH_HEADER = /(\bAuthorization:\s*(?:Basic|Bearer|Token)?\s*)([^\s'"]+)/gi;
+// --password PW, --pass PW as the next word (mongosh, redis-cli): a word that is not another option.
+const NEXT_AFTER_LONG = new RegExp(String.raw`(?<=\s|^)(--(?:password|passwd|pass|token|secret)\s+)(?!-)(${WORD})`, 'gi');
 // scheme://user:password@host: the password's place, as a URL parser finds it (up to the last '@' of the authority).
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@'"]*:)([^\s/?#'"]*)@/gi;
 // --password=x, --passwd=x, --pass=x (any program); -pSECRET of the mysql and mariadb clients (attached only:
 // their -p never takes the next word); -a of redis-cli, -p of sshpass (the next word).
 const LONG_OPTION = new RegExp(String.raw`(?<=\s|^)(--(?:password|passwd|pass|token|secret)=)(${WORD})`, 'gi');
 const MYSQL_P = new RegExp(String.raw`(\b(?:mysql|mysqldump|mysqladmin|mysqlcheck|mysqlimport|mysqlshow|mariadb[a-z-]*)\b[^;&|\n]*?\s-p)(${WORD})`, 'g');
-const NEXT_WORD = new RegExp(String.raw`(\b(?:redis-cli\b[^;&|\n]*?\s-a|sshpass\s+-p)\s+)(${WORD})`, 'g');
+const NEXT_WORD = new RegExp(String.raw`(\b(?:redis-cli\b[^;&|\n]*?\s-a|sshpass\s+-p)\s*)(${WORD})`, 'g');
 
 const isSecretVar = (name: string): boolean => name !== 'PWD' && name !== 'OLDPWD' && (isCredentialVar(name) || SECRET_NAME.test(name));
 
@@ -39,7 +48,7 @@ export function maskCommandCredentials(text: string): string {
 /** A value bash takes as written: single-quoted, or holding no expansion ($, backticks; a backslash outside
  *  quotes). Only such a value is a credential to mask: `--password="$(touch f)"` shown as `"****"` hid a command
  *  the gate's y then ran (a probe). */
-const literal = (value: string): boolean => value.startsWith("'") || (!/[$`]/.test(value) && (value.startsWith('"') || !value.includes('\\')));
+const literal = (value: string): boolean => value.startsWith("'") || value.startsWith("$'") || (!/[$`]/.test(value) && (value.startsWith('"') || !value.includes('\\')));
 
 function scan(text: string, each: (value: string) => string): string {
   return text
@@ -47,10 +56,16 @@ function scan(text: string, each: (value: string) => string): string {
     .replace(ASSIGN, (m, name: string, value: string) => (isSecretVar(name) && literal(value) ? `${name}=${each(value)}` : m))
     .replace(LONG_OPTION, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m))
     .replace(MYSQL_P, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m))
-    .replace(NEXT_WORD, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m));
+    .replace(NEXT_WORD, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m))
+    .replace(NEXT_AFTER_LONG, (m, head: string, value: string) => (literal(value) && value !== MASK ? `${head}${each(value)}` : m))
+    .replace(QUOTED_ASSIGN, (m, q: string, name: string, value: string) => (isSecretVar(name) && (q === "'" || literal(value)) && value !== '' ? `${q}${name}=${each(value)}${q}` : m))
+    .replace(KEYWORD, (m, head: string, value: string) => (literal(value) && value !== MASK ? `${head}${each(value)}` : m))
+    .replace(CURL_USER, (m, head: string, value: string) => (literal(value) && value !== MASK ? `${head}${each(value)}` : m))
+    .replace(AUTH_HEADER, (m, head: string, value: string) => (literal(value) && value !== MASK ? `${head}${each(value)}` : m));
 }
 
 function unquote(value: string): string {
+  if (value.startsWith("$'")) return value.slice(2, -1);
   if (value.startsWith("'")) return value.slice(1, -1);
   if (value.startsWith('"')) return value.slice(1, -1).replace(/\\(.)/g, '$1');
   return value;

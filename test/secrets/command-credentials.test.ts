@@ -33,6 +33,19 @@ const CASES: [string, string, string[]][] = [
   ['PGPASSWORD=a`id`b true', 'PGPASSWORD=a`id`b true', []],
   ['psql postgres://u:$(id)@h/db', 'psql postgres://u:$(id)@h/db', []],
   ["PGPASSWORD='$(not code)' psql", "PGPASSWORD='****' psql", ['$(not code)']],
+  // More forms a probe found shown as written.
+  ["PGPASSWORD=$'Hunt3rXyz' psql", 'PGPASSWORD=**** psql', ['Hunt3rXyz']],
+  ['psql "host=127.0.0.1 port=1 user=app password=Hunt3rXyz"', 'psql "host=127.0.0.1 port=1 user=app password=****"', ['Hunt3rXyz']],
+  ["psql 'postgresql:///db?user=app&password=Hunt3rXyz'", "psql 'postgresql:///db?user=app&password=****'", ['Hunt3rXyz']],
+  ['curl -u admin:Hunt3rXyz http://127.0.0.1:1/', 'curl -u admin:**** http://127.0.0.1:1/', ['Hunt3rXyz']],
+  ['curl --user admin:Hunt3rXyz http://127.0.0.1:1/', 'curl --user admin:**** http://127.0.0.1:1/', ['Hunt3rXyz']],
+  ["curl -H 'Authorization: Bearer abc.Hunt3rXyz' http://x", "curl -H 'Authorization: Bearer ****' http://x", ['abc.Hunt3rXyz']],
+  ['redis-cli -aHunt3rXyz ping', 'redis-cli -a**** ping', ['Hunt3rXyz']],
+  ['redis-cli --pass Hunt3rXyz ping', 'redis-cli --pass **** ping', ['Hunt3rXyz']],
+  ['mongosh --password Hunt3rXyz db', 'mongosh --password **** db', ['Hunt3rXyz']],
+  ['sshpass -pHunt3rXyz ssh h', 'sshpass -p**** ssh h', ['Hunt3rXyz']],
+  ['DB_PASS=Hunt3rXyz ./app', 'DB_PASS=**** ./app', ['Hunt3rXyz']],
+  ["env 'PGPASSWORD=Hunt3rXyz' psql", "env 'PGPASSWORD=****' psql", ['Hunt3rXyz']],
 ];
 
 test('command credentials: each form masked where it stands, its value found; other text unchanged', () => {

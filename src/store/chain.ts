@@ -49,7 +49,7 @@ export function hashLines(lines: ChainLine[], prev: string, upTo: number): Map<n
 /** What the store holds of a run must be exactly this transcript's lines (`queued`, from the first one not known
  *  to be stored): checked per seq at first contact (`stored` undefined), by the last stored line after a
  *  reconnect (a batch may have gone in though its answer was lost). The last stored line, or why to stop. */
-export async function reconcile(client: StoreClient, runId: string, queued: ChainLine[], stored: Stored | undefined, trust?: Trust): Promise<{ last: Stored } | { broken: string }> {
+export async function reconcile(client: StoreClient, runId: string, queued: ChainLine[], stored: Stored | undefined, trust?: Trust): Promise<{ last: Stored; unsigned?: string } | { broken: string }> {
   if (!stored) {
     const rows = await client.query<StoredLink>(CHAIN_SQL, [runId]);
     const local = hashLines(queued, GENESIS, rows[rows.length - 1]?.seq ?? -1);
@@ -59,7 +59,10 @@ export async function reconcile(client: StoreClient, runId: string, queued: Chai
     const signed = await checkSignatures(trust, runId, local, await storedSignatures(client, runId));
     if ('broken' in signed) return { broken: `the store's copy of run ${runId} does not hold: ${signed.broken}. Uploads stopped; nothing in the store was changed` };
     const last = rows[rows.length - 1];
-    return { last: last ? { seq: last.seq, hash: last.hash } : { seq: -1, hash: GENESIS } };
+    // Said as follow says it: the store's copy matches this transcript, but no trusted key vouches for its tail.
+    const unsigned = trust && last && signed.signedThrough < last.seq
+      ? `the store's copy of run ${runId} is not signed from event ${signed.signedThrough + 1} on by a key in ${trust.file}: it matches this transcript, and follow says it is unsigned` : undefined;
+    return { last: last ? { seq: last.seq, hash: last.hash } : { seq: -1, hash: GENESIS }, ...(unsigned ? { unsigned } : {}) };
   }
   const rows = await client.query<Stored>('SELECT seq, hash FROM runbook.events WHERE run_id = $1 ORDER BY seq DESC LIMIT 1', [runId]);
   const last = rows[0] ?? { seq: -1, hash: GENESIS };

@@ -95,22 +95,26 @@ async function fetchNew(client: StoreClient, opts: FollowOptions, state: FollowS
       if (broken) break;
       hashes.set(r.seq, prev = r.hash);
     }
-    if (hashes.size) await checkPage(client, opts, state, hashes, rows.length === PAGE && !broken);
+    const through = hashes.size ? await checkPage(client, opts, state, hashes, rows.length === PAGE && !broken) : -1;
     for (const r of rows.slice(0, hashes.size)) {
+      if (r.seq > through) break;
       state.seq = r.seq;
       state.hash = r.hash;
       if (opts.onLine(r.line, r.seq)) { state.done = true; return; }
     }
     if (broken) throw new UserError(`the store's copy of run ${opts.runId} is broken: ${broken}. Stopped.`);
-    if (rows.length < PAGE) return;
+    if (rows.length < PAGE && state.seq === rows[rows.length - 1]?.seq) return;
+    if (rows.length === 0) return;
   }
 }
 
 /** The page's signatures (signed-chain.ts, as store push checks them): a signature that does not hold stops the
- *  follower; lines no checked signature covers are shown, and said once to be unsigned. `more`: the page is
- *  full, so a signature after it may cover its last lines (a batch is signed at its end). Otherwise a
- *  signature past the last line covers nothing: its batch is not in the store. */
-async function checkPage(client: StoreClient, opts: FollowOptions, state: FollowState, hashes: Map<number, string>, more: boolean): Promise<void> {
+ *  follower; lines no checked signature covers are shown, and said once to be unsigned. Returns the last seq to
+ *  show now. `more`: the page is full. A batch is signed at its end and holds at most 500 lines, half a page: a
+ *  full page whose tail no signature in it covers is shown up to its newest checked signature, and the rest is
+ *  fetched again with the next page, where its batch's signature is. A signature past the page is never taken
+ *  on trust (an owner padded a forged run to a full page and put a bogus signature row past it). */
+async function checkPage(client: StoreClient, opts: FollowOptions, state: FollowState, hashes: Map<number, string>, more: boolean): Promise<number> {
   const v = await checkSignatures(opts.trust, opts.runId, hashes, await storedSignatures(client, opts.runId, state.seq));
   if ('broken' in v) throw new UserError(`the store's copy of run ${opts.runId} does not hold: ${v.broken}. Stopped.`);
   if (v.unchecked && v.signedThrough >= 0 && !state.toldUnchecked) {
@@ -123,9 +127,13 @@ async function checkPage(client: StoreClient, opts: FollowOptions, state: Follow
   }
   if (v.signedThrough >= 0) state.unsignedFrom = undefined;
   const last = Math.max(...hashes.keys());
-  if (!opts.trust || (v.later && more) || v.signedThrough === last || state.unsignedFrom !== undefined) return;
-  state.unsignedFrom = v.signedThrough + 1 || Math.min(...hashes.keys());
-  opts.notify?.(`events from ${state.unsignedFrom} on are not signed by a key in ${opts.trust.file}: the store's owner could have written or changed them`);
+  if (!opts.trust || v.signedThrough === last) return last;
+  if (more && v.signedThrough >= 0) return v.signedThrough;
+  if (state.unsignedFrom === undefined) {
+    state.unsignedFrom = v.signedThrough + 1 || Math.min(...hashes.keys());
+    opts.notify?.(`events from ${state.unsignedFrom} on are not signed by a key in ${opts.trust.file}: the store's owner could have written or changed them`);
+  }
+  return last;
 }
 
 const pause = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {

@@ -231,6 +231,7 @@ export class Uploader implements TranscriptSink {
   private async reconcile(client: StoreClient): Promise<void> {
     const r = await reconcile(client, this.head!.runId, this.queue, this.stored, this.opts.trust);
     if ('broken' in r) return this.stop(r.broken);
+    if (r.unsigned) this.opts.notify?.(r.unsigned);
     this.confirm(r.last);
   }
 
@@ -244,6 +245,8 @@ export class Uploader implements TranscriptSink {
   }
 
   private async send(batch: Line[]): Promise<void> {
+    // The first contact may have found every line stored already (a push of a whole transcript): nothing to send.
+    if (batch.length === 0) return;
     const client = this.client!;
     let prev = this.stored!.hash;
     const hashes = batch.map((l) => (prev = chainHash(prev, l.text)));

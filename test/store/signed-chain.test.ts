@@ -124,6 +124,14 @@ describe('signed chains: an owner rewrite is seen by follow, store push and resu
     refusedBy('follow', follow(), untrusted);
     refusedBy('store push', pushForged(), untrusted);
     refusedBy('resume', resume(), untrusted);
+
+    // And drops the signatures: the copy matches the edited transcript, and push says what follow says.
+    await asOwnerOnSignatures(owner, 'DELETE FROM runbook.signatures WHERE run_id = $1', [runId]);
+    const unsignedPush = pushForged();
+    assert.equal(unsignedPush.code, 0, unsignedPush.stderr);
+    assert.match(unsignedPush.stderr, /is not signed from event 0 on by a key in .*follow says it is unsigned/);
+    assert.doesNotMatch(unsignedPush.stderr, /unreachable/, 'nothing left to send is not an error');
+    assert.match(follow().stderr, /events from 0 on are not signed by a key in/);
   });
 
   it('with the allowed signers, unsigned lines are said to be unsigned by follow and not resumed from the store; a locked key leaves the run going, unsigned', async (t) => {
@@ -189,5 +197,56 @@ describe('signed chains: an owner rewrite is seen by follow, store push and resu
     // The newest signature covers every line before it (the chain): carol vouches for the copy she resumed.
     assert.match(followed.stderr, new RegExp(`events up to ${last} signed by carol@ops`));
     assert.doesNotMatch(followed.stderr, /not signed/);
+  });
+
+  it('pages: a long run signed in batches that straddle follow\'s pages reads without a warning; a forged run padded to a full page, with a bogus signature row past it, is said unsigned', async (t) => {
+    const keys = makeKeys(scratch(t));
+    const dir = scratch(t);
+    const runbook = join(dir, 'long.yaml');
+    writeFileSync(runbook, ['name: long', 'title: A long loop', 'steps:', '  - id: each',
+      `    for_each: { in: "split('${Array.from({ length: 450 }, (_, i) => i + 1).join(',')}', ',')", as: x, max_items: 1000 }`,
+      '    shell: echo ${{ x }}', '  - id: done', '    end: resolved', ''].join('\n'));
+    const file = join(dir, 't.jsonl');
+    const ran = cli(['run', runbook, '--plain', '--transcript', file], { env: machineEnv(dir), cwd: dir });
+    assert.equal(ran.code, 0, ran.stderr);
+    const lines = fileLines(file);
+    assert.ok(lines.length > 1300, `${lines.length} lines`);
+    // Pushed in two parts, so that the batches (500 lines at most) end away from the pages' ends (1,000 lines).
+    const part = join(dir, 'part.jsonl');
+    writeFileSync(part, `${lines.slice(0, 700).join('\n')}\n`);
+    const env = { ...machineEnv(dir), RUNBOOK_STORE: lab.url('alice'), RUNBOOK_SIGNING_KEY: keys.alice };
+    for (const f of [part, file]) { const p = cli(['store', 'push', f], { env }); assert.equal(p.code, 0, p.stderr); }
+    const runId = (JSON.parse(lines[0]!) as { runId: string }).runId;
+    const owner = await lab.as('rb_owner');
+    t.after(() => owner.end());
+    const sigs = (await owner.query<{ seq: number }>('SELECT seq FROM runbook.signatures WHERE run_id = $1 ORDER BY seq', [runId])).map((r) => r.seq);
+    assert.ok(sigs.includes(699) && !sigs.includes(999), `batches end away from a page's end: ${sigs.join(',')}`);
+    const trusted = () => ({ ...machineEnv(scratch(t)), RUNBOOK_STORE: lab.url('carol'), RUNBOOK_ALLOWED_SIGNERS: keys.allowed });
+    const genuine = cli(['follow', runId], { env: trusted() });
+    assert.equal(genuine.code, 0, genuine.stderr);
+    assert.doesNotMatch(genuine.stderr, /not signed/);
+    assert.match(genuine.stdout, /run finished: RESOLVED/, 'read to the run\'s end, page after page');
+    assert.match(genuine.stderr, /events up to \d+ signed by alice@ops/);
+
+    // The owner forges the whole run, 1,000 lines (a full page), and puts a bogus signature row past it.
+    const forged = lines.slice(0, 999).map((l) => l.replace('echo 1', 'echo FORGED')).concat(lines[lines.length - 1]!);
+    await owner.query('ALTER TABLE runbook.events DISABLE TRIGGER USER');
+    await owner.query('ALTER TABLE runbook.signatures DISABLE TRIGGER USER');
+    try {
+      await owner.query('DELETE FROM runbook.signatures WHERE run_id = $1', [runId]);
+      await owner.query('DELETE FROM runbook.events WHERE run_id = $1', [runId]);
+      let prev = GENESIS;
+      for (const [seq, line] of forged.entries()) {
+        const hash = chainHash(prev, line);
+        await owner.query('INSERT INTO runbook.events (run_id, seq, ts, line, prev_hash, hash) VALUES ($1, $2, now(), $3, $4, $5)', [runId, seq, line, prev, hash]);
+        prev = hash;
+      }
+      await owner.query("INSERT INTO runbook.signatures (run_id, seq, hash, signature) VALUES ($1, 2000000000, 'x', 'not a signature')", [runId]);
+    } finally {
+      await owner.query('ALTER TABLE runbook.events ENABLE TRIGGER USER');
+      await owner.query('ALTER TABLE runbook.signatures ENABLE TRIGGER USER');
+    }
+    const shown = cli(['follow', runId], { env: trusted() });
+    assert.match(shown.stderr, /events from 0 on are not signed by a key in/, shown.stderr);
   });
 });

@@ -150,6 +150,32 @@ describe('MySQL/MariaDB: a proven read runs as the engine writes it from its own
       assert.ok(refused > 100 && same > 100, `refused ${refused}, the same rows ${same}`);
     });
 
+    it('generated conditional comments (versions about the server\'s and MariaDB\'s 50700–99999 skip, quotes and */ inside): each is refused, or gives the server\'s rows', async () => {
+      // MariaDB skips a plain /*!N for 50700 ≤ N ≤ 99999, and a skipped comment ends at its first */ whatever
+      // the quotes: the engine read both otherwise until stop 66 (SELECT 1 /*!50700 + 1 */ was 2 through it, 1 here).
+      const random = rng(SEED + 3);
+      const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
+      const versions = ['', '40100', '50000', '50699', '50700', '57999', '80036', '99999', '100000', String(here.version), String(here.version + 1), '999999'];
+      const pieces = [' + 1', ' , 2', " , 'a*/b'", " , 'x'", ' - 3', ' , "*/"', ' * 2', " , '/*'"];
+      let refused = 0;
+      let same = 0;
+      let skippedHere = 0;
+      for (let n = 0; n < 600; n++) {
+        const open = `/*${random() < 0.3 ? 'M' : ''}!${pick(versions)}`;
+        const body = Array.from({ length: 1 + Math.floor(random() * 2) }, () => pick(pieces)).join('');
+        const text = `SELECT 1${pick([' ', ''])}${open}${body} */ AS x`;
+        if (!classifyMysql(text).readOnly) { refused++; continue; }
+        const ours = regenerateMysql(text, here);
+        if ('error' in ours) { refused++; continue; }
+        const author = await rows(text);
+        if (author instanceof Error) continue; // the server refuses the author's text: nothing of it ran
+        assert.deepEqual(await rows(ours.text), author, `${JSON.stringify(text)} as ${ours.text}`);
+        if (/^\/\*!5[7-9]|^\/\*![6-9]\d{4}\b/.test(open)) skippedHere++;
+        same++;
+      }
+      assert.ok(refused > 50 && same > 200 && skippedHere > 20, `refused ${refused}, the same rows ${same} (${skippedHere} MariaDB skips)`);
+    });
+
     it('through the session: a spelling with a comment before ( runs as the engine\'s text, not as a stored function', async () => {
       // The database's own COUNT: the author's text reaches it, the engine's does not.
       await conn.query(`CREATE FUNCTION \`${server.database}\`.\`COUNT\`(a INT) RETURNS INT RETURN 4242`);

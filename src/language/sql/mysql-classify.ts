@@ -3,7 +3,7 @@
 // loaded on first use) for the structure. A text the grammars cannot parse is not proven to be anything, so it
 // counts as acting, like every statement that is not a plain read.
 import { createRequire } from 'node:module';
-import { lexMysql, type Condition } from './mysql-lexer.js';
+import { expands, lexMysql, type Condition } from './mysql-lexer.js';
 import { whereKeyword } from './mysql-names.js';
 import { readOtherwise } from './mysql-tokens.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
@@ -35,8 +35,8 @@ export function classifyMysql(text: string): SqlVerdict {
 }
 
 /**
- * Every way a server reads the text's executable comments: a MySQL or a MariaDB server of any version expands
- * `/*!` always, `/*!N` from version N, and (MariaDB only) `/*M!` likewise. One reading per flavour and version
+ * Every way a server reads the text's executable comments (`expands`: which a MySQL or a MariaDB server of a
+ * version reads as code). One reading per flavour and version
  * step is all there is. Without this, `/*!999999 SELECT 1 AS *\/ KILL /*!999999 FROM DUAL WHERE 1 = *\/ 5` was
  * a read to the lint and `KILL 5` to the server.
  */
@@ -47,7 +47,7 @@ export function serverReadings(conditions: Condition[]): ((c: Condition) => bool
   const seen = new Set<string>();
   for (const mariadb of [true, false]) {
     for (const server of [Infinity, 0, ...versions]) {
-      const keep = (c: Condition) => (!c.mariadb || mariadb) && (c.version === undefined || c.version <= server);
+      const keep = (c: Condition) => expands(c, { mariadb, version: server });
       const key = conditions.map(keep).join();
       if (!seen.has(key)) { seen.add(key); readings.push(keep); }
     }

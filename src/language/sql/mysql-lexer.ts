@@ -8,6 +8,18 @@
 /** An executable comment's condition: MariaDB only (`/*M!`), from which server version (none: any). */
 export interface Condition { mariadb: boolean; version?: number }
 
+/**
+ * Whether a server expands an executable comment into code. MySQL: `/*!` always, `/*!N` from version N.
+ * MariaDB also `/*M!N` from its version N, but it skips a plain `/*!N` for 50700 ≤ N ≤ 99999 (MySQL 5.7's
+ * syntax, which MariaDB 10 may not share: sql_lex.cc) whatever its own version.
+ */
+export function expands(c: Condition, server: { mariadb: boolean; version: number }): boolean {
+  if (c.mariadb && !server.mariadb) return false;
+  if (c.version === undefined) return true;
+  if (server.mariadb && !c.mariadb && c.version >= 50700 && c.version <= 99999) return false;
+  return c.version <= server.version;
+}
+
 /** `conditions`: every executable comment met, expanded or not. */
 export interface Lexed { statements: string[]; error?: string; conditions: Condition[] }
 
@@ -39,6 +51,8 @@ type Piece = { kind: 'quoted'; text: string; quote: string } | { kind: 'comment'
 
 /** Scans `text` as the server lexes it, handing each piece to `piece`; says what is left open, if anything. */
 function scan(text: string, backslash: boolean, keep: (c: Condition) => boolean, piece: (p: Piece) => void): string | undefined {
+  // The server ends a '#' or '-- ' comment at a NUL byte too (its query buffer is a C string there).
+  if (text.includes('\0')) return 'a NUL byte';
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
@@ -61,6 +75,11 @@ function scan(text: string, backslash: boolean, keep: (c: Condition) => boolean,
       if (close === NESTED) return 'a comment inside an executable comment';
       if (close < 0) return 'an unterminated /* comment';
       const condition: Condition | undefined = exec ? { mariadb: exec[1] === 'M!', ...(exec[2] ? { version: Number(exec[2]) } : {}) } : undefined;
+      // A server that skips a conditional comment ends it at its first '*/', quotes or not (sql_lex.cc): where
+      // that differs from where its code ends, the servers that skip it and those that expand it read two texts.
+      if (exec && (condition!.mariadb || condition!.version !== undefined) && text.indexOf('*/', i + exec[0].length) !== close) {
+        return 'an executable comment that ends in one place to a server that expands it and in another to one that skips it';
+      }
       if (condition) piece({ kind: 'condition', condition });
       if (exec && condition && keep(condition)) {
         // Code for the server: lex its inside as part of the text (a comment cannot nest in MySQL).

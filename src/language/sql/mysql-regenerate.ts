@@ -5,7 +5,7 @@
 // itself a read. A grammar that reads a token otherwise than the server (`_utf8mb4'x'` as a name and an alias) then
 // makes the step unknown; it cannot make the server run something the classifier did not read.
 import { classifyMysql, grammars, type Grammar } from './mysql-classify.js';
-import { serverText, type Condition } from './mysql-lexer.js';
+import { expands, serverText, type Condition } from './mysql-lexer.js';
 import { whereKeyword } from './mysql-names.js';
 import { mysqlTokens, readOtherwise, type Token } from './mysql-tokens.js';
 
@@ -40,7 +40,7 @@ export function regenerateMysql(text: string, server: MysqlServer): MysqlRegener
 function regenerate(text: string, server: MysqlServer): string {
   // The server's version decides which executable comments are code: an unknown one decides nothing.
   if (server.version === 0 && /\/\*M?!/.test(text)) throw new Error('it has executable comments, and the server did not say its version');
-  const keep = (c: Condition) => (!c.mariadb || server.mariadb) && (c.version === undefined || c.version <= server.version);
+  const keep = (c: Condition) => expands(c, server);
   const read = serverText(text, keep);
   if (read === undefined) throw new Error('a quote or a comment in it is left open');
   const statement = read.trim().replace(/\s*;$/, '');

@@ -9,7 +9,7 @@ import { DEFAULT_MAX_VISITS } from '../language/validate/graph-check.js';
 import type { RunEvent } from './events.js';
 import { scopeOf as scopeFor } from './scope.js';
 import type { Taint } from '../language/expression/index.js';
-import { renderTemplate, test } from './render.js';
+import { renderShown, test } from './render.js';
 import { own, setOwn } from '../common/own.js';
 import { loopNeedsNoGate } from './loop.js';
 import { vouchedFor } from '../language/vouched.js';
@@ -266,7 +266,7 @@ function crashed(error: unknown): StepResult {
 
 function safeRender(text: string, context: MachineContext, taint: Taint | undefined): string {
   try {
-    return renderTemplate(text, scopeFor(context, undefined, taint));
+    return renderShown(text, scopeFor(context, undefined, taint));
   } catch (e) {
     return `${text} (could not fill in: ${(e as Error).message})`;
   }

@@ -10,7 +10,7 @@ import type { LoopItem, MachineContext } from './machine-types.js';
 import { itemDetails, loopPlan } from './loop.js';
 import { DEFAULT_TIMEOUT_MS, duration, prepareStep, type Prepared } from './prepare.js';
 import { describeSshNow } from '../executors/remote-describe.js';
-import { renderTemplate, renderTitle } from './render.js';
+import { renderShown, renderTemplate, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 import { taintFor } from '../secrets/taint.js';
 import { hostname } from 'node:os';
@@ -31,7 +31,7 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
   const scope = scopeOf(context, undefined, taintFor(redactor));
   const fill = (t: string | undefined) => {
     if (t === undefined) return undefined;
-    try { return redactor.mask(renderTemplate(t, scope)); } catch (e) { return `${t} (${(e as Error).message})`; }
+    try { return redactor.mask(renderShown(t, scope)); } catch (e) { return `${t} (${(e as Error).message})`; }
   };
   let command: string;
   let where = target;
@@ -85,7 +85,7 @@ interface GateLoop { items: LoopItem[]; first: Prepared; shown: GateItem[]; done
 function gateLoop(doc: RunbookDoc, step: StepDoc, context: MachineContext, redactor: Redactor): GateLoop {
   const plan = loopPlan(doc, step, context, undefined, taintFor(redactor));
   const resumed = context.resumedLoop?.stepId === step.id ? context.resumedLoop : undefined;
-  const details = itemDetails(plan.prepared);
+  const details = itemDetails(plan.prepared, plan.items);
   return {
     items: plan.items, first: plan.prepared[0]!,
     shown: plan.items.map((item, i) => ({ label: item.label, detail: details[i]! })),

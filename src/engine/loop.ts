@@ -3,16 +3,17 @@
 // this list (engine/run.ts hands the approved one to the runner); nothing re-reads the source after approval.
 import type { StepResult } from '../executors/types.js';
 import type { Scope, Taint } from '../language/expression/index.js';
-import { templateString } from '../language/expression/index.js';
+import { evaluateFlow, parseExpression, templateString } from '../language/expression/index.js';
 import { DEFAULT_MAX_ITEMS, type RunbookDoc, type StepDoc } from '../language/schema.js';
 import { loopExpression, loopVar } from '../language/sites.js';
 import type { ItemOutcome, LoopItem, MachineContext } from './machine-types.js';
 import { prepareStep, type Prepared } from './prepare.js';
-import { renderTemplate, test } from './render.js';
+import { renderShown } from './render.js';
 import { shellQuote } from '../common/shell-quote.js';
 import { scopeOf } from './scope.js';
 import { plural } from '../common/plural.js';
-import { recordedResult } from '../secrets/step-taint.js';
+import { markSecretVars, recordedResult } from '../secrets/step-taint.js';
+import { MASK } from '../secrets/redactor.js';
 
 export type { ItemOutcome, LoopItem, ResumedLoop } from './machine-types.js';
 
@@ -42,9 +43,10 @@ export function loopNeedsNoGate(doc: RunbookDoc, step: StepDoc, context: Machine
 
 /** The scope one item runs in: the run's data plus the item under its name. `taint` (secrets/taint.ts) keeps
  *  values derived from a secret secret; the gate and the runner always pass it. */
-export function itemScope(context: MachineContext, step: StepDoc, value: unknown, taint?: Taint): Scope {
+export function itemScope(context: MachineContext, step: StepDoc, value: unknown, taint?: Taint, secret = false): Scope {
   const scope = scopeOf(context, undefined, taint);
   scope[loopVar(step.for_each!)] = value;
+  if (secret) markSecretVars(scope, [loopVar(step.for_each!)]);
   return scope;
 }
 
@@ -55,8 +57,9 @@ export function loopItems(doc: RunbookDoc, step: StepDoc, context: MachineContex
   if (resumed?.stepId === step.id) return resumed.items.filter((i) => resumed.done[i.index] === undefined);
   const f = step.for_each!;
   let list: unknown;
+  let secret = false;
   try {
-    list = test(loopExpression(f.in), scopeOf(context, undefined, taint)).raw;
+    ({ value: list, tainted: secret } = evaluateFlow(parseExpression(loopExpression(f.in)), scopeOf(context, undefined, taint)));
   } catch (e) {
     throw new LoopError(`for_each.in '${f.in}' cannot be evaluated: ${(e as Error).message}`);
   }
@@ -65,7 +68,7 @@ export function loopItems(doc: RunbookDoc, step: StepDoc, context: MachineContex
   if (list.length > max) {
     throw new LoopError(`for_each.in '${f.in}' has ${plural(list.length, 'item')}, more than max_items (${max}); nothing was run`);
   }
-  const items = list.map((value, index) => ({ index, value, label: '' }));
+  const items: LoopItem[] = list.map((value, index) => ({ index, value, label: '', ...(secret ? { secret } : {}) }));
   for (const item of items) item.label = labelOf(step, context, item, taint);
   return items;
 }
@@ -73,7 +76,7 @@ export function loopItems(doc: RunbookDoc, step: StepDoc, context: MachineContex
 /** What the step is given for one item: prepared from the item's scope. */
 export function prepareItem(doc: RunbookDoc, step: StepDoc, context: MachineContext, item: LoopItem, taint?: Taint): Prepared {
   try {
-    return prepareStep(doc, step, itemScope(context, step, item.value, taint));
+    return prepareStep(doc, step, itemScope(context, step, item.value, taint, item.secret));
   } catch (e) {
     throw new LoopError(`item ${item.index + 1} (${item.label}): ${(e as Error).message}`);
   }
@@ -81,10 +84,11 @@ export function prepareItem(doc: RunbookDoc, step: StepDoc, context: MachineCont
 
 /** What each item is given, as the executor receives it: a SQL step's params; for a script, the values that
  *  differ from item to item (a script's values repeat per `${{ }}` hole and hold the run's constants too). */
-export function itemDetails(prepared: Prepared[]): string[] {
+export function itemDetails(prepared: Prepared[], items?: LoopItem[]): string[] {
   const varying = (j: number) => prepared.length === 1 || prepared.some((p) => shellValues(p)[j] !== shellValues(prepared[0]!)[j]);
-  return prepared.map((p) => {
+  return prepared.map((p, i) => {
     const a = p.action;
+    if (items?.[i]?.secret) return a.kind === 'sql' ? `params ${MASK}` : a.kind === 'shell' ? `values ${MASK}` : MASK;
     if (a.kind === 'sql') return `params ${JSON.stringify(a.params)}`;
     if (a.kind !== 'shell') return p.command;
     const shown = [...new Set(a.values.filter((_, j) => varying(j)))];
@@ -97,10 +101,10 @@ const shellValues = (p: Prepared): string[] => (p.action.kind === 'shell' ? p.ac
 function labelOf(step: StepDoc, context: MachineContext, item: LoopItem, taint?: Taint): string {
   const template = step.for_each!.label;
   let text: string;
-  if (template === undefined) text = defaultLabel(item.value);
+  if (template === undefined) text = item.secret ? MASK : defaultLabel(item.value);
   else {
     try {
-      text = renderTemplate(template, itemScope(context, step, item.value, taint));
+      text = renderShown(template, itemScope(context, step, item.value, taint, item.secret));
     } catch (e) {
       throw new LoopError(`item ${item.index + 1}: for_each.label cannot be filled in: ${(e as Error).message}`);
     }

@@ -17,6 +17,8 @@ export interface LoopItem {
   index: number;         // position in the list as first worked out (stable across a resume)
   label: string;
   value: unknown;
+  /** The list came from a secret: the item is one by where it came from (shown and recorded as the mask). */
+  secret?: boolean;
 }
 
 export interface ItemOutcome { index: number; label: string; result: StepResult }

@@ -1,11 +1,12 @@
 // Templates filled in from the run's data. Shell text never receives a value: each ${{ }} becomes a
 // reference to a shell variable ("${RUNBOOK_V1}", quoted to suit where it stands) and the value travels
 // separately, on the script's stdin (executors/shell-values.ts), never on a command line.
-import { evaluate, parseTemplate, templateString, parseExpression, truthy, TAINT, type Scope, type Taint } from '../language/expression/index.js';
+import { evaluate, evaluateFlow, parseTemplate, templateString, parseExpression, truthy, TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import { shellQuote } from '../common/shell-quote.js';
 import { HOLE, holeContexts, holeReference } from '../language/shell-holes.js';
 import { valueVar } from '../executors/shell-values.js';
 import { ansiC } from '../secrets/encodings.js';
+import { MASK } from '../secrets/redactor.js';
 
 // Every rendering the engine makes of a value is registered with the run's redactor where it is made (the
 // scope's taint hook, secrets/taint.ts): a structure as JSON text, a value shell-quoted into the command shown,
@@ -13,6 +14,17 @@ import { ansiC } from '../secrets/encodings.js';
 
 export function renderTemplate(text: string, scope: Scope): string {
   return parseTemplate(text).map((p) => (p.kind === 'text' ? p.text : stringOf(evaluate(p.node, scope), scope))).join('');
+}
+
+/** A template filled in for the operator's eyes only (a title, a label, an ending's message, a gate's text): a
+ *  value that came from a secret is shown as the mask whole, by where it flowed, not by what it looks like (the
+ *  redactor masks by value, and a 3-digit piece of a secret's number is no value it can mask). */
+export function renderShown(text: string, scope: Scope): string {
+  return parseTemplate(text).map((p) => {
+    if (p.kind === 'text') return p.text;
+    const { value, tainted } = evaluateFlow(p.node, scope);
+    return tainted ? MASK : stringOf(value, scope);
+  }).join('');
 }
 
 /** A template that is exactly one ${{ }} keeps the value's type (numbers stay numbers for SQL params). Its
@@ -64,7 +76,8 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
   const holes = parts.filter((p) => p.kind === 'expr').length;
   for (const p of parts) {
     if (p.kind === 'text') { script += p.text; display += p.text; continue; }
-    const value = stringOf(evaluate(p.node, scope), scope);
+    const { value: raw, tainted } = evaluateFlow(p.node, scope);
+    const value = stringOf(raw, scope);
     values.push(value);
     sources.push(p.source);
     const ref = `\${${valueVar(values.length)}}`;
@@ -74,7 +87,8 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
     const escape = where === 'double' ? inDouble : where === 'ansi' ? inAnsi : where === 'heredoc' ? undefined : inSingle;
     for (const e of new Set([escape, inSingle, ansiC])) if (e) taintOf(scope)?.shown(value, e);
     script += holeReference(where ?? 'word', ref);
-    if (where === 'double' || where === 'heredoc') display += escape ? escape(value) : value;
+    if (tainted) display += MASK; // the command shown: a value from a secret, whole (renderShown)
+    else if (where === 'double' || where === 'heredoc') display += escape ? escape(value) : value;
     else if (where === 'single' || where === 'ansi') display += escape!(value);
     else display += shellQuote(value);
   }
@@ -90,5 +104,5 @@ export function test(expression: string, scope: Scope): { value: boolean; raw: u
  *  cannot be filled in (a title must never fail a step). */
 export function renderTitle(title: string | undefined, fallback: string, scope: Scope): string {
   if (title === undefined) return fallback;
-  try { return renderTemplate(title, scope).replace(/\s*\n\s*/g, ' '); } catch { return title; }
+  try { return renderShown(title, scope).replace(/\s*\n\s*/g, ' '); } catch { return title; }
 }

@@ -5,7 +5,7 @@ import { engineOfScheme } from '../db/url.js';
 import { renderTemplate } from './render.js';
 import { own } from '../common/own.js';
 import { withTaint } from '../secrets/taint.js';
-import { WITHHELD_VIEW } from '../secrets/step-taint.js';
+import { markSecretVars, secretVarsOf, WITHHELD_VIEW } from '../secrets/step-taint.js';
 import { setOwn } from '../common/own.js';
 
 export interface RunData {
@@ -55,9 +55,14 @@ function engineLookup(connections: Record<string, string>, scope: Scope): Engine
  *  says so), so the merge order does not matter. */
 export function varsOf(results: Record<string, StepResult>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const secret = new Set<string>();
   for (const r of Object.values(results)) {
-    if (r.vars) for (const [k, v] of Object.entries(r.vars)) setOwn(out, k, v);
+    if (!r.vars) continue;
+    const marked = secretVarsOf(r.vars);
+    // A later step's value of the same name replaces the earlier one, and whether it is a secret with it.
+    for (const [k, v] of Object.entries(r.vars)) { setOwn(out, k, v); if (marked?.has(k)) secret.add(k); else secret.delete(k); }
   }
+  markSecretVars(out, secret);
   return out;
 }
 

@@ -20,6 +20,7 @@ import { DEFAULT_TIMEOUT_MS, prepareStep, type Prepared } from './prepare.js';
 import { dryRunMode, DRY_RUN_RESULT, inSandbox } from './dry-run-mode.js';
 import { sleep } from './timer.js';
 import { renderTemplate, renderTitle } from './render.js';
+import { MASK } from '../secrets/redactor.js';
 import { computeVars, varsResult } from './vars.js';
 import { executeAction, publishOutput } from './execute-action.js';
 import { waitStep } from './wait-step.js';
@@ -141,10 +142,11 @@ export class StepRunner {
     let result: StepResult;
     if (dry?.mode === 'shown' && step.destructive) {
       this.deps.publish({ type: 'step-skipped', stepId: step.id, reason: 'dry-run', detail: first!.command, because: dry.because,
-        items: itemDetails(prepared).map((detail, i) => ({ label: items[i]!.label, detail })) });
+        items: itemDetails(prepared, items).map((detail, i) => ({ label: items[i]!.label, detail })) });
       result = DRY_RUN_RESULT;
     } else {
-      this.deps.publish({ type: 'loop-started', stepId: step.id, items: [...(resumed?.items ?? items)] });
+      // An item of a secret's list is recorded as the mask (a resume then refuses to act on it, as on any lost value).
+      this.deps.publish({ type: 'loop-started', stepId: step.id, items: (resumed?.items ?? items).map(({ index, label, value, secret }) => ({ index, label, value: secret ? MASK : value })) });
       const outcomes = [...done].sort((a, b) => a.index - b.index);
       for (const [i, item] of items.entries()) {
         // An abort stops between items (the one running is cancelled by the signal); so does a lost record.

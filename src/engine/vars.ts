@@ -2,7 +2,8 @@
 // vars.<name>. They are the step's result (`vars`), so the transcript records them (masked, like every result)
 // and a resumed run has them back; values that came from secrets are computed again on resume (below).
 import type { StepResult } from '../executors/types.js';
-import { evaluate, parseExpression, type Scope } from '../language/expression/index.js';
+import { evaluateFlow, parseExpression, type Scope } from '../language/expression/index.js';
+import { markSecretVars, secretVarsOf } from '../secrets/step-taint.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { stepById, stepKind } from '../language/flow.js';
 import { setOwn } from '../common/own.js';
@@ -15,14 +16,20 @@ export function computeVars(step: StepDoc, scope: Scope): Record<string, unknown
   const values: Record<string, unknown> = {};
   const visible: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(earlier)) setOwn(visible, k, v);
+  markSecretVars(visible, secretVarsOf(earlier) ?? []);
   Object.defineProperty(scope, 'vars', { value: visible, enumerable: true, configurable: true, writable: true });
+  const secret: string[] = [];
   for (const [name, text] of Object.entries(step.vars ?? {})) {
-    let value: unknown;
-    try { value = evaluate(parseExpression(text), scope); } catch (e) { throw new Error(`vars.${name}: ${(e as Error).message}`); }
+    let flow: { value: unknown; tainted: boolean };
+    try { flow = evaluateFlow(parseExpression(text), scope); } catch (e) { throw new Error(`vars.${name}: ${(e as Error).message}`); }
     // JSON-safe, as the transcript keeps it: undefined (a missing value) is null.
-    setOwn(values, name, value === undefined ? null : value);
-    setOwn(visible, name, value === undefined ? null : value);
+    const value = flow.value === undefined ? null : flow.value;
+    setOwn(values, name, value);
+    setOwn(visible, name, value);
+    // Computed from a secret: a secret where later read (a resumed run computes the values, and this, again).
+    if (flow.tainted) { secret.push(name); markSecretVars(visible, [name]); }
   }
+  markSecretVars(values, secret);
   return values;
 }
 

@@ -25,6 +25,21 @@ interface TaintableResult {
 /** Marks the view expressions read of a withheld result (engine/scope.ts): reading one of WITHHELD_FIELDS from it
  *  is reading a secret. */
 export const WITHHELD_VIEW: unique symbol = Symbol('withheld view');
+/** On a vars step's values (engine/vars.ts): the names computed from a secret, which are secrets by where they
+ *  came from whatever they hold (a 3-digit piece of a secret's number is no value the redactor can mask). */
+export const SECRET_VARS: unique symbol = Symbol('secret vars');
+
+/** The names `vars` marks as computed from a secret. */
+export function secretVarsOf(vars: unknown): ReadonlySet<string> | undefined {
+  return vars !== null && typeof vars === 'object' ? (vars as { [SECRET_VARS]?: ReadonlySet<string> })[SECRET_VARS] : undefined;
+}
+
+/** Marks `names` of `vars` as computed from a secret (not enumerable: no record or copy lists it). */
+export function markSecretVars(vars: object, names: Iterable<string>): void {
+  const all = new Set([...(secretVarsOf(vars) ?? []), ...names]);
+  if (all.size) Object.defineProperty(vars, SECRET_VARS, { value: all, enumerable: false, configurable: true });
+}
+
 /** The fields of a result (and its view's `output`) that come from the step's code or server. */
 export const WITHHELD_FIELDS: ReadonlySet<string> = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows', 'outputs', 'items']);
 

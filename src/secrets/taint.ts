@@ -3,7 +3,7 @@
 // upper(secret), json(secret) or 'x' + trim(secret) are masked wherever they are shown.
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import type { Redactor } from './redactor.js';
-import { WITHHELD_FIELDS, WITHHELD_VIEW } from './step-taint.js';
+import { secretVarsOf, WITHHELD_FIELDS, WITHHELD_VIEW } from './step-taint.js';
 
 /** How many values of a structure are looked at before it is taken to hold a secret anyway. */
 const WALK_BUDGET = 10_000;
@@ -16,7 +16,9 @@ export function taintFor(redactor: Redactor): Taint {
     // numbers as Redactor.addNumber says.
     derived: (value) => derive(redactor, value, { left: WALK_BUDGET }),
     // Read out of a withheld result (a step given a secret returned it): a secret by where it came from.
-    flowed: (obj, key) => obj !== null && typeof obj === 'object' && WITHHELD_VIEW in obj && typeof key === 'string' && WITHHELD_FIELDS.has(key),
+    // Or a vars value computed from a secret (engine/vars.ts marks it), whatever it holds.
+    flowed: (obj, key) => obj !== null && typeof obj === 'object' && typeof key === 'string'
+      && ((WITHHELD_VIEW in obj && WITHHELD_FIELDS.has(key)) || secretVarsOf(obj)?.has(key) === true),
     // Each part of the value that is masked, escaped as the engine escapes it: json(secret) shell-quoted into a
     // command is neither the secret's JSON form nor its shell-quoted one, but this registers exactly what it is.
     shown: (value, escape) => {

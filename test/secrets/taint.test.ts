@@ -111,7 +111,9 @@ steps:
   const h = harness(yaml, { parse: { details: { host: 'db.internal', url } } }, { inputs: values, redactor });
   await h.run.start();
   const started = h.events.find((e) => e.type === 'step-started' && e.stepId === 'show');
-  assert.equal(started && 'title' in started ? started.title : '', `host DB.INTERNAL scheme-ok true set yes len ${url.length}`);
+  // Computed from the secret, however little of it shows (a truth value, a length): withheld whole where shown.
+  // A literal a condition on it picks (`set yes`) is not computed from it: flows are followed, not branches.
+  assert.equal(started && 'title' in started ? started.title : '', 'host DB.INTERNAL scheme-ok **** set yes len ****');
   assert.ok(!JSON.stringify(h.events).includes(PW));
 });
 
@@ -167,7 +169,7 @@ steps:
     assert.ok(!shown.includes(part), `${part} is shown: ${shown.split(part)[0]!.slice(-200)}`);
   }
   const title = h.events.find((e) => e.type === 'step-started' && e.stepId === 'use');
-  assert.equal(title && 'title' in title ? title.title : '', `pw **** line **** deep **** pin **** len ${CREDS.length}`);
+  assert.equal(title && 'title' in title ? title.title : '', 'pw **** line **** deep **** pin **** len ****');
   const labels = h.events.filter((e) => e.type === 'item-finished').map((e) => (e as { label: string }).label);
   assert.deepEqual(labels, ['user ****', 'user ****', '****', '****']);
   // The steps got the real values.
@@ -176,8 +178,41 @@ steps:
   assert.deepEqual(use.values, ['Pa55-SPLITSECRET', 'Line2-FETCHEDSECRET', String(Number(PIN) + 1)]);
   const items = h.calls.filter((c) => c.stepId === 'each').map((c) => (c.action as { values: string[] }).values[0]);
   assert.deepEqual(items, ['svcuser', 'Line2-FETCHEDSECRET']);
-  // Short numbers stay readable: the length (26) is in the title, and a 26 elsewhere is not masked.
+  // A short number is withheld where it flowed (the title's length), not by its digits: a 26 elsewhere is not masked.
   assert.ok(!redactor.mask('26 items, 26 ms').includes('****'));
+});
+
+// A stop-66 probe: 3-digit pieces of a secret's number (`% 1000`, `/ 1000`) were shown in a title and an ending's
+// message, since the redactor masks numbers by value from 4 digits. What a display fills in from a secret is now
+// withheld by where it flowed: the title, a label, the gate's command and the ending's message show the mask.
+test('pieces of a secret\'s number are withheld where they are shown, whatever their size; the step gets them real', async () => {
+  const PW = 'Zebrafalconheart-Quantumbridge-987654';
+  const yaml = `name: t
+title: t
+inputs:
+  pw: { secret: true }
+steps:
+  - id: use
+    title: "C \${{ number(split(inputs.pw, '-')[2]) % 1000 }} D \${{ round(number(split(inputs.pw, '-')[2]) / 1000 - 0.5) }} n \${{ 2 + 3 }}"
+    shell: "echo \${{ number(split(inputs.pw, '-')[2]) % 1000 }} \${{ 2 + 3 }}"
+  - id: each
+    for_each: { in: "[number(split(inputs.pw, '-')[2]) % 100]", as: x, label: "item \${{ x }}" }
+    shell: "true"
+  - { id: done, end: resolved, message: "I \${{ max(number(split(inputs.pw, '-')[2]), 0) % 1000 }}" }
+`;
+  const redactor = new Redactor();
+  const { values } = resolveInputs(runbookFrom(yaml).doc, { pw: PW }, {}, redactor);
+  const h = harness(yaml, { use: async (action) => ({ stdout: `${(action as { values: string[] }).values.join(' ')}\n` }) }, { inputs: values, redactor });
+  const end = await h.run.start();
+  assert.equal(end.outcome, 'resolved', end.message);
+  const started = h.events.find((e) => e.type === 'step-started' && e.stepId === 'use');
+  assert.equal(started && 'title' in started ? started.title : '', 'C **** D **** n 5');
+  assert.equal(end.message, 'I ****');
+  const labels = h.events.filter((e) => e.type === 'item-finished').map((e) => (e as { label: string }).label);
+  assert.deepEqual(labels, ['item ****']);
+  const use = h.calls.find((c) => c.stepId === 'use')!.action as { values: string[]; display?: string; command?: string };
+  assert.deepEqual(use.values, ['654', '5'], 'the step gets the real values');
+  for (const piece of ['654', '987']) assert.ok(!JSON.stringify(h.events.filter((e) => e.type !== 'step-finished')).includes(` ${piece}`), `${piece} is shown`);
 });
 
 test('a number computed from a secret is masked from 4 digits, a shorter one is not', () => {

@@ -34,9 +34,17 @@ interface Flow { hook: Taint; on: boolean }
 /** Evaluates; any failure is an ExpressionError. Values from outside (a proxy, an object without a
  *  primitive form) can make a conversion throw a TypeError: that is the expression's failure, not the engine's. */
 export function evaluate(node: Node, scope: Scope): unknown {
+  return evaluateFlow(node, scope).value;
+}
+
+/** The value and whether it came from a secret (read one, or computed from one): what a display withholds
+ *  whole, whatever the value looks like (a 3-digit piece of a secret's number too). Never tainted without the hook. */
+export function evaluateFlow(node: Node, scope: Scope): { value: unknown; tainted: boolean } {
   const hook = scope[TAINT as unknown as string] as Taint | undefined;
+  const flow = hook ? { hook, on: false } : undefined;
   try {
-    return evalNode(node, scope, hook ? { hook, on: false } : undefined);
+    const value = evalNode(node, scope, flow);
+    return { value, tainted: flow?.on ?? false };
   } catch (e) {
     if (e instanceof ExpressionError) throw e;
     throw new ExpressionError(`cannot evaluate: ${(e as Error).message}`, node.pos);
@@ -73,7 +81,12 @@ function computed(value: unknown, tainted: boolean, t: Flow | undefined): unknow
 function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
   switch (node.type) {
     case 'literal': return node.value;
-    case 'ident': return source(read(scope, node.name), t);
+    case 'ident': {
+      const value = read(scope, node.name);
+      // A name the scope marks as a secret by where it came from (a for_each item of a secret's list).
+      if (t?.hook.flowed?.(scope, node.name)) return computed(value, true, t);
+      return source(value, t);
+    }
     case 'member': {
       const [obj] = sub(node.object, scope, t);
       const key = node.computed ? sub(node.property, scope, t)[0] : (node.property as { value: string }).value;

@@ -23,7 +23,8 @@ export interface Inner {
  *  DURATION, ip netns exec's NAME). */
 export const WRAPPERS: Record<string, { options: Options; operands?: number }> = {
   // not -b: the command runs in the background, in a process group of its own that outlives the step.
-  sudo: { options: { inOrder: true, flags: 'nHPSEk', valued: 'ugCDhpTrt', long: 'user= group= non-interactive preserve-env[=] set-home stdin close-from= chdir= prompt= command-timeout= role= type=' } },
+  // not -h: sudo's getopt takes its host only glued (`h::`), and alone it is --help.
+  sudo: { options: { inOrder: true, flags: 'nHPSEk', valued: 'ugCDpTrt', long: 'user= group= non-interactive preserve-env[=] set-home stdin close-from= chdir= prompt= command-timeout= role= type=' } },
   doas: { options: { inOrder: true, flags: 'n', valued: 'u' } },
   // not -i, -u NAME or '-' unless the names are inert (below): a bash started without PATH searches '.'.
   env: { options: { inOrder: true, flags: 'i0', valued: 'uC', long: 'ignore-environment null unset= chdir= ignore-signal[=] default-signal[=] block-signal[=]' } },
@@ -38,7 +39,9 @@ export const WRAPPERS: Record<string, { options: Options; operands?: number }> =
   ionice: { options: { inOrder: true, flags: 't', valued: 'cn', long: 'class= classdata= ignore' } },
   stdbuf: { options: { inOrder: true, valued: 'ioe', long: 'input= output= error=' } },
   timeout: { options: { inOrder: true, flags: 'v', valued: 'sk', long: 'signal= kill-after= preserve-status foreground verbose' }, operands: 1 },
-  xargs: { options: { inOrder: true, flags: '0rtx', valued: 'nLPdsaE', long: 'null no-run-if-empty verbose exit max-args= max-lines= max-procs= delimiter= max-chars= arg-file= eof[=]' } },
+  // GNU xargs 4.9's getopt_long: --max-lines, --eof and --replace take an optional value (only `--max-lines=N`):
+  // `xargs --max-lines rm ls -rf D` runs rm (test/language/wrapper-oracle.test.ts runs the real wrappers).
+  xargs: { options: { inOrder: true, flags: '0rtx', valued: 'nLPdsaE', long: 'null no-run-if-empty verbose exit max-args= max-lines[=] max-procs= delimiter= max-chars= arg-file= eof[=]' } },
   watch: { options: { inOrder: true, flags: 'tbegcpx', valued: 'n', long: 'interval= differences[=] no-title beep errexit chgexit color precise exec' } },
 };
 /** Wrappers that run code as another user, under a lock, in another root or through another interpreter: never

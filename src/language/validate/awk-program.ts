@@ -33,6 +33,10 @@ const KEYWORDS = new Set(['BEGIN', 'END', 'print', 'printf', 'if', 'else', 'whil
 /** Built-in functions that only compute (no I/O, no process, no state outside the program). */
 const BUILTINS = new Set(['length', 'substr', 'index', 'split', 'sub', 'gsub', 'match', 'sprintf', 'tolower', 'toupper', 'int', 'sqrt', 'exp', 'log', 'sin', 'cos', 'atan2']);
 const ACTING_CALLS = new Set(['system', 'close', 'fflush']);
+/** gawk's variables that choose what it opens or calls: `ARGV[1] = "/inet/tcp/0/HOST/PORT"` in BEGIN connected out
+ *  (gawk opens each ARGV element as an input file, and /inet/… names a socket); SYMTAB reaches ARGV by name,
+ *  PROCINFO names functions (sorted_in) and sets up ptys. Never proven, read or written. */
+const OPENING_NAMES = new Set(['ARGV', 'ARGC', 'SYMTAB', 'PROCINFO']);
 const OPS = ['+=', '-=', '*=', '/=', '%=', '^=', '**=', '**', '==', '<=', '>=', '!=', '++', '--', '&&', '||', '>>', '!~', '{', '}', '(', ')', '[', ']', ';', ',', '+', '-', '*', '/', '%', '^', '!', '>', '<', '|', '?', ':', '~', '$', '='];
 
 /** The token at `i` (after blanks, comments and continued lines), and where it ends; undefined at the end. The
@@ -59,6 +63,7 @@ function lexAt(s: string, i: number): { tok: Tok; end: number } | undefined {
   const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i, i + 256));
   if (name) {
     const v = name[0];
+    if (OPENING_NAMES.has(v)) fail(`uses ${v}, which chooses the files gawk opens or the functions it calls (ARGV[1] = "/inet/tcp/…" opens a socket)`);
     const end = i + v.length;
     const t = KEYWORDS.has(v) ? 'kw' : BUILTINS.has(v) && (s[end] === '(' || v === 'length') ? 'builtin' : s[end] === '(' ? 'func' : 'name';
     return { tok: { t, v }, end };

@@ -44,11 +44,19 @@ function awk(name: string): Check {
     // Read by awk's grammar (awk-program.ts), never by patterns over its text.
     const problem = awkProgramProblem(program.text);
     if (problem) return problem.acts ? { looks: `${name}: ${problem.why}` } : { unknown: `'${name} ${shownWord(program.text)}': ${problem.why}` };
-    // The remaining operands are files to read or `var=value` assignments: reads, unless one may be an option.
-    return undefined;
+    // The remaining operands are files to read or `var=value` assignments: reads, unless one is a gawk special
+    // file that acts.
+    const special = p.operands.slice(1).find(maySocket);
+    return special ? { unknown: `'${name} … ${shownWord(special.text)}': a file operand gawk may open as a network socket (/inet/tcp/…: it listened on a port and connected out in a dry run)` } : undefined;
   };
 }
 
+/** Whether gawk may take the operand for a special file that acts: `/inet/`, `/inet4/` and `/inet6/` name a TCP
+ *  or UDP socket, which gawk opens (listens, connects) as it would a file to read. Its other special files only
+ *  read (`/dev/stdin`, `/dev/fd/N`). A computed word is no such name here: in the proven subset it is a ${{ }}
+ *  value, which the engine reads again written in (provenWithValues) and refuses then; a shell variable, a
+ *  substitution or a glob is outside the subset, so such a step is not proven anyway. */
+const maySocket = (w: Word): boolean => w.text.startsWith('/inet');
 
 /** find with reviewed primaries: tests, printing to standard output, and -exec of a proven command. */
 const FIND_VALUED = new Set(['-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-type', '-xtype',

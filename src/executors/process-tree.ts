@@ -25,13 +25,42 @@ export function descendantsOf(pid: number): number[] {
   return out;
 }
 
-/** Sends `signal` to the group `pid` leads and to every descendant of `pid`. Never throws: a process that is
- *  already gone is what we wanted. The descendants are listed first, before the signal can reparent them. */
+/** Sends `signal` to the group `pid` leads, to every descendant of `pid` and to every process of the session
+ *  `pid` leads (a step is spawned detached: setsid). Never throws: a process that is already gone is what we
+ *  wanted. The descendants are listed first, before the signal can reparent them. */
 export function signalTree(pid: number, signal: NodeJS.Signals): void {
   const tree = descendantsOf(pid);
-  for (const target of [-pid, pid, ...tree]) {
+  for (const target of [-pid, pid, ...tree, ...sessionMembers(pid)]) {
     try { process.kill(target, signal); } catch { /* gone */ }
   }
+}
+
+/** The live (not zombie) processes of the session `sid`. A process that left the step's group (setpgid: an inner
+ *  `timeout` puts itself in a group of its own) and was orphaned (the outer `timeout -s KILL` killed its parent)
+ *  is neither in the group nor a descendant any more, but still in the session. */
+export function sessionMembers(sid: number): number[] {
+  let entries: string[];
+  try { entries = readdirSync('/proc'); } catch { return []; }
+  return entries.flatMap((name) => {
+    if (!/^\d+$/.test(name)) return [];
+    const stat = procStat(name);
+    return stat && stat.sid === sid && stat.state !== 'Z' ? [stat.pid] : [];
+  });
+}
+
+/** SIGKILLs every live process of the session `sid` (and its group), again until none is left: one may fork
+ *  between the listing and its kill. Whether any was found. */
+export function endSession(sid: number): boolean {
+  let found = false;
+  for (let round = 0; round < 20; round++) {
+    const members = sessionMembers(sid);
+    if (!members.length) break;
+    found = true;
+    for (const target of [-sid, ...members]) {
+      try { process.kill(target, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+  return found;
 }
 
 /** The live (not zombie) processes of the process group `pgid`, read from /proc. */

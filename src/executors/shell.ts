@@ -13,7 +13,7 @@ import { discardingStore } from './zx-store.js';
 import { sandboxed } from './sandbox.js';
 import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
 import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
-import { groupMembers, signalTree } from './process-tree.js';
+import { endSession, signalTree } from './process-tree.js';
 import { withValues } from './shell-values.js';
 import { absolutePath } from './path-entries.js';
 import { withParseLocale } from './parse-locale.js';
@@ -178,19 +178,18 @@ function spawnArgv(argv: string[]): typeof spawn {
   }) as unknown as typeof spawn;
 }
 
-const LEFTOVERS = 'runbook: the step left processes running in its process group; they were ended (SIGKILL) with the step\n';
+const LEFTOVERS = 'runbook: the step left processes running in its session; they were ended (SIGKILL) with the step\n';
 
 /** How long a step's output may still come after its script exited (what is in the pipes is read anyway). */
 const LEFTOVER_GRACE_MS = 500;
 
-/** What the step left running in its process group (a `cmd &` it did not wait for) ends with it, and the step's
- *  output says so: nothing of a finished step acts later, unseen. (A process that left the group on purpose,
- *  setsid or a daemon, is outside it: the proven subset cannot start one.) */
-function endLeftovers(pgid: number, stderr: BoundedOutput, ctx: ExecContext): void {
-  try { process.kill(-pgid, 0); } catch { return; } // the group is empty: the usual case, one system call
-  // Only zombies (a child the step did not wait for, not yet reaped by init) are nothing left running.
-  if (groupMembers(pgid).length === 0) return;
-  try { process.kill(-pgid, 'SIGKILL'); } catch { return; }
+/** What the step left running ends with it, and the step's output says so: nothing of a finished step acts
+ *  later, unseen. The step runs in a session of its own (spawned detached: setsid), which its processes keep
+ *  through setpgid: `timeout -s KILL 1 timeout 300 sleep N` left sleep in a group of its own, orphaned, which a
+ *  look at the step's group alone missed. (setsid itself is outside the proven subset: not unwrapped, and the
+ *  dry run's filter refuses it.) A /proc scan at each step's end, a few ms. */
+function endLeftovers(sid: number, stderr: BoundedOutput, ctx: ExecContext): void {
+  if (!endSession(sid)) return;
   stderr.push(Buffer.from(LEFTOVERS));
   try { ctx.onOutput('stderr', LEFTOVERS); } catch { /* a failing listener must not take the step down */ }
 }

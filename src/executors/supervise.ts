@@ -14,8 +14,9 @@
 //
 // Not for a remote step's ssh client (shell.ts): there the engine's death ends the step through the channel.
 //
-// What escapes: a process that leaves the group on purpose (setsid, `set -m`, a daemon that double-forks). That
-// is outside every step's group anyway; resume checks the group only.
+// The watcher ends the step's session first (pkill -s, where procps is installed): a process that left the group
+// (setpgid: an inner `timeout`) stays in the session. What escapes: a process that leaves the session on purpose
+// (setsid, a daemon), which the proven subset cannot start; resume checks the group only.
 import { readFileSync } from 'node:fs';
 
 const SUPERVISOR = [
@@ -24,7 +25,8 @@ const SUPERVISOR = [
   // was reported as dying of that SIGTERM even when it ignored it and only the SIGKILL ended it.
   'trap : TERM INT HUP QUIT',                           // the engine's kill reaches the group; wait for the step
   '"$@" <&0 3<&- & child=$!',  // fd 3: the lifeline, not the step's; stdin (the values) kept: a background job would get /dev/null
-  '{ while read -r -u 3 _; do :; done; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!',
+  // The session first (pkill -s: the supervisor's pid is the session's id): what left the group stayed in it.
+  '{ while read -r -u 3 _; do :; done; pkill -KILL -s "$$"; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!',
   'exec 3<&-',
   'while :; do wait "$child"; status=$?; if [ "$status" -gt 128 ] && kill -0 "$child" 2>/dev/null; then continue; fi; break; done',
   // Reaped here (its "Killed" notice goes to /dev/null): whatever is left in the group after this is the step's.
@@ -64,7 +66,8 @@ export function stepProcess(pid: number): StepProcess {
   return { pid, pgid: pid, ...(bootId ? { bootId } : {}), ...(stat ? { startTicks: stat.startTicks } : {}) };
 }
 
-export interface ProcStat { pid: number; comm: string; state: string; ppid: number; pgid: number; startTicks: number }
+/** `sid`: the session (field 6), which a process keeps through setpgid: what a step started stays in its session. */
+export interface ProcStat { pid: number; comm: string; state: string; ppid: number; pgid: number; sid: number; startTicks: number }
 
 /** /proc/<pid>/stat, parsed (the command name may hold spaces and parentheses). undefined if gone. */
 export function procStat(pid: number | string): ProcStat | undefined {
@@ -75,7 +78,7 @@ export function procStat(pid: number | string): ProcStat | undefined {
   const pgid = Number(fields[2]);
   const startTicks = Number(fields[19]);
   if (!Number.isFinite(pgid) || !Number.isFinite(startTicks)) return undefined;
-  return { pid: Number(pid), comm: text.slice(text.indexOf('(') + 1, close), state: fields[0] ?? '', ppid: Number(fields[1]), pgid, startTicks };
+  return { pid: Number(pid), comm: text.slice(text.indexOf('(') + 1, close), state: fields[0] ?? '', ppid: Number(fields[1]), pgid, sid: Number(fields[3]), startTicks };
 }
 
 export function readBootId(): string | undefined {

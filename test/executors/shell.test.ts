@@ -132,7 +132,7 @@ describe('shell executor', () => {
     const marker = unique();
     const r = await shell.execute(action(`(exec -a ${marker}-bg sleep 600) >/dev/null 2>&1 & echo started`), testContext());
     assert.equal(r.status, 'ok');
-    assert.match(r.stderr ?? '', /the step left processes running in its process group; they were ended/);
+    assert.match(r.stderr ?? '', /the step left processes running in its session; they were ended/);
     await until(() => processesWith(marker).length === 0, 10_000, 'the background job to be gone'); // a hang guard
     const clean = await shell.execute(action('sleep 0.01; echo done'), testContext());
     assert.equal(clean.stderr, '', 'a step that leaves nothing says nothing');
@@ -144,7 +144,7 @@ describe('shell executor', () => {
     const r = await shell.execute(action(`(exec -a ${marker}-held sleep 600) & echo started`), testContext());
     assert.equal(r.status, 'ok');
     assert.equal(r.stdout, 'started\n');
-    assert.match(r.stderr ?? '', /the step left processes running in its process group; they were ended/);
+    assert.match(r.stderr ?? '', /the step left processes running in its session; they were ended/);
     assert.ok(r.durationMs < 60_000, `the step lasted ${r.durationMs} ms: it waited on the job's pipes`);
     await until(() => processesWith(marker).length === 0, 10_000, 'the job to be gone');
   });

@@ -76,9 +76,10 @@ function judge(row: Record<string, unknown>): Judged | undefined {
   if (kind !== 'function') return { why: `${at}uses the ${kind} ${shown}, which is not known to be read-only`, acts: false };
   const bare = String(row.bare);
   if (row.builtin === true) {
-    // Folded at plan time only when IMMUTABLE, and one of PostgreSQL's own then: it acts on nothing.
-    if (row.planned === true) return undefined;
     if (pgActs(bare)) return { why: `${at}calls ${shown}, which acts on the server`, acts: true };
+    // Folded at plan time only when IMMUTABLE, and one of PostgreSQL's own then: it acts on nothing — unless a
+    // superuser marked an acting one IMMUTABLE (ALTER FUNCTION pg_try_advisory_lock(bigint) IMMUTABLE), above.
+    if (row.planned === true) return undefined;
     if (PG_READ_ONLY.has(bare) || row.known === true || pgSystemViewCalls().has(bare)) return undefined;
     return { why: `${at}calls ${shown}, a PostgreSQL built-in not reviewed as read-only`, acts: true };
   }

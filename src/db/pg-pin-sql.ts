@@ -54,9 +54,28 @@ export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.
 export const FIRST_USER_OID = 16384;
 const userMade = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_USER_OID}::pg_catalog.oid`;
 
-/** Code written in SQL or a procedural language: not the server's own C, as an extension's members are (pg_trgm's
- *  operator classes over text). C can only be installed with the server's files, beyond any reading of SQL. */
-const notServerCode = (lang: string) => `${lang} ${ne} ALL (ARRAY[12, 13]::pg_catalog.oid[])`; // internal, c
+/** Code written in SQL or a procedural language, or `LANGUAGE internal` that someone created: not the server's
+ *  own C, as an extension's members are (pg_trgm's operator classes over text). C can only be installed with the
+ *  server's files, beyond any reading of SQL; but `CREATE FUNCTION … LANGUAGE internal AS 'pg_terminate_backend'`
+ *  gives any of the server's own C functions a new name and signature (a probe of stop 66 bound one into
+ *  integer_ops as an in_range support function). */
+const notServerCode = (p: string) => `NOT (${p}.prolang ${eq} 13 OR (${p}.prolang ${eq} 12 AND NOT ${userMade(`${p}.oid`)}))`; // c; internal
+
+/** PostgreSQL's own catalog rows given code someone created, in place (db/pg-catalog-hooks.ts asks the same
+ *  when a session opens, without anything these could take over; here, before each read, for a change since). */
+const madeCode = (columns: string[]) => columns.map((c) => userMade(`${c}::pg_catalog.oid`)).join(' OR ');
+const inPlaceHooks = [
+  `SELECT 'support function of a built-in' AS what, pg_catalog.format('%s', p.oid::pg_catalog.regprocedure) AS shown FROM pg_catalog.pg_proc p
+  WHERE NOT ${userMade('p.oid')} AND ${madeCode(['p.prosupport'])}`,
+  `SELECT 'function or estimator of a built-in operator', pg_catalog.format('%s', o.oid::pg_catalog.regoperator) FROM pg_catalog.pg_operator o
+  WHERE NOT ${userMade('o.oid')} AND (${madeCode(['o.oprcode', 'o.oprrest', 'o.oprjoin'])})`,
+  `SELECT 'function of a built-in type', pg_catalog.format('%s', t.oid::pg_catalog.regtype) FROM pg_catalog.pg_type t
+  WHERE NOT ${userMade('t.oid')} AND (${madeCode(['t.typinput', 't.typoutput', 't.typreceive', 't.typsend', 't.typmodin', 't.typmodout', 't.typanalyze'])})`,
+  `SELECT 'function of a built-in cast', pg_catalog.format('(%s AS %s)', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL))
+  FROM pg_catalog.pg_cast k WHERE NOT ${userMade('k.oid')} AND ${madeCode(['k.castfunc'])}`,
+  `SELECT 'function of a built-in aggregate', pg_catalog.format('%s', a.aggfnoid::pg_catalog.regprocedure) FROM pg_catalog.pg_aggregate a
+  WHERE NOT ${userMade('a.aggfnoid::pg_catalog.oid')} AND (${madeCode(['a.aggtransfn', 'a.aggfinalfn', 'a.aggcombinefn', 'a.aggserialfn', 'a.aggdeserialfn', 'a.aggmtransfn', 'a.aggminvtransfn', 'a.aggmfinalfn'])})`,
+].join('\n  UNION ALL ');
 
 /**
  * Objects someone created where every read resolves names by the server's own rules (issue #45): a function,
@@ -65,7 +84,10 @@ const notServerCode = (lang: string) => `${lang} ${ne} ALL (ARRAY[12, 13]::pg_ca
  * implicit one without any cast written), or a support function or operator added to an operator family over
  * PostgreSQL's types (`ALTER OPERATOR FAMILY integer_ops USING btree ADD FUNCTION 3 (int8, int4) f(…)`: the
  * planner calls f for `ORDER BY x RANGE BETWEEN 1 PRECEDING …` on a bigint; a family's operators also make
- * clauses the text does not hold). A read on a server holding one is not proven. One row, or none.
+ * clauses the text does not hold) — over any types, unless its code is C (an extension's): a class someone
+ * made the default for their own type runs its code wherever the type is sorted, grouped or compared. Also
+ * code hung on PostgreSQL's own rows in place (inPlaceHooks) and a login event trigger (PostgreSQL 17: it
+ * ran when the engine logged in). A read on a server holding one is not proven. One row, or none.
  */
 export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
   SELECT 'cast' AS kind, pg_catalog.format('(%s AS %s)', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL)) AS shown
@@ -76,11 +98,14 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
   UNION ALL SELECT 'operator family member', pg_catalog.format('%s for (%s, %s) in %s', a.amproc::pg_catalog.regprocedure,
     pg_catalog.format_type(a.amproclefttype, NULL), pg_catalog.format_type(a.amprocrighttype, NULL), f.opfname)
   FROM pg_catalog.pg_amproc a JOIN pg_catalog.pg_opfamily f ON f.oid ${eq} a.amprocfamily JOIN pg_catalog.pg_proc p ON p.oid ${eq} a.amproc
-  WHERE ${userMade('a.oid')} AND NOT ${userMade('a.amproclefttype')} AND NOT ${userMade('a.amprocrighttype')} AND ${notServerCode('p.prolang')}
+  WHERE ${userMade('a.oid')} AND ${notServerCode('p')}
+  UNION ALL SELECT x.what, x.shown FROM (${inPlaceHooks}) x
+  UNION ALL SELECT 'login event trigger', pg_catalog.format('%s', e.evtname) FROM pg_catalog.pg_event_trigger e
+  WHERE e.evtevent OPERATOR(pg_catalog.=) 'login' AND e.evtenabled ${ne} 'D'
   UNION ALL SELECT 'operator family member', pg_catalog.format('%s in %s', o.amopopr::pg_catalog.regoperator, f.opfname)
   FROM pg_catalog.pg_amop o JOIN pg_catalog.pg_opfamily f ON f.oid ${eq} o.amopfamily
     JOIN pg_catalog.pg_operator r ON r.oid ${eq} o.amopopr JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oprcode
-  WHERE ${userMade('o.oid')} AND NOT ${userMade('o.amoplefttype')} AND NOT ${userMade('o.amoprighttype')} AND ${notServerCode('p.prolang')}
+  WHERE ${userMade('o.oid')} AND ${notServerCode('p')}
 ) x LIMIT 1`;
 
 /** Read back under the pin: a server or pooler that took a SET without applying it is caught here. */

@@ -1,5 +1,6 @@
 // PostgreSQL sessions over pg. Every step runs in its own transaction so that `SET LOCAL statement_timeout`
 // and READ ONLY apply to that step alone; a step that is not destructive sends exactly one statement.
+import { catalogHooks } from './pg-catalog-hooks.js';
 import pg from 'pg';
 import { raceAbort } from './abort.js';
 import { classify, diagnosed } from './classify.js';
@@ -94,7 +95,12 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
     const console = info.database === 'pgbouncer' ? await pgbouncerConsole(client, opts.signal) : undefined;
     if (console) return Object.assign(new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, true, '', opts.cancelGraceMs), { timeline });
     const loggedIn = Date.now();
-    const open = () => raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal);
+    // Before the engine's first query of its own: code someone hung on PostgreSQL's own objects would run in it.
+    const open = async () => {
+      const hooked = await raceAbort(catalogHooks((sql) => client.query(sql)), opts.signal);
+      if (hooked) throw new PinRefusal(`${hooked}: the server runs it wherever it fits, the engine's own queries included, so the engine sends nothing on this server (not even a read, nor in a dry run)`);
+      return raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal);
+    };
     const r = await open().catch(async (err: unknown) => {
       // The role's own statement_timeout cancelled it (a DBA's 1 ms): every step sets its own limit (SET LOCAL),
       // so the session's is lifted once for this query; its value stays readable (pg_settings.reset_val).

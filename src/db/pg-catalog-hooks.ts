@@ -1,0 +1,60 @@
+// PostgreSQL's own catalog rows given code someone created (issue #45, a probe of stop 66). A superuser can hang
+// code on PostgreSQL's own objects without creating one of them: a planner support function on a built-in
+// (`ALTER FUNCTION pg_catalog.current_setting(text) SUPPORT f`: f runs whenever a query calling it is planned,
+// the engine's own pin queries included), a selectivity estimator on a built-in operator (`ALTER OPERATOR =
+// (int8, int4) SET (RESTRICT = f)`: f runs when a WHERE clause using it is planned), a type's binary I/O or
+// typmod functions, a cast's or an aggregate's functions. f is usually `LANGUAGE internal` bound to any C
+// symbol of the server (pg_terminate_backend, pg_advisory_lock_int8), so it passes as "the server's own code".
+//
+// The question is asked before the engine plans anything else on a session, so it must not be one the hooks
+// answer themselves: no function call, operator, WHERE clause or join (each is a place the planner calls a
+// support function or an estimator), only columns, casts PostgreSQL makes by relabelling (regproc to oid),
+// GREATEST (evaluated by the type's comparison, costed as one operator, never asking a support function) and a
+// sort. Each catalog's largest OID of code comes back; only when one is someone's (an extension's operators
+// and types have their own) are that catalog's rows all read, still without a WHERE, and judged here.
+import { FIRST_USER_OID } from './pg-pin-sql.js';
+
+type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
+
+const oid = (column: string): string => `${column}::pg_catalog.oid`;
+const greatest = (columns: string[]): string => (columns.length === 1 ? oid(columns[0]!) : `GREATEST(${columns.map(oid).join(', ')})`);
+
+/** Each catalog: the code its rows name, what a row is called, and how one is shown (its own OID). */
+const CATALOGS = [
+  { name: 'pg_proc', what: 'support function of', key: 'oid', code: ['prosupport'] },
+  { name: 'pg_operator', what: 'function or estimator of the operator', key: 'oid', code: ['oprcode', 'oprrest', 'oprjoin'] },
+  { name: 'pg_type', what: 'I/O or typmod function of the type', key: 'oid', code: ['typinput', 'typoutput', 'typreceive', 'typsend', 'typmodin', 'typmodout', 'typanalyze'] },
+  { name: 'pg_cast', what: 'function of the cast', key: 'oid', code: ['castfunc'] },
+  { name: 'pg_aggregate', what: 'function of the aggregate', key: 'aggfnoid',
+    code: ['aggtransfn', 'aggfinalfn', 'aggcombinefn', 'aggserialfn', 'aggdeserialfn', 'aggmtransfn', 'aggminvtransfn', 'aggmfinalfn'] },
+] as const;
+
+/** One row per catalog: the largest OID of code any of its rows names. */
+export const HOOKS_SQL = CATALOGS.map((c, i) =>
+  `(SELECT ${i} AS i, ${greatest([...c.code])} AS x FROM pg_catalog.${c.name} ORDER BY 2 DESC LIMIT 1)`).join(' UNION ALL ');
+
+/** Every row of one catalog: its own OID and the largest OID of code it names. */
+const rowsSql = (c: (typeof CATALOGS)[number]): string => `SELECT ${oid(c.key)} AS o, ${greatest([...c.code])} AS x FROM pg_catalog.${c.name}`;
+
+/** Login event triggers (PostgreSQL 17+): their code ran when the engine logged in, before anything was asked.
+ *  Columns as they are (name to text is a cast by a function). */
+const LOGIN_SQL = 'SELECT e.evtname AS name, e.evtevent AS event, e.evtenabled AS enabled FROM pg_catalog.pg_event_trigger e';
+
+const userMade = (v: unknown): boolean => Number(v) >= FIRST_USER_OID;
+
+/**
+ * What of PostgreSQL's own catalog rows names code someone created, said for the operator; undefined when
+ * nothing does. Asked on a fresh session, before the engine's first query of its own.
+ */
+export async function catalogHooks(query: Query): Promise<string | undefined> {
+  const largest = (await query(HOOKS_SQL)).rows;
+  for (const row of largest) {
+    if (!userMade(row.x)) continue;
+    const c = CATALOGS[Number(row.i)]!;
+    const hooked = (await query(rowsSql(c))).rows.find((r) => !userMade(r.o) && userMade(r.x));
+    if (hooked) return `PostgreSQL's own ${c.name} row ${String(hooked.o)} was given code someone created (OID ${String(hooked.x)}, a ${c.what} it)`;
+  }
+  const login = (await query(LOGIN_SQL)).rows.find((r) => r.event === 'login' && r.enabled !== 'D');
+  if (login) return `the server runs code someone attached to logging in (the event trigger ${String(login.name)}): it ran when the engine logged in`;
+  return undefined;
+}

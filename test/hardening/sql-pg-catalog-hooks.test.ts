@@ -1,0 +1,167 @@
+// Code a superuser hangs on PostgreSQL's own catalog rows (issue #45, a probe of stop 66): a planner support
+// function on a built-in, a selectivity estimator on a built-in operator, a built-in marked IMMUTABLE where it
+// acts, an `in_range` support function that is `LANGUAGE internal` bound to one of the server's own C functions,
+// an operator class someone made the default for their own type, a login event trigger. The planted code here
+// resets the database's statistics (pg_stat_reset, through `LANGUAGE internal` or a SECURITY DEFINER function):
+// a change the stats_reset timestamp shows after the engine's session is gone. Each read is refused, naming
+// what was planted, and the code never runs, dry and real, on 15 and 18 — the engine's own queries included.
+// The hook-free question (db/pg-catalog-hooks.ts) has its own oracle: with a support function hung on EVERY
+// built-in function and an estimator on every built-in operator, asking it runs none of them.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { catalogHooks, HOOKS_SQL } from '../../src/db/pg-catalog-hooks.js';
+import { adminQuery } from '../db/helpers.js';
+import { runSteps } from './read-steps.js';
+import { majorOf, PG_EDGE_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
+
+const RESETS = `CREATE SCHEMA evil;
+  CREATE FUNCTION evil.reset_support(internal) RETURNS internal LANGUAGE internal STRICT AS 'pg_stat_reset';
+  CREATE FUNCTION evil.reset_sel(internal, oid, internal, integer) RETURNS float8 LANGUAGE internal STRICT AS 'pg_stat_reset';
+  CREATE FUNCTION evil.reset_joinsel(internal, oid, internal, int2, internal) RETURNS float8 LANGUAGE internal STRICT AS 'pg_stat_reset';
+  CREATE FUNCTION evil.reset() RETURNS int LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN PERFORM pg_catalog.pg_stat_reset(); RETURN 0; END $$;
+  GRANT USAGE ON SCHEMA evil TO PUBLIC;
+  CREATE TABLE public.plain (a int8, note text); INSERT INTO public.plain VALUES (1, 'x'), (2, 'y'), (3, 'z');
+  GRANT SELECT ON public.plain TO PUBLIC`;
+
+/** PostgreSQL has no command that takes a support function away. */
+const unsupport = (f: string) => `UPDATE pg_catalog.pg_proc SET prosupport = 0 WHERE oid = '${f}'::pg_catalog.regprocedure`;
+
+/** [what is planted, how to remove it, a read it would take over, what the refusal names]. */
+const PLANTED: [string, string, string, RegExp][] = [
+  ['ALTER FUNCTION pg_catalog.upper(text) SUPPORT evil.reset_support', unsupport('pg_catalog.upper(text)'),
+    'SELECT upper(note) AS u FROM plain', /support function of a built-in .*upper\(text\)|pg_proc row/],
+  ['ALTER OPERATOR pg_catalog.= (int8, int4) SET (RESTRICT = evil.reset_sel)', 'ALTER OPERATOR pg_catalog.= (int8, int4) SET (RESTRICT = pg_catalog.eqsel)',
+    'SELECT note FROM plain WHERE a = 3', /estimator of a built-in operator .*=\(bigint,integer\)|pg_operator row/],
+  [`CREATE FUNCTION evil.reset_in_range(int8, int8, int4, bool, bool) RETURNS bool LANGUAGE internal STRICT AS 'pg_stat_reset';
+    ALTER OPERATOR FAMILY pg_catalog.integer_ops USING btree ADD FUNCTION 3 (int8, int4) evil.reset_in_range(int8, int8, int4, bool, bool)`,
+  'ALTER OPERATOR FAMILY pg_catalog.integer_ops USING btree DROP FUNCTION 3 (int8, int4); DROP FUNCTION evil.reset_in_range(int8, int8, int4, bool, bool)',
+  'SELECT a, count(*) OVER (ORDER BY a RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) AS n FROM plain', /operator family member .*reset_in_range/],
+  [`CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');
+    CREATE TABLE public.feelings (id int, m public.mood); INSERT INTO public.feelings VALUES (1, 'happy'), (2, 'sad'), (3, 'ok');
+    GRANT SELECT ON public.feelings TO PUBLIC;
+    CREATE FUNCTION evil.mood_cmp(a public.mood, b public.mood) RETURNS int LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER AS $$
+      BEGIN PERFORM evil.reset(); RETURN pg_catalog.enum_cmp(a, b); END $$;
+    CREATE OPERATOR CLASS evil.mood_ops DEFAULT FOR TYPE public.mood USING btree AS
+      OPERATOR 1 pg_catalog.< (anyenum, anyenum), OPERATOR 2 pg_catalog.<= (anyenum, anyenum), OPERATOR 3 pg_catalog.= (anyenum, anyenum),
+      OPERATOR 4 pg_catalog.>= (anyenum, anyenum), OPERATOR 5 pg_catalog.> (anyenum, anyenum), FUNCTION 1 evil.mood_cmp(public.mood, public.mood)`,
+  'DROP TABLE public.feelings; DROP OPERATOR FAMILY evil.mood_ops USING btree; DROP FUNCTION evil.mood_cmp(public.mood, public.mood); DROP TYPE public.mood',
+  'SELECT m FROM feelings ORDER BY m', /operator family member .*mood_cmp/],
+  // A built-in that acts, marked IMMUTABLE, in an index expression: the planner folds it for any read of the table.
+  [`ALTER FUNCTION pg_catalog.pg_stat_reset() IMMUTABLE;
+    CREATE TABLE public.folded (a int); GRANT SELECT ON public.folded TO PUBLIC;
+    CREATE INDEX folded_idx ON public.folded ((a + pg_catalog.length(pg_catalog.pg_stat_reset()::text)))`,
+  'DROP TABLE public.folded; ALTER FUNCTION pg_catalog.pg_stat_reset() VOLATILE',
+  'SELECT a FROM folded', /pg_stat_reset\(\), which acts on the server/],
+];
+
+const statsReset = async (server: LabServer): Promise<string> =>
+  String((await adminQuery(server, 'SELECT stats_reset::text AS r FROM pg_catalog.pg_stat_database WHERE datname = current_database()'))[0]?.r);
+
+describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in the engine\'s own queries', { concurrency: PG_MAJORS_AT_ONCE }, () => {
+  for (const version of PG_EDGE_MAJORS) {
+    describe(`PostgreSQL ${majorOf(version)}`, { concurrency: 1 }, () => {
+      let server: LabServer;
+      before(async () => {
+        server = await startPostgres({ postgresVersion: version });
+        await adminQuery(server, RESETS);
+        await adminQuery(server, 'SELECT pg_catalog.pg_stat_reset()');
+      });
+      after(() => server?.stop());
+
+      for (const [plant, remove, read, why] of PLANTED) {
+        it(`${plant.split('\n')[0]!.slice(0, 90)}: refused dry and real, naming it; nothing of it runs`, async () => {
+          await adminQuery(server, plant);
+          try {
+            const before = await statsReset(server);
+            for (const dryRun of [true, false]) {
+              const events = await runSteps(server.url(), [{ query: read, params: [] }], dryRun);
+              const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+              assert.ok(finished && finished.type === 'step-finished', 'the step finished');
+              assert.equal(finished.result.status, 'failed', JSON.stringify(finished.result));
+              assert.match(String(finished.result.error ?? ''), why);
+            }
+            assert.equal(await statsReset(server), before, 'the planted code ran (the statistics were reset)');
+          } finally { await adminQuery(server, remove); }
+        });
+      }
+
+      it('the live attack: the planted support function runs for a plain client (the plant is real)', async () => {
+        await adminQuery(server, PLANTED[0]![0]);
+        try {
+          const before = await statsReset(server);
+          await new Promise((r) => setTimeout(r, 20));
+          await adminQuery(server, 'SELECT upper(note) FROM public.plain');
+          assert.notEqual(await statsReset(server), before, 'planning upper() ran the support function');
+        } finally { await adminQuery(server, PLANTED[0]![1]); }
+      });
+
+      it('a support function on the engine\'s own first query (current_setting): the session refuses before sending it', async () => {
+        await adminQuery(server, 'ALTER FUNCTION pg_catalog.current_setting(text) SUPPORT evil.reset_support');
+        try {
+          const before = await statsReset(server);
+          const events = await runSteps(server.url(), [{ query: 'SELECT 1 AS one', params: [] }], true);
+          const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+          assert.ok(finished && finished.type === 'step-finished');
+          assert.match(String(finished.result.error ?? ''), /pg_proc row .* was given code someone created .*sends nothing on this server/);
+          assert.equal(await statsReset(server), before, 'the engine\'s own query ran the support function');
+        } finally { await adminQuery(server, unsupport('pg_catalog.current_setting(text)')); }
+      });
+
+      it('the hook-free question, against a support function on every built-in function and an estimator on every built-in operator: it runs none and names one', async () => {
+        // In a database of its own: the hooks reset that database's statistics, read from the lab's database,
+        // whose catalog has none (every query planned in the hooked one, a reading of its statistics included,
+        // would run them).
+        const db = `hooked_${majorOf(version)}`;
+        await adminQuery(server, `CREATE DATABASE ${db}`);
+        const inHooked = new pg.Client({ connectionString: server.url({ user: server.superuser, password: server.superPassword, database: db }) });
+        await inHooked.connect();
+        try {
+          await inHooked.query(`CREATE SCHEMA evil;
+            CREATE FUNCTION evil.reset_support(internal) RETURNS internal LANGUAGE internal STRICT AS 'pg_stat_reset';
+            CREATE FUNCTION evil.reset_sel(internal, oid, internal, integer) RETURNS float8 LANGUAGE internal STRICT AS 'pg_stat_reset';
+            CREATE FUNCTION evil.reset_joinsel(internal, oid, internal, int2, internal) RETURNS float8 LANGUAGE internal STRICT AS 'pg_stat_reset'`);
+          await inHooked.query(`DO $$ DECLARE f oid; o oid; BEGIN
+            FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p WHERE p.oid < 16384 AND p.prosupport = 0 AND p.prokind = 'f' LOOP
+              EXECUTE pg_catalog.format('ALTER FUNCTION %s SUPPORT evil.reset_support', f::regprocedure);
+            END LOOP;
+            FOR o IN SELECT x.oid FROM pg_catalog.pg_operator x WHERE x.oid < 16384 AND x.oprresult = 'bool'::regtype AND x.oprleft <> 0 LOOP
+              EXECUTE pg_catalog.format('ALTER OPERATOR %s SET (RESTRICT = evil.reset_sel, JOIN = evil.reset_joinsel)', o::regoperator);
+            END LOOP; END $$`);
+        } finally { await inHooked.end(); }
+        const resetAt = async () => String((await adminQuery(server, 'SELECT stats_reset::text AS r FROM pg_catalog.pg_stat_database WHERE datname = $1', [db]))[0]?.r);
+        const before = await resetAt();
+        const client = new pg.Client({ connectionString: server.url({ database: db }) });
+        await client.connect();
+        try {
+          const said = await catalogHooks((sql) => client.query(sql));
+          assert.match(said ?? '', /PostgreSQL's own pg_proc row \d+ was given code someone created/);
+          assert.equal((await client.query(HOOKS_SQL)).rows.length, 5, 'one answer per catalog');
+        } finally { await client.end(); }
+        await new Promise((r) => setTimeout(r, 50));
+        assert.equal(await resetAt(), before, 'asking ran a hung support function or estimator');
+        // The detector detects: one query that plans a hooked built-in resets the statistics.
+        const plain = new pg.Client({ connectionString: server.url({ database: db }) });
+        await plain.connect();
+        // (Not of constants: those are folded before a support function is asked.)
+        try { await plain.query('SELECT pg_catalog.upper(n.nspname::text) FROM pg_catalog.pg_namespace n'); } finally { await plain.end(); }
+        assert.notEqual(await resetAt(), before, 'a hooked built-in planned for a plain client resets them');
+        await adminQuery(server, `DROP DATABASE ${db}`);
+      });
+
+      if (majorOf(version) >= 17) {
+        it('a login event trigger (17+): its code ran at login, so every read is refused, saying so', async () => {
+          await adminQuery(server, `CREATE FUNCTION evil.on_login() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN PERFORM 1; END $$;
+            CREATE EVENT TRIGGER evil_login ON login EXECUTE FUNCTION evil.on_login()`);
+          try {
+            const events = await runSteps(server.url(), [{ query: 'SELECT 1 AS one', params: [] }], true);
+            const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+            assert.ok(finished && finished.type === 'step-finished');
+            assert.match(String(finished.result.error ?? ''), /attached to logging in \(the event trigger evil_login\)/);
+          } finally { await adminQuery(server, 'DROP EVENT TRIGGER evil_login; DROP FUNCTION evil.on_login()'); }
+        });
+      }
+    });
+  }
+});

@@ -41,13 +41,19 @@ const rowsSql = (c: (typeof CATALOGS)[number]): string => `SELECT ${oid(c.key)} 
 const LOGIN_SQL = 'SELECT e.evtname AS name, e.evtevent AS event, e.evtenabled AS enabled FROM pg_catalog.pg_event_trigger e';
 
 const userMade = (v: unknown): boolean => Number(v) >= FIRST_USER_OID;
+const UNDEFINED_COLUMN = '42703';
 
 /**
  * What of PostgreSQL's own catalog rows names code someone created, said for the operator; undefined when
  * nothing does. Asked on a fresh session, before the engine's first query of its own.
  */
 export async function catalogHooks(query: Query): Promise<string | undefined> {
-  const largest = (await query(HOOKS_SQL)).rows;
+  const largest = await query(HOOKS_SQL).then((r) => r.rows, (err: unknown) => {
+    // A server before PostgreSQL 12 has no support functions (prosupport): no read is proven there (the engine
+    // reads 15's to 18's grammars), and its own queries are asked as before.
+    if ((err as { code?: unknown }).code === UNDEFINED_COLUMN) return [];
+    throw err;
+  });
   for (const row of largest) {
     if (!userMade(row.x)) continue;
     const c = CATALOGS[Number(row.i)]!;

@@ -83,7 +83,11 @@ test(`each wrapper runs the command the lint reads (${RUNS} xargs lists, ${RUNS 
     const options = optionWords(name);
     let ran = 0, proven = 0;
     for (let i = 0; i < (name === 'xargs' ? RUNS : RUNS / 5); i++) {
-      const args = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => { const r = rand(); return r < 0.5 ? pick(pick(options)) : r < 0.75 ? pick(VALUES) : pick(RECORDERS); });
+      const word = () => { const r = rand(); return r < 0.5 ? pick(pick(options)) : r < 0.75 ? pick(VALUES) : pick(RECORDERS); };
+      const words = (most: number) => Array.from({ length: Math.floor(rand() * (most + 1)) }, word);
+      // Half end in a well-formed command (timeout's DURATION, then a recorder), so that each wrapper runs many.
+      const command = rand() < 0.5 ? [...Array(WRAPPERS[name]!.operands ?? 0).fill('1'), pick(RECORDERS), ...words(2)] : [word(), ...words(2)];
+      const args = [...words(4), ...command];
       const lint = lintReading(name, args);
       if (existsSync(log)) rmSync(log);
       const r = spawnSync(`/usr/bin/${name}`, args, { cwd: dir, env: { PATH: bin, LC_ALL: 'C' }, input: '', encoding: 'utf8', timeout: 10_000 });

@@ -10,6 +10,12 @@
 //   definition, which may run a function. LOCK TABLES … READ holds a view and everything it reads without running
 //   it, but commits the transaction: such a read takes the lock first, then checks, then runs outside one, its
 //   statement read-only by itself (`tx_read_only=1`).
+// LOCK TABLES … READ keeps every other session's writes to what it names waiting, and the read decides how long
+// (SLEEP is a proven read; so is a slow join). So a read held that way may name the server's own tables only (an
+// application's table beside mysql.user, even in a subquery that never runs, had its INSERTs wait for the whole
+// read: refused before any lock is taken, appRelation), and runs under a time limit (HOLD_LIMIT_MS): what it keeps
+// waiting meanwhile is account administration (GRANT, CREATE USER, SET PASSWORD wait for mysql.global_priv).
+import { diagnosed } from './classify.js';
 import { PinRefusal } from './pin-refusal.js';
 import type { RelationRow } from './mysql-relations-check.js';
 import type { MysqlRelation } from '../language/sql/mysql-relations.js';
@@ -71,4 +77,48 @@ export function sameRelations(before: RelationRow[], after: RelationRow[]): void
   const was = new Set(before.map(key));
   const changed = after.find((r) => !was.delete(key(r))) ?? before.find((r) => was.has(key(r)));
   if (changed) throw new PinRefusal(`${named(changed)} changed while the engine checked it (another session changed it): not run as a read`);
+}
+
+/** How long a read held by LOCK TABLES may run (the step's own timeout when shorter): the server's statement
+ *  limit (MariaDB max_statement_time, which stops SLEEP; MySQL's MAX_EXECUTION_TIME for a SELECT), and the
+ *  engine's KILL QUERY a second later for anything that limit does not reach. A read of mysql.user takes
+ *  milliseconds; one that takes this long is reported as cut off, never with its rows. */
+export const HOLD_LIMIT_MS = 5000;
+
+/** Schemas whose tables LOCK TABLES may hold for a read, named exactly as the server names them (`MYSQL` is an
+ *  author's database where names are case-sensitive); information_schema is never locked (lockSql). */
+const SERVER_SCHEMAS = new Set(['mysql', 'sys', 'performance_schema']);
+
+/** The first relation the lock would take outside the server's own schemas, as `schema.name`; an unqualified
+ *  one is the session's database's (`database`; null: none, and the server refuses the name itself). */
+export function appRelation(refs: ReadRelation[], database: string | null): string | undefined {
+  for (const { relation: [schema, name] } of refs) {
+    if (schema?.toLowerCase() === 'information_schema') continue;
+    const resolved = schema ?? database;
+    if (resolved === null) continue;
+    if (!SERVER_SCHEMAS.has(resolved)) return `${resolved}.${name}`;
+  }
+  return undefined;
+}
+
+/** A read of a server view that names an application's table: refused before anything is locked. */
+export const appLockRefusal = (view: string, app: string): PinRefusal =>
+  new PinRefusal(`it reads ${view}, a view of the server's own, which the engine holds still with LOCK TABLES … READ on every table the read names, and it also names ${app}: it would lock the application's table ${app} against writes while it runs; read the server view in a step of its own: not run as a read`);
+
+/** A server view whose definition reads a table outside the server's own schemas (an administrator's view,
+ *  checked under the lock), or whose tables the engine cannot parse out (undefined): the statement does not run. */
+export function ownTablesOnly(view: string, reads: MysqlRelation[] | undefined): void {
+  if (!reads) throw new PinRefusal(`it reads ${view}, a view in the server's own schema, and the engine's parse of its definition does not say which tables the lock the engine holds it with would hold: not run as a read`);
+  const app = reads.find(([schema]) => schema === undefined || (schema.toLowerCase() !== 'information_schema' && !SERVER_SCHEMAS.has(schema)));
+  if (app) throw new PinRefusal(`it reads ${view}, a view in the server's own schema whose definition reads ${app.filter(Boolean).join('.')}, outside the server's own schemas: the lock the engine holds the view with would keep that table's writes waiting while the read runs: not run as a read`);
+}
+
+/** The server's own statement limit: MariaDB's max_statement_time, MySQL's MAX_EXECUTION_TIME. */
+export const isStatementTimeout = (err: unknown): boolean => errnoOf(err) === 1969 || errnoOf(err) === 3024;
+
+/** A held read that ran as long as the hold may last: a timeout that says which limit, with the server's error
+ *  (none when it returned anyway: SLEEP and BENCHMARK give a value when stopped). */
+export function holdTimedOut(err: unknown, view: string, limitMs: number): Error {
+  const why = `it reads ${view}, a view of the server's own, which the engine holds with LOCK TABLES … READ while the read runs, and stops such a read after ${limitMs / 1000} s so that the server's own tables are not held longer (account changes wait for them); read the tables the view reads directly, which needs no lock`;
+  return diagnosed(err ?? new Error('the read ran past the hold\'s time limit'), 'timeout', why);
 }

@@ -11,9 +11,12 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
-import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow } from './mysql-relations-check.js';
+import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
-import { answered, holdFailed, holdSql, lockFailed, lockSql, sameRelations } from './mysql-hold.js';
+import {
+  answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
+  ownTablesOnly, sameRelations,
+} from './mysql-hold.js';
 import { mysqlReadRelations } from '../language/sql/mysql-read-relations.js';
 import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
 import { mysqlVersionNumber, regenerateMysql } from '../language/sql/mysql-regenerate.js';
@@ -181,18 +184,55 @@ class MysqlSession extends GuardedSession implements Session {
   /**
    * A read of a view of the server's own: LOCK TABLES holds what it reads (the view, and what the view reads)
    * before it is checked, until the read ends (mysql-hold.ts). No transaction: the lock would end with it; the
-   * statement is read-only by itself (statementSettings; MySQL: the session, sessionReadOnly).
+   * statement is read-only by itself (statementSettings; MySQL: the session, sessionReadOnly). The lock keeps
+   * other sessions' writes to what it holds waiting: a read that names a table outside the server's own schemas
+   * is refused before it is taken, and the read runs for HOLD_LIMIT_MS at most (mysql-hold.ts).
    */
   private async underLock(sql: string, params: unknown[], opts: QueryOptions, view: string): Promise<QueryResult> {
-    const lock = lockSql(mysqlReadRelations(sql, this.flavour === 'mariadb') ?? []);
+    const refs = mysqlReadRelations(sql, this.flavour === 'mariadb') ?? [];
+    const lock = lockSql(refs);
     if (!lock) throw new PinRefusal(`it reads ${view}, a view of the server's own, and the engine's parse of the statement does not say what to hold still while it checks it: not run as a read`);
+    const app = appRelation(refs, refs.some((r) => r.relation[0] === undefined) ? await this.database() : null);
+    if (app) throw appLockRefusal(view, app);
     await this.conn.query(lock).catch((err: unknown) => lockFailed(err, view));
     try {
       await this.relations(sql, opts.vouched === true, true);
-      return await this.statement(sql, params, opts);
+      return await this.heldStatement(sql, params, opts, view);
     } finally {
       // A session that could not let go of its locks is not used again.
       await this.conn.query('UNLOCK TABLES').catch(() => { this.broken = true; });
+    }
+  }
+
+  /** The session's database, which an unqualified name is in. */
+  private async database(): Promise<string | null> {
+    const [rows] = await this.conn.query('SELECT DATABASE() AS db');
+    const db = (rows as { db?: unknown }[])[0]?.db;
+    return typeof db === 'string' ? db : null;
+  }
+
+  /**
+   * The statement under LOCK TABLES, for HOLD_LIMIT_MS at most (the step's timeout when shorter): the server's
+   * statement limit, and KILL QUERY a second later where that does not apply (MySQL: a statement other than a
+   * plain SELECT). A read that ran that long is a timeout, whatever it returned (a killed SLEEP returns a value).
+   */
+  private async heldStatement(sql: string, params: unknown[], opts: QueryOptions, view: string): Promise<QueryResult> {
+    if (opts.timeoutMs !== undefined && opts.timeoutMs <= HOLD_LIMIT_MS) return this.statement(sql, params, opts);
+    const started = performance.now();
+    const ranFull = () => performance.now() - started >= HOLD_LIMIT_MS;
+    const work = this.statement(sql, params, { ...opts, timeoutMs: HOLD_LIMIT_MS });
+    let cancelling: Promise<void> | undefined;
+    const timer = setTimeout(() => { cancelling = this.canceller.cancelUntilSettled(work); }, HOLD_LIMIT_MS + 1000);
+    try {
+      const result = await work;
+      if (ranFull()) throw holdTimedOut(undefined, view, HOLD_LIMIT_MS);
+      return result;
+    } catch (err) {
+      if (!opts.signal.aborted && (isStatementTimeout(err) || cancelling !== undefined)) throw holdTimedOut(err, view, HOLD_LIMIT_MS);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      await cancelling; // no KILL QUERY may land on UNLOCK TABLES
     }
   }
 
@@ -237,9 +277,17 @@ class MysqlSession extends GuardedSession implements Session {
       if (!locked && await this.holdRound(rows, vouched ? [] : this.written(sql))) {
         sameRelations(rows, await this.relationRows(asked));
       }
-      asked = fresh(views.flatMap(checkServerView));
+      // Locked here: LOCK TABLES on a view holds what its definition reads too, so that must be the server's own.
+      asked = fresh(views.flatMap((v) => { const reads = checkServerView(v); this.ownTablesOnly(v); return reads; }));
     }
     return undefined;
+  }
+
+  /** LOCK TABLES on a server view holds the tables its definition reads (the engine's parse of the definition as
+   *  the server keeps it, names qualified): they must be in the server's own schemas. */
+  private ownTablesOnly(view: ServerView): void {
+    const reads = mysqlReadRelations(view.definition, this.flavour === 'mariadb');
+    ownTablesOnly(view.what, reads?.map(({ relation: [schema, name] }): MysqlRelation => [schema ?? view.schema, name]));
   }
 
   /** What a proven read writes as relations (not information_schema's or performance_schema's). */

@@ -1,5 +1,6 @@
 // Everything `run` and `resume` share: inputs, secrets, executors, transcript, UI, signals, exit code.
-import { placeOf } from '../resume/place.js';
+import { startPlaceOf } from '../resume/place.js';
+import { resolvedInputs } from '../resume/input-prints.js';
 import { readFileSync } from 'node:fs';
 import type { Runbook } from '../language/runbook.js';
 import { Redactor } from '../secrets/redactor.js';
@@ -103,7 +104,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
           ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
-          ...(appendTo ? {} : { calls: calledFiles(runbook), place: placeOf(env) }), ...(store ? { sink: store.sink, storeRole: store.role } : {}),
+          ...(appendTo ? {} : { calls: calledFiles(runbook), place: startPlaceOf(env, resolvedInputs(runbook.doc, values, (text) => redactor.mask(text)), runbook.file) }), ...(store ? { sink: store.sink, storeRole: store.role } : {}),
         });
         transcriptPath = transcript?.path;
         if (!flags.dryRun && hasApprovalSteps(runbook)) {

@@ -98,6 +98,18 @@ const PLACE_FIELDS = {
       salt: Str,
       digests: Type.Record(Type.String(), Str),
     }, { additionalProperties: false, ...doc('Every environment variable (and --env-file entry) a step may be given, but the operator\'s session (terminal, SSH link, locale), as a digest salted per run, never its value: a resume where one differs, is new or is gone is refused, naming it, unless --retarget.') })),
+    inputPrints: Type.Optional(Type.Object({
+      salt: Id('Random, per run (and per --retarget resume).'),
+      prints: Type.Array(Type.Object({
+        name: Id('The input.'),
+        kdf: literals(['sha256', 'scrypt-n16384-r8-p1'] as const, 'scrypt for a value the transcript masks (a secret): a guess costs as much; sha256 for one it holds as typed.'),
+        print: Id('Of the salt, the name and the value as JSON (a database URL without its password).'),
+      }, { additionalProperties: false })),
+    }, { additionalProperties: false, ...doc('Every input\'s value as the run resolved it, as a keyed fingerprint, never the value: a resume where one differs (`--input` over a recorded value, a secret typed again that is not the same), is given and was not, or is gone, is refused, naming it, unless --retarget.') })),
+    clientFiles: Type.Optional(Type.Array(Type.Object({
+      path: Id('A client configuration file that decides where a client connects (docs/transcript.md lists them), as the run\'s environment resolves it.'),
+      content: Id('Its sha256, `missing`, or why it was not read (`not a file`, `unreadable (CODE)`, too large).'),
+    }, { additionalProperties: false }), doc('The client configuration files (libpq\'s service and password files, the MySQL/MariaDB option files, ssh\'s and kubectl\'s config, /etc/hosts, a .env beside the runbook or in the working directory) by content: a resume where one changed is refused, naming it, unless --retarget.'))),
 };
 
 const AddressFields = {

@@ -21,7 +21,8 @@ import { calledLoader, checkCalledFiles, checkSameCallees, recordedCallees, runb
 import { inputsForResume } from './inputs.js';
 import { checkNoDriver, claimInStore, fetchedPath, fetchTranscript, storeMovedOn, type Lease } from './lease.js';
 import { checkNothingLost } from './lost-values.js';
-import { checkSamePlace, placeOf } from './place.js';
+import { resolvedInputs } from './input-prints.js';
+import { checkSamePlace, startPlaceOf } from './place.js';
 import { findResumePoint, type ResumePoint } from './point.js';
 import { checkSameTargets, noOrphans } from './targets.js';
 
@@ -104,7 +105,7 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
   const env = host.env();
   const input = inputsForResume(t.header.inputs, runbook.doc, req.input, env);
   const marker: ResumeMarker = {
-    stepId: point.stepId, phase: point.phase, ...(found.forced ? { forced: found.forced } : {}), ...(req.retarget ? { retarget: true as const, place: placeOf(env) } : {}),
+    stepId: point.stepId, phase: point.phase, ...(found.forced ? { forced: found.forced } : {}), ...(req.retarget ? { retarget: true as const } : {}),
     ...(found.accepted.length ? { accepted: found.accepted } : {}),
   };
   tellAccepted(found.accepted, host.say);
@@ -122,8 +123,12 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
   checkNothingLost(runbook.doc, point, run.inputs, { load: calledLoader(found.callees), file: runbook.file });
   await checkSameTargets(runbook.doc, recorded, { ...point.context, inputs: run.inputs },
     { env, waitForSessions: req.waitForOrphans ?? false, say: host.say, mask: (text) => run.redactor.mask(text) }, req.retarget ?? false);
-  // After the connections' own check (it compares the servers themselves): what else the run acts on.
-  checkSamePlace(t, env, req.retarget ?? false, host.say);
+  // After the connections' own check (it compares the servers themselves): what else the run acts on, with which
+  // inputs (resolved by prepare: a secret is typed again) and client configuration files.
+  const inputs = resolvedInputs(runbook.doc, run.inputs, (text) => run.redactor.mask(text));
+  checkSamePlace(t, env, inputs, req.retarget ?? false, host.say);
+  // --retarget: where the run continues, which later resumes compare with; the marker is written when it starts.
+  if (req.retarget) marker.place = startPlaceOf(env, inputs, runbook.file);
   const lease = req.claimed ?? (req.store && found.head ? await claimInStore(req.store, found.head, req.takeover ?? false, host.say) : undefined);
   // Another driver's lines may have reached the store between this copy's fetch and this claim (simultaneous
   // takeovers): with the claim held none can follow, so the copy is brought up to the store's and read again.

@@ -8,7 +8,10 @@ import { UserError } from '../common/errors.js';
 import { parseUrl } from '../db/url.js';
 import type { EnvDigest, RunPlace } from '../transcript/run-place.js';
 import type { Transcript } from '../transcript/reader.js';
+import { clientFileChanges, clientFilesOf } from './client-files.js';
+import { inputChanges, inputPrintsOf, unprintedInputChanges, type ResolvedInputs } from './input-prints.js';
 import { isSessionVariable } from './session-env.js';
+import { PASSWORD_IN_URL, URL_START, withoutUrlPassword } from './url-password.js';
 
 /** The engine's own servers, which no step is given: the team store holds the run itself (a resume from another
  *  store finds another run, or none), and a replica of the store is still the same run. */
@@ -18,9 +21,6 @@ const ENGINE_OWN: ReadonlySet<string> = new Set(['RUNBOOK_STORE']);
  *  (none is a credential). Which variables are compared does not depend on this list: every one is. */
 export const SHOWN_SERVER_VARIABLES: ReadonlySet<string> = new Set(['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGSERVICE',
   'MYSQL_HOST', 'MYSQL_TCP_PORT', 'MYSQL_UNIX_PORT']);
-
-const URL_START = /^(?:postgres(?:ql)?|mysql|mariadb):\/\//i;
-const PASSWORD_IN_URL = /(:\/\/[^:@/]*):[^@/]*@/;
 
 /** A database URL without its password, as a refusal may show it; undefined for any other value. */
 function serverOf(value: string): string | undefined {
@@ -36,8 +36,7 @@ function serverOf(value: string): string | undefined {
 /** A value's digest, salted per run and bound to its name. A URL's password is left out: rotated, it names the
  *  same server (the connections' own check compares the server itself). */
 function digestOf(salt: string, name: string, value: string): string {
-  const compared = URL_START.test(value.trim()) ? value.replace(PASSWORD_IN_URL, '$1@') : value;
-  return createHash('sha256').update(`${salt}\0${name}\0${compared}`).digest('hex').slice(0, 32);
+  return createHash('sha256').update(`${salt}\0${name}\0${withoutUrlPassword(value)}`).digest('hex').slice(0, 32);
 }
 
 const compared = (name: string) => !ENGINE_OWN.has(name) && !isSessionVariable(name);
@@ -53,6 +52,12 @@ export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = rand
     digests[name] = digestOf(salt, name, value);
   }
   return { cwd, serverEnv, envDigest: { salt, digests } };
+}
+
+/** What a run records of where it acts, at its start and on a resume with --retarget: the place (above), its
+ *  inputs' prints and its client configuration files (`runbookFile`: the `.env` beside it is one). */
+export function startPlaceOf(env: NodeJS.ProcessEnv, inputs: ResolvedInputs, runbookFile: string, cwd = process.cwd()): RunPlace {
+  return { ...placeOf(env, cwd), inputPrints: inputPrintsOf(inputs), clientFiles: clientFilesOf(env, cwd, runbookFile) };
 }
 
 /** What differs between the place a run recorded and the one a resume would act in, one phrase each. */
@@ -107,15 +112,38 @@ function lastPlace(t: Transcript): Partial<RunPlace> & { type: string } {
   return t.header;
 }
 
-/** The place the run acts in besides its connections: the same, or a refusal naming what moved; --retarget
- *  continues there, every destructive step asking again. */
-export function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, retarget: boolean, say: (line: string) => void): void {
+/** The inputs compared with the run's: by their prints, else (a transcript from before them) by the header's
+ *  values where not masked; the secrets such a transcript cannot compare are said, not refused. */
+function inputsMoved(t: Transcript, recorded: Partial<RunPlace>, inputs: ResolvedInputs, say: (line: string) => void): string[] {
+  const prints = recorded.inputPrints;
+  if (prints && typeof prints.salt === 'string' && Array.isArray(prints.prints)) return inputChanges(prints, inputs.values);
+  const old = unprintedInputChanges(t.header.inputs, inputs.values, inputs.secret);
+  if (old.uncompared.length) {
+    say(`this transcript was written before input values were fingerprinted: ${old.uncompared.map((n) => `'${n}'`).join(', ')} cannot be compared with the run's (masked); make sure ${old.uncompared.length === 1 ? 'it is' : 'they are'} the value${old.uncompared.length === 1 ? '' : 's'} it started with`);
+  }
+  return old.phrases;
+}
+
+/** The client configuration files compared with the run's; a transcript from before them has none to compare. */
+function filesMoved(recorded: Partial<RunPlace>, say: (line: string) => void): string[] {
+  if (Array.isArray(recorded.clientFiles)) return clientFileChanges(recorded.clientFiles);
+  say('this transcript was written before client configuration files were recorded (~/.pg_service.conf, ~/.pgpass, ~/.my.cnf, ~/.ssh/config, kubeconfig, /etc/hosts…): they are not compared');
+  return [];
+}
+
+/** The place the run acts in besides its connections, with the same inputs and client configuration files: the
+ *  same, or a refusal naming what moved; --retarget continues there, every destructive step asking again. */
+export function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, inputs: ResolvedInputs, retarget: boolean, say: (line: string) => void): void {
   const recorded = lastPlace(t);
-  const moved = placeChanges(recorded, placeOf(env, process.cwd(), recorded.envDigest?.salt));
+  const moved = [
+    ...placeChanges(recorded, placeOf(env, process.cwd(), recorded.envDigest?.salt)),
+    ...inputsMoved(t, recorded, inputs, say),
+    ...filesMoved(recorded, say),
+  ];
   if (moved.length === 0) return;
   if (!retarget) {
     throw new UserError(`refusing to resume: this run would act somewhere else than it started; nothing was run: ${moved.join('; ')}. ` +
-      `Resume from the same place${recorded.cwd ? ` (cd ${recorded.cwd})` : ''} with the same environment, or with --retarget (every destructive step asks again).`);
+      `Resume from the same place${recorded.cwd ? ` (cd ${recorded.cwd})` : ''} with the same environment, inputs and client configuration files, or with --retarget (every destructive step asks again).`);
   }
   say(`--retarget: ${moved.join('; ')}; every destructive step asks again`);
 }

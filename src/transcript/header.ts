@@ -33,7 +33,10 @@ export function headerLine(runbook: Runbook, who: Who, inputs: Record<string, un
   });
 }
 
-const placeFields = (place: RunPlace) => ({ cwd: place.cwd, serverEnv: place.serverEnv, ...(place.envDigest ? { envDigest: place.envDigest } : {}) });
+const placeFields = (place: RunPlace) => ({
+  cwd: place.cwd, serverEnv: place.serverEnv, ...(place.envDigest ? { envDigest: place.envDigest } : {}),
+  ...(place.inputPrints ? { inputPrints: place.inputPrints } : {}), ...(place.clientFiles ? { clientFiles: place.clientFiles } : {}),
+});
 
 /** A changed runbook file the operator accepted with --accept-changed (or --force for the run's own). */
 export interface AcceptedChange { file: string; recordedSha256: string; currentSha256: string }

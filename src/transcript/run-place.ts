@@ -1,7 +1,8 @@
 // Where a run acts, besides its connections (issue #46), as its header records it: the working directory its
 // relative paths and `cwd:` steps resolve against, the database servers its environment names in a URL (shown
-// password-free in a refusal), and every other variable of its environment as a digest. resume/place.ts makes
-// and compares it; this is only the record.
+// password-free in a refusal), every other variable of its environment as a digest, its inputs' values as keyed
+// fingerprints, and the client configuration files that decide where a client connects, by content hash.
+// resume/place.ts makes and compares it; this is only the record.
 
 export interface RunPlace {
   cwd: string;
@@ -10,6 +11,20 @@ export interface RunPlace {
   /** Every variable a step may be given but the operator's session (resume/session-env.ts), as a digest salted
    *  per run: a value may be a secret, so it is compared, never written. */
   envDigest?: EnvDigest;
+  /** Every input's value as the run resolved it, fingerprinted (resume/input-prints.ts): `-i url=…` or a secret
+   *  typed again on resume may name another server, which a shell step then acts on. */
+  inputPrints?: InputPrints;
+  /** The client configuration files that choose a client's server (resume/client-files.ts), by content. */
+  clientFiles?: ClientFile[];
 }
 
 export interface EnvDigest { salt: string; digests: Record<string, string> }
+
+/** The kdfs an input's print is made with: a secret's value is stretched (scrypt), so a short one cannot be
+ *  guessed cheaply from a transcript; any other input's value is in the header as typed (sha256 suffices). */
+export type PrintKdf = 'sha256' | 'scrypt-n16384-r8-p1';
+export interface InputPrint { name: string; kdf: PrintKdf; print: string }
+export interface InputPrints { salt: string; prints: InputPrint[] }
+
+/** `content`: the file's sha256, `missing`, or `unreadable (CODE)` / `not a file`: compared as text. */
+export interface ClientFile { path: string; content: string }

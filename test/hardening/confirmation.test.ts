@@ -181,14 +181,15 @@ describe('confirmation cannot be bypassed', { concurrency: true }, () => {
       const again = join(s.dir, 'again.jsonl');
       asOwnRun(s.transcript, again);
       // The earlier approval does not carry over: plain mode without --approve refuses the re-run.
-      const refused = await cli(['resume', s.transcript, '--plain', '-i', 'delay=0']);
+      // No `-i delay=0`: the step does not run again here, and a resume refuses another input value (#46).
+      const refused = await cli(['resume', s.transcript, '--plain']);
       assert.equal(refused.code, 1, refused.stdout + refused.stderr);
       assert.match(refused.stdout, /'destroy' was in flight when the run was interrupted and may have partly run; it was not approved, so it did not run again/);
       const gate = transcriptLines(s.transcript).filter((l) => l.type === 'confirmation-requested' && l.stepId === 'destroy').pop();
       assert.equal(gate?.resumed, true, 'the gate says the step was in flight');
       s.nothingRan('resume without approval');
       // In a terminal, the resumed gate waits for its answer; a aborts.
-      const term = new Tmux(s.dir, ['resume', again, '-i', 'delay=0']);
+      const term = new Tmux(s.dir, ['resume', again]);
       t.after(() => term.close());
       await term.until('it may have partly run');
       await term.until('abort the run');

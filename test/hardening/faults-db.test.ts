@@ -89,8 +89,9 @@ describe('database faults mid-run', { concurrency: true }, () => {
     const report = await cli(['report', transcript]);
     assert.equal(report.code, 0, report.stderr);
     assert.match(report.stdout, /interrupted/);
-    // The URL is a secret input: resume needs it again. The step in flight runs again, quickly this time.
-    const resumed = await cli(['resume', transcript, '--plain', '-i', `url=${server.url()}`, '-i', 'seconds=0']);
+    // The URL is a secret input: resume needs it again. The step in flight runs again, quickly this time: another
+    // input value than the run's, which a resume takes only with --retarget (every destructive step asks again; none here).
+    const resumed = await cli(['resume', transcript, '--plain', '--retarget', '-i', `url=${server.url()}`, '-i', 'seconds=0']);
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     const after = transcriptLines(transcript);
     assert.equal(finished(after)?.outcome, 'resolved');

@@ -3,7 +3,7 @@
 // operator's own abort (SIGINT / Ctrl-C) is `aborted`, which resume refuses. Real CLI, real bash, real tmux.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, cli, finished, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
 import { execFileSync } from 'node:child_process';
@@ -28,7 +28,7 @@ steps:
     shell: |
       echo $$ > \${{ inputs.dir }}/slow.pid
       echo slow-started >> \${{ inputs.dir }}/counter
-      sleep \${{ inputs.delay }} && echo slow-finished >> \${{ inputs.dir }}/counter
+      sleep $(cat \${{ inputs.dir }}/delay 2>/dev/null || echo \${{ inputs.delay }}) && echo slow-finished >> \${{ inputs.dir }}/counter
   - id: destroy
     destructive: true
     confirm: Write the marker?
@@ -45,6 +45,10 @@ function setup(t: { after(fn: () => void): void }) {
   const counter = () => (existsSync(join(dir, 'counter')) ? readFileSync(join(dir, 'counter'), 'utf8').trim().split('\n') : []);
   return { dir, runbook, transcript, counter };
 }
+
+/** The slow step, run again on resume, does not sleep: a file, since a resume refuses another input value or
+ *  environment than the run's (`-i delay=0` is refused). */
+const quick = (s: ReturnType<typeof setup>) => writeFileSync(join(s.dir, 'delay'), '0');
 
 const started = (file: string, stepId: string) => () => transcriptLines(file).some((l) => l.type === 'step-started' && l.stepId === stepId);
 
@@ -78,7 +82,8 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       assert.equal(replay.code, 0, replay.stderr);
       assert.match(replay.stdout, /run finished: INTERRUPTED/);
 
-      const resumed = await cli(['resume', s.transcript, '--plain', '--yes', '-i', 'delay=0']);
+      quick(s);
+      const resumed = await cli(['resume', s.transcript, '--plain', '--yes']);
       assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
       assert.equal(finished(transcriptLines(s.transcript).slice(-1))?.outcome, 'resolved');
       // The interrupted step ran again (it had not finished); the step before it did not.
@@ -97,7 +102,8 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
     };
     // Not approved: the step that may have partly run is not run again (in plain mode the run stops there).
     const a = await interrupted();
-    const refused = await cli(['resume', a.transcript, '--plain', '-i', 'delay=0']);
+    quick(a);
+    const refused = await cli(['resume', a.transcript, '--plain']);
     assert.notEqual(refused.code, 0, refused.stdout + refused.stderr);
     assert.match(refused.stdout + refused.stderr, /'slow' was in flight when the run was interrupted and may have partly run; it was not approved, so it did not run again/);
     assert.deepEqual(a.counter(), ['look', 'slow-started'], 'nothing ran again without the operator');
@@ -105,7 +111,8 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
     assert.deepEqual([gate?.stepId, gate?.resumed], ['slow', true]);
     // Approved: it runs again, once, and the run goes on (the step before it does not run again).
     const b = await interrupted();
-    const approved = await cli(['resume', b.transcript, '--plain', '--approve', 'slow', '--approve', 'destroy', '-i', 'delay=0']);
+    quick(b);
+    const approved = await cli(['resume', b.transcript, '--plain', '--approve', 'slow', '--approve', 'destroy']);
     assert.equal(approved.code, 0, approved.stdout + approved.stderr);
     assert.deepEqual(b.counter(), ['look', 'slow-started', 'slow-started', 'slow-finished', 'destroy']);
   });
@@ -141,7 +148,8 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       await until(() => !alive(pid), STOPPED_MS, 'runbook to exit after its terminal closed');
       assert.equal(finished(transcriptLines(s.transcript))?.outcome, 'interrupted', readFileSync(s.transcript, 'utf8').split('\n').slice(-6).join('\n'));
       await until(() => !alive(stepPid), STOPPED_MS, 'the step process to be stopped with the run');
-      const resumed = await cli(['resume', s.transcript, '--plain', '--yes', '-i', 'delay=0']);
+      quick(s);
+      const resumed = await cli(['resume', s.transcript, '--plain', '--yes']);
       assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
       assert.deepEqual(s.counter(), ['look', 'slow-started', 'slow-started', 'slow-finished', 'destroy']);
     });
@@ -184,7 +192,8 @@ describe('a lost terminal or a stop signal is an interruption', { concurrency: t
       const end = finished(transcriptLines(s.transcript));
       assert.equal(end?.outcome, 'interrupted');
       assert.match(end?.message ?? '', /terminal went away/);
-      const resumed = await cli(['resume', s.transcript, '--plain', '--yes', '-i', 'delay=0']);
+      quick(s);
+      const resumed = await cli(['resume', s.transcript, '--plain', '--yes']);
       assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     });
   });

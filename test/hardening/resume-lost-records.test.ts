@@ -5,7 +5,7 @@
 // output: …]' as one of its items, or on none at all, while the first run acted on the real list. Generated over
 // every output line lost and torn finishes cut at every few bytes: the resume is refused with nothing run, or
 // the step acts on exactly the real list.
-import { randomUUID } from 'node:crypto';
+import { ownCrash } from '../helpers/own-crash.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -58,7 +58,7 @@ test('resume never acts on output its record lost (output lines missing, a torn 
   for (const [k, c] of cuts.entries()) {
     const marks = join(dir, `marks-${k}`);
     const cut = join(dir, `cut-${k}.jsonl`);
-    writeFileSync(cut, `${c.body.join('\n').split(out).join(marks).replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`)}\n`);
+    writeFileSync(cut, ownCrash(c.body.join('\n'), out, marks));
     const res = await resumeHere(cut);
     const wrote = existsSync(marks) ? readFileSync(marks, 'utf8').trimEnd().split('\n') : [];
     if (res.refused !== undefined) {

@@ -7,7 +7,7 @@
 // key) and every cut of a real run between the value's record and the consumer's finish: the resume is refused
 // with nothing run, or the step gets the real value. Never '****'. A cut after the consumer finished resumes.
 // The run is the real CLI (bundle); resumes go through the `resume` command in this process, as nested-cuts does.
-import { randomUUID } from 'node:crypto';
+import { ownCrash } from '../helpers/own-crash.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -83,7 +83,7 @@ for (const way of WAYS) {
     for (let k = recorded; k <= usedAt + 1 && k < text.length - 1; k++) {
       const marks = join(dir, `marks-${k}`);
       const cut = join(dir, `cut-${k}.jsonl`);
-      writeFileSync(cut, `${text.slice(0, k).join('\n').split(out).join(marks).replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`)}\n`);
+      writeFileSync(cut, ownCrash(text.slice(0, k).join('\n'), out, marks));
       const res = await resumeHere(cut, way.inputs ?? []);
       const where = `cut after line ${k} (${lines[k - 1]!.type} ${lines[k - 1]!.stepId ?? ''})`;
       const wrote = existsSync(marks) ? readFileSync(marks, 'utf8') : '';

@@ -1,7 +1,8 @@
 // The link to an SSH target (issue #30), on real sshds on loopback: an sshd lost mid-step is target-unreachable
 // with the master connection's own reason (the step's client only exits 255, saying nothing); a destination
 // written `user@host:port` or `ssh://user@host:port` reaches that port; a resume under another alias for the
-// same login and host key goes on (the target is its login and key, not the name it was reached by).
+// same login and host key goes on with --retarget (another input value needs it), and the target identified is the
+// same (the target is its login and key, not the name it was reached by).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -112,7 +113,12 @@ ${steps}`;
     await run;
     await killedStepsGone(transcript);
     writeFileSync(`${out}.pause`, '0'); // the slow step, run again, is quick (a file: a resume's environment must be the run's)
-    const r = await cli(['resume', transcript, '--plain', '--approve', 'slow', '-i', 'db_ssh=alias-b']);
+    // Another input value than the run's is refused as such, whatever it names (#46: a shell step may use it)…
+    const refused = await cli(['resume', transcript, '--plain', '--approve', 'slow', '-i', 'db_ssh=alias-b']);
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /'db_ssh' has another value than the run's/);
+    // …and the operator's --retarget goes on: the target, identified again, is the same login and key.
+    const r = await cli(['resume', transcript, '--plain', '--retarget', '--approve', 'slow', '-i', 'db_ssh=alias-b']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(readFileSync(out, 'utf8'), 'first\nslow\nslow\nsecond\n');
     const [before, now] = identified(transcript);

@@ -5,7 +5,7 @@
 // and the run ends resolved (or is refused as finished when the cut came after its end).
 // The run is the real CLI (bundle); the resumes go through the `resume` command itself, in this process (its
 // output captured), to keep ~80 resumes cheap. Each step appends its own id to a file of its cut.
-import { randomUUID } from 'node:crypto';
+import { ownCrash } from '../helpers/own-crash.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -74,7 +74,7 @@ for (const depth of [1, 2]) {
       const marks = join(dir, `marks-${k}`);
       const cut = join(dir, `cut-${k}.jsonl`);
       // Each cut a crash of its own run (its own run id): cuts of one run are refused as copies it went further than.
-      writeFileSync(cut, `${text.slice(0, k).join('\n').split(out).join(marks).replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`)}\n`);
+      writeFileSync(cut, ownCrash(text.slice(0, k).join('\n'), out, marks));
       const before = text.slice(0, k).map((l) => JSON.parse(l) as Line);
       const finished = finishedShellSteps(before);
       const res = await resumeHere(cut);
@@ -118,7 +118,7 @@ test('a called runbook that changed since the run started is refused unless --fo
   const cut = (name: string) => {
     const file = join(dir, `${name}.jsonl`);
     // Each cut a crash of its own run (its own run id), not a copy of this one.
-    writeFileSync(file, `${text.slice(0, at + 1).join('\n').split(out).join(join(dir, `marks-${name}`)).replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`)}\n`);
+    writeFileSync(file, ownCrash(text.slice(0, at + 1).join('\n'), out, join(dir, `marks-${name}`)));
     return file;
   };
   const called = (line: string) => JSON.parse(line) as { type: string; stepId: string; runbook: { file: string; sha256: string } };

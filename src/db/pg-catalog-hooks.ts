@@ -19,22 +19,41 @@ type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
 const oid = (column: string): string => `${column}::pg_catalog.oid`;
 const greatest = (columns: string[]): string => (columns.length === 1 ? oid(columns[0]!) : `GREATEST(${columns.map(oid).join(', ')})`);
 
-/** Each catalog: the code its rows name, what a row is called, and how one is shown (its own OID). */
-const CATALOGS = [
+/**
+ * Each catalog: the code its rows name, what a row is called, and how one is shown (its own OID). `since`: the
+ * first major with the columns. `anyRow`: a row someone created counts too (a default conversion someone made
+ * converts every message of a session whose encodings it names, from the login on).
+ */
+interface Catalog { name: string; what: string; key: string; code: string[]; since?: number; anyRow?: boolean }
+const CATALOGS: readonly Catalog[] = [
   { name: 'pg_proc', what: 'support function of', key: 'oid', code: ['prosupport'] },
   { name: 'pg_operator', what: 'function or estimator of the operator', key: 'oid', code: ['oprcode', 'oprrest', 'oprjoin'] },
   { name: 'pg_type', what: 'I/O or typmod function of the type', key: 'oid', code: ['typinput', 'typoutput', 'typreceive', 'typsend', 'typmodin', 'typmodout', 'typanalyze'] },
+  { name: 'pg_type', what: 'subscripting function of the type', key: 'oid', code: ['typsubscript'], since: 14 },
   { name: 'pg_cast', what: 'function of the cast', key: 'oid', code: ['castfunc'] },
   { name: 'pg_aggregate', what: 'function of the aggregate', key: 'aggfnoid',
     code: ['aggtransfn', 'aggfinalfn', 'aggcombinefn', 'aggserialfn', 'aggdeserialfn', 'aggmtransfn', 'aggminvtransfn', 'aggmfinalfn'] },
-] as const;
+  // Operator families: the hash and comparison functions and the operators a plan of a built-in type uses.
+  { name: 'pg_amproc', what: 'support function of the operator family member', key: 'oid', code: ['amproc'] },
+  { name: 'pg_amop', what: 'operator of the operator family member', key: 'oid', code: ['amopopr'] },
+  { name: 'pg_am', what: 'handler of the access method', key: 'oid', code: ['amhandler'] },
+  { name: 'pg_range', what: 'function of the range type', key: 'rngtypid', code: ['rngsubdiff', 'rngcanonical'] },
+  { name: 'pg_language', what: 'handler of the language', key: 'oid', code: ['lanplcallfoid', 'laninline', 'lanvalidator'] },
+  { name: 'pg_conversion', what: 'function of the encoding conversion', key: 'oid', code: ['conproc', 'oid'], anyRow: true },
+];
+
+/** The catalogs whose columns a server of `major` has (0: unknown, the oldest columns only). */
+const catalogsOf = (major: number): Catalog[] => CATALOGS.filter((c) => (c.since ?? 0) <= major);
 
 /** One row per catalog: the largest OID of code any of its rows names. */
-export const HOOKS_SQL = CATALOGS.map((c, i) =>
-  `(SELECT ${i} AS i, ${greatest([...c.code])} AS x FROM pg_catalog.${c.name} ORDER BY 2 DESC LIMIT 1)`).join(' UNION ALL ');
+export const hooksSql = (catalogs: readonly Catalog[]): string => catalogs.map((c) =>
+  `(SELECT ${CATALOGS.indexOf(c)} AS i, ${greatest([...c.code])} AS x FROM pg_catalog.${c.name} ORDER BY 2 DESC LIMIT 1)`).join(' UNION ALL ');
+
+/** The question for the newest major the engine knows (tests ask it directly). */
+export const HOOKS_SQL = hooksSql(catalogsOf(Infinity));
 
 /** Every row of one catalog: its own OID and the largest OID of code it names. */
-const rowsSql = (c: (typeof CATALOGS)[number]): string => `SELECT ${oid(c.key)} AS o, ${greatest([...c.code])} AS x FROM pg_catalog.${c.name}`;
+const rowsSql = (c: Catalog): string => `SELECT ${oid(c.key)} AS o, ${greatest([...c.code])} AS x FROM pg_catalog.${c.name}`;
 
 /** Login event triggers (PostgreSQL 17+): their code ran when the engine logged in, before anything was asked.
  *  Columns as they are (name to text is a cast by a function). */
@@ -48,7 +67,9 @@ const UNDEFINED_COLUMN = '42703';
  * nothing does. Asked on a fresh session, before the engine's first query of its own.
  */
 export async function catalogHooks(query: Query): Promise<string | undefined> {
-  const largest = await query(HOOKS_SQL).then((r) => r.rows, (err: unknown) => {
+  // SHOW is not planned: nothing can hook it.
+  const major = Math.floor(Number((await query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0) / 10000);
+  const largest = await query(hooksSql(catalogsOf(major))).then((r) => r.rows, (err: unknown) => {
     // A server before PostgreSQL 12 has no support functions (prosupport): no read is proven there (the engine
     // reads 15's to 18's grammars), and its own queries are asked as before.
     if ((err as { code?: unknown }).code === UNDEFINED_COLUMN) return [];
@@ -57,8 +78,10 @@ export async function catalogHooks(query: Query): Promise<string | undefined> {
   for (const row of largest) {
     if (!userMade(row.x)) continue;
     const c = CATALOGS[Number(row.i)]!;
-    const hooked = (await query(rowsSql(c))).rows.find((r) => !userMade(r.o) && userMade(r.x));
-    if (hooked) return `PostgreSQL's own ${c.name} row ${String(hooked.o)} was given code someone created (OID ${String(hooked.x)}, a ${c.what} it)`;
+    const hooked = (await query(rowsSql(c))).rows.find((r) => (c.anyRow || !userMade(r.o)) && userMade(r.x));
+    if (!hooked) continue;
+    if (userMade(hooked.o)) return `the server has a ${c.what.replace(/^function of the /, '')} someone created (OID ${String(hooked.o)}), which it may run for every message of a session`;
+    return `PostgreSQL's own ${c.name} row ${String(hooked.o)} was given code someone created (OID ${String(hooked.x)}, a ${c.what} it)`;
   }
   const login = (await query(LOGIN_SQL)).rows.find((r) => r.event === 'login' && r.enabled !== 'D');
   if (login) return `the server runs code someone attached to logging in (the event trigger ${String(login.name)}): it ran when the engine logged in`;

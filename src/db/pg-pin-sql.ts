@@ -86,7 +86,8 @@ const inPlaceHooks = [
  * planner calls f for `ORDER BY x RANGE BETWEEN 1 PRECEDING …` on a bigint; a family's operators also make
  * clauses the text does not hold) — over any types, unless its code is C (an extension's): a class someone
  * made the default for their own type runs its code wherever the type is sorted, grouped or compared. Also
- * code hung on PostgreSQL's own rows in place (inPlaceHooks) and a login event trigger (PostgreSQL 17: it
+ * code hung on PostgreSQL's own rows in place (inPlaceHooks), an access method whose handler is not C (its
+ * handler runs when a relation of it is opened), and a login event trigger (PostgreSQL 17: it
  * ran when the engine logged in). A read on a server holding one is not proven. One row, or none.
  */
 export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
@@ -100,6 +101,8 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
   FROM pg_catalog.pg_amproc a JOIN pg_catalog.pg_opfamily f ON f.oid ${eq} a.amprocfamily JOIN pg_catalog.pg_proc p ON p.oid ${eq} a.amproc
   WHERE ${userMade('a.oid')} AND ${notServerCode('p')}
   UNION ALL SELECT x.what, x.shown FROM (${inPlaceHooks}) x
+  UNION ALL SELECT 'access method', pg_catalog.format('%s (its handler %s)', m.amname, m.amhandler::pg_catalog.regprocedure)
+  FROM pg_catalog.pg_am m JOIN pg_catalog.pg_proc p ON p.oid ${eq} m.amhandler WHERE ${userMade('m.oid')} AND ${notServerCode('p')}
   UNION ALL SELECT 'login event trigger', pg_catalog.format('%s', e.evtname) FROM pg_catalog.pg_event_trigger e
   WHERE e.evtevent OPERATOR(pg_catalog.=) 'login' AND e.evtenabled ${ne} 'D'
   UNION ALL SELECT 'operator family member', pg_catalog.format('%s in %s', o.amopopr::pg_catalog.regoperator, f.opfname)

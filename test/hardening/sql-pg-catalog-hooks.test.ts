@@ -87,6 +87,66 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
         });
       }
 
+      // A second probe: PostgreSQL's own rows edited in place (UPDATE by a superuser), and objects a session meets
+      // before it asks anything (an encoding conversion, an access method's handler).
+      const SESSION_PLANTS: [string, string, RegExp][] = [
+        [`CREATE FUNCTION evil.hash4(int4) RETURNS int4 LANGUAGE internal STRICT AS 'pg_stat_reset';
+          CREATE TABLE evil.saved_amproc AS SELECT oid, amproc FROM pg_catalog.pg_amproc;
+          UPDATE pg_catalog.pg_amproc SET amproc = 'evil.hash4'::regproc WHERE amprocnum = 1 AND amproclefttype = 'int4'::regtype
+            AND amprocfamily IN (SELECT f.oid FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_am m ON m.oid = f.opfmethod WHERE f.opfname = 'integer_ops' AND m.amname = 'hash')`,
+        `UPDATE pg_catalog.pg_amproc a SET amproc = s.amproc FROM evil.saved_amproc s WHERE a.oid = s.oid; DROP TABLE evil.saved_amproc; DROP FUNCTION evil.hash4(int4)`,
+        /pg_amproc row \d+ was given code someone created/],
+        [`CREATE FUNCTION evil.ih(internal) RETURNS index_am_handler LANGUAGE internal AS 'pg_stat_reset';
+          UPDATE pg_catalog.pg_am SET amhandler = 'evil.ih'::regproc WHERE amname = 'brin'`,
+        `UPDATE pg_catalog.pg_am SET amhandler = 'pg_catalog.brinhandler'::regproc WHERE amname = 'brin'; DROP FUNCTION evil.ih(internal)`,
+        /pg_am row \d+ was given code someone created/],
+        [`CREATE FUNCTION evil.sub(internal) RETURNS internal LANGUAGE internal AS 'pg_stat_reset';
+          UPDATE pg_catalog.pg_type SET typsubscript = 'evil.sub'::regproc WHERE oid = '_int4'::regtype`,
+        `UPDATE pg_catalog.pg_type SET typsubscript = 'pg_catalog.array_subscript_handler'::regproc WHERE oid = '_int4'::regtype; DROP FUNCTION evil.sub(internal)`,
+        /pg_type row \d+ was given code someone created .*subscripting/],
+        [`CREATE FUNCTION evil.conv(int4, int4, cstring, internal, int4, bool) RETURNS int4 LANGUAGE internal STRICT AS 'pg_stat_reset';
+          CREATE DEFAULT CONVERSION evil.c1 FOR 'LATIN1' TO 'UTF8' FROM evil.conv`,
+        'DROP CONVERSION evil.c1; DROP FUNCTION evil.conv(int4, int4, cstring, internal, int4, bool)',
+        /encoding conversion someone created/],
+      ];
+      const NAMES = ['integer_ops\' hash function edited in place (pg_amproc)', 'brin\'s handler edited in place (pg_am)', 'int4[]\'s subscripting edited in place (pg_type)', 'a default encoding conversion someone created'];
+      for (const [i, [plant, remove, why]] of SESSION_PLANTS.entries()) {
+        it(`${NAMES[i]}: the session sends nothing, naming it; nothing of it runs`, async () => {
+          await adminQuery(server, plant);
+          try {
+            const before = await statsReset(server);
+            for (const dryRun of [true, false]) {
+              const events = await runSteps(server.url(), [{ query: 'SELECT a[1] AS x, n FROM (SELECT ARRAY[1, 2] AS a, count(*) AS n FROM (SELECT DISTINCT x FROM pg_catalog.generate_series(1, 50) x) d) s', params: [] }], dryRun);
+              const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+              assert.ok(finished && finished.type === 'step-finished', 'the step finished');
+              assert.equal(finished.result.status, 'failed', JSON.stringify(finished.result));
+              assert.match(String(finished.result.error ?? ''), why);
+            }
+            assert.equal(await statsReset(server), before, 'the planted code ran (the statistics were reset)');
+          } finally { await adminQuery(server, remove); }
+        });
+      }
+
+      it('an access method someone created with an internal handler: a read of a table of it is refused before the table is opened', async () => {
+        await adminQuery(server, `CREATE FUNCTION evil.th(internal) RETURNS table_am_handler LANGUAGE internal AS 'heap_tableam_handler';
+          CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER evil.th;
+          CREATE TABLE public.t2 (a int) USING heap2; INSERT INTO public.t2 VALUES (1); GRANT SELECT ON public.t2 TO PUBLIC;
+          CREATE OR REPLACE FUNCTION evil.th(internal) RETURNS table_am_handler LANGUAGE internal AS 'pg_stat_reset'`);
+        try {
+          const before = await statsReset(server);
+          for (const dryRun of [true, false]) {
+            const events = await runSteps(server.url(), [{ query: 'SELECT a FROM t2', params: [] }], dryRun);
+            const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+            assert.ok(finished && finished.type === 'step-finished');
+            assert.match(String(finished.result.error ?? ''), /access method someone created .*heap2/);
+          }
+          assert.equal(await statsReset(server), before, 'the handler ran');
+        } finally {
+          await adminQuery(server, `CREATE OR REPLACE FUNCTION evil.th(internal) RETURNS table_am_handler LANGUAGE internal AS 'heap_tableam_handler';
+            DROP TABLE public.t2; DROP ACCESS METHOD heap2; DROP FUNCTION evil.th(internal)`);
+        }
+      });
+
       it('the live attack: the planted support function runs for a plain client (the plant is real)', async () => {
         await adminQuery(server, PLANTED[0]![0]);
         try {
@@ -137,7 +197,7 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
         try {
           const said = await catalogHooks((sql) => client.query(sql));
           assert.match(said ?? '', /PostgreSQL's own pg_proc row \d+ was given code someone created/);
-          assert.equal((await client.query(HOOKS_SQL)).rows.length, 5, 'one answer per catalog');
+          assert.equal((await client.query(HOOKS_SQL)).rows.length, 12, 'one answer per catalog');
         } finally { await client.end(); }
         await new Promise((r) => setTimeout(r, 50));
         assert.equal(await resetAt(), before, 'asking ran a hung support function or estimator');

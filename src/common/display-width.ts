@@ -2,11 +2,18 @@
 // truncation and padding measure with this, not .length (a column of 应用程序用户 padded by length came out
 // twice as wide as its header, and a row "truncated" to 78 characters could fill 150 columns). One grapheme
 // (what the terminal draws as one symbol: a base with its marks, a ZWJ emoji sequence, a flag) at a time.
+// Terminals disagree on graphemes of several code points: tmux draws each code point that has a width (five
+// Hangul fillers U+115F, one grapheme, are ten columns there), a grapheme-aware terminal one symbol. A grapheme
+// counts the wider of the two readings: counting more than a terminal draws leaves a row short, counting less
+// pushes the frame off the screen (a stop-66 probe scrolled the gate's "will run" away that way). Text shown to
+// the operator has such graphemes written out besides (common/terminal-text.ts), so every reader agrees.
+
+import { eastAsianWidth } from 'get-east-asian-width';
 
 // Made on first use: building a segmenter loads ICU's break data, ~8 ms of every start that prints a line
 // (the run's plain output, every error), nearly all of which are ASCII and never reach it.
 let made: Intl.Segmenter | undefined;
-const graphemes = (text: string) => (made ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(text);
+export const graphemes = (text: string) => (made ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(text);
 // One column per UTF-16 unit, no grapheme segmentation needed: ASCII, Latin-1 and Latin Extended (not the soft
 // hyphen), general punctuation (not the spaces, joiners and bidi controls around it), arrows and box drawing — the
 // frame's own characters (│ ─ … · ↪ ⇥ ×), which made every row of it take the slow path.
@@ -54,6 +61,11 @@ export function padWidth(text: string, width: number): string {
 }
 
 function graphemeWidth(g: string): number {
+  return Math.max(symbolWidth(g), codePointsWidth(g));
+}
+
+/** The grapheme drawn as one symbol. */
+function symbolWidth(g: string): number {
   const cp = g.codePointAt(0)!;
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
   if (/^[\p{Mn}\p{Me}\p{Cf}]+$/u.test(g)) return 0; // a mark or joiner on its own
@@ -63,16 +75,18 @@ function graphemeWidth(g: string): number {
   return isWide(cp) ? 2 : 1;
 }
 
-// East Asian Wide and Fullwidth (Unicode 15 EastAsianWidth.txt, W and F), by block.
-const WIDE: [number, number][] = [
-  [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf],
-  [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19],
-  [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x16fe4], [0x17000, 0x18cd5], [0x1b000, 0x1b2fb],
-  [0x1f200, 0x1f2ff], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
-];
+/** Each code point drawn on its own, as tmux and wcwidth() do: marks, format characters and controls none, East
+ *  Asian Wide and Fullwidth (get-east-asian-width: Unicode's current table) two, the rest one. */
+export function codePointsWidth(g: string): number {
+  let width = 0;
+  for (const c of g) {
+    if (ZERO.test(c)) continue;
+    width += eastAsianWidth(c.codePointAt(0)!);
+  }
+  return width;
+}
+const ZERO = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]$/u;
 
 function isWide(cp: number): boolean {
-  if (cp < 0x1100) return false;
-  for (const [lo, hi] of WIDE) if (cp >= lo && cp <= hi) return true;
-  return false;
+  return cp >= 0x1100 && eastAsianWidth(cp) === 2;
 }

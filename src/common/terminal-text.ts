@@ -14,6 +14,9 @@
 // Kept: tab and newline (a "\r\n" counts as a newline); the zero-width joiner and non-joiner, which
 // emoji and several scripts need to render at all.
 
+import stringWidth from 'string-width';
+import { codePointsWidth, graphemes } from './display-width.js';
+
 const SGR = /\u001b\[[0-9;:]*m/g;
 const CRLF = /\r\n/g;
 // Cc (C0, DEL, C1), Cf (format), Zl and Zp (line and paragraph separators).
@@ -31,10 +34,33 @@ function visible(c: string): string {
 // Anything terminalText would change (tab and newline excluded): most text has none and is returned as is.
 const ANY = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/u;
 
-/** Text safe to put on a terminal or into a document: no character in it acts or hides; lines kept. */
+/** Text safe to put on a terminal or into a document: no character in it acts or hides; lines kept; every
+ *  symbol as wide to the terminal as to the one drawing the frame (agreed, below). */
 export function terminalText(text: string): string {
-  if (!ANY.test(text)) return text;
-  return text.replace(SGR, '').replace(CRLF, '\n').replace(UNSAFE, visible);
+  const safe = ANY.test(text) ? text.replace(SGR, '').replace(CRLF, '\n').replace(UNSAFE, visible) : text;
+  return NON_ASCII.test(safe) ? agreed(safe) : safe;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+// Not assigned, private use, a lone surrogate: each terminal draws its own guess.
+const UNKNOWN = /[\p{Cn}\p{Co}\p{Cs}]/u;
+
+/**
+ * Each grapheme as is where the readers of its width agree: tmux (and wcwidth) draw each code point, ink lays
+ * out with string-width (one symbol per grapheme, emoji sequences and Hangul syllables of jamo two); the frame
+ * counts the wider (common/display-width.ts). Where they differ (a run of Hangul fillers U+115F: two columns to
+ * ink, ten to tmux; 👍🏽: two and four) or a terminal must guess (unassigned, private use), its code points are
+ * written out, <U+115F>, so no value can be drawn wider than the frame counted it: a stop-66 probe pushed the
+ * gate's "will run" off the screen with a captured value while y was live, and drew a fake one in its place.
+ */
+function agreed(text: string): string {
+  let out = '';
+  for (const { segment } of graphemes(text)) {
+    if (!NON_ASCII.test(segment)) { out += segment; continue; }
+    const same = !UNKNOWN.test(segment) && stringWidth(segment) === codePointsWidth(segment);
+    out += same ? segment : [...segment].map((c) => (KEPT.has(c) ? c : `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)).join('');
+  }
+  return out;
 }
 
 /** A copy of a value (an event, a result, a runbook) with terminalText applied to every string in it,

@@ -20,6 +20,9 @@ interface VerbTool {
   /** Every option a reviewed verb has only reads (docker's global options come before the verb only), so a
    *  value after the verb that becomes an option still reads. */
   verbOptionsRead?: boolean;
+  /** Every word names a local file, never a URI: openssl loads an `-in` or a certificate operand that starts with
+   *  `http://` over the network (X509_load_http), and its stores take other schemes. */
+  plainPaths?: boolean;
 }
 
 const merge = (a: Options, b: Options): Options => ({
@@ -43,14 +46,15 @@ const KUBECTL_LOGS: Options = { flags: 'fp', valued: 'cl', long: 'container= all
 const kubectl: VerbTool = {
   global: KUBECTL_GLOBAL, anywhere: true,
   verbs: {
-    get: KUBECTL_GET, describe: { flags: 'A', valued: 'l', long: 'all-namespaces selector= show-events= chunk-size=' }, logs: KUBECTL_LOGS,
+    // Boolean flags (pflag) take a value only glued (`--show-events=false`): the next word is kubectl's own.
+    get: KUBECTL_GET, describe: { flags: 'A', valued: 'l', long: 'all-namespaces selector= show-events[=] chunk-size=' }, logs: KUBECTL_LOGS,
     top: { flags: 'A', valued: 'l', long: 'all-namespaces selector= containers no-headers sort-by= use-protocol-buffers' },
-    version: { valued: 'o', long: 'client output=' }, 'api-resources': { flags: 'o', long: 'namespaced= api-group= output= verbs= no-headers' },
+    version: { valued: 'o', long: 'client output=' }, 'api-resources': { valued: 'o', long: 'namespaced[=] api-group= output= verbs= no-headers' },
     'cluster-info': {}, explain: { long: 'recursive api-version= output=' },
   },
   groups: {
     config: { view: { valued: 'o', long: 'minify flatten raw output=' }, 'current-context': {}, 'get-contexts': { valued: 'o', long: 'output= no-headers' } },
-    rollout: { status: { valued: 'w', long: 'watch= revision= timeout=' }, history: { long: 'revision=' } },
+    rollout: { status: { flags: 'w', long: 'watch[=] revision= timeout=' }, history: { long: 'revision=' } },
   },
 };
 
@@ -83,12 +87,15 @@ const pg_ctl: VerbTool = { global: { valued: 'D', long: 'pgdata=' }, anywhere: t
 // server, so it is not here (a client acting on another system).
 const OPENSSL_X509: Options = { singleDash: true, long: 'in= inform= noout text subject issuer dates startdate enddate serial fingerprint sha1 sha256 purpose email hash subject_hash issuer_hash ocsp_uri modulus pubkey nameopt= ext= checkend= certopt=' };
 const openssl: VerbTool = {
-  global: {}, verbs: {
+  global: {}, plainPaths: true, verbs: {
     x509: OPENSSL_X509, version: { flags: 'abdfopv' }, ciphers: { flags: 'vV', singleDash: true, long: 's tls1_2 tls1_3 stdname' },
     verify: { singleDash: true, long: 'CAfile= CApath= untrusted= purpose= verify_hostname= show_chain partial_chain x509_strict no-CAfile no-CApath' },
     crl: { singleDash: true, long: 'in= inform= noout text issuer lastupdate nextupdate hash fingerprint' },
   },
 };
+
+/** A word that starts with a URI scheme (`http:`, `file:`, `org.openssl.winstore:`). */
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
 const TOOLS: Record<string, VerbTool> = { systemctl, kubectl, docker, pg_ctl, openssl };
 
@@ -107,6 +114,8 @@ export const isVerbTool = (name: string): boolean => name in TOOLS;
 /** The verdict for `name args…`, `name` being a verb tool. */
 export function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
   const tool = TOOLS[name]!;
+  const uri = tool.plainPaths ? args.find((w) => !w.dynamic && URI.test(w.text)) : undefined;
+  if (uri) return { unknown: `'${name} … ${shownWord(uri.text)}': ${name} fetches a URI over the network (a stop-66 probe sent lines to a local service with 'openssl x509 -in http://…'); name a local file` };
   const before = parseOptions(name, args, { ...tool.global, inOrder: true });
   if ('finding' in before) return before.finding;
   const [verb, ...rest] = before.operands;

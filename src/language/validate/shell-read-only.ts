@@ -38,12 +38,19 @@ export function clientFinding(name: string): ReadOnlyFinding {
 }
 export const isClient = (name: string): boolean => DATABASE_CLIENTS.has(name) || HOST_CLIENTS.has(name) || CLOUD_CLIENTS.has(name) || NETWORK_CLIENTS.has(name);
 
+/** Files whose opening or reading changes something: every device but the few that only give bytes, and the
+ *  kernel's message queue (a stop-66 probe: `head -c 200 /proc/kmsg` took messages another reader needed). An
+ *  option's glued value counts (`--file=/dev/…`). A value is re-read with the values written in, at run time. */
+export const ACTS_WHEN_OPENED = /^(?:=?)\/+(?:dev\/+(?!(?:null|zero|random|urandom|stdin|stdout|stderr|fd\/+\d+)$)|proc\/+(?:self\/+|\d+\/+)?(?:kmsg|sysrq-trigger)$)/;
+
 /** The read-only verdict for `name args…` (a command, not a wrapper, builtin with code, shell or interpreter). */
 export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, sql: ShellSql[]): ReadOnlyFinding {
   if (BUILTINS.has(name)) {
     if (name === 'hash') { const p = parseOptions('hash', args, READS.hash!); if ('finding' in p) return p.finding; }
-    return builtinFinding(name, args);
+    return builtinFinding(name, args); // echo's and printf's words are text; test's are stat()ed, never opened
   }
+  const special = args.find((w) => !w.dynamic && ACTS_WHEN_OPENED.test(w.text.replace(/^-[^/]*?(?=\/)/, '')));
+  if (special) return { unknown: `'${name} … ${shownWord(special.text)}': a file that acts when it is opened or read (/dev/watchdog arms a reboot, /proc/kmsg takes the kernel's messages from their reader); only /dev/null, zero, random, urandom, stdin, stdout, stderr and fd/N of /dev are read` };
   if (NETWORK_CLIENTS.has(name)) {
     const acts = PROGRAMS[name]?.(args, cmd); // curl -X DELETE, -d, -o: acting, which safe_because cannot vouch for
     return acts && 'looks' in acts ? acts : clientFinding(name);

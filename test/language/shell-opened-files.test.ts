@@ -1,0 +1,54 @@
+// Words the lint read as files or flags that the programs read otherwise (issue #44, a probe of stop 66):
+// - openssl x509/crl/verify load an operand that starts with http:// over the network (the real openssl, below,
+//   sends a loopback listener a request line the author wrote, newlines and all): a URI is not proven;
+// - kubectl's boolean flags (--namespaced, --show-events, -w/--watch) take a value only glued, so the next word
+//   was kubectl's own option to kubectl (--server=… sent requests where the author said) and skipped by the lint;
+// - a file that acts when opened or read (/dev/watchdog arms a reboot, /proc/kmsg takes the kernel's messages
+//   from their reader) is not proven, literal or as a value written in at run time.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { allowlistFindings } from '../../src/language/validate/shell-lint.js';
+
+const refused = (script: string, why: RegExp) => assert.match(allowlistFindings(script) ?? '', why, script);
+const proven = (script: string) => assert.equal(allowlistFindings(script), undefined, script);
+
+describe('words the programs read otherwise than as the files and flags the lint saw', () => {
+  it('openssl: a URI anywhere is not proven; a local file is', () => {
+    for (const s of ["openssl x509 -in 'http://127.0.0.1:47313/x' -noout -subject", 'openssl crl -in http://127.0.0.1:1/crl -noout',
+      'openssl verify http://127.0.0.1:1/leaf', 'openssl verify -CAfile file:/etc/ssl/ca.pem /tmp/leaf.pem', 'openssl x509 -in HTTP://h/x -noout']) {
+      refused(s, /fetches a URI over the network/);
+    }
+    proven('openssl x509 -in /etc/ssl/certs/ca.pem -noout -subject');
+    proven('openssl verify -CAfile /etc/ssl/ca.pem /tmp/leaf.pem');
+  });
+
+  it('the real openssl fetches an -in that starts with http:// (the threat is live)', async () => {
+    const got: string[] = [];
+    const server = createServer((socket) => { socket.on('data', (d) => { got.push(d.toString()); socket.end(); }); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((r) => spawn('openssl', ['x509', '-in', `http://127.0.0.1:${port}/x`, '-noout'], { stdio: 'ignore' }).on('close', () => r()));
+    server.close();
+    assert.match(got.join(''), /^GET \/x HTTP/, 'openssl sent a request');
+  });
+
+  it('kubectl: a boolean flag takes no next word', () => {
+    refused('kubectl api-resources --namespaced --server=http://127.0.0.1:47321', /server/);
+    refused('kubectl describe --show-events --kubeconfig=/tmp/kc.yaml pods', /kubeconfig/);
+    refused('kubectl rollout status --watch --cache-dir=/tmp/c deploy/x', /cache-dir|kubectl rollout/);
+    refused('kubectl rollout status -w --cache-dir=/tmp/c deploy/x', /cache-dir|kubectl rollout/);
+    proven('kubectl api-resources --namespaced=true -o wide');
+    proven('kubectl describe --show-events=false pods');
+    proven('kubectl rollout status -w deploy/x');
+  });
+
+  it('files that act when opened or read', () => {
+    for (const s of ['timeout 1 head -c 200 /proc/kmsg', 'cat /dev/watchdog', 'cat /dev/watchdog0', 'head -c1 //dev//watchdog', 'grep --file=/dev/watchdog x /etc/hosts',
+      'wc -c /proc/self/kmsg', 'cat /dev/sda', 'cat < /dev/watchdog', 'head -c1 </proc/kmsg']) {
+      refused(s, /acts when it is opened or read/);
+    }
+    for (const s of ['cat < /proc/meminfo', 'cat /proc/meminfo', 'head -c 16 /dev/urandom', 'cat /dev/null', 'wc -l /proc/net/tcp', 'cat /dev/stdin', 'grep -c x /dev/fd/0']) proven(s);
+  });
+});

@@ -7,7 +7,8 @@ import { Redactor } from '../secrets/redactor.js';
 import { resolveInputs } from '../engine/inputs.js';
 import { Run, type RunOptions } from '../engine/run.js';
 import { durationMs, MAX_DURATION_MS } from '../language/duration.js';
-import { renderTemplate } from '../engine/render.js';
+import { renderShown, renderTemplate } from '../engine/render.js';
+import { taintFor, withTaint } from '../secrets/taint.js';
 import { createExecutors, type BeforeAct } from '../executors/index.js';
 import { EXIT, exitCodeFor, UserError } from '../common/errors.js';
 import { setOwn } from '../common/own.js';
@@ -104,7 +105,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
         transcript = flags.transcript === false && !appendTo ? undefined : attachTranscript(run, runbook, {
           file: appendTo?.path ?? (typeof flags.transcript === 'string' ? flags.transcript : undefined), argv: process.argv.slice(2), redactor, inputs: values,
           ...(target ? { target } : {}), ...(appendTo ? { resume: appendTo.marker } : {}), ...(appendTo?.locked ? { locked: appendTo.locked } : {}),
-          ...(appendTo ? {} : { calls: calledFiles(runbook), place: startPlaceOf(env, resolvedInputs(runbook.doc, values, (text) => redactor.mask(text)), runbook.file) }), ...(store ? { sink: store.sink, storeRole: store.role } : {}),
+          ...(appendTo ? {} : { calls: calledFiles(runbook), place: startPlaceOf(env, resolvedInputs(runbook.doc, values, (text) => redactor.mask(text)), runbook.file, process.cwd(), runbook.doc) }), ...(store ? { sink: store.sink, storeRole: store.role } : {}),
         });
         transcriptPath = transcript?.path;
         if (!flags.dryRun && hasApprovalSteps(runbook)) {
@@ -226,9 +227,12 @@ function targetOf(runbook: Runbook, inputs: Record<string, unknown>, redactor: R
   try {
     const url = renderTemplate(first.url, { inputs, steps: {} });
     redactor.addUrl(url);
-    // The password's place in the URL first (one or two characters are too short to mask wherever they occur,
-    // but in a URL's userinfo they are still a password), then every known secret.
-    return redactor.showUrl(url);
+    // Shown as the run shows any template: a part computed from a secret is the mask whole (a piece of a secret
+    // token as the host was shown in the header, the report and replay). Then the password's place in the URL
+    // (one or two characters are too short to mask wherever they occur, but in a URL's userinfo they are still
+    // a password), then every known secret.
+    const shown = renderShown(first.url, withTaint({ inputs, steps: {} }, taintFor(redactor)));
+    try { return redactor.showUrl(shown); } catch { return redactor.mask(shown); }
   } catch {
     return undefined;
   }

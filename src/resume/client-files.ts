@@ -4,10 +4,10 @@
 // server, and the resumed run wrote there. A documented list (docs/transcript.md), resolved through the variables
 // that move each file; a missing file is recorded as missing (one created since is a change too). A few stats
 // and small reads at the run's start and at a resume.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ClientFile } from '../transcript/run-place.js';
 
 /** Larger than any client config file: a path that is something else is not read to its end. */
@@ -24,6 +24,9 @@ export function clientFilePaths(env: NodeJS.ProcessEnv, cwd: string, runbookFile
     at(env.PGSERVICEFILE || inHome('.pg_service.conf')),
     ...(env.PGSYSCONFDIR ? [join(at(env.PGSYSCONFDIR), 'pg_service.conf')] : ['/etc/postgresql-common/pg_service.conf', '/etc/sysconfig/pgsql/pg_service.conf']),
     at(env.PGPASSFILE || inHome('.pgpass')),
+    // psql's startup files, read even with -c (a `\\c` there connects elsewhere): the user's (and its
+    // version-named ones, as a listing: one created since is a change), and Debian's system-wide one
+    at(env.PSQLRC || inHome('.psqlrc')), `${inHome('.psqlrc')}${LISTING}`, '/etc/postgresql-common/psqlrc',
     // the MySQL and MariaDB clients' option files, in their reading order, and the login path file
     '/etc/my.cnf', '/etc/mysql/my.cnf', ...(env.MYSQL_HOME ? [join(at(env.MYSQL_HOME), 'my.cnf')] : []),
     inHome('.my.cnf'), at(env.MYSQL_TEST_LOGIN_FILE || inHome('.mylogin.cnf')),
@@ -40,6 +43,7 @@ export function clientFilePaths(env: NodeJS.ProcessEnv, cwd: string, runbookFile
 /** What a file holds now: its sha256, `missing`, or why it was not read. Opened without blocking (a FIFO at the
  *  path must not hang the resume) and read only when it is a regular file. */
 export function fileContent(path: string): string {
+  if (path.endsWith(LISTING)) return listingOf(path.slice(0, -LISTING.length));
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -59,6 +63,20 @@ export function fileContent(path: string): string {
   }
 }
 
+/** A path ending so stands for every file whose name starts with the rest (`~/.psqlrc*`: psql reads
+ *  `.psqlrc-15.8` before `.psqlrc-15` before `.psqlrc`): their names and contents, hashed together. */
+const LISTING = '*';
+
+function listingOf(prefix: string): string {
+  const dir = dirname(prefix);
+  const start = basename(prefix);
+  let names: string[];
+  try { names = readdirSync(dir).filter((n) => n.startsWith(start)).sort(); } catch { return 'missing'; }
+  const hash = createHash('sha256');
+  for (const n of names) hash.update(`${n}\0${fileContent(join(dir, n))}\0`);
+  return names.length ? hash.digest('hex') : 'missing';
+}
+
 function hashOf(fd: number): string {
   const hash = createHash('sha256');
   const buf = Buffer.alloc(64 * 1024);
@@ -68,8 +86,10 @@ function hashOf(fd: number): string {
 }
 
 /** The files as they are now, for the run's header (or a --retarget resume's line). */
-export function clientFilesOf(env: NodeJS.ProcessEnv, cwd: string, runbookFile?: string): ClientFile[] {
-  return clientFilePaths(env, cwd, runbookFile).map((path) => ({ path, content: fileContent(path) }));
+export function clientFilesOf(env: NodeJS.ProcessEnv, cwd: string, runbookFile?: string, steps: readonly { env: NodeJS.ProcessEnv; cwd: string }[] = []): ClientFile[] {
+  // A step's env: or cwd: may move them (PGSERVICEFILE, HOME, a .env in its directory): each step's files too.
+  const paths = new Set([...clientFilePaths(env, cwd, runbookFile), ...steps.flatMap((s) => clientFilePaths(s.env, s.cwd))]);
+  return [...paths].map((path) => ({ path, content: fileContent(path) }));
 }
 
 /** The recorded files that hold something else now, named (never their content). */

@@ -128,7 +128,7 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
   const inputs = resolvedInputs(runbook.doc, run.inputs, (text) => run.redactor.mask(text));
   checkSamePlace(t, env, inputs, req.retarget ?? false, host.say);
   // --retarget: where the run continues, which later resumes compare with; the marker is written when it starts.
-  if (req.retarget) marker.place = startPlaceOf(env, inputs, runbook.file);
+  if (req.retarget) marker.place = startPlaceOf(env, inputs, runbook.file, process.cwd(), runbook.doc);
   const lease = req.claimed ?? (req.store && found.head ? await claimInStore(req.store, found.head, req.takeover ?? false, host.say) : undefined);
   // Another driver's lines may have reached the store between this copy's fetch and this claim (simultaneous
   // takeovers): with the claim held none can follow, so the copy is brought up to the store's and read again.

@@ -9,6 +9,8 @@ import { parseUrl } from '../db/url.js';
 import type { EnvDigest, RunPlace } from '../transcript/run-place.js';
 import type { Transcript } from '../transcript/reader.js';
 import { clientFileChanges, clientFilesOf } from './client-files.js';
+import { stepPlaces } from './step-places.js';
+import type { RunbookDoc } from '../language/schema.js';
 import { inputChanges, inputPrintsOf, unprintedInputChanges, type ResolvedInputs } from './input-prints.js';
 import { isSessionVariable } from './session-env.js';
 import { PASSWORD_IN_URL, URL_START, withoutUrlPassword } from './url-password.js';
@@ -56,8 +58,9 @@ export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = rand
 
 /** What a run records of where it acts, at its start and on a resume with --retarget: the place (above), its
  *  inputs' prints and its client configuration files (`runbookFile`: the `.env` beside it is one). */
-export function startPlaceOf(env: NodeJS.ProcessEnv, inputs: ResolvedInputs, runbookFile: string, cwd = process.cwd()): RunPlace {
-  return { ...placeOf(env, cwd), inputPrints: inputPrintsOf(inputs), clientFiles: clientFilesOf(env, cwd, runbookFile) };
+export function startPlaceOf(env: NodeJS.ProcessEnv, inputs: ResolvedInputs, runbookFile: string, cwd = process.cwd(), doc?: RunbookDoc): RunPlace {
+  const steps = doc ? stepPlaces(doc, inputs.values, env, cwd) : [];
+  return { ...placeOf(env, cwd), inputPrints: inputPrintsOf(inputs), clientFiles: clientFilesOf(env, cwd, runbookFile, steps) };
 }
 
 /** What differs between the place a run recorded and the one a resume would act in, one phrase each. */
@@ -118,17 +121,18 @@ function inputsMoved(t: Transcript, recorded: Partial<RunPlace>, inputs: Resolve
   const prints = recorded.inputPrints;
   if (prints && typeof prints.salt === 'string' && Array.isArray(prints.prints)) return inputChanges(prints, inputs.values);
   const old = unprintedInputChanges(t.header.inputs, inputs.values, inputs.secret);
-  if (old.uncompared.length) {
-    say(`this transcript was written before input values were fingerprinted: ${old.uncompared.map((n) => `'${n}'`).join(', ')} cannot be compared with the run's (masked); make sure ${old.uncompared.length === 1 ? 'it is' : 'they are'} the value${old.uncompared.length === 1 ? '' : 's'} it started with`);
-  }
-  return old.phrases;
+  // Not passed with a note: a header with its prints deleted reads as one from before them (a probe of stop 66
+  // resumed onto another server so), and a value nobody can compare may be another server's.
+  const uncompared = old.uncompared.length
+    ? [`the transcript holds no fingerprint of ${old.uncompared.map((n) => `'${n}'`).join(', ')} (written before inputs were fingerprinted, or edited), so ${old.uncompared.length === 1 ? 'it' : 'they'} cannot be compared with the run's`]
+    : [];
+  return [...old.phrases, ...uncompared];
 }
 
 /** The client configuration files compared with the run's; a transcript from before them has none to compare. */
-function filesMoved(recorded: Partial<RunPlace>, say: (line: string) => void): string[] {
+function filesMoved(recorded: Partial<RunPlace>): string[] {
   if (Array.isArray(recorded.clientFiles)) return clientFileChanges(recorded.clientFiles);
-  say('this transcript was written before client configuration files were recorded (~/.pg_service.conf, ~/.pgpass, ~/.my.cnf, ~/.ssh/config, kubeconfig, /etc/hosts…): they are not compared');
-  return [];
+  return ['the transcript records no client configuration files (~/.pg_service.conf, ~/.pgpass, ~/.my.cnf, ~/.ssh/config, kubeconfig, /etc/hosts…: written before they were recorded, or edited), so they cannot be compared'];
 }
 
 /** The place the run acts in besides its connections, with the same inputs and client configuration files: the
@@ -138,7 +142,7 @@ export function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, inputs: Re
   const moved = [
     ...placeChanges(recorded, placeOf(env, process.cwd(), recorded.envDigest?.salt)),
     ...inputsMoved(t, recorded, inputs, say),
-    ...filesMoved(recorded, say),
+    ...filesMoved(recorded),
   ];
   if (moved.length === 0) return;
   if (!retarget) {

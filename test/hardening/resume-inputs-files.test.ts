@@ -134,6 +134,53 @@ test('~/.pg_service.conf pointed at B between the kill and the resume: refused n
   assert.deepEqual([await marks(A, 'service'), await marks(B, 'service')], [0, 1], 'written to B, as the operator said');
 });
 
+// A third probe: a client file a step's own env: names, psql's startup file, and a header whose prints were deleted.
+const VIA_STEP_ENV = (file: string) => RUNBOOK('', 'stepenv', `      run: psql -X -q -v ON_ERROR_STOP=1 "service=app" -c "INSERT INTO marks VALUES ('WHAT')"
+      env: { PGSERVICEFILE: ${file} }`);
+const VIA_PSQLRC = (s: LabServer) => RUNBOOK('', 'psqlrc', `      run: psql -q -v ON_ERROR_STOP=1 "host=127.0.0.1 port=${s.port} dbname=app_db user=app_user" -c "INSERT INTO marks VALUES ('WHAT')"`);
+const serviceFor = (s: LabServer) => `[app]\nhost=127.0.0.1\nport=${s.port}\ndbname=app_db\nuser=app_user\n`;
+
+test('a service file named in a step\'s own env:, edited between the kill and the resume: refused naming it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 'svc.conf');
+  writeFileSync(file, serviceFor(A));
+  const transcript = await killedRun(dir, 'stepenv', VIA_STEP_ENV(file), []);
+  writeFileSync(file, serviceFor(B));
+  const refused = await resume(transcript, ['--yes']);
+  assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /client configuration file changed since the run recorded it: .*svc\.conf/);
+  assert.equal(await marks(B, 'stepenv'), 0, 'nothing was written to B');
+});
+
+test('~/.psqlrc given a \\c to B between the kill and the resume (psql reads it even with -c): refused naming it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  const dir = scratch(t);
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  const env = { HOME: home };
+  const transcript = await killedRun(dir, 'psqlrc', VIA_PSQLRC(A), [], env);
+  writeFileSync(join(home, '.psqlrc-99'), `\\c "host=127.0.0.1 port=${B.port} dbname=app_db user=app_user"\n`);
+  const refused = await resume(transcript, ['--yes'], env);
+  assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /client configuration file changed since the run recorded it: .*\.psqlrc/);
+  assert.equal(await marks(B, 'psqlrc'), 0, 'nothing was written to B');
+});
+
+test('a header with its input prints and client files deleted is not taken for one from before them: refused, saying so', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  const dir = scratch(t);
+  const transcript = await killedRun(dir, 'edited', VIA_URL, [`url=${A.url()}`]);
+  const onB = await marks(B, 'url'); // the first test's --retarget wrote one there
+  const [head, ...rest] = readFileSync(transcript, 'utf8').split('\n');
+  const h = JSON.parse(head!) as Record<string, unknown>;
+  delete h.inputPrints;
+  delete h.clientFiles;
+  writeFileSync(transcript, [JSON.stringify(h), ...rest].join('\n'));
+  const refused = await resume(transcript, ['--yes', '--input', `url=${B.url()}`]);
+  assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /the transcript holds no fingerprint of 'url'.*cannot be compared/);
+  assert.match(refused.stderr, /the transcript records no client configuration files/);
+  assert.equal(await marks(B, 'url'), onB, 'nothing was written to B');
+});
+
 test('a transcript from before input prints: non-secret values compared with its header, secrets said to be uncompared', () => {
   const secret = (name: string) => name === 'url';
   const same = unprintedInputChanges({ port: 5432, url: 'postgres://u:****@a/db' }, { port: 5432, url: 'postgres://u:x@b/db' }, secret);

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, cli, scratch, until, writeRunbook } from './helpers.js';
-import { withoutInputPrints } from '../helpers/own-crash.js';
+import { reprinted } from '../helpers/own-crash.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const RUNBOOK = `name: rebooted
@@ -58,7 +58,7 @@ test('the host rebooted between the cut and the resume: the listed pids are not 
       const victim = start();
       const cut = join(dir, `cut-${k}-${rebooted}.jsonl`);
       // The victim's pid is an input: the header's prints of the first one go (a resume refuses another value).
-      let body = withoutInputPrints(text.slice(0, k).join('\n').split(`"${first}"`).join(`"${victim}"`).split(`${first}\\n`).join(`${victim}\\n`)
+      let body = reprinted(text.slice(0, k).join('\n').split(`"${first}"`).join(`"${victim}"`).split(`${first}\\n`).join(`${victim}\\n`)
         .replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`));
       if (rebooted) body = body.split(`boot ${boot()}`).join(`boot ${randomUUID()}`);
       writeFileSync(cut, `${body}\n`);

@@ -1,15 +1,30 @@
 // Cut-and-resume tests give each cut of one real run an output file of its own: the run's output path, an input's
 // value, is replaced in the cut's text. The header's input prints (src/resume/input-prints.ts) then fingerprint the
-// old value, and a resume refuses the edited one as another input value: they are dropped, and the resume compares
-// the header's value as it does for a transcript written before the prints.
-import { randomUUID } from 'node:crypto';
+// old value, and a resume would refuse the edited one as another input value: the prints of the inputs the header
+// holds as typed (salted sha256) are made again from the header's values, as the run would have made them for
+// those values. A secret's print (scrypt) is kept: no cut changes a secret.
+import { createHash, randomUUID } from 'node:crypto';
+import { withoutUrlPassword } from '../../src/resume/url-password.js';
 
-const INPUT_PRINTS = /,"inputPrints":\{"salt":"[0-9a-f]+","prints":\[[^\]]*\]\}/;
+interface Header { inputs?: Record<string, unknown>; inputPrints?: { salt: string; prints: { name: string; kdf: string; print: string }[] } }
 
-/** The transcript's text without its header's input prints. */
-export const withoutInputPrints = (text: string): string => text.replace(INPUT_PRINTS, '');
+/** The transcript's text with its header's sha256 input prints made again from the header's own values. */
+export function reprinted(text: string): string {
+  const nl = text.indexOf('\n');
+  const head = nl < 0 ? text : text.slice(0, nl);
+  const header = JSON.parse(head) as Header;
+  const prints = header.inputPrints;
+  if (!prints) return text;
+  for (const p of prints.prints) {
+    if (p.kdf !== 'sha256' || !header.inputs || !(p.name in header.inputs)) continue;
+    const value = header.inputs[p.name];
+    const shown = JSON.stringify(typeof value === 'string' ? withoutUrlPassword(value) : value) ?? '';
+    p.print = createHash('sha256').update(`${prints.salt}\0${p.name}\0${shown}`).digest('hex');
+  }
+  return JSON.stringify(header) + (nl < 0 ? '' : text.slice(nl));
+}
 
-/** `text` (transcript lines) as a crash of its own run: `from` replaced by `to`, a run id of its own, no input prints. */
+/** `text` (transcript lines) as a crash of its own run: `from` replaced by `to`, a run id of its own, its prints made again. */
 export function ownCrash(text: string, from: string, to: string): string {
-  return `${withoutInputPrints(text.split(from).join(to).replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`))}\n`;
+  return `${reprinted(text.split(from).join(to).replace(/"runId":"[^"]+"/, `"runId":"${randomUUID()}"`))}\n`;
 }

@@ -53,28 +53,43 @@ export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.
 /** The first OID initdb leaves to objects created later (FirstNormalObjectId): below it, PostgreSQL's own. */
 export const FIRST_USER_OID = 16384;
 const userMade = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_USER_OID}::pg_catalog.oid`;
+/** PostgreSQL's own: written as <, never as NOT (>=), which the planner rewrites with >='s negator (a probe of
+ *  stop 66 pointed that negator at its own operator, and this very check ran it). */
+const ownOid = (oid: string) => `${oid} OPERATOR(pg_catalog.<) ${FIRST_USER_OID}::pg_catalog.oid`;
 
 /** Code written in SQL or a procedural language, or `LANGUAGE internal` that someone created: not the server's
  *  own C, as an extension's members are (pg_trgm's operator classes over text). C can only be installed with the
  *  server's files, beyond any reading of SQL; but `CREATE FUNCTION … LANGUAGE internal AS 'pg_terminate_backend'`
  *  gives any of the server's own C functions a new name and signature (a probe of stop 66 bound one into
  *  integer_ops as an in_range support function). */
-const notServerCode = (p: string) => `NOT (${p}.prolang ${eq} 13 OR (${p}.prolang ${eq} 12 AND NOT ${userMade(`${p}.oid`)}))`; // c; internal
+const notServerCode = (p: string) => `(${p}.prolang ${ne} 13 AND (${p}.prolang ${ne} 12 OR ${userMade(`${p}.oid`)}))`; // c; internal
 
 /** PostgreSQL's own catalog rows given code someone created, in place (db/pg-catalog-hooks.ts asks the same
  *  when a session opens, without anything these could take over; here, before each read, for a change since). */
 const madeCode = (columns: string[]) => columns.map((c) => userMade(`${c}::pg_catalog.oid`)).join(' OR ');
 const inPlaceHooks = [
   `SELECT 'support function of a built-in' AS what, pg_catalog.format('%s', p.oid::pg_catalog.regprocedure) AS shown FROM pg_catalog.pg_proc p
-  WHERE NOT ${userMade('p.oid')} AND ${madeCode(['p.prosupport'])}`,
-  `SELECT 'function or estimator of a built-in operator', pg_catalog.format('%s', o.oid::pg_catalog.regoperator) FROM pg_catalog.pg_operator o
-  WHERE NOT ${userMade('o.oid')} AND (${madeCode(['o.oprcode', 'o.oprrest', 'o.oprjoin'])})`,
-  `SELECT 'function of a built-in type', pg_catalog.format('%s', t.oid::pg_catalog.regtype) FROM pg_catalog.pg_type t
-  WHERE NOT ${userMade('t.oid')} AND (${madeCode(['t.typinput', 't.typoutput', 't.typreceive', 't.typsend', 't.typmodin', 't.typmodout', 't.typanalyze'])})`,
+  WHERE ${ownOid('p.oid')} AND ${madeCode(['p.prosupport'])}`,
+  `SELECT 'function, estimator, negator or commutator of a built-in operator', pg_catalog.format('%s', o.oid::pg_catalog.regoperator) FROM pg_catalog.pg_operator o
+  WHERE ${ownOid('o.oid')} AND (${madeCode(['o.oprcode', 'o.oprrest', 'o.oprjoin', 'o.oprnegate', 'o.oprcom'])})`,
+  `SELECT 'function or element type of a built-in type', pg_catalog.format('%s', t.oid::pg_catalog.regtype) FROM pg_catalog.pg_type t
+  WHERE ${ownOid('t.oid')} AND (${madeCode(['t.typinput', 't.typoutput', 't.typreceive', 't.typsend', 't.typmodin', 't.typmodout', 't.typanalyze', 't.typsubscript', 't.typelem', 't.typbasetype', 't.typarray'])})`,
   `SELECT 'function of a built-in cast', pg_catalog.format('(%s AS %s)', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL))
-  FROM pg_catalog.pg_cast k WHERE NOT ${userMade('k.oid')} AND ${madeCode(['k.castfunc'])}`,
+  FROM pg_catalog.pg_cast k WHERE ${ownOid('k.oid')} AND ${madeCode(['k.castfunc'])}`,
   `SELECT 'function of a built-in aggregate', pg_catalog.format('%s', a.aggfnoid::pg_catalog.regprocedure) FROM pg_catalog.pg_aggregate a
-  WHERE NOT ${userMade('a.aggfnoid::pg_catalog.oid')} AND (${madeCode(['a.aggtransfn', 'a.aggfinalfn', 'a.aggcombinefn', 'a.aggserialfn', 'a.aggdeserialfn', 'a.aggmtransfn', 'a.aggminvtransfn', 'a.aggmfinalfn'])})`,
+  WHERE ${ownOid('a.aggfnoid::pg_catalog.oid')} AND (${madeCode(['a.aggtransfn', 'a.aggfinalfn', 'a.aggcombinefn', 'a.aggserialfn', 'a.aggdeserialfn', 'a.aggmtransfn', 'a.aggminvtransfn', 'a.aggmfinalfn'])})`,
+  // What the session's first question also asks (db/pg-catalog-hooks.ts), asked again for a change since.
+  `SELECT 'member of a built-in operator family', pg_catalog.format('%s', a.amproc::pg_catalog.regprocedure) FROM pg_catalog.pg_amproc a WHERE ${ownOid('a.oid')} AND ${madeCode(['a.amproc'])}`,
+  `SELECT 'member of a built-in operator family', pg_catalog.format('%s', o.amopopr::pg_catalog.regoperator) FROM pg_catalog.pg_amop o WHERE ${ownOid('o.oid')} AND ${madeCode(['o.amopopr'])}`,
+  `SELECT 'handler of a built-in access method', pg_catalog.format('%s', m.amname) FROM pg_catalog.pg_am m WHERE ${ownOid('m.oid')} AND ${madeCode(['m.amhandler'])}`,
+  `SELECT 'function of a built-in range type', pg_catalog.format('%s', g.rngtypid::pg_catalog.regtype) FROM pg_catalog.pg_range g WHERE ${ownOid('g.rngtypid::pg_catalog.oid')} AND (${madeCode(['g.rngsubdiff', 'g.rngcanonical'])})`,
+  `SELECT 'handler of a built-in language', pg_catalog.format('%s', l.lanname) FROM pg_catalog.pg_language l WHERE ${ownOid('l.oid')} AND (${madeCode(['l.lanplcallfoid', 'l.laninline', 'l.lanvalidator'])})`,
+  `SELECT 'encoding conversion', pg_catalog.format('%s', c.conname) FROM pg_catalog.pg_conversion c WHERE ${madeCode(['c.conproc'])}`,
+  `SELECT 'text search parser', pg_catalog.format('%s', x.prsname) FROM pg_catalog.pg_ts_parser x WHERE ${ownOid('x.oid')} AND (${madeCode(['x.prsstart', 'x.prstoken', 'x.prsend', 'x.prsheadline', 'x.prslextype'])})`,
+  `SELECT 'text search template', pg_catalog.format('%s', x.tmplname) FROM pg_catalog.pg_ts_template x WHERE ${ownOid('x.oid')} AND (${madeCode(['x.tmplinit', 'x.tmpllexize'])})`,
+  `SELECT 'text search dictionary', pg_catalog.format('%s', x.dictname) FROM pg_catalog.pg_ts_dict x WHERE ${ownOid('x.oid')} AND ${madeCode(['x.dicttemplate'])}`,
+  `SELECT 'text search configuration', pg_catalog.format('%s', x.cfgname) FROM pg_catalog.pg_ts_config x WHERE ${ownOid('x.oid')} AND ${madeCode(['x.cfgparser'])}`,
+  `SELECT 'text search configuration', pg_catalog.format('%s', x.mapcfg::pg_catalog.regconfig) FROM pg_catalog.pg_ts_config_map x WHERE ${ownOid('x.mapcfg')} AND ${madeCode(['x.mapdict'])}`,
 ].join('\n  UNION ALL ');
 
 /**
@@ -92,7 +107,7 @@ const inPlaceHooks = [
  */
 export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
   SELECT 'cast' AS kind, pg_catalog.format('(%s AS %s)', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL)) AS shown
-  FROM pg_catalog.pg_cast k WHERE ${userMade('k.oid')} AND NOT ${userMade('k.castsource')} AND NOT ${userMade('k.casttarget')}
+  FROM pg_catalog.pg_cast k WHERE ${userMade('k.oid')} AND ${ownOid('k.castsource')} AND ${ownOid('k.casttarget')}
   UNION ALL SELECT 'function', pg_catalog.format('%s', p.oid::pg_catalog.regprocedure) FROM pg_catalog.pg_proc p WHERE p.pronamespace ${eq} ${CATALOG} AND ${userMade('p.oid')}
   UNION ALL SELECT 'operator', pg_catalog.format('%s', o.oid::pg_catalog.regoperator) FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} ${CATALOG} AND ${userMade('o.oid')}
   UNION ALL SELECT 'type', pg_catalog.format('%s', t.oid::pg_catalog.regtype) FROM pg_catalog.pg_type t WHERE t.typnamespace ${eq} ${CATALOG} AND ${userMade('t.oid')}
@@ -112,7 +127,7 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
 ) x LIMIT 1`;
 
 /** Read back under the pin: a server or pooler that took a SET without applying it is caught here. */
-export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}`;
+export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path', 'default_text_search_config'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}`;
 
 /** A name as a literal whatever it holds: a quoted identifier, hex-encoded (the message stays ASCII, no quotes). */
 function hexName(parts: string[]): string {
@@ -154,7 +169,7 @@ export function dependenciesSql(relations: string[][]): string {
   const names = relations.map(hexName).join(', ');
   // PostgreSQL's own: in pg_catalog or information_schema AND made by initdb (a superuser can create a view in
   // information_schema, or a function in pg_catalog: issue #45).
-  const builtin = (ns: string) => `(${ns} ${eq} ANY (ARRAY[${CATALOG}::pg_catalog.oid, 'information_schema'::pg_catalog.regnamespace::pg_catalog.oid]) AND NOT ${userMade(ns.replace(/\.\w+$/, '.oid'))})`;
+  const builtin = (ns: string) => `(${ns} ${eq} ANY (ARRAY[${CATALOG}::pg_catalog.oid, 'information_schema'::pg_catalog.regnamespace::pg_catalog.oid]) AND ${ownOid(ns.replace(/\.\w+$/, '.oid'))})`;
   return `WITH RECURSIVE named(oid) AS (
   SELECT pg_catalog.to_regclass(pg_catalog.convert_from(pg_catalog.decode(x, 'hex'), 'UTF8'))
   FROM pg_catalog.unnest(ARRAY[${names}]::pg_catalog.text[]) x
@@ -229,8 +244,12 @@ export function dependenciesSql(relations: string[][]): string {
 SELECT DISTINCT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} AS shown, p.proname::pg_catalog.text AS bare,
   ${builtin('p.pronamespace')} AS builtin,
   -- = ANY inside OR: each list is hashed once, not scanned for every function (pg_operator has no index on oprcode)
-  (p.oid ${eq} ANY (SELECT k.castfunc FROM pg_catalog.pg_cast k) OR p.oid ${eq} ANY (SELECT o.oprcode::pg_catalog.oid FROM pg_catalog.pg_operator o)
-    OR p.oid ${eq} ANY (SELECT g.rngsubdiff::pg_catalog.oid FROM pg_catalog.pg_range g UNION ALL SELECT g.rngcanonical::pg_catalog.oid FROM pg_catalog.pg_range g)) AS known,
+  -- PostgreSQL's own casts, operators and ranges only: the application's role can make any built-in an operator's
+  -- function (CREATE OPERATOR … FUNCTION = pg_catalog.ts_rewrite), which made it "known" (a probe of stop 66).
+  (p.oid ${eq} ANY (SELECT k.castfunc FROM pg_catalog.pg_cast k WHERE ${ownOid('k.oid')})
+    OR p.oid ${eq} ANY (SELECT o.oprcode::pg_catalog.oid FROM pg_catalog.pg_operator o WHERE ${ownOid('o.oid')})
+    OR p.oid ${eq} ANY (SELECT g.rngsubdiff::pg_catalog.oid FROM pg_catalog.pg_range g WHERE ${ownOid('g.rngtypid::pg_catalog.oid')}
+      UNION ALL SELECT g.rngcanonical::pg_catalog.oid FROM pg_catalog.pg_range g WHERE ${ownOid('g.rngtypid::pg_catalog.oid')})) AS known,
   ${asText('r.rel::pg_catalog.regclass')} AS rel, r.planned
 FROM refs r JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oid WHERE r.field ${ne} 'opno' AND r.field ${ne} 'resulttype'
 UNION
@@ -268,7 +287,7 @@ WHERE p.pronamespace ${eq} ${CATALOG} AND p.proname::pg_catalog.text ${eq} ANY (
 export function attributeCallsSql(names: string[]): string {
   return `SELECT x.kind, x.shown, x.schema, x.bare, x.builtin FROM (
 SELECT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} AS shown, n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS bare,
-  (p.pronamespace ${eq} ${CATALOG} AND NOT ${userMade('p.oid')}) AS builtin
+  (p.pronamespace ${eq} ${CATALOG} AND ${ownOid('p.oid')}) AS builtin
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid ${eq} p.pronamespace
 WHERE p.proname::pg_catalog.text ${eq} ANY (${textArray(names)})
   AND n.nspname ${eq} ANY (pg_catalog.current_schemas(true))

@@ -81,6 +81,9 @@ export function checkPin(plan: PinPlan, results: Rows[]): void {
   }
   const path = String(back.search_path);
   if (!/^pg_catalog, (.+, )?pg_temp$/.test(path)) throw new PinRefusal(`search_path could not be pinned (the session has ${path}): not run as a read`);
+  // `'disk full' @@ 'disk'` parses with this configuration: one someone created runs its parser's code.
+  const config = String(back.default_text_search_config);
+  if (!/^pg_catalog\.[a-z_]+$/.test(config)) throw new PinRefusal(`default_text_search_config is ${config}, not one of PostgreSQL's own (its parser and dictionaries run in a read that searches text): not run as a read`);
   const planted = answer(results, plan.at.planted, 'whether the server holds objects someone planted among PostgreSQL\'s own');
   const found = planted.rows[0];
   if (found) throw new PinRefusal(`the server holds ${/^[aeiou]/.test(String(found.kind)) ? 'an' : 'a'} ${String(found.kind)} someone created among PostgreSQL's own, ${String(found.shown)}: the server applies it by its own rules wherever it fits, so no read is proven on this server (safe_because cannot vouch for it); not run as a read`);

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { catalogHooks, HOOKS_SQL } from '../../src/db/pg-catalog-hooks.js';
-import { adminQuery } from '../db/helpers.js';
+import { adminQuery, appQuery, victimSession } from '../db/helpers.js';
 import { runSteps } from './read-steps.js';
 import { majorOf, PG_EDGE_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
 
@@ -127,6 +127,78 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
         });
       }
 
+      // A fourth probe: the application's role made an unreviewed built-in (ts_rewrite, which runs its text as
+      // SQL) an operator's function, and so "known"; a superuser pointed a built-in operator's negator, or oid_ops'
+      // sort support (which the session's first question used to sort with), at its own code.
+      it('an operator the application made of an unreviewed built-in does not make it known: ts_rewrite in a view is refused, the victim lives', async () => {
+        await appQuery(server, `CREATE OPERATOR public.<<%>> (LEFTARG = tsquery, RIGHTARG = text, FUNCTION = pg_catalog.ts_rewrite);
+          CREATE VIEW public.session_health AS SELECT pg_catalog.ts_rewrite('a'::tsquery,
+            'SELECT ''a''::tsquery, ''b''::tsquery FROM (SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE application_name = ''victim'') x') AS q`);
+        const victim = await victimSession(server);
+        try {
+          for (const dryRun of [true, false]) {
+            const events = await runSteps(server.url(), [{ query: 'SELECT q FROM public.session_health', params: [] }], dryRun);
+            const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+            assert.ok(finished && finished.type === 'step-finished');
+            assert.equal(finished.result.status, 'failed', JSON.stringify(finished.result));
+            assert.match(String(finished.result.error ?? ''), /ts_rewrite/);
+          }
+          assert.deepEqual((await victim.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'the victim session lives');
+        } finally {
+          await victim.end().catch(() => undefined);
+          await appQuery(server, 'DROP VIEW public.session_health; DROP OPERATOR public.<<%>> (tsquery, text)');
+        }
+      });
+
+      const EDITED: [string, string, string, RegExp][] = [
+        ['>=(oid,oid)\'s negator pointed at an operator someone made',
+          `CREATE FUNCTION evil.lt_oid(oid, oid) RETURNS bool LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN PERFORM pg_catalog.pg_stat_reset(); RETURN $1 OPERATOR(pg_catalog.<) $2; END $$;
+            CREATE OPERATOR evil.<~ (LEFTARG = oid, RIGHTARG = oid, FUNCTION = evil.lt_oid);
+            CREATE TABLE evil.saved_neg AS SELECT oprnegate FROM pg_catalog.pg_operator WHERE oid = 'pg_catalog.>=(oid,oid)'::regoperator;
+            UPDATE pg_catalog.pg_operator SET oprnegate = 'evil.<~(oid,oid)'::regoperator WHERE oid = 'pg_catalog.>=(oid,oid)'::regoperator`,
+          `UPDATE pg_catalog.pg_operator SET oprnegate = (SELECT oprnegate FROM evil.saved_neg) WHERE oid = 'pg_catalog.>=(oid,oid)'::regoperator;
+            DROP TABLE evil.saved_neg; DROP OPERATOR evil.<~ (oid, oid); DROP FUNCTION evil.lt_oid(oid, oid)`,
+          /pg_operator row \d+ was given code someone created/],
+        ['oid_ops\' sort support pointed at code someone made',
+          `CREATE FUNCTION evil.ss(internal) RETURNS void LANGUAGE internal STRICT AS 'pg_stat_reset';
+            CREATE TABLE evil.saved_ss AS SELECT a.oid, a.amproc FROM pg_catalog.pg_amproc a JOIN pg_catalog.pg_opfamily f ON f.oid = a.amprocfamily
+              JOIN pg_catalog.pg_am m ON m.oid = f.opfmethod WHERE f.opfname = 'oid_ops' AND m.amname = 'btree' AND a.amprocnum = 2;
+            UPDATE pg_catalog.pg_amproc SET amproc = 'evil.ss'::regproc WHERE oid IN (SELECT oid FROM evil.saved_ss)`,
+          `UPDATE pg_catalog.pg_amproc a SET amproc = s.amproc FROM evil.saved_ss s WHERE a.oid = s.oid; DROP TABLE evil.saved_ss; DROP FUNCTION evil.ss(internal)`,
+          /pg_amproc row \d+ was given code someone created/],
+        ['int4[]\'s element type pointed at a type someone made',
+          `CREATE TYPE evil.mood AS ENUM ('a'); UPDATE pg_catalog.pg_type SET typelem = 'evil.mood'::regtype WHERE oid = '_int4'::regtype`,
+          `UPDATE pg_catalog.pg_type SET typelem = 'pg_catalog.int4'::regtype WHERE oid = '_int4'::regtype; DROP TYPE evil.mood`,
+          /pg_type row \d+ was given code someone created .*element type/],
+        ['pg_catalog.english mapped to a dictionary someone made',
+          `CREATE TEXT SEARCH DICTIONARY evil.d (TEMPLATE = pg_catalog.simple); ALTER TEXT SEARCH CONFIGURATION pg_catalog.english ALTER MAPPING FOR asciiword WITH evil.d`,
+          `ALTER TEXT SEARCH CONFIGURATION pg_catalog.english ALTER MAPPING FOR asciiword WITH pg_catalog.english_stem; DROP TEXT SEARCH DICTIONARY evil.d`,
+          /pg_ts_config_map row \d+ was given code someone created/],
+      ];
+      for (const [name, plant, remove, why] of EDITED) {
+        it(`${name}: the session sends nothing, naming it; its first question runs none of it`, async () => {
+          await adminQuery(server, plant);
+          try {
+            const before = await statsReset(server);
+            const events = await runSteps(server.url(), [{ query: 'SELECT 1 AS one', params: [] }], true);
+            const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+            assert.ok(finished && finished.type === 'step-finished');
+            assert.match(String(finished.result.error ?? ''), why);
+            assert.equal(await statsReset(server), before, 'the planted code ran');
+          } finally { await adminQuery(server, remove); }
+        });
+      }
+
+      it('a text search configuration someone made as the role\'s default: a read that searches text is refused', async () => {
+        await adminQuery(server, `CREATE TEXT SEARCH CONFIGURATION evil.c (PARSER = pg_catalog."default"); ALTER ROLE ${server.appUser} SET default_text_search_config = 'evil.c'`);
+        try {
+          const events = await runSteps(server.url(), [{ query: "SELECT 'disk full'::text @@ 'disk'::text AS matched", params: [] }], true);
+          const finished = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
+          assert.ok(finished && finished.type === 'step-finished');
+          assert.match(String(finished.result.error ?? ''), /default_text_search_config is evil\.c/);
+        } finally { await adminQuery(server, `ALTER ROLE ${server.appUser} RESET default_text_search_config; DROP TEXT SEARCH CONFIGURATION evil.c`); }
+      });
+
       it('an access method someone created with an internal handler: a read of a table of it is refused before the table is opened', async () => {
         await adminQuery(server, `CREATE FUNCTION evil.th(internal) RETURNS table_am_handler LANGUAGE internal AS 'heap_tableam_handler';
           CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER evil.th;
@@ -197,7 +269,7 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
         try {
           const said = await catalogHooks((sql) => client.query(sql));
           assert.match(said ?? '', /PostgreSQL's own pg_proc row \d+ was given code someone created/);
-          assert.equal((await client.query(HOOKS_SQL)).rows.length, 12, 'one answer per catalog');
+          assert.equal(((await client.query(HOOKS_SQL)) as unknown as unknown[]).length, 17, 'one answer per catalog');
         } finally { await client.end(); }
         await new Promise((r) => setTimeout(r, 50));
         assert.equal(await resetAt(), before, 'asking ran a hung support function or estimator');

@@ -116,9 +116,67 @@ export function ownTablesOnly(view: string, reads: MysqlRelation[] | undefined):
 /** The server's own statement limit: MariaDB's max_statement_time, MySQL's MAX_EXECUTION_TIME. */
 export const isStatementTimeout = (err: unknown): boolean => errnoOf(err) === 1969 || errnoOf(err) === 3024;
 
+/** Why a read is held for a bounded time: a view of the server's own under LOCK TABLES, or a table of an engine
+ *  that locks the whole table while a statement reads it (tableLocking). */
+export type HeldBy = { view: string } | { table: string };
+
 /** A held read that ran as long as the hold may last: a timeout that says which limit, with the server's error
  *  (none when it returned anyway: SLEEP and BENCHMARK give a value when stopped). */
-export function holdTimedOut(err: unknown, view: string, limitMs: number): Error {
-  const why = `it reads ${view}, a view of the server's own, which the engine holds with LOCK TABLES … READ while the read runs, and stops such a read after ${limitMs / 1000} s so that the server's own tables are not held longer (account changes wait for them); read the tables the view reads directly, which needs no lock`;
+export function holdTimedOut(err: unknown, by: HeldBy, limitMs: number): Error {
+  const why = 'view' in by
+    ? `it reads ${by.view}, a view of the server's own, which the engine holds with LOCK TABLES … READ while the read runs, and stops such a read after ${limitMs / 1000} s so that the server's own tables are not held longer (account changes wait for them); read the tables the view reads directly, which needs no lock`
+    : `it reads ${by.table}, whose engine locks the whole table while a statement reads it, and the engine stops such a read after ${limitMs / 1000} s so that the server's own tables are not held longer (account changes wait for them)`;
   return diagnosed(err ?? new Error('the read ran past the hold\'s time limit'), 'timeout', why);
 }
+
+/** The one engine whose plain reads take no lock that keeps a write waiting (consistent reads, MVCC). */
+const ROW_VERSIONED = 'innodb';
+/** MERGE: its rows are other tables', named by its UNION, anywhere on the server (one in mysql read an
+ *  application's table, and LOCK TABLES locked that too). */
+const MERGE = 'mrg_myisam';
+
+/**
+ * The first base table among the rows whose engine locks whole tables while a statement reads it (Aria, MyISAM,
+ * MEMORY, CSV …: anything but InnoDB; the server's own tables in mysql are Aria on MariaDB), as
+ * `schema.name (the Engine engine)`; undefined when there is none. Such a read keeps every write to the table
+ * waiting for the whole statement (a SLEEP beside mysql.global_priv kept SET PASSWORD waiting; beside an Aria
+ * application table, the application's UPDATE). An application's such table is refused, naming it and its engine;
+ * a MERGE table anywhere; the server's own (mysql, sys) are read under the hold's time limit, without SLEEP or
+ * BENCHMARK (slowCall). Vouching does not cover it: safe_because speaks for the text, not for the lock.
+ */
+export function tableLocking(rows: RelationRow[]): string | undefined {
+  let found: string | undefined;
+  for (const r of rows) {
+    if (String(r.t).toUpperCase() !== 'BASE TABLE') continue;
+    const engine = r.e === null || r.e === undefined ? '' : String(r.e);
+    if (engine.toLowerCase() === ROW_VERSIONED) continue;
+    const what = `${named(r)} (${engine ? `the ${engine} engine` : 'an engine not shown'})`;
+    if (engine.toLowerCase() === MERGE) {
+      throw new PinRefusal(`it reads ${named(r)}, a MERGE table (${engine}), whose rows are other tables' (its UNION may name any database's), which a read locks whole while it runs: not run as a read`);
+    }
+    if (Number(r.own) !== 1) {
+      throw new PinRefusal(`it reads ${what}, which locks the whole table while a statement reads it: the application's writes to ${named(r)} would wait for the whole read (only InnoDB reads without such a lock): not run as a read`);
+    }
+    found ??= what;
+  }
+  return found;
+}
+
+/** Functions whose only use in a read is to make it last: refused where the read holds a lock (a table-locking
+ *  engine's table, LOCK TABLES), so that not even back-to-back polls (a wait step) keep the lock held. */
+const SLOW = new Set(['SLEEP', 'BENCHMARK']);
+
+/** The first call of SLEEP or BENCHMARK in the text the engine sends (comments gone; a string's text skipped;
+ *  a backquoted name is the built-in too). */
+export function slowCall(sql: string): string | undefined {
+  const text = sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"/g, "''");
+  for (const m of text.matchAll(/(`(?:[^`]|``)*`|[A-Za-z_$][\w$]*)\s*\(/g)) {
+    const name = m[1]!.replace(/^`|`$/g, '').replaceAll('``', '`').toUpperCase();
+    if (SLOW.has(name)) return name;
+  }
+  return undefined;
+}
+
+/** A held read that calls SLEEP or BENCHMARK: refused before it runs. */
+export const slowCallRefusal = (call: string, by: HeldBy): PinRefusal =>
+  new PinRefusal(`it calls ${call}() in a read of ${'view' in by ? `${by.view}, a view of the server's own that the engine holds with LOCK TABLES … READ` : `${by.table}, which locks the whole table while a statement reads it`}: writes to it (account administration) would wait for as long as the read chose to last: not run as a read`);

@@ -17,6 +17,24 @@ export const PINNED_CHARSET = 'utf8mb4';
 export const PIN_SQL = `SET NAMES ${PINNED_CHARSET}, sql_mode = '${PINNED_SQL_MODE}'`;
 export const READ_BACK_SQL = 'SELECT @@SESSION.sql_mode AS mode, @@SESSION.character_set_client AS charset';
 
+/** A proven read's isolation level. Under SERIALIZABLE (a server's `SET GLOBAL tx_isolation`, or a destructive
+ *  step's `SET SESSION TRANSACTION ISOLATION LEVEL` left on the reused connection) InnoDB turns every plain SELECT
+ *  into a locking read: shared row locks that kept an application's UPDATE waiting for the whole read. Under
+ *  REPEATABLE READ a plain SELECT is a consistent, non-locking read. Set for the session before every read (the
+ *  server has no per-statement form that holds for `START TRANSACTION`), and read back. */
+export const PINNED_ISOLATION = 'REPEATABLE-READ';
+export const ISOLATION_SQL = 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ';
+/** MariaDB names the level tx_isolation (transaction_isolation only from 11.1); MySQL 8 transaction_isolation
+ *  (tx_isolation is gone). */
+export const isolationReadBackSql = (mariadb: boolean): string =>
+  `SELECT @@SESSION.${mariadb ? 'tx_isolation' : 'transaction_isolation'} AS isolation`;
+
+/** Throws PinRefusal unless the session reads back REPEATABLE READ. */
+export function checkMysqlIsolation(row: { isolation?: unknown } | undefined): void {
+  const level = String(row?.isolation ?? '');
+  if (level.toUpperCase() !== PINNED_ISOLATION) throw new PinRefusal(`the session's isolation level could not be set to REPEATABLE READ (the session has ${level}), and under another a read may take row locks that keep the application's writes waiting: not run as a read`);
+}
+
 const modes = (s: string): string => s.split(',').filter(Boolean).sort().join(',');
 
 /** Throws PinRefusal unless the session reads back pinned. */

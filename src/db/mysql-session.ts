@@ -10,12 +10,12 @@ import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
-import { checkMysqlPin, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
+import { checkMysqlIsolation, checkMysqlPin, ISOLATION_SQL, isolationReadBackSql, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
 import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
-  ownTablesOnly, sameRelations,
+  ownTablesOnly, sameRelations, slowCall, slowCallRefusal, tableLocking, type HeldBy,
 } from './mysql-hold.js';
 import { mysqlReadRelations } from '../language/sql/mysql-read-relations.js';
 import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
@@ -160,12 +160,21 @@ class MysqlSession extends GuardedSession implements Session {
     await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     // Checked inside the read's transaction: what holds its relations still lasts until it ends (mysql-hold.ts).
-    const serverView = opts.readOnly ? await this.relations(sql, opts.vouched === true, false) : undefined;
-    if (serverView) {
+    const checked = opts.readOnly ? await this.relations(sql, opts.vouched === true, false) : undefined;
+    if (checked?.view) {
       await this.conn.query('ROLLBACK');
-      return this.underLock(sql, params, opts, serverView);
+      return this.underLock(sql, params, opts, checked.view);
     }
-    const result = await this.statement(sql, params, opts);
+    // A table of an engine that locks whole tables (the server's own; an application's was refused): the read
+    // holds that lock for as long as it runs, so it may not sleep, and runs for HOLD_LIMIT_MS at most.
+    let result: QueryResult;
+    if (checked?.table) {
+      const call = slowCall(sql);
+      if (call) throw slowCallRefusal(call, { table: checked.table });
+      result = await this.heldStatement(sql, params, opts, { table: checked.table });
+    } else {
+      result = await this.statement(sql, params, opts);
+    }
     // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
     await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
     return result;
@@ -194,10 +203,12 @@ class MysqlSession extends GuardedSession implements Session {
     if (!lock) throw new PinRefusal(`it reads ${view}, a view of the server's own, and the engine's parse of the statement does not say what to hold still while it checks it: not run as a read`);
     const app = appRelation(refs, refs.some((r) => r.relation[0] === undefined) ? await this.database() : null);
     if (app) throw appLockRefusal(view, app);
+    const call = slowCall(sql);
+    if (call) throw slowCallRefusal(call, { view });
     await this.conn.query(lock).catch((err: unknown) => lockFailed(err, view));
     try {
       await this.relations(sql, opts.vouched === true, true);
-      return await this.heldStatement(sql, params, opts, view);
+      return await this.heldStatement(sql, params, opts, { view });
     } finally {
       // A session that could not let go of its locks is not used again.
       await this.conn.query('UNLOCK TABLES').catch(() => { this.broken = true; });
@@ -216,7 +227,7 @@ class MysqlSession extends GuardedSession implements Session {
    * statement limit, and KILL QUERY a second later where that does not apply (MySQL: a statement other than a
    * plain SELECT). A read that ran that long is a timeout, whatever it returned (a killed SLEEP returns a value).
    */
-  private async heldStatement(sql: string, params: unknown[], opts: QueryOptions, view: string): Promise<QueryResult> {
+  private async heldStatement(sql: string, params: unknown[], opts: QueryOptions, by: HeldBy): Promise<QueryResult> {
     if (opts.timeoutMs !== undefined && opts.timeoutMs <= HOLD_LIMIT_MS) return this.statement(sql, params, opts);
     const started = performance.now();
     const ranFull = () => performance.now() - started >= HOLD_LIMIT_MS;
@@ -225,10 +236,10 @@ class MysqlSession extends GuardedSession implements Session {
     const timer = setTimeout(() => { cancelling = this.canceller.cancelUntilSettled(work); }, HOLD_LIMIT_MS + 1000);
     try {
       const result = await work;
-      if (ranFull()) throw holdTimedOut(undefined, view, HOLD_LIMIT_MS);
+      if (ranFull()) throw holdTimedOut(undefined, by, HOLD_LIMIT_MS);
       return result;
     } catch (err) {
-      if (!opts.signal.aborted && (isStatementTimeout(err) || cancelling !== undefined)) throw holdTimedOut(err, view, HOLD_LIMIT_MS);
+      if (!opts.signal.aborted && (isStatementTimeout(err) || cancelling !== undefined)) throw holdTimedOut(err, by, HOLD_LIMIT_MS);
       throw err;
     } finally {
       clearTimeout(timer);
@@ -242,12 +253,16 @@ class MysqlSession extends GuardedSession implements Session {
     return r.text;
   }
 
-  /** Before every read: sql_mode and the client character set as the classifier read the text, read back. */
+  /** Before every read: sql_mode and the client character set as the classifier read the text, and the isolation
+   *  level under which a plain SELECT takes no row lock (REPEATABLE READ), each read back. */
   private async pin(): Promise<void> {
     try {
       await this.conn.query(PIN_SQL);
       const [rows] = await this.conn.query(READ_BACK_SQL);
       checkMysqlPin((rows as { mode?: unknown; charset?: unknown }[])[0]);
+      await this.conn.query(ISOLATION_SQL);
+      const [levels] = await this.conn.query(isolationReadBackSql(this.flavour === 'mariadb'));
+      checkMysqlIsolation((levels as { isolation?: unknown }[])[0]);
     } catch (err) {
       throw mysqlPinFailed(err);
     }
@@ -260,18 +275,22 @@ class MysqlSession extends GuardedSession implements Session {
    * the server's own cannot be held there: its name is given back, and the read is checked again under
    * LOCK TABLES (`locked`), where everything it reads is already held.
    */
-  private async relations(sql: string, vouched: boolean, locked: boolean): Promise<string | undefined> {
+  private async relations(sql: string, vouched: boolean, locked: boolean): Promise<{ view?: string; table?: string }> {
     // A text the grammars cannot read never gets here as a read: the executor's classifier refuses it first
     // (executors/sql-read-only.ts), and the read-only transaction still stands behind that.
     const seen = new Set<string>();
     const fresh = (rs: MysqlRelation[]) => rs.filter((r) => !isVirtualSchema(r[0]) && !seen.has(JSON.stringify(r)) && seen.add(JSON.stringify(r)));
     let asked = fresh(mysqlRelations(sql) ?? []);
+    let table: string | undefined;
     for (let depth = 0; asked.length; depth++) {
       if (depth === MAX_VIEW_DEPTH) throw new PinRefusal(`the server's own views it reads nest deeper than ${MAX_VIEW_DEPTH}: not run as a read`);
       const rows = await this.relationRows(asked);
+      // A table that a read locks whole: an application's, or a MERGE table, is refused before anything is held;
+      // the server's own is read under the hold's limit (mysql-hold.ts, tableLocking).
+      table ??= tableLocking(rows);
       // The step vouches for what its own text names, not for what a server view's definition reads.
       const views = checkRelations(rows, vouched && depth === 0);
-      if (views.length && !locked) return views[0]!.what;
+      if (views.length && !locked) return { view: views[0]!.what };
       // Only the first round gets here unlocked (a server view is the only way to a second). Asked again only when
       // something was held: what was not is absent (and failed the read) or a vouched view.
       if (!locked && await this.holdRound(rows, vouched ? [] : this.written(sql))) {
@@ -280,7 +299,7 @@ class MysqlSession extends GuardedSession implements Session {
       // Locked here: LOCK TABLES on a view holds what its definition reads too, so that must be the server's own.
       asked = fresh(views.flatMap((v) => { const reads = checkServerView(v); this.ownTablesOnly(v); return reads; }));
     }
-    return undefined;
+    return { table };
   }
 
   /** LOCK TABLES on a server view holds the tables its definition reads (the engine's parse of the definition as

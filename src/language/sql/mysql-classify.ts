@@ -4,7 +4,7 @@
 // counts as acting, like every statement that is not a plain read.
 import { createRequire } from 'node:module';
 import { expands, lexMysql, type Condition } from './mysql-lexer.js';
-import { whereKeyword } from './mysql-names.js';
+import { nameTokens, whereKeyword } from './mysql-names.js';
 import { readOtherwise } from './mysql-tokens.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
 import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
@@ -77,6 +77,8 @@ function classifyReading(text: string, keep: (c: Condition) => boolean): SqlVerd
     // grammar that misreads a clause (keeping it as a string, say) cannot hide one.
     const call = actingCall(statement);
     if (call) findings.push({ why: `calls ${call}(), which acts on the server` });
+    const reset = resettingTable(statement);
+    if (reset) findings.push({ why: `reads ${reset}, which resets the server's counters when read` });
     const problem = statementFindings(statement, findings);
     // A statement no grammar reads (KILL, FLUSH, HANDLER, DO, …) is not proven to be anything: it acts.
     if (problem) return call ? notRead(lexed.statements.length, worst(findings)!) : unparsed(problem, lexed.statements.length);
@@ -127,6 +129,21 @@ function actingCall(statement: string): string | undefined {
   for (const m of text.matchAll(call)) {
     const name = m[1]!.replace(/^[`"]|[`"]$/g, '');
     if (MYSQL_ACTING.has(asciiUpper(name))) return name;
+  }
+  return undefined;
+}
+
+/** information_schema tables whose reading resets what they show (InnoDB's compression statistics): a name
+ *  ending in _RESET there, however cased or quoted, and these names unqualified too (the session's database may be
+ *  information_schema). */
+const RESETTING = new Set(['INNODB_CMP_RESET', 'INNODB_CMPMEM_RESET', 'INNODB_CMP_PER_INDEX_RESET']);
+
+function resettingTable(statement: string): string | undefined {
+  for (const t of nameTokens(statement) ?? []) {
+    const name = asciiUpper(t.name);
+    if (t.qualifier !== undefined ? asciiUpper(t.qualifier) === 'INFORMATION_SCHEMA' && name.endsWith('_RESET') : RESETTING.has(name)) {
+      return `${t.qualifier === undefined ? '' : `${t.qualifier}.`}${t.name}`;
+    }
   }
   return undefined;
 }

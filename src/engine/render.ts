@@ -61,6 +61,7 @@ const jsonBody = (s: string): string => JSON.stringify(s).slice(1, -1);
 const inDouble = (s: string): string => s.replace(/[\\"$`]/g, '\\$&');
 const inAnsi = (s: string): string => s.replace(/[\\']/g, '\\$&');
 const inSingle = (s: string): string => s.replace(/'/g, `'\\''`);
+const inHeredoc = (s: string): string => s.replace(/[\\$`]/g, '\\$&');
 
 /** sources: each value's expression as written, in order (what the step is given, named as the runbook names it). */
 export interface RenderedShell { script: string; values: string[]; sources: string[]; display: string }
@@ -84,12 +85,14 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
     const where = contexts.length === holes ? contexts[values.length - 1] : 'word';
     // The display escapes the value as its place needs, and `set -x` prints the word it is part of quoted as
     // bash quotes ('…', or $'…' with control characters): each is registered as a rendering of the value.
-    const escape = where === 'double' ? inDouble : where === 'ansi' ? inAnsi : where === 'heredoc' ? undefined : inSingle;
+    // In an unquoted here-document bash reads \, $ and ` of the text shown as code; the value runs as data: shown
+    // escaped so, the script reads as what runs (a value ending in \ showed the next EOF joined to it).
+    const escape = where === 'double' ? inDouble : where === 'ansi' ? inAnsi : where === 'heredoc' ? inHeredoc : inSingle;
     for (const e of new Set([escape, inSingle, ansiC])) if (e) taintOf(scope)?.shown(value, e);
     script += holeReference(where ?? 'word', ref);
     if (tainted) display += MASK; // the command shown: a value from a secret, whole (renderShown)
-    else if (where === 'double' || where === 'heredoc') display += escape ? escape(value) : value;
-    else if (where === 'single' || where === 'ansi') display += escape!(value);
+    else if (where === 'double' || where === 'heredoc') display += escape(value);
+    else if (where === 'single' || where === 'ansi') display += escape(value);
     else display += shellQuote(value);
   }
   return { script, values, sources, display };

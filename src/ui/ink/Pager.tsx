@@ -62,7 +62,13 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set, onSe
   }, { isActive: active });
   // Every line of the confirmation has been drawn, with no gap (End jumps over the middle: those lines count only
   // once scrolled through): the gate's y may be given even where the frame cannot show it all.
+  // Reach is a row of this layout of this gate: another width lays the same text out in other rows (a probe of
+  // stop 66 read 133 of 242 rows at 40 columns, widened to 80, and the 133 covered the whole 127-row layout,
+  // lines never drawn included), and another gate is other text. Either starts the reading again.
   const reach = useRef(-1);
+  const reachOf = useRef('');
+  const layout = `${width}\0${vm.gate?.stepId ?? ''}\0${vm.gate?.command ?? ''}\0${content?.lines.length ?? 0}`;
+  if (reachOf.current !== layout) { reachOf.current = layout; reach.current = -1; }
   if (shown.kind === 'confirmation' && content && rows > 2) {
     const top = Math.min(scroll, max);
     if (top <= reach.current + 1) reach.current = Math.max(reach.current, Math.min(content.lines.length, top + rows - 2) - 1);

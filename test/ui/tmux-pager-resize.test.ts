@@ -1,0 +1,45 @@
+// Widening the terminal while reading the whole confirmation (c) must not count rows never drawn as read (a
+// probe of stop 66): 22 pages down at 40x12 reached row 133 of 242; at 80x24 the same text was 127 rows, and the
+// reach of 133 covered all of it, lines 23 to 35 (the one that acts among them) never drawn. y then ran. The
+// reach now belongs to one layout (width) of one gate: another starts the reading again.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { hasTmux, Terminal } from './terminal.js';
+import { sleep } from './helpers.js';
+
+describe('reading the whole confirmation across a resize', { skip: !hasTmux && 'tmux not installed' }, () => {
+  test('read partly at 40x12, widened to 80x24: y is not live until the new layout is read through; then it is', async () => {
+    const t = new Terminal('wide-lines-gate.yaml', [], { cols: 40, rows: 12 });
+    try {
+      await t.until(/c:\s*\d+|unseen/);
+      await sleep(600);
+      t.keys('c');
+      await t.until(/lines \d+–\d+ of \d+/);
+      for (let i = 0; i < 22; i++) { t.keys('PageDown'); await sleep(60); }
+      const narrow = Number(/lines 1\d\d–\d+ of (\d+)/.exec(await t.until(/lines 1\d\d–\d+ of \d+/))![1]);
+      t.resize(80, 24);
+      const wideScreen = await t.until(new RegExp(`of (?!${narrow}\\b)\\d+`));
+      const wide = Number(/of (\d+)/.exec(wideScreen.slice(wideScreen.indexOf('lines ')))![1]);
+      assert.ok(wide < 150 && wide < narrow, `the wider layout has fewer rows (${wide} < ${narrow})`);
+      t.keys('Escape');
+      await sleep(400);
+      t.keys('y');
+      await sleep(800);
+      assert.equal(existsSync(t.file), false, `y ran with rows never drawn:\n${t.screen()}`);
+      // Read through in the new layout: y is live then.
+      t.keys('c');
+      await t.until(new RegExp(`of ${wide}`));
+      t.keys('Home');
+      for (let i = 0; i < 12; i++) { t.keys('PageDown'); await sleep(60); }
+      await t.until(new RegExp(`–${wide} of ${wide}`));
+      t.keys('Escape');
+      await sleep(400);
+      t.keys('y');
+      await t.until(/ran|resolved/);
+      assert.equal(existsSync(t.file), true, `y did not run once all was read:\n${t.screen()}`);
+    } finally {
+      t.close();
+    }
+  });
+});

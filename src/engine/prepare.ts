@@ -55,6 +55,11 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const script = plan ? planText(plan, (n) => `"\${${valueVar(n)}}"`) : r.script;
   assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
+  // TZ names a file glibc opens and reads when it is a path (`/proc/kmsg` took the kernel's messages): a proven
+  // read's TZ is a zone's name (America/New_York) or a POSIX rule, never a path.
+  if (unconfirmed && env.TZ !== undefined && !/^(?:[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*|[A-Za-z<>+0-9,:.-]*[0-9][A-Za-z<>+0-9,:.-]*)$/.test(env.TZ)) {
+    throw new Error(`not proven to read: its TZ (${JSON.stringify(env.TZ)}) is not a time zone's name; a path there is a file the C library opens`);
+  }
   const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
   const cwd = spec.cwd ? renderTemplate(spec.cwd, scope) : undefined;

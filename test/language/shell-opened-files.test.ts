@@ -52,3 +52,20 @@ describe('words the programs read otherwise than as the files and flags the lint
     for (const s of ['cat < /proc/meminfo', 'cat /proc/meminfo', 'head -c 16 /dev/urandom', 'cat /dev/null', 'wc -l /proc/net/tcp', 'cat /dev/stdin', 'grep -c x /dev/fd/0']) proven(s);
   });
 });
+
+describe('a fifth probe: other spellings and other ways to the same files', () => {
+  it('a path the kernel walks to /proc/kmsg or a device is refused however it is spelled', () => {
+    for (const s of ['head -c 300 /./proc/kmsg', 'head -c 300 /proc/self/root/proc/kmsg', 'head -c 300 < /./proc/kmsg', 'cat //dev/../dev/watchdog', 'cat /proc/1/root/dev/watchdog']) {
+      refused(s, /acts when it is opened or read/);
+    }
+  });
+
+  it('file names read from input (wc/du --files0-from) and ulimit that sets a limit are not proven', () => {
+    refused("printf '/proc/kmsg\\0' | wc -c --files0-from=-", /files0-from/);
+    refused('du -s --files0-from=list', /files0-from/);
+    refused('ulimit -c unlimited; ls', /ulimit/);
+    refused('ulimit -v 300000; ls', /ulimit/);
+    proven('ulimit -a');
+    proven('ulimit -n');
+  });
+});

@@ -14,6 +14,11 @@ const PRINTS = new Set(['echo', 'true', 'false', ':']);
 
 export function builtinFinding(name: string, args: Word[]): ReadOnlyFinding {
   if (PRINTS.has(name)) return undefined;
+  // ulimit that sets a limit changes what the step's programs may do (-c unlimited, then a crash, wrote a 128 MB
+  // core, and runs a core_pattern handler as root where one is set): only showing limits is proven.
+  if (name === 'ulimit' && args.some((w) => w.dynamic || !/^-[a-zA-Z]+$/.test(w.text) || /[HS]/.test(w.text) && args.length > 1)) {
+    return { unknown: "'ulimit' setting a limit: only showing limits (ulimit -a, ulimit -n) is proven" };
+  }
   // set and shopt change how bash reads the rest of the script: only reviewed options (shell-options.ts).
   const option = name === 'set' ? setFinding(args) : name === 'shopt' ? shoptFinding(args) : undefined;
   if (option) return option;

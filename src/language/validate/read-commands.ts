@@ -29,7 +29,7 @@ export const READS: Record<string, Options> = {
   grep: GREP, egrep: GREP, fgrep: GREP,   // not zgrep: a script that builds a sed program from file names
   cut: R({ flags: 'snz', valued: 'bcdf', long: 'bytes= characters= delimiter= fields= complement only-delimited output-delimiter= zero-terminated' }),
   tr: R({ flags: 'cCdst', long: 'complement delete squeeze-repeats truncate-set1' }),
-  wc: R({ flags: 'cmlLw', long: 'bytes chars lines max-line-length words files0-from= total=' }),
+  wc: R({ flags: 'cmlLw', long: 'bytes chars lines max-line-length words total=' }), // not --files0-from: names it reads the lint never sees
   nl: R({ flags: 'p', valued: 'bdfhilnsvw', long: 'body-numbering= section-delimiter= footer-numbering= header-numbering= line-increment= join-blank-lines= number-format= no-renumber number-separator= starting-line-number= number-width=' }),
   column: R({ flags: 'txneJ', valued: 'socN', long: 'table separator= output-separator= table-columns= columns= fillrows json' }),
   paste: R({ flags: 'sz', valued: 'd', long: 'serial delimiters= zero-terminated' }),
@@ -67,7 +67,7 @@ export const READS: Record<string, Options> = {
   // not --sync (listed options only; a value that becomes --sync fails the step: the run re-reads the command
   // with its values, engine/prepare.ts; from xargs' input it flushes the write cache, changing no data).
   df: R({ flags: 'ahHiklPTv', valued: 'Btx', long: 'all block-size= human-readable si inodes local no-sync output[=] portability print-type type= exclude-type= total' }),
-  du: R({ flags: 'a0bcDhHklLmPsSx', valued: 'BdtX', long: 'null all apparent-size block-size= bytes total dereference-args max-depth= human-readable inodes dereference count-links no-dereference separate-dirs si summarize threshold= time[=] time-style= exclude-from= exclude= one-file-system files0-from=' }),
+  du: R({ flags: 'a0bcDhHklLmPsSx', valued: 'BdtX', long: 'null all apparent-size block-size= bytes total dereference-args max-depth= human-readable inodes dereference count-links no-dereference separate-dirs si summarize threshold= time[=] time-style= exclude-from= exclude= one-file-system' }),
   realpath: R({ flags: 'eLmPqsz', long: 'canonicalize-existing canonicalize-missing logical physical quiet relative-to= relative-base= strip no-symlinks zero' }),
   readlink: R({ flags: 'femnqsvz', long: 'canonicalize canonicalize-existing canonicalize-missing no-newline quiet silent verbose zero' }),
   basename: R({ flags: 'az', valued: 's', long: 'multiple suffix= zero' }), dirname: R({ flags: 'z', long: 'zero' }),

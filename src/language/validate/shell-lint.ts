@@ -9,7 +9,7 @@ import { readTemplate, withHoles, type Plan } from '../shell-plan.js';
 import { holeSpelling, planText, singleQuoted } from '../shell-plan-text.js';
 import { inertSetting, inertVariable, localeVariable, variableWhy } from '../shell-vars.js';
 import { CODE, DYNAMIC, HOLE, holdsValue, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
-import { ACTS_WHEN_OPENED, clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
+import { ACTS_WHEN_OPENED, asOpened, clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
 import { find } from './read-programs.js';
 import { declareValueRisk } from './declare-values.js';
 import { parseOptions } from './read-options.js';
@@ -259,7 +259,7 @@ function redirectDanger(r: SimpleCommand['redirects'][number]): string | undefin
   if (r.target && !/^<<[<-]?$/.test(r.op) && maySocket(r.target)) { // a here-string or -document's word is text, not a path
     return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': ${r.target.dynamic || r.target.pattern || r.target.text.startsWith('~') ? 'a path built at run time, which may be /dev/tcp/… or /dev/udp/…: ' : ''}a network connection from bash, which may send anything (name the file literally or pass it to the command, cat -- "$f"; read HTTP with curl, check a port with a probe step)`);
   }
-  if (r.target && !r.target.dynamic && r.op.startsWith('<') && !/^<<[<-]?$/.test(r.op) && ACTS_WHEN_OPENED.test(r.target.text)) {
+  if (r.target && !r.target.dynamic && r.op.startsWith('<') && !/^<<[<-]?$/.test(r.op) && ACTS_WHEN_OPENED.test(asOpened(r.target.text))) {
     return cannotRead(`'${shown(`${r.op}${r.target.text}`)}': a file that acts when it is opened or read (/dev/watchdog, /proc/kmsg)`);
   }
   if (!/>/.test(r.op) || r.op === '>&' && /^\d+-?$/.test(r.target?.text ?? '')) return undefined;

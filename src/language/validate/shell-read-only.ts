@@ -5,6 +5,7 @@
 // system (database clients, ssh, cloud CLIs) are never proven here: a runbook reads a database with an `sql:`
 // step and runs on a host with `target:`. SQL handed to psql or mysql is still returned for the engines' own
 // parsers (sql-safety.ts), so that safe_because cannot vouch for a `psql -c "DELETE …"`.
+import { posix } from 'node:path';
 import { holdsValue, type SimpleCommand, type Word } from '../shell-words.js';
 import { builtinFinding } from './builtin-args.js';
 import { BUILTINS, READS, WRITES_SECOND_FILE, type ReadOnlyFinding } from './read-commands.js';
@@ -41,6 +42,16 @@ export const isClient = (name: string): boolean => DATABASE_CLIENTS.has(name) ||
 /** Files whose opening or reading changes something: every device but the few that only give bytes, and the
  *  kernel's message queue (a stop-66 probe: `head -c 200 /proc/kmsg` took messages another reader needed). An
  *  option's glued value counts (`--file=/dev/…`). A value is re-read with the values written in, at run time. */
+/** An absolute path as the kernel walks it, as far as text tells: `.`, `..` and repeated slashes resolved, and a
+ *  process's root link (/proc/self/root/…) taken as the root it names (a stop-66 probe read /./proc/kmsg and
+ *  /proc/self/root/proc/kmsg). A relative path is the step's directory's, which the text does not tell. */
+export function asOpened(path: string): string {
+  if (!path.startsWith('/')) return path;
+  let p = posix.normalize(path);
+  for (let q; (q = p.replace(/^\/proc\/(?:self|thread-self|\d+)\/root(?=\/|$)/, '')) !== p;) p = posix.normalize(q || '/');
+  return p;
+}
+
 export const ACTS_WHEN_OPENED = /^(?:=?)\/+(?:dev\/+(?!(?:null|zero|random|urandom|stdin|stdout|stderr|fd\/+\d+)$)|proc\/+(?:self\/+|\d+\/+)?(?:kmsg|sysrq-trigger)$)/;
 
 /** The read-only verdict for `name args…` (a command, not a wrapper, builtin with code, shell or interpreter). */
@@ -49,7 +60,7 @@ export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, 
     if (name === 'hash') { const p = parseOptions('hash', args, READS.hash!); if ('finding' in p) return p.finding; }
     return builtinFinding(name, args); // echo's and printf's words are text; test's are stat()ed, never opened
   }
-  const special = args.find((w) => !w.dynamic && ACTS_WHEN_OPENED.test(w.text.replace(/^-[^/]*?(?=\/)/, '')));
+  const special = args.find((w) => !w.dynamic && ACTS_WHEN_OPENED.test(asOpened(w.text.replace(/^-[^/]*?(?=\/)/, ''))));
   if (special) return { unknown: `'${name} … ${shownWord(special.text)}': a file that acts when it is opened or read (/dev/watchdog arms a reboot, /proc/kmsg takes the kernel's messages from their reader); only /dev/null, zero, random, urandom, stdin, stdout, stderr and fd/N of /dev are read` };
   if (NETWORK_CLIENTS.has(name)) {
     const acts = PROGRAMS[name]?.(args, cmd); // curl -X DELETE, -d, -o: acting, which safe_because cannot vouch for

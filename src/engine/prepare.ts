@@ -60,7 +60,7 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   if (unconfirmed && env.TZ !== undefined && !/^(?:[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*|[A-Za-z<>+0-9,:.-]*[0-9][A-Za-z<>+0-9,:.-]*)$/.test(env.TZ)) {
     throw new Error(`not proven to read: its TZ (${JSON.stringify(env.TZ)}) is not a time zone's name; a path there is a file the C library opens`);
   }
-  const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc) };
+  const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc), ...(unconfirmed && plan ? { proven: true } : {}) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
   const cwd = spec.cwd ? renderTemplate(spec.cwd, scope) : undefined;
   return {

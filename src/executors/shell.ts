@@ -11,6 +11,7 @@ import { settlesWithin } from '../db/abort.js';
 import { abortStatus, abortedResult, errorLine, failedResult } from './outcome.js';
 import { discardingStore } from './zx-store.js';
 import { sandboxed } from './sandbox.js';
+import { shielded } from './shield.js';
 import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
 import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
 import { endSession, signalTree } from './process-tree.js';
@@ -154,7 +155,8 @@ function start(
     // wrapper that starts after that starts nothing (remote-wrapper.ts). A bash supervisor would only add a
     // process start and two forks to every remote step (#30).
     const argv = direct ? direct.argv : [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
-    const supervised = direct ? argv : supervisedArgv(BASH, action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : argv);
+    const inner = action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : action.proven ? shielded(argv, options.cwd!) ?? argv : argv;
+    const supervised = direct ? argv : supervisedArgv(BASH, inner);
     // zx runs the step, and the pid it kills leads the step's process group: the supervisor itself, spawned
     // from its argv (the command text zx is given says the same, for its own messages only).
     options.spawn = spawnArgv(supervised);

@@ -48,6 +48,9 @@ export interface ShellAction {
   /** A dry run: run inside the read-only sandbox (executors/sandbox.ts), never outside it; with the host's
    *  network only for a step the lint proved to run reads alone. */
   sandbox?: 'network' | 'offline';
+  /** A proven read (it runs without the operator's yes): in a real run as root, shielded from files that act
+   *  when opened (executors/shield.ts). */
+  proven?: boolean;
   remote?: RemoteTarget;       // run there instead of here (executors/remote.ts); env and cwd apply there
   localFor?: string;           // the step named this target, whose `if` sent it here: this machine is recorded as it
 }

@@ -1,0 +1,30 @@
+// A proven read in a real run, as root: the host's files as they are (writable, as a real run's are: the lint
+// proved the step writes none), but a minimal /dev (null, zero, full, random, urandom, tty, pts, the host's
+// /dev/shm) and /proc/kmsg and /proc/sysrq-trigger as /dev/null. A file that acts when it is opened or read — a
+// watchdog arms a reboot, /proc/kmsg takes the kernel's messages from their reader, a terminal's device its
+// keystrokes — cannot be reached then, however a path to it is spelled or built: relative, from standard input
+// (`echo /proc/kmsg | xargs cat`), by recursion (`grep -r … /proc`), by a program's own glob or a TZ the C
+// library opens (probes of stop 66 reached /proc/kmsg each of those ways in real runs; a dry run's sandbox had
+// refused them all). Same processes, network, capabilities and session: only the mount namespace is the step's.
+// Only as root (no other user can open those files) and where bwrap is installed; otherwise the step runs as it
+// always did.
+import { existsSync } from 'node:fs';
+import { which } from 'zx/core';
+
+const MASKED = ['/proc/kmsg', '/proc/sysrq-trigger'];
+
+let found: string | null | undefined;
+const bwrap = (): string | undefined => {
+  if (found === undefined) found = process.env.RUNBOOK_NO_SHIELD ? null : which.sync('bwrap', { nothrow: true }) ?? null;
+  return found ?? undefined;
+};
+
+/** `argv` run in the shield (see above), or undefined where there is none to run it in. */
+export function shielded(argv: string[], cwd: string): string[] | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const exe = bwrap();
+  if (!exe) return undefined;
+  const args = [exe, '--bind', '/', '/', '--dev', '/dev', '--bind-try', '/dev/shm', '/dev/shm'];
+  for (const path of MASKED) if (existsSync(path)) args.push('--ro-bind', '/dev/null', path); // bwrap cannot create one in /proc
+  return [...args, '--cap-add', 'ALL', '--chdir', cwd, '--die-with-parent', '--', ...argv];
+}

@@ -6,6 +6,7 @@ import { parseRunbook } from '../../src/language/runbook.js';
 import { Run } from '../../src/engine/run.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import type { RunEvent } from '../../src/engine/events.js';
+import type { StepResult } from '../../src/executors/types.js';
 
 export interface Step { query: string; params: string[]; vouched?: boolean }
 
@@ -41,4 +42,11 @@ export async function runSteps(url: string, steps: Step[], dryRun: boolean, firs
   });
   try { await run.start(); } finally { await executors.close(); }
   return events;
+}
+
+/** The result step `id` finished with (asserting it finished). */
+export function stepResult(events: RunEvent[], id: string): StepResult {
+  const f = events.find((e) => e.type === 'step-finished' && e.stepId === id);
+  assert.ok(f?.type === 'step-finished', `${id} finished`);
+  return f.result;
 }

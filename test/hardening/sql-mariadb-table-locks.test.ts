@@ -12,15 +12,10 @@ import mysql from 'mysql2/promise';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import { HOLD_LIMIT_MS } from '../../src/db/mysql-hold.js';
 import type { RunEvent } from '../../src/engine/events.js';
-import type { StepResult } from '../../src/executors/types.js';
 import { adminQuery } from '../db/helpers.js';
-import { runSteps, type Step } from './read-steps.js';
+import { runSteps, stepResult, type Step } from './read-steps.js';
 
-const result = (events: RunEvent[], id: string): StepResult => {
-  const f = events.find((e) => e.type === 'step-finished' && e.stepId === id);
-  assert.ok(f?.type === 'step-finished', `${id} finished`);
-  return f.result;
-};
+const result = stepResult;
 
 describe('MariaDB: a proven read holds no lock that keeps a write waiting', () => {
   let server: LabServer;

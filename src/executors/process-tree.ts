@@ -4,7 +4,7 @@
 // (empty output on a loaded machine whose terminal had just gone) was an uncaught exception that crashed the
 // engine before it could record the interruption.
 import { readdirSync } from 'node:fs';
-import { procStat } from './supervise.js';
+import { procStat, type ProcStat } from './supervise.js';
 
 /** Every live descendant of `pid` (children first, then theirs), read once from /proc; [] where there is none. */
 export function descendantsOf(pid: number): number[] {
@@ -39,13 +39,7 @@ export function signalTree(pid: number, signal: NodeJS.Signals): void {
  *  `timeout` puts itself in a group of its own) and was orphaned (the outer `timeout -s KILL` killed its parent)
  *  is neither in the group nor a descendant any more, but still in the session. */
 export function sessionMembers(sid: number): number[] {
-  let entries: string[];
-  try { entries = readdirSync('/proc'); } catch { return []; }
-  return entries.flatMap((name) => {
-    if (!/^\d+$/.test(name)) return [];
-    const stat = procStat(name);
-    return stat && stat.sid === sid && stat.state !== 'Z' ? [stat.pid] : [];
-  });
+  return liveWhere((stat) => stat.sid === sid);
 }
 
 /** SIGKILLs every live process of the session `sid` (and its group), again until none is left: one may fork
@@ -65,11 +59,16 @@ export function endSession(sid: number): boolean {
 
 /** The live (not zombie) processes of the process group `pgid`, read from /proc. */
 export function groupMembers(pgid: number): number[] {
+  return liveWhere((stat) => stat.pgid === pgid);
+}
+
+/** The live (not zombie) processes, read from /proc, whose stat `member` takes. */
+function liveWhere(member: (stat: ProcStat) => boolean): number[] {
   let entries: string[];
   try { entries = readdirSync('/proc'); } catch { return []; }
   return entries.flatMap((name) => {
     if (!/^\d+$/.test(name)) return [];
     const stat = procStat(name);
-    return stat && stat.pgid === pgid && stat.state !== 'Z' ? [stat.pid] : [];
+    return stat && member(stat) && stat.state !== 'Z' ? [stat.pid] : [];
   });
 }

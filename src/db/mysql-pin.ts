@@ -23,11 +23,16 @@ export const READ_BACK_SQL = 'SELECT @@SESSION.sql_mode AS mode, @@SESSION.chara
  *  REPEATABLE READ a plain SELECT is a consistent, non-locking read. Set for the session before every read (the
  *  server has no per-statement form that holds for `START TRANSACTION`), and read back. */
 export const PINNED_ISOLATION = 'REPEATABLE-READ';
-export const ISOLATION_SQL = 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ';
 /** MariaDB names the level tx_isolation (transaction_isolation only from 11.1); MySQL 8 transaction_isolation
  *  (tx_isolation is gone). */
-export const isolationReadBackSql = (mariadb: boolean): string =>
-  `SELECT @@SESSION.${mariadb ? 'tx_isolation' : 'transaction_isolation'} AS isolation`;
+const isolationVariable = (mariadb: boolean): string => (mariadb ? 'tx_isolation' : 'transaction_isolation');
+
+/** Before every read, one round trip: the dialect and the isolation level. */
+export const readPinSql = (mariadb: boolean): string =>
+  `${PIN_SQL}, SESSION ${isolationVariable(mariadb)} = '${PINNED_ISOLATION}'`;
+/** And one to read all three back. */
+export const readBackSql = (mariadb: boolean): string =>
+  `${READ_BACK_SQL}, @@SESSION.${isolationVariable(mariadb)} AS isolation`;
 
 /** Throws PinRefusal unless the session reads back REPEATABLE READ. */
 export function checkMysqlIsolation(row: { isolation?: unknown } | undefined): void {

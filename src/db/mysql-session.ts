@@ -10,7 +10,7 @@ import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
-import { checkMysqlIsolation, checkMysqlPin, ISOLATION_SQL, isolationReadBackSql, mysqlPinFailed, PIN_SQL, READ_BACK_SQL } from './mysql-pin.js';
+import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
 import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
 import {
@@ -257,12 +257,12 @@ class MysqlSession extends GuardedSession implements Session {
    *  level under which a plain SELECT takes no row lock (REPEATABLE READ), each read back. */
   private async pin(): Promise<void> {
     try {
-      await this.conn.query(PIN_SQL);
-      const [rows] = await this.conn.query(READ_BACK_SQL);
-      checkMysqlPin((rows as { mode?: unknown; charset?: unknown }[])[0]);
-      await this.conn.query(ISOLATION_SQL);
-      const [levels] = await this.conn.query(isolationReadBackSql(this.flavour === 'mariadb'));
-      checkMysqlIsolation((levels as { isolation?: unknown }[])[0]);
+      const mariadb = this.flavour === 'mariadb';
+      await this.conn.query(readPinSql(mariadb));
+      const [rows] = await this.conn.query(readBackSql(mariadb));
+      const row = (rows as { mode?: unknown; charset?: unknown; isolation?: unknown }[])[0];
+      checkMysqlPin(row);
+      checkMysqlIsolation(row);
     } catch (err) {
       throw mysqlPinFailed(err);
     }

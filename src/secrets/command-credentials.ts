@@ -50,18 +50,19 @@ export function maskCommandCredentials(text: string): string {
  *  the gate's y then ran (a probe). */
 const literal = (value: string): boolean => value.startsWith("'") || value.startsWith("$'") || (!/[$`]/.test(value) && (value.startsWith('"') || !value.includes('\\')));
 
+/** Patterns whose second group is the value after a head (an option, a keyword, a header), in the order they
+ *  apply: the quoted NAME=value form comes between the two lists, as each list may leave a value it then finds. */
+const HEAD_VALUE_FIRST = [LONG_OPTION, MYSQL_P, NEXT_WORD, NEXT_AFTER_LONG];
+const HEAD_VALUE_LAST = [KEYWORD, CURL_USER, AUTH_HEADER];
+
 function scan(text: string, each: (value: string) => string): string {
-  return text
+  const headValue = (m: string, head: string, value: string): string => (literal(value) && value !== MASK ? `${head}${each(value)}` : m);
+  const named = text
     .replace(URL_PASSWORD, (m, head: string, pw: string) => (!pw ? m : literal(pw) ? `${head}${each(pw)}@` : m))
-    .replace(ASSIGN, (m, name: string, value: string) => (isSecretVar(name) && literal(value) ? `${name}=${each(value)}` : m))
-    .replace(LONG_OPTION, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m))
-    .replace(MYSQL_P, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m))
-    .replace(NEXT_WORD, (m, head: string, value: string) => (literal(value) ? `${head}${each(value)}` : m))
-    .replace(NEXT_AFTER_LONG, (m, head: string, value: string) => (literal(value) && value !== MASK ? `${head}${each(value)}` : m))
-    .replace(QUOTED_ASSIGN, (m, q: string, name: string, value: string) => (isSecretVar(name) && (q === "'" || literal(value)) && value !== '' ? `${q}${name}=${each(value)}${q}` : m))
-    .replace(KEYWORD, (m, head: string, value: string) => (literal(value) && value !== MASK ? `${head}${each(value)}` : m))
-    .replace(CURL_USER, (m, head: string, value: string) => (literal(value) && value !== MASK ? `${head}${each(value)}` : m))
-    .replace(AUTH_HEADER, (m, head: string, value: string) => (literal(value) && value !== MASK ? `${head}${each(value)}` : m));
+    .replace(ASSIGN, (m, name: string, value: string) => (isSecretVar(name) && literal(value) ? `${name}=${each(value)}` : m));
+  const quoted = HEAD_VALUE_FIRST.reduce((t, re) => t.replace(re, headValue), named)
+    .replace(QUOTED_ASSIGN, (m, q: string, name: string, value: string) => (isSecretVar(name) && (q === "'" || literal(value)) && value !== '' ? `${q}${name}=${each(value)}${q}` : m));
+  return HEAD_VALUE_LAST.reduce((t, re) => t.replace(re, headValue), quoted);
 }
 
 function unquote(value: string): string {

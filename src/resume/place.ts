@@ -59,7 +59,7 @@ export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = rand
 /** What a run records of where it acts, at its start and on a resume with --retarget: the place (above), its
  *  inputs' prints and its client configuration files (`runbookFile`: the `.env` beside it is one). */
 export function startPlaceOf(env: NodeJS.ProcessEnv, inputs: ResolvedInputs, runbookFile: string, cwd = process.cwd(), doc?: RunbookDoc): RunPlace {
-  const steps = doc ? stepPlaces(doc, inputs.values, env, cwd) : [];
+  const steps = doc ? stepPlaces(doc, inputs.values, env, cwd, runbookFile) : [];
   return { ...placeOf(env, cwd), inputPrints: inputPrintsOf(inputs), clientFiles: clientFilesOf(env, cwd, runbookFile, steps) };
 }
 

@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { startMariadb, type LabServer } from '../../src/lab/index.js';
+import type { LabServer } from '../../src/lab/index.js';
 import { HOLD_LIMIT_MS } from '../../src/db/mysql-hold.js';
-import type { RunEvent } from '../../src/engine/events.js';
 import { adminQuery } from '../db/helpers.js';
 import { runSteps, stepResult, type Step } from './read-steps.js';
+import { runWhileWriting, startWithAppTable, type HeldWritesServer } from './mariadb-held-writes.js';
 
 const result = stepResult;
 
@@ -21,13 +21,10 @@ describe('MariaDB: a read held by LOCK TABLES never locks an application\'s tabl
   let url = '';
   let db = '';
 
+  let s: HeldWritesServer;
   before(async () => {
-    server = await startMariadb();
-    db = server.database;
-    // The administrator's account (LOCK TABLES and SELECT on mysql), in the application's database.
-    url = server.url({ user: server.superuser, password: server.superPassword, database: db });
-    await adminQuery(server, `CREATE TABLE ${db}.t (x INT AUTO_INCREMENT PRIMARY KEY, y INT) ENGINE = InnoDB`);
-    await adminQuery(server, `INSERT INTO ${db}.t (y) VALUES (1), (2), (3)`);
+    s = await startWithAppTable();
+    ({ server, url, db } = s);
     // An administrator's view in mysql, under the server's definer, whose plain definition reads the app's table.
     await adminQuery(server, `CREATE DEFINER = 'mariadb.sys'@'localhost' SQL SECURITY INVOKER VIEW mysql.twin_reads_app AS SELECT y FROM ${db}.t`);
   });
@@ -35,19 +32,10 @@ describe('MariaDB: a read held by LOCK TABLES never locks an application\'s tabl
 
   /** Runs the steps, and meanwhile (from `delayMs` in) inserts into the app's table from another session:
    *  how long the insert took. */
-  async function runWhileInserting(steps: Step[], dryRun: boolean, delayMs = 700): Promise<{ events: RunEvent[]; insertMs: number }> {
-    const conn = await mysql.createConnection({ uri: server.adminUrl() });
-    try {
-      const run = runSteps(url, steps, dryRun);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      const t0 = performance.now();
-      await conn.query(`INSERT INTO ${db}.t (y) VALUES (9)`);
-      const insertMs = performance.now() - t0;
-      return { events: await run, insertMs };
-    } finally {
-      await conn.end();
-    }
-  }
+  const runWhileInserting = async (steps: Step[], dryRun: boolean, delayMs = 700) => {
+    const { events, writeMs } = await runWhileWriting(s, `INSERT INTO ${db}.t (y) VALUES (9)`, steps, dryRun, undefined, delayMs);
+    return { events, insertMs: writeMs };
+  };
 
   for (const dryRun of [true, false]) {
     it(`${dryRun ? 'dry run: ' : ''}the probe's read is refused before any lock, naming the app's table, and an INSERT into it is not kept waiting`, async () => {

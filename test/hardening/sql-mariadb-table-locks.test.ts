@@ -9,11 +9,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { startMariadb, type LabServer } from '../../src/lab/index.js';
+import type { LabServer } from '../../src/lab/index.js';
 import { HOLD_LIMIT_MS } from '../../src/db/mysql-hold.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { adminQuery } from '../db/helpers.js';
 import { runSteps, stepResult, type Step } from './read-steps.js';
+import { runWhileWriting, startWithAppTable, type HeldWritesServer } from './mariadb-held-writes.js';
 
 const result = stepResult;
 
@@ -22,12 +23,10 @@ describe('MariaDB: a proven read holds no lock that keeps a write waiting', () =
   let url = '';
   let db = '';
 
+  let s: HeldWritesServer;
   before(async () => {
-    server = await startMariadb();
-    db = server.database;
-    url = server.url({ user: server.superuser, password: server.superPassword, database: db });
-    await adminQuery(server, `CREATE TABLE ${db}.t (x INT AUTO_INCREMENT PRIMARY KEY, y INT) ENGINE = InnoDB`);
-    await adminQuery(server, `INSERT INTO ${db}.t (y) VALUES (1), (2), (3)`);
+    s = await startWithAppTable();
+    ({ server, url, db } = s);
     for (const engine of ['Aria', 'MyISAM', 'MEMORY']) {
       await adminQuery(server, `CREATE TABLE ${db}.m_${engine.toLowerCase()} (x INT, y INT) ENGINE = ${engine}`);
       await adminQuery(server, `INSERT INTO ${db}.m_${engine.toLowerCase()} VALUES (1, 1), (2, 2)`);
@@ -41,20 +40,7 @@ describe('MariaDB: a proven read holds no lock that keeps a write waiting', () =
     await server?.stop();
   });
 
-  /** Runs the steps, and meanwhile (from `delayMs` in) runs `write` from another session: how long it took. */
-  async function runWhile(write: string, steps: Step[], dryRun: boolean, first?: string, delayMs = 700): Promise<{ events: RunEvent[]; writeMs: number }> {
-    const conn = await mysql.createConnection({ uri: server.adminUrl() });
-    try {
-      const run = runSteps(url, steps, dryRun, first);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      const t0 = performance.now();
-      await conn.query(write);
-      const writeMs = performance.now() - t0;
-      return { events: await run, writeMs };
-    } finally {
-      await conn.end();
-    }
-  }
+  const runWhile = (write: string, steps: Step[], dryRun: boolean, first?: string, delayMs = 700) => runWhileWriting(s, write, steps, dryRun, first, delayMs);
 
   const refused = (events: RunEvent[], id: string, pattern: RegExp): void => {
     const r = result(events, id);

@@ -9,7 +9,21 @@ export const PINNED = {
   standard_conforming_strings: 'on',
   backslash_quote: 'safe_encoding',
   client_encoding: 'UTF8',
+  // The engine's own text differs from the author's where these read them differently: an IN list it writes as
+  // `= ANY ('{"x",NULL}')` holds the string 'NULL' under array_nulls = off, and `x = NULL` is `x IS NULL` under
+  // transform_null_equals = on only as a bare `=`, never as the OPERATOR(pg_catalog.=) it sends (a probe: the
+  // screen showed 1 where the text reads 0). Pinned to PostgreSQL's defaults: the standard reading, everywhere.
+  array_nulls: 'on',
+  transform_null_equals: 'off',
 } as const;
+
+/** A read's transaction: READ ONLY, and REPEATABLE READ whatever the role's default_transaction_isolation. Under
+ *  SERIALIZABLE a read-only transaction still joins the server's read/write dependency tracking, and a probe's
+ *  read made an application's serializable transaction fail at commit as the pivot of a cycle (its INSERT lost);
+ *  REPEATABLE READ takes no predicate locks and aborts no one, and still gives the pin's checks and the read one
+ *  snapshot. Read back as transaction_isolation. */
+export const BEGIN_READ = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+export const READ_ISOLATION = 'repeatable read';
 
 export const SET_PINNED = Object.entries(PINNED).map(([k, v]) => `SET LOCAL ${k} = '${v}'`);
 
@@ -127,7 +141,7 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
 ) x LIMIT 1`;
 
 /** Read back under the pin: a server or pooler that took a SET without applying it is caught here. */
-export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path', 'default_text_search_config'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}`;
+export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path', 'default_text_search_config', 'transaction_isolation'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}`;
 
 /** A name as a literal whatever it holds: a quoted identifier, hex-encoded (the message stays ASCII, no quotes). */
 function hexName(parts: string[]): string {

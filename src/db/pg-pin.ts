@@ -8,10 +8,10 @@
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgReferences } from '../language/sql/pg-references.js';
 import { PinRefusal } from './pin-refusal.js';
-import { attributeCallsSql, builtinCallsSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, resolvedSql, SET_PINNED } from './pg-pin-sql.js';
+import { attributeCallsSql, BEGIN_READ, builtinCallsSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, READ_ISOLATION, resolvedSql, SET_PINNED } from './pg-pin-sql.js';
 
 export interface PinPlan {
-  /** The simple-protocol message: BEGIN READ ONLY, the step's SET LOCALs, the pin, the read-back, the checks. */
+  /** The simple-protocol message: BEGIN (REPEATABLE READ, READ ONLY), the step's SET LOCALs, the pin, the read-back, the checks. */
   message: string;
   /** Where each check's result is among the message's results; absent: the text gives it nothing to ask. */
   at: { readBack: number; planted: number; resolved?: number; calls?: number; attributes?: number };
@@ -45,7 +45,7 @@ export function pinPlan(sql: string, timeout: string[]): PinPlan {
   // Nested loops: the planner guesses hundreds of rows for each recursive step where there are a few, and hashed
   // all of pg_proc, pg_attribute and pg_type for them (8 ms a read, 1.5 ms with index lookups). They are set back
   // to their defaults (what they are in a session that set nothing) before the statement: a plan, not a result.
-  const head = ['BEGIN READ ONLY', ...timeout, 'SET LOCAL jit = off', ...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...SET_PINNED, PATH_SQL];
+  const head = [BEGIN_READ, ...timeout, 'SET LOCAL jit = off', ...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...SET_PINNED, PATH_SQL];
   const parts = [...head];
   const add = (query: string) => parts.push(query) - 1;
   const at: PinPlan['at'] = { readBack: add(READ_BACK_SQL), planted: add(PLANTED_SQL) };
@@ -79,6 +79,8 @@ export function checkPin(plan: PinPlan, results: Rows[]): void {
   for (const [name, want] of Object.entries(PINNED)) {
     if (String(back[name]) !== want) throw new PinRefusal(`${name} could not be pinned to ${want} (the session has ${String(back[name])}): not run as a read`);
   }
+  const isolation = String(back.transaction_isolation);
+  if (isolation !== READ_ISOLATION) throw new PinRefusal(`the read's transaction is ${isolation}, not ${READ_ISOLATION} (under serializable a read can make another session's transaction fail): not run as a read`);
   const path = String(back.search_path);
   if (!/^pg_catalog, (.+, )?pg_temp$/.test(path)) throw new PinRefusal(`search_path could not be pinned (the session has ${path}): not run as a read`);
   // `'disk full' @@ 'disk'` parses with this configuration: one someone created runs its parser's code.

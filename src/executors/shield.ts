@@ -5,7 +5,12 @@
 // keystrokes — cannot be reached then, however a path to it is spelled or built: relative, from standard input
 // (`echo /proc/kmsg | xargs cat`), by recursion (`grep -r … /proc`), by a program's own glob or a TZ the C
 // library opens (probes of stop 66 reached /proc/kmsg each of those ways in real runs; a dry run's sandbox had
-// refused them all). Same processes, network, capabilities and session: only the mount namespace is the step's.
+// refused them all). Same processes, network and session: only the mount namespace is the step's. Every
+// capability but CAP_SYS_PTRACE (bwrap keeps root's; '--cap-add ALL' before or after the drop undid it): /proc/PID/fd/N reopens what another process holds open (a probe of stop 67 read
+// another program's pipe and a terminal's keystrokes that way, through pgrep | sed | xargs head), and the kernel
+// lets that reopen, like /proc/PID/environ and /proc/PID/mem, only a process that may trace the holder: without
+// CAP_SYS_PTRACE no process of another user, nor one of root's with capabilities the step has not. `ps`, `pgrep`,
+// /proc/PID/status and cmdline still read; `ss -p` and `lsof` see no other process's files (a vouched step does).
 // Only as root (no other user can open those files) and where bwrap is installed; otherwise the step runs as it
 // always did.
 import { existsSync } from 'node:fs';
@@ -26,5 +31,5 @@ export function shielded(argv: string[], cwd: string): string[] | undefined {
   if (!exe) return undefined;
   const args = [exe, '--bind', '/', '/', '--dev', '/dev', '--bind-try', '/dev/shm', '/dev/shm'];
   for (const path of MASKED) if (existsSync(path)) args.push('--ro-bind', '/dev/null', path); // bwrap cannot create one in /proc
-  return [...args, '--cap-add', 'ALL', '--chdir', cwd, '--die-with-parent', '--', ...argv];
+  return [...args, '--cap-drop', 'CAP_SYS_PTRACE', '--chdir', cwd, '--die-with-parent', '--', ...argv];
 }

@@ -3,6 +3,7 @@
 // minimal and /proc/kmsg reads as /dev/null, however the path is built; everything else it reads is the host's.
 // A step the author vouched for (safe_because) runs as before.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
@@ -45,5 +46,34 @@ steps:
     assert.match(section('host', 'vouched'), /MemTotal/);
     assert.match(section('host', 'vouched'), /\|\s+1\n/, 'the host\'s processes');
     assert.match(section('vouched', 'done'), /\| (kmsg|mem|tty0|full|cpu)\n/, 'a vouched step sees the host\'s /dev');
+  });
+
+  it("another process's open files (its pipe here; a terminal is reopened the same way) are out of reach through /proc/PID/fd (a probe of stop 67 took a pipe's messages with pgrep | sed | xargs head)", async (t) => {
+    const dir = scratch(t);
+    // A root process reading a pipe (cat, fed by its shell's loop): what is written to it is its own.
+    const victim = spawn('bash', ['-c', 'while :; do echo victim-message; sleep 0.02; done | cat > /dev/null'], { stdio: 'ignore' });
+    t.after(() => { spawnSync('pkill', ['-KILL', '-P', String(victim.pid)]); victim.kill('SIGKILL'); });
+    let reader = '';
+    for (let i = 0; i < 100 && !reader; i++) {
+      reader = spawnSync('pgrep', ['-P', String(victim.pid), '-x', 'cat'], { encoding: 'utf8' }).stdout.trim();
+      if (!reader) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(reader, 'the victim reads its pipe');
+    const file = writeRunbook(dir, 'fd', `name: fd
+title: Fd
+steps:
+  - id: pipe
+    shell: timeout 3 head -c 200 /proc/${reader}/fd/0 || true
+  - id: built
+    shell: pgrep -P ${victim.pid} -x cat | sed 's|.*|/proc/&/fd/0|' | timeout 3 xargs head -c 200 || true
+  - id: listed
+    shell: ps -p ${reader} -o comm=
+  - { id: done, end: resolved, message: ok }
+`);
+    const r = await cli(['run', file, '--plain', '--no-transcript'], { cwd: dir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, /victim-message/, 'the pipe was read');
+    assert.match(r.stdout, /Permission denied/);
+    assert.match(r.stdout, /\| cat\n/, 'ps still reads the process');
   });
 });

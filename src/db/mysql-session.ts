@@ -13,6 +13,7 @@ import { GuardedSession } from './guarded-session.js';
 import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
 import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
+import { checkRemoteEngines, listsTables, remoteEnginesQuery } from './mysql-remote-engines.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
   ownTablesOnly, sameRelations, slowCall, slowCallRefusal, tableLocking, type HeldBy,
@@ -124,6 +125,8 @@ class MysqlSession extends GuardedSession implements Session {
   readonly flavour: ServerFlavour;
   protected readonly canceller: Canceller;
   private sessionMadeReadOnly = false;
+  /** The session's database, asked once, until a statement that may change it (USE) runs: only proven reads keep it. */
+  private knownDatabase: Promise<string | null> | undefined;
 
   constructor(
     private readonly conn: PromiseConnection, config: mysql.ConnectionOptions, readonly tls: TlsSettings | null,
@@ -154,6 +157,7 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   protected async transaction(written: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    if (!opts.readOnly || opts.vouched) this.knownDatabase = undefined;
     // A proven read runs as the engine writes it from its own parse (mysql-regenerate.ts); a vouched one as written.
     const sql = opts.readOnly && !opts.vouched ? this.proven(written) : written;
     if (opts.readOnly) await this.pin();
@@ -280,8 +284,11 @@ class MysqlSession extends GuardedSession implements Session {
     // (executors/sql-read-only.ts), and the read-only transaction still stands behind that.
     const seen = new Set<string>();
     const fresh = (rs: MysqlRelation[]) => rs.filter((r) => !isVirtualSchema(r[0]) && !seen.has(JSON.stringify(r)) && seen.add(JSON.stringify(r)));
-    let asked = fresh(mysqlRelations(sql) ?? []);
+    const named = mysqlRelations(sql) ?? [];
+    let asked = fresh(named);
     let table: string | undefined;
+    // The step vouches for what its text reaches; a server view's definition is not the author's (as below).
+    let lists = !vouched && await this.listsTables(sql, named);
     for (let depth = 0; asked.length; depth++) {
       if (depth === MAX_VIEW_DEPTH) throw new PinRefusal(`the server's own views it reads nest deeper than ${MAX_VIEW_DEPTH}: not run as a read`);
       const rows = await this.relationRows(asked);
@@ -298,8 +305,28 @@ class MysqlSession extends GuardedSession implements Session {
       }
       // Locked here: LOCK TABLES on a view holds what its definition reads too, so that must be the server's own.
       asked = fresh(views.flatMap((v) => { const reads = checkServerView(v); this.ownTablesOnly(v); return reads; }));
+      // sys's views read information_schema (sys.schema_auto_increment_columns: TABLES, COLUMNS).
+      lists ||= views.some((v) => listsTables(v.definition, mysqlRelations(v.definition) ?? [], v.schema));
     }
+    if (lists) await this.noRemoteEngines();
     return { table };
+  }
+
+  /** Whether the read may make the server open tables it does not name (mysql-remote-engines.ts). The session's
+   *  database is asked only for a read with an unqualified name: there it may be information_schema. */
+  private async listsTables(sql: string, named: MysqlRelation[]): Promise<boolean> {
+    if (listsTables(sql, named, null)) return true;
+    if (!named.some(([schema]) => schema === undefined)) return false;
+    this.knownDatabase ??= this.database();
+    this.knownDatabase.catch(() => { this.knownDatabase = undefined; });
+    return listsTables(sql, named, await this.knownDatabase);
+  }
+
+  /** Before a read that lists tables: none the session can see is of an engine that may reach another server
+   *  when the server opens it (mysql-remote-engines.ts). The query itself opens no handler. */
+  private async noRemoteEngines(): Promise<void> {
+    const q = remoteEnginesQuery();
+    checkRemoteEngines((await this.conn.query(q.sql, q.values))[0] as { s?: unknown; n?: unknown; e?: unknown }[]);
   }
 
   /** LOCK TABLES on a server view holds the tables its definition reads (the engine's parse of the definition as

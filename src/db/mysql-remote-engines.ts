@@ -1,0 +1,78 @@
+// Reads that make the server open tables they do not name. To answer `SHOW TABLE STATUS`, or an
+// information_schema table with a column the table's definition does not hold (TABLE_ROWS, CARDINALITY, the
+// constraints), MariaDB opens the handler of every table the read matches and asks it: a FEDERATED table then logs
+// in to another server and sends it queries, dry run or real (a hostile probe on MariaDB 10.11: one connection per
+// step). The relation check sees none of them (mysql-relations-check.ts): the read names no such table, or only
+// information_schema. So before such a read the session asks which table it can see is of an engine outside an
+// allowlist of engines that keep their rows here, and refuses the read if one is. The scope is every table the
+// session can see: which ones the read matches (LIKE, WHERE, the database it names) is the server's reading.
+import { asciiUpper } from '../language/sql/ascii-case.js';
+import { mysqlTokens } from '../language/sql/mysql-tokens.js';
+import type { MysqlRelation } from '../language/sql/mysql-relations.js';
+import { PinRefusal } from './pin-refusal.js';
+
+/**
+ * Engines whose handler reaches nothing but this server's memory and data directory: InnoDB, Aria, MyISAM, MEMORY,
+ * CSV and ARCHIVE keep their rows in files or memory here, BLACKHOLE keeps none, SEQUENCE makes them up,
+ * PERFORMANCE_SCHEMA shows the server's instrumentation, MRG_MyISAM opens its MyISAM tables (which are listed too).
+ */
+const LOCAL_ENGINES = ['InnoDB', 'Aria', 'MyISAM', 'MEMORY', 'CSV', 'ARCHIVE', 'SEQUENCE', 'PERFORMANCE_SCHEMA', 'BLACKHOLE', 'MRG_MyISAM'];
+
+/**
+ * SHOW statements that open no table they do not name, each run beside a FEDERATED table with its listener seeing
+ * nothing (test/hardening/sql-mariadb-remote-engines.test.ts). One that names a table (`SHOW COLUMNS FROM t`) opens
+ * that one, which the relation check judges. Any other SHOW (`SHOW TABLE STATUS`, MariaDB's statistics) is asked
+ * about: an allowlist, so a form a later version adds is asked about too.
+ */
+export const SHOW_OPENS_NAMED_ONLY = [
+  'TABLES', 'FULL TABLES', 'OPEN TABLES', 'DATABASES', 'SCHEMAS', 'CREATE DATABASE', 'CREATE SCHEMA',
+  'VARIABLES', 'SESSION VARIABLES', 'LOCAL VARIABLES', 'GLOBAL VARIABLES', 'STATUS', 'SESSION STATUS', 'LOCAL STATUS', 'GLOBAL STATUS',
+  'PROCESSLIST', 'FULL PROCESSLIST', 'GRANTS', 'PRIVILEGES', 'ENGINES', 'STORAGE ENGINES', 'PLUGINS', 'WARNINGS', 'ERRORS',
+  'COLLATION', 'CHARACTER SET', 'CHARSET', 'TRIGGERS', 'EVENTS', 'PROCEDURE STATUS', 'FUNCTION STATUS',
+  'COLUMNS', 'FULL COLUMNS', 'FIELDS', 'FULL FIELDS', 'INDEX', 'INDEXES', 'KEYS',
+];
+const SHOW_ALLOWED = new Set(SHOW_OPENS_NAMED_ONLY);
+
+const isInformationSchema = (schema: string | null | undefined): boolean =>
+  typeof schema === 'string' && asciiUpper(schema) === 'INFORMATION_SCHEMA';
+
+/** A SHOW whose leading words are not one of SHOW_OPENS_NAMED_ONLY (the proven text: no comments in it). */
+export function showListing(sql: string): boolean {
+  const tokens = mysqlTokens(sql);
+  if (!tokens) return true;
+  const words = tokens.map((t) => (t.kind === 'name' && !t.quoted ? asciiUpper(t.text) : ''));
+  if (words[0] !== 'SHOW') return false;
+  return ![1, 2].some((n) => words.slice(1, 1 + n).every(Boolean) && SHOW_ALLOWED.has(words.slice(1, 1 + n).join(' ')));
+}
+
+/**
+ * Whether a read may make the server open tables it does not name: a SHOW not known to open none, or a name in
+ * information_schema (qualified in any case: the server folds that schema's name; unqualified where the session's
+ * database is information_schema). `relations` is every name of every server reading of the text.
+ */
+export function listsTables(sql: string, relations: MysqlRelation[], database: string | null): boolean {
+  return showListing(sql) || relations.some(([schema]) => isInformationSchema(schema ?? database));
+}
+
+/**
+ * One table the session can see whose engine is not a local one, views apart (a view's ENGINE is NULL; opening it
+ * for the listing reads its definition and calls no table's info(), tested with a view of a FEDERATED table); a
+ * NULL engine elsewhere (a table the server cannot open, its plugin gone) is not known, so it counts. Reads only
+ * columns the table's definition holds, for which the server opens no handler (tested with the listener).
+ */
+export function remoteEnginesQuery(): { sql: string; values: string[] } {
+  return {
+    sql: `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, ENGINE AS e FROM information_schema.TABLES
+      WHERE TABLE_TYPE <> 'VIEW' AND (ENGINE IS NULL OR UPPER(ENGINE) NOT IN (${LOCAL_ENGINES.map(() => '?').join(', ')}))
+      ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT 1`,
+    values: LOCAL_ENGINES.map(asciiUpper),
+  };
+}
+
+/** Throws PinRefusal naming the table the query found, if it found one. */
+export function checkRemoteEngines(rows: { s?: unknown; n?: unknown; e?: unknown }[]): void {
+  const r = rows[0];
+  if (!r) return;
+  const engine = typeof r.e === 'string' ? r.e : 'an engine the server does not show';
+  throw new PinRefusal(`the server opens every table this read lists, and ${String(r.s)}.${String(r.n)} (${engine}) may reach another server or file when opened: not run as a read`);
+}

@@ -1,0 +1,145 @@
+// A hostile probe (MariaDB 10.11) found proven reads that made the server log in to another one: with a FEDERATED
+// table in the application's database, `SHOW TABLE STATUS` and information_schema's TABLES (TABLE_ROWS),
+// PARTITIONS and STATISTICS (CARDINALITY) open the handler of every table they match and ask it, and FEDERATED
+// then connects to its remote server, dry run or real. The read names no such table, so the relation check passed
+// it. Now such a read asks first whether the session can see a table of an engine that is not local, and is
+// refused, naming it, before anything opens it (src/db/mysql-remote-engines.ts). Here the "remote" server is this
+// same MariaDB behind a loopback relay that counts the connections made through it.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startMariadb, type LabServer } from '../../src/lab/index.js';
+import { SHOW_OPENS_NAMED_ONLY } from '../../src/db/mysql-remote-engines.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import { adminQuery, appQuery } from '../db/helpers.js';
+import { runSteps, stepResult, type Step } from './read-steps.js';
+
+/** Where Debian's MariaDB keeps its plugins: the test needs ha_federatedx from there. */
+const PLUGIN = '/usr/lib/mysql/plugin/ha_federatedx.so';
+
+/** A loopback relay to the lab server that counts the connections made through it. */
+async function countingRelay(to: number): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const relay = net.createServer((client) => {
+    connections++;
+    const up = net.connect(to, '127.0.0.1');
+    for (const s of [client, up]) { sockets.add(s); s.on('close', () => sockets.delete(s)); }
+    client.on('error', () => up.destroy());
+    up.on('error', () => client.destroy());
+    client.pipe(up).pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (relay.address() as net.AddressInfo).port,
+    connections: () => connections,
+    close: () => { for (const s of sockets) s.destroy(); return new Promise((resolve) => relay.close(() => resolve())); },
+  };
+}
+
+describe('MariaDB: a read that makes the server open tables it does not name runs only where none reaches another server', { skip: !existsSync(PLUGIN) && `${PLUGIN} is not on this machine (Debian's mariadb-server ships it)` }, () => {
+  let server: LabServer;
+  let relay: Awaited<ReturnType<typeof countingRelay>>;
+  let db = '';
+
+  before(async () => {
+    server = await startMariadb();
+    db = server.database;
+    relay = await countingRelay(server.port);
+    await adminQuery(server, "INSTALL SONAME 'ha_federatedx'");
+    await adminQuery(server, 'CREATE DATABASE remote_db');
+    await adminQuery(server, 'CREATE TABLE remote_db.rt (a INT) ENGINE = InnoDB');
+    await adminQuery(server, "CREATE USER 'fed'@'%' IDENTIFIED BY 'fedpw'");
+    await adminQuery(server, "GRANT SELECT ON remote_db.* TO 'fed'@'%'");
+    await adminQuery(server, `CREATE SERVER lsrv FOREIGN DATA WRAPPER mysql OPTIONS (HOST '127.0.0.1', PORT ${relay.port}, USER 'fed', PASSWORD 'fedpw', DATABASE 'remote_db')`);
+    // The application's own account creates them, in its own database.
+    await appQuery(server, `CREATE TABLE fed (a INT) ENGINE = FEDERATED CONNECTION = 'mysql://fed:fedpw@127.0.0.1:${relay.port}/remote_db/rt'`);
+    await appQuery(server, "CREATE TABLE fed_srv (a INT) ENGINE = FEDERATED CONNECTION = 'lsrv/rt'");
+    await appQuery(server, 'CREATE TABLE loc (a INT PRIMARY KEY) ENGINE = InnoDB');
+  });
+  after(async () => {
+    await server?.stop();
+    await relay?.close();
+  });
+
+  const listing = (): Step[] => [
+    "SHOW TABLE STATUS LIKE 'fed'",
+    'SHOW TABLE STATUS',
+    "SHOW TABLE STATUS LIKE 'fed%'",
+    `SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}'`,
+    `SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = '${db}'`,
+    `SELECT TABLE_NAME, INDEX_NAME, CARDINALITY FROM INFORMATION_SCHEMA.STATISTICS WHERE TABLE_SCHEMA = '${db}'`,
+  ].map((query) => ({ query, params: [] }));
+
+  /** The steps, run with no federated connection open (FLUSH TABLES closes those the table cache kept), and how
+   *  many connections the relay saw meanwhile. */
+  async function counted(url: string, steps: Step[], dryRun: boolean): Promise<{ events: RunEvent[]; connections: number }> {
+    await adminQuery(server, 'FLUSH TABLES');
+    const before = relay.connections();
+    const events = await runSteps(url, steps, dryRun);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return { events, connections: relay.connections() - before };
+  }
+
+  const refused = (events: RunEvent[], steps: Step[], table: RegExp): void => {
+    steps.forEach((s, i) => {
+      const r = stepResult(events, `s${i}`);
+      assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only'], `${s.query}: ${r.error}`);
+      assert.match(r.error ?? '', table, s.query);
+      assert.match(r.error ?? '', /the server opens every table this read lists, and .* may reach another server or file when opened: not run as a read/);
+    });
+  };
+
+  for (const dryRun of [true, false]) {
+    const dry = dryRun ? 'dry run: ' : '';
+
+    it(`${dry}SHOW TABLE STATUS and information_schema's TABLES, PARTITIONS and STATISTICS are refused, naming the table and its engine, and nothing connects`, async () => {
+      const steps = listing();
+      const { events, connections } = await counted(server.url(), steps, dryRun);
+      assert.equal(connections, 0, 'connections made to the remote server');
+      refused(events, steps, new RegExp(`${db}\\.fed \\(FEDERATED\\)`));
+    });
+
+    it(`${dry}in information_schema as the session's database, an unqualified TABLES is refused the same`, async () => {
+      const steps: Step[] = [{ query: `SELECT TABLE_NAME, TABLE_ROWS FROM TABLES WHERE TABLE_SCHEMA = '${db}'`, params: [] }];
+      const { events, connections } = await counted(server.url({ database: 'information_schema' }), steps, dryRun);
+      assert.equal(connections, 0, 'connections made to the remote server');
+      refused(events, steps, new RegExp(`${db}\\.fed \\(FEDERATED\\)`));
+    });
+
+    it(`${dry}a view of the server's own that reads information_schema (sys.schema_auto_increment_columns) is refused the same`, async () => {
+      const steps: Step[] = [{ query: 'SELECT * FROM sys.schema_auto_increment_columns', params: [] }];
+      const admin = server.url({ user: server.superuser, password: server.superPassword, database: db });
+      const { events, connections } = await counted(admin, steps, dryRun);
+      assert.equal(connections, 0, 'connections made to the remote server');
+      refused(events, steps, new RegExp(`${db}\\.fed \\(FEDERATED\\)`));
+    });
+
+    it(`${dry}the SHOW statements on the allowlist run beside the FEDERATED table, and nothing connects`, async () => {
+      const named: Record<string, string> = { 'CREATE DATABASE': `CREATE DATABASE ${db}`, 'CREATE SCHEMA': `CREATE SCHEMA ${db}` };
+      const steps = SHOW_OPENS_NAMED_ONLY.map((form): Step => ({
+        query: `SHOW ${named[form] ?? (/COLUMNS|FIELDS|INDEX|KEYS/.test(form) ? `${form} FROM loc` : form)}`, params: [],
+      }));
+      const { events, connections } = await counted(server.url(), steps, dryRun);
+      steps.forEach((s, i) => assert.equal(stepResult(events, `s${i}`).status, 'ok', `${s.query}: ${stepResult(events, `s${i}`).error}`));
+      assert.equal(connections, 0);
+    });
+  }
+
+  it('a FEDERATED table over CREATE SERVER is refused the same, and without either the reads run', async () => {
+    await appQuery(server, 'DROP TABLE fed');
+    const steps = listing();
+    for (const dryRun of [true, false]) {
+      const { events, connections } = await counted(server.url(), steps, dryRun);
+      assert.equal(connections, 0, 'connections made to the remote server');
+      refused(events, steps, new RegExp(`${db}\\.fed_srv \\(FEDERATED\\)`));
+    }
+    await appQuery(server, 'DROP TABLE fed_srv');
+    for (const dryRun of [true, false]) {
+      const events = await runSteps(server.url(), steps, dryRun);
+      steps.forEach((s, i) => assert.equal(stepResult(events, `s${i}`).status, 'ok', `${s.query}: ${stepResult(events, `s${i}`).error}`));
+    }
+  });
+});

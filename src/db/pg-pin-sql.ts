@@ -36,6 +36,8 @@ const asOid = (expr: string) => `pg_catalog.oidin(pg_catalog.textout(${expr}))`;
 /** pg_catalog's namespace oid: fixed by initdb in every version. */
 const CATALOG = 11;
 const eq = 'OPERATOR(pg_catalog.=)';
+/** pg_proc's own oid (its pg_class row), fixed by initdb in every version. */
+const PG_PROC_CLASS = '1255::pg_catalog.oid';
 const ne = 'OPERATOR(pg_catalog.<>)';
 
 /**
@@ -71,12 +73,15 @@ const userMade = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_USER_O
  *  stop 66 pointed that negator at its own operator, and this very check ran it). */
 const ownOid = (oid: string) => `${oid} OPERATOR(pg_catalog.<) ${FIRST_USER_OID}::pg_catalog.oid`;
 
-/** Code written in SQL or a procedural language, or `LANGUAGE internal` that someone created: not the server's
- *  own C, as an extension's members are (pg_trgm's operator classes over text). C can only be installed with the
- *  server's files, beyond any reading of SQL; but `CREATE FUNCTION … LANGUAGE internal AS 'pg_terminate_backend'`
- *  gives any of the server's own C functions a new name and signature (a probe of stop 66 bound one into
- *  integer_ops as an in_range support function). */
-const notServerCode = (p: string) => `(${p}.prolang ${ne} 13 AND (${p}.prolang ${ne} 12 OR ${userMade(`${p}.oid`)}))`; // c; internal
+/** Code that is not the server's own: written in SQL or a procedural language; `LANGUAGE internal` that someone
+ *  created (`CREATE FUNCTION … LANGUAGE internal AS 'pg_terminate_backend'` gives any of the server's own C
+ *  functions a new name and signature: a probe of stop 66 bound one into integer_ops as an in_range support
+ *  function); and `LANGUAGE c` that someone created outside an extension (`… LANGUAGE c AS '$libdir/pg_prewarm',
+ *  'autoprewarm_dump_now'` binds any symbol of any library the server ships, under any name: a probe of stop 67).
+ *  The server's own is PostgreSQL's internal and C functions, and the C functions of an installed extension (its
+ *  script made them: pg_trgm's operator classes over text). Written without NOT over an operator (see ownOid). */
+const notServerCode = (p: string) => `((${p}.prolang ${ne} 12 OR ${userMade(`${p}.oid`)}) AND (${p}.prolang ${ne} 13 OR (${userMade(`${p}.oid`)} AND NOT EXISTS (
+    SELECT FROM pg_catalog.pg_depend d WHERE d.classid ${eq} ${PG_PROC_CLASS} AND d.objid ${eq} ${p}.oid AND d.deptype ${eq} 'e'))))`;
 
 /** PostgreSQL's own catalog rows given code someone created, in place (db/pg-catalog-hooks.ts asks the same
  *  when a session opens, without anything these could take over; here, before each read, for a change since). */

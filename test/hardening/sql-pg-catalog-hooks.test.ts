@@ -10,7 +10,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { labServerInfo, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { catalogHooks, HOOKS_SQL } from '../../src/db/pg-catalog-hooks.js';
 import { adminQuery, appQuery, victimSession } from '../db/helpers.js';
 import { runSteps, stepResult } from './read-steps.js';
@@ -89,6 +91,30 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
           } finally { await adminQuery(server, remove); }
         });
       }
+
+      // A probe of stop 67: `LANGUAGE c` made by plain SQL binds any symbol of a library the server ships (here
+      // pg_prewarm's autoprewarm_dump_now, which writes autoprewarm.blocks into the data directory) as an
+      // in_range support function; an extension's own C members (pg_trgm's) are the server's code and refuse nothing.
+      it('a LANGUAGE c function someone created, bound into integer_ops, is refused dry and real; its code does not run; an extension\'s C members refuse nothing', async () => {
+        const dumped = join(labServerInfo(server).dir, 'autoprewarm.blocks');
+        await adminQuery(server, `CREATE FUNCTION evil.c_in_range(int8, int8, int4, bool, bool) RETURNS bool LANGUAGE c STRICT IMMUTABLE
+            AS '$libdir/pg_prewarm', 'autoprewarm_dump_now';
+          ALTER OPERATOR FAMILY pg_catalog.integer_ops USING btree ADD FUNCTION 3 (int8, int4) evil.c_in_range(int8, int8, int4, bool, bool)`);
+        try {
+          rmSync(dumped, { force: true });
+          await refusedDryAndReal(server, 'SELECT a, count(*) OVER (ORDER BY a RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) AS n FROM plain', /operator family member .*c_in_range/);
+          assert.equal(existsSync(dumped), false, 'the bound C symbol ran (autoprewarm.blocks was written)');
+        } finally {
+          await adminQuery(server, 'ALTER OPERATOR FAMILY pg_catalog.integer_ops USING btree DROP FUNCTION 3 (int8, int4); DROP FUNCTION evil.c_in_range(int8, int8, int4, bool, bool)');
+        }
+        await adminQuery(server, 'CREATE EXTENSION IF NOT EXISTS pg_trgm');
+        try {
+          for (const dryRun of [true, false]) {
+            const r = stepResult(await runSteps(server.url(), [{ query: 'SELECT count(*) AS n FROM public.plain', params: [] }], dryRun), 's0');
+            assert.equal(r.status, 'ok', r.error);
+          }
+        } finally { await adminQuery(server, 'DROP EXTENSION pg_trgm'); }
+      });
 
       // A second probe: PostgreSQL's own rows edited in place (UPDATE by a superuser), and objects a session meets
       // before it asks anything (an encoding conversion, an access method's handler).

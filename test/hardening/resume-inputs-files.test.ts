@@ -137,7 +137,7 @@ test('~/.pg_service.conf pointed at B between the kill and the resume: refused n
 // A third probe: a client file a step's own env: names, psql's startup file, and a header whose prints were deleted.
 const VIA_STEP_ENV = (file: string) => RUNBOOK('', 'stepenv', `      run: psql -X -q -v ON_ERROR_STOP=1 "service=app" -c "INSERT INTO marks VALUES ('WHAT')"
       env: { PGSERVICEFILE: ${file} }`);
-const VIA_PSQLRC = (s: LabServer) => RUNBOOK('', 'psqlrc', `      run: psql -q -v ON_ERROR_STOP=1 "host=127.0.0.1 port=${s.port} dbname=app_db user=app_user" -c "INSERT INTO marks VALUES ('WHAT')"`);
+const VIA_PSQLRC = (s: LabServer, what = 'psqlrc') => RUNBOOK('', what, `      run: psql -q -v ON_ERROR_STOP=1 "host=127.0.0.1 port=${s.port} dbname=app_db user=app_user" -c "INSERT INTO marks VALUES ('WHAT')"`);
 const serviceFor = (s: LabServer) => `[app]\nhost=127.0.0.1\nport=${s.port}\ndbname=app_db\nuser=app_user\n`;
 
 test('a service file named in a step\'s own env:, edited between the kill and the resume: refused naming it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
@@ -163,6 +163,28 @@ test('~/.psqlrc given a \\c to B between the kill and the resume (psql reads it 
   assert.equal(refused.code, 2, refused.stdout + refused.stderr);
   assert.match(refused.stderr, /client configuration file changed since the run recorded it: .*\.psqlrc/);
   assert.equal(await marks(B, 'psqlrc'), 0, 'nothing was written to B');
+});
+
+// The finding: ~/.psqlrc includes another file (`\\i`), and that file, not ~/.psqlrc, is edited to connect to B.
+test('a file ~/.psqlrc includes (\\i), edited to \\c B between the kill and the resume: refused naming it; --retarget continues on B', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  const dir = scratch(t);
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  const inc = join(dir, 'inc.psql');
+  writeFileSync(inc, '\\set probe 1\n');
+  writeFileSync(join(home, '.psqlrc'), `\\i ${inc}\n`);
+  const env = { HOME: home };
+  const transcript = await killedRun(dir, 'included', VIA_PSQLRC(A, 'included'), [], env);
+  writeFileSync(inc, `\\c "host=127.0.0.1 port=${B.port} dbname=app_db user=app_user"\n`);
+  const refused = await resume(transcript, ['--yes'], env);
+  assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, new RegExp(`client configuration file changed since the run recorded it: ${inc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+  assert.equal(await marks(B, 'included'), 0, 'nothing was written to B');
+
+  const retargeted = await resume(transcript, RETARGET, env);
+  assert.equal(retargeted.code, 0, retargeted.stdout + retargeted.stderr);
+  assert.match(retargeted.stderr, /--retarget: .*inc\.psql/);
+  assert.deepEqual([await marks(A, 'included'), await marks(B, 'included')], [0, 1], 'written to B, as the operator said');
 });
 
 test('a header with its input prints and client files deleted is not taken for one from before them: refused, saying so', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {

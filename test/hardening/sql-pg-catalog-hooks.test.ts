@@ -96,7 +96,9 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
       // pg_prewarm's autoprewarm_dump_now, which writes autoprewarm.blocks into the data directory) as an
       // in_range support function; an extension's own C members (pg_trgm's) are the server's code and refuse nothing.
       it('a LANGUAGE c function someone created, bound into integer_ops, is refused dry and real; its code does not run; an extension\'s C members refuse nothing', async () => {
-        const dumped = join(labServerInfo(server).dir, 'autoprewarm.blocks');
+        const info = labServerInfo(server);
+        assert.ok(info, 'the lab server\'s data directory');
+        const dumped = join(info.dir, 'autoprewarm.blocks');
         await adminQuery(server, `CREATE FUNCTION evil.c_in_range(int8, int8, int4, bool, bool) RETURNS bool LANGUAGE c STRICT IMMUTABLE
             AS '$libdir/pg_prewarm', 'autoprewarm_dump_now';
           ALTER OPERATOR FAMILY pg_catalog.integer_ops USING btree ADD FUNCTION 3 (int8, int4) evil.c_in_range(int8, int8, int4, bool, bool)`);

@@ -7,8 +7,7 @@ import { Redactor } from '../secrets/redactor.js';
 import { resolveInputs } from '../engine/inputs.js';
 import { Run, type RunOptions } from '../engine/run.js';
 import { durationMs, MAX_DURATION_MS } from '../language/duration.js';
-import { renderShown, renderTemplate } from '../engine/render.js';
-import { parseTemplate } from '../language/expression/index.js';
+import { readsWhole, renderShown, renderTemplate } from '../engine/render.js';
 import { taintFor, withTaint } from '../secrets/taint.js';
 import { createExecutors, type BeforeAct } from '../executors/index.js';
 import { EXIT, exitCodeFor, UserError } from '../common/errors.js';
@@ -233,9 +232,7 @@ function targetOf(runbook: Runbook, inputs: Record<string, unknown>, redactor: R
     // (one or two characters are too short to mask wherever they occur, but in a URL's userinfo they are still
     // a password), then every known secret.
     // A URL read whole from an input (`${{ inputs.url }}`, a secret one too) shows its server, its password masked.
-    const parts = parseTemplate(first.url);
-    const whole = parts.length === 1 && parts[0]!.kind === 'expr' && (parts[0]!.node.type === 'member' || parts[0]!.node.type === 'ident');
-    const shown = whole ? url : renderShown(first.url, withTaint({ inputs, steps: {} }, taintFor(redactor)));
+    const shown = readsWhole(first.url) ? url : renderShown(first.url, withTaint({ inputs, steps: {} }, taintFor(redactor)));
     try { return redactor.showUrl(shown); } catch { return redactor.mask(shown); }
   } catch {
     return undefined;

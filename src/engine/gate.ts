@@ -10,7 +10,7 @@ import type { LoopItem, MachineContext } from './machine-types.js';
 import { itemDetails, loopPlan } from './loop.js';
 import { DEFAULT_TIMEOUT_MS, duration, prepareStep, type Prepared } from './prepare.js';
 import { describeSshNow } from '../executors/remote-describe.js';
-import { renderShown, renderTemplate, renderTitle } from './render.js';
+import { renderShown, renderTitle } from './render.js';
 import { scopeOf } from './scope.js';
 import { taintFor } from '../secrets/taint.js';
 import { hostname } from 'node:os';
@@ -62,7 +62,7 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
   const title = redactor.mask(renderTitle(step.title, stepId, scope));
   const event: ConfirmationRequested = {
     type: 'confirmation-requested', stepId, title,
-    command: redactor.mask(command),
+    command, // masked by flow where it was made (events/schema.ts, Shown)
     question: fill(step.confirm) ?? `Run '${title}'?`,
     risk: step.risk ?? 'normal',
     resumed: context.resumedStep === stepId,
@@ -132,7 +132,7 @@ function limits(step: StepDoc): Pick<ConfirmationRequested, 'timeout' | 'attempt
 
 function callCommand(step: StepDoc, scope: Scope): string {
   const call = step.runbook!;
-  const inputs = Object.entries(call.inputs ?? {}).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? renderTemplate(v, scope) : String(v)}`);
+  const inputs = Object.entries(call.inputs ?? {}).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? renderShown(v, scope) : String(v)}`);
   return [`runbook ${call.name}`, ...(inputs.length ? ['inputs:', ...inputs] : [])].join('\n');
 }
 

@@ -8,7 +8,7 @@ import { targetNameProblem } from '../language/target-names.js';
 import { vouchedFor } from '../language/vouched.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
-import { renderShell, renderTemplate, renderValue, test } from './render.js';
+import { readsWhole, renderShell, renderShown, renderTemplate, renderValue, shownValue, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
 import { provenWithValues } from '../language/validate/shell-lint.js';
@@ -149,7 +149,9 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   const query = typeof sql.query === 'string' ? sql.query : engine === 'mysql' || engine === 'mariadb' ? sql.query.mysql : sql.query.postgres;
   if (query === undefined) throw new Error(`this step has no SQL for ${engine ?? 'this database'}`);
   const params = (sql.params ?? []).map((p) => (typeof p === 'string' ? renderValue(p, scope) : p));
-  const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(params)}` : query.trim();
+  // Shown masked by flow, as a shell step's values are (events/schema.ts, Shown): the query is the author's text.
+  const shownParams = (sql.params ?? []).map((p, i) => (typeof p === 'string' ? shownValue(p, scope, params[i]) : p));
+  const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(shownParams)}` : query.trim();
   const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}) };
   const given = givenSecrets(scope, params.map((v, i): [string, unknown] => [`param ${i + 1}${typeof sql.params?.[i] === 'string' ? ` (${String(sql.params[i])})` : ''}`, v]));
   return { action, command: shown, target: url, ...given };
@@ -170,7 +172,9 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
     ...(parameter !== undefined ? { parameter } : {}),
   };
   // Shown (and recorded) with the password's place masked, whatever its length; the action keeps the real URL.
-  const where = url !== undefined ? displayUrl(url) : `${host ?? ''}${port !== undefined ? `:${port}` : ''}`;
+  const shownHost = w.host !== undefined ? renderShown(w.host, scope) : '';
+  const shownUrl = w.url !== undefined && url !== undefined && !readsWhole(w.url) ? renderShown(w.url, scope) : url;
+  const where = shownUrl !== undefined ? displayUrl(shownUrl) : `${shownHost}${port !== undefined ? `:${port}` : ''}`;
   return { action, command: `probe ${probe} ${where}`.trim(), ...(url ? { target: url } : {}) };
 }
 
@@ -195,7 +199,8 @@ export const duration = (d: string | number | undefined, fallback: string): stri
 /** `destructive: false` with a reason: the author vouches that what the lint could not prove is harmless. */
 export { vouchedFor };
 
-const unconfirmed = (step: StepDoc): boolean => step.destructive !== true && !vouchedFor(step);
+/** The step runs without the operator's yes and without an author's vouching: a proven read (or a probe). */
+export const unconfirmed = (step: StepDoc): boolean => step.destructive !== true && !vouchedFor(step);
 
 /** The action of a step that has one (every kind but runbook calls and end steps). */
 export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepared {
@@ -207,13 +212,13 @@ export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
   if (step.manual !== undefined) {
     const m = typeof step.manual === 'string' ? { instructions: step.manual } : step.manual;
     const instructions = renderTemplate(m.instructions, scope);
-    return { action: { kind: 'manual', instructions, ...(m.choices ? { choices: m.choices } : {}) }, command: instructions };
+    return { action: { kind: 'manual', instructions, ...(m.choices ? { choices: m.choices } : {}) }, command: renderShown(m.instructions, scope) };
   }
   if (step.prompt) {
     const p = step.prompt;
     const message = renderTemplate(p.message, scope);
     const secret = p.secret === true || step.secret === true; // the answer is masked from the moment it is given
-    return { action: { kind: 'prompt', ...p, message, ...(secret ? { secret } : {}) }, command: message };
+    return { action: { kind: 'prompt', ...p, message, ...(secret ? { secret } : {}) }, command: renderShown(p.message, scope) };
   }
   throw new Error(`step '${step.id}' has no action to prepare`);
 }

@@ -41,6 +41,21 @@ export function renderValue(text: string, scope: Scope): unknown {
   return rendered;
 }
 
+/** A template that reads one value whole (`${{ inputs.url }}`): a URL so given is shown as a URL, its password's
+ *  place masked (the run's target, a probe's), where one computed from a secret is the mask whole. */
+export function readsWhole(text: string): boolean {
+  const parts = parseTemplate(text);
+  return parts.length === 1 && parts[0]!.kind === 'expr' && (parts[0]!.node.type === 'member' || parts[0]!.node.type === 'ident');
+}
+
+/** A value as the operator is shown it (an SQL parameter in the gate and the start line): the mask whole when a
+ *  single ${{ }} gives it from a secret, else the template as renderShown shows it. `value`: renderValue's. */
+export function shownValue(text: string, scope: Scope, value: unknown): unknown {
+  const parts = parseTemplate(text);
+  if (parts.length === 1 && parts[0]?.kind === 'expr') return evaluateFlow(parts[0].node, scope).tainted ? MASK : value;
+  return renderShown(text, scope);
+}
+
 /** The text a value takes in a template; a structure is JSON, so its strings are shown JSON-escaped. */
 function stringOf(value: unknown, scope: Scope): string {
   if (value !== null && typeof value === 'object') shownAsJson(value, scope);

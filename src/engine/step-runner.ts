@@ -16,7 +16,7 @@ import { itemDetails, loopItems, LoopError, loopPlan, loopResult, type LoopPlan 
 import { scopeOf } from './scope.js';
 import { isSecretStep, registerSecretResult } from './secret-step.js';
 import { toMs } from './duration.js';
-import { DEFAULT_TIMEOUT_MS, prepareStep, type Prepared } from './prepare.js';
+import { DEFAULT_TIMEOUT_MS, prepareStep, unconfirmed, type Prepared } from './prepare.js';
 import { dryRunMode, DRY_RUN_RESULT, inSandbox } from './dry-run-mode.js';
 import { sleep } from './timer.js';
 import { renderTemplate, renderTitle } from './render.js';
@@ -197,9 +197,13 @@ export class StepRunner {
 
   private started(step: StepDoc, kind: string, attempt: number, command: string | undefined, scope: Scope, dryRun?: DryRunMode, prepared?: Prepared): void {
     const where = prepared?.action.kind === 'shell' ? prepared.target : undefined;
+    // A step that acts (destructive, or vouched for) is shown as it runs: its values masked by flow, its own text
+    // whole (events/schema.ts, Shown). A proven read cannot act: its text is masked by value as well, so a
+    // credential written into a runbook's read stays off the screen.
+    const shown = command !== undefined && unconfirmed(step) ? this.deps.redactor.mask(command) : command;
     this.deps.publish({
       type: 'step-started', stepId: step.id, title: renderTitle(step.title, step.id, scope), kind: kind as never, attempt,
-      destructive: step.destructive === true, ...(command !== undefined ? { command } : {}), ...(dryRun ? { dryRun } : {}),
+      destructive: step.destructive === true, ...(shown !== undefined ? { command: shown } : {}), ...(dryRun ? { dryRun } : {}),
       ...(where !== undefined ? { where } : {}),
     });
   }

@@ -18,6 +18,12 @@ const doc = (description: string) => ({ description });
  *  either; every other string, and anything of type unknown, is data and is masked. Not part of the JSON Schema. */
 export const STRUCTURAL: unique symbol = Symbol('structural');
 const Id = (description?: string) => Type.String({ ...(description ? doc(description) : {}), [STRUCTURAL]: true });
+/** A command as the gate, the start line and a dry run show it: masked where it was made, by where each value
+ *  flowed (engine/render.ts, renderShown; and credentials written into it, engine/command-mask.ts), never again by
+ *  value. By value, a secret equal to the author's own text (a capture the author's script printed) masked that
+ *  text: the gate showed `ls /srv****` for `ls /srv && rm -rf /srv/data`, and y ran it (a probe of stop 67). */
+const Shown = (description: string) => Type.String({ ...doc(description), [STRUCTURAL]: true });
+const OptShown = (description: string) => Type.Optional(Shown(description));
 const OptId = (description?: string) => Type.Optional(Id(description));
 const literals = <T extends string>(values: readonly T[], description: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), doc(description));
@@ -108,8 +114,8 @@ const PLACE_FIELDS = {
     }, { additionalProperties: false, ...doc('Every input\'s value as the run resolved it, as a keyed fingerprint, never the value: a resume where one differs (`--input` over a recorded value, a secret typed again that is not the same), is given and was not, or is gone, is refused, naming it, unless --retarget.') })),
     clientFiles: Type.Optional(Type.Array(Type.Object({
       path: Id('A client configuration file that decides where a client connects (docs/transcript.md lists them), as the run\'s environment resolves it.'),
-      content: Id('Its sha256, `missing`, or why it was not read (`not a file`, `unreadable (CODE)`, too large).'),
-    }, { additionalProperties: false }), doc('The client configuration files (libpq\'s service and password files, the MySQL/MariaDB option files, ssh\'s and kubectl\'s config, /etc/hosts, a .env beside the runbook or in the working directory) by content: a resume where one changed is refused, naming it, unless --retarget.'))),
+      content: Id('Its sha256, `missing`, why it was not read (`not a file`, `unreadable (CODE)`, too large), or `cannot compare: …` (a psqlrc line that runs a command or connects through a variable: a resume refuses it until --retarget).'),
+    }, { additionalProperties: false }), doc('The client configuration files (libpq\'s service and password files, psql\'s startup files, the MySQL/MariaDB option files, ssh\'s and kubectl\'s config, /etc/hosts, a .env beside the runbook or in the working directory, and the files they include) by content: a resume where one changed is refused, naming it, unless --retarget.'))),
 };
 
 const AddressFields = {
@@ -137,7 +143,7 @@ const EVENT_FIELDS = {
   },
   'step-started': {
     stepId: Id(), title: Str, kind: literals(STEP_KINDS, 'Step kind.'), attempt: Type.Integer({ minimum: 1 }),
-    command: OptStr('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
+    command: OptShown('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
     where: OptStr('A shell step that names a target: where it ran (`ssh db-1 [target db_host]`, or this machine and why).'),
     dryRun: Type.Optional(literals(['ran', 'sandboxed', 'sandboxed-offline', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox with the network (shell the lint proved to read only), ran in the sandbox offline (any other shell; only in transcripts written before #44, which shows such steps), or only shown.')),
   },
@@ -190,7 +196,7 @@ const EVENT_FIELDS = {
     itemsOutput: Type.Optional(Type.Literal(true, doc("A for_each step: each item's stdout/stderr are left out of `result.items`; its item-finished line has them."))),
   },
   'step-skipped': {
-    stepId: Id(), reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptStr(),
+    stepId: Id(), reason: literals(['condition', 'operator', 'dry-run'] as const, 'Why it did not run.'), detail: OptShown('A dry run: the command a real run would run, values filled in, secrets masked.'),
     because: Type.Optional(literals(['destructive', 'no-sandbox', 'safe-because', 'remote'] as const, 'A dry run: why the step was only shown (remote: it runs on a target, where no sandbox can hold it).')),
     items: Type.Optional(Type.Array(GateItemSchema, doc('A for_each step in a dry run: the items a real run would act on.'))),
   },
@@ -199,7 +205,7 @@ const EVENT_FIELDS = {
     expression: OptStr('The `on` key or branch condition.'), value: Type.Optional(Type.Unknown()),
   },
   'confirmation-requested': {
-    stepId: Id(), title: Str, command: Str, target: OptStr(), description: OptStr(), blastRadius: OptStr(), question: Str,
+    stepId: Id(), title: Str, command: Shown('What will run, values filled in, secrets masked.'), target: OptStr(), description: OptStr(), blastRadius: OptStr(), question: Str,
     risk: literals(['normal', 'high'] as const, 'high: the answer is typed.'), resumed: Type.Boolean(doc('Asked again after a resume.')),
     connection: OptId('SQL: the name of the connection.'),
     env: Type.Optional(Type.Record(Type.String(), Type.String(), doc("Shell: the step's env: values, secrets masked."))),

@@ -25,11 +25,13 @@ test('the masking plan keeps every structural field of every line type, and mask
     ['run-finished', ['outcome']], ['run-finished', ['stepId']], ['branch', ['from']], ['branch', ['to']], ['branch', ['via']],
     ['question-asked', ['question', 'stepId']], ['question-asked', ['question', 'action', 'kind']], ['question-answered', ['stepId']],
     ['confirmation-answered', ['answer']], ['target-identified', ['target', 'server']], ['target-identified', ['connection']],
+    // A command is masked where it is made, by flow (events/schema.ts, Shown): never again by value.
+    ['step-started', ['command']], ['confirmation-requested', ['command']], ['step-skipped', ['detail']],
     ['wait-polled', ['deadlineAt']], ['header', ['runbook', 'name']], ['header', ['runbook', 'sha256']], ['resumed', ['stepId']],
   ];
   for (const [type, path] of kept) assert.ok(isKept(type, path), `${type}.${path.join('.')} is kept`);
   const data: [string, string[]][] = [
-    ['step-started', ['title']], ['step-started', ['command']], ['step-output', ['chunk']], ['step-finished', ['result', 'stdout']],
+    ['step-started', ['title']], ['step-output', ['chunk']], ['step-finished', ['result', 'stdout']],
     ['step-finished', ['result', 'rows']], ['step-finished', ['result', 'vars']], ['step-finished', ['result', 'outputs']],
     ['step-finished', ['result', 'value']], ['run-finished', ['message']], ['branch', ['value']], ['wait-polled', ['last']],
     ['question-asked', ['question', 'action', 'default']], ['question-answered', ['answer']], ['loop-started', ['items', '[]', 'label']],

@@ -20,6 +20,7 @@ import { fourEyesAllows } from './four-eyes.js';
 import { relabel, relabelGate, relabelQuestion } from './relabel.js';
 import { runOutputs, startContext } from './run-data.js';
 import type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
+import { SessionSecrets } from './session-secrets.js';
 
 export type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 
@@ -44,6 +45,8 @@ export class Run {
   private stopReason?: string;
   /** for_each lists approved at their gate, by step id; the runner takes each once (engine/loop.ts). */
   private readonly approved = new Map<string, LoopItem[]>();
+  /** Connections whose sessions a step gave a secret: later steps on them are given it too (session-secrets.ts). */
+  private readonly sessionSecrets = new SessionSecrets();
 
   /** Counts, masks and fans out every event; a critical listener that fails stops the run (run-publisher.ts). */
   private readonly events: RunPublisher;
@@ -227,6 +230,7 @@ export class Run {
       ask: (q) => this.ask(q),
       dryRun: this.opts.dryRun ?? false,
       recordingFailed: () => this.fatal !== undefined,
+      sessionSecrets: this.sessionSecrets,
       approvedItems: (stepId) => { const items = this.approved.get(stepId); this.approved.delete(stepId); return items; },
       ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),

@@ -7,6 +7,7 @@ import type { Redactor } from '../secrets/redactor.js';
 import type { LiveSession, ServerSessionId } from '../db/server-session.js';
 import type { RunEvent } from './events.js';
 import type { LoopItem } from './machine-types.js';
+import type { SessionSecrets } from './session-secrets.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -32,4 +33,6 @@ export interface StepRunnerDeps {
   withheldOutput?(stepId: string, stream: 'stdout' | 'stderr', chunk: string): void;
   /** The transcript could not take a line (a full disk, its directory gone): nothing more may act. */
   recordingFailed?(): boolean;
+  /** The connections whose sessions a step gave a secret (session-secrets.ts). */
+  sessionSecrets?: SessionSecrets;
 }

@@ -99,8 +99,10 @@ export class StepRunner {
     const sandbox = dry?.mode === 'sandboxed' ? 'network' : undefined;
     if (kind === 'wait') return waitStep(this.deps, this.taint, step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
-    const result = await executeAction(this.deps, step, inSandbox(prepared, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
-    const tainted = taintResult(result, prepared.given ?? []);
+    const given = this.deps.sessionSecrets?.taint(prepared) ?? prepared;
+    const result = await executeAction(this.deps, step, inSandbox(given, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
+    this.deps.sessionSecrets?.ran(step.id, given);
+    const tainted = taintResult(result, given.given ?? []);
     if (tainted.withheld && prepared.action.kind !== 'shell') this.showWithheld(step.id, tainted);
     return tainted;
   }

@@ -34,7 +34,9 @@ export async function waitStep(deps: StepRunnerDeps, taint: Taint, step: StepDoc
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: deps.redactor.mask(`cannot prepare poll ${polls}: ${(e as Error).message}`) };
     }
     if (polls > 1 && poll.target) deps.redactor.addUrl(poll.target);
-    const result = taintResult(await executeAction(deps, step, inSandbox(poll, sandbox), signal, stepTimeout), poll.given ?? []);
+    const given = deps.sessionSecrets?.taint(poll) ?? poll;
+    const result = taintResult(await executeAction(deps, step, inSandbox(given, sandbox), signal, stepTimeout), given.given ?? []);
+    deps.sessionSecrets?.ran(step.id, given);
     // A secret wait step's every poll is a secret from the moment it returns: the line that says what it saw is
     // published below, long before the step's last result is.
     if (isSecretStep(step)) registerSecretResult(deps.redactor, result, step);

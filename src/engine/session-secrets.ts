@@ -1,0 +1,27 @@
+// Where a secret went, beyond the step: an SQL step given a secret (a parameter) hands it to its connection's
+// session, and the session keeps what the step put there (`set_config('app.tok', $1, false)`, `SET @tok = ?`, a
+// temporary table). A later step on the same connection can read it back in any form: a probe of stop 67 showed
+// `upper(current_setting('app.tok'))` and substrings of the secret in a proven read's rows, on PostgreSQL and
+// MariaDB. So the session is given the secret too: every later step on that connection, in this process, is a
+// step given a secret (secrets/step-taint.ts), its results withheld and saying why. A resumed run opens new
+// sessions, which hold nothing.
+import type { Prepared } from './prepare.js';
+
+export class SessionSecrets {
+  /** connection name → how its session was given a secret */
+  private readonly given = new Map<string, string>();
+
+  /** The step's action as given what its session holds: the secret its connection's session was given. */
+  taint(prepared: Prepared): Prepared {
+    const a = prepared.action;
+    const held = a.kind === 'sql' ? this.given.get(a.connection) : undefined;
+    return held === undefined ? prepared : { ...prepared, given: [...(prepared.given ?? []), held] };
+  }
+
+  /** After an SQL step ran: its session holds what the step was given. */
+  ran(stepId: string, prepared: Prepared): void {
+    const a = prepared.action;
+    if (a.kind !== 'sql' || !prepared.given?.length || this.given.has(a.connection)) return;
+    this.given.set(a.connection, `the session of connection ${a.connection}, given ${prepared.given.join(', ')} by step ${stepId}`);
+  }
+}

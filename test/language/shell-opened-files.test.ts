@@ -17,21 +17,27 @@ const proven = (script: string) => assert.equal(allowlistFindings(script), undef
 describe('words the programs read otherwise than as the files and flags the lint saw', () => {
   it('openssl: a URI anywhere is not proven; a local file is', () => {
     for (const s of ["openssl x509 -in 'http://127.0.0.1:47313/x' -noout -subject", 'openssl crl -in http://127.0.0.1:1/crl -noout',
-      'openssl verify http://127.0.0.1:1/leaf', 'openssl verify -CAfile file:/etc/ssl/ca.pem /tmp/leaf.pem', 'openssl x509 -in HTTP://h/x -noout']) {
+      'openssl verify http://127.0.0.1:1/leaf', 'openssl verify -CAfile file:/etc/ssl/ca.pem /tmp/leaf.pem', 'openssl x509 -in HTTP://h/x -noout',
+      // openssl's own parser splits a glued value at '=' (a probe of stop 67)
+      "openssl x509 -noout '-in=http://127.0.0.1:47393/x\nSET pwned 1\n'", 'openssl crl -noout -in=http://h/crl', 'openssl verify -CAfile=http://h/ca /tmp/leaf.pem']) {
       refused(s, /fetches a URI over the network/);
     }
     proven('openssl x509 -in /etc/ssl/certs/ca.pem -noout -subject');
     proven('openssl verify -CAfile /etc/ssl/ca.pem /tmp/leaf.pem');
   });
 
-  it('the real openssl fetches an -in that starts with http:// (the threat is live)', async () => {
-    const got: string[] = [];
-    const server = createServer((socket) => { socket.on('data', (d) => { got.push(d.toString()); socket.end(); }); });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    await new Promise<void>((r) => spawn('openssl', ['x509', '-in', `http://127.0.0.1:${port}/x`, '-noout'], { stdio: 'ignore' }).on('close', () => r()));
-    server.close();
-    assert.match(got.join(''), /^GET \/x HTTP/, 'openssl sent a request');
+  it('the real openssl fetches an -in that starts with http://, as the next word and glued with =; the lint refuses both (the threat is live)', async () => {
+    for (const form of [(url: string) => ['-in', url], (url: string) => [`-in=${url}`]]) {
+      const got: string[] = [];
+      const server = createServer((socket) => { socket.on('data', (d) => { got.push(d.toString()); socket.end(); }); });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const args = ['x509', ...form(`http://127.0.0.1:${port}/x`), '-noout'];
+      await new Promise<void>((r) => spawn('openssl', args, { stdio: 'ignore' }).on('close', () => r()));
+      server.close();
+      assert.match(got.join(''), /^GET \/x HTTP/, `openssl ${args.join(' ')} sent a request`);
+      refused(`openssl ${args.join(' ')}`, /fetches a URI over the network/);
+    }
   });
 
   it('kubectl: a boolean flag takes no next word', () => {

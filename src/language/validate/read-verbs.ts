@@ -94,8 +94,9 @@ const openssl: VerbTool = {
   },
 };
 
-/** A word that starts with a URI scheme (`http:`, `file:`, `org.openssl.winstore:`). */
-const URI = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+/** A word that starts with a URI scheme (`http:`, `file:`, `org.openssl.winstore:`), or an option whose glued
+ *  value does: openssl's own parser splits `-in=http://…` at the `=` (a probe of stop 67 sent lines that way). */
+const URI = /^(?:-[^=]*=)?[A-Za-z][A-Za-z0-9+.-]*:/;
 
 const TOOLS: Record<string, VerbTool> = { systemctl, kubectl, docker, pg_ctl, openssl };
 

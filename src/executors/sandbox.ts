@@ -52,6 +52,8 @@ export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
 // /var/run is a link to /run on current systems (bwrap refuses to mount over a link, and need not); --dev has
 // its own /dev/shm.
 const HIDDEN = ['/tmp', '/run', ...(isRealDir('/var/run') ? ['/var/run'] : [])];
+/** The size of each (see flags). */
+export const SANDBOX_TMPFS_BYTES = 512 * 2 ** 20;
 
 function isRealDir(path: string): boolean {
   try { return lstatSync(path).isDirectory(); } catch { return false; }
@@ -66,7 +68,9 @@ interface Tools { bwrap: string; bash: string; online: string; offline: string }
 
 function flags(tools: Tools, cwd: string, network: boolean): string[] {
   const args = [tools.bwrap, '--unshare-user', '--ro-bind', '/', '/', '--dev', '/dev'];
-  for (const dir of HIDDEN) args.push('--tmpfs', dir);
+  // Each private directory is memory: sized, so a read that spills there (GNU sort under a long timeout took 233 MB
+  // of the host's memory in 5 s, a probe of stop 67) stops at "no space" rather than at the host's memory.
+  for (const dir of HIDDEN) args.push('--size', String(SANDBOX_TMPFS_BYTES), '--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
   args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');

@@ -12,6 +12,7 @@ import { abortStatus, abortedResult, errorLine, failedResult } from './outcome.j
 import { discardingStore } from './zx-store.js';
 import { sandboxed } from './sandbox.js';
 import { shielded } from './shield.js';
+import { readScratch } from './read-scratch.js';
 import { holdLifeline, LIFELINE_STDIO, stepProcess, supervisedArgv } from './supervise.js';
 import { HOST_TARGET, hostFingerprint } from './fingerprint.js';
 import { endSession, signalTree } from './process-tree.js';
@@ -70,6 +71,17 @@ async function runShell(
 ): Promise<StepResult> {
   const startedAt = Date.now();
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
+  const scratch = action.proven && !action.sandbox && !direct ? readScratch() : undefined;
+  try {
+    return await runIn(scratch ? { ...action, env: { ...action.env, TMPDIR: scratch.dir } } : action, ctx, running, baseEnv, startedAt, direct);
+  } finally {
+    scratch?.remove(); // after the step's session is ended (endLeftovers): nothing of it writes there any more
+  }
+}
+
+async function runIn(
+  action: ShellAction, ctx: ExecContext, running: Set<() => Promise<void>>, baseEnv: NodeJS.ProcessEnv, startedAt: number, direct?: DirectCommand,
+): Promise<StepResult> {
   const out = { stdout: new BoundedOutput(), stderr: new BoundedOutput() };
   let p: ProcessPromise;
   try {

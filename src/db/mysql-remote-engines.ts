@@ -36,6 +36,12 @@ const SHOW_ALLOWED = new Set(SHOW_OPENS_NAMED_ONLY);
 const isInformationSchema = (schema: string | null | undefined): boolean =>
   typeof schema === 'string' && asciiUpper(schema) === 'INFORMATION_SCHEMA';
 
+/** A SHOW statement (the proven text: no comments in it). */
+export function isShow(sql: string): boolean {
+  const first = mysqlTokens(sql)?.[0];
+  return first?.kind === 'name' && !first.quoted && asciiUpper(first.text) === 'SHOW';
+}
+
 /** A SHOW whose leading words are not one of SHOW_OPENS_NAMED_ONLY (the proven text: no comments in it). */
 export function showListing(sql: string): boolean {
   const tokens = mysqlTokens(sql);
@@ -75,4 +81,17 @@ export function checkRemoteEngines(rows: { s?: unknown; n?: unknown; e?: unknown
   if (!r) return;
   const engine = typeof r.e === 'string' ? r.e : 'an engine the server does not show';
   throw new PinRefusal(`the server opens every table this read lists, and ${String(r.s)}.${String(r.n)} (${engine}) may reach another server or file when opened: not run as a read`);
+}
+
+/** InnoDB recalculates the statistics of every table such a read opens (the ones whose statistics are not
+ *  persistent: the optimizer's plans for the application's queries may change, and it reads pages to do it) when
+ *  a superuser has set innodb_stats_on_metadata (a probe of stop 67: MODIFIED_COUNTER back to 0 after a dry run's
+ *  `SHOW TABLE STATUS`). Asked with the engines: a server that cannot say counts as one that may. */
+export const STATS_ON_METADATA_SQL = 'SELECT @@GLOBAL.innodb_stats_on_metadata AS m';
+
+/** Throws PinRefusal unless innodb_stats_on_metadata is known to be off. */
+export function checkStatsOnMetadata(rows: { m?: unknown }[] | undefined): void {
+  const m = rows?.[0]?.m;
+  if (m === 0 || m === '0' || m === 'OFF') return;
+  throw new PinRefusal(`innodb_stats_on_metadata is ${m === undefined ? 'not known' : String(m)} on this server: it recalculates the statistics of every InnoDB table this read lists (the application's query plans may change): not run as a read`);
 }

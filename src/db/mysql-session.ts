@@ -13,7 +13,7 @@ import { GuardedSession } from './guarded-session.js';
 import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
 import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
-import { checkRemoteEngines, listsTables, remoteEnginesQuery } from './mysql-remote-engines.js';
+import { checkRemoteEngines, checkStatsOnMetadata, isShow, listsTables, remoteEnginesQuery, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
   ownTablesOnly, sameRelations, slowCall, slowCallRefusal, tableLocking, type HeldBy,
@@ -309,6 +309,8 @@ class MysqlSession extends GuardedSession implements Session {
       lists ||= views.some((v) => listsTables(v.definition, mysqlRelations(v.definition) ?? [], v.schema));
     }
     if (lists) await this.noRemoteEngines();
+    // A SHOW of one table (SHOW INDEX FROM t) opens it too: its statistics are recalculated the same.
+    if (lists || (!vouched && isShow(sql))) await this.noStatsOnMetadata();
     return { table };
   }
 
@@ -327,6 +329,11 @@ class MysqlSession extends GuardedSession implements Session {
   private async noRemoteEngines(): Promise<void> {
     const q = remoteEnginesQuery();
     checkRemoteEngines((await this.conn.query(q.sql, q.values))[0] as { s?: unknown; n?: unknown; e?: unknown }[]);
+  }
+
+  /** Before a read that opens tables for their metadata: opening one recalculates no statistics. */
+  private async noStatsOnMetadata(): Promise<void> {
+    checkStatsOnMetadata(await this.conn.query(STATS_ON_METADATA_SQL).then(([rows]) => rows as { m?: unknown }[], () => undefined));
   }
 
   /** LOCK TABLES on a server view holds the tables its definition reads (the engine's parse of the definition as

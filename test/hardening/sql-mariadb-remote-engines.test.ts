@@ -143,3 +143,41 @@ describe('MariaDB: a read that makes the server open tables it does not name run
     }
   });
 });
+
+// A probe of stop 67: with innodb_stats_on_metadata ON (a superuser's global), the same listing reads recalculate
+// the statistics of every InnoDB table with transient statistics they open (MODIFIED_COUNTER back to 0 after a
+// dry run): the application's query plans may change. Now they are refused while it is on.
+describe('MariaDB: a read that lists tables recalculates no statistics', () => {
+  let server: LabServer;
+  before(async () => {
+    server = await startMariadb();
+    await appQuery(server, 'CREATE TABLE t2 (id INT PRIMARY KEY, v INT) ENGINE = InnoDB STATS_PERSISTENT = 0');
+    await appQuery(server, `INSERT INTO t2 VALUES ${Array.from({ length: 50 }, (_, i) => `(${i + 1}, 0)`).join(', ')}`);
+  });
+  after(async () => { await server?.stop(); });
+
+  const modified = async (): Promise<number> => Number((await adminQuery(server,
+    `SELECT MODIFIED_COUNTER AS m FROM information_schema.INNODB_SYS_TABLESTATS WHERE NAME = '${server.database}/t2'`))[0]?.m);
+
+  it('with innodb_stats_on_metadata ON: SHOW TABLE STATUS, SHOW INDEX and TABLE_ROWS are refused, dry and real, and the statistics stay; OFF, they run', async () => {
+    const steps: Step[] = ['SHOW TABLE STATUS', 'SHOW INDEX FROM t2',
+      `SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${server.database}'`].map((query) => ({ query, params: [] }));
+    await adminQuery(server, 'SET GLOBAL innodb_stats_on_metadata = ON');
+    try {
+      for (const dryRun of [true, false]) {
+        await appQuery(server, 'UPDATE t2 SET v = v + 1 WHERE id <= 3');
+        const before = await modified();
+        assert.ok(before > 0, 'rows changed since the statistics were computed');
+        const events = await runSteps(server.url(), steps, dryRun);
+        steps.forEach((s, i) => {
+          const r = stepResult(events, `s${i}`);
+          assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only'], `${s.query}: ${r.error}`);
+          assert.match(r.error ?? '', /innodb_stats_on_metadata is 1 .* recalculates the statistics/);
+        });
+        assert.equal(await modified(), before, 'the statistics were recalculated');
+      }
+    } finally { await adminQuery(server, 'SET GLOBAL innodb_stats_on_metadata = OFF'); }
+    const events = await runSteps(server.url(), steps, true);
+    steps.forEach((s, i) => assert.equal(stepResult(events, `s${i}`).status, 'ok', `${s.query}: ${stepResult(events, `s${i}`).error}`));
+  });
+});

@@ -17,13 +17,15 @@ export const PINNED = {
   transform_null_equals: 'off',
 } as const;
 
-/** A read's transaction: READ ONLY, and REPEATABLE READ whatever the role's default_transaction_isolation. Under
+/** A read's transaction: READ ONLY, and READ COMMITTED whatever the role's default_transaction_isolation. Under
  *  SERIALIZABLE a read-only transaction still joins the server's read/write dependency tracking, and a probe's
- *  read made an application's serializable transaction fail at commit as the pivot of a cycle (its INSERT lost);
- *  REPEATABLE READ takes no predicate locks and aborts no one, and still gives the pin's checks and the read one
- *  snapshot. Read back as transaction_isolation. */
-export const BEGIN_READ = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
-export const READ_ISOLATION = 'repeatable read';
+ *  read made an application's serializable transaction fail at commit as the pivot of a cycle (its INSERT lost).
+ *  READ COMMITTED takes no predicate locks, and each statement of the read sees what is committed when it starts:
+ *  the checks that follow a relation's lock (pg-pin-relations.ts) read the definitions the statement will run, where
+ *  under REPEATABLE READ they read the transaction's first snapshot while the planner read the catalog as it is now
+ *  (a view replaced meanwhile ran unchecked: test/hardening/sql-pg-ddl-race.test.ts). Read back. */
+export const BEGIN_READ = 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY';
+export const READ_ISOLATION = 'read committed';
 
 export const SET_PINNED = Object.entries(PINNED).map(([k, v]) => `SET LOCAL ${k} = '${v}'`);
 

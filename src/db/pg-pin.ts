@@ -11,7 +11,7 @@ import { PinRefusal } from './pin-refusal.js';
 import { attributeCallsSql, BEGIN_READ, builtinCallsSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, READ_ISOLATION, resolvedSql, SET_PINNED } from './pg-pin-sql.js';
 
 export interface PinPlan {
-  /** The simple-protocol message: BEGIN (REPEATABLE READ, READ ONLY), the step's SET LOCALs, the pin, the read-back, the checks. */
+  /** The simple-protocol message: BEGIN (READ COMMITTED, READ ONLY), the step's SET LOCALs, the pin, the read-back, the checks. */
   message: string;
   /** Where each check's result is among the message's results; absent: the text gives it nothing to ask. */
   at: { readBack: number; planted: number; resolved?: number; calls?: number; attributes?: number };

@@ -3,8 +3,8 @@
 // serializable transaction fail at commit (the pivot of a read/write cycle; its INSERT was lost); with
 // array_nulls = off, the IN list the engine writes as `= ANY ('{"x",NULL}')` matched an application_name
 // 'NULL'; with transform_null_equals = on, the author's `client_addr = NULL` (which PostgreSQL reads as IS NULL
-// only as a bare `=`) counted differently from the engine's OPERATOR(pg_catalog.=). Now a read runs REPEATABLE
-// READ and the two settings are pinned to PostgreSQL's defaults: each read gives what it gives on a role that
+// only as a bare `=`) counted differently from the engine's OPERATOR(pg_catalog.=). Now a read runs READ
+// COMMITTED and the two settings are pinned to PostgreSQL's defaults: each read gives what it gives on a role that
 // set nothing, and the application's transaction commits.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -64,11 +64,11 @@ for (const version of ['system', '18'] as const) {
         assert.equal(await withRoleSetting('transform_null_equals', 'on', () => readN(COUNT_EQUALS_NULL, dryRun)), plain);
       });
 
-      it(`default_transaction_isolation = serializable on the role${dry}: the read runs REPEATABLE READ, and an application's serializable transaction commits`, async () => {
+      it(`default_transaction_isolation = serializable on the role${dry}: the read runs READ COMMITTED, and an application's serializable transaction commits`, async () => {
         await adminQuery(server, 'TRUNCATE public.receipts; UPDATE public.control SET deposit_no = 1');
         await withRoleSetting('default_transaction_isolation', 'serializable', async () => {
           const iso = stepResult(await runSteps(server.url(), [{ query: "SELECT pg_catalog.current_setting('transaction_isolation') AS iso", params: [] }], dryRun), 's0');
-          assert.deepEqual(iso.rows, [{ iso: 'repeatable read' }], iso.error);
+          assert.deepEqual(iso.rows, [{ iso: 'read committed' }], iso.error);
           // T1 reads control and inserts a receipt; T2 then updates control and commits; the read sees control
           // and receipts as they were before T1: under SERIALIZABLE it would be the pivot's reader and T1 fail.
           const t1 = await client();

@@ -3,10 +3,14 @@
 // expression only where an operand may start and a division after one (`1. / 2; system("x"); 1. / 2` divides
 // twice and calls system), a `\` at the end of a line joins it to the next (so `print x \` + `> "F"` is a
 // redirection), and `>` inside print's arguments is a redirection unless parenthesized.
-// Never proven: system(), close(), fflush(), getline in any form, any `|`, print/printf with `>` or `>>`,
-// user functions, `@` (gawk's indirect calls and directives), and anything this reader does not know.
-// test/language/awk-oracle.test.ts checks every accepted program against gawk --sandbox, which refuses
-// system(), redirections and getline from files or commands itself.
+// A built-in function's name is that built-in wherever it stands (`system ("x")` calls it: the awks take blanks
+// before a built-in's `(`), and a regular expression's bracket holds only POSIX classes (`[.` and `[=` are read to
+// different ends by gawk and mawk).
+// Never proven: system(), close(), fflush() (their names anywhere), getline in any form, any `|`, print/printf
+// with `>` or `>>`, user functions, `@` (gawk's indirect calls and directives), and anything this reader does not
+// know. test/language/awk-oracle.test.ts checks every accepted program against gawk --sandbox, which refuses
+// system(), redirections and getline from files or commands itself, and mawk; test/language/awk-builtins-brackets
+// .test.ts does the same for built-ins called with blanks and for brackets.
 
 /** Why the program is not proven (`acts`: it runs, pipes or writes, which safe_because cannot vouch for), or
  *  undefined when it parsed whole into the subset. */
@@ -33,6 +37,15 @@ const KEYWORDS = new Set(['BEGIN', 'END', 'print', 'printf', 'if', 'else', 'whil
 /** Built-in functions that only compute (no I/O, no process, no state outside the program). */
 const BUILTINS = new Set(['length', 'substr', 'index', 'split', 'sub', 'gsub', 'match', 'sprintf', 'tolower', 'toupper', 'int', 'sqrt', 'exp', 'log', 'sin', 'cos', 'atan2']);
 const ACTING_CALLS = new Set(['system', 'close', 'fflush']);
+/** Every built-in function gawk 5 and mawk 1.3.4 know. gawk and mawk read such a name as the built-in wherever it
+ *  stands, and take it as a call with blanks before its `(` (`system ("touch M")`, `close\t(f)`); only a user
+ *  function's call needs the `(` glued. So a name here is that built-in whatever follows: the reviewed ones
+ *  (BUILTINS) are read as calls, the acting ones (and getline) are refused wherever they appear, the name alone
+ *  too, and the others are not proven. */
+const ALL_BUILTINS = new Set([...BUILTINS, ...ACTING_CALLS, 'rand', 'srand', 'gensub', 'patsplit', 'asort', 'asorti', 'strftime', 'systime',
+  'mktime', 'strtonum', 'and', 'or', 'xor', 'lshift', 'rshift', 'compl', 'bindtextdomain', 'dcgettext', 'dcngettext', 'isarray', 'typeof', 'mkbool']);
+/** The character classes POSIX names, the only `[:name:]` proven inside a bracket expression. */
+const POSIX_CLASSES = new Set(['alpha', 'digit', 'alnum', 'upper', 'lower', 'space', 'blank', 'punct', 'print', 'graph', 'cntrl', 'xdigit']);
 /** gawk's variables that choose what it opens or calls: `ARGV[1] = "/inet/tcp/0/HOST/PORT"` in BEGIN connected out
  *  (gawk opens each ARGV element as an input file, and /inet/… names a socket); SYMTAB reaches ARGV by name,
  *  PROCINFO names functions (sorted_in) and sets up ptys. Never proven, read or written. */
@@ -64,8 +77,12 @@ function lexAt(s: string, i: number): { tok: Tok; end: number } | undefined {
   if (name) {
     const v = name[0];
     if (OPENING_NAMES.has(v)) fail(`uses ${v}, which chooses the files gawk opens or the functions it calls (ARGV[1] = "/inet/tcp/…" opens a socket)`);
+    if (v === 'system') acting('calls system() (the name is the built-in wherever it stands, with blanks before its ( too)');
+    if (v === 'getline') acting('reads with getline');
+    if (ACTING_CALLS.has(v)) fail(`calls ${v}() (the name is the built-in wherever it stands, with blanks before its ( too)`);
+    if (ALL_BUILTINS.has(v) && !BUILTINS.has(v)) fail(`calls ${v}(), not a built-in reviewed as a read`);
     const end = i + v.length;
-    const t = KEYWORDS.has(v) ? 'kw' : BUILTINS.has(v) && (s[end] === '(' || v === 'length') ? 'builtin' : s[end] === '(' ? 'func' : 'name';
+    const t = KEYWORDS.has(v) ? 'kw' : BUILTINS.has(v) ? 'builtin' : s[end] === '(' ? 'func' : 'name';
     return { tok: { t, v }, end };
   }
   if (c === '@') fail("uses '@' (gawk's indirect calls and directives)");
@@ -240,10 +257,12 @@ class AwkParser {
     if (t!.t === 'name') { this.lvalue(); return; }
     if (t!.t === 'builtin') {
       this.advance();
+      // Its arguments, after blanks too (`substr ($0, 2)`); only length may go without them.
       if (this.is('(')) { this.advance(); if (!this.is(')')) { this.expr(); while (this.is(',')) { this.advance(); this.newlines(); this.expr(); } } this.take(')'); }
+      else if (t!.v !== 'length') fail(`uses ${t!.v} without its arguments`);
       return;
     }
-    if (t!.t === 'func') (t!.v === 'system' ? acting : fail)(ACTING_CALLS.has(t!.v) ? `calls ${t!.v}()` : `calls ${t!.v}(), not a built-in reviewed as a read`);
+    if (t!.t === 'func') fail(`calls ${t!.v}(), a function this reader does not know`);
     fail(`has ${t!.v} where an operand belongs`);
   }
   /** After `$`: a high-precedence operand (a number, a name, $…, a parenthesized expression, ++/--). */
@@ -272,17 +291,28 @@ class AwkParser {
     this.k = i + 1;
   }
 
-  /** A bracket expression from its `[`: the index after its `]`. A `/` or a line break inside is not proven
-   *  (gawk and mawk end the literal at a different `/`). */
+  /** A bracket expression from its `[`: the index after its `]` (a leading `^`, then a leading `]`, are part of
+   *  it; `\` escapes the character after it). A `/` or a line break inside is not proven (gawk and mawk end the
+   *  literal at a different `/`), nor a bracket left open on its line. Inside, only a POSIX class `[:name:]` is
+   *  proven: mawk ends the bracket at the first `]` where gawk reads `[.`, `[=` and `[:` on to their `.]`, `=]`,
+   *  `:]` (in `{ x = /[[.]/; system("x") }\n# .]]/ }` the lint saw one regex, mawk a regex, a call of system and
+   *  a comment). */
   private bracket(open: number): number {
     let i = open + 1;
     if (this.s[i] === '^') i++;
     if (this.s[i] === ']') i++;
     for (;;) {
       const c = this.s[i];
-      if (c === undefined || c === '\n' || c === '/') fail("has a '/' or a line break in a bracket expression, which awks read differently");
+      if (c === undefined || c === '\n' || c === '/') fail("has a '/' or a line break in a bracket expression, or leaves one open on its line, which awks read differently");
       if (c === ']') return i + 1;
-      if (c === '[' && /[:.=]/.test(this.s[i + 1] ?? '')) { const close = this.s.indexOf(`${this.s[i + 1]}]`, i + 2); if (close < 0) fail('leaves a character class open'); i = close + 2; continue; }
+      if (c === '[' && this.s[i + 1] === ':') {
+        const named = /^\[:([a-z]+):\]/.exec(this.s.slice(i, i + 16));
+        if (!named || !POSIX_CLASSES.has(named[1]!)) fail('has a [: in a bracket expression that is not a POSIX class ([:alpha:], [:digit:]…), which gawk and mawk end differently');
+        i += named![0].length;
+        continue;
+      }
+      if (c === '[' && (this.s[i + 1] === '.' || this.s[i + 1] === '=')) fail(`has ${c}${this.s[i + 1]} in a bracket expression (a collating element or an equivalence class), which gawk and mawk end differently`);
+      if (c === '\\' && (this.s[i + 1] === undefined || this.s[i + 1] === '\n')) fail('breaks a line inside a bracket expression');
       i += c === '\\' ? 2 : 1;
     }
   }

@@ -5,6 +5,7 @@
 // MariaDB. So the session is given the secret too: every later step on that connection, in this process, is a
 // step given a secret (secrets/step-taint.ts), its results withheld and saying why. A resumed run opens new
 // sessions, which hold nothing.
+import { engineOfScheme } from '../db/url.js';
 import type { Prepared } from './prepare.js';
 
 export class SessionSecrets {
@@ -18,10 +19,13 @@ export class SessionSecrets {
     return held === undefined ? prepared : { ...prepared, given: [...(prepared.given ?? []), held] };
   }
 
-  /** After an SQL step ran: its session holds what the step was given. */
+  /** After an SQL step ran: its session holds what the step was given, unless nothing of the step outlives it. A
+   *  read's transaction is rolled back: on PostgreSQL that undoes what it set (set_config, SET); on MySQL and
+   *  MariaDB a user variable outlives it (`SELECT @tok := ?`), which no proven read assigns but a vouched one may. */
   ran(stepId: string, prepared: Prepared): void {
     const a = prepared.action;
     if (a.kind !== 'sql' || !prepared.given?.length || this.given.has(a.connection)) return;
+    if (a.readOnly && (!a.vouched || engineOfScheme(a.url) === 'postgres')) return;
     this.given.set(a.connection, `the session of connection ${a.connection}, given ${prepared.given.join(', ')} by step ${stepId}`);
   }
 }

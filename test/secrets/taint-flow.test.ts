@@ -117,7 +117,11 @@ steps:
       assert.deepEqual(rows.withheld?.because, pg ? ['param 1 (${{ inputs.pw }})'] : ['param 1 (${{ inputs.pw }})', 'param 2 (${{ inputs.pw }})', 'param 3 (${{ inputs.pw }})']);
       const refused = finishedOf(lines, 'refused')!.result;
       assert.equal(refused.error, '****', 'the server quoted the value back in its error: withheld');
-      assert.ok(finishedOf(lines, 'table')!.result.withheld === undefined, 'a statement given no secret is recorded as it is');
+      // A statement given no secret is recorded as it is, unless its session may hold a secret an earlier step left
+      // there: on MariaDB a vouched read may set a user variable, which outlives its rolled-back transaction.
+      const table = finishedOf(lines, 'table')!.result.withheld;
+      if (pg) assert.ok(table === undefined, 'a statement given no secret is recorded as it is');
+      else assert.match(JSON.stringify(table?.because), /the session of connection db, given param 1 .* by step rows/);
       const report = await cli(['report', transcript]);
       const forms = [SECRET, SECRET.toUpperCase(), [...SECRET].reverse().join(''), pg ? SECRET.replace(/[a-j]/g, (c) => String(c.charCodeAt(0) - 97)) : SECRET.replaceAll('a', '0')];
       for (const [where, text] of Object.entries({ screen: r.stdout + r.stderr, transcript: readFileSync(transcript, 'utf8'), report: report.stdout })) {

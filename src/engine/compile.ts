@@ -47,7 +47,7 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
       overVisited: ({ context }, p: { stepId: string }) =>
         (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
       loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context),
-      resumedHere: ({ context }, p: { stepId: string }) => context.resumedStep === p.stepId,
+      resumedHere: ({ context }, p: { stepId: string }) => context.resumedStep === p.stepId || context.ranBeforeResume?.includes(p.stepId) === true,
       conditionFalse: ({ context }, p: { stepId: string }) => {
         const cond = stepOf(doc, p.stepId).if;
         return cond !== undefined && !test(cond, scopeOf(context)).value;
@@ -136,7 +136,8 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
           // acts only on items a gate approved, so it runs nothing and reports why.
           ...(step.destructive && step.for_each ? [{ guard: { type: 'loopNeedsNoGate', params: p }, target: PHASE.run }] : []),
           // A vouched step (not proven to only read) that was in flight when the run stopped may have partly
-          // run: resume asks before running it again, as for a destructive one. A proven read just runs again.
+          // run, and one that ran before it is reached again (a loop, or a runbook changed with --accept-changed):
+          // resume asks before running it again, as for a destructive one. A proven read just runs again.
           ...(vouched ? [{ guard: { type: 'resumedHere', params: p }, target: PHASE.gate }] : []),
           { target: step.destructive ? PHASE.gate : PHASE.run },
         ],

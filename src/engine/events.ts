@@ -70,7 +70,7 @@ export interface ConfirmationRequested {
   type: 'confirmation-requested'; stepId: string; title: string; command: string; target?: string;
   /** Four eyes: this gate visit (`<visit>-<nonce>`): a teammate's decision names it and answers no other. */
   gate?: string;
-  description?: string; blastRadius?: string; question: string; risk: 'normal' | 'high'; resumed: boolean;
+  description?: string; blastRadius?: string; question: string; risk: 'normal' | 'high'; resumed: boolean; ranBefore?: boolean;
   connection?: string;               // SQL: the connection's name (target has its masked URL)
   env?: Record<string, string>;      // shell: the step's env: values, masked where they hold a secret
   envNotes?: string[];               // shell: env values shown whose name looks like a credential's

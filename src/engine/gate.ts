@@ -66,6 +66,7 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
     question: fill(step.confirm) ?? `Run '${title}'?`,
     risk: step.risk ?? 'normal',
     resumed: context.resumedStep === stepId,
+    ...(context.resumedStep !== stepId && context.ranBeforeResume?.includes(stepId) ? { ranBefore: true } : {}),
     ...(where ? { target: redactor.mask(where) } : {}),
     ...shown,
     ...limits(step),

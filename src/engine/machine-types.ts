@@ -9,6 +9,9 @@ export interface MachineContext extends RunData {
   message?: string;
   endStep?: string;
   resumedStep?: string;      // the step that was in flight when the run was interrupted
+  /** Steps that acted before the interruption: a vouched one asks before it runs again in the resumed run (a probe
+   *  of stop 67 reordered a runbook, resumed with --accept-changed, and a finished vouched write ran again ungated). */
+  ranBeforeResume?: string[];
   resumedLoop?: ResumedLoop; // its for_each list and finished items, when it was a for_each
 }
 

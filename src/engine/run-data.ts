@@ -13,7 +13,11 @@ import { recomputeVars } from './vars.js';
 export function startContext(doc: RunbookDoc, inputs: Record<string, unknown>, dryRun: boolean, resume: ResumeState | undefined, taint: Taint): MachineContext {
   const connections = Object.fromEntries(Object.entries(doc.connections ?? {}).map(([k, c]) => [k, c.url]));
   if (!resume) return { inputs, results: {}, captures: {}, visits: {}, dryRun, connections };
-  const context: MachineContext = { ...resume.context, dryRun, connections, ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }) };
+  const ran = Object.entries(resume.context.results).filter(([, r]) => r.status !== 'skipped').map(([id]) => id);
+  const context: MachineContext = {
+    ...resume.context, dryRun, connections, ...(ran.length ? { ranBeforeResume: ran } : {}),
+    ...(resume.phase === 'route' || resume.started === false ? {} : { resumedStep: resume.stepId }),
+  };
   // Recorded vars hold masked text where they came from secrets: computed again from the same data.
   recomputeVars(doc, context.results, (results) => scopeOf({ ...context, results }, undefined, taint));
   return context;

@@ -206,7 +206,8 @@ const EVENT_FIELDS = {
   },
   'confirmation-requested': {
     stepId: Id(), title: Str, command: Shown('What will run, values filled in, secrets masked.'), target: OptStr(), description: OptStr(), blastRadius: OptStr(), question: Str,
-    risk: literals(['normal', 'high'] as const, 'high: the answer is typed.'), resumed: Type.Boolean(doc('Asked again after a resume.')),
+    risk: literals(['normal', 'high'] as const, 'high: the answer is typed.'), resumed: Type.Boolean(doc('Asked again after a resume: the step was in flight when the run was interrupted.')),
+    ranBefore: Type.Optional(Type.Boolean(doc('Asked after a resume because the step ran before the interruption and the resumed run reaches it again (a vouched step too).'))),
     connection: OptId('SQL: the name of the connection.'),
     env: Type.Optional(Type.Record(Type.String(), Type.String(), doc("Shell: the step's env: values, secrets masked."))),
     envNotes: Type.Optional(Type.Array(Type.String(), doc("Shell: env values shown although their name looks like a credential's (a value is masked because it holds a secret, not for its name)."))),

@@ -44,7 +44,7 @@ function describe(l: TranscriptLine): string[] {
     case 'already-ran': return [`✓ ${l.stepId}: already ran (${l.status}), not run again`];
     case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.detail}` : ''}`];
     case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
-    case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed ? ' (again, after the resume)' : ''}: ${l.question}`,
+    case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed || l.ranBefore ? ' (again, after the resume)' : ''}: ${l.question}`,
       ...commandLines(l.command), ...(l.target ? [`on ${gateTarget(l)}`] : []),
       ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : []),
       ...(l.items ? gateItemLines(l.items, l.itemsDone) : []), ...(l.approval ? ['four eyes: a teammate must approve (runbook approve)'] : [])];

@@ -13,6 +13,7 @@ import { exactText, visibleLine, wrapParagraph, wrapVisible } from '../visible-t
 import { need, type PanelPart } from './budget.js';
 import { share } from './clip.js';
 import { blank, boxed, rowWidth, seg, type Row } from './row.js';
+import { resumedReason } from '../resumed-reason.js';
 
 const LABEL = 10;
 export const READ_FIRST = 'read it first: the keys work in a moment';
@@ -100,7 +101,8 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
     ...(gate.blastRadius ? [text('affects', gate.blastRadius, 2, undefined, true)] : []),
     ...(gate.items ? [itemRun(gate, value, all)] : []),
   ];
-  const resumed: Row[] = gate.resumed ? wrapParagraph('⚠ this step was in flight when the run was interrupted; it may have partly run', inner).map((l) => [seg(l, { tone: 'warn', bold: true })]) : [];
+  const again = resumedReason(gate);
+  const resumed: Row[] = again ? wrapParagraph(`⚠ ${again.line}`, inner).map((l) => [seg(l, { tone: 'warn', bold: true })]) : [];
   const q = valueRows(gate.question, inner, undefined, true);
   const question: Run = { label: '', rows: q.rows.map((r) => r.map((s) => ({ ...s, bold: true }))), unit: q.unit, min: Math.min(q.rows.length, 2), soft: 4, more: lineMore };
   // The keys' rows (their number never depends on `unseen`): y says what is unseen while it is dead.

@@ -13,6 +13,7 @@ import { gateItemLines, itemLine } from '../gate-items.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
 import { expectedAnswer } from '../../language/pattern-words.js';
+import { resumedReason } from '../resumed-reason.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
@@ -171,7 +172,8 @@ export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
   if (e.blastRadius) lines.push(field('affects', e.blastRadius));
   if (raw.items) lines.push(...gateItemLines(raw.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), raw.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
-  if (e.resumed) lines.push(p.yellow(field('resumed', 'this step was in flight when the run was interrupted; it may have partly run')));
+  const again = resumedReason(e);
+  if (again) lines.push(p.yellow(field('resumed', again.line)));
   return lines;
 }
 

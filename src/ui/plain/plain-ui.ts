@@ -12,6 +12,7 @@ import { echoOff } from './no-echo.js';
 import { paint, type Paint } from './paint.js';
 import { TERMINAL_GONE, terminalGone } from '../terminal.js';
 import { terminalSafe, terminalText } from '../../common/terminal-text.js';
+import { resumedReason } from '../resumed-reason.js';
 
 type PlainOptions = UIOptions & { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; color: boolean };
 
@@ -26,8 +27,8 @@ export function approvalFlag(stepId: string, opts: Pick<UIOptions, 'approve' | '
 export function refusalLines(raw: ConfirmationRequested, p: Paint): string[] {
   const e = terminalSafe(raw);
   return [
-    // A resumed gate asks again because the step may have partly run before the interruption.
-    p.red(`${'STOPPED'.padEnd(9)}'${e.stepId}' ${e.resumed ? 'was in flight when the run was interrupted and may have partly run; it' : 'is destructive and'} was not approved, so it did not run${e.resumed ? ' again' : ''}.`),
+    // A resumed gate asks again because the step may have partly run before the interruption, or ran before it.
+    p.red(`${'STOPPED'.padEnd(9)}'${e.stepId}' ${resumedReason(e)?.stopped ?? 'is destructive and'} was not approved, so it did not run${resumedReason(e) ? ' again' : ''}.`),
     `  it would run: ${commandLine(e.command)}${e.target ? ` on ${e.target}` : ''}`,
     `  to run it: add --approve ${e.stepId} (or --yes to approve every destructive step), or run in a terminal to confirm it`,
   ];
@@ -67,7 +68,7 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
       return;
     }
     write(refusalLines(e, p));
-    const why = e.resumed ? 'was in flight when the run was interrupted (it may have partly run)' : 'is destructive';
+    const why = resumedReason(e)?.short ?? 'is destructive';
     const message = `Step '${e.stepId}' ${why} and was not approved: rerun with --approve ${e.stepId} (or --yes), or in a terminal to confirm it.`;
     queueMicrotask(() => run.abort(message, 'failed'));
   };

@@ -6,7 +6,10 @@
 // - a file that acts when opened or read (/dev/watchdog arms a reboot, /proc/kmsg takes the kernel's messages
 //   from their reader) is not proven, literal or as a value written in at run time.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { allowlistFindings } from '../../src/language/validate/shell-lint.js';
@@ -73,5 +76,35 @@ describe('a fifth probe: other spellings and other ways to the same files', () =
     refused('ulimit -v 300000; ls', /ulimit/);
     proven('ulimit -a');
     proven('ulimit -n');
+  });
+});
+
+describe('a sixth probe: file names the lint read as options or descriptors', () => {
+  /** What the real program does with the words in an empty directory: the names of the files it made. */
+  const made = (argv: string[], input = 'x\n'): string[] => {
+    const dir = mkdtempSync(join(tmpdir(), 'lint-oracle-'));
+    try {
+      writeFileSync(join(dir, 'in.txt'), 'hello\n');
+      spawnSync(argv[0]!, argv.slice(1), { cwd: dir, input, stdio: ['pipe', 'ignore', 'ignore'] });
+      return readdirSync(dir).filter((n) => n !== 'in.txt').sort();
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  };
+
+  it('xxd ends its options at its first operand: `xxd in.txt -ps` writes a file named -ps; the lint refuses it', () => {
+    for (const args of [['in.txt', '-ps'], ['in.txt', '-a'], ['in.txt', '-c8'], ['-ps', 'in.txt', '-u']]) {
+      assert.deepEqual(made(['xxd', ...args]), [args[args.length - 1]!], `xxd ${args.join(' ')}`);
+      refused(`xxd ${args.join(' ')}`, /xxd|writes|second/);
+    }
+    proven('xxd -ps in.txt');
+    proven('xxd -c 8 -g 2 in.txt');
+  });
+
+  it('tee writes every operand as a file: `2`, `12-` and `-` too; the lint refuses them and proves /dev/null', () => {
+    for (const args of [['2'], ['-a', '12-'], ['--', '-']]) {
+      assert.deepEqual(made(['tee', ...args]), [args[args.length - 1]!], `tee ${args.join(' ')}`);
+      refused(`echo x | tee ${args.join(' ')}`, /tee/);
+    }
+    proven('echo x | tee /dev/null');
+    proven('echo x | tee /dev/stderr');
   });
 });

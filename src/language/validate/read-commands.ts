@@ -57,8 +57,9 @@ export const READS: Record<string, Options> = {
     long: 'ignore-case smart-case case-sensitive invert-match word-regexp line-regexp count count-matches files-with-matches files-without-match fixed-strings with-filename no-filename no-heading heading line-number no-line-number only-matching quiet hidden no-ignore follow json color= colors= glob= iglob= type= type-not= max-count= after-context= before-context= context= max-depth= max-columns= replace= regexp= file= files sort= sortr= trim vimgrep null multiline pcre2 text search-zip no-messages' },
   sort: { flags: 'bdfgiMhnRrVcCmsuz', valued: 'kS', long: 'ignore-leading-blanks dictionary-order ignore-case general-numeric-sort ignore-nonprinting month-sort human-numeric-sort numeric-sort random-sort reverse version-sort sort= check[=] merge key= field-separator= stable unique zero-terminated buffer-size= parallel= debug' },
   // xxd reads single-dash long options by their leading letters (`-ps` is -postscript, not -p -s): only whole
-  // words of its manual are proven, never a cluster. -r (revert) writes binary: not listed.
-  xxd: R({ singleDash: true, long: 'a autoskip b bits C capitalize d decimal e E EBCDIC i include p ps postscript plain u c= cols= g= groupsize= l= len= o= offset= s= seek= n= name=' }),
+  // words of its manual are proven, never a cluster. -r (revert) writes binary: not listed. Its options end at its
+  // first operand: in `xxd in -ps` the `-ps` is the file it writes (a probe of stop 67 overwrote a file that way).
+  xxd: R({ inOrder: true, singleDash: true, long: 'a autoskip b bits C capitalize d decimal e E EBCDIC i include p ps postscript plain u c= cols= g= groupsize= l= len= o= offset= s= seek= n= name=' }),
   uniq: R({ flags: 'cdDiuz', valued: 'fsw', long: 'count repeated all-repeated[=] ignore-case unique zero-terminated skip-fields= skip-chars= check-chars= group[=]' }),
   // files and the system
   ls: R({ flags: 'aAbBcCdfFgGhHiklLmnNopqQrRsStuUvxXZ1', valued: 'ITw',

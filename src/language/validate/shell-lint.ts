@@ -190,7 +190,9 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
   if (name === 'tee') {
     const p = parseOptions('tee', args, { flags: 'aip', long: 'append ignore-interrupts output-error[=]' });
     if ('finding' in p) return cannotRead(p.finding && 'unknown' in p.finding ? p.finding.unknown : 'tee');
-    const file = p.operands.find((w) => !harmlessTarget(w));
+    // tee's operands are file names, all of them: `2`, `12-` and `-` are files in the working directory to tee
+    // (a probe of stop 67 overwrote one through a symlink), where a redirection reads them as descriptors.
+    const file = p.operands.find((w) => !DEVICE_TARGET.test(w.text));
     return file ? looks(`tee ${shown(file.text)}`) : undefined;
   }
   if (name === 'ssh') return sshDanger(args, at);
@@ -283,7 +285,10 @@ function maySocket(w: Word): boolean {
 
 const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/;
 
-const harmlessTarget = (w: Word) => /^\/dev\/(null|stdout|stderr|fd\/\d+)$/.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
+/** Where a write goes nowhere but the step's own output: /dev/null, its standard streams, a descriptor it holds. */
+const DEVICE_TARGET = /^\/dev\/(null|stdout|stderr|fd\/\d+)$/;
+/** A redirection's target that is one of those, or a descriptor (`>&2`, `>&5-`, `>&-`). */
+const harmlessTarget = (w: Word) => DEVICE_TARGET.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 
 /** An assignment (`NAME=…`, `NAME[i]+=…`) to a variable a read may not set, or not to that value (shell-vars.ts):
  *  the value counts only as a whole literal (not appended, not from a value or a ${{ }} hole). */

@@ -14,6 +14,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { labServerInfo, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { catalogHooks, HOOKS_SQL } from '../../src/db/pg-catalog-hooks.js';
+import { copyOut } from '../../src/db/pg-copy-out.js';
+import { openSession } from '../../src/db/open.js';
+import { parseUrl } from '../../src/db/url.js';
 import { adminQuery, appQuery, victimSession } from '../db/helpers.js';
 import { runSteps, stepResult } from './read-steps.js';
 import { majorOf, PG_EDGE_MAJORS, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
@@ -23,6 +26,8 @@ const RESETS = `CREATE SCHEMA evil;
   CREATE FUNCTION evil.reset_sel(internal, oid, internal, integer) RETURNS float8 LANGUAGE internal STRICT AS 'pg_stat_reset';
   CREATE FUNCTION evil.reset_joinsel(internal, oid, internal, int2, internal) RETURNS float8 LANGUAGE internal STRICT AS 'pg_stat_reset';
   CREATE FUNCTION evil.reset() RETURNS int LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN PERFORM pg_catalog.pg_stat_reset(); RETURN 0; END $$;
+  CREATE FUNCTION evil.planned(int) RETURNS int LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER AS $$ BEGIN PERFORM evil.reset();
+    PERFORM pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE application_name = 'victim'; RETURN $1; END $$;
   GRANT USAGE ON SCHEMA evil TO PUBLIC;
   CREATE TABLE public.plain (a int8, note text); INSERT INTO public.plain VALUES (1, 'x'), (2, 'y'), (3, 'z');
   GRANT SELECT ON public.plain TO PUBLIC`;
@@ -224,6 +229,85 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
         } finally {
           await adminQuery(server, `CREATE OR REPLACE FUNCTION evil.th(internal) RETURNS table_am_handler LANGUAGE internal AS 'heap_tableam_handler';
             DROP TABLE public.t2; DROP ACCESS METHOD heap2; DROP FUNCTION evil.th(internal)`);
+        }
+      });
+
+      // A later probe: the planner loads every relation's extended-statistics objects and indexes and folds
+      // their expressions (an IMMUTABLE function runs), for PostgreSQL's own catalogs too, and plans a table made to
+      // inherit a catalog with it: the engine's own catalog queries ran them (a `SELECT 1` killed a victim session).
+      // Asked by COPY, which is not planned (db/pg-catalog-planning.ts); the same query planned shows the plant is real.
+      const ON_CATALOGS: [string, string, string, string, RegExp][] = [
+        ['a statistics object on pg_namespace', 'pg_namespace', `SET allow_system_table_mods = on;
+          CREATE STATISTICS evil.s_nsp ON ((oid::int + evil.planned(1))), nspname FROM pg_catalog.pg_namespace`,
+        'DROP STATISTICS evil.s_nsp', /statistics object someone created on PostgreSQL's own catalog pg_namespace \(s_nsp\)/],
+        ['a statistics object on pg_proc', 'pg_proc', `SET allow_system_table_mods = on;
+          CREATE STATISTICS evil.s_proc ON ((oid::int + evil.planned(1))), proname FROM pg_catalog.pg_proc`,
+        'DROP STATISTICS evil.s_proc', /statistics object someone created on PostgreSQL's own catalog pg_proc \(s_proc\)/],
+        ['a statistics object on pg_statistic_ext itself', 'pg_statistic_ext', `SET allow_system_table_mods = on;
+          CREATE STATISTICS evil.s_self ON ((oid::int + evil.planned(1))), stxname FROM pg_catalog.pg_statistic_ext`,
+        'DROP STATISTICS evil.s_self', /statistics object someone created on PostgreSQL's own catalog pg_statistic_ext \(s_self\)/],
+        // Building the index runs the function once per row: before the statistics' "before" is read.
+        ['an expression index on pg_namespace', 'pg_namespace', `SET allow_system_table_mods = on;
+          CREATE INDEX evil_idx ON pg_catalog.pg_namespace ((oid::int + evil.planned(1)))`,
+        'SET allow_system_table_mods = on; DROP INDEX pg_catalog.evil_idx', /index someone created on PostgreSQL's own catalog pg_namespace \(evil_idx\)/],
+        // No allow_system_table_mods needed: a superuser may make any table inherit a catalog.
+        ['a table inheriting pg_namespace, with a statistics object of its own', 'pg_namespace', `CREATE TABLE evil.kid () INHERITS (pg_catalog.pg_namespace);
+          CREATE STATISTICS evil.s_kid ON ((oid::int + evil.planned(1))), nspname FROM evil.kid`,
+        'DROP TABLE evil.kid', /table someone made inherit PostgreSQL's own catalog pg_namespace \(kid\)/],
+      ];
+      for (const [name, catalog, plant, remove, why] of ON_CATALOGS) {
+        it(`${name}: a SELECT 1 is refused dry and real, naming it; nothing of it runs, the victim lives; planned, it runs`, async () => {
+          await adminQuery(server, plant);
+          const victim = await victimSession(server);
+          try {
+            const before = await statsReset(server);
+            await refusedDryAndReal(server, 'SELECT 1 AS one', why);
+            assert.equal(await statsReset(server), before, 'the planted code ran (the statistics were reset)');
+            assert.deepEqual((await victim.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'the victim session lives');
+            await new Promise((r) => setTimeout(r, 20));
+            await appQuery(server, `SELECT 1 AS one FROM pg_catalog.${catalog} LIMIT 1`);
+            assert.notEqual(await statsReset(server), before, `planning a query over ${catalog} runs the planted code`);
+          } finally {
+            await victim.end().catch(() => undefined);
+            await adminQuery(server, remove);
+          }
+        });
+      }
+
+      it('a statistics object put on pg_proc while a session is open: its next read is refused before the pin, the victim lives', async () => {
+        const session = await openSession(parseUrl(server.url()), { timeoutMs: 5000, signal: AbortSignal.timeout(10_000) });
+        const victim = await victimSession(server);
+        const read = () => session.query('SELECT 1 AS one', [], { readOnly: true, signal: AbortSignal.timeout(10_000) });
+        try {
+          assert.deepEqual((await read()).rows, [{ one: 1 }]);
+          await adminQuery(server, `SET allow_system_table_mods = on;
+            CREATE STATISTICS evil.s_later ON ((oid::int + evil.planned(1))), proname FROM pg_catalog.pg_proc`);
+          const before = await statsReset(server);
+          await assert.rejects(read(), /statistics object someone created on PostgreSQL's own catalog pg_proc \(s_later\).*not run as a read/);
+          assert.equal(await statsReset(server), before, 'the planted code ran (the statistics were reset)');
+          assert.deepEqual((await victim.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'the victim session lives');
+        } finally {
+          await session.close();
+          await victim.end().catch(() => undefined);
+          await adminQuery(server, 'DROP STATISTICS IF EXISTS evil.s_later');
+        }
+      });
+
+      it('the COPY the engine asks with reads what a SELECT reads: thousands of rows over many socket reads, names with tabs, newlines and backslashes', async () => {
+        const odd = 'tab\there, new\nline \\ back'; // a quoted identifier takes each as it is
+        await adminQuery(server, `CREATE TABLE evil."${odd}" (a int)`);
+        const client = new pg.Client({ connectionString: server.url() });
+        await client.connect();
+        try {
+          const [procs, classes] = await copyOut(client, [{ table: 'pg_catalog.pg_proc', columns: ['oid', 'proname'] }, { table: 'pg_catalog.pg_class', columns: ['oid', 'relname'] }]);
+          const selected = async (sql: string) => (await client.query<{ oid: string; name: string }>(sql)).rows.map((r) => [r.oid, r.name]);
+          assert.ok(procs!.length > 2000, `pg_proc's rows: ${procs!.length}`);
+          assert.deepEqual(procs, await selected('SELECT oid::text AS oid, proname::text AS name FROM pg_catalog.pg_proc'));
+          assert.deepEqual(classes, await selected('SELECT oid::text AS oid, relname::text AS name FROM pg_catalog.pg_class'));
+          assert.ok(classes!.some(([, name]) => name === odd), 'the odd name, unescaped');
+        } finally {
+          await client.end();
+          await adminQuery(server, `DROP TABLE evil."${odd}"`);
         }
       });
 

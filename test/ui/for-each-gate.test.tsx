@@ -6,6 +6,7 @@ import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../src/ui/ink/App.js';
+import { DWELL_MS } from '../../src/ui/ink/Pager.js';
 import { createViewStore } from '../../src/ui/view-store.js';
 import { ends, plain, sleep, testRun, waitFor } from './helpers.js';
 import type { Run, RunOptions } from '../../src/engine/run.js';
@@ -96,7 +97,9 @@ test('at 80x24 the gate still shows the question and keys; items that do not fit
   let all = await ui.until('the whole confirmation of kill-idle');
   ui.app.stdin.write('y');
   // PgDn to the end (the question is its last line): every line seen, so y is live back at the gate.
-  for (let i = 0; i < 6 && !all.includes('Kill these 12 sessions?'); i++) { ui.app.stdin.write('\u001b[6~'); await sleep(20); all = ui.frame(); }
+  // Each page stays on screen long enough to count as read (src/ui/ink/Pager.tsx, DWELL_MS).
+  await sleep(DWELL_MS + 200);
+  for (let i = 0; i < 6 && !all.includes('Kill these 12 sessions?'); i++) { ui.app.stdin.write('\u001b[6~'); await sleep(DWELL_MS + 200); all = ui.frame(); }
   assert.match(all, /12\. id 111 app@10\.0\.0\.11/);
   assert.equal(ui.run.pendingGate?.stepId, 'kill-idle', 'y on the view did not answer the gate');
   ui.app.stdin.write('c');

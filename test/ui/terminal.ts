@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_START_MS, FIXTURES, ROOT, waitFor } from './helpers.js';
+import { CLI_START_MS, FIXTURES, ROOT, sleep, waitFor } from './helpers.js';
+import { DWELL_MS } from '../../src/ui/ink/Pager.js';
 import { oneFrame, SCREEN_POLL_MS, TEST_SHELL } from '../hardening/tmux.js';
 import { until } from '../helpers/poll.js';
 
@@ -63,6 +64,8 @@ export class Terminal {
     this.keys(key);
     const pages = [await this.until('the whole confirmation of')];
     for (let i = 0; i < 100; i++) {
+      // A page counts as read once it has stayed on screen DWELL_MS (src/ui/ink/Pager.tsx).
+      await sleep(DWELL_MS + 100);
       const where = /lines (\d+)–(\d+) of (\d+)/.exec(pages[pages.length - 1]!);
       if (!where || where[2] === where[3]) break;
       this.keys('NPage');

@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { hasTmux, Terminal } from './terminal.js';
+import { DWELL_MS } from '../../src/ui/ink/Pager.js';
 import { sleep } from './helpers.js';
 
 const VIEWS = /the whole confirmation of|evidence before|results of finished steps|note for the transcript|show or hide these keys/;
@@ -45,12 +46,14 @@ describe('a high-risk gate in tmux', { skip: !hasTmux && 'tmux not installed', c
         t.keys('F2');
         const page = await t.until('the whole confirmation of restart-db');
         assert.match(page.replace(/\n(↪ )?/g, ' '), /·×300/);
+        await sleep(DWELL_MS + 100); // on screen long enough to count as read (src/ui/ink/Pager.tsx)
         t.keys('Escape');
         await t.until(/CONFIRM \(HIGH RISK\)[\s\S]*› resta/);
         t.keys('Escape');
         await t.until('then: ? keys');
         t.keys('c');
         await t.until('the whole confirmation of restart-db');
+        await sleep(DWELL_MS + 100);
         t.keys('Escape');
         await t.until(/CONFIRM \(HIGH RISK\)[\s\S]*› resta/);
         // A mistake with view letters in it, erased one Backspace at a time, then the rest of the id.

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { hasTmux, Terminal } from './terminal.js';
 import { sleep } from './helpers.js';
+import { DWELL_MS } from '../../src/ui/ink/Pager.js';
 
 describe('reading the whole confirmation across a resize', { skip: !hasTmux && 'tmux not installed' }, () => {
   test('read partly at 40x12, widened to 80x24: y is not live until the new layout is read through; then it is', async () => {
@@ -16,7 +17,7 @@ describe('reading the whole confirmation across a resize', { skip: !hasTmux && '
       await sleep(600);
       t.keys('c');
       await t.until(/lines \d+–\d+ of \d+/);
-      for (let i = 0; i < 22; i++) { t.keys('PageDown'); await sleep(60); }
+      for (let i = 0; i < 22; i++) { t.keys('PageDown'); await sleep(DWELL_MS + 100); } // each page stays on screen long enough to count
       const narrow = Number(/lines 1\d\d–\d+ of (\d+)/.exec(await t.until(/lines 1\d\d–\d+ of \d+/))![1]);
       t.resize(80, 24);
       const wideScreen = await t.until(new RegExp(`of (?!${narrow}\\b)\\d+`));
@@ -31,7 +32,8 @@ describe('reading the whole confirmation across a resize', { skip: !hasTmux && '
       t.keys('c');
       await t.until(new RegExp(`of ${wide}`));
       t.keys('Home');
-      for (let i = 0; i < 12; i++) { t.keys('PageDown'); await sleep(60); }
+      await sleep(DWELL_MS + 100);
+      for (let i = 0; i < 12; i++) { t.keys('PageDown'); await sleep(DWELL_MS + 100); }
       await t.until(new RegExp(`–${wide} of ${wide}`));
       t.keys('Escape');
       await sleep(400);

@@ -11,6 +11,12 @@ import { functionView } from './gate-keys.js';
 import { useOwns } from './key-owner.js';
 import { useRawInput } from './use-raw-input.js';
 
+/** How long a window of the confirmation must stay on screen to count as read: well over ink's frame interval
+ *  (1000/maxFps: 34 ms at its default 30). Ink writes the first frame of an interval and the last, and drops those
+ *  replaced in between: a probe of stop 67 pressed PgDn every 10 to 30 ms, the page with the acting line was
+ *  rendered but never written, and y ran it. */
+export const DWELL_MS = 150;
+
 const TOGGLE: Partial<Record<Page['kind'], string>> = { help: '?', confirmation: 'c', evidence: 'e', instructions: 'i', results: 'r' };
 
 /** onSeenAll: the whole confirmation has been on screen, to its last line (a gate's y is live from then on). */
@@ -65,15 +71,23 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set, onSe
   // Reach is a row of this layout of this gate: another width lays the same text out in other rows (a probe of
   // stop 66 read 133 of 242 rows at 40 columns, widened to 80, and the 133 covered the whole 127-row layout,
   // lines never drawn included), and another gate is other text. Either starts the reading again.
-  const reach = useRef(-1);
-  const reachOf = useRef('');
+  // A window counts once it has stayed on screen for DWELL_MS: ink writes at most one frame per interval and drops
+  // the frames replaced within it, so a window rendered is not yet a window drawn.
+  const [reach, setReach] = useState({ layout: '', row: -1 });
   const layout = `${width}\0${vm.gate?.stepId ?? ''}\0${vm.gate?.command ?? ''}\0${content?.lines.length ?? 0}`;
-  if (reachOf.current !== layout) { reachOf.current = layout; reach.current = -1; }
-  if (shown.kind === 'confirmation' && content && rows > 2) {
-    const top = Math.min(scroll, max);
-    if (top <= reach.current + 1) reach.current = Math.max(reach.current, Math.min(content.lines.length, top + rows - 2) - 1);
-  }
-  const seenAll = shown.kind === 'confirmation' && content !== undefined && reach.current >= content.lines.length - 1;
+  const row = reach.layout === layout ? reach.row : -1;
+  const viewing = shown.kind === 'confirmation' && content !== undefined && rows > 2;
+  const top = viewing ? Math.min(scroll, max) : -1;
+  const bottom = viewing ? Math.min(content!.lines.length, top + rows - 2) - 1 : -1;
+  useEffect(() => {
+    if (!viewing) return undefined;
+    const timer = setTimeout(() => setReach((r) => {
+      const was = r.layout === layout ? r.row : -1;
+      return { layout, row: top <= was + 1 ? Math.max(was, bottom) : was };
+    }), DWELL_MS);
+    return () => clearTimeout(timer);
+  }, [viewing, layout, top, bottom]);
+  const seenAll = viewing && row >= content!.lines.length - 1;
   useEffect(() => { if (seenAll) onSeenAll?.(); }, [seenAll, onSeenAll]);
   if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;
   return shown.kind === 'results' ? <Rows rows={resultsView(vm, selected, rows, width)} /> : null;

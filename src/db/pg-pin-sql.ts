@@ -113,6 +113,14 @@ const inPlaceHooks = [
   `SELECT 'text search configuration', pg_catalog.format('%s', x.mapcfg::pg_catalog.regconfig) FROM pg_catalog.pg_ts_config_map x WHERE ${ownOid('x.mapcfg')} AND ${madeCode(['x.mapdict'])}`,
 ].join('\n  UNION ALL ');
 
+/** The functions a type's values and names go through: a type someone created whose function is not the server's
+ *  own runs it wherever the server meets the type, a type name parsed from a string included (a probe of stop 67:
+ *  `to_regtype('evil.tm(3)')` and `'evil.tm(3)'::regtype` ran a plpgsql typmod input function, dry and real). One
+ *  index lookup per column and type someone created. */
+const TYPE_FUNCTIONS = ['typinput', 'typoutput', 'typreceive', 'typsend', 'typmodin', 'typmodout', 'typanalyze'];
+const typeCode = TYPE_FUNCTIONS.map((c) => `SELECT t.oid AS t, p.oid AS p, '${c}' AS what FROM pg_catalog.pg_type t
+    JOIN pg_catalog.pg_proc p ON p.oid ${eq} t.${c}::pg_catalog.oid WHERE ${userMade('t.oid')} AND ${notServerCode('p')}`).join('\n    UNION ALL ');
+
 /**
  * Objects someone created where every read resolves names by the server's own rules (issue #45): a function,
  * operator or type inside pg_catalog (an exact-type overload there wins over PostgreSQL's own), a cast between
@@ -132,6 +140,7 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
   UNION ALL SELECT 'function', pg_catalog.format('%s', p.oid::pg_catalog.regprocedure) FROM pg_catalog.pg_proc p WHERE p.pronamespace ${eq} ${CATALOG} AND ${userMade('p.oid')}
   UNION ALL SELECT 'operator', pg_catalog.format('%s', o.oid::pg_catalog.regoperator) FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} ${CATALOG} AND ${userMade('o.oid')}
   UNION ALL SELECT 'type', pg_catalog.format('%s', t.oid::pg_catalog.regtype) FROM pg_catalog.pg_type t WHERE t.typnamespace ${eq} ${CATALOG} AND ${userMade('t.oid')}
+  UNION ALL SELECT 'type function', pg_catalog.format('%s (its %s function %s)', y.t::pg_catalog.regtype, y.what, y.p::pg_catalog.regprocedure) FROM (${typeCode}) y
   UNION ALL SELECT 'operator family member', pg_catalog.format('%s for (%s, %s) in %s', a.amproc::pg_catalog.regprocedure,
     pg_catalog.format_type(a.amproclefttype, NULL), pg_catalog.format_type(a.amprocrighttype, NULL), f.opfname)
   FROM pg_catalog.pg_amproc a JOIN pg_catalog.pg_opfamily f ON f.oid ${eq} a.amprocfamily JOIN pg_catalog.pg_proc p ON p.oid ${eq} a.amproc

@@ -88,7 +88,10 @@ export function checkPin(plan: PinPlan, results: Rows[]): void {
   if (!/^pg_catalog\.[a-z_]+$/.test(config)) throw new PinRefusal(`default_text_search_config is ${config}, not one of PostgreSQL's own (its parser and dictionaries run in a read that searches text): not run as a read`);
   const planted = answer(results, plan.at.planted, 'whether the server holds objects someone planted among PostgreSQL\'s own');
   const found = planted.rows[0];
-  if (found) throw new PinRefusal(`the server holds ${/^[aeiou]/.test(String(found.kind)) ? 'an' : 'a'} ${String(found.kind)} someone created among PostgreSQL's own, ${String(found.shown)}: the server applies it by its own rules wherever it fits, so no read is proven on this server (safe_because cannot vouch for it); not run as a read`);
+  // A type's functions are judged wherever the type is (pg-pin-sql.ts, TYPE_FUNCTIONS); every other kind is found
+  // among PostgreSQL's own objects.
+  const among = found && found.kind !== 'type function' ? " among PostgreSQL's own" : '';
+  if (found) throw new PinRefusal(`the server holds ${/^[aeiou]/.test(String(found.kind)) ? 'an' : 'a'} ${String(found.kind)} someone created${among}, ${String(found.shown)}: the server applies it by its own rules wherever it fits, so no read is proven on this server (safe_because cannot vouch for it); not run as a read`);
   const builtin = answer(results, plan.at.calls, 'which functions the read calls are built-ins')?.rows[0];
   if (builtin) throw new PinRefusal(`it calls ${String(builtin.name)}(), a PostgreSQL built-in not reviewed as read-only, which safe_because cannot vouch for (it vouches for the author's own code; some built-ins run SQL given as text or read a relation named by a value)`);
   const attribute = answer(results, plan.at.attributes, 'which functions its names in attribute position could call')?.rows.find(unreviewedAttributeCall);

@@ -100,6 +100,26 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
       // A probe of stop 67: `LANGUAGE c` made by plain SQL binds any symbol of a library the server ships (here
       // pg_prewarm's autoprewarm_dump_now, which writes autoprewarm.blocks into the data directory) as an
       // in_range support function; an extension's own C members (pg_trgm's) are the server's code and refuse nothing.
+      // A probe of stop 67: a base type someone created with a plpgsql typmod input function (cstring[] is an
+      // ordinary array, so plpgsql takes it); the server calls it wherever it parses the type's name with a
+      // modifier from a string: to_regtype, ::regtype, the argument lists of to_regprocedure and has_*_privilege.
+      it('a type someone created whose typmod input function is plpgsql: to_regtype and ::regtype of its name are refused dry and real; its code does not run', async () => {
+        await adminQuery(server, `CREATE TYPE evil.tm;
+          CREATE FUNCTION evil.tm_in(cstring) RETURNS evil.tm LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+          CREATE FUNCTION evil.tm_out(evil.tm) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+          CREATE FUNCTION evil.tm_mod(cstring[]) RETURNS int4 LANGUAGE plpgsql AS $$ BEGIN PERFORM evil.reset(); RETURN 1; END $$;
+          CREATE TYPE evil.tm (INPUT = evil.tm_in, OUTPUT = evil.tm_out, TYPMOD_IN = evil.tm_mod, INTERNALLENGTH = 4, PASSEDBYVALUE, ALIGNMENT = int4)`);
+        try {
+          const before = await statsReset(server);
+          for (const read of ["SELECT pg_catalog.to_regtype('evil.tm(3)') AS t", "SELECT 'evil.tm(3)'::regtype AS t"]) {
+            await refusedDryAndReal(server, read, /holds a type function someone created, evil\.tm \(its \w+ function evil\.tm_\w+\(/);
+          }
+          assert.equal(await statsReset(server), before, 'the typmod input function ran (the statistics were reset)');
+        } finally {
+          await adminQuery(server, 'DROP TYPE evil.tm CASCADE; DROP FUNCTION evil.tm_mod(cstring[])');
+        }
+      });
+
       it('a LANGUAGE c function someone created, bound into integer_ops, is refused dry and real; its code does not run; an extension\'s C members refuse nothing', async () => {
         const info = labServerInfo(server);
         assert.ok(info, 'the lab server\'s data directory');

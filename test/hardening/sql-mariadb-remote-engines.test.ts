@@ -128,6 +128,24 @@ describe('MariaDB: a read that makes the server open tables it does not name run
     });
   }
 
+  // A probe of stop 67: `SHOW INDEX FROM t FROM db` opens db.t whatever t is qualified with; the relation check read
+  // the name as written (in the session's database, or a real InnoDB table's qualifier), and SHOW INDEX was on the
+  // short list, so a FEDERATED table in another schema was opened and its server reached.
+  it('SHOW INDEX / SHOW KEYS with the schema in a second FROM are asked about: refused, dry and real, and nothing connects', async () => {
+    await adminQuery(server, 'CREATE DATABASE other_db');
+    await adminQuery(server, `CREATE TABLE other_db.fed_other (a INT) ENGINE = FEDERATED CONNECTION = 'mysql://fed:fedpw@127.0.0.1:${relay.port}/remote_db/rt'`);
+    await adminQuery(server, `GRANT SELECT ON other_db.* TO '${server.appUser}'@'%'`);
+    try {
+      const steps: Step[] = ['SHOW INDEX FROM fed_other FROM other_db', `SHOW KEYS FROM ${db}.loc IN other_db`, 'SHOW INDEXES IN fed_other IN other_db']
+        .map((query) => ({ query, params: [] }));
+      for (const dryRun of [true, false]) {
+        const { events, connections } = await counted(server.url(), steps, dryRun);
+        assert.equal(connections, 0, 'connections made to the remote server');
+        steps.forEach((s, i) => assert.deepEqual([stepResult(events, `s${i}`).status, stepResult(events, `s${i}`).classification], ['failed', 'not-read-only'], s.query));
+      }
+    } finally { await adminQuery(server, 'DROP DATABASE other_db'); }
+  });
+
   it('a FEDERATED table over CREATE SERVER is refused the same, and without either the reads run', async () => {
     await appQuery(server, 'DROP TABLE fed');
     const steps = listing();

@@ -68,13 +68,17 @@ const LOGIN_SQL = 'SELECT e.evtname AS name, e.evtevent AS event, e.evtenabled A
 const userMade = (v: unknown): boolean => Number(v) >= FIRST_USER_OID;
 const UNDEFINED_COLUMN = '42703';
 
+/** The server's major version. SHOW is not planned: nothing can hook it. */
+export async function serverMajor(query: Query): Promise<number> {
+  return Math.floor(Number((await query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0) / 10000);
+}
+
 /**
  * What of PostgreSQL's own catalog rows names code someone created, said for the operator; undefined when
  * nothing does. Asked on a fresh session, before the engine's first query of its own.
  */
-export async function catalogHooks(query: Query): Promise<string | undefined> {
-  // SHOW is not planned: nothing can hook it.
-  const major = Math.floor(Number((await query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0) / 10000);
+export async function catalogHooks(query: Query, known?: number): Promise<string | undefined> {
+  const major = known ?? await serverMajor(query);
   const catalogs = catalogsOf(major);
   const results = await query(catalogs.map(rowsSql).join(';\n')).then((r) => (Array.isArray(r) ? r : [r]) as { rows: Record<string, unknown>[] }[], (err: unknown) => {
     // A server before PostgreSQL 12 has no support functions (prosupport): no read is proven there (the engine

@@ -1,6 +1,6 @@
 // PostgreSQL sessions over pg. Every step runs in its own transaction so that `SET LOCAL statement_timeout`
 // and READ ONLY apply to that step alone; a step that is not destructive sends exactly one statement.
-import { catalogHooks } from './pg-catalog-hooks.js';
+import { catalogHooks, serverMajor } from './pg-catalog-hooks.js';
 import { catalogPlanningHooks } from './pg-catalog-planning.js';
 import pg from 'pg';
 import { raceAbort } from './abort.js';
@@ -99,9 +99,13 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
     // Before the engine's first query of its own: code someone hung on PostgreSQL's own objects would run in it.
     // First what the planner runs for any query over a catalog (asked by COPY, which is not planned), then the
     // catalogs' rows (a SELECT the planner would have run that code for).
+    // One SHOW for both questions: on a slow path every round trip of the login counts (a 1 s each way path's
+    // 20 s login probe ran out when each question asked the version again).
     const open = async () => {
-      await unplannedCatalogs(client, opts.signal, '(not even a read, nor in a dry run)');
-      const hooked = await raceAbort(catalogHooks((sql) => client.query(sql)), opts.signal);
+      const query = (sql: string) => client.query(sql);
+      const major = await raceAbort(serverMajor(query), opts.signal);
+      await unplannedCatalogs(client, opts.signal, '(not even a read, nor in a dry run)', major);
+      const hooked = await raceAbort(catalogHooks(query, major), opts.signal);
       if (hooked) throw new PinRefusal(`${hooked}: the server runs it wherever it fits, the engine's own queries included, so the engine sends nothing on this server (not even a read, nor in a dry run)`);
       return raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal);
     };

@@ -4,7 +4,7 @@ import { timeoutError } from '../db/abort.js';
 import type { ExecContext, StepResult } from '../executors/types.js';
 import type { StepDoc } from '../language/schema.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
-import { vouchedFor, type Prepared } from './prepare.js';
+import { unconfirmed, type Prepared } from './prepare.js';
 import { isSecretStep } from './secret-step.js';
 import type { StepRunnerDeps } from './step-runner-deps.js';
 import { setSafeTimeout } from './timer.js';
@@ -22,7 +22,7 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
     stepId: step.id,
     ...(item !== undefined ? { item } : {}),
     signal: controller.signal,
-    ...(step.destructive !== true && !vouchedFor(step) ? { provenRead: true as const } : {}),
+    ...(unconfirmed(step) ? { provenRead: true as const } : {}),
     ...(limit !== undefined ? { limitMs: limit } : {}),
     // A secret step's output is not streamed: what it prints is known to be secret only once it has all arrived.
     // A step given a secret prints nothing to the record: its output goes to the screen's withheld view alone.

@@ -17,7 +17,8 @@ test('a value in an unquoted here-document: bash reads the shown script as it ru
   for (let n = 0; n < 600; n++) {
     const v = Array.from({ length: 1 + Math.floor(random() * 6) }, () => PIECES[Math.floor(random() * PIECES.length)]!).join('');
     const r = renderShell(TEMPLATE, { inputs: { v } });
-    const bash = (script: string) => spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH, RUNBOOK_V1: v } }).stdout;
+    // stdin not a socket: a bash at shell level 1 whose stdin is one (Node's pipes are) sources ~/.bashrc (100 ms here).
+    const bash = (script: string) => spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH, RUNBOOK_V1: v }, stdio: ['ignore', 'pipe', 'pipe'] }).stdout;
     assert.equal(bash(r.display), bash(r.script), `${JSON.stringify(v)} shown as\n${r.display}`);
   }
 });

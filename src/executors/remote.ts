@@ -28,6 +28,12 @@ import type { RemoteTarget, ShellAction } from './types.js';
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** What sshd hands the account's login shell (sh, bash, dash, zsh, fish, csh…), whichever it is: one line with no
+ *  quote, backslash or `!` inside its single quotes, so each reads it as the same four words. bash reads the
+ *  wrapper from stdin up to its NUL (`read` takes a pipe byte by byte: the values after it stay there for the
+ *  wrapper) and runs it; eval, like `bash -c`, reads each command after running the ones before. */
+export const SSH_COMMAND = `exec bash -c 'IFS= read -r -d "" __runbook_w || exit 125; eval "$__runbook_w"' runbook`;
+
 /** How the step's client runs here. SSH: the client itself, started by the engine, whose stdin takes the values
  *  and then stays open, silent, until it exits. kubectl, docker: a local script that drives the client. */
 export type Invocation = DirectCommand | { script: string; values: string[] };
@@ -50,9 +56,13 @@ export function remoteInvocation(action: ShellAction & { remote: RemoteTarget },
     // argument vector, not script text, so no value can inject into a script here. sshd hands the command to
     // the login shell there: one string. The values go to the client's stdin; the engine holds it open after
     // them, so the channel's stdin ends only when the client or the engine is gone.
+    // The wrapper goes on stdin too, before the values: the command sshd hands the account's login shell is one
+    // fixed line that every shell reads alike (fish reads `\'` inside '…' as an escape, so a script word ending
+    // in `\` had turned the rest of the quoted wrapper into fish code).
+    if (wrapper.includes('\0')) throw new Error('the script holds a NUL byte, which bash cannot read');
     const argv = ['ssh', ...stepOptions(place.socket, place.pin), ...(t.port !== undefined ? ['-p', String(t.port)] : []),
-      ...(t.config !== undefined ? ['-F', t.config] : []), '--', t.destination, `exec bash -c ${q(wrapper)} runbook`];
-    return { argv, input: Buffer.from(remoteValues.map((v) => `${v}\0`).join(''), 'utf8') };
+      ...(t.config !== undefined ? ['-F', t.config] : []), '--', t.destination, SSH_COMMAND];
+    return { argv, input: Buffer.from([wrapper, ...remoteValues].map((v) => `${v}\0`).join(''), 'utf8') };
   }
   // Local values: the remote ones first (forwarded by reference), then the client's own arguments.
   const local = [...remoteValues];

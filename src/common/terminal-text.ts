@@ -14,6 +14,7 @@
 // Kept: tab and newline (a "\r\n" counts as a newline); the zero-width joiner and non-joiner, which
 // emoji and several scripts need to render at all.
 
+import { eastAsianWidthType } from 'get-east-asian-width';
 import stringWidth from 'string-width';
 import { codePointsWidth, graphemes } from './display-width.js';
 
@@ -45,6 +46,14 @@ const NON_ASCII = /[^\x00-\x7f]/;
 // Not assigned, private use, a lone surrogate: each terminal draws its own guess.
 const UNKNOWN = /[\p{Cn}\p{Co}\p{Cs}]/u;
 
+/** East Asian ambiguous width above the scripts and symbols of U+0000–U+2FFF (Greek, Cyrillic, box drawing, …,
+ *  one column to every reader seen): string-width and the frame count one, glibc's wcwidth, and so tmux, draws
+ *  U+3248–U+324F two (a stop-68 probe pushed "will run" off the screen with them). Selectors and other
+ *  nonspacing marks of that class draw nothing. */
+const wideToSomeTerminals = (segment: string): boolean =>
+  [...segment].some((c) => { const code = c.codePointAt(0)!; return code >= 0x3000 && eastAsianWidthType(code) === 'ambiguous' && !NONSPACING.test(c); });
+const NONSPACING = /\p{Mn}/u;
+
 /**
  * Each grapheme as is where the readers of its width agree: tmux (and wcwidth) draw each code point, ink lays
  * out with string-width (one symbol per grapheme, emoji sequences and Hangul syllables of jamo two); the frame
@@ -57,7 +66,7 @@ function agreed(text: string): string {
   let out = '';
   for (const { segment } of graphemes(text)) {
     if (!NON_ASCII.test(segment)) { out += segment; continue; }
-    const same = !UNKNOWN.test(segment) && stringWidth(segment) === codePointsWidth(segment);
+    const same = !UNKNOWN.test(segment) && !wideToSomeTerminals(segment) && stringWidth(segment) === codePointsWidth(segment);
     out += same ? segment : [...segment].map((c) => (KEPT.has(c) ? c : `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)).join('');
   }
   return out;

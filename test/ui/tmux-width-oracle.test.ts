@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { eastAsianWidthType } from 'get-east-asian-width';
 import { displayWidth } from '../../src/common/display-width.js';
 import { terminalText } from '../../src/common/terminal-text.js';
 import { rng } from '../helpers/rng.js';
@@ -51,21 +52,27 @@ describe('tmux as the oracle of a shown string\'s width', { skip: hasTmux ? fals
   const tmux = (...args: string[]) => execFileSync(TMUX, ['-L', socket, ...args], { encoding: 'utf8' });
   after(() => { spawnSync(TMUX, ['-L', socket, 'kill-server']); rmSync(dir, { recursive: true, force: true }); });
 
+  /** Where tmux leaves its cursor after drawing each string alone at the start of a cleared row: the pane asks
+   *  tmux itself (a cursor position report, ESC [6n, answered on the pane's terminal in order after the text). */
+  function drawnWidths(shown: string[], name: string): number[] {
+    const input = join(dir, `${name}.in`), out = join(dir, `${name}.out`), done = join(dir, `${name}.done`);
+    writeFileSync(input, shown.map((s) => `${s}\n`).join(''));
+    const script = `stty -echo; while IFS= read -r line; do printf '\\033[2J\\033[H%s\\033[6n' "$line"; IFS='[;' read -rs -d R _ _ col < /dev/tty; echo "$((col - 1))" >> ${out}; done < ${input}; touch ${done}; sleep 60`;
+    writeFileSync(join(dir, `${name}.sh`), script);
+    tmux('new-session', '-d', '-x', '200', '-y', '5', '-s', name, `LC_ALL=C.UTF-8 bash ${join(dir, `${name}.sh`)}`);
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      try { readFileSync(done); break; } catch { spawnSync('sleep', ['0.2']); }
+    }
+    const cursors = readFileSync(out, 'utf8').trim().split('\n').map(Number);
+    assert.equal(cursors.length, shown.length, 'tmux answered for every string');
+    return cursors;
+  }
+
   it(`${COUNT} generated strings (seed ${SEED}), made safe to show: tmux draws none wider than displayWidth counts`, () => {
     const random = rng(SEED);
     const shown = Array.from({ length: COUNT }, () => terminalText(generated(random)));
-    writeFileSync(join(dir, 'in'), shown.map((s) => `${s}\n`).join(''));
-    // In the pane: each string on a cleared screen, then tmux itself says where its cursor is (the sleep lets the
-    // server read the pane's output first).
-    const script = `while IFS= read -r line; do printf '\\033[2J\\033[H%s' "$line"; sleep 0.03; ${TMUX} -L ${socket} display -p -t w '#{cursor_x}' >> ${join(dir, 'out')}; done < ${join(dir, 'in')}; touch ${join(dir, 'done')}; sleep 60`;
-    writeFileSync(join(dir, 'print.sh'), script);
-    tmux('new-session', '-d', '-x', '200', '-y', '5', '-s', 'w', `LC_ALL=C.UTF-8 bash ${join(dir, 'print.sh')}`);
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      try { readFileSync(join(dir, 'done')); break; } catch { spawnSync('sleep', ['0.2']); }
-    }
-    const cursors = readFileSync(join(dir, 'out'), 'utf8').trim().split('\n').map(Number);
-    assert.equal(cursors.length, COUNT, 'tmux answered for every string');
+    const cursors = drawnWidths(shown, 'w');
     const wider = shown.map((s, i) => ({ s, drawn: cursors[i]!, counted: displayWidth(s) })).filter((x) => x.drawn > x.counted);
     assert.deepEqual(wider, [], 'drawn wider than counted');
     // Counted wider than drawn is safe (a row ends short) and happens where this tmux's table is older than
@@ -75,8 +82,33 @@ describe('tmux as the oracle of a shown string\'s width', { skip: hasTmux ? fals
     assert.ok(shown.some((s) => s.includes('<U+')) && shown.some((s) => /[^\x00-\x7f]/.test(s)), 'some kept, some written out');
   });
 
-  it('the probe\'s gate: a captured value of Hangul fillers in blast_radius leaves the header and "will run" on an 80x24 screen while y is live', () => {
-    writeFileSync(join(dir, 'data.txt'), `${'\u115f'.repeat(1000)}\n`);
+  // A probe of stop 68: U+3248–U+324F, East Asian ambiguous (one column to string-width and to the frame), are two
+  // to glibc's wcwidth and so to tmux; a captured value of them pushed "will run" off the screen while y was live.
+  // Every ambiguous code point there is (not private use), alone and after a letter: the whole class, not a sample.
+  it('every East Asian ambiguous code point, and 4,000 others, made safe to show: tmux draws none wider than displayWidth counts', () => {
+    const ambiguous: string[] = [];
+    for (let c = 0xa0; c < 0x110000; c++) {
+      if (c >= 0xd800 && c < 0xe000) continue;
+      const ch = String.fromCodePoint(c);
+      if (!/[\p{Co}\p{Cn}]/u.test(ch) && eastAsianWidthType(c) === 'ambiguous') ambiguous.push(ch);
+    }
+    assert.ok(ambiguous.length > 1000, `${ambiguous.length} ambiguous code points`);
+    // And 4,000 drawn from every assigned code point (fixed seed), alone: what no pool above thought of.
+    const random = rng(SEED + 1);
+    const any: string[] = [];
+    while (any.length < 4000) {
+      const ch = String.fromCodePoint(Math.floor(random() * 0x40000));
+      if (!/[\p{Co}\p{Cn}\p{Cs}]/u.test(ch)) any.push(ch);
+    }
+    const shown = [...ambiguous.flatMap((ch) => [terminalText(ch), terminalText(`a${ch}`)]), ...any.map(terminalText)];
+    const cursors = drawnWidths(shown, 'a');
+    const wider = shown.map((s, i) => ({ s, drawn: cursors[i]!, counted: displayWidth(s) })).filter((x) => x.drawn > x.counted);
+    assert.deepEqual(wider, [], 'drawn wider than counted');
+  });
+
+  for (const [what, ch, shown] of [['Hangul fillers', '\u115f', '<U+115F>'], ['circled numbers on black squares (stop 68)', '\u324f', '<U+324F>']] as const) {
+  it(`the probe's gate: a captured value of ${what} in blast_radius leaves the header and "will run" on an 80x24 screen while y is live`, () => {
+    writeFileSync(join(dir, 'data.txt'), `${ch.repeat(1000)}\n`);
     const marker = join(dir, 'MARKER');
     writeFileSync(join(dir, 'w3.yaml'), `name: w3
 title: End idle sessions
@@ -102,7 +134,9 @@ steps:
     assert.match(screen, /End them now\?/, screen);
     assert.match(screen, /CONFIRM\s+act/, `the gate's head is on screen:\n${screen}`);
     assert.match(screen, /will run\s+touch /, `"will run" and the command are on screen:\n${screen}`);
-    assert.match(screen, /<U\+115F>/, 'the fillers are written out');
+    assert.ok(screen.includes(shown), `the value is written out:\n${screen}`);
     tmux('send-keys', '-t', 'g', 's');
+    tmux('kill-session', '-t', 'g');
   });
+  }
 });

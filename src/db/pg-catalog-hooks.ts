@@ -13,6 +13,7 @@
 // columns and casts PostgreSQL makes by relabelling (regproc to oid). Every row of each catalog comes back, a few
 // thousand, once per session, and is judged here. What is left: the types' own output functions (oidout), which
 // only an UPDATE of pg_type's output column could change.
+import { builtinRowsDigest, freshRows } from './pg-builtin-rows.js';
 import { FIRST_USER_OID } from './pg-pin-sql.js';
 
 type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
@@ -25,9 +26,10 @@ const oid = (column: string): string => `${column}::pg_catalog.oid`;
  * someone made converts every message of a session whose encodings it names, from the login on). `key`
  * undefined: the catalog has no OID of its own (pg_ts_config_map: its configuration's).
  */
-interface Catalog { name: string; what: string; key: string; code: string[]; since?: number; anyRow?: boolean }
+interface Catalog { name: string; what: string; key: string; code: string[]; since?: number; anyRow?: boolean; body?: string[] }
 const CATALOGS: readonly Catalog[] = [
-  { name: 'pg_proc', what: 'support function of', key: 'oid', code: ['prosupport'] },
+  // And what a built-in runs (its language, C symbol or SQL body): only compared with a fresh install's (body).
+  { name: 'pg_proc', what: 'support function of', key: 'oid', code: ['prosupport'], body: ['prolang', 'prosrc', 'probin'] },
   // The negator and commutator too: the planner rewrites NOT (a >= b) with >='s negator (the engine's own check did).
   { name: 'pg_operator', what: 'function, estimator, negator or commutator of the operator', key: 'oid', code: ['oprcode', 'oprrest', 'oprjoin', 'oprnegate', 'oprcom'] },
   // The type's functions, and the types it is made of (an array's element type's input runs for '{…}'::int4[]).
@@ -56,7 +58,18 @@ const CATALOGS: readonly Catalog[] = [
 const catalogsOf = (major: number): Catalog[] => CATALOGS.filter((c) => (c.since ?? 0) <= major);
 
 /** Every row of one catalog: its key and each OID it names, plain columns (relabelled to oid), nothing else. */
-const rowsSql = (c: Catalog): string => `SELECT ${[c.key, ...c.code].map((col, i) => `${oid(col)} AS c${i}`).join(', ')} FROM pg_catalog.${c.name}`;
+const rowsSql = (c: Catalog): string => `SELECT ${[...[c.key, ...c.code].map((col, i) => `${oid(col)} AS c${i}`), ...(c.body ?? []).map((col, i) => `${col} AS b${i}`)].join(', ')} FROM pg_catalog.${c.name}`;
+
+/** How a question is named among a fresh install's digests, and the columns of its rows besides the key. */
+export const questionName = (c: Catalog): string => `${c.name}(${[...c.code, ...(c.body ?? [])].join(',')})`;
+const rowColumns = (c: Catalog): string[] => [...c.code.map((_, k) => `c${k + 1}`), ...(c.body ?? []).map((_, k) => `b${k}`)];
+
+/** Each question of `major` with its digest: what test/hardening/sql-pg-builtin-rows.test.ts records of a fresh server. */
+export async function catalogDigests(query: Query, major: number): Promise<Record<string, string>> {
+  const catalogs = catalogsOf(major);
+  const results = await query(catalogs.map(rowsSql).join(';\n')) as unknown as { rows: Record<string, unknown>[] }[];
+  return Object.fromEntries(catalogs.map((c, i) => [questionName(c), builtinRowsDigest(results[i]!.rows, rowColumns(c))]));
+}
 
 /** The question for the newest major the engine knows (tests ask it directly): one result per catalog. */
 export const HOOKS_SQL = catalogsOf(Infinity).map(rowsSql).join(';\n');
@@ -92,6 +105,10 @@ export async function catalogHooks(query: Query, known?: number): Promise<string
     const code = c.code.map((_, k) => row[`c${k + 1}`]).find(userMade);
     if (userMade(row.c0)) return `the server has a ${c.what.replace(/^function of the /, '')} someone created (OID ${String(row.c0)}), which it may run for every message of a session`;
     return `PostgreSQL's own ${c.name} row ${String(row.c0)} was given code someone created (OID ${String(code)}, a ${c.what} it)`;
+  }
+  for (const [i, c] of (results ? catalogs : []).entries()) {
+    if (freshRows(major, questionName(c), builtinRowsDigest(results![i]!.rows, rowColumns(c))) !== false) continue;
+    return `PostgreSQL's own ${c.name} rows are not those of a fresh PostgreSQL ${major}: one was edited in place (its ${[...c.code, ...(c.body ?? [])].join(', ')}), and the server runs what the row now names`;
   }
   const login = (await query(LOGIN_SQL)).rows.find((r) => r.event === 'login' && r.enabled !== 'D');
   if (login) return `the server runs code someone attached to logging in (the event trigger ${String(login.name)}): it ran when the engine logged in`;

@@ -8,6 +8,7 @@ import type { Scope } from '../language/expression/index.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { setOwn } from '../common/own.js';
 import { connectionUrl } from './prepare.js';
+import { loginSecrets, maskAddress } from './url-secrets.js';
 
 export function connectionAddresses(doc: RunbookDoc, scope: Scope, env: Record<string, string | undefined>): Record<string, TargetAddress> {
   const out: Record<string, TargetAddress> = {};
@@ -18,10 +19,11 @@ export function connectionAddresses(doc: RunbookDoc, scope: Scope, env: Record<s
   return out;
 }
 
-/** Where the connection's URL leads with the run's data and environment now; undefined when it cannot be told. */
+/** Where the connection's URL leads with the run's data and environment now; undefined when it cannot be told.
+ *  The parts that came from a secret are masked, as the run records them at first contact (url-secrets.ts). */
 export function addressNow(doc: RunbookDoc, name: string, scope: Scope, env: Record<string, string | undefined>): TargetAddress | undefined {
   try {
-    return addressOf(parseUrl(connectionUrl(doc, name, scope).url), env);
+    return maskAddress(addressOf(parseUrl(connectionUrl(doc, name, scope).url), env), loginSecrets(doc, name, scope));
   } catch {
     return undefined;
   }

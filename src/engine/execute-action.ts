@@ -8,6 +8,7 @@ import { unconfirmed, type Prepared } from './prepare.js';
 import { isSecretStep } from './secret-step.js';
 import type { StepRunnerDeps } from './step-runner-deps.js';
 import { setSafeTimeout } from './timer.js';
+import { maskAddress } from './url-secrets.js';
 
 /** Runs a prepared action under the step timeout and the run deadline; output is streamed masked. */
 export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepared: Prepared, outer: AbortSignal, timeoutMs: number | undefined, item?: number): Promise<StepResult> {
@@ -32,7 +33,8 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
     ask: (q) => deps.ask(q),
     mask: (t) => deps.redactor.mask(t),
     onProcess: (p) => deps.publish({ type: 'step-process', stepId: step.id, ...p }),
-    onTarget: (connection, target) => refusing(() => deps.identify?.(step.id, connection, target)),
+    // Recorded and compared with the parts of the login that came from a secret masked (url-secrets.ts).
+    onTarget: (connection, target) => refusing(() => deps.identify?.(step.id, connection, maskAddress(target, prepared.login))),
     onLiveSessions: (connection, live) => refusing(() => deps.liveSessions?.(step.id, connection, live) ?? false),
     onSession: (connection, session) => deps.publish({ type: 'step-session', stepId: step.id, connection, session }),
   };

@@ -46,7 +46,8 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
       command = loop ? `${prepared.command}\n-- for each of the ${plural(loop.items.length, 'item')} below (shown for item 1)` : prepared.command;
       // The password's place (up to the last '@': a mistyped password with a raw '@' is hidden whole), then every
       // known secret; a secret URL without a password is masked whole.
-      if (prepared.target) where = redactor.showUrl(prepared.target);
+      // A part of the login from a secret (the user, the database) is the mask whole, by flow (url-secrets.ts).
+      if (prepared.target) where = redactor.showUrl(prepared.login?.shown ?? prepared.target);
       // An SSH target as the client will reach it (ssh -G: user@host:port, and whether it checks the host key).
       const remote = prepared.action.kind === 'shell' ? prepared.action.remote : undefined;
       if (remote?.kind === 'ssh') where = redactor.mask(describeSshNow(remote));

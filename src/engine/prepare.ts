@@ -15,11 +15,14 @@ import { provenWithValues } from '../language/validate/shell-lint.js';
 import { valueVar } from '../executors/shell-values.js';
 import { toMs } from './duration.js';
 import { displayUrl, engineOfScheme } from '../db/url.js';
+import { loginSecrets, type LoginSecrets } from './url-secrets.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** given: what of a secret the step's code is handed (secrets/step-taint.ts); what it returns is then withheld. */
-export interface Prepared { action: Action; command: string; target?: string; given?: string[] }
+/** given: what of a secret the step's code is handed (secrets/step-taint.ts); what it returns is then withheld.
+ *  login: an SQL step's connection logs in with a secret in a part of its URL the server hands back to SQL
+ *  (url-secrets.ts): its session is given that secret (session-secrets.ts), and the target is shown masked so. */
+export interface Prepared { action: Action; command: string; target?: string; given?: string[]; login?: LoginSecrets }
 
 /** The places (named as the runbook names them) whose values hold a secret, by the scope's taint hook. */
 function givenSecrets(scope: Scope, places: [string, unknown][]): { given?: string[] } {
@@ -154,7 +157,8 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(shownParams)}` : query.trim();
   const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}) };
   const given = givenSecrets(scope, params.map((v, i): [string, unknown] => [`param ${i + 1}${typeof sql.params?.[i] === 'string' ? ` (${String(sql.params[i])})` : ''}`, v]));
-  return { action, command: shown, target: url, ...given };
+  const login = loginSecrets(doc, name, scope);
+  return { action, command: shown, target: url, ...given, ...(login ? { login } : {}) };
 }
 
 export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsDoc | undefined, scope: Scope, stepTimeoutMs: number): Prepared {
@@ -173,7 +177,9 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
   };
   // Shown (and recorded) with the password's place masked, whatever its length; the action keeps the real URL.
   const shownHost = w.host !== undefined ? renderShown(w.host, scope) : '';
-  const shownUrl = w.url !== undefined && url !== undefined && !readsWhole(w.url) ? renderShown(w.url, scope) : url;
+  // A connection's URL as an SQL step's target shows it: a part from a secret masked (url-secrets.ts).
+  const shownUrl = w.url !== undefined && url !== undefined && !readsWhole(w.url) ? renderShown(w.url, scope)
+    : w.url === undefined && w.connection !== undefined ? loginSecrets(doc, w.connection, scope)?.shown ?? url : url;
   const where = shownUrl !== undefined ? displayUrl(shownUrl) : `${shownHost}${port !== undefined ? `:${port}` : ''}`;
   return { action, command: `probe ${probe} ${where}`.trim(), ...(url ? { target: url } : {}) };
 }

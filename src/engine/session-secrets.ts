@@ -5,6 +5,12 @@
 // MariaDB. So the session is given the secret too: every later step on that connection, in this process, is a
 // step given a secret (secrets/step-taint.ts), its results withheld and saying why. A resumed run opens new
 // sessions, which hold nothing.
+//
+// A session is given a secret at its login too: a connection whose URL has a value from a secret in its user,
+// database, host or port (url-secrets.ts) hands it to the server, which hands it back to any SQL on the session
+// (current_user, current_database(), USER(), DATABASE()). Every step on it is then given that secret, a read on
+// PostgreSQL too: no rollback undoes a login. Each step is prepared with its connection's URL filled in then, so
+// this follows the URL it logs in with, in a resumed run as well.
 import { engineOfScheme } from '../db/url.js';
 import type { Prepared } from './prepare.js';
 
@@ -12,11 +18,20 @@ export class SessionSecrets {
   /** connection name → how its session was given a secret */
   private readonly given = new Map<string, string>();
 
-  /** The step's action as given what its session holds: the secret its connection's session was given. */
+  /** What this added to steps' `given` (what their sessions hold), not what the steps themselves hand over. */
+  private readonly held = new Set<string>();
+
+  /** The step's action as given what its session holds: the secret its connection's session was given, by a
+   *  step or at its login. */
   taint(prepared: Prepared): Prepared {
     const a = prepared.action;
-    const held = a.kind === 'sql' ? this.given.get(a.connection) : undefined;
-    return held === undefined ? prepared : { ...prepared, given: [...(prepared.given ?? []), held] };
+    if (a.kind !== 'sql') return prepared;
+    const held = [
+      ...(prepared.login ? [`the session of connection ${a.connection}, given ${prepared.login.given} at login`] : []),
+      ...(this.given.has(a.connection) ? [this.given.get(a.connection)!] : []),
+    ];
+    for (const h of held) this.held.add(h);
+    return held.length ? { ...prepared, given: [...(prepared.given ?? []), ...held] } : prepared;
   }
 
   /** After an SQL step ran: its session holds what the step was given, unless nothing of the step outlives it. A
@@ -24,8 +39,9 @@ export class SessionSecrets {
    *  MariaDB a user variable outlives it (`SELECT @tok := ?`), which no proven read assigns but a vouched one may. */
   ran(stepId: string, prepared: Prepared): void {
     const a = prepared.action;
-    if (a.kind !== 'sql' || !prepared.given?.length || this.given.has(a.connection)) return;
+    const own = (prepared.given ?? []).filter((g) => !this.held.has(g)); // what the step itself handed over
+    if (a.kind !== 'sql' || !own.length || this.given.has(a.connection)) return;
     if (a.readOnly && (!a.vouched || engineOfScheme(a.url) === 'postgres')) return;
-    this.given.set(a.connection, `the session of connection ${a.connection}, given ${prepared.given.join(', ')} by step ${stepId}`);
+    this.given.set(a.connection, `the session of connection ${a.connection}, given ${own.join(', ')} by step ${stepId}`);
   }
 }

@@ -25,6 +25,8 @@ import { resolvedInputs } from './input-prints.js';
 import { checkSamePlace, startPlaceOf } from './place.js';
 import { findResumePoint, type ResumePoint } from './point.js';
 import { checkSameTargets, noOrphans } from './targets.js';
+import { taintFor } from '../secrets/taint.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 /** What the operator asked for, from the command's flags. */
 export interface ResumeRequest {
@@ -54,7 +56,8 @@ export interface RunStart {
 /** A run prepared to continue (cli/prepare-run.ts): its inputs as resolved now, not started until execute. */
 export interface PreparedResume {
   inputs: Record<string, unknown>;
-  redactor: { mask(text: string): string };
+  /** The run's: it masks what resume says, and its taint hook reads which values come from a secret. */
+  redactor: Redactor;
   execute(lease?: Lease): Promise<number>;
 }
 
@@ -122,7 +125,7 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
   // A step still to run that acts on, or routes by, a value the transcript holds masked: refused before anything.
   checkNothingLost(runbook.doc, point, run.inputs, { load: calledLoader(found.callees), file: runbook.file });
   await checkSameTargets(runbook.doc, recorded, { ...point.context, inputs: run.inputs },
-    { env, waitForSessions: req.waitForOrphans ?? false, say: host.say, mask: (text) => run.redactor.mask(text) }, req.retarget ?? false);
+    { env, waitForSessions: req.waitForOrphans ?? false, say: host.say, mask: (text) => run.redactor.mask(text), taint: taintFor(run.redactor) }, req.retarget ?? false);
   // After the connections' own check (it compares the servers themselves): what else the run acts on, with which
   // inputs (resolved by prepare: a secret is typed again) and client configuration files.
   const inputs = resolvedInputs(runbook.doc, run.inputs, (text) => run.redactor.mask(text));

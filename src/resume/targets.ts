@@ -12,7 +12,7 @@ import { scopeOf } from '../engine/scope.js';
 import { addressNow } from '../engine/connection-addresses.js';
 import type { RecordedTargets } from '../engine/target-guard.js';
 import type { MachineContext } from '../engine/machine-types.js';
-import type { Scope } from '../language/expression/index.js';
+import type { Scope, Taint } from '../language/expression/index.js';
 import {
   describeAddress, describeTarget, fingerprintSession, HOST_TARGET, hostFingerprint, restartedText, sameAddress, sameLifetime, sameTarget, type TargetAddress, type TargetFingerprint,
 } from '../executors/fingerprint.js';
@@ -53,6 +53,9 @@ export interface TargetCheckOptions {
   waitForSessions: boolean;
   say: (line: string) => void;
   mask: (text: string) => string;
+  /** The run's taint hook: a connection's address is compared with the parts from a secret masked, as the run
+   *  recorded it (engine/url-secrets.ts). */
+  taint?: Taint;
 }
 
 /** Compares where each of the run's own connections leads now (its URL with today's inputs and environment)
@@ -69,7 +72,7 @@ export async function changedTargets(doc: RunbookDoc, recorded: Required<Recorde
     if (!sameTarget(host, now)) changes.push({ connection: HOST_TARGET, recorded: describeTarget(host), now: describeTarget(now) });
     else if (!sameLifetime(host, now)) changes.push({ connection: HOST_TARGET, recorded: describeTarget(host), now: restartedText(host, now) });
   }
-  const scope = scopeOf(context);
+  const scope = scopeOf(context, undefined, opts.taint);
   for (const name of Object.keys(doc.connections ?? {})) {
     const change = await checkConnection(doc, name, recorded, scope, opts);
     if (change) changes.push(change);

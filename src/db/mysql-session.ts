@@ -13,6 +13,8 @@ import { GuardedSession } from './guarded-session.js';
 import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
 import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
+import { INIT_CONNECT_SQL, initConnectRefusal } from './mysql-init-connect.js';
+import { refusedBefore, rememberRefusal } from './refused-servers.js';
 import { checkRemoteEngines, checkStatsOnMetadata, isShow, listsTables, remoteEnginesQuery, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
@@ -101,6 +103,8 @@ export function dropConnection(conn: mysql.Connection | PromiseConnection): void
 }
 
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
+  const before = refusedBefore(info);
+  if (before) throw new PinRefusal(`${before} (found at an earlier login of this run: not logged in again)`);
   const config = mysqlConfig(info, tls, opts.timeoutMs);
   const { conn, link, timeline } = await connectMysqlLink(config, opts.signal, tls?.ifOffered === true);
   // prefer on a server without TLS went on in plain text (db/mysql-prefer.ts): the session is plain.
@@ -112,8 +116,11 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     await raceAbort(conn.query(PIN_SQL), opts.signal).catch((err: unknown) => {
       if (opts.signal.aborted || classify(err) === 'init-connect-failed') throw err;
     });
-    const [rows] = await raceAbort(conn.query('SELECT VERSION() AS version'), opts.signal);
-    const version = String((rows as { version?: unknown }[])[0]?.version ?? '');
+    const [rows] = await raceAbort(conn.query(INIT_CONNECT_SQL), opts.signal);
+    const first = (rows as { version?: unknown; init_connect?: unknown; skips?: unknown }[])[0];
+    const ran = initConnectRefusal(first);
+    if (ran) { rememberRefusal(info, ran); throw new PinRefusal(ran); }
+    const version = String(first?.version ?? '');
     return Object.assign(new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs), { timeline });
   } catch (err) {
     dropConnection(conn);

@@ -82,7 +82,9 @@ export async function fingerprintSession(session: Session, address: TargetAddres
   if (session.flavour === 'postgres') {
     // No casts to text: a text form from a cast is one a superuser can plant (CREATE CAST (numeric AS text) WITH
     // FUNCTION …, issue #45); format() calls the type's own output function. Every name qualified.
-    const start = await one("SELECT pg_catalog.format('%s', pg_catalog.floor(extract(epoch FROM pg_catalog.pg_postmaster_start_time()))) AS started");
+    // To the microsecond: two copies of one data directory share a system_identifier, and a resume through a socket
+    // whose path was moved from one to the other, started the same second, was taken for the same server (stop 68).
+    const start = await one("SELECT pg_catalog.format('%s', extract(epoch FROM pg_catalog.pg_postmaster_start_time())) AS started");
     const started = start?.started != null ? { started: String(start.started) } : {};
     const sys = await one("SELECT pg_catalog.format('%s', system_identifier) AS id, pg_catalog.host(pg_catalog.inet_server_addr()) AS addr, pg_catalog.inet_server_port() AS port FROM pg_catalog.pg_control_system()");
     if (sys?.id) return { engine: 'postgres', ...base, server: `system_identifier ${String(sys.id)} at ${String(sys.addr ?? 'local socket')}:${String(sys.port ?? '-')}`, ...started };
@@ -116,7 +118,10 @@ async function serverStarted(session: Session, signal: AbortSignal): Promise<{ s
 export function sameLifetime(a: TargetFingerprint, b: TargetFingerprint): boolean {
   if (a.started === undefined || b.started === undefined) return true;
   const [x, y] = [Number(a.started), Number(b.started)];
-  return Number.isFinite(x) && Number.isFinite(y) ? Math.abs(x - y) <= 1 : a.started === b.started; // a boot id: equal
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return a.started === b.started; // a boot id: equal
+  // PostgreSQL's to the microsecond (both with a fraction): exactly. MariaDB's, from its uptime in whole seconds,
+  // and a record of an earlier build (whole seconds): within one.
+  return a.started.includes('.') && b.started.includes('.') ? x === y : Math.abs(x - y) <= 1;
 }
 
 /** The same server, restarted since the run last reached it: a pid or connection id the run read from it may

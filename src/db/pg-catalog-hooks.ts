@@ -14,7 +14,7 @@
 // thousand, once per session, and is judged here. What is left: the types' own output functions (oidout), which
 // only an UPDATE of pg_type's output column could change.
 import { builtinRowsDigest, freshRows } from './pg-builtin-rows.js';
-import { FIRST_USER_OID } from './pg-pin-sql.js';
+import { userMadeOid as userMade } from './pg-pin-sql.js';
 
 type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
 
@@ -78,7 +78,6 @@ export const HOOKS_SQL = catalogsOf(Infinity).map(rowsSql).join(';\n');
  *  Columns as they are (name to text is a cast by a function). */
 const LOGIN_SQL = 'SELECT e.evtname AS name, e.evtevent AS event, e.evtenabled AS enabled FROM pg_catalog.pg_event_trigger e';
 
-const userMade = (v: unknown): boolean => Number(v) >= FIRST_USER_OID;
 const UNDEFINED_COLUMN = '42703';
 
 /** The server's major version. SHOW is not planned: nothing can hook it. */

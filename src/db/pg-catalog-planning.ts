@@ -13,7 +13,7 @@
 // CHECK constraints someone added to a catalog, which the planner folds only under constraint_exclusion = on.
 import type pg from 'pg';
 import { copyOut, type CopyTable } from './pg-copy-out.js';
-import { FIRST_USER_OID } from './pg-pin-sql.js';
+import { builtinOid as own, userMadeOid as userMade } from './pg-pin-sql.js';
 
 /** pg_statistic_ext came with PostgreSQL 10; before it, no statistics object exists. */
 const STATISTICS_SINCE = 10;
@@ -23,8 +23,6 @@ const CHILDREN: CopyTable = { table: 'pg_catalog.pg_inherits', columns: ['inhpar
 /** Read only to name what was found (by COPY too: a SELECT over pg_class plans pg_class). */
 const NAMES: CopyTable = { table: 'pg_catalog.pg_class', columns: ['oid', 'relname'] };
 
-const own = (oid: string | null): boolean => oid !== null && /^\d+$/.test(oid) && Number(oid) < FIRST_USER_OID;
-const userMade = (oid: string | null): boolean => oid !== null && /^\d+$/.test(oid) && Number(oid) >= FIRST_USER_OID;
 const shown = (name: string): string => name.replace(/[\x00-\x1f\x7f]/g, '?');
 
 /**

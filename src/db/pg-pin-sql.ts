@@ -70,6 +70,9 @@ export const PATH_SQL = `SELECT pg_catalog.set_config('search_path', pg_catalog.
 
 /** The first OID initdb leaves to objects created later (FirstNormalObjectId): below it, PostgreSQL's own. */
 export const FIRST_USER_OID = 16384;
+/** An OID as the server sent it (text): one someone created, or one of PostgreSQL's own. Not a number: neither. */
+export const userMadeOid = (v: unknown): boolean => /^\d+$/.test(String(v)) && Number(v) >= FIRST_USER_OID;
+export const builtinOid = (v: unknown): boolean => /^\d+$/.test(String(v)) && Number(v) < FIRST_USER_OID;
 const userMade = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_USER_OID}::pg_catalog.oid`;
 /** PostgreSQL's own: written as <, never as NOT (>=), which the planner rewrites with >='s negator (a probe of
  *  stop 66 pointed that negator at its own operator, and this very check ran it). */

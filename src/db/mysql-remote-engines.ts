@@ -69,7 +69,7 @@ export function listsTables(sql: string, relations: MysqlRelation[], database: s
  * NULL engine elsewhere (a table the server cannot open, its plugin gone) is not known, so it counts. Reads only
  * columns the table's definition holds, for which the server opens no handler (tested with the listener).
  */
-export function remoteEnginesQuery(): { sql: string; values: string[] } {
+function remoteEnginesQuery(): { sql: string; values: string[] } {
   return {
     sql: `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, ENGINE AS e FROM information_schema.TABLES
       WHERE TABLE_TYPE <> 'VIEW' AND (ENGINE IS NULL OR UPPER(ENGINE) NOT IN (${LOCAL_ENGINES.map(() => '?').join(', ')}))
@@ -78,10 +78,20 @@ export function remoteEnginesQuery(): { sql: string; values: string[] } {
   };
 }
 
+/** Both questions in one round trip, for a read that lists tables: innodb_stats_on_metadata (m) beside the table
+ *  the engines question finds (s, n, e: NULL when none). */
+export function listingQuery(): { sql: string; values: string[] } {
+  const engines = remoteEnginesQuery();
+  return {
+    sql: `SELECT m.m AS m, t.s AS s, t.n AS n, t.e AS e FROM (${STATS_ON_METADATA_SQL}) AS m LEFT JOIN (${engines.sql}) AS t ON 1 = 1`,
+    values: engines.values,
+  };
+}
+
 /** Throws PinRefusal naming the table the query found, if it found one. */
 export function checkRemoteEngines(rows: { s?: unknown; n?: unknown; e?: unknown }[]): void {
   const r = rows[0];
-  if (!r) return;
+  if (!r || r.n === null || r.n === undefined) return;
   const engine = typeof r.e === 'string' ? r.e : 'an engine the server does not show';
   throw new PinRefusal(`the server opens every table this read lists, and ${String(r.s)}.${String(r.n)} (${engine}) may reach another server or file when opened: not run as a read`);
 }

@@ -15,7 +15,7 @@ import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relation
 import { PinRefusal } from './pin-refusal.js';
 import { INIT_CONNECT_SQL, initConnectRefusal } from './mysql-init-connect.js';
 import { refusedBefore, rememberRefusal } from './refused-servers.js';
-import { checkRemoteEngines, checkStatsOnMetadata, isShow, listsTables, remoteEnginesQuery, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
+import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
   ownTablesOnly, sameRelations, slowCall, slowCallRefusal, tableLocking, type HeldBy,
@@ -315,9 +315,9 @@ class MysqlSession extends GuardedSession implements Session {
       // sys's views read information_schema (sys.schema_auto_increment_columns: TABLES, COLUMNS).
       lists ||= views.some((v) => listsTables(v.definition, mysqlRelations(v.definition) ?? [], v.schema));
     }
-    if (lists) await this.noRemoteEngines();
+    if (lists) await this.noRemoteEnginesNorStats();
     // A SHOW of one table (SHOW INDEX FROM t) opens it too: its statistics are recalculated the same.
-    if (lists || (!vouched && isShow(sql))) await this.noStatsOnMetadata();
+    else if (!vouched && isShow(sql)) await this.noStatsOnMetadata();
     return { table };
   }
 
@@ -332,10 +332,13 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   /** Before a read that lists tables: none the session can see is of an engine that may reach another server
-   *  when the server opens it (mysql-remote-engines.ts). The query itself opens no handler. */
-  private async noRemoteEngines(): Promise<void> {
-    const q = remoteEnginesQuery();
-    checkRemoteEngines((await this.conn.query(q.sql, q.values))[0] as { s?: unknown; n?: unknown; e?: unknown }[]);
+   *  when the server opens it (mysql-remote-engines.ts), and opening them recalculates no statistics; one round
+   *  trip. The query itself opens no handler. */
+  private async noRemoteEnginesNorStats(): Promise<void> {
+    const q = listingQuery();
+    const rows = await this.conn.query(q.sql, q.values).then(([r]) => r as { m?: unknown; s?: unknown; n?: unknown; e?: unknown }[], () => undefined);
+    checkStatsOnMetadata(rows); // a server that could not answer refuses here
+    checkRemoteEngines(rows!);
   }
 
   /** Before a read that opens tables for their metadata: opening one recalculates no statistics. */

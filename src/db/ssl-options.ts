@@ -76,8 +76,9 @@ export function tlsAttempts(info: ConnectionInfo): TlsAttempt[] {
   // libpq ignores sslmode on a Unix socket, and a local socket needs no encryption on either engine.
   if (socketPath(info)) return [{ tls: null }];
   const files = { ...tlsFiles(info), ...tlsVersions(info) };
-  // libpq: with an explicit root certificate, `require` verifies the chain like verify-ca.
-  const unverified: TlsSettings = files.ca && mode === 'require' && info.engine === 'postgres'
+  // libpq: with a root certificate (sslrootcert, PGSSLROOTCERT or ~/.postgresql/root.crt: libpq-env.ts), allow, prefer
+  // and require verify the chain like verify-ca (prefer then retries in plain text, as after any failed TLS login).
+  const unverified: TlsSettings = files.ca && info.engine === 'postgres'
     ? { ...files, verifyChain: true, verifyHost: false }
     : { ...files, verifyChain: false, verifyHost: false };
   switch (mode) {

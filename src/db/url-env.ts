@@ -1,5 +1,6 @@
 // The connection an application would build from its environment: DATABASE_URL first, then the
 // libpq PG* variables, then the MySQL client's MYSQL_* variables.
+import { libpqReading } from './libpq-env.js';
 import { buildUrl, DEFAULT_PORTS, parseUrl, UrlError, type ConnectionInfo } from './url.js';
 
 export interface EnvConnection { info: ConnectionInfo; url: string; source: string }
@@ -16,26 +17,20 @@ export function connectionFromEnv(env: Env = process.env): EnvConnection | undef
   return undefined;
 }
 
-/** libpq variables that pick another server or session than PGHOST/PGPORT say, which runbook does not read: as a
- *  URL parameter of the same meaning is refused (url-params.ts), so is the variable, rather than connect elsewhere. */
-const UNREAD_PG_VARIABLES = ['PGHOSTADDR', 'PGSERVICE', 'PGSERVICEFILE', 'PGTARGETSESSIONATTRS'];
-
+/** The connection libpq builds from PG* alone: host, port and login here, everything else as with a URL
+ *  (libpq-env.ts: the TLS variables read, any variable runbook does not read refused naming it). */
 function fromPg(env: Env): EnvConnection {
-  const unread = UNREAD_PG_VARIABLES.find((name) => env[name]);
-  if (unread) throw new UrlError(`${unread} is set: runbook does not read it, and libpq would connect elsewhere or otherwise than PGHOST says; unset it, or give the URL as DATABASE_URL or --input url=…`);
-  const params: Record<string, string> = {};
-  if (env.PGSSLMODE) params.sslmode = env.PGSSLMODE;
-  if (env.PGSSLROOTCERT) params.sslrootcert = env.PGSSLROOTCERT;
-  const info: ConnectionInfo = {
+  const base: ConnectionInfo = {
     engine: 'postgres',
     host: env.PGHOST || 'localhost',
     port: port(env.PGPORT, 'PGPORT') ?? DEFAULT_PORTS.postgres,
     user: env.PGUSER || env.USER || '',
     password: env.PGPASSWORD ?? '',
     database: env.PGDATABASE || env.PGUSER || env.USER || '', // libpq's defaults
-    params,
-    sslmode: env.PGSSLMODE || undefined,
+    params: {},
+    sslmode: undefined,
   };
+  const info = libpqReading(base, env);
   return { info, url: buildUrl(info), source: 'PG* variables' };
 }
 
@@ -61,14 +56,12 @@ function port(value: string | undefined, name: string): number | undefined {
 }
 
 /**
- * What libpq and the mysql client take from the environment when the URL leaves it out: PGPASSWORD, PGUSER
- * and PGDATABASE; MYSQL_PWD. `env` is the run's environment (the process's, with --env-file on top), so
- * credentials given in an env file are used to connect, not only masked. Host and port are not filled in:
- * a URL always names them (the parser defaults them), and a run must not quietly go elsewhere.
+ * What the application's client takes from the environment when the URL leaves it out. PostgreSQL: libpq's
+ * variables and default TLS files, read as libpq reads them or refused naming the variable (libpq-env.ts). MySQL:
+ * MYSQL_PWD. `env` is the run's environment (the process's, with --env-file on top), so what an env file gives is
+ * used to connect, not only masked.
  */
 export function withEnvCredentials(info: ConnectionInfo, env: Env): ConnectionInfo {
-  if (info.engine === 'postgres') {
-    return { ...info, user: info.user || env.PGUSER || '', password: info.password || env.PGPASSWORD || '', database: info.database || env.PGDATABASE || '' };
-  }
+  if (info.engine === 'postgres') return libpqReading(info, env);
   return { ...info, password: info.password || env.MYSQL_PWD || '' };
 }

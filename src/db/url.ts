@@ -16,6 +16,8 @@ export interface ConnectionInfo {
   database: string;
   params: Record<string, string>;
   sslmode: string | undefined; // as written (sslmode, ssl-mode or sslMode param); see ssl-options.ts
+  /** What the URL leaves out and the parser defaulted: libpq fills these from PGHOST/PGPORT (db/libpq-env.ts). */
+  unset?: ('host' | 'port')[];
 }
 
 /** A URL problem. Its message is safe to print: it never contains the password. */
@@ -38,20 +40,23 @@ export function parseUrl(raw: string): ConnectionInfo {
   const t = TAIL.exec(tail);
   if (!t) throw new UrlError(`the URL is not valid: ${EXPECTED}`);
   const [user, password] = splitUserinfo(userinfo);
-  const params = parseParams(t[4] ?? '');
+  const params = parseParams(t[4] ?? '', engine);
   const unread = unreadParameter(params, engine);
   if (unread) throw new UrlError(unread);
   // A socket directory may stand in the host's place percent-encoded (libpq: postgres://u@%2Ftmp/db).
   const host = params.host ?? decode((t[1] ?? '').replace(/^\[(.*)\]$/, '$1'), 'host');
+  const port = params.port ?? t[2];
+  const unset = [...(host ? [] : ['host' as const]), ...(port ? [] : ['port' as const])];
   return {
     engine,
     host: host || 'localhost',
-    port: parsePort(params.port ?? t[2], engine),
+    port: parsePort(port, engine),
     user: user || params.user || '',
     password: password || params.password || '',
     database: decode(t[3] ?? '', 'database name') || params.dbname || params.database || '',
     params,
     sslmode: params.sslmode ?? params['ssl-mode'] ?? params.sslMode,
+    ...(unset.length ? { unset } : {}),
   };
 }
 
@@ -109,16 +114,18 @@ function splitUserinfo(userinfo: string): [string, string] {
   return [decode(userinfo.slice(0, colon), 'user name'), decode(userinfo.slice(colon + 1), 'password')];
 }
 
-function parseParams(query: string): Record<string, string> {
+function parseParams(query: string, engine: Engine): Record<string, string> {
   const params: Record<string, string> = {};
   for (const pair of query.split('&')) {
     if (!pair) continue;
     const eq = pair.indexOf('=');
     const key = decode(eq < 0 ? pair : pair.slice(0, eq), 'parameter name');
     if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new UrlError(`the URL has a malformed parameter: ${EXPECTED}`);
-    // '+' is a space in a query, as URLSearchParams (node-postgres, mysql2) read it; libpq would keep it.
+    // '+' is a space in a MySQL URL's query, as URLSearchParams (mysql2) reads it; libpq, the reader of a PostgreSQL
+    // URL, decodes only %-escapes (`?dbname=app+db` is the database "app+db").
     // Defined, not assigned: `__proto__=` is then a parameter like any other (assigned, it vanished unchecked).
-    const value = eq < 0 ? '' : decode(pair.slice(eq + 1).replace(/\+/g, ' '), `parameter '${key}'`);
+    const raw = eq < 0 ? '' : pair.slice(eq + 1);
+    const value = decode(engine === 'postgres' ? raw : raw.replace(/\+/g, ' '), `parameter '${key}'`);
     Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return params;

@@ -1,6 +1,6 @@
 // Layer 1, config: which URL the application would use, and whether it parses. A URL error names the
 // character to encode, never the password.
-import { connectionFromEnv } from '../db/url-env.js';
+import { connectionFromEnv, withEnvCredentials } from '../db/url-env.js';
 import { sslMode, tlsFiles } from '../db/ssl-options.js';
 import { maskUrl, parseUrl, UrlError, type ConnectionInfo } from '../db/url.js';
 import type { Check } from './types.js';
@@ -21,10 +21,12 @@ export function findSource(arg: string | undefined, env: NodeJS.ProcessEnv = pro
   }
 }
 
-export function checkConfig(source: Source): Parsed {
+/** The URL as the application's client reads it in `env` (libpq's PG* variables and default TLS files:
+ *  db/libpq-env.ts): a variable runbook cannot read is a config failure naming it. */
+export function checkConfig(source: Source, env: Record<string, string | undefined> = process.env): Parsed {
   if (source.problem) return { ok: false, check: configFailure(source.problem, source.from) };
   try {
-    const info = parseUrl(source.url);
+    const info = withEnvCredentials(parseUrl(source.url), env);
     const mode = sslMode(info);
     const files = tlsFileProblem(info); // an unreadable sslrootcert is a config problem, for the ssl runbook
     if (files) return { ok: false, check: { ...configFailure(files, source.from), details: { tlsFile: true } } };

@@ -30,7 +30,9 @@ export function tlsVerdict(info: ConnectionInfo, probe: StepResult): Check {
   }
   const verified = (c === 'cert-hostname' && verifiesHost) || ((c === 'cert-untrusted' || c === 'cert-expired') && verifiesChain);
   const problem = `${c}: ${probe.error ?? ''}${d.issuer ? ` (issuer ${String(d.issuer)}${Array.isArray(d.sans) ? `, names ${d.sans.join(', ')}` : ''})` : ''}`;
-  if (verified) return { ...base, status: 'failed', classification: c, summary: `sslmode ${mode} rejects the server certificate - ${problem}` };
+  if (verified && requiresTls) return { ...base, status: 'failed', classification: c, summary: `sslmode ${mode} rejects the server certificate - ${problem}` };
+  // prefer/allow with a root certificate (libpq's ~/.postgresql/root.crt too) verify, and on failure go on in plain text.
+  if (verified) return { ...base, status: 'warn', classification: 'ok', summary: `sslmode ${mode} rejects the server certificate and goes on in plain text - ${problem}` };
   // Not a warning (#48): the URL does not verify, so nothing the application does fails; the summary says what a
   // verifying client would see.
   if (c === 'cert-untrusted' || c === 'cert-hostname' || c === 'cert-expired') {

@@ -36,14 +36,15 @@ async function runSql(
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
   if (cache.closeSignal.aborted) return failedResult(ctx, startedAt, 'other', "this run's database connections are already closed");
   let info: ConnectionInfo;
+  let address: TargetAddress;
   try {
     info = parseUrl(action.url);
+    address = addressOf(info, env ?? process.env); // the environment may refuse the URL (db/libpq-env.ts)
   } catch (err) {
     return failedResult(ctx, startedAt, 'other', err);
   }
   const refusal = action.readOnly ? readOnlyRefusal(action, info.engine, ctx.stepId) : undefined;
   if (refusal) return failedResult(ctx, startedAt, 'not-read-only', refusal);
-  const address = addressOf(info, env ?? process.env);
   const open = async (): Promise<Session> => {
     const session = await openWhenASlotFrees(info, {
       timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),

@@ -8,13 +8,13 @@ import { probeFailed, probeOk } from './probe-result.js';
 import { probeTarget } from './target.js';
 import type { ExecContext, ProbeAction, StepResult } from '../types.js';
 
-export async function dnsProbe(action: ProbeAction, ctx: ExecContext): Promise<StepResult> {
+export async function dnsProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>): Promise<StepResult> {
   const startedAt = Date.now();
   let details: Record<string, unknown> = {};
   const limit = deadline(ctx.signal, action.timeoutMs, 'dns lookup');
   const resolver = new dns.promises.Resolver({ timeout: action.timeoutMs, tries: 1 });
   try {
-    const { host, socket } = probeTarget(action);
+    const { host, socket } = probeTarget(action, env);
     details = { host };
     // A Unix socket is a path on this machine: nothing to resolve, and never a DNS name.
     if (socket) return probeOk(startedAt, { ...details, socket, addresses: [socket] });

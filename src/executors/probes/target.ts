@@ -1,5 +1,6 @@
 // Where a probe points: a URL (host, port and TLS settings from it) or an explicit host/port.
 import { parseUrl, socketPath, UrlError, type ConnectionInfo } from '../../db/url.js';
+import { withEnvCredentials } from '../../db/url-env.js';
 import type { ProbeAction } from '../types.js';
 
 export interface ProbeTarget {
@@ -8,9 +9,10 @@ export interface ProbeTarget {
   socket?: string;
 }
 
-/** Explicit host/port win over the URL's. Throws UrlError (safe to print). */
-export function probeTarget(action: ProbeAction): ProbeTarget {
-  const info = action.url ? parseUrl(action.url) : undefined;
+/** Explicit host/port win over the URL's. The URL is read as the application's client reads it with the run's
+ *  environment `env` (PGHOST/PGPORT, TLS files: db/url-env.ts). Throws UrlError (safe to print). */
+export function probeTarget(action: ProbeAction, env: Record<string, string | undefined> = process.env): ProbeTarget {
+  const info = action.url ? withEnvCredentials(parseUrl(action.url), env) : undefined;
   const host = action.host ?? info?.host;
   if (!host) throw new UrlError(`the ${action.probe} probe needs a url or a host`);
   const port = action.port ?? info?.port;

@@ -4,12 +4,12 @@ import { probeFailed, probeOk } from './probe-result.js';
 import { probeTarget, requirePort } from './target.js';
 import type { ExecContext, ProbeAction, StepResult } from '../types.js';
 
-export async function tcpProbe(action: ProbeAction, ctx: ExecContext): Promise<StepResult> {
+export async function tcpProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>): Promise<StepResult> {
   const startedAt = Date.now();
   let details: Record<string, unknown> = {};
   const limit = deadline(ctx.signal, action.timeoutMs, 'tcp connect');
   try {
-    const target = probeTarget(action);
+    const target = probeTarget(action, env);
     const port = requirePort(target, 'tcp');
     details = { host: target.host, port, ...(target.socket ? { socket: target.socket } : {}) };
     const socket = await connectTarget(target, port, limit.signal).catch((err: unknown) => {

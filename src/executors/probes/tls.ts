@@ -11,13 +11,13 @@ import { connectTcp, deadline } from './socket.js';
 import { probeTarget, requirePort, type ProbeTarget } from './target.js';
 import type { ExecContext, ProbeAction, StepResult } from '../types.js';
 
-export async function tlsProbe(action: ProbeAction, ctx: ExecContext): Promise<StepResult> {
+export async function tlsProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>): Promise<StepResult> {
   const startedAt = Date.now();
   let details: Record<string, unknown> = {};
   const limit = deadline(ctx.signal, action.timeoutMs, 'tls handshake');
   let socket: net.Socket | undefined;
   try {
-    const target = probeTarget(action);
+    const target = probeTarget(action, env);
     const port = requirePort(target, 'tls');
     const engine = target.info?.engine;
     details = { host: target.host, port, preamble: engine ?? 'none', ...(target.socket ? { socket: target.socket } : {}) };

@@ -107,15 +107,18 @@ function namesIn(dir: string): string[] {
 /** A glob's files, their names (from the glob's first wildcard on: `~/.psqlrc*` hashes `.psqlrc-15`) and contents
  *  hashed together; `missing` when none. */
 function listingOf(pattern: string): string {
+  return listing(pattern, globMatches(pattern).map((path) => ({ path, content: read(path).content })));
+}
+
+function listing(pattern: string, found: readonly { path: string; content: string }[]): string {
   const segs = pattern.split('/');
   const base = unescapeGlob(segs.slice(0, segs.findIndex(isPattern)).join('/')) || '/';
-  const found = globMatches(pattern);
   const hash = createHash('sha256');
-  for (const p of found) hash.update(`${relative(base, p)}\0${read(p).content}\0`);
+  for (const f of found) hash.update(`${relative(base, f.path)}\0${f.content}\0`);
   return found.length ? hash.digest('hex') : 'missing';
 }
 
-const READER: Reader = { content: fileContent, read, matches: globMatches };
+const READER: Reader = { listing, read, matches: globMatches };
 
 /** The files as they are now, and every file they include, for the run's header (or a --retarget resume's line). */
 export function clientFilesOf(env: NodeJS.ProcessEnv, cwd: string, runbookFile?: string, steps: readonly { env: NodeJS.ProcessEnv; cwd: string }[] = []): ClientFile[] {

@@ -203,8 +203,8 @@ export function includesOf(src: Source, text: string): Include[] {
 // ---- following ----
 
 export interface Reader {
-  /** What a path (or glob: its listing) holds now, as a resume computes it. */
-  content(path: string): string;
+  /** A glob's listing from the files it matches and what each holds, as a resume computes it from the glob. */
+  listing(pattern: string, found: readonly { path: string; content: string }[]): string;
   /** A literal file's content, and its text when `withText` and it is a regular file. */
   read(path: string, withText: boolean): { content: string; text?: string };
   /** The literal paths a glob matches now, sorted. */
@@ -217,17 +217,19 @@ export function followIncludes(sources: readonly Source[], io: Reader): ClientFi
   const files = new Map<string, ClientFile>();
   const seen = new Set<string>();
   const record = (path: string, content: string) => files.set(`${path}\0${content}`, { path, content });
-  const visit = (src: Source, depth: number, budget: { left: number }, from?: string): void => {
+  // `got`: the file as a glob's listing read it (read once: its hash and its includes are of the same bytes).
+  const visit = (src: Source, depth: number, budget: { left: number }, from?: string, got?: { content: string; text?: string }): void => {
     const key = [src.format, src.cwd, src.home, src.sshDir, src.path].join('\0');
     if (seen.has(key)) return; // a cycle, or a file included twice
     seen.add(key);
     if (from !== undefined && --budget.left < 0) return void record(from, `${UNCOMPARED}includes more than ${MAX_INCLUDED} files, which the engine does not follow`);
     if (isPattern(src.path)) {
-      record(src.path, io.content(src.path)); // the listing: a file added there is a change
-      for (const m of io.matches(src.path)) visit({ ...src, path: escapeGlob(m) }, depth, budget, from ?? src.path);
+      const found = io.matches(src.path).map((path) => ({ path, ...io.read(path, src.format !== undefined) }));
+      record(src.path, io.listing(src.path, found)); // the listing: a file added there is a change
+      for (const m of found) visit({ ...src, path: escapeGlob(m.path) }, depth, budget, from ?? src.path, m);
       return;
     }
-    const { content, text } = io.read(unescapeGlob(src.path), src.format !== undefined);
+    const { content, text } = got ?? io.read(unescapeGlob(src.path), src.format !== undefined);
     record(src.path, content);
     for (const inc of text === undefined ? [] : includesOf(src, text)) {
       if ('uncompared' in inc) record(src.path, `${UNCOMPARED}${inc.uncompared}`);

@@ -24,3 +24,56 @@ export function freshRows(major: number, question: string, digest: string): bool
   const expected = FRESH_CATALOG_DIGESTS[major]?.[question];
   return expected === undefined ? undefined : expected === digest;
 }
+
+// What initdb's scripts make (OIDs 12000–16383: information_schema and its functions and domains, the system
+// views and their functions, the text search dictionaries), numbered by the order and number of what initdb made
+// before them (the operating system's collations among it): compared by name, as PostgreSQL's own functions deparse
+// them. A stop-68 probe repointed information_schema._pg_char_max_length at the C symbol pg_stat_reset, and a read
+// of information_schema.columns wiped the database's statistics. Asked only once the rows below 12000 are known to
+// be a fresh install's, since this question calls PostgreSQL's functions and operators (every name qualified). It
+// goes in one round trip with the login-trigger question: a login on a slow path has no round trip to spare. Not
+// the system views (deparsing them cost 19 of its 22 ms): the stored code of every view a read names is read at
+// the read (pg-pin-sql.ts), PostgreSQL's own included.
+const IN_RANGE = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_INITDB_OID}::pg_catalog.oid AND ${oid} OPERATOR(pg_catalog.<) 16384::pg_catalog.oid`;
+const J = (a: string, b: string) => `${a} OPERATOR(pg_catalog.=) ${b}`;
+export const INITDB_MADE_SQL = [
+  `SELECT 'function' AS k, pg_catalog.format('%s.%s(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) AS name,
+     pg_catalog.md5(pg_catalog.concat_ws(' | ', l.lanname, p.prosrc, p.probin, pg_catalog.pg_get_function_sqlbody(p.oid), p.prosupport::pg_catalog.regproc,
+       p.provolatile, p.prosecdef, p.proconfig)) AS body
+   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON ${J('n.oid', 'p.pronamespace')} JOIN pg_catalog.pg_language l ON ${J('l.oid', 'p.prolang')}
+   WHERE ${IN_RANGE('p.oid')}`,
+  `SELECT 'type', pg_catalog.format_type(t.oid, NULL), pg_catalog.concat_ws(' | ', t.typinput::pg_catalog.regproc, t.typoutput::pg_catalog.regproc,
+     t.typreceive::pg_catalog.regproc, t.typsend::pg_catalog.regproc, t.typmodin::pg_catalog.regproc, t.typmodout::pg_catalog.regproc,
+     t.typanalyze::pg_catalog.regproc, t.typsubscript::pg_catalog.regproc, pg_catalog.format_type(t.typelem, NULL), pg_catalog.format_type(t.typbasetype, NULL))
+   FROM pg_catalog.pg_type t WHERE ${IN_RANGE('t.oid')}`,
+  `SELECT 'constraint', pg_catalog.format('%s on %s%s', c.conname, pg_catalog.format_type(c.contypid, NULL), c.conrelid::pg_catalog.regclass), pg_catalog.pg_get_constraintdef(c.oid)
+   FROM pg_catalog.pg_constraint c WHERE ${IN_RANGE('c.oid')}`,
+  `SELECT 'cast', pg_catalog.format('%s as %s', pg_catalog.format_type(c.castsource, NULL), pg_catalog.format_type(c.casttarget, NULL)), c.castfunc::pg_catalog.regprocedure::pg_catalog.text
+   FROM pg_catalog.pg_cast c WHERE ${IN_RANGE('c.oid')}`,
+  `SELECT 'operator', o.oid::pg_catalog.regoperator::pg_catalog.text, o.oprcode::pg_catalog.regproc::pg_catalog.text FROM pg_catalog.pg_operator o WHERE ${IN_RANGE('o.oid')}`,
+  `SELECT 'dictionary', d.dictname::pg_catalog.text, pg_catalog.concat_ws(' | ', t.tmplname, d.dictinitoption) FROM pg_catalog.pg_ts_dict d
+   JOIN pg_catalog.pg_ts_template t ON ${J('t.oid', 'd.dicttemplate')} WHERE ${IN_RANGE('d.oid')}`,
+  `SELECT 'configuration', c.cfgname::pg_catalog.text, p.prsname::pg_catalog.text FROM pg_catalog.pg_ts_config c
+   JOIN pg_catalog.pg_ts_parser p ON ${J('p.oid', 'c.cfgparser')} WHERE ${IN_RANGE('c.oid')}`,
+  `SELECT 'mapping', pg_catalog.format('%s %s %s', c.cfgname, m.maptokentype, m.mapseqno), d.dictname::pg_catalog.text FROM pg_catalog.pg_ts_config_map m
+   JOIN pg_catalog.pg_ts_config c ON ${J('c.oid', 'm.mapcfg')} JOIN pg_catalog.pg_ts_dict d ON ${J('d.oid', 'm.mapdict')} WHERE ${IN_RANGE('m.mapcfg')}`,
+].join('\nUNION ALL\n');
+
+/** The question's key among a major's digests. */
+export const INITDB_MADE = 'initdb-made';
+
+/** The question, when the engine has a fresh install's digests for the major (else nothing says its calls are
+ *  safe, and it is not asked). */
+export const initdbMadeSql = (major: number): string | undefined => (FRESH_CATALOG_DIGESTS[major]?.[INITDB_MADE] !== undefined ? INITDB_MADE_SQL : undefined);
+
+/** The digest of the question's rows. */
+export function initdbMadeDigest(rows: readonly Record<string, unknown>[]): string {
+  const lines = rows.map((r) => [r.k, r.name, r.body].map((v) => (v === null ? '\\N' : String(v))).join('\t'));
+  return createHash('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 32);
+}
+
+/** Why the session refuses when what initdb's scripts made is not a fresh install's; undefined when it is. */
+export function initdbMadeChanged(major: number, rows: readonly Record<string, unknown>[]): string | undefined {
+  if (FRESH_CATALOG_DIGESTS[major]?.[INITDB_MADE] === initdbMadeDigest(rows)) return undefined;
+  return `PostgreSQL's own objects made by initdb (information_schema, the system views and their functions, text search dictionaries) are not those of a fresh PostgreSQL ${major}: one was edited in place, and the server runs what it now says`;
+}

@@ -13,7 +13,7 @@
 // columns and casts PostgreSQL makes by relabelling (regproc to oid). Every row of each catalog comes back, a few
 // thousand, once per session, and is judged here. What is left: the types' own output functions (oidout), which
 // only an UPDATE of pg_type's output column could change.
-import { builtinRowsDigest, freshRows } from './pg-builtin-rows.js';
+import { builtinRowsDigest, freshRows, INITDB_MADE, INITDB_MADE_SQL, initdbMadeChanged, initdbMadeDigest, initdbMadeSql } from './pg-builtin-rows.js';
 import { userMadeOid as userMade } from './pg-pin-sql.js';
 
 type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
@@ -30,6 +30,9 @@ interface Catalog { name: string; what: string; key: string; code: string[]; sin
 const CATALOGS: readonly Catalog[] = [
   // And what a built-in runs (its language, C symbol or SQL body): only compared with a fresh install's (body).
   { name: 'pg_proc', what: 'support function of', key: 'oid', code: ['prosupport'], body: ['prolang', 'prosrc', 'probin'] },
+  // A SQL-standard body (BEGIN ATOMIC, RETURN: 46 built-ins, round(numeric) and lpad among them), which the server
+  // runs instead of prosrc (a stop-68 probe rewrote round(numeric)'s in place to terminate sessions).
+  { name: 'pg_proc', what: 'SQL-standard body of', key: 'oid', code: [], body: ['prosqlbody'], since: 14 },
   // The negator and commutator too: the planner rewrites NOT (a >= b) with >='s negator (the engine's own check did).
   { name: 'pg_operator', what: 'function, estimator, negator or commutator of the operator', key: 'oid', code: ['oprcode', 'oprrest', 'oprjoin', 'oprnegate', 'oprcom'] },
   // The type's functions, and the types it is made of (an array's element type's input runs for '{…}'::int4[]).
@@ -68,7 +71,7 @@ const rowColumns = (c: Catalog): string[] => [...c.code.map((_, k) => `c${k + 1}
 export async function catalogDigests(query: Query, major: number): Promise<Record<string, string>> {
   const catalogs = catalogsOf(major);
   const results = await query(catalogs.map(rowsSql).join(';\n')) as unknown as { rows: Record<string, unknown>[] }[];
-  return Object.fromEntries(catalogs.map((c, i) => [questionName(c), builtinRowsDigest(results[i]!.rows, rowColumns(c))]));
+  return { ...Object.fromEntries(catalogs.map((c, i) => [questionName(c), builtinRowsDigest(results[i]!.rows, rowColumns(c))])), [INITDB_MADE]: initdbMadeDigest((await query(INITDB_MADE_SQL)).rows) };
 }
 
 /** The question for the newest major the engine knows (tests ask it directly): one result per catalog. */
@@ -109,7 +112,13 @@ export async function catalogHooks(query: Query, known?: number): Promise<string
     if (freshRows(major, questionName(c), builtinRowsDigest(results![i]!.rows, rowColumns(c))) !== false) continue;
     return `PostgreSQL's own ${c.name} rows are not those of a fresh PostgreSQL ${major}: one was edited in place (its ${[...c.code, ...(c.body ?? [])].join(', ')}), and the server runs what the row now names`;
   }
-  const login = (await query(LOGIN_SQL)).rows.find((r) => r.event === 'login' && r.enabled !== 'D');
+  // Only now, PostgreSQL's own rows below 12000 known to be a fresh install's, may a question call its functions.
+  const initdbSql = initdbMadeSql(major);
+  const answers = await query(initdbSql ? `${initdbSql};\n${LOGIN_SQL}` : LOGIN_SQL) as unknown as { rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[];
+  const [initdb, logins] = Array.isArray(answers) ? [answers[0]!, answers[1]!] : [undefined, answers];
+  const changed = initdb && initdbMadeChanged(major, initdb.rows);
+  if (changed) return changed;
+  const login = logins.rows.find((r) => r.event === 'login' && r.enabled !== 'D');
   if (login) return `the server runs code someone attached to logging in (the event trigger ${String(login.name)}): it ran when the engine logged in`;
   return undefined;
 }

@@ -3,6 +3,7 @@
 export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<string, string>>>> = {
   14: {
     'pg_proc(prosupport,prolang,prosrc,probin)': '0bfc01e7c994471da9579f48aedc5f8d',
+    'pg_proc(prosqlbody)': '6c17365a1a6711c57055f41d8ee6c9ce',
     'pg_operator(oprcode,oprrest,oprjoin,oprnegate,oprcom)': '9c5ca3bfbb007397e465b673c68b3294',
     'pg_type(typinput,typoutput,typreceive,typsend,typmodin,typmodout,typanalyze,typelem,typbasetype,typarray)': 'caadb93037e607c02a04e55367eb003a',
     'pg_type(typsubscript)': '0605e68f44aa56f5f47f1d71c5ebc6ff',
@@ -19,9 +20,11 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
+    'initdb-made': '3f3f1d21897ddf5da533ffa655d975ba',
   },
   15: {
     'pg_proc(prosupport,prolang,prosrc,probin)': '7b5ea3f158e41baeb1bf64be11a8fc27',
+    'pg_proc(prosqlbody)': 'a4755954533cbc59759c3e850f0ec6ca',
     'pg_operator(oprcode,oprrest,oprjoin,oprnegate,oprcom)': 'b9104510e47cbc87b952956510670d39',
     'pg_type(typinput,typoutput,typreceive,typsend,typmodin,typmodout,typanalyze,typelem,typbasetype,typarray)': '59646b454dfdb825e234122d116262a8',
     'pg_type(typsubscript)': '5229f9cde4023ce482c506b9a0474fe6',
@@ -38,9 +41,11 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
+    'initdb-made': '1652ad9ea04ca032b17955161fa3baa0',
   },
   16: {
     'pg_proc(prosupport,prolang,prosrc,probin)': 'f2653d66f72052e9da09293935c81138',
+    'pg_proc(prosqlbody)': 'a195989df4957cc6af99ee7b174e943f',
     'pg_operator(oprcode,oprrest,oprjoin,oprnegate,oprcom)': 'b9104510e47cbc87b952956510670d39',
     'pg_type(typinput,typoutput,typreceive,typsend,typmodin,typmodout,typanalyze,typelem,typbasetype,typarray)': '59646b454dfdb825e234122d116262a8',
     'pg_type(typsubscript)': '5229f9cde4023ce482c506b9a0474fe6',
@@ -57,9 +62,11 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
+    'initdb-made': '3e225496542243506f07e77e16797d9b',
   },
   17: {
     'pg_proc(prosupport,prolang,prosrc,probin)': '626ac6e52405083cbb76a0b9b667a4fa',
+    'pg_proc(prosqlbody)': '2a9d63f8ac0469a9abddde6c04ed9fb3',
     'pg_operator(oprcode,oprrest,oprjoin,oprnegate,oprcom)': 'b9104510e47cbc87b952956510670d39',
     'pg_type(typinput,typoutput,typreceive,typsend,typmodin,typmodout,typanalyze,typelem,typbasetype,typarray)': '59646b454dfdb825e234122d116262a8',
     'pg_type(typsubscript)': '5229f9cde4023ce482c506b9a0474fe6',
@@ -76,9 +83,11 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
+    'initdb-made': '1d3b3fb98b98c8c3e18c1a44c012113a',
   },
   18: {
     'pg_proc(prosupport,prolang,prosrc,probin)': 'de5557c10e4b3043008c337c71f7a2c9',
+    'pg_proc(prosqlbody)': 'f72bb2b9e793d964e12e0d7d45ab5315',
     'pg_operator(oprcode,oprrest,oprjoin,oprnegate,oprcom)': 'b9104510e47cbc87b952956510670d39',
     'pg_type(typinput,typoutput,typreceive,typsend,typmodin,typmodout,typanalyze,typelem,typbasetype,typarray)': '59646b454dfdb825e234122d116262a8',
     'pg_type(typsubscript)': '5229f9cde4023ce482c506b9a0474fe6',
@@ -95,5 +104,6 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
+    'initdb-made': '81ff9e8d5a7dad796ec1570119e73807',
   },
 };

@@ -84,6 +84,37 @@ describe('a built-in row pointed at another built-in is refused, and its code ne
         });
       }
 
+      // No command gives a built-in back its body as initdb made it (the definition PostgreSQL prints parses to
+      // other node locations): each on a server of its own, which reads before the plant.
+      const REDEFINED: [string, string, string, RegExp][] = [
+        ['a built-in\'s SQL-standard body rewritten (round(numeric), which pool-exhausted calls)',
+          `CREATE OR REPLACE FUNCTION pg_catalog.round(numeric) RETURNS numeric LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE BEGIN ATOMIC
+             SELECT pg_catalog.round($1, 0) + 0 * (SELECT pg_catalog.count(pg_catalog.pg_terminate_backend(a.pid)) FROM pg_catalog.pg_stat_activity a
+             WHERE a.application_name = 'victim'); END`,
+          'SELECT round(1.5::numeric) AS r', /pg_proc rows/],
+        ['an information_schema function (initdb-made, OID 12000–16383) pointed at the C symbol pg_terminate_backend',
+          `SET allow_system_table_mods = on; UPDATE pg_catalog.pg_proc SET prolang = 12, prosrc = 'pg_terminate_backend', prosqlbody = NULL
+             WHERE oid = 'information_schema._pg_char_max_length(oid,integer)'::pg_catalog.regprocedure`,
+          "SELECT column_name, character_maximum_length FROM information_schema.columns WHERE table_name = 'pg_stat_activity'", /initdb/],
+      ];
+      for (const [what, plant, read, why] of REDEFINED) {
+        it(`${what}: refused dry and real, the victim lives`, async () => {
+          const own = await startPostgres({ postgresVersion: version });
+          try {
+            assert.equal(stepResult(await runSteps(own.url(), [{ query: read, params: [] }], true), 's0').status, 'ok', 'it reads before the plant');
+            const victim = await victimSession(own);
+            await adminQuery(own, plant);
+            for (const dryRun of [true, false]) {
+              const r = stepResult(await runSteps(own.url(), [{ query: read, params: [] }], dryRun), 's0');
+              assert.equal(r.status, 'failed', JSON.stringify(r));
+              assert.match(String(r.error ?? ''), why);
+            }
+            assert.deepEqual((await victim.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'the victim session survives');
+            await victim.end();
+          } finally { await own.stop(); }
+        });
+      }
+
       it('>=(int4,int4) pointed at pg_advisory_lock, with the lock the engine\'s own login query would take held: refused, nothing waits', async () => {
         const holder = await victimSession(server);
         await holder.query("SELECT pg_catalog.pg_advisory_lock(pg_catalog.current_setting('server_version_num')::int4, 140000)");

@@ -813,7 +813,8 @@ test('resize: the frame is laid out again for the new size at once, never taller
   // As mount.tsx does: the real size comes from a source that hears the resize before ink does.
   const size = { rows: 50, columns: 100 };
   const listeners = new Set<() => void>();
-  const source: SizeSource = { get: () => ({ ...size }), subscribe: (l) => { listeners.add(l); return () => listeners.delete(l); } };
+  let resizedAt = 0;
+  const source: SizeSource = { get: () => ({ ...size }), subscribe: (l) => { listeners.add(l); return () => listeners.delete(l); }, resizedAt: () => resizedAt };
   const ui = mount(SESSIONS_GATE, { blockers: { columns: ['pid', 'usename', 'state', 'age'], rows: TEN, rowCount: 10 } }, { size: source });
   let f = await ui.until(/Terminate 10 sessions\?[\s\S]*y +run/);
   assert.match(f, /4709 +│/, 'a tall terminal shows the whole table');
@@ -821,6 +822,7 @@ test('resize: the frame is laid out again for the new size at once, never taller
     Object.assign(size, { rows, columns });
     Object.defineProperty(ui.app.stdout, 'columns', { value: columns, configurable: true });
     const before = ui.app.frames.length;
+    resizedAt = Date.now();
     for (const l of listeners) l(); // ink itself is not told (screen.ts)
     await waitFor(() => ui.app.frames.length > before, 'a frame after the resize');
     await sleep(50);

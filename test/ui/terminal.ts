@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_START_MS, FIXTURES, ROOT, sleep, waitFor } from './helpers.js';
 import { DWELL_MS } from '../../src/ui/ink/Pager.js';
+import { RESIZE_QUIET_MS } from '../../src/ui/ink/use-terminal-size.js';
 import { oneFrame, SCREEN_POLL_MS, TEST_SHELL } from '../hardening/tmux.js';
 import { until } from '../helpers/poll.js';
 
@@ -50,7 +51,10 @@ export class Terminal {
   keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'ui', ...keys); }
   /** A held terminal (opts.held) starts its CLI now. */
   start(): void { writeFileSync(join(this.dir, 'start'), ''); }
-  resize(cols: number, rows: number): void { this.tmux('resize-window', '-t', 'ui', '-x', String(cols), '-y', String(rows)); }
+  resize(cols: number, rows: number): void { this.tmux('resize-window', '-t', 'ui', '-x', String(cols), '-y', String(rows)); this.resizedAt = Date.now(); }
+  private resizedAt = 0;
+  /** Until a resize has settled: the gate takes no yes, and the pager counts no page, within RESIZE_QUIET_MS of one. */
+  async settled(): Promise<void> { await sleep(Math.max(0, this.resizedAt + RESIZE_QUIET_MS + 100 - Date.now())); }
   /** The default is a hang guard that also covers the CLI starting in the pane (issue #20). */
   async until(text: string | RegExp, timeoutMs = CLI_START_MS): Promise<string> {
     const hit = (screen: string) => (typeof text === 'string' ? screen.includes(text) : text.test(screen));
@@ -61,6 +65,7 @@ export class Terminal {
   /** Reads the whole confirmation to its last line in its view (c, or F2 at a high-risk gate) and goes back to the
    *  gate: a gate part of which is off screen takes y only after that (docs/terminal-ui.md). */
   async readAll(key = 'c'): Promise<string[]> {
+    await this.settled();
     this.keys(key);
     const pages = [await this.until('the whole confirmation of')];
     for (let i = 0; i < 100; i++) {

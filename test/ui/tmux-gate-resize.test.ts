@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { hasTmux, Terminal } from './terminal.js';
 import { sleep } from './helpers.js';
+import { RESIZE_QUIET_MS } from '../../src/ui/ink/use-terminal-size.js';
 
 const SIZES = [[80, 24], [60, 20], [40, 12], [80, 5]] as const;
 const TRIALS = 3;
@@ -31,6 +32,44 @@ describe('a resize while the gate is up', { skip: !hasTmux && 'tmux not installe
       }
     });
   }
+
+  // A probe of stop 68: tmux shows a window's new size at once but holds a pane resize that follows another for
+  // ~240 ms. Grown to 80x50 (all of the gate fits), y 10 ms later, shrunk back to 80x20: the engine's frame and its
+  // y were judged at 50 rows, the operator saw 20, and y ran (6 of 6). A yes within RESIZE_QUIET_MS of a resize
+  // now answers nothing.
+  test('80x20 grown to 80x50, y 10 ms later, shrunk back at once: y never runs what 20 rows never showed', async () => {
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const t = new Terminal('long-gate.yaml', [], { cols: 80, rows: 20 });
+      try {
+        await t.until(/see all first|unseen/);
+        await sleep(600);
+        t.resize(80, 50);
+        await sleep(10);
+        t.keys('y');
+        t.resize(80, 20);
+        await sleep(1200);
+        assert.equal(existsSync(t.file), false, `trial ${trial}: y ran the step:\n${t.screen()}`);
+      } finally {
+        t.close();
+      }
+    }
+  });
+
+  test('grown to 80x50 and left there: once the resize has settled, y runs it', async () => {
+    const t = new Terminal('long-gate.yaml', [], { cols: 80, rows: 20 });
+    try {
+      await t.until(/see all first|unseen/);
+      await sleep(600);
+      t.resize(80, 50);
+      await t.until(/y\s+run/);
+      await sleep(RESIZE_QUIET_MS + 100);
+      t.keys('y');
+      for (let i = 0; i < 100 && !existsSync(t.file); i++) await sleep(50);
+      assert.ok(existsSync(t.file), t.screen());
+    } finally {
+      t.close();
+    }
+  });
 
   test('without a resize, y runs it (the fixture and the keys are right)', async () => {
     const t = new Terminal('long-gate.yaml', [], { cols: 200, rows: 50 });

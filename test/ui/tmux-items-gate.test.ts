@@ -29,6 +29,7 @@ describe('a for_each gate in tmux', { skip: !hasTmux && 'tmux not installed', co
         // Its keys are drawn there; y takes once every item was seen (the c view, read to its end).
         if (!/y +run +s +skip/.test(await t.until(/y +run +s +skip|s +skip +a +abort/))) await t.readAll();
         await t.until(/y +run +s +skip/);
+        await t.settled();
         t.keys('y');
         assert.equal(await t.exitCode(), 0);
         assert.equal(readFileSync(t.file, 'utf8').trim().split('\n').length, 12);

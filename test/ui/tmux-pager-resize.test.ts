@@ -10,6 +10,34 @@ import { sleep } from './helpers.js';
 import { DWELL_MS } from '../../src/ui/ink/Pager.js';
 
 describe('reading the whole confirmation across a resize', { skip: !hasTmux && 'tmux not installed' }, () => {
+  // A probe of stop 68: at 80x20 in the c view, grown to 80x50 and shrunk back 10 ms later: tmux held the shrink
+  // ~240 ms, the 50-row page stayed in the pty past DWELL_MS and counted as read, though the 20-row pane showed
+  // only its bottom; End, Escape and y ran the step (4 of 4). A page is counted only RESIZE_QUIET_MS after a resize.
+  test('80x20, grown to 80x50 and shrunk back at once in the c view: the page drawn only into rows scrolled away does not count', async () => {
+    for (let trial = 0; trial < 2; trial++) {
+      const t = new Terminal('long-gate.yaml', [], { cols: 80, rows: 20 });
+      try {
+        await t.until(/see all first|unseen/);
+        await sleep(600);
+        t.keys('c');
+        await t.until(/lines 1–\d+ of \d+/);
+        t.resize(80, 50);
+        await sleep(10);
+        t.resize(80, 20);
+        await sleep(600);
+        t.keys('End');
+        await sleep(DWELL_MS + 100);
+        t.keys('Escape');
+        await sleep(400);
+        t.keys('y');
+        await sleep(800);
+        assert.equal(existsSync(t.file), false, `trial ${trial}: y ran with rows never drawn:\n${t.screen()}`);
+      } finally {
+        t.close();
+      }
+    }
+  });
+
   test('read partly at 40x12, widened to 80x24: y is not live until the new layout is read through; then it is', async () => {
     const t = new Terminal('wide-lines-gate.yaml', [], { cols: 40, rows: 12 });
     try {

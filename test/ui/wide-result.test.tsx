@@ -34,7 +34,7 @@ steps:
     end: resolved
 `, { wide: { columns: COLUMNS, rows: ROWS, rowCount: 3 }, look: ask });
   runs.push(t.run);
-  const size: SizeSource = { get: () => ({ rows: 24, columns: 80 }), subscribe: () => () => undefined };
+  const size: SizeSource = { get: () => ({ rows: 24, columns: 80 }), subscribe: () => () => undefined, resizedAt: () => 0 };
   const app = render(<TerminalSizeContext.Provider value={size}><App run={t.run} store={createViewStore(t.run, t.runbook.doc)} gateArmMs={0} /></TerminalSizeContext.Provider>);
   const frame = () => plain(app.lastFrame());
   const until = async (re: RegExp) => { await waitFor(() => re.test(frame()), String(re)); await sleep(10); return frame(); };

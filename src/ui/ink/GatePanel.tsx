@@ -15,7 +15,7 @@ import { useLineInput, type LineStore } from './use-line-input.js';
 import { useRawInput } from './use-raw-input.js';
 import { functionView, LETTER_VIEWS, metaView, type View } from './gate-keys.js';
 import { Rows } from './Rows.js';
-import { useTerminalSize } from './use-terminal-size.js';
+import { RESIZE_QUIET_MS, useResizedAt, useTerminalSize } from './use-terminal-size.js';
 
 export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
 
@@ -52,7 +52,7 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
   const yesLive = useRef(false);
   const owns = useOwns();
   // The terminal's size when this frame was made: a key read after a resize the frame has not caught up with
-  // answers nothing. The size is asked of the terminal itself (TIOCGWINSZ), not of Node's last SIGWINCH. And a
+  // answers nothing (the size Node last heard of: getWindowSize is its cache, not a fresh TIOCGWINSZ). And a
   // yes waits YES_SETTLE_MS for a resize on its way: tmux resized the window and sent y in one command, the y
   // reached the step before the pane's new size did, and y ran with 17 of 30 command lines off screen.
   const { stdout } = useStdout();
@@ -63,17 +63,20 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
     const live = (stdout as { getWindowSize?: () => [number, number] }).getWindowSize?.();
     return !live || `${live[0]}x${live[1]}` === drawnSize.current;
   };
+  const resizedAt = useResizedAt();
   const takes = () => armed() && drawn.current && owns('gate') && sameSize();
+  // A yes within RESIZE_QUIET_MS of a resize answers nothing: the screen may not be the size the frame was made for.
+  const settled = () => Date.now() - resizedAt() >= RESIZE_QUIET_MS;
   const pendingYes = useRef(false);
   const mounted = useRef(true);
   useEffect(() => () => { mounted.current = false; }, []);
   const settledYes = (how: 'key' | 'typed') => {
-    if (pendingYes.current) return;
+    if (pendingYes.current || !settled()) return;
     pendingYes.current = true;
     const at = drawnSize.current;
     setTimeout(() => {
       pendingYes.current = false;
-      if (mounted.current && drawnSize.current === at && takes() && yesLive.current) onAnswer('yes', how);
+      if (mounted.current && drawnSize.current === at && takes() && yesLive.current && settled()) onAnswer('yes', how);
     }, YES_SETTLE_MS);
   };
   const unseenError = () => `see all of it first (F2): ${part.unseen(rows)} rows unseen`;

@@ -10,6 +10,7 @@ import { Rows } from './Rows.js';
 import { functionView } from './gate-keys.js';
 import { useOwns } from './key-owner.js';
 import { useRawInput } from './use-raw-input.js';
+import { RESIZE_QUIET_MS, useResizedAt } from './use-terminal-size.js';
 
 /** How long a window of the confirmation must stay on screen to count as read: well over ink's frame interval
  *  (1000/maxFps: 34 ms at its default 30). Ink writes the first frame of an interval and the last, and drops those
@@ -79,14 +80,20 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set, onSe
   const viewing = shown.kind === 'confirmation' && content !== undefined && rows > 2;
   const top = viewing ? Math.min(scroll, max) : -1;
   const bottom = viewing ? Math.min(content!.lines.length, top + rows - 2) - 1 : -1;
+  // Nor while a resize may still be on its way to the pty (RESIZE_QUIET_MS): the window is counted from then, and
+  // not at all if the terminal was resized again meanwhile (a grow and a shrink back give the same rows).
+  const resizedAt = useResizedAt();
+  const lastResize = resizedAt();
   useEffect(() => {
     if (!viewing) return undefined;
+    const wait = Math.max(DWELL_MS, lastResize + RESIZE_QUIET_MS + DWELL_MS - Date.now());
     const timer = setTimeout(() => setReach((r) => {
       const was = r.layout === layout ? r.row : -1;
+      if (resizedAt() !== lastResize) return r;
       return { layout, row: top <= was + 1 ? Math.max(was, bottom) : was };
-    }), DWELL_MS);
+    }), wait);
     return () => clearTimeout(timer);
-  }, [viewing, layout, top, bottom]);
+  }, [viewing, layout, top, bottom, lastResize]);
   const seenAll = viewing && row >= content!.lines.length - 1;
   useEffect(() => { if (seenAll) onSeenAll?.(); }, [seenAll, onSeenAll]);
   if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;

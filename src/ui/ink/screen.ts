@@ -37,7 +37,8 @@ export interface Screen {
 export function openScreen(stdout: NodeJS.WriteStream, alternate: boolean, onAlternate: (on: boolean) => void = () => undefined): Screen {
   const listeners = new Set<() => void>();
   const size = (): TerminalSize => ({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
-  const onResize = () => { for (const l of [...listeners]) l(); };
+  let resizedAt = 0;
+  const onResize = () => { resizedAt = Date.now(); for (const l of [...listeners]) l(); };
   stdout.on('resize', onResize);
   let open = true;
   const leave = () => {
@@ -62,7 +63,7 @@ export function openScreen(stdout: NodeJS.WriteStream, alternate: boolean, onAlt
   });
   return {
     inkStdout,
-    size: { get: size, subscribe(l) { listeners.add(l); return () => listeners.delete(l); } },
+    size: { get: size, subscribe(l) { listeners.add(l); return () => listeners.delete(l); }, resizedAt: () => resizedAt },
     alternate,
     close: leave,
     redraw() {

@@ -13,7 +13,7 @@ import { GuardedSession } from './guarded-session.js';
 import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
 import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
-import { INIT_CONNECT_SQL, initConnectRefusal } from './mysql-init-connect.js';
+import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal } from './mysql-init-connect.js';
 import { refusedBefore, rememberRefusal } from './refused-servers.js';
 import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
 import {
@@ -116,9 +116,11 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     await raceAbort(conn.query(PIN_SQL), opts.signal).catch((err: unknown) => {
       if (opts.signal.aborted || classify(err) === 'init-connect-failed') throw err;
     });
-    const [rows] = await raceAbort(conn.query(INIT_CONNECT_SQL), opts.signal);
-    const first = (rows as { version?: unknown; init_connect?: unknown; skips?: unknown }[])[0];
-    const ran = initConnectRefusal(first);
+    // The pin and this question so far; MySQL 8 answers the second form (a third statement).
+    const [first, sent] = await raceAbort(conn.query(INIT_CONNECT_SQL), opts.signal)
+      .then(([rows]) => [rows, 2] as const, () => raceAbort(conn.query(INIT_CONNECT_SQL_MYSQL), opts.signal).then(([rows]) => [rows, 3] as const))
+      .then(([rows, n]) => [(rows as { version?: unknown; init_connect?: unknown; questions?: unknown }[])[0], n] as const);
+    const ran = initConnectRefusal(first, sent);
     if (ran) { rememberRefusal(info, ran); throw new PinRefusal(ran); }
     const version = String(first?.version ?? '');
     return Object.assign(new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs), { timeline });

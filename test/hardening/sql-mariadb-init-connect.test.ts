@@ -1,9 +1,10 @@
-// MariaDB's init_connect (a probe of stop 68): an owner set `init_connect = 'CALL app_db.p()'`, a definer-rights
+// MariaDB's init_connect (probes of stop 68): an owner set `init_connect = 'CALL app_db.p()'`, a definer-rights
 // procedure that committed a row, raised max_connections and killed another session, and the server ran it at
-// every login of the engine: a proven read's, dry and real, three times in one dry run of pool-exhausted. Nothing
-// can ask before a login; after it the session asks (in the round trip that asks the version), and the engine sends
-// nothing more on that server in the run, nor logs in to it again as that account. A login that skips it
-// (CONNECTION ADMIN) and an init_connect that only sets the character set run as before.
+// every login of the engine: a proven read's, dry and real, three times in one dry run of pool-exhausted. Then
+// around the first fix: an account named 'ops@app' (its privileges looked up by name found 'ops', which skips it),
+// and a procedure that erased init_connect as it ran. Nothing can ask before a login; after it the session's own
+// statement counter says what ran, and the engine sends nothing more on that server in the run, nor logs in to it
+// again as that account. A login that skips it (CONNECTION ADMIN) and one that only set the character set read.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
@@ -24,7 +25,19 @@ describe('MariaDB: a server whose init_connect ran at the engine\'s login gets n
     await adminQuery(server, `CREATE DEFINER = CURRENT_USER PROCEDURE app_db_marker.p() SQL SECURITY DEFINER
       BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); SET GLOBAL max_connections = 77; END`);
     await adminQuery(server, `GRANT EXECUTE ON PROCEDURE app_db_marker.p TO '${server.appUser}'@'%'`);
+    // One that erases itself from init_connect as it runs: read after the login, init_connect says nothing.
+    await adminQuery(server, `CREATE DEFINER = CURRENT_USER PROCEDURE app_db_marker.erasing() SQL SECURITY DEFINER
+      BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); SET GLOBAL init_connect = ''; END`);
+    // An account whose name holds an '@', beside an account named like its first part that skips init_connect.
+    for (const [user, extra] of [['ops@app', ''], ['eraser', '']] as const) {
+      await adminQuery(server, `CREATE USER '${user}'@'%' IDENTIFIED BY 'pw'${extra}`);
+      await adminQuery(server, `GRANT SELECT ON ${server.database}.* TO '${user}'@'%'`);
+      await adminQuery(server, `GRANT EXECUTE ON app_db_marker.* TO '${user}'@'%'`);
+    }
+    await adminQuery(server, "CREATE USER 'ops'@'%' ACCOUNT LOCK");
+    await adminQuery(server, "GRANT CONNECTION ADMIN ON *.* TO 'ops'@'%'");
   });
+  const as = (user: string) => server.url({ user, password: 'pw' });
   after(async () => { await server?.stop(); });
 
   const read = [{ query: 'SELECT COUNT(*) AS n FROM t', params: [] }];
@@ -36,8 +49,31 @@ describe('MariaDB: a server whose init_connect ran at the engine\'s login gets n
     } finally { await adminQuery(server, "SET GLOBAL init_connect = ''"); }
   });
 
+  for (const [what, user, init] of [
+    ['an account whose name holds an \'@\' (a lookup of its privileges by name found the account \'ops\')', 'ops@app', 'CALL app_db_marker.p()'],
+    ['an init_connect that erased itself as it ran (empty when read)', 'eraser', 'CALL app_db_marker.erasing()'],
+  ] as const) {
+    it(`${what}: it ran at the login, and the session is refused, dry and real`, async () => {
+      const before = await logins();
+      const maxBefore = (await adminQuery(server, 'SELECT @@GLOBAL.max_connections AS m'))[0]?.m;
+      await adminQuery(server, `SET GLOBAL init_connect = '${init}'`);
+      try {
+        for (const dryRun of [true, false]) {
+          const r = stepResult(await runSteps(as(user), read, dryRun), 's0');
+          assert.equal(r.status, 'failed', JSON.stringify(r));
+          assert.match(String(r.error ?? ''), /statements? of init_connect/);
+        }
+        assert.equal(await logins(), before + 1, 'once, at the first login');
+      } finally {
+        await adminQuery(server, "SET GLOBAL init_connect = ''");
+        await adminQuery(server, `SET GLOBAL max_connections = ${String(maxBefore)}`);
+      }
+    });
+  }
+
   it('the owner\'s procedure: it ran at the first login only; every read refused, dry and real, naming init_connect; nothing else changed', async () => {
     const maxBefore = (await adminQuery(server, 'SELECT @@GLOBAL.max_connections AS m'))[0]?.m;
+    const before = await logins();
     await adminQuery(server, "SET GLOBAL init_connect = 'CALL app_db_marker.p()'");
     try {
       for (const dryRun of [true, false]) {
@@ -45,15 +81,15 @@ describe('MariaDB: a server whose init_connect ran at the engine\'s login gets n
         for (const id of ['s0', 's1']) {
           const r = stepResult(events, id);
           assert.equal(r.status, 'failed', JSON.stringify(r));
-          assert.match(String(r.error ?? ''), /init_connect \('CALL app_db_marker\.p\(\)'\)/);
+          assert.match(String(r.error ?? ''), /statement of init_connect \('CALL app_db_marker\.p\(\)'\)/);
         }
       }
-      assert.equal(await logins(), 1, 'the engine logged in once, and no more after it saw init_connect');
+      assert.equal(await logins(), before + 1, 'the engine logged in once, and no more after it saw init_connect');
       // The login ran it (as every login of the application does): the setting it changed says so.
       assert.equal((await adminQuery(server, 'SELECT @@GLOBAL.max_connections AS m'))[0]?.m, 77);
       // An account that skips init_connect (CONNECTION ADMIN) reads as before.
       assert.equal(stepResult(await runSteps(server.adminUrl(), read, true), 's0').status, 'ok');
-      assert.equal(await logins(), 1, 'the account that skips it ran nothing');
+      assert.equal(await logins(), before + 1, 'the account that skips it ran nothing');
     } finally {
       await adminQuery(server, "SET GLOBAL init_connect = ''");
       await adminQuery(server, `SET GLOBAL max_connections = ${String(maxBefore)}`);

@@ -199,3 +199,35 @@ describe('MariaDB: a read that lists tables recalculates no statistics', () => {
     steps.forEach((s, i) => assert.equal(stepResult(events, `s${i}`).status, 'ok', `${s.query}: ${stepResult(events, `s${i}`).error}`));
   });
 });
+
+// A probe of stop 68: CONVERT_TZ with a named zone makes the server open mysql.time_zone_name, whatever its engine;
+// an owner replaced it with a FEDERATED table, and a read sent its literals to the remote server, dry and real. The
+// relation checks see only what the text names, so CONVERT_TZ is off the read list: such a read is not proven.
+describe('MariaDB: CONVERT_TZ opens the time zone tables, which an owner can make FEDERATED', { skip: !existsSync(PLUGIN) && `${PLUGIN} is not on this machine` }, () => {
+  let server: LabServer;
+  let relay: Awaited<ReturnType<typeof countingRelay>>;
+  before(async () => {
+    server = await startMariadb();
+    relay = await countingRelay(server.port);
+    await adminQuery(server, "INSTALL SONAME 'ha_federatedx'");
+    await adminQuery(server, 'CREATE DATABASE tz_remote');
+    await adminQuery(server, 'CREATE TABLE tz_remote.tzn (Name char(64) NOT NULL, Time_zone_id int unsigned NOT NULL, PRIMARY KEY (Name)) ENGINE = InnoDB');
+    await adminQuery(server, "CREATE USER 'fedtz'@'%' IDENTIFIED BY 'fedpw'");
+    await adminQuery(server, "GRANT SELECT ON tz_remote.* TO 'fedtz'@'%'");
+    await adminQuery(server, 'RENAME TABLE mysql.time_zone_name TO mysql.time_zone_name_orig');
+    await adminQuery(server, `CREATE TABLE mysql.time_zone_name (Name char(64) NOT NULL, Time_zone_id int unsigned NOT NULL, PRIMARY KEY (Name))
+      ENGINE = FEDERATED CONNECTION = 'mysql://fedtz:fedpw@127.0.0.1:${relay.port}/tz_remote/tzn'`);
+    await adminQuery(server, 'FLUSH TABLES');
+  });
+  after(async () => { await relay?.close(); await server?.stop(); });
+
+  it('a read calling CONVERT_TZ is not proven, dry or real: the remote server is never reached', async () => {
+    const read: Step[] = [{ query: "SELECT CONVERT_TZ('2020-01-01 00:00:00', 'UTC', 'Europe/Paris') AS v", params: [] }];
+    const before = relay.connections();
+    for (const dryRun of [true, false]) {
+      const r = stepResult(await runSteps(server.url(), read, dryRun, undefined, true), 's0');
+      assert.equal(r.status, 'failed', JSON.stringify(r));
+    }
+    assert.equal(relay.connections(), before, 'no connection to the remote server');
+  });
+});

@@ -4,6 +4,7 @@
 // is trusted at first contact) is refused unless the runbook allows it on that target, and then the gate and
 // the transcript say so.
 import { spawn, spawnSync } from 'node:child_process';
+import { refusedSshConfig } from './ssh-config-file.js';
 import { queryOptions, type SshTarget } from './ssh-options.js';
 
 export interface SshSettings {
@@ -14,7 +15,7 @@ export interface SshSettings {
   strictHostKeyChecking: string;
 }
 
-const G_LIMIT_MS = 10_000; // ssh -G reads files only (and runs a config's `Match exec`)
+const G_LIMIT_MS = 10_000; // ssh -G reads files only (a runbook's config may not say `Match exec`: ssh-config-file.ts)
 
 const argv = (t: SshTarget): string[] => ['-G', ...queryOptions(t), '--', t.destination];
 
@@ -27,6 +28,8 @@ export function parseSshG(text: string): SshSettings | undefined {
 
 /** Read once when the target is first reached; `error` says why ssh could not read its config. */
 export function readSshSettings(t: SshTarget, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<SshSettings | { error: string }> {
+  const refused = t.config !== undefined ? refusedSshConfig(t.config) : undefined;
+  if (refused) return Promise.resolve({ error: refused });
   return new Promise((resolve) => {
     const child = spawn('ssh', argv(t), { stdio: ['ignore', 'pipe', 'pipe'], env, signal: AbortSignal.any([signal, AbortSignal.timeout(G_LIMIT_MS)]) });
     let out = '';
@@ -43,6 +46,7 @@ export function readSshSettings(t: SshTarget, env: NodeJS.ProcessEnv, signal: Ab
 
 /** For the gate, which is drawn synchronously; undefined when ssh cannot say. */
 export function readSshSettingsSync(t: SshTarget, env: NodeJS.ProcessEnv): SshSettings | undefined {
+  if (t.config !== undefined && refusedSshConfig(t.config)) return undefined;
   const r = spawnSync('ssh', argv(t), { encoding: 'utf8', env, timeout: G_LIMIT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
   return r.status === 0 ? parseSshG(r.stdout) : undefined;
 }

@@ -181,6 +181,9 @@ JOIN pg_catalog.pg_namespace n ON n.oid ${eq} c.relnamespace`;
 
 /** The fields of a stored query tree (pg_node_tree) that name code: functions, operators, types, sample methods. */
 const CODE_FIELDS = 'funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|opno|resulttype|tsmhandler';
+/** Its fields that list the types values are read into (outfuncs.c: TableFunc, RangeTblFunction, RangeTblEntry,
+ *  CommonTableExpr, SetOperationStmt). */
+const TYPE_LISTS = 'coltypes|funccoltypes|ctecoltypes|colTypes';
 
 /**
  * The code the server will run for the relations a read names that the text does not show: what the SELECT
@@ -273,6 +276,14 @@ export function dependenciesSql(relations: string[][]): string {
   UNION ALL
   SELECT 'opno', ${asOid("pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))")}, t.rel, t.planned
   FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':opnos [(]o([ 0-9]+)[)]', 'g') m
+  UNION ALL
+  -- Types the executor reads values into, listed: XMLTABLE's and JSON_TABLE's columns, a function's column
+  -- definition list, a CTE's or a set operation's columns. A domain's CHECK runs there (a probe of stop 68: a
+  -- view over XMLTABLE(… COLUMNS x public.dx) terminated a session, dry and real, as the application's role).
+  SELECT 'resulttype', ${asOid("pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))")}, t.rel, t.planned
+  FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(?:${TYPE_LISTS}) [(]o([ 0-9]+)[)]', 'g') m
+  UNION ALL -- JSON_VALUE(… RETURNING t), JSON_TABLE's columns (17+): the type a value is coerced to
+  SELECT 'resulttype', ${asOid('m[1]')}, t.rel, t.planned FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':typid ([0-9]+)', 'g') m
 )
 SELECT DISTINCT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} AS shown, p.proname::pg_catalog.text AS bare,
   ${builtin('p.pronamespace')} AS builtin,

@@ -62,6 +62,12 @@ const CASES: [string, string, string][] = [
     CREATE TABLE public.tagged (d public.tag); INSERT INTO public.tagged VALUES ('a')`, "SELECT array_position(ARRAY[d], 'x') AS d FROM tagged"],
   ['an array of that domain', `
     CREATE TABLE public.tags (ds public.tag[]); INSERT INTO public.tags VALUES (ARRAY['a']::public.tag[])`, "SELECT array_position(ds, 'x') AS d FROM tags"],
+  // A probe of stop 68: types listed in a view's stored tree beyond its columns and casts (XMLTABLE's columns, a
+  // function's column definition list) are where the executor coerces values, so the domain's CHECK runs there.
+  ['a view reading XMLTABLE whose column is that domain', `
+    CREATE VIEW public.xv AS SELECT t.x::text AS x FROM XMLTABLE('/r' PASSING ('<r>1</r>'::xml) COLUMNS x public.tag PATH '.') t`, 'SELECT x FROM xv'],
+  ['a view reading a function through a column definition list of that domain', `
+    CREATE VIEW public.jv AS SELECT r.a::text AS a FROM json_to_record('{"a":"1"}'::json) AS r(a public.tag)`, 'SELECT a FROM jv'],
   ['a composite column holding that domain', `
     CREATE TYPE public.pair AS (d public.tag, n int); CREATE TABLE public.pairs (p public.pair); INSERT INTO public.pairs VALUES (ROW('a', 1))`,
   "SELECT array_position(ARRAY[(p).d], 'x') AS d FROM pairs"],

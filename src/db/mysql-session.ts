@@ -13,7 +13,7 @@ import { GuardedSession } from './guarded-session.js';
 import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
 import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
-import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal } from './mysql-init-connect.js';
+import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
 import { refusedBefore, rememberRefusal } from './refused-servers.js';
 import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
 import {
@@ -106,6 +106,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
   const before = refusedBefore(info);
   if (before) throw new PinRefusal(`${before} (found at an earlier login of this run: not logged in again)`);
   const config = mysqlConfig(info, tls, opts.timeoutMs);
+  const connecting = Date.now();
   const { conn, link, timeline } = await connectMysqlLink(config, opts.signal, tls?.ifOffered === true);
   // prefer on a server without TLS went on in plain text (db/mysql-prefer.ts): the session is plain.
   const used = tls && !link.tlsStarted ? { tls: null, config: { ...config, ssl: undefined } } : { tls, config };
@@ -119,8 +120,8 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     // The pin and this question so far; MySQL 8 answers the second form (a third statement).
     const [first, sent] = await raceAbort(conn.query(INIT_CONNECT_SQL), opts.signal)
       .then(([rows]) => [rows, 2] as const, () => raceAbort(conn.query(INIT_CONNECT_SQL_MYSQL), opts.signal).then(([rows]) => [rows, 3] as const))
-      .then(([rows, n]) => [(rows as { version?: unknown; init_connect?: unknown; questions?: unknown }[])[0], n] as const);
-    const ran = initConnectRefusal(first, sent);
+      .then(([rows, n]) => [(rows as (FirstAnswer & { version?: unknown })[])[0], n] as const);
+    const ran = initConnectRefusal(first, sent, (Date.now() - connecting) / 1000);
     if (ran) { rememberRefusal(info, ran); throw new PinRefusal(ran); }
     const version = String(first?.version ?? '');
     return Object.assign(new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs), { timeline });

@@ -15,9 +15,12 @@ const KEYWORDS = new Set([
   'tcpkeepalive', 'loglevel', 'compression', 'ciphers', 'macs', 'kexalgorithms', 'pubkeyacceptedalgorithms',
   'pubkeyacceptedkeytypes', 'casignaturealgorithms', 'preferredauthentications', 'pubkeyauthentication',
   'passwordauthentication', 'kbdinteractiveauthentication', 'challengeresponseauthentication',
-  'hostbasedauthentication', 'gssapiauthentication', 'addressfamily', 'requesttty', 'proxyjump', 'addkeystoagent',
+  'hostbasedauthentication', 'gssapiauthentication', 'addressfamily', 'addkeystoagent',
   'numberofpasswordprompts', 'rekeylimit', 'ipqos', 'forwardagent', 'forwardx11', 'clearallforwardings', 'exitonforwardfailure',
-  // What every ssh of a run sets on its command line (ssh-options.ts), which beats the file: harmless here.
+  // What every ssh of a run sets on its command line (ssh-options.ts), which beats the file: harmless here, as
+  // long as there is one ssh. Not ProxyJump: ssh starts a second one for the jump, from a shell command line with
+  // this file's path pasted in unquoted (`c$(touch M)` ran), and that one gets none of the run's options (its
+  // section's LocalCommand ran, its known hosts file was written; a probe of stop 68).
   'requesttty', 'remotecommand', 'forkafterauthentication', 'stdinnull', 'permitlocalcommand', 'localcommand',
   'localforward', 'remoteforward', 'dynamicforward', 'tunnel', 'tunneldevice', 'escapechar', 'sessiontype',
 ]);

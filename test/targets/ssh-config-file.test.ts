@@ -22,6 +22,8 @@ const ACTING = (mark: string): string[] => [
   `ProxyCommand touch ${mark}`, `proxycommand=touch ${mark}`, `ProxyCommand = touch ${mark}`, `"ProxyCommand" touch ${mark}`,
   `KnownHostsCommand /bin/sh -c "touch ${mark}"`, `Include ${mark}.inc`, `PKCS11Provider ${mark}.so`, `SecurityKeyProvider ${mark}.so`,
   `LocalCommand touch ${mark}`, `ProxyUseFdpass yes`,
+  // The jump's own ssh: started by a shell, with none of the run's options (a probe of stop 68).
+  `ProxyJump jump\nHost jump\n  HostName 127.0.0.1\n  Port 1\n  PermitLocalCommand yes\n  LocalCommand touch ${mark}`,
 ];
 
 test('generated configs (seed 6802): every file the engine would give ssh, `ssh -G` reads without running anything', (t) => {

@@ -65,7 +65,7 @@ export class TargetGuard {
     const seen = this.shared.seen.get(key);
     if (seen) {
       if (!sameTarget(seen, target)) throw changed(this.named(connection), `this run first reached ${describeTarget(seen)}`, target, false);
-      if (sameLifetime(seen, target)) return false;
+      if (sameLifetime(seen, target, true)) return false;
       // The run saw the server restart (it may have restarted it): recorded again, what a resume compares with.
       this.shared.seen.set(key, target);
       return true;

@@ -16,7 +16,7 @@
 // system_identifier, and `mariadb-0` in two clusters has the same hostname, port and datadir. So the address
 // the URL names (host, port, database, user) is compared too; a legitimate move (a DNS change, a failover to a
 // replica under another name) is what --retarget is for.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Session } from '../db/session.js';
 import { socketPath, type ConnectionInfo } from '../db/url.js';
@@ -45,6 +45,10 @@ export interface TargetFingerprint {
   /** When the server (process) started, epoch seconds: what a run read from it (a pid, a MariaDB connection id)
    *  names something else after a restart, though the server is the same. */
   started?: string;
+  /** A Unix socket's file (device:inode) where the address is a socket: a path moved to a copy of the server, or
+   *  to another server started the same second, leads to another file (a probe of stop 68, MariaDB, whose start
+   *  time has whole seconds only). */
+  socket?: string;
 }
 
 /** The connection key under which the host running shell steps is recorded. */
@@ -70,7 +74,8 @@ export function addressOf(given: ConnectionInfo, env: Record<string, string | un
 /** Asks the server who it is (one read-only statement). Never throws for a missing privilege: falls back. */
 export async function fingerprintSession(session: Session, address: TargetAddress, signal: AbortSignal): Promise<TargetFingerprint> {
   // Picked field by field: never more than the address (a ConnectionInfo passed here holds the password).
-  const base = { host: address.host, ...(address.port !== undefined ? { port: address.port } : {}), database: address.database, user: address.user };
+  const socket = address.host.startsWith('/') ? socketFile(address.host) : undefined;
+  const base = { host: address.host, ...(address.port !== undefined ? { port: address.port } : {}), database: address.database, user: address.user, ...(socket ? { socket } : {}) };
   const one = async (sql: string): Promise<Record<string, unknown> | undefined> => {
     // A stop while it asks is no answer: thrown, so that no 'unknown' identity is recorded for a resume to
     // compare with (found by the chaos test: SIGHUP at the first contact, then "another target answers").
@@ -113,10 +118,14 @@ async function serverStarted(session: Session, signal: AbortSignal): Promise<{ s
   }
 }
 
-/** The same run of the server: no restart between the two. MySQL/MariaDB give their start as now less the
- *  uptime, whole seconds that two asks may read a second apart; a restart takes longer than that. */
-export function sameLifetime(a: TargetFingerprint, b: TargetFingerprint): boolean {
-  if (a.started === undefined || b.started === undefined) return true;
+/** The same run of the server: no restart between the two, and through a socket the same socket file. MySQL/MariaDB
+ *  give their start as now less the uptime, whole seconds that two asks may read a second apart; a restart takes
+ *  longer than that. `unknown`: what a start time that could not be read counts as. Across an interruption, not a
+ *  match (a copy behind the same address, pg_postmaster_start_time() revoked from PUBLIC, answered the same: a
+ *  probe of stop 68); within one run, the same lifetime, as the run cannot tell otherwise and has its sessions. */
+export function sameLifetime(a: TargetFingerprint, b: TargetFingerprint, unknown = false): boolean {
+  if (a.socket !== undefined && b.socket !== undefined && a.socket !== b.socket) return false;
+  if (a.started === undefined || b.started === undefined) return unknown || (a.engine === 'host' && b.engine === 'host');
   const [x, y] = [Number(a.started), Number(b.started)];
   if (!Number.isFinite(x) || !Number.isFinite(y)) return a.started === b.started; // a boot id: equal
   // PostgreSQL's to the microsecond (both with a fraction): exactly. MariaDB's, from its uptime in whole seconds,
@@ -127,6 +136,14 @@ export function sameLifetime(a: TargetFingerprint, b: TargetFingerprint): boolea
 /** The same server, restarted since the run last reached it: a pid or connection id the run read from it may
  *  name another session now (MariaDB numbers connections from 1 again), so what it recorded is not acted on. */
 export function restartedText(before: TargetFingerprint, now: TargetFingerprint): string {
+  if (before.started === undefined || now.started === undefined) {
+    return `${describeTarget(now)}: the engine cannot tell whether it is the server process the run reached (its start time cannot be read: `
+      + 'a copy of it, or the same server restarted, would answer the same); check it, then resume with --retarget';
+  }
+  if (before.socket !== undefined && now.socket !== undefined && before.socket !== now.socket) {
+    return `${describeTarget(now)}: another socket file answers at ${now.host} than the run reached (another server process, or the same one restarted): `
+      + 'sessions, pids and connection ids the run read from it may name others now';
+  }
   return `${describeTarget(now)} restarted since the run last reached it (started ${startedText(before)} then, ${startedText(now)} now): `
     + 'sessions, pids and connection ids the run read from it may name others now';
 }
@@ -159,6 +176,11 @@ export function describeAddress(t: TargetAddress): string {
 export function describeTarget(t: TargetFingerprint): string {
   if (t.engine === 'host') return `host ${t.host}, ${t.server}`;
   return `${describeAddress({ ...t, engine: t.engine })}, ${t.server}${t.weak ? ' (weak identity)' : ''}`;
+}
+
+/** A socket's file, following links: device and inode. */
+function socketFile(path: string): string | undefined {
+  try { const st = statSync(path); return `${st.dev}:${st.ino}`; } catch { return undefined; }
 }
 
 function firstReadable(files: string[]): string | undefined {

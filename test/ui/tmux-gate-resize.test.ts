@@ -5,9 +5,10 @@
 // several times; y never runs, and the redrawn gate says what is unseen.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { hasTmux, Terminal } from './terminal.js';
-import { sleep } from './helpers.js';
+import { hasTmux, Terminal, TMUX } from './terminal.js';
+import { sleep, waitFor } from './helpers.js';
 import { RESIZE_QUIET_MS } from '../../src/ui/ink/use-terminal-size.js';
 
 const SIZES = [[80, 24], [60, 20], [40, 12], [80, 5]] as const;
@@ -67,6 +68,37 @@ describe('a resize while the gate is up', { skip: !hasTmux && 'tmux not installe
       for (let i = 0; i < 100 && !existsSync(t.file); i++) await sleep(50);
       assert.ok(existsSync(t.file), t.screen());
     } finally {
+      t.close();
+    }
+  });
+
+  // A probe of stop 68: a tmux window larger than the client attached to it (window-size manual, or a larger client
+  // setting the size) is shown in part; the pty, and the frame, are the window's size, and nothing is resized. The
+  // operator's 80x21 client showed the gate's head only, and y ran it. tmux is now asked at the yes.
+  test('an 80x21 client attached to a 200x50 window: y does not run what the client never showed; once the window fits, it does', async () => {
+    const t = new Terminal('long-gate.yaml', [], { cols: 80, rows: 20 });
+    const outer = `${t.socket}-outer`;
+    const outerTmux = (...args: string[]) => execFileSync(TMUX, ['-L', outer, ...args], { encoding: 'utf8' });
+    try {
+      await t.until(/see all first|unseen/);
+      // The operator's client: an 80x21 terminal (a pane of another tmux) attached to the session.
+      outerTmux('new-session', '-d', '-x', '80', '-y', '21', '-s', 'op', `env -u TMUX ${TMUX} -L ${t.socket} attach -t ui`);
+      await waitFor(() => /\b1\b/.test(t.tmux('display-message', '-p', '-t', 'ui', '#{session_attached}')) || undefined, 'the client attached');
+      t.resize(200, 50); // window-size manual: the window stays 200x50 whatever the client
+      await t.until(/y\s+run/);
+      await t.settled();
+      t.keys('y');
+      await sleep(1200);
+      assert.equal(existsSync(t.file), false, `y ran what the client never showed:\n${outerTmux('capture-pane', '-p', '-t', 'op')}`);
+      t.resize(80, 20); // the window fits the client again: the gate is read whole, then y runs it
+      await t.settled();
+      await t.readAll();
+      await t.until(/y\s+run/);
+      t.keys('y');
+      for (let i = 0; i < 100 && !existsSync(t.file); i++) await sleep(50);
+      assert.ok(existsSync(t.file), t.screen());
+    } finally {
+      spawnSync(TMUX, ['-L', outer, 'kill-server']);
       t.close();
     }
   });

@@ -16,6 +16,7 @@ import { useRawInput } from './use-raw-input.js';
 import { functionView, LETTER_VIEWS, metaView, type View } from './gate-keys.js';
 import { Rows } from './Rows.js';
 import { RESIZE_QUIET_MS, useResizedAt, useTerminalSize } from './use-terminal-size.js';
+import { tmuxHidesPart } from '../tmux-viewport.js';
 
 export type GateAnswer = (answer: ConfirmAnswer, how: 'key' | 'typed') => void;
 
@@ -76,7 +77,7 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
     const at = drawnSize.current;
     setTimeout(() => {
       pendingYes.current = false;
-      if (mounted.current && drawnSize.current === at && takes() && yesLive.current && settled()) onAnswer('yes', how);
+      if (mounted.current && drawnSize.current === at && takes() && yesLive.current && settled() && !tmuxHidesPart()) onAnswer('yes', how);
     }, YES_SETTLE_MS);
   };
   const unseenError = () => `see all of it first (F2): ${part.unseen(rows)} rows unseen`;

@@ -11,6 +11,7 @@ import { functionView } from './gate-keys.js';
 import { useOwns } from './key-owner.js';
 import { useRawInput } from './use-raw-input.js';
 import { RESIZE_QUIET_MS, useResizedAt } from './use-terminal-size.js';
+import { tmuxHidesPart } from '../tmux-viewport.js';
 
 /** How long a window of the confirmation must stay on screen to count as read: well over ink's frame interval
  *  (1000/maxFps: 34 ms at its default 30). Ink writes the first frame of an interval and the last, and drops those
@@ -87,11 +88,14 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set, onSe
   useEffect(() => {
     if (!viewing) return undefined;
     const wait = Math.max(DWELL_MS, lastResize + RESIZE_QUIET_MS + DWELL_MS - Date.now());
-    const timer = setTimeout(() => setReach((r) => {
-      const was = r.layout === layout ? r.row : -1;
-      if (resizedAt() !== lastResize) return r;
-      return { layout, row: top <= was + 1 ? Math.max(was, bottom) : was };
-    }), wait);
+    const timer = setTimeout(() => {
+      // A tmux client smaller than the window shows part of this page only (ui/tmux-viewport.ts).
+      if (resizedAt() !== lastResize || tmuxHidesPart()) return;
+      setReach((r) => {
+        const was = r.layout === layout ? r.row : -1;
+        return { layout, row: top <= was + 1 ? Math.max(was, bottom) : was };
+      });
+    }, wait);
     return () => clearTimeout(timer);
   }, [viewing, layout, top, bottom, lastResize]);
   const seenAll = viewing && row >= content!.lines.length - 1;

@@ -1,0 +1,28 @@
+// A tmux client smaller than its window sees only part of it (a probe of stop 68): with window-size manual, or a
+// larger client setting the size, the pty — and so the frame — is 200x50 while the operator's 80x20 client shows
+// its top left; nothing is resized, so no SIGWINCH says so. Inside tmux (TMUX and TMUX_PANE set), tmux itself is
+// asked, at the moment it matters (a yes, a page counted as read), whether an attached client showing this
+// window is smaller than the window. Anything it cannot answer counts as not hiding: outside tmux there is nothing
+// to ask, and the gate's own rules still hold.
+import { spawnSync } from 'node:child_process';
+
+const ask = (socket: string, args: string[]): string | undefined => {
+  const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+  return r.status === 0 ? r.stdout : undefined;
+};
+
+/** Whether a tmux client attached to this pane's window shows less than the whole window. */
+export function tmuxHidesPart(env: NodeJS.ProcessEnv = process.env): boolean {
+  const socket = env.TMUX?.split(',')[0];
+  const pane = env.TMUX_PANE;
+  if (!socket || !pane) return false;
+  const mine = ask(socket, ['display-message', '-p', '-t', pane, '#{session_id} #{window_id} #{window_width} #{window_height}'])?.trim().split(' ');
+  if (!mine || mine.length < 4) return false;
+  const [session, window, width, height] = [mine[0]!, mine[1]!, Number(mine[2]), Number(mine[3])];
+  const clients = ask(socket, ['list-clients', '-t', session, '-F', '#{client_width} #{client_height} #{window_id} #{status}']) ?? '';
+  return clients.split('\n').filter(Boolean).some((line) => {
+    const [cw, ch, win, status] = line.split(' ');
+    const statusRows = status === 'off' ? 0 : status === 'on' ? 1 : Number(status) || 0;
+    return win === window && (Number(cw) < width || Number(ch) - statusRows < height);
+  });
+}

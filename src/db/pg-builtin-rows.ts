@@ -66,7 +66,7 @@ export const INITDB_MADE = 'initdb-made';
  *  safe, and it is not asked). */
 export const initdbMadeSql = (major: number): string | undefined => (FRESH_CATALOG_DIGESTS[major]?.[INITDB_MADE] !== undefined ? INITDB_MADE_SQL : undefined);
 
-/** The digest of the question's rows. */
+/** The digest of the question's rows (asked under `search_path = pg_catalog, pg_temp`: its names print so). */
 export function initdbMadeDigest(rows: readonly Record<string, unknown>[]): string {
   const lines = rows.map((r) => [r.k, r.name, r.body].map((v) => (v === null ? '\\N' : String(v))).join('\t'));
   return createHash('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 32);

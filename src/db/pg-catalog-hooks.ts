@@ -71,7 +71,8 @@ const rowColumns = (c: Catalog): string[] => [...c.code.map((_, k) => `c${k + 1}
 export async function catalogDigests(query: Query, major: number): Promise<Record<string, string>> {
   const catalogs = catalogsOf(major);
   const results = await query(catalogs.map(rowsSql).join(';\n')) as unknown as { rows: Record<string, unknown>[] }[];
-  return { ...Object.fromEntries(catalogs.map((c, i) => [questionName(c), builtinRowsDigest(results[i]!.rows, rowColumns(c))])), [INITDB_MADE]: initdbMadeDigest((await query(INITDB_MADE_SQL)).rows) };
+  const initdb = await query(`SET search_path = pg_catalog, pg_temp;\n${INITDB_MADE_SQL};\nRESET search_path`) as unknown as { rows: Record<string, unknown>[] }[];
+  return { ...Object.fromEntries(catalogs.map((c, i) => [questionName(c), builtinRowsDigest(results[i]!.rows, rowColumns(c))])), [INITDB_MADE]: initdbMadeDigest(initdb[1]!.rows) };
 }
 
 /** The question for the newest major the engine knows (tests ask it directly): one result per catalog. */
@@ -113,9 +114,12 @@ export async function catalogHooks(query: Query, known?: number): Promise<string
     return `PostgreSQL's own ${c.name} rows are not those of a fresh PostgreSQL ${major}: one was edited in place (its ${[...c.code, ...(c.body ?? [])].join(', ')}), and the server runs what the row now names`;
   }
   // Only now, PostgreSQL's own rows below 12000 known to be a fresh install's, may a question call its functions.
+  // PostgreSQL's functions print names qualified as the search path makes them visible: the role's own path (a
+  // hostile schema first) would change the deparsed text, so the question reads under pg_catalog's, then the
+  // session's own is put back (RESET: the role's, the database's or the login's, as before).
   const initdbSql = initdbMadeSql(major);
-  const answers = await query(initdbSql ? `${initdbSql};\n${LOGIN_SQL}` : LOGIN_SQL) as unknown as { rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[];
-  const [initdb, logins] = Array.isArray(answers) ? [answers[0]!, answers[1]!] : [undefined, answers];
+  const answers = await query(initdbSql ? `SET search_path = pg_catalog, pg_temp;\n${initdbSql};\n${LOGIN_SQL};\nRESET search_path` : LOGIN_SQL) as unknown as { rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[];
+  const [initdb, logins] = Array.isArray(answers) ? [answers[1]!, answers[2]!] : [undefined, answers];
   const changed = initdb && initdbMadeChanged(major, initdb.rows);
   if (changed) return changed;
   const login = logins.rows.find((r) => r.event === 'login' && r.enabled !== 'D');

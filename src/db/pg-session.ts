@@ -18,6 +18,7 @@ import { checkFailed, explainUnresolved, type Rows } from './pg-pin.js';
 import { checkRead } from './pg-checked-read.js';
 import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
+import { findPassword } from './pgpass.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
 // `timestamp without time zone` into the local zone, and intervals into objects.
@@ -33,7 +34,10 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
 
 export function pgConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): pg.ClientConfig {
   return {
-    host: info.host, port: info.port, user: info.user || undefined, password: info.password || undefined,
+    // No password in the URL or the run's PGPASSWORD: the password file, read as libpq reads it (pgpass.ts), when
+    // the server asks; none found is none sent (pg then says no password was given), never pg's own reading.
+    host: info.host, port: info.port, user: info.user || undefined,
+    password: info.password || ((() => findPassword({ host: info.host, port: info.port, database: info.database, user: info.user }).password) as unknown as string),
     database: info.database || undefined,
     ssl: pgSsl(tls),
     connectionTimeoutMillis: Math.max(1, Math.ceil(timeoutMs)),

@@ -5,7 +5,7 @@
 import type { Client, ClientConfig, QueryResultRow } from 'pg';
 import { parseUrl } from '../db/url.js';
 import { sslMode, tlsFiles } from '../db/ssl-options.js';
-import { findPassword, passFile } from './pgpass.js';
+import { findPassword, passFile } from '../db/pgpass.js';
 
 export const STORE_TIMEOUT_MS = 500;
 export const FOREGROUND_CONNECT_MS = 10_000;

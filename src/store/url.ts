@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { UserError } from '../common/errors.js';
 import { engineOfScheme, maskUrl, parseUrl, UrlError } from '../db/url.js';
-import { libpqUser } from './pgpass.js';
+import { libpqUser } from '../db/pgpass.js';
 
 export const CONFIG_FILE = 'runbook.config.yaml';
 export const STORE_ENV = 'RUNBOOK_STORE';

@@ -1,7 +1,8 @@
-// The store's password when its URL has none, found as psql finds it: PGPASSWORD, then the password file
-// (PGPASSFILE, else ~/.pgpass) read by libpq's rules. Read here rather than by pg, whose own reading prints a
-// deprecation warning on every command, and whose absence of a password ends in a SASL message that names
-// nothing a person can fix.
+// A PostgreSQL password when the URL has none, found as libpq (psql, the application) finds it: PGPASSWORD, then
+// the password file (PGPASSFILE, else ~/.pgpass) read by libpq's rules. Read here for every connection the engine
+// makes, never by pg's own reader (the pgpass module), which read the file otherwise: a port `0x8045` matched
+// 32837, and a password went on past an unescaped ':' where libpq stops, so a run ended "resolved" on a login the
+// application could not make (a probe of stop 68). pg's reading also printed a deprecation warning.
 import { readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -27,24 +28,27 @@ export function findPassword(q: PassQuery, env: NodeJS.ProcessEnv = process.env)
   // libpq ignores a password file others may read or write, and so does this.
   if (mode & 0o077) return { ignored: `${file} may be read by others (chmod 0600 it)` };
   const user = libpqUser(q.user, env);
-  const want = [q.host, String(q.port), q.database ?? env.PGDATABASE ?? user, user];
+  // libpq matches a socket connection (or none named) as host localhost.
+  const host = !q.host || q.host.startsWith('/') ? 'localhost' : q.host;
+  const want = [host, String(q.port), q.database || env.PGDATABASE || user, user];
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     if (line === '' || line.startsWith('#')) continue;
     const fields = splitLine(line);
     if (fields.length < 5) continue;
-    if (want.every((w, i) => fields[i] === '*' || fields[i] === w)) return { password: fields.slice(4).join(':') };
+    if (want.every((w, i) => fields[i] === '*' || fields[i] === w)) return { password: fields[4]! };
   }
   return {};
 }
 
-/** A line's fields: `:` separates them, `\` escapes the next character (libpq's reading). */
+/** A line's fields: `:` separates them, `\` escapes the next character (libpq's reading); the password ends at
+ *  the first ':' not escaped, as libpq's does (what follows it is not part of it). */
 function splitLine(line: string): string[] {
   const fields: string[] = [];
   let cur = '';
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (c === '\\' && i + 1 < line.length) cur += line[++i];
-    else if (c === ':' && fields.length < 4) { fields.push(cur); cur = ''; }
+    else if (c === ':') { fields.push(cur); cur = ''; if (fields.length === 5) return fields; }
     else cur += c;
   }
   fields.push(cur);

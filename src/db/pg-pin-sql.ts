@@ -201,6 +201,17 @@ const TYPE_LISTS = 'coltypes|funccoltypes|ctecoltypes|colTypes';
  * PostgreSQL's own relations are read too: a superuser can replace a view of pg_catalog in place (same
  * columns, same OID) or give an information_schema table a policy or a column type.
  */
+/** The types a type `t` is made of, one level: a domain's base, an array's element, a composite's attributes, a
+ *  range's subtype, a multirange's range (14+). */
+const madeOf = (t: string): string => `LATERAL (
+    SELECT ${t}.typbasetype WHERE ${t}.typtype ${eq} 'd'
+    UNION ALL SELECT ${t}.typelem WHERE ${t}.typelem ${ne} 0
+    UNION ALL SELECT a.atttypid FROM pg_catalog.pg_attribute a
+      WHERE ${t}.typrelid ${ne} 0 AND a.attrelid ${eq} ${t}.typrelid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+    UNION ALL SELECT g.rngsubtype FROM pg_catalog.pg_range g WHERE g.rngtypid ${eq} ${t}.oid
+    UNION ALL SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE ${t}.typtype ${eq} 'm' -- a multirange's range (14+; no column before)
+      AND d.classid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid ${eq} ${t}.oid AND d.refclassid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass) n(oid)`;
+
 export function dependenciesSql(relations: string[][]): string {
   const names = relations.map(hexName).join(', ');
   // PostgreSQL's own: in pg_catalog or information_schema AND made by initdb (a superuser can create a view in
@@ -231,14 +242,7 @@ export function dependenciesSql(relations: string[][]): string {
   UNION -- the relation's own row type: a whole-row reference (\`t1::text\`, \`length(t1)\`) has it, and its owner may give it casts
   SELECT c.reltype, kinds.oid FROM kinds JOIN pg_catalog.pg_class c ON c.oid ${eq} kinds.oid WHERE c.reltype ${ne} 0
   UNION
-  SELECT n.oid, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid, LATERAL (
-    SELECT t.typbasetype WHERE t.typtype ${eq} 'd'
-    UNION ALL SELECT t.typelem WHERE t.typelem ${ne} 0
-    UNION ALL SELECT a.atttypid FROM pg_catalog.pg_attribute a
-      WHERE t.typrelid ${ne} 0 AND a.attrelid ${eq} t.typrelid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
-    UNION ALL SELECT g.rngsubtype FROM pg_catalog.pg_range g WHERE g.rngtypid ${eq} t.oid
-    UNION ALL SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE t.typtype ${eq} 'm' -- a multirange's range (14+; no column before)
-      AND d.classid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid ${eq} t.oid AND d.refclassid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass) n(oid)
+  SELECT n.oid, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid, ${madeOf('t')}
 ), trees(tree, rel, planned) AS (
   SELECT x.tree, kinds.oid, x.planned FROM kinds, LATERAL (
     SELECT r.ev_action, false FROM pg_catalog.pg_rewrite r
@@ -284,6 +288,11 @@ export function dependenciesSql(relations: string[][]): string {
   FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(?:${TYPE_LISTS}) [(]o([ 0-9]+)[)]', 'g') m
   UNION ALL -- JSON_VALUE(… RETURNING t), JSON_TABLE's columns (17+): the type a value is coerced to
   SELECT 'resulttype', ${asOid('m[1]')}, t.rel, t.planned FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':typid ([0-9]+)', 'g') m
+), treetypes(oid, rel) AS ( -- what those are made of, as for a column's type: a domain inside dx[], a composite or
+  -- a range runs its CHECK when a value is read into them (a probe of stop 68: \`('{1}')::dx[]\` in a view)
+  SELECT r.oid, r.rel FROM refs r WHERE r.field ${eq} 'resulttype'
+  UNION
+  SELECT n.oid, tt.rel FROM treetypes tt JOIN pg_catalog.pg_type t ON t.oid ${eq} tt.oid, ${madeOf('t')}
 )
 SELECT DISTINCT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} AS shown, p.proname::pg_catalog.text AS bare,
   ${builtin('p.pronamespace')} AS builtin,
@@ -301,10 +310,10 @@ SELECT 'operator', ${asText('o.oid::pg_catalog.regoperator')}, o.oprname::pg_cat
 FROM refs r JOIN pg_catalog.pg_operator o ON o.oid ${eq} r.oid WHERE r.field ${eq} 'opno' AND NOT ${builtin('o.oprnamespace')}
 UNION
 SELECT 'domain', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}, false
-FROM refs r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE r.field ${eq} 'resulttype' AND t.typtype ${eq} 'd' AND NOT ${builtin('t.typnamespace')}
+FROM treetypes r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE t.typtype ${eq} 'd' AND NOT ${builtin('t.typnamespace')}
 UNION
 SELECT 'type', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}, false
-FROM types r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE NOT ${builtin('t.typnamespace')}
+FROM (SELECT oid, rel FROM types UNION SELECT oid, rel FROM treetypes) r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE NOT ${builtin('t.typnamespace')}
   AND (t.typtype ${eq} 'b' AND NOT EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray ${eq} t.oid) OR EXISTS (SELECT FROM pg_catalog.pg_range g JOIN pg_catalog.pg_opclass c ON c.oid ${eq} g.rngsubopc
     WHERE g.rngtypid ${eq} t.oid AND NOT ${builtin('c.opcnamespace')}))
 UNION

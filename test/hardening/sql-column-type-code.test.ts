@@ -68,6 +68,17 @@ const CASES: [string, string, string][] = [
     CREATE VIEW public.xv AS SELECT t.x::text AS x FROM XMLTABLE('/r' PASSING ('<r>1</r>'::xml) COLUMNS x public.tag PATH '.') t`, 'SELECT x FROM xv'],
   ['a view reading a function through a column definition list of that domain', `
     CREATE VIEW public.jv AS SELECT r.a::text AS a FROM json_to_record('{"a":"1"}'::json) AS r(a public.tag)`, 'SELECT a FROM jv'],
+  // Then the same domain inside an array, a composite or a range named there (a probe of stop 68): the executor
+  // reads the value into dx[] (array_in), (dx) (record_in) or a range of it, and runs the CHECK.
+  ['a view casting text to an array of that domain', `
+    CREATE VIEW public.av AS SELECT 1 AS one FROM pg_catalog.generate_series(1, 1) g WHERE ('{' || g || '}')::public.tag[] IS NOT NULL`, 'SELECT one FROM av'],
+  ['a view reading a column definition list of a composite holding that domain', `
+    CREATE TYPE public.tagbox AS (a public.tag);
+    CREATE VIEW public.bv AS SELECT 1 AS one FROM json_to_record('{"a": {"a": "x"}}') AS r(a public.tagbox)`, 'SELECT one FROM bv'],
+  ['a row-level security policy casting to an array of that domain', `
+    CREATE TABLE public.tagpol (id int); INSERT INTO public.tagpol VALUES (1);
+    ALTER TABLE public.tagpol ENABLE ROW LEVEL SECURITY; ALTER TABLE public.tagpol FORCE ROW LEVEL SECURITY;
+    CREATE POLICY p ON public.tagpol FOR SELECT USING (('{' || id || '}')::public.tag[] IS NOT NULL)`, 'SELECT id FROM tagpol'],
   ['a composite column holding that domain', `
     CREATE TYPE public.pair AS (d public.tag, n int); CREATE TABLE public.pairs (p public.pair); INSERT INTO public.pairs VALUES (ROW('a', 1))`,
   "SELECT array_position(ARRAY[(p).d], 'x') AS d FROM pairs"],

@@ -54,6 +54,16 @@ test('names bash evaluates: a subscript other than a number, and wait\'s -p in a
   for (const s of ["[ -v 'x[0]' ]", "[ -v 'x' ]", 'wait']) assert.equal(shellFindings(s).first, undefined, `proven: ${s}`);
 });
 
+// Probes of stop 68: lsof reads `+` words as options (`+M` asked the portmapper over TCP, dry and real), and
+// getent's hosts databases send the key to the DNS resolver (a secret in it left the machine in a query).
+test('lsof: a `+` word is an option, none reviewed; getent: only databases read from local files', () => {
+  for (const s of ['lsof +M -n -P -i UDP', 'lsof -i +D /tmp', 'lsof -n -- +M', 'lsof -i "${{ inputs.x }}"', 'getent hosts db.internal', 'getent -- hosts x.example',
+    'getent ahosts x', 'getent ahostsv4 x', 'getent networks x', 'getent -i hosts x', 'getent "${{ inputs.db }}" x']) assert.ok(shellFindings(s).first, `not proven: ${s}`);
+  for (const s of ['lsof -n -P -i TCP', 'getent passwd root', 'getent group', 'getent -- services 5432', 'getent --no-idn protocols tcp']) {
+    assert.equal(shellFindings(s).first, undefined, `proven: ${s}`);
+  }
+});
+
 test('journalctl -n takes the next word only when it is a number; getent -s and df --sync are not reviewed', () => {
   for (const s of ['journalctl -n --root=/tmp/x -n --update-c', 'journalctl --lines --rot', 'journalctl -n --setup', 'getent -s x/../evil passwd root',
     'getent --service=files passwd root', 'df --sync']) assert.ok(shellFindings(s).first, `not proven: ${s}`);

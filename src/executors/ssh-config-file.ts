@@ -6,7 +6,7 @@
 // stand in it: where and as whom to log in, which keys and known hosts, how long to wait. Anything else (Include
 // too: another file) refuses the target, naming the line. The operator's own ~/.ssh/config is not read here: it is
 // the operator's configuration, trusted as PATH is.
-import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
+import { readRegularFile } from '../common/regular-file.js';
 
 const KEYWORDS = new Set([
   'host', 'hostname', 'port', 'user', 'identityfile', 'identitiesonly', 'certificatefile', 'userknownhostsfile',
@@ -38,7 +38,7 @@ function words(line: string): string[] {
 /** Why ssh must not be given this file (a line that acts or reaches further), or undefined. */
 export function refusedSshConfig(path: string): string | undefined {
   let text: string;
-  try { text = readBounded(path); } catch (e) { return `ssh config ${path}: ${(e as Error).message}`; }
+  try { text = readRegularFile(path, MAX_BYTES).toString('utf8'); } catch (e) { return `ssh config ${path}: ${(e as Error).message}`; }
   const lines = text.split('\n');
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
@@ -57,18 +57,4 @@ export function refusedSshConfig(path: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** The file's text: a regular file only (a FIFO must not hang the run), at most MAX_BYTES. */
-function readBounded(path: string): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new Error('not a regular file');
-    if (st.size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
-    const buf = Buffer.alloc(st.size);
-    let got = 0;
-    for (let n; got < buf.length && (n = readSync(fd, buf, got, buf.length - got, null)) > 0;) got += n;
-    return buf.subarray(0, got).toString('utf8');
-  } finally { closeSync(fd); }
 }

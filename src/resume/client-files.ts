@@ -4,7 +4,8 @@
 // server, and the resumed run wrote there. A documented list (docs/transcript.md), resolved through the variables
 // that move each file; a missing file is recorded as missing (one created since is a change too). The files they
 // include are followed (client-includes.ts). A few stats and small reads at the run's start and at a resume.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
+import { NotRegularFile, readRegularFile } from '../common/regular-file.js';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -54,38 +55,18 @@ export function fileContent(path: string): string {
   return isPattern(path) ? listingOf(path) : read(unescapeGlob(path)).content;
 }
 
-/** A file opened without blocking (a FIFO at the path must not hang the resume) and read only when it is a regular
- *  file: its hash, and its text for a file whose includes are followed (the same bytes: no edit in between). */
+/** A path's content for the record: the sha256 of a regular file (a FIFO at the path must not hang the resume),
+ *  and its text for a file whose includes are followed (the same bytes: no edit in between). */
 function read(path: string, withText = false): { content: string; text?: string } {
-  let fd: number;
+  let bytes: Buffer;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    bytes = readRegularFile(path, MAX_BYTES);
   } catch (e) {
+    if (e instanceof NotRegularFile) return { content: e.message === 'not a regular file' ? 'not a file' : e.message };
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     return { content: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : `unreadable (${code})` };
   }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { content: 'not a file' };
-    if (st.size > MAX_BYTES) return { content: `larger than ${MAX_BYTES} bytes` };
-    return hashOf(fd, withText);
-  } catch (e) {
-    return { content: `unreadable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function hashOf(fd: number, withText: boolean): { content: string; text?: string } {
-  const hash = createHash('sha256');
-  const chunks: Buffer[] = [];
-  const buf = Buffer.alloc(64 * 1024);
-  let total = 0;
-  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0 && total <= MAX_BYTES; total += n) {
-    hash.update(buf.subarray(0, n));
-    if (withText) chunks.push(Buffer.from(buf.subarray(0, n)));
-  }
-  return { content: hash.digest('hex'), ...(withText ? { text: Buffer.concat(chunks).toString('utf8') } : {}) };
+  return { content: createHash('sha256').update(bytes).digest('hex'), ...(withText ? { text: bytes.toString('utf8') } : {}) };
 }
 
 /** The literal paths a glob matches now, segment by segment, sorted (`*` matches a leading dot too: the MySQL

@@ -71,8 +71,25 @@ const rowColumns = (c: Catalog): string[] => [...c.code.map((_, k) => `c${k + 1}
 export async function catalogDigests(query: Query, major: number): Promise<Record<string, string>> {
   const catalogs = catalogsOf(major);
   const results = await query(catalogs.map(rowsSql).join(';\n')) as unknown as { rows: Record<string, unknown>[] }[];
-  const initdb = await query(`SET search_path = pg_catalog, pg_temp;\n${INITDB_MADE_SQL};\nRESET search_path`) as unknown as { rows: Record<string, unknown>[] }[];
+  const initdb = await query(underCatalogPath(INITDB_MADE_SQL)) as unknown as { rows: Record<string, unknown>[] }[];
   return { ...Object.fromEntries(catalogs.map((c, i) => [questionName(c), builtinRowsDigest(results[i]!.rows, rowColumns(c))])), [INITDB_MADE]: initdbMadeDigest(initdb[1]!.rows) };
+}
+
+/** Statements asked under pg_catalog's search path (PostgreSQL's functions print names qualified as the path makes
+ *  them visible), the session's own put back after: their answers are the 2nd to the (n+1)th. */
+const underCatalogPath = (...sql: string[]): string => ['SET search_path = pg_catalog, pg_temp', ...sql, 'RESET search_path'].join(';\n');
+
+/** What one catalog's rows say, for the operator: a row someone created that the server may run for every message
+ *  of a session, a built-in row given code someone created, or built-in rows edited in place (the digest). */
+function rowsProblem(c: Catalog, rows: Record<string, unknown>[], major: number): string | undefined {
+  const row = rows.find((r) => (c.anyRow || !userMade(r.c0)) && c.code.some((_, k) => userMade(r[`c${k + 1}`])));
+  if (row) {
+    const code = c.code.map((_, k) => row[`c${k + 1}`]).find(userMade);
+    if (userMade(row.c0)) return `the server has a ${c.what.replace(/^function of the /, '')} someone created (OID ${String(row.c0)}), which it may run for every message of a session`;
+    return `PostgreSQL's own ${c.name} row ${String(row.c0)} was given code someone created (OID ${String(code)}, a ${c.what} it)`;
+  }
+  if (freshRows(major, questionName(c), builtinRowsDigest(rows, rowColumns(c))) !== false) return undefined;
+  return `PostgreSQL's own ${c.name} rows are not those of a fresh PostgreSQL ${major}: one was edited in place (its ${[...c.code, ...(c.body ?? [])].join(', ')}), and the server runs what the row now names`;
 }
 
 /** The question for the newest major the engine knows (tests ask it directly): one result per catalog. */
@@ -103,22 +120,15 @@ export async function catalogHooks(query: Query, known?: number): Promise<string
     throw err;
   });
   for (const [i, c] of (results ? catalogs : []).entries()) {
-    const row = results![i]!.rows.find((r) => (c.anyRow || !userMade(r.c0)) && c.code.some((_, k) => userMade(r[`c${k + 1}`])));
-    if (!row) continue;
-    const code = c.code.map((_, k) => row[`c${k + 1}`]).find(userMade);
-    if (userMade(row.c0)) return `the server has a ${c.what.replace(/^function of the /, '')} someone created (OID ${String(row.c0)}), which it may run for every message of a session`;
-    return `PostgreSQL's own ${c.name} row ${String(row.c0)} was given code someone created (OID ${String(code)}, a ${c.what} it)`;
-  }
-  for (const [i, c] of (results ? catalogs : []).entries()) {
-    if (freshRows(major, questionName(c), builtinRowsDigest(results![i]!.rows, rowColumns(c))) !== false) continue;
-    return `PostgreSQL's own ${c.name} rows are not those of a fresh PostgreSQL ${major}: one was edited in place (its ${[...c.code, ...(c.body ?? [])].join(', ')}), and the server runs what the row now names`;
+    const edited = rowsProblem(c, results![i]!.rows, major);
+    if (edited) return edited;
   }
   // Only now, PostgreSQL's own rows below 12000 known to be a fresh install's, may a question call its functions.
   // PostgreSQL's functions print names qualified as the search path makes them visible: the role's own path (a
   // hostile schema first) would change the deparsed text, so the question reads under pg_catalog's, then the
   // session's own is put back (RESET: the role's, the database's or the login's, as before).
   const initdbSql = initdbMadeSql(major);
-  const answers = await query(initdbSql ? `SET search_path = pg_catalog, pg_temp;\n${initdbSql};\n${LOGIN_SQL};\nRESET search_path` : LOGIN_SQL) as unknown as { rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[];
+  const answers = await query(initdbSql ? underCatalogPath(initdbSql, LOGIN_SQL) : LOGIN_SQL) as unknown as { rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[];
   const [initdb, logins] = Array.isArray(answers) ? [answers[1]!, answers[2]!] : [undefined, answers];
   const changed = initdb && initdbMadeChanged(major, initdb.rows);
   if (changed) return changed;

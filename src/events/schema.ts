@@ -39,7 +39,10 @@ const Anything = Type.Record(Type.String(), Type.Unknown());
 
 const Classification = literals(CLASSIFICATIONS, 'What went wrong, as a scenario name.');
 
-const Digest = Type.Object({ bytes: Type.Integer({ minimum: 0 }), sha256: Id() }, { additionalProperties: false });
+const Digest = Type.Object({
+  bytes: Type.Integer({ minimum: 0 }),
+  sha256: Type.Optional(Id('Written before stop 69 only: a plain hash of what the step printed, from which a short secret could be recovered.')),
+}, { additionalProperties: false });
 /** A step given a secret (secrets/step-taint.ts): what its code printed or returned is withheld, by where it flowed. */
 const WithheldSchema = Type.Optional(Type.Object({
   because: Type.Array(Id(), doc("What the step was given that holds a secret: a template value (its expression), an env: variable, an SQL parameter, the working directory.")),
@@ -47,7 +50,7 @@ const WithheldSchema = Type.Optional(Type.Object({
   rows: Type.Optional(Digest), outputs: Type.Optional(Digest),
 }, {
   additionalProperties: false,
-  ...doc('The step was given a secret, so everything its code or the server could print from it is withheld: each field kept here is its size and sha256 (of its JSON for rows and outputs); in the result it reads ****. Column names, counts, status and exit code stay.'),
+  ...doc('The step was given a secret, so everything its code or the server could print from it is withheld: each field kept here is its size (of its JSON for rows and outputs), no hash of it; in the result it reads ****. Column names, counts, status and exit code stay.'),
 }));
 
 const ResultFields = {

@@ -2,15 +2,15 @@
 // an env: variable, its working directory, an SQL parameter) may print it in any encoding at all: od -c, rot13,
 // upper($1) in a server's error. No list of encodings covers that, so everything such a step's code or server
 // returned is withheld from every record (transcript, report, --json, store): the record keeps its size and
-// sha256 and says which secret the step was given. The engine still reads the real values (to branch, to fill
+// says which secret the step was given. No hash of it: a step that prints a short secret would make the hash a
+// hash of the secret, and a 6-digit PIN came back from its sha256 in a second (a probe of stop 69). The engine still reads the real values (to branch, to fill
 // later templates), and whatever it reads from them is tainted in turn (language/expression/evaluate.ts: a
 // withheld result is a whole source). The engine's own use of a secret (a driver's login, a probe's URL) gives
 // no step's code anything, so it taints nothing.
-import { createHash } from 'node:crypto';
 import { MASK } from './redactor.js';
 
-/** A size and sha256: what the record keeps of a field it withholds. */
-export interface Digest { bytes: number; sha256: string }
+/** What the record keeps of a field it withholds: its size, as it keeps a step's status and counts. */
+export interface Digest { bytes: number }
 /** What a step given a secret returned, withheld from every record: what it was given, and each field's digest. */
 export interface Withheld { because: string[]; stdout?: Digest; stderr?: Digest; error?: Digest; value?: Digest; rows?: Digest; outputs?: Digest }
 
@@ -44,7 +44,7 @@ export function markSecretVars(vars: object, names: Iterable<string>): void {
 export const WITHHELD_FIELDS: ReadonlySet<string> = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows', 'outputs', 'items']);
 
 export function digestOf(text: string): Digest {
-  return { bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
+  return { bytes: Buffer.byteLength(text) };
 }
 
 /** The result of a step given the secrets `because` names: real values kept (the engine reads them), and what
@@ -78,6 +78,6 @@ export function recordedResult<R extends TaintableResult>(result: R): R {
 /** What was withheld and why, in one line for the screen and the plain log (after 'withheld'). */
 export function withheldLine(w: Withheld): string {
   const sizes = (['stdout', 'stderr', 'error', 'value', 'rows', 'outputs'] as const)
-    .flatMap((f) => (w[f] ? [`${f} ${w[f]!.bytes} B sha256 ${w[f]!.sha256.slice(0, 12)}`] : []));
+    .flatMap((f) => (w[f] ? [`${f} ${w[f]!.bytes} B`] : []));
   return `given a secret (${w.because.join(', ')})${sizes.length ? `; ${sizes.join(', ')}` : '; it printed nothing'}`;
 }

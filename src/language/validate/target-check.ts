@@ -5,11 +5,11 @@
 // every local user in /proc/<pid>/cmdline while it runs.
 import type { RunbookDoc, TargetDoc } from '../schema.js';
 import { targetNameProblem } from '../target-names.js';
-import { parseTemplate, references } from '../expression/index.js';
 import { childPath } from '../source-map.js';
 import { didYouMean } from '../suggest.js';
 import { own } from '../../common/own.js';
 import type { Reporter } from './context.js';
+import { secretReads } from './secret-reads.js';
 
 export function checkTargetChoices(doc: RunbookDoc, report: Reporter): void {
   const targets = doc.targets ?? {};
@@ -63,25 +63,6 @@ function argvFields(t: TargetDoc, base: string): [string, string][] {
     for (const k of ['pod', 'namespace', 'context', 'container'] as const) add(`kubectl/${k}`, t.kubectl[k]);
   } else add('docker/container', t.docker.container);
   return out;
-}
-
-/** What a template reads that is a secret: a secret input, a secret step's result (by id or capture name). */
-function secretReads(doc: RunbookDoc, text: string): string[] {
-  const secretSteps = doc.steps.filter((s) => s.secret === true || s.prompt?.secret === true);
-  const captures = new Map(secretSteps.flatMap((s) => (s.capture ? [[s.capture, s.id] as const] : [])));
-  const ids = new Set(secretSteps.map((s) => s.id));
-  const found: string[] = [];
-  let parts;
-  try { parts = parseTemplate(text); } catch { return found; } // a broken template has its own error
-  for (const p of parts) {
-    if (p.kind !== 'expr') continue;
-    for (const r of references(p.node)) {
-      if (r.root === 'inputs' && r.member !== undefined && own(doc.inputs, r.member)?.secret) found.push(`the secret input '${r.member}'`);
-      else if (r.root === 'steps' && r.member !== undefined && ids.has(r.member)) found.push(`the secret step '${r.member}'`);
-      else if (captures.has(r.root)) found.push(`'${r.root}' (the result of the secret step '${captures.get(r.root)}')`);
-    }
-  }
-  return found;
 }
 
 export function checkSecretTargets(doc: RunbookDoc, report: Reporter): void {

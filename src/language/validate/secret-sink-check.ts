@@ -1,0 +1,30 @@
+// A proven read (not destructive, not vouched) hands a secret only to programs that keep their arguments on this
+// machine (language/shell-secret-sinks.ts): the run refuses any other, by taint; this says so at validate, where
+// the runbook names the secret (a secret input or step), so validate and the run agree.
+import { parseTemplate } from '../expression/index.js';
+import { planOfTemplate } from '../shell-plan.js';
+import { secretLeavesHere } from '../shell-secret-sinks.js';
+import type { RunbookDoc } from '../schema.js';
+import type { Reporter } from './context.js';
+import { secretReadsOf } from './secret-reads.js';
+
+export function checkSecretSinks(doc: RunbookDoc, report: Reporter): void {
+  doc.steps.forEach((step, i) => {
+    if (step.destructive === true || step.safe_because?.trim()) return; // gated or vouched: not a proven read
+    const shells: [string, typeof step.shell][] = [[`/steps/${i}/shell`, step.shell], [`/steps/${i}/wait/shell`, step.wait?.shell]];
+    for (const [path, shell] of shells) {
+      const script = typeof shell === 'string' ? shell : shell?.run;
+      if (script === undefined) continue;
+      const plan = planOfTemplate(script);
+      if (!plan) continue; // outside the subset: not proven, so gated anyway
+      let exprs;
+      try { exprs = parseTemplate(script).flatMap((p) => (p.kind === 'expr' ? [p.node] : [])); } catch { continue; }
+      const reads = exprs.map((node) => secretReadsOf(doc, node));
+      const secret = new Set(reads.flatMap((r, k) => (r.length ? [k + 1] : [])));
+      const program = secretLeavesHere(plan, secret);
+      if (!program) continue;
+      report.error('secret-leaves-machine', typeof shell === 'string' ? path : `${path}/run`,
+        `step '${step.id}' gives ${[...new Set(reads.flat())].join(', ')} to '${program}', which may send its arguments off this machine (a host name goes to the DNS resolver): give it a plain input, or mark the step 'destructive: true' so the operator sees it first`);
+    }
+  });
+}

@@ -13,14 +13,17 @@ const ask = (socket: string, args: string[]): string | undefined => {
   return r.status === 0 ? r.stdout : undefined;
 };
 
-/** Whether a tmux client attached to this pane's window shows less than the whole window. */
-export function tmuxHidesPart(env: NodeJS.ProcessEnv = process.env): boolean {
+/** Whether the frame, laid out for `frame` (the pty's size), is not what tmux shows: the pane is another size (a
+ *  probe of stop 69: `stty rows 40` in a 24-row pane, and tmux drew the frame's bottom 24 rows, the gate's command
+ *  above them), or a tmux client attached to this pane's window shows less than the whole window. */
+export function tmuxHidesPart(frame?: { columns: number; rows: number }, env: NodeJS.ProcessEnv = process.env): boolean {
   const socket = env.TMUX?.split(',')[0];
   const pane = env.TMUX_PANE;
   if (!socket || !pane) return false;
-  const mine = ask(socket, ['display-message', '-p', '-t', pane, '#{session_id} #{window_id} #{window_width} #{window_height}'])?.trim().split(' ');
-  if (!mine || mine.length < 4) return false;
+  const mine = ask(socket, ['display-message', '-p', '-t', pane, '#{session_id} #{window_id} #{window_width} #{window_height} #{pane_width} #{pane_height}'])?.trim().split(' ');
+  if (!mine || mine.length < 6) return false;
   const [session, window, width, height] = [mine[0]!, mine[1]!, Number(mine[2]), Number(mine[3])];
+  if (frame && (Number(mine[4]) !== frame.columns || Number(mine[5]) !== frame.rows)) return true;
   const clients = ask(socket, ['list-clients', '-t', session, '-F', '#{client_width} #{client_height} #{window_id} #{status}']) ?? '';
   return clients.split('\n').filter(Boolean).some((line) => {
     const [cw, ch, win, status] = line.split(' ');

@@ -103,6 +103,32 @@ describe('a resize while the gate is up', { skip: !hasTmux && 'tmux not installe
     }
   });
 
+  // A probe of stop 69: the pty said 60 rows (`stty rows 60`, left by something run in the pane before) while the
+  // pane is 24: the frame was laid out for 60, tmux drew its bottom 24 rows (the gate's command above them, off
+  // screen), and y ran it. tmux is now asked at the yes whether the pane is the size the frame was drawn for.
+  test('a pty that says 80x60 in an 80x24 pane: y does not run; once the pty says the pane\'s size, it does', async () => {
+    const t = new Terminal('long-gate.yaml', [], { cols: 80, rows: 24, held: true });
+    const tty = t.tmux('display-message', '-p', '-t', 'ui', '#{pane_tty}').trim();
+    try {
+      execFileSync('stty', ['-F', tty, 'rows', '60', 'cols', '80']);
+      t.start();
+      await t.until(/y\s+run/);
+      await sleep(RESIZE_QUIET_MS + 700);
+      t.keys('y');
+      await sleep(1200);
+      assert.equal(existsSync(t.file), false, `y ran what the 24-row pane never showed:\n${t.screen()}`);
+      execFileSync('stty', ['-F', tty, 'rows', '24', 'cols', '80']); // SIGWINCH: laid out again for 24 rows
+      await t.settled();
+      await t.readAll();
+      await t.until(/y\s+run/);
+      t.keys('y');
+      for (let i = 0; i < 100 && !existsSync(t.file); i++) await sleep(50);
+      assert.ok(existsSync(t.file), t.screen());
+    } finally {
+      t.close();
+    }
+  });
+
   test('without a resize, y runs it (the fixture and the keys are right)', async () => {
     const t = new Terminal('long-gate.yaml', [], { cols: 200, rows: 50 });
     try {

@@ -64,6 +64,7 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
     const live = (stdout as { getWindowSize?: () => [number, number] }).getWindowSize?.();
     return !live || `${live[0]}x${live[1]}` === drawnSize.current;
   };
+  const sizeOf = (drawn: string) => { const [columns, rows] = drawn.split('x').map(Number); return { columns: columns!, rows: rows! }; };
   const resizedAt = useResizedAt();
   const takes = () => armed() && drawn.current && owns('gate') && sameSize();
   // A yes within RESIZE_QUIET_MS of a resize answers nothing: the screen may not be the size the frame was made for.
@@ -77,7 +78,7 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
     const at = drawnSize.current;
     setTimeout(() => {
       pendingYes.current = false;
-      if (mounted.current && drawnSize.current === at && takes() && yesLive.current && settled() && !tmuxHidesPart()) onAnswer('yes', how);
+      if (mounted.current && drawnSize.current === at && takes() && yesLive.current && settled() && !tmuxHidesPart(sizeOf(at))) onAnswer('yes', how);
     }, YES_SETTLE_MS);
   };
   const unseenError = () => `see all of it first (F2): ${part.unseen(rows)} rows unseen`;

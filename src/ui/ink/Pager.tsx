@@ -10,7 +10,7 @@ import { Rows } from './Rows.js';
 import { functionView } from './gate-keys.js';
 import { useOwns } from './key-owner.js';
 import { useRawInput } from './use-raw-input.js';
-import { RESIZE_QUIET_MS, useResizedAt } from './use-terminal-size.js';
+import { RESIZE_QUIET_MS, useResizedAt, useTerminalSize } from './use-terminal-size.js';
 import { tmuxHidesPart } from '../tmux-viewport.js';
 
 /** How long a window of the confirmation must stay on screen to count as read: well over ink's frame interval
@@ -85,19 +85,21 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set, onSe
   // not at all if the terminal was resized again meanwhile (a grow and a shrink back give the same rows).
   const resizedAt = useResizedAt();
   const lastResize = resizedAt();
+  const frame = useTerminalSize();
   useEffect(() => {
     if (!viewing) return undefined;
     const wait = Math.max(DWELL_MS, lastResize + RESIZE_QUIET_MS + DWELL_MS - Date.now());
     const timer = setTimeout(() => {
-      // A tmux client smaller than the window shows part of this page only (ui/tmux-viewport.ts).
-      if (resizedAt() !== lastResize || tmuxHidesPart()) return;
+      // A tmux client smaller than the window, or a pane of another size than the pty, shows part of this page
+      // only (ui/tmux-viewport.ts).
+      if (resizedAt() !== lastResize || tmuxHidesPart(frame)) return;
       setReach((r) => {
         const was = r.layout === layout ? r.row : -1;
         return { layout, row: top <= was + 1 ? Math.max(was, bottom) : was };
       });
     }, wait);
     return () => clearTimeout(timer);
-  }, [viewing, layout, top, bottom, lastResize]);
+  }, [viewing, layout, top, bottom, lastResize, frame.columns, frame.rows]);
   const seenAll = viewing && row >= content!.lines.length - 1;
   useEffect(() => { if (seenAll) onSeenAll?.(); }, [seenAll, onSeenAll]);
   if (content) return <Rows rows={pageRows(content, scroll, rows, width)} />;

@@ -74,8 +74,11 @@ const key = (r: RelationRow): string => JSON.stringify([r.s, r.n, r.t, r.e, r.d,
 
 /** Throws unless two answers about the same names, before and after the probes, are the same. */
 export function sameRelations(before: RelationRow[], after: RelationRow[]): void {
-  const was = new Set(before.map(key));
-  const changed = after.find((r) => !was.delete(key(r))) ?? before.find((r) => was.has(key(r)));
+  // Counted, not a set: two generated columns of one table may have the same expression (the same row twice).
+  const was = new Map<string, number>();
+  for (const r of before) was.set(key(r), (was.get(key(r)) ?? 0) + 1);
+  const take = (r: RelationRow): boolean => { const n = was.get(key(r)) ?? 0; was.set(key(r), n - 1); return n > 0; };
+  const changed = after.find((r) => !take(r)) ?? before.find((r) => (was.get(key(r)) ?? 0) > 0);
   if (changed) throw new PinRefusal(`${named(changed)} changed while the engine checked it (another session changed it): not run as a read`);
 }
 

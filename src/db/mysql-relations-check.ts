@@ -51,11 +51,24 @@ export function relationsQuery(relations: MysqlRelation[]): { sql: string; value
       AND TABLE_NAME IN (${names.map(() => '?').join(', ')})`);
     const asked = schema === undefined ? [] : [schema];
     values.push(...SERVER_OWN, ...asked, ...asked, ...VIRTUAL, ...names);
+    // In the same round trip, each generated column of those tables with its expression, which the server
+    // evaluates as it reads a row (GENERATED rows: `e` is the expression; MariaDB says NULL for a column that is
+    // not generated, MySQL '').
+    parts.push(`SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, '${GENERATED}' AS t, GENERATION_EXPRESSION AS e, 0 AS own, ${schema === undefined ? 'NULL' : '?'} AS a
+      FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND BINARY TABLE_SCHEMA NOT IN (${VIRTUAL.map(() => '?').join(', ')})
+      AND TABLE_NAME IN (${names.map(() => '?').join(', ')}) AND GENERATION_EXPRESSION <> ''`);
+    values.push(...asked, ...asked, ...VIRTUAL, ...names);
   }
   return { sql: parts.join('\nUNION ALL\n'), values };
 }
 
 export const isBaseTable = (r: RelationRow): boolean => String(r.t).toUpperCase() === 'BASE TABLE';
+/** A row of relationsQuery that is a generated column of a table it names, not a relation. */
+const GENERATED = 'GENERATED COLUMN';
+export const isGenerated = (r: RelationRow): boolean => r.t === GENERATED;
+/** A view (or another relation that is not a base table), as opposed to a table or a generated column's row. */
+export const isView = (r: RelationRow): boolean => !isBaseTable(r) && !isGenerated(r);
 
 /** The definition and definer of each view among the rows, each looked up by its exact schema and name. */
 export function viewsQuery(views: RelationRow[]): { sql: string; values: string[] } {
@@ -66,7 +79,7 @@ export function viewsQuery(views: RelationRow[]): { sql: string; values: string[
 /** The rows, each view's with its definition and definer (none when the account may not see them). */
 export function withDefinitions(rows: RelationRow[], definitions: RelationRow[]): RelationRow[] {
   return rows.map((r) => {
-    if (isBaseTable(r)) return r;
+    if (!isView(r)) return r;
     const found = definitions.find((d) => String(d.s) === String(r.s) && String(d.n) === String(r.n));
     return { ...r, d: found?.d, w: found?.w };
   });
@@ -88,6 +101,10 @@ export function checkRelations(rows: RelationRow[], vouched: boolean): ServerVie
   const views: ServerView[] = [];
   for (const r of rows) {
     const what = `${String(r.s)}.${String(r.n)}`;
+    if (isGenerated(r)) {
+      if (!vouched) checkGeneratedColumn(what, typeof r.e === 'string' ? r.e : '');
+      continue;
+    }
     const view = !isBaseTable(r);
     if (view && Number(r.own) === 1) {
       views.push({ what, schema: String(r.s), definition: typeof r.d === 'string' ? r.d : '', definer: typeof r.w === 'string' ? r.w : '' });
@@ -102,6 +119,19 @@ export function checkRelations(rows: RelationRow[], vouched: boolean): ServerVie
     }
   }
   return views;
+}
+
+/**
+ * A generated column is code the server runs for each row a read reaches (a probe of stop 69: a virtual column
+ * `DEFAULT(a)` over `NEXTVAL(s1)` crashed MariaDB at a dry run's plain SELECT; `CONVERT_TZ(…, email)` opened a
+ * time zone table an administrator had made FEDERATED, and left a thread nobody could kill). Its expression, as the
+ * server keeps it, must be proven a read by the same classifier as the read's own text.
+ */
+function checkGeneratedColumn(what: string, expression: string): void {
+  const verdict = expression.trim() ? classifyViewDefinition(`SELECT ${expression}`) : { readOnly: false, why: 'not shown to this account' };
+  if (!verdict.readOnly) {
+    throw new PinRefusal(`it reads ${what}, whose generated column the server computes as it reads each row, and its expression (${expression.slice(0, 120) || 'not shown'}) is not proven a read (${verdict.why ?? 'not read-only'}): not run as a read`);
+  }
 }
 
 /**

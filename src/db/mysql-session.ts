@@ -11,7 +11,7 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
-import { checkRelations, checkServerView, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
+import { checkRelations, checkServerView, isBaseTable, isView, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
 import { refusedBefore, rememberRefusal } from './refused-servers.js';
@@ -376,7 +376,7 @@ class MysqlSession extends GuardedSession implements Session {
   private async relationRows(asked: MysqlRelation[]): Promise<RelationRow[]> {
     const q = relationsQuery(asked);
     const rows = (await this.conn.query(q.sql, q.values))[0] as RelationRow[];
-    const views = rows.filter((r) => !isBaseTable(r));
+    const views = rows.filter(isView);
     if (!views.length) return rows;
     const v = viewsQuery(views);
     return withDefinitions(rows, (await this.conn.query(v.sql, v.values))[0] as RelationRow[]);

@@ -143,6 +143,10 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
   UNION ALL SELECT 'function', pg_catalog.format('%s', p.oid::pg_catalog.regprocedure) FROM pg_catalog.pg_proc p WHERE p.pronamespace ${eq} ${CATALOG} AND ${userMade('p.oid')}
   UNION ALL SELECT 'operator', pg_catalog.format('%s', o.oid::pg_catalog.regoperator) FROM pg_catalog.pg_operator o WHERE o.oprnamespace ${eq} ${CATALOG} AND ${userMade('o.oid')}
   UNION ALL SELECT 'type', pg_catalog.format('%s', t.oid::pg_catalog.regtype) FROM pg_catalog.pg_type t WHERE t.typnamespace ${eq} ${CATALOG} AND ${userMade('t.oid')}
+  UNION ALL SELECT 'text search configuration', pg_catalog.format('pg_catalog.%s', c.cfgname) FROM pg_catalog.pg_ts_config c WHERE c.cfgnamespace ${eq} ${CATALOG} AND ${userMade('c.oid')}
+  UNION ALL SELECT 'text search dictionary', pg_catalog.format('pg_catalog.%s', d.dictname) FROM pg_catalog.pg_ts_dict d WHERE d.dictnamespace ${eq} ${CATALOG} AND ${userMade('d.oid')}
+  UNION ALL SELECT 'text search template', pg_catalog.format('pg_catalog.%s', m.tmplname) FROM pg_catalog.pg_ts_template m WHERE m.tmplnamespace ${eq} ${CATALOG} AND ${userMade('m.oid')}
+  UNION ALL SELECT 'text search parser', pg_catalog.format('pg_catalog.%s', r.prsname) FROM pg_catalog.pg_ts_parser r WHERE r.prsnamespace ${eq} ${CATALOG} AND ${userMade('r.oid')}
   UNION ALL SELECT 'type function', pg_catalog.format('%s (its %s function %s)', y.t::pg_catalog.regtype, y.what, y.p::pg_catalog.regprocedure) FROM (${typeCode}) y
   UNION ALL SELECT 'operator family member', pg_catalog.format('%s for (%s, %s) in %s', a.amproc::pg_catalog.regprocedure,
     pg_catalog.format_type(a.amproclefttype, NULL), pg_catalog.format_type(a.amprocrighttype, NULL), f.opfname)

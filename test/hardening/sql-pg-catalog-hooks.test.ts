@@ -237,6 +237,36 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
         } finally { await adminQuery(server, `ALTER ROLE ${server.appUser} RESET default_text_search_config; DROP TEXT SEARCH CONFIGURATION evil.c`); }
       });
 
+      // A probe of stop 69: a superuser put a text search configuration inside pg_catalog (its dictionary's
+      // template an internal function pointed at pg_stat_reset) and made it the role's default; the name matched
+      // PostgreSQL's own, and `'disk full' @@ 'disk'` reset the statistics, dry and real.
+      it('a text search configuration, dictionary, template or parser someone put in pg_catalog: every read is refused, none runs', async () => {
+        await adminQuery(server, `CREATE FUNCTION evil.lexize(internal, internal, internal, internal) RETURNS internal LANGUAGE internal AS 'pg_stat_reset';
+          CREATE TEXT SEARCH TEMPLATE evil.tmpl (LEXIZE = evil.lexize);
+          CREATE TEXT SEARCH DICTIONARY evil.dict (TEMPLATE = evil.tmpl);
+          CREATE TEXT SEARCH CONFIGURATION pg_catalog.evil (PARSER = pg_catalog."default");
+          ALTER TEXT SEARCH CONFIGURATION pg_catalog.evil ADD MAPPING FOR asciiword, word WITH evil.dict;
+          ALTER ROLE ${server.appUser} SET default_text_search_config = 'pg_catalog.evil'`);
+        try {
+          const before = await statsReset(server);
+          await refusedDryAndReal(server, "SELECT 'disk full'::text @@ 'disk'::text AS hit", /text search configuration .*pg_catalog\.evil/);
+          assert.equal(await statsReset(server), before, 'the dictionary ran');
+        } finally {
+          await adminQuery(server, `ALTER ROLE ${server.appUser} RESET default_text_search_config; DROP TEXT SEARCH CONFIGURATION pg_catalog.evil;
+            DROP TEXT SEARCH DICTIONARY evil.dict; DROP TEXT SEARCH TEMPLATE evil.tmpl; DROP FUNCTION evil.lexize(internal, internal, internal, internal)`);
+        }
+        for (const [plant, drop, kind] of [
+          ['CREATE TEXT SEARCH DICTIONARY pg_catalog.evil_d (TEMPLATE = pg_catalog.simple)', 'DROP TEXT SEARCH DICTIONARY pg_catalog.evil_d', 'dictionary'],
+          ["CREATE TEXT SEARCH TEMPLATE pg_catalog.evil_t (LEXIZE = pg_catalog.dsimple_lexize, INIT = pg_catalog.dsimple_init)", 'DROP TEXT SEARCH TEMPLATE pg_catalog.evil_t', 'template'],
+          ['CREATE TEXT SEARCH PARSER pg_catalog.evil_p (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype)', 'DROP TEXT SEARCH PARSER pg_catalog.evil_p', 'parser'],
+        ] as const) {
+          await adminQuery(server, plant);
+          try {
+            await refusedDryAndReal(server, 'SELECT 1 AS one', new RegExp(`text search ${kind} .*pg_catalog\\.evil_`));
+          } finally { await adminQuery(server, drop); }
+        }
+      });
+
       it('an access method someone created with an internal handler: a read of a table of it is refused before the table is opened', async () => {
         await adminQuery(server, `CREATE FUNCTION evil.th(internal) RETURNS table_am_handler LANGUAGE internal AS 'heap_tableam_handler';
           CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER evil.th;

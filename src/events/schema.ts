@@ -106,7 +106,8 @@ const PLACE_FIELDS = {
     envDigest: Type.Optional(Type.Object({
       salt: Str,
       digests: Type.Record(Type.String(), Str),
-    }, { additionalProperties: false, ...doc('Every environment variable (and --env-file entry) a step may be given, but the operator\'s session (terminal, SSH link, locale), as a digest salted per run, never its value: a resume where one differs, is new or is gone is refused, naming it, unless --retarget.') })),
+      key: Type.Optional(Id('The id of the record key the digests and the client files\' contents are HMACs with: kept on the machine for the user, never in a transcript, so a reader cannot test a guess of a value (none: plain sha256, before stop 69).')),
+    }, { additionalProperties: false, ...doc('Every environment variable (and --env-file entry) a step may be given, but the operator\'s session (terminal, SSH link, locale), as a digest salted per run and keyed, never its value: a resume where one differs, is new or is gone is refused, naming it, unless --retarget.') })),
     inputPrints: Type.Optional(Type.Object({
       salt: Id('Random, per run (and per --retarget resume).'),
       prints: Type.Array(Type.Object({
@@ -117,7 +118,7 @@ const PLACE_FIELDS = {
     }, { additionalProperties: false, ...doc('Every input\'s value as the run resolved it, as a keyed fingerprint, never the value: a resume where one differs (`--input` over a recorded value, a secret typed again that is not the same), is given and was not, or is gone, is refused, naming it, unless --retarget.') })),
     clientFiles: Type.Optional(Type.Array(Type.Object({
       path: Id('A client configuration file that decides where a client connects (docs/transcript.md lists them), as the run\'s environment resolves it.'),
-      content: Id('Its sha256, `missing`, why it was not read (`not a file`, `unreadable (CODE)`, too large), or `cannot compare: …` (a psqlrc line that runs a command or connects through a variable: a resume refuses it until --retarget).'),
+      content: Id('Its HMAC under the record key (sha256 before it), `missing`, why it was not read (`not a file`, `unreadable (CODE)`, too large), or `cannot compare: …` (a psqlrc line that runs a command or connects through a variable: a resume refuses it until --retarget).'),
     }, { additionalProperties: false }), doc('The client configuration files (libpq\'s service and password files, psql\'s startup files, the MySQL/MariaDB option files, ssh\'s and kubectl\'s config, /etc/hosts, a .env beside the runbook or in the working directory, and the files they include) by content: a resume where one changed is refused, naming it, unless --retarget.'))),
 };
 

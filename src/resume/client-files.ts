@@ -6,6 +6,7 @@
 // include are followed (client-includes.ts). A few stats and small reads at the run's start and at a resume.
 import { lstatSync, readdirSync } from 'node:fs';
 import { NotRegularFile, readRegularFile } from '../common/regular-file.js';
+import { recordKey } from './record-key.js';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -51,13 +52,16 @@ export function clientFilePaths(env: NodeJS.ProcessEnv, cwd: string, runbookFile
 
 /** What a path holds now: its sha256, `missing`, or why it was not read; a glob (`~/.psqlrc*`, an included
  *  directory's `*.cnf`), the names and contents of the files it matches. */
-export function fileContent(path: string): string {
-  return isPattern(path) ? listingOf(path) : read(unescapeGlob(path)).content;
+export function fileContent(path: string, keyed = true): string {
+  const io = readerFor(keyed);
+  return isPattern(path) ? listingOf(path, io) : io.read(unescapeGlob(path), false).content;
 }
 
-/** A path's content for the record: the sha256 of a regular file (a FIFO at the path must not hang the resume),
- *  and its text for a file whose includes are followed (the same bytes: no edit in between). */
-function read(path: string, withText = false): { content: string; text?: string } {
+/** A path's content for the record: a regular file's HMAC under the record key (record-key.ts: a ~/.pgpass whose
+ *  other fields are known gave a short password back from its plain sha256), or its sha256 to compare with a
+ *  header from before the key; its text for a file whose includes are followed (the same bytes: no edit in
+ *  between). A FIFO at the path must not hang the resume. */
+function read(path: string, withText: boolean, keyed: boolean): { content: string; text?: string } {
   let bytes: Buffer;
   try {
     bytes = readRegularFile(path, MAX_BYTES);
@@ -66,7 +70,8 @@ function read(path: string, withText = false): { content: string; text?: string 
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     return { content: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : `unreadable (${code})` };
   }
-  return { content: createHash('sha256').update(bytes).digest('hex'), ...(withText ? { text: bytes.toString('utf8') } : {}) };
+  const content = keyed ? recordKey().mac(bytes) : createHash('sha256').update(bytes).digest('hex');
+  return { content, ...(withText ? { text: bytes.toString('utf8') } : {}) };
 }
 
 /** The literal paths a glob matches now, segment by segment, sorted (`*` matches a leading dot too: the MySQL
@@ -87,8 +92,8 @@ function namesIn(dir: string): string[] {
 
 /** A glob's files, their names (from the glob's first wildcard on: `~/.psqlrc*` hashes `.psqlrc-15`) and contents
  *  hashed together; `missing` when none. */
-function listingOf(pattern: string): string {
-  return listing(pattern, globMatches(pattern).map((path) => ({ path, content: read(path).content })));
+function listingOf(pattern: string, io: Reader): string {
+  return listing(pattern, globMatches(pattern).map((path) => ({ path, content: io.read(path, false).content })));
 }
 
 function listing(pattern: string, found: readonly { path: string; content: string }[]): string {
@@ -99,20 +104,25 @@ function listing(pattern: string, found: readonly { path: string; content: strin
   return found.length ? hash.digest('hex') : 'missing';
 }
 
-const READER: Reader = { listing, read, matches: globMatches };
+const readers = new Map<boolean, Reader>();
+const readerFor = (keyed: boolean): Reader => {
+  let r = readers.get(keyed);
+  if (!r) readers.set(keyed, r = { listing, read: (path, withText) => read(path, withText, keyed), matches: globMatches });
+  return r;
+};
 
 /** The files as they are now, and every file they include, for the run's header (or a --retarget resume's line). */
 export function clientFilesOf(env: NodeJS.ProcessEnv, cwd: string, runbookFile?: string, steps: readonly { env: NodeJS.ProcessEnv; cwd: string }[] = []): ClientFile[] {
   // A step's env: or cwd: may move them (PGSERVICEFILE, HOME, a .env in its directory): each step's files too.
-  return followIncludes([...clientSources(env, cwd, runbookFile), ...steps.flatMap((s) => clientSources(s.env, s.cwd))], READER);
+  return followIncludes([...clientSources(env, cwd, runbookFile), ...steps.flatMap((s) => clientSources(s.env, s.cwd))], readerFor(true));
 }
 
 /** The recorded files that hold something else now, named (never their content), and those that could not be
  *  compared (a psqlrc line that runs a command, an include beyond the bounds), each refused as such. */
-export function clientFileChanges(recorded: readonly ClientFile[]): string[] {
+export function clientFileChanges(recorded: readonly ClientFile[], keyed = true): string[] {
   const uncompared = recorded.filter((f) => f.content.startsWith(UNCOMPARED))
     .map((f) => `${f.path} ${f.content.slice(UNCOMPARED.length)}: check it, then resume with --retarget`);
-  const moved = recorded.filter((f) => !f.content.startsWith(UNCOMPARED)).map((f) => ({ f, now: fileContent(f.path) })).filter(({ f, now }) => now !== f.content);
+  const moved = recorded.filter((f) => !f.content.startsWith(UNCOMPARED)).map((f) => ({ f, now: fileContent(f.path, keyed) })).filter(({ f, now }) => now !== f.content);
   const paths = new Set(recorded.map((f) => f.path));
   const changed = moved.flatMap(({ f, now }) => {
     // a glob: the files it matches that the run did not record are named; a recorded one that changed says the rest

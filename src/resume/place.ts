@@ -13,6 +13,7 @@ import { stepPlaces } from './step-places.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { inputChanges, inputPrintsOf, unprintedInputChanges, type ResolvedInputs } from './input-prints.js';
 import { isSessionVariable } from './session-env.js';
+import { recordKey, type RecordKey } from './record-key.js';
 import { PASSWORD_IN_URL, URL_START, withoutUrlPassword } from './url-password.js';
 
 /** The engine's own servers, which no step is given: the team store holds the run itself (a resume from another
@@ -35,25 +36,30 @@ function serverOf(value: string): string | undefined {
   }
 }
 
-/** A value's digest, salted per run and bound to its name. A URL's password is left out: rotated, it names the
- *  same server (the connections' own check compares the server itself). */
-function digestOf(salt: string, name: string, value: string): string {
-  return createHash('sha256').update(`${salt}\0${name}\0${withoutUrlPassword(value)}`).digest('hex').slice(0, 32);
+/** A value's digest, salted per run, bound to its name and keyed by this user's record key (record-key.ts: the
+ *  salt is in the header, so a plain hash would let its reader test guesses of PGPASSWORD); a header from before
+ *  the key has plain ones. A URL's password is left out: rotated, it names the same server (the connections' own
+ *  check compares the server itself). */
+function digestOf(salt: string, name: string, value: string, key: RecordKey | undefined): string {
+  const text = `${salt}\0${name}\0${withoutUrlPassword(value)}`;
+  return (key ? key.mac(text) : createHash('sha256').update(text).digest('hex')).slice(0, 32);
 }
 
 const compared = (name: string) => !ENGINE_OWN.has(name) && !isSessionVariable(name);
 
-/** The place a run acts in now; `salt`: the recorded run's, to compare with it (a new run makes its own). */
-export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = randomBytes(16).toString('hex')): RunPlace {
+/** The place a run acts in now; `salt`: the recorded run's, to compare with it (a new run makes its own);
+ *  `keyed`: false to compare with a header from before the record key. */
+export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = randomBytes(16).toString('hex'), keyed = true): RunPlace {
+  const key = keyed ? recordKey() : undefined;
   const serverEnv: Record<string, string> = {};
   const digests: Record<string, string> = {};
   for (const [name, value] of Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (value === undefined || !compared(name)) continue;
     const server = SHOWN_SERVER_VARIABLES.has(name) ? value : serverOf(value);
     if (server !== undefined) serverEnv[name] = server;
-    digests[name] = digestOf(salt, name, value);
+    digests[name] = digestOf(salt, name, value, key);
   }
-  return { cwd, serverEnv, envDigest: { salt, digests } };
+  return { cwd, serverEnv, envDigest: { salt, digests, ...(key ? { key: key.id } : {}) } };
 }
 
 /** What a run records of where it acts, at its start and on a resume with --retarget: the place (above), its
@@ -131,7 +137,7 @@ function inputsMoved(t: Transcript, recorded: Partial<RunPlace>, inputs: Resolve
 
 /** The client configuration files compared with the run's; a transcript from before them has none to compare. */
 function filesMoved(recorded: Partial<RunPlace>): string[] {
-  if (Array.isArray(recorded.clientFiles)) return clientFileChanges(recorded.clientFiles);
+  if (Array.isArray(recorded.clientFiles)) return clientFileChanges(recorded.clientFiles, recorded.envDigest?.key !== undefined);
   return ['the transcript records no client configuration files (~/.pg_service.conf, ~/.pgpass, ~/.my.cnf, ~/.ssh/config, kubeconfig, /etc/hosts…: written before they were recorded, or edited), so they cannot be compared'];
 }
 
@@ -139,10 +145,14 @@ function filesMoved(recorded: Partial<RunPlace>): string[] {
  *  same, or a refusal naming what moved; --retarget continues there, every destructive step asking again. */
 export function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, inputs: ResolvedInputs, retarget: boolean, say: (line: string) => void): void {
   const recorded = lastPlace(t);
+  const keyed = recorded.envDigest?.key !== undefined;
+  // Fingerprints made with another key (another user, another machine) compare with nothing here: said once.
+  const otherKey = keyed && recorded.envDigest!.key !== recordKey().id;
   const moved = [
-    ...placeChanges(recorded, placeOf(env, process.cwd(), recorded.envDigest?.salt)),
+    ...(otherKey
+      ? [`the run's environment and client files were fingerprinted with another record key than this user's on this machine (${recordKey().file}): it ran as another user or elsewhere`]
+      : [...placeChanges(recorded, placeOf(env, process.cwd(), recorded.envDigest?.salt, keyed)), ...filesMoved(recorded)]),
     ...inputsMoved(t, recorded, inputs, say),
-    ...filesMoved(recorded),
   ];
   if (moved.length === 0) return;
   if (!retarget) {

@@ -18,7 +18,9 @@ export interface RunPlace {
   clientFiles?: ClientFile[];
 }
 
-export interface EnvDigest { salt: string; digests: Record<string, string> }
+/** `key`: the id of the record key the digests (and the client files' contents) were made with (resume/record-key.ts);
+ *  none in a header from before it (plain sha256). */
+export interface EnvDigest { salt: string; digests: Record<string, string>; key?: string }
 
 /** The kdfs an input's print is made with: a secret's value is stretched (scrypt), so a short one cannot be
  *  guessed cheaply from a transcript; any other input's value is in the header as typed (sha256 suffices). */
@@ -26,5 +28,5 @@ export type PrintKdf = 'sha256' | 'scrypt-n16384-r8-p1';
 export interface InputPrint { name: string; kdf: PrintKdf; print: string }
 export interface InputPrints { salt: string; prints: InputPrint[] }
 
-/** `content`: the file's sha256, `missing`, or `unreadable (CODE)` / `not a file`: compared as text. */
+/** `content`: the file's keyed digest (sha256 before the record key), `missing`, or `unreadable (CODE)` / `not a file`: compared as text. */
 export interface ClientFile { path: string; content: string }

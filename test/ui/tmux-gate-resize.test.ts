@@ -14,6 +14,16 @@ import { RESIZE_QUIET_MS } from '../../src/ui/ink/use-terminal-size.js';
 const SIZES = [[80, 24], [60, 20], [40, 12], [80, 5]] as const;
 const TRIALS = 3;
 
+/** Once the screen is what the frame was laid out for: the gate read whole, y runs it. */
+async function readThenYes(t: Terminal): Promise<void> {
+  await t.settled();
+  await t.readAll();
+  await t.until(/y\s+run/);
+  t.keys('y');
+  for (let i = 0; i < 100 && !existsSync(t.file); i++) await sleep(50);
+  assert.ok(existsSync(t.file), t.screen());
+}
+
 describe('a resize while the gate is up', { skip: !hasTmux && 'tmux not installed', concurrency: true }, () => {
   for (const [cols, rows] of SIZES) {
     test(`200x50 → ${cols}x${rows} with y sent at once: y never runs a command the screen no longer shows`, async () => {
@@ -91,12 +101,7 @@ describe('a resize while the gate is up', { skip: !hasTmux && 'tmux not installe
       await sleep(1200);
       assert.equal(existsSync(t.file), false, `y ran what the client never showed:\n${outerTmux('capture-pane', '-p', '-t', 'op')}`);
       t.resize(80, 20); // the window fits the client again: the gate is read whole, then y runs it
-      await t.settled();
-      await t.readAll();
-      await t.until(/y\s+run/);
-      t.keys('y');
-      for (let i = 0; i < 100 && !existsSync(t.file); i++) await sleep(50);
-      assert.ok(existsSync(t.file), t.screen());
+      await readThenYes(t);
     } finally {
       spawnSync(TMUX, ['-L', outer, 'kill-server']);
       t.close();
@@ -118,12 +123,7 @@ describe('a resize while the gate is up', { skip: !hasTmux && 'tmux not installe
       await sleep(1200);
       assert.equal(existsSync(t.file), false, `y ran what the 24-row pane never showed:\n${t.screen()}`);
       execFileSync('stty', ['-F', tty, 'rows', '24', 'cols', '80']); // SIGWINCH: laid out again for 24 rows
-      await t.settled();
-      await t.readAll();
-      await t.until(/y\s+run/);
-      t.keys('y');
-      for (let i = 0; i < 100 && !existsSync(t.file); i++) await sleep(50);
-      assert.ok(existsSync(t.file), t.screen());
+      await readThenYes(t);
     } finally {
       t.close();
     }

@@ -3,7 +3,7 @@
 // step with its final status, the route out of the last step, then the outcome and message, every destructive
 // step that ran or was answered with who confirmed it, the notes count and the transcript path, whole.
 import { dryRunPlan } from '../dry-run-plan.js';
-import { formatDuration, plural } from '../format.js';
+import { formatDuration, oneLine, plural } from '../format.js';
 import { stepStatus } from '../step-status.js';
 import type { ViewModel } from '../view-model.js';
 import { hardWrap, wrapText } from '../wrap.js';
@@ -27,8 +27,13 @@ export function finalRecordRows(vm: ViewModel, width: number, transcriptPath?: s
     ...(vm.lastBranch ? [blank, fit(branchRow(vm.lastBranch), width)] : []),
     blank,
   ];
-  const outcome = `${f.outcome} in ${formatDuration(f.durationMs)} (${countsText(f.steps)})${f.message ? `: ${f.message}` : ''}`;
-  wrapText(outcome, width).forEach((l, i) => rows.push(i === 0 ? [seg(l.slice(0, f.outcome.length), { tone: TONE[f.outcome], bold: true }), seg(l.slice(f.outcome.length))] : [seg(l)]));
+  // The message may hold a captured value (a status file, a row): on one line (⏎ for its breaks), and each row it
+  // wraps onto marked ↪, so no text of it stands as a line of the record (a probe of stop 69 printed a whole
+  // "RESOLVED" record under an escalated run's real one, and pushed the real one off the screen).
+  const outcome = `${f.outcome} in ${formatDuration(f.durationMs)} (${countsText(f.steps)})${f.message ? `: ${oneLine(f.message)}` : ''}`;
+  wrapText(outcome, Math.max(1, width - 2)).forEach((l, i) => rows.push(i === 0
+    ? [seg(l.slice(0, f.outcome.length), { tone: TONE[f.outcome], bold: true }), seg(l.slice(f.outcome.length))]
+    : [seg('↪ ', { tone: 'dim' }), seg(l)]));
   if (vm.dryRun) {
     dryRunPlan(vm.dryRunModes, vm.dryRunActions, f.outcome).forEach((l, i) => rows.push(fit([seg(i === 0 ? `dry run: ${l}` : `  ${l}`, { tone: i === 0 ? 'warn' : undefined })], width)));
   } else {

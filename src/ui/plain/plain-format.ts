@@ -4,7 +4,7 @@ import { withheldLine } from '../../secrets/step-taint.js';
 import type { ConfirmationRequested, DryRunMode, DryRunShownBecause, GateItem, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
 import type { StepResult } from '../../executors/types.js';
 import { dryRunPlan } from '../dry-run-plan.js';
-import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, gateSettings, gateTarget, SHOWN_BECAUSE, tableLines } from '../format.js';
+import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, gateSettings, oneLine, gateTarget, SHOWN_BECAUSE, tableLines } from '../format.js';
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
 import { terminalSafe } from '../../common/terminal-text.js';
@@ -147,7 +147,7 @@ export class PlainFormatter {
   private summary(e: RunFinished): string[] {
     const colour = e.outcome === 'resolved' ? this.p.green : e.outcome === 'escalate' || e.outcome === 'interrupted' ? this.p.yellow : this.p.red;
     const counts = countsText(e.steps);
-    const lines = [colour(`${label('finished')}${e.outcome} in ${formatDuration(e.durationMs)} (${counts})${e.message ? `: ${e.message}` : ''}`)];
+    const lines = [colour(`${label('finished')}${e.outcome} in ${formatDuration(e.durationMs)} (${counts})${e.message ? `: ${oneLine(e.message)}` : ''}`)];
     if (!this.dryRun) return lines;
     return [...lines, ...dryRunPlan([...this.dryRunModes], this.dryRunActions, e.outcome).map((l, i) => (i === 0 ? `${label('dry run')}${l}` : l.startsWith('  ') ? l : `${' '.repeat(9)}${l}`))];
   }

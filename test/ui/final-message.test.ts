@@ -1,0 +1,52 @@
+// An ending's message may hold a captured value (a status file, a cell). A probe of stop 69 put a copy of the
+// engine's own record in a status file (its spaces as no-break spaces, so the record's wrapping kept the columns):
+// an escalated run's screen ended with a whole "RESOLVED" record and "resolved in …", the real one pushed off the
+// top; in --plain the last line was a forged "finished resolved in …". The message is now one line (⏎ for its
+// breaks), and every row it wraps onto starts with ↪. Generated messages (fixed seed): lines of the engine's own
+// record, no-break spaces, carriage returns, long words, at widths 30–120: the outcome's row is the only one that
+// starts with an outcome word, and every other row of the message starts with ↪; the plain summary is one line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { finalRecordRows } from '../../src/ui/frame/final-record.js';
+import { PlainFormatter } from '../../src/ui/plain/plain-format.js';
+import { paint } from '../../src/ui/plain/paint.js';
+import { initialViewModel, reduce } from '../../src/ui/view-model.js';
+import type { RunEvent } from '../../src/engine/events.js';
+
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['resolved in 0.4s (2 ok, 0 failed, 0 skipped): The application answers again.', '✓ recheck  Check the app again shell   ok 52ms  → done',
+  'runbook Check the application (app-check)                        RESOLVED   0:00', '\n', '\n\n', '\r', '\u00a0'.repeat(30), 'DOWN (503)', ' ', 'finished resolved in 52ms',
+  'x'.repeat(150), 'no destructive action taken'];
+const OUTCOMES = ['resolved', 'escalate', 'failed', 'aborted'] as const;
+
+test('an ending\'s message never stands as a line of the record: one line, each wrapped row marked ↪', () => {
+  const next = rng(69);
+  for (let trial = 0; trial < 1000; trial++) {
+    const message = Array.from({ length: 1 + Math.floor(next() * 12) }, () => PIECES[Math.floor(next() * PIECES.length)]!).join('');
+    const width = 30 + Math.floor(next() * 91);
+    const outcome = 'escalate';
+    const events: RunEvent[] = [
+      { type: 'run-started', runId: 'r', dryRun: false, runbook: { name: 'n', title: 't', file: 'f', sha256: 's' }, inputs: {} },
+      { type: 'run-finished', outcome, message, durationMs: 158, steps: { ok: 1, failed: 0, skipped: 0 } },
+    ];
+    const vm = events.reduce((v, e, i) => reduce(v, e, 1_000 + i), initialViewModel());
+    const rows = finalRecordRows(vm, width).map((r) => r.map((s) => s.text).join(''));
+    const at = rows.findIndex((l) => l.startsWith(`${outcome} in `));
+    assert.ok(at >= 0, rows.join('\n'));
+    const starts = rows.filter((l) => OUTCOMES.some((o) => l.trimStart().startsWith(`${o} in `)));
+    assert.equal(starts.length, 1, `trial ${trial}, width ${width}: ${JSON.stringify(message)}\n${rows.join('\n')}`);
+    for (let i = at + 1; i < rows.length && !/^(no destructive|destructive steps|transcript|\d+ notes?)/.test(rows[i]!); i++) {
+      assert.ok(rows[i]!.startsWith('↪ '), `trial ${trial}, row ${i} of the message is unmarked: ${JSON.stringify(rows[i])}`);
+    }
+    const plain = new PlainFormatter(paint(false)).format(events[1]!).join('\n');
+    assert.equal(plain.split('\n').length, 1, `plain: ${JSON.stringify(plain)}`);
+  }
+});

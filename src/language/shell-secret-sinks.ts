@@ -17,16 +17,22 @@ export const KEEPS_ARGUMENTS_HERE: ReadonlySet<string> = new Set([
 
 const programOf = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
 
-/** The first command of the plan that is handed a secret value (by its number) and is not a program that keeps
- *  its arguments here; undefined when none is. */
+/** The first command of the plan that is handed a secret value (by its number), in its words or down a pipe
+ *  from one, and is not a program that keeps its arguments here; undefined when none is. */
 export function secretLeavesHere(plan: Plan, secret: ReadonlySet<number>): string | undefined {
   if (secret.size === 0) return undefined;
   for (const p of plan.pipelines) {
+    // What a command of a pipeline prints of a secret flows on down it: a command after one given a secret reads
+    // it on its input, and xargs makes its input arguments of another program (`printf … "${{ s }}" | xargs
+    // lsof`: the secret went to the resolver, a probe of stop 69). Input is only read by the allowlisted
+    // programs; xargs is not on the list.
+    let tainted = false;
     for (const c of p.commands) {
       const given = [...c.words, ...c.redirects.flatMap((r) => (r.op === '<' ? [r.target] : []))]
         .some((w) => w.parts.some((part) => typeof part !== 'string' && secret.has(part.value)));
       const name = c.words[0]?.parts.every((x) => typeof x === 'string') ? programOf(c.words[0].parts.join('')) : undefined;
-      if (given && (name === undefined || !KEEPS_ARGUMENTS_HERE.has(name))) return name ?? 'a command named by a value';
+      if ((given || tainted) && (name === undefined || !KEEPS_ARGUMENTS_HERE.has(name))) return name ?? 'a command named by a value';
+      tainted ||= given;
     }
   }
   return undefined;

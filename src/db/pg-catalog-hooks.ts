@@ -10,7 +10,8 @@
 // answer themselves: no function call, operator, WHERE clause, join, sort or GREATEST (each is a place the planner
 // calls a support function or an estimator, or the executor an operator family's comparison or sort support, which
 // can be edited in place too: a probe of stop 66 hooked the first version's ORDER BY through oid_ops), only plain
-// columns and casts PostgreSQL makes by relabelling (regproc to oid). Every row of each catalog comes back, a few
+// columns and casts PostgreSQL makes by relabelling (regproc to oid), asked after pg_cast's own rows, which say
+// how the server makes those casts. Every row of each catalog comes back, a few
 // thousand, once per session, and is judged here. What is left: the types' own output functions (oidout), which
 // only an UPDATE of pg_type's output column could change.
 import { builtinRowsDigest, freshRows, INITDB_MADE, INITDB_MADE_SQL, initdbMadeChanged, initdbMadeDigest, initdbMadeSql } from './pg-builtin-rows.js';
@@ -112,7 +113,14 @@ export async function serverMajor(query: Query): Promise<number> {
  */
 export async function catalogHooks(query: Query, known?: number): Promise<string | undefined> {
   const major = known ?? await serverMajor(query);
-  const catalogs = catalogsOf(major);
+  // pg_cast first, on its own: the rest casts regproc columns to oid, and the server runs whatever function
+  // pg_cast's row for that pair names (a probe of stop 69 pointed it at a plpgsql function, which terminated a
+  // session before the answer that named it was judged). Its own question casts nothing (castfunc is an oid).
+  const casts = CATALOGS.find((c) => c.name === 'pg_cast')!;
+  const castRows = await query(rowsSql(casts)).then((r) => r.rows);
+  const castProblem = rowsProblem(casts, castRows, major);
+  if (castProblem) return castProblem;
+  const catalogs = catalogsOf(major).filter((c) => c !== casts);
   const results = await query(catalogs.map(rowsSql).join(';\n')).then((r) => (Array.isArray(r) ? r : [r]) as { rows: Record<string, unknown>[] }[], (err: unknown) => {
     // A server before PostgreSQL 12 has no support functions (prosupport): no read is proven there (the engine
     // reads 15's to 18's grammars), and its own queries are asked as before.

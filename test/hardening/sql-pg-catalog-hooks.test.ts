@@ -214,6 +214,15 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
           `CREATE TYPE evil.mood AS ENUM ('a'); UPDATE pg_catalog.pg_type SET typelem = 'evil.mood'::regtype WHERE oid = '_int4'::regtype`,
           `UPDATE pg_catalog.pg_type SET typelem = 'pg_catalog.int4'::regtype WHERE oid = '_int4'::regtype; DROP TYPE evil.mood`,
           /pg_type row \d+ was given code someone created .*element type/],
+        // A probe of stop 69: the engine's own first question casts regproc columns to oid; the server calls the
+        // function pg_cast's row for that pair names. pg_cast's rows are now asked (and judged) first, alone.
+        ['the regproc → oid cast pointed at a function someone made',
+          `CREATE FUNCTION evil.rp(oid) RETURNS oid LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN PERFORM pg_catalog.pg_stat_reset(); RETURN $1; END $$;
+            CREATE TABLE evil.saved_cast AS SELECT castmethod, castfunc FROM pg_catalog.pg_cast WHERE castsource = 'regproc'::regtype AND casttarget = 'oid'::regtype;
+            UPDATE pg_catalog.pg_cast SET castmethod = 'f', castfunc = 'evil.rp(oid)'::regprocedure WHERE castsource = 'regproc'::regtype AND casttarget = 'oid'::regtype`,
+          `UPDATE pg_catalog.pg_cast c SET castmethod = s.castmethod, castfunc = s.castfunc FROM evil.saved_cast s WHERE c.castsource = 'regproc'::regtype AND c.casttarget = 'oid'::regtype;
+            DROP TABLE evil.saved_cast; DROP FUNCTION evil.rp(oid)`,
+          /pg_cast row \d+ was given code someone created/],
         ['pg_catalog.english mapped to a dictionary someone made',
           `CREATE TEXT SEARCH DICTIONARY evil.d (TEMPLATE = pg_catalog.simple); ALTER TEXT SEARCH CONFIGURATION pg_catalog.english ALTER MAPPING FOR asciiword WITH evil.d`,
           `ALTER TEXT SEARCH CONFIGURATION pg_catalog.english ALTER MAPPING FOR asciiword WITH pg_catalog.english_stem; DROP TEXT SEARCH DICTIONARY evil.d`,

@@ -115,7 +115,14 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     // Best effort here: a server that refuses it still runs destructive steps; a read refuses (pin()). A failing
     // init_connect answers this first statement with 1184 and closes: that error is the one that says why.
     await raceAbort(conn.query(PIN_SQL), opts.signal).catch((err: unknown) => {
-      if (opts.signal.aborted || classify(err) === 'init-connect-failed') throw err;
+      if (opts.signal.aborted) throw err;
+      if (classify(err) === 'init-connect-failed') {
+        // Its code ran before it failed (a probe of stop 69: a procedure that wrote a row and raised
+        // max_connections, then SIGNALed, ran at each of 16 polls of a dry run): no later login of this run runs
+        // it again, until the operator answers a manual step (refused-servers.ts).
+        rememberRefusal(info, `the server's init_connect failed at a login of ${info.user} after it ran (${(err as Error).message}); it runs again at every login`, true);
+        throw err;
+      }
     });
     // The pin and this question so far; MySQL 8 answers the second form (a third statement).
     const [first, sent] = await raceAbort(conn.query(INIT_CONNECT_SQL), opts.signal)
@@ -124,7 +131,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
     const ran = initConnectRefusal(first, sent, (Date.now() - connecting) / 1000);
     if (ran) { rememberRefusal(info, ran); throw new PinRefusal(ran); }
     const version = String(first?.version ?? '');
-    return Object.assign(new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs), { timeline });
+    return Object.assign(new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs, () => refusedBefore(info)), { timeline });
   } catch (err) {
     dropConnection(conn);
     throw err;
@@ -141,12 +148,17 @@ class MysqlSession extends GuardedSession implements Session {
   constructor(
     private readonly conn: PromiseConnection, config: mysql.ConnectionOptions, readonly tls: TlsSettings | null,
     readonly backendId: number, readonly serverVersion: string, readonly mysqlLink: MysqlLink, cancelGraceMs?: number,
+    refused: () => string | undefined = () => undefined,
   ) {
     super();
     this.flavour = /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql';
     conn.on('error', () => { this.broken = true; });
     conn.on('end', () => { this.broken = true; });
     this.canceller = new Canceller(async (signal) => {
+      // The cancel's own login runs init_connect as any login does: none where one was refused (the session is
+      // dropped instead, which ends its statement at the server's next check).
+      const why = refused();
+      if (why) throw new Error(why);
       const c = await connectMysql(config, AbortSignal.any([signal, AbortSignal.timeout(5000)]));
       return {
         // KILL takes no bind parameters; the id is the integer the server gave us.

@@ -1,5 +1,6 @@
 // manual: the operator does something by hand and answers "done" or one of the choices.
 import { raceAbort } from '../db/abort.js';
+import { forgetFailedLogins } from '../db/refused-servers.js';
 import { abortedResult, failedResult } from './outcome.js';
 import type { Executor, ManualAction } from './types.js';
 
@@ -9,6 +10,7 @@ export function createManualExecutor(): Executor<ManualAction> {
       const startedAt = Date.now();
       try {
         const value = await raceAbort(ctx.ask({ stepId: ctx.stepId, action }), ctx.signal);
+        forgetFailedLogins(); // done by hand: a failed init_connect may be fixed, and the next login may show it
         return { status: 'ok', durationMs: Date.now() - startedAt, value };
       } catch (err) {
         return ctx.signal.aborted ? abortedResult(ctx, startedAt) : failedResult(ctx, startedAt, 'other', err);

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { runSteps, stepResult } from './read-steps.js';
+import { forgetFailedLogins } from '../../src/db/refused-servers.js';
 
 describe('MariaDB: a server whose init_connect ran at the engine\'s login gets nothing more', { concurrency: 1 }, () => {
   let server: LabServer;
@@ -34,8 +35,11 @@ describe('MariaDB: a server whose init_connect ran at the engine\'s login gets n
       BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); FLUSH STATUS; END`);
     await adminQuery(server, `CREATE DEFINER = CURRENT_USER PROCEDURE app_db_marker.rewriting() SQL SECURITY DEFINER
       BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); SET GLOBAL init_connect = 'SET NAMES utf8mb4'; END`);
+    // One that acts, then fails the login (SIGNAL): the server drops the session after its code ran.
+    await adminQuery(server, `CREATE DEFINER = CURRENT_USER PROCEDURE app_db_marker.failing() SQL SECURITY DEFINER
+      BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'nope'; END`);
     // An account whose name holds an '@', beside an account named like its first part that skips init_connect.
-    for (const [user, extra] of [['ops@app', ''], ['eraser', ''], ['flusher', ''], ['rewriter', '']] as const) {
+    for (const [user, extra] of [['ops@app', ''], ['eraser', ''], ['flusher', ''], ['rewriter', ''], ['failer', '']] as const) {
       await adminQuery(server, `CREATE USER '${user}'@'%' IDENTIFIED BY 'pw'${extra}`);
       await adminQuery(server, `GRANT SELECT ON ${server.database}.* TO '${user}'@'%'`);
       await adminQuery(server, `GRANT EXECUTE ON app_db_marker.* TO '${user}'@'%'`);
@@ -84,6 +88,24 @@ describe('MariaDB: a server whose init_connect ran at the engine\'s login gets n
       }
     });
   }
+
+  // A probe of stop 69: a procedure that acts and then fails the login ran at every poll of a dry run (16 rows):
+  // the failed login was not remembered. Now no later login of the run runs it, until an operator's answer at a
+  // manual step (the auth runbook's "fix or clear init_connect"), which lets one login find out.
+  it('an init_connect that acts, then fails the login: it ran at the first login only, dry and real', async () => {
+    const before = await logins();
+    await adminQuery(server, "SET GLOBAL init_connect = 'CALL app_db_marker.failing()'");
+    try {
+      for (const dryRun of [true, false]) {
+        const events = await runSteps(as('failer'), [...read, ...read, ...read], dryRun);
+        for (const id of ['s0', 's1', 's2']) assert.match(String(stepResult(events, id).error ?? ''), /init_connect|init-connect|aborting/i, id);
+      }
+      assert.equal(await logins(), before + 1, 'once, at the first login');
+      forgetFailedLogins(); // as an answer at a manual step does
+      assert.equal(stepResult(await runSteps(as('failer'), read, true), 's0').status, 'failed');
+      assert.equal(await logins(), before + 2, 'after the operator\'s answer, one login finds out');
+    } finally { await adminQuery(server, "SET GLOBAL init_connect = ''"); }
+  });
 
   it('the owner\'s procedure: it ran at the first login only; every read refused, dry and real, naming init_connect; nothing else changed', async () => {
     const maxBefore = (await adminQuery(server, 'SELECT @@GLOBAL.max_connections AS m'))[0]?.m;

@@ -135,10 +135,23 @@ function inputsMoved(t: Transcript, recorded: Partial<RunPlace>, inputs: Resolve
   return [...old.phrases, ...uncompared];
 }
 
-/** The client configuration files compared with the run's; a transcript from before them has none to compare. */
-function filesMoved(recorded: Partial<RunPlace>): string[] {
-  if (Array.isArray(recorded.clientFiles)) return clientFileChanges(recorded.clientFiles, recorded.envDigest?.key !== undefined);
+/** The client configuration files compared with the run's; a transcript from before them has none to compare.
+ *  Each file the run would record now must be in the record: a header whose list was emptied or cut compared
+ *  nothing (a probe of stop 69 resumed so into another place). */
+function filesMoved(recorded: Partial<RunPlace>, env: NodeJS.ProcessEnv, runbookFile: string | undefined): string[] {
+  if (Array.isArray(recorded.clientFiles)) {
+    const listed = new Set(recorded.clientFiles.map((f) => f.path));
+    const unlisted = clientFilesOf(env, process.cwd(), runbookFile).map((f) => f.path).filter((p) => !listed.has(p));
+    const missing = unlisted.length ? [`the transcript does not record ${[...new Set(unlisted)].join(', ')}, which the run would have recorded (edited?), so ${unlisted.length === 1 ? 'it' : 'they'} cannot be compared`] : [];
+    return [...missing, ...clientFileChanges(recorded.clientFiles, recorded.envDigest?.key !== undefined)];
+  }
   return ['the transcript records no client configuration files (~/.pg_service.conf, ~/.pgpass, ~/.my.cnf, ~/.ssh/config, kubeconfig, /etc/hosts…: written before they were recorded, or edited), so they cannot be compared'];
+}
+
+/** A header without the environment's fingerprints compares nothing of it: written before they were, or edited
+ *  (a probe of stop 69 deleted them, and the resume acted in another directory a variable named). */
+function envUnrecorded(recorded: Partial<RunPlace>): string[] {
+  return recorded.envDigest ? [] : ['the transcript records no fingerprint of the run\'s environment (written before it was recorded, or edited), so it cannot be compared'];
 }
 
 /** The place the run acts in besides its connections, with the same inputs and client configuration files: the
@@ -151,7 +164,7 @@ export function checkSamePlace(t: Transcript, env: NodeJS.ProcessEnv, inputs: Re
   const moved = [
     ...(otherKey
       ? [`the run's environment and client files were fingerprinted with another record key than this user's on this machine (${recordKey().file}): it ran as another user or elsewhere`]
-      : [...placeChanges(recorded, placeOf(env, process.cwd(), recorded.envDigest?.salt, keyed)), ...filesMoved(recorded)]),
+      : [...placeChanges(recorded, placeOf(env, process.cwd(), recorded.envDigest?.salt, keyed)), ...envUnrecorded(recorded), ...filesMoved(recorded, env, t.header.runbook?.file)]),
     ...inputsMoved(t, recorded, inputs, say),
   ];
   if (moved.length === 0) return;

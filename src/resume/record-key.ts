@@ -5,7 +5,8 @@
 // cannot be tested. A resume compares on the machine and as the user that ran (a run resumed elsewhere is
 // refused anyway); there the key is the same. Its id (a MAC of a constant) says which key made a header.
 import { createHmac, randomBytes } from 'node:crypto';
-import { closeSync, constants, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
+import { readRegularFile } from '../common/regular-file.js';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { stateDir } from '../transcript/run-state.js';
@@ -44,7 +45,8 @@ function readOrMake(file: string): Buffer {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return randomBytes(KEY_BYTES); // no state dir: this run's own key
   }
   for (let i = 0; i < 20; i++) {
-    const bytes = readFileSync(file);
+    let bytes: Buffer;
+    try { bytes = readRegularFile(file, KEY_BYTES); } catch { break; } // not a plain file of a key's size: not used
     if (bytes.length === KEY_BYTES) return bytes;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // another first run is writing it
   }

@@ -51,24 +51,29 @@ export function relationsQuery(relations: MysqlRelation[]): { sql: string; value
       AND TABLE_NAME IN (${names.map(() => '?').join(', ')})`);
     const asked = schema === undefined ? [] : [schema];
     values.push(...SERVER_OWN, ...asked, ...asked, ...VIRTUAL, ...names);
-    // In the same round trip, each generated column of those tables with its expression, which the server
-    // evaluates as it reads a row (GENERATED rows: `e` is the expression; MariaDB says NULL for a column that is
-    // not generated, MySQL '').
-    parts.push(`SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, '${GENERATED}' AS t, GENERATION_EXPRESSION AS e, 0 AS own, ${schema === undefined ? 'NULL' : '?'} AS a
-      FROM information_schema.COLUMNS
-      WHERE TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND BINARY TABLE_SCHEMA NOT IN (${VIRTUAL.map(() => '?').join(', ')})
-      AND TABLE_NAME IN (${names.map(() => '?').join(', ')}) AND GENERATION_EXPRESSION <> ''`);
-    values.push(...asked, ...asked, ...VIRTUAL, ...names);
   }
   return { sql: parts.join('\nUNION ALL\n'), values };
 }
 
 export const isBaseTable = (r: RelationRow): boolean => String(r.t).toUpperCase() === 'BASE TABLE';
-/** A row of relationsQuery that is a generated column of a table it names, not a relation. */
-const GENERATED = 'GENERATED COLUMN';
-export const isGenerated = (r: RelationRow): boolean => r.t === GENERATED;
-/** A view (or another relation that is not a base table), as opposed to a table or a generated column's row. */
-export const isView = (r: RelationRow): boolean => !isBaseTable(r) && !isGenerated(r);
+
+/**
+ * The generated columns of base tables a read reaches, each with its expression as the server keeps it: asked
+ * only once the tables are held (mysql-hold.ts), by exact schema and name. information_schema.COLUMNS opens and
+ * prepares what it names, and preparing a view evaluates its constants: a view named like a word of the read
+ * (an alias, the fingerprint's `h`) with `LIKE … ESCAPE f()` ran f, a KILL, when this question named every word
+ * of the read (a probe of stop 69). A held name is a base table until the read's transaction ends.
+ */
+export function generatedQuery(tables: RelationRow[]): { sql: string; values: string[] } {
+  const one = `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, GENERATION_EXPRESSION AS e FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND BINARY TABLE_SCHEMA = ? AND BINARY TABLE_NAME = ? AND GENERATION_EXPRESSION <> ''`;
+  return { sql: tables.map(() => one).join('\nUNION ALL\n'), values: tables.flatMap((t) => [String(t.s), String(t.n), String(t.s), String(t.n)]) };
+}
+
+/** Throws PinRefusal for a generated column whose expression is not proven a read (rows of generatedQuery). */
+export function checkGenerated(rows: RelationRow[]): void {
+  for (const r of rows) checkGeneratedColumn(`${String(r.s)}.${String(r.n)}`, typeof r.e === 'string' ? r.e : '');
+}
 
 /** The definition and definer of each view among the rows, each looked up by its exact schema and name. */
 export function viewsQuery(views: RelationRow[]): { sql: string; values: string[] } {
@@ -79,7 +84,7 @@ export function viewsQuery(views: RelationRow[]): { sql: string; values: string[
 /** The rows, each view's with its definition and definer (none when the account may not see them). */
 export function withDefinitions(rows: RelationRow[], definitions: RelationRow[]): RelationRow[] {
   return rows.map((r) => {
-    if (!isView(r)) return r;
+    if (isBaseTable(r)) return r;
     const found = definitions.find((d) => String(d.s) === String(r.s) && String(d.n) === String(r.n));
     return { ...r, d: found?.d, w: found?.w };
   });
@@ -101,10 +106,6 @@ export function checkRelations(rows: RelationRow[], vouched: boolean): ServerVie
   const views: ServerView[] = [];
   for (const r of rows) {
     const what = `${String(r.s)}.${String(r.n)}`;
-    if (isGenerated(r)) {
-      if (!vouched) checkGeneratedColumn(what, typeof r.e === 'string' ? r.e : '');
-      continue;
-    }
     const view = !isBaseTable(r);
     if (view && Number(r.own) === 1) {
       views.push({ what, schema: String(r.s), definition: typeof r.d === 'string' ? r.d : '', definer: typeof r.w === 'string' ? r.w : '' });

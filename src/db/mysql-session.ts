@@ -11,7 +11,7 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
-import { checkRelations, checkServerView, isBaseTable, isView, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
+import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
 import { refusedBefore, rememberRefusal } from './refused-servers.js';
@@ -325,6 +325,8 @@ class MysqlSession extends GuardedSession implements Session {
       if (!locked && await this.holdRound(rows, vouched ? [] : this.written(sql))) {
         sameRelations(rows, await this.relationRows(asked));
       }
+      // Held now: each base table's generated columns, code the server runs for every row the read reaches.
+      if (!locked && !(vouched && depth === 0)) await this.generatedColumns(rows.filter(isBaseTable));
       // Locked here: LOCK TABLES on a view holds what its definition reads too, so that must be the server's own.
       asked = fresh(views.flatMap((v) => { const reads = checkServerView(v); this.ownTablesOnly(v); return reads; }));
       // sys's views read information_schema (sys.schema_auto_increment_columns: TABLES, COLUMNS).
@@ -385,10 +387,16 @@ class MysqlSession extends GuardedSession implements Session {
     return held;
   }
 
+  private async generatedColumns(tables: RelationRow[]): Promise<void> {
+    if (!tables.length) return;
+    const q = generatedQuery(tables);
+    checkGenerated((await this.conn.query(q.sql, q.values))[0] as RelationRow[]);
+  }
+
   private async relationRows(asked: MysqlRelation[]): Promise<RelationRow[]> {
     const q = relationsQuery(asked);
     const rows = (await this.conn.query(q.sql, q.values))[0] as RelationRow[];
-    const views = rows.filter(isView);
+    const views = rows.filter((r) => !isBaseTable(r));
     if (!views.length) return rows;
     const v = viewsQuery(views);
     return withDefinitions(rows, (await this.conn.query(v.sql, v.values))[0] as RelationRow[]);

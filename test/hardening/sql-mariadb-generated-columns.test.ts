@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import { adminQuery, appQuery } from '../db/helpers.js';
 import { runSteps, stepResult } from './read-steps.js';
+import { cli, scratch, writeRunbook } from './helpers.js';
 
 const READS = ['`a` + 1', 'concat(`b`, \'x\')', 'lower(`b`)', 'length(`b`)', 'abs(`a`)', 'coalesce(`a`, 0)', "json_value(`b`, '$.k')", 'upper(substr(`b`, 1, 2))'];
 const UNPROVEN = ["convert_tz('2020-01-01 00:00:00', 'UTC', `b`)", 'default(`a`)'];
@@ -45,6 +46,29 @@ describe('MariaDB: a read of a table runs its generated columns\' code, so that 
     // The same table's plain column alone, in a table without generated columns: a read.
     await appQuery(server, 'CREATE TABLE plain_t (a INT) ENGINE=InnoDB');
     assert.equal(stepResult(await runSteps(url(), [{ query: 'SELECT a FROM plain_t', params: [] }], true), 's0').status, 'ok');
+  });
+
+  // Round 3 of the same probe: the first fix asked information_schema.COLUMNS about every word of the read before
+  // judging anything, and COLUMNS prepares a view it names: a view `h` (an alias of the engine's own fingerprint
+  // read) with `LIKE … ESCAPE zap()` ran zap, a KILL, at every run. The question is now asked of held base tables.
+  it('a view named like a word of the read, whose constants call a function: nothing the engine asks runs it', async (t) => {
+    // The function acts where a read-only transaction still lets it: a global setting (its definer an administrator).
+    await appQuery(server, 'CREATE TABLE tv (a INT, b VARCHAR(20)) ENGINE=InnoDB');
+    await appQuery(server, "INSERT INTO tv VALUES (1, 'x')");
+    await adminQuery(server, `CREATE DEFINER = CURRENT_USER FUNCTION ${server.database}.zap() RETURNS CHAR(1) DETERMINISTIC SQL SECURITY DEFINER BEGIN SET GLOBAL max_connections = 77; RETURN '!'; END`);
+    for (const name of ['h', 'p', 'status']) await adminQuery(server, `CREATE DEFINER = CURRENT_USER VIEW ${server.database}.${name} AS SELECT a FROM ${server.database}.tv WHERE b LIKE 'x' ESCAPE ${server.database}.zap()`);
+    const max = async () => Number(((await adminQuery(server, 'SELECT @@GLOBAL.max_connections AS m')) as { m: number }[])[0]?.m);
+    await adminQuery(server, 'SET GLOBAL max_connections = 40'); // CREATE VIEW ran it once (77)
+    const before = await max();
+    assert.equal(before, 40);
+    // Through the CLI: the run identifies its target first (`SELECT @@hostname AS h, …`), a read that names h.
+    const dir = scratch(t);
+    const file = writeRunbook(dir, 'tv', `name: tv\ntitle: tv\nconnections:\n  db: { url: ${JSON.stringify(url())} }\nsteps:\n  - id: s\n    sql: { query: SELECT a FROM tv }\n    next: t\n  - id: t\n    sql: { query: SELECT b AS status FROM tv WHERE a = 1 }\n    next: done\n  - { id: done, end: resolved }\n`);
+    for (const args of [['--dry-run', '--yes'], []]) {
+      const r = await cli(['run', file, '--plain', '--no-transcript', ...args]);
+      assert.match(r.stdout, /ok\s+s\b/, r.stdout + r.stderr);
+      assert.equal(await max(), before, `the view's function ran (${args.join(' ') || 'real run'})`);
+    }
   });
 
   it('generated tables: each read refused exactly when a generated column is not proven a read', async () => {

@@ -188,6 +188,10 @@ const CODE_FIELDS = 'funcid|aggfnoid|winfnoid|opfuncid|hashfuncid|negfuncid|opno
 /** Its fields that list the types values are read into (outfuncs.c: TableFunc, RangeTblFunction, RangeTblEntry,
  *  CommonTableExpr, SetOperationStmt). */
 const TYPE_LISTS = 'coltypes|funccoltypes|ctecoltypes|colTypes';
+/** Its fields that give one value's type (outfuncs.c): a constant's, a column's, a row's, a function's or an
+ *  operator's result, an array's and its elements', a CASE's, GREATEST's, a parameter's, an aggregate's, a
+ *  window function's, and the type a JSON_VALUE or a JSON_TABLE column coerces to (typid). */
+const VALUE_TYPES = 'typid|consttype|vartype|row_typeid|funcresulttype|opresulttype|array_typeid|element_typeid|casetype|minmaxtype|paramtype|aggtype|wintype';
 
 /**
  * The code the server will run for the relations a read names that the text does not show: what the SELECT
@@ -290,13 +294,22 @@ export function dependenciesSql(relations: string[][]): string {
   -- view over XMLTABLE(… COLUMNS x public.dx) terminated a session, dry and real, as the application's role).
   SELECT 'resulttype', ${asOid("pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))")}, t.rel, t.planned
   FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(?:${TYPE_LISTS}) [(]o([ 0-9]+)[)]', 'g') m
-  UNION ALL -- JSON_VALUE(… RETURNING t), JSON_TABLE's columns (17+): the type a value is coerced to
-  SELECT 'resulttype', ${asOid('m[1]')}, t.rel, t.planned FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':typid ([0-9]+)', 'g') m
+  UNION ALL -- JSON_VALUE(… RETURNING t), JSON_TABLE's columns (17+): the type a value is coerced to; and the type
+  -- of every value in the tree (a constant's, a column's, a row's, a result's): to_json() and the like call a
+  -- cast from it (a probe of stop 69: a view of \`to_json('happy'::mood)\`, mood's cast to json the role's own)
+  SELECT 'resulttype', ${asOid('m[1]')}, t.rel, t.planned FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(?:${VALUE_TYPES}) ([0-9]+)', 'g') m
 ), treetypes(oid, rel) AS ( -- what those are made of, as for a column's type: a domain inside dx[], a composite or
   -- a range runs its CHECK when a value is read into them (a probe of stop 68: \`('{1}')::dx[]\` in a view)
   SELECT r.oid, r.rel FROM refs r WHERE r.field ${eq} 'resulttype'
   UNION
   SELECT n.oid, tt.rel FROM treetypes tt JOIN pg_catalog.pg_type t ON t.oid ${eq} tt.oid, ${madeOf('t')}
+), allrefs(field, oid, rel, planned) AS (
+  SELECT * FROM refs
+  UNION ALL -- a cast from or to a user type a tree holds a value of, as for a column's type above
+  SELECT 'funcid', k.castfunc, tt.rel, false FROM treetypes tt JOIN pg_catalog.pg_type t ON t.oid ${eq} tt.oid AND NOT ${builtin('t.typnamespace')}
+    JOIN pg_catalog.pg_cast k ON (k.castsource ${eq} t.oid OR k.casttarget ${eq} t.oid) AND k.castfunc ${ne} 0
+    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_depend d ON d.objid ${eq} p.oid
+      AND d.classid ${eq} 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype ${eq} 'i' WHERE p.oid ${eq} k.castfunc AND p.prolang ${eq} 12)
 )
 SELECT DISTINCT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} AS shown, p.proname::pg_catalog.text AS bare,
   ${builtin('p.pronamespace')} AS builtin,
@@ -308,10 +321,10 @@ SELECT DISTINCT 'function' AS kind, ${asText('p.oid::pg_catalog.regprocedure')} 
     OR p.oid ${eq} ANY (SELECT g.rngsubdiff::pg_catalog.oid FROM pg_catalog.pg_range g WHERE ${ownOid('g.rngtypid::pg_catalog.oid')}
       UNION ALL SELECT g.rngcanonical::pg_catalog.oid FROM pg_catalog.pg_range g WHERE ${ownOid('g.rngtypid::pg_catalog.oid')})) AS known,
   ${asText('r.rel::pg_catalog.regclass')} AS rel, r.planned
-FROM refs r JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oid WHERE r.field ${ne} 'opno' AND r.field ${ne} 'resulttype'
+FROM allrefs r JOIN pg_catalog.pg_proc p ON p.oid ${eq} r.oid WHERE r.field ${ne} 'opno' AND r.field ${ne} 'resulttype'
 UNION
 SELECT 'operator', ${asText('o.oid::pg_catalog.regoperator')}, o.oprname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}, false
-FROM refs r JOIN pg_catalog.pg_operator o ON o.oid ${eq} r.oid WHERE r.field ${eq} 'opno' AND NOT ${builtin('o.oprnamespace')}
+FROM allrefs r JOIN pg_catalog.pg_operator o ON o.oid ${eq} r.oid WHERE r.field ${eq} 'opno' AND NOT ${builtin('o.oprnamespace')}
 UNION
 SELECT 'domain', ${asText('t.oid::pg_catalog.regtype')}, t.typname::pg_catalog.text, false, false, ${asText('r.rel::pg_catalog.regclass')}, false
 FROM treetypes r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid WHERE t.typtype ${eq} 'd' AND NOT ${builtin('t.typnamespace')}

@@ -92,6 +92,14 @@ const CASES: [string, string, string][] = [
     CREATE CAST (public.mood AS json) WITH FUNCTION public.mood_json(public.mood);
     CREATE TYPE public.feeling AS (m public.mood); CREATE TABLE public.feelings (f public.feeling); INSERT INTO public.feelings VALUES (ROW('ok'))`,
   'SELECT to_json(f) AS j FROM feelings'],
+  // A probe of stop 69: no column of any relation has the type; a constant of it in a view or a policy does, and
+  // to_json() calls its cast to json. The type of every value in a stored tree is read now.
+  ['a view of to_json() of a constant of that enum (its cast to json the role\'s own)', `
+    CREATE VIEW public.status_v AS SELECT 1 AS id, pg_catalog.to_json('sad'::public.mood) AS j`, 'SELECT id, j FROM status_v'],
+  ['a row-level security policy calling to_json() of a constant of it', `
+    CREATE TABLE public.orders (id int); INSERT INTO public.orders VALUES (1);
+    ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY; ALTER TABLE public.orders FORCE ROW LEVEL SECURITY;
+    CREATE POLICY p ON public.orders FOR SELECT USING (pg_catalog.to_json('sad'::public.mood) IS NOT NULL)`, 'SELECT count(*) AS n FROM orders'],
   ['a row-level security policy reading a table with that range column', `
     CREATE TABLE public.guarded (id int); INSERT INTO public.guarded VALUES (1);
     ALTER TABLE public.guarded ENABLE ROW LEVEL SECURITY; ALTER TABLE public.guarded FORCE ROW LEVEL SECURITY;

@@ -36,6 +36,7 @@ export interface WrapperSpec {
   cwd: boolean;            // then the directory, when the step has one
   handshake: string;       // the line printed first
   lock?: string;           // names the step's lock file there (hex): one copy of the step at a time
+  scratch?: boolean;       // a proven read: its own TMPDIR there, removed when it ends (read-scratch.ts's, there)
 }
 
 /** TERM, then KILL this long after (tenths of a second: bash has no fractions). */
@@ -66,6 +67,8 @@ export function remoteWrapper(w: WrapperSpec): string {
     // Before bash reads the step's code: the character set it reads it in, and where it finds commands (below).
     ...PARSE_LOCALE,
     ABSOLUTE_PATH,
+    ...(w.scratch ? [SCRATCH] : []),
+    SWEEP,
     // The script, as a function (`:` first: a script of comments only is still a body): run here or in a subshell.
     `__runbook_script() { :\n${w.script}\n}`,
     // The engine is already gone (the channel's stdin ended: only the engine holds the other end, and it never
@@ -81,7 +84,7 @@ export function remoteWrapper(w: WrapperSpec): string {
     `  { trap '' TERM; while IFS= read -r -n 1 _; do :; done; ${lock ? `${MARK}; ` : ''}${KILLER} & } <&0 >/dev/null 2>&1 &`,
     '  __runbook_watch=$!; disown "$__runbook_watch"', // disowned: no notice, and the script's `wait` skips it
     // A normal end: the watcher goes, and the record with it (unless a killer marked it: it ends the group).
-    `  trap 'kill -KILL "$__runbook_watch" 2>/dev/null${lock ? `; ${CLEAR}` : ''}' EXIT`,
+    `  trap 'kill -KILL "$__runbook_watch" 2>/dev/null; __runbook_sweep; ${UNSCRATCH}${lock ? `; ${CLEAR}` : ''}' EXIT`,
     '  exec </dev/null; set -e -o pipefail',
     '  __runbook_script',
     '  exit "$?"',
@@ -94,6 +97,7 @@ export function remoteWrapper(w: WrapperSpec): string {
     `{ trap '' TERM; while IFS= read -r -n 1 _; do :; done; ${lock ? `${MARK}; ` : ''}${KILLER} & } <&0 >/dev/null 2>&1 &`,
     '__runbook_watch=$!; disown "$__runbook_watch"',
     'wait "$__runbook_step"; __runbook_rc=$?',
+    UNSCRATCH,
     // Emptied only once nothing of the group is left: a killer may still be ending a child that outlived its
     // leader (it empties the file itself). A step that leaves processes in its group makes the next copy wait.
     ...(lock ? [`kill -0 -- "-$__runbook_step" 2>/dev/null || { ${EMPTY}; } 2>/dev/null`] : []),
@@ -126,6 +130,32 @@ const ABSOLUTE_PATH = [
   '__runbook_p=; __runbook_r="${PATH-}:"',
   'while [ -n "$__runbook_r" ]; do __runbook_x=${__runbook_r%%:*}; __runbook_r=${__runbook_r#*:}; case $__runbook_x in /*) __runbook_p=${__runbook_p:+$__runbook_p:}$__runbook_x;; esac; done',
   `export PATH="\${__runbook_p:-${FALLBACK_PATH}}"`,
+].join('\n');
+
+// A proven read's own temporary directory there, as here (read-scratch.ts): GNU sort spills under $TMPDIR, and a
+// SIGKILLed sort leaves its files (a probe of stop 69 left 2,831, 89 MB, in a target's /tmp per run). Removed when
+// the step ends; where mktemp fails, TMPDIR stays as it was.
+const SCRATCH = '__runbook_tmp=; if __runbook_tmp=$(mktemp -d "${TMPDIR:-/tmp}/runbook-read-XXXXXX" 2>/dev/null); then export TMPDIR="$__runbook_tmp"; else __runbook_tmp=; fi';
+// Double quotes only: it goes into a single-quoted trap.
+const UNSCRATCH = '{ [ -z "${__runbook_tmp:-}" ] || rm -rf -- "$__runbook_tmp"; } 2>/dev/null';
+
+// What the step left running in the session, ended with it, as a local step's (shell.ts endLeftovers): over SSH
+// the wrapper leads the session sshd made, and a process that left the step's group (timeout's setpgid) stays in
+// it. `timeout -s KILL 1 timeout 287 sleep 287` left sleep running on the target after the run (a probe of stop
+// 69). Each /proc/<pid>/stat is read after its command's closing parenthesis (a name may hold spaces): the 4th
+// field there is the session. Builtins only.
+const SWEEP = [
+  '__runbook_sweep() {',
+  '  local f p l n=0 me',
+  '  { IFS= read -r l < "/proc/$$/stat"; } 2>/dev/null || return 0; l=${l##*) }; set -- $l; me=$4',
+  '  [ "$me" = "$$" ] || return 0', // not the session's leader (docker, kubectl): the group's kill is all
+  '  for f in /proc/[0-9]*/stat; do',
+  '    p=${f#/proc/}; p=${p%/stat}; [ "$p" = "$$" ] && continue',
+  '    { IFS= read -r l < "$f"; } 2>/dev/null || continue; l=${l##*) }; set -- $l',
+  '    [ "${4:-}" = "$me" ] && kill -KILL "$p" 2>/dev/null && n=$((n+1))',
+  '  done',
+  '  [ "$n" = 0 ] || echo "runbook: the step left processes running in its session; they were ended (SIGKILL) with the step" >&2',
+  '}',
 ].join('\n');
 
 // bash 4.0 made `read -t 0` a test for input; an older bash (3.2, as on macOS) would wait for a line instead.

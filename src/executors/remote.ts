@@ -50,7 +50,7 @@ export function remoteInvocation(action: ShellAction & { remote: RemoteTarget },
   // The wrapper reads each up to a NUL; bash cannot hold one in a variable anyway.
   if (remoteValues.some((v) => v.includes('\0'))) throw new Error('a value holds a NUL byte, which a shell variable cannot hold');
   const lock = createHash('sha256').update(JSON.stringify([step.id, step.item ?? null, action.script])).digest('hex').slice(0, 24);
-  const wrapper = remoteWrapper({ script: action.script, values: action.values.length, envNames, cwd: action.cwd !== undefined, handshake, lock });
+  const wrapper = remoteWrapper({ script: action.script, values: action.values.length, envNames, cwd: action.cwd !== undefined, handshake, lock, scratch: action.proven === true });
   const t = action.remote;
   if (t.kind === 'ssh' && place.kind === 'ssh') {
     // No local shell between the engine and ssh (one process fewer per step): the client's arguments are an

@@ -11,6 +11,9 @@ export const SSHD = '/usr/sbin/sshd';
 
 export interface Sshd { port: number; dir: string; config: string; alias: string; user: string; stop(): Promise<void>; clientConfig(over?: Record<string, string>): string }
 
+/** sshd takes one SetEnv line (the first value of a variable wins). */
+const setEnvLine = (vars: string[]): string[] => (vars.length ? [`SetEnv ${vars.join(' ')}`] : []);
+
 const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { stdio: 'ignore' });
 
 /** `accountRc: true`: the account's login shell there reads its ~/.bashrc for each command. By default it does
@@ -28,7 +31,8 @@ const keygen = (file: string) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519',
  *  with a key (without PAM, sshd refuses a locked account outright); its files are then readable by all. */
 /** `netns`: the server runs in that network namespace (one the test made), with `hosts` bound over its
  *  /etc/hosts: another host, as the client reaches it through a ProxyCommand into the namespace. */
-export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string; pam?: boolean; netns?: { name: string; hosts?: string } } = {}): Promise<Sshd> {
+/** `setEnv`: variables every session there gets (sshd_config SetEnv), as an account's environment would. */
+export async function startSshd(opts: { accountRc?: boolean; forced?: Record<string, string>; ca?: string; maxStartups?: string; pam?: boolean; netns?: { name: string; hosts?: string }; setEnv?: Record<string, string> } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
   const port = await freePort();
   const user = userInfo().username;
@@ -47,7 +51,7 @@ export async function startSshd(opts: { accountRc?: boolean; forced?: Record<str
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
     'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', `UsePAM ${opts.pam ? 'yes' : 'no'}`, 'LogLevel ERROR',
     `MaxStartups ${opts.maxStartups ?? '1000'}`,
-    ...(opts.accountRc === true ? [] : ['SetEnv SHLVL=1']), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
+    ...setEnvLine([...(opts.accountRc === true ? [] : ['SHLVL=1']), ...Object.entries(opts.setEnv ?? {}).map(([k, v]) => `${k}=${v}`)]), ...(opts.ca ? [`HostCertificate ${join(dir, 'host_key-cert.pub')}`] : []), '',
   ].join('\n'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // the privilege-separation directory
   if (opts.pam) chmodSync(dir, 0o755); // sshd reads authorized_keys as the account logging in

@@ -660,7 +660,7 @@ test('final record: every destructive action taken with its result and who allow
   ui.app.stdin.write('y');
   await ui.end();
   const f = await ui.until('RESOLVED');
-  assert.match(f, /destructive steps:\n +✓ Restart the app ok .*\(confirmed by alice\)/);
+  assert.match(f, /destructive steps:\n +✓ confirmed by alice, ok .* · Restart the app/);
   assert.doesNotMatch(f, /no destructive action/);
   assert.match(f, /1 note in the transcript/);
   assert.ok(f.replace(/\n/g, '').includes(`transcript ${path}`), f);
@@ -672,7 +672,7 @@ test('final record: a run that took no destructive action says so', async () => 
   ui.app.stdin.write('s');
   await ui.end();
   const f = await ui.until('RESOLVED');
-  assert.match(f, /destructive steps:\n +↷ Restart the app skipped by you\nno destructive action taken/);
+  assert.match(f, /destructive steps:\n +↷ skipped by you · Restart the app\nno destructive action taken/);
 });
 
 test('a running step redraws once a second (the clock), not at a spinner\'s rate', async () => {

@@ -50,3 +50,37 @@ test('an ending\'s message never stands as a line of the record: one line, each 
     assert.equal(plain.split('\n').length, 1, `plain: ${JSON.stringify(plain)}`);
   }
 });
+
+// Round 3 of the probe: a destructive step's title made from a captured value, padded to fill the row with a
+// forged "ok 2s (confirmed by alice)", cut the real status and confirmer off the record's destructive list. The
+// status and who confirmed now come first; the title last.
+test('the record\'s destructive list: a title that fills the row never hides the status or who confirmed', () => {
+  const title = `Restart pooler${' '.repeat(35)}ok 2s (confirmed by alice)`;
+  const events: RunEvent[] = [
+    { type: 'run-started', runId: 'r', dryRun: false, runbook: { name: 'n', title: 't', file: 'f', sha256: 's' }, inputs: {} },
+    { type: 'step-started', stepId: 'restart', title, kind: 'shell', attempt: 1, destructive: true },
+    { type: 'confirmation-requested', stepId: 'restart', title, command: 'false', kind: 'shell', destructive: true } as unknown as RunEvent,
+    { type: 'confirmation-answered', stepId: 'restart', answer: 'yes', by: 'root' } as unknown as RunEvent,
+    { type: 'step-finished', stepId: 'restart', result: { status: 'failed', durationMs: 15, exitCode: 1, error: 'exit code 1' }, attempt: 1 },
+    { type: 'run-finished', outcome: 'escalate', message: 'needs a person', durationMs: 2800, steps: { ok: 1, failed: 1, skipped: 0 } },
+  ];
+  const vm = events.reduce((v, e, i) => reduce(v, e, 1_000 + i), initialViewModel());
+  for (const width of [40, 60, 80, 120]) {
+    const rows = finalRecordRows(vm, width).map((r) => r.map((s) => s.text).join(''));
+    const at = rows.indexOf('destructive steps:');
+    assert.ok(at >= 0, rows.join('\n'));
+    assert.match(rows[at + 1]!, /^ {2}✗ confirmed by root, failed 15ms/, `width ${width}: ${rows[at + 1]}`);
+  }
+});
+
+// Round 3 too: in --plain, a gate's blast radius and a prompt's message holding a captured value with line breaks
+// printed lines that read as the engine's own (a forged dry-run plan, "finished resolved"). Each is one line.
+test('--plain: a gate\'s blast radius and a prompt\'s message are one line each', () => {
+  const forged = 'the pool\nfinished resolved in 41ms (2 ok, 0 failed, 1 skipped): fixed.\ndry run  a real run would ask you to confirm:';
+  const f = new PlainFormatter(paint(false));
+  const gate = f.format({ type: 'confirmation-requested', stepId: 'restart', title: 'Restart', command: 'rm -rf /x', question: 'Go?', blastRadius: forged } as unknown as RunEvent);
+  assert.ok(!gate.some((l) => /^(finished|dry run)\b/.test(l)), gate.join('\n'));
+  assert.equal(gate.filter((l) => l.includes('finished resolved')).length, 1);
+  const asked = f.format({ type: 'question-asked', questionId: 'q', question: { stepId: 'ticket', action: { kind: 'prompt', message: `Ticket for ${forged}` } } } as unknown as RunEvent);
+  assert.equal(asked.length, 1, asked.join('\n'));
+});

@@ -52,8 +52,10 @@ function destructiveRows(vm: ViewModel, width: number): Row[] {
   const rows: Row[] = acted.length ? [[seg('destructive steps:')]] : [];
   for (const s of acted) {
     const st = stepStatus(s, 0, true);
-    const by = s.confirmation?.answer === 'yes' ? ` (confirmed by ${s.confirmation.by})` : '';
-    rows.push(fit([seg(`  ${st.icon} ${s.title}`, { tone: st.tone }), seg(` ${st.text}${by}`)], width));
+    const by = s.confirmation?.answer === 'yes' ? `confirmed by ${s.confirmation.by}, ` : '';
+    // The status and who confirmed first, the title last: a title (a captured value may make it) that filled the
+    // row cut them off, and its own "ok (confirmed by alice)" stood in their place (a probe of stop 69).
+    rows.push(fit([seg(`  ${st.icon} ${by}${st.text}`, { tone: st.tone }), seg(` · ${oneLine(s.title)}`)], width));
   }
   if (!ran) rows.push([seg('no destructive action taken', { tone: 'dim' })]);
   return rows;

@@ -170,7 +170,9 @@ export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
   if (raw.target) lines.push(field('on', exactLine(gateTarget(raw)!)));
   for (const l of gateSettings(raw)) lines.push(field(l.label, ['env', '', 'in dir'].includes(l.label) ? exactLine(l.value) : visibleLine(l.value)));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
-  if (e.blastRadius) lines.push(field('affects', e.blastRadius));
+  // One line, as every field here: a captured value's line breaks would start lines that read as the engine's own
+  // (a probe of stop 69 printed a whole forged dry-run plan under `affects`).
+  if (e.blastRadius) lines.push(field('affects', oneLine(e.blastRadius)));
   if (raw.items) lines.push(...gateItemLines(raw.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), raw.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
   const again = resumedReason(e);
   if (again) lines.push(p.yellow(field('resumed', again.line)));
@@ -188,5 +190,5 @@ function questionLines(e: QuestionAsked): string[] {
   }
   const hints = [a.default !== undefined && !a.secret ? `default ${a.default}` : '', a.pattern ? `expects ${expectedAnswer(a)}` : '', a.choices?.length ? `one of ${a.choices.join(', ')}` : '', a.secret ? 'secret' : '']
     .filter(Boolean).join('; ');
-  return [`${label('prompt')}${id}: ${a.message}${hints ? ` (${hints})` : ''}`];
+  return [`${label('prompt')}${id}: ${oneLine(a.message)}${hints ? ` (${hints})` : ''}`];
 }

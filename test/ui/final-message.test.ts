@@ -78,9 +78,9 @@ test('the record\'s destructive list: a title that fills the row never hides the
 test('--plain: a gate\'s blast radius and a prompt\'s message are one line each', () => {
   const forged = 'the pool\nfinished resolved in 41ms (2 ok, 0 failed, 1 skipped): fixed.\ndry run  a real run would ask you to confirm:';
   const f = new PlainFormatter(paint(false));
-  const gate = f.format({ type: 'confirmation-requested', stepId: 'restart', title: 'Restart', command: 'rm -rf /x', question: 'Go?', blastRadius: forged } as unknown as RunEvent);
+  const gate = f.format({ type: 'confirmation-requested', stepId: 'restart', title: 'Restart', command: 'rm -rf /x', question: 'Go?', blastRadius: forged } as unknown as RunEvent).join('\n').split('\n');
   assert.ok(!gate.some((l) => /^(finished|dry run)\b/.test(l)), gate.join('\n'));
   assert.equal(gate.filter((l) => l.includes('finished resolved')).length, 1);
-  const asked = f.format({ type: 'question-asked', questionId: 'q', question: { stepId: 'ticket', action: { kind: 'prompt', message: `Ticket for ${forged}` } } } as unknown as RunEvent);
+  const asked = f.format({ type: 'question-asked', questionId: 'q', question: { stepId: 'ticket', action: { kind: 'prompt', message: `Ticket for ${forged}` } } } as unknown as RunEvent).join('\n').split('\n');
   assert.equal(asked.length, 1, asked.join('\n'));
 });

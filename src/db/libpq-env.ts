@@ -69,6 +69,12 @@ export function libpqReading(info: ConnectionInfo, env: Env): ConnectionInfo {
   // sslmode, or node-postgres' `ssl`, stands for the mode (ssl-options.ts); PGSSLMODE only where neither is written.
   const sslmode = given.sslmode ?? (params.ssl === undefined ? env.PGSSLMODE || undefined : undefined);
   if (sslmode !== undefined && given.sslmode === undefined) params.sslmode = sslmode;
+  // No host anywhere: libpq connects to its compiled-in socket directory (/var/run/postgresql on Debian, /tmp
+  // upstream), which the engine cannot know; it had connected over TCP to localhost instead, and a run ended
+  // "resolved" while psql with the same URL reached no server (a probe of stop 69).
+  if (unset?.includes('host') && !env.PGHOST) {
+    throw new UrlError('the URL names no host (nor PGHOST): libpq then connects to its own build\'s socket directory, which runbook cannot know; write the host (localhost, or ?host=/var/run/postgresql for a socket)');
+  }
   const read: ConnectionInfo = {
     ...given,
     host: unset?.includes('host') && env.PGHOST ? env.PGHOST : given.host,
@@ -85,5 +91,6 @@ export function libpqReading(info: ConnectionInfo, env: Env): ConnectionInfo {
 function port(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new UrlError(`PGPORT '${value.slice(0, 10)}' is not a port number`);
+  if (String(n) !== value) throw new UrlError(`PGPORT '${value}' is written with a leading zero: write it as ${n} (libpq compares it with ~/.pgpass as written)`);
   return n;
 }

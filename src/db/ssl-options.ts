@@ -2,7 +2,7 @@
 // client's ssl-mode names for MySQL/MariaDB URLs. The drivers are never handed the URL's sslmode:
 // pg's own connection-string reader treats `require` as verify-full (and `prefer` as require),
 // which is not what libpq, psql or the application's other tools do with the same URL.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { socketPath, UrlError, type ConnectionInfo } from './url.js';
 import type { Classification } from '../common/classification.js';
 
@@ -104,7 +104,10 @@ export function tlsFiles(info: ConnectionInfo): Omit<TlsSettings, 'verifyChain' 
   const certPath = p.sslcert ?? p['ssl-cert'];
   const keyPath = p.sslkey ?? p['ssl-key'];
   if (certPath) out.cert = readPem(certPath, 'sslcert');
-  if (keyPath) out.key = readPem(keyPath, 'sslkey');
+  if (keyPath) {
+    if (info.engine === 'postgres') libpqKeyMode(keyPath);
+    out.key = readPem(keyPath, 'sslkey');
+  }
   if (p.ssl && p.ssl.startsWith('{')) {
     const json = sslJson(p.ssl);
     if (typeof json.ca === 'string' && json.ca) out.ca = json.ca;
@@ -127,6 +130,18 @@ export function tlsVersions(info: ConnectionInfo): Pick<TlsSettings, 'minVersion
   const min = pick('ssl_min_protocol_version', info.params.ssl_min_protocol_version) ?? pick('minVersion', json.minVersion);
   const max = pick('ssl_max_protocol_version', info.params.ssl_max_protocol_version) ?? pick('maxVersion', json.maxVersion);
   return { ...(min ? { minVersion: min } : {}), ...(max ? { maxVersion: max } : {}) };
+}
+
+/** libpq refuses a client key others may read (fe-secure-openssl.c): the application's login fails there, so the
+ *  engine's must too, or a run ends "resolved" on a login the application cannot make (a probe of stop 69: a
+ *  0644 key). Owned by root: 0640 or less (a group may share it); owned by anyone else: 0600 or less. */
+function libpqKeyMode(path: string): void {
+  let st;
+  try { st = statSync(path); } catch { return; } // readPem says why it cannot be read
+  if (!st.isFile()) throw new UrlError(`private key file "${path}" is not a regular file (libpq refuses it)`);
+  if (st.uid === 0 ? st.mode & 0o037 : st.mode & 0o077) {
+    throw new UrlError(`private key file "${path}" has group or world access; libpq (the application's client) refuses it: file must have permissions u=rw (0600) or less if owned by the current user, or u=rw,g=r (0640) or less if owned by root`);
+  }
 }
 
 function readPem(path: string, what: string): string {

@@ -43,6 +43,11 @@ export function parseUrl(raw: string): ConnectionInfo {
   const params = parseParams(t[4] ?? '', engine);
   const unread = unreadParameter(params, engine);
   if (unread) throw new UrlError(unread);
+  // A part given twice, in the URL and as a parameter: libpq takes the parameter, mysql2 the URL's own, and the
+  // engine took one or the other by part; a run ended "resolved" logged in where the application was not (a
+  // probe of stop 69). Allowed once only.
+  const twice = twiceGiven({ user, password, host: t[1] ?? '', port: t[2] ?? '', database: t[3] ?? '' }, params);
+  if (twice) throw new UrlError(`the URL gives its ${twice} twice, in the URL and as a ?parameter: clients read that differently (libpq takes the parameter, mysql2 the URL's own); write it once`);
   // A socket directory may stand in the host's place percent-encoded (libpq: postgres://u@%2Ftmp/db).
   const host = params.host ?? decode((t[1] ?? '').replace(/^\[(.*)\]$/, '$1'), 'host');
   const port = params.port ?? t[2];
@@ -58,6 +63,12 @@ export function parseUrl(raw: string): ConnectionInfo {
     sslmode: params.sslmode ?? params['ssl-mode'] ?? params.sslMode,
     ...(unset.length ? { unset } : {}),
   };
+}
+
+/** Which part of the URL a parameter gives again, if any. */
+function twiceGiven(parts: Record<'user' | 'password' | 'host' | 'port' | 'database', string>, params: Record<string, string>): string | undefined {
+  const keys: Record<keyof typeof parts, string[]> = { user: ['user'], password: ['password'], host: ['host'], port: ['port'], database: ['dbname', 'database'] };
+  return (Object.keys(keys) as (keyof typeof parts)[]).find((part) => parts[part] !== '' && keys[part].some((k) => params[k] !== undefined));
 }
 
 /**
@@ -135,6 +146,9 @@ function parsePort(port: string | undefined, engine: Engine): number {
   if (!port) return DEFAULT_PORTS[engine];
   const n = Number(port);
   if (!/^\d+$/.test(port) || n < 1 || n > 65535) throw new UrlError('the port is not a number from 1 to 65535'); // not echoed: in a mistyped URL it may be part of the password
+  // libpq compares the port with ~/.pgpass lines as written ("036415" is not "36415"): a spelling the two read
+  // otherwise is refused, not guessed (a probe of stop 69 ended "resolved" on a password psql never sent).
+  if (engine === 'postgres' && String(n) !== port) throw new UrlError(`the port is written with a leading zero: write it as ${n} (libpq compares it with ~/.pgpass as written)`);
   return n;
 }
 

@@ -45,7 +45,8 @@ describe('URL parameters: an allowlist', () => {
       }
       for (const key of ['host', 'port', 'dbname', 'database', 'sslmode', 'ssl-mode', 'application_name']) {
         const value = key === 'port' ? '6543' : key.startsWith('ssl') ? 'disable' : 'x';
-        assert.doesNotThrow(() => parseUrl(url(SCHEMES[engine], `${key}=${value}`)), `${engine} ${key}`);
+        // A part the URL gives already may not come again as a parameter (url.ts twiceGiven): asked of a URL without it.
+        assert.doesNotThrow(() => parseUrl(`${SCHEMES[engine]}://app:S3cret-pw@/?${key}=${value}${key === 'host' ? '' : '&host=db.internal'}`), `${engine} ${key}`);
       }
     }
   });

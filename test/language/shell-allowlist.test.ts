@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allowlistFindings as shellDanger, shellDanger as stepDanger } from '../../src/language/validate/shell-lint.js';
 import { READS } from '../../src/language/validate/read-commands.js';
-import { AWK, DATE, HOSTNAME, SED, TOP } from '../../src/language/validate/read-programs.js';
+import { AWK, DATE, HOSTNAME, SED } from '../../src/language/validate/read-programs.js';
 import { IP_GLOBAL, JOURNALCTL, reviewedVerbs } from '../../src/language/validate/read-verbs.js';
 import { WRAPPERS } from '../../src/language/validate/shell-wrappers.js';
 import type { Options } from '../../src/language/validate/read-options.js';
@@ -25,7 +25,7 @@ function reviewed(): Reviewed[] {
     { words: ['sed'], options: SED, operands: ['-n', 'p', 'f'] }, { words: ['awk'], options: AWK, operands: ["'{ print $1 }'", 'f'] },
     { words: ['gawk'], options: AWK, operands: ["'{ print $1 }'"] }, 
     { words: ['date'], options: DATE, operands: ['+%s'] }, { words: ['hostname'], options: HOSTNAME, operands: [] },
-    { words: ['top', '-b'], options: TOP, operands: [] }, { words: ['ip'], options: IP_GLOBAL, operands: ['route', 'show'] },
+    { words: ['ip'], options: IP_GLOBAL, operands: ['route', 'show'] },
     { words: ['journalctl'], options: JOURNALCTL, operands: [] },
     ...reviewedVerbs().map((v) => ({ ...v, operands: v.words[0] === 'openssl' || v.words.includes('version') || v.words.includes('cluster-info') ? [] : ['x'] })),
   ];

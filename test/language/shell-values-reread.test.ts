@@ -87,3 +87,12 @@ test('through the CLI: the test -v step with a hostile value fails before it run
   const harmless = cli(['run', file, '--plain', '-i', 'op=n', '-i', 'path=abc'], { cwd: dir });
   assert.equal(harmless.code, 0, harmless.stderr);
 });
+
+// Probes of stop 69 (round 4): traceroute -M tcpconn connected to a listening service and -U sent one a datagram
+// (the dry run's too); procps top -b created ~/.config/procps as it started. None of them is a proven read.
+test('traceroute, tracepath and top are not proven reads', () => {
+  for (const s of ['traceroute -n -M tcpconn -p 5599 -q 1 -m 1 127.0.0.1', 'traceroute -n -U -p 5598 127.0.0.1', 'traceroute 127.0.0.1',
+    'tracepath -n -p 5599 127.0.0.1', 'top -b -n 1', 'top -bn1']) {
+    assert.ok(shellFindings(s).first, `not proven: ${s}`);
+  }
+});

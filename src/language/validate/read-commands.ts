@@ -103,7 +103,8 @@ export const READS: Record<string, Options> = {
   ping: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }), ping6: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }),
   // (host, dig, nslookup and pg_isready send what they are given to a server the step names: network clients,
   // never proven: shell-read-only.ts)
-  traceroute: { flags: '46dFInrUTeAV', valued: 'fgimNpqstwzM' }, tracepath: { flags: '46nb', valued: 'lmp' },
+  // (traceroute and tracepath send packets to the port a step names: -M tcpconn connected to a listening service,
+  // -U sent it a datagram, a probe of stop 69; network clients, never proven)
   // databases: local look-ups
   pg_lsclusters: R({ flags: 'hjs', long: 'no-header json start-conf' }), pg_controldata: R({ valued: 'D', long: 'pgdata=' }),
   pg_config: R({ long: 'bindir docdir htmldir includedir pkgincludedir includedir-server libdir pkglibdir localedir mandir sharedir sysconfdir pgxs configure cc cppflags cflags cflags_sl ldflags ldflags_ex ldflags_sl libs version' }),

@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { finalRecordRows } from '../../src/ui/frame/final-record.js';
+import { resultsRows, stepEvidence } from '../../src/ui/frame/pages.js';
 import { PlainFormatter } from '../../src/ui/plain/plain-format.js';
 import { paint } from '../../src/ui/plain/paint.js';
 import { initialViewModel, reduce } from '../../src/ui/view-model.js';
@@ -83,4 +84,23 @@ test('--plain: a gate\'s blast radius and a prompt\'s message are one line each'
   assert.equal(gate.filter((l) => l.includes('finished resolved')).length, 1);
   const asked = f.format({ type: 'question-asked', questionId: 'q', question: { stepId: 'ticket', action: { kind: 'prompt', message: `Ticket for ${forged}` } } } as unknown as RunEvent).join('\n').split('\n');
   assert.equal(asked.length, 1, asked.join('\n'));
+});
+
+// Round 4: the evidence page's header and the results list put the title before the status, and a title that
+// filled the row (`… ✓ ok 41ms`) cut the real "✗ failed" off. The status now comes before the title there too.
+test('the evidence header and the results list: a title that fills the row never hides the status', () => {
+  const title = `List the idle sessions on the primary${' '.repeat(22)}✓ ok 41ms`;
+  const events: RunEvent[] = [
+    { type: 'run-started', runId: 'r', dryRun: false, runbook: { name: 'n', title: 't', file: 'f', sha256: 's' }, inputs: {} },
+    { type: 'step-started', stepId: 'look', title, kind: 'shell', attempt: 1, destructive: false },
+    { type: 'step-finished', stepId: 'look', result: { status: 'failed', durationMs: 28, exitCode: 1, error: 'exit code 1' }, attempt: 1 },
+  ];
+  const vm = events.reduce((v, e, i) => reduce(v, e, 1_000 + i), initialViewModel());
+  const step = vm.steps.find((s) => s.id === 'look')!;
+  for (const width of [40, 60, 80, 120]) {
+    const header = stepEvidence(vm, step, width)[0]!.map((s) => s.text).join('');
+    assert.match(header, /^── look ✗ failed/, `width ${width}: ${header}`);
+    const row = resultsRows(vm, 0, width)[0]!.map((s) => s.text).join('');
+    assert.match(row, /look {2}failed/, `width ${width}: ${row}`);
+  }
 });

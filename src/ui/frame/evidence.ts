@@ -1,7 +1,7 @@
 // The evidence beside a gate: the results of the steps the gated step acts on (its `evidence:`, else the
 // captures its action reads: src/engine/gate-evidence.ts), a SQL table or a script's output each, named. Each
 // gets one summary row first (how many rows or lines, and that `e` shows them), then the free rows in order.
-import { plural } from '../format.js';
+import { plural, oneLine } from '../format.js';
 import { stepOutput, type StepView, type ViewModel } from '../view-model.js';
 import { need, type Part } from './budget.js';
 import { share } from './clip.js';
@@ -33,7 +33,7 @@ export function evidencePart(vm: ViewModel, ids: string[], width: number, key: s
 }
 
 function blockOf(vm: ViewModel, s: StepView, width: number, key: string): Part | undefined {
-  const name = s.title !== s.id ? s.title : s.id;
+  const name = s.title !== s.id ? oneLine(s.title) : s.id;
   if (s.result?.columns?.length || s.result?.rows?.length) return tablePart(s.result, width, name, key);
   const lines = stepOutput(vm, s.id); // with what was withheld, as a notice or (w) shown
   if (!lines.length) return undefined;

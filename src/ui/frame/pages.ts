@@ -4,7 +4,7 @@
 // None of them answers anything: the gate's keys work only on the gate itself.
 import type { ConfirmationRequested } from '../../engine/events.js';
 import { KEYS } from '../focus.js';
-import { gateSettings, gateTarget, plural, tableLines } from '../format.js';
+import { gateSettings, gateTarget, plural, tableLines, oneLine } from '../format.js';
 import { gateItemLines } from '../gate-items.js';
 import { markdownLines } from '../markdown.js';
 import { stepStatus } from '../step-status.js';
@@ -78,7 +78,9 @@ export function instructionsPage(stepId: string, instructions: string, width: nu
 /** A step's rows: its name and status, its SQL result (every row the view holds), its output. */
 export function stepEvidence(vm: ViewModel, s: StepView, width: number): Row[] {
   const status = stepStatus(s, vm.finishedAt ?? Date.now(), vm.finished !== undefined);
-  const rows: Row[] = [[seg(`── ${s.id}${s.title !== s.id ? ` · ${s.title}` : ''}  `, { bold: true }), seg(`${status.icon} ${status.text}`, { tone: status.tone })]];
+  // The status before the title: a title (a captured value may make it) that filled the row cut the status off
+  // and its own "✓ ok" stood in its place (a probe of stop 69).
+  const rows: Row[] = [[seg(`── ${s.id} `, { bold: true }), seg(`${status.icon} ${status.text}`, { tone: status.tone }), seg(s.title !== s.id ? ` · ${oneLine(s.title)}` : '', { bold: true })]];
   const r = s.result;
   if (r?.columns?.length || r?.rows?.length) {
     rows.push(...tableLines(r.columns ?? [], r.rows ?? [], r.rowCount, { maxRows: r.rows?.length ?? 0, maxCellWidth: 60, maxWidth: width }).map((l) => [seg(l)]));
@@ -109,7 +111,7 @@ export function resultsRows(vm: ViewModel, selected: number, width: number): Row
     const lines = vm.output.filter((l) => l.stepId === s.id).length;
     const what = [s.result?.rowCount !== undefined || s.result?.rows ? plural(s.result.rowCount ?? s.result.rows?.length ?? 0, 'row') : '', lines ? plural(lines, 'line') + ' of output' : ''].filter(Boolean).join(', ');
     return fit([seg(i === selected ? '› ' : '  ', { inverse: i === selected }), seg(`${status.icon} `, { tone: status.tone }), seg(s.id, { bold: i === selected }),
-      seg(s.title !== s.id ? ` · ${s.title}` : ''), seg(`  ${status.text}${what ? ` · ${what}` : ''}`, { tone: 'dim' })], width);
+      seg(`  ${status.text}${what ? ` · ${what}` : ''}`, { tone: 'dim' }), seg(s.title !== s.id ? ` · ${oneLine(s.title)}` : '')], width);
   });
 }
 

@@ -33,7 +33,7 @@ export class PlainFormatter {
     switch (event.type) {
       case 'run-started': {
         this.dryRun = event.dryRun;
-        const lines = [`${label('runbook')}${this.p.bold(event.runbook.title)} (${event.runbook.name}) ${this.p.dim(event.runbook.file)}`];
+        const lines = [`${label('runbook')}${this.p.bold(oneLine(event.runbook.title))} (${event.runbook.name}) ${this.p.dim(event.runbook.file)}`];
         if (event.target) lines.push(`${label('target')}${event.target}`);
         if (event.dryRun) lines.push(this.p.yellow(`${label('dry run')}read-only SQL and probes run; shell steps run in a read-only sandbox; destructive steps are shown, not run`));
         if (event.resumedFrom) lines.push(`${label('resumed')}at step '${event.resumedFrom}'`);
@@ -185,10 +185,10 @@ function questionLines(e: QuestionAsked): string[] {
   if (a.kind === 'manual') {
     const lines = [`${label('manual')}${id}: do this by hand, then answer on stdin:`];
     lines.push(...a.instructions.trim().split('\n').map((l) => `  > ${l}`));
-    lines.push(a.choices?.length ? `  answer one of: ${a.choices.join(', ')}` : "  answer: 'done'");
+    lines.push(a.choices?.length ? `  answer one of: ${oneLine(a.choices.join(', '))}` : "  answer: 'done'");
     return lines;
   }
-  const hints = [a.default !== undefined && !a.secret ? `default ${a.default}` : '', a.pattern ? `expects ${expectedAnswer(a)}` : '', a.choices?.length ? `one of ${a.choices.join(', ')}` : '', a.secret ? 'secret' : '']
+  const hints = [a.default !== undefined && !a.secret ? `default ${oneLine(String(a.default))}` : '', a.pattern ? `expects ${expectedAnswer(a)}` : '', a.choices?.length ? `one of ${oneLine(a.choices.join(', '))}` : '', a.secret ? 'secret' : '']
     .filter(Boolean).join('; ');
   return [`${label('prompt')}${id}: ${oneLine(a.message)}${hints ? ` (${hints})` : ''}`];
 }

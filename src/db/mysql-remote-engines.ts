@@ -31,8 +31,7 @@ export const SHOW_OPENS_NAMED_ONLY = [
   'COLLATION', 'CHARACTER SET', 'CHARSET', 'TRIGGERS', 'EVENTS', 'PROCEDURE STATUS', 'FUNCTION STATUS',
   // Not INDEX, INDEXES or KEYS: `SHOW INDEX FROM t FROM db` opens db.t, whatever t is qualified with, where the
   // relation check read the name as written (a probe of stop 67 reached a FEDERATED table's server that way).
-  // COLUMNS and FIELDS read the table's definition only.
-  'COLUMNS', 'FULL COLUMNS', 'FIELDS', 'FULL FIELDS',
+  // Nor COLUMNS or FIELDS, the same way (`SHOW COLUMNS FROM v FROM db` prepared a view there: a probe of stop 69).
 ];
 const SHOW_ALLOWED = new Set(SHOW_OPENS_NAMED_ONLY);
 
@@ -80,17 +79,42 @@ function remoteEnginesQuery(): { sql: string; values: string[] } {
 
 /** Both questions in one round trip, for a read that lists tables: innodb_stats_on_metadata (m) beside the table
  *  the engines question finds (s, n, e: NULL when none). */
-export function listingQuery(): { sql: string; values: string[] } {
+export function listingQuery(views = false): { sql: string; values: string[] } {
   const engines = remoteEnginesQuery();
   return {
-    sql: `SELECT m.m AS m, t.s AS s, t.n AS n, t.e AS e FROM (${STATS_ON_METADATA_SQL}) AS m LEFT JOIN (${engines.sql}) AS t ON 1 = 1`,
-    values: engines.values,
+    sql: `SELECT m.m AS m, t.s AS s, t.n AS n, t.e AS e${views ? ', v.s AS vs, v.n AS vn' : ''} FROM (${STATS_ON_METADATA_SQL}) AS m LEFT JOIN (${engines.sql}) AS t ON 1 = 1`
+      + (views ? `\n      LEFT JOIN (${VIEWS_SQL}) AS v ON 1 = 1` : ''),
+    values: [...engines.values, ...(views ? SERVER_VIEW_DEFINERS : [])],
   };
 }
 
+/** information_schema's tables a listing may read without preparing a view it lists (tested with a view whose
+ *  constants call a function: a probe of stop 69); COLUMNS and VIEWS prepare them, as does any other not listed. */
+const LISTS_NO_VIEW_CODE = new Set(['TABLES', 'STATISTICS', 'PARTITIONS', 'TABLE_CONSTRAINTS', 'KEY_COLUMN_USAGE', 'CHECK_CONSTRAINTS',
+  'TRIGGERS', 'ROUTINES', 'COLUMN_PRIVILEGES', 'SCHEMATA', 'PROCESSLIST', 'INNODB_TRX', 'INNODB_LOCKS', 'INNODB_LOCK_WAITS',
+  'GLOBAL_STATUS', 'SESSION_STATUS', 'GLOBAL_VARIABLES', 'SESSION_VARIABLES', 'USER_PRIVILEGES', 'SCHEMA_PRIVILEGES', 'TABLE_PRIVILEGES']);
+
+/** Whether a listing may prepare the views it lists: a SHOW that lists, or an information_schema table not known
+ *  to leave them unprepared. */
+export function preparesViews(sql: string, relations: MysqlRelation[], database: string | null | undefined): boolean {
+  return showListing(sql) || relations.some(([schema, name]) => isInformationSchema(schema ?? database) && !LISTS_NO_VIEW_CODE.has(asciiUpper(name)));
+}
+
+/** One view the session can see that is not the server's own (sys's and mysql's, by their fresh install's
+ *  definers): a listing prepares the views it lists (information_schema.COLUMNS, SHOW TABLE STATUS, SHOW COLUMNS
+ *  … FROM db), and preparing one evaluates its constants, `LIKE … ESCAPE f()` running f (a probe of stop 69
+ *  killed a session and changed a global that way). Asked by name and definer only, which the server reads from
+ *  the view's file without preparing it. */
+const SERVER_VIEW_DEFINERS = ['mariadb.sys@localhost', 'mysql.sys@localhost'];
+const VIEWS_SQL = `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM information_schema.VIEWS
+      WHERE NOT (TABLE_SCHEMA IN ('sys', 'mysql') AND DEFINER IN (?, ?)) ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT 1`;
+
 /** Throws PinRefusal naming the table the query found, if it found one. */
-export function checkRemoteEngines(rows: { s?: unknown; n?: unknown; e?: unknown }[]): void {
+export function checkRemoteEngines(rows: { s?: unknown; n?: unknown; e?: unknown; vs?: unknown; vn?: unknown }[]): void {
   const r = rows[0];
+  if (r && r.vn !== null && r.vn !== undefined) {
+    throw new PinRefusal(`the server prepares every view this read lists, and ${String(r.vs)}.${String(r.vn)} is a view someone created, whose code (a function in its constants) runs when it is prepared: not run as a read`);
+  }
   if (!r || r.n === null || r.n === undefined) return;
   const engine = typeof r.e === 'string' ? r.e : 'an engine the server does not show';
   throw new PinRefusal(`the server opens every table this read lists, and ${String(r.s)}.${String(r.n)} (${engine}) may reach another server or file when opened: not run as a read`);

@@ -15,7 +15,7 @@ import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBase
 import { PinRefusal } from './pin-refusal.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
 import { refusedBefore, rememberRefusal } from './refused-servers.js';
-import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
+import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
   ownTablesOnly, sameRelations, slowCall, slowCallRefusal, tableLocking, type HeldBy,
@@ -311,6 +311,7 @@ class MysqlSession extends GuardedSession implements Session {
     let table: string | undefined;
     // The step vouches for what its text reaches; a server view's definition is not the author's (as below).
     let lists = !vouched && await this.listsTables(sql, named);
+    let prepares = lists && preparesViews(sql, named, this.knownDatabase ? await this.knownDatabase : null);
     for (let depth = 0; asked.length; depth++) {
       if (depth === MAX_VIEW_DEPTH) throw new PinRefusal(`the server's own views it reads nest deeper than ${MAX_VIEW_DEPTH}: not run as a read`);
       const rows = await this.relationRows(asked);
@@ -331,8 +332,9 @@ class MysqlSession extends GuardedSession implements Session {
       asked = fresh(views.flatMap((v) => { const reads = checkServerView(v); this.ownTablesOnly(v); return reads; }));
       // sys's views read information_schema (sys.schema_auto_increment_columns: TABLES, COLUMNS).
       lists ||= views.some((v) => listsTables(v.definition, mysqlRelations(v.definition) ?? [], v.schema));
+      prepares ||= views.some((v) => preparesViews(v.definition, mysqlRelations(v.definition) ?? [], v.schema));
     }
-    if (lists) await this.noRemoteEnginesNorStats();
+    if (lists) await this.noRemoteEnginesNorStats(prepares);
     // A SHOW of one table (SHOW INDEX FROM t) opens it too: its statistics are recalculated the same.
     else if (!vouched && isShow(sql)) await this.noStatsOnMetadata();
     return { table };
@@ -351,8 +353,8 @@ class MysqlSession extends GuardedSession implements Session {
   /** Before a read that lists tables: none the session can see is of an engine that may reach another server
    *  when the server opens it (mysql-remote-engines.ts), and opening them recalculates no statistics; one round
    *  trip. The query itself opens no handler. */
-  private async noRemoteEnginesNorStats(): Promise<void> {
-    const q = listingQuery();
+  private async noRemoteEnginesNorStats(views: boolean): Promise<void> {
+    const q = listingQuery(views);
     const rows = await this.conn.query(q.sql, q.values).then(([r]) => r as { m?: unknown; s?: unknown; n?: unknown; e?: unknown }[], () => undefined);
     checkStatsOnMetadata(rows); // a server that could not answer refuses here
     checkRemoteEngines(rows!);

@@ -71,6 +71,27 @@ describe('MariaDB: a read of a table runs its generated columns\' code, so that 
     }
   });
 
+  // Round 4: a read that lists (information_schema.COLUMNS, SHOW TABLE STATUS, SHOW COLUMNS … FROM db) makes the
+  // server prepare every view it lists, the same ESCAPE f() then running. Such a read is refused where a view
+  // someone created is visible; the listing's own question (by name and definer) prepares none.
+  it('a read that lists, where a view someone created is visible: refused, and no view\'s code runs', async (t) => {
+    await adminQuery(server, `CREATE DEFINER = CURRENT_USER FUNCTION ${server.database}.zap2() RETURNS CHAR(1) DETERMINISTIC SQL SECURITY DEFINER BEGIN SET GLOBAL max_connections = 88; RETURN '!'; END`);
+    await adminQuery(server, 'CREATE TABLE IF NOT EXISTS ' + server.database + '.tl (c VARCHAR(10)) ENGINE=InnoDB');
+    await adminQuery(server, `CREATE DEFINER = CURRENT_USER VIEW ${server.database}.listed AS SELECT c FROM ${server.database}.tl WHERE c LIKE 'x' ESCAPE ${server.database}.zap2()`);
+    await adminQuery(server, 'SET GLOBAL max_connections = 41');
+    const max = async () => Number(((await adminQuery(server, 'SELECT @@GLOBAL.max_connections AS m')) as { m: number }[])[0]?.m);
+    const dir = scratch(t);
+    const reads = [`SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${server.database}'`, 'SHOW TABLE STATUS', `SHOW COLUMNS FROM listed FROM ${server.database}`];
+    for (const [i, query] of reads.entries()) {
+      const file = writeRunbook(dir, `l${i}`, `name: l\ntitle: l\nconnections:\n  db: { url: ${JSON.stringify(url())} }\nsteps:\n  - id: s\n    sql: { query: ${JSON.stringify(query)} }\n    next: done\n  - { id: done, end: resolved }\n`);
+      for (const args of [['--dry-run', '--yes'], []]) {
+        const r = await cli(['run', file, '--plain', '--no-transcript', ...args]);
+        assert.match(r.stdout + r.stderr, /prepares every view this read lists|a view: the server runs its definition/, `${query}: ${r.stdout}${r.stderr}`);
+        assert.equal(await max(), 41, `${query} (${args.join(' ') || 'real'}): a view's function ran`);
+      }
+    }
+  });
+
   it('generated tables: each read refused exactly when a generated column is not proven a read', async () => {
     const next = rng(69);
     const cases: { table: string; bad: boolean }[] = [];

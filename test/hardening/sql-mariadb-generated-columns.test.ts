@@ -12,19 +12,10 @@ import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import { adminQuery, appQuery } from '../db/helpers.js';
 import { runSteps, stepResult } from './read-steps.js';
 import { cli, scratch, writeRunbook } from './helpers.js';
+import { rng } from '../helpers/rng.js';
 
 const READS = ['`a` + 1', 'concat(`b`, \'x\')', 'lower(`b`)', 'length(`b`)', 'abs(`a`)', 'coalesce(`a`, 0)', "json_value(`b`, '$.k')", 'upper(substr(`b`, 1, 2))'];
 const UNPROVEN = ["convert_tz('2020-01-01 00:00:00', 'UTC', `b`)", 'default(`a`)'];
-
-/** A small fixed-seed generator (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('MariaDB: a read of a table runs its generated columns\' code, so that code must be proven a read', () => {
   let server: LabServer;

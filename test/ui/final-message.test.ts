@@ -13,15 +13,7 @@ import { PlainFormatter } from '../../src/ui/plain/plain-format.js';
 import { paint } from '../../src/ui/plain/paint.js';
 import { initialViewModel, reduce } from '../../src/ui/view-model.js';
 import type { RunEvent } from '../../src/engine/events.js';
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const PIECES = ['resolved in 0.4s (2 ok, 0 failed, 0 skipped): The application answers again.', '✓ recheck  Check the app again shell   ok 52ms  → done',
   'runbook Check the application (app-check)                        RESOLVED   0:00', '\n', '\n\n', '\r', '\u00a0'.repeat(30), 'DOWN (503)', ' ', 'finished resolved in 52ms',

@@ -107,20 +107,28 @@ export async function serverMajor(query: Query): Promise<number> {
   return Math.floor(Number((await query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0) / 10000);
 }
 
+const CASTS = CATALOGS.find((c) => c.name === 'pg_cast')!;
+
+/** The major and pg_cast's rows (for catalogHooks) in one round trip: on a slow path every round trip of the login
+ *  counts (1 s each way: the timeout runbook's login probe ran out with one more). pg_cast's question casts
+ *  nothing, so it may go before anything is judged. */
+export async function majorAndCasts(query: Query): Promise<{ major: number; casts: Record<string, unknown>[] }> {
+  const [version, casts] = await query(`SHOW server_version_num;\n${rowsSql(CASTS)}`) as unknown as { rows: Record<string, unknown>[] }[];
+  return { major: Math.floor(Number(version!.rows[0]?.server_version_num ?? 0) / 10000), casts: casts!.rows };
+}
+
 /**
  * What of PostgreSQL's own catalog rows names code someone created, said for the operator; undefined when
  * nothing does. Asked on a fresh session, before the engine's first query of its own.
  */
-export async function catalogHooks(query: Query, known?: number): Promise<string | undefined> {
+export async function catalogHooks(query: Query, known?: number, castRows?: Record<string, unknown>[]): Promise<string | undefined> {
   const major = known ?? await serverMajor(query);
   // pg_cast first, on its own: the rest casts regproc columns to oid, and the server runs whatever function
   // pg_cast's row for that pair names (a probe of stop 69 pointed it at a plpgsql function, which terminated a
   // session before the answer that named it was judged). Its own question casts nothing (castfunc is an oid).
-  const casts = CATALOGS.find((c) => c.name === 'pg_cast')!;
-  const castRows = await query(rowsSql(casts)).then((r) => r.rows);
-  const castProblem = rowsProblem(casts, castRows, major);
+  const castProblem = rowsProblem(CASTS, castRows ?? await query(rowsSql(CASTS)).then((r) => r.rows), major);
   if (castProblem) return castProblem;
-  const catalogs = catalogsOf(major).filter((c) => c !== casts);
+  const catalogs = catalogsOf(major).filter((c) => c !== CASTS);
   const results = await query(catalogs.map(rowsSql).join(';\n')).then((r) => (Array.isArray(r) ? r : [r]) as { rows: Record<string, unknown>[] }[], (err: unknown) => {
     // A server before PostgreSQL 12 has no support functions (prosupport): no read is proven there (the engine
     // reads 15's to 18's grammars), and its own queries are asked as before.

@@ -1,6 +1,6 @@
 // PostgreSQL sessions over pg. Every step runs in its own transaction so that `SET LOCAL statement_timeout`
 // and READ ONLY apply to that step alone; a step that is not destructive sends exactly one statement.
-import { catalogHooks, serverMajor } from './pg-catalog-hooks.js';
+import { catalogHooks, majorAndCasts } from './pg-catalog-hooks.js';
 import { catalogPlanningHooks } from './pg-catalog-planning.js';
 import pg from 'pg';
 import { raceAbort } from './abort.js';
@@ -107,9 +107,9 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
     // 20 s login probe ran out when each question asked the version again).
     const open = async () => {
       const query = (sql: string) => client.query(sql);
-      const major = await raceAbort(serverMajor(query), opts.signal);
+      const { major, casts } = await raceAbort(majorAndCasts(query), opts.signal);
       await unplannedCatalogs(client, opts.signal, '(not even a read, nor in a dry run)', major);
-      const hooked = await raceAbort(catalogHooks(query, major), opts.signal);
+      const hooked = await raceAbort(catalogHooks(query, major, casts), opts.signal);
       if (hooked) throw new PinRefusal(`${hooked}: the server runs it wherever it fits, the engine's own queries included, so the engine sends nothing on this server (not even a read, nor in a dry run)`);
       return raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal);
     };

@@ -15,6 +15,12 @@ const SCHEME: Record<LabEngine, string> = { postgres: 'postgres', mariadb: 'mysq
 
 export function buildUrl(p: UrlParts): string {
   const auth = `${encodeURIComponent(p.user)}:${encodeURIComponent(p.password)}`;
-  const query = p.params && Object.keys(p.params).length > 0 ? `?${new URLSearchParams(p.params).toString()}` : '';
-  return `${SCHEME[p.engine]}://${auth}@${p.host}:${p.port}/${encodeURIComponent(p.database)}${query}`;
+  // A PostgreSQL socket directory stands in the host's place (libpq: postgres://u@%2Ftmp/db): the URL gives each
+  // part once, as the engine requires (a host and a ?host= read differently by different clients).
+  const { host: socketDir, ...rest } = p.params ?? {};
+  const inHostPlace = p.engine === 'postgres' && socketDir !== undefined;
+  const host = inHostPlace ? encodeURIComponent(socketDir) : p.host;
+  const params = inHostPlace ? rest : p.params ?? {};
+  const query = Object.keys(params).length > 0 ? `?${new URLSearchParams(params).toString()}` : '';
+  return `${SCHEME[p.engine]}://${auth}@${host}:${p.port}/${encodeURIComponent(p.database)}${query}`;
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { killedStepsGone } from '../helpers/killed-run.js';
+import { killedRun } from '../helpers/killed-run.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { cli, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
 
@@ -38,16 +38,7 @@ test('a header whose fingerprints were deleted or cut: the resume is refused, na
   const dir = scratch(t);
   const [a, b] = [join(dir, 'A'), join(dir, 'B')];
   mkdirSync(a); mkdirSync(b);
-  const go = join(dir, 'go');
-  const runbook = writeRunbook(dir, 'place', YAML);
-  const transcript = join(dir, 't.jsonl');
-  const run = cli(['run', runbook, '--plain', '--yes', '--transcript', transcript, '--input', `go=${go}`], { env: { ORDERS_DIR: a } });
-  await until(() => existsSync(`${go}.waiting`), 60_000, 'the wait step');
-  await until(() => transcriptLines(transcript).some((l) => l.type === 'step-process' && l.stepId === 'wait'), 60_000, 'the wait step\'s process line');
-  run.child.kill('SIGKILL');
-  await run;
-  await killedStepsGone(transcript);
-  writeFileSync(go, '');
+  const transcript = await killedRun(dir, 'place', YAML, [], { ORDERS_DIR: a });
   const original = readFileSync(transcript, 'utf8');
   for (const [what, edit, why] of EDITS) {
     const [head, ...rest] = original.split('\n');

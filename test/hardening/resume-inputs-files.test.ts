@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { unprintedInputChanges } from '../../src/resume/input-prints.js';
 import { adminQuery } from '../db/helpers.js';
-import { killedStepsGone } from '../helpers/killed-run.js';
+import { killedRun } from '../helpers/killed-run.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { cli, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
 
@@ -56,21 +56,6 @@ const VIA_URL = RUNBOOK('  url: { required: true, secret: true }', 'url', `     
 const VIA_PORT = RUNBOOK('  port: { required: true }', 'port',
   `      run: psql -X -q -v ON_ERROR_STOP=1 "host=127.0.0.1 port=\${{ inputs.port }} dbname=app_db user=app_user" -c "INSERT INTO marks VALUES ('WHAT')"`);
 const VIA_SERVICE = RUNBOOK('', 'service', `      run: psql -X -q -v ON_ERROR_STOP=1 "service=app" -c "INSERT INTO marks VALUES ('WHAT')"`);
-
-/** A run of `yaml` killed -9 in its wait step, its step's processes gone, its go file in place: its transcript. */
-async function killedRun(dir: string, name: string, yaml: string, input: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const go = join(dir, `${name}.go`);
-  const runbook = writeRunbook(dir, name, yaml);
-  const transcript = join(dir, `${name}.jsonl`);
-  const run = cli(['run', runbook, '--plain', '--yes', '--transcript', transcript, '--input', `go=${go}`, ...input.flatMap((i) => ['--input', i])], { env });
-  await until(() => existsSync(`${go}.waiting`), 60_000, 'the wait step');
-  await until(() => transcriptLines(transcript).some((l) => l.type === 'step-process' && l.stepId === 'wait'), 60_000, 'the wait step\'s process line');
-  run.child.kill('SIGKILL');
-  await run;
-  await killedStepsGone(transcript);
-  writeFileSync(go, '');
-  return transcript;
-}
 
 const resume = (transcript: string, args: string[], env: NodeJS.ProcessEnv = {}) => cli(['resume', transcript, '--plain', ...args], { env });
 const RETARGET = ['--retarget', '--approve', 'wait', '--approve', 'act'];

@@ -3,7 +3,8 @@
 // its top left; nothing is resized, so no SIGWINCH says so. Inside tmux (TMUX and TMUX_PANE set), tmux itself is
 // asked, at the moment it matters (a yes, a page counted as read), whether an attached client showing this
 // window is smaller than the window. Anything it cannot answer counts as not hiding: outside tmux there is nothing
-// to ask, and the gate's own rules still hold.
+// to ask, and the gate's own rules still hold. Never cached: a client attaching changes the answer, and no resize
+// says so.
 import { spawnSync } from 'node:child_process';
 import { inheritedEnv } from '../secrets/credential-env.js';
 
@@ -22,9 +23,11 @@ export function tmuxHidesPart(frame?: { columns: number; rows: number }, env: No
   if (!socket || !pane) return false;
   const mine = ask(socket, ['display-message', '-p', '-t', pane, '#{session_id} #{window_id} #{window_width} #{window_height} #{pane_width} #{pane_height}'])?.trim().split(' ');
   if (!mine || mine.length < 6) return false;
-  const [session, window, width, height] = [mine[0]!, mine[1]!, Number(mine[2]), Number(mine[3])];
+  const [window, width, height] = [mine[1]!, Number(mine[2]), Number(mine[3])];
   if (frame && (Number(mine[4]) !== frame.columns || Number(mine[5]) !== frame.rows)) return true;
-  const clients = ask(socket, ['list-clients', '-t', session, '-F', '#{client_width} #{client_height} #{window_id} #{status}']) ?? '';
+  // Every client of the server, not only the pane's session's: a client of a grouped or linked session shows the
+  // same window, and tmux names only one session for a pane (a lead of a probe of stop 70).
+  const clients = ask(socket, ['list-clients', '-F', '#{client_width} #{client_height} #{window_id} #{status}']) ?? '';
   return clients.split('\n').filter(Boolean).some((line) => {
     const [cw, ch, win, status] = line.split(' ');
     const statusRows = status === 'off' ? 0 : status === 'on' ? 1 : Number(status) || 0;

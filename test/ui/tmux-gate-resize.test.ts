@@ -108,6 +108,34 @@ describe('a resize while the gate is up', { skip: !hasTmux && 'tmux not installe
     }
   });
 
+  // A lead of a probe of stop 70: tmux names one session for a pane (the one with the latest activity), and the check
+  // listed only that session's clients. An 80x21 client on a session grouped with the gate's, then a newer grouped
+  // session nobody is attached to: the pane's session is the newest, which has no client. Every client is asked now.
+  test('an 80x21 client on a grouped session, a newer grouped session named for the pane: y does not run', async () => {
+    const t = new Terminal('long-gate.yaml', [], { cols: 80, rows: 20 });
+    const outer = `${t.socket}-outer`;
+    const outerTmux = (...args: string[]) => execFileSync(TMUX, ['-L', outer, ...args], { encoding: 'utf8' });
+    try {
+      await t.until(/see all first|unseen/);
+      t.tmux('new-session', '-d', '-t', 'ui', '-s', 'grp');
+      outerTmux('new-session', '-d', '-x', '80', '-y', '21', '-s', 'op', `env -u TMUX ${TMUX} -L ${t.socket} attach -t grp`);
+      await waitFor(() => /\b1\b/.test(t.tmux('display-message', '-p', '-t', 'grp', '#{session_attached}')) || undefined, 'the client attached');
+      await sleep(1100); // tmux keeps activity times in seconds: the next session is newer
+      t.tmux('new-session', '-d', '-t', 'ui', '-s', 'late');
+      const pane = t.tmux('display-message', '-p', '-t', 'ui', '#{pane_id}').trim();
+      assert.equal(t.tmux('display-message', '-p', '-t', pane, '#{session_name}').trim(), 'late', 'tmux names the newest session for the pane');
+      t.resize(200, 50);
+      await t.until(/y\s+run/);
+      await t.settled();
+      t.keys('y');
+      await sleep(1200);
+      assert.equal(existsSync(t.file), false, `y ran what the grouped session's client never showed:\n${outerTmux('capture-pane', '-p', '-t', 'op')}`);
+    } finally {
+      spawnSync(TMUX, ['-L', outer, 'kill-server']);
+      t.close();
+    }
+  });
+
   // A probe of stop 69: the pty said 60 rows (`stty rows 60`, left by something run in the pane before) while the
   // pane is 24: the frame was laid out for 60, tmux drew its bottom 24 rows (the gate's command above them, off
   // screen), and y ran it. tmux is now asked at the yes whether the pane is the size the frame was drawn for.

@@ -102,11 +102,6 @@ const LOGIN_SQL = 'SELECT e.evtname AS name, e.evtevent AS event, e.evtenabled A
 
 const UNDEFINED_COLUMN = '42703';
 
-/** The server's major version. SHOW is not planned: nothing can hook it. */
-export async function serverMajor(query: Query): Promise<number> {
-  return Math.floor(Number((await query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0) / 10000);
-}
-
 const CASTS = CATALOGS.find((c) => c.name === 'pg_cast')!;
 
 /** The major and pg_cast's rows (for catalogHooks) in one round trip: on a slow path every round trip of the login
@@ -119,14 +114,13 @@ export async function majorAndCasts(query: Query): Promise<{ major: number; cast
 
 /**
  * What of PostgreSQL's own catalog rows names code someone created, said for the operator; undefined when
- * nothing does. Asked on a fresh session, before the engine's first query of its own.
+ * nothing does. Asked on a fresh session, before the engine's first query of its own, with what majorAndCasts read.
  */
-export async function catalogHooks(query: Query, known?: number, castRows?: Record<string, unknown>[]): Promise<string | undefined> {
-  const major = known ?? await serverMajor(query);
+export async function catalogHooks(query: Query, { major, casts }: { major: number; casts: Record<string, unknown>[] }): Promise<string | undefined> {
   // pg_cast first, on its own: the rest casts regproc columns to oid, and the server runs whatever function
   // pg_cast's row for that pair names (a probe of stop 69 pointed it at a plpgsql function, which terminated a
   // session before the answer that named it was judged). Its own question casts nothing (castfunc is an oid).
-  const castProblem = rowsProblem(CASTS, castRows ?? await query(rowsSql(CASTS)).then((r) => r.rows), major);
+  const castProblem = rowsProblem(CASTS, casts, major);
   if (castProblem) return castProblem;
   const catalogs = catalogsOf(major).filter((c) => c !== CASTS);
   const results = await query(catalogs.map(rowsSql).join(';\n')).then((r) => (Array.isArray(r) ? r : [r]) as { rows: Record<string, unknown>[] }[], (err: unknown) => {

@@ -107,9 +107,9 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
     // 20 s login probe ran out when each question asked the version again).
     const open = async () => {
       const query = (sql: string) => client.query(sql);
-      const { major, casts } = await raceAbort(majorAndCasts(query), opts.signal);
-      await unplannedCatalogs(client, opts.signal, '(not even a read, nor in a dry run)', major);
-      const hooked = await raceAbort(catalogHooks(query, major, casts), opts.signal);
+      const opening = await raceAbort(majorAndCasts(query), opts.signal);
+      await unplannedCatalogs(client, opts.signal, '(not even a read, nor in a dry run)', opening.major);
+      const hooked = await raceAbort(catalogHooks(query, opening), opts.signal);
       if (hooked) throw new PinRefusal(`${hooked}: the server runs it wherever it fits, the engine's own queries included, so the engine sends nothing on this server (not even a read, nor in a dry run)`);
       return raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal);
     };

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { labServerInfo, startPostgres, type LabServer } from '../../src/lab/index.js';
-import { catalogHooks, HOOKS_SQL } from '../../src/db/pg-catalog-hooks.js';
+import { catalogHooks, HOOKS_SQL, majorAndCasts } from '../../src/db/pg-catalog-hooks.js';
 import { copyOut } from '../../src/db/pg-copy-out.js';
 import { openSession } from '../../src/db/open.js';
 import { parseUrl } from '../../src/db/url.js';
@@ -415,7 +415,8 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
         const client = new pg.Client({ connectionString: server.url({ database: db }) });
         await client.connect();
         try {
-          const said = await catalogHooks((sql) => client.query(sql));
+          const query = (sql: string) => client.query(sql);
+          const said = await catalogHooks(query, await majorAndCasts(query));
           assert.match(said ?? '', /PostgreSQL's own pg_proc row \d+ was given code someone created/);
           assert.equal(((await client.query(HOOKS_SQL)) as unknown as unknown[]).length, 18, 'one answer per question (pg_proc has two)');
         } finally { await client.end(); }

@@ -15,9 +15,13 @@ export const FIRST_INITDB_OID = 12000;
 
 /** One catalog question's rows: the key is c0; `columns` are the others, in order. */
 export function builtinRowsDigest(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
-  const lines = rows.filter((r) => Number(r.c0) < FIRST_INITDB_OID).map((r) => [r.c0, ...columns.map((c) => r[c])].map((v) => (v === null ? '\\N' : String(v))).join('\t'));
+  const lines = rows.filter((r) => Number(r.c0) < FIRST_INITDB_OID).map((r) => [r.c0, ...columns.map((c) => r[c])].map(digestText).join('\t'));
   return createHash('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 32);
 }
+
+/** A column's text as digested. A stored expression (an argument default) without its `:location`, the offset of
+ *  its text in the script that made it: a minor release may move it, and the digest is per major. */
+const digestText = (v: unknown): string => (v === null ? '\\N' : String(v).replace(/ :location -?\d+/g, ''));
 
 /** Whether the rows are a fresh install's; undefined when the engine has no digest for this major or question. */
 export function freshRows(major: number, question: string, digest: string): boolean | undefined {
@@ -39,7 +43,7 @@ const J = (a: string, b: string) => `${a} OPERATOR(pg_catalog.=) ${b}`;
 export const INITDB_MADE_SQL = [
   `SELECT 'function' AS k, pg_catalog.format('%s.%s(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) AS name,
      pg_catalog.md5(pg_catalog.concat_ws(' | ', l.lanname, p.prosrc, p.probin, pg_catalog.pg_get_function_sqlbody(p.oid), p.prosupport::pg_catalog.regproc,
-       p.provolatile, p.prosecdef, p.proconfig)) AS body
+       p.provolatile, p.prosecdef, p.proconfig, pg_catalog.pg_get_function_arguments(p.oid), p.prokind, p.proisstrict, p.proretset)) AS body
    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON ${J('n.oid', 'p.pronamespace')} JOIN pg_catalog.pg_language l ON ${J('l.oid', 'p.prolang')}
    WHERE ${IN_RANGE('p.oid')}`,
   `SELECT 'type', pg_catalog.format_type(t.oid, NULL), pg_catalog.concat_ws(' | ', t.typinput::pg_catalog.regproc, t.typoutput::pg_catalog.regproc,

@@ -34,6 +34,11 @@ const CATALOGS: readonly Catalog[] = [
   // A SQL-standard body (BEGIN ATOMIC, RETURN: 46 built-ins, round(numeric) and lpad among them), which the server
   // runs instead of prosrc (a stop-68 probe rewrote round(numeric)'s in place to terminate sessions).
   { name: 'pg_proc', what: 'SQL-standard body of', key: 'oid', code: [], body: ['prosqlbody'], since: 14 },
+  // How a call of a built-in runs besides its body: an argument's default (a superuser's CREATE OR REPLACE of
+  // make_interval gave `years` a default that terminated a session, filled in for `make_interval(days => 1)`: a
+  // probe of stop 70), its settings (proconfig), and its signature and kind.
+  { name: 'pg_proc', what: 'argument defaults, settings or signature of', key: 'oid', code: [],
+    body: ['proargdefaults', 'proconfig', 'prosecdef', 'proisstrict', 'proretset', 'prorettype', 'proargtypes', 'provariadic', 'prokind'] },
   // The negator and commutator too: the planner rewrites NOT (a >= b) with >='s negator (the engine's own check did).
   { name: 'pg_operator', what: 'function, estimator, negator or commutator of the operator', key: 'oid', code: ['oprcode', 'oprrest', 'oprjoin', 'oprnegate', 'oprcom'] },
   // The type's functions, and the types it is made of (an array's element type's input runs for '{…}'::int4[]).

@@ -96,6 +96,13 @@ describe('a built-in row pointed at another built-in is refused, and its code ne
           `SET allow_system_table_mods = on; UPDATE pg_catalog.pg_proc SET prolang = 12, prosrc = 'pg_terminate_backend', prosqlbody = NULL
              WHERE oid = 'information_schema._pg_char_max_length(oid,integer)'::pg_catalog.regprocedure`,
           "SELECT column_name, character_maximum_length FROM information_schema.columns WHERE table_name = 'pg_stat_activity'", /initdb/],
+        // A probe of stop 70: CREATE OR REPLACE kept the built-in's OID, language and C symbol, and gave `years` a
+        // default the server filled in for `make_interval(days => 1)`. VICTIM is the victim session's pid.
+        ['a built-in\'s argument default replaced (make_interval\'s years)',
+          `CREATE OR REPLACE FUNCTION pg_catalog.make_interval(years int4 DEFAULT (pg_catalog.pg_terminate_backend(VICTIM))::int4,
+             months int4 DEFAULT 0, weeks int4 DEFAULT 0, days int4 DEFAULT 0, hours int4 DEFAULT 0, mins int4 DEFAULT 0,
+             secs double precision DEFAULT 0.0) RETURNS interval LANGUAGE internal STRICT IMMUTABLE PARALLEL SAFE AS 'make_interval'`,
+          'SELECT make_interval(days => 1) AS one_day', /pg_proc rows/],
       ];
       for (const [what, plant, read, why] of REDEFINED) {
         it(`${what}: refused dry and real, the victim lives`, async () => {
@@ -103,7 +110,8 @@ describe('a built-in row pointed at another built-in is refused, and its code ne
           try {
             assert.equal(stepResult(await runSteps(own.url(), [{ query: read, params: [] }], true), 's0').status, 'ok', 'it reads before the plant');
             const victim = await victimSession(own);
-            await adminQuery(own, plant);
+            const { pid } = (await victim.query('SELECT pg_catalog.pg_backend_pid() AS pid')).rows[0] as { pid: number };
+            await adminQuery(own, plant.replace('VICTIM', String(pid)));
             for (const dryRun of [true, false]) {
               const r = stepResult(await runSteps(own.url(), [{ query: read, params: [] }], dryRun), 's0');
               assert.equal(r.status, 'failed', JSON.stringify(r));

@@ -31,11 +31,14 @@ export type TlsVersion = typeof TLS_VERSIONS[number];
  */
 export interface TlsAttempt { tls: TlsSettings | null; fallbackOn?: Classification | 'server-refused' }
 
-const ALIASES: Record<string, SslMode> = {
+/** libpq's sslmode values, compared as libpq compares them (case and all): a PostgreSQL URL is read as libpq reads it. */
+const LIBPQ_MODES: readonly SslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/** MySQL/MariaDB: the mysql client's ssl-mode names (any case) and libpq's. */
+const MYSQL_ALIASES: Record<string, SslMode> = {
   disable: 'disable', disabled: 'disable', allow: 'allow', prefer: 'prefer', preferred: 'prefer',
   require: 'require', required: 'require', 'verify-ca': 'verify-ca', verify_ca: 'verify-ca',
   'verify-full': 'verify-full', verify_identity: 'verify-full',
-  'no-verify': 'require', // node-postgres' own name for require
 };
 
 /**
@@ -44,14 +47,34 @@ const ALIASES: Record<string, SslMode> = {
  * or true/false) is read too, since that is what a Node application hands mysql2.
  */
 export function sslMode(info: ConnectionInfo): SslMode {
+  if (info.engine === 'postgres') return libpqMode(info);
   if (info.sslmode !== undefined) {
-    const mode = ALIASES[info.sslmode.toLowerCase()];
-    if (!mode) throw new UrlError(`unknown sslmode '${info.sslmode.slice(0, 20)}': use disable, allow, prefer, require, verify-ca or verify-full`);
+    const mode = MYSQL_ALIASES[info.sslmode.toLowerCase()];
+    if (!mode) throw new UrlError(`unknown ssl-mode '${info.sslmode.slice(0, 20)}': use DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY`);
     return mode;
   }
   const ssl = info.params.ssl;
-  if (ssl !== undefined) return fromSslParam(ssl);
-  return info.engine === 'postgres' ? 'prefer' : 'disable';
+  return ssl === undefined ? 'disable' : fromSslParam(ssl);
+}
+
+/**
+ * PostgreSQL: only what libpq accepts, since "resolved" means the application's libpq logs in. A spelling libpq
+ * refuses (`disabled`, `Require`, node-postgres' `no-verify`) fails every libpq client; taking it for a mode ended
+ * "resolved" where psql could not connect (a probe of stop 70). `sslrootcert=system` (libpq 16+) loads the system's
+ * CAs and makes verify-full the default and the only mode allowed.
+ */
+function libpqMode(info: ConnectionInfo): SslMode {
+  const given = info.sslmode;
+  if (given !== undefined && !LIBPQ_MODES.includes(given as SslMode)) {
+    const meant = MYSQL_ALIASES[given.toLowerCase()] ?? (given === 'no-verify' ? 'require' : undefined);
+    throw new UrlError(`sslmode '${given.slice(0, 20)}' is not libpq's: libpq refuses it${meant ? `; write sslmode=${meant}` : ''} (disable, allow, prefer, require, verify-ca or verify-full)`);
+  }
+  if (info.params.sslrootcert === 'system') {
+    if (given !== undefined && given !== 'verify-full') throw new UrlError(`sslrootcert=system needs sslmode=verify-full: libpq 16 and later refuse sslmode=${given} with it`);
+    return 'verify-full';
+  }
+  if (given !== undefined) return given as SslMode;
+  return info.params.ssl === undefined ? 'prefer' : fromSslParam(info.params.ssl);
 }
 
 function fromSslParam(ssl: string): SslMode {

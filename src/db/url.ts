@@ -93,10 +93,27 @@ function splitCredentials(rest: string): { userinfo: string; tail: string } {
   throw new UrlError(`the URL is not valid: ${EXPECTED}`);
 }
 
+/**
+ * The URL as written with its password left out (`scheme://user@…`), its credentials found as parseUrl finds them;
+ * undefined when it does not parse. What a resume compares: a rotated password names the same server, and any
+ * other change of the text (read two ways or not) is a change.
+ */
+export function writtenWithoutPassword(raw: string): string | undefined {
+  try { parseUrl(raw); } catch { return undefined; }
+  const [, scheme, rest] = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)$/s.exec(raw.trim())!;
+  const { userinfo, tail } = splitCredentials(rest!);
+  if (!userinfo) return `${scheme}${tail}`;
+  const colon = userinfo.indexOf(':');
+  return `${scheme}${colon < 0 ? userinfo : userinfo.slice(0, colon)}@${tail}`;
+}
+
 /** `user:1234?x=y@host/db`: host "user", port 1234 and a parameter — or a password "1234?x=y" with a raw '?'
- *  (which would connect elsewhere and show the password as a port in errors). */
+ *  (which would connect elsewhere and show the password as a port in errors). And any '@' before the first '/'
+ *  behind a '?' or '#': libpq takes everything up to the first '@' before a '/' for the credentials
+ *  (`postgres://h?port=N&…&application_name=x@localhost` is user "h?port=N…" at localhost:5432 to libpq), where a
+ *  URL's authority ends at the '?' (a probe of stop 70 ended "resolved" on a server psql never reached). */
 function ambiguous(rest: string): boolean {
-  return /^[^/?#@:]*:\d*\?[^#]*@/.test(rest);
+  return /^[^/?#@:]*:\d*\?[^#]*@/.test(rest) || /^[^/?#@]*[?#][^/]*@/.test(rest);
 }
 
 function wellFormed(tail: string): boolean {

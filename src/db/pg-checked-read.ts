@@ -4,6 +4,7 @@
 import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 import { checkPin, explainUnresolved, pinFailed, pinPlan, type PinPlan, type Rows } from './pg-pin.js';
+import type { PlantedStatement } from './pg-planted-statement.js';
 import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf } from './pg-pin-relations.js';
 
 export interface CheckedRead { text: string; plan: PinPlan; pinned: Rows[] }
@@ -19,15 +20,26 @@ export interface ReadCheck {
   major: number;
   /** Told when the pin's message itself was refused: every later read on the session would be. */
   unpinnable?: (refusal: PinRefusal) => void;
+  /** The session's prepared question about planted objects; absent: asked in full. */
+  planted?: PlantedStatement;
 }
 
 /** `send`: one simple-protocol message on the read's connection, its results in order. */
 export async function checkRead(send: (message: string) => Promise<Rows[]>, sql: string, check: ReadCheck): Promise<CheckedRead> {
-  const plan = pinPlan(sql, check.timeout);
-  const pinned = await send(plan.message).catch((err: unknown) => {
+  const refused = (err: unknown): never => {
     const refusal = pinFailed(err);
     if (refusal instanceof PinRefusal) check.unpinnable?.(refusal);
     throw refusal;
+  };
+  const pin = async (): Promise<[PinPlan, Rows[]]> => {
+    const plan = pinPlan(sql, check.timeout, check.planted?.statements());
+    const results = await send(plan.message).then((r) => { check.planted?.settled(true); return r; }, (err: unknown) => { check.planted?.settled(false); throw err; });
+    return [plan, results];
+  };
+  const [plan, pinned] = await pin().catch(async (err: unknown) => {
+    if (!check.planted?.gone(err)) return refused(err);
+    await send('ROLLBACK'); // the failed message's transaction; then the question in full, here and from now on
+    return pin().catch(refused);
   });
   checkPin(plan, pinned);
   const found = (() => {

@@ -35,7 +35,8 @@ export const pinFailed = (err: unknown): unknown => checkFailed(err, 'the sessio
 /** Planner settings the pin's catalog queries turn off, and set back before the statement (see pinPlan). */
 export const PLANNER = ['enable_hashjoin', 'enable_mergejoin'];
 
-export function pinPlan(sql: string, timeout: string[]): PinPlan {
+/** `planted`: the session's prepared question (pg-planted-statement.ts); without it the question is asked in full. */
+export function pinPlan(sql: string, timeout: string[], planted: { prepare?: string; ask: string } = { ask: PLANTED_SQL }): PinPlan {
   const refs = pgReferences(sql);
   const relations = refs?.relations ?? [];
   // A reviewed name needs no question (the reads the lint proved call only those).
@@ -46,9 +47,9 @@ export function pinPlan(sql: string, timeout: string[]): PinPlan {
   // all of pg_proc, pg_attribute and pg_type for them (8 ms a read, 1.5 ms with index lookups). They are set back
   // to their defaults (what they are in a session that set nothing) before the statement: a plan, not a result.
   const head = [BEGIN_READ, ...timeout, 'SET LOCAL jit = off', ...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...SET_PINNED, PATH_SQL];
-  const parts = [...head];
+  const parts = [...head, ...(planted.prepare ? [planted.prepare] : [])];
   const add = (query: string) => parts.push(query) - 1;
-  const at: PinPlan['at'] = { readBack: add(READ_BACK_SQL), planted: add(PLANTED_SQL) };
+  const at: PinPlan['at'] = { readBack: add(READ_BACK_SQL), planted: add(planted.ask) };
   if (relations.length) at.resolved = add(resolvedSql(relations));
   if (calls.length) at.calls = add(builtinCallsSql(calls));
   if (attributes.length) at.attributes = add(attributeCallsSql(attributes));

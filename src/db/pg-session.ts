@@ -16,6 +16,7 @@ import { LoginClock, withTimeline, type LoginPhase, type LoginTimeline } from '.
 import { lastResult, streamQuery } from './pg-stream.js';
 import { checkFailed, explainUnresolved, type Rows } from './pg-pin.js';
 import { checkRead } from './pg-checked-read.js';
+import { PlantedStatement } from './pg-planted-statement.js';
 import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 import { findPassword } from './pgpass.js';
@@ -196,6 +197,8 @@ class PgSession extends GuardedSession implements Session {
   readonly flavour = 'postgres';
   protected readonly canceller: Canceller;
   private unpinnable: PinRefusal | undefined;
+  /** The question about planted objects, prepared once per session (pg-planted-statement.ts). */
+  private readonly planted = new PlantedStatement();
 
   constructor(
     private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
@@ -234,6 +237,7 @@ class PgSession extends GuardedSession implements Session {
     // SET takes no bind parameters; the value is an integer we computed.
     const timeout = opts.timeoutMs === undefined ? [] : [`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`];
     if (opts.readOnly) return this.readOnly(sql, params, timeout, opts);
+    this.planted.forget(); // the author's statements run here next
     const prefix = ['BEGIN', ...timeout];
     if (params.length === 0) return this.beforeCommit(prefix, sql, opts.signal);
     // Bind parameters need the extended protocol, one statement per message: three round trips.
@@ -266,7 +270,8 @@ class PgSession extends GuardedSession implements Session {
     // in a database of 2,162 indexes (the lab's has PostgreSQL's own 162).
     await unplannedCatalogs(this.client, opts.signal, '(not run as a read)', major);
     const send = async (message: string) => (await this.client.query(message)) as unknown as Rows[];
-    const checked = await checkRead(send, sql, { timeout, vouched: opts.vouched === true, major, unpinnable: (r) => { this.unpinnable = r; } });
+    const checked = await checkRead(send, sql, { timeout, vouched: opts.vouched === true, major, unpinnable: (r) => { this.unpinnable = r; }, planted: this.planted });
+    if (opts.vouched) this.planted.forget(); // the author's text, as written, runs next
     opts.signal.throwIfAborted();
     const result = await streamQuery(this.client, checked.text, params, true).catch((err: unknown) => {
       throw explainUnresolved(err, checked.pinned, checked.plan);

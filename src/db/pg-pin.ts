@@ -97,7 +97,7 @@ export function checkPin(plan: PinPlan, results: Rows[]): void {
   if (builtin) throw new PinRefusal(`it calls ${String(builtin.name)}(), a PostgreSQL built-in not reviewed as read-only, which safe_because cannot vouch for (it vouches for the author's own code; some built-ins run SQL given as text or read a relation named by a value)`);
   const attribute = answer(results, plan.at.attributes, 'which functions its names in attribute position could call')?.rows.find(unreviewedAttributeCall);
   if (attribute?.kind === 'type') {
-    throw new PinRefusal(`.${String(attribute.bare)} could convert to the domain ${String(attribute.shown)} (schema ${String(attribute.schema)}): PostgreSQL reads t.${String(attribute.bare)} and (t).${String(attribute.bare)} as a conversion to a type of that name wherever t has no such column and no function fits exactly, and the domain's CHECK runs then; not run as a read`);
+    throw new PinRefusal(`.${String(attribute.bare)} could convert to the type ${String(attribute.shown)} (schema ${String(attribute.schema)}): PostgreSQL reads t.${String(attribute.bare)} and (t).${String(attribute.bare)} as a conversion to a type of that name wherever t has no such column and no function fits exactly, and a domain's CHECK, or a cast of a type someone created, runs on the value; not run as a read`);
   }
   if (attribute) {
     throw new PinRefusal(`.${String(attribute.bare)} could call ${String(attribute.shown)} (schema ${String(attribute.schema)}): PostgreSQL reads t.${String(attribute.bare)} and (t).${String(attribute.bare)} as a call of that function wherever t has no column of that name (attribute notation), and no read of a function by that notation is proven, vouched for or not; not run as a read`);
@@ -114,7 +114,7 @@ export function answer(results: Rows[], at: number | undefined, what: string): R
   return rows;
 }
 
-/** A function that attribute notation reaches is fine only as a pg_catalog built-in reviewed read-only; a domain
- *  it may convert to, never (its CHECK is the owner's code; other types convert by PostgreSQL's own code). */
+/** A function that attribute notation reaches is fine only as a pg_catalog built-in reviewed read-only; a domain or
+ *  a type someone created that it may convert to, never (a CHECK, or the type's casts, are the owner's code). */
 const unreviewedAttributeCall = (row: Record<string, unknown>) =>
   row.kind === 'type' || !(row.builtin === true && PG_READ_ONLY.has(String(row.bare)) && !pgActs(String(row.bare)));

@@ -285,7 +285,7 @@ export function dependenciesSql(relations: string[][]): string {
       AND d.classid ${eq} 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype ${eq} 'i' WHERE p.oid ${eq} k.castfunc AND p.prolang ${eq} 12)
   UNION ALL -- a column whose values' type the server decides per row (a pseudo-type: pg_stats' most_common_vals and
   -- histogram_bounds are anyarray) may hold values of a type someone created: to_json(most_common_vals) called the
-  -- owner's mood → json cast per element (a probe of stop 70). Every such cast counts, as for a column of the type.
+  -- owner's mood to json cast per element (a probe of stop 70). Every such cast counts, as for a column of the type.
   SELECT 'funcid', k.castfunc, types.rel, false FROM types JOIN pg_catalog.pg_type a ON a.oid ${eq} types.oid AND a.typtype ${eq} 'p'
     JOIN pg_catalog.pg_cast k ON k.castfunc ${ne} 0 JOIN pg_catalog.pg_type t ON (t.oid ${eq} k.castsource OR t.oid ${eq} k.casttarget) AND NOT ${builtin('t.typnamespace')}
     WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_depend d ON d.objid ${eq} p.oid
@@ -372,11 +372,12 @@ WHERE p.proname::pg_catalog.text ${eq} ANY (${textArray(names)})
   AND (p.provariadic ${ne} 0 OR p.pronargs OPERATOR(pg_catalog.-) p.pronargdefaults OPERATOR(pg_catalog.<=) 1
     AND EXISTS (SELECT FROM pg_catalog.pg_type t WHERE t.oid ${eq} p.proargtypes[0] AND (t.typtype ${eq} 'c' OR t.typtype ${eq} 'd' OR t.typtype ${eq} 'p')))
 UNION ALL -- where no function fits exactly, (x).name is a conversion to a type of that name: a domain's CHECK runs, and
--- a value of a type someone created meets its casts (to_json((t).mood) ran the owner's mood → json cast: stop 70)
+-- a value of a type someone created meets its casts (to_json((t).mood) ran the owner's mood to json cast: stop 70)
 SELECT 'type', ${asText('t.oid::pg_catalog.regtype')}, n.nspname::pg_catalog.text, t.typname::pg_catalog.text, false
 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid ${eq} t.typnamespace
 WHERE t.typname::pg_catalog.text ${eq} ANY (${textArray(names)}) AND n.nspname ${eq} ANY (pg_catalog.current_schemas(true))
-  AND (t.typtype ${eq} 'd' OR ${userMade('t.oid')})
+  AND (t.typtype ${eq} 'd' OR ${userMade('t.oid')} AND EXISTS (SELECT FROM pg_catalog.pg_cast k
+    WHERE (k.castsource ${eq} t.oid OR k.casttarget ${eq} t.oid) AND k.castfunc ${ne} 0))
 ) x ORDER BY x.builtin, x.shown`;
 }
 

@@ -7,10 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface ReadScratch { dir: string; remove(): void }
+//
+// Caches too: `kubectl get pods` writes its discovery and HTTP caches under ~/.kube/cache whatever its options (a
+// probe of stop 70), and programs that follow the XDG rules write theirs under $XDG_CACHE_HOME. A cache is only
+// ever the program's own copy of what it read, so the step's goes to the scratch directory and with it.
+// (Configuration stays where it is: moving XDG_CONFIG_HOME would change what a program reads.)
+export interface ReadScratch { dir: string; env: Record<string, string>; remove(): void }
+
+/** The variables that point a proven read's temporary files and caches into `dir`: here and on an SSH target. */
+export const scratchEnv = (dir: string): Record<string, string> => ({ TMPDIR: dir, KUBECACHEDIR: join(dir, 'kube-cache'), XDG_CACHE_HOME: join(dir, 'cache') });
 
 export function readScratch(): ReadScratch | undefined {
   let dir: string;
   try { dir = mkdtempSync(join(tmpdir(), 'runbook-read-')); } catch { return undefined; } // no temp dir: as before
-  return { dir, remove: () => { try { rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* gone */ } } };
+  return { dir, env: scratchEnv(dir), remove: () => { try { rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* gone */ } } };
 }

@@ -73,7 +73,7 @@ async function runShell(
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
   const scratch = action.proven && !action.sandbox && !direct ? readScratch() : undefined;
   try {
-    return await runIn(scratch ? { ...action, env: { ...action.env, TMPDIR: scratch.dir } } : action, ctx, running, baseEnv, startedAt, direct);
+    return await runIn(scratch ? { ...action, env: { ...action.env, ...scratch.env } } : action, ctx, running, baseEnv, startedAt, direct);
   } finally {
     scratch?.remove(); // after the step's session is ended (endLeftovers): nothing of it writes there any more
   }

@@ -3,7 +3,9 @@
 // removes them on SIGTERM, not on SIGKILL). The run's TMPDIR is a scratch directory here, so what is left in it
 // is exactly what the steps left.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
@@ -44,4 +46,37 @@ steps:
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /ran in the sandbox|sandbox/);
   assert.match(r.stdout, new RegExp(`\\| +${SANDBOX_TMPFS_BYTES / 1024}\\n`), 'the sandbox\'s /tmp has its size');
+});
+
+// A probe of stop 70: a proven `kubectl get pods` wrote its discovery and HTTP caches under ~/.kube/cache (whatever
+// its options: only --cache-dir is refused). A proven read's caches go to its scratch directory (KUBECACHEDIR,
+// XDG_CACHE_HOME). A loopback server answers kubectl's discovery and the pod list.
+const kubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+test('a proven kubectl get leaves no cache in the home directory', { timeout: E2E_TEST_LIMIT_MS, skip: !kubectl && 'kubectl not installed' }, async (t) => {
+  const answers: Record<string, unknown> = {
+    '/version': { major: '1', minor: '32', gitVersion: 'v1.32.0' },
+    '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] },
+    '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [] },
+    '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'] }] },
+    '/api/v1/namespaces/default/pods': { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [] },
+  };
+  const asked: string[] = [];
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0]!;
+    asked.push(path);
+    const body = answers[path];
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? { kind: 'Status', code: 404 }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const dir = scratch(t);
+  const home = join(dir, 'home');
+  mkdirSync(join(home, '.kube'), { recursive: true });
+  const port = (server.address() as { port: number }).port;
+  writeFileSync(join(home, '.kube', 'config'), `apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "http://127.0.0.1:${port}" } }]\ncontexts: [{ name: c, context: { cluster: c, user: u, namespace: default } }]\ncurrent-context: c\nusers: [{ name: u, user: {} }]\n`);
+  const file = writeRunbook(dir, 'kube', `name: kube\ntitle: Kube\nsteps:\n  - id: pods\n    shell: kubectl get pods\n  - { id: done, end: resolved, message: ok }\n`);
+  const r = await cli(['run', file, '--plain', '--no-transcript'], { cwd: dir, env: { HOME: home } });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.ok(asked.includes('/api/v1/namespaces/default/pods'), `kubectl asked the server: ${asked.join(' ')}`);
+  assert.deepEqual(readdirSync(join(home, '.kube')), ['config'], 'kubectl wrote under ~/.kube');
 });

@@ -149,10 +149,10 @@ describe('wrappers, code from text, and clients', () => {
       'bash --rcfile <(cat f) -i', 'bash -i', 'bash -l -c "cat f"', 'bash script.sh', 'cat s | bash', 'bash < s', "awk -W exec /dev/stdin", "awk -f p.awk f",
       "awk 'BEGIN { system(\"id\") }'", "awk 'BEGIN { f = \"system\"; @f(\"id\") }'", "awk '{ print > \"out\" }' f", "awk '{ print | \"sh\" }' f",
       "awk '/x/ { \"id\" | getline }' f", "gawk '@load \"x\"'", 'ip -batch -', 'ip -b f', '/usr/bin/time -o F cat f', 'flock F cat f', 'ionice -c 3 -p 1',
-      'ionice -p 1', 'setsid -w cat f', 'setsid -f cat f', 'xargs -I{} cat {}', 'xargs sed -n p', 'xargs curl -s', 'timeout 5 $cmd', 'python3 -c "print(1)"', 'perl -e 1', 'node -e 1',
+      'ionice -p 1', 'sudo -u postgres ls', 'sudo -unobody head f', 'sudo --user=nobody cat f', 'doas -u nobody cat f', 'setsid -w cat f', 'setsid -f cat f', 'xargs -I{} cat {}', 'xargs sed -n p', 'xargs curl -s', 'timeout 5 $cmd', 'python3 -c "print(1)"', 'perl -e 1', 'node -e 1',
       'python3 <<EOF\nprint(1)\nEOF', 'sort --compress-program=sh f', "sh -ec 'ls | wc -l'", "watch -n 1 'cat f'", 'nice cat <(touch M)', 'stdbuf -oL $x', 'chrt -p 5 1', 'taskset -p 1 1']) refused(s);
     for (const s of ["bash -c 'cat f'", 'bash <<EOF\ncat f\nEOF', "bash -ec 'ls | wc -l'", 'timeout 5 cat f', 'nice -n 5 cat f', 'env LANG=C df -h',
-      'sudo -u postgres ls', 'xargs cat', 'ionice -c 3 cat f', 'watch -n 1 -x cat f', 'stdbuf -oL grep x f', 'command -v rm']) clean(s);
+      'sudo ls', 'xargs cat', 'ionice -c 3 cat f', 'watch -n 1 -x cat f', 'stdbuf -oL grep x f', 'command -v rm']) clean(s);
   });
 
   test('every client that acts on another system is refused, and the message says where it belongs', () => {

@@ -111,7 +111,7 @@ describe('shell safety lint', () => {
       'command -v systemctl >/dev/null 2>&1', 'ss -ltnp 2>&1 | grep 5432',
       'units=${{ inputs.units }}; for u in $units; do journalctl -u "$u" -n 40 --no-pager; done', 'x=$(date +%s); echo "$x"',
       'ip route get "$addr" || true', 'echo hi >&2', 'cat file 2>/dev/null', 'ps aux | grep "[p]ostgres"', 'timeout 5 ss -ltn',
-      'sudo -u postgres pg_lsclusters', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
+      'sudo pg_lsclusters', 'env LANG=C df -h', 'echo "# not a comment" # a comment: rm -rf /',
       'awk \'{ print $1 }\' /proc/loadavg', 'find /var/log -name "*.log" -mtime -1', "bash -o pipefail -c 'ls | wc -l'", 'crontab -l', 'crontab -u postgres -l',
     ]) clean(s);
   });

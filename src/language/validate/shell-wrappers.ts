@@ -24,6 +24,7 @@ export interface Inner {
 export const WRAPPERS: Record<string, { options: Options; operands?: number }> = {
   // not -b: the command runs in the background, in a process group of its own that outlives the step.
   // not -h: sudo's getopt takes its host only glued (`h::`), and alone it is --help.
+  // -u and -g (doas -u) are read, and what runs is read, but never proven (asAnotherUser, below).
   sudo: { options: { inOrder: true, flags: 'nHPSEk', valued: 'ugCDpTrt', long: 'user= group= non-interactive preserve-env[=] set-home stdin close-from= chdir= prompt= command-timeout= role= type=' } },
   doas: { options: { inOrder: true, flags: 'n', valued: 'u' } },
   // not -i, -u NAME or '-' unless the names are inert (below): a bash started without PATH searches '.'.
@@ -98,6 +99,11 @@ export function wrapperDanger(name: string, args: Word[], inner: Inner, execVar:
     return notBash('watch', inner.script(rest.map((w) => w.text).join(' ')), inner);
   }
   const found = inner.words(rest);
+  // As another user, a read may open that user's processes' /proc/<pid>/fd, which the shield (no CAP_SYS_PTRACE)
+  // cannot stop for the same uid (a probe of stop 70: `sudo -u nobody head /proc/PID/fd/0` took another user's
+  // pipe input). What runs is read (an acting command stays acting), but it is not proven.
+  const as = (name === 'sudo' || name === 'doas') && p.options.find((o) => ['u', 'g', 'user', 'group'].includes(o.name));
+  if (as && !inner.isLooks(found)) return inner.cannotRead(`'${name} -${as.name.length > 1 ? '-' : ''}${as.name}': a command run as another user, who may read that user's processes' open files`);
   if (name !== 'xargs' || found) return found;
   // The input becomes arguments the lint never sees (`… | xargs curl` given `-X DELETE`): only a command that
   // reads whatever it is given may take them.

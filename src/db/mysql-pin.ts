@@ -27,12 +27,24 @@ export const PINNED_ISOLATION = 'REPEATABLE-READ';
  *  (tx_isolation is gone). */
 const isolationVariable = (mariadb: boolean): string => (mariadb ? 'tx_isolation' : 'transaction_isolation');
 
-/** Before every read, one round trip: the dialect and the isolation level. */
+/** MariaDB reads a table's statistics from mysql.table_stats, column_stats and index_stats when it opens the table
+ *  afresh (use_stat_tables, PREFERABLY_FOR_QUERIES by default): tables a read does not name, which an
+ *  administrator can make FEDERATED (a probe of stop 70: a plain SELECT of the application's table, dry run, ran a
+ *  function on another server's view and changed a global). A read plans without them (NEVER). MySQL has none. */
+const STAT_TABLES = 'NEVER';
+
+/** Before every read, one round trip: the dialect, the isolation level, and (MariaDB) no statistics tables. */
 export const readPinSql = (mariadb: boolean): string =>
-  `${PIN_SQL}, SESSION ${isolationVariable(mariadb)} = '${PINNED_ISOLATION}'`;
-/** And one to read all three back. */
+  `${PIN_SQL}, SESSION ${isolationVariable(mariadb)} = '${PINNED_ISOLATION}'${mariadb ? `, SESSION use_stat_tables = '${STAT_TABLES}'` : ''}`;
+/** And one to read them back. */
 export const readBackSql = (mariadb: boolean): string =>
-  `${READ_BACK_SQL}, @@SESSION.${isolationVariable(mariadb)} AS isolation`;
+  `${READ_BACK_SQL}, @@SESSION.${isolationVariable(mariadb)} AS isolation${mariadb ? ', @@SESSION.use_stat_tables AS stats' : ''}`;
+
+/** MariaDB: throws PinRefusal unless the session reads back use_stat_tables = NEVER. */
+export function checkStatTables(row: { stats?: unknown } | undefined): void {
+  const stats = String(row?.stats ?? '');
+  if (stats.toUpperCase() !== STAT_TABLES) throw new PinRefusal(`use_stat_tables could not be set to ${STAT_TABLES} (the session has ${stats}), and the server would read mysql's statistics tables, which a read does not name: not run as a read`);
+}
 
 /** Throws PinRefusal unless the session reads back REPEATABLE READ. */
 export function checkMysqlIsolation(row: { isolation?: unknown } | undefined): void {

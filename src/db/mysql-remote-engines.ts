@@ -7,6 +7,7 @@
 // allowlist of engines that keep their rows here, and refuses the read if one is. The scope is every table the
 // session can see: which ones the read matches (LIKE, WHERE, the database it names) is the server's reading.
 import { asciiUpper } from '../language/sql/ascii-case.js';
+import { informationSchemaReads, UNLISTED_WHEREVER } from '../language/sql/mysql-information-schema.js';
 import { mysqlTokens } from '../language/sql/mysql-tokens.js';
 import type { MysqlRelation } from '../language/sql/mysql-relations.js';
 import { PinRefusal } from './pin-refusal.js';
@@ -28,7 +29,9 @@ export const SHOW_OPENS_NAMED_ONLY = [
   'TABLES', 'FULL TABLES', 'OPEN TABLES', 'DATABASES', 'SCHEMAS', 'CREATE DATABASE', 'CREATE SCHEMA',
   'VARIABLES', 'SESSION VARIABLES', 'LOCAL VARIABLES', 'GLOBAL VARIABLES', 'STATUS', 'SESSION STATUS', 'LOCAL STATUS', 'GLOBAL STATUS',
   'PROCESSLIST', 'FULL PROCESSLIST', 'GRANTS', 'PRIVILEGES', 'ENGINES', 'STORAGE ENGINES', 'PLUGINS', 'WARNINGS', 'ERRORS',
-  'COLLATION', 'CHARACTER SET', 'CHARSET', 'TRIGGERS', 'EVENTS', 'PROCEDURE STATUS', 'FUNCTION STATUS',
+  'COLLATION', 'CHARACTER SET', 'CHARSET', 'TRIGGERS',
+  // Not EVENTS, PROCEDURE STATUS or FUNCTION STATUS: never proven, they read mysql.event and mysql.proc
+  // (language/sql/mysql-information-schema.ts).
   // Not INDEX, INDEXES or KEYS: `SHOW INDEX FROM t FROM db` opens db.t, whatever t is qualified with, where the
   // relation check read the name as written (a probe of stop 67 reached a FEDERATED table's server that way).
   // Nor COLUMNS or FIELDS, the same way (`SHOW COLUMNS FROM v FROM db` prepared a view there: a probe of stop 69).
@@ -37,6 +40,16 @@ const SHOW_ALLOWED = new Set(SHOW_OPENS_NAMED_ONLY);
 
 const isInformationSchema = (schema: string | null | undefined): boolean =>
   typeof schema === 'string' && asciiUpper(schema) === 'INFORMATION_SCHEMA';
+
+/** An information_schema table the read names that a proven read may not: qualified, any not on the allowlist;
+ *  unqualified where the session's database is information_schema, those that read the server's own tables or
+ *  reset counters (`relations` holds every name of the text, columns too, so not the allowlist there). Validate
+ *  refuses the same offline; here the session's database is known. */
+export function unprovenInformationSchema(relations: MysqlRelation[], database: string | null | undefined): string | undefined {
+  return relations.find(([schema, name]) => (schema !== undefined
+    ? isInformationSchema(schema) && !informationSchemaReads(name)
+    : isInformationSchema(database) && UNLISTED_WHEREVER.has(asciiUpper(name))))?.[1];
+}
 
 /** A SHOW statement (the proven text: no comments in it). */
 export function isShow(sql: string): boolean {

@@ -10,12 +10,13 @@ import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
-import { checkMysqlIsolation, checkMysqlPin, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
+import { whyNotInformationSchema } from '../language/sql/mysql-information-schema.js';
+import { checkMysqlIsolation, checkMysqlPin, checkStatTables, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
 import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
 import { refusedBefore, rememberRefusal } from './refused-servers.js';
-import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, STATS_ON_METADATA_SQL } from './mysql-remote-engines.js';
+import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, STATS_ON_METADATA_SQL, unprovenInformationSchema } from './mysql-remote-engines.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
   ownTablesOnly, sameRelations, slowCall, slowCallRefusal, tableLocking, type HeldBy,
@@ -286,9 +287,10 @@ class MysqlSession extends GuardedSession implements Session {
       const mariadb = this.flavour === 'mariadb';
       await this.conn.query(readPinSql(mariadb));
       const [rows] = await this.conn.query(readBackSql(mariadb));
-      const row = (rows as { mode?: unknown; charset?: unknown; isolation?: unknown }[])[0];
+      const row = (rows as { mode?: unknown; charset?: unknown; isolation?: unknown; stats?: unknown }[])[0];
       checkMysqlPin(row);
       checkMysqlIsolation(row);
+      if (mariadb) checkStatTables(row);
     } catch (err) {
       throw mysqlPinFailed(err);
     }
@@ -311,6 +313,10 @@ class MysqlSession extends GuardedSession implements Session {
     let table: string | undefined;
     // The step vouches for what its text reaches; a server view's definition is not the author's (as below).
     let lists = !vouched && await this.listsTables(sql, named);
+    if (lists) {
+      const unproven = unprovenInformationSchema(named, this.knownDatabase ? await this.knownDatabase : null);
+      if (unproven) throw new PinRefusal(`it reads information_schema.${unproven}, ${whyNotInformationSchema(unproven)}: not run as a read`);
+    }
     let prepares = lists && preparesViews(sql, named, this.knownDatabase ? await this.knownDatabase : null);
     for (let depth = 0; asked.length; depth++) {
       if (depth === MAX_VIEW_DEPTH) throw new PinRefusal(`the server's own views it reads nest deeper than ${MAX_VIEW_DEPTH}: not run as a read`);

@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 import { expands, lexMysql, type Condition } from './mysql-lexer.js';
 import { nameTokens, whereKeyword } from './mysql-names.js';
-import { readOtherwise } from './mysql-tokens.js';
+import { informationSchemaReads, showProven, UNLISTED_WHEREVER, whyNotInformationSchema } from './mysql-information-schema.js';
+import { mysqlTokens, readOtherwise } from './mysql-tokens.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
 import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 import { asciiUpper } from './ascii-case.js';
@@ -77,8 +78,8 @@ function classifyReading(text: string, keep: (c: Condition) => boolean): SqlVerd
     // grammar that misreads a clause (keeping it as a string, say) cannot hide one.
     const call = actingCall(statement);
     if (call) findings.push({ why: `calls ${call}(), which acts on the server` });
-    const reset = resettingTable(statement);
-    if (reset) findings.push({ why: `reads ${reset}, which resets the server's counters when read` });
+    const listing = unprovenListing(statement);
+    if (listing) findings.push({ why: listing });
     const problem = statementFindings(statement, findings);
     // A statement no grammar reads (KILL, FLUSH, HANDLER, DO, …) is not proven to be anything: it acts.
     if (problem) return call ? notRead(lexed.statements.length, worst(findings)!) : unparsed(problem, lexed.statements.length);
@@ -136,16 +137,16 @@ function actingCall(statement: string): string | undefined {
   return undefined;
 }
 
-/** information_schema tables whose reading resets what they show (InnoDB's compression statistics): a name
- *  ending in _RESET there, however cased or quoted, and these names unqualified too (the session's database may be
- *  information_schema). */
-const RESETTING = new Set(['INNODB_CMP_RESET', 'INNODB_CMPMEM_RESET', 'INNODB_CMP_PER_INDEX_RESET']);
-
-function resettingTable(statement: string): string | undefined {
+/** An information_schema table or a SHOW form not known to read only the server's memory, InnoDB's state or what it
+ *  lists (mysql-information-schema.ts): qualified in any case or quoting; unqualified, the names of those that read
+ *  the server's own tables or reset counters (the session's database may be information_schema). */
+function unprovenListing(statement: string): string | undefined {
+  const words = (mysqlTokens(statement) ?? []).slice(0, 4).map((t) => (t.kind === 'name' && !t.quoted ? asciiUpper(t.text) : ''));
+  if (!showProven(words)) return `SHOW ${words.slice(1).filter(Boolean).join(' ')} is not a SHOW known to read only the server's memory or what it lists (SHOW EVENTS and PROCEDURE STATUS read mysql.event and mysql.proc, which an administrator can make another server's)`;
   for (const t of nameTokens(statement) ?? []) {
-    const name = asciiUpper(t.name);
-    if (t.qualifier !== undefined ? asciiUpper(t.qualifier) === 'INFORMATION_SCHEMA' && name.endsWith('_RESET') : RESETTING.has(name)) {
-      return `${t.qualifier === undefined ? '' : `${t.qualifier}.`}${t.name}`;
+    const inSchema = t.qualifier !== undefined && asciiUpper(t.qualifier) === 'INFORMATION_SCHEMA';
+    if (inSchema ? !informationSchemaReads(t.name) : UNLISTED_WHEREVER.has(asciiUpper(t.name))) {
+      return `reads ${t.qualifier === undefined ? '' : `${t.qualifier}.`}${t.name}, ${whyNotInformationSchema(t.name)}`;
     }
   }
   return undefined;

@@ -15,7 +15,7 @@ import { findingOf } from './finding.js';
 import { withLimitScope } from './limit-scope.js';
 import { tryAddresses, withAddressWalk } from './addresses.js';
 import { poolerLoginTimedOut, withPoolerConsole } from './pooler-console.js';
-import { againstClientTimeout, phasesOf } from './phases.js';
+import { againstClientTimeout, loggedInAfterAll, phasesOf } from './phases.js';
 import { greetedThenTimedOut, PATIENCE, slowOrSilent } from './slow.js';
 import { layersFromLogin, readsLayersFromLogin } from './login-layers.js';
 import { withEnvCredentials } from '../db/url-env.js';
@@ -78,7 +78,7 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
       return done();
     }
     checks.push(tls);
-    const login = fromLogin?.login ?? await runner.probe('db-connect');
+    const login = loggedInAfterAll(fromLogin?.login ?? await runner.probe('db-connect'));
     timeline = timelineOf(login);
     // The server cancelled a statement (only a logged-in session runs one): no connection failure, the session's own limit
     // (the session layer names it).

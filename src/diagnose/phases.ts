@@ -2,18 +2,11 @@
 // a login diagnose completes within its limit can still outlast the application's connect_timeout (libpq,
 // seconds) or connectTimeout (mysql2, ms), and the application then fails where diagnose succeeded.
 import type { LoginTimeline } from '../db/login-timeline.js';
+import { clientTimeout } from '../db/client-timeout.js';
+import type { StepResult } from '../executors/types.js';
 import type { ConnectionInfo } from '../db/url.js';
 import { spokenDuration } from './spoken-duration.js';
 import type { Check, Phases } from './types.js';
-
-/** libpq reads connect_timeout in seconds and treats less than 2 as 2; mysql2's connectTimeout is milliseconds. */
-export function clientTimeout(info: ConnectionInfo): { ms: number; from: string } | undefined {
-  const libpq = Number(info.params.connect_timeout);
-  if (info.engine === 'postgres' && libpq > 0) return { ms: Math.max(2, libpq) * 1000, from: `connect_timeout=${info.params.connect_timeout}` };
-  const mysql = Number(info.params.connectTimeout);
-  if (info.engine !== 'postgres' && mysql > 0) return { ms: mysql, from: `connectTimeout=${info.params.connectTimeout}` };
-  return undefined;
-}
 
 /** The phases from the probes' checks and the login's own timeline (`own`: its connection is the client's path,
  *  so its TCP and TLS times stand before the probes' own; where it has one, TLS is timed there alone: a MySQL tls
@@ -31,6 +24,15 @@ export function phasesOf(info: ConnectionInfo, checks: Check[], own: LoginTimeli
     ...(limit ? { clientTimeoutMs: limit.ms, clientTimeoutFrom: limit.from } : {}),
   };
   return Object.fromEntries(Object.entries(phases).filter(([, v]) => v !== undefined)) as Phases;
+}
+
+/** db-connect fails a login that completed after the URL's own connect timeout (a runbook's reading: the
+ *  application's client gave up). Diagnose shows the login it was, and againstClientTimeout says it was slower
+ *  than the client allows. */
+export function loggedInAfterAll(login: StepResult): StepResult {
+  if (login.status !== 'failed' || login.details?.loggedIn !== true || typeof login.details.clientTimeoutMs !== 'number') return login;
+  const { error: _error, classification: _classification, ...rest } = login;
+  return { ...rest, status: 'ok' };
 }
 
 /** A login that worked within diagnose's limit but took longer than the client's own: a warning, timeout. */

@@ -9,6 +9,11 @@ import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index
 import { renderDiagnosis } from '../../src/diagnose/render.js';
 import { delayingRelay } from './delaying-relay.js';
 import { assertAdviceAgrees } from './advice-agrees.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { readEvents, runCli } from '../runbooks/helpers.js';
 
 describe('phase times', () => {
   let server: LabServer;
@@ -52,7 +57,7 @@ describe('phase times', () => {
       assert.match(d.finding, /^Connected, but slower than the client allows: .*longer than the URL's connect_timeout=2 \(2000 ms\)/);
       // The timeout runbook's own 5 s login finishes or not by a margin; either way it names slow logins, never a
       // firewall or a silent server.
-      const { path } = await assertAdviceAgrees(url, d, { timeoutMs: 30_000, steps: ['slow-path', 'flaky', 'flaky-end'] });
+      const { path } = await assertAdviceAgrees(url, d, { timeoutMs: 30_000, steps: ['slow-path', 'flaky', 'flaky-end', 'slower-than-client'] });
       assert.ok(!path.includes('firewall') && !path.includes('silent-server'), path.join(' → '));
     } finally {
       relay.close();
@@ -103,5 +108,25 @@ describe('phase times on MariaDB', () => {
       assert.ok(typeof d.phases[phase] === 'number' && d.phases[phase]! >= 0, `${phase}: ${JSON.stringify(d.phases)}`);
     }
     assert.equal(d.phases.startupMs, undefined); // PostgreSQL's backend start only
+  });
+
+  // A probe of stop 70: 120 ms each way and mysql2's connectTimeout=300 in the URL: the timeout runbook ended
+  // "resolved" on ~900 ms logins while the application's own client (mysql2, given the URL) failed every one. The
+  // login that outlasts the URL's own limit is the application's timeout: the runbook names it, never resolved.
+  it('120 ms each way and connectTimeout=300: mysql2 fails; the timeout runbook ends at the client\'s limit, not resolved', async (t) => {
+    const relay = await delayingRelay(server.port, 120);
+    t.after(() => relay.close());
+    const url = server.url({ port: relay.port, params: { connectTimeout: '300' } });
+    const app = await mysql.createConnection(url).then(async (c) => { await c.end(); return 'connected'; }, (err: Error & { code?: string }) => String(err.code ?? err.message));
+    assert.equal(app, 'ETIMEDOUT', 'the application\'s client times out');
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-client-limit-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const transcript = join(dir, 't.jsonl');
+    const r = await runCli(['run', 'timeout', '--plain', '--yes', '--transcript', transcript, '--input', `url=${url}`]);
+    const events = readEvents(transcript);
+    const finished = events.find((e) => e.type === 'run-finished');
+    assert.equal(finished?.outcome, 'escalate', r.stdout + r.stderr);
+    assert.match(r.stdout, /branch +client-limit → slower-than-client/);
+    assert.match(r.stdout, /longer than the 300 ms the application's URL gives its client/);
   });
 });

@@ -1,6 +1,7 @@
 // db-connect: a real login with the URL's own settings (sslmode included), SELECT 1, disconnect.
 // The classification is the application's problem, in one word.
 import { classify } from '../../db/classify.js';
+import { clientTimeout } from '../../db/client-timeout.js';
 import { openSession } from '../../db/open.js';
 import { peerFinding, readPeer } from './peer.js';
 import { sslMode } from '../../db/ssl-options.js';
@@ -47,6 +48,14 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
       ...details, connectMs, ...(session.timeline ? { timeline: session.timeline } : {}), server: session.flavour, serverVersion: session.serverVersion,
       backendId: session.backendId, tls: session.tls !== null, ...(session.mysqlLink ? { link: session.mysqlLink } : {}),
     };
+    // The application's client gives up at the URL's own connect timeout: a login that outlasts it is the
+    // application's timeout, however it ended here (a probe of stop 70: the timeout runbook ended resolved on
+    // 908 ms logins where mysql2 with connectTimeout=300 failed every time). clientTimeoutMs says so (diagnose).
+    const own = clientTimeout(info);
+    if (own && connectMs > own.ms) {
+      const slow = Object.assign(new Error(`the login took ${connectMs} ms, longer than the URL's ${own.from} (${own.ms} ms): the application's client gives up before it completes`), { name: 'TimeoutError' });
+      return probeFailed(ctx, startedAt, slow, { ...details, clientTimeoutMs: own.ms }, 'timeout');
+    }
     return probeOk(startedAt, details);
   } catch (err) {
     const link = linkOf(err);

@@ -1,6 +1,7 @@
 // Text helpers shared by the terminal UI and plain mode: durations, branch labels, SQL tables, output lines.
 import type { ConfirmationRequested, DryRunMode, DryRunShownBecause } from '../engine/events.js';
 import { terminalText } from '../common/terminal-text.js';
+import { exactLine } from './visible-text.js';
 import { plural } from '../common/plural.js';
 import { displayWidth, padWidth, truncateWidth } from '../common/display-width.js';
 
@@ -93,7 +94,9 @@ export function tableLines(columns: string[], rows: Record<string, unknown>[], r
 export function commandLine(command: string, max = 200): string {
   const lines = command.trim().split('\n');
   const more = lines.length > 1 ? ` (+${lines.length - 1} more line${lines.length > 2 ? 's' : ''})` : '';
-  return `${truncate(lines[0] ?? '', max)}${more}`;
+  // Drawn exactly (visible-text.ts): from the raw command, since the terminal-safe text drops an SGR sequence
+  // (`true \e[m#; rm -rf D` read `true #; rm -rf D`, a comment, where bash runs rm: a probe of stop 70).
+  return `${truncate(exactLine(lines[0] ?? ''), max)}${more}`;
 }
 
 /** The settings that decide what a gated step runs, besides its command: env values, directory, limits. */

@@ -26,6 +26,8 @@ const PROGRESS = new Set<RunEvent['type']>(['step-output', 'item-finished', 'ste
  *  characters typed) or kept (the joiners). Nothing draws those fields but through exactText. */
 function shownEvent(event: RunEvent): RunEvent {
   const safe = terminalSafe(event);
+  // A running step's command too (frame/current.ts draws it exactly): terminalSafe drops an SGR sequence.
+  if (event.type === 'step-started' && safe.type === 'step-started') return event.command === undefined ? safe : { ...safe, command: event.command };
   if (event.type !== 'confirmation-requested' || safe.type !== 'confirmation-requested') return safe;
   const { command, target, env, cwd, items } = event;
   return { ...safe, command, ...(target !== undefined ? { target } : {}), ...(env ? { env } : {}), ...(cwd !== undefined ? { cwd } : {}), ...(items ? { items } : {}) };

@@ -55,7 +55,9 @@ function spaced(line: string): string {
  *  prose. */
 export function wrapVisible(text: string, width: number, marked = true, exact = false): { text: string; cont: boolean }[] {
   const out: { text: string; cont: boolean }[] = [];
-  for (const source of text.replace(/\r\n/g, '\n').split('\n')) {
+  // Command text keeps a CR before a newline, named: bash reads `\<CR><LF>` as an escaped CR and then the end of
+  // the command, where a CRLF drawn as a line break showed a continuation (a probe of stop 70).
+  for (const source of (exact ? text : text.replace(/\r\n/g, '\n')).split('\n')) {
     let rest = exact ? exactLine(source) : visibleLine(source);
     let cont = false;
     for (;;) {

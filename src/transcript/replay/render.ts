@@ -3,9 +3,10 @@
 import { terminalText } from '../../common/terminal-text.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
-import { gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
+import { commandLine, gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
 import type { TranscriptLine } from '../../events/schema.js';
 import { gateItemLines } from '../../ui/gate-items.js';
+import { exactLine } from '../../ui/visible-text.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
 import { withheldLine } from '../../secrets/step-taint.js';
@@ -42,7 +43,7 @@ function describe(l: TranscriptLine): string[] {
       return [`${l.result.status === 'ok' ? '✓' : '✗'} ${l.stepId} ${l.result.status}${s ? ` (${s})` : ''} ${duration(l.result.durationMs)}${l.willRetry ? ' — will retry' : ''}`, ...withheld];
     }
     case 'already-ran': return [`✓ ${l.stepId}: already ran (${l.status}), not run again`];
-    case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.detail}` : ''}`];
+    case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.reason === 'dry-run' ? commandLine(l.detail) : l.detail}` : ''}`];
     case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
     case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed || l.ranBefore ? ' (again, after the resume)' : ''}: ${l.question}`,
       ...commandLines(l.command), ...(l.target ? [`on ${gateTarget(l)}`] : []),
@@ -68,7 +69,9 @@ function describe(l: TranscriptLine): string[] {
   }
 }
 
-const commandLines = (command: string) => command.replace(/\s+$/, '').split('\n').map((c, i) => `${i === 0 ? '$ ' : '  '}${c}`);
+/** Drawn exactly, as the gate draws it (visible-text.ts): `runbook approve` shows these lines before its y/N, and a
+ *  command whose SGR sequence or joiner the terminal drew as nothing read as a comment (a probe of stop 70). */
+const commandLines = (command: string) => command.replace(/\n+$/, '').split('\n').map((c, i) => `${i === 0 ? '$ ' : '  '}${exactLine(c)}`);
 
 function inputs(values: Record<string, unknown>): string {
   const parts = Object.entries(values).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);

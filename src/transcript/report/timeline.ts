@@ -6,6 +6,7 @@ import type { OutputBlock, TimelineRow } from './model.js';
 import { withheldLine } from '../../secrets/step-taint.js';
 import { SHOWN_BECAUSE } from '../../ui/format.js';
 import { plural } from '../../common/plural.js';
+import { exactText } from '../../ui/visible-text.js'; // a command as the gate draws it: every character that runs
 
 interface Open { row: TimelineRow; output: OutputBlock }
 /** A row and its output, in the order the rows began; `open` until its step finished or the run was cut off. */
@@ -30,7 +31,7 @@ export class TimelineFold {
     switch (line.type) {
       case 'step-started': {
         const what = line.dryRun === 'sandboxed' ? `${line.kind} (dry run: in the sandbox)` : line.dryRun === 'sandboxed-offline' ? `${line.kind} (dry run: in the sandbox, offline)` : line.dryRun === 'ran' ? `${line.kind} (dry run: read-only, for real)` : line.kind;
-        const row: TimelineRow = { ts: line.ts, stepId: line.stepId, title: line.title, what, ...(line.command !== undefined ? { command: line.command } : {}), status: 'running', attempt: line.attempt, destructive: line.destructive };
+        const row: TimelineRow = { ts: line.ts, stepId: line.stepId, title: line.title, what, ...(line.command !== undefined ? { command: exactText(line.command) } : {}), status: 'running', attempt: line.attempt, destructive: line.destructive };
         const output: OutputBlock = { stepId: line.stepId, title: line.title, attempt: line.attempt, stdout: '', stderr: '' };
         // A step started again before its row closed (not written by the engine): the earlier visit is cut off.
         const before = this.open.get(line.stepId);

@@ -41,7 +41,7 @@ export class PlainFormatter {
       }
       case 'step-started': {
         const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
-        const cmd = event.command ? `: ${commandLine(event.command)}` : '';
+        const cmd = raw.type === 'step-started' && raw.command ? `: ${commandLine(raw.command)}` : '';
         if (event.dryRun) this.dryRunModes.set(event.stepId, event.dryRun);
         const mode = event.dryRun === 'sandboxed' ? ' (sandboxed)' : event.dryRun === 'sandboxed-offline' ? ' (sandboxed, offline)' : '';
         const start = `${label('start')}${this.p.bold(event.stepId)} [${event.kind}]${attempt}${mode}${cmd}`;
@@ -60,16 +60,17 @@ export class PlainFormatter {
         return [...this.flush(event.stepId), ...withheld, ...(dry ? [] : this.finished(event.stepId, event.result, event.willRetry === true))];
       }
       case 'step-skipped': {
-        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: event.detail ?? '', ...(event.because ? { because: event.because } : {}), ...(event.items ? { items: event.items } : {}) });
+        const detail = raw.type === 'step-skipped' ? raw.detail ?? '' : ''; // the command as it runs: commandLine draws it exactly
+        if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: detail, ...(event.because ? { because: event.because } : {}), ...(event.items ? { items: event.items } : {}) });
         const shown = event.because && event.because !== 'destructive' ? `dry run, ${SHOWN_BECAUSE[event.because]}, shown` : 'dry run, would run';
-        const why = event.reason === 'dry-run' ? `${shown}: ${commandLine(event.detail ?? '')}` : event.reason === 'operator' ? `by the operator${event.detail ? ` ${event.detail}` : ''}` : 'its condition is false';
+        const why = event.reason === 'dry-run' ? `${shown}: ${commandLine(detail)}` : event.reason === 'operator' ? `by the operator${event.detail ? ` ${event.detail}` : ''}` : 'its condition is false';
         const items = event.items ? gateItemLines(event.items).map((l) => `    ${l}`) : [];
         return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`, ...items];
       }
       case 'branch':
         return [`${label('branch')}${event.from} → ${branchTarget(event.to)}${branchWhy(event)}`];
       case 'confirmation-requested': {
-        const lines = gateLines(event, this.p);
+        const lines = gateLines(raw.type === 'confirmation-requested' ? raw : event, this.p);
         return this.dryRun ? [...lines, '  dry run:   not asked, not run'] : lines;
       }
       case 'confirmation-answered':

@@ -29,7 +29,7 @@ export function refusalLines(raw: ConfirmationRequested, p: Paint): string[] {
   return [
     // A resumed gate asks again because the step may have partly run before the interruption, or ran before it.
     p.red(`${'STOPPED'.padEnd(9)}'${e.stepId}' ${resumedReason(e)?.stopped ?? 'is destructive and'} was not approved, so it did not run${resumedReason(e) ? ' again' : ''}.`),
-    `  it would run: ${commandLine(e.command)}${e.target ? ` on ${e.target}` : ''}`,
+    `  it would run: ${commandLine(raw.command)}${e.target ? ` on ${e.target}` : ''}`,
     `  to run it: add --approve ${e.stepId} (or --yes to approve every destructive step), or run in a terminal to confirm it`,
   ];
 }

@@ -1,0 +1,59 @@
+// A probe of stop 70: a command's SGR sequence (`true \e[m#; rm -rf D`), a zero-width joiner (`true \u200d#; …`),
+// a space after a trailing backslash and a CRLF were drawn as nothing, a comment or a line continuation by the
+// screens other than the live gate — `runbook approve`'s lines before its y/N, replay, follow, the report, --plain
+// and the running-step panel — where bash runs the rest. Every screen now draws a command as the gate does
+// (visible-text.ts exactLine): every character outside printable ASCII named. Generated commands, fixed seed: in
+// each screen's text of the command, nothing outside printable ASCII is left but the engine's own marks, and each
+// hidden character inserted is named there.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PlainFormatter } from '../../src/ui/plain/plain-format.js';
+import { paint } from '../../src/ui/plain/paint.js';
+import { renderLine } from '../../src/transcript/replay/render.js';
+import { commandLine } from '../../src/ui/format.js';
+import { wrapVisible } from '../../src/ui/visible-text.js';
+import { currentPart } from '../../src/ui/frame/current.js';
+import { rng } from '../helpers/rng.js';
+import type { TranscriptLine } from '../../src/events/schema.js';
+
+const HIDDEN = ['\x1b[m', '\x1b[0m', '\x1b]0;x\x07', '\u200d', '\u200c', '\u200b', '\u2060', '\ufeff', '\r', '\u2028', '\u034f', '\u202e', '\u00a0'];
+const MARKS = /[‹›↪·⇥×…⚠●✓✗⤼↳→—“”]/gu;
+const onlyAsciiAndMarks = (text: string) => text.replace(MARKS, '').replace(/[\x20-\x7e\n]/g, '') === '';
+const named = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+function commands(n: number): { command: string; hidden: string }[] {
+  const random = rng(70);
+  return Array.from({ length: n }, () => {
+    const hidden = HIDDEN[Math.floor(random() * HIDDEN.length)]!;
+    const act = ['rm -rf /tmp/x', 'touch /tmp/y', 'kill 1'][Math.floor(random() * 3)]!;
+    return { command: `ls /tmp\ntrue ${hidden}#; ${act}\necho listing only \\ \n  ${act}`, hidden };
+  });
+}
+
+test('every screen draws a command with its hidden characters named (500 generated)', () => {
+  for (const { command, hidden } of commands(500)) {
+    const single = command.split('\n')[1]!;
+    const plain = new PlainFormatter(paint(false));
+    const screens: Record<string, string> = {
+      'plain gate': plain.format({ type: 'confirmation-requested', stepId: 'act', title: 'Act', command, question: 'Run?', risk: 'normal', resumed: false }).join('\n'),
+      // One line of the command (the start line and a dry run's plan show the first): the hidden one.
+      'plain start': plain.format({ type: 'step-started', stepId: 'act', title: 'Act', kind: 'shell', attempt: 1, command: single, destructive: true } as never).join('\n'),
+      'replay gate': renderLine({ type: 'confirmation-requested', ts: '2026-11-27T00:00:00.000Z', stepId: 'act', title: 'Act', command, question: 'Run?', risk: 'normal' } as unknown as TranscriptLine).join('\n'),
+      'one line': commandLine(single),
+      'gate rows': wrapVisible(command, 80, true, true).map((r) => r.text).join('\n'),
+      'running step': currentPart({ id: 'act', title: 'Act', command, state: 'running', visits: 1 } as never, undefined, 120, 'full').rows(20).map((r) => r.map((s) => s.text).join('')).join('\n'),
+    };
+    for (const [screen, text] of Object.entries(screens)) {
+      const body = text.replace(/^.*?(true)/s, '$1'); // the command's own lines onward
+      assert.ok(onlyAsciiAndMarks(body), `${screen}: ${JSON.stringify(body)}`);
+      assert.ok(body.includes(named(hidden)), `${screen} hides ${named(hidden)}: ${JSON.stringify(body)}`);
+    }
+    // The space after a trailing backslash is drawn (bash escapes it, and the next line is a command of its own).
+    assert.match(screens['gate rows']!, /listing only \\·/);
+  }
+});
+
+test('a CR before a newline in a command is named, not drawn as the line break', () => {
+  const rows = wrapVisible('echo would remove, not removing: \\\r\n  rm -rf /tmp/victim', 80, true, true).map((r) => r.text);
+  assert.deepEqual(rows, ['echo would remove, not removing: \\‹U+000D›', '··rm -rf /tmp/victim'.replace('··', '  ')]);
+});

@@ -66,6 +66,27 @@ test('the record\'s destructive list: a title that fills the row never hides the
   }
 });
 
+// A probe of stop 70: a four-eyes step approved by bob, and a --break-glass one nobody else approved, were both
+// listed "confirmed by root" (the driver). The record says who approved, as the transcript and the report do.
+test('the record\'s destructive list names the four-eyes approver and a break-glass', () => {
+  const rowsFor = (answered: Record<string, unknown>) => {
+    const events: RunEvent[] = [
+      { type: 'run-started', runId: 'r', dryRun: false, runbook: { name: 'n', title: 't', file: 'f', sha256: 's' }, inputs: {} },
+      { type: 'step-started', stepId: 'act', title: 'Act', kind: 'shell', attempt: 1, destructive: true },
+      { type: 'confirmation-requested', stepId: 'act', title: 'Act', command: 'touch Z', kind: 'shell', destructive: true } as unknown as RunEvent,
+      { type: 'confirmation-answered', stepId: 'act', answer: 'yes', by: 'root', ...answered } as unknown as RunEvent,
+      { type: 'step-finished', stepId: 'act', result: { status: 'ok', durationMs: 31 }, attempt: 1 },
+      { type: 'run-finished', outcome: 'resolved', message: 'done', durationMs: 100, steps: { ok: 1, failed: 0, skipped: 0 } },
+    ];
+    const vm = events.reduce((v, e, i) => reduce(v, e, 1_000 + i), initialViewModel());
+    const rows = finalRecordRows(vm, 120).map((r) => r.map((x) => x.text).join(''));
+    return rows[rows.indexOf('destructive steps:') + 1]!;
+  };
+  assert.match(rowsFor({ how: 'four-eyes', approver: 'bob' }), /^ {2}✓ approved by bob \(four eyes; driver root\), ok 31ms · Act$/);
+  assert.match(rowsFor({ how: 'break-glass', reason: 'db on fire' }), /^ {2}✓ BREAK GLASS by root \(db on fire\), ok 31ms · Act$/);
+  assert.match(rowsFor({ how: 'key' }), /^ {2}✓ confirmed by root, ok 31ms · Act$/);
+});
+
 // Round 3 too: in --plain, a gate's blast radius and a prompt's message holding a captured value with line breaks
 // printed lines that read as the engine's own (a forged dry-run plan, "finished resolved"). Each is one line.
 test('--plain: a gate\'s blast radius and a prompt\'s message are one line each', () => {

@@ -3,7 +3,7 @@
 // step with its final status, the route out of the last step, then the outcome and message, every destructive
 // step that ran or was answered with who confirmed it, the notes count and the transcript path, whole.
 import { dryRunPlan } from '../dry-run-plan.js';
-import { formatDuration, oneLine, plural } from '../format.js';
+import { formatDuration, oneLine, plural, truncate } from '../format.js';
 import { stepStatus } from '../step-status.js';
 import type { ViewModel } from '../view-model.js';
 import { hardWrap, wrapText } from '../wrap.js';
@@ -45,6 +45,15 @@ export function finalRecordRows(vm: ViewModel, width: number, transcriptPath?: s
   return rows;
 }
 
+/** Who said yes, as the transcript and the report say it: a four-eyes step by the teammate who approved it (the
+ *  driver could not), a break-glass one by the driver with the flag and its reason (a probe of stop 70: both
+ *  read "confirmed by root"). */
+function confirmedBy(c: NonNullable<ViewModel['steps'][number]['confirmation']>): string {
+  if (c.how === 'four-eyes' && c.approver) return `approved by ${c.approver} (four eyes; driver ${c.by})`;
+  if (c.how === 'break-glass') return `BREAK GLASS by ${c.by}${c.reason ? ` (${truncate(oneLine(c.reason), 40)})` : ''}`;
+  return `confirmed by ${c.by}`;
+}
+
 /** Every destructive step that ran or was answered at its gate, with its result: the record of what was done. */
 function destructiveRows(vm: ViewModel, width: number): Row[] {
   const acted = vm.steps.filter((s) => s.destructive && s.state !== 'pending' && (s.confirmation !== undefined || s.visits > 0));
@@ -52,7 +61,7 @@ function destructiveRows(vm: ViewModel, width: number): Row[] {
   const rows: Row[] = acted.length ? [[seg('destructive steps:')]] : [];
   for (const s of acted) {
     const st = stepStatus(s, 0, true);
-    const by = s.confirmation?.answer === 'yes' ? `confirmed by ${s.confirmation.by}, ` : '';
+    const by = s.confirmation?.answer === 'yes' ? `${confirmedBy(s.confirmation)}, ` : '';
     // The status and who confirmed first, the title last: a title (a captured value may make it) that filled the
     // row cut them off, and its own "ok (confirmed by alice)" stood in their place (a probe of stop 69).
     rows.push(fit([seg(`  ${st.icon} ${by}${st.text}`, { tone: st.tone }), seg(` · ${oneLine(s.title)}`)], width));

@@ -1,7 +1,7 @@
 // The core commands, run as an operator runs them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -136,4 +136,18 @@ test('a runbook refused for its errors lists them first, then its warnings (run,
     }
   }
   assert.equal(existsSync(marker), false, 'nothing ran');
+});
+
+// A probe of stop 70: show printed no safe_because, and "No destructive steps." for a runbook whose vouched step
+// wrote a file, or that called one with a destructive step. It prints the author's reason and says both.
+test('show prints a vouched step\'s reason and names vouched steps and calls', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-show-'));
+  try {
+    writeFileSync(join(dir, 'child.yaml'), 'name: child\ntitle: Child\nsteps:\n  - id: act\n    destructive: true\n    shell: touch Y\n  - { id: done, end: resolved }\n');
+    writeFileSync(join(dir, 'parent.yaml'), `name: parent\ntitle: Parent\nsteps:\n  - id: note\n    destructive: false\n    safe_because: writes the incident note only\n    shell: date > NOTE\n  - id: call\n    runbook: { name: ${JSON.stringify(join(dir, 'child.yaml'))} }\n  - { id: done, end: resolved }\n`);
+    const r = cli(['show', join(dir, 'parent.yaml')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /not proven a read; the author vouches: writes the incident note only/);
+    assert.match(r.stdout, /No destructive steps of its own\.\nVouched for by the author \(not proven, not asked\): note\nCalls other runbooks \(their destructive steps ask when they run\): call/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

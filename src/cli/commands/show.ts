@@ -1,6 +1,8 @@
 import { stepKind } from '../../language/flow.js';
 import { loadRunbook } from '../../catalog/load-runbook.js';
 import { say } from '../say.js';
+import { vouchedFor } from '../../language/vouched.js';
+import { oneLine } from '../../ui/format.js';
 
 export async function showCommand(ref: string): Promise<number> {
   const { runbook, entry } = loadRunbook(ref);
@@ -24,9 +26,16 @@ export async function showCommand(ref: string): Promise<number> {
     const base = kind === 'end' ? `end: ${s.end}` : kind === 'probe' ? `probe ${s.probe}` : kind;
     const label = s.for_each ? `${base} for each of ${s.for_each.in}` : base;
     out.push(`  ${String(i + 1).padStart(2)}. ${s.id}  (${label})${s.title ? ` — ${s.title}` : ''}${flag}`);
+    // Vouched for, not proven (a probe of stop 70: show printed neither, and "No destructive steps." of a runbook
+    // whose vouched step wrote a file): the author's reason, as the gate's docs say show prints it.
+    if (vouchedFor(s)) out.push(`      not proven a read; the author vouches: ${oneLine(s.safe_because!)}`);
   });
   const destructive = doc.steps.filter((s) => s.destructive).map((s) => s.id);
-  out.push('', destructive.length ? `Destructive steps: ${destructive.join(', ')}` : 'No destructive steps.');
+  const vouched = doc.steps.filter(vouchedFor).map((s) => s.id);
+  const calls = doc.steps.filter((s) => s.runbook !== undefined).map((s) => s.id);
+  out.push('', destructive.length ? `Destructive steps: ${destructive.join(', ')}` : 'No destructive steps of its own.');
+  if (vouched.length) out.push(`Vouched for by the author (not proven, not asked): ${vouched.join(', ')}`);
+  if (calls.length) out.push(`Calls other runbooks (their destructive steps ask when they run): ${calls.join(', ')}`);
   say(`${out.join('\n')}\n`);
   return 0;
 }

@@ -17,9 +17,24 @@ export const KEEPS_ARGUMENTS_HERE: ReadonlySet<string> = new Set([
 
 const programOf = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
 
+/** bash's own commands: their arguments are never another process's command line. Only as written (`echo`, not
+ *  `/bin/echo`), since bash runs a path as the program. */
+const BASH_BUILTINS: ReadonlySet<string> = new Set(['echo', 'printf', 'test', '[', 'true', 'false', ':']);
+
+/** Where a secret would go that a proven read may not send it: a program that may send its arguments off this
+ *  machine, or any program's command line, which every local user reads in /proc/<pid>/cmdline (a probe of stop
+ *  70 read `tail -F -- /x/${{ tok }}`'s secret as another user). */
+export interface SecretSink { program: string; why: 'sends' | 'argv' }
+
+/** What a secret sink says, after "a value holding a secret is given to". */
+export const sinkPhrase = (s: SecretSink): string => (s.why === 'argv'
+  ? `'${s.program}' as an argument, on its command line, which every local user can read in /proc (give it on ${s.program}'s input: printf '%s' "\${{ … }}" | ${s.program} …)`
+  : `'${s.program}', which may send its arguments off this machine (a host name goes to the DNS resolver)`);
+
 /** The first command of the plan that is handed a secret value (by its number), in its words or down a pipe
- *  from one, and is not a program that keeps its arguments here; undefined when none is. */
-export function secretLeavesHere(plan: Plan, secret: ReadonlySet<number>): string | undefined {
+ *  from one, where it may not go: a program that does not keep its arguments here, or, in its words, anything but
+ *  bash's own echo, printf and test; undefined when none is. */
+export function secretLeavesHere(plan: Plan, secret: ReadonlySet<number>): SecretSink | undefined {
   if (secret.size === 0) return undefined;
   for (const p of plan.pipelines) {
     // What a command of a pipeline prints of a secret flows on down it: a command after one given a secret reads
@@ -28,10 +43,13 @@ export function secretLeavesHere(plan: Plan, secret: ReadonlySet<number>): strin
     // programs; xargs is not on the list.
     let tainted = false;
     for (const c of p.commands) {
-      const given = [...c.words, ...c.redirects.flatMap((r) => (r.op === '<' ? [r.target] : []))]
-        .some((w) => w.parts.some((part) => typeof part !== 'string' && secret.has(part.value)));
-      const name = c.words[0]?.parts.every((x) => typeof x === 'string') ? programOf(c.words[0].parts.join('')) : undefined;
-      if ((given || tainted) && (name === undefined || !KEEPS_ARGUMENTS_HERE.has(name))) return name ?? 'a command named by a value';
+      const holds = (w: Plan['pipelines'][number]['commands'][number]['words'][number]) => w.parts.some((part) => typeof part !== 'string' && secret.has(part.value));
+      const inWords = c.words.some(holds);
+      const given = inWords || c.redirects.some((r) => r.op === '<' && holds(r.target));
+      const written = c.words[0]?.parts.every((x) => typeof x === 'string') ? c.words[0].parts.join('') : undefined;
+      const name = written === undefined ? undefined : programOf(written);
+      if ((given || tainted) && (name === undefined || !KEEPS_ARGUMENTS_HERE.has(name))) return { program: name ?? 'a command named by a value', why: 'sends' };
+      if (inWords && !BASH_BUILTINS.has(written!)) return { program: name!, why: 'argv' };
       tainted ||= given;
     }
   }

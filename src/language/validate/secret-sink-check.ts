@@ -3,7 +3,7 @@
 // the runbook names the secret (a secret input or step), so validate and the run agree.
 import { parseTemplate } from '../expression/index.js';
 import { planOfTemplate } from '../shell-plan.js';
-import { secretLeavesHere } from '../shell-secret-sinks.js';
+import { secretLeavesHere, sinkPhrase } from '../shell-secret-sinks.js';
 import type { RunbookDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 import { secretReadsOf } from './secret-reads.js';
@@ -21,10 +21,10 @@ export function checkSecretSinks(doc: RunbookDoc, report: Reporter): void {
       try { exprs = parseTemplate(script).flatMap((p) => (p.kind === 'expr' ? [p.node] : [])); } catch { continue; }
       const reads = exprs.map((node) => secretReadsOf(doc, node));
       const secret = new Set(reads.flatMap((r, k) => (r.length ? [k + 1] : [])));
-      const program = secretLeavesHere(plan, secret);
-      if (!program) continue;
+      const sink = secretLeavesHere(plan, secret);
+      if (!sink) continue;
       report.error('secret-leaves-machine', typeof shell === 'string' ? path : `${path}/run`,
-        `step '${step.id}' gives ${[...new Set(reads.flat())].join(', ')} to '${program}', which may send its arguments off this machine (a host name goes to the DNS resolver): give it a plain input, or mark the step 'destructive: true' so the operator sees it first`);
+        `step '${step.id}' gives ${[...new Set(reads.flat())].join(', ')} to ${sinkPhrase(sink)}: ${sink.why === 'argv' ? 'pass it on the input' : 'give it a plain input'}, or mark the step 'destructive: true' so the operator sees it first`);
     }
   });
 }

@@ -57,3 +57,26 @@ test('a CR before a newline in a command is named, not drawn as the line break',
   const rows = wrapVisible('echo would remove, not removing: \\\r\n  rm -rf /tmp/victim', 80, true, true).map((r) => r.text);
   assert.deepEqual(rows, ['echo would remove, not removing: \\‹U+000D›', '··rm -rf /tmp/victim'.replace('··', '  ')]);
 });
+
+// Round 3 of the probe: beside the command, approve, follow, replay and the report showed a gate's env values,
+// `in dir`, target and for_each items (and replay the inputs) through the terminal-safe text: `…/st\e[maging` (a
+// link to prod) read `…/staging`, and `stаging` (Cyrillic а) looked like staging; the approver's y ran it in prod.
+test('beside the command, every screen names the hidden characters of env, directory, target, items and inputs', () => {
+  const random = rng(71);
+  for (let n = 0; n < 300; n++) {
+    const hidden = [...HIDDEN, '\u0430'][Math.floor(random() * (HIDDEN.length + 1))]!;
+    const odd = `st${hidden}ging`;
+    const gate = { type: 'confirmation-requested', stepId: 'clean', title: 'Clean', command: 'rm -f victim', question: 'Run?', risk: 'normal', resumed: false,
+      cwd: `/srv/${odd}`, env: { APP_ENV: odd }, target: `ssh://${odd}`, items: [{ label: odd, detail: `values '${odd}'` }] } as const;
+    const screens: Record<string, string> = {
+      plain: new PlainFormatter(paint(false)).format(gate as never).join('\n'),
+      replay: renderLine({ ...gate, ts: '2026-11-27T00:00:00.000Z' } as unknown as TranscriptLine).join('\n'),
+      'replay inputs': renderLine({ type: 'run-started', ts: '2026-11-27T00:00:00.000Z', runId: 'r', dryRun: false, inputs: { dirs: odd } } as unknown as TranscriptLine).join('\n'),
+    };
+    for (const [screen, text] of Object.entries(screens)) {
+      const shown = text.split('\n').filter((l) => l.includes('st') && /ging/.test(l));
+      assert.ok(shown.length >= (screen === 'replay inputs' ? 1 : 4), `${screen}: ${text}`);
+      for (const line of shown) assert.ok(line.includes(named(hidden)), `${screen} hides ${named(hidden)}: ${JSON.stringify(line)}`);
+    }
+  }
+});

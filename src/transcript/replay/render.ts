@@ -3,10 +3,11 @@
 import { terminalText } from '../../common/terminal-text.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
-import { commandLine, gateSettings, gateTarget, SHOWN_BECAUSE } from '../../ui/format.js';
+import { commandLine, SHOWN_BECAUSE } from '../../ui/format.js';
 import type { TranscriptLine } from '../../events/schema.js';
 import { gateItemLines } from '../../ui/gate-items.js';
 import { exactLine } from '../../ui/visible-text.js';
+import { exactItems, exactSettings, exactTarget, exactValue } from '../../ui/gate-exact.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
 import { withheldLine } from '../../secrets/step-taint.js';
@@ -46,9 +47,9 @@ function describe(l: TranscriptLine): string[] {
     case 'step-skipped': return [`⤼ ${l.stepId} skipped (${l.reason}${l.because && l.because !== 'destructive' ? `: ${SHOWN_BECAUSE[l.because]}` : ''})${l.detail ? `: ${l.reason === 'dry-run' ? commandLine(l.detail) : l.detail}` : ''}`];
     case 'branch': return [`↳ ${l.from} → ${l.to}${l.expression !== undefined ? `  [${l.via === 'on' ? 'on ' : ''}${l.expression} = ${JSON.stringify(l.value)}]` : l.via === 'failure' ? '  [failure]' : ''}`];
     case 'confirmation-requested': return [`? confirm ${l.stepId}${l.risk === 'high' ? ' (HIGH RISK)' : ''}${l.resumed || l.ranBefore ? ' (again, after the resume)' : ''}: ${l.question}`,
-      ...commandLines(l.command), ...(l.target ? [`on ${gateTarget(l)}`] : []),
-      ...gateSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : []),
-      ...(l.items ? gateItemLines(l.items, l.itemsDone) : []), ...(l.approval ? ['four eyes: a teammate must approve (runbook approve)'] : [])];
+      ...commandLines(l.command), ...(l.target ? [`on ${exactTarget(l)}`] : []),
+      ...exactSettings(l).map((s) => `${s.label || 'env'}: ${s.value}`), ...(l.blastRadius ? [`blast radius: ${l.blastRadius}`] : []),
+      ...(l.items ? gateItemLines(exactItems(l.items), l.itemsDone) : []), ...(l.approval ? ['four eyes: a teammate must approve (runbook approve)'] : [])];
     case 'wait-polled': return [`… ${l.stepId} poll ${l.poll}: not yet (${l.last}); next in ${duration(l.nextInMs)}, gives up at ${clock(l.deadlineAt)}`];
     case 'loop-started': return [`⟳ ${l.stepId}: for each of ${plural(l.items.length, 'item')}`];
     case 'item-finished': {
@@ -74,6 +75,6 @@ function describe(l: TranscriptLine): string[] {
 const commandLines = (command: string) => command.replace(/\n+$/, '').split('\n').map((c, i) => `${i === 0 ? '$ ' : '  '}${exactLine(c)}`);
 
 function inputs(values: Record<string, unknown>): string {
-  const parts = Object.entries(values).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const parts = Object.entries(values).map(([k, v]) => `${k}=${exactValue(v)}`);
   return parts.length ? ` — ${parts.join(' ')}` : '';
 }

@@ -2,9 +2,9 @@
 // questions from manual and prompt steps, and notes.
 import type { TranscriptLine } from '../../events/schema.js';
 import type { ConfirmationRow, NoteRow, QuestionRow } from './model.js';
-import { gateSettings, gateTarget } from '../../ui/format.js';
 import { clock } from './format.js';
 import { exactText } from '../../ui/visible-text.js'; // a command as the gate draws it: every character that runs
+import { exactItems, exactSettings, exactTarget } from '../../ui/gate-exact.js';
 
 export interface Interactions { confirmations: ConfirmationRow[]; questions: QuestionRow[]; notes: NoteRow[] }
 
@@ -16,8 +16,8 @@ export class InteractionsFold {
 
   take(line: TranscriptLine): void {
     if (line.type === 'confirmation-requested') {
-      const settings = [...(line.target ? [`on: ${gateTarget(line)}`] : []), ...gateSettings(line).map((s) => `${s.label || 'env'}: ${s.value}`)];
-      this.confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: exactText(line.command), risk: line.risk, askedAgainAfterResume: line.resumed || line.ranBefore === true, settings, ...(line.items ? { items: line.items } : {}) });
+      const settings = [...(line.target ? [`on: ${exactTarget(line)}`] : []), ...exactSettings(line).map((s) => `${s.label || 'env'}: ${s.value}`)];
+      this.confirmations.push({ ts: line.ts, stepId: line.stepId, title: line.title, question: line.question, command: exactText(line.command), risk: line.risk, askedAgainAfterResume: line.resumed || line.ranBefore === true, settings, ...(line.items ? { items: exactItems(line.items) } : {}) });
     } else if (line.type === 'confirmation-answered') {
       const row = [...this.confirmations].reverse().find((c) => c.stepId === line.stepId && c.answer === undefined);
       // Four eyes: the teammate the store named, and when; a denial's or break-glass's reason beside how.

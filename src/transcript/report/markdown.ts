@@ -7,6 +7,7 @@ import type { ConfirmationRow, OutputBlock, ReportModel, TimelineRow } from './m
 import type { ReportHead } from './facts.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
+import { exactValue } from '../../ui/gate-exact.js';
 
 type Head = ReportHead['model'];
 
@@ -40,7 +41,7 @@ function warnings(m: Head, recordedEnd: boolean): string[] {
 function summary(m: Head): string[] {
   const runbookNow = m.runbook.now === 'same' ? '' : m.runbook.now === 'changed' ? ' (changed since)' : ' (no longer available)';
   const resumed = m.resumedBy.length ? `; resumed by ${m.resumedBy.map(inline).join(', ')}` : '';
-  const inputs = Object.entries(m.inputs).map(([k, v]) => `${code(k)} = ${code(typeof v === 'string' ? v : JSON.stringify(v))}`).join(', ');
+  const inputs = Object.entries(m.inputs).map(([k, v]) => `${code(k)} = ${code(exactValue(v))}`).join(', ');
   const items: [string, string][] = [
     ['Runbook', `${inline(m.runbook.title)} (${code(m.runbook.name)}), ${code(m.runbook.file)}, sha256 ${code(m.runbook.sha256.slice(0, 12))}${runbookNow}`],
     ...(m.target ? [['Target', code(m.target)] as [string, string]] : []),

@@ -4,16 +4,17 @@ import { withheldLine } from '../../secrets/step-taint.js';
 import type { ConfirmationRequested, DryRunMode, DryRunShownBecause, GateItem, QuestionAsked, RunEvent, RunFinished } from '../../engine/events.js';
 import type { StepResult } from '../../executors/types.js';
 import { dryRunPlan } from '../dry-run-plan.js';
-import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, gateSettings, oneLine, gateTarget, SHOWN_BECAUSE, tableLines } from '../format.js';
+import { branchTarget, cleanLine, commandLine, formatDuration, formatValue, oneLine, SHOWN_BECAUSE, tableLines } from '../format.js';
 import type { Paint } from './paint.js';
 import { splitLines } from '../line-splitter.js';
 import { terminalSafe } from '../../common/terminal-text.js';
-import { exactLine, exactText, visibleLine } from '../visible-text.js';
+import { exactLine } from '../visible-text.js';
 import { gateItemLines, itemLine } from '../gate-items.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
 import { expectedAnswer } from '../../language/pattern-words.js';
 import { resumedReason } from '../resumed-reason.js';
+import { exactItems, exactSettings, exactTarget } from '../gate-exact.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
@@ -168,13 +169,13 @@ export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
   // Every character that runs, exactly as the terminal UI's gate draws it: a tab as ⇥, a run of spaces counted
   // (·×300), everything outside printable ASCII named (visible-text.ts exactLine) — from the raw command text.
   lines.push(...raw.command.trim().split('\n').map((l, i) => field(i === 0 ? 'would run' : '', exactLine(l))));
-  if (raw.target) lines.push(field('on', exactLine(gateTarget(raw)!)));
-  for (const l of gateSettings(raw)) lines.push(field(l.label, ['env', '', 'in dir'].includes(l.label) ? exactLine(l.value) : visibleLine(l.value)));
+  if (raw.target) lines.push(field('on', exactTarget(raw)!));
+  for (const l of exactSettings(raw)) lines.push(field(l.label, l.value));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
   // One line, as every field here: a captured value's line breaks would start lines that read as the engine's own
   // (a probe of stop 69 printed a whole forged dry-run plan under `affects`).
   if (e.blastRadius) lines.push(field('affects', oneLine(e.blastRadius)));
-  if (raw.items) lines.push(...gateItemLines(raw.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), raw.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
+  if (raw.items) lines.push(...gateItemLines(exactItems(raw.items), raw.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
   const again = resumedReason(e);
   if (again) lines.push(p.yellow(field('resumed', again.line)));
   return lines;

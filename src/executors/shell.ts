@@ -20,6 +20,7 @@ import { withValues } from './shell-values.js';
 import { absolutePath } from './path-entries.js';
 import { withParseLocale } from './parse-locale.js';
 import { withoutBashStartup } from './bash-startup-env.js';
+import { physicalPwd } from './physical-pwd.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
 import type { DirectCommand } from './remote.js';
@@ -154,6 +155,10 @@ function start(
   // The character set bash reads the script in is one the lint reads it in (parse-locale.ts), and nothing of the
   // operator's environment makes bash run other code than the script (bash-startup-env.ts).
   options.env = withParseLocale(withoutBashStartup(options.env!));
+  // The directory as the engine reads it (physically, as a resume compares it): bash keeps an inherited PWD that
+  // names the same directory by another path, and `cd ..` then followed the link (a probe of stop 70: a resume
+  // from a symlinked path acted in another directory than the run it continued). No OLDPWD either.
+  options.env = physicalPwd(options.env, options.cwd!);
   // zx formats a stack trace on every call to name its caller in its own error messages, which are never
   // shown here; with no frames to format that costs nothing.
   const frames = Error.stackTraceLimit;
@@ -277,3 +282,4 @@ function failure(output: ProcessOutput, stderr: string, ctx: ExecContext): strin
 const SIGPIPE_EXIT = 141;
 const SIGPIPE_HINT = 'a command in a pipe was cut off by its reader (SIGPIPE, as in `cmd | head`); '
   + 'pipefail counts that as failure: end the pipe with `|| true` or start the script with `set +o pipefail`';
+

@@ -34,6 +34,8 @@ export const SET_PINNED = Object.entries(PINNED).map(([k, v]) => `SET LOCAL ${k}
  *  one, and it would run inside these very queries, before the client reads the planted-objects answer). */
 const asText = (expr: string) => `pg_catalog.format('%s', ${expr})`;
 const asOid = (expr: string) => `pg_catalog.oidin(pg_catalog.textout(${expr}))`;
+/** A stored tree's text with every run of whitespace one space (the server's node reader skips any run of it). */
+const spaced = (tree: string) => `pg_catalog.regexp_replace(${tree}::pg_catalog.text, '[[:space:]]+', ' ', 'g')`;
 
 /** pg_catalog's namespace oid: fixed by initdb in every version. */
 const CATALOG = 11;
@@ -242,7 +244,15 @@ export function dependenciesSql(relations: string[][]): string {
     SELECT d.refobjid FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_depend d
       ON d.classid ${eq} 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objid ${eq} p.oid
       AND d.refclassid ${eq} 'pg_catalog.pg_class'::pg_catalog.regclass
-    WHERE p.polrelid ${eq} rels.oid) e(oid)
+    WHERE p.polrelid ${eq} rels.oid
+    UNION ALL -- and the relations the stored trees themselves read, by OID: the server expands a view from its rule's
+    -- tree and never asks pg_depend, which is only a record (a superuser deleted a row of it, and a view's base
+    -- table's policy went unread: a probe of stop 70)
+    SELECT ${asOid('m[1]')} FROM pg_catalog.pg_rewrite r, pg_catalog.regexp_matches(${spaced('r.ev_action')}, ':relid ([1-9][0-9]*)', 'g') m
+    WHERE r.ev_class ${eq} rels.oid AND r.ev_type ${eq} '1'
+    UNION ALL
+    SELECT ${asOid('m[1]')} FROM pg_catalog.pg_policy p, pg_catalog.regexp_matches(${spaced('p.polqual')}, ':relid ([1-9][0-9]*)', 'g') m
+    WHERE p.polrelid ${eq} rels.oid AND p.polqual IS NOT NULL) e(oid)
 ), kinds(oid, relkind) AS (
   SELECT c.oid, c.relkind FROM rels JOIN pg_catalog.pg_class c ON c.oid ${eq} rels.oid
 ), types(oid, rel) AS (
@@ -275,6 +285,9 @@ export function dependenciesSql(relations: string[][]): string {
     SELECT k.conbin, true FROM pg_catalog.pg_constraint k WHERE k.conrelid ${eq} kinds.oid AND k.contype ${eq} 'c') x(tree, planned)
   UNION ALL
   SELECT k.conbin, types.rel, false FROM types JOIN pg_catalog.pg_constraint k ON k.contypid ${eq} types.oid WHERE k.contype ${eq} 'c'
+), texts(tree, rel, planned) AS ( -- each tree's text with its whitespace as one space: the server's reader skips any
+  -- run of it, and a field followed by a newline hid a call from a pattern that wanted one space (a probe of stop 70)
+  SELECT ${spaced('t.tree')}, t.rel, t.planned FROM trees t
 ), refs(field, oid, rel, planned) AS (
   SELECT 'funcid', f.oid, types.rel, false FROM types JOIN pg_catalog.pg_range g ON g.rngtypid ${eq} types.oid,
     LATERAL (VALUES (g.rngsubdiff::pg_catalog.oid), (g.rngcanonical::pg_catalog.oid)) f(oid) WHERE f.oid ${ne} 0
@@ -291,20 +304,20 @@ export function dependenciesSql(relations: string[][]): string {
     WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_depend d ON d.objid ${eq} p.oid
       AND d.classid ${eq} 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype ${eq} 'i' WHERE p.oid ${eq} k.castfunc AND p.prolang ${eq} 12)
   UNION ALL
-  SELECT m[1], ${asOid('m[2]')}, t.rel, t.planned FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
+  SELECT m[1], ${asOid('m[2]')}, t.rel, t.planned FROM texts t, pg_catalog.regexp_matches(t.tree, ':(${CODE_FIELDS}) ([0-9]+)', 'g') m
   UNION ALL
   SELECT 'opno', ${asOid("pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))")}, t.rel, t.planned
-  FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':opnos [(]o([ 0-9]+)[)]', 'g') m
+  FROM texts t, pg_catalog.regexp_matches(t.tree, ':opnos [(]o([ 0-9]+)[)]', 'g') m
   UNION ALL
   -- Types the executor reads values into, listed: XMLTABLE's and JSON_TABLE's columns, a function's column
   -- definition list, a CTE's or a set operation's columns. A domain's CHECK runs there (a probe of stop 68: a
   -- view over XMLTABLE(… COLUMNS x public.dx) terminated a session, dry and real, as the application's role).
   SELECT 'resulttype', ${asOid("pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(m[1]), ' '))")}, t.rel, t.planned
-  FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(?:${TYPE_LISTS}) [(]o([ 0-9]+)[)]', 'g') m
+  FROM texts t, pg_catalog.regexp_matches(t.tree, ':(?:${TYPE_LISTS}) [(]o([ 0-9]+)[)]', 'g') m
   UNION ALL -- JSON_VALUE(… RETURNING t), JSON_TABLE's columns (17+): the type a value is coerced to; and the type
   -- of every value in the tree (a constant's, a column's, a row's, a result's): to_json() and the like call a
   -- cast from it (a probe of stop 69: a view of \`to_json('happy'::mood)\`, mood's cast to json the role's own)
-  SELECT 'resulttype', ${asOid('m[1]')}, t.rel, t.planned FROM trees t, pg_catalog.regexp_matches(t.tree::pg_catalog.text, ':(?:${VALUE_TYPES}) ([0-9]+)', 'g') m
+  SELECT 'resulttype', ${asOid('m[1]')}, t.rel, t.planned FROM texts t, pg_catalog.regexp_matches(t.tree, ':(?:${VALUE_TYPES}) ([0-9]+)', 'g') m
 ), treetypes(oid, rel) AS ( -- what those are made of, as for a column's type: a domain inside dx[], a composite or
   -- a range runs its CHECK when a value is read into them (a probe of stop 68: \`('{1}')::dx[]\` in a view)
   SELECT r.oid, r.rel FROM refs r WHERE r.field ${eq} 'resulttype'

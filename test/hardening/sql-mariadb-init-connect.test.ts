@@ -35,11 +35,16 @@ describe('MariaDB: a server whose init_connect ran at the engine\'s login gets n
       BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); FLUSH STATUS; END`);
     await adminQuery(server, `CREATE DEFINER = CURRENT_USER PROCEDURE app_db_marker.rewriting() SQL SECURITY DEFINER
       BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); SET GLOBAL init_connect = 'SET NAMES utf8mb4'; END`);
+    // One that blinds the engine's status question (a probe of stop 70): information_schema.SESSION_STATUS is
+    // copied into a temporary table that no longer fits, and init_connect reads as a mere setting afterwards.
+    await adminQuery(server, `CREATE DEFINER = CURRENT_USER PROCEDURE app_db_marker.blinding() SQL SECURITY DEFINER
+      BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); SET GLOBAL init_connect = 'SET NAMES utf8mb4';
+      SET SESSION tmp_memory_table_size = 0, tmp_disk_table_size = 0; END`);
     // One that acts, then fails the login (SIGNAL): the server drops the session after its code ran.
     await adminQuery(server, `CREATE DEFINER = CURRENT_USER PROCEDURE app_db_marker.failing() SQL SECURITY DEFINER
       BEGIN INSERT INTO app_db_marker.logins (who) VALUES (USER()); SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'nope'; END`);
     // An account whose name holds an '@', beside an account named like its first part that skips init_connect.
-    for (const [user, extra] of [['ops@app', ''], ['eraser', ''], ['flusher', ''], ['rewriter', ''], ['failer', '']] as const) {
+    for (const [user, extra] of [['ops@app', ''], ['eraser', ''], ['flusher', ''], ['rewriter', ''], ['failer', ''], ['blinder', '']] as const) {
       await adminQuery(server, `CREATE USER '${user}'@'%' IDENTIFIED BY 'pw'${extra}`);
       await adminQuery(server, `GRANT SELECT ON ${server.database}.* TO '${user}'@'%'`);
       await adminQuery(server, `GRANT EXECUTE ON app_db_marker.* TO '${user}'@'%'`);
@@ -68,6 +73,7 @@ describe('MariaDB: a server whose init_connect ran at the engine\'s login gets n
     ['an init_connect that erased itself as it ran (empty when read)', 'eraser', 'CALL app_db_marker.erasing()'],
     ['a procedure that reset the status counters as it ran (FLUSH STATUS)', 'flusher', 'CALL app_db_marker.flushing()'],
     ['a procedure that rewrote init_connect to SET NAMES as it ran', 'rewriter', 'CALL app_db_marker.rewriting()'],
+    ['a procedure that made the session\'s status question fail, then rewrote init_connect to SET NAMES', 'blinder', 'CALL app_db_marker.blinding()'],
   ] as const) {
     it(`${what}: it ran at the login, and the session is refused, dry and real`, async () => {
       const before = await logins();

@@ -152,6 +152,9 @@ const SWEEP = [
   '  for f in /proc/[0-9]*/stat; do',
   '    p=${f#/proc/}; p=${p%/stat}; [ "$p" = "$$" ] && continue',
   '    { IFS= read -r l < "$f"; } 2>/dev/null || continue; l=${l##*) }; set -- $l',
+  // Not a zombie (state Z, or X): a child that exited and that bash has not reaped yet is no process left
+  // running, and a kill of it succeeds (CI, loaded: the warning came after an echo).
+  '    case ${1:-} in Z|X) continue;; esac',
   '    [ "${4:-}" = "$me" ] && kill -KILL "$p" 2>/dev/null && n=$((n+1))',
   '  done',
   '  [ "$n" = 0 ] || echo "runbook: the step left processes running in its session; they were ended (SIGKILL) with the step" >&2',

@@ -150,7 +150,9 @@ const SWEEP = [
   '  { IFS= read -r l < "/proc/$$/stat"; } 2>/dev/null || return 0; l=${l##*) }; set -- $l; me=$4',
   '  [ "$me" = "$$" ] || return 0', // not the session's leader (docker, kubectl): the group's kill is all
   '  for f in /proc/[0-9]*/stat; do',
-  '    p=${f#/proc/}; p=${p%/stat}; [ "$p" = "$$" ] && continue',
+  // Not the wrapper's own watcher either: the trap has just sent it SIGKILL, and on a loaded machine it may not
+  // have died yet (CI: the warning came after a plain echo, each run).
+  '    p=${f#/proc/}; p=${p%/stat}; { [ "$p" = "$$" ] || [ "$p" = "${__runbook_watch:-}" ]; } && continue',
   '    { IFS= read -r l < "$f"; } 2>/dev/null || continue; l=${l##*) }; set -- $l',
   // Not a zombie (state Z, or X): a child that exited and that bash has not reaped yet is no process left
   // running, and a kill of it succeeds (CI, loaded: the warning came after an echo).

@@ -28,6 +28,7 @@
 import { assertEnvNames } from '../language/env-names.js';
 import { valueVar } from './shell-values.js';
 import { FALLBACK_PATH } from './path-entries.js';
+import { scratchEnv } from './read-scratch.js';
 
 export interface WrapperSpec {
   script: string;
@@ -134,8 +135,9 @@ const ABSOLUTE_PATH = [
 
 // A proven read's own temporary directory there, as here (read-scratch.ts): GNU sort spills under $TMPDIR, and a
 // SIGKILLed sort leaves its files (a probe of stop 69 left 2,831, 89 MB, in a target's /tmp per run). Removed when
-// the step ends; where mktemp fails, TMPDIR stays as it was.
-const SCRATCH = '__runbook_tmp=; if __runbook_tmp=$(mktemp -d "${TMPDIR:-/tmp}/runbook-read-XXXXXX" 2>/dev/null); then export TMPDIR="$__runbook_tmp" KUBECACHEDIR="$__runbook_tmp/kube-cache" XDG_CACHE_HOME="$__runbook_tmp/cache"; else __runbook_tmp=; fi';
+// the step ends; where mktemp fails, TMPDIR stays as it was. Its caches too, by the same variables as here.
+const SCRATCH_EXPORTS = Object.entries(scratchEnv('$__runbook_tmp')).map(([k, v]) => `${k}="${v}"`).join(' ');
+const SCRATCH = `__runbook_tmp=; if __runbook_tmp=$(mktemp -d "\${TMPDIR:-/tmp}/runbook-read-XXXXXX" 2>/dev/null); then export ${SCRATCH_EXPORTS}; else __runbook_tmp=; fi`;
 // Double quotes only: it goes into a single-quoted trap.
 const UNSCRATCH = '{ [ -z "${__runbook_tmp:-}" ] || rm -rf -- "$__runbook_tmp"; } 2>/dev/null';
 

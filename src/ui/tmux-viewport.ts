@@ -21,10 +21,10 @@ export function tmuxHidesPart(frame?: { columns: number; rows: number }, env: No
   const socket = env.TMUX?.split(',')[0];
   const pane = env.TMUX_PANE;
   if (!socket || !pane) return false;
-  const mine = ask(socket, ['display-message', '-p', '-t', pane, '#{session_id} #{window_id} #{window_width} #{window_height} #{pane_width} #{pane_height}'])?.trim().split(' ');
-  if (!mine || mine.length < 6) return false;
-  const [window, width, height] = [mine[1]!, Number(mine[2]), Number(mine[3])];
-  if (frame && (Number(mine[4]) !== frame.columns || Number(mine[5]) !== frame.rows)) return true;
+  const mine = ask(socket, ['display-message', '-p', '-t', pane, '#{window_id} #{window_width} #{window_height} #{pane_width} #{pane_height}'])?.trim().split(' ');
+  if (!mine || mine.length < 5) return false;
+  const [window, width, height] = [mine[0]!, Number(mine[1]), Number(mine[2])];
+  if (frame && (Number(mine[3]) !== frame.columns || Number(mine[4]) !== frame.rows)) return true;
   // Every client of the server, not only the pane's session's: a client of a grouped or linked session shows the
   // same window, and tmux names only one session for a pane (a lead of a probe of stop 70).
   const clients = ask(socket, ['list-clients', '-F', '#{client_width} #{client_height} #{window_id} #{status}']) ?? '';

@@ -7,7 +7,7 @@
 // allowlist of engines that keep their rows here, and refuses the read if one is. The scope is every table the
 // session can see: which ones the read matches (LIKE, WHERE, the database it names) is the server's reading.
 import { asciiUpper } from '../language/sql/ascii-case.js';
-import { informationSchemaReads, UNLISTED_WHEREVER } from '../language/sql/mysql-information-schema.js';
+import { informationSchemaReads, SHOW_OPENS_NAMED_ONLY, UNLISTED_WHEREVER } from '../language/sql/mysql-information-schema.js';
 import { mysqlTokens } from '../language/sql/mysql-tokens.js';
 import type { MysqlRelation } from '../language/sql/mysql-relations.js';
 import { PinRefusal } from './pin-refusal.js';
@@ -19,23 +19,7 @@ import { PinRefusal } from './pin-refusal.js';
  */
 const LOCAL_ENGINES = ['InnoDB', 'Aria', 'MyISAM', 'MEMORY', 'CSV', 'ARCHIVE', 'SEQUENCE', 'PERFORMANCE_SCHEMA', 'BLACKHOLE', 'MRG_MyISAM'];
 
-/**
- * SHOW statements that open no table they do not name, each run beside a FEDERATED table with its listener seeing
- * nothing (test/hardening/sql-mariadb-remote-engines.test.ts). One that names a table (`SHOW COLUMNS FROM t`) opens
- * that one, which the relation check judges. Any other SHOW (`SHOW TABLE STATUS`, MariaDB's statistics) is asked
- * about: an allowlist, so a form a later version adds is asked about too.
- */
-export const SHOW_OPENS_NAMED_ONLY = [
-  'TABLES', 'FULL TABLES', 'OPEN TABLES', 'DATABASES', 'SCHEMAS', 'CREATE DATABASE', 'CREATE SCHEMA',
-  'VARIABLES', 'SESSION VARIABLES', 'LOCAL VARIABLES', 'GLOBAL VARIABLES', 'STATUS', 'SESSION STATUS', 'LOCAL STATUS', 'GLOBAL STATUS',
-  'PROCESSLIST', 'FULL PROCESSLIST', 'GRANTS', 'PRIVILEGES', 'ENGINES', 'STORAGE ENGINES', 'PLUGINS', 'WARNINGS', 'ERRORS',
-  'COLLATION', 'CHARACTER SET', 'CHARSET', 'TRIGGERS',
-  // Not EVENTS, PROCEDURE STATUS or FUNCTION STATUS: never proven, they read mysql.event and mysql.proc
-  // (language/sql/mysql-information-schema.ts).
-  // Not INDEX, INDEXES or KEYS: `SHOW INDEX FROM t FROM db` opens db.t, whatever t is qualified with, where the
-  // relation check read the name as written (a probe of stop 67 reached a FEDERATED table's server that way).
-  // Nor COLUMNS or FIELDS, the same way (`SHOW COLUMNS FROM v FROM db` prepared a view there: a probe of stop 69).
-];
+export { SHOW_OPENS_NAMED_ONLY };
 const SHOW_ALLOWED = new Set(SHOW_OPENS_NAMED_ONLY);
 
 const isInformationSchema = (schema: string | null | undefined): boolean =>

@@ -6,9 +6,13 @@ import type { ConfirmationRequested, GateItem } from '../engine/events.js';
 import { gateSettings, gateTarget } from './format.js';
 import { exactLine, exactText, visibleLine } from './visible-text.js';
 
-/** The gate's settings: env values and the directory exactly, the limits as they are (numbers and words). */
+/** Whether a gate setting (gateSettings' label) is command text, drawn exactly: an env value (its first line
+ *  `env`, the rest unlabelled) and the directory; the limits and notes are numbers and words. */
+export const drawnExactly = (label: string): boolean => label === 'env' || label === '' || label === 'in dir';
+
+/** The gate's settings: env values and the directory exactly, the limits as they are. */
 export function exactSettings(gate: ConfirmationRequested): { label: string; value: string }[] {
-  return gateSettings(gate).map((l) => ({ label: l.label, value: ['env', '', 'in dir'].includes(l.label) ? exactLine(l.value) : visibleLine(l.value) }));
+  return gateSettings(gate).map((l) => ({ label: l.label, value: drawnExactly(l.label) ? exactLine(l.value) : visibleLine(l.value) }));
 }
 
 /** Where the gate's step runs, exactly; undefined on this machine. */

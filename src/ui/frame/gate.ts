@@ -14,6 +14,7 @@ import { need, type PanelPart } from './budget.js';
 import { share } from './clip.js';
 import { blank, boxed, rowWidth, seg, type Row } from './row.js';
 import { resumedReason } from '../resumed-reason.js';
+import { drawnExactly } from '../gate-exact.js';
 
 const LABEL = 10;
 export const READ_FIRST = 'read it first: the keys work in a moment';
@@ -84,7 +85,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   const settings = gateSettings(gate);
   const fixedTop: Row[] = [
     ...(gate.target ? fixedField('on', gateTarget(gate)!, true) : []),
-    ...settings.filter((s) => s.label !== 'env' && s.label !== '').flatMap((s) => fixedField(s.label, s.value, s.label === 'in dir')),
+    ...settings.filter((s) => s.label !== 'env' && s.label !== '').flatMap((s) => fixedField(s.label, s.value, drawnExactly(s.label))),
   ];
   // The key that shows everything: c, or F2 at a high-risk gate (whose letters are the typed id's).
   const all = typedIn ? 'F2' : 'c';

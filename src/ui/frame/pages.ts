@@ -14,6 +14,7 @@ import { exactText, wrapParagraph } from '../visible-text.js';
 import { valueRows } from './gate.js';
 import { cell, dim, fit, seg, type Row } from './row.js';
 import { expandedRows, tableWindow } from './table-window.js';
+import { drawnExactly } from '../gate-exact.js';
 
 export interface PageContent { title: string; lines: Row[]; back: string }
 
@@ -31,7 +32,7 @@ export function confirmationPage(gate: ConfirmationRequested, width: number): Pa
     ...wrapParagraph(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  ${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width).map((l) => [seg(l, { bold: true })]),
     ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active', false, true),
     ...(gate.target ? field('on', gateTarget(gate)!, undefined, false, true) : []),
-    ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, s.label === 'env' || s.label === '' || s.label === 'in dir')),
+    ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, drawnExactly(s.label))),
     ...(gate.description ? field('why', gate.description.trim(), undefined, true) : []),
     ...(gate.blastRadius ? field('affects', gate.blastRadius, undefined, true) : []),
     ...(gate.items ? field('for each', gateItemLines(gate.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), gate.itemsDone, Infinity).join('\n')) : []),

@@ -8,6 +8,7 @@ import type { StepResult } from '../executors/types.js';
 import type { RunbookDoc, StepKind } from '../language/schema.js';
 import { stepKind } from '../language/flow.js';
 import { cleanLine } from './format.js';
+import { exactLine } from './visible-text.js';
 import { plural } from '../common/plural.js';
 import { withheldLine } from '../secrets/step-taint.js';
 
@@ -167,7 +168,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
       const r = event.result;
       const why = r.status === 'ok' ? '' : `: ${r.error ?? r.status}`;
       return addLines(flushStep(vm, event.stepId), [{ stepId: event.stepId, stream: r.status === 'ok' ? 'stdout' : 'stderr',
-        text: cleanLine(`${r.status === 'ok' ? '✓' : '✗'} item ${event.index + 1} ${event.label}${why}`) }]);
+        text: `${r.status === 'ok' ? '✓' : '✗'} item ${event.index + 1} ${exactLine(event.label)}${cleanLine(why)}` }]);
     }
   }
 }

@@ -21,13 +21,15 @@ export const OUTPUT_BATCH_MS = 30;
 const PROGRESS = new Set<RunEvent['type']>(['step-output', 'item-finished', 'step-process', 'step-session']);
 
 /** An event as the view keeps it: terminal-safe, except a gate's command text (command, target, env, directory,
- *  items), kept as it runs: the gate names every character of it outside printable ASCII itself (visible-text.ts
+ *  items; a finished item's label), kept as it runs: the gate names every character of it outside printable ASCII itself (visible-text.ts
  *  exactText), which terminalSafe would have turned into ASCII (`<U+202E>`, indistinguishable from the same
  *  characters typed) or kept (the joiners). Nothing draws those fields but through exactText. */
 function shownEvent(event: RunEvent): RunEvent {
   const safe = terminalSafe(event);
   // A running step's command too (frame/current.ts draws it exactly): terminalSafe drops an SGR sequence.
   if (event.type === 'step-started' && safe.type === 'step-started') return event.command === undefined ? safe : { ...safe, command: event.command };
+  // A for_each item as the step ran with it (view-model draws it exactly), as the gate showed it.
+  if (event.type === 'item-finished' && safe.type === 'item-finished') return { ...safe, label: event.label };
   if (event.type !== 'confirmation-requested' || safe.type !== 'confirmation-requested') return safe;
   const { command, target, env, cwd, items } = event;
   return { ...safe, command, ...(target !== undefined ? { target } : {}), ...(env ? { env } : {}), ...(cwd !== undefined ? { cwd } : {}), ...(items ? { items } : {}) };

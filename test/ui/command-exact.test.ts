@@ -15,6 +15,8 @@ import { wrapVisible } from '../../src/ui/visible-text.js';
 import { currentPart } from '../../src/ui/frame/current.js';
 import { rng } from '../helpers/rng.js';
 import type { TranscriptLine } from '../../src/events/schema.js';
+import type { RunEvent, RunEventListener } from '../../src/engine/events.js';
+import { createViewStore, OUTPUT_BATCH_MS } from '../../src/ui/view-store.js';
 
 const HIDDEN = ['\x1b[m', '\x1b[0m', '\x1b]0;x\x07', '\u200d', '\u200c', '\u200b', '\u2060', '\ufeff', '\r', '\u2028', '\u034f', '\u202e', '\u00a0'];
 const MARKS = /[‹›↪·⇥×…⚠●✓✗⤼↳→—“”]/gu;
@@ -80,3 +82,38 @@ test('beside the command, every screen names the hidden characters of env, direc
     }
   }
 });
+
+// Left by stop 70, mended: a loop's progress lines (--plain's `item 2 ok: …`, the live view's `✓ item 2 …`,
+// replay's item rows) and a dry run's skipped items drew the item terminal-safe, so `st\e[maging` (a link to prod)
+// read `staging` there while the gate had named it. Each now draws the item exactly.
+test('a loop\'s item rows and a dry run\'s skipped items name the hidden characters of the item (300 generated)', async () => {
+  const random = rng(72);
+  const listeners: RunEventListener[] = [];
+  const store = createViewStore({ on: (fn: RunEventListener) => { listeners.push(fn); return () => {}; } });
+  const hiddens: string[] = [];
+  for (let n = 0; n < 300; n++) {
+    const hidden = [...HIDDEN, '\u0430'][Math.floor(random() * (HIDDEN.length + 1))]!;
+    hiddens.push(hidden);
+    const odd = `st${hidden}ging`;
+    const finished: RunEvent = { type: 'item-finished', stepId: 'clean', index: n, label: odd, result: { status: n % 2 ? 'ok' : 'failed', durationMs: 1, error: 'exit code 1' } };
+    listeners.forEach((l) => l(finished));
+    const plain = new PlainFormatter(paint(false));
+    const screens: Record<string, string> = {
+      'plain item': plain.format(finished).join('\n'),
+      'plain dry-run items': plain.format({ type: 'step-skipped', stepId: 'clean', reason: 'dry-run', detail: 'rm -f x', items: [{ label: odd, detail: 'x' }] }).join('\n'),
+      'replay item': renderLine({ ...finished, ts: '2026-11-27T00:00:00.000Z' } as unknown as TranscriptLine).join('\n'),
+    };
+    for (const [screen, text] of Object.entries(screens)) assertNamed(screen, text, hidden);
+  }
+  await new Promise((r) => setTimeout(r, OUTPUT_BATCH_MS + 50));
+  const rows = store.get().output.filter((l) => / item \d+ /.test(l.text));
+  assert.equal(rows.length, 300);
+  rows.forEach((row, n) => assertNamed('live view', row.text, hiddens[n]!));
+  store.dispose();
+});
+
+function assertNamed(screen: string, text: string, hidden: string): void {
+  const shown = text.split('\n').filter((l) => /st.*ging/.test(l));
+  assert.ok(shown.length >= 1, `${screen}: ${text}`);
+  for (const line of shown) assert.ok(line.includes(named(hidden)), `${screen} hides ${named(hidden)}: ${JSON.stringify(line)}`);
+}

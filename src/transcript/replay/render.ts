@@ -54,7 +54,7 @@ function describe(l: TranscriptLine): string[] {
     case 'loop-started': return [`⟳ ${l.stepId}: for each of ${plural(l.items.length, 'item')}`];
     case 'item-finished': {
       const s = summary(l.result);
-      return [`  ${l.result.status === 'ok' ? '✓' : '✗'} item ${l.index + 1} ${l.label}: ${l.result.status}${s ? ` (${s})` : ''}`];
+      return [`  ${l.result.status === 'ok' ? '✓' : '✗'} item ${l.index + 1} ${exactLine(l.label)}: ${l.result.status}${s ? ` (${s})` : ''}`];
     }
     case 'confirmation-answered': return [l.approver
       ? `→ ${l.answer === 'yes' ? 'approved' : 'denied'} by ${l.approver}${l.decidedAt ? ` at ${clock(l.decidedAt)}` : ''} (four eyes; driver ${l.by})${l.reason ? `: ${l.reason}` : ''} after ${duration(l.waitedMs)}`

@@ -8,6 +8,7 @@ import type { ReportHead } from './facts.js';
 import { plural } from '../../common/plural.js';
 import { countsText } from '../../engine/step-counts.js';
 import { exactValue } from '../../ui/gate-exact.js';
+import { exactLine } from '../../ui/visible-text.js';
 
 type Head = ReportHead['model'];
 
@@ -113,7 +114,7 @@ function outputBlock(o: OutputBlock): string[] {
   if (o.stdout.trim()) out.push(fenced(clip(o.stdout), 'text'), '');
   if (o.stderr.trim()) out.push('stderr:', '', fenced(clip(o.stderr), 'text'), '');
   if (o.items?.length) {
-    out.push(`${plural(o.items.length, 'item')}:`, '', ...table(['#', 'Item', 'Status', 'Result'], o.items.map((i) => [String(i.index + 1), cell(i.label, 200), i.status, cell(i.summary, 300)])), '');
+    out.push(`${plural(o.items.length, 'item')}:`, '', ...table(['#', 'Item', 'Status', 'Result'], o.items.map((i) => [String(i.index + 1), cell(exactLine(i.label), 200), i.status, cell(i.summary, 300)])), '');
   }
   if (o.rows?.length) {
     const shown = o.rows.slice(0, 20).map((r) => JSON.stringify(r)).join('\n');

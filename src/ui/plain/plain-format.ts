@@ -65,7 +65,8 @@ export class PlainFormatter {
         if (event.reason === 'dry-run') this.dryRunActions.push({ stepId: event.stepId, command: detail, ...(event.because ? { because: event.because } : {}), ...(event.items ? { items: event.items } : {}) });
         const shown = event.because && event.because !== 'destructive' ? `dry run, ${SHOWN_BECAUSE[event.because]}, shown` : 'dry run, would run';
         const why = event.reason === 'dry-run' ? `${shown}: ${commandLine(detail)}` : event.reason === 'operator' ? `by the operator${event.detail ? ` ${event.detail}` : ''}` : 'its condition is false';
-        const items = event.items ? gateItemLines(event.items).map((l) => `    ${l}`) : [];
+        const rawItems = raw.type === 'step-skipped' ? raw.items : undefined; // the items as they run, drawn exactly
+        const items = rawItems ? gateItemLines(exactItems(rawItems)).map((l) => `    ${l}`) : [];
         return [...this.flush(event.stepId), `${label('skipped')}${event.stepId} (${why})`, ...items];
       }
       case 'branch':
@@ -90,7 +91,7 @@ export class PlainFormatter {
       case 'loop-started':
         return [`${label('for each')}${event.stepId}: ${plural(event.items.length, 'item')}`];
       case 'item-finished':
-        return [...this.flush(event.stepId), this.itemFinished(event)];
+        return [...this.flush(event.stepId), this.itemFinished(event, raw.type === 'item-finished' ? raw.label : event.label)];
       case 'wait-polled': {
         const left = formatDuration(Math.max(0, Date.parse(event.deadlineAt) - Date.now()));
         return [...this.flush(event.stepId), this.p.dim(`${label('waiting')}${event.stepId}: poll ${event.poll} not yet (${event.last}); next in ${formatDuration(event.nextInMs)}, gives up in ${left}`)];
@@ -138,9 +139,10 @@ export class PlainFormatter {
     return [this.p.red(`${label(word)}${stepId} (${took}${cls}): ${why}${tail}`)];
   }
 
-  private itemFinished(e: Extract<RunEvent, { type: 'item-finished' }>): string {
+  /** `rawLabel`: the item as the step ran with it, drawn exactly (a look-alike item is not shown as another). */
+  private itemFinished(e: Extract<RunEvent, { type: 'item-finished' }>, rawLabel: string): string {
     const r = e.result;
-    const head = `  item ${e.index + 1} ${r.status === 'ok' ? 'ok' : r.status.toUpperCase()}: ${cleanLine(e.label, 200)}`;
+    const head = `  item ${e.index + 1} ${r.status === 'ok' ? 'ok' : r.status.toUpperCase()}: ${cleanLine(exactLine(rawLabel), 200)}`;
     if (r.status === 'ok') return this.p.green(`${head}${r.rowCount !== undefined ? ` (${plural(r.rowCount, 'row')})` : ''}`);
     const why = r.error ?? (r.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r.status);
     return this.p.red(`${head}: ${cleanLine(why, 300)}`);

@@ -8,6 +8,10 @@ import { terminalJson, terminalText } from '../common/terminal-text.js';
 /** Text on standard output, neutralised. */
 export const say = (text: string): void => { process.stdout.write(terminalText(text)); };
 
+/** Standard output's columns when it is a terminal: a screen that cuts its own rows there (replay, follow,
+ *  approve) instead of leaving them to the terminal's wrap. */
+export const stdoutWidth = (): number | undefined => (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : undefined);
+
 /** Text on standard error, neutralised. */
 export const sayError = (text: string): void => { process.stderr.write(terminalText(text)); };
 

@@ -10,7 +10,7 @@ import type { TranscriptLine } from '../../events/schema.js';
 import { storeErrorText, type StoreClient } from '../../store/client.js';
 import { findRun } from '../../store/follow.js';
 import { openStore, requireStoreUrl } from '../../store/open.js';
-import { say } from '../say.js';
+import { say, stdoutWidth } from '../say.js';
 
 export async function approveCommand(id: string, stepId: string, opts: { store?: string; deny?: string; yes?: boolean }): Promise<number> {
   if (opts.deny !== undefined && !opts.deny.trim()) throw new UserError('--deny needs a reason: --deny "why not"');
@@ -18,7 +18,7 @@ export async function approveCommand(id: string, stepId: string, opts: { store?:
   try {
     const runId = await findRun(client, id);
     const gate = await waitingGate(client, runId, stepId);
-    for (const shown of renderLine(gate)) say(`${shown}\n`);
+    for (const shown of renderLine(gate, { width: stdoutWidth() })) say(`${shown}\n`);
     const verb = opts.deny !== undefined ? 'deny' : 'approve';
     if (!opts.yes && !(await ask(`${verb === 'deny' ? 'Deny' : 'Approve'} '${stepId}' as ${client.role}? [y/N] `))) {
       say('nothing decided\n');

@@ -6,7 +6,7 @@ import type { TranscriptLine } from '../../events/schema.js';
 import { findRun, followRun } from '../../store/follow.js';
 import { openStore, requireStoreUrl } from '../../store/open.js';
 import { findTrust } from '../../store/signing.js';
-import { say, sayError } from '../say.js';
+import { say, sayError, stdoutWidth } from '../say.js';
 
 export async function followCommand(id: string, opts: { store?: string }): Promise<number> {
   const store = requireStoreUrl(opts.store);
@@ -30,7 +30,7 @@ export async function followCommand(id: string, opts: { store?: string }): Promi
       onLine: (text, seq) => {
         const line = parse(text, seq);
         if (!line) return false;
-        for (const shown of renderLine(line, operator ? { storeRole: operator } : {})) say(`${shown}\n`);
+        for (const shown of renderLine(line, { ...(operator ? { storeRole: operator } : {}), width: stdoutWidth() })) say(`${shown}\n`);
         if (line.type === 'resumed') waiting = false;
         if (line.type !== 'run-finished') return false;
         if (line.outcome !== 'interrupted') return true;

@@ -4,7 +4,7 @@ import { UserError } from '../../common/errors.js';
 import { streamTranscript } from '../../transcript/reader.js';
 import { replay } from '../../transcript/replay/play.js';
 import { enterReader } from '../../transcript/replay/enter.js';
-import { control, say, sayError } from '../say.js';
+import { control, say, sayError, stdoutWidth } from '../say.js';
 
 export async function replayCommand(path: string, opts: { speed: string; step?: boolean }): Promise<number> {
   const speed = Number(opts.speed);
@@ -17,7 +17,7 @@ export async function replayCommand(path: string, opts: { speed: string; step?: 
   try {
     await replay(prefixed(first, transcript), {
       speed, step: opts.step ?? false,
-      write: say,
+      write: say, width: stdoutWidth(),
       sleep: (ms) => sleep(ms),
       nextStep: async () => {
         sayError('— Enter: next step —');

@@ -13,6 +13,7 @@ export interface ReplayOptions {
   write(text: string): void;
   sleep(ms: number): Promise<void>;
   nextStep(): Promise<void>;             // resolves when the viewer asks for the next step
+  width?: number;                        // the terminal's columns: rows are cut there (render.ts fitRow)
 }
 
 /** Plays a transcript read whole, or one streamed line by line (streamTranscript: a transcript of any size). */
@@ -28,7 +29,7 @@ export async function replay(t: Transcript | Generator<TranscriptLine, Transcrip
     const line = next.value;
     if (opts.step && steps.startsNew(line)) await opts.nextStep();
     else if (!opts.step && previous) await pause(msBetween(previous, line.ts), opts);
-    for (const text of renderLine(line)) opts.write(`${text}\n`);
+    for (const text of renderLine(line, { width: opts.width })) opts.write(`${text}\n`);
     previous = line.ts;
   }
 }

@@ -1,6 +1,8 @@
 // One transcript line as the terminal shows it on replay: a time, a symbol, what happened. Every line goes
 // through terminalText (common/terminal-text.ts): recorded output cannot act on the viewer's terminal.
 import { terminalText } from '../../common/terminal-text.js';
+import { displayWidth } from '../../common/display-width.js';
+import { hardWrap } from '../../ui/wrap.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
 import { commandLine, SHOWN_BECAUSE } from '../../ui/format.js';
@@ -16,11 +18,25 @@ import { whoDrove } from '../who-drove.js';
 const OUT_PREFIX = { stdout: '│ ', stderr: '! ' } as const;
 const pad = ' '.repeat(10);
 
-/** `storeRole`: who started the run as the team store knows them (follow): the header names them first. */
-export function renderLine(line: TranscriptLine, opts: { storeRole?: string } = {}): string[] {
+/** `storeRole`: who started the run as the team store knows them (follow): the header names them first.
+ *  `width`: the terminal's columns, when it is one: each row is cut there by this, never by the terminal. */
+export function renderLine(line: TranscriptLine, opts: { storeRole?: string; width?: number } = {}): string[] {
   const text = line.type === 'header' ? [headerText(line, opts.storeRole)] : describe(line);
   if (!text.length) return [];
-  return text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${terminalText(t)}`);
+  // One row per element, whatever a field holds: a line break inside a question, an affects, a message or a note
+  // printed rows that looked like the engine's own (a probe of stop 71: a forged gate above `runbook approve`'s
+  // y/N, a "run finished: RESOLVED" under a run that ended escalate). A break is drawn ⏎, as --plain does.
+  const rows = text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${terminalText(t.replace(/\r?\n/g, ' ⏎ '))}`);
+  return opts.width === undefined ? rows : rows.flatMap((r) => fitRow(r, opts.width!));
+}
+
+/** A row longer than the terminal, cut into rows that each say they continue it (`↪`): the terminal's own wrap
+ *  lets text padded to the edge start a row of its own, at the left, as an engine line does. */
+function fitRow(row: string, width: number): string[] {
+  if (width < pad.length + 12 || displayWidth(row) <= width) return [row];
+  const [head, ...rest] = hardWrap(row, width);
+  const cont = hardWrap(rest.join(''), width - pad.length - 2).map((r) => `${pad}↪ ${r}`);
+  return [head!, ...cont];
 }
 
 function headerText(l: Extract<TranscriptLine, { type: 'header' }>, storeRole?: string): string {

@@ -1,8 +1,7 @@
 // One transcript line as the terminal shows it on replay: a time, a symbol, what happened. Every line goes
 // through terminalText (common/terminal-text.ts): recorded output cannot act on the viewer's terminal.
 import { terminalText } from '../../common/terminal-text.js';
-import { displayWidth } from '../../common/display-width.js';
-import { hardWrap } from '../../ui/wrap.js';
+import { fitRow } from '../../ui/fit-row.js';
 import { bytes, clock, duration } from '../report/format.js';
 import { summary } from '../report/timeline.js';
 import { commandLine, SHOWN_BECAUSE } from '../../ui/format.js';
@@ -27,16 +26,7 @@ export function renderLine(line: TranscriptLine, opts: { storeRole?: string; wid
   // printed rows that looked like the engine's own (a probe of stop 71: a forged gate above `runbook approve`'s
   // y/N, a "run finished: RESOLVED" under a run that ended escalate). A break is drawn ⏎, as --plain does.
   const rows = text.map((t, i) => `${i === 0 ? `${clock(line.ts)}  ` : pad}${terminalText(t.replace(/\r?\n/g, ' ⏎ '))}`);
-  return opts.width === undefined ? rows : rows.flatMap((r) => fitRow(r, opts.width!));
-}
-
-/** A row longer than the terminal, cut into rows that each say they continue it (`↪`): the terminal's own wrap
- *  lets text padded to the edge start a row of its own, at the left, as an engine line does. */
-function fitRow(row: string, width: number): string[] {
-  if (width < pad.length + 12 || displayWidth(row) <= width) return [row];
-  const [head, ...rest] = hardWrap(row, width);
-  const cont = hardWrap(rest.join(''), width - pad.length - 2).map((r) => `${pad}↪ ${r}`);
-  return [head!, ...cont];
+  return opts.width === undefined ? rows : rows.flatMap((r) => fitRow(r, opts.width!, pad.length));
 }
 
 function headerText(l: Extract<TranscriptLine, { type: 'header' }>, storeRole?: string): string {

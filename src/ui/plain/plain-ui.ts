@@ -1,5 +1,6 @@
 // Plain mode: for logs, pipes and CI. Nobody is there to press y, so a destructive step runs only when it
 // was approved on the command line, and says so; otherwise the run stops before it, saying how to approve.
+import { fitRow } from '../fit-row.js';
 import type { ConfirmationRequested, QuestionAsked, RunEvent } from '../../engine/events.js';
 import type { Run } from '../../engine/run.js';
 import type { UIHandle, UIOptions } from '../index.js';
@@ -40,7 +41,10 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
   const stamp = () => (opts.timestamps ? `${new Date().toISOString().slice(11, 19)} ` : '');
   // A locale that is not UTF-8 (LANG=C): the lines in ASCII, as the terminal UI's (ascii-text.ts).
   const chars = opts.ascii ? asciiText : (l: string) => l;
-  const write = (lines: string[]) => { if (lines.length) opts.stdout.write(lines.map((l) => chars(stamp() + l)).join('\n') + '\n'); };
+  // At a terminal, each line cut at its width by the engine (fit-row.ts): the terminal's wrap let a padded message
+  // start a row of its own at the left, as the engine's lines do. The width is read at each write (a resize).
+  const fit = (l: string): string[] => (opts.stdout.isTTY && opts.stdout.columns ? fitRow(l, opts.stdout.columns, stamp().length + 9) : [l]);
+  const write = (lines: string[]) => { if (lines.length) opts.stdout.write(lines.flatMap((l) => fit(chars(stamp() + l))).join('\n') + '\n'); };
   let reader: LineReader | undefined;
   let asking = Promise.resolve();
   let resolveDone!: () => void;

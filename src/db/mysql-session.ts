@@ -15,7 +15,6 @@ import { checkMysqlIsolation, checkMysqlPin, checkStatTables, mysqlPinFailed, PI
 import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { PinRefusal } from './pin-refusal.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
-import { refusedBefore, rememberRefusal } from './refused-servers.js';
 import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, STATS_ON_METADATA_SQL, unprovenInformationSchema } from './mysql-remote-engines.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
@@ -104,7 +103,7 @@ export function dropConnection(conn: mysql.Connection | PromiseConnection): void
 }
 
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
-  const before = refusedBefore(info);
+  const before = opts.refused?.before(info);
   if (before) throw new PinRefusal(`${before} (found at an earlier login of this run: not logged in again)`);
   const config = mysqlConfig(info, tls, opts.timeoutMs);
   const connecting = Date.now();
@@ -121,7 +120,7 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
         // Its code ran before it failed (a probe of stop 69: a procedure that wrote a row and raised
         // max_connections, then SIGNALed, ran at each of 16 polls of a dry run): no later login of this run runs
         // it again, until the operator answers a manual step (refused-servers.ts).
-        rememberRefusal(info, `the server's init_connect failed at a login of ${info.user} after it ran (${(err as Error).message}); it runs again at every login`, true);
+        opts.refused?.remember(info, `the server's init_connect failed at a login of ${info.user} after it ran (${(err as Error).message}); it runs again at every login`, true);
         throw err;
       }
     });
@@ -130,9 +129,9 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
       .then(([rows]) => [rows, 2] as const, () => raceAbort(conn.query(INIT_CONNECT_SQL_MYSQL), opts.signal).then(([rows]) => [rows, 3] as const))
       .then(([rows, n]) => [(rows as (FirstAnswer & { version?: unknown })[])[0], n] as const);
     const ran = initConnectRefusal(first, sent, (Date.now() - connecting) / 1000);
-    if (ran) { rememberRefusal(info, ran); throw new PinRefusal(ran); }
+    if (ran) { opts.refused?.remember(info, ran); throw new PinRefusal(ran); }
     const version = String(first?.version ?? '');
-    return Object.assign(new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs, () => refusedBefore(info)), { timeline });
+    return Object.assign(new MysqlSession(conn, used.config, used.tls, conn.threadId, version, link, opts.cancelGraceMs, () => opts.refused?.before(info)), { timeline });
   } catch (err) {
     dropConnection(conn);
     throw err;

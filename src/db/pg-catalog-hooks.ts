@@ -14,6 +14,7 @@
 // how the server makes those casts. Every row of each catalog comes back, a few
 // thousand, once per session, and is judged here. What is left: the types' own output functions (oidout), which
 // only an UPDATE of pg_type's output column could change.
+import { ROLE_SETTINGS_SQL } from './pg-libraries.js';
 import { builtinRowsDigest, freshRows, INITDB_MADE, INITDB_MADE_SQL, initdbMadeChanged, initdbMadeDigest, initdbMadeSql } from './pg-builtin-rows.js';
 import { userMadeOid as userMade } from './pg-pin-sql.js';
 
@@ -112,9 +113,12 @@ const CASTS = CATALOGS.find((c) => c.name === 'pg_cast')!;
 /** The major and pg_cast's rows (for catalogHooks) in one round trip: on a slow path every round trip of the login
  *  counts (1 s each way: the timeout runbook's login probe ran out with one more). pg_cast's question casts
  *  nothing, so it may go before anything is judged. */
-export async function majorAndCasts(query: Query): Promise<{ major: number; casts: Record<string, unknown>[] }> {
-  const [version, casts] = await query(`SHOW server_version_num;\n${rowsSql(CASTS)}`) as unknown as { rows: Record<string, unknown>[] }[];
-  return { major: Math.floor(Number(version!.rows[0]?.server_version_num ?? 0) / 10000), casts: casts!.rows };
+export async function majorAndCasts(query: Query): Promise<{ major: number; casts: Record<string, unknown>[]; libraries: string[] }> {
+  const [version, casts, settings] = await query(`SHOW server_version_num;\n${rowsSql(CASTS)};\n${ROLE_SETTINGS_SQL}`) as unknown as { rows: Record<string, unknown>[] }[];
+  return {
+    major: Math.floor(Number(version!.rows[0]?.server_version_num ?? 0) / 10000), casts: casts!.rows,
+    libraries: settings!.rows.flatMap((r) => (Array.isArray(r.setconfig) ? r.setconfig.map(String) : [])),
+  };
 }
 
 /**

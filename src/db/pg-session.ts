@@ -19,6 +19,7 @@ import { checkRead } from './pg-checked-read.js';
 import { PlantedStatement } from './pg-planted-statement.js';
 import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
+import { librariesProblem, SERVER_SETTINGS_SQL } from './pg-libraries.js';
 import { findPassword } from './pgpass.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
@@ -95,6 +96,10 @@ function watchLogin(client: pg.Client, order: readonly LoginPhase[]): (finished:
 }
 
 export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
+  // A server found running code at a login (a login event trigger, a library a role's settings load) runs it at
+  // every login: each step and loop item of a dry run logged in again (a probe of stop 71), so once is enough.
+  const before = opts.refused?.before(info);
+  if (before) throw new PinRefusal(`${before} (found at an earlier login of this run: not logged in again)`);
   const config = pgConfig(info, tls, opts.timeoutMs);
   const { client, timeline } = await connectPgTimed(config, opts.signal);
   try {
@@ -109,10 +114,15 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
     const open = async () => {
       const query = (sql: string) => client.query(sql);
       const opening = await raceAbort(majorAndCasts(query), opts.signal);
+      const library = librariesProblem(opening.libraries); // before anything else is asked: it may answer anything
+      if (library) throw new PinRefusal(`${library}; the engine sends nothing on this server (not even a read, nor in a dry run)`);
       await unplannedCatalogs(client, opts.signal, '(not even a read, nor in a dry run)', opening.major);
       const hooked = await raceAbort(catalogHooks(query, opening), opts.signal);
       if (hooked) throw new PinRefusal(`${hooked}: the server runs it wherever it fits, the engine's own queries included, so the engine sends nothing on this server (not even a read, nor in a dry run)`);
-      return raceAbort(client.query<{ pid: number; version: string; started: string | null }>(OPEN_SQL), opts.signal);
+      const opened = await raceAbort(client.query<{ pid: number; version: string; started: string | null; libraries: string[] | null }>(OPEN_SQL), opts.signal);
+      const server = librariesProblem(opened.rows[0]?.libraries ?? []);
+      if (server) throw new PinRefusal(`${server}; the engine sends nothing on this server (not even a read, nor in a dry run)`);
+      return opened;
     };
     const r = await open().catch(async (err: unknown) => {
       // The role's own statement_timeout cancelled it (a DBA's 1 ms): every step sets its own limit (SET LOCAL),
@@ -120,6 +130,7 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
       if ((err as { code?: unknown }).code === '57014') return client.query('SET statement_timeout = 0').then(open);
       throw err;
     }).catch((err: unknown) => {
+      if (err instanceof PinRefusal) opts.refused?.remember(info, err.message);
       throw queuedAfterLogin(err, Date.now() - loggedIn);
     });
     const row = r.rows[0]!;
@@ -172,7 +183,8 @@ function queuedAfterLogin(err: unknown, waitedMs: number): unknown {
 const OPEN_SQL = `SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.current_setting('server_version') AS version,
   (SELECT pg_catalog.format('%s', extract(epoch FROM a.backend_start)) FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a) AS started,
   CASE WHEN pg_catalog.int4in(pg_catalog.textout(pg_catalog.current_setting('server_version_num'))) OPERATOR(pg_catalog.>=) 140000
-    THEN pg_catalog.set_config('client_connection_check_interval', '1000', false) END AS checks`;
+    THEN pg_catalog.set_config('client_connection_check_interval', '1000', false) END AS checks,
+  ${SERVER_SETTINGS_SQL} AS libraries`;
 
 /**
  * PgBouncer's admin console (database "pgbouncer") speaks only its own commands: SELECT fails there. Its

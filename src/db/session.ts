@@ -1,4 +1,5 @@
 // A live database connection as the executors see it, whichever the driver.
+import type { RefusedServers } from './refused-servers.js';
 import type { LoginTimeline } from './login-timeline.js';
 import type { MysqlLink } from './mysql-link.js';
 import type { TlsSettings } from './ssl-options.js';
@@ -59,4 +60,6 @@ export interface OpenOptions {
   env?: Record<string, string | undefined>;
   /** How long an aborted statement is cancelled before the connection is dropped (default CANCEL_GRACE_MS). */
   cancelGraceMs?: number;
+  /** The run's servers found running code at a login (refused-servers.ts): none logged in to again. */
+  refused?: RefusedServers;
 }

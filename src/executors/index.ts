@@ -1,6 +1,7 @@
 // The executors of one run, dispatched by action kind. close() releases the run's database
 // sessions and kills any script still running; the engine calls it on every exit path
 // (it is idempotent and never throws).
+import { RefusedServers } from '../db/refused-servers.js';
 import { createManualExecutor } from './manual.js';
 import { failedResult } from './outcome.js';
 import { createProbeExecutor } from './probes/index.js';
@@ -18,9 +19,10 @@ import type { Action, ExecContext, ExecutorSet, StepResult } from './types.js';
  *  run to another: cli/team-store.ts), and the action is reported aborted without running. */
 export function createExecutors(opts: { env?: Record<string, string | undefined>; withheld?: readonly string[]; cancelGraceMs?: number; beforeAct?: BeforeAct } = {}): ExecutorSet {
   const shell = createShellExecutor(opts.withheld);
-  const sql = createSqlExecutor(opts.env, opts.cancelGraceMs);
-  const probe = createProbeExecutor(opts.env);
-  const manual = createManualExecutor();
+  const refused = new RefusedServers(); // the run's: a login found running code is not made again by any step
+  const sql = createSqlExecutor(opts.env, opts.cancelGraceMs, refused);
+  const probe = createProbeExecutor(opts.env, refused);
+  const manual = createManualExecutor(refused);
   const prompt = createPromptExecutor();
   return {
     async execute(action: Action, ctx: ExecContext): Promise<StepResult> {

@@ -1,5 +1,6 @@
 // SQL steps: a cached session per named connection, each statement in its own (read-only unless
 // destructive) transaction with a server-side timeout, cancelled on the server when aborted.
+import type { RefusedServers } from '../db/refused-servers.js';
 import { raceAbort, sleep } from '../db/abort.js';
 import { classify } from '../db/classify.js';
 import { readOnlyRefusal, serverRefusal } from './sql-read-only.js';
@@ -19,17 +20,17 @@ const MAX_CONNECT_MS = 30_000;
 export interface SqlExecutor extends Executor<SqlAction> { close(): Promise<void> }
 
 /** cancelGraceMs: see OpenOptions (tests on a loaded machine give a live server longer than a frozen one gets). */
-export function createSqlExecutor(env?: Record<string, string | undefined>, cancelGraceMs?: number): SqlExecutor {
+export function createSqlExecutor(env?: Record<string, string | undefined>, cancelGraceMs?: number, refused?: RefusedServers): SqlExecutor {
   const cache = new SessionCache();
   const servers = new WeakMap<Session, TargetFingerprint>();
-  return { execute: (action, ctx) => runSql(cache, servers, action, ctx, env, cancelGraceMs), close: () => cache.close() };
+  return { execute: (action, ctx) => runSql(cache, servers, action, ctx, env, cancelGraceMs, refused), close: () => cache.close() };
 }
 
 /** How often first contact asks again whether the interrupted run's sessions still run (--wait-for-orphans). */
 const SESSION_POLL_MS = 500;
 
 async function runSql(
-  cache: SessionCache, servers: WeakMap<Session, TargetFingerprint>, action: SqlAction, outer: ExecContext, env: Record<string, string | undefined> | undefined, cancelGraceMs: number | undefined,
+  cache: SessionCache, servers: WeakMap<Session, TargetFingerprint>, action: SqlAction, outer: ExecContext, env: Record<string, string | undefined> | undefined, cancelGraceMs: number | undefined, refused: RefusedServers | undefined,
 ): Promise<StepResult> {
   const startedAt = Date.now();
   const ctx = maskingAlso(outer, urlSecrets(action.url));
@@ -49,7 +50,7 @@ async function runSql(
     const session = await openWhenASlotFrees(info, {
       timeoutMs: Math.min(action.timeoutMs ?? DEFAULT_CONNECT_MS, MAX_CONNECT_MS),
       signal: AbortSignal.any([ctx.signal, cache.closeSignal]), ...(env ? { env } : {}),
-      ...(cancelGraceMs !== undefined ? { cancelGraceMs } : {}),
+      ...(cancelGraceMs !== undefined ? { cancelGraceMs } : {}), ...(refused ? { refused } : {}),
     });
     // First contact: who answered is recorded (and, on a resume, compared) before the step's statement is sent.
     if (ctx.onTarget) {

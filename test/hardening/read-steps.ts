@@ -8,15 +8,20 @@ import { Redactor } from '../../src/secrets/redactor.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import type { StepResult } from '../../src/executors/types.js';
 
-export interface Step { query: string; params: string[]; vouched?: boolean }
+/** `manual`: a step done by hand instead (its text), answered 'done' by the run's driver. */
+export interface Step { query: string; params: string[]; vouched?: boolean; manual?: string }
 
 export const setSql = ([name, value]: [string, string]): string => `SET ${name} = ${value.includes(',') ? value : `'${value}'`}`;
 
 function runbookYaml(url: string, steps: Step[], first?: string): string {
   const lines = ['name: reads', 'title: Reads', 'connections:', `  db: { url: ${JSON.stringify(url)} }`, 'steps:'];
   if (first) lines.push('  - id: set', '    destructive: true', `    sql: { query: ${JSON.stringify(first)} }`);
-  steps.forEach((s, i) => lines.push(`  - id: s${i}`, ...(s.vouched ? ['    destructive: false', '    safe_because: the test vouches for it'] : []), `    sql: { query: ${JSON.stringify(s.query)}, params: ${JSON.stringify(s.params)} }`,
-    `    on: { error: ${i + 1 < steps.length ? `s${i + 1}` : 'done'} }`));
+  steps.forEach((s, i) => {
+    const next = i + 1 < steps.length ? `s${i + 1}` : 'done';
+    if (s.manual !== undefined) { lines.push(`  - id: s${i}`, `    manual: ${JSON.stringify(s.manual)}`, `    next: ${next}`); return; }
+    lines.push(`  - id: s${i}`, ...(s.vouched ? ['    destructive: false', '    safe_because: the test vouches for it'] : []), `    sql: { query: ${JSON.stringify(s.query)}, params: ${JSON.stringify(s.params)} }`,
+      `    on: { error: ${next} }`);
+  });
   lines.push('  - id: done', '    end: resolved', '');
   return lines.join('\n');
 }
@@ -39,6 +44,7 @@ export async function runSteps(url: string, steps: Step[], dryRun: boolean, firs
   run.on((e) => {
     events.push(e);
     if (e.type === 'confirmation-requested') queueMicrotask(() => run.confirm(e.stepId, 'yes'));
+    if (e.type === 'question-asked') queueMicrotask(() => run.answer(e.questionId, 'done'));
   });
   try { await run.start(); } finally { await executors.close(); }
   return events;

@@ -10,7 +10,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labServerInfo, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { catalogHooks, HOOKS_SQL, majorAndCasts } from '../../src/db/pg-catalog-hooks.js';
@@ -432,14 +433,54 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
       });
 
       if (majorOf(version) >= 17) {
-        it('a login event trigger (17+): its code ran at login, so every read is refused, saying so', async () => {
-          await adminQuery(server, `CREATE FUNCTION evil.on_login() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN PERFORM 1; END $$;
+        // And a probe of stop 71: the refusal was not remembered, so each step and loop item logged in again and
+        // the trigger ran each time (10 rows from one 10-item dry run). Now once a run.
+        it('a login event trigger (17+): its code ran at login, so every read is refused, saying so; the run logs in once', async () => {
+          await adminQuery(server, `CREATE TABLE evil.logins (who text); GRANT INSERT ON evil.logins TO PUBLIC;
+            CREATE FUNCTION evil.on_login() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN INSERT INTO evil.logins VALUES (session_user); END $$;
             CREATE EVENT TRIGGER evil_login ON login EXECUTE FUNCTION evil.on_login()`);
           try {
-            assert.match(String(stepResult(await runSteps(server.url(), [{ query: 'SELECT 1 AS one', params: [] }], true), 's0').error ?? ''), /attached to logging in \(the event trigger evil_login\)/);
-          } finally { await adminQuery(server, 'DROP EVENT TRIGGER evil_login; DROP FUNCTION evil.on_login()'); }
+            const reads = Array.from({ length: 10 }, () => ({ query: 'SELECT 1 AS one', params: [] }));
+            const events = await runSteps(server.url(), reads, true);
+            reads.forEach((_, i) => assert.match(String(stepResult(events, `s${i}`).error ?? ''), /attached to logging in \(the event trigger evil_login\)/));
+            assert.equal((await adminQuery(server, `SELECT count(*)::int AS n FROM evil.logins WHERE who = '${server.appUser.replace(/'/g, "''")}'`))[0]?.n, 1, 'one login for the run');
+          } finally { await adminQuery(server, 'DROP EVENT TRIGGER evil_login; DROP FUNCTION evil.on_login(); DROP TABLE evil.logins'); }
         });
       }
+
+      // A probe of stop 71: a superuser's `ALTER ROLE app SET session_preload_libraries = '/tmp/x.so'` loaded a
+      // library at the engine's login that hooked every query (an advisory lock taken in a dry run's read), and
+      // on 18 a role's dynamic_library_path put the owner's library before PostgreSQL's own. A library of the
+      // server's own directory, by name, is PostgreSQL's.
+      it('libraries a role\'s settings load from outside PostgreSQL\'s own directory: refused, naming the setting, once a run; by name from $libdir: reads run', async () => {
+        const libdir = String((await adminQuery(server, "SELECT setting FROM pg_catalog.pg_config WHERE name = 'PKGLIBDIR'"))[0]?.setting);
+        const elsewhere = mkdtempSync(join(tmpdir(), 'rb-lib-'));
+        chmodSync(elsewhere, 0o755);
+        copyFileSync(join(libdir, 'auto_explain.so'), join(elsewhere, 'auto_explain.so'));
+        const role = server.appUser.replace(/"/g, '""');
+        const cases: [string, RegExp | undefined][] = [
+          [`session_preload_libraries = '${join(elsewhere, 'auto_explain.so')}'`, /session_preload_libraries names '.*auto_explain\.so' on this server, a library outside/],
+          [`dynamic_library_path = '${elsewhere}:$libdir'`, /dynamic_library_path is '.*rb-lib-.*' on this server, not '\$libdir'/],
+          ["session_preload_libraries = 'auto_explain'", undefined],
+          ["session_preload_libraries = '$libdir/auto_explain'", undefined],
+        ];
+        try {
+          for (const [setting, why] of cases) {
+            await adminQuery(server, `ALTER ROLE "${role}" SET ${setting}`);
+            try {
+              for (const dryRun of [true, false]) {
+                const events = await runSteps(server.url(), [{ query: 'SELECT 1 AS one', params: [] }, { query: 'SELECT 2 AS two', params: [] }], dryRun);
+                for (const id of ['s0', 's1']) {
+                  const r = stepResult(events, id);
+                  if (why) { assert.equal(r.status, 'failed', `${setting}: ${JSON.stringify(r)}`); assert.match(String(r.error ?? ''), why); }
+                  else assert.equal(r.status, 'ok', `${setting}: ${JSON.stringify(r)}`);
+                }
+                if (why) assert.match(String(stepResult(events, 's1').error ?? ''), /found at an earlier login of this run/);
+              }
+            } finally { await adminQuery(server, `ALTER ROLE "${role}" RESET ${setting.split(' ')[0]}`); }
+          }
+        } finally { rmSync(elsewhere, { recursive: true, force: true }); }
+      });
     });
   }
 });

@@ -1,5 +1,6 @@
 // db-connect: a real login with the URL's own settings (sslmode included), SELECT 1, disconnect.
 // The classification is the application's problem, in one word.
+import type { RefusedServers } from '../../db/refused-servers.js';
 import { classify } from '../../db/classify.js';
 import { clientTimeout } from '../../db/client-timeout.js';
 import { openSession } from '../../db/open.js';
@@ -28,7 +29,7 @@ async function whatAnswered(err: unknown, info: ConnectionInfo | undefined, time
   return peerFinding(await readPeer(info.host, info.port, Math.min(PEER_MS, timeoutMs), signal), info.engine, `${info.host}:${info.port}`);
 }
 
-export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>): Promise<StepResult> {
+export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>, refused?: RefusedServers): Promise<StepResult> {
   const startedAt = Date.now();
   let details: Record<string, unknown> = {};
   const limit = deadline(ctx.signal, action.timeoutMs, 'db-connect');
@@ -38,7 +39,7 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
     if (!action.url) throw new UrlError('the db-connect probe needs a connection url');
     info = withEnvCredentials(parseUrl(action.url), env ?? process.env); // details name the user that logs in
     details = { engine: info.engine, host: info.host, port: info.port, database: info.database, user: info.user, sslmode: sslMode(info) };
-    session = await openSession(info, { timeoutMs: action.timeoutMs, signal: limit.signal, ...(env ? { env } : {}) });
+    session = await openSession(info, { timeoutMs: action.timeoutMs, signal: limit.signal, ...(env ? { env } : {}), ...(refused ? { refused } : {}) });
     const connectMs = Date.now() - startedAt;
     // Logged in: a failure from here on is the first statement's (a role's statement_timeout cancels it), which
     // diagnose tells apart from a connection failure.

@@ -5,11 +5,12 @@ import { dnsProbe } from './dns.js';
 import { startupProbe } from './startup.js';
 import { tcpProbe } from './tcp.js';
 import { tlsProbe } from './tls.js';
+import type { RefusedServers } from '../../db/refused-servers.js';
 import type { ProbeName } from '../../language/schema.js';
 import type { ExecContext, ProbeAction, StepResult } from '../types.js';
 
 export type Env = Record<string, string | undefined>;
-export const PROBES: Record<ProbeName, (action: ProbeAction, ctx: ExecContext, env?: Env) => Promise<StepResult>> = {
+export const PROBES: Record<ProbeName, (action: ProbeAction, ctx: ExecContext, env?: Env, refused?: RefusedServers) => Promise<StepResult>> = {
   dns: dnsProbe,
   tcp: tcpProbe,
   tls: tlsProbe,

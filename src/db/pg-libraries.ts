@@ -1,0 +1,46 @@
+// Which shared libraries a session of this server loads, by the settings that name them. A superuser's
+// `ALTER ROLE app SET session_preload_libraries = '/tmp/x.so'` (written there by lo_export) loaded a library at the
+// engine's login that hooked every query after it (a probe of stop 71: an advisory lock taken in a dry run's
+// read); on PostgreSQL 18 a role's `dynamic_library_path = '/tmp/x:$libdir'` put a library of the owner's in front
+// of `$libdir/dict_snowball`, loaded by a read's `@@`, and of an encoding conversion loaded at login. PostgreSQL's
+// own directory ($libdir) is written by root's packages, never by the server's account: a session is proven only
+// when every library it can load by name comes from there. Asked in the login's first round trip; the library of a login has run by then, so the server is refused for the rest of the run
+// (refused-servers.ts), as a login event trigger is. SHOW of these settings is a superuser's: a role's and a
+// database's are read from pg_db_role_setting, the server's from pg_settings where the role may see them.
+
+/** The settings that name libraries a session loads. */
+const SETTINGS: ReadonlySet<string> = new Set(['dynamic_library_path', 'session_preload_libraries', 'local_preload_libraries', 'shared_preload_libraries']);
+
+/** Every role's and database's own settings (ALTER ROLE/DATABASE … SET), readable by any role where SHOW of these
+ *  is a superuser's: no operator or function runs (the login's first round trip, before the catalogs are known to
+ *  be PostgreSQL's own). Judged whoever they apply to: a setting like these anywhere on the server is refused. */
+export const ROLE_SETTINGS_SQL = 'SELECT s.setconfig FROM pg_catalog.pg_db_role_setting s';
+
+/** The server's own values, where this role may see them (pg_settings leaves out what it may not): asked once
+ *  PostgreSQL's own functions are known to be its own. */
+export const SERVER_SETTINGS_SQL = `(SELECT pg_catalog.array_agg(s.name OPERATOR(pg_catalog.||) '=' OPERATOR(pg_catalog.||) s.setting) FROM pg_catalog.pg_settings s
+    WHERE s.name OPERATOR(pg_catalog.=) ANY ('{${[...SETTINGS].join(',')}}'::pg_catalog.text[]))`;
+
+/** A library named by a preload list: a bare name or one under `$libdir/` (`plugins/x` for local_preload), never a
+ *  path of its own or a `..`. */
+const FROM_LIBDIR = /^(?:\$libdir\/)?(?:plugins\/)?[A-Za-z0-9_.-]+$/;
+
+const listed = (list: string): string[] => list.split(',').map((e) => e.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
+
+/** What makes a session load a library from outside $libdir, said for the operator; undefined when nothing does.
+ *  `settings`: `name=value` as pg_db_role_setting and pg_settings give them (other names pass). */
+export function librariesProblem(settings: readonly string[]): string | undefined {
+  for (const entry of settings) {
+    const at = entry.indexOf('=');
+    const name = entry.slice(0, at).trim().toLowerCase();
+    if (!SETTINGS.has(name)) continue;
+    const value = entry.slice(at + 1);
+    if (name === 'dynamic_library_path') {
+      if (value.trim() !== '$libdir') return `dynamic_library_path is '${value}' on this server, not '$libdir': the server loads libraries by name from there, for a read too (a text search dictionary, an encoding conversion), code someone put in place of PostgreSQL's own`;
+      continue;
+    }
+    const odd = listed(value).find((e) => !FROM_LIBDIR.test(e) || e.includes('..'));
+    if (odd !== undefined) return `${name} names '${odd}' on this server, a library outside PostgreSQL's own directory: the server loads it at a login, and it may act on every query`;
+  }
+  return undefined;
+}

@@ -14,8 +14,15 @@ import { PinRefusal } from './pin-refusal.js';
 export const PINNED_SQL_MODE = 'IGNORE_SPACE,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
 export const PINNED_CHARSET = 'utf8mb4';
 
-export const PIN_SQL = `SET NAMES ${PINNED_CHARSET}, sql_mode = '${PINNED_SQL_MODE}'`;
-export const READ_BACK_SQL = 'SELECT @@SESSION.sql_mode AS mode, @@SESSION.character_set_client AS charset';
+/** No cap on the rows of a SELECT: `sql_select_limit` cuts every top-level SELECT a client sends, the engine's own
+ *  questions about what a read opens included (a probe of stop 71: at 1, the relations question answered only its
+ *  first table, and a FEDERATED table the read joined logged in to another server; the generated-columns question
+ *  its first column, and a virtual DEFAULT over NEXTVAL crashed the server). A root's `SET GLOBAL` or a gated
+ *  step's `SET SESSION` set it; the largest value is "none". */
+export const NO_SELECT_LIMIT = '18446744073709551615';
+
+export const PIN_SQL = `SET NAMES ${PINNED_CHARSET}, sql_mode = '${PINNED_SQL_MODE}', SESSION sql_select_limit = ${NO_SELECT_LIMIT}`;
+export const READ_BACK_SQL = 'SELECT @@SESSION.sql_mode AS mode, @@SESSION.character_set_client AS charset, CAST(@@SESSION.sql_select_limit AS CHAR) AS select_limit';
 
 /** A proven read's isolation level. Under SERIALIZABLE (a server's `SET GLOBAL tx_isolation`, or a destructive
  *  step's `SET SESSION TRANSACTION ISOLATION LEVEL` left on the reused connection) InnoDB turns every plain SELECT
@@ -55,11 +62,13 @@ export function checkMysqlIsolation(row: { isolation?: unknown } | undefined): v
 const modes = (s: string): string => s.split(',').filter(Boolean).sort().join(',');
 
 /** Throws PinRefusal unless the session reads back pinned. */
-export function checkMysqlPin(row: { mode?: unknown; charset?: unknown } | undefined): void {
+export function checkMysqlPin(row: { mode?: unknown; charset?: unknown; select_limit?: unknown } | undefined): void {
   const mode = String(row?.mode ?? '');
   if (modes(mode) !== modes(PINNED_SQL_MODE)) throw new PinRefusal(`sql_mode could not be pinned to ${PINNED_SQL_MODE} (the session has ${mode}): not run as a read`);
   const charset = String(row?.charset ?? '');
   if (charset !== PINNED_CHARSET) throw new PinRefusal(`character_set_client could not be pinned to ${PINNED_CHARSET} (the session has ${charset}): not run as a read`);
+  const limit = String(row?.select_limit ?? '');
+  if (limit !== NO_SELECT_LIMIT) throw new PinRefusal(`sql_select_limit could not be lifted (the session has ${limit}), and the engine's questions about what a read opens would be answered in part: not run as a read`);
 }
 
 /** A server error while pinning (not a lost connection): the session cannot be pinned. */

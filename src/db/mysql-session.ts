@@ -178,8 +178,29 @@ class MysqlSession extends GuardedSession implements Session {
     return { backend: this.backendId, started: await this.serverStart };
   }
 
+  /** A statement the engine did not write ran on this connection (a gated or vouched step): what it left on the
+   *  session is cleared before the next proven read (freshSession). */
+  private leftState = false;
+
+  /**
+   * COM_RESET_CONNECTION: a session's temporary tables, user variables, session settings and prepared statements
+   * go, as at a login (its database stays). A gated step's `CREATE TEMPORARY TABLE t … ENGINE=FEDERATED` (inside
+   * the owner's procedure) stood in front of the application's InnoDB `t`, which the engine checked and held,
+   * while the server read the temporary one, on another server (a probe of stop 71); information_schema does not
+   * list temporary tables. A proven read can make none of these, so only what another statement left is cleared.
+   */
+  private async freshSession(): Promise<void> {
+    if (!this.leftState) return;
+    await this.conn.reset();
+    this.leftState = false;
+    this.sessionMadeReadOnly = false;
+    this.knownDatabase = undefined;
+  }
+
   protected async transaction(written: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
     if (!opts.readOnly || opts.vouched) this.knownDatabase = undefined;
+    if (opts.readOnly && !opts.vouched) await this.freshSession();
+    else this.leftState = true;
     // A proven read runs as the engine writes it from its own parse (mysql-regenerate.ts); a vouched one as written.
     const sql = opts.readOnly && !opts.vouched ? this.proven(written) : written;
     if (opts.readOnly) await this.pin();

@@ -15,6 +15,7 @@ import { SHOW_OPENS_NAMED_ONLY } from '../../src/db/mysql-remote-engines.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { adminQuery, appQuery } from '../db/helpers.js';
 import { runSteps, stepResult, type Step } from './read-steps.js';
+import { rng } from '../helpers/rng.js';
 
 /** Where Debian's MariaDB keeps its plugins: the test needs ha_federatedx from there. */
 const PLUGIN = '/usr/lib/mysql/plugin/ha_federatedx.so';
@@ -144,6 +145,62 @@ describe('MariaDB: a read that makes the server open tables it does not name run
         steps.forEach((s, i) => assert.deepEqual([stepResult(events, `s${i}`).status, stepResult(events, `s${i}`).classification], ['failed', 'not-read-only'], s.query));
       }
     } finally { await adminQuery(server, 'DROP DATABASE other_db'); }
+  });
+
+  // A probe of stop 71: sql_select_limit (a root's SET GLOBAL, or a gated step's SET SESSION on the reused
+  // connection) cut the engine's own questions about what a read opens to their first rows, so a FEDERATED table
+  // joined after a local one went unasked and the server logged in to another. The pin lifts it and reads it back.
+  // Generated joins, fixed seed: the FEDERATED table at every place, each limit, dry and real.
+  it('sql_select_limit, global or left by a gated step: a join that reaches the FEDERATED table is still refused, and nothing connects', async () => {
+    for (const t of ['loc2', 'loc3']) await appQuery(server, `CREATE TABLE IF NOT EXISTS ${t} (a INT PRIMARY KEY) ENGINE = InnoDB`);
+    const random = rng(711);
+    try {
+      for (let n = 0; n < 12; n++) {
+        const tables = ['loc', 'loc2', 'loc3'].slice(0, 1 + Math.floor(random() * 3));
+        tables.splice(Math.floor(random() * (tables.length + 1)), 0, 'fed');
+        // Qualified or not, as the application's database: the relations question asks each spelling.
+        const name = (t: string) => (random() < 0.5 ? `${db}.${t}` : t);
+        const named = tables.map(name);
+        const query = `SELECT ${named.map((t, i) => `${t}.a AS c${i}`).join(', ')} FROM ${named.join(' JOIN ')}`;
+        const limit = 1 + Math.floor(random() * 3);
+        const global = n % 2 === 0;
+        if (global) await adminQuery(server, `SET GLOBAL sql_select_limit = ${limit}`);
+        try {
+          for (const dryRun of [true, false]) {
+            await adminQuery(server, 'FLUSH TABLES');
+            const before = relay.connections();
+            // The gated step runs in a real run only (a dry run shows it): the global limit covers the dry one.
+            const events = await runSteps(server.url(), [{ query, params: [] }], dryRun, global ? undefined : `SET SESSION sql_select_limit = ${limit}`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            assert.equal(relay.connections() - before, 0, `${query} (limit ${limit}, ${global ? 'global' : 'session'})`);
+            assert.equal(stepResult(events, 's0').status, 'failed', query);
+          }
+        } finally { if (global) await adminQuery(server, 'SET GLOBAL sql_select_limit = DEFAULT'); }
+      }
+    } finally { for (const t of ['loc2', 'loc3']) await appQuery(server, `DROP TABLE ${t}`); }
+  });
+
+  // A probe of stop 71: a gated step (the owner's procedure) created a TEMPORARY TABLE of the checked table's name,
+  // FEDERATED; the engine checked and held the InnoDB table (information_schema lists no temporary table) and the
+  // server read the temporary one, on another server. What a gated step leaves on the session is cleared before
+  // the next proven read (COM_RESET_CONNECTION).
+  it('a temporary table a gated step left in front of a checked table: the next read reads the checked table, and nothing connects', async () => {
+    await appQuery(server, 'DELETE FROM loc');
+    await appQuery(server, 'INSERT INTO loc VALUES (1), (2), (3)');
+    await appQuery(server, `CREATE PROCEDURE tidy() BEGIN CREATE TEMPORARY TABLE loc (a BIGINT) ENGINE = FEDERATED CONNECTION = 'mysql://fed:fedpw@127.0.0.1:${relay.port}/remote_db/rt'; END`);
+    try {
+      for (const first of ['CALL tidy()', 'CREATE TEMPORARY TABLE loc (a INT) ENGINE = MEMORY', "SET @x = 1, SESSION sql_select_limit = 1"]) {
+        await adminQuery(server, 'FLUSH TABLES');
+        const before = relay.connections();
+        const events = await runSteps(server.url(), [{ query: 'SELECT COUNT(*) AS n FROM loc', params: [] }, { query: 'SELECT a FROM loc ORDER BY a', params: [] }], false, first);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(stepResult(events, 's0').status, 'ok', `${first}: ${stepResult(events, 's0').error}`);
+        assert.equal(Number(stepResult(events, 's0').rows?.[0]?.n), 3, first);
+        assert.equal(stepResult(events, 's1').rowCount, 3, first);
+        // FederatedX tries its link once when the gated step creates the table; the reads add none.
+        assert.equal(relay.connections() - before, first === 'CALL tidy()' ? 1 : 0, first);
+      }
+    } finally { await appQuery(server, 'DROP PROCEDURE tidy'); }
   });
 
   it('a FEDERATED table over CREATE SERVER is refused the same, and without either the reads run', async () => {

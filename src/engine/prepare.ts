@@ -63,7 +63,7 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
     ?? (provenWithValues(plan, r.values) ? undefined : 'with the values it was given, the engine\'s reading of it is not a read (a value there makes an option, a test operator, a name bash evaluates or find syntax)') : undefined;
   if (misread) throw new Error(`not proven to read: ${misread}`);
   const leaves = plan && unconfirmed ? secretLeavesHere(plan, secretValues(scope, r.values)) : undefined;
-  if (leaves) throw new Error(`not proven to read: a value holding a secret is given to ${sinkPhrase(leaves)}; in a proven read only programs that keep their arguments here may be given one, and only bash's echo, printf and test in their arguments (docs/secrets.md)`);
+  if (leaves) throw new Error(`not proven to read: ${leaves.why === 'reads' ? 'data is given' : 'a value holding a secret is given'} to ${sinkPhrase(leaves)}; in a proven read only programs that keep their arguments here may be given one, and only bash's echo, printf and test in their arguments (docs/secrets.md)`);
   const script = plan ? planText(plan, (n) => `"\${${valueVar(n)}}"`) : r.script;
   assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));

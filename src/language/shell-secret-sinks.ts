@@ -24,33 +24,33 @@ const BASH_BUILTINS: ReadonlySet<string> = new Set(['echo', 'printf', 'test', '[
 /** Where a secret would go that a proven read may not send it: a program that may send its arguments off this
  *  machine, or any program's command line, which every local user reads in /proc/<pid>/cmdline (a probe of stop
  *  70 read `tail -F -- /x/${{ tok }}`'s secret as another user). */
-export interface SecretSink { program: string; why: 'sends' | 'argv' }
+export interface SecretSink { program: string; why: 'sends' | 'argv' | 'reads' }
 
 /** What a secret sink says, after "a value holding a secret is given to". */
 export const sinkPhrase = (s: SecretSink): string => (s.why === 'argv'
   ? `'${s.program}' as an argument, on its command line, which every local user can read in /proc (give it on ${s.program}'s input: printf '%s' "\${{ … }}" | ${s.program} …)`
-  : `'${s.program}', which may send its arguments off this machine (a host name goes to the DNS resolver)`);
+  : s.why === 'reads'
+    ? `'${s.program}' on its input (a pipe or a file), which the engine cannot tell is not a secret, and '${s.program}' may send what it reads off this machine or onto a command line (only programs that keep it here read a pipe in a proven read)`
+    : `'${s.program}', which may send its arguments off this machine (a host name goes to the DNS resolver)`);
 
 /** The first command of the plan that is handed a secret value (by its number), in its words or down a pipe
  *  from one, where it may not go: a program that does not keep its arguments here, or, in its words, anything but
  *  bash's own echo, printf and test; undefined when none is. */
 export function secretLeavesHere(plan: Plan, secret: ReadonlySet<number>): SecretSink | undefined {
-  if (secret.size === 0) return undefined;
   for (const p of plan.pipelines) {
-    // What a command of a pipeline prints of a secret flows on down it: a command after one given a secret reads
-    // it on its input, and xargs makes its input arguments of another program (`printf … "${{ s }}" | xargs
-    // lsof`: the secret went to the resolver, a probe of stop 69). Input is only read by the allowlisted
-    // programs; xargs is not on the list.
-    let tainted = false;
-    for (const c of p.commands) {
+    for (const [k, c] of p.commands.entries()) {
       const holds = (w: Plan['pipelines'][number]['commands'][number]['words'][number]) => w.parts.some((part) => typeof part !== 'string' && secret.has(part.value));
       const inWords = c.words.some(holds);
-      const given = inWords || c.redirects.some((r) => r.op === '<' && holds(r.target));
       const written = c.words[0]?.parts.every((x) => typeof x === 'string') ? c.words[0].parts.join('') : undefined;
       const name = written === undefined ? undefined : programOf(written);
-      if ((given || tainted) && (name === undefined || !KEEPS_ARGUMENTS_HERE.has(name))) return { program: name ?? 'a command named by a value', why: 'sends' };
+      // Data the engine does not see is taken for a secret's: what comes down a pipe or from a file (a probe of
+      // stop 71: a password from ~/.pgpass, a variable of the step's env: or the operator's environment, printed
+      // by sed or printenv, went down a pipe to `ss -F -`, which asked the resolver, and to `xargs tail`, whose
+      // command line every user reads). A secret by its spelling would be a denylist; by where data flows, any
+      // program that reads a pipe or a file redirect must keep what it reads here (xargs does not: not listed).
+      const fed = k > 0 || c.redirects.some((r) => r.op === '<' && !(r.target.parts.length === 1 && r.target.parts[0] === '/dev/null'));
+      if ((inWords || fed) && (name === undefined || !KEEPS_ARGUMENTS_HERE.has(name))) return { program: name ?? 'a command named by a value', why: inWords || !fed ? 'sends' : 'reads' };
       if (inWords && !BASH_BUILTINS.has(written!)) return { program: name!, why: 'argv' };
-      tainted ||= given;
     }
   }
   return undefined;

@@ -60,7 +60,8 @@ test('a secret given to them: validate refuses, and neither a dry run nor a real
   for (const [i, shell] of LEAKING.entries()) {
     const { diagnostics } = parseRunbook(runbook(shell), 'dns.yaml');
     assert.ok(diagnostics.some((d) => d.code === 'secret-leaves-machine'), `${shell}: ${diagnostics.map((d) => d.message).join('; ')}`);
-    assert.ok(!parseRunbook(runbook(shell, false), 'dns.yaml').diagnostics.some((d) => d.code === 'secret-leaves-machine'), `${shell} with a plain input`);
+    // With a plain input it is a read, unless a pipe feeds a program that sends (xargs): refused whatever it carries.
+    if (!shell.includes('|')) assert.ok(!parseRunbook(runbook(shell, false), 'dns.yaml').diagnostics.some((d) => d.code === 'secret-leaves-machine'), `${shell} with a plain input`);
     const file = writeRunbook(dir, `dns${i}`, runbook(shell));
     const asked = namesAsked([`${process.execPath} ${BIN} run ${file} --plain --dry-run --yes --no-transcript`,
       `${process.execPath} ${BIN} run ${file} --plain --no-transcript`].join('\n'));
@@ -87,4 +88,31 @@ test('every allowlisted program, given a secret in each shape, asks the resolver
     const { diagnostics } = parseRunbook(runbook(`${p} -- "\${{ inputs.tok }}"`), 'dns.yaml');
     assert.ok(diagnostics.some((d) => d.code === 'secret-leaves-machine') || diagnostics.some((d) => d.severity === 'error'), `${p}: ${diagnostics.map((d) => d.message).join('; ')}`);
   }
+});
+
+// A probe of stop 71: the taint began only at `${{ }}` words, so a secret that reached a pipe another way went
+// through — a value of the step's `env:` printed by printenv, the operator's own variable, a password file read by
+// sed — to `ss -F -` (which asked the resolver) or `xargs` (a command line every user reads). What comes down a
+// pipe or from a file is now taken for a secret's: only programs that keep it here read it in a proven read.
+test('data the engine does not see (env:, the operator\'s environment, a file), down a pipe to a program that sends: refused, and no run sends it', { timeout: E2E_TEST_LIMIT_MS }, (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 'pgpass');
+  writeFileSync(file, `127.0.0.1:5432:app:app:${SECRET}\n`, { mode: 0o600 });
+  const SOURCES = ['printenv tok', 'printenv OPTOK', `sed -n 's/^.*://p' ${file}`, `cut -d: -f5 ${file}`];
+  const SINKS = ["sed 's/^/dst /;s/$/.example/' | ss -tn -F -", "sed 's/^/-i@/;s/$/.example/' | xargs lsof -n -P", "sed 's/$/.example/' | xargs tail -F --"];
+  for (const [i, source] of SOURCES.entries()) {
+    for (const [j, sink] of SINKS.entries()) {
+      const shell = `${source} | ${sink}`;
+      const yaml = `name: dns\ntitle: DNS\ninputs:\n  tok: { type: string, secret: true, default: "${SECRET}" }\nsteps:\n  - id: look\n    title: look\n    timeout: 3s\n    shell:\n      env: { tok: "\${{ inputs.tok }}" }\n      run: ${JSON.stringify(shell)}\n    next: done\n    on: { failed: done }\n  - { id: done, end: resolved }\n`;
+      const { diagnostics } = parseRunbook(yaml, 'dns.yaml');
+      assert.ok(diagnostics.some((d) => d.code === 'secret-leaves-machine' && /on its input \(a pipe or a file\)/.test(d.message)), `${shell}: ${diagnostics.map((d) => d.message).join('; ')}`);
+      if (j === 1) continue; // xargs lsof: the same refusal; two sinks a source are enough for the runs
+      const rb = writeRunbook(dir, `pipe${i}-${j}`, yaml);
+      const asked = namesAsked([`OPTOK=${SECRET} ${process.execPath} ${BIN} run ${rb} --plain --dry-run --yes --no-transcript`,
+        `OPTOK=${SECRET} ${process.execPath} ${BIN} run ${rb} --plain --no-transcript`].join('\n'));
+      assert.deepEqual(asked.filter((n) => n.includes(SECRET)), [], `${shell}: the secret went to the resolver`);
+    }
+  }
+  // The harness sees such a pipe leak when bash runs it.
+  assert.ok(namesAsked(`OPTOK=${SECRET} bash -c "printenv OPTOK | ${SINKS[0]!.replace(/"/g, '\\"')}"`).some((n) => n.includes(SECRET)), 'ss asked nothing');
 });

@@ -23,8 +23,10 @@ export function checkSecretSinks(doc: RunbookDoc, report: Reporter): void {
       const secret = new Set(reads.flatMap((r, k) => (r.length ? [k + 1] : [])));
       const sink = secretLeavesHere(plan, secret);
       if (!sink) continue;
+      const given = sink.why === 'reads' ? 'gives data' : `gives ${[...new Set(reads.flat())].join(', ')}`;
+      const instead = sink.why === 'argv' ? 'pass it on the input' : sink.why === 'reads' ? `name what ${sink.program} reads in its words` : 'give it a plain input';
       report.error('secret-leaves-machine', typeof shell === 'string' ? path : `${path}/run`,
-        `step '${step.id}' gives ${[...new Set(reads.flat())].join(', ')} to ${sinkPhrase(sink)}: ${sink.why === 'argv' ? 'pass it on the input' : 'give it a plain input'}, or mark the step 'destructive: true' so the operator sees it first`);
+        `step '${step.id}' ${given} to ${sinkPhrase(sink)}: ${instead}, or mark the step 'destructive: true' so the operator sees it first`);
     }
   });
 }

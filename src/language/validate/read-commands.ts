@@ -97,7 +97,9 @@ export const READS: Record<string, Options> = {
   locale: R({ flags: 'ackmv' }), tty: R({ flags: 's' }), // getent: read-verbs.ts (its databases)
   file: { flags: 'bcdEhiklLNnrsSvz0', valued: 'eFfmP', long: 'brief checking-printout exclude= exclude-quiet= extension files-from= separator= mime mime-type mime-encoding keep-going list dereference no-dereference magic-file= no-pad no-buffer raw special-files uncompress uncompress-noreport null print0 parameter=' },
   // network
-  ss: { flags: 'hbeEHinrapmoOsZztuwxSdl046M', valued: 'FfAN', long: 'numeric resolve all listening options extended memory processes threads info tos cgroup summary events bpf context contexts no-header oneline family= query= socket= filter= tcp udp dccp raw unix sctp vsock xdp mptcp ipv4 ipv6 packet' },
+  // Not -F/--filter: it reads the filter from a file (or stdin), data the engine does not see, and asks the resolver
+  // for the hosts in it (a probe of stop 71 sent a password that way).
+  ss: { flags: 'hbeEHinrapmoOsZztuwxSdl046M', valued: 'fAN', long: 'numeric resolve all listening options extended memory processes threads info tos cgroup summary events bpf context contexts no-header oneline family= query= socket= tcp udp dccp raw unix sctp vsock xdp mptcp ipv4 ipv6 packet' },
   netstat: R({ flags: 'acCeFgilMnNoprstTuvwWxZ46', long: 'route interfaces groups statistics masquerade all listening program numeric numeric-hosts numeric-ports numeric-users extend verbose continuous timers tcp udp udplite raw unix wide' }),
   // ping only sends echo requests: no option writes or runs anything (-f floods, as root; a load, not a change).
   ping: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }), ping6: R({ flags: 'nq46DOUvRf', valued: 'cWwistIlp' }),

@@ -1,4 +1,5 @@
 // Everything `run` and `resume` share: inputs, secrets, executors, transcript, UI, signals, exit code.
+import { passFilePasswords } from '../db/pgpass.js';
 import { startPlaceOf } from '../resume/place.js';
 import { resolvedInputs } from '../resume/input-prints.js';
 import { readFileSync } from 'node:fs';
@@ -62,6 +63,7 @@ export async function prepareRun(runbook: Runbook, flags: RunFlags, extra: Parti
   // Credential variables no step inherits (secrets/credential-env.ts): what a script could print of them is
   // registered before the first action (beforeAct below), not before the first step is shown.
   for (const name of SECRET_ENV) redactor.addLater(env[name]);
+  for (const password of passFilePasswords(env)) redactor.addLater(password); // what the engine may log in with
   if (env.DATABASE_URL) redactor.addUrl(env.DATABASE_URL, { later: true });
   if (env.RUNBOOK_STORE) redactor.addUrl(env.RUNBOOK_STORE, { later: true }); // the team store's password, should a step print it
   const { values, problems } = resolveInputs(runbook.doc, parseInputs(flags.input), env, redactor);

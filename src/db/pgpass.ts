@@ -50,6 +50,25 @@ export function findPassword(q: PassQuery, env: NodeJS.ProcessEnv = process.env)
   return {};
 }
 
+/** Every password the file holds where libpq would read it (a plain file only its owner may read), as libpq
+ *  reads it and as written (escaped): the engine may log in with any of them, and a step may print the file (a
+ *  probe of stop 71: a proven read's `sed` showed one on the screen and in the transcript, where the same password
+ *  from the URL or PGPASSWORD was masked). Registered as secrets by the run (cli/prepare-run.ts). */
+export function passFilePasswords(env: NodeJS.ProcessEnv = process.env): string[] {
+  const file = passFile(env);
+  try {
+    const st = statSync(file);
+    if (!st.isFile() || st.mode & 0o077) return [];
+    const text = readRegularFile(file, MAX_BYTES).toString('utf8');
+    return text.split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('#')).flatMap((line) => {
+      const fields = splitLine(line);
+      if (fields.length < 5 || !fields[4]) return [];
+      const written = /^(?:(?:\\.|[^:\\])*:){4}((?:\\.|[^:\\])*)/.exec(line)?.[1];
+      return written && written !== fields[4] ? [fields[4], written] : [fields[4]];
+    });
+  } catch { return []; }
+}
+
 /** A line's fields: `:` separates them, `\` escapes the next character (libpq's reading); the password ends at
  *  the first ':' not escaped, as libpq's does (what follows it is not part of it). */
 function splitLine(line: string): string[] {

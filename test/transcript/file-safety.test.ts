@@ -3,7 +3,7 @@
 // (report -o, new) ever overwrites a transcript, or any other file without --force.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { readTranscript } from '../../src/transcript/reader.js';
 import { join } from 'node:path';
 import { Run } from '../../src/engine/run.js';
@@ -202,4 +202,24 @@ test('test --from-transcript -o: never through a symbolic link, never into a tra
   const added = await cli(['test', '--from-transcript', file, '-o', victim]);
   assert.equal(added.code, 0, added.stderr);
   assert.match(readFileSync(victim, 'utf8'), /^cases:\n {2}- name: /);
+});
+
+// A probe of stop 71: the room beside the transcript was opened with 'w', through whatever was at its name: a link
+// planted there (in a sticky directory, after a full disk had freed the name) had run and resume write 64 KiB of
+// zeros over root's file. The name is now made afresh (what was there unlinked, O_EXCL|O_NOFOLLOW).
+test('a link or a hard link at the room\'s name: the file it points to is left as it was', (t) => {
+  const dir = scratch(t);
+  for (const [i, plant] of (['symlink', 'hardlink', 'dangling'] as const).entries()) {
+    const victim = join(dir, `victim${i}`);
+    writeFileSync(victim, 'root secret config\n', { mode: 0o600 });
+    const reserve = join(dir, `.t${i}.jsonl.reserve`);
+    if (plant === 'symlink') symlinkSync(victim, reserve);
+    else if (plant === 'hardlink') linkSync(victim, reserve);
+    else symlinkSync(join(dir, `made${i}`), reserve);
+    const handle = attach(join(dir, `t${i}.jsonl`));
+    assert.equal(readFileSync(victim, 'utf8'), 'root secret config\n', plant);
+    assert.ok(!existsSync(join(dir, `made${i}`)), `${plant}: nothing made through the link`);
+    assert.ok(lstatSync(reserve).isFile() && lstatSync(reserve).nlink === 1, `${plant}: the room is a file of its own`);
+    handle.close();
+  }
 });

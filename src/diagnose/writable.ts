@@ -7,8 +7,11 @@ import type { Check } from './types.js';
 
 // default_transaction_read_only, not transaction_read_only: this session is the runbook's own READ ONLY one.
 const PG_WRITABLE = `SELECT pg_is_in_recovery() AS in_recovery, current_setting('default_transaction_read_only') AS read_only`;
-// Both servers answer this; MySQL adds super_read_only. innodb_read_only is a whole read-only instance.
-const MY_WRITABLE = `SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'super_read_only', 'innodb_read_only')`;
+// Both servers answer this; MySQL adds super_read_only. innodb_read_only is a whole read-only instance. The global
+// tx_read_only (transaction_read_only on MariaDB 11.1+ and MySQL 8) is every new session's default: the
+// application's writes fail with 1792 while read_only is off (a probe of stop 71: the read-only runbook ended
+// resolved so).
+const MY_WRITABLE = `SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'super_read_only', 'innodb_read_only', 'tx_read_only', 'transaction_read_only')`;
 
 export async function checkWritable(info: ConnectionInfo, runner: ProbeRunner): Promise<Check> {
   const r = await runner.sql(info.engine === 'postgres' ? PG_WRITABLE : MY_WRITABLE);
@@ -26,5 +29,5 @@ function pgReadOnly(row: Record<string, unknown>): string | undefined {
 
 function mysqlReadOnly(rows: Record<string, unknown>[]): string | undefined {
   const on = rows.filter((r) => /^(ON|1)$/i.test(String(r.Value ?? r.VALUE))).map((r) => String(r.Variable_name ?? r.VARIABLE_NAME));
-  return on.length ? `${on.join(', ')} ${on.length > 1 ? 'are' : 'is'} ON: writes fail with 1290 (1836 for innodb_read_only)` : undefined;
+  return on.length ? `${on.join(', ')} ${on.length > 1 ? 'are' : 'is'} ON: writes fail with 1290 (1836 for innodb_read_only, 1792 for a read-only transaction)` : undefined;
 }

@@ -40,6 +40,21 @@ for (const { engine, name, postgresVersion } of TARGETS) {
       assert.equal(d.checks.find((c) => c.layer === 'writable')?.status, 'ok');
     });
 
+    if (engine === 'mariadb') {
+      // A probe of stop 71: the global tx_read_only (every new session's transactions read-only) was not asked.
+      it('the global tx_read_only: read-only-server, naming it; the read-only runbook has the application reconnect', async () => {
+        await adminQuery(server, 'SET GLOBAL tx_read_only = 1');
+        try {
+          const d = await diagnose({ url: server.url(), from: 'test' }, { timeoutMs: 10_000 });
+          assert.equal(d.classification, 'read-only-server', JSON.stringify(d.checks));
+          assert.match(d.checks.find((c) => c.layer === 'writable')?.summary ?? '', /tx_read_only is ON/);
+          const { advice } = await assertAdviceAgrees(server.url(), d);
+          assert.match(advice, /SET GLOBAL tx_read_only = OFF/);
+          assert.match(advice, /sessions the pool already holds keep read-only transactions/);
+        } finally { await adminQuery(server, 'SET GLOBAL tx_read_only = 0'); }
+      });
+    }
+
     it('a read-only server is read-only-server, with the setting that makes it so', async () => {
       const undo = await readOnly(server);
       try {

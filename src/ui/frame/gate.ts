@@ -46,14 +46,19 @@ export const typedGate = (gate: ConfirmationRequested): boolean => gate.risk ===
 interface Run { label: string; rows: Row[]; unit: number[]; min: number; soft: number; more: (rows: number, units: number) => string }
 
 /** A value's rows (wrapped, never cut); a row continuing the line above starts with ↪. exact: command text, every
- *  character outside printable ASCII named (visible-text.ts exactLine). */
+ *  character outside printable ASCII named (visible-text.ts exactLine), in a column of its own: each line of the
+ *  source starts two columns in, and only a continuing row has anything (↪) before that. A terminal that cannot
+ *  draw ↪ (a tmux client without UTF-8 draws `_`, LANG=C draws `>`) showed a second line written `_ …` exactly as
+ *  a comment wrapping onto the next row (a probe of stop 71: y ran its `|| touch`); now its place tells them apart. */
 export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false, exact = false): { rows: Row[]; unit: number[] } {
   const rows: Row[] = [];
   const unit: number[] = [];
   let line = -1;
-  for (const r of wrapVisible(text, width, !prose, exact)) {
+  const lead = exact && !prose;
+  for (const r of wrapVisible(text, lead ? Math.max(1, width - 2) : width, !prose && !lead, exact)) {
     if (!r.cont) line++;
-    rows.push(r.cont && !prose ? [seg('↪ ', { tone: 'dim' }), seg(r.text, { tone })] : [seg(r.text, { tone })]);
+    const mark = r.cont && !prose ? [seg('↪ ', { tone: 'dim' })] : lead ? [seg('  ')] : [];
+    rows.push([...mark, seg(r.text, { tone })]);
     unit.push(line);
   }
   return { rows, unit };

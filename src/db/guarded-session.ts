@@ -1,5 +1,6 @@
 // What both drivers' sessions share: one statement at a time in its own transaction, cancelled on the server
 // when the step is aborted, rolled back when it fails, and a close() that first stops whatever still runs.
+import { SecretParameterLogged } from './parameter-logging.js';
 import type { Canceller } from './canceller.js';
 import type { LoginTimeline } from './login-timeline.js';
 import type { QueryOptions, QueryResult } from './session.js';
@@ -17,6 +18,8 @@ export abstract class GuardedSession {
 
   /** BEGIN (read-only when asked, with the server-side timeout), the statement, COMMIT. */
   protected abstract transaction(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult>;
+  /** Why the server would write a statement's parameters where others read them; undefined when it would not. */
+  protected abstract parametersLogged(): Promise<string | undefined>;
   /** A plain statement outside any transaction logic (ROLLBACK, SELECT 1). */
   protected abstract plain(sql: string): Promise<unknown>;
   /** Ends the connection, bounded in time even when the peer is gone. */
@@ -27,6 +30,10 @@ export abstract class GuardedSession {
   get alive(): boolean { return !this.broken; }
 
   async query(sql: string, params: unknown[], opts: QueryOptions): Promise<QueryResult> {
+    if (opts.secretParams && params.length) {
+      const why = await this.parametersLogged();
+      if (why) throw new SecretParameterLogged(why);
+    }
     const work = this.transaction(sql, params, opts);
     this.inflight = work;
     const stopWatching = this.canceller.cancelOnAbort(opts.signal, work);

@@ -13,6 +13,7 @@ import { GuardedSession } from './guarded-session.js';
 import { whyNotInformationSchema } from '../language/sql/mysql-information-schema.js';
 import { checkMysqlIsolation, checkMysqlPin, checkStatTables, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
 import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
+import { MYSQL_PARAMETER_LOGGING_SQL, mysqlParametersLogged } from './parameter-logging.js';
 import { PinRefusal } from './pin-refusal.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
 import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, STATS_ON_METADATA_SQL, unprovenInformationSchema } from './mysql-remote-engines.js';
@@ -492,6 +493,11 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   protected plain(sql: string): Promise<unknown> { return this.conn.query(sql); }
+
+  protected async parametersLogged(): Promise<string | undefined> {
+    const [rows] = await this.conn.query(MYSQL_PARAMETER_LOGGING_SQL);
+    return mysqlParametersLogged(rows as Record<string, unknown>[]);
+  }
 
   protected async disconnect(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;

@@ -19,6 +19,7 @@ import { checkRead } from './pg-checked-read.js';
 import { PlantedStatement } from './pg-planted-statement.js';
 import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
+import { PG_PARAMETER_LOGGING_SQL, pgParametersLogged } from './parameter-logging.js';
 import { librariesProblem, SERVER_SETTINGS_SQL } from './pg-libraries.js';
 import { findPassword } from './pgpass.js';
 
@@ -326,6 +327,12 @@ class PgSession extends GuardedSession implements Session {
   }
 
   protected plain(sql: string): Promise<unknown> { return this.client.query(sql); }
+
+  protected async parametersLogged(): Promise<string | undefined> {
+    if (this.poolerConsole) return undefined; // takes no parameters
+    const r = await this.client.query<Record<string, unknown>>(PG_PARAMETER_LOGGING_SQL);
+    return pgParametersLogged(r.rows[0] ?? {});
+  }
 
   protected disconnect(): Promise<void> { return endWithin(this.client, DISCONNECT_MS); }
 

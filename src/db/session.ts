@@ -16,6 +16,8 @@ export interface QueryOptions {
   /** The step's safe_because: a read whose server-resolved code is not known to be read-only may run
    *  (code known to act never does). */
   vouched?: boolean;
+  /** A parameter holds a secret: not sent to a server that would log it (parameter-logging.ts). */
+  secretParams?: boolean;
 }
 
 export interface QueryResult {

@@ -164,8 +164,8 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   // Shown masked by flow, as a shell step's values are (events/schema.ts, Shown): the query is the author's text.
   const shownParams = (sql.params ?? []).map((p, i) => (typeof p === 'string' ? shownValue(p, scope, params[i]) : p));
   const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(shownParams)}` : query.trim();
-  const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}) };
   const given = givenSecrets(scope, params.map((v, i): [string, unknown] => [`param ${i + 1}${typeof sql.params?.[i] === 'string' ? ` (${String(sql.params[i])})` : ''}`, v]));
+  const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}), ...(given.given ? { secretParams: true } : {}) };
   const login = loginSecrets(doc, name, scope);
   return { action, command: shown, target: url, ...given, ...(login ? { login } : {}) };
 }

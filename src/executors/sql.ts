@@ -68,7 +68,7 @@ async function runSql(
         ctx.onSession(action.connection, { engine: session.flavour, ...id, server: servers.get(session)?.server ?? '' });
       }
       return session.query(action.query, action.params, {
-        readOnly: action.readOnly, signal: ctx.signal, ...(action.vouched ? { vouched: true } : {}),
+        readOnly: action.readOnly, signal: ctx.signal, ...(action.vouched ? { vouched: true } : {}), ...(action.secretParams ? { secretParams: true } : {}),
         ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}),
       });
     });

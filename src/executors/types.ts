@@ -66,6 +66,7 @@ export interface SqlAction {
   readOnly: boolean;           // true unless the step is destructive
   vouched?: boolean;           // a non-destructive step with `safe_because`: may run SQL not proven read-only
   timeoutMs?: number;          // server-side statement timeout
+  secretParams?: boolean;      // a parameter holds a secret: not sent where the server would log it
 }
 export interface ProbeAction {
   kind: 'probe'; probe: ProbeName; url?: string; host?: string; port?: number; servername?: string; parameter?: string; timeoutMs: number;

@@ -55,3 +55,26 @@ test('the run that ended escalate says so in its first row, whatever its message
   assert.match(rows[0]!, /■ run finished: ESCALATE — app is down ⏎/);
   assert.ok(rows.slice(1).every((r) => r.startsWith(`${' '.repeat(10)}↪ `)), rows.join('\n'));
 });
+
+// Round 3 of the probe: a tab counted 0 columns (the terminal moved 8), and a row with colour inside it (a bold step
+// id before the author's command, in --plain) was left uncut: the terminal's wrap put forged text at the left again.
+test('tabs and colour inside a row: cut where the terminal would wrap it (generated)', async () => {
+  const { fitRow } = await import('../../src/ui/fit-row.js');
+  const random = rng(7149);
+  const strip = (r: string) => r.replace(/\x1b\[[0-9;]*m/g, '');
+  for (let n = 0; n < 300; n++) {
+    const width = 40 + Math.floor(random() * 100);
+    const tabs = '\t'.repeat(Math.floor(random() * 12));
+    const filler = 'x'.repeat(Math.floor(random() * 90));
+    const row = `start    \x1b[1mlook\x1b[22m [shell]: ${filler}${tabs}${FORGED}`;
+    const rows = fitRow(row, width, 9);
+    let col = 0;
+    for (const [i, r] of rows.entries()) {
+      // As the terminal draws it: tabs to the next stop of 8, from the row's first column.
+      col = 0;
+      for (const c of strip(r)) col = c === '\t' ? col + 8 - (col % 8) : col + displayWidth(c);
+      assert.ok(col <= width, `row ${i} takes ${col} columns of ${width}: ${JSON.stringify(r)}`);
+      if (i > 0) assert.ok(strip(r).startsWith(`${' '.repeat(9)}↪ `), JSON.stringify(r));
+    }
+  }
+});

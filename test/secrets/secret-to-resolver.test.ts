@@ -113,6 +113,11 @@ test('data the engine does not see (env:, the operator\'s environment, a file), 
       assert.deepEqual(asked.filter((n) => n.includes(SECRET)), [], `${shell}: the secret went to the resolver`);
     }
   }
+  // Round 3: xargs read a file itself (-a/--arg-file) and made it tail's command line; no longer a reviewed option.
+  for (const shell of ['xargs -0 -a /proc/self/environ tail -n0 -F -- /etc/hostname', 'xargs --arg-file=/proc/self/environ -0 tail -F --']) {
+    const yaml = `name: argv\ntitle: Argv\ninputs:\n  tok: { type: string, secret: true, default: "${SECRET}" }\nsteps:\n  - id: look\n    shell:\n      env: { tok: "\${{ inputs.tok }}" }\n      run: ${JSON.stringify(shell)}\n    next: done\n  - { id: done, end: resolved }\n`;
+    assert.ok(parseRunbook(yaml, 'argv.yaml').diagnostics.some((d) => d.severity === 'error'), `${shell}: accepted as a proven read`);
+  }
   // The harness sees such a pipe leak when bash runs it.
   assert.ok(namesAsked(`OPTOK=${SECRET} bash -c "printenv OPTOK | ${SINKS[0]!.replace(/"/g, '\\"')}"`).some((n) => n.includes(SECRET)), 'ss asked nothing');
 });

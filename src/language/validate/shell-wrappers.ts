@@ -42,7 +42,9 @@ export const WRAPPERS: Record<string, { options: Options; operands?: number }> =
   timeout: { options: { inOrder: true, flags: 'v', valued: 'sk', long: 'signal= kill-after= preserve-status foreground verbose' }, operands: 1 },
   // GNU xargs 4.9's getopt_long: --max-lines, --eof and --replace take an optional value (only `--max-lines=N`):
   // `xargs --max-lines rm ls -rf D` runs rm (test/language/wrapper-oracle.test.ts runs the real wrappers).
-  xargs: { options: { inOrder: true, flags: '0rtx', valued: 'nLPdsaE', long: 'null no-run-if-empty verbose exit max-args= max-lines[=] max-procs= delimiter= max-chars= arg-file= eof[=]' } },
+  // Not -a/--arg-file: xargs reads that file itself and makes it the next program's command line (a probe of stop
+  // 71: `xargs -0 -a /proc/self/environ tail …` put a secret of env: there), data the engine does not see.
+  xargs: { options: { inOrder: true, flags: '0rtx', valued: 'nLPdsE', long: 'null no-run-if-empty verbose exit max-args= max-lines[=] max-procs= delimiter= max-chars= eof[=]' } },
   watch: { options: { inOrder: true, flags: 'tbegcpx', valued: 'n', long: 'interval= differences[=] no-title beep errexit chgexit color precise exec' } },
 };
 /** Wrappers that run code as another user, under a lock, in another root or through another interpreter: never

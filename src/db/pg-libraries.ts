@@ -6,10 +6,12 @@
 // own directory ($libdir) is written by root's packages, never by the server's account: a session is proven only
 // when every library it can load by name comes from there. Asked in the login's first round trip; the library of a login has run by then, so the server is refused for the rest of the run
 // (refused-servers.ts), as a login event trigger is. SHOW of these settings is a superuser's: a role's and a
-// database's are read from pg_db_role_setting, the server's from pg_settings where the role may see them.
+// database's are read from pg_db_role_setting, the server's from pg_settings where the role may see them: a role
+// that is not a superuser sees none of these server-wide (a superuser's ALTER SYSTEM and a reload, or jit_provider
+// = '../…' and a restart, loaded a library a round-3 probe's read ran under, unseen). Said in docs/reliability.md.
 
 /** The settings that name libraries a session loads. */
-const SETTINGS: ReadonlySet<string> = new Set(['dynamic_library_path', 'session_preload_libraries', 'local_preload_libraries', 'shared_preload_libraries']);
+const SETTINGS: ReadonlySet<string> = new Set(['dynamic_library_path', 'session_preload_libraries', 'local_preload_libraries', 'shared_preload_libraries', 'jit_provider']);
 
 /** Every role's and database's own settings (ALTER ROLE/DATABASE … SET), readable by any role where SHOW of these
  *  is a superuser's: no operator or function runs (the login's first round trip, before the catalogs are known to

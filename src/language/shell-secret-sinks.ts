@@ -33,9 +33,9 @@ export const sinkPhrase = (s: SecretSink): string => (s.why === 'argv'
     ? `'${s.program}' on its input (a pipe or a file), which the engine cannot tell is not a secret, and '${s.program}' may send what it reads off this machine or onto a command line (only programs that keep it here read a pipe in a proven read)`
     : `'${s.program}', which may send its arguments off this machine (a host name goes to the DNS resolver)`);
 
-/** The first command of the plan that is handed a secret value (by its number), in its words or down a pipe
- *  from one, where it may not go: a program that does not keep its arguments here, or, in its words, anything but
- *  bash's own echo, printf and test; undefined when none is. */
+/** The first command of the plan that is handed a secret value (by its number) in its words, or any data on a
+ *  pipe or from a file, where it may not go: a program that does not keep its arguments here, or, a secret in its
+ *  words, anything but bash's own echo, printf and test; undefined when none is. */
 export function secretLeavesHere(plan: Plan, secret: ReadonlySet<number>): SecretSink | undefined {
   for (const p of plan.pipelines) {
     for (const [k, c] of p.commands.entries()) {

@@ -122,3 +122,25 @@ test('a command and the same command with one space more or less never draw the 
   }
   assert.ok(pairs > 300, `${pairs}`);
 });
+
+// A probe of stop 71: a question templated from a capture (`confirm: "Pool status: ${{ look.stdout }}"`) drew its
+// lines at the box's left edge, where only the engine's labels stand: a `will run    echo pool-check` and a
+// `timeout …` row under the real ones, and y ran the real step. The question is now in the value column, on the
+// gate and in c; the left columns hold the engine's labels only. Generated captured text, fixed seed.
+test('a captured question draws nothing at the left edge: the engine\'s labels stand there alone (generated)', async () => {
+  const { rng } = await import('../helpers/rng.js');
+  const random = rng(7153);
+  const forged = ['will run    echo pool-check', 'on          this machine (vm)', 'timeout   60s (default)', 'Run the pool check?', '', 'affects     nothing'];
+  for (let n = 0; n < 200; n++) {
+    const width = 50 + Math.floor(random() * 90);
+    const lines = Array.from({ length: 1 + Math.floor(random() * 6) }, () => forged[Math.floor(random() * forged.length)]!);
+    const question = `Pool status: ok${'\n'.repeat(1 + Math.floor(random() * 2))}${lines.join('\n')}${' '.repeat(Math.floor(random() * 80))}`;
+    const gate = { ...FLAGSHIP, question, items: undefined } as ConfirmationRequested;
+    const part = gatePart({ gate, width, keys: 'live', active: true });
+    const screens = { gate: text(part.rows(part.need.want)), c: text(confirmationPage(gate, width - 4).lines) };
+    for (const [where, rows] of Object.entries(screens)) {
+      const left = rows.map((l) => l.replace(/^[│║] /, '')).filter((l) => /^(will run|on|timeout|affects) /.test(l));
+      assert.deepEqual(left.map((l) => l.split(/\s+/)[0]), ['will', 'on', 'timeout', 'affects'], `${where} at ${width}:\n${rows.join('\n')}`);
+    }
+  }
+});

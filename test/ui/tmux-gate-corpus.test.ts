@@ -41,7 +41,7 @@ test('80x24: a generated corpus in gate commands is drawn escaped, fits, and y w
     for (const [g, lines] of gates.entries()) {
       const gate = await t.until(new RegExp(`CONFIRM  gate-${g} [\\s\\S]*(rows? unseen|y +run)`));
       frameIntact(gate);
-      const hidden = /… \d+ more lines/.test(gate);
+      const hidden = /… \d+ more (lines|rows)/.test(gate);
       assert.ok(hidden, `batch ${g} fits on one gate: the corpus is too small to test y`);
       assert.match(gate, /y: see all first \(c\): \d+ rows unseen/);
       for (const row of commandRows(gate)) assert.match(row, /^[\x20-\x7e‹›↪…·×⇥]*$/u, row);

@@ -109,7 +109,10 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   ];
   const again = resumedReason(gate);
   const resumed: Row[] = again ? wrapParagraph(`⚠ ${again.line}`, inner).map((l) => [seg(l, { tone: 'warn', bold: true })]) : [];
-  const q = valueRows(gate.question, inner, undefined, true);
+  // The question in the value column, as every field: at the box's left edge, a question templated from a capture
+  // drew its own `will run …` and `timeout …` rows under the real ones (a probe of stop 71); the left columns are
+  // the engine's labels only.
+  const q = valueRows(gate.question, value, undefined, true);
   const question: Run = { label: '', rows: q.rows.map((r) => r.map((s) => ({ ...s, bold: true }))), unit: q.unit, min: Math.min(q.rows.length, 2), soft: 4, more: lineMore };
   // The keys' rows (their number never depends on `unseen`): y says what is unseen while it is dead.
   const keyRows = (unseen: number): Row[] => gate.approval ? fourEyesLines(gate.stepId, wait?.stepId === gate.stepId ? wait : undefined, keys, active, inner, refused)
@@ -148,7 +151,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
       const { withBlank, got } = layout(n);
       const body: Row[] = [...title, ...labelled(runs[0]!.label, clip(runs[0]!, got[0]!)), ...fixedTop];
       runs.slice(1).forEach((r, i) => body.push(...labelled(r.label, clip(r, got[i + 1]!))));
-      body.push(...resumed, ...(withBlank ? [blank] : []), ...clip(question, got[every.length - 1]!), ...keyRows(unseen(n)));
+      body.push(...resumed, ...(withBlank ? [blank] : []), ...labelled('asks', clip(question, got[every.length - 1]!)), ...keyRows(unseen(n)));
       return boxed(body, width, tone, high);
     },
   };

@@ -23,20 +23,25 @@ export function helpPage(width: number): PageContent {
   return { title: 'keys', back: '? or Esc: close', lines };
 }
 
+/** The head and a title that may be a capture's: its further rows under the title, never at the left edge, where
+ *  only the engine's labels stand. */
+const titleRows = (head: string, title: string, width: number): Row[] =>
+  wrapParagraph(title, Math.max(1, width - head.length)).map((l, i) => [seg(i === 0 ? head : ' '.repeat(head.length), { bold: true }), seg(l, { bold: true })]);
+
 /** Every character of the gate, wrapped to the width (visible-text.ts): nothing here is cut. */
 export function confirmationPage(gate: ConfirmationRequested, width: number): PageContent {
   const value = Math.max(1, width - 10);
   const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false, exact = false): Row[] =>
     valueRows(text, value, tone, prose, exact).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
   const lines: Row[] = [
-    ...wrapParagraph(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  ${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width).map((l) => [seg(l, { bold: true })]),
+    ...titleRows(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  `, `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width),
     ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active', false, true),
     ...(gate.target ? field('on', gateTarget(gate)!, undefined, false, true) : []),
     ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, drawnExactly(s.label))),
     ...(gate.description ? field('why', gate.description.trim(), undefined, true) : []),
     ...(gate.blastRadius ? field('affects', gate.blastRadius, undefined, true) : []),
     ...(gate.items ? field('for each', gateItemLines(gate.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), gate.itemsDone, Infinity).join('\n')) : []),
-    [], ...valueRows(gate.question, width, undefined, true).rows.map((r) => r.map((x) => ({ ...x, bold: true }))),
+    [], ...field('asks', gate.question, undefined, true).map((r) => r.map((x, i) => (i === 0 ? x : { ...x, bold: true }))),
   ];
   return { title: `the whole confirmation of ${gate.stepId}`, back: 'Esc, c or F2: back to the confirmation to answer it', lines };
 }

@@ -15,15 +15,19 @@ export function headerRows({ vm, now, width, waitingSince, transcriptPath, notic
   const elapsed = vm.startedAt !== undefined ? formatClock((vm.finishedAt ?? now) - vm.startedAt) : '0:00';
   const outcome = vm.finished?.outcome;
   // Plain digits: a clock glyph is two columns wide in some terminals and one in others.
+  // A dry run says so in the state, which the title gives way to: after the title, a long title cut it off, and a
+  // title ending in `(name)  DRY RUN` and spaces made a real run look dry (a probe of stop 71). Inverse, as an
+  // outcome: no title draws that.
+  const dry: Row = vm.dryRun ? [seg(' DRY RUN ', { tone: 'warn', bold: true, inverse: true }), seg(' ')] : [];
   const state: Row = outcome
-    ? [seg(` ${outcome.toUpperCase()} `, { tone: OUTCOME_TONE[outcome], bold: true, inverse: true }), seg(`  ${elapsed}`)]
-    : waitingSince !== undefined ? [seg(`  waiting since ${timeOfDay(waitingSince)}`, { tone: 'warn' })]
-    : [seg('  running', { tone: 'active' }), seg(`  ${elapsed}`)];
+    ? [...dry, seg(` ${outcome.toUpperCase()} `, { tone: OUTCOME_TONE[outcome], bold: true, inverse: true }), seg(`  ${elapsed}`)]
+    : waitingSince !== undefined ? [...dry, seg(`  waiting since ${timeOfDay(waitingSince)}`, { tone: 'warn' })]
+    : [...dry, seg('  running', { tone: 'active' }), seg(`  ${elapsed}`)];
   const title: Row = [seg('runbook', { tone: 'accent', bold: true }), seg(' '), seg(vm.title || vm.name || '', { bold: true }),
-    ...(vm.name ? [seg(` (${vm.name})`, { tone: 'dim' })] : []), ...(vm.dryRun ? [seg('  DRY RUN', { tone: 'warn', bold: true })] : [])];
+    ...(vm.name ? [seg(` (${vm.name})`, { tone: 'dim' })] : [])];
   const room = Math.max(0, width - rowWidth(state));
   const left = fit(title, room);
-  const rows: Row[] = [[...left, seg(' '.repeat(room - rowWidth(left))), ...state]];
+  const rows: Row[] = [[...left, seg(' '.repeat(Math.max(0, room - rowWidth(left)))), ...state]];
   if (vm.target) rows.push([seg('target     ', { tone: 'dim' }), seg(vm.target)]);
   if (transcriptPath) rows.push([seg('transcript ', { tone: 'dim' }), seg(transcriptPath)]);
   if (vm.resumedFrom) rows.push([seg(`resumed at step '${vm.resumedFrom}'`, { tone: 'warn' })]);

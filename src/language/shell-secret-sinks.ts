@@ -5,6 +5,7 @@
 // them as text or as local paths, and opens no connection and asks no resolver with them. Any other program
 // given one makes the step not proven (a gated step, which the operator sees and may still run).
 import type { Plan } from './shell-plan.js';
+import { wrapperDanger } from './validate/shell-wrappers.js';
 
 /** Programs (and shell builtins) that read their arguments as text, numbers or local paths only. */
 export const KEEPS_ARGUMENTS_HERE: ReadonlySet<string> = new Set([
@@ -16,6 +17,28 @@ export const KEEPS_ARGUMENTS_HERE: ReadonlySet<string> = new Set([
 ]);
 
 const programOf = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
+
+/** Wrappers whose command reads their input (timeout, nice, env …), not they: the program a pipe feeds is the one
+ *  they run (`yes | timeout 3 sort`). Not xargs, which reads its input itself, into another command's arguments. */
+const PASSES_INPUT_ON: ReadonlySet<string> = new Set(['timeout', 'nice', 'stdbuf', 'ionice', 'nohup', 'time', 'env', 'command']);
+
+/** The program that reads a command's input, through the wrappers that pass it on, by their own option tables;
+ *  undefined when a word is a value or a wrapper's arguments do not read as a command. */
+function inputReader(words: string[]): string | undefined {
+  let name = programOf(words[0] ?? '');
+  let rest = words.slice(1);
+  while (PASSES_INPUT_ON.has(name)) {
+    let inner: string[] | undefined;
+    const found = wrapperDanger(name, rest.map((text) => ({ text, dynamic: false, pattern: false, quoted: true })), {
+      words: (w) => { inner = w.map((x) => x.text); return undefined; },
+      script: () => 'code', cannotRead: (why) => why, isLooks: () => false, phrase: (w) => w.map((x) => x.text).join(' '),
+    }, () => undefined);
+    if (found !== undefined || !inner?.length) return found === undefined && !inner ? name : undefined;
+    name = programOf(inner[0]!);
+    rest = inner.slice(1);
+  }
+  return name;
+}
 
 /** bash's own commands: their arguments are never another process's command line. Only as written (`echo`, not
  *  `/bin/echo`), since bash runs a path as the program. */
@@ -42,7 +65,8 @@ export function secretLeavesHere(plan: Plan, secret: ReadonlySet<number>): Secre
       const holds = (w: Plan['pipelines'][number]['commands'][number]['words'][number]) => w.parts.some((part) => typeof part !== 'string' && secret.has(part.value));
       const inWords = c.words.some(holds);
       const written = c.words[0]?.parts.every((x) => typeof x === 'string') ? c.words[0].parts.join('') : undefined;
-      const name = written === undefined ? undefined : programOf(written);
+      const plain = c.words.every((w) => w.parts.every((x) => typeof x === 'string'));
+      const name = written === undefined ? undefined : plain ? inputReader(c.words.map((w) => w.parts.join(''))) : programOf(written);
       // Data the engine does not see is taken for a secret's: what comes down a pipe or from a file (a probe of
       // stop 71: a password from ~/.pgpass, a variable of the step's env: or the operator's environment, printed
       // by sed or printenv, went down a pipe to `ss -F -`, which asked the resolver, and to `xargs tail`, whose

@@ -87,6 +87,9 @@ export function remoteWrapper(w: WrapperSpec): string {
     // A normal end: the watcher goes, and the record with it (unless a killer marked it: it ends the group).
     `  trap 'kill -KILL "$__runbook_watch" 2>/dev/null; __runbook_sweep; ${UNSCRATCH}${lock ? `; ${CLEAR}` : ''}' EXIT`,
     '  exec </dev/null; set -e -o pipefail',
+    // The exit trap's own state, read-only to the step, which runs in this shell (a probe of stop 71 had a proven
+    // read's `printf -v __runbook_tmp …` make the trap remove another directory, kill a process, overwrite a file).
+    `  readonly __runbook_step __runbook_watch __runbook_pg __runbook_tmp${lock ? ' __runbook_lock' : ''}`,
     '  __runbook_script',
     '  exit "$?"',
     'fi',

@@ -18,6 +18,10 @@ const COMMON = [
   '-o', 'ForkAfterAuthentication=no', '-o', 'StdinNull=no', // the values and the watcher need stdin; the exit code needs ssh
   '-o', 'PermitLocalCommand=no', // a LocalCommand would run here, and print into the step's output
   '-o', 'ClearAllForwardings=yes', '-o', 'Tunnel=no', // forwards the config asks for would fail (port in use) or linger
+  // Neither the operator's agent nor their display goes to the target (a runbook's config: file asked for the agent,
+  // and a proven read there could sign with its keys), and no known_hosts file here is rewritten (UpdateHostKeys
+  // rewrote a file the config named, and removed lines from others): probes of stop 71.
+  '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no', '-o', 'ForwardX11Trusted=no', '-o', 'UpdateHostKeys=no',
 ];
 
 /** The connection's trust: only the host key identification recorded (`pin`: a known_hosts file holding it);
@@ -26,10 +30,14 @@ const COMMON = [
 function pinned(pin: string | undefined): string[] {
   return ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${pin ? path(pin) : '/dev/null'}`,
     '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'KnownHostsCommand=none', '-o', 'VerifyHostKeyDNS=no',
-    '-o', 'CheckHostIP=no', '-o', 'UpdateHostKeys=no'];
+    '-o', 'CheckHostIP=no'];
 }
 
-const own = (t: SshTarget): string[] => [...(t.port !== undefined ? ['-p', String(t.port)] : []), ...(t.config !== undefined ? ['-F', t.config] : [])];
+/** The runbook's config file (ssh-config-file.ts) decides where to log in, never what the operator's agent holds.
+ *  (Its StrictHostKeyChecking no or accept-new is refused unless the target allows it, and then said: ssh-trust.) */
+const RUNBOOK_CONFIG = ['-o', 'AddKeysToAgent=no'];
+
+const own = (t: SshTarget): string[] => [...(t.port !== undefined ? ['-p', String(t.port)] : []), ...(t.config !== undefined ? [...RUNBOOK_CONFIG, '-F', t.config] : [])];
 
 /** The master connection, opened by identification (ssh-identity.ts): no command, no session, in the background
  *  until the run closes it. Trust is the operator's, or once the run has the key pinned, that key only. */

@@ -21,7 +21,9 @@ const REVIEWED = new Set([
  *  The locale's variables are not: their value is checked (inertSetting). */
 export function inertVariable(name: string): boolean {
   if (REVIEWED.has(name)) return true;
-  return /^[a-z_][a-z0-9_]*$/.test(name) && !/(^|_)proxy$/.test(name);
+  // Not the engine's own (`__runbook_*`): on an SSH target the wrapper's exit trap reads them in the step's shell
+  // (a probe of stop 71: `printf -v __runbook_tmp %s DIR` had the trap remove DIR).
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !/(^|_)proxy$/.test(name) && !name.startsWith('__runbook');
 }
 
 // The locale's variables choose the character set bash reads the script's bytes in, from the next line on (or

@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
@@ -56,5 +57,45 @@ describe('a proven read on an SSH target', { skip: !existsSync(SSHD) && 'openssh
     assert.match(r.stdout + r.stderr, /left processes running in its session; they were ended/);
     await new Promise((res) => setTimeout(res, 300));
     assert.deepEqual(sleeping(`sleep ${marker}`), [], `sleep ${marker} still runs on the target`);
+  });
+});
+
+// Probes of stop 71. (1) The wrapper runs a proven read in its own shell, whose exit trap reads __runbook_tmp,
+// __runbook_watch and __runbook_lock: `printf -v __runbook_tmp %s DIR` had the trap remove DIR. The lint refuses
+// the engine's names, and the trap's state is read-only to the step (here a gated step tries). (2) The runbook's
+// config: file asked for ForwardAgent (the operator's agent usable there) and UpdateHostKeys (a known_hosts file
+// it named rewritten): every ssh of a run now says no to both.
+describe('the wrapper\'s state and the operator\'s agent on an SSH target', { skip: !existsSync(SSHD) && 'openssh-server is not installed', concurrency: true }, () => {
+  it('a step that sets the wrapper\'s own variables: refused by validate; gated, it fails and the trap does nothing else', async (t) => {
+    const dir = scratch(t);
+    for (const name of ['__runbook_tmp', '__runbook_watch', '__runbook_lock', '__runbook_step']) {
+      const victim = mkdtempSync(join(tmpdir(), 'runbook-victim-'));
+      const shell = `printf -v ${name} %s ${victim}`;
+      const proven = writeRunbook(dir, `p${name}`, runbook(shell));
+      const v = await cli(['validate', proven]);
+      assert.notEqual(v.code, 0, `${shell}: validate accepted it`);
+      const gated = writeRunbook(dir, `g${name}`, runbook(shell).replace('    target: host\n', '    target: host\n    destructive: true\n'));
+      const r = await cli(['run', gated, '--plain', '--no-transcript', '--yes', '-i', `config=${sshd.config}`]);
+      assert.match(r.stdout + r.stderr, /readonly|FAILED\s+look/, `${shell}: ${r.stdout}${r.stderr}`);
+      assert.ok(existsSync(victim), `${shell}: the trap removed ${victim}`);
+      rmSync(victim, { recursive: true, force: true });
+    }
+  });
+
+  it('ForwardAgent and UpdateHostKeys in the runbook\'s config: no agent there, no known_hosts file rewritten', async (t) => {
+    const dir = scratch(t);
+    const agent = spawnSync('ssh-agent', ['-s'], { encoding: 'utf8' });
+    const sock = /SSH_AUTH_SOCK=([^;]+);/.exec(agent.stdout)?.[1];
+    const pid = /SSH_AGENT_PID=(\d+);/.exec(agent.stdout)?.[1];
+    assert.ok(sock && pid, agent.stdout + agent.stderr);
+    try {
+      const config = sshd.clientConfig({ ForwardAgent: 'yes', UpdateHostKeys: 'yes' });
+      const known = readFileSync(join(sshd.dir, 'known_hosts'), 'utf8');
+      const file = writeRunbook(dir, 'agent', runbook('printenv SSH_AUTH_SOCK; echo checked'));
+      const r = await cli(['run', file, '--plain', '--no-transcript', '-i', `config=${config}`], { env: { SSH_AUTH_SOCK: sock } });
+      assert.match(r.stdout, /checked/, r.stdout + r.stderr);
+      assert.doesNotMatch(r.stdout, /\| \/tmp\/ssh-/, `the agent was forwarded:\n${r.stdout}`);
+      assert.equal(readFileSync(join(sshd.dir, 'known_hosts'), 'utf8'), known, 'known_hosts was rewritten');
+    } finally { process.kill(Number(pid)); }
   });
 });

@@ -19,8 +19,6 @@ title: Shield
 steps:
   - id: relative
     shell: timeout 5 head -c 300 ../../../../../../../../proc/kmsg || true
-  - id: piped
-    shell: echo /proc/kmsg | timeout 5 xargs head -c 300 || true
   - id: devices
     shell: ls /dev
   - id: host
@@ -33,10 +31,15 @@ steps:
 `);
     const r = await cli(['run', file, '--plain', '--no-transcript'], { cwd: dir });
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    // Through xargs a path built on a pipe is no proven read at all since stop 71 (a pipe feeds only programs that
+    // keep what they read here): refused before anything runs.
+    const piped = writeRunbook(dir, 'piped', 'name: piped\ntitle: Piped\nsteps:\n  - id: piped\n    shell: echo /proc/kmsg | timeout 5 xargs head -c 300 || true\n  - { id: done, end: resolved }\n');
+    const pv = await cli(['validate', piped]);
+    assert.match(pv.stdout + pv.stderr, /gives data to 'xargs' on its input/);
     const out = r.stdout;
     const section = (id: string, next: string) => out.slice(out.indexOf(`start    ${id}`), out.indexOf(`start    ${next}`));
     // /proc/kmsg is /dev/null on a mount that allows no devices: opening it is refused, nothing is taken.
-    for (const [id, next] of [['relative', 'piped'], ['piped', 'devices']] as const) {
+    for (const [id, next] of [['relative', 'devices']] as const) {
       assert.match(section(id, next), /Permission denied/, `${id}: /proc/kmsg was opened`);
       assert.doesNotMatch(section(id, next), /\| <\d+>|\| \[\s*\d+\.\d+\]/, `${id}: a kernel message was read`);
     }
@@ -64,8 +67,6 @@ title: Fd
 steps:
   - id: pipe
     shell: timeout 3 head -c 200 /proc/${reader}/fd/0 || true
-  - id: built
-    shell: pgrep -P ${victim.pid} -x cat | sed 's|.*|/proc/&/fd/0|' | timeout 3 xargs head -c 200 || true
   - id: listed
     shell: ps -p ${reader} -o comm=
   - { id: done, end: resolved, message: ok }
@@ -73,6 +74,10 @@ steps:
     const r = await cli(['run', file, '--plain', '--no-transcript'], { cwd: dir });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.doesNotMatch(r.stdout, /victim-message/, 'the pipe was read');
+    // The probe's own form (pgrep | sed | xargs head) is no proven read since stop 71: refused before it runs.
+    const built = writeRunbook(dir, 'built', `name: built\ntitle: Built\nsteps:\n  - id: built\n    shell: "pgrep -P ${victim.pid} -x cat | sed 's|.*|/proc/&/fd/0|' | timeout 3 xargs head -c 200 || true"\n  - { id: done, end: resolved }\n`);
+    const v = await cli(['validate', built]);
+    assert.match(v.stdout + v.stderr, /gives data to 'xargs' on its input/);
     assert.match(r.stdout, /Permission denied/);
     assert.match(r.stdout, /\| cat\n/, 'ps still reads the process');
   });

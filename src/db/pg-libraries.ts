@@ -18,9 +18,10 @@ const SETTINGS: ReadonlySet<string> = new Set(['dynamic_library_path', 'session_
  *  be PostgreSQL's own). Judged whoever they apply to: a setting like these anywhere on the server is refused. */
 export const ROLE_SETTINGS_SQL = 'SELECT s.setconfig FROM pg_catalog.pg_db_role_setting s';
 
-/** The server's own values, where this role may see them (pg_settings leaves out what it may not): asked once
- *  PostgreSQL's own functions are known to be its own. */
-export const SERVER_SETTINGS_SQL = `(SELECT pg_catalog.array_agg(s.name OPERATOR(pg_catalog.||) '=' OPERATOR(pg_catalog.||) s.setting) FROM pg_catalog.pg_settings s
+/** The server's own values, where this role may see them (the function leaves out what it may not): asked once
+ *  PostgreSQL's own functions are known to be its own. Not through the pg_settings view, which a superuser may
+ *  replace in place (its OID kept): the engine's login question would run what the view then calls. */
+export const SERVER_SETTINGS_SQL = `(SELECT pg_catalog.array_agg(s.name OPERATOR(pg_catalog.||) '=' OPERATOR(pg_catalog.||) s.setting) FROM pg_catalog.pg_show_all_settings() s
     WHERE s.name OPERATOR(pg_catalog.=) ANY ('{${[...SETTINGS].join(',')}}'::pg_catalog.text[]))`;
 
 /** A library named by a preload list: a bare name or one under `$libdir/` (`plugins/x` for local_preload), never a

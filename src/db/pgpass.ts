@@ -23,6 +23,23 @@ export const passFile = (env: NodeJS.ProcessEnv = process.env): string => env.PG
 /** The password for this connection, or undefined; `ignored` says why a password file that exists was not read. */
 export function findPassword(q: PassQuery, env: NodeJS.ProcessEnv = process.env): { password?: string; ignored?: string } {
   if (env.PGPASSWORD !== undefined) return { password: env.PGPASSWORD };
+  const read = passFileLines(env);
+  if (!('lines' in read)) return read;
+  const user = libpqUser(q.user, env);
+  // libpq matches a socket connection (or none named) as host localhost.
+  const host = !q.host || q.host.startsWith('/') ? 'localhost' : q.host;
+  const want = [host, String(q.port), q.database || env.PGDATABASE || user, user];
+  for (const line of read.lines) {
+    const fields = splitLine(line);
+    if (fields.length < 5) continue;
+    if (want.every((w, i) => fields[i] === '*' || fields[i] === w)) return { password: fields[4]! };
+  }
+  return {};
+}
+
+/** The file's lines (not comments or blank) where libpq reads it, or why it does not (`ignored`), or nothing (no
+ *  file). */
+function passFileLines(env: NodeJS.ProcessEnv): { lines: string[] } | { ignored?: string } {
   const file = passFile(env);
   let mode: number;
   try {
@@ -32,22 +49,12 @@ export function findPassword(q: PassQuery, env: NodeJS.ProcessEnv = process.env)
   } catch { return {}; }
   // libpq ignores a password file others may read or write, and so does this.
   if (mode & 0o077) return { ignored: `${file} may be read by others (chmod 0600 it)` };
-  const user = libpqUser(q.user, env);
-  // libpq matches a socket connection (or none named) as host localhost.
-  const host = !q.host || q.host.startsWith('/') ? 'localhost' : q.host;
-  const want = [host, String(q.port), q.database || env.PGDATABASE || user, user];
   let text: string;
   try { text = readRegularFile(file, MAX_BYTES).toString('utf8'); } catch (e) {
     if (e instanceof NotRegularFile) return { ignored: `${file}: ${e.message}` };
     return {};
   }
-  for (const line of text.split(/\r?\n/)) {
-    if (line === '' || line.startsWith('#')) continue;
-    const fields = splitLine(line);
-    if (fields.length < 5) continue;
-    if (want.every((w, i) => fields[i] === '*' || fields[i] === w)) return { password: fields[4]! };
-  }
-  return {};
+  return { lines: text.split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('#')) };
 }
 
 /** Every password the file holds where libpq would read it (a plain file only its owner may read), as libpq
@@ -55,18 +62,13 @@ export function findPassword(q: PassQuery, env: NodeJS.ProcessEnv = process.env)
  *  probe of stop 71: a proven read's `sed` showed one on the screen and in the transcript, where the same password
  *  from the URL or PGPASSWORD was masked). Registered as secrets by the run (cli/prepare-run.ts). */
 export function passFilePasswords(env: NodeJS.ProcessEnv = process.env): string[] {
-  const file = passFile(env);
-  try {
-    const st = statSync(file);
-    if (!st.isFile() || st.mode & 0o077) return [];
-    const text = readRegularFile(file, MAX_BYTES).toString('utf8');
-    return text.split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('#')).flatMap((line) => {
-      const fields = splitLine(line);
-      if (fields.length < 5 || !fields[4]) return [];
-      const written = /^(?:(?:\\.|[^:\\])*:){4}((?:\\.|[^:\\])*)/.exec(line)?.[1];
-      return written && written !== fields[4] ? [fields[4], written] : [fields[4]];
-    });
-  } catch { return []; }
+  const read = passFileLines(env);
+  return !('lines' in read) ? [] : read.lines.flatMap((line) => {
+    const fields = splitLine(line);
+    if (fields.length < 5 || !fields[4]) return [];
+    const written = /^(?:(?:\\.|[^:\\])*:){4}((?:\\.|[^:\\])*)/.exec(line)?.[1];
+    return written && written !== fields[4] ? [fields[4], written] : [fields[4]];
+  });
 }
 
 /** A line's fields: `:` separates them, `\` escapes the next character (libpq's reading); the password ends at

@@ -19,7 +19,6 @@ import { PinRefusal } from './pin-refusal.js';
  */
 const LOCAL_ENGINES = ['InnoDB', 'Aria', 'MyISAM', 'MEMORY', 'CSV', 'ARCHIVE', 'SEQUENCE', 'PERFORMANCE_SCHEMA', 'BLACKHOLE', 'MRG_MyISAM'];
 
-export { SHOW_OPENS_NAMED_ONLY };
 const SHOW_ALLOWED = new Set(SHOW_OPENS_NAMED_ONLY);
 
 const isInformationSchema = (schema: string | null | undefined): boolean =>

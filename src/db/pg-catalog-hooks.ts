@@ -110,9 +110,10 @@ const UNDEFINED_COLUMN = '42703';
 
 const CASTS = CATALOGS.find((c) => c.name === 'pg_cast')!;
 
-/** The major and pg_cast's rows (for catalogHooks) in one round trip: on a slow path every round trip of the login
- *  counts (1 s each way: the timeout runbook's login probe ran out with one more). pg_cast's question casts
- *  nothing, so it may go before anything is judged. */
+/** The major, pg_cast's rows (for catalogHooks) and the roles' and databases' own settings (for pg-libraries.ts)
+ *  in one round trip: on a slow path every round trip of the login counts (1 s each way: the timeout runbook's
+ *  login probe ran out with one more). Neither question casts or calls anything, so both may go before anything is
+ *  judged. */
 export async function majorAndCasts(query: Query): Promise<{ major: number; casts: Record<string, unknown>[]; libraries: string[] }> {
   const [version, casts, settings] = await query(`SHOW server_version_num;\n${rowsSql(CASTS)};\n${ROLE_SETTINGS_SQL}`) as unknown as { rows: Record<string, unknown>[] }[];
   return {

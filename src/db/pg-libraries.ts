@@ -4,10 +4,11 @@
 // read); on PostgreSQL 18 a role's `dynamic_library_path = '/tmp/x:$libdir'` put a library of the owner's in front
 // of `$libdir/dict_snowball`, loaded by a read's `@@`, and of an encoding conversion loaded at login. PostgreSQL's
 // own directory ($libdir) is written by root's packages, never by the server's account: a session is proven only
-// when every library it can load by name comes from there. Asked in the login's first round trip; the library of a login has run by then, so the server is refused for the rest of the run
-// (refused-servers.ts), as a login event trigger is. SHOW of these settings is a superuser's: a role's and a
-// database's are read from pg_db_role_setting, the server's from pg_settings where the role may see them: a role
-// that is not a superuser sees none of these server-wide (a superuser's ALTER SYSTEM and a reload, or jit_provider
+// when every library it can load by name comes from there. Asked in the login's first round trip; the library of
+// a login has run by then, so the server is refused for the rest of the run (refused-servers.ts), as a login event
+// trigger is. SHOW of these settings is a superuser's: a role's and a database's are read from pg_db_role_setting,
+// the server's from pg_show_all_settings() where the role may see them: a role that is not a superuser sees none
+// of these server-wide (a superuser's ALTER SYSTEM and a reload, or jit_provider
 // = '../…' and a restart, loaded a library a round-3 probe's read ran under, unseen). Said in docs/reliability.md.
 
 /** The settings that name libraries a session loads. */
@@ -31,7 +32,7 @@ const FROM_LIBDIR = /^(?:\$libdir\/)?(?:plugins\/)?[A-Za-z0-9_.-]+$/;
 const listed = (list: string): string[] => list.split(',').map((e) => e.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
 
 /** What makes a session load a library from outside $libdir, said for the operator; undefined when nothing does.
- *  `settings`: `name=value` as pg_db_role_setting and pg_settings give them (other names pass). */
+ *  `settings`: `name=value` as pg_db_role_setting and SERVER_SETTINGS_SQL give them (other names pass). */
 export function librariesProblem(settings: readonly string[]): string | undefined {
   for (const entry of settings) {
     const at = entry.indexOf('=');

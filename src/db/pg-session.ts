@@ -116,13 +116,13 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
       const query = (sql: string) => client.query(sql);
       const opening = await raceAbort(majorAndCasts(query), opts.signal);
       const library = librariesProblem(opening.libraries); // before anything else is asked: it may answer anything
-      if (library) throw new PinRefusal(`${library}; the engine sends nothing on this server (not even a read, nor in a dry run)`);
+      if (library) throw sendsNothing(library);
       await unplannedCatalogs(client, opts.signal, '(not even a read, nor in a dry run)', opening.major);
       const hooked = await raceAbort(catalogHooks(query, opening), opts.signal);
       if (hooked) throw new PinRefusal(`${hooked}: the server runs it wherever it fits, the engine's own queries included, so the engine sends nothing on this server (not even a read, nor in a dry run)`);
       const opened = await raceAbort(client.query<{ pid: number; version: string; started: string | null; libraries: string[] | null }>(OPEN_SQL), opts.signal);
       const server = librariesProblem(opened.rows[0]?.libraries ?? []);
-      if (server) throw new PinRefusal(`${server}; the engine sends nothing on this server (not even a read, nor in a dry run)`);
+      if (server) throw sendsNothing(server);
       return opened;
     };
     const r = await open().catch(async (err: unknown) => {
@@ -153,6 +153,9 @@ async function unplannedCatalogs(client: pg.Client, signal: AbortSignal, nothing
   });
   if (found) throw new PinRefusal(`${found}: nothing is sent on this server ${nothingElse}`);
 }
+
+/** A library from outside PostgreSQL's own directory (pg-libraries.ts): nothing more goes to this server. */
+const sendsNothing = (why: string): PinRefusal => new PinRefusal(`${why}; the engine sends nothing on this server (not even a read, nor in a dry run)`);
 
 /** How long the first query must have waited after the login for the wait to be a queue, not a slow machine. */
 const QUEUED_MS = 1000;

@@ -11,7 +11,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
-import { SHOW_OPENS_NAMED_ONLY } from '../../src/db/mysql-remote-engines.js';
+import { SHOW_OPENS_NAMED_ONLY } from '../../src/language/sql/mysql-information-schema.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { adminQuery, appQuery } from '../db/helpers.js';
 import { runSteps, stepResult, type Step } from './read-steps.js';

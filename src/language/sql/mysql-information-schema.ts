@@ -39,8 +39,9 @@ export const UNLISTED_WHEREVER = new Set(['EVENTS', 'ROUTINES', 'PARAMETERS', 'I
 /**
  * SHOW statements that open no table they do not name (db/mysql-remote-engines.ts asks nothing more of them), each
  * run beside a FEDERATED table with its listener seeing nothing (test/hardening/sql-mariadb-remote-engines.test.ts).
- * One that names a table (`SHOW COLUMNS FROM t`) opens that one, which the relation check judges. Any other SHOW (`SHOW TABLE STATUS`, MariaDB's statistics) is asked
- * about: an allowlist, so a form a later version adds is asked about too.
+ * One that names a table (`SHOW COLUMNS FROM t`) opens that one, which the relation check judges. Any other SHOW
+ * (`SHOW TABLE STATUS`, MariaDB's statistics) is asked about: an allowlist, so a form a later version adds is asked
+ * about too.
  */
 export const SHOW_OPENS_NAMED_ONLY = [
   'TABLES', 'FULL TABLES', 'OPEN TABLES', 'DATABASES', 'SCHEMAS', 'CREATE DATABASE', 'CREATE SCHEMA',

@@ -9,7 +9,8 @@ import { holdConnections } from './held-connections.js';
 import { LabError } from './lab-error.js';
 import { serverConfig } from './lab-server.js';
 import { startMariadb } from './mariadb.js';
-import { freePort, LOOPBACK } from './ports.js';
+import { LOOPBACK } from './ports.js';
+import { holdClosedPort } from './closed-port.js';
 import { startPostgres } from './postgres.js';
 import { startSilentServer } from './silent-server.js';
 import { startDroppingListener } from './dropping-listener.js';
@@ -47,13 +48,13 @@ function bareUrl(engine: LabEngine, port: number, as: InjectFaultOptions['as']):
 }
 
 async function refusedFault(engine: LabEngine, opts: InjectFaultOptions): Promise<InjectedFault> {
-  const port = await freePort(); // bound then closed: nothing listens there now
+  const closed = await holdClosedPort(); // bound, never listening: refused, and no other server takes it
   return {
     kind: 'refused',
     engine,
-    url: bareUrl(engine, port, opts.as),
-    describe: `nothing listens on ${LOOPBACK}:${port}: the ${ENGINE_NAME[engine]} server is down (connection refused)`,
-    cleanup: async () => undefined,
+    url: bareUrl(engine, closed.port, opts.as),
+    describe: `nothing listens on ${LOOPBACK}:${closed.port}: the ${ENGINE_NAME[engine]} server is down (connection refused)`,
+    cleanup: once(() => closed.close()),
   };
 }
 

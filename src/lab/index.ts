@@ -18,6 +18,7 @@ export { startMariadb } from './mariadb.js';
 export { faultKindsFor, injectFault, startServer } from './faults.js';
 export { startSilentServer, type SilentServer } from './silent-server.js';
 export { startDroppingListener, type DroppingListener } from './dropping-listener.js';
+export { holdClosedPort, type ClosedPort } from './closed-port.js';
 export { holdConnections } from './held-connections.js';
 export { findMariadbBinaries, findPostgresBinaries } from './binaries.js';
 export { pgbouncerBinary, startPgbouncer, type LabPooler, type PoolerOptions } from './pgbouncer.js';

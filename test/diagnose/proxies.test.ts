@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import { freePort } from '../../src/lab/ports.js';
-import { startHaproxy, startPostgres, startStunnel, type LabProxy, type LabServer } from '../../src/lab/index.js';
+import { holdClosedPort, startHaproxy, startPostgres, startStunnel, type ClosedPort, type LabProxy, type LabServer } from '../../src/lab/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,10 +39,13 @@ describe('a proxy between', () => {
   let server: LabServer;
   const proxies: LabProxy[] = [];
   before(async () => { server = await startPostgres(); });
-  after(async () => { await Promise.all([server?.stop(), ...proxies.map((p) => p.stop())]); });
+  const closed: ClosedPort[] = [];
+  /** A backend port where nothing listens, held so that no concurrent test's server takes it. */
+  const deadPort = async (): Promise<number> => { const c = await holdClosedPort(); closed.push(c); return c.port; };
+  after(async () => { await Promise.all([server?.stop(), ...proxies.map((p) => p.stop()), ...closed.map((c) => c.close())]); });
 
   it('HAProxy whose backend is down: proxy-closed, naming the proxy settings to check', async () => {
-    const down = await startHaproxy({ backendPort: await freePort(), connectTimeoutMs: FAST_RETRY_MS });
+    const down = await startHaproxy({ backendPort: await deadPort(), connectTimeoutMs: FAST_RETRY_MS });
     proxies.push(down);
     const d = await run(at(server, down.port));
     assert.equal(d.classification, 'proxy-closed', JSON.stringify(d.checks));
@@ -69,7 +71,7 @@ describe('a proxy between', () => {
   });
 
   it('the refused runbook, run for real at HAProxy with its backend down, ends naming the proxy\'s settings', async () => {
-    const down = await startHaproxy({ backendPort: await freePort(), connectTimeoutMs: FAST_RETRY_MS });
+    const down = await startHaproxy({ backendPort: await deadPort(), connectTimeoutMs: FAST_RETRY_MS });
     proxies.push(down);
     const r = await refused(at(server, down.port), []);
     assert.equal(r.code, 1, r.output);
@@ -96,10 +98,10 @@ describe('a proxy between', () => {
   });
 
   it('the refused runbook with backend_url, at HAProxy whose backend is down: the database behind it fails too', async () => {
-    const deadPort = await freePort();
-    const down = await startHaproxy({ backendPort: deadPort, connectTimeoutMs: FAST_RETRY_MS });
+    const dead = await deadPort();
+    const down = await startHaproxy({ backendPort: dead, connectTimeoutMs: FAST_RETRY_MS });
     proxies.push(down);
-    const r = await refused(at(server, down.port), [], at(server, deadPort));
+    const r = await refused(at(server, down.port), [], at(server, dead));
     assert.equal(r.end?.outcome, 'escalate', r.output);
     assert.match(String(r.end?.message), /and the database behind it fails too \(.*ECONNREFUSED.*\)/s);
   });
@@ -108,7 +110,7 @@ describe('a proxy between', () => {
     // sslmode prefer behind HAProxy with its backend down: the TLS attempt and the plain one each wait for the
     // proxy's close (3 s here: its retries), as libpq's do. The peer read used to get only what those left of the
     // probe's timeout, so on a loaded machine the runbook saw "connection-lost" and ended at other-layer.
-    const down = await startHaproxy({ backendPort: await freePort() });
+    const down = await startHaproxy({ backendPort: await deadPort() });
     proxies.push(down);
     const r = await dbConnectProbe({ kind: 'probe', probe: 'db-connect', url: at(server, down.port), timeoutMs: 7_000 }, testContext());
     assert.equal(r.classification, 'proxy-closed', `${r.error}`);
@@ -116,7 +118,7 @@ describe('a proxy between', () => {
   });
 
   it('stunnel in front of a dead backend: proxy-closed (what is behind it is down), not a TLS matter (#48)', async () => {
-    const dead = await startStunnel(await freePort());
+    const dead = await startStunnel(await deadPort());
     proxies.push(dead);
     const d = await run(at(server, dead.port));
     assert.deepEqual([d.classification, d.runbook], ['proxy-closed', 'refused'], JSON.stringify(d.checks));

@@ -16,7 +16,7 @@ import {
   capThreads, fillLockTable, injectFault, labServerInfo, startBusyPooler, startHaproxy, startServer, type LabEngine, type LabServer,
 } from '../../src/lab/index.js';
 import { pgbouncerBinary } from '../../src/lab/pgbouncer.js';
-import { freePort } from '../../src/lab/ports.js';
+import { holdClosedPort } from '../../src/lab/closed-port.js';
 import { until } from '../helpers/poll.js';
 import { assertSameRun, runOf, type Run } from './dry-real.js';
 
@@ -114,8 +114,9 @@ const CASES: Case[] = [
     expect: (real) => { assert.equal(real.classes.verify, 'standby'); assert.deepEqual([real.end.outcome, real.end.stepId], ['escalate', 'standby']); } },
   { name: 'refused: HAProxy whose backend is down', runbook: 'refused', engines: ['postgres', 'mariadb'], answers: [],
     setup: async (s, e) => {
-      const proxy = await startHaproxy({ backendPort: await freePort() });
-      return { inputs: { url: at(s[e], proxy.port) }, cleanup: () => proxy.stop() };
+      const backend = await holdClosedPort(); // held: a concurrent case's server cannot take the "down" port
+      const proxy = await startHaproxy({ backendPort: backend.port });
+      return { inputs: { url: at(s[e], proxy.port) }, cleanup: async () => { await proxy.stop(); await backend.close(); } };
     },
     expect: (real) => {
       assert.equal(real.classes.verify, 'proxy-closed', real.end.message);

@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startPostgres, type LabServer } from '../../src/lab/index.js';
-import { freePort } from '../../src/lab/ports.js';
+import { holdClosedPort, startPostgres, type ClosedPort, type LabServer } from '../../src/lab/index.js';
 import { readEvents, type TranscriptEvent } from './helpers.js';
 import { runCliWithAnswers } from './answers.js';
 
@@ -18,9 +17,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('auth: an ldap pg_hba.conf line whose LDAP server is down', () => {
   let server: LabServer;
+  let ldap: ClosedPort | undefined;
   let events: TranscriptEvent[] = [];
   before(async () => {
-    const ldapPort = await freePort(); // bound then closed: no LDAP server there
+    ldap = await holdClosedPort(); // bound, never listening: no LDAP server there
+    const ldapPort = ldap.port;
     server = await startPostgres({ hbaLines: [
       `host all app_user 127.0.0.1/32 ldap ldapserver=127.0.0.1 ldapport=${ldapPort} ldapprefix="cn=" ldapsuffix=",dc=example,dc=org"`,
       'host all all 127.0.0.1/32 scram-sha-256'] });
@@ -29,7 +30,7 @@ describe('auth: an ldap pg_hba.conf line whose LDAP server is down', () => {
       '--input', `url=${server.url()}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
     events = readEvents(transcript);
   });
-  after(async () => { await server?.stop(); });
+  after(async () => { await server?.stop(); await ldap?.close(); });
 
   it('the login (with the right role password) is auth: "LDAP authentication failed"', () => {
     const login = events.find((e) => e.type === 'step-finished' && e.stepId === 'login') as { result?: { classification?: string; error?: string } };

@@ -103,7 +103,7 @@ export function preparesViews(sql: string, relations: MysqlRelation[], database:
  *  the view's file without preparing it. */
 const SERVER_VIEW_DEFINERS = ['mariadb.sys@localhost', 'mysql.sys@localhost'];
 const VIEWS_SQL = `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM information_schema.VIEWS
-      WHERE NOT (TABLE_SCHEMA IN ('sys', 'mysql') AND DEFINER IN (?, ?)) ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT 1`;
+      WHERE NOT (BINARY TABLE_SCHEMA IN ('sys', 'mysql') AND BINARY DEFINER IN (?, ?)) ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT 1`;
 
 /** Throws PinRefusal naming the table the query found, if it found one. */
 export function checkRemoteEngines(rows: { s?: unknown; n?: unknown; e?: unknown; vs?: unknown; vn?: unknown }[]): void {

@@ -83,6 +83,32 @@ describe('MariaDB: a read of a table runs its generated columns\' code, so that 
     }
   });
 
+  // Stop 72: the listing's question compared the schema under information_schema's case-insensitive collation, so a
+  // view in a database named `SYS` (or `Mysql`), defined by the server's own account name, counted as the server's;
+  // database names are case-sensitive on this server, and the listing prepared it.
+  it('a view in a database named like the server\'s own in another case, by the server\'s definer: refused', async (t) => {
+    const max = async () => Number(((await adminQuery(server, 'SELECT @@GLOBAL.max_connections AS m')) as { m: number }[])[0]?.m);
+    const dir = scratch(t);
+    for (const [i, db] of ['SYS', 'Mysql', 'MYSQL'].entries()) {
+      await adminQuery(server, `CREATE DATABASE \`${db}\``);
+      await adminQuery(server, `CREATE TABLE \`${db}\`.tl (c VARCHAR(10)) ENGINE=InnoDB`);
+      await adminQuery(server, `CREATE DEFINER = CURRENT_USER FUNCTION \`${db}\`.zap() RETURNS CHAR(1) DETERMINISTIC SQL SECURITY DEFINER BEGIN SET GLOBAL max_connections = @@GLOBAL.max_connections + 1; RETURN '!'; END`);
+      await adminQuery(server, `CREATE DEFINER = \`mariadb.sys\`@\`localhost\` SQL SECURITY INVOKER VIEW \`${db}\`.listed AS SELECT c FROM \`${db}\`.tl WHERE c LIKE 'x' ESCAPE \`${db}\`.zap()`);
+      await adminQuery(server, `GRANT SELECT, EXECUTE ON \`${db}\`.* TO ${server.appUser}@'%'`);
+      await adminQuery(server, 'SET GLOBAL max_connections = 41');
+      const file = writeRunbook(dir, `c${i}`, `name: c\ntitle: c\nconnections:\n  db: { url: ${JSON.stringify(url())} }\nsteps:\n  - id: s\n    sql: { query: "SELECT COUNT(*) AS n FROM information_schema.COLUMNS" }\n    next: done\n  - { id: done, end: resolved }\n`);
+      try {
+        for (const args of [['--dry-run', '--yes'], []]) {
+          const r = await cli(['run', file, '--plain', '--no-transcript', ...args]);
+          assert.match(r.stdout + r.stderr, /prepares every view this read lists/, `${db}: ${r.stdout}${r.stderr}`);
+          assert.equal(await max(), 41, `${db} (${args.join(' ') || 'real'}): the view's function ran`);
+        }
+      } finally {
+        await adminQuery(server, `DROP DATABASE \`${db}\``);
+      }
+    }
+  });
+
   it('generated tables: each read refused exactly when a generated column is not proven a read', async () => {
     const next = rng(69);
     const cases: { table: string; bad: boolean }[] = [];

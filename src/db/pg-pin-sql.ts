@@ -355,7 +355,11 @@ FROM (SELECT oid, rel FROM types UNION SELECT oid, rel FROM treetypes) r JOIN pg
     WHERE g.rngtypid ${eq} t.oid AND NOT ${builtin('c.opcnamespace')}))
 UNION
 SELECT 'foreign table', ${asText('m.oid::pg_catalog.regclass')}, '', false, false, ${asText('m.oid::pg_catalog.regclass')}, false
-FROM kinds m WHERE m.relkind ${eq} 'f'`;
+FROM kinds m WHERE m.relkind ${eq} 'f'
+UNION -- a named relation with a child in this statement's own snapshot, the one whose code was read above: any other
+-- is written ONLY (a child attached later, or detached and attached again between two statements, is never read)
+SELECT 'parent', ${asText('n.oid')}, '', false, false, '', false
+FROM named n WHERE EXISTS (SELECT FROM pg_catalog.pg_inherits i WHERE i.inhparent ${eq} n.oid)`;
 }
 
 /**

@@ -107,13 +107,18 @@ const asComparisons = (v) => {
   if (b && b.boolop !== 'NOT_EXPR') while (b.args[0] && b.args[0].BoolExpr && b.args[0].BoolExpr.boolop === b.boolop) b.args.splice(0, 1, ...b.args[0].BoolExpr.args);
   return v;
 };
-const qualify = (tree, schemas) => {
+// A relation the text names that had no inheritance child when checked: written ONLY, so that a child attached
+// between the check and the statement (ALTER TABLE … INHERIT takes a lock a read's does not block) is never read.
+const namedAs = (c, n) => !c.catalogname && c.relname === n[n.length - 1] && (n.length === 1 ? !c.schemaname : n.length === 2 && c.schemaname === n[0]);
+const qualify = (tree, schemas, only) => {
   asComparisons(tree);
   const walk = (v, visit) => { if (Array.isArray(v)) v.forEach((x) => walk(x, visit)); else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) { visit(k, c); walk(c, visit); } };
   walk(tree, (k, c) => { if (k === 'ctename' && Object.hasOwn(schemas, c)) throw new Error('a WITH query is named like the relation ' + schemas[c] + '.' + c + ': rename it'); });
   walk(tree, (k, c) => {
     if (!c || typeof c !== 'object') return;
-    if ((k === 'RangeVar' || k === 'relation' || k === 'rel') && typeof c.relname === 'string' && !c.schemaname && !c.catalogname && Object.hasOwn(schemas, c.relname)) c.schemaname = schemas[c.relname];
+    const relation = (k === 'RangeVar' || k === 'relation' || k === 'rel') && typeof c.relname === 'string';
+    if (relation && c.inh === true && only.some((n) => namedAs(c, n))) delete c.inh; // as the parser reads ONLY
+    if (relation && !c.schemaname && !c.catalogname && Object.hasOwn(schemas, c.relname)) c.schemaname = schemas[c.relname];
     if (k === 'FuncCall') catalog(c.funcname);
     if (k === 'A_Expr' && OPERATOR_FORMS.has(c.kind)) c.kind = 'AEXPR_OP';
     if (k === 'A_Expr' && QUALIFIED_OPERATORS.has(c.kind)) catalog(c.name);
@@ -123,12 +128,12 @@ const qualify = (tree, schemas) => {
 let deparser;
 // A statement written again from its parse tree, then parsed again: the text is the engine's only if the tree
 // it parses to is the one the classifier read (every field but source positions), with the schemas given added.
-const regenerate = (parse, text, schemas) => {
+const regenerate = (parse, text, schemas, only) => {
   const tree = parse(text);
   const count = (tree.stmts || []).length;
   if (count === 0) return { text: '', tree }; // only comments or blanks: the server answers an empty query either way
   if (count !== 1) throw new Error('it is not exactly one statement');
-  if (schemas) qualify(tree, schemas);
+  if (schemas) qualify(tree, schemas, only || []);
   deparser = deparser || require(workerData.deparserPath);
   const again = deparser.deparseSync(tree, { pretty: false }).replace(/;\s*$/, '');
   const itsTree = parse(again);
@@ -146,14 +151,14 @@ const sameOnMajor = (major, parseMajor, r) => {
   return r;
 };
 // With the regenerated text's own tree: the caller's parse cache takes it, so the pin reads it without a third parse.
-const regenerateAll = async (parse, texts, major, schemas) => {
+const regenerateAll = async (parse, texts, major, schemas, only) => {
   const parseMajor = major === undefined || major === 18 ? undefined : await majorParser(major);
-  return texts.map((text) => { try { const r = regenerate(parse, text, schemas); return major === undefined ? r : sameOnMajor(major, parseMajor, r); } catch (e) { return failed(e); } });
+  return texts.map((text) => { try { const r = regenerate(parse, text, schemas, only); return major === undefined ? r : sameOnMajor(major, parseMajor, r); } catch (e) { return failed(e); } });
 };
 // Answered in question order: a question for another major's parser waits for it to load, and those after it wait too.
 let queue = Promise.resolve();
 const serve = (parse) => port.on('message', (m) => {
-  queue = queue.then(async () => answer(Array.isArray(m) ? parseAll(parse, m) : await regenerateAll(parse, m.regenerate, m.major, m.schemas))).catch((e) => answer((Array.isArray(m) ? m : m.regenerate).map(() => failed(e))));
+  queue = queue.then(async () => answer(Array.isArray(m) ? parseAll(parse, m) : await regenerateAll(parse, m.regenerate, m.major, m.schemas, m.only))).catch((e) => answer((Array.isArray(m) ? m : m.regenerate).map(() => failed(e))));
 });
 const fail = (e) => serve(() => { throw new Error('the PostgreSQL parser could not load (' + String(e && e.message || e) + ')'); });
 try {
@@ -216,13 +221,15 @@ const regenerated = new Map<string, PgRegenerated>();
  * given the server's major, when that major's own grammar reads it to the same tree too (15 to 18; another major
  * is refused). The server then executes the engine's reading, not the author's spelling of it. `schemas`: the
  * names the server would look up are written qualified: each relation named without a schema with the one given
- * for its name, functions and operators with pg_catalog (db/pg-checked-read.ts). Never throws.
+ * for its name, functions and operators with pg_catalog (db/pg-checked-read.ts). `only`: relations, as the text
+ * names them, written `ONLY` (they had no inheritance child when checked). Never throws.
  */
-export function regeneratePg(text: string, serverMajor?: number, schemas?: Readonly<Record<string, string>>): PgRegenerated {
-  const key = `${serverMajor ?? ''}\0${text}\0${schemas ? JSON.stringify(schemas) : ''}`;
+export function regeneratePg(text: string, serverMajor?: number, schemas?: Readonly<Record<string, string>>,
+  only: readonly (readonly string[])[] = []): PgRegenerated {
+  const key = `${serverMajor ?? ''}\0${text}\0${schemas ? JSON.stringify(schemas) : ''}\0${JSON.stringify(only)}`;
   const known = regenerated.get(key);
   if (known) return known;
-  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text], major: serverMajor, ...(schemas ? { schemas } : {}) })()[0]!;
+  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text], major: serverMajor, ...(schemas ? { schemas, only } : {}) })()[0]!;
   const answer: PgRegenerated = 'error' in reply ? reply : { text: reply.text };
   if (!('error' in reply)) remember(reply.text, { tree: reply.tree });
   if (regenerated.size >= MAX_CACHED) regenerated.clear();

@@ -15,6 +15,14 @@ export const PINNED = {
   // screen showed 1 where the text reads 0). Pinned to PostgreSQL's defaults: the standard reading, everywhere.
   array_nulls: 'on',
   transform_null_equals: 'off',
+  // The values a statement returns, as node-postgres parses them and the screen shows them: a role's
+  // extra_float_digits = -15 printed a lag of 149 as 1e+02, read as 100, and the run routed on it; a DateStyle of
+  // 'SQL, DMY' turned dates round (a probe of stop 72). PostgreSQL's defaults, and money in the C locale.
+  extra_float_digits: '1',
+  datestyle: 'ISO, MDY',
+  intervalstyle: 'postgres',
+  bytea_output: 'hex',
+  lc_monetary: 'C',
 } as const;
 
 /** A read's transaction: READ ONLY, and READ COMMITTED whatever the role's default_transaction_isolation. Under
@@ -28,6 +36,12 @@ export const BEGIN_READ = 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY';
 export const READ_ISOLATION = 'read committed';
 
 export const SET_PINNED = Object.entries(PINNED).map(([k, v]) => `SET LOCAL ${k} = '${v}'`);
+
+/** The same settings for the session, sent as a message of their own before a destructive step's: the server
+ *  converts and lexes a message's text with the settings in force when it arrives, and a trigger of an earlier
+ *  gated step had set client_encoding to SJIS, so a gate showing one UPDATE ran an UPDATE of every row and a
+ *  DELETE (0x81 0x5C: the backslash eaten, the quote closed; a probe of stop 72). */
+export const SESSION_PINNED = Object.entries(PINNED).map(([k, v]) => `SET ${k} = '${v}'`).join('; ');
 
 /** A value as text by its type's own output function, an oid from text by oid's own input function: never a cast
  *  (regclass, regprocedure, regtype and regoperator have none to text, nor text to oid, so a superuser can create

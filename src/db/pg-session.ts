@@ -16,6 +16,7 @@ import { LoginClock, withTimeline, type LoginPhase, type LoginTimeline } from '.
 import { lastResult, streamQuery } from './pg-stream.js';
 import { checkFailed, explainUnresolved, type Rows } from './pg-pin.js';
 import { checkRead } from './pg-checked-read.js';
+import { SESSION_PINNED } from './pg-pin-sql.js';
 import { PlantedStatement } from './pg-planted-statement.js';
 import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
@@ -255,9 +256,12 @@ class PgSession extends GuardedSession implements Session {
     if (opts.readOnly) return this.readOnly(sql, params, timeout, opts);
     this.planted.forget(); // the author's statements run here next
     const prefix = ['BEGIN', ...timeout];
-    if (params.length === 0) return this.beforeCommit(prefix, sql, opts.signal);
+    if (params.length === 0) {
+      await this.client.query(SESSION_PINNED); // a message ahead: the statements' own is read with these settings
+      return this.beforeCommit(prefix, sql, opts.signal);
+    }
     // Bind parameters need the extended protocol, one statement per message: three round trips.
-    await this.client.query(prefix.join('; '));
+    await this.client.query([SESSION_PINNED, ...prefix].join('; '));
     opts.signal.throwIfAborted();
     const result = await streamQuery(this.client, sql, params);
     opts.signal.throwIfAborted(); // finished as the abort came: roll back rather than commit

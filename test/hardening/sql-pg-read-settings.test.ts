@@ -49,6 +49,36 @@ for (const version of ['system', '18'] as const) {
       await server?.stop();
     });
 
+    // Stop 72: settings that change how the server PRINTS a value, which node-postgres then parses: a role's
+    // extra_float_digits = -15 printed a lag of 149 as 1e+02 (read as 100, and the run routed on it); DateStyle,
+    // IntervalStyle and bytea_output changed dates, intervals and bytes the same way. Generated values, each read
+    // under every setting a role may give, compared with the read on a role that set nothing.
+    const OUTPUT_SETTINGS: [string, string[]][] = [
+      ['extra_float_digits', ['-15', '-5', '0', '3']],
+      ['datestyle', ['SQL, DMY', 'German', 'Postgres, YMD', 'ISO, DMY']],
+      ['intervalstyle', ['sql_standard', 'iso_8601', 'postgres_verbose']],
+      ['bytea_output', ['escape']],
+    ];
+    const valuesRead = (seed: number): string => {
+      let x = seed;
+      const next = () => (x = (x * 1103515245 + 12345) % 2147483648);
+      const rows = Array.from({ length: 6 }, () => {
+        const f = (next() % 100000) / 7, day = 1 + (next() % 28), month = 1 + (next() % 12), secs = next() % 200000;
+        return `(${f}::float8, '2026-${month}-${day}'::date, '${secs} seconds'::interval, '\\x${(next() % 65536).toString(16).padStart(4, '0')}'::bytea, '2026-${month}-${day} 01:02:03.25'::timestamp)`;
+      });
+      return `SELECT f, d, i, b, t FROM (VALUES ${rows.join(', ')}) AS v(f, d, i, b, t)`;
+    };
+    for (const dryRun of [true, false]) {
+      it(`output settings on the role${dryRun ? ', --dry-run' : ''}: floats, dates, intervals and bytes read as on a role that set nothing`, async () => {
+        for (const [seed, [name, values]] of OUTPUT_SETTINGS.entries()) {
+          const query = valuesRead(seed + 72);
+          const read = async () => { const r = stepResult(await runSteps(server.url(), [{ query, params: [] }], dryRun), 's0'); assert.equal(r.status, 'ok', r.error); return JSON.stringify(r.rows); };
+          const plain = await read();
+          for (const value of values) assert.equal(await withRoleSetting(name, value, read), plain, `${name} = '${value}'`);
+        }
+      });
+    }
+
     for (const dryRun of [true, false]) {
       const dry = dryRun ? ', --dry-run' : '';
 

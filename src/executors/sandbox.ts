@@ -4,6 +4,8 @@
 //   --tmpfs /tmp, /run       private scratch space; /run also hides the sockets of systemd, D-Bus, docker…, /tmp
 //                            those of tmux, ssh-agent and X11 (a read-only mount does not stop connect());
 //   --dev /dev               a minimal /dev: no disks to write to;
+//   masks                    each mount of a filesystem whose files act when read (tracefs's trace_pipe …) is
+//                            an empty read-only tmpfs (mount-masks.ts);
 //   the host's PID namespace and /proc (read-only, no --proc): ps, pgrep, kill -0, ss -p and /proc walks see the
 //                            host's processes with their own pids, as a real run does. (A PID namespace of its
 //                            own with the host's /proc was tried: its pids are not /proc's, and ps, which looks
@@ -44,6 +46,7 @@ import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
+import { maskArgs } from './mount-masks.js';
 import { printfEscaped, sandboxFilter } from './sandbox-seccomp.js';
 
 /** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
@@ -73,6 +76,8 @@ function flags(tools: Tools, cwd: string, network: boolean): string[] {
   for (const dir of HIDDEN) args.push('--size', String(SANDBOX_TMPFS_BYTES), '--tmpfs', dir);
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
+  // After that bind: a tracefs or the like there (or anywhere) is masked too (mount-masks.ts).
+  args.push(...maskArgs());
   args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
   return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
 }
@@ -98,7 +103,9 @@ function sandboxTools(): Tools | undefined {
 /** The offline form (namespaces and filter) starts; generous: a loaded machine can take seconds to start a
  *  process; idle this takes a few milliseconds. */
 function starts(tools: Tools): boolean {
-  const [exe, ...args] = flags(tools, '/', false).concat('true');
+  let argv: string[];
+  try { argv = flags(tools, '/', false).concat('true'); } catch { return false; } // a mount that cannot be masked
+  const [exe, ...args] = argv;
   return spawnSync(exe!, args, { stdio: 'ignore', timeout: 30_000, env: toolEnv() }).status === 0;
 }
 

@@ -11,10 +11,12 @@
 // lets that reopen, like /proc/PID/environ and /proc/PID/mem, only a process that may trace the holder: without
 // CAP_SYS_PTRACE no process of another user, nor one of root's with capabilities the step has not. `ps`, `pgrep`,
 // /proc/PID/status and cmdline still read; `ss -p` and `lsof` see no other process's files (a vouched step does).
-// Only as root (no other user can open those files) and where bwrap is installed; otherwise the step runs as it
-// always did.
+// Every mount of a filesystem whose files act when read (tracefs's trace_pipe, debugfs …) is masked, wherever it
+// is (mount-masks.ts). Only as root (no other user can open those files) and where bwrap is installed; otherwise
+// the step runs as it always did.
 import { existsSync } from 'node:fs';
 import { which } from 'zx/core';
+import { maskArgs } from './mount-masks.js';
 
 const MASKED = ['/proc/kmsg', '/proc/sysrq-trigger'];
 
@@ -31,5 +33,6 @@ export function shielded(argv: string[], cwd: string): string[] | undefined {
   if (!exe) return undefined;
   const args = [exe, '--bind', '/', '/', '--dev', '/dev', '--bind-try', '/dev/shm', '/dev/shm'];
   for (const path of MASKED) if (existsSync(path)) args.push('--ro-bind', '/dev/null', path); // bwrap cannot create one in /proc
+  args.push(...maskArgs());
   return [...args, '--cap-drop', 'CAP_SYS_PTRACE', '--chdir', cwd, '--die-with-parent', '--', ...argv];
 }

@@ -1,8 +1,6 @@
 // Mermaid (paste into GitHub) and Graphviz dot renderings of a machine graph.
 import type { MachineGraph } from './graph.js';
-
-const mermaidId = (id: string) => id.replace(/[^A-Za-z0-9_]/g, '_');
-const mermaidText = (t: string) => t.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;')).replace(/\|/g, '#124;');
+import { mermaidId, mermaidText } from './mermaid-text.js';
 
 export function toMermaid(g: MachineGraph, highlight: { nodes?: Set<string>; edges?: Set<string> } = {}): string {
   const lines = ['flowchart TD'];

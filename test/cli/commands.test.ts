@@ -56,8 +56,8 @@ test('graph draws the compiled machine as mermaid and dot', () => {
   const m = cli(['graph', file]);
   assert.equal(m.code, 0, m.stderr);
   assert.match(m.stdout, /^flowchart TD/);
-  assert.match(m.stdout, /greet -->\|"greeting\.stdout contains 'hello'"\| done/);
-  assert.match(m.stdout, /clean\{\{"⚠ clean"\}\}/, 'destructive steps are marked');
+  assert.match(m.stdout, /s_greet -->\|"greeting\.stdout contains 'hello'"\| s_done/);
+  assert.match(m.stdout, /s_clean\{\{"⚠ clean"\}\}/, 'destructive steps are marked');
   const d = cli(['graph', file, '--format', 'dot']);
   assert.match(d.stdout, /^digraph runbook \{/);
   assert.match(d.stdout, /"greet" -> "__failed" \[style=dashed\]/);

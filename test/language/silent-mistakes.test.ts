@@ -52,8 +52,8 @@ test('if: on an end step is a guard: the run ends there only when it holds, and 
   assert.doesNotMatch(high.stdout, /working/);
   // runbook graph draws it as an end with its way on.
   const graph = cli(['graph', join(v.dir, 'rb.yaml')]);
-  assert.match(graph.stdout, /too_high\(\["too-high"\]\)/);
-  assert.match(graph.stdout, /too_high -->\|"not \(inputs\.threshold #gt; 100\)"\| work/);
+  assert.match(graph.stdout, /s_too_hhigh\(\["too-high"\]\)/);
+  assert.match(graph.stdout, /s_too_hhigh -->\|"not \(inputs\.threshold #62; 100\)"\| s_work/);
   // runbook test counts the guard's way on as a route, and both cases pass.
   writeFileSync(join(v.dir, 'rb.cases.yaml'), `cases:
   - { name: low, path: [too-high, work, done], outcome: resolved }

@@ -46,8 +46,8 @@ test('report: summary, confirmations, notes and the highlighted path come from t
   assert.deepEqual(m.confirmations.map((c) => [c.stepId, c.answer, c.by, c.how]), [['restart', 'yes', 'tester', 'key'], ['purge', 'skip', 'tester', 'typed']]);
   assert.deepEqual(m.notes.map((n) => [n.stepId, n.text]), [['restart', 'Paged the service owner before restarting | see #ops']]);
   assert.deepEqual(m.path.steps, ['look', 'flaky', 'optional', 'loud', 'each', 'settle', 'restart', 'purge', 'check', 'ask', 'done']);
-  assert.match(m.mermaid, /class look,flaky,optional,loud,each,settle,restart,purge,check,ask,done taken/);
-  assert.match(m.mermaid, /never\["never"\]/, 'the step not taken is drawn (and not in the taken class above)');
+  assert.match(m.mermaid, /class s_look,s_flaky,s_optional,s_loud,s_each,s_settle,s_restart,s_purge,s_check,s_ask,s_done taken/);
+  assert.match(m.mermaid, /s_never\["never"\]/, 'the step not taken is drawn (and not in the taken class above)');
   assert.equal(m.outputs.find((o) => o.stepId === 'loud')?.droppedBytes, 300_001 - 256 * 1024);
 });
 
@@ -58,7 +58,7 @@ test('report: without the runbook (moved or changed) the path alone is drawn', a
   const m = buildReport(readTranscript(moved));
   assert.equal(m.runbook.now, 'unavailable');
   assert.ok(!m.mermaid.includes('never'), 'only steps the run entered');
-  assert.match(m.mermaid, /look -->\|"seen.stdout contains 'mode is full'"\| flaky/);
+  assert.match(m.mermaid, /s_look -->\|"seen.stdout contains 'mode is full'"\| s_flaky/);
   assert.match(renderMarkdown(m), /the runbook has changed or is gone, so only the path is drawn/);
 });
 

@@ -110,9 +110,10 @@ const PLACE_FIELDS = {
     }, { additionalProperties: false, ...doc('Every environment variable (and --env-file entry) a step may be given, but the operator\'s session (terminal, SSH link, locale), as a digest salted per run and keyed, never its value: a resume where one differs, is new or is gone is refused, naming it, unless --retarget.') })),
     inputPrints: Type.Optional(Type.Object({
       salt: Id('Random, per run (and per --retarget resume).'),
+      key: Type.Optional(Id('The id of the record key the prints are HMACs with: kept on the machine for the user, never in a transcript, so a reader cannot test a guess of a value (none: unkeyed, before stop 72).')),
       prints: Type.Array(Type.Object({
         name: Id('The input.'),
-        kdf: literals(['sha256', 'scrypt-n16384-r8-p1'] as const, 'scrypt for a value the transcript masks (a secret): a guess costs as much; sha256 for one it holds as typed.'),
+        kdf: literals(['hmac-sha256', 'scrypt-n16384-r8-p1+hmac-sha256', 'sha256', 'scrypt-n16384-r8-p1'] as const, 'An HMAC under the record key; for a value the transcript masks (a secret), of its scrypt, so a guess costs as much even with the key. sha256 and scrypt alone: before stop 72.'),
         print: Id('Of the salt, the name and the value as JSON (a database URL without its password).'),
       }, { additionalProperties: false })),
     }, { additionalProperties: false, ...doc('Every input\'s value as the run resolved it, as a keyed fingerprint, never the value: a resume where one differs (`--input` over a recorded value, a secret typed again that is not the same), is given and was not, or is gone, is refused, naming it, unless --retarget.') })),

@@ -66,7 +66,7 @@ export function placeOf(env: NodeJS.ProcessEnv, cwd = process.cwd(), salt = rand
  *  inputs' prints and its client configuration files (`runbookFile`: the `.env` beside it is one). */
 export function startPlaceOf(env: NodeJS.ProcessEnv, inputs: ResolvedInputs, runbookFile: string, cwd = process.cwd(), doc?: RunbookDoc): RunPlace {
   const steps = doc ? stepPlaces(doc, inputs.values, env, cwd, runbookFile) : [];
-  return { ...placeOf(env, cwd), inputPrints: inputPrintsOf(inputs), clientFiles: clientFilesOf(env, cwd, runbookFile, steps) };
+  return { ...placeOf(env, cwd), inputPrints: inputPrintsOf(inputs, recordKey()), clientFiles: clientFilesOf(env, cwd, runbookFile, steps) };
 }
 
 /** What differs between the place a run recorded and the one a resume would act in, one phrase each. */
@@ -125,7 +125,7 @@ function lastPlace(t: Transcript): Partial<RunPlace> & { type: string } {
  *  values where not masked; the secrets such a transcript cannot compare are said, not refused. */
 function inputsMoved(t: Transcript, recorded: Partial<RunPlace>, inputs: ResolvedInputs, say: (line: string) => void): string[] {
   const prints = recorded.inputPrints;
-  if (prints && typeof prints.salt === 'string' && Array.isArray(prints.prints)) return inputChanges(prints, inputs.values);
+  if (prints && typeof prints.salt === 'string' && Array.isArray(prints.prints)) return inputChanges(prints, inputs.values, recordKey());
   const old = unprintedInputChanges(t.header.inputs, inputs.values, inputs.secret);
   // Not passed with a note: a header with its prints deleted reads as one from before them (a probe of stop 66
   // resumed onto another server so), and a value nobody can compare may be another server's.

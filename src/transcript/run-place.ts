@@ -22,11 +22,12 @@ export interface RunPlace {
  *  none in a header from before it (plain sha256). */
 export interface EnvDigest { salt: string; digests: Record<string, string>; key?: string }
 
-/** The kdfs an input's print is made with: a secret's value is stretched (scrypt), so a short one cannot be
- *  guessed cheaply from a transcript; any other input's value is in the header as typed (sha256 suffices). */
-export type PrintKdf = 'sha256' | 'scrypt-n16384-r8-p1';
+/** The kdfs an input's print is made with: an HMAC under the record key, a secret's value stretched (scrypt)
+ *  first; `sha256` and `scrypt-n16384-r8-p1` alone only in a header from before the key on prints (stop 72). */
+export type PrintKdf = 'hmac-sha256' | 'scrypt-n16384-r8-p1+hmac-sha256' | 'sha256' | 'scrypt-n16384-r8-p1';
 export interface InputPrint { name: string; kdf: PrintKdf; print: string }
-export interface InputPrints { salt: string; prints: InputPrint[] }
+/** `key`: the id of the record key the prints were made with; none before stop 72. */
+export interface InputPrints { salt: string; key?: string; prints: InputPrint[] }
 
 /** `content`: the file's keyed digest (sha256 before the record key), `missing`, or `unreadable (CODE)` / `not a file`: compared as text. */
 export interface ClientFile { path: string; content: string }

@@ -64,7 +64,7 @@ test('a secret input typed again with another value: refused naming it; the same
   const dir = scratch(t);
   const transcript = await killedRun(dir, 'url', VIA_URL, [`url=${A.url()}`]);
   const header = readFileSync(transcript, 'utf8').split('\n')[0]!;
-  assert.match(header, /"name":"url","kdf":"scrypt-n16384-r8-p1"/, 'the secret is fingerprinted, stretched');
+  assert.match(header, /"name":"url","kdf":"scrypt-n16384-r8-p1\+hmac-sha256"/, 'the secret is fingerprinted, stretched and keyed');
   assert.ok(!header.includes(A.appPassword) && !header.includes(`:${A.port}/`), 'the header holds neither the secret nor its server');
 
   const size = readFileSync(transcript).length;

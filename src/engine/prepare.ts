@@ -75,6 +75,10 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc), ...(unconfirmed && plan ? { proven: true } : {}) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
   const cwd = spec.cwd ? renderTemplate(spec.cwd, scope) : undefined;
+  // validate refuses a cwd: that reads a secret; this, one that turns out to hold one (through vars, say)
+  if (cwd !== undefined && (scope[TAINT as unknown as string] as Taint | undefined)?.secret(cwd)) {
+    throw new Error(`its directory (cwd: ${spec.cwd}) holds a secret, and a step's directory is on the command line of the program that runs it and in the run's record`);
+  }
   return {
     action: {
       ...action, ...(cwd !== undefined ? { cwd } : {}),

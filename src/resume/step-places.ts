@@ -22,8 +22,16 @@ const MAX_DEPTH = 5;
  *  (`file`) and in those it calls; a value that cannot be filled in from the inputs alone (it reads a step's
  *  result) is left as the run's. */
 export function stepPlaces(doc: RunbookDoc, inputs: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, file?: string, depth = 0): Place[] {
+  // A path filled in from a secret input is not recorded (it would be in the header as written: a probe of stop
+  // 72 read a secret KUBECONFIG path there); the step's file is then the run's, as for a value not known yet.
+  const secrets = Object.entries(doc.inputs ?? {}).flatMap(([name, spec]) => {
+    const v = spec.secret ? own(inputs, name) : undefined;
+    return typeof v === 'string' && v !== '' ? [v] : [];
+  });
   const fill = (text: string): string | undefined => {
-    try { return renderTemplate(text, { inputs, steps: {} }) || undefined; } catch { return undefined; }
+    let filled: string | undefined;
+    try { filled = renderTemplate(text, { inputs, steps: {} }) || undefined; } catch { return undefined; }
+    return filled !== undefined && secrets.some((s) => filled.includes(s)) ? undefined : filled;
   };
   const out: Place[] = [];
   for (const step of doc.steps) {

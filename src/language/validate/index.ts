@@ -14,7 +14,7 @@ import { checkPlainFields } from './plain-field-check.js';
 import { checkDefaults } from './default-check.js';
 import { checkCaptureOrder } from './capture-check.js';
 import { checkEnvNames, checkShellHoles } from './shell-check.js';
-import { checkSecretSinks } from './secret-sink-check.js';
+import { checkSecretDirectories, checkSecretSinks } from './secret-sink-check.js';
 import { checkDurations } from './duration-check.js';
 import { checkSecretTargets, checkTargetChoices } from './target-check.js';
 import { checkGateSkips } from './gate-skip-check.js';
@@ -64,6 +64,7 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   if (!report.diagnostics.some((d) => GRAPH_ERRORS.has(d.code))) checkCaptureOrder(doc, report);
   checkShellHoles(doc, report);
   checkSecretSinks(doc, report);
+  checkSecretDirectories(doc, report);
   checkEnvNames(doc, report);
   checkDurations(doc, report);
   lintSafety(doc, report);

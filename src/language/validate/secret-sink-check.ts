@@ -30,3 +30,19 @@ export function checkSecretSinks(doc: RunbookDoc, report: Reporter): void {
     }
   });
 }
+
+/** A step's directory (`cwd:`), on any step: it is an argument of the programs that run the step (the shield's and
+ *  the dry-run sandbox's bwrap --chdir, readable in /proc by any local user) and is recorded with the client files
+ *  the run read, so it may not read a secret (a probe of stop 72). The run refuses a value holding one, by taint. */
+export function checkSecretDirectories(doc: RunbookDoc, report: Reporter): void {
+  doc.steps.forEach((step, i) => {
+    const shells: [string, typeof step.shell][] = [[`/steps/${i}/shell`, step.shell], [`/steps/${i}/wait/shell`, step.wait?.shell]];
+    for (const [path, shell] of shells) {
+      if (typeof shell !== 'object' || shell.cwd === undefined) continue;
+      let exprs;
+      try { exprs = parseTemplate(shell.cwd).flatMap((p) => (p.kind === 'expr' ? [p.node] : [])); } catch { continue; }
+      const reads = [...new Set(exprs.flatMap((node) => secretReadsOf(doc, node)))];
+      if (reads.length) report.error('secret-in-directory', `${path}/cwd`, `step '${step.id}' names its directory with ${reads.join(', ')}, a secret: a directory is on the command line of the program that runs the step and in the run's record; give it a plain input`);
+    }
+  });
+}

@@ -191,6 +191,14 @@ describe('wrappers, code from text, and clients', () => {
   });
 });
 
+describe('docker options that move the daemon (a probe of stop 72)', () => {
+  test('--tls, --tlsverify and their files are not reviewed: with no host docker goes to tcp://localhost:2376', () => {
+    for (const s of ['docker --tls ps', 'docker --tlsverify ps', 'docker --tls --tlscacert=/etc/ssl/certs/ca-certificates.crt ps',
+      'docker --tlscacert /x ps', 'docker --tlscert=/x ps', 'docker --tlskey=/x ps', 'docker --tls=true ps']) refused(s);
+    clean('docker ps');
+  });
+});
+
 describe('the named examples of issue 28', () => {
   test('each is refused', () => {
     for (const s of ['sort --ou=F f', 'sed --in-pl s/a/b/ f', 'file --comp x', 'ss --dia=F', "su root -lc 'id'", 'su root <<EOF\nid\nEOF', 'runuser -l root <<EOF\nid\nEOF',

@@ -59,8 +59,10 @@ const kubectl: VerbTool = {
 };
 
 // docker: --config names credential helpers it runs, -H/--host any daemon address (ssh:// runs ssh, tcp:// sends
-// the request to whatever listens): not reviewed. Global options come before the verb only.
-const DOCKER_GLOBAL: Options = { flags: 'D', valued: 'cl', long: 'context= log-level= debug tls tlsverify tlscacert= tlscert= tlskey=' };
+// the request to whatever listens): not reviewed; nor --tls, --tlsverify and the files they read, which with no
+// host make docker send its requests to tcp://localhost:2376, to whatever listens there (a probe of stop 72).
+// Global options come before the verb only.
+const DOCKER_GLOBAL: Options = { flags: 'D', valued: 'cl', long: 'context= log-level= debug' };
 const DOCKER_PS: Options = { flags: 'aqsl', valued: 'fn', long: 'all quiet size latest last= filter= format= no-trunc' };
 const DOCKER_LOGS: Options = { flags: 'ft', valued: 'n', long: 'follow timestamps tail= since= until= details' };
 const DOCKER_INSPECT: Options = { flags: 's', valued: 'f', long: 'format= size type=' };

@@ -13,8 +13,6 @@ const INERT = new Set([
   // Files on disks, in memory or the layers of an overlay: reading one returns what was stored.
   'ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'zfs', 'f2fs', 'jfs', 'vfat', 'exfat', 'ntfs', 'ntfs3', 'hfsplus',
   'squashfs', 'erofs', 'iso9660', 'udf', 'tmpfs', 'ramfs', 'rootfs', 'overlay',
-  // Files another machine stores (its server serves reads as reads); unlike FUSE, no program here answers them.
-  'nfs', 'nfs4', 'cifs', 'smb3', '9p', 'virtiofs',
   // proc: the two files in it that act are masked by name (shield.ts; the dry run's sandbox has no capability to
   // open them). sysfs: one attribute a file, read without side effects by the kernel's own rule for attributes
   // (what acts there takes a write). cgroup, cgroup2: counters and settings. nsfs: a namespace's handle, read(2)
@@ -22,9 +20,11 @@ const INERT = new Set([
   // the handlers' settings. pstore: the records of past crashes (unlinking erases one; reading does not).
   // selinuxfs: the policy and its state (its transaction files answer only a write). hugetlbfs: stored memory.
   'proc', 'sysfs', 'cgroup', 'cgroup2', 'nsfs', 'mqueue', 'binfmt_misc', 'pstore', 'selinuxfs', 'hugetlbfs',
-  // autofs: a read mounts what the administrator set up to be mounted there; its own files are directories.
-  'autofs',
 ]);
+// Not inert, so masked: autofs (a lookup of a missing name runs the administrator's map program as root with the
+// name as its argument, logs it and leaves a mount on the host, dry run included: a probe of stop 72 sent a secret
+// given to `test -d` that way), and the network filesystems (nfs, cifs, smb3, 9p, virtiofs), where a name looked
+// up is sent to the file server: a path is not a local question there.
 
 /** Where a step's /dev is bwrap's minimal one (--dev), the host's mounts there are out of reach already; the
  *  shield binds the host's /dev/shm, so what is mounted beneath that is judged. */

@@ -27,6 +27,11 @@ describe('mount masks', () => {
     ['/mnt/new', '/mnt/s', '/srv/x', '/sys/fs/bpf', '/sys/kernel/debug', '/sys/kernel/tracing']);
   });
 
+  it('masks autofs and network filesystems: a name looked up there is sent to a program or a server (stop 72)', () => {
+    assert.deepEqual(masked(...base, line(5, 1, '/srv', 'autofs'), line(6, 1, '/mnt/nfs', 'nfs4'), line(7, 1, '/mnt/smb', 'cifs'),
+      line(8, 1, '/mnt/p9', '9p'), line(9, 1, '/mnt/v', 'virtiofs')), ['/mnt/nfs', '/mnt/p9', '/mnt/smb', '/mnt/v', '/srv']);
+  });
+
   it('reads escaped paths (\\040 is a space) and keeps other bytes', () => {
     assert.deepEqual(masked(...base, line(5, 1, '/tmp/a\\040b\\134c', 'tracefs'), line(6, 1, '/tmp/é', 'debugfs')), ['/tmp/a b\\c', '/tmp/é']);
   });

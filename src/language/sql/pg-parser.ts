@@ -109,7 +109,9 @@ const asComparisons = (v) => {
 };
 // A relation the text names that had no inheritance child when checked: written ONLY, so that a child attached
 // between the check and the statement (ALTER TABLE … INHERIT takes a lock a read's does not block) is never read.
-const namedAs = (c, n) => !c.catalogname && c.relname === n[n.length - 1] && (n.length === 1 ? !c.schemaname : n.length === 2 && c.schemaname === n[0]);
+// A database name before the schema (db.schema.t) is the session's own or an error: the check resolved schema.t,
+// and the name is written ONLY with its database part too (a probe of stop 72 raced a child in through db.b.p).
+const namedAs = (c, n) => c.relname === n[n.length - 1] && (n.length === 1 ? !c.schemaname && !c.catalogname : n.length === 2 && c.schemaname === n[0]);
 const qualify = (tree, schemas, only) => {
   asComparisons(tree);
   const walk = (v, visit) => { if (Array.isArray(v)) v.forEach((x) => walk(x, visit)); else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) { visit(k, c); walk(c, visit); } };

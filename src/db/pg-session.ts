@@ -23,6 +23,7 @@ import { PinRefusal } from './pin-refusal.js';
 import { PG_PARAMETER_LOGGING_SQL, pgParametersLogged } from './parameter-logging.js';
 import { librariesProblem, SERVER_SETTINGS_SQL } from './pg-libraries.js';
 import { findPassword } from './pgpass.js';
+import { parseJsonExact } from './json-exact.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
 // `timestamp without time zone` into the local zone, and intervals into objects.
@@ -30,9 +31,12 @@ import { findPassword } from './pgpass.js';
 const RAW_TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1186, 1266]);
 const INT8 = 20;
 const int8 = (value: string): number | string => (Number.isSafeInteger(Number(value)) ? Number(value) : value);
+/** json, jsonb: integers beyond 53 bits kept as their digits (json-exact.ts). */
+const JSON_TYPES = new Set([114, 3802]);
 const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
   if (RAW_TEXT_TYPES.has(oid)) return (value: string) => value;
   if (oid === INT8 && format !== 'binary') return int8;
+  if (JSON_TYPES.has(oid) && format !== 'binary') return parseJsonExact;
   return pg.types.getTypeParser(oid, format ?? 'text');
 }) as typeof pg.types.getTypeParser;
 

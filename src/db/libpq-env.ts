@@ -4,6 +4,7 @@
 // another address, PGTARGETSESSIONATTRS another server, PGCHANNELBINDING another login), so the connection is
 // refused naming it: a run must not end "resolved" on a connection the application cannot make.
 import { libpqDefaultFiles } from './libpq-files.js';
+import { libpqUser } from './pgpass.js';
 import { UrlError, type ConnectionInfo } from './url.js';
 
 type Env = Record<string, string | undefined>;
@@ -75,17 +76,29 @@ export function libpqReading(info: ConnectionInfo, env: Env): ConnectionInfo {
   if (unset?.includes('host') && !env.PGHOST) {
     throw new UrlError('the URL names no host (nor PGHOST): libpq then connects to its own build\'s socket directory, which runbook cannot know; write the host (localhost, or ?host=/var/run/postgresql for a socket)');
   }
+  const user = loginUser(given.user, env);
   const read: ConnectionInfo = {
     ...given,
     host: unset?.includes('host') && env.PGHOST ? env.PGHOST : given.host,
     port: unset?.includes('port') && env.PGPORT ? port(env.PGPORT) : given.port,
-    user: given.user || env.PGUSER || '',
+    user,
     password: given.password || env.PGPASSWORD || '',
-    database: given.database || env.PGDATABASE || '',
+    database: given.database || env.PGDATABASE || user, // libpq's default database is the user's name
     params,
     sslmode,
   };
   return { ...read, params: { ...params, ...libpqDefaultFiles(params, env) } };
+}
+
+/** The URL's user, else PGUSER, else the effective uid's name, as libpq takes it: never $USER, which node-postgres
+ *  read when the engine left the user to it, so a root operator with USER=app_user logged in as app_user where psql
+ *  logs in as root (a probe of stop 72 ended "resolved"). */
+function loginUser(user: string, env: Env): string {
+  try {
+    return libpqUser(user, env);
+  } catch {
+    throw new UrlError('the URL names no user (nor PGUSER), and this process\'s user id has no name (no passwd entry), which libpq then logs in as: write the user');
+  }
 }
 
 function port(value: string): number {

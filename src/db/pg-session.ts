@@ -22,7 +22,7 @@ import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 import { PG_PARAMETER_LOGGING_SQL, pgParametersLogged } from './parameter-logging.js';
 import { librariesProblem, SERVER_SETTINGS_SQL } from './pg-libraries.js';
-import { findPassword } from './pgpass.js';
+import { findPassword, libpqUser } from './pgpass.js';
 import { parseJsonExact } from './json-exact.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
@@ -44,7 +44,8 @@ export function pgConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutM
   return {
     // No password in the URL or the run's PGPASSWORD: the password file, read as libpq reads it (pgpass.ts), when
     // the server asks; none found is none sent (pg then says no password was given), never pg's own reading.
-    host: info.host, port: info.port, user: info.user || undefined,
+    // No user: libpq's (libpqUser: never pg's default, $USER).
+    host: info.host, port: info.port, user: libpqUser(info.user),
     password: info.password || ((() => findPassword({ host: info.host, port: info.port, database: info.database, user: info.user }).password) as unknown as string),
     database: info.database || undefined,
     ssl: pgSsl(tls),

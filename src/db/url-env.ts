@@ -24,9 +24,9 @@ function fromPg(env: Env): EnvConnection {
     engine: 'postgres',
     host: env.PGHOST || 'localhost',
     port: port(env.PGPORT, 'PGPORT') ?? DEFAULT_PORTS.postgres,
-    user: env.PGUSER || env.USER || '',
+    user: '', // libpqReading fills in libpq's defaults: PGUSER, else the effective uid's name (never $USER)
     password: env.PGPASSWORD ?? '',
-    database: env.PGDATABASE || env.PGUSER || env.USER || '', // libpq's defaults
+    database: '',
     params: {},
     sslmode: undefined,
   };

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
@@ -125,6 +125,23 @@ describe('the application URL read as libpq reads it', { concurrency: true }, ()
       assert.notEqual(finished(transcriptLines(transcript))?.outcome, 'resolved', r.stdout);
       assert.match(finished(transcriptLines(transcript))?.message ?? '', /PGHOSTADDR is set/, r.stdout);
     }
+  });
+
+  test('refused runbook, a URL without a user, USER the app\'s role and PGPASSWORD its password: psql logs in as the uid\'s name and fails, the run does not end resolved', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+    const dir = scratch(t);
+    const uid = userInfo().username; // libpq's default user, whatever $USER says
+    assert.notEqual(uid, plainServer.appUser);
+    const env = { HOME: dir, USER: plainServer.appUser, LOGNAME: plainServer.appUser, PGPASSWORD: plainServer.appPassword };
+    const url = `postgres://127.0.0.1:${plainServer.port}/${plainServer.database}`;
+    const oracle = await psql(url, env);
+    assert.equal(oracle.ok, false, 'psql connects');
+    assert.match(oracle.error ?? '', new RegExp(`for user "${uid}"`));
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', 'refused', '--plain', '--transcript', transcript, '--input', `url=${url}`], { env: baseEnv(env) });
+    const lines = transcriptLines(transcript);
+    assert.notEqual(finished(lines)?.outcome, 'resolved', r.stdout);
+    const login = lines.find((l) => l.type === 'step-finished' && l.stepId === 'verify') as { result?: { details?: { user?: string; database?: string } } } | undefined;
+    assert.equal(login?.result?.details?.user, uid, `the login names the user it tries: ${r.stdout}`);
   });
 
   for (const [name, value] of [['PGCHANNELBINDING', 'require'], ['PGTARGETSESSIONATTRS', 'standby']] as const) {

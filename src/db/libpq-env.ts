@@ -4,6 +4,7 @@
 // another address, PGTARGETSESSIONATTRS another server, PGCHANNELBINDING another login), so the connection is
 // refused naming it: a run must not end "resolved" on a connection the application cannot make.
 import { libpqDefaultFiles } from './libpq-files.js';
+import { libpqIntegerProblem } from './libpq-integers.js';
 import { libpqUser } from './pgpass.js';
 import { UrlError, type ConnectionInfo } from './url.js';
 
@@ -18,7 +19,8 @@ const FILLS: Record<string, string> = {
 const FIELDS = ['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE'];
 
 /** Read and harmless, as their URL parameters are (url-params.ts INERT): runbook sets its own name and timeouts;
- *  PGLOCALEDIR only picks the language of libpq's messages. */
+ *  PGLOCALEDIR only picks the language of libpq's messages. A PGCONNECT_TIMEOUT libpq cannot read is refused
+ *  (libpq-integers.ts). */
 const INERT = ['PGAPPNAME', 'PGCONNECT_TIMEOUT', 'PGLOCALEDIR'];
 
 /** Read by node-postgres itself from runbook's own process environment, as libpq reads them (the password file;
@@ -76,10 +78,13 @@ export function libpqReading(info: ConnectionInfo, env: Env): ConnectionInfo {
   if (unset?.includes('host') && !env.PGHOST) {
     throw new UrlError('the URL names no host (nor PGHOST): libpq then connects to its own build\'s socket directory, which runbook cannot know; write the host (localhost, or ?host=/var/run/postgresql for a socket)');
   }
+  const host = unset?.includes('host') && env.PGHOST ? env.PGHOST : given.host;
+  const integers = libpqIntegerProblem(params, env, host.startsWith('/'));
+  if (integers) throw new UrlError(integers);
   const user = loginUser(given.user, env);
   const read: ConnectionInfo = {
     ...given,
-    host: unset?.includes('host') && env.PGHOST ? env.PGHOST : given.host,
+    host,
     port: unset?.includes('port') && env.PGPORT ? port(env.PGPORT) : given.port,
     user,
     password: given.password || env.PGPASSWORD || '',

@@ -13,7 +13,8 @@ export const READ = [
 ];
 
 /** Not read, and harmless so: they name the client or tune its timeouts and pool, never the server reached, the
- *  login or how a statement is read (runbook sets its own timeouts and pins its session: docs/decisions.md). */
+ *  login or how a statement is read (runbook sets its own timeouts and pins its session: docs/decisions.md). On
+ *  PostgreSQL, libpq's integer options only with a value libpq reads (libpq-integers.ts). */
 export const INERT: Record<Engine | 'any', string[]> = {
   any: ['application_name', 'connect_timeout', 'connection_limit', 'pool_timeout', 'socket_timeout'],
   postgres: ['fallback_application_name', 'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count',

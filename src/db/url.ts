@@ -36,6 +36,8 @@ export function parseUrl(raw: string): ConnectionInfo {
   if (!m) throw new UrlError(`not a connection URL: ${EXPECTED}`);
   const engine = engineOfScheme(raw);
   if (!engine) throw new UrlError(`unsupported scheme '${m[1]!.slice(0, 20)}': use postgres://, postgresql://, mysql:// or mariadb://`);
+  // libpq refuses a NUL anywhere it decodes (every part): "forbidden value %00 in percent-encoded value".
+  if (engine === 'postgres' && raw.includes('%00')) throw new UrlError('the URL has %00 (a NUL byte) in it: libpq, the application\'s reader, refuses the whole URL; remove it');
   const { userinfo, tail } = splitCredentials(m[2]!);
   const t = TAIL.exec(tail);
   if (!t) throw new UrlError(`the URL is not valid: ${EXPECTED}`);

@@ -11,6 +11,8 @@ import { informationSchemaReads, SHOW_OPENS_NAMED_ONLY, UNLISTED_WHEREVER } from
 import { mysqlTokens } from '../language/sql/mysql-tokens.js';
 import type { MysqlRelation } from '../language/sql/mysql-relations.js';
 import { PinRefusal } from './pin-refusal.js';
+import type { ServerView } from './mysql-relations-check.js';
+import { isStockView } from './mysql-stock-views.js';
 
 /**
  * Engines whose handler reaches nothing but this server's memory and data directory: InnoDB, Aria, MyISAM, MEMORY,
@@ -104,6 +106,29 @@ export function preparesViews(sql: string, relations: MysqlRelation[], database:
 const SERVER_VIEW_DEFINERS = ['mariadb.sys@localhost', 'mysql.sys@localhost'];
 const VIEWS_SQL = `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM information_schema.VIEWS
       WHERE NOT (BINARY TABLE_SCHEMA IN ('sys', 'mysql') AND BINARY DEFINER IN (?, ?)) ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT 1`;
+
+/** The views the question above lets by (the server's schemas, the server's definer), with their definitions
+ *  (read from each view's file, unprepared): an administrator writes any definer, so each must be a fresh
+ *  install's or its definition proven a read (checkListedServerViews). */
+export const serverViewsQuery = (): { sql: string; values: string[] } => ({
+  sql: `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, VIEW_DEFINITION AS d, DEFINER AS w FROM information_schema.VIEWS
+      WHERE BINARY TABLE_SCHEMA IN ('sys', 'mysql') AND BINARY DEFINER IN (?, ?)`,
+  values: SERVER_VIEW_DEFINERS,
+});
+
+/** Throws PinRefusal for the first listed server view that is neither a fresh install's (mysql-stock-views.ts)
+ *  nor proven: `prove` throws for a view whose definition is not proven a read or reads outside the server's
+ *  schemas (mysql-relations-check.ts checkServerView, mysql-hold.ts ownTablesOnly). */
+export function checkListedServerViews(rows: { s?: unknown; n?: unknown; d?: unknown; w?: unknown }[], version: string, prove: (view: ServerView) => void): void {
+  for (const r of rows) {
+    const view: ServerView = { what: `${String(r.s)}.${String(r.n)}`, schema: String(r.s), definition: String(r.d ?? ''), definer: String(r.w ?? '') };
+    if (isStockView(version, view.schema, String(r.n), view.definition)) continue;
+    try { prove(view); } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new PinRefusal(`the server prepares every view this read lists, and ${view.what} is not a fresh install's view of this server's release; its code runs when it is prepared (${why})`);
+    }
+  }
+}
 
 /** Throws PinRefusal naming the table the query found, if it found one. */
 export function checkRemoteEngines(rows: { s?: unknown; n?: unknown; e?: unknown; vs?: unknown; vn?: unknown }[]): void {

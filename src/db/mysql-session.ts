@@ -16,7 +16,7 @@ import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBase
 import { MYSQL_PARAMETER_LOGGING_SQL, mysqlParametersLogged } from './parameter-logging.js';
 import { PinRefusal } from './pin-refusal.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
-import { checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, STATS_ON_METADATA_SQL, unprovenInformationSchema } from './mysql-remote-engines.js';
+import { checkListedServerViews, checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, serverViewsQuery, STATS_ON_METADATA_SQL, unprovenInformationSchema } from './mysql-remote-engines.js';
 import {
   answered, appLockRefusal, appRelation, HOLD_LIMIT_MS, holdFailed, holdSql, holdTimedOut, isStatementTimeout, lockFailed, lockSql,
   ownTablesOnly, sameRelations, slowCall, slowCallRefusal, tableLocking, type HeldBy,
@@ -388,6 +388,13 @@ class MysqlSession extends GuardedSession implements Session {
     const rows = await this.conn.query(q.sql, q.values).then(([r]) => r as { m?: unknown; s?: unknown; n?: unknown; e?: unknown }[], () => undefined);
     checkStatsOnMetadata(rows); // a server that could not answer refuses here
     checkRemoteEngines(rows!);
+    if (!views) return;
+    // The server's own views it lists, by their definitions: a definer is anyone's to write (a probe of stop 72).
+    const v = serverViewsQuery();
+    const listed = await this.conn.query(v.sql, v.values).then(([r]) => r as { s?: unknown; n?: unknown; d?: unknown; w?: unknown }[], () => {
+      throw new PinRefusal('the server prepares every view this read lists, and its own views could not be read to check them: not run as a read');
+    });
+    checkListedServerViews(listed, this.serverVersion, (view) => { checkServerView(view); this.ownTablesOnly(view); });
   }
 
   /** Before a read that opens tables for their metadata: opening one recalculates no statistics. */

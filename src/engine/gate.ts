@@ -100,12 +100,14 @@ function actionFields(prepared: Prepared, redactor: Redactor): Partial<Confirmat
   const a = prepared.action;
   if (a.kind === 'sql') return { connection: a.connection };
   if (a.kind !== 'shell') return {};
-  const env = Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, redactor.mask(v)]));
+  // Masked by flow where they were filled in (prepare.ts), never again by value: a secret step's output equal to a
+  // piece of the author's own path hid that piece (`in dir …/scratch****` for …/scratch/../victim: a probe of stop 72).
+  const env = prepared.shown?.env ?? Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, redactor.mask(v)]));
   const notes = Object.entries(env).filter(([k, v]) => SECRET_NAME.test(k) && v !== '' && !v.includes(MASK))
     .map(([k]) => `${k} is shown: its name looks like a credential's, but its value comes from no secret input or capture`);
   return {
     ...(Object.keys(env).length ? { env } : {}), ...(notes.length ? { envNotes: notes } : {}),
-    ...(a.cwd !== undefined ? { cwd: redactor.mask(a.cwd) } : {}),
+    ...(a.cwd !== undefined ? { cwd: prepared.shown?.cwd ?? redactor.mask(a.cwd) } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { targetNameProblem } from '../language/target-names.js';
 import { vouchedFor } from '../language/vouched.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
-import { readsWhole, renderShell, renderShown, renderTemplate, renderValue, shownValue, test } from './render.js';
+import { flowsSecret, readsWhole, renderShell, renderShown, renderTemplate, renderValue, shownValue, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import { secretLeavesHere, sinkPhrase } from '../language/shell-secret-sinks.js';
 import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
@@ -23,7 +23,12 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 /** given: what of a secret the step's code is handed (secrets/step-taint.ts); what it returns is then withheld.
  *  login: an SQL step's connection logs in with a secret in a part of its URL the server hands back to SQL
  *  (url-secrets.ts): its session is given that secret (session-secrets.ts), and the target is shown masked so. */
-export interface Prepared { action: Action; command: string; target?: string; given?: string[]; login?: LoginSecrets }
+export interface Prepared {
+  action: Action; command: string; target?: string; given?: string[]; login?: LoginSecrets;
+  /** A shell step's env: values and directory as the gate shows them: masked by flow (renderShown), as the command
+   *  is; by value, a secret step's output equal to a piece of the author's own path masked that piece. */
+  shown?: { env: Record<string, string>; cwd?: string };
+}
 
 /** The places (named as the runbook names them) whose values hold a secret, by the scope's taint hook. */
 function givenSecrets(scope: Scope, places: [string, unknown][]): { given?: string[] } {
@@ -75,8 +80,9 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc), ...(unconfirmed && plan ? { proven: true } : {}) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
   const cwd = spec.cwd ? renderTemplate(spec.cwd, scope) : undefined;
-  // validate refuses a cwd: that reads a secret; this, one that turns out to hold one (through vars, say)
-  if (cwd !== undefined && (scope[TAINT as unknown as string] as Taint | undefined)?.secret(cwd)) {
+  // validate refuses a cwd: that reads a secret; this, one a secret's value flows into (a step's capture, say). By
+  // flow: the author's own path equal to a piece of a secret step's output is the author's.
+  if (spec.cwd && flowsSecret(spec.cwd, scope)) {
     throw new Error(`its directory (cwd: ${spec.cwd}) holds a secret, and a step's directory is on the command line of the program that runs it and in the run's record`);
   }
   return {
@@ -85,6 +91,10 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
       ...(where?.remote ? { remote: where.remote } : where ? { localFor: targetName } : {}),
     },
     command: r.display,
+    shown: {
+      env: Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderShown(v, scope)])),
+      ...(spec.cwd ? { cwd: renderShown(spec.cwd, scope) } : {}),
+    },
     ...givenSecrets(scope, [...r.values.map((v, i): [string, unknown] => [`\${{ ${r.sources[i]} }}`, v]),
       ...Object.entries(env).map(([k, v]): [string, unknown] => [`env ${k}`, v]), ['cwd', cwd]]),
     ...(where ? { target: where.remote ? describeRemote(where.remote) : `this machine [target ${targetName} not used: ${where.why}]` } : {}),

@@ -27,6 +27,11 @@ export function renderShown(text: string, scope: Scope): string {
   }).join('');
 }
 
+/** Whether a value that came from a secret flows into the template (by where it flowed, as renderShown masks). */
+export function flowsSecret(text: string, scope: Scope): boolean {
+  return parseTemplate(text).some((p) => p.kind !== 'text' && evaluateFlow(p.node, scope).tainted);
+}
+
 /** A template that is exactly one ${{ }} keeps the value's type (numbers stay numbers for SQL params). Its
  *  strings are shown as JSON (a for_each item's params, a probe's arguments). */
 export function renderValue(text: string, scope: Scope): unknown {

@@ -62,3 +62,41 @@ test('a command is shown as written where a secret\'s value equals its text; val
   // The output that echoes the secret's value is still masked by value.
   assert.doesNotMatch(real.stdout.split('\n').filter((l) => l.startsWith('  | ')).join('\n'), new RegExp(DEFAULT));
 });
+
+// Stop 72: the gate's other fields were masked by value: a secret step's output ('/../victim') equal to a piece
+// of the author's own directory and env: text showed `in dir …/scratch****`, and y ran the step in …/victim. They
+// are masked by flow now, as the command is.
+test('a gated step\'s directory and env: text are shown as written; an env: value from a secret is the mask', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  const dir = scratch(t);
+  mkdirSync(join(dir, 'scratch'));
+  mkdirSync(join(dir, 'victim'));
+  const where = `${dir}/scratch/../victim`;
+  const file = writeRunbook(dir, 'fields', `name: fields
+title: Fields equal to a secret's piece
+steps:
+  - id: fetch
+    title: fetch an api token
+    secret: true
+    shell: printf '%s' '/../victim'
+    capture: tok
+  - id: clean
+    title: clean the scratch dir
+    destructive: true
+    shell:
+      run: "true"
+      cwd: ${where}
+      env:
+        API_TOKEN: "\${{ tok.output }}"
+        NOTE: "cleaning ${where} only"
+  - { id: done, end: resolved, message: ok }
+`);
+  const transcript = join(dir, 'fields.jsonl');
+  const r = await cli(['run', file, '--plain', '--approve', 'clean', '--transcript', transcript], { cwd: dir });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const gate = r.stdout.slice(r.stdout.indexOf('confirm?'));
+  assert.ok(gate.includes(`in dir:    ${where}\n`), gate);
+  assert.ok(gate.includes(`NOTE=cleaning ${where} only`), gate);
+  assert.match(gate, /API_TOKEN=\*\*\*\*/);
+  const asked = readFileSync(transcript, 'utf8').split('\n').find((l) => l.includes('"confirmation-requested"'))!;
+  assert.ok(asked.includes(`"cwd":${JSON.stringify(where)}`) && asked.includes(`"API_TOKEN":"****"`), asked);
+});

@@ -53,11 +53,12 @@ function spaced(line: string): string {
  *  continues the line above (the gate draws it with a `↪`). A line breaks at its last space that fits, else
  *  wherever the width ends; the space a line breaks at is drawn as · in command text (`exact`), and not drawn in
  *  prose. */
-export function wrapVisible(text: string, width: number, marked = true, exact = false): { text: string; cont: boolean }[] {
+export function wrapVisible(text: string, width: number, marked = true, exact = false, lines = true): { text: string; cont: boolean }[] {
   const out: { text: string; cont: boolean }[] = [];
   // Command text keeps a CR before a newline, named: bash reads `\<CR><LF>` as an escaped CR and then the end of
   // the command, where a CRLF drawn as a line break showed a continuation (a probe of stop 70).
-  for (const source of (exact ? text : text.replace(/\r\n/g, '\n')).split('\n')) {
+  // lines false: one value (an env: value, a directory), whose line breaks are characters, drawn named, never rows.
+  for (const source of lines ? (exact ? text : text.replace(/\r\n/g, '\n')).split('\n') : [text]) {
     let rest = exact ? exactLine(source) : visibleLine(source);
     let cont = false;
     for (;;) {

@@ -50,12 +50,12 @@ interface Run { label: string; rows: Row[]; unit: number[]; min: number; soft: n
  *  source starts two columns in, and only a continuing row has anything (↪) before that. A terminal that cannot
  *  draw ↪ (a tmux client without UTF-8 draws `_`, LANG=C draws `>`) showed a second line written `_ …` exactly as
  *  a comment wrapping onto the next row (a probe of stop 71: y ran its `|| touch`); now its place tells them apart. */
-export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false, exact = false): { rows: Row[]; unit: number[] } {
+export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false, exact = false, lines = true): { rows: Row[]; unit: number[] } {
   const rows: Row[] = [];
   const unit: number[] = [];
   let line = -1;
   const lead = exact && !prose;
-  for (const r of wrapVisible(text, lead ? Math.max(1, width - 2) : width, !prose && !lead, exact)) {
+  for (const r of wrapVisible(text, lead ? Math.max(1, width - 2) : width, !prose && !lead, exact, lines)) {
     if (!r.cont) line++;
     const mark = r.cont && !prose ? [seg('↪ ', { tone: 'dim' })] : lead ? [seg('  ')] : [];
     rows.push([...mark, seg(r.text, { tone })]);
@@ -80,7 +80,8 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   const value = Math.max(1, inner - LABEL);
   const labelled = (label: string, lines: Row[]): Row[] => lines.map((l, i) => [seg(i === 0 ? label.padEnd(LABEL) : ' '.repeat(LABEL), { tone: 'dim' }), ...l]);
   // Command text (where it runs, its directory) is drawn exactly; settings the engine words (timeout) as prose.
-  const fixedField = (label: string, text: string, exact = false): Row[] => labelled(label, valueRows(text, value, undefined, false, exact).rows);
+  // One value each (a target, a directory): a line break in it is drawn named, never as a row of its own.
+  const fixedField = (label: string, text: string, exact = false): Row[] => labelled(label, valueRows(text, value, undefined, false, exact, !exact).rows);
 
   const head = `${gate.approval ? 'FOUR EYES' : 'CONFIRM'}${high ? ' (HIGH RISK)' : ''}  `;
   const titleText = `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`;
@@ -99,10 +100,18 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
     const v = valueRows(t, value, tone, prose, exact);
     return { label, rows: v.rows, unit: v.unit, min: Math.min(v.rows.length, v.rows.length > 1 && label === 'will run' ? 2 : 1), soft, more: lineMore };
   };
-  const env = settings.filter((s) => s.label === 'env' || s.label === '').map((s) => s.value).join('\n');
+  // One unit per variable, its line breaks drawn named: joined with line breaks, `LABEL="x\nDRY_RUN=1"` drew as
+  // two variables, and y ran a step the gate showed set to DRY_RUN=1 without it (a probe of stop 72).
+  const envValues = settings.filter((s) => s.label === 'env' || s.label === '').map((s) => s.value);
+  const envRun = (): Run => {
+    const rows: Row[] = [];
+    const unit: number[] = [];
+    envValues.forEach((v, i) => { for (const r of valueRows(v, value, undefined, false, true, false).rows) { rows.push(r); unit.push(i); } });
+    return { label: 'env', rows, unit, min: 1, soft: 3, more: lineMore };
+  };
   const runs: Run[] = [
     text('will run', gate.command.replace(/^\n+|\s+$/g, ''), 5, 'active', false, true),
-    ...(env ? [text('env', env, 3, undefined, false, true)] : []),
+    ...(envValues.length ? [envRun()] : []),
     ...(gate.description ? [text('why', gate.description.trim(), 3, undefined, true)] : []),
     ...(gate.blastRadius ? [text('affects', gate.blastRadius, 2, undefined, true)] : []),
     ...(gate.items ? [itemRun(gate, value, all)] : []),

@@ -31,13 +31,13 @@ const titleRows = (head: string, title: string, width: number): Row[] =>
 /** Every character of the gate, wrapped to the width (visible-text.ts): nothing here is cut. */
 export function confirmationPage(gate: ConfirmationRequested, width: number): PageContent {
   const value = Math.max(1, width - 10);
-  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false, exact = false): Row[] =>
-    valueRows(text, value, tone, prose, exact).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
+  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false, exact = false, lines = true): Row[] =>
+    valueRows(text, value, tone, prose, exact, lines).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
   const lines: Row[] = [
     ...titleRows(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  `, `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width),
     ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active', false, true),
-    ...(gate.target ? field('on', gateTarget(gate)!, undefined, false, true) : []),
-    ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, drawnExactly(s.label))),
+    ...(gate.target ? field('on', gateTarget(gate)!, undefined, false, true, false) : []),
+    ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, drawnExactly(s.label), !drawnExactly(s.label))), // one value each
     ...(gate.description ? field('why', gate.description.trim(), undefined, true) : []),
     ...(gate.blastRadius ? field('affects', gate.blastRadius, undefined, true) : []),
     ...(gate.items ? field('for each', gateItemLines(gate.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), gate.itemsDone, Infinity).join('\n')) : []),

@@ -34,6 +34,7 @@ export async function holdSocket(host: string, port: number, listen: boolean, wh
   return {
     port: held,
     close: async () => {
+      child.ref(); // awaited: the loop must wait for its exit (unref'd, a test's last await ended with it pending)
       child.stdin?.end();
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));

@@ -76,6 +76,8 @@ export function remoteWrapper(w: WrapperSpec): string {
     // writes after the values): a client that connected late, or a copy that waited above, starts nothing.
     // `read -t 0` reads nothing; it succeeds on data or end of file.
     GONE,
+    // No core files on the target either (a crash wrote one into the step's directory locally: a probe of stop 72).
+    'ulimit -c 0 2>/dev/null',
     // Leading a process group of its own (sshd starts every session in a new session), this shell runs the step
     // itself: its group holds the step's processes only. One process fewer per step than a subshell.
     '__runbook_pg=; { read -r _ _ _ _ __runbook_pg _ < "/proc/$$/stat"; } 2>/dev/null',

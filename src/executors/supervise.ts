@@ -24,6 +24,9 @@ const SUPERVISOR = [
   // yet. Set any later, the engine's SIGTERM could kill the supervisor after the step had started, and the step
   // was reported as dying of that SIGTERM even when it ignored it and only the SIGKILL ended it.
   'trap : TERM INT HUP QUIT',                           // the engine's kill reaches the group; wait for the step
+  // No core files, from the step or from this shell's own end by its signal below: a crash wrote one into the
+  // step's directory (over a file named core), dry run too, with the step's environment in it (a probe of stop 72).
+  'ulimit -c 0 2>/dev/null',
   '"$@" <&0 3<&- & child=$!',  // fd 3: the lifeline, not the step's; stdin (the values) kept: a background job would get /dev/null
   // The session first (pkill -s: the supervisor's pid is the session's id): what left the group stayed in it.
   '{ while read -r -u 3 _; do :; done; pkill -KILL -s "$$"; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!',

@@ -45,7 +45,9 @@ test(`${PAIRS} pairs of racing resumes of a crashed transcript: 0 double runs, 0
   const crashed = join(dir, 'crashed.jsonl');
   const firstOut = join(dir, 'out-killed');
   const run = cli(['run', runbook, '--plain', '--yes', '--transcript', crashed, '--input', `out=${firstOut}`]);
-  await until(() => writerPids(firstOut).size === 1, 60_000, 'the destructive step to be writing');
+  // Writing, and its process group recorded (the record follows the spawn: on a loaded machine the step wrote first).
+  await until(() => writerPids(firstOut).size === 1 && transcriptLines(crashed).some((l) => l.type === 'step-process' && l.stepId === 'write'),
+    60_000, 'the destructive step to be writing, its group recorded');
   run.child.kill('SIGKILL');
   await run;
   const pgid = (transcriptLines(crashed).find((l) => l.type === 'step-process' && l.stepId === 'write') as unknown as { pgid: number }).pgid;

@@ -5,7 +5,7 @@ import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 import { checkPin, explainUnresolved, pinFailed, pinPlan, type PinPlan, type Rows } from './pg-pin.js';
 import type { PlantedStatement } from './pg-planted-statement.js';
-import { checkRelations, childlessTables, relationsFailed, relationsPlan, resolvedRelations, schemasOf, type Resolved } from './pg-pin-relations.js';
+import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf } from './pg-pin-relations.js';
 
 export interface CheckedRead { text: string; plan: PinPlan; pinned: Rows[] }
 
@@ -45,22 +45,22 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
   const found = (() => {
     try { return resolvedRelations(plan, pinned); } catch (err) { throw explainUnresolved(err, pinned, plan); }
   })();
-  let checked = found;
+  let only: string[][] = [];
   if (found.length) {
     const second = relationsPlan(found);
     const results = await send(second.message).catch((err: unknown) => { throw relationsFailed(err); });
-    checked = checkRelations(second, results, found, check.vouched);
+    only = checkRelations(second, results, found, check.vouched);
   }
-  const text = check.vouched || check.asWritten ? sql : qualified(sql, checked, check.major);
+  const text = check.vouched || check.asWritten ? sql : qualified(sql, schemasOf(found), only, check.major);
   return { text, plan, pinned };
 }
 
 /** The engine's text with what the server would look up along the path written qualified (pg-parser.ts): its
  *  relations with the schemas they resolved to (and ONLY where they had no child), its functions and operators
  *  with pg_catalog. */
-function qualified(sql: string, found: Resolved[], major: number): string {
+function qualified(sql: string, schemas: Record<string, string>, only: string[][], major: number): string {
   if (sql.trim() === '') return sql; // only comments: the engine's text of it is empty
-  const r = regeneratePg(sql, major, schemasOf(found), childlessTables(found));
+  const r = regeneratePg(sql, major, schemas, only);
   if ('error' in r) throw new PinRefusal(`the engine could not write this statement with the schemas its names resolved to (${r.error}): not run as a read`);
   return r.text;
 }

@@ -13,11 +13,7 @@ import { dependenciesSql, resolvedSql } from './pg-pin-sql.js';
 import { answer, checkFailed, PLANNER, type PinPlan, type Rows } from './pg-pin.js';
 
 /** A relation the read names, as the server resolved it. */
-export interface Resolved {
-  named: string[]; oid: string; kind: string; schema: string; name: string;
-  /** No inheritance child when its code was read (checkRelations): the engine writes it ONLY. */
-  childless: boolean;
-}
+export interface Resolved { named: string[]; oid: string; kind: string; schema: string; name: string }
 
 /** Kinds LOCK TABLE takes: tables, partitioned tables, views. A sequence or a materialized view runs no code on a
  *  read; a foreign table is never proven (its wrapper). */
@@ -27,7 +23,7 @@ const LOCKABLE = new Set(['r', 'p', 'v']);
  *  refused as the server refuses the statement (42P01), before a relation of that name can appear. */
 export function resolvedRelations(plan: PinPlan, results: Rows[]): Resolved[] {
   const rows = answer(results, plan.at.resolved, 'what the relations it names are')?.rows ?? [];
-  const found = rows.map((r) => ({ named: plan.relations[Number(r.i) - 1]!, oid: String(r.oid), kind: String(r.kind), schema: String(r.schema), name: String(r.name), childless: false }));
+  const found = rows.map((r) => ({ named: plan.relations[Number(r.i) - 1]!, oid: String(r.oid), kind: String(r.kind), schema: String(r.schema), name: String(r.name) }));
   const missing = plan.relations.find((n) => !found.some((f) => f.named === n) && !(n.length === 1 && plan.ctes.includes(n[0]!)));
   if (missing) throw Object.assign(new Error(`relation "${missing.join('.')}" does not exist`), { code: '42P01' });
   return found;
@@ -36,13 +32,6 @@ export function resolvedRelations(plan: PinPlan, results: Rows[]): Resolved[] {
 /** The schema each relation named without one resolved to: the engine writes the statement with it. */
 export const schemasOf = (found: Resolved[]): Record<string, string> =>
   Object.fromEntries(found.filter((f) => f.named.length === 1).map((f) => [f.named[0]!, f.schema]));
-
-/** The tables, as the text names them, that had no inheritance child: the engine writes them ONLY. ALTER TABLE …
- *  INHERIT takes SHARE UPDATE EXCLUSIVE on the parent, which the read's ACCESS SHARE does not block, so a child
- *  attached after the check would otherwise be planned and scanned (its CHECK's function folded, a foreign
- *  child's wrapper connecting out). A partitioned table cannot be read ONLY, nor a view's base tables: left. */
-export const childlessTables = (found: Resolved[]): string[][] =>
-  found.filter((f) => f.kind === 'r' && f.childless).map((f) => f.named);
 
 export interface RelationsPlan { message: string; at: { again: number; dependencies: number } }
 
@@ -65,10 +54,12 @@ export const relationsFailed = (err: unknown): unknown =>
   checkFailed(err, 'the relations it names could not be locked and checked', ['42501', '42P01']);
 
 /** Throws PinRefusal unless the relations are the ones resolved before and their code is known (or vouched for:
- *  safe_because covers code not known to be read-only, never code known to act). Returns them, childless where
- *  the statement that read their code saw no child: resolved in another statement, a child detached between the
- *  two went unread, and was attached again before the read (a probe's race). */
-export function checkRelations(plan: RelationsPlan, results: Rows[], found: Resolved[], vouched: boolean): Resolved[] {
+ *  safe_because covers code not known to be read-only, never code known to act). Returns the tables, as the text
+ *  names them, that the statement reading their code saw no inheritance child of: the engine writes them ONLY.
+ *  ALTER TABLE … INHERIT takes SHARE UPDATE EXCLUSIVE on the parent, which the read's ACCESS SHARE does not block,
+ *  so a child attached after the check (or detached between two statements of it and attached again) would be
+ *  planned (its CHECK's function folded). A partitioned table cannot be read ONLY, nor a view's base tables: left. */
+export function checkRelations(plan: RelationsPlan, results: Rows[], found: Resolved[], vouched: boolean): string[][] {
   const again = answer(results, plan.at.again, 'what the relations it names are now').rows;
   const moved = found.find((f, i) => String(again.find((r) => Number(r.i) === i + 1)?.oid) !== f.oid);
   if (moved) throw new PinRefusal(`${moved.schema}.${moved.name} changed while the read was being checked (another relation now has its name): not run as a read`);
@@ -78,7 +69,7 @@ export function checkRelations(plan: RelationsPlan, results: Rows[], found: Reso
   const acting = findings.find((f) => f.acts);
   const refused = acting ?? (vouched ? undefined : findings[0]);
   if (refused) throw new PinRefusal(`${refused.why} (code the server runs for a relation the text names, as the server resolves it)`);
-  return found.map((f) => ({ ...f, childless: !parents.has(f.oid) }));
+  return found.filter((f) => f.kind === 'r' && !parents.has(f.oid)).map((f) => f.named);
 }
 
 interface Judged { why: string; acts: boolean }

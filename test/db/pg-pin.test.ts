@@ -35,7 +35,7 @@ it('the pin message is ASCII, holds no backslash and parses whole, whatever the 
     assert.ok(!('error' in parsed), `parses: ${'error' in parsed ? parsed.error : ''}`);
     assert.equal(parsed.tree.stmts?.length, plan.at.attributes + 3, 'BEGIN, the SETs, the path, the read-back, the planted-objects, relations and attribute checks, the planner set back');
     // The second message, after the pin: the names as the server spelled them, locked and checked.
-    const found = [{ named: [a], oid: '16390', kind: 'v', schema: b, name: a, childless: true }, { named: [b, a], oid: '16391', kind: 'r', schema: b, name: a, childless: true }];
+    const found = [{ named: [a], oid: '16390', kind: 'v', schema: b, name: a }, { named: [b, a], oid: '16391', kind: 'r', schema: b, name: a }];
     const second = relationsPlan(found);
     const again = parsePg([second.message])[0]!;
     assert.ok(!('error' in again), `the second message parses: ${'error' in again ? again.error : ''}`);

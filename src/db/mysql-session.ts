@@ -359,7 +359,7 @@ class MysqlSession extends GuardedSession implements Session {
       // crashed at a dry run; a probe of stop 70).
       if (!(vouched && depth === 0)) await this.generatedColumns(rows.filter(isBaseTable));
       // Locked here: LOCK TABLES on a view holds what its definition reads too, so that must be the server's own.
-      asked = fresh(views.flatMap((v) => { const reads = checkServerView(v); this.ownTablesOnly(v); return reads; }));
+      asked = fresh(views.flatMap((v) => this.proveServerView(v)));
       // sys's views read information_schema (sys.schema_auto_increment_columns: TABLES, COLUMNS).
       lists ||= views.some((v) => listsTables(v.definition, mysqlRelations(v.definition) ?? [], v.schema));
       prepares ||= views.some((v) => preparesViews(v.definition, mysqlRelations(v.definition) ?? [], v.schema));
@@ -394,12 +394,19 @@ class MysqlSession extends GuardedSession implements Session {
     const listed = await this.conn.query(v.sql, v.values).then(([r]) => r as { s?: unknown; n?: unknown; d?: unknown; w?: unknown }[], () => {
       throw new PinRefusal('the server prepares every view this read lists, and its own views could not be read to check them: not run as a read');
     });
-    checkListedServerViews(listed, this.serverVersion, (view) => { checkServerView(view); this.ownTablesOnly(view); });
+    checkListedServerViews(listed, this.serverVersion, (view) => this.proveServerView(view));
   }
 
   /** Before a read that opens tables for their metadata: opening one recalculates no statistics. */
   private async noStatsOnMetadata(): Promise<void> {
     checkStatsOnMetadata(await this.conn.query(STATS_ON_METADATA_SQL).then(([rows]) => rows as { m?: unknown }[], () => undefined));
+  }
+
+  /** A server view's definition proven a read over the server's own tables; the relations it reads, to ask about. */
+  private proveServerView(view: ServerView): MysqlRelation[] {
+    const reads = checkServerView(view);
+    this.ownTablesOnly(view);
+    return reads;
   }
 
   /** LOCK TABLES on a server view holds the tables its definition reads (the engine's parse of the definition as

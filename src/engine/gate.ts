@@ -54,7 +54,7 @@ export function describeGate(doc: RunbookDoc, stepId: string, context: MachineCo
       // A script with no target runs here, whatever database the run is about: naming the database's URL read as
       // "runs on the database host".
       else if (prepared.action.kind === 'shell' && !remote && !prepared.target) where = `this machine (${hostname()})`;
-      shown = actionFields(prepared, redactor);
+      shown = actionFields(prepared);
     }
   } catch (e) {
     command = `(cannot show the command: ${(e as Error).message})`;
@@ -95,19 +95,19 @@ function gateLoop(doc: RunbookDoc, step: StepDoc, context: MachineContext, redac
   };
 }
 
-/** Connection name, a script's env values (masked) and working directory. */
-function actionFields(prepared: Prepared, redactor: Redactor): Partial<ConfirmationRequested> {
+/** Connection name, a script's env values and working directory, as prepareShell showed them. */
+function actionFields(prepared: Prepared): Partial<ConfirmationRequested> {
   const a = prepared.action;
   if (a.kind === 'sql') return { connection: a.connection };
   if (a.kind !== 'shell') return {};
-  // Masked by flow where they were filled in (prepare.ts), never again by value: a secret step's output equal to a
+  // Masked by flow where they were filled in (prepareShell), never again by value: a secret step's output equal to a
   // piece of the author's own path hid that piece (`in dir …/scratch****` for …/scratch/../victim: a probe of stop 72).
-  const env = prepared.shown?.env ?? Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, redactor.mask(v)]));
+  const env = prepared.shown?.env ?? {};
   const notes = Object.entries(env).filter(([k, v]) => SECRET_NAME.test(k) && v !== '' && !v.includes(MASK))
     .map(([k]) => `${k} is shown: its name looks like a credential's, but its value comes from no secret input or capture`);
   return {
     ...(Object.keys(env).length ? { env } : {}), ...(notes.length ? { envNotes: notes } : {}),
-    ...(a.cwd !== undefined ? { cwd: prepared.shown?.cwd ?? redactor.mask(a.cwd) } : {}),
+    ...(prepared.shown?.cwd !== undefined ? { cwd: prepared.shown.cwd } : {}),
   };
 }
 

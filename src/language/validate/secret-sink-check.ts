@@ -7,12 +7,12 @@ import { secretLeavesHere, sinkPhrase } from '../shell-secret-sinks.js';
 import type { RunbookDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 import { secretReadsOf } from './secret-reads.js';
+import { stepShells } from './step-shells.js';
 
 export function checkSecretSinks(doc: RunbookDoc, report: Reporter): void {
   doc.steps.forEach((step, i) => {
     if (step.destructive === true || step.safe_because?.trim()) return; // gated or vouched: not a proven read
-    const shells: [string, typeof step.shell][] = [[`/steps/${i}/shell`, step.shell], [`/steps/${i}/wait/shell`, step.wait?.shell]];
-    for (const [path, shell] of shells) {
+    for (const [path, shell] of stepShells(step, i)) {
       const script = typeof shell === 'string' ? shell : shell?.run;
       if (script === undefined) continue;
       const plan = planOfTemplate(script);
@@ -36,8 +36,7 @@ export function checkSecretSinks(doc: RunbookDoc, report: Reporter): void {
  *  the run read, so it may not read a secret (a probe of stop 72). The run refuses a value holding one, by taint. */
 export function checkSecretDirectories(doc: RunbookDoc, report: Reporter): void {
   doc.steps.forEach((step, i) => {
-    const shells: [string, typeof step.shell][] = [[`/steps/${i}/shell`, step.shell], [`/steps/${i}/wait/shell`, step.wait?.shell]];
-    for (const [path, shell] of shells) {
+    for (const [path, shell] of stepShells(step, i)) {
       if (typeof shell !== 'object' || shell.cwd === undefined) continue;
       let exprs;
       try { exprs = parseTemplate(shell.cwd).flatMap((p) => (p.kind === 'expr' ? [p.node] : [])); } catch { continue; }

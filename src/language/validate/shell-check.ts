@@ -7,6 +7,7 @@ import type { RunbookDoc, StepDoc } from '../schema.js';
 import type { Reporter } from './context.js';
 import { envNameProblem } from '../env-names.js';
 import { childPath } from '../source-map.js';
+import { stepShells } from './step-shells.js';
 
 const WHY = {
   arithmetic: 'is in an arithmetic context ((( )), $(( )), [[ -eq/-lt/… ]], let, an array index), where bash evaluates the value and runs any $(…) in it: compare with [ … ] or in next: if:',
@@ -51,7 +52,7 @@ export function checkShellHoles(doc: RunbookDoc, report: Reporter): void {
  *  to this check), the engine's own or bash's read-only ones. */
 export function checkEnvNames(doc: RunbookDoc, report: Reporter): void {
   doc.steps.forEach((step, i) => {
-    for (const [path, shell] of [[`/steps/${i}/shell`, step.shell], [`/steps/${i}/wait/shell`, step.wait?.shell]] as const) {
+    for (const [path, shell] of stepShells(step, i)) {
       if (typeof shell !== 'object') continue;
       for (const name of Object.keys(shell.env ?? {})) {
         if (name.includes('${{')) continue; // template-in-key says what is wrong with it

@@ -8,7 +8,7 @@ import { targetNameProblem } from '../language/target-names.js';
 import { vouchedFor } from '../language/vouched.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
-import { flowsSecret, readsWhole, renderShell, renderShown, renderTemplate, renderValue, shownValue, test } from './render.js';
+import { readsWhole, renderFlow, renderShell, renderShown, renderTemplate, renderValue, shownValue, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import { secretLeavesHere, sinkPhrase } from '../language/shell-secret-sinks.js';
 import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
@@ -71,7 +71,8 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   if (leaves) throw new Error(`not proven to read: ${leaves.why === 'reads' ? 'data is given' : 'a value holding a secret is given'} to ${sinkPhrase(leaves)}; in a proven read only programs that keep their arguments here may be given one, and only bash's echo, printf and test in their arguments (docs/secrets.md)`);
   const script = plan ? planText(plan, (n) => `"\${${valueVar(n)}}"`) : r.script;
   assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here
-  const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderTemplate(v, scope)]));
+  const envFlows = Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderFlow(v, scope)] as const);
+  const env = Object.fromEntries(envFlows.map(([k, f]) => [k, f.text]));
   // TZ names a file glibc opens and reads when it is a path (`/proc/kmsg` took the kernel's messages): a proven
   // read's TZ is a zone's name (America/New_York) or a POSIX rule, never a path.
   if (unconfirmed && env.TZ !== undefined && !/^(?:[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*|[A-Za-z<>+0-9,:.-]*[0-9][A-Za-z<>+0-9,:.-]*)$/.test(env.TZ)) {
@@ -79,10 +80,11 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   }
   const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc), ...(unconfirmed && plan ? { proven: true } : {}) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
-  const cwd = spec.cwd ? renderTemplate(spec.cwd, scope) : undefined;
+  const dir = spec.cwd ? renderFlow(spec.cwd, scope) : undefined;
+  const cwd = dir?.text;
   // validate refuses a cwd: that reads a secret; this, one a secret's value flows into (a step's capture, say). By
   // flow: the author's own path equal to a piece of a secret step's output is the author's.
-  if (spec.cwd && flowsSecret(spec.cwd, scope)) {
+  if (dir?.tainted) {
     throw new Error(`its directory (cwd: ${spec.cwd}) holds a secret, and a step's directory is on the command line of the program that runs it and in the run's record`);
   }
   return {
@@ -92,8 +94,8 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
     },
     command: r.display,
     shown: {
-      env: Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderShown(v, scope)])),
-      ...(spec.cwd ? { cwd: renderShown(spec.cwd, scope) } : {}),
+      env: Object.fromEntries(envFlows.map(([k, f]) => [k, f.shown])),
+      ...(dir ? { cwd: dir.shown } : {}),
     },
     ...givenSecrets(scope, [...r.values.map((v, i): [string, unknown] => [`\${{ ${r.sources[i]} }}`, v]),
       ...Object.entries(env).map(([k, v]): [string, unknown] => [`env ${k}`, v]), ['cwd', cwd]]),

@@ -16,20 +16,25 @@ export function renderTemplate(text: string, scope: Scope): string {
   return parseTemplate(text).map((p) => (p.kind === 'text' ? p.text : stringOf(evaluate(p.node, scope), scope))).join('');
 }
 
-/** A template filled in for the operator's eyes only (a title, a label, an ending's message, a gate's text): a
- *  value that came from a secret is shown as the mask whole, by where it flowed, not by what it looks like (the
- *  redactor masks by value, and a 3-digit piece of a secret's number is no value it can mask). */
-export function renderShown(text: string, scope: Scope): string {
-  return parseTemplate(text).map((p) => {
-    if (p.kind === 'text') return p.text;
+/** A template filled in once, both ways: the text that runs, the text the operator is shown (a value that came
+ *  from a secret is the mask whole, by where it flowed, not by what it looks like: the redactor masks by value, and
+ *  a 3-digit piece of a secret's number is no value it can mask), and whether any secret flowed into it. */
+export function renderFlow(text: string, scope: Scope): { text: string; shown: string; tainted: boolean } {
+  const out = { text: '', shown: '', tainted: false };
+  for (const p of parseTemplate(text)) {
+    if (p.kind === 'text') { out.text += p.text; out.shown += p.text; continue; }
     const { value, tainted } = evaluateFlow(p.node, scope);
-    return tainted ? MASK : stringOf(value, scope);
-  }).join('');
+    const s = stringOf(value, scope);
+    out.text += s;
+    out.shown += tainted ? MASK : s;
+    out.tainted ||= tainted;
+  }
+  return out;
 }
 
-/** Whether a value that came from a secret flows into the template (by where it flowed, as renderShown masks). */
-export function flowsSecret(text: string, scope: Scope): boolean {
-  return parseTemplate(text).some((p) => p.kind !== 'text' && evaluateFlow(p.node, scope).tainted);
+/** A template filled in for the operator's eyes only (a title, a label, an ending's message, a gate's text). */
+export function renderShown(text: string, scope: Scope): string {
+  return renderFlow(text, scope).shown;
 }
 
 /** A template that is exactly one ${{ }} keeps the value's type (numbers stay numbers for SQL params). Its

@@ -88,11 +88,15 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
       return source(value, t);
     }
     case 'member': {
-      const [obj] = sub(node.object, scope, t);
-      const key = node.computed ? sub(node.property, scope, t)[0] : (node.property as { value: string }).value;
+      const [obj, objTainted] = sub(node.object, scope, t);
+      const [key, keyTainted] = node.computed ? sub(node.property, scope, t) : [(node.property as { value: string }).value, false];
       const value = read(obj, key);
       // Read out of a withheld result: a secret as a whole, registered so that every use of it is one.
       if (t?.hook.flowed?.(obj, key)) return computed(value, true, t);
+      // A piece of a secret's string or list (its length, an item) is computed from it, as length() is.
+      if (objTainted && (typeof obj === 'string' || Array.isArray(obj))) return computed(value, true, t);
+      // Which item a secret key picked tells the key (a table of words indexed by a PIN's digits spells it).
+      if (keyTainted) return chosenBy(source(value, t), t);
       return source(value, t);
     }
     case 'call': {
@@ -113,11 +117,14 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
     case 'logical': {
       const left = sub(node.left, scope, t);
       if (node.op === '&&' ? !truthy(left[0]) : truthy(left[0])) return passThrough(left[0], [left], t);
-      return passThrough(...pick(sub(node.right, scope, t)), t);
+      const right = passThrough(...pick(sub(node.right, scope, t)), t);
+      return left[1] ? chosenBy(right, t) : right;
     }
     case 'conditional': {
-      const [test] = sub(node.test, scope, t); // which branch a secret chose is not itself the secret
-      return passThrough(...pick(sub(truthy(test) ? node.then : node.else, scope, t)), t);
+      // A branch a secret chose tells the secret: a chain of `d == '7' ? 'seven' : …` spells it word by word.
+      const [test, testTainted] = sub(node.test, scope, t);
+      const value = passThrough(...pick(sub(truthy(test) ? node.then : node.else, scope, t)), t);
+      return testTainted ? chosenBy(value, t) : value;
     }
     case 'array': {
       const items = node.items.map((i) => sub(i, scope, t));
@@ -132,6 +139,13 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
 }
 
 const pick = (r: [unknown, boolean]): [unknown, [unknown, boolean][]] => [r[0], [r]];
+
+/** A value a secret chose (a branch, an item): shown masked, but not itself registered as a secret ('seven' is
+ *  no secret to mask in every output; that the secret chose it here is). */
+function chosenBy(value: unknown, t: Flow | undefined): unknown {
+  if (t) t.on = true;
+  return value;
+}
 
 /** A value that is one of the operands: tainted as that operand was, nothing new to register. */
 function passThrough(value: unknown, operands: [unknown, boolean][], t: Flow | undefined): unknown {

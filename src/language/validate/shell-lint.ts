@@ -283,10 +283,11 @@ function maySocket(w: Word): boolean {
   return SOCKETS.some((s) => s.startsWith(known) || known.startsWith(s));
 }
 
-const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/)/;
+const SYSTEM_PATH = /^\/(etc|var|usr|boot|lib|lib64|bin|sbin|opt|root|srv|home|sys|proc|run)\/|^\/dev\/(?!null$|stdout$|stderr$|fd\/[012]$)/;
 
-/** Where a write goes nowhere but the step's own output: /dev/null, its standard streams, a descriptor it holds. */
-const DEVICE_TARGET = /^\/dev\/(null|stdout|stderr|fd\/\d+)$/;
+/** Where a write goes nowhere but the step's own output: /dev/null, its standard streams (a step holds no other
+ *  descriptor: the supervisor closes every one it was handed above 2). */
+const DEVICE_TARGET = /^\/dev\/(null|stdout|stderr|fd\/[012])$/;
 /** A redirection's target that is one of those, or a descriptor (`>&2`, `>&5-`, `>&-`). */
 const harmlessTarget = (w: Word) => DEVICE_TARGET.test(w.text) || /^\d+-?$/.test(w.text) || w.text === '-';
 

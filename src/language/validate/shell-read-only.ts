@@ -52,7 +52,7 @@ export function asOpened(path: string): string {
   return p;
 }
 
-export const ACTS_WHEN_OPENED = /^(?:=?)\/+(?:dev\/+(?!(?:null|zero|random|urandom|stdin|stdout|stderr|fd\/+\d+)$)|proc\/+(?:self\/+|\d+\/+)?(?:kmsg|sysrq-trigger)$)/;
+export const ACTS_WHEN_OPENED = /^(?:=?)\/+(?:dev\/+(?!(?:null|zero|random|urandom|stdin|stdout|stderr|fd\/+[012])$)|proc\/+(?:self\/+|\d+\/+)?(?:kmsg|sysrq-trigger)$)/;
 
 /** The read-only verdict for `name args…` (a command, not a wrapper, builtin with code, shell or interpreter). */
 export function readOnlyFinding(name: string, args: Word[], cmd: SimpleCommand, sql: ShellSql[]): ReadOnlyFinding {

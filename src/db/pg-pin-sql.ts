@@ -23,6 +23,11 @@ export const PINNED = {
   intervalstyle: 'postgres',
   bytea_output: 'hex',
   lc_monetary: 'C',
+  // A role may set these on itself: the server then logs each statement's tree or plan, a bind parameter folded
+  // into it as a constant, its bytes in clear (a secret given to a step reached the log so: a probe of stop 73).
+  debug_print_parse: 'off',
+  debug_print_rewritten: 'off',
+  debug_print_plan: 'off',
 } as const;
 
 /** A read's transaction: READ ONLY, and READ COMMITTED whatever the role's default_transaction_isolation. Under

@@ -5,6 +5,7 @@
 // same step given a plain value writes it there (the harness sees the leak); given a secret, nothing is written.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { labServerInfo, startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
@@ -25,6 +26,7 @@ steps:
 `;
 const QUERY = { postgres: 'SELECT length($1::text) AS n', mysql: 'SELECT LENGTH(?) AS n' };
 
+const pgClient = pg.Client;
 const token = (random: () => number) => `tok${Math.floor(random() * 1e12).toString(36)}Z${Math.floor(random() * 1e9).toString(36)}`;
 
 describe('a secret bind parameter is not sent to a server that would write it down', () => {
@@ -62,6 +64,36 @@ describe('a secret bind parameter is not sent to a server that would write it do
     }
     // Nothing logs parameters: the secret goes as before.
     assert.match((await ran(t, pg, true, token(random))).stdout, /ok\s+q/);
+  });
+
+  // A probe of stop 73: debug_print_plan (any role may set it on itself) logs the plan with a bind parameter folded
+  // into a constant, its bytes as decimals (`:constvalue 20 [ 80 0 0 0 72 85 …]`). The pin turns the three off.
+  it('PostgreSQL: debug_print_plan on the role: the step runs, and the log holds no byte of the secret', async (t) => {
+    const random = rng(7301);
+    const role = pg.appUser.replace(/"/g, '""');
+    const query = { postgres: 'SELECT concat($1::text, now()) AS t', mysql: QUERY.mysql };
+    const bytes = (v: string) => [...Buffer.from(v)].join(' ');
+    const logHas = (v: string) => labServerInfo(pg)!.log.replace(/\s+/g, ' ').includes(bytes(v));
+    // (debug_print_parse and _rewritten print the statement before its parameters are folded in: pinned off too.)
+    for (const setting of ['debug_print_plan']) {
+      await adminQuery(pg, `ALTER ROLE "${role}" SET ${setting} = on`);
+      await adminQuery(pg, `ALTER ROLE "${role}" SET debug_pretty_print = off`); // one line: within the lab's log tail
+      try {
+        // The harness: the application's own session, unpinned, logs a plain value's bytes.
+        const plain = token(random);
+        const client = new pgClient({ connectionString: pg.url() });
+        await client.connect();
+        try { await client.query(query.postgres, [plain]); } finally { await client.end(); }
+        await new Promise((r) => setTimeout(r, 300));
+        assert.ok(logHas(plain), `${setting}: the harness sees a plain value's bytes logged`);
+        const secret = token(random);
+        const rb = writeRunbook(scratch(t), `d${setting}`, runbook(pg.url(), true, query));
+        const r = await cli(['run', rb, '--plain', '--no-transcript', '--input', `tok=${secret}`]);
+        assert.match(r.stdout, /ok\s+q/, r.stdout);
+        await new Promise((res) => setTimeout(res, 300));
+        assert.ok(!logHas(secret), `${setting}: the secret's bytes are in the server's log`);
+      } finally { await adminQuery(pg, `ALTER ROLE "${role}" RESET ${setting}`); await adminQuery(pg, `ALTER ROLE "${role}" RESET debug_pretty_print`); }
+    }
   });
 
   it('MariaDB: the general log, the slow log: refused, and the log holds no secret', async (t) => {

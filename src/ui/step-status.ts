@@ -1,6 +1,7 @@
 // A step's status in words and a tone, for its row in the step list. Pure: `now` is passed in.
 import { formatDuration, formatElapsed, truncate } from './format.js';
 import type { StepView } from './view-model.js';
+import { ranEarlier } from './step-visits.js';
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'active' | 'dim' | 'plain';
 export interface StepStatusView { icon: string; text: string; tone: Tone; spinning: boolean }
@@ -35,10 +36,10 @@ export function stepStatus(s: StepView, now: number, runOver: boolean, waitingFo
       return { icon: '✗', text: `${word} ${took}${why ? `: ${truncate(why, 60)}` : ''}`, tone: 'bad', spinning: false };
     }
     case 'aborted':
-      return { icon: '■', text: `aborted${took ? ` ${took}` : ''}`, tone: 'bad', spinning: false };
+      return { icon: '■', text: `aborted${took ? ` ${took}` : ''}${ranEarlier(s)}`, tone: 'bad', spinning: false };
     case 'skipped': {
       const why = s.skip?.reason === 'dry-run' ? (s.skip.because === 'no-sandbox' ? 'dry run: shown (no sandbox)' : s.skip.because === 'safe-because' ? 'dry run: shown (safe_because)' : 'dry run: not run') : s.skip?.reason === 'operator' ? skippedBy(s) : s.skip?.reason === 'condition' ? 'skipped: condition false' : 'skipped';
-      return { icon: '↷', text: why, tone: 'dim', spinning: false };
+      return { icon: '↷', text: `${why}${ranEarlier(s)}`, tone: 'dim', spinning: false };
     }
     case 'reached':
       return { icon: '◆', text: 'end', tone: 'plain', spinning: false };

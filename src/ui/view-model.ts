@@ -24,7 +24,13 @@ export interface StepView {
   destructive: boolean;
   state: StepState;
   attempt: number;
-  visits: number;
+  visits: number;                      // entries into the step, a skip included (as max_visits counts them)
+  inVisit?: boolean;                   // a visit is under way: its finish, its skip or the run's end closes it
+  enteredAt?: number;                  // when this visit began
+  ran?: boolean;                       // this visit's action started in a real run (a step-started, not a dry run's)
+  /** Append-only: every visit that ran its action or was answered at its gate, as it ended. The fields above are
+   *  the latest visit's; what was done is every visit's (step-visits.ts). */
+  endedVisits?: EndedVisit[];
   startedAt?: number;
   durationMs?: number;
   command?: string;
@@ -36,6 +42,12 @@ export interface StepView {
   confirmation?: { answer: ConfirmAnswer; how: ConfirmationAnswered['how']; by: string; approver?: string; reason?: string };
   branch?: BranchView;
   wait?: WaitView;                     // a wait step between polls: how far it got, when it gives up
+}
+
+/** One visit of a step, as it ended: its own result, skip and answer, never a later visit's. */
+export interface EndedVisit {
+  visit: number; enteredAt: number; ran: boolean; state: StepState;
+  result?: StepResult; durationMs?: number; skip?: StepView['skip']; confirmation?: StepView['confirmation'];
 }
 
 export interface WaitView { poll: number; last: string; deadlineAt: number }
@@ -105,38 +117,42 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
         ...flushStep(vm, event.stepId), currentStepId: event.stepId,
         ...(event.dryRun ? { dryRunModes: [...vm.dryRunModes.filter(([id]) => id !== event.stepId), [event.stepId, event.dryRun] as [string, DryRunMode]] } : {}),
         steps: upsert(vm.steps, event.stepId, (s) => ({
-          ...s, title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
-          visits: event.attempt === 1 ? s.visits + 1 : s.visits, startedAt: now, durationMs: undefined, result: undefined,
-          willRetry: undefined, skip: undefined, branch: undefined, wait: undefined, ...(event.command !== undefined ? { command: event.command } : {}),
-          dryRun: event.dryRun, where: event.where,
+          ...enter(s, now), title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
+          startedAt: now, durationMs: undefined, result: undefined, willRetry: undefined, skip: undefined, branch: undefined, wait: undefined,
+          ...(event.command !== undefined ? { command: event.command } : {}), dryRun: event.dryRun, where: event.where,
+          ran: (s.inVisit === true && s.ran === true) || (!event.dryRun && !vm.dryRun),
         })),
       };
     case 'step-process': case 'target-identified': case 'step-session': case 'connection-addresses': case 'called-runbook': // for the transcript (resume's checks), not the screen
       return vm;
     case 'already-ran':
-      return { ...vm, steps: upsert(vm.steps, event.stepId, (s) => ({ ...s, state: event.status, visits: Math.max(s.visits, 1) })) };
+      // Ran before the resume: the visit that ran it is over (a skip's result did not run it).
+      return { ...vm, steps: upsert(vm.steps, event.stepId, (s) => leave({ ...enter(s, now), state: event.status, ran: event.status !== 'skipped' })) };
     case 'step-output':
       return appendOutput(vm, event.stepId, event.stream, event.chunk);
     case 'step-finished':
       return {
         ...flushStep(vm, event.stepId),
-        steps: upsert(vm.steps, event.stepId, (s) => ({
-          ...s, result: event.result, durationMs: event.result.durationMs, willRetry: event.willRetry,
-          // A dry-run step "finishes" ok after its skip: it stays shown as not run.
-          state: s.skip?.reason === 'dry-run' ? 'skipped' : event.willRetry ? 'running' : event.result.status,
-        })),
+        steps: upsert(vm.steps, event.stepId, (s) => {
+          const next: StepView = {
+            ...s, result: event.result, durationMs: event.result.durationMs, willRetry: event.willRetry,
+            // A dry-run step "finishes" ok after its skip: it stays shown as not run.
+            state: s.skip?.reason === 'dry-run' ? 'skipped' : event.willRetry ? 'running' : event.result.status,
+          };
+          return event.willRetry ? next : leave(next);
+        }),
       };
     case 'step-skipped':
-      return skipped(vm, event.stepId, event.reason, event.detail, event.because, event.items);
+      return skipped(vm, event.stepId, now, event.reason, event.detail, event.because, event.items);
     case 'branch': {
       const from = vm.steps.find((s) => s.id === event.from);
-      const branch = branchView(event, from?.result);
+      const branch = branchView(event, from);
       return { ...vm, lastBranch: { ...branch, from: event.from }, steps: upsert(vm.steps, event.from, (s) => ({ ...s, branch })) };
     }
     case 'confirmation-requested':
       return {
         ...vm, gate: event, gateAt: now, currentStepId: event.stepId,
-        steps: upsert(vm.steps, event.stepId, (s) => ({ ...s, title: event.title, destructive: true, state: 'awaiting', confirmation: undefined })),
+        steps: upsert(vm.steps, event.stepId, (s) => ({ ...enter(s, now), title: event.title, destructive: true, state: 'awaiting', confirmation: undefined })),
       };
     case 'confirmation-answered':
       return {
@@ -179,19 +195,45 @@ function upsert(steps: StepView[], id: string, change: (s: StepView) => StepView
   return steps.map((s, j) => (j === i ? change(s) : s));
 }
 
-function skipped(vm: ViewModel, stepId: string, reason: 'condition' | 'operator' | 'dry-run', detail?: string, because?: DryRunShownBecause, items?: GateItem[]): ViewModel {
+/** A step's event opens a visit unless one is under way (a gate's answer, then its step-started; a retry). What
+ *  the last visit left is cleared, so that nothing of it is read as this one's: a probe of stop 73's loop skipped
+ *  at its second visit read "confirmed by root, skipped" and branched "on ok", the first visit's answer and result. */
+function enter(s: StepView, now: number): StepView {
+  if (s.inVisit) return s;
+  return {
+    ...s, inVisit: true, visits: s.visits + 1, enteredAt: now, ran: false,
+    startedAt: undefined, result: undefined, durationMs: undefined, willRetry: undefined, skip: undefined, branch: undefined, confirmation: undefined, wait: undefined,
+  };
+}
+
+/** The visit is over: kept, as it ended, when it ran its action or was answered at its gate (the record reads them). */
+function leave(s: StepView): StepView {
+  if (!s.inVisit) return s;
+  if (!s.ran && !s.confirmation) return { ...s, inVisit: false };
+  const visit: EndedVisit = {
+    visit: s.visits, enteredAt: s.enteredAt ?? 0, ran: s.ran === true, state: s.state,
+    ...(s.result ? { result: s.result } : {}), ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),
+    ...(s.skip ? { skip: s.skip } : {}), ...(s.confirmation ? { confirmation: s.confirmation } : {}),
+  };
+  return { ...s, inVisit: false, endedVisits: [...(s.endedVisits ?? []), visit] };
+}
+
+function skipped(vm: ViewModel, stepId: string, now: number, reason: 'condition' | 'operator' | 'dry-run', detail?: string, because?: DryRunShownBecause, items?: GateItem[]): ViewModel {
   const next: ViewModel = {
     ...flushStep(vm, stepId),
-    steps: upsert(vm.steps, stepId, (s) => ({ ...s, state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}), ...(because ? { because } : {}) } })),
+    steps: upsert(vm.steps, stepId, (s) => leave({
+      ...enter(s, now), state: 'skipped', durationMs: 0, skip: { reason, ...(detail !== undefined ? { detail } : {}), ...(because ? { because } : {}) },
+    })),
   };
   if (reason !== 'dry-run') return next;
   const title = next.steps.find((s) => s.id === stepId)?.title ?? stepId;
   return { ...next, dryRunActions: [...vm.dryRunActions, { stepId, title, command: detail ?? '', ...(because ? { because } : {}), ...(items ? { items } : {}) }] };
 }
 
-/** For an `on` branch the event does not say which key matched; the result does. */
-function branchView(e: Extract<RunEvent, { type: 'branch' }>, result?: StepResult): BranchView {
-  const matched = e.via === 'on' && result ? result.classification ?? result.value ?? result.status : undefined;
+/** For an `on` branch the event does not say which key matched; the visit's result does (a skip has none). */
+function branchView(e: Extract<RunEvent, { type: 'branch' }>, from?: StepView): BranchView {
+  const result = from?.result;
+  const matched = e.via !== 'on' ? undefined : result ? result.classification ?? result.value ?? result.status : from?.state === 'skipped' ? 'skipped' : undefined;
   return {
     to: e.to, via: e.via,
     ...(e.expression !== undefined ? { expression: e.expression, value: e.value } : {}),
@@ -202,9 +244,9 @@ function branchView(e: Extract<RunEvent, { type: 'branch' }>, result?: StepResul
 function finished(vm: ViewModel, event: RunFinished, now: number): ViewModel {
   const flushed = Object.keys(vm.partial).reduce((acc, key) => flushKey(acc, key), vm);
   const steps = flushed.steps.map((s): StepView => {
-    if (s.state === 'running' || s.state === 'awaiting') return { ...s, state: 'aborted', durationMs: s.startedAt ? now - s.startedAt : undefined };
+    if (s.state === 'running' || s.state === 'awaiting') return leave({ ...s, state: 'aborted', durationMs: s.startedAt ? now - s.startedAt : undefined });
     if (s.id === event.stepId && s.state === 'pending') return { ...s, state: 'reached' };
-    return s;
+    return leave(s);
   });
   if (event.stepId && !steps.some((s) => s.id === event.stepId)) {
     steps.push({ id: event.stepId, title: event.stepId, destructive: false, state: 'reached', attempt: 0, visits: 1 });

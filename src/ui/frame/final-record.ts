@@ -1,10 +1,11 @@
 // The record left in the terminal when the run ends, printed once as plain lines after the live view closes (so
 // it scrolls like any output and the shell prompt starts on a fresh line): the header with the outcome, every
-// step with its final status, the route out of the last step, then the outcome and message, every destructive
-// step that ran or was answered with who confirmed it, the notes count and the transcript path, whole.
+// step with its final status, the route out of the last step, then the outcome and message, every visit of a
+// destructive step that ran or was answered with who confirmed it, the notes count and the transcript path, whole.
 import { dryRunPlan } from '../dry-run-plan.js';
 import { formatDuration, oneLine, plural, truncate } from '../format.js';
 import { stepStatus } from '../step-status.js';
+import { destructiveVisits, visitView } from '../step-visits.js';
 import type { ViewModel } from '../view-model.js';
 import { hardWrap, wrapText } from '../wrap.js';
 import { branchRow } from './current.js';
@@ -54,18 +55,20 @@ function confirmedBy(c: NonNullable<ViewModel['steps'][number]['confirmation']>)
   return `confirmed by ${c.by}`;
 }
 
-/** Every destructive step that ran or was answered at its gate, with its result: the record of what was done. */
+/** Every visit of a destructive step that ran its action or was answered at its gate, with its own result and who
+ *  confirmed it: the record of what was done. "No destructive action taken" only when no visit ran its action. */
 function destructiveRows(vm: ViewModel, width: number): Row[] {
-  const acted = vm.steps.filter((s) => s.destructive && s.state !== 'pending' && (s.confirmation !== undefined || s.visits > 0));
-  const ran = acted.some((s) => s.state !== 'skipped' && s.state !== 'awaiting');
-  const rows: Row[] = acted.length ? [[seg('destructive steps:')]] : [];
-  for (const s of acted) {
-    const st = stepStatus(s, 0, true);
-    const by = s.confirmation?.answer === 'yes' ? `${confirmedBy(s.confirmation)}, ` : '';
+  const visits = destructiveVisits(vm.steps);
+  const rows: Row[] = visits.length ? [[seg('destructive steps:')]] : [];
+  for (const v of visits) {
+    const st = stepStatus(visitView(v), 0, true);
+    const c = v.visit.confirmation;
+    const by = c?.answer === 'yes' ? `${confirmedBy(c)}, ` : '';
+    const which = v.step.visits > 1 ? `visit ${v.visit.visit}: ` : '';
     // The status and who confirmed first, the title last: a title (a captured value may make it) that filled the
     // row cut them off, and its own "ok (confirmed by alice)" stood in their place (a probe of stop 69).
-    rows.push(fit([seg(`  ${st.icon} ${by}${st.text}`, { tone: st.tone }), seg(` · ${oneLine(s.title)}`)], width));
+    rows.push(fit([seg(`  ${st.icon} ${which}${by}${st.text}`, { tone: st.tone }), seg(` · ${oneLine(v.step.title)}`)], width));
   }
-  if (!ran) rows.push([seg('no destructive action taken', { tone: 'dim' })]);
+  if (!visits.some((v) => v.visit.ran)) rows.push([seg('no destructive action taken', { tone: 'dim' })]);
   return rows;
 }

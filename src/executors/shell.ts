@@ -74,19 +74,19 @@ async function runShell(
   if (ctx.signal.aborted) return abortedResult(ctx, startedAt);
   const scratch = action.proven && !action.sandbox && !direct ? readScratch() : undefined;
   try {
-    return await runIn(scratch ? { ...action, env: { ...action.env, ...scratch.env } } : action, ctx, running, baseEnv, startedAt, direct);
+    return await runIn(scratch ? { ...action, env: { ...action.env, ...scratch.env } } : action, ctx, running, baseEnv, startedAt, direct, scratch?.dir);
   } finally {
     scratch?.remove(); // after the step's session is ended (endLeftovers): nothing of it writes there any more
   }
 }
 
 async function runIn(
-  action: ShellAction, ctx: ExecContext, running: Set<() => Promise<void>>, baseEnv: NodeJS.ProcessEnv, startedAt: number, direct?: DirectCommand,
+  action: ShellAction, ctx: ExecContext, running: Set<() => Promise<void>>, baseEnv: NodeJS.ProcessEnv, startedAt: number, direct?: DirectCommand, scratchDir?: string,
 ): Promise<StepResult> {
   const out = { stdout: new BoundedOutput(), stderr: new BoundedOutput() };
   let p: ProcessPromise;
   try {
-    p = start(action, ctx, out, baseEnv, direct);
+    p = start(action, ctx, out, baseEnv, direct, scratchDir);
   } catch (e) {
     return { status: 'failed', durationMs: Date.now() - startedAt, classification: 'other', error: errorLine(e, ctx.mask) };
   }
@@ -130,7 +130,7 @@ async function runIn(
 }
 
 function start(
-  action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>, baseEnv: NodeJS.ProcessEnv, direct?: DirectCommand,
+  action: ShellAction, ctx: ExecContext, out: Record<'stdout' | 'stderr', BoundedOutput>, baseEnv: NodeJS.ProcessEnv, direct?: DirectCommand, scratchDir?: string,
 ): ProcessPromise {
   const { script, stdin } = direct ? { script: '', stdin: undefined } : withValues(action.script, action.values);
   // A direct command's stdin: a stream that never ends by itself (zx ends a Buffer input after writing it).
@@ -172,7 +172,7 @@ function start(
     // wrapper that starts after that starts nothing (remote-wrapper.ts). A bash supervisor would only add a
     // process start and two forks to every remote step (#30).
     const argv = direct ? direct.argv : [BASH, '-e', '-o', 'pipefail', '-c', script, 'runbook'];
-    const inner = action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : action.proven ? shielded(argv, options.cwd!) ?? argv : argv;
+    const inner = action.sandbox ? sandboxed(argv, options.cwd!, action.sandbox === 'network') : action.proven ? shielded(argv, options.cwd!, scratchDir) ?? argv : argv;
     const supervised = direct ? argv : supervisedArgv(BASH, inner);
     // zx runs the step, and the pid it kills leads the step's process group: the supervisor itself, spawned
     // from its argv (the command text zx is given says the same, for its own messages only).

@@ -1,5 +1,7 @@
-// A proven read in a real run, as root: the host's files as they are (writable, as a real run's are: the lint
-// proved the step writes none), but a minimal /dev (null, zero, full, random, urandom, tty, pts, the host's
+// A proven read in a real run, as root: the host's files as they are, read-only but for the step's own scratch
+// directory (read-scratch.ts): the lint proved the step writes none, and a program that writes anyway (Debian's
+// `pg_ctlcluster … status` creates the cluster's log file and socket directories first: a probe of stop 73) is
+// refused by the kernel, as in a dry run, instead of acting. A minimal /dev (null, zero, full, random, urandom, tty, pts, the host's
 // /dev/shm) and /proc/kmsg and /proc/sysrq-trigger as /dev/null. A file that acts when it is opened or read — a
 // watchdog arms a reboot, /proc/kmsg takes the kernel's messages from their reader, a terminal's device its
 // keystrokes — cannot be reached then, however a path to it is spelled or built: relative, from standard input
@@ -26,13 +28,15 @@ const bwrap = (): string | undefined => {
   return found ?? undefined;
 };
 
-/** `argv` run in the shield (see above), or undefined where there is none to run it in. */
-export function shielded(argv: string[], cwd: string): string[] | undefined {
+/** `argv` run in the shield (see above), or undefined where there is none to run it in. `scratch`: the step's own
+ *  directory, the one place it may write. */
+export function shielded(argv: string[], cwd: string, scratch?: string): string[] | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const exe = bwrap();
   if (!exe) return undefined;
-  const args = [exe, '--bind', '/', '/', '--dev', '/dev', '--bind-try', '/dev/shm', '/dev/shm'];
+  const args = [exe, '--ro-bind', '/', '/', '--dev', '/dev', '--ro-bind-try', '/dev/shm', '/dev/shm'];
   for (const path of MASKED) if (existsSync(path)) args.push('--ro-bind', '/dev/null', path); // bwrap cannot create one in /proc
   args.push(...maskArgs());
+  if (scratch) args.push('--bind', scratch, scratch);
   return [...args, '--cap-drop', 'CAP_SYS_PTRACE', '--chdir', cwd, '--die-with-parent', '--', ...argv];
 }

@@ -206,10 +206,11 @@ function enter(s: StepView, now: number): StepView {
   };
 }
 
-/** The visit is over: kept, as it ended, when it ran its action or was answered at its gate (the record reads them). */
+/** The visit is over: kept, as it ended, when it ran a destructive step's action or was answered at its gate (the
+ *  record reads them). A read's visits are not kept: a loop of `next:` over one would hold every result. */
 function leave(s: StepView): StepView {
   if (!s.inVisit) return s;
-  if (!s.ran && !s.confirmation) return { ...s, inVisit: false };
+  if (!s.destructive || (!s.ran && !s.confirmation)) return { ...s, inVisit: false };
   const visit: EndedVisit = {
     visit: s.visits, enteredAt: s.enteredAt ?? 0, ran: s.ran === true, state: s.state,
     ...(s.result ? { result: s.result } : {}), ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),

@@ -30,7 +30,8 @@ const SUPERVISOR = [
   // Only 0, 1, 2 (and the lifeline) go on: a descriptor the operator's shell left open to the engine (`exec
   // 200>>audit.log; flock 200; runbook run …`) reached every step, the dry run's sandbox too, and `tee /dev/fd/200`
   // truncated the file through it (a probe of stop 73). Node passes on what it inherited without close-on-exec.
-  'for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 3 ] 2>/dev/null; then eval "exec $fd>&-"; fi; done 2>/dev/null',
+  // (No redirection on the loop: bash would save stderr to a descriptor above 9 for it, which the loop closes.)
+  'for fd in /proc/$$/fd/*; do fd=${fd##*/}; case $fd in *[!0-9]*|""|[0-3]) ;; *) eval "exec $fd>&-";; esac; done',
   '"$@" <&0 3<&- & child=$!',  // fd 3: the lifeline, not the step's; stdin (the values) kept: a background job would get /dev/null
   // The session first (pkill -s: the supervisor's pid is the session's id): what left the group stayed in it.
   '{ while read -r -u 3 _; do :; done; pkill -KILL -s "$$"; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!',

@@ -2,9 +2,10 @@
 // backslash (NO_BACKSLASH_ESCAPES), `||` (PIPES_AS_CONCAT), a space before `(` (IGNORE_SPACE) and whole grammars
 // (ORACLE, MSSQL …) mean, and character_set_client how the bytes become characters (gbk, sjis, big5 and cp932
 // hold a backslash inside multibyte characters). The classifier (language/sql/mysql-lexer.ts) reads text as a
-// server with none of those modes and utf8mb4 would. The session is set to exactly that before every read-only
-// step, and read back; `SET STATEMENT sql_mode=… FOR` cannot do it (the statement is parsed under the session's
-// mode before the setting applies), so it is the session's own. See docs/confirmation.md.
+// server with none of those modes and utf8mb4 would, and the gate shows a destructive step's text so. The session
+// is set to exactly that before every step, and read back; `SET STATEMENT sql_mode=… FOR` cannot do it (the
+// statement is parsed under the session's mode before the setting applies), so it is the session's own. See
+// docs/confirmation.md.
 import { PinRefusal } from './pin-refusal.js';
 
 /** The common defaults' strictness for what a write would do, and IGNORE_SPACE: without it the server reads a
@@ -61,19 +62,50 @@ export function checkMysqlIsolation(row: { isolation?: unknown } | undefined): v
 
 const modes = (s: string): string => s.split(',').filter(Boolean).sort().join(',');
 
-/** Throws PinRefusal unless the session reads back pinned. */
-export function checkMysqlPin(row: { mode?: unknown; charset?: unknown; select_limit?: unknown } | undefined): void {
+type PinRow = { mode?: unknown; charset?: unknown; select_limit?: unknown } | undefined;
+
+/** What the session reads back other than pinned; undefined when it reads back pinned. */
+function unpinned(row: PinRow): string | undefined {
   const mode = String(row?.mode ?? '');
-  if (modes(mode) !== modes(PINNED_SQL_MODE)) throw new PinRefusal(`sql_mode could not be pinned to ${PINNED_SQL_MODE} (the session has ${mode}): not run as a read`);
+  if (modes(mode) !== modes(PINNED_SQL_MODE)) return `sql_mode could not be pinned to ${PINNED_SQL_MODE} (the session has ${mode})`;
   const charset = String(row?.charset ?? '');
-  if (charset !== PINNED_CHARSET) throw new PinRefusal(`character_set_client could not be pinned to ${PINNED_CHARSET} (the session has ${charset}): not run as a read`);
+  if (charset !== PINNED_CHARSET) return `character_set_client could not be pinned to ${PINNED_CHARSET} (the session has ${charset})`;
   const limit = String(row?.select_limit ?? '');
-  if (limit !== NO_SELECT_LIMIT) throw new PinRefusal(`sql_select_limit could not be lifted (the session has ${limit}), and the engine's questions about what a read opens would be answered in part: not run as a read`);
+  if (limit !== NO_SELECT_LIMIT) return `sql_select_limit could not be lifted (the session has ${limit}), and the engine's questions about what a read opens would be answered in part`;
+  return undefined;
+}
+
+/** Throws PinRefusal unless the session reads back pinned. */
+export function checkMysqlPin(row: PinRow): void {
+  const why = unpinned(row);
+  if (why) throw new PinRefusal(`${why}: not run as a read`);
+}
+
+/** What a destructive step that is not run says: the gate showed its text as the pinned session reads it. */
+const NOT_AS_SHOWN = 'not run: the server would not read the statement as the gate showed it';
+
+/** Before a destructive step: throws unless the session reads back pinned. */
+export function checkGatedPin(row: PinRow): void {
+  const why = unpinned(row);
+  if (why) throw new Error(`${why}: ${NOT_AS_SHOWN}`);
 }
 
 /** A server error while pinning (not a lost connection): the session cannot be pinned. */
 export function mysqlPinFailed(err: unknown): unknown {
-  const errno = (err as { errno?: unknown }).errno;
-  if (typeof errno !== 'number' || errno >= 2000) return err; // 2000+: client-side (connection) errors
+  const errno = serverErrno(err);
+  if (errno === undefined) return err;
   return new PinRefusal(`the session's sql_mode could not be pinned for a read (${errno}: ${String((err as Error).message)}): not run as a read`);
+}
+
+/** The same, before a destructive step. */
+export function gatedPinFailed(err: unknown): unknown {
+  const errno = serverErrno(err);
+  if (errno === undefined) return err;
+  return new Error(`the session's sql_mode and character set could not be pinned (${errno}: ${String((err as Error).message)}): ${NOT_AS_SHOWN}`);
+}
+
+/** A server's error number; undefined for a client-side one (2000+: a lost connection) or none. */
+function serverErrno(err: unknown): number | undefined {
+  const errno = (err as { errno?: unknown }).errno;
+  return typeof errno === 'number' && errno < 2000 ? errno : undefined;
 }

@@ -11,7 +11,8 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { whyNotInformationSchema } from '../language/sql/mysql-information-schema.js';
-import { checkMysqlIsolation, checkMysqlPin, checkStatTables, mysqlPinFailed, PIN_SQL, readBackSql, readPinSql } from './mysql-pin.js';
+import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinSql } from './mysql-pin.js';
+import { writeUtf8 } from './mysql-encoder.js';
 import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { MYSQL_PARAMETER_LOGGING_SQL, mysqlParametersLogged } from './parameter-logging.js';
 import { PinRefusal } from './pin-refusal.js';
@@ -112,8 +113,8 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
   // prefer on a server without TLS went on in plain text (db/mysql-prefer.ts): the session is plain.
   const used = tls && !link.tlsStarted ? { tls: null, config: { ...config, ssl: undefined } } : { tls, config };
   try {
-    // The whole session speaks the dialect the classifier reads (db/mysql-pin.ts); reads pin it again.
-    // Best effort here: a server that refuses it still runs destructive steps; a read refuses (pin()). A failing
+    // The whole session speaks the dialect the classifier reads (db/mysql-pin.ts); every step pins it again, and
+    // refuses to run where it cannot (pin(), pinForGate()): best effort here. A failing
     // init_connect answers this first statement with 1184 and closes: that error is the one that says why.
     await raceAbort(conn.query(PIN_SQL), opts.signal).catch((err: unknown) => {
       if (opts.signal.aborted) throw err;
@@ -205,6 +206,7 @@ class MysqlSession extends GuardedSession implements Session {
     // A proven read runs as the engine writes it from its own parse (mysql-regenerate.ts); a vouched one as written.
     const sql = opts.readOnly && !opts.vouched ? this.proven(written) : written;
     if (opts.readOnly) await this.pin();
+    else await this.pinForGate();
     await this.sessionReadOnly(opts.readOnly);
     await this.conn.query(opts.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     // Checked inside the read's transaction: what holds its relations still lasts until it ends (mysql-hold.ts).
@@ -302,7 +304,7 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   /** Before every read: sql_mode and the client character set as the classifier read the text, and the isolation
-   *  level under which a plain SELECT takes no row lock (REPEATABLE READ), each read back. */
+   *  level under which a plain SELECT takes no row lock (REPEATABLE READ), each read back; mysql2 writing UTF-8. */
   private async pin(): Promise<void> {
     try {
       const mariadb = this.flavour === 'mariadb';
@@ -315,6 +317,25 @@ class MysqlSession extends GuardedSession implements Session {
     } catch (err) {
       throw mysqlPinFailed(err);
     }
+    writeUtf8(this.conn);
+  }
+
+  /**
+   * Before every destructive step: sql_mode and the client character set as the gate showed its text, whatever an
+   * earlier gated step set (a probe of stop 73: its `SET sql_mode = 'NO_BACKSLASH_ESCAPES'` made the next gate's
+   * UPDATE of one note an UPDATE of every note), read back; and mysql2 writing UTF-8 again (mysql-encoder.ts). Its
+   * own message, ahead of the step's: the server lexes a message with the settings in force when it arrives. A
+   * gated step's own SET then holds for that step only.
+   */
+  private async pinForGate(): Promise<void> {
+    try {
+      await this.conn.query(PIN_SQL);
+      const [rows] = await this.conn.query(READ_BACK_SQL);
+      checkGatedPin((rows as Record<string, unknown>[])[0]);
+    } catch (err) {
+      throw gatedPinFailed(err);
+    }
+    writeUtf8(this.conn);
   }
 
   /**

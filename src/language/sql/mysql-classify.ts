@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { expands, lexMysql, type Condition } from './mysql-lexer.js';
 import { nameTokens, whereKeyword } from './mysql-names.js';
 import { informationSchemaReads, showProven, UNLISTED_WHEREVER, whyNotInformationSchema } from './mysql-information-schema.js';
-import { mysqlTokens, readOtherwise } from './mysql-tokens.js';
+import { keepBareCalls, mysqlTokens, readOtherwise } from './mysql-tokens.js';
 import { MYSQL_ACTING, MYSQL_READ_ONLY } from './read-only-functions.js';
 import { aStatement, notRead, read, unknownCode, unparsed, worst, type Finding, type SqlVerdict } from './verdict.js';
 import { asciiUpper } from './ascii-case.js';
@@ -155,7 +155,8 @@ function unprovenListing(statement: string): string | undefined {
 /**
  * Why the grammar's reading is not the server's, if it is not: the grammar's parse written back must be the
  * statement token for token as the server splits it (mysql-tokens.ts). node-sql-parser takes `--1` for a comment
- * (`SELECT 1--1, f(1)` was `SELECT 1` to it and a call of f to the server), `_utf8mb4'x'` for a name and an alias.
+ * (`SELECT 1--1, f(1)` was `SELECT 1` to it and a call of f to the server), `_utf8mb4'x'` for a name and an alias,
+ * `UTC_TIMESTAMP` for a column (a read-only keyword call, written back bare: keepBareCalls).
  */
 function otherwiseRead(statement: string, ast: unknown, grammar: Grammar, database: string): string | undefined {
   let written: string;
@@ -164,7 +165,7 @@ function otherwiseRead(statement: string, ast: unknown, grammar: Grammar, databa
   } catch {
     return `the ${database} grammar cannot write back what it parsed`;
   }
-  return readOtherwise(statement, written, database);
+  return readOtherwise(statement, keepBareCalls(statement, written), database);
 }
 
 /** The grammar's error lists every token it expected; where it stopped is what helps. */

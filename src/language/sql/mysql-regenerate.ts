@@ -2,12 +2,13 @@
 // the grammar's parse of what that server reads (its executable comments expanded or dropped by its flavour and
 // version, comments gone), never the author's spelling. It is sent only when it is the author's statement token for
 // token as the server's lexer splits both (mysql-tokens.ts), and when the classifier proves the regenerated text
-// itself a read. A grammar that reads a token otherwise than the server (`_utf8mb4'x'` as a name and an alias) then
-// makes the step unknown; it cannot make the server run something the classifier did not read.
+// itself a read. A grammar that reads a token otherwise than the server (`_utf8mb4'x'` as a name and an alias,
+// `UTC_TIMESTAMP` as a column it backquotes) then makes the step unknown; it cannot make the server run something
+// the classifier did not read. A keyword call it took for a column is written back bare (keepBareCalls).
 import { classifyMysql, grammars, type Grammar } from './mysql-classify.js';
 import { expands, serverText, type Condition } from './mysql-lexer.js';
 import { whereKeyword } from './mysql-names.js';
-import { mysqlTokens, readOtherwise, type Token } from './mysql-tokens.js';
+import { keepBareCalls, mysqlTokens, readOtherwise, type Token } from './mysql-tokens.js';
 
 /** The server the text goes to: its flavour, and its version as `/*!NNNNN` compares it (10.11.6: 101106). */
 export interface MysqlServer { mariadb: boolean; version: number }
@@ -51,7 +52,7 @@ function regenerate(text: string, server: MysqlServer): string {
   let why = '';
   for (const [name, grammar] of order) {
     try {
-      const text = /^SHOW\b/i.test(statement) ? show(statement, grammar(), name) : written(statement, grammar(), name);
+      const text = keepBareCalls(statement, /^SHOW\b/i.test(statement) ? show(statement, grammar(), name) : written(statement, grammar(), name));
       const otherwise = readOtherwise(statement, text, name);
       if (!otherwise) { again = text; break; }
       why ||= otherwise;
@@ -92,7 +93,7 @@ function show(statement: string, grammar: Grammar, database: string): string {
 }
 
 function showWord(token: Token): string {
-  if (token.kind === 'name' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(token.text)) return token.text;
+  if (token.kind === 'name' && !token.quoted && /^[A-Za-z_][A-Za-z0-9_]*$/.test(token.text)) return token.text;
   if (token.kind === 'name' && !token.text.includes('`')) return `\`${token.text}\``;
   if (token.kind === 'string' && !/['\\]/.test(token.text)) return `'${token.text}'`;
   if (token.kind === 'mark' && (token.text === '.' || token.text === '?')) return token.text;

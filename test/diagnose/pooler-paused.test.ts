@@ -13,13 +13,16 @@ const run = (url: string) => diagnose({ url, from: 'test' }, { timeoutMs: 3_000 
 const NO_POOLER = !pgbouncerBinary() && 'pgbouncer is not installed';
 const connectCheck = (d: Awaited<ReturnType<typeof run>>) => d.checks.find((c) => c.layer === 'connect');
 
-describe('PgBouncer: a PAUSEd database against a full pool', { skip: NO_POOLER }, () => {
+// The cases wait (3 s limits, PgBouncer's login timeout, dry runs) and are independent: each has a PgBouncer of its
+// own (its own PAUSE, its own pool held full) in front of the one PostgreSQL, so they run side by side.
+describe('PgBouncer: a PAUSEd database against a full pool', { skip: NO_POOLER, concurrency: true }, () => {
   const started: { stop(): Promise<void> }[] = [];
   after(async () => { for (const s of started.reverse()) await s.stop(); });
   let backend: LabServer | undefined;
+  let starting: Promise<LabServer> | undefined;
   async function pooler(opts: PoolerOptions): Promise<LabPooler> {
-    if (!backend) { backend = await startPostgres(); started.push(backend); }
-    const p = await startPgbouncer(backend, { queryWaitTimeout: 30, ...opts });
+    starting ??= startPostgres().then((s) => { backend = s; started.push(s); return s; });
+    const p = await startPgbouncer(await starting, { queryWaitTimeout: 30, ...opts });
     started.push(p);
     return p;
   }

@@ -3,6 +3,7 @@
 // schema (public) that the server counts when it runs (track_functions = all), and the texts that name each one.
 import { PG_READ_ONLY } from '../../src/language/sql/read-only-functions.js';
 import { PG_BUILTIN_TYPES, PG_READ_ONLY_OPERATORS } from '../../src/language/sql/pg-builtins.js';
+import pg from 'pg';
 import type { LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 
@@ -22,10 +23,19 @@ export async function plantTwins(server: LabServer): Promise<number> {
   await adminQuery(server, 'SELECT pg_reload_conf()');
   await adminQuery(server, 'CREATE FUNCTION public.twin_mark(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$');
   let planted = 0;
-  const plant = async (sql: string) => { try { await adminQuery(server, sql); planted++; } catch { /* a name the server will not take */ } };
-  for (const f of PG_READ_ONLY) await plant(`CREATE FUNCTION public.${quote(f)}(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$`);
-  for (const t of TYPE_NAMES) await plant(`CREATE DOMAIN public.${quote(t)} AS int CHECK (public.twin_mark(VALUE) > -1)`);
-  for (const o of OPERATORS) await plant(`CREATE OPERATOR public.${o} (RIGHTARG = int, FUNCTION = public.twin_mark)`);
+  // One admin session for the ~400 statements (a login each cost a backend's start and a SCRAM exchange: ~10 s
+  // of the file's time per server); each statement still its own transaction, so one the server refuses is
+  // refused alone.
+  const client = new pg.Client({ connectionString: server.adminUrl(), connectionTimeoutMillis: 30_000 });
+  await client.connect();
+  try {
+    const plant = async (sql: string) => { try { await client.query(sql); planted++; } catch { /* a name the server will not take */ } };
+    for (const f of PG_READ_ONLY) await plant(`CREATE FUNCTION public.${quote(f)}(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$`);
+    for (const t of TYPE_NAMES) await plant(`CREATE DOMAIN public.${quote(t)} AS int CHECK (public.twin_mark(VALUE) > -1)`);
+    for (const o of OPERATORS) await plant(`CREATE OPERATOR public.${o} (RIGHTARG = int, FUNCTION = public.twin_mark)`);
+  } finally {
+    await client.end();
+  }
   await adminQuery(server, 'GRANT USAGE ON SCHEMA public TO PUBLIC; GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC');
   return planted;
 }

@@ -10,18 +10,22 @@ import type pg from 'pg';
 /** A column's value as COPY's text format gives it; null for \N. */
 export type CopyRow = (string | null)[];
 
-/** The protocol messages node-postgres hands the query it is running (client.js calls these by name). */
+/** The protocol messages node-postgres hands the query it is running (client.js calls these by name). `shows`:
+ *  how many SHOW statements come before the COPYs; each answers one row, kept in `shown`. */
 class CopyOut {
   private chunks: Buffer[] = [];
   private readonly outputs: Buffer[] = [];
+  readonly shown: (string | null)[] = [];
   private unexpected: string | undefined;
   readonly done: Promise<Buffer[]>;
   private resolve!: (b: Buffer[]) => void;
   private reject!: (e: unknown) => void;
 
-  constructor(private readonly text: string) {
+  constructor(private readonly text: string, private readonly shows = 0) {
     this.done = new Promise((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
   }
+
+  private get showing(): boolean { return this.outputs.length < this.shows; }
 
   submit(connection: { query(text: string): void }): void { connection.query(this.text); }
   // A copy: the chunk is a view of pg's read buffer, which the next socket read overwrites.
@@ -32,9 +36,12 @@ class CopyOut {
     else this.resolve(this.outputs);
   }
   handleError(err: unknown): void { this.reject(err); }
+  handleRowDescription(): void { if (!this.showing) this.unexpected ??= 'a row description'; }
+  handleDataRow(msg: { fields: (string | null)[] }): void {
+    if (this.showing && msg.fields.length === 1) this.shown.push(msg.fields[0]!);
+    else this.unexpected ??= 'a row';
+  }
   // None of these answer this text; a server that sends them is not answering it.
-  handleRowDescription(): void { this.unexpected ??= 'a row description'; }
-  handleDataRow(): void { this.unexpected ??= 'a row'; }
   handleEmptyQuery(): void { this.unexpected ??= 'an empty query'; }
   handlePortalSuspended(): void { this.unexpected ??= 'a suspended portal'; }
   handleCopyInResponse(connection: { sendCopyFail(msg: string): void }): void {
@@ -53,14 +60,20 @@ export interface CopyTable { table: string; columns: readonly string[] }
  * implicit transaction of its own. Each COPY's rows end at its CommandComplete.
  */
 export async function copyOut(client: pg.Client, tables: readonly CopyTable[]): Promise<CopyRow[][]> {
-  for (const { table, columns } of tables) {
-    if (![...table.split('.'), ...columns].every((n) => PLAIN.test(n))) throw new Error(`copyOut: not a plain name in ${table} (${columns.join(', ')})`);
+  return (await showAndCopyOut(client, undefined, tables)).rows;
+}
+
+/** copyOut, with a setting's value asked first in the same message (SHOW is not planned either): `shown`. */
+export async function showAndCopyOut(client: pg.Client, setting: string | undefined, tables: readonly CopyTable[]): Promise<{ shown: string | null; rows: CopyRow[][] }> {
+  for (const name of [...(setting === undefined ? [] : [setting]), ...tables.flatMap(({ table, columns }) => [...table.split('.'), ...columns])]) {
+    if (!PLAIN.test(name)) throw new Error(`copyOut: not a plain name: ${name}`);
   }
-  const copy = new CopyOut(tables.map(({ table, columns }) => `COPY ${table} (${columns.join(', ')}) TO STDOUT`).join('; '));
+  const shows = setting === undefined ? [] : [`SHOW ${setting}`];
+  const copy = new CopyOut([...shows, ...tables.map(({ table, columns }) => `COPY ${table} (${columns.join(', ')}) TO STDOUT`)].join('; '), shows.length);
   client.query(copy as unknown as pg.QueryConfig);
-  const outputs = await copy.done;
-  if (outputs.length !== tables.length) throw new Error(`COPY TO STDOUT answered ${outputs.length} of ${tables.length} tables`);
-  return outputs.map((out, i) => parseCopyText(out.toString('utf8'), tables[i]!.columns.length));
+  const outputs = (await copy.done).slice(shows.length);
+  if (outputs.length !== tables.length || copy.shown.length !== shows.length) throw new Error(`COPY TO STDOUT answered ${outputs.length} of ${tables.length} tables`);
+  return { shown: copy.shown[0] ?? null, rows: outputs.map((out, i) => parseCopyText(out.toString('utf8'), tables[i]!.columns.length)) };
 }
 
 const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };

@@ -14,7 +14,7 @@
 // how the server makes those casts. Every row of each catalog comes back, a few
 // thousand, once per session, and is judged here. What is left: the types' own output functions (oidout), which
 // only an UPDATE of pg_type's output column could change.
-import { ROLE_SETTINGS_SQL } from './pg-libraries.js';
+import type { CopyRow, CopyTable } from './pg-copy-out.js';
 import { builtinRowsDigest, freshRows, INITDB_MADE, INITDB_MADE_SQL, initdbMadeChanged, initdbMadeDigest, initdbMadeSql } from './pg-builtin-rows.js';
 import { userMadeOid as userMade } from './pg-pin-sql.js';
 
@@ -110,26 +110,22 @@ const UNDEFINED_COLUMN = '42703';
 
 const CASTS = CATALOGS.find((c) => c.name === 'pg_cast')!;
 
-/** The major, pg_cast's rows (for catalogHooks) and the roles' and databases' own settings (for pg-libraries.ts)
- *  in one round trip: on a slow path every round trip of the login counts (1 s each way: the timeout runbook's
- *  login probe ran out with one more). Neither question casts or calls anything, so both may go before anything is
- *  judged. */
-export async function majorAndCasts(query: Query): Promise<{ major: number; casts: Record<string, unknown>[]; libraries: string[] }> {
-  const [version, casts, settings] = await query(`SHOW server_version_num;\n${rowsSql(CASTS)};\n${ROLE_SETTINGS_SQL}`) as unknown as { rows: Record<string, unknown>[] }[];
-  return {
-    major: Math.floor(Number(version!.rows[0]?.server_version_num ?? 0) / 10000), casts: casts!.rows,
-    libraries: settings!.rows.flatMap((r) => (Array.isArray(r.setconfig) ? r.setconfig.map(String) : [])),
-  };
-}
+/** pg_cast's columns its question reads, asked by COPY in the session's first message (pg-first-question.ts): a
+ *  SELECT of pg_cast there would be planned before anything said the planner runs nothing of someone's over it. */
+export const CAST_COLUMNS: CopyTable = { table: `pg_catalog.${CASTS.name}`, columns: [CASTS.key, ...CASTS.code] };
+
+/** CAST_COLUMNS' rows as its question's (c0 the key, c1 the function), for catalogHooks. */
+export const castRows = (rows: readonly CopyRow[]): Record<string, unknown>[] => rows.map((r) => Object.fromEntries(r.map((v, i) => [`c${i}`, v])));
 
 /**
  * What of PostgreSQL's own catalog rows names code someone created, said for the operator; undefined when
- * nothing does. Asked on a fresh session, before the engine's first query of its own, with what majorAndCasts read.
+ * nothing does. Asked on a fresh session, before the engine's first query of its own, with the major and pg_cast's
+ * rows the session's first message read (pg-first-question.ts).
  */
 export async function catalogHooks(query: Query, { major, casts }: { major: number; casts: Record<string, unknown>[] }): Promise<string | undefined> {
   // pg_cast first, on its own: the rest casts regproc columns to oid, and the server runs whatever function
   // pg_cast's row for that pair names (a probe of stop 69 pointed it at a plpgsql function, which terminated a
-  // session before the answer that named it was judged). Its own question casts nothing (castfunc is an oid).
+  // session before the answer that named it was judged). Its own rows were read by COPY: nothing cast, nothing planned.
   const castProblem = rowsProblem(CASTS, casts, major);
   if (castProblem) return castProblem;
   const catalogs = catalogsOf(major).filter((c) => c !== CASTS);

@@ -7,16 +7,16 @@
 // read's pin) read pg_proc, pg_namespace and others: a probe's `SELECT 1` and a built-in's --dry-run terminated
 // another session that way. No SELECT can ask about it, since planning it is the hazard (a statistics object can
 // sit on pg_statistic_ext itself), so the question is a COPY of the catalogs' own tables (db/pg-copy-out.ts),
-// which the planner never sees: before the session's first question, and again before each read's pin message
-// (db/pg-session.ts, where its cost is measured).
+// which the planner never sees: in the session's first message, which holds nothing planned (db/pg-first-question.ts),
+// and again before each read's pin message (db/pg-session.ts, where its cost is measured).
 // What is left: PostgreSQL's own pg_index rows edited in place (an expression UPDATEd into a built-in index), and
 // CHECK constraints someone added to a catalog, which the planner folds only under constraint_exclusion = on.
 import type pg from 'pg';
-import { copyOut, type CopyTable } from './pg-copy-out.js';
+import { copyOut, type CopyRow, type CopyTable } from './pg-copy-out.js';
 import { builtinOid as own, userMadeOid as userMade } from './pg-pin-sql.js';
 
 /** pg_statistic_ext came with PostgreSQL 10; before it, no statistics object exists. */
-const STATISTICS_SINCE = 10;
+export const STATISTICS_SINCE = 10;
 const STATISTICS: CopyTable = { table: 'pg_catalog.pg_statistic_ext', columns: ['stxrelid', 'stxname'] };
 const INDEXES: CopyTable = { table: 'pg_catalog.pg_index', columns: ['indrelid', 'indexrelid'] };
 const CHILDREN: CopyTable = { table: 'pg_catalog.pg_inherits', columns: ['inhparent', 'inhrelid'] };
@@ -25,17 +25,20 @@ const NAMES: CopyTable = { table: 'pg_catalog.pg_class', columns: ['oid', 'relna
 
 const shown = (name: string): string => name.replace(/[\x00-\x1f\x7f]/g, '?');
 
+/** The catalogs asked, by COPY, for what was put on PostgreSQL's own: those of a server of `major`. */
+export const planningTables = (major: number): CopyTable[] => [...(major >= STATISTICS_SINCE ? [STATISTICS] : []), INDEXES, CHILDREN];
+
 /**
  * What someone put on PostgreSQL's own catalogs that the planner runs in every query over them, said for the
- * operator, or undefined. `major`: the server's (asked with SHOW, which is not planned, when not given).
- * One round trip when nothing is found.
+ * operator, or undefined. One round trip when nothing is found.
  */
-export async function catalogPlanningHooks(client: pg.Client, major?: number): Promise<string | undefined> {
-  major ??= Math.floor(Number((await client.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0]?.server_version_num ?? 0) / 10000);
-  const withStatistics = major >= STATISTICS_SINCE;
-  const tables = [...(withStatistics ? [STATISTICS] : []), INDEXES, CHILDREN];
-  const found = await copyOut(client, tables);
-  const [statistics, indexes, children] = withStatistics ? found : [[], ...found];
+export async function catalogPlanningHooks(client: pg.Client, major: number): Promise<string | undefined> {
+  return plantedProblem(client, major, await copyOut(client, planningTables(major)));
+}
+
+/** What planningTables(major)'s rows (`found`, in order) say; the catalogs' names are asked (by COPY) only to name one. */
+export async function plantedProblem(client: pg.Client, major: number, found: CopyRow[][]): Promise<string | undefined> {
+  const [statistics, indexes, children] = major >= STATISTICS_SINCE ? found : [[], ...found];
   // Each row: the relation it is on (a catalog: below FirstNormalObjectId), then what was put there.
   const stat = statistics!.find((r) => own(r[0]!));
   const index = indexes!.find((r) => own(r[0]!) && userMade(r[1]!));

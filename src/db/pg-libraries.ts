@@ -10,14 +10,24 @@
 // the server's from pg_show_all_settings() where the role may see them: a role that is not a superuser sees none
 // of these server-wide (a superuser's ALTER SYSTEM and a reload, or jit_provider
 // = '../…' and a restart, loaded a library a round-3 probe's read ran under, unseen). Said in docs/reliability.md.
+import pg from 'pg';
+import type { CopyRow, CopyTable } from './pg-copy-out.js';
 
 /** The settings that name libraries a session loads. */
 const SETTINGS: ReadonlySet<string> = new Set(['dynamic_library_path', 'session_preload_libraries', 'local_preload_libraries', 'shared_preload_libraries', 'jit_provider']);
 
 /** Every role's and database's own settings (ALTER ROLE/DATABASE … SET), readable by any role where SHOW of these
- *  is a superuser's: no operator or function runs (the login's first round trip, before the catalogs are known to
- *  be PostgreSQL's own). Judged whoever they apply to: a setting like these anywhere on the server is refused. */
-export const ROLE_SETTINGS_SQL = 'SELECT s.setconfig FROM pg_catalog.pg_db_role_setting s';
+ *  is a superuser's: by COPY, in the login's first message (pg-first-question.ts), before anything says the catalogs
+ *  are PostgreSQL's own (a SELECT would be planned). Judged whoever they apply to: a setting like these anywhere on
+ *  the server is refused. */
+export const ROLE_SETTINGS: CopyTable = { table: 'pg_catalog.pg_db_role_setting', columns: ['setconfig'] };
+
+/** text[]'s parser (OID 1009: pg's typings name no array type). */
+const TEXT_ARRAY = (pg.types.getTypeParser as (oid: number, format: 'text') => (value: string) => unknown)(1009, 'text');
+
+/** ROLE_SETTINGS' rows as `name=value` entries: each setconfig is a text[] as its output function writes it. */
+export const roleSettings = (rows: readonly CopyRow[]): string[] =>
+  rows.flatMap(([setconfig]) => (setconfig == null ? [] : (TEXT_ARRAY(setconfig) as unknown[]).map(String)));
 
 /** The server's own values, where this role may see them (the function leaves out what it may not): asked once
  *  PostgreSQL's own functions are known to be its own. Not through the pg_settings view, which a superuser may

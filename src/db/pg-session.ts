@@ -1,7 +1,8 @@
 // PostgreSQL sessions over pg. Every step runs in its own transaction so that `SET LOCAL statement_timeout`
 // and READ ONLY apply to that step alone; a step that is not destructive sends exactly one statement.
-import { catalogHooks, majorAndCasts } from './pg-catalog-hooks.js';
-import { catalogPlanningHooks } from './pg-catalog-planning.js';
+import { catalogHooks } from './pg-catalog-hooks.js';
+import { catalogPlanningHooks, plantedProblem } from './pg-catalog-planning.js';
+import { firstAnswers } from './pg-first-question.js';
 import pg from 'pg';
 import { raceAbort } from './abort.js';
 import { classify, diagnosed } from './classify.js';
@@ -114,16 +115,17 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
     if (console) return Object.assign(new PgSession(client, config, tls, backendKey(client)?.pid ?? 0, console, true, '', opts.cancelGraceMs), { timeline });
     const loggedIn = Date.now();
     // Before the engine's first query of its own: code someone hung on PostgreSQL's own objects would run in it.
-    // First what the planner runs for any query over a catalog (asked by COPY, which is not planned), then the
-    // catalogs' rows (a SELECT the planner would have run that code for).
-    // One SHOW for both questions: on a slow path every round trip of the login counts (a 1 s each way path's
-    // 20 s login probe ran out when each question asked the version again).
+    // First, in one message nothing of which is planned (SHOW and COPY: pg-first-question.ts), what the planner
+    // runs for any query over a catalog, pg_cast's rows and the roles' settings; then the other catalogs' rows (a
+    // SELECT the planner would have run that code for). On a slow path every round trip of the login counts (a
+    // 1 s each way path's 20 s login probe ran out when each question asked the version again).
     const open = async () => {
       const query = (sql: string) => client.query(sql);
-      const opening = await raceAbort(majorAndCasts(query), opts.signal);
+      const opening = await raceAbort(firstAnswers(client), opts.signal).catch((err: unknown) => { throw copyFailed(err); });
       const library = librariesProblem(opening.libraries); // before anything else is asked: it may answer anything
       if (library) throw sendsNothing(library);
-      await unplannedCatalogs(client, opts.signal, '(not even a read, nor in a dry run)', opening.major);
+      const planted = await raceAbort(plantedProblem(client, opening.major, opening.planting), opts.signal);
+      if (planted) throw new PinRefusal(`${planted}: nothing is sent on this server (not even a read, nor in a dry run)`);
       const hooked = await raceAbort(catalogHooks(query, opening), opts.signal);
       if (hooked) throw new PinRefusal(`${hooked}: the server runs it wherever it fits, the engine's own queries included, so the engine sends nothing on this server (not even a read, nor in a dry run)`);
       const opened = await raceAbort(client.query<{ pid: number; version: string; started: string | null; libraries: string[] | null }>(OPEN_SQL), opts.signal);
@@ -150,15 +152,17 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
 
 /**
  * Refuses when someone put on PostgreSQL's own catalogs what the planner runs for every query over them
- * (db/pg-catalog-planning.ts): a COPY of pg_statistic_ext, pg_index and pg_inherits, one round trip. A server
- * error asking it (a revoked privilege) refuses too; a lost connection and a cancel stay what they are.
+ * (db/pg-catalog-planning.ts): a COPY of pg_statistic_ext, pg_index and pg_inherits, one round trip (at a login,
+ * part of the first message). A server error asking it (a revoked privilege) refuses too; a lost connection and a
+ * cancel stay what they are.
  */
-async function unplannedCatalogs(client: pg.Client, signal: AbortSignal, nothingElse: string, major?: number): Promise<void> {
-  const found = await raceAbort(catalogPlanningHooks(client, major), signal).catch((err: unknown) => {
-    throw checkFailed(err, 'whether PostgreSQL\'s own catalogs carry statistics, indexes or child tables someone added could not be read by COPY');
-  });
+async function unplannedCatalogs(client: pg.Client, signal: AbortSignal, nothingElse: string, major: number): Promise<void> {
+  const found = await raceAbort(catalogPlanningHooks(client, major), signal).catch((err: unknown) => { throw copyFailed(err); });
   if (found) throw new PinRefusal(`${found}: nothing is sent on this server ${nothingElse}`);
 }
+
+const copyFailed = (err: unknown): unknown =>
+  checkFailed(err, 'whether PostgreSQL\'s own catalogs carry statistics, indexes or child tables someone added could not be read by COPY');
 
 /** A library from outside PostgreSQL's own directory (pg-libraries.ts): nothing more goes to this server. */
 const sendsNothing = (why: string): PinRefusal => new PinRefusal(`${why}; the engine sends nothing on this server (not even a read, nor in a dry run)`);

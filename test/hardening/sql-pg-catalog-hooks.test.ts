@@ -14,7 +14,8 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labServerInfo, startPostgres, type LabServer } from '../../src/lab/index.js';
-import { catalogHooks, HOOKS_SQL, majorAndCasts } from '../../src/db/pg-catalog-hooks.js';
+import { catalogHooks, HOOKS_SQL } from '../../src/db/pg-catalog-hooks.js';
+import { firstAnswers } from '../../src/db/pg-first-question.js';
 import { copyOut } from '../../src/db/pg-copy-out.js';
 import { openSession } from '../../src/db/open.js';
 import { parseUrl } from '../../src/db/url.js';
@@ -417,7 +418,7 @@ describe('code hung on PostgreSQL\'s own catalog rows runs in no read, nor in th
         await client.connect();
         try {
           const query = (sql: string) => client.query(sql);
-          const said = await catalogHooks(query, await majorAndCasts(query));
+          const said = await catalogHooks(query, await firstAnswers(client));
           assert.match(said ?? '', /PostgreSQL's own pg_proc row \d+ was given code someone created/);
           assert.equal(((await client.query(HOOKS_SQL)) as unknown as unknown[]).length, 19, 'one answer per question (pg_proc has three)');
         } finally { await client.end(); }

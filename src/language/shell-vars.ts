@@ -11,7 +11,6 @@
  *  client connects (libpq's and the mysql client's own variables; not PGOPTIONS or PGSERVICEFILE, which set the
  *  session's settings: a search_path can put the author's function in place of a built-in one). */
 const REVIEWED = new Set([
-  'LANGUAGE',
   'TZ', 'COLUMNS', 'LINES', 'NO_COLOR',
   'PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGCONNECT_TIMEOUT', 'PGAPPNAME', 'PGSSLMODE',
   'MYSQL_PWD', 'MYSQL_HOST', 'MYSQL_TCP_PORT',
@@ -31,7 +30,11 @@ export function inertVariable(name: string): boolean {
 // (\, `, [, {, |, @…) are one character: 'echo "两\"; touch M; #"' is one echo as UTF-8, and an echo, then
 // touch, in zh_TW.BIG5 (the UTF-8 of 两 ends in 0xA4, and A4 5C is one BIG5 character). So these names are set
 // only to a literal naming the C locale or a UTF-8 one, where every ASCII byte is the character the lint read.
-const LOCALE_NAMES = /^(LANG|LC_[A-Z]+)$/;
+const LOCALE_NAMES = /^(LANG|LANGUAGE|LC_[A-Z]+)$/;
+/** LANGUAGE is a list of language names, but gettext joins each into a path under /usr/share/locale: a
+ *  `../../../../tmp/x` loaded the author's catalogue, whose translations replaced the programs' printf formats
+ *  (`%n` included) in proven reads (a probe of stop 73). Names only: letters, a region, a modifier; or empty. */
+const LANGUAGE_LIST = /^$|^[A-Za-z]{2,3}(_[A-Za-z]{2})?(@[A-Za-z0-9]+)?(:[A-Za-z]{2,3}(_[A-Za-z]{2})?(@[A-Za-z0-9]+)?)*$/;
 /** A locale name proven to read the script's bytes as the lint does: C, POSIX, or a UTF-8 codeset. Not a name
  *  without a codeset (zh_TW is BIG5), a path (a locale directory), nor empty or unset: bash then falls back to the
  *  next variable, which may be the operator's LANG=zh_TW.BIG5 the engine pinned LC_CTYPE against. */
@@ -44,11 +47,14 @@ export const provenLocale = (value: string): boolean => PROVEN_LOCALE.test(value
 /** Whether a step that is not destructive may set `name` to the literal `value` (undefined: a value the lint
  *  cannot see, or one added to the old value). */
 export function inertSetting(name: string, value: string | undefined): boolean {
+  if (name === 'LANGUAGE') return value !== undefined && LANGUAGE_LIST.test(value);
   if (localeVariable(name)) return value !== undefined && PROVEN_LOCALE.test(value);
   return inertVariable(name);
 }
 
 /** The finding's words for a variable that is not inert. */
-export const variableWhy = (name: string): string => localeVariable(name)
+export const variableWhy = (name: string): string => name === 'LANGUAGE'
+  ? "it sets 'LANGUAGE' to something other than a list of language names (de:en_GB): gettext reads each as part of a path, and a catalogue found there rewrites the programs' messages and their printf formats"
+  : localeVariable(name)
   ? `it sets '${name}' to a locale not proven to read the script's bytes as UTF-8 (in BIG5, GBK, GB18030 a byte and the '\\' or quote after it are one character): only a literal C, POSIX or *.UTF-8 given as a value`
   : `it sets '${name}', which the commands may read: only lowercase names (not *_proxy), a locale variable set to C or *.UTF-8, and a reviewed few uppercase ones (TZ, COLUMNS, PGHOST, PGPASSWORD, …: docs/confirmation.md) are proven inert`;

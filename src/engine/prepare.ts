@@ -8,7 +8,7 @@ import { targetNameProblem } from '../language/target-names.js';
 import { vouchedFor } from '../language/vouched.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
-import { readsWhole, renderFlow, renderShell, renderShown, renderTemplate, renderValue, shownValue, test } from './render.js';
+import { flowsSecret, readsWhole, renderFlow, renderShell, renderShown, renderTemplate, renderValue, shownValue, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import { secretLeavesHere, sinkPhrase } from '../language/shell-secret-sinks.js';
 import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
@@ -31,9 +31,12 @@ export interface Prepared {
 }
 
 /** The places (named as the runbook names them) whose values hold a secret, by the scope's taint hook. */
-function givenSecrets(scope: Scope, places: [string, unknown][]): { given?: string[] } {
+/** The places (a value, an env variable, a parameter) that give the step a secret: by flow (a secret, a piece of
+ *  one or a value it chose flowed there: a probe of stop 73 had `number(inputs.pin) % 1000` echoed and recorded in
+ *  clear), and by value as a second layer (a value that holds a registered secret however it got there). */
+function givenSecrets(scope: Scope, places: [string, unknown, boolean?][]): { given?: string[] } {
   const taint = scope[TAINT as unknown as string] as Taint | undefined;
-  const given = taint ? [...new Set(places.filter(([, v]) => v !== undefined && taint.secret(v)).map(([where]) => where))] : [];
+  const given = taint ? [...new Set(places.filter(([, v, flowed]) => v !== undefined && (flowed === true || taint.secret(v))).map(([where]) => where))] : [];
   return given.length ? { given } : {};
 }
 
@@ -46,10 +49,10 @@ export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: 
   return { name: chosen, url: renderTemplate(conn.url, scope) };
 }
 
-/** The numbers (from 1) of the values that hold a secret, by the scope's taint hook. */
-function secretValues(scope: Scope, values: readonly string[]): Set<number> {
+/** The numbers (from 1) of the values a secret flowed into or that hold one (the scope's taint hook). */
+function secretValues(scope: Scope, values: readonly string[], flowed: readonly boolean[]): Set<number> {
   const taint = scope[TAINT as unknown as string] as Taint | undefined;
-  return new Set(taint ? values.flatMap((v, i) => (taint.secret(v) ? [i + 1] : [])) : []);
+  return new Set(taint ? values.flatMap((v, i) => (flowed[i] || taint.secret(v) ? [i + 1] : [])) : []);
 }
 
 /** Variables the runbook's inputs are read from: a step does not inherit them unless its `env:` names them. */
@@ -67,7 +70,7 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const misread = plan && unconfirmed ? valueAsOption(plan, r.values) ?? valueAsFindSyntax(plan, r.values)
     ?? (provenWithValues(plan, r.values) ? undefined : 'with the values it was given, the engine\'s reading of it is not a read (a value there makes an option, a test operator, a name bash evaluates or find syntax)') : undefined;
   if (misread) throw new Error(`not proven to read: ${misread}`);
-  const leaves = plan && unconfirmed ? secretLeavesHere(plan, secretValues(scope, r.values)) : undefined;
+  const leaves = plan && unconfirmed ? secretLeavesHere(plan, secretValues(scope, r.values, r.tainted)) : undefined;
   if (leaves) throw new Error(`not proven to read: ${leaves.why === 'reads' ? 'data is given' : 'a value holding a secret is given'} to ${sinkPhrase(leaves)}; in a proven read only programs that keep their arguments here may be given one, and only bash's echo, printf and test in their arguments (docs/secrets.md)`);
   const script = plan ? planText(plan, (n) => `"\${${valueVar(n)}}"`) : r.script;
   assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here
@@ -97,8 +100,8 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
       env: Object.fromEntries(envFlows.map(([k, f]) => [k, f.shown])),
       ...(dir ? { cwd: dir.shown } : {}),
     },
-    ...givenSecrets(scope, [...r.values.map((v, i): [string, unknown] => [`\${{ ${r.sources[i]} }}`, v]),
-      ...Object.entries(env).map(([k, v]): [string, unknown] => [`env ${k}`, v]), ['cwd', cwd]]),
+    ...givenSecrets(scope, [...r.values.map((v, i): [string, unknown, boolean] => [`\${{ ${r.sources[i]} }}`, v, r.tainted[i]!]),
+      ...envFlows.map(([k, f]): [string, unknown, boolean] => [`env ${k}`, f.text, f.tainted]), ['cwd', cwd, dir?.tainted]]),
     ...(where ? { target: where.remote ? describeRemote(where.remote) : `this machine [target ${targetName} not used: ${where.why}]` } : {}),
   };
 }
@@ -180,7 +183,10 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   // Shown masked by flow, as a shell step's values are (events/schema.ts, Shown): the query is the author's text.
   const shownParams = (sql.params ?? []).map((p, i) => (typeof p === 'string' ? shownValue(p, scope, params[i]) : p));
   const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(shownParams)}` : query.trim();
-  const given = givenSecrets(scope, params.map((v, i): [string, unknown] => [`param ${i + 1}${typeof sql.params?.[i] === 'string' ? ` (${String(sql.params[i])})` : ''}`, v]));
+  const given = givenSecrets(scope, params.map((v, i): [string, unknown, boolean] => {
+    const p = sql.params?.[i];
+    return [`param ${i + 1}${typeof p === 'string' ? ` (${p})` : ''}`, v, typeof p === 'string' && flowsSecret(p, scope)];
+  }));
   const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}), ...(given.given ? { secretParams: true } : {}) };
   const login = loginSecrets(doc, name, scope);
   return { action, command: shown, target: url, ...given, ...(login ? { login } : {}) };

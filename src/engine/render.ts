@@ -60,6 +60,12 @@ export function readsWhole(text: string): boolean {
 
 /** A value as the operator is shown it (an SQL parameter in the gate and the start line): the mask whole when a
  *  single ${{ }} gives it from a secret, else the template as renderShown shows it. `value`: renderValue's. */
+/** Whether a secret flowed into a template's value (a piece of one, a value one chose): a step given it is given a
+ *  secret, whatever the value looks like (`number(inputs.pin) % 1000` is no registered secret, and 193 is a piece). */
+export function flowsSecret(text: string, scope: Scope): boolean {
+  return renderFlow(text, scope).tainted;
+}
+
 export function shownValue(text: string, scope: Scope, value: unknown): unknown {
   const parts = parseTemplate(text);
   if (parts.length === 1 && parts[0]?.kind === 'expr') return evaluateFlow(parts[0].node, scope).tainted ? MASK : value;
@@ -88,12 +94,14 @@ const inAnsi = (s: string): string => s.replace(/[\\']/g, '\\$&');
 const inSingle = (s: string): string => s.replace(/'/g, `'\\''`);
 const inHeredoc = (s: string): string => s.replace(/[\\$`]/g, '\\$&');
 
-/** sources: each value's expression as written, in order (what the step is given, named as the runbook names it). */
-export interface RenderedShell { script: string; values: string[]; sources: string[]; display: string }
+/** sources: each value's expression as written, in order (what the step is given, named as the runbook names it);
+ *  tainted: whether a secret flowed into each (a piece of one, a value it chose: given a secret by flow). */
+export interface RenderedShell { script: string; values: string[]; sources: string[]; tainted: boolean[]; display: string }
 
 export function renderShell(text: string, scope: Scope): RenderedShell {
   const values: string[] = [];
   const sources: string[] = [];
+  const flowed: boolean[] = [];
   let script = '', display = '';
   const parts = parseTemplate(text);
   // Each reference suits where the hole stands (language/shell-holes.ts): "${V}" outside quotes, ${V} inside
@@ -106,6 +114,7 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
     const value = stringOf(raw, scope);
     values.push(value);
     sources.push(p.source);
+    flowed.push(tainted);
     const ref = `\${${valueVar(values.length)}}`;
     const where = contexts.length === holes ? contexts[values.length - 1] : 'word';
     // The display escapes the value as its place needs, and `set -x` prints the word it is part of quoted as
@@ -120,7 +129,7 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
     else if (where === 'single' || where === 'ansi') display += escape(value);
     else display += shellQuote(value);
   }
-  return { script, values, sources, display };
+  return { script, values, sources, tainted: flowed, display };
 }
 
 export function test(expression: string, scope: Scope): { value: boolean; raw: unknown } {

@@ -28,6 +28,11 @@ export const PINNED = {
   debug_print_parse: 'off',
   debug_print_rewritten: 'off',
   debug_print_plan: 'off',
+  // Who the session is: the URL's user. A database's owner (no superuser) may `ALTER DATABASE … SET role` to their
+  // own role, and every session there, a superuser's too, then ran as it: pg_stat_activity hid the other roles'
+  // sessions, a full server read 0 of 17 used and the run ended resolved (a probe of stop 73). 'none' is the
+  // session user (SET ROLE NONE).
+  role: 'none',
 } as const;
 
 /** A read's transaction: READ ONLY, and READ COMMITTED whatever the role's default_transaction_isolation. Under

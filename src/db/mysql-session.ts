@@ -29,13 +29,16 @@ import { classify } from './classify.js';
 import { LoginClock, withTimeline, type LoginTimeline } from './login-timeline.js';
 import { watchLink, type MysqlLink } from './mysql-link.js';
 import { plainIfNoTls } from './mysql-prefer.js';
+import { pinnedSocket } from './pinned-socket.js';
 
 /** The server's own views read views in turn (sys's do, a few deep): a chain longer than this is not followed. */
 const MAX_VIEW_DEPTH = 8;
 
-export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): mysql.ConnectionOptions {
+export function mysqlConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number, address?: string): mysql.ConnectionOptions {
   const socket = socketPath(info);
   return {
+    // Pinned to the address the client's walk reached; mysql2 still names config.host to TLS.
+    ...(address && !socket ? { stream: () => pinnedSocket(address).connect(info.port).setNoDelay(true) } : {}),
     // openSession has filled in MYSQL_PWD from the run's environment when the URL has no password.
     ...(socket ? { socketPath: socket } : { host: info.host, port: info.port }), user: info.user, password: info.password,
     ...(info.database ? { database: info.database } : {}),
@@ -107,7 +110,7 @@ export function dropConnection(conn: mysql.Connection | PromiseConnection): void
 export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | null, opts: OpenOptions): Promise<Session> {
   const before = opts.refused?.before(info);
   if (before) throw new PinRefusal(`${before} (found at an earlier login of this run: not logged in again)`);
-  const config = mysqlConfig(info, tls, opts.timeoutMs);
+  const config = mysqlConfig(info, tls, opts.timeoutMs, opts.address);
   const connecting = Date.now();
   const { conn, link, timeline } = await connectMysqlLink(config, opts.signal, tls?.ifOffered === true);
   // prefer on a server without TLS went on in plain text (db/mysql-prefer.ts): the session is plain.

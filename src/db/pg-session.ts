@@ -24,6 +24,7 @@ import { PinRefusal } from './pin-refusal.js';
 import { PG_PARAMETER_LOGGING_SQL, pgParametersLogged } from './parameter-logging.js';
 import { librariesProblem, SERVER_SETTINGS_SQL } from './pg-libraries.js';
 import { findPassword, libpqUser } from './pgpass.js';
+import { pinnedSocket } from './pinned-socket.js';
 import { parseJsonExact } from './json-exact.js';
 
 // Dates and times come back as PostgreSQL prints them: pg's Date parsing would shift
@@ -41,8 +42,10 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
   return pg.types.getTypeParser(oid, format ?? 'text');
 }) as typeof pg.types.getTypeParser;
 
-export function pgConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number): pg.ClientConfig {
+export function pgConfig(info: ConnectionInfo, tls: TlsSettings | null, timeoutMs: number, address?: string): pg.ClientConfig {
   return {
+    // Pinned to the address the client's walk reached; pg still names the host to TLS.
+    ...(address ? { stream: () => pinnedSocket(address) } : {}),
     // No password in the URL or the run's PGPASSWORD: the password file, read as libpq reads it (pgpass.ts), when
     // the server asks; none found is none sent (pg then says no password was given), never pg's own reading.
     // No user: libpq's (libpqUser: never pg's default, $USER).
@@ -108,7 +111,7 @@ export async function openPgSession(info: ConnectionInfo, tls: TlsSettings | nul
   // every login: each step and loop item of a dry run logged in again (a probe of stop 71), so once is enough.
   const before = opts.refused?.before(info);
   if (before) throw new PinRefusal(`${before} (found at an earlier login of this run: not logged in again)`);
-  const config = pgConfig(info, tls, opts.timeoutMs);
+  const config = pgConfig(info, tls, opts.timeoutMs, opts.address);
   const { client, timeline } = await connectPgTimed(config, opts.signal);
   try {
     const console = info.database === 'pgbouncer' ? await pgbouncerConsole(client, opts.signal) : undefined;

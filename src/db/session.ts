@@ -64,4 +64,7 @@ export interface OpenOptions {
   cancelGraceMs?: number;
   /** The run's servers found running code at a login (refused-servers.ts): none logged in to again. */
   refused?: RefusedServers;
+  /** The address of the URL's host to connect to (a TCP URL): the one the client's walk of the name reached
+   *  (executors/probes/address-walk.ts). The host name still names the server to TLS. */
+  address?: string;
 }

@@ -1,29 +1,26 @@
-// The client's own path through a name's addresses (issue #48). libpq and the MySQL client try each address of
-// the host in the order getaddrinfo gives, waiting their connect timeout on each; Node's net (and so diagnose's own
-// TCP check) races the addresses 250 ms apart. A name whose first address is dead therefore "works" for diagnose
-// while the application waits on that address. So, for a name with several addresses, each is tried in the client's
-// order, one at a time, up to the first that accepts: a silent one before it is the finding.
-import { classify } from '../db/classify.js';
-import { connectTcp } from '../executors/probes/socket.js';
-import type { Classification } from '../common/classification.js';
+// The client's own path through a name's addresses (issue #48) as diagnose reports it. The tcp probe (or, for a
+// MySQL URL, the login) walks the addresses as libpq and the MySQL client do (executors/probes/address-walk.ts):
+// in getaddrinfo's order, one at a time. Where its limit ran out on a silent address, the rest are tried here, so
+// the finding can say that a later one accepts: the application waits on the dead one first.
+import { walkAddresses, type AddressTry } from '../executors/probes/address-walk.js';
 import type { Check } from './types.js';
 
-export interface AddressTry { address: string; ok: boolean; ms: number; classification?: Classification }
+export type { AddressTry };
 
 /** Each address in order, until one accepts; each gets the whole limit (as a client's connect_timeout would). */
 export async function tryAddresses(addresses: string[], port: number, timeoutMs: number): Promise<AddressTry[]> {
-  const tries: AddressTry[] = [];
-  for (const address of addresses) {
-    const startedAt = Date.now();
-    try {
-      (await connectTcp(address, port, AbortSignal.timeout(timeoutMs))).destroy();
-      tries.push({ address, ok: true, ms: Date.now() - startedAt });
-      break;
-    } catch (err) {
-      tries.push({ address, ok: false, ms: Date.now() - startedAt, classification: classify(err) });
-    }
-  }
-  return tries;
+  const walk = await walkAddresses(addresses, port, AbortSignal.timeout(timeoutMs * addresses.length + 1000), timeoutMs);
+  walk.reached?.socket.destroy();
+  return walk.tries;
+}
+
+/** The tcp layer with the client's walk as evidence (a name with several addresses): a walk cut off on a silent
+ *  address goes on through the rest, and a later one that accepts makes the layer a warning naming the dead one. */
+export async function addressWalkCheck(tcp: Check, addresses: string[], port: number, timeoutMs: number): Promise<Check> {
+  const walk = tcp.details?.addressWalk as AddressTry[] | undefined;
+  if (!walk?.length) return tcp;
+  const cutOff = tcp.status === 'failed' && walk[walk.length - 1]!.classification === 'timeout' && walk.length < addresses.length;
+  return withAddressWalk(tcp, cutOff ? [...walk, ...await tryAddresses(addresses.slice(walk.length), port, timeoutMs)] : walk, port);
 }
 
 /** The tcp layer with the walk as evidence: a warning when an address the client tries first never answers. */
@@ -38,6 +35,6 @@ export function withAddressWalk(tcp: Check, tries: AddressTry[], port: number): 
     ...tcp, details, status: 'warn', classification: 'timeout',
     summary: `timeout: ${dead} (tried first, in the order the name resolves) never answers (${tries[0]!.ms} ms waited); `
       + `${tries[firstOk]!.address}:${port} accepts TCP (${tries[firstOk]!.ms} ms). A client that tries the addresses in order (libpq, the MySQL client) `
-      + 'waits its whole connect timeout on the dead one first (libpq: for ever without connect_timeout)',
+      + 'waits its whole connect timeout on the dead one first (libpq: without connect_timeout, until the kernel gives up, about 2 min)',
   };
 }

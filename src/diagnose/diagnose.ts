@@ -13,7 +13,7 @@ import { checkStartup } from './startup.js';
 import { checkSessionSettings } from './session-settings.js';
 import { findingOf } from './finding.js';
 import { withLimitScope } from './limit-scope.js';
-import { tryAddresses, withAddressWalk } from './addresses.js';
+import { addressWalkCheck } from './addresses.js';
 import { poolerLoginTimedOut, withPoolerConsole } from './pooler-console.js';
 import { againstClientTimeout, loggedInAfterAll, phasesOf } from './phases.js';
 import { greetedThenTimedOut, PATIENCE, slowOrSilent } from './slow.js';
@@ -55,8 +55,9 @@ export async function diagnose(source: Source, opts: DiagnoseOptions): Promise<D
     const tcpCheck = fromProbe('tcp', tcp, () => (tcp.details?.socket ? `Unix socket ${String(tcp.details.socket)} accepts connections`
       : `${config.info.host}:${config.info.port} accepts TCP`) + ` (${String(tcp.details?.connectMs)} ms${fromLogin ? ', the login\'s own connection' : ''})`);
     const addresses = Array.isArray(dns.details?.addresses) ? dns.details.addresses.map(String) : [];
-    checks.push(tcp.status === 'ok' && addresses.length > 1 && !dns.details?.socket
-      ? withAddressWalk(tcpCheck, await tryAddresses(addresses, config.info.port, opts.timeoutMs), config.info.port) : tcpCheck);
+    // The tcp check walked the addresses as the client does; a silent one first is named, and a walk cut off on it
+    // ends here even when a later address accepts (the layers above would meet the same wait).
+    checks.push(dns.details?.socket ? tcpCheck : await addressWalkCheck(tcpCheck, addresses, config.info.port, opts.timeoutMs));
     if (tcp.status !== 'ok') return done();
     // What answers on the port is read beside the TLS and login layers, not after them, so a silent server costs no
     // more than their timeout; it is consulted only if a layer fails. Not for a MySQL/MariaDB URL: a connection

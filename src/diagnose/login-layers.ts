@@ -34,7 +34,8 @@ const FROM_TLS_LOGIN = 'a TLS login after the plain one';
 export async function layersFromLogin(runner: ProbeRunner, info: ConnectionInfo, timeoutMs: number): Promise<LoginLayers> {
   const login = await runner.probe('db-connect');
   const link = login.details?.link as MysqlLink | undefined;
-  const where = { host: info.host, port: info.port, from: FROM_LOGIN };
+  // The login walked the name's addresses as the client does (db-connect): that walk is the tcp layer's too.
+  const where = { host: info.host, port: info.port, from: FROM_LOGIN, ...(login.details?.addressWalk ? { addressWalk: login.details.addressWalk } : {}) };
   const tcp: StepResult = link?.tcpMs !== undefined
     ? { status: 'ok', classification: 'ok', durationMs: link.tcpMs, details: { ...where, address: link.address, family: link.family, connectMs: link.tcpMs } }
     : { ...failureOf(login), details: where };

@@ -10,6 +10,7 @@ import { parseUrl, socketPath, UrlError, type ConnectionInfo } from '../../db/ur
 import { withEnvCredentials } from '../../db/url-env.js';
 import { probeFailed, probeOk } from './probe-result.js';
 import { deadline } from './socket.js';
+import { addressesOf, reachAddresses, walkOf, type AddressTry } from './address-walk.js';
 import { linkOf, reachedMysql } from '../../db/mysql-link.js';
 import { timelineOf } from '../../db/login-timeline.js';
 import type { Session } from '../../db/session.js';
@@ -29,6 +30,17 @@ async function whatAnswered(err: unknown, info: ConnectionInfo | undefined, time
   return peerFinding(await readPeer(info.host, info.port, Math.min(PEER_MS, timeoutMs), signal), info.engine, `${info.host}:${info.port}`);
 }
 
+/** A TCP URL whose host name has several addresses: the one libpq would reach, walking them in order (each for the
+ *  URL's connect timeout), for the login to go to; a silent one first with no such timeout fails as the client
+ *  would (address-walk.ts). One address (or a socket): the driver connects there itself, no extra connection. */
+async function pinnedAddress(info: ConnectionInfo, signal: AbortSignal, own: ReturnType<typeof clientTimeout>): Promise<{ address: string; tries: AddressTry[] } | undefined> {
+  const addresses = socketPath(info) ? [] : await addressesOf(info.host, signal);
+  if (addresses.length < 2) return undefined;
+  const walk = await reachAddresses(addresses, info.host, info.port, signal, own);
+  walk.reached.socket.destroy();
+  return { address: walk.reached.address, tries: walk.tries };
+}
+
 export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?: Record<string, string | undefined>, refused?: RefusedServers): Promise<StepResult> {
   const startedAt = Date.now();
   let details: Record<string, unknown> = {};
@@ -39,8 +51,17 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
     if (!action.url) throw new UrlError('the db-connect probe needs a connection url');
     info = withEnvCredentials(parseUrl(action.url), env ?? process.env); // details name the user that logs in
     details = { engine: info.engine, host: info.host, port: info.port, database: info.database, user: info.user, sslmode: sslMode(info) };
-    session = await openSession(info, { timeoutMs: action.timeoutMs, signal: limit.signal, ...(env ? { env } : {}), ...(refused ? { refused } : {}) });
+    const own = clientTimeout(info, env ?? process.env);
+    const pin = await pinnedAddress(info, limit.signal, own);
+    if (pin) details = { ...details, addressWalk: pin.tries };
+    const loginAt = Date.now();
+    session = await openSession(info, {
+      timeoutMs: Math.max(1, action.timeoutMs - (loginAt - startedAt)), signal: limit.signal, ...(pin ? { address: pin.address } : {}),
+      ...(env ? { env } : {}), ...(refused ? { refused } : {}),
+    });
+    // What the application waits: any address its client waits out first, then the login.
     const connectMs = Date.now() - startedAt;
+    const loginMs = Date.now() - loginAt;
     // Logged in: a failure from here on is the first statement's (a role's statement_timeout cancels it), which
     // diagnose tells apart from a connection failure.
     details = { ...details, loggedIn: true, connectMs };
@@ -52,13 +73,15 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
     // The application's client gives up at the URL's own connect timeout: a login that outlasts it is the
     // application's timeout, however it ended here (a probe of stop 70: the timeout runbook ended resolved on
     // 908 ms logins where mysql2 with connectTimeout=300 failed every time). clientTimeoutMs says so (diagnose).
-    const own = clientTimeout(info);
-    if (own && connectMs > own.ms) {
-      const slow = Object.assign(new Error(`the login took ${connectMs} ms, longer than the URL's ${own.from} (${own.ms} ms): the application's client gives up before it completes`), { name: 'TimeoutError' });
+    // The timeout is each address's (libpq's connect_timeout): the login at the address reached is measured.
+    if (own && loginMs > own.ms) {
+      const slow = Object.assign(new Error(`the login took ${loginMs} ms, longer than the URL's ${own.from} (${own.ms} ms): the application's client gives up before it completes`), { name: 'TimeoutError' });
       return probeFailed(ctx, startedAt, slow, { ...details, clientTimeoutMs: own.ms }, 'timeout');
     }
     return probeOk(startedAt, details);
   } catch (err) {
+    const walk = walkOf(err);
+    if (walk) details = { ...details, addressWalk: walk };
     const link = linkOf(err);
     if (link) details = { ...details, link };
     const timeline = timelineOf(err);

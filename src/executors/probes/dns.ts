@@ -4,6 +4,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import { raceAbort } from '../../db/abort.js';
 import { deadline } from './socket.js';
+import { addressesOf } from './address-walk.js';
 import { probeFailed, probeOk } from './probe-result.js';
 import { probeTarget } from './target.js';
 import type { ExecContext, ProbeAction, StepResult } from '../types.js';
@@ -20,8 +21,7 @@ export async function dnsProbe(action: ProbeAction, ctx: ExecContext, env?: Reco
     if (socket) return probeOk(startedAt, { ...details, socket, addresses: [socket] });
     if (net.isIP(host)) return probeOk(startedAt, { ...details, addresses: [host], literal: true });
     const direct = isLocalName(host) ? undefined : askDns(resolver, host); // never send "localhost" to DNS
-    const found = await raceAbort(dns.promises.lookup(host, { all: true, verbatim: true }), limit.signal);
-    details = { ...details, addresses: found.map((a) => a.address), lookupMs: Date.now() - startedAt };
+    details = { ...details, addresses: await addressesOf(host, limit.signal), lookupMs: Date.now() - startedAt };
     if (direct) details = { ...details, ...(await raceAbort(direct, limit.signal).catch(() => ({}))) };
     return probeOk(startedAt, details);
   } catch (err) {

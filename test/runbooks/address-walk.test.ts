@@ -139,3 +139,36 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     });
   });
 }
+
+// The login goes to the address the walk reached, and TLS still verifies the URL's host name: `localhost` here has
+// two addresses, the silent 127.0.0.1 first and 127.0.0.3 (a relay) second; the certificate names localhost and
+// 127.0.0.1, never 127.0.0.3, so a check against the address reached would fail.
+for (const engine of ['postgres', 'mariadb'] as const) {
+  describe(`${engine}: the login at the address reached verifies the host name`, { skip: ROOT_ONLY, timeout: E2E_TEST_LIMIT_MS }, () => {
+    let server: LabServer;
+    const closers: (() => unknown)[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-address-walk-tls-'));
+    const hosts = join(dir, 'hosts');
+    const nsswitch = join(dir, 'nsswitch.conf');
+    const files: PrivateFiles = { '/etc/hosts': hosts, '/etc/nsswitch.conf': nsswitch };
+    writeFileSync(hosts, `${SECOND} localhost\n${FIRST} localhost\n`);
+    writeFileSync(nsswitch, 'hosts: files\n');
+    for (const f of [hosts, nsswitch]) chmodSync(f, 0o644);
+    before(async () => { server = engine === 'postgres' ? await startPostgres({ tls: 'on' }) : await startMariadb({ tls: 'on' }); });
+    after(async () => { for (const close of closers.reverse()) await close(); await server?.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+    it('verify-full through the second address under a 2 s connect timeout: resolved over TLS', async () => {
+      const held = await startDroppingListener({ host: FIRST });
+      closers.push(() => held.close());
+      const live = await relay(SECOND, held.port, server.port);
+      closers.push(() => live.close());
+      const params: Record<string, string> = engine === 'postgres' ? { sslmode: 'verify-full', sslrootcert: server.caFile!, connect_timeout: '2' }
+        : { 'ssl-mode': 'VERIFY_IDENTITY', 'ssl-ca': server.caFile!, connectTimeout: '2000' };
+      const url = server.url({ params }).replace(`@127.0.0.1:${server.port}/`, `@localhost:${held.port}/`);
+      const run = await runbook(files, dir, 'refused', url);
+      assert.deepEqual([run.outcome, run.end], ['resolved', 'resolved'], run.out);
+      const verify = finished(run, 'verify')?.result?.details;
+      assert.deepEqual([verify?.tls, (verify?.addressWalk as { address: string; ok: boolean }[]).map((t) => [t.address, t.ok])], [true, [[FIRST, false], [SECOND, true]]]);
+    });
+  });
+}

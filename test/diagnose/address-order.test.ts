@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDroppingListener, startPostgres, type DroppingListener, type LabServer } from '../../src/lab/index.js';
 import { withPrivateFiles } from '../../src/lab/private-files.js';
 import { BIN } from '../hardening/helpers.js';
+import { plainRelay } from '../helpers/plain-relay.js';
 
 const ROOT_ONLY = process.getuid?.() !== 0 && 'needs root: a mount namespace for a private /etc/hosts';
 const NAME = 'two-addresses.test';
@@ -20,19 +20,6 @@ const NAME = 'two-addresses.test';
 const DEAD = '127.0.0.1';
 const LIVE = '127.0.0.3';
 
-/** A plain TCP relay on `host:port` to the server. */
-function relay(host: string, port: number, target: number): Promise<{ close(): void }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect({ host: '127.0.0.1', port: target });
-    for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => s.destroy()); }
-    client.pipe(upstream).pipe(client);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve({ close: () => { for (const s of sockets) s.destroy(); server.close(); } }));
-  });
-}
 
 describe('a name whose first address is dead', { skip: ROOT_ONLY }, () => {
   let server: LabServer;
@@ -42,7 +29,7 @@ describe('a name whose first address is dead', { skip: ROOT_ONLY }, () => {
   before(async () => {
     server = await startPostgres();
     dead = await startDroppingListener({ host: DEAD });
-    live = await relay(LIVE, dead.port, server.port);
+    live = await plainRelay(LIVE, dead.port, server.port);
   });
   after(async () => { live?.close(); await Promise.all([dead?.close(), server?.stop()]); rmSync(dir, { recursive: true, force: true }); });
 

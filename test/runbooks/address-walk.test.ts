@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +18,7 @@ import { withPrivateFiles, type PrivateFiles } from '../../src/lab/private-files
 import { BIN } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { readEvents, type TranscriptEvent } from './helpers.js';
+import { plainRelay } from '../helpers/plain-relay.js';
 
 const ROOT_ONLY = process.getuid?.() !== 0 && 'needs root: a mount namespace for a private /etc/hosts';
 const NAME = 'two-addresses.test';
@@ -29,19 +29,6 @@ const SECOND = '127.0.0.3';
 /** How long the oracle clients get: far past a working login, far short of the kernel's 2 min of SYN retries. */
 const ORACLE_MS = 12_000;
 
-/** A plain TCP relay on `host:port` to the server. */
-function relay(host: string, port: number, target: number): Promise<{ close(): void }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect({ host: '127.0.0.1', port: target });
-    for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => s.destroy()); }
-    client.pipe(upstream).pipe(client);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve({ close: () => { for (const s of sockets) s.destroy(); server.close(); } }));
-  });
-}
 
 /** `cmd args` inside the namespace with the private hosts file; stdin closed, killed after `ms`. */
 function inNamespace(files: PrivateFiles, cmd: string, args: string[], ms: number, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; ms: number }> {
@@ -93,7 +80,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     const at = async (first: 'silent' | 'refusing'): Promise<{ url: (query?: string) => string; port: number }> => {
       const held = first === 'silent' ? await startDroppingListener({ host: FIRST }) : await holdClosedPort(FIRST);
       closers.push(() => held.close());
-      const live = await relay(SECOND, held.port, server.port);
+      const live = await plainRelay(SECOND, held.port, server.port);
       closers.push(() => live.close());
       const base = server.url().replace(`@127.0.0.1:${server.port}/`, `@${NAME}:${held.port}/`);
       return { port: held.port, url: (query) => (query ? `${base}${base.includes('?') ? '&' : '?'}${query}` : base) };
@@ -160,7 +147,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     it('verify-full through the second address under a 2 s connect timeout: resolved over TLS', async () => {
       const held = await startDroppingListener({ host: FIRST });
       closers.push(() => held.close());
-      const live = await relay(SECOND, held.port, server.port);
+      const live = await plainRelay(SECOND, held.port, server.port);
       closers.push(() => live.close());
       const params: Record<string, string> = engine === 'postgres' ? { sslmode: 'verify-full', sslrootcert: server.caFile!, connect_timeout: '2' }
         : { 'ssl-mode': 'VERIFY_IDENTITY', 'ssl-ca': server.caFile!, connectTimeout: '2000' };

@@ -7,6 +7,7 @@
 // statement is parsed under the session's mode before the setting applies), so it is the session's own. See
 // docs/confirmation.md.
 import { PinRefusal } from './pin-refusal.js';
+import { valuePinSql, valueReadBackSql } from './mysql-value-pins.js';
 
 /** The common defaults' strictness for what a write would do, and IGNORE_SPACE: without it the server reads a
  *  built-in's name followed by a space or a comment before `(` (`COUNT (1)`, `NOW/**\/()`) as a call of the current
@@ -41,12 +42,13 @@ const isolationVariable = (mariadb: boolean): string => (mariadb ? 'tx_isolation
  *  function on another server's view and changed a global). A read plans without them (NEVER). MySQL has none. */
 const STAT_TABLES = 'NEVER';
 
-/** Before every read, one round trip: the dialect, the isolation level, and (MariaDB) no statistics tables. */
+/** Before every read, one round trip: the dialect, the isolation level, (MariaDB) no statistics tables, and the
+ *  settings that change a read's values (mysql-value-pins.ts). */
 export const readPinSql = (mariadb: boolean): string =>
-  `${PIN_SQL}, SESSION ${isolationVariable(mariadb)} = '${PINNED_ISOLATION}'${mariadb ? `, SESSION use_stat_tables = '${STAT_TABLES}'` : ''}`;
+  `${PIN_SQL}, SESSION ${isolationVariable(mariadb)} = '${PINNED_ISOLATION}'${mariadb ? `, SESSION use_stat_tables = '${STAT_TABLES}'` : ''}${valuePinSql(mariadb)}`;
 /** And one to read them back. */
 export const readBackSql = (mariadb: boolean): string =>
-  `${READ_BACK_SQL}, @@SESSION.${isolationVariable(mariadb)} AS isolation${mariadb ? ', @@SESSION.use_stat_tables AS stats' : ''}`;
+  `${READ_BACK_SQL}, @@SESSION.${isolationVariable(mariadb)} AS isolation${mariadb ? ', @@SESSION.use_stat_tables AS stats' : ''}${valueReadBackSql(mariadb)}`;
 
 /** MariaDB: throws PinRefusal unless the session reads back use_stat_tables = NEVER. */
 export function checkStatTables(row: { stats?: unknown } | undefined): void {

@@ -16,6 +16,7 @@ import { writeUtf8 } from './mysql-encoder.js';
 import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { MYSQL_PARAMETER_LOGGING_SQL, mysqlParametersLogged } from './parameter-logging.js';
 import { PinRefusal } from './pin-refusal.js';
+import { checkReadWarnings, checkValuePins } from './mysql-value-pins.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
 import { checkListedServerViews, checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, serverViewsQuery, STATS_ON_METADATA_SQL, unprovenInformationSchema } from './mysql-remote-engines.js';
 import {
@@ -240,6 +241,8 @@ class MysqlSession extends GuardedSession implements Session {
     // Neither accepts two statements: the connection has multipleStatements off.
     const result = params.length > 0 ? await this.execute(text, params) : await this.stream(text);
     opts.signal.throwIfAborted(); // SLEEP() returns normally when killed: roll back rather than commit
+    // mysql2 does not pass on a result set's warning count: a read asks for its warnings, one round trip.
+    if (opts.readOnly) checkReadWarnings((await this.conn.query('SHOW WARNINGS'))[0] as { Code?: unknown }[]);
     return result;
   }
 
@@ -313,10 +316,11 @@ class MysqlSession extends GuardedSession implements Session {
       const mariadb = this.flavour === 'mariadb';
       await this.conn.query(readPinSql(mariadb));
       const [rows] = await this.conn.query(readBackSql(mariadb));
-      const row = (rows as { mode?: unknown; charset?: unknown; isolation?: unknown; stats?: unknown }[])[0];
+      const row = (rows as Record<string, unknown>[])[0];
       checkMysqlPin(row);
       checkMysqlIsolation(row);
       if (mariadb) checkStatTables(row);
+      checkValuePins(row, mariadb);
     } catch (err) {
       throw mysqlPinFailed(err);
     }

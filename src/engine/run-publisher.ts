@@ -6,7 +6,7 @@ import { maskLine } from '../events/mask.js';
 import { maskCommandText } from './command-mask.js';
 import type { RunEvent, RunEventListener } from './events.js';
 import { recordedResult } from '../secrets/step-taint.js';
-import { add as addCount, countSteps } from './step-counts.js';
+import { StepCounter, type StepCounts } from './step-counts.js';
 
 /** A result of a step given a secret is published with what its code returned withheld (secrets/step-taint.ts):
  *  here, the one publish point, so that no listener (the transcript, the store, the screen) ever gets it. */
@@ -18,7 +18,8 @@ function withheldFields(event: RunEvent): RunEvent {
 export class RunPublisher {
   private readonly listeners: { fn: RunEventListener; critical: boolean }[] = [];
   /** Counted as events are published (step-counts.ts: the report counts the same way from the transcript). */
-  readonly counts = countSteps([]);
+  private readonly counter = new StepCounter();
+  get counts(): StepCounts { return this.counter.counts; }
   private fatalMessage?: string;
 
   /** onFatal: called once, after the event that could not be recorded has gone to every listener. */
@@ -35,7 +36,7 @@ export class RunPublisher {
 
   publish(event: RunEvent): void {
     // A step that finished before a resume counts as it ended then, as the report counts it from that line.
-    addCount(this.counts, event.type === 'already-ran' ? { type: 'step-finished', stepId: event.stepId, result: { status: event.status } } : event);
+    this.counter.add(event.type === 'already-ran' ? { type: 'step-finished', stepId: event.stepId, result: { status: event.status } } : event);
     const masked = maskLine(this.redactor, maskCommandText(this.redactor, withheldFields(event)));
     for (const { fn, critical } of [...this.listeners]) {
       try {

@@ -14,6 +14,7 @@ import type { Runbook } from '../language/runbook.js';
 import type { CaseDoc, ScriptedResultDoc } from './cases-schema.js';
 import { calledRunbook, nestedStep } from './called.js';
 import { FILL_IN } from './fill-in.js';
+import { DryRunShown } from '../engine/step-counts.js';
 
 type Steps = NonNullable<CaseDoc['steps']>;
 
@@ -63,11 +64,13 @@ function replay(events: ReturnType<typeof eventsOf>, runbook: Runbook): Recorded
   const gates: Recorded['gates'] = {};
   const path: string[] = [];
   const asked = new Set<string>();
+  const dry = new DryRunShown();
   for (const e of events) {
+    const shown = dry.take(e);
     if (e.type === 'question-asked') asked.add(e.question.stepId);
     else if (e.type === 'question-answered') asked.delete(e.stepId);
     if (e.type === 'step-started' && path.length === 0 && !e.stepId.includes('/')) path.push(e.stepId);
-    else if (e.type === 'item-finished') (items.get(e.stepId) ?? items.set(e.stepId, []).get(e.stepId)!)[e.index] = scriptedOf(e.result);
+    else if (e.type === 'item-finished') (items.get(e.stepId) ?? items.set(e.stepId, []).get(e.stepId)!)[e.index] = scriptedOf(e.result, shown);
     else if (e.type === 'step-finished') {
       const step = stepAt(runbook, e.stepId);
       const loop = step?.for_each ? items.get(e.stepId) : undefined;
@@ -77,7 +80,7 @@ function replay(events: ReturnType<typeof eventsOf>, runbook: Runbook): Recorded
       // (the case runs it again on its own steps' recorded results, so its outputs are computed again too).
       if (step && (stepKind(step) === 'vars' || (stepKind(step) === 'runbook' && calledRan(e.result, e.stepId, doc, runbook.file)))) continue;
       // A for_each step's result follows from its items: each item's recorded result is scripted.
-      const scripted = loop ? { items: [...loop].map((r) => r ?? { status: 'ok' as const }) } : scriptedOf(e.result);
+      const scripted = loop ? { items: [...loop].map((r) => r ?? { status: 'ok' as const }) } : scriptedOf(e.result, shown);
       results.set(e.stepId, [...(results.get(e.stepId) ?? []), scripted]);
     } else if (e.type === 'confirmation-answered' && e.how !== 'dry-run') setOwn(gates, e.stepId, e.answer);
     else if (e.type === 'branch' && !e.from.includes('/') && e.to !== FALL_OFF && stepById(doc, e.to)) path.push(e.to);
@@ -135,8 +138,9 @@ function calledRan(r: StepResult, id: string, doc: RunbookDoc, file: string): bo
   return at !== undefined;
 }
 
-/** The recorded result as a scripted one: the fields expressions and routes read, nothing about timing. */
-function scriptedOf(r: Omit<StepResult, 'items'>): ScriptedResultDoc {
+/** The recorded result as a scripted one: the fields expressions and routes read, nothing about timing. A dry
+ *  run's stand-in (`shown`: known by its events) keeps no value; a real answer or output `dry-run` is kept. */
+function scriptedOf(r: Omit<StepResult, 'items'>, shown: boolean): ScriptedResultDoc {
   const out: ScriptedResultDoc = {};
   if (r.status === 'ok' || r.status === 'failed' || r.status === 'timeout') out.status = r.status;
   if (r.exitCode !== undefined) out.exitCode = r.exitCode;
@@ -146,7 +150,7 @@ function scriptedOf(r: Omit<StepResult, 'items'>): ScriptedResultDoc {
   if (r.rowCount !== undefined && r.rowCount !== (r.rows?.length ?? 0)) out.rowCount = r.rowCount;
   if (r.columns && r.rows && r.columns.join() !== Object.keys(r.rows[0] ?? {}).join()) out.columns = r.columns;
   if (r.classification) out.classification = r.classification;
-  if (r.value !== undefined && r.value !== 'dry-run') out.value = r.value;
+  if (r.value !== undefined && !shown) out.value = r.value;
   if (r.error && r.status !== 'ok') out.error = r.error;
   if (r.details) out.details = r.details;
   return out;

@@ -21,3 +21,19 @@ test('a run with nothing shown words its counts as before, and has no shown coun
   assert.deepEqual(counts, { ok: 1, failed: 0, skipped: 0 });
   assert.equal(countsText(counts), '1 ok, 0 failed, 0 skipped');
 });
+
+test('shown is known by the dry run\'s skip, not by a value data can hold (a probe of stop 73)', () => {
+  const started = (stepId: string) => ({ type: 'step-started', stepId });
+  const counts = countSteps([
+    // A real answer `dry-run`: no dry run's skip in its visit, so it ran.
+    started('ask'), { type: 'step-finished', stepId: 'ask', result: { status: 'ok', value: 'dry-run' } },
+    // A for_each whose items a dry run showed: the skips end at each item, the step's finish is its own.
+    started('each'), { type: 'step-skipped', stepId: 'each', reason: 'dry-run' }, { type: 'item-finished', stepId: 'each', result: { status: 'ok' } },
+    { type: 'step-finished', stepId: 'each', result: { status: 'ok' } },
+    // A shown stand-in, whatever its value.
+    started('act'), { type: 'step-skipped', stepId: 'act', reason: 'dry-run' }, { type: 'step-finished', stepId: 'act', result: { status: 'ok', value: 'x' } },
+    // The same step visited again and run: its earlier skip does not carry over.
+    started('act'), { type: 'step-finished', stepId: 'act', result: { status: 'ok', value: 'dry-run' } },
+  ]);
+  assert.deepEqual(counts, { ok: 3, failed: 0, skipped: 0, shown: 1 });
+});

@@ -3,8 +3,7 @@
 // resumes, gates, notes), never with how long the run looped: a transcript of any size reads through it.
 import { whoDrove } from '../who-drove.js';
 import { loadRecordedRunbookAt } from '../recorded-runbook.js';
-import { add } from '../../engine/step-counts.js';
-import type { StepCounts } from '../../engine/step-counts.js';
+import { StepCounter } from '../../engine/step-counts.js';
 import { renderTemplate } from '../../engine/render.js';
 import type { RunbookDoc } from '../../language/schema.js';
 import type { HeaderLine, TranscriptLine } from '../../events/schema.js';
@@ -38,7 +37,7 @@ export class FactsFold {
   private lastTs: string | undefined;
   private sha256: string | undefined;
   private readonly resumes: ResumeRow[] = [];
-  private readonly counts: StepCounts = { ok: 0, failed: 0, skipped: 0 };
+  private readonly counter = new StepCounter();
   private readonly lineTitles = new Map<string, string>();
   private firstNamed: string | undefined;
   private readonly interactions = new InteractionsFold();
@@ -50,7 +49,7 @@ export class FactsFold {
   take(line: TranscriptLine): void {
     this.lines++;
     this.lastTs = line.ts;
-    add(this.counts, line);
+    this.counter.add(line);
     this.interactions.take(line);
     this.path.take(line);
     this.rows.take(line);
@@ -97,7 +96,7 @@ export class FactsFold {
       outcome: finished?.outcome ?? 'interrupted',
       message: finished?.message ?? 'The transcript ends before the run finished (the process was killed or the machine went down). `runbook resume` can continue it.',
       // Every resume's steps (a run-finished line counts its segment), counted as the run counts them.
-      steps: this.counts,
+      steps: this.counter.counts,
       resumes: this.resumes, ...this.interactions.result(),
       mermaid: pathMermaid(shape, doc, titles),
     };

@@ -11,7 +11,7 @@ import { terminalSafe } from '../../common/terminal-text.js';
 import { exactLine } from '../visible-text.js';
 import { gateItemLines, itemLine } from '../gate-items.js';
 import { plural } from '../../common/plural.js';
-import { countsText } from '../../engine/step-counts.js';
+import { countsText, DryRunShown } from '../../engine/step-counts.js';
 import { expectedAnswer } from '../../language/pattern-words.js';
 import { resumedReason } from '../resumed-reason.js';
 import { exactItems, exactSettings, exactTarget } from '../gate-exact.js';
@@ -23,6 +23,7 @@ export class PlainFormatter {
   private readonly partial = new Map<string, string>();
   private readonly dryRunActions: { stepId: string; command: string; because?: DryRunShownBecause; items?: GateItem[] }[] = [];
   private readonly dryRunModes = new Map<string, DryRunMode>();
+  private readonly shownVisits = new DryRunShown();
   private dryRun = false;
 
   constructor(private readonly p: Paint) {}
@@ -31,6 +32,7 @@ export class PlainFormatter {
    *  (common/terminal-text.ts), before any colour is added. */
   format(raw: RunEvent): string[] {
     const event = terminalSafe(raw);
+    const shown = this.shownVisits.take(raw);
     switch (event.type) {
       case 'run-started': {
         this.dryRun = event.dryRun;
@@ -55,8 +57,8 @@ export class PlainFormatter {
       case 'step-output':
         return this.output(event.stepId, event.stream, event.chunk);
       case 'step-finished': {
-        // A dry-run step was already reported as skipped; its "ok" adds nothing.
-        const dry = this.dryRunActions.some((a) => a.stepId === event.stepId) && event.result.value === 'dry-run';
+        // A dry-run step was already reported as skipped; its "ok" adds nothing (known by its skip, not its value).
+        const dry = shown && event.result.status === 'ok';
         const withheld = event.result.withheld ? [this.p.dim(`${label('withheld')}${event.stepId}: ${withheldLine(event.result.withheld)} (the live view shows it with w)`)] : [];
         return [...this.flush(event.stepId), ...withheld, ...(dry ? [] : this.finished(event.stepId, event.result, event.willRetry === true))];
       }

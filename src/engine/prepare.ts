@@ -30,7 +30,6 @@ export interface Prepared {
   shown?: { env: Record<string, string>; cwd?: string };
 }
 
-/** The places (named as the runbook names them) whose values hold a secret, by the scope's taint hook. */
 /** The places (a value, an env variable, a parameter) that give the step a secret: by flow (a secret, a piece of
  *  one or a value it chose flowed there: a probe of stop 73 had `number(inputs.pin) % 1000` echoed and recorded in
  *  clear), and by value as a second layer (a value that holds a registered secret however it got there). */

@@ -58,14 +58,14 @@ export function readsWhole(text: string): boolean {
   return parts.length === 1 && parts[0]!.kind === 'expr' && (parts[0]!.node.type === 'member' || parts[0]!.node.type === 'ident');
 }
 
-/** A value as the operator is shown it (an SQL parameter in the gate and the start line): the mask whole when a
- *  single ${{ }} gives it from a secret, else the template as renderShown shows it. `value`: renderValue's. */
 /** Whether a secret flowed into a template's value (a piece of one, a value one chose): a step given it is given a
  *  secret, whatever the value looks like (`number(inputs.pin) % 1000` is no registered secret, and 193 is a piece). */
 export function flowsSecret(text: string, scope: Scope): boolean {
   return renderFlow(text, scope).tainted;
 }
 
+/** A value as the operator is shown it (an SQL parameter in the gate and the start line): the mask whole when a
+ *  single ${{ }} gives it from a secret, else the template as renderShown shows it. `value`: renderValue's. */
 export function shownValue(text: string, scope: Scope, value: unknown): unknown {
   const parts = parseTemplate(text);
   if (parts.length === 1 && parts[0]?.kind === 'expr') return evaluateFlow(parts[0].node, scope).tainted ? MASK : value;

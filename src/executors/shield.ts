@@ -1,8 +1,8 @@
 // A proven read in a real run, as root: the host's files as they are, read-only but for the step's own scratch
 // directory (read-scratch.ts): the lint proved the step writes none, and a program that writes anyway (Debian's
 // `pg_ctlcluster … status` creates the cluster's log file and socket directories first: a probe of stop 73) is
-// refused by the kernel, as in a dry run, instead of acting. A minimal /dev (null, zero, full, random, urandom, tty, pts, the host's
-// /dev/shm) and /proc/kmsg and /proc/sysrq-trigger as /dev/null. A file that acts when it is opened or read — a
+// refused by the kernel, as in a dry run, instead of acting. A minimal /dev (null, zero, full, random, urandom,
+// tty, pts, the host's /dev/shm, read-only) and /proc/kmsg and /proc/sysrq-trigger as /dev/null. A file that acts when it is opened or read — a
 // watchdog arms a reboot, /proc/kmsg takes the kernel's messages from their reader, a terminal's device its
 // keystrokes — cannot be reached then, however a path to it is spelled or built: relative, from standard input
 // (`echo /proc/kmsg | xargs cat`), by recursion (`grep -r … /proc`), by a program's own glob or a TZ the C

@@ -155,8 +155,10 @@ describe('the dry-run sandbox', () => {
       t.after(() => rmSync(cwd, { recursive: true, force: true }));
       const marker = `runbook-escape-${process.pid}-${offline ? 'off' : 'on'}`;
       const r = await inSandbox(`setsid -f sleep 300 ${marker} 2>&1; echo "setsid=$?"; perl -e 'exit(setpgrp(0, 0) ? 0 : 1)' 2>/dev/null; echo "setpgrp=$?"`, { cwd, offline });
-      // setsid -f forks first (its parent exits 0); the child's setsid is refused, so sleep never starts.
-      assert.match(r.out, /setsid failed: Operation not permitted/, r.out);
+      // setsid -f forks first (its parent exits 0); the child's setsid is refused, so sleep never starts. The
+      // child writes its message in pieces while the parent's echo runs: the pieces may interleave.
+      assert.match(r.out, /setsid failed/, r.out);
+      assert.match(r.out, /Operation not permitted/, r.out);
       assert.match(r.out, /setpgrp=1/, r.out);
       assert.equal(spawnSync('pgrep', ['-f', marker]).status, 1, 'no process of the step is left running');
     });

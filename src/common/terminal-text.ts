@@ -63,13 +63,20 @@ const NONSPACING = /\p{Mn}/u;
  * gate's "will run" off the screen with a captured value while y was live, and drew a fake one in its place.
  */
 function agreed(text: string): string {
-  let out = '';
-  for (const { segment } of graphemes(text)) {
+  // Only the span from the first non-ASCII character to the last is segmented, with one character either side (a
+  // grapheme takes at most one ASCII character with it: a keycap's digit, the base after a prepended mark): the
+  // ASCII around it is kept as it is, so a long ASCII output with one '…' costs nothing.
+  let last = text.length - 1;
+  while (text.charCodeAt(last) < 0x80) last--;
+  const from = Math.max(0, text.search(NON_ASCII) - 1);
+  const to = Math.min(text.length, last + 2);
+  let out = text.slice(0, from);
+  for (const { segment } of graphemes(text.slice(from, to))) {
     if (!NON_ASCII.test(segment)) { out += segment; continue; }
     const same = !UNKNOWN.test(segment) && !wideToSomeTerminals(segment) && stringWidth(segment) === codePointsWidth(segment);
     out += same ? segment : [...segment].map((c) => (KEPT.has(c) ? c : `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)).join('');
   }
-  return out;
+  return out + text.slice(to);
 }
 
 /** A copy of a value (an event, a result, a runbook) with terminalText applied to every string in it,

@@ -4,7 +4,7 @@
 // /etc/hosts (a mount namespace: the machine's file is never touched), so the test needs root.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import { startDroppingListener, startPostgres, type DroppingListener, type LabSe
 import { withPrivateFiles } from '../../src/lab/private-files.js';
 import { BIN } from '../hardening/helpers.js';
 import { plainRelay } from '../helpers/plain-relay.js';
+import { privateHosts } from '../helpers/private-hosts.js';
 
 const ROOT_ONLY = process.getuid?.() !== 0 && 'needs root: a mount namespace for a private /etc/hosts';
 const NAME = 'two-addresses.test';
@@ -34,15 +35,11 @@ describe('a name whose first address is dead', { skip: ROOT_ONLY }, () => {
   after(async () => { live?.close(); await Promise.all([dead?.close(), server?.stop()]); rmSync(dir, { recursive: true, force: true }); });
 
   it('diagnose walks the addresses in the order the client does and names the dead first one; the timeout runbook', async () => {
-    const hosts = join(dir, 'hosts');
-    const nsswitch = join(dir, 'nsswitch.conf');
-    writeFileSync(hosts, `127.0.0.1 localhost\n${LIVE} ${NAME}\n${DEAD} ${NAME}\n`);
-    writeFileSync(nsswitch, 'hosts: files\n');
-    for (const f of [hosts, nsswitch]) chmodSync(f, 0o644);
+    const files = privateHosts(dir, `127.0.0.1 localhost\n${LIVE} ${NAME}\n${DEAD} ${NAME}\n`);
     const url = server.url().replace(`@127.0.0.1:${server.port}/`, `@${NAME}:${dead.port}/`);
     // 4 s: the login through the live address and the engine's questions after it (five round trips) must fit in
     // what is left of it on a loaded machine (CI: a loopback TCP connect took 259 ms, and 2 s ran out after the login).
-    const [cmd, args] = withPrivateFiles(process.execPath, [BIN, 'diagnose', url, '--json', '--timeout', '4s'], { '/etc/hosts': hosts, '/etc/nsswitch.conf': nsswitch });
+    const [cmd, args] = withPrivateFiles(process.execPath, [BIN, 'diagnose', url, '--json', '--timeout', '4s'], files);
     const out = await new Promise<string>((resolve) => execFile(cmd, args, { timeout: 120_000 }, (_e, stdout, stderr) => resolve(`${stdout}${stderr ? `\n${stderr}` : ''}`)));
     const d = JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as { classification: string; runbook: string; finding: string; checks: { layer: string; status: string; details?: Record<string, unknown> }[] };
     const dns = d.checks.find((c) => c.layer === 'dns');

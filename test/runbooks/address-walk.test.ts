@@ -8,7 +8,7 @@
 // oracle for each case. The name lives in a private /etc/hosts (a mount namespace), so the test needs root.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +19,7 @@ import { BIN } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { readEvents, type TranscriptEvent } from './helpers.js';
 import { plainRelay } from '../helpers/plain-relay.js';
+import { privateHosts } from '../helpers/private-hosts.js';
 
 const ROOT_ONLY = process.getuid?.() !== 0 && 'needs root: a mount namespace for a private /etc/hosts';
 const NAME = 'two-addresses.test';
@@ -70,12 +71,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     let server: LabServer;
     const closers: (() => unknown)[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'runbook-address-walk-'));
-    const hosts = join(dir, 'hosts');
-    const nsswitch = join(dir, 'nsswitch.conf');
-    const files: PrivateFiles = { '/etc/hosts': hosts, '/etc/nsswitch.conf': nsswitch };
-    writeFileSync(hosts, `127.0.0.1 localhost\n${SECOND} ${NAME}\n${FIRST} ${NAME}\n`);
-    writeFileSync(nsswitch, 'hosts: files\n');
-    for (const f of [hosts, nsswitch]) chmodSync(f, 0o644);
+    const files = privateHosts(dir, `127.0.0.1 localhost\n${SECOND} ${NAME}\n${FIRST} ${NAME}\n`);
     /** The URL at NAME:port, where FIRST:port is `first` and SECOND:port relays to the server. */
     const at = async (first: 'silent' | 'refusing'): Promise<{ url: (query?: string) => string; port: number }> => {
       const held = first === 'silent' ? await startDroppingListener({ host: FIRST }) : await holdClosedPort(FIRST);
@@ -135,12 +131,7 @@ for (const engine of ['postgres', 'mariadb'] as const) {
     let server: LabServer;
     const closers: (() => unknown)[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'runbook-address-walk-tls-'));
-    const hosts = join(dir, 'hosts');
-    const nsswitch = join(dir, 'nsswitch.conf');
-    const files: PrivateFiles = { '/etc/hosts': hosts, '/etc/nsswitch.conf': nsswitch };
-    writeFileSync(hosts, `${SECOND} localhost\n${FIRST} localhost\n`);
-    writeFileSync(nsswitch, 'hosts: files\n');
-    for (const f of [hosts, nsswitch]) chmodSync(f, 0o644);
+    const files = privateHosts(dir, `${SECOND} localhost\n${FIRST} localhost\n`);
     before(async () => { server = engine === 'postgres' ? await startPostgres({ tls: 'on' }) : await startMariadb({ tls: 'on' }); });
     after(async () => { for (const close of closers.reverse()) await close(); await server?.stop(); rmSync(dir, { recursive: true, force: true }); });
 

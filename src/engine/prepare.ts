@@ -8,7 +8,7 @@ import { targetNameProblem } from '../language/target-names.js';
 import { vouchedFor } from '../language/vouched.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
-import { flowsSecret, readsWhole, renderFlow, renderShell, renderShown, renderTemplate, renderValue, shownValue, test } from './render.js';
+import { readsWhole, renderFlow, renderParam, renderShell, renderShown, renderTemplate, test } from './render.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import { secretLeavesHere, sinkPhrase } from '../language/shell-secret-sinks.js';
 import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
@@ -178,13 +178,13 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   const engine = engineOfScheme(url);
   const query = typeof sql.query === 'string' ? sql.query : engine === 'mysql' || engine === 'mariadb' ? sql.query.mysql : sql.query.postgres;
   if (query === undefined) throw new Error(`this step has no SQL for ${engine ?? 'this database'}`);
-  const params = (sql.params ?? []).map((p) => (typeof p === 'string' ? renderValue(p, scope) : p));
+  const filled = (sql.params ?? []).map((p) => (typeof p === 'string' ? renderParam(p, scope) : { value: p, shown: p, tainted: false }));
+  const params = filled.map((f) => f.value);
   // Shown masked by flow, as a shell step's values are (events/schema.ts, Shown): the query is the author's text.
-  const shownParams = (sql.params ?? []).map((p, i) => (typeof p === 'string' ? shownValue(p, scope, params[i]) : p));
-  const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(shownParams)}` : query.trim();
-  const given = givenSecrets(scope, params.map((v, i): [string, unknown, boolean] => {
+  const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(filled.map((f) => f.shown))}` : query.trim();
+  const given = givenSecrets(scope, filled.map((f, i): [string, unknown, boolean] => {
     const p = sql.params?.[i];
-    return [`param ${i + 1}${typeof p === 'string' ? ` (${p})` : ''}`, v, typeof p === 'string' && flowsSecret(p, scope)];
+    return [`param ${i + 1}${typeof p === 'string' ? ` (${p})` : ''}`, f.value, f.tainted];
   }));
   const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}), ...(given.given ? { secretParams: true } : {}) };
   const login = loginSecrets(doc, name, scope);

@@ -37,18 +37,21 @@ export function renderShown(text: string, scope: Scope): string {
   return renderFlow(text, scope).shown;
 }
 
-/** A template that is exactly one ${{ }} keeps the value's type (numbers stay numbers for SQL params). Its
- *  strings are shown as JSON (a for_each item's params, a probe's arguments). */
-export function renderValue(text: string, scope: Scope): unknown {
+/** A template filled in as a value (an SQL parameter): exactly one ${{ }} keeps the value's type (numbers stay
+ *  numbers), anything else is text. With it, the value as the operator is shown it (the gate, the start line: the
+ *  mask whole where a secret flowed into it) and whether one did (the step is then given a secret, whatever the
+ *  value looks like: `number(inputs.pin) % 1000` is no registered secret, and 193 is a piece). Its strings are
+ *  registered as shown in JSON (a for_each item's params, a probe's arguments). */
+export function renderParam(text: string, scope: Scope): { value: unknown; shown: unknown; tainted: boolean } {
   const parts = parseTemplate(text);
   if (parts.length === 1 && parts[0]?.kind === 'expr') {
-    const value = evaluate(parts[0].node, scope);
+    const { value, tainted } = evaluateFlow(parts[0].node, scope);
     shownAsJson(value, scope);
-    return value;
+    return { value, shown: tainted ? MASK : value, tainted };
   }
-  const rendered = renderTemplate(text, scope);
-  shownAsJson(rendered, scope);
-  return rendered;
+  const filled = renderFlow(text, scope);
+  shownAsJson(filled.text, scope);
+  return { value: filled.text, shown: filled.shown, tainted: filled.tainted };
 }
 
 /** A template that reads one value whole (`${{ inputs.url }}`): a URL so given is shown as a URL, its password's
@@ -56,20 +59,6 @@ export function renderValue(text: string, scope: Scope): unknown {
 export function readsWhole(text: string): boolean {
   const parts = parseTemplate(text);
   return parts.length === 1 && parts[0]!.kind === 'expr' && (parts[0]!.node.type === 'member' || parts[0]!.node.type === 'ident');
-}
-
-/** Whether a secret flowed into a template's value (a piece of one, a value one chose): a step given it is given a
- *  secret, whatever the value looks like (`number(inputs.pin) % 1000` is no registered secret, and 193 is a piece). */
-export function flowsSecret(text: string, scope: Scope): boolean {
-  return renderFlow(text, scope).tainted;
-}
-
-/** A value as the operator is shown it (an SQL parameter in the gate and the start line): the mask whole when a
- *  single ${{ }} gives it from a secret, else the template as renderShown shows it. `value`: renderValue's. */
-export function shownValue(text: string, scope: Scope, value: unknown): unknown {
-  const parts = parseTemplate(text);
-  if (parts.length === 1 && parts[0]?.kind === 'expr') return evaluateFlow(parts[0].node, scope).tainted ? MASK : value;
-  return renderShown(text, scope);
 }
 
 /** The text a value takes in a template; a structure is JSON, so its strings are shown JSON-escaped. */

@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ExpressionError, evaluate, parseExpression, parseTemplate, FUNCTIONS } from '../../src/language/expression/index.js';
-import { renderShell, renderTemplate, renderValue, test as testExpression } from '../../src/engine/render.js';
+import { renderParam, renderShell, renderTemplate, test as testExpression } from '../../src/engine/render.js';
 import { scopeOf } from '../../src/engine/scope.js';
 import type { StepResult } from '../../src/executors/types.js';
 import { RUNS, check, summary } from './budget.js';
@@ -135,7 +135,7 @@ test(`templates render or fail with ExpressionError, in text, values, shell and 
   check('templates', fc.tuple(template, scope), ([text, s]) => {
     onlyExpressionErrors(() => parseTemplate(text));
     assertClean(onlyExpressionErrors(() => renderTemplate(text, s)));
-    assertClean(onlyExpressionErrors(() => renderValue(text, s)));
+    assertClean(onlyExpressionErrors(() => renderParam(text, s)));
     const shell = onlyExpressionErrors(() => renderShell(text, s)) as ReturnType<typeof renderShell> | undefined;
     if (shell) {
       assertClean(shell);

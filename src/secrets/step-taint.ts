@@ -19,7 +19,7 @@ export interface Withheld { because: string[]; stdout?: Digest; stderr?: Digest;
 interface TaintableResult {
   stdout?: string; stderr?: string; error?: string; value?: string;
   rows?: Record<string, unknown>[]; outputs?: Record<string, unknown>; details?: Record<string, unknown>;
-  items?: TaintableResult[]; withheld?: Withheld;
+  items?: TaintableResult[]; withheld?: Withheld; vars?: Record<string, unknown>;
 }
 
 /** Marks the view expressions read of a withheld result (engine/scope.ts): reading one of WITHHELD_FIELDS from it
@@ -67,12 +67,22 @@ export function taintResult<R extends TaintableResult>(result: R, because: strin
 export function recordedResult<R extends TaintableResult>(result: R): R {
   const w = result.withheld;
   const items = 'items' in result && result.items ? { items: result.items.map(recordedResult) } : {};
-  if (!w) return Object.keys(items).length ? { ...result, ...items } : result;
-  const out: R = { ...result, ...items };
+  const vars = recordedVars(result.vars);
+  if (!w) return Object.keys(items).length || vars !== result.vars ? { ...result, ...items, ...(vars ? { vars } : {}) } : result;
+  const out: R = { ...result, ...items, ...(vars ? { vars } : {}) };
   for (const field of ['stdout', 'stderr', 'error', 'value'] as const) if (w[field]) out[field] = MASK;
   if (w.rows && result.rows) out.rows = result.rows.map((row) => Object.fromEntries(Object.keys(row).map((k) => [k, MASK])));
   if (w.outputs && result.outputs) out.outputs = Object.fromEntries(Object.keys(result.outputs).map((k) => [k, MASK]));
   return out;
+}
+
+/** A vars step's values as recorded: each computed from a secret reads MASK, whatever it holds (a 3-digit piece
+ *  of a PIN, a list of its digits: values the redactor cannot mask by sight; a probe of stop 74 read a whole PIN
+ *  back from the transcript). A resumed run computes them again (engine/vars.ts recomputeVars). */
+function recordedVars(vars: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const secret = secretVarsOf(vars);
+  if (!vars || !secret?.size) return vars;
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, secret.has(k) ? MASK : v]));
 }
 
 /** What was withheld and why, in one line for the screen and the plain log (after 'withheld'). */

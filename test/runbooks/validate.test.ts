@@ -62,7 +62,7 @@ describe('built-in runbooks', () => {
       for (const step of runbook!.doc.steps) {
         const q = step.sql?.query ?? step.wait?.sql?.query;
         if (!q || typeof q === 'string') continue;
-        const engineSpecific = /matches '\^postgres'/.test(step.if ?? '') || step.id.endsWith('-mysql') || step.id.endsWith('-pg')
+        const engineSpecific = /matches '\^postgres'|engine\('\w+'\) == '(postgres|mysql)'/.test(step.if ?? '') || step.id.endsWith('-mysql') || step.id.endsWith('-pg')
           || /pg_hba|reload-hba|raise-max|kill-next|next-/.test(step.id);
         if (!engineSpecific) assert.ok(q.postgres && q.mysql, `${name}/${step.id} lacks an engine`);
       }

@@ -20,12 +20,13 @@ export interface PinPlan {
   ctes: string[];
 }
 
-/** A server error in one of a read's check messages, as a refusal saying `what` failed. A lost connection, and
+/** A server error in one of a read's check messages, as a refusal saying `what` failed. A connection error (class
+ *  08: PgBouncer's query_wait_timeout is 08P01), a cancel or shutdown (57), and
  *  the codes in `asTheyAre`, stay what they are. */
 export function checkFailed(err: unknown, what: string, asTheyAre: readonly string[] = []): unknown {
   const code = String((err as { code?: unknown }).code ?? '');
   const said = String((err as { message?: unknown }).message ?? err);
-  if (!/^[0-9A-Z]{5}$/.test(code) || /^(080|57)/.test(code) || asTheyAre.includes(code)) return err;
+  if (!/^[0-9A-Z]{5}$/.test(code) || /^(08|57)/.test(code) || asTheyAre.includes(code)) return err;
   return new PinRefusal(`${what} (${code}: ${said}): not run as a read`);
 }
 

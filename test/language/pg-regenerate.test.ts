@@ -3,7 +3,7 @@
 // back to that tree. Checked from outside with the same parser over the built-ins' reads and a generated corpus
 // (fixed seed) of texts with every lexical form an author or an attacker may use: quoted names holding quotes,
 // spaces, case and Unicode; escape, Unicode-escape and dollar-quoted strings; casts, operators, parameters,
-// comments between tokens. The server's side of the same promise is sql-pg-explain-oracle.test.ts (the plan of
+// comments between tokens. The server's side of the same promise is sql-pg-explain-oracle-*.test.ts (the plan of
 // the engine's text is the plan of the author's).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -4,6 +4,7 @@ import type { Action, RemoteTarget } from '../executors/types.js';
 import { describeRemote } from '../executors/remote-describe.js';
 import { sshDestination } from '../executors/ssh-destination.js';
 import { assertEnvNames } from '../language/env-names.js';
+import { zoneName } from '../language/shell-vars.js';
 import { targetNameProblem } from '../language/target-names.js';
 import { vouchedFor } from '../language/vouched.js';
 import type { RunbookDoc, StepDoc, SqlActionDoc, ShellActionDoc, ProbeArgsDoc, ProbeName, TargetDoc } from '../language/schema.js';
@@ -75,9 +76,8 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   assertEnvNames(Object.keys(spec.env ?? {})); // validate refuses them first; a caller that skipped it is stopped here
   const envFlows = Object.entries(spec.env ?? {}).map(([k, v]) => [k, renderFlow(v, scope)] as const);
   const env = Object.fromEntries(envFlows.map(([k, f]) => [k, f.text]));
-  // TZ names a file glibc opens and reads when it is a path (`/proc/kmsg` took the kernel's messages): a proven
-  // read's TZ is a zone's name (America/New_York) or a POSIX rule, never a path.
-  if (unconfirmed && env.TZ !== undefined && !/^(?:[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*|[A-Za-z<>+0-9,:.-]*[0-9][A-Za-z<>+0-9,:.-]*)$/.test(env.TZ)) {
+  // A proven read's TZ is a zone's name, never a path (shell-vars.ts zoneName): validate let a ${{ }} value by.
+  if (unconfirmed && env.TZ !== undefined && !zoneName(env.TZ)) {
     throw new Error(`not proven to read: its TZ (${JSON.stringify(env.TZ)}) is not a time zone's name; a path there is a file the C library opens`);
   }
   const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc), ...(unconfirmed && plan ? { proven: true } : {}) };

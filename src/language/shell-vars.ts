@@ -7,17 +7,17 @@
 // uppercase ones that only choose a language, a time zone or a size. Anything else makes the step one the lint
 // cannot read (mark it destructive, or vouch for it with safe_because).
 
-/** Uppercase names reviewed: they pick a locale, a time zone, a width, colour, or where and as whom a database
+/** Uppercase names reviewed: they pick a width, colour, or where and as whom a database
  *  client connects (libpq's and the mysql client's own variables; not PGOPTIONS or PGSERVICEFILE, which set the
  *  session's settings: a search_path can put the author's function in place of a built-in one). */
 const REVIEWED = new Set([
-  'TZ', 'COLUMNS', 'LINES', 'NO_COLOR',
+  'COLUMNS', 'LINES', 'NO_COLOR',
   'PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGCONNECT_TIMEOUT', 'PGAPPNAME', 'PGSSLMODE',
   'MYSQL_PWD', 'MYSQL_HOST', 'MYSQL_TCP_PORT',
 ]);
 
 /** Whether a step that is not destructive may set the variable `name` to any value (an array subscript aside).
- *  The locale's variables are not: their value is checked (inertSetting). */
+ *  The locale's variables, LANGUAGE and TZ are not: their value is checked (inertSetting). */
 export function inertVariable(name: string): boolean {
   if (REVIEWED.has(name)) return true;
   // Not the engine's own (`__runbook_*`): on an SSH target the wrapper's exit trap reads them in the step's shell
@@ -41,6 +41,11 @@ const LANGUAGE_LIST = /^$|^[A-Za-z]{2,3}(_[A-Za-z]{2})?(@[A-Za-z0-9]+)?(:[A-Za-z
 const PROVEN_LOCALE = /^(C|POSIX)$|^[A-Za-z]+(_[A-Za-z]+)?\.(UTF-8|utf8|UTF8|utf-8)(@[A-Za-z0-9]+)?$/;
 
 export const localeVariable = (name: string): boolean => LOCALE_NAMES.test(name);
+/** TZ names a file glibc opens and reads when it is a path (`/proc/kmsg` took the kernel's messages, a probe of
+ *  stop 66; `env TZ=FILE date` opened the author's file, stop 74): a zone's name (America/New_York) or a POSIX
+ *  rule, never a path. Checked wherever TZ is set: a script's assignment, `env`, a step's env: map (engine/prepare.ts). */
+const TZ_NAME = /^(?:[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*|[A-Za-z<>+0-9,:.-]*[0-9][A-Za-z<>+0-9,:.-]*)$/;
+export const zoneName = (value: string): boolean => TZ_NAME.test(value);
 /** Whether the locale name reads a script's bytes as the lint does (executors/parse-locale.ts asks too). */
 export const provenLocale = (value: string): boolean => PROVEN_LOCALE.test(value);
 
@@ -48,13 +53,16 @@ export const provenLocale = (value: string): boolean => PROVEN_LOCALE.test(value
  *  cannot see, or one added to the old value). */
 export function inertSetting(name: string, value: string | undefined): boolean {
   if (name === 'LANGUAGE') return value !== undefined && LANGUAGE_LIST.test(value);
+  if (name === 'TZ') return value !== undefined && zoneName(value);
   if (localeVariable(name)) return value !== undefined && PROVEN_LOCALE.test(value);
   return inertVariable(name);
 }
 
 /** The finding's words for a variable that is not inert. */
-export const variableWhy = (name: string): string => name === 'LANGUAGE'
+export const variableWhy = (name: string): string => name === 'TZ'
+  ? "it sets 'TZ' to something other than a time zone's name or rule (UTC, Europe/Paris, EST5EDT): a path there is a file the C library opens and reads"
+  : name === 'LANGUAGE'
   ? "it sets 'LANGUAGE' to something other than a list of language names (de:en_GB): gettext reads each as part of a path, and a catalogue found there rewrites the programs' messages and their printf formats"
   : localeVariable(name)
   ? `it sets '${name}' to a locale not proven to read the script's bytes as UTF-8 (in BIG5, GBK, GB18030 a byte and the '\\' or quote after it are one character): only a literal C, POSIX or *.UTF-8 given as a value`
-  : `it sets '${name}', which the commands may read: only lowercase names (not *_proxy), a locale variable set to C or *.UTF-8, and a reviewed few uppercase ones (TZ, COLUMNS, PGHOST, PGPASSWORD, …: docs/confirmation.md) are proven inert`;
+  : `it sets '${name}', which the commands may read: only lowercase names (not *_proxy), a locale variable set to C or *.UTF-8, and a reviewed few uppercase ones (COLUMNS, PGHOST, PGPASSWORD, …: docs/confirmation.md) and TZ set to a zone's name are proven inert`;

@@ -73,13 +73,13 @@ test('the proxy settings curl and wget read from lowercase names are not inert',
 
 test('generated lowercase names and the reviewed uppercase ones read clean', () => {
   const lower = [...names(5, 'abcdefghijklmnopqrstuvwxyz', 40)].filter((n) => !/proxy$/.test(n));
-  for (const n of [...lower, 'TZ', 'COLUMNS']) {
+  for (const n of [...lower, 'COLUMNS']) {
     for (const set of SETTERS) assert.equal(shellDanger(set(n)), undefined, `should be clean: ${set(n)}`);
   }
 });
 
-test('a locale variable set to a path (a locale directory), any way bash sets it, is unreadable (shell-locale.test.ts)', () => {
-  for (const n of ['LANG', 'LC_ALL', 'LC_CTYPE', 'LC_COLLATE', 'LANGUAGE']) {
+test('a locale variable, LANGUAGE or TZ set to a path, any way bash sets it, is unreadable (shell-locale.test.ts, tz-setters.test.ts)', () => {
+  for (const n of ['LANG', 'LC_ALL', 'LC_CTYPE', 'LC_COLLATE', 'LANGUAGE', 'TZ']) {
     for (const set of SETTERS) assert.ok(shellDanger(set(n)), `should be unreadable: ${set(n)}`);
   }
 });

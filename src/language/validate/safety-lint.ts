@@ -40,8 +40,11 @@ function shellOf(step: Pick<StepDoc, 'shell'>, sql?: ShellSql[]): { first?: stri
   if (shell === undefined) return {};
   const found = shellFindings(shell, sql);
   // `env: { PATH: ./bin }` or `BASH_ENV: ./hook.sh` makes the commands the lint read run something else.
-  // A value with a ${{ }} in it is not a literal the lint can check (a locale's name).
-  const execVar = typeof step.shell === 'object' ? Object.entries(step.shell.env ?? {}).find(([k, v]) => !inertSetting(k, typeof v === 'string' && !v.includes('${{') ? v : undefined))?.[0] : undefined;
+  // A value with a ${{ }} in it is not a literal the lint can check (a locale's name); a TZ's is checked when the
+  // step starts, with its value (engine/prepare.ts).
+  const templated = (v: unknown) => typeof v !== 'string' || v.includes('${{');
+  const execVar = typeof step.shell === 'object' ? Object.entries(step.shell.env ?? {})
+    .find(([k, v]) => !(k === 'TZ' && templated(v)) && !inertSetting(k, templated(v) ? undefined : v as string))?.[0] : undefined;
   return execVar && !found.first ? { ...found, first: `runs a shell command the lint cannot read (env '${execVar}': ${variableWhy(execVar)})` } : found;
 }
 

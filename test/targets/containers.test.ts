@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
-import { branch, echo, identified, runbook, standIn } from './standin.js';
+import { branch, echo, identified, LOGGED, runbook, standIn } from './standin.js';
 import { eventually, withStepTimeout } from '../helpers/poll.js';
 
 /**
@@ -70,7 +70,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       const dir = scratch(t);
       const fake = standIn(dir, kind);
       const transcript = join(dir, 't.jsonl');
-      const steps = `${echo('one')}  - id: remote\n    target: db_host\n    shell: 'echo "\${{ inputs.word }}"'\n  - id: done\n    end: resolved\n    message: "\${{ steps.remote.output }}"\n`;
+      const steps = `${echo('one', 'hello', true)}  - id: remote\n    target: db_host\n${LOGGED}    shell: 'echo "\${{ inputs.word }}"'\n  - id: done\n    end: resolved\n    message: "\${{ steps.remote.output }}"\n`;
       const r = await cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED[kind].target, steps)), '--plain', '--transcript', transcript], { env: fake.env });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.equal(finished(transcriptLines(transcript))!.message, "a b'c$(x)");
@@ -157,7 +157,7 @@ describe('kubectl and docker targets', { concurrency: true }, () => {
       const dir = scratch(t);
       const fake = standIn(dir, 'kubectl', { FAKE_PODS: pods });
       const transcript = join(dir, 't.jsonl');
-      const steps = `${echo('remote', 'ok')}    on: { error: branch }\n  - id: done\n    end: resolved\n    message: "\${{ steps.remote.output }}"\n`;
+      const steps = `${echo('remote', 'ok', true)}    on: { error: branch }\n  - id: done\n    end: resolved\n    message: "\${{ steps.remote.output }}"\n`;
       await cli(['run', writeRunbook(dir, 'remote', runbook('{ kubectl: { selector: "app=pg,role=primary" } }', steps, branch)), '--plain', '--transcript', transcript], { env: fake.env });
       assert.match(finished(transcriptLines(transcript))!.message, expect);
       const calls = fake.calls();

@@ -20,7 +20,10 @@ steps:
 ${steps}
 ${extra}`;
 
-export const echo = (id: string, text = 'hello') => `  - id: ${id}\n    target: db_host\n    shell: "echo ${text}"\n`;
+export const echo = (id: string, text = 'hello', logged = false) => `  - id: ${id}\n    target: db_host\n${logged ? LOGGED : ''}    shell: "echo ${text}"\n`;
+/** For a step whose calls a test reads from the stand-in's log: the stand-in writes it, which a proven read may
+ *  not (its client runs in the shield, the host read-only: executors/shield.ts), so the step is vouched for. */
+export const LOGGED = '    destructive: false\n    safe_because: the stand-in client appends its log of calls\n';
 export const branch = '  - id: branch\n    end: escalate\n    message: "${{ steps.remote.classification }}: ${{ steps.remote.error }}"\n';
 
 /** The stand-in client. FAKE_CONTAINER (docker): run the command as a container would (see the kill test). */

@@ -4,6 +4,7 @@
 // clearing the screen). JSON keeps every value exactly, escaped. test/hardening/terminal-escapes.test.ts checks
 // that no command writes to the process's streams any other way.
 import { terminalJson, terminalText } from '../common/terminal-text.js';
+import { fittedRows } from '../ui/flat-row.js';
 
 /** Text on standard output, neutralised. */
 export const say = (text: string): void => { process.stdout.write(terminalText(text)); };
@@ -11,6 +12,13 @@ export const say = (text: string): void => { process.stdout.write(terminalText(t
 /** Standard output's columns when it is a terminal: a screen that cuts its own rows there (replay, follow,
  *  approve) instead of leaving them to the terminal's wrap. */
 export const stdoutWidth = (): number | undefined => (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : undefined);
+
+/** Rows on standard output, as many as given whatever their fields hold: each flattened (a line break in an
+ *  author's title, a store's run or a server's message drawn named, ⏎) and, on a terminal, cut at its width with
+ *  `↪` under `indent` columns (ui/flat-row.ts). Every listing prints the text it takes from outside through here. */
+export const sayRows = (rows: readonly string[], indent = 2): void => {
+  process.stdout.write(fittedRows(rows, stdoutWidth(), indent).map((r) => `${r}\n`).join(''));
+};
 
 /** Text on standard error, neutralised. */
 export const sayError = (text: string): void => { process.stderr.write(terminalText(text)); };

@@ -4,6 +4,11 @@ import type { Diagnosis } from './types.js';
 const MARK: Record<string, string> = { ok: '✓', failed: '✗', warn: '!', skipped: '·' };
 
 export function renderDiagnosis(d: Diagnosis, canRun: boolean): string {
+  return `${diagnosisRows(d, canRun).join('\n')}\n`;
+}
+
+/** The diagnosis a row each: a server's message or a host's name in a row is one row whatever it holds. */
+export function diagnosisRows(d: Diagnosis, canRun: boolean): string[] {
   const lines = [`Diagnosing ${d.url} (${d.source})`, ''];
   for (const c of d.checks) {
     const time = c.durationMs !== undefined && c.status !== 'skipped' ? ` [${c.durationMs} ms]` : '';
@@ -16,7 +21,7 @@ export function renderDiagnosis(d: Diagnosis, canRun: boolean): string {
     lines.push(`Next:     runbook run ${d.runbook}   (takes the URL from DATABASE_URL or --input url=…)`);
     if (canRun) lines.push('          or: runbook diagnose --run   (starts it with this URL)');
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 type TimedPhase = 'dnsMs' | 'tcpMs' | 'greetingMs' | 'tlsMs' | 'authMs' | 'startupMs' | 'loginMs' | 'firstQueryMs';

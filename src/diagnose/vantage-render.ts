@@ -1,6 +1,6 @@
 // A diagnosis from the application's place beside the one from here: the localhost trap, another resolver,
 // another route show up as two different answers to the same URL.
-import { renderDiagnosis } from './render.js';
+import { diagnosisRows } from './render.js';
 import type { Diagnosis } from './types.js';
 import type { Vantage } from './vantage.js';
 import { fileNames } from './vantage-trust.js';
@@ -29,13 +29,14 @@ export function processPlace(v: Vantage): PlaceName {
   };
 }
 
-export function renderVantage(place: PlaceName, there: Diagnosis, here: Diagnosis): string {
+export function renderVantage(place: PlaceName, there: Diagnosis, here: Diagnosis): string[] {
   const diff = differences(there, here);
   const verdict = there.classification === here.classification && diff.length === 0
-    ? `Same answer from here and from ${place.label}: the application's place is not the difference.`
+    ? [`Same answer from here and from ${place.label}: the application's place is not the difference.`]
     : [`The application's view differs: here ${here.scenario} (${here.classification}), from ${place.label} ${there.scenario} (${there.classification}).`,
       ...diff.map((d) => `  ${d}`),
-      'Fix it from the application\'s side: the address it is given (a container\'s localhost is its own), its resolver and hosts file, its routes.'].join('\n');
-  return [`From ${place.label} (${place.detail}):`, renderDiagnosis(there, false).trimEnd(), '',
-    `From here, for comparison: ${here.scenario} (${here.classification}) - ${here.finding}`, '', verdict, ''].join('\n');
+      'Fix it from the application\'s side: the address it is given (a container\'s localhost is its own), its resolver and hosts file, its routes.'];
+  // Rows, never joined: a server's message in a finding stays in its row (cli/say.ts sayRows).
+  return [`From ${place.label} (${place.detail}):`, ...diagnosisRows(there, false), '',
+    `From here, for comparison: ${here.scenario} (${here.classification}) - ${here.finding}`, '', ...verdict];
 }

@@ -21,12 +21,14 @@ export function toMermaid(g: MachineGraph, highlight: { nodes?: Set<string>; edg
   return lines.join('\n');
 }
 
-const dotText = (t: string) => t.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+// A line break in a title is dot's own `\n` (drawn as a break in the picture), never one in the text: the dot
+// source is a row per statement, and a title's break drew statements of its own on the terminal (stop 74).
+const dotText = (t: string) => t.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n');
 
 export function toDot(g: MachineGraph): string {
   const lines = ['digraph runbook {', '  rankdir=TB;', '  node [shape=box, fontname="Helvetica"];'];
   for (const n of g.nodes) {
-    const attrs = [`label="${dotText(`${n.id}${n.label !== n.id ? `\\n${n.label}` : ''}`)}"`];
+    const attrs = [`label="${dotText(n.id)}${n.label !== n.id ? `\\n${dotText(n.label)}` : ''}"`];
     if (n.final) attrs.push('shape=doubleoctagon');
     if (n.destructive) attrs.push('style=filled', 'fillcolor="#fde2e1"', 'color="#cc0000"');
     lines.push(`  "${dotText(n.id)}" [${attrs.join(', ')}];`);

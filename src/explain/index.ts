@@ -3,7 +3,7 @@ import { recognize } from './recognize.js';
 import { RecordSplitter } from './records.js';
 import { Summary, type Group } from './summary.js';
 
-export { renderGroup, renderSummary, summaryJson, type ExplainJson } from './render.js';
+export { renderGroup, summaryRows, summaryJson, type ExplainJson } from './render.js';
 export type { Finding } from './finding.js';
 export { Summary, type Group };
 

@@ -29,11 +29,13 @@ function handoverLines(h: Handover): string[] {
   ];
 }
 
-export function renderSummary(s: Summary): string {
+/** The summary's rows: a row each, never joined, so an excerpt of the log is one row whatever it holds. */
+export function summaryRows(s: Summary): string[] {
   const groups = s.list();
-  if (groups.length === 0) return `No database connection error recognised in ${s.records} record(s). docs/explain.md lists what is recognised; \`runbook diagnose <url>\` probes the connection itself.\n`;
+  if (groups.length === 0) return [`No database connection error recognised in ${s.records} record(s). docs/explain.md lists what is recognised; \`runbook diagnose <url>\` probes the connection itself.`];
   const more = s.overflow ? [`(and ${s.overflow} more of kinds past the first 500)`] : [];
-  return `${[...groups.flatMap((g) => [...renderGroup(g), '']), ...more].join('\n').trimEnd()}\n`;
+  const rows = [...groups.flatMap((g) => [...renderGroup(g), '']), ...more];
+  return rows[rows.length - 1] === '' ? rows.slice(0, -1) : rows;
 }
 
 export interface ExplainJson {

@@ -7,7 +7,7 @@ import { maskUrl } from '../../db/url.js';
 import { UserError } from '../../common/errors.js';
 import { loadRunbook } from '../../catalog/load-runbook.js';
 import { prepareRun } from '../prepare-run.js';
-import { say as print, sayError } from '../say.js';
+import { sayError, sayRows } from '../say.js';
 
 export interface DemoFlags {
   engine: string;
@@ -98,11 +98,11 @@ export async function demoCommand(name: string, flags: DemoFlags): Promise<numbe
     say(`The application's URL now fails: ${maskUrl(target.url)}`);
     if (target.note) say(target.note);
     const transcript = flags.transcript === false ? false : flags.transcript ?? defaultTranscriptPath(runbook.doc.name);
-    say(`Running 'runbook run ${runbook.doc.name}' against it. The server is deleted when the demo ends.\n`);
+    say(`Running 'runbook run ${runbook.doc.name}' against it. The server is deleted when the demo ends.`, '');
     const inputs = Object.entries(target.inputs).map(([k, v]) => `${k}=${v}`);
     const session = await prepareRun(runbook, { input: inputs, approve: flags.approve, plain: flags.plain, yes: flags.yes, transcript });
     const code = await session.execute();
-    if (transcript) say(`\nTranscript: ${transcript}  (runbook report ${transcript})`);
+    if (transcript) say('', `Transcript: ${transcript}  (runbook report ${transcript})`);
     return code;
   } finally {
     await target.cleanup();
@@ -116,6 +116,7 @@ function labEngine(text: string): LabEngine {
   throw new UserError(`--engine takes postgres or mariadb, got '${text}'`);
 }
 
-function say(line: string): void {
-  print(`${line}\n`);
+/** A row each (a server's description, a URL, a path: their line breaks drawn, never rows). */
+function say(...rows: string[]): void {
+  sayRows(rows);
 }

@@ -2,11 +2,11 @@
 // --run starts that runbook with the same URL.
 import { toMs } from '../../engine/duration.js';
 import { diagnose } from '../../diagnose/diagnose.js';
-import { renderDiagnosis } from '../../diagnose/render.js';
+import { diagnosisRows } from '../../diagnose/render.js';
 import { findSource } from '../../diagnose/source.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { EXIT, UserError } from '../../common/errors.js';
-import { say, sayError, sayJson } from '../say.js';
+import { say, sayError, sayJson, sayRows } from '../say.js';
 import { VIA_SSH_ENV } from '../../diagnose/ssh-vantage.js';
 import type { SshRoute } from '../../diagnose/ssh-route.js';
 import type { Diagnosis } from '../../diagnose/types.js';
@@ -60,11 +60,12 @@ export async function diagnoseCommand(url: string | undefined, flags: DiagnoseFl
   if (places) return fromVantage(flags, source, timeoutMs, redactor);
   const result = await diagnose(source, { timeoutMs, redactor });
   // Server and driver messages are data: shown terminal-safe (common/terminal-text.ts).
-  if (flags.json) sayJson(result); else say(renderDiagnosis(result, !flags.run));
+  // A row each: a server's message or a host's name is one row whatever it holds (ui/flat-row.ts).
+  if (flags.json) sayJson(result); else sayRows(diagnosisRows(result, !flags.run), 4);
   const code = result.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
   if (host.length) await hostChecks(host, source.url);
   if (!flags.run || !result.runbook) return code;
-  say(`\nStarting runbook '${result.runbook}'…\n`);
+  sayRows(['', `Starting runbook '${result.runbook}'…`]);
   const [{ loadRunbook }, { prepareRun }] = await engine();
   const { runbook, warnings } = loadRunbook(result.runbook);
   for (const w of warnings) sayError(`${w}\n`);
@@ -113,7 +114,7 @@ async function sideBySide(from: object, place: PlaceName, there: Promise<Diagnos
   const { renderVantage, differences } = await import('../../diagnose/vantage-render.js');
   const [t, here] = await Promise.all([there, diagnose(source, { timeoutMs, redactor })]);
   if (flags.json) sayJson({ from, there: t, here, differs: t.classification !== here.classification || differences(t, here).length > 0 });
-  else say(renderVantage(place, t, here));
+  else sayRows(renderVantage(place, t, here), 4);
   return t.scenario === 'healthy' ? EXIT.ok : EXIT.runFailed;
 }
 

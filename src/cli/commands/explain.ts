@@ -5,8 +5,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UserError } from '../../common/errors.js';
 import { describeFsError } from '../../transcript/file.js';
-import { Explainer, explainText, renderGroup, renderSummary, summaryJson, type Summary } from '../../explain/index.js';
-import { say, sayJson } from '../say.js';
+import { Explainer, explainText, renderGroup, summaryJson, summaryRows, type Summary } from '../../explain/index.js';
+import { sayJson, sayRows } from '../say.js';
 
 export interface ExplainFlags { file?: string; follow?: boolean; json?: boolean }
 
@@ -22,8 +22,9 @@ export async function explainCommand(words: string[], flags: ExplainFlags): Prom
   else if (flags.follow) summary = await follow(flags);
   else summary = explainText(await readAll(flags.file));
   if (flags.json) sayJson(summaryJson(summary));
-  else if (!flags.follow || summary.list().length === 0) say(renderSummary(summary));
-  else say(`\nsummary:\n${renderSummary(summary)}`);
+  // A row each: an excerpt of the log is one row whatever it holds (ui/flat-row.ts).
+  else if (!flags.follow || summary.list().length === 0) sayRows(summaryRows(summary));
+  else sayRows(['', 'summary:', ...summaryRows(summary)]);
   return summary.list().length ? 0 : 1;
 }
 
@@ -39,7 +40,7 @@ async function readAll(file: string | undefined): Promise<string> {
 
 /** Lines as they come; each new kind of error is printed at once; the summary when the stream ends or on Ctrl-C. */
 async function follow(flags: ExplainFlags): Promise<Summary> {
-  const explainer = new Explainer(flags.json ? undefined : (g) => say(`${renderGroup(g).join('\n')}\n\n`));
+  const explainer = new Explainer(flags.json ? undefined : (g) => sayRows([...renderGroup(g), '']));
   let idle: NodeJS.Timeout | undefined;
   const line = (text: string) => { explainer.line(text); clearTimeout(idle); idle = setTimeout(() => explainer.end(), IDLE_MS); };
   const stopped = { now: false };

@@ -1,7 +1,7 @@
 import { catalog } from '../../catalog/discover.js';
 import { prevalidated, type Prevalidated } from '../../catalog/prevalidated.js';
 import { loadValidator } from '../../catalog/validator.js';
-import { say, sayJson } from '../say.js';
+import { say, sayJson, sayRows } from '../say.js';
 
 /** Title, summary and diagnostics: from the build's index for an unchanged built-in, else by validating. */
 async function describe(file: string): Promise<Prevalidated> {
@@ -32,11 +32,11 @@ export async function listCommand(opts: { json?: boolean }): Promise<number> {
     return 0;
   }
   const width = Math.max(4, ...rows.map((r) => r.name.length));
-  for (const r of rows) {
+  // A runbook's title and summary take one row each, whatever they hold: a title's line break drew a fake entry.
+  sayRows(rows.flatMap((r) => {
     const note = r.overrides ? `  [${r.source}: overrides ${r.overrides}]` : r.source === 'built-in' ? '' : `  [${r.source}]`;
-    say(`${r.name.padEnd(width)}  ${r.title}${note}\n`);
-    if (r.summary) say(`${' '.repeat(width)}  ${r.summary}\n`);
-  }
+    return [`${r.name.padEnd(width)}  ${r.title}${note}`, ...(r.summary ? [`${' '.repeat(width)}  ${r.summary.trim()}`] : [])];
+  }), width + 2);
   if (rows.length === 0) say('No runbooks found. Create one with `runbook new <name>`.\n');
   return 0;
 }

@@ -4,7 +4,7 @@ import { writeOutputFile } from '../write-output.js';
 import { publishedSchema } from '../../language/json-schema.js';
 import { CASES_SCHEMA_ID, publishedCasesSchema } from '../../testing/cases-schema.js';
 import { UserError } from '../../common/errors.js';
-import { say } from '../say.js';
+import { sayRows } from '../say.js';
 
 export async function newCommand(name: string, opts: { dir: string; force?: boolean }): Promise<number> {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new UserError(`'${name}' is not a runbook name: use lower case letters, digits, - and _`);
@@ -19,8 +19,9 @@ export async function newCommand(name: string, opts: { dir: string; force?: bool
   const casesSchemaFile = join(opts.dir, 'runbook-cases.schema.json');
   writeOutputFile(casesSchemaFile, `${JSON.stringify(publishedCasesSchema(), null, 2)}\n`, { force: opts.force === true || isOurSchema(casesSchemaFile, CASES_SCHEMA_ID) });
   writeOutputFile(file, skeleton(name), { force: opts.force === true });
-  say(`Wrote ${file} (and ${schemaFile}, ${casesSchemaFile} for editor completion; see docs/editor.md)\n` +
-    `Next: edit it, then \`runbook validate ${file}\` and \`runbook run ${file} --dry-run\`.\n`);
+  // The directory is the operator's own text: a row each, whatever it holds.
+  sayRows([`Wrote ${file} (and ${schemaFile}, ${casesSchemaFile} for editor completion; see docs/editor.md)`,
+    `Next: edit it, then \`runbook validate ${file}\` and \`runbook run ${file} --dry-run\`.`]);
   return 0;
 }
 

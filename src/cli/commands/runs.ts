@@ -1,7 +1,9 @@
 // `runbook runs`: the store's active and recent runs in 80 columns, those waiting at a gate first (a teammate
 // looks for the one that needs them), then running ones, then by last heard from. `--json` has every field.
 import { openStore, requireStoreUrl } from '../../store/open.js';
-import { say, sayJson } from '../say.js';
+import { say, sayJson, sayRows } from '../say.js';
+import { displayWidth, padWidth, truncateWidth } from '../../common/display-width.js';
+import { flatRow } from '../../ui/flat-row.js';
 
 export interface RunRow {
   run_id: string; runbook: string; operator: string; driver: string; driver_host: string; state: string;
@@ -17,7 +19,7 @@ export async function runsCommand(opts: { store?: string; json?: boolean }): Pro
   } finally { await client.end(); }
   if (opts.json) { sayJson(rows); return 0; }
   if (!rows.length) { say('no runs in the store yet\n'); return 0; }
-  for (const line of runsTable(rows)) say(`${line}\n`);
+  sayRows(runsTable(rows), 10);
   return 0;
 }
 
@@ -31,12 +33,11 @@ export function runsTable(rows: RunRow[], now = Date.now()): string[] {
     r.run_id.slice(0, 8), r.runbook, r.driver === r.operator ? r.driver : `${r.driver}<${r.operator}`, r.state,
     r.waiting_gate && r.state === 'running' ? `gate ${r.waiting_gate}` : r.current_step ?? '', ago(r.heard_at, now),
   ]);
-  const table = [COLUMNS.map(([name]) => name), ...cells.map((row) => row.map((c, i) => cut(c, COLUMNS[i]![1])))];
-  const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  return table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  // A cell is what the store holds (any role, runbook or step name): one row, its breaks drawn, cut in columns.
+  const table = [COLUMNS.map(([name]) => name), ...cells.map((row) => row.map((c, i) => truncateWidth(flatRow(c), COLUMNS[i]![1])))];
+  const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => displayWidth(row[i]!))));
+  return table.map((row) => row.map((c, i) => padWidth(c, widths[i]!)).join('  ').trimEnd());
 }
-
-const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 function ago(at: Date, now: number): string {
   const s = Math.max(0, Math.round((now - at.getTime()) / 1000));

@@ -1,14 +1,17 @@
 import { stepKind } from '../../language/flow.js';
 import { loadRunbook } from '../../catalog/load-runbook.js';
-import { say } from '../say.js';
+import { sayRows } from '../say.js';
 import { vouchedFor } from '../../language/vouched.js';
-import { oneLine } from '../../ui/format.js';
+import { blockRows } from '../../ui/flat-row.js';
+
+const SUMMARY_MARK = '  | ';
 
 export async function showCommand(ref: string): Promise<number> {
   const { runbook, entry } = loadRunbook(ref);
   const doc = runbook.doc;
   const out: string[] = [`${doc.title}  (${doc.name}, ${entry.origin}: ${entry.file})`];
-  if (doc.summary) out.push('', doc.summary.trim());
+  // The summary is a block of the author's lines, each marked as theirs: no engine row starts with `  | `.
+  if (doc.summary) out.push('', ...blockRows(doc.summary.trim(), SUMMARY_MARK));
   const inputs = Object.entries(doc.inputs ?? {});
   if (inputs.length) {
     out.push('', 'Inputs:');
@@ -28,7 +31,7 @@ export async function showCommand(ref: string): Promise<number> {
     out.push(`  ${String(i + 1).padStart(2)}. ${s.id}  (${label})${s.title ? ` — ${s.title}` : ''}${flag}`);
     // Vouched for, not proven (a probe of stop 70: show printed neither, and "No destructive steps." of a runbook
     // whose vouched step wrote a file): the author's reason, as the gate's docs say show prints it.
-    if (vouchedFor(s)) out.push(`      not proven a read; the author vouches: ${oneLine(s.safe_because!)}`);
+    if (vouchedFor(s)) out.push(`      not proven a read; the author vouches: ${s.safe_because!}`);
   });
   const destructive = doc.steps.filter((s) => s.destructive).map((s) => s.id);
   const vouched = doc.steps.filter(vouchedFor).map((s) => s.id);
@@ -36,6 +39,7 @@ export async function showCommand(ref: string): Promise<number> {
   out.push('', destructive.length ? `Destructive steps: ${destructive.join(', ')}` : 'No destructive steps of its own.');
   if (vouched.length) out.push(`Vouched for by the author (not proven, not asked): ${vouched.join(', ')}`);
   if (calls.length) out.push(`Calls other runbooks (their destructive steps ask when they run): ${calls.join(', ')}`);
-  say(`${out.join('\n')}\n`);
+  // Each row one row, whatever its fields hold (a title's line breaks drawn ⏎, cut at the terminal's width).
+  sayRows(out, 6);
   return 0;
 }

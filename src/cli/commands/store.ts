@@ -3,7 +3,7 @@ import { openStore, requireStoreUrl } from '../../store/open.js';
 import { migrateStore } from '../../store/migrate.js';
 import { maskUrl } from '../../db/url.js';
 import { readFileSync } from 'node:fs';
-import { say, sayError, sayJson } from '../say.js';
+import { sayError, sayJson, sayRows } from '../say.js';
 import { fileLines } from '../../transcript/sink.js';
 import { UserError } from '../../common/errors.js';
 import { storeErrorText } from '../../store/client.js';
@@ -17,9 +17,10 @@ export async function storeMigrateCommand(opts: { store?: string }): Promise<num
       if (e instanceof UserError) throw e;
       throw new UserError(`store migrate failed (as ${client.role}): ${storeErrorText(e)}`);
     });
-    say(r.applied.length
-      ? `store ${maskUrl(store.url)}: schema runbook migrated from version ${r.from} to ${r.to} (as ${client.role})\n`
-      : `store ${maskUrl(store.url)}: schema runbook is at version ${r.to}; nothing to do\n`);
+    // The URL and the role are the operator's and the server's text: one row, whatever they hold.
+    sayRows([r.applied.length
+      ? `store ${maskUrl(store.url)}: schema runbook migrated from version ${r.from} to ${r.to} (as ${client.role})`
+      : `store ${maskUrl(store.url)}: schema runbook is at version ${r.to}; nothing to do`]);
     return 0;
   } finally {
     await client.end();
@@ -48,7 +49,7 @@ export async function storePushCommand(path: string, opts: { store?: string }): 
   const s = await uploader.drain(PUSH_MS);
   if (s.state === 'stopped') throw new UserError(`store push stopped: ${s.reason ?? 'unknown reason'}`);
   if (s.pending) throw new UserError(`${s.pending} lines not uploaded: ${s.reason ?? 'the store did not answer'}`, 75);
-  say(`run ${s.runId ?? '?'}: the store has all ${lines.length} lines (${s.uploaded} uploaded now)\n`);
+  sayRows([`run ${s.runId ?? '?'}: the store has all ${lines.length} lines (${s.uploaded} uploaded now)`]);
   return 0;
 }
 
@@ -64,11 +65,9 @@ export async function storePruneCommand(opts: { store?: string; olderThan: strin
     if (opts.json) { sayJson({ ...s, dryRun: opts.dryRun === true, role: client.role }); return 0; }
     const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     const span = s.first && s.last ? ` (last heard from ${when(s.first)} to ${when(s.last)})` : '';
-    say(`${opts.dryRun ? 'would prune' : 'pruned'} ${s.runs} run${s.runs === 1 ? '' : 's'} and ${s.events} events that ended before ${when(s.cutoff)}${span}`
-      + `${opts.dryRun ? '' : `, as ${client.role}; each is recorded in runbook.pruned`}
-`);
-    if (s.kept) say(`kept ${s.kept} older run${s.kept === 1 ? '' : 's'} that did not end (running or interrupted): resume or end ${s.kept === 1 ? 'it' : 'them'} first
-`);
+    sayRows([`${opts.dryRun ? 'would prune' : 'pruned'} ${s.runs} run${s.runs === 1 ? '' : 's'} and ${s.events} events that ended before ${when(s.cutoff)}${span}`
+      + `${opts.dryRun ? '' : `, as ${client.role}; each is recorded in runbook.pruned`}`]);
+    if (s.kept) sayRows([`kept ${s.kept} older run${s.kept === 1 ? '' : 's'} that did not end (running or interrupted): resume or end ${s.kept === 1 ? 'it' : 'them'} first`]);
     return 0;
   } catch (e) {
     if (e instanceof UserError) throw e;

@@ -9,7 +9,7 @@ import { updateOutputFile } from '../write-output.js';
 import { EXIT, UserError } from '../../common/errors.js';
 import { dirname, join } from 'node:path';
 import { plural } from '../../common/plural.js';
-import { say, sayError } from '../say.js';
+import { say, sayError, sayRows } from '../say.js';
 import { FILL_IN } from '../../testing/fill-in.js';
 
 export interface TestFlags { cases?: string; requireFullCoverage?: boolean; fromTranscript?: string; output?: string }
@@ -27,7 +27,8 @@ export async function testCommand(refs: string[], flags: TestFlags): Promise<num
     const { runbook } = loadRunbook(t.ref);
     const result = await testRunbook(runbook, t.cases ?? defaultCasesFile(runbook.file));
     results.push(result);
-    say(`${formatResult(result).join('\n')}\n`);
+    // Case names, expected paths and diagnostics quote the author: a row each, whatever they hold.
+    sayRows(formatResult(result), 10);
   }
   return summary(results, requireFull);
 }
@@ -40,7 +41,7 @@ function summary(results: RunbookTestResult[], requireFull: boolean): number {
   const parts = [`${plural(cases.length, 'case')}: ${cases.length - failed} passed, ${failed} failed`];
   if (bad) parts.push(`${plural(bad, 'cases file')} with errors`);
   if (uncovered.length) parts.push(`${plural(uncovered.length, 'runbook')} not fully covered${requireFull ? ' (required)' : ''}`);
-  say(`${parts.join('; ')}\n`);
+  sayRows([parts.join('; ')]);
   if (bad) return EXIT.usage;
   if (failed || (requireFull && uncovered.length)) return EXIT.runFailed;
   return EXIT.ok;
@@ -82,6 +83,6 @@ async function fromTranscript(refs: string[], file: string, output: string | und
     if (!/^cases:\s*$/.test(keys[keys.length - 1] ?? '')) throw new UserError(`${output}: cases: must be its last top-level key (a block list) to add a case to it; write to a new file instead`);
     return `${text.replace(/\n*$/, '\n')}${indented}`;
   }, { adds: true });
-  say(`added case '${c.name}' to ${output}\nrun it: runbook test ${runbook.file} --cases ${output}\n`);
+  sayRows([`added case '${c.name}' to ${output}`, `run it: runbook test ${runbook.file} --cases ${output}`]);
   return EXIT.ok;
 }

@@ -8,7 +8,7 @@ import { UserError } from '../../common/errors.js';
 import { callDependencies, checkCalls } from '../../catalog/called-runbooks.js';
 import { cacheEnabled, cachedValidation, hashOf, sqlCachePlace, storeValidation } from '../../catalog/validate-cache.js';
 import { plural } from '../../common/plural.js';
-import { say, sayJson } from '../say.js';
+import { sayJson, sayRows } from '../say.js';
 
 /** With --json, stdout is always one JSON document of the shape in docs/validate.schema.json, also when a path is
  *  missing or a directory holds no runbook: those are diagnostics of their own (`no-such-path`, `no-runbooks`). */
@@ -55,8 +55,8 @@ export async function validateCommand(paths: string[], opts: { json?: boolean })
   if (opts.json) {
     sayJson({ files: files.length, errors, warnings, diagnostics: all });
   } else {
-    for (const d of all) say(`${formatShown(d)}\n`);
-    say(`${plural(files.length, 'runbook')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+    // A diagnostic is one row, whatever the text it quotes (a path, a cases file's or a callee's words).
+    sayRows([...all.map(formatShown), `${plural(files.length, 'runbook')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`]);
   }
   return errors ? 2 : 0;
 }

@@ -32,12 +32,13 @@ export class Tmux {
   /** before: lines printed before the CLI starts (the operator's history); term: $TERM for the CLI; piped: its
    *  output goes through `| cat` (stdin stays the terminal), its exit status kept (pipefail); color: NO_COLOR is not
    *  set (the CLI decides). */
-  constructor(dir: string, args: string[], opts: { before?: string[]; term?: string; piped?: boolean; color?: boolean; cols?: number; rows?: number } = {}) {
+  constructor(dir: string, args: string[], opts: { before?: string[]; term?: string; piped?: boolean; color?: boolean; cols?: number; rows?: number; env?: Record<string, string> } = {}) {
     this.exitFile = join(dir, `exit-${this.socket}`);
     const before = opts.before?.length ? `printf '%s\\n' ${opts.before.map(q).join(' ')}; ` : '';
     const term = opts.term ? `TERM=${q(opts.term)} ` : '';
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${q(v)} `).join('');
     // CI=1 makes ink print only the last frame; the test reads every frame.
-    const command = `${TEST_SHELL}${opts.piped ? 'set -o pipefail; ' : ''}${before}cd ${q(ROOT)} && env -u CI ${opts.color ? '-u NO_COLOR' : 'NO_COLOR=1'} ${term}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}${opts.piped ? ' | cat' : ''}; echo $? > ${q(this.exitFile)}; sleep 600`;
+    const command = `${TEST_SHELL}${opts.piped ? 'set -o pipefail; ' : ''}${before}cd ${q(ROOT)} && env -u CI ${opts.color ? '-u NO_COLOR' : 'NO_COLOR=1'} ${term}${env}${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}${opts.piped ? ' | cat' : ''}; echo $? > ${q(this.exitFile)}; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(opts.cols ?? 120), '-y', String(opts.rows ?? 45), '-s', 'main', command);
   }
 

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { rng } from '../helpers/rng.js';
 import { runsTable, type RunRow } from '../../src/cli/commands/runs.js';
 import { displayWidth } from '../../src/common/display-width.js';
+import pg from 'pg';
 import { cli, scratch } from './helpers.js';
+import { startStoreLab } from '../store/helpers.js';
 import { TMUX, Tmux } from './tmux.js';
 
 const BREAKS = ['\n', '\r\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029'];
@@ -30,6 +32,10 @@ function hostile(next: () => number, cols: number): string {
   const breaks = [...BREAKS].sort(() => next() - 0.5);
   return `F${breaks.map((b) => `${'p'.repeat(Math.floor(cols - 20 + next() * 22))}${b}${pick(FORGED)}`).join('')}end`;
 }
+
+/** A short field (a table's cell): a break early enough to be in what a column keeps, then a forged row. */
+const shortHostile = (next: () => number): string =>
+  `${'x'.repeat(Math.floor(next() * 4))}${BREAKS[Math.floor(next() * BREAKS.length)]}${FORGED[Math.floor(next() * FORGED.length)]}`;
 
 /** JSON as YAML, every character past ASCII escaped (YAML 1.1 readers take NEL, LS and PS for breaks). */
 const yaml = (value: unknown) => JSON.stringify(value, null, 1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -132,10 +138,30 @@ test('show, list, test, validate, explain and diagnose: every row the terminal s
   }
 });
 
+test('runs: a store\'s runs, whatever their names hold, are a row each (real PostgreSQL, tmux)', { skip: !TMUX }, async (t) => {
+  const lab = await startStoreLab();
+  t.after(() => lab.stop());
+  // The store's rows as a hostile teammate or a broken store could write them, straight into the table.
+  const admin = new pg.Client({ connectionString: lab.server.adminUrl().replace(/\/[^/?]*(?=\?|$)/, '/ops') });
+  await admin.connect();
+  const next = rng(7476);
+  try {
+    for (let i = 0; i < 12; i++) {
+      const h = () => (next() < 0.5 ? shortHostile(next) : hostile(next, 80));
+      await admin.query(`INSERT INTO runbook.runs (run_id, runbook, runbook_sha256, operator, driver, driver_host, state, current_step, waiting_gate)
+        VALUES ($1, $2, 'x', $3, $4, $5, $6, $7, $8)`, [`0000000${i.toString(16)}-${h()}`, h(), h().slice(0, 20), h().slice(0, 20), h(), i % 2 ? 'running' : h(), h(), i % 3 ? null : h()]);
+    }
+  } finally { await admin.end(); }
+  for (const size of SIZES) {
+    const dir = scratch(t, 'runbook-rows-');
+    assertRows(await screenRows(dir, ['runs'], size, { RUNBOOK_STORE: lab.url('carol'), HOME: dir }), [/^RUN {7}RUNBOOK/, ...Array.from({ length: 12 }, () => /^0000000[0-9a-f] {2}\S/)],
+      size[0], 'runs');
+  }
+});
+
 test('runs: a store\'s names and steps are a cell each, one row per run, in 80 columns', () => {
   const next = rng(7474);
-  // Short cells: a break early enough to be in what the column keeps.
-  const cell = () => `${'x'.repeat(Math.floor(next() * 4))}${BREAKS[Math.floor(next() * BREAKS.length)]}${FORGED[Math.floor(next() * FORGED.length)]}`;
+  const cell = () => shortHostile(next);
   const row = (): RunRow => ({
     run_id: `6f1c${cell()}`, runbook: cell(), operator: cell(), driver: cell(), driver_host: cell(),
     state: cell(), current_step: cell(), waiting_gate: cell(), started_at: new Date(), heard_at: new Date(),

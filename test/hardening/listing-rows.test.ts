@@ -62,7 +62,7 @@ function assertRows(screen: string[], expected: RegExp[], cols: number, what: st
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-test('show, list, test, validate, explain and diagnose: every row the terminal shows is the command\'s own', { skip: !TMUX }, async (t) => {
+test('show, list, test, validate, explain, new and diagnose: every row the terminal shows is the command\'s own', { skip: !TMUX }, async (t) => {
   for (const size of SIZES) {
     const [cols] = size;
     const next = rng(7400 + cols);
@@ -126,6 +126,12 @@ test('show, list, test, validate, explain and diagnose: every row the terminal s
       assertRows(await screenRows(dir, ['explain', '--file', log], size), explained.errors.flatMap((g, i) => [
         ...(i ? [/^$/] : []), /^\d+ × /, /^ {2}recognised: /, /^ {2}first at line \d+: /,
         ...['command', 'tellApart', 'note', 'fromPid'].filter((k) => g[k] !== null).map(() => /^ {2}(run|note|from the application): /)]), cols, 'explain');
+    });
+
+    await t.test(`new at ${cols}x${size[1]}`, async () => {
+      // new: the directory the operator named, whatever it holds, in the rows that name the files written.
+      const target = join(dir, `d${hostile(next, cols).replace(/\//g, '-').slice(0, 200)}`);
+      assertRows(await screenRows(dir, ['new', 'fresh', '--dir', target], size), [/^Wrote \//, /^Next: edit it, then /], cols, 'new');
     });
 
     await t.test(`diagnose at ${cols}x${size[1]}`, async () => {

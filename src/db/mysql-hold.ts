@@ -17,7 +17,7 @@
 // waiting meanwhile is account administration (GRANT, CREATE USER, SET PASSWORD wait for mysql.global_priv).
 import { diagnosed } from './classify.js';
 import { PinRefusal } from './pin-refusal.js';
-import type { RelationRow } from './mysql-relations-check.js';
+import { isBaseTable, type RelationRow } from './mysql-relations-check.js';
 import type { MysqlRelation } from '../language/sql/mysql-relations.js';
 import type { ReadRelation } from '../language/sql/mysql-read-relations.js';
 
@@ -150,7 +150,7 @@ const MERGE = 'mrg_myisam';
 export function tableLocking(rows: RelationRow[]): string | undefined {
   let found: string | undefined;
   for (const r of rows) {
-    if (String(r.t).toUpperCase() !== 'BASE TABLE') continue;
+    if (!isBaseTable(r)) continue;
     const engine = r.e === null || r.e === undefined ? '' : String(r.e);
     if (engine.toLowerCase() === ROW_VERSIONED) continue;
     const what = `${named(r)} (${engine ? `the ${engine} engine` : 'an engine not shown'})`;

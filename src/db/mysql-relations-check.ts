@@ -55,7 +55,13 @@ export function relationsQuery(relations: MysqlRelation[]): { sql: string; value
   return { sql: parts.join('\nUNION ALL\n'), values };
 }
 
-export const isBaseTable = (r: RelationRow): boolean => String(r.t).toUpperCase() === 'BASE TABLE';
+/** information_schema's TABLE_TYPE of a table that stores rows: MariaDB's system-versioned table is one (its past
+ *  rows kept beside), and was refused as "a view" (a probe of stop 74). A SEQUENCE, a VIEW and anything else not. */
+const BASE_TABLE_TYPES = new Set(['BASE TABLE', 'SYSTEM VERSIONED']);
+export const isBaseTable = (r: RelationRow): boolean => BASE_TABLE_TYPES.has(String(r.t).toUpperCase());
+
+/** What a relation that is not a base table is, as a refusal names it: `a view`, `a sequence`. */
+const kindOf = (r: RelationRow): string => `a ${String(r.t ?? 'relation of a type not shown').toLowerCase()}`;
 
 /**
  * The generated columns of base tables a read reaches, each with its expression as the server keeps it: asked
@@ -112,9 +118,10 @@ export function checkRelations(rows: RelationRow[], vouched: boolean): ServerVie
       continue;
     }
     if (vouched) continue;
-    if (view) {
+    if (view && String(r.t).toUpperCase() === 'VIEW') {
       throw new PinRefusal(`it reads ${what}, a view: the server runs its definition, and a stored function there may act (a lock, a sleep), so it is not known to be read-only: not run as a read`);
     }
+    if (view) throw new PinRefusal(`it reads ${what}, ${kindOf(r)}, not a base table the engine has reviewed reading: not known to be read-only: not run as a read`);
     if (!PLAIN.has(String(r.e).toLowerCase())) {
       throw new PinRefusal(`it reads ${what}, a table of the ${String(r.e)} engine, which may reach another server or file: not known to be read-only: not run as a read`);
     }

@@ -7,7 +7,8 @@
 // statement is parsed under the session's mode before the setting applies), so it is the session's own. See
 // docs/confirmation.md.
 import { PinRefusal } from './pin-refusal.js';
-import { valuePinSql, valueReadBackSql } from './mysql-value-pins.js';
+import { valuePinNames, valuePinSql, valueReadBackSql } from './mysql-value-pins.js';
+import { variablesReadBackSql } from './mysql-session-variables.js';
 
 /** The common defaults' strictness for what a write would do, and IGNORE_SPACE: without it the server reads a
  *  built-in's name followed by a space or a comment before `(` (`COUNT (1)`, `NOW/**\/()`) as a call of the current
@@ -46,9 +47,15 @@ const STAT_TABLES = 'NEVER';
  *  settings that change a read's values (mysql-value-pins.ts). */
 export const readPinSql = (mariadb: boolean): string =>
   `${PIN_SQL}, SESSION ${isolationVariable(mariadb)} = '${PINNED_ISOLATION}'${mariadb ? `, SESSION use_stat_tables = '${STAT_TABLES}'` : ''}${valuePinSql(mariadb)}`;
-/** And one to read them back. */
-export const readBackSql = (mariadb: boolean): string =>
-  `${READ_BACK_SQL}, @@SESSION.${isolationVariable(mariadb)} AS isolation${mariadb ? ', @@SESSION.use_stat_tables AS stats' : ''}${valueReadBackSql(mariadb)}`;
+/** And one to read them back; `variables`: (MariaDB) and every session variable that differs from its default. */
+export const readBackSql = (mariadb: boolean, variables = false): string =>
+  `${READ_BACK_SQL}, @@SESSION.${isolationVariable(mariadb)} AS isolation${mariadb ? ', @@SESSION.use_stat_tables AS stats' : ''}${valueReadBackSql(mariadb)}${mariadb && variables ? variablesReadBackSql : ''}`;
+
+/** What the read pin sets itself (SET NAMES sets the connection's character sets and collation), and reads back. */
+export const readPinNames = (mariadb: boolean): ReadonlySet<string> => new Set([
+  'sql_mode', 'character_set_client', 'character_set_connection', 'character_set_results', 'collation_connection',
+  'sql_select_limit', isolationVariable(mariadb), ...(mariadb ? ['use_stat_tables'] : []), ...valuePinNames(mariadb),
+]);
 
 /** MariaDB: throws PinRefusal unless the session reads back use_stat_tables = NEVER. */
 export function checkStatTables(row: { stats?: unknown } | undefined): void {

@@ -11,12 +11,14 @@ import type { TlsSettings } from './ssl-options.js';
 import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { whyNotInformationSchema } from '../language/sql/mysql-information-schema.js';
-import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinSql } from './mysql-pin.js';
+import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinNames, readPinSql } from './mysql-pin.js';
 import { writeUtf8 } from './mysql-encoder.js';
 import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
 import { MYSQL_PARAMETER_LOGGING_SQL, mysqlParametersLogged } from './parameter-logging.js';
 import { PinRefusal } from './pin-refusal.js';
-import { checkReadWarnings, checkValuePins } from './mysql-value-pins.js';
+import { checkValuePins } from './mysql-value-pins.js';
+import { checkReadWarnings } from './mysql-read-warnings.js';
+import { checkSessionVariables } from './mysql-session-variables.js';
 import { INIT_CONNECT_SQL, INIT_CONNECT_SQL_MYSQL, initConnectRefusal, type FirstAnswer } from './mysql-init-connect.js';
 import { checkListedServerViews, checkRemoteEngines, checkStatsOnMetadata, isShow, listingQuery, listsTables, preparesViews, serverViewsQuery, STATS_ON_METADATA_SQL, unprovenInformationSchema } from './mysql-remote-engines.js';
 import {
@@ -184,6 +186,10 @@ class MysqlSession extends GuardedSession implements Session {
     return { backend: this.backendId, started: await this.serverStart };
   }
 
+  /** The session's variables were found at their defaults, or pinned (mysql-session-variables.ts): they change
+   *  only with a login or a reset, or by a statement the engine did not write, which leaves the session reset. */
+  private variablesChecked = false;
+
   /** A statement the engine did not write ran on this connection (a gated or vouched step): what it left on the
    *  session is cleared before the next proven read (freshSession). */
   private leftState = false;
@@ -199,6 +205,7 @@ class MysqlSession extends GuardedSession implements Session {
     if (!this.leftState) return;
     await this.conn.reset();
     this.leftState = false;
+    this.variablesChecked = false;
     this.sessionMadeReadOnly = false;
     this.knownDatabase = undefined;
   }
@@ -310,17 +317,23 @@ class MysqlSession extends GuardedSession implements Session {
   }
 
   /** Before every read: sql_mode and the client character set as the classifier read the text, and the isolation
-   *  level under which a plain SELECT takes no row lock (REPEATABLE READ), each read back; mysql2 writing UTF-8. */
+   *  level under which a plain SELECT takes no row lock (REPEATABLE READ), each read back; mysql2 writing UTF-8.
+   *  MariaDB: once per login or reset, no other session variable away from its default where that may change a
+   *  read's values (mysql-session-variables.ts). */
   private async pin(): Promise<void> {
     try {
       const mariadb = this.flavour === 'mariadb';
+      // A statement the engine did not write may have set any (leftState): asked again before any read after it.
+      const variables = mariadb && (!this.variablesChecked || this.leftState);
       await this.conn.query(readPinSql(mariadb));
-      const [rows] = await this.conn.query(readBackSql(mariadb));
+      const [rows] = await this.conn.query(readBackSql(mariadb, variables));
       const row = (rows as Record<string, unknown>[])[0];
       checkMysqlPin(row);
       checkMysqlIsolation(row);
       if (mariadb) checkStatTables(row);
       checkValuePins(row, mariadb);
+      if (variables) checkSessionVariables(row?.variables, readPinNames(mariadb));
+      this.variablesChecked ||= variables;
     } catch (err) {
       throw mysqlPinFailed(err);
     }

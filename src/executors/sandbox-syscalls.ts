@@ -22,8 +22,10 @@ export const LOCK_EX = 2;
 /** fcntl commands refused: a lease (every other opener waits for the holder), and the owner and signal of I/O
  *  notifications (F_SETOWN, F_SETSIG, F_SETOWN_EX: the kernel would signal that pid, outside too). */
 export const FCNTL_REFUSED = [1024, 8, 10, 15];
-/** ioctl requests refused: a socket's owner for SIGIO/SIGURG (FIOSETOWN, SIOCSPGRP), as F_SETOWN. */
-export const IOCTL_REFUSED = [0x8901, 0x8902];
+/** ioctl requests refused: a socket's owner for SIGIO/SIGURG (FIOSETOWN, SIOCSPGRP), as F_SETOWN; typing into a
+ *  terminal's input (TIOCSTI) and the console's selection and paste (TIOCLINUX): the step stays in the engine's
+ *  session (no --new-session: what left it outlived the engine), so a terminal it reaches must not take its keys. */
+export const IOCTL_REFUSED = [0x8901, 0x8902, 0x5412, 0x541c];
 export const SIGURG = 23;
 /** syslog() actions that only read the kernel log or its size (READ, READ_ALL, SIZE_UNREAD, SIZE_BUFFER). */
 export const SYSLOG_READS = [2, 3, 9, 10];
@@ -54,7 +56,7 @@ export const REFUSED: readonly Entry[] = [
   // Entering another namespace (creating one: unshare/clone, by their flags, below).
   ['setns', 308, 268],
   // Leaving the step's session or process group: `setsid -f sleep N` outlived a dry run (the sandbox shares the
-  // host's PID namespace, so nothing else ends a process that left; bwrap's own --new-session comes before this).
+  // host's PID namespace, so nothing else ends a process that left).
   ['setsid', 112, 157], ['setpgid', 109, 154],
   // The machine itself: swap, reboot, clock, host and domain name, accounting, quotas, I/O ports.
   ['swapon', 167, 224], ['swapoff', 168, 225], ['reboot', 169, 142],

@@ -27,8 +27,12 @@
 //   --cap-drop ALL           no capability at all;
 //   --seccomp                the filter of sandbox-seccomp.ts: no signals outside, no keyring, bpf, ptrace,
 //                            mounts, modules, new namespaces, clock, reboot…, no leaving the step's session or
-//                            process group (setsid, setpgid: what left them outlived the step); offline also no socket;
-//   --new-session            setsid: no TIOCSTI typing into a terminal;
+//                            process group (setsid, setpgid: what left them outlived the step), no typing into a
+//                            terminal (ioctl TIOCSTI, TIOCLINUX); offline also no socket;
+//   no --new-session         the step stays in the session and process group its supervisor leads, so the
+//                            supervisor's lifeline kills all of it when the engine dies (supervise.ts): in a
+//                            session of its own, `tail -f /dev/null | sleep N` outlived a kill -9 of the engine
+//                            (a probe of stop 74). The filter keeps it there and refuses TIOCSTI instead;
 //   --die-with-parent        the step's first process dies with bwrap; a stop reaches every descendant anyway
 //                            (the executor signals the whole tree: process-tree.ts).
 // The network is usable only by a step the lint proved to run reads alone (`network: true`), so probes,
@@ -78,7 +82,7 @@ function flags(tools: Tools, cwd: string, network: boolean): string[] {
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
   // After that bind: a tracefs or the like there (or anywhere) is masked too (mount-masks.ts).
   args.push(...maskArgs());
-  args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--');
+  args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--die-with-parent', '--');
   return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
 }
 

@@ -19,6 +19,9 @@
 // (setsid, a daemon), which the proven subset cannot start; resume checks the group only.
 import { readFileSync } from 'node:fs';
 
+/** The signals whose default ends or stops a process and that can be ignored (not CHLD: the watcher waits for pkill). */
+const UNTIL_KILLED = 'HUP INT QUIT ILL TRAP ABRT BUS FPE USR1 SEGV USR2 PIPE ALRM TERM STKFLT XCPU XFSZ VTALRM PROF IO PWR SYS TSTP TTIN TTOU {34..64}';
+
 const SUPERVISOR = [
   // First, before the step starts: a stop that lands earlier kills only this shell, when nothing of the step ran
   // yet. Set any later, the engine's SIGTERM could kill the supervisor after the step had started, and the step
@@ -34,7 +37,9 @@ const SUPERVISOR = [
   'for fd in /proc/$$/fd/*; do fd=${fd##*/}; case $fd in *[!0-9]*|""|[0-3]) ;; *) eval "exec $fd>&-";; esac; done',
   '"$@" <&0 3<&- & child=$!',  // fd 3: the lifeline, not the step's; stdin (the values) kept: a background job would get /dev/null
   // The session first (pkill -s: the supervisor's pid is the session's id): what left the group stayed in it.
-  '{ while read -r -u 3 _; do :; done; pkill -KILL -s "$$"; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!',
+  // Deaf to every signal it can ignore: the step shares its group (the dry run's sandbox too), and `trap '' TERM;
+  // kill -TERM 0` would otherwise end the lifeline and leave the step to outlive the engine.
+  `{ trap '' ${UNTIL_KILLED}; while read -r -u 3 _; do :; done; pkill -KILL -s "$$"; kill -KILL 0; } >/dev/null 2>&1 & watcher=$!`,
   'exec 3<&-',
   'while :; do wait "$child"; status=$?; if [ "$status" -gt 128 ] && kill -0 "$child" 2>/dev/null; then continue; fi; break; done',
   // Reaped here (its "Killed" notice goes to /dev/null): whatever is left in the group after this is the step's.

@@ -13,14 +13,19 @@ const INERT = new Set([
   // Files on disks, in memory or the layers of an overlay: reading one returns what was stored.
   'ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'zfs', 'f2fs', 'jfs', 'vfat', 'exfat', 'ntfs', 'ntfs3', 'hfsplus',
   'squashfs', 'erofs', 'iso9660', 'udf', 'tmpfs', 'ramfs', 'rootfs', 'overlay',
-  // proc: the two files in it that act are masked by name (shield.ts; the dry run's sandbox has no capability to
-  // open them). sysfs: one attribute a file, read without side effects by the kernel's own rule for attributes
+  // sysfs: one attribute a file, read without side effects by the kernel's own rule for attributes
   // (what acts there takes a write). cgroup, cgroup2: counters and settings. nsfs: a namespace's handle, read(2)
   // on it fails. mqueue: a queue's file reads its status (a message is taken only by mq_receive). binfmt_misc:
   // the handlers' settings. pstore: the records of past crashes (unlinking erases one; reading does not).
   // selinuxfs: the policy and its state (its transaction files answer only a write). hugetlbfs: stored memory.
-  'proc', 'sysfs', 'cgroup', 'cgroup2', 'nsfs', 'mqueue', 'binfmt_misc', 'pstore', 'selinuxfs', 'hugetlbfs',
+  'sysfs', 'cgroup', 'cgroup2', 'nsfs', 'mqueue', 'binfmt_misc', 'pstore', 'selinuxfs', 'hugetlbfs',
 ]);
+/** proc is inert where it shows its files at their own place: /proc, or a part of it bound onto itself (a
+ *  container's read-only /proc/sys): the two files there that act are masked by name (shield.ts; the dry run's
+ *  sandbox has no capability to open them). Anywhere else, a chroot's second proc mount or /proc/kmsg bound to
+ *  another path, it is masked whole: a probe of stop 74 took the kernel's messages from a chroot's /proc/kmsg. */
+const procInPlace = (m: Mount): boolean => m.fstype === 'proc' && m.root !== undefined && m.point === (m.root === '/' ? '/proc' : `/proc${m.root}`);
+
 // Not inert, so masked: autofs (a lookup of a missing name runs the administrator's map program as root with the
 // name as its argument, logs it and leaves a mount on the host, dry run included: a probe of stop 72 sent a secret
 // given to `test -d` that way), and the network filesystems (nfs, cifs, smb3, 9p, virtiofs), where a name looked
@@ -36,7 +41,7 @@ const replacedByDev = (point: string): boolean => point === '/dev' || (point.sta
 export function maskedPoints(mounts: Mount[] = readMounts()): string[] {
   const byId = new Map(mounts.map((m) => [m.id, m]));
   const covered = new Set(mounts.filter((m) => byId.get(m.parent)?.point === m.point).map((m) => m.parent));
-  const acting = mounts.filter((m) => !covered.has(m.id) && !INERT.has(m.fstype));
+  const acting = mounts.filter((m) => !covered.has(m.id) && !INERT.has(m.fstype) && !procInPlace(m));
   const named = acting.map((m) => {
     if (m.point === undefined) throw new Error(`a ${m.fstype} filesystem is mounted where runbook cannot name the path (not UTF-8): it cannot be masked from a step`);
     return m.point;

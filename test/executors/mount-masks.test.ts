@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { maskedPoints } from '../../src/executors/mount-masks.js';
 import { parseMountinfo } from '../../src/executors/mountinfo.js';
 
-const line = (id: number, parent: number, point: string, fstype: string, optional = '') =>
-  `${id} ${parent} 0:${id} / ${point} rw,relatime ${optional}${optional ? ' ' : ''}- ${fstype} none rw`;
+const line = (id: number, parent: number, point: string, fstype: string, optional = '', root = '/') =>
+  `${id} ${parent} 0:${id} ${root} ${point} rw,relatime ${optional}${optional ? ' ' : ''}- ${fstype} none rw`;
 /** The kernel writes a path's bytes as they are (UTF-8 here); `raw` replaces each '\u0000' with the byte 0xff. */
 const text = (lines: string[], raw = false) => {
   const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
@@ -45,6 +45,13 @@ describe('mount masks', () => {
   it("leaves /dev to bwrap's --dev, but not the host's /dev/shm the shield binds", () => {
     assert.deepEqual(masked(...base, line(5, 4, '/dev/pts', 'devpts'), line(6, 4, '/dev/mqueue', 'mqueue'), line(7, 4, '/dev/shm', 'tmpfs'),
       line(8, 7, '/dev/shm/t', 'tracefs'), line(9, 1, '/srv/pts', 'devpts')), ['/dev/shm/t', '/srv/pts']);
+  });
+
+  it('takes proc as inert only where it shows its files at their own place; a second proc, or a bound proc file elsewhere, is masked whole (stop 74)', () => {
+    assert.deepEqual(masked(...base, line(5, 2, '/proc/sys', 'proc', '', '/sys'), line(6, 2, '/proc/sysrq-trigger', 'proc', '', '/sysrq-trigger'),
+      line(7, 1, '/mnt/chroot/proc', 'proc'), line(8, 1, '/srv/k', 'proc', '', '/kmsg'), line(9, 1, '/srv/s', 'proc', '', '/sys'),
+      line(10, 2, '/proc/bus', 'proc', '', '/sys'), line(11, 1, '/proc2', 'proc')),
+    ['/mnt/chroot/proc', '/proc/bus', '/proc2', '/srv/k', '/srv/s']);
   });
 
   it('refuses a path it cannot name (not UTF-8) rather than mask another', () => {

@@ -44,7 +44,8 @@
 // The step's working directory is bound read-only inside the scratch /tmp when it lives there, so relative
 // reads still work. Where bwrap cannot run at all (no user namespaces, no bwrap), sandboxAvailable() is false:
 // the dry run shows such steps instead of running them. (Real runs do not sandbox; a proven read as root is only
-// shielded from devices: shield.ts, docs/confirmation.md.)
+// shielded: read-only, devices masked, in a user namespace that maps every user to itself: shield.ts,
+// docs/confirmation.md.)
 import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -51,6 +51,7 @@ import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
+import { engineFileMasks } from './engine-file-masks.js';
 import { maskArgs } from './mount-masks.js';
 import { printfEscaped, sandboxFilter } from './sandbox-seccomp.js';
 
@@ -82,7 +83,7 @@ function flags(tools: Tools, cwd: string, network: boolean): string[] {
   // A working directory inside a hidden one would vanish: bind it back, read-only.
   if (HIDDEN.some((d) => cwd === d || cwd.startsWith(`${d}/`))) args.push('--ro-bind', cwd, cwd);
   // After that bind: a tracefs or the like there (or anywhere) is masked too (mount-masks.ts).
-  args.push(...maskArgs());
+  args.push(...maskArgs(), ...engineFileMasks());
   args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--die-with-parent', '--');
   return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
 }

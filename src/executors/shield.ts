@@ -25,6 +25,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
+import { engineFileMasks } from './engine-file-masks.js';
 import { maskArgs } from './mount-masks.js';
 import { enteringUserns, makingUserns, type UsernsTools } from './shield-userns.js';
 
@@ -61,7 +62,7 @@ export function shielded(argv: string[], cwd: string, scratch?: string): string[
 function argvFor(t: Tools, argv: string[], cwd: string, scratch?: string): string[] {
   const args = [t.bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--ro-bind-try', '/dev/shm', '/dev/shm'];
   for (const path of MASKED) if (existsSync(path)) args.push('--ro-bind', '/dev/null', path); // bwrap cannot create one in /proc
-  args.push(...maskArgs());
+  args.push(...maskArgs(), ...engineFileMasks());
   if (scratch) args.push('--bind', scratch, scratch);
   // CAP_SYS_PTRACE: bwrap's own work is not the step's either (its working directory is entered in the namespace).
   return [...makingUserns(t), ...args, '--cap-drop', 'CAP_SYS_PTRACE', '--chdir', '/', '--die-with-parent', '--', ...enteringUserns(t, cwd), ...argv];

@@ -7,26 +7,17 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readRegularFile } from '../common/regular-file.js';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { stateDir } from '../transcript/run-state.js';
+import { recordKeyFile } from '../common/record-key-file.js';
 
 export interface RecordKey { id: string; file: string; mac(text: string | Buffer): string }
 
 const KEY_BYTES = 32;
 const keys = new Map<string, RecordKey>();
 
-/** Where the key is: under the account's own home as the password database names it, not $HOME or
- *  $XDG_STATE_HOME, which a resume may have changed (a HOME that moved is named as such, by its digest). */
-function keyFile(): string {
-  let home: string | undefined;
-  try { home = userInfo().homedir; } catch { home = undefined; } // no passwd entry (an arbitrary container uid)
-  return join(home ? join(home, '.local', 'state', 'runbook') : stateDir(), 'record.key');
-}
-
 /** This user's record key, made on first use (0600, created exclusively: two first runs agree on one). */
 export function recordKey(): RecordKey {
-  const file = keyFile();
+  const file = recordKeyFile();
   let key = keys.get(file);
   if (!key) {
     const bytes = readOrMake(file);

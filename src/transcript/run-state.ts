@@ -5,9 +5,9 @@
 // A lock on the run id (not on a transcript path) keeps two copies from being driven at the same time.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
+import { stateBase } from '../common/record-key-file.js';
 import { lockTranscript } from './lock.js';
 import type { Transcript } from './reader.js';
 import type { HeaderLine } from '../events/schema.js';
@@ -21,8 +21,7 @@ export interface RunState {
 }
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'runbook', 'runs');
+  return join(stateBase(env), 'runbook', 'runs');
 }
 
 /** The run a transcript belongs to: its header's run id; for transcripts written before the header had one,

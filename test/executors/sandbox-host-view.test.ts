@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { sandboxed } from '../../src/executors/sandbox.js';
+import { asNobody } from '../helpers/as-nobody.js';
 import { labServerInfo, startServer, type LabServer } from '../../src/lab/index.js';
 
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
@@ -25,7 +26,7 @@ after(async () => { await Promise.all(servers.map((s) => s.stop())); });
 
 function inSandbox(script: string, how: { network: boolean; asNobody: boolean }): Promise<string> {
   let argv = sandboxed(['bash', '-c', script], '/', how.network);
-  if (how.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
+  if (how.asNobody) argv = asNobody(argv);
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });

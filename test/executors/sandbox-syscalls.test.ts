@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandboxed } from '../../src/executors/sandbox.js';
+import { asNobody } from '../helpers/as-nobody.js';
 import { EPERM, ENOSYS, REFUSED, UNAVAILABLE } from '../../src/executors/sandbox-syscalls.js';
 
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
@@ -61,7 +62,7 @@ function lockFor(cwd: string, how: { sandbox?: 'network' | 'offline'; asNobody?:
 function answers(argv: string[], cwd: string, how: { sandbox?: 'network' | 'offline'; asNobody?: boolean }): Promise<Answers> {
   argv = argv.map((a) => (a === LOCKFILE ? lockFor(cwd, how) : a));
   if (how.sandbox) argv = sandboxed(argv, cwd, how.sandbox === 'network');
-  if (how.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
+  if (how.asNobody) argv = asNobody(argv);
   const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });

@@ -9,6 +9,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, 
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { NO_SANDBOX_ENV, sandboxAvailable, sandboxed } from '../../src/executors/sandbox.js';
+import { asNobody } from '../helpers/as-nobody.js';
 
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
 const asRoot = process.getuid?.() === 0;
@@ -16,7 +17,7 @@ const asRoot = process.getuid?.() === 0;
 /** Asynchronous: the test's own loopback server must keep answering meanwhile. */
 function inSandbox(script: string, opts: { cwd: string; asNobody?: boolean; offline?: boolean }): Promise<{ code: number | null; out: string }> {
   let argv = sandboxed(['bash', '-c', script], opts.cwd, !opts.offline);
-  if (opts.asNobody) argv = [SETPRIV!, '--reuid', '65534', '--regid', '65534', '--clear-groups', ...argv];
+  if (opts.asNobody) argv = asNobody(argv);
   const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });

@@ -49,7 +49,7 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
   if (found.length) {
     const second = relationsPlan(found);
     const results = await send(second.message).catch((err: unknown) => { throw relationsFailed(err); });
-    only = checkRelations(second, results, found, check.vouched);
+    only = checkRelations(second, results, found, check.vouched, plan.toJson);
   }
   const text = check.vouched || check.asWritten ? sql : qualified(sql, schemasOf(found), only, check.major);
   return { text, plan, pinned };

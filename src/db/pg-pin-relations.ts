@@ -59,18 +59,26 @@ export const relationsFailed = (err: unknown): unknown =>
  *  ALTER TABLE … INHERIT takes SHARE UPDATE EXCLUSIVE on the parent, which the read's ACCESS SHARE does not block,
  *  so a child attached after the check (or detached between two statements of it and attached again) would be
  *  planned (its CHECK's function folded). A partitioned table cannot be read ONLY, nor a view's base tables: left. */
-export function checkRelations(plan: RelationsPlan, results: Rows[], found: Resolved[], vouched: boolean): string[][] {
+export function checkRelations(plan: RelationsPlan, results: Rows[], found: Resolved[], vouched: boolean, toJson: string[] = []): string[][] {
   const again = answer(results, plan.at.again, 'what the relations it names are now').rows;
   const moved = found.find((f, i) => String(again.find((r) => Number(r.i) === i + 1)?.oid) !== f.oid);
   if (moved) throw new PinRefusal(`${moved.schema}.${moved.name} changed while the read was being checked (another relation now has its name): not run as a read`);
   const rows = answer(results, plan.at.dependencies, 'which code the relations it names run').rows;
   const parents = new Set(rows.filter((r) => r.kind === 'parent').map((r) => String(r.shown)));
-  const findings = rows.filter((r) => r.kind !== 'parent').map(judge).filter((f) => f !== undefined);
+  const findings = rows.filter((r) => r.kind !== 'parent' && r.kind !== 'value type').map(judge).filter((f) => f !== undefined);
   const acting = findings.find((f) => f.acts);
   const refused = acting ?? (vouched ? undefined : findings[0]);
   if (refused) throw new PinRefusal(`${refused.why} (code the server runs for a relation the text names, as the server resolves it)`);
+  // Code there now is named above; a cast to json created after this check, only by what the read converts.
+  const valueType = rows.find((r) => r.kind === 'value type');
+  if (valueType && toJson.length && !vouched) throw jsonRefusal(toJson[0]!, valueType);
   return found.filter((f) => f.kind === 'r' && !parents.has(f.oid)).map((f) => f.named);
 }
+
+/** A conversion to JSON of a value whose type is someone's: its cast is looked up as the statement runs, after
+ *  every check (language/sql/pg-json-conversions.ts), so no check can say which code it runs. */
+const jsonRefusal = (conversion: string, row: Record<string, unknown>): PinRefusal =>
+  new PinRefusal(`it converts to JSON (${conversion}) where a value of ${String(row.rel)} has the type ${String(row.shown)}, which is not PostgreSQL's own: the server looks up that type's cast to json as the statement runs, and its owner can create one after any check; not proven, not run as a read`);
 
 interface Judged { why: string; acts: boolean }
 

@@ -380,6 +380,12 @@ FROM (SELECT oid, rel FROM types UNION SELECT oid, rel FROM treetypes) r JOIN pg
 UNION
 SELECT 'foreign table', ${asText('m.oid::pg_catalog.regclass')}, '', false, false, ${asText('m.oid::pg_catalog.regclass')}, false
 FROM kinds m WHERE m.relkind ${eq} 'f'
+UNION -- a type someone created that a value the read reaches has (a domain is read as its base): JSON conversion
+-- looks up its cast as it runs (language/sql/pg-json-conversions.ts); and a column of a pseudo-type, whose values'
+-- types the server decides per row (pg_stats' anyarray). bare: the type's OID.
+SELECT 'value type', ${asText('t.oid::pg_catalog.regtype')}, ${asText('t.oid')}, false, false, ${asText('r.rel::pg_catalog.regclass')}, false
+FROM (SELECT oid, rel FROM types UNION SELECT oid, rel FROM treetypes) r JOIN pg_catalog.pg_type t ON t.oid ${eq} r.oid
+WHERE ${userMade('t.oid')} AND t.typtype ${ne} 'd' OR t.typtype ${eq} 'p' AND r.oid ${eq} ANY (SELECT types.oid FROM types)
 UNION -- a named relation with a child in this statement's own snapshot, the one whose code was read above: any other
 -- is written ONLY (a child attached later, or detached and attached again between two statements, is never read)
 SELECT 'parent', ${asText('n.oid')}, '', false, false, '', false

@@ -18,6 +18,8 @@ export interface PinPlan {
   /** The relations the text names (as written) and its WITH queries' names (pg-pin-relations.ts). */
   relations: string[][];
   ctes: string[];
+  /** Its conversions to JSON (language/sql/pg-json-conversions.ts). */
+  toJson: string[];
 }
 
 /** A server error in one of a read's check messages, as a refusal saying `what` failed. A connection error (class
@@ -55,7 +57,7 @@ export function pinPlan(sql: string, timeout: string[], planted: { prepare?: str
   if (calls.length) at.calls = add(builtinCallsSql(calls));
   if (attributes.length) at.attributes = add(attributeCallsSql(attributes));
   parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`));
-  return { message: parts.join(';\n'), at, relations, ctes: refs?.ctes ?? [] };
+  return { message: parts.join(';\n'), at, relations, ctes: refs?.ctes ?? [], toJson: refs?.toJson ?? [] };
 }
 
 export interface Rows { rows: Record<string, unknown>[] }

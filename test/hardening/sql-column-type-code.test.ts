@@ -169,6 +169,8 @@ describe('code run for the types of the columns a read reads, on both majors', {
           }), { numRuns: 24, seed: 2926 });
       });
 
+      // Not to_json(m) of the enum any more: its cast to json is looked up as the statement runs, and one created
+      // after the check ran (a probe of stop 74, sql-pg-plan-race.test.ts): a conversion to JSON of it is refused.
       it('columns of built-in types, enums, and ranges and domains of built-in code still read', async () => {
         await adminQuery(server, `CREATE TYPE public.calm AS ENUM ('ok', 'sad'); CREATE TYPE public.fspan AS RANGE (subtype = float8);
           CREATE DOMAIN public.pos AS int CHECK (VALUE > 0);
@@ -176,7 +178,7 @@ describe('code run for the types of the columns a read reads, on both majors', {
           INSERT INTO public.plain_cols SELECT i, 'ok', public.fspan(i, i + 1), i, ARRAY[i]::public.pos[] FROM generate_series(1, 500) i;
           ANALYZE public.plain_cols; GRANT SELECT ON public.plain_cols TO PUBLIC`);
         for (const dryRun of [true, false]) {
-          const events = await runSteps(server.url(), [{ query: "SELECT count(*) AS n FROM plain_cols WHERE f && '[10,20)' AND m::text = 'ok' AND to_json(m)::text = to_json('ok'::text)::text AND COALESCE(p, '1') > 0", params: [] }], dryRun);
+          const events = await runSteps(server.url(), [{ query: "SELECT count(*) AS n FROM plain_cols WHERE f && '[10,20)' AND m::text = 'ok' AND COALESCE(p, '1') > 0", params: [] }], dryRun);
           const f = events.find((e) => e.type === 'step-finished' && e.stepId === 's0');
           assert.ok(f?.type === 'step-finished');
           assert.deepEqual([f.result.status, f.result.rows], ['ok', [{ n: 10 }]], f.result.error);

@@ -3,7 +3,9 @@
 // like of them call a cast to json of the element type, the owner's enum among them, and the owner's mood → json
 // cast terminated a session and took an advisory lock that outlived the step, dry and real. And `('happy'::text).mood`
 // is attribute notation for a conversion to the owner's enum, whose casts then applied. Both are refused now, and
-// the same reads run on a database where no type someone created has a cast.
+// the same reads were run on a database where no type someone created had a cast — until a probe of stop 74 created
+// the cast while such a read ran (the cast is looked up as the statement runs, after every check): a conversion to
+// JSON of a value whose type the server decides per row is refused now, cast or no cast (sql-pg-plan-race.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
@@ -36,9 +38,9 @@ describe('values whose type the server decides at run time, and the owner\'s cas
       before(async () => { server = await startPostgres({ postgresVersion: version }); for (const sql of SETUP) await appQuery(server, sql); });
       after(async () => { await server?.stop(); });
 
-      it('without a cast of the owner\'s type, the reads run', async () => {
+      it('without a cast of the owner\'s type, the reads are refused still: one could be created as they run', async () => {
         const events = await runSteps(server.url(), STATS.map((query) => ({ query, params: [] })), true);
-        STATS.forEach((q, i) => assert.equal(stepResult(events, `s${i}`).status, 'ok', q));
+        STATS.forEach((q, i) => assert.match(String(stepResult(events, `s${i}`).error), /converts to JSON .* the type anyarray/, q));
       });
 
       it('with the owner\'s cast to json: refused dry and real, the victim lives, no lock is left', async () => {

@@ -8,14 +8,16 @@
 //   session asks which are built-ins: one not reviewed as read-only is not the author's own code to vouch for, and
 //   some run SQL given as text (query_to_xml, ts_stat) or read a relation named by a value (table_to_xml).
 // - the names of its WITH queries: a relation name that resolves to nothing is one of them, or the read is refused.
+// - its conversions to JSON (pg-json-conversions.ts): the server looks up a cast of a value's type as they run.
 // - the names written in attribute position: every field after the first of a ColumnRef (`t.f`, `s.t.f`) and
 //   every field an indirection selects (`(t).f`). The server reads `t.f` as a call of a function f(t) when t has
 //   no column f (attribute notation), so the session asks which functions of those names could take a row
 //   (issue #45): the classifier saw a column, the server may run code.
 import { parsePg } from './pg-parser.js';
 import { resolvesToCatalog } from './pg-builtins.js';
+import { jsonConversion } from './pg-json-conversions.js';
 
-export interface PgReferences { relations: string[][]; calls: string[]; attributes: string[]; ctes: string[] }
+export interface PgReferences { relations: string[][]; calls: string[]; attributes: string[]; ctes: string[]; toJson: string[] }
 
 /** Undefined when the parser rejects the text (the classifier has refused it already). */
 export function pgReferences(text: string): PgReferences | undefined {
@@ -25,14 +27,15 @@ export function pgReferences(text: string): PgReferences | undefined {
   const calls = new Set<string>();
   const attributes = new Set<string>();
   const ctes = new Set<string>();
-  collect(parsed.tree, { relations, calls, attributes, ctes });
-  return { relations: [...relations.values()], calls: [...calls], attributes: [...attributes], ctes: [...ctes] };
+  const toJson = new Set<string>();
+  collect(parsed.tree, { relations, calls, attributes, ctes, toJson });
+  return { relations: [...relations.values()], calls: [...calls], attributes: [...attributes], ctes: [...ctes], toJson: [...toJson] };
 }
 
 /** The relations alone. */
 export const pgRelations = (text: string): string[][] | undefined => pgReferences(text)?.relations;
 
-interface Found { relations: Map<string, string[]>; calls: Set<string>; attributes: Set<string>; ctes: Set<string> }
+interface Found { relations: Map<string, string[]>; calls: Set<string>; attributes: Set<string>; ctes: Set<string>; toJson: Set<string> }
 
 function collect(value: unknown, found: Found): void {
   if (Array.isArray(value)) {
@@ -47,6 +50,8 @@ function collect(value: unknown, found: Found): void {
     if (key === 'ColumnRef') addFields((child as { fields?: unknown } | null)?.fields, 1, found.attributes);
     if (key === 'A_Indirection') addFields((child as { indirection?: unknown } | null)?.indirection, 0, found.attributes);
     if (key === 'ctename' && typeof child === 'string') found.ctes.add(child);
+    const json = jsonConversion(key, child);
+    if (json) found.toJson.add(json);
     collect(child, found);
   }
 }

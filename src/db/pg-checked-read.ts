@@ -5,9 +5,15 @@ import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 import { checkPin, explainUnresolved, pinFailed, pinPlan, type PinPlan, type Rows } from './pg-pin.js';
 import type { PlantedStatement } from './pg-planted-statement.js';
+import { PLANTED_SQL } from './pg-pin-sql.js';
+import { unchanged, watched, type Watched } from './pg-read-watch.js';
 import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf } from './pg-pin-relations.js';
 
-export interface CheckedRead { text: string; plan: PinPlan; pinned: Rows[] }
+export interface CheckedRead {
+  text: string; plan: PinPlan; pinned: Rows[];
+  /** Asks the catalog questions again once the statement has run; throws ReadChanged where an answer changed. */
+  unchanged(): Promise<void>;
+}
 
 export interface ReadCheck {
   /** SET LOCALs of the step (its statement_timeout), sent in the pin's message. */
@@ -46,13 +52,17 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
     try { return resolvedRelations(plan, pinned); } catch (err) { throw explainUnresolved(err, pinned, plan); }
   })();
   let only: string[][] = [];
+  let before: Watched | undefined;
   if (found.length) {
     const second = relationsPlan(found);
     const results = await send(second.message).catch((err: unknown) => { throw relationsFailed(err); });
     only = checkRelations(second, results, found, check.vouched, plan.toJson);
+    before = watched(results, second.at, second.watch);
   }
   const text = check.vouched || check.asWritten ? sql : qualified(sql, schemasOf(found), only, check.major);
-  return { text, plan, pinned };
+  // A vouched text runs as written and could replace the session's prepared question: asked in full after it.
+  const planted = check.vouched || !check.planted ? PLANTED_SQL : check.planted.statements().ask;
+  return { text, plan, pinned, unchanged: () => unchanged(send, before, planted) };
 }
 
 /** The engine's text with what the server would look up along the path written qualified (pg-parser.ts): its

@@ -10,6 +10,7 @@ import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgSystemViewCalls } from '../language/sql/pg-system-view-calls.js';
 import { PinRefusal } from './pin-refusal.js';
 import { dependenciesSql, resolvedSql } from './pg-pin-sql.js';
+import { STATISTICS_READ, watchSql } from './pg-watch-sql.js';
 import { answer, checkFailed, PLANNER, type PinPlan, type Rows } from './pg-pin.js';
 
 /** A relation the read names, as the server resolved it. */
@@ -33,7 +34,7 @@ export function resolvedRelations(plan: PinPlan, results: Rows[]): Resolved[] {
 export const schemasOf = (found: Resolved[]): Record<string, string> =>
   Object.fromEntries(found.filter((f) => f.named.length === 1).map((f) => [f.named[0]!, f.schema]));
 
-export interface RelationsPlan { message: string; at: { again: number; dependencies: number } }
+export interface RelationsPlan { message: string; at: { again: number; dependencies: number; watch: number; count: number }; watch: string }
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -43,9 +44,12 @@ export function relationsPlan(found: Resolved[]): RelationsPlan {
   const lock = [...new Set(found.filter((f) => LOCKABLE.has(f.kind)).map((f) => `${quoted(f.schema)}.${quoted(f.name)}`))];
   const parts = [...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...(lock.length ? [`LOCK TABLE ${lock.join(', ')} IN ACCESS SHARE MODE`] : [])];
   const add = (query: string) => parts.push(query) - 1;
-  const at = { again: add(resolvedSql(qualified)), dependencies: add(dependenciesSql(qualified)) };
+  // Last, what the read asks again after its statement (db/pg-read-watch.ts): the count after the watch query,
+  // whose pg_get_statisticsobjdef put the statistics objects the check saw in the catalog cache.
+  const watch = watchSql(qualified);
+  const at = { again: add(resolvedSql(qualified)), dependencies: add(dependenciesSql(qualified)), watch: add(watch), count: add(STATISTICS_READ) };
   parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`));
-  return { message: parts.join(';\n'), at };
+  return { message: parts.join(';\n'), at, watch };
 }
 
 /** A server error in the second message: this read is refused, the session stays usable. What the statement

@@ -246,12 +246,12 @@ const madeOf = (t: string): string => `LATERAL (
     UNION ALL SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE ${t}.typtype ${eq} 'm' -- a multirange's range (14+; no column before)
       AND d.classid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid ${eq} ${t}.oid AND d.refclassid ${eq} 'pg_catalog.pg_type'::pg_catalog.regclass) n(oid)`;
 
-export function dependenciesSql(relations: string[][]): string {
+/** The CTEs of what a read's relations reach: `named` (as resolved now), `rels` (and the relations their views,
+ *  policies and inheritance children read, recursively), `kinds` (their relkinds) and `types` (their columns' and
+ *  row types, and what those are made of). For WITH RECURSIVE; shared with the after-check (pg-watch-sql.ts). */
+export function reachedCtes(relations: string[][]): string {
   const names = relations.map(hexName).join(', ');
-  // PostgreSQL's own: in pg_catalog or information_schema AND made by initdb (a superuser can create a view in
-  // information_schema, or a function in pg_catalog: issue #45).
-  const builtin = (ns: string) => `(${ns} ${eq} ANY (ARRAY[${CATALOG}::pg_catalog.oid, 'information_schema'::pg_catalog.regnamespace::pg_catalog.oid]) AND ${ownOid(ns.replace(/\.\w+$/, '.oid'))})`;
-  return `WITH RECURSIVE named(oid) AS (
+  return `named(oid) AS (
   SELECT pg_catalog.to_regclass(pg_catalog.convert_from(pg_catalog.decode(x, 'hex'), 'UTF8'))
   FROM pg_catalog.unnest(ARRAY[${names}]::pg_catalog.text[]) x
 ), rels(oid) AS (
@@ -285,7 +285,14 @@ export function dependenciesSql(relations: string[][]): string {
   SELECT c.reltype, kinds.oid FROM kinds JOIN pg_catalog.pg_class c ON c.oid ${eq} kinds.oid WHERE c.reltype ${ne} 0
   UNION
   SELECT n.oid, types.rel FROM types JOIN pg_catalog.pg_type t ON t.oid ${eq} types.oid, ${madeOf('t')}
-), trees(tree, rel, planned) AS (
+)`;
+}
+
+export function dependenciesSql(relations: string[][]): string {
+  // PostgreSQL's own: in pg_catalog or information_schema AND made by initdb (a superuser can create a view in
+  // information_schema, or a function in pg_catalog: issue #45).
+  const builtin = (ns: string) => `(${ns} ${eq} ANY (ARRAY[${CATALOG}::pg_catalog.oid, 'information_schema'::pg_catalog.regnamespace::pg_catalog.oid]) AND ${ownOid(ns.replace(/\.\w+$/, '.oid'))})`;
+  return `WITH RECURSIVE ${reachedCtes(relations)}, trees(tree, rel, planned) AS (
   SELECT x.tree, kinds.oid, x.planned FROM kinds, LATERAL (
     SELECT r.ev_action, false FROM pg_catalog.pg_rewrite r
     WHERE r.ev_class ${eq} kinds.oid AND r.ev_type ${eq} '1' AND kinds.relkind ${eq} 'v' -- a materialized view's query is not run by a read

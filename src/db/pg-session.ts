@@ -308,6 +308,7 @@ class PgSession extends GuardedSession implements Session {
     const result = await streamQuery(this.client, checked.text, params, true).catch((err: unknown) => {
       throw explainUnresolved(err, checked.pinned, checked.plan);
     });
+    await checked.unchanged(); // in the read's transaction: what no lock kept still, asked again
     // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs
     // next, and its round trip overlaps the engine's own work between steps. A failure breaks the session.
     this.client.query('ROLLBACK').catch(() => { this.broken = true; });

@@ -39,7 +39,7 @@ it('the pin message is ASCII, holds no backslash and parses whole, whatever the 
     const second = relationsPlan(found);
     const again = parsePg([second.message])[0]!;
     assert.ok(!('error' in again), `the second message parses: ${'error' in again ? again.error : ''}`);
-    assert.equal(again.tree.stmts?.length, second.at.dependencies + 3, 'planner off, the lock, resolved again, the code, planner back');
+    assert.equal(again.tree.stmts?.length, second.at.count + 3, 'planner off, the lock, resolved again, the code, what is watched, the count, planner back');
     const lock = again.tree.stmts![2]!.stmt as { LockStmt?: { relations: { RangeVar: { schemaname: string; relname: string } }[] } };
     assert.deepEqual(lock.LockStmt?.relations.map((r) => [r.RangeVar.schemaname, r.RangeVar.relname]), [[b, a]], 'one lock per relation, the names as they are');
   }

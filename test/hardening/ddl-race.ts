@@ -4,7 +4,7 @@ import { runSteps } from './read-steps.js';
 
 export interface RaceResult {
   /** Each read step's result, in order. */
-  finished: { status: string; error?: string }[];
+  finished: { status: string; error?: string; rows?: Record<string, unknown>[] }[];
   /** How many times the loop changed the relation and back. */
   rounds: number;
 }

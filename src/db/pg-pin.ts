@@ -22,13 +22,13 @@ export interface PinPlan {
   toJson: string[];
 }
 
-/** A server error in one of a read's check messages, as a refusal saying `what` failed. A connection error (class
- *  08: PgBouncer's query_wait_timeout is 08P01), a cancel or shutdown (57), and
- *  the codes in `asTheyAre`, stay what they are. */
+/** A server error in one of a read's check messages, as a refusal saying `what` failed. A lost connection, and
+ *  the codes in `asTheyAre`, stay what they are. (PgBouncer answers 08P01 both to a transaction in statement
+ *  pooling, which refuses the read here, and to query_wait_timeout, which the login's question passes on.) */
 export function checkFailed(err: unknown, what: string, asTheyAre: readonly string[] = []): unknown {
   const code = String((err as { code?: unknown }).code ?? '');
   const said = String((err as { message?: unknown }).message ?? err);
-  if (!/^[0-9A-Z]{5}$/.test(code) || /^(08|57)/.test(code) || asTheyAre.includes(code)) return err;
+  if (!/^[0-9A-Z]{5}$/.test(code) || /^(080|57)/.test(code) || asTheyAre.includes(code)) return err;
   return new PinRefusal(`${what} (${code}: ${said}): not run as a read`);
 }
 

@@ -4,7 +4,8 @@
 // step only opens kmsg (head -c 0: opening takes nothing, reading would), which the mask refuses.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { removeAfterGrace } from '../helpers/unmounted-grace.js';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli, writeRunbook } from '../hardening/helpers.js';
@@ -16,7 +17,7 @@ function mountAll(t: { after(fn: () => void): void }, dir: string, mounts: [args
   const done: string[] = [];
   t.after(() => {
     for (const point of done.reverse()) spawnSync('umount', [point]);
-    if (done.every((point) => spawnSync('mountpoint', ['-q', point]).status !== 0)) rmSync(dir, { recursive: true, force: true });
+    if (done.every((point) => spawnSync('mountpoint', ['-q', point]).status !== 0)) removeAfterGrace(dir);
   });
   for (const [args, point] of mounts) {
     if (spawnSync('mount', [...args, point]).status !== 0) return false;

@@ -4,7 +4,8 @@
 // scratch path with a space in it (mountinfo writes it \040); its state is a tracing instance of the test's own.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { removeAfterGrace } from '../helpers/unmounted-grace.js';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -24,7 +25,7 @@ function tracefs(t: TestContext, name: string): { dir: string; mount: string; in
   t.after(() => { // the instance's buffer and events go with it; then the mount, then the directory
     try { rmdirSync(instance); } catch { /* never made */ }
     if (spawnSync('mountpoint', ['-q', mount]).status === 0 && spawnSync('umount', [mount]).status !== 0) return;
-    rmSync(dir, { recursive: true, force: true });
+    removeAfterGrace(dir);
   });
   if (spawnSync('mount', ['-t', 'tracefs', 'nodev', mount]).status !== 0) return undefined;
   mkdirSync(instance);

@@ -10,7 +10,7 @@ interface Internals {
   config: Required<LabServerOptions>;
   pid: number;
   dir: string;
-  logTail: () => string;
+  logTail: (lines?: number) => string;
 }
 
 const internals = new WeakMap<LabServer, Internals>();
@@ -20,10 +20,10 @@ export function serverConfig(server: LabServer): Required<LabServerOptions> | un
   return internals.get(server)?.config;
 }
 
-/** Debug view of a lab server: its pid, temp dir and the last lines it logged. */
+/** Debug view of a lab server: its pid, temp dir and the last lines it logged (up to 5,000). */
 export function labServerInfo(server: LabServer): { pid: number; dir: string; log: string } | undefined {
   const i = internals.get(server);
-  return i && { pid: i.pid, dir: i.dir, log: i.logTail() };
+  return i && { pid: i.pid, dir: i.dir, log: i.logTail(Number.POSITIVE_INFINITY) };
 }
 
 export interface LabServerParts {

@@ -23,13 +23,16 @@ export interface SpawnSpec {
 export interface ServerProcess {
   pid: number;
   /** Last lines the server logged, for error messages. */
-  logTail(): string;
+  /** The last `lines` (40) lines the server wrote. */
+  logTail(lines?: number): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 const TAIL_LINES = 40;
+/** Lines kept for a test that reads what the server logged (labServerInfo): a read's own questions are logged too. */
+const KEPT_LINES = 5000;
 
-function collectLog(child: ChildProcess, onLine: (line: string) => void): () => string {
+function collectLog(child: ChildProcess, onLine: (line: string) => void): (lines?: number) => string {
   const lines: string[] = [];
   let partial = '';
   const onData = (chunk: Buffer): void => {
@@ -37,13 +40,13 @@ function collectLog(child: ChildProcess, onLine: (line: string) => void): () => 
     partial = parts.pop() ?? '';
     for (const line of parts) {
       lines.push(line);
-      if (lines.length > TAIL_LINES) lines.shift();
+      if (lines.length > KEPT_LINES) lines.shift();
       onLine(line);
     }
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  return () => [...lines, partial].join('\n').trim();
+  return (n = TAIL_LINES) => [...lines.slice(-n), partial].join('\n').trim();
 }
 
 export async function spawnServer(spec: SpawnSpec): Promise<ServerProcess> {
@@ -82,7 +85,7 @@ async function waitReady(
   ready: Promise<void>,
   exited: Promise<void>,
   describeExit: () => string,
-  logTail: () => string,
+  logTail: (lines?: number) => string,
 ): Promise<void> {
   // A hang guard, not a speed check: ~1-3 s idle, but tests start several servers at once on a loaded machine
   // (frozen-server.test.ts starts six), and a slow start must not fail them (issue #20).
@@ -105,7 +108,7 @@ function makeHandle(
   spec: SpawnSpec,
   exited: Promise<void>,
   untrack: () => void,
-  logTail: () => string,
+  logTail: (lines?: number) => string,
 ): ServerProcess {
   let stopping: Promise<void> | undefined;
   const stop = (signal: NodeJS.Signals = spec.stopSignal): Promise<void> => {

@@ -164,10 +164,10 @@ async function unplannedCatalogs(client: pg.Client, signal: AbortSignal, nothing
   if (found) throw new PinRefusal(`${found}: nothing is sent on this server ${nothingElse}`);
 }
 
-/** At the login, a connection's error (class 08: PgBouncer's query_wait_timeout is 08P01) stays what it is, for
+/** At the login, a connection's error stays what it is (checkFailed keeps 080xx; PgBouncer's query_wait_timeout is 08P01), for
  *  db-connect to classify (pooler-wait-timeout). */
 const copyFailed = (err: unknown): unknown =>
-  checkFailed(err, 'whether PostgreSQL\'s own catalogs carry statistics, indexes or child tables someone added could not be read by COPY', ['08P01', '08006', '08003', '08001', '08004']);
+  checkFailed(err, 'whether PostgreSQL\'s own catalogs carry statistics, indexes or child tables someone added could not be read by COPY', ['08P01']);
 
 /** A library from outside PostgreSQL's own directory (pg-libraries.ts): nothing more goes to this server. */
 const sendsNothing = (why: string): PinRefusal => new PinRefusal(`${why}; the engine sends nothing on this server (not even a read, nor in a dry run)`);

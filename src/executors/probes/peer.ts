@@ -65,9 +65,12 @@ function speaksTls(host: string, port: number, timeoutMs: number, signal?: Abort
 
 function exchange(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<Peer> {
   return new Promise((resolve) => {
-    const startedAt = Date.now();
+    // performance.now() and the request's own send time: a timer may fire a millisecond before Date.now() says
+    // GREETING_MS passed, and "answered at once (-1 ms)" was the result.
+    const startedAt = performance.now();
     const socket = connect({ host, port });
     let sent = false;
+    let sentAt = startedAt;
     let done = false;
     const finish = (p: Peer): void => {
       if (done) return;
@@ -77,18 +80,18 @@ function exchange(host: string, port: number, timeoutMs: number, signal?: AbortS
       socket.destroy();
       resolve(p);
     };
-    const greeting = setTimeout(() => { sent = true; socket.write(SSL_REQUEST); }, GREETING_MS);
+    const greeting = setTimeout(() => { sent = true; sentAt = performance.now(); socket.write(SSL_REQUEST); }, GREETING_MS);
     const overall = setTimeout(() => finish({ kind: 'unknown', said: `nothing within ${timeoutMs} ms` }), timeoutMs);
     signal?.addEventListener('abort', () => finish({ kind: 'unknown', said: 'not waited for' }), { once: true });
     socket.on('data', (data: Buffer) => {
       const peer = read(data, sent);
       // A greeting is timed from the connect (the server speaks first); an answer, from our request.
-      const answeredMs = Date.now() - startedAt - (sent && peer.kind !== 'mysql' ? GREETING_MS : 0);
+      const answeredMs = Math.round(performance.now() - (sent && peer.kind !== 'mysql' ? sentAt : startedAt));
       finish(peer.kind === 'postgres' || peer.kind === 'mysql' ? { ...peer, answeredMs } : peer);
     });
     socket.on('error', (err) => finish({ kind: 'unknown', said: err.message }));
     socket.on('close', () => {
-      const afterMs = Date.now() - startedAt;
+      const afterMs = Math.round(performance.now() - startedAt);
       finish({ kind: 'closed', afterMs, said: `accepted, then closed after ${(afterMs / 1000).toFixed(1)} s without sending a byte` });
     });
   });

@@ -13,10 +13,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { sandboxed } from '../../src/executors/sandbox.js';
-import { asNobody } from '../helpers/as-nobody.js';
+import { asNobody, SETPRIV } from '../helpers/as-nobody.js';
 import { labServerInfo, startServer, type LabServer } from '../../src/lab/index.js';
 
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
 const asRoot = process.getuid?.() === 0;
 const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find(existsSync);
 

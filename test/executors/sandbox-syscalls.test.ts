@@ -11,10 +11,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandboxed } from '../../src/executors/sandbox.js';
-import { asNobody } from '../helpers/as-nobody.js';
+import { asNobody, SETPRIV } from '../helpers/as-nobody.js';
 import { EPERM, ENOSYS, REFUSED, UNAVAILABLE } from '../../src/executors/sandbox-syscalls.js';
 
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
 const CC = ['/usr/bin/cc', '/usr/bin/gcc', '/usr/bin/clang'].find(existsSync);
 const asRoot = process.getuid?.() === 0;
 const x64 = process.arch === 'x64';

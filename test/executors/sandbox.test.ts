@@ -9,9 +9,8 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, 
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { NO_SANDBOX_ENV, sandboxAvailable, sandboxed } from '../../src/executors/sandbox.js';
-import { asNobody } from '../helpers/as-nobody.js';
+import { asNobody, SETPRIV } from '../helpers/as-nobody.js';
 
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
 const asRoot = process.getuid?.() === 0;
 
 /** Asynchronous: the test's own loopback server must keep answering meanwhile. */

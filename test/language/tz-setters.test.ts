@@ -22,11 +22,11 @@ const SETTERS: ((v: string) => string)[] = [
   (v) => `export TZ=${v}; date +%Z`,
 ];
 
-/** A zone file whose abbreviation is PLANTED: a POSIX rule compiled by zic, or failing that a copy of UTC read
- *  through its path (the oracle is then whether glibc took the path at all: `date +%Z` prints its name). */
+/** A zone file of its own path whose abbreviation no generated value names (a copy of Asia/Tokyo: JST), so
+ *  `date +%Z` printing JST is glibc having opened the planted path. */
 function plantedZone(dir: string): string {
   const file = join(dir, 'planted');
-  copyFileSync('/usr/share/zoneinfo/Asia/Tokyo', file); // JST: no value of the generator names Tokyo
+  copyFileSync('/usr/share/zoneinfo/Asia/Tokyo', file);
   return file;
 }
 

@@ -1,5 +1,5 @@
 // Every SQL text of a step that is not destructive in the built-in runbooks and the examples, per engine:
-// the corpus the read-only tests run (sql-builtin-reads.test.ts, sql-session-settings.test.ts).
+// the corpus the read-only tests run (sql-builtin-reads.test.ts, sql-session-settings-{15,18}-{path,quoting}.test.ts).
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

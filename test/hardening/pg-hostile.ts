@@ -1,4 +1,4 @@
-// A hostile PostgreSQL environment for sql-session-settings.test.ts: a schema `evil` whose functions and
+// A hostile PostgreSQL environment for sql-session-settings-{15,18}-{path,quoting}.test.ts: a schema `evil` whose functions and
 // operators terminate every session named 'victim' when called, generated from what the reads call (each
 // pg_catalog function the corpus names, shadowed with the same signature, and overloaded with its text
 // arguments as `name` and `varchar`, which win over pg_catalog's by exact match wherever the schema stands in

@@ -12,7 +12,8 @@ import { headOfHeader, type RunHead } from '../store/claim.js';
 import type { StoreUrl } from '../store/url.js';
 import type { AcceptedChange, ResumeMarker } from '../transcript/header.js';
 import { openLockedForResume, releaseUntaken, type LockedTranscript } from '../transcript/index.js';
-import { readTranscript, type Transcript } from '../transcript/reader.js';
+import { readHeader, type Transcript } from '../transcript/reader.js';
+import { readForResume } from '../transcript/resume-read.js';
 import { fileLines } from '../transcript/sink.js';
 import { recordedTargets } from '../transcript/recorded-targets.js';
 import { checkNotBehind, lockRun, runIdOf } from '../transcript/run-state.js';
@@ -74,9 +75,9 @@ export interface ResumeHost {
 export async function continueRun(arg: string, req: ResumeRequest, host: ResumeHost): Promise<number> {
   const path = !existsSync(arg) && req.store ? await fetchTranscript(req.store, arg) : arg;
   if (path !== arg) host.say(`resuming run ${arg} from the store's copy of its transcript: ${path}`);
-  readTranscript(path); // a missing or headless file is refused before anything is opened for writing
+  readHeader(path); // a missing or headless file is refused before anything is opened for writing
   // Locked before the state is read: a second resume racing this one is refused here, never both running.
-  const locked = openLockedForResume(path, () => lastWriterPid(readTranscript(path)));
+  const locked = openLockedForResume(path, () => lastWriterPid(readForResume(path)));
   try {
     return await continueLocked(path, locked, req, host);
   } finally {
@@ -85,7 +86,7 @@ export async function continueRun(arg: string, req: ResumeRequest, host: ResumeH
 }
 
 async function continueLocked(path: string, locked: LockedTranscript, req: ResumeRequest, host: ResumeHost): Promise<number> {
-  const transcript = readTranscript(path);
+  const transcript = readForResume(path); // streamed: the run's state, not its output (issue #51)
   if (transcript.problems.length) {
     throw new UserError(`cannot rebuild the run from ${path}: ${transcript.problems.join('; ')}`);
   }
@@ -141,7 +142,7 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
     host.say(`the store's copy of run ${found.head.runId} moved on while this resume got ready: continuing from it`);
     try {
       await fetchTranscript(req.store, found.head.runId);
-      return await continueFrom(path, locked, readTranscript(path), { ...req, claimed: lease }, host);
+      return await continueFrom(path, locked, readForResume(path), { ...req, claimed: lease }, host);
     } catch (e) {
       await lease.client.end().catch(() => undefined); // a refusal lets go of the claim's connection: the process can end
       throw e;

@@ -15,7 +15,8 @@ import { finishedRecord } from './finished-record.js';
 import { OutputBudget } from './output-budget.js';
 import { OutputTrack, withoutItemOutput } from './output-refs.js';
 import { defaultTranscriptPath } from './paths.js';
-import { readTranscript } from './reader.js';
+import { lastSeqOf } from './reader.js';
+import { readForResume } from './resume-read.js';
 import { SYNCED_AT_ONCE, TranscriptWriter, type Syncer } from './writer.js';
 import type { RunPlace } from './run-place.js';
 import { lockRun, notePath, realPath, runIdOf, writeRunState } from './run-state.js';
@@ -89,10 +90,10 @@ function openForResume(runbook: Runbook, who: Who, opts: AttachOptions, marker: 
   if (!opts.file) throw new Error('resuming needs the transcript to append to');
   const path = resolve(opts.file);
   const locked = opts.locked ?? openLockedForResume(path);
-  const before = readTranscript(path); // read under the lock: no other process appends meanwhile
+  const before = readForResume(path); // read under the lock: no other process appends meanwhile
   const fd = locked.fd;
   locked.taken = true; // the writer closes it from here on
-  const lastSeq = Math.max(before.header.seq, ...before.lines.map((l) => l.seq));
+  const lastSeq = lastSeqOf(before);
   // A torn last line took a seq before it was cut short: skip past it so no seq is used twice.
   const torn = before.tornTail ? 1 : 0;
   const writer = new TranscriptWriter(fd, path, lastSeq + 1 + torn, undefined, opts.sync);

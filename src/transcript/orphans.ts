@@ -14,7 +14,7 @@ export interface Orphan { stepId: string; pgid: number; pids: { pid: number; com
 export function liveOrphans(t: Transcript): Orphan[] {
   const boot = readBootId();
   const out: Orphan[] = [];
-  for (const line of inFlight(t)) {
+  for (const line of processesInFlight(t)) {
     if (line.bootId && boot && line.bootId !== boot) continue; // rebooted since (another machine is the host check's)
     const pids = members(line);
     if (pids.length) out.push({ stepId: line.stepId, pgid: line.pgid, pids });
@@ -29,7 +29,7 @@ export function describeOrphans(orphans: Orphan[]): string {
 }
 
 /** step-process lines with no step-finished of the same step after them. */
-function inFlight(t: Transcript): ProcessLine[] {
+export function processesInFlight(t: Transcript): ProcessLine[] {
   const open = new Map<string, ProcessLine[]>();
   for (const line of t.lines) {
     if (line.type === 'step-process') open.set(line.stepId, [...(open.get(line.stepId) ?? []), line]);

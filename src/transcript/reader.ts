@@ -21,6 +21,16 @@ export interface Transcript {
   endsClean: boolean;
   /** The last line is torn: the interruption this transcript ends with cut a line short. */
   tornTail: boolean;
+  /** The highest seq of the header and the lines, when a reader kept count (one that leaves lines out: resume). */
+  lastSeq?: number;
+}
+
+/** The highest seq the transcript used (a loop: a spread of a long transcript's lines overflows the stack). */
+export function lastSeqOf(t: Pick<Transcript, 'header' | 'lines' | 'lastSeq'>): number {
+  if (t.lastSeq !== undefined) return t.lastSeq;
+  let last = t.header.seq;
+  for (const l of t.lines) if (l.seq > last) last = l.seq;
+  return last;
 }
 
 export function readTranscript(path: string): Transcript {
@@ -41,10 +51,11 @@ export type TranscriptEnd = Omit<Transcript, 'path' | 'header' | 'lines'>;
  * still open, whatever the file's size (replay of a transcript of gigabytes): the header first, then each usable
  * line with its output restored as readTranscript restores it (but a loop's finish line without its items'
  * output: each item's came before it). What was skipped comes at the end. The same reading as readTranscript,
- * line for line: both are lineEvents.
+ * line for line: both are lineEvents. `itemOutput`: a loop's finish line gets its items' output back too, as
+ * readTranscript's does (resume: the loop's result is the run's), holding it until the loop finishes.
  */
-export function* streamTranscript(path: string): Generator<TranscriptLine, TranscriptEnd> {
-  const restorer = new OutputRestorer(false);
+export function* streamTranscript(path: string, itemOutput = false): Generator<TranscriptLine, TranscriptEnd> {
+  const restorer = new OutputRestorer(itemOutput);
   const read = lineEvents(path);
   for (let step = read.next(); ; step = read.next()) {
     if (step.done) return step.value;
@@ -57,13 +68,23 @@ export function* streamTranscript(path: string): Generator<TranscriptLine, Trans
 function* lineEvents(path: string): Generator<TranscriptLine, TranscriptEnd> {
   const scan = scanLines(path);
   const state = new LineState(path);
-  for (;;) {
-    let step: IteratorResult<Scanned, ScanEnd>;
-    try { step = scan.next(); } catch (e) { throw new UserError(`cannot read transcript ${path}: ${describeFsError(e)}`); }
-    if (step.done) return state.end(step.value);
-    const line = state.take(step.value);
-    if (line) yield line;
+  try {
+    for (;;) {
+      let step: IteratorResult<Scanned, ScanEnd>;
+      try { step = scan.next(); } catch (e) { throw new UserError(`cannot read transcript ${path}: ${describeFsError(e)}`); }
+      if (step.done) return state.end(step.value);
+      const line = state.take(step.value);
+      if (line) yield line;
+    }
+  } finally {
+    scan.return(undefined as never); // a reader that stops early (the header alone) closes the file now
   }
+}
+
+/** The transcript's header, read alone: throws as readTranscript does for a missing or headless file. */
+export function readHeader(path: string): HeaderLine {
+  const read = lineEvents(path);
+  try { return read.next().value as HeaderLine; } finally { read.return(undefined as never); }
 }
 
 /** The reading of the scanned lines: the first usable one must be the header, on line 1. */

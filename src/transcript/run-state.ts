@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { stateBase } from '../common/record-key-file.js';
 import { lockTranscript } from './lock.js';
-import type { Transcript } from './reader.js';
+import { lastSeqOf, type Transcript } from './reader.js';
 import type { HeaderLine } from '../events/schema.js';
 
 export interface RunState {
@@ -118,7 +118,7 @@ export function checkNotBehind(t: Transcript): void {
   const state = readRunState(runId);
   const here = realPath(t.path);
   if (!state) return checkNotRenamed(runId, here);
-  const last = Math.max(t.header.seq, ...t.lines.map((l) => l.seq));
+  const last = lastSeqOf(t);
   if (state.seq <= last) return;
   const where = state.transcript === here ? 'this file, in a later version than the one here' : state.transcript;
   const ended = state.outcome && state.outcome !== 'interrupted' ? `, and ended ${state.outcome}` : state.outcome === 'interrupted' ? ', and was interrupted there' : '';

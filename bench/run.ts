@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, local, floor, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask, store, bigstore, loops, transcript
+//   npm run bench -- --only=cold,validate  some figures: cold, local, floor, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask, store, bigstore, loops, transcript, resume
 //   npm run bench -- store sql             the same, named bare
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
@@ -29,6 +29,7 @@ import { sqlSteps } from './figures/sql-steps.js';
 import { teamStore } from './figures/store.js';
 import { bigStore } from './figures/store-big.js';
 import { longTranscript } from './figures/long-transcript.js';
+import { longResume } from './figures/long-resume.js';
 import { validateLarge, validateLargeChild, validateLimitChild } from './figures/validate-large.js';
 import { viewKeys } from './figures/view-keys.js';
 import { NODE, ROOT, makeScratch, type BenchContext } from './lib/context.js';
@@ -38,7 +39,7 @@ type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
   ['cold', coldStart], ['local', localRunbook], ['floor', floor], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
-  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk], ['store', teamStore], ['bigstore', bigStore], ['loops', loops], ['transcript', longTranscript],
+  ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk], ['store', teamStore], ['bigstore', bigStore], ['loops', loops], ['transcript', longTranscript], ['resume', longResume],
 ];
 
 function flag(name: string): string | true | undefined {

@@ -39,13 +39,14 @@ function writeTranscript(file: string, visits: number): number {
 }
 
 /** The command's peak RSS and wall time, its stdout to /dev/null (a gigabyte through a pipe would time the bench too). */
-async function measure(ctx: BenchContext, args: string[], tag: string): Promise<{ rss: number; ms: number; code: number | null; err: string }> {
+/** (`extra`: more of the child's environment.) */
+export async function measure(ctx: BenchContext, args: string[], tag: string, extra: Record<string, string> = {}): Promise<{ rss: number; ms: number; code: number | null; err: string }> {
   const out = join(ctx.scratch, `maxrss-${tag}`);
   const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'maxrss.mjs')).href;
   const devNull = openSync('/dev/null', 'w');
   try {
     const r = await timeToExit(NODE, ['--import', preload, BIN, ...args], {
-      env: childEnv({ BENCH_MAXRSS_FILE: out, NO_COLOR: '1' }), stdio: ['ignore', devNull, 'pipe'], limitMs: 900_000,
+      env: childEnv({ BENCH_MAXRSS_FILE: out, NO_COLOR: '1', ...extra }), stdio: ['ignore', devNull, 'pipe'], limitMs: 900_000,
     });
     let rss = Number.NaN;
     try { rss = Number(readFileSync(out, 'utf8')); } catch { /* it died before exit: the caller reports its code */ }

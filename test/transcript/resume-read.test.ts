@@ -19,6 +19,7 @@ import { processesInFlight } from '../../src/transcript/orphans.js';
 import { calledLoader, checkCalledFiles, recordedCallees } from '../../src/resume/callees.js';
 import type { RunbookDoc } from '../../src/language/schema.js';
 import { rng } from '../helpers/rng.js';
+import { resumeHere } from './resume-here.js';
 import { EVERYTHING_SCRIPT, cli, fixture, loadRunbookFile, runWithTranscript, scratch } from './helpers.js';
 
 const attempt = <T>(f: () => T): { ok: T } | { refused: string } => {
@@ -162,4 +163,27 @@ test('resume decides the same from the streamed reading as from the whole file: 
   // The cases are mixed: some refused, most not; finishes that named their output restored from it.
   assert.ok(refused > 20 && refused < 580, `refused ${refused} of 600`);
   assert.ok(restored > 100, `${restored} transcripts with output restored into a finish`);
+});
+
+test('a transcript of 140,000 lines resumes: the last seq is counted, not spread into Math.max (which overflowed the stack)', async (t) => {
+  const dir = scratch(t);
+  const rb = join(dir, 'two.yaml');
+  const out = join(dir, 'out');
+  writeFileSync(rb, ['name: two', 'title: Two steps', 'steps:',
+    ...['one', 'two'].flatMap((id) => [`  - id: ${id}`, '    destructive: false', "    safe_because: writes only the test's own file", `    shell: echo ${id} >> ${out}`]),
+    '  - id: done', '    end: resolved', '    message: done'].join('\n') + '\n');
+  const file = join(dir, 'run.jsonl');
+  const r = await cli(['run', rb, '--plain', '--transcript', file]);
+  assert.equal(r.code, 0, r.stderr);
+  // Cut after step one finished (and branched), as a kill would leave it, then 140,000 notes the run wrote there.
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const cut = lines.findIndex((l) => l.includes('"type":"branch"') && l.includes('"from":"one"'));
+  let seq = (JSON.parse(lines[cut]!) as { seq: number }).seq;
+  const notes = Array.from({ length: 140_000 }, () => JSON.stringify({ type: 'note', seq: ++seq, ts: '2026-11-28T13:00:00.000Z', text: 'still here', by: 'op' }));
+  writeFileSync(file, `${[...lines.slice(0, cut + 1), ...notes].join('\n')}\n`);
+  writeFileSync(out, 'one\n');
+  const resumed = await resumeHere(file);
+  assert.equal(resumed.refused, undefined, resumed.output);
+  assert.equal(resumed.code, 0, resumed.output);
+  assert.equal(readFileSync(out, 'utf8'), 'one\ntwo\n', 'step two ran once, step one not again');
 });

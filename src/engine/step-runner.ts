@@ -26,6 +26,7 @@ import { executeAction, publishOutput } from './execute-action.js';
 import { waitStep } from './wait-step.js';
 import type { StepRunnerDeps } from './step-runner-deps.js';
 import { favourMemory } from '../common/v8-flags.js';
+import { restPgParserNow } from '../language/sql/pg-parser.js';
 
 export type { StepRunnerDeps } from './step-runner-deps.js';
 
@@ -158,6 +159,8 @@ export class StepRunner {
         // runs it again behind the step's gate, saying it may have partly run. Only what happened is recorded.
         if (r.status === 'aborted') break;
         outcomes.push({ index: item.index, label: item.label, result: r });
+        // The first item met the server; the rest read its statement from the caches (pg-parser.ts).
+        if (outcomes.length === done.length + 1) restPgParserNow();
         this.deps.publish({ type: 'item-finished', stepId: step.id, index: item.index, label: item.label, result: r });
       }
       result = loopResult(outcomes, total, Date.now() - started);

@@ -3,6 +3,7 @@
 // (every client encoding reads ASCII alike) and holds no backslash (standard_conforming_strings on or off read
 // it alike). The search_path statement runs under the role's own path, which may put a hostile schema first:
 // every function, operator and type it names is qualified with pg_catalog.
+import { SETTINGS_READ_BACK_SQL } from './pg-session-settings.js';
 
 /** What the pin sets, and what current_setting() must then say. */
 export const PINNED = {
@@ -33,6 +34,18 @@ export const PINNED = {
   // sessions, a full server read 0 of 17 used and the run ended resolved (a probe of stop 73). 'none' is the
   // session user (SET ROLE NONE).
   role: 'none',
+  // What a read's values are, set on the role by its owner (no superuser needed): gin_fuzzy_search_limit = 10 made
+  // a count over a GIN index 6 of 2,500; to_char's separators and month names follow lc_numeric and lc_time, xml's
+  // bytes xmlbinary, a timestamp's zone abbreviation timezone_abbreviations, quote_ident() quote_all_identifiers
+  // (a probe of stop 75). PostgreSQL's defaults (C for the locales, as lc_monetary). Any other setting away from its
+  // default is refused where not reviewed (pg-session-settings.ts).
+  gin_fuzzy_search_limit: '0',
+  lc_numeric: 'C',
+  lc_time: 'C',
+  xmlbinary: 'base64',
+  xmloption: 'content',
+  timezone_abbreviations: 'Default',
+  quote_all_identifiers: 'off',
 } as const;
 
 /** A read's transaction: READ ONLY, and READ COMMITTED whatever the role's default_transaction_isolation. Under
@@ -190,7 +203,7 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
 ) x LIMIT 1`;
 
 /** Read back under the pin: a server or pooler that took a SET without applying it is caught here. */
-export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path', 'default_text_search_config', 'transaction_isolation'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}`;
+export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path', 'default_text_search_config', 'transaction_isolation'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}${SETTINGS_READ_BACK_SQL}`;
 
 /** A name as a literal whatever it holds: a quoted identifier, hex-encoded (the message stays ASCII, no quotes). */
 function hexName(parts: string[]): string {

@@ -8,6 +8,7 @@
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgReferences } from '../language/sql/pg-references.js';
 import { PinRefusal } from './pin-refusal.js';
+import { checkSessionSettings } from './pg-session-settings.js';
 import { attributeCallsSql, BEGIN_READ, builtinCallsSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, READ_ISOLATION, resolvedSql, SET_PINNED } from './pg-pin-sql.js';
 
 export interface PinPlan {
@@ -75,6 +76,8 @@ export function explainUnresolved(err: unknown, results: Rows[], plan: PinPlan):
   return err;
 }
 
+const PINNED_NAMES: ReadonlySet<string> = new Set(Object.keys(PINNED));
+
 /** Throws PinRefusal unless every setting reads back pinned, nothing is planted among PostgreSQL's own, and every
  *  call it names is reviewed. The relations are checked by a second message (pg-pin-relations.ts). */
 export function checkPin(plan: PinPlan, results: Rows[]): void {
@@ -83,6 +86,7 @@ export function checkPin(plan: PinPlan, results: Rows[]): void {
   for (const [name, want] of Object.entries(PINNED)) {
     if (String(back[name]) !== want) throw new PinRefusal(`${name} could not be pinned to ${want} (the session has ${String(back[name])}): not run as a read`);
   }
+  checkSessionSettings(back.settings, back.library_settings, PINNED_NAMES, (why) => new PinRefusal(why));
   const isolation = String(back.transaction_isolation);
   if (isolation !== READ_ISOLATION) throw new PinRefusal(`the read's transaction is ${isolation}, not ${READ_ISOLATION} (under serializable a read can make another session's transaction fail): not run as a read`);
   const path = String(back.search_path);

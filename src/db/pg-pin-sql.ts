@@ -3,7 +3,7 @@
 // (every client encoding reads ASCII alike) and holds no backslash (standard_conforming_strings on or off read
 // it alike). The search_path statement runs under the role's own path, which may put a hostile schema first:
 // every function, operator and type it names is qualified with pg_catalog.
-import { SETTINGS_READ_BACK_SQL } from './pg-session-settings.js';
+import { SETTINGS_READ_BACK_SQL } from './pg-unpinned-settings.js';
 
 /** What the pin sets, and what current_setting() must then say. */
 export const PINNED = {
@@ -38,7 +38,7 @@ export const PINNED = {
   // a count over a GIN index 6 of 2,500; to_char's separators and month names follow lc_numeric and lc_time, xml's
   // bytes xmlbinary, a timestamp's zone abbreviation timezone_abbreviations, quote_ident() quote_all_identifiers
   // (a probe of stop 75). PostgreSQL's defaults (C for the locales, as lc_monetary). Any other setting away from its
-  // default is refused where not reviewed (pg-session-settings.ts).
+  // default is refused where not reviewed (pg-unpinned-settings.ts).
   gin_fuzzy_search_limit: '0',
   lc_numeric: 'C',
   lc_time: 'C',

@@ -8,7 +8,7 @@
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgReferences } from '../language/sql/pg-references.js';
 import { PinRefusal } from './pin-refusal.js';
-import { checkSessionSettings } from './pg-session-settings.js';
+import { checkSessionSettings } from './pg-unpinned-settings.js';
 import { attributeCallsSql, BEGIN_READ, builtinCallsSql, PATH_SQL, PINNED, PLANTED_SQL, READ_BACK_SQL, READ_ISOLATION, resolvedSql, SET_PINNED } from './pg-pin-sql.js';
 
 export interface PinPlan {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
-import { reviewedSettings } from '../../src/db/pg-session-settings.js';
+import { reviewedSettings } from '../../src/db/pg-unpinned-settings.js';
 import { PINNED } from '../../src/db/pg-pin-sql.js';
 import { adminQuery } from '../db/helpers.js';
 import { rng } from '../helpers/rng.js';
@@ -46,7 +46,8 @@ function drawn(s: Setting, next: () => number): string | undefined {
   return strings ? pick(strings) : undefined;
 }
 
-for (const version of ['system', '18'] as const) {
+/** The suite for one major: 'system' (15) or '18'. */
+export function unpinnedSettingsSuite(version: 'system' | '18'): void {
   describe(`PostgreSQL ${version === '18' ? '18' : '15'}: a setting on the role changes no read's values`, () => {
     let server: LabServer;
     let settings: Setting[];

@@ -59,6 +59,12 @@ const CANNOT_CHANGE_A_READ: ReadonlySet<string> = new Set([
   'dynamic_library_path', 'extension_control_path', 'extension_destdir', 'local_preload_libraries', 'session_preload_libraries',
 ]);
 
+/** Libraries whose every setting only logs, counts or traces (reviewed like the list above): the monitoring that
+ *  production servers preload (`pg_stat_statements.track = all`, `auto_explain.log_min_duration`) must not refuse
+ *  every read on them. Another library's setting away from its default refuses, naming it. */
+const LOGGING_LIBRARIES: ReadonlySet<string> = new Set(['auto_explain', 'pg_stat_statements', 'pgaudit']);
+const ofLoggingLibrary = (name: string): boolean => name.includes('.') && LOGGING_LIBRARIES.has(name.slice(0, name.indexOf('.')));
+
 /** Set by the pin itself outside PINNED (the read's path; the planner settings its catalog queries turn off). */
 const SET_BY_THE_PIN: ReadonlySet<string> = new Set(['search_path']);
 
@@ -92,8 +98,9 @@ export const SETTINGS_READ_BACK_SQL = `, (SELECT pg_catalog.array_agg(pg_catalog
 /** Throws `refuse(why)` for the first setting that differs from its default and may change what a read returns;
  *  `pinned`: those the pin sets and reads back itself (lower case). */
 export function checkSessionSettings(list: unknown, libraryList: unknown, pinned: ReadonlySet<string>, refuse: (why: string) => Error): void {
-  if (libraryList !== null) {
-    const first = Array.isArray(libraryList) ? String(libraryList[0]) : '';
+  const libraryOwn = Array.isArray(libraryList) ? libraryList.map(String).filter((x) => !ofLoggingLibrary(x.toLowerCase())) : libraryList;
+  if (libraryOwn !== null && !(Array.isArray(libraryOwn) && libraryOwn.length === 0)) {
+    const first = Array.isArray(libraryOwn) ? String(libraryOwn[0]) : '';
     throw refuse(`a role or database sets ${first.slice(0, first.indexOf('=')) || 'a setting'}, a setting of a library this database's functions load (it applies when a read loads it): it may change what a read returns, and the engine does not set it for the read: not run as a read`);
   }
   if (list === null) return; // every setting at its compiled default
@@ -101,7 +108,7 @@ export function checkSessionSettings(list: unknown, libraryList: unknown, pinned
   for (const entry of list.map(String)) {
     const at = entry.indexOf('=');
     const name = entry.slice(0, at);
-    if (pinned.has(name) || CANNOT_CHANGE_A_READ.has(name) || SET_BY_THE_PIN.has(name) || LEFT_TO_THE_SERVER.has(name)) continue;
+    if (pinned.has(name) || CANNOT_CHANGE_A_READ.has(name) || SET_BY_THE_PIN.has(name) || LEFT_TO_THE_SERVER.has(name) || ofLoggingLibrary(name)) continue;
     throw refuse(`the session's ${name} is ${entry.slice(at + 1) || "''"}, not PostgreSQL's default (set for the role, the database, the connection or the server): it may change what a read returns, and the engine does not set it for the read: not run as a read`);
   }
 }

@@ -27,8 +27,10 @@ const word = (text: string): Word => ({ text, dynamic: false, pattern: false, qu
 /** The words the lint reads as the first -exec's command (as find would run them, `{}` put in), or undefined. */
 function lintCommand(args: string[], file: string): string[] | undefined {
   let got: string[] | undefined;
-  // A word holding {} reaches the command's reading as a value (DYNAMIC where the name goes).
-  find(args.map(word), (words) => { got ??= words.map((w) => w.text.replaceAll('{}', file).replaceAll(DYNAMIC, file)); return undefined; });
+  // A word holding {} reaches the command's reading as a value (DYNAMIC where the name goes); a `{}` word as a found
+  // path, its prefix (the starting point, or ./ under -execdir) then DYNAMIC for the rest of the name.
+  const whole = (t: string) => [`D${DYNAMIC}`, `./${DYNAMIC}`].includes(t);
+  find(args.map(word), (words) => { got ??= words.map((w) => (whole(w.text) ? file : w.text.replaceAll('{}', file).replaceAll(DYNAMIC, file))); return undefined; });
   return got;
 }
 

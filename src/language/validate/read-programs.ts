@@ -66,13 +66,30 @@ const FIND_BARE = new Set(['-empty', '-executable', '-readable', '-writable', '-
   '-depth', '-daystart', '-follow', '-noleaf', '-ignore_readdir_race', '-noignore_readdir_race', '-prune', '-quit', '-print', '-print0',
   '-ls', '(', ')', '!', ',', '-a', '-o', '-not', '-and', '-or']);
 
+/** What find puts where `{}` stands: a path it found, which begins with the starting point's text (`.` when none
+ *  is given), or with `./` under -execdir and -okdir (`/` for the root). Past that prefix the name is the data's:
+ *  `find up -exec awk '{}' ';'` ran a file named `up/1;BEGIN{system(…)}` as awk's program (a probe of stop 75). So
+ *  a `{}` word is a value with that prefix, never the literal text `{}`. */
+function foundPaths(primary: string, starts: Word[]): string[] {
+  const texts = (starts.length ? starts : [{ text: '.', pattern: false }]).map((w) => (w.pattern ? w.text.replace(/[*?[{].*$/s, '') : w.text));
+  const prefixes = /dir$/.test(primary) ? ['./', ...texts.filter((t) => /^\/+$/.test(t)).map(() => '/')] : texts;
+  return [...new Set(prefixes)].map((p) => p + DYNAMIC);
+}
+
+/** The word as find passes it: `{}` whole is a found path; `{}` inside a word is a path inside text. */
+const withFoundPath = (a: Word, path: string): Word =>
+  a.text === '{}' ? { ...a, text: path, dynamic: true, pattern: false }
+    : a.text.includes('{}') ? { ...a, text: a.text.replaceAll('{}', DYNAMIC), dynamic: true } : a;
+
 export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): ReadOnlyFinding {
   let k = 0;
   while (k < args.length && /^-[HLP]$/.test(args[k]!.text)) k++;
   if (args[k]?.text === '--') k++;
   // Starting points: up to the first word of the expression. One that may become `-delete` at run time is not proven.
+  const starts: Word[] = [];
   for (; k < args.length && !/^[-(!,)]/.test(args[k]!.text); k++) {
     if (mayBeOption(args[k]!)) return { unknown: `'find ${shownWord(args[k]!.text)}': a starting point that may become part of the expression at run time (cd into it and find .)` };
+    starts.push(args[k]!);
   }
   for (; k < args.length; k++) {
     const w = args[k]!;
@@ -89,7 +106,8 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
       if (split) return { unknown: `'find ${t} … ${shownWord(split.text)}': a word bash may split into several, which may end the command and add primaries (-delete): quote it` };
       // find puts the file name where {} stands, inside a word too: `sh -c 'echo {}'` ran a file named
       // '$(touch M)' as code. A word with {} in it is a value there.
-      const found = inner(args.slice(k + 1, end < 0 ? undefined : end).map((a) => (a.text !== '{}' && a.text.includes('{}') ? { ...a, text: a.text.replaceAll('{}', DYNAMIC), dynamic: true } : a)));
+      const words = args.slice(k + 1, end < 0 ? undefined : end);
+      const found = foundPaths(t, starts).map((path) => inner(words.map((a) => withFoundPath(a, path)))).find(Boolean);
       if (found) return found;
       if (end < 0) return undefined;
       k = end;

@@ -30,7 +30,8 @@ function lintCommand(args: string[], file: string): string[] | undefined {
   // A word holding {} reaches the command's reading as a value (DYNAMIC where the name goes); a `{}` word as a found
   // path, its prefix (the starting point, or ./ under -execdir) then DYNAMIC for the rest of the name.
   const whole = (t: string) => [`D${DYNAMIC}`, `./${DYNAMIC}`].includes(t);
-  find(args.map(word), (words) => { got ??= words.map((w) => (whole(w.text) ? file : w.text.replaceAll('{}', file).replaceAll(DYNAMIC, file))); return undefined; });
+  // Ended by `+`, a `{}` is as many paths as fit: the lint reads two (one word, given twice); find found one here.
+  find(args.map(word), (all) => { const words = all.filter((w, i) => i === 0 || all[i - 1] !== w); got ??= words.map((w) => (whole(w.text) ? file : w.text.replaceAll('{}', file).replaceAll(DYNAMIC, file))); return undefined; });
   return got;
 }
 

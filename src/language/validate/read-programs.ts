@@ -76,10 +76,13 @@ function foundPaths(primary: string, starts: Word[]): string[] {
   return [...new Set(prefixes)].map((p) => p + DYNAMIC);
 }
 
-/** The word as find passes it: `{}` whole is a found path; `{}` inside a word is a path inside text. */
-const withFoundPath = (a: Word, path: string): Word =>
-  a.text === '{}' ? { ...a, text: path, dynamic: true, pattern: false }
-    : a.text.includes('{}') ? { ...a, text: a.text.replaceAll('{}', DYNAMIC), dynamic: true } : a;
+/** The words as find passes them: `{}` whole is a found path, or (ended by `+`) as many as fit, so two here:
+ *  `find u -type f -exec uniq -c '{}' +` ran `uniq -c u/f1 u/f2`, which wrote f2 (a probe of stop 75); `{}`
+ *  inside a word is a path inside text. */
+function withFoundPath(a: Word, path: string, many: boolean): Word[] {
+  if (a.text === '{}') return Array<Word>(many ? 2 : 1).fill({ ...a, text: path, dynamic: true, pattern: false });
+  return [a.text.includes('{}') ? { ...a, text: a.text.replaceAll('{}', DYNAMIC), dynamic: true } : a];
+}
 
 export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): ReadOnlyFinding {
   let k = 0;
@@ -107,7 +110,8 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
       // find puts the file name where {} stands, inside a word too: `sh -c 'echo {}'` ran a file named
       // '$(touch M)' as code. A word with {} in it is a value there.
       const words = args.slice(k + 1, end < 0 ? undefined : end);
-      const found = foundPaths(t, starts).map((path) => inner(words.map((a) => withFoundPath(a, path)))).find(Boolean);
+      const many = end >= 0 && args[end]!.text === '+';
+      const found = foundPaths(t, starts).map((path) => inner(words.flatMap((a) => withFoundPath(a, path, many)))).find(Boolean);
       if (found) return found;
       if (end < 0) return undefined;
       k = end;

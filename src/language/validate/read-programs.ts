@@ -4,6 +4,7 @@ import { DYNAMIC, type SimpleCommand, type Word } from '../shell-words.js';
 import type { ReadOnlyFinding } from './read-commands.js';
 import { sedScriptProblem } from './sed-script.js';
 import { awkProgramProblem } from './awk-program.js';
+import { dateStringProblem } from './date-strings.js';
 import { has, mayBeOption, optionValue, parseOptions, shownWord, type Options, type ParsedOptions } from './read-options.js';
 
 type Check = (args: Word[], cmd: SimpleCommand) => ReadOnlyFinding;
@@ -122,6 +123,8 @@ export function find(args: Word[], inner: (words: Word[]) => ReadOnlyFinding): R
       // `-name $x` with x = 'a -o -delete' deleted files: bash splits the value (or a glob expands to several
       // names), and find reads the words after the first as its expression.
       const value = args[k + 1];
+      const zoned = value && /^-newer[aBcm]t$/.test(t) ? dateStringProblem(value) : undefined;
+      if (zoned) return { unknown: `'find ${t} ${zoned}` };
       if (value && (value.splits || value.pattern)) return { unknown: `'find ${t} ${shownWord(value.text)}': a value bash may split or expand into several words, the rest of which find reads as its expression (-o -delete): quote it` };
       k++;
       continue;
@@ -170,13 +173,16 @@ function curl(args: Word[]): ReadOnlyFinding {
   return undefined;
 }
 
-/** date reads the clock; an operand that is not `+FORMAT` sets it. */
-export const DATE: Options = { flags: 'uRI', valued: 'dfr', long: 'date= file= iso-8601[=] resolution rfc-email rfc-3339= reference= universal utc debug' };
+/** date reads the clock; an operand that is not `+FORMAT` sets it. Not -f/--file: its lines are date strings the
+ *  lint never sees, each of which may name a zone file (TZ="…", date-strings.ts). */
+export const DATE: Options = { flags: 'uRI', valued: 'dr', long: 'date= iso-8601[=] resolution rfc-email rfc-3339= reference= universal utc debug' };
 function date(args: Word[]): ReadOnlyFinding {
   if (args.some((w) => /^(-[a-zA-Z]*s|--set)/.test(w.text) && !/^-I/.test(w.text))) return { looks: 'date --set' };
   // -I takes its value attached (`-Iseconds`), which getopt reads as one option.
   const p = parsed('date', args.filter((w) => !/^-I[a-z]*$/.test(w.text)), DATE);
   if (!isParsed(p)) return p;
+  const zoned = p.options.filter((o) => o.name === 'd' || o.name === 'date').map((o) => o.value && dateStringProblem(o.value)).find(Boolean);
+  if (zoned) return { unknown: `'date -d ${zoned}` };
   const set = p.operands.find((w) => !w.text.startsWith('+'));
   return set ? { looks: `date ${shownWord(set.text)} (sets the clock)` } : undefined;
 }

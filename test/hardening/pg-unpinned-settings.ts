@@ -119,16 +119,17 @@ export function unpinnedSettingsSuite(version: 'system' | '18'): void {
         assert.ok(refused >= 3, `${refused} refused`);
       });
 
-      it(`monitoring a production server preloads: auto_explain's settings on the database${dry}: the read runs; another library's refuses`, async () => {
-        // session_preload_libraries (a superuser's) loads auto_explain at each login: its settings are then the
-        // session's, away from their defaults, as a server's postgresql.conf sets them with shared_preload_libraries.
-        const db = `DATABASE ${server.database}`;
+      it(`monitoring a production server preloads: auto_explain's settings on the role${dry}: the read runs; another library's refuses`, async () => {
+        // session_preload_libraries (a superuser's) loads auto_explain at each of the role's logins: its settings are
+        // then the session's, away from their defaults, as a server's postgresql.conf sets them with
+        // shared_preload_libraries. On the role, not the database: the administrator's own logins stay as they were.
+        const db = `ROLE ${server.appUser}`;
         await adminQuery(server, `ALTER ${db} SET session_preload_libraries = 'auto_explain'; ALTER ${db} SET auto_explain.log_min_duration = 0; ALTER ${db} SET auto_explain.log_analyze = on`);
         try {
           const r = await read(VALUES_READ, dryRun);
           assert.ok(r.ok, r.error);
           assert.equal(JSON.parse(r.rows)[0].errors, 2500);
-          await adminQuery(server, `ALTER ${db} SET session_preload_libraries = 'auto_explain,pg_trgm'; ALTER ${db} SET pg_trgm.similarity_threshold = 0.9`);
+          await adminQuery(server, `ALTER ${db} SET session_preload_libraries = auto_explain, pg_trgm; ALTER ${db} SET pg_trgm.similarity_threshold = 0.9`);
           const other = await read(VALUES_READ, dryRun);
           assert.ok(!other.ok && other.error.includes('pg_trgm.similarity_threshold'), `${other.error} ${other.rows}`);
         } finally {

@@ -268,19 +268,24 @@ const IDLE_MS = 5_000;
  *  A later question starts another worker, as after IDLE_MS. */
 export function restPgParserNow(): void {
   const c = channel;
-  if (!c || 'fatal' in c || c.taken !== c.asked || c.received.size > 0) return;
-  clearTimeout(c.idle);
-  channel = undefined;
-  void c.worker.terminate();
+  if (c && !('fatal' in c) && !busy(c)) end(c);
 }
 
 function restWhenIdle(c: Channel): void {
-  if (c.taken !== c.asked || c.received.size > 0) return; // a question asked early is still to be collected
+  if (busy(c)) return;
   clearTimeout(c.idle);
-  c.idle = setTimeout(() => {
-    if (channel === c) channel = undefined;
-    void c.worker.terminate();
-  }, IDLE_MS).unref();
+  c.idle = setTimeout(() => end(c), IDLE_MS).unref();
+}
+
+/** A question asked early is still to be collected: ending the worker would lose its answer. */
+function busy(c: Channel): boolean {
+  return c.taken !== c.asked || c.received.size > 0;
+}
+
+function end(c: Channel): void {
+  clearTimeout(c.idle);
+  if (channel === c) channel = undefined;
+  void c.worker.terminate();
 }
 
 function open(): Channel | { fatal: string } {

@@ -24,7 +24,7 @@
 //
 // The program: struct sock_filter { u16 code; u8 jt; u8 jf; u32 k } in little endian (both architectures here).
 import {
-  CLONE_NS_FLAGS, EACCES, ENOSYS, EPERM, FCNTL_REFUSED, IOCTL_REFUSED, LOCK_EX, MAX_KNOWN, SIGURG, SYSLOG_READS, TABLES,
+  CLONE_NS_FLAGS, COLUMN, EACCES, ENOSYS, EPERM, FCNTL_REFUSED, IOCTL_REFUSED, LOCK_EX, MAX_KNOWN, REFUSED, SIGURG, SYSLOG_READS, TABLES,
   UNSHARE_NS_FLAGS, type ArchTable,
 } from './sandbox-syscalls.js';
 
@@ -105,7 +105,7 @@ const refuse = ERRNO | EPERM;
 /** Only itself (0): a process the sandbox names by pid may be a host process, outside the sandbox. */
 const self = (i: number): Cond[] => [[low(i, 0)]];
 
-function program(t: ArchTable, offline: boolean): Item[] {
+function program(t: ArchTable, offline: boolean, refused: readonly number[] = t.refused): Item[] {
   const a = t.args;
   const items: Item[] = [
     load(ARCH), { code: JEQ, k: t.audit, jt: 'arch' }, ret(ERRNO | ENOSYS), { label: 'arch' },
@@ -113,7 +113,7 @@ function program(t: ArchTable, offline: boolean): Item[] {
     { label: 'native' }, { code: JGT, k: MAX_KNOWN, jf: 'known' }, ret(ERRNO | ENOSYS), { label: 'known' },
   ];
   for (const nr of t.unavailable) items.push({ code: JEQ, k: nr, jf: `u${nr}` }, ret(ERRNO | ENOSYS), { label: `u${nr}` });
-  for (const nr of t.refused) items.push({ code: JEQ, k: nr, jf: `r${nr}` }, ret(refuse), { label: `r${nr}` });
+  for (const nr of refused) items.push({ code: JEQ, k: nr, jf: `r${nr}` }, ret(refuse), { label: `r${nr}` });
   items.push(
     ...unlessFlags('clone', a.clone, 0, CLONE_NS_FLAGS),
     ...unlessFlags('unshare', a.unshare, 0, UNSHARE_NS_FLAGS),
@@ -154,5 +154,24 @@ export function sandboxFilter(offline: boolean, arch: NodeJS.Architecture = proc
   return table ? assemble(program(table, offline)) : undefined;
 }
 
+/** The real run's shield (shield.ts): the online filter but two calls. setns: the filter is loaded before nsenter
+ *  joins the step's user namespace (joining one needs CAP_SYS_ADMIN over its owner, which the step has over its
+ *  own alone). setpgid: a real run's step keeps GNU timeout's group of its own (else `timeout 1 sleep 5 || echo`
+ *  dies with its step's group), since what leaves the group stays in the step's session, which is swept at the
+ *  step's end (process-tree.ts); setsid, which leaves the session, stays refused. */
+export function shieldFilter(arch: NodeJS.Architecture = process.arch): Buffer | undefined {
+  const table = TABLES[arch];
+  if (!table || !(arch in COLUMN)) return undefined;
+  const column = COLUMN[arch as keyof typeof COLUMN];
+  const kept = new Set(REFUSED.filter(([name]) => name === 'setns' || name === 'setpgid').map((e) => e[column]));
+  return assemble(program(table, false, table.refused.filter((nr) => !kept.has(nr))));
+}
+
 /** The bytes as an argument for bash's `printf %b` (\xHH each: NUL bytes cannot travel in argv as they are). */
 export const printfEscaped = (bytes: Buffer): string => [...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+
+/** bwrap reads a filter from a file descriptor (`--seccomp SECCOMP_FD`): a pipe that bash fills (printf) as it
+ *  starts `argv`. */
+export const SECCOMP_FD = '9';
+export const withFilterOnFd = (bash: string, escaped: string, argv: readonly string[]): string[] =>
+  [bash, '-c', `exec ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`, escaped, ...argv]; // two execs: bash then closes the pipe's own fd

@@ -96,6 +96,9 @@ export interface ArchTable {
   unavailable: number[];
 }
 
+/** Each architecture's column in an Entry. */
+export const COLUMN = { x64: 1, arm64: 2 } as const;
+
 const pick = (entries: readonly Entry[], i: 1 | 2): number[] => entries.map((e) => e[i]).filter((n): n is number => n !== undefined);
 
 export const TABLES: Partial<Record<NodeJS.Architecture, ArchTable>> = {
@@ -106,7 +109,7 @@ export const TABLES: Partial<Record<NodeJS.Architecture, ArchTable>> = {
       kill: 62, tkill: 200, tgkill: 234, setpriority: 141, ioprio_set: 251, prlimit64: 302,
       sched_setparam: 142, sched_setscheduler: 144, sched_setaffinity: 203, sched_setattr: 314, migrate_pages: 256, move_pages: 279,
     },
-    refused: pick(REFUSED, 1), unavailable: pick(UNAVAILABLE, 1),
+    refused: pick(REFUSED, COLUMN.x64), unavailable: pick(UNAVAILABLE, COLUMN.x64),
   },
   arm64: {
     audit: 0xc00000b7,
@@ -115,6 +118,6 @@ export const TABLES: Partial<Record<NodeJS.Architecture, ArchTable>> = {
       kill: 129, tkill: 130, tgkill: 131, setpriority: 140, ioprio_set: 30, prlimit64: 261,
       sched_setparam: 118, sched_setscheduler: 119, sched_setaffinity: 122, sched_setattr: 274, migrate_pages: 238, move_pages: 239,
     },
-    refused: pick(REFUSED, 2), unavailable: pick(UNAVAILABLE, 2),
+    refused: pick(REFUSED, COLUMN.arm64), unavailable: pick(UNAVAILABLE, COLUMN.arm64),
   },
 };

@@ -53,7 +53,7 @@ import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
 import { engineFileMasks } from './engine-file-masks.js';
 import { maskArgs } from './mount-masks.js';
-import { printfEscaped, sandboxFilter } from './sandbox-seccomp.js';
+import { printfEscaped, sandboxFilter, SECCOMP_FD, withFilterOnFd } from './sandbox-seccomp.js';
 
 /** Set to any non-empty value: act as if no sandbox were available (the dry run then only shows shell steps). */
 export const NO_SANDBOX_ENV = 'RUNBOOK_NO_SANDBOX';
@@ -68,10 +68,6 @@ function isRealDir(path: string): boolean {
   try { return lstatSync(path).isDirectory(); } catch { return false; }
 }
 
-// bwrap reads the filter from a file descriptor: a pipe that bash fills (printf) as it starts bwrap.
-const SECCOMP_FD = '9';
-const WITH_FILTER_ON_FD = `exec ${SECCOMP_FD}< <(printf %b "$0"); exec "$@"`; // two execs: bash then closes the pipe's own fd
-
 /** What a sandbox needs here, found and tried once per PATH: the filters escaped for printf. */
 interface Tools { bwrap: string; bash: string; online: string; offline: string }
 
@@ -85,7 +81,7 @@ function flags(tools: Tools, cwd: string, network: boolean): string[] {
   // After that bind: a tracefs or the like there (or anywhere) is masked too (mount-masks.ts).
   args.push(...maskArgs(), ...engineFileMasks());
   args.push('--seccomp', SECCOMP_FD, '--chdir', cwd, '--unshare-ipc', '--cap-drop', 'ALL', '--die-with-parent', '--');
-  return [tools.bash, '-c', WITH_FILTER_ON_FD, network ? tools.online : tools.offline, ...args];
+  return withFilterOnFd(tools.bash, network ? tools.online : tools.offline, args);
 }
 
 let cached: { key: string; tools: Tools | undefined } | undefined;

@@ -27,11 +27,12 @@ import { which } from 'zx/core';
 import { toolEnv } from '../secrets/credential-env.js';
 import { engineFileMasks } from './engine-file-masks.js';
 import { maskArgs } from './mount-masks.js';
+import { printfEscaped, SECCOMP_FD, shieldFilter, withFilterOnFd } from './sandbox-seccomp.js';
 import { enteringUserns, makingUserns, type UsernsTools } from './shield-userns.js';
 
 const MASKED = ['/proc/kmsg', '/proc/sysrq-trigger'];
 
-interface Tools extends UsernsTools { bwrap: string }
+interface Tools extends UsernsTools { bwrap: string; filter: string }
 
 let found: Tools | null | undefined;
 /** bwrap and the namespace's tools, if the shield starts here (checked once), else undefined. */
@@ -41,8 +42,9 @@ function tools(): Tools | undefined {
   if (process.env.RUNBOOK_NO_SHIELD) return undefined;
   const find = (name: string): string | undefined => which.sync(name, { nothrow: true }) ?? undefined;
   const [bwrap, bash, unshare, nsenter, sleep] = ['bwrap', 'bash', 'unshare', 'nsenter', 'sleep'].map(find);
-  if (!bwrap || !bash || !unshare || !nsenter || !sleep) return undefined;
-  const candidate = { bwrap, bash, unshare, nsenter, sleep };
+  const filter = shieldFilter();
+  if (!bwrap || !bash || !unshare || !nsenter || !sleep || !filter) return undefined;
+  const candidate = { bwrap, bash, unshare, nsenter, sleep, filter: printfEscaped(filter) };
   let argv: string[];
   try { argv = argvFor(candidate, ['true'], '/'); } catch { return undefined; } // a mount that cannot be masked
   const [exe, ...args] = argv;
@@ -65,5 +67,10 @@ function argvFor(t: Tools, argv: string[], cwd: string, scratch?: string): strin
   args.push(...maskArgs(), ...engineFileMasks());
   if (scratch) args.push('--bind', scratch, scratch);
   // CAP_SYS_PTRACE: bwrap's own work is not the step's either (its working directory is entered in the namespace).
-  return [...makingUserns(t), ...args, '--cap-drop', 'CAP_SYS_PTRACE', '--chdir', '/', '--die-with-parent', '--', ...enteringUserns(t, cwd), ...argv];
+  // The filter: the sandbox's (sandbox-seccomp.ts) but setns, which nsenter needs. It keeps the step in its session
+  // and process group, swept at the step's end (a `setsid -f sleep` that a lint gap let a real run start outlived
+  // the run: a probe of stop 75), and lets it signal nothing outside its group: the step is root, and root may
+  // signal any root process.
+  args.push('--seccomp', SECCOMP_FD);
+  return withFilterOnFd(t.bash, t.filter, [...makingUserns(t), ...args, '--cap-drop', 'CAP_SYS_PTRACE', '--chdir', '/', '--die-with-parent', '--', ...enteringUserns(t, cwd), ...argv]);
 }

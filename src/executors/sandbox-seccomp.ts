@@ -154,17 +154,15 @@ export function sandboxFilter(offline: boolean, arch: NodeJS.Architecture = proc
   return table ? assemble(program(table, offline)) : undefined;
 }
 
-/** The real run's shield (shield.ts): the online filter but two calls. setns: the filter is loaded before nsenter
- *  joins the step's user namespace (joining one needs CAP_SYS_ADMIN over its owner, which the step has over its
- *  own alone). setpgid: a real run's step keeps GNU timeout's group of its own (else `timeout 1 sleep 5 || echo`
- *  dies with its step's group), since what leaves the group stays in the step's session, which is swept at the
- *  step's end (process-tree.ts); setsid, which leaves the session, stays refused. */
+/** The real run's shield (shield.ts): the online filter but setns, since the filter is loaded before nsenter joins
+ *  the step's user namespace (joining one needs CAP_SYS_ADMIN over its owner, which the step has over its own
+ *  alone). */
 export function shieldFilter(arch: NodeJS.Architecture = process.arch): Buffer | undefined {
   const table = TABLES[arch];
   if (!table || !(arch in COLUMN)) return undefined;
   const column = COLUMN[arch as keyof typeof COLUMN];
-  const kept = new Set(REFUSED.filter(([name]) => name === 'setns' || name === 'setpgid').map((e) => e[column]));
-  return assemble(program(table, false, table.refused.filter((nr) => !kept.has(nr))));
+  const setns = REFUSED.find(([name]) => name === 'setns')?.[column];
+  return assemble(program(table, false, table.refused.filter((nr) => nr !== setns)));
 }
 
 /** The bytes as an argument for bash's `printf %b` (\xHH each: NUL bytes cannot travel in argv as they are). */

@@ -67,8 +67,8 @@ function argvFor(t: Tools, argv: string[], cwd: string, scratch?: string): strin
   args.push(...maskArgs(), ...engineFileMasks());
   if (scratch) args.push('--bind', scratch, scratch);
   // CAP_SYS_PTRACE: bwrap's own work is not the step's either (its working directory is entered in the namespace).
-  // The filter: the sandbox's (sandbox-seccomp.ts) but setns, which nsenter needs. It keeps the step in its session
-  // and process group, swept at the step's end (a `setsid -f sleep` that a lint gap let a real run start outlived
+  // The filter: the sandbox's (sandbox-seccomp.ts) but setns, which nsenter needs. It keeps the step in its session,
+  // swept at the step's end (a `setsid -f sleep` that a lint gap let a real run start outlived
   // the run: a probe of stop 75), and lets it signal nothing outside its group: the step is root, and root may
   // signal any root process.
   args.push('--seccomp', SECCOMP_FD);

@@ -29,9 +29,9 @@ function inSession(sid: number): number[] {
 const random = rng(74);
 const marker = (): string => String(100_000 + Math.floor(random() * 800_000)); // a sleep no other process runs
 
-/** Proven reads that leave something running: the probe's pipeline, and one whose `timeout` signals its process
- *  group (its own setpgid is refused in the sandbox, so that is the supervisor's, lifeline included) while the
- *  step's other program ignores that signal. */
+/** Proven reads that leave something running: the probe's pipeline, and one whose `timeout` signals a process
+ *  group (its own since stop 76, when the sandbox let it take one; the supervisor's, lifeline included, before)
+ *  while the step's other program ignores that signal. */
 const steps = (n: string): Record<string, string> => ({
   pipeline: `tail -f /dev/null | sleep ${n}`,
   deaf: `timeout -s HUP 0.3 sleep 5 | nohup sleep ${n}`,

@@ -1,6 +1,5 @@
 // A real run's proven read, as root, runs in the shield (executors/shield.ts), which now loads the sandbox's filter
-// on system calls but setns (nsenter needs it) and setpgid (GNU timeout's own group stays in the step's session,
-// which is swept). A probe of stop 75 had a lint gap start `setsid -f sleep N` in a real run: it outlived the run,
+// on system calls but setns (nsenter needs it). A probe of stop 75 had a lint gap start `setsid -f sleep N` in a real run: it outlived the run,
 // and the step, root, could signal any root process. Each call of the filter's table is made for real by the
 // probe (fixtures/syscall-probe.c) in the shield and outside it; then what an operator's step does with it:
 // setsid refused and nothing left behind, another root process not signalled, timeout as outside.
@@ -13,7 +12,7 @@ import { rng } from '../helpers/rng.js';
 
 const tools = ['bwrap', 'unshare', 'nsenter'].every((t) => spawnSync('which', [t]).status === 0);
 const skip = !asRoot || !tools ? 'needs root, bwrap, unshare and nsenter (the shield is root\'s)' : false;
-const KEPT = new Map([['setns', 'nsenter joins the step\'s namespace after the filter is loaded'], ['setpgid', 'timeout\'s own group stays in the session']]);
+const KEPT = new Map([['setns', 'nsenter joins the step\'s namespace after the filter is loaded']]);
 
 const shield: Wall = { name: 'shield', wrap: (argv, cwd) => shielded(argv, cwd) ?? assert.fail('no shield here') };
 
@@ -30,7 +29,7 @@ function inShield(script: string): Promise<{ code: number | null; out: string }>
 const running = (pattern: string): boolean => spawnSync('pgrep', ['-f', pattern]).status === 0;
 
 describe('the shield of a real run\'s proven read loads the filter', { skip }, () => {
-  test('each call of the table: refused in the shield as in the sandbox (but setns and setpgid), the kernel\'s answer outside', { skip: skipNoCc }, async (t) => {
+  test('each call of the table: refused in the shield as in the sandbox (but setns), the kernel\'s answer outside', { skip: skipNoCc }, async (t) => {
     const s = setup(t);
     const [outside, inside] = await Promise.all([answers(s.argv, s.dir, {}), answers(s.argv, s.dir, shield)]);
     for (const [name, errno] of REFUSED_CALLS) {

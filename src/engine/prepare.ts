@@ -16,7 +16,8 @@ import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-pl
 import { provenWithValues } from '../language/validate/shell-lint.js';
 import { valueVar } from '../executors/shell-values.js';
 import { toMs } from './duration.js';
-import { displayUrl, engineOfScheme } from '../db/url.js';
+import { displayUrl, engineOfScheme, parseUrl } from '../db/url.js';
+import { accountStoreRead } from '../language/sql/account-stores.js';
 import { loginSecrets, type LoginSecrets } from './url-secrets.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -26,6 +27,8 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
  *  (url-secrets.ts): its session is given that secret (session-secrets.ts), and the target is shown masked so. */
 export interface Prepared {
   action: Action; command: string; target?: string; given?: string[]; login?: LoginSecrets;
+  /** Of `given`, what the step reads from the server (its password store), which hands its session nothing. */
+  fromServer?: string[];
   /** A shell step's env: values and directory as the gate shows them: masked by flow (renderShown), as the command
    *  is; by value, a secret step's output equal to a piece of the author's own path masked that piece. */
   shown?: { env: Record<string, string>; cwd?: string };
@@ -40,6 +43,11 @@ function givenSecrets(scope: Scope, places: [string, unknown, boolean?][]): { gi
   return given.length ? { given } : {};
 }
 
+
+/** The session's database as the URL names it; '' when it names none or cannot be read (the step then fails). */
+function databaseOf(url: string): string {
+  try { return parseUrl(url).database; } catch { return ''; }
+}
 
 export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: Scope): { name: string; url: string } {
   const names = Object.keys(doc.connections ?? {});
@@ -188,7 +196,11 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   }));
   const action: Action = { kind: 'sql', connection: name, url, query, params, readOnly, timeoutMs, ...(readOnly && vouched ? { vouched } : {}), ...(given.given ? { secretParams: true } : {}) };
   const login = loginSecrets(doc, name, scope);
-  return { action, command: shown, target: url, ...given, ...(login ? { login } : {}) };
+  // Where the server keeps the passwords its accounts log in with, the session's own among them: what the step
+  // returns is withheld, as if it were given the secret (language/sql/account-stores.ts). Not its session's.
+  const store = accountStoreRead(query, engine === 'postgres' ? 'postgres' : 'mysql', databaseOf(url));
+  const fromServer = store ? { given: [...(given.given ?? []), store], fromServer: [store] } : given;
+  return { action, command: shown, target: url, ...fromServer, ...(login ? { login } : {}) };
 }
 
 export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsDoc | undefined, scope: Scope, stepTimeoutMs: number): Prepared {

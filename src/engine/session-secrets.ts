@@ -39,7 +39,8 @@ export class SessionSecrets {
    *  MariaDB a user variable outlives it (`SELECT @tok := ?`), which no proven read assigns but a vouched one may. */
   ran(stepId: string, prepared: Prepared): void {
     const a = prepared.action;
-    const own = (prepared.given ?? []).filter((g) => !this.held.has(g)); // what the step itself handed over
+    // What the step itself handed over: not what its session holds, nor what it read from the server.
+    const own = (prepared.given ?? []).filter((g) => !this.held.has(g) && !prepared.fromServer?.includes(g));
     if (a.kind !== 'sql' || !own.length || this.given.has(a.connection)) return;
     if (a.readOnly && (!a.vouched || engineOfScheme(a.url) === 'postgres')) return;
     this.given.set(a.connection, `the session of connection ${a.connection}, given ${own.join(', ')} by step ${stepId}`);

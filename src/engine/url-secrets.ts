@@ -2,7 +2,8 @@
 // But the server hands parts of it back to any SQL on the session: the user (current_user, session_user,
 // pg_stat_activity.usename; USER(), CURRENT_USER(), information_schema.PROCESSLIST), the database
 // (current_database(), datname; DATABASE(), SCHEMA()), and where it was reached (inet_server_addr(),
-// inet_server_port(), @@port). The password never comes back. So a URL whose user, database, host or port carries
+// inet_server_port(), @@port). The password never comes back as itself (its verifier does, from the server's
+// password store: language/sql/account-stores.ts). So a URL whose user, database, host or port carries
 // a value from a secret gives its session that secret from its login on (session-secrets.ts: every step on it is
 // withheld), and the target is shown and recorded with those parts masked.
 //

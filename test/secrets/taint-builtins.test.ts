@@ -12,6 +12,7 @@ import { loadRunbook } from '../../src/catalog/load-runbook.js';
 import { parseTemplate, references } from '../../src/language/expression/index.js';
 import { runbookSites } from '../../src/language/sites.js';
 import type { RunbookDoc } from '../../src/language/schema.js';
+import { accountStoreRead } from '../../src/language/sql/account-stores.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', 'runbooks');
 const BUILTINS = readdirSync(ROOT).filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml')).map((f) => f.replace(/\.yaml$/, ''));
@@ -22,6 +23,21 @@ const GIVEN = /^\/steps\/\d+\/(wait\/)?(shell(\/run|\/env\/[^/]+|\/cwd)?|sql\/pa
 test('no built-in step is given a secret: nothing of theirs is withheld', () => {
   assert.ok(BUILTINS.length >= 8, BUILTINS.join(', '));
   for (const name of BUILTINS) assert.deepEqual(givenSites(loadRunbook(join(ROOT, `${name}.yaml`)).runbook.doc), [], `${name}: these would be withheld; say so in docs/secrets.md`);
+});
+
+test('no built-in SQL reads where the server keeps passwords (language/sql/account-stores.ts): nothing withheld for it', () => {
+  for (const name of BUILTINS) {
+    for (const step of loadRunbook(join(ROOT, `${name}.yaml`)).runbook.doc.steps) {
+      const sql = step.sql ?? step.wait?.sql;
+      if (!sql) continue;
+      const texts = typeof sql.query === 'string' ? [['postgres', sql.query], ['mysql', sql.query]] as const
+        : [['postgres', sql.query.postgres], ['mysql', sql.query.mysql]] as const;
+      for (const [engine, text] of texts) {
+        // The session's database as any URL may name it: none, the server's own, the application's.
+        for (const db of ['', 'mysql', 'app']) if (text !== undefined) assert.equal(accountStoreRead(text, engine, db), undefined, `${name} ${step.id} (${engine}, database '${db}')`);
+      }
+    }
+  }
 });
 
 test('the check finds a step that is given one (an env: value, a value computed from a secret step)', (t) => {

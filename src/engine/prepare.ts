@@ -16,7 +16,7 @@ import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-pl
 import { provenWithValues } from '../language/validate/shell-lint.js';
 import { valueVar } from '../executors/shell-values.js';
 import { toMs } from './duration.js';
-import { displayUrl, engineOfScheme, parseUrl } from '../db/url.js';
+import { displayUrl, engineOfScheme } from '../db/url.js';
 import { accountStoreRead } from '../language/sql/account-stores.js';
 import { loginSecrets, type LoginSecrets } from './url-secrets.js';
 
@@ -43,11 +43,6 @@ function givenSecrets(scope: Scope, places: [string, unknown, boolean?][]): { gi
   return given.length ? { given } : {};
 }
 
-
-/** The session's database as the URL names it; '' when it names none or cannot be read (the step then fails). */
-function databaseOf(url: string): string {
-  try { return parseUrl(url).database; } catch { return ''; }
-}
 
 export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: Scope): { name: string; url: string } {
   const names = Object.keys(doc.connections ?? {});
@@ -198,7 +193,7 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   const login = loginSecrets(doc, name, scope);
   // Where the server keeps the passwords its accounts log in with, the session's own among them: what the step
   // returns is withheld, as if it were given the secret (language/sql/account-stores.ts). Not its session's.
-  const store = accountStoreRead(query, engine === 'postgres' ? 'postgres' : 'mysql', databaseOf(url));
+  const store = accountStoreRead(query, engine === 'postgres' ? 'postgres' : 'mysql');
   const fromServer = store ? { given: [...(given.given ?? []), store], fromServer: [store] } : given;
   return { action, command: shown, target: url, ...fromServer, ...(login ? { login } : {}) };
 }

@@ -123,6 +123,39 @@ describe('the passwords a server keeps, read back', () => {
     });
   });
 
+  describe('MariaDB, a session a gated step moved', () => {
+    let server: LabServer;
+    before(async () => { server = await startMariadb(); });
+    after(async () => { await server?.stop(); });
+
+    // The URL names app_db; a gated `USE mysql` moves the session, and the reset before the next read keeps it:
+    // an unqualified `user` is the server's mysql.user (a probe of this fix read every verifier so).
+    it('USE mysql, then SELECT * FROM user: withheld', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+      const verifiers = (await adminQuery(server, "SELECT JSON_VALUE(Priv, '$.authentication_string') AS v FROM mysql.global_priv"))
+        .map((r) => String(r.v ?? '')).filter((v) => v.length >= 16);
+      const dir = scratch(t);
+      const file = writeRunbook(dir, 'use', `name: use
+title: A session moved to the server's database
+connections:
+  db: { url: ${JSON.stringify(server.adminUrl())} }
+steps:
+  - id: use
+    destructive: true
+    sql: { query: "USE mysql" }
+  - id: look
+    sql: { query: "SELECT * FROM user" }
+  - id: done
+    end: resolved
+`);
+      const transcript = join(dir, 't.jsonl');
+      const r = await cli(['run', file, '--plain', '--yes', '--transcript', transcript], { cwd: dir });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const recorded = readFileSync(transcript, 'utf8');
+      assert.equal(finished(recorded, 'look')?.status, 'ok');
+      for (const v of verifiers) assert.ok(!recorded.includes(v) && !r.stdout.includes(v.slice(0, 30)), `${v} shown or recorded`);
+    });
+  });
+
   describe('PostgreSQL', () => {
     let server: LabServer;
     before(async () => { server = await startPostgres({ postgresVersion: '18' }); });

@@ -29,10 +29,10 @@ const MYSQL_SHOWS_VERIFIERS = [['SHOW', 'GRANTS'], ['SHOW', 'CREATE', 'USER']];
 
 /**
  * What of the server's password store the text reads, as a phrase for the step's "given" list; undefined when it
- * reads none. `database`: the session's database (the URL's), where MariaDB looks up a name written without one.
+ * reads none.
  */
-export function accountStoreRead(text: string, engine: SqlEngine, database: string): string | undefined {
-  return engine === 'postgres' ? pgStoreRead(text) : mysqlStoreRead(text, database);
+export function accountStoreRead(text: string, engine: SqlEngine): string | undefined {
+  return engine === 'postgres' ? pgStoreRead(text) : mysqlStoreRead(text);
 }
 
 const phrase = (what: string) => `the server's stored passwords, by ${what}`;
@@ -45,7 +45,7 @@ function pgStoreRead(text: string): string | undefined {
   return hit ? phrase(`reading ${hit.join('.')}`) : undefined;
 }
 
-function mysqlStoreRead(text: string, database: string): string | undefined {
+function mysqlStoreRead(text: string): string | undefined {
   const statements = mysqlStatements(text);
   const tokens = statements.flatMap((s) => mysqlTokens(s) ?? []);
   const words = (s: string) => (mysqlTokens(s) ?? []).map((t) => asciiUpper(t.text));
@@ -54,9 +54,10 @@ function mysqlStoreRead(text: string, database: string): string | undefined {
     const show = MYSQL_SHOWS_VERIFIERS.find((form) => form.every((f, i) => w[i] === f));
     if (show) return phrase(show.join(' '));
   }
-  const inMysql = asciiUpper(database) === 'MYSQL' || database === '';
+  // A name without its database is read as the server's store in any session: a gated `USE mysql` moves the
+  // session there, and the reset before the next read keeps it (a URL naming app_db read mysql.user so).
   const store = (mysqlRelations(text) ?? []).find(([schema, name]) => MYSQL_STORES.has(asciiUpper(name))
-    && (schema === undefined ? inMysql : asciiUpper(schema) === 'MYSQL'));
+    && (schema === undefined || asciiUpper(schema) === 'MYSQL'));
   if (!store) return undefined;
   const at = tokens.findIndex((t, i) => selectsAll(tokens, i) || (passwordColumn(t) && !lockField(tokens, i)));
   if (at < 0) return undefined;

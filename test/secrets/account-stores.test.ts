@@ -112,7 +112,7 @@ describe('the passwords a server keeps, read back', () => {
         .map((r) => String(r.v ?? '')).filter((v) => v.length >= 16);
       assert.ok(verifiers.length >= 2, `the lab's accounts have password hashes: ${JSON.stringify(verifiers)}`);
       const urls = { app: server.url(), admin: server.adminUrl(), inmysql: server.adminUrl().replace(/\/[^/?]*(\?|$)/, '/mysql$1') };
-      const reads = [...mariadbReads(rng(76), 60), { connection: 'admin' as const, query: "SELECT Host AS host FROM mysql.user WHERE User = 'app_user'" }];
+      const reads = [...mariadbReads(rng(76), 40), { connection: 'admin' as const, query: "SELECT Host AS host FROM mysql.user WHERE User = 'app_user'" }];
       for (const dry of [false, true]) {
         const recorded = await assertWithheld(t, 'mysql', reads, urls, verifiers, dry);
         const hosts = finished(recorded, `r${reads.length - 1}`);
@@ -167,7 +167,7 @@ steps:
       // SCRAM-SHA-256$4096:salt$StoredKey:ServerKey: each key is the secret part.
       const parts = verifiers.flatMap((v) => [v, ...v.split(/[$:]/).filter((p) => p.length >= 20)]);
       const urls = { app: server.url(), admin: server.adminUrl(), inmysql: server.adminUrl() };
-      const reads = [...postgresReads(rng(76), 40), { connection: 'admin' as const, query: "SELECT rolname, rolpassword FROM pg_roles WHERE rolname = 'app_user'" }];
+      const reads = [...postgresReads(rng(76), 30), { connection: 'admin' as const, query: "SELECT rolname, rolpassword FROM pg_roles WHERE rolname = 'app_user'" }];
       for (const dry of [false, true]) {
         const recorded = await assertWithheld(t, 'postgres', reads, urls, parts, dry);
         const roles = finished(recorded, `r${reads.length - 1}`);

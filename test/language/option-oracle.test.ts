@@ -92,11 +92,12 @@ describe("each reviewed program's option parser agrees with the lint's reading",
 // and the program's own parser says whether it wants a value: a letter the lint reads as a flag must not; one it
 // reads as taking a value (getopt's `x:`) must. Run in a sandbox with no network and a scratch /tmp, since a
 // letter the lint misfiled could act.
-const GETOPT_WANTS_VALUE = /option requires an argument|requires an argument/i;
+const GETOPT_WANTS_VALUE = /option requires an argument|requires an argument|requires a value but none was supplied/i;
 const UNKNOWN_HERE = /invalid option|illegal option|unrecognized option|unknown option/i;
-/** Programs whose parser is not getopt's (ps, lsof, jq, getconf, pidof print their own words, or none): their
- *  letters are checked the other way only (a flag must not want a value, in any words). */
-const OWN_PARSER = new Set(['ps', 'lsof', 'jq', 'getconf', 'pidof']);
+/** Programs whose parser is not getopt's (ps, lsof, jq, getconf, pidof print their own words, or none; rg's clap
+ *  asks for its pattern first, whatever the letter): their letters are checked the other way only (a flag must not
+ *  want a value, in any words; clap says `requires a value`). */
+const OWN_PARSER = new Set(['ps', 'lsof', 'jq', 'getconf', 'pidof', 'rg']);
 const hasBwrap = which('bwrap');
 
 describe("each reviewed short letter, as the program's own parser takes it", { skip: !hasBwrap && 'bubblewrap not installed (npm test provisions it)' }, () => {

@@ -41,6 +41,9 @@ export const REQUIREMENTS = [
   { pkg: 'iproute2', any: ['ip'], why: 'network namespaces the vantage tests make (diagnose --from-pid)' },
   { pkg: 'podman', any: ['podman'], why: 'a real container for diagnose --from-container' },
   { pkg: 'runc', any: ['runc'], why: "podman's runtime where crun cannot set the container's limits (this VM)" },
+  { pkg: 'ripgrep', any: ['rg'], why: 'rg is a reviewed read: its options and the helpers -z starts (test/language/rg-helpers.test.ts)' },
+  { pkg: 'strace', any: ['strace'], why: 'the programs a reviewed read starts, and their words (test/language/helper-programs.test.ts)' },
+  { pkg: 'zstd', any: ['zstd'], why: 'a decompressor rg -z starts, whose options a file name reached (the same tests)' },
   { pkg: 'busybox-static', any: ['busybox'], why: "the container's whole root: one static binary, no image registry needed" },
 ];
 

@@ -56,7 +56,7 @@ test('without root or sudo it stops at once with one line naming the exact comma
 
 test('only what is missing is named: a machine without MariaDB and tmux', () => {
   const everything = ['postgres', 'openssl', 'bwrap', 'flock', 'setpriv', 'sshd', 'ssh', 'pgbouncer', 'haproxy',
-    'stunnel4', 'cc', 'sudo', 'visudo', 'stdio.h', 'java', 'keytool', 'ip', 'podman', 'runc', 'busybox', 'fish', 'zsh', 'tcsh'];
+    'stunnel4', 'cc', 'sudo', 'visudo', 'stdio.h', 'java', 'keytool', 'ip', 'podman', 'runc', 'busybox', 'fish', 'zsh', 'tcsh', 'rg', 'strace', 'zstd'];
   const share = toolDir(['java/postgresql.jar']); // beside the programs, as /usr/share is beside /usr/bin
   const r = provision([], { RUNBOOK_PROVISION_DIRS: `${toolDir(everything)}:${share}`, RUNBOOK_PROVISION: 'check' });
   assert.equal(r.status, 2);

@@ -7,6 +7,10 @@
 // - Memory over speed, when a long loop starts (src/engine/step-runner.ts): V8 otherwise lets the old generation
 //   grow to ~4× its live size before a full collection and the young one to 32 MiB, and a 10,000-item read peaked
 //   at 171 MiB with 20 MiB live; with these, at 103 MiB, in the same time (docs/performance.md).
+// - V8's `gc` exposed, for a reader of a long file (src/transcript/line-scan.ts): each read and each line longer than
+//   128 KiB is a large-object string only a full collection frees, and V8, sized for a heap of gigabytes, let them
+//   pile up (a 1 GiB resume peaked at 187 MiB; collected every 32 MiB read, 114). favourMemory bounded it as well
+//   (117–125) but made the resume some twice as slow.
 // V8 takes a code cache only under the flags it was made with (bin/train-code-cache.js makes them under the start's),
 // so a bundle read after one of these (dist/mysql2.cjs: code-cache.ts) is read with the start's flags for that moment,
 // or it would be compiled again.
@@ -24,6 +28,8 @@ const FAVOUR_MEMORY: Flag = {
   on: ['--optimize-for-size', '--semi-space-growth-factor=1'],
   off: ['--no-optimize-for-size', '--max-semi-space-size=0', '--semi-space-growth-factor=2'],
 };
+
+const EXPOSE_GC: Flag = { on: ['--expose-gc'], off: ['--no-expose-gc'] };
 
 const set = new Set<Flag>();
 
@@ -48,4 +54,15 @@ export function withStartFlags<T>(fn: () => T): T {
   if (set.size === 0) return fn();
   for (const flag of set) flag.off.forEach(setV8Flag);
   try { return fn(); } finally { for (const flag of set) flag.on.forEach(setV8Flag); }
+}
+
+let gc: (() => void) | undefined;
+
+/** A full garbage collection now. The flag exposes `gc` to contexts made after it: one is made to take it. */
+export function collectGarbage(): void {
+  if (!gc) {
+    turnOn(EXPOSE_GC);
+    gc = (createRequire(import.meta.url)('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+  }
+  gc();
 }

@@ -6,6 +6,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { checkLine } from './check-line.js';
+import { collectGarbage } from '../common/v8-flags.js';
 import { recoverTornFinish } from './torn-finish.js';
 
 export type Scanned =
@@ -21,6 +22,9 @@ export interface ScanEnd {
 }
 
 const CHUNK = 256 * 1024; // larger chunks only grow the young heap's churn: 4 MiB peaked at 184 MiB replaying 1 GiB, this at ~125
+/** A full collection after each this much read (common/v8-flags.ts collectGarbage: a long file's large-object
+ *  strings pile up otherwise; a 1 GiB resume peaked at 187 MiB, with this at 114, docs/performance.md). */
+const COLLECT_EVERY = 32 * 2 ** 20;
 
 /** The raw lines of the file (line numbers from 1), each with the next one; throws what openSync/readSync throw. */
 function* rawLines(path: string, chunk: number): Generator<{ text: string; n: number; next: string | undefined }, ScanEnd> {
@@ -32,8 +36,10 @@ function* rawLines(path: string, chunk: number): Generator<{ text: string; n: nu
     let held: string | undefined;
     let n = 0;
     let endsClean = true;
+    let read = 0;
     for (;;) {
       const got = readSync(fd, buffer, 0, chunk, null);
+      if ((read += got) >= COLLECT_EVERY) { read = 0; collectGarbage(); }
       const text = got > 0 ? rest + decoder.write(buffer.subarray(0, got)) : rest + decoder.end();
       const parts = text.split('\n');
       rest = got > 0 ? parts.pop()! : '';

@@ -26,10 +26,9 @@
 //   --unshare-ipc            no shared memory or semaphores of other processes;
 //   --cap-drop ALL           no capability at all;
 //   --seccomp                the filter of sandbox-seccomp.ts: no signals outside, no keyring, bpf, ptrace,
-//                            mounts, modules, new namespaces, clock, reboot…, no leaving the step's session or
-//                            session (setsid: what left it outlived the step; setpgid stays, the session is
-//                            swept), no typing into a
-//                            terminal (ioctl TIOCSTI, TIOCLINUX); offline also no socket;
+//                            mounts, modules, new namespaces, clock, reboot…, no leaving the step's session
+//                            (setsid: what left it outlived the step; setpgid stays, the session is swept), no
+//                            typing into a terminal (ioctl TIOCSTI, TIOCLINUX); offline also no socket;
 //   no --new-session         the step stays in the session and process group its supervisor leads, so the
 //                            supervisor's lifeline kills all of it when the engine dies (supervise.ts): in a
 //                            session of its own, `tail -f /dev/null | sleep N` outlived a kill -9 of the engine

@@ -95,7 +95,10 @@ describe('MariaDB: a view in the server\'s own schemas (mysql, sys) is the serve
       all.forEach((q, i) => {
         const r = result(i);
         assert.deepEqual([r.status, r.classification], ['failed', 'not-read-only'], `${q}: ${r.error}`);
-        assert.match(r.error ?? '', /(mysql|sys)\.(twin_|user)|app_v/, q);
+        // A read of every column of mysql.user is a read of the server's password store (account-stores.ts): its
+        // error, like its rows, is withheld from the record, which says why.
+        if (r.withheld) assert.match(r.withheld.because.join(', '), /the server's stored passwords/, q);
+        else assert.match(r.error ?? '', /(mysql|sys)\.(twin_|user)|app_v/, q);
       });
       assert.equal(await maxConnections(), 151, 'no read changed max_connections');
     });

@@ -77,9 +77,10 @@ function pointOf(lines: TranscriptLine[], doc: RunbookDoc, opts: FindOptions, fi
   if (walk.current === undefined) setOwn(walk.visits, stepId, 1);
   let step = stepById(doc, stepId);
   const ended = !step || stepKind(step) === 'end';
-  // A called runbook that had reached its end when the calling step's own record was cut off: its end is
-  // rebuilt (the branch into it taken again from the recorded result), nothing inside it runs again.
-  if (ended && calledBy !== undefined && walk.branch && walk.branch.to === stepId && stepById(doc, walk.branch.from)) {
+  // A run (or a called runbook) that had reached its end when its record was cut off — killed after the branch
+  // into its end step, before its finish line: its end is rebuilt (the branch into it taken again from the
+  // recorded result), so the record says how it ended; nothing runs again.
+  if (ended && walk.branch && walk.branch.to === stepId && stepById(doc, walk.branch.from)) {
     stepId = walk.branch.from;
     step = stepById(doc, stepId);
     walk.settled = true;

@@ -1,0 +1,112 @@
+// A crash at every record boundary, group commit on (#51): the run is killed (SIGKILL, by itself, just before
+// its Nth durable write: test/helpers/kill-before-write.cjs) for every N — before each line of its transcript and
+// each update of its run-state file — and then resumed to its end. The reads' items share syncs, the destructive
+// loop's items are synced one by one: wherever the kill lands, no act happens twice unless resume re-gated it as
+// "may have partly run", no item is skipped, and the run ends resolved with a transcript every reader takes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
+import { killedStepsGone } from '../helpers/killed-run.js';
+import { readTranscript } from '../../src/transcript/reader.js';
+
+const HOOK = join(import.meta.dirname, '..', 'helpers', 'kill-before-write.cjs');
+const RUNBOOK = `name: boundaries
+title: A crash at every record
+inputs:
+  dir: { required: true }
+steps:
+  - id: look
+    for_each: { in: "['a', 'b']", as: x }
+    shell: echo looked \${{ x }}
+  - id: each
+    destructive: true
+    for_each: { in: "['a', 'b']", as: x }
+    shell: echo "item-\${{ x }}" >> \${{ inputs.dir }}/effects
+  - id: one
+    destructive: true
+    shell: echo one >> \${{ inputs.dir }}/effects
+    on: { skipped: stop }
+  - id: done
+    end: resolved
+    message: every effect made
+  - id: stop
+    end: escalate
+    message: skipped
+`;
+const EFFECTS = ['item-a', 'item-b', 'one'];
+
+/** The run's environment; the resume's is the same (resume refuses another), the hook only preloaded in the run. */
+const env = (dir: string, n: number): NodeJS.ProcessEnv => ({ ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, 'state'), KILL_BEFORE_WRITE: String(n) });
+const runArgs = (dir: string) => ['run', join(dir, 'boundaries.yaml'), '--plain', '--yes', '--transcript', join(dir, 't.jsonl'), '-i', `dir=${dir}`];
+
+/** `runbook run`, killed just before its nth durable write (or not at all, once n is past its last). */
+function runKilledAt(dir: string, n: number): Promise<NodeJS.Signals | null> {
+  const child = spawn(process.execPath, ['--require', HOOK, BIN, ...runArgs(dir)], { env: env(dir, n), stdio: 'ignore' });
+  return new Promise((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+}
+
+/** Resumes (or, with no transcript made, runs afresh) until the run ends; the last exit code and what it said. */
+async function finish(dir: string, n: number): Promise<{ code: number | null; said: string }> {
+  const transcript = join(dir, 't.jsonl');
+  let code: number | null = null;
+  let said = '';
+  for (let attempt = 0; attempt < 4 && code !== 0; attempt++) {
+    if (existsSync(transcript)) await killedStepsGone(transcript);
+    const args = existsSync(transcript) ? ['resume', transcript, '--plain', '--yes', '--wait-for-orphans'] : runArgs(dir);
+    const r = await cli(args, { env: env(dir, n), timeoutMs: 120_000 });
+    code = r.code;
+    said = r.stderr.trim().split('\n').pop() ?? '';
+    // Killed after its finish line (its state file was being updated): the record says how it ended.
+    if (code === 2 && /this run already finished \(resolved/.test(r.stderr)) code = 0;
+  }
+  return { code, said };
+}
+
+/** What the crashed-and-resumed run did wrong; empty when nothing. */
+function judge(dir: string): string[] {
+  const out: string[] = [];
+  const effects = existsSync(join(dir, 'effects')) ? readFileSync(join(dir, 'effects'), 'utf8').trim().split('\n') : [];
+  const lines = transcriptLines(join(dir, 't.jsonl'));
+  const regated = new Set(lines.filter((l) => l.type === 'confirmation-requested' && l.resumed === true).map((l) => l.stepId));
+  for (const e of EFFECTS) {
+    const n = effects.filter((x) => x === e).length;
+    const step = e === 'one' ? 'one' : 'each';
+    if (n === 0) out.push(`${e} never happened`);
+    if (n > 1 && !(n === 2 && regated.has(step))) out.push(`${e} happened ${n} times${regated.has(step) ? '' : ' without a re-gate'}`);
+  }
+  const looked = lines.filter((l) => l.type === 'item-finished' && l.stepId === 'look' && (l.result as { status?: string })?.status === 'ok');
+  for (const index of [0, 1]) if (!looked.some((l) => l.index === index)) out.push(`look's item ${index} never finished ok`);
+  const last = lines.at(-1);
+  if (last?.type !== 'run-finished' || last.outcome !== 'resolved') out.push(`the record ends ${last?.type} ${String(last?.outcome ?? '')}`);
+  try { readTranscript(join(dir, 't.jsonl')); } catch (e) { out.push(`the transcript does not read: ${(e as Error).message}`); }
+  return out;
+}
+
+/** Where the kill landed, for a failure's message: after which line of the transcript. */
+const landed = (dir: string): string => {
+  const last = transcriptLines(join(dir, 't.jsonl')).at(-1);
+  return last ? `after ${last.type}${last.stepId ? ` ${last.stepId}` : ''}${typeof last.index === 'number' ? ` #${last.index}` : ''}` : 'before the transcript';
+};
+
+test('a kill -9 before each line of the transcript and each update of the run-state file: resumed, no act twice unless re-gated, no item skipped, resolved', { timeout: 900_000 }, async (t) => {
+  const root = scratch(t, 'runbook-crash-every-record-');
+  const failures: string[] = [];
+  let n = 1;
+  for (; n < 200; n++) {
+    const dir = join(root, `kill-${n}`);
+    mkdirSync(dir, { recursive: true });
+    writeRunbook(dir, 'boundaries', RUNBOOK);
+    if (await runKilledAt(dir, n) !== 'SIGKILL') break; // past the run's last durable write
+    const where = landed(dir);
+    const end = await finish(dir, n);
+    const wrong = judge(dir);
+    if (end.code !== 0) wrong.push(`ended ${end.code}: ${end.said}`);
+    if (wrong.length) failures.push(`killed before write ${n} (${where}): ${wrong.join('; ')}`);
+  }
+  assert.deepEqual(failures, []);
+  assert.ok(n > 30, `${n - 1} boundaries: every line of the run and its state updates`);
+  assert.deepEqual(judge(join(root, `kill-${n}`)), [], 'the run past its last boundary resolved on its own');
+});

@@ -164,6 +164,20 @@ export class TranscriptWriter {
     return new Error(`the transcript ${was} was deleted (or its directory was) during the run; its record is restored at ${restored.path}`);
   }
 
+  /** Deleted (or its directory) after the run's last line, while it closed up: the descriptor is the record's
+   *  last copy, so it is copied back before it is closed (nothing to stop now: the run has ended). */
+  private keepIfDeleted(): void {
+    try {
+      if (!this.identity || fstatSync(this.fd).nlink > 0) return;
+    } catch { return; }
+    const restored = restoreFromDescriptor(this.fd, this.path);
+    if (!restored) return;
+    closeQuietly(this.fd);
+    this.fd = restored.fd;
+    this.where = restored.path;
+    this.restoredTo = restored.path;
+  }
+
   /** Raw text, not a line (ends a torn line on resume); the sync of the next line covers it. */
   writeRaw(text: string): void {
     writeAll(this.fd, text);
@@ -177,6 +191,7 @@ export class TranscriptWriter {
     if (this.pending.length > 0) { try { this.append('', false); } catch { /* still no room: they are lost with the disk */ } }
     let synced = true;
     try { this.sync.now(this.fd); } catch { synced = false; /* the last synced line is what survives */ }
+    this.keepIfDeleted();
     closeQuietly(this.fd);
     this.reserve.release();
     if (synced) tell(this.sink, (s) => s.synced(this.nextSeq - 1));

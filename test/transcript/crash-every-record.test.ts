@@ -38,25 +38,33 @@ steps:
 `;
 const EFFECTS = ['item-a', 'item-b', 'one'];
 
+type Fault = 'kill' | 'rm';
 /** The run's environment; the resume's is the same (resume refuses another), the hook only preloaded in the run. */
-const env = (dir: string, n: number): NodeJS.ProcessEnv => ({ ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, 'state'), KILL_BEFORE_WRITE: String(n) });
-const runArgs = (dir: string) => ['run', join(dir, 'boundaries.yaml'), '--plain', '--yes', '--transcript', join(dir, 't.jsonl'), '-i', `dir=${dir}`];
+const env = (dir: string, n: number, fault: Fault): NodeJS.ProcessEnv => ({
+  ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, 'state'), KILL_BEFORE_WRITE: String(n), ...(fault === 'rm' ? { RM_BEFORE_WRITE: records(dir) } : {}),
+});
+/** The transcript has a directory of its own, which the second fault deletes. */
+const records = (dir: string) => join(dir, 'records');
+const transcriptOf = (dir: string) => join(records(dir), 't.jsonl');
+const runArgs = (dir: string) => ['run', join(dir, 'boundaries.yaml'), '--plain', '--yes', '--transcript', transcriptOf(dir), '-i', `dir=${dir}`];
 
-/** `runbook run`, killed just before its nth durable write (or not at all, once n is past its last). */
-function runKilledAt(dir: string, n: number): Promise<NodeJS.Signals | null> {
-  const child = spawn(process.execPath, ['--require', HOOK, BIN, ...runArgs(dir)], { env: env(dir, n), stdio: 'ignore' });
-  return new Promise((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+/** `runbook run` with the fault just before its nth durable write; false once n is past its last (no fault). */
+function runFaultAt(dir: string, n: number, fault: Fault): Promise<boolean> {
+  const child = spawn(process.execPath, ['--require', HOOK, BIN, ...runArgs(dir)], { env: env(dir, n, fault), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  return new Promise((resolve) => child.on('close', (_code, signal) => resolve(fault === 'kill' ? signal === 'SIGKILL' : stderr.includes('kill-before-write:'))));
 }
 
 /** Resumes (or, with no transcript made, runs afresh) until the run ends; the last exit code and what it said. */
-async function finish(dir: string, n: number): Promise<{ code: number | null; said: string }> {
-  const transcript = join(dir, 't.jsonl');
+async function finish(dir: string, n: number, fault: Fault): Promise<{ code: number | null; said: string }> {
+  const transcript = transcriptOf(dir);
   let code: number | null = null;
   let said = '';
   for (let attempt = 0; attempt < 4 && code !== 0; attempt++) {
     if (existsSync(transcript)) await killedStepsGone(transcript);
     const args = existsSync(transcript) ? ['resume', transcript, '--plain', '--yes', '--wait-for-orphans'] : runArgs(dir);
-    const r = await cli(args, { env: env(dir, n), timeoutMs: 120_000 });
+    const r = await cli(args, { env: env(dir, n, fault), timeoutMs: 120_000 });
     code = r.code;
     said = r.stderr.trim().split('\n').pop() ?? '';
     // Killed after its finish line (its state file was being updated): the record says how it ended.
@@ -69,7 +77,7 @@ async function finish(dir: string, n: number): Promise<{ code: number | null; sa
 function judge(dir: string): string[] {
   const out: string[] = [];
   const effects = existsSync(join(dir, 'effects')) ? readFileSync(join(dir, 'effects'), 'utf8').trim().split('\n') : [];
-  const lines = transcriptLines(join(dir, 't.jsonl'));
+  const lines = transcriptLines(transcriptOf(dir));
   const regated = new Set(lines.filter((l) => l.type === 'confirmation-requested' && l.resumed === true).map((l) => l.stepId));
   for (const e of EFFECTS) {
     const n = effects.filter((x) => x === e).length;
@@ -81,32 +89,39 @@ function judge(dir: string): string[] {
   for (const index of [0, 1]) if (!looked.some((l) => l.index === index)) out.push(`look's item ${index} never finished ok`);
   const last = lines.at(-1);
   if (last?.type !== 'run-finished' || last.outcome !== 'resolved') out.push(`the record ends ${last?.type} ${String(last?.outcome ?? '')}`);
-  try { readTranscript(join(dir, 't.jsonl')); } catch (e) { out.push(`the transcript does not read: ${(e as Error).message}`); }
+  try { readTranscript(transcriptOf(dir)); } catch (e) { out.push(`the transcript does not read: ${(e as Error).message}`); }
   return out;
 }
 
 /** Where the kill landed, for a failure's message: after which line of the transcript. */
 const landed = (dir: string): string => {
-  const last = transcriptLines(join(dir, 't.jsonl')).at(-1);
+  const last = transcriptLines(transcriptOf(dir)).at(-1);
   return last ? `after ${last.type}${last.stepId ? ` ${last.stepId}` : ''}${typeof last.index === 'number' ? ` #${last.index}` : ''}` : 'before the transcript';
 };
 
-test('a kill -9 before each line of the transcript and each update of the run-state file: resumed, no act twice unless re-gated, no item skipped, resolved', { timeout: 900_000 }, async (t) => {
-  const root = scratch(t, 'runbook-crash-every-record-');
-  const failures: string[] = [];
-  let n = 1;
-  for (; n < 200; n++) {
-    const dir = join(root, `kill-${n}`);
-    mkdirSync(dir, { recursive: true });
-    writeRunbook(dir, 'boundaries', RUNBOOK);
-    if (await runKilledAt(dir, n) !== 'SIGKILL') break; // past the run's last durable write
-    const where = landed(dir);
-    const end = await finish(dir, n);
-    const wrong = judge(dir);
-    if (end.code !== 0) wrong.push(`ended ${end.code}: ${end.said}`);
-    if (wrong.length) failures.push(`killed before write ${n} (${where}): ${wrong.join('; ')}`);
-  }
-  assert.deepEqual(failures, []);
-  assert.ok(n > 30, `${n - 1} boundaries: every line of the run and its state updates`);
-  assert.deepEqual(judge(join(root, `kill-${n}`)), [], 'the run past its last boundary resolved on its own');
-});
+const CASES: Record<Fault, string> = {
+  kill: 'a kill -9 just before',
+  rm: "the transcript's directory deleted (rm -rf) just before",
+};
+
+for (const [fault, what] of Object.entries(CASES) as [Fault, string][]) {
+  test(`${what} each line of the transcript and each update of the run-state file: resumed, no act twice unless re-gated, no item skipped, resolved`, { timeout: 900_000 }, async (t) => {
+    const root = scratch(t, 'runbook-crash-every-record-');
+    const failures: string[] = [];
+    let n = 1;
+    for (; n < 200; n++) {
+      const dir = join(root, `${fault}-${n}`);
+      mkdirSync(dir, { recursive: true });
+      writeRunbook(dir, 'boundaries', RUNBOOK);
+      if (!await runFaultAt(dir, n, fault)) break; // past the run's last durable write
+      const where = landed(dir);
+      const end = await finish(dir, n, fault);
+      const wrong = judge(dir);
+      if (end.code !== 0) wrong.push(`ended ${end.code}: ${end.said}`);
+      if (wrong.length) failures.push(`${fault} before write ${n} (${where}): ${wrong.join('; ')}`);
+    }
+    assert.deepEqual(failures, []);
+    assert.ok(n > 30, `${n - 1} boundaries: every line of the run and its state updates`);
+    assert.deepEqual(judge(join(root, `${fault}-${n}`)), [], 'the run past its last boundary resolved on its own');
+  });
+}

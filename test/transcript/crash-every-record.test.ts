@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
 import { killedStepsGone } from '../helpers/killed-run.js';
 import { readTranscript } from '../../src/transcript/reader.js';
+import { tinyDisk } from '../hardening/chaos/trial.js';
 
 const HOOK = join(import.meta.dirname, '..', 'helpers', 'kill-before-write.cjs');
 const RUNBOOK = `name: boundaries
@@ -38,13 +39,18 @@ steps:
 `;
 const EFFECTS = ['item-a', 'item-b', 'one'];
 
-type Fault = 'kill' | 'rm';
+type Fault = 'kill' | 'rm' | 'full';
+const FAULT_ENV: Record<Fault, (dir: string) => NodeJS.ProcessEnv> = {
+  kill: () => ({}),
+  rm: (dir) => ({ RM_BEFORE_WRITE: records(dir) }), // and before the state's last updates, as the run closes up
+  full: (dir) => ({ FILL_BEFORE_WRITE: join(records(dir), 'filler'), TRANSCRIPT_WRITES_ONLY: '1' }),
+};
 /** The run's environment; the resume's is the same (resume refuses another), the hook only preloaded in the run. */
 const env = (dir: string, n: number, fault: Fault): NodeJS.ProcessEnv => ({
-  ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, 'state'), KILL_BEFORE_WRITE: String(n), ...(fault === 'rm' ? { RM_BEFORE_WRITE: records(dir) } : {}),
+  ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, 'state'), KILL_BEFORE_WRITE: String(n), ...FAULT_ENV[fault](dir),
 });
-/** The transcript has a directory of its own, which the second fault deletes. */
-const records = (dir: string) => join(dir, 'records');
+/** The transcript has a directory of its own, which one fault deletes and another fills (its own tmpfs). */
+const records = (dir: string) => join(dir, 'disk');
 const transcriptOf = (dir: string) => join(records(dir), 't.jsonl');
 const runArgs = (dir: string) => ['run', join(dir, 'boundaries.yaml'), '--plain', '--yes', '--transcript', transcriptOf(dir), '-i', `dir=${dir}`];
 
@@ -99,13 +105,15 @@ const landed = (dir: string): string => {
   return last ? `after ${last.type}${last.stepId ? ` ${last.stepId}` : ''}${typeof last.index === 'number' ? ` #${last.index}` : ''}` : 'before the transcript';
 };
 
+const isRoot = process.getuid?.() === 0;
 const CASES: Record<Fault, string> = {
-  kill: 'a kill -9 just before',
-  rm: "the transcript's directory deleted (rm -rf) just before",
+  kill: 'a kill -9 just before each line of the transcript and each update of the run-state file',
+  rm: "the transcript's directory deleted (rm -rf) just before each of its lines and each update of the run-state file",
+  full: "the transcript's disk filled just before each of its lines, then room freed",
 };
 
 for (const [fault, what] of Object.entries(CASES) as [Fault, string][]) {
-  test(`${what} each line of the transcript and each update of the run-state file: resumed, no act twice unless re-gated, no item skipped, resolved`, { timeout: 900_000 }, async (t) => {
+  test(`${what}: resumed, no act twice unless re-gated, no item skipped, resolved`, { timeout: 900_000, skip: fault === 'full' && !isRoot && 'mounting a tmpfs needs root' }, async (t) => {
     const root = scratch(t, 'runbook-crash-every-record-');
     const failures: string[] = [];
     let n = 1;
@@ -113,15 +121,19 @@ for (const [fault, what] of Object.entries(CASES) as [Fault, string][]) {
       const dir = join(root, `${fault}-${n}`);
       mkdirSync(dir, { recursive: true });
       writeRunbook(dir, 'boundaries', RUNBOOK);
-      if (!await runFaultAt(dir, n, fault)) break; // past the run's last durable write
-      const where = landed(dir);
-      const end = await finish(dir, n, fault);
-      const wrong = judge(dir);
-      if (end.code !== 0) wrong.push(`ended ${end.code}: ${end.said}`);
-      if (wrong.length) failures.push(`${fault} before write ${n} (${where}): ${wrong.join('; ')}`);
+      const disk = fault === 'full' ? tinyDisk(dir, 1 << 20) : undefined;
+      if (fault === 'full') assert.ok(disk, 'a tmpfs of its own for the transcript');
+      try {
+        if (!await runFaultAt(dir, n, fault)) break; // past the run's last durable write
+        const where = landed(dir);
+        rmSync(join(records(dir), 'filler'), { force: true }); // room again
+        const end = await finish(dir, n, fault);
+        const wrong = judge(dir);
+        if (end.code !== 0) wrong.push(`ended ${end.code}: ${end.said}`);
+        if (wrong.length) failures.push(`${fault} before write ${n} (${where}): ${wrong.join('; ')}`);
+      } finally { disk?.release(); }
     }
     assert.deepEqual(failures, []);
-    assert.ok(n > 30, `${n - 1} boundaries: every line of the run and its state updates`);
-    assert.deepEqual(judge(join(root, `${fault}-${n}`)), [], 'the run past its last boundary resolved on its own');
+    assert.ok(n > (fault === 'full' ? 20 : 40), `${n - 1} boundaries: every line of the run${fault === 'full' ? '' : ' and its state updates'}`);
   });
 }

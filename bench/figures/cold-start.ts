@@ -6,7 +6,7 @@
 // ≤ 1.3×), with the cache in the scratch folder, filled by the check run before the timing.
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
 import { median, paired } from '../lib/stats.js';
 import { ms, times, type Row } from '../lib/table.js';
@@ -39,9 +39,9 @@ export async function coldStart(ctx: BenchContext): Promise<Row[]> {
   ];
   const rows: Row[] = [];
   for (const [figure, args, id, caseEnv = () => env] of cases) {
-    const check = await timeToExit(NODE, [BIN, ...args], { env: caseEnv(), cwd: ROOT });
+    const check = await timeToExit(NODE, [...LAUNCH, ...args], { env: caseEnv(), cwd: ROOT });
     if (check.code !== 0) throw new Error(`runbook ${args.join(' ')} exited ${check.code}:\n${check.output}`);
-    const subject = async () => (await timeToExit(NODE, [BIN, ...args], { env: caseEnv(), cwd: ROOT })).ms;
+    const subject = async () => (await timeToExit(NODE, [...LAUNCH, ...args], { env: caseEnv(), cwd: ROOT })).ms;
     const p = await paired(ctx.rounds, anchor, subject, 2);
     const ratio = median(p.ratios);
     rows.push({

@@ -3,7 +3,7 @@
 // from a cold start.
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { injectFault, type FaultKind, type InjectedFault } from '../../src/lab/index.js';
-import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
 import { ms, type Row } from '../lib/table.js';
@@ -40,7 +40,7 @@ export async function diagnoseFaults(ctx: BenchContext): Promise<Row[]> {
       for (let i = 0; i < rounds; i++) inProcess.push(await once());
       const cli: number[] = [];
       for (let i = 0; i < cliRounds; i++) {
-        const r = await timeToExit(NODE, [BIN, 'diagnose', url, '--json', '--timeout', `${TIMEOUT_MS}ms`], { env: childEnv(), cwd: ROOT, limitMs: 30_000 });
+        const r = await timeToExit(NODE, [...LAUNCH, 'diagnose', url, '--json', '--timeout', `${TIMEOUT_MS}ms`], { env: childEnv(), cwd: ROOT, limitMs: 30_000 });
         if (!r.output.includes(`"classification": "${expected}"`)) throw new Error(`runbook diagnose ${kind}: unexpected output\n${r.output}`);
         cli.push(r.ms);
       }

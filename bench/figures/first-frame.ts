@@ -3,7 +3,7 @@
 // pseudo-terminal (util-linux `script`). Each is compared with `node -e 0` started the same way.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, NODE, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, childEnv, type BenchContext } from '../lib/context.js';
 import { shellQuote, timeToExit, timeToOutput, underPty } from '../lib/proc.js';
 import { FIRST_FRAME_TITLE, firstFrameRunbook } from '../lib/runbooks.js';
 import { median, paired } from '../lib/stats.js';
@@ -22,13 +22,13 @@ export async function firstFrame(ctx: BenchContext): Promise<Row[]> {
 
   const plain = await paired(rounds,
     async () => (await timeToExit(NODE, ['-e', '0'], opts)).ms,
-    async () => (await timeToOutput(NODE, [BIN, 'run', file, '--plain'], title, opts)).ms);
+    async () => (await timeToOutput(NODE, [...LAUNCH, 'run', file, '--plain'], title, opts)).ms);
   rows.push(row('run-plain', 'run → first line (plain, pipe)', plain, 'node -e 0'));
   ctx.log(`plain first line: ${times(median(plain.ratios))}`);
 
   const ptyEnv = { ...opts, env: childEnv({ TERM: 'xterm-256color' }) };
   const sized = (cmd: string) => underPty(`stty cols 120 rows 40; exec ${cmd}`);
-  const [ptyCmd, ptyArgs] = sized([NODE, BIN, 'run', file].map(shellQuote).join(' '));
+  const [ptyCmd, ptyArgs] = sized([NODE, ...LAUNCH, 'run', file].map(shellQuote).join(' '));
   const [anchorCmd, anchorArgs] = sized(`${shellQuote(NODE)} -e 0`);
   const ink = await paired(rounds,
     async () => (await timeToExit(anchorCmd, anchorArgs, ptyEnv)).ms,

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, NODE, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, type BenchContext } from '../lib/context.js';
 import { shellQuote } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
 import type { Row } from '../lib/table.js';
@@ -51,7 +51,7 @@ async function oneRound(ctx: BenchContext, round: number): Promise<{ msPerS: num
   const pidFile = join(ctx.scratch, `gate-idle-${round}.pid`);
   const raw = join(ctx.scratch, `gate-idle-${round}.raw`);
   const tmux = (...args: string[]) => execFileSync(TMUX, ['-L', socket, ...args], { encoding: 'utf8', timeout: 10_000 });
-  const command = `cd ${shellQuote(ctx.scratch)} && echo $$ > ${shellQuote(pidFile)} && exec env -u NODE_OPTIONS -u RUNBOOK_DEBUG CI=true NO_COLOR=1 TERM=xterm-256color ${shellQuote(NODE)} ${shellQuote(BIN)} run ${shellQuote(file)} --no-transcript`;
+  const command = `cd ${shellQuote(ctx.scratch)} && echo $$ > ${shellQuote(pidFile)} && exec env -u NODE_OPTIONS -u RUNBOOK_DEBUG CI=true NO_COLOR=1 TERM=xterm-256color ${shellQuote(NODE)} ${LAUNCH.map(shellQuote).join(' ')} run ${shellQuote(file)} --no-transcript`;
   tmux('new-session', '-d', '-x', '100', '-y', '40', '-s', 'b', command);
   try {
     // Wait (bounded) for the gate with its keys live: the arming window is over, nothing more is pending.

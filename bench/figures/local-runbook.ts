@@ -6,7 +6,7 @@
 // connects, is refused and ends escalate (exit 1): the whole CLI, the engine, the probe and the transcript.
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
 import { sqlRunbook, writeLocalRunbooks } from '../lib/runbooks.js';
 import { median, paired } from '../lib/stats.js';
@@ -30,9 +30,9 @@ export async function localRunbook(ctx: BenchContext): Promise<Row[]> {
   const anchor = async () => (await timeToExit(NODE, ['-e', '0'], { env, cwd: dir })).ms;
   const rows: Row[] = [];
   for (const [id, figure, args, code] of cases) {
-    const check = await timeToExit(NODE, [BIN, ...args], { env, cwd: dir });
+    const check = await timeToExit(NODE, [...LAUNCH, ...args], { env, cwd: dir });
     if (check.code !== code) throw new Error(`runbook ${args.join(' ')} exited ${check.code}, expected ${code}:\n${check.output}`);
-    rows.push(await pairedRow(ctx, id, figure, anchor, async () => (await timeToExit(NODE, [BIN, ...args], { env, cwd: dir })).ms));
+    rows.push(await pairedRow(ctx, id, figure, anchor, async () => (await timeToExit(NODE, [...LAUNCH, ...args], { env, cwd: dir })).ms));
   }
   rows.push(...await sqlEdits(ctx, dir, anchor));
   return rows;
@@ -58,14 +58,14 @@ async function sqlEdits(ctx: BenchContext, dir: string, anchor: () => Promise<nu
   writeFileSync(file, sqlRunbook(3, "SELECT count(*) AS bench_sessions FROM pg_stat_activity WHERE backend_type = 'client backend'"));
   const off = childEnv({ RUNBOOK_NO_CACHE: '1' });
   const on = childEnv({ XDG_CACHE_HOME: mkdtempSync(join(ctx.scratch, 'sql-cache-')) });
-  const primed = await timeToExit(NODE, [BIN, 'validate', file], { env: on, cwd: dir });
+  const primed = await timeToExit(NODE, [...LAUNCH, 'validate', file], { env: on, cwd: dir });
   if (primed.code !== 0) throw new Error(`runbook validate exited ${primed.code}:\n${primed.output}`);
   let edit = 0;
   const cases: [string, string, () => Promise<number>][] = [
-    ['validate-sql', 'cold validate: 3 SQL steps no build index knows, cache off', async () => (await timeToExit(NODE, [BIN, 'validate', file], { env: off, cwd: dir })).ms],
+    ['validate-sql', 'cold validate: 3 SQL steps no build index knows, cache off', async () => (await timeToExit(NODE, [...LAUNCH, 'validate', file], { env: off, cwd: dir })).ms],
     ['validate-sql-edited', 'cold validate: the same, after an edit that leaves the SQL alone, caches on', async () => {
       appendFileSync(file, `# edit ${++edit}\n`); // the file's cache misses; every statement's verdict is kept
-      return (await timeToExit(NODE, [BIN, 'validate', file], { env: on, cwd: dir })).ms;
+      return (await timeToExit(NODE, [...LAUNCH, 'validate', file], { env: on, cwd: dir })).ms;
     }],
   ];
   const rows: Row[] = [];

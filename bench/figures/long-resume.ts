@@ -5,7 +5,7 @@
 // (transcript/resume-read.ts), runs the last step and ends resolved.
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, NODE, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
 import { mib, ms, type Row } from '../lib/table.js';
 import { measure } from './long-transcript.js';
@@ -61,7 +61,7 @@ export async function longResume(ctx: BenchContext): Promise<Row[]> {
   // The resume's environment is the run's (a resume refuses another): measure's variable included.
   const env = childEnv({ XDG_STATE_HOME: join(ctx.scratch, 'state'), BENCH_MAXRSS_FILE: join(ctx.scratch, 'maxrss-resume') });
   // The real run, stopped (SIGTERM: interrupted) while its last step waits.
-  const run = timeToExit(NODE, [BIN, 'run', rb, '--plain', '--yes', '--transcript', real, '--input', `dir=${ctx.scratch}`], { env, limitMs: 60_000 });
+  const run = timeToExit(NODE, [...LAUNCH, 'run', rb, '--plain', '--yes', '--transcript', real, '--input', `dir=${ctx.scratch}`], { env, limitMs: 60_000 });
   for (let i = 0; i < 300 && !readIf(real).includes('"stepId":"finish"'); i++) await new Promise((r) => setTimeout(r, 100));
   const header = JSON.parse(readIf(real).split('\n')[0] || '{}') as { pid?: number };
   if (header.pid) process.kill(header.pid, 'SIGTERM');

@@ -6,7 +6,7 @@
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
 import { mib, ms, type Row } from '../lib/table.js';
 
@@ -45,7 +45,7 @@ export async function measure(ctx: BenchContext, args: string[], tag: string, ex
   const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'maxrss.mjs')).href;
   const devNull = openSync('/dev/null', 'w');
   try {
-    const r = await timeToExit(NODE, ['--import', preload, BIN, ...args], {
+    const r = await timeToExit(NODE, ['--import', preload, ...LAUNCH, ...args], {
       env: childEnv({ BENCH_MAXRSS_FILE: out, NO_COLOR: '1', ...extra }), stdio: ['ignore', devNull, 'pipe'], limitMs: 900_000,
     });
     let rss = Number.NaN;

@@ -15,7 +15,7 @@ import { createExecutors } from '../../src/executors/index.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { attachTranscript } from '../../src/transcript/index.js';
 import type { Runbook } from '../../src/language/runbook.js';
-import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { mustParse, NOOP_EXECUTORS } from '../lib/engine.js';
 import { shellQuote, timeToExit, underPty } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
@@ -88,7 +88,7 @@ async function bigLoopRss(ctx: BenchContext, url: string, how: BigLoop): Promise
   const out = join(ctx.scratch, `maxrss-${name}`);
   const cpu = join(ctx.scratch, `cpu-${name}`);
   const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'maxrss.mjs')).href;
-  const args = ['--import', preload, BIN, 'run', file, ...(how.ui ? [] : ['--plain']), '-i', `url=${url}`, '--transcript', join(ctx.scratch, `${name}.jsonl`)];
+  const args = ['--import', preload, ...LAUNCH, 'run', file, ...(how.ui ? [] : ['--plain']), '-i', `url=${url}`, '--transcript', join(ctx.scratch, `${name}.jsonl`)];
   const [cmd, argv] = how.ui ? underPty(`stty cols 120 rows 40; exec ${[NODE, ...args].map(shellQuote).join(' ')}`) : [NODE, args];
   const r = await timeToExit(cmd, argv, {
     env: childEnv({ BENCH_MAXRSS_FILE: out, BENCH_CPU_FILE: cpu, ...(how.ui ? { TERM: 'xterm-256color' } : {}) }), cwd: ctx.scratch, limitMs: 600_000,

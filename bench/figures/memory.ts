@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
 import { bigOutputRunbook } from '../lib/runbooks.js';
 import { median } from '../lib/stats.js';
@@ -22,7 +22,7 @@ async function peak(ctx: BenchContext, file: string, tag: string): Promise<Peak>
   const out = join(ctx.scratch, `maxrss-${tag}`);
   const cpu = join(ctx.scratch, `cpu-${tag}`);
   const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'maxrss.mjs')).href;
-  const r = await timeToExit(NODE, ['--import', preload, BIN, 'run', file, '--plain'], {
+  const r = await timeToExit(NODE, ['--import', preload, ...LAUNCH, 'run', file, '--plain'], {
     env: childEnv({ BENCH_MAXRSS_FILE: out, BENCH_CPU_FILE: cpu }), cwd: ctx.scratch, limitMs: 300_000,
   });
   if (r.code !== 0) throw new Error(`run ${file} exited ${r.code}:\n${r.output.slice(-2000)}`);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { labServerInfo } from '../../src/lab/lab-server.js';
-import { BIN, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
+import { LAUNCH, NODE, ROOT, childEnv, type BenchContext } from '../lib/context.js';
 import { timeToExit } from '../lib/proc.js';
 import { mib, ms, type Row } from '../lib/table.js';
 import { median } from '../lib/stats.js';
@@ -81,7 +81,7 @@ async function bigResult(ctx: BenchContext, server: LabServer): Promise<Row> {
   writeFileSync(file, bigRunbook);
   const out = join(ctx.scratch, `maxrss-big-${server.engine}`);
   const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'maxrss.mjs')).href;
-  const r = await timeToExit(NODE, ['--import', preload, BIN, 'run', file, '--plain', '--yes', '--transcript', join(ctx.scratch, `big-${server.engine}.jsonl`), '-i', `url=${server.url()}`],
+  const r = await timeToExit(NODE, ['--import', preload, ...LAUNCH, 'run', file, '--plain', '--yes', '--transcript', join(ctx.scratch, `big-${server.engine}.jsonl`), '-i', `url=${server.url()}`],
     { env: childEnv({ BENCH_MAXRSS_FILE: out }), cwd: ctx.scratch, limitMs: 600_000 });
   if (r.code !== 0) throw new Error(`big result on ${server.engine} exited ${r.code}:\n${r.output.slice(-2000)}`);
   const rss = Number(readFileSync(out, 'utf8'));
@@ -112,7 +112,7 @@ async function frozenRun(ctx: BenchContext, server: LabServer, timeout: string, 
   const file = join(ctx.scratch, `frozen-${server.engine}-${timeout}.yaml`);
   writeFileSync(file, slowRunbook(timeout));
   const transcript = join(ctx.scratch, `frozen-${server.engine}-${timeout}-${signal ?? 'none'}-${Date.now()}.jsonl`);
-  const child = spawn(NODE, [BIN, 'run', file, '--plain', '--transcript', transcript, '-i', `url=${server.url()}`], { env: childEnv(), cwd: ctx.scratch, stdio: 'ignore' });
+  const child = spawn(NODE, [...LAUNCH, 'run', file, '--plain', '--transcript', transcript, '-i', `url=${server.url()}`], { env: childEnv(), cwd: ctx.scratch, stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   for (let i = 0; i < 300 && !readFileSafe(transcript).includes('"step-started"'); i++) await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 500)); // the query reaches the server
@@ -219,7 +219,7 @@ async function stubbornShell(ctx: BenchContext): Promise<Row[]> {
   writeFileSync(file, stubbornRunbook);
   const rows: Row[] = [];
   const transcript = join(ctx.scratch, `stubborn-timeout-${Date.now()}.jsonl`);
-  const r = await timeToExit(NODE, [BIN, 'run', file, '--plain', '--transcript', transcript], { env: childEnv(), cwd: ctx.scratch, limitMs: 60_000 });
+  const r = await timeToExit(NODE, [...LAUNCH, 'run', file, '--plain', '--transcript', transcript], { env: childEnv(), cwd: ctx.scratch, limitMs: 60_000 });
   const line = readFileSafe(transcript).split('\n').find((l) => l.includes('"step-finished"'));
   const took = line ? (JSON.parse(line) as { result: { durationMs: number } }).result.durationMs : NaN;
   ctx.log(`records: shell step ignoring SIGTERM, 2 s timeout: step ended after ${ms(took)} (run ${ms(r.ms)})`);
@@ -227,7 +227,7 @@ async function stubbornShell(ctx: BenchContext): Promise<Row[]> {
     target: '≤ 2400 ms (10 % + 200 ms)', met: took <= 2400, metric: took, note: 'SIGTERM at 2 s, SIGKILL after min(10 % of the timeout, 200 ms)' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const t = join(ctx.scratch, `stubborn-${signal}-${Date.now()}.jsonl`);
-    const child = spawn(NODE, [BIN, 'run', file, '--plain', '--transcript', t], { env: childEnv(), cwd: ctx.scratch, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(NODE, [...LAUNCH, 'run', file, '--plain', '--transcript', t], { env: childEnv(), cwd: ctx.scratch, stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

@@ -1,5 +1,5 @@
 // What every figure gets: where the repository is, how many rounds to run, a scratch folder.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,6 +7,9 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The CLI measured: this checkout's, or another build's launcher (BENCH_BIN=/other/checkout/bin/runbook.js). */
 export const BIN = process.env.BENCH_BIN ?? join(ROOT, 'bin', 'runbook.js');
 export const NODE = process.execPath;
+/** node's arguments that start the CLI as its program does: the flags of BIN's shebang (`#!/usr/bin/env -S node
+ *  --max-semi-space-size=1`), under which the code caches the launcher reads were made (bin/train-code-cache.js). */
+export const LAUNCH: string[] = [...readFileSync(BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/).filter((a) => a.startsWith('--')), BIN];
 
 export interface BenchContext {
   /** Repetitions for the cheap figures (process start); the expensive ones scale it down. */

@@ -7,8 +7,9 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The CLI measured: this checkout's, or another build's launcher (BENCH_BIN=/other/checkout/bin/runbook.js). */
 export const BIN = process.env.BENCH_BIN ?? join(ROOT, 'bin', 'runbook.js');
 export const NODE = process.execPath;
-/** node's arguments that start the CLI as its program does: the flags of BIN's shebang (`#!/usr/bin/env -S node
- *  --max-semi-space-size=1`), under which the code caches the launcher reads were made (bin/train-code-cache.js). */
+/** node's arguments that start the CLI as its program does: the node flags of BIN's shebang, if it gives any
+ *  (`#!/usr/bin/env -S node --flag`; none today), with BIN. A start without them would measure another heap and,
+ *  if the code caches were made under them, compile what the program's start deserializes. */
 export const LAUNCH: string[] = [...readFileSync(BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/).filter((a) => a.startsWith('--')), BIN];
 
 export interface BenchContext {

@@ -23,8 +23,13 @@ export interface ScanEnd {
 
 const CHUNK = 256 * 1024; // larger chunks only grow the young heap's churn: 4 MiB peaked at 184 MiB replaying 1 GiB, this at ~125
 /** A full collection after each this much read (common/v8-flags.ts collectGarbage: a long file's large-object
- *  strings pile up otherwise; a 1 GiB resume peaked at 187 MiB, with this at 114, docs/performance.md). */
-const COLLECT_EVERY = 32 * 2 ** 20;
+ *  strings pile up otherwise; a 1 GiB resume peaked at 187 MiB, at 114 with 32 MiB). 8 MiB: report's passes make
+ *  large strings of their own from what they read (each step's output block, its escapes, the written batches),
+ *  and at 32 MiB a 1 GiB report peaked at 161 MiB; at 8, 135 MiB and no slower (docs/performance.md). */
+const COLLECT_EVERY = 8 * 2 ** 20;
+/** Read by every scan in the process since the last collection: report's timeline and outputs passes read the file
+ *  side by side, and a count per scan let each leave its own 32 MiB of garbage (two windows at once). */
+let readSinceCollect = 0;
 
 /** The raw lines of the file (line numbers from 1), each with the next one; throws what openSync/readSync throw. */
 function* rawLines(path: string, chunk: number): Generator<{ text: string; n: number; next: string | undefined }, ScanEnd> {
@@ -36,10 +41,9 @@ function* rawLines(path: string, chunk: number): Generator<{ text: string; n: nu
     let held: string | undefined;
     let n = 0;
     let endsClean = true;
-    let read = 0;
     for (;;) {
       const got = readSync(fd, buffer, 0, chunk, null);
-      if ((read += got) >= COLLECT_EVERY) { read = 0; collectGarbage(); }
+      if ((readSinceCollect += got) >= COLLECT_EVERY) { readSinceCollect = 0; collectGarbage(); }
       const text = got > 0 ? rest + decoder.write(buffer.subarray(0, got)) : rest + decoder.end();
       const parts = text.split('\n');
       rest = got > 0 ? parts.pop()! : '';

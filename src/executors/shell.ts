@@ -22,6 +22,7 @@ import { withParseLocale } from './parse-locale.js';
 import { withoutBashStartup } from './bash-startup-env.js';
 import { physicalPwd } from './physical-pwd.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
+import { provenReadEnv } from './proven-env.js';
 import { RemoteSessions, runRemote } from './remote-run.js';
 import type { DirectCommand } from './remote.js';
 import type { ExecContext, Executor, ShellAction, StepResult } from './types.js';
@@ -142,7 +143,8 @@ function start(
     shell: BASH, prefix: '', postfix: '', quote,
     cwd: action.cwd ?? process.cwd(),
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
-    env: { ...inheritedEnv(baseEnv, action.withheld ?? []), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
+    // A proven read: only the reviewed part of the operator's environment (proven-env.ts).
+    env: { ...provenOnly(action, direct, inheritedEnv(baseEnv, action.withheld ?? [])), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
     // fd 3 is the supervisor's lifeline (a direct command has none).
     stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(direct ? [] : ['pipe' as const])],
@@ -184,6 +186,11 @@ function start(
     Error.stackTraceLimit = frames;
   }
 }
+
+/** `env` as the step sees it: a proven read (dry run's sandbox included) only what proven-env.ts allows. Not a
+ *  direct command: that is an SSH step's own client (its agent socket, its config), the target's login is its. */
+const provenOnly = (action: ShellAction, direct: DirectCommand | undefined, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  !direct && (action.proven || action.sandbox) ? provenReadEnv(env) : env;
 
 /** What zx spawns for a step: the argv itself, not zx's `bash -c 'exec …'` of it (one process a step less: #32),
  *  with the options zx built (stdio, env, cwd, detached, its abort signal). And the values' pipe: a script that

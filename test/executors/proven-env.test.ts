@@ -4,7 +4,7 @@
 // and dry runs; the environment's names generated (seed 77) from the variables programs are known to act on and
 // from names nobody reviewed.
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
@@ -60,3 +60,19 @@ for (const mode of ['real', 'dry'] as const) {
     assert.doesNotMatch(r.stdout, /\| 3\n/, 'the --pre command did not run');
   });
 }
+
+// The operator's tokens were withheld only by spelling (credential-env.ts: DATABASE_URL, PASSWORD…): `printenv`,
+// a proven read, printed GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY and VAULT_TOKEN to the screen and the transcript.
+test("a proven read prints none of the operator's tokens, on the screen or in the transcript", { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  const dir = scratch(t);
+  const file = writeRunbook(dir, 'tokens', 'name: tokens\ntitle: Tokens\nsteps:\n  - id: look\n    shell: printenv\n  - { id: done, end: resolved, message: ok }\n');
+  const tokens = { GITHUB_TOKEN: 'ghp_77aaaaaaaaaaaa', AWS_SECRET_ACCESS_KEY: 'aws77bbbbbbbbbbbb', VAULT_TOKEN: 'hvs.77cccccccccc', SLACK_WEBHOOK: 'https://hooks.example/77dddd' };
+  const transcript = join(dir, 'run.jsonl');
+  const r = await cli(['run', file, '--plain', '--transcript', transcript], { cwd: dir, env: tokens });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const written = readFileSync(transcript, 'utf8');
+  for (const value of Object.values(tokens)) {
+    assert.ok(!r.stdout.includes(value), `${value} on the screen`);
+    assert.ok(!written.includes(value), `${value} in the transcript`);
+  }
+});

@@ -1,0 +1,51 @@
+// What a reviewed program reads by itself under HOME and in the working directory (docs/confirmation.md, "What a
+// proven read inherits", stop 77): strace is the oracle. Each reviewed program installed here runs with HOME and
+// the working directory empty scratch directories; every path it opens or looks up there must be one reviewed
+// below, each a file whose content only filters or classifies what the program reads, or kubectl's own login.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scratch } from '../hardening/helpers.js';
+import { READS } from '../../src/language/validate/read-commands.js';
+import { PROGRAMS } from '../../src/language/validate/read-programs.js';
+import { reviewedVerbs } from '../../src/language/validate/read-verbs.js';
+
+/** Paths under HOME a program may look at, and why each is harmless. */
+const REVIEWED_HOME: Record<string, RegExp> = {
+  rg: /^(\.gitconfig|\.config\/git\/(config|ignore))$/, // core.excludesFile: an ignore list
+  file: /^\.magic(\.mgc)?$/, // magic rules: they classify
+  jq: /^\.jq$/, // jq functions: jq writes and runs nothing
+  kubectl: /^\.kube(\/.*)?$/, // the operator's cluster login (its exec plugin: said, kept)
+  docker: /^\.docker\/config\.json$/, // the operator's contexts and formats; credential helpers run on pull/login, never proven
+};
+
+const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
+const installed = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+const programs = [...new Set([...Object.keys(READS), ...Object.keys(PROGRAMS), ...reviewedVerbs().map((v) => v.words[0]!)])].filter((n) => /^[a-z0-9_.-]+$/.test(n)).sort();
+const ARGS: Record<string, string[]> = { awk: ['1', 'f'], gawk: ['1', 'f'], mawk: ['1', 'f'], sed: ['p', 'f'], rg: ['x'], grep: ['x', 'f'], jq: ['.', 'f'], kubectl: ['version', '--client'], curl: ['-q', 'f'], docker: ['ps'] };
+/** Never proven (read-programs.ts says why): not run here. */
+const NEVER = new Set(['top']);
+
+test('no reviewed program opens a configuration file of its own in the working directory or under HOME but the reviewed ones', { skip: !hasStrace, timeout: 300_000 }, (t) => {
+  const dir = scratch(t);
+  const home = join(dir, 'home');
+  const cwd = join(dir, 'cwd');
+  mkdirSync(home); mkdirSync(cwd);
+  spawnSync('sh', ['-c', 'echo "{}" > f'], { cwd });
+  const trace = join(dir, 'trace');
+  const found: string[] = [];
+  for (const name of programs.filter((n) => !NEVER.has(n) && installed(n))) {
+    spawnSync('strace', ['-f', '-qq', '-e', 'trace=openat,open,stat,newfstatat,access,execve', '-o', trace, 'timeout', '-s', 'KILL', '2', name, ...(ARGS[name] ?? ['f'])],
+      { cwd, env: { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8' }, stdio: ['ignore', 'ignore', 'ignore'], timeout: 3_000, killSignal: 'SIGKILL' });
+    let text = '';
+    try { text = readFileSync(trace, 'utf8'); } catch { continue; }
+    for (const [, place, rest] of text.matchAll(new RegExp(`"${dir}/(home|cwd)/?([^"]*)"`, 'g'))) {
+      if (place === 'cwd' && (rest === '' || rest === 'f' || rest === '.')) continue; // its operand, its directory
+      if (place === 'home' && (rest === '' || REVIEWED_HOME[name]?.test(rest!))) continue;
+      found.push(`${name}: ${place}/${rest}`);
+    }
+  }
+  assert.deepEqual([...new Set(found)], []);
+});

@@ -1,0 +1,139 @@
+// What of the server's settings a PostgreSQL text reads. A superuser (or pg_read_all_settings) sees every
+// setting's value, and some hold another server's password: primary_conninfo (`password=`, or any libpq spelling
+// of it: a URI's `user:pw@`, a quoted value), ssl_passphrase_command, a placeholder a DBA set (`app.tok`). The
+// screen masked only the `password=` spelling, and `upper(current_setting('primary_conninfo'))`, a `reverse()`,
+// `pg_file_settings` printed it whole (a probe of stop 77). The server itself says which settings are secret: it
+// shows a GUC_SUPERUSER_ONLY one to no ordinary role. So a read of a setting is a step given a secret unless the
+// engine's own reading of the text (its parse tree) names, as a literal, a setting the server shows to any role
+// (pg-public-settings.ts): `SHOW ALL`, `SHOW x` of another, `current_setting(e)` of another or of a computed name,
+// pg_show_all_settings(), pg_file_settings and pg_db_role_setting (a role's or database's own), and pg_settings
+// but where every column the query names there is one that holds no setting's value.
+import { parsePg } from './pg-parser.js';
+import { resolvesToCatalog } from './pg-builtins.js';
+import { PG_PUBLIC_SETTINGS } from './pg-public-settings.js';
+
+/** Relations that hold settings' values, read whole. */
+const VALUE_RELATIONS = new Set(['pg_file_settings', 'pg_db_role_setting']);
+/** Functions that return every setting's value. */
+const VALUE_FUNCTIONS = new Set(['pg_show_all_settings', 'pg_show_all_file_settings']);
+/** pg_settings' columns that hold no setting's value (not setting, reset_val, boot_val; nor a whole row or `*`). */
+const PG_SETTINGS_DESCRIBING = new Set(['name', 'unit', 'category', 'short_desc', 'extra_desc', 'context', 'vartype',
+  'source', 'min_val', 'max_val', 'enumvals', 'sourcefile', 'sourceline', 'pending_restart']);
+/** PgBouncer's admin console answers `SHOW <word>` with its own lists (db/pg-session.ts consoleCommand); none is a
+ *  PostgreSQL setting (the server refuses an unknown name without a dot), and none holds a password (FDS does: not
+ *  here). */
+const CONSOLE_SHOWS = new Set(['pools', 'clients', 'servers', 'databases', 'config', 'stats', 'stats_totals',
+  'stats_averages', 'totals', 'lists', 'users', 'version', 'mem', 'state', 'dns_hosts', 'dns_zones']);
+
+const lower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const shown = (name: string) => PG_PUBLIC_SETTINGS.has(lower(name));
+
+/** How the text reads a setting only a superuser may, as a phrase for the step's "given" list; undefined when
+ *  it reads none (or the parser refused it: the classifier has, and nothing runs). */
+export function pgSettingRead(text: string): string | undefined {
+  if (read.has(text)) return read.get(text);
+  const answer = settingRead(text);
+  if (read.size >= MAX_REMEMBERED) read.clear();
+  read.set(text, answer);
+  return answer;
+}
+
+/** Each text's answer, as account-stores.ts keeps its own: a loop prepares the same statement for every item. */
+const read = new Map<string, string | undefined>();
+const MAX_REMEMBERED = 1_000;
+
+function settingRead(text: string): string | undefined {
+  const parsed = parsePg([text])[0]!;
+  if ('error' in parsed) return undefined;
+  const found: string[] = [];
+  const described = new Set<unknown>();
+  walk(parsed.tree, found, described);
+  const settings = rangeVars(parsed.tree).filter((r) => isCatalog(r, 'pg_settings'));
+  if (settings.some((r) => !described.has(r))) found.push('reading pg_settings\' values');
+  return found.length ? `the server's settings a superuser reads, by ${found[0]}` : undefined;
+}
+
+function walk(value: unknown, found: string[], described: Set<unknown>): void {
+  if (Array.isArray(value)) { for (const v of value) walk(v, found, described); return; }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'VariableShowStmt') showRead(child, found);
+    if (key === 'FuncCall') callRead(child, found);
+    if (key === 'RangeVar') {
+      const hit = [...VALUE_RELATIONS].find((n) => isCatalog(child, n));
+      if (hit) found.push(`reading ${hit}`);
+    }
+    if (key === 'SelectStmt') describesOnly(child, described);
+    walk(child, found, described);
+  }
+}
+
+function showRead(node: unknown, found: string[]): void {
+  const name = (node as { name?: unknown } | null)?.name;
+  if (typeof name !== 'string' || (name !== 'all' && (shown(name) || CONSOLE_SHOWS.has(lower(name))))) return;
+  found.push(`SHOW ${name}`);
+}
+
+function callRead(node: unknown, found: string[]): void {
+  const call = node as { funcname?: { String?: { sval?: unknown } }[]; args?: unknown[] } | null;
+  const name = (call?.funcname ?? []).map((p) => p.String?.sval);
+  if (!name.every((n): n is string => typeof n === 'string') || !resolvesToCatalog(name)) return;
+  const fn = name.at(-1)!;
+  if (VALUE_FUNCTIONS.has(fn)) found.push(`${fn}()`);
+  if (fn !== 'current_setting') return;
+  const literal = (call?.args?.[0] as { A_Const?: { sval?: { sval?: unknown } } } | undefined)?.A_Const?.sval?.sval;
+  if (typeof literal !== 'string' || !shown(literal)) found.push(`current_setting(${typeof literal === 'string' ? `'${literal}'` : 'a computed name'})`);
+}
+
+/** A SELECT whose FROM names pg_settings and whose every column (anywhere inside it, subqueries too) is one that
+ *  describes a setting: its pg_settings are marked as read without a value. */
+function describesOnly(select: unknown, described: Set<unknown>): void {
+  const from = (select as { fromClause?: unknown } | null)?.fromClause;
+  const own = rangeVars(from, true).filter((r) => isCatalog(r, 'pg_settings'));
+  if (own.length === 0) return;
+  // A NATURAL join or USING compares columns the query does not name (pg_settings' setting with another's).
+  if (joinsByName(from)) return;
+  const names = columnRefs(select);
+  if (names.every((fields) => fields.length > 0 && fields.every((f) => typeof f === 'string') && PG_SETTINGS_DESCRIBING.has(String(fields.at(-1))))) {
+    for (const r of own) described.add(r);
+  }
+}
+
+function joinsByName(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(joinsByName);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value as Record<string, unknown>).some(([key, child]) => (key === 'JoinExpr'
+    && ((child as { isNatural?: unknown }).isNatural === true || (child as { usingClause?: unknown }).usingClause !== undefined))
+    || joinsByName(child));
+}
+
+const isCatalog = (node: unknown, name: string): boolean => {
+  const r = node as { schemaname?: unknown; relname?: unknown } | null;
+  return r?.relname === name && (r.schemaname === undefined || r.schemaname === '' || r.schemaname === 'pg_catalog');
+};
+
+/** Every RangeVar node below `value` (not below a nested SELECT when `ownOnly`). */
+function rangeVars(value: unknown, ownOnly = false, out: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) { for (const v of value) rangeVars(v, ownOnly, out); return out; }
+  if (value === null || typeof value !== 'object') return out;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    if (ownOnly && key === 'SelectStmt') continue;
+    if (key === 'RangeVar' || key === 'relation' || key === 'rel') out.push(child);
+    rangeVars(child, ownOnly, out);
+  }
+  return out;
+}
+
+/** Each ColumnRef's fields: a name, or undefined for `*`. */
+function columnRefs(value: unknown, out: (string | undefined)[][] = []): (string | undefined)[][] {
+  if (Array.isArray(value)) { for (const v of value) columnRefs(v, out); return out; }
+  if (value === null || typeof value !== 'object') return out;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'ColumnRef') {
+      const fields = ((child as { fields?: { String?: { sval?: unknown } }[] }).fields ?? []);
+      out.push(fields.map((f) => (typeof f.String?.sval === 'string' ? f.String.sval : undefined)));
+    }
+    columnRefs(child, out);
+  }
+  return out;
+}

@@ -91,12 +91,37 @@ function describesOnly(select: unknown, described: Set<unknown>): void {
   const from = (select as { fromClause?: unknown } | null)?.fromClause;
   const own = rangeVars(from, true).filter((r) => isCatalog(r, 'pg_settings'));
   if (own.length === 0) return;
+  if (ownRowsShown(select, from, own)) { for (const r of own) described.add(r); return; }
   // A NATURAL join or USING compares columns the query does not name (pg_settings' setting with another's).
   if (joinsByName(from)) return;
   const names = columnRefs(select);
   if (names.every((fields) => fields.length > 0 && fields.every((f) => typeof f === 'string') && PG_SETTINGS_DESCRIBING.has(String(fields.at(-1))))) {
     for (const r of own) described.add(r);
   }
+}
+
+/** `FROM pg_settings [s] WHERE name = 'x' [AND …]` or `name IN ('x', 'y')`, pg_settings alone in FROM, each name
+ *  one any role sees: the WHERE keeps no other row, so every column of it may be read. */
+function ownRowsShown(select: unknown, from: unknown, own: unknown[]): boolean {
+  if (!Array.isArray(from) || from.length !== 1 || own.length !== 1) return false;
+  const only = (from[0] as { RangeVar?: unknown }).RangeVar;
+  if (only !== own[0]) return false;
+  const alias = (only as { alias?: { aliasname?: unknown } }).alias?.aliasname;
+  const where = (select as { whereClause?: unknown }).whereClause as { BoolExpr?: { boolop?: unknown; args?: unknown[] } } | undefined;
+  const terms = where?.BoolExpr?.boolop === 'AND_EXPR' ? where.BoolExpr.args ?? [] : where ? [where] : [];
+  return terms.some((t) => namesShown(t, alias ?? 'pg_settings'));
+}
+
+function namesShown(term: unknown, relation: unknown): boolean {
+  const e = (term as { A_Expr?: { kind?: unknown; name?: { String?: { sval?: unknown } }[]; lexpr?: unknown; rexpr?: unknown } }).A_Expr;
+  if (!e || e.name?.length !== 1 || e.name[0]?.String?.sval !== '=' || !['AEXPR_OP', 'AEXPR_IN'].includes(String(e.kind))) return false;
+  const fields = ((e.lexpr as { ColumnRef?: { fields?: { String?: { sval?: unknown } }[] } })?.ColumnRef?.fields ?? []).map((f) => f.String?.sval);
+  if (!(fields.length === 1 && fields[0] === 'name') && !(fields.length === 2 && fields[0] === relation && fields[1] === 'name')) return false;
+  const values = e.kind === 'AEXPR_IN' ? (e.rexpr as { List?: { items?: unknown[] } })?.List?.items ?? (Array.isArray(e.rexpr) ? e.rexpr : []) : [e.rexpr];
+  return values.length > 0 && values.every((v) => {
+    const lit = (v as { A_Const?: { sval?: { sval?: unknown } } })?.A_Const?.sval?.sval;
+    return typeof lit === 'string' && shown(lit);
+  });
 }
 
 function joinsByName(value: unknown): boolean {

@@ -3,7 +3,7 @@
 // from pg_settings and `SELECT * FROM pg_file_settings` printed it whole, on the screen and in the transcript,
 // dry run too. The server says which settings are secret: those it shows to no ordinary role. A read of one (or of
 // a name the engine cannot read as a literal) is now a step given a secret. Generated reads (seed 77), dry and
-// real; the oracle is the secrets the test planted, in the forms the reads print them. Reads of settings any role
+// real (a probe of the fix renamed pg_settings' columns, `pg_settings s(setting, name)`: `name` was the value); the oracle is the secrets the test planted, in the forms the reads print them. Reads of settings any role
 // sees (and pg_settings' describing columns) are still shown. And a guard: on every major the lab runs, the list
 // of settings shown to any role (pg-public-settings.ts) is what the server shows an ordinary role.
 import assert from 'node:assert/strict';
@@ -46,6 +46,9 @@ function reads(next: () => number, count: number): string[] {
   return out;
 }
 
+/** Each read always: a probe of the fix renamed pg_settings' columns, so `name` was the value. */
+const RENAMED = ['SELECT name AS v FROM pg_settings s(setting, name)', 'SELECT upper(s.name) AS v FROM pg_catalog.pg_settings s(setting, name) ORDER BY 1'];
+
 /** Reads of settings any role sees: shown. */
 const SHOWN = [
   "SELECT current_setting('max_connections') AS m, (SELECT source FROM pg_settings WHERE name = 'work_mem') AS s",
@@ -81,7 +84,7 @@ describe('a setting only a superuser may read, read back', () => {
   it('generated reads (seed 77) of primary_conninfo, a placeholder and ssl_passphrase_command: none shown or recorded, dry and real; public settings shown', { timeout: E2E_TEST_LIMIT_MS * 2 }, async (t) => {
     const seen = await adminQuery(server, "SELECT current_setting('primary_conninfo') AS c, current_setting('app.tok') AS t");
     assert.match(String(seen[0]?.c), new RegExp(CONNINFO_PW), 'the planted setting took');
-    const queries = [...reads(rng(77), 40), ...SHOWN];
+    const queries = [...reads(rng(77), 40), ...RENAMED, ...SHOWN];
     const dir = scratch(t);
     const file = writeRunbook(dir, 'settings', runbook(server.adminUrl(), queries));
     const v = await cli(['validate', file], { cwd: dir });

@@ -91,6 +91,8 @@ function describesOnly(select: unknown, described: Set<unknown>): void {
   const from = (select as { fromClause?: unknown } | null)?.fromClause;
   const own = rangeVars(from, true).filter((r) => isCatalog(r, 'pg_settings'));
   if (own.length === 0) return;
+  // `pg_settings s(setting, name)` renames its columns: `name` is then the value.
+  if (own.some((r) => (r as { alias?: { colnames?: unknown } }).alias?.colnames !== undefined)) return;
   if (ownRowsShown(select, from, own)) { for (const r of own) described.add(r); return; }
   // A NATURAL join or USING compares columns the query does not name (pg_settings' setting with another's).
   if (joinsByName(from)) return;

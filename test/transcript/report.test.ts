@@ -16,7 +16,8 @@ function normalise(text: string, dir: string): string {
   return text
     .split(dir).join('<tmp>')
     .split(ROOT).join('<repo>')
-    .split(hostname()).join('<host>')
+    // As a name of its own: a machine named `f` must not mask every letter f.
+    .replace(new RegExp(`(?<![\\w.-])${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g'), '<host>')
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/g, '<date>')
     .replace(/\b\d\d:\d\d:\d\d\b/g, '<time>')
     .replace(/\b\d+(\.\d+)?(ms|s)\b|\b\d+m \d\ds\b|\b\d+h \d\dm\b/g, '<duration>')

@@ -167,8 +167,8 @@ export async function runRemote(
   // The step's env and directory apply there (the wrapper sets them); here the client gets the engine's
   // environment without credentials, like any local step.
   const { remote: _remote, cwd: _cwd, ...rest } = action;
-  const ran = 'argv' in inv ? await runLocal({ ...rest, script: '', values: [], env: {} }, watched, inv)
-    : await runLocal({ ...rest, script: inv.script, values: inv.values, env: {} }, watched);
+  const ran = 'argv' in inv ? await runLocal({ ...rest, script: '', values: [], env: {}, client: true }, watched, inv)
+    : await runLocal({ ...rest, script: inv.script, values: inv.values, env: {}, client: true }, watched);
   const held = handshake.flush();
   if (held) { try { ctx.onOutput('stdout', held); } catch { /* a listener's failure is not the step's */ } }
   const result: StepResult = {

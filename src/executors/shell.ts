@@ -144,7 +144,7 @@ function start(
     cwd: action.cwd ?? process.cwd(),
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
     // A proven read: only the reviewed part of the operator's environment (proven-env.ts).
-    env: { ...provenOnly(action, direct, inheritedEnv(baseEnv, action.withheld ?? [])), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
+    env: { ...provenOnly(action, inheritedEnv(baseEnv, action.withheld ?? [])), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
     // fd 3 is the supervisor's lifeline (a direct command has none).
     stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(direct ? [] : ['pipe' as const])],
@@ -188,9 +188,10 @@ function start(
 }
 
 /** `env` as the step sees it: a proven read (dry run's sandbox included) only what proven-env.ts allows. Not a
- *  direct command: that is an SSH step's own client (its agent socket, its config), the target's login is its. */
-const provenOnly = (action: ShellAction, direct: DirectCommand | undefined, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
-  !direct && (action.proven || action.sandbox) ? provenReadEnv(env) : env;
+ *  target's client (an SSH step's, with its agent socket and config; kubectl's, docker's): it gets the environment
+ *  its target was identified with, or it would reach another daemon or cluster; the command runs there. */
+const provenOnly = (action: ShellAction, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  !action.client && (action.proven || action.sandbox) ? provenReadEnv(env) : env;
 
 /** What zx spawns for a step: the argv itself, not zx's `bash -c 'exec …'` of it (one process a step less: #32),
  *  with the options zx built (stdio, env, cwd, detached, its abort signal). And the values' pipe: a script that

@@ -52,6 +52,9 @@ export interface ShellAction {
    *  when opened (executors/shield.ts). */
   proven?: boolean;
   remote?: RemoteTarget;       // run there instead of here (executors/remote.ts); env and cwd apply there
+  /** The local script drives a target's client (remote-run.ts): it gets the environment the target was identified
+   *  with (DOCKER_HOST, KUBECONFIG: the same daemon or cluster), not a proven read's narrower one. */
+  client?: true;
   localFor?: string;           // the step named this target, whose `if` sent it here: this machine is recorded as it
 }
 

@@ -219,6 +219,22 @@ steps:
     });
   }
 
+  // A proven read's own environment is narrowed to an allowlist (executors/proven-env.ts); its target's client is
+  // not: it must reach the daemon the target was identified on. The stand-in runs the command with the client's
+  // own environment, so what the command prints is the DOCKER_HOST the client was given (stop 77: it was dropped,
+  // and the exec went to the default daemon). A dry run shows a remote step without running it (dry-run-mode.ts).
+  it('docker: a proven read\'s client reaches the daemon its target was identified on (DOCKER_HOST)', async (t) => {
+    const dir = scratch(t);
+    const fake = standIn(dir, 'docker', { DOCKER_HOST: 'tcp://127.0.0.1:2376' });
+    const transcript = join(dir, 't.jsonl');
+    const steps = '  - id: remote\n    target: db_host\n    shell: printenv DOCKER_HOST\n';
+    const r = await cli(['run', writeRunbook(dir, 'remote', runbook(EXPECTED.docker.target, steps, '  - id: done\n    end: resolved\n    message: "${{ steps.remote.output }}"\n')),
+      '--plain', '--transcript', transcript], { env: fake.env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(finished(transcriptLines(transcript))!.message, 'tcp://127.0.0.1:2376');
+    assert.match(identified(transcript)[0]!.server, /tcp:\/\/127\.0\.0\.1:2376/);
+  });
+
   it('the script runs there under errexit and pipefail, as it does here: a failing command mid-pipe stops it', async (t) => {
     const dir = scratch(t);
     const fake = standIn(dir, 'docker');

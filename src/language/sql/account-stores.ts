@@ -19,6 +19,7 @@ import { mysqlTokens, type Token } from './mysql-tokens.js';
 import { pgReferences } from './pg-references.js';
 import { asciiUpper } from './ascii-case.js';
 import type { SqlEngine } from './verdict.js';
+import { rememberedByText } from '../../common/remembered.js';
 
 const PG_STORES = new Set(['pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_subscription']);
 const MYSQL_STORES = new Set(['USER', 'GLOBAL_PRIV', 'SERVERS', 'SLAVE_MASTER_INFO']);
@@ -32,18 +33,13 @@ const MYSQL_SHOWS_VERIFIERS = [['SHOW', 'GRANTS'], ['SHOW', 'CREATE', 'USER']];
  * reads none.
  */
 export function accountStoreRead(text: string, engine: SqlEngine): string | undefined {
-  const key = `${engine}\u0000${text}`;
-  if (read.has(key)) return read.get(key);
-  const answer = engine === 'postgres' ? pgStoreRead(text) : mysqlStoreRead(text);
-  if (read.size >= MAX_REMEMBERED) read.clear();
-  read.set(key, answer);
-  return answer;
+  return engine === 'postgres' ? pgStoreReadOf(text) : mysqlStoreReadOf(text);
 }
 
 /** Each text's answer: a loop prepares the same statement for every item, and MariaDB's reading of it (every
  *  executable-comment reading, lexed and tokenised) cost ~0.3 ms an item against a 1 ms target. */
-const read = new Map<string, string | undefined>();
-const MAX_REMEMBERED = 1_000;
+const pgStoreReadOf = rememberedByText(pgStoreRead);
+const mysqlStoreReadOf = rememberedByText(mysqlStoreRead);
 
 const phrase = (what: string) => `the server's stored passwords, by ${what}`;
 

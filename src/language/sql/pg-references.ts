@@ -72,8 +72,14 @@ function addRangeVar(node: unknown, into: Map<string, string[]>): void {
 }
 
 function addCall(node: unknown, into: Set<string>): void {
+  const name = catalogCallName(node);
+  if (name !== undefined) into.add(name);
+}
+
+/** A FuncCall's bare name when it resolves to pg_catalog's under the read's pinned path; undefined otherwise. */
+export function catalogCallName(node: unknown): string | undefined {
   const parts = ((node as { funcname?: unknown } | null)?.funcname ?? []) as { String?: { sval?: unknown } }[];
   const name = parts.map((p) => p.String?.sval);
-  if (!name.every((n): n is string => typeof n === 'string')) return;
-  if (resolvesToCatalog(name)) into.add(name.at(-1)!);
+  if (!name.every((n): n is string => typeof n === 'string')) return undefined;
+  return resolvesToCatalog(name) ? name.at(-1)! : undefined;
 }

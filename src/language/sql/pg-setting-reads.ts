@@ -9,8 +9,9 @@
 // pg_show_all_settings(), pg_file_settings and pg_db_role_setting (a role's or database's own), and pg_settings
 // but where every column the query names there is one that holds no setting's value.
 import { parsePg } from './pg-parser.js';
-import { resolvesToCatalog } from './pg-builtins.js';
+import { catalogCallName } from './pg-references.js';
 import { PG_PUBLIC_SETTINGS } from './pg-public-settings.js';
+import { rememberedByText } from '../../common/remembered.js';
 
 /** Relations that hold settings' values, read whole. */
 const VALUE_RELATIONS = new Set(['pg_file_settings', 'pg_db_role_setting']);
@@ -29,18 +30,9 @@ const lower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 const shown = (name: string) => PG_PUBLIC_SETTINGS.has(lower(name));
 
 /** How the text reads a setting only a superuser may, as a phrase for the step's "given" list; undefined when
- *  it reads none (or the parser refused it: the classifier has, and nothing runs). */
-export function pgSettingRead(text: string): string | undefined {
-  if (read.has(text)) return read.get(text);
-  const answer = settingRead(text);
-  if (read.size >= MAX_REMEMBERED) read.clear();
-  read.set(text, answer);
-  return answer;
-}
-
-/** Each text's answer, as account-stores.ts keeps its own: a loop prepares the same statement for every item. */
-const read = new Map<string, string | undefined>();
-const MAX_REMEMBERED = 1_000;
+ *  it reads none (or the parser refused it: the classifier has, and nothing runs). Each text's answer is
+ *  remembered, as account-stores.ts does: a loop prepares the same statement for every item. */
+export const pgSettingRead = rememberedByText(settingRead);
 
 function settingRead(text: string): string | undefined {
   const parsed = parsePg([text])[0]!;
@@ -75,13 +67,11 @@ function showRead(node: unknown, found: string[]): void {
 }
 
 function callRead(node: unknown, found: string[]): void {
-  const call = node as { funcname?: { String?: { sval?: unknown } }[]; args?: unknown[] } | null;
-  const name = (call?.funcname ?? []).map((p) => p.String?.sval);
-  if (!name.every((n): n is string => typeof n === 'string') || !resolvesToCatalog(name)) return;
-  const fn = name.at(-1)!;
+  const fn = catalogCallName(node);
+  if (fn === undefined) return;
   if (VALUE_FUNCTIONS.has(fn)) found.push(`${fn}()`);
   if (fn !== 'current_setting') return;
-  const literal = (call?.args?.[0] as { A_Const?: { sval?: { sval?: unknown } } } | undefined)?.A_Const?.sval?.sval;
+  const literal = ((node as { args?: unknown[] } | null)?.args?.[0] as { A_Const?: { sval?: { sval?: unknown } } } | undefined)?.A_Const?.sval?.sval;
   if (typeof literal !== 'string' || !shown(literal)) found.push(`current_setting(${typeof literal === 'string' ? `'${literal}'` : 'a computed name'})`);
 }
 

@@ -6,40 +6,10 @@
 // bench's (`npm run bench -- --only=resume`: memory targets live there, not in a test on a shared machine); this
 // checks the mechanism: V8's own record of the collections made during a scan, those forced counted.
 import assert from 'node:assert/strict';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { scanLines } from '../../src/transcript/line-scan.js';
 import { scratch } from '../hardening/helpers.js';
-
-const MIB = 2 ** 20;
-
-/** A transcript of `mib` MiB of 200 KiB note lines. */
-function longLines(dir: string, mib: number): string {
-  const file = join(dir, `long-lines-${mib}.jsonl`);
-  const fd = openSync(file, 'w');
-  try {
-    const text = 'x'.repeat(200 * 1024);
-    writeSync(fd, `${JSON.stringify({ type: 'header' })}\n`);
-    for (let i = 0; i * 200 * 1024 < mib * MIB; i++) writeSync(fd, `${JSON.stringify({ type: 'note', seq: i, text })}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  return file;
-}
-
-/** The forced full collections V8 reports while `fn` runs (reported after it, on the event loop). */
-async function forcedCollections(fn: () => void): Promise<number> {
-  const entries: PerformanceEntry[] = [];
-  const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
-  observer.observe({ entryTypes: ['gc'] });
-  fn();
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  observer.disconnect();
-  const flags = (e: PerformanceEntry) => (e as PerformanceEntry & { detail?: { flags?: number } }).detail?.flags ?? 0;
-  return entries.filter((e) => (flags(e) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0).length;
-}
+import { forcedCollections, longLines } from './scan-collects-helpers.js';
 
 test('a scan of 100 MiB asks for a full collection after each 8 MiB read; one of 3 MiB asks for none', async (t) => {
   const dir = scratch(t);

@@ -7,10 +7,13 @@ import { checkPin, explainUnresolved, pinFailed, pinPlan, type PinPlan, type Row
 import type { PlantedStatement } from './pg-planted-statement.js';
 import { PLANTED_SQL } from './pg-pin-sql.js';
 import { unchanged, watched, type Watched } from './pg-read-watch.js';
+import { secretsReached } from './pg-secret-reach.js';
 import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf } from './pg-pin-relations.js';
 
 export interface CheckedRead {
   text: string; plan: PinPlan; pinned: Rows[];
+  /** The secrets it reaches through relations someone created (db/pg-secret-reach.ts): the step is given them. */
+  secretsRead: string[];
   /** Asks the catalog questions again once the statement has run; throws ReadChanged where an answer changed. */
   unchanged(): Promise<void>;
 }
@@ -53,16 +56,18 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
   })();
   let only: string[][] = [];
   let before: Watched | undefined;
+  let secretsRead: string[] = [];
   if (found.length) {
     const second = relationsPlan(found);
     const results = await send(second.message).catch((err: unknown) => { throw relationsFailed(err); });
     only = checkRelations(second, results, found, check.vouched, plan.toJson);
     before = watched(results, second.at, second.watch);
+    secretsRead = secretsReached(results, second.at.secrets);
   }
   const text = check.vouched || check.asWritten ? sql : qualified(sql, schemasOf(found), only, check.major);
   // A vouched text runs as written and could replace the session's prepared question: asked in full after it.
   const planted = check.vouched || !check.planted ? PLANTED_SQL : check.planted.statements().ask;
-  return { text, plan, pinned, unchanged: () => unchanged(send, before, planted) };
+  return { text, plan, pinned, secretsRead, unchanged: () => unchanged(send, before, planted) };
 }
 
 /** The engine's text with what the server would look up along the path written qualified (pg-parser.ts): its

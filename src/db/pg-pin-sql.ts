@@ -69,17 +69,17 @@ export const SESSION_PINNED = Object.entries(PINNED).map(([k, v]) => `SET ${k} =
 /** A value as text by its type's own output function, an oid from text by oid's own input function: never a cast
  *  (regclass, regprocedure, regtype and regoperator have none to text, nor text to oid, so a superuser can create
  *  one, and it would run inside these very queries, before the client reads the planted-objects answer). */
-const asText = (expr: string) => `pg_catalog.format('%s', ${expr})`;
-const asOid = (expr: string) => `pg_catalog.oidin(pg_catalog.textout(${expr}))`;
+export const asText = (expr: string) => `pg_catalog.format('%s', ${expr})`;
+export const asOid = (expr: string) => `pg_catalog.oidin(pg_catalog.textout(${expr}))`;
 /** A stored tree's text with every run of whitespace one space (the server's node reader skips any run of it). */
-const spaced = (tree: string) => `pg_catalog.regexp_replace(${tree}::pg_catalog.text, '[[:space:]]+', ' ', 'g')`;
+export const spaced = (tree: string) => `pg_catalog.regexp_replace(${tree}::pg_catalog.text, '[[:space:]]+', ' ', 'g')`;
 
 /** pg_catalog's namespace oid: fixed by initdb in every version. */
-const CATALOG = 11;
-const eq = 'OPERATOR(pg_catalog.=)';
+export const CATALOG = 11;
+export const eq = 'OPERATOR(pg_catalog.=)';
 /** pg_proc's own oid (its pg_class row), fixed by initdb in every version. */
 const PG_PROC_CLASS = '1255::pg_catalog.oid';
-const ne = 'OPERATOR(pg_catalog.<>)';
+export const ne = 'OPERATOR(pg_catalog.<>)';
 
 /**
  * search_path = pg_catalog, then the role's own schemas (so that unqualified tables still resolve as the role
@@ -112,10 +112,10 @@ export const FIRST_USER_OID = 16384;
 /** An OID as the server sent it (text): one someone created, or one of PostgreSQL's own. Not a number: neither. */
 export const userMadeOid = (v: unknown): boolean => /^\d+$/.test(String(v)) && Number(v) >= FIRST_USER_OID;
 export const builtinOid = (v: unknown): boolean => /^\d+$/.test(String(v)) && Number(v) < FIRST_USER_OID;
-const userMade = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_USER_OID}::pg_catalog.oid`;
+export const userMade = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_USER_OID}::pg_catalog.oid`;
 /** PostgreSQL's own: written as <, never as NOT (>=), which the planner rewrites with >='s negator (a probe of
  *  stop 66 pointed that negator at its own operator, and this very check ran it). */
-const ownOid = (oid: string) => `${oid} OPERATOR(pg_catalog.<) ${FIRST_USER_OID}::pg_catalog.oid`;
+export const ownOid = (oid: string) => `${oid} OPERATOR(pg_catalog.<) ${FIRST_USER_OID}::pg_catalog.oid`;
 
 /** Code that is not the server's own: written in SQL or a procedural language; `LANGUAGE internal` that someone
  *  created (`CREATE FUNCTION … LANGUAGE internal AS 'pg_terminate_backend'` gives any of the server's own C
@@ -206,7 +206,7 @@ export const PLANTED_SQL = `SELECT x.kind, x.shown FROM (
 export const READ_BACK_SQL = `SELECT ${[...Object.keys(PINNED), 'search_path', 'default_text_search_config', 'transaction_isolation'].map((k) => `pg_catalog.current_setting('${k}') AS ${k}`).join(', ')}${SETTINGS_READ_BACK_SQL}`;
 
 /** A name as a literal whatever it holds: a quoted identifier, hex-encoded (the message stays ASCII, no quotes). */
-function hexName(parts: string[]): string {
+export function hexName(parts: string[]): string {
   const quoted = parts.map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
   return `'${Buffer.from(quoted, 'utf8').toString('hex')}'`;
 }
@@ -449,5 +449,5 @@ WHERE t.typname::pg_catalog.text ${eq} ANY (${textArray(names)}) AND n.nspname $
 }
 
 /** Names as a text[] whatever they hold: hex-encoded, so the message stays ASCII and quote-free. */
-const textArray = (names: string[]) =>
+export const textArray = (names: string[]) =>
   `ARRAY[${names.map((n) => `pg_catalog.convert_from(pg_catalog.decode('${Buffer.from(n, 'utf8').toString('hex')}', 'hex'), 'UTF8')`).join(', ')}]::pg_catalog.text[]`;

@@ -11,7 +11,7 @@ import { sendCancelRequest, type BackendKey } from './pg-cancel.js';
 import { RowBudget } from './row-budget.js';
 import type { ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
-import type { OpenOptions, QueryOptions, QueryResult, Session } from './session.js';
+import { withSecretsRead, type OpenOptions, type QueryOptions, type QueryResult, type Session } from './session.js';
 import { GuardedSession } from './guarded-session.js';
 import { LoginClock, withTimeline, type LoginPhase, type LoginTimeline } from './login-timeline.js';
 import { lastResult, streamQuery } from './pg-stream.js';
@@ -308,13 +308,13 @@ class PgSession extends GuardedSession implements Session {
     if (opts.vouched) this.planted.forget(); // the author's text, as written, runs next
     opts.signal.throwIfAborted();
     const result = await streamQuery(this.client, checked.text, params, true).catch((err: unknown) => {
-      throw explainUnresolved(err, checked.pinned, checked.plan);
+      throw withSecretsRead(explainUnresolved(err, checked.pinned, checked.plan), checked.secretsRead);
     });
     await checked.unchanged(); // in the read's transaction: what no lock kept still, asked again
     // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs
     // next, and its round trip overlaps the engine's own work between steps. A failure breaks the session.
     this.client.query('ROLLBACK').catch(() => { this.broken = true; });
-    return lastResult(result);
+    return withSecretsRead(lastResult(result), checked.secretsRead);
   }
 
   /**

@@ -28,7 +28,22 @@ export interface QueryResult {
   /** Rows returned but not kept, and the bytes (as JSON) they would have taken. */
   rowsOmitted?: number;
   bytesOmitted?: number;
+  /** What of the server's secrets the read reached as the server resolved it (a view of pg_authid under another
+   *  name): the step is given them, its rows and errors withheld (secrets/step-taint.ts). */
+  secretsRead?: string[];
 }
+
+/** `target` (a result, or the error a statement failed with) told the secrets its read reached. */
+export function withSecretsRead<T>(target: T, secretsRead: string[]): T {
+  if (secretsRead.length && target !== null && typeof target === 'object') Object.assign(target, { secretsRead });
+  return target;
+}
+
+/** The secrets a read's result or error says it reached. */
+export const secretsReadOf = (value: unknown): string[] | undefined => {
+  const s = value !== null && typeof value === 'object' ? (value as { secretsRead?: unknown }).secretsRead : undefined;
+  return Array.isArray(s) && s.length ? s.map(String) : undefined;
+};
 
 export interface Session {
   readonly flavour: ServerFlavour;

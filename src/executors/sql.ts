@@ -11,7 +11,7 @@ import { SessionCache } from '../db/session-cache.js';
 import { parseUrl, type ConnectionInfo } from '../db/url.js';
 import { maskingAlso, urlSecrets } from './masking.js';
 import { abortedResult, failedResult } from './outcome.js';
-import type { Session } from '../db/session.js';
+import { secretsReadOf, withSecretsRead, type Session } from '../db/session.js';
 import type { Classification, ExecContext, Executor, SqlAction, StepResult } from './types.js';
 
 const DEFAULT_CONNECT_MS = 15_000;
@@ -89,7 +89,8 @@ async function runSql(
     }
     const refused = serverRefusal(ctx.stepId, action.readOnly, classify(err), err);
     const classification = refused ? 'not-read-only' : writeRefused(classify(err), action.readOnly);
-    const result = failedResult(ctx, startedAt, classification, refused ?? err);
+    // A read that reached a secret (db/pg-secret-reach.ts): its error is withheld too (secrets/step-taint.ts).
+    const result = withSecretsRead(failedResult(ctx, startedAt, classification, refused ?? err), secretsReadOf(err) ?? []);
     // The server's own statement timeout (set from the step timeout) is the step timing out.
     const statementTimeout = connected && action.timeoutMs !== undefined && classification === 'timeout';
     return statementTimeout ? { ...result, status: 'timeout' } : result;

@@ -20,6 +20,8 @@ interface TaintableResult {
   stdout?: string; stderr?: string; error?: string; value?: string;
   rows?: Record<string, unknown>[]; outputs?: Record<string, unknown>; details?: Record<string, unknown>;
   items?: TaintableResult[]; withheld?: Withheld; vars?: Record<string, unknown>;
+  /** What the server said the step's read reached (db/pg-secret-reach.ts): given as if by the step's text. */
+  secretsRead?: string[];
 }
 
 /** Marks the view expressions read of a withheld result (engine/scope.ts): reading one of WITHHELD_FIELDS from it
@@ -49,7 +51,10 @@ export function digestOf(text: string): Digest {
 
 /** The result of a step given the secrets `because` names: real values kept (the engine reads them), and what
  *  each withheld field was, for the record. Status, exit code, classification, counts and column names stay. */
-export function taintResult<R extends TaintableResult>(result: R, because: string[]): R {
+export function taintResult<R extends TaintableResult>(reported: R, given: string[]): R {
+  const { secretsRead, ...own } = reported;
+  const result = own as R;
+  const because = [...new Set([...given, ...(secretsRead ?? [])])];
   if (because.length === 0 || result.details?.dryRun === true) return result;
   const w: Withheld = { because };
   for (const field of ['stdout', 'stderr', 'error', 'value'] as const) {

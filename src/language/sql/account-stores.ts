@@ -5,8 +5,9 @@
 // transcript of a proven read, dry run too; unsalted, a short password comes back from it by guessing);
 // mysql.user, mysql.global_priv and mysql.servers hold every account's (and a FEDERATED server's password in
 // clear); PostgreSQL's pg_authid and pg_shadow hold rolpassword (an md5 verifier logs in as the role; a SCRAM one
-// can be guessed at offline), pg_user_mapping(s) and pg_subscription other servers' passwords in clear. A step
-// whose statement reads one of them is a step given a secret: what it returns is withheld (secrets/step-taint.ts).
+// can be guessed at offline), pg_user_mapping(s), information_schema.user_mapping_options and pg_subscription
+// other servers' passwords in clear. A step whose statement reads one of them is a step given a secret: what it
+// returns is withheld (secrets/step-taint.ts).
 //
 // By the engine's own reading of the text (the relations its classifier asks about, the statement's first words),
 // closed as mysqlRelations is: every name that may be a relation is one. MariaDB's tables also hold what the
@@ -22,6 +23,8 @@ import type { SqlEngine } from './verdict.js';
 import { rememberedByText } from '../../common/remembered.js';
 
 const PG_STORES = new Set(['pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_subscription']);
+/** information_schema's: user_mapping_options shows a user mapping's password to its user, in clear. */
+const PG_SCHEMA_STORES = new Set(['user_mapping_options', '_pg_user_mappings']);
 const MYSQL_STORES = new Set(['USER', 'GLOBAL_PRIV', 'SERVERS', 'SLAVE_MASTER_INFO']);
 /** The columns of MYSQL_STORES that hold a password or its verifier (Priv: global_priv's JSON, which holds it). */
 const MYSQL_PASSWORD_COLUMNS = new Set(['AUTHENTICATION_STRING', 'PASSWORD', 'PRIV', 'USER_PASSWORD']);
@@ -47,7 +50,8 @@ function pgStoreRead(text: string): string | undefined {
   const refs = pgReferences(text);
   if (!refs) return undefined; // the parser refused it, and the classifier with it: nothing runs
   // [name], [schema, name] or [database, schema, name]: pg_catalog is first on every read's path.
-  const hit = refs.relations.find((r) => PG_STORES.has(r.at(-1)!) && (r.length === 1 || r.at(-2) === 'pg_catalog'));
+  const hit = refs.relations.find((r) => (PG_STORES.has(r.at(-1)!) && (r.length === 1 || r.at(-2) === 'pg_catalog'))
+    || (PG_SCHEMA_STORES.has(r.at(-1)!) && (r.length === 1 || r.at(-2) === 'information_schema')));
   return hit ? phrase(`reading ${hit.join('.')}`) : undefined;
 }
 

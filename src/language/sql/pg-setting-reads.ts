@@ -42,7 +42,31 @@ function settingRead(text: string): string | undefined {
   walk(parsed.tree, found, described);
   const settings = rangeVars(parsed.tree).filter((r) => isCatalog(r, 'pg_settings'));
   if (settings.some((r) => !described.has(r))) found.push('reading pg_settings\' values');
+  const config = configRead(parsed.tree);
+  if (config) found.push(config);
   return found.length ? `the server's settings a superuser reads, by ${found[0]}` : undefined;
+}
+
+/** pg_roles' and pg_user's column of each role's own settings (ALTER ROLE … SET app.tok = …): the server shows it
+ *  to every role. */
+const CONFIG_COLUMNS: Record<string, string> = { pg_roles: 'rolconfig', pg_user: 'useconfig' };
+
+/** A read of pg_roles or pg_user that can return a role's settings: a column of that name anywhere, a `*`, the
+ *  relation's whole row (`r`, `to_json(r)`), its columns renamed, or a join that compares columns by name. Their
+ *  other columns are read by the built-ins (a role's limit, whether it may log in) and stay shown. */
+function configRead(tree: unknown): string | undefined {
+  const relations = rangeVars(tree).filter((r) => Object.keys(CONFIG_COLUMNS).some((n) => isCatalog(r, n)));
+  const read = relations[0] as { relname: string } | undefined;
+  if (!read) return undefined;
+  const wholeRows = new Set(relations.flatMap((r) => {
+    const x = r as { relname: string; alias?: { aliasname?: string; colnames?: unknown } };
+    return [x.alias?.colnames !== undefined ? '' : undefined, x.alias?.aliasname ?? x.relname].filter((n): n is string => n !== undefined);
+  }));
+  const refs = columnRefs(tree);
+  const config = new Set(Object.values(CONFIG_COLUMNS));
+  const reaches = wholeRows.has('') || joinsByName(tree)
+    || refs.some((f) => f.includes(undefined) || config.has(String(f.at(-1))) || (f.length === 1 && wholeRows.has(String(f[0]))));
+  return reaches ? `reading ${read.relname}'s ${CONFIG_COLUMNS[read.relname]}` : undefined;
 }
 
 function walk(value: unknown, found: string[], described: Set<unknown>): void {

@@ -11,7 +11,7 @@ import { pgSystemViewCalls } from '../language/sql/pg-system-view-calls.js';
 import { PinRefusal } from './pin-refusal.js';
 import { dependenciesSql, resolvedSql } from './pg-pin-sql.js';
 import { STATISTICS_READ, watchSql } from './pg-watch-sql.js';
-import { secretReachSql } from './pg-secret-reach.js';
+import { ownViews, secretReachSql } from './pg-secret-reach.js';
 import { answer, checkFailed, PLANNER, type PinPlan, type Rows } from './pg-pin.js';
 
 /** A relation the read names, as the server resolved it. */
@@ -35,7 +35,7 @@ export function resolvedRelations(plan: PinPlan, results: Rows[]): Resolved[] {
 export const schemasOf = (found: Resolved[]): Record<string, string> =>
   Object.fromEntries(found.filter((f) => f.named.length === 1).map((f) => [f.named[0]!, f.schema]));
 
-export interface RelationsPlan { message: string; at: { again: number; dependencies: number; secrets: number; watch: number; count: number }; watch: string }
+export interface RelationsPlan { message: string; at: { again: number; dependencies: number; secrets?: number; watch: number; count: number }; watch: string }
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -48,7 +48,9 @@ export function relationsPlan(found: Resolved[]): RelationsPlan {
   // Last, what the read asks again after its statement (db/pg-read-watch.ts): the count after the watch query,
   // whose pg_get_statisticsobjdef put the statistics objects the check saw in the catalog cache.
   const watch = watchSql(qualified);
-  const at = { again: add(resolvedSql(qualified)), dependencies: add(dependenciesSql(qualified)), secrets: add(secretReachSql(qualified)), watch: add(watch), count: add(STATISTICS_READ) };
+  const views = ownViews(found);
+  const at = { again: add(resolvedSql(qualified)), dependencies: add(dependenciesSql(qualified)),
+    ...(views.length ? { secrets: add(secretReachSql(views)) } : {}), watch: add(watch), count: add(STATISTICS_READ) };
   parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`));
   return { message: parts.join(';\n'), at, watch };
 }

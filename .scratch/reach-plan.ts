@@ -1,0 +1,10 @@
+import pg from 'pg';
+import { startPostgres } from '../src/lab/index.js';
+import { adminQuery } from '../test/db/helpers.js';
+import { secretReachSql } from '../src/db/pg-secret-reach.js';
+const server = await startPostgres({ postgresVersion: 'system' });
+await adminQuery(server, 'CREATE TABLE t (n int); CREATE VIEW v AS SELECT n FROM t');
+const c = new pg.Client({ connectionString: server.adminUrl() }); await c.connect();
+const plan = await c.query(`EXPLAIN (ANALYZE) ${secretReachSql([['public', 'v']])}`);
+console.log(plan.rows.map((r: any) => r['QUERY PLAN']).join('\n'));
+await c.end(); await server.stop();

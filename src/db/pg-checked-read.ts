@@ -6,7 +6,7 @@ import { PinRefusal } from './pin-refusal.js';
 import { checkPin, explainUnresolved, pinFailed, pinPlan, type PinPlan, type Rows } from './pg-pin.js';
 import type { PlantedStatement } from './pg-planted-statement.js';
 import { PLANTED_SQL } from './pg-pin-sql.js';
-import { unchanged, watched, type Watched } from './pg-read-watch.js';
+import { sameRelations, unchanged, watched, type Watched } from './pg-read-watch.js';
 import { secretsReached } from './pg-secret-reach.js';
 import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf } from './pg-pin-relations.js';
 
@@ -62,6 +62,7 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
     const results = await send(second.message).catch((err: unknown) => { throw relationsFailed(err); });
     only = checkRelations(second, results, found, check.vouched, plan.toJson);
     before = watched(results, second.at, second.watch);
+    sameRelations(before, found);
     secretsRead = secretsReached(results, second.at.secrets);
   }
   const text = check.vouched || check.asWritten ? sql : qualified(sql, schemasOf(found), only, check.major);

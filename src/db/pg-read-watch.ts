@@ -7,7 +7,7 @@
 // runs once, at plan time, before anything can be seen (docs/reliability.md).
 import { answer, checkFailed, type Rows } from './pg-pin.js';
 import { PinRefusal } from './pin-refusal.js';
-import { STATISTICS_READ } from './pg-watch-sql.js';
+import { NAMED_RELATION, STATISTICS_READ } from './pg-watch-sql.js';
 
 export class ReadChanged extends Error {
   override readonly name = 'ReadChanged';
@@ -27,6 +27,14 @@ export function watched(results: Rows[], at: { watch: number; count: number }, w
   // would not be seen (autovacuum needs it on: it is on wherever tables are vacuumed).
   if (count?.counting !== 'on') throw new PinRefusal('track_counts is off on this server, so the engine could not see a statistics object created and dropped while the read ran: not run as a read');
   return { watch, rows, fetched: String(count.fetched) };
+}
+
+/** Throws PinRefusal unless the watch, asked last before the statement, found each name the read names where the
+ *  checks found it (the same OIDs): what it finds after the statement is then compared with the checked ones. */
+export function sameRelations(before: Watched, found: { oid: string; schema: string; name: string }[]): void {
+  const now = new Set(before.rows.filter((r) => r.startsWith(NAMED_RELATION)).map((r) => r.slice(NAMED_RELATION.length)));
+  const moved = found.find((f) => !now.has(f.oid));
+  if (moved) throw new PinRefusal(`${moved.schema}.${moved.name} changed while the read was being checked (another relation now has its name): not run as a read`);
 }
 
 /**

@@ -6,6 +6,9 @@ import { FIRST_USER_OID, reachedCtes } from './pg-pin-sql.js';
 const eq = 'OPERATOR(pg_catalog.=)';
 const asText = (expr: string) => `pg_catalog.format('%s', ${expr})`;
 
+/** The watch's row for a relation the read names: this prefix, then the OID its name resolves to (none: empty). */
+export const NAMED_RELATION = 'named relation ';
+
 /**
  * One row per object, as text: the statistics objects, indexes and inheritance children (partitions) of every
  * relation the read reaches, and the casts from or to a type someone created and the domain constraints of the
@@ -32,6 +35,9 @@ SELECT x.what FROM (
   SELECT pg_catalog.format('cast (%s AS %s) %s', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL), k.oid)
   FROM pg_catalog.pg_cast k WHERE (k.castsource ${eq} ANY (SELECT types.oid FROM types) OR k.casttarget ${eq} ANY (SELECT types.oid FROM types))
     AND k.oid OPERATOR(pg_catalog.>=) ${FIRST_USER_OID}::pg_catalog.oid
+  UNION ALL -- what each name the read names is: a materialized view, which LOCK TABLE does not take, can be dropped
+  -- and created again under its name (another query's rows) between the check and the statement (NAMED_RELATION)
+  SELECT pg_catalog.format('${NAMED_RELATION}%s', named.oid::pg_catalog.oid) FROM named
   UNION ALL -- ALTER DOMAIN … ADD CONSTRAINT … NOT VALID locks no relation either: a literal coerced to it runs the check
   SELECT pg_catalog.format('constraint %s of the domain %s', c.oid, pg_catalog.format_type(c.contypid, NULL))
   FROM pg_catalog.pg_constraint c WHERE c.contypid ${eq} ANY (SELECT types.oid FROM types)

@@ -21,8 +21,8 @@ const SECRET_RELATIONS: Record<string, string[]> = {
 /** pg_catalog's functions that return settings' values. */
 const SETTING_READERS = ['current_setting', 'pg_show_all_settings', 'pg_show_all_file_settings'];
 
-const isSecretRelation = Object.entries(SECRET_RELATIONS).map(([schema, names]) =>
-  `(n.nspname ${eq} '${schema}' AND c.relname::pg_catalog.text ${eq} ANY (${textArray(names)}))`).join(' OR ');
+/** Each by its qualified name, as text the server resolves (to_regclass): one index lookup each. */
+const secretRelations = textArray(Object.entries(SECRET_RELATIONS).flatMap(([schema, names]) => names.map((n) => `${schema}.${n}`)));
 
 /** The views someone created among a read's relations: only they can reach a secret (a table's children are
  *  tables, and a generated column's expression calls only immutable functions, never a setting's reader). */
@@ -40,13 +40,20 @@ export function secretReachSql(views: string[][]): string {
     WHERE r.ev_class ${eq} reach.oid AND r.ev_type ${eq} '1' OFFSET 0) e(oid)
 ), calls(funcid, via) AS ( -- per view reached (OFFSET 0: not flattened, so no other rule is read)
   SELECT f.id, reach.via FROM reach, LATERAL (
-    SELECT m[1] FROM pg_catalog.pg_rewrite r, pg_catalog.regexp_matches(${spaced('r.ev_action')}, ':funcid ([0-9]+)', 'g') m
+    SELECT m[1] FROM pg_catalog.pg_rewrite r, pg_catalog.regexp_matches(${spaced('r.ev_action')}, ':(?:funcid|opfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') m
     WHERE r.ev_class ${eq} reach.oid AND r.ev_type ${eq} '1' OFFSET 0) f(id)
   WHERE ${userMade('reach.oid')}
+  UNION ALL -- an operator's function (a vouched read may use an operator someone made of current_setting)
+  SELECT ${asText('o.oprcode::pg_catalog.oid')}, reach.via FROM reach, LATERAL (
+    SELECT m[1] FROM pg_catalog.pg_rewrite r, pg_catalog.regexp_matches(${spaced('r.ev_action')}, ':opno ([0-9]+)', 'g') m
+    WHERE r.ev_class ${eq} reach.oid AND r.ev_type ${eq} '1' OFFSET 0) f(id)
+  JOIN pg_catalog.pg_operator o ON o.oid ${eq} ${asOid('f.id')}
+  WHERE ${userMade('reach.oid')}
+), secret(oid) AS (
+  SELECT pg_catalog.to_regclass(x)::pg_catalog.oid FROM pg_catalog.unnest(${secretRelations}) x
 )
-SELECT DISTINCT ${asText('reach.via::pg_catalog.regclass')} AS via, ${asText('c.oid::pg_catalog.regclass')} AS shown, 'relation' AS kind
-FROM reach JOIN pg_catalog.pg_class c ON c.oid ${eq} reach.oid JOIN pg_catalog.pg_namespace n ON n.oid ${eq} c.relnamespace
-WHERE ${ownOid('c.oid')} AND (${isSecretRelation})
+SELECT DISTINCT ${asText('reach.via::pg_catalog.regclass')} AS via, ${asText('reach.oid::pg_catalog.regclass')} AS shown, 'relation' AS kind
+FROM reach JOIN secret ON secret.oid ${eq} reach.oid WHERE ${ownOid('reach.oid')}
 UNION
 SELECT DISTINCT ${asText('k.via::pg_catalog.regclass')}, ${asText('p.oid::pg_catalog.regprocedure')}, 'function'
 FROM calls k JOIN pg_catalog.pg_proc p ON p.oid ${eq} ${asOid('k.funcid')}

@@ -146,6 +146,19 @@ describe('secrets a hostile owner\'s views reach', () => {
     }
   });
 
+  it('a vouched read of a view whose operator someone made of current_setting: withheld', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+    await adminQuery(server, "CREATE OPERATOR app.### (RIGHTARG = text, FUNCTION = pg_catalog.current_setting); CREATE VIEW app.by_operator AS SELECT reverse(OPERATOR(app.###) 'primary_conninfo'::text) AS v");
+    const dir = scratch(t);
+    const yaml = runbook(server.adminUrl(), ['SELECT v FROM app.by_operator']).replace('    sql:', "    destructive: false\n    safe_because: the operator's code is reviewed\n    sql:");
+    const file = writeRunbook(dir, 'op', yaml);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', file, '--plain', '--transcript', transcript], { cwd: dir });
+    const f = finished(readFileSync(transcript, 'utf8'), 'r0');
+    assert.equal(f?.status, 'ok', r.stdout + r.stderr);
+    assert.ok(f?.withheld?.because?.some((b) => b.includes('current_setting')), JSON.stringify(f));
+    for (const out of [r.stdout, r.stderr, readFileSync(transcript, 'utf8')]) assert.ok(!out.includes([...CONNINFO_PW].reverse().join('')), 'the password is nowhere');
+  });
+
   it('a view\'s statement that fails with the secret in its error: the error is withheld too', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     await adminQuery(server, "CREATE VIEW app.as_number AS SELECT current_setting('primary_conninfo')::int AS v");
     const dir = scratch(t);

@@ -50,3 +50,33 @@ describe('auth: an ldap pg_hba.conf line whose LDAP server is down', () => {
     assert.deepEqual([end?.outcome, end?.stepId], ['escalate', 'escalate']);
   });
 });
+
+// A search+bind line holds the directory's bind password (ldapbindpasswd=, also radiussecrets=): pg_hba_file_rules
+// shows it, and the hba-rules step printed it whole on the screen and in the transcript (a gap stop 77 left).
+// The runbook's query now shows only the options on its list with their values; any other option's value is ****.
+describe('auth: a search+bind ldap line whose bind password the rules view shows', () => {
+  const BIND_PW = 'Lb7bindSecret';
+  let server: LabServer;
+  let ldap: ClosedPort | undefined;
+  let events: TranscriptEvent[] = [];
+  let recorded = '';
+  before(async () => {
+    ldap = await holdClosedPort();
+    server = await startPostgres({ hbaLines: [
+      `host all app_user 127.0.0.1/32 ldap ldapserver=127.0.0.1 ldapport=${ldap.port} ldapbasedn="dc=example,dc=org" ldapbinddn="cn=reader,dc=example,dc=org" ldapbindpasswd=${BIND_PW} ldapsearchattribute=uid`,
+      'host all all 127.0.0.1/32 scram-sha-256'] });
+    const transcript = join(dir, 'ldap-bind.jsonl');
+    await runCliWithAnswers(['run', 'auth', '--plain', '--transcript', transcript,
+      '--input', `url=${server.url()}`, '--input', `admin_url=${server.adminUrl()}`], ['not-now']);
+    events = readEvents(transcript);
+    recorded = JSON.stringify(events);
+  });
+  after(async () => { await server?.stop(); await ldap?.close(); });
+
+  it('the bind password is in no record; the line is named with its other options and ldapbindpasswd=****', () => {
+    assert.ok(!recorded.includes(BIND_PW), 'the bind password is in the transcript');
+    const asked = events.find((e) => e.type === 'question-asked') as { question?: { action?: { instructions?: string } } } | undefined;
+    const text = String(asked?.question?.action?.instructions);
+    assert.match(text, /ldapbinddn=cn=reader,dc=example,dc=org ldapbindpasswd=\*\*\*\* ldapsearchattribute=uid/);
+  });
+});

@@ -51,22 +51,52 @@ function settingRead(text: string): string | undefined {
  *  to every role. */
 const CONFIG_COLUMNS: Record<string, string> = { pg_roles: 'rolconfig', pg_user: 'useconfig' };
 
-/** A read of pg_roles or pg_user that can return a role's settings: a column of that name anywhere, a `*`, the
- *  relation's whole row (`r`, `to_json(r)`), its columns renamed, or a join that compares columns by name. Their
- *  other columns are read by the built-ins (a role's limit, whether it may log in) and stay shown. */
+/** A read of pg_roles or pg_user that can return a role's settings: a column of that name anywhere, a `*` in a
+ *  SELECT that reads the relation itself, the relation's whole row where its name is seen (`r`, `to_json(r)`,
+ *  `r.*`), its columns renamed, or a join there that compares columns by name. Their other columns are read by
+ *  the built-ins (a role's limit, whether it may log in, a CTE's `x.*` of its own columns) and stay shown. */
 function configRead(tree: unknown): string | undefined {
-  const relations = rangeVars(tree).filter((r) => Object.keys(CONFIG_COLUMNS).some((n) => isCatalog(r, n)));
-  const read = relations[0] as { relname: string } | undefined;
-  if (!read) return undefined;
-  const wholeRows = new Set(relations.flatMap((r) => {
-    const x = r as { relname: string; alias?: { aliasname?: string; colnames?: unknown } };
-    return [x.alias?.colnames !== undefined ? '' : undefined, x.alias?.aliasname ?? x.relname].filter((n): n is string => n !== undefined);
-  }));
-  const refs = columnRefs(tree);
-  const config = new Set(Object.values(CONFIG_COLUMNS));
-  const reaches = wholeRows.has('') || joinsByName(tree)
-    || refs.some((f) => f.includes(undefined) || config.has(String(f.at(-1))) || (f.length === 1 && wholeRows.has(String(f[0]))));
-  return reaches ? `reading ${read.relname}'s ${CONFIG_COLUMNS[read.relname]}` : undefined;
+  const relation = rangeVars(tree).find(isConfigRelation) as { relname: string } | undefined;
+  if (!relation) return undefined;
+  const reads = { found: false };
+  scanConfig(tree, new Set(), reads);
+  return reads.found ? `reading ${relation.relname}'s ${CONFIG_COLUMNS[relation.relname]}` : undefined;
+}
+
+const isConfigRelation = (r: unknown): boolean => Object.keys(CONFIG_COLUMNS).some((n) => isCatalog(r, n));
+const CONFIG = new Set(Object.values(CONFIG_COLUMNS));
+
+/** `visible`: the names (aliases) under which pg_roles or pg_user is seen where `value` is. */
+function scanConfig(value: unknown, visible: ReadonlySet<string>, reads: { found: boolean }): void {
+  if (reads.found) return;
+  if (Array.isArray(value)) { for (const v of value) scanConfig(v, visible, reads); return; }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'SelectStmt') { scanSelect(child, visible, reads); continue; }
+    if (key === 'ColumnRef') {
+      const f = ((child as { fields?: { String?: { sval?: unknown } }[] }).fields ?? []).map((x) => (typeof x.String?.sval === 'string' ? x.String.sval : undefined));
+      const name = f.at(-1);
+      if ((name !== undefined && CONFIG.has(name)) || (f.length <= 2 && f[0] !== undefined && visible.has(f[0]) && (f.length === 1 || name === undefined))) reads.found = true;
+    }
+    scanConfig(child, visible, reads);
+  }
+}
+
+function scanSelect(select: unknown, visible: ReadonlySet<string>, reads: { found: boolean }): void {
+  const from = (select as { fromClause?: unknown } | null)?.fromClause;
+  const own = rangeVars(from, true).filter(isConfigRelation) as { relname: string; alias?: { aliasname?: string; colnames?: unknown } }[];
+  const seen = new Set([...visible, ...own.map((r) => r.alias?.aliasname ?? r.relname)]);
+  if (own.length && (own.some((r) => r.alias?.colnames !== undefined) || joinsByName(from) || bareStar(select))) { reads.found = true; return; }
+  for (const child of Object.values(select as Record<string, unknown>)) scanConfig(child, seen, reads);
+}
+
+/** `SELECT *` (its target list's own). */
+function bareStar(select: unknown): boolean {
+  const targets = (select as { targetList?: { ResTarget?: { val?: { ColumnRef?: { fields?: unknown[] } } } }[] }).targetList ?? [];
+  return targets.some((t) => {
+    const fields = t.ResTarget?.val?.ColumnRef?.fields;
+    return fields?.length === 1 && (fields[0] as { A_Star?: unknown }).A_Star !== undefined;
+  });
 }
 
 function walk(value: unknown, found: string[], described: Set<unknown>): void {

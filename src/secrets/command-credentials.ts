@@ -50,18 +50,30 @@ export function maskCommandCredentials(text: string): string {
  *  the gate's y then ran (a probe). */
 const literal = (value: string): boolean => value.startsWith("'") || value.startsWith("$'") || (!/[$`]/.test(value) && (value.startsWith('"') || !value.includes('\\')));
 
+/** A value no reader can take for code: after its quotes, no blank and none of the characters that make a shell
+ *  word more than one (operators, expansions, quotes, braces), and no leading `-` (an option). The gate masks
+ *  only such a value: `API_TOKEN='touch F'; $API_TOKEN` and `eval echo --password='$(touch F)'` were shown as
+ *  `'****'` while bash ran the value (a probe of stop 78). A password with a blank or one of these is shown. */
+const inert = (value: string): boolean => !/[\s$`\\;&|<>(){}'"]/.test(unquote(value)) && !unquote(value).startsWith('-');
+
+/** NAME is expanded somewhere in the text (`$NAME`, `${NAME}`, `${NAME:-…}`): its value then reaches bash as a
+ *  word of the script, where it may be a command (`API_TOKEN=reboot; $API_TOKEN`). */
+const expanded = (text: string, name: string): boolean => new RegExp(String.raw`\$\{?${name}(?![A-Za-z0-9_])`).test(text);
+
 /** Patterns whose second group is the value after a head (an option, a keyword, a header), in the order they
  *  apply: the quoted NAME=value form comes between the two lists, as each list may leave a value it then finds. */
 const HEAD_VALUE_FIRST = [LONG_OPTION, MYSQL_P, NEXT_WORD, NEXT_AFTER_LONG];
 const HEAD_VALUE_LAST = [KEYWORD, CURL_USER, AUTH_HEADER];
 
 function scan(text: string, each: (value: string) => string): string {
-  const headValue = (m: string, head: string, value: string): string => (literal(value) && value !== MASK ? `${head}${each(value)}` : m);
+  const masked = (value: string) => literal(value) && inert(value) && value !== MASK;
+  const headValue = (m: string, head: string, value: string): string => (masked(value) ? `${head}${each(value)}` : m);
+  const assigned = (name: string, value: string) => isSecretVar(name) && masked(value) && !expanded(text, name);
   const named = text
-    .replace(URL_PASSWORD, (m, head: string, pw: string) => (!pw ? m : literal(pw) ? `${head}${each(pw)}@` : m))
-    .replace(ASSIGN, (m, name: string, value: string) => (isSecretVar(name) && literal(value) ? `${name}=${each(value)}` : m));
+    .replace(URL_PASSWORD, (m, head: string, pw: string) => (!pw ? m : masked(pw) ? `${head}${each(pw)}@` : m))
+    .replace(ASSIGN, (m, name: string, value: string) => (assigned(name, value) ? `${name}=${each(value)}` : m));
   const quoted = HEAD_VALUE_FIRST.reduce((t, re) => t.replace(re, headValue), named)
-    .replace(QUOTED_ASSIGN, (m, q: string, name: string, value: string) => (isSecretVar(name) && (q === "'" || literal(value)) && value !== '' ? `${q}${name}=${each(value)}${q}` : m));
+    .replace(QUOTED_ASSIGN, (m, q: string, name: string, value: string) => (value !== '' && assigned(name, `${q}${value}${q}`) ? `${q}${name}=${each(value)}${q}` : m));
   return HEAD_VALUE_LAST.reduce((t, re) => t.replace(re, headValue), quoted);
 }
 

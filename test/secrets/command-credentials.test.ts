@@ -15,8 +15,8 @@ const CASES: [string, string, string[]][] = [
   ["PGPASSWORD=x psql -c 'select 1'", "PGPASSWORD=**** psql -c 'select 1'", ['x']],
   ['psql postgres://u:pw4567@h/db', 'psql postgres://u:****@h/db', ['pw4567']],
   ["mysql -pSECRET -e 'select 1'", "mysql -p**** -e 'select 1'", ['SECRET']],
-  ["mysql -u root -p'se cret' db", "mysql -u root -p'****' db", ['se cret']],
-  ['export MYSQL_PWD="abc def"; mysql', 'export MYSQL_PWD="****"; mysql', ['abc def']],
+  ["mysql -u root -p'se-cret' db", "mysql -u root -p'****' db", ['se-cret']],
+  ['export MYSQL_PWD="abc!def"; mysql', 'export MYSQL_PWD="****"; mysql', ['abc!def']],
   ['DB_PASSWORD=s3 ./app && API_TOKEN=t0k ./b', 'DB_PASSWORD=**** ./app && API_TOKEN=**** ./b', ['s3', 't0k']],
   ['curl --password=hunter2 x', 'curl --password=**** x', ['hunter2']],
   ['redis-cli -h h -a s3cr3t ping', 'redis-cli -h h -a **** ping', ['s3cr3t']],
@@ -28,11 +28,19 @@ const CASES: [string, string, string[]][] = [
   ['echo http://host:8080/path@x', 'echo http://host:8080/path@x', []],
   // Code is not a credential: a value bash expands is shown as written (a probe's gate showed `"****"` and ran it).
   ['echo --password="$(touch ran-hidden)" done', 'echo --password="$(touch ran-hidden)" done', []],
+  // Nor a value a reader may take for code (a probe of stop 78: the gate showed `'****'` and bash ran it): one with a
+  // blank or a shell character, or one whose variable the script expands (it may be a command there).
+  ["API_TOKEN='touch F'\n$API_TOKEN", "API_TOKEN='touch F'\n$API_TOKEN", []],
+  ["eval echo --password='$(touch F)'", "eval echo --password='$(touch F)'", []],
+  ['API_TOKEN=reboot; $API_TOKEN', 'API_TOKEN=reboot; $API_TOKEN', []],
+  ["mysql -u root -p'se cret' db", "mysql -u root -p'se cret' db", []],
+  ['redis-cli -a -o x', 'redis-cli -a -o x', []],
+  ["env 'PGPASSWORD=a;b' psql", "env 'PGPASSWORD=a;b' psql", []],
   ['PGPASSWORD="$(touch r; echo x)" true', 'PGPASSWORD="$(touch r; echo x)" true', []],
   ['echo mysql -p"$(touch r)"', 'echo mysql -p"$(touch r)"', []],
   ['PGPASSWORD=a`id`b true', 'PGPASSWORD=a`id`b true', []],
   ['psql postgres://u:$(id)@h/db', 'psql postgres://u:$(id)@h/db', []],
-  ["PGPASSWORD='$(not code)' psql", "PGPASSWORD='****' psql", ['$(not code)']],
+  ["PGPASSWORD='$(not code)' psql", "PGPASSWORD='$(not code)' psql", []], // literal here, code to an eval: shown
   // More forms a probe found shown as written.
   ["PGPASSWORD=$'Hunt3rXyz' psql", 'PGPASSWORD=**** psql', ['Hunt3rXyz']],
   ['psql "host=127.0.0.1 port=1 user=app password=Hunt3rXyz"', 'psql "host=127.0.0.1 port=1 user=app password=****"', ['Hunt3rXyz']],
@@ -81,9 +89,9 @@ test('a run shows and records none of them: start line, gate, plan, output and t
 
 test('a credential whose text the command holds elsewhere is masked where it stands only: the code there stays shown', () => {
   const redactor = new Redactor();
-  const command = "PGPASSWORD='rm -rf ./victim-dir' true; mkdir -p victim-dir; rm -rf ./victim-dir; touch ran";
+  const command = "PGPASSWORD='rm-rf' true; mkdir -p victim-dir; rm-rf ./victim-dir; touch ran";
   const event = maskCommandText(redactor, { type: 'step-started', stepId: 'a', command } as unknown as RunEvent) as { command: string };
-  assert.equal(redactor.mask(event.command), "PGPASSWORD='****' true; mkdir -p victim-dir; rm -rf ./victim-dir; touch ran");
+  assert.equal(redactor.mask(event.command), "PGPASSWORD='****' true; mkdir -p victim-dir; rm-rf ./victim-dir; touch ran");
   // A credential written once is masked by value too, wherever output echoes it.
   const once = maskCommandText(redactor, { type: 'step-started', stepId: 'b', command: 'PGPASSWORD=hunter22 psql' } as unknown as RunEvent) as { command: string };
   assert.equal(redactor.mask(once.command), 'PGPASSWORD=**** psql');

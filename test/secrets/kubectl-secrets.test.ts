@@ -1,7 +1,8 @@
 // What a kubectl read hands back that the cluster or the kubeconfig keeps secret (language/validate/kubectl-secrets.ts).
 // A probe of stop 78: `kubectl get secret db -o jsonpath='{.data.password}' | base64 -d | rev` and `kubectl config
 // view --raw` validated clean as proven reads and printed the cluster's password and the operator's token (from
-// KUBECONFIG, which a proven read keeps) on the screen and in the transcript, dry run too. Real kubectl against a
+// KUBECONFIG, which a proven read keeps) on the screen and in the transcript, dry run too; plain `config view`
+// printed an auth provider's id-token (kubectl's redaction leaves it). Real kubectl against a
 // loopback API server; the commands generated (seed 78) from the ways kubectl names a type, prints an object,
 // and is wrapped or piped; clean twins (pods) stay shown.
 import assert from 'node:assert/strict';
@@ -16,10 +17,12 @@ import { rng } from '../helpers/rng.js';
 
 const PASSWORD = 'kubePw78secretQ';
 const TOKEN = 'kubeTok78secretZ';
+/** An OIDC auth provider's token, which kubectl writes out even without --raw. */
+const ID_TOKEN = 'kubeIdTok78secretW';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const reversed = (s: string) => [...s].reverse().join('');
 /** Every form of the two secrets a generated command prints: as stored (base64), decoded, and reversed. */
-const FORMS = [PASSWORD, TOKEN, b64(PASSWORD)].flatMap((s) => [s, reversed(s)]);
+const FORMS = [PASSWORD, TOKEN, ID_TOKEN, b64(PASSWORD)].flatMap((s) => [s, reversed(s)]);
 
 const SECRET = { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'db', namespace: 'default' }, type: 'Opaque', data: { password: b64(PASSWORD) } };
 const POD = { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
@@ -42,7 +45,8 @@ const TYPES = ['secret db', 'secrets db', 'Secret db', 'SECRETS db', 'secret/db'
 const PRINTS = ["-o jsonpath='{.items[*].data.password}'", '-o yaml', '-o json', "-o go-template='{{range .items}}{{.data.password}}{{end}}'"];
 const WRAPS = ['', 'timeout 20 ', 'nice -n 1 ', 'env -C / '];
 const TAILS = ['', ' | rev', ' | tr -d x', ' | od -c', ' | grep -o "[A-Za-z0-9=]*" | rev'];
-const CONFIG = ['config view --raw', 'config view --flatten', 'config view --raw --minify', "config view --raw -o jsonpath='{.users[0].user.token}'", '--context=c config view --flatten -o json'];
+const CONFIG = ['config view', 'config view --raw', 'config view --flatten', 'config view --raw --minify', "config view --raw -o jsonpath='{.users[0].user.token}'",
+  "config view -o jsonpath='{.users[1].user.auth-provider.config.id-token}'", '--context=c config view --flatten -o json'];
 
 /** `count` secret reads: generated types, printers, wrappers and pipes (a single object gets a jsonpath on itself). */
 function secretReads(seed: number, count: number): string[] {
@@ -72,9 +76,9 @@ for (const mode of ['real', 'dry'] as const) {
     const port = (server.address() as { port: number }).port;
     const dir = scratch(t);
     const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "http://127.0.0.1:${port}" } }]\ncontexts: [{ name: c, context: { cluster: c, user: u, namespace: default } }]\ncurrent-context: c\nusers: [{ name: u, user: { token: ${TOKEN} } }]\n`);
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "http://127.0.0.1:${port}" } }]\ncontexts: [{ name: c, context: { cluster: c, user: u, namespace: default } }]\ncurrent-context: c\nusers: [{ name: u, user: { token: ${TOKEN} } }, { name: v, user: { auth-provider: { name: oidc, config: { id-token: ${ID_TOKEN} } } } }]\n`);
     const reads = secretReads(78, 24);
-    const clean = ["kubectl get pods web -o jsonpath='{.metadata.name}'", 'kubectl get po -o yaml | grep -c nginx', "kubectl config view -o jsonpath='{.users[0].user.token}'"];
+    const clean = ["kubectl get pods web -o jsonpath='{.metadata.name}'", 'kubectl get po -o yaml | grep -c nginx', 'kubectl config current-context', 'kubectl config get-contexts -o name'];
     const steps = [...reads, ...clean].map((run, i) => `  - id: s${i}\n    shell: ${yamlString(run)}\n`).join('');
     const file = writeRunbook(dir, 'kube', `name: kube\ntitle: Kube\ninputs:\n  kind: { default: secret }\nsteps:\n${steps}  - { id: done, end: resolved, message: ok }\n`);
     const v = await cli(['validate', file], { cwd: dir });
@@ -100,6 +104,6 @@ for (const mode of ['real', 'dry'] as const) {
       assert.equal(res?.withheld, undefined, `${run} is shown`);
     });
     assert.match(r.stdout, /\| web\n/, 'a pod read is on the screen');
-    assert.match(r.stdout, /\| REDACTED\n/, "kubectl's own redaction is shown");
+    assert.match(r.stdout, /\| c\n/, 'the current context is on the screen');
   });
 }

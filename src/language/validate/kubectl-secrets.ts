@@ -5,7 +5,9 @@
 // the transcript, dry run too. Such a step is a step given a secret: what it printed is withheld, by the engine's
 // own reading of its words. An allowlist: a resource type is read as holding no secret only when it is one of
 // Kubernetes' own kinds that keep none (Secret is the one kind the API marks secret; a custom resource may be
-// anything), and `config view` only with the options that keep kubectl's own redaction.
+// anything). `config view` is one whatever its options: kubectl writes REDACTED for a token or a password only
+// without --raw, and never for an auth provider's id-token, refresh-token and client-secret or an exec plugin's
+// env values (kubectl 1.3x, a probe of stop 78).
 import { DYNAMIC, HOLE, type Word } from '../shell-words.js';
 import { shownWord } from './read-options.js';
 import { verbWords } from './read-verbs.js';
@@ -24,10 +26,6 @@ const NOT_SECRET = new Set(`
   clusterrolebindings clusterrolebinding controllerrevisions controllerrevision podtemplates podtemplate
   componentstatuses componentstatus cs all`.split(/\s+/).filter(Boolean));
 
-/** Options of `kubectl config view` (its own and kubectl's global ones) under which kubectl still writes
- *  REDACTED / DATA+OMITTED for credentials: `--raw` prints them, and so does `--flatten`. */
-const CONFIG_VIEW_REDACTS = new Set(['o', 'output', 'minify', 'n', 'namespace', 'context', 'cluster', 'user', 'request-timeout', 'v']);
-
 /** The resource types a `get` or `describe` names: `TYPE[,TYPE…] [NAME…]`, or `TYPE/NAME …`. */
 function resourceTypes(operands: Word[]): Word[] {
   const [first] = operands;
@@ -45,10 +43,7 @@ export function kubectlSecretRead(args: Word[]): string | undefined {
   const read = verbWords('kubectl', args);
   if (!read) return undefined;
   const [verb, sub] = read.verb;
-  if (verb === 'config' && sub === 'view') {
-    const shows = read.parsed.options.find((o) => !CONFIG_VIEW_REDACTS.has(o.name));
-    return shows ? `the kubeconfig's credentials, by kubectl config view ${shownWord(shows.word.text)}` : undefined;
-  }
+  if (verb === 'config' && sub === 'view') return "the kubeconfig's credentials, by kubectl config view";
   if (verb !== 'get' && verb !== 'describe') return undefined;
   const secret = resourceTypes(read.parsed.operands).find(holdsSecret);
   return secret ? `the cluster's stored secrets, by kubectl ${verb} ${shownWord(secret.text)}` : undefined;

@@ -14,6 +14,8 @@ import { test } from 'node:test';
 import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { rng } from '../helpers/rng.js';
+import { secretStoresRead } from '../../src/language/validate/shell-lint.js';
+import { planOfTemplate } from '../../src/language/shell-plan.js';
 
 const PASSWORD = 'kubePw78secretQ';
 const TOKEN = 'kubeTok78secretZ';
@@ -107,3 +109,15 @@ for (const mode of ['real', 'dry'] as const) {
     assert.match(r.stdout, /\| c\n/, 'the current context is on the screen');
   });
 }
+
+// The engine's reading outside the proven subset too (a gated or vouched step): a loop's `"$n"` stands as the
+// name or the type it is written as; a value that may be a type counts as one that may name Secrets.
+test('what a kubectl step reads from a store, by the engine reading of its text', () => {
+  const reads = (script: string, values: string[] = []) => secretStoresRead(script, planOfTemplate(script), values);
+  assert.deepEqual(reads('for n in a b; do kubectl get secret "$n" -o yaml; done'), ["the cluster's stored secrets, by kubectl get secret"]);
+  assert.equal(reads('kubectl get "$kind" db -o yaml').length, 1);
+  assert.equal(reads('kubectl get -o yaml -- "${{ inputs.kind }}" db', ['secrets']).length, 1);
+  assert.deepEqual(reads('kubectl get -o yaml -- "${{ inputs.kind }}" db', ['pods']), []);
+  assert.deepEqual(reads('timeout 5 kubectl -n prod get pods,deploy -o wide; kubectl logs web'), []);
+  assert.equal(reads("bash -c 'kubectl get secrets -A -o json'").length, 1);
+});

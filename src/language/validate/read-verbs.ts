@@ -127,11 +127,13 @@ export const isVerbTool = (name: string): boolean => name in TOOLS;
  *  `config view`) and the words after it as the verb's own options read them. */
 type VerbReading = { finding: ReadOnlyFinding } | { verb: string[]; parsed: ParsedOptions } | { bare: true };
 
-function readVerb(name: string, args: Word[]): VerbReading {
+/** `loose`: words that may become options at run time are read as the operands they are written as (for what a
+ *  read may reach, where reading more is the safe side), not refused. */
+function readVerb(name: string, args: Word[], loose = false): VerbReading {
   const tool = TOOLS[name]!;
   const uri = tool.plainPaths ? args.find((w) => !w.dynamic && URI.test(w.text)) : undefined;
   if (uri) return { finding: { unknown: `'${name} … ${shownWord(uri.text)}': ${name} fetches a URI over the network (a stop-66 probe sent lines to a local service with 'openssl x509 -in http://…'); name a local file` } };
-  const before = parseOptions(name, args, { ...tool.global, inOrder: true });
+  const before = parseOptions(name, args, { ...tool.global, inOrder: true, ...(loose ? { anyOptionReads: true } : {}) });
   if ('finding' in before) return before;
   const [verb, ...rest] = before.operands;
   if (!verb) return tool.bareReads ? { bare: true } : { finding: { unknown: `'${name}' without a verb` } };
@@ -149,7 +151,7 @@ function readVerb(name: string, args: Word[]): VerbReading {
   }
   if (!spec) return { finding: { unknown: `'${name} ${shownWord(verb.text)}': not a verb of ${name} reviewed as a read (${Object.keys(tool.verbs).join(', ')}${tool.groups ? `, ${Object.keys(tool.groups).join(', ')} …` : ''})` } };
   const options = tool.anywhere ? merge(tool.global, spec) : spec;
-  const parsed = parseOptions(`${name} ${words.join(' ')}`, operands, tool.verbOptionsRead ? { ...options, anyOptionReads: true } : options);
+  const parsed = parseOptions(`${name} ${words.join(' ')}`, operands, tool.verbOptionsRead || loose ? { ...options, anyOptionReads: true } : options);
   return 'finding' in parsed ? parsed : { verb: words, parsed };
 }
 
@@ -159,9 +161,10 @@ export function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
   return 'finding' in r ? r.finding : undefined;
 }
 
-/** The reviewed verb of `name args…` and its parsed words, when the lint proves it a read. */
+/** The reviewed verb of `name args…` and its parsed words, when its options are reviewed ones (a word built
+ *  from a value counts as the operand it stands as). */
 export function verbWords(name: string, args: Word[]): { verb: string[]; parsed: ParsedOptions } | undefined {
-  const r = isVerbTool(name) ? readVerb(name, args) : undefined;
+  const r = isVerbTool(name) ? readVerb(name, args, true) : undefined;
   return r && 'verb' in r ? r : undefined;
 }
 

@@ -13,7 +13,7 @@ import { readsWhole, renderFlow, renderParam, renderShell, renderShown, renderTe
 import { planOfTemplate } from '../language/shell-plan.js';
 import { secretLeavesHere, sinkPhrase } from '../language/shell-secret-sinks.js';
 import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
-import { provenWithValues } from '../language/validate/shell-lint.js';
+import { provenWithValues, secretStoresRead } from '../language/validate/shell-lint.js';
 import { valueVar } from '../executors/shell-values.js';
 import { toMs } from './duration.js';
 import { displayUrl, engineOfScheme } from '../db/url.js';
@@ -43,6 +43,11 @@ function givenSecrets(scope: Scope, places: [string, unknown, boolean?][]): { gi
   const given = taint ? [...new Set(places.filter(([, v, flowed]) => v !== undefined && (flowed === true || taint.secret(v))).map(([where]) => where))] : [];
   return given.length ? { given } : {};
 }
+
+/** A step that reads a store of secrets (a cluster's Secrets, a kubeconfig's credentials: kubectl-secrets.ts) is
+ *  given them, as an SQL read of a password store is: what it prints is withheld. */
+const withStores = (given: { given?: string[] }, stores: string[]): { given?: string[] } =>
+  (stores.length ? { given: [...(given.given ?? []), ...stores] } : given);
 
 
 export function connectionUrl(doc: RunbookDoc, name: string | undefined, scope: Scope): { name: string; url: string } {
@@ -103,8 +108,8 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
       env: Object.fromEntries(envFlows.map(([k, f]) => [k, f.shown])),
       ...(dir ? { cwd: dir.shown } : {}),
     },
-    ...givenSecrets(scope, [...r.values.map((v, i): [string, unknown, boolean] => [`\${{ ${r.sources[i]} }}`, v, r.tainted[i]!]),
-      ...envFlows.map(([k, f]): [string, unknown, boolean] => [`env ${k}`, f.text, f.tainted]), ['cwd', cwd, dir?.tainted]]),
+    ...withStores(givenSecrets(scope, [...r.values.map((v, i): [string, unknown, boolean] => [`\${{ ${r.sources[i]} }}`, v, r.tainted[i]!]),
+      ...envFlows.map(([k, f]): [string, unknown, boolean] => [`env ${k}`, f.text, f.tainted]), ['cwd', cwd, dir?.tainted]]), secretStoresRead(spec.run, plan, r.values)),
     ...(where ? { target: where.remote ? describeRemote(where.remote) : `this machine [target ${targetName} not used: ${where.why}]` } : {}),
   };
 }

@@ -4,7 +4,7 @@
 // line is an operand, never the verb; a verb built from a value, an unknown verb or option is not proven.
 import type { SimpleCommand, Word } from '../shell-words.js';
 import type { ReadOnlyFinding } from './read-commands.js';
-import { mayBeOption, parseOptions, shownWord, type Options } from './read-options.js';
+import { mayBeOption, parseOptions, shownWord, type Options, type ParsedOptions } from './read-options.js';
 
 interface VerbTool {
   /** Options before the verb (the tool's global options). */
@@ -123,31 +123,49 @@ export function reviewedVerbs(): { words: string[]; options: Options }[] {
 }
 export const isVerbTool = (name: string): boolean => name in TOOLS;
 
-/** The verdict for `name args…`, `name` being a verb tool. */
-export function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
+/** How a verb tool's words read: not proven (why), no verb (`systemctl` alone), or the verb (with its group:
+ *  `config view`) and the words after it as the verb's own options read them. */
+type VerbReading = { finding: ReadOnlyFinding } | { verb: string[]; parsed: ParsedOptions } | { bare: true };
+
+/** `loose`: words that may become options at run time are read as the operands they are written as (for what a
+ *  read may reach, where reading more is the safe side), not refused. */
+function readVerb(name: string, args: Word[], loose = false): VerbReading {
   const tool = TOOLS[name]!;
   const uri = tool.plainPaths ? args.find((w) => !w.dynamic && URI.test(w.text)) : undefined;
-  if (uri) return { unknown: `'${name} … ${shownWord(uri.text)}': ${name} fetches a URI over the network (a stop-66 probe sent lines to a local service with 'openssl x509 -in http://…'); name a local file` };
-  const before = parseOptions(name, args, { ...tool.global, inOrder: true });
-  if ('finding' in before) return before.finding;
+  if (uri) return { finding: { unknown: `'${name} … ${shownWord(uri.text)}': ${name} fetches a URI over the network (a stop-66 probe sent lines to a local service with 'openssl x509 -in http://…'); name a local file` } };
+  const before = parseOptions(name, args, { ...tool.global, inOrder: true, ...(loose ? { anyOptionReads: true } : {}) });
+  if ('finding' in before) return before;
   const [verb, ...rest] = before.operands;
-  if (!verb) return tool.bareReads ? undefined : { unknown: `'${name}' without a verb` };
-  if (verb.dynamic || verb.pattern || mayBeOption(verb)) return { unknown: `'${name} ${shownWord(verb.text)}': a verb built from a value` };
+  if (!verb) return tool.bareReads ? { bare: true } : { finding: { unknown: `'${name}' without a verb` } };
+  if (verb.dynamic || verb.pattern || mayBeOption(verb)) return { finding: { unknown: `'${name} ${shownWord(verb.text)}': a verb built from a value` } };
   let spec = tool.verbs[verb.text];
   let operands = rest;
-  let shown = `${name} ${verb.text}`;
+  const words = [verb.text];
   const group = tool.groups?.[verb.text];
   if (group) {
     const sub = rest[0];
-    if (!sub || sub.dynamic || sub.pattern || !group[sub.text]) return { unknown: `'${name} ${verb.text} ${shownWord(sub?.text ?? '')}': not a verb reviewed as a read (${Object.keys(group).join(', ')})` };
+    if (!sub || sub.dynamic || sub.pattern || !group[sub.text]) return { finding: { unknown: `'${name} ${verb.text} ${shownWord(sub?.text ?? '')}': not a verb reviewed as a read (${Object.keys(group).join(', ')})` } };
     spec = group[sub.text];
     operands = rest.slice(1);
-    shown += ` ${sub.text}`;
+    words.push(sub.text);
   }
-  if (!spec) return { unknown: `'${name} ${shownWord(verb.text)}': not a verb of ${name} reviewed as a read (${Object.keys(tool.verbs).join(', ')}${tool.groups ? `, ${Object.keys(tool.groups).join(', ')} …` : ''})` };
+  if (!spec) return { finding: { unknown: `'${name} ${shownWord(verb.text)}': not a verb of ${name} reviewed as a read (${Object.keys(tool.verbs).join(', ')}${tool.groups ? `, ${Object.keys(tool.groups).join(', ')} …` : ''})` } };
   const options = tool.anywhere ? merge(tool.global, spec) : spec;
-  const after = parseOptions(shown, operands, tool.verbOptionsRead ? { ...options, anyOptionReads: true } : options);
-  return 'finding' in after ? after.finding : undefined;
+  const parsed = parseOptions(`${name} ${words.join(' ')}`, operands, tool.verbOptionsRead || loose ? { ...options, anyOptionReads: true } : options);
+  return 'finding' in parsed ? parsed : { verb: words, parsed };
+}
+
+/** The verdict for `name args…`, `name` being a verb tool. */
+export function verbFinding(name: string, args: Word[]): ReadOnlyFinding {
+  const r = readVerb(name, args);
+  return 'finding' in r ? r.finding : undefined;
+}
+
+/** The reviewed verb of `name args…` and its parsed words, when its options are reviewed ones (a word built
+ *  from a value counts as the operand it stands as). */
+export function verbWords(name: string, args: Word[]): { verb: string[]; parsed: ParsedOptions } | undefined {
+  const r = isVerbTool(name) ? readVerb(name, args, true) : undefined;
+  return r && 'verb' in r ? r : undefined;
 }
 
 /** `ip [-OPTIONS] OBJECT [COMMAND …]`: only showing, listing and route look-ups read (no command means show).

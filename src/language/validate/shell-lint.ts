@@ -11,6 +11,7 @@ import { inertSetting, inertVariable, localeVariable, variableWhy } from '../she
 import { CODE, DYNAMIC, HOLE, holdsValue, parseScript, type SimpleCommand, type Word } from '../shell-words.js';
 import { ACTS_WHEN_OPENED, asOpened, clientFinding, readOnlyFinding, type ShellSql } from './shell-read-only.js';
 import { find } from './read-programs.js';
+import { kubectlSecretRead } from './kubectl-secrets.js';
 import { declareValueRisk } from './declare-values.js';
 import { parseOptions } from './read-options.js';
 import { assignments, codeFromValue, HEREDOC_VALUE, INTERPRETERS, isWrapper, SHELLS, shellDanger as shellCode, wrapperDanger, type Inner } from './shell-wrappers.js';
@@ -57,6 +58,15 @@ export function provenWithValues(plan: Plan, values: readonly string[]): boolean
   return values.length === 0 || scriptDanger(planText(plan, (n) => singleQuoted(values[n - 1] ?? '')), { depth: 0, sql: [] }) === undefined;
 }
 
+/** What the script reads from a store of secrets (kubectl-secrets.ts), by the engine's reading: the plan's text
+ *  with its values written in as literal words, as bash is handed it; outside the subset the author's text, where
+ *  a value counts as one that may name a store. Said for the record (the step is then given a secret). */
+export function secretStoresRead(template: string, plan: Plan | undefined, values: readonly string[]): string[] {
+  const at: Reading = { depth: 0, sql: [], stores: [] };
+  scriptDanger(plan ? planText(plan, (n) => singleQuoted(values[n - 1] ?? '')) : withHoles(template), at);
+  return [...new Set(at.stores)];
+}
+
 /** The allowlist's reading of the author's text alone, without the subset (shell-plan.ts): what the tables
  *  prove of each command. A step is proven only when this holds of its plan's text (shellFindings). */
 export function allowlistFindings(script: string, sql: ShellSql[] = []): string | undefined {
@@ -64,7 +74,7 @@ export function allowlistFindings(script: string, sql: ShellSql[] = []): string 
 }
 
 /** Where the lint is in a script: how deep in nested code, the SQL found so far, the first acting command. */
-interface Reading { depth: number; sql: ShellSql[]; acting?: string }
+interface Reading { depth: number; sql: ShellSql[]; acting?: string; stores?: string[] }
 const deeper = (at: Reading): Reading => ({ ...at, depth: at.depth + 1 });
 
 const MAX_DEPTH = 8;
@@ -201,6 +211,8 @@ function wordsDanger(words: Word[], cmd: SimpleCommand, at: Reading): string | u
     return wordsDanger(args.slice(3), cmd, at);
   }
   if (isWrapper(name)) return wrapperDanger(name, args, inner, (w) => (setsNonInertVar(w) ? execVarFinding(w) : undefined));
+  const store = name === 'kubectl' ? kubectlSecretRead(args) : undefined;
+  if (store) at.stores?.push(store);
   const finding = readOnlyFinding(name, args, cmd, at.sql);
   if (!finding) return undefined;
   // Not proven: a sub-command that changes things is reported as acting (safe_because cannot vouch for it).

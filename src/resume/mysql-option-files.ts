@@ -5,8 +5,9 @@
 // at server B between kill -9 and resume, and the resumed `mariadb -e …` went to B unrefused. The client's word
 // is taken, with the environment the step will have (its PATH's client, its HOME and homes).
 import { spawnSync } from 'node:child_process';
+import { accessSync, constants, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { inheritedEnv } from '../secrets/credential-env.js';
 
 const CLIENTS = ['mariadb', 'mysql'];
@@ -21,8 +22,23 @@ export function mysqlOptionFiles(env: NodeJS.ProcessEnv): string[] {
   const given = inheritedEnv(env, []); // it reads files only; it is given no credential all the same
   const key = JSON.stringify(Object.entries(given).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   let files = answers.get(key);
-  if (!files) answers.set(key, files = CLIENTS.flatMap((client) => listed(client, given)));
+  if (!files) answers.set(key, files = installed(given).flatMap((program) => listed(program, given)));
   return files;
+}
+
+/** The clients on PATH, each program once (Debian's mysql is a link to mariadb: ~28 ms an ask). */
+function installed(env: NodeJS.ProcessEnv): string[] {
+  const found = new Set<string>();
+  for (const client of CLIENTS) {
+    for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+      try {
+        accessSync(join(dir, client), constants.X_OK);
+        found.add(realpathSync(join(dir, client)));
+        break;
+      } catch { /* not here */ }
+    }
+  }
+  return [...found];
 }
 
 function listed(client: string, env: NodeJS.ProcessEnv): string[] {

@@ -115,8 +115,9 @@ test('TMUX naming another tmux server on resume: the resumed step reaches neithe
     const cwd = join(dir, name);
     mkdirSync(cwd);
     execFileSync('tmux', ['-S', socket, 'new-session', '-d', '-s', 'app', '-c', cwd]);
-    t.after(() => { try { execFileSync('tmux', ['-S', socket, 'kill-server'], { stdio: 'ignore' }); } catch { /* gone */ } });
     const pid = execFileSync('tmux', ['-S', socket, 'display', '-p', '#{pid}'], { encoding: 'utf8' }).trim();
+    // By its pid: the scratch directory, its socket with it, may be gone before this runs.
+    t.after(() => { try { process.kill(Number(pid)); } catch { /* gone */ } });
     return { tmux: `${socket},${pid},0`, mark: join(cwd, 'restarted') };
   };
   const [a, b] = [server('a'), server('b')];

@@ -5,10 +5,7 @@
 // the step's bash would take its character set from is not proven (C, POSIX, *.UTF-8), its character set is
 // pinned to C.UTF-8; every other category keeps the operator's choice. The engine decodes output as UTF-8 anyway.
 import { provenLocale } from '../language/shell-vars.js';
-
-/** The categories LC_ALL sets besides LC_CTYPE (glibc's). */
-const CATEGORIES = ['LC_COLLATE', 'LC_MESSAGES', 'LC_MONETARY', 'LC_NUMERIC', 'LC_TIME', 'LC_PAPER', 'LC_NAME', 'LC_ADDRESS',
-  'LC_TELEPHONE', 'LC_MEASUREMENT', 'LC_IDENTIFICATION'];
+import { LC_CATEGORIES } from '../common/session-env.js';
 
 /** `env`, or a copy whose character set is proven: LC_ALL's other categories kept, LC_CTYPE C.UTF-8. */
 export function withParseLocale(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -16,7 +13,7 @@ export function withParseLocale(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (ctype === '' || provenLocale(ctype)) return env; // none set: the C locale
   const out = { ...env };
   if (env.LC_ALL) {
-    for (const c of CATEGORIES) out[c] = env.LC_ALL;
+    for (const c of LC_CATEGORIES) out[c] = env.LC_ALL;
     delete out.LC_ALL;
   }
   out.LC_CTYPE = 'C.UTF-8';

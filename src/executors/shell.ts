@@ -20,6 +20,7 @@ import { withValues } from './shell-values.js';
 import { absolutePath } from './path-entries.js';
 import { withParseLocale } from './parse-locale.js';
 import { withoutBashStartup } from './bash-startup-env.js';
+import { withoutSessionHandles } from '../common/session-env.js';
 import { physicalPwd } from './physical-pwd.js';
 import { inheritedEnv } from '../secrets/credential-env.js';
 import { provenReadEnv } from './proven-env.js';
@@ -143,8 +144,9 @@ function start(
     shell: BASH, prefix: '', postfix: '', quote,
     cwd: action.cwd ?? process.cwd(),
     // SHLVL ≥ 1: bash sources ~/.bashrc when its stdin is a socket (Node's pipes are) at shell level 1.
-    // A proven read: only the reviewed part of the operator's environment (proven-env.ts).
-    env: { ...provenOnly(action, inheritedEnv(baseEnv, action.withheld ?? [])), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
+    // A proven read: only the reviewed part of the operator's environment (proven-env.ts). No step: the session's
+    // handles (a tmux server, a display), which a resume lets differ (common/session-env.ts).
+    env: { ...provenOnly(action, withoutSessionHandles(inheritedEnv(baseEnv, action.withheld ?? []))), ...action.env, SHLVL: String(Math.max(1, Number(baseEnv.SHLVL) || 0)) },
     // A step never waits on a terminal: stdin is /dev/null, or the values' pipe that the prelude swaps for it;
     // fd 3 is the supervisor's lifeline (a direct command has none).
     stdio: [stdin || held ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(direct ? [] : ['pipe' as const])],

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { ClientFile } from '../transcript/run-place.js';
+import { mysqlOptionFiles } from './mysql-option-files.js';
 import { escapeGlob, followIncludes, isPattern, patternMatches, segmentSource, UNCOMPARED, unescapeGlob, type Format, type Reader, type Source } from './client-includes.js';
 
 /** Larger than any client config file: a path that is something else is not read to its end. */
@@ -36,6 +37,8 @@ function clientSources(env: NodeJS.ProcessEnv, cwd: string, runbookFile?: string
     // the MySQL and MariaDB clients' option files, in their reading order, and the login path file (encrypted)
     src('/etc/my.cnf', 'mycnf'), src('/etc/mysql/my.cnf', 'mycnf'), ...(env.MYSQL_HOME ? [src(join(at(env.MYSQL_HOME), 'my.cnf'), 'mycnf')] : []),
     src(inHome('.my.cnf'), 'mycnf'), src(at(env.MYSQL_TEST_LOGIN_FILE || inHome('.mylogin.cnf'))),
+    // and every file the installed clients say they read (MariaDB's $MARIADB_HOME/my.cnf among them)
+    ...mysqlOptionFiles(env).map((p) => src(at(p), 'mycnf')),
     // ssh: the user's and the system's config, a relative Include under ~/.ssh or /etc/ssh
     src(inHome('.ssh/config'), 'ssh', inHome('.ssh')), src('/etc/ssh/ssh_config', 'ssh', '/etc/ssh'),
     // kubectl: every file KUBECONFIG lists, else the default

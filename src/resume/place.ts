@@ -1,7 +1,7 @@
 // Whether a resumed run acts where the run started, besides its connections (issue #46): the working directory
 // and the whole environment its steps may be given, recorded in the header (transcript/run-place.ts) and
 // compared with now before anything runs. The environment is compared by allowlist: every variable must be the
-// same except the operator's session (session-env.ts), so a target spelled in no form the engine knows
+// same except the operator's session (common/session-env.ts), so a target spelled in no form the engine knows
 // (`host=db-b dbname=x`, a jdbc: URL, ORDERS_HOST, another HOME's ~/.pg_service.conf) still counts.
 import { createHash, randomBytes } from 'node:crypto';
 import { UserError } from '../common/errors.js';
@@ -12,7 +12,7 @@ import { clientFileChanges, clientFilesOf } from './client-files.js';
 import { stepPlaces } from './step-places.js';
 import type { RunbookDoc } from '../language/schema.js';
 import { inputChanges, inputPrintsOf, unprintedInputChanges, type ResolvedInputs } from './input-prints.js';
-import { isSessionVariable } from './session-env.js';
+import { isSessionVariable } from '../common/session-env.js';
 import { recordKey, type RecordKey } from './record-key.js';
 import { URL_START, withoutUrlPassword } from './url-password.js';
 

@@ -1,5 +1,5 @@
 // Where each shell step's clients look for their configuration, as far as the run's start can tell: a step's
-// `env:` may point PGSERVICEFILE, PGPASSFILE, HOME, KUBECONFIG or MYSQL_HOME elsewhere, and its `cwd:` holds a
+// `env:` may point PGSERVICEFILE, PGPASSFILE, HOME, KUBECONFIG, MYSQL_HOME or MARIADB_HOME elsewhere, and its `cwd:` holds a
 // `.env` of its own. A probe of stop 66 pointed a step's PGSERVICEFILE at a file the run's record did not
 // hold, edited it between kill -9 and resume, and the resumed step wrote to another server. The steps of the
 // runbooks it calls are read too, with the inputs the call gives them.
@@ -9,9 +9,6 @@ import { own, setOwn } from '../common/own.js';
 import { renderTemplate } from '../engine/render.js';
 import { readRunbook } from '../language/runbook.js';
 import type { RunbookDoc } from '../language/schema.js';
-
-/** The variables that move a client's configuration files (client-files.ts reads them). */
-const MOVING = new Set(['PGSERVICEFILE', 'PGSYSCONFDIR', 'PGPASSFILE', 'PSQLRC', 'HOME', 'KUBECONFIG', 'MYSQL_HOME', 'MYSQL_TEST_LOGIN_FILE']);
 
 type Place = { env: NodeJS.ProcessEnv; cwd: string };
 
@@ -42,7 +39,8 @@ export function stepPlaces(doc: RunbookDoc, inputs: Record<string, unknown>, env
     if (!shell || (!shell.env && !shell.cwd)) continue;
     const stepEnv: NodeJS.ProcessEnv = { ...env };
     for (const [name, value] of Object.entries(shell.env ?? {})) {
-      const filled = MOVING.has(name) && typeof value === 'string' ? fill(value) : undefined;
+      // Every variable: which of them move a client's files is the client's to say (mysql-option-files.ts).
+      const filled = typeof value === 'string' ? fill(value) : undefined;
       if (filled !== undefined) stepEnv[name] = filled;
     }
     const dir = shell.cwd ? fill(shell.cwd) : undefined;

@@ -8,7 +8,7 @@ export interface RunPlace {
   cwd: string;
   /** Variable → the database server its URL names, without a password: what a refusal can show. */
   serverEnv: Record<string, string>;
-  /** Every variable a step may be given but the operator's session (resume/session-env.ts), as a digest salted
+  /** Every variable a step may be given but the operator's session (common/session-env.ts), as a digest salted
    *  per run: a value may be a secret, so it is compared, never written. */
   envDigest?: EnvDigest;
   /** Every input's value as the run resolved it, fingerprinted (resume/input-prints.ts): `-i url=…` or a secret

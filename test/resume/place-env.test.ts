@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rng } from '../helpers/rng.js';
 import { placeChanges, placeOf, SHOWN_SERVER_VARIABLES } from '../../src/resume/place.js';
-import { isSessionVariable } from '../../src/resume/session-env.js';
+import { isSessionVariable } from '../../src/common/session-env.js';
 
 const SEED = 4646;
 const TRIALS = 3000;

@@ -12,6 +12,9 @@ export interface MachineContext extends RunData {
   /** Steps that acted before the interruption: a vouched one asks before it runs again in the resumed run (a probe
    *  of stop 67 reordered a runbook, resumed with --accept-changed, and a finished vouched write ran again ungated). */
   ranBeforeResume?: string[];
+  /** The last check (language/check-step.ts) that finished before the interruption: a resumed run about to end
+   *  `resolved` without a check of its own runs it again (engine/resumed-check.ts). */
+  checkedBeforeResume?: string;
   resumedLoop?: ResumedLoop; // its for_each list and finished items, when it was a for_each
 }
 

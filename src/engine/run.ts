@@ -21,6 +21,9 @@ import { relabel, relabelGate, relabelQuestion } from './relabel.js';
 import { runOutputs, startContext } from './run-data.js';
 import type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 import { SessionSecrets } from './session-secrets.js';
+import { resolvedNow } from './resumed-check.js';
+import { isCheck } from '../language/check-step.js';
+import { stepById } from '../language/flow.js';
 
 export type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 
@@ -34,6 +37,10 @@ export class Run {
   private gate?: PendingGate;
   private readonly questions = new Map<string, PendingQuestion>();
   private inFlight = new Set<Promise<unknown>>();
+  /** A check (language/check-step.ts) finished in this process: a resumed run's `resolved` rests on it. */
+  private checkedHere = false;
+  /** Stops the check a resumed run runs again before it ends resolved (resumed-check.ts). */
+  private readonly recheckAbort = new AbortController();
   private readonly children = new Map<string, Run>();
   private readonly withheldListeners = new Set<WithheldOutputListener>();
   private started = 0;
@@ -133,8 +140,12 @@ export class Run {
     // A restored snapshot is at rest: xstate evaluates eventless transitions (enter → gate/running,
     // route → next step) only after an event, so nudge it with one no state handles.
     if (snapshot) actor.send({ type: 'RESUME' } as unknown as MachineEvent);
-    const output = await done;
+    const reached = await done;
     await Promise.allSettled([...this.inFlight]);
+    const output = resume && !this.fatal && !this.stopOutcome ? await resolvedNow(reached, {
+      context: actor.getSnapshot().context as MachineContext, checkedHere: this.checkedHere,
+      run: (stepId, context) => this.track(runner.run(stepId, context, this.recheckAbort.signal)),
+    }) : reached;
     return this.finish(output);
   }
 
@@ -184,6 +195,7 @@ export class Run {
     this.gate = undefined;
     this.stopOutcome ??= outcome;
     this.stopReason ??= reason;
+    this.recheckAbort.abort(new Error(reason));
     this.actor?.send({ type: 'ABORT', reason, outcome });
   }
 
@@ -314,7 +326,13 @@ export class Run {
     return event;
   }
 
-  private publish(event: RunEvent): void { this.events.publish(event); }
+  private publish(event: RunEvent): void {
+    if (event.type === 'step-finished' && !event.willRetry && !this.checkedHere) {
+      const step = stepById(this.opts.runbook.doc, event.stepId);
+      this.checkedHere = step !== undefined && isCheck(step) && event.result.status !== 'skipped';
+    }
+    this.events.publish(event);
+  }
 
   /** Why the run can no longer be recorded, once the transcript failed: nothing acts after it. */
   private get fatal(): string | undefined { return this.events.fatal; }

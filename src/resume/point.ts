@@ -10,6 +10,7 @@ import { UserError } from '../common/errors.js';
 import type { Transcript } from '../transcript/reader.js';
 import type { TranscriptLine } from '../events/schema.js';
 import { isNested } from '../transcript/nested.js';
+import { isCheck } from '../language/check-step.js';
 import { own, setOwn } from '../common/own.js';
 import { whoDrove } from '../transcript/who-drove.js';
 
@@ -48,6 +49,7 @@ interface Walk {
   dryRun: boolean;
   loop?: ResumedLoop;               // current is a for_each that had started its items
   branch?: { from: string; to: string }; // the last branch taken
+  lastCheck?: string;               // the last check that finished (language/check-step.ts)
 }
 
 export function findResumePoint(t: Transcript, doc: RunbookDoc, options: FindOptions | LoadCalled = {}, file = t.header.runbook.file): ResumePoint {
@@ -99,7 +101,8 @@ function pointOf(lines: TranscriptLine[], doc: RunbookDoc, opts: FindOptions, fi
   const loop = !walk.settled && walk.loop?.stepId === stepId && step!.for_each ? walk.loop : undefined;
   return {
     stepId, phase, started: walk.started, dryRun: walk.dryRun,
-    context: { inputs: {}, results: walk.results, captures: walk.captures, visits: walk.visits, ...(loop ? { resumedLoop: loop } : {}) },
+    context: { inputs: {}, results: walk.results, captures: walk.captures, visits: walk.visits, ...(loop ? { resumedLoop: loop } : {}),
+      ...(walk.lastCheck ? { checkedBeforeResume: walk.lastCheck } : {}) },
     ...(nested ? { nested: { [stepId]: nested } } : {}),
   };
 }
@@ -226,7 +229,9 @@ function enter(walk: Walk, stepId: string): void {
 /** The same context update the machine's recordResult makes. */
 function settle(walk: Walk, doc: RunbookDoc, stepId: string, result: StepResult): void {
   setOwn(walk.results, stepId, result);
-  const capture = stepById(doc, stepId)?.capture;
+  const step = stepById(doc, stepId);
+  if (step && isCheck(step) && result.status !== 'skipped') walk.lastCheck = stepId;
+  const capture = step?.capture;
   if (capture) setOwn(walk.captures, capture, stepId);
   if (stepId === walk.current) walk.settled = true;
 }

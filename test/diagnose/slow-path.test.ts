@@ -12,7 +12,10 @@ import { assertAdviceAgrees } from './advice-agrees.js';
 const DELAY_MS = 2_000;
 const LIMIT_MS = 3_000;
 
-describe('a slow path is not a silent server', () => {
+// Nearly all of each case is waiting (a relay's seconds, 9 s of listening to silence): every case has a relay or
+// listener of its own, so the two engines' groups run side by side and their cases beside each other.
+describe('slow paths', { concurrency: 2 }, () => {
+describe('a slow path is not a silent server', { concurrency: true }, () => {
   let server: LabServer;
   let silent: SilentServer;
   before(async () => { [server, silent] = await Promise.all([startPostgres(), startSilentServer()]); });
@@ -66,7 +69,7 @@ describe('a slow path is not a silent server', () => {
 // MySQL/MariaDB (#48): the login's own connection is the evidence (no early read: each connection counts against
 // the host's max_connect_errors). A greeting that came, late, within the limit is named slow with its time; one
 // that did not come within the limit is waited for by one late read of 3× the limit, so silence is measured too.
-describe('a slow path to MariaDB is not a silent server', () => {
+describe('a slow path to MariaDB is not a silent server', { concurrency: true }, () => {
   let server: LabServer;
   let silent: SilentServer;
   before(async () => { [server, silent] = await Promise.all([startMariadb(), startSilentServer()]); });
@@ -108,4 +111,5 @@ describe('a slow path to MariaDB is not a silent server', () => {
     assert.match(failed?.summary ?? '', /nothing came back within 9 s either \(3× the limit\): silence, not a slow answer/);
     assert.equal(failed?.details?.silentMs, 9_000);
   });
+});
 });

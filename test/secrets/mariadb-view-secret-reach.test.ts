@@ -160,5 +160,11 @@ describe("secrets a hostile owner's MariaDB views and routines reach", () => {
     assert.equal(f?.status, 'failed', r.stdout + r.stderr);
     assert.ok(f?.withheld?.because?.some((b) => b.includes('app_db.fails')), JSON.stringify(f));
     for (const out of [r.stdout, r.stderr, recorded]) assert.ok(!out.includes(secrets[0]!.slice(0, 12)), 'the verifier is nowhere');
+    // With no route on error the run ends failed, its message naming the step's error: withheld there too.
+    const ends = writeRunbook(dir, 'ends', runbook(urls, [{ ddl: [], read: 'SELECT v FROM failing', connection: 'admin', vouched: true }]).replace(/\n {4}on: \{ error: done \}/, ''));
+    const endTranscript = join(dir, 'ends.jsonl');
+    const e = await cli(['run', ends, '--plain', '--transcript', endTranscript], { cwd: dir });
+    assert.match(e.stdout + e.stderr, /finished failed/, e.stdout + e.stderr);
+    for (const out of [e.stdout, e.stderr, readFileSync(endTranscript, 'utf8')]) assert.ok(!out.includes(secrets[0]!.slice(0, 12)), 'the verifier is not in the run\'s ending message');
   });
 });

@@ -1,6 +1,7 @@
 // What of the server's password store a MySQL/MariaDB read reaches through objects someone created (a probe of
 // stop 78). The text's own reading gives a step the secret when it reads mysql.user, global_priv or servers
-// (language/sql/account-stores.ts); a view hides that from the text: a DBA's `CREATE VIEW app_db.accounts AS
+// (language/sql/account-stores.ts), or a variable that may hold a password (mysql-variable-reads.ts); a view hides
+// that from the text: a DBA's `CREATE VIEW app_db.accounts AS
 // SELECT user, authentication_string FROM mysql.user` read by a vouched `SELECT * FROM accounts`, a SQL SECURITY
 // DEFINER view granted to the application, a stored function `RETURN (SELECT authentication_string …)`, or a view
 // in mysql itself written with the server's definer (read as a proven read, no vouching) printed every verifier.
@@ -10,6 +11,7 @@
 // what is shown to reach none is shown). A fresh install's views are the server's own (mysql.user is a store by
 // its name, read by the text's columns), though what they call is followed.
 import { accountStoreRead } from '../language/sql/account-stores.js';
+import { mysqlVariableRead } from '../language/sql/mysql-variable-reads.js';
 import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
 import { isVirtualSchema } from './mysql-relations-check.js';
 import { isStockView } from './mysql-stock-views.js';
@@ -60,7 +62,7 @@ function judge(f: Found, stock: boolean): { given?: string; next: MysqlRelation[
   }
   const names = mysqlRelations(f.definition);
   if (!names) return { given: `what ${what} reads, whose definition the engine cannot read (it may reach the server's stored passwords)`, next: [] };
-  const store = stock ? undefined : accountStoreRead(f.definition, 'mysql');
+  const store = stock ? undefined : accountStoreRead(f.definition, 'mysql') ?? mysqlVariableRead(f.definition);
   const next = names.map(([schema, name]): MysqlRelation => [schema ?? f.schema, name]).filter(([schema]) => !isVirtualSchema(schema));
   return { ...(store ? { given: `${store}, in ${what}` } : {}), next };
 }

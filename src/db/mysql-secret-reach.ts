@@ -71,12 +71,13 @@ function judge(f: Found, stock: boolean): { given?: string; next: MysqlRelation[
  * The phrases of what the read reaches, for the step's "given" list; [] when it reaches no store. `named`: the
  * relations the read's text may name (mysqlRelations), unqualified ones in the session's database.
  */
-export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serverVersion: string): Promise<string[]> {
+export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serverVersion: string): Promise<Reach> {
   const given = new Set<string>();
+  const code: string[] = [];
   const seen = new Set<string>();
   let asked = named.filter(([schema]) => !isVirtualSchema(schema)).map((r) => ({ r, via: [] as string[] }));
   for (let depth = 0; asked.length; depth++) {
-    if (depth === MAX_DEPTH) return [...given, `what the views and routines it reads reach, nested deeper than ${MAX_DEPTH} (not followed; they may reach the server's stored passwords)`];
+    if (depth === MAX_DEPTH) return { given: [...given, `what the views and routines it reads reach, nested deeper than ${MAX_DEPTH} (not followed; they may reach the server's stored passwords)`], code };
     const found = await lookUp(ask, asked);
     const next: typeof asked = [];
     for (const f of found) {
@@ -85,13 +86,25 @@ export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serv
       seen.add(key);
       const stock = f.kind === 'view' && f.definition !== null && isStockView(serverVersion, f.schema, f.name, f.definition);
       const j = judge(f, stock);
+      if (!stock) code.push(nameOf(f));
       if (j.given) given.add(j.given);
       next.push(...j.next.map((r) => ({ r, via: [nameOf(f), ...f.via] })));
     }
     asked = next;
   }
-  return [...given];
+  return { given: [...given], code };
 }
+
+/** What a read reaches: `given`, the phrases of the secrets; `code`, the views and routines someone created that
+ *  it runs (their definitions may change once a failed statement lets go of them). */
+export interface Reach { given: string[]; code: string[] }
+
+/** A failed read's error, when the read ran code someone created: a failed statement holds nothing, so a definition
+ *  swapped in for the statement and back before the second question would go unseen, and its error (a SIGNAL's
+ *  message) may carry what it read. Given, naming the code; the live view still shows it. */
+export const failedThroughCode = (code: string[]): string[] => (code.length
+  ? [`the error of a read that ran ${code.slice(0, 3).join(', ')}${code.length > 3 ? ', …' : ''} (a failed statement holds nothing, so the code that raised it is not known; it may carry the server's stored passwords)`]
+  : []);
 
 /** The views and routines among the asked names, views with their definitions; each carries what led to it. */
 async function lookUp(ask: Ask, asked: { r: MysqlRelation; via: string[] }[]): Promise<Found[]> {

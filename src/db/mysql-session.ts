@@ -9,7 +9,7 @@ import { RowBudget } from './row-budget.js';
 import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import { withSecretsRead, type OpenOptions, type QueryOptions, type QueryResult, type ServerFlavour, type Session } from './session.js';
-import { mysqlSecretsReached } from './mysql-secret-reach.js';
+import { failedThroughCode, mysqlSecretsReached, type Reach } from './mysql-secret-reach.js';
 import { GuardedSession } from './guarded-session.js';
 import { whyNotInformationSchema } from '../language/sql/mysql-information-schema.js';
 import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinNames, readPinSql } from './mysql-pin.js';
@@ -293,16 +293,18 @@ class MysqlSession extends GuardedSession implements Session {
       result = await run();
     } catch (err) {
       const after = await this.secretsReached(sql);
-      throw withSecretsRead(err, [...new Set([...before, ...after])]);
+      const ran = failedThroughCode([...new Set([...before.code, ...after.code])]);
+      throw withSecretsRead(err, [...new Set([...before.given, ...after.given, ...ran])]);
     }
-    return withSecretsRead(result, [...new Set([...before, ...await this.secretsReached(sql)])]);
+    return withSecretsRead(result, [...new Set([...before.given, ...(await this.secretsReached(sql)).given])]);
   }
 
   /** What the read's names reach; a question the server could not answer leaves the read given (not known). */
-  private secretsReached(sql: string): Promise<string[]> {
+  private secretsReached(sql: string): Promise<Reach> {
     const ask = async (q: string, values: string[]) => (await this.conn.query(q, values))[0] as Record<string, unknown>[];
-    return mysqlSecretsReached(ask, mysqlRelations(sql) ?? [], this.serverVersion)
-      .catch((err: unknown) => [`what the views and routines it names reach, which the server could not say (${err instanceof Error ? err.message : String(err)}; they may reach the server's stored passwords)`]);
+    return mysqlSecretsReached(ask, mysqlRelations(sql) ?? [], this.serverVersion).catch((err: unknown): Reach => ({
+      given: [`what the views and routines it names reach, which the server could not say (${err instanceof Error ? err.message : String(err)}; they may reach the server's stored passwords)`], code: [],
+    }));
   }
 
   /** The session's database, which an unqualified name is in. */

@@ -146,7 +146,7 @@ describe("secrets a hostile owner's MariaDB views and routines reach", () => {
     }
   });
 
-  it("a routine that fails with the verifier in its error, through a view: the error is withheld too", { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  it("a routine that fails with the verifier in its error, through a view: the error is withheld too, and any error raised through code someone created", { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     await adminQuery(server, `CREATE FUNCTION app_db.fails() RETURNS INT READS SQL DATA BEGIN
       DECLARE m TEXT DEFAULT (SELECT authentication_string FROM mysql.user WHERE user = 'victim');
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = m; RETURN 1; END`);
@@ -160,6 +160,17 @@ describe("secrets a hostile owner's MariaDB views and routines reach", () => {
     assert.equal(f?.status, 'failed', r.stdout + r.stderr);
     assert.ok(f?.withheld?.because?.some((b) => b.includes('app_db.fails')), JSON.stringify(f));
     for (const out of [r.stdout, r.stderr, recorded]) assert.ok(!out.includes(secrets[0]!.slice(0, 12)), 'the verifier is nowhere');
+    // The same code, read once it no longer reads a store (as a DBA flipping it back after the statement would
+    // leave it): a failed statement holds nothing, so its error is withheld as one raised by that code.
+    await adminQuery(server, `CREATE OR REPLACE FUNCTION app_db.fails() RETURNS INT DETERMINISTIC BEGIN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom'; RETURN 1; END`);
+    const flipped = join(dir, 'flipped.jsonl');
+    await cli(['run', file, '--plain', '--transcript', flipped], { cwd: dir });
+    const g = finished(readFileSync(flipped, 'utf8'), 'r0');
+    assert.equal(g?.status, 'failed', JSON.stringify(g));
+    assert.ok(g?.withheld?.because?.some((b) => b.includes('the error of a read that ran') && b.includes('app_db.fails')), JSON.stringify(g));
+    await adminQuery(server, `CREATE OR REPLACE FUNCTION app_db.fails() RETURNS INT READS SQL DATA BEGIN
+      DECLARE m TEXT DEFAULT (SELECT authentication_string FROM mysql.user WHERE user = 'victim');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = m; RETURN 1; END`);
     // With no route on error the run ends failed, its message naming the step's error: withheld there too.
     const ends = writeRunbook(dir, 'ends', runbook(urls, [{ ddl: [], read: 'SELECT v FROM failing', connection: 'admin', vouched: true }]).replace(/\n {4}on: \{ error: done \}/, ''));
     const endTranscript = join(dir, 'ends.jsonl');

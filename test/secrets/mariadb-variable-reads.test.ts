@@ -35,7 +35,7 @@ function reads(next: () => number, count: number): Read[] {
     const variable = `@@${pick(next, ['', 'global.', 'GLOBAL.'])}${cased(next, name)}`;
     const kind = pick(next, ['at', 'at', 'show', 'table', 'comment', 'view'] as const);
     if (kind === 'at') out.push({ query: `SELECT ${pick(next, WRAPS)(variable)} AS v`, vouched: false });
-    else if (kind === 'show') out.push({ query: `${cased(next, 'SHOW')} ${pick(next, ['', 'GLOBAL ', 'session '])}${cased(next, 'VARIABLES')}${pick(next, ['', ` LIKE '${name.slice(0, 6)}%'`, ` LIKE '${name}'`])}`, vouched: false });
+    else if (kind === 'show') out.push({ query: `${cased(next, 'SHOW')} ${pick(next, ['', 'GLOBAL ', 'session '])}${cased(next, 'VARIABLES')}${pick(next, ['', ` LIKE '${name.slice(0, 6)}%'`, ` LIKE '${name}'`, ` WHERE Variable_name IN ('max_connections', '${name}')`])}`, vouched: false });
     else if (kind === 'table') {
       const [table, column] = pick(next, [['information_schema.GLOBAL_VARIABLES', 'VARIABLE_VALUE'], ['information_schema.SYSTEM_VARIABLES', 'GLOBAL_VALUE'], ['INFORMATION_SCHEMA.global_variables', 'VARIABLE_VALUE']] as const);
       out.push({ query: `SELECT VARIABLE_NAME, ${pick(next, WRAPS)(column)} AS v FROM ${table} WHERE VARIABLE_NAME = '${name.toUpperCase()}'`, vouched: false });
@@ -54,6 +54,7 @@ function reads(next: () => number, count: number): Read[] {
 const SHOWN: Read[] = [
   { query: 'SELECT @@max_connections AS m, @@global.wait_timeout AS w', vouched: false },
   { query: "SHOW GLOBAL VARIABLES LIKE 'max_connections'", vouched: false },
+  { query: "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('max_password_errors')", vouched: false },
   { query: 'SELECT @@global.init_connect AS init_connect', vouched: false },
   { query: "SELECT @@global.max_connect_errors AS max_connect_errors, @@global.skip_name_resolve AS skip_name_resolve", vouched: false },
 ];

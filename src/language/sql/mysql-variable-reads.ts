@@ -56,7 +56,8 @@ function named(tokens: Token[]): string | undefined {
   return undefined;
 }
 
-/** `SHOW [GLOBAL|SESSION|LOCAL] VARIABLES`: given unless `LIKE '<a listed name>'` (no `%`; `\_` read as `_`). */
+/** `SHOW [GLOBAL|SESSION|LOCAL] VARIABLES`: given unless `LIKE '<a listed name>'` (no `%`; `\_` read as `_`) or
+ *  `WHERE Variable_name = '<listed>'` / `IN ('<listed>', …)` (the built-in auth runbook's). */
 function showVariables(tokens: Token[]): string | undefined {
   const w = tokens.map((t) => (t.kind === 'name' && !t.quoted ? asciiUpper(t.text) : ''));
   if (w[0] !== 'SHOW') return undefined;
@@ -65,5 +66,25 @@ function showVariables(tokens: Token[]): string | undefined {
   const rest = tokens.slice(at + 1);
   const pattern = rest.length === 2 && w[at + 1] === 'LIKE' && rest[1]!.kind === 'string' ? rest[1]!.text.replaceAll('\\_', '_') : undefined;
   if (pattern !== undefined && !pattern.includes('%') && !pattern.includes('\\') && shown(pattern)) return undefined;
+  const names = whereNames(rest);
+  if (names?.length && names.every(shown)) return undefined;
   return phrase('SHOW VARIABLES');
+}
+
+/** The names of `WHERE Variable_name = 'a'` or `WHERE Variable_name IN ('a', 'b')`, and nothing else; undefined
+ *  for any other WHERE. */
+function whereNames(rest: Token[]): string[] | undefined {
+  const [where, column, op, ...values] = rest;
+  if (!where || where.kind !== 'name' || where.quoted || asciiUpper(where.text) !== 'WHERE') return undefined;
+  if (!column || column.kind !== 'name' || asciiUpper(column.text) !== 'VARIABLE_NAME' || !op) return undefined;
+  if (op.kind === 'mark' && op.text === '=') return values.length === 1 && values[0]!.kind === 'string' ? [values[0]!.text] : undefined;
+  if (op.kind !== 'name' || op.quoted || asciiUpper(op.text) !== 'IN') return undefined;
+  const open = values[0];
+  const close = values.at(-1);
+  if (open?.text !== '(' || open.kind !== 'mark' || close?.text !== ')' || close.kind !== 'mark') return undefined;
+  const inside = values.slice(1, -1);
+  const strings = inside.filter((_, i) => i % 2 === 0);
+  const commas = inside.filter((_, i) => i % 2 === 1);
+  if (!strings.length || strings.some((t) => t.kind !== 'string') || commas.some((t) => t.kind !== 'mark' || t.text !== ',') || inside.length % 2 === 0) return undefined;
+  return strings.map((t) => t.text);
 }

@@ -8,7 +8,8 @@ import { Canceller } from './canceller.js';
 import { RowBudget } from './row-budget.js';
 import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
-import type { OpenOptions, QueryOptions, QueryResult, ServerFlavour, Session } from './session.js';
+import { withSecretsRead, type OpenOptions, type QueryOptions, type QueryResult, type ServerFlavour, type Session } from './session.js';
+import { failedThroughCode, mysqlSecretsReached, type Reach } from './mysql-secret-reach.js';
 import { GuardedSession } from './guarded-session.js';
 import { whyNotInformationSchema } from '../language/sql/mysql-information-schema.js';
 import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinNames, readPinSql } from './mysql-pin.js';
@@ -232,9 +233,10 @@ class MysqlSession extends GuardedSession implements Session {
     if (checked?.table) {
       const call = slowCall(sql);
       if (call) throw slowCallRefusal(call, { table: checked.table });
-      result = await this.heldStatement(sql, params, opts, { table: checked.table });
+      const table = checked.table;
+      result = await this.reaching(sql, () => this.heldStatement(sql, params, opts, { table }));
     } else {
-      result = await this.statement(sql, params, opts);
+      result = opts.readOnly ? await this.reaching(sql, () => this.statement(sql, params, opts)) : await this.statement(sql, params, opts);
     }
     // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
     await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
@@ -271,11 +273,38 @@ class MysqlSession extends GuardedSession implements Session {
     await this.conn.query(lock).catch((err: unknown) => lockFailed(err, view));
     try {
       await this.relations(sql, opts.vouched === true, true);
-      return await this.heldStatement(sql, params, opts, { view });
+      return await this.reaching(sql, () => this.heldStatement(sql, params, opts, { view }));
     } finally {
       // A session that could not let go of its locks is not used again.
       await this.conn.query('UNLOCK TABLES').catch(() => { this.broken = true; });
     }
+  }
+
+  /**
+   * A read, and what of the server's password store it reaches through the views and routines it names, as the
+   * server resolves them (mysql-secret-reach.ts), on its result or its error: the step is given that. Asked before
+   * the statement and again after it, still in its transaction (or lock): what the statement opened stays held
+   * until then, so the second answer is the code that ran; the first covers a failed statement, which holds nothing.
+   */
+  private async reaching(sql: string, run: () => Promise<QueryResult>): Promise<QueryResult> {
+    const before = await this.secretsReached(sql);
+    let result: QueryResult;
+    try {
+      result = await run();
+    } catch (err) {
+      const after = await this.secretsReached(sql);
+      const ran = failedThroughCode([...new Set([...before.code, ...after.code])]);
+      throw withSecretsRead(err, [...new Set([...before.given, ...after.given, ...ran])]);
+    }
+    return withSecretsRead(result, [...new Set([...before.given, ...(await this.secretsReached(sql)).given])]);
+  }
+
+  /** What the read's names reach; a question the server could not answer leaves the read given (not known). */
+  private secretsReached(sql: string): Promise<Reach> {
+    const ask = async (q: string, values: string[]) => (await this.conn.query(q, values))[0] as Record<string, unknown>[];
+    return mysqlSecretsReached(ask, mysqlRelations(sql) ?? [], this.serverVersion).catch((err: unknown): Reach => ({
+      given: [`what the views and routines it names reach, which the server could not say (${err instanceof Error ? err.message : String(err)}; they may reach the server's stored passwords)`], code: [],
+    }));
   }
 
   /** The session's database, which an unqualified name is in. */

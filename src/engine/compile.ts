@@ -16,6 +16,7 @@ import { vouchedFor } from '../language/vouched.js';
 import { FAILING, onMatches } from '../language/results.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 import { plural } from '../common/plural.js';
+import { recordedResult } from '../secrets/step-taint.js';
 
 export type { MachineContext } from './machine-types.js';
 
@@ -247,7 +248,10 @@ function brokenExpression(p: { stepId: string; expressions: string[]; withResult
   return undefined;
 }
 
-function failureMessage(stepId: string, r: StepResult | undefined): string {
+/** The run's ending message: a step given a secret has its error withheld here as in its record (a probe of stop
+ *  78: a view's SIGNAL carrying a password verifier was masked on the step's line and printed whole in this one). */
+function failureMessage(stepId: string, reported: StepResult | undefined): string {
+  const r = reported && recordedResult(reported);
   const why = r?.error ?? (r?.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r?.status ?? 'failed');
   return `Step '${stepId}' ${r?.status === 'timeout' ? 'timed out' : 'failed'}: ${why}`;
 }

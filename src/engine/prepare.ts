@@ -19,6 +19,7 @@ import { toMs } from './duration.js';
 import { displayUrl, engineOfScheme } from '../db/url.js';
 import { accountStoreRead } from '../language/sql/account-stores.js';
 import { pgSettingRead } from '../language/sql/pg-setting-reads.js';
+import { mysqlVariableRead } from '../language/sql/mysql-variable-reads.js';
 import { loginSecrets, type LoginSecrets } from './url-secrets.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -199,8 +200,9 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   const login = loginSecrets(doc, name, scope);
   // Where the server keeps the passwords its accounts log in with, the session's own among them: what the step
   // returns is withheld, as if it were given the secret (language/sql/account-stores.ts). Not its session's.
-  // So too a setting's value the server shows only to a superuser (language/sql/pg-setting-reads.ts).
-  const reads = [accountStoreRead(query, engine === 'postgres' ? 'postgres' : 'mysql'), engine === 'postgres' ? pgSettingRead(query) : undefined]
+  // So too a setting's value the server shows only to a superuser (language/sql/pg-setting-reads.ts), and a
+  // MySQL/MariaDB variable that may hold a password (language/sql/mysql-variable-reads.ts).
+  const reads = [accountStoreRead(query, engine === 'postgres' ? 'postgres' : 'mysql'), engine === 'postgres' ? pgSettingRead(query) : mysqlVariableRead(query)]
     .filter((r): r is string => r !== undefined);
   const fromServer = reads.length ? { given: [...(given.given ?? []), ...reads], fromServer: reads } : given;
   return { action, command: shown, target: url, ...fromServer, ...(login ? { login } : {}) };

@@ -35,7 +35,7 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
       cmd: bins.server,
       args: ['--no-defaults', `--datadir=${data}`, `--socket=${join(dir, 'mysqld.sock')}`, `--port=${port}`,
         `--bind-address=${LOOPBACK}`, `--pid-file=${join(dir, 'mysqld.pid')}`, `--tmpdir=${dir}`,
-        `--max-connections=${config.maxConnections}`, ...nameFlags(config), ...flags],
+        `--max-connections=${config.maxConnections}`, ...nameFlags(config), ...flags, ...passwordFlags(config)],
       user,
       ...(config.nameResolve ? { privateFiles: labNameFiles(dir) } : {}),
       readyPattern: /ready for connections/,
@@ -46,6 +46,12 @@ async function startOnce(config: Required<LabServerOptions>): Promise<LabServer>
     removeDir(dir);
     throw err;
   }
+}
+
+/** The startup passwords a test asks for (a replica's report_password, Galera's wsrep_sst_auth). */
+function passwordFlags(config: Required<LabServerOptions>): string[] {
+  const { report, sst } = config.startupPasswords;
+  return [...(report ? ['--report-user=replica', `--report-password=${report}`] : []), ...(sst ? [`--wsrep-sst-auth=${sst}`] : [])];
 }
 
 /** The lab's fast flags; with nameResolve, without --skip-name-resolve, so the host cache counts broken connections. */

@@ -20,6 +20,7 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
     socketPermissions: opts.socketPermissions ?? 0,
     localLines: opts.localLines ?? [],
     tlsVersion: opts.tlsVersion ?? 'any',
+    startupPasswords: opts.startupPasswords ?? { report: '', sst: '' },
   };
   if (resolved.reservedForRoles > 0 && (engine !== 'postgres' || !['16', '17', '18'].includes(resolved.postgresVersion))) {
     throw new LabError("reservedForRoles is PostgreSQL 16+ (reserved_connections): use postgresVersion '16', '17' or '18'");
@@ -34,6 +35,7 @@ export function resolveOptions(engine: 'postgres' | 'mariadb', opts: LabServerOp
   if (engine === 'mariadb' && resolved.socketPermissions > 0) throw new LabError('socketPermissions is a PostgreSQL option');
   if (engine === 'mariadb' && resolved.localLines.length > 0) throw new LabError('localLines is a PostgreSQL option');
   if (resolved.tlsVersion !== 'any' && resolved.tls === 'off') throw new LabError('tlsVersion needs tls on');
+  if (engine === 'postgres' && (resolved.startupPasswords.report || resolved.startupPasswords.sst)) throw new LabError('startupPasswords is a MariaDB option');
   if (engine === 'postgres' && resolved.reservedConnections + resolved.reservedForRoles >= resolved.maxConnections) {
     throw new LabError('reservedConnections must be less than maxConnections');
   }

@@ -157,6 +157,9 @@ export interface LabServerOptions {
    * MariaDB --tls-version. Default 'any': the server's own range.
    */
   tlsVersion?: 'any' | '1.0' | '1.1' | '1.2' | '1.3';
+  /** MariaDB: the replication and Galera passwords given at startup (`--report-password`, `--wsrep-sst-auth`),
+   *  which the server shows every account in clear; '' for none. */
+  startupPasswords?: { report: string; sst: string };
 }
 
 /** The application host as a lab server with nameResolve sees it: clients reach it through a relay that connects

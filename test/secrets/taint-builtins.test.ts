@@ -13,6 +13,7 @@ import { parseTemplate, references } from '../../src/language/expression/index.j
 import { runbookSites } from '../../src/language/sites.js';
 import type { RunbookDoc } from '../../src/language/schema.js';
 import { accountStoreRead } from '../../src/language/sql/account-stores.js';
+import { mysqlVariableRead } from '../../src/language/sql/mysql-variable-reads.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', 'runbooks');
 const BUILTINS = readdirSync(ROOT).filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml')).map((f) => f.replace(/\.yaml$/, ''));
@@ -35,6 +36,9 @@ test('no built-in SQL reads where the server keeps passwords (language/sql/accou
       for (const [engine, text] of texts) {
         if (text !== undefined) assert.equal(accountStoreRead(text, engine), undefined, `${name} ${step.id} (${engine})`);
       }
+      // Nor a MySQL/MariaDB variable that may hold a password (language/sql/mysql-variable-reads.ts).
+      const mysqlText = typeof sql.query === 'string' ? sql.query : sql.query.mysql;
+      if (mysqlText !== undefined) assert.equal(mysqlVariableRead(mysqlText), undefined, `${name} ${step.id} (a variable)`);
     }
   }
 });

@@ -99,7 +99,7 @@ function lockField(tokens: Token[], i: number): boolean {
 
 /** The statements of every server reading of the text (executable comments kept or skipped per flavour and
  *  version, as the classifier reads it); the text itself when it cannot be lexed (nothing runs then). */
-function mysqlStatements(text: string): string[] {
+export function mysqlStatements(text: string): string[] {
   const all = lexMysql(text, true);
   const readings = all.error ? undefined : serverReadings(all.conditions);
   if (!readings) return [text];

@@ -38,7 +38,7 @@ test('every child process src/ starts is given its environment explicitly', () =
     }
     // zx: the options of every $ call are built with an env.
     // (A proven read's is narrowed further, to an allowlist: executors/proven-env.ts.)
-    if (/\$\(options\)`/.test(text) && !/env: \{ \.\.\.(provenOnly\(action, )?inheritedEnv\(/.test(text)) missing.push(`${rel}: zx $ without inheritedEnv`);
+    if (/\$\(options\)`/.test(text) && !/env: \{ \.\.\.(provenOnly\(action, )?(withoutSessionHandles\()?inheritedEnv\(/.test(text)) missing.push(`${rel}: zx $ without inheritedEnv`);
   }
   assert.deepEqual(missing, []);
 });

@@ -293,7 +293,10 @@ describe('for_each and resume', () => {
     const [gate] = gatesOf(h.events);
     assert.deepEqual(gate?.items?.map((i) => i.label), ['name b', 'name c']);
     assert.equal(gate?.itemsDone, 1);
-    assert.deepEqual(h.calls.map((c) => c.action.kind === 'shell' && c.action.values[0]), ['b', 'c']);
+    // Then the check before the loop (list, a read) once more: the resumed run ends resolved on a check of its own
+    // (engine/resumed-check.ts).
+    assert.deepEqual(h.calls.map((c) => c.action.kind === 'shell' && c.action.values[0]), ['b', 'c', false]);
+    assert.match(done.message, /'list', checked again after the resume, ended ok as before/);
     const finished = h.events.find((e) => e.type === 'step-finished' && e.stepId === 'each');
     assert.ok(finished?.type === 'step-finished');
     assert.deepEqual(finished.result.items?.map((i) => `${i.index}:${i.status}`), ['0:ok', '1:ok', '2:ok']);

@@ -73,15 +73,18 @@ export function recordedResult<R extends TaintableResult>(result: R): R {
   const w = result.withheld;
   const items = 'items' in result && result.items ? { items: result.items.map(recordedResult) } : {};
   const vars = recordedVars(result.vars);
-  if (!w) return Object.keys(items).length || vars !== result.vars ? { ...result, ...items, ...(vars ? { vars } : {}) } : result;
-  const out: R = { ...result, ...items, ...(vars ? { vars } : {}) };
+  // A called runbook's outputs computed from a secret (engine/run-data.ts) are marked as a vars step's values are.
+  const outputs = recordedVars(result.outputs);
+  const marked = { ...(vars ? { vars } : {}), ...(outputs ? { outputs } : {}) };
+  if (!w) return Object.keys(items).length || vars !== result.vars || outputs !== result.outputs ? { ...result, ...items, ...marked } : result;
+  const out: R = { ...result, ...items, ...marked };
   for (const field of ['stdout', 'stderr', 'error', 'value'] as const) if (w[field]) out[field] = MASK;
   if (w.rows && result.rows) out.rows = result.rows.map((row) => Object.fromEntries(Object.keys(row).map((k) => [k, MASK])));
   if (w.outputs && result.outputs) out.outputs = Object.fromEntries(Object.keys(result.outputs).map((k) => [k, MASK]));
   return out;
 }
 
-/** A vars step's values as recorded: each computed from a secret reads MASK, whatever it holds (a 3-digit piece
+/** A vars step's values (or a called runbook's outputs) as recorded: each computed from a secret reads MASK, whatever it holds (a 3-digit piece
  *  of a PIN, a list of its digits: values the redactor cannot mask by sight; a probe of stop 74 read a whole PIN
  *  back from the transcript). A resumed run computes them again (engine/vars.ts recomputeVars). */
 function recordedVars(vars: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

@@ -2,7 +2,7 @@
 // the operator, a probe's address — shows a value a secret flowed into as the mask (a probe of stop 78): by value
 // alone, two characters of a PIN are nothing the redactor knows, and `its TZ ("/x48")`, `for_each.in … is a string
 // (2)`, a manual step's "check box 48", a prompt's "code 21?" and `probe tcp 127.0.0.1:48` were each shown and
-// recorded. Generated PINs (fixed seed); the oracle is the piece in the markers each runbook quotes it between.
+// recorded, and so was a pattern's in `invalid regular expression "(8"`. Generated PINs (fixed seed); the oracle is the piece in the markers each runbook quotes it between.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Redactor } from '../../src/secrets/redactor.js';
@@ -25,6 +25,11 @@ const PLACES: [string, string][] = [
     manual: "check box zq\${{ vars.p }}qz"`],
   ['a prompt\'s question', `  - id: use
     prompt: { message: "code zq\${{ vars.p }}qz?" }`],
+  ['a pattern that is no regular expression, in an if:', `  - id: use
+    if: "'a' matches ('(' + vars.d)"
+    shell: "true"`],
+  ['a pattern that is no regular expression, in a step\'s value', `  - id: use
+    shell: "echo \${{ 'a' matches ('(' + vars.d) }}"`],
   ['a probe\'s port', `  - id: use
     probe: tcp
     with: { host: 127.0.0.1, port: "\${{ vars.n }}", timeout: 1s }`],
@@ -36,7 +41,7 @@ inputs:
   pin: { secret: true }
 steps:
   - id: v
-    vars: { p: "${piece(i)}", n: "number(${piece(i)}) + 100" }
+    vars: { p: "${piece(i)}", d: "split(inputs.pin, '')[${i}]", n: "number(${piece(i)}) + 100" }
 ${step}
   - { id: done, end: resolved, message: done }
 `;
@@ -57,8 +62,8 @@ test('a value a secret flowed into is the mask where the engine quotes it: gener
       run.on((e) => { events.push(e); if (e.type === 'question-asked') setTimeout(() => run.answer(e.questionId, 'ok'), 1); });
       const end = await run.start();
       const shown = JSON.stringify(events) + end.message;
-      for (const form of [`zq${p}qz`, `:${Number(p) + 100}`, `string (${p})`]) assert.ok(!shown.includes(form), `${place} (pin ${pin}): ${form} shown`);
-      assert.ok(['zq****qz', ':****', 'string (****)'].some((m) => shown.includes(m)), `${place}: the place is there, masked`);
+      for (const form of [`zq${p}qz`, `:${Number(p) + 100}`, `string (${p})`, `expression "(${pin[i]}"`]) assert.ok(!shown.includes(form), `${place} (pin ${pin}): ${form} shown`);
+      assert.ok(['zq****qz', ':****', 'string (****)', 'computed from a secret'].some((m) => shown.includes(m)), `${place}: the place is there, masked`);
     }
   }
 });

@@ -142,7 +142,7 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
       // Whether an input was given (`inputs.admin_url != null`) is the operator's choice, which the run's header
       // lists: no piece of its value. Only an input read whole, never a piece (`split(inputs.pin, '')[5]`).
       if (presence(node)) return binary(node.op, a, b, node.pos);
-      return computed(binary(node.op, a, b, node.pos), ta || tb, t);
+      return computed(binary(node.op, a, b, node.pos, tb), ta || tb, t);
     }
   }
 }
@@ -189,7 +189,8 @@ function read(obj: unknown, key: unknown): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
-function binary(op: string, a: unknown, b: unknown, pos: number): unknown {
+/** `secretRight`: the right operand came from a secret (a pattern a failure must not quote). */
+function binary(op: string, a: unknown, b: unknown, pos: number, secretRight = false): unknown {
   switch (op) {
     case '==': return looseEqual(a, b);
     case '!=': return !looseEqual(a, b);
@@ -206,7 +207,7 @@ function binary(op: string, a: unknown, b: unknown, pos: number): unknown {
     case '%': return toNumber(a) % toNumber(b);
     case 'in': return contains(b, a);
     case 'contains': return contains(a, b);
-    case 'matches': return matches(a, b, pos);
+    case 'matches': return matches(a, b, pos, secretRight);
   }
   throw new ExpressionError(`unknown operator ${op}`, pos);
 }
@@ -236,11 +237,14 @@ function contains(hay: unknown, needle: unknown): boolean {
   return false;
 }
 
-function matches(text: unknown, pattern: unknown, pos: number): boolean {
+/** `secret`: the pattern came from a secret, so its failure quotes neither it nor what is wrong with it (a probe of
+ *  stop 78 read `invalid regular expression "(8"`, a PIN's digit, in a step's error and the run's ending). */
+function matches(text: unknown, pattern: unknown, pos: number, secret = false): boolean {
   let re: RegExp;
   try {
     re = linearRegExp(String(pattern));
   } catch (e) {
+    if (secret) throw new ExpressionError('invalid regular expression (a pattern computed from a secret)', pos);
     throw new ExpressionError(`invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`, pos);
   }
   return re.test(String(text ?? ''));

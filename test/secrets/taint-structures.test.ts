@@ -14,6 +14,11 @@ import { recordedResult } from '../../src/secrets/step-taint.js';
 import type { StepResult } from '../../src/executors/types.js';
 import { harness, runbookFrom } from '../helpers/scripted.js';
 import { rng } from '../helpers/rng.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startPostgres } from '../../src/lab/index.js';
+import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
+import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 /** The rows the withheld step returns for a PIN: each digit, its code, its place. */
 const rowsOf = (pin: string) => [...pin].map((d, i) => ({ k: `d${i}`, n: d.charCodeAt(0), s: d }));
@@ -119,4 +124,42 @@ steps:
   await h.run.start();
   const started = h.events.find((e) => e.type === 'step-started' && e.stepId === 'use');
   assert.equal(started && 'title' in started ? started.title : '', 'fast 52 dflt');
+});
+
+test('the probe on a real PostgreSQL: a withheld row\'s fields, through a title, vars, a step and the ending, read nothing of the PIN', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  const server = await startPostgres();
+  t.after(() => server.stop());
+  const next = rng(7878);
+  for (let k = 0; k < 3; k++) {
+    const pin = String(Math.floor(next() * 10_000)).padStart(4, '0');
+    const dir = scratch(t);
+    const file = writeRunbook(dir, 'rows', `name: rows
+title: rows
+inputs:
+  url: { secret: true }
+  pin: { secret: true }
+connections:
+  db: { url: "\${{ inputs.url }}" }
+steps:
+  - id: q
+    sql:
+      query: "SELECT ascii(substr($1, 1, 1)) AS a, ascii(substr($1, 2, 1)) AS b, substr($1, 3, 2) AS c"
+      params: ["\${{ inputs.pin }}"]
+  - id: v
+    vars: { a: "steps.q.rows[0].a", c: "steps.q.rows[0].c" }
+  - id: show
+    title: "codes <\${{ vars.a }}> <\${{ steps.q.rows[0].b }}> <\${{ find(steps.q.rows, 'c', '${pin.slice(2)}').c }}>"
+    shell: "echo '<\${{ vars.c }}>'"
+  - { id: done, end: resolved, message: "end <\${{ vars.c }}>" }
+`);
+    const transcript = join(dir, 't.jsonl');
+    const r = await cli(['run', file, '--plain', '--yes', '--transcript', transcript, '--input', `url=${server.url()}`, '--input', `pin=${pin}`], { cwd: dir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const forms = [`<${pin.charCodeAt(0)}>`, `<${pin.charCodeAt(1)}>`, `<${pin.slice(2)}>`, `"a":${pin.charCodeAt(0)}`, `"c":"${pin.slice(2)}"`];
+    const report = await cli(['report', transcript]);
+    for (const [where, text] of Object.entries({ screen: r.stdout + r.stderr, transcript: readFileSync(transcript, 'utf8'), report: report.stdout })) {
+      for (const form of forms) assert.ok(!text.includes(form), `${pin}: ${form} on the ${where}`);
+    }
+    assert.match(r.stdout, /finished resolved .*: end <\*\*\*\*>/);
+  }
 });

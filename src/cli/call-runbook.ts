@@ -4,7 +4,7 @@ import type { StepResult } from '../executors/types.js';
 import type { StepDoc } from '../language/schema.js';
 import type { Runbook } from '../language/runbook.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { resolveInputs } from '../engine/inputs.js';
+import { markSecretInputs, resolveInputs } from '../engine/inputs.js';
 import { inputVariables } from '../engine/prepare.js';
 import { readRunbook } from '../language/runbook.js';
 import { Run } from '../engine/run.js';
@@ -24,7 +24,7 @@ const MAX_DEPTH = 5;
 export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Redactor, dryRun: boolean, depth = 0,
   env: NodeJS.ProcessEnv = process.env, withheld: readonly string[] = [], beforeAct?: BeforeAct, pinned?: ReadonlyMap<string, string>) {
   const chain = [...new Set([...withheld, ...runVariables(caller)])];
-  return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult> => {
+  return async (step: StepDoc, inputs: Record<string, string>, signal: AbortSignal, secretInputs: readonly string[] = []): Promise<StepResult> => {
     const started = Date.now();
     const fail = (error: string): StepResult => ({ status: 'failed', durationMs: Date.now() - started, error: redactor.mask(error) });
     if (depth >= MAX_DEPTH) return fail(`runbooks call each other more than ${MAX_DEPTH} deep`);
@@ -37,6 +37,7 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     }
     const { values, problems } = resolveInputs(runbook.doc, inputs, env, redactor);
     if (problems.length) return fail(problems.map((p) => p.message).join('; '));
+    markSecretInputs(values, secretInputs);
     const executors = createExecutors({ env, withheld: chain, ...(beforeAct ? { beforeAct } : {}) });
     // Continuing an interrupted run inside this called runbook: what finished in it is not run again.
     const resumed = parent().takeNestedResume(step.id);

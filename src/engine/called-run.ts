@@ -14,6 +14,8 @@ export async function finishCalled(child: Run, parent: Parent, signal: AbortSign
   if ((outcome === 'aborted' || outcome === 'interrupted') && !signal.aborted) parent.abort(end.message, outcome);
   const ok = end.outcome === 'resolved';
   const outputs = stopped || !declaresOutputs ? undefined : child.outputs();
+  // An output the called runbook computed from a secret is marked so (run-data.ts runOutputs): the caller reads it
+  // as a secret by where it came from, and its record reads `****` (step-taint.ts recordedResult); the others stay.
   return {
     status: ok ? 'ok' : stopped ? 'aborted' : 'failed', durationMs: Date.now() - startedAt, value: end.outcome,
     ...(ok ? { stdout: end.message } : { error: end.message }), ...(outputs ? { outputs } : {}),

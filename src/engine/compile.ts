@@ -248,8 +248,9 @@ function brokenExpression(p: { stepId: string; expressions: string[]; withResult
   return undefined;
 }
 
-/** The run's ending message: a step given a secret has its error withheld here as in its record (a probe of stop
- *  78: a view's SIGNAL carrying a password verifier was masked on the step's line and printed whole in this one). */
+/** The run's ending says why a step failed as the record does: a step given a secret has its error withheld here
+ *  as in its record (two probes of stop 78: a view's SIGNAL carrying a password verifier, and `invalid input syntax
+ *  for type integer: "z48q"` of a bound PIN, were masked on the step's line and printed whole in the ending). */
 function failureMessage(stepId: string, reported: StepResult | undefined): string {
   const r = reported && recordedResult(reported);
   const why = r?.error ?? (r?.exitCode !== undefined && r.exitCode !== null ? `exit code ${r.exitCode}` : r?.status ?? 'failed');

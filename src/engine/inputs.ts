@@ -4,6 +4,8 @@ import type { RunbookDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { hasOwn, own, setOwn } from '../common/own.js';
 import { checkInputValue as check } from '../language/input-value.js';
+import { markSecretVars, secretVarsOf } from '../secrets/step-taint.js';
+import { MASK } from '../secrets/redactor.js';
 
 export interface InputProblem { input: string; message: string }
 
@@ -34,4 +36,17 @@ export function resolveInputs(doc: RunbookDoc, given: Record<string, string>, en
     else setOwn(values, name, checked.value);
   }
   return { values, problems };
+}
+
+/** Inputs a calling run filled in from a secret (engine/step-runner.ts): secrets by where they came from, whatever
+ *  they hold, as a vars value computed from one is (secrets/step-taint.ts); the run shows them as the mask. */
+export function markSecretInputs(values: Record<string, unknown>, names: readonly string[]): void {
+  markSecretVars(values, names.filter((n) => hasOwn(values, n)));
+}
+
+/** The inputs as the run's header shows and records them: each a caller filled in from a secret is the mask. */
+export function shownInputs(values: Record<string, unknown>): Record<string, unknown> {
+  const secret = secretVarsOf(values);
+  if (!secret?.size) return values;
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, secret.has(k) ? MASK : v]));
 }

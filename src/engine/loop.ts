@@ -63,7 +63,7 @@ export function loopItems(doc: RunbookDoc, step: StepDoc, context: MachineContex
   } catch (e) {
     throw new LoopError(`for_each.in '${f.in}' cannot be evaluated: ${(e as Error).message}`);
   }
-  if (!Array.isArray(list)) throw new LoopError(`for_each.in '${f.in}' is ${describe(list)}, not a list`);
+  if (!Array.isArray(list)) throw new LoopError(`for_each.in '${f.in}' is ${describe(list, secret)}, not a list`);
   const max = f.max_items ?? DEFAULT_MAX_ITEMS;
   if (list.length > max) {
     throw new LoopError(`for_each.in '${f.in}' has ${plural(list.length, 'item')}, more than max_items (${max}); nothing was run`);
@@ -121,8 +121,10 @@ export function defaultLabel(value: unknown): string {
   return templateString(value);
 }
 
-function describe(v: unknown): string {
+/** `secret`: a value a secret flowed into is quoted as the mask (a piece of a PIN is no value the redactor knows). */
+function describe(v: unknown, secret: boolean): string {
   if (v === undefined || v === null) return 'empty (no value: did the step that gives it run?)';
+  if (secret) return `a ${typeof v} (${MASK})`;
   const text = templateString(v);
   return `a ${typeof v} (${text.length > 40 ? `${text.slice(0, 39)}…` : text})`; // '…': the redactor masks a secret cut here
 }

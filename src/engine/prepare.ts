@@ -21,6 +21,7 @@ import { accountStoreRead } from '../language/sql/account-stores.js';
 import { pgSettingRead } from '../language/sql/pg-setting-reads.js';
 import { mysqlVariableRead } from '../language/sql/mysql-variable-reads.js';
 import { loginSecrets, type LoginSecrets } from './url-secrets.js';
+import { MASK } from '../secrets/redactor.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -88,7 +89,9 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
   const env = Object.fromEntries(envFlows.map(([k, f]) => [k, f.text]));
   // A proven read's TZ is a zone's name, never a path (shell-vars.ts zoneName): validate let a ${{ }} value by.
   if (unconfirmed && env.TZ !== undefined && !zoneName(env.TZ)) {
-    throw new Error(`not proven to read: its TZ (${JSON.stringify(env.TZ)}) is not a time zone's name; a path there is a file the C library opens`);
+    // Quoted as the gate shows it: a value from a secret is the mask (the redactor cannot mask a 2-digit piece).
+    const shown = envFlows.find(([k]) => k === 'TZ')![1].shown;
+    throw new Error(`not proven to read: its TZ (${JSON.stringify(shown)}) is not a time zone's name; a path there is a file the C library opens`);
   }
   const action = { kind: 'shell' as const, script, values: r.values, env, withheld: inputVariables(doc), ...(unconfirmed && plan ? { proven: true } : {}) };
   const where = targetName === undefined ? undefined : chooseTarget(doc, targetName, scope);
@@ -143,10 +146,12 @@ function remoteTarget(doc: RunbookDoc, name: string, scope: Scope): RemoteTarget
   // step runs. Validation refuses fields that read a secret; this refuses a value that turns out to hold one
   // (computed from one through vars, say) before anything runs.
   const taint = scope[TAINT as unknown as string] as Taint | undefined;
+  // By flow, as a step's values are: two digits of a PIN through a vars value are no value the redactor knows, and
+  // a probe of stop 78 read them in `ssh op-48@host` on the screen, in the record and on ssh's command line.
   const fill = (v: string | undefined) => {
     if (v === undefined) return undefined;
-    const value = renderTemplate(v, scope);
-    if (taint?.secret(value)) throw new Error(`target '${name}': '${v}' gives a secret, and target fields are on the ${'ssh' in t ? 'ssh' : 'kubectl' in t ? 'kubectl' : 'docker'} command line`);
+    const { text: value, tainted } = renderFlow(v, scope);
+    if (tainted || taint?.secret(value)) throw new Error(`target '${name}': '${v}' gives a secret, and target fields are on the ${'ssh' in t ? 'ssh' : 'kubectl' in t ? 'kubectl' : 'docker'} command line`);
     return value;
   };
   // An optional field whose template fills in empty (`${{ default(inputs.db_namespace, '') }}`) is not given.
@@ -211,11 +216,18 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
 export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsDoc | undefined, scope: Scope, stepTimeoutMs: number): Prepared {
   const w = args ?? {};
   const url = w.url !== undefined ? renderTemplate(w.url, scope) : w.connection !== undefined ? connectionUrl(doc, w.connection, scope).url : undefined;
-  const host = w.host !== undefined ? renderTemplate(w.host, scope) : undefined;
-  const port = w.port === undefined ? undefined : Number(typeof w.port === 'string' ? renderTemplate(w.port, scope) : w.port);
+  // Filled in by flow: a probe's answer quotes its address (`connect ECONNREFUSED 127.0.0.1:153`), so one a secret
+  // flowed into gives the step that secret, and what it returns is withheld (a probe of stop 78 read two digits of a
+  // PIN as a port). A URL is the engine's own login, as a connection's: it gives nothing (docs/secrets.md).
+  const flows = { host: w.host, port: typeof w.port === 'string' ? w.port : undefined, servername: w.servername, parameter: w.parameter };
+  const filled = Object.fromEntries(Object.entries(flows).flatMap(([k, v]) => (v === undefined ? [] : [[k, renderFlow(v, scope)]])));
+  const host = filled.host?.text;
+  const portFlow = filled.port;
+  const port = w.port === undefined ? undefined : Number(portFlow ? portFlow.text : w.port);
   const timeoutMs = toMs(w.timeout, Math.min(stepTimeoutMs, 10_000));
-  const servername = w.servername !== undefined ? renderTemplate(w.servername, scope) : undefined;
-  const parameter = w.parameter !== undefined ? renderTemplate(w.parameter, scope) : undefined;
+  const servername = filled.servername?.text;
+  const parameter = filled.parameter?.text;
+  const given = givenSecrets(scope, Object.entries(filled).map(([k, f]): [string, unknown, boolean] => [`with.${k}`, f.text, f.tainted]));
   const action: Action = {
     kind: 'probe', probe, timeoutMs,
     ...(url !== undefined ? { url } : {}), ...(host !== undefined ? { host } : {}),
@@ -227,8 +239,10 @@ export function prepareProbe(doc: RunbookDoc, probe: ProbeName, args: ProbeArgsD
   // A connection's URL as an SQL step's target shows it: a part from a secret masked (url-secrets.ts).
   const shownUrl = w.url !== undefined && url !== undefined && !readsWhole(w.url) ? renderShown(w.url, scope)
     : w.url === undefined && w.connection !== undefined ? loginSecrets(doc, w.connection, scope)?.shown ?? url : url;
-  const where = shownUrl !== undefined ? displayUrl(shownUrl) : `${shownHost}${port !== undefined ? `:${port}` : ''}`;
-  return { action, command: `probe ${probe} ${where}`.trim(), ...(url ? { target: url } : {}) };
+  // The port as shown: the mask where a secret flowed into it, as the host.
+  const shownPort = portFlow?.tainted ? MASK : port;
+  const where = shownUrl !== undefined ? displayUrl(shownUrl) : `${shownHost}${shownPort !== undefined ? `:${shownPort}` : ''}`;
+  return { action, command: `probe ${probe} ${where}`.trim(), ...(url ? { target: url } : {}), ...given };
 }
 
 /** One poll of a wait step's action. */
@@ -264,12 +278,14 @@ export function prepareStep(doc: RunbookDoc, step: StepDoc, scope: Scope): Prepa
   if (step.probe) return prepareProbe(doc, step.probe, step.with, scope, timeoutMs);
   if (step.manual !== undefined) {
     const m = typeof step.manual === 'string' ? { instructions: step.manual } : step.manual;
-    const instructions = renderTemplate(m.instructions, scope);
-    return { action: { kind: 'manual', instructions, ...(m.choices ? { choices: m.choices } : {}) }, command: renderShown(m.instructions, scope) };
+    // Only shown (the question the operator reads, and records): a value from a secret is the mask there, by flow,
+    // as in a title (a probe of stop 78 read two digits of a PIN in a question's text, on screen and recorded).
+    const instructions = renderShown(m.instructions, scope);
+    return { action: { kind: 'manual', instructions, ...(m.choices ? { choices: m.choices } : {}) }, command: instructions };
   }
   if (step.prompt) {
     const p = step.prompt;
-    const message = renderTemplate(p.message, scope);
+    const message = renderShown(p.message, scope);
     const secret = p.secret === true || step.secret === true; // the answer is masked from the moment it is given
     return { action: { kind: 'prompt', ...p, message, ...(secret ? { secret } : {}) }, command: renderShown(p.message, scope) };
   }

@@ -21,7 +21,7 @@ export interface RunOptions {
    *  that it may have partly run. */
   resume?: ResumeState;
   target?: string;                     // shown in the header, already masked
-  callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+  callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal, secretInputs?: readonly string[]): Promise<StepResult>;
   /** Overrides the sandbox check of a dry run (`runbook test`, whose scripted executors run nothing). */
   canSandbox?(): boolean;
   /** Compares every first contact with a target against the recorded one (resume); default: records only. */

@@ -19,6 +19,7 @@ import { operatorName } from '../common/operator-name.js';
 import { fourEyesAllows } from './four-eyes.js';
 import { relabel, relabelGate, relabelQuestion } from './relabel.js';
 import { runOutputs, startContext } from './run-data.js';
+import { shownInputs } from './inputs.js';
 import type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 import { SessionSecrets } from './session-secrets.js';
 import { resolvedNow } from './resumed-check.js';
@@ -114,7 +115,7 @@ export class Run {
     this.publish({
       type: 'run-started', runId: this.runId, dryRun,
       runbook: { name: runbook.doc.name, title: runbook.doc.title, file: runbook.file, sha256: runbook.sha256 },
-      inputs: this.opts.inputs, ...(this.opts.target ? { target: this.opts.target } : {}),
+      inputs: shownInputs(this.opts.inputs), ...(this.opts.target ? { target: this.opts.target } : {}),
       ...(this.opts.resume ? { resumedFrom: this.opts.resume.stepId } : {}),
     });
     const addresses = connectionAddresses(runbook.doc, scopeOf(context, undefined, taintFor(this.opts.redactor)), this.opts.env ?? process.env);

@@ -18,7 +18,7 @@ export interface StepRunnerDeps {
   ask(question: Question): Promise<string>;
   dryRun: boolean;
   deadline?: number;                      // epoch ms
-  callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal): Promise<StepResult>;
+  callRunbook?(step: StepDoc, inputs: Record<string, string>, signal: AbortSignal, secretInputs?: readonly string[]): Promise<StepResult>;
   /** Whether a dry run can sandbox shell steps (executors/sandbox.ts); `runbook test` scripts them instead. */
   canSandbox?(): boolean;
   /** First contact with a target; throws when it is not the run's (see TargetGuard). Returns the interrupted

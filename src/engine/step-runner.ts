@@ -19,7 +19,7 @@ import { toMs } from './duration.js';
 import { DEFAULT_TIMEOUT_MS, prepareStep, unconfirmed, type Prepared } from './prepare.js';
 import { dryRunMode, DRY_RUN_RESULT, inSandbox } from './dry-run-mode.js';
 import { sleep } from './timer.js';
-import { renderTemplate, renderTitle } from './render.js';
+import { renderFlow, renderTitle } from './render.js';
 import { MASK } from '../secrets/redactor.js';
 import { computeVars, varsResult } from './vars.js';
 import { executeAction, publishOutput } from './execute-action.js';
@@ -216,13 +216,17 @@ export class StepRunner {
   private async call(step: StepDoc, context: MachineContext, signal: AbortSignal, attempt: number): Promise<StepResult> {
     const call = step.runbook!;
     const scope = scopeOf(context, undefined, this.taint);
-    const inputs = Object.fromEntries(Object.entries(call.inputs ?? {}).map(([k, v]) => [k, typeof v === 'string' ? renderTemplate(v, scope) : String(v)]));
+    const filled = Object.entries(call.inputs ?? {}).map(([k, v]) => [k, typeof v === 'string' ? renderFlow(v, scope) : { text: String(v), tainted: false }] as const);
+    const inputs = Object.fromEntries(filled.map(([k, f]) => [k, f.text]));
     // A value that holds a secret is a secret as a whole in the called runbook, whether or not its input is
     // declared secret there (`db: "${{ inputs.url }}?sslmode=require"` is masked whole, not only its password).
     for (const v of Object.values(inputs)) if (this.deps.redactor.contains(v)) this.deps.redactor.addValue(v);
+    // And one a secret flowed into (two digits of a PIN: no value the redactor can mask) is one by where it came
+    // from: the called run reads it as a secret input (a probe of stop 78 had a callee echo it in clear).
+    const secret = filled.filter(([, f]) => f.tainted).map(([k]) => k);
     this.started(step, 'runbook', attempt, `runbook ${call.name}`, scope);
     if (!this.deps.callRunbook) return { status: 'failed', durationMs: 0, error: 'calling another runbook is not available here' };
-    return this.deps.callRunbook(step, inputs, signal);
+    return this.deps.callRunbook(step, inputs, signal, secret);
   }
 }
 

@@ -12,7 +12,7 @@ import { MASK } from './redactor.js';
 /** What the record keeps of a field it withholds: its size, as it keeps a step's status and counts. */
 export interface Digest { bytes: number }
 /** What a step given a secret returned, withheld from every record: what it was given, and each field's digest. */
-export interface Withheld { because: string[]; stdout?: Digest; stderr?: Digest; error?: Digest; value?: Digest; rows?: Digest; outputs?: Digest }
+export interface Withheld { because: string[]; stdout?: Digest; stderr?: Digest; error?: Digest; value?: Digest; rows?: Digest; outputs?: Digest; details?: Digest }
 
 /** The fields of a step's result (executors/types.ts StepResult, an item's too) that this reads: described here,
  *  below the executors, which import this folder. */
@@ -43,7 +43,8 @@ export function markSecretVars(vars: object, names: Iterable<string>): void {
 }
 
 /** The fields of a result (and its view's `output`) that come from the step's code or server. */
-export const WITHHELD_FIELDS: ReadonlySet<string> = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows', 'outputs', 'items']);
+// details: a probe's evidence (the address it tried, a certificate's names), given a secret in its host or port.
+export const WITHHELD_FIELDS: ReadonlySet<string> = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows', 'outputs', 'items', 'details']);
 
 export function digestOf(text: string): Digest {
   return { bytes: Buffer.byteLength(text) };
@@ -63,6 +64,7 @@ export function taintResult<R extends TaintableResult>(reported: R, given: strin
   }
   if (result.rows?.length) w.rows = digestOf(JSON.stringify(result.rows));
   if (result.outputs && Object.keys(result.outputs).length) w.outputs = digestOf(JSON.stringify(result.outputs));
+  if (result.details && Object.keys(result.details).length) w.details = digestOf(JSON.stringify(result.details));
   const items = 'items' in result && result.items ? { items: result.items.map((i) => taintResult(i, because)) } : {};
   return { ...result, ...items, withheld: w };
 }
@@ -73,15 +75,19 @@ export function recordedResult<R extends TaintableResult>(result: R): R {
   const w = result.withheld;
   const items = 'items' in result && result.items ? { items: result.items.map(recordedResult) } : {};
   const vars = recordedVars(result.vars);
-  if (!w) return Object.keys(items).length || vars !== result.vars ? { ...result, ...items, ...(vars ? { vars } : {}) } : result;
-  const out: R = { ...result, ...items, ...(vars ? { vars } : {}) };
+  // A called runbook's outputs computed from a secret (engine/run-data.ts) are marked as a vars step's values are.
+  const outputs = recordedVars(result.outputs);
+  const marked = { ...(vars ? { vars } : {}), ...(outputs ? { outputs } : {}) };
+  if (!w) return Object.keys(items).length || vars !== result.vars || outputs !== result.outputs ? { ...result, ...items, ...marked } : result;
+  const out: R = { ...result, ...items, ...marked };
   for (const field of ['stdout', 'stderr', 'error', 'value'] as const) if (w[field]) out[field] = MASK;
   if (w.rows && result.rows) out.rows = result.rows.map((row) => Object.fromEntries(Object.keys(row).map((k) => [k, MASK])));
   if (w.outputs && result.outputs) out.outputs = Object.fromEntries(Object.keys(result.outputs).map((k) => [k, MASK]));
+  if (w.details && result.details) out.details = Object.fromEntries(Object.keys(result.details).map((k) => [k, MASK]));
   return out;
 }
 
-/** A vars step's values as recorded: each computed from a secret reads MASK, whatever it holds (a 3-digit piece
+/** A vars step's values (or a called runbook's outputs) as recorded: each computed from a secret reads MASK, whatever it holds (a 3-digit piece
  *  of a PIN, a list of its digits: values the redactor cannot mask by sight; a probe of stop 74 read a whole PIN
  *  back from the transcript). A resumed run computes them again (engine/vars.ts recomputeVars). */
 function recordedVars(vars: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

@@ -28,8 +28,10 @@ export interface Taint {
 export const ENGINES = Symbol('engines');
 export type EngineLookup = (connection: string) => string | null;
 
-/** Taint flowing through one evaluation: `on` is whether the value just computed came from a secret. */
-interface Flow { hook: Taint; on: boolean }
+/** Taint flowing through one evaluation: `on` is whether the value just computed came from a secret. `whole`: the
+ *  structures a secret produced or chose (a withheld step's rows, a row find() picked by a secret, a for_each item of
+ *  a secret's list), every part of which is a secret too, unlike a structure that merely holds one (`inputs`). */
+interface Flow { hook: Taint; on: boolean; whole: WeakSet<object> }
 
 /** Evaluates; any failure is an ExpressionError. Values from outside (a proxy, an object without a
  *  primitive form) can make a conversion throw a TypeError: that is the expression's failure, not the engine's. */
@@ -41,7 +43,7 @@ export function evaluate(node: Node, scope: Scope): unknown {
  *  whole, whatever the value looks like (a 3-digit piece of a secret's number too). Never tainted without the hook. */
 export function evaluateFlow(node: Node, scope: Scope): { value: unknown; tainted: boolean } {
   const hook = scope[TAINT as unknown as string] as Taint | undefined;
-  const flow = hook ? { hook, on: false } : undefined;
+  const flow = hook ? { hook, on: false, whole: new WeakSet<object>() } : undefined;
   try {
     const value = evalNode(node, scope, flow);
     return { value, tainted: flow?.on ?? false };
@@ -74,6 +76,7 @@ function source(value: unknown, t: Flow | undefined): unknown {
 function computed(value: unknown, tainted: boolean, t: Flow | undefined): unknown {
   if (!t || !tainted) return value;
   t.on = true;
+  wholly(value, t);
   if (value !== null && value !== undefined && typeof value !== 'boolean') t.hook.derived(value);
   return value;
 }
@@ -93,8 +96,10 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
       const value = read(obj, key);
       // Read out of a withheld result: a secret as a whole, registered so that every use of it is one.
       if (t?.hook.flowed?.(obj, key)) return computed(value, true, t);
-      // A piece of a secret's string or list (its length, an item) is computed from it, as length() is.
-      if (objTainted && (typeof obj === 'string' || Array.isArray(obj))) return computed(value, true, t);
+      // A piece of a secret's string or list (its length, an item) is computed from it, as length() is; so is a field
+      // of a structure a secret produced or chose (`steps.q.rows[0].n` of a step given a secret: a PIN's digit's
+      // code, 52, is no value the redactor can mask; a probe of stop 78 read a PIN back from a title so).
+      if (objTainted && (typeof obj === 'string' || Array.isArray(obj) || isWhole(obj, t))) return computed(value, true, t);
       // Which item a secret key picked tells the key (a table of words indexed by a PIN's digits spells it).
       if (keyTainted) return chosenBy(source(value, t), t);
       return source(value, t);
@@ -106,8 +111,9 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
       // The engine's name says nothing secret, even when the URL it was read from is one.
       if (node.callee === 'engine') return (scope[ENGINES as unknown as string] as EngineLookup | undefined)?.(String(args[0]?.[0] ?? '')) ?? null;
       const value = fn(...args.map(([v]) => v));
-      // default() passes one of its arguments through unchanged: it is as secret as the one it returned.
-      if (node.callee === 'default') return passThrough(value, args, t);
+      // default() passes one of its arguments through unchanged: it is as secret as the one it returned, and when
+      // its first was computed from a secret, which one it returned is that secret's choice (empty or not).
+      if (node.callee === 'default') return args[0]?.[1] ? chosenBy(passThrough(value, args, t), t) : passThrough(value, args, t);
       return computed(value, args.some(([, tainted]) => tainted), t);
     }
     case 'unary': {
@@ -136,7 +142,7 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
       // Whether an input was given (`inputs.admin_url != null`) is the operator's choice, which the run's header
       // lists: no piece of its value. Only an input read whole, never a piece (`split(inputs.pin, '')[5]`).
       if (presence(node)) return binary(node.op, a, b, node.pos);
-      return computed(binary(node.op, a, b, node.pos), ta || tb, t);
+      return computed(binary(node.op, a, b, node.pos, tb), ta || tb, t);
     }
   }
 }
@@ -153,9 +159,16 @@ const presence = (n: Extract<Node, { type: 'binary' }>): boolean =>
 /** A value a secret chose (a branch, an item): shown masked, but not itself registered as a secret ('seven' is
  *  no secret to mask in every output; that the secret chose it here is). */
 function chosenBy(value: unknown, t: Flow | undefined): unknown {
-  if (t) t.on = true;
+  if (t) { t.on = true; wholly(value, t); }
   return value;
 }
+
+/** A structure a secret produced or chose: every field read from it is a secret in turn. */
+function wholly(value: unknown, t: Flow): void {
+  if (value !== null && typeof value === 'object') t.whole.add(value);
+}
+
+const isWhole = (obj: unknown, t: Flow | undefined): boolean => t !== undefined && obj !== null && typeof obj === 'object' && t.whole.has(obj);
 
 /** A value that is one of the operands: tainted as that operand was, nothing new to register. */
 function passThrough(value: unknown, operands: [unknown, boolean][], t: Flow | undefined): unknown {
@@ -176,7 +189,8 @@ function read(obj: unknown, key: unknown): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
-function binary(op: string, a: unknown, b: unknown, pos: number): unknown {
+/** `secretRight`: the right operand came from a secret (a pattern a failure must not quote). */
+function binary(op: string, a: unknown, b: unknown, pos: number, secretRight = false): unknown {
   switch (op) {
     case '==': return looseEqual(a, b);
     case '!=': return !looseEqual(a, b);
@@ -193,7 +207,7 @@ function binary(op: string, a: unknown, b: unknown, pos: number): unknown {
     case '%': return toNumber(a) % toNumber(b);
     case 'in': return contains(b, a);
     case 'contains': return contains(a, b);
-    case 'matches': return matches(a, b, pos);
+    case 'matches': return matches(a, b, pos, secretRight);
   }
   throw new ExpressionError(`unknown operator ${op}`, pos);
 }
@@ -223,11 +237,14 @@ function contains(hay: unknown, needle: unknown): boolean {
   return false;
 }
 
-function matches(text: unknown, pattern: unknown, pos: number): boolean {
+/** `secret`: the pattern came from a secret, so its failure quotes neither it nor what is wrong with it (a probe of
+ *  stop 78 read `invalid regular expression "(8"`, a PIN's digit, in a step's error and the run's ending). */
+function matches(text: unknown, pattern: unknown, pos: number, secret = false): boolean {
   let re: RegExp;
   try {
     re = linearRegExp(String(pattern));
   } catch (e) {
+    if (secret) throw new ExpressionError('invalid regular expression (a pattern computed from a secret)', pos);
     throw new ExpressionError(`invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`, pos);
   }
   return re.test(String(text ?? ''));

@@ -7,13 +7,12 @@
 // (seed 78: scope, case, wrappers, SHOW forms, the variables' tables, executable comments, a function a view calls), dry and
 // real, by the application's account; reads of listed variables stay shown. The list is the lab's own.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import { MARIADB_SHOWN_VARIABLES } from '../../src/language/sql/mysql-shown-variables.js';
 import { adminQuery } from '../db/helpers.js';
-import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
+import { scratch, writeRunbook } from '../hardening/helpers.js';
+import { assertNothingOf, finished, runRealAndDry } from './secret-reads.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { rng } from '../helpers/rng.js';
 
@@ -23,7 +22,6 @@ const cased = (next: () => number, w: string) => pick(next, [w, w.toUpperCase(),
 const REPORT_PW = 'Rp7reportPw9x';
 const SST_PW = 'Ss5sstPw2qz';
 const SECRETS = [REPORT_PW, SST_PW];
-const forms = (s: string) => [s, s.toUpperCase(), s.toLowerCase(), [...s].reverse().join('')];
 const WRAPS = [(e: string) => e, (e: string) => `UPPER(${e})`, (e: string) => `REVERSE(${e})`, (e: string) => `CONCAT('x', ${e})`, (e: string) => `SUBSTR(${e}, 1)`];
 
 interface Read { query: string; vouched: boolean; ddl?: string[] }
@@ -71,10 +69,6 @@ function runbook(url: string, all: Read[]): string {
   return lines.join('\n');
 }
 
-type Finished = { status?: string; withheld?: { because?: string[] }; error?: string };
-const finished = (recorded: string, id: string): Finished | undefined => recorded.split('\n').filter(Boolean)
-  .map((l) => JSON.parse(l) as { type: string; stepId?: string; result?: Finished })
-  .find((l) => l.type === 'step-finished' && l.stepId === id)?.result;
 
 describe('MariaDB variables that hold passwords', () => {
   let server: LabServer;
@@ -96,19 +90,8 @@ describe('MariaDB variables that hold passwords', () => {
     const all = [...planted, ...SHOWN];
     const dir = scratch(t);
     const file = writeRunbook(dir, 'variables', runbook(server.url(), all));
-    const v = await cli(['validate', file], { cwd: dir });
-    assert.equal(v.code, 0, v.stdout + v.stderr);
-    for (const dry of [false, true]) {
-      const transcript = join(dir, `t-${dry}.jsonl`);
-      const r = await cli(['run', file, '--plain', '--transcript', transcript, ...(dry ? ['--dry-run'] : [])], { cwd: dir });
-      assert.ok(existsSync(transcript), r.stdout + r.stderr);
-      const recorded = readFileSync(transcript, 'utf8');
-      for (const secret of SECRETS) {
-        for (const form of forms(secret)) {
-          assert.ok(!r.stdout.includes(form.slice(0, 8)) && !r.stderr.includes(form.slice(0, 8)), `${form} on the screen (${dry ? 'dry' : 'real'})`);
-          assert.ok(!recorded.includes(form), `${form} in the transcript (${dry ? 'dry' : 'real'})`);
-        }
-      }
+    await runRealAndDry(dir, file, (dry, r, recorded) => {
+      assertNothingOf(SECRETS, r, recorded, dry);
       const given = planted.map((p, i) => [p.query, finished(recorded, `r${i}`)] as const);
       assert.deepEqual(given.filter(([, f]) => f?.status !== 'ok').map(([q, f]) => `${q}: ${f?.status}`), [], `every read ran (${dry ? 'dry' : 'real'})`);
       assert.deepEqual(given.filter(([, f]) => f?.withheld === undefined).map(([q]) => q), [], `every read of a password is withheld (${dry ? 'dry' : 'real'})`);
@@ -117,6 +100,6 @@ describe('MariaDB variables that hold passwords', () => {
         assert.equal(f?.status, 'ok', `${p.query}: ${f?.error}`);
         assert.equal(f?.withheld, undefined, `${p.query} is shown`);
       });
-    }
+    });
   });
 });

@@ -7,14 +7,13 @@
 // sees (and pg_settings' describing columns) are still shown. And a guard: on every major the lab runs, the list
 // of settings shown to any role (pg-public-settings.ts) is what the server shows an ordinary role.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { PG_PUBLIC_SETTINGS } from '../../src/language/sql/pg-public-settings.js';
 import { adminQuery } from '../db/helpers.js';
-import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
+import { scratch, writeRunbook } from '../hardening/helpers.js';
+import { assertNothingOf, finished, runRealAndDry } from './secret-reads.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { rng } from '../helpers/rng.js';
 
@@ -24,8 +23,6 @@ const cased = (next: () => number, w: string) => pick(next, [w, w.toUpperCase(),
 const CONNINFO_PW = 'Zq7connPw9x';
 const PLACEHOLDER = 'Tk8placeTok';
 const PASSPHRASE = 'Pp4phraseKey';
-/** Every form a generated read may print a secret in. */
-const forms = (s: string) => [s, s.toUpperCase(), s.toLowerCase(), [...s].reverse().join('')];
 
 function reads(next: () => number, count: number): string[] {
   const out: string[] = [];
@@ -64,10 +61,6 @@ function runbook(url: string, queries: string[]): string {
   return lines.join('\n');
 }
 
-type Finished = { status?: string; withheld?: unknown; rows?: unknown };
-const finished = (recorded: string, id: string): Finished | undefined => recorded.split('\n').filter(Boolean)
-  .map((l) => JSON.parse(l) as { type: string; stepId?: string; result?: Finished })
-  .find((l) => l.type === 'step-finished' && l.stepId === id)?.result;
 
 describe('a setting only a superuser may read, read back', () => {
   let server: LabServer;
@@ -87,19 +80,8 @@ describe('a setting only a superuser may read, read back', () => {
     const queries = [...reads(rng(77), 40), ...RENAMED, ...SHOWN];
     const dir = scratch(t);
     const file = writeRunbook(dir, 'settings', runbook(server.adminUrl(), queries));
-    const v = await cli(['validate', file], { cwd: dir });
-    assert.equal(v.code, 0, v.stdout + v.stderr);
-    for (const dry of [false, true]) {
-      const transcript = join(dir, `t-${dry}.jsonl`);
-      const r = await cli(['run', file, '--plain', '--transcript', transcript, ...(dry ? ['--dry-run'] : [])], { cwd: dir });
-      assert.ok(existsSync(transcript), r.stdout + r.stderr);
-      const recorded = readFileSync(transcript, 'utf8');
-      for (const secret of [CONNINFO_PW, PLACEHOLDER, PASSPHRASE]) {
-        for (const form of forms(secret)) {
-          assert.ok(!r.stdout.includes(form.slice(0, 8)) && !r.stderr.includes(form.slice(0, 8)), `${form} on the screen (${dry ? 'dry' : 'real'})`);
-          assert.ok(!recorded.includes(form), `${form} in the transcript (${dry ? 'dry' : 'real'})`);
-        }
-      }
+    await runRealAndDry(dir, file, (dry, r, recorded) => {
+      assertNothingOf([CONNINFO_PW, PLACEHOLDER, PASSPHRASE], r, recorded, dry);
       const generated = queries.slice(0, -SHOWN.length).map((q, i) => [q, finished(recorded, `r${i}`)] as const);
       assert.deepEqual(generated.filter(([, f]) => f?.status === 'ok' && f.withheld === undefined).map(([q]) => q), [], `every read that ran is withheld (${dry ? 'dry' : 'real'})`);
       assert.ok(generated.filter(([, f]) => f?.status === 'ok').length >= 30, 'most reads ran');
@@ -108,7 +90,7 @@ describe('a setting only a superuser may read, read back', () => {
         assert.equal(f?.status, 'ok', q);
         assert.equal(f?.withheld, undefined, `${q} is shown`);
       });
-    }
+    });
   });
 });
 

@@ -9,12 +9,13 @@
 // placeholder), in five wrappers and five containers; read by plain SELECTs. Beside them, direct reads the text
 // alone now gives (information_schema.user_mapping_options, pg_roles' rolconfig), and reads that stay shown.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
+import { assertNothingOf, finished, runRealAndDry } from './secret-reads.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { rng } from '../helpers/rng.js';
 
@@ -26,8 +27,6 @@ const MAPPING_PW = 'Um5mapPw2q';
 const ROLE_SETTING = 'Rc6roleTok1';
 const PLACEHOLDER = 'Tk8placeTok';
 const SECRETS = [CONNINFO_PW, VERIFIER, MAPPING_PW, ROLE_SETTING, PLACEHOLDER];
-/** Every form a generated view may return a secret in. */
-const forms = (s: string) => [s, s.toUpperCase(), s.toLowerCase(), [...s].reverse().join('')];
 
 /** What each secret is read from, as a view's query would. */
 const SOURCES = [
@@ -85,10 +84,6 @@ function runbook(url: string, queries: string[]): string {
   return lines.join('\n');
 }
 
-type Finished = { status?: string; withheld?: { because?: string[] }; rows?: unknown; error?: string };
-const finished = (recorded: string, id: string): Finished | undefined => recorded.split('\n').filter(Boolean)
-  .map((l) => JSON.parse(l) as { type: string; stepId?: string; result?: Finished })
-  .find((l) => l.type === 'step-finished' && l.stepId === id)?.result;
 
 describe('secrets a hostile owner\'s views reach', () => {
   let server: LabServer;
@@ -119,19 +114,8 @@ describe('secrets a hostile owner\'s views reach', () => {
     const queries = [...views.map((v) => v.read), ...DIRECT, ...SHOWN];
     const dir = scratch(t);
     const file = writeRunbook(dir, 'views', runbook(server.adminUrl(), queries));
-    const v = await cli(['validate', file], { cwd: dir });
-    assert.equal(v.code, 0, v.stdout + v.stderr);
-    for (const dry of [false, true]) {
-      const transcript = join(dir, `t-${dry}.jsonl`);
-      const r = await cli(['run', file, '--plain', '--transcript', transcript, ...(dry ? ['--dry-run'] : [])], { cwd: dir });
-      assert.ok(existsSync(transcript), r.stdout + r.stderr);
-      const recorded = readFileSync(transcript, 'utf8');
-      for (const secret of SECRETS) {
-        for (const form of forms(secret)) {
-          assert.ok(!r.stdout.includes(form.slice(0, 8)) && !r.stderr.includes(form.slice(0, 8)), `${form} on the screen (${dry ? 'dry' : 'real'})`);
-          assert.ok(!recorded.includes(form), `${form} in the transcript (${dry ? 'dry' : 'real'})`);
-        }
-      }
+    await runRealAndDry(dir, file, (dry, r, recorded) => {
+      assertNothingOf(SECRETS, r, recorded, dry);
       const given = queries.slice(0, views.length + DIRECT.length).map((q, i) => [q, finished(recorded, `r${i}`)] as const);
       assert.deepEqual(given.filter(([, f]) => f?.status !== 'ok').map(([q, f]) => `${q}: ${f?.error}`), [], `every read ran (${dry ? 'dry' : 'real'})`);
       assert.deepEqual(given.filter(([, f]) => f?.withheld === undefined).map(([q]) => q), [], `every read of a secret is withheld (${dry ? 'dry' : 'real'})`);
@@ -143,7 +127,7 @@ describe('secrets a hostile owner\'s views reach', () => {
         assert.equal(f?.status, 'ok', q);
         assert.equal(f?.withheld, undefined, `${q} is shown`);
       });
-    }
+    });
   });
 
   it('a vouched read of a view whose operator someone made of current_setting: withheld', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {

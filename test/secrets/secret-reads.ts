@@ -1,0 +1,39 @@
+// The shared harness of the tests that read a server's secrets through read steps (settings, views, variables):
+// validate once, run real then dry, and the oracle — no form of a planted secret on the screen or in the record.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, type CliResult } from '../hardening/helpers.js';
+
+/** A step's result as the transcript records it (the fields these tests read). */
+export type Finished = { status?: string; withheld?: { because?: string[] }; rows?: unknown; error?: string; details?: { dryRun?: boolean } };
+
+export const finished = (recorded: string, id: string): Finished | undefined => recorded.split('\n').filter(Boolean)
+  .map((l) => JSON.parse(l) as { type: string; stepId?: string; result?: Finished })
+  .find((l) => l.type === 'step-finished' && l.stepId === id)?.result;
+
+/** Every form a generated read may return a secret in: as is, its case changed, reversed. */
+export const forms = (s: string): string[] => [s, s.toUpperCase(), s.toLowerCase(), [...s].reverse().join(''), [...s.toLowerCase()].reverse().join('')];
+
+/** Validates `file` (clean), then runs it for real and dry, each with its own transcript. */
+export async function runRealAndDry(dir: string, file: string, each: (dry: boolean, r: CliResult, recorded: string) => void): Promise<void> {
+  const v = await cli(['validate', file], { cwd: dir });
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  for (const dry of [false, true]) {
+    const transcript = join(dir, `t-${dry}.jsonl`);
+    const r = await cli(['run', file, '--plain', '--transcript', transcript, ...(dry ? ['--dry-run'] : [])], { cwd: dir });
+    assert.ok(existsSync(transcript), r.stdout + r.stderr);
+    each(dry, r, readFileSync(transcript, 'utf8'));
+  }
+}
+
+/** No form of any secret on the screen (its first 8 characters) or in the record (its first `recordChars`). */
+export function assertNothingOf(secrets: string[], r: CliResult, recorded: string, dry: boolean, recordChars = Infinity): void {
+  const run = dry ? 'dry' : 'real';
+  for (const secret of secrets) {
+    for (const form of forms(secret)) {
+      assert.ok(!r.stdout.includes(form.slice(0, 8)) && !r.stderr.includes(form.slice(0, 8)), `${form} on the screen (${run})`);
+      assert.ok(!recorded.includes(form.slice(0, recordChars)), `${form} in the transcript (${run})`);
+    }
+  }
+}

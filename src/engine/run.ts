@@ -147,7 +147,8 @@ export class Run {
       context: actor.getSnapshot().context as MachineContext, checkedHere: this.checkedHere,
       run: (stepId, context) => this.track(runner.run(stepId, context, this.recheckAbort.signal)),
     }) : reached;
-    return this.finish(output);
+    // Stopped while the check ran again: the stop is how it ended, not the check's answer.
+    return this.finish(this.stopOutcome && output !== reached ? { outcome: this.stopOutcome, message: this.stopReason ?? 'Stopped.' } : output);
   }
 
   confirm(stepId: string, answer: ConfirmAnswer, how: ConfirmationAnswered['how'] = 'key', details: ConfirmDetails = {}): boolean {

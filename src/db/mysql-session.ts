@@ -147,6 +147,9 @@ export async function openMysqlSession(info: ConnectionInfo, tls: TlsSettings | 
   }
 }
 
+/** Uses a table, returns nothing, and warns of nothing: the diagnostics area is empty after it. */
+const CLEAR_DIAGNOSTICS = 'SELECT 1 FROM information_schema.COLLATIONS LIMIT 0';
+
 class MysqlSession extends GuardedSession implements Session {
   readonly flavour: ServerFlavour;
   protected readonly canceller: Canceller;
@@ -288,6 +291,10 @@ class MysqlSession extends GuardedSession implements Session {
    */
   private async reaching(sql: string, run: () => Promise<QueryResult>): Promise<QueryResult> {
     const before = await this.secretsReached(sql);
+    // The question's own warnings (1585: a routine named like a native function) stay in the diagnostics area
+    // until a statement that uses a table: a statement of none (`SELECT COUNT(1)`) then read them as its own, and
+    // the read was refused. An empty read of a table clears them.
+    if ((mysqlRelations(sql) ?? []).length) await this.conn.query(CLEAR_DIAGNOSTICS);
     let result: QueryResult;
     try {
       result = await run();

@@ -113,8 +113,17 @@ async function tryAttack(server: LabServer, attack: Attack, intact: () => Promis
     const real = await runAttack(url, attack.query, false);
     assert.equal(real.result?.status, 'failed', `${attack.name}: ${JSON.stringify(real.result)}`);
     assert.equal(real.result?.classification, 'not-read-only', attack.name);
-    assert.match(real.result?.error ?? '', /^not read-only: step attack tried to write \(/, attack.name);
-    assert.match(real.result?.error ?? '', attack.server, attack.name);
+    const withheld = (real.result as { withheld?: { because: string[] } } | undefined)?.withheld;
+    if (withheld) {
+      // A failed MariaDB read that ran a routine someone created: its error is withheld (db/mysql-secret-reach.ts:
+      // the routine may be swapped back before the check after it), and the record says which routine; the
+      // classification above is still the server's refusal of the write.
+      assert.equal(real.result?.error, '****', attack.name);
+      assert.match(withheld.because.join(' '), /bump/, attack.name);
+    } else {
+      assert.match(real.result?.error ?? '', /^not read-only: step attack tried to write \(/, attack.name);
+      assert.match(real.result?.error ?? '', attack.server, attack.name);
+    }
     await intact();
     return;
   }

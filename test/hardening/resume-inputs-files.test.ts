@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { unprintedInputChanges } from '../../src/resume/input-prints.js';
 import { adminQuery } from '../db/helpers.js';
-import { killedRun } from '../helpers/killed-run.js';
+import { GO_WAIT_STEP, killedRun } from '../helpers/killed-run.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { cli, scratch, transcriptLines, until, writeRunbook } from './helpers.js';
 
@@ -38,10 +38,7 @@ inputs:
   go: { required: true }
 ${inputs}
 steps:
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: touch \${{ inputs.go }}.waiting; while [ ! -e \${{ inputs.go }} ]; do sleep 0.1; done
+${GO_WAIT_STEP}
   - id: act
     destructive: true
     shell:

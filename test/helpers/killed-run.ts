@@ -13,6 +13,12 @@ export async function killedStepsGone(transcript: string, timeoutMs = 60_000): P
   await until(() => liveOrphans(readTranscript(transcript)).length === 0, timeoutMs, "the killed run's step processes to be stopped");
 }
 
+/** The `wait` step killedRun's runbooks begin with (the runbook declares `inputs: go`), as YAML list items. */
+export const GO_WAIT_STEP = `  - id: wait
+    destructive: false
+    safe_because: waits for the test's go file, and reads nothing else
+    shell: touch \${{ inputs.go }}.waiting; while [ ! -e \${{ inputs.go }} ]; do sleep 0.1; done`;
+
 /**
  * Runs `yaml` (a runbook with a `wait` step that touches `${go}.waiting`, then waits for `go`) with `--yes`, kills
  * it -9 while `wait` runs, waits until its steps are gone and lets `wait` finish next time. Returns the transcript.

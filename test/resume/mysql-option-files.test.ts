@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { startMariadb, type LabServer } from '../../src/lab/index.js';
 import { mysqlOptionFiles } from '../../src/resume/mysql-option-files.js';
-import { killedRun } from '../helpers/killed-run.js';
+import { GO_WAIT_STEP, killedRun } from '../helpers/killed-run.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { cli, scratch } from '../hardening/helpers.js';
 
@@ -36,10 +36,7 @@ title: Writes where the client's option files point
 inputs:
   go: { required: true }
 steps:
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: touch \${{ inputs.go }}.waiting; while [ ! -e \${{ inputs.go }} ]; do sleep 0.1; done
+${GO_WAIT_STEP}
   - id: act
     destructive: true
     shell: mariadb -e "INSERT INTO marks VALUES ('act')" app_db

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { placeChanges, placeOf } from '../../src/resume/place.js';
-import { killedRun } from '../helpers/killed-run.js';
+import { GO_WAIT_STEP, killedRun } from '../helpers/killed-run.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { rng } from '../helpers/rng.js';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
@@ -94,10 +94,7 @@ title: Acts where the session says
 inputs:
   go: { required: true }
 steps:
-  - id: wait
-    destructive: false
-    safe_because: waits for the test's go file, and reads nothing else
-    shell: touch \${{ inputs.go }}.waiting; while [ ! -e \${{ inputs.go }} ]; do sleep 0.1; done
+${GO_WAIT_STEP}
   - id: act
     destructive: true
     shell: ${act}

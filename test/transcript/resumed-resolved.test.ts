@@ -5,9 +5,9 @@
 // A resume that runs a check of its own on the way (the check after the act) is not asked twice.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
-import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
+import { cli, finished, scratch, transcriptLines, until, writeRunbook, type Line } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const runbook = (url: string, checkAfter: boolean) => `name: resumed-check
@@ -29,13 +29,23 @@ ${checkAfter ? `  - id: again
     message: the database answers
 `;
 
-/** Starts a run, waits for its question (after the check), kills it there (the check's result is on the record). */
-async function stoppedAtGate(dir: string, file: string, transcript: string): Promise<void> {
+/** Runs the runbook, kills it at its question (after the check's result is on the record), does `meanwhile`,
+ *  then resumes it approving the act: the resume's output, the transcript's lines and its ending. */
+async function resumedAfterStop(t: TestContext, url: string, checkAfter: boolean, meanwhile: () => Promise<void> = async () => undefined) {
+  const dir = scratch(t);
+  const file = writeRunbook(dir, 'r', runbook(url, checkAfter));
+  const transcript = join(dir, 't.jsonl');
   const run = cli(['run', file, '--plain', '--transcript', transcript], { cwd: dir, keepStdin: true });
   await until(() => transcriptLines(transcript).some((l) => l.type === 'question-asked'), 60_000, 'the question');
   run.child.kill('SIGKILL');
   await run;
+  await meanwhile();
+  const r = await cli(['resume', transcript, '--plain', '--approve', 'act'], { cwd: dir, stdin: 'done\n' });
+  const lines = transcriptLines(transcript);
+  return { r, lines, end: finished(lines) };
 }
+
+const checksStarted = (lines: Line[]) => lines.filter((l) => l.type === 'step-started' && l.stepId === 'check').length;
 
 describe('a resumed run that would end resolved on a check made before it stopped', () => {
   let server: LabServer;
@@ -43,26 +53,15 @@ describe('a resumed run that would end resolved on a check made before it stoppe
   after(async () => { await server?.stop(); });
 
   it('the check passes again: resolved, saying it was checked again', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
-    const dir = scratch(t);
-    const file = writeRunbook(dir, 'r', runbook(server.url(), false));
-    const transcript = join(dir, 't.jsonl');
-    await stoppedAtGate(dir, file, transcript);
-    const r = await cli(['resume', transcript, '--plain', '--approve', 'act'], { cwd: dir, stdin: 'done\n' });
-    const end = finished(transcriptLines(transcript));
+    const { r, lines, end } = await resumedAfterStop(t, server.url(), false);
     assert.equal(end?.outcome, 'resolved', r.stdout + r.stderr);
     assert.match(end!.message, /'check', checked again after the resume, ended ok as before/);
-    assert.equal(transcriptLines(transcript).filter((l) => l.type === 'step-started' && l.stepId === 'check').length, 2, 'the check ran again');
+    assert.equal(checksStarted(lines), 2, 'the check ran again');
   });
 
   it('the server stopped meanwhile: escalate, naming the check and why, exit non-zero', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
-    const dir = scratch(t);
-    const file = writeRunbook(dir, 'r', runbook(server.url(), false));
-    const transcript = join(dir, 't.jsonl');
-    await stoppedAtGate(dir, file, transcript);
-    await server.stop();
     try {
-      const r = await cli(['resume', transcript, '--plain', '--approve', 'act'], { cwd: dir, stdin: 'done\n' });
-      const end = finished(transcriptLines(transcript));
+      const { r, end } = await resumedAfterStop(t, server.url(), false, () => server.stop());
       assert.equal(end?.outcome, 'escalate', r.stdout + r.stderr);
       assert.match(end!.message, /'check', checked again after the resume, ended failed/);
       assert.notEqual(r.code, 0);
@@ -72,14 +71,9 @@ describe('a resumed run that would end resolved on a check made before it stoppe
   });
 
   it('a resume that runs a check after the act ends on that check alone', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
-    const dir = scratch(t);
-    const file = writeRunbook(dir, 'r', runbook(server.url(), true));
-    const transcript = join(dir, 't.jsonl');
-    await stoppedAtGate(dir, file, transcript);
-    const r = await cli(['resume', transcript, '--plain', '--approve', 'act'], { cwd: dir, stdin: 'done\n' });
-    const end = finished(transcriptLines(transcript));
+    const { r, lines, end } = await resumedAfterStop(t, server.url(), true);
     assert.equal(end?.outcome, 'resolved', r.stdout + r.stderr);
     assert.equal(end!.message, 'the database answers');
-    assert.equal(transcriptLines(transcript).filter((l) => l.type === 'step-started' && l.stepId === 'check').length, 1);
+    assert.equal(checksStarted(lines), 1);
   });
 });

@@ -10,13 +10,14 @@
 // Any setting, not only a superuser's: a view's arguments are not read here. A policy's qualifier is left: it
 // chooses rows, its value is never returned. A read that names no such view asks nothing more.
 import { answer, type Rows } from './pg-pin.js';
+import { PG_SCHEMA_STORES, PG_STORES } from '../language/sql/account-stores.js';
 import { asOid, asText, CATALOG, eq, hexName, ownOid, spaced, textArray, userMade, userMadeOid } from './pg-pin-sql.js';
 
 /** PostgreSQL's relations that hold passwords or settings' values, by schema. */
 const SECRET_RELATIONS: Record<string, string[]> = {
-  pg_catalog: ['pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_subscription', 'pg_settings',
-    'pg_file_settings', 'pg_db_role_setting', 'pg_roles', 'pg_user'],
-  information_schema: ['user_mapping_options', '_pg_user_mappings'],
+  // The password stores a text's own reading knows (account-stores.ts), and the relations of settings' values.
+  pg_catalog: [...PG_STORES, 'pg_settings', 'pg_file_settings', 'pg_db_role_setting', 'pg_roles', 'pg_user'],
+  information_schema: [...PG_SCHEMA_STORES],
 };
 /** pg_catalog's functions that return settings' values. */
 const SETTING_READERS = ['current_setting', 'pg_show_all_settings', 'pg_show_all_file_settings'];

@@ -22,9 +22,9 @@ import { asciiUpper } from './ascii-case.js';
 import type { SqlEngine } from './verdict.js';
 import { rememberedByText } from '../../common/remembered.js';
 
-const PG_STORES = new Set(['pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_subscription']);
+export const PG_STORES: ReadonlySet<string> = new Set(['pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_subscription']);
 /** information_schema's: user_mapping_options shows a user mapping's password to its user, in clear. */
-const PG_SCHEMA_STORES = new Set(['user_mapping_options', '_pg_user_mappings']);
+export const PG_SCHEMA_STORES: ReadonlySet<string> = new Set(['user_mapping_options', '_pg_user_mappings']);
 const MYSQL_STORES = new Set(['USER', 'GLOBAL_PRIV', 'SERVERS', 'SLAVE_MASTER_INFO']);
 /** The columns of MYSQL_STORES that hold a password or its verifier (Priv: global_priv's JSON, which holds it). */
 const MYSQL_PASSWORD_COLUMNS = new Set(['AUTHENTICATION_STRING', 'PASSWORD', 'PRIV', 'USER_PASSWORD']);

@@ -74,7 +74,7 @@ function scanConfig(value: unknown, visible: ReadonlySet<string>, reads: { found
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     if (key === 'SelectStmt') { scanSelect(child, visible, reads); continue; }
     if (key === 'ColumnRef') {
-      const f = ((child as { fields?: { String?: { sval?: unknown } }[] }).fields ?? []).map((x) => (typeof x.String?.sval === 'string' ? x.String.sval : undefined));
+      const f = refFields(child);
       const name = f.at(-1);
       if ((name !== undefined && CONFIG.has(name)) || (f.length <= 2 && f[0] !== undefined && visible.has(f[0]) && (f.length === 1 || name === undefined))) reads.found = true;
     }
@@ -195,14 +195,17 @@ function rangeVars(value: unknown, ownOnly = false, out: unknown[] = []): unknow
   return out;
 }
 
-/** Each ColumnRef's fields: a name, or undefined for `*`. */
+/** A ColumnRef's fields: a name, or undefined for `*`. */
+const refFields = (ref: unknown): (string | undefined)[] =>
+  ((ref as { fields?: { String?: { sval?: unknown } }[] }).fields ?? []).map((f) => (typeof f.String?.sval === 'string' ? f.String.sval : undefined));
+
+/** Each ColumnRef's fields. */
 function columnRefs(value: unknown, out: (string | undefined)[][] = []): (string | undefined)[][] {
   if (Array.isArray(value)) { for (const v of value) columnRefs(v, out); return out; }
   if (value === null || typeof value !== 'object') return out;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     if (key === 'ColumnRef') {
-      const fields = ((child as { fields?: { String?: { sval?: unknown } }[] }).fields ?? []);
-      out.push(fields.map((f) => (typeof f.String?.sval === 'string' ? f.String.sval : undefined)));
+      out.push(refFields(child));
     }
     columnRefs(child, out);
   }

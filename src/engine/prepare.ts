@@ -14,6 +14,7 @@ import { planOfTemplate } from '../language/shell-plan.js';
 import { secretLeavesHere, sinkPhrase } from '../language/shell-secret-sinks.js';
 import { planText, valueAsFindSyntax, valueAsOption } from '../language/shell-plan-text.js';
 import { provenWithValues, secretStoresRead } from '../language/validate/shell-lint.js';
+import { keptFilesRead } from './kept-files.js';
 import { valueVar } from '../executors/shell-values.js';
 import { toMs } from './duration.js';
 import { displayUrl, engineOfScheme } from '../db/url.js';
@@ -113,7 +114,8 @@ export function prepareShell(doc: RunbookDoc, shell: ShellActionDoc, scope: Scop
       ...(dir ? { cwd: dir.shown } : {}),
     },
     ...withStores(givenSecrets(scope, [...r.values.map((v, i): [string, unknown, boolean] => [`\${{ ${r.sources[i]} }}`, v, r.tainted[i]!]),
-      ...envFlows.map(([k, f]): [string, unknown, boolean] => [`env ${k}`, f.text, f.tainted]), ['cwd', cwd, dir?.tainted]]), secretStoresRead(spec.run, plan, r.values)),
+      ...envFlows.map(([k, f]): [string, unknown, boolean] => [`env ${k}`, f.text, f.tainted]), ['cwd', cwd, dir?.tainted]]),
+    [...secretStoresRead(spec.run, plan, r.values), ...(plan && unconfirmed && !where?.remote ? keptFilesRead(plan, r.values, cwd) : [])]),
     ...(where ? { target: where.remote ? describeRemote(where.remote) : `this machine [target ${targetName} not used: ${where.why}]` } : {}),
   };
 }

@@ -1,0 +1,174 @@
+// Files the system keeps from others, read by a proven read. A probe of stop 78 had `head -c 12 /etc/shadow | rev`
+// (validate clean, a proven read) print root's shadow line as root, real and dry; so would ~/.pgpass, a kubeconfig,
+// a private key or an application's 0600 file. The system already marks such files: by their mode (no read bit for
+// "others"). So a proven read is shown only when every file it can read is readable by others; one that opens any
+// other is a step given a secret (secrets/step-taint.ts), its record naming the file, never its content.
+// Decided from the engine's own reading (the plan's argv with its values written in, as it is spawned): every word
+// and every tail of an option word (`-f/etc/shadow`, `--file=…`) that names a file, `<` redirections, and the trees
+// a recursive program walks. Where the reading cannot be bounded (names from the data: xargs, `file -f`; an awk or
+// jq program that picks its own files; a walk too large), the step is given a secret rather than shown.
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { literalOf, type Plan, type PlanCommand, type PlanWord } from '../language/shell-plan.js';
+import { parseOptions, type Options } from '../language/validate/read-options.js';
+import { READS } from '../language/validate/read-commands.js';
+import type { Word } from '../language/shell-words.js';
+
+/** Entries a walk may visit before its reading counts as unbounded. */
+const WALK_LIMIT = 20_000;
+/** Rounds of following directory changes (`cd a; cd b`, `env -C a`) relative to one another. */
+const CD_ROUNDS = 3;
+
+/** A word of the plan as it is spawned, and whether a ${{ }} value is in it (then its text is not quoted back). */
+interface Arg { text: string; valued: boolean }
+
+/** Why each file or reading kept from others is read by the plan (said for the record), or [] when every file
+ *  it can read is readable by others. `cwd`: the step's directory (the engine's own when undefined). */
+export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: string): string[] {
+  const commands = plan.pipelines.flatMap((p) => p.commands).map((c) => argvOf(c, values));
+  const dirs = directories(commands, resolve(cwd ?? '.'));
+  const found = new Set<string>();
+  for (const c of commands) {
+    for (const a of [...c.words, ...c.inputs]) {
+      for (const text of candidates(a.text)) {
+        for (const path of paths(text, dirs)) if (kept(stat(path))) found.add(keptPhrase(a, path));
+      }
+    }
+    for (const why of unbounded(c.words)) found.add(why);
+    for (const walk of walks(c.words)) for (const why of walked(walk, dirs)) found.add(why);
+  }
+  return [...found];
+}
+
+interface Argv { words: Arg[]; inputs: Arg[] }
+
+function argvOf(c: PlanCommand, values: readonly string[]): Argv {
+  const arg = (w: PlanWord): Arg => ({ text: w.parts.map((p) => (typeof p === 'string' ? p : values[p.value - 1] ?? '')).join(''), valued: literalOf(w) === undefined });
+  return { words: c.words.map(arg), inputs: c.redirects.flatMap((r) => (r.op === '<' ? [arg(r.target)] : [])) };
+}
+
+/** Every text in a word a program may open: the word, and for an option word each tail after its dash (a value
+ *  glued to a short option, `-nf/etc/shadow`, in any cluster) and after its `=`. */
+function candidates(text: string): string[] {
+  if (text === '' || text.length > 4096) return text === '' ? [] : [text];
+  const out = new Set([text]);
+  if (text.startsWith('-')) for (let i = 1; i < text.length; i++) out.add(text.slice(i));
+  const eq = text.indexOf('=');
+  if (eq >= 0) out.add(text.slice(eq + 1));
+  return [...out].filter((t) => t !== '' && !t.includes('\0'));
+}
+
+/** The places `text` may name: itself when absolute, else under each directory the step may be in. */
+const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isAbsolute(text) ? [text] : [...dirs].map((d) => join(d, text)));
+
+/** The directories the step may be in: its own, and every directory a word names (`cd DIR`, `env -C DIR`,
+ *  `sudo -D DIR`), relative ones to each of those in turn: more than a program's reading, never less. */
+function directories(commands: Argv[], cwd: string): Set<string> {
+  const dirs = new Set([cwd]);
+  for (let round = 0; round < CD_ROUNDS; round++) {
+    const before = dirs.size;
+    for (const c of commands) {
+      for (const a of c.words) for (const text of candidates(a.text)) for (const p of paths(text, dirs)) if (stat(p)?.isDirectory()) dirs.add(resolve(p));
+    }
+    if (dirs.size === before) break;
+  }
+  return dirs;
+}
+
+function stat(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false }); // follows links: a link's target is what is read
+  } catch {
+    return undefined; // too long, not a directory on the way, not to be searched: nothing opens it there either
+  }
+}
+
+/** A file (not a directory: its names are not its files' contents) without the read bit for others. */
+const kept = (s: Stats | undefined): boolean => s !== undefined && !s.isDirectory() && (s.mode & 0o004) === 0;
+
+const keptPhrase = (a: Arg, path: string): string =>
+  `a file others may not read (${a.valued ? 'named with a ${{ }} value' : shownPath(path)})`;
+
+/** A path as the record and the screen may say it: printable ASCII only (a name may hold terminal controls). */
+const shownPath = (path: string): string => path.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 200);
+
+/** The program each word may be (wrappers are words before it), with the words after it. */
+function programs(words: Arg[]): { name: string; args: Arg[] }[] {
+  return words.flatMap((w, i) => {
+    const name = w.valued ? '' : w.text.slice(w.text.lastIndexOf('/') + 1);
+    return name ? [{ name, args: words.slice(i + 1) }] : [];
+  });
+}
+
+const asWords = (args: Arg[]): Word[] => args.map((a) => ({ text: a.text, dynamic: false, pattern: false, quoted: true }));
+const parsed = (name: string, args: Arg[], spec: Options | undefined) => {
+  const p = spec ? parseOptions(name, asWords(args), spec) : undefined;
+  return p && !('finding' in p) ? p : undefined;
+};
+const hasOption = (p: NonNullable<ReturnType<typeof parsed>>, names: string[]) => p.options.some((o) => names.includes(o.name));
+
+/** Programs whose files come from somewhere the argv does not say: the data, or a program of their own. */
+function unbounded(words: Arg[]): string[] {
+  return programs(words).flatMap(({ name, args }) => {
+    if (name === 'xargs') return ['files xargs names from its input, which the engine does not see'];
+    if (name === 'file' && args.some((a) => /^-[^-]*f|^--files-from/.test(a.text))) return ['files `file -f` names from a list, which the engine does not see'];
+    // awk opens what its program names (getline < f) or puts in ARGV (SYMTAB reaches it by a computed name).
+    if (/^[gmn]?awk$/.test(name) && args.some((a) => /\b(getline|ARGV|ARGC|SYMTAB)\b/.test(a.text))) return [`files an ${name} program opens by itself (getline, ARGV)`];
+    // jq loads modules (import, include) from its search path, by names its program gives.
+    if (name === 'jq' && args.some((a) => /\b(import|include|modulemeta)\b/.test(a.text))) return ['files a jq program loads as modules'];
+    // ps's BSD `e` prints each process's environment (/proc/PID/environ, kept from others).
+    if (name === 'ps') {
+      const p = parsed(name, args, READS.ps);
+      if (!p || p.operands.some((w) => /^[A-Za-z]*e/.test(w.text))) return ["other processes' environments (/proc/PID/environ), by ps e"];
+    }
+    return [];
+  });
+}
+
+/** The directories each recursive program walks: grep -r, rg, find, ls -R, diff -r; the working directory
+ *  where it walks that by default. An options parse the engine cannot follow walks there too. */
+function walks(words: Arg[]): { by: string; roots: string[] }[] {
+  return programs(words).flatMap(({ name, args }): { by: string; roots: string[] }[] => {
+    if (name === 'find') {
+      const k = args.findIndex((a) => /^[-(!]/.test(a.text) && !/^-[HLP]$/.test(a.text));
+      const roots = args.slice(0, k < 0 ? args.length : k).filter((a) => !/^-[HLPDO]/.test(a.text)).map((a) => a.text);
+      return [{ by: 'find', roots: roots.length ? roots : ['.'] }];
+    }
+    const spec = READS[name];
+    if (!['grep', 'egrep', 'fgrep', 'rg', 'ls', 'diff'].includes(name) || !spec) return [];
+    const p = parsed(name, args, spec);
+    if (!p) return [{ by: name, roots: ['.', ...args.map((a) => a.text)] }];
+    const recursive = name === 'rg' || hasOption(p, ['r', 'R', 'recursive', 'dereference-recursive'])
+      || p.options.some((o) => (o.name === 'd' || o.name === 'directories') && o.value?.text === 'recurse');
+    if (!recursive) return [];
+    const patternGiven = name === 'ls' || name === 'diff' || hasOption(p, ['e', 'f', 'regexp', 'file', 'files']);
+    const roots = p.operands.slice(patternGiven ? 0 : 1).map((w) => w.text);
+    return [{ by: name, roots: roots.length || name === 'diff' ? roots : ['.'] }];
+  });
+}
+
+/** What a walk of `roots` reads that others may not, or that it cannot be bounded. */
+function walked(walk: { by: string; roots: string[] }, dirs: ReadonlySet<string>): string[] {
+  const seen = new Set<string>();
+  let visited = 0;
+  const found: string[] = [];
+  const visit = (path: string): boolean => {
+    if (++visited > WALK_LIMIT) return false;
+    const s = stat(path);
+    if (!s) return true;
+    if (kept(s)) found.push(`a file others may not read (${shownPath(path)}, walked by ${walk.by})`);
+    if (!s.isDirectory()) return true;
+    const id = `${s.dev}:${s.ino}`;
+    if (seen.has(id)) return true;
+    seen.add(id);
+    let names: string[];
+    try { names = readdirSync(path); } catch { return true; }
+    return names.every((n) => visit(join(path, n)));
+  };
+  for (const root of walk.roots) {
+    for (const path of paths(root, dirs)) {
+      if (!visit(path)) return [`a walk by ${walk.by} of more than ${WALK_LIMIT} entries, which the engine does not bound`];
+    }
+  }
+  return found.slice(0, 5);
+}

@@ -29,7 +29,7 @@ export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: strin
   const dirs = directories(commands, resolve(cwd ?? '.'));
   const found = new Set<string>();
   for (const c of commands) {
-    for (const a of [...c.words, ...c.inputs]) {
+    for (const a of [...(namesOnly(c.words) ? [] : c.words), ...c.inputs]) {
       for (const text of candidates(a.text)) {
         for (const path of paths(text, dirs)) if (kept(stat(path))) found.add(keptPhrase(a, path));
       }
@@ -41,6 +41,11 @@ export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: strin
 }
 
 interface Argv { words: Arg[]; inputs: Arg[] }
+
+/** Programs that open none of their operands for their contents: they print names and metadata (a walk by
+ *  ls -R is read below). Only as the command itself: behind a wrapper every word counts. */
+const NAMES_ONLY = new Set(['stat', 'ls', 'realpath', 'readlink', 'basename', 'dirname', 'test', '[']);
+const namesOnly = (words: Arg[]): boolean => words[0] !== undefined && !words[0].valued && NAMES_ONLY.has(words[0].text);
 
 function argvOf(c: PlanCommand, values: readonly string[]): Argv {
   const arg = (w: PlanWord): Arg => ({ text: w.parts.map((p) => (typeof p === 'string' ? p : values[p.value - 1] ?? '')).join(''), valued: literalOf(w) === undefined });

@@ -111,7 +111,8 @@ test('what a proven read can read, by the engine reading of its argv', () => {
   const dir = scratch({ after: () => undefined });
   files(dir);
   const read = (script: string, values: string[] = [], cwd = dir) => keptFilesRead(planOfTemplate(script)!, values, cwd);
-  assert.deepEqual(read('cat pub; head -c 5 pub | rev; grep -r . pd; ls d'), [], 'world-readable files, and names only');
+  assert.deepEqual(read('cat pub; head -c 5 pub | rev; grep -r . pd; ls d; stat -c %a k; ls -l k'), [], 'world-readable files, and names and metadata only');
+  assert.equal(read('timeout 5 stat k').length, 1, 'behind a wrapper every word counts');
   assert.equal(read('cat -- "${{ inputs.f }}"', ['k']).join(), 'a file others may not read (named with a ${{ }} value)');
   assert.equal(read('cat -- "${{ inputs.f }}"', ['pub']).length, 0);
   assert.ok(read('env -C d cat sub/s').join().includes(join(dir, 'd', 'sub', 's')), 'relative to env -C');

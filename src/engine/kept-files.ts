@@ -147,7 +147,9 @@ function walks(words: Arg[]): { by: string; roots: string[] }[] {
       || p.options.some((o) => (o.name === 'd' || o.name === 'directories') && o.value?.text === 'recurse');
     if (!recursive) return [];
     const patternGiven = name === 'ls' || name === 'diff' || hasOption(p, ['e', 'f', 'regexp', 'file', 'files']);
-    const roots = p.operands.slice(patternGiven ? 0 : 1).map((w) => w.text);
+    // diff compares a directory named by --from-file or --to-file with each operand, walking both.
+    const compared = p.options.filter((o) => o.name === 'from-file' || o.name === 'to-file').flatMap((o) => (o.value ? [o.value.text] : []));
+    const roots = [...p.operands.slice(patternGiven ? 0 : 1).map((w) => w.text), ...compared];
     return [{ by: name, roots: roots.length || name === 'diff' ? roots : ['.'] }];
   });
 }

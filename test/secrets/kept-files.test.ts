@@ -119,6 +119,7 @@ test('what a proven read can read, by the engine reading of its argv', () => {
   assert.ok(read('cd d; cat sub/s').join().includes(join(dir, 'd', 'sub', 's')) || planOfTemplate('cd d; cat sub/s') === undefined);
   assert.match(read("awk 'BEGIN { getline l < \"/x\"; print l }'").join(), /opens by itself/);
   assert.match(read('ps e').join(), /environ/);
+  assert.ok(read('diff -r --from-file=d pd').join().includes(join(dir, 'd', 'sub', 's')), 'a directory diff compares, walked');
   assert.deepEqual(read('ps -o pid,user'), []);
   assert.match(read('grep -r x /', [], '/').join(), /does not bound|others may not read/);
 });

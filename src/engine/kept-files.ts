@@ -20,11 +20,11 @@ const WALK_LIMIT = 20_000;
 const CD_ROUNDS = 3;
 
 /** A word of the plan as it is spawned, and whether a ${{ }} value is in it (then its text is not quoted back). */
-interface Arg { text: string; valued: boolean }
+export interface Arg { text: string; valued: boolean }
 
 /** Why each file or reading kept from others is read by the plan (said for the record), or [] when every file
  *  it can read is readable by others. `cwd`: the step's directory (the engine's own when undefined). */
-export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: string): string[] {
+export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: string, implicit: Implicit = IMPLICIT): string[] {
   const commands = plan.pipelines.flatMap((p) => p.commands).map((c) => argvOf(c, values));
   const dirs = directories(commands, resolve(cwd ?? '.'));
   const found = new Set<string>();
@@ -35,7 +35,7 @@ export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: strin
       }
     }
     for (const why of unbounded(c.words)) found.add(why);
-    for (const walk of walks(c.words)) for (const why of walked(walk, dirs)) found.add(why);
+    for (const walk of [...walks(c.words), ...implicitWalks(c.words, implicit)]) for (const why of walked(walk, dirs)) found.add(why);
   }
   return [...found];
 }
@@ -151,6 +151,26 @@ function walks(words: Arg[]): { by: string; roots: string[] }[] {
     const compared = p.options.filter((o) => o.name === 'from-file' || o.name === 'to-file').flatMap((o) => (o.value ? [o.value.text] : []));
     const roots = [...p.operands.slice(patternGiven ? 0 : 1).map((w) => w.text), ...compared];
     return [{ by: name, roots: roots.length || name === 'diff' ? roots : ['.'] }];
+  });
+}
+
+/** Where a program reads files its words do not name: the program, and the words after it, to the trees it reads. */
+export type Implicit = Record<string, (args: Arg[]) => string[]>;
+const JOURNALS = ['/var/log/journal', '/run/log/journal'];
+const UNITS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
+/** journalctl reads the journal's files (0640 root:systemd-journal as installed); `systemctl status` prints a
+ *  unit's last journal lines and `systemctl cat` its unit files and drop-ins as read from disk; pg_controldata
+ *  reads its data directory's pg_control (0600). */
+export const IMPLICIT: Implicit = {
+  journalctl: () => JOURNALS,
+  systemctl: (args) => (args.some((a) => a.text === 'status') ? JOURNALS : []).concat(args.some((a) => a.text === 'cat') ? UNITS : []),
+  pg_controldata: (args) => args.flatMap((a, i) => (a.text === '-D' || a.text === '--pgdata' ? [args[i + 1]?.text ?? '.'] : /^(-D|--pgdata=)./.test(a.text) ? [a.text.replace(/^-D|^--pgdata=/, '')] : [])),
+};
+
+function implicitWalks(words: Arg[], implicit: Implicit): { by: string; roots: string[] }[] {
+  return programs(words).flatMap(({ name, args }) => {
+    const read = Object.hasOwn(implicit, name) ? implicit[name]!(args) : [];
+    return read.length ? [{ by: name, roots: read }] : [];
   });
 }
 

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { rng } from '../helpers/rng.js';
-import { keptFilesRead } from '../../src/engine/kept-files.js';
+import { IMPLICIT, keptFilesRead } from '../../src/engine/kept-files.js';
 import { planOfTemplate } from '../../src/language/shell-plan.js';
 
 const SECRETS = { k: 'keptSecret79alpha', g: 'shadowLike79beta', s: 'walkedSecret79gamma' };
@@ -122,4 +122,11 @@ test('what a proven read can read, by the engine reading of its argv', () => {
   assert.ok(read('diff -r --from-file=d pd').join().includes(join(dir, 'd', 'sub', 's')), 'a directory diff compares, walked');
   assert.deepEqual(read('ps -o pid,user'), []);
   assert.match(read('grep -r x /', [], '/').join(), /does not bound|others may not read/);
+  // Files a program reads that its words do not name: the journal's, a data directory's pg_control.
+  writeFileSync(join(dir, 'pd', 'system.journal'), 'log line\n', { mode: 0o640 });
+  chmodSync(join(dir, 'pd', 'system.journal'), 0o640);
+  const journal = (script: string) => keptFilesRead(planOfTemplate(script)!, [], dir, { ...IMPLICIT, journalctl: () => [join(dir, 'pd')] });
+  assert.match(journal('journalctl -u db -n 5').join(), /system\.journal, walked by journalctl/);
+  assert.deepEqual(journal('systemctl is-active db'), []);
+  assert.match(read('pg_controldata -D d').join(), /walked by pg_controldata/);
 });

@@ -7,7 +7,7 @@ import { checkPin, explainUnresolved, pinFailed, pinPlan, type PinPlan, type Row
 import type { PlantedStatement } from './pg-planted-statement.js';
 import { PLANTED_SQL } from './pg-pin-sql.js';
 import { sameRelations, unchanged, watched, type Watched } from './pg-read-watch.js';
-import { secretsReached } from './pg-secret-reach.js';
+import { secretReachSql, secretsReached, type VouchedText } from './pg-secret-reach.js';
 import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf } from './pg-pin-relations.js';
 
 export interface CheckedRead {
@@ -57,13 +57,18 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
   let only: string[][] = [];
   let before: Watched | undefined;
   let secretsRead: string[] = [];
+  // A vouched text runs the author's code: what it calls and names is asked too (proven text calls only built-ins).
+  const own: VouchedText = check.vouched ? { calls: plan.named, types: plan.types } : { calls: [], types: [] };
   if (found.length) {
-    const second = relationsPlan(found);
+    const second = relationsPlan(found, own);
     const results = await send(second.message).catch((err: unknown) => { throw relationsFailed(err); });
     only = checkRelations(second, results, found, check.vouched, plan.toJson);
     before = watched(results, second.at, second.watch);
     sameRelations(before, found);
     secretsRead = secretsReached(results, second.at.secrets);
+  } else if (own.calls.length || own.types.length) {
+    const results: unknown = await send(secretReachSql([], own.calls, own.types)).catch((err: unknown) => { throw relationsFailed(err); });
+    secretsRead = secretsReached(Array.isArray(results) ? results as Rows[] : [results as Rows], 0); // one statement: one result
   }
   const text = check.vouched || check.asWritten ? sql : qualified(sql, schemasOf(found), only, check.major);
   // A vouched text runs as written and could replace the session's prepared question: asked in full after it.

@@ -11,8 +11,10 @@ import { pgSystemViewCalls } from '../language/sql/pg-system-view-calls.js';
 import { PinRefusal } from './pin-refusal.js';
 import { dependenciesSql, resolvedSql } from './pg-pin-sql.js';
 import { STATISTICS_READ, watchSql } from './pg-watch-sql.js';
-import { ownViews, secretReachSql } from './pg-secret-reach.js';
+import { ownRelations, secretReachSql, type VouchedText } from './pg-secret-reach.js';
 import { answer, checkFailed, PLANNER, type PinPlan, type Rows } from './pg-pin.js';
+
+const NOTHING_VOUCHED: VouchedText = { calls: [], types: [] };
 
 /** A relation the read names, as the server resolved it. */
 export interface Resolved { named: string[]; oid: string; kind: string; schema: string; name: string }
@@ -40,7 +42,8 @@ export interface RelationsPlan { message: string; at: { again: number; dependenc
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Sent after the pin (UTF8, standard strings): names from the server may be written as they are. */
-export function relationsPlan(found: Resolved[]): RelationsPlan {
+/** `vouched`: what a vouched text calls and names itself, asked with the relations' reach (pg-secret-reach.ts). */
+export function relationsPlan(found: Resolved[], vouched: VouchedText = NOTHING_VOUCHED): RelationsPlan {
   const qualified = found.map((f) => [f.schema, f.name]);
   const lock = [...new Set(found.filter((f) => LOCKABLE.has(f.kind)).map((f) => `${quoted(f.schema)}.${quoted(f.name)}`))];
   const parts = [...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...(lock.length ? [`LOCK TABLE ${lock.join(', ')} IN ACCESS SHARE MODE`] : [])];
@@ -48,9 +51,9 @@ export function relationsPlan(found: Resolved[]): RelationsPlan {
   // Last, what the read asks again after its statement (db/pg-read-watch.ts): the count after the watch query,
   // whose pg_get_statisticsobjdef put the statistics objects the check saw in the catalog cache.
   const watch = watchSql(qualified);
-  const views = ownViews(found);
+  const own = ownRelations(found);
   const at = { again: add(resolvedSql(qualified)), dependencies: add(dependenciesSql(qualified)),
-    ...(views.length ? { secrets: add(secretReachSql(views)) } : {}), watch: add(watch), count: add(STATISTICS_READ) };
+    ...(own.length || vouched.calls.length || vouched.types.length ? { secrets: add(secretReachSql(own, vouched.calls, vouched.types)) } : {}), watch: add(watch), count: add(STATISTICS_READ) };
   parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`));
   return { message: parts.join(';\n'), at, watch };
 }

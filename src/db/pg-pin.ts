@@ -19,6 +19,9 @@ export interface PinPlan {
   /** The relations the text names (as written) and its WITH queries' names (pg-pin-relations.ts). */
   relations: string[][];
   ctes: string[];
+  /** The functions it calls and the types it names, as written (asked of a vouched read: db/pg-secret-reach.ts). */
+  named: string[][];
+  types: string[][];
   /** Its conversions to JSON (language/sql/pg-json-conversions.ts). */
   toJson: string[];
 }
@@ -58,7 +61,7 @@ export function pinPlan(sql: string, timeout: string[], planted: { prepare?: str
   if (calls.length) at.calls = add(builtinCallsSql(calls));
   if (attributes.length) at.attributes = add(attributeCallsSql(attributes));
   parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`));
-  return { message: parts.join(';\n'), at, relations, ctes: refs?.ctes ?? [], toJson: refs?.toJson ?? [] };
+  return { message: parts.join(';\n'), at, relations, ctes: refs?.ctes ?? [], named: refs?.named ?? [], types: refs?.types ?? [], toJson: refs?.toJson ?? [] };
 }
 
 export interface Rows { rows: Record<string, unknown>[] }

@@ -7,6 +7,8 @@
 //   first): every FuncCall, unqualified or qualified with pg_catalog (also db.pg_catalog.f), as the bare name. The
 //   session asks which are built-ins: one not reviewed as read-only is not the author's own code to vouch for, and
 //   some run SQL given as text (query_to_xml, ts_stat) or read a relation named by a value (table_to_xml).
+// - every function it calls and every type it names, as written ([schema, name] or [name]): a vouched read's text
+//   may run the author's code, whose body the engine does not read (db/pg-secret-reach.ts).
 // - the names of its WITH queries: a relation name that resolves to nothing is one of them, or the read is refused.
 // - its conversions to JSON (pg-json-conversions.ts): the server looks up a cast of a value's type as they run.
 // - the names written in attribute position: every field after the first of a ColumnRef (`t.f`, `s.t.f`) and
@@ -17,7 +19,7 @@ import { parsePg } from './pg-parser.js';
 import { resolvesToCatalog } from './pg-builtins.js';
 import { jsonConversion } from './pg-json-conversions.js';
 
-export interface PgReferences { relations: string[][]; calls: string[]; attributes: string[]; ctes: string[]; toJson: string[] }
+export interface PgReferences { relations: string[][]; calls: string[]; named: string[][]; types: string[][]; attributes: string[]; ctes: string[]; toJson: string[] }
 
 /** Undefined when the parser rejects the text (the classifier has refused it already). */
 export function pgReferences(text: string): PgReferences | undefined {
@@ -28,14 +30,16 @@ export function pgReferences(text: string): PgReferences | undefined {
   const attributes = new Set<string>();
   const ctes = new Set<string>();
   const toJson = new Set<string>();
-  collect(parsed.tree, { relations, calls, attributes, ctes, toJson });
-  return { relations: [...relations.values()], calls: [...calls], attributes: [...attributes], ctes: [...ctes], toJson: [...toJson] };
+  const named = new Map<string, string[]>();
+  const types = new Map<string, string[]>();
+  collect(parsed.tree, { relations, calls, named, types, attributes, ctes, toJson });
+  return { relations: [...relations.values()], calls: [...calls], named: [...named.values()], types: [...types.values()], attributes: [...attributes], ctes: [...ctes], toJson: [...toJson] };
 }
 
 /** The relations alone. */
 export const pgRelations = (text: string): string[][] | undefined => pgReferences(text)?.relations;
 
-interface Found { relations: Map<string, string[]>; calls: Set<string>; attributes: Set<string>; ctes: Set<string>; toJson: Set<string> }
+interface Found { relations: Map<string, string[]>; calls: Set<string>; named: Map<string, string[]>; types: Map<string, string[]>; attributes: Set<string>; ctes: Set<string>; toJson: Set<string> }
 
 function collect(value: unknown, found: Found): void {
   if (Array.isArray(value)) {
@@ -47,6 +51,8 @@ function collect(value: unknown, found: Found): void {
     // A RangeVar is written with its key as a node, and without it where a field holds one (IntoClause.rel).
     if (key === 'RangeVar' || key === 'relation' || key === 'rel') addRangeVar(child, found.relations);
     if (key === 'FuncCall') addCall(child, found.calls);
+    if (key === 'FuncCall') addName((child as { funcname?: unknown } | null)?.funcname, found.named);
+    if (key === 'TypeName' || key === 'typeName') addName((child as { names?: unknown } | null)?.names, found.types);
     if (key === 'ColumnRef') addFields((child as { fields?: unknown } | null)?.fields, 1, found.attributes);
     if (key === 'A_Indirection') addFields((child as { indirection?: unknown } | null)?.indirection, 0, found.attributes);
     if (key === 'ctename' && typeof child === 'string') found.ctes.add(child);
@@ -62,6 +68,15 @@ function addFields(fields: unknown, from: number, into: Set<string>): void {
   for (const f of fields.slice(from) as { String?: { sval?: unknown } }[]) {
     if (typeof f?.String?.sval === 'string') into.add(f.String.sval);
   }
+}
+
+/** A qualified name's String parts, as written (a catalog's name first is left out). */
+function addName(parts: unknown, into: Map<string, string[]>): void {
+  if (!Array.isArray(parts)) return;
+  const name = (parts as { String?: { sval?: unknown } }[]).map((p) => p?.String?.sval);
+  if (!name.length || !name.every((n): n is string => typeof n === 'string')) return;
+  const last = name.slice(-2);
+  into.set(JSON.stringify(last), last);
 }
 
 function addRangeVar(node: unknown, into: Map<string, string[]>): void {

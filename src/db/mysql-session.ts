@@ -10,6 +10,9 @@ import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import { withSecretsRead, type OpenOptions, type QueryOptions, type QueryResult, type ServerFlavour, type Session } from './session.js';
 import { failedThroughCode, mysqlSecretsReached, type Reach } from './mysql-secret-reach.js';
+import { loadableCallRefusal } from './mysql-loadable-functions.js';
+import { connectionStringShown } from './mysql-connection-strings.js';
+import { mysqlUnqualifiedCalls } from '../language/sql/mysql-calls.js';
 import { GuardedSession } from './guarded-session.js';
 import { whyNotInformationSchema } from '../language/sql/mysql-information-schema.js';
 import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinNames, readPinSql } from './mysql-pin.js';
@@ -241,6 +244,9 @@ class MysqlSession extends GuardedSession implements Session {
     } else {
       result = opts.readOnly ? await this.reaching(sql, () => this.statement(sql, params, opts)) : await this.statement(sql, params, opts);
     }
+    // Asked in the statement's transaction, gated or not: a table's definition may hold another server's login.
+    const login = await connectionStringShown(this.ask, sql);
+    if (login.length) result = withSecretsRead(result, [...(result.secretsRead ?? []), ...login]);
     // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
     await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
     return result;
@@ -291,6 +297,7 @@ class MysqlSession extends GuardedSession implements Session {
    */
   private async reaching(sql: string, run: () => Promise<QueryResult>): Promise<QueryResult> {
     const before = await this.secretsReached(sql);
+    await this.refuseLoadableCalls(sql, before);
     // The question's own warnings (1585: a routine named like a native function) stay in the diagnostics area
     // until a statement that uses a table: a statement of none (`SELECT COUNT(1)`) then read them as its own, and
     // the read was refused. An empty read of a table clears them.
@@ -308,10 +315,20 @@ class MysqlSession extends GuardedSession implements Session {
 
   /** What the read's names reach; a question the server could not answer leaves the read given (not known). */
   private secretsReached(sql: string): Promise<Reach> {
-    const ask = async (q: string, values: string[]) => (await this.conn.query(q, values))[0] as Record<string, unknown>[];
-    return mysqlSecretsReached(ask, mysqlRelations(sql) ?? [], this.serverVersion).catch((err: unknown): Reach => ({
+    return mysqlSecretsReached(this.ask, mysqlRelations(sql) ?? [], this.serverVersion).catch((err: unknown): Reach => ({
       given: [`what the views and routines it names reach, which the server could not say (${err instanceof Error ? err.message : String(err)}; they may reach the server's stored passwords)`], code: [],
+      calls: [], unread: ['the views and routines it names (the server could not say which)'],
     }));
+  }
+
+  private readonly ask = async (q: string, values: string[]) => (await this.conn.query(q, values))[0] as Record<string, unknown>[];
+
+  /** A read whose text, or a view or routine it reaches, may call a loadable function (UDF) is refused before it
+   *  runs (mysql-loadable-functions.ts): the server would run native code the engine did not review. */
+  private async refuseLoadableCalls(sql: string, reach: Reach): Promise<void> {
+    const own = mysqlUnqualifiedCalls(sql);
+    const why = await loadableCallRefusal(this.ask, [...own ?? [], ...reach.calls], [...own ? [] : ['its text'], ...reach.unread]);
+    if (why) throw new PinRefusal(why);
   }
 
   /** The session's database, which an unqualified name is in. */

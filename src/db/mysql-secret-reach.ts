@@ -16,6 +16,7 @@ import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relati
 import { isVirtualSchema } from './mysql-relations-check.js';
 import { isStockView } from './mysql-stock-views.js';
 import { mysqlUnqualifiedCalls } from '../language/sql/mysql-calls.js';
+import { classifyViewDefinition } from '../language/sql/index.js';
 
 /** Views over views over routines: a chain longer than this is given (not followed). */
 const MAX_DEPTH = 8;
@@ -62,7 +63,9 @@ function judge(f: Found, stock: boolean): { given?: string; next: MysqlRelation[
     return { given: `what ${what} reads, whose definition this account cannot see (it may reach the server's stored passwords)`, next: [] };
   }
   const names = mysqlRelations(f.definition);
-  const calls = mysqlUnqualifiedCalls(f.definition);
+  // A definition that is itself a proven read calls natives only (the read list); other code is asked about.
+  const proven = stock || (f.kind === 'view' && classifyViewDefinition(f.definition).readOnly);
+  const calls = proven ? [] : mysqlUnqualifiedCalls(f.definition);
   if (!names || !calls) return { given: `what ${what} reads, whose definition the engine cannot read (it may reach the server's stored passwords)`, next: [] };
   const store = stock ? undefined : accountStoreRead(f.definition, 'mysql') ?? mysqlVariableRead(f.definition);
   const next = names.map(([schema, name]): MysqlRelation => [schema ?? f.schema, name]).filter(([schema]) => !isVirtualSchema(schema));

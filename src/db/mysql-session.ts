@@ -240,9 +240,9 @@ class MysqlSession extends GuardedSession implements Session {
       const call = slowCall(sql);
       if (call) throw slowCallRefusal(call, { table: checked.table });
       const table = checked.table;
-      result = await this.reaching(sql, () => this.heldStatement(sql, params, opts, { table }));
+      result = await this.reaching(sql, opts, () => this.heldStatement(sql, params, opts, { table }));
     } else {
-      result = opts.readOnly ? await this.reaching(sql, () => this.statement(sql, params, opts)) : await this.statement(sql, params, opts);
+      result = opts.readOnly ? await this.reaching(sql, opts, () => this.statement(sql, params, opts)) : await this.statement(sql, params, opts);
     }
     // Asked in the statement's transaction, gated or not: a table's definition may hold another server's login.
     const login = await connectionStringShown(this.ask, sql);
@@ -282,7 +282,7 @@ class MysqlSession extends GuardedSession implements Session {
     await this.conn.query(lock).catch((err: unknown) => lockFailed(err, view));
     try {
       await this.relations(sql, opts.vouched === true, true);
-      return await this.reaching(sql, () => this.heldStatement(sql, params, opts, { view }));
+      return await this.reaching(sql, opts, () => this.heldStatement(sql, params, opts, { view }));
     } finally {
       // A session that could not let go of its locks is not used again.
       await this.conn.query('UNLOCK TABLES').catch(() => { this.broken = true; });
@@ -295,9 +295,9 @@ class MysqlSession extends GuardedSession implements Session {
    * the statement and again after it, still in its transaction (or lock): what the statement opened stays held
    * until then, so the second answer is the code that ran; the first covers a failed statement, which holds nothing.
    */
-  private async reaching(sql: string, run: () => Promise<QueryResult>): Promise<QueryResult> {
+  private async reaching(sql: string, opts: QueryOptions, run: () => Promise<QueryResult>): Promise<QueryResult> {
     const before = await this.secretsReached(sql);
-    await this.refuseLoadableCalls(sql, before);
+    await this.refuseLoadableCalls(sql, opts.vouched === true, before);
     // The question's own warnings (1585: a routine named like a native function) stay in the diagnostics area
     // until a statement that uses a table: a statement of none (`SELECT COUNT(1)`) then read them as its own, and
     // the read was refused. An empty read of a table clears them.
@@ -324,9 +324,10 @@ class MysqlSession extends GuardedSession implements Session {
   private readonly ask = async (q: string, values: string[]) => (await this.conn.query(q, values))[0] as Record<string, unknown>[];
 
   /** A read whose text, or a view or routine it reaches, may call a loadable function (UDF) is refused before it
-   *  runs (mysql-loadable-functions.ts): the server would run native code the engine did not review. */
-  private async refuseLoadableCalls(sql: string, reach: Reach): Promise<void> {
-    const own = mysqlUnqualifiedCalls(sql);
+   *  runs (mysql-loadable-functions.ts): the server would run native code the engine did not review. A proven
+   *  text calls only functions on the read list, natives all. */
+  private async refuseLoadableCalls(sql: string, vouched: boolean, reach: Reach): Promise<void> {
+    const own = vouched ? mysqlUnqualifiedCalls(sql) : [];
     const why = await loadableCallRefusal(this.ask, [...own ?? [], ...reach.calls], [...own ? [] : ['its text'], ...reach.unread]);
     if (why) throw new PinRefusal(why);
   }

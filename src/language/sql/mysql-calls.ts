@@ -4,10 +4,12 @@
 // the session's database: native code the engine never reviewed (a probe of stop 79: `sphinx_snippets`, from the
 // ha_sphinx.so MariaDB ships, connected to another server from a vouched read and crashed the server when none
 // answered). Qualified calls (`app_db.f()`) are stored functions only, and are not listed. No grammar: a name
-// followed by `(` is a call to ask about, whatever the word (a keyword or a type asks and finds nothing).
+// followed by `(` is a call to ask about, but a reserved word written bare (`IN (`, `DECIMAL(`), which the server
+// never reads as a name.
 import { asciiUpper } from './ascii-case.js';
 import { lexMysql } from './mysql-lexer.js';
 import { serverReadings } from './mysql-classify.js';
+import { isSyntaxWord } from './mysql-keywords.js';
 import { nameTokens } from './mysql-names.js';
 
 /** Undefined when a reading cannot be lexed (then what it calls is not known). */
@@ -24,7 +26,8 @@ export function mysqlUnqualifiedCalls(text: string): string[] | undefined {
       const tokens = nameTokens(statement);
       if (!tokens) return undefined;
       for (const t of tokens) {
-        if (t.qualifier === undefined && !t.afterDot && calledAt(statement, t.at)) out.add(asciiUpper(t.name));
+        const upper = asciiUpper(t.name);
+        if (t.qualifier === undefined && !t.afterDot && !(!t.quoted && isSyntaxWord(upper)) && calledAt(statement, t.at)) out.add(upper);
       }
     }
   }

@@ -15,6 +15,8 @@ import { mysqlVariableRead } from '../language/sql/mysql-variable-reads.js';
 import { mysqlRelations, type MysqlRelation } from '../language/sql/mysql-relations.js';
 import { isVirtualSchema } from './mysql-relations-check.js';
 import { isStockView } from './mysql-stock-views.js';
+import { mysqlUnqualifiedCalls } from '../language/sql/mysql-calls.js';
+import { classifyViewDefinition } from '../language/sql/index.js';
 
 /** Views over views over routines: a chain longer than this is given (not followed). */
 const MAX_DEPTH = 8;
@@ -55,16 +57,19 @@ const through = (f: Found): string => (f.via.length ? ` (through ${f.via.join(' 
 /** What one object's definition gives the read (a phrase), and the names it reads next. A fresh install's view
  *  gives nothing itself (mysql.user reads global_priv's verifiers for every account, and the text's own columns
  *  decide that), but what it calls is followed: an administrator may replace a sys function it calls. */
-function judge(f: Found, stock: boolean): { given?: string; next: MysqlRelation[] } {
+function judge(f: Found, stock: boolean): { given?: string; next: MysqlRelation[]; calls?: string[] } {
   const what = `${f.kind === 'view' ? 'the view' : 'the stored routine'} ${nameOf(f)}${through(f)}`;
   if (f.definition === null || f.definition.trim() === '') {
     return { given: `what ${what} reads, whose definition this account cannot see (it may reach the server's stored passwords)`, next: [] };
   }
   const names = mysqlRelations(f.definition);
-  if (!names) return { given: `what ${what} reads, whose definition the engine cannot read (it may reach the server's stored passwords)`, next: [] };
+  // A definition that is itself a proven read calls natives only (the read list); other code is asked about.
+  const proven = stock || (f.kind === 'view' && classifyViewDefinition(f.definition).readOnly);
+  const calls = proven ? [] : mysqlUnqualifiedCalls(f.definition);
+  if (!names || !calls) return { given: `what ${what} reads, whose definition the engine cannot read (it may reach the server's stored passwords)`, next: [] };
   const store = stock ? undefined : accountStoreRead(f.definition, 'mysql') ?? mysqlVariableRead(f.definition);
   const next = names.map(([schema, name]): MysqlRelation => [schema ?? f.schema, name]).filter(([schema]) => !isVirtualSchema(schema));
-  return { ...(store ? { given: `${store}, in ${what}` } : {}), next };
+  return { ...(store ? { given: `${store}, in ${what}` } : {}), next, calls };
 }
 
 /**
@@ -74,10 +79,15 @@ function judge(f: Found, stock: boolean): { given?: string; next: MysqlRelation[
 export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serverVersion: string): Promise<Reach> {
   const given = new Set<string>();
   const code: string[] = [];
+  const calls = new Set<string>();
+  const unread: string[] = [];
   const seen = new Set<string>();
   let asked = named.filter(([schema]) => !isVirtualSchema(schema)).map((r) => ({ r, via: [] as string[] }));
   for (let depth = 0; asked.length; depth++) {
-    if (depth === MAX_DEPTH) return { given: [...given, `what the views and routines it reads reach, nested deeper than ${MAX_DEPTH} (not followed; they may reach the server's stored passwords)`], code };
+    if (depth === MAX_DEPTH) {
+      const deep = `the views and routines it reads, nested deeper than ${MAX_DEPTH} (not followed)`;
+      return { given: [...given, `what ${deep} reach (they may reach the server's stored passwords)`], code, calls: [...calls], unread: [...unread, deep] };
+    }
     const found = await lookUp(ask, asked);
     const next: typeof asked = [];
     for (const f of found) {
@@ -88,16 +98,19 @@ export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serv
       const j = judge(f, stock);
       if (!stock) code.push(nameOf(f));
       if (j.given) given.add(j.given);
+      if (j.calls) for (const c of j.calls) calls.add(c);
+      else unread.push(nameOf(f));
       next.push(...j.next.map((r) => ({ r, via: [nameOf(f), ...f.via] })));
     }
     asked = next;
   }
-  return { given: [...given], code };
+  return { given: [...given], code, calls: [...calls], unread };
 }
 
 /** What a read reaches: `given`, the phrases of the secrets; `code`, the views and routines someone created that
- *  it runs (their definitions may change once a failed statement lets go of them). */
-export interface Reach { given: string[]; code: string[] }
+ *  it runs (their definitions may change once a failed statement lets go of them); `calls`, the names their
+ *  definitions call unqualified (db/mysql-loadable-functions.ts); `unread`, the code whose calls are not known. */
+export interface Reach { given: string[]; code: string[]; calls: string[]; unread: string[] }
 
 /** A failed read's error, when the read ran code someone created: a failed statement holds nothing, so a definition
  *  swapped in for the statement and back before the second question would go unseen, and its error (a SIGNAL's

@@ -10,6 +10,9 @@ import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import { withSecretsRead, type OpenOptions, type QueryOptions, type QueryResult, type ServerFlavour, type Session } from './session.js';
 import { failedThroughCode, mysqlSecretsReached, type Reach } from './mysql-secret-reach.js';
+import { loadableCallRefusal } from './mysql-loadable-functions.js';
+import { connectionStringShown } from './mysql-connection-strings.js';
+import { mysqlUnqualifiedCalls } from '../language/sql/mysql-calls.js';
 import { GuardedSession } from './guarded-session.js';
 import { whyNotInformationSchema } from '../language/sql/mysql-information-schema.js';
 import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinNames, readPinSql } from './mysql-pin.js';
@@ -237,10 +240,13 @@ class MysqlSession extends GuardedSession implements Session {
       const call = slowCall(sql);
       if (call) throw slowCallRefusal(call, { table: checked.table });
       const table = checked.table;
-      result = await this.reaching(sql, () => this.heldStatement(sql, params, opts, { table }));
+      result = await this.reaching(sql, opts, () => this.heldStatement(sql, params, opts, { table }));
     } else {
-      result = opts.readOnly ? await this.reaching(sql, () => this.statement(sql, params, opts)) : await this.statement(sql, params, opts);
+      result = opts.readOnly ? await this.reaching(sql, opts, () => this.statement(sql, params, opts)) : await this.statement(sql, params, opts);
     }
+    // Asked in the statement's transaction, gated or not: a table's definition may hold another server's login.
+    const login = await connectionStringShown(this.ask, sql);
+    if (login.length) result = withSecretsRead(result, [...(result.secretsRead ?? []), ...login]);
     // A read has nothing to commit; ROLLBACK also ends any transaction the statement itself opened.
     await this.conn.query(opts.readOnly ? 'ROLLBACK' : 'COMMIT');
     return result;
@@ -276,7 +282,7 @@ class MysqlSession extends GuardedSession implements Session {
     await this.conn.query(lock).catch((err: unknown) => lockFailed(err, view));
     try {
       await this.relations(sql, opts.vouched === true, true);
-      return await this.reaching(sql, () => this.heldStatement(sql, params, opts, { view }));
+      return await this.reaching(sql, opts, () => this.heldStatement(sql, params, opts, { view }));
     } finally {
       // A session that could not let go of its locks is not used again.
       await this.conn.query('UNLOCK TABLES').catch(() => { this.broken = true; });
@@ -289,8 +295,9 @@ class MysqlSession extends GuardedSession implements Session {
    * the statement and again after it, still in its transaction (or lock): what the statement opened stays held
    * until then, so the second answer is the code that ran; the first covers a failed statement, which holds nothing.
    */
-  private async reaching(sql: string, run: () => Promise<QueryResult>): Promise<QueryResult> {
+  private async reaching(sql: string, opts: QueryOptions, run: () => Promise<QueryResult>): Promise<QueryResult> {
     const before = await this.secretsReached(sql);
+    await this.refuseLoadableCalls(sql, opts.vouched === true, before);
     // The question's own warnings (1585: a routine named like a native function) stay in the diagnostics area
     // until a statement that uses a table: a statement of none (`SELECT COUNT(1)`) then read them as its own, and
     // the read was refused. An empty read of a table clears them.
@@ -308,10 +315,21 @@ class MysqlSession extends GuardedSession implements Session {
 
   /** What the read's names reach; a question the server could not answer leaves the read given (not known). */
   private secretsReached(sql: string): Promise<Reach> {
-    const ask = async (q: string, values: string[]) => (await this.conn.query(q, values))[0] as Record<string, unknown>[];
-    return mysqlSecretsReached(ask, mysqlRelations(sql) ?? [], this.serverVersion).catch((err: unknown): Reach => ({
+    return mysqlSecretsReached(this.ask, mysqlRelations(sql) ?? [], this.serverVersion).catch((err: unknown): Reach => ({
       given: [`what the views and routines it names reach, which the server could not say (${err instanceof Error ? err.message : String(err)}; they may reach the server's stored passwords)`], code: [],
+      calls: [], unread: ['the views and routines it names (the server could not say which)'],
     }));
+  }
+
+  private readonly ask = async (q: string, values: string[]) => (await this.conn.query(q, values))[0] as Record<string, unknown>[];
+
+  /** A read whose text, or a view or routine it reaches, may call a loadable function (UDF) is refused before it
+   *  runs (mysql-loadable-functions.ts): the server would run native code the engine did not review. A proven
+   *  text calls only functions on the read list, natives all. */
+  private async refuseLoadableCalls(sql: string, vouched: boolean, reach: Reach): Promise<void> {
+    const own = vouched ? mysqlUnqualifiedCalls(sql) : [];
+    const why = await loadableCallRefusal(this.ask, [...own ?? [], ...reach.calls], [...own ? [] : ['its text'], ...reach.unread]);
+    if (why) throw new PinRefusal(why);
   }
 
   /** The session's database, which an unqualified name is in. */

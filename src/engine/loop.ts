@@ -3,6 +3,7 @@
 // this list (engine/run.ts hands the approved one to the runner); nothing re-reads the source after approval.
 import type { StepResult } from '../executors/types.js';
 import type { Scope, Taint } from '../language/expression/index.js';
+import { SECRET_ROUTE } from './secret-route.js';
 import { evaluateFlow, parseExpression, templateString } from '../language/expression/index.js';
 import { DEFAULT_MAX_ITEMS, type RunbookDoc, type StepDoc } from '../language/schema.js';
 import { loopExpression, loopVar } from '../language/sites.js';
@@ -63,6 +64,8 @@ export function loopItems(doc: RunbookDoc, step: StepDoc, context: MachineContex
   } catch (e) {
     throw new LoopError(`for_each.in '${f.in}' cannot be evaluated: ${(e as Error).message}`);
   }
+  // How many items a loop goes through, and which of them failed, is shown: a list a secret chose is a route it spells.
+  if (secret) throw new LoopError(`for_each.in '${f.in}' is not a list to go through: ${SECRET_ROUTE}`);
   if (!Array.isArray(list)) throw new LoopError(`for_each.in '${f.in}' is ${describe(list, secret)}, not a list`);
   const max = f.max_items ?? DEFAULT_MAX_ITEMS;
   if (list.length > max) {

@@ -17,7 +17,8 @@ const RETURNED = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows'
 /** The on: keys that name how a step went; any other is matched against its value (engine/secret-route.ts). */
 const STATUS_KEYS: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted', ...CLASSIFICATIONS, ...OUTCOMES]);
 
-interface Known { inputs: Set<string>; steps: Set<string>; captures: Map<string, string>; vars: Set<string> }
+/** calls: runbook steps handed a secret, whose outputs the callee may compute from it (engine/run-data.ts). */
+interface Known { inputs: Set<string>; steps: Set<string>; captures: Map<string, string>; vars: Set<string>; calls: Set<string> }
 
 export function checkSecretRoutes(doc: RunbookDoc, report: Reporter): void {
   const known = secretsOf(doc);
@@ -85,10 +86,12 @@ function memberReads(node: Extract<Node, { type: 'member' }>, k: Known, resultOf
     case 'vars': return unknownKey ? (k.vars.size ? ['vars'] : []) : k.vars.has(first) ? [`vars.${first} (computed from a secret)`] : [];
     case 'steps':
       if (unknownKey) return k.steps.size ? ['a step chosen by a computed name'] : [];
+      if (k.calls.has(first)) return second === undefined || second === 'outputs' ? [`the outputs of '${first}' (a called runbook handed a secret)`] : [];
       return k.steps.has(first) && returned(second) ? [`what step '${first}' returned (given a secret)`] : [];
     case 'result': return resultOf !== undefined && returned(first) ? [`what step '${resultOf}' returned (given a secret)`] : [];
     default: {
       const id = k.captures.get(at.name);
+      if (id !== undefined && k.calls.has(id)) return first === undefined || first === 'outputs' ? [`the outputs of '${id}' (a called runbook handed a secret)`] : [];
       return id !== undefined && returned(first) ? [`'${at.name}' (what step '${id}' returned, given a secret)`] : [];
     }
   }
@@ -101,10 +104,14 @@ const returned = (field: string | undefined): boolean => field === undefined || 
  *  through their script, env or SQL parameters), their captures, and vars computed from any of these; in the
  *  order the runbook is written, as a later step reads an earlier one. */
 function secretsOf(doc: RunbookDoc): Known {
-  const k: Known = { inputs: new Set(Object.entries(doc.inputs ?? {}).filter(([, v]) => v.secret).map(([n]) => n)), steps: new Set(), captures: new Map(), vars: new Set() };
+  const k: Known = { inputs: new Set(Object.entries(doc.inputs ?? {}).filter(([, v]) => v.secret).map(([n]) => n)), steps: new Set(), captures: new Map(), vars: new Set(), calls: new Set() };
   for (let pass = 0; pass < 2; pass++) { // a loop back reads a later step's result: a second pass sees it
     doc.steps.forEach((step, i) => {
       if (step.secret === true || step.prompt?.secret === true || givenBySites(step, i, k)) markStep(k, step);
+      else if (step.runbook && Object.values(step.runbook.inputs ?? {}).some((v) => typeof v === 'string' && templateReads(v, k))) {
+        k.calls.add(step.id);
+        if (step.capture) k.captures.set(step.capture, step.id);
+      }
       for (const [name, text] of Object.entries(step.vars ?? {})) {
         let node: Node | undefined;
         try { node = parseExpression(text); } catch { node = undefined; }

@@ -26,7 +26,7 @@ steps:
     shell: "sleep \${{ inputs.hold }}"
   # A route may not read a secret (stop 79): the step is handed the real values and its status routes.
   - id: check
-    shell: "test \"\${{ vars.tail }}\" = ${tail} && test \"\${{ vars.digits[0] }}\" = '${first}'"
+    shell: 'test "\${{ vars.tail }}" = ${tail} && test "\${{ vars.digits[0] }}" = ${first}'
     on: { error: wrong }
     next: right
   - { id: right, end: resolved, message: "routed on the real values" }

@@ -18,7 +18,7 @@ import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEven
 import { plural } from '../common/plural.js';
 import { recordedResult } from '../secrets/step-taint.js';
 import { isSecretStep } from './secret-step.js';
-import { namesStatus, SECRET_ROUTE, valueKeysOfSecret } from './secret-route.js';
+import { namesStatus, SECRET_ROUTE, SecretRoute, valueKeysOfSecret } from './secret-route.js';
 
 export type { MachineContext } from './machine-types.js';
 
@@ -265,7 +265,8 @@ function brokenExpression(p: { stepId: string; expressions: string[]; withResult
     try {
       test(expression, scope);
     } catch (e) {
-      return `Step '${p.stepId}': cannot evaluate '${expression}': ${(e as Error).message}`;
+      const verb = e instanceof SecretRoute ? 'will not route on' : 'cannot evaluate';
+      return `Step '${p.stepId}': ${verb} '${expression}': ${(e as Error).message}`;
     }
   }
   return undefined;

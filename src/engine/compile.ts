@@ -49,7 +49,7 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
     guards: {
       overVisited: ({ context }, p: { stepId: string }) =>
         (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
-      loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context),
+      loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context, taint),
       resumedHere: ({ context }, p: { stepId: string }) => context.resumedStep === p.stepId || context.ranBeforeResume?.includes(p.stepId) === true,
       conditionFalse: ({ context }, p: { stepId: string }) => {
         const cond = stepOf(doc, p.stepId).if;

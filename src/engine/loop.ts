@@ -34,9 +34,10 @@ export function loopPlan(doc: RunbookDoc, step: StepDoc, context: MachineContext
 
 /** A destructive for_each with nothing to approve: an empty list, or one that cannot be acted on (the step
  *  then fails saying why). Either way it goes straight to the step runner, which acts only on approved items. */
-export function loopNeedsNoGate(doc: RunbookDoc, step: StepDoc, context: MachineContext): boolean {
+export function loopNeedsNoGate(doc: RunbookDoc, step: StepDoc, context: MachineContext, taint?: Taint): boolean {
   try {
-    return loopPlan(doc, step, context).items.length === 0;
+    // With the run's taint: a list a secret chose is refused by the runner, never put to a gate.
+    return loopPlan(doc, step, context, undefined, taint).items.length === 0;
   } catch {
     return true;
   }

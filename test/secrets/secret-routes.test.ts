@@ -43,6 +43,10 @@ const SITES: [string, (r: string) => string][] = [
   ['a loop\'s list', (r) => `  - id: go
     for_each: { in: "${r} ? ['a', 'b'] : ['a']" }
     shell: "echo went"`],
+  ['a gated loop\'s list', (r) => `  - id: go
+    destructive: true
+    for_each: { in: "${r} ? ['a', 'b'] : ['a']" }
+    shell: "echo went"`],
   ['a wait\'s until', (r) => `  - id: go
     wait: { until: "${r}", every: 1s, for: 1s, shell: "echo went" }`],
   ['a target\'s if', (r) => `  - id: go

@@ -17,6 +17,8 @@ import { FAILING, onMatches } from '../language/results.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 import { plural } from '../common/plural.js';
 import { recordedResult } from '../secrets/step-taint.js';
+import { isSecretStep } from './secret-step.js';
+import { namesStatus, SECRET_ROUTE, SecretRoute, valueKeysOfSecret } from './secret-route.js';
 
 export type { MachineContext } from './machine-types.js';
 
@@ -47,13 +49,14 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
     guards: {
       overVisited: ({ context }, p: { stepId: string }) =>
         (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
-      loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context),
+      loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context, taint),
       resumedHere: ({ context }, p: { stepId: string }) => context.resumedStep === p.stepId || context.ranBeforeResume?.includes(p.stepId) === true,
       conditionFalse: ({ context }, p: { stepId: string }) => {
         const cond = stepOf(doc, p.stepId).if;
         return cond !== undefined && !test(cond, scopeOf(context)).value;
       },
       onMatches: ({ context }, p: { stepId: string; key: string }) => onMatches(p.key, own(context.results, p.stepId)),
+      secretValueRoute: ({ context }, p: { stepId: string }) => secretValueKeys(doc, p.stepId, context).length > 0,
       failed: ({ context }, p: { stepId: string }) => FAILING.has(own(context.results, p.stepId)?.status ?? 'failed'),
       branch: ({ context }, p: { stepId: string; expression: string }) =>
         test(p.expression, scopeOf(context, own(context.results, p.stepId))).value,
@@ -75,6 +78,7 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
         ({ type: 'step-skipped' as const, stepId: p.stepId, reason: p.reason, ...(p.detail ? { detail: p.detail } : {}) })),
       emitBranch: emit(({ context }, p: { from: string; to: string; via: Edge['via'] | 'failure'; expression?: string }) => ({
         type: 'branch' as const, from: p.from, to: p.to, via: p.via,
+        // test() refuses a condition a secret flowed into, so the value a branch line shows is no secret's.
         ...(p.expression !== undefined ? { expression: p.expression, value: test(p.expression, scopeOf(context, own(context.results, p.from))).raw } : {}),
       })),
       finish: assign(({ context }, p: { outcome: MachineOutput['outcome']; stepId?: string; message?: string }) => ({
@@ -222,7 +226,26 @@ function routes(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefi
     actions: { type: 'emitBranch', params: { from, to: e.to, via: e.via, ...(e.label !== undefined ? { expression: e.label } : {}) } },
   }));
   const expressions = edges.flatMap((e) => (e.via !== 'on' && e.label !== undefined ? [e.label] : []));
-  return [...onEdges, failure, ...brokenGuard(from, expressions, true, taint), ...nextEdges];
+  return [...secretValueGuard(doc, step), ...onEdges, failure, ...brokenGuard(from, expressions, true, taint), ...nextEdges];
+}
+
+/** `on` keys matched against the value of a step whose value the record withholds: the run stops before routing,
+ *  taken or not (engine/secret-route.ts), naming the keys, never the value. */
+function secretValueGuard(doc: RunbookDoc, step: StepDoc): object[] {
+  if (!Object.keys(step.on ?? {}).some((k) => !namesStatus(k))) return [];
+  const stepId = step.id;
+  return [{
+    guard: { type: 'secretValueRoute', params: { stepId } }, target: `#${FAILED}`,
+    actions: { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId,
+      message: `Step '${stepId}': its on: keys ${secretValueKeys(doc, stepId, context).map((k) => `'${k}'`).join(', ')} route on its value: ${SECRET_ROUTE}` }) },
+  }];
+}
+
+function secretValueKeys(doc: RunbookDoc, stepId: string, context: MachineContext): string[] {
+  const step = stepOf(doc, stepId);
+  const r = own(context.results, stepId);
+  if (r?.value === undefined) return [];
+  return valueKeysOfSecret(step.on, r, isSecretStep(step));
 }
 
 /** A transition to the failed state, taken when one of a step's expressions cannot be evaluated with the run's
@@ -242,7 +265,8 @@ function brokenExpression(p: { stepId: string; expressions: string[]; withResult
     try {
       test(expression, scope);
     } catch (e) {
-      return `Step '${p.stepId}': cannot evaluate '${expression}': ${(e as Error).message}`;
+      const verb = e instanceof SecretRoute ? 'will not route on' : 'cannot evaluate';
+      return `Step '${p.stepId}': ${verb} '${expression}': ${(e as Error).message}`;
     }
   }
   return undefined;

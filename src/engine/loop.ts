@@ -3,6 +3,7 @@
 // this list (engine/run.ts hands the approved one to the runner); nothing re-reads the source after approval.
 import type { StepResult } from '../executors/types.js';
 import type { Scope, Taint } from '../language/expression/index.js';
+import { SECRET_ROUTE } from './secret-route.js';
 import { evaluateFlow, parseExpression, templateString } from '../language/expression/index.js';
 import { DEFAULT_MAX_ITEMS, type RunbookDoc, type StepDoc } from '../language/schema.js';
 import { loopExpression, loopVar } from '../language/sites.js';
@@ -33,9 +34,10 @@ export function loopPlan(doc: RunbookDoc, step: StepDoc, context: MachineContext
 
 /** A destructive for_each with nothing to approve: an empty list, or one that cannot be acted on (the step
  *  then fails saying why). Either way it goes straight to the step runner, which acts only on approved items. */
-export function loopNeedsNoGate(doc: RunbookDoc, step: StepDoc, context: MachineContext): boolean {
+export function loopNeedsNoGate(doc: RunbookDoc, step: StepDoc, context: MachineContext, taint?: Taint): boolean {
   try {
-    return loopPlan(doc, step, context).items.length === 0;
+    // With the run's taint: a list a secret chose is refused by the runner, never put to a gate.
+    return loopPlan(doc, step, context, undefined, taint).items.length === 0;
   } catch {
     return true;
   }
@@ -63,6 +65,8 @@ export function loopItems(doc: RunbookDoc, step: StepDoc, context: MachineContex
   } catch (e) {
     throw new LoopError(`for_each.in '${f.in}' cannot be evaluated: ${(e as Error).message}`);
   }
+  // How many items a loop goes through, and which of them failed, is shown: a list a secret chose is a route it spells.
+  if (secret) throw new LoopError(`for_each.in '${f.in}' is not a list to go through: ${SECRET_ROUTE}`);
   if (!Array.isArray(list)) throw new LoopError(`for_each.in '${f.in}' is ${describe(list, secret)}, not a list`);
   const max = f.max_items ?? DEFAULT_MAX_ITEMS;
   if (list.length > max) {

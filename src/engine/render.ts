@@ -7,6 +7,7 @@ import { HOLE, holeContexts, holeReference } from '../language/shell-holes.js';
 import { valueVar } from '../executors/shell-values.js';
 import { ansiC } from '../secrets/encodings.js';
 import { MASK } from '../secrets/redactor.js';
+import { SecretRoute } from './secret-route.js';
 
 // Every rendering the engine makes of a value is registered with the run's redactor where it is made (the
 // scope's taint hook, secrets/taint.ts): a structure as JSON text, a value shell-quoted into the command shown,
@@ -121,8 +122,11 @@ export function renderShell(text: string, scope: Scope): RenderedShell {
   return { script, values, sources, tainted: flowed, display };
 }
 
+/** A route's condition (a step's `if`, a branch, a target's `if`, a wait's `until`): refused where a secret flowed
+ *  into it (engine/secret-route.ts), since which way the run went is shown. */
 export function test(expression: string, scope: Scope): { value: boolean; raw: unknown } {
-  const raw = evaluate(parseExpression(expression), scope);
+  const { value: raw, tainted } = evaluateFlow(parseExpression(expression), scope);
+  if (tainted) throw new SecretRoute();
   return { value: truthy(raw), raw };
 }
 

@@ -1,10 +1,10 @@
 // A resumed run reads what finished from the transcript, where secrets are '****'. A step after the cut that acts
 // on such a value (a new password from a secret prompt, a secret step's output, a password inside a plain step's
-// output, a var or a for_each list made from one) or routes by it must not run with the four characters in its
+// output, a var made from one) must not run with the four characters in its
 // place: the first run of this probe's runbook set the password to the answer, the resume set it to '****', and
 // the gate and the screen showed the same '****' both times. Generated over the ways a value reaches a step
-// (captures, steps.<id>, steps['<id>'], output/value/rows, vars, a for_each list, a branch condition, an `on`
-// key) and every cut of a real run between the value's record and the consumer's finish: the resume is refused
+// (captures, steps.<id>, steps['<id>'], output/value/rows, vars; a route on one is refused before any run since
+// stop 79) and every cut of a real run between the value's record and the consumer's finish: the resume is refused
 // with nothing run, or the step gets the real value. Never '****'. A cut after the consumer finished resumes.
 // The run is the real CLI (bundle); resumes go through the `resume` command in this process, as nested-cuts does.
 import { ownCrash } from '../helpers/own-crash.js';
@@ -35,10 +35,8 @@ const WAYS: Way[] = [
   { name: 'secret step output in env', producer: vault, consumer: ['  - id: use', '    destructive: true', '    shell:', `      run: ${write('"$NEWPW"')}`, '      env: { NEWPW: "${{ pw.output }}" }', '    on: { skipped: kept }'] },
   { name: 'secret input inside a plain output', producer: echoes, consumer: sink('${{ split(pw.output, " ")[1] }}'), inputs: [`token=${TOKEN}`] },
   { name: 'a var computed from a secret step', producer: [...vault, '  - id: v', '    vars: { pwd: "trim(pw.output)" }'], consumer: sink('${{ vars.pwd }}') },
-  { name: 'a branch condition on a secret', producer: ask, stdin: `${SECRET}\n`,
-    consumer: ['  - id: route', '    destructive: false', '    safe_because: no-op', '    shell: "true"', '    next:', `      - if: pw.value == '${SECRET}'`, '        goto: use', '      - goto: kept', ...sink("'matched'")] },
-  { name: 'a for_each over a secret step\'s lines', producer: ['  - id: ask', '    secret: true', '    destructive: false', '    safe_because: prints constants', `    shell: printf '%s\\n' ${SECRET}-a ${SECRET}-b ${SECRET}-c`, '    capture: pw'],
-    consumer: ['  - id: use', '    destructive: true', '    for_each: { in: "lines(pw.output)", as: p }', `    shell: ${write('${{ p }}')}`, '    on: { skipped: kept }'] },
+  // A branch condition on a secret and a for_each over a secret step's lines were ways here too: both are routes a
+  // secret decides, refused before any run since stop 79 (test/secrets/secret-routes.test.ts).
   // Inside a called runbook the resume continues in: its own results are read back masked too.
   { name: 'inside a called runbook, a secret prompt', producer: ask, consumer: sink('${{ pw.value }}'), stdin: `${SECRET}\n`, called: true },
 ];

@@ -1,7 +1,8 @@
 // A stop-73 probe: a step handed a value computed from a secret (`number(inputs.pin) % 1000`, one digit, a word the
 // secret chose, a for_each item of split(secret)) was not "given a secret": that was decided by value (does it hold
 // a registered secret?), and 193 or 4 is none. Its output and rows were recorded in clear and the PIN read back.
-// Now a place is given a secret by flow, as displays are masked. Generated PINs (fixed seed); the oracle is the PIN's
+// Now a place is given a secret by flow, as displays are masked (a loop over a secret's list is a route, refused
+// since stop 79: here a literal list's items read the digits). Generated PINs (fixed seed); the oracle is the PIN's
 // pieces as the forms compute them, which must be in no transcript line, report or screen line.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -48,8 +49,8 @@ inputs:
   pin: { secret: true }
 steps:
 ${steps}  - id: each
-    for_each: { in: "split(inputs.pin, '')", as: d }
-    shell: echo "digit \${{ d }}"
+    for_each: { in: "[0, 1, 2, 3, 4, 5]", as: k }
+    shell: echo "digit \${{ default(split(inputs.pin, '')[k], '') }}"
   - { id: done, end: resolved, message: done }
 `);
     for (const [k, pin] of pins(7303, 4).entries()) {

@@ -1,6 +1,7 @@
 // Masking as a property (issue #29): random secrets (quotes, backslashes, `$`, entities' characters, spaces,
 // unicode, 4–64 characters) through every expression function and their compositions, rendered by the engine into
-// titles, commands (each quoting context), env, a for_each, a capture used by the next step and the end message,
+// titles, commands (each quoting context), env, a for_each's items and labels (over a literal list: a list a
+// secret flowed into is a route it chose, refused since stop 79), a capture used by the next step and the end message,
 // and printed back by the step: no qualifying window (max(8, ⅔ of the length)) of the secret, of any value
 // computed from it, or of the renderings the engine or bash make of them (shell quoting, JSON, $'…') is in any
 // event. Then what a script prints: the secret cut at either or both ends, reversed, base32, HTML/XML entities,
@@ -42,8 +43,8 @@ function runbook(): string {
       env: { V: "\${{ ${e} }}", PASSWORD_FILE: /etc/x }
     capture: c${i}
   - id: f${i}
-    shell: "echo \${{ c${i}.output }}"
-    for_each: { in: "[c${i}.output, ${e}]", as: it, label: "item \${{ it }}" }`;
+    shell: "echo \${{ c${i}.output }} \${{ [c${i}.output, ${e}][k] }}"
+    for_each: { in: "[0, 1]", as: k, label: "item \${{ [c${i}.output, ${e}][k] }}" }`;
   });
   const params = EXPRESSIONS.flatMap((expr) => [`"\${{ ${expr.replaceAll('S', 'inputs.pw')} }}"`, `"p-\${{ ${expr.replaceAll('S', 'inputs.pw')} }}"`]);
   return `name: p

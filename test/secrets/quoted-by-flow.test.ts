@@ -14,20 +14,15 @@ import { rng } from '../helpers/rng.js';
 
 const piece = (i: number) => `split(inputs.pin, '')[${i}] + split(inputs.pin, '')[${i + 1}]`;
 
-/** Each place, as a step of a runbook whose vars.p holds the piece. */
+/** Each place, as a step of a runbook whose vars.p holds the piece. A for_each.in or an if: that reads it is a route
+ *  decided by a secret, refused since stop 79 before anything quotes it (test/secrets/secret-routes.test.ts). */
 const PLACES: [string, string][] = [
   ['a proven read\'s TZ', `  - id: use
     shell: { run: "date", env: { TZ: "/zq\${{ vars.p }}qz" } }`],
-  ['for_each.in that is no list', `  - id: use
-    for_each: { in: "vars.p", as: x }
-    shell: "echo \${{ x }}"`],
   ['a manual step\'s instructions', `  - id: use
     manual: "check box zq\${{ vars.p }}qz"`],
   ['a prompt\'s question', `  - id: use
     prompt: { message: "code zq\${{ vars.p }}qz?" }`],
-  ['a pattern that is no regular expression, in an if:', `  - id: use
-    if: "'a' matches ('(' + vars.d)"
-    shell: "true"`],
   ['a pattern that is no regular expression, in a step\'s value', `  - id: use
     shell: "echo \${{ 'a' matches ('(' + vars.d) }}"`],
   ['a probe\'s port', `  - id: use

@@ -58,7 +58,7 @@ ${uses}
     blast_radius: "touches \${{ json(${source}) }}"
     shell: "true"
     next:
-      - if: "${source} != '' ? upper(${source}) : ''"
+      - if: "${source} != ''"
         goto: done
   - id: done
     end: resolved
@@ -85,8 +85,10 @@ ${uses}
       assert.deepEqual(action.values, [value], `the step received the real value of ${expr}`);
     });
     for (const form of [secret.toUpperCase(), JSON.stringify(secret), `k=${secret.toLowerCase()}`]) assert.ok(!shown.includes(form), form);
+    // Whether it was given is a status (language/expression/presence.ts); a route on what it is is refused
+    // (test/secrets/secret-routes.test.ts).
     const branch = h.events.find((e) => e.type === 'branch' && e.from === 'gate');
-    assert.ok(branch && 'value' in branch && branch.value === '****', `the branch value is masked: ${JSON.stringify(branch)}`);
+    assert.ok(branch && 'value' in branch && branch.value === true, `the branch says only that it was given: ${JSON.stringify(branch)}`);
   });
 }
 
@@ -102,7 +104,7 @@ steps:
     with: { url: "\${{ inputs.url }}" }
     capture: parsed
   - id: show
-    title: "host \${{ upper(parsed.details.host) }} scheme-ok \${{ inputs.url matches '^postgres' }} set \${{ inputs.url == '' ? 'no' : 'yes' }} len \${{ length(inputs.url) }}"
+    title: "host \${{ upper(parsed.details.host) }} scheme-ok \${{ inputs.url matches '^postgres' }} set \${{ inputs.url == 'x' ? 'no' : 'yes' }} len \${{ length(inputs.url) }}"
     shell: "true"
   - { id: done, end: resolved }
 `;
@@ -149,10 +151,10 @@ steps:
     title: "pw \${{ split(inputs.creds, ':')[1] }} line \${{ lines(v.output)[1] }} deep \${{ vars.nested[1][0][1] }} pin \${{ vars.pin }} len \${{ vars.len }}"
     shell: "echo \${{ vars.pw }} \${{ vars.line }} \${{ vars.pin }}"
   - id: each
-    for_each: { in: "lines(v.output)", as: u, label: "user \${{ u }}" }
-    shell: "echo \${{ u }}"
+    for_each: { in: "[0, 1]", as: u, label: "user \${{ lines(v.output)[u] }}" }
+    shell: "echo \${{ lines(v.output)[u] }}"
   - id: each2
-    for_each: { in: "split(inputs.creds, ':')" }
+    for_each: { in: "[0, 1]", label: "\${{ split(inputs.creds, ':')[item] }}" }
     shell: "true"
   - { id: done, end: resolved, message: "done with \${{ vars.pw }} and pin \${{ vars.pin }}" }
 `;
@@ -197,7 +199,7 @@ steps:
     title: "C \${{ number(split(inputs.pw, '-')[2]) % 1000 }} D \${{ round(number(split(inputs.pw, '-')[2]) / 1000 - 0.5) }} n \${{ 2 + 3 }}"
     shell: "echo \${{ number(split(inputs.pw, '-')[2]) % 1000 }} \${{ 2 + 3 }}"
   - id: each
-    for_each: { in: "[number(split(inputs.pw, '-')[2]) % 100]", as: x, label: "item \${{ x }}" }
+    for_each: { in: "[1]", as: x, label: "item \${{ number(split(inputs.pw, '-')[2]) % 100 * x }}" }
     shell: "true"
   - { id: done, end: resolved, message: "I \${{ max(number(split(inputs.pw, '-')[2]), 0) % 1000 }}" }
 `;

@@ -50,7 +50,7 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
   try {
     if (!action.url) throw new UrlError('the db-connect probe needs a connection url');
     info = withEnvCredentials(parseUrl(action.url), env ?? process.env); // details name the user that logs in
-    details = { engine: info.engine, host: info.host, port: info.port, database: info.database, user: info.user, sslmode: sslMode(info) };
+    details = { engine: info.engine, host: info.host, port: info.port, database: info.database, user: info.user, sslmode: sslMode(info), clientCert: namesClientCert(info) };
     const own = clientTimeout(info, env ?? process.env);
     const pin = await pinnedAddress(info, limit.signal, own);
     if (pin) details = { ...details, addressWalk: pin.tries };
@@ -104,3 +104,12 @@ export async function dbConnectProbe(action: ProbeAction, ctx: ExecContext, env?
 
 /** A finished login's own time: the sum of its phases. */
 const timelineMs = (t: LoginTimeline): number => (t.tcpMs ?? 0) + (t.greetingMs ?? 0) + (t.tlsMs ?? 0) + (t.authMs ?? 0) + (t.startupMs ?? 0);
+
+/** Whether the URL names a client certificate (sslcert, ssl-cert, or the ssl JSON's cert): a route reads this, not
+ *  the URL's text, which holds its password (engine/secret-route.ts; the built-in auth runbook's REQUIRE X509 test). */
+function namesClientCert(info: ConnectionInfo): boolean {
+  const p = info.params;
+  if (p.sslcert || p['ssl-cert']) return true;
+  if (!p.ssl?.startsWith('{')) return false;
+  try { return typeof (JSON.parse(p.ssl) as { cert?: unknown }).cert === 'string'; } catch { return /"cert"/.test(p.ssl); }
+}

@@ -3,6 +3,7 @@
 import { ExpressionError, type Node } from './ast.js';
 import { FUNCTIONS, toNumber } from './functions.js';
 import { linearRegExp } from './linear-regex.js';
+import { isPresenceTest } from './presence.js';
 
 export type Scope = Record<string, unknown>;
 
@@ -139,22 +140,15 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
     case 'binary': {
       const [a, ta] = sub(node.left, scope, t);
       const [b, tb] = sub(node.right, scope, t);
-      // Whether an input was given (`inputs.admin_url != null`) is the operator's choice, which the run's header
-      // lists: no piece of its value. Only an input read whole, never a piece (`split(inputs.pin, '')[5]`).
-      if (presence(node)) return binary(node.op, a, b, node.pos);
+      // Whether an input or an answer was given (`inputs.admin_url != null`, `admin.value == ''`) is the operator's
+      // choice, which the run's header lists: no piece of its value (presence.ts).
+      if (isPresenceTest(node)) return binary(node.op, a, b, node.pos);
       return computed(binary(node.op, a, b, node.pos, tb), ta || tb, t);
     }
   }
 }
 
 const pick = (r: [unknown, boolean]): [unknown, [unknown, boolean][]] => [r[0], [r]];
-
-const isNull = (n: Node): boolean => n.type === 'literal' && n.value === null;
-/** An input read by name (`inputs.admin_url`): given or not is the operator's choice, never computed from a value. */
-const anInput = (n: Node): boolean => n.type === 'member' && !n.computed && n.object.type === 'ident' && n.object.name === 'inputs';
-/** `inputs.x == null` / `inputs.x != null`, either way round. */
-const presence = (n: Extract<Node, { type: 'binary' }>): boolean =>
-  (n.op === '==' || n.op === '!=') && ((isNull(n.right) && anInput(n.left)) || (isNull(n.left) && anInput(n.right)));
 
 /** A value a secret chose (a branch, an item): shown masked, but not itself registered as a secret ('seven' is
  *  no secret to mask in every output; that the secret chose it here is). */

@@ -15,6 +15,7 @@ import { checkDefaults } from './default-check.js';
 import { checkCaptureOrder } from './capture-check.js';
 import { checkEnvNames, checkShellHoles } from './shell-check.js';
 import { checkSecretDirectories, checkSecretSinks } from './secret-sink-check.js';
+import { checkSecretRoutes } from './route-check.js';
 import { checkDurations } from './duration-check.js';
 import { checkSecretTargets, checkTargetChoices } from './target-check.js';
 import { checkGateSkips } from './gate-skip-check.js';
@@ -65,6 +66,7 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   checkShellHoles(doc, report);
   checkSecretSinks(doc, report);
   checkSecretDirectories(doc, report);
+  checkSecretRoutes(doc, report);
   checkEnvNames(doc, report);
   checkDurations(doc, report);
   lintSafety(doc, report);

@@ -1,0 +1,140 @@
+// A route is shown (whether a step ran, the branch taken, where it ran, how many items a loop went through), so it
+// may be decided only by what the record shows: the run refuses a route a secret flowed into, by taint
+// (engine/secret-route.ts); this is its early word, where the runbook names the secret. What validate can tell
+// without running: a secret input (not whether it was given: `inputs.x == null`), a secret step's or prompt's
+// result, what a step given a secret returned (its script, env or SQL parameters read one), a vars value computed
+// from any of these; a step's status, exit code, classification and counts are shown, and so may route.
+import { CLASSIFICATIONS, OUTCOMES, type RunbookDoc, type StepDoc } from '../schema.js';
+import { parseExpression, parseTemplate, type Node } from '../expression/index.js';
+import { loopExpression, stepSites } from '../sites.js';
+import { isPresenceTest } from '../expression/presence.js';
+import type { Reporter } from './context.js';
+
+/** What a step's code or server returned (secrets/step-taint.ts WITHHELD_FIELDS, and a vars step's values): the
+ *  record withholds these of a step given a secret; the rest of a result is how the step went, and is shown. */
+const RETURNED = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows', 'outputs', 'items', 'details', 'vars']);
+
+/** The on: keys that name how a step went; any other is matched against its value (engine/secret-route.ts). */
+const STATUS_KEYS: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted', ...CLASSIFICATIONS, ...OUTCOMES]);
+
+/** calls: runbook steps handed a secret, whose outputs the callee may compute from it (engine/run-data.ts). */
+interface Known { inputs: Set<string>; steps: Set<string>; captures: Map<string, string>; vars: Set<string>; calls: Set<string> }
+
+export function checkSecretRoutes(doc: RunbookDoc, report: Reporter): void {
+  const known = secretsOf(doc);
+  for (const [name, target] of Object.entries(doc.targets ?? {})) {
+    if (target.if !== undefined) expressionRoute(doc, known, target.if, `/targets/${name}/if`, `target '${name}'`, undefined, report);
+  }
+  doc.steps.forEach((step, i) => {
+    const base = `/steps/${i}`;
+    const given = known.steps.has(step.id) ? step.id : undefined;
+    if (step.if !== undefined) expressionRoute(doc, known, step.if, `${base}/if`, `step '${step.id}'`, undefined, report);
+    if (Array.isArray(step.next)) step.next.forEach((b, j) => b.if !== undefined && expressionRoute(doc, known, b.if, `${base}/next/${j}/if`, `step '${step.id}'`, given, report));
+    if (step.for_each) expressionRoute(doc, known, loopExpression(step.for_each.in), `${base}/for_each/in`, `step '${step.id}'`, undefined, report);
+    if (step.wait) expressionRoute(doc, known, step.wait.until, `${base}/wait/until`, `step '${step.id}'`, given, report);
+    if (given) {
+      for (const key of Object.keys(step.on ?? {})) {
+        if (!STATUS_KEYS.has(key)) report.error('secret-route', `${base}/on/${key}`, `step '${step.id}' routes on its value ('${key}'), which is a secret's: a route is shown on the screen and in the record, so route on its status or classification`, 'key');
+      }
+    }
+  });
+}
+
+function expressionRoute(doc: RunbookDoc, known: Known, text: string, path: string, who: string, resultOf: string | undefined, report: Reporter): void {
+  let node: Node;
+  try { node = parseExpression(text); } catch { return; } // a parse error has its own diagnostic
+  const reads = [...new Set(readsOf(node, known, resultOf))];
+  if (reads.length === 0) return;
+  report.error('secret-route', path, `${who} routes on ${reads.join(', ')}, a secret: a route is shown on the screen and in the record, so it may read only what the record shows (a step's status, exit code, classification or counts, whether an input was given)`);
+}
+
+/** The secrets a route expression reads, by name. */
+function readsOf(node: Node, k: Known, resultOf: string | undefined): string[] {
+  switch (node.type) {
+    case 'literal': return [];
+    case 'ident':
+      if (node.name === 'vars') return k.vars.size ? ['vars'] : [];
+      if (k.captures.has(node.name)) return [`'${node.name}' (a secret step's result)`];
+      if (node.name === 'steps' || node.name === 'inputs') return [...k.steps, ...k.inputs].length ? [node.name] : [];
+      return [];
+    case 'member': {
+      const key = node.computed ? readsOf(node.property, k, resultOf) : [];
+      return [...key, ...memberReads(node, k, resultOf)];
+    }
+    case 'call': return node.args.flatMap((a) => readsOf(a, k, resultOf));
+    case 'array': return node.items.flatMap((a) => readsOf(a, k, resultOf));
+    case 'unary': return readsOf(node.arg, k, resultOf);
+    case 'binary': return isPresenceTest(node) ? [] : [...readsOf(node.left, k, resultOf), ...readsOf(node.right, k, resultOf)];
+    case 'logical': return [...readsOf(node.left, k, resultOf), ...readsOf(node.right, k, resultOf)];
+    case 'conditional': return [...readsOf(node.test, k, resultOf), ...readsOf(node.then, k, resultOf), ...readsOf(node.else, k, resultOf)];
+  }
+}
+
+/** A member chain read from its root: `inputs.pin`, `steps.q.rows[0]`, `cap.output`, `vars.d`, `result.rows`. */
+function memberReads(node: Extract<Node, { type: 'member' }>, k: Known, resultOf: string | undefined): string[] {
+  const chain: (string | undefined)[] = [];
+  let at: Node = node;
+  while (at.type === 'member') {
+    chain.unshift(at.property.type === 'literal' && typeof at.property.value === 'string' ? at.property.value : undefined);
+    at = at.object;
+  }
+  if (at.type !== 'ident') return readsOf(at, k, resultOf);
+  const [first, second] = chain;
+  const unknownKey = first === undefined;
+  switch (at.name) {
+    case 'inputs': return unknownKey ? (k.inputs.size ? ['an input chosen by a computed name'] : []) : k.inputs.has(first) ? [`the secret input '${first}'`] : [];
+    case 'vars': return unknownKey ? (k.vars.size ? ['vars'] : []) : k.vars.has(first) ? [`vars.${first} (computed from a secret)`] : [];
+    case 'steps':
+      if (unknownKey) return k.steps.size ? ['a step chosen by a computed name'] : [];
+      if (k.calls.has(first)) return second === undefined || second === 'outputs' ? [`the outputs of '${first}' (a called runbook handed a secret)`] : [];
+      return k.steps.has(first) && returned(second) ? [`what step '${first}' returned (given a secret)`] : [];
+    case 'result': return resultOf !== undefined && returned(first) ? [`what step '${resultOf}' returned (given a secret)`] : [];
+    default: {
+      const id = k.captures.get(at.name);
+      if (id !== undefined && k.calls.has(id)) return first === undefined || first === 'outputs' ? [`the outputs of '${id}' (a called runbook handed a secret)`] : [];
+      return id !== undefined && returned(first) ? [`'${at.name}' (what step '${id}' returned, given a secret)`] : [];
+    }
+  }
+}
+
+/** A field of a result read whole or by a computed name counts as what the step returned. */
+const returned = (field: string | undefined): boolean => field === undefined || RETURNED.has(field);
+
+/** The secret inputs, the steps whose result is a secret's (secret steps and prompts, and steps given a secret
+ *  through their script, env or SQL parameters), their captures, and vars computed from any of these; in the
+ *  order the runbook is written, as a later step reads an earlier one. */
+function secretsOf(doc: RunbookDoc): Known {
+  const k: Known = { inputs: new Set(Object.entries(doc.inputs ?? {}).filter(([, v]) => v.secret).map(([n]) => n)), steps: new Set(), captures: new Map(), vars: new Set(), calls: new Set() };
+  for (let pass = 0; pass < 2; pass++) { // a loop back reads a later step's result: a second pass sees it
+    doc.steps.forEach((step, i) => {
+      if (step.secret === true || step.prompt?.secret === true || givenBySites(step, i, k)) markStep(k, step);
+      else if (step.runbook && Object.values(step.runbook.inputs ?? {}).some((v) => typeof v === 'string' && templateReads(v, k))) {
+        k.calls.add(step.id);
+        if (step.capture) k.captures.set(step.capture, step.id);
+      }
+      for (const [name, text] of Object.entries(step.vars ?? {})) {
+        let node: Node | undefined;
+        try { node = parseExpression(text); } catch { node = undefined; }
+        if (step.secret === true || (node && readsOf(node, k, undefined).length)) k.vars.add(name);
+      }
+    });
+  }
+  return k;
+}
+
+function markStep(k: Known, step: StepDoc): void {
+  k.steps.add(step.id);
+  if (step.capture) k.captures.set(step.capture, step.id);
+}
+
+/** A step given a secret by its script, env, directory or SQL parameters (its own or its wait's), as the run
+ *  withholds what it returned. */
+function givenBySites(step: StepDoc, i: number, k: Known): boolean {
+  return stepSites(step, `/steps/${i}`).some((site) => site.kind === 'template' && /\/(shell|sql)(\/|$)/.test(site.path) && templateReads(site.text, k));
+}
+
+function templateReads(text: string, k: Known): boolean {
+  let parts;
+  try { parts = parseTemplate(text); } catch { return false; }
+  return parts.some((p) => p.kind === 'expr' && readsOf(p.node, k, undefined).length > 0);
+}

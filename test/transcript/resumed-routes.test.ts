@@ -93,7 +93,7 @@ describe('a check run again after a resume decides the run as it did, or the run
     await adminQuery(server, 'CREATE TABLE private_rows (n int); REVOKE ALL ON private_rows FROM PUBLIC');
     const yaml = runbook(server.url(), 'private_rows', { check: '    on: { privilege: ask }\n', after: '' });
     const { r, lines, end } = await killedAndResumed(t, yaml, () => adminQuery(server, 'DROP TABLE private_rows'));
-    const checks = lines.filter((l) => l.type === 'step-finished' && l.stepId === 'check') as { result: { status: string; classification?: string } }[];
+    const checks = lines.filter((l) => l.type === 'step-finished' && l.stepId === 'check') as unknown as { result: { status: string; classification?: string } }[];
     assert.deepEqual(checks.map((c) => c.result.status), ['failed', 'failed'], 'failed then and now');
     assert.equal(checks[0]!.result.classification, 'privilege');
     assert.notEqual(checks[1]!.result.classification, 'privilege');

@@ -100,4 +100,20 @@ describe('a check run again after a resume decides the run as it did, or the run
     assert.equal(end?.outcome, 'escalate', r.stdout + r.stderr);
     assert.match(end!.message, /would now take 'check' to the run failed \(it took it to 'ask'\)/);
   });
+
+  // A read loop is a check too (language/check-step.ts): it was none, so a run whose last check before the kill was
+  // one got no check again, and ended resolved with the database stopped.
+  it('a read for_each as the check, the server stopped meanwhile: escalate, naming it', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+    await adminQuery(server, 'CREATE TABLE looped (n int); GRANT SELECT ON looped TO PUBLIC');
+    const yaml = runbook(server.url(), 'looped', { check: '', after: '' })
+      .replace('  - id: check\n', '  - id: check\n    for_each: { in: "[\'a\', \'b\']", as: x }\n');
+    try {
+      const { r, end } = await killedAndResumed(t, yaml, () => server.stop());
+      assert.equal(end?.outcome, 'escalate', r.stdout + r.stderr);
+      assert.match(end!.message, /'check', checked again after the resume, ended failed/);
+      assert.notEqual(r.code, 0);
+    } finally {
+      server = await startPostgres({ postgresVersion: '18' });
+    }
+  });
 });

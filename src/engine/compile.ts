@@ -13,7 +13,7 @@ import { renderShown, test } from './render.js';
 import { own, setOwn } from '../common/own.js';
 import { loopNeedsNoGate } from './loop.js';
 import { vouchedFor } from '../language/vouched.js';
-import { FAILING, onMatches } from '../language/results.js';
+import { decideRoute, BROKEN } from './route-of.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 import { plural } from '../common/plural.js';
 import { recordedResult } from '../secrets/step-taint.js';
@@ -55,14 +55,15 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
         const cond = stepOf(doc, p.stepId).if;
         return cond !== undefined && !test(cond, scopeOf(context)).value;
       },
-      onMatches: ({ context }, p: { stepId: string; key: string }) => onMatches(p.key, own(context.results, p.stepId)),
+      // A route out of a step is the one route-of.ts decides (a resumed run's check asks it too); the guards'
+      // names and keys are what `runbook graph` draws (graph.ts).
+      onMatches: ({ context }, p: { index: number; route: number }) => decideRoute(doc, p.index, context, taint) === p.route,
       secretValueRoute: ({ context }, p: { stepId: string }) => secretValueKeys(doc, p.stepId, context).length > 0,
-      failed: ({ context }, p: { stepId: string }) => FAILING.has(own(context.results, p.stepId)?.status ?? 'failed'),
-      branch: ({ context }, p: { stepId: string; expression: string }) =>
-        test(p.expression, scopeOf(context, own(context.results, p.stepId))).value,
-      // Checked before the guards above read the same expressions, so that they never throw inside xstate.
-      broken: ({ context }, p: { stepId: string; expressions: string[]; withResult: boolean }) =>
-        brokenExpression(p, context, taint) !== undefined,
+      failed: ({ context }, p: { index: number }) => decideRoute(doc, p.index, context, taint) === FAILED,
+      branch: ({ context }, p: { index: number; route: number }) => decideRoute(doc, p.index, context, taint) === p.route,
+      // An `if` that cannot be evaluated, checked before conditionFalse reads it, so that it never throws in xstate.
+      broken: ({ context }, p: { stepId: string; expressions: string[]; withResult: boolean; index?: number }) =>
+        (p.index !== undefined ? decideRoute(doc, p.index, context, taint) === BROKEN : brokenExpression(p, context, taint) !== undefined),
     },
     actions: {
       // visits, results and captures are updated in place: the run owns them, nothing keeps an old
@@ -210,23 +211,23 @@ function skippedByOperator(stepId: string, detail?: string): object[] {
 function routes(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefined): object[] {
   const from = step.id;
   const target = (to: string) => (to === FALL_OFF ? `#${FINISHED}` : `#${to}`);
-  const edges = edgesOf(doc, i);
+  const edges = edgesOf(doc, i).map((e, route) => ({ ...e, route }));
   const onEdges = edges.filter((e) => e.via === 'on').map((e) => ({
-    guard: { type: 'onMatches', params: { stepId: from, key: e.label! } }, target: target(e.to),
+    guard: { type: 'onMatches', params: { index: i, route: e.route, key: e.label! } }, target: target(e.to),
     actions: { type: 'emitBranch', params: { from, to: e.to, via: 'on' } },
   }));
   const failure = {
-    guard: { type: 'failed', params: { stepId: from } }, target: `#${FAILED}`,
+    guard: { type: 'failed', params: { index: i } }, target: `#${FAILED}`,
     actions: [{ type: 'emitBranch', params: { from, to: FAILED, via: 'failure' } },
       { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId: from, message: failureMessage(from, own(context.results, from)) }) }],
   };
   const nextEdges = edges.filter((e) => e.via !== 'on').map((e) => ({
-    ...(e.label !== undefined ? { guard: { type: 'branch', params: { stepId: from, expression: e.label } } } : {}),
+    ...(e.label !== undefined ? { guard: { type: 'branch', params: { index: i, route: e.route, expression: e.label } } } : {}),
     target: target(e.to),
     actions: { type: 'emitBranch', params: { from, to: e.to, via: e.via, ...(e.label !== undefined ? { expression: e.label } : {}) } },
   }));
   const expressions = edges.flatMap((e) => (e.via !== 'on' && e.label !== undefined ? [e.label] : []));
-  return [...secretValueGuard(doc, step), ...onEdges, failure, ...brokenGuard(from, expressions, true, taint), ...nextEdges];
+  return [...secretValueGuard(doc, step), ...onEdges, failure, ...brokenGuard(from, expressions, true, taint, i), ...nextEdges];
 }
 
 /** `on` keys matched against the value of a step whose value the record withholds: the run stops before routing,
@@ -250,9 +251,9 @@ function secretValueKeys(doc: RunbookDoc, stepId: string, context: MachineContex
 
 /** A transition to the failed state, taken when one of a step's expressions cannot be evaluated with the run's
  *  data (a regex from an input that does not compile, say): the run ends naming the step and the expression. */
-function brokenGuard(stepId: string, expressions: string[], withResult: boolean, taint: Taint | undefined): object[] {
+function brokenGuard(stepId: string, expressions: string[], withResult: boolean, taint: Taint | undefined, index?: number): object[] {
   if (expressions.length === 0) return [];
-  const params = { stepId, expressions, withResult };
+  const params = { stepId, expressions, withResult, ...(index !== undefined ? { index } : {}) };
   return [{
     guard: { type: 'broken', params }, target: `#${FAILED}`,
     actions: { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId, message: brokenExpression(params, context, taint) }) },

@@ -145,6 +145,7 @@ export class Run {
     await Promise.allSettled([...this.inFlight]);
     const output = resume && !this.fatal && !this.stopOutcome ? await resolvedNow(reached, {
       context: actor.getSnapshot().context as MachineContext, checkedHere: this.checkedHere,
+      doc: runbook.doc, taint: taintFor(this.opts.redactor),
       run: (stepId, context) => this.track(runner.run(stepId, context, this.recheckAbort.signal)),
     }) : reached;
     // Stopped while the check ran again: the stop is how it ended, not the check's answer.

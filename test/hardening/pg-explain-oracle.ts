@@ -15,6 +15,7 @@ import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { checkRead } from '../../src/db/pg-checked-read.js';
 import type { Rows } from '../../src/db/pg-pin.js';
+import { PlantedStatement } from '../../src/db/pg-planted-statement.js';
 import { classifySql } from '../../src/language/sql/index.js';
 import { regeneratePg } from '../../src/language/sql/pg-parser.js';
 import { PG_READ_ONLY } from '../../src/language/sql/read-only-functions.js';
@@ -85,24 +86,25 @@ async function viewInternals(client: pg.Client): Promise<Set<string>> {
   return own;
 }
 
-/** The plan of a text the run's own checks let through (checkRead, as the session sends them), prepared as the
- *  engine sends it (its relations with the schemas they resolved to) or, `asWritten`, as the author wrote it. */
-async function explained(client: pg.Client, text: Text, major: number, asWritten: boolean): Promise<string | undefined> {
-  await client.query('ROLLBACK');
+/** The plan of a text the run's own checks let through (checkRead, as the session sends them: the planted-objects
+ *  question prepared once per connection and executed in each pin message), prepared as the engine sends it (its
+ *  relations with the schemas they resolved to) or, `asWritten`, as the author wrote it. The statement's PREPARE,
+ *  the empty path and its EXPLAIN go in one message, and the ROLLBACK and DEALLOCATE after it in another: the corpus
+ *  is thousands of texts, each explained twice, and a round trip is milliseconds on a loaded machine. The `;` after
+ *  the text is on a line of its own: a text may end in a -- comment. */
+async function explained(client: pg.Client, planted: PlantedStatement, text: Text, major: number, asWritten: boolean): Promise<string | undefined> {
   const send = async (message: string) => (await client.query(message)) as unknown as Rows[];
-  let sent: string;
-  try { sent = (await checkRead(send, text.query, { timeout: [], vouched: false, asWritten, major })).text; } catch { return undefined; }
   try {
-    await client.query(`PREPARE oracle AS ${sent}`);
-    await client.query("SET LOCAL search_path = ''");
+    let sent: string;
+    try { sent = (await checkRead(send, text.query, { timeout: [], vouched: false, asWritten, major, planted })).text; } catch { return undefined; }
     const args = text.params.length ? `(${text.params.map(literal).join(', ')})` : '';
-    const rows = (await client.query(`EXPLAIN (VERBOSE, COSTS OFF) EXECUTE oracle${args}`)).rows;
-    return rows.map((r) => String(r['QUERY PLAN'])).join('\n');
-  } catch {
-    return undefined; // the server refused the text itself (a name it cannot resolve under the pinned path)
+    const results = await send(`PREPARE oracle AS ${sent}\n;\nSET LOCAL search_path = '';\nEXPLAIN (VERBOSE, COSTS OFF) EXECUTE oracle${args}`)
+      .catch(() => undefined); // the server refused the text itself (a name it cannot resolve under the pinned path)
+    return results?.[2]!.rows.map((r) => String(r['QUERY PLAN'])).join('\n');
   } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
-    await client.query('DEALLOCATE ALL').catch(() => undefined);
+    // Not DEALLOCATE ALL: the planted question's statement stays prepared, as on the engine's session. Where the
+    // PREPARE failed there is no `oracle` to deallocate: that error comes after the ROLLBACK ran.
+    await client.query('ROLLBACK;\nDEALLOCATE oracle').catch(() => undefined);
   }
 }
 
@@ -122,6 +124,7 @@ describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolve
       let server: LabServer;
       let client: pg.Client;
       let own: Set<string>;
+      const planted = new PlantedStatement();
       before(async () => {
         server = await startPostgres({ postgresVersion: version });
         await plantTwins(server);
@@ -153,8 +156,8 @@ describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolve
           const sent = regeneratePg(text.query, majorOf(version)); // read by the server's own major's grammar too
           if ('error' in sent) continue; // refused as a read: nothing is sent
           regenerated++;
-          const plan = await explained(client, { ...text, query: sent.text }, majorOf(version), false);
-          const authors = await explained(client, text, majorOf(version), true);
+          const plan = await explained(client, planted, { ...text, query: sent.text }, majorOf(version), false);
+          const authors = await explained(client, planted, text, majorOf(version), true);
           if (plan !== authors) wrong.push(`${text.query}: the server reads the engine's text (${sent.text}) otherwise\n${plan}\n---\n${authors}`);
           if (plan === undefined) continue;
           planned++;

@@ -7,28 +7,18 @@
 // followed by `(` is a call to ask about, but a reserved word written bare (`IN (`, `DECIMAL(`), which the server
 // never reads as a name.
 import { asciiUpper } from './ascii-case.js';
-import { lexMysql } from './mysql-lexer.js';
-import { serverReadings } from './mysql-classify.js';
 import { isSyntaxWord } from './mysql-keywords.js';
-import { nameTokens } from './mysql-names.js';
+import { namesOfEveryReading } from './mysql-reading-names.js';
 
 /** Undefined when a reading cannot be lexed (then what it calls is not known). */
 export function mysqlUnqualifiedCalls(text: string): string[] | undefined {
-  const all = lexMysql(text, true);
-  if (all.error) return undefined;
-  const readings = serverReadings(all.conditions);
-  if (!readings) return undefined;
+  const statements = namesOfEveryReading(text);
+  if (!statements) return undefined;
   const out = new Set<string>();
-  for (const keep of readings) {
-    const lexed = lexMysql(text, true, keep);
-    if (lexed.error) return undefined;
-    for (const statement of lexed.statements) {
-      const tokens = nameTokens(statement);
-      if (!tokens) return undefined;
-      for (const t of tokens) {
-        const upper = asciiUpper(t.name);
-        if (t.qualifier === undefined && !t.afterDot && !(!t.quoted && isSyntaxWord(upper)) && calledAt(statement, t.at)) out.add(upper);
-      }
+  for (const { statement, tokens } of statements) {
+    for (const t of tokens) {
+      const upper = asciiUpper(t.name);
+      if (t.qualifier === undefined && !t.afterDot && !(!t.quoted && isSyntaxWord(upper)) && calledAt(statement, t.at)) out.add(upper);
     }
   }
   return [...out];

@@ -7,9 +7,7 @@
 // parenthesized join (`FROM t JOIN (t2 JOIN v ON 1) ON 1`), and the view ran in a proven read. Every identifier
 // of the text is a name to ask about (bare, and with the name before its '.'), but the reserved words, which
 // never name a relation unquoted; a column or alias asked about finds nothing.
-import { lexMysql } from './mysql-lexer.js';
-import { serverReadings } from './mysql-classify.js';
-import { nameTokens } from './mysql-names.js';
+import { namesOfEveryReading } from './mysql-reading-names.js';
 import { asciiUpper } from './ascii-case.js';
 
 export type MysqlRelation = [schema: string | undefined, name: string];
@@ -26,22 +24,14 @@ export const RESERVED = new Set(`SELECT FROM WHERE AND OR NOT AS ON JOIN LEFT RI
 
 /** Undefined when a reading cannot be lexed: the read is then not proven (the classifier refuses it). */
 export function mysqlRelations(text: string): MysqlRelation[] | undefined {
-  const all = lexMysql(text, true);
-  if (all.error) return undefined;
-  const readings = serverReadings(all.conditions);
-  if (!readings) return undefined;
+  const statements = namesOfEveryReading(text);
+  if (!statements) return undefined;
   const out = new Map<string, MysqlRelation>();
   const add = (r: MysqlRelation) => out.set(JSON.stringify(r), r);
-  for (const keep of readings) {
-    const lexed = lexMysql(text, true, keep);
-    if (lexed.error) return undefined;
-    for (const statement of lexed.statements) {
-      const tokens = nameTokens(statement);
-      if (!tokens) return undefined;
-      for (const t of tokens) {
-        if (t.qualifier !== undefined) add([t.qualifier, t.name]);
-        else if (t.quoted || !RESERVED.has(asciiUpper(t.name))) add([undefined, t.name]);
-      }
+  for (const { tokens } of statements) {
+    for (const t of tokens) {
+      if (t.qualifier !== undefined) add([t.qualifier, t.name]);
+      else if (t.quoted || !RESERVED.has(asciiUpper(t.name))) add([undefined, t.name]);
     }
   }
   return [...out.values()];

@@ -4,10 +4,10 @@
 // server down it ends escalate, naming the check and its error; with the server up it ends resolved, saying so.
 // A resume that runs a check of its own on the way (the check after the act) is not asked twice.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
-import { cli, finished, scratch, transcriptLines, until, writeRunbook, type Line } from '../hardening/helpers.js';
+import type { Line } from '../hardening/helpers.js';
+import { killedAtQuestionAndResumed } from './killed-at-question.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
 const runbook = (url: string, checkAfter: boolean) => `name: resumed-check
@@ -29,21 +29,9 @@ ${checkAfter ? `  - id: again
     message: the database answers
 `;
 
-/** Runs the runbook, kills it at its question (after the check's result is on the record), does `meanwhile`,
- *  then resumes it approving the act: the resume's output, the transcript's lines and its ending. */
-async function resumedAfterStop(t: TestContext, url: string, checkAfter: boolean, meanwhile: () => Promise<void> = async () => undefined) {
-  const dir = scratch(t);
-  const file = writeRunbook(dir, 'r', runbook(url, checkAfter));
-  const transcript = join(dir, 't.jsonl');
-  const run = cli(['run', file, '--plain', '--transcript', transcript], { cwd: dir, keepStdin: true });
-  await until(() => transcriptLines(transcript).some((l) => l.type === 'question-asked'), 60_000, 'the question');
-  run.child.kill('SIGKILL');
-  await run;
-  await meanwhile();
-  const r = await cli(['resume', transcript, '--plain', '--approve', 'act'], { cwd: dir, stdin: 'done\n' });
-  const lines = transcriptLines(transcript);
-  return { r, lines, end: finished(lines) };
-}
+/** The runbook killed at its question and resumed approving the act (killed-at-question.ts). */
+const resumedAfterStop = (t: TestContext, url: string, checkAfter: boolean, meanwhile?: () => Promise<void>) =>
+  killedAtQuestionAndResumed(t, runbook(url, checkAfter), meanwhile);
 
 const checksStarted = (lines: Line[]) => lines.filter((l) => l.type === 'step-started' && l.stepId === 'check').length;
 

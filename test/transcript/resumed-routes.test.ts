@@ -7,11 +7,10 @@
 // Generated: five places of the decision × changed or not, in an order from seed 79; and an `on:` key over the
 // check's classification, the server's privilege taken away meanwhile (failed both times, another route).
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
-import { cli, finished, scratch, transcriptLines, until, writeRunbook } from '../hardening/helpers.js';
+import { killedAtQuestionAndResumed } from './killed-at-question.js';
 import { rng } from '../helpers/rng.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 
@@ -45,21 +44,6 @@ ${form.done ?? ''}    end: resolved
     message: rows hold
 `;
 
-/** Runs `yaml`, kills it -9 at its question (the check's result is on the record), does `meanwhile`, resumes
- *  approving the act: the ending and the transcript's lines. */
-async function killedAndResumed(t: TestContext, yaml: string, meanwhile: () => Promise<unknown>) {
-  const dir = scratch(t);
-  const file = writeRunbook(dir, 'r', yaml);
-  const transcript = join(dir, 't.jsonl');
-  const run = cli(['run', file, '--plain', '--transcript', transcript], { cwd: dir, keepStdin: true });
-  await until(() => transcriptLines(transcript).some((l) => l.type === 'question-asked'), 60_000, 'the question');
-  run.child.kill('SIGKILL');
-  await run;
-  await meanwhile();
-  const r = await cli(['resume', transcript, '--plain', '--approve', 'act'], { cwd: dir, stdin: 'done\n' });
-  const lines = transcriptLines(transcript);
-  return { r, lines, end: finished(lines) };
-}
 
 const CASES = Object.keys(FORMS).flatMap((form) => [true, false].map((changed) => ({ form, changed })));
 const random = rng(79);
@@ -74,7 +58,7 @@ describe('a check run again after a resume decides the run as it did, or the run
     it(`${form}, rows ${changed ? 'added' : 'as they were'} before the resume`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
       const table = `hold_${i}`;
       await adminQuery(server, `CREATE TABLE ${table} (n int); GRANT SELECT ON ${table} TO PUBLIC`);
-      const { r, lines, end } = await killedAndResumed(t, runbook(server.url(), table, FORMS[form]!),
+      const { r, lines, end } = await killedAtQuestionAndResumed(t, runbook(server.url(), table, FORMS[form]!),
         () => (changed ? adminQuery(server, `INSERT INTO ${table} VALUES (1)`) : Promise.resolve()));
       const checks = lines.filter((l) => l.type === 'step-finished' && l.stepId === 'check');
       assert.equal(checks.length, 2, 'the check ran again after the resume');
@@ -92,7 +76,7 @@ describe('a check run again after a resume decides the run as it did, or the run
   it("an `on:` key over the check's classification: failed both times, by another route now", { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     await adminQuery(server, 'CREATE TABLE private_rows (n int); REVOKE ALL ON private_rows FROM PUBLIC');
     const yaml = runbook(server.url(), 'private_rows', { check: '    on: { privilege: ask }\n', after: '' });
-    const { r, lines, end } = await killedAndResumed(t, yaml, () => adminQuery(server, 'DROP TABLE private_rows'));
+    const { r, lines, end } = await killedAtQuestionAndResumed(t, yaml, () => adminQuery(server, 'DROP TABLE private_rows'));
     const checks = lines.filter((l) => l.type === 'step-finished' && l.stepId === 'check') as unknown as { result: { status: string; classification?: string } }[];
     assert.deepEqual(checks.map((c) => c.result.status), ['failed', 'failed'], 'failed then and now');
     assert.equal(checks[0]!.result.classification, 'privilege');
@@ -108,7 +92,7 @@ describe('a check run again after a resume decides the run as it did, or the run
     const yaml = runbook(server.url(), 'looped', { check: '', after: '' })
       .replace('  - id: check\n', '  - id: check\n    for_each: { in: "[\'a\', \'b\']", as: x }\n');
     try {
-      const { r, end } = await killedAndResumed(t, yaml, () => server.stop());
+      const { r, end } = await killedAtQuestionAndResumed(t, yaml, () => server.stop());
       assert.equal(end?.outcome, 'escalate', r.stdout + r.stderr);
       assert.match(end!.message, /'check', checked again after the resume, ended failed/);
       assert.notEqual(r.code, 0);

@@ -14,6 +14,7 @@ import { catalog, filesIn, isRunbookFile } from './discover.js';
 import { parseExpression, parseTemplate, type Node } from '../language/expression/index.js';
 import { runbookSites } from '../language/sites.js';
 import { columnShift } from '../language/validate/expression-check.js';
+import { CALL_OUTPUT_FINDING, checkSecretRoutes, inputsHandedSecrets, secretOutputs } from '../language/validate/route-check.js';
 
 /** A path is taken relative to the calling file; a bare name is a file beside the caller (name.yaml or
  *  name.yml), then a runbook of the catalog. Never the current directory: the caller must not change
@@ -37,6 +38,8 @@ export function checkCalls(runbook: Runbook, read: (file: string) => ReadResult,
   const report = new Reporter(runbook.file, runbook.map);
   const nested: Diagnostic[] = [];
   const outputs = new Map<string, { name: string; declared: string[] }>();
+  const handed = inputsHandedSecrets(runbook.doc);
+  const secretOuts = new Map<string, Set<string>>();
   runbook.doc.steps.forEach((step, i) => {
     const call = step.runbook;
     if (!call) return;
@@ -59,9 +62,16 @@ export function checkCalls(runbook: Runbook, read: (file: string) => ReadResult,
     }
     checkInputs(report, i, call.name, call.inputs ?? {}, callee.runbook);
     outputs.set(step.id, { name: call.name, declared: Object.keys(callee.runbook.doc.outputs ?? {}) });
+    const given = handed.get(step.id);
+    if (given) secretOuts.set(step.id, secretOutputs(callee.runbook.doc, given));
     nested.push(...checkCalls(callee.runbook, read, [...stack, file]));
   });
   checkOutputReads(runbook, outputs, report);
+  // Routes on the outputs a callee computes from a secret it was handed: known only here, where it was read (the
+  // rest of the route check ran with the runbook's own validation).
+  const routes = new Reporter(runbook.file, runbook.map);
+  checkSecretRoutes(runbook.doc, routes, secretOuts);
+  report.diagnostics.push(...routes.diagnostics.filter((d) => d.message.includes(CALL_OUTPUT_FINDING)));
   return [...report.diagnostics, ...nested];
 }
 

@@ -74,9 +74,12 @@ function judge(f: Found, stock: boolean): { given?: string; next: MysqlRelation[
 
 /**
  * The phrases of what the read reaches, for the step's "given" list; [] when it reaches no store. `named`: the
- * relations the read's text may name (mysqlRelations), unqualified ones in the session's database.
+ * relations the read's text may name (mysqlRelations), unqualified ones in the session's database. `callsOwnCode`:
+ * whether the text itself may call a stored routine; a proven read calls only natives of the read list (the
+ * session pins IGNORE_SPACE and sends the engine's own text), so a routine that only shares a name it calls
+ * (`COUNT (1)` beside the database's own COUNT) is not reached by it.
  */
-export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serverVersion: string): Promise<Reach> {
+export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serverVersion: string, callsOwnCode = true): Promise<Reach> {
   const given = new Set<string>();
   const code: string[] = [];
   const calls = new Set<string>();
@@ -91,6 +94,7 @@ export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serv
     const found = await lookUp(ask, asked);
     const next: typeof asked = [];
     for (const f of found) {
+      if (depth === 0 && f.kind === 'routine' && !callsOwnCode) continue;
       const key = `${f.kind}\u0000${f.schema}\u0000${f.name}`.toLowerCase();
       if (seen.has(key)) continue;
       seen.add(key);

@@ -296,7 +296,7 @@ class MysqlSession extends GuardedSession implements Session {
    * until then, so the second answer is the code that ran; the first covers a failed statement, which holds nothing.
    */
   private async reaching(sql: string, opts: QueryOptions, run: () => Promise<QueryResult>): Promise<QueryResult> {
-    const before = await this.secretsReached(sql);
+    const before = await this.secretsReached(sql, opts.vouched === true);
     await this.refuseLoadableCalls(sql, opts.vouched === true, before);
     // The question's own warnings (1585: a routine named like a native function) stay in the diagnostics area
     // until a statement that uses a table: a statement of none (`SELECT COUNT(1)`) then read them as its own, and
@@ -306,16 +306,16 @@ class MysqlSession extends GuardedSession implements Session {
     try {
       result = await run();
     } catch (err) {
-      const after = await this.secretsReached(sql);
+      const after = await this.secretsReached(sql, opts.vouched === true);
       const ran = failedThroughCode([...new Set([...before.code, ...after.code])]);
       throw withSecretsRead(err, [...new Set([...before.given, ...after.given, ...ran])]);
     }
-    return withSecretsRead(result, [...new Set([...before.given, ...(await this.secretsReached(sql)).given])]);
+    return withSecretsRead(result, [...new Set([...before.given, ...(await this.secretsReached(sql, opts.vouched === true)).given])]);
   }
 
   /** What the read's names reach; a question the server could not answer leaves the read given (not known). */
-  private secretsReached(sql: string): Promise<Reach> {
-    return mysqlSecretsReached(this.ask, mysqlRelations(sql) ?? [], this.serverVersion).catch((err: unknown): Reach => ({
+  private secretsReached(sql: string, vouched: boolean): Promise<Reach> {
+    return mysqlSecretsReached(this.ask, mysqlRelations(sql) ?? [], this.serverVersion, vouched).catch((err: unknown): Reach => ({
       given: [`what the views and routines it names reach, which the server could not say (${err instanceof Error ? err.message : String(err)}; they may reach the server's stored passwords)`], code: [],
       calls: [], unread: ['the views and routines it names (the server could not say which)'],
     }));

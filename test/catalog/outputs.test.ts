@@ -116,3 +116,17 @@ test('a run through a called runbook becomes a case that scripts its steps as <c
   assert.equal(broken.code, 1, broken.stdout);
   assert.match(broken.stdout, /expected 'full', the run went to 'fine'/);
 });
+
+test('validate: a route on an output the called runbook computes from a secret it was handed is refused, located; one computed from its own reads is not', (t) => {
+  const d = dir(t);
+  writeFileSync(join(d, 'disk.yaml'), CALLED);
+  const reads = "${{ steps['check-disk'].outputs.used_pct }}";
+  for (const [route, refused] of [["steps['check-disk'].outputs.full", false], ['disk.outputs.used_pct > 90', false],
+    ["steps['check-disk'].outputs.auth == 'Bearer x'", true], ["disk.outputs.auth matches '^Bearer'", true], ['length(disk.outputs) > 0', true]] as const) {
+    writeFileSync(join(d, 'caller.yaml'), caller(reads).replace("if: steps['check-disk'].outputs.full", `if: ${route}`));
+    const r = cli(['validate', join(d, 'caller.yaml')]);
+    if (!refused) { assert.equal(r.code, 0, `${route}: ${r.stdout}`); continue; }
+    assert.equal(r.code, 2, `${route}: ${r.stdout}`);
+    assert.match(r.stdout, /caller\.yaml:17:13: error: step 'write' routes on the output(s| 'auth') of '(check-disk|check-disk)' \(a called runbook handed a secret\)/, route);
+  }
+});

@@ -17,11 +17,18 @@ const RETURNED = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows'
 /** The on: keys that name how a step went; any other is matched against its value (engine/secret-route.ts). */
 const STATUS_KEYS: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted', ...CLASSIFICATIONS, ...OUTCOMES]);
 
-/** calls: runbook steps handed a secret, whose outputs the callee may compute from it (engine/run-data.ts). */
-interface Known { inputs: Set<string>; steps: Set<string>; captures: Map<string, string>; vars: Set<string>; calls: Set<string> }
+/** calls: runbook steps handed a secret, with the outputs the callee computes from one (engine/run-data.ts). */
+interface Known { inputs: Set<string>; steps: Set<string>; captures: Map<string, string>; vars: Set<string>; calls: Map<string, ReadonlySet<string>> }
 
-export function checkSecretRoutes(doc: RunbookDoc, report: Reporter): void {
-  const known = secretsOf(doc);
+/** Secret outputs per call step (its id) handed a secret: known only where the called runbook was read
+ *  (catalog/called-runbooks.ts); without them a call's outputs are left to the run, which refuses by flow. */
+export type CallOutputs = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** The words of a finding about a call's outputs (the catalog's pass reports only these: the rest is this one's). */
+export const CALL_OUTPUT_FINDING = 'a called runbook handed a secret';
+
+export function checkSecretRoutes(doc: RunbookDoc, report: Reporter, calls?: CallOutputs): void {
+  const known = secretsOf(doc, calls);
   for (const [name, target] of Object.entries(doc.targets ?? {})) {
     if (target.if !== undefined) expressionRoute(doc, known, target.if, `/targets/${name}/if`, `target '${name}'`, undefined, report);
   }
@@ -79,22 +86,29 @@ function memberReads(node: Extract<Node, { type: 'member' }>, k: Known, resultOf
     at = at.object;
   }
   if (at.type !== 'ident') return readsOf(at, k, resultOf);
-  const [first, second] = chain;
+  const [first, second, third] = chain;
   const unknownKey = first === undefined;
   switch (at.name) {
     case 'inputs': return unknownKey ? (k.inputs.size ? ['an input chosen by a computed name'] : []) : k.inputs.has(first) ? [`the secret input '${first}'`] : [];
     case 'vars': return unknownKey ? (k.vars.size ? ['vars'] : []) : k.vars.has(first) ? [`vars.${first} (computed from a secret)`] : [];
     case 'steps':
       if (unknownKey) return k.steps.size ? ['a step chosen by a computed name'] : [];
-      if (k.calls.has(first)) return second === undefined || second === 'outputs' ? [`the outputs of '${first}' (a called runbook handed a secret)`] : [];
+      if (k.calls.has(first)) return outputReads(first, k.calls.get(first)!, second, third);
       return k.steps.has(first) && returned(second) ? [`what step '${first}' returned (given a secret)`] : [];
     case 'result': return resultOf !== undefined && returned(first) ? [`what step '${resultOf}' returned (given a secret)`] : [];
     default: {
       const id = k.captures.get(at.name);
-      if (id !== undefined && k.calls.has(id)) return first === undefined || first === 'outputs' ? [`the outputs of '${id}' (a called runbook handed a secret)`] : [];
+      if (id !== undefined && k.calls.has(id)) return outputReads(id, k.calls.get(id)!, first, second);
       return id !== undefined && returned(first) ? [`'${at.name}' (what step '${id}' returned, given a secret)`] : [];
     }
   }
+}
+
+/** A call's outputs read whole, or one the callee computes from a secret it was handed. */
+function outputReads(id: string, secret: ReadonlySet<string>, field: string | undefined, name: string | undefined): string[] {
+  if (field !== undefined && field !== 'outputs') return [];
+  const hit = name === undefined ? secret.size > 0 : secret.has(name);
+  return hit ? [`the output${name === undefined ? 's' : ` '${name}'`} of '${id}' (${CALL_OUTPUT_FINDING})`] : [];
 }
 
 /** A field of a result read whole or by a computed name counts as what the step returned. */
@@ -103,13 +117,14 @@ const returned = (field: string | undefined): boolean => field === undefined || 
 /** The secret inputs, the steps whose result is a secret's (secret steps and prompts, and steps given a secret
  *  through their script, env or SQL parameters), their captures, and vars computed from any of these; in the
  *  order the runbook is written, as a later step reads an earlier one. */
-function secretsOf(doc: RunbookDoc): Known {
-  const k: Known = { inputs: new Set(Object.entries(doc.inputs ?? {}).filter(([, v]) => v.secret).map(([n]) => n)), steps: new Set(), captures: new Map(), vars: new Set(), calls: new Set() };
+function secretsOf(doc: RunbookDoc, calls?: CallOutputs, handed: ReadonlySet<string> = new Set()): Known {
+  const inputs = new Set([...handed, ...Object.entries(doc.inputs ?? {}).filter(([, v]) => v.secret).map(([n]) => n)]);
+  const k: Known = { inputs, steps: new Set(), captures: new Map(), vars: new Set(), calls: new Map() };
   for (let pass = 0; pass < 2; pass++) { // a loop back reads a later step's result: a second pass sees it
     doc.steps.forEach((step, i) => {
       if (step.secret === true || step.prompt?.secret === true || givenBySites(step, i, k)) markStep(k, step);
-      else if (step.runbook && Object.values(step.runbook.inputs ?? {}).some((v) => typeof v === 'string' && templateReads(v, k))) {
-        k.calls.add(step.id);
+      else if (step.runbook && calls?.has(step.id)) {
+        k.calls.set(step.id, calls.get(step.id)!);
         if (step.capture) k.captures.set(step.capture, step.id);
       }
       for (const [name, text] of Object.entries(step.vars ?? {})) {
@@ -137,4 +152,27 @@ function templateReads(text: string, k: Known): boolean {
   let parts;
   try { parts = parseTemplate(text); } catch { return false; }
   return parts.some((p) => p.kind === 'expr' && readsOf(p.node, k, undefined).length > 0);
+}
+
+/** Per call step, the names of the called runbook's inputs it hands a secret (read by the caller's own rules). */
+export function inputsHandedSecrets(doc: RunbookDoc): Map<string, Set<string>> {
+  const k = secretsOf(doc);
+  const out = new Map<string, Set<string>>();
+  for (const step of doc.steps) {
+    const handed = Object.entries(step.runbook?.inputs ?? {}).filter(([, v]) => typeof v === 'string' && templateReads(v, k)).map(([n]) => n);
+    if (handed.length) out.set(step.id, new Set(handed));
+  }
+  return out;
+}
+
+/** The outputs of `callee` that read a secret when it is handed secrets in `handed` (its own secrets too). */
+export function secretOutputs(callee: RunbookDoc, handed: ReadonlySet<string>): Set<string> {
+  const k = secretsOf(callee, undefined, handed);
+  const out = new Set<string>();
+  for (const [name, text] of Object.entries(callee.outputs ?? {})) {
+    let node: Node | undefined;
+    try { node = parseExpression(String(text)); } catch { node = undefined; }
+    if (!node || readsOf(node, k, undefined).length) out.add(name); // an output that cannot be read counts as a secret's
+  }
+  return out;
 }

@@ -26,6 +26,8 @@ export function machineGraph(machine: RunbookMachine, doc: RunbookDoc): MachineG
       const guard = t.guard as { type?: string; params?: { key?: string; expression?: string } } | undefined;
       for (const target of t.target ?? []) {
         if (target.id === endingOf(id)) continue; // the ending itself: the node is drawn as an end
+        // A refusal to route on a secret's value (compile.ts secretValueGuard) fails the step: its failure edge says it.
+        if (guard?.type === 'secretValueRoute') continue;
         const label = guard?.type === 'onMatches' ? `on ${guard.params?.key}` : guard?.type === 'branch' ? guard.params?.expression
           : guard?.type === 'conditionFalse' ? `not (${step!.if})` : undefined;
         const failure = guard?.type === 'failed' || guard?.type === 'broken';

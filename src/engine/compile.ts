@@ -18,7 +18,8 @@ import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEven
 import { plural } from '../common/plural.js';
 import { recordedResult } from '../secrets/step-taint.js';
 import { isSecretStep } from './secret-step.js';
-import { namesStatus, SECRET_ROUTE, SecretRoute, valueKeysOfSecret } from './secret-route.js';
+import { SECRET_ROUTE, SecretRoute, valueKeysOfSecret } from './secret-route.js';
+import { namesStatus } from '../language/results.js';
 
 export type { MachineContext } from './machine-types.js';
 

@@ -4,23 +4,14 @@
 // printed the value). So a route may be decided only by what the record shows of the run: a step's status, exit code,
 // classification and counts, whether an input was given, a value no secret flowed into. An expression a secret flowed
 // into (the evaluator's taint, by flow) is not a route: the run stops there, naming the expression, never its value.
-import type { RoutedResult } from '../language/results.js';
-import { CLASSIFICATIONS, OUTCOMES } from '../language/schema.js';
+import { namesStatus, ROUTE_SHOWN, type RoutedResult } from '../language/results.js';
 
 /** Why the run will not take a route a secret flowed into; validate says the same (`secret-route`). */
-export const SECRET_ROUTE = 'a secret flowed into it, and a route is shown on the screen and in the record, so it may read only what '
-  + 'the record shows (a step\'s status, exit code, classification or counts, whether an input was given)';
+export const SECRET_ROUTE = `a secret flowed into it, and ${ROUTE_SHOWN}`;
 
 export class SecretRoute extends Error {
   constructor() { super(SECRET_ROUTE); }
 }
-
-/** `on` keys that name how a step went (its status, classification, a called runbook's ending), which the record
- *  shows; any other key is matched against the step's value (a prompt's answer, a choice). */
-export function namesStatus(key: string): boolean {
-  return STATUS_KEYS.has(key);
-}
-const STATUS_KEYS: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted', ...CLASSIFICATIONS, ...OUTCOMES]);
 
 /** The `on` keys of a step whose value the record withholds (a step given a secret, a secret step or prompt) that
  *  would be matched against that value: each one is a route the value chose, taken or not. */

@@ -20,6 +20,18 @@ export function onMatches(key: string, r: RoutedResult | undefined): boolean {
   return key === r.classification || key === r.value || key === r.status;
 }
 
+/** `on` keys that name how a step went (its status, classification, a called runbook's ending), which the record
+ *  shows; any other key is matched against the step's value (a prompt's answer, a choice), which may be a secret's
+ *  (engine/secret-route.ts, validate/route-check.ts). */
+export function namesStatus(key: string): boolean {
+  return STATUS_KEYS.has(key);
+}
+const STATUS_KEYS: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted', ...CLASSIFICATIONS, ...OUTCOMES]);
+
+/** Why a route may not read a secret, as the run and validate both say it. */
+export const ROUTE_SHOWN = 'a route is shown on the screen and in the record, so it may read only what the record shows '
+  + '(a step\'s status, exit code, classification or counts, whether an input was given)';
+
 /** The `on` key that routes this result: the first, in the order written, that matches it. */
 export function routingKey(step: StepDoc, r: RoutedResult): string | undefined {
   return Object.keys(step.on ?? {}).find((k) => onMatches(k, r));

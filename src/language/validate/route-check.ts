@@ -4,7 +4,8 @@
 // without running: a secret input (not whether it was given: `inputs.x == null`), a secret step's or prompt's
 // result, what a step given a secret returned (its script, env or SQL parameters read one), a vars value computed
 // from any of these; a step's status, exit code, classification and counts are shown, and so may route.
-import { CLASSIFICATIONS, OUTCOMES, type RunbookDoc, type StepDoc } from '../schema.js';
+import type { RunbookDoc, StepDoc } from '../schema.js';
+import { namesStatus, ROUTE_SHOWN } from '../results.js';
 import { parseExpression, parseTemplate, type Node } from '../expression/index.js';
 import { loopExpression, stepSites } from '../sites.js';
 import { isPresenceTest } from '../expression/presence.js';
@@ -14,8 +15,6 @@ import type { Reporter } from './context.js';
  *  record withholds these of a step given a secret; the rest of a result is how the step went, and is shown. */
 const RETURNED = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows', 'outputs', 'items', 'details', 'vars']);
 
-/** The on: keys that name how a step went; any other is matched against its value (engine/secret-route.ts). */
-const STATUS_KEYS: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted', ...CLASSIFICATIONS, ...OUTCOMES]);
 
 /** calls: runbook steps handed a secret, with the outputs the callee computes from one (engine/run-data.ts). */
 interface Known { inputs: Set<string>; steps: Set<string>; captures: Map<string, string>; vars: Set<string>; calls: Map<string, ReadonlySet<string>> }
@@ -41,7 +40,7 @@ export function checkSecretRoutes(doc: RunbookDoc, report: Reporter, calls?: Cal
     if (step.wait) expressionRoute(doc, known, step.wait.until, `${base}/wait/until`, `step '${step.id}'`, given, report);
     if (given) {
       for (const key of Object.keys(step.on ?? {})) {
-        if (!STATUS_KEYS.has(key)) report.error('secret-route', `${base}/on/${key}`, `step '${step.id}' routes on its value ('${key}'), which is a secret's: a route is shown on the screen and in the record, so route on its status or classification`, 'key');
+        if (!namesStatus(key)) report.error('secret-route', `${base}/on/${key}`, `step '${step.id}' routes on its value ('${key}'), which is a secret's: a route is shown on the screen and in the record, so route on its status or classification`, 'key');
       }
     }
   });
@@ -52,7 +51,7 @@ function expressionRoute(doc: RunbookDoc, known: Known, text: string, path: stri
   try { node = parseExpression(text); } catch { return; } // a parse error has its own diagnostic
   const reads = [...new Set(readsOf(node, known, resultOf))];
   if (reads.length === 0) return;
-  report.error('secret-route', path, `${who} routes on ${reads.join(', ')}, a secret: a route is shown on the screen and in the record, so it may read only what the record shows (a step's status, exit code, classification or counts, whether an input was given)`);
+  report.error('secret-route', path, `${who} routes on ${reads.join(', ')}, a secret: ${ROUTE_SHOWN}`);
 }
 
 /** The secrets a route expression reads, by name. */

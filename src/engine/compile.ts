@@ -13,7 +13,7 @@ import { renderShown, test } from './render.js';
 import { own, setOwn } from '../common/own.js';
 import { loopNeedsNoGate } from './loop.js';
 import { vouchedFor } from '../language/vouched.js';
-import { decideRoute, BROKEN } from './route-of.js';
+import { conditionOf, decideRoute, BROKEN } from './route-of.js';
 import { ABORTED, FAILED, FINISHED, PHASE, type MachineContext, type MachineEvent, type MachineOutput, type StepInput } from './machine-types.js';
 import { plural } from '../common/plural.js';
 import { recordedResult } from '../secrets/step-taint.js';
@@ -52,10 +52,8 @@ export function compileRunbook(doc: RunbookDoc, executeStep: ExecuteStep = noExe
         (own(context.visits, p.stepId) ?? 0) > (stepOf(doc, p.stepId).max_visits ?? DEFAULT_MAX_VISITS),
       loopNeedsNoGate: ({ context }, p: { stepId: string }) => loopNeedsNoGate(doc, stepOf(doc, p.stepId), context, taint),
       resumedHere: ({ context }, p: { stepId: string }) => context.resumedStep === p.stepId || context.ranBeforeResume?.includes(p.stepId) === true,
-      conditionFalse: ({ context }, p: { stepId: string }) => {
-        const cond = stepOf(doc, p.stepId).if;
-        return cond !== undefined && !test(cond, scopeOf(context)).value;
-      },
+      // The same reading of an `if` as a resumed run's check makes (route-of.ts); `broken` is asked first.
+      conditionFalse: ({ context }, p: { index: number }) => conditionOf(doc, p.index, context, taint) === false,
       // A route out of a step is the one route-of.ts decides (a resumed run's check asks it too); the guards'
       // names and keys are what `runbook graph` draws (graph.ts).
       onMatches: ({ context }, p: { index: number; route: number }) => decideRoute(doc, p.index, context, taint) === p.route,
@@ -135,7 +133,7 @@ function stepState(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | und
           { guard: { type: 'overVisited', params: p }, target: `#${FAILED}`,
             actions: { type: 'finish', params: { outcome: 'failed', stepId, message: `Step '${stepId}' was entered more than ${plural(step.max_visits ?? DEFAULT_MAX_VISITS, 'time')}; stopping the loop.` } } },
           ...brokenGuard(stepId, step.if === undefined ? [] : [step.if], false, taint),
-          { guard: { type: 'conditionFalse', params: p }, target: PHASE.route,
+          { guard: { type: 'conditionFalse', params: { index: i } }, target: PHASE.route,
             actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } }] },
           // --skip: the gate's `s` answer given before the run, for any step; the step never runs, its skip route is taken.
           ...(skipped ? [{ target: PHASE.route, actions: skippedByOperator(stepId, UP_FRONT) }] : []),
@@ -179,7 +177,7 @@ function guardedEnd(doc: RunbookDoc, step: StepDoc, i: number, final: object, ta
     entry: { type: 'countVisit', params: p },
     always: [
       ...brokenGuard(stepId, [step.if!], false, taint),
-      { guard: { type: 'conditionFalse', params: p }, target: to,
+      { guard: { type: 'conditionFalse', params: { index: i } }, target: to,
         actions: [{ type: 'recordResult', params: { stepId, result: { status: 'skipped', durationMs: 0 } } }, { type: 'emitSkipped', params: { stepId, reason: 'condition' } },
           { type: 'emitBranch', params: { from: stepId, to: edge!.to, via: 'then' } }] },
       { target: `#${endingOf(stepId)}` },

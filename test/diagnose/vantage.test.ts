@@ -54,7 +54,7 @@ after(async () => {
 });
 
 function diagnoseFrom(url: string, pid: number) {
-  const r = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(pid), '--json', '--timeout', '2'],
+  const r = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(pid), '--json', '--timeout', '15'],
     { encoding: 'utf8', env: { ...process.env, DATABASE_URL: url, NO_COLOR: '1' }, timeout: 120_000 });
   assert.ok(r.stdout.trim().startsWith('{'), `${r.status}: ${r.stdout}${r.stderr}`);
   return { code: r.status, out: JSON.parse(r.stdout) as { from: { sameNetns: boolean; files: string[]; tlsFiles: { param: string; path: string; read: string; from?: string }[] }; there: { classification: string; url: string; finding: string }; here: { classification: string }; differs: boolean }, stderr: r.stderr };
@@ -92,7 +92,7 @@ test('a process in this namespace with the same files: the same answer, said so'
   const r = diagnoseFrom(server.url(), process.pid);
   assert.equal(r.out.from.sameNetns, true);
   assert.deepEqual([r.out.here.classification, r.out.there.classification, r.out.differs], ['ok', 'ok', false]);
-  const text = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(process.pid), '--timeout', '2'],
+  const text = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(process.pid), '--timeout', '15'],
     { encoding: 'utf8', env: { ...process.env, DATABASE_URL: server.url(), NO_COLOR: '1' } });
   assert.match(text.stdout, /Same answer from here and from pid \d+/);
 });
@@ -178,7 +178,7 @@ test('a Node.js application trusts Node\'s store and its NODE_EXTRA_CA_CERTS, no
   mkdirSync(home);
   const withRoot = await tlsApp(t, `mount -t tmpfs node-app-home ${home} && mkdir ${home}/.postgresql && cp ${tls.caFile} ${home}/.postgresql/root.crt`, { HOME: home, NODE_EXTRA_CA_CERTS: '' }, node);
   // The operator's own extra CAs are never the application's.
-  const mine = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(withRoot), '--json', '--timeout', '2'],
+  const mine = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(withRoot), '--json', '--timeout', '15'],
     { encoding: 'utf8', env: { ...process.env, DATABASE_URL: verify, NO_COLOR: '1', NODE_EXTRA_CA_CERTS: tls.caFile! }, timeout: 120_000 });
   const o = JSON.parse(mine.stdout) as { there: { classification: string; finding: string }; here: { classification: string }; from: { tlsFiles: unknown[] } };
   assert.equal(o.there.classification, 'cert-untrusted', o.there.finding);
@@ -273,7 +273,7 @@ test('a Java application against MariaDB trusts its JSSE store: a javax.net.ssl.
   assert.equal(o.out.there.classification, 'ok', `its own cacerts holds the CA: ${o.out.there.finding} ${JSON.stringify(o.out.from)}`);
   // A store it cannot read is said in one line, not judged with another trust.
   const wrong = await tlsApp(t, setup, {}, java(`-Djavax.net.ssl.trustStore=${etc}/ts.p12 -Djavax.net.ssl.trustStorePassword=not-it`));
-  const w = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(wrong), '--json', '--timeout', '2'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: verify, NO_COLOR: '1' }, timeout: 120_000 });
+  const w = spawnSync(process.execPath, [BIN, 'diagnose', '--from-pid', String(wrong), '--json', '--timeout', '15'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: verify, NO_COLOR: '1' }, timeout: 120_000 });
   assert.equal(w.status, 2, w.stdout + w.stderr);
   assert.match(w.stderr, new RegExp(`its Java trust store ${etc}/ts.p12 cannot be read \\(openssl pkcs12: .*\\), so whom it trusts is not known`));
 });

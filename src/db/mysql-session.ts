@@ -19,7 +19,7 @@ import { whyNotInformationSchema } from '../language/sql/mysql-information-schem
 import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinNames, readPinSql } from './mysql-pin.js';
 import { writeUtf8 } from './mysql-encoder.js';
 import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
-import { MYSQL_PARAMETER_LOGGING_SQL, mysqlParametersLogged } from './parameter-logging.js';
+import { MYSQL_AUDIT_PLUGINS_SQL, MYSQL_PARAMETER_LOGGING_SQL, mysqlAuditLogged, mysqlParametersLogged } from './parameter-logging.js';
 import { PinRefusal } from './pin-refusal.js';
 import { checkValuePins } from './mysql-value-pins.js';
 import { checkReadWarnings } from './mysql-read-warnings.js';
@@ -610,7 +610,8 @@ class MysqlSession extends GuardedSession implements Session {
 
   protected async parametersLogged(): Promise<string | undefined> {
     const [rows] = await this.conn.query(MYSQL_PARAMETER_LOGGING_SQL);
-    return mysqlParametersLogged(rows as Record<string, unknown>[]);
+    const [plugins] = await this.conn.query(MYSQL_AUDIT_PLUGINS_SQL);
+    return mysqlParametersLogged(rows as Record<string, unknown>[]) ?? mysqlAuditLogged(plugins as Record<string, unknown>[]);
   }
 
   protected async disconnect(): Promise<void> {

@@ -17,6 +17,7 @@
 import { eastAsianWidthType } from 'get-east-asian-width';
 import stringWidth from 'string-width';
 import { codePointsWidth, graphemes } from './display-width.js';
+import { setOwn } from './own.js';
 
 const SGR = /\u001b\[[0-9;:]*m/g;
 const CRLF = /\r\n/g;
@@ -90,7 +91,8 @@ function walk(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(walk);
   if (value !== null && typeof value === 'object' && isPlain(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[terminalText(k)] = walk(v);
+    // Defined, not assigned: a result's column named `__proto__` is a key like any other (assigned, it vanished).
+    for (const [k, v] of Object.entries(value)) setOwn(out, terminalText(k), walk(v));
     return out;
   }
   return value;

@@ -6,6 +6,7 @@ import type { Connection as PromiseConnection, FieldPacket } from 'mysql2/promis
 import { raceAbort } from './abort.js';
 import { Canceller } from './canceller.js';
 import { RowBudget } from './row-budget.js';
+import { columnKeys, rowOf } from './result-columns.js';
 import { socketPath, type ConnectionInfo } from './url.js';
 import type { TlsSettings } from './ssl-options.js';
 import { withSecretsRead, type OpenOptions, type QueryOptions, type QueryResult, type ServerFlavour, type Session } from './session.js';
@@ -18,7 +19,7 @@ import { whyNotInformationSchema } from '../language/sql/mysql-information-schem
 import { checkGatedPin, checkMysqlIsolation, checkMysqlPin, checkStatTables, gatedPinFailed, mysqlPinFailed, PIN_SQL, READ_BACK_SQL, readBackSql, readPinNames, readPinSql } from './mysql-pin.js';
 import { writeUtf8 } from './mysql-encoder.js';
 import { checkGenerated, checkRelations, checkServerView, generatedQuery, isBaseTable, isVirtualSchema, relationsQuery, viewsQuery, withDefinitions, type RelationRow, type ServerView } from './mysql-relations-check.js';
-import { MYSQL_PARAMETER_LOGGING_SQL, mysqlParametersLogged } from './parameter-logging.js';
+import { MYSQL_AUDIT_PLUGINS_SQL, MYSQL_PARAMETER_LOGGING_SQL, mysqlAuditLogged, mysqlParametersLogged } from './parameter-logging.js';
 import { PinRefusal } from './pin-refusal.js';
 import { checkValuePins } from './mysql-value-pins.js';
 import { checkReadWarnings } from './mysql-read-warnings.js';
@@ -565,7 +566,8 @@ class MysqlSession extends GuardedSession implements Session {
     try {
       return await this.stream(text, params.map(bindable));
     } finally {
-      this.conn.unprepare(text);
+      // Found by the options it was prepared with (mysql2 keys its statements by them too).
+      this.core.unprepare({ sql: text, ...BY_POSITION } as unknown as string);
     }
   }
 
@@ -575,8 +577,9 @@ class MysqlSession extends GuardedSession implements Session {
    * statement without one, its affected rows) is the statement's result.
    */
   private stream(text: string, values?: (string | number | boolean | null)[]): Promise<QueryResult> {
-    const core = (this.conn as unknown as { connection: mysql.Connection }).connection;
-    const cmd = (values ? core.execute(text, values) : core.query(text)) as unknown as NodeJS.EventEmitter;
+    const core = this.core;
+    const options = { sql: text, ...BY_POSITION };
+    const cmd = (values ? core.execute({ ...options, values }) : core.query(options)) as unknown as NodeJS.EventEmitter;
     let budget = new RowBudget();
     let columns: string[] | undefined;
     let affected = 0;
@@ -588,10 +591,10 @@ class MysqlSession extends GuardedSession implements Session {
       cmd.on('error', fail);
       cmd.on('fields', (fields: FieldPacket[] | undefined) => {
         budget = new RowBudget();
-        columns = fields ? columnsOf(fields) : undefined;
+        columns = fields ? columnKeys(positional(fields)) : undefined;
       });
       cmd.on('result', (row: unknown) => {
-        if (columns) budget.add(row);
+        if (columns) budget.add(rowOf(columns, row as unknown[]));
         else affected = (row as { affectedRows?: number } | null)?.affectedRows ?? 0;
       });
       cmd.on('end', () => {
@@ -601,11 +604,14 @@ class MysqlSession extends GuardedSession implements Session {
     });
   }
 
+  private get core(): mysql.Connection { return (this.conn as unknown as { connection: mysql.Connection }).connection; }
+
   protected plain(sql: string): Promise<unknown> { return this.conn.query(sql); }
 
   protected async parametersLogged(): Promise<string | undefined> {
     const [rows] = await this.conn.query(MYSQL_PARAMETER_LOGGING_SQL);
-    return mysqlParametersLogged(rows as Record<string, unknown>[]);
+    const [plugins] = await this.conn.query(MYSQL_AUDIT_PLUGINS_SQL);
+    return mysqlParametersLogged(rows as Record<string, unknown>[]) ?? mysqlAuditLogged(plugins as Record<string, unknown>[]);
   }
 
   protected async disconnect(): Promise<void> {
@@ -627,6 +633,9 @@ export function serverStartSql(flavour: ServerFlavour): string {
   return `SELECT UNIX_TIMESTAMP() - CAST(VARIABLE_VALUE AS SIGNED) AS started FROM ${table} WHERE VARIABLE_NAME = 'Uptime'`;
 }
 
+/** A step's rows by position, their columns' names kept as data (db/result-columns.ts). */
+const BY_POSITION = { rowsAsArray: true } as const;
+
 /** The engine passes strings, numbers, booleans and null; anything else is bound as its JSON text. */
 function bindable(value: unknown): string | number | boolean | null {
   if (value === null || value === undefined) return null;
@@ -634,8 +643,17 @@ function bindable(value: unknown): string | number | boolean | null {
   return JSON.stringify(value);
 }
 
-function columnsOf(fields: FieldPacket[] | undefined): string[] {
-  return (fields ?? []).map((f) => f.name);
+/**
+ * The columns' names as the server sent them; each field is then named by its position for mysql2, which builds
+ * its row reader from the fields right after this event and refuses a name like `__proto__` even for rows read
+ * as arrays. What a row holds is read by position only.
+ */
+function positional(fields: FieldPacket[]): string[] {
+  return fields.map((f, i) => {
+    const name = f.name;
+    f.name = `c${i}`;
+    return name;
+  });
 }
 
 /**

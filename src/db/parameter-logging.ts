@@ -30,6 +30,25 @@ export function mysqlParametersLogged(rows: Record<string, unknown>[]): string |
   return on.length ? `${on.join(', ')} ${on.length > 1 ? 'are' : 'is'} ON: the server writes a statement's parameters into its text there, and its process list shows that text` : undefined;
 }
 
+/**
+ * MariaDB/MySQL: the audit plugins loaded, which every account may list. An audit plugin is handed each statement,
+ * its errors and its warnings, whose messages quote the values (a probe of stop 80: MariaDB's own sql_errlog,
+ * loaded with INSTALL SONAME, wrote `WARNING 1292: Truncated incorrect DOUBLE value: '<the PIN>'` of a
+ * `SELECT ? + 0` to its log, in a dry run). An allowlist: none loaded, or server_audit, whose logging the variables
+ * above say is off; any other is taken to write them down.
+ */
+export const MYSQL_AUDIT_PLUGINS_SQL = "SELECT PLUGIN_NAME AS n, PLUGIN_LIBRARY AS l FROM information_schema.PLUGINS WHERE PLUGIN_TYPE = 'AUDIT' AND PLUGIN_STATUS = 'ACTIVE'";
+
+/** Audit plugins whose writing the variables of MYSQL_PARAMETER_LOGGING_SQL say (server_audit_logging). */
+const AUDIT_READ_BY_VARIABLES = new Set(['SERVER_AUDIT']);
+
+export function mysqlAuditLogged(plugins: Record<string, unknown>[]): string | undefined {
+  const other = plugins.find((p) => !AUDIT_READ_BY_VARIABLES.has(String(p.n).toUpperCase()));
+  if (!other) return undefined;
+  const from = other.l ? ` (${String(other.l)})` : '';
+  return `the audit plugin ${String(other.n)}${from} is loaded: it is handed every statement with its errors and warnings, whose messages quote the values`;
+}
+
 /** A step whose parameter holds a secret, on a server that would write it down. */
 export class SecretParameterLogged extends Error {
   override readonly name = 'SecretParameterLogged';

@@ -3,6 +3,7 @@ import type { ConfirmationRequested, DryRunMode, DryRunShownBecause } from '../e
 import { terminalText } from '../common/terminal-text.js';
 import { exactLine } from './visible-text.js';
 import { plural } from '../common/plural.js';
+import { own } from '../common/own.js';
 import { displayWidth, padWidth, truncateWidth } from '../common/display-width.js';
 
 export function formatDuration(ms: number): string {
@@ -70,17 +71,27 @@ export { plural };
 
 export interface TableOptions { maxRows: number; maxCellWidth: number; maxWidth: number }
 
+/** A column's name on one line, as data: the server's names are the owner's (a table's column, a view's alias),
+ *  and a newline in one drew a line of its own under the table's header (`ok  verify`, a probe of stop 80). */
+export function columnLabel(name: string, max = Infinity): string {
+  return truncate(oneLine(terminalText(name)), max);
+}
+
+/** A row's cell by its column's name, read as data: only the row's own value (a column named `constructor`). */
+export const cellOf = (row: Record<string, unknown>, column: string): unknown => own(row, column);
+
 /** A SQL result as aligned text lines: header, rule, the first rows, and how many rows there were. */
 export function tableLines(columns: string[], rows: Record<string, unknown>[], rowCount: number | undefined, opts: TableOptions): string[] {
   const cols = columns.length ? columns : Object.keys(rows[0] ?? {});
   const shown = rows.slice(0, opts.maxRows);
-  const cells = shown.map((r) => cols.map((c) => formatValue(r[c], opts.maxCellWidth)));
+  const cells = shown.map((r) => cols.map((c) => formatValue(cellOf(r, c), opts.maxCellWidth)));
+  const labels = cols.map((c) => columnLabel(c, opts.maxCellWidth));
   // Columns, not characters: a CJK or emoji cell is twice as wide as its length.
-  const widths = cols.map((c, i) => Math.max(displayWidth(truncate(c, opts.maxCellWidth)), ...cells.map((row) => displayWidth(row[i]!))));
+  const widths = cols.map((_, i) => Math.max(displayWidth(labels[i]!), ...cells.map((row) => displayWidth(row[i]!))));
   const line = (values: string[]) => truncate(values.map((v, i) => padWidth(v, widths[i]!)).join(' │ ').trimEnd(), opts.maxWidth);
   const out: string[] = [];
   if (cols.length) {
-    out.push(line(cols.map((c) => truncate(c, opts.maxCellWidth))));
+    out.push(line(labels));
     out.push(truncate(widths.map((w) => '─'.repeat(w)).join('─┼─'), opts.maxWidth));
   }
   for (const row of cells) out.push(line(row));

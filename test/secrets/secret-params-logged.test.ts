@@ -4,6 +4,8 @@
 // On such a server the step is now refused before the statement is sent. The oracle is each server's own log: the
 // same step given a plain value writes it there (the harness sees the leak); given a secret, nothing is written.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { labServerInfo, startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
@@ -38,8 +40,8 @@ describe('a secret bind parameter is not sent to a server that would write it do
   const PG_SETTINGS = ["log_statement = 'all'", 'log_min_duration_statement = 0'];
   const MARIA_SETTINGS = ["general_log = 'ON'", "slow_query_log = 'ON'"];
 
-  async function ran(t: Parameters<typeof scratch>[0], server: LabServer, secret: boolean, value: string): Promise<{ code: number | null; stdout: string }> {
-    const rb = writeRunbook(scratch(t), `p${Math.random().toString(36).slice(2)}`, runbook(server.url(), secret, QUERY));
+  async function ran(t: Parameters<typeof scratch>[0], server: LabServer, secret: boolean, value: string, query = QUERY): Promise<{ code: number | null; stdout: string }> {
+    const rb = writeRunbook(scratch(t), `p${Math.random().toString(36).slice(2)}`, runbook(server.url(), secret, query));
     const r = await cli(['run', rb, '--plain', '--no-transcript', '--input', `tok=${value}`]);
     return { code: r.code, stdout: r.stdout };
   }
@@ -116,5 +118,30 @@ describe('a secret bind parameter is not sent to a server that would write it do
       } finally { await adminQuery(maria, `SET GLOBAL ${setting.split(' ')[0]} = 'OFF'`); }
     }
     assert.match((await ran(t, maria, true, token(random))).stdout, /ok\s+q/);
+  });
+
+  // A probe of stop 80: MariaDB's own sql_errlog (INSTALL SONAME, an administrator's) is an audit plugin that writes
+  // each statement's errors and warnings to sql_errors.log, and a warning quotes the value
+  // (`Truncated incorrect DOUBLE value: '<the secret>'`), dry run too; general_log and the rest were off. Any audit
+  // plugin but server_audit (whose logging its variable says) now refuses the step.
+  it('MariaDB: an audit plugin (sql_errlog) loaded: refused, and its log holds no secret; server_audit not logging: sent', async (t) => {
+    const random = rng(8001);
+    const query = { postgres: QUERY.postgres, mysql: 'SELECT ? + 0 AS n' };
+    const datadir = String((await adminQuery(maria, 'SELECT @@datadir AS d'))[0]?.d);
+    const logHas = (v: string) => { try { return readFileSync(join(datadir, 'sql_errors.log'), 'utf8').includes(v); } catch { return false; } };
+    await adminQuery(maria, "INSTALL SONAME 'sql_errlog'");
+    try {
+      const plain = token(random);
+      await ran(t, maria, false, plain, query);
+      assert.ok(logHas(plain), 'the harness sees a plain value in sql_errors.log');
+      const secret = token(random);
+      const r = await ran(t, maria, true, secret, query);
+      assert.match(r.stdout, /FAILED\s+q .*\*\*\*\*/, r.stdout);
+      assert.ok(!logHas(secret), 'the secret is in sql_errors.log');
+    } finally { await adminQuery(maria, "UNINSTALL SONAME 'sql_errlog'"); }
+    await adminQuery(maria, "INSTALL SONAME 'server_audit'");
+    try {
+      assert.match((await ran(t, maria, true, token(random), query)).stdout, /ok\s+q/);
+    } finally { await adminQuery(maria, "UNINSTALL SONAME 'server_audit'"); }
   });
 });

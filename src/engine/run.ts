@@ -23,6 +23,7 @@ import { shownInputs } from './inputs.js';
 import type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 import { SessionSecrets } from './session-secrets.js';
 import { resolvedNow } from './resumed-check.js';
+import { applicationWorks } from './application-check.js';
 import { isCheck } from '../language/check-step.js';
 import { stepById } from '../language/flow.js';
 
@@ -143,13 +144,26 @@ export class Run {
     if (snapshot) actor.send({ type: 'RESUME' } as unknown as MachineEvent);
     const reached = await done;
     await Promise.allSettled([...this.inFlight]);
-    const output = resume && !this.fatal && !this.stopOutcome ? await resolvedNow(reached, {
-      context: actor.getSnapshot().context as MachineContext, checkedHere: this.checkedHere,
+    const ended = actor.getSnapshot().context as MachineContext;
+    const rechecked = resume && !this.fatal && !this.stopOutcome ? await resolvedNow(reached, {
+      context: ended, checkedHere: this.checkedHere,
       doc: runbook.doc, taint: taintFor(this.opts.redactor),
       run: (stepId, context) => this.track(runner.run(stepId, context, this.recheckAbort.signal)),
     }) : reached;
+    const output = !this.fatal && !this.stopOutcome ? await this.applicationCheck(rechecked, ended) : rechecked;
     // Stopped while the check ran again: the stop is how it ended, not the check's answer.
     return this.finish(this.stopOutcome && output !== reached ? { outcome: this.stopOutcome, message: this.stopReason ?? 'Stopped.' } : output);
+  }
+
+  /** "Resolved" only if the application's own URL keeps logging in at the end (application-check.ts). */
+  private applicationCheck(output: MachineOutput, context: MachineContext): Promise<MachineOutput> {
+    const signal = this.recheckAbort.signal;
+    return applicationWorks(output, {
+      doc: this.opts.runbook.doc, scope: scopeOf(context, undefined, taintFor(this.opts.redactor)), signal,
+      login: (url, stepId, timeoutMs) => this.track(this.opts.executors.execute({ kind: 'probe', probe: 'db-connect', url, timeoutMs }, {
+        stepId, signal, provenRead: true, onOutput: () => undefined, ask: async () => '', mask: (text) => this.opts.redactor.mask(text),
+      })),
+    });
   }
 
   confirm(stepId: string, answer: ConfirmAnswer, how: ConfirmationAnswered['how'] = 'key', details: ConfirmDetails = {}): boolean {

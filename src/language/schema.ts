@@ -33,6 +33,16 @@ export const Input = Type.Object({
   pattern: Type.Optional(Type.String(doc('A regular expression the value must match.'))),
 }, { additionalProperties: false, ...doc('A value the runbook needs.') });
 
+export const Application = Type.Object({
+  url: Template('The URL the application itself connects with (its user, database, TLS settings and path: through its pooler or '
+    + 'proxy when it uses one), as it stands when the run ends. Templates allowed.', ['${{ inputs.url }}']),
+  // How long the application's logins must keep working at the end: a login every second for this long. Default 5s.
+  hold: Type.Optional(Duration),
+}, { additionalProperties: false, ...doc('The application\'s own connection. A run about to end `resolved` logs in with this URL '
+  + '(login and SELECT 1) every second for `hold` (default 5s; 0: one login); any failure ends the run `escalate` instead, naming it, and a URL '
+  + 'that cannot be told ends it `escalate` too. "Resolved" is what the application\'s connection does at the end, '
+  + 'not what a step found earlier.', [{ url: '${{ inputs.url }}', hold: '5s' }]) });
+
 export const Connection = Type.Object({
   url: Template('Connection URL; postgres:// or postgresql:// use pg, mysql:// or mariadb:// use mysql2. Templates allowed.',
     ['${{ inputs.url }}']),
@@ -222,6 +232,7 @@ export const Runbook = Type.Object({
     { additionalProperties: false, ...doc('Values the runbook needs, by name (letters, digits, _); expressions read them as inputs.<name>.') })),
   connections: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Connection,
     { additionalProperties: false, ...doc('Databases the runbook talks to, by name (letters, digits, _ and -); SQL steps and probes refer to them.') })),
+  application: Type.Optional(Application),
   targets: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' }), Target,
     { additionalProperties: false, ...doc('Where shell steps can run besides this machine, by name: SSH hosts, pods, containers.') })),
   approval: Type.Optional(Type.Object(Approval.properties, { additionalProperties: false, ...doc('Four eyes for every destructive step of this runbook: '

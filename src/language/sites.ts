@@ -20,6 +20,7 @@ export function runbookSites(doc: RunbookDoc): Site[] {
   for (const [name, c] of Object.entries(doc.connections ?? {})) {
     sites.push({ path: childPath(childPath('/connections', name), 'url'), text: c.url, kind: 'template', withResult: false });
   }
+  if (doc.application) sites.push({ path: '/application/url', text: doc.application.url, kind: 'template', withResult: false });
   for (const [name, target] of Object.entries(doc.targets ?? {})) sites.push(...targetSites(target, childPath('/targets', name)));
   doc.steps.forEach((step, i) => sites.push(...stepSites(step, `/steps/${i}`)));
   for (const [name, text] of Object.entries(doc.outputs ?? {})) sites.push({ path: childPath('/outputs', name), text, kind: 'expression', withResult: false });

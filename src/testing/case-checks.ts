@@ -37,7 +37,10 @@ export function checkCases(file: CasesFileDoc, doc: RunbookDoc, report: Reporter
       if (!stepRef(id, path, 'key')) continue;
       const step = byId.get(id) ?? nestedStep(id, doc, runbookFile);
       if (!step) continue;
-      if (stepKind(step) === 'end') report.error('end-scripted', path, `step '${id}' is an end step: it runs nothing, so it takes no result (remove it from steps:${label})`, 'key');
+      // A resolved end of a runbook that names its application logs in with the application's URL (application-check.ts):
+      // that login's result is scripted under the end step's id.
+      const checksApp = step.end === 'resolved' && byId.has(id) && doc.application !== undefined;
+      if (stepKind(step) === 'end' && !checksApp) report.error('end-scripted', path, `step '${id}' is an end step: it runs nothing, so it takes no result (remove it from steps:${label})`, 'key');
       if (id.includes('/') && Object.hasOwn(c.steps ?? {}, id.split('/')[0]!)) {
         report.warn('unused-script', path, `'${id}' is never used${label}: the call step '${id.split('/')[0]}' is scripted itself, so the runbook it calls does not run (remove one of the two)`, 'key');
       }

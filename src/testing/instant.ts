@@ -5,6 +5,8 @@ import type { RunbookDoc } from '../language/schema.js';
 
 export function instantDoc(doc: RunbookDoc): RunbookDoc {
   const copy = structuredClone(doc);
+  // The application's check at the end: one login (the end step's scripted result), not a second of them each.
+  if (copy.application) copy.application.hold = 0;
   for (const step of copy.steps) {
     if (step.wait) { step.wait.every = 0; step.wait.for = 0; }
     if (step.retry) step.retry.backoff = 0;

@@ -1,0 +1,68 @@
+// The engine's side of "resolved" (engine/application-check.ts): a runbook that names its application's connection
+// ends `resolved` only if that URL keeps logging in through the hold; a login that fails, at any point of it, or a
+// URL the run cannot fill in, ends it `escalate`. The logins here are scripted (the subject is the engine's
+// decision; test/runbooks/resolved-at-end.test.ts makes them against a real server and real proxies).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { harness, type Script } from '../helpers/scripted.js';
+
+const runbook = (application: string) => `name: app-check
+title: The application's check at the end
+inputs:
+  url: { type: url, secret: true }
+${application}
+steps:
+  - id: fix
+    shell: "true"
+  - id: done
+    end: resolved
+    message: fixed
+`;
+
+function loginsFailingAt(n: number, calls: string[]): Script {
+  let count = 0;
+  return {
+    done: async (action) => {
+      calls.push(action.kind === 'probe' ? `${action.probe} ${action.url}` : action.kind);
+      count++;
+      return count === n ? { status: 'failed', classification: 'refused', error: 'connect ECONNREFUSED' } : { status: 'ok', classification: 'ok' };
+    },
+  };
+}
+
+test('the URL logs in through the hold: resolved, saying so', async () => {
+  const calls: string[] = [];
+  const h = harness(runbook('application: { url: "${{ inputs.url }}", hold: 1s }'), loginsFailingAt(0, calls), { inputs: { url: 'postgres://app:pw@db:5432/app' } });
+  const end = await h.run.start();
+  assert.equal(end.outcome, 'resolved');
+  assert.match(end.message, /^fixed \(Checked at the end: the application's URL logged in 2 times in 1\.\d s, each ok\.\)$/);
+  assert.deepEqual(calls, ['db-connect postgres://app:pw@db:5432/app', 'db-connect postgres://app:pw@db:5432/app']);
+});
+
+test('a login that fails later in the hold: escalate, naming it', async () => {
+  const calls: string[] = [];
+  const h = harness(runbook('application: { url: "${{ inputs.url }}", hold: 3s }'), loginsFailingAt(3, calls), { inputs: { url: 'postgres://app:pw@db:5432/app' } });
+  const end = await h.run.start();
+  assert.equal(end.outcome, 'escalate');
+  assert.equal(end.stepId, 'done');
+  assert.match(end.message, /the application's URL, checked at the end, failed on login 3 \([\d.]+ s in\): refused: connect ECONNREFUSED/);
+  assert.equal(calls.length, 3);
+});
+
+test('a URL the run cannot fill in: escalate, nothing checked', async () => {
+  const calls: string[] = [];
+  const h = harness(runbook('application: { url: "${{ default(inputs.url, \'\') }}" }'), loginsFailingAt(0, calls), { inputs: {} });
+  const end = await h.run.start();
+  assert.equal(end.outcome, 'escalate');
+  assert.match(end.message, /the application's URL is empty at the end: nothing checked that the application connects/);
+  assert.deepEqual(calls, []);
+});
+
+test('a runbook that names no application ends as it did', async () => {
+  const calls: string[] = [];
+  const h = harness(runbook(''), loginsFailingAt(1, calls), { inputs: { url: 'postgres://app:pw@db:5432/app' } });
+  const end = await h.run.start();
+  assert.equal(end.outcome, 'resolved');
+  assert.equal(end.message, 'fixed');
+  assert.deepEqual(calls, []);
+});

@@ -66,7 +66,7 @@ export function corpusRunbook(corpus: Corpus, perLine = 5, gateCount = 4): { yam
   return { yaml, gates };
 }
 
-function yamlQuoted(text: string): string {
+export function yamlQuoted(text: string): string {
   let out = '"';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;

@@ -55,3 +55,16 @@ test('each input of a called runbook is one line on its gate, and reads back as 
     assert.equal(readFileSync(join(dir, `out.${i}`), 'utf8'), v, 'the callee was given the value drawn');
   });
 });
+
+test('a credential written into a called runbook\'s input is masked on its gate, one line or JSON', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-call-cred-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'callee.yaml'), 'name: callee\ntitle: Callee\ninputs:\n  a: { description: a value, required: true }\nsteps:\n  - id: done\n    end: resolved\n    message: ok\n');
+  const caller = join(dir, 'caller.yaml');
+  const values = ['PGPASSWORD=hunter2x psql', 'x\nPGPASSWORD=hunter2y', '--password=hunter2z \n'];
+  writeFileSync(caller, `name: caller\ntitle: Caller\nsteps:\n${values.map((v, i) => `  - id: c${i}\n    destructive: true\n    runbook: { name: ./callee.yaml, inputs: { a: ${yamlQuoted(v)} } }\n`).join('')}  - id: done\n    end: resolved\n    message: ok\n`);
+  const r = await cli(['run', caller, '--plain', '--yes', '--no-transcript']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /hunter2/, r.stdout);
+  assert.equal(r.stdout.match(/\*\*\*\*/g)?.length, values.length, r.stdout);
+});

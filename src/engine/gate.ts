@@ -17,6 +17,7 @@ import { hostname } from 'node:os';
 import { plural } from '../common/plural.js';
 import { gateEvidence } from './gate-evidence.js';
 import { approvalOf } from '../language/approval.js';
+import { maskCommandCredentials } from '../secrets/command-credentials.js';
 
 /** items: a for_each's list as the gate showed it; an approval covers exactly these (engine/run.ts). */
 export interface PendingGate { stepId: string; askedAt: number; event: ConfirmationRequested; items?: LoopItem[] }
@@ -136,9 +137,19 @@ function limits(step: StepDoc): Pick<ConfirmationRequested, 'timeout' | 'attempt
 
 function callCommand(step: StepDoc, scope: Scope): string {
   const call = step.runbook!;
-  const inputs = Object.entries(call.inputs ?? {}).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? renderShown(v, scope) : String(v)}`);
+  const inputs = Object.entries(call.inputs ?? {}).map(([k, v]) => `  ${k}: ${inputShown(typeof v === 'string' ? renderShown(v, scope) : String(v))}`);
   return [`runbook ${call.name}`, ...(inputs.length ? ['inputs:', ...inputs] : [])].join('\n');
 }
+
+/** A called runbook's input as one value on its own line: as it is when it is printable ASCII that starts and ends
+ *  with a letter, digit or mark other than `"`; any other in JSON, its line breaks and quotes escaped. A captured
+ *  `db1⏎  dry_run: true` drew an input the callee was never given, and it ran with its default (a probe of stop 80). */
+const inputShown = (value: string): string => {
+  // Credentials written in are masked first (the publish point masks the command, engine/command-mask.ts): in JSON,
+  // `x⏎PGPASSWORD=pw` reads `x\nPGPASSWORD=pw`, where no name starts a word.
+  const v = maskCommandCredentials(value);
+  return /^(?!")[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(v) ? v : JSON.stringify(v);
+};
 
 function evidenceOf(doc: RunbookDoc, step: StepDoc): Pick<ConfirmationRequested, 'evidence'> {
   const evidence = gateEvidence(doc, step);

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_ITEMS, type RunbookDoc, type StepDoc } from '../language/sc
 import { loopExpression, loopVar } from '../language/sites.js';
 import type { ItemOutcome, LoopItem, MachineContext } from './machine-types.js';
 import { prepareStep, type Prepared } from './prepare.js';
+import { itemSettings } from './item-settings.js';
 import { renderShown } from './render.js';
 import { shellQuote } from '../common/shell-quote.js';
 import { scopeOf } from './scope.js';
@@ -90,14 +91,17 @@ export function prepareItem(doc: RunbookDoc, step: StepDoc, context: MachineCont
  *  differ from item to item (a script's values repeat per `${{ }}` hole and hold the run's constants too). */
 export function itemDetails(prepared: Prepared[], items?: LoopItem[]): string[] {
   const varying = (j: number) => prepared.length === 1 || prepared.some((p) => shellValues(p)[j] !== shellValues(prepared[0]!)[j]);
-  return prepared.map((p, i) => {
+  const settings = itemSettings(prepared);
+  const detail = (p: Prepared, i: number): string => {
     const a = p.action;
     if (items?.[i]?.secret) return a.kind === 'sql' ? `params ${MASK}` : a.kind === 'shell' ? `values ${MASK}` : MASK;
     if (a.kind === 'sql') return `params ${JSON.stringify(a.params)}`;
     if (a.kind !== 'shell') return p.command;
     const shown = [...new Set(a.values.filter((_, j) => varying(j)))];
     return shown.length ? `values ${shown.map(shellQuote).join(' ')}` : 'no values';
-  });
+  };
+  // What differs between items besides the command's values (where, env, directory): the gate shows item 1's.
+  return prepared.map((p, i) => `${detail(p, i)}${settings[i]!}`);
 }
 
 const shellValues = (p: Prepared): string[] => (p.action.kind === 'shell' ? p.action.values : []);

@@ -5,6 +5,7 @@ import { exactLine } from './visible-text.js';
 import { plural } from '../common/plural.js';
 import { own } from '../common/own.js';
 import { displayWidth, padWidth, truncateWidth } from '../common/display-width.js';
+import { commandBodyLines } from './command-body.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
@@ -103,7 +104,7 @@ export function tableLines(columns: string[], rows: Record<string, unknown>[], r
 
 /** A command on one line: scripts show their first line and how many more there are. */
 export function commandLine(command: string, max = 200): string {
-  const lines = command.trim().split('\n');
+  const lines = commandBodyLines(command);
   const more = lines.length > 1 ? ` (+${lines.length - 1} more line${lines.length > 2 ? 's' : ''})` : '';
   // Drawn exactly (visible-text.ts): from the raw command, since the terminal-safe text drops an SGR sequence
   // (`true \e[m#; rm -rf D` read `true #; rm -rf D`, a comment, where bash runs rm: a probe of stop 70).

@@ -27,11 +27,15 @@ export function visibleLine(line: string): string {
  *  frame counts is the width the terminal draws, and no text of the command can pass for a mark: the marks and the
  *  escapes' own brackets are never ASCII. Decided: ASCII only, not "letters of unambiguous width" beyond it —
  *  Latin-1's é and most Greek and Cyrillic letters are East Asian Ambiguous, Hangul jamo and Arabic letters are
- *  drawn zero-wide or reordered by some terminals; a rule the reader can state in one line beats a table. */
+ *  drawn zero-wide or reordered by some terminals; a rule the reader can state in one line beats a table.
+ *  The command's own `<` before `U+` is named too (`‹U+003C›U+00A0>`): a terminal whose locale is not UTF-8 draws
+ *  the escape's ‹ › as < > (ascii-text.ts), where `cat config<U+00A0>victim` written in ASCII (bash: a redirection
+ *  that empties victim) and `cat config` U+00A0 `victim` (a read) drew the same row (a probe of stop 80). So every
+ *  `<U+` on a screen, UTF-8 or ASCII, opens an escape. */
 export function exactLine(line: string): string {
-  return trailing(spaced(line.replace(/([^\x20-\x7e\t])\1*/gu, (run, c: string) => {
+  return trailing(spaced(line.replace(/([^\x20-\x7e\t])\1*|<(?=U\+)/gu, (run, c: string | undefined) => {
     const n = [...run].length;
-    return `‹U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}›${n > 1 ? `×${n}` : ''}`;
+    return `‹U+${(c ?? run).codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}›${n > 1 ? `×${n}` : ''}`;
   })));
 }
 

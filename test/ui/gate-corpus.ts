@@ -34,7 +34,7 @@ export function gateCorpus(seed = 44): Corpus {
   const controls = [...range(0x01, 0x08), 0x0b, 0x0c, 0x0d, ...range(0x0e, 0x1f), 0x7f, ...sample(range(0x80, 0x9f), 8, rand)];
   const marksOfEngine = [0x21aa, 0x2026, 0x21e5, 0x00b7, 0x00d7, 0x2039, 0x203a, 0x23ce, 0x240d, 0x2502, 0x2551, 0x256d, 0x2192, 0x21b3, 0x2937, 0x2b11, 0x2023, 0x2038, 0x22ef, 0xff1c, 0xfe64];
   const chars = [...new Set([...format, ...marks, ...selectors, ...fillers, ...wide, ...ambiguous, ...spaces, ...controls, ...marksOfEngine])];
-  // ASCII that reads like the engine's marks and words: drawn as it is, never taken for them.
+  // ASCII that reads like the engine's marks and words: drawn as it is (a `<` before `U+` named), never taken for them.
   const ascii = ['<U+200D>', '...', '->', '|', '(c:see-all)', '<U+2026>', 'U+21AA'];
   return { chars, ascii };
 }
@@ -46,7 +46,9 @@ export const escapeOf = (cp: number): string => `‹U+${cp.toString(16).toUpperC
  *  many characters; each step then touches `<file>.<n>` (whether its y was taken). YAML double-quoted escapes carry
  *  every character, controls included. */
 export function corpusRunbook(corpus: Corpus, perLine = 5, gateCount = 4): { yaml: string; gates: string[][][] } {
-  const tokens = [...corpus.chars.map((cp) => ({ raw: `a${String.fromCodePoint(cp)}b`, shown: `a${escapeOf(cp)}b` })), ...corpus.ascii.map((a) => ({ raw: `a${a}b`, shown: `a${a}b` }))];
+  // ASCII as it is, but a `<` before `U+`, which is named: in ASCII (LANG=C) the escape's ‹ is drawn `<` (stop 80).
+  const tokens = [...corpus.chars.map((cp) => ({ raw: `a${String.fromCodePoint(cp)}b`, shown: `a${escapeOf(cp)}b` })),
+    ...corpus.ascii.map((a) => ({ raw: `a${a}b`, shown: `a${a.replace(/<(?=U\+)/g, escapeOf(0x3c))}b` }))];
   const lines: { raw: string; shown: string[] }[] = [];
   for (let i = 0; i < tokens.length; i += perLine) {
     const batch = tokens.slice(i, i + perLine);
@@ -66,7 +68,7 @@ export function corpusRunbook(corpus: Corpus, perLine = 5, gateCount = 4): { yam
   return { yaml, gates };
 }
 
-function yamlQuoted(text: string): string {
+export function yamlQuoted(text: string): string {
   let out = '"';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;

@@ -8,6 +8,7 @@ import { wrapText } from '../wrap.js';
 import { exactLine } from '../visible-text.js';
 import { fit, seg, type Row } from './row.js';
 import { need, type Part } from './budget.js';
+import { commandBodyLines } from '../command-body.js';
 
 const MAX_COMMAND_LINES = 3;
 
@@ -19,7 +20,7 @@ export function currentPart(step: StepView | undefined, branch: (BranchView & { 
     ranked.push({ row: [seg(step.id, { bold: true }), ...(step.title !== step.id ? [seg(` · ${step.title}`)] : [])], rank: 0 });
     const why = step.description ? wrapText(`why: ${step.description.trim()}`, width) : [];
     why.forEach((l, i) => ranked.push({ row: [seg(l, { tone: 'dim' })], rank: i === 0 ? 3 : 6 }));
-    const command = step.command?.trim().split('\n') ?? [];
+    const command = (step.command === undefined ? [] : commandBodyLines(step.command));
     command.slice(0, MAX_COMMAND_LINES).forEach((l, i) => ranked.push({ row: [seg(`${i === 0 ? '$ ' : '  '}${exactLine(l)}`, { tone: 'active' })], rank: i === 0 ? 2 : 5 }));
     if (command.length > MAX_COMMAND_LINES) ranked.push({ row: [seg(`  … ${plural(command.length - MAX_COMMAND_LINES, 'more line')}`, { tone: 'dim' })], rank: 5 });
     if (step.where) ranked.push({ row: [seg(`on ${step.where}`, { tone: 'dim' })], rank: 4 });

@@ -15,6 +15,7 @@ import { share } from './clip.js';
 import { blank, boxed, rowWidth, seg, type Row } from './row.js';
 import { resumedReason } from '../resumed-reason.js';
 import { drawnExactly } from '../gate-exact.js';
+import { commandBody } from '../command-body.js';
 
 const LABEL = 10;
 export const READ_FIRST = 'read it first: the keys work in a moment';
@@ -110,7 +111,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
     return { label: 'env', rows, unit, min: 1, soft: 3, more: lineMore };
   };
   const runs: Run[] = [
-    text('will run', gate.command.replace(/^\n+|\s+$/g, ''), 5, 'active', false, true),
+    text('will run', commandBody(gate.command), 5, 'active', false, true),
     ...(envValues.length ? [envRun()] : []),
     ...(gate.description ? [text('why', gate.description.trim(), 3, undefined, true)] : []),
     ...(gate.blastRadius ? [text('affects', gate.blastRadius, 2, undefined, true)] : []),

@@ -15,6 +15,7 @@ import { valueRows } from './gate.js';
 import { cell, dim, fit, seg, type Row } from './row.js';
 import { expandedRows, tableWindow } from './table-window.js';
 import { drawnExactly } from '../gate-exact.js';
+import { commandBody } from '../command-body.js';
 
 export interface PageContent { title: string; lines: Row[]; back: string }
 
@@ -35,7 +36,7 @@ export function confirmationPage(gate: ConfirmationRequested, width: number): Pa
     valueRows(text, value, tone, prose, exact, lines).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
   const lines: Row[] = [
     ...titleRows(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  `, `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width),
-    ...field('will run', gate.command.replace(/^\n+|\s+$/g, ''), 'active', false, true),
+    ...field('will run', commandBody(gate.command), 'active', false, true),
     ...(gate.target ? field('on', gateTarget(gate)!, undefined, false, true, false) : []),
     ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, drawnExactly(s.label), !drawnExactly(s.label))), // one value each
     ...(gate.description ? field('why', gate.description.trim(), undefined, true) : []),

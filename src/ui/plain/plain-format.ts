@@ -15,6 +15,7 @@ import { countsText, DryRunShown } from '../../engine/step-counts.js';
 import { expectedAnswer } from '../../language/pattern-words.js';
 import { resumedReason } from '../resumed-reason.js';
 import { exactItems, exactSettings, exactTarget } from '../gate-exact.js';
+import { commandBodyLines } from '../command-body.js';
 
 const TABLE = { maxRows: 20, maxCellWidth: 40, maxWidth: 160 };
 const label = (word: string) => word.padEnd(9);
@@ -172,7 +173,7 @@ export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
   const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
   // Every character that runs, exactly as the terminal UI's gate draws it: a tab as ⇥, a run of spaces counted
   // (·×300), everything outside printable ASCII named (visible-text.ts exactLine) — from the raw command text.
-  lines.push(...raw.command.trim().split('\n').map((l, i) => field(i === 0 ? 'would run' : '', exactLine(l))));
+  lines.push(...commandBodyLines(raw.command).map((l, i) => field(i === 0 ? 'would run' : '', exactLine(l))));
   if (raw.target) lines.push(field('on', exactTarget(raw)!));
   for (const l of exactSettings(raw)) lines.push(field(l.label, l.value));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));

@@ -41,11 +41,12 @@ export function freshRows(major: number, question: string, digest: string): bool
 // the read (pg-pin-sql.ts), PostgreSQL's own included.
 const IN_RANGE = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_INITDB_OID}::pg_catalog.oid AND ${oid} OPERATOR(pg_catalog.<) 16384::pg_catalog.oid`;
 const J = (a: string, b: string) => `${a} OPERATOR(pg_catalog.=) ${b}`;
-/** The reg* type that prints a row of a catalog by name: cheaper than pg_describe_object (a probe's measure: 1 ms
- *  against 14 for 532 configuration mappings), which names the rest. */
+/** The reg* type that prints a row of a catalog by name: cheaper than pg_identify_object (a probe's measure: 1 ms
+ *  against 14 for 532 configuration mappings), which names the rest. Neither is translated (pg_describe_object is:
+ *  a server with another lc_messages would never match the digest). */
 const REG_TYPE: Readonly<Record<string, string>> = { pg_proc: 'regprocedure', pg_type: 'regtype', pg_operator: 'regoperator', pg_ts_dict: 'regdictionary', pg_ts_config: 'regconfig' };
 const named = (oid: string, catalog: string) => (REG_TYPE[catalog] ? `pg_catalog.format('%s', ${oid}::pg_catalog.${REG_TYPE[catalog]})`
-  : `pg_catalog.pg_describe_object('pg_catalog.${catalog}'::pg_catalog.regclass::pg_catalog.oid, ${oid}, 0)`);
+  : `(pg_catalog.pg_identify_object('pg_catalog.${catalog}'::pg_catalog.regclass::pg_catalog.oid, ${oid}, 0)).identity`);
 
 /** A row an OID column names: below 12000 by number (the same in every install), above by its name (initdb numbers
  *  its objects by the order and number of what it made before them). */

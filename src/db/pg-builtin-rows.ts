@@ -9,6 +9,7 @@
 // every install; initdb's scripts make the rest, whose OIDs depend on the order and number of what it makes.
 import { createHash } from 'node:crypto';
 import { FRESH_CATALOG_DIGESTS } from './pg-fresh-catalogs.js';
+import { type Catalog, catalogsOf, KEY_ROW_OF, NAMES_ROW_OF } from './pg-code-catalogs.js';
 
 /** Below this OID a row comes from PostgreSQL's source files (FirstUnpinnedObjectId). */
 export const FIRST_INITDB_OID = 12000;
@@ -40,6 +41,30 @@ export function freshRows(major: number, question: string, digest: string): bool
 // the read (pg-pin-sql.ts), PostgreSQL's own included.
 const IN_RANGE = (oid: string) => `${oid} OPERATOR(pg_catalog.>=) ${FIRST_INITDB_OID}::pg_catalog.oid AND ${oid} OPERATOR(pg_catalog.<) 16384::pg_catalog.oid`;
 const J = (a: string, b: string) => `${a} OPERATOR(pg_catalog.=) ${b}`;
+/** The reg* type that prints a row of a catalog by name: cheaper than pg_identify_object (a probe's measure: 1 ms
+ *  against 14 for 532 configuration mappings), which names the rest. Neither is translated (pg_describe_object is:
+ *  a server with another lc_messages would never match the digest). */
+const REG_TYPE: Readonly<Record<string, string>> = { pg_proc: 'regprocedure', pg_type: 'regtype', pg_operator: 'regoperator', pg_ts_dict: 'regdictionary', pg_ts_config: 'regconfig' };
+const named = (oid: string, catalog: string) => (REG_TYPE[catalog] ? `pg_catalog.format('%s', ${oid}::pg_catalog.${REG_TYPE[catalog]})`
+  : `(pg_catalog.pg_identify_object('pg_catalog.${catalog}'::pg_catalog.regclass::pg_catalog.oid, ${oid}, 0)).identity`);
+
+/** A row an OID column names: below 12000 by number (the same in every install), above by its name (initdb numbers
+ *  its objects by the order and number of what it made before them). */
+const byName = (value: string, catalog: string) => `CASE WHEN ${value}::pg_catalog.oid OPERATOR(pg_catalog.<) ${FIRST_INITDB_OID}::pg_catalog.oid
+     THEN pg_catalog.format('%s', ${value}::pg_catalog.oid) ELSE ${named(`${value}::pg_catalog.oid`, catalog)} END`;
+
+/** Every code column of every row initdb's scripts made, in each catalog whose rows name code (pg-code-catalogs.ts),
+ *  by name: the lines above compare what initdb made by hand-picked columns, and a probe of stop 80 pointed the
+ *  snowball template's lexize function (the dictionary of every language's configuration, english the default)
+ *  at pg_stat_reset: `'disk full' @@ 'disk'`, a proven read of the application's role, reset the statistics in a
+ *  dry run. */
+const initdbCode = (catalogs: readonly Catalog[]): string[] => catalogs.filter((c) => c.code.length).map((c) => {
+  const key = named(`r.${c.key}::pg_catalog.oid`, c.key === 'oid' ? c.name : KEY_ROW_OF[c.key]!);
+  const code = c.code.map((col) => byName(`r.${col}`, NAMES_ROW_OF[col] ?? 'pg_proc'));
+  return `SELECT '${c.name}(${c.code.join(',')})', ${key}, pg_catalog.concat_ws(' | ', ${code.join(', ')})
+   FROM pg_catalog.${c.name} r WHERE ${IN_RANGE(`r.${c.key}::pg_catalog.oid`)}`;
+});
+
 export const INITDB_MADE_SQL = [
   `SELECT 'function' AS k, pg_catalog.format('%s.%s(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) AS name,
      pg_catalog.md5(pg_catalog.concat_ws(' | ', l.lanname, p.prosrc, p.probin, pg_catalog.pg_get_function_sqlbody(p.oid), p.prosupport::pg_catalog.regproc,
@@ -61,6 +86,7 @@ export const INITDB_MADE_SQL = [
    JOIN pg_catalog.pg_ts_parser p ON ${J('p.oid', 'c.cfgparser')} WHERE ${IN_RANGE('c.oid')}`,
   `SELECT 'mapping', pg_catalog.format('%s %s %s', c.cfgname, m.maptokentype, m.mapseqno), d.dictname::pg_catalog.text FROM pg_catalog.pg_ts_config_map m
    JOIN pg_catalog.pg_ts_config c ON ${J('c.oid', 'm.mapcfg')} JOIN pg_catalog.pg_ts_dict d ON ${J('d.oid', 'm.mapdict')} WHERE ${IN_RANGE('m.mapcfg')}`,
+  ...initdbCode(catalogsOf(14)),
 ].join('\nUNION ALL\n');
 
 /** The question's key among a major's digests. */

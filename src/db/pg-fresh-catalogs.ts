@@ -21,7 +21,7 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
-    'initdb-made': '1fed4450e5ae7d7765486026c6449ae6',
+    'initdb-made': '7fedd96b75b095e4750160efa7a79347',
   },
   15: {
     'pg_proc(prosupport,prolang,prosrc,probin)': '7b5ea3f158e41baeb1bf64be11a8fc27',
@@ -43,7 +43,7 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
-    'initdb-made': '9bb8b968526ec2586a71ec10a26cee4a',
+    'initdb-made': '73a3b40672f55d61436bf0b6dde95d69',
   },
   16: {
     'pg_proc(prosupport,prolang,prosrc,probin)': 'f2653d66f72052e9da09293935c81138',
@@ -65,7 +65,7 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
-    'initdb-made': '82666709d9d3d847b8359ed744b64904',
+    'initdb-made': '7981952b83cd7efa17f93e4d9182dcc2',
   },
   17: {
     'pg_proc(prosupport,prolang,prosrc,probin)': '626ac6e52405083cbb76a0b9b667a4fa',
@@ -87,7 +87,7 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
-    'initdb-made': '233735b2b835209089c9247a803a471d',
+    'initdb-made': '7f0a7db3e57f3a9f889fe749984fc15f',
   },
   18: {
     'pg_proc(prosupport,prolang,prosrc,probin)': 'de5557c10e4b3043008c337c71f7a2c9',
@@ -109,6 +109,6 @@ export const FRESH_CATALOG_DIGESTS: Readonly<Record<number, Readonly<Record<stri
     'pg_ts_dict(dicttemplate)': '25c76c3ab91fa7bc89393b3f2c95fa2b',
     'pg_ts_config(cfgparser)': '9af64d4bbc1a9f8812e6a6b8322f48b0',
     'pg_ts_config_map(mapdict)': 'dfd5d4fce8a32dc49f0c37b7685eb370',
-    'initdb-made': '4cf91c07b3ff81df3bec07905d999f45',
+    'initdb-made': 'd8966c750301dca737b0aee4bb6c7a87',
   },
 };

@@ -17,7 +17,8 @@ import { asOid, asText, CATALOG, eq, hexName, ownOid, spaced, textArray, userMad
 /** PostgreSQL's relations that hold passwords or settings' values, by schema. */
 const SECRET_RELATIONS: Record<string, string[]> = {
   // The password stores a text's own reading knows (account-stores.ts), and the relations of settings' values.
-  pg_catalog: [...PG_STORES, 'pg_settings', 'pg_file_settings', 'pg_db_role_setting', 'pg_roles', 'pg_user'],
+  // And the statistics, which hold sampled values of every table, the stores' too (a probe of stop 80).
+  pg_catalog: [...PG_STORES, 'pg_settings', 'pg_file_settings', 'pg_db_role_setting', 'pg_roles', 'pg_user', 'pg_statistic', 'pg_statistic_ext_data'],
   information_schema: [...PG_SCHEMA_STORES],
 };
 /** pg_catalog's functions that return settings' values. */

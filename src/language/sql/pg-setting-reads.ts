@@ -8,18 +8,37 @@
 // (pg-public-settings.ts): `SHOW ALL`, `SHOW x` of another, `current_setting(e)` of another or of a computed name,
 // pg_show_all_settings(), pg_file_settings and pg_db_role_setting (a role's or database's own), and pg_settings
 // but where every column the query names there is one that holds no setting's value.
+//
+// Statistics are values too (a probe of stop 80): after an ANALYZE of pg_authid (autovacuum's, or a superuser's),
+// `SELECT histogram_bounds FROM pg_stats WHERE tablename = 'pg_authid'` printed every role's verifier; pg_stats
+// shows a column's sampled values to whoever may read the column, a superuser every store's (pg_subscription's
+// conninfo, a user mapping's password). So pg_statistic and pg_statistic_ext_data read at all, and pg_stats,
+// pg_stats_ext and pg_stats_ext_exprs but where every column named there is one that holds no sampled value, are
+// reads of the server's secrets; the table a row is of is not read (a computed name, a join: over-withheld).
 import { parsePg } from './pg-parser.js';
 import { catalogCallName } from './pg-references.js';
 import { PG_PUBLIC_SETTINGS } from './pg-public-settings.js';
 import { rememberedByText } from '../../common/remembered.js';
 
-/** Relations that hold settings' values, read whole. */
-const VALUE_RELATIONS = new Set(['pg_file_settings', 'pg_db_role_setting']);
+/** Relations that hold settings' values or sampled values of every table, read whole. */
+const VALUE_RELATIONS = new Set(['pg_file_settings', 'pg_db_role_setting', 'pg_statistic', 'pg_statistic_ext_data']);
 /** Functions that return every setting's value. */
 const VALUE_FUNCTIONS = new Set(['pg_show_all_settings', 'pg_show_all_file_settings']);
 /** pg_settings' columns that hold no setting's value (not setting, reset_val, boot_val; nor a whole row or `*`). */
 const PG_SETTINGS_DESCRIBING = new Set(['name', 'unit', 'category', 'short_desc', 'extra_desc', 'context', 'vartype',
   'source', 'min_val', 'max_val', 'enumvals', 'sourcefile', 'sourceline', 'pending_restart']);
+/** The statistics views' columns that hold no sampled value (not most_common_vals, histogram_bounds,
+ *  most_common_elems; nor a whole row or `*`): names, counts, fractions and the statistics' definitions. */
+const STATS_DESCRIBING = ['schemaname', 'tablename', 'inherited', 'null_frac', 'avg_width', 'n_distinct', 'most_common_freqs',
+  'correlation', 'most_common_elem_freqs', 'elem_count_histogram', 'statistics_schemaname', 'statistics_name', 'statistics_owner'];
+/** Each relation read column by column: the columns that hold no value of a setting or of a table. */
+const DESCRIBING: Readonly<Record<string, ReadonlySet<string>>> = {
+  pg_settings: PG_SETTINGS_DESCRIBING,
+  pg_stats: new Set([...STATS_DESCRIBING, 'attname']),
+  pg_stats_ext: new Set([...STATS_DESCRIBING, 'attnames', 'exprs', 'kinds', 'dependencies', 'most_common_val_nulls', 'most_common_base_freqs']),
+  pg_stats_ext_exprs: new Set([...STATS_DESCRIBING, 'expr']),
+};
+
 /** PgBouncer's admin console answers `SHOW <word>` with its own lists (db/pg-session.ts consoleCommand); none is a
  *  PostgreSQL setting (the server refuses an unknown name without a dot), and none holds a password (FDS does: not
  *  here). */
@@ -40,11 +59,13 @@ function settingRead(text: string): string | undefined {
   const found: string[] = [];
   const described = new Set<unknown>();
   walk(parsed.tree, found, described);
-  const settings = rangeVars(parsed.tree).filter((r) => isCatalog(r, 'pg_settings'));
-  if (settings.some((r) => !described.has(r))) found.push('reading pg_settings\' values');
+  for (const relation of Object.keys(DESCRIBING)) {
+    if (rangeVars(parsed.tree).some((r) => isCatalog(r, relation) && !described.has(r))) found.push(`reading ${relation}' values`);
+  }
   const config = configRead(parsed.tree);
   if (config) found.push(config);
-  return found.length ? `the server's settings a superuser reads, by ${found[0]}` : undefined;
+  if (!found.length) return undefined;
+  return /pg_stat(istic|s)/.test(found[0]!) ? `the tables' sampled values (every store's for a superuser), by ${found[0]}` : `the server's settings a superuser reads, by ${found[0]}`;
 }
 
 /** pg_roles' and pg_user's column of each role's own settings (ALTER ROLE … SET app.tok = …): the server shows it
@@ -129,20 +150,23 @@ function callRead(node: unknown, found: string[]): void {
   if (typeof literal !== 'string' || !shown(literal)) found.push(`current_setting(${typeof literal === 'string' ? `'${literal}'` : 'a computed name'})`);
 }
 
-/** A SELECT whose FROM names pg_settings and whose every column (anywhere inside it, subqueries too) is one that
- *  describes a setting: its pg_settings are marked as read without a value. */
+/** A SELECT whose FROM names a relation read column by column (pg_settings, the statistics views) and whose every
+ *  column (anywhere inside it, subqueries too) is one that describes: those relations are marked as read without a
+ *  value. */
 function describesOnly(select: unknown, described: Set<unknown>): void {
-  const from = (select as { fromClause?: unknown } | null)?.fromClause;
-  const own = rangeVars(from, true).filter((r) => isCatalog(r, 'pg_settings'));
-  if (own.length === 0) return;
-  // `pg_settings s(setting, name)` renames its columns: `name` is then the value.
-  if (own.some((r) => (r as { alias?: { colnames?: unknown } }).alias?.colnames !== undefined)) return;
-  if (ownRowsShown(select, from, own)) { for (const r of own) described.add(r); return; }
-  // A NATURAL join or USING compares columns the query does not name (pg_settings' setting with another's).
-  if (joinsByName(from)) return;
-  const names = columnRefs(select);
-  if (names.every((fields) => fields.length > 0 && fields.every((f) => typeof f === 'string') && PG_SETTINGS_DESCRIBING.has(String(fields.at(-1))))) {
-    for (const r of own) described.add(r);
+  for (const [relation, describing] of Object.entries(DESCRIBING)) {
+    const from = (select as { fromClause?: unknown } | null)?.fromClause;
+    const own = rangeVars(from, true).filter((r) => isCatalog(r, relation));
+    if (own.length === 0) continue;
+    // `pg_settings s(setting, name)` renames its columns: `name` is then the value.
+    if (own.some((r) => (r as { alias?: { colnames?: unknown } }).alias?.colnames !== undefined)) continue;
+    if (relation === 'pg_settings' && ownRowsShown(select, from, own)) { for (const r of own) described.add(r); continue; }
+    // A NATURAL join or USING compares columns the query does not name (pg_settings' setting with another's).
+    if (joinsByName(from)) continue;
+    const names = columnRefs(select);
+    if (names.every((fields) => fields.length > 0 && fields.every((f) => typeof f === 'string') && describing.has(String(fields.at(-1))))) {
+      for (const r of own) described.add(r);
+    }
   }
 }
 

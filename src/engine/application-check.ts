@@ -25,6 +25,8 @@ export interface ApplicationCheck {
   /** One login with the URL, recorded under the end step's id (so a test case scripts it there). */
   login(url: string, stepId: string, timeoutMs: number): Promise<StepResult>;
   signal: AbortSignal;
+  /** Told as the logins begin: the screen says what the run is doing for the hold rather than sitting still. */
+  started(holdMs: number, everyMs: number): void;
 }
 
 export async function applicationWorks(output: MachineOutput, c: ApplicationCheck): Promise<MachineOutput> {
@@ -39,6 +41,7 @@ export async function applicationWorks(output: MachineOutput, c: ApplicationChec
   }
   if (!url) return notResolved(output, `The run reached ${end} (resolved), but the application's URL is empty at the end: nothing checked that the application connects. Check it before calling it resolved.`);
   const holdMs = toMs(app.hold, DEFAULT_HOLD_MS);
+  c.started(holdMs, EVERY_MS);
   const started = Date.now();
   try {
     for (let n = 1; ; n++) {

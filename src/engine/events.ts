@@ -109,11 +109,14 @@ export interface QuestionAsked { type: 'question-asked'; questionId: string; que
 export type AnswerHow = 'key' | 'typed' | 'stdin';
 export interface QuestionAnswered { type: 'question-answered'; questionId: string; stepId: string; answer: string; how?: AnswerHow; waitedMs?: number }
 export interface OperatorNote { type: 'note'; text: string; by: string; stepId?: string }
+/** A run about to end resolved checks the application's connection for a while first (engine/application-check.ts):
+ *  the screen says so rather than sitting still. */
+export interface ApplicationCheckStarted { type: 'application-check'; holdMs: number; everyMs: number }
 export interface RunFinished { type: 'run-finished'; outcome: RunOutcome; message: string; stepId?: string; durationMs: number; steps: StepCounts }
 
 export type RunEvent =
   | RunStarted | StepStarted | StepProcessStarted | TargetIdentified | StepSession | ConnectionAddresses | CalledRunbook | AlreadyRan | StepOutput | StepFinished | StepSkipped | BranchTaken | ConfirmationRequested
-  | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished | LoopStarted | ItemFinished | WaitPolled;
+  | ConfirmationAnswered | QuestionAsked | QuestionAnswered | OperatorNote | RunFinished | LoopStarted | ItemFinished | WaitPolled | ApplicationCheckStarted;
 
 export type RunEventListener = (event: RunEvent) => void;
 

@@ -24,6 +24,7 @@ export function relabel(e: RunEvent, prefix: string): RunEvent | undefined {
     case 'branch': return { ...e, from: p(e.from), to: p(e.to) };
     case 'question-asked': return { ...e, question: { ...e.question, stepId: p(e.question.stepId) } };
     case 'note': return e.stepId ? { ...e, stepId: p(e.stepId) } : e;
+    case 'application-check': return e;
     default: return { ...e, stepId: p(e.stepId) };
   }
 }

@@ -160,6 +160,7 @@ export class Run {
     const signal = this.recheckAbort.signal;
     return applicationWorks(output, {
       doc: this.opts.runbook.doc, scope: scopeOf(context, undefined, taintFor(this.opts.redactor)), signal,
+      started: (holdMs, everyMs) => this.publish({ type: 'application-check', holdMs, everyMs }),
       login: (url, stepId, timeoutMs) => this.track(this.opts.executors.execute({ kind: 'probe', probe: 'db-connect', url, timeoutMs }, {
         stepId, signal, provenRead: true, onOutput: () => undefined, ask: async () => '', mask: (text) => this.opts.redactor.mask(text),
       })),

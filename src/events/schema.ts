@@ -241,6 +241,10 @@ const EVENT_FIELDS = {
     waitedMs: Type.Optional(Type.Number(doc('From the question being asked to the answer.'))),
   },
   note: { text: Str, by: Id(), stepId: OptId() },
+  'application-check': {
+    holdMs: Type.Number(doc('How long the application\'s URL is checked before the run may end resolved (the runbook\'s `application.hold`).')),
+    everyMs: Type.Number(doc('One login this often.')),
+  },
   'loop-started': {
     stepId: Id(),
     items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), label: Str, value: Type.Unknown() }, { additionalProperties: false }),

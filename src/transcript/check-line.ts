@@ -23,6 +23,7 @@ const REQUIRED: Record<string, Record<string, Kind>> = {
   'question-asked': { questionId: 'string', question: 'object' },
   'question-answered': { questionId: 'string', stepId: 'string', answer: 'string' },
   note: { text: 'string', by: 'string' },
+  'application-check': { holdMs: 'number', everyMs: 'number' },
   'run-finished': { outcome: 'string', message: 'string', durationMs: 'number', steps: 'object' },
 };
 

@@ -76,6 +76,8 @@ export interface ViewModel {
   questions: QuestionAsked[];
   questionAt?: number;                 // when the first of the open questions appeared
   notes: NoteView[];
+  /** The run checks the application's connection before it may end resolved: since when, for how long. */
+  applicationCheck?: { at: number; holdMs: number };
   dryRunActions: DryRunAction[];
   dryRunModes: [string, DryRunMode][];  // what the dry run did with each step's action, latest per step
   finished?: RunFinished;
@@ -114,7 +116,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
       };
     case 'step-started':
       return {
-        ...flushStep(vm, event.stepId), currentStepId: event.stepId,
+        ...flushStep(vm, event.stepId), currentStepId: event.stepId, applicationCheck: undefined,
         ...(event.dryRun ? { dryRunModes: [...vm.dryRunModes.filter(([id]) => id !== event.stepId), [event.stepId, event.dryRun] as [string, DryRunMode]] } : {}),
         steps: upsert(vm.steps, event.stepId, (s) => ({
           ...enter(s, now), title: event.title, kind: event.kind, destructive: event.destructive, state: 'running', attempt: event.attempt,
@@ -171,6 +173,8 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
     }
     case 'note':
       return { ...vm, notes: [...vm.notes, { text: event.text, by: event.by, at: now, ...(event.stepId ? { stepId: event.stepId } : {}) }] };
+    case 'application-check':
+      return { ...vm, applicationCheck: { at: now, holdMs: event.holdMs } };
     case 'run-finished':
       return finished(vm, event, now);
     case 'loop-started':

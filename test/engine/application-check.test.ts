@@ -3,8 +3,18 @@
 // URL the run cannot fill in, ends it `escalate`. The logins here are scripted (the subject is the engine's
 // decision; test/runbooks/resolved-at-end.test.ts makes them against a real server and real proxies).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { harness, type Script } from '../helpers/scripted.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { attachTranscript } from '../../src/transcript/index.js';
+import { headerRows } from '../../src/ui/frame/header.js';
+import { paint } from '../../src/ui/plain/paint.js';
+import { PlainFormatter } from '../../src/ui/plain/plain-format.js';
+import { initialViewModel, reduce } from '../../src/ui/view-model.js';
+import { harness, runbookFrom, type Script } from '../helpers/scripted.js';
+import { schemaProblems } from '../helpers/transcript-schema.js';
 
 const runbook = (application: string) => `name: app-check
 title: The application's check at the end
@@ -30,13 +40,31 @@ function loginsFailingAt(n: number, calls: string[]): Script {
   };
 }
 
-test('the URL logs in through the hold: resolved, saying so', async () => {
+test('the URL logs in through the hold: resolved, saying so', async (t) => {
   const calls: string[] = [];
-  const h = harness(runbook('application: { url: "${{ inputs.url }}", hold: 1s }'), loginsFailingAt(0, calls), { inputs: { url: 'postgres://app:pw@db:5432/app' } });
+  const yaml = runbook('application: { url: "${{ inputs.url }}", hold: 1s }');
+  const h = harness(yaml, loginsFailingAt(0, calls), { inputs: { url: 'postgres://app:pw@db:5432/app' } });
+  const dir = mkdtempSync(join(tmpdir(), 'app-check-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'run.jsonl');
+  const transcript = attachTranscript(h.run, runbookFrom(yaml), { file, argv: ['run', 'app-check'], redactor: new Redactor(), inputs: {} });
   const end = await h.run.start();
+  transcript.close();
   assert.equal(end.outcome, 'resolved');
   assert.match(end.message, /^fixed \(Checked at the end: the application's URL logged in 2 times in 1\.\d s, each ok\.\)$/);
   assert.deepEqual(calls, ['db-connect postgres://app:pw@db:5432/app', 'db-connect postgres://app:pw@db:5432/app']);
+  // The hold is on the screen while it lasts, not a still frame: its event comes before the run's end.
+  const types = h.events.map((e) => e.type);
+  assert.equal(types.indexOf('application-check'), types.length - 2);
+  const check = h.events.find((e) => e.type === 'application-check')!;
+  assert.deepEqual(check, { type: 'application-check', holdMs: 1000, everyMs: 1000 });
+  const during = h.events.slice(0, -1).reduce((vm, e) => reduce(vm, e, 0), initialViewModel());
+  // Recorded as the transcript's schema says (test/transcript/writer.test.ts's fixture names no application).
+  const recorded = schemaProblems(file);
+  assert.deepEqual(recorded.problems, []);
+  assert.ok(recorded.types.has('application-check'));
+  assert.match(headerRows({ vm: during, now: 0, width: 100 })[0]!.map((s) => s.text).join(''), /checking the application/);
+  assert.deepEqual(new PlainFormatter(paint(false)).format(check).map((l) => l.replace(/\s+/g, ' ')), ["checking the application's connection: a login every 1.0s for 1.0s before it is called resolved"]);
 });
 
 test('a login that fails later in the hold: escalate, naming it', async () => {

@@ -21,7 +21,8 @@ test('every event type is written and read back', async (t) => {
   // Only a resume writes already-ran (test/hardening/resume-safety.test.ts reads it back); this fixture has no
   // connection and calls no runbook: step-session and connection-addresses are read back (and checked against
   // the schema) in test/hardening/resume-target.test.ts, called-runbook in test/transcript/nested-cuts.test.ts.
-  const elsewhere = new Set(['already-ran', 'step-session', 'connection-addresses', 'called-runbook']);
+  // application-check needs a login at the end: test/engine/application-check.test.ts writes and checks it.
+  const elsewhere = new Set(['already-ran', 'step-session', 'connection-addresses', 'called-runbook', 'application-check']);
   for (const type of EVENT_TYPES.filter((e) => !elsewhere.has(e))) assert.ok(types.has(type), `no ${type} event in the transcript`);
   assert.ok(transcript.lines.some((l) => l.type === 'output-dropped'), 'the loud step overflowed the cap');
 

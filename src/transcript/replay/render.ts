@@ -71,6 +71,7 @@ function describe(l: TranscriptLine): string[] {
     }
     case 'question-answered': return [`→ answered: ${l.answer}`];
     case 'note': return [`✎ ${l.by}${l.stepId ? ` at ${l.stepId}` : ''}: ${l.text}`];
+    case 'application-check': return [`… checking the application's connection: a login every ${duration(l.everyMs)} for ${duration(l.holdMs)}`];
     case 'run-finished': return [`■ run finished: ${l.outcome.toUpperCase()} — ${l.message.trim()} (${duration(l.durationMs)}; ${countsText(l.steps)})`];
     default: return [];
   }

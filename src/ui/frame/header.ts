@@ -21,6 +21,7 @@ export function headerRows({ vm, now, width, waitingSince, transcriptPath, notic
   const dry: Row = vm.dryRun ? [seg(' DRY RUN ', { tone: 'warn', bold: true, inverse: true }), seg(' ')] : [];
   const state: Row = outcome
     ? [...dry, seg(` ${outcome.toUpperCase()} `, { tone: OUTCOME_TONE[outcome], bold: true, inverse: true }), seg(`  ${elapsed}`)]
+    : vm.applicationCheck ? [...dry, seg('  checking the application', { tone: 'active' }), seg(`  ${elapsed}`)]
     : waitingSince !== undefined ? [...dry, seg(`  waiting since ${timeOfDay(waitingSince)}`, { tone: 'warn' })]
     : [...dry, seg('  running', { tone: 'active' }), seg(`  ${elapsed}`)];
   const title: Row = [seg('runbook', { tone: 'accent', bold: true }), seg(' '), seg(vm.title || vm.name || '', { bold: true }),

@@ -89,6 +89,8 @@ export class PlainFormatter {
         return [`${label('answer')}${event.stepId}: ${event.answer}`];
       case 'note':
         return [`${label('note')}${event.by}${event.stepId ? ` at ${event.stepId}` : ''}: ${event.text}`];
+      case 'application-check':
+        return [`${label('checking')}the application's connection: a login every ${formatDuration(event.everyMs)} for ${formatDuration(event.holdMs)} before it is called resolved`];
       case 'run-finished':
         return [...this.flushAll(), ...this.summary(event)];
       case 'loop-started':

@@ -13,18 +13,20 @@ import { literalOf, type Plan, type PlanCommand, type PlanWord } from '../langua
 import { parseOptions, type Options } from '../language/validate/read-options.js';
 import { READS } from '../language/validate/read-commands.js';
 import type { Word } from '../language/shell-words.js';
+import { IMPLICIT, type Arg, type Implicit } from './implicit-files.js';
 
 /** Entries a walk may visit before its reading counts as unbounded. */
 const WALK_LIMIT = 20_000;
 /** Rounds of following directory changes (`cd a; cd b`, `env -C a`) relative to one another. */
 const CD_ROUNDS = 3;
 
-/** A word of the plan as it is spawned, and whether a ${{ }} value is in it (then its text is not quoted back). */
-export interface Arg { text: string; valued: boolean }
+export type { Arg, Implicit } from './implicit-files.js';
+export { IMPLICIT } from './implicit-files.js';
 
 /** Why each file or reading kept from others is read by the plan (said for the record), or [] when every file
- *  it can read is readable by others. `cwd`: the step's directory (the engine's own when undefined). */
-export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: string, implicit: Implicit = IMPLICIT): string[] {
+ *  it can read is readable by others. `cwd`: the step's directory (the engine's own when undefined); `home`: the
+ *  HOME the read is given (proven-env.ts keeps the operator's). */
+export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: string, implicit: Implicit = IMPLICIT, home = process.env.HOME): string[] {
   const commands = plan.pipelines.flatMap((p) => p.commands).map((c) => argvOf(c, values));
   const dirs = directories(commands, resolve(cwd ?? '.'));
   const found = new Set<string>();
@@ -35,7 +37,7 @@ export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: strin
       }
     }
     for (const why of unbounded(c.words)) found.add(why);
-    for (const walk of [...walks(c.words), ...implicitWalks(c.words, implicit)]) for (const why of walked(walk, dirs)) found.add(why);
+    for (const walk of [...walks(c.words), ...implicitWalks(c.words, implicit, home)]) for (const why of walked(walk, dirs)) found.add(why);
   }
   return [...found];
 }
@@ -121,6 +123,12 @@ function unbounded(words: Arg[]): string[] {
     if (/^[gmn]?awk$/.test(name) && args.some((a) => /\b(getline|ARGV|ARGC|SYMTAB)\b/.test(a.text))) return [`files an ${name} program opens by itself (getline, ARGV)`];
     // jq loads modules (import, include) from its search path, by names its program gives.
     if (name === 'jq' && args.some((a) => /\b(import|include|modulemeta)\b/.test(a.text))) return ['files a jq program loads as modules'];
+    // A program read from a file (-f) is one the engine does not read: its `import "k" as $k;` printed a 0600 k.json
+    // (a probe of stop 80).
+    if (name === 'jq') {
+      const p = parsed(name, args, READS.jq);
+      if (!p || hasOption(p, ['f', 'from-file'])) return ['files a jq program from a file loads as modules'];
+    }
     // ps's BSD `e` prints each process's environment (/proc/PID/environ, kept from others).
     if (name === 'ps') {
       const p = parsed(name, args, READS.ps);
@@ -154,22 +162,9 @@ function walks(words: Arg[]): { by: string; roots: string[] }[] {
   });
 }
 
-/** Where a program reads files its words do not name: the program, and the words after it, to the trees it reads. */
-export type Implicit = Record<string, (args: Arg[]) => string[]>;
-const JOURNALS = ['/var/log/journal', '/run/log/journal'];
-const UNITS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
-/** journalctl reads the journal's files (0640 root:systemd-journal as installed); `systemctl status` prints a
- *  unit's last journal lines and `systemctl cat` its unit files and drop-ins as read from disk; pg_controldata
- *  reads its data directory's pg_control (0600). */
-export const IMPLICIT: Implicit = {
-  journalctl: () => JOURNALS,
-  systemctl: (args) => (args.some((a) => a.text === 'status') ? JOURNALS : []).concat(args.some((a) => a.text === 'cat') ? UNITS : []),
-  pg_controldata: (args) => args.flatMap((a, i) => (a.text === '-D' || a.text === '--pgdata' ? [args[i + 1]?.text ?? '.'] : /^(-D|--pgdata=)./.test(a.text) ? [a.text.replace(/^-D|^--pgdata=/, '')] : [])),
-};
-
-function implicitWalks(words: Arg[], implicit: Implicit): { by: string; roots: string[] }[] {
+function implicitWalks(words: Arg[], implicit: Implicit, home: string | undefined): { by: string; roots: string[] }[] {
   return programs(words).flatMap(({ name, args }) => {
-    const read = Object.hasOwn(implicit, name) ? implicit[name]!(args) : [];
+    const read = Object.hasOwn(implicit, name) ? implicit[name]!(args, home) : [];
     return read.length ? [{ by: name, roots: read }] : [];
   });
 }

@@ -1,8 +1,9 @@
 // Files the system keeps from others, read by a proven read. A probe of stop 78 had `head -c 12 /etc/shadow | rev`
 // (validate clean, a proven read) print root's shadow line as root, real and dry; so would ~/.pgpass, a kubeconfig,
 // a private key or an application's 0600 file. The system already marks such files: by their mode (no read bit for
-// "others"). So a proven read is shown only when every file it can read is readable by others; one that opens any
-// other is a step given a secret (secrets/step-taint.ts), its record naming the file, never its content.
+// "others"). So a proven read is shown only when every file it can read another account could open (path-reach.ts:
+// the directories on the way too, and no name another account may swap meanwhile); one that opens any other is a
+// step given a secret (secrets/step-taint.ts), its record naming the file, never its content.
 // Decided from the engine's own reading (the plan's argv with its values written in, as it is spawned): every word
 // and every tail of an option word (`-f/etc/shadow`, `--file=…`) that names a file, `<` redirections, and the trees
 // a recursive program walks. Where the reading cannot be bounded (names from the data: xargs, `file -f`; an awk or
@@ -14,6 +15,7 @@ import { parseOptions, type Options } from '../language/validate/read-options.js
 import { READS } from '../language/validate/read-commands.js';
 import type { Word } from '../language/shell-words.js';
 import { IMPLICIT, type Arg, type Implicit } from './implicit-files.js';
+import { FILE_MODE, keptFromOthers } from './path-reach.js';
 
 /** Entries a walk may visit before its reading counts as unbounded. */
 const WALK_LIMIT = 20_000;
@@ -33,7 +35,10 @@ export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: strin
   for (const c of commands) {
     for (const a of [...(namesOnly(c.words) ? [] : c.words), ...c.inputs]) {
       for (const text of candidates(a.text)) {
-        for (const path of paths(text, dirs)) if (kept(stat(path))) found.add(keptPhrase(a, path));
+        for (const path of paths(text, dirs)) {
+          const why = keptFromOthers(path);
+          if (why) found.add(keptPhrase(a, path, why));
+        }
       }
     }
     for (const why of unbounded(c.words)) found.add(why);
@@ -65,8 +70,9 @@ function candidates(text: string): string[] {
   return [...out].filter((t) => t !== '' && !t.includes('\0'));
 }
 
-/** The places `text` may name: itself when absolute, else under each directory the step may be in. */
-const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isAbsolute(text) ? [text] : [...dirs].map((d) => join(d, text)));
+/** The places `text` may name: itself when absolute, else under each directory the step may be in. Joined as
+ *  text, not normalized: the kernel reads `lnk/..` as the parent of where the link leads (path-reach.ts). */
+const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isAbsolute(text) ? [text] : [...dirs].map((d) => `${d.replace(/\/$/, '')}/${text}`));
 
 /** The directories the step may be in: its own, and every directory a word names (`cd DIR`, `env -C DIR`,
  *  `sudo -D DIR`), relative ones to each of those in turn: more than a program's reading, never less. */
@@ -90,11 +96,14 @@ function stat(path: string): Stats | undefined {
   }
 }
 
-/** A file (not a directory: its names are not its files' contents) without the read bit for others. */
-const kept = (s: Stats | undefined): boolean => s !== undefined && !s.isDirectory() && (s.mode & 0o004) === 0;
+/** A file (not a directory: its names are not its files' contents) without the read bit for others, or in a
+ *  directory others may not search. */
+const kept = (s: Stats | undefined, open: boolean): boolean => s !== undefined && !s.isDirectory() && (!open || (s.mode & 0o004) === 0);
 
-const keptPhrase = (a: Arg, path: string): string =>
-  `a file others may not read (${a.valued ? 'named with a ${{ }} value' : shownPath(path)})`;
+/** Said for the record: the file, and why when it is not the file's own mode (a directory on its way, a name
+ *  another account may change); a file named with a value is not spelled out. */
+const keptPhrase = (a: Arg, path: string, why: string): string =>
+  `a file others may not read (${a.valued ? 'named with a ${{ }} value' : why === FILE_MODE ? shownPath(path) : `${shownPath(path)}: ${shownPath(why)}`})`;
 
 /** A path as the record and the screen may say it: printable ASCII only (a name may hold terminal controls). */
 const shownPath = (path: string): string => path.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 200);
@@ -174,22 +183,26 @@ function walked(walk: { by: string; roots: string[] }, dirs: ReadonlySet<string>
   const seen = new Set<string>();
   let visited = 0;
   const found: string[] = [];
-  const visit = (path: string): boolean => {
+  // `open`: others may reach this entry (every directory above it searchable by them).
+  const visit = (path: string, open: boolean): boolean => {
     if (++visited > WALK_LIMIT) return false;
     const s = stat(path);
     if (!s) return true;
-    if (kept(s)) found.push(`a file others may not read (${shownPath(path)}, walked by ${walk.by})`);
+    if (kept(s, open)) found.push(`a file others may not read (${shownPath(path)}, walked by ${walk.by})`);
     if (!s.isDirectory()) return true;
     const id = `${s.dev}:${s.ino}`;
     if (seen.has(id)) return true;
     seen.add(id);
     let names: string[];
     try { names = readdirSync(path); } catch { return true; }
-    return names.every((n) => visit(join(path, n)));
+    return names.every((n) => visit(join(path, n), open && (s.mode & 0o001) !== 0));
   };
   for (const root of walk.roots) {
     for (const path of paths(root, dirs)) {
-      if (!visit(path)) return [`a walk by ${walk.by} of more than ${WALK_LIMIT} entries, which the engine does not bound`];
+      // The root's own way there: a directory above it others may not search, or a name another may change.
+      const why = keptFromOthers(path);
+      if (why) found.push(`a file others may not read (${shownPath(path)}: ${shownPath(why)}, walked by ${walk.by})`);
+      if (!visit(path, !why)) return [`a walk by ${walk.by} of more than ${WALK_LIMIT} entries, which the engine does not bound`];
     }
   }
   return found.slice(0, 5);

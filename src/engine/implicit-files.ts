@@ -4,8 +4,7 @@
 // proven reads, real and dry); stop 79 had found the journal, unit files and pg_control. The list under HOME is
 // the one test/language/program-config-reads.test.ts holds every reviewed program to under strace: a program
 // that opens anything else there fails it, so none is shown while the engine does not know what it opens.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 
 /** A word of the plan as it is spawned, and whether a ${{ }} value is in it (then its text is not quoted back). */
 export interface Arg { text: string; valued: boolean }
@@ -15,14 +14,15 @@ export interface Arg { text: string; valued: boolean }
 export type Implicit = Record<string, (args: Arg[], home?: string) => string[]>;
 
 /** Files under HOME each program opens by itself, and what it does with them. */
-export const HOME_FILES: Record<string, { files: string[]; why: string; login?: true }> = {
+export const HOME_FILES: Record<string, { files: string[]; why: string; notPrinted?: true }> = {
   jq: { files: ['.jq'], why: 'its definitions (a file) or modules (a directory), whose values jq prints' },
   file: { files: ['.magic', '.magic.mgc'], why: 'magic rules, whose messages file prints' },
-  rg: { files: ['.gitconfig', '.config/git/config', '.config/git/ignore'], why: 'git ignore lists, which choose the files rg prints' },
+  // Not counted: an ignore list only chooses which files rg prints (a 0600 one's patterns, bit by bit: said).
+  rg: { files: ['.gitconfig', '.config/git/config', '.config/git/ignore'], why: 'git ignore lists, which choose the files rg prints', notPrinted: true },
   // The operator's login to a cluster or a daemon: sent, never printed by a reviewed verb (`kubectl config view`
-  // is a step given a secret, kubectl-secrets.ts). Not walked: a 0600 kubeconfig is the norm.
-  kubectl: { files: ['.kube'], why: 'the cluster login', login: true },
-  docker: { files: ['.docker/config.json'], why: 'contexts and formats (credential helpers run on pull or login, never proven)', login: true },
+  // is a step given a secret, kubectl-secrets.ts). Not counted: a 0600 kubeconfig is the norm.
+  kubectl: { files: ['.kube'], why: 'the cluster login', notPrinted: true },
+  docker: { files: ['.docker/config.json'], why: 'contexts and formats (credential helpers run on pull or login, never proven)', notPrinted: true },
 };
 
 const JOURNALS = ['/var/log/journal', '/run/log/journal'];
@@ -40,21 +40,9 @@ function dataDirectory(args: Arg[]): string[] {
   return out;
 }
 
-/** What each program reads under `home` (the HOME a proven read is given: the operator's) that is not a login;
- *  for rg also the ignore file a git config names (core.excludesFile), wherever it is. */
-function underHome(name: string, home: string | undefined): string[] {
-  if (!home || !Object.hasOwn(HOME_FILES, name) || HOME_FILES[name]!.login) return [];
-  const files = HOME_FILES[name]!.files.map((f) => join(home, f));
-  return name === "rg" ? [...files, ...files.flatMap((f) => excludesFiles(f, home))] : files;
-}
-
-/** The `excludesFile = PATH` values of a git config (a config others may not read is kept by itself). */
-function excludesFiles(config: string, home: string): string[] {
-  let text: string;
-  try { text = readFileSync(config, 'utf8'); } catch { return []; }
-  return [...text.matchAll(/^\s*excludesfile\s*=\s*"?([^"\n]*?)"?\s*$/gim)].map(([, v]) => (v!.startsWith('~/') ? join(home, v!.slice(2)) : v!))
-    .map((v) => (isAbsolute(v) ? v : join(home, v)));
-}
+/** What each program reads under `home` (the HOME a proven read is given: the operator's) that it prints. */
+const underHome = (name: string, home: string | undefined): string[] =>
+  home && Object.hasOwn(HOME_FILES, name) && !HOME_FILES[name]!.notPrinted ? HOME_FILES[name]!.files.map((f) => join(home, f)) : [];
 
 /** journalctl reads the journal's files (0640 root:systemd-journal as installed); `systemctl status` prints a
  *  unit's last journal lines and `systemctl cat` its unit files and drop-ins as read from disk; pg_controldata

@@ -128,6 +128,8 @@ function unbounded(words: Arg[]): string[] {
   return programs(words).flatMap(({ name, args }) => {
     if (name === 'xargs') return ['files xargs names from its input, which the engine does not see'];
     if (name === 'file' && args.some((a) => /^-[^-]*f|^--files-from/.test(a.text))) return ['files `file -f` names from a list, which the engine does not see'];
+    // A checksum list names the files `md5sum -c` opens (and says whether each matches: a bit of a kept file's).
+    if (/^(md5|sha1|sha256|sha512)sum$/.test(name) && args.some((a) => /^-[^-]*c|^--check$/.test(a.text))) return [`files \`${name} -c\` names from a list, which the engine does not see`];
     // awk opens what its program names (getline < f) or puts in ARGV (SYMTAB reaches it by a computed name).
     if (/^[gmn]?awk$/.test(name) && args.some((a) => /\b(getline|ARGV|ARGC|SYMTAB)\b/.test(a.text))) return [`files an ${name} program opens by itself (getline, ARGV)`];
     // jq loads modules (import, include) from its search path, by names its program gives.
@@ -201,8 +203,8 @@ function walked(walk: { by: string; roots: string[] }, dirs: ReadonlySet<string>
     for (const path of paths(root, dirs)) {
       // The root's own way there: a directory above it others may not search, or a name another may change.
       const why = keptFromOthers(path);
-      if (why) found.push(`a file others may not read (${shownPath(path)}: ${shownPath(why)}, walked by ${walk.by})`);
-      if (!visit(path, !why)) return [`a walk by ${walk.by} of more than ${WALK_LIMIT} entries, which the engine does not bound`];
+      if (why && why !== FILE_MODE) found.push(`a file others may not read (${shownPath(path)}: ${shownPath(why)}, walked by ${walk.by})`);
+      if (!visit(path, !why || why === FILE_MODE)) return [`a walk by ${walk.by} of more than ${WALK_LIMIT} entries, which the engine does not bound`];
     }
   }
   return found.slice(0, 5);

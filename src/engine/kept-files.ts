@@ -1,8 +1,9 @@
 // Files the system keeps from others, read by a proven read. A probe of stop 78 had `head -c 12 /etc/shadow | rev`
 // (validate clean, a proven read) print root's shadow line as root, real and dry; so would ~/.pgpass, a kubeconfig,
 // a private key or an application's 0600 file. The system already marks such files: by their mode (no read bit for
-// "others"). So a proven read is shown only when every file it can read is readable by others; one that opens any
-// other is a step given a secret (secrets/step-taint.ts), its record naming the file, never its content.
+// "others"). So a proven read is shown only when every file it can read another account could open (path-reach.ts:
+// the directories on the way too, and no name another account may swap meanwhile); one that opens any other is a
+// step given a secret (secrets/step-taint.ts), its record naming the file, never its content.
 // Decided from the engine's own reading (the plan's argv with its values written in, as it is spawned): every word
 // and every tail of an option word (`-f/etc/shadow`, `--file=…`) that names a file, `<` redirections, and the trees
 // a recursive program walks. Where the reading cannot be bounded (names from the data: xargs, `file -f`; an awk or
@@ -13,29 +14,35 @@ import { literalOf, type Plan, type PlanCommand, type PlanWord } from '../langua
 import { parseOptions, type Options } from '../language/validate/read-options.js';
 import { READS } from '../language/validate/read-commands.js';
 import type { Word } from '../language/shell-words.js';
+import { IMPLICIT, type Arg, type Implicit } from './implicit-files.js';
+import { FILE_MODE, keptFromOthers } from './path-reach.js';
 
 /** Entries a walk may visit before its reading counts as unbounded. */
 const WALK_LIMIT = 20_000;
 /** Rounds of following directory changes (`cd a; cd b`, `env -C a`) relative to one another. */
 const CD_ROUNDS = 3;
 
-/** A word of the plan as it is spawned, and whether a ${{ }} value is in it (then its text is not quoted back). */
-export interface Arg { text: string; valued: boolean }
+export type { Arg, Implicit } from './implicit-files.js';
+export { IMPLICIT } from './implicit-files.js';
 
 /** Why each file or reading kept from others is read by the plan (said for the record), or [] when every file
- *  it can read is readable by others. `cwd`: the step's directory (the engine's own when undefined). */
-export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: string, implicit: Implicit = IMPLICIT): string[] {
+ *  it can read is readable by others. `cwd`: the step's directory (the engine's own when undefined); `home`: the
+ *  HOME the read is given (proven-env.ts keeps the operator's). */
+export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: string, implicit: Implicit = IMPLICIT, home = process.env.HOME): string[] {
   const commands = plan.pipelines.flatMap((p) => p.commands).map((c) => argvOf(c, values));
   const dirs = directories(commands, resolve(cwd ?? '.'));
   const found = new Set<string>();
   for (const c of commands) {
     for (const a of [...(namesOnly(c.words) ? [] : c.words), ...c.inputs]) {
       for (const text of candidates(a.text)) {
-        for (const path of paths(text, dirs)) if (kept(stat(path))) found.add(keptPhrase(a, path));
+        for (const path of paths(text, dirs)) {
+          const why = keptFromOthers(path);
+          if (why) found.add(keptPhrase(a, path, why));
+        }
       }
     }
     for (const why of unbounded(c.words)) found.add(why);
-    for (const walk of [...walks(c.words), ...implicitWalks(c.words, implicit)]) for (const why of walked(walk, dirs)) found.add(why);
+    for (const walk of [...walks(c.words), ...implicitWalks(c.words, implicit, home)]) for (const why of walked(walk, dirs)) found.add(why);
   }
   return [...found];
 }
@@ -63,8 +70,9 @@ function candidates(text: string): string[] {
   return [...out].filter((t) => t !== '' && !t.includes('\0'));
 }
 
-/** The places `text` may name: itself when absolute, else under each directory the step may be in. */
-const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isAbsolute(text) ? [text] : [...dirs].map((d) => join(d, text)));
+/** The places `text` may name: itself when absolute, else under each directory the step may be in. Joined as
+ *  text, not normalized: the kernel reads `lnk/..` as the parent of where the link leads (path-reach.ts). */
+const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isAbsolute(text) ? [text] : [...dirs].map((d) => `${d.replace(/\/$/, '')}/${text}`));
 
 /** The directories the step may be in: its own, and every directory a word names (`cd DIR`, `env -C DIR`,
  *  `sudo -D DIR`), relative ones to each of those in turn: more than a program's reading, never less. */
@@ -88,11 +96,14 @@ function stat(path: string): Stats | undefined {
   }
 }
 
-/** A file (not a directory: its names are not its files' contents) without the read bit for others. */
-const kept = (s: Stats | undefined): boolean => s !== undefined && !s.isDirectory() && (s.mode & 0o004) === 0;
+/** A file (not a directory: its names are not its files' contents) without the read bit for others, or in a
+ *  directory others may not search. */
+const kept = (s: Stats | undefined, open: boolean): boolean => s !== undefined && !s.isDirectory() && (!open || (s.mode & 0o004) === 0);
 
-const keptPhrase = (a: Arg, path: string): string =>
-  `a file others may not read (${a.valued ? 'named with a ${{ }} value' : shownPath(path)})`;
+/** Said for the record: the file, and why when it is not the file's own mode (a directory on its way, a name
+ *  another account may change); a file named with a value is not spelled out. */
+const keptPhrase = (a: Arg, path: string, why: string): string =>
+  `a file others may not read (${a.valued ? 'named with a ${{ }} value' : why === FILE_MODE ? shownPath(path) : `${shownPath(path)}: ${shownPath(why)}`})`;
 
 /** A path as the record and the screen may say it: printable ASCII only (a name may hold terminal controls). */
 const shownPath = (path: string): string => path.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 200);
@@ -117,10 +128,18 @@ function unbounded(words: Arg[]): string[] {
   return programs(words).flatMap(({ name, args }) => {
     if (name === 'xargs') return ['files xargs names from its input, which the engine does not see'];
     if (name === 'file' && args.some((a) => /^-[^-]*f|^--files-from/.test(a.text))) return ['files `file -f` names from a list, which the engine does not see'];
+    // A checksum list names the files `md5sum -c` opens (and says whether each matches: a bit of a kept file's).
+    if (/^(md5|sha1|sha256|sha512)sum$/.test(name) && args.some((a) => /^-[^-]*c|^--check$/.test(a.text))) return [`files \`${name} -c\` names from a list, which the engine does not see`];
     // awk opens what its program names (getline < f) or puts in ARGV (SYMTAB reaches it by a computed name).
     if (/^[gmn]?awk$/.test(name) && args.some((a) => /\b(getline|ARGV|ARGC|SYMTAB)\b/.test(a.text))) return [`files an ${name} program opens by itself (getline, ARGV)`];
     // jq loads modules (import, include) from its search path, by names its program gives.
     if (name === 'jq' && args.some((a) => /\b(import|include|modulemeta)\b/.test(a.text))) return ['files a jq program loads as modules'];
+    // A program read from a file (-f) is one the engine does not read: its `import "k" as $k;` printed a 0600 k.json
+    // (a probe of stop 80).
+    if (name === 'jq') {
+      const p = parsed(name, args, READS.jq);
+      if (!p || hasOption(p, ['f', 'from-file'])) return ['files a jq program from a file loads as modules'];
+    }
     // ps's BSD `e` prints each process's environment (/proc/PID/environ, kept from others).
     if (name === 'ps') {
       const p = parsed(name, args, READS.ps);
@@ -154,22 +173,9 @@ function walks(words: Arg[]): { by: string; roots: string[] }[] {
   });
 }
 
-/** Where a program reads files its words do not name: the program, and the words after it, to the trees it reads. */
-export type Implicit = Record<string, (args: Arg[]) => string[]>;
-const JOURNALS = ['/var/log/journal', '/run/log/journal'];
-const UNITS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
-/** journalctl reads the journal's files (0640 root:systemd-journal as installed); `systemctl status` prints a
- *  unit's last journal lines and `systemctl cat` its unit files and drop-ins as read from disk; pg_controldata
- *  reads its data directory's pg_control (0600). */
-export const IMPLICIT: Implicit = {
-  journalctl: () => JOURNALS,
-  systemctl: (args) => (args.some((a) => a.text === 'status') ? JOURNALS : []).concat(args.some((a) => a.text === 'cat') ? UNITS : []),
-  pg_controldata: (args) => args.flatMap((a, i) => (a.text === '-D' || a.text === '--pgdata' ? [args[i + 1]?.text ?? '.'] : /^(-D|--pgdata=)./.test(a.text) ? [a.text.replace(/^-D|^--pgdata=/, '')] : [])),
-};
-
-function implicitWalks(words: Arg[], implicit: Implicit): { by: string; roots: string[] }[] {
+function implicitWalks(words: Arg[], implicit: Implicit, home: string | undefined): { by: string; roots: string[] }[] {
   return programs(words).flatMap(({ name, args }) => {
-    const read = Object.hasOwn(implicit, name) ? implicit[name]!(args) : [];
+    const read = Object.hasOwn(implicit, name) ? implicit[name]!(args, home) : [];
     return read.length ? [{ by: name, roots: read }] : [];
   });
 }
@@ -179,22 +185,26 @@ function walked(walk: { by: string; roots: string[] }, dirs: ReadonlySet<string>
   const seen = new Set<string>();
   let visited = 0;
   const found: string[] = [];
-  const visit = (path: string): boolean => {
+  // `open`: others may reach this entry (every directory above it searchable by them).
+  const visit = (path: string, open: boolean): boolean => {
     if (++visited > WALK_LIMIT) return false;
     const s = stat(path);
     if (!s) return true;
-    if (kept(s)) found.push(`a file others may not read (${shownPath(path)}, walked by ${walk.by})`);
+    if (kept(s, open)) found.push(`a file others may not read (${shownPath(path)}, walked by ${walk.by})`);
     if (!s.isDirectory()) return true;
     const id = `${s.dev}:${s.ino}`;
     if (seen.has(id)) return true;
     seen.add(id);
     let names: string[];
     try { names = readdirSync(path); } catch { return true; }
-    return names.every((n) => visit(join(path, n)));
+    return names.every((n) => visit(join(path, n), open && (s.mode & 0o001) !== 0));
   };
   for (const root of walk.roots) {
     for (const path of paths(root, dirs)) {
-      if (!visit(path)) return [`a walk by ${walk.by} of more than ${WALK_LIMIT} entries, which the engine does not bound`];
+      // The root's own way there: a directory above it others may not search, or a name another may change.
+      const why = keptFromOthers(path);
+      if (why && why !== FILE_MODE) found.push(`a file others may not read (${shownPath(path)}: ${shownPath(why)}, walked by ${walk.by})`);
+      if (!visit(path, !why || why === FILE_MODE)) return [`a walk by ${walk.by} of more than ${WALK_LIMIT} entries, which the engine does not bound`];
     }
   }
   return found.slice(0, 5);

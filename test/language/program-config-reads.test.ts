@@ -1,7 +1,7 @@
 // What a reviewed program reads by itself under HOME and in the working directory (docs/confirmation.md, "What a
 // proven read inherits", stop 77): strace is the oracle. Each reviewed program installed here runs with HOME and
 // the working directory empty scratch directories; every path it opens or looks up there must be one reviewed
-// below, each a file whose content only filters or classifies what the program reads, or kubectl's own login.
+// in the engine's catalogue, which the record of a proven read counts (kept-files.ts), or a login it never prints.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -12,15 +12,12 @@ import { READS } from '../../src/language/validate/read-commands.js';
 import { PROGRAMS } from '../../src/language/validate/read-programs.js';
 import { reviewedVerbs } from '../../src/language/validate/read-verbs.js';
 import { allowlistFindings } from '../../src/language/validate/shell-lint.js';
+import { HOME_FILES } from '../../src/engine/implicit-files.js';
 
-/** Paths under HOME a program may look at, and why each is harmless. */
-const REVIEWED_HOME: Record<string, RegExp> = {
-  rg: /^(\.gitconfig|\.config\/git\/(config|ignore))$/, // core.excludesFile: an ignore list
-  file: /^\.magic(\.mgc)?$/, // magic rules: they classify
-  jq: /^\.jq$/, // jq functions: jq writes and runs nothing
-  kubectl: /^\.kube(\/.*)?$/, // the operator's cluster login (its exec plugin: said, kept)
-  docker: /^\.docker\/config\.json$/, // the operator's contexts and formats; credential helpers run on pull/login, never proven
-};
+/** Paths under HOME a program may look at: the engine's catalogue (engine/implicit-files.ts), whose files a proven
+ *  read's record counts like the files its words name (a 0600 ~/.jq gives the step a secret). */
+const reviewedHome = (name: string, rest: string): boolean =>
+  Object.hasOwn(HOME_FILES, name) && HOME_FILES[name]!.files.some((f) => rest === f || rest.startsWith(`${f}/`));
 
 const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0 && spawnSync('bwrap', ['--version'], { stdio: 'ignore' }).status === 0;
 const installed = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -52,7 +49,7 @@ test('no reviewed program opens a configuration file of its own in the working d
     try { text = readFileSync(trace, 'utf8'); } catch { continue; }
     for (const [, place, rest] of text.matchAll(new RegExp(`"${dir}/(home|cwd)/?([^"]*)"`, 'g'))) {
       if (place === 'cwd' && (rest === '' || rest === 'f' || rest === '.')) continue; // its operand, its directory
-      if (place === 'home' && (rest === '' || REVIEWED_HOME[name]?.test(rest!))) continue;
+      if (place === 'home' && (rest === '' || reviewedHome(name, rest!))) continue;
       found.push(`${name}: ${place}/${rest}`);
     }
   }

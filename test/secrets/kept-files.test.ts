@@ -49,6 +49,7 @@ function generated(dir: string, seed: number, count: number): { run: string; inp
 const yamlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 function files(dir: string): void {
+  chmodSync(dir, 0o755); // mkdtemp's 0700 keeps everything under it from others (path-reach.ts): the twins are open
   writeFileSync(join(dir, 'k'), `${SECRETS.k}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'g'), `${SECRETS.g}\n`, { mode: 0o640 });
   try { chownSync(join(dir, 'g'), 0, 42); } catch { /* not root: a 0640 file of the operator's own group */ }

@@ -9,9 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
-import { raceReads } from './ddl-race.js';
+import { callsOnceEnded, raceReads } from './ddl-race.js';
 import { majorOf } from '../helpers/pg-majors.js';
-import { until } from '../helpers/poll.js';
 import type { PostgresVersion } from '../../src/lab/types.js';
 
 const READS = 150;
@@ -51,14 +50,7 @@ export function ddlRaces(version: PostgresVersion): void {
     });
     after(() => server?.stop());
 
-    // A backend writes its function counts to the shared statistics as it exits, before it leaves pg_stat_activity
-    // (before_shmem_exit, then on_shmem_exit): once no session of the reads' role is left, every call they made is
-    // counted. Waited for, not slept on (a fixed 1.2 s before each count cost 24 s a file).
-    const calls = async () => {
-      await until(async () => (await adminQuery(server, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1', [server.appUser]))[0]!.n === 0,
-        30_000, "the reads' sessions to end", 50);
-      return Number((await adminQuery(server, "SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_user_functions WHERE funcname IN ('mark', 'imark')"))[0]!.n);
-    };
+    const calls = () => callsOnceEnded(server, server.appUser, ['mark', 'imark']);
 
     for (const [what, , [change, back], read] of RACES) {
       for (const dryRun of [false, true]) {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
-import { raceReads } from './ddl-race.js';
+import { callsOnceEnded, raceReads } from './ddl-race.js';
 import { majorOf } from '../helpers/pg-majors.js';
 import type { PostgresVersion } from '../../src/lab/types.js';
 
@@ -50,10 +50,7 @@ export function ddlRaces(version: PostgresVersion): void {
     });
     after(() => server?.stop());
 
-    const calls = async () => {
-      await new Promise((r) => setTimeout(r, 1200)); // the sessions' counts reach the shared view within a second
-      return Number((await adminQuery(server, "SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_user_functions WHERE funcname IN ('mark', 'imark')"))[0]!.n);
-    };
+    const calls = () => callsOnceEnded(server, server.appUser, ['mark', 'imark']);
 
     for (const [what, , [change, back], read] of RACES) {
       for (const dryRun of [false, true]) {

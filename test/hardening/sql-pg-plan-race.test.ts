@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
-import { raceReads } from './ddl-race.js';
+import { callsOnceEnded, raceReads } from './ddl-race.js';
 import { runSteps } from './read-steps.js';
 import { PG_EDGE_MAJORS, majorOf } from '../helpers/pg-majors.js';
 
@@ -47,10 +47,7 @@ for (const version of PG_EDGE_MAJORS) {
     });
     after(() => server?.stop());
 
-    const calls = async (name: string) => {
-      await new Promise((r) => setTimeout(r, 1200)); // the sessions' counts reach the shared view within a second
-      return Number((await adminQuery(server, `SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_user_functions WHERE funcname = '${name}'`))[0]!.n);
-    };
+    const calls = (name: string) => callsOnceEnded(server, server.appUser, [name]); // the reads' and the racer's
     const race = async (change: string, back: string, read: string, dryRun: boolean) => {
       const racer = new pg.Client({ connectionString: server.url(), application_name: 'racer' });
       await racer.connect();

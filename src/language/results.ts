@@ -28,9 +28,17 @@ export function namesStatus(key: string): boolean {
 }
 const STATUS_KEYS: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted', ...CLASSIFICATIONS, ...OUTCOMES]);
 
+/** `on` keys that name a step's status alone: all a step given a secret may route on. Its classification is read
+ *  from what its code printed or how it exited (a server's SQLSTATE, an exit code), which the code chooses from the
+ *  secret, so it is withheld with them (secrets/step-taint.ts SHOWN_OF_GIVEN; a probe of stop 80). */
+export function namesStatusOnly(key: string): boolean {
+  return STATUS_ONLY.has(key);
+}
+const STATUS_ONLY: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted']);
+
 /** Why a route may not read a secret, as the run and validate both say it. */
 export const ROUTE_SHOWN = 'a route is shown on the screen and in the record, so it may read only what the record shows '
-  + '(a step\'s status, exit code, classification or counts, whether an input was given)';
+  + '(a step\'s status, exit code, classification or counts, whether an input was given; of a step given a secret, its status alone)';
 
 /** The `on` key that routes this result: the first, in the order written, that matches it. */
 export function routingKey(step: StepDoc, r: RoutedResult): string | undefined {

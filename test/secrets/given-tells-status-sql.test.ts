@@ -35,7 +35,7 @@ steps:
 
 const normal = (text: string, pin: string) => text
   .replace(/\d{4}-\d\d-\d\d[T ][\d:.]+Z?/g, 'T').replace(/"durationMs":\d+/g, '"durationMs":D').replace(/\b\d+(\.\d+)?\s?(ms|s)\b/g, 'D')
-  .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID').replace(new RegExp(pin, 'g'), 'PIN');
+  .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID').replace(/t-\d\.jsonl/g, 't-N.jsonl').replace(new RegExp(pin, 'g'), 'PIN');
 
 test('an SQL step given a secret: its row count, columns and sizes are not shown, and the same screen and record for two PINs, seed 80', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
   const dir = scratch(t);

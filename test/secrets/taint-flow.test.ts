@@ -75,7 +75,7 @@ ${steps}  - id: reuse
     const upperRev = [...bashPrints(scripts[0]!).stdout.trimEnd().toUpperCase()].reverse().join('');
     for (const [where, text] of Object.entries(records)) if (upperRev.length >= 10) assert.ok(!text.includes(upperRev), `the reuse step's output is on the ${where}`);
     assert.equal(finishedOf(lines, 'plain')?.result.stdout, 'nothing secret here\n', 'a step given no secret is recorded as it printed');
-    assert.match(records.report, /_Withheld: given a secret \(env S\); /);
+    assert.match(records.report, /_Withheld: given a secret \(env S\): its output, exit code, counts and sizes are withheld/);
     assert.match(records.screen, /withheld s0: given a secret \(env S\)/);
   });
 });

@@ -2,11 +2,12 @@
 // an env: variable, its working directory, an SQL parameter) may print it in any encoding at all: od -c, rot13,
 // upper($1) in a server's error. No list of encodings covers that, so everything such a step's code or server
 // returned is withheld from every record (transcript, report, --json, store), its exit code, counts and sizes too
-// (SHOWN_OF_GIVEN): the record says which secret the step was given and how the step went. No hash of it: a step that prints a short secret would make the hash a
-// hash of the secret, and a 6-digit PIN came back from its sha256 in a second (a probe of stop 69). The engine still reads the real values (to branch, to fill
-// later templates), and whatever it reads from them is tainted in turn (language/expression/evaluate.ts: a
-// withheld result is a whole source). The engine's own use of a secret (a driver's login, a probe's URL) gives
-// no step's code anything, so it taints nothing.
+// (SHOWN_OF_GIVEN): the record says which secret the step was given and how the step went. No hash of it: a step
+// that prints a short secret would make the hash a hash of the secret, and a 6-digit PIN came back from its sha256
+// in a second (a probe of stop 69). The engine still reads the real values (to branch, to fill later templates),
+// and whatever it reads from them is tainted in turn (language/expression/evaluate.ts: a withheld result is a
+// whole source). The engine's own use of a secret (a driver's login, a probe's URL) gives no step's code
+// anything, so it taints nothing.
 import { MASK } from './redactor.js';
 
 /** What a record written before stop 80 kept of a field it withheld: its size (readers ignore it now). */

@@ -9,6 +9,9 @@
 // whole source). The engine's own use of a secret (a driver's login, a probe's URL) gives no step's code
 // anything, so it taints nothing.
 import { MASK } from './redactor.js';
+import { SHOWN_OF_GIVEN } from '../language/results.js';
+
+export { SHOWN_OF_GIVEN };
 
 /** What a record written before stop 80 kept of a field it withheld: its size (readers ignore it now). */
 export interface Digest { bytes?: number }
@@ -43,14 +46,6 @@ export function markSecretVars(vars: object, names: Iterable<string>): void {
   const all = new Set([...(secretVarsOf(vars) ?? []), ...names]);
   if (all.size) Object.defineProperty(vars, SECRET_VARS, { value: all, enumerable: false, configurable: true });
 }
-
-/** What the record and a route may tell of a step given a secret: how it went (ok, failed, timed out, skipped) and
- *  how long it took, which an operator watching it sees anyway. Every other field of its result is one its code or
- *  server chose, and so may spell the secret: what it printed, and its exit code, signal, classification, row
- *  count, column names and every size (a probe of stop 80: `exit $((pin % 256))` recorded exit code 145,
- *  `printf '%*s' "$pin"` an outputBytes of 482193, the PIN itself). An allowlist: a field a result gains later is
- *  withheld until it is reviewed here. `ok` is the view's (engine/scope.ts), the status again. */
-export const SHOWN_OF_GIVEN: ReadonlySet<string> = new Set(['status', 'ok', 'durationMs']);
 
 /** What a withheld result's record keeps besides SHOWN_OF_GIVEN: what it was given, and a for_each item's place in
  *  its list (which the route chose, and the screen shows). */

@@ -4,11 +4,10 @@
 // without running: a secret input (not whether it was given: `inputs.x == null`), a secret step's or prompt's
 // result, what a step given a secret returned (its script, env or SQL parameters read one), a vars value computed
 // from any of these; a step's status, exit code, classification and counts are shown, and so may route, but of a
-// step given a secret only its status and duration are (secrets/step-taint.ts SHOWN_OF_GIVEN: its exit code, counts,
+// step given a secret only its status and duration are (results.ts SHOWN_OF_GIVEN: its exit code, counts,
 // sizes and classification are its code's choice).
 import type { RunbookDoc, StepDoc } from '../schema.js';
-import { namesStatus, namesStatusOnly, ROUTE_SHOWN } from '../results.js';
-import { SHOWN_OF_GIVEN } from '../../secrets/step-taint.js';
+import { namesStatus, namesStatusOnly, ROUTE_SHOWN, SHOWN_OF_GIVEN } from '../results.js';
 import { parseExpression, parseTemplate, type Node } from '../expression/index.js';
 import { loopExpression, stepSites } from '../sites.js';
 import { isPresenceTest } from '../expression/presence.js';

@@ -19,7 +19,7 @@ import { plural } from '../common/plural.js';
 import { recordedResult } from '../secrets/step-taint.js';
 import { isSecretStep } from './secret-step.js';
 import { SECRET_ROUTE, SecretRoute, valueKeysOfSecret } from './secret-route.js';
-import { namesStatus } from '../language/results.js';
+import { namesStatusOnly } from '../language/results.js';
 
 export type { MachineContext } from './machine-types.js';
 
@@ -232,20 +232,18 @@ function routes(doc: RunbookDoc, step: StepDoc, i: number, taint: Taint | undefi
 /** `on` keys matched against the value of a step whose value the record withholds: the run stops before routing,
  *  taken or not (engine/secret-route.ts), naming the keys, never the value. */
 function secretValueGuard(doc: RunbookDoc, step: StepDoc): object[] {
-  if (!Object.keys(step.on ?? {}).some((k) => !namesStatus(k))) return [];
+  if (!Object.keys(step.on ?? {}).some((k) => !namesStatusOnly(k))) return [];
   const stepId = step.id;
   return [{
     guard: { type: 'secretValueRoute', params: { stepId } }, target: `#${FAILED}`,
     actions: { type: 'finish', params: ({ context }: { context: MachineContext }) => ({ outcome: 'failed', stepId,
-      message: `Step '${stepId}': its on: keys ${secretValueKeys(doc, stepId, context).map((k) => `'${k}'`).join(', ')} route on its value: ${SECRET_ROUTE}` }) },
+      message: `Step '${stepId}': its on: keys ${secretValueKeys(doc, stepId, context).map((k) => `'${k}'`).join(', ')} route on its value or how it failed: ${SECRET_ROUTE}` }) },
   }];
 }
 
 function secretValueKeys(doc: RunbookDoc, stepId: string, context: MachineContext): string[] {
   const step = stepOf(doc, stepId);
-  const r = own(context.results, stepId);
-  if (r?.value === undefined) return [];
-  return valueKeysOfSecret(step.on, r, isSecretStep(step));
+  return valueKeysOfSecret(step.on, own(context.results, stepId), isSecretStep(step));
 }
 
 /** A transition to the failed state, taken when one of a step's expressions cannot be evaluated with the run's

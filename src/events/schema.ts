@@ -40,7 +40,7 @@ const Anything = Type.Record(Type.String(), Type.Unknown());
 const Classification = literals(CLASSIFICATIONS, 'What went wrong, as a scenario name.');
 
 const Digest = Type.Object({
-  bytes: Type.Integer({ minimum: 0 }),
+  bytes: Type.Optional(Type.Integer({ minimum: 0, ...doc('Written before stop 80 only: the size of what was withheld, which a step can make a function of its secret.') })),
   sha256: Type.Optional(Id('Written before stop 69 only: a plain hash of what the step printed, from which a short secret could be recovered.')),
 }, { additionalProperties: false });
 /** A step given a secret (secrets/step-taint.ts): what its code printed or returned is withheld, by where it flowed. */
@@ -50,7 +50,7 @@ const WithheldSchema = Type.Optional(Type.Object({
   rows: Type.Optional(Digest), outputs: Type.Optional(Digest),
 }, {
   additionalProperties: false,
-  ...doc('The step was given a secret, so everything its code or the server could print from it is withheld: each field kept here is its size (of its JSON for rows and outputs), no hash of it; in the result it reads ****. Column names, counts, status and exit code stay.'),
+  ...doc('The step was given a secret, so everything its code or the server could print or choose from it is withheld: the result keeps its status and duration; its streams, error and value read ****; its exit code, signal, classification, rows, counts, column names and sizes are left out (a record written before stop 80 holds sizes here).'),
 }));
 
 const ResultFields = {

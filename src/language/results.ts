@@ -28,9 +28,26 @@ export function namesStatus(key: string): boolean {
 }
 const STATUS_KEYS: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted', ...CLASSIFICATIONS, ...OUTCOMES]);
 
+/** What the record and a route may tell of a step given a secret: how it went (ok, failed, timed out, skipped) and
+ *  how long it took, which an operator watching it sees anyway. Every other field of its result is one its code or
+ *  server chose, and so may spell the secret: what it printed, and its exit code, signal, classification, row
+ *  count, column names and every size (a probe of stop 80: `exit $((pin % 256))` recorded exit code 145,
+ *  `printf '%*s' "$pin"` an outputBytes of 482193, the PIN itself). An allowlist: a field a result gains later is
+ *  withheld until it is reviewed here. `ok` is the view's (engine/scope.ts), the status again. secrets/step-taint.ts
+ *  records by it, the evaluator's taint (secrets/taint.ts) and validate (validate/route-check.ts) read by it. */
+export const SHOWN_OF_GIVEN: ReadonlySet<string> = new Set(['status', 'ok', 'durationMs']);
+
+/** `on` keys that name a step's status alone: all a step given a secret may route on. Its classification is read
+ *  from what its code printed or how it exited (a server's SQLSTATE, an exit code), which the code chooses from the
+ *  secret, so it is withheld with them (SHOWN_OF_GIVEN above; a probe of stop 80). */
+export function namesStatusOnly(key: string): boolean {
+  return STATUS_ONLY.has(key);
+}
+const STATUS_ONLY: ReadonlySet<string> = new Set<string>(['ok', 'error', 'failed', 'timeout', 'skipped', 'aborted']);
+
 /** Why a route may not read a secret, as the run and validate both say it. */
 export const ROUTE_SHOWN = 'a route is shown on the screen and in the record, so it may read only what the record shows '
-  + '(a step\'s status, exit code, classification or counts, whether an input was given)';
+  + '(a step\'s status, exit code, classification or counts, whether an input was given; of a step given a secret, its status alone)';
 
 /** The `on` key that routes this result: the first, in the order written, that matches it. */
 export function routingKey(step: StepDoc, r: RoutedResult): string | undefined {

@@ -14,6 +14,7 @@ import type { StepResult } from '../executors/types.js';
 import { resultView, scopeOf, varsOf } from '../engine/scope.js';
 import { recomputeVars } from '../engine/vars.js';
 import { MASK } from '../secrets/redactor.js';
+import { SHOWN_OF_GIVEN } from '../secrets/step-taint.js';
 import { PARTIAL_OUTPUT } from '../transcript/output-refs.js';
 import { UserError } from '../common/errors.js';
 import { own } from '../common/own.js';
@@ -149,6 +150,9 @@ function valueAt(chain: Chain, site: Site, point: Point, results: Record<string,
   else return undefined; // inputs, run: given afresh
   // A result whose record was cut (over the line limit, unserialisable, a torn finish): what it lost is lost.
   const cut = (r: StepResult | undefined, part: string | number | undefined) => {
+    // A step given a secret: its record keeps how it went alone (step-taint.ts); its exit code, counts, rows
+    // are not there to read, and a resumed run would read undefined in their place.
+    if (r?.withheld && (part === undefined || !SHOWN_OF_GIVEN.has(String(part)))) return true;
     const fields = r?.truncated?.fields ?? [];
     if (!fields.length) return false;
     return part === undefined || fields.includes(String(part)) || (part === 'output' && fields.includes('stdout'));

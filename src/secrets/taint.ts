@@ -3,22 +3,26 @@
 // upper(secret), json(secret) or 'x' + trim(secret) are masked wherever they are shown.
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import type { Redactor } from './redactor.js';
-import { secretVarsOf, WITHHELD_FIELDS, WITHHELD_VIEW } from './step-taint.js';
+import { isWithheldView, secretVarsOf, SHOWN_OF_GIVEN } from './step-taint.js';
 
 /** How many values of a structure are looked at before it is taken to hold a secret anyway. */
 const WALK_BUDGET = 10_000;
 
 export function taintFor(redactor: Redactor): Taint {
   return {
-    secret: (value) => redactor.size > 0 && holds(redactor, value, { left: WALK_BUDGET }),
+    // A withheld result read whole (`json(steps.q)`, `json(steps)`) holds what the step returned, which no
+    // registered secret need match (a probe of stop 80 had a given step's `rev` of a PIN's digits in an ending).
+    secret: (value) => holdsWithheld(value) || (redactor.size > 0 && holds(redactor, value, { left: WALK_BUDGET })),
     // A derived string that already shows a registered secret is masked where it does; any other is new. A
     // structure's strings are each a secret (split(secret, ':')[1], lines(output)[0], a for_each item), and its
     // numbers as Redactor.addNumber says.
     derived: (value) => derive(redactor, value, { left: WALK_BUDGET }),
-    // Read out of a withheld result (a step given a secret returned it): a secret by where it came from.
-    // Or a vars value computed from a secret (engine/vars.ts marks it), whatever it holds.
+    // Read out of a withheld result (a step given a secret returned it, or chose it: its exit code, a count, a
+    // size): a secret by where it came from. Or a vars value computed from a secret (engine/vars.ts marks it),
+    // whatever it holds.
     flowed: (obj, key) => obj !== null && typeof obj === 'object' && typeof key === 'string'
-      && ((WITHHELD_VIEW in obj && WITHHELD_FIELDS.has(key)) || secretVarsOf(obj)?.has(key) === true),
+      && ((isWithheldView(obj) && !SHOWN_OF_GIVEN.has(key)) || secretVarsOf(obj)?.has(key) === true),
+    given: isWithheldView,
     // Each part of the value that is masked, escaped as the engine escapes it: json(secret) shell-quoted into a
     // command is neither the secret's JSON form nor its shell-quoted one, but this registers exactly what it is.
     shown: (value, escape) => {
@@ -65,4 +69,11 @@ function holds(redactor: Redactor, value: unknown, budget: { left: number }): bo
   if (!value || typeof value !== 'object') return false;
   for (const v of Object.values(value)) if (holds(redactor, v, budget)) return true;
   return false;
+}
+
+/** The value read from the run's data is a withheld result's view, or `steps` holding one. A value an expression
+ *  builds from one is tainted by the read (evaluate.ts), so no deeper walk is needed. */
+function holdsWithheld(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  return isWithheldView(value) || Object.values(value).some(isWithheldView);
 }

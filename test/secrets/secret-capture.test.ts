@@ -112,7 +112,8 @@ steps:
       if (pg) {
         assert.deepEqual(results.slice(0, 2).map((x) => x.result.error), ['****', '****']);
       } else {
-        assert.deepEqual(results.map((x) => x.result.rows), [[{ x: '****', y: '****' }], [{ x: '****' }], [{ x: '****' }]]);
+        // Not even how many rows or which columns (stop 80: a count is the code's choice).
+        assert.deepEqual(results.slice(0, 3).map((x) => x.result.rows), [undefined, undefined, undefined]);
       }
       assert.ok(results.slice(0, 3).every((x) => (x.result as { withheld?: unknown }).withheld), 'each says what it was given');
     });

@@ -86,7 +86,8 @@ test('validate refuses a route that names a secret, at its line and column: ever
 
 test('what the record shows still routes: status, exit code, counts, whether a value was given', async (t) => {
   const dir = scratch(t);
-  for (const route of ["steps.g.status == 'ok'", 'steps.g.exitCode == 0', "steps.g.output != ''", "default(ans.value, '') == ''",
+  // g is given the PIN: its status alone is shown (stop 80, given-tells-status.test.ts); h is given nothing.
+  for (const route of ["steps.g.status == 'ok'", 'steps.h.exitCode == 0', "steps.h.output != ''", "default(ans.value, '') == ''",
     'inputs.pin != null', "inputs.pin == ''"]) {
     const file = writeRunbook(dir, 'ok', `name: ok
 title: ok
@@ -95,6 +96,8 @@ inputs:
 steps:
   - id: g
     shell: "echo \${{ inputs.pin }}"
+  - id: h
+    shell: "echo hi"
   - id: ask
     if: "false"
     prompt: { message: paste it, secret: true }

@@ -22,6 +22,9 @@ export interface Taint {
   shown(value: string, escape: (s: string) => string): void;
   /** Whether `obj[key]` is a secret by where it came from (a step given a secret returned it), whatever it holds. */
   flowed?(obj: unknown, key: unknown): boolean;
+  /** Whether `obj` is what a step given a secret returned: even whether a field of it is empty is its code's
+   *  choice, so a presence test of one reads the secret (presence.ts). */
+  given?(obj: unknown): boolean;
 }
 
 /** `engine(<connection>)`: the engine a declared connection's URL names. The run supplies the lookup (its URLs
@@ -32,7 +35,7 @@ export type EngineLookup = (connection: string) => string | null;
 /** Taint flowing through one evaluation: `on` is whether the value just computed came from a secret. `whole`: the
  *  structures a secret produced or chose (a withheld step's rows, a row find() picked by a secret, a for_each item of
  *  a secret's list), every part of which is a secret too, unlike a structure that merely holds one (`inputs`). */
-interface Flow { hook: Taint; on: boolean; whole: WeakSet<object> }
+interface Flow { hook: Taint; on: boolean; whole: WeakSet<object>; given?: boolean }
 
 /** Evaluates; any failure is an ExpressionError. Values from outside (a proxy, an object without a
  *  primitive form) can make a conversion throw a TypeError: that is the expression's failure, not the engine's. */
@@ -96,7 +99,10 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
       const [key, keyTainted] = node.computed ? sub(node.property, scope, t) : [(node.property as { value: string }).value, false];
       const value = read(obj, key);
       // Read out of a withheld result: a secret as a whole, registered so that every use of it is one.
-      if (t?.hook.flowed?.(obj, key)) return computed(value, true, t);
+      if (t?.hook.flowed?.(obj, key)) {
+        if (t.hook.given?.(obj)) t.given = true;
+        return computed(value, true, t);
+      }
       // A piece of a secret's string or list (its length, an item) is computed from it, as length() is; so is a field
       // of a structure a secret produced or chose (`steps.q.rows[0].n` of a step given a secret: a PIN's digit's
       // code, 52, is no value the redactor can mask; a probe of stop 78 read a PIN back from a title so).
@@ -138,11 +144,16 @@ function evalNode(node: Node, scope: Scope, t: Flow | undefined): unknown {
       return computed(items.map(([v]) => v), items.some(([, tainted]) => tainted), t);
     }
     case 'binary': {
+      const outer = t?.given === true;
+      if (t) t.given = false;
       const [a, ta] = sub(node.left, scope, t);
       const [b, tb] = sub(node.right, scope, t);
+      const given = t?.given === true;
+      if (t) t.given = outer || given;
       // Whether an input or an answer was given (`inputs.admin_url != null`, `admin.value == ''`) is the operator's
-      // choice, which the run's header lists: no piece of its value (presence.ts).
-      if (isPresenceTest(node)) return binary(node.op, a, b, node.pos);
+      // choice, which the run's header lists: no piece of its value (presence.ts). Not a field a step given a
+      // secret returned: its code chose whether it is empty.
+      if (isPresenceTest(node) && !given) return binary(node.op, a, b, node.pos);
       return computed(binary(node.op, a, b, node.pos, tb), ta || tb, t);
     }
   }

@@ -1,5 +1,6 @@
-// Whether a value was given at all: the operator's choice (an input, a prompt's answer left empty) or the size a
-// record already shows (a step's output empty or not). Compared whole against null or '', it tells nothing of what
+// Whether a value was given at all: the operator's choice (an input, a prompt's answer left empty) or what a
+// record already shows (a step's output empty or not; not of a step given a secret, whose code chose it: the
+// evaluator and route-check.ts count that one, stop 80). Compared whole against null or '', it tells nothing of what
 // the value is, so neither the evaluator's taint nor validate's route check counts it as reading a secret
 // (`inputs.admin_url != null`, `default(admin.value, '') == ''`). Only such reads: a piece (`split(inputs.pin, '')[5]`),
 // a cell of a row, or a vars value a secret computed empty or not would tell one bit of the secret per test.

@@ -3,9 +3,11 @@
 // (engine/secret-route.ts); this is its early word, where the runbook names the secret. What validate can tell
 // without running: a secret input (not whether it was given: `inputs.x == null`), a secret step's or prompt's
 // result, what a step given a secret returned (its script, env or SQL parameters read one), a vars value computed
-// from any of these; a step's status, exit code, classification and counts are shown, and so may route.
+// from any of these; a step's status, exit code, classification and counts are shown, and so may route, but of a
+// step given a secret only its status and duration are (results.ts SHOWN_OF_GIVEN: its exit code, counts,
+// sizes and classification are its code's choice).
 import type { RunbookDoc, StepDoc } from '../schema.js';
-import { namesStatus, ROUTE_SHOWN } from '../results.js';
+import { namesStatus, namesStatusOnly, ROUTE_SHOWN, SHOWN_OF_GIVEN } from '../results.js';
 import { parseExpression, parseTemplate, type Node } from '../expression/index.js';
 import { loopExpression, stepSites } from '../sites.js';
 import { isPresenceTest } from '../expression/presence.js';
@@ -16,8 +18,9 @@ import type { Reporter } from './context.js';
 const RETURNED = new Set(['stdout', 'stderr', 'output', 'error', 'value', 'rows', 'outputs', 'items', 'details', 'vars']);
 
 
-/** calls: runbook steps handed a secret, with the outputs the callee computes from one (engine/run-data.ts). */
-interface Known { inputs: Set<string>; steps: Set<string>; captures: Map<string, string>; vars: Set<string>; calls: Map<string, ReadonlySet<string>> }
+/** calls: runbook steps handed a secret, with the outputs the callee computes from one (engine/run-data.ts); given:
+ *  the steps of `steps` given a secret by their script, env or parameters, of which only SHOWN_OF_GIVEN is shown. */
+interface Known { inputs: Set<string>; steps: Set<string>; given: Set<string>; captures: Map<string, string>; vars: Set<string>; calls: Map<string, ReadonlySet<string>> }
 
 /** Secret outputs per call step (its id) handed a secret: known only where the called runbook was read
  *  (catalog/called-runbooks.ts); without them a call's outputs are left to the run, which refuses by flow. */
@@ -34,17 +37,27 @@ export function checkSecretRoutes(doc: RunbookDoc, report: Reporter, calls?: Cal
   doc.steps.forEach((step, i) => {
     const base = `/steps/${i}`;
     const given = known.steps.has(step.id) ? step.id : undefined;
+    const coded = known.given.has(step.id);
     if (step.if !== undefined) expressionRoute(doc, known, step.if, `${base}/if`, `step '${step.id}'`, undefined, report);
     if (Array.isArray(step.next)) step.next.forEach((b, j) => b.if !== undefined && expressionRoute(doc, known, b.if, `${base}/next/${j}/if`, `step '${step.id}'`, given, report));
     if (step.for_each) expressionRoute(doc, known, loopExpression(step.for_each.in), `${base}/for_each/in`, `step '${step.id}'`, undefined, report);
     if (step.wait) expressionRoute(doc, known, step.wait.until, `${base}/wait/until`, `step '${step.id}'`, given, report);
     if (given) {
       for (const key of Object.keys(step.on ?? {})) {
-        if (!namesStatus(key)) report.error('secret-route', `${base}/on/${key}`, `step '${step.id}' routes on its value ('${key}'), which is a secret's: a route is shown on the screen and in the record, so route on its status or classification`, 'key');
+        if (coded ? !namesStatusOnly(key) : !namesStatus(key)) report.error('secret-route', `${base}/on/${key}`, coded ? GIVEN_KEY(step.id, key) : `step '${step.id}' routes on its value ('${key}'), which is a secret's: a route is shown on the screen and in the record, so route on its status or classification`, 'key');
       }
+    }
+    if (coded) {
+      (step.retry?.on ?? []).forEach((key, j) => {
+        if (!namesStatusOnly(key)) report.error('secret-route', `${base}/retry/on/${j}`, `step '${step.id}' is given a secret, so whether it is tried again may read only its status, not its classification ('${key}'), which its code chooses: the run retries it on its status alone`);
+      });
     }
   });
 }
+
+const GIVEN_KEY = (id: string, key: string) => `step '${id}' is given a secret, so its routes may read only its status: `
+  + `its value and its classification ('${key}') are read from what its code printed or how it exited, which the code chooses `
+  + `from the secret, and ${ROUTE_SHOWN}`;
 
 function expressionRoute(doc: RunbookDoc, known: Known, text: string, path: string, who: string, resultOf: string | undefined, report: Reporter): void {
   let node: Node;
@@ -70,7 +83,12 @@ function readsOf(node: Node, k: Known, resultOf: string | undefined): string[] {
     case 'call': return node.args.flatMap((a) => readsOf(a, k, resultOf));
     case 'array': return node.items.flatMap((a) => readsOf(a, k, resultOf));
     case 'unary': return readsOf(node.arg, k, resultOf);
-    case 'binary': return isPresenceTest(node) ? [] : [...readsOf(node.left, k, resultOf), ...readsOf(node.right, k, resultOf)];
+    case 'binary': {
+      const reads = [...readsOf(node.left, k, resultOf), ...readsOf(node.right, k, resultOf)];
+      // Whether a value was given tells nothing of it, but whether a step given a secret printed anything is its
+      // code's choice.
+      return isPresenceTest(node) && !reads.some((r) => r.includes(GIVEN_READ)) ? [] : reads;
+    }
     case 'logical': return [...readsOf(node.left, k, resultOf), ...readsOf(node.right, k, resultOf)];
     case 'conditional': return [...readsOf(node.test, k, resultOf), ...readsOf(node.then, k, resultOf), ...readsOf(node.else, k, resultOf)];
   }
@@ -93,11 +111,15 @@ function memberReads(node: Extract<Node, { type: 'member' }>, k: Known, resultOf
     case 'steps':
       if (unknownKey) return k.steps.size ? ['a step chosen by a computed name'] : [];
       if (k.calls.has(first)) return outputReads(first, k.calls.get(first)!, second, third);
+      if (k.given.has(first) && !shownOfGiven(second)) return [`${GIVEN_READ} '${first}'`];
       return k.steps.has(first) && returned(second) ? [`what step '${first}' returned (given a secret)`] : [];
-    case 'result': return resultOf !== undefined && returned(first) ? [`what step '${resultOf}' returned (given a secret)`] : [];
+    case 'result':
+      if (resultOf !== undefined && k.given.has(resultOf) && !shownOfGiven(first)) return [`${GIVEN_READ} '${resultOf}'`];
+      return resultOf !== undefined && returned(first) ? [`what step '${resultOf}' returned (given a secret)`] : [];
     default: {
       const id = k.captures.get(at.name);
       if (id !== undefined && k.calls.has(id)) return outputReads(id, k.calls.get(id)!, first, second);
+      if (id !== undefined && k.given.has(id) && !shownOfGiven(first)) return [`'${at.name}' (${GIVEN_READ} '${id}')`];
       return id !== undefined && returned(first) ? [`'${at.name}' (what step '${id}' returned, given a secret)`] : [];
     }
   }
@@ -110,6 +132,10 @@ function outputReads(id: string, secret: ReadonlySet<string>, field: string | un
   return hit ? [`the output${name === undefined ? 's' : ` '${name}'`} of '${id}' (${CALL_OUTPUT_FINDING})`] : [];
 }
 
+/** How a read of a step given a secret is named: all but its status and duration is its code's choice. */
+const GIVEN_READ = 'the output, exit code, counts, sizes or classification of step';
+const shownOfGiven = (field: string | undefined): boolean => field !== undefined && SHOWN_OF_GIVEN.has(field);
+
 /** A field of a result read whole or by a computed name counts as what the step returned. */
 const returned = (field: string | undefined): boolean => field === undefined || RETURNED.has(field);
 
@@ -118,10 +144,12 @@ const returned = (field: string | undefined): boolean => field === undefined || 
  *  order the runbook is written, as a later step reads an earlier one. */
 function secretsOf(doc: RunbookDoc, calls?: CallOutputs, handed: ReadonlySet<string> = new Set()): Known {
   const inputs = new Set([...handed, ...Object.entries(doc.inputs ?? {}).filter(([, v]) => v.secret).map(([n]) => n)]);
-  const k: Known = { inputs, steps: new Set(), captures: new Map(), vars: new Set(), calls: new Map() };
+  const k: Known = { inputs, steps: new Set(), given: new Set(), captures: new Map(), vars: new Set(), calls: new Map() };
   for (let pass = 0; pass < 2; pass++) { // a loop back reads a later step's result: a second pass sees it
     doc.steps.forEach((step, i) => {
-      if (step.secret === true || step.prompt?.secret === true || givenBySites(step, i, k)) markStep(k, step);
+      const given = givenBySites(step, i, k);
+      if (given) k.given.add(step.id);
+      if (step.secret === true || step.prompt?.secret === true || given) markStep(k, step);
       else if (step.runbook && calls?.has(step.id)) {
         k.calls.set(step.id, calls.get(step.id)!);
         if (step.capture) k.captures.set(step.capture, step.id);

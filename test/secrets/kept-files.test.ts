@@ -7,11 +7,12 @@
 // transcript, dry and real. Their twins on world-readable files are shown.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
+import { scratch } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+import { runReads } from './kept-reads.js';
 import { rng } from '../helpers/rng.js';
 import { IMPLICIT, keptFilesRead } from '../../src/engine/kept-files.js';
 import { planOfTemplate } from '../../src/language/shell-plan.js';
@@ -46,7 +47,6 @@ function generated(dir: string, seed: number, count: number): { run: string; inp
   });
 }
 
-const yamlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 function files(dir: string): void {
   chmodSync(dir, 0o755); // mkdtemp's 0700 keeps everything under it from others (path-reach.ts): the twins are open
@@ -73,22 +73,7 @@ for (const mode of ['real', 'dry'] as const) {
     const kept = [...reads, ...walks, ...shadow, { run: 'ps axe' }, { run: 'ps e -A || true' }];
     const clean = [...READS.filter((f) => !f.includes('inputs.f')).slice(0, 12).map((f) => ({ run: f.replaceAll('@', 'pub') })),
       { run: 'grep -r . pd' }, { run: 'find pd -type f' }, { run: 'ls -R pd' }, { run: 'env -C pd cat p' }, { run: 'ps -o pid,comm' }];
-    // Each value step has its own input, holding the name it reads.
-    const all = [...kept, ...clean].map((s, i) => ('input' in s && s.input ? { run: s.run.replace('inputs.f', `inputs.f${i}`), input: [`f${i}`, s.input] } : { run: s.run }));
-    const inputs = all.flatMap((s) => (s.input ? [`  ${s.input[0]}: { default: ${yamlString(String(s.input[1]))} }\n`] : [])).join('');
-    const steps = all.map((s, i) => `  - id: s${i}\n    shell: ${yamlString(s.run)}\n`).join('');
-    const file = writeRunbook(dir, 'kept', `name: kept\ntitle: Kept\n${inputs ? `inputs:\n${inputs}` : ''}steps:\n${steps}  - { id: done, end: resolved, message: ok }\n`);
-    const v = await cli(['validate', file], { cwd: dir });
-    assert.match(v.stdout + v.stderr, /0 errors/, `every generated read validates clean (a proven read): ${v.stdout}${v.stderr}`);
-    const transcript = join(dir, 'run.jsonl');
-    const r = await cli(['run', file, '--plain', '--transcript', transcript, ...(mode === 'dry' ? ['--dry-run'] : [])], { cwd: dir });
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    const written = readFileSync(transcript, 'utf8');
-    for (const form of FORMS) {
-      assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form), `${form} on the screen:\n${r.stdout}`);
-      assert.ok(!written.includes(form), `${form} in the transcript`);
-    }
-    const finished = new Map(transcriptLines(transcript).filter((l) => l.type === 'step-finished').map((l) => [l.stepId as string, l.result as { status: string; withheld?: { because: string[] } }]));
+    const { finished, stdout } = await runReads(dir, 'kept', [...kept, ...clean], mode, FORMS);
     kept.forEach((s, i) => {
       const res = finished.get(`s${i}`);
       assert.ok(res, `${s.run} ran`);
@@ -103,7 +88,7 @@ for (const mode of ['real', 'dry'] as const) {
       assert.equal(res?.status, 'ok', s.run);
       assert.equal(res?.withheld, undefined, `${s.run} is shown`);
     });
-    assert.ok(r.stdout.includes(`| ${PUBLIC}`), 'a world-readable file is on the screen');
+    assert.ok(stdout.includes(`| ${PUBLIC}`), 'a world-readable file is on the screen');
   });
 }
 

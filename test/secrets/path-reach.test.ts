@@ -10,8 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, scratch, transcriptLines, writeRunbook } from '../hardening/helpers.js';
+import { scratch } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+import { runReads } from './kept-reads.js';
 import { rng } from '../helpers/rng.js';
 import { keptFromOthers } from '../../src/engine/path-reach.js';
 
@@ -63,7 +64,6 @@ function files(dir: string): void {
   }
 }
 
-const yamlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 for (const mode of ['real', 'dry'] as const) {
   test(`a proven read of a file others cannot reach, or whose name another account may swap, is given a secret (${mode} run)`, { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
@@ -71,21 +71,7 @@ for (const mode of ['real', 'dry'] as const) {
     files(dir);
     const kept = [...generated(KEPT(dir), 80, 24), ...WALKS.map((run) => ({ run: `${run} || true` }))];
     const open = [...generated(OPEN, 81, 10), { run: 'grep -r . o' }, { run: 'find o -type f' }];
-    const all = [...kept, ...open].map((s, i) => ('input' in s && s.input ? { run: s.run.replace('inputs.f', `inputs.f${i}`), input: [`f${i}`, s.input] } : { run: s.run }));
-    const inputs = all.flatMap((s) => (s.input ? [`  ${s.input[0]}: { default: ${yamlString(String(s.input[1]))} }\n`] : [])).join('');
-    const steps = all.map((s, i) => `  - id: s${i}\n    shell: ${yamlString(s.run)}\n`).join('');
-    const file = writeRunbook(dir, 'reach', `name: reach\ntitle: Reach\n${inputs ? `inputs:\n${inputs}` : ''}steps:\n${steps}  - { id: done, end: resolved, message: ok }\n`);
-    const v = await cli(['validate', file], { cwd: dir });
-    assert.match(v.stdout + v.stderr, /0 errors/, `every generated read validates clean: ${v.stdout}${v.stderr}`);
-    const transcript = join(dir, 'run.jsonl');
-    const r = await cli(['run', file, '--plain', '--transcript', transcript, ...(mode === 'dry' ? ['--dry-run'] : [])], { cwd: dir });
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    const written = readFileSync(transcript, 'utf8');
-    for (const form of FORMS) {
-      assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form), `${form} on the screen:\n${r.stdout}`);
-      assert.ok(!written.includes(form), `${form} in the transcript`);
-    }
-    const finished = new Map(transcriptLines(transcript).filter((l) => l.type === 'step-finished').map((l) => [l.stepId as string, l.result as { status: string; withheld?: { because: string[] } }]));
+    const { finished, stdout } = await runReads(dir, 'reach', [...kept, ...open], mode, FORMS);
     kept.forEach((s, i) => {
       const res = finished.get(`s${i}`);
       assert.ok(res?.withheld, `${s.run}: withheld (${JSON.stringify(res)})`);
@@ -99,7 +85,7 @@ for (const mode of ['real', 'dry'] as const) {
       assert.equal(res?.status, 'ok', s.run);
       assert.equal(res?.withheld, undefined, `${s.run} is shown`);
     });
-    assert.ok(r.stdout.includes(`| ${PUBLIC}`), 'a file others may reach is on the screen');
+    assert.ok(stdout.includes(`| ${PUBLIC}`), 'a file others may reach is on the screen');
   });
 }
 

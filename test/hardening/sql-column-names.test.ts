@@ -2,13 +2,14 @@
 // (a probe of stop 80, and stop 79's left item). Read as object keys: two columns of one name showed the second's
 // value under both headers and the record kept one (`SELECT 'down' AS state, 'up' AS state` drew `up │ up`);
 // `__proto__` made mysql2 close the connection and the step fail as "given a secret"; a newline in a name drew a
-// line of its own under the header (`ok       verify`). Generated (seed 80) from such names, against the lab's
-// MariaDB in one real CLI run: every value is recorded under its own column, by position, and shown on the screen,
-// and no line of the screen is a name's. Beside it, the live view's tables (tableWindow, expandedRows).
+// line of its own under the header (`ok       verify`). pg keyed its rows by name too (the lead, after the merge).
+// Generated (seed 80) from such names, against the lab's MariaDB and PostgreSQL, one real CLI run each: every value
+// is recorded under its own column, by position, and shown on the screen, and no line of the screen is a name's.
+// Beside it, the live view's tables (tableWindow, expandedRows).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startMariadb, type LabServer } from '../../src/lab/index.js';
+import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index.js';
 import { expandedRows, tableWindow } from '../../src/ui/frame/table-window.js';
 import { cli, scratch, transcriptLines, writeRunbook } from './helpers.js';
 import { rng } from '../helpers/rng.js';
@@ -26,11 +27,14 @@ function columns(next: () => number): string[] {
   return names;
 }
 
-const quoted = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+const ENGINES = {
+  MariaDB: { start: startMariadb, quoted: (name: string) => `\`${name.replace(/`/g, '``')}\`` },
+  PostgreSQL: { start: () => startPostgres(), quoted: (name: string) => `"${name.replace(/"/g, '""')}"` },
+};
 
-describe('a MariaDB result\'s column names are read as data', () => {
+for (const [engine, { start, quoted }] of Object.entries(ENGINES)) describe(`a ${engine} result's column names are read as data`, () => {
   let server: LabServer;
-  before(async () => { server = await startMariadb(); });
+  before(async () => { server = await start(); });
   after(async () => { await server?.stop(); });
 
   it('every value under its own column, in the record and on the screen; no name draws a line', async (t) => {
@@ -64,7 +68,9 @@ describe('a MariaDB result\'s column names are read as data', () => {
     });
     assert.doesNotMatch(r.stdout, /^(ok\s+forged|finished resolved in 1ms)/m, 'a column name drew a line of its own');
   });
+});
 
+describe('the live view\'s tables', () => {
   it('the live view draws each name on its row, and each value under it', () => {
     const cols = ['x\nok       forged (3ms)', '__proto__', 'a'];
     const row = Object.fromEntries(cols.map((c, i) => [c, `v${i}`]));

@@ -27,6 +27,7 @@ interface TaintableResult {
   items?: TaintableResult[]; withheld?: Withheld; vars?: Record<string, unknown>;
   /** What the server said the step's read reached (db/pg-secret-reach.ts): given as if by the step's text. */
   secretsRead?: string[];
+  classification?: string;
 }
 
 /** Marks the view expressions read of a withheld result (engine/scope.ts): reading any field from it but those
@@ -53,6 +54,7 @@ const RECORDED_OF_GIVEN: ReadonlySet<string> = new Set([...SHOWN_OF_GIVEN, 'item
 /** The fields a withheld record says were there, read `****` (a resume that would act on one refuses:
  *  resume/lost-values.ts); whether they were empty is not said. */
 const MASKED_OF_GIVEN = ['stdout', 'stderr', 'error', 'value'] as const;
+const NOT_READ_ONLY = 'not-read-only';
 
 /** The result of a step given the secrets `because` names: real values kept (the engine reads them), and what it
  *  was given, for the record. */
@@ -78,6 +80,10 @@ export function recordedResult<R extends TaintableResult>(result: R): R {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries({ ...result, ...items })) if (RECORDED_OF_GIVEN.has(k)) out[k] = v;
   for (const field of MASKED_OF_GIVEN) if (typeof result[field] === 'string') out[field] = MASK;
+  // The engine's refusal of a read it could not prove is the engine's word, said so the operator knows the step was
+  // stopped, not what it met. A vouched text's own write refused by the server reads the same: a second failure
+  // its code can choose (a bit beside the status); no route or retry reads it (language/results.ts namesStatusOnly).
+  if (result.classification === NOT_READ_ONLY) out.classification = NOT_READ_ONLY;
   if (result.outputs) out.outputs = Object.fromEntries(Object.keys(result.outputs).map((k) => [k, MASK]));
   out.withheld = { because: w.because };
   return out as R;

@@ -22,8 +22,6 @@ const WALK_LIMIT = 20_000;
 /** Rounds of following directory changes (`cd a; cd b`, `env -C a`) relative to one another. */
 const CD_ROUNDS = 3;
 
-export type { Arg, Implicit } from './implicit-files.js';
-export { IMPLICIT } from './implicit-files.js';
 
 /** Why each file or reading kept from others is read by the plan (said for the record), or [] when every file
  *  it can read is readable by others. `cwd`: the step's directory (the engine's own when undefined); `home`: the

@@ -14,7 +14,7 @@ import type { StepResult } from '../executors/types.js';
 import { resultView, scopeOf, varsOf } from '../engine/scope.js';
 import { recomputeVars } from '../engine/vars.js';
 import { MASK } from '../secrets/redactor.js';
-import { SHOWN_OF_GIVEN } from '../secrets/step-taint.js';
+import { SHOWN_OF_GIVEN } from '../language/results.js';
 import { PARTIAL_OUTPUT } from '../transcript/output-refs.js';
 import { UserError } from '../common/errors.js';
 import { own } from '../common/own.js';

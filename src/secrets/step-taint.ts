@@ -11,8 +11,6 @@
 import { MASK } from './redactor.js';
 import { SHOWN_OF_GIVEN } from '../language/results.js';
 
-export { SHOWN_OF_GIVEN };
-
 /** What a record written before stop 80 kept of a field it withheld: its size (readers ignore it now). */
 export interface Digest { bytes?: number }
 /** A step given a secret: what it was given. Nothing of what it returned is kept, not even a size (stop 80). The

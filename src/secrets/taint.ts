@@ -3,7 +3,8 @@
 // upper(secret), json(secret) or 'x' + trim(secret) are masked wherever they are shown.
 import { TAINT, type Scope, type Taint } from '../language/expression/index.js';
 import type { Redactor } from './redactor.js';
-import { isWithheldView, secretVarsOf, SHOWN_OF_GIVEN } from './step-taint.js';
+import { SHOWN_OF_GIVEN } from '../language/results.js';
+import { isWithheldView, secretVarsOf } from './step-taint.js';
 
 /** How many values of a structure are looked at before it is taken to hold a secret anyway. */
 const WALK_BUDGET = 10_000;

@@ -77,7 +77,7 @@ export interface ViewModel {
   questionAt?: number;                 // when the first of the open questions appeared
   notes: NoteView[];
   /** The run checks the application's connection before it may end resolved: since when, for how long. */
-  applicationCheck?: { at: number; holdMs: number };
+  applicationCheck?: { holdMs: number };
   dryRunActions: DryRunAction[];
   dryRunModes: [string, DryRunMode][];  // what the dry run did with each step's action, latest per step
   finished?: RunFinished;
@@ -174,7 +174,7 @@ export function reduce(vm: ViewModel, event: RunEvent, now: number): ViewModel {
     case 'note':
       return { ...vm, notes: [...vm.notes, { text: event.text, by: event.by, at: now, ...(event.stepId ? { stepId: event.stepId } : {}) }] };
     case 'application-check':
-      return { ...vm, applicationCheck: { at: now, holdMs: event.holdMs } };
+      return { ...vm, applicationCheck: { holdMs: event.holdMs } };
     case 'run-finished':
       return finished(vm, event, now);
     case 'loop-started':

@@ -14,7 +14,8 @@ import { scratch } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { runReads } from './kept-reads.js';
 import { rng } from '../helpers/rng.js';
-import { IMPLICIT, keptFilesRead } from '../../src/engine/kept-files.js';
+import { keptFilesRead } from '../../src/engine/kept-files.js';
+import { IMPLICIT } from '../../src/engine/implicit-files.js';
 import { planOfTemplate } from '../../src/language/shell-plan.js';
 
 const SECRETS = { k: 'keptSecret79alpha', g: 'shadowLike79beta', s: 'walkedSecret79gamma' };

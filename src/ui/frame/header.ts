@@ -1,7 +1,7 @@
 // The header: which runbook, its state (running and the elapsed time, waiting since when, or the outcome),
 // then the target, the transcript, a resume and a notice, one row each (a notice of several lines: a row per
 // line). The title gives way to the state.
-import { formatClock } from '../format.js';
+import { formatClock, formatDuration } from '../format.js';
 import type { ViewModel } from '../view-model.js';
 import { fit, rowWidth, seg, type Row } from './row.js';
 
@@ -21,7 +21,7 @@ export function headerRows({ vm, now, width, waitingSince, transcriptPath, notic
   const dry: Row = vm.dryRun ? [seg(' DRY RUN ', { tone: 'warn', bold: true, inverse: true }), seg(' ')] : [];
   const state: Row = outcome
     ? [...dry, seg(` ${outcome.toUpperCase()} `, { tone: OUTCOME_TONE[outcome], bold: true, inverse: true }), seg(`  ${elapsed}`)]
-    : vm.applicationCheck ? [...dry, seg('  checking the application', { tone: 'active' }), seg(`  ${elapsed}`)]
+    : vm.applicationCheck ? [...dry, seg(`  checking the application (${formatDuration(vm.applicationCheck.holdMs)})`, { tone: 'active' }), seg(`  ${elapsed}`)]
     : waitingSince !== undefined ? [...dry, seg(`  waiting since ${timeOfDay(waitingSince)}`, { tone: 'warn' })]
     : [...dry, seg('  running', { tone: 'active' }), seg(`  ${elapsed}`)];
   const title: Row = [seg('runbook', { tone: 'accent', bold: true }), seg(' '), seg(vm.title || vm.name || '', { bold: true }),

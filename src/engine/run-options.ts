@@ -31,6 +31,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** --skip: steps skipped before the run starts, as the gate's `s` would (`call/step` for a called runbook's). */
   skip?: readonly string[];
+  /** A called runbook's run: its end is a step's result, and the calling run's end is what says "resolved". */
+  called?: boolean;
 }
 
 /** Where an interrupted run continues (rebuilt from its transcript). `nested`: the step in flight is a `runbook:`

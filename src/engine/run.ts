@@ -159,7 +159,7 @@ export class Run {
   private applicationCheck(output: MachineOutput, context: MachineContext): Promise<MachineOutput> {
     const signal = this.recheckAbort.signal;
     return applicationWorks(output, {
-      doc: this.opts.runbook.doc, scope: scopeOf(context, undefined, taintFor(this.opts.redactor)), signal,
+      doc: this.opts.runbook.doc, called: this.opts.called === true, scope: scopeOf(context, undefined, taintFor(this.opts.redactor)), signal,
       started: (holdMs, everyMs) => this.publish({ type: 'application-check', holdMs, everyMs }),
       login: (url, stepId, timeoutMs) => this.track(this.opts.executors.execute({ kind: 'probe', probe: 'db-connect', url, timeoutMs }, {
         stepId, signal, provenRead: true, onOutput: () => undefined, ask: async () => '', mask: (text) => this.opts.redactor.mask(text),

@@ -63,7 +63,7 @@ export function scriptedCaller(parent: () => Run, caller: Runbook, script: Scrip
     const childScript = new Script(inner);
     const child: Run = new Run({
       runbook: { ...runbook, doc: instantDoc(runbook.doc) }, inputs: values, redactor, executors: childScript.executors, operator: 'runbook-test',
-      dryRun, canSandbox: () => true,
+      dryRun, canSandbox: () => true, called: true,
       callRunbook: scriptedCaller(() => child, runbook, childScript, inner, redactor, dryRun, sinks, `${qualified}/`, depth + 1),
     });
     child.on((e) => { if (e.type === 'step-started') childScript.started(e.stepId); });

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { NOT_CHECKED } from '../../src/engine/application-check.js';
+import { parseRunbook } from '../../src/language/runbook.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { attachTranscript } from '../../src/transcript/index.js';
 import { headerRows } from '../../src/ui/frame/header.js';
@@ -86,11 +88,34 @@ test('a URL the run cannot fill in: escalate, nothing checked', async () => {
   assert.deepEqual(calls, []);
 });
 
-test('a runbook that names no application ends as it did', async () => {
+/** The same runbook, talking to a database: a probe of the input's URL where it ran `true`. */
+const probing = (application: string) => runbook(application).replace('shell: "true"', 'probe: db-connect\n    with: { url: "${{ inputs.url }}" }');
+
+test('a runbook that talks to a database and names no application: resolved, saying nothing checked it; validate warns at its end', async () => {
   const calls: string[] = [];
-  const h = harness(runbook(''), loginsFailingAt(1, calls), { inputs: { url: 'postgres://app:pw@db:5432/app' } });
+  const h = harness(probing(''), loginsFailingAt(1, calls), { inputs: { url: 'postgres://app:pw@db:5432/app' } });
   const end = await h.run.start();
   assert.equal(end.outcome, 'resolved');
-  assert.equal(end.message, 'fixed');
+  assert.equal(end.message, `fixed ${NOT_CHECKED}`);
   assert.deepEqual(calls, []);
+  const unnamed = (yaml: string) => parseRunbook(yaml, 'app.yaml').diagnostics.filter((d) => d.code === 'application-unnamed');
+  const warned = unnamed(probing(''));
+  assert.deepEqual(warned.map((d) => [d.severity, d.line, d.col]), [['warning', 11, 10]]);
+  assert.match(warned[0]!.message, /step 'done' ends resolved, but nothing checks at the end that the application connects/);
+  // Named, no resolved end, or no database talked to: nothing to warn of.
+  assert.deepEqual(unnamed(probing('application: { url: "${{ inputs.url }}" }')), []);
+  assert.deepEqual(unnamed(probing('').replace('end: resolved', 'end: escalate')), []);
+  assert.deepEqual(unnamed(runbook('')), []);
+});
+
+test('a runbook that talks to no database ends as it did: no application to check', async () => {
+  const calls: string[] = [];
+  const end = await harness(runbook(''), loginsFailingAt(1, calls), { inputs: {} }).run.start();
+  assert.deepEqual([end.outcome, end.message, calls], ['resolved', 'fixed', []]);
+});
+
+test("a called runbook's resolved end is a step's result: neither checked nor marked", async () => {
+  const h = harness(probing(''), {}, { inputs: { url: 'postgres://app:pw@db:5432/app' }, called: true });
+  const end = await h.run.start();
+  assert.deepEqual([end.outcome, end.message], ['resolved', 'fixed']);
 });

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NOT_CHECKED } from '../../src/engine/application-check.js';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { loadRunbookFile, runWithTranscript, scratch } from '../transcript/helpers.js';
 
@@ -43,10 +44,10 @@ test("engine('<connection>') is postgres or mysql from the URL's scheme, filled 
   const runbook = loadRunbookFile(file);
   const out = join(dir, 'out');
   const mysql = await runWithTranscript(runbook, { url: 'mysql://root:topsecret@db:3306/x', out }, join(dir, 'a.jsonl'));
-  assert.deepEqual([mysql.outcome, mysql.message], ['resolved', 'mysql']);
+  assert.deepEqual([mysql.outcome, mysql.message], ['resolved', `mysql ${NOT_CHECKED}`]);
   assert.equal(readFileSync(out, 'utf8').trim(), '["mysql","mysql","postgres"]', 'MariaDB reads as mysql, the per-engine SQL key it uses');
   const pg = await runWithTranscript(runbook, { url: 'postgres://app:topsecret@db:5432/x', out }, join(dir, 'b.jsonl'));
-  assert.deepEqual([pg.outcome, pg.message], ['resolved', 'postgres']);
+  assert.deepEqual([pg.outcome, pg.message], ['resolved', `postgres ${NOT_CHECKED}`]);
   const recorded = readFileSync(join(dir, 'b.jsonl'), 'utf8');
   assert.match(recorded, /"vars":\{"main":"postgres"/, 'the engine name is recorded as it is, not masked with the secret URL');
   assert.ok(!recorded.includes('topsecret'));

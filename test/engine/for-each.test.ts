@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfirmationRequested, RunEvent } from '../../src/engine/events.js';
 import type { MachineContext } from '../../src/engine/machine-types.js';
+import { NOT_CHECKED } from '../../src/engine/application-check.js';
 import { StepRunner } from '../../src/engine/step-runner.js';
 import { parseRunbook } from '../../src/language/runbook.js';
 import { Redactor } from '../../src/secrets/redactor.js';
@@ -14,7 +15,7 @@ import type { Transcript } from '../../src/transcript/reader.js';
 import type { TranscriptLine } from '../../src/events/schema.js';
 import { harness, runbookFrom, scriptedExecutors } from '../helpers/scripted.js';
 
-const diagnostics = (yaml: string) => parseRunbook(yaml, 'test.yaml').diagnostics.filter((d) => d.code !== 'no-end').map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`);
+const diagnostics = (yaml: string) => parseRunbook(yaml, 'test.yaml').diagnostics.filter((d) => d.code !== 'no-end' && d.code !== 'application-unnamed').map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`);
 
 const LOOP = (extra = '', forEach = 'in: names.rows') => `
 name: loop
@@ -115,7 +116,7 @@ describe('for_each in the engine', () => {
     h.run.on((e) => { if (e.type === 'confirmation-requested') queueMicrotask(() => h.run.confirm(e.stepId, 'yes')); });
     const done = await h.run.start();
     assert.equal(done.outcome, 'resolved');
-    assert.equal(done.message, '3 ok');
+    assert.equal(done.message, `3 ok ${NOT_CHECKED}`);
     const [gate, ...more] = gatesOf(h.events);
     assert.equal(more.length, 0);
     assert.deepEqual(gate!.items, [

@@ -46,6 +46,8 @@ inputs:
     required: true
 connections:
   db: { url: "\${{ inputs.url }}" }
+# The application's own connection: before the run ends resolved, it logs in with it every second for 5s.
+application: { url: "\${{ inputs.url }}" }
 steps:
   - id: connect
     title: Can we connect at all?

@@ -20,6 +20,7 @@ import { checkDurations } from './duration-check.js';
 import { checkSecretTargets, checkTargetChoices } from './target-check.js';
 import { checkGateSkips } from './gate-skip-check.js';
 import { checkLoopLists } from './loop-list-check.js';
+import { checkApplicationNamed } from './application-named-check.js';
 
 /** Beyond this a runbook is no longer something to read during an incident, and compiling it would take
  *  seconds; ~8× the largest built-in. */
@@ -69,6 +70,7 @@ export function validateDocument(loaded: LoadedDocument): Diagnostic[] {
   checkSecretRoutes(doc, report);
   checkEnvNames(doc, report);
   checkDurations(doc, report);
+  checkApplicationNamed(doc, report);
   lintSafety(doc, report);
   return sortByPosition(report.diagnostics);
 }

@@ -10,6 +10,7 @@ import { startMariadb, startPostgres, type LabServer } from '../../src/lab/index
 import { adminQuery } from '../db/helpers.js';
 import { cli, finished, scratch, transcriptLines, writeRunbook } from './helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+import { NOT_CHECKED } from '../../src/engine/application-check.js';
 
 const ROWS = 200;
 const ROW_BYTES = 1_000_000;
@@ -59,7 +60,7 @@ describe('a result far larger than memory or a transcript line', { concurrency: 
       assert.ok(done.rows.length >= 1 && done.rows.length < ROWS, `kept ${done.rows.length} rows`);
       assert.equal(done.rows.length + done.rowsOmitted, ROWS);
       assert.ok(done.bytesOmitted >= done.rowsOmitted * ROW_BYTES);
-      assert.equal(finished(lines)?.message, `${ROWS} rows, ${done.rowsOmitted} omitted, first id 1`, 'captures see the bounded rows and the counts');
+      assert.equal(finished(lines)?.message, `${ROWS} rows, ${done.rowsOmitted} omitted, first id 1 ${NOT_CHECKED}`, 'captures see the bounded rows and the counts');
       if (engine === 'postgres') {
         assert.deepEqual(await adminQuery(server, 'SELECT min(n)::int AS lo, max(n)::int AS hi FROM wide'), [{ lo: 1, hi: 1 }], 'the UPDATE committed, once');
       } else {

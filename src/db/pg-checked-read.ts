@@ -79,9 +79,10 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
   return { text, plan, pinned, secretsRead, unchanged: () => unchanged(send, before, planted) };
 }
 
-/** The authentication files' views a text run as written reads (their options' values: pg-masked-relations.ts). */
+/** The views a text run as written reads themselves, not the engine's masked subqueries of them
+ *  (pg-masked-relations.ts: the authentication files' options, other sessions' statements). */
 const unmasked = (found: Resolved[]): string[] => found.filter((f) => f.schema === 'pg_catalog' && MASKED_RELATIONS.includes(f.name))
-  .map((f) => `the authentication files' options and errors, by reading pg_catalog.${f.name} as written`);
+  .map((f) => `what the engine masks of pg_catalog.${f.name}, by reading it as written`);
 
 /** The engine's text with what the server would look up along the path written qualified (pg-parser.ts): its
  *  relations with the schemas they resolved to (and ONLY where they had no child), its functions and operators

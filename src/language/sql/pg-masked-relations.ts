@@ -1,4 +1,4 @@
-// The server's authentication files as a read sees them (issue #45, stop 81). pg_hba_file_rules shows each
+// What a read sees of the server's authentication files and of other sessions' statements (issue #45, stop 81). pg_hba_file_rules shows each
 // pg_hba.conf line's options with their values, and some values are passwords: `ldapbindpasswd=` (a search+bind
 // LDAP line), `radiussecrets=` (15–17). Its `error` column quotes the line's own words ("authentication option not
 // in name=value format: <a token>": a secret list written with a space in it). An author's `SELECT options FROM
@@ -12,6 +12,13 @@
 // PostgreSQL's messages; a translated message is cut at its first letter outside ASCII), then ` ****`. So what
 // the read does with the rows (upper, reverse, to_json of the whole row, a join) works on masked values only.
 // pg_ident_file_mappings holds no password; its error quotes the file too, and is cut the same way.
+//
+// pg_stat_activity shows every session's last statement as sent, to a superuser or pg_read_all_stats: a DBA's
+// `ALTER ROLE app PASSWORD '…'` left idle in its transaction was on the screen and in the transcript of a proven
+// read, dry too (the built-in pool-exhausted runbook shows `left(query, 120)` of such sessions). Its `query` is
+// kept up to the first character that is not an ASCII letter, digit, `_`, space or `,()*<>;` (a literal, a
+// comment, a `$1`, a setting's dotted name and a `=` begin there), then ` ****`: `SELECT pg_sleep(600)`
+// and `UPDATE orders SET qty` stay readable.
 
 /** pg_hba.conf options whose values are shown (PostgreSQL's documentation, "Authentication Methods"): none is a
  *  password. ldapbindpasswd and radiussecrets are not here, nor any key a later major adds until reviewed. */
@@ -26,6 +33,9 @@ const COLUMNS: Record<string, (major: number) => string[]> = {
     'user_name', 'address', 'netmask', 'auth_method', 'options', 'error'],
   pg_ident_file_mappings: (major) => [...(major >= 16 ? ['map_number', 'file_name'] : []), 'line_number', 'map_name',
     'sys_name', 'pg_username', 'error'],
+  pg_stat_activity: () => ['datid', 'datname', 'pid', 'leader_pid', 'usesysid', 'usename', 'application_name',
+    'client_addr', 'client_hostname', 'client_port', 'backend_start', 'xact_start', 'query_start', 'state_change',
+    'wait_event_type', 'wait_event', 'state', 'backend_xid', 'backend_xmin', 'query_id', 'query', 'backend_type'],
 };
 
 /** The relations replaced, by name (pg_catalog's only). */
@@ -36,10 +46,18 @@ const textArray = (items: readonly string[]) => `'{${items.join(',')}}'::pg_cata
 /** Each option `key=value`: shown when the key is on the list, else `key=****`. Functions only, each qualified:
  *  no operator or name the session's path could resolve. */
 const MASKED_OPTIONS = `CASE WHEN h.options IS NULL THEN NULL ELSE ARRAY(SELECT CASE WHEN pg_catalog.array_position(${textArray(OPTIONS_SHOWN)}, pg_catalog.split_part(o.o, '=', 1)) IS NULL THEN pg_catalog.concat(pg_catalog.split_part(o.o, '=', 1), '=****') ELSE o.o END FROM pg_catalog.unnest(h.options) o(o)) END`;
-/** An error's words up to the first character that could begin a value from the file. */
-const MASKED_ERROR = `pg_catalog.regexp_replace(h.error, ' ?[^A-Za-z ,=_()-].*$', ' ****')`;
+/** A column's text up to the first character not in `allowed` (a bracket expression's body), then ` ****`. */
+const cut = (column: string, allowed: string) => `pg_catalog.regexp_replace(h.${column}, ' ?[^${allowed}].*$', ' ****') AS ${column}`;
 
-const column = (c: string) => (c === 'options' ? `${MASKED_OPTIONS} AS options` : c === 'error' ? `${MASKED_ERROR} AS error` : `h.${c}`);
+/** The columns written masked: an error's words up to the first character that could begin a value from the
+ *  file; a statement's up to the first that could begin a literal, a comment or a setting's name. */
+const MASKED: Record<string, string> = {
+  options: `${MASKED_OPTIONS} AS options`,
+  error: cut('error', 'A-Za-z ,=_()-'),
+  query: cut('query', 'A-Za-z0-9_ ,()*<>;[:space:]'),
+};
+
+const column = (c: string) => MASKED[c] ?? `h.${c}`;
 
 /** For each masked relation, the SELECT the engine writes in its place on a server of `major`. */
 export function maskedRelations(major: number): Record<string, string> {

@@ -8,7 +8,8 @@ import type { PlantedStatement } from './pg-planted-statement.js';
 import { PLANTED_SQL } from './pg-pin-sql.js';
 import { sameRelations, unchanged, watched, type Watched } from './pg-read-watch.js';
 import { secretReachSql, secretsReached, type VouchedText } from './pg-secret-reach.js';
-import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf } from './pg-pin-relations.js';
+import { checkRelations, relationsFailed, relationsPlan, resolvedRelations, schemasOf, type Resolved } from './pg-pin-relations.js';
+import { MASKED_RELATIONS } from '../language/sql/pg-masked-relations.js';
 
 export interface CheckedRead {
   text: string; plan: PinPlan; pinned: Rows[];
@@ -71,10 +72,17 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
     secretsRead = secretsReached(Array.isArray(results) ? results as Rows[] : [results as Rows], 0); // one statement: one result
   }
   const text = check.vouched || check.asWritten ? sql : qualified(sql, schemasOf(found), only, check.major);
+  // As written, the authentication files' views are read themselves, not the engine's masked subquery of them.
+  if (check.vouched || check.asWritten) secretsRead = [...secretsRead, ...unmasked(found)];
   // A vouched text runs as written and could replace the session's prepared question: asked in full after it.
   const planted = check.vouched || !check.planted ? PLANTED_SQL : check.planted.statements().ask;
   return { text, plan, pinned, secretsRead, unchanged: () => unchanged(send, before, planted) };
 }
+
+/** The views a text run as written reads themselves, not the engine's masked subqueries of them
+ *  (pg-masked-relations.ts: the authentication files' options, other sessions' statements). */
+const unmasked = (found: Resolved[]): string[] => found.filter((f) => f.schema === 'pg_catalog' && MASKED_RELATIONS.includes(f.name))
+  .map((f) => `what the engine masks of pg_catalog.${f.name}, by reading it as written`);
 
 /** The engine's text with what the server would look up along the path written qualified (pg-parser.ts): its
  *  relations with the schemas they resolved to (and ONLY where they had no child), its functions and operators

@@ -12,17 +12,23 @@
 // one too: its body is text the engine does not read (an allowlist: only the server's own code is known).
 import { answer, type Rows } from './pg-pin.js';
 import { PG_SCHEMA_STORES, PG_STORES } from '../language/sql/account-stores.js';
+import { MASKED_RELATIONS } from '../language/sql/pg-masked-relations.js';
 import { asOid, asText, CATALOG, eq, hexName, ownOid, spaced, textArray, userMade, userMadeOid } from './pg-pin-sql.js';
 
 /** PostgreSQL's relations that hold passwords or settings' values, by schema. */
 const SECRET_RELATIONS: Record<string, string[]> = {
   // The password stores a text's own reading knows (account-stores.ts), and the relations of settings' values.
   // And the statistics, which hold sampled values of every table, the stores' too (a probe of stop 80).
-  pg_catalog: [...PG_STORES, 'pg_settings', 'pg_file_settings', 'pg_db_role_setting', 'pg_roles', 'pg_user', 'pg_statistic', 'pg_statistic_ext_data'],
+  // pg_hba_file_rules' options (an ldapbindpasswd=), pg_stat_activity's statements (an ALTER ROLE … PASSWORD): a
+  // view someone made over them is not the engine's masked subquery (language/sql/pg-masked-relations.ts), so
+  // reaching them is a secret read (stop 81).
+  pg_catalog: [...PG_STORES, 'pg_settings', 'pg_file_settings', 'pg_db_role_setting', 'pg_roles', 'pg_user', 'pg_statistic', 'pg_statistic_ext_data', ...MASKED_RELATIONS],
   information_schema: [...PG_SCHEMA_STORES],
 };
-/** pg_catalog's functions that return settings' values. */
-const SETTING_READERS = ['current_setting', 'pg_show_all_settings', 'pg_show_all_file_settings'];
+/** pg_catalog's functions that return settings' values, and those behind the views the engine masks
+ *  (pg_hba_file_rules(): every option's value, the bind password's too; pg_stat_get_activity(): statements). */
+const SETTING_READERS = ['current_setting', 'pg_show_all_settings', 'pg_show_all_file_settings', 'pg_hba_file_rules',
+  'pg_ident_file_mappings', 'pg_stat_get_activity'];
 
 /** Each by its qualified name, as text the server resolves (to_regclass): one index lookup each. */
 const secretRelations = textArray(Object.entries(SECRET_RELATIONS).flatMap(([schema, names]) => names.map((n) => `${schema}.${n}`)));

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { wasmBaselineOnly } from '../../common/v8-flags.js';
+import { maskedRelations } from './pg-masked-relations.js';
 
 /** node:worker_threads when the first SQL text is parsed: a runbook without PostgreSQL SQL never loads it (~8 ms). */
 const threads = () => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
@@ -127,15 +128,33 @@ const qualify = (tree, schemas, only) => {
   });
   return tree;
 };
+// pg_catalog's relations the engine never lets a read name itself (pg-masked-relations.ts): each reference,
+// bare (resolved there) or qualified, becomes the engine's own subquery of it, under the reference's alias or
+// its name, so that every column the read can reach is the masked one. Replaced after qualify (which gave bare
+// names their schema); the subqueries are not walked again.
+const mask = (parse, tree, masks) => {
+  const hits = [];
+  const walk = (v) => { if (Array.isArray(v)) { v.forEach(walk); return; } if (!v || typeof v !== 'object') return;
+    const r = v.RangeVar;
+    if (r && r.schemaname === 'pg_catalog' && Object.hasOwn(masks, r.relname)) hits.push(v);
+    for (const c of Object.values(v)) walk(c); };
+  walk(tree);
+  for (const v of hits) {
+    const r = v.RangeVar;
+    delete v.RangeVar;
+    v.RangeSubselect = { subquery: parse(masks[r.relname]).stmts[0].stmt, alias: r.alias || { aliasname: r.relname } };
+  }
+};
 let deparser;
 // A statement written again from its parse tree, then parsed again: the text is the engine's only if the tree
 // it parses to is the one the classifier read (every field but source positions), with the schemas given added.
-const regenerate = (parse, text, schemas, only) => {
+const regenerate = (parse, text, schemas, only, masks) => {
   const tree = parse(text);
   const count = (tree.stmts || []).length;
   if (count === 0) return { text: '', tree }; // only comments or blanks: the server answers an empty query either way
   if (count !== 1) throw new Error('it is not exactly one statement');
   if (schemas) qualify(tree, schemas, only || []);
+  if (schemas && masks) mask(parse, tree, masks);
   deparser = deparser || require(workerData.deparserPath);
   const again = deparser.deparseSync(tree, { pretty: false }).replace(/;\s*$/, '');
   const itsTree = parse(again);
@@ -153,14 +172,14 @@ const sameOnMajor = (major, parseMajor, r) => {
   return r;
 };
 // With the regenerated text's own tree: the caller's parse cache takes it, so the pin reads it without a third parse.
-const regenerateAll = async (parse, texts, major, schemas, only) => {
+const regenerateAll = async (parse, texts, major, schemas, only, masks) => {
   const parseMajor = major === undefined || major === 18 ? undefined : await majorParser(major);
-  return texts.map((text) => { try { const r = regenerate(parse, text, schemas, only); return major === undefined ? r : sameOnMajor(major, parseMajor, r); } catch (e) { return failed(e); } });
+  return texts.map((text) => { try { const r = regenerate(parse, text, schemas, only, masks); return major === undefined ? r : sameOnMajor(major, parseMajor, r); } catch (e) { return failed(e); } });
 };
 // Answered in question order: a question for another major's parser waits for it to load, and those after it wait too.
 let queue = Promise.resolve();
 const serve = (parse) => port.on('message', (m) => {
-  queue = queue.then(async () => answer(Array.isArray(m) ? parseAll(parse, m) : await regenerateAll(parse, m.regenerate, m.major, m.schemas, m.only))).catch((e) => answer((Array.isArray(m) ? m : m.regenerate).map(() => failed(e))));
+  queue = queue.then(async () => answer(Array.isArray(m) ? parseAll(parse, m) : await regenerateAll(parse, m.regenerate, m.major, m.schemas, m.only, m.masks))).catch((e) => answer((Array.isArray(m) ? m : m.regenerate).map(() => failed(e))));
 });
 const fail = (e) => serve(() => { throw new Error('the PostgreSQL parser could not load (' + String(e && e.message || e) + ')'); });
 try {
@@ -231,7 +250,7 @@ export function regeneratePg(text: string, serverMajor?: number, schemas?: Reado
   const key = `${serverMajor ?? ''}\0${text}\0${schemas ? JSON.stringify(schemas) : ''}\0${JSON.stringify(only)}`;
   const known = regenerated.get(key);
   if (known) return known;
-  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text], major: serverMajor, ...(schemas ? { schemas, only } : {}) })()[0]!;
+  const reply = ask<{ text: string; tree: PgTree }>([text], { regenerate: [text], major: serverMajor, ...(schemas ? { schemas, only, masks: maskedRelations(serverMajor ?? 18) } : {}) })()[0]!;
   const answer: PgRegenerated = 'error' in reply ? reply : { text: reply.text };
   if (!('error' in reply)) remember(reply.text, { tree: reply.tree });
   if (regenerated.size >= MAX_CACHED) regenerated.clear();

@@ -24,6 +24,9 @@ import { rememberedByText } from '../../common/remembered.js';
 const VALUE_RELATIONS = new Set(['pg_file_settings', 'pg_db_role_setting', 'pg_statistic', 'pg_statistic_ext_data']);
 /** Functions that return every setting's value. */
 const VALUE_FUNCTIONS = new Set(['pg_show_all_settings', 'pg_show_all_file_settings']);
+/** The function behind pg_stat_activity: every session's last statement as sent (an `ALTER ROLE … PASSWORD '…'`).
+ *  The view itself is read through the engine's masked subquery (pg-masked-relations.ts); the call is not. */
+const STATEMENTS_FUNCTION = 'pg_stat_get_activity';
 /** pg_settings' columns that hold no setting's value (not setting, reset_val, boot_val; nor a whole row or `*`). */
 const PG_SETTINGS_DESCRIBING = new Set(['name', 'unit', 'category', 'short_desc', 'extra_desc', 'context', 'vartype',
   'source', 'min_val', 'max_val', 'enumvals', 'sourcefile', 'sourceline', 'pending_restart']);
@@ -65,6 +68,7 @@ function settingRead(text: string): string | undefined {
   const config = configRead(parsed.tree);
   if (config) found.push(config);
   if (!found.length) return undefined;
+  if (found[0] === `${STATEMENTS_FUNCTION}()`) return `other sessions' statements as sent, by ${found[0]}`;
   return /pg_stat(istic|s)/.test(found[0]!) ? `the tables' sampled values (every store's for a superuser), by ${found[0]}` : `the server's settings a superuser reads, by ${found[0]}`;
 }
 
@@ -144,7 +148,7 @@ function showRead(node: unknown, found: string[]): void {
 function callRead(node: unknown, found: string[]): void {
   const fn = catalogCallName(node);
   if (fn === undefined) return;
-  if (VALUE_FUNCTIONS.has(fn)) found.push(`${fn}()`);
+  if (VALUE_FUNCTIONS.has(fn) || fn === STATEMENTS_FUNCTION) found.push(`${fn}()`);
   if (fn !== 'current_setting') return;
   const literal = ((node as { args?: unknown[] } | null)?.args?.[0] as { A_Const?: { sval?: { sval?: unknown } } } | undefined)?.A_Const?.sval?.sval;
   if (typeof literal !== 'string' || !shown(literal)) found.push(`current_setting(${typeof literal === 'string' ? `'${literal}'` : 'a computed name'})`);

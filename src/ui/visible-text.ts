@@ -60,13 +60,14 @@ function spaced(line: string): string {
  *  continues the line above (the gate draws it with a `↪`). A line breaks at its last space that fits, else
  *  wherever the width ends; the space a line breaks at is drawn as · in command text (`exact`), and not drawn in
  *  prose. */
-export function wrapVisible(text: string, width: number, marked = true, exact = false, lines = true, ascii = false): { text: string; cont: boolean }[] {
+export function wrapVisible(text: string, width: number, marked = true, exact: boolean | 'drawn' = false, lines = true, ascii = false): { text: string; cont: boolean }[] {
   const out: { text: string; cont: boolean }[] = [];
   // Command text keeps a CR before a newline, named: bash reads `\<CR><LF>` as an escaped CR and then the end of
   // the command, where a CRLF drawn as a line break showed a continuation (a probe of stop 70).
   // lines false: one value (an env: value, a directory), whose line breaks are characters, drawn named, never rows.
   for (const source of lines ? (exact ? text : text.replace(/\r\n/g, '\n')).split('\n') : [text]) {
-    let rest = exact ? exactLine(source, ascii) : visibleLine(source);
+    // 'drawn': command text already drawn exactly (a for_each's items, numbered): wrapped as command text is.
+    let rest = exact === 'drawn' ? source : exact ? exactLine(source, ascii) : visibleLine(source);
     let cont = false;
     for (;;) {
       const w = Math.max(1, cont && marked ? width - 2 : width);

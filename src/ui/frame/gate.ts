@@ -53,11 +53,11 @@ interface Run { label: string; rows: Row[]; unit: number[]; min: number; soft: n
  *  source starts two columns in, and only a continuing row has anything (↪) before that. A terminal that cannot
  *  draw ↪ (a tmux client without UTF-8 draws `_`, LANG=C draws `>`) showed a second line written `_ …` exactly as
  *  a comment wrapping onto the next row (a probe of stop 71: y ran its `|| touch`); now its place tells them apart. */
-export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false, exact = false, lines = true, ascii = false): { rows: Row[]; unit: number[] } {
+export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false, exact: boolean | 'drawn' = false, lines = true, ascii = false): { rows: Row[]; unit: number[] } {
   const rows: Row[] = [];
   const unit: number[] = [];
   let line = -1;
-  const lead = exact && !prose;
+  const lead = exact === true && !prose;
   for (const r of wrapVisible(text, lead ? Math.max(1, width - 2) : width, !prose && !lead, exact, lines, ascii)) {
     if (!r.cont) line++;
     const mark = r.cont && !prose ? [seg('↪ ', { tone: 'dim' })] : lead ? [seg('  ')] : [];
@@ -195,7 +195,8 @@ function itemRun(gate: ConfirmationRequested, width: number, all: string, ascii 
   const rows: Row[] = [];
   const unit: number[] = [];
   wrapParagraph(head!, width).forEach((l) => { rows.push([seg(l, { bold: true })]); unit.push(-1); });
-  items.forEach((line, i) => valueRows(line, width, 'active').rows.forEach((r) => { rows.push(r); unit.push(i); }));
+  // Wrapped as command text: the space a row is cut at drawn (·), where `a b` and `a  b` drew alike (stop 81).
+  items.forEach((line, i) => valueRows(line, width, 'active', false, 'drawn', true, ascii).rows.forEach((r) => { rows.push(r); unit.push(i); }));
   return {
     label: 'for each', rows, unit, min: 1, soft: 8,
     more: (_rows, units) => `… ${plural(units, 'more item')} not shown (${all}: see all)`,

@@ -23,6 +23,7 @@ import { pgSettingRead } from '../language/sql/pg-setting-reads.js';
 import { mysqlVariableRead } from '../language/sql/mysql-variable-reads.js';
 import { loginSecrets, type LoginSecrets } from './url-secrets.js';
 import { MASK } from '../secrets/redactor.js';
+import { sqlShown } from './sql-shown.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -198,7 +199,7 @@ export function prepareSql(doc: RunbookDoc, sql: SqlActionDoc, scope: Scope, rea
   const filled = (sql.params ?? []).map((p) => (typeof p === 'string' ? renderParam(p, scope) : { value: p, shown: p, tainted: false }));
   const params = filled.map((f) => f.value);
   // Shown masked by flow, as a shell step's values are (events/schema.ts, Shown): the query is the author's text.
-  const shown = params.length ? `${query.trim()}\n-- params: ${JSON.stringify(filled.map((f) => f.shown))}` : query.trim();
+  const shown = params.length ? `${sqlShown(query)}\n-- params: ${JSON.stringify(filled.map((f) => f.shown))}` : sqlShown(query);
   const given = givenSecrets(scope, filled.map((f, i): [string, unknown, boolean] => {
     const p = sql.params?.[i];
     return [`param ${i + 1}${typeof p === 'string' ? ` (${p})` : ''}`, f.value, f.tainted];

@@ -11,18 +11,18 @@ import { exactLine, exactText, visibleLine } from './visible-text.js';
 export const drawnExactly = (label: string): boolean => label === 'env' || label === '' || label === 'in dir';
 
 /** The gate's settings: env values and the directory exactly, the limits as they are. */
-export function exactSettings(gate: ConfirmationRequested): { label: string; value: string }[] {
-  return gateSettings(gate).map((l) => ({ label: l.label, value: drawnExactly(l.label) ? exactLine(l.value) : visibleLine(l.value) }));
+export function exactSettings(gate: ConfirmationRequested, ascii = false): { label: string; value: string }[] {
+  return gateSettings(gate).map((l) => ({ label: l.label, value: drawnExactly(l.label) ? exactLine(l.value, ascii) : visibleLine(l.value) }));
 }
 
 /** Where the gate's step runs, exactly; undefined on this machine. */
-export const exactTarget = (gate: Pick<ConfirmationRequested, 'target' | 'connection'>): string | undefined => {
+export const exactTarget = (gate: Pick<ConfirmationRequested, 'target' | 'connection'>, ascii = false): string | undefined => {
   const t = gateTarget(gate);
-  return t === undefined ? undefined : exactLine(t);
+  return t === undefined ? undefined : exactLine(t, ascii);
 };
 
 /** A for_each's items, exactly. */
-export const exactItems = (items: GateItem[]): GateItem[] => items.map((i) => ({ ...i, label: exactText(i.label), detail: exactText(i.detail) }));
+export const exactItems = (items: GateItem[], ascii = false): GateItem[] => items.map((i) => ({ ...i, label: exactText(i.label, ascii), detail: exactText(i.detail, ascii) }));
 
 /** A value as a screen shows it beside a command (an input, a variable): exactly when it is text. */
 export const exactValue = (v: unknown): string => (typeof v === 'string' ? exactLine(v) : JSON.stringify(v));

@@ -5,6 +5,7 @@
 // where a line of the source was wrapped, so the operator can tell a wrap from a new line.
 import { displayWidth, takeWidth } from '../common/display-width.js';
 import { terminalText } from '../common/terminal-text.js';
+import { asciiCut, asciiExactLine } from './ascii-exact.js';
 
 /** A run of more than this many spaces is shown counted (`·×N`); shorter runs (alignment) are kept. */
 const SPACE_RUN = 8;
@@ -32,7 +33,9 @@ export function visibleLine(line: string): string {
  *  the escape's ‹ › as < > (ascii-text.ts), where `cat config<U+00A0>victim` written in ASCII (bash: a redirection
  *  that empties victim) and `cat config` U+00A0 `victim` (a read) drew the same row (a probe of stop 80). So every
  *  `<U+` on a screen, UTF-8 or ASCII, opens an escape. */
-export function exactLine(line: string): string {
+export function exactLine(line: string, ascii = false): string {
+  // An ASCII screen (LANG=C) draws the marks as ASCII a command may hold: escapes instead (ascii-exact.ts).
+  if (ascii) return asciiExactLine(line);
   return trailing(spaced(line.replace(/([^\x20-\x7e\t])\1*|<(?=U\+)/gu, (run, c: string | undefined) => {
     const n = [...run].length;
     return `‹U+${(c ?? run).codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}›${n > 1 ? `×${n}` : ''}`;
@@ -44,7 +47,7 @@ export function exactLine(line: string): string {
 const trailing = (line: string): string => line.replace(/ +$/, (run) => (run.length > SPACE_RUN ? ` ·×${run.length}` : '·'.repeat(run.length)));
 
 /** Command text with newlines, each line drawn exactly (exactLine). */
-export const exactText = (text: string): string => text.split('\n').map(exactLine).join('\n');
+export const exactText = (text: string, ascii = false): string => text.split('\n').map((l) => exactLine(l, ascii)).join('\n');
 
 /** Tabs and long runs of spaces made visible (the gate's ⇥ and ·×N). */
 function spaced(line: string): string {
@@ -57,17 +60,27 @@ function spaced(line: string): string {
  *  continues the line above (the gate draws it with a `↪`). A line breaks at its last space that fits, else
  *  wherever the width ends; the space a line breaks at is drawn as · in command text (`exact`), and not drawn in
  *  prose. */
-export function wrapVisible(text: string, width: number, marked = true, exact = false, lines = true): { text: string; cont: boolean }[] {
+export function wrapVisible(text: string, width: number, marked = true, exact: boolean | 'drawn' = false, lines = true, ascii = false): { text: string; cont: boolean }[] {
   const out: { text: string; cont: boolean }[] = [];
   // Command text keeps a CR before a newline, named: bash reads `\<CR><LF>` as an escaped CR and then the end of
   // the command, where a CRLF drawn as a line break showed a continuation (a probe of stop 70).
   // lines false: one value (an env: value, a directory), whose line breaks are characters, drawn named, never rows.
   for (const source of lines ? (exact ? text : text.replace(/\r\n/g, '\n')).split('\n') : [text]) {
-    let rest = exact ? exactLine(source) : visibleLine(source);
+    // 'drawn': command text already drawn exactly (a for_each's items, numbered): wrapped as command text is.
+    let rest = exact === 'drawn' ? source : exact ? exactLine(source, ascii) : visibleLine(source);
     let cont = false;
     for (;;) {
       const w = Math.max(1, cont && marked ? width - 2 : width);
       if (displayWidth(rest) <= w) { out.push({ text: rest, cont }); break; }
+      if (exact && ascii) {
+        // ASCII command text keeps every character where it is: no · for the space a row is cut at (a `.` the
+        // command may hold), a space that would end a row starts the next one (ascii-exact.ts asciiCut).
+        const cut = asciiCut(rest, w) || w;
+        out.push({ text: rest.slice(0, cut), cont });
+        rest = rest.slice(cut);
+        cont = true;
+        continue;
+      }
       const head = takeWidth(rest, w);
       const space = head.lastIndexOf(' ');
       // A cut never splits an escape (‹U+200D›) when the row can start it instead.

@@ -37,6 +37,8 @@ export interface GateInput {
   /** The operator has seen every line of the confirmation (the c view to its end): y is live even when the
    *  frame cannot show all of it. */
   seen?: boolean;
+  /** The locale is not UTF-8: command text is laid out in ASCII escapes (ascii-exact.ts), not drawn as marks. */
+  ascii?: boolean;
 }
 
 /** A gate answered by typing its step id. Not a four-eyes gate: the operator's yes is not theirs to give
@@ -51,12 +53,12 @@ interface Run { label: string; rows: Row[]; unit: number[]; min: number; soft: n
  *  source starts two columns in, and only a continuing row has anything (↪) before that. A terminal that cannot
  *  draw ↪ (a tmux client without UTF-8 draws `_`, LANG=C draws `>`) showed a second line written `_ …` exactly as
  *  a comment wrapping onto the next row (a probe of stop 71: y ran its `|| touch`); now its place tells them apart. */
-export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false, exact = false, lines = true): { rows: Row[]; unit: number[] } {
+export function valueRows(text: string, width: number, tone?: Row[number]['tone'], prose = false, exact: boolean | 'drawn' = false, lines = true, ascii = false): { rows: Row[]; unit: number[] } {
   const rows: Row[] = [];
   const unit: number[] = [];
   let line = -1;
-  const lead = exact && !prose;
-  for (const r of wrapVisible(text, lead ? Math.max(1, width - 2) : width, !prose && !lead, exact, lines)) {
+  const lead = exact === true && !prose;
+  for (const r of wrapVisible(text, lead ? Math.max(1, width - 2) : width, !prose && !lead, exact, lines, ascii)) {
     if (!r.cont) line++;
     const mark = r.cont && !prose ? [seg('↪ ', { tone: 'dim' })] : lead ? [seg('  ')] : [];
     rows.push([...mark, seg(r.text, { tone })]);
@@ -73,7 +75,7 @@ export interface GatePart extends PanelPart {
   yesLive(n: number): boolean;
 }
 
-export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait, refused = false, seen = false }: GateInput): GatePart {
+export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait, refused = false, seen = false, ascii = false }: GateInput): GatePart {
   const high = gate.risk === 'high';
   const typedIn = typedGate(gate);
   const tone = high ? 'bad' : 'warn';
@@ -82,7 +84,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   const labelled = (label: string, lines: Row[]): Row[] => lines.map((l, i) => [seg(i === 0 ? label.padEnd(LABEL) : ' '.repeat(LABEL), { tone: 'dim' }), ...l]);
   // Command text (where it runs, its directory) is drawn exactly; settings the engine words (timeout) as prose.
   // One value each (a target, a directory): a line break in it is drawn named, never as a row of its own.
-  const fixedField = (label: string, text: string, exact = false): Row[] => labelled(label, valueRows(text, value, undefined, false, exact, !exact).rows);
+  const fixedField = (label: string, text: string, exact = false): Row[] => labelled(label, valueRows(text, value, undefined, false, exact, !exact, ascii).rows);
 
   const head = `${gate.approval ? 'FOUR EYES' : 'CONFIRM'}${high ? ' (HIGH RISK)' : ''}  `;
   const titleText = `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`;
@@ -98,7 +100,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   const all = typedIn ? 'F2' : 'c';
   const lineMore = (rows: number, units: number) => `… ${units === rows ? plural(rows, 'more line') : `${plural(rows, 'more row')} (${plural(units, 'line')})`} (${all}: see all)`;
   const text = (label: string, t: string, soft: number, tone?: Row[number]['tone'], prose = false, exact = false): Run => {
-    const v = valueRows(t, value, tone, prose, exact);
+    const v = valueRows(t, value, tone, prose, exact, true, ascii);
     return { label, rows: v.rows, unit: v.unit, min: Math.min(v.rows.length, v.rows.length > 1 && label === 'will run' ? 2 : 1), soft, more: lineMore };
   };
   // One unit per variable, its line breaks drawn named: joined with line breaks, `LABEL="x\nDRY_RUN=1"` drew as
@@ -107,7 +109,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
   const envRun = (): Run => {
     const rows: Row[] = [];
     const unit: number[] = [];
-    envValues.forEach((v, i) => { for (const r of valueRows(v, value, undefined, false, true, false).rows) { rows.push(r); unit.push(i); } });
+    envValues.forEach((v, i) => { for (const r of valueRows(v, value, undefined, false, true, false, ascii).rows) { rows.push(r); unit.push(i); } });
     return { label: 'env', rows, unit, min: 1, soft: 3, more: lineMore };
   };
   const runs: Run[] = [
@@ -115,7 +117,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
     ...(envValues.length ? [envRun()] : []),
     ...(gate.description ? [text('why', gate.description.trim(), 3, undefined, true)] : []),
     ...(gate.blastRadius ? [text('affects', gate.blastRadius, 2, undefined, true)] : []),
-    ...(gate.items ? [itemRun(gate, value, all)] : []),
+    ...(gate.items ? [itemRun(gate, value, all, ascii)] : []),
   ];
   const again = resumedReason(gate);
   const resumed: Row[] = again ? wrapParagraph(`⚠ ${again.line}`, inner).map((l) => [seg(l, { tone: 'warn', bold: true })]) : [];
@@ -159,9 +161,9 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
     rows(n) {
       if (n < least + 2) return n >= 3 ? tooSmall(n) : [];
       const { withBlank, got } = layout(n);
-      const body: Row[] = [...title, ...labelled(runs[0]!.label, clip(runs[0]!, got[0]!)), ...fixedTop];
-      runs.slice(1).forEach((r, i) => body.push(...labelled(r.label, clip(r, got[i + 1]!))));
-      body.push(...resumed, ...(withBlank ? [blank] : []), ...labelled('asks', clip(question, got[every.length - 1]!)), ...keyRows(unseen(n)));
+      const body: Row[] = [...title, ...labelled(runs[0]!.label, clip(runs[0]!, got[0]!, ascii)), ...fixedTop];
+      runs.slice(1).forEach((r, i) => body.push(...labelled(r.label, clip(r, got[i + 1]!, ascii))));
+      body.push(...resumed, ...(withBlank ? [blank] : []), ...labelled('asks', clip(question, got[every.length - 1]!, ascii)), ...keyRows(unseen(n)));
       return boxed(body, width, tone, high);
     },
   };
@@ -169,7 +171,7 @@ export function gatePart({ gate, width, keys, active, typed, frameRows = 0, wait
 
 /** At most r rows of a run; clipped, the last row counts exactly what is left out (rows, and the source lines or
  *  items they hold; a line cut by the clip counts among them). */
-function clip(run: Run, r: number): Row[] {
+function clip(run: Run, r: number, ascii = false): Row[] {
   if (r >= run.rows.length) return run.rows;
   if (r <= 0) return [];
   const kept = r - 1;
@@ -177,19 +179,24 @@ function clip(run: Run, r: number): Row[] {
   const firstHidden = run.unit[kept]!;
   const startsMid = kept > 0 && run.unit[kept - 1] === firstHidden;
   const units = new Set(run.unit.slice(kept).filter((u) => u >= 0)).size;
-  // ↪: the line above goes on in the rows not shown.
-  return [...run.rows.slice(0, kept), [...(startsMid ? [seg('↪ ', { tone: 'dim' })] : []), seg(run.more(hiddenRows, units), { tone: 'dim' })]];
+  // ↪: the line above goes on in the rows not shown. In ASCII the count's row starts `...` or `>...` in the
+  // marks' two columns, never `> ` (a continuing row of the command) nor `  ` (a line of it): a command line
+  // `. 3 more rows (c: see all)` drew as the count (a probe of stop 81).
+  const more = run.more(hiddenRows, units);
+  if (ascii) return [...run.rows.slice(0, kept), [seg(`${startsMid ? '>' : ''}${more.replace(/^…/, '...')}`, { tone: 'dim' })]];
+  return [...run.rows.slice(0, kept), [...(startsMid ? [seg('↪ ', { tone: 'dim' })] : []), seg(more, { tone: 'dim' })]];
 }
 
 /** A for_each's items: a heading, then each item's rows; the count of what is hidden is in items. */
-function itemRun(gate: ConfirmationRequested, width: number, all: string): Run {
+function itemRun(gate: ConfirmationRequested, width: number, all: string, ascii = false): Run {
   // Items are command text: drawn exactly, named before the list is laid out.
-  const exact = gate.items!.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) }));
+  const exact = gate.items!.map((i) => ({ label: exactText(i.label, ascii), detail: exactText(i.detail, ascii) }));
   const [head, ...items] = gateItemLines(exact, gate.itemsDone, Infinity);
   const rows: Row[] = [];
   const unit: number[] = [];
   wrapParagraph(head!, width).forEach((l) => { rows.push([seg(l, { bold: true })]); unit.push(-1); });
-  items.forEach((line, i) => valueRows(line, width, 'active').rows.forEach((r) => { rows.push(r); unit.push(i); }));
+  // Wrapped as command text: the space a row is cut at drawn (·), where `a b` and `a  b` drew alike (stop 81).
+  items.forEach((line, i) => valueRows(line, width, 'active', false, 'drawn', true, ascii).rows.forEach((r) => { rows.push(r); unit.push(i); }));
   return {
     label: 'for each', rows, unit, min: 1, soft: 8,
     more: (_rows, units) => `… ${plural(units, 'more item')} not shown (${all}: see all)`,

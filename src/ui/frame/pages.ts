@@ -30,10 +30,10 @@ const titleRows = (head: string, title: string, width: number): Row[] =>
   wrapParagraph(title, Math.max(1, width - head.length)).map((l, i) => [seg(i === 0 ? head : ' '.repeat(head.length), { bold: true }), seg(l, { bold: true })]);
 
 /** Every character of the gate, wrapped to the width (visible-text.ts): nothing here is cut. */
-export function confirmationPage(gate: ConfirmationRequested, width: number): PageContent {
+export function confirmationPage(gate: ConfirmationRequested, width: number, ascii = false): PageContent {
   const value = Math.max(1, width - 10);
-  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false, exact = false, lines = true): Row[] =>
-    valueRows(text, value, tone, prose, exact, lines).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
+  const field = (label: string, text: string, tone?: Row[number]['tone'], prose = false, exact: boolean | 'drawn' = false, lines = true): Row[] =>
+    valueRows(text, value, tone, prose, exact, lines, ascii).rows.map((l, i) => [seg(cell(i === 0 ? label : '', 10), { tone: 'dim' }), ...l]);
   const lines: Row[] = [
     ...titleRows(`${gate.risk === 'high' ? 'CONFIRM (HIGH RISK)' : 'CONFIRM'}  `, `${gate.stepId}${gate.title !== gate.stepId ? ` · ${gate.title}` : ''}`, width),
     ...field('will run', commandBody(gate.command), 'active', false, true),
@@ -41,7 +41,7 @@ export function confirmationPage(gate: ConfirmationRequested, width: number): Pa
     ...gateSettings(gate).flatMap((s) => field(s.label, s.value, undefined, false, drawnExactly(s.label), !drawnExactly(s.label))), // one value each
     ...(gate.description ? field('why', gate.description.trim(), undefined, true) : []),
     ...(gate.blastRadius ? field('affects', gate.blastRadius, undefined, true) : []),
-    ...(gate.items ? field('for each', gateItemLines(gate.items.map((i) => ({ label: exactText(i.label), detail: exactText(i.detail) })), gate.itemsDone, Infinity).join('\n')) : []),
+    ...(gate.items ? field('for each', gateItemLines(gate.items.map((i) => ({ label: exactText(i.label, ascii), detail: exactText(i.detail, ascii) })), gate.itemsDone, Infinity).join('\n'), undefined, false, 'drawn') : []), // wrapped as command text
     [], ...field('asks', gate.question, undefined, true).map((r) => r.map((x, i) => (i === 0 ? x : { ...x, bold: true }))),
   ];
   return { title: `the whole confirmation of ${gate.stepId}`, back: 'Esc, c or F2: back to the confirmation to answer it', lines };

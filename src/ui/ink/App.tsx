@@ -31,6 +31,7 @@ import { NOTE_ROWS, NoteInput } from './NoteInput.js';
 import { Pager } from './Pager.js';
 import { QuestionPanel } from './QuestionPanel.js';
 import { Rows } from './Rows.js';
+import { useAscii } from './theme.js';
 import { armAfter, type ArmScheduler } from './use-gate-arming.js';
 import { openView, useGlobalKeys } from './use-global-keys.js';
 import type { LineStore } from './use-line-input.js';
@@ -69,6 +70,7 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
   // Run data arrives terminal-safe through the store (view-store.ts); the path given on the command line is made so here.
   const transcriptPath = rawPath && terminalText(rawPath);
   const vm = useSyncExternalStore(store.subscribe, store.get);
+  const ascii = useAscii();
   const teamView = useSyncExternalStore(team?.subscribe ?? noSubscribe, team?.get ?? noTeam);
   const waitingLines = teamView.pending ? `${teamView.pending} transcript lines not yet in the store (kept locally; sent when it is back)` : undefined;
   const notice = flagNotice ?? ([teamView.notice, waitingLines].filter(Boolean).join('\n') || undefined);
@@ -121,7 +123,7 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
     run.abort(`Aborted by ${run.operator} (Ctrl-C)${vm.currentStepId ? ` during '${vm.currentStepId}'` : ''}.`);
   }, [run, vm.currentStepId]);
 
-  const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice, wait, highGate });
+  const frame = vm.finished ? undefined : planFrame({ vm, now, width, height, focus, overlay, page, scroll, waitingSince, transcriptPath, notice, wait, highGate, ascii });
   useGlobalKeys({ active: !vm.finished, owns, highGate, setOverlay, openPage: setPage, abortRun, maxScroll: frame?.maxScroll ?? 0, setScroll, toggleWithheld: store.toggleWithheld });
 
   if (vm.finished || !frame) {
@@ -156,7 +158,7 @@ export function App({ run, store, transcriptPath: rawPath, notice: flagNotice, g
 interface FrameInput {
   vm: ViewModel; now: number; width: number; height: number; focus: ReturnType<typeof focusOf>; overlay: Overlay; page: Page | undefined;
   scroll: number; waitingSince: number | undefined; transcriptPath: string | undefined; notice: string | undefined;
-  wait: TeamView['wait']; highGate: boolean;
+  wait: TeamView['wait']; highGate: boolean; ascii: boolean;
 }
 
 /** The frame's parts top to bottom, the rows each got, and how far the output can scroll. */
@@ -184,7 +186,7 @@ function planFrame(f: FrameInput): { order: string[]; got: Record<string, number
     if (evidence) parts.table = evidence;
     else if (table?.result) parts.table = tablePart(table.result, width, table.id === vm.currentStepId ? undefined : table.title, vm.gate ? (f.highGate ? 'F3' : 'e') : 'r');
     parts.notes = notesPart(vm.notes, width);
-    if (vm.gate) sized.panel = gatePart({ gate: vm.gate, width, keys: 'live', active: true, wait: f.wait }).need;
+    if (vm.gate) sized.panel = gatePart({ gate: vm.gate, width, keys: 'live', active: true, wait: f.wait, ascii: f.ascii }).need;
     else if (question) {
       const a = question.question.action;
       sized.panel = (a.kind === 'manual' ? manualPart(question.question.stepId, a, width, 'live', 0) : promptPart(question.question.stepId, a, width, 'live', '', '')).need;

@@ -15,6 +15,7 @@ import { useLineInput, type LineStore } from './use-line-input.js';
 import { useRawInput } from './use-raw-input.js';
 import { functionView, LETTER_VIEWS, metaView, type View } from './gate-keys.js';
 import { Rows } from './Rows.js';
+import { useAscii } from './theme.js';
 import { RESIZE_QUIET_MS, useResizedAt, useTerminalSize } from './use-terminal-size.js';
 import { tmuxHidesPart } from '../tmux-viewport.js';
 
@@ -36,6 +37,7 @@ const YES_SETTLE_MS = 150;
 
 export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, onView, frameRows, wait }: GatePanelProps) {
   const high = typedGate(gate);
+  const ascii = useAscii();
   // Four eyes: y is not the operator's to give (the engine would refuse it); it says so instead of doing nothing.
   const [refused, setRefused] = useState(false);
   // A high-risk gate the operator has already typed at, back from a view: armed at once (it was read, and keys
@@ -119,7 +121,7 @@ export function GatePanel({ gate, rows, width, active, arming, onAnswer, store, 
     else if (answer === 'yes') settledYes('key');
     else onAnswer(answer, 'key');
   }, { isActive: active && !high });
-  const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error, escaped }, ...(frameRows !== undefined ? { frameRows } : {}), wait, refused, seen: store?.wasSeen?.() ?? false });
+  const part = gatePart({ gate, width, keys: armedShown ? 'live' : 'arming', active, typed: { value: field.value, error, escaped }, ...(frameRows !== undefined ? { frameRows } : {}), wait, refused, seen: store?.wasSeen?.() ?? false, ascii });
   drawn.current = armedShown && part.keysShown(rows);
   yesLive.current = part.yesLive(rows);
   return <Rows rows={part.rows(rows)} />;

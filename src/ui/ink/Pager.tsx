@@ -10,6 +10,7 @@ import { Rows } from './Rows.js';
 import { functionView } from './gate-keys.js';
 import { useOwns } from './key-owner.js';
 import { useRawInput } from './use-raw-input.js';
+import { useAscii } from './theme.js';
 import { RESIZE_QUIET_MS, useResizedAt, useTerminalSize } from './use-terminal-size.js';
 import { tmuxHidesPart } from '../tmux-viewport.js';
 
@@ -35,7 +36,8 @@ export function Pager({ vm, page: shown, rows, width, active, setPage: set, onSe
   const stepId = shown.kind === 'step' ? shown.stepId : '';
   // A result's table: the first column shown (←/→) and whether every cell is shown in full (x).
   const [table, setTable] = useState<TableView>({ col: 0, expanded: false });
-  const content = useMemo(() => contentOf(vm, shown, width, table), [vm, shown.kind, stepId, width, table]); // eslint-disable-line react-hooks/exhaustive-deps
+  const ascii = useAscii();
+  const content = useMemo(() => contentOf(vm, shown, width, table, ascii), [vm, shown.kind, stepId, width, table, ascii]); // eslint-disable-line react-hooks/exhaustive-deps
   const columns = shown.kind === 'step' ? columnCount(vm, shown.stepId) : 0;
   useEffect(() => { setTable({ col: 0, expanded: false }); }, [stepId]);
   const max = content ? pageMax(content, rows) : 0;
@@ -112,10 +114,10 @@ function columnCount(vm: ViewModel, stepId: string): number {
   return r?.columns?.length || Object.keys(r?.rows?.[0] ?? {}).length;
 }
 
-function contentOf(vm: ViewModel, page: Page, width: number, table: TableView): PageContent | undefined {
+function contentOf(vm: ViewModel, page: Page, width: number, table: TableView, ascii: boolean): PageContent | undefined {
   switch (page.kind) {
     case 'help': return helpPage(width);
-    case 'confirmation': return vm.gate ? confirmationPage(vm.gate, width) : undefined;
+    case 'confirmation': return vm.gate ? confirmationPage(vm.gate, width, ascii) : undefined;
     case 'evidence': return evidencePage(vm, width);
     case 'instructions': {
       const q = vm.questions[0]?.question;

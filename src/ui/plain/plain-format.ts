@@ -27,7 +27,8 @@ export class PlainFormatter {
   private readonly shownVisits = new DryRunShown();
   private dryRun = false;
 
-  constructor(private readonly p: Paint) {}
+  /** ascii: the locale is not UTF-8; a gate's command text is then written in ASCII escapes (ascii-exact.ts). */
+  constructor(private readonly p: Paint, private readonly ascii = false) {}
 
   /** Every line plain mode prints about the run comes from here: the event is made terminal-safe first
    *  (common/terminal-text.ts), before any colour is added. */
@@ -75,7 +76,7 @@ export class PlainFormatter {
       case 'branch':
         return [`${label('branch')}${event.from} → ${branchTarget(event.to)}${branchWhy(event)}`];
       case 'confirmation-requested': {
-        const lines = gateLines(raw.type === 'confirmation-requested' ? raw : event, this.p);
+        const lines = gateLines(raw.type === 'confirmation-requested' ? raw : event, this.p, this.ascii);
         return this.dryRun ? [...lines, '  dry run:   not asked, not run'] : lines;
       }
       case 'confirmation-answered':
@@ -169,20 +170,20 @@ function branchWhy(e: Extract<RunEvent, { type: 'branch' }>): string {
   return '';
 }
 
-export function gateLines(raw: ConfirmationRequested, p: Paint): string[] {
+export function gateLines(raw: ConfirmationRequested, p: Paint, ascii = false): string[] {
   const e = terminalSafe(raw);
   const field = (name: string, value: string) => `  ${(name ? `${name}:` : '').padEnd(11)}${value}`;
   const lines = [p.yellow(`${label('confirm?')}${e.stepId}: ${e.title}${e.risk === 'high' ? ' [high risk]' : ''}`)];
   // Every character that runs, exactly as the terminal UI's gate draws it: a tab as ⇥, a run of spaces counted
   // (·×300), everything outside printable ASCII named (visible-text.ts exactLine) — from the raw command text.
-  lines.push(...commandBodyLines(raw.command).map((l, i) => field(i === 0 ? 'would run' : '', exactLine(l))));
-  if (raw.target) lines.push(field('on', exactTarget(raw)!));
-  for (const l of exactSettings(raw)) lines.push(field(l.label, l.value));
+  lines.push(...commandBodyLines(raw.command).map((l, i) => field(i === 0 ? 'would run' : '', exactLine(l, ascii))));
+  if (raw.target) lines.push(field('on', exactTarget(raw, ascii)!));
+  for (const l of exactSettings(raw, ascii)) lines.push(field(l.label, l.value));
   if (e.description) lines.push(field('why', e.description.trim().split('\n').join(' ')));
   // One line, as every field here: a captured value's line breaks would start lines that read as the engine's own
   // (a probe of stop 69 printed a whole forged dry-run plan under `affects`).
   if (e.blastRadius) lines.push(field('affects', oneLine(e.blastRadius)));
-  if (raw.items) lines.push(...gateItemLines(exactItems(raw.items), raw.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
+  if (raw.items) lines.push(...gateItemLines(exactItems(raw.items, ascii), raw.itemsDone).map((l, i) => (i === 0 ? field('for each', l) : field('', l))));
   const again = resumedReason(e);
   if (again) lines.push(p.yellow(field('resumed', again.line)));
   return lines;

@@ -37,7 +37,7 @@ export function refusalLines(raw: ConfirmationRequested, p: Paint): string[] {
 
 export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
   const p = paint(opts.color);
-  const formatter = new PlainFormatter(p);
+  const formatter = new PlainFormatter(p, opts.ascii);
   const stamp = () => (opts.timestamps ? `${new Date().toISOString().slice(11, 19)} ` : '');
   // A locale that is not UTF-8 (LANG=C): the lines in ASCII, as the terminal UI's (ascii-text.ts).
   const chars = opts.ascii ? asciiText : (l: string) => l;
@@ -94,15 +94,15 @@ export function attachPlain(run: Run, opts: PlainOptions): UIHandle {
     }
   });
 
-  takeOverPending(run, p, write, onGate, onQuestion);
+  takeOverPending(run, p, write, onGate, onQuestion, opts.ascii);
   return { done, close: () => { finish(); return done; } };
 }
 
 /** Attached mid-run (the terminal UI failed): a gate or question already open must not wait forever.
  *  The gate's event is masked already; a raw question is not, so only its step id is printed. */
-function takeOverPending(run: Run, p: Paint, write: (lines: string[]) => void, onGate: (e: ConfirmationRequested) => void, onQuestion: (e: QuestionAsked) => void): void {
+function takeOverPending(run: Run, p: Paint, write: (lines: string[]) => void, onGate: (e: ConfirmationRequested) => void, onQuestion: (e: QuestionAsked) => void, ascii = false): void {
   const gate = run.pendingGate?.event;
-  if (gate) { write(gateLines(gate, p)); onGate(gate); }
+  if (gate) { write(gateLines(gate, p, ascii)); onGate(gate); }
   for (const q of run.pendingQuestions) {
     write([`${'question'.padEnd(9)}${terminalText(q.question.stepId)} is waiting for an answer on stdin`]);
     onQuestion({ type: 'question-asked', questionId: q.questionId, question: q.question });

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { startPostgres } from '../../src/lab/index.js';
 import { cli, scratch, writeRunbook } from '../hardening/helpers.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+import { NOT_CHECKED } from '../../src/engine/application-check.js';
 
 /** The rows the withheld step returns for a PIN: each digit, its code, its place. */
 const rowsOf = (pin: string) => [...pin].map((d, i) => ({ k: `d${i}`, n: d.charCodeAt(0), s: d }));
@@ -91,7 +92,7 @@ test('a field of a structure a secret produced or chose, and what default() a se
     assert.equal(end.outcome, 'resolved', `${reader}: ${end.message}`);
     const started = h.events.find((e) => e.type === 'step-started' && e.stepId === 'use');
     assert.equal(started && 'title' in started ? started.title : '', 'T ****', `${reader} (pin ${pin}) spelled ${plain}`);
-    assert.equal(end.message, 'E ****', `${reader} (pin ${pin}) spelled ${plain}`);
+    assert.equal(end.message, `E **** ${NOT_CHECKED}`, `${reader} (pin ${pin}) spelled ${plain}`);
     const finished = (id: string) => h.events.find((e) => e.type === 'step-finished' && e.stepId === id) as { result: StepResult } | undefined;
     assert.deepEqual(recordedResult(finished('v')!.result).vars, { x: '****' }, `${reader}: the vars value recorded`);
     assert.ok(finished('use')!.result.withheld, `${reader}: the step given it is given a secret`);

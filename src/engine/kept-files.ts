@@ -15,7 +15,7 @@ import { parseOptions, type Options } from '../language/validate/read-options.js
 import { READS } from '../language/validate/read-commands.js';
 import type { Word } from '../language/shell-words.js';
 import { IMPLICIT, type Arg, type Implicit } from './implicit-files.js';
-import { FILE_MODE, keptFromOthers } from './path-reach.js';
+import { absentIn, FILE_MODE, keptFromOthers } from './path-reach.js';
 
 /** Entries a walk may visit before its reading counts as unbounded. */
 const WALK_LIMIT = 20_000;
@@ -199,6 +199,9 @@ function walked(walk: { by: string; roots: string[] }, dirs: ReadonlySet<string>
     if (!s) return true;
     if (kept(s, open)) found.push(`a file others may not read (${shownPath(path)}, walked by ${walk.by})`);
     if (!s.isDirectory()) return true;
+    // Another account may add a name here, or swap one for a link to a kept file, between prepare and the walk.
+    const made = absentIn(s, 'a name');
+    if (made) found.push(`a file others may not read (in ${shownPath(path)}, ${made}, walked by ${walk.by})`);
     const id = `${s.dev}:${s.ino}`;
     if (seen.has(id)) return true;
     seen.add(id);

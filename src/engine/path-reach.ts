@@ -74,8 +74,9 @@ function changeable(dir: Stats, entry: Stats): string | undefined {
 }
 
 /** Whether an account other than the engine's and root's may create `name` in `dir` (the sticky bit keeps only
- *  names that exist: a new one anybody may make, and fs.protected_symlinks is not on everywhere). */
-function absentIn(dir: Stats, name: string): string | undefined {
+ *  names that exist: a new one anybody may make, and fs.protected_symlinks is not on everywhere). Exported for the
+ *  walks (kept-files.ts): a directory walked is read by the names in it when the walk passes, not when prepared. */
+export function absentIn(dir: Stats, name: string): string | undefined {
   const then = `may create ${name} as a link to another file after the step is prepared`;
   if (!ours(dir.uid)) return `a directory of another account (uid ${dir.uid}), which ${then}`;
   if (dir.mode & 0o020 && dir.gid !== 0 && dir.gid !== ENGINE_GID) return `a directory its group (gid ${dir.gid}) may write, which ${then}`;

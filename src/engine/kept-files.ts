@@ -149,10 +149,25 @@ function unbounded(words: Arg[]): string[] {
     // ps's BSD `e` prints each process's environment (/proc/PID/environ, kept from others).
     if (name === 'ps') {
       const p = parsed(name, args, READS.ps);
-      if (!p || p.operands.some((w) => /^[A-Za-z]*e/.test(w.text))) return ["other processes' environments (/proc/PID/environ), by ps e"];
+      if (!p || p.operands.some((w) => /^[A-Za-z]*e/.test(w.text)) || (args.some((a, i) => readAsBsd(a.text, i + 1 < args.length)) && args.some((a) => a.text.includes('e')))) {
+        return ["other processes' environments (/proc/PID/environ), by ps e"];
+      }
     }
     return [];
   });
+}
+
+/** ps letters procps' UNIX parser takes as flags (x is not one), and those that take the next word as a value. */
+const PS_UNIX_FLAGS = 'AaCcdeFfHjLlMNnqrSTVvwXyZ';
+const PS_UNIX_VALUED = 'GgOopstUu';
+/** Whether procps may read a `-` word as BSD letters: it re-reads one its UNIX parser rejects that way, and then an
+ *  `e` in any word prints every process's environment (a probe of stop 81: `ps -ex`, `ps -eaux`, `ps -e -x`, `ps
+ *  -Set`). Only a cluster of its UNIX flags, maybe ending in a letter whose value is the next word, is proven read as
+ *  UNIX options. */
+function readAsBsd(word: string, valueFollows: boolean): boolean {
+  if (!word.startsWith('-') || word.startsWith('--')) return false;
+  const letters = word.slice(1);
+  return ![...letters].every((c, i) => PS_UNIX_FLAGS.includes(c) || (i === letters.length - 1 && valueFollows && PS_UNIX_VALUED.includes(c)));
 }
 
 /** The directories each recursive program walks: grep -r, rg, find, ls -R, diff; the working directory

@@ -9,13 +9,13 @@
 // a recursive program walks. Where the reading cannot be bounded (names from the data: xargs, `file -f`; an awk or
 // jq program that picks its own files; a walk too large), the step is given a secret rather than shown.
 import { readdirSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { literalOf, type Plan, type PlanCommand, type PlanWord } from '../language/shell-plan.js';
 import { parseOptions, type Options } from '../language/validate/read-options.js';
 import { READS } from '../language/validate/read-commands.js';
 import type { Word } from '../language/shell-words.js';
 import { IMPLICIT, type Arg, type Implicit } from './implicit-files.js';
-import { FILE_MODE, keptFromOthers } from './path-reach.js';
+import { absentIn, FILE_MODE, keptFromOthers } from './path-reach.js';
 
 /** Entries a walk may visit before its reading counts as unbounded. */
 const WALK_LIMIT = 20_000;
@@ -33,7 +33,7 @@ export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: strin
   for (const c of commands) {
     for (const a of [...(namesOnly(c.words) ? [] : c.words), ...c.inputs]) {
       for (const text of candidates(a.text)) {
-        for (const path of paths(text, dirs)) {
+        for (const path of opened(text, dirs)) {
           const why = keptFromOthers(path);
           if (why) found.add(keptPhrase(a, path, why));
         }
@@ -71,6 +71,14 @@ function candidates(text: string): string[] {
 /** The places `text` may name: itself when absolute, else under each directory the step may be in. Joined as
  *  text, not normalized: the kernel reads `lnk/..` as the parent of where the link leads (path-reach.ts). */
 const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isAbsolute(text) ? [text] : [...dirs].map((d) => `${d.replace(/\/$/, '')}/${text}`));
+
+/** The places a program may open for `text`: those it names, and its base name in each directory the step may be
+ *  in or names. `diff DIR SUB/FILE` compares DIR/FILE (a directory with the file of the other operand's name): a
+ *  probe of stop 81 had `diff /etc x/shadow` print /etc/shadow, which neither word names. */
+function opened(text: string, dirs: ReadonlySet<string>): string[] {
+  const base = basename(text);
+  return base && base !== text && base !== '..' ? [...paths(text, dirs), ...paths(base, dirs)] : paths(text, dirs);
+}
 
 /** The directories the step may be in: its own, and every directory a word names (`cd DIR`, `env -C DIR`,
  *  `sudo -D DIR`), relative ones to each of those in turn: more than a program's reading, never less. */
@@ -141,13 +149,28 @@ function unbounded(words: Arg[]): string[] {
     // ps's BSD `e` prints each process's environment (/proc/PID/environ, kept from others).
     if (name === 'ps') {
       const p = parsed(name, args, READS.ps);
-      if (!p || p.operands.some((w) => /^[A-Za-z]*e/.test(w.text))) return ["other processes' environments (/proc/PID/environ), by ps e"];
+      if (!p || p.operands.some((w) => /^[A-Za-z]*e/.test(w.text)) || (args.some((a, i) => readAsBsd(a.text, i + 1 < args.length)) && args.some((a) => a.text.includes('e')))) {
+        return ["other processes' environments (/proc/PID/environ), by ps e"];
+      }
     }
     return [];
   });
 }
 
-/** The directories each recursive program walks: grep -r, rg, find, ls -R, diff -r; the working directory
+/** ps letters procps' UNIX parser takes as flags (x is not one), and those that take the next word as a value. */
+const PS_UNIX_FLAGS = 'AaCcdeFfHjLlMNnqrSTVvwXyZ';
+const PS_UNIX_VALUED = 'GgOopstUu';
+/** Whether procps may read a `-` word as BSD letters: it re-reads one its UNIX parser rejects that way, and then an
+ *  `e` in any word prints every process's environment (a probe of stop 81: `ps -ex`, `ps -eaux`, `ps -e -x`, `ps
+ *  -Set`). Only a cluster of its UNIX flags, maybe ending in a letter whose value is the next word, is proven read as
+ *  UNIX options. */
+function readAsBsd(word: string, valueFollows: boolean): boolean {
+  if (!word.startsWith('-') || word.startsWith('--')) return false;
+  const letters = word.slice(1);
+  return ![...letters].every((c, i) => PS_UNIX_FLAGS.includes(c) || (i === letters.length - 1 && valueFollows && PS_UNIX_VALUED.includes(c)));
+}
+
+/** The directories each recursive program walks: grep -r, rg, find, ls -R, diff; the working directory
  *  where it walks that by default. An options parse the engine cannot follow walks there too. */
 function walks(words: Arg[]): { by: string; roots: string[] }[] {
   return programs(words).flatMap(({ name, args }): { by: string; roots: string[] }[] => {
@@ -160,7 +183,8 @@ function walks(words: Arg[]): { by: string; roots: string[] }[] {
     if (!['grep', 'egrep', 'fgrep', 'rg', 'ls', 'diff'].includes(name) || !spec) return [];
     const p = parsed(name, args, spec);
     if (!p) return [{ by: name, roots: ['.', ...args.map((a) => a.text)] }];
-    const recursive = name === 'rg' || hasOption(p, ['r', 'R', 'recursive', 'dereference-recursive'])
+    // diff compares two directories' files of the same names without -r too (a probe of stop 81: `diff x D` read D/K).
+    const recursive = name === 'rg' || name === 'diff' || hasOption(p, ['r', 'R', 'recursive', 'dereference-recursive'])
       || p.options.some((o) => (o.name === 'd' || o.name === 'directories') && o.value?.text === 'recurse');
     if (!recursive) return [];
     const patternGiven = name === 'ls' || name === 'diff' || hasOption(p, ['e', 'f', 'regexp', 'file', 'files']);
@@ -190,6 +214,9 @@ function walked(walk: { by: string; roots: string[] }, dirs: ReadonlySet<string>
     if (!s) return true;
     if (kept(s, open)) found.push(`a file others may not read (${shownPath(path)}, walked by ${walk.by})`);
     if (!s.isDirectory()) return true;
+    // Another account may add a name here, or swap one for a link to a kept file, between prepare and the walk.
+    const made = absentIn(s, 'a name');
+    if (made) found.push(`a file others may not read (in ${shownPath(path)}, ${made}, walked by ${walk.by})`);
     const id = `${s.dev}:${s.ino}`;
     if (seen.has(id)) return true;
     seen.add(id);
@@ -203,7 +230,23 @@ function walked(walk: { by: string; roots: string[] }, dirs: ReadonlySet<string>
       const why = keptFromOthers(path);
       if (why && why !== FILE_MODE) found.push(`a file others may not read (${shownPath(path)}: ${shownPath(why)}, walked by ${walk.by})`);
       if (!visit(path, !why || why === FILE_MODE)) return [`a walk by ${walk.by} of more than ${WALK_LIMIT} entries, which the engine does not bound`];
+      if (walk.by === 'rg') found.push(...ignoredAbove(path));
     }
   }
   return found.slice(0, 5);
+}
+
+/** Ignore files rg reads in every directory above a root it walks, up to '/' (strace; those in the tree are walked):
+ *  their patterns choose the files it prints, so one others may not read is read like a file the walk opens. */
+const IGNORE_FILES = ['.rgignore', '.ignore', '.gitignore'];
+function ignoredAbove(root: string): string[] {
+  const found: string[] = [];
+  for (let dir = dirname(resolve(root)); ; dir = dirname(dir)) {
+    for (const name of IGNORE_FILES) {
+      const path = join(dir, name);
+      const why = stat(path) ? keptFromOthers(path) : undefined; // absent: another account's file chooses, never a secret
+      if (why) found.push(`a file others may not read (${shownPath(path)}${why === FILE_MODE ? '' : `: ${shownPath(why)}`}, an ignore file rg reads above ${shownPath(root)})`);
+    }
+    if (dir === '/') return found;
+  }
 }

@@ -34,8 +34,15 @@ export function keptFromOthers(path: string): string | undefined {
     const d = lstat(dir);
     const at = join(dir, name);
     const s = lstat(at);
-    if (!d || !s) return undefined; // nothing there now: what another account may put there later is left (docs)
+    if (!d) return undefined;
     if ((d.mode & 0o001) === 0 && !ours(d.uid)) return `in ${dir}, a directory others may not search`;
+    // Nothing there now: what another account may put there before the program opens it is what it reads (a link
+    // to /etc/shadow made after prepare, a probe of stop 81), so a name absent from a directory another account
+    // may write is not known to be open; one no other account may create opens nothing.
+    if (!s) {
+      const made = absentIn(d, name);
+      return made ? `in ${dir}, ${made}` : undefined;
+    }
     if (name === '..') { dir = at; continue; }
     const swap = changeable(d, s);
     if (swap) return `in ${dir}, ${swap}`;
@@ -63,6 +70,17 @@ function changeable(dir: Stats, entry: Stats): string | undefined {
   if (!ours(dir.uid)) return `a directory of another account (uid ${dir.uid}), which ${then}`;
   if (dir.mode & 0o020 && dir.gid !== 0 && dir.gid !== ENGINE_GID) return `a directory its group (gid ${dir.gid}) may write, which ${then}`;
   if (dir.mode & 0o002 && (!(dir.mode & 0o1000) || !ours(entry.uid))) return `a directory others may write, who ${then}`;
+  return undefined;
+}
+
+/** Whether an account other than the engine's and root's may create `name` in `dir` (the sticky bit keeps only
+ *  names that exist: a new one anybody may make, and fs.protected_symlinks is not on everywhere). Exported for the
+ *  walks (kept-files.ts): a directory walked is read by the names in it when the walk passes, not when prepared. */
+export function absentIn(dir: Stats, name: string): string | undefined {
+  const then = `may create ${name} as a link to another file after the step is prepared`;
+  if (!ours(dir.uid)) return `a directory of another account (uid ${dir.uid}), which ${then}`;
+  if (dir.mode & 0o020 && dir.gid !== 0 && dir.gid !== ENGINE_GID) return `a directory its group (gid ${dir.gid}) may write, which ${then}`;
+  if (dir.mode & 0o002) return `a directory others may write, who ${then}`;
   return undefined;
 }
 

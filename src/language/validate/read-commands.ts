@@ -115,6 +115,12 @@ export const READS: Record<string, Options> = {
   pg_config: R({ long: 'bindir docdir htmldir includedir pkgincludedir includedir-server libdir pkglibdir localedir mandir sharedir sysconfdir pgxs configure cc cppflags cflags cflags_sl ldflags ldflags_ex ldflags_sl libs version' }),
 };
 
+/** Programs a reviewed program starts by itself (seen under strace; test/language/read-oracle.test.ts holds every
+ *  reviewed program to this list): egrep and fgrep are `exec grep -E "$@"`, zcat `exec gzip -cd "$@"`; Debian's pg_config finds the newest
+ *  server's with `ls -v … | tail -n1` and runs it; `locale -m` decompresses the charmaps through `gzip -d -c` (its
+ *  input to its output). A proven read that starts any other program runs a reading that is not the engine's. */
+export const STARTS: Record<string, readonly string[]> = { egrep: ['grep'], fgrep: ['grep'], zcat: ['gzip'], pg_config: ['ls', 'tail', 'pg_config'], locale: ['gzip'] };
+
 /** Commands that write their second operand (`uniq in out`, `xxd in out`). */
 export const WRITES_SECOND_FILE = new Set(['uniq', 'xxd']);
 

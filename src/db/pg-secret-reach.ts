@@ -12,12 +12,8 @@
 // one too: its body is text the engine does not read (an allowlist: only the server's own code is known).
 import { answer, type Rows } from './pg-pin.js';
 import { PG_SCHEMA_STORES, PG_STORES } from '../language/sql/account-stores.js';
-<<<<<<< HEAD
 import { MASKED_RELATIONS } from '../language/sql/pg-masked-relations.js';
-import { asOid, asText, CATALOG, eq, hexName, ownOid, spaced, textArray, userMade, userMadeOid } from './pg-pin-sql.js';
-=======
 import { asOid, asText, CATALOG, eq, hexNames, ownOid, spaced, textArray, userMade, userMadeOid } from './pg-pin-sql.js';
->>>>>>> fix-suite81
 
 /** PostgreSQL's relations that hold passwords or settings' values, by schema. */
 const SECRET_RELATIONS: Record<string, string[]> = {

@@ -17,6 +17,16 @@ export class ReadChanged extends Error {
 const changed = (what: string): ReadChanged =>
   new ReadChanged(`the database changed what this read runs while it ran (${what}): its code may have run; not a proven read's result`);
 
+/** PostgreSQL's own `cache lookup failed for <object> N` (XX000) from the read's statement: an object its planner
+ *  was using (an owner's statistics object, created and dropped in a loop) was dropped under it, the same race the
+ *  watch asks after, met by the server first (plan-race: one read in ~1,500 once the relations' questions were
+ *  prepared, stop 81). Said as that race: the server's words alone read like an engine fault. */
+export function changedUnder(err: unknown): unknown {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e?.code !== 'XX000' || typeof e.message !== 'string' || !/^cache lookup failed for /.test(e.message)) return err;
+  return changed(`PostgreSQL: ${e.message}; an object it was planned with was dropped as it ran`);
+}
+
 /** What the relations' message answered (absent: the read names none), and the question to ask again. */
 export interface Watched { watch: string; rows: string[]; fetched: string }
 

@@ -17,6 +17,7 @@ import { LoginClock, withTimeline, type LoginPhase, type LoginTimeline } from '.
 import { lastResult, streamQuery } from './pg-stream.js';
 import { checkFailed, explainUnresolved, type Rows } from './pg-pin.js';
 import { checkRead } from './pg-checked-read.js';
+import { changedUnder } from './pg-read-watch.js';
 import { SESSION_PINNED } from './pg-pin-sql.js';
 import { PlantedStatement } from './pg-planted-statement.js';
 import { RelationQuestions } from './pg-relation-questions.js';
@@ -312,7 +313,7 @@ class PgSession extends GuardedSession implements Session {
     if (opts.vouched) { this.planted.forget(); this.questions.forget(); } // the author's text, as written, runs next
     opts.signal.throwIfAborted();
     const result = await streamQuery(this.client, checked.text, params, true).catch((err: unknown) => {
-      throw withSecretsRead(explainUnresolved(err, checked.pinned, checked.plan), checked.secretsRead);
+      throw withSecretsRead(explainUnresolved(changedUnder(err), checked.pinned, checked.plan), checked.secretsRead);
     });
     await checked.unchanged(); // in the read's transaction: what no lock kept still, asked again
     // Not awaited: pg sends queued queries in order, so the ROLLBACK goes before anything this session runs

@@ -9,6 +9,7 @@ import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import type { Line } from '../hardening/helpers.js';
 import { killedAtQuestionAndResumed } from './killed-at-question.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
+import { NOT_CHECKED } from '../../src/engine/application-check.js';
 
 const runbook = (url: string, checkAfter: boolean) => `name: resumed-check
 title: A check, then an act behind its gate
@@ -61,7 +62,7 @@ describe('a resumed run that would end resolved on a check made before it stoppe
   it('a resume that runs a check after the act ends on that check alone', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
     const { r, lines, end } = await resumedAfterStop(t, server.url(), true);
     assert.equal(end?.outcome, 'resolved', r.stdout + r.stderr);
-    assert.equal(end!.message, 'the database answers');
+    assert.equal(end!.message, `the database answers ${NOT_CHECKED}`);
     assert.equal(checksStarted(lines), 1);
   });
 });

@@ -92,7 +92,7 @@ describe('a MariaDB read whose view or routine another session swaps while the e
     const dir0 = String((await adminQuery(server, 'SELECT @@plugin_dir AS d'))[0]?.d ?? '');
     if (!existsSync(join(dir0, 'ha_sphinx.so'))) return t.skip(`no ha_sphinx.so in ${dir0}`);
     await adminQuery(server, "CREATE FUNCTION sphinx_snippets RETURNS STRING SONAME 'ha_sphinx.so'");
-    // The application's account can see that the server has one (an account that cannot is refused alike).
+    // The application's account can see that the server has one (one that cannot: docs/reliability.md, stop 81).
     await adminQuery(server, "GRANT SELECT ON mysql.func TO app_user@'%'");
     const next = rng(81);
     const call = () => `${pick(next, ['sphinx_snippets', 'SPHINX_SNIPPETS', '`sphinx_snippets`'])}${pick(next, ['', ' '])}('doc', 'sphinx://127.0.0.1:${port}/idx', 'doc')`;

@@ -85,11 +85,12 @@ export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serv
   const calls = new Set<string>();
   const unread: string[] = [];
   const seen = new Set<string>();
+  const definitions: string[] = [];
   let asked = named.filter(([schema]) => !isVirtualSchema(schema)).map((r) => ({ r, via: [] as string[] }));
   for (let depth = 0; asked.length; depth++) {
     if (depth === MAX_DEPTH) {
       const deep = `the views and routines it reads, nested deeper than ${MAX_DEPTH} (not followed)`;
-      return { given: [...given, `what ${deep} reach (they may reach the server's stored passwords)`], code, calls: [...calls], unread: [...unread, deep] };
+      return { given: [...given, `what ${deep} reach (they may reach the server's stored passwords)`], code, calls: [...calls], unread: [...unread, deep], definitions };
     }
     const found = await lookUp(ask, asked);
     const next: typeof asked = [];
@@ -98,6 +99,7 @@ export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serv
       const key = `${f.kind}\u0000${f.schema}\u0000${f.name}`.toLowerCase();
       if (seen.has(key)) continue;
       seen.add(key);
+      definitions.push(definitionOf(f));
       const stock = f.kind === 'view' && f.definition !== null && isStockView(serverVersion, f.schema, f.name, f.definition);
       const j = judge(f, stock);
       if (!stock) code.push(nameOf(f));
@@ -108,13 +110,18 @@ export async function mysqlSecretsReached(ask: Ask, named: MysqlRelation[], serv
     }
     asked = next;
   }
-  return { given: [...given], code, calls: [...calls], unread };
+  return { given: [...given], code, calls: [...calls], unread, definitions };
 }
+
+/** One object as the server showed it: its kind, exact name and code (none: not shown to this account). */
+const definitionOf = (f: Found): string => JSON.stringify([f.kind, f.schema, f.name, f.definition]);
 
 /** What a read reaches: `given`, the phrases of the secrets; `code`, the views and routines someone created that
  *  it runs (their definitions may change once a failed statement lets go of them); `calls`, the names their
- *  definitions call unqualified (db/mysql-loadable-functions.ts); `unread`, the code whose calls are not known. */
-export interface Reach { given: string[]; code: string[]; calls: string[]; unread: string[] }
+ *  definitions call unqualified (db/mysql-loadable-functions.ts); `unread`, the code whose calls are not known;
+ *  `definitions`, every view and routine it reaches as the server showed it, in the order it was asked about
+ *  (compared before and after the statement: db/mysql-code-swap.ts). */
+export interface Reach { given: string[]; code: string[]; calls: string[]; unread: string[]; definitions: string[] }
 
 /** A failed read's error, when the read ran code someone created: a failed statement holds nothing, so a definition
  *  swapped in for the statement and back before the second question would go unseen, and its error (a SIGNAL's

@@ -12,6 +12,7 @@ import type { TlsSettings } from './ssl-options.js';
 import { withSecretsRead, type OpenOptions, type QueryOptions, type QueryResult, type ServerFlavour, type Session } from './session.js';
 import { failedThroughCode, mysqlSecretsReached, type Reach } from './mysql-secret-reach.js';
 import { loadableCallRefusal } from './mysql-loadable-functions.js';
+import { codeChanged, swapRefusal, swappableNativeCode, UNANSWERED } from './mysql-code-swap.js';
 import { connectionStringShown } from './mysql-connection-strings.js';
 import { mysqlUnqualifiedCalls } from '../language/sql/mysql-calls.js';
 import { GuardedSession } from './guarded-session.js';
@@ -299,6 +300,8 @@ class MysqlSession extends GuardedSession implements Session {
   private async reaching(sql: string, opts: QueryOptions, run: () => Promise<QueryResult>): Promise<QueryResult> {
     const before = await this.secretsReached(sql, opts.vouched === true);
     await this.refuseLoadableCalls(sql, opts.vouched === true, before);
+    const native = await swappableNativeCode(this.ask, before);
+    if (native) throw new PinRefusal(native);
     // The question's own warnings (1585: a routine named like a native function) stay in the diagnostics area
     // until a statement that uses a table: a statement of none (`SELECT COUNT(1)`) then read them as its own, and
     // the read was refused. An empty read of a table clears them.
@@ -311,7 +314,13 @@ class MysqlSession extends GuardedSession implements Session {
       const ran = failedThroughCode([...new Set([...before.code, ...after.code])]);
       throw withSecretsRead(err, [...new Set([...before.given, ...after.given, ...ran])]);
     }
-    return withSecretsRead(result, [...new Set([...before.given, ...(await this.secretsReached(sql, opts.vouched === true)).given])]);
+    // Asked again with what the statement opened still held: another answer means other code ran than was checked
+    // (mysql-code-swap.ts): the result is dropped and the read refused, in the engine's words only (none of the
+    // read's data is in them, so they are shown as they are: the operator learns why).
+    const after = await this.secretsReached(sql, opts.vouched === true);
+    const changed = codeChanged(before, after);
+    if (changed) throw new PinRefusal(swapRefusal(changed));
+    return withSecretsRead(result, [...new Set([...before.given, ...after.given])]);
   }
 
   /** What the read's names reach; a question the server could not answer leaves the read given (not known). */
@@ -319,6 +328,7 @@ class MysqlSession extends GuardedSession implements Session {
     return mysqlSecretsReached(this.ask, mysqlRelations(sql) ?? [], this.serverVersion, vouched).catch((err: unknown): Reach => ({
       given: [`what the views and routines it names reach, which the server could not say (${err instanceof Error ? err.message : String(err)}; they may reach the server's stored passwords)`], code: [],
       calls: [], unread: ['the views and routines it names (the server could not say which)'],
+      definitions: [UNANSWERED],
     }));
   }
 

@@ -1,0 +1,63 @@
+// Where a secret went, beyond the step and its session: a step given a secret that may write (anything but a proven
+// read: destructive or vouched, shell or SQL) can leave it, in any form, wherever it may write: a file (`rev`,
+// base64, one character a line), a table, a process's command line. A probe of stop 81 had a later `sort F`, a proven
+// read given nothing, print a PIN's digits one a line: no masker knows a transformed secret. So from the moment such
+// a step begins, the run is written: a later read is given that secret (secrets/step-taint.ts: it tells only status
+// and duration) unless the engine can show it reads none of it:
+//   - a proven shell read on this machine: every program a reviewed file reader, every file it can read (its own
+//     binary too) unchanged since (changed-files.ts);
+//   - any SQL read, on any connection (a table the writer filled is read by any session of that server; two
+//     connections may name one server), and a shell read on another host (the engine cannot look there).
+// A resumed run keeps it: the step's start is recorded (step-started `writes`), resume/point.ts reads it back, and
+// a step in flight when the run was killed counts from its start.
+import type { Prepared } from './prepare.js';
+import { changedFilesRead } from './changed-files.js';
+import { planOfTemplate } from '../language/shell-plan.js';
+import type { StepDoc } from '../language/schema.js';
+
+/** The first step given a secret that could write, and when it began. */
+export interface Written { stepId: string; sinceMs: number }
+
+export class WrittenSecrets {
+  constructor(private written?: Written) {}
+
+  get first(): Written | undefined { return this.written; }
+
+  /** Whether the prepared action, given a secret, may write: the caller records its start (step-started). */
+  static writes(prepared: Prepared): boolean {
+    const a = prepared.action;
+    if (!prepared.given?.length) return false;
+    if (a.kind === 'shell') return a.proven !== true;
+    if (a.kind === 'sql') return !a.readOnly || a.vouched === true;
+    return false;
+  }
+
+  /** A step that may write, given a secret, begins now (or began at `atMs`, in an interrupted run's record). */
+  began(stepId: string, atMs = Date.now()): void {
+    if (!this.written || atMs < this.written.sinceMs) this.written = { stepId, sinceMs: atMs };
+  }
+
+  /** The step's action as given what the run's writes may hold. `text`: a shell step's text (its plan is read again,
+   *  as prepare.ts reads it). */
+  taint(prepared: Prepared, text?: string): Prepared {
+    const w = this.written;
+    const a = prepared.action;
+    if (!w || (a.kind !== 'shell' && a.kind !== 'sql')) return prepared;
+    let why: string[];
+    if (a.kind === 'sql') why = ['a table any session of a server may read'];
+    else if (a.proven !== true) return prepared; // acts: the step is its own writer, its output its own
+    else if (a.remote) why = ['on another host, where the engine cannot look'];
+    else {
+      const plan = text === undefined ? undefined : planOfTemplate(text);
+      why = plan ? changedFilesRead(plan, a.values ?? [], w.sinceMs, a.cwd, a.env?.PATH ?? process.env.PATH) : ['a read the engine cannot read again'];
+    }
+    if (!why.length) return prepared;
+    return { ...prepared, given: [...(prepared.given ?? []), `what step ${w.stepId}, given a secret, could write (${why.join('; ')})`] };
+  }
+}
+
+/** A shell step's text (a wait step's poll's too), as prepare.ts reads it. */
+export function shellText(step: StepDoc): string | undefined {
+  const shell = step.wait ? step.wait.shell : step.shell;
+  return shell === undefined ? undefined : typeof shell === 'string' ? shell : shell.run;
+}

@@ -102,7 +102,7 @@ export class StepRunner {
     if (kind === 'wait') return waitStep(this.deps, this.taint, step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
     const session = this.deps.sessionSecrets?.taint(prepared) ?? prepared;
-    const given = this.deps.writtenSecrets?.taint(session, shellText(step)) ?? session;
+    const given = this.deps.writtenSecrets?.taint(step.id, session, shellText(step)) ?? session;
     const result = await executeAction(this.deps, step, inSandbox(given, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
     this.deps.sessionSecrets?.ran(step.id, given);
     const tainted = taintResult(result, given.given ?? []);

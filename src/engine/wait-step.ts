@@ -36,7 +36,7 @@ export async function waitStep(deps: StepRunnerDeps, taint: Taint, step: StepDoc
     }
     if (polls > 1 && poll.target) deps.redactor.addUrl(poll.target);
     const session = deps.sessionSecrets?.taint(poll) ?? poll;
-    const given = deps.writtenSecrets?.taint(session, shellText(step)) ?? session;
+    const given = deps.writtenSecrets?.taint(step.id, session, shellText(step)) ?? session;
     const result = taintResult(await executeAction(deps, step, inSandbox(given, sandbox), signal, stepTimeout), given.given ?? []);
     deps.sessionSecrets?.ran(step.id, given);
     // A secret wait step's every poll is a secret from the moment it returns: the line that says what it saw is

@@ -6,12 +6,14 @@
 // and duration) unless the engine can show it reads none of it:
 //   - a proven shell read on this machine: every program a reviewed file reader, every file it can read (its own
 //     binary too) unchanged since (changed-files.ts);
-//   - any SQL read, on any connection (a table the writer filled is read by any session of that server; two
-//     connections may name one server), and a shell read on another host (the engine cannot look there).
+//   - any SQL step, on any connection (a table the writer filled is read by any session of that server; two
+//     connections may name one server), a shell read on another host (the engine cannot look there), and a step
+//     that acts (destructive or vouched: what it reads is not bounded; the writer itself excepted).
 // A resumed run keeps it: the step's start is recorded (step-started `writes`), resume/point.ts reads it back, and
 // a step in flight when the run was killed counts from its start.
 import type { Prepared } from './prepare.js';
 import { changedFilesRead } from './changed-files.js';
+import { engineOfScheme } from '../db/url.js';
 import { planOfTemplate } from '../language/shell-plan.js';
 import type { StepDoc } from '../language/schema.js';
 
@@ -28,7 +30,9 @@ export class WrittenSecrets {
     const a = prepared.action;
     if (!prepared.given?.length) return false;
     if (a.kind === 'shell') return a.proven !== true;
-    if (a.kind === 'sql') return !a.readOnly || a.vouched === true;
+    // A read's transaction is rolled back: on PostgreSQL nothing of it lasts (a vouched one's too); on MySQL and
+    // MariaDB a vouched read may write a table that takes no transaction (MyISAM), so it counts.
+    if (a.kind === 'sql') return !a.readOnly || (a.vouched === true && engineOfScheme(a.url) !== 'postgres');
     return false;
   }
 
@@ -39,20 +43,29 @@ export class WrittenSecrets {
 
   /** The step's action as given what the run's writes may hold. `text`: a shell step's text (its plan is read again,
    *  as prepare.ts reads it). */
-  taint(prepared: Prepared, text?: string): Prepared {
+  taint(stepId: string, prepared: Prepared, text?: string): Prepared {
     const w = this.written;
     const a = prepared.action;
-    if (!w || (a.kind !== 'shell' && a.kind !== 'sql')) return prepared;
+    if (!w || w.stepId === stepId || (a.kind !== 'shell' && a.kind !== 'sql')) return prepared;
+    const said = (why: string[]) => `what step ${w.stepId}, given a secret, could write (${why.join('; ')})`;
     let why: string[];
     if (a.kind === 'sql') why = ['a table any session of a server may read'];
-    else if (a.proven !== true) return prepared; // acts: the step is its own writer, its output its own
+    else if (a.proven !== true) why = ['a step that acts, whose reads the engine does not bound'];
     else if (a.remote) why = ['on another host, where the engine cannot look'];
     else {
       const plan = text === undefined ? undefined : planOfTemplate(text);
-      why = plan ? changedFilesRead(plan, a.values ?? [], w.sinceMs, a.cwd, a.env?.PATH ?? process.env.PATH) : ['a read the engine cannot read again'];
+      if (!plan) why = ['a read the engine cannot read again'];
+      else {
+        const read = () => changedFilesRead(plan, a.values ?? [], w.sinceMs, a.cwd, a.env?.PATH ?? process.env.PATH);
+        why = read();
+        // What the writer left running may write between this look and the read's open (a probe of stop 81: a
+        // setsid loop waiting for `od` rewrote the file it was about to open): the read's output is held and the
+        // look taken again once it ended (execute-action.ts), withheld if anything changed meanwhile.
+        if (!why.length) return { ...prepared, recheck: () => { const again = read(); return again.length ? [said(again)] : []; } };
+      }
     }
     if (!why.length) return prepared;
-    return { ...prepared, given: [...(prepared.given ?? []), `what step ${w.stepId}, given a secret, could write (${why.join('; ')})`] };
+    return { ...prepared, given: [...(prepared.given ?? []), said(why)] };
   }
 }
 

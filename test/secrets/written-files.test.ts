@@ -131,6 +131,38 @@ test('the same, the run killed -9 after the writes and resumed: the resumed run 
   check(killed.stdout + r.stdout, lines, JSON.stringify(lines), pin, cases);
 });
 
+// What the writer leaves running can write between the engine's look at the files and the read's open: a setsid
+// loop waiting for the reader rewrote a file written before the run (its change time old when the step was
+// prepared). The read's output is held and the files looked at again once it ended.
+test('a process the writer left running rewrites a file while the read opens it: withheld, seed 81', { timeout: E2E_TEST_LIMIT_MS }, async (t) => {
+  const dir = scratch(t);
+  const next = rng(81);
+  const pin = String(100000 + Math.floor(next() * 900000));
+  const picked = Array.from({ length: 3 }, () => TRANSFORMS[Math.floor(next() * TRANSFORMS.length)]!);
+  const big = '/usr/bin/bash'; // od takes a moment over it before it opens the file behind
+  for (let i = 0; i < picked.length; i++) writeFileSync(join(dir, `pub${i}`), `${PUBLIC}\n`, { mode: 0o644 });
+  await new Promise((r) => setTimeout(r, 1500));
+  const steps = picked.map((tr, i) => {
+    const wait = `until pgrep -f "od -c ${big} pub${i}" >/dev/null; do :; done; printf %s "$PIN" | ${tr} > pub${i}`;
+    return `  - id: a${i}\n    destructive: true\n    shell:\n      run: ${yamlString(`setsid -f bash -c ${JSON.stringify(wait).replaceAll('$', '\\$')} >/dev/null 2>&1`)}\n`
+      + `      env: { PIN: '\${{ inputs.pin }}' }\n  - id: b${i}\n    shell: ${yamlString(`od -c ${big} pub${i} | tail -n 3`)}\n`;
+  }).join('');
+  const file = writeRunbook(dir, 'race', `name: race\ntitle: race\ninputs:\n  pin: { secret: true }\nsteps:\n${steps}  - { id: done, end: resolved, message: ok }\n`);
+  const transcript = join(dir, 'run.jsonl');
+  const r = await cli(['run', file, '--plain', '--yes', '--transcript', transcript, '--input', `pin=${pin}`], { cwd: dir });
+  assert.match(r.stdout, /finished resolved/, r.stdout + r.stderr);
+  const lines = transcriptLines(transcript);
+  const finished = new Map(lines.filter((l) => l.type === 'step-finished').map((l) => [l.stepId as string, l.result as { withheld?: { because: string[] } }]));
+  const cases = picked.map((transform) => ({ transform, reader: 'od -c', give: 'env' as const }));
+  const screen = printed(r.stdout);
+  picked.forEach((tr, i) => {
+    assert.match(finished.get(`b${i}`)?.withheld?.because.join() ?? '', /could write/, `b${i} after a waiter wrote \`${tr}\``);
+    assert.deepEqual(screen.get(`b${i}`) ?? [], [], `b${i}'s output is not on the screen`);
+  });
+  const shown = `${r.stdout}\n${JSON.stringify(lines)}`;
+  for (const f of forms(pin, cases)) assert.ok(!shown.includes(f), `${f} (a form of the PIN) shown`);
+});
+
 let server: LabServer;
 before(async () => { server = await startPostgres(); });
 after(async () => { await server?.stop(); });

@@ -42,7 +42,7 @@ export function runbookCaller(parent: () => Run, caller: Runbook, redactor: Reda
     // Continuing an interrupted run inside this called runbook: what finished in it is not run again.
     const resumed = parent().takeNestedResume(step.id);
     const child: Run = new Run({
-      runbook, inputs: values, redactor, executors, dryRun, targets: parent().targets.child(step.id), env, skip: parent().skipsUnder(step.id), called: true,
+      runbook, inputs: values, redactor, executors, dryRun, targets: parent().targets.child(step.id), env, skip: parent().skipsUnder(step.id), called: true, written: parent().written,
       ...(resumed ? { resume: { ...resumed, context: { ...resumed.context, inputs: values } } } : {}),
       callRunbook: runbookCaller(() => child, runbook, redactor, dryRun, depth + 1, env, chain, beforeAct, pinned),
     });

@@ -32,6 +32,7 @@ export interface StepStarted {
   type: 'step-started'; stepId: string; title: string; kind: StepKind; attempt: number; command?: string; destructive: boolean;
   where?: string;          // a shell step that names a target: where it runs, and why when its `if` sent it here
   dryRun?: DryRunMode;     // set in a dry run for steps with an action
+  writes?: boolean;        // given a secret and may write: later reads may meet it (written-secrets.ts)
 }
 /** The process group a step's command runs in (shell steps), so a resume can tell whether any of it still runs. */
 export interface StepProcessStarted { type: 'step-process'; stepId: string; pid: number; pgid: number; bootId?: string; startTicks?: number }

@@ -1,6 +1,7 @@
 // One action carried out for a step: under the step's timeout and the run's deadline, its output streamed
 // masked, its first contact with a target checked by the run's guard (a refused target: the step did not run).
 import { timeoutError } from '../db/abort.js';
+import { secretsReadOf, withSecretsRead } from '../db/session.js';
 import type { ExecContext, StepResult } from '../executors/types.js';
 import type { StepDoc } from '../language/schema.js';
 import { StreamMasker } from '../secrets/stream-masker.js';
@@ -19,6 +20,8 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
   if (outer.aborted) onAbort();
   const cancelTimer = limit === undefined ? undefined : setSafeTimeout(() => controller.abort(timeoutError('step timed out')), limit);
   const maskers = { stdout: masker(deps, step.id, 'stdout'), stderr: masker(deps, step.id, 'stderr') };
+  /** A read looked at again once it ended (prepared.recheck): its output until then. */
+  const held: ['stdout' | 'stderr', string][] = [];
   const ctx: ExecContext = {
     stepId: step.id,
     ...(item !== undefined ? { item } : {}),
@@ -29,6 +32,7 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
     // A step given a secret prints nothing to the record: its output goes to the screen's withheld view alone.
     onOutput: isSecretStep(step) ? () => undefined
       : prepared.given ? (stream, chunk) => deps.withheldOutput?.(step.id, stream, deps.redactor.mask(chunk))
+      : prepared.recheck ? (stream, chunk) => { held.push([stream, chunk]); }
       : (stream, chunk) => publishOutput(deps, step.id, stream, maskers[stream].push(chunk)),
     ask: (q) => deps.ask(q),
     mask: (t) => deps.redactor.mask(t),
@@ -49,7 +53,7 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
   try {
     // Kept as it is: later steps use the real values (a pasted URL, a fetched secret). Every event that
     // carries it is masked at the one publish point (Run.publish).
-    const result = await deps.executors.execute(prepared.action, ctx);
+    const result = heldUntilRechecked(deps, step.id, prepared, held, maskers, await deps.executors.execute(prepared.action, ctx));
     if (refused === undefined) return result;
     const { classification: _none, ...rest } = result;
     return { ...rest, status: 'aborted', error: refused };
@@ -60,6 +64,19 @@ export async function executeAction(deps: StepRunnerDeps, step: StepDoc, prepare
     outer.removeEventListener('abort', onAbort);
     for (const stream of ['stdout', 'stderr'] as const) publishOutput(deps, step.id, stream, maskers[stream].flush());
   }
+}
+
+/** A read looked at again once it ended: given what it met (its output to the screen's withheld view alone, the
+ *  result withheld by step-taint.ts as if its text had said so), or its held output streamed now. */
+function heldUntilRechecked(deps: StepRunnerDeps, stepId: string, prepared: Prepared, held: ['stdout' | 'stderr', string][],
+  maskers: Record<'stdout' | 'stderr', StreamMasker>, result: StepResult): StepResult {
+  const given = prepared.recheck?.() ?? [];
+  if (!given.length) {
+    for (const [stream, chunk] of held) publishOutput(deps, stepId, stream, maskers[stream].push(chunk));
+    return result;
+  }
+  for (const [stream, chunk] of held) deps.withheldOutput?.(stepId, stream, deps.redactor.mask(chunk));
+  return withSecretsRead({ ...result }, [...(secretsReadOf(result) ?? []), ...given]);
 }
 
 /** The time a step may take: its timeout, cut to what is left of the run's deadline. */

@@ -45,21 +45,21 @@ export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: strin
   return [...found];
 }
 
-interface Argv { words: Arg[]; inputs: Arg[] }
+export interface Argv { words: Arg[]; inputs: Arg[] }
 
 /** Programs that open none of their operands for their contents: they print names and metadata (a walk by
  *  ls -R is read below). Only as the command itself: behind a wrapper every word counts. */
 const NAMES_ONLY = new Set(['stat', 'ls', 'realpath', 'readlink', 'basename', 'dirname', 'test', '[']);
 const namesOnly = (words: Arg[]): boolean => words[0] !== undefined && !words[0].valued && NAMES_ONLY.has(words[0].text);
 
-function argvOf(c: PlanCommand, values: readonly string[]): Argv {
+export function argvOf(c: PlanCommand, values: readonly string[]): Argv {
   const arg = (w: PlanWord): Arg => ({ text: w.parts.map((p) => (typeof p === 'string' ? p : values[p.value - 1] ?? '')).join(''), valued: literalOf(w) === undefined });
   return { words: c.words.map(arg), inputs: c.redirects.flatMap((r) => (r.op === '<' ? [arg(r.target)] : [])) };
 }
 
 /** Every text in a word a program may open: the word, and for an option word each tail after its dash (a value
  *  glued to a short option, `-nf/etc/shadow`, in any cluster) and after its `=`. */
-function candidates(text: string): string[] {
+export function candidates(text: string): string[] {
   if (text === '' || text.length > 4096) return text === '' ? [] : [text];
   const out = new Set([text]);
   if (text.startsWith('-')) for (let i = 1; i < text.length; i++) out.add(text.slice(i));
@@ -70,7 +70,7 @@ function candidates(text: string): string[] {
 
 /** The places `text` may name: itself when absolute, else under each directory the step may be in. Joined as
  *  text, not normalized: the kernel reads `lnk/..` as the parent of where the link leads (path-reach.ts). */
-const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isAbsolute(text) ? [text] : [...dirs].map((d) => `${d.replace(/\/$/, '')}/${text}`));
+export const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isAbsolute(text) ? [text] : [...dirs].map((d) => `${d.replace(/\/$/, '')}/${text}`));
 
 /** The places a program may open for `text`: those it names, and its base name in each directory the step may be
  *  in or names. `diff DIR SUB/FILE` compares DIR/FILE (a directory with the file of the other operand's name): a
@@ -82,7 +82,7 @@ function opened(text: string, dirs: ReadonlySet<string>): string[] {
 
 /** The directories the step may be in: its own, and every directory a word names (`cd DIR`, `env -C DIR`,
  *  `sudo -D DIR`), relative ones to each of those in turn: more than a program's reading, never less. */
-function directories(commands: Argv[], cwd: string): Set<string> {
+export function directories(commands: Argv[], cwd: string): Set<string> {
   const dirs = new Set([cwd]);
   for (let round = 0; round < CD_ROUNDS; round++) {
     const before = dirs.size;
@@ -115,7 +115,7 @@ const keptPhrase = (a: Arg, path: string, why: string): string =>
 const shownPath = (path: string): string => path.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 200);
 
 /** The program each word may be (wrappers are words before it), with the words after it. */
-function programs(words: Arg[]): { name: string; args: Arg[] }[] {
+export function programs(words: Arg[]): { name: string; args: Arg[] }[] {
   return words.flatMap((w, i) => {
     const name = w.valued ? '' : w.text.slice(w.text.lastIndexOf('/') + 1);
     return name ? [{ name, args: words.slice(i + 1) }] : [];
@@ -130,7 +130,7 @@ const parsed = (name: string, args: Arg[], spec: Options | undefined) => {
 const hasOption = (p: NonNullable<ReturnType<typeof parsed>>, names: string[]) => p.options.some((o) => names.includes(o.name));
 
 /** Programs whose files come from somewhere the argv does not say: the data, or a program of their own. */
-function unbounded(words: Arg[]): string[] {
+export function unbounded(words: Arg[]): string[] {
   return programs(words).flatMap(({ name, args }) => {
     if (name === 'xargs') return ['files xargs names from its input, which the engine does not see'];
     if (name === 'file' && args.some((a) => /^-[^-]*f|^--files-from/.test(a.text))) return ['files `file -f` names from a list, which the engine does not see'];
@@ -172,7 +172,7 @@ function readAsBsd(word: string, valueFollows: boolean): boolean {
 
 /** The directories each recursive program walks: grep -r, rg, find, ls -R, diff; the working directory
  *  where it walks that by default. An options parse the engine cannot follow walks there too. */
-function walks(words: Arg[]): { by: string; roots: string[] }[] {
+export function walks(words: Arg[]): { by: string; roots: string[] }[] {
   return programs(words).flatMap(({ name, args }): { by: string; roots: string[] }[] => {
     if (name === 'find') {
       const k = args.findIndex((a) => /^[-(!]/.test(a.text) && !/^-[HLP]$/.test(a.text));
@@ -195,7 +195,7 @@ function walks(words: Arg[]): { by: string; roots: string[] }[] {
   });
 }
 
-function implicitWalks(words: Arg[], implicit: Implicit, home: string | undefined): { by: string; roots: string[] }[] {
+export function implicitWalks(words: Arg[], implicit: Implicit, home: string | undefined): { by: string; roots: string[] }[] {
   return programs(words).flatMap(({ name, args }) => {
     const read = Object.hasOwn(implicit, name) ? implicit[name]!(args, home) : [];
     return read.length ? [{ by: name, roots: read }] : [];

@@ -37,6 +37,9 @@ export interface Prepared {
   /** A shell step's env: values and directory as the gate shows them: masked by flow (renderShown), as the command
    *  is; by value, a secret step's output equal to a piece of the author's own path masked that piece. */
   shown?: { env: Record<string, string>; cwd?: string };
+  /** A read after a step given a secret that may write (written-secrets.ts): looked at again once it ended, what it
+   *  gives then; its output is held until then. */
+  recheck?: () => string[];
 }
 
 /** The places (a value, an env variable, a parameter) that give the step a secret: by flow (a secret, a piece of

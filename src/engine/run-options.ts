@@ -6,6 +6,7 @@ import type { StepDoc } from '../language/schema.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { MachineContext } from './machine-types.js';
 import type { TargetGuard } from './target-guard.js';
+import type { Written, WrittenSecrets } from './written-secrets.js';
 
 export interface RunOptions {
   runbook: Runbook;
@@ -33,6 +34,8 @@ export interface RunOptions {
   skip?: readonly string[];
   /** A called runbook's run: its end is a step's result, and the calling run's end is what says "resolved". */
   called?: boolean;
+  /** A called runbook's run: its caller's record of steps given a secret that may write (written-secrets.ts). */
+  written?: WrittenSecrets;
 }
 
 /** Where an interrupted run continues (rebuilt from its transcript). `nested`: the step in flight is a `runbook:`
@@ -40,6 +43,8 @@ export interface RunOptions {
 export interface ResumeState {
   stepId: string; context: MachineContext; phase?: 'enter' | 'route'; started?: boolean;
   nested?: Record<string, ResumeState>;
+  /** The first step given a secret that may write, in the interrupted run's record (its step-started `writes`). */
+  written?: Written;
 }
 
 export interface PendingQuestion { questionId: string; question: Question; askedAt: number; resolve(answer: string): void }

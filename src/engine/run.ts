@@ -22,6 +22,7 @@ import { runOutputs, startContext } from './run-data.js';
 import { shownInputs } from './inputs.js';
 import type { PendingQuestion, ResumeState, RunOptions } from './run-options.js';
 import { SessionSecrets } from './session-secrets.js';
+import { WrittenSecrets } from './written-secrets.js';
 import { resolvedNow } from './resumed-check.js';
 import { applicationWorks } from './application-check.js';
 import { isCheck } from '../language/check-step.js';
@@ -56,6 +57,9 @@ export class Run {
   private readonly approved = new Map<string, LoopItem[]>();
   /** Connections whose sessions a step gave a secret: later steps on them are given it too (session-secrets.ts). */
   private readonly sessionSecrets = new SessionSecrets();
+  /** Steps given a secret that may write: later reads may meet it (written-secrets.ts). A called runbook's run
+   *  shares its caller's: one machine, one run's writes. */
+  readonly written: WrittenSecrets;
 
   /** Counts, masks and fans out every event; a critical listener that fails stops the run (run-publisher.ts). */
   private readonly events: RunPublisher;
@@ -66,6 +70,7 @@ export class Run {
     this.targets = opts.targets ?? TargetGuard.create();
     // Nothing was sent to the other target: the run can go on once the operator decides (resume, --retarget).
     this.targets.onChange((reason) => this.abort(reason, 'interrupted'));
+    this.written = opts.written ?? new WrittenSecrets(opts.resume?.written);
     this.nestedResume = new Map(Object.entries(opts.resume?.nested ?? {}));
     const skip = new Set((opts.skip ?? []).filter((id) => !id.includes('/')));
     this.machine = compileRunbook(opts.runbook.doc, (input, signal) => this.executeStep(input, signal), taintFor(opts.redactor), skip);
@@ -261,6 +266,7 @@ export class Run {
       dryRun: this.opts.dryRun ?? false,
       recordingFailed: () => this.fatal !== undefined,
       sessionSecrets: this.sessionSecrets,
+      writtenSecrets: this.written,
       approvedItems: (stepId) => { const items = this.approved.get(stepId); this.approved.delete(stepId); return items; },
       ...(this.opts.deadlineMs !== undefined ? { deadline: Date.now() + this.opts.deadlineMs } : {}),
       ...(this.opts.callRunbook ? { callRunbook: this.opts.callRunbook } : {}),

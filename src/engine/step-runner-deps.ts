@@ -8,6 +8,7 @@ import type { LiveSession, ServerSessionId } from '../db/server-session.js';
 import type { RunEvent } from './events.js';
 import type { LoopItem } from './machine-types.js';
 import type { SessionSecrets } from './session-secrets.js';
+import type { WrittenSecrets } from './written-secrets.js';
 
 export interface StepRunnerDeps {
   doc: RunbookDoc;
@@ -35,4 +36,6 @@ export interface StepRunnerDeps {
   recordingFailed?(): boolean;
   /** The connections whose sessions a step gave a secret (session-secrets.ts). */
   sessionSecrets?: SessionSecrets;
+  /** The run's steps given a secret that may write (written-secrets.ts): later reads may meet it. */
+  writtenSecrets?: WrittenSecrets;
 }

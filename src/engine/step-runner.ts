@@ -24,6 +24,7 @@ import { MASK } from '../secrets/redactor.js';
 import { computeVars, varsResult } from './vars.js';
 import { executeAction, publishOutput } from './execute-action.js';
 import { waitStep } from './wait-step.js';
+import { WrittenSecrets, shellText } from './written-secrets.js';
 import { retriesOn } from './retry-on.js';
 import type { StepRunnerDeps } from './step-runner-deps.js';
 import { favourMemory } from '../common/v8-flags.js';
@@ -100,7 +101,8 @@ export class StepRunner {
     const sandbox = dry?.mode === 'sandboxed' ? 'network' : undefined;
     if (kind === 'wait') return waitStep(this.deps, this.taint, step, context, signal, prepared, sandbox);
     const interactive = kind === 'manual' || kind === 'prompt';
-    const given = this.deps.sessionSecrets?.taint(prepared) ?? prepared;
+    const session = this.deps.sessionSecrets?.taint(prepared) ?? prepared;
+    const given = this.deps.writtenSecrets?.taint(step.id, session, shellText(step)) ?? session;
     const result = await executeAction(this.deps, step, inSandbox(given, sandbox), signal, interactive ? undefined : toMs(step.timeout, DEFAULT_TIMEOUT_MS), item);
     this.deps.sessionSecrets?.ran(step.id, given);
     const tainted = taintResult(result, given.given ?? []);
@@ -207,10 +209,14 @@ export class StepRunner {
     // whole (events/schema.ts, Shown). A proven read cannot act: its text is masked by value as well, so a
     // credential written into a runbook's read stays off the screen.
     const shown = command !== undefined && unconfirmed(step) ? this.deps.redactor.mask(command) : command;
+    // A step given a secret that may write: from now on the run's reads may meet it (written-secrets.ts); recorded,
+    // so a resumed run knows it too. A dry run that only shows the step writes nothing.
+    const writes = prepared !== undefined && dryRun !== 'shown' && WrittenSecrets.writes(prepared);
+    if (writes) this.deps.writtenSecrets?.began(step.id);
     this.deps.publish({
       type: 'step-started', stepId: step.id, title: renderTitle(step.title, step.id, scope), kind: kind as never, attempt,
       destructive: step.destructive === true, ...(shown !== undefined ? { command: shown } : {}), ...(dryRun ? { dryRun } : {}),
-      ...(where !== undefined ? { where } : {}),
+      ...(where !== undefined ? { where } : {}), ...(writes ? { writes } : {}),
     });
   }
 

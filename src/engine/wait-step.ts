@@ -5,6 +5,7 @@ import type { Taint } from '../language/expression/index.js';
 import type { StepDoc } from '../language/schema.js';
 import { maskResult } from '../events/mask.js';
 import { recordedResult, taintResult } from '../secrets/step-taint.js';
+import { shellText } from './written-secrets.js';
 import { plural } from '../common/plural.js';
 import { inSandbox, type SandboxMode } from './dry-run-mode.js';
 import { toMs } from './duration.js';
@@ -34,7 +35,8 @@ export async function waitStep(deps: StepRunnerDeps, taint: Taint, step: StepDoc
       return { status: 'failed', durationMs: Date.now() - started, classification: 'other', error: deps.redactor.mask(`cannot prepare poll ${polls}: ${(e as Error).message}`) };
     }
     if (polls > 1 && poll.target) deps.redactor.addUrl(poll.target);
-    const given = deps.sessionSecrets?.taint(poll) ?? poll;
+    const session = deps.sessionSecrets?.taint(poll) ?? poll;
+    const given = deps.writtenSecrets?.taint(step.id, session, shellText(step)) ?? session;
     const result = taintResult(await executeAction(deps, step, inSandbox(given, sandbox), signal, stepTimeout), given.given ?? []);
     deps.sessionSecrets?.ran(step.id, given);
     // A secret wait step's every poll is a secret from the moment it returns: the line that says what it saw is

@@ -150,6 +150,7 @@ const EVENT_FIELDS = {
     stepId: Id(), title: Str, kind: literals(STEP_KINDS, 'Step kind.'), attempt: Type.Integer({ minimum: 1 }),
     command: OptShown('What ran, values filled in, secrets masked.'), destructive: Type.Boolean(),
     where: OptStr('A shell step that names a target: where it ran (`ssh db-1 [target db_host]`, or this machine and why).'),
+    writes: Type.Optional(Type.Boolean(doc('Given a secret and may write (not a proven read): from its start, a later read is given that secret unless the engine shows it reads nothing changed since (engine/written-secrets.ts); a resume keeps it.'))),
     dryRun: Type.Optional(literals(['ran', 'sandboxed', 'sandboxed-offline', 'shown'] as const, 'A dry run: ran for real (read-only SQL, probes), ran in the sandbox with the network (shell the lint proved to read only), ran in the sandbox offline (any other shell; only in transcripts written before #44, which shows such steps), or only shown.')),
   },
   'step-process': {

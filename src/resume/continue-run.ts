@@ -117,7 +117,7 @@ async function continueFrom(path: string, locked: LockedTranscript, t: Transcrip
   const run = await host.prepare(runbook, {
     input, transcript: path,
     options: {
-      resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}) },
+      resume: { stepId: point.stepId, phase: point.phase, started: point.started, context: point.context, ...(point.nested ? { nested: point.nested } : {}), ...(point.written ? { written: point.written } : {}) },
       targets: TargetGuard.create(recorded, { retarget: req.retarget ?? false, waitForSessions: req.waitForOrphans ?? false }),
     },
     appendTo: { path: t.path, marker, locked },

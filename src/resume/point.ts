@@ -4,6 +4,7 @@
 import type { StepResult } from '../executors/types.js';
 import type { MachineContext, ResumedLoop } from '../engine/machine-types.js';
 import type { ResumeState } from '../engine/run.js';
+import type { Written } from '../engine/written-secrets.js';
 import { stepById, stepKind } from '../language/flow.js';
 import type { RunbookDoc, StepDoc } from '../language/schema.js';
 import { UserError } from '../common/errors.js';
@@ -23,6 +24,9 @@ export interface ResumePoint {
   /** The step in flight is a `runbook:` step: where the called runbook stopped, so that it continues there
    *  (what finished inside it is not run again), at every depth. */
   nested?: Record<string, ResumeState>;
+  /** The first step given a secret that may write (engine/written-secrets.ts), a called runbook's too: the resumed
+   *  run's reads are judged from its start, as the interrupted run's were (a file it wrote is there still). */
+  written?: Written;
 }
 
 /** The runbook a `runbook:` step calls, as it would load now; throws (a UserError saying why) when it cannot be
@@ -55,7 +59,8 @@ interface Walk {
 export function findResumePoint(t: Transcript, doc: RunbookDoc, options: FindOptions | LoadCalled = {}, file = t.header.runbook.file): ResumePoint {
   const opts = typeof options === 'function' ? { loadCalled: options } : options;
   try {
-    return pointOf(t.lines, doc, opts, file, undefined);
+    const written = writtenOf(t.lines);
+    return { ...pointOf(t.lines, doc, opts, file, undefined), ...(written ? { written } : {}) };
   } catch (e) {
     if (!(e instanceof RunFinished)) throw e;
     // Who drove it to its end: the last resume's driver, or the one who started it (a takeover that came
@@ -63,6 +68,16 @@ export function findResumePoint(t: Transcript, doc: RunbookDoc, options: FindOpt
     const last = [...t.lines].reverse().find((l) => l.type === 'resumed');
     throw new UserError(`this run already finished (${e.outcome} at ${e.ts}, driven by ${whoDrove(last?.type === 'resumed' ? last : t.header)}); start a new run instead`);
   }
+}
+
+/** The first step-started line, at any depth, of a step given a secret that may write. A step killed mid-way
+ *  counts from its start: what it wrote before the kill is there. */
+function writtenOf(lines: TranscriptLine[]): Written | undefined {
+  const line = lines.find((l) => l.type === 'step-started' && l.writes === true);
+  if (line?.type !== 'step-started') return undefined;
+  const sinceMs = Date.parse(line.ts);
+  // A record whose time cannot be read: the run's writes count from the epoch (every file changed since).
+  return { stepId: line.stepId, sinceMs: Number.isFinite(sinceMs) ? sinceMs : 0 };
 }
 
 /** The run (or a called runbook's) has its finish line. */

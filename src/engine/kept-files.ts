@@ -47,9 +47,13 @@ export function keptFilesRead(plan: Plan, values: readonly string[], cwd?: strin
 
 export interface Argv { words: Arg[]; inputs: Arg[] }
 
-/** Programs that open none of their operands for their contents: they print names and metadata (a walk by
- *  ls -R is read below). Only as the command itself: behind a wrapper every word counts. */
-const NAMES_ONLY = new Set(['stat', 'ls', 'realpath', 'readlink', 'basename', 'dirname', 'test', '[']);
+/** Programs that read none of their operands' contents: they print names and metadata (a walk by ls -R is read
+ *  below). Only as the command itself: behind a wrapper every word counts. df prints the usage of the file system
+ *  an operand is on (it opens the operand, to mount an automount point, and reads nothing of it): counting its
+ *  operand as a read withheld `df "$data_dir"` wherever the data directory's parent is the postgres account's
+ *  (a name that account may swap) or the directory is absent (stop 81: the tutorial's pg-disk-full could not
+ *  route on its own first step). */
+const NAMES_ONLY = new Set(['stat', 'ls', 'realpath', 'readlink', 'basename', 'dirname', 'test', '[', 'df']);
 const namesOnly = (words: Arg[]): boolean => words[0] !== undefined && !words[0].valued && NAMES_ONLY.has(words[0].text);
 
 export function argvOf(c: PlanCommand, values: readonly string[]): Argv {

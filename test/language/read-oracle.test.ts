@@ -9,8 +9,8 @@
 // (diff compares a directory with the file of the other operand's base name) print /etc/shadow, real and dry.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { scratch } from '../hardening/helpers.js';
 import { rng } from '../helpers/rng.js';
@@ -81,7 +81,8 @@ const quoted = (w: string) => (/^[\w./=,:+-]+$/.test(w) ? w : `'${w.replaceAll("
 /** What a traced run did that the engine did not account for: files opened that others may not read (a regular
  *  file without the read bit for others), programs started that the catalogue does not say it starts (STARTS),
  *  sockets connected. */
-function divergences(trace: string, program: string, printed: string): string[] {
+function divergences(trace: string, program: string, printed: string, operands: string[] = []): string[] {
+  const operandPaths = new Set(operands.flatMap((o) => { try { return [realpathSync(o)]; } catch { return []; } }));
   const out: string[] = [];
   // ps opens every process's environment for its default formats and prints it only with BSD `e`, which the
   // engine reads (kept-files.ts): judged by what it printed, the marker in the traced run's own environment
@@ -95,6 +96,9 @@ function divergences(trace: string, program: string, printed: string): string[] 
       let s;
       try { s = statSync(path); } catch { continue; }
       if (program === 'ps' && /^\/proc\/\d+\/environ$/.test(path)) continue;
+      // df opens each operand (an automount point mounts on open) and reads nothing of it: it prints the file
+      // system's usage (kept-files.ts NAMES_ONLY). Its own files (mtab, locale) are still judged.
+      if (program === 'df' && operandPaths.has(path)) continue;
       if (s.isFile() && (s.mode & 0o004) === 0) out.push(`opened ${path}, which others may not read`);
       continue;
     }
@@ -155,7 +159,7 @@ test('what a proven read opens, starts or connects is what the engine read from 
       { cwd: dir, env: { PATH: process.env.PATH, HOME: join(dir, 'home'), LC_ALL: 'C', ORACLE: MARK }, encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'], timeout: 3000, killSignal: 'SIGKILL', maxBuffer: 1 << 26 });
       let text = '';
       try { text = readFileSync(trace, 'utf8'); } catch { continue; }
-      for (const d of divergences(text, program, `${r.stdout}${r.stderr}`)) if (!found.has(d)) found.set(d, script);
+      for (const d of divergences(text, program, `${r.stdout}${r.stderr}`, args.map((a) => resolve(dir, a)))) if (!found.has(d)) found.set(d, script);
     }
   }
   const said = [...found].map(([d, script]) => `${script}: ${d}`);

@@ -10,7 +10,7 @@
 // ACLs: with an ACL, a mode's other bits are the ACL's other entry (POSIX.1e), so the mode alone says "others may
 // read or search" (a named user let in is not "others"); its group bits are the mask, which the write check reads
 // as the owning group's (a named user's write on a directory of root's group is not seen: said in the docs).
-import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 /** Links followed before the path counts as unresolvable (the kernel's own limit). */
@@ -80,8 +80,26 @@ export function absentIn(dir: Stats, name: string): string | undefined {
   const then = `may create ${name} as a link to another file after the step is prepared`;
   if (!ours(dir.uid)) return `a directory of another account (uid ${dir.uid}), which ${then}`;
   if (dir.mode & 0o020 && dir.gid !== 0 && dir.gid !== ENGINE_GID) return `a directory its group (gid ${dir.gid}) may write, which ${then}`;
-  if (dir.mode & 0o002) return `a directory others may write, who ${then}`;
+  if (dir.mode & 0o002 && !linksGuarded(dir)) return `a directory others may write, who ${then}`;
   return undefined;
+}
+
+/** Whether the kernel keeps another account's links out of `dir`: in a sticky world-writable directory (/tmp) it
+ *  follows no link that account made there (fs.protected_symlinks = 1, the distributions' default) and lets it
+ *  hard-link no file it may not read and write (protected_hardlinks = 1); a name made there later is then that
+ *  account's own file, never a kept one. Off (this lab's VM has protected_symlinks = 0), the name is not known. */
+function linksGuarded(dir: Stats): boolean {
+  return (dir.mode & 0o1002) === 0o1002 && sysctlOn('protected_symlinks') && sysctlOn('protected_hardlinks');
+}
+
+const sysctls = new Map<string, boolean>();
+function sysctlOn(name: string): boolean {
+  let on = sysctls.get(name);
+  if (on === undefined) {
+    try { on = readFileSync(`/proc/sys/fs/${name}`, 'utf8').trim() !== '0'; } catch { on = false; }
+    sysctls.set(name, on);
+  }
+  return on;
 }
 
 function lstat(path: string): Stats | undefined {

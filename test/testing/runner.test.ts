@@ -102,7 +102,7 @@ steps:
     shell: curl -q -fsS http://localhost/health
     retry: { attempts: 3, backoff: 1h }
   - id: poll
-    shell: cat /tmp/state
+    shell: cat state
     capture: state
     max_visits: 5
     next:

@@ -10,6 +10,7 @@ import { DWELL_MS } from '../../src/ui/ink/Pager.js';
 import { createViewStore } from '../../src/ui/view-store.js';
 import { ends, plain, sleep, testRun, waitFor } from './helpers.js';
 import type { Run, RunOptions } from '../../src/engine/run.js';
+import { NOT_CHECKED } from '../../src/engine/application-check.js';
 
 // A run a failed test left at its gate is stopped, so that nothing keeps this file's process alive.
 const mounted: Run[] = [];
@@ -71,7 +72,7 @@ test('the gate lists every item with its params; y kills exactly those', async (
   ui.app.stdin.write('y');
   const done = await ui.end();
   assert.equal(done.outcome, 'resolved');
-  assert.equal(done.message, 'killed 12');
+  assert.equal(done.message, `killed 12 ${NOT_CHECKED}`);
   assert.equal(ui.executed.filter((s) => s === 'kill-idle').length, 12);
 });
 
@@ -105,7 +106,7 @@ test('at 80x24 the gate still shows the question and keys; items that do not fit
   ui.app.stdin.write('c');
   await ui.until(/Kill these 12 sessions\?.*\n.*y +run/);
   ui.app.stdin.write('y');
-  assert.equal((await ui.end()).message, 'killed 12');
+  assert.equal((await ui.end()).message, `killed 12 ${NOT_CHECKED}`);
 });
 
 test('a dry run shows the items in the plan and runs none', async () => {

@@ -12,13 +12,10 @@ import pg from 'pg';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { scratch, writeRunbook } from '../hardening/helpers.js';
-import { assertNothingOf, finished, runRealAndDry } from './secret-reads.js';
+import { assertNothingOf, chainedReads, finished, pick, runRealAndDry, secretOf } from './secret-reads.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { rng } from '../helpers/rng.js';
 
-const pick = <T>(next: () => number, options: readonly T[]): T => options[Math.floor(next() * options.length)]!;
-const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-const secretOf = (next: () => number, tag: string) => tag + Array.from({ length: 11 }, () => pick(next, [...ALNUM])).join('');
 
 /** A read of the sessions' statements: which column, how wrapped, in what. */
 function generated(next: () => number, i: number): { ddl?: string; query: string; withheld: boolean } {
@@ -35,15 +32,7 @@ function generated(next: () => number, i: number): { ddl?: string; query: string
   return { query: inner, withheld: false };
 }
 
-function runbook(server: LabServer, queries: string[]): string {
-  const lines = ['name: activity', 'title: Sessions', 'connections:', `  su: { url: ${JSON.stringify(server.adminUrl())} }`, 'steps:'];
-  queries.forEach((q, i) => {
-    const next = i + 1 < queries.length ? `r${i + 1}` : 'done';
-    lines.push(`  - id: r${i}`, `    sql: { connection: su, query: ${JSON.stringify(q)} }`, `    next: ${next}`, `    on: { error: ${next} }`);
-  });
-  lines.push('  - id: done', '    end: resolved', '');
-  return lines.join('\n');
-}
+const runbook = (server: LabServer, queries: string[]): string => chainedReads('activity', 'Sessions', server.adminUrl(), queries);
 
 /** The built-in pool-exhausted runbook's read of idle-in-transaction sessions, as it writes it: shown, masked. */
 const SHOWN = "SELECT state, left(query, 120) AS last_query FROM pg_stat_activity WHERE state LIKE 'idle%' AND query LIKE 'ALTER ROLE%' ORDER BY 2";

@@ -14,13 +14,10 @@ import { after, before, describe, it } from 'node:test';
 import { startPostgres, type LabServer } from '../../src/lab/index.js';
 import { adminQuery } from '../db/helpers.js';
 import { scratch, writeRunbook } from '../hardening/helpers.js';
-import { assertNothingOf, finished, runRealAndDry } from './secret-reads.js';
+import { assertNothingOf, chainedReads, finished, pick, runRealAndDry, secretOf } from './secret-reads.js';
 import { E2E_TEST_LIMIT_MS } from '../helpers/limits.js';
 import { rng } from '../helpers/rng.js';
 
-const pick = <T>(next: () => number, options: readonly T[]): T => options[Math.floor(next() * options.length)]!;
-const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-const secretOf = (next: () => number, tag: string) => tag + Array.from({ length: 11 }, () => pick(next, [...ALNUM])).join('');
 
 /** A read of the rules view: which column, how wrapped, in what. `view` reads are given a secret (withheld). */
 function generated(next: () => number, i: number): { ddl?: string; query: string; withheld: boolean } {
@@ -39,15 +36,7 @@ function generated(next: () => number, i: number): { ddl?: string; query: string
   return { query: inner, withheld: false };
 }
 
-function runbook(server: LabServer, queries: string[]): string {
-  const lines = ['name: hba', 'title: The authentication rules', 'connections:', `  su: { url: ${JSON.stringify(server.adminUrl())} }`, 'steps:'];
-  queries.forEach((q, i) => {
-    const next = i + 1 < queries.length ? `r${i + 1}` : 'done';
-    lines.push(`  - id: r${i}`, `    sql: { connection: su, query: ${JSON.stringify(q)} }`, `    next: ${next}`, `    on: { error: ${next} }`);
-  });
-  lines.push('  - id: done', '    end: resolved', '');
-  return lines.join('\n');
-}
+const runbook = (server: LabServer, queries: string[]): string => chainedReads('hba', 'The authentication rules', server.adminUrl(), queries);
 
 /** The options shown as they are (a key on the list): the rules stay useful. */
 const SHOWN = "SELECT line_number, array_to_string(options, ' ') AS o FROM pg_hba_file_rules WHERE options IS NOT NULL ORDER BY line_number";

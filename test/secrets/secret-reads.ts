@@ -37,3 +37,19 @@ export function assertNothingOf(secrets: string[], r: CliResult, recorded: strin
     }
   }
 }
+
+export const pick = <T>(next: () => number, options: readonly T[]): T => options[Math.floor(next() * options.length)]!;
+const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+/** A generated secret: its tag, then 11 characters no other text here spells. */
+export const secretOf = (next: () => number, tag: string): string => tag + Array.from({ length: 11 }, () => pick(next, [...ALNUM])).join('');
+
+/** A runbook of SQL reads on one connection, each going on to the next whatever it ended with, then resolved. */
+export function chainedReads(name: string, title: string, url: string, queries: string[]): string {
+  const lines = [`name: ${name}`, `title: ${title}`, 'connections:', `  su: { url: ${JSON.stringify(url)} }`, 'steps:'];
+  queries.forEach((q, i) => {
+    const next = i + 1 < queries.length ? `r${i + 1}` : 'done';
+    lines.push(`  - id: r${i}`, `    sql: { connection: su, query: ${JSON.stringify(q)} }`, `    next: ${next}`, `    on: { error: ${next} }`);
+  });
+  lines.push('  - id: done', '    end: resolved', '');
+  return lines.join('\n');
+}

@@ -25,6 +25,7 @@ import { plantTwins, quote, texts, twinCalls } from './pg-twins.js';
 import { adminQuery } from '../db/helpers.js';
 import { majorOf, PG_MAJORS_AT_ONCE } from '../helpers/pg-majors.js';
 import type { PostgresVersion } from '../../src/lab/types.js';
+import { MASKED_RELATIONS } from '../../src/language/sql/pg-masked-relations.js';
 
 interface Text { query: string; params: string[] }
 
@@ -69,6 +70,9 @@ const ROW_TWINS = ['twin_row', 'upper', 'lower', 'length'];
  *  `s.f` where s has no column f. */
 const attributeTexts = (): string[] => [...new Set([...PG_READ_ONLY, ...ROW_TWINS])].filter((f) => /^[a-z_][a-z0-9_]*$/.test(f))
   .flatMap((f) => [`SELECT s.${quote(f)} AS x FROM pg_catalog.pg_stat_activity s`, `SELECT (s).${quote(f)} AS x FROM pg_catalog.pg_stat_activity s`]);
+
+/** Whether a text names a relation the engine reads through its own masked subquery. */
+const namesMasked = (query: string): boolean => MASKED_RELATIONS.some((r) => new RegExp(`\\b${r}\\b`, 'i').test(query));
 
 /** The plan of a text as the engine would run it, or undefined when the engine's pin refuses it. */
 /** What the views initdb made in pg_catalog and information_schema call, by the server's own plans of them. */
@@ -158,7 +162,10 @@ describe('PostgreSQL EXPLAIN (VERBOSE) as the oracle: what a proven read resolve
           regenerated++;
           const plan = await explained(client, planted, { ...text, query: sent.text }, majorOf(version), false);
           const authors = await explained(client, planted, text, majorOf(version), true);
-          if (plan !== authors) wrong.push(`${text.query}: the server reads the engine's text (${sent.text}) otherwise\n${plan}\n---\n${authors}`);
+          // A read of pg_stat_activity or the authentication files runs the engine's masked subquery of the view
+          // (pg-masked-relations.ts, stop 81): its plan differs from the author's by design, and is still held to
+          // reviewed calls below; the mask itself is tested by pg-hba-options and pg-activity-statements.
+          if (plan !== authors && !namesMasked(text.query)) wrong.push(`${text.query}: the server reads the engine's text (${sent.text}) otherwise\n${plan}\n---\n${authors}`);
           if (plan === undefined) continue;
           planned++;
           if (attributeSet.has(text.query)) attributes.push(`${text.query}\n${plan}`);

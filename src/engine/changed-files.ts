@@ -7,8 +7,7 @@
 // that reads nothing but those files, its own binary unchanged too. A program that reads the system's state
 // (ps, ss, journalctl's index, hostname) or one the engine cannot name is given the secret: an allowlist.
 import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { Plan } from '../language/shell-plan.js';
 import { parseOptions } from '../language/validate/read-options.js';
 import { WRAPPERS, assignments } from '../language/validate/shell-wrappers.js';

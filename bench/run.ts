@@ -4,7 +4,7 @@
 //
 //   npm run bench                          all figures, default rounds
 //   npm run bench -- --quick               fewer rounds (a rough look in about a minute or two)
-//   npm run bench -- --only=cold,validate  some figures: cold, local, floor, frame, gate, shell, sql, relation-read, diagnose, validate, memory, records, remote, sandbox, views, mask, store, bigstore, loops, transcript, resume
+//   npm run bench -- --only=cold,validate  some figures: cold, local, floor, frame, gate, shell, sql, diagnose, validate, memory, records, remote, sandbox, views, mask, store, bigstore, loops, transcript, resume
 //   npm run bench -- store sql             the same, named bare
 //   npm run bench -- --markdown            also print the table as markdown (for docs/performance.md)
 //   npm run bench -- --no-build            measure dist/ as it is
@@ -26,7 +26,6 @@ import { remoteSteps } from './figures/remote-steps.js';
 import { sandboxSteps } from './figures/sandbox-steps.js';
 import { shellSteps } from './figures/shell-steps.js';
 import { sqlSteps } from './figures/sql-steps.js';
-import { relationRead } from './figures/relation-read.js';
 import { teamStore } from './figures/store.js';
 import { bigStore } from './figures/store-big.js';
 import { longTranscript } from './figures/long-transcript.js';
@@ -38,7 +37,7 @@ import { markdownTable, textTable, type Row } from './lib/table.js';
 
 type Figure = (ctx: BenchContext) => Promise<Row[]>;
 const FIGURES: [string, Figure][] = [
-  ['cold', coldStart], ['local', localRunbook], ['floor', floor], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps], ['relation-read', relationRead],
+  ['cold', coldStart], ['local', localRunbook], ['floor', floor], ['frame', firstFrame], ['gate', gateIdle], ['shell', shellSteps], ['sql', sqlSteps],
   ['diagnose', diagnoseFaults], ['validate', validateLarge], ['memory', memory], ['records', records],
   ['remote', remoteSteps], ['sandbox', sandboxSteps], ['views', viewKeys], ['mask', maskChunk], ['store', teamStore], ['bigstore', bigStore], ['loops', loops], ['transcript', longTranscript], ['resume', longResume],
 ];

@@ -5,7 +5,6 @@ import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 import { checkPin, explainUnresolved, pinFailed, pinPlan, type PinPlan, type Rows } from './pg-pin.js';
 import type { PlantedStatement } from './pg-planted-statement.js';
-import type { RelationQuestions } from './pg-relation-questions.js';
 import { PLANTED_SQL } from './pg-pin-sql.js';
 import { sameRelations, unchanged, watched, type Watched } from './pg-read-watch.js';
 import { secretReachSql, secretsReached, type VouchedText } from './pg-secret-reach.js';
@@ -33,8 +32,6 @@ export interface ReadCheck {
   unpinnable?: (refusal: PinRefusal) => void;
   /** The session's prepared question about planted objects; absent: asked in full. */
   planted?: PlantedStatement;
-  /** The session's prepared questions of the relations' message (pg-relation-questions.ts); absent: in full. */
-  questions?: RelationQuestions;
 }
 
 /** `send`: one simple-protocol message on the read's connection, its results in order. */
@@ -49,17 +46,9 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
     const results = await send(plan.message).then((r) => { check.planted?.settled(true); return r; }, (err: unknown) => { check.planted?.settled(false); throw err; });
     return [plan, results];
   };
-  // A prepared statement gone (a pooler's other server connection): the failed message's transaction rolled back,
-  // then every question in full, here and from now on.
-  const gone = (err: unknown): boolean => {
-    if (check.planted?.gone(err) !== true && check.questions?.gone(err) !== true) return false;
-    check.planted?.toInline();
-    check.questions?.toInline();
-    return true;
-  };
   const [plan, pinned] = await pin().catch(async (err: unknown) => {
-    if (!gone(err)) return refused(err);
-    await send('ROLLBACK');
+    if (!check.planted?.gone(err)) return refused(err);
+    await send('ROLLBACK'); // the failed message's transaction; then the question in full, here and from now on
     return pin().catch(refused);
   });
   checkPin(plan, pinned);
@@ -72,17 +61,8 @@ export async function checkRead(send: (message: string) => Promise<Rows[]>, sql:
   // A vouched text runs the author's code: what it calls and names is asked too (proven text calls only built-ins).
   const own: VouchedText = check.vouched ? { calls: plan.named, types: plan.types } : { calls: [], types: [] };
   if (found.length) {
-    const second = relationsPlan(found, own, check.questions, check.vouched);
-    let results: Rows[];
-    try {
-      results = await send(second.message);
-      check.questions?.settled(true);
-    } catch (err) {
-      check.questions?.settled(false);
-      if (!gone(err)) throw relationsFailed(err);
-      await send('ROLLBACK');
-      return checkRead(send, sql, check); // asked in full now: gone() is false from here on
-    }
+    const second = relationsPlan(found, own);
+    const results = await send(second.message).catch((err: unknown) => { throw relationsFailed(err); });
     only = checkRelations(second, results, found, check.vouched, plan.toJson);
     before = watched(results, second.at, second.watch);
     sameRelations(before, found);

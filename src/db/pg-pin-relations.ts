@@ -9,11 +9,9 @@
 import { pgActs, PG_READ_ONLY } from '../language/sql/read-only-functions.js';
 import { pgSystemViewCalls } from '../language/sql/pg-system-view-calls.js';
 import { PinRefusal } from './pin-refusal.js';
-import { dependenciesSql, hexNames, resolvedSql } from './pg-pin-sql.js';
-import type { PreparedQuestion } from './pg-prepared-question.js';
-import { QUESTION_SETTINGS, QUESTION_SETTINGS_BACK, type RelationQuestions } from './pg-relation-questions.js';
+import { dependenciesSql, resolvedSql } from './pg-pin-sql.js';
 import { STATISTICS_READ, watchSql } from './pg-watch-sql.js';
-import { ownRelations, secretReachArgs, secretReachSql, type VouchedText } from './pg-secret-reach.js';
+import { ownRelations, secretReachSql, type VouchedText } from './pg-secret-reach.js';
 import { answer, checkFailed, PLANNER, type PinPlan, type Rows } from './pg-pin.js';
 
 const NOTHING_VOUCHED: VouchedText = { calls: [], types: [] };
@@ -39,42 +37,25 @@ export function resolvedRelations(plan: PinPlan, results: Rows[]): Resolved[] {
 export const schemasOf = (found: Resolved[]): Record<string, string> =>
   Object.fromEntries(found.filter((f) => f.named.length === 1).map((f) => [f.named[0]!, f.schema]));
 
+export interface RelationsPlan { message: string; at: { again: number; dependencies: number; secrets?: number; watch: number; count: number }; watch: string }
+
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-export interface RelationsPlan {
-  message: string; at: { again: number; dependencies: number; secrets?: number; watch: number; count: number };
-  /** The watch as the after-check asks it again: its EXECUTE, or in full (`full`, or asked without prepared ones). */
-  watch: string;
-}
-
-/** Sent after the pin (UTF8, standard strings): names from the server may be written as they are.
- *  `vouched`: what a vouched text calls and names itself, asked with the relations' reach (pg-secret-reach.ts).
- *  `questions`: the session's prepared questions (pg-relation-questions.ts); absent, each is asked in full.
- *  `full`: the after-check asks the watch in full (a vouched text, run between, could replace the prepared one). */
-export function relationsPlan(found: Resolved[], vouched: VouchedText = NOTHING_VOUCHED, questions?: RelationQuestions, full = false): RelationsPlan {
+/** Sent after the pin (UTF8, standard strings): names from the server may be written as they are. */
+/** `vouched`: what a vouched text calls and names itself, asked with the relations' reach (pg-secret-reach.ts). */
+export function relationsPlan(found: Resolved[], vouched: VouchedText = NOTHING_VOUCHED): RelationsPlan {
   const qualified = found.map((f) => [f.schema, f.name]);
   const lock = [...new Set(found.filter((f) => LOCKABLE.has(f.kind)).map((f) => `${quoted(f.schema)}.${quoted(f.name)}`))];
-  const parts = [...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...QUESTION_SETTINGS, ...(lock.length ? [`LOCK TABLE ${lock.join(', ')} IN ACCESS SHARE MODE`] : [])];
+  const parts = [...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...(lock.length ? [`LOCK TABLE ${lock.join(', ')} IN ACCESS SHARE MODE`] : [])];
   const add = (query: string) => parts.push(query) - 1;
-  // Each question after the lock: its PREPARE (the first time; analysed, not run) just before its EXECUTE.
-  const ask = (q: PreparedQuestion | undefined, inline: string, args: string[]): number => {
-    if (!q) return add(inline);
-    const { prepare, ask } = q.statements(args);
-    if (prepare) add(prepare);
-    return add(ask);
-  };
-  const names = [hexNames(qualified)];
-  const own = ownRelations(found);
-  const again = ask(questions?.resolved, resolvedSql(qualified), names);
-  const dependencies = ask(questions?.dependencies, dependenciesSql(qualified), names);
-  const secrets = own.length || vouched.calls.length || vouched.types.length
-    ? { secrets: ask(questions?.secrets, secretReachSql(own, vouched.calls, vouched.types), secretReachArgs(own, vouched.calls, vouched.types)) } : {};
   // Last, what the read asks again after its statement (db/pg-read-watch.ts): the count after the watch query,
   // whose pg_get_statisticsobjdef put the statistics objects the check saw in the catalog cache.
-  const watchFull = watchSql(qualified);
-  const at = { again, dependencies, ...secrets, watch: ask(questions?.watch, watchFull, names), count: add(STATISTICS_READ) };
-  parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`), ...QUESTION_SETTINGS_BACK);
-  return { message: parts.join(';\n'), at, watch: questions && !full ? questions.watch.statements(names).ask : watchFull };
+  const watch = watchSql(qualified);
+  const own = ownRelations(found);
+  const at = { again: add(resolvedSql(qualified)), dependencies: add(dependenciesSql(qualified)),
+    ...(own.length || vouched.calls.length || vouched.types.length ? { secrets: add(secretReachSql(own, vouched.calls, vouched.types)) } : {}), watch: add(watch), count: add(STATISTICS_READ) };
+  parts.push(...PLANNER.map((p) => `SET LOCAL ${p} = DEFAULT`));
+  return { message: parts.join(';\n'), at, watch };
 }
 
 /** A server error in the second message: this read is refused, the session stays usable. What the statement

@@ -215,15 +215,9 @@ export function hexName(parts: string[]): string {
  * What each relation a read names resolves to under the pinned path, as the server resolves it: its position in
  * `relations` (from 1), OID, kind, schema and name. A name that resolves to nothing has no row.
  */
-export const resolvedSql = (relations: string[][]): string => resolvedSqlOf(hexNames(relations));
-
-/** The names as a text[] of hex literals (hexName): the parameter of the questions below, prepared or not. */
-export const hexNames = (relations: string[][]): string => `ARRAY[${relations.map(hexName).join(', ')}]::pg_catalog.text[]`;
-
-/** resolvedSql with the names given as a text[] expression (`names`): a constant, or a prepared statement's $1. */
-export function resolvedSqlOf(names: string): string {
+export function resolvedSql(relations: string[][]): string {
   return `SELECT x.i, ${asText('c.oid')} AS oid, ${asText('c.relkind')} AS kind, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name
-FROM pg_catalog.unnest(${names}) WITH ORDINALITY AS x(h, i)
+FROM pg_catalog.unnest(ARRAY[${relations.map(hexName).join(', ')}]::pg_catalog.text[]) WITH ORDINALITY AS x(h, i)
 JOIN pg_catalog.pg_class c ON c.oid ${eq} pg_catalog.to_regclass(pg_catalog.convert_from(pg_catalog.decode(x.h, 'hex'), 'UTF8'))
 JOIN pg_catalog.pg_namespace n ON n.oid ${eq} c.relnamespace`;
 }
@@ -267,12 +261,12 @@ const madeOf = (t: string): string => `LATERAL (
 
 /** The CTEs of what a read's relations reach: `named` (as resolved now), `rels` (and the relations their views,
  *  policies and inheritance children read, recursively), `kinds` (their relkinds) and `types` (their columns' and
- *  row types, and what those are made of). For WITH RECURSIVE; shared with the after-check (pg-watch-sql.ts).
- *  `names`: a text[] expression of hexName literals (hexNames), or a prepared statement's parameter. */
-export function reachedCtes(names: string): string {
+ *  row types, and what those are made of). For WITH RECURSIVE; shared with the after-check (pg-watch-sql.ts). */
+export function reachedCtes(relations: string[][]): string {
+  const names = relations.map(hexName).join(', ');
   return `named(oid) AS (
   SELECT pg_catalog.to_regclass(pg_catalog.convert_from(pg_catalog.decode(x, 'hex'), 'UTF8'))
-  FROM pg_catalog.unnest(${names}) x
+  FROM pg_catalog.unnest(ARRAY[${names}]::pg_catalog.text[]) x
 ), rels(oid) AS (
   SELECT c.oid FROM pg_catalog.pg_class c JOIN named ON c.oid ${eq} named.oid
   UNION
@@ -307,14 +301,11 @@ export function reachedCtes(names: string): string {
 )`;
 }
 
-export const dependenciesSql = (relations: string[][]): string => dependenciesSqlOf(hexNames(relations));
-
-/** dependenciesSql with the names given as a text[] expression (hexNames, or a prepared statement's $1). */
-export function dependenciesSqlOf(names: string): string {
+export function dependenciesSql(relations: string[][]): string {
   // PostgreSQL's own: in pg_catalog or information_schema AND made by initdb (a superuser can create a view in
   // information_schema, or a function in pg_catalog: issue #45).
   const builtin = (ns: string) => `(${ns} ${eq} ANY (ARRAY[${CATALOG}::pg_catalog.oid, 'information_schema'::pg_catalog.regnamespace::pg_catalog.oid]) AND ${ownOid(ns.replace(/\.\w+$/, '.oid'))})`;
-  return `WITH RECURSIVE ${reachedCtes(names)}, trees(tree, rel, planned) AS (
+  return `WITH RECURSIVE ${reachedCtes(relations)}, trees(tree, rel, planned) AS (
   SELECT x.tree, kinds.oid, x.planned FROM kinds, LATERAL (
     SELECT r.ev_action, false FROM pg_catalog.pg_rewrite r
     WHERE r.ev_class ${eq} kinds.oid AND r.ev_type ${eq} '1' AND kinds.relkind ${eq} 'v' -- a materialized view's query is not run by a read

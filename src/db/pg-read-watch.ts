@@ -5,8 +5,7 @@
 // catalog questions again after the statement, in its own transaction, and one changed answer fails the step:
 // its code may have run, and its result is no proven read's. This detects, it does not prevent: the function
 // runs once, at plan time, before anything can be seen (docs/reliability.md).
-import { answer, checkFailed, PLANNER, type Rows } from './pg-pin.js';
-import { QUESTION_SETTINGS } from './pg-relation-questions.js';
+import { answer, checkFailed, type Rows } from './pg-pin.js';
 import { PinRefusal } from './pin-refusal.js';
 import { NAMED_RELATION, STATISTICS_READ } from './pg-watch-sql.js';
 
@@ -49,15 +48,12 @@ export function sameRelations(before: Watched, found: { oid: string; schema: str
 }
 
 /**
- * After the statement, one message: the planner's settings, the count first (nothing else there reads a statistics object), then the
+ * After the statement, one message: the count first (nothing else there reads a statistics object), then the
  * watch query, then the question whether anything is planted among PostgreSQL's own (`planted`). Throws
  * ReadChanged when an answer differs from the one before.
  */
 export async function unchanged(send: (message: string) => Promise<Rows[]>, before: Watched | undefined, planted: string): Promise<void> {
-  // As in the relations' message (pg-relation-questions.ts): a prepared watch keeps its generic plan, made under
-  // the pin's planner settings. The transaction ends after this message: nothing is set back.
-  const settings = before ? [...PLANNER.map((p) => `SET LOCAL ${p} = off`), ...QUESTION_SETTINGS] : [];
-  const parts = [...settings, ...(before ? [STATISTICS_READ, before.watch] : []), planted];
+  const parts = [...(before ? [STATISTICS_READ, before.watch] : []), planted];
   const sent = await send(parts.join(';\n')).catch((err: unknown) => {
     const failed = checkFailed(err, 'whether the database changed what this read runs while it ran could not be asked');
     throw failed instanceof PinRefusal ? new ReadChanged(failed.message.replace(/: not run as a read$/, ': not a proven read\'s result')) : failed;
@@ -66,9 +62,9 @@ export async function unchanged(send: (message: string) => Promise<Rows[]>, befo
   const found = answer(results, parts.length - 1, 'whether the server holds objects someone planted').rows[0];
   if (found) throw changed(`${String(found.kind)} ${String(found.shown)} was created among PostgreSQL's own`);
   if (!before) return;
-  const fetched = String(answer(results, settings.length, 'how many statistics objects it has read').rows[0]?.fetched);
+  const fetched = String(answer(results, 0, 'how many statistics objects it has read').rows[0]?.fetched);
   if (fetched !== before.fetched) throw changed('its planner read a statistics object the check did not see');
-  const rows = answer(results, settings.length + 1, 'what its relations\' planner may fold').rows.map((r) => String(r.what));
+  const rows = answer(results, 1, 'what its relations\' planner may fold').rows.map((r) => String(r.what));
   const gone = before.rows.find((r) => !rows.includes(r));
   const added = rows.find((r) => !before.rows.includes(r));
   if (added ?? gone) throw changed(added ? `${added} appeared` : `${gone!} is gone`);

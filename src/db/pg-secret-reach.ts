@@ -13,7 +13,7 @@
 import { answer, type Rows } from './pg-pin.js';
 import { PG_SCHEMA_STORES, PG_STORES } from '../language/sql/account-stores.js';
 import { MASKED_RELATIONS } from '../language/sql/pg-masked-relations.js';
-import { asOid, asText, CATALOG, eq, hexNames, ownOid, spaced, textArray, userMade, userMadeOid } from './pg-pin-sql.js';
+import { asOid, asText, CATALOG, eq, hexName, ownOid, spaced, textArray, userMade, userMadeOid } from './pg-pin-sql.js';
 
 /** PostgreSQL's relations that hold passwords or settings' values, by schema. */
 const SECRET_RELATIONS: Record<string, string[]> = {
@@ -56,27 +56,17 @@ const treesOf = (rel: string) => `SELECT r.ev_action FROM pg_catalog.pg_rewrite 
  *  `calls` and `types` (a vouched read's: its own text may run the author's code) the functions it calls and the
  *  types it names, as written. Rows: via (where it was reached), shown (what), kind ('relation', 'function' for a
  *  setting's reader, 'body' for a function that is not PostgreSQL's own, whose body the engine does not read). */
-export const secretReachSql = (views: string[][], calls: string[][] = [], types: string[][] = []): string =>
-  secretReachSqlOf(secretReachArgs(views, calls, types));
-
-/** secretReachSql's four text[] values as SQL constants: the roots (hexNames), the calls' schemas and names, the
- *  types; the parameters of its prepared form. */
-export function secretReachArgs(views: string[][], calls: string[][] = [], types: string[][] = []): string[] {
+export function secretReachSql(views: string[][], calls: string[][] = [], types: string[][] = []): string {
   const roots = views.length ? views : [['pg_catalog', 'pg_class']]; // PostgreSQL's own: adds nothing
-  return [hexNames(roots), textArray(calls.map((c) => (c.length > 1 ? c[0]! : ''))), textArray(calls.map((c) => c.at(-1)!)), textArray(types.map(quotedName))];
-}
-
-/** secretReachSql with its four text[] given as expressions (secretReachArgs, or a prepared statement's $1–$4). */
-export function secretReachSqlOf([roots, schemas, names, types]: string[]): string {
   return `WITH RECURSIVE reach(oid, via) AS (
-  SELECT c.oid, c.oid FROM pg_catalog.unnest(${roots!}) x
+  SELECT c.oid, c.oid FROM pg_catalog.unnest(ARRAY[${roots.map(hexName).join(', ')}]::pg_catalog.text[]) x
   JOIN pg_catalog.pg_class c ON c.oid ${eq} pg_catalog.to_regclass(pg_catalog.convert_from(pg_catalog.decode(x, 'hex'), 'UTF8'))
   UNION
   SELECT e.oid, reach.via FROM reach, LATERAL ( -- per relation reached: the regular expression reads its trees alone
     SELECT ${asOid('m[1]')} FROM (${treesOf('reach.oid')} OFFSET 0) t(tree), pg_catalog.regexp_matches(${spaced('t.tree')}, ':relid ([1-9][0-9]*)', 'g') m) e(oid)
 ), named(fn, via) AS ( -- the functions a vouched text calls by name: qualified, in that schema; bare, along the path
   SELECT p.oid, ${asText('p.oid::pg_catalog.regprocedure')}
-  FROM ROWS FROM (pg_catalog.unnest(${schemas!}), pg_catalog.unnest(${names!})) x(schema, name)
+  FROM ROWS FROM (pg_catalog.unnest(${textArray(calls.map((c) => (c.length > 1 ? c[0]! : '')))}), pg_catalog.unnest(${textArray(calls.map((c) => c.at(-1)!))})) x(schema, name)
   JOIN pg_catalog.pg_proc p ON p.proname::pg_catalog.text ${eq} x.name
   JOIN pg_catalog.pg_namespace n ON n.oid ${eq} p.pronamespace
   WHERE CASE WHEN x.schema ${eq} '' THEN n.nspname ${eq} ANY (pg_catalog.current_schemas(true)) ELSE n.nspname::pg_catalog.text ${eq} x.schema END
@@ -84,7 +74,7 @@ export function secretReachSqlOf([roots, schemas, names, types]: string[]): stri
   -- domains someone created that a vouched text names or a reached tree coerces to (a cast runs the CHECK)
   SELECT ${spaced('t.tree')}, ${asText('reach.via::pg_catalog.regclass')} FROM reach, LATERAL (${treesOf('reach.oid')} OFFSET 0) t(tree) WHERE ${userMade('reach.oid')}
   UNION ALL
-  SELECT ${spaced('k.conbin')}, ${asText('y.oid::pg_catalog.regtype')} FROM pg_catalog.unnest(${types!}) x
+  SELECT ${spaced('k.conbin')}, ${asText('y.oid::pg_catalog.regtype')} FROM pg_catalog.unnest(${textArray(types.map(quotedName))}) x
   JOIN pg_catalog.pg_type y ON y.oid ${eq} pg_catalog.to_regtype(x)
   JOIN pg_catalog.pg_constraint k ON k.contypid ${eq} ANY (ARRAY[y.oid, y.typbasetype]) WHERE k.contype ${eq} 'c'
 ), checks(tree, via) AS (

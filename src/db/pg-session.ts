@@ -20,7 +20,6 @@ import { checkRead } from './pg-checked-read.js';
 import { changedUnder } from './pg-read-watch.js';
 import { SESSION_PINNED } from './pg-pin-sql.js';
 import { PlantedStatement } from './pg-planted-statement.js';
-import { RelationQuestions } from './pg-relation-questions.js';
 import { regeneratePg } from '../language/sql/pg-parser.js';
 import { PinRefusal } from './pin-refusal.js';
 import { PG_PARAMETER_LOGGING_SQL, pgParametersLogged } from './parameter-logging.js';
@@ -232,8 +231,6 @@ class PgSession extends GuardedSession implements Session {
   private unpinnable: PinRefusal | undefined;
   /** The question about planted objects, prepared once per session (pg-planted-statement.ts). */
   private readonly planted = new PlantedStatement();
-  /** The relations' message's questions, prepared once per session (pg-relation-questions.ts). */
-  private readonly questions = new RelationQuestions();
 
   constructor(
     private readonly client: pg.Client, config: pg.ClientConfig, readonly tls: TlsSettings | null,
@@ -273,7 +270,6 @@ class PgSession extends GuardedSession implements Session {
     const timeout = opts.timeoutMs === undefined ? [] : [`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(opts.timeoutMs))}`];
     if (opts.readOnly) return this.readOnly(sql, params, timeout, opts);
     this.planted.forget(); // the author's statements run here next
-    this.questions.forget();
     const prefix = ['BEGIN', ...timeout];
     if (params.length === 0) {
       await this.client.query(SESSION_PINNED); // a message ahead: the statements' own is read with these settings
@@ -309,8 +305,8 @@ class PgSession extends GuardedSession implements Session {
     // in a database of 2,162 indexes (the lab's has PostgreSQL's own 162).
     await unplannedCatalogs(this.client, opts.signal, '(not run as a read)', major);
     const send = async (message: string) => (await this.client.query(message)) as unknown as Rows[];
-    const checked = await checkRead(send, sql, { timeout, vouched: opts.vouched === true, major, unpinnable: (r) => { this.unpinnable = r; }, planted: this.planted, questions: this.questions });
-    if (opts.vouched) { this.planted.forget(); this.questions.forget(); } // the author's text, as written, runs next
+    const checked = await checkRead(send, sql, { timeout, vouched: opts.vouched === true, major, unpinnable: (r) => { this.unpinnable = r; }, planted: this.planted });
+    if (opts.vouched) this.planted.forget(); // the author's text, as written, runs next
     opts.signal.throwIfAborted();
     const result = await streamQuery(this.client, checked.text, params, true).catch((err: unknown) => {
       throw withSecretsRead(explainUnresolved(changedUnder(err), checked.pinned, checked.plan), checked.secretsRead);

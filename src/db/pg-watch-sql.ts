@@ -1,7 +1,7 @@
 // The catalog questions a PostgreSQL read asks in its relations' message and again after its statement, in the
 // same transaction (db/pg-read-watch.ts): what its relations' planner may fold or look up that no lock the read
 // holds keeps still. ASCII only, every name qualified with pg_catalog, values as text by format() (pg-pin-sql.ts).
-import { FIRST_USER_OID, hexNames, reachedCtes } from './pg-pin-sql.js';
+import { FIRST_USER_OID, reachedCtes } from './pg-pin-sql.js';
 
 const eq = 'OPERATOR(pg_catalog.=)';
 const asText = (expr: string) => `pg_catalog.format('%s', ${expr})`;
@@ -20,11 +20,8 @@ export const NAMED_RELATION = 'named relation ';
  * pg_get_statisticsobjdef reads each statistics object through the server's catalog cache, so the statement's
  * planner finds these in it and reads from the catalog only one created since (STATISTICS_READ).
  */
-export const watchSql = (relations: string[][]): string => watchSqlOf(hexNames(relations));
-
-/** watchSql with the names given as a text[] expression (hexNames, or a prepared statement's $1). */
-export function watchSqlOf(names: string): string {
-  return `WITH RECURSIVE ${reachedCtes(names)}
+export function watchSql(relations: string[][]): string {
+  return `WITH RECURSIVE ${reachedCtes(relations)}
 SELECT x.what FROM (
   SELECT pg_catalog.format('statistics object %s on %s: %s', s.oid, ${asText('s.stxrelid::pg_catalog.regclass')}, pg_catalog.pg_get_statisticsobjdef(s.oid)) AS what
   FROM pg_catalog.pg_statistic_ext s WHERE s.stxrelid ${eq} ANY (SELECT kinds.oid FROM kinds)

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { pinPlan } from '../../src/db/pg-pin.js';
 import { relationsPlan } from '../../src/db/pg-pin-relations.js';
-import { RelationQuestions } from '../../src/db/pg-relation-questions.js';
 import { pgRelations } from '../../src/language/sql/pg-references.js';
 import { parsePg } from '../../src/language/sql/pg-parser.js';
 
@@ -40,21 +39,8 @@ it('the pin message is ASCII, holds no backslash and parses whole, whatever the 
     const second = relationsPlan(found);
     const again = parsePg([second.message])[0]!;
     assert.ok(!('error' in again), `the second message parses: ${'error' in again ? again.error : ''}`);
-    assert.equal(again.tree.stmts?.length, second.at.count + 5, 'planner off, the questions\' settings, the lock, resolved again, the code, what is watched, the count, planner and settings back');
-    const lock = again.tree.stmts![4]!.stmt as { LockStmt?: { relations: { RangeVar: { schemaname: string; relname: string } }[] } };
+    assert.equal(again.tree.stmts?.length, second.at.count + 3, 'planner off, the lock, resolved again, the code, what is watched, the count, planner back');
+    const lock = again.tree.stmts![2]!.stmt as { LockStmt?: { relations: { RangeVar: { schemaname: string; relname: string } }[] } };
     assert.deepEqual(lock.LockStmt?.relations.map((r) => [r.RangeVar.schemaname, r.RangeVar.relname]), [[b, a]], 'one lock per relation, the names as they are');
-    // Prepared (the session's questions, pg-relation-questions.ts): the first message PREPAREs each question after
-    // the lock, before its EXECUTE; the next EXECUTEs them only. Parsed whole (sent after the pin: UTF8).
-    const questions = new RelationQuestions();
-    for (const round of [0, 1]) {
-      const prepared = relationsPlan(found, undefined, questions);
-      const stmts = parsePg([prepared.message])[0]!;
-      assert.ok(!('error' in stmts), `the prepared form parses: ${'error' in stmts ? stmts.error : ''}`);
-      const kinds = stmts.tree.stmts!.map((x) => Object.keys(x.stmt)[0]);
-      assert.equal(kinds.filter((k) => k === 'PrepareStmt').length, round === 0 ? 4 : 0, kinds.join(' ')); // resolved, code, secrets (relations someone made), watch
-      assert.equal(kinds.filter((k) => k === 'ExecuteStmt').length, 4, kinds.join(' '));
-      assert.ok(kinds.indexOf('LockStmt') < kinds.indexOf('ExecuteStmt'), 'locked before any question is asked');
-      questions.settled(true);
-    }
   }
 });

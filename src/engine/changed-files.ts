@@ -13,7 +13,7 @@ import { parseOptions } from '../language/validate/read-options.js';
 import { WRAPPERS, assignments } from '../language/validate/shell-wrappers.js';
 import type { Word } from '../language/shell-words.js';
 import { IMPLICIT, type Arg, type Implicit } from './implicit-files.js';
-import { argvOf, candidates, directories, implicitWalks, paths, unbounded, walks } from './kept-files.js';
+import { argvOf, candidates, directories, implicitWalks, opened, paths, shownPath as shown, unbounded, walks } from './kept-files.js';
 
 /** Entries a walk may look at before the read counts as one the engine does not bound. */
 const WALK_LIMIT = 20_000;
@@ -49,7 +49,7 @@ export function changedFilesRead(plan: Plan, values: readonly string[], sinceMs:
     }
     // Every word may name a file, and a directory's entries are read by name and metadata (ls -l, stat).
     for (const a of [...c.words, ...c.inputs]) {
-      for (const text of candidates(a.text)) for (const path of paths(text, dirs)) for (const why of changedAt(path, since)) found.add(phrase(a, why));
+      for (const text of candidates(a.text)) for (const path of opened(text, dirs)) for (const why of changedAt(path, since)) found.add(phrase(a, why));
     }
     for (const why of unbounded(c.words)) found.add(why);
     for (const walk of [...walks(c.words), ...implicitWalks(c.words, implicit, home)]) for (const why of walked(walk, dirs, since)) found.add(why);
@@ -126,8 +126,6 @@ function walked(walk: { by: string; roots: string[] }, dirs: ReadonlySet<string>
 
 const changed = (s: Stats | undefined, since: number): boolean => s !== undefined && s.ctimeMs >= since;
 const phrase = (a: Arg, path: string): string => `a file changed since (${a.valued ? 'named with a ${{ }} value' : shown(path)})`;
-/** Printable ASCII only (a name may hold terminal controls). */
-const shown = (text: string): string => text.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 200);
 
 function stat(path: string): Stats | undefined {
   try { return statSync(path, { throwIfNoEntry: false }); } catch { return undefined; }

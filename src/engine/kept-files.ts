@@ -79,7 +79,7 @@ export const paths = (text: string, dirs: ReadonlySet<string>): string[] => (isA
 /** The places a program may open for `text`: those it names, and its base name in each directory the step may be
  *  in or names. `diff DIR SUB/FILE` compares DIR/FILE (a directory with the file of the other operand's name): a
  *  probe of stop 81 had `diff /etc x/shadow` print /etc/shadow, which neither word names. */
-function opened(text: string, dirs: ReadonlySet<string>): string[] {
+export function opened(text: string, dirs: ReadonlySet<string>): string[] {
   const base = basename(text);
   return base && base !== text && base !== '..' ? [...paths(text, dirs), ...paths(base, dirs)] : paths(text, dirs);
 }
@@ -116,7 +116,7 @@ const keptPhrase = (a: Arg, path: string, why: string): string =>
   `a file others may not read (${a.valued ? 'named with a ${{ }} value' : why === FILE_MODE ? shownPath(path) : `${shownPath(path)}: ${shownPath(why)}`})`;
 
 /** A path as the record and the screen may say it: printable ASCII only (a name may hold terminal controls). */
-const shownPath = (path: string): string => path.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 200);
+export const shownPath = (path: string): string => path.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 200);
 
 /** The program each word may be (wrappers are words before it), with the words after it. */
 export function programs(words: Arg[]): { name: string; args: Arg[] }[] {

@@ -53,3 +53,15 @@ export function chainedReads(name: string, title: string, url: string, queries: 
   lines.push('  - id: done', '    end: resolved', '');
   return lines.join('\n');
 }
+
+/** Each generated read `r<i>` as it was meant to end: withheld where it reads what the engine does not mask,
+ *  shown otherwise (and ok in a real run). */
+export function assertEachRead(queries: { query: string; withheld: boolean }[], recorded: string, dry: boolean): void {
+  const run = dry ? 'dry' : 'real';
+  queries.forEach((q, i) => {
+    const f = finished(recorded, `r${i}`);
+    if (q.withheld) return assert.ok(f?.withheld?.because?.length, `${q.query} is withheld (${run}): ${JSON.stringify(f)}`);
+    assert.equal(f?.withheld, undefined, `${q.query} is shown (${run}): ${JSON.stringify(f)}`);
+    if (!dry) assert.equal(f?.status, 'ok', `${q.query} ran: ${JSON.stringify(f)}`);
+  });
+}
